@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set up everything zhichan needs on a fresh Debian machine with Python 3.11 and pip:
+# Debian packages (PostgreSQL, Chromium, CJK fonts, poppler, Pango for WeasyPrint) and a
+# virtual environment in .venv with the package and its extras. Safe to run again: it only
+# installs what is missing and reinstalls Python packages only when pyproject.toml changed.
+#
+# usage: scripts/bootstrap.sh [runtime|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-runtime}"
+PYTHON="${PYTHON:-python3}"
+
+debian_packages=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [[ "$mode" == "test" ]]; then
+  debian_packages+=(postgresql chromium)
+fi
+
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "==> installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "==> creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+
+extras="spark"
+if [[ "$mode" == "test" ]]; then extras="spark,dev"; fi
+stamp=".venv/.zhichan-installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras//,/-}"
+if [[ ! -f "$stamp" ]]; then
+  echo "==> installing Python packages (.[${extras}])"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[${extras}]"
+  rm -f .venv/.zhichan-installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,119 @@
+"""Fixtures every domain's tests share.
+
+- ``settings``: a fresh data directory per test (``ZHICHAN_DATA_DIR`` pointed at ``tmp_path``).
+- ``pg_server``: a throwaway PostgreSQL cluster started once per test session from Debian's
+  binaries (``make test`` installs them) — or the server named by ``ZHICHAN_TEST_PG_URL``.
+- ``db_url``: parametrized over SQLite and PostgreSQL; each test gets an empty database.
+- ``artifacts_dir``: ``test-artifacts/`` for screenshots and rendered pages worth keeping.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zhichan.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    monkeypatch.setenv("ZHICHAN_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise RuntimeError(
+            "PostgreSQL 未安装，请运行 make test（会自动安装） / PostgreSQL binaries not found: run `make test`, "
+            "which installs Debian's postgresql, or set ZHICHAN_TEST_PG_URL"
+        )
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """Base URL (without database name) of a PostgreSQL server for this test session."""
+    external = os.environ.get("ZHICHAN_TEST_PG_URL")
+    if external:
+        yield external.rstrip("/")
+        return
+    base = Path(tempfile.mkdtemp(prefix="zhichan-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    as_root = os.geteuid() == 0
+    run_as: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
+    if as_root:
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+    port = _free_port()
+    subprocess.run(
+        [*run_as, _pg_bin("initdb"), "-D", str(data), "-U", "zhichan", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *run_as, _pg_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"),
+            "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://zhichan@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*run_as, _pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{pg_server}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run a test once on SQLite and once on PostgreSQL, each time on an empty database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'workflow.sqlite3'}"
+    return str(request.getfixturevalue("pg_url"))

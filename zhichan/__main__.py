@@ -1,0 +1,3 @@
+from zhichan.cli import main
+
+main()

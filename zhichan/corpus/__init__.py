@@ -1,0 +1,1 @@
+"""Data foundation (大数据底座): canonical schema, snapshots (Parquet + DuckDB), importers, generator."""

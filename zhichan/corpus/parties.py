@@ -1,0 +1,90 @@
+"""Entity resolution for applicants and patentees (申请人/权利人归一).
+
+One identity per organization: names are normalized (full-width → half-width, brackets,
+spaces, Latin case, common legal-form variants) into a ``party_key``; the ``parties`` table of
+every snapshot groups first patentees by that key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from zhichan.corpus.schema import PartyType
+
+_SPACES = re.compile(r"\s+")
+#: Legal-form spellings that name the same form (kept distinct from each other otherwise).
+_FORM_VARIANTS = (
+    ("有限责任公司", "有限公司"),
+    ("股份有限公司", "股份公司"),
+)
+
+
+def normalize_name(name: str) -> str:
+    """The identity key of an applicant name: ``"华为技术有限公司 "`` → ``"华为技术有限公司"``."""
+    key = unicodedata.normalize("NFKC", name or "")
+    key = _SPACES.sub("", key).upper().strip(".,;:·")
+    key = key.replace("[", "(").replace("]", ")").replace("〔", "(").replace("〕", ")")
+    for variant, canonical in _FORM_VARIANTS:
+        if key.endswith(variant):
+            key = key[: -len(variant)] + canonical
+    return key
+
+
+_TYPE_WORDS = {
+    "企业": PartyType.ENTERPRISE,
+    "公司": PartyType.ENTERPRISE,
+    "大专院校": PartyType.UNIVERSITY,
+    "院校": PartyType.UNIVERSITY,
+    "高校": PartyType.UNIVERSITY,
+    "科研机构": PartyType.INSTITUTE,
+    "科研单位": PartyType.INSTITUTE,
+    "个人": PartyType.INDIVIDUAL,
+    "机关团体": PartyType.GOVERNMENT,
+    "机关": PartyType.GOVERNMENT,
+    "事业单位": PartyType.GOVERNMENT,
+}
+
+
+def party_type_from_label(label: str | None) -> PartyType | None:
+    """Map a source's 申请人类型 label (企业, 大专院校, 科研机构, 个人, 机关团体 …)."""
+    if not label:
+        return None
+    label = label.strip()
+    for word, kind in _TYPE_WORDS.items():
+        if word in label:
+            return kind
+    return None
+
+
+def guess_party_type(name: str) -> PartyType:
+    """Infer the type from the name when the source does not say."""
+    n = unicodedata.normalize("NFKC", name or "")
+    if re.search(r"(大学|学院|学校)$", n) or "大学" in n:
+        return PartyType.UNIVERSITY
+    if re.search(r"(研究院|研究所|研究中心|科学院|实验室)", n) and "公司" not in n:
+        return PartyType.INSTITUTE
+    if re.search(r"(公司|厂|集团|企业|合作社|事务所|商行|中心\(有限合伙\)|有限合伙)", n):
+        return PartyType.ENTERPRISE
+    if re.search(r"(局|委员会|政府|医院|协会|学会|管理处|管理站)$", n):
+        return PartyType.GOVERNMENT
+    if 2 <= len(n) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", n):
+        return PartyType.INDIVIDUAL
+    return PartyType.OTHER
+
+
+#: Builds the ``parties`` table of a snapshot from its ``patents`` view.
+PARTIES_SQL = """
+SELECT
+    first_patentee_key                                   AS party_key,
+    mode(first_patentee)                                 AS name,
+    mode(first_patentee_type)                            AS party_type,
+    max(CASE WHEN len(applicant_uscc) > 0 AND applicant_uscc[1] <> '' THEN applicant_uscc[1] END) AS uscc,
+    mode(region_code)                                    AS region_code,
+    count(*)                                             AS patent_count,
+    bool_and(synthetic)                                  AS synthetic
+FROM patents
+WHERE first_patentee_key IS NOT NULL AND first_patentee_key <> ''
+GROUP BY first_patentee_key
+ORDER BY party_key
+"""

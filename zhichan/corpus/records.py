@@ -1,0 +1,144 @@
+"""Completing canonical records: derived fields and the content hash, shared by every importer.
+
+An importer maps its source columns to canonical field names and calls :func:`finalize_patent`
+(or :func:`finalize_record` for the other tables); the derivations live only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from zhichan.corpus.parties import guess_party_type, normalize_name
+from zhichan.corpus.schema import (
+    LEGAL_STATUS_GROUP,
+    TABLES,
+    LegalStatus,
+    PartyType,
+)
+
+#: Mainland provinces (GB/T 2260); 71 Taiwan, 81 Hong Kong, 82 Macao are not 国内 in CNIPA statistics.
+MAINLAND_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65".split()
+)
+PROVENANCE_FIELDS = ("synthetic", "source", "import_id", "source_file", "source_row", "source_date", "content_hash")
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def content_hash(table: str, record: dict[str, Any]) -> str:
+    """SHA-256 over the record's content fields (provenance excluded): equal content, equal hash."""
+    schema = TABLES[table][0]
+    content = {name: record.get(name) for name in schema.names if name not in PROVENANCE_FIELDS}
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, default=_json_default, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def split_region(region_code: str | None) -> tuple[str | None, str | None]:
+    """(city_code, province_code) of a 6-digit county code."""
+    if not region_code:
+        return None, None
+    return (region_code[:4] if len(region_code) >= 4 else None), region_code[:2]
+
+
+def _with_defaults(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    schema = TABLES[table][0]
+    unknown = set(record) - set(schema.names)
+    if unknown:
+        raise KeyError(f"{table}: not canonical fields: {sorted(unknown)}")
+    return {name: record.get(name) for name in schema.names}
+
+
+def finalize_patent(record: dict[str, Any], *, derive_classifications: bool = True) -> dict[str, Any]:
+    """Fill the derived fields of a patent record and compute its content hash."""
+    row = _with_defaults("patents", record)
+    status = LegalStatus(row["legal_status"] or LegalStatus.UNKNOWN)
+    row["legal_status"] = status.value
+    row["status_group"] = LEGAL_STATUS_GROUP[status].value
+    ipc = [c for c in (row["ipc"] or []) if c]
+    if row["main_ipc"] and row["main_ipc"] not in ipc:
+        ipc.insert(0, row["main_ipc"])
+    row["ipc"] = ipc
+    row["main_ipc"] = row["main_ipc"] or (ipc[0] if ipc else None)
+    row["ipc_subclasses"] = sorted({c[:4] for c in ipc if len(c) >= 4})
+    for name in ("applicants", "applicant_types", "applicant_uscc", "inventors", "agents", "priority_numbers",
+                 "family_members", "family_countries", "cited_patents", "cited_non_patent", "cpc"):
+        row[name] = list(row[name] or [])
+    row["current_patentees"] = list(row["current_patentees"] or row["applicants"])
+    if not row["first_patentee"] and row["current_patentees"]:
+        row["first_patentee"] = row["current_patentees"][0]
+    if row["first_patentee"]:
+        if not row["first_patentee_type"]:
+            same_as_first_applicant = row["applicants"] and row["applicants"][0] == row["first_patentee"]
+            if same_as_first_applicant and row["applicant_types"]:
+                row["first_patentee_type"] = row["applicant_types"][0]
+            else:
+                row["first_patentee_type"] = guess_party_type(row["first_patentee"]).value
+        row["first_patentee_key"] = normalize_name(row["first_patentee"])
+    if len(row["applicant_types"]) < len(row["applicants"]):
+        row["applicant_types"] = row["applicant_types"] + [
+            guess_party_type(name).value for name in row["applicants"][len(row["applicant_types"]):]
+        ]
+    city, province = split_region(row["region_code"])
+    row["city_code"] = row["city_code"] or city
+    row["province_code"] = row["province_code"] or province
+    row["is_domestic"] = bool(row["province_code"] in MAINLAND_PROVINCES) if row["is_domestic"] is None else row["is_domestic"]
+    if row["applicant_country"] is None and row["province_code"]:
+        row["applicant_country"] = "CN"
+    if row["backward_citations"] is None and (row["cited_patents"] or row["cited_non_patent"]):
+        row["backward_citations"] = len(row["cited_patents"]) + len(row["cited_non_patent"])
+    if derive_classifications and ipc:
+        from zhichan.reference import sei_codes_for_ipc, tech_field_for_ipc
+
+        if not row["sei_codes"]:
+            text = " ".join(t for t in (row["title"], row["abstract"]) if t)
+            row["sei_codes"] = sei_codes_for_ipc(ipc, text)
+        if row["tech_field"] is None and row["main_ipc"]:
+            row["tech_field"] = tech_field_for_ipc(row["main_ipc"])
+    row["sei_codes"] = list(row["sei_codes"] or [])
+    row["synthetic"] = bool(row["synthetic"])
+    row["content_hash"] = content_hash("patents", row)
+    return row
+
+
+def event_id(record: dict[str, Any]) -> str:
+    key = "|".join(
+        str(record.get(k) or "")
+        for k in ("application_number", "event_type", "event_date", "amount_yuan", "party_from", "party_to", "detail")
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def finalize_record(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Fill defaults, region splits, ids and the content hash of a non-patent record."""
+    if table == "patents":
+        return finalize_patent(record)
+    row = _with_defaults(table, record)
+    if table == "events" and not row["event_id"]:
+        row["event_id"] = event_id(row)
+    if "region_code" in row:
+        city, province = split_region(row["region_code"])
+        row["city_code"] = row.get("city_code") or city
+        row["province_code"] = row.get("province_code") or province
+    if "is_domestic" in row and row["is_domestic"] is None:
+        row["is_domestic"] = bool(row.get("province_code") in MAINLAND_PROVINCES)
+    row["synthetic"] = bool(row["synthetic"])
+    row["content_hash"] = content_hash(table, row)
+    return row
+
+
+__all__ = [
+    "MAINLAND_PROVINCES",
+    "PartyType",
+    "content_hash",
+    "event_id",
+    "finalize_patent",
+    "finalize_record",
+    "split_region",
+]

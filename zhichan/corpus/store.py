@@ -1,0 +1,347 @@
+"""Versioned corpus snapshots: Parquet folders queried through DuckDB, switched atomically.
+
+Layout under ``<data_dir>/corpus``::
+
+    CURRENT                      the id of the snapshot readers use (replaced atomically)
+    snapshots/<id>/manifest.json what the snapshot holds and which import made it
+    snapshots/<id>/<table>/part-*.parquet
+    snapshots/.tmp-<id>/         a snapshot being written; never read, removed on abort/restart
+    history.jsonl                one line per import (added / updated / unchanged / rejected)
+    rejects/<import_id>.csv      the rejects report of each import
+
+Crash rule: a new snapshot is written beside the current one and becomes current only by
+``os.replace`` of ``CURRENT`` after its files and manifest are flushed to disk. A crash at any
+point leaves the previous snapshot whole and readable; leftover ``.tmp-*`` folders are removed
+by the next writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
+from zhichan.errors import CorpusError
+from zhichan.settings import get_settings
+
+PART_ROWS = 500_000
+
+
+def duckdb_connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection configured for offline use (no extension downloads)."""
+    settings = get_settings()
+    con = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": "false",
+            "autoload_known_extensions": "false",
+            "threads": str(threads or settings.duckdb_threads),
+            "memory_limit": memory_limit or settings.duckdb_memory_limit,
+        }
+    )
+    return con
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for file in path.rglob("*"):
+        if file.is_file():
+            with open(file, "rb") as fh:
+                os.fsync(fh.fileno())
+    for folder in [path, *(p for p in path.rglob("*") if p.is_dir())]:
+        _fsync_dir(folder)
+
+
+class Snapshot:
+    """One immutable version of the corpus."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.id = path.name
+        try:
+            self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"快照 {self.id} 已损坏 / snapshot {self.id} is damaged: {exc}") from exc
+
+    def __repr__(self) -> str:
+        return f"Snapshot({self.id!r})"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.manifest.get("counts", {}))
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any record in the snapshot is synthetic (the UI labels it)."""
+        return bool(self.manifest.get("synthetic_records", 0))
+
+    def files(self, table: str) -> list[Path]:
+        if table not in TABLES:
+            raise CorpusError(f"未知数据表 {table} / unknown table {table}")
+        return sorted((self.path / table).glob("part-*.parquet"))
+
+    def parquet_glob(self, table: str) -> str:
+        """A path pattern DuckDB/Spark can read for ``table``."""
+        return str(self.path / table / "part-*.parquet")
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Create one view per table (``patents``, ``events`` …) on ``con``."""
+        for table in TABLES:
+            files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+        return con
+
+    def connect(self, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """A fresh DuckDB connection with this snapshot's tables as views."""
+        return self.register(duckdb_connect(threads))
+
+
+class SnapshotWriter:
+    """Writes a new snapshot into a temporary folder; :meth:`commit` switches to it."""
+
+    def __init__(self, store: CorpusStore, parent: Snapshot | None) -> None:
+        self.store = store
+        self.parent = parent
+        now = dt.datetime.now(dt.UTC)
+        self.id = f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(2)}"
+        self.tmp = store.snapshots_dir / f".tmp-{self.id}"
+        self.tmp.mkdir(parents=True)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._part_rows: dict[str, int] = {}
+        self._parts: dict[str, int] = {}
+        self._done: set[str] = set()
+
+    def _new_part(self, table: str) -> pq.ParquetWriter:
+        folder = self.tmp / table
+        folder.mkdir(exist_ok=True)
+        n = self._parts.get(table, 0)
+        self._parts[table] = n + 1
+        self._part_rows[table] = 0
+        writer = pq.ParquetWriter(folder / f"part-{n:05d}.parquet", TABLES[table][0], compression="zstd")
+        self._writers[table] = writer
+        return writer
+
+    def write(self, table: str, data: pa.Table | pa.RecordBatch) -> None:
+        """Append rows (already in the canonical schema) to ``table``."""
+        if table in self._done:
+            raise CorpusError(f"{table} already linked from the parent snapshot")
+        schema = TABLES[table][0]
+        batch_table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
+        batch_table = batch_table.select(schema.names).cast(schema)
+        writer = self._writers.get(table) or self._new_part(table)
+        if self._part_rows[table] >= PART_ROWS:
+            writer.close()
+            writer = self._new_part(table)
+        writer.write_table(batch_table, row_group_size=100_000)
+        self._part_rows[table] += batch_table.num_rows
+
+    def copy_query(self, table: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+        """Write the result of ``sql`` (columns in canonical order) as ``table``, streaming."""
+        reader = con.execute(sql).fetch_record_batch(100_000)
+        for batch in reader:
+            self.write(table, batch)
+
+    def link_from_parent(self, table: str) -> None:
+        """Reuse the parent's files for an unchanged table (hard links; copies across devices)."""
+        if self.parent is None:
+            return
+        folder = self.tmp / table
+        folder.mkdir(exist_ok=True)
+        for file in self.parent.files(table):
+            try:
+                os.link(file, folder / file.name)
+            except OSError:
+                shutil.copy2(file, folder / file.name)
+        self._done.add(table)
+
+    def _close_writers(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        for table, (schema, _) in TABLES.items():
+            folder = self.tmp / table
+            if not any(folder.glob("part-*.parquet")):
+                folder.mkdir(exist_ok=True)
+                pq.write_table(schema.empty_table(), folder / "part-00000.parquet")
+
+    def _build_parties(self) -> None:
+        from zhichan.corpus.parties import PARTIES_SQL
+
+        shutil.rmtree(self.tmp / "parties", ignore_errors=True)
+        con = duckdb_connect()
+        try:
+            files = ", ".join(f"'{f.as_posix()}'" for f in sorted((self.tmp / "patents").glob("part-*.parquet")))
+            con.execute(f"CREATE VIEW patents AS SELECT * FROM read_parquet([{files}])")
+            self._writers.pop("parties", None)
+            self.copy_query("parties", con, PARTIES_SQL)
+            self._writers["parties"].close() if "parties" in self._writers else None
+            self._writers.pop("parties", None)
+        finally:
+            con.close()
+
+    def commit(self, import_record: dict[str, Any] | None = None) -> Snapshot:
+        """Finish the files, write the manifest, and make this snapshot current — atomically."""
+        self._close_writers()
+        self._build_parties()
+        self._close_writers()
+        con = duckdb_connect()
+        try:
+            counts: dict[str, int] = {}
+            synthetic = 0
+            for table in TABLES:
+                files = ", ".join(f"'{f.as_posix()}'" for f in sorted((self.tmp / table).glob("part-*.parquet")))
+                row = con.execute(
+                    f"SELECT count(*), coalesce(sum(CASE WHEN synthetic THEN 1 ELSE 0 END), 0) FROM read_parquet([{files}])"
+                ).fetchone()
+                assert row is not None
+                counts[table] = int(row[0])
+                synthetic += int(row[1]) if table in IMPORTED_TABLES else 0
+        finally:
+            con.close()
+        manifest = {
+            "id": self.id,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "parent": self.parent.id if self.parent else None,
+            "counts": counts,
+            "synthetic_records": synthetic,
+            "import": import_record or {},
+            "schema_version": 1,
+        }
+        (self.tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        _fsync_tree(self.tmp)
+        final = self.store.snapshots_dir / self.id
+        os.rename(self.tmp, final)
+        _fsync_dir(self.store.snapshots_dir)
+        self.store._switch(self.id)
+        self.store.prune()
+        return Snapshot(final)
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - closing a half-written part on the way out
+                pass
+        self._writers.clear()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class CorpusStore:
+    """The snapshots of one data directory."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root else get_settings().corpus_dir
+        self.snapshots_dir = self.root / "snapshots"
+        self.pointer = self.root / "CURRENT"
+
+    def current_id(self) -> str | None:
+        try:
+            value = self.pointer.read_text("utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return value or None
+
+    def current(self) -> Snapshot:
+        snapshot_id = self.current_id()
+        if snapshot_id is None:
+            raise CorpusError(
+                "尚无语料快照，请先导入或生成数据（zhichan generate / zhichan import） / "
+                "no corpus snapshot yet: run `zhichan generate` or `zhichan import` first"
+            )
+        return Snapshot(self.snapshots_dir / snapshot_id)
+
+    def current_or_none(self) -> Snapshot | None:
+        return self.current() if self.current_id() else None
+
+    def get(self, snapshot_id: str) -> Snapshot:
+        path = self.snapshots_dir / snapshot_id
+        if snapshot_id.startswith(".") or not (path / "manifest.json").exists():
+            raise CorpusError(f"快照 {snapshot_id} 不存在 / no snapshot {snapshot_id}")
+        return Snapshot(path)
+
+    def list(self) -> list[Snapshot]:
+        if not self.snapshots_dir.exists():
+            return []
+        return [Snapshot(p) for p in sorted(self.snapshots_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+
+    @contextmanager
+    def writer(self) -> Iterator[SnapshotWriter]:
+        """A writer on top of the current snapshot; aborted (files removed) if the block raises.
+
+        The caller must call :meth:`SnapshotWriter.commit` inside the block to switch.
+        """
+        self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
+        writer = SnapshotWriter(self, self.current_or_none())
+        try:
+            yield writer
+        except BaseException:
+            writer.abort()
+            raise
+
+    def _remove_leftovers(self) -> None:
+        for leftover in self.snapshots_dir.glob(".tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def _switch(self, snapshot_id: str) -> None:
+        tmp = self.root / f".CURRENT.{snapshot_id}"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(snapshot_id + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.pointer)
+        _fsync_dir(self.root)
+
+    def prune(self, keep: int | None = None) -> None:
+        keep = keep or get_settings().snapshots_kept
+        current = self.current_id()
+        snapshots = [s for s in self.list() if s.id != current]
+        for old in snapshots[: max(0, len(snapshots) - (keep - 1))]:
+            shutil.rmtree(old.path, ignore_errors=True)
+
+    # import history -------------------------------------------------------------------------
+    @property
+    def history_path(self) -> Path:
+        return self.root / "history.jsonl"
+
+    def record_import(self, record: dict[str, Any]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.history_path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def history(self) -> list[dict[str, Any]]:
+        if not self.history_path.exists():
+            return []
+        return [json.loads(line) for line in self.history_path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def open_corpus() -> Snapshot:
+    """The current snapshot of the configured data directory."""
+    return CorpusStore().current()
+
+
+def iter_batches(snapshot: Snapshot, table: str, columns: Iterable[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """Stream a table of a snapshot in record batches (for index builds, exports)."""
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset([str(f) for f in snapshot.files(table)], format="parquet")
+    yield from dataset.to_batches(columns=list(columns) if columns else None, batch_size=50_000)

@@ -1,0 +1,28 @@
+"""A short description of a snapshot: what `zhichan demo` and `zhichan corpus summary` print."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhichan.corpus.store import Snapshot
+
+BREAKDOWNS = {
+    "专利类型 / kind": "SELECT kind, count(*) FROM patents GROUP BY 1 ORDER BY 2 DESC",
+    "法律状态 / status": "SELECT status_group, count(*) FROM patents GROUP BY 1 ORDER BY 2 DESC",
+    "申请年 / application year (last 10)": (
+        "SELECT year(application_date) AS y, count(*) FROM patents GROUP BY 1 ORDER BY 1 DESC LIMIT 10"
+    ),
+    "省份 / province (top 10)": (
+        "SELECT coalesce(province_code, '(境外/未知)'), count(*) FROM patents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+    ),
+    "事件 / events": "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC",
+}
+
+
+def corpus_summary(snapshot: Snapshot) -> dict[str, Any]:
+    con = snapshot.connect()
+    try:
+        breakdowns = {title: [tuple(r) for r in con.execute(sql).fetchall()] for title, sql in BREAKDOWNS.items()}
+    finally:
+        con.close()
+    return {"snapshot": snapshot.id, "synthetic": snapshot.synthetic, "counts": snapshot.counts, "breakdowns": breakdowns}

@@ -1,0 +1,140 @@
+"""Field validators used by every importer. Each returns the canonical value or raises
+:class:`FieldError` with a Chinese-first reason that goes into the rejects report.
+
+- CN application numbers (专利申请号, ZC 0006-2003): ``YYYY`` + kind digit + 7-digit serial
+  (12 digits since 2003-10-01) or ``YY`` + kind digit + 5-digit serial (8 digits before), then a
+  check character: Σ digitᵢ·wᵢ mod 11 with weights 2,3,4,5,6,7,8,9,2,3,4,5; 10 is written ``X``.
+  No maintained PyPI library implements this number (python-stdnum has none), so it is here.
+- Unified social credit codes (统一社会信用代码, GB 32100-2015): python-stdnum's ``cn.uscc``.
+- IPC codes: :func:`zhichan.reference.normalize_ipc`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from zhichan.corpus.schema import PatentKind
+
+PATENT_SYSTEM_START = dt.date(1985, 4, 1)  # 专利法施行
+_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+_APPNO = re.compile(r"^(?:CN)?(\d{8}|\d{12})\.?([0-9X])?$")
+KIND_DIGITS = {"1": PatentKind.INVENTION, "8": PatentKind.INVENTION, "2": PatentKind.UTILITY_MODEL,
+               "9": PatentKind.UTILITY_MODEL, "3": PatentKind.DESIGN}
+
+
+class FieldError(ValueError):
+    """A value that cannot be accepted; ``reason`` is shown in the rejects report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_character(digits: str) -> str:
+    total = sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=False))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def application_number_with_check(digits: str) -> str:
+    """``"202223220665"`` → ``"CN202223220665.2"`` (for tests and the generator)."""
+    return f"CN{digits}.{check_character(digits)}"
+
+
+def normalize_application_number(value: str) -> str:
+    """Validate a CN application number and return it as ``CN202223220665.2``."""
+    raw = unicodedata.normalize("NFKC", str(value or "")).strip().upper().replace(" ", "")
+    if not raw:
+        raise FieldError("申请号为空 / application number is empty")
+    match = _APPNO.match(raw)
+    if not match:
+        raise FieldError(f"申请号格式不正确：{value} / malformed application number")
+    digits, check = match.groups()
+    if check is None:
+        raise FieldError(f"申请号缺少校验位：{value} / application number lacks its check character")
+    expected = check_character(digits)
+    if check != expected:
+        raise FieldError(f"申请号校验位错误：应为 {expected}，实为 {check} / check character should be {expected}, not {check}")
+    kind_digit = digits[4] if len(digits) == 12 else digits[2]
+    if kind_digit not in KIND_DIGITS:
+        raise FieldError(f"申请号中的专利类型位无效：{kind_digit} / invalid kind digit {kind_digit}")
+    return f"CN{digits}.{check}"
+
+
+def kind_from_application_number(number: str) -> PatentKind:
+    digits = number.removeprefix("CN").split(".")[0]
+    return KIND_DIGITS[digits[4] if len(digits) == 12 else digits[2]]
+
+
+def normalize_uscc(value: str) -> str:
+    """Validate a unified social credit code (GB 32100) with python-stdnum."""
+    try:
+        return str(stdnum_uscc.validate(unicodedata.normalize("NFKC", value).strip().upper()))
+    except StdnumError as exc:
+        raise FieldError(f"统一社会信用代码无效：{value}（{exc}） / invalid unified social credit code") from exc
+
+
+_DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object, *, field: str = "日期") -> dt.date | None:
+    """Parse the date forms exports use; ``''``, ``'0'`` and ``None`` mean no date.
+
+    Dates before the Chinese patent system (1985-04-01) or in the future are refused.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value.date()
+    elif isinstance(value, dt.date):
+        parsed = value
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if text in ("", "0", "-", "—", "无", "nan", "NaT", "None"):
+            return None
+        text = text.split(" ")[0].split("T")[0]
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise FieldError(f"{field}无法识别：{value} / unrecognised date")
+    if parsed < dt.date(1900, 1, 1) or parsed > dt.date.today() + dt.timedelta(days=1):
+        raise FieldError(f"{field}超出合理范围：{parsed.isoformat()} / date out of range")
+    return parsed
+
+
+def parse_int(value: object, *, field: str = "数值") -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise FieldError(f"{field}不是整数：{value} / not an integer")
+    if isinstance(value, int):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    if text in ("", "-", "nan"):
+        return None
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise FieldError(f"{field}不是整数：{value} / not an integer") from exc
+    if number != int(number) or number < 0:
+        raise FieldError(f"{field}不是非负整数：{value} / not a non-negative integer")
+    return int(number)
+
+
+def split_list(value: object, separators: str = ";；") -> list[str]:
+    """Split an export's multi-value cell (``a;b;c``) into trimmed, non-empty items."""
+    if value is None:
+        return []
+    text = unicodedata.normalize("NFKC", str(value)) if separators != ";；" else str(value)
+    for sep in separators[1:]:
+        text = text.replace(sep, separators[0])
+    return [item.strip() for item in text.split(separators[0]) if item.strip()]

@@ -1,0 +1,76 @@
+"""One root exception for the package; each domain raises a purpose-specific subclass.
+
+Messages are Chinese first, English second (``"中文 / English"``): they reach case officers in the
+UI and operators in the CLI unchanged. The web layer turns these into 4xx JSON/HTML responses in
+one place; nothing below the web layer knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ZhichanError(Exception):
+    """Root of every error zhichan raises on purpose."""
+
+    #: HTTP status the web layer should answer with when this error escapes a request.
+    http_status: int = 400
+    #: Stable machine-readable code, e.g. ``"query.syntax"``.
+    code: str = "error"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **({"details": self.details} if self.details else {})}
+
+
+class ConfigError(ZhichanError):
+    code = "config"
+    http_status = 500
+
+
+class InputError(ZhichanError):
+    """Input the caller can fix: a malformed file, query, parameter or form."""
+
+    code = "input"
+    http_status = 400
+
+
+class NotFoundError(ZhichanError):
+    code = "not_found"
+    http_status = 404
+
+
+class PermissionDenied(ZhichanError):
+    """The caller's organization scope or role does not cover the requested data."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class ConflictError(ZhichanError):
+    code = "conflict"
+    http_status = 409
+
+
+class CorpusError(ZhichanError):
+    """Snapshot store problems: no snapshot yet, a damaged snapshot, a failed switch."""
+
+    code = "corpus"
+    http_status = 503
+
+
+class MissingDependency(ZhichanError):
+    """An optional component is not installed; the message carries the exact install command."""
+
+    code = "missing_dependency"
+    http_status = 501
+
+    def __init__(self, component: str, install: str) -> None:
+        super().__init__(
+            f"未安装可选组件 {component}，请运行：{install} / optional component {component} is not installed; run: {install}",
+            details={"component": component, "install": install},
+        )

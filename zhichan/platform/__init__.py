@@ -1,0 +1,1 @@
+"""Platform: workflow database, accounts, organizations and scope, audit, jobs."""
