@@ -1,0 +1,234 @@
+"""One chart definition → the web page's Vega-Lite spec, and SVG/PNG images for documents.
+
+A :class:`Chart` wraps an Altair chart whose data is inlined (``values``), so the spec is a plain
+JSON document: the web page hands it to the platform's vendored vega-embed, the DOCX/PDF
+renderers turn it into PNG (or SVG) with ``vl-convert`` — no browser, nothing downloaded.
+
+    from zhichan.reports import charts
+    chart = charts.line("trend", rows, x="year", y="applications", title="申请趋势")
+    chart.spec()      # dict for vegaEmbed(el, spec)
+    chart.svg()       # str, for standalone HTML
+    chart.png()       # bytes, for DOCX and PDF
+
+Chinese text needs a CJK font: every chart uses "Noto Sans CJK SC" (Debian ``fonts-noto-cjk``),
+whose folder is registered with vl-convert once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+
+from zhichan.errors import MissingDependency
+
+FONT_FAMILY = "Noto Sans CJK SC"
+FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts")
+#: Colours of the platform (Tableau 10 reordered so the home region is always the first colour).
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf"]
+DEFAULT_WIDTH = 520
+DEFAULT_HEIGHT = 260
+
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+Rows = Sequence[Mapping[str, Any]]
+
+
+def _vl_convert() -> Any:
+    global _fonts_registered
+    try:
+        import vl_convert as vlc
+    except ImportError as exc:  # pragma: no cover - listed in pyproject
+        raise MissingDependency("vl-convert-python", "pip install vl-convert-python") from exc
+    with _fonts_lock:
+        if not _fonts_registered:
+            for folder in FONT_DIRS:
+                if Path(folder).is_dir():
+                    vlc.register_font_directory(folder)
+                    break
+            _fonts_registered = True
+    return vlc
+
+
+def _jsonable(rows: Rows) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates → ISO strings), order kept — the spec must be deterministic."""
+    out = []
+    for row in rows:
+        clean: dict[str, Any] = {}
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif isinstance(value, float) and value != value:  # NaN
+                value = None
+            clean[str(key)] = value
+        out.append(clean)
+    return out
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A named chart: ``chart_id`` is stable (used for file names, anchors and tests)."""
+
+    chart_id: str
+    title: str
+    chart: alt.TopLevelMixin
+
+    def spec(self) -> dict[str, Any]:
+        """The Vega-Lite specification (plain JSON types), data inlined."""
+        spec = self.chart.to_dict()
+        # Altair names inline datasets by content hash: stable, but the $schema URL is only a label.
+        return json.loads(json.dumps(spec, ensure_ascii=False, sort_keys=True))
+
+    def spec_json(self) -> str:
+        return json.dumps(self.spec(), ensure_ascii=False, sort_keys=True)
+
+    def svg(self) -> str:
+        return str(_vl_convert().vegalite_to_svg(self.spec()))
+
+    def png(self, scale: float = 2.0) -> bytes:
+        return bytes(_vl_convert().vegalite_to_png(self.spec(), scale=scale))
+
+
+def _base(rows: Rows, title: str, width: int | None, height: int | None) -> alt.Chart:
+    return alt.Chart(alt.Data(values=_jsonable(rows))).properties(
+        title=title, width=width or DEFAULT_WIDTH, height=height or DEFAULT_HEIGHT
+    )
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(font=FONT_FAMILY, background="white")
+        .configure_range(category=PALETTE)
+        .configure_axis(labelFontSize=11, titleFontSize=12)
+        .configure_title(fontSize=14, anchor="start")
+        .configure_legend(labelFontSize=11, titleFontSize=11)
+    )
+
+
+def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: str, x_title: str = "",
+         y_title: str = "", series_title: str = "", labels: Mapping[str, str] | None = None,
+         width: int | None = None, height: int | None = None) -> Chart:
+    """Lines over an ordinal x (years): one line per column in ``y`` (folded into a legend)."""
+    ys = [y] if isinstance(y, str) else list(y)
+    base = _base(rows, title, width, height)
+    labels = dict(labels or {})
+    if len(ys) == 1:
+        chart = base.mark_line(point=True).encode(
+            x=alt.X(f"{x}:O", title=x_title or x),
+            y=alt.Y(f"{ys[0]}:Q", title=y_title or labels.get(ys[0], ys[0])),
+            tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{ys[0]}:Q")],
+        )
+    else:
+        label_expr = " : ".join(f"datum.key === {json.dumps(k)} ? {json.dumps(labels.get(k, k))}" for k in ys)
+        chart = (
+            base.transform_fold(ys, as_=["key", "value"])
+            .transform_calculate(series=f"{label_expr} : datum.key")
+            .mark_line(point=True)
+            .encode(
+                x=alt.X(f"{x}:O", title=x_title or x),
+                y=alt.Y("value:Q", title=y_title),
+                color=alt.Color("series:N", title=series_title or None,
+                                sort=[labels.get(k, k) for k in ys]),
+                tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip("series:N"), alt.Tooltip("value:Q")],
+            )
+        )
+    return Chart(chart_id, title, _configure(chart))
+
+
+def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, category_title: str = "",
+        value_title: str = "", color: str | None = None, color_title: str = "", horizontal: bool = True,
+        highlight: str | None = None, width: int | None = None, height: int | None = None) -> Chart:
+    """Bars in the given row order (the caller sorts; the chart does not re-sort).
+
+    ``highlight`` names a category drawn in the accent colour (the home region in a ranking).
+    ``color`` stacks bars by that column.
+    """
+    order = list(dict.fromkeys(str(r[category]) for r in rows))
+    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order)
+    val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title or value)
+    enc: dict[str, Any] = {"tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")]}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color_title or None)
+        enc["tooltip"].append(alt.Tooltip(f"{color}:N"))
+    elif highlight is not None:
+        enc["color"] = alt.condition(
+            alt.datum[category] == highlight, alt.value(PALETTE[1]), alt.value(PALETTE[0])
+        )
+    h = (height or max(120, 22 * len(order))) if horizontal else height
+    chart = _base(rows, title, width, h).mark_bar().encode(
+        **({"y": cat, "x": val} if horizontal else {"x": cat, "y": val}), **enc
+    )
+    return Chart(chart_id, title, _configure(chart))
+
+
+def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str = "",
+            y_title: str = "", value_title: str = "", text: str | None = None,
+            x_order: Sequence[str] | None = None, y_order: Sequence[str] | None = None,
+            diverging_mid: float | None = None, width: int | None = None, height: int | None = None) -> Chart:
+    """A matrix of cells (branch × region); ``text`` prints a column in each cell.
+
+    ``diverging_mid`` switches to a diverging scheme centred on that value (e.g. 1.0 for an
+    advantage index, so weak cells are red and strong ones blue).
+    """
+    xs = list(x_order) if x_order is not None else list(dict.fromkeys(str(r[x]) for r in rows))
+    ys = list(y_order) if y_order is not None else list(dict.fromkeys(str(r[y]) for r in rows))
+    scale = (alt.Scale(scheme="redblue", domainMid=diverging_mid) if diverging_mid is not None
+             else alt.Scale(scheme="blues"))
+    base = _base(rows, title, width or max(240, 60 * len(xs)), height or max(160, 22 * len(ys)))
+    rect = base.mark_rect().encode(
+        x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys),
+        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale),
+        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
+    )
+    layers: list[Any] = [rect]
+    if text:
+        layers.append(base.mark_text(fontSize=10).encode(
+            x=alt.X(f"{x}:N", sort=xs), y=alt.Y(f"{y}:N", sort=ys), text=alt.Text(f"{text}:N")
+        ))
+    chart = alt.layer(*layers) if len(layers) > 1 else rect
+    return Chart(chart_id, title, _configure(chart))
+
+
+def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, title: str,
+                      x_title: str = "", y_title: str = "", width: int | None = None,
+                      height: int | None = None) -> Chart:
+    """Points joined in ``order`` (the technology life-cycle plot: applicants vs applications by year)."""
+    base = _base(rows, title, width, height)
+    path = base.mark_line(point=True).encode(
+        x=alt.X(f"{x}:Q", title=x_title or x),
+        y=alt.Y(f"{y}:Q", title=y_title or y),
+        order=alt.Order(f"{order}:O"),
+        tooltip=[alt.Tooltip(f"{order}:O"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q")],
+    )
+    labels = base.mark_text(align="left", dx=5, dy=-5, fontSize=10).encode(
+        x=f"{x}:Q", y=f"{y}:Q", text=alt.Text(f"{order}:O")
+    )
+    return Chart(chart_id, title, _configure(alt.layer(path, labels)))
+
+
+def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, width: int | None = None,
+        height: int | None = None) -> Chart:
+    """A donut of shares (legal status, applicant types), categories in row order."""
+    order = list(dict.fromkeys(str(r[category]) for r in rows))
+    chart = _base(rows, title, width or 320, height or 240).mark_arc(innerRadius=50).encode(
+        theta=alt.Theta(f"{value}:Q"),
+        color=alt.Color(f"{category}:N", sort=order, title=None),
+        order=alt.Order(f"{value}:Q", sort="descending"),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
+    )
+    return Chart(chart_id, title, _configure(chart))
+
+
+def javascript_bundle_versions() -> dict[str, str]:
+    """Versions of vega/vega-lite that vl-convert embeds — vendor the same ones for the web page."""
+    vlc = _vl_convert()
+    return {"vega": vlc.get_vega_version(), "vega-lite": vlc.get_vegalite_versions()[-1],
+            "vega-embed": vlc.get_vega_embed_version()}

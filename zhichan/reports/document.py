@@ -1,0 +1,124 @@
+"""A report as plain data — sections of paragraphs, tables, figures and lists.
+
+A domain (navigation, indicators, policy evaluation …) builds one :class:`Document`; the
+renderers turn the same object into an HTML page (:mod:`zhichan.reports.html`), a Word file
+(:mod:`zhichan.reports.docx`) and a PDF (:mod:`zhichan.reports.pdf`). So the three forms cannot
+drift apart, and a test can compare any of them with the numbers the domain computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhichan.reports.charts import Chart
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: str = "body"  # body | note | lead
+
+
+@dataclass
+class BulletList:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]
+    caption: str = ""
+    table_id: str = ""
+
+
+@dataclass
+class Figure:
+    chart: Chart
+    caption: str = ""
+
+
+Block = Paragraph | BulletList | Table | Figure
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+    anchor: str = ""
+
+    def add(self, *blocks: Block) -> Section:
+        self.blocks.extend(blocks)
+        return self
+
+    def sub(self, title: str, *blocks: Block, anchor: str = "") -> Section:
+        child = Section(title, list(blocks), anchor=anchor)
+        self.subsections.append(child)
+        return child
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str = ""
+    #: (label, value) pairs printed on the cover and in the document properties: chain hash,
+    #: snapshot id, as-of date, generation time …
+    metadata: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    generated_at: dt.datetime | None = None
+    synthetic: bool = False  # the data contains synthetic records: every form shows a notice
+
+    def walk(self) -> Iterator[tuple[int, Section]]:
+        """(level, section) depth-first; level 1 = top."""
+
+        def rec(sections: Sequence[Section], level: int) -> Iterator[tuple[int, Section]]:
+            for s in sections:
+                yield level, s
+                yield from rec(s.subsections, level + 1)
+
+        yield from rec(self.sections, 1)
+
+    def figures(self) -> list[Figure]:
+        return [b for _, s in self.walk() for b in s.blocks if isinstance(b, Figure)]
+
+    def assign_anchors(self) -> None:
+        """Give every section a stable anchor (``s1``, ``s1-2`` …) unless it has one."""
+
+        def rec(sections: Sequence[Section], prefix: str) -> None:
+            for i, s in enumerate(sections, 1):
+                s.anchor = s.anchor or f"{prefix}{i}"
+                rec(s.subsections, f"{s.anchor}-")
+
+        rec(self.sections, "s")
+
+
+SYNTHETIC_NOTICE = "本报告数据含合成（演示）数据，不代表真实情况 / This report contains synthetic demo data."
+
+
+def fmt_cell(value: Any) -> str:
+    """How every renderer prints a table cell: integers plain, floats with 2 decimals, None as —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "—"
+        return f"{value:.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+_SLUG = re.compile(r"[^0-9A-Za-z_-]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text).strip("-").lower() or "x"

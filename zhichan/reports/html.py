@@ -1,0 +1,184 @@
+"""HTML rendering of a :class:`~zhichan.reports.document.Document`.
+
+Three chart modes, one template:
+
+- ``"vega"`` — interactive: each figure is a ``<div>`` plus its Vega-Lite spec in a
+  ``<script type="application/json">``; :data:`EMBED_SCRIPT` calls ``vegaEmbed`` (the platform's
+  vendored vega, vega-lite and vega-embed under ``/static/vendor/``) and falls back to nothing
+  else. Use :func:`render_fragment` to embed a report in a web page.
+- ``"svg"`` — standalone file: charts inlined as SVG, works offline in any browser, no JS.
+- ``"png"`` — for WeasyPrint (PDF): charts as PNG data URIs (WeasyPrint runs no JavaScript).
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from typing import Literal
+
+from zhichan.reports.document import (
+    SYNTHETIC_NOTICE,
+    BulletList,
+    Document,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    fmt_cell,
+)
+
+ChartMode = Literal["vega", "svg", "png"]
+PNG_SCALE = 2.0
+
+BASE_CSS = """
+.zc-report { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif;
+  color: #222; line-height: 1.6; max-width: 60rem; }
+.zc-report h1 { font-size: 1.7rem; margin: 0.2rem 0; }
+.zc-report h2 { font-size: 1.35rem; border-bottom: 2px solid #1f77b4; padding-bottom: .2rem; margin-top: 2rem; }
+.zc-report h3 { font-size: 1.12rem; margin-top: 1.4rem; }
+.zc-report h4 { font-size: 1rem; }
+.zc-report table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .85rem; width: 100%; }
+.zc-report th, .zc-report td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+.zc-report th { background: #eef3f8; }
+.zc-report td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.zc-report caption { caption-side: top; text-align: left; font-weight: bold; padding: .2rem 0; }
+.zc-report figure { margin: .8rem 0 1.2rem; }
+.zc-report figcaption { font-size: .85rem; color: #555; }
+.zc-report .meta { font-size: .85rem; color: #444; }
+.zc-report .meta td { border: none; padding: 0 .8rem 0 0; }
+.zc-report .note { font-size: .85rem; color: #555; }
+.zc-report .lead { font-size: 1.05rem; }
+.zc-report .synthetic { background: #fff3cd; border: 1px solid #e0b000; padding: .3rem .6rem; }
+.zc-report nav.toc ol { list-style: none; padding-left: 1rem; }
+.zc-report nav.toc > ol { padding-left: 0; }
+.zc-report img.chart, .zc-report svg { max-width: 100%; height: auto; }
+"""
+
+#: Renders every ``.zc-chart`` once vega-embed is loaded (include after the vendored scripts).
+EMBED_SCRIPT = """
+(function () {
+  function render() {
+    if (typeof vegaEmbed === "undefined") { return; }
+    document.querySelectorAll(".zc-chart[data-spec]").forEach(function (el) {
+      if (el.dataset.rendered) { return; }
+      var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+      vegaEmbed(el, spec, {actions: {export: true, source: false, compiled: false, editor: false}});
+      el.dataset.rendered = "1";
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); }
+  else { render(); }
+  document.addEventListener("htmx:afterSwap", render);
+})();
+"""
+
+#: Default paths of the vendored scripts (the web engineer's ``zhichan/web/static/vendor/``).
+DEFAULT_VEGA_SCRIPTS = (
+    "/static/vendor/vega.min.js",
+    "/static/vendor/vega-lite.min.js",
+    "/static/vendor/vega-embed.min.js",
+)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    body = []
+    for row in table.rows:
+        cells = "".join(
+            f'<td class="num">{escape(fmt_cell(v))}</td>' if _is_number(v) else f"<td>{escape(fmt_cell(v))}</td>"
+            for v in row
+        )
+        body.append(f"<tr>{cells}</tr>")
+    caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
+    tid = f' id="{escape(table.table_id)}"' if table.table_id else ""
+    return f"<table{tid}>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _figure(fig: Figure, mode: ChartMode) -> str:
+    cid = escape(fig.chart.chart_id)
+    caption = f"<figcaption>{escape(fig.caption or fig.chart.title)}</figcaption>"
+    if mode == "vega":
+        spec = fig.chart.spec_json().replace("</", "<\\/")
+        body = (f'<div class="zc-chart" id="chart-{cid}" data-spec="spec-{cid}"></div>'
+                f'<script type="application/json" id="spec-{cid}">{spec}</script>')
+    elif mode == "svg":
+        body = fig.chart.svg()
+    else:
+        png = fig.chart.png(scale=PNG_SCALE)
+        width = int.from_bytes(png[16:20], "big") / PNG_SCALE  # IHDR width, back in CSS px
+        data = base64.b64encode(png).decode("ascii")
+        body = (f'<img class="chart" style="width:{width:.0f}px" alt="{escape(fig.chart.title)}" '
+                f'src="data:image/png;base64,{data}">')
+    return f'<figure id="fig-{cid}">{body}{caption}</figure>'
+
+
+def _block(block: object, mode: ChartMode) -> str:
+    if isinstance(block, Paragraph):
+        cls = f' class="{block.style}"' if block.style != "body" else ""
+        return f"<p{cls}>{escape(block.text)}</p>"
+    if isinstance(block, BulletList):
+        return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Figure):
+        return _figure(block, mode)
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _section(section: Section, level: int, mode: ChartMode) -> str:
+    tag = f"h{min(level + 1, 6)}"
+    parts = [f'<section id="{escape(section.anchor)}"><{tag}>{escape(section.title)}</{tag}>']
+    parts += [_block(b, mode) for b in section.blocks]
+    parts += [_section(s, level + 1, mode) for s in section.subsections]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _toc(doc: Document, max_level: int = 2) -> str:
+    def rec(sections: list[Section], level: int) -> str:
+        if level > max_level or not sections:
+            return ""
+        items = "".join(
+            f'<li><a href="#{escape(s.anchor)}">{escape(s.title)}</a>{rec(s.subsections, level + 1)}</li>'
+            for s in sections
+        )
+        return f"<ol>{items}</ol>"
+
+    return f'<nav class="toc"><h2>目录</h2>{rec(doc.sections, 1)}</nav>'
+
+
+def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True) -> str:
+    """The report as an embeddable ``<div class="zc-report">`` (no ``<html>``, no scripts)."""
+    doc.assign_anchors()
+    meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in doc.metadata)
+    parts = ['<div class="zc-report">', '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
+    if doc.subtitle:
+        parts.append(f'<p class="lead">{escape(doc.subtitle)}</p>')
+    if doc.synthetic:
+        parts.append(f'<p class="synthetic">{escape(SYNTHETIC_NOTICE)}</p>')
+    parts.append(f'<table class="meta"><tbody>{meta}</tbody></table></header>')
+    if toc:
+        parts.append(_toc(doc))
+    parts += [_section(s, 1, mode) for s in doc.sections]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def render_page(doc: Document, *, mode: ChartMode = "svg", extra_css: str = "",
+                vega_scripts: tuple[str, ...] = DEFAULT_VEGA_SCRIPTS) -> str:
+    """A complete HTML document. ``mode="svg"`` needs nothing else (standalone file)."""
+    scripts = ""
+    if mode == "vega":
+        scripts = "".join(f'<script src="{escape(src)}"></script>' for src in vega_scripts)
+        scripts += f"<script>{EMBED_SCRIPT}</script>"
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(doc.title)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{BASE_CSS}{extra_css}</style></head><body>"
+        f"{render_fragment(doc, mode=mode)}{scripts}</body></html>\n"
+    )
