@@ -1,0 +1,74 @@
+"""Tables of the evidence log (存证日志). Created by the Alembic branch ``evidence``.
+
+The log is three append-only tables — entries, tree nodes, signed checkpoints — whose UPDATE,
+DELETE (and on PostgreSQL TRUNCATE) are refused by database triggers created in the migration.
+The fourth table is a one-row lock that serializes appenders on SQLite and PostgreSQL alike.
+
+Times are naive UTC, as in the platform tables. The searchable columns of an entry (digests,
+kind, title, time) are copies of fields inside ``leaf``; the audit checks they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhichan.platform.db import Base
+
+
+class LogEntry(Base):
+    """One leaf of the Merkle log: the canonical JSON ``leaf`` is what is hashed (RFC 9162 leaf input)."""
+
+    __tablename__ = "evidence_entries"
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    sm3: Mapped[str | None] = mapped_column(String(64), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TreeNode(Base):
+    """Hash of the perfect subtree of ``2**level`` leaves starting at leaf ``idx * 2**level`` (level 0 = leaf hash)."""
+
+    __tablename__ = "evidence_nodes"
+    __table_args__ = (PrimaryKeyConstraint("level", "idx"), {"sqlite_with_rowid": False})
+
+    level: Mapped[int] = mapped_column(SmallInteger)
+    idx: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Checkpoint(Base):
+    """A signed tree head: ``note`` is the signed text (origin, size, base64 root, time)."""
+
+    __tablename__ = "evidence_checkpoints"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class AppendLock(Base):
+    """One row; every append transaction updates it first, which serializes writers on both databases."""
+
+    __tablename__ = "evidence_append_lock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    appends: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,401 @@
+"""Evidence deposit (存证): the service the CLI, the web pages and data-IP registration call.
+
+``EvidenceService`` wraps one database and one signing key. Depositing records a file's SM3 and
+SHA-256 digests with its metadata as a leaf of the append-only Merkle log and signs a checkpoint;
+everything else — looking up entries by digest, proofs, certificates, the audit — reads the log.
+The file itself never leaves the depositor: only digests are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import Engine, func, or_, select
+
+from zhichan.errors import NotFoundError
+from zhichan.evidence import log, merkle
+from zhichan.evidence.keys import PublicKey, SigningKey, key_dir, load_signing_key
+from zhichan.evidence.schemas import (
+    AuditReport,
+    Certificate,
+    ConsistencyProof,
+    Entry,
+    EvidenceError,
+    InclusionProof,
+    SignedCheckpoint,
+    VerificationReport,
+    b64,
+    canonical_json,
+)
+from zhichan.progress import ProgressCallback, no_progress
+from zhichan.settings import get_settings
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+KINDS = ("deposit", "dataip.application", "dataip.notice", "dataip.objection", "dataip.decision")
+
+#: Field limits keep a leaf (and so the certificate's QR code) small; see docs/evidence.md.
+LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    sm3: str
+    sha256: str
+    size: int
+
+
+def digest_stream(stream: BinaryIO, chunk: int = 1 << 20) -> FileDigest:
+    sm3, sha = hashlib.new("sm3"), hashlib.sha256()
+    size = 0
+    while block := stream.read(chunk):
+        sm3.update(block)
+        sha.update(block)
+        size += len(block)
+    return FileDigest(sm3.hexdigest(), sha.hexdigest(), size)
+
+
+def digest_file(path: Path) -> FileDigest:
+    try:
+        with path.open("rb") as fh:
+            return digest_stream(fh)
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"找不到文件 {path} / file not found: {path}") from exc
+
+
+def digest_bytes(data: bytes) -> FileDigest:
+    return FileDigest(hashlib.new("sm3", data).hexdigest(), hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True)
+class DepositRequest:
+    """What a depositor states about a file. Only the digests, never the file, enter the log."""
+
+    sm3: str
+    sha256: str
+    title: str
+    depositor: str
+    size: int | None = None
+    file_name: str | None = None
+    media_type: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def for_file(cls, path: Path, *, title: str, depositor: str, **extra: Any) -> DepositRequest:
+        d = digest_file(path)
+        return cls(sm3=d.sm3, sha256=d.sha256, size=d.size, file_name=path.name, title=title, depositor=depositor, **extra)
+
+    def record(self) -> dict[str, Any]:
+        sm3, sha = self.sm3.strip().lower(), self.sha256.strip().lower()
+        if not HEX64.match(sm3) or not HEX64.match(sha):
+            raise EvidenceError("摘要应为 64 位十六进制 / digests must be 64 hexadecimal characters (SM3 and SHA-256)")
+        record: dict[str, Any] = {"kind": "deposit", "sm3": sm3, "sha256": sha}
+        for name in ("title", "depositor", "file_name", "media_type", "note"):
+            value = getattr(self, name)
+            if value is not None:
+                value = " ".join(str(value).split())
+                if len(value) > LIMITS[name]:
+                    raise EvidenceError(f"{name} 超过 {LIMITS[name]} 字 / {name} is longer than {LIMITS[name]} characters")
+            record[name] = value or None
+        if not record["title"] or not record["depositor"]:
+            raise EvidenceError("存证需要标题和存证人 / a deposit needs a title and a depositor")
+        if self.size is not None:
+            if self.size < 0:
+                raise EvidenceError("文件大小不能为负 / file size cannot be negative")
+            record["size"] = int(self.size)
+        return record
+
+
+def entry_from_leaf(index: int, leaf: bytes) -> Entry:
+    fields = json.loads(leaf)
+    return Entry(
+        index=index, kind=fields.get("kind", ""), leaf=leaf.decode("utf-8"), fields=fields,
+        leaf_hash=log.HASHER.leaf(leaf).hex(),
+    )
+
+
+class EvidenceService:
+    """The evidence log of one deployment: ``EvidenceService.open(engine)`` uses the configured key and origin."""
+
+    def __init__(self, engine: Engine, signing_key: SigningKey, origin: str) -> None:
+        self.engine = engine
+        self.key = signing_key
+        self.origin = origin
+
+    @classmethod
+    def open(cls, engine: Engine, *, create_key: bool = True) -> EvidenceService:
+        settings = get_settings()
+        key = load_signing_key(key_dir(settings.data_dir), create=create_key)
+        return cls(engine, key, settings.evidence_log_origin)
+
+    @property
+    def public_key(self) -> PublicKey:
+        return self.key.public
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append_records(self, records: list[dict[str, Any]], *, now: dt.datetime | None = None) -> list[Entry]:
+        """Append already-validated records (``kind`` among :data:`KINDS`) in one transaction and one checkpoint."""
+        for r in records:
+            if r.get("kind") not in KINDS:
+                raise EvidenceError(f"未知的日志条目类型 {r.get('kind')} / unknown entry kind {r.get('kind')}")
+        self._durable()
+        with self.engine.begin() as conn:
+            appended, _ = log.append(conn, records, key=self.key, origin=self.origin, now=now or utcnow())
+        return [entry_from_leaf(i, leaf) for i, leaf, _ in appended]
+
+    def deposit(self, request: DepositRequest, *, now: dt.datetime | None = None) -> Entry:
+        """存证: record one file's digests and metadata; returns the entry (its certificate is ready at once)."""
+        return self.append_records([request.record()], now=now)[0]
+
+    def deposit_many(
+        self, requests: Iterable[DepositRequest], *, batch_size: int = 1000, progress: ProgressCallback = no_progress,
+        total: int | None = None, now: dt.datetime | None = None,
+    ) -> int:
+        """Deposit in batches of ``batch_size`` (one transaction, one fsync and one signed checkpoint each)."""
+        done = 0
+        batch: list[dict[str, Any]] = []
+        for request in requests:
+            batch.append(request.record())
+            if len(batch) >= batch_size:
+                self.append_records(batch, now=now)
+                done += len(batch)
+                batch = []
+                progress(done, total)
+        if batch:
+            self.append_records(batch, now=now)
+            done += len(batch)
+            progress(done, total)
+        return done
+
+    def _durable(self) -> None:
+        """On SQLite, make commits survive power loss (synchronous=FULL) for the log's connection."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+
+    def checkpoint(self, *, now: dt.datetime | None = None) -> SignedCheckpoint:
+        """The checkpoint of the current size, signing one if the newest is older (e.g. after a key change)."""
+        with self.engine.begin() as conn:
+            size = log.tree_size(conn)
+            row = log.checkpoint_row(conn, size)
+            if row is not None and row["key_fingerprint"] == self.key.public.fingerprint:
+                return log.to_signed(row)
+            if row is not None:
+                raise EvidenceError(
+                    "当前大小的检查点已由另一密钥签名 / the checkpoint of this size was signed by another key"
+                )
+            values = log.sign_checkpoint(self.key, self.origin, size, log.root_hash(conn, size), now or utcnow())
+            conn.execute(log.CHECKPOINTS.insert(), [values])
+            return log.to_signed(values)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def size(self) -> int:
+        with self.engine.connect() as conn:
+            return log.tree_size(conn)
+
+    def get_entry(self, index: int) -> Entry:
+        with self.engine.connect() as conn:
+            leaf = conn.execute(select(log.ENTRIES.c.leaf).where(log.ENTRIES.c.idx == index)).scalar()
+        if leaf is None:
+            raise NotFoundError(f"存证日志中没有第 {index} 条 / no log entry {index}")
+        return entry_from_leaf(index, bytes(leaf))
+
+    def find(self, digest: str) -> list[Entry]:
+        """Entries whose file has this SM3 or SHA-256 digest (公开核验: verify by digest)."""
+        digest = digest.strip().lower()
+        if not HEX64.match(digest):
+            raise EvidenceError("摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters")
+        e = log.ENTRIES
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(e.c.idx, e.c.leaf).where(or_(e.c.sm3 == digest, e.c.sha256 == digest)).order_by(e.c.idx)
+            ).all()
+        return [entry_from_leaf(int(i), bytes(leaf)) for i, leaf in rows]
+
+    def latest_checkpoint(self) -> SignedCheckpoint:
+        with self.engine.connect() as conn:
+            row = log.latest_checkpoint_row(conn)
+        if row is None:
+            raise NotFoundError("存证日志为空 / the evidence log is empty")
+        return log.to_signed(row)
+
+    def list_checkpoints(self, limit: int = 50) -> list[SignedCheckpoint]:
+        c = log.CHECKPOINTS
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(c).order_by(c.c.tree_size.desc()).limit(limit)).mappings().all()
+        return [log.to_signed(r) for r in rows]
+
+    def _checkpoint_for(self, conn: Any, size: int | None, index: int) -> Any:
+        row = log.latest_checkpoint_row(conn) if size is None else log.checkpoint_row(conn, size)
+        if row is None or int(row["tree_size"]) <= index:
+            raise NotFoundError(
+                f"没有覆盖第 {index} 条的检查点 / no checkpoint{'' if size is None else f' of size {size}'} covers entry {index}"
+            )
+        return row
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> InclusionProof:
+        """Proof that entry ``index`` is in the checkpoint of ``size`` (default: the newest)."""
+        with self.engine.connect() as conn:
+            row = self._checkpoint_for(conn, size, index)
+            n = int(row["tree_size"])
+            path = log.inclusion_path(conn, index, n)
+            leaf_hash = log.fetch_nodes(conn, [(0, index)])[(0, index)]
+        return InclusionProof(
+            index=index, tree_size=n, leaf_hash=leaf_hash.hex(), path=[p.hex() for p in path], checkpoint=log.to_signed(row)
+        )
+
+    def consistency_proof(self, first: int, second: int | None = None) -> ConsistencyProof:
+        with self.engine.connect() as conn:
+            second_row = log.latest_checkpoint_row(conn) if second is None else log.checkpoint_row(conn, second)
+            if second_row is None:
+                raise NotFoundError(f"没有大小为 {second} 的检查点 / no checkpoint of size {second}")
+            n = int(second_row["tree_size"])
+            if first > n:
+                raise EvidenceError(f"{first} 大于 {n} / first size {first} is beyond second size {n}")
+            first_row = log.checkpoint_row(conn, first)
+            path = log.consistency_path(conn, first, n)
+        return ConsistencyProof(
+            first=first, second=n, path=[p.hex() for p in path],
+            first_checkpoint=log.to_signed(first_row) if first_row else None, second_checkpoint=log.to_signed(second_row),
+        )
+
+    def certificate(self, index: int) -> Certificate:
+        """Certificate data for one entry, proven against the first checkpoint that covers it (so re-issuing gives the same data)."""
+        with self.engine.connect() as conn:
+            leaf = conn.execute(select(log.ENTRIES.c.leaf).where(log.ENTRIES.c.idx == index)).scalar()
+            if leaf is None:
+                raise NotFoundError(f"存证日志中没有第 {index} 条 / no log entry {index}")
+            row = log.latest_checkpoint_row(conn, at_least=index + 1)
+            if row is None:
+                raise NotFoundError(f"第 {index} 条尚无检查点 / no checkpoint covers entry {index} yet")
+            path = log.inclusion_path(conn, index, int(row["tree_size"]))
+        entry = entry_from_leaf(index, bytes(leaf))
+        title = {"deposit": "电子数据存证证书"}.get(entry.kind, "数据知识产权登记存证证书")
+        return Certificate(
+            index=index, leaf=entry.leaf, inclusion_proof=[b64(p) for p in path], checkpoint=log.to_signed(row), title=title
+        )
+
+    def verify_entry(self, index: int) -> VerificationReport:
+        """Online check of one entry against the newest checkpoint: leaf hash, inclusion, signature."""
+        from zhichan.evidence.verify import verify_certificate
+
+        entry = self.get_entry(index)
+        proof = self.inclusion_proof(index)
+        cert = Certificate(
+            index=index, leaf=entry.leaf, inclusion_proof=[b64(bytes.fromhex(p)) for p in proof.path],
+            checkpoint=proof.checkpoint,
+        )
+        report = verify_certificate(cert, self.public_key)
+        report.add("stored leaf hash / 存储的叶哈希", proof.leaf_hash == entry.leaf_hash, f"entry {index}")
+        return report
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def _leaves(self, conn: Any, batch: int = 10_000) -> Iterator[tuple[int, bytes, Any]]:
+        e = log.ENTRIES
+        last = -1
+        while True:
+            rows = conn.execute(
+                select(e.c.idx, e.c.leaf, e.c.kind, e.c.sm3, e.c.sha256, e.c.title)
+                .where(e.c.idx > last).order_by(e.c.idx).limit(batch)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield int(row[0]), bytes(row[1]), row
+            last = int(rows[-1][0])
+
+    def audit(self, *, progress: ProgressCallback = no_progress) -> AuditReport:
+        """Recompute the whole log from its entries and check every stored node and every checkpoint.
+
+        O(n) reads and O(log n) memory. Finds: edited or missing entries, search columns that disagree
+        with their leaf, edited nodes, checkpoints whose root, size, origin or signature is wrong.
+        """
+        problems: list[str] = []
+        frontier = merkle.Frontier(log.HASHER)
+        with self.engine.connect() as conn:
+            size = log.tree_size(conn)
+            count = conn.execute(select(func.count()).select_from(log.ENTRIES)).scalar() or 0
+            if count != size:
+                problems.append(f"entries are not contiguous: {count} rows for indices 0..{size - 1}")
+            checkpoints = conn.execute(select(log.CHECKPOINTS).order_by(log.CHECKPOINTS.c.tree_size)).mappings().all()
+            by_size = {int(c["tree_size"]): c for c in checkpoints}
+            pending: list[tuple[merkle.Node, bytes]] = []
+            if 0 in by_size:
+                self._audit_checkpoint(by_size[0], frontier.root(), problems)
+
+            def flush() -> None:
+                stored = log.fetch_nodes_lenient(conn, [n for n, _ in pending])
+                for node, h in pending:
+                    if stored.get(node) != h:
+                        problems.append(f"tree node {node} does not match the entries")
+                pending.clear()
+
+            for index, leaf, row in self._leaves(conn):
+                if index != frontier.size:
+                    problems.append(f"entry {frontier.size} is missing")
+                    break
+                self._audit_leaf(index, leaf, row, problems)
+                pending.extend(frontier.append(log.HASHER.leaf(leaf)))
+                if frontier.size in by_size:
+                    self._audit_checkpoint(by_size[frontier.size], frontier.root(), problems)
+                if len(pending) >= 10_000:
+                    flush()
+                    progress(frontier.size, size)
+            flush()
+            expected_nodes = sum(size >> level for level in range(size.bit_length()))
+            stored_nodes = conn.execute(select(func.count()).select_from(log.NODES)).scalar() or 0
+            if stored_nodes != expected_nodes:
+                problems.append(f"{stored_nodes} tree nodes stored, {expected_nodes} expected")
+            for c in checkpoints:
+                if int(c["tree_size"]) > frontier.size:
+                    problems.append(f"checkpoint of size {c['tree_size']} is beyond the log ({frontier.size} entries)")
+        progress(size, size)
+        return AuditReport(tree_size=size, checkpoints=len(checkpoints), problems=problems[:1000])
+
+    def _audit_leaf(self, index: int, leaf: bytes, row: Any, problems: list[str]) -> None:
+        try:
+            fields = json.loads(leaf)
+        except ValueError:
+            problems.append(f"entry {index}: leaf is not JSON")
+            return
+        if not isinstance(fields, dict) or canonical_json(fields) != leaf:
+            problems.append(f"entry {index}: leaf is not canonical JSON")
+            return
+        if fields.get("index") != index:
+            problems.append(f"entry {index}: leaf says index {fields.get('index')}")
+        columns = {"kind": row[2], "sm3": row[3], "sha256": row[4], "title": row[5]}
+        for name, value in columns.items():
+            if fields.get(name) != value:
+                problems.append(f"entry {index}: column {name} disagrees with the leaf")
+
+    def _audit_checkpoint(self, row: Any, root: bytes, problems: list[str]) -> None:
+        signed = log.to_signed(row)
+        size = int(row["tree_size"])
+        try:
+            note = signed.parsed
+        except EvidenceError:
+            problems.append(f"checkpoint {size}: malformed note")
+            return
+        if note.tree_size != size or bytes(row["root_hash"]) != note.root_hash:
+            problems.append(f"checkpoint {size}: note disagrees with its columns")
+        if note.root_hash != root:
+            problems.append(f"checkpoint {size}: root does not match the entries")
+        if note.origin != self.origin:
+            problems.append(f"checkpoint {size}: origin {note.origin!r} is not this log's {self.origin!r}")
+        if signed.key_fingerprint != self.public_key.fingerprint:
+            problems.append(f"checkpoint {size}: signed by another key ({signed.key_fingerprint[:16]}…)")
+        elif not self.public_key.verify(signed.note.encode("utf-8"), bytes(row["signature"])):
+            problems.append(f"checkpoint {size}: signature does not verify")

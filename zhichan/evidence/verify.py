@@ -1,0 +1,127 @@
+"""Offline verification of an evidence certificate: no database, no network, only the public key.
+
+A certificate proves four things, each a separate check in the report:
+
+1. the file's SM3 and SHA-256 digests are the ones in the log entry (when the file is given);
+2. the entry (the exact leaf text) is in the Merkle tree of the checkpoint (RFC 9162 inclusion proof);
+3. the checkpoint was signed by the log's SM2 key (the given public key, matched by fingerprint);
+4. for a PDF, the digests and index printed on the page are the ones in the embedded data.
+
+Imports stay light (hashlib, gmssl-pyx, pypdf) so this module also works as a stand-alone verifier.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from zhichan.evidence import merkle
+from zhichan.evidence.keys import PublicKey
+from zhichan.evidence.schemas import (
+    Certificate,
+    CheckpointNote,
+    EvidenceError,
+    VerificationReport,
+    canonical_json,
+    unb64,
+)
+
+ATTACHMENT_NAME = "zhichan-certificate.json"
+METADATA_KEY = "/ZhichanCertificate"
+
+
+def _leaf_fields(leaf: str) -> dict[str, Any] | None:
+    try:
+        fields = json.loads(leaf)
+    except ValueError:
+        return None
+    return fields if isinstance(fields, dict) else None
+
+
+def verify_certificate(
+    cert: Certificate,
+    public_key: PublicKey,
+    *,
+    sm3: str | None = None,
+    sha256: str | None = None,
+    origin: str | None = None,
+) -> VerificationReport:
+    """Check a certificate; pass the file's digests to also check that it certifies that file."""
+    report = VerificationReport(checks=[])
+    leaf = cert.leaf.encode("utf-8")
+    fields = _leaf_fields(cert.leaf)
+    leaf_ok = fields is not None and canonical_json(fields) == leaf and fields.get("index") == cert.index
+    report.add("entry / 存证条目", leaf_ok, f"entry {cert.index}" if leaf_ok else "leaf is not this entry's canonical JSON")
+    fields = fields or {}
+
+    if sm3 is not None or sha256 is not None:
+        same = fields.get("sm3") == sm3 and fields.get("sha256") == sha256
+        report.add(
+            "file digests / 文件摘要", same,
+            f"SM3 {sm3}" if same else f"file SM3 {sm3} ≠ certified {fields.get('sm3')}",
+        )
+
+    try:
+        note = CheckpointNote.parse(cert.checkpoint.note)
+    except EvidenceError as exc:
+        report.add("checkpoint / 检查点", False, exc.message)
+        return report
+    if origin is not None:
+        report.add("log origin / 日志名称", note.origin == origin, note.origin)
+
+    try:
+        proof = [unb64(p) for p in cert.inclusion_proof]
+    except ValueError:
+        proof = None
+    included = proof is not None and merkle.verify_inclusion(
+        merkle.SM3, cert.index, note.tree_size, merkle.SM3.leaf(leaf), proof, note.root_hash
+    )
+    report.add(
+        "inclusion proof / 包含证明", included,
+        f"entry {cert.index} in tree of {note.tree_size}, root {note.root_hash.hex()[:16]}…",
+    )
+
+    same_key = cert.checkpoint.key_fingerprint == public_key.fingerprint
+    try:
+        signature = unb64(cert.checkpoint.signature)
+    except ValueError:
+        signature = b""
+    signed = same_key and public_key.verify(cert.checkpoint.note.encode("utf-8"), signature)
+    report.add(
+        "checkpoint signature / 检查点签名 (SM2)", signed,
+        f"key {public_key.fingerprint[:16]}…" if same_key else "signed by a different key than the one given",
+    )
+    return report
+
+
+def read_pdf(data: bytes) -> tuple[Certificate, str]:
+    """The certificate embedded in a PDF, and the PDF's visible text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        attachments = reader.attachments
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise EvidenceError("无法读取 PDF 证书 / cannot read the PDF certificate") from exc
+    payload = attachments.get(ATTACHMENT_NAME)
+    if not payload:
+        raise EvidenceError(
+            f"PDF 中没有嵌入的证书数据 {ATTACHMENT_NAME} / the PDF carries no embedded {ATTACHMENT_NAME}"
+        )
+    return Certificate.from_json(payload[0]), text
+
+
+def verify_pdf(
+    data: bytes, public_key: PublicKey, *, sm3: str | None = None, sha256: str | None = None, origin: str | None = None
+) -> VerificationReport:
+    cert, text = read_pdf(data)
+    report = verify_certificate(cert, public_key, sm3=sm3, sha256=sha256, origin=origin)
+    fields = _leaf_fields(cert.leaf) or {}
+    compact = "".join(text.split())
+    printed = [str(fields.get(k)) for k in ("sm3", "sha256") if fields.get(k)]
+    shown = bool(printed) and all(value in compact for value in printed) and f"#{cert.index}" in compact
+    report.add("printed data / 证书页面内容", shown, "page shows the certified digests and entry number")
+    return report
