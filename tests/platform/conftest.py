@@ -1,0 +1,61 @@
+"""Platform fixtures: a migrated workflow database (SQLite and PostgreSQL) with a small org tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import create_org, scope_for_user
+from zhichan.platform.scope import Scope
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@dataclass
+class Tree:
+    nation: Organization
+    sichuan: Organization
+    chengdu: Organization
+    wuhou: Organization
+    jinjiang: Organization
+    enterprise: Organization
+    users: dict[str, User]
+
+    def scope(self, engine: Engine, name: str) -> Scope:
+        with session_scope(engine) as s:
+            return scope_for_user(s, s.get(User, self.users[name].id))
+
+
+@pytest.fixture
+def tree(engine: Engine) -> Tree:
+    with session_scope(engine) as s:
+        nation = create_org(s, "国家局", OrgKind.NATION, "100000")
+        sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
+        chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan)
+        wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu)
+        jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
+        ent = create_org(s, "成都示例科技有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="成都示例科技有限公司")
+        users = {
+            "root": create_user(s, username="root", password=PASSWORD, role=Role.SYSTEM_ADMIN, org=nation),
+            "cd_admin": create_user(s, username="cd_admin", password=PASSWORD, role=Role.SYSTEM_ADMIN, org=chengdu),
+            "wuhou_analyst": create_user(s, username="wuhou_analyst", password=PASSWORD, role=Role.ANALYST, org=wuhou),
+            "jinjiang_admin": create_user(
+                s, username="jinjiang_admin", password=PASSWORD, role=Role.SYSTEM_ADMIN, org=jinjiang
+            ),
+            "ent_user": create_user(s, username="ent_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=ent),
+        }
+        return Tree(nation, sichuan, chengdu, wuhou, jinjiang, ent, users)

@@ -1,0 +1,54 @@
+"""Migrations and the append-only audit log on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError
+
+from zhichan.platform import audit
+from zhichan.platform.db import Base, session_scope, upgrade
+from zhichan.platform.models import AuditEntry
+
+
+def test_models_match_migration(engine):
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    ours = [d for d in diffs if "platform_" in repr(d)]
+    assert ours == []
+
+
+def test_upgrade_is_idempotent(engine):
+    upgrade(engine)
+    with engine.connect() as conn:
+        heads = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    assert "platform_0001" in heads
+
+
+def test_audit_log_is_append_only(engine, tree):
+    scope = tree.scope(engine, "root")
+    with session_scope(engine) as s:
+        entry = audit.record(s, scope, "user.create", "user:x", detail={"role": "analyst"}, ip="127.0.0.1")
+        entry_id = entry.id
+    with pytest.raises(DBAPIError, match="append-only"), session_scope(engine) as s:
+        s.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(action="tampered"))
+    with pytest.raises(DBAPIError, match="append-only"), session_scope(engine) as s:
+        s.execute(delete(AuditEntry))
+    with session_scope(engine) as s:
+        rows, total = audit.list_entries(s, scope)
+        assert total == 1 and rows[0].action == "user.create"
+
+
+def test_audit_visible_by_subtree(engine, tree):
+    with session_scope(engine) as s:
+        audit.record(s, tree.scope(engine, "jinjiang_admin"), "login")
+        audit.record(s, tree.scope(engine, "wuhou_analyst"), "login")
+        audit.record(s, tree.scope(engine, "root"), "login")
+    with session_scope(engine) as s:
+        _, n_root = audit.list_entries(s, tree.scope(engine, "root"))
+        _, n_city = audit.list_entries(s, tree.scope(engine, "cd_admin"))
+        rows, n_county = audit.list_entries(s, tree.scope(engine, "jinjiang_admin"))
+    assert (n_root, n_city, n_county) == (3, 2, 1)
+    assert rows[0].username == "jinjiang_admin"

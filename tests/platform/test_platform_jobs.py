@@ -1,0 +1,75 @@
+"""Background jobs: progress in the database, restart → interrupted → resumed, scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhichan.errors import InputError, NotFoundError, PermissionDenied
+from zhichan.platform import jobs
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import JobStatus, Role
+
+
+def _count_to(ctx: jobs.JobContext) -> dict:
+    total = int(ctx.params.get("n", 5))
+    start = int(ctx.checkpoint.get("next", 0))
+    for i in range(start, total):
+        if ctx.params.get("crash_at") == i and not ctx.checkpoint.get("crashed"):
+            ctx.save_checkpoint({"next": i, "crashed": True})
+            raise RuntimeError("simulated crash")
+        ctx.progress(i + 1, total)
+    return {"started_at": start, "total": total}
+
+
+jobs.register_job_kind("test.count", "计数 / count", _count_to, {Role.ANALYST, Role.SYSTEM_ADMIN})
+
+
+def test_job_runs_with_progress(engine, tree):
+    scope = tree.scope(engine, "wuhou_analyst")
+    with session_scope(engine) as s:
+        job_id = jobs.submit(s, scope, "test.count", {"n": 7}).id
+    assert jobs.run_one(engine)
+    assert not jobs.run_one(engine)
+    with session_scope(engine) as s:
+        job = jobs.get_job(s, scope, job_id)
+        assert job.status == JobStatus.SUCCEEDED and job.done == 7 and job.total == 7 and job.progress == 1.0
+
+
+def test_interrupted_job_resumes_from_checkpoint(engine, tree):
+    scope = tree.scope(engine, "wuhou_analyst")
+    with session_scope(engine) as s:
+        job_id = jobs.submit(s, scope, "test.count", {"n": 6, "crash_at": 3}).id
+    jobs.run_one(engine)
+    with session_scope(engine) as s:
+        assert jobs.get_job(s, scope, job_id).status == JobStatus.FAILED
+        jobs.resume(s, scope, job_id)
+    # a process that died while the job ran leaves it "running"; the next start marks it interrupted
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Job
+
+    with session_scope(engine) as s:
+        s.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.RUNNING))
+    assert jobs.mark_interrupted(engine) == 1
+    with session_scope(engine) as s:
+        assert jobs.get_job(s, scope, job_id).status == JobStatus.INTERRUPTED
+        jobs.resume(s, scope, job_id)
+    jobs.run_one(engine)
+    with session_scope(engine) as s:
+        job = jobs.get_job(s, scope, job_id)
+        assert job.status == JobStatus.SUCCEEDED and '"started_at": 3' in job.result and job.attempts == 2
+
+
+def test_jobs_follow_org_scope(engine, tree):
+    wuhou = tree.scope(engine, "wuhou_analyst")
+    with session_scope(engine) as s:
+        job_id = jobs.submit(s, wuhou, "test.count", {}).id
+    with session_scope(engine) as s:
+        assert [j.id for j in jobs.list_jobs(s, tree.scope(engine, "cd_admin"))] == [job_id]
+        assert jobs.list_jobs(s, tree.scope(engine, "jinjiang_admin")) == []
+        with pytest.raises(NotFoundError):
+            jobs.get_job(s, tree.scope(engine, "jinjiang_admin"), job_id)
+    with pytest.raises(PermissionDenied), session_scope(engine) as s:
+        jobs.submit(s, tree.scope(engine, "ent_user"), "test.count", {})
+    with pytest.raises(InputError), session_scope(engine) as s:
+        jobs.submit(s, wuhou, "no.such.kind", {})

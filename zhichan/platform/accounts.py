@@ -1,0 +1,286 @@
+"""Users, passwords (argon2id), login throttling, server-side sessions and API tokens.
+
+- Passwords: argon2id via argon2-cffi (its default parameters), rehashed on login when the
+  parameters change.
+- Login throttling: at most ``MAX_FAILURES`` failed attempts per (user name, client address) in
+  ``THROTTLE_WINDOW``; the attempts live in ``platform_login_attempts`` so every server process
+  (and a restart) sees them.
+- Sessions: the cookie holds a random token; the table keeps only its SHA-256, so a leaked
+  database does not leak live sessions. Idle expiry: ``session_max_age_seconds`` after the last
+  request.
+- API tokens: ``zc_`` + 43 random characters, shown once; stored as SHA-256 (a random 256-bit
+  token needs no slow hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from zhichan.platform.exceptions import AuthenticationError, TooManyAttempts
+from zhichan.platform.models import (
+    ApiToken,
+    LoginAttempt,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+    WebSession,
+    utcnow,
+)
+from zhichan.platform.orgs import org_in_scope, scope_for_user
+from zhichan.platform.scope import Scope
+
+MAX_FAILURES = 5
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+#: A session's ``last_seen_at`` is written at most this often (saves a write per request).
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > 256:
+        raise InputError(
+            f"密码长度须为 {MIN_PASSWORD_LENGTH}–256 个字符 / passwords need {MIN_PASSWORD_LENGTH}-256 characters"
+        )
+
+
+# users -----------------------------------------------------------------------------------------
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    org: Organization,
+    display_name: str = "",
+) -> User:
+    """Create a user (no scope check: for seeding and for :func:`add_user`)."""
+    username = (username or "").strip()
+    if not _USERNAME.match(username):
+        raise InputError("用户名须为3–80位字母、数字或 _.@- / user names are 3-80 letters, digits or _.@-")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InputError(f"未知角色 {str(role)[:30]} / unknown role") from None
+    if role == Role.ENTERPRISE_USER and OrgKind(org.kind) != OrgKind.ENTERPRISE:
+        raise InputError("企业用户须属于企业机构 / enterprise users belong to an enterprise organization")
+    if role != Role.ENTERPRISE_USER and OrgKind(org.kind) == OrgKind.ENTERPRISE and role != Role.PUBLIC:
+        raise InputError("企业机构下只能设立企业用户 / an enterprise organization only has enterprise users")
+    _check_password(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ConflictError(f"用户名 {username} 已存在 / user name {username} is taken")
+    user = User(
+        username=username,
+        display_name=(display_name or username)[:200],
+        password_hash=hash_password(password),
+        role=role,
+        org_id=org.id,
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_user(
+    session: Session, scope: Scope, *, username: str, password: str, role: str, org_id: int, display_name: str = ""
+) -> User:
+    """Admin action: create a user in an organization of the admin's subtree."""
+    scope.require_admin()
+    org = org_in_scope(session, scope, org_id)
+    return create_user(session, username=username, password=password, role=role, org=org, display_name=display_name)
+
+
+def list_users(session: Session, scope: Scope) -> list[tuple[User, Organization]]:
+    scope.require_admin()
+    rows = session.execute(
+        select(User, Organization)
+        .join(Organization, Organization.id == User.org_id)
+        .where(Organization.path.like(scope.org_path_like()))
+        .order_by(Organization.path, User.username)
+    ).all()
+    return [(u, o) for u, o in rows]
+
+
+def set_active(session: Session, scope: Scope, user_id: int, active: bool) -> User:
+    scope.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"用户 {user_id} 不存在 / no user {user_id}")
+    org_in_scope(session, scope, user.org_id)
+    if user.id == scope.user_id and not active:
+        raise InputError("不能停用自己的账号 / you cannot deactivate yourself")
+    user.is_active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+    return user
+
+
+# login -----------------------------------------------------------------------------------------
+def recent_failures(session: Session, username: str, ip: str) -> int:
+    since = utcnow() - THROTTLE_WINDOW
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.username == username[:80],
+                LoginAttempt.ip == ip[:64],
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(session: Session, username: str, password: str, ip: str) -> User:
+    """Check a password login; raises :class:`TooManyAttempts` before even looking at the password
+    once the (user, address) pair has failed ``MAX_FAILURES`` times in the window.
+
+    A failed attempt is committed before the error is raised (use a session of its own)."""
+    username = (username or "").strip()[:80]
+    if recent_failures(session, username, ip) >= MAX_FAILURES:
+        raise TooManyAttempts(
+            f"登录失败次数过多，请 {int(THROTTLE_WINDOW.total_seconds() // 60)} 分钟后再试 / "
+            "too many failed sign-ins; try again later"
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    ok = user is not None and user.is_active and verify_password(user.password_hash, password or "")
+    if user is None:
+        # spend comparable time for unknown users so response time does not reveal user names
+        verify_password(_DUMMY_HASH, password or "")
+    session.add(LoginAttempt(username=username, ip=ip[:64], succeeded=ok, at=utcnow()))
+    if not ok or user is None:
+        # the failure must outlive the caller's rollback, or throttling would never trigger
+        session.commit()
+        raise AuthenticationError("用户名或密码错误 / wrong user name or password")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+_DUMMY_HASH = hash_password("not-a-real-password-" + secrets.token_hex(4))
+
+
+def change_password(session: Session, scope: Scope, old: str, new: str) -> None:
+    scope.require_authenticated()
+    user = session.get(User, scope.user_id)
+    if user is None or not verify_password(user.password_hash, old):
+        raise AuthenticationError("原密码错误 / the current password is wrong")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.flush()
+
+
+# sessions --------------------------------------------------------------------------------------
+def create_session(session: Session, user: User, ip: str = "") -> str:
+    """Start a session; returns the token for the cookie (never stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(token_hash=sha256(token), user_id=user.id, created_at=now, last_seen_at=now, ip=ip[:64]))
+    session.flush()
+    return token
+
+
+def resolve_session(session: Session, token: str, max_age_seconds: int) -> tuple[WebSession, User] | None:
+    """The live session and its active user, or ``None``; expired sessions are removed."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > dt.timedelta(seconds=max_age_seconds):
+        session.delete(row)
+        session.flush()
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - row.last_seen_at > TOUCH_INTERVAL:
+        row.last_seen_at = now
+    return row, user
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == sha256(token)))
+
+
+# API tokens ------------------------------------------------------------------------------------
+def create_api_token(session: Session, scope: Scope, name: str) -> tuple[ApiToken, str]:
+    """A new token for the caller; the plain token is returned once and never stored."""
+    scope.require_authenticated()
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InputError("令牌名称须为1–120个字符 / token names need 1-120 characters")
+    plain = "zc_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=scope.user_id, name=name, prefix=plain[:10], token_hash=sha256(plain))
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def list_api_tokens(session: Session, scope: Scope) -> list[ApiToken]:
+    scope.require_authenticated()
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == scope.user_id).order_by(ApiToken.id)))
+
+
+def revoke_api_token(session: Session, scope: Scope, token_id: int) -> None:
+    scope.require_authenticated()
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != scope.user_id:
+        raise NotFoundError(f"令牌 {token_id} 不存在 / no token {token_id}")
+    token.revoked_at = token.revoked_at or utcnow()
+    session.flush()
+
+
+def resolve_api_token(session: Session, plain: str) -> User:
+    if not plain.startswith("zc_") or len(plain) > 200:
+        raise AuthenticationError("API 令牌无效 / invalid API token")
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256(plain)))
+    if token is None or token.revoked_at is not None:
+        raise AuthenticationError("API 令牌无效或已撤销 / invalid or revoked API token")
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("API 令牌所属账号已停用 / the token's account is disabled")
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        token.last_used_at = now
+    return user
+
+
+def scope_of(session: Session, user: User) -> Scope:
+    if not user.is_active:
+        raise PermissionDenied("账号已停用 / account disabled")
+    return scope_for_user(session, user)

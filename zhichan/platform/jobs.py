@@ -1,0 +1,236 @@
+"""Background jobs (后台任务): long operations with progress stored in the workflow database.
+
+Deliberately small: a ``platform_jobs`` table and one worker thread inside the server process.
+
+- A job is *submitted* (``queued``) by a request; the worker claims it with a conditional UPDATE
+  (so two workers never run one job), runs the registered function and writes ``done/total``
+  at most every ``PROGRESS_INTERVAL`` seconds; the jobs page polls that row (HTMX).
+- **Restart**: when the server starts, every job still ``running`` is marked ``interrupted``; a
+  user may *resume* it (it is queued again with ``attempts + 1``). Job functions receive the
+  last checkpoint they saved (``ctx.checkpoint``) and may continue from it.
+- Visibility follows the organization scope: a job belongs to the submitter's organization path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.errors import InputError, NotFoundError, ZhichanError
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Job, JobStatus, Role, utcnow
+from zhichan.platform.scope import Scope
+
+log = logging.getLogger(__name__)
+PROGRESS_INTERVAL = 0.5
+
+
+@dataclass
+class JobContext:
+    job_id: int
+    params: dict[str, Any]
+    checkpoint: dict[str, Any]
+    _engine: Engine
+    _last_write: float = 0.0
+    _state: dict[str, Any] = field(default_factory=dict)
+
+    def progress(self, done: int, total: int | None) -> None:
+        """A :data:`zhichan.progress.ProgressCallback` that stores progress (throttled)."""
+        self._state.update(done=done, total=total)
+        now = time.monotonic()
+        if now - self._last_write >= PROGRESS_INTERVAL or (total is not None and done >= total):
+            self._last_write = now
+            self._write()
+
+    def message(self, text: str) -> None:
+        self._state["message"] = text[:2000]
+        self._write()
+
+    def save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        self.checkpoint = dict(checkpoint)
+        self._write()
+
+    def _write(self) -> None:
+        done = int(self._state.get("done", 0))
+        total = self._state.get("total")
+        values: dict[str, Any] = {"done": done, "total": total}
+        if total:
+            values["progress"] = min(1.0, done / total)
+        if "message" in self._state:
+            values["message"] = self._state["message"]
+        values["result"] = json.dumps({"checkpoint": self.checkpoint}, ensure_ascii=False, default=str)
+        with session_scope(self._engine) as s:
+            s.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+
+JobFunction = Callable[[JobContext], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    title: str  # "中文 / English"
+    run: JobFunction
+    roles: frozenset[Role]
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role]) -> None:
+    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles))
+
+
+def job_kinds(scope: Scope) -> list[JobKind]:
+    return [k for k in _KINDS.values() if scope.role in k.roles]
+
+
+def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | None = None) -> Job:
+    scope.require_authenticated()
+    spec = _KINDS.get(kind)
+    if spec is None:
+        raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
+    scope.require_roles(*spec.roles)
+    job = Job(
+        kind=kind,
+        title=spec.title,
+        status=JobStatus.QUEUED,
+        params=json.dumps(params or {}, ensure_ascii=False),
+        result="{}",
+        message="",
+        done=0,
+        progress=0.0,
+        user_id=scope.user_id,
+        org_path=scope.org_path or "/",
+        attempts=0,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def list_jobs(session: Session, scope: Scope, limit: int = 50) -> list[Job]:
+    scope.require_authenticated()
+    return list(
+        session.scalars(
+            select(Job).where(Job.org_path.like(scope.org_path_like())).order_by(Job.id.desc()).limit(limit)
+        )
+    )
+
+
+def get_job(session: Session, scope: Scope, job_id: int) -> Job:
+    scope.require_authenticated()
+    job = session.get(Job, job_id)
+    if job is None or not scope.covers_org_path(job.org_path):
+        raise NotFoundError(f"任务 {job_id} 不存在 / no job {job_id}")
+    return job
+
+
+def resume(session: Session, scope: Scope, job_id: int) -> Job:
+    job = get_job(session, scope, job_id)
+    if job.status not in (JobStatus.INTERRUPTED, JobStatus.FAILED):
+        raise InputError("只有中断或失败的任务可以继续 / only interrupted or failed jobs can be resumed")
+    job.status = JobStatus.QUEUED
+    job.finished_at = None
+    session.flush()
+    return job
+
+
+def mark_interrupted(engine: Engine) -> int:
+    """Startup: jobs the previous process left ``running`` become ``interrupted``."""
+    with session_scope(engine) as s:
+        result = s.execute(
+            update(Job)
+            .where(Job.status == JobStatus.RUNNING)
+            .values(status=JobStatus.INTERRUPTED, message="服务重启时中断，可继续 / interrupted by a restart; resumable")
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def counts_by_status(session: Session, scope: Scope) -> dict[str, int]:
+    rows = session.execute(
+        select(Job.status, func.count()).where(Job.org_path.like(scope.org_path_like())).group_by(Job.status)
+    ).all()
+    return {str(status): int(n) for status, n in rows}
+
+
+def run_one(engine: Engine) -> bool:
+    """Claim and run the oldest queued job; ``False`` when there was none."""
+    with session_scope(engine) as s:
+        job_id = s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id).limit(1))
+        if job_id is None:
+            return False
+        claimed = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1)
+        )
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            return True
+        job = s.get(Job, job_id)
+        assert job is not None
+        kind, params = job.kind, json.loads(job.params or "{}")
+        checkpoint = json.loads(job.result or "{}").get("checkpoint") or {}
+    ctx = JobContext(job_id=job_id, params=params, checkpoint=checkpoint, _engine=engine)
+    spec = _KINDS.get(kind)
+    status, message, result = JobStatus.SUCCEEDED, "完成 / done", {}
+    try:
+        if spec is None:
+            raise InputError(f"未知任务类型 {kind} / unknown job kind")
+        result = spec.run(ctx)
+    except ZhichanError as exc:
+        status, message = JobStatus.FAILED, exc.message
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        status, message = JobStatus.FAILED, f"内部错误 / internal error: {type(exc).__name__}"
+    with session_scope(engine) as s:
+        values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
+        if status == JobStatus.SUCCEEDED:
+            values["result"] = json.dumps(result, ensure_ascii=False, default=str)
+            values["progress"] = 1.0
+        s.execute(update(Job).where(Job.id == job_id).values(**values))
+    return True
+
+
+class JobWorker:
+    """One daemon thread polling the jobs table."""
+
+    def __init__(self, engine: Engine, poll_seconds: float = 0.5) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        mark_interrupted(self.engine)
+        self._thread = threading.Thread(target=self._loop, name="zhichan-jobs", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ran = run_one(self.engine)
+            except Exception:
+                log.exception("job worker error")
+                ran = False
+            if not ran:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()

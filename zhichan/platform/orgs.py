@@ -1,0 +1,160 @@
+"""The organization tree: nation → province → city → county → station, and enterprises.
+
+Every organization carries the GB/T 2260 code of its area and a materialized ``path`` of ids
+(``/1/4/9/``) so "this organization and everything below it" is one ``LIKE`` on an index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhichan.errors import InputError, NotFoundError, PermissionDenied
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, region_prefix
+
+#: Which kinds may sit directly below which.
+_ALLOWED_CHILDREN = {
+    OrgKind.NATION: {OrgKind.PROVINCE, OrgKind.ENTERPRISE},
+    OrgKind.PROVINCE: {OrgKind.CITY, OrgKind.ENTERPRISE},
+    OrgKind.CITY: {OrgKind.COUNTY, OrgKind.STATION, OrgKind.ENTERPRISE},
+    OrgKind.COUNTY: {OrgKind.STATION, OrgKind.ENTERPRISE},
+    OrgKind.STATION: {OrgKind.ENTERPRISE},
+    OrgKind.ENTERPRISE: set(),
+}
+
+
+def create_org(
+    session: Session,
+    name: str,
+    kind: OrgKind | str,
+    region_code: str,
+    parent: Organization | None = None,
+    *,
+    party_key: str | None = None,
+) -> Organization:
+    """Add an organization below ``parent``; its region must lie inside the parent's."""
+    kind = OrgKind(kind)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InputError("机构名称不能为空且不超过200字 / organization name must be 1-200 characters")
+    region_code = normalize_region_code(region_code)
+    if parent is None:
+        if kind != OrgKind.NATION and session.scalar(select(Organization.id).limit(1)) is not None:
+            raise InputError("只有根机构可以没有上级 / only the root organization has no parent")
+    else:
+        if kind not in _ALLOWED_CHILDREN[OrgKind(parent.kind)]:
+            raise InputError(f"{parent.kind} 下不能设立 {kind} / a {kind} cannot sit below a {parent.kind}")
+        if not region_code.startswith(region_prefix(parent.region_code)):
+            raise InputError(
+                f"区划 {region_code} 不在上级机构辖区内 / region {region_code} lies outside the parent's area"
+            )
+    if kind == OrgKind.ENTERPRISE and not party_key:
+        raise InputError("企业须关联权利人 / an enterprise needs its corpus party_key")
+    org = Organization(
+        name=name, kind=kind, region_code=region_code, parent_id=parent.id if parent else None, party_key=party_key
+    )
+    session.add(org)
+    session.flush()
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    session.flush()
+    return org
+
+
+def get_org(session: Session, org_id: int) -> Organization:
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFoundError(f"机构 {org_id} 不存在 / no organization {org_id}")
+    return org
+
+
+def list_orgs(session: Session, scope: Scope) -> list[Organization]:
+    """The caller's organization and everything below it."""
+    scope.require_authenticated()
+    return list(
+        session.scalars(
+            select(Organization).where(Organization.path.like(scope.org_path_like())).order_by(Organization.path)
+        )
+    )
+
+
+def org_in_scope(session: Session, scope: Scope, org_id: int) -> Organization:
+    org = get_org(session, org_id)
+    if not scope.covers_org_path(org.path):
+        raise PermissionDenied("该机构不在您的管辖范围内 / that organization is outside your scope")
+    return org
+
+
+def add_org(
+    session: Session, scope: Scope, *, name: str, kind: str, region_code: str, parent_id: int,
+    party_key: str | None = None,
+) -> Organization:
+    """Admin action: create an organization inside the admin's own subtree."""
+    scope.require_admin()
+    parent = org_in_scope(session, scope, parent_id)
+    return create_org(session, name, kind, region_code, parent, party_key=party_key)
+
+
+def scope_for_user(session: Session, user: User) -> Scope:
+    """Derive the caller's :class:`Scope` from its user row and organization."""
+    org = get_org(session, user.org_id)
+    role = Role(user.role)
+    region: str | None = org.region_code
+    party_key = None
+    if OrgKind(org.kind) == OrgKind.ENTERPRISE:
+        party_key = org.party_key
+        region = None  # enterprises see their own portfolio, not their district's statistics
+    if role in (Role.ENTERPRISE_USER, Role.PUBLIC):
+        region = None
+    return Scope(
+        role=role, user_id=user.id, username=user.username, org_id=org.id, org_name=org.name,
+        org_path=org.path, region_code=region, party_key=party_key,
+    )
+
+
+def root_org(session: Session) -> Organization | None:
+    return session.scalar(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id))
+
+
+# ---------------------------------------------------------------------------------------------
+# demo tree
+
+#: A few areas for the demo tree when the reference module cannot name regions: (code, name).
+_DEMO_AREAS: tuple[tuple[str, str], ...] = (
+    ("510000", "四川省"),
+    ("510100", "成都市"),
+    ("510104", "锦江区"),
+    ("510107", "武侯区"),
+    ("510115", "温江区"),
+    ("320000", "江苏省"),
+    ("320100", "南京市"),
+    ("320102", "玄武区"),
+    ("330000", "浙江省"),
+    ("330100", "杭州市"),
+    ("330106", "西湖区"),
+)
+
+
+def _region_name(code: str, fallback: str) -> str:
+    try:
+        from zhichan.reference import region_name  # type: ignore[attr-defined]
+
+        return str(region_name(code)) or fallback
+    except Exception:  # noqa: BLE001 - the reference module is optional for the demo tree
+        return fallback
+
+
+def seed_demo_tree(session: Session) -> Organization:
+    """Nation → a few provinces → cities → counties (idempotent); returns the nation."""
+    existing = root_org(session)
+    if existing is not None:
+        return existing
+    nation = create_org(session, "国家知识产权局（演示） / CNIPA (demo)", OrgKind.NATION, NATION_CODE)
+    by_code: dict[str, Organization] = {NATION_CODE: nation}
+    for code, fallback in _DEMO_AREAS:
+        prefix = region_prefix(code)
+        parent_code = {2: NATION_CODE, 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
+        kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(prefix)]
+        name = _region_name(code, fallback) + "知识产权局"
+        by_code[code] = create_org(session, name, kind, code, by_code[parent_code])
+    return nation

@@ -1,0 +1,155 @@
+"""Organization scope (分级分类分权限): the one server-side answer to "may this caller see that?".
+
+A :class:`Scope` is derived once per request from the caller's user and organization and handed
+to every service call. Services ask it (``require_region``, ``covers_org_path``,
+``require_party``…) instead of checking roles ad hoc; templates never decide access.
+
+- **Region** governance data (region pages, cockpit, indicator drill-downs, exports) is readable
+  when the region lies inside the organization's area: a GB/T 2260 code prefix — ``""`` for the
+  nation, 2 digits for a province, 4 for a city, 6 for a county (a station inherits its county's).
+- **Workflow records** (users, audit, jobs, later cases and applications) belong to an
+  organization; a caller sees those of its organization's subtree (materialized ``path``).
+- **Enterprise users** see only their own enterprise (corpus ``party_key``) and no region data.
+- **Published patent bibliographic data is public**, as on CNIPA's public systems: search and
+  patent pages need no scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhichan.errors import InputError, PermissionDenied
+from zhichan.platform.exceptions import AuthenticationError
+from zhichan.platform.models import Role
+
+#: Roles that read governance data of their area.
+GOVERNANCE_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST, Role.CASE_OFFICER, Role.WINDOW_STAFF}
+)
+NATION_CODE = "100000"
+
+
+def normalize_region_code(code: str) -> str:
+    """Validate a GB/T 2260 code given as 2, 4 or 6 digits and return its 6-digit form."""
+    code = (code or "").strip()
+    if not code.isascii() or not code.isdigit() or len(code) not in (2, 4, 6):
+        raise InputError(f"行政区划代码无效：{code[:20]!r} / invalid region code {code[:20]!r}")
+    return code.ljust(6, "0")
+
+
+def region_prefix(code: str) -> str:
+    """The code prefix shared by everything inside a region: ``510000`` → ``51``, ``510100`` → ``5101``."""
+    code = normalize_region_code(code)
+    if code in (NATION_CODE, "000000"):
+        return ""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_level(code: str) -> str:
+    """``nation`` | ``province`` | ``city`` | ``county``."""
+    prefix = region_prefix(code)
+    return {0: "nation", 2: "province", 4: "city"}.get(len(prefix), "county")
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: Role = Role.PUBLIC
+    user_id: int | None = None
+    username: str = ""
+    org_id: int | None = None
+    org_name: str = ""
+    #: Materialized path of the caller's organization (``/1/4/``); ``None`` for anonymous callers.
+    org_path: str | None = None
+    #: Region code of the caller's organization (6 digits) — ``None`` when it grants no region access.
+    region_code: str | None = None
+    #: Enterprise users: the corpus ``party_key`` of their enterprise.
+    party_key: str | None = None
+
+    @classmethod
+    def anonymous(cls) -> Scope:
+        return cls()
+
+    # who -------------------------------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def governance(self) -> bool:
+        """May read region governance data (of its own area)."""
+        return self.role in GOVERNANCE_ROLES and self.region_code is not None
+
+    @property
+    def region_prefix(self) -> str | None:
+        return region_prefix(self.region_code) if self.governance and self.region_code else None
+
+    def require_authenticated(self) -> None:
+        if not self.is_authenticated:
+            raise AuthenticationError("请先登录 / please sign in")
+
+    def require_roles(self, *roles: Role) -> None:
+        self.require_authenticated()
+        if self.role not in roles:
+            raise PermissionDenied("当前角色无权执行此操作 / your role does not allow this")
+
+    def require_admin(self) -> None:
+        self.require_roles(Role.SYSTEM_ADMIN)
+
+    # regions -----------------------------------------------------------------------------------
+    def covers_region(self, code: str) -> bool:
+        prefix = self.region_prefix
+        if prefix is None:
+            return False
+        return normalize_region_code(code).startswith(prefix) and len(region_prefix(code)) >= len(prefix)
+
+    def require_region(self, code: str) -> str:
+        """Return the normalized code, or refuse (401 anonymous, 403 outside the area)."""
+        normalized = normalize_region_code(code)
+        self.require_authenticated()
+        if not self.covers_region(normalized):
+            raise PermissionDenied(
+                f"无权查看该地区（{normalized}）的数据 / region {normalized} is outside your organization's area"
+            )
+        return normalized
+
+    def home_region(self) -> str:
+        """The region a governance user lands on (its own area)."""
+        self.require_authenticated()
+        if not self.governance or self.region_code is None:
+            raise PermissionDenied("当前账号不能查看地区数据 / this account has no region data access")
+        return self.region_code
+
+    # workflow records ------------------------------------------------------------------------
+    def covers_org_path(self, path: str) -> bool:
+        return self.org_path is not None and path.startswith(self.org_path)
+
+    def org_path_like(self) -> str:
+        """``LIKE`` pattern for records of the caller's organization subtree."""
+        self.require_authenticated()
+        assert self.org_path is not None
+        # paths hold only digits and slashes (built by zhichan.platform.orgs), so no LIKE escaping
+        return self.org_path + "%"
+
+    # enterprises ---------------------------------------------------------------------------------
+    def covers_party(self, party_key: str, party_region: str | None) -> bool:
+        if self.role == Role.ENTERPRISE_USER:
+            return self.party_key is not None and party_key == self.party_key
+        if not self.governance or not party_region:
+            return False
+        try:
+            return self.covers_region(party_region)
+        except InputError:
+            return False
+
+    def require_party(self, party_key: str, party_region: str | None) -> None:
+        self.require_authenticated()
+        if not self.covers_party(party_key, party_region):
+            raise PermissionDenied("无权查看该创新主体 / this enterprise is outside your scope")
