@@ -1,0 +1,96 @@
+"""Reference data shipped with the product: regions and population, IPC, the SEI concordance,
+WIPO technology fields, map boundaries and published official statistics.
+
+Everything loads lazily from ``zhichan/reference/data/`` (see ``data/PROVENANCE.md``) and is
+cached per process. Import from here; the submodules are an implementation detail.
+"""
+
+from __future__ import annotations
+
+from zhichan.reference.address import (
+    resolve_address,
+    resolve_address_level,
+    resolve_addresses,
+    resolve_addresses_level,
+)
+from zhichan.reference.ipc import (
+    clean_title,
+    ipc_known,
+    ipc_level,
+    ipc_main_group,
+    ipc_subclass,
+    ipc_title,
+    ipc_titles,
+    is_valid_ipc,
+    normalize_ipc,
+)
+from zhichan.reference.regions import (
+    NATION,
+    POPULATION_BASE_YEAR,
+    all_cities,
+    all_counties,
+    all_provinces,
+    children,
+    city_only_population,
+    has_population,
+    is_region_code,
+    normalize_region_code,
+    parent_code,
+    population,
+    province_code_from_label,
+    region_full_name,
+    region_level,
+    region_name,
+    regions_frame,
+)
+from zhichan.reference.sei import (
+    SEI_LEVEL1,
+    SeiCategory,
+    sei_categories,
+    sei_category,
+    sei_codes_for_ipc,
+    sei_codes_for_ipc_batch,
+    sei_lookup_table,
+    sei_table_stats,
+)
+
+__all__ = [
+    "NATION",
+    "POPULATION_BASE_YEAR",
+    "SEI_LEVEL1",
+    "SeiCategory",
+    "all_cities",
+    "all_counties",
+    "all_provinces",
+    "children",
+    "city_only_population",
+    "clean_title",
+    "has_population",
+    "ipc_known",
+    "ipc_level",
+    "ipc_main_group",
+    "ipc_subclass",
+    "ipc_title",
+    "ipc_titles",
+    "is_region_code",
+    "is_valid_ipc",
+    "normalize_ipc",
+    "normalize_region_code",
+    "parent_code",
+    "population",
+    "province_code_from_label",
+    "region_full_name",
+    "region_level",
+    "region_name",
+    "regions_frame",
+    "resolve_address",
+    "resolve_address_level",
+    "resolve_addresses",
+    "resolve_addresses_level",
+    "sei_categories",
+    "sei_category",
+    "sei_codes_for_ipc",
+    "sei_codes_for_ipc_batch",
+    "sei_lookup_table",
+    "sei_table_stats",
+]
