@@ -1,0 +1,134 @@
+"""Industry chains as data (产业链技术分解表): a chain, its home region and a tree of branches.
+
+A branch is one node of the technology decomposition (levels 1–3) and carries a query in the
+retrieval syntax (``IPC=H01M10 AND TIAB=(电池 OR 电芯)``, see docs/search.md). Levels are
+explicit so a table (XLSX) reads the same as the tree: a level-1 branch has no parent, a level-n
+branch's parent is a level-(n-1) branch of the same chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+_REGION = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+
+
+class Branch(BaseModel):
+    """One node of the decomposition tree (技术分支)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(description="Stable id within the chain, e.g. 1, 1.2, 1.2.3")
+    name: str = Field(min_length=1, max_length=80, description="分支名称")
+    level: int = Field(ge=1, le=3, description="1 一级分支, 2 二级, 3 三级")
+    parent: str | None = Field(None, description="id of the parent branch (None for level 1)")
+    query: str = Field(min_length=1, description="检索式 in the retrieval syntax")
+    description: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"分支编号只能含字母、数字、点、下划线 / branch id must be alphanumeric: {value!r}")
+        return value
+
+    @field_validator("parent", mode="before")
+    @classmethod
+    def _empty_parent(cls, value: Any) -> Any:
+        return None if value in ("", None) else str(value)
+
+
+class Chain(BaseModel):
+    """An industry chain: code, name, home region and its branches (parents before children)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(description="Short identifier used by the CLI and URLs, e.g. nev")
+    name: str = Field(min_length=1, max_length=80, description="产业链名称")
+    home_region: str = Field(description="本地区划代码: 2-digit province, 4-digit city or 6-digit county")
+    description: str = ""
+    version: int = Field(1, ge=1)
+    branches: list[Branch] = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code_form(cls, value: str) -> str:
+        if not _CODE.match(value):
+            raise ValueError(f"产业链代码须为小写字母开头的字母数字 / chain code must match {_CODE.pattern}: {value!r}")
+        return value
+
+    @field_validator("home_region", mode="before")
+    @classmethod
+    def _region_form(cls, value: Any) -> str:
+        text = str(value).strip()
+        if not _REGION.match(text):
+            raise ValueError(f"区划代码须为 2/4/6 位数字 / region code must be 2, 4 or 6 digits: {value!r}")
+        return text
+
+    @model_validator(mode="after")
+    def _tree(self) -> Chain:
+        seen: dict[str, Branch] = {}
+        for b in self.branches:
+            if b.id in seen:
+                raise ValueError(f"分支编号重复 / duplicate branch id {b.id}")
+            if b.level == 1:
+                if b.parent is not None:
+                    raise ValueError(f"一级分支 {b.id} 不应有上级 / level-1 branch {b.id} has a parent")
+            else:
+                parent = seen.get(b.parent or "")
+                if parent is None:
+                    raise ValueError(
+                        f"分支 {b.id} 的上级 {b.parent} 不存在或排在其后 / parent {b.parent} of branch {b.id} "
+                        "is missing or listed after it"
+                    )
+                if parent.level != b.level - 1:
+                    raise ValueError(
+                        f"分支 {b.id} 层级 {b.level} 与上级 {parent.id} 层级 {parent.level} 不一致 / "
+                        f"branch {b.id} level {b.level} is not one below its parent's {parent.level}"
+                    )
+            seen[b.id] = b
+        return self
+
+    # ---------------------------------------------------------------------------------------
+    def branch(self, branch_id: str) -> Branch:
+        for b in self.branches:
+            if b.id == branch_id:
+                return b
+        raise KeyError(branch_id)
+
+    def children(self, branch_id: str | None) -> list[Branch]:
+        return [b for b in self.branches if b.parent == branch_id]
+
+    def path_name(self, branch_id: str) -> str:
+        """``动力电池 / 正极材料`` — the branch with its ancestors."""
+        names = []
+        b: Branch | None = self.branch(branch_id)
+        while b is not None:
+            names.append(b.name)
+            b = self.branch(b.parent) if b.parent else None
+        return " / ".join(reversed(names))
+
+    def canonical_json(self) -> str:
+        """The definition as canonical JSON (sorted keys): what the hash covers."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def definition_hash(self) -> str:
+        """SHA-256 of :meth:`canonical_json` — recorded in every report."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+class ChainSummary(BaseModel):
+    code: str
+    name: str
+    home_region: str
+    branches: int
+    version: int
+    source: str  # builtin | database
+    definition_hash: str
