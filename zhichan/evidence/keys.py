@@ -34,6 +34,11 @@ _SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d0342
 _SEC1_HEAD = bytes.fromhex("307702010104")
 _SEC1_MID = bytes.fromhex("a00a06082a811ccf5501822da144034200")
 
+# SM2 recommended curve (GB/T 32918.5): y² = x³ + ax + b over F_p — to reject points not on it.
+_P = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF
+_A = _P - 3
+_B = 0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93
+
 PRIVATE_KEY_FILE = "log-signing-key.pem"
 PUBLIC_KEY_FILE = "log-signing-key.pub.pem"
 
@@ -65,6 +70,9 @@ class PublicKey:
     def __post_init__(self) -> None:
         if len(self.raw) != 64:
             raise SigningKeyError("SM2 公钥应为 64 字节 / an SM2 public key is 64 bytes (X||Y)")
+        x, y = int.from_bytes(self.raw[:32], "big"), int.from_bytes(self.raw[32:], "big")
+        if not (x < _P and y < _P and (y * y - (x * x * x + _A * x + _B)) % _P == 0):
+            raise SigningKeyError("公钥不在 SM2 曲线上 / the public key is not a point on the SM2 curve")
 
     @property
     def spki_der(self) -> bytes:
