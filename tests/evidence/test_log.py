@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -132,21 +132,12 @@ def test_audit_finds_any_edit_behind_the_triggers(log: EvidenceService, engine: 
 
 
 def test_concurrent_depositors_get_distinct_contiguous_indices(log: EvidenceService) -> None:
-    errors: list[BaseException] = []
+    def worker(offset: int) -> list[int]:
+        return [log.deposit(request(offset + i)).index for i in range(6)]
 
-    def worker(offset: int) -> None:
-        try:
-            for i in range(6):
-                log.deposit(request(offset + i))
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(k * 100,)) for k in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        indices = [i for result in pool.map(worker, (0, 100, 200)) for i in result]
+    assert sorted(indices) == list(range(18))
     assert log.size() == 18
     report = log.audit()
     assert report.ok, report.problems
