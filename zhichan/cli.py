@@ -21,6 +21,7 @@ console = Console()
 #: (command group, module holding a ``app: typer.Typer``). Heavy imports stay inside the commands.
 DOMAIN_CLIS: list[tuple[str, str]] = [
     ("corpus", "zhichan.corpus.cli"),
+    ("reference", "zhichan.reference.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

@@ -13,6 +13,7 @@ from zhichan.reference.address import (
     resolve_addresses,
     resolve_addresses_level,
 )
+from zhichan.reference.boundaries import geojson, geojson_codes, has_geojson
 from zhichan.reference.ipc import (
     clean_title,
     ipc_known,
@@ -23,6 +24,12 @@ from zhichan.reference.ipc import (
     ipc_titles,
     is_valid_ipc,
     normalize_ipc,
+)
+from zhichan.reference.official_stats import (
+    design_in_force_2023_by_region,
+    domestic_in_force_2009_by_kind_region,
+    headline_indicators,
+    pct_by_region,
 )
 from zhichan.reference.regions import (
     NATION,
@@ -53,19 +60,27 @@ from zhichan.reference.sei import (
     sei_lookup_table,
     sei_table_stats,
 )
+from zhichan.reference.tech_fields import TechField, tech_field, tech_field_for_ipc, tech_fields
 
 __all__ = [
     "NATION",
     "POPULATION_BASE_YEAR",
     "SEI_LEVEL1",
     "SeiCategory",
+    "TechField",
     "all_cities",
     "all_counties",
     "all_provinces",
     "children",
     "city_only_population",
     "clean_title",
+    "design_in_force_2023_by_region",
+    "domestic_in_force_2009_by_kind_region",
+    "geojson",
+    "geojson_codes",
+    "has_geojson",
     "has_population",
+    "headline_indicators",
     "ipc_known",
     "ipc_level",
     "ipc_main_group",
@@ -77,6 +92,7 @@ __all__ = [
     "normalize_ipc",
     "normalize_region_code",
     "parent_code",
+    "pct_by_region",
     "population",
     "province_code_from_label",
     "region_full_name",
@@ -93,4 +109,7 @@ __all__ = [
     "sei_codes_for_ipc_batch",
     "sei_lookup_table",
     "sei_table_stats",
+    "tech_field",
+    "tech_field_for_ipc",
+    "tech_fields",
 ]
