@@ -64,6 +64,7 @@ def test_table_counts():
     assert stats["sei_rows_keyword"] == 9
     assert stats["sei_rows_industry"] == 281
     assert stats["sei_rows_none"] == 31
+    assert (stats["key_entries_keyword"], stats["key_entries_industry"], stats["key_entries_none"]) == (928, 29_431, 4_090)
 
 
 def test_lookup_table_as_a_duckdb_join_agrees_with_python():
