@@ -1,0 +1,155 @@
+"""PDF certificates: text and fonts, the embedded data, offline verification, the CLI end to end."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from tests.evidence.conftest import request
+from zhichan.evidence.certificate import qr_payload, qr_png, render_pdf
+from zhichan.evidence.cli import app
+from zhichan.evidence.keys import SigningKey
+from zhichan.evidence.schemas import Certificate, EvidenceError
+from zhichan.evidence.service import DepositRequest, EvidenceService, digest_bytes
+from zhichan.evidence.verify import read_pdf, verify_certificate, verify_pdf
+from zhichan.platform.db import make_engine, upgrade
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvidenceService, Certificate, bytes, bytes]:
+    """One SQLite log of 13 entries and the PDF certificate of entry 12 (rendering is the slow part)."""
+    path = tmp_path_factory.mktemp("cert") / "w.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    service = EvidenceService(engine, SigningKey.generate(), "test.zhichan/evidence")
+    service.deposit_many((request(i) for i in range(12)), batch_size=5)
+    content = "专利申请文件：一种数据确权方法（终稿）".encode()
+    d = digest_bytes(content)
+    entry = service.deposit(
+        DepositRequest(sm3=d.sm3, sha256=d.sha256, size=d.size, title="一种数据确权方法 申请文件",
+                       depositor="杭州示例数据科技有限公司（合成）", file_name="申请文件.docx")
+    )
+    cert = service.certificate(entry.index)
+    return service, cert, render_pdf(cert), content
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_text_comes_back_out_and_fonts_are_embedded(issued, tmp_path: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    service, cert, pdf, content = issued
+    path = tmp_path / "cert.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    compact = "".join(text.split())
+    for expected in ("电子数据存证证书", "杭州示例数据科技有限公司（合成）", "一种数据确权方法申请文件", "#12",
+                     digest_bytes(content).sm3, digest_bytes(content).sha256, cert.checkpoint.parsed.root_hash.hex()):
+        assert expected in compact, expected
+    reader = PdfReader(str(path))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+    assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(path),
+                    str(artifacts_dir / "evidence-certificate")], check=True)
+    assert (artifacts_dir / "evidence-certificate.png").stat().st_size > 10_000
+
+
+def test_embedded_data_and_qr_payload_carry_the_certificate(issued) -> None:  # type: ignore[no-untyped-def]
+    service, cert, pdf, content = issued
+    embedded, _text = read_pdf(pdf)
+    assert embedded == cert
+    payload, short = qr_payload(cert)
+    assert not short and Certificate.from_json(payload) == cert
+    assert qr_png(payload).startswith(b"\x89PNG")
+    long_note = DepositRequest(sm3="a" * 64, sha256="b" * 64, title="标" * 200, depositor="人" * 200, note="注" * 500)
+    big = service.certificate(service.deposit(long_note).index)
+    payload, short = qr_payload(big)
+    assert short and json.loads(payload)["sm3"] == "a" * 64
+
+
+def test_pdf_verifies_offline_with_only_the_public_key(issued) -> None:  # type: ignore[no-untyped-def]
+    service, cert, pdf, content = issued
+    d = digest_bytes(content)
+    report = verify_pdf(pdf, service.public_key, sm3=d.sm3, sha256=d.sha256)
+    assert report.ok, report.checks
+    other = digest_bytes(content + b" ")
+    assert not verify_pdf(pdf, service.public_key, sm3=other.sm3, sha256=other.sha256).ok
+    assert not verify_pdf(pdf, SigningKey.generate().public, sm3=d.sm3, sha256=d.sha256).ok
+    with pytest.raises(EvidenceError):
+        read_pdf(b"%PDF-1.7 not really")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_single_byte_change_to_certificate_data_fails(issued, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    service, cert, _pdf, content = issued
+    d = digest_bytes(content)
+    raw = cert.to_json()
+    doc = json.loads(raw)
+    field = data.draw(st.sampled_from(["leaf", "inclusion_proof", "note", "signature", "key_fingerprint", "index"]))
+    if field == "index":
+        doc["index"] = data.draw(st.integers(0, 40).filter(lambda i: i != cert.index))
+    else:
+        holder, key = {
+            "leaf": (doc, "leaf"), "note": (doc["checkpoint"], "note"), "signature": (doc["checkpoint"], "signature"),
+            "key_fingerprint": (doc["checkpoint"], "key_fingerprint"),
+        }.get(field, (doc["inclusion_proof"], data.draw(st.integers(0, len(doc["inclusion_proof"]) - 1))))
+        value = holder[key].encode("utf-8")
+        pos = data.draw(st.integers(0, len(value) - 1))
+        new = value[:pos] + bytes([data.draw(st.integers(0x20, 0x7E).filter(lambda b: b != value[pos]))]) + value[pos + 1 :]
+        holder[key] = new.decode("utf-8", errors="replace")
+    try:
+        tampered = Certificate.from_json(json.dumps(doc, ensure_ascii=False))
+    except EvidenceError:
+        return  # not even a certificate any more
+    assert not verify_certificate(tampered, service.public_key, sm3=d.sm3, sha256=d.sha256).ok
+
+
+def test_cli_deposit_certificate_verify_audit(tmp_path: Path, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["keygen"]).exit_code == 0
+    assert runner.invoke(app, ["keygen"]).exit_code != 0  # refuses to replace the key
+    pub = tmp_path / "pub.pem"
+    result = runner.invoke(app, ["pubkey"])
+    pub.write_text(result.output)
+    doc = tmp_path / "合同.txt"
+    doc.write_text("技术许可合同 第一版（合成）", encoding="utf-8")
+    result = runner.invoke(app, ["deposit", str(doc), "--depositor", "示例公司", "--certificate", str(tmp_path / "c.pdf")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["certificate", "0", "-o", str(tmp_path / "c.json")])
+    assert result.exit_code == 0, result.output
+
+    # offline: a fresh data directory with no database and no key
+    monkeypatch.setenv("ZHICHAN_DATA_DIR", str(tmp_path / "elsewhere"))
+    from zhichan.settings import get_settings
+
+    get_settings.cache_clear()
+    for cert in ("c.pdf", "c.json"):
+        result = runner.invoke(app, ["verify", str(doc), str(tmp_path / cert), "--pubkey", str(pub)])
+        assert result.exit_code == 0, result.output
+        assert "verified" in result.output
+    assert not (tmp_path / "elsewhere" / "zhichan.sqlite3").exists()
+    doc.write_text("技术许可合同 第二版（合成）", encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(doc), str(tmp_path / "c.pdf"), "--pubkey", str(pub)])
+    assert result.exit_code == 1 and "NOT verified" in result.output
+    monkeypatch.setenv("ZHICHAN_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+
+    doc.write_text("技术许可合同 第一版（合成）", encoding="utf-8")
+    assert runner.invoke(app, ["verify", str(doc)]).exit_code == 0  # online, by digest
+    assert runner.invoke(app, ["audit"]).exit_code == 0
+    result = runner.invoke(app, ["consistency", "0"])
+    assert result.exit_code == 0 and json.loads(result.output)["second"] == 1

@@ -1,0 +1,129 @@
+"""PDF certificates (存证证书) with a QR code, rendered by WeasyPrint with Noto Sans CJK.
+
+The machine-readable certificate (:class:`~zhichan.evidence.schemas.Certificate` as JSON) goes
+into the PDF twice: as the embedded file ``zhichan-certificate.json`` (always complete) and in the
+QR code (complete when it fits a version-40 QR code at error-correction level L, 2,953 bytes;
+otherwise a short form with the entry number, digests and checkpoint, and the page says so).
+``zhichan evidence verify FILE CERT.pdf --pubkey KEY`` reads the embedded file.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from zhichan.errors import MissingDependency
+from zhichan.evidence.schemas import Certificate, CheckpointNote
+from zhichan.evidence.verify import ATTACHMENT_NAME
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+HEADINGS = {
+    "deposit": ("电子数据存证证书", "Electronic Evidence Deposit Certificate"),
+    "dataip.application": ("数据知识产权登记申请存证证明", "Data-IP Registration Application Record"),
+    "dataip.decision": ("数据知识产权登记证书", "Data Intellectual Property Registration Certificate"),
+}
+
+LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace)
+    "registration_no": ("登记号 Registration No.", False),
+    "decision": ("登记结论 Decision", False),
+    "title": ("名称 Title", False),
+    "data_name": ("数据名称 Data name", False),
+    "depositor": ("存证人 Depositor", False),
+    "applicant": ("申请人 Applicant", False),
+    "file_name": ("文件名 File name", False),
+    "size": ("文件大小 Size (bytes)", False),
+    "media_type": ("文件类型 Media type", False),
+    "data_source": ("数据来源 Data source", False),
+    "data_scale": ("数据规模 Data scale", False),
+    "processing_rules": ("算法规则 Processing rules", False),
+    "description": ("说明 Description", False),
+    "notice_start": ("公示开始 Notice from", False),
+    "notice_end": ("公示截止 Notice until", False),
+    "application_index": ("申请存证条目 Application entry", False),
+    "note": ("备注 Note", False),
+    "time": ("存证时间 Deposit time", False),
+    "sm3": ("SM3 摘要 SM3 digest", True),
+    "sha256": ("SHA-256 摘要 SHA-256 digest", True),
+}
+
+
+@lru_cache(maxsize=1)
+def _template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template("certificate.html")
+
+
+def _beijing(utc_text: str) -> str:
+    moment = dt.datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(hours=8)
+    return f"{moment:%Y-%m-%d %H:%M:%S} 北京时间 (UTC+8)　{utc_text}"
+
+
+def qr_payload(cert: Certificate) -> tuple[bytes, bool]:
+    """The QR code's content and whether it is the short form."""
+    full = cert.to_json()
+    if len(full) <= 2900:
+        return full, False
+    fields = json.loads(cert.leaf)
+    short = {
+        "format": cert.format + "#short",
+        "index": cert.index,
+        "sm3": fields.get("sm3"),
+        "sha256": fields.get("sha256"),
+        "checkpoint": cert.checkpoint.model_dump(),
+    }
+    return json.dumps(short, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), True
+
+
+def qr_png(data: bytes) -> bytes:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=4, border=2)
+    code.add_data(data, optimize=0)
+    code.make(fit=True)
+    buf = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def render_html(cert: Certificate) -> str:
+    fields = json.loads(cert.leaf)
+    kind = fields.get("kind", "deposit")
+    heading, heading_en = HEADINGS.get(kind, (cert.title or "存证证明", "Evidence Record"))
+    rows = []
+    for name, (label, is_hex) in LABELS.items():
+        if name in fields:
+            value = _beijing(fields[name]) if name == "time" else str(fields[name])
+            rows.append((label, value, is_hex))
+    note = CheckpointNote.parse(cert.checkpoint.note)
+    payload, compact = qr_payload(cert)
+    png = qr_png(payload)
+    return str(
+        _template().render(
+            cert=cert, heading=heading, heading_en=heading_en, rows=rows, note=note, origin=note.origin,
+            qr_data_uri="data:image/png;base64," + base64.b64encode(png).decode(), qr_mm=52, qr_compact=compact,
+            attachment_name=ATTACHMENT_NAME,
+        )
+    )
+
+
+def render_pdf(cert: Certificate) -> bytes:
+    """The certificate as PDF bytes, with the certificate JSON embedded as a file."""
+    try:
+        import weasyprint
+    except ImportError as exc:  # pragma: no cover - weasyprint is a core dependency
+        raise MissingDependency("WeasyPrint", "pip install weasyprint") from exc
+    attachment = weasyprint.Attachment(
+        file_obj=io.BytesIO(cert.to_json()), name=ATTACHMENT_NAME,
+        description="zhichan evidence certificate (machine-readable) / 证书核验数据",
+    )
+    html = weasyprint.HTML(string=render_html(cert), base_url=str(TEMPLATES))
+    return bytes(html.write_pdf(attachments=[attachment]))

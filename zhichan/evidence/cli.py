@@ -1,0 +1,187 @@
+"""``zhichan evidence …``: keys, deposit, certificates, proofs, checkpoints, audit and offline verification."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="存证：只可追加的默克尔日志、SM2 签名检查点、证书与离线核验 / evidence log, certificates, offline verification",
+    no_args_is_help=True,
+)
+console = Console()
+
+
+def _service(create_key: bool = True):  # type: ignore[no-untyped-def]
+    from zhichan.evidence.service import EvidenceService
+    from zhichan.platform.db import make_engine, upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    return EvidenceService.open(engine, create_key=create_key)
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    table = Table("检查 check", "结果 result", "说明 detail")
+    for check in report.checks:
+        table.add_row(check.name, "[green]通过 ok[/green]" if check.ok else "[red]失败 FAILED[/red]", check.detail)
+    console.print(table)
+    console.print("[bold green]核验通过 / verified[/]" if report.ok else "[bold red]核验未通过 / NOT verified[/]")
+
+
+@app.command()
+def keygen(force: Annotated[bool, typer.Option(help="覆盖已有密钥（旧检查点将无法用新公钥验证） / replace an existing key")] = False) -> None:
+    """生成日志的 SM2 签名密钥（私钥权限 0600） / Generate the log's SM2 signing key (private key mode 0600)."""
+    from zhichan.evidence.keys import SigningKey, key_dir, write_keypair
+    from zhichan.settings import get_settings
+
+    key = SigningKey.generate()
+    priv, pub = write_keypair(key_dir(get_settings().data_dir), key, overwrite=force)
+    console.print(f"私钥 private key: {priv} (0600)\n公钥 public key: {pub}\n指纹 fingerprint (SM3): {key.public.fingerprint}")
+
+
+@app.command()
+def pubkey(fmt: Annotated[str, typer.Option("--format", help="pem | hex")] = "pem") -> None:
+    """输出日志公钥（PEM 或十六进制） / Print the log's public key as PEM or hex."""
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.settings import get_settings
+
+    key = load_signing_key(key_dir(get_settings().data_dir), create=False).public
+    typer.echo(key.to_hex() if fmt == "hex" else key.to_pem().rstrip())
+
+
+@app.command()
+def deposit(
+    files: Annotated[list[Path], typer.Argument(help="要存证的文件（只记录摘要） / files to deposit (only digests are kept)")],
+    title: Annotated[str | None, typer.Option(help="标题（默认文件名） / title (default: file name)")] = None,
+    depositor: Annotated[str, typer.Option(help="存证人 / depositor")] = ...,  # type: ignore[assignment]
+    note: Annotated[str | None, typer.Option(help="备注 / note")] = None,
+    certificate: Annotated[Path | None, typer.Option(help="把证书 PDF 写到此处（单个文件时） / write the PDF certificate here")] = None,
+) -> None:
+    """存证：记录文件的 SM3 与 SHA-256 摘要 / Deposit files: record their SM3 and SHA-256 digests."""
+    from zhichan.evidence.service import DepositRequest
+
+    service = _service()
+    requests = [DepositRequest.for_file(f, title=title or f.name, depositor=depositor, note=note) for f in files]
+    entries = service.append_records([r.record() for r in requests])
+    table = Table("#", "file", "SM3")
+    for f, entry in zip(files, entries, strict=True):
+        table.add_row(str(entry.index), str(f), entry.fields["sm3"])
+    console.print(table)
+    if certificate is not None:
+        if len(entries) != 1:
+            raise typer.BadParameter("--certificate 只用于单个文件 / --certificate needs exactly one file")
+        _write_certificate(service, entries[0].index, certificate)
+
+
+def _write_certificate(service, index: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+    from zhichan.evidence.certificate import render_pdf
+
+    out.write_bytes(render_pdf(service.certificate(index)))
+    console.print(f"证书 certificate: {out}")
+
+
+@app.command("certificate")
+def certificate_cmd(
+    index: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="PDF 或 .json 文件 / PDF or .json file")],
+) -> None:
+    """出具第 INDEX 条的证书（PDF，或 .json 仅数据） / Issue the certificate of entry INDEX (PDF, or .json data only)."""
+    service = _service()
+    if output.suffix.lower() == ".json":
+        output.write_bytes(service.certificate(index).to_json())
+        console.print(f"证书数据 certificate data: {output}")
+    else:
+        _write_certificate(service, index, output)
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="原文件 / the original file")],
+    cert: Annotated[Path | None, typer.Argument(help="证书 PDF 或 JSON（离线核验） / certificate PDF or JSON (offline)")] = None,
+    pubkey: Annotated[Path | None, typer.Option(help="日志公钥（PEM 或十六进制） / the log's public key (PEM or hex)")] = None,
+) -> None:
+    """核验文件：有证书时离线核验，无证书时查日志 / Verify a file: offline with a certificate, else against the log."""
+    from zhichan.evidence.service import digest_file
+
+    digest = digest_file(file)
+    if cert is not None:
+        from zhichan.evidence.keys import PublicKey, key_dir
+        from zhichan.evidence.schemas import Certificate
+        from zhichan.evidence.verify import verify_certificate, verify_pdf
+        from zhichan.settings import get_settings
+
+        key = PublicKey.load(pubkey or key_dir(get_settings().data_dir) / "log-signing-key.pub.pem")
+        data = cert.read_bytes()
+        if data.startswith(b"%PDF"):
+            report = verify_pdf(data, key, sm3=digest.sm3, sha256=digest.sha256)
+        else:
+            report = verify_certificate(Certificate.from_json(data), key, sm3=digest.sm3, sha256=digest.sha256)
+        _print_report(report)
+        raise typer.Exit(0 if report.ok else 1)
+    service = _service(create_key=False)
+    entries = service.find(digest.sm3)
+    if not entries:
+        console.print(f"[red]日志中没有此文件（SM3 {digest.sm3}） / this file is not in the log[/red]")
+        raise typer.Exit(1)
+    ok = True
+    for entry in entries:
+        console.print(f"条目 entry #{entry.index} {entry.fields.get('time')} {entry.fields.get('title', '')}")
+        report = service.verify_entry(entry.index)
+        _print_report(report)
+        ok = ok and report.ok
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def lookup(digest: str) -> None:
+    """按 SM3 或 SHA-256 摘要查找条目 / Find entries by SM3 or SHA-256 digest."""
+    entries = _service(create_key=False).find(digest)
+    for entry in entries:
+        typer.echo(json.dumps({"index": entry.index, **entry.fields}, ensure_ascii=False))
+    if not entries:
+        raise typer.Exit(1)
+
+
+@app.command()
+def checkpoint(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False) -> None:
+    """当前大小的签名检查点（必要时签发） / The signed checkpoint of the current size (signs one if needed)."""
+    signed = _service().checkpoint()
+    if as_json:
+        typer.echo(signed.model_dump_json(indent=2))
+    else:
+        console.print(signed.note + f"— SM2 {signed.signature}\n— key {signed.key_fingerprint}")
+
+
+@app.command()
+def prove(index: int, size: Annotated[int | None, typer.Option(help="检查点大小 / checkpoint size")] = None) -> None:
+    """第 INDEX 条的包含证明（JSON） / Inclusion proof of entry INDEX (JSON)."""
+    typer.echo(_service(create_key=False).inclusion_proof(index, size).model_dump_json(indent=2))
+
+
+@app.command()
+def consistency(first: int, second: Annotated[int | None, typer.Argument()] = None) -> None:
+    """两个日志大小之间的一致性证明（JSON） / Consistency proof between two log sizes (JSON)."""
+    typer.echo(_service(create_key=False).consistency_proof(first, second).model_dump_json(indent=2))
+
+
+@app.command()
+def audit() -> None:
+    """全量审计：由条目重算全部节点与检查点 / Full audit: recompute every node and checkpoint from the entries."""
+    from zhichan.progress import rich_progress
+
+    service = _service(create_key=False)
+    with rich_progress("审计 audit", service.size()) as progress:
+        report = service.audit(progress=progress)
+    for problem in report.problems:
+        console.print(f"[red]✗[/red] {problem}")
+    console.print(
+        f"{report.tree_size} 条, {report.checkpoints} 个检查点 / entries, checkpoints — "
+        + ("[bold green]完好 intact[/]" if report.ok else f"[bold red]{len(report.problems)} 个问题 problems[/]")
+    )
+    raise typer.Exit(0 if report.ok else 1)
