@@ -22,6 +22,7 @@ console = Console()
 DOMAIN_CLIS: list[tuple[str, str]] = [
     ("corpus", "zhichan.corpus.cli"),
     ("reference", "zhichan.reference.cli"),
+    ("evidence", "zhichan.evidence.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):
