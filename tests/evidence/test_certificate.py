@@ -43,7 +43,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvidenceService, C
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdf_text_comes_back_out_and_fonts_are_embedded(issued, tmp_path: Path, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    service, cert, pdf, content = issued
+    _service, cert, pdf, content = issued
     path = tmp_path / "cert.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -67,7 +67,7 @@ def test_pdf_text_comes_back_out_and_fonts_are_embedded(issued, tmp_path: Path, 
 
 
 def test_embedded_data_and_qr_payload_carry_the_certificate(issued) -> None:  # type: ignore[no-untyped-def]
-    service, cert, pdf, content = issued
+    service, cert, pdf, _content = issued
     embedded, _text = read_pdf(pdf)
     assert embedded == cert
     payload, short = qr_payload(cert)
@@ -80,7 +80,7 @@ def test_embedded_data_and_qr_payload_carry_the_certificate(issued) -> None:  # 
 
 
 def test_pdf_verifies_offline_with_only_the_public_key(issued) -> None:  # type: ignore[no-untyped-def]
-    service, cert, pdf, content = issued
+    service, _cert, pdf, content = issued
     d = digest_bytes(content)
     report = verify_pdf(pdf, service.public_key, sm3=d.sm3, sha256=d.sha256)
     assert report.ok, report.checks
