@@ -21,7 +21,7 @@ from zhichan.corpus.schema import (
 
 #: Mainland provinces (GB/T 2260); 71 Taiwan, 81 Hong Kong, 82 Macao are not 国内 in CNIPA statistics.
 MAINLAND_PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65".split()
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"]
 )
 PROVENANCE_FIELDS = ("synthetic", "source", "import_id", "source_file", "source_row", "source_date", "content_hash")
 

@@ -17,6 +17,7 @@ by the next writer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -154,7 +155,7 @@ class SnapshotWriter:
 
     def copy_query(self, table: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
         """Write the result of ``sql`` (columns in canonical order) as ``table``, streaming."""
-        reader = con.execute(sql).fetch_record_batch(100_000)
+        reader = con.sql(sql).to_arrow_reader(100_000)
         for batch in reader:
             self.write(table, batch)
 
@@ -189,10 +190,7 @@ class SnapshotWriter:
         try:
             files = ", ".join(f"'{f.as_posix()}'" for f in sorted((self.tmp / "patents").glob("part-*.parquet")))
             con.execute(f"CREATE VIEW patents AS SELECT * FROM read_parquet([{files}])")
-            self._writers.pop("parties", None)
             self.copy_query("parties", con, PARTIES_SQL)
-            self._writers["parties"].close() if "parties" in self._writers else None
-            self._writers.pop("parties", None)
         finally:
             con.close()
 
@@ -209,8 +207,7 @@ class SnapshotWriter:
                 files = ", ".join(f"'{f.as_posix()}'" for f in sorted((self.tmp / table).glob("part-*.parquet")))
                 row = con.execute(
                     f"SELECT count(*), coalesce(sum(CASE WHEN synthetic THEN 1 ELSE 0 END), 0) FROM read_parquet([{files}])"
-                ).fetchone()
-                assert row is not None
+                ).fetchall()[0]
                 counts[table] = int(row[0])
                 synthetic += int(row[1]) if table in IMPORTED_TABLES else 0
         finally:
@@ -235,10 +232,8 @@ class SnapshotWriter:
 
     def abort(self) -> None:
         for writer in self._writers.values():
-            try:
+            with contextlib.suppress(Exception):  # closing a half-written part on the way out
                 writer.close()
-            except Exception:  # noqa: BLE001 - closing a half-written part on the way out
-                pass
         self._writers.clear()
         shutil.rmtree(self.tmp, ignore_errors=True)
 

@@ -1,0 +1,135 @@
+"""The 10 real records of a commercial export import, with every field checked on three of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from zhichan.corpus.importing import import_file
+from zhichan.corpus.store import CorpusStore
+
+AS_OF = dt.date(2024, 6, 30)
+
+
+def _records(store: CorpusStore) -> dict[str, dict]:
+    con = store.current().connect()
+    table = con.sql("SELECT * FROM patents").to_arrow_table()
+    return {row["application_number"]: row for row in table.to_pylist()}
+
+
+def test_all_ten_sample_records_import(store: CorpusStore, sample_csv: Path) -> None:
+    result = import_file(sample_csv, store=store, as_of=AS_OF)
+    assert (result.rows_read, result.added, result.rejected) == (10, 10, 0), result.rejects
+    assert store.current().counts["patents"] == 10
+    assert result.encoding == "utf-8-sig"
+
+
+def test_utility_model_record_fields(store: CorpusStore, sample_csv: Path) -> None:
+    import_file(sample_csv, store=store, as_of=AS_OF)
+    r = _records(store)["CN202223220665.2"]
+    assert r["kind"] == "utility_model"
+    assert (r["application_date"], r["publication_date"], r["grant_date"]) == (
+        dt.date(2022, 12, 2), dt.date(2023, 3, 28), dt.date(2023, 3, 28))
+    assert (r["publication_number"], r["grant_number"]) == ("CN218751475U", "CN218751475U")
+    assert r["title"] == "一种无人机机载多功能盒"
+    assert r["abstract"].startswith("为解决目前无人机在实际的使用过程中") and r["abstract"].endswith("具有减震效果的结构。")
+    assert r["first_claim"].startswith("1.一种无人机机载多功能盒，其特征在于")
+    assert r["applicants"] == ["中科大数据研究院"] and r["current_patentees"] == ["中科大数据研究院"]
+    assert r["first_patentee"] == "中科大数据研究院" and r["first_patentee_type"] == "institute"
+    assert r["applicant_types"] == ["institute"]
+    assert r["inventors"] == ["刘迪", "刘敏", "王煜伟", "付艳波", "王元卓"]
+    assert r["applicant_address"] == "河南省郑州市郑东新区中道东路6号创意岛大厦8层" and r["postal_code"] == "450000"
+    assert (r["province_code"], r["city_code"], r["region_code"]) == ("41", "4101", "410100")
+    assert r["is_domestic"] is True and r["applicant_country"] == "CN"
+    assert (r["legal_status"], r["status_group"], r["legal_status_raw"]) == ("granted", "valid", "有权-审定授权")
+    assert r["main_ipc"] == "B64U20/80" and r["ipc"] == ["B64U20/80", "B64U101/30"] and r["ipc_subclasses"] == ["B64U"]
+    assert r["agency"] == "郑州明华专利代理事务所（普通合伙）" and r["agents"] == ["袁艳丽"]
+    assert r["priority_numbers"] == [] and r["priority_date"] is None
+    assert (r["backward_citations"], r["transfer_count"], r["licence_count"], r["pledge_count"]) == (0, 0, 0, 0)
+    assert r["lapse_date"] is None and r["family_members"] == [] and r["family_granted_abroad"] is False
+    assert r["substantive_exam_date"] is None  # 实质审查日 "0" means none
+    assert r["synthetic"] is False and r["source"] == "commercial_export" and r["source_row"] == 2
+    assert r["source_date"] == AS_OF and r["source_file"] == "cn_commercial_export_10.csv"
+    extra = json.loads(r["extra_json"])
+    assert extra["序号"] == "1" and extra["第一发明人"] == "刘迪" and extra["全文链接"] == "查看CN202223220665.2"
+    assert extra["当前著录项联系人通讯地址"] == "河南省郑州市郑东新区中道东路6号创意岛大厦8层"
+
+
+def test_pending_invention_record_fields(store: CorpusStore, sample_csv: Path) -> None:
+    import_file(sample_csv, store=store, as_of=AS_OF)
+    r = _records(store)["CN202211740332.4"]
+    assert r["kind"] == "invention" and r["grant_date"] is None and r["grant_number"] is None
+    assert (r["legal_status"], r["status_group"]) == ("under_examination", "pending")
+    assert r["publication_number"] == "CN116245100A" and r["publication_date"] == dt.date(2023, 6, 9)
+    assert r["title"] == "一种基于图模型的新闻关键词抽取方法及装置"
+    assert r["inventors"] == ["吴琼", "刘武雷", "王元卓", "郭建永", "张旭阳", "樊天佑"]
+    assert r["ipc"] == ["G06F40/289", "G06F40/216", "G06F16/901", "G06F16/33", "G06F16/31"]
+    assert r["ipc_subclasses"] == ["G06F"]
+    assert r["substantive_exam_date"] == dt.date(2023, 6, 27)
+    assert r["postal_code"] == "450046" and r["applicant_address"].startswith("河南省郑州市郑东新区中州大道")
+    assert r["agents"] == ["袁艳丽"]
+
+
+def test_granted_invention_record_fields(store: CorpusStore, sample_csv: Path) -> None:
+    import_file(sample_csv, store=store, as_of=AS_OF)
+    r = _records(store)["CN202211359874.7"]
+    assert r["kind"] == "invention"  # 专利类型 "发明公开;发明授权"
+    assert (r["grant_date"], r["grant_number"]) == (dt.date(2024, 4, 5), "CN115883397B")
+    assert r["publication_number"] == "CN115883397A"
+    assert r["examiner"] == "邓雪彬"
+    assert r["cited_non_patent"] == ["仇韫琦等.面向知识库问答的问句语义解析研究综述.《电子学报》.2022,第50卷（第09期）,2242-2264."]
+    assert r["cited_patents"] == [] and r["backward_citations"] == 0
+    assert r["main_ipc"] == "H04L43/02" and r["ipc"] == ["H04L43/02", "H04L9/40", "H04L67/025"]
+    assert r["substantive_exam_date"] == dt.date(2023, 4, 18)
+    assert r["inventors"] == ["李玺", "康锐文", "冯凯", "王元卓"]
+
+
+def test_sample_as_xlsx_imports_identically(store: CorpusStore, sample_csv: Path, sample_rows, tmp_path: Path) -> None:
+    header, rows = sample_rows
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:  # numbers as numbers, the way Excel stores an export it has opened
+        ws.append([int(v) if v.isdigit() and len(v) < 15 else v for v in row])
+    xlsx = tmp_path / "export.xlsx"
+    wb.save(xlsx)
+    result = import_file(xlsx, store=store, as_of=AS_OF)
+    assert (result.added, result.rejected) == (10, 0), result.rejects
+    from_xlsx = _records(store)
+    other = CorpusStore(tmp_path / "csv-corpus")
+    import_file(sample_csv, store=other, as_of=AS_OF)
+    from_csv = _records(other)
+    assert {k: v["content_hash"] for k, v in from_xlsx.items()} == {k: v["content_hash"] for k, v in from_csv.items()}
+
+
+def test_gb18030_export_is_detected(store: CorpusStore, sample_csv: Path, tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(sample_csv.read_text("utf-8-sig").encode("gb18030"))
+    result = import_file(gbk, store=store, as_of=AS_OF)
+    assert result.encoding == "gb18030" and result.added == 10 and not result.rejects
+    assert _records(store)["CN202223220665.2"]["title"] == "一种无人机机载多功能盒"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("有权-审定授权", "granted"), ("审中-实质审查", "under_examination"), ("审中-公开", "published"),
+     ("无权-未缴年费", "lapsed_unpaid"), ("无权-驳回", "rejected"), ("无权-视为撤回", "withdrawn"),
+     ("无权-期限届满", "expired"), ("无权-全部无效", "invalidated"), ("有权-部分无效", "granted"),
+     ("无权-其他原因", "terminated"), ("PCT-未进入国家阶段", "pct_not_entered")],
+)
+def test_legal_status_strings_map_to_the_enum(text: str, expected: str) -> None:
+    from zhichan.corpus.importers.commercial import parse_legal_status
+
+    assert parse_legal_status(text).value == expected
+
+
+def test_family_granted_abroad_reads_kind_codes() -> None:
+    from zhichan.corpus.importers.commercial import family_countries, granted_abroad
+
+    assert granted_abroad(["CN115883397A", "US11234567B2"]) is True
+    assert granted_abroad(["CN115883397B", "WO2023123456A1", "US20230123456A1"]) is False
+    assert family_countries(["CN1A", "US2B2", "ep3b1"]) == ["CN", "EP", "US"]

@@ -1,0 +1,195 @@
+"""Reading source files (CSV in any common Chinese encoding, XLSX) into numbered rows.
+
+Rows that cannot even be read (undecodable bytes, wrong number of cells in a truncated file)
+are not dropped: they become :class:`Reject` lines, and reading goes on with the next row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from zhichan.errors import InputError
+
+#: Encodings tried in order when none is given: UTF-8 (with or without BOM), then GB18030
+#: (a superset of GBK and GB2312, which is what Chinese Excel and databases export).
+CANDIDATE_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One line of a rejects report."""
+
+    file: str
+    row: int  # 1-based line/row number in the source (the header is row 1); 0 = the whole file
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class SourceRows:
+    """The rows of one file: ``rows`` yields ``(row_number, {header: value})``."""
+
+    path: Path
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    encoding: str | None
+    rejects: list[Reject] = field(default_factory=list)
+    total_hint: int | None = None
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a CSV file's bytes: UTF-8/GB18030 by strict decoding, else charset-normalizer."""
+    for encoding in CANDIDATE_ENCODINGS:
+        try:
+            # final=False: a file cut inside its last character (a truncated export) is still UTF-8;
+            # the cut row is rejected later, the rest is read.
+            codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        return "gb18030"
+    return best.encoding
+
+
+def _check_encoding_name(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError as exc:
+        raise InputError(f"未知的文件编码：{name} / unknown encoding {name}") from exc
+
+
+def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> SourceRows:
+    """Open a CSV or XLSX file; the first row is the header."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"文件不存在：{path} / file not found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, encoding, delimiter="\t" if suffix == ".tsv" else ",")
+    raise InputError(f"不支持的文件类型：{suffix}（支持 CSV、XLSX） / unsupported file type {suffix} (CSV or XLSX)")
+
+
+def _file_reject(path: Path, reason: str, value: str = "") -> Reject:
+    return Reject(file=path.name, row=0, column="", value=value, reason=reason)
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
+    data = path.read_bytes()
+    if not data.strip():
+        return SourceRows(path, [], iter(()), encoding, [_file_reject(path, "文件为空 / the file is empty")])
+    enc = _check_encoding_name(encoding) if encoding else detect_encoding(data)
+    # surrogateescape keeps undecodable bytes visible so the row holding them can be rejected
+    text = data.decode(enc, errors="surrogateescape")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return SourceRows(path, [], iter(()), enc, [_file_reject(path, "文件为空 / the file is empty")])
+    except csv.Error as exc:
+        return SourceRows(path, [], iter(()), enc, [_file_reject(path, f"无法读取表头：{exc} / unreadable header")])
+    rejects: list[Reject] = []
+    if not any(header):
+        rejects.append(_file_reject(path, "表头为空 / the header row is empty"))
+        return SourceRows(path, header, iter(()), enc, rejects)
+    bad_header = [h for h in header if _has_undecodable(h)]
+    if bad_header:
+        rejects.append(_file_reject(path, f"表头无法按 {enc} 解码，请用 --encoding 指定编码 / header not decodable as {enc}: pass --encoding"))
+        return SourceRows(path, [], iter(()), enc, rejects)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        row_number = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row_number += 1
+                rejects.append(Reject(path.name, row_number, "", "", f"CSV 格式错误：{exc} / malformed CSV"))
+                continue
+            row_number += 1
+            if not any(c.strip() for c in cells):
+                continue  # blank line
+            if len(cells) != len(header):
+                rejects.append(Reject(
+                    path.name, row_number, "", _preview(delimiter.join(cells)),
+                    f"列数不符：应为 {len(header)} 列，实为 {len(cells)} 列（文件可能被截断） / "
+                    f"expected {len(header)} cells, found {len(cells)} (truncated file?)",
+                ))
+                continue
+            undecodable = [h for h, c in zip(header, cells, strict=True) if _has_undecodable(c)]
+            if undecodable:
+                rejects.append(Reject(
+                    path.name, row_number, undecodable[0], _preview(_printable(cells[header.index(undecodable[0])])),
+                    f"无法按 {enc} 解码的字节，请检查文件编码 / bytes not decodable as {enc}",
+                ))
+                continue
+            yield row_number, dict(zip(header, cells, strict=True))
+
+    return SourceRows(path, header, rows(), enc, rejects, total_hint=text.count("\n"))
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> SourceRows:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
+        return SourceRows(path, [], iter(()), None, [_file_reject(path, f"无法打开 XLSX 文件：{exc} / cannot open the workbook")])
+    if sheet and sheet not in workbook.sheetnames:
+        raise InputError(f"工作表不存在：{sheet} / no sheet {sheet}")
+    ws = workbook[sheet] if sheet else workbook.worksheets[0]
+    iterator = ws.iter_rows(values_only=True)
+    try:
+        header = ["" if h is None else str(h).strip() for h in next(iterator)]
+    except StopIteration:
+        return SourceRows(path, [], iter(()), None, [_file_reject(path, "文件为空 / the file is empty")])
+    while header and header[-1] == "":
+        header.pop()
+    rejects: list[Reject] = []
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for row_number, values in enumerate(iterator, start=2):
+            cells = list(values)[: len(header)] + [None] * max(0, len(header) - len(values))
+            extra = [v for v in list(values)[len(header):] if v not in (None, "")]
+            if all(v in (None, "") for v in cells) and not extra:
+                continue
+            if extra:
+                rejects.append(Reject(path.name, row_number, "", _preview(str(extra)),
+                                      "数据超出表头列数 / cells beyond the header's columns"))
+                continue
+            yield row_number, {h: ("" if v is None else v) for h, v in zip(header, cells, strict=True)}
+        workbook.close()
+
+    return SourceRows(path, header, rows(), None, rejects, total_hint=ws.max_row)
+
+
+def _has_undecodable(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def _preview(text: str, limit: int = 120) -> str:
+    text = _printable(text)
+    return text if len(text) <= limit else text[:limit] + "…"

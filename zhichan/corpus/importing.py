@@ -1,0 +1,328 @@
+"""The import pipeline: read → validate → stage → merge into a new snapshot → switch atomically.
+
+- Every row that fails validation goes to the rejects report (file, row, column, value,
+  reason) and never stops the good rows.
+- Re-importing the same file changes nothing: records are compared by content hash.
+- For an application already in the corpus, the record whose ``source_date`` (the date the
+  source describes, ``--as-of``; default the file's modification date) is not older replaces
+  the stored one; an older one is counted as ``stale`` and kept out.
+- The history (``zhichan corpus history``) records added / updated / unchanged / stale /
+  rejected counts of every import, including imports that changed nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from zhichan.corpus.importers.base import Reject, read_source
+from zhichan.corpus.importers.commercial import CommercialExportMapper
+from zhichan.corpus.importers.mapping import MappedFileMapper
+from zhichan.corpus.importers.rows import RowErrors, RowMapper
+from zhichan.corpus.records import finalize_patent, finalize_record
+from zhichan.corpus.schema import TABLES
+from zhichan.corpus.store import CorpusStore, Snapshot, duckdb_connect
+from zhichan.progress import ProgressCallback, no_progress
+from zhichan.settings import get_settings
+
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "patents": ("application_number", "kind", "application_date", "title"),
+    "events": ("application_number", "event_type"),
+    "trademarks": ("registration_number",),
+    "geographical_indications": ("gi_id", "name", "gi_type"),
+    "copyrights": ("registration_number", "work_type"),
+}
+
+
+@dataclass
+class ImportResult:
+    import_id: str
+    file: str
+    source: str
+    table: str
+    started_at: str
+    finished_at: str = ""
+    encoding: str | None = None
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    rejected: int = 0
+    events_added: int = 0
+    snapshot_id: str | None = None
+    rejects: list[Reject] = field(default_factory=list)
+    rejects_path: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
+
+    def summary(self) -> str:
+        snap = f"新快照 / new snapshot {self.snapshot_id}" if self.snapshot_id else "无变化，未生成新快照 / nothing changed"
+        return (
+            f"{self.file}: 读取 {self.rows_read} 行 / rows read; 新增 added {self.added}, 更新 updated {self.updated}, "
+            f"未变 unchanged {self.unchanged}, 较旧未采用 stale {self.stale}, 拒收 rejected {self.rejected} — {snap}"
+        )
+
+
+def load_mapper(mapping: Path | None) -> RowMapper:
+    """The commercial-export layout by default; a YAML mapping file for anything else."""
+    return MappedFileMapper.from_file(mapping) if mapping else CommercialExportMapper()
+
+
+def _new_import_id() -> str:
+    return f"imp-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def import_file(
+    path: Path,
+    *,
+    mapper: RowMapper | None = None,
+    store: CorpusStore | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    as_of: dt.date | None = None,
+    progress: ProgressCallback = no_progress,
+) -> ImportResult:
+    """Import one CSV/XLSX file into a new snapshot (or none, if nothing changed)."""
+    path = Path(path)
+    mapper = mapper or CommercialExportMapper()
+    store = store or CorpusStore()
+    table = mapper.table
+    result = ImportResult(
+        import_id=_new_import_id(), file=path.name, source=mapper.name, table=table,
+        started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    spec = getattr(mapper, "spec", None)
+    source = read_source(path, encoding=encoding or getattr(spec, "encoding", None), sheet=sheet or getattr(spec, "sheet", None))
+    result.encoding = source.encoding
+    source_date = as_of or dt.date.fromtimestamp(path.stat().st_mtime)
+    staging = store.root / "staging" / result.import_id
+    try:
+        missing = [c for c in mapper.required_columns if source.header and c not in source.header]
+        if missing:
+            source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
+                                         f"缺少必需的列：{'、'.join(missing)} / required columns missing: {', '.join(missing)}"))
+        elif source.header:
+            _stage(source, mapper, result, staging, source_date, progress)
+            if not source.rejects and result.rows_read == 0:
+                source.rejects.append(Reject(path.name, 0, "", "", "只有表头，没有数据行 / header only, no data rows"))
+            if (staging / "ok").exists():
+                _merge(store, staging, mapper, result)
+        result.rejects = sorted(source.rejects, key=lambda r: (r.row, r.column))
+        result.rejected = len({r.row for r in result.rejects if r.row > 0}) + (
+            1 if any(r.row == 0 for r in result.rejects) and result.rows_read == 0 else 0
+        )
+        if result.rejects:
+            result.rejects_path = str(_write_rejects(store, result))
+        result.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        store.record_import(result.record())
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
+           progress: ProgressCallback) -> None:
+    staging.mkdir(parents=True, exist_ok=True)
+    batch_rows = get_settings().import_batch_rows
+    seen: dict[str, tuple[int, str]] = {}
+    batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
+    parts = 0
+    last_report = time.monotonic()
+    for row_number, row in source.rows:
+        result.rows_read += 1
+        errors = RowErrors()
+        try:
+            rec, events = mapper.map_row(row, errors)
+        except (ValueError, TypeError, KeyError) as exc:  # a value no rule anticipated: reject, never crash
+            errors.add("", "", f"无法解析该行：{exc} / row could not be read")
+            rec, events = {}, []
+        if not errors:
+            _check_required(mapper, rec, errors)
+        if errors:
+            source.rejects.extend(Reject(source.path.name, row_number, c, v, r) for c, v, r in errors.items)
+            continue
+        rec.update(synthetic=False, source=mapper.name, import_id=result.import_id, source_file=source.path.name,
+                   source_row=row_number, source_date=source_date)
+        batch.append((row_number, rec, events))
+        if len(batch) >= batch_rows:
+            _flush(batch, mapper, source, seen, staging, parts)
+            parts += 1
+            batch = []
+        if time.monotonic() - last_report > 0.2:
+            progress(result.rows_read, source.total_hint)
+            last_report = time.monotonic()
+    if batch:
+        _flush(batch, mapper, source, seen, staging, parts)
+    progress(result.rows_read, result.rows_read)
+    (staging / "ok").touch()
+
+
+def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -> None:
+    for name in REQUIRED_FIELDS[mapper.table]:
+        if rec.get(name) in (None, "", []):
+            errors.add(name, "", f"必填字段缺失：{name} / required field is empty")
+
+
+def _resolve_regions(records: list[dict[str, Any]]) -> None:
+    """Fill ``region_code`` from the applicant address (cpca), consistent with a stated province.
+
+    An address that names a city but no county (e.g. a development zone such as 郑东新区) gets
+    the city's own 6-digit code (``410100``): it counts for the city and province, and shows as
+    "区县未知 / county unknown" in county tables.
+    """
+    from zhichan.reference import resolve_addresses_level
+
+    todo = [r for r in records if not r.get("region_code") and r.get("applicant_address")]
+    if not todo:
+        return
+    for rec, code in zip(todo, resolve_addresses_level([r["applicant_address"] for r in todo]), strict=True):
+        if not code:
+            continue
+        if len(code) < 4:
+            rec["province_code"] = rec.get("province_code") or code
+            continue
+        if rec.get("province_code") and not code.startswith(rec["province_code"]):
+            continue  # the address contradicts 国省代码: keep the stated province, leave the county open
+        rec["region_code"] = code.ljust(6, "0")
+
+
+def _flush(batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]], mapper: RowMapper, source: Any,
+           seen: dict[str, tuple[int, str]], staging: Path, part: int) -> None:
+    table = mapper.table
+    key_field = TABLES[table][1][0]
+    if table == "patents":
+        _resolve_regions([rec for _, rec, _ in batch])
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for row_number, rec, rec_events in batch:
+        try:
+            final = finalize_patent(rec) if table == "patents" else finalize_record(table, rec)
+        except (ValueError, KeyError) as exc:
+            source.rejects.append(Reject(source.path.name, row_number, "", "", f"记录不完整：{exc} / incomplete record"))
+            continue
+        key = final[key_field]
+        if key in seen:
+            first_row, first_hash = seen[key]
+            reason = (
+                f"重复行：与第 {first_row} 行完全相同 / duplicate of row {first_row}"
+                if first_hash == final["content_hash"]
+                else f"与第 {first_row} 行的{key_field}相同但内容不同，保留第 {first_row} 行 / "
+                f"same {key_field} as row {first_row} with different content; row {first_row} kept"
+            )
+            source.rejects.append(Reject(source.path.name, row_number, key_field, str(key), reason))
+            continue
+        seen[key] = (row_number, final["content_hash"])
+        rows.append(final)
+        for ev in rec_events:
+            provenance = {k: rec[k] for k in ("synthetic", "source", "import_id", "source_file", "source_row", "source_date")}
+            events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
+    pa.parquet.write_table(pa.Table.from_pylist(rows, schema=TABLES[table][0]), staging / f"{table}-{part:05d}.parquet")
+    if table == "patents":
+        pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]), staging / f"events-{part:05d}.parquet")
+
+
+def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportResult) -> None:
+    table = mapper.table
+    key = TABLES[table][1][0]
+    staged_files = sorted(staging.glob(f"{table}-*.parquet"))
+    if not staged_files:
+        return
+    parent = store.current_or_none()
+    con = duckdb_connect()
+    try:
+        _register_parent(con, parent)
+        con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet([{_file_list(staged_files)}])")
+        con.execute(f"""
+            CREATE TEMP TABLE outcome AS
+            SELECT s.{key} AS key,
+                   CASE WHEN c.{key} IS NULL THEN 'added'
+                        WHEN c.content_hash = s.content_hash THEN 'unchanged'
+                        WHEN coalesce(s.source_date, DATE '1900-01-01') >= coalesce(c.source_date, DATE '1900-01-01')
+                             THEN 'updated'
+                        ELSE 'stale' END AS outcome
+            FROM staged s LEFT JOIN {table} c ON c.{key} = s.{key}
+        """)
+        counts = dict(con.execute("SELECT outcome, count(*) FROM outcome GROUP BY 1").fetchall())
+        result.added, result.updated = counts.get("added", 0), counts.get("updated", 0)
+        result.unchanged, result.stale = counts.get("unchanged", 0), counts.get("stale", 0)
+        if result.added + result.updated == 0:
+            return
+        columns = ", ".join(TABLES[table][0].names)
+        with store.writer() as writer:
+            writer.copy_query(table, con, f"""
+                SELECT {columns} FROM {table}
+                WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated')
+                UNION ALL
+                SELECT {columns} FROM staged s
+                WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
+                ORDER BY 1
+            """)
+            if table == "patents":
+                result.events_added = _merge_events(con, writer, staging, mapper.name)
+            for other in ("events", "trademarks", "geographical_indications", "copyrights"):
+                if other != table and not (other == "events" and table == "patents"):
+                    writer.link_from_parent(other)
+            snapshot = writer.commit({**result.record(), "file": result.file})
+        result.snapshot_id = snapshot.id
+    finally:
+        con.close()
+
+
+def _merge_events(con: Any, writer: Any, staging: Path, source_name: str) -> int:
+    """Events of replaced applications from the same source are replaced; the rest are kept."""
+    files = sorted(staging.glob("events-*.parquet"))
+    columns = ", ".join(TABLES["events"][0].names)
+    con.execute(f"CREATE VIEW staged_events AS SELECT * FROM read_parquet([{_file_list(files)}])")
+    new_events = con.execute(
+        "SELECT count(*) FROM staged_events WHERE application_number IN "
+        "(SELECT key FROM outcome WHERE outcome IN ('added','updated')) "
+        "AND event_id NOT IN (SELECT event_id FROM events)"
+    ).fetchall()[0]
+    writer.copy_query("events", con, f"""
+        SELECT {columns} FROM (
+            SELECT {columns} FROM events
+            WHERE NOT (source = '{source_name.replace("'", "''")}'
+                       AND application_number IN (SELECT key FROM outcome WHERE outcome = 'updated'))
+            UNION ALL
+            SELECT {columns} FROM staged_events
+            WHERE application_number IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
+        )
+        QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY source_date DESC NULLS LAST) = 1
+        ORDER BY application_number, event_date, event_id
+    """)
+    return int(new_events[0])
+
+
+def _file_list(files: list[Path]) -> str:
+    return ", ".join(f"'{f.as_posix()}'" for f in files)
+
+
+def _register_parent(con: Any, parent: Snapshot | None) -> None:
+    if parent is not None:
+        parent.register(con)
+        return
+    for name, (schema, _) in TABLES.items():
+        con.register(f"_empty_{name}", schema.empty_table())
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+
+
+def _write_rejects(store: CorpusStore, result: ImportResult) -> Path:
+    folder = store.root / "rejects"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{result.import_id}.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Chinese correctly
+        writer = csv.DictWriter(fh, fieldnames=["file", "row", "column", "value", "reason"])
+        writer.writeheader()
+        for reject in result.rejects:
+            writer.writerow(reject.as_dict())
+    return path
