@@ -1,0 +1,41 @@
+"""Fixtures of the retrieval tests: the fixed reference corpus with its index (built once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.testing import build_snapshot
+from zhichan.search.highvalue import flags_by_patent, high_value_table
+from zhichan.search.index import SearchIndex, build_index
+
+from . import corpus
+
+
+@pytest.fixture(scope="session")
+def ref_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
+    """The reference corpus of docs/query-language.md, indexed (vectors included)."""
+    root: Path = tmp_path_factory.mktemp("search-ref") / "var"
+    snapshot = build_snapshot(root, patents=corpus.patents(), events=corpus.events())
+    build_index(snapshot)
+    yield snapshot
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+@pytest.fixture(scope="session")
+def ref_rows(ref_snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The reference corpus as dicts with each patent's high-value criteria (``hv``), for the oracle."""
+    con = ref_snapshot.connect()
+    try:
+        table = con.sql("SELECT * FROM patents").to_arrow_table()
+    finally:
+        con.close()
+    flags = flags_by_patent(high_value_table(ref_snapshot))
+    rows = table.to_pylist()
+    for row in rows:
+        row["hv"] = flags.get(row["application_number"], set())
+    return rows

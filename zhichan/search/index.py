@@ -1,0 +1,395 @@
+"""The full-text index of one corpus snapshot (tantivy), and how the syntax tree runs on it.
+
+Recall and ranking (SYSTEM.md M1: "segmentation alone misses; n-grams alone are noisy")
+- Every text field is indexed as **overlapping character bigrams with true positions**: the text
+  ``锂电池`` is handed to tantivy as ``"锂电 电池 池␃"`` (whitespace tokenizer), so the token at
+  position *i* is the bigram starting at character *i*. A term of 2 characters is one term
+  query; 3+ characters a phrase query over bigrams at their character offsets (exact substring
+  — no false hits from bigrams scattered over the text, which tantivy's own n-gram tokenizer
+  cannot avoid because it gives every n-gram position 0); 1 character a prefix (``X.``) over the
+  bigram dictionary — the end sentinel ␃ makes the last character a bigram start too.
+  This is *substring* recall, proven against a substring scan in tests/search/test_recall.py.
+- Title, abstract and claims are indexed a second time as **rjieba words**. A text clause is
+  ``MUST(bigram match) SHOULD(word match, boosted)``: the bigrams decide *whether* a patent
+  matches, the words lift patents where the term is a real word (电池 in 锂电池 rather than in
+  "…用电池…"-style accidental adjacency) and BM25 on both ranks.
+
+Layout and crash rule: ``<index_dir>/<snapshot_id>/CURRENT`` names the build folder
+``b-<token>`` readers use. A build writes ``.tmp-<token>``, commits, fsyncs, renames it to
+``b-<token>`` and then replaces ``CURRENT`` atomically — a crash leaves the previous build in use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import operator
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+import rjieba
+import tantivy
+
+from zhichan.corpus.store import Snapshot, _fsync_dir, _fsync_tree, iter_batches
+from zhichan.progress import ProgressCallback, no_progress
+from zhichan.search import fields as F
+from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
+from zhichan.search.errors import IndexMissing
+
+SCHEMA_VERSION = 1
+_SPACE = re.compile(r"\s")
+_END = "\u2403"  # ␃ end-of-text sentinel: every character starts a bigram
+_BLANK = "\u2581"  # ▁ stands for whitespace inside bigrams
+_SEP = "\x1f"  # between values of a multi-valued field: no query bigram contains it
+
+#: text field code → (bigram index fields, word index fields)
+_BIGRAM_FIELDS = {"TI": "ti_bg", "AB": "ab_bg", "CL": "cl_bg", "PA": "pa_bg", "IN": "in_bg", "AR": "ar_bg",
+                  "AG": "ag_bg"}
+_TEXT_PARTS = {"TIABC": ("TI", "AB", "CL"), "TIAB": ("TI", "AB")}
+_WORD_FIELDS = {"TI": "ti_w", "AB": "ab_w", "CL": "cl_w"}
+_BOOST = {"TI": 3.0, "AB": 1.0, "CL": 0.7, "PA": 1.0, "IN": 1.0, "AR": 1.0, "AG": 1.0}
+_CODE_FIELDS = {"AN": "an", "PN": "pn", "IPC": "ipc", "MIC": "mic", "TYPE": "type", "LS": "ls", "RC": "rc",
+                "SEI": "sei", "HV": "hv"}
+_DATE_FIELDS = {"AD": "ad", "PD": "pd", "GD": "gd"}
+COLUMNS = (
+    "application_number", "publication_number", "grant_number", "kind", "application_date", "publication_date",
+    "grant_date", "legal_status", "status_group", "title", "abstract", "first_claim", "ipc", "main_ipc",
+    "ipc_subclasses", "sei_codes", "applicants", "current_patentees", "first_patentee", "applicant_address",
+    "region_code", "city_code", "province_code", "inventors", "agency", "content_hash", "synthetic",
+)
+#: facet name → (fast field, terms-aggregation size)
+FACET_FIELDS = {
+    "year": ("f_year", 60),
+    "ipc": ("f_ipc", 20),
+    "applicant": ("f_pa", 20),
+    "province": ("f_prov", 40),
+    "city": ("f_city", 20),
+    "kind": ("type", 5),
+    "legal_status": ("f_ls", 15),
+    "sei": ("f_sei", 40),
+}
+
+
+def bigrams(text: str) -> str:
+    """``锂电池`` → ``"锂电 电池 池␃"`` (folded; whitespace written as ▁)."""
+    s = _SPACE.sub(_BLANK, F.fold(text)) + _END
+    return " ".join(map(operator.add, s, s[1:]))
+
+
+def words(text: str) -> str:
+    return " ".join(rjieba.cut(F.fold(text)))
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("row", stored=False, indexed=False, fast=True)
+    for name in _BIGRAM_FIELDS.values():
+        sb.add_text_field(name, tokenizer_name="zh_bigram", index_option="position")
+    for name in _WORD_FIELDS.values():
+        sb.add_text_field(name, tokenizer_name="zh_words", index_option="position")
+    for name in _CODE_FIELDS.values():
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name == "type")
+    for name in _DATE_FIELDS.values():
+        sb.add_integer_field(name, indexed=True, fast=True)
+    for name, _size in FACET_FIELDS.values():
+        if name == "f_year":
+            sb.add_integer_field(name, fast=True)
+        elif name != "type":
+            sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_bytes_field("disp", stored=True, indexed=False)
+    return sb.build()
+
+
+def _register(index: tantivy.Index) -> None:
+    ws = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    index.register_tokenizer("zh_bigram", ws)
+    index.register_tokenizer("zh_words", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+
+def _ymd(day: dt.date | None) -> int | None:
+    return day.year * 10000 + day.month * 100 + day.day if day else None
+
+
+def _joined(values: list[str] | None) -> str:
+    return _SEP.join(v for v in values or [] if v)
+
+
+def _document(row: dict[str, Any], row_id: int, hv: set[str] | None, schema: tantivy.Schema) -> tantivy.Document:
+    title, abstract, claim = row["title"] or "", row["abstract"] or "", row["first_claim"] or ""
+    parties = _joined(list(dict.fromkeys((row["applicants"] or []) + (row["current_patentees"] or []))))
+    doc: dict[str, Any] = {
+        "row": row_id,
+        "ti_bg": bigrams(title), "ab_bg": bigrams(abstract), "cl_bg": bigrams(claim),
+        "pa_bg": bigrams(parties), "in_bg": bigrams(_joined(row["inventors"])),
+        "ar_bg": bigrams(row["applicant_address"] or ""), "ag_bg": bigrams(row["agency"] or ""),
+        "ti_w": words(title), "ab_w": words(abstract), "cl_w": words(claim),
+        "an": F.normalize_an(row["application_number"]),
+        "pn": F.pn_tokens(row["publication_number"], row["grant_number"]),
+        "ipc": list(dict.fromkeys(t for c in row["ipc"] or [] for t in F.ipc_hierarchy(c))),
+        "mic": F.ipc_hierarchy(row["main_ipc"]) if row["main_ipc"] else [],
+        "type": row["kind"],
+        "ls": [row["legal_status"], row["status_group"]],
+        "rc": F.region_tokens(row["region_code"], row["city_code"], row["province_code"]),
+        "sei": list(dict.fromkeys(t for c in row["sei_codes"] or [] for t in F.sei_hierarchy(c))),
+        "hv": (["yes", *sorted(hv)] if hv else []),
+        "f_ipc": list(row["ipc_subclasses"] or []),
+        "f_pa": row["first_patentee"] or ((row["applicants"] or [""])[0]),
+        "f_prov": row["province_code"] or "",
+        "f_city": row["city_code"] or "",
+        "f_ls": row["legal_status"],
+        "f_sei": list(row["sei_codes"] or []),
+        "disp": json.dumps({
+            "application_number": row["application_number"], "title": title, "abstract": abstract,
+            "applicants": row["applicants"] or [], "application_date": row["application_date"].isoformat(),
+            "kind": row["kind"], "legal_status": row["legal_status"], "main_ipc": row["main_ipc"],
+            "region_code": row["region_code"], "publication_number": row["publication_number"],
+            "grant_number": row["grant_number"], "synthetic": bool(row["synthetic"]),
+        }, ensure_ascii=False).encode("utf-8"),
+    }
+    for code, name in _DATE_FIELDS.items():
+        value = _ymd(row[{"AD": "application_date", "PD": "publication_date", "GD": "grant_date"}[code]])
+        if value is not None:
+            doc[name] = value
+    if row["application_date"]:
+        doc["f_year"] = row["application_date"].year
+    doc = {k: v for k, v in doc.items() if v not in ("", [], None)}
+    return tantivy.Document.from_dict(doc, schema)
+
+
+# -- locations ---------------------------------------------------------------------------------------
+def index_root(snapshot: Snapshot) -> Path:
+    """``<data_dir>/index``: the data directory is the parent of the snapshot's corpus folder."""
+    return snapshot.path.parents[2] / "index"
+
+
+def index_path(snapshot: Snapshot) -> Path | None:
+    """The folder of the snapshot's current index build, or None when it has none."""
+    folder = index_root(snapshot) / snapshot.id
+    try:
+        name = (folder / "CURRENT").read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = folder / name
+    return path if (path / "index.json").exists() else None
+
+
+def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
+                heap_bytes: int = 400_000_000, threads: int = 2, with_vectors: bool = True) -> Path:
+    """Build the snapshot's index into a temporary folder and switch to it atomically."""
+    from zhichan.search.highvalue import FILE_NAME, compute_high_value, flags_by_patent, snapshot_date
+
+    started = time.perf_counter()
+    folder = index_root(snapshot) / snapshot.id
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    token = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    tmp = folder / f".tmp-{token}"
+    (tmp / "tantivy").mkdir(parents=True)
+    try:
+        as_of = snapshot_date(snapshot)
+        hv_table = compute_high_value(snapshot, as_of)
+        pq.write_table(hv_table, tmp / FILE_NAME)
+        hv = flags_by_patent(hv_table)
+        schema = _schema()
+        index = tantivy.Index(schema, path=str(tmp / "tantivy"), reuse=False)
+        _register(index)
+        writer = index.writer(heap_size=heap_bytes, num_threads=threads)
+        total = snapshot.counts.get("patents")
+        ids: list[pa.Array] = []
+        hashes: list[pa.Array] = []
+        row_id = 0
+        for batch in iter_batches(snapshot, "patents", COLUMNS):
+            for row in batch.to_pylist():
+                writer.add_document(_document(row, row_id, hv.get(row["application_number"]), schema))
+                row_id += 1
+            ids.append(batch.column("application_number"))
+            hashes.append(batch.column("content_hash"))
+            progress(row_id, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        feather.write_feather(
+            pa.table({"application_number": pa.concat_arrays(ids) if ids else pa.array([], pa.string()),
+                      "content_hash": pa.concat_arrays(hashes) if hashes else pa.array([], pa.string())}),
+            tmp / "ids.arrow", compression="uncompressed")
+        if with_vectors:
+            from zhichan.search.similar import build_vectors
+
+            build_vectors(snapshot, tmp)
+        manifest = {
+            "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": row_id,
+            "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "build_seconds": round(time.perf_counter() - started, 1), "build": token,
+        }
+        (tmp / "index.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+        _fsync_tree(tmp)
+        final = folder / f"b-{token}"
+        os.rename(tmp, final)
+        _fsync_dir(folder)
+        pointer = folder / f".CURRENT.{token}"
+        pointer.write_text(final.name + "\n", "utf-8")
+        with open(pointer, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer, folder / "CURRENT")
+        _fsync_dir(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in folder.glob("b-*"):
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)
+    SearchIndex._cache.pop(snapshot.id, None)
+    return final
+
+
+def index_status(snapshot: Snapshot) -> dict[str, Any] | None:
+    path = index_path(snapshot)
+    if path is None:
+        return None
+    info = json.loads((path / "index.json").read_text("utf-8"))
+    info["path"] = str(path)
+    info["bytes"] = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return info
+
+
+# -- querying ----------------------------------------------------------------------------------------
+class SearchIndex:
+    """An open index build: compiles syntax trees to tantivy queries and runs them."""
+
+    _cache: ClassVar[dict[str, SearchIndex]] = {}
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.info = json.loads((path / "index.json").read_text("utf-8"))
+        self.index = tantivy.Index.open(str(path / "tantivy"))
+        _register(self.index)  # tokenizers are not persisted: register after every open
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
+        self.ids = feather.read_table(path / "ids.arrow", memory_map=True).column("application_number")
+
+    @classmethod
+    def for_snapshot(cls, snapshot: Snapshot, required: bool = True) -> SearchIndex | None:
+        path = index_path(snapshot)
+        if path is None:
+            if required:
+                raise IndexMissing(
+                    f"快照 {snapshot.id} 尚未建立检索索引，请运行 zhichan index build / "
+                    f"no search index for snapshot {snapshot.id}: run `zhichan index build`")
+            return None
+        cached = cls._cache.get(snapshot.id)
+        if cached is None or cached.path != path:
+            cached = cls(path)
+            cls._cache[snapshot.id] = cached
+        return cached
+
+    # compile ---------------------------------------------------------------------------------------
+    def _bigram_match(self, field: str, value: str) -> tantivy.Query:
+        s = _SPACE.sub(_BLANK, value)
+        if len(s) == 1:
+            return tantivy.Query.regex_query(self.schema, field, re.escape(s) + ".")
+        if len(s) == 2:
+            return tantivy.Query.term_query(self.schema, field, s)
+        offsets = list(range(0, len(s) - 1, 2))
+        if offsets[-1] != len(s) - 2:
+            offsets.append(len(s) - 2)
+        return tantivy.Query.phrase_query(self.schema, field, [(i, s[i:i + 2]) for i in offsets])
+
+    def _word_match(self, field: str, value: str) -> tantivy.Query | None:
+        tokens = [w for w in rjieba.cut(value) if w.strip()]
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, field, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field, tokens)
+
+    def _text(self, node: Text) -> tantivy.Query:
+        parts = _TEXT_PARTS.get(node.field, (node.field,))
+        matches = [tantivy.Query.boost_query(self._bigram_match(_BIGRAM_FIELDS[p], node.value), _BOOST[p])
+                   for p in parts]
+        match = matches[0] if len(matches) == 1 else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, q) for q in matches])
+        ranks = []
+        for p in parts:
+            if p in _WORD_FIELDS and (q := self._word_match(_WORD_FIELDS[p], node.value)) is not None:
+                ranks.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, 2.0 * _BOOST[p])))
+        if not ranks:
+            return match
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, match), *ranks])
+
+    def _code(self, node: Code) -> tantivy.Query:
+        field = _CODE_FIELDS[node.field]
+        if node.prefix:
+            query = tantivy.Query.regex_query(self.schema, field, re.escape(node.value) + ".*")
+        else:
+            query = tantivy.Query.term_query(self.schema, field, node.value)
+        return tantivy.Query.const_score_query(query, 0.0)
+
+    def _date(self, node: DateRange) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, _DATE_FIELDS[node.field], tantivy.FieldType.Integer,
+                                         _ymd(node.start), _ymd(node.end))
+
+    def compile(self, node: Node) -> tantivy.Query:
+        if isinstance(node, Text):
+            return self._text(node)
+        if isinstance(node, Code):
+            return self._code(node)
+        if isinstance(node, DateRange):
+            return tantivy.Query.const_score_query(self._date(node), 0.0)
+        if isinstance(node, And):
+            clauses = [(tantivy.Occur.MustNot, self.compile(c.child)) if isinstance(c, Not)
+                       else (tantivy.Occur.Must, self.compile(c)) for c in node.children]
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.compile(c)) for c in node.children])
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                (tantivy.Occur.MustNot, self.compile(node.child))])
+        raise TypeError(node)
+
+    # run ---------------------------------------------------------------------------------------------
+    def count(self, query: tantivy.Query) -> int:
+        return int(self.searcher.search(query, 1, count=True).count)  # limit 0 panics in tantivy-py
+
+    def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance"
+            ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+        if sort == "relevance":
+            result = self.searcher.search(query, limit, count=True, offset=offset)
+        else:
+            order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+            result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
+        return int(result.count), list(result.hits)
+
+    def display(self, address: tantivy.DocAddress) -> dict[str, Any]:
+        blob = self.searcher.doc(address).get_first("disp")
+        return json.loads(bytes(blob).decode("utf-8"))
+
+    def rows(self, query: tantivy.Query) -> pa.Array:
+        """Row numbers (into ``ids``) of every hit, in index order: the all-hits path (no cap)."""
+        total = self.count(query)
+        if total == 0:
+            return pa.array([], pa.uint64())
+        hits = self.searcher.search(query, total, count=False, order_by_field="row", order=tantivy.Order.Asc).hits
+        return pa.array(self.searcher.fast_field_values("row", [h[1] for h in hits]), pa.uint64())
+
+    def all_application_numbers(self, node: Node) -> pa.Array:
+        return self.ids.take(self.rows(self.compile(node))).combine_chunks()
+
+    def facets(self, query: tantivy.Query, names: tuple[str, ...] | None = None) -> dict[str, list[tuple[Any, int]]]:
+        names = names or tuple(FACET_FIELDS)
+        aggs = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1]}} for name in names}
+        result = self.searcher.aggregate(query, aggs)
+        out: dict[str, list[tuple[Any, int]]] = {}
+        for name in names:
+            buckets = result.get(name, {}).get("buckets", [])
+            out[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", None)]
+        return out
