@@ -1,0 +1,125 @@
+"""Flows, stocks, roll-ups, 同比, share of parent and rank on a hand-built corpus (counts by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.indicators.conftest import D
+from zhichan import reference
+from zhichan.errors import InputError, NotFoundError
+from zhichan.indicators import registry, service
+
+
+def values(snap, codes, region, as_of=D):
+    return {v.code: v for v in service.compute(codes, [region], as_of, snapshot=snap)}
+
+
+def test_patent_flows_in_the_year_to_date_by_region(regional_corpus):
+    codes = ["patent_applications", "invention_applications", "utility_model_applications", "design_applications",
+             "patent_grants", "invention_grants", "utility_model_grants", "pct_applications"]
+    expected = {
+        # 武侯区: w1 w2 (inventions), w3 (utility model), w4 (design, filed on the as-of date); w5 is 2024
+        "510107": [4, 2, 1, 1, 2, 1, 1, 1],
+        "510104": [0, 0, 0, 0, 1, 1, 0, 0],  # j1 was filed in 2022; j2 granted 2023-02-01
+        "5101": [4, 2, 1, 1, 4, 3, 1, 1],  # + c1, known only to city level (granted 2023)
+        "51": [4, 2, 1, 1, 4, 3, 1, 1],
+        "11": [1, 1, 0, 0, 0, 0, 0, 0],
+        "CN": [5, 3, 1, 1, 4, 3, 1, 1],  # the foreign f1 counts nowhere
+    }
+    for region, numbers in expected.items():
+        got = values(regional_corpus, codes, region)
+        assert [got[c].value for c in codes] == numbers, region
+
+
+def test_stocks_events_trademarks_and_gis(regional_corpus):
+    codes = ["valid_inventions", "high_value_inventions", "patent_transfers", "patent_licences", "ip_pledge_count",
+             "ip_pledge_amount", "valid_trademarks", "trademark_registrations", "geographical_indications",
+             "gi_products", "gi_marks"]
+    got = values(regional_corpus, codes, "5101")
+    assert {c: got[c].value for c in codes} == {
+        "valid_inventions": 4, "high_value_inventions": 2, "patent_transfers": 1, "patent_licences": 1,
+        "ip_pledge_count": 2, "ip_pledge_amount": 5_500_000.5, "valid_trademarks": 2, "trademark_registrations": 1,
+        "geographical_indications": 2, "gi_products": 1, "gi_marks": 1,
+    }
+    nation = values(regional_corpus, codes, "CN")
+    assert nation["valid_inventions"].value == 5
+    assert nation["high_value_inventions"].value == 3
+    assert nation["ip_pledge_amount"].value == 5_500_000.5  # the foreign patent's pledge is not counted
+    assert nation["valid_trademarks"].value == 2
+
+
+def test_year_on_year_share_of_parent_and_rank(regional_corpus):
+    wuhou = values(regional_corpus, ["valid_inventions", "patent_transfers"], "510107")
+    v = wuhou["valid_inventions"]
+    assert (v.value, v.previous_value, v.yoy_change, v.yoy_change_pct) == (2, 1, 1, 100.0)
+    assert v.share_of_parent == 0.5  # of 成都市's 4
+    assert (v.rank, v.rank_of) == (1, len(reference.children("5101")))
+    assert (v.region_name, v.level, v.parent_code) == ("武侯区", "county", "5101")
+    t = wuhou["patent_transfers"]  # 2023 year to date vs 2022 year to date: one each
+    assert (t.value, t.previous_value, t.yoy_change, t.yoy_change_pct) == (1, 1, 0, 0.0)
+
+    jinjiang = values(regional_corpus, ["valid_inventions", "ip_pledge_amount"], "510104")
+    assert jinjiang["valid_inventions"].rank == 2
+    amount = jinjiang["ip_pledge_amount"]
+    assert (amount.value, amount.previous_value) == (2_500_000.5, 1_000_000.0)
+    assert amount.yoy_change_pct == pytest.approx(150.00005)
+
+    sichuan = values(regional_corpus, ["valid_inventions"], "510000")["valid_inventions"]
+    assert sichuan.region_code == "51" and sichuan.share_of_parent == 0.8 and (sichuan.rank, sichuan.rank_of) == (1, 31)
+    nation = values(regional_corpus, ["valid_inventions"], "CN")["valid_inventions"]
+    assert (nation.share_of_parent, nation.rank, nation.parent_code) == (None, None, None)
+
+
+def test_ratios_are_not_additive(regional_corpus):
+    got = values(regional_corpus, ["valid_inventions_per_10k", "high_value_share"], "5101")
+    assert got["valid_inventions_per_10k"].value == pytest.approx(4 / (reference.population("5101") / 10_000))
+    assert got["valid_inventions_per_10k"].share_of_parent is None
+    assert got["high_value_share"].value == pytest.approx(50.0)
+    empty = values(regional_corpus, ["high_value_share"], "510112")["high_value_share"]
+    assert empty.value is None  # no valid inventions: no share, rather than 0 %
+
+
+def test_compute_level_for_a_choropleth(regional_corpus):
+    rows = service.compute_level("valid_inventions", "county", D, parent="5101", snapshot=regional_corpus)
+    assert [r.region_code for r in rows] == reference.children("5101")
+    assert sum(r.value for r in rows) == 3  # c1 has no county
+    provinces = service.compute_level("high_value_inventions", "province", D, snapshot=regional_corpus)
+    assert len(provinces) == 31
+    assert {r.region_code: r.value for r in provinces if r.value} == {"11": 1, "51": 2}
+
+
+def test_trend_by_year_end(regional_corpus):
+    assert service.trend("valid_inventions", "5101", range(2021, 2024), snapshot=regional_corpus) == [
+        (dt.date(2021, 12, 31), 0), (dt.date(2022, 12, 31), 1), (dt.date(2023, 12, 31), 4)]
+
+
+def test_drilldown_of_a_flow_and_an_amount(regional_corpus):
+    table = service.drilldown("ip_pledge_amount", "5101", D, snapshot=regional_corpus)
+    assert table.num_rows == 2
+    assert sum(float(a) for a in table.column("amount_yuan").to_pylist()) == 5_500_000.5
+    grants = service.drilldown("patent_grants", "CN", D, snapshot=regional_corpus)
+    assert sorted(r["title"].split(" ")[0] for r in grants.to_pylist()) == ["c1", "j2", "w3", "w7"]
+
+
+def test_every_indicator_is_documented_and_declared_once():
+    inds = service.list_indicators()
+    assert len({i.code for i in inds}) == len(inds)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "indicators.md").read_text("utf-8")
+    for ind in inds:
+        assert ind.name_zh and ind.name_en and ind.definition and ind.unit
+        assert f'id="{ind.code}"' in text, f"docs/indicators.md lacks {ind.code}"
+        if ind.additive:
+            assert ind.source in registry.RELATIONS and ind.where
+        else:
+            assert registry.get_indicator(str(ind.numerator)).additive
+
+
+def test_bad_input_gets_a_clear_error(regional_corpus):
+    with pytest.raises(NotFoundError, match="unknown indicator"):
+        service.compute(["no_such_thing"], ["51"], D, snapshot=regional_corpus)
+    with pytest.raises(InputError, match="unknown region"):
+        service.compute(["valid_inventions"], ["999999"], D, snapshot=regional_corpus)
+    assert registry.get_indicator("每万人口高价值发明专利拥有量").code == "high_value_inventions_per_10k"

@@ -1,0 +1,132 @@
+"""What the indicator service hands to the web layer, the CLI and reports (plain dataclasses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+IndicatorKind = Literal["count", "amount", "per_10k", "share"]
+AsOf = Literal["stock", "flow"]
+Level = Literal["nation", "province", "city", "county"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    """One indicator, declared once in :mod:`zhichan.indicators.registry`."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: IndicatorKind
+    as_of: AsOf
+    definition: str  # 定义 — what a reader of a statistical bulletin needs to know
+    counts: str  # which records it counts (the drill-down lists exactly these)
+    category: str  # 创造 / 运用 / 质量 …
+    source: str | None = None  # relation in sql/ the records come from (count / amount)
+    where: str | None = None  # SQL predicate over ``source`` selecting the records
+    amount: str | None = None  # column summed (``amount``); None counts records
+    numerator: str | None = None  # per_10k / share: the indicators the ratio is made of
+    denominator: str | None = None  # share only
+
+    @property
+    def additive(self) -> bool:
+        """Counts and amounts add up from counties to the nation; ratios do not."""
+        return self.kind in ("count", "amount")
+
+    @property
+    def drill_code(self) -> str:
+        """The count indicator whose records stand behind this number."""
+        return self.code if self.additive else str(self.numerator)
+
+    @property
+    def formula_sql(self) -> str:
+        if self.kind == "per_10k":
+            return f"{self.numerator} / (resident_population_2020 / 10000)"
+        if self.kind == "share":
+            return f"100.0 * {self.numerator} / {self.denominator}"
+        measure = f"sum({self.amount})" if self.amount else "count(*)"
+        return f"SELECT {measure} FROM {self.source} WHERE {self.where} AND geo LIKE :region || '%'"
+
+    @property
+    def definition_ref(self) -> str:
+        return f"docs/indicators.md#{self.code}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        data.update(formula_sql=self.formula_sql, definition_ref=self.definition_ref, additive=self.additive)
+        return data
+
+
+@dataclass(slots=True)
+class IndicatorValue:
+    code: str
+    region_code: str
+    region_name: str
+    level: Level
+    as_of: dt.date
+    value: float | int | None
+    unit: str
+    previous_value: float | int | None = None  # same day one year earlier (同比基数)
+    yoy_change: float | int | None = None
+    yoy_change_pct: float | None = None
+    share_of_parent: float | None = None  # fraction (0–1) of the parent region's value; additive only
+    rank: int | None = None  # among the siblings (same parent), 1 = largest
+    rank_of: int | None = None  # how many siblings have a value
+    parent_code: str | None = None
+    definition_ref: str = ""
+    synthetic: bool = False  # the snapshot holds generated demo data
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["as_of"] = self.as_of.isoformat()
+        return data
+
+
+@dataclass(slots=True)
+class PlanTarget:
+    indicator: str
+    region_code: str
+    target_year: int
+    target_value: float
+    base_year: int | None = None
+    base_value: float | None = None
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Plan:
+    name: str
+    targets: list[PlanTarget]
+    source: str = ""
+    path: str = ""
+
+
+@dataclass(slots=True)
+class TargetProgress:
+    indicator: str
+    indicator_name: str
+    region_code: str
+    region_name: str
+    as_of: dt.date
+    base_year: int | None
+    base_value: float | None
+    base_value_source: str  # "plan" (the plan's figure) | "computed" (from the corpus) | "missing"
+    target_year: int
+    target_value: float
+    current_value: float | None
+    progress_pct: float | None  # current / target × 100 (完成预期目标的 N%)
+    gap_closed_pct: float | None  # (current − base) / (target − base) × 100
+    required_annual_growth: float | None  # CAGR from now to the target date, fraction per year
+    forecast: float | None  # value forecast at the end of the target year
+    forecast_method: str
+    will_meet: bool | None
+    trend: list[tuple[dt.date, float | None]] = field(default_factory=list)
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["as_of"] = self.as_of.isoformat()
+        data["trend"] = [(d.isoformat(), v) for d, v in self.trend]
+        return data

@@ -1,0 +1,267 @@
+"""The indicator API the web layer, the CLI and reports call (no web framework here).
+
+    list_indicators()                                   the registry
+    compute(codes, region_codes, as_of)                 values with 同比, share of parent, rank
+    compute_level(code, "county", as_of, parent="5101") every region of a level (maps, rankings)
+    trend(code, region_code, years)                     one value per year end
+    drilldown(code, region_code, as_of)                 the records behind a number (Arrow)
+    export_drilldown(code, region_code, as_of, path)    the same, as CSV or XLSX
+
+How a number is made: the engine scans each source once per as-of date (``GROUP BY geo``, see
+:mod:`zhichan.indicators.registry`), giving additive counts per attribution key; those roll up by
+code prefix (county → city → province → nation); ratios divide the rolled-up counts. Results are
+cached per (snapshot, as-of date, engine, pledge threshold): snapshots never change.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from zhichan import reference
+from zhichan.corpus.store import Snapshot, open_corpus
+from zhichan.errors import InputError
+from zhichan.indicators import registry
+from zhichan.indicators.dates import same_day_last_year
+from zhichan.indicators.engines import open_engine, plain
+from zhichan.indicators.models import IndicatorDef, IndicatorValue, Level
+from zhichan.settings import get_settings
+
+#: region code → indicator code → additive value (counts as int, money as float yuan)
+Totals = dict[str, dict[str, float | int]]
+
+_CACHE: OrderedDict[tuple[Any, ...], Totals] = OrderedDict()
+_CACHE_SIZE = 64
+_LOCK = threading.Lock()
+
+
+def list_indicators() -> list[IndicatorDef]:
+    return list(registry.indicators().values())
+
+
+def _snapshot(snapshot: Snapshot | None) -> Snapshot:
+    return snapshot if snapshot is not None else open_corpus()
+
+
+def normalize_region(code: str) -> str:
+    return reference.normalize_region_code(code)
+
+
+def rollup_keys(geo: str) -> list[str]:
+    """The regions a record attributed to ``geo`` counts toward: the nation and each code prefix."""
+    keys = [reference.NATION]
+    for width in (2, 4, 6):
+        if len(geo) >= width:
+            keys.append(geo[:width])
+    return keys
+
+
+def source_totals(snapshot: Snapshot, source: str, as_of: dt.date, engine: str = "duckdb") -> Totals:
+    """Every additive indicator of ``source`` for every region at ``as_of`` (cached)."""
+    threshold = get_settings().high_value_pledge_threshold_yuan
+    key = (str(snapshot.path), snapshot.id, source, as_of, engine, threshold)
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    codes = [c for c, ind in registry.indicators().items() if ind.source == source]
+    eng = open_engine(snapshot, engine)
+    try:
+        table = eng.query(registry.compute_sql(source, codes, as_of, threshold))
+    finally:
+        eng.close()
+    totals: Totals = {}
+    for row in table.to_pylist():
+        for region in rollup_keys(row["geo"] or ""):
+            bucket = totals.setdefault(region, dict.fromkeys(codes, 0))
+            for code in codes:
+                bucket[code] += plain(row[code]) or 0
+    with _LOCK:
+        _CACHE[key] = totals
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return totals
+
+
+def all_totals(snapshot: Snapshot, as_of: dt.date, engine: str = "duckdb", codes: Iterable[str] | None = None) -> Totals:
+    """Additive values of ``codes`` (default: all) for every region, merged over sources."""
+    wanted = registry.base_codes(list(codes) if codes is not None else list(registry.indicators()))
+    merged: Totals = {}
+    for source, source_codes in registry.sources_for(wanted).items():
+        for region, values in source_totals(snapshot, source, as_of, engine).items():
+            bucket = merged.setdefault(region, {})
+            for code in source_codes:
+                bucket[code] = values[code]
+    return merged
+
+
+def _population(region: str) -> int | None:
+    if not reference.has_population(region):
+        return None
+    return reference.population(region)
+
+
+def value_of(ind: IndicatorDef, region: str, totals: Totals) -> float | int | None:
+    """One indicator's value for one region from the additive totals."""
+    values = totals.get(region, {})
+    if ind.additive:
+        return values.get(ind.code, 0)
+    numerator = values.get(str(ind.numerator), 0)
+    if ind.kind == "per_10k":
+        people = _population(region)
+        return None if not people else numerator / (people / 10_000)
+    denominator = values.get(str(ind.denominator), 0)
+    return None if not denominator else 100.0 * numerator / denominator
+
+
+def _rank(value: float | int | None, others: list[float | int | None]) -> tuple[int | None, int | None]:
+    """Competition ranking (1, 2, 2, 4), largest first; regions without a value are not ranked."""
+    present = [v for v in others if v is not None]
+    if value is None:
+        return None, len(present) or None
+    return 1 + sum(1 for v in present if v > value), len(present)
+
+
+def _build_value(ind: IndicatorDef, region: str, as_of: dt.date, now: Totals, before: Totals,
+                 synthetic: bool) -> IndicatorValue:
+    value = value_of(ind, region, now)
+    previous = value_of(ind, region, before)
+    change = None if value is None or previous is None else value - previous
+    change_pct = None if change is None or not previous else 100.0 * change / previous
+    parent = reference.parent_code(region)
+    share = rank = rank_of = None
+    if parent is not None:
+        if ind.additive and value is not None:
+            parent_value = value_of(ind, parent, now)
+            share = value / parent_value if parent_value else None
+        siblings = reference.children(parent)
+        rank, rank_of = _rank(value, [value_of(ind, s, now) for s in siblings])
+    return IndicatorValue(
+        code=ind.code, region_code=region, region_name=reference.region_name(region),
+        level=reference.region_level(region), as_of=as_of, value=value, unit=ind.unit,
+        previous_value=previous, yoy_change=change, yoy_change_pct=change_pct, share_of_parent=share,
+        rank=rank, rank_of=rank_of, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
+    )
+
+
+def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *, snapshot: Snapshot | None = None,
+            engine: str = "duckdb") -> list[IndicatorValue]:
+    """Values of ``codes`` (default: every indicator) for each region, with 同比, share of parent, rank.
+
+    Year-on-year compares with the same day one year earlier (flows: the same year-to-date period).
+    """
+    snap = _snapshot(snapshot)
+    inds = [registry.get_indicator(c) for c in (codes or list(registry.indicators()))]
+    regions = [normalize_region(r) for r in region_codes]
+    if not regions:
+        raise InputError("请至少指定一个地区 / give at least one region")
+    wanted = [i.code for i in inds]
+    now = all_totals(snap, as_of, engine, wanted)
+    before = all_totals(snap, same_day_last_year(as_of), engine, wanted)
+    return [_build_value(ind, region, as_of, now, before, snap.synthetic) for ind in inds for region in regions]
+
+
+def regions_of_level(level: Level, parent: str | None = None) -> list[str]:
+    if level == "nation":
+        return [reference.NATION]
+    pool = {"province": reference.all_provinces, "city": reference.all_cities, "county": reference.all_counties}
+    if level not in pool:
+        raise InputError(f"未知层级：{level}（province/city/county） / unknown level {level}")
+    codes = pool[level]()
+    if parent is not None:
+        prefix = normalize_region(parent)
+        codes = codes if prefix == reference.NATION else [c for c in codes if c.startswith(prefix)]
+    return codes
+
+
+def compute_level(code: str, level: Level, as_of: dt.date, *, parent: str | None = None,
+                  snapshot: Snapshot | None = None, engine: str = "duckdb") -> list[IndicatorValue]:
+    """One indicator for every region of a level (optionally under ``parent``) — maps and rankings."""
+    return compute([code], regions_of_level(level, parent), as_of, snapshot=snapshot, engine=engine)
+
+
+def trend(code: str, region_code: str, years: Iterable[int], *, snapshot: Snapshot | None = None,
+          engine: str = "duckdb", month_day: tuple[int, int] = (12, 31)) -> list[tuple[dt.date, float | int | None]]:
+    """The indicator at the same day (default 31 December) of each year."""
+    snap = _snapshot(snapshot)
+    ind = registry.get_indicator(code)
+    region = normalize_region(region_code)
+    out: list[tuple[dt.date, float | int | None]] = []
+    for year in years:
+        day = dt.date(year, *month_day)
+        out.append((day, value_of(ind, region, all_totals(snap, day, engine, [ind.code]))))
+    return out
+
+
+def drilldown(code: str, region_code: str, as_of: dt.date, *, snapshot: Snapshot | None = None,
+              engine: str = "duckdb") -> pa.Table:
+    """The records behind ``code`` in a region at ``as_of`` (ratios: the records of their numerator).
+
+    Built from the same source and predicate as the number itself, so ``drilldown(...).num_rows``
+    equals the count (and the ``amount_yuan`` column sums to an amount indicator).
+    """
+    snap = _snapshot(snapshot)
+    region = normalize_region(region_code)
+    eng = open_engine(snap, engine)
+    try:
+        return eng.query(registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan))
+    finally:
+        eng.close()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return plain(value)
+
+
+def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
+                     fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None) -> Path:
+    """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel) or XLSX (records + definition sheet)."""
+    path = Path(path)
+    fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise InputError(f"不支持的导出格式：{fmt}（csv 或 xlsx） / unsupported format {fmt}: csv or xlsx")
+    snap = _snapshot(snapshot)
+    table = drilldown(code, region_code, as_of, snapshot=snap)
+    ind = registry.get_indicator(code)
+    columns = table.column_names
+    rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            writer.writerows(rows)
+        return path
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("records")
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(row)
+    about = book.create_sheet("definition")
+    region = normalize_region(region_code)
+    for label, value in (
+        ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
+        ("地区 region", f"{reference.region_name(region)} ({region})"),
+        ("统计日 as of", as_of.isoformat()),
+        ("记录数 records", table.num_rows),
+        ("定义 definition", ind.definition),
+        ("计数对象 counts", ind.counts),
+        ("公式 formula", ind.formula_sql),
+        ("快照 snapshot", snap.id),
+        ("合成数据 synthetic", "是 yes" if snap.synthetic else "否 no"),
+    ):
+        about.append([label, value])
+    book.save(path)
+    return path
+

@@ -1,0 +1,20 @@
+-- Transfers, licences and pledges registered in the period ${period_start} … ${as_of}, attributed to
+-- the region of the patent's first patentee (domestic patents only).
+SELECT
+  e.event_id,
+  e.application_number,
+  e.event_type,
+  e.event_date,
+  CAST(e.amount_yuan AS DECIMAL(18, 2)) AS amount_yuan,
+  e.party_from,
+  e.party_to,
+  p.title,
+  p.kind,
+  p.geo,
+  p.first_patentee,
+  p.first_patentee_key,
+  p.first_patentee_type,
+  e.synthetic
+FROM events AS e
+JOIN domestic_patents AS p ON p.application_number = e.application_number
+WHERE e.event_date BETWEEN DATE '${period_start}' AND DATE '${as_of}'
