@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import log, merkle
@@ -144,14 +144,23 @@ class EvidenceService:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def append_records(self, records: list[dict[str, Any]], *, now: dt.datetime | None = None) -> list[Entry]:
-        """Append already-validated records (``kind`` among :data:`KINDS`) in one transaction and one checkpoint."""
+    def append_records(
+        self, records: list[dict[str, Any]], *, now: dt.datetime | None = None, conn: Connection | None = None
+    ) -> list[Entry]:
+        """Append already-validated records (``kind`` among :data:`KINDS`) with one signed checkpoint.
+
+        With ``conn``, the append joins the caller's transaction (data-IP registration writes its own
+        rows in the same commit); otherwise it commits on its own.
+        """
         for r in records:
             if r.get("kind") not in KINDS:
                 raise EvidenceError(f"未知的日志条目类型 {r.get('kind')} / unknown entry kind {r.get('kind')}")
-        self._durable()
-        with self.engine.begin() as conn:
+        if conn is not None:
             appended, _ = log.append(conn, records, key=self.key, origin=self.origin, now=now or utcnow())
+        else:
+            self._durable()
+            with self.engine.begin() as own:
+                appended, _ = log.append(own, records, key=self.key, origin=self.origin, now=now or utcnow())
         return [entry_from_leaf(i, leaf) for i, leaf, _ in appended]
 
     def deposit(self, request: DepositRequest, *, now: dt.datetime | None = None) -> Entry:

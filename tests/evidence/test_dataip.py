@@ -1,0 +1,151 @@
+"""Data-IP registration: the working-day calendar and the apply → notice → objection → decision flow.
+
+Holiday dates below are written by hand from the State Council notices
+(国办发明电〔2023〕7号 for 2024, 国办发明电〔2024〕12号 for 2025).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from zhichan.dataip.service import Application, DataIPService
+from zhichan.dataip.workdays import CalendarNotPublished, add_working_days, is_workday, working_days_between
+from zhichan.errors import ConflictError, InputError
+from zhichan.evidence.service import EvidenceService, digest_bytes
+from zhichan.evidence.verify import verify_certificate
+
+D = dt.date
+
+
+def test_make_up_workdays_and_holidays_2025() -> None:
+    # 春节: 1月28日至2月4日放假调休，1月26日（周日）、2月8日（周六）上班
+    assert is_workday(D(2025, 1, 26)) and is_workday(D(2025, 2, 8))
+    assert not any(is_workday(D(2025, 1, 28) + dt.timedelta(days=i)) for i in range(8))
+    # 国庆节、中秋节: 10月1日至8日放假调休，9月28日（周日）、10月11日（周六）上班
+    assert is_workday(D(2025, 9, 28)) and is_workday(D(2025, 10, 11))
+    assert not any(is_workday(D(2025, 10, 1) + dt.timedelta(days=i)) for i in range(8))
+    assert not is_workday(D(2025, 10, 12))  # an ordinary Sunday
+
+
+def test_ten_working_days_across_spring_festival_2025() -> None:
+    # published Fri 24 Jan: 26 (Sun, make-up), 27, [28 Jan – 4 Feb holiday], 5, 6, 7, 8 (Sat, make-up), 10, 11, 12, 13
+    assert add_working_days(D(2025, 1, 24), 10) == D(2025, 2, 13)
+    assert working_days_between(D(2025, 1, 24), D(2025, 2, 13)) == 10
+
+
+def test_ten_working_days_across_national_day_2025() -> None:
+    # published Fri 26 Sep: 28 (Sun, make-up), 29, 30, [1–8 Oct holiday], 9, 10, 11 (Sat, make-up), 13, 14, 15, 16
+    assert add_working_days(D(2025, 9, 26), 10) == D(2025, 10, 16)
+
+
+def test_ten_working_days_across_spring_festival_2024() -> None:
+    # 2月10日至17日放假调休，2月4日（周日）、2月18日（周日）上班；除夕 2月9日 is a working day
+    # published Fri 2 Feb: 4 (Sun), 5, 6, 7, 8, 9, [10–17], 18 (Sun), 19, 20, 21
+    assert add_working_days(D(2024, 2, 2), 10) == D(2024, 2, 21)
+
+
+def test_a_year_without_a_published_schedule_is_refused_clearly() -> None:
+    with pytest.raises(CalendarNotPublished, match="2099 年节假日安排尚未发布") as info:
+        is_workday(D(2099, 3, 2))
+    assert "holiday schedule for 2099 not yet published" in info.value.message
+
+
+@pytest.fixture
+def registry(log: EvidenceService) -> DataIPService:
+    return DataIPService(log, notice_working_days=10)
+
+
+def application(**overrides: object) -> Application:
+    values: dict[str, object] = dict(
+        applicant="杭州示例数据科技有限公司（合成）", data_name="城市公交刷卡脱敏数据集",
+        description="2024 年全市公交刷卡记录，已去标识化", data_source="企业自有业务系统",
+        data_scale="1.2 亿条", processing_rules="按 GB/T 35273 去标识化后按日汇总",
+        sample=digest_bytes("样本 manifest（合成）".encode()),
+    )
+    values.update(overrides)
+    return Application(**values)  # type: ignore[arg-type]
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """Naive UTC for ``hour`` o'clock China time on ``day``."""
+    return dt.datetime.combine(day, dt.time(hour)) - dt.timedelta(hours=8)
+
+
+def test_registration_without_objection(registry: DataIPService, log: EvidenceService, engine: Engine) -> None:
+    reg = registry.submit(application(), now=at(D(2025, 1, 23)))
+    assert reg["status"] == "submitted" and reg["number"] == "DIP-2025-00000000"
+    reg = registry.publish(reg["id"], on=D(2025, 1, 24), now=at(D(2025, 1, 24)))
+    assert (reg["notice_start"], reg["notice_end"]) == (D(2025, 1, 24), D(2025, 2, 13))
+    assert [r["id"] for r in registry.under_notice(D(2025, 2, 13))] == [reg["id"]]
+    assert registry.under_notice(D(2025, 2, 14)) == []
+    with pytest.raises(ConflictError, match="2025-02-13"):
+        registry.finalize(reg["id"], now=at(D(2025, 2, 13), 23))
+    assert registry.finalize_due(now=at(D(2025, 2, 13), 23)) == []
+    done = registry.finalize_due(now=at(D(2025, 2, 14), 0))  # 00:00 China time on the 14th
+    assert [r["status"] for r in done] == ["registered"]
+    cert = registry.certificate(reg["id"])
+    fields = json.loads(cert.leaf)
+    assert fields["kind"] == "dataip.decision" and fields["decision"] == "registered"
+    assert fields["registration_no"] == reg["number"] and fields["notice_end"] == "2025-02-13"
+    assert verify_certificate(cert, log.public_key).ok
+    kinds = [log.get_entry(i).kind for i in range(log.size())]
+    assert kinds == ["dataip.application", "dataip.notice", "dataip.decision"]
+    assert log.audit().ok
+
+
+def test_objections_dismissed_then_upheld(registry: DataIPService, log: EvidenceService) -> None:
+    reg = registry.submit(application(), now=at(D(2025, 9, 25)))
+    registry.publish(reg["id"], on=D(2025, 9, 26), now=at(D(2025, 9, 26)))
+    with pytest.raises(ConflictError, match="逾期"):
+        registry.object(reg["id"], objector="甲", reason="晚了", now=at(D(2025, 10, 17)))
+    first = registry.object(reg["id"], objector="某竞争企业（合成）", reason="数据来源存疑", now=at(D(2025, 10, 9)))
+    assert registry.get(reg["id"])["status"] == "objected"
+    with pytest.raises(ConflictError, match="异议"):
+        registry.finalize(reg["id"], now=at(D(2025, 10, 20)))
+    registry.resolve_objection(first["id"], upheld=False, resolution="来源证明充分，异议不成立", now=at(D(2025, 10, 10)))
+    assert registry.get(reg["id"])["status"] == "in_notice"
+    with pytest.raises(ConflictError):
+        registry.resolve_objection(first["id"], upheld=True, resolution="again", now=at(D(2025, 10, 10)))
+    second = registry.object(reg["id"], objector="数据权利人（合成）", reason="含未授权数据", now=at(D(2025, 10, 16), 23))
+    resolved = registry.resolve_objection(second["id"], upheld=True, resolution="异议成立", now=at(D(2025, 10, 20)))
+    assert resolved["status"] == "upheld"
+    final = registry.get(reg["id"])
+    assert final["status"] == "rejected"
+    assert json.loads(log.get_entry(final["decision_index"]).leaf)["decision"] == "rejected"
+    with pytest.raises(ConflictError):
+        registry.certificate(reg["id"])
+    assert [o["status"] for o in registry.objections(reg["id"])] == ["dismissed", "upheld"]
+    assert log.audit().ok
+
+
+def test_bad_applications_are_refused_and_nothing_is_logged(registry: DataIPService, log: EvidenceService) -> None:
+    with pytest.raises(InputError, match="data_name"):
+        registry.submit(application(data_name="  "))
+    with pytest.raises(InputError, match="1000"):
+        registry.submit(application(description="长" * 1001))
+    assert log.size() == 0
+    reg = registry.submit(application(sample=None), now=at(D(2025, 3, 3)))
+    with pytest.raises(CalendarNotPublished):
+        registry.publish(reg["id"], on=D(2099, 12, 1))
+    assert registry.get(reg["id"])["status"] == "submitted"  # the failed publication changed nothing
+    assert log.size() == 1
+
+
+def test_cli_flow(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from zhichan.dataip.cli import app
+
+    runner = CliRunner()
+    sample = tmp_path / "manifest.csv"
+    sample.write_text("table,rows\ntrips,120000000\n", encoding="utf-8")
+    result = runner.invoke(app, ["submit", "--applicant", "示例公司（合成）", "--data-name", "公交数据集", "--description", "d",
+                                 "--source", "自有", "--scale", "1 亿条", "--rules", "去标识化", "--sample", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["publish", "1", "--on", "2025-01-24"]).exit_code == 0
+    result = runner.invoke(app, ["notices", "--date", "2025-02-13"])
+    assert result.exit_code == 0 and "公交数据集" in result.output
+    assert runner.invoke(app, ["workdays", "2025-09-26", "10"]).output.strip() == "2025-10-16"

@@ -1,0 +1,123 @@
+"""``zhichan dataip …``: data-IP registration — apply, publish the notice, objections, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="数据知识产权登记：申请、公示、异议、登记 / data-IP registration: apply, notice, objections, decision",
+    no_args_is_help=True,
+)
+console = Console()
+
+
+def _service():  # type: ignore[no-untyped-def]
+    from zhichan.dataip.service import DataIPService
+    from zhichan.evidence.service import EvidenceService
+    from zhichan.platform.db import make_engine, upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    return DataIPService(EvidenceService.open(engine))
+
+
+def _show(rows: list[dict[str, Any]]) -> None:
+    table = Table("id", "登记号 number", "数据名称 data", "申请人 applicant", "状态 status", "公示 notice")
+    for r in rows:
+        notice = f"{r['notice_start']} → {r['notice_end']}" if r["notice_start"] else ""
+        table.add_row(str(r["id"]), r["number"], r["data_name"], r["applicant"], r["status"], notice)
+    console.print(table)
+
+
+@app.command()
+def submit(
+    applicant: Annotated[str, typer.Option(help="申请人 / applicant")],
+    data_name: Annotated[str, typer.Option(help="数据名称 / name of the data set")],
+    description: Annotated[str, typer.Option(help="数据说明 / description")],
+    source: Annotated[str, typer.Option(help="数据来源 / data source")],
+    scale: Annotated[str, typer.Option(help="数据规模 / scale, e.g. 1.2 亿条")],
+    rules: Annotated[str, typer.Option(help="算法与处理规则 / processing rules")],
+    sample: Annotated[Path | None, typer.Option(help="数据样本或清单文件（只记录摘要） / sample or manifest file")] = None,
+) -> None:
+    """提交登记申请 / Submit a registration application."""
+    from zhichan.dataip.service import Application
+    from zhichan.evidence.service import digest_file
+
+    reg = _service().submit(Application(
+        applicant=applicant, data_name=data_name, description=description, data_source=source, data_scale=scale,
+        processing_rules=rules, sample=digest_file(sample) if sample else None,
+    ))
+    _show([reg])
+
+
+@app.command()
+def publish(
+    registration_id: int,
+    on: Annotated[str | None, typer.Option(help="公示日期 YYYY-MM-DD（默认今天） / publication date")] = None,
+) -> None:
+    """公示登记申请（公示期按工作日计算） / Publish the notice (period counted in working days)."""
+    _show([_service().publish(registration_id, on=dt.date.fromisoformat(on) if on else None)])
+
+
+@app.command()
+def notices(date: Annotated[str | None, typer.Option(help="YYYY-MM-DD（默认今天） / default today")] = None) -> None:
+    """公示中的登记 / Registrations under public notice."""
+    _show(_service().under_notice(dt.date.fromisoformat(date) if date else None))
+
+
+@app.command("list")
+def list_(status: Annotated[str | None, typer.Option(help="submitted|in_notice|objected|registered|rejected")] = None) -> None:
+    """登记列表 / List registrations."""
+    _show(_service().list(status))
+
+
+@app.command("object")
+def object_(
+    registration_id: int,
+    objector: Annotated[str, typer.Option(help="异议人 / objector")],
+    reason: Annotated[str, typer.Option(help="异议理由 / reason")],
+) -> None:
+    """在公示期内提出异议 / File an objection during the notice period."""
+    obj = _service().object(registration_id, objector=objector, reason=reason)
+    console.print(f"异议 objection {obj['id']} — 日志条目 entry #{obj['entry_index']}")
+
+
+@app.command()
+def resolve(
+    objection_id: int,
+    upheld: Annotated[bool, typer.Option("--upheld/--dismissed", help="异议成立/不成立 / objection upheld or dismissed")],
+    resolution: Annotated[str, typer.Option(help="处理意见 / resolution")],
+) -> None:
+    """处理异议 / Resolve an objection."""
+    obj = _service().resolve_objection(objection_id, upheld=upheld, resolution=resolution)
+    console.print(f"异议 objection {obj['id']}: {obj['status']}")
+
+
+@app.command()
+def finalize(registration_id: Annotated[int | None, typer.Argument()] = None) -> None:
+    """公示期满无异议的准予登记（不给 ID 则处理全部到期者） / Register after the notice (all due ones without ID)."""
+    service = _service()
+    _show([service.finalize(registration_id)] if registration_id else service.finalize_due())
+
+
+@app.command()
+def certificate(registration_id: int, output: Annotated[Path, typer.Option("--output", "-o")]) -> None:
+    """出具数据知识产权登记证书（PDF） / Issue the registration certificate (PDF)."""
+    from zhichan.evidence.certificate import render_pdf
+
+    output.write_bytes(render_pdf(_service().certificate(registration_id)))
+    console.print(f"证书 certificate: {output}")
+
+
+@app.command()
+def workdays(start: str, days: int) -> None:
+    """START 之后第 DAYS 个工作日（含调休） / The DAYS-th working day after START (official calendar)."""
+    from zhichan.dataip.workdays import add_working_days
+
+    typer.echo(add_working_days(dt.date.fromisoformat(start), days).isoformat())

@@ -1,0 +1,65 @@
+"""Tables of data-IP registration (workflow state; the evidence log keeps the tamper-evident record).
+
+Times are naive UTC; notice dates are calendar dates in China Standard Time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhichan.platform.db import Base
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"  # 已申请，待公示
+    IN_NOTICE = "in_notice"  # 公示中
+    OBJECTED = "objected"  # 公示期内有异议待处理
+    REGISTERED = "registered"  # 准予登记
+    REJECTED = "rejected"  # 不予登记（异议成立）
+
+
+class ObjectionStatus(StrEnum):
+    PENDING = "pending"
+    UPHELD = "upheld"  # 异议成立
+    DISMISSED = "dismissed"  # 异议不成立
+
+
+class Registration(Base):
+    __tablename__ = "dataip_registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    application_index: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"))
+    applicant: Mapped[str] = mapped_column(String(200))
+    data_name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    data_source: Mapped[str] = mapped_column(Text)
+    data_scale: Mapped[str] = mapped_column(String(200))
+    processing_rules: Mapped[str] = mapped_column(Text)
+    sm3: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    notice_start: Mapped[dt.date | None] = mapped_column(Date)
+    notice_end: Mapped[dt.date | None] = mapped_column(Date)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision_index: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Objection(Base):
+    __tablename__ = "dataip_objections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(Integer, ForeignKey("dataip_registrations.id"), index=True)
+    objector: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    entry_index: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolution_index: Mapped[int | None] = mapped_column(BigInteger)
