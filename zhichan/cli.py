@@ -23,6 +23,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("corpus", "zhichan.corpus.cli"),
     ("reference", "zhichan.reference.cli"),
     ("evidence", "zhichan.evidence.cli"),
+    ("dataip", "zhichan.dataip.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):
@@ -31,6 +32,7 @@ TOP_LEVEL_COMMANDS: list[tuple[str, str]] = [
     ("zhichan.corpus.cli", "generate"),
     ("zhichan.corpus.cli", "import_"),
     ("zhichan.demo", "demo"),
+    ("zhichan.web.cli", "serve"),
 ]
 
 
