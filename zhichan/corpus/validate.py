@@ -131,10 +131,14 @@ def parse_int(value: object, *, field: str = "数值") -> int | None:
 
 
 def split_list(value: object, separators: str = ";；") -> list[str]:
-    """Split an export's multi-value cell (``a;b;c``) into trimmed, non-empty items."""
+    """Split an export's multi-value cell (``a;b;c``) into trimmed, non-empty items.
+
+    Each separator also matches its full-/half-width twin (``，`` and ``,``).
+    """
     if value is None:
         return []
-    text = unicodedata.normalize("NFKC", str(value)) if separators != ";；" else str(value)
-    for sep in separators[1:]:
-        text = text.replace(sep, separators[0])
-    return [item.strip() for item in text.split(separators[0]) if item.strip()]
+    text = str(value)
+    marks = set(separators) | {unicodedata.normalize("NFKC", sep) for sep in separators}
+    for sep in marks:
+        text = text.replace(sep, "\x1f")
+    return [item.strip() for item in text.split("\x1f") if item.strip()]

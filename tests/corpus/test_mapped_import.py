@@ -1,0 +1,93 @@
+"""Generic CSV/XLSX import with a YAML column mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.helpers import write_csv
+from zhichan.corpus.importing import import_file, load_mapper
+from zhichan.corpus.store import CorpusStore
+from zhichan.errors import InputError
+
+MAPPING = """
+table: patents
+source: bureau_list
+list_separator: "，"
+columns:
+  application_number: 申请号码
+  title: 发明名称
+  application_date: 申请日期
+  kind: {column: 类别, parser: kind}
+  legal_status: {column: 状态, map: {有效: granted, 审查中: under_examination, 失效: lapsed_unpaid}}
+  ipc: {column: IPC, split: "，"}
+  applicants: 权利人
+  region_code: 区划代码
+  grant_date: 授权日期
+constants:
+  agency: 示例代理机构
+"""
+
+
+@pytest.fixture
+def mapping(tmp_path: Path) -> Path:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(MAPPING, "utf-8")
+    return path
+
+
+def test_mapped_csv_in_gb18030(store: CorpusStore, mapping: Path, tmp_path: Path) -> None:
+    header = ["申请号码", "发明名称", "申请日期", "类别", "状态", "IPC", "权利人", "区划代码", "授权日期", "备注"]
+    rows = [
+        ["CN202110000001.6", "一种芯片散热装置", "2021/03/04", "发明", "有效", "H01L23/34，H01L23/36",
+         "成都芯片科技有限公司，四川大学", "510107", "2023-01-10", "重点企业"],
+        ["CN202110000002.0", "一种电池", "2021-05-06", "发明", "作废", "H01M4/13", "某公司", "510107", "", ""],
+    ]
+    path = write_csv(tmp_path / "list.csv", header, rows, encoding="gb18030")
+    result = import_file(path, mapper=load_mapper(mapping), store=store, as_of=dt.date(2024, 1, 1))
+    assert result.encoding == "gb18030"
+    assert (result.added, result.rejected) == (1, 1)
+    assert result.rejects[0].column == "状态" and "映射" in result.rejects[0].reason
+    con = store.current().connect()
+    row = con.sql("SELECT * FROM patents").to_arrow_table().to_pylist()[0]
+    assert row["ipc"] == ["H01L23/34", "H01L23/36"] and row["applicants"] == ["成都芯片科技有限公司", "四川大学"]
+    assert row["application_date"] == dt.date(2021, 3, 4) and row["grant_date"] == dt.date(2023, 1, 10)
+    assert (row["kind"], row["legal_status"], row["region_code"], row["city_code"]) == (
+        "invention", "granted", "510107", "5101")
+    assert row["agency"] == "示例代理机构" and row["source"] == "bureau_list"
+    assert '"备注": "重点企业"' in row["extra_json"]  # unmapped columns are kept, not lost
+    assert row["applicant_types"] == ["enterprise", "university"]
+
+
+def test_mapping_errors_are_clear(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("table: patents\ncolumns:\n  not_a_field: X\n", "utf-8")
+    with pytest.raises(InputError, match="not_a_field"):
+        load_mapper(bad)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("table: [", "utf-8")
+    with pytest.raises(InputError, match="映射文件格式错误"):
+        load_mapper(broken)
+    with pytest.raises(InputError, match="不存在"):
+        load_mapper(tmp_path / "missing.yaml")
+
+
+def test_trademarks_through_a_mapping(store: CorpusStore, tmp_path: Path) -> None:
+    spec = tmp_path / "tm.yaml"
+    spec.write_text(
+        "table: trademarks\nsource: tm_list\ncolumns:\n  registration_number: 注册号\n  mark_name: 商标\n"
+        "  nice_class: 类别\n  registrant: 注册人\n  region_code: 区划\n  registration_date: 注册日\n"
+        "  is_geographical_indication: 地理标志\n  status: 状态\n",
+        "utf-8",
+    )
+    path = write_csv(tmp_path / "tm.csv", ["注册号", "商标", "类别", "注册人", "区划", "注册日", "地理标志", "状态"],
+                     [["12345678", "蒲江雀舌", "30", "蒲江县茶叶协会", "510131", "20150101", "是", "registered"],
+                      ["12345679", "某商标", "三十", "某公司", "510107", "20160101", "否", "registered"]])
+    result = import_file(path, mapper=load_mapper(spec), store=store)
+    assert (result.added, result.rejected) == (1, 1) and result.rejects[0].column == "类别"
+    con = store.current().connect()
+    assert con.execute("SELECT mark_name, nice_class, is_geographical_indication, province_code FROM trademarks"
+                       ).fetchall() == [("蒲江雀舌", 30, True, "51")]
+    assert store.current().counts["patents"] == 0
