@@ -149,3 +149,20 @@ def test_certificate_proofs_use_base64_and_verify(log: EvidenceService) -> None:
     cert = log.certificate(8)
     assert len(cert.inclusion_proof) == 1
     assert all(len(unb64(p)) == 32 for p in cert.inclusion_proof)
+
+
+def test_node_lookups_are_primary_key_searches_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """O(log n) proofs need every node fetch to be an index search, never a table scan."""
+    from sqlalchemy.dialects import sqlite
+
+    from zhichan.evidence.log import node_query
+    from zhichan.platform.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.sqlite3'}")
+    upgrade(engine)
+    ranges = merkle.inclusion_ranges(4_999_999, 10_000_000)
+    sql = str(node_query(merkle.nodes_for(ranges)).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "SCAN" not in plan and "USING PRIMARY KEY" in plan, plan
+    engine.dispose()

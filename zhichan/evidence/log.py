@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select, tuple_, update
+from sqlalchemy import Connection, Select, and_, func, or_, select, update
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import merkle
@@ -40,14 +40,27 @@ def tree_size(conn: Connection) -> int:
     return 0 if last is None else int(last) + 1
 
 
+def node_query(wanted: Sequence[merkle.Node]) -> Select[Any]:
+    """SELECT of the given nodes: one OR branch per level, each a primary-key search.
+
+    A row-value ``(level, idx) IN (VALUES …)`` would be shorter, but SQLite answers it with a scan
+    of the whole table (seen in its query plan; ``tests/evidence/test_log.py`` checks the plan).
+    """
+    by_level: dict[int, list[int]] = {}
+    for level, idx in wanted:
+        by_level.setdefault(level, []).append(idx)
+    condition = or_(*(and_(NODES.c.level == lv, NODES.c.idx.in_(ids)) for lv, ids in sorted(by_level.items())))
+    return select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(condition)
+
+
 def fetch_nodes_lenient(conn: Connection, wanted: Sequence[merkle.Node]) -> dict[merkle.Node, bytes]:
     """The stored hashes of ``wanted`` nodes that exist, in batched primary-key lookups."""
     found: dict[merkle.Node, bytes] = {}
+    if not wanted:
+        return found
     for i in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[i : i + _LOOKUP_CHUNK]
-        rows = conn.execute(
-            select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(tuple_(NODES.c.level, NODES.c.idx).in_(chunk))
-        )
+        rows = conn.execute(node_query(chunk))
         for level, idx, h in rows:
             found[(int(level), int(idx))] = bytes(h)
     return found
