@@ -384,6 +384,17 @@ class SearchIndex:
     def all_application_numbers(self, node: Node) -> pa.Array:
         return self.ids.take(self.rows(self.compile(node))).combine_chunks()
 
+    def titles(self, numbers: list[str]) -> dict[str, str]:
+        """Titles of the given application numbers (one term-set query on ``an``)."""
+        if not numbers:
+            return {}
+        query = tantivy.Query.term_set_query(self.schema, "an", [F.normalize_an(n) for n in numbers])
+        out = {}
+        for _, address in self.searcher.search(query, len(numbers), count=False).hits:
+            d = self.display(address)
+            out[d["application_number"]] = d["title"]
+        return out
+
     def facets(self, query: tantivy.Query, names: tuple[str, ...] | None = None) -> dict[str, list[tuple[Any, int]]]:
         names = names or tuple(FACET_FIELDS)
         aggs = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1]}} for name in names}
@@ -393,3 +404,4 @@ class SearchIndex:
             buckets = result.get(name, {}).get("buckets", [])
             out[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", None)]
         return out
+

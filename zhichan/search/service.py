@@ -1,0 +1,235 @@
+"""Patent retrieval (专利检索) — the Python API the web layer and the CLI call.
+
+    search("TI=电池 AND AD>=2020", page=1)        → SearchResult (hits, facets, total)
+    export("PA=华为", Path("hits.xlsx"), fmt="xlsx") → number of rows written (all hits, streamed)
+    similar(application_number="CN…", k=10)       → [SimilarHit]
+    parse("…")                                     → syntax tree (raises QuerySyntaxError)
+
+Every function takes an optional ``snapshot``; by default the current one of the configured
+data directory. Nothing here imports the web framework.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from zhichan.corpus.store import Snapshot, open_corpus
+from zhichan.errors import InputError
+from zhichan.progress import ProgressCallback, no_progress
+from zhichan.search import fields as F
+from zhichan.search.ast import And, Code, Node, positive_texts, to_query
+from zhichan.search.index import SearchIndex
+from zhichan.search.models import SORTS, FacetValue, Hit, SearchResult, SimilarHit
+from zhichan.search.parser import parse
+from zhichan.search.snippets import highlight
+
+MAX_PAGE_SIZE = 200
+SNIPPET_CHARS = 160
+_SNIPPET_FIELDS = {"TIABC", "TIAB", "AB", "TI"}
+
+KIND_LABELS = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
+STATUS_LABELS = {
+    "published": "审中-公开", "under_examination": "审中-实质审查", "granted": "有权-授权", "rejected": "无权-驳回",
+    "withdrawn": "无权-撤回", "abandoned": "无权-放弃", "lapsed_unpaid": "无权-未缴年费", "expired": "无权-期限届满",
+    "invalidated": "无权-全部无效", "pct_not_entered": "PCT-未进入国家阶段", "unknown": "未知",
+}
+
+
+def _snapshot(snapshot: Snapshot | None) -> Snapshot:
+    return snapshot or open_corpus()
+
+
+def _scoped(node: Node, region_prefix: str | None) -> Node:
+    """The query restricted to an organization's region (its scope), if it has one."""
+    if not region_prefix:
+        return node
+    try:
+        code = Code("RC", F.normalize_code("RC", region_prefix, False))
+    except F.ValueProblem as exc:
+        raise InputError(f"区域范围无效：{exc.zh} / invalid region scope: {exc.en}") from None
+    return And((node, code)) if not isinstance(node, And) else And((*node.children, code))
+
+
+def _label(facet: str, value: Any) -> str:
+    try:
+        if facet in ("province", "city"):
+            from zhichan.reference import region_name
+
+            return region_name(str(value))
+        if facet == "ipc":
+            from zhichan.reference import ipc_title
+
+            title = ipc_title(str(value), clean=True)
+            return f"{value} {title}" if title else str(value)
+        if facet == "sei":
+            from zhichan.reference import sei_category
+
+            return f"{value} {sei_category(str(value)).name}"
+    except Exception:  # noqa: BLE001 - a missing label must never fail a search; the code is shown instead
+        return str(value)
+    if facet == "kind":
+        return KIND_LABELS.get(str(value), str(value))
+    if facet == "legal_status":
+        return STATUS_LABELS.get(str(value), str(value))
+    return str(value)
+
+
+def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_size: int = 20,
+           sort: str = "relevance", facets: bool = True, region_prefix: str | None = None) -> SearchResult:
+    """One page of hits of ``query``, with facets over *all* hits and highlighted snippets."""
+    started = time.perf_counter()
+    if sort not in SORTS:
+        raise InputError(f"未知的排序方式 {sort} / unknown sort {sort}; expected one of {', '.join(SORTS)}")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InputError(f"分页参数无效 / invalid page ({page}) or page size ({page_size}, 1…{MAX_PAGE_SIZE})")
+    snap = _snapshot(snapshot)
+    node = _scoped(parse(query), region_prefix)
+    index = SearchIndex.for_snapshot(snap)
+    assert index is not None
+    compiled = index.compile(node)
+    total, top = index.top(compiled, limit=page_size, offset=(page - 1) * page_size, sort=sort)
+    needles = [t.value for t in positive_texts(node) if t.field in _SNIPPET_FIELDS]
+    hits = []
+    for score, address in top:
+        d = index.display(address)
+        hits.append(Hit(
+            application_number=d["application_number"], title=d["title"], applicants=d["applicants"],
+            application_date=d["application_date"], kind=d["kind"], legal_status=d["legal_status"],
+            main_ipc=d["main_ipc"], region_code=d["region_code"], score=float(score),
+            snippet_html=highlight(d["abstract"] or d["title"], needles, SNIPPET_CHARS),
+            title_html=highlight(d["title"], needles), publication_number=d.get("publication_number"),
+            grant_number=d.get("grant_number"), synthetic=bool(d.get("synthetic")),
+        ))
+    facet_values: dict[str, list[FacetValue]] = {}
+    if facets and total:
+        for name, buckets in index.facets(compiled).items():
+            if name == "year":
+                buckets = sorted(buckets, key=lambda b: b[0], reverse=True)
+            facet_values[name] = [FacetValue(str(v), _label(name, v), c) for v, c in buckets]
+    return SearchResult(total=total, hits=hits, facets=facet_values, query=to_query(node),
+                        elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page,
+                        page_size=page_size, sort=sort, snapshot_id=snap.id)
+
+
+def count(query: str, *, snapshot: Snapshot | None = None) -> int:
+    snap = _snapshot(snapshot)
+    index = SearchIndex.for_snapshot(snap)
+    assert index is not None
+    return index.count(index.compile(parse(query)))
+
+
+# -- export ------------------------------------------------------------------------------------------
+EXPORT_COLUMNS = (
+    ("application_number", "申请号"), ("title", "名称"), ("applicants", "申请人"), ("current_patentees", "当前权利人"),
+    ("inventors", "发明人"), ("application_date", "申请日"), ("publication_number", "公开号"),
+    ("publication_date", "公开日"), ("grant_number", "授权公告号"), ("grant_date", "授权日"), ("kind", "类型"),
+    ("legal_status", "法律状态"), ("main_ipc", "主分类号"), ("ipc", "IPC"), ("region_code", "区域代码"),
+    ("applicant_address", "地址"), ("agency", "代理机构"), ("sei_codes", "战新产业"), ("abstract", "摘要"),
+    ("synthetic", "合成数据"),
+)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if v is not None)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000) -> Iterator[list[list[Any]]]:
+    con = snap.connect()
+    try:
+        con.register("search_hits", pa.table({"application_number": numbers}))
+        columns = ", ".join(f"p.{c}" for c, _ in EXPORT_COLUMNS)
+        reader = con.sql(
+            f"SELECT {columns} FROM patents p JOIN search_hits h USING (application_number) "
+            "ORDER BY p.application_date DESC, p.application_number").to_arrow_reader(batch_rows)
+        for batch in reader:
+            cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            yield [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
+    finally:
+        con.close()
+
+
+def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None, snapshot: Snapshot | None = None,
+           progress: ProgressCallback = no_progress, region_prefix: str | None = None) -> int:
+    """Write *all* hits of ``query`` (no cap) to ``path`` as CSV (UTF-8 with BOM, for Excel) or
+    XLSX (openpyxl write-only, constant memory). Returns the number of rows written. The file is
+    written beside ``path`` and renamed into place, so a failed export leaves no partial file."""
+    path = Path(path)
+    fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise InputError(f"不支持的导出格式 {fmt} / unsupported export format {fmt} (csv, xlsx)")
+    snap = _snapshot(snapshot)
+    node = _scoped(parse(query), region_prefix)
+    from zhichan.search.duckdb_backend import match_application_numbers
+
+    numbers = match_application_numbers(node, snap)
+    total = len(numbers)
+    progress(0, total)
+    header = [zh for _, zh in EXPORT_COLUMNS]
+    tmp = path.with_name(f".{path.name}.part")
+    written = 0
+    try:
+        if fmt == "csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow(header)
+                for rows in _export_batches(numbers, snap):
+                    out.writerows(rows)
+                    written += len(rows)
+                    progress(written, total)
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("检索结果")
+            sheet.append(header)
+            for rows in _export_batches(numbers, snap):
+                for row in rows:
+                    sheet.append(row)
+                written += len(rows)
+                progress(written, total)
+            info = book.create_sheet("检索式")
+            info.append(["检索式 query", to_query(node)])
+            info.append(["快照 snapshot", snap.id])
+            info.append(["命中 hits", written])
+            info.append(["合成数据 synthetic", "是" if snap.synthetic else "否"])
+            book.save(tmp)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return written
+
+
+# -- similar -----------------------------------------------------------------------------------------
+def similar(application_number: str | None = None, text: str | None = None, *, k: int = 10,
+            snapshot: Snapshot | None = None) -> list[SimilarHit]:
+    """The ``k`` patents closest to a patent of the corpus or to free text (see :mod:`.similar`)."""
+    from zhichan.search.similar import similar_rows
+
+    if (application_number is None) == (text is None):
+        raise InputError("请给出申请号或文本之一 / give either an application number or a text")
+    if text is not None and not text.strip():
+        raise InputError("文本为空 / empty text")
+    snap = _snapshot(snapshot)
+    index = SearchIndex.for_snapshot(snap)
+    assert index is not None
+    rows = similar_rows(index.path, index.ids, application_number=application_number, text=text, k=k)
+    numbers = index.ids.take(pa.array([r for r, _ in rows], pa.uint64())).to_pylist() if rows else []
+    titles = index.titles(numbers)
+    return [SimilarHit(n, titles.get(n, ""), round(s, 4)) for n, (_, s) in zip(numbers, rows, strict=True)]
+
+
+__all__ = ["count", "export", "parse", "search", "similar"]
