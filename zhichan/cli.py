@@ -24,6 +24,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("reference", "zhichan.reference.cli"),
     ("evidence", "zhichan.evidence.cli"),
     ("dataip", "zhichan.dataip.cli"),
+    ("chains", "zhichan.navigation.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):
@@ -33,6 +34,7 @@ TOP_LEVEL_COMMANDS: list[tuple[str, str]] = [
     ("zhichan.corpus.cli", "import_"),
     ("zhichan.demo", "demo"),
     ("zhichan.web.cli", "serve"),
+    ("zhichan.navigation.cli", "navigate"),
 ]
 
 

@@ -190,7 +190,7 @@ def render_docx(doc: Document) -> bytes:
     props.title = doc.title
     props.subject = doc.subtitle
     props.author = "zhichan 知产"
-    props.comments = "; ".join(f"{k}: {v}" for k, v in doc.metadata)
+    props.comments = "; ".join(f"{k.split(' / ')[0]}: {v}" for k, v in doc.metadata)[:255]
     when = doc.generated_at or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     props.created = props.modified = when.replace(tzinfo=None)
     props.last_modified_by = "zhichan"
