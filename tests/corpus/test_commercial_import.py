@@ -133,3 +133,26 @@ def test_family_granted_abroad_reads_kind_codes() -> None:
     assert granted_abroad(["CN115883397A", "US11234567B2"]) is True
     assert granted_abroad(["CN115883397B", "WO2023123456A1", "US20230123456A1"]) is False
     assert family_countries(["CN1A", "US2B2", "ep3b1"]) == ["CN", "EP", "US"]
+
+
+def test_export_layout_matches_the_real_header_and_round_trips(store: CorpusStore, sample_csv: Path, sample_rows,
+                                                              tmp_path: Path) -> None:
+    from zhichan.corpus.exporting import COMMERCIAL_HEADER, export_commercial
+    from zhichan.corpus.importers.commercial import DIRECT_COLUMNS, EXTRA_COLUMNS, SPECIAL_COLUMNS
+
+    header, _ = sample_rows
+    assert header == COMMERCIAL_HEADER  # and the importer understands every one of the 61 columns:
+    assert set(header) == set(DIRECT_COLUMNS.values()) | set(SPECIAL_COLUMNS) | set(EXTRA_COLUMNS)
+    assert len(header) == 61
+    import_file(sample_csv, store=store, as_of=AS_OF)
+    out = tmp_path / "out.csv"
+    assert export_commercial(store.current(), out) == 10
+    again = CorpusStore(tmp_path / "again")
+    result = import_file(out, store=again, as_of=AS_OF)
+    assert (result.added, result.rejected) == (10, 0), result.rejects
+    fields = ["kind", "application_date", "grant_date", "title", "abstract", "ipc", "main_ipc", "applicants",
+              "inventors", "legal_status", "region_code", "agency", "agents", "cited_non_patent", "examiner",
+              "substantive_exam_date", "postal_code", "applicant_types", "first_patentee"]
+    first, second = _records(store), _records(again)
+    for number, record in first.items():
+        assert {f: record[f] for f in fields} == {f: second[number][f] for f in fields}
