@@ -1,0 +1,141 @@
+"""The synthetic corpus generator: contract, determinism, validity of what it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from stdnum.cn import uscc
+
+from zhichan.corpus.generator import generate
+from zhichan.corpus.records import content_hash, finalize_patent, finalize_record
+from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
+from zhichan.corpus.store import CorpusStore
+from zhichan.corpus.validate import normalize_application_number
+from zhichan.errors import InputError
+
+N = 3_000
+
+
+def _hashes(snapshot, table: str) -> list[str]:
+    con = snapshot.connect()
+    key = TABLES[table][1][0]
+    return [r[0] for r in con.execute(f"SELECT content_hash FROM {table} ORDER BY {key}").fetchall()]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("gen")
+    return generate(N, 7, store=CorpusStore(Path(root) / "corpus"))
+
+
+def test_contract_counts_and_labels(small):
+    counts = small.counts
+    assert counts["patents"] == N
+    assert counts["events"] > 0
+    assert counts["trademarks"] >= N // 2
+    assert counts["copyrights"] == round(N * 0.25)
+    assert counts["geographical_indications"] >= 40
+    con = small.connect()
+    for table in IMPORTED_TABLES:
+        row = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE synthetic AND source = 'synthetic' "
+            f"AND import_id = 'synthetic-seed7-n{N}') FROM {table}"
+        ).fetchone()
+        assert row[0] == row[1], table
+    assert small.synthetic
+    assert small.manifest["import"]["generator"] == {"n_patents": N, "seed": 7, "as_of": "2025-12-31", "chunk_rows": 50_000}
+
+
+def test_same_seed_same_content(small, tmp_path: Path):
+    again = generate(N, 7, store=CorpusStore(tmp_path / "corpus"))
+    for table in IMPORTED_TABLES:
+        assert _hashes(again, table) == _hashes(small, table), table
+
+
+def test_other_seed_other_content(small, tmp_path: Path):
+    other = generate(N, 8, store=CorpusStore(tmp_path / "corpus"))
+    assert set(_hashes(other, "patents")).isdisjoint(_hashes(small, "patents"))
+
+
+def test_identities_unique_and_valid(small):
+    con = small.connect()
+    for table in IMPORTED_TABLES:
+        key = TABLES[table][1][0]
+        dup = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchone()[0]
+        assert dup == 0, table
+    numbers = [r[0] for r in con.execute("SELECT application_number FROM patents").fetchall()]
+    assert all(normalize_application_number(x) == x for x in numbers)
+    codes = [r[0] for r in con.execute(
+        "SELECT DISTINCT u FROM (SELECT unnest(applicant_uscc) AS u FROM patents) WHERE u <> ''").fetchall()]
+    assert len(codes) > 50
+    assert all(uscc.is_valid(c) for c in codes)
+    # region digits of the code (positions 3-8) are the applicant's county for first applicants never transferred
+    rows = con.execute(
+        "SELECT applicant_uscc[1], region_code FROM patents WHERE transfer_count = 0 AND applicant_uscc[1] <> ''"
+    ).fetchall()
+    assert rows and all(code[2:8] == region for code, region in rows)
+
+
+def test_records_equal_what_finalize_derives(small):
+    """Derived columns and content hashes are those of zhichan.corpus.records (sampled rows)."""
+    con = small.connect()
+    cur = con.execute("SELECT * FROM patents USING SAMPLE 200 ROWS (reservoir, 1)")
+    names = [d[0] for d in cur.description]
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        stored_hash = row["content_hash"]
+        again = finalize_patent({k: v for k, v in row.items() if k not in ("content_hash", "sei_codes", "tech_field",
+                                                                           "ipc_subclasses", "status_group")})
+        for field in ("sei_codes", "tech_field", "ipc_subclasses", "status_group", "first_patentee_key", "city_code",
+                      "province_code", "is_domestic"):
+            assert again[field] == row[field], field
+        assert again["content_hash"] == stored_hash
+    for table in ("events", "trademarks", "copyrights", "geographical_indications"):
+        cur = con.execute(f"SELECT * FROM {table} USING SAMPLE 50 ROWS (reservoir, 1)")
+        names = [d[0] for d in cur.description]
+        for values in cur.fetchall():
+            row = dict(zip(names, values, strict=True))
+            assert finalize_record(table, {k: v for k, v in row.items() if k != "content_hash"})["content_hash"] == \
+                row["content_hash"], table
+            assert content_hash(table, row) == row["content_hash"]
+
+
+def test_dates_are_consistent_and_not_after_as_of(small):
+    con = small.connect()
+    bad = con.execute("""
+        SELECT count(*) FROM patents WHERE
+            application_date > DATE '2025-12-31' OR publication_date > DATE '2025-12-31'
+            OR grant_date > DATE '2025-12-31' OR lapse_date > DATE '2025-12-31'
+            OR legal_status_date > DATE '2025-12-31'
+            OR publication_date < application_date OR grant_date < application_date
+            OR lapse_date < coalesce(grant_date, application_date)
+            OR (status_group = 'valid' AND (grant_date IS NULL OR lapse_date IS NOT NULL))
+            OR (legal_status = 'expired' AND lapse_date <> application_date + CASE kind
+                  WHEN 'invention' THEN INTERVAL 20 YEAR WHEN 'utility_model' THEN INTERVAL 10 YEAR
+                  ELSE CASE WHEN application_date >= DATE '2021-06-01' THEN INTERVAL 15 YEAR ELSE INTERVAL 10 YEAR END END)
+    """).fetchone()[0]
+    assert bad == 0
+    assert con.execute("SELECT count(*) FROM events WHERE event_date > DATE '2025-12-31'").fetchone()[0] == 0
+    orphans = con.execute(
+        "SELECT count(*) FROM events e ANTI JOIN patents p USING (application_number)").fetchone()[0]
+    assert orphans == 0
+
+
+def test_as_of_moves_the_status(tmp_path: Path):
+    snap = generate(500, 3, store=CorpusStore(tmp_path / "corpus"), as_of=dt.date(2015, 12, 31))
+    con = snap.connect()
+    latest = con.execute("SELECT max(application_date), max(grant_date), max(lapse_date) FROM patents").fetchone()
+    assert all(d <= dt.date(2015, 12, 31) for d in latest)
+    assert con.execute("SELECT max(event_date) FROM events").fetchone()[0] <= dt.date(2015, 12, 31)
+
+
+def test_progress_and_bad_arguments(tmp_path: Path):
+    seen: list[tuple[int, int | None]] = []
+    generate(200, 1, store=CorpusStore(tmp_path / "corpus"), progress=lambda d, t: seen.append((d, t)))
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    for bad in (0, -5, 10_000_001):
+        with pytest.raises(InputError):
+            generate(bad, 1, store=CorpusStore(tmp_path / "corpus2"))

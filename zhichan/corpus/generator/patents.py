@@ -1,0 +1,836 @@
+"""One chunk of synthetic patents and their events, drawn column-wise with numpy.
+
+A chunk is rows ``[start, start + size)`` of the corpus; its random stream is seeded by
+``(seed, chunk index)`` with a fixed chunk size (:data:`CHUNK_ROWS`), so the corpus depends only on
+``(n, seed, as_of)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from zhichan.corpus.generator import calibration as cal
+from zhichan.corpus.generator import names as nm
+from zhichan.corpus.generator import text as tx
+from zhichan.corpus.generator.refdata import sei_codes_batch, tech_fields
+from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
+from zhichan.corpus.records import PROVENANCE_FIELDS
+from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
+from zhichan.corpus.validate import check_character
+
+CHUNK_ROWS = 50_000
+_VALIDATE_WEIGHTS = np.array((2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), dtype=np.int64)
+_EPOCH = dt.date(1970, 1, 1)
+KIND_DIGIT = {"invention": 1, "utility_model": 2, "design": 3}
+_SERIAL_A, _SERIAL_B = 3_764_713, 1_234_567  # bijection on [0, 10^7): serial = (i·A + B) mod 10^7
+_PUB_A, _PUB_B = 48_271_207, 5_550_123  # bijection on [0, 10^8) for publication numbers
+
+
+def _days(d: dt.date) -> int:
+    return (d - _EPOCH).days
+
+
+def _year_start_days(years: np.ndarray) -> np.ndarray:
+    return (np.asarray(years, dtype=np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+
+
+def _years_of(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _add_years(days: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Anniversary dates (Feb 29 → Feb 28)."""
+    d = days.astype("datetime64[D]")
+    y = d.astype("datetime64[Y]")
+    m = d.astype("datetime64[M]")
+    month = (m - y.astype("datetime64[M]")).astype(np.int64)
+    day = (d - m.astype("datetime64[D]")).astype(np.int64)
+    ny = y + years.astype(np.int64)
+    nm_ = ny.astype("datetime64[M]") + month
+    next_m = nm_ + 1
+    last = (next_m.astype("datetime64[D]") - nm_.astype("datetime64[D]")).astype(np.int64) - 1
+    return (nm_.astype("datetime64[D]") + np.minimum(day, last)).astype(np.int64)
+
+
+@dataclass
+class Chunk:
+    patents: pa.Table
+    events: pa.Table
+
+
+class Intensity:
+    """Cumulative intensity Λ(day) of a yearly growth table, to draw event counts and dates."""
+
+    def __init__(self, table: dict[int, float], as_of: dt.date) -> None:
+        self.origin = _days(dt.date(cal.FIRST_YEAR, 1, 1))
+        self.end = _days(as_of)
+        days = np.arange(self.origin, self.end + 2, dtype=np.int64)
+        years = _years_of(days) + (days - _year_start_days(_years_of(days))) / 365.25
+        rate = cal.interp_by_year(table, years) / 365.25  # per day
+        self.cum = np.concatenate([[0.0], np.cumsum(rate)])  # cum[k] = Λ(origin + k)
+
+    def at(self, day: np.ndarray) -> np.ndarray:
+        idx = np.clip(day - self.origin, 0, len(self.cum) - 1)
+        return self.cum[idx]
+
+    def inverse(self, value: np.ndarray) -> np.ndarray:
+        idx = np.searchsorted(self.cum, value, side="left")
+        return np.clip(idx, 0, len(self.cum) - 1) + self.origin
+
+
+def _check_chars(digits: np.ndarray) -> np.ndarray:
+    """CN application-number check characters for 12-digit integers (vectorized ZC 0006-2003)."""
+    total = np.zeros(len(digits), dtype=np.int64)
+    value = digits.copy()
+    for pos in range(11, -1, -1):
+        total += (value % 10) * _VALIDATE_WEIGHTS[pos]
+        value //= 10
+    rem = total % 11
+    return np.where(rem == 10, "X", rem.astype(str))
+
+
+def generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: ChunkContext) -> Chunk:
+    rng = np.random.default_rng([world.seed, 0xC0DE, chunk_index])
+    as_of_d = _days(world.as_of)
+    m = size
+    rows = np.arange(start, start + m, dtype=np.int64)
+
+    # ---------------------------------------------------------------- kind, year, origin, dates
+    cell = np.searchsorted(world.cell_cum, rng.random(m), side="right").clip(0, len(world.cells) - 1)
+    year = world.cells[cell, 0]
+    kind = world.cells[cell, 1]
+    foreign = world.cells[cell, 2].astype(bool)
+    app = _year_start_days(year) + rng.integers(0, 365, size=m)
+    pct_foreign = foreign & (kind == 0) & (rng.random(m) < 0.6)
+    pub = _publication_days(rng, app, kind, year, pct_foreign)
+    for _ in range(30):  # records not yet published at as_of are not in any database: draw again
+        late = np.flatnonzero((pub > as_of_d) | (app > as_of_d))
+        if len(late) == 0:
+            break
+        c2 = np.searchsorted(world.cell_cum, rng.random(len(late)), side="right").clip(0, len(world.cells) - 1)
+        year[late], kind[late] = world.cells[c2, 0], world.cells[c2, 1]
+        foreign[late] = world.cells[c2, 2].astype(bool)
+        app[late] = _year_start_days(year[late]) + rng.integers(0, 365, size=len(late))
+        pct_foreign[late] = foreign[late] & (kind[late] == 0) & (rng.random(len(late)) < 0.6)
+        pub[late] = _publication_days(rng, app[late], kind[late], year[late], pct_foreign[late])
+    else:  # pragma: no cover - vanishingly rare: move what is left two years back
+        late = np.flatnonzero((pub > as_of_d) | (app > as_of_d))
+        app[late] -= 730
+        pub[late] -= 730
+        year[late] = _years_of(app[late])
+    is_inv, is_um, is_des = kind == 0, kind == 1, kind == 2
+
+    # ---------------------------------------------------------------- applicants and region
+    prov = _rowwise_search(world.province_cum, kind, rng.random(m))
+    ptype = _rowwise_search(world.type_cum, kind, rng.random(m))
+    lo = world.seg_start[prov, ptype]
+    hi = world.seg_end[prov, ptype]
+    country = np.searchsorted(ctx.foreign_cum, rng.random(m), side="right").clip(0, len(FOREIGN) - 1)
+    lo = np.where(foreign, world.foreign_start[country], lo)
+    hi = np.where(foreign, world.foreign_end[country], hi)
+    applicant = _draw_in_segment(world.pool_cw, lo, hi, rng.random(m))
+    ptype = np.where(foreign, 0, world.pool_type_idx[applicant])
+    co = rng.random(m) < np.array([cal.CO_APPLICANT_SHARE[k] for k in KINDS])[kind]
+    co_type = np.where(rng.random(m) < 0.55, 0, np.where(rng.random(m) < 0.8, 1, 2))
+    co_lo = np.where(foreign, lo, world.seg_start[prov, co_type])
+    co_hi = np.where(foreign, hi, world.seg_end[prov, co_type])
+    co_applicant = _draw_in_segment(world.pool_cw, co_lo, co_hi, rng.random(m))
+    co &= co_applicant != applicant
+
+    # ---------------------------------------------------------------- IPC
+    n_sub = len(world.ipc.subclasses)
+    own_focus = rng.random(m) < 0.65
+    sub_global = _rowwise_search(world.subclass_cum, np.minimum(kind, 1), rng.random(m)).clip(0, n_sub - 1)
+    main_sub = np.where(own_focus, world.pool_focus[applicant], sub_global)
+    sei_pref = rng.random(m) < ctx.sei_bias[kind]
+    main_code = _draw_code(world, main_sub, sei_pref, rng)
+    n_extra = np.where(is_inv, rng.choice(5, size=m, p=[0.3, 0.3, 0.2, 0.12, 0.08]),
+                       rng.choice(4, size=m, p=[0.55, 0.25, 0.12, 0.08]))
+    n_extra[is_des] = 0
+    extra_owner = np.repeat(np.arange(m), n_extra)
+    same_sub = rng.random(len(extra_owner)) < 0.7
+    extra_sub = np.where(same_sub, main_sub[extra_owner],
+                         _rowwise_search(world.subclass_cum, np.minimum(kind[extra_owner], 1), rng.random(len(extra_owner))).clip(0, n_sub - 1))
+    extra_code = _draw_code(world, extra_sub, sei_pref[extra_owner], rng)
+    # words for the text: 3 more codes of the main subclass
+    part_codes = _draw_code(world, np.repeat(main_sub, 4), np.zeros(4 * m, dtype=bool), rng).reshape(m, 4)
+
+    # ---------------------------------------------------------------- status and dates
+    st = _status(world, rng, app, pub, kind, year, foreign, ptype)
+
+    # ---------------------------------------------------------------- PCT, family, citations
+    pct_dom = ~foreign & is_inv & (rng.random(m) < ctx.pct_rate[prov])
+    pct_app = np.where(pct_foreign, app, app + rng.integers(200, 366, size=m))
+    has_pct = (pct_dom | pct_foreign) & (pct_app <= as_of_d)
+    pct_pub = pct_app + 548
+    national_entry = np.where(pct_foreign, app + rng.integers(900, 930, size=m), -1)
+    granted_ever = st["grant"] >= 0
+    abroad_p = np.where(pct_dom, cal.FAMILY_ABROAD_PCT, cal.FAMILY_ABROAD_OTHER)
+    foreign_grant_day = app + rng.integers(3 * 365, 6 * 365, size=m)
+    family_abroad = np.where(foreign, is_inv & (rng.random(m) < 0.85),
+                             is_inv & granted_ever & (rng.random(m) < abroad_p) & (foreign_grant_day <= as_of_d))
+    filed_abroad = family_abroad | (foreign & is_inv) | (pct_dom & (rng.random(m) < 0.5))
+    backward = np.where(is_des, 0, rng.poisson(np.where(is_inv, 5.0, 2.5)))
+    npl = np.where(is_inv & (rng.random(m) < 0.25), rng.integers(1, 3, size=m), 0)
+    age_years = (as_of_d - app) / 365.25
+    forward = np.where(is_des, 0, rng.poisson(np.where(is_inv, 0.35, 0.12) * age_years * (1 + 2 * family_abroad)))
+
+    # ---------------------------------------------------------------- transactions
+    ev = _transactions(world, ctx, rng, st, kind, foreign, ptype, applicant, prov, rows, granted_ever, is_inv, is_um)
+
+    # ---------------------------------------------------------------- rows
+    patents = _patent_table(world, ctx, rng, rows, kind, year, app, pub, st, foreign, applicant, co, co_applicant,
+                            country, main_code, extra_owner, extra_code, part_codes, main_sub,
+                            has_pct, pct_foreign, pct_app, pct_pub, national_entry, family_abroad, filed_abroad,
+                            backward, npl, forward, ev, prov)
+    events = _event_table(world, ev)
+    return Chunk(patents=patents, events=events)
+
+
+@dataclass
+class ChunkContext:
+    """Per-corpus tables derived from the world (computed once)."""
+
+    foreign_cum: np.ndarray
+    sei_bias: np.ndarray
+    pct_rate: np.ndarray  # per province
+    transfer: Intensity
+    pledge: Intensity
+    award_rate: dict[str, float]
+
+
+def make_context(world: World) -> ChunkContext:
+    fc = np.array([cal.FOREIGN_COUNTRIES[c] for c in FOREIGN])
+    pw = cal.province_weights()["invention"]
+    pct = cal.pct_2023()
+    rates = np.array([cal.PCT_RATE_2023 * pct[p] / pw[p] for p in world.provinces])
+    return ChunkContext(
+        foreign_cum=np.cumsum(fc) / fc.sum(),
+        sei_bias=np.array([cal.SEI_BIAS[k] for k in KINDS]),
+        pct_rate=np.minimum(rates, 0.5),
+        transfer=Intensity(cal.TRANSFER_GROWTH, world.as_of),
+        pledge=Intensity(cal.PLEDGE_GROWTH, world.as_of),
+        award_rate={},
+    )
+
+
+def _rowwise_search(cum: np.ndarray, which: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``searchsorted(cum[which[i]], u[i])`` for every i (few distinct ``which``)."""
+    out = np.empty(len(u), dtype=np.int64)
+    for k in np.unique(which):
+        mask = which == k
+        out[mask] = np.searchsorted(cum[k], u[mask], side="right")
+    return out.clip(0, cum.shape[1] - 1)
+
+
+def _draw_in_segment(cw: np.ndarray, lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
+    a, b = cw[lo], cw[hi]
+    idx = np.searchsorted(cw, a + u * (b - a), side="right") - 1
+    return np.clip(idx, lo, np.maximum(hi - 1, lo))
+
+
+def _draw_code(world: World, sub: np.ndarray, sei_pref: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    ipc = world.ipc
+    start, end = ipc.subclass_start[sub], ipc.subclass_end[sub]
+    s_lo, s_hi = ipc.sei_start[sub], ipc.sei_end[sub]
+    has_sei = s_hi > s_lo
+    has_non = end > s_hi
+    use_sei = np.where(sei_pref, has_sei, ~has_non)
+    lo = np.where(use_sei, s_lo, s_hi)
+    hi = np.where(use_sei, s_hi, end)
+    lo, hi = np.where(hi > lo, lo, start), np.where(hi > lo, hi, end)
+    return lo + (rng.random(len(sub)) * (hi - lo)).astype(np.int64)
+
+
+def _publication_days(rng: np.random.Generator, app: np.ndarray, kind: np.ndarray, year: np.ndarray,
+                      pct_foreign: np.ndarray) -> np.ndarray:
+    m = len(app)
+    inv = np.where(rng.random(m) < 0.75, 548, rng.integers(90, 548, size=m))
+    inv = np.where(pct_foreign, 990 + rng.integers(0, 120, size=m), inv)
+    um = (cal.interp_by_year(cal.UTILITY_PENDENCY_MONTHS, year) * 30.4 * rng.gamma(6.0, 1 / 6.0, size=m)).astype(np.int64) + 20
+    des = (cal.interp_by_year(cal.DESIGN_PENDENCY_MONTHS, year) * 30.4 * rng.gamma(6.0, 1 / 6.0, size=m)).astype(np.int64) + 20
+    return app + np.select([kind == 0, kind == 1], [inv, um], des)
+
+
+_LS = [s.value for s in LegalStatus]
+_LS_INDEX = {s: i for i, s in enumerate(_LS)}
+
+
+def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.ndarray, kind: np.ndarray,
+            year: np.ndarray, foreign: np.ndarray, ptype: np.ndarray) -> dict[str, np.ndarray]:
+    """Grant, lapse and legal status as of ``as_of`` (days since 1970; -1 = none)."""
+    m = len(app)
+    as_of_d = _days(world.as_of)
+    is_inv = kind == 0
+    exam = app + (rng.gamma(2.0, 0.5, size=m) * 365).astype(np.int64).clip(60, 3 * 365)
+    pend = (cal.interp_by_year(cal.INVENTION_PENDENCY_MONTHS, year) * 30.4 * rng.gamma(5.0, 1 / 5.0, size=m)).astype(np.int64)
+    decision = np.maximum(app + pend, pub + 30)
+    decision = np.maximum(decision, exam + 120)
+    u = rng.random(m)
+    g_dom = cal.INVENTION_OUTCOME["grant"]
+    r_dom = g_dom + cal.INVENTION_OUTCOME["reject"]
+    g_for = cal.INVENTION_OUTCOME_FOREIGN["grant"]
+    r_for = g_for + cal.INVENTION_OUTCOME_FOREIGN["reject"]
+    gp = np.where(foreign, g_for, g_dom)
+    rp = np.where(foreign, r_for, r_dom)
+    outcome = np.where(u < gp, 0, np.where(u < rp, 1, 2))  # 0 grant, 1 reject, 2 withdraw
+    withdraw_day = np.where(rng.random(m) < 0.5, app + 3 * 365 + 60, decision)  # no exam request → deemed withdrawn
+    grant = np.where(is_inv, np.where(outcome == 0, decision, -1), pub)
+    status = np.full(m, _LS_INDEX["granted"], dtype=np.int64)
+    status_date = grant.copy()
+    lapse = np.full(m, -1, dtype=np.int64)
+
+    # inventions not (yet) granted
+    dead_day = np.where(outcome == 1, decision, withdraw_day)
+    inv_dead = is_inv & (outcome != 0) & (dead_day <= as_of_d)
+    inv_pending = is_inv & (((outcome == 0) & (decision > as_of_d)) | ((outcome != 0) & (dead_day > as_of_d)))
+    status[inv_dead] = np.where(outcome[inv_dead] == 1, _LS_INDEX["rejected"], _LS_INDEX["withdrawn"])
+    lapse[inv_dead] = dead_day[inv_dead]
+    status_date[inv_dead] = dead_day[inv_dead]
+    under_exam = inv_pending & (exam <= as_of_d)
+    status[inv_pending] = np.where(under_exam[inv_pending], _LS_INDEX["under_examination"], _LS_INDEX["published"])
+    status_date[inv_pending] = np.where(under_exam[inv_pending], exam[inv_pending], pub[inv_pending])
+    grant[inv_pending | inv_dead] = -1
+
+    granted = grant >= 0
+    # lapse for unpaid annuities: age in years at which the annuity is not paid (conditional on grant age)
+    term = np.array([cal.TERM_YEARS[k] for k in KINDS])[kind]
+    d15 = _days(cal.DESIGN_15_YEARS_FROM)
+    term = np.where((kind == 2) & (app >= d15), 15, term)
+    factor = np.where(foreign, cal.FOREIGN_HAZARD_FACTOR, 1.0) * np.where(ptype == 1, cal.UNIVERSITY_HAZARD_FACTOR, 1.0)
+    grant_age = np.where(granted, (grant - app) // 365, 0)
+    lapse_year = np.full(m, 99, dtype=np.int64)
+    e = rng.exponential(1.0, size=m) / factor
+    for k, kname in enumerate(KINDS):
+        sel = (kind == k) & granted
+        if not sel.any():
+            continue
+        hz = np.array(cal.LAPSE_HAZARD[kname] + [0.0] * 5)
+        if kname == "design":
+            hz[15:] = 0.25
+        hcum = np.concatenate([[0.0], np.cumsum(-np.log1p(-np.minimum(hz, 0.999)))])  # H(t) at t = 0..25
+        base = hcum[np.minimum(grant_age[sel] + 1, 25)]
+        lapse_year[sel] = np.searchsorted(hcum, base + e[sel], side="left")
+    lapse_year = np.maximum(lapse_year, grant_age + 1)
+    expires = granted & (lapse_year >= term)
+    lapse_due = np.where(expires, _add_years(app, term), _add_years(app, np.minimum(lapse_year, 30)))
+    ended = granted & (lapse_due <= as_of_d)
+    status[ended & expires] = _LS_INDEX["expired"]
+    status[ended & ~expires] = _LS_INDEX["lapsed_unpaid"]
+    lapse[ended] = lapse_due[ended]
+    status_date[ended & expires] = lapse_due[ended & expires]
+    announce = lapse_due + rng.integers(120, 300, size=m)
+    status_date[ended & ~expires] = np.minimum(announce, as_of_d)[ended & ~expires]
+
+    # invalidation in full
+    inv_share = np.array([cal.INVALIDATED_SHARE[k] for k in KINDS])[kind]
+    invalid = granted & (rng.random(m) < inv_share)
+    end_right = np.where(lapse >= 0, lapse, as_of_d)
+    inv_day = grant + 180 + (rng.random(m) * np.maximum(end_right - grant - 180, 1)).astype(np.int64)
+    invalid &= (inv_day <= as_of_d) & (inv_day < end_right)
+    status[invalid] = _LS_INDEX["invalidated"]
+    lapse[invalid] = inv_day[invalid]
+    status_date[invalid] = inv_day[invalid]
+    # utility models given up for the same-day invention
+    abandon = (kind == 1) & granted & (rng.random(m) < cal.UTILITY_ABANDON_SHARE)
+    ab_day = app + rng.integers(700, 1200, size=m)
+    abandon &= (ab_day <= as_of_d) & ((lapse < 0) | (ab_day < lapse)) & ~invalid
+    status[abandon] = _LS_INDEX["abandoned"]
+    lapse[abandon] = ab_day[abandon]
+    status_date[abandon] = ab_day[abandon]
+    return {
+        "grant": grant, "lapse": lapse, "status": status, "status_date": status_date, "exam": np.where(is_inv, exam, -1),
+        "invalid": invalid,
+    }
+
+
+def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st: dict[str, np.ndarray],
+                  kind: np.ndarray, foreign: np.ndarray, ptype: np.ndarray, applicant: np.ndarray,
+                  prov: np.ndarray, rows: np.ndarray, granted: np.ndarray, is_inv: np.ndarray,
+                  is_um: np.ndarray) -> dict[str, np.ndarray]:
+    m = len(kind)
+    as_of_d = _days(world.as_of)
+    g = st["grant"]
+    end = np.where(st["lapse"] >= 0, st["lapse"], as_of_d)
+    start = np.where(granted, g, as_of_d)
+    end = np.maximum(end, start)
+    lam_t = ctx.transfer.at(end) - ctx.transfer.at(start)
+    lam_p = ctx.pledge.at(end) - ctx.pledge.at(start)
+    t_rate = np.array([cal.TRANSFER_RATE_2024[k] for k in KINDS])[kind] * np.where(ptype == 1, 1.8, 1.0)
+    l_rate = np.array([cal.LICENCE_RATE_2024[k] for k in KINDS])[kind] * np.where(ptype == 1, 3.0, 1.0)
+    p_rate = np.array([cal.PLEDGE_RATE_2024[k] for k in KINDS])[kind] * (ptype == 0) * ~foreign
+    n_t = rng.poisson(t_rate * lam_t * granted)
+    n_l = rng.poisson(l_rate * lam_t * granted)
+    n_p = rng.poisson(p_rate * lam_p * granted)
+
+    def draw_dates(counts: np.ndarray, inten: Intensity) -> tuple[np.ndarray, np.ndarray]:
+        owner = np.repeat(np.arange(m), counts)
+        a, b = inten.at(start[owner]), inten.at(end[owner])
+        days = inten.inverse(a + rng.random(len(owner)) * (b - a))
+        days = np.clip(days, start[owner], np.minimum(end[owner], as_of_d))
+        order = np.lexsort((days, owner))
+        return owner[order], days[order]
+
+    t_owner, t_day = draw_dates(n_t, ctx.transfer)
+    l_owner, l_day = draw_dates(n_l, ctx.transfer)
+    p_owner, p_day = draw_dates(n_p, ctx.pledge)
+
+    # transfer assignees: an enterprise of the same province (70 %) or anywhere
+    nt = len(t_owner)
+    same = rng.random(nt) < 0.7
+    any_prov = _rowwise_search(world.province_cum, np.zeros(nt, dtype=np.int64), rng.random(nt))
+    tp = np.where(same & ~foreign[t_owner], prov[t_owner], any_prov)
+    assignee = _draw_in_segment(world.pool_cw, world.seg_start[tp, 0], world.seg_end[tp, 0], rng.random(nt))
+    holder = applicant.copy()
+    # previous holder of each transfer: the owner's applicant or the previous assignee
+    first_of_owner = np.ones(nt, dtype=bool)
+    first_of_owner[1:] = t_owner[1:] != t_owner[:-1]
+    assignor = np.where(first_of_owner, applicant[t_owner], np.roll(assignee, 1))
+    if nt:
+        holder[t_owner] = assignee  # last write wins: transfers are sorted by date within owner
+    first_transfer = np.full(m, np.iinfo(np.int64).max)
+    if nt:
+        first_transfer[t_owner[first_of_owner]] = t_day[first_of_owner]
+    licensee = _draw_in_segment(world.pool_cw, world.seg_start[prov[l_owner], 0], world.seg_end[prov[l_owner], 0],
+                                rng.random(len(l_owner)))
+    l_from = np.where(l_day < first_transfer[l_owner], applicant[l_owner], holder[l_owner])
+    p_from = np.where(p_day < first_transfer[p_owner], applicant[p_owner], holder[p_owner])
+    p_amount = np.round(cal.PLEDGE_AMOUNT_MEDIAN_YUAN * np.exp(cal.PLEDGE_AMOUNT_SIGMA * rng.standard_normal(len(p_owner))), -4)
+    p_amount = np.maximum(p_amount, 100_000.0)
+    p_release = p_day + rng.integers(300, 1100, size=len(p_owner))
+    p_bank = rng.choice(len(nm.BANKS), size=len(p_owner), p=_BANK_P)
+    l_fee = np.where(rng.random(len(l_owner)) < 0.4, np.round(np.exp(11.5 + 1.2 * rng.standard_normal(len(l_owner))), -3), np.nan)
+
+    # awards: domestic granted inventions (and a few utility models / designs) valid at the award date
+    award_p = np.where(is_inv, 0.0011, np.where(is_um, 0.00008, 0.00015)) * ~foreign * (1 + (ptype == 1) + (ptype == 2))
+    award_day = np.where(granted, g + rng.integers(365, 5 * 365, size=m), -1)
+    award_day = _days_of_year_month(award_day, 7, 15)
+    has_award = granted & (rng.random(m) < award_p) & (award_day <= as_of_d) & (award_day < end)
+    lvl = rng.random(m)
+    award_level = np.where(lvl < 0.045, 0, np.where(lvl < 0.115, 1, 2))  # gold, silver, excellence
+    sti_p = np.where(is_inv, 0.0013, 0.0) * ~foreign * (1 + 2 * (ptype == 1) + (ptype == 2))
+    sti_day = _days_of_year_month(np.where(granted, g + rng.integers(2 * 365, 7 * 365, size=m), -1), 1, 10)
+    has_sti = granted & (rng.random(m) < sti_p) & (sti_day <= as_of_d) & (sti_day < end)
+    sti_level = np.where(rng.random(m) < 0.2, 0, 1)  # first / second prize
+    # invalidation requests (decided): the invalidated ones plus some upheld
+    req = granted & (rng.random(m) < 0.0012) & ~st["invalid"]
+    req_day = np.where(granted, g + rng.integers(200, 2000, size=m), -1)
+    req &= (req_day <= as_of_d) & (req_day < end)
+    return {
+        "holder": holder, "n_t": n_t, "n_l": n_l, "n_p": n_p,
+        "t_owner": t_owner, "t_day": t_day, "t_from": assignor, "t_to": assignee,
+        "l_owner": l_owner, "l_day": l_day, "l_from": l_from, "l_to": licensee, "l_fee": l_fee,
+        "p_owner": p_owner, "p_day": p_day, "p_from": p_from, "p_amount": p_amount, "p_release": p_release, "p_bank": p_bank,
+        "award": has_award, "award_day": award_day, "award_level": award_level,
+        "sti": has_sti, "sti_day": sti_day, "sti_level": sti_level,
+        "inv_req": req, "inv_req_day": req_day, "rows": rows, "prov": prov,
+        "status": st["status"], "status_date": st["status_date"], "lapse": st["lapse"], "invalid": st["invalid"],
+    }
+
+
+_BANK_P = np.array([w for _, w in nm.BANKS]) / sum(w for _, w in nm.BANKS)
+
+
+def _days_of_year_month(days: np.ndarray, month: int, day: int) -> np.ndarray:
+    years = _years_of(np.maximum(days, 0))
+    out = (years - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    return np.where(days < 0, -1, out.astype("datetime64[D]").astype(np.int64) + day - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# table building
+# --------------------------------------------------------------------------------------------
+_CONTENT_FIELDS = [f for f in PATENTS.names if f not in PROVENANCE_FIELDS]
+_EVENT_CONTENT = [f for f in EVENTS.names if f not in PROVENANCE_FIELDS]
+
+
+def _date_array(days: np.ndarray) -> pa.Array:
+    return pa.array(days.astype(np.int32), type=pa.int32(), mask=days < 0).cast(pa.date32())
+
+
+def _iso(days: np.ndarray) -> list[str | None]:
+    text = days.astype("datetime64[D]").astype(str)
+    return [None if d < 0 else t for d, t in zip(days.tolist(), text.tolist(), strict=True)]
+
+
+def _hash_rows(columns: dict[str, list], fields: list[str], m: int) -> list[str]:
+    """SHA-256 of each row's content exactly as :func:`zhichan.corpus.records.content_hash`."""
+    keys = sorted(fields)
+    cols = [columns[k] for k in keys]
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=False, separators=(",", ":")).encode
+    sha = hashlib.sha256
+    out = []
+    for i in range(m):
+        blob = dumps(dict(zip(keys, [c[i] for c in cols], strict=True)))
+        out.append(sha(blob.encode("utf-8")).hexdigest())
+    return out
+
+
+def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, rows: np.ndarray, kind: np.ndarray,
+                  year: np.ndarray, app: np.ndarray, pub: np.ndarray, st: dict[str, np.ndarray], foreign: np.ndarray,
+                  applicant: np.ndarray, co: np.ndarray, co_applicant: np.ndarray, country: np.ndarray,
+                  main_code: np.ndarray, extra_owner: np.ndarray, extra_code: np.ndarray, part_codes: np.ndarray,
+                  main_sub: np.ndarray, has_pct: np.ndarray, pct_foreign: np.ndarray, pct_app: np.ndarray,
+                  pct_pub: np.ndarray, national_entry: np.ndarray, family_abroad: np.ndarray,
+                  filed_abroad: np.ndarray, backward: np.ndarray, npl: np.ndarray, forward: np.ndarray,
+                  ev: dict[str, np.ndarray], prov: np.ndarray) -> pa.Table:
+    m = len(rows)
+    as_of_d = _days(world.as_of)
+    ipc = world.ipc
+    pool = world.pool
+    kinds = [KINDS[k] for k in kind.tolist()]
+    # application and publication numbers
+    kind_digit = np.where(pct_foreign, 8, kind + 1)
+    serial = (rows * _SERIAL_A + _SERIAL_B) % 10_000_000
+    digits = year * 10**8 + kind_digit * 10**7 + serial
+    checks = _check_chars(digits)
+    app_no = [f"CN{d:012d}.{c}" for d, c in zip(digits.tolist(), checks.tolist(), strict=True)]
+    ev["app_no"] = app_no  # type: ignore[assignment]
+    pubnum = (rows * _PUB_A + _PUB_B) % 100_000_000
+    granted = st["grant"] >= 0
+    pub_no, grant_no = [], []
+    for k, p, g in zip(kind.tolist(), pubnum.tolist(), granted.tolist(), strict=True):
+        if k == 0:
+            pub_no.append(f"CN1{p:08d}A")
+            grant_no.append(f"CN1{p:08d}B" if g else None)
+        else:
+            s = f"CN{k + 1}{p:08d}{'U' if k == 1 else 'S'}"
+            pub_no.append(s)
+            grant_no.append(s)
+
+    # applicants
+    idx_first = pa.array(applicant)
+    names_first = pool.name.take(idx_first).to_pylist()
+    uscc_first = pool.uscc.take(idx_first).to_pylist()
+    address = pool.address.take(idx_first).to_pylist()
+    postal = pool.postal.take(idx_first).to_pylist()
+    co_names = pool.name.take(pa.array(co_applicant)).to_pylist()
+    co_uscc = pool.uscc.take(pa.array(co_applicant)).to_pylist()
+    holder = ev["holder"]
+    holder_names = pool.name.take(pa.array(holder)).to_pylist()
+    types_first = [TYPES[t] for t in world.pool_type_idx[applicant].tolist()]
+    types_co = [TYPES[t] for t in world.pool_type_idx[co_applicant].tolist()]
+    holder_type = [TYPES[t] for t in world.pool_type_idx[holder].tolist()]
+    transferred = holder != applicant
+    hc = world.pool_county[holder]
+    region = [None if c < 0 else world.county_code[c] for c in hc.tolist()]
+    city = [None if c < 0 else world.county_city[c] for c in hc.tolist()]
+    province = [None if c < 0 else world.county_province[c] for c in hc.tolist()]
+    ctry = np.where(foreign, np.array(FOREIGN)[country], "CN")
+    hk_tw_mo = np.isin(ctry, ["HK", "TW", "MO"])
+
+    applicants, a_types, a_uscc, current = [], [], [], []
+    for i in range(m):
+        if co[i]:
+            a = [names_first[i], co_names[i]]
+            applicants.append(a)
+            a_types.append([types_first[i], types_co[i]])
+            a_uscc.append([uscc_first[i] or "", co_uscc[i] or ""])
+        else:
+            a = [names_first[i]]
+            applicants.append(a)
+            a_types.append([types_first[i]])
+            a_uscc.append([uscc_first[i] or ""])
+        current.append([holder_names[i]] if transferred[i] else a)
+
+    # IPC lists
+    codes = ipc.codes
+    extra_start = np.searchsorted(extra_owner, np.arange(m), side="left")
+    extra_end = np.searchsorted(extra_owner, np.arange(m), side="right")
+    ipc_lists: list[list[str]] = []
+    main_ipc: list[str | None] = []
+    for i, k in enumerate(kind.tolist()):
+        if k == 2:
+            ipc_lists.append([])
+            main_ipc.append(None)
+            continue
+        main = codes[main_code[i]]
+        lst = [main]
+        for j in range(extra_start[i], extra_end[i]):
+            c = codes[extra_code[j]]
+            if c not in lst:
+                lst.append(c)
+        ipc_lists.append(lst)
+        main_ipc.append(main)
+    subclasses = [sorted({c[:4] for c in lst}) for lst in ipc_lists]
+
+    # texts
+    texts = tx.patent_texts(rng, kind, main_code, part_codes, main_sub, ipc)
+    titles, abstracts, claims, claim_counts = texts
+    sei = sei_codes_batch(ipc_lists, [f"{t} {a}" if a else t for t, a in zip(titles, abstracts, strict=True)])
+    tf = tech_fields([c for c in main_ipc if c])
+    tf_iter = iter(tf)
+    tech = [None if c is None else next(tf_iter) for c in main_ipc]
+
+    # inventors and agents
+    n_inv = np.where(kind == 2, rng.integers(1, 3, size=m), rng.integers(1, 7, size=m))
+    is_person = world.pool_type_idx[applicant] == 3
+    n_inv = np.where(is_person, np.minimum(n_inv, 2), n_inv)
+    team = np.minimum(3 + (world.pool_cw[applicant + 1] - world.pool_cw[applicant]).astype(np.int64) * 3, 400)
+    inv_owner = np.repeat(np.arange(m), n_inv)
+    inv_keys = applicant[inv_owner] * 1000 + (rng.random(len(inv_owner)) * team[inv_owner]).astype(np.int64)
+    inv_names = nm.hashed_person_names(inv_keys)
+    inv_start = np.concatenate([[0], np.cumsum(n_inv)])
+    agency_share = np.array([cal.AGENCY_SHARE[k] for k in KINDS])[kind]
+    use_agency = (rng.random(m) < agency_share)
+    ag_prov = np.where(foreign, 10, prov)  # foreign applicants: agencies of Beijing (index 0) / Shanghai
+    ag_prov = np.where(foreign, np.where(rng.random(m) < 0.7, 0, 8), ag_prov)
+    ag = _draw_uniform(world.agency_start[ag_prov], world.agency_end[ag_prov], rng.random(m))
+    use_agency |= foreign
+    agent_keys = 7_000_000_000 + ag * 100 + rng.integers(0, 12, size=m)
+    agent_names = nm.hashed_person_names(agent_keys)
+    agent2 = nm.hashed_person_names(agent_keys + 1)
+
+    # citations
+    cited_start = np.concatenate([[0], np.cumsum(backward)])
+    cited_nums = (rng.random(int(cited_start[-1])) * 90_000_000).astype(np.int64) + 10_000_000
+    cited_kind = np.where(rng.random(int(cited_start[-1])) < 0.6, "A", "U")
+    years_s = year.tolist()
+
+    status_vals = [_LS[s] for s in st["status"].tolist()]
+    groups = [LEGAL_STATUS_GROUP[LegalStatus(s)].value for s in status_vals]
+    raw = [_RAW[s] for s in status_vals]
+
+    # assemble the columns (python values for hashing; arrow arrays for writing)
+    col: dict[str, list] = {}
+    col["application_number"] = app_no
+    col["publication_number"] = pub_no
+    col["grant_number"] = grant_no
+    col["kind"] = kinds
+    col["application_date"] = _iso(app)
+    col["publication_date"] = _iso(pub)
+    col["grant_date"] = _iso(st["grant"])
+    col["lapse_date"] = _iso(st["lapse"])
+    col["legal_status"] = status_vals
+    col["status_group"] = groups
+    col["legal_status_raw"] = raw
+    col["legal_status_date"] = _iso(np.minimum(st["status_date"], as_of_d))
+    col["title"] = titles
+    col["abstract"] = abstracts
+    col["first_claim"] = claims
+    col["claim_count"] = claim_counts
+    col["ipc"] = ipc_lists
+    col["main_ipc"] = main_ipc
+    col["ipc_subclasses"] = subclasses
+    col["cpc"] = [[] for _ in range(m)]
+    col["sei_codes"] = sei
+    col["tech_field"] = tech
+    col["applicants"] = applicants
+    col["applicant_types"] = a_types
+    col["applicant_uscc"] = a_uscc
+    col["current_patentees"] = current
+    col["first_patentee"] = [c[0] for c in current]
+    col["first_patentee_type"] = [holder_type[i] if transferred[i] else types_first[i] for i in range(m)]
+    from zhichan.corpus.parties import normalize_name
+
+    col["first_patentee_key"] = [normalize_name(c[0]) for c in current]
+    col["applicant_address"] = [a or None for a in address]
+    col["postal_code"] = [p or None for p in postal]
+    col["region_code"] = region
+    col["city_code"] = city
+    col["province_code"] = province
+    col["applicant_country"] = ctry.tolist()
+    col["is_domestic"] = (~foreign).tolist()
+    col["inventors"] = [inv_names[inv_start[i]:inv_start[i + 1]] for i in range(m)]
+    agency, agents = [], []
+    for i in range(m):
+        if use_agency[i]:
+            agency.append(world.agency_name[ag[i]])
+            agents.append([agent_names[i], agent2[i]] if kind[i] == 0 else [agent_names[i]])
+        else:
+            agency.append(None)
+            agents.append([])
+    col["agency"] = agency
+    col["agents"] = agents
+    prio_day = np.where(pct_foreign, app - 365, -1)
+    prio_day = np.where(has_pct & ~pct_foreign, -1, prio_day)
+    priority_numbers, pct_no, pct_pub_no = [], [], []
+    for i in range(m):
+        if pct_foreign[i]:
+            cc = ctry[i]
+            priority_numbers.append([f"{cc}{years_s[i] - 1}-{(rows[i] * 7919) % 1_000_000:06d}"])
+        else:
+            priority_numbers.append([])
+        if has_pct[i]:
+            cc = ctry[i] if pct_foreign[i] else "CN"
+            py = int(_years_of(np.array([pct_app[i]]))[0])
+            pct_no.append(f"PCT/{cc}{py}/{(rows[i] * 104729) % 1_000_000:06d}")
+            pct_pub_no.append(f"WO{py + 1}/{(rows[i] * 7907) % 1_000_000:06d}" if pct_pub[i] <= as_of_d else None)
+        else:
+            pct_no.append(None)
+            pct_pub_no.append(None)
+    col["priority_numbers"] = priority_numbers
+    col["priority_date"] = _iso(prio_day)
+    col["pct_application_number"] = pct_no
+    col["pct_application_date"] = _iso(np.where(has_pct, pct_app, -1))
+    col["pct_publication_number"] = pct_pub_no
+    col["pct_publication_date"] = _iso(np.where(has_pct & (pct_pub <= as_of_d), pct_pub, -1))
+    col["national_entry_date"] = _iso(np.where(has_pct & pct_foreign & (national_entry <= as_of_d), national_entry, -1))
+    fam_ids, fam_size, fam_members, fam_countries = [], [], [], []
+    for i in range(m):
+        members = [pub_no[i]]
+        countries = ["CN"]
+        if filed_abroad[i]:
+            base = (rows[i] * 2654435761) % 10_000_000
+            home = ctry[i] if foreign[i] and not hk_tw_mo[i] else None
+            targets = [home] if home else []
+            targets += [c for c in ("US", "EP", "JP", "KR", "DE") if c != home][: 1 + int(base % 3)]
+            if has_pct[i] and pct_pub_no[i]:
+                members.append(pct_pub_no[i].replace("/", ""))
+                countries.append("WO")
+            for c in targets:
+                members.append(f"{c}{base + 10_000_000 * (1 + len(members))}{'A1' if c in ('US', 'EP') else 'A'}")
+                countries.append(c)
+        fam_ids.append(f"SYN{digits[i]:012d}")
+        fam_size.append(len(members))
+        fam_members.append(members)
+        fam_countries.append(sorted(set(countries)))
+    col["family_id"] = fam_ids
+    col["family_size"] = fam_size
+    col["family_members"] = fam_members
+    col["family_countries"] = fam_countries
+    col["family_granted_abroad"] = family_abroad.tolist()
+    cited, cited_npl = [], []
+    for i in range(m):
+        a, b = cited_start[i], cited_start[i + 1]
+        cited.append([f"CN{cited_nums[j]}{cited_kind[j]}" for j in range(a, b)])
+        cited_npl.append([f"{tx.npl_reference(int(rows[i]) + j)}" for j in range(int(npl[i]))])
+    col["cited_patents"] = cited
+    col["cited_non_patent"] = cited_npl
+    col["backward_citations"] = (backward + npl).astype(int).tolist()
+    col["forward_citations"] = forward.astype(int).tolist()
+    col["transfer_count"] = ev["n_t"].astype(int).tolist()
+    col["licence_count"] = ev["n_l"].astype(int).tolist()
+    col["pledge_count"] = ev["n_p"].astype(int).tolist()
+    col["examiner"] = [None] * m
+    col["substantive_exam_date"] = _iso(np.where((st["exam"] >= 0) & (st["exam"] <= as_of_d) & (kind == 0), st["exam"], -1))
+    col["extra_json"] = [None if k != 2 else json.dumps({"locarno": loc}, ensure_ascii=False)
+                         for k, loc in zip(kind.tolist(), tx.locarno_classes(titles, kind), strict=True)]
+    col["content_hash"] = _hash_rows(col, _CONTENT_FIELDS, m)
+    col["synthetic"] = [True] * m
+    col["source"] = ["synthetic"] * m
+    col["import_id"] = [world.import_id] * m
+    col["source_file"] = [None] * m
+    col["source_row"] = (rows + 1).tolist()
+    col["source_date"] = [world.as_of.isoformat()] * m
+    arrays = []
+    for f in PATENTS:
+        values = col[f.name]
+        if pa.types.is_date32(f.type):
+            arrays.append(pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32()))
+        else:
+            arrays.append(pa.array(values, f.type))
+    return pa.Table.from_arrays(arrays, schema=PATENTS)
+
+
+def _draw_uniform(lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
+    return lo + (u * np.maximum(hi - lo, 1)).astype(np.int64)
+
+
+_RAW = {
+    "published": "审中-公开", "under_examination": "审中-实质审查", "granted": "有权-授权",
+    "rejected": "无权-驳回", "withdrawn": "无权-视为撤回", "abandoned": "无权-放弃", "lapsed_unpaid": "无权-未缴年费",
+    "expired": "无权-期限届满", "invalidated": "无权-全部无效", "pct_not_entered": "PCT-有效期满", "unknown": "未知",
+}
+
+
+def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
+    pool = world.pool
+    app_col: list[int] = []
+    parts: dict[str, list] = {k: [] for k in _EVENT_CONTENT}
+
+    def add(owner: np.ndarray, etype: str, days: np.ndarray, amount: np.ndarray | None, frm: list, to: list,
+            detail: list) -> None:
+        app_col.extend(owner.tolist())
+        parts["event_type"].extend([etype] * len(owner))
+        parts["event_date"].extend(_iso(days))
+        parts["amount_yuan"].extend([None] * len(owner) if amount is None else
+                                    [None if np.isnan(a) else float(a) for a in amount.tolist()])
+        parts["party_from"].extend(frm)
+        parts["party_to"].extend(to)
+        parts["detail"].extend(detail)
+
+    names = pool.name
+    take = lambda idx: names.take(pa.array(idx, pa.int64())).to_pylist()  # noqa: E731
+    add(ev["t_owner"], "transfer", ev["t_day"], None, take(ev["t_from"]), take(ev["t_to"]), ["权利转移"] * len(ev["t_owner"]))
+    add(ev["l_owner"], "licence", ev["l_day"], ev["l_fee"], take(ev["l_from"]), take(ev["l_to"]),
+        ["普通许可" if i % 4 else "独占许可" for i in range(len(ev["l_owner"]))])
+    prov = ev["prov"]
+    province_names = world.province_name
+    banks = []
+    for b, o in zip(ev["p_bank"].tolist(), ev["p_owner"].tolist(), strict=True):
+        bank = nm.BANKS[b][0]
+        pcode = world.provinces[prov[o]]
+        city = _short(province_names.get(pcode, ""))
+        banks.append(bank.format(city=city) if "{city}" in bank else f"{bank}{city}分行")
+    pledge_from = take(ev["p_from"])
+    add(ev["p_owner"], "pledge", ev["p_day"], ev["p_amount"], pledge_from, banks, ["出质登记"] * len(ev["p_owner"]))
+    as_of_d = _days(world.as_of)
+    rel = ev["p_release"] <= as_of_d
+    add(ev["p_owner"][rel], "pledge_release", ev["p_release"][rel], None,
+        [p for p, r in zip(pledge_from, rel.tolist(), strict=True) if r], [b for b, r in zip(banks, rel.tolist(), strict=True) if r],
+        ["质押解除"] * int(rel.sum()))
+    holder_now = ev["holder"]
+    aw = np.flatnonzero(ev["award"])
+    levels = ("gold", "silver", "excellence")
+    add(aw, "award", ev["award_day"][aw], None, ["国家知识产权局"] * len(aw), take(holder_now[aw]),
+        [f"china_patent_award:{levels[x]}" for x in ev["award_level"][aw].tolist()])
+    sti = np.flatnonzero(ev["sti"])
+    add(sti, "award", ev["sti_day"][sti], None, ["国务院"] * len(sti), take(holder_now[sti]),
+        [f"national_sti_award:{('first', 'second')[x]}" for x in ev["sti_level"][sti].tolist()])
+    inval = np.flatnonzero(ev["invalid"])
+    add(inval, "invalidation", ev["lapse"][inval], None, [None] * len(inval), take(holder_now[inval]), ["全部无效"] * len(inval))
+    req = np.flatnonzero(ev["inv_req"])
+    add(req, "invalidation", ev["inv_req_day"][req], None, [None] * len(req), take(holder_now[req]),
+        ["维持有效" if i % 3 else "部分无效" for i in range(len(req))])
+    ended = np.flatnonzero(np.isin(ev["status"], [_LS_INDEX["lapsed_unpaid"], _LS_INDEX["expired"]]))
+    add(ended, "legal_status_change", ev["status_date"][ended], None, [None] * len(ended), [None] * len(ended),
+        [_LS[s] for s in ev["status"][ended].tolist()])
+
+    n = len(app_col)
+    owners = np.array(app_col, dtype=np.int64)
+    app_numbers = [ev["app_no"][o] for o in owners.tolist()]
+    parts["application_number"] = app_numbers
+    order = sorted(range(n), key=lambda i: (app_numbers[i], parts["event_date"][i] or "", parts["event_type"][i], i))
+    for k in parts:
+        if k not in ("event_id", "extra_json"):
+            parts[k] = [parts[k][i] for i in order]
+    ids = []
+    for i in range(n):
+        key = "|".join(str(parts[k][i] or "") for k in
+                       ("application_number", "event_type", "event_date", "amount_yuan", "party_from", "party_to", "detail"))
+        ids.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    parts["event_id"] = ids
+    parts["extra_json"] = [None] * n
+    parts["content_hash"] = _hash_rows(parts, _EVENT_CONTENT, n)
+    parts["synthetic"] = [True] * n
+    parts["source"] = ["synthetic"] * n
+    parts["import_id"] = [world.import_id] * n
+    parts["source_file"] = [None] * n
+    parts["source_row"] = [None] * n
+    parts["source_date"] = [world.as_of.isoformat()] * n
+    parts["extra_json"] = [None] * n
+    arrays = []
+    for f in EVENTS:
+        values = parts[f.name]
+        if pa.types.is_date32(f.type):
+            arrays.append(pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32()))
+        else:
+            arrays.append(pa.array(values, f.type))
+    return pa.Table.from_arrays(arrays, schema=EVENTS)
+
+
+def _short(name: str) -> str:
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+__all__ = ["CHUNK_ROWS", "Chunk", "ChunkContext", "check_character", "generate_chunk", "make_context"]

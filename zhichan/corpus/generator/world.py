@@ -1,0 +1,378 @@
+"""The fixed part of a synthetic corpus: regions, applicant and agency pools, draw tables.
+
+Built once per :func:`~zhichan.corpus.generator.generate` call from ``(n, seed, as_of)`` with its
+own random stream, so every chunk of patents draws from the same pools whatever the chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+from stdnum.cn import uscc as stdnum_uscc
+
+from zhichan.corpus.generator import calibration as cal
+from zhichan.corpus.generator import names as nm
+from zhichan.corpus.generator.refdata import IpcPool, ipc_pool, regions
+
+KINDS = ("invention", "utility_model", "design")
+TYPES = ("enterprise", "university", "institute", "individual", "government")
+FOREIGN = tuple(cal.FOREIGN_COUNTRIES)
+EPOCH = np.datetime64("1970-01-01", "D")
+
+#: Cities that get more innovation weight than their population alone (provincial capitals,
+#: sub-provincial cities and the large manufacturing cities; assumption).
+CITY_BOOST = {
+    "4403": 9.0, "4401": 5.0, "3301": 5.0, "5101": 4.0, "3201": 4.0, "3205": 4.5, "4201": 4.0, "6101": 4.0,
+    "3702": 3.5, "3302": 3.5, "3502": 3.0, "2102": 2.5, "3701": 3.0, "4101": 3.0, "4301": 3.0, "3401": 3.5,
+    "2101": 2.5, "2201": 2.5, "2301": 2.5, "3601": 2.5, "4501": 2.0, "5201": 2.5, "5301": 2.0, "6201": 2.0,
+    "6301": 2.5, "6401": 2.0, "6501": 2.0, "1301": 2.0, "1401": 2.0, "1501": 2.0, "4601": 2.0, "5401": 2.0,
+    "4419": 3.5, "4406": 3.0, "3202": 3.0, "3204": 2.5, "3206": 2.0, "3306": 2.0, "3303": 2.0, "3307": 2.0,
+    "3709": 1.6, "3501": 2.5,
+}
+_NAME_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟", "县", "区", "旗")
+
+
+def short_place(name: str) -> str:
+    """``成都市`` → 成都, ``凉山彝族自治州`` → 凉山, ``武侯区`` → 武侯."""
+    name = name.split("（")[0]
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            name = name[: -len(suffix)]
+            break
+    for marker in ("族", "蒙古", "藏", "回"):
+        pos = name.find(marker)
+        if pos >= 2 and len(name) > 4:
+            return name[:2]
+    return name[:4]
+
+
+_ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _org_code(value: int) -> str:
+    """An organization code (GB 11714): 8 characters + check character."""
+    body = []
+    for _ in range(8):
+        body.append(_ORG_ALPHABET[value % 10 if len(body) < 2 else value % 31])
+        value //= 31
+    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return "".join(body) + ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def make_uscc(kind_prefix: str, region_code: str, value: int) -> str:
+    """A valid unified social credit code; the check character is python-stdnum's."""
+    body = f"{kind_prefix}{region_code}{_org_code(value)}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+@dataclass
+class Pool:
+    """Applicants (one row each) sorted by segment (province × type, then foreign countries)."""
+
+    name: pa.Array
+    uscc: pa.Array
+    address: pa.Array
+    postal: pa.Array
+    country: np.ndarray
+
+
+@dataclass
+class World:
+    n: int
+    seed: int
+    as_of: dt.date
+    ipc: IpcPool
+    county_code: np.ndarray
+    county_city: np.ndarray
+    county_province: np.ndarray
+    county_name: list[str]
+    city_name: dict[str, str]
+    province_name: dict[str, str]
+    provinces: list[str]
+    cells: np.ndarray  # (year, kind index, foreign) per draw cell
+    cell_cum: np.ndarray
+    province_cum: np.ndarray  # [kind, province] cumulative
+    type_cum: np.ndarray  # [kind, type] cumulative
+    subclass_cum: np.ndarray  # [kind, subclass] cumulative
+    pool: Pool
+    pool_cw: np.ndarray  # cumulative weights with a leading 0
+    seg_start: np.ndarray  # [province, type]
+    seg_end: np.ndarray
+    foreign_start: np.ndarray  # per country
+    foreign_end: np.ndarray
+    pool_type_idx: np.ndarray
+    pool_county: np.ndarray
+    pool_focus: np.ndarray
+    pool_is_enterprise: np.ndarray
+    agency_name: list[str]
+    agency_province: np.ndarray
+    agency_start: np.ndarray  # per province
+    agency_end: np.ndarray
+    national_records: float  # national records the corpus stands for (scale = n / national_records)
+    import_id: str = ""
+
+    @property
+    def scale(self) -> float:
+        return self.n / self.national_records
+
+
+def _cum(p: np.ndarray) -> np.ndarray:
+    c = np.cumsum(p, axis=-1)
+    return c / c[..., -1:]
+
+
+def build_world(n: int, seed: int, as_of: dt.date) -> World:
+    rng = np.random.default_rng([seed, 0x5EED, 0])
+    frame = regions()
+    county_code = frame["code"].to_numpy(dtype=str)
+    county_city = frame["city_code"].to_numpy(dtype=str)
+    county_province = frame["province_code"].to_numpy(dtype=str)
+    county_name = frame["name"].tolist()
+    city_name = dict(zip(frame["city_code"], frame["city_name"], strict=False))
+    province_name = dict(zip(frame["province_code"], frame["province_name"], strict=False))
+    provinces = sorted(cal.PROVINCE_CODES.values())
+    pw = cal.province_weights()
+
+    # cells: year × kind × origin
+    cells, weights = [], []
+    for year in range(cal.FIRST_YEAR, as_of.year + 1):
+        vols = cal.DOMESTIC_VOLUME_K.get(year) or cal.DOMESTIC_VOLUME_K[max(cal.DOMESTIC_VOLUME_K)]
+        frac = 1.0 if year < as_of.year else (as_of.timetuple().tm_yday / 365.0)
+        for k, kind in enumerate(KINDS):
+            for foreign in (0, 1):
+                w = vols[k] * (cal.FOREIGN_RATIO[kind] if foreign else 1.0) * frac
+                cells.append((year, k, foreign))
+                weights.append(w)
+    weights_a = np.array(weights)
+    national_records = float(weights_a.sum() * 1000.0)
+    cells_a = np.array(cells, dtype=np.int64)
+
+    province_cum = _cum(np.array([[pw[k][p] for p in provinces] for k in KINDS]))
+    type_cum = _cum(np.array([[cal.APPLICANT_TYPE_MIX[k][t] for t in TYPES] for k in KINDS]))
+
+    ipc = ipc_pool()
+    sub_w = np.zeros((2, len(ipc.subclasses)))
+    sections = ipc.subclass_section
+    for k, kind in enumerate(("invention", "utility_model")):
+        for sec, share in cal.SECTION_MIX[kind].items():
+            m = sections == sec
+            boost = np.array([cal.POPULAR_SUBCLASSES.get(s, 1.0) for s in np.array(ipc.subclasses)[m]])
+            sub_w[k, m] = share * boost / boost.sum()
+    subclass_cum = _cum(sub_w)
+
+    # county weights: population^0.8 × city boost × (districts ×2)
+    pop = frame["population"].to_numpy(dtype=float)
+    boost = np.array([CITY_BOOST.get(c, 1.0) for c in county_city])
+    urban = np.array([2.0 if name.endswith("区") else 1.0 for name in county_name])
+    county_w = pop**0.8 * boost * urban
+    county_w_research = pop**0.5 * boost**2.5 * urban**2
+
+    # applicants: per province × type a segment of the pool; vectorized draws, names deduplicated
+    seg_start = np.zeros((len(provinces), len(TYPES)), dtype=np.int64)
+    seg_end = np.zeros_like(seg_start)
+    domestic_share = {k: 1.0 / (1.0 + cal.FOREIGN_RATIO[k]) for k in KINDS}
+    kind_share = {KINDS[k]: weights_a[cells_a[:, 1] == k].sum() / weights_a.sum() for k in range(3)}
+    focus_cum = subclass_cum[0]
+    seg_type: list[np.ndarray] = []
+    seg_county: list[np.ndarray] = []
+    total = 0
+    for pi, prov in enumerate(provinces):
+        in_prov = np.flatnonzero(county_province == prov)
+        for ti, ptype in enumerate(TYPES):
+            expected = sum(
+                n * kind_share[k] * domestic_share[k] * pw[k][prov] * cal.APPLICANT_TYPE_MIX[k][ptype] for k in KINDS
+            )
+            minimum = {"enterprise": 4, "individual": 4}.get(ptype, 1)
+            count = max(minimum, round(expected / cal.RECORDS_PER_APPLICANT[ptype]))
+            cw = county_w_research[in_prov] if ptype in ("university", "institute") else county_w[in_prov]
+            idx = np.searchsorted(_cum(cw), rng.random(count), side="right").clip(0, len(in_prov) - 1)
+            seg_county.append(in_prov[idx])
+            seg_type.append(np.full(count, ti, dtype=np.int8))
+            seg_start[pi, ti] = total
+            total += count
+            seg_end[pi, ti] = total
+    d_type = np.concatenate(seg_type)
+    d_county = np.concatenate(seg_county)
+    shapes = np.array([cal.APPLICANT_PARETO_SHAPE[t] for t in TYPES])[d_type]
+    d_weight = 1.0 + _lomax(rng, shapes)
+    d_focus = np.searchsorted(focus_cum, rng.random(total), side="right").clip(0, len(ipc.subclasses) - 1)
+    d_names = _domestic_names(rng, d_type, d_county, d_focus, ipc, county_name, county_city, county_province,
+                              city_name, province_name)
+    prefixes = np.array(["91", "12", "12", "", "11"])[d_type]
+    org_values = rng.integers(0, 2**40, size=total)
+    d_uscc = [make_uscc(p, str(county_code[c]), int(v)) if p else ""
+              for p, c, v in zip(prefixes.tolist(), d_county.tolist(), org_values.tolist(), strict=True)]
+    roads = rng.integers(0, len(nm.ROADS), size=total)
+    numbers = rng.integers(1, 999, size=total)
+    county_prefix = [_address_prefix(c, county_name, county_city, city_name, province_name, county_province)
+                     for c in range(len(county_code))]
+    d_address = [f"{county_prefix[c]}{nm.ROADS[r]}{k}号"
+                 for c, r, k in zip(d_county.tolist(), roads.tolist(), numbers.tolist(), strict=True)]
+    postal_prefix = np.array([nm.POSTAL_PREFIX[p] for p in county_province])
+    d_postal = [f"{postal_prefix[c]}{v:04d}" for c, v in zip(d_county.tolist(), rng.integers(0, 10000, size=total).tolist(), strict=True)]
+
+    foreign_start = np.zeros(len(FOREIGN), dtype=np.int64)
+    foreign_end = np.zeros_like(foreign_start)
+    foreign_total = sum(n * kind_share[k] * (1 - domestic_share[k]) for k in KINDS)
+    used_names = set(d_names)
+    f_names: list[str] = []
+    f_country: list[str] = []
+    for fi, country in enumerate(FOREIGN):
+        count = max(3, round(foreign_total * cal.FOREIGN_COUNTRIES[country] / 40.0))
+        foreign_start[fi] = total + len(f_names)
+        stems, forms = nm.FOREIGN_STEMS[country]
+        for j in range(count):
+            for _ in range(50):
+                stem = stems[int(rng.integers(0, len(stems)))]
+                extra = "".join(nm.BRAND_CHARS[int(i)] for i in rng.integers(0, len(nm.BRAND_CHARS), size=1 + j // 400))
+                name = f"{stem}{extra}{forms[int(rng.integers(0, len(forms)))]}"
+                if name not in used_names:
+                    break
+            used_names.add(name)
+            f_names.append(name)
+            f_country.append(country)
+        foreign_end[fi] = total + len(f_names)
+    nf = len(f_names)
+    f_weight = 1.0 + rng.pareto(1.0, size=nf)
+    f_focus = np.searchsorted(focus_cum, rng.random(nf), side="right").clip(0, len(ipc.subclasses) - 1)
+    pool = Pool(
+        name=pa.array(d_names + f_names, pa.string()),
+        uscc=pa.array(d_uscc + [""] * nf, pa.string()),
+        address=pa.array(d_address + [""] * nf, pa.string()),
+        postal=pa.array(d_postal + [""] * nf, pa.string()),
+        country=np.array(["CN"] * total + f_country),
+    )
+    pool_type_idx = np.concatenate([d_type, np.zeros(nf, dtype=np.int8)])
+    pool_county = np.concatenate([d_county, np.full(nf, -1, dtype=np.int64)])
+    pool_focus = np.concatenate([d_focus, f_focus])
+    weights_pool = np.concatenate([d_weight, f_weight])
+
+    # agencies: per province, proportional to its records
+    agency_name: list[str] = []
+    agency_province: list[int] = []
+    agency_start = np.zeros(len(provinces), dtype=np.int64)
+    agency_end = np.zeros_like(agency_start)
+    inv_share = pw["invention"]
+    for pi, prov in enumerate(provinces):
+        agency_start[pi] = len(agency_name)
+        count = max(2, round(n * inv_share[prov] / 2500.0))
+        in_prov = np.flatnonzero(county_province == prov)
+        cw = _cum(county_w[in_prov])
+        for _ in range(count):
+            c = int(in_prov[min(int(np.searchsorted(cw, rng.random(), side="right")), len(in_prov) - 1)])
+            for _ in range(50):
+                brand = "".join(nm.BRAND_CHARS[int(i)] for i in rng.integers(0, len(nm.BRAND_CHARS), size=2))
+                word = nm.AGENCY_WORDS[int(rng.integers(0, len(nm.AGENCY_WORDS)))]
+                name = f"{short_place(city_name[county_city[c]])}{brand}{word}"
+                if name not in used_names:
+                    break
+            used_names.add(name)
+            agency_name.append(name)
+            agency_province.append(pi)
+        agency_end[pi] = len(agency_name)
+
+    pool_cw = np.concatenate([[0.0], np.cumsum(weights_pool)])
+    return World(
+        n=n, seed=seed, as_of=as_of, ipc=ipc,
+        county_code=county_code, county_city=county_city, county_province=county_province,
+        county_name=county_name, city_name=city_name, province_name=province_name, provinces=provinces,
+        cells=cells_a, cell_cum=_cum(weights_a), province_cum=province_cum, type_cum=type_cum,
+        subclass_cum=subclass_cum, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
+        foreign_start=foreign_start, foreign_end=foreign_end,
+        pool_type_idx=pool_type_idx,
+        pool_county=pool_county,
+        pool_focus=pool_focus,
+        pool_is_enterprise=pool_type_idx == 0,
+        agency_name=agency_name, agency_province=np.array(agency_province, dtype=np.int64),
+        agency_start=agency_start, agency_end=agency_end,
+        national_records=national_records,
+        import_id=f"synthetic-seed{seed}-n{n}",
+    )
+
+
+def _lomax(rng: np.random.Generator, shapes: np.ndarray) -> np.ndarray:
+    """Lomax (Pareto II) draws with a shape per item: heavy-tailed applicant sizes."""
+    return (1.0 - rng.random(len(shapes))) ** (-1.0 / shapes) - 1.0
+
+
+def _pick(rng: np.random.Generator, items: list[str], size: int) -> list[str]:
+    return [items[i] for i in rng.integers(0, len(items), size=size).tolist()]
+
+
+def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.ndarray, d_focus: np.ndarray,
+                    ipc: IpcPool, county_name: list[str], county_city: np.ndarray, county_province: np.ndarray,
+                    city_name: dict[str, str], province_name: dict[str, str]) -> list[str]:
+    """Names for the domestic pool; organizations' names are unique (drawn again on collision)."""
+    total = len(d_type)
+    city_short = [short_place(city_name[c]) for c in county_city]
+    county_short = [short_place(x) for x in county_name]
+    prov_short = {p: short_place(nm_) for p, nm_ in province_name.items()}
+    prov_word = {p: prov_short[p] + ("" if province_name[p].endswith(("市", "区")) else "省") for p in province_name}
+    sections = [s[0] for s in ipc.subclasses]
+    names: list[str] = [""] * total
+    todo = np.flatnonzero(d_type != 3)
+    people = np.flatnonzero(d_type == 3)
+    for i, name in zip(people.tolist(), nm.person_names(rng, len(people)), strict=True):
+        names[i] = name
+    used: set[str] = set()
+    for attempt in range(30):
+        if len(todo) == 0:
+            break
+        m = len(todo)
+        r = rng.random((m, 4))
+        b1 = _pick(rng, nm.BRAND_CHARS, m)
+        b2 = _pick(rng, nm.BRAND_CHARS, m)
+        extra = _pick(rng, nm.BRAND_CHARS, m) if attempt > 2 else [""] * m
+        retry: list[int] = []
+        for j, i in enumerate(todo.tolist()):
+            t = int(d_type[i])
+            c = int(d_county[i])
+            if t == 0:
+                own_county = r[j, 0] < 0.2 and not county_name[c].endswith("区")
+                place = county_short[c] if own_county else city_short[c]
+                words = nm.INDUSTRY_WORDS[sections[int(d_focus[i])]]
+                industry = words[int(r[j, 1] * len(words))]
+                form = next(f for f, cum in _FORM_CUM if r[j, 2] <= cum)
+                name = f"{place}{b1[j]}{b2[j]}{extra[j]}{industry}{form}"
+            elif t == 1:
+                field = nm.UNIVERSITY_FIELDS[int(r[j, 1] * len(nm.UNIVERSITY_FIELDS))]
+                place = city_short[c] if r[j, 0] < 0.7 else prov_short[county_province[c]]
+                suffix = "大学" if r[j, 2] < 0.6 else "学院"
+                name = f"{place}{field}{suffix}" if attempt < 4 else f"{place}{b1[j]}{extra[j]}{field}{suffix}"
+            elif t == 2:
+                field = nm.INSTITUTE_FIELDS[int(r[j, 1] * len(nm.INSTITUTE_FIELDS))]
+                form = ("研究院", "研究所", "研究中心")[int(r[j, 2] * 3)]
+                place = prov_word[county_province[c]] if r[j, 0] < 0.5 else city_short[c] + "市"
+                name = f"{place}{field}{form}" if attempt < 4 else f"{place}{county_short[c]}{b1[j]}{extra[j]}{field}{form}"
+            else:
+                unit = nm.GOVERNMENT_UNITS[int(r[j, 1] * len(nm.GOVERNMENT_UNITS))]
+                name = f"{county_short[c]}{unit}" if attempt < 2 else f"{city_short[c]}{county_short[c]}{b1[j]}{extra[j]}{unit}"
+            if name in used:
+                retry.append(i)
+            else:
+                used.add(name)
+                names[i] = name
+        todo = np.array(retry, dtype=np.int64)
+    for i in todo.tolist():  # practically never: make it unique by its index
+        names[i] = f"{names[i] or '合作单位'}{i}"
+    return names
+
+
+_FORM_CUM = [(f, c) for (f, _), c in zip(nm.COMPANY_FORMS, np.cumsum([w for _, w in nm.COMPANY_FORMS]), strict=True)]
+_FORM_CUM[-1] = (_FORM_CUM[-1][0], 1.0)
+
+
+def _address_prefix(c: int, county_name: list[str], county_city: np.ndarray, city_name: dict[str, str],
+                    province_name: dict[str, str], county_province: np.ndarray) -> str:
+    province = province_name[county_province[c]]
+    city = city_name[county_city[c]].split("（")[0]
+    parts = [province]
+    if city != province and not city.startswith(province):
+        parts.append(city)
+    parts.append(county_name[c])
+    return "".join(parts)
