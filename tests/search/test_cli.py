@@ -1,0 +1,38 @@
+"""``zhichan index build|status`` and ``zhichan search`` on a configured data directory."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from zhichan.cli import app
+from zhichan.corpus.testing import build_snapshot
+from zhichan.search.errors import QuerySyntaxError
+from zhichan.settings import Settings
+
+from . import corpus
+
+
+def test_index_build_status_search_and_export(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    missing = runner.invoke(app, ["index", "status"])
+    assert missing.exit_code == 1 and "zhichan index build" in missing.output
+    built = runner.invoke(app, ["index", "build"])
+    assert built.exit_code == 0, built.output
+    status = runner.invoke(app, ["index", "status"])
+    assert status.exit_code == 0 and "documents" in status.output and "16" in status.output
+    found = runner.invoke(app, ["search", "TI=电池 AND AD>=2020", "--facets", "--sort", "date_desc"])
+    assert found.exit_code == 0, found.output
+    assert "3 件" in found.output and "成都市 (3)" in found.output
+    out = settings.data_dir / "hits.xlsx"
+    exported = runner.invoke(app, ["search", "NOT 电池", "--export", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert out.exists() and "12" in exported.output
+
+
+def test_search_syntax_error_shows_position(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents()[:2])
+    result = CliRunner().invoke(app, ["search", "TI=(电池"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, QuerySyntaxError) and result.exception.position == 7
+    assert "TI=(电池\n      ^" in result.output

@@ -1,0 +1,163 @@
+"""The service API the web layer calls: pages, sorting, facets, snippets, scope, export, similar,
+and the index's crash rule. All on the reference corpus (tests/search/corpus.py)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import InputError
+from zhichan.search import service
+from zhichan.search.errors import IndexMissing, PatentNotFound, QuerySyntaxError
+from zhichan.search.index import build_index, index_path, index_status
+from zhichan.search.oracle import filter_rows
+from zhichan.search.parser import parse
+from zhichan.search.snippets import highlight
+
+from . import corpus
+
+
+def test_search_returns_a_page_with_total_and_canonical_query(ref_snapshot: Snapshot) -> None:
+    result = service.search("名称=电池 与 AD>=2020", snapshot=ref_snapshot, page_size=2)
+    assert result.query == "(TI=电池 AND AD=[2020-01-01 TO *])"
+    assert result.total == 3 and len(result.hits) == 2 and result.pages == 2
+    second = service.search("名称=电池 与 AD>=2020", snapshot=ref_snapshot, page=2, page_size=2)
+    assert len(second.hits) == 1
+    numbers = {h.application_number for h in result.hits + second.hits}
+    assert len(numbers) == 3
+    assert result.to_dict()["pages"] == 2
+
+
+def test_relevance_puts_the_title_match_first(ref_snapshot: Snapshot) -> None:
+    result = service.search("涂层", snapshot=ref_snapshot)
+    assert result.total == 3
+    assert "涂层" in result.hits[0].title
+
+
+@pytest.mark.parametrize("sort", ["date_desc", "date_asc"])
+def test_sort_by_application_date(sort: str, ref_snapshot: Snapshot) -> None:
+    dates = [h.application_date for h in service.search("RC=51", snapshot=ref_snapshot, sort=sort, page_size=50).hits]
+    assert len(dates) == 12
+    assert dates == sorted(dates, reverse=sort == "date_desc")
+
+
+def test_facets_count_all_hits_with_labels(ref_snapshot: Snapshot, ref_rows: list[dict[str, Any]]) -> None:
+    from collections import Counter
+
+    result = service.search("RC=51", snapshot=ref_snapshot, page_size=1)
+    facets = {name: {v.value: (v.label, v.count) for v in values} for name, values in result.facets.items()}
+    hits = [r for r in ref_rows if r["province_code"] == "51"]
+    for name, column in (("kind", "kind"), ("legal_status", "legal_status"), ("city", "city_code")):
+        assert {k: c for k, (_, c) in facets[name].items()} == dict(Counter(r[column] for r in hits)), name
+    assert {k: c for k, (_, c) in facets["year"].items()} == dict(Counter(str(r["application_date"].year) for r in hits))
+    ipc = Counter(s for r in hits for s in r["ipc_subclasses"])
+    assert {k: c for k, (_, c) in facets["ipc"].items()} == dict(ipc)
+    assert facets["province"] == {"51": ("四川省", 12)}
+    assert facets["city"]["5101"][0] == "成都市"
+    assert facets["kind"]["design"] == ("外观设计", 1)
+    assert facets["legal_status"]["granted"][0] == "有权-授权"
+    assert facets["ipc"]["H01M"][0].startswith("H01M ")
+    assert facets["applicant"]["成都锂能科技有限公司"][1] == 3
+    assert facets["sei"]["5.2"][1] == 2
+    assert [v.value for v in result.facets["year"]] == sorted(facets["year"], reverse=True)
+    assert service.search("RC=51", snapshot=ref_snapshot, facets=False).facets == {}
+
+
+def test_snippets_are_escaped_and_marked(ref_snapshot: Snapshot) -> None:
+    hit = service.search("TI=锂离子 AND 硅碳", snapshot=ref_snapshot).hits[0]
+    assert hit.title_html == "一种<mark>锂离子</mark>电池负极材料及其制备方法"
+    assert "<mark>硅碳</mark>" in hit.snippet_html and "<mark>锂离子</mark>" in hit.snippet_html
+    assert highlight("a<b>电池</b>&c", ["电池"]) == "a&lt;b&gt;<mark>电池</mark>&lt;/b&gt;&amp;c"
+    assert highlight("ＬＥＤ照明", ["led"]) == "<mark>ＬＥＤ</mark>照明"
+    long = "前" * 300 + "电池" + "后" * 300
+    cut = highlight(long, ["电池"], max_chars=100)
+    assert cut.startswith("…") and cut.endswith("…") and "<mark>电池</mark>" in cut
+
+
+def test_negated_terms_are_not_highlighted(ref_snapshot: Snapshot) -> None:
+    hit = service.search("电池 NOT 负极", snapshot=ref_snapshot).hits[0]
+    assert "<mark>负极</mark>" not in hit.snippet_html
+
+
+def test_region_scope_restricts_hits(ref_snapshot: Snapshot) -> None:
+    assert service.search("芯片", snapshot=ref_snapshot).total == 4
+    assert service.search("芯片", snapshot=ref_snapshot, region_prefix="5101").total == 2
+    assert service.search("芯片", snapshot=ref_snapshot, region_prefix="4403").total == 2
+    with pytest.raises(InputError):
+        service.search("芯片", snapshot=ref_snapshot, region_prefix="5")
+
+
+def test_bad_parameters_are_input_errors(ref_snapshot: Snapshot) -> None:
+    with pytest.raises(InputError):
+        service.search("电池", snapshot=ref_snapshot, sort="random")
+    with pytest.raises(InputError):
+        service.search("电池", snapshot=ref_snapshot, page=0)
+    with pytest.raises(QuerySyntaxError):
+        service.search("TI=(电池", snapshot=ref_snapshot)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_writes_every_hit(fmt: str, tmp_path: Path, ref_snapshot: Snapshot,
+                                 ref_rows: list[dict[str, Any]]) -> None:
+    path = tmp_path / f"hits.{fmt}"
+    seen: list[tuple[int, int | None]] = []
+    written = service.export("NOT 电池", path, snapshot=ref_snapshot, progress=lambda d, t: seen.append((d, t)))
+    expected = filter_rows(parse("NOT 电池"), ref_rows)
+    assert written == len(expected) == 12
+    assert seen[-1] == (12, 12)
+    if fmt == "csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    else:
+        rows = [list(r) for r in load_workbook(path, read_only=True)["检索结果"].iter_rows(values_only=True)]
+    assert rows[0][0] == "申请号"
+    assert sorted(r[0] for r in rows[1:]) == expected
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_similar_from_text_and_from_a_patent(ref_snapshot: Snapshot) -> None:
+    hits = service.similar(text="锂离子电池负极材料的制备", k=3, snapshot=ref_snapshot)
+    assert hits[0].application_number == corpus.an("202110000001")
+    assert hits[0].score > hits[1].score
+    same = service.similar(corpus.an("202010000014"), k=4, snapshot=ref_snapshot)
+    assert corpus.an("202010000014") not in [h.application_number for h in same]
+    assert len(same) == 4 and all(h.title for h in same)
+    with pytest.raises(PatentNotFound):
+        service.similar("CN000000000000.0", snapshot=ref_snapshot)
+    with pytest.raises(InputError):
+        service.similar(snapshot=ref_snapshot)
+
+
+def test_a_failed_build_leaves_the_previous_index_in_use(ref_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = index_path(ref_snapshot)
+    assert before is not None
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("zhichan.search.similar.build_vectors", boom)
+    with pytest.raises(RuntimeError):
+        build_index(ref_snapshot)
+    assert index_path(ref_snapshot) == before
+    assert not [p for p in before.parent.iterdir() if p.name.startswith(".tmp-")]
+    assert service.search("电池", snapshot=ref_snapshot).total == 4
+
+
+def test_a_rebuild_switches_atomically_and_removes_the_old_build(tmp_path: Path) -> None:
+    from zhichan.corpus.testing import build_snapshot
+
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents()[:4])
+    with pytest.raises(IndexMissing):
+        service.search("电池", snapshot=snapshot)
+    first = build_index(snapshot, with_vectors=False)
+    second = build_index(snapshot, with_vectors=False)
+    assert first != second and not first.exists() and index_path(snapshot) == second
+    info = index_status(snapshot)
+    assert info is not None and info["documents"] == 4 and os.path.isdir(info["path"])
+    assert service.search("电池", snapshot=snapshot).total == 1

@@ -1,0 +1,90 @@
+"""``zhichan search "…"`` and the ``zhichan index build|status`` group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="检索索引 / the full-text search index", no_args_is_help=True)
+console = Console()
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='检索式，如 "TI=电池 AND AD>=2020" / the query (docs/query-language.md)')],
+    page: Annotated[int, typer.Option(min=1, help="页码 / page")] = 1,
+    size: Annotated[int, typer.Option(min=1, max=200, help="每页条数 / hits per page")] = 20,
+    sort: Annotated[str, typer.Option(help="relevance | date_desc | date_asc")] = "relevance",
+    export: Annotated[Path | None, typer.Option(help="把全部命中导出到 .csv 或 .xlsx / export ALL hits")] = None,
+    facets: Annotated[bool, typer.Option(help="显示分面统计 / show facets")] = False,
+) -> None:
+    """专利检索 / Search patents with the query language."""
+    import html
+    import re
+
+    from zhichan.search import service
+    from zhichan.search.errors import QuerySyntaxError
+
+    try:
+        if export is not None:
+            from zhichan.progress import rich_progress
+
+            with rich_progress(f"导出 / exporting {export.name}") as progress:
+                written = service.export(query, export, progress=progress)
+            console.print(f"已导出 {written} 条 / exported {written} hits → {export}")
+            return
+        result = service.search(query, page=page, page_size=size, sort=sort, facets=facets)
+    except QuerySyntaxError as exc:
+        console.print(exc.pointer(), markup=False, highlight=False)
+        raise
+    def rich_marks(fragment: str) -> str:
+        text = html.unescape(re.sub(r"</?mark>", "\x00", fragment)).replace("[", r"\[")
+        parts = text.split("\x00")
+        return "".join(f"[bold yellow]{p}[/bold yellow]" if i % 2 else p for i, p in enumerate(parts))
+
+    table = Table("申请号", "申请日", "名称 / 摘要", "申请人", "状态", title=f"{result.query} — {result.total} 件"
+                  f"（第 {result.page}/{result.pages} 页, {result.elapsed_ms} ms）")
+    for hit in result.hits:
+        table.add_row(hit.application_number, hit.application_date,
+                      rich_marks(hit.title_html) + "\n[dim]" + rich_marks(hit.snippet_html) + "[/dim]",
+                      "; ".join(hit.applicants), hit.legal_status)
+    console.print(table)
+    for name, values in result.facets.items():
+        console.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))
+
+
+@app.command("build")
+def build() -> None:
+    """为当前快照建立检索索引（原子切换） / Build the search index of the current snapshot (atomic switch)."""
+    from zhichan.corpus.store import open_corpus
+    from zhichan.progress import rich_progress
+    from zhichan.search.index import build_index, index_status
+
+    snapshot = open_corpus()
+    with rich_progress("建立索引 / indexing", total=snapshot.counts.get("patents")) as progress:
+        build_index(snapshot, progress=progress)
+    _print_status(index_status(snapshot) or {})
+
+
+@app.command("status")
+def status() -> None:
+    """显示当前快照的索引状态 / Show the index of the current snapshot."""
+    from zhichan.corpus.store import open_corpus
+    from zhichan.search.index import index_status
+
+    snapshot = open_corpus()
+    info = index_status(snapshot)
+    if info is None:
+        console.print(f"快照 {snapshot.id} 尚无索引，请运行 zhichan index build / no index yet: run `zhichan index build`")
+        raise typer.Exit(1)
+    _print_status(info)
+
+
+def _print_status(info: dict) -> None:
+    table = Table("项目 / item", "值 / value")
+    for key in ("snapshot_id", "documents", "built_at", "build_seconds", "high_value_as_of", "bytes", "path"):
+        table.add_row(key, str(info.get(key, "")))
+    console.print(table)
