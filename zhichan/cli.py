@@ -25,6 +25,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("evidence", "zhichan.evidence.cli"),
     ("dataip", "zhichan.dataip.cli"),
     ("chains", "zhichan.navigation.cli"),
+    ("index", "zhichan.search.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):
@@ -35,6 +36,7 @@ TOP_LEVEL_COMMANDS: list[tuple[str, str]] = [
     ("zhichan.demo", "demo"),
     ("zhichan.web.cli", "serve"),
     ("zhichan.navigation.cli", "navigate"),
+    ("zhichan.search.cli", "search"),
 ]
 
 
