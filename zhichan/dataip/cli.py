@@ -17,7 +17,7 @@ app = typer.Typer(
 console = Console()
 
 
-def _service():  # type: ignore[no-untyped-def]
+def _service():
     from zhichan.dataip.service import DataIPService
     from zhichan.evidence.service import EvidenceService
     from zhichan.platform.db import make_engine, upgrade
@@ -74,7 +74,7 @@ def notices(date: Annotated[str | None, typer.Option(help="YYYY-MM-DD（默认�
 @app.command("list")
 def list_(status: Annotated[str | None, typer.Option(help="submitted|in_notice|objected|registered|rejected")] = None) -> None:
     """登记列表 / List registrations."""
-    _show(_service().list(status))
+    _show(_service().registrations(status))
 
 
 @app.command("object")

@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from zhichan.dataip.models import Objection, ObjectionStatus, Registration, Status
 from zhichan.dataip.workdays import add_working_days
@@ -31,8 +31,8 @@ from zhichan.errors import ConflictError, InputError, NotFoundError
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
 from zhichan.settings import get_settings
 
-REGS = Registration.__table__
-OBJS = Objection.__table__
+REGS = cast(Table, Registration.__table__)
+OBJS = cast(Table, Objection.__table__)
 CST = dt.timezone(dt.timedelta(hours=8))
 
 LIMITS = {"applicant": 200, "data_name": 200, "data_scale": 200, "description": 1000, "data_source": 500,
@@ -122,7 +122,7 @@ class DataIPService:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def list(self, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    def registrations(self, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         query = select(REGS).order_by(REGS.c.id.desc()).limit(limit)
         if status:
             query = query.where(REGS.c.status == status)
@@ -192,7 +192,7 @@ class DataIPService:
                 registration_id=registration_id, objector=objector, reason=reason, filed_at=now,
                 entry_index=entry.index, status=ObjectionStatus.PENDING))
             conn.execute(update(REGS).where(REGS.c.id == registration_id).values(status=Status.OBJECTED))
-            objection_id = result.inserted_primary_key[0]
+            objection_id = result.inserted_primary_key[0]  # type: ignore[index]
             return dict(conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().one())
 
     def resolve_objection(

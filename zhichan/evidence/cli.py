@@ -17,7 +17,7 @@ app = typer.Typer(
 console = Console()
 
 
-def _service(create_key: bool = True):  # type: ignore[no-untyped-def]
+def _service(create_key: bool = True):
     from zhichan.evidence.service import EvidenceService
     from zhichan.platform.db import make_engine, upgrade
 
@@ -26,7 +26,7 @@ def _service(create_key: bool = True):  # type: ignore[no-untyped-def]
     return EvidenceService.open(engine, create_key=create_key)
 
 
-def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+def _print_report(report) -> None:
     table = Table("检查 check", "结果 result", "说明 detail")
     for check in report.checks:
         table.add_row(check.name, "[green]通过 ok[/green]" if check.ok else "[red]失败 FAILED[/red]", check.detail)
@@ -79,7 +79,7 @@ def deposit(
         _write_certificate(service, entries[0].index, certificate)
 
 
-def _write_certificate(service, index: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_certificate(service, index: int, out: Path) -> None:
     from zhichan.evidence.certificate import render_pdf
 
     out.write_bytes(render_pdf(service.certificate(index)))

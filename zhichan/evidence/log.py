@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Select, and_, func, or_, select, update
+from sqlalchemy import Connection, RowMapping, Select, Table, and_, func, or_, select, update
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import merkle
@@ -26,10 +26,10 @@ from zhichan.evidence.models import AppendLock, Checkpoint, LogEntry, TreeNode
 from zhichan.evidence.schemas import CheckpointNote, SignedCheckpoint, b64, canonical_json, utc_text
 
 HASHER = merkle.SM3
-ENTRIES = LogEntry.__table__
-NODES = TreeNode.__table__
-CHECKPOINTS = Checkpoint.__table__
-LOCK = AppendLock.__table__
+ENTRIES = cast(Table, LogEntry.__table__)
+NODES = cast(Table, TreeNode.__table__)
+CHECKPOINTS = cast(Table, Checkpoint.__table__)
+LOCK = cast(Table, AppendLock.__table__)
 
 #: SQLite allows 32,766 bound parameters per statement; 3 per node leaves room.
 _LOOKUP_CHUNK = 5000
@@ -104,7 +104,7 @@ def sign_checkpoint(key: SigningKey, origin: str, size: int, root: bytes, now: d
     }
 
 
-def to_signed(row: Mapping[str, Any]) -> SignedCheckpoint:
+def to_signed(row: Mapping[str, Any] | RowMapping) -> SignedCheckpoint:
     return SignedCheckpoint(
         note=row["note"], signature=b64(bytes(row["signature"])), key_fingerprint=row["key_fingerprint"]
     )
@@ -160,7 +160,7 @@ def append(
     return out, to_signed(checkpoint)
 
 
-def latest_checkpoint_row(conn: Connection, at_least: int = 0) -> Mapping[str, Any] | None:
+def latest_checkpoint_row(conn: Connection, at_least: int = 0) -> RowMapping | None:
     """The newest checkpoint (or the oldest one covering ``at_least`` entries when given)."""
     query = select(CHECKPOINTS)
     if at_least:
@@ -171,5 +171,5 @@ def latest_checkpoint_row(conn: Connection, at_least: int = 0) -> Mapping[str, A
     return row
 
 
-def checkpoint_row(conn: Connection, size: int) -> Mapping[str, Any] | None:
+def checkpoint_row(conn: Connection, size: int) -> RowMapping | None:
     return conn.execute(select(CHECKPOINTS).where(CHECKPOINTS.c.tree_size == size)).mappings().first()

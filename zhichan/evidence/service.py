@@ -304,7 +304,7 @@ class EvidenceService:
         proof = self.inclusion_proof(index)
         cert = Certificate(
             index=index, leaf=entry.leaf, inclusion_proof=[b64(bytes.fromhex(p)) for p in proof.path],
-            checkpoint=proof.checkpoint,
+            checkpoint=proof.checkpoint, title="",
         )
         report = verify_certificate(cert, self.public_key)
         report.add("stored leaf hash / 存储的叶哈希", proof.leaf_hash == entry.leaf_hash, f"entry {index}")
