@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 from zhichan.dataip.service import Application, DataIPService
 from zhichan.dataip.workdays import CalendarNotPublished, add_working_days, is_workday, working_days_between
 from zhichan.errors import ConflictError, InputError
+from zhichan.evidence.certificate import render_pdf
 from zhichan.evidence.service import EvidenceService, digest_bytes
-from zhichan.evidence.verify import verify_certificate
+from zhichan.evidence.verify import read_pdf, verify_certificate, verify_pdf
 
 D = dt.date
 
@@ -93,6 +94,11 @@ def test_registration_without_objection(registry: DataIPService, log: EvidenceSe
     assert fields["kind"] == "dataip.decision" and fields["decision"] == "registered"
     assert fields["registration_no"] == reg["number"] and fields["notice_end"] == "2025-02-13"
     assert verify_certificate(cert, log.public_key).ok
+    pdf = render_pdf(cert)
+    report = verify_pdf(pdf, log.public_key, sm3=reg["sm3"], sha256=reg["sha256"])
+    assert report.ok, report.checks
+    text = "".join(read_pdf(pdf)[1].split())
+    assert "数据知识产权登记证书" in text and reg["number"] in text and "城市公交刷卡脱敏数据集" in text
     kinds = [log.get_entry(i).kind for i in range(log.size())]
     assert kinds == ["dataip.application", "dataip.notice", "dataip.decision"]
     assert log.audit().ok
