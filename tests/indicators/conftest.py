@@ -150,3 +150,109 @@ def regional_corpus(tmp_path: Path) -> Snapshot:
     ]
     return build_snapshot(tmp_path, patents=patents, events=events, trademarks=trademarks,
                           geographical_indications=gis)
+
+
+# ------------------------------------------------------------------------------------------ random corpus
+
+_PLACES = ["510107", "510104", "510112", "510117", "510131", "110105", "110108", "320102", "320583",
+           "440305", "440106", "330106", "650102", "542621"]
+
+
+def _random_corpus_tables(seed: int = 7, n: int = 1500) -> dict[str, list[dict[str, Any]]]:
+    """A seeded random corpus that exercises the edges (leap days, missing dates, thresholds, nulls).
+
+    Built with the corpus test helpers, not the synthetic generator: its job is to make the two
+    engines disagree if any dialect translation is wrong.
+    """
+    import random
+
+    rng = random.Random(seed)
+    start = dt.date(2001, 1, 1)
+    special_days = [dt.date(2004, 2, 29), dt.date(2012, 2, 29), dt.date(2013, 12, 31), dt.date(2020, 2, 29),
+                    dt.date(2010, 2, 28), dt.date(2023, 1, 1)]
+    patents, events = [], []
+    for i in range(n):
+        app = rng.choice(special_days) if rng.random() < 0.08 else start + dt.timedelta(days=rng.randrange(8600))
+        kind = rng.choices(["invention", "utility_model", "design"], [0.5, 0.35, 0.15])[0]
+        where = rng.random()
+        place: dict[str, Any]
+        if where < 0.08:
+            place = {"region_code": None, "is_domestic": False, "applicant_country": "JP"}
+        elif where < 0.11:
+            place = {"region_code": None, "city_code": rng.choice(["5101", "3205"]), "province_code": None}
+            place["province_code"] = place["city_code"][:2]
+        elif where < 0.12:
+            place = {"region_code": None, "is_domestic": True, "applicant_country": "CN"}
+        else:
+            place = {"region_code": rng.choice(_PLACES)}
+        fate = rng.random()
+        fields: dict[str, Any] = {"kind": kind, "application_date": app, **place}
+        grant = app + dt.timedelta(days=rng.randrange(150, 1600))
+        if fate < 0.55:
+            fields.update(legal_status="granted", grant_date=grant)
+        elif fate < 0.75:
+            lapse = grant + dt.timedelta(days=rng.randrange(1, 4000))
+            fields.update(legal_status="lapsed_unpaid", grant_date=grant,
+                          lapse_date=lapse if rng.random() < 0.8 else None,
+                          legal_status_date=lapse if rng.random() < 0.5 else None)
+        elif fate < 0.88:
+            fields.update(legal_status="under_examination")
+        else:
+            fields.update(legal_status="rejected", legal_status_date=app + dt.timedelta(days=900))
+        if rng.random() < 0.3:
+            fields["sei_codes"] = [rng.choice(["1.1", "1.2", "3.1", "5.2", "7.1"])]
+        if rng.random() < 0.06:
+            fields["family_granted_abroad"] = True
+        if rng.random() < 0.06:
+            fields.update(pct_application_number=f"PCT/CN{app.year}/{i:06d}",
+                          pct_application_date=app + dt.timedelta(days=rng.randrange(0, 365)))
+        holder = rng.choice(["成都甲科技有限公司", "南京乙大学", "深圳丙股份有限公司", "王五", "北京丁研究院"])
+        row = inv(f"r{i}", applicants=[holder], **fields)
+        patents.append(row)
+        an = row["application_number"]
+        for _ in range(rng.choice([0, 0, 0, 1, 2])):
+            when = app + dt.timedelta(days=rng.randrange(100, 6000))
+            etype = rng.choice(["transfer", "licence", "pledge", "pledge", "award", "pledge_release"])
+            amount = rng.choice([10_000_000.0, 9_999_999.99, 3_333_333.33, 12_500_000.0, 250_000.5, None])
+            detail = rng.choice(["china_patent_award:gold", "national_sti_award:second", "provincial_award", None])
+            events.append(event(an, etype, None if rng.random() < 0.03 else when,
+                                amount_yuan=amount if etype == "pledge" else None,
+                                detail=detail if etype == "award" else None, party_to=f"银行{i % 7}"))
+    trademarks = []
+    for i in range(300):
+        reg = start + dt.timedelta(days=rng.randrange(8600))
+        status = rng.choice(["registered", "registered", "expired", "cancelled", "invalidated"])
+        trademarks.append(record(
+            "trademarks", registration_number=f"TM{i}", mark_name=f"标{i}", registrant=f"商标人{i % 11}",
+            is_geographical_indication=rng.random() < 0.02, region_code=rng.choice([*_PLACES, None]),
+            is_domestic=None if rng.random() < 0.9 else False, registration_date=reg,
+            expiry_date=reg + dt.timedelta(days=3652), status=status,
+            status_date=(reg + dt.timedelta(days=rng.randrange(100, 5000))) if status != "registered" and rng.random() < 0.8 else None))
+    gis = [record("geographical_indications", gi_id=f"GI{i}", name=f"地标{i}", gi_type=rng.choice(["product", "mark"]),
+                  holder=f"协会{i % 3}", region_code=rng.choice(_PLACES),
+                  approval_date=start + dt.timedelta(days=rng.randrange(8600)),
+                  status=rng.choice(["protected", "protected", "revoked"])) for i in range(40)]
+    copyrights = [record("copyrights", registration_number=f"CR{i}", work_type=rng.choice(["software", "work"]),
+                         title=f"作品{i}", owner=f"著作权人{i % 5}", region_code=rng.choice([*_PLACES, None]),
+                         registration_date=start + dt.timedelta(days=rng.randrange(8600))) for i in range(200)]
+    return {"patents": patents, "events": events, "trademarks": trademarks, "geographical_indications": gis,
+            "copyrights": copyrights}
+
+
+@pytest.fixture(scope="session")
+def random_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    return build_snapshot(tmp_path_factory.mktemp("random_corpus"), **_random_corpus_tables())
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One SparkSession for the whole test session (start-up ≈ 6 s), stopped at the end."""
+    import os
+
+    from zhichan.indicators import engines
+
+    os.environ.setdefault("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "1")  # tiny test corpora
+    session = engines.spark_session()
+    yield session
+    session.stop()
+    engines.spark_session.cache_clear()

@@ -66,6 +66,7 @@ def spark_session(master: str | None = None) -> Any:
         SparkSession.builder.master(master)
         .appName("zhichan-indicators")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", os.environ.get("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "4"))
         .config("spark.driver.memory", os.environ.get("ZHICHAN_SPARK_DRIVER_MEMORY", "4g"))

@@ -20,6 +20,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,20 +130,44 @@ def _rank(value: float | int | None, others: list[float | int | None]) -> tuple[
     return 1 + sum(1 for v in present if v > value), len(present)
 
 
-def _build_value(ind: IndicatorDef, region: str, as_of: dt.date, now: Totals, before: Totals,
-                 synthetic: bool) -> IndicatorValue:
-    value = value_of(ind, region, now)
-    previous = value_of(ind, region, before)
+@lru_cache(maxsize=4096)
+def _children(code: str) -> tuple[str, ...]:
+    return tuple(reference.children(code))
+
+
+class _Evaluator:
+    """Values, shares and sibling ranks of one indicator at one date, each computed once."""
+
+    def __init__(self, ind: IndicatorDef, totals: Totals) -> None:
+        self.ind = ind
+        self.totals = totals
+        self._values: dict[str, float | int | None] = {}
+        self._siblings: dict[str, list[float | int | None]] = {}
+
+    def value(self, region: str) -> float | int | None:
+        if region not in self._values:
+            self._values[region] = value_of(self.ind, region, self.totals)
+        return self._values[region]
+
+    def sibling_values(self, parent: str) -> list[float | int | None]:
+        if parent not in self._siblings:
+            self._siblings[parent] = [self.value(c) for c in _children(parent)]
+        return self._siblings[parent]
+
+
+def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.date, synthetic: bool) -> IndicatorValue:
+    ind = now.ind
+    value = now.value(region)
+    previous = before.value(region)
     change = None if value is None or previous is None else value - previous
     change_pct = None if change is None or not previous else 100.0 * change / previous
     parent = reference.parent_code(region)
     share = rank = rank_of = None
     if parent is not None:
         if ind.additive and value is not None:
-            parent_value = value_of(ind, parent, now)
+            parent_value = now.value(parent)
             share = value / parent_value if parent_value else None
-        siblings = reference.children(parent)
-        rank, rank_of = _rank(value, [value_of(ind, s, now) for s in siblings])
+        rank, rank_of = _rank(value, now.sibling_values(parent))
     return IndicatorValue(
         code=ind.code, region_code=region, region_name=reference.region_name(region),
         level=reference.region_level(region), as_of=as_of, value=value, unit=ind.unit,
@@ -165,7 +190,11 @@ def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *,
     wanted = [i.code for i in inds]
     now = all_totals(snap, as_of, engine, wanted)
     before = all_totals(snap, same_day_last_year(as_of), engine, wanted)
-    return [_build_value(ind, region, as_of, now, before, snap.synthetic) for ind in inds for region in regions]
+    out: list[IndicatorValue] = []
+    for ind in inds:
+        now_eval, before_eval = _Evaluator(ind, now), _Evaluator(ind, before)
+        out.extend(_build_value(now_eval, before_eval, region, as_of, snap.synthetic) for region in regions)
+    return out
 
 
 def regions_of_level(level: Level, parent: str | None = None) -> list[str]:
