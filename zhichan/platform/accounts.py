@@ -80,8 +80,11 @@ def create_user(
     role: Role | str,
     org: Organization,
     display_name: str = "",
+    password_hash: str | None = None,
 ) -> User:
-    """Create a user (no scope check: for seeding and for :func:`add_user`)."""
+    """Create a user (no scope check: for seeding and for :func:`add_user`).
+
+    ``password_hash`` (an argon2 hash of ``password``) lets a seeder hash once for many accounts."""
     username = (username or "").strip()
     if not _USERNAME.match(username):
         raise InputError("用户名须为3–80位字母、数字或 _.@- / user names are 3-80 letters, digits or _.@-")
@@ -99,7 +102,7 @@ def create_user(
     user = User(
         username=username,
         display_name=(display_name or username)[:200],
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         org_id=org.id,
         is_active=True,

@@ -1,0 +1,197 @@
+"""Pages and API through the in-process app: public pages, cockpit, region, enterprise, jobs, admin, i18n."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from zhichan.platform import jobs
+from zhichan.web.testing import (
+    JINJIANG_ENTERPRISE,
+    PASSWORD,
+    WUHOU_ENTERPRISE,
+    csrf_from,
+    login,
+    login_as,
+    make_env,
+)
+
+
+def test_public_search_and_patent_page(client, env):
+    r = client.get("/search", params={"q": "TI=锂离子电池"})
+    assert r.status_code == 200
+    assert 'id="basic-mode"' not in r.text  # the full search module answered
+    assert env.numbers["wuhou"] in r.text
+    assert 'id="synthetic-badge"' in r.text
+    r = client.get(f"/patents/{env.numbers['wuhou']}")
+    assert r.status_code == 200 and "一种锂离子电池负极材料0" in r.text and "pledge" in r.text
+    api = client.get("/api/v1/search", params={"q": "TI=锂离子电池", "page_size": 5}).json()
+    assert api["total"] == 12 and len(api["hits"]) == 5
+    r = client.get("/patents/CN000000000000.0")
+    assert r.status_code == 404
+
+
+def test_search_export_csv(client):
+    r = client.get("/search/export.csv", params={"q": "TI=锂离子电池"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.lstrip("\ufeff").strip().splitlines()
+    assert lines[0].startswith("申请号") and len(lines) == 13
+    x = client.get("/search/export.xlsx", params={"q": "TI=锂离子电池"})
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+
+
+def test_search_syntax_error_is_shown_not_crashed(client):
+    r = client.get("/search", params={"q": "TI=(电池"})
+    assert r.status_code == 400 and 'id="search-error"' in r.text
+    api = client.get("/api/v1/search", params={"q": "TI=(电池"})
+    assert api.status_code == 400 and api.json()["error"] == "query.syntax"
+
+
+def test_basic_search_without_index(settings, web_template):
+    web = make_env(settings, web_template, search_index=False)
+    with web.client() as c:
+        r = c.get("/search", params={"q": "锂离子电池"})
+        assert r.status_code == 200 and 'id="basic-mode"' in r.text
+        assert c.get("/api/v1/search", params={"q": "锂离子电池"}).json()["total"] == 12
+    web.engine.dispose()
+
+
+def test_anonymous_is_sent_to_login_for_governance_pages(client):
+    r = client.get("/cockpit", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+    assert client.get("/api/v1/cockpit").status_code == 401
+
+
+def test_cockpit_city_level_with_map_and_drilldown(client, env):
+    login_as(client, env.engine, "cd_leader")
+    r = client.get("/cockpit")
+    assert r.status_code == 200
+    assert 'data-region="510100"' in r.text
+    assert 'id="chart-map"' in r.text and "/geo/510100.json" in r.text
+    assert "/cockpit?region=510107" in r.text  # drill-down link to 武侯区
+    data = client.get("/api/v1/cockpit").json()
+    codes = {c["code"]: c["valid_inventions"] for c in data["overview"]["children"]}
+    assert codes["510107"] == 12 and codes["510104"] == 6
+    assert data["charts"]["map"]["data"]["url"] == "/geo/510100.json"
+    r = client.get("/cockpit", params={"region": "510107"})
+    assert r.status_code == 200 and "武侯区" in r.text and 'id="cockpit-up"' in r.text
+    assert client.get("/geo/510100.json").json()["type"] == "FeatureCollection"
+
+
+def test_indicator_panel_says_not_available(client, env):
+    login_as(client, env.engine, "cd_leader")
+    r = client.get("/cockpit")
+    assert "尚未提供" in r.text
+    en = client.get("/cockpit", params={"lang": "en"})
+    assert "not available yet" in en.text and "Cockpit" in en.text
+
+
+def test_chart_images_share_the_page_definition(client, env):
+    login_as(client, env.engine, "cd_leader")
+    spec = client.get("/api/v1/cockpit").json()["charts"]["trend"]
+    svg = client.get("/charts/trend.svg", params={"region": "510100"})
+    assert svg.status_code == 200 and svg.text.startswith("<svg")
+    png = client.get("/charts/ranking.png", params={"region": "510100"})
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert spec["mark"]["type"] == "line" if isinstance(spec["mark"], dict) else spec["mark"] == "line"
+    mapsvg = client.get("/charts/map.svg", params={"region": "510100"})
+    assert mapsvg.status_code == 200 and "<path" in mapsvg.text
+
+
+def test_region_page_and_indicator_api(client, env):
+    login_as(client, env.engine, "wuhou")
+    r = client.get("/regions/510107")
+    assert r.status_code == 200 and "武侯区" in r.text
+    data = client.get("/api/v1/regions/510107/indicators").json()
+    assert data["kpis"]["valid_inventions"] == 12 and data["kpis"]["population"] > 0
+
+
+def test_enterprise_user_sees_own_portfolio(client, env):
+    login_as(client, env.engine, "ent_user")
+    r = client.get("/")
+    assert r.status_code == 200 and WUHOU_ENTERPRISE in r.text
+    data = client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").json()
+    assert data["total"] == 13
+    assert client.get(f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}").status_code == 403
+    assert client.get("/cockpit").status_code == 403
+
+
+def test_jobs_page_submit_and_progress(client, env):
+    login_as(client, env.engine, "wuhou")
+    page = client.get("/jobs")
+    token = csrf_from(page.text)
+    r = client.post("/jobs", data={"kind": "corpus.profile", "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    table = client.get("/jobs/table").text
+    assert 'hx-get="/jobs/table"' in table and 'data-status="queued"' in table
+    assert jobs.run_one(env.engine)
+    listed = client.get("/api/v1/jobs").json()
+    assert listed[0]["status"] == "succeeded" and listed[0]["result"]["counts"]["patents"]["rows"] == 23
+    assert 'hx-get' not in client.get("/jobs/table").text  # polling stops when nothing runs
+
+
+def test_cockpit_images_job_writes_files(client, env):
+    login_as(client, env.engine, "cd_leader")
+    token = csrf_from(client.get("/jobs").text)
+    r = client.post("/api/v1/jobs", json={"kind": "cockpit.images"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 201, r.text
+    jobs.run_one(env.engine)
+    job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
+    assert job["status"] == "succeeded" and set(job["result"]["charts"]) == {"trend", "ranking", "map"}
+
+
+def test_admin_creates_user_and_audit_shows_it(client, env):
+    login_as(client, env.engine, "cd_admin")
+    page = client.get("/admin/users")
+    assert page.status_code == 200 and "wuhou" in page.text and "root" not in re.findall(r"<td>(\w+)</td>", page.text)
+    org_id = re.search(r'<option value="(\d+)">武侯区知识产权局', page.text).group(1)
+    r = client.post("/admin/users", data={"username": "new_analyst", "password": PASSWORD, "role": "analyst",
+                                          "org_id": org_id, "csrf_token": csrf_from(page.text)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    audit = client.get("/api/v1/admin/audit").json()
+    assert audit["entries"][0]["action"] == "user.create" and audit["entries"][0]["target"] == "user:new_analyst"
+    assert client.get("/admin/orgs").status_code == 200
+
+
+def test_api_token_authentication(client, env):
+    login_as(client, env.engine, "wuhou")
+    page = client.post("/account/tokens", data={"name": "script", "csrf_token": csrf_from(client.get("/account").text)})
+    plain = re.search(r'id="new-token">(zc_[^<]+)<', page.text).group(1)
+    with env.client() as fresh:
+        headers = {"Authorization": f"Bearer {plain}"}
+        assert fresh.get("/api/v1/me", headers=headers).json()["username"] == "wuhou"
+        assert fresh.get("/api/v1/regions/510107", headers=headers).status_code == 200
+        assert fresh.get("/api/v1/regions/510104", headers=headers).status_code == 403
+        # no CSRF token needed with a bearer token (no ambient credentials)
+        assert fresh.post("/api/v1/jobs", json={"kind": "corpus.profile"}, headers=headers).status_code == 201
+        bad = fresh.get("/api/v1/me", headers={"Authorization": "Bearer zc_nope"})
+        assert bad.status_code == 401 and bad.json()["error"] == "unauthenticated"
+
+
+def test_every_asset_is_local(client, env):
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/cockpit").text
+    for src in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not src.startswith(("http:", "https:", "//")), src
+    assert client.get("/assets/vega-bundle.js").status_code == 200
+    assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
+
+
+def test_i18n_catalogues_match():
+    from zhichan.web.i18n import catalogue
+
+    assert set(catalogue("zh")) == set(catalogue("en"))
+
+
+@pytest.mark.postgres
+def test_login_and_cockpit_on_postgresql(settings, pg_url, web_template):
+    web = make_env(settings, web_template, pg_url)
+    try:
+        with web.client() as c:
+            login(c, "cd_leader")
+            assert c.get("/cockpit").status_code == 200
+            assert c.get("/api/v1/regions/510000").status_code == 403
+    finally:
+        web.engine.dispose()

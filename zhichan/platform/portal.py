@@ -1,0 +1,385 @@
+"""What the platform's own pages show, read straight from the corpus through DuckDB.
+
+Every function takes the caller's :class:`~zhichan.platform.scope.Scope` and a DuckDB cursor on a
+snapshot, checks scope first and returns plain dicts — the HTML pages and the JSON API render the
+same dicts. All SQL is parameterized; region codes are validated before they reach SQL.
+
+Figures here are direct counts over the snapshot (stated on screen as such). Official indicator
+definitions (high-value patents, per-10k figures by the indicator registry, plan targets) come
+from ``zhichan.indicators`` once that module is available; until then the pages say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from zhichan.corpus.store import CorpusStore, Snapshot
+from zhichan.errors import InputError, NotFoundError
+from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
+
+PUBLIC_PATENT_COLUMNS = (
+    "application_number", "publication_number", "grant_number", "kind", "application_date",
+    "publication_date", "grant_date", "lapse_date", "legal_status", "status_group", "legal_status_raw",
+    "title", "abstract", "first_claim", "claim_count", "ipc", "main_ipc", "applicants", "current_patentees",
+    "first_patentee", "first_patentee_key", "applicant_address", "region_code", "city_code", "province_code",
+    "applicant_country", "inventors", "agency", "priority_date", "pct_application_number", "family_size",
+    "family_granted_abroad", "backward_citations", "forward_citations", "synthetic", "source",
+)
+LIST_COLUMNS = ("application_number", "title", "kind", "application_date", "status_group", "first_patentee",
+                "region_code", "main_ipc", "synthetic")
+
+
+class CorpusAccess:
+    """One DuckDB connection per current snapshot, a cursor per request, and a small result cache.
+
+    Snapshots are immutable, so cached results keyed by the snapshot id never go stale; a new
+    import switches ``CURRENT`` and the next request opens the new snapshot.
+    """
+
+    def __init__(self, root: Path | None = None, cache_size: int = 512) -> None:
+        self.store = CorpusStore(root)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_size = cache_size
+
+    def snapshot(self) -> Snapshot | None:
+        current = self.store.current_id()
+        if current is None:
+            return None
+        with self._lock:
+            if self._snapshot is None or self._snapshot.id != current:
+                if self._con is not None:
+                    self._con.close()
+                self._snapshot = self.store.get(current)
+                self._con = self._snapshot.connect()
+                self._cache.clear()
+            return self._snapshot
+
+    def require_snapshot(self) -> Snapshot:
+        snap = self.snapshot()
+        if snap is None:
+            return self.store.current()  # raises CorpusError with the "run zhichan generate" message
+        return snap
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        self.require_snapshot()
+        with self._lock:
+            assert self._con is not None
+            return self._con.cursor()
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        snap = self.require_snapshot()
+        full_key = (snap.id, *key)
+        with self._lock:
+            if full_key in self._cache:
+                self._cache.move_to_end(full_key)
+                return self._cache[full_key]
+        cur = self.cursor()
+        try:
+            value = compute(cur)
+        finally:
+            cur.close()
+        with self._lock:
+            self._cache[full_key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+            self._con = None
+            self._snapshot = None
+
+
+def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    result = cur.execute(sql, params or [])
+    names = [d[0] for d in result.description or []]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+# regions ---------------------------------------------------------------------------------------
+def region_filter(code: str) -> tuple[str, list[Any]]:
+    """SQL condition on ``patents`` (and other tables with the same region columns) for a region."""
+    prefix = region_prefix(code)
+    level = len(prefix)
+    if level == 0:
+        return "is_domestic", []
+    column = {2: "province_code", 4: "city_code", 6: "region_code"}[level]
+    return f"{column} = ?", [prefix]
+
+
+def child_column(code: str) -> str | None:
+    return {0: "province_code", 2: "city_code", 4: "region_code"}.get(len(region_prefix(code)))
+
+
+def child_adcode(child: str) -> str:
+    """A child's 2/4/6-digit code as the 6-digit code the boundary files use."""
+    return child.ljust(6, "0")
+
+
+def region_display_name(code: str) -> str:
+    try:
+        from zhichan.reference import region_name
+
+        return region_name(code)
+    except Exception:  # noqa: BLE001 - an unknown code still gets a label
+        return code
+
+
+def region_population(code: str) -> int | None:
+    try:
+        from zhichan.reference import has_population, population
+
+        return int(population(code)) if has_population(code) else None
+    except Exception:  # noqa: BLE001 - no population for that code
+        return None
+
+
+def parent_region(code: str) -> str | None:
+    prefix = region_prefix(code)
+    if not prefix:
+        return None
+    return {2: "100000", 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
+
+
+def _last_full_year(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.execute("SELECT max(application_date) FROM patents").fetchone()
+    latest = row[0] if row and row[0] else dt.date.today()
+    return int(latest.year) - 1 if (latest.month, latest.day) < (12, 31) else int(latest.year)
+
+
+def region_overview(access: CorpusAccess, scope: Scope, code: str) -> dict[str, Any]:
+    """KPIs, yearly trend, children (for the map and ranking) and top holders of a region."""
+    code = scope.require_region(code)
+    return {**access.cached(("region_overview", code), lambda cur: _region_overview(cur, code)),
+            "snapshot": access.require_snapshot().id}
+
+
+def _region_overview(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+    where, params = region_filter(code)
+    year = _last_full_year(cur)
+    kpi = cur.execute(
+        f"""SELECT
+              count(*) FILTER (WHERE kind = 'invention' AND status_group = 'valid') AS valid_inventions,
+              count(*) FILTER (WHERE year(application_date) = ?) AS applications_year,
+              count(*) FILTER (WHERE kind = 'invention' AND year(grant_date) = ?) AS invention_grants_year,
+              count(*) AS patents
+            FROM patents WHERE {where}""",
+        [year, year, *params],
+    ).fetchone()
+    assert kpi is not None
+    population = region_population(code)
+    valid_inventions = int(kpi[0])
+    per_10k = round(valid_inventions / population * 10_000, 2) if population else None
+    trend = _rows(
+        cur,
+        f"""SELECT year(application_date) AS year,
+                   count(*) AS applications,
+                   count(*) FILTER (WHERE kind = 'invention') AS invention_applications
+            FROM patents WHERE {where} AND year(application_date) BETWEEN ? AND ?
+            GROUP BY 1 ORDER BY 1""",
+        [*params, year - 9, year],
+    )
+    grants = {
+        r["year"]: r["grants"]
+        for r in _rows(
+            cur,
+            f"""SELECT year(grant_date) AS year, count(*) AS grants FROM patents
+                WHERE {where} AND kind = 'invention' AND year(grant_date) BETWEEN ? AND ? GROUP BY 1""",
+            [*params, year - 9, year],
+        )
+    }
+    for row in trend:
+        row["invention_grants"] = int(grants.get(row["year"], 0))
+    children: list[dict[str, Any]] = []
+    column = child_column(code)
+    if column:
+        for row in _rows(
+            cur,
+            f"""SELECT {column} AS child,
+                       count(*) FILTER (WHERE kind = 'invention' AND status_group = 'valid') AS valid_inventions,
+                       count(*) FILTER (WHERE year(application_date) = ?) AS applications_year
+                FROM patents WHERE {where} AND {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""",
+            [year, *params],
+        ):
+            child = str(row["child"])
+            pop = region_population(child)
+            children.append({
+                "code": child_adcode(child),
+                "name": region_display_name(child),
+                "valid_inventions": int(row["valid_inventions"]),
+                "applications_year": int(row["applications_year"]),
+                "valid_inventions_per_10k": round(row["valid_inventions"] / pop * 10_000, 2) if pop else None,
+            })
+    holders = _rows(
+        cur,
+        f"""SELECT first_patentee_key AS party_key, mode(first_patentee) AS name, count(*) AS valid_inventions
+            FROM patents WHERE {where} AND kind = 'invention' AND status_group = 'valid'
+              AND first_patentee_key IS NOT NULL
+            GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10""",
+        params,
+    )
+    return {
+        "code": code,
+        "name": region_display_name(code),
+        "level": region_level(code),
+        "parent": parent_region(code),
+        "year": year,
+        "kpis": {
+            "valid_inventions": valid_inventions,
+            "population": population,
+            "valid_inventions_per_10k": per_10k,
+            "applications_year": int(kpi[1]),
+            "invention_grants_year": int(kpi[2]),
+            "patents": int(kpi[3]),
+        },
+        "trend": trend,
+        "children": children,
+        "top_holders": holders,
+    }
+
+
+# patents ---------------------------------------------------------------------------------------
+def patent_detail(access: CorpusAccess, application_number: str) -> dict[str, Any]:
+    """Published bibliographic data of one patent and its legal events (public: no scope needed)."""
+    number = (application_number or "").strip().upper()
+    if not number or len(number) > 40:
+        raise InputError("申请号无效 / invalid application number")
+    cur = access.cursor()
+    try:
+        rows = _rows(
+            cur, f"SELECT {', '.join(PUBLIC_PATENT_COLUMNS)} FROM patents WHERE application_number = ?", [number]
+        )
+        if not rows:
+            raise NotFoundError(f"未找到专利 {number} / no patent {number}")
+        events = _rows(
+            cur,
+            """SELECT event_type, event_date, amount_yuan, party_from, party_to, detail FROM events
+               WHERE application_number = ? ORDER BY event_date NULLS LAST, event_id""",
+            [number],
+        )
+    finally:
+        cur.close()
+    return {**rows[0], "events": events}
+
+
+def basic_search(
+    access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    """Fallback while ``zhichan.search`` is absent: every word must occur in the title, an applicant
+    or the application number (case-insensitive substring). Labelled as such on the page."""
+    words = [w for w in (query or "").split() if w][:8]
+    if not words:
+        return {"total": 0, "hits": [], "page": page, "page_size": page_size, "mode": "basic", "facets": {}}
+    conditions, params = [], []
+    for word in words:
+        conditions.append(
+            "(title ILIKE ? ESCAPE '\\' OR application_number ILIKE ? ESCAPE '\\' "
+            "OR list_string_agg(applicants) ILIKE ? ESCAPE '\\')"
+        )
+        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like, like]
+    where = " AND ".join(conditions)
+    cur = access.cursor()
+    try:
+        total_row = cur.execute(f"SELECT count(*) FROM patents WHERE {where}", params).fetchone()
+        hits = _rows(
+            cur,
+            f"""SELECT {', '.join(LIST_COLUMNS)} FROM patents WHERE {where}
+                ORDER BY application_date DESC, application_number LIMIT ? OFFSET ?""",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        kinds = _rows(cur, f"SELECT kind AS value, count(*) AS n FROM patents WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
+                      params)
+        statuses = _rows(
+            cur, f"SELECT status_group AS value, count(*) AS n FROM patents WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
+            params,
+        )
+    finally:
+        cur.close()
+    return {
+        "total": int(total_row[0]) if total_row else 0,
+        "hits": hits,
+        "page": page,
+        "page_size": page_size,
+        "mode": "basic",
+        "facets": {"kind": kinds, "status_group": statuses},
+    }
+
+
+# enterprises -----------------------------------------------------------------------------------
+def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
+    cur = access.cursor()
+    try:
+        rows = _rows(cur, "SELECT party_key, name, party_type, uscc, region_code, patent_count, synthetic "
+                          "FROM parties WHERE party_key = ?", [party_key])
+    finally:
+        cur.close()
+    if not rows:
+        raise NotFoundError("未找到该创新主体 / no such enterprise")
+    return rows[0]
+
+
+def enterprise_portfolio(
+    access: CorpusAccess, scope: Scope, party_key: str, *, page: int = 1, page_size: int = 20
+) -> dict[str, Any]:
+    """An enterprise's portfolio (first patentee = the enterprise): counts, trend, patents."""
+    party_key = (party_key or "").strip()
+    if not party_key or len(party_key) > 300:
+        raise InputError("创新主体名称无效 / invalid enterprise key")
+    scope.require_authenticated()
+    try:
+        party = party_region(access, party_key)
+    except NotFoundError:
+        # do not reveal to an out-of-scope caller whether a name exists
+        scope.require_party(party_key, None)
+        raise
+    scope.require_party(party_key, party.get("region_code"))
+    cur = access.cursor()
+    try:
+        by_kind = _rows(
+            cur,
+            """SELECT kind, status_group, count(*) AS n FROM patents WHERE first_patentee_key = ?
+               GROUP BY 1, 2 ORDER BY 1, 2""",
+            [party_key],
+        )
+        trend = _rows(
+            cur,
+            """SELECT year(application_date) AS year, count(*) AS applications FROM patents
+               WHERE first_patentee_key = ? GROUP BY 1 ORDER BY 1""",
+            [party_key],
+        )
+        total_row = cur.execute("SELECT count(*) FROM patents WHERE first_patentee_key = ?", [party_key]).fetchone()
+        patents = _rows(
+            cur,
+            f"""SELECT {', '.join(LIST_COLUMNS)} FROM patents WHERE first_patentee_key = ?
+                ORDER BY application_date DESC, application_number LIMIT ? OFFSET ?""",
+            [party_key, page_size, (page - 1) * page_size],
+        )
+    finally:
+        cur.close()
+    return {
+        "party": party,
+        "by_kind": by_kind,
+        "trend": trend,
+        "total": int(total_row[0]) if total_row else 0,
+        "patents": patents,
+        "page": page,
+        "page_size": page_size,
+        "snapshot": access.require_snapshot().id,
+    }
+
+
+def ensure_code(code: str) -> str:
+    return normalize_region_code(code)

@@ -1,0 +1,176 @@
+"""The FastAPI application: server-rendered pages, the JSON API (``/api/v1``), static assets.
+
+``create_app()`` wires settings, the workflow database (migrated on start), the corpus, the
+templates and the job worker. Domain errors become responses in exactly one place
+(:func:`_zhichan_error`); no response ever carries a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zhichan import __version__
+from zhichan.errors import ZhichanError
+from zhichan.platform.db import make_engine, upgrade
+from zhichan.platform.exceptions import AuthenticationError
+from zhichan.platform.jobs import JobWorker
+from zhichan.platform.portal import CorpusAccess
+from zhichan.settings import Settings, get_settings
+from zhichan.web.i18n import LANGUAGES, pick_language, translate
+from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent
+
+#: Content-Security-Policy: every asset comes from the platform itself (intranet, no CDN).
+#: Vega compiles its expressions with ``new Function`` — hence 'unsafe-eval' for scripts; vega-embed
+#: sets inline styles on its elements.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+    if _wants_json(request):
+        return JSONResponse(body, status_code=status)
+    if status == 401 and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    from zhichan.web.deps import render
+
+    return render(request, "error.html", {"status": status, "message": body.get("message", "")}, status=status)
+
+
+async def _zhichan_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ZhichanError)
+    if exc.http_status >= 500:
+        log.error("%s: %s", type(exc).__name__, exc.message)
+    return _error_response(request, exc.http_status, exc.to_dict())
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
+    ][:20]
+    body = {"error": "input", "message": "请求参数无效 / invalid request parameters", "details": {"errors": details}}
+    return _error_response(request, 422, body)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    messages = {404: "页面不存在 / not found", 405: "不支持该请求方法 / method not allowed"}
+    body = {"error": f"http_{exc.status_code}", "message": messages.get(exc.status_code, str(exc.detail))}
+    response = _error_response(request, exc.status_code, body)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    body = {"error": "internal", "message": "服务器内部错误，已记录 / internal error; it has been logged"}
+    return _error_response(request, 500, body)
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, start_worker: bool = True
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.effective_database_url)
+    worker = JobWorker(engine) if start_worker else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade(engine)
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            app.state.corpus.close()
+
+    app = FastAPI(
+        title="知产 zhichan API",
+        version=__version__,
+        description="知识产权公共服务与治理平台 JSON API。认证：`Authorization: Bearer <API 令牌>`（在“账号”页创建）"
+        "或登录会话（写操作需 `X-CSRF-Token`）。 / JSON API of the zhichan platform. Authenticate with an "
+        "API token (`Authorization: Bearer zc_…`, created on the Account page) or a session cookie "
+        "(unsafe methods then need `X-CSRF-Token`).",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_guard)],
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_parameters={"syntaxHighlight": False},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.worker = worker
+    app.state.secret_key = load_secret_key(settings.secret_key, settings.data_dir)
+    app.state.corpus = CorpusAccess(settings.corpus_dir)
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.globals["version"] = __version__
+    app.state.templates = templates
+
+    app.add_exception_handler(ZhichanError, _zhichan_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+    @app.middleware("http")
+    async def _per_request(request: Request, call_next: Any) -> Response:
+        query_lang = request.query_params.get("lang")
+        request.state.lang = pick_language(query_lang, request.cookies.get(LANG_COOKIE))
+        response: Response = await call_next(request)
+        secure = is_https(request)
+        if query_lang in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, str(query_lang), max_age=365 * 86400, samesite="lax", secure=secure)
+        new_pre = getattr(request.state, "new_pre_id", None)
+        if new_pre:
+            response.set_cookie(PRE_COOKIE, new_pre, httponly=True, samesite="lax", secure=secure)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith("/api/") or "text/html" in response.headers.get("content-type", ""):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    from zhichan.web.routes import admin, api, assets, auth, pages
+
+    app.include_router(assets.router)
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    from zhichan.web.jobkinds import register_builtin_jobs
+
+    register_builtin_jobs(app.state.corpus, settings)
+    app.state.translate = translate
+    return app
+
+
+__all__ = ["AuthenticationError", "create_app"]

@@ -1,0 +1,16 @@
+"""``zhichan serve``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def serve(
+    host: str = typer.Option(None, help="监听地址 / address (default: ZHICHAN_WEB_HOST)"),
+    port: int = typer.Option(None, help="端口 / port (default: ZHICHAN_WEB_PORT)"),
+    demo_admin: bool = typer.Option(True, help="创建演示管理员 / create the demo administrator if missing"),
+) -> None:
+    """启动 Web 平台 / Start the web platform (migrates the workflow database first)."""
+    from zhichan.web.server import run
+
+    run(host, port, demo_admin=demo_admin)

@@ -1,0 +1,97 @@
+"""Request-level helpers shared by the routers: the caller's scope, a DB session, rendering."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from zhichan.platform.db import session_factory
+from zhichan.platform.models import Role
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.web.i18n import translate
+from zhichan.web.security import Caller, csrf_token, resolve_caller
+
+
+def caller(request: Request) -> Caller:
+    return resolve_caller(request)
+
+
+def scope(request: Request) -> Scope:
+    return resolve_caller(request).scope
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A transaction per request: committed when the route returns, rolled back on error."""
+    session = session_factory(request.app.state.engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def corpus(request: Request) -> CorpusAccess:
+    return request.app.state.corpus  # type: ignore[no-any-return]
+
+
+ScopeDep = Depends(scope)
+DbDep = Depends(db)
+CorpusDep = Depends(corpus)
+
+
+def lang(request: Request) -> str:
+    return str(getattr(request.state, "lang", "zh"))
+
+
+def nav_items(s: Scope) -> list[tuple[str, str]]:
+    items = []
+    if s.governance:
+        items.append(("/cockpit", "nav.cockpit"))
+    items.append(("/search", "nav.search"))
+    if s.role == Role.ENTERPRISE_USER:
+        items.append(("/enterprise", "nav.enterprise"))
+    if s.is_authenticated:
+        items.append(("/jobs", "nav.jobs"))
+    if s.is_admin:
+        items.append(("/admin/users", "nav.admin"))
+    return items
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    app = request.app
+    current_lang = lang(request)
+    who = resolve_caller(request).scope
+    snapshot = app.state.corpus.snapshot()
+
+    def t(key: str, **values: object) -> str:
+        return translate(current_lang, key, **values)
+
+    def json_script(value: Any) -> Markup:
+        """JSON for a ``<script type="application/json">`` island (``<`` escaped so it cannot close the tag)."""
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    ctx = {
+        "request": request,
+        "t": t,
+        "lang": current_lang,
+        "scope": who,
+        "csrf_token": csrf_token(request),
+        "nav": nav_items(who),
+        "snapshot": snapshot,
+        "synthetic": bool(snapshot and snapshot.synthetic),
+        "json_script": json_script,
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return app.state.templates.TemplateResponse(request, template, ctx, status_code=status)

@@ -1,0 +1,76 @@
+"""Job kinds the platform offers on the jobs page (long operations with progress)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from zhichan.corpus.schema import TABLES
+from zhichan.platform.jobs import JobContext, register_job_kind
+from zhichan.platform.models import Role
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.settings import Settings
+from zhichan.web.integrations import optional_module
+
+STAFF = {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}
+
+
+def register_builtin_jobs(access: CorpusAccess, settings: Settings) -> None:
+    def corpus_profile(ctx: JobContext) -> dict[str, Any]:
+        """Row counts and synthetic share per table of the current snapshot."""
+        snap = access.require_snapshot()
+        con = snap.connect()
+        counts: dict[str, Any] = dict(ctx.checkpoint.get("counts", {}))
+        tables = list(TABLES)
+        try:
+            for i, table in enumerate(tables):
+                if table not in counts:
+                    row = con.execute(
+                        f"SELECT count(*), count(*) FILTER (WHERE synthetic) FROM {table}"  # table names from schema
+                    ).fetchone()
+                    counts[table] = {"rows": int(row[0]), "synthetic": int(row[1])} if row else {}
+                    ctx.save_checkpoint({"counts": counts})
+                ctx.progress(i + 1, len(tables))
+        finally:
+            con.close()
+        return {"snapshot": snap.id, "counts": counts}
+
+    def cockpit_images(ctx: JobContext) -> dict[str, Any]:
+        """The cockpit's charts of the submitter's region as SVG and PNG files (for documents)."""
+        from zhichan.web import views
+
+        region = str(ctx.params.get("region") or "")
+        # the region was the submitter's own (checked at submission); rebuild a scope for it
+        scope = Scope(role=Role.ANALYST, user_id=0, username="job", org_path="/", region_code=region)
+        out = settings.reports_dir / f"cockpit-{region}-job{ctx.job_id}"
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+        ids = ["trend", "ranking", "map"]
+        for i, chart_id in enumerate(ids):
+            try:
+                chart = views.chart_for(access, scope, chart_id, region, "zh")
+            except Exception as exc:  # noqa: BLE001 - e.g. no boundaries: skip that image, say why
+                ctx.message(f"{chart_id}: {getattr(exc, 'message', type(exc).__name__)}")
+                ctx.progress(i + 1, len(ids))
+                continue
+            (out / f"{chart_id}.svg").write_text(chart.svg(), "utf-8")
+            (out / f"{chart_id}.png").write_bytes(chart.png())
+            (out / f"{chart_id}.vl.json").write_text(json.dumps(chart.spec(), ensure_ascii=False), "utf-8")
+            written.append(chart_id)
+            ctx.progress(i + 1, len(ids))
+        return {"folder": str(out), "charts": written}
+
+    def search_index(ctx: JobContext) -> dict[str, Any]:
+        """Build the search index of the current snapshot (zhichan.search)."""
+        from zhichan.search.index import build_index
+
+        snap = access.require_snapshot()
+        path = build_index(snap, progress=ctx.progress)
+        return {"snapshot": snap.id, "index": path.name}
+
+    if optional_module("zhichan.search.index") is not None:
+        register_job_kind("search.index", "建立检索索引 / build the search index", search_index, STAFF)
+    register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
+                      STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
+    register_job_kind("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)

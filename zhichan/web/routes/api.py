@@ -1,0 +1,180 @@
+"""The JSON API (``/api/v1``), documented by OpenAPI at ``/api/openapi.json`` and ``/api/docs``.
+
+Same service functions and the same scope as the pages. Authenticate with an API token
+(``Authorization: Bearer zc_…``) or a session cookie (then unsafe methods need ``X-CSRF-Token``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from zhichan.platform import accounts, audit, jobs, orgs, portal
+from zhichan.platform.models import Job
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.web import views
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang
+from zhichan.web.security import client_ip
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "输入无效 / bad input"},
+    401: {"description": "未登录 / not signed in"},
+    403: {"description": "超出机构范围或角色不允许 / outside your scope or role"},
+    404: {"description": "不存在 / not found"},
+}
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+RegionCode = Path(..., pattern=r"^[0-9]{2}([0-9]{2}){0,2}$", description="GB/T 2260 代码（2/4/6位）/ region code")
+
+
+class Me(BaseModel):
+    authenticated: bool
+    username: str
+    role: str
+    organization: str
+    region_code: str | None
+    enterprise: str | None
+
+
+class JobIn(BaseModel):
+    kind: str = Field(..., max_length=80, description="任务类型 / job kind")
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    status: str
+    done: int
+    total: int | None
+    progress: float
+    message: str
+    created_at: str
+    result: dict[str, Any]
+
+
+class TokenIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=120)
+
+
+def _job_out(job: Job) -> JobOut:
+    return JobOut(id=job.id, kind=job.kind, title=job.title, status=job.status, done=job.done, total=job.total,
+                  progress=job.progress, message=job.message, created_at=job.created_at.isoformat() + "Z",
+                  result=json.loads(job.result or "{}"))
+
+
+@router.get("/me", response_model=Me, summary="当前调用者 / the caller")
+def me(scope: Scope = ScopeDep) -> Me:
+    return Me(authenticated=scope.is_authenticated, username=scope.username, role=scope.role,
+              organization=scope.org_name, region_code=scope.region_code, enterprise=scope.party_key)
+
+
+@router.get("/search", summary="专利检索（公开）/ search published patents (public)")
+def search(
+    q: str = Query(..., min_length=1, max_length=1000),
+    page: int = Query(1, ge=1, le=10_000),
+    page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    return views.search(access, q, page=page, page_size=page_size)
+
+
+@router.get("/patents/{application_number}", summary="专利著录项目（公开）/ one patent (public)")
+def patent(
+    application_number: str = Path(..., min_length=3, max_length=40), access: CorpusAccess = CorpusDep
+) -> dict[str, Any]:
+    return portal.patent_detail(access, application_number)
+
+
+@router.get("/regions/{code}", summary="地区概况 / region overview (scoped)")
+def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> dict[str, Any]:
+    return portal.region_overview(access, scope, code)
+
+
+@router.get("/regions/{code}/indicators", summary="地区关键指标 / key indicators of a region (scoped)")
+def region_indicators(
+    code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep
+) -> dict[str, Any]:
+    overview = portal.region_overview(access, scope, code)
+    return {"code": overview["code"], "name": overview["name"], "year": overview["year"],
+            "kpis": overview["kpis"], "snapshot": overview["snapshot"],
+            "definition": "direct counts over the corpus snapshot (see docs/web.md)",
+            "official_indicators": views.indicator_panel(scope, overview["code"])}
+
+
+@router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)")
+def cockpit(
+    request: Request,
+    region: str | None = Query(None, pattern=r"^[0-9]{2}([0-9]{2}){0,2}$"),
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    return views.cockpit(access, scope, region, lang(request))
+
+
+@router.get("/enterprises/{party_key}", summary="创新主体专利组合 / enterprise portfolio (scoped)")
+def enterprise(
+    party_key: str = Path(..., min_length=1, max_length=300),
+    page: int = Query(1, ge=1, le=10_000),
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    return portal.enterprise_portfolio(access, scope, party_key, page=page)
+
+
+@router.get("/jobs", response_model=list[JobOut], summary="后台任务 / jobs of your organization subtree")
+def list_jobs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[JobOut]:
+    return [_job_out(j) for j in jobs.list_jobs(session, scope)]
+
+
+@router.post("/jobs", response_model=JobOut, status_code=201, summary="提交任务 / submit a job")
+def submit_job(body: JobIn, request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> JobOut:
+    params = {"region": scope.region_code} if scope.governance else {}
+    job = jobs.submit(session, scope, body.kind, params)
+    audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": body.kind}, ip=client_ip(request))
+    if request.app.state.worker is not None:
+        request.app.state.worker.wake()
+    return _job_out(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="任务进度 / one job")
+def get_job(job_id: int = Path(..., ge=1, le=2**31 - 1), scope: Scope = ScopeDep,
+            session: Session = DbDep) -> JobOut:
+    return _job_out(jobs.get_job(session, scope, job_id))
+
+
+@router.get("/admin/users", summary="用户（管理员）/ users (admins)")
+def admin_users(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[str, Any]]:
+    return [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
+             "org_id": o.id, "organization": o.name, "active": u.is_active}
+            for u, o in accounts.list_users(session, scope)]
+
+
+@router.get("/admin/orgs", summary="机构（管理员）/ organizations (admins)")
+def admin_orgs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[str, Any]]:
+    scope.require_admin()
+    return [{"id": o.id, "name": o.name, "kind": o.kind, "region_code": o.region_code, "parent_id": o.parent_id,
+             "party_key": o.party_key} for o in orgs.list_orgs(session, scope)]
+
+
+@router.get("/admin/audit", summary="审计日志（管理员）/ audit log (admins)")
+def admin_audit(
+    page: int = Query(1, ge=1, le=100_000), action: str | None = Query(None, max_length=80),
+    scope: Scope = ScopeDep, session: Session = DbDep,
+) -> dict[str, Any]:
+    rows, total = audit.list_entries(session, scope, action=action, limit=100, offset=(page - 1) * 100)
+    return {"total": total, "entries": [
+        {"id": r.id, "at": r.at.isoformat() + "Z", "username": r.username, "action": r.action, "target": r.target,
+         "detail": json.loads(r.detail or "{}"), "ip": r.ip, "success": r.success} for r in rows]}
+
+
+@router.post("/tokens", status_code=201, summary="新建 API 令牌（只显示一次）/ new API token (shown once)")
+def new_token(body: TokenIn, request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> dict[str, Any]:
+    token, plain = accounts.create_api_token(session, scope, body.name)
+    audit.record(session, scope, "token.create", f"token:{token.id}", ip=client_ip(request))
+    return {"id": token.id, "name": token.name, "token": plain}

@@ -1,0 +1,196 @@
+"""Server-rendered pages. Each one renders the same dict its ``/api/v1`` twin returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+
+from zhichan.errors import InputError
+from zhichan.platform import accounts, audit, jobs, portal
+from zhichan.platform.models import Role
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.web import views
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render
+from zhichan.web.security import client_ip
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(scope: Scope = ScopeDep) -> Response:
+    if scope.governance:
+        return RedirectResponse("/cockpit", status_code=303)
+    if scope.role == Role.ENTERPRISE_USER:
+        return RedirectResponse("/enterprise", status_code=303)
+    return RedirectResponse("/search", status_code=303)
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    q: str = Query("", max_length=1000),
+    page: int = Query(1, ge=1, le=10_000),
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    result, error = None, None
+    if q.strip():
+        try:
+            result = views.search(access, q, page=page, page_size=20)
+        except InputError as exc:  # a query syntax error is shown beside the query box
+            error = exc.message
+    return render(request, "search.html", {"q": q, "result": result, "error": error},
+                  status=400 if error else 200)
+
+
+@router.get("/search/export.{fmt}")
+def search_export(
+    request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=1000),
+    access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp")
+    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt}, ip=client_ip(request))
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    return FileResponse(path, media_type=media, filename=f"zhichan-search.{fmt}",
+                        background=BackgroundTask(path.unlink, missing_ok=True))
+
+
+@router.get("/patents/{application_number}")
+def patent_page(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
+    patent = portal.patent_detail(access, application_number)
+    return render(request, "patent.html", {"p": patent})
+
+
+@router.get("/cockpit")
+def cockpit_page(
+    request: Request, region: str | None = Query(None, max_length=6), scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    data = views.cockpit(access, scope, region, lang(request))
+    return render(request, "cockpit.html", data)
+
+
+@router.get("/charts/{chart_id}.{fmt}")
+def chart_image(
+    request: Request, chart_id: str, fmt: str, region: str | None = Query(None, max_length=6),
+    scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+) -> Response:
+    """The page's chart as a static image — same definition, rendered by vl-convert."""
+    if fmt not in ("svg", "png"):
+        raise InputError("图片格式只能是 svg 或 png / image format must be svg or png")
+    chart = views.chart_for(access, scope, chart_id, region, lang(request))
+    if fmt == "svg":
+        return Response(chart.svg(), media_type="image/svg+xml")
+    return Response(chart.png(), media_type="image/png")
+
+
+@router.get("/regions/{code}")
+def region_page(request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
+    overview = portal.region_overview(access, scope, code)
+    return render(request, "region.html", {"overview": overview,
+                                            "indicators": views.indicator_panel(scope, overview["code"])})
+
+
+@router.get("/regions/{code}/export.csv")
+def region_export(
+    request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
+) -> Response:
+    portal.region_overview(access, scope, code)  # scope check before streaming
+    audit.record(session, scope, "region.export", code[:12], ip=client_ip(request))
+    return StreamingResponse(views.region_csv(access, scope, code), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}.csv"})
+
+
+@router.get("/enterprise")
+def own_enterprise(scope: Scope = ScopeDep) -> Response:
+    scope.require_roles(Role.ENTERPRISE_USER)
+    if not scope.party_key:
+        raise InputError("当前账号未关联企业 / this account is not linked to an enterprise")
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/enterprises/{quote(scope.party_key, safe='')}", status_code=303)
+
+
+@router.get("/enterprises/{party_key}")
+def enterprise_page(
+    request: Request, party_key: str, page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    data = portal.enterprise_portfolio(access, scope, party_key, page=page)
+    from zhichan.reports import charts as rc
+
+    trend = rc.line("enterprise_trend", data["trend"], x="year", y="applications", title="", width=420, height=180)
+    return render(request, "enterprise.html", {"d": data, "trend_spec": trend.spec()})
+
+
+# jobs --------------------------------------------------------------------------------------------
+def _jobs_context(session: Session, scope: Scope) -> dict[str, Any]:
+    return {"jobs": jobs.list_jobs(session, scope), "kinds": jobs.job_kinds(scope)}
+
+
+@router.get("/jobs")
+def jobs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return render(request, "jobs.html", _jobs_context(session, scope))
+
+
+@router.get("/jobs/table")
+def jobs_table(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The HTMX fragment the jobs page polls."""
+    scope.require_authenticated()
+    return render(request, "_jobs_table.html", _jobs_context(session, scope))
+
+
+@router.post("/jobs")
+def jobs_submit(
+    request: Request, kind: str = Form(..., max_length=80), scope: Scope = ScopeDep, session: Session = DbDep
+) -> Response:
+    params: dict[str, Any] = {}
+    if scope.governance:
+        params["region"] = scope.region_code
+    job = jobs.submit(session, scope, kind, params)
+    audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": kind}, ip=client_ip(request))
+    worker = request.app.state.worker
+    if worker is not None:
+        worker.wake()
+    return RedirectResponse("/jobs", status_code=303)
+
+
+@router.post("/jobs/{job_id}/resume")
+def jobs_resume(request: Request, job_id: int, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    jobs.resume(session, scope, job_id)
+    audit.record(session, scope, "job.resume", f"job:{job_id}", ip=client_ip(request))
+    if request.app.state.worker is not None:
+        request.app.state.worker.wake()
+    return RedirectResponse("/jobs", status_code=303)
+
+
+# account -----------------------------------------------------------------------------------------
+@router.get("/account")
+def account_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return render(request, "account.html", {"tokens": accounts.list_api_tokens(session, scope), "new_token": None})
+
+
+@router.post("/account/tokens")
+def account_new_token(
+    request: Request, name: str = Form(..., max_length=120), scope: Scope = ScopeDep, session: Session = DbDep
+) -> Response:
+    token, plain = accounts.create_api_token(session, scope, name)
+    audit.record(session, scope, "token.create", f"token:{token.id}", ip=client_ip(request))
+    return render(request, "account.html", {"tokens": accounts.list_api_tokens(session, scope), "new_token": plain})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def account_revoke_token(
+    request: Request, token_id: int, scope: Scope = ScopeDep, session: Session = DbDep
+) -> Response:
+    accounts.revoke_api_token(session, scope, token_id)
+    audit.record(session, scope, "token.revoke", f"token:{token_id}", ip=client_ip(request))
+    return RedirectResponse("/account", status_code=303)

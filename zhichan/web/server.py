@@ -1,0 +1,64 @@
+"""Start the platform: migrate, seed the demo organization tree and administrator, serve.
+
+``zhichan demo`` calls :func:`run` after building the demo corpus; ``zhichan serve`` calls it too.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from rich.console import Console
+from sqlalchemy import select
+
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import Role, User
+from zhichan.platform.orgs import seed_demo_tree
+from zhichan.settings import get_settings
+
+DEMO_ADMIN = "admin"
+console = Console()
+
+
+def ensure_demo_admin(engine, password: str | None = None) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
+    """Seed the org tree and the ``admin`` account (nation level, system administrator).
+
+    Returns ``(username, password)`` — the password only when it was generated now (print it
+    once); ``None`` when the account already existed or the password came from the environment.
+    """
+    upgrade(engine)
+    with session_scope(engine) as s:
+        nation = seed_demo_tree(s)
+        if s.scalar(select(User.id).where(User.username == DEMO_ADMIN)) is not None:
+            return DEMO_ADMIN, None
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        create_user(s, username=DEMO_ADMIN, password=password, role=Role.SYSTEM_ADMIN, org=nation,
+                    display_name="演示管理员 / demo administrator")
+    return DEMO_ADMIN, password if generated else None
+
+
+def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = True) -> None:
+    """Migrate the workflow database, seed the demo administrator (password from
+    ``ZHICHAN_ADMIN_PASSWORD`` or generated and printed once), print the address and serve."""
+    import uvicorn
+
+    from zhichan.web.app import create_app
+
+    settings = get_settings()
+    host = host or settings.web_host
+    port = port or settings.web_port
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    if demo_admin:
+        username, generated = ensure_demo_admin(engine, settings.admin_password)
+        if generated:
+            console.print(f"[bold]演示管理员 / demo administrator:[/bold] {username}  密码 / password: "
+                          f"[bold yellow]{generated}[/bold yellow]  （只显示这一次 / shown once）")
+        elif settings.admin_password:
+            console.print(f"演示管理员 / demo administrator: {username} (password from ZHICHAN_ADMIN_PASSWORD)")
+        else:
+            console.print(f"演示管理员 / demo administrator: {username} (existing account; password unchanged)")
+    app = create_app(settings, engine=engine)
+    console.print(f"[bold green]知产 zhichan[/bold green] 已启动 / serving at [link]http://{host}:{port}/[/link]")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

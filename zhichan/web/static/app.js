@@ -1,0 +1,35 @@
+// zhichan: render Vega-Lite specs found in <script type="application/json" data-chart-for="ID">
+// islands, drill down on map clicks, and send the CSRF token with HTMX requests.
+(function () {
+  "use strict";
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRF-Token"] = csrf();
+  });
+  function renderCharts() {
+    if (typeof window.vegaEmbed !== "function") { return; }
+    document.querySelectorAll("script[data-chart-for]").forEach(function (island) {
+      var target = document.getElementById(island.getAttribute("data-chart-for"));
+      if (!target || target.getAttribute("data-rendered")) { return; }
+      var spec = JSON.parse(island.textContent);
+      target.setAttribute("data-rendered", "pending");
+      window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function (result) {
+        target.setAttribute("data-rendered", "1");
+        if (target.getAttribute("data-drill")) {
+          result.view.addEventListener("click", function (_event, item) {
+            var code = item && item.datum && (item.datum.adcode || (item.datum.properties && item.datum.properties.adcode));
+            if (code) { window.location.href = "/cockpit?region=" + encodeURIComponent(String(code)); }
+          });
+        }
+      }).catch(function (error) {
+        target.setAttribute("data-rendered", "error");
+        target.textContent = String(error);
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", renderCharts);
+  window.addEventListener("load", renderCharts);
+})();

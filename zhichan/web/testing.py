@@ -1,0 +1,149 @@
+"""Test support for the web platform (used by tests/web and the benchmarks): a hand-made corpus,
+a seeded organization tree with one user per role, and sign-in helpers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhichan.corpus.testing import build_snapshot, event, patent
+from zhichan.platform.accounts import create_user, hash_password
+from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import OrgKind, Role
+from zhichan.platform.orgs import create_org
+from zhichan.settings import Settings
+
+with warnings.catch_warnings():
+    # starlette asks for the httpx2 package (not installed); the TestClient works with httpx
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+WUHOU_ENTERPRISE = "成都示例科技有限公司"
+JINJIANG_ENTERPRISE = "锦江独有材料有限公司"
+JINJIANG_TITLE = "锦江专属的一种储能装置"
+XSS_TITLE = '一种<script>alert("xss")</script>装置'
+
+
+def _patents() -> list[dict]:
+    rows = []
+    for i in range(12):
+        rows.append(patent(serial=100 + i, title=f"一种锂离子电池负极材料{i}", region_code="510107",
+                           application_date=f"{2015 + i % 8}-03-0{1 + i % 8}", synthetic=True,
+                           applicants=[WUHOU_ENTERPRISE]))
+    for i in range(6):
+        rows.append(patent(serial=200 + i, title=f"{JINJIANG_TITLE}{i}", region_code="510104",
+                           application_date=f"{2016 + i}-06-01", applicants=[JINJIANG_ENTERPRISE]))
+    rows.append(patent(serial=300, title=XSS_TITLE, region_code="510107", application_date="2021-01-05",
+                       applicants=[WUHOU_ENTERPRISE], kind="utility_model", legal_status="granted"))
+    for i in range(4):
+        rows.append(patent(serial=400 + i, title=f"一种图像处理方法{i}", region_code="320102",
+                           application_date=f"{2018 + i}-02-01", applicants=["南京玄武软件有限公司"]))
+    return rows
+
+
+@dataclass
+class WebEnv:
+    settings: Settings
+    app: object
+    engine: object
+    numbers: dict[str, str]
+
+    def client(self) -> TestClient:
+        return TestClient(self.app)  # type: ignore[arg-type]
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf_from(client.get("/login").text)
+    r = client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+
+
+def csrf_from(html: str) -> str:
+    found = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+def seed(engine) -> None:  # type: ignore[no-untyped-def]
+    """The test organization tree with one account per role (all with :data:`PASSWORD`)."""
+    shared_hash = hash_password(PASSWORD)  # argon2 is deliberately slow: hash once for all accounts
+    with session_scope(engine) as s:
+        nation = create_org(s, "国家局", OrgKind.NATION, "100000")
+        sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
+        chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan)
+        wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu)
+        jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
+        ent = create_org(s, WUHOU_ENTERPRISE, OrgKind.ENTERPRISE, "510107", wuhou, party_key=WUHOU_ENTERPRISE)
+        ent2 = create_org(s, JINJIANG_ENTERPRISE, OrgKind.ENTERPRISE, "510104", jinjiang,
+                          party_key=JINJIANG_ENTERPRISE)
+        for username, role, org in [
+            ("root", Role.SYSTEM_ADMIN, nation), ("cd_admin", Role.SYSTEM_ADMIN, chengdu),
+            ("cd_leader", Role.BUREAU_LEADER, chengdu), ("wuhou", Role.ANALYST, wuhou),
+            ("wuhou_admin", Role.SYSTEM_ADMIN, wuhou), ("jinjiang", Role.ANALYST, jinjiang),
+            ("ent_user", Role.ENTERPRISE_USER, ent), ("ent2_user", Role.ENTERPRISE_USER, ent2),
+        ]:
+            create_user(s, username=username, password=PASSWORD, role=role, org=org, password_hash=shared_hash)
+
+
+def build_template(data_dir: Path) -> dict[str, str]:
+    """Corpus snapshot, search index and a seeded SQLite workflow DB in ``data_dir``; returns the
+    application numbers tests refer to."""
+    rows = _patents()
+    numbers = {
+        "wuhou": rows[0]["application_number"],
+        "jinjiang": rows[12]["application_number"],
+        "xss": rows[18]["application_number"],
+    }
+    snap = build_snapshot(
+        data_dir,
+        patents=rows,
+        events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=5_000_000.0, party_to="某银行")],
+    )
+    assert snap.synthetic
+    from zhichan.search.index import build_index
+
+    build_index(snap, with_vectors=False)
+    engine = make_engine(f"sqlite:///{(data_dir / 'zhichan.sqlite3').resolve()}")
+    upgrade(engine)
+    seed(engine)
+    engine.dispose()
+    (data_dir / "numbers.json").write_text(json.dumps(numbers), "utf-8")
+    return numbers
+
+
+def make_env(settings: Settings, template: Path, db_url: str | None = None, *, search_index: bool = True) -> WebEnv:
+    """A fresh copy of the template data directory for one test, and the app over it."""
+    from zhichan.web.app import create_app
+
+    shutil.copytree(template, settings.data_dir, dirs_exist_ok=True)
+    if not search_index:
+        shutil.rmtree(settings.data_dir / "index")
+    numbers = json.loads((settings.data_dir / "numbers.json").read_text("utf-8"))
+    engine = make_engine(db_url or settings.effective_database_url)
+    if db_url:
+        upgrade(engine)
+        seed(engine)
+    app = create_app(settings, engine=engine, start_worker=False)
+    return WebEnv(settings, app, engine, numbers)
+
+
+def login_as(client: TestClient, engine, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Start a session without the (deliberately slow) password check — for tests that are not
+    about signing in; the sign-in form itself is covered by tests of its own."""
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_session
+    from zhichan.platform.models import User
+    from zhichan.web.security import SESSION_COOKIE
+
+    with session_scope(engine) as s:
+        user = s.scalar(select(User).where(User.username == username))
+        assert user is not None
+        token = create_session(s, user, "testclient")
+    client.cookies.set(SESSION_COOKIE, token)

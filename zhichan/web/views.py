@@ -1,0 +1,202 @@
+"""Page data computed once and rendered as HTML or JSON (the Datasette pattern).
+
+Each function takes the caller's scope and returns a plain dict; ``routes/pages.py`` renders it
+with a template, ``routes/api.py`` returns it as JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from zhichan.errors import InputError
+from zhichan.platform import portal
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.web import charts
+from zhichan.web.integrations import indicators_service, search_service
+
+MAX_PAGE_SIZE = 100
+EXPORT_LIMIT = 10_000
+
+
+def _check_paging(page: int, page_size: int) -> None:
+    if page < 1 or page > 10_000 or page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise InputError(f"分页参数无效（每页1–{MAX_PAGE_SIZE}条） / invalid paging (1-{MAX_PAGE_SIZE} per page)")
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if hasattr(value, "model_dump"):
+        return value.model_dump()  # type: ignore[no-any-return]
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        return dataclasses.asdict(value)
+    return dict(vars(value))
+
+
+def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+    """Search published patents (public) with ``zhichan.search``; while that module or the
+    snapshot's index is missing, a basic title/applicant match, labelled as such (``mode``)."""
+    _check_paging(page, page_size)
+    query = (query or "").strip()
+    if len(query) > 1000:
+        raise InputError("检索式过长（最多1000字） / query too long (1000 characters max)")
+    empty = {"query": query, "mode": "full", "total": 0, "hits": [], "facets": {}, "page": page,
+             "page_size": page_size}
+    if not query:
+        return empty
+    snap = access.require_snapshot()
+    service = search_service()
+    mode = "basic"
+    if service is not None:
+        from zhichan.search.errors import IndexMissing
+
+        try:
+            result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=True)
+        except IndexMissing:
+            mode = "no_index"
+        else:
+            return {
+                "query": query, "canonical_query": result.query, "mode": "full", "total": result.total,
+                "page": page, "page_size": page_size, "elapsed_ms": result.elapsed_ms,
+                "hits": [_hit(_as_dict(h)) for h in result.hits],
+                "facets": {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                           for name, values in result.facets.items()},
+            }
+    basic = portal.basic_search(access, query, page=page, page_size=page_size)
+    return {**basic, "query": query, "mode": mode, "hits": [_basic_hit(h) for h in basic["hits"]],
+            "facets": {name: [{"value": f["value"], "label": f["value"], "count": f["n"]} for f in values]
+                       for name, values in basic["facets"].items()}}
+
+
+def _hit(h: dict[str, Any]) -> dict[str, Any]:
+    """A hit of the search module; its ``*_html`` fields are already escaped (matches in ``<mark>``)."""
+    return {
+        "application_number": h["application_number"], "title": h["title"],
+        "title_html": Markup(h.get("title_html") or escape(h["title"])),
+        "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
+        "application_date": h["application_date"], "legal_status": h["legal_status"],
+        "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
+        "synthetic": bool(h.get("synthetic")),
+    }
+
+
+def _basic_hit(h: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "application_number": h["application_number"], "title": h["title"], "title_html": escape(h["title"]),
+        "snippet_html": Markup(""), "kind": h["kind"], "application_date": str(h["application_date"]),
+        "legal_status": h["status_group"], "applicants": h.get("first_patentee") or "",
+        "region_code": h.get("region_code"), "synthetic": bool(h.get("synthetic")),
+    }
+
+
+def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path) -> Path:
+    """All hits of ``query`` as CSV or XLSX in ``folder`` (the search module's export when present)."""
+    if fmt not in ("csv", "xlsx"):
+        raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
+    result = search(access, query, page=1, page_size=1)  # validates the query first
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"search-{secrets.token_hex(8)}.{fmt}"
+    service = search_service()
+    if service is not None and result["mode"] == "full":
+        service.export(query, path, fmt=fmt, snapshot=access.require_snapshot())
+        return path
+    if fmt != "csv":
+        raise InputError("检索索引尚未建立，只能导出 CSV / without a search index only CSV export is available")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        for chunk in search_csv(access, query):
+            fh.write(chunk)
+    return path
+
+
+def search_csv(access: CorpusAccess, query: str) -> Iterator[str]:
+    """Basic-mode CSV export (first ``EXPORT_LIMIT`` hits), UTF-8 with BOM for spreadsheet programs."""
+    columns = list(portal.LIST_COLUMNS)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(columns)
+    page, page_size, sent = 1, MAX_PAGE_SIZE, 0
+    while sent < EXPORT_LIMIT:
+        result = portal.basic_search(access, query, page=page, page_size=page_size)
+        for hit in result["hits"]:
+            writer.writerow([_csv_cell(hit.get(c)) for c in columns])
+            sent += 1
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(result["hits"]) < page_size:
+            break
+        page += 1
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # spreadsheet formula injection: a cell starting with = + - @ is shown as text
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str) -> dict[str, Any]:
+    code = region or scope.home_region()
+    overview = portal.region_overview(access, scope, code)
+    has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
+    specs = {
+        "trend": charts.trend_chart(overview, lang).spec(),
+        "ranking": charts.ranking_chart(overview, lang).spec() if overview["children"] else None,
+        "map": charts.map_chart(overview, lang, geo_url=f"/geo/{overview['code']}.json").spec() if has_geo else None,
+    }
+    can_go_up = overview["parent"] is not None and scope.covers_region(overview["parent"])
+    return {
+        "overview": overview,
+        "charts": specs,
+        "map_available": has_geo,
+        "parent": overview["parent"] if can_go_up else None,
+        "indicators": indicator_panel(scope, overview["code"]),
+    }
+
+
+def indicator_panel(scope: Scope, code: str) -> dict[str, Any]:
+    """Official indicators and plan targets from ``zhichan.indicators`` — or a plain "not yet"."""
+    service = indicators_service()
+    if service is None:
+        return {"available": False, "module": "zhichan.indicators"}
+    return {"available": False, "module": "zhichan.indicators.service"}
+
+
+def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:
+    """The same chart definition as the page, for static images (documents, downloads)."""
+    if chart_id not in charts.CHART_IDS:
+        raise InputError(f"未知图表 {chart_id[:20]} / unknown chart")
+    overview = portal.region_overview(access, scope, region or scope.home_region())
+    if chart_id == "trend":
+        return charts.trend_chart(overview, lang)
+    if chart_id == "ranking":
+        return charts.ranking_chart(overview, lang)
+    import json
+
+    geo = charts.geojson_bytes(overview["code"])
+    if geo is None or not overview["children"]:
+        from zhichan.errors import NotFoundError
+
+        raise NotFoundError("该地区没有可用的边界数据 / no boundaries for this region")
+    return charts.map_chart(overview, lang, features=json.loads(geo).get("features", []))
+
+
+def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
+    overview = portal.region_overview(access, scope, code)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year"])
+    for c in overview["children"]:
+        writer.writerow([c["code"], _csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
+                         c["applications_year"]])
+    yield "\ufeff" + buffer.getvalue()
