@@ -1,0 +1,213 @@
+"""Plan targets (规划目标): load a plan, report progress, the growth needed and a forecast.
+
+A plan file is YAML or XLSX. YAML::
+
+    name: 国家“十四五”规划 — 每万人口高价值发明专利拥有量
+    source: 《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》
+    targets:
+      - indicator: high_value_inventions_per_10k     # code or Chinese name
+        region: CN                                   # region code (CN = nation)
+        base_year: 2020
+        base_value: 6.3                              # optional: computed from the corpus when absent
+        target_year: 2025
+        target_value: 12
+
+XLSX: the first sheet, one target per row under a header row naming the same columns (English
+or Chinese: 指标, 地区, 基期年, 基期值, 目标年, 目标值, 备注).
+
+Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的74%"):
+- ``progress_pct`` = current value ÷ target value × 100;
+- ``gap_closed_pct`` = (current − base) ÷ (target − base) × 100, the share of the planned increase achieved;
+- ``required_annual_growth`` = (target ÷ current)^(1 / years left) − 1, years left counted from the
+  as-of date to 31 December of the target year;
+- ``forecast``: least-squares fit on the indicator's year-end values (at most the last 6 years
+  before the as-of date, plus the as-of date itself) extrapolated to 31 December of the target
+  year — log-linear (constant growth rate) when there are ≥ 3 positive values, else linear on ≥ 2
+  values, else none; ``will_meet`` compares the forecast with the target in the plan's direction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+from zhichan import reference
+from zhichan.corpus.store import Snapshot, open_corpus
+from zhichan.errors import InputError, ZhichanError
+from zhichan.indicators import registry, service
+from zhichan.indicators.models import Plan, PlanTarget, TargetProgress
+from zhichan.progress import ProgressCallback, no_progress
+
+_ALIASES = {
+    "indicator": ("indicator", "指标", "指标代码", "指标名称"),
+    "region": ("region", "region_code", "地区", "地区代码", "行政区划代码"),
+    "base_year": ("base_year", "基期年", "基期", "基年"),
+    "base_value": ("base_value", "基期值", "基期数值"),
+    "target_year": ("target_year", "目标年", "目标年份"),
+    "target_value": ("target_value", "目标值", "目标"),
+    "note": ("note", "备注", "说明"),
+}
+FORECAST_YEARS = 6
+
+
+def _number(value: Any, field: str, where: str, *, integer: bool = False, required: bool = True) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(f"{where}：缺少 {field} / {where}: {field} is missing")
+        return None
+    try:
+        number = float(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise InputError(f"{where}：{field} 不是数字：{value!r} / {where}: {field} is not a number: {value!r}") from None
+    if integer:
+        if number != int(number) or not 1900 <= number <= 2100:
+            raise InputError(f"{where}：{field} 不是年份：{value!r} / {where}: {field} is not a year: {value!r}")
+        return int(number)
+    return number
+
+
+def _target(row: dict[str, Any], where: str) -> PlanTarget:
+    code = str(row.get("indicator") or "").strip()
+    if not code:
+        raise InputError(f"{where}：缺少指标 / {where}: indicator is missing")
+    try:
+        ind = registry.get_indicator(code)
+        region = reference.normalize_region_code(str(row.get("region") or "CN").strip())
+    except ZhichanError as exc:
+        raise InputError(f"{where}：{exc.message}") from None
+    target = PlanTarget(
+        indicator=ind.code, region_code=region,
+        target_year=_number(row.get("target_year"), "target_year", where, integer=True),
+        target_value=_number(row.get("target_value"), "target_value", where),
+        base_year=_number(row.get("base_year"), "base_year", where, integer=True, required=False),
+        base_value=_number(row.get("base_value"), "base_value", where, required=False),
+        note=str(row.get("note") or ""),
+    )
+    if target.base_year is not None and target.base_year >= target.target_year:
+        raise InputError(f"{where}：基期年应早于目标年 / {where}: base_year must be before target_year")
+    return target
+
+
+def _canonical_row(raw: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = str(key or "").strip()
+        for canonical, aliases in _ALIASES.items():
+            if name in aliases or name.lower() in aliases:
+                out[canonical] = value
+    return out
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan from YAML (``.yaml``/``.yml``) or XLSX; every row is validated with its position."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"规划文件不存在：{path} / plan file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"规划文件 YAML 格式错误 / plan YAML is malformed: {exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("targets"), list) or not data["targets"]:
+            raise InputError("规划文件须包含 targets 列表 / the plan must have a non-empty `targets` list")
+        targets = [_target(_canonical_row(row if isinstance(row, dict) else {}), f"targets[{i}]")
+                   for i, row in enumerate(data["targets"])]
+        return Plan(name=str(data.get("name") or path.stem), targets=targets, source=str(data.get("source") or ""),
+                    path=str(path))
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
+            raise InputError(f"无法读取 XLSX 规划文件 / cannot read the XLSX plan: {exc}") from None
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        if len(rows) < 2:
+            raise InputError("XLSX 规划文件须有表头和至少一行目标 / the XLSX plan needs a header row and one target")
+        header = rows[0]
+        targets = []
+        for number, values in enumerate(rows[1:], start=2):
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            targets.append(_target(_canonical_row(dict(zip(header, values, strict=False))), f"第{number}行 row {number}"))
+        return Plan(name=path.stem, targets=targets, path=str(path))
+    raise InputError(f"规划文件须为 YAML 或 XLSX：{path.name} / a plan is YAML or XLSX: {path.name}")
+
+
+def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float | None, str]:
+    usable = [(d, v) for d, v in points if v is not None]
+    if len(usable) < 2:
+        return None, "none: fewer than 2 values"
+    xs = [d.toordinal() / 365.25 for d, _ in usable]
+    x_at = at.toordinal() / 365.25
+    span = f"{usable[0][0].isoformat()}…{usable[-1][0].isoformat()}"
+    log = len(usable) >= 3 and all(v > 0 for _, v in usable)
+    ys = [math.log(v) for _, v in usable] if log else [float(v) for _, v in usable]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
+    y_at = my + slope * (x_at - mx)
+    if log:
+        return math.exp(y_at), f"log-linear least squares on {n} values {span} (growth {math.expm1(slope):+.1%}/year)"
+    return y_at, f"linear least squares on {n} values {span} ({slope:+.4g}/year)"
+
+
+def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb") -> TargetProgress:
+    ind = registry.get_indicator(target.indicator)
+    region = service.normalize_region(target.region_code)
+    first_year = max(as_of.year - FORECAST_YEARS, target.base_year or 0)
+    years = [y for y in range(first_year, as_of.year) if dt.date(y, 12, 31) < as_of]
+    points = service.trend(ind.code, region, years, snapshot=snapshot, engine=engine)
+    current = service.value_of(ind, region, service.all_totals(snapshot, as_of, engine, [ind.code]))
+    points.append((as_of, current))
+
+    base_value, base_source = target.base_value, "plan"
+    if base_value is None and target.base_year is not None:
+        base_value = service.trend(ind.code, region, [target.base_year], snapshot=snapshot,
+                                   engine=engine)[0][1]
+        base_source = "computed" if base_value is not None else "missing"
+    elif base_value is None:
+        base_source = "missing"
+
+    target_day = dt.date(target.target_year, 12, 31)
+    years_left = (target_day - as_of).days / 365.25
+    progress = gap = growth = None
+    if current is not None:
+        progress = 100.0 * current / target.target_value if target.target_value else None
+        if base_value is not None and target.target_value != base_value:
+            gap = 100.0 * (current - base_value) / (target.target_value - base_value)
+        if years_left > 0 and current > 0 and target.target_value > 0:
+            growth = (target.target_value / current) ** (1 / years_left) - 1
+    forecast, method = _fit(points, target_day)
+    rising = target.target_value >= (base_value if base_value is not None else (current or 0))
+    will_meet: bool | None = None
+    if forecast is not None:
+        will_meet = forecast >= target.target_value if rising else forecast <= target.target_value
+    elif current is not None and (current >= target.target_value if rising else current <= target.target_value):
+        will_meet = True
+    return TargetProgress(
+        indicator=ind.code, indicator_name=ind.name_zh, region_code=region,
+        region_name=reference.region_name(region), as_of=as_of, base_year=target.base_year,
+        base_value=base_value, base_value_source=base_source, target_year=target.target_year,
+        target_value=target.target_value, current_value=current, progress_pct=progress, gap_closed_pct=gap,
+        required_annual_growth=growth, forecast=forecast, forecast_method=method, will_meet=will_meet,
+        trend=points, unit=ind.unit,
+    )
+
+
+def plan_progress(plan: Plan, as_of: dt.date, *, snapshot: Snapshot | None = None, engine: str = "duckdb",
+                  progress: ProgressCallback = no_progress) -> list[TargetProgress]:
+    """Progress of every target of ``plan`` at ``as_of``."""
+    snap = snapshot if snapshot is not None else open_corpus()
+    out = []
+    for done, target in enumerate(plan.targets):
+        progress(done, len(plan.targets))
+        out.append(target_progress(target, as_of, snapshot=snap, engine=engine))
+    progress(len(plan.targets), len(plan.targets))
+    return out
