@@ -19,13 +19,12 @@ from zhichan.corpus.generator.patents import (
     _add_years,
     _days,
     _draw_in_segment,
-    _hash_rows,
     _iso,
     _rowwise_search,
     _year_start_days,
 )
+from zhichan.corpus.generator.rows import build_table
 from zhichan.corpus.generator.world import FOREIGN, World, short_place
-from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import COPYRIGHTS, GEOGRAPHICAL_INDICATIONS, TRADEMARKS
 
 BATCH = 100_000
@@ -61,24 +60,7 @@ def _region_cols(world: World, county: np.ndarray) -> tuple[list, list, list]:
 
 
 def _finish(world: World, table: str, schema: pa.Schema, col: dict[str, list], n: int) -> pa.Table:
-    content = [f for f in schema.names if f not in PROVENANCE_FIELDS]
-    col["extra_json"] = [None] * n
-    col["content_hash"] = _hash_rows(col, content, n)
-    col["synthetic"] = [True] * n
-    col["source"] = ["synthetic"] * n
-    col["import_id"] = [world.import_id] * n
-    col["source_file"] = [None] * n
-    col.setdefault("source_row", [None] * n)
-    col["source_date"] = [world.as_of.isoformat()] * n
-    col["extra_json"] = [None] * n
-    arrays = []
-    for f in schema:
-        values = col[f.name]
-        if pa.types.is_date32(f.type):
-            arrays.append(pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32()))
-        else:
-            arrays.append(pa.array(values, f.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return build_table(schema, col, n, world.import_id, world.as_of.isoformat())
 
 
 def generate_tables(world: World, sizes: dict[str, int]) -> Iterator[tuple[str, pa.Table]]:

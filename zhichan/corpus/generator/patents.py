@@ -19,6 +19,7 @@ from zhichan.corpus.generator import calibration as cal
 from zhichan.corpus.generator import names as nm
 from zhichan.corpus.generator import text as tx
 from zhichan.corpus.generator.refdata import sei_codes_batch, tech_fields
+from zhichan.corpus.generator.rows import build_table
 from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
 from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
@@ -459,19 +460,6 @@ def _iso(days: np.ndarray) -> list[str | None]:
     return [None if d < 0 else t for d, t in zip(days.tolist(), text.tolist(), strict=True)]
 
 
-def _hash_rows(columns: dict[str, list], fields: list[str], m: int) -> list[str]:
-    """SHA-256 of each row's content exactly as :func:`zhichan.corpus.records.content_hash`."""
-    keys = sorted(fields)
-    cols = [columns[k] for k in keys]
-    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=False, separators=(",", ":")).encode
-    sha = hashlib.sha256
-    out = []
-    for i in range(m):
-        blob = dumps(dict(zip(keys, [c[i] for c in cols], strict=True)))
-        out.append(sha(blob.encode("utf-8")).hexdigest())
-    return out
-
-
 def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, rows: np.ndarray, kind: np.ndarray,
                   year: np.ndarray, app: np.ndarray, pub: np.ndarray, st: dict[str, np.ndarray], foreign: np.ndarray,
                   applicant: np.ndarray, co: np.ndarray, co_applicant: np.ndarray, country: np.ndarray,
@@ -712,21 +700,8 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["substantive_exam_date"] = _iso(np.where((st["exam"] >= 0) & (st["exam"] <= as_of_d) & (kind == 0), st["exam"], -1))
     col["extra_json"] = [None if k != 2 else json.dumps({"locarno": loc}, ensure_ascii=False)
                          for k, loc in zip(kind.tolist(), tx.locarno_classes(titles, kind), strict=True)]
-    col["content_hash"] = _hash_rows(col, _CONTENT_FIELDS, m)
-    col["synthetic"] = [True] * m
-    col["source"] = ["synthetic"] * m
-    col["import_id"] = [world.import_id] * m
-    col["source_file"] = [None] * m
     col["source_row"] = (rows + 1).tolist()
-    col["source_date"] = [world.as_of.isoformat()] * m
-    arrays = []
-    for f in PATENTS:
-        values = col[f.name]
-        if pa.types.is_date32(f.type):
-            arrays.append(pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32()))
-        else:
-            arrays.append(pa.array(values, f.type))
-    return pa.Table.from_arrays(arrays, schema=PATENTS)
+    return build_table(PATENTS, col, m, world.import_id, world.as_of.isoformat())
 
 
 def _draw_uniform(lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -808,22 +783,7 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
         ids.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
     parts["event_id"] = ids
     parts["extra_json"] = [None] * n
-    parts["content_hash"] = _hash_rows(parts, _EVENT_CONTENT, n)
-    parts["synthetic"] = [True] * n
-    parts["source"] = ["synthetic"] * n
-    parts["import_id"] = [world.import_id] * n
-    parts["source_file"] = [None] * n
-    parts["source_row"] = [None] * n
-    parts["source_date"] = [world.as_of.isoformat()] * n
-    parts["extra_json"] = [None] * n
-    arrays = []
-    for f in EVENTS:
-        values = parts[f.name]
-        if pa.types.is_date32(f.type):
-            arrays.append(pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32()))
-        else:
-            arrays.append(pa.array(values, f.type))
-    return pa.Table.from_arrays(arrays, schema=EVENTS)
+    return build_table(EVENTS, parts, n, world.import_id, world.as_of.isoformat())
 
 
 def _short(name: str) -> str:

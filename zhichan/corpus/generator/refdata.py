@@ -47,23 +47,13 @@ def regions() -> pd.DataFrame:
 
 
 def _ipc_title_table() -> pd.DataFrame:
-    """``code, level, title`` for the Chinese IPC (section … subgroup)."""
-    try:
-        from zhichan.reference import ipc_titles  # type: ignore[attr-defined]
-    except ImportError:  # reference module not landed yet in this tree: read the shipped file
-        ipc_titles = None
-    if ipc_titles is not None:
-        rows = []
-        for level in ("section", "class", "subclass", "main_group", "subgroup"):
-            titles = ipc_titles(level, "zh", clean=True)
-            items = titles.items() if isinstance(titles, dict) else zip(titles["code"], titles["title"], strict=True)
-            rows.extend((code, level, title) for code, title in items)
-        return pd.DataFrame(rows, columns=["code", "level", "title"])
-    from zhichan.reference._data import open_text
+    """``code, level, title`` for the Chinese IPC (section … subgroup), titles cleaned."""
+    from zhichan.reference import ipc_titles
 
-    with open_text("ipc/ipc_zh_2026.01.tsv") as fh:
-        frame = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
-    return frame.rename(columns={"title_zh": "title"})[["code", "level", "title"]]
+    rows = []
+    for level in ("section", "class", "subclass", "main_group", "subgroup"):
+        rows.extend((code, level, title) for code, title in ipc_titles(level, "zh", clean=True).items())
+    return pd.DataFrame(rows, columns=["code", "level", "title"])
 
 
 @dataclass(frozen=True)
@@ -163,60 +153,18 @@ def ipc_pool() -> IpcPool:
     )
 
 
-def _sei_batch_function():
-    try:
-        from zhichan.reference import sei_codes_for_ipc_batch  # type: ignore[attr-defined]
-    except ImportError:  # reference module not landed yet: IPC-only mapping from the shipped file
-        return _fallback_sei_batch
-    return sei_codes_for_ipc_batch
-
-
-@lru_cache(maxsize=1)
-def _fallback_sei_table() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
-    import json
-
-    from zhichan.reference._data import open_text
-
-    with open_text("concordance/sei_categories.jsonl") as fh:
-        cats = [json.loads(line) for line in fh if line.strip()]
-    code_of = {str(c["id"]): c["seiCode"] for c in cats if not c["keywords"]}
-    subclass: dict[str, set[str]] = {}
-    main: dict[str, set[str]] = {}
-    sub: dict[str, set[str]] = {}
-    with open_text("concordance/ipc_sei_compact.txt") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3 or parts[1] not in code_of:
-                continue
-            group, sei, suffixes = parts
-            if suffixes == "*":
-                subclass.setdefault(group, set()).add(code_of[sei])
-                continue
-            for suffix in suffixes.split():
-                target = main if suffix == "00" else sub
-                target.setdefault(f"{group}/{suffix}", set()).add(code_of[sei])
-    return subclass, main, sub
-
-
-def _fallback_sei_batch(ipc_lists, texts):
-    subclass, main, sub = _fallback_sei_table()
-    out = []
-    for codes in ipc_lists:
-        found: set[str] = set()
-        for code in codes or []:
-            found |= subclass.get(code[:4], set()) | main.get(code.split("/")[0] + "/00", set()) | sub.get(code, set())
-        out.append(sorted(found))
-    return out
-
-
 def _sei_codes_for(codes: list[str]) -> list[list[str]]:
     """SEI categories of single codes with no text (keyword-qualified entries excluded)."""
-    return _sei_batch_function()([[c] for c in codes], [None] * len(codes))
+    from zhichan.reference import sei_codes_for_ipc_batch
+
+    return sei_codes_for_ipc_batch([[c] for c in codes], [None] * len(codes))
 
 
 def sei_codes_batch(ipc_lists: list[list[str]], texts: list[str]) -> list[list[str]]:
     """SEI categories per patent, exactly as :func:`zhichan.corpus.records.finalize_patent` derives them."""
-    return _sei_batch_function()(ipc_lists, texts)
+    from zhichan.reference import sei_codes_for_ipc_batch
+
+    return sei_codes_for_ipc_batch(ipc_lists, texts)
 
 
 @lru_cache(maxsize=1)
@@ -224,30 +172,10 @@ def _tech_field_cache() -> dict[str, int | None]:
     return {}
 
 
-@lru_cache(maxsize=1)
-def _fallback_tech_patterns() -> list[tuple[str, int]]:
-    import csv
-
-    from zhichan.reference._data import open_text
-
-    with open_text("concordance/ipc_technology_fields_schmoch.csv") as fh:
-        rows = [(r["ipc"].rstrip("%").replace(" ", ""), int(r["field_nr"])) for r in csv.DictReader(fh)]
-    return sorted(rows, key=lambda r: -len(r[0]))
-
-
-def _fallback_tech_field(code: str) -> int | None:
-    flat = code.split("/")[0]
-    for prefix, field in _fallback_tech_patterns():
-        if flat.startswith(prefix) and (len(prefix) == 4 or flat == prefix):
-            return field
-    return None
-
-
 def tech_fields(main_ipcs: list[str]) -> list[int | None]:
-    try:
-        from zhichan.reference import tech_field_for_ipc  # type: ignore[attr-defined]
-    except ImportError:
-        tech_field_for_ipc = _fallback_tech_field
+    """WIPO technology field of each main IPC (cached per code)."""
+    from zhichan.reference import tech_field_for_ipc
+
     cache = _tech_field_cache()
     out: list[int | None] = []
     for code in main_ipcs:
