@@ -17,6 +17,7 @@ whose folder is registered with vl-convert once per process.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 DEFAULT_WIDTH = 520
 DEFAULT_HEIGHT = 260
 
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
 _fonts_lock = threading.Lock()
 _fonts_registered = False
 
@@ -90,7 +92,15 @@ class Chart:
         return json.dumps(self.spec(), ensure_ascii=False, sort_keys=True)
 
     def svg(self) -> str:
-        return str(_vl_convert().vegalite_to_svg(self.spec()))
+        """SVG with element ids renamed ``<chart_id>-<n>``: vega numbers gradients and clip paths
+        with a per-process counter, which would make the same chart differ between runs and
+        collide when several charts share one HTML page."""
+        svg = str(_vl_convert().vegalite_to_svg(self.spec()))
+        ids = list(dict.fromkeys(_SVG_ID.findall(svg)))
+        for n, old in enumerate(ids):
+            new = f"{self.chart_id}-{n}"
+            svg = re.sub(rf'(?<=["#]){re.escape(old)}(?=["\)])', new, svg)
+        return svg
 
     def png(self, scale: float = 2.0) -> bytes:
         return bytes(_vl_convert().vegalite_to_png(self.spec(), scale=scale))

@@ -1,0 +1,96 @@
+"""The shared renderers: one Document → HTML (vega / svg / png), DOCX with a TOC field, PDF with Noto CJK."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+from zhichan.errors import InputError
+from zhichan.reports import charts, render
+from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table
+from zhichan.reports.html import render_fragment
+
+ROWS = [{"year": 2020, "applications": 3, "applicants": 2}, {"year": 2021, "applications": 5, "applicants": 4}]
+
+
+def sample_document() -> Document:
+    doc = Document("示例报告：新能源汽车", "副标题", [("快照", "snap-1"), ("截至", "2024-12-31")],
+                   generated_at=dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC), synthetic=True)
+    first = Section("一、申请趋势")
+    first.add(Paragraph("共有申请 8 件。"),
+              Figure(charts.line("trend", ROWS, x="year", y=["applications", "applicants"], title="年度申请趋势",
+                                 labels={"applications": "申请量", "applicants": "申请人数"}), "图 1 年度申请趋势"))
+    first.sub("1.1 明细", Table(["年份", "申请量"], [[2020, 3], [2021, 5]], caption="表 1 年度申请"))
+    second = Section("二、建议")
+    second.add(Figure(charts.bar("rank", [{"r": "成都市", "n": 5}, {"r": "泰安市", "n": 3}], category="r", value="n",
+                                 title="城市排名", highlight="成都市"), "图 2 城市排名"),
+               BulletList(["建议甲：引进乙公司", "建议丙"]))
+    doc.sections = [first, second]
+    return doc
+
+
+def test_chart_spec_is_plain_json_with_inline_data():
+    chart = charts.line("trend", ROWS, x="year", y="applications", title="趋势")
+    spec = chart.spec()
+    assert json.loads(json.dumps(spec)) == spec
+    assert "Noto Sans CJK SC" in json.dumps(spec, ensure_ascii=False)
+    values = next(iter(spec["datasets"].values())) if "datasets" in spec else spec["data"]["values"]
+    assert values == ROWS
+    svg = chart.svg()
+    assert svg.startswith("<svg") and "趋势" in svg
+    assert chart.png()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_html_modes():
+    doc = sample_document()
+    vega = render_fragment(doc, mode="vega")
+    assert 'class="zc-chart"' in vega and 'type="application/json"' in vega and "<svg" not in vega
+    page = render(doc, "html").decode("utf-8")
+    assert page.count("<svg") == 2 and "年度申请趋势" in page and "合成" in page
+    assert '<a href="#s1">一、申请趋势</a>' in page
+
+
+def test_docx_has_toc_field_headings_tables_and_images():
+    data = render(sample_document(), "docx")
+    d = docx.Document(io.BytesIO(data))
+    headings = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "一、申请趋势") in headings and ("Heading 2", "1.1 明细") in headings
+    body = d.element.body.xml
+    assert 'TOC \\o "1-3" \\h \\z \\u' in body and 'w:fldCharType="begin"' in body
+    assert 'w:updateFields w:val="true"' in d.settings.element.xml
+    assert len(d.inline_shapes) == 2
+    assert [[c.text for c in row.cells] for row in d.tables[-1].rows] == [["年份", "申请量"], ["2020", "3"], ["2021", "5"]]
+    assert d.core_properties.created == dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert 'w:eastAsia="Noto Sans CJK SC"' in d.styles.element.xml
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_text_fonts_and_page_image(tmp_path: Path, artifacts_dir: Path):
+    pdf = tmp_path / "sample.pdf"
+    pdf.write_bytes(render(sample_document(), "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ("示例报告：新能源汽车", "目录", "一、申请趋势", "1.1 明细", "二、建议", "建议甲：引进乙公司",
+                     "图 1 年度申请趋势", "表 1 年度申请"):
+        assert expected in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansCJK" in fonts.replace("-", "") and " yes yes " in fonts
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", str(pdf), str(artifacts_dir / "reports-sample")],
+                   check=True)
+    assert any(artifacts_dir.glob("reports-sample*.png"))
+
+
+def test_same_document_same_bytes():
+    for fmt in ("html", "docx", "pdf"):
+        assert render(sample_document(), fmt) == render(sample_document(), fmt), fmt
+
+
+def test_unknown_format():
+    with pytest.raises(InputError):
+        render(sample_document(), "odt")
