@@ -1,32 +1,62 @@
-"""``zhichan demo``: the platform on embedded defaults with the synthetic demo corpus."""
+"""``zhichan demo``: the platform on embedded defaults with the demo corpus.
+
+1. generate the synthetic corpus (labelled synthetic everywhere) unless a snapshot exists;
+2. import the 10 real records of the commercial-export sample beside it (labelled real);
+3. build the search index of the current snapshot;
+4. print a summary, then start the web platform with a demo administrator.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 console = Console()
+SAMPLE = Path(__file__).resolve().parent / "corpus" / "samples" / "cn_commercial_export_10.csv"
+SAMPLE_AS_OF = dt.date(2024, 6, 30)
+
+
+def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False):  # type: ignore[no-untyped-def]
+    """Generate (if needed) the demo corpus, add the real sample, index it; return the snapshot."""
+    from zhichan.corpus.importing import import_file
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.progress import rich_progress
+    from zhichan.settings import get_settings
+
+    settings = get_settings()
+    store = CorpusStore()
+    if store.current_id() is None or regenerate:
+        from zhichan.corpus.generator import generate
+
+        n = patents or settings.demo_patents
+        with rich_progress("生成合成演示语料 / generating the synthetic demo corpus", total=n) as progress:
+            generate(n, settings.demo_seed, store=store, progress=progress)
+        result = import_file(SAMPLE, store=store, as_of=SAMPLE_AS_OF)
+        console.print(f"真实样例 / real sample: {result.summary()}")
+    snapshot = store.current()
+    from zhichan.search.index import build_index, index_path
+
+    if index_path(snapshot) is None:
+        with rich_progress("建立检索索引 / building the search index", total=snapshot.counts.get("patents")) as progress:
+            build_index(snapshot, progress=progress)
+    return snapshot
 
 
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
+    serve: Annotated[bool, typer.Option(help="构建后启动网页平台 / start the web platform afterwards")] = True,
 ) -> None:
-    """生成（如需）并导入演示语料，打印概况 / Build the demo corpus if needed and print its summary."""
+    """演示：生成并导入演示语料、建立索引、打印概况并启动平台 / Demo corpus, index, summary, then serve."""
     from zhichan.corpus.cli import print_summary
-    from zhichan.corpus.store import CorpusStore
-    from zhichan.settings import get_settings
 
-    settings = get_settings()
-    store = CorpusStore()
-    snapshot = store.current_or_none()
-    if snapshot is None or regenerate:
-        from zhichan.corpus.generator import generate
-        from zhichan.progress import rich_progress
-
-        n = patents or settings.demo_patents
-        with rich_progress("生成合成演示语料 / generating the synthetic demo corpus", total=n) as progress:
-            snapshot = generate(n, settings.demo_seed, store=store, progress=progress)
+    snapshot = build_demo_corpus(patents, regenerate=regenerate)
     print_summary(snapshot)
+    if serve:
+        from zhichan.web.server import run
+
+        run(demo_admin=True)

@@ -105,6 +105,8 @@ def print_summary(snapshot) -> None:  # type: ignore[no-untyped-def]
     counts = Table("表 / table", "记录 / records")
     for name, count in data["counts"].items():
         counts.add_row(name, f"{count:,}")
+    synthetic = snapshot.manifest.get("synthetic_records", 0)
+    counts.add_row("其中合成 / of which synthetic", f"{synthetic:,}")
     console.print(counts)
     for title, rows in data["breakdowns"].items():
         table = Table(title, "count")

@@ -19,10 +19,24 @@ BREAKDOWNS = {
 }
 
 
+KIND_LABELS = {"invention": "发明 invention", "utility_model": "实用新型 utility model", "design": "外观设计 design",
+               "valid": "有效 valid", "invalid": "无效 invalid", "pending": "审中 pending", "unknown": "未知 unknown"}
+
+
+def _label(title: str, value: Any) -> str:
+    if title.startswith("省份") and isinstance(value, str) and value.isdigit():
+        from zhichan.reference import region_name
+
+        return f"{region_name(value)} ({value})"
+    return KIND_LABELS.get(str(value), str(value))
+
+
 def corpus_summary(snapshot: Snapshot) -> dict[str, Any]:
     con = snapshot.connect()
     try:
-        breakdowns = {title: [tuple(r) for r in con.execute(sql).fetchall()] for title, sql in BREAKDOWNS.items()}
+        breakdowns = {
+            title: [(_label(title, r[0]), r[1]) for r in con.execute(sql).fetchall()] for title, sql in BREAKDOWNS.items()
+        }
     finally:
         con.close()
     return {"snapshot": snapshot.id, "synthetic": snapshot.synthetic, "counts": snapshot.counts, "breakdowns": breakdowns}

@@ -1,0 +1,81 @@
+"""Import rate and peak memory for N records of the commercial export layout.
+
+Side by side in one run:
+  - zhichan import  : read, validate every field, resolve addresses, merge, write a snapshot
+  - baseline        : pandas.read_csv → DataFrame.to_parquet (no validation, no merge)
+The input is a synthetic corpus exported to the 61-column layout (generation is measured by
+benchmarks/corpus_generate.py). Each step runs in its own process so peak RSS is its own.
+
+    .venv/bin/python benchmarks/corpus_import.py --patents 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STEPS = {
+    "generate": """
+from zhichan.corpus.generator import generate
+from zhichan.corpus.store import CorpusStore
+generate({n}, 7, store=CorpusStore(Path(r"{work}") / "source"))
+""",
+    "export": """
+from zhichan.corpus.exporting import export_commercial
+from zhichan.corpus.store import CorpusStore
+export_commercial(CorpusStore(Path(r"{work}") / "source").current(), Path(r"{work}") / "export.csv")
+""",
+    "zhichan import": """
+import datetime as dt
+from zhichan.corpus.importing import import_file
+from zhichan.corpus.store import CorpusStore
+r = import_file(Path(r"{work}") / "export.csv", store=CorpusStore(Path(r"{work}") / "target"), as_of=dt.date(2025, 12, 31))
+NOTE = f"added {{r.added:,}}, rejected {{r.rejected:,}}"
+""",
+    "baseline: pandas read_csv → parquet": """
+import pandas as pd
+pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}") / "baseline.parquet")
+""",
+}
+
+
+def run_step(name: str, code: str, n: int, work: Path) -> dict[str, float | str]:
+    script = (
+        "import json, resource, sys\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work)
+        + "\nprint(json.dumps({'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'note': NOTE}))"
+    )
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")})
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"step": name, "seconds": round(seconds, 1), "records_per_s": round(n / seconds),
+            "peak_rss_mb": round(report["peak_mb"]), "note": report["note"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--patents", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="zhichan-bench-") as tmp:
+        work = Path(tmp)
+        results = [run_step(name, code, args.patents, work) for name, code in STEPS.items()]
+        size_mb = (work / "export.csv").stat().st_size / 1e6
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"records: {args.patents:,}; export file {size_mb:,.0f} MB")
+    print(f"{'step':40} {'seconds':>9} {'records/s':>10} {'peak RSS MB':>12}  note")
+    for r in results:
+        print(f"{r['step']:40} {r['seconds']:>9} {r['records_per_s']:>10} {r['peak_rss_mb']:>12}  {r['note']}")
+
+
+if __name__ == "__main__":
+    main()
