@@ -79,10 +79,11 @@ def test_cockpit_city_level_with_map_and_drilldown(client, env):
     assert client.get("/geo/510100.json").json()["type"] == "FeatureCollection"
 
 
-def test_indicator_panel_says_not_available(client, env):
+def test_official_indicators_and_missing_plans(client, env):
     login_as(client, env.engine, "cd_leader")
     r = client.get("/cockpit")
-    assert "尚未提供" in r.text
+    assert 'id="indicator-table"' in r.text and 'data-code="high_value_inventions_per_10k"' in r.text
+    assert 'id="plan-gauges"' in r.text and "尚未提供" in r.text  # plan targets: said plainly, no numbers
     en = client.get("/cockpit", params={"lang": "en"})
     assert "not available yet" in en.text and "Cockpit" in en.text
 

@@ -120,10 +120,11 @@ def create_app(
         "(unsafe methods then need `X-CSRF-Token`).",
         lifespan=lifespan,
         dependencies=[Depends(csrf_guard)],
-        docs_url="/api/docs",
+        # Swagger UI / ReDoc load their JavaScript from a CDN: off (intranet). The spec itself is
+        # served at /api/openapi.json and documented in docs/web.md.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -174,3 +175,21 @@ def create_app(
 
 
 __all__ = ["AuthenticationError", "create_app"]
+
+
+def all_routes(app: FastAPI) -> list[Any]:
+    """Every route of the app, flattened (FastAPI keeps included routers as nested entries).
+
+    The scope tests enumerate these; routers are included without an extra prefix, so each
+    route's own ``path`` is the URL path.
+    """
+    out: list[Any] = []
+    pending = list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            pending.extend(nested.routes)
+        else:
+            out.append(route)
+    return out

@@ -7,6 +7,7 @@ with a template, ``routes/api.py`` returns it as JSON.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import secrets
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from zhichan.errors import InputError
+from zhichan.errors import InputError, ZhichanError
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -160,16 +161,43 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str) -
         "charts": specs,
         "map_available": has_geo,
         "parent": overview["parent"] if can_go_up else None,
-        "indicators": indicator_panel(scope, overview["code"]),
+        "indicators": indicator_panel(scope, overview["code"], access),
     }
 
 
-def indicator_panel(scope: Scope, code: str) -> dict[str, Any]:
-    """Official indicators and plan targets from ``zhichan.indicators`` — or a plain "not yet"."""
+#: The official indicators the cockpit and region pages show (codes of zhichan.indicators' registry).
+PANEL_INDICATORS = ("valid_inventions", "valid_inventions_per_10k", "high_value_inventions",
+                    "high_value_inventions_per_10k", "high_value_share", "ip_pledge_amount", "pct_applications")
+
+
+def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None) -> dict[str, Any]:
+    """Official indicators from ``zhichan.indicators`` (with 同比 and rank), or a plain "not yet".
+
+    Plan-target gauges need a loaded plan; none is loaded through the platform yet, which the page says.
+    """
+    scope.require_region(code)
     service = indicators_service()
-    if service is None:
-        return {"available": False, "module": "zhichan.indicators"}
-    return {"available": False, "module": "zhichan.indicators.service"}
+    if service is None or access is None or not hasattr(service, "compute"):
+        return {"available": False, "module": "zhichan.indicators", "values": [], "plans": False}
+    snap = access.require_snapshot()
+    as_of = dt.date.today()
+
+    def compute(_cur: Any) -> list[dict[str, Any]]:
+        from zhichan.indicators.registry import get_indicator
+
+        rows = []
+        for value in service.compute(list(PANEL_INDICATORS), [code], as_of, snapshot=snap):
+            ind = get_indicator(value.code)
+            rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en})
+        return rows
+
+    try:
+        values = access.cached(("indicator_panel", code, as_of.isoformat()), compute)
+    except ZhichanError as exc:
+        return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": [],
+                "plans": False}
+    return {"available": True, "module": "zhichan.indicators", "as_of": as_of.isoformat(), "values": values,
+            "plans": False}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:

@@ -104,7 +104,7 @@ def region_indicators(
     return {"code": overview["code"], "name": overview["name"], "year": overview["year"],
             "kpis": overview["kpis"], "snapshot": overview["snapshot"],
             "definition": "direct counts over the corpus snapshot (see docs/web.md)",
-            "official_indicators": views.indicator_panel(scope, overview["code"])}
+            "official_indicators": views.indicator_panel(scope, overview["code"], access)}
 
 
 @router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)")

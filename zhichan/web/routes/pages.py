@@ -81,6 +81,7 @@ def chart_image(
     scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
     """The page's chart as a static image — same definition, rendered by vl-convert."""
+    scope.require_region(region or scope.home_region())  # scope before anything else
     if fmt not in ("svg", "png"):
         raise InputError("图片格式只能是 svg 或 png / image format must be svg or png")
     chart = views.chart_for(access, scope, chart_id, region, lang(request))
@@ -93,7 +94,7 @@ def chart_image(
 def region_page(request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
     overview = portal.region_overview(access, scope, code)
     return render(request, "region.html", {"overview": overview,
-                                            "indicators": views.indicator_panel(scope, overview["code"])})
+                                            "indicators": views.indicator_panel(scope, overview["code"], access)})
 
 
 @router.get("/regions/{code}/export.csv")

@@ -1,0 +1,134 @@
+"""Scope, enumerated over the app's own routes: a county user cannot read another county's data
+through any page or API route; an enterprise user sees only its own; anonymous users only public pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+
+from zhichan.web.app import all_routes
+from zhichan.web.testing import JINJIANG_ENTERPRISE, JINJIANG_TITLE, WUHOU_ENTERPRISE, csrf_from, login_as
+
+#: Routes anyone may read: published patent data (as on CNIPA's public systems), sign-in, assets.
+PUBLIC_GET = {
+    "/search", "/search/export.{fmt}", "/patents/{application_number}", "/api/v1/search",
+    "/api/v1/patents/{application_number}", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
+    "/assets/vega-bundle.js", "/api/openapi.json",
+}
+#: Markers of 锦江区 (510104) governance data that a 武侯区 (510107) user must never receive.
+FOREIGN = (JINJIANG_ENTERPRISE, JINJIANG_TITLE, "锦江区")
+
+
+def _routes(app):
+    for route in all_routes(app):
+        if isinstance(route, APIRoute) or hasattr(route, "methods"):
+            for method in sorted(getattr(route, "methods", None) or []):
+                if method != "HEAD":
+                    yield method, route.path
+
+
+def _fill(path: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), path)
+
+
+def _foreign_values(env, jinjiang_job: int) -> dict[str, str]:
+    return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
+            "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
+            "user_id": "1", "token_id": "1"}
+
+
+def _jinjiang_job(env) -> int:
+    from zhichan.platform import jobs
+    from zhichan.platform.db import session_scope
+    from zhichan.web.testing import WebEnv
+
+    assert isinstance(env, WebEnv)
+    from sqlalchemy import select
+
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(env.engine) as s:
+        user = s.scalar(select(User).where(User.username == "jinjiang"))
+        return jobs.submit(s, scope_for_user(s, user), "corpus.profile", {"region": "510104"}).id
+
+
+def test_every_route_is_classified(env):
+    """A new route must be added to the scope tests deliberately."""
+    paths = {p for _, p in _routes(env.app)}
+    assert paths | {"/api/docs/oauth2-redirect"} >= PUBLIC_GET
+
+
+@pytest.mark.parametrize("username", ["wuhou", "wuhou_admin", "ent_user"])
+def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, username):
+    job = _jinjiang_job(env)
+    login_as(client, env.engine, username)
+    values = _foreign_values(env, job)
+    checked = 0
+    for method, path in _routes(env.app):
+        if method != "GET" or path in PUBLIC_GET or path.startswith("/static"):
+            continue
+        for query in ("", "?region=510104"):
+            url = _fill(path, values) + query
+            r = client.get(url, follow_redirects=False)
+            assert r.status_code < 500, (url, r.status_code)
+            if r.status_code in (200, 303):
+                body = r.text
+                for marker in FOREIGN:
+                    assert marker not in body, (username, url, marker)
+                assert f'"id":{job},' not in body.replace(" ", "") and f"<td>{job}</td>" not in body, url
+            checked += 1
+    assert checked >= 15
+
+
+def test_county_user_gets_403_on_foreign_region_routes(env, client):
+    login_as(client, env.engine, "wuhou")
+    for url in ("/cockpit?region=510104", "/regions/510104", "/regions/510104/export.csv", "/charts/trend.svg?region=510104",
+                "/api/v1/regions/510104", "/api/v1/regions/510104/indicators", "/api/v1/cockpit?region=510104",
+                "/api/v1/regions/510100", "/cockpit?region=510000", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
+                f"/enterprises/{JINJIANG_ENTERPRISE}"):
+        assert client.get(url, follow_redirects=False).status_code == 403, url
+    assert client.get("/api/v1/regions/510107").status_code == 200
+    assert client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").status_code == 200
+
+
+def test_enterprise_user_sees_only_its_own(env, client):
+    login_as(client, env.engine, "ent2_user")
+    assert client.get(f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}").status_code == 200
+    assert client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").status_code == 403
+    assert client.get("/api/v1/enterprises/没有这家公司").status_code == 403  # existence is not revealed
+    for url in ("/api/v1/regions/510104", "/cockpit", "/admin/users", "/api/v1/admin/audit"):
+        assert client.get(url, follow_redirects=False).status_code == 403, url
+
+
+def test_anonymous_users_only_public_pages(env, client):
+    values = _foreign_values(env, 1)
+    for method, path in _routes(env.app):
+        if path.startswith("/static"):
+            continue
+        url = _fill(path, values)
+        if method == "GET":
+            r = client.get(url, follow_redirects=False)
+            if path in PUBLIC_GET:
+                assert r.status_code < 500, url
+            elif path.startswith("/api/"):
+                assert r.status_code == 401, (url, r.status_code)
+            else:
+                assert r.status_code in (303, 401), (url, r.status_code)
+                if r.status_code == 303:
+                    assert r.headers["location"].startswith("/login"), url
+        elif method == "POST" and path not in ("/login", "/logout"):
+            token = csrf_from(client.get("/login").text)
+            r = client.post(url, data={"csrf_token": token}, headers={"X-CSRF-Token": token},
+                            follow_redirects=False)
+            assert r.status_code in (401, 422), (url, r.status_code)
+
+
+def test_admin_scope_is_the_org_subtree(env, client):
+    login_as(client, env.engine, "wuhou_admin")
+    names = {u["username"] for u in client.get("/api/v1/admin/users").json()}
+    assert names == {"wuhou", "wuhou_admin", "ent_user"}
+    orgs = {o["region_code"] for o in client.get("/api/v1/admin/orgs").json()}
+    assert orgs == {"510107"}
