@@ -4,7 +4,7 @@ Why not a pretrained model: no permissively licensed Chinese sentence model that
 ships inside a PyPI wheel (STACK-NOTES.md, "Embeddings"), and nothing may download weights at
 run time. The default is therefore trained on the snapshot itself, offline, at index build:
 
-    character bigrams + trigrams of title + abstract + first claim (HashingVectorizer, 2^17 buckets)
+    character bigrams of title + abstract + first claim (HashingVectorizer, 2^17 buckets)
     → TF-IDF (idf fitted on the corpus) → TruncatedSVD to 128 dimensions (LSA) → L2-normalized
 
 Vectors are stored with the index (``vectors.npy``, float32, memory-mapped) together with the
@@ -26,7 +26,7 @@ from zhichan.search import fields as F
 
 N_FEATURES = 2**17
 DIMENSIONS = 128
-FIT_SAMPLE = 200_000
+FIT_SAMPLE = 50_000
 _TEXT_COLUMNS = ("title", "abstract", "first_claim")
 
 
@@ -40,7 +40,7 @@ class SimilarHit:
 def _vectorizer():
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    return HashingVectorizer(analyzer="char", ngram_range=(2, 3), n_features=N_FEATURES, alternate_sign=False,
+    return HashingVectorizer(analyzer="char", ngram_range=(2, 2), n_features=N_FEATURES, alternate_sign=False,
                              norm=None, preprocessor=F.fold)
 
 
@@ -91,7 +91,7 @@ def build_vectors(snapshot: Snapshot, folder: Path, seed: int = 0) -> None:
         matrix.data = np.log1p(matrix.data)
         matrix = matrix.multiply(idf).tocsr()
         k = min(DIMENSIONS, matrix.shape[0] - 1, N_FEATURES - 1)
-        svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=4, random_state=seed)
+        svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=2, random_state=seed)
         svd.fit(matrix)
         components = svd.components_.astype(np.float32)
     else:

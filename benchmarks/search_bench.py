@@ -1,0 +1,156 @@
+"""Retrieval benchmark: index build, mixed-query latency (facets on) against SQLite FTS5 (trigram)
+and a DuckDB full scan on the same data in the same run, substring recall, the all-hits path.
+
+    .venv/bin/python benchmarks/search_bench.py --patents 1000000
+Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from zhichan.corpus.store import CorpusStore
+from zhichan.search import service
+from zhichan.search.duckdb_backend import match_application_numbers, where_clause
+from zhichan.search.index import SearchIndex, build_index, index_status
+
+QUERIES = [
+    ("field", "TI=电池"),
+    ("boolean", "(电池 OR 芯片) AND 负极 NOT 回收"),
+    ("phrase", '"锂离子电池"'),
+    ("2-char term", "涂层"),
+    ("1-char term", "锂"),
+    ("date range", "AD=[2018 TO 2020] AND 芯片"),
+    ("IPC prefix", "IPC=H01M AND 材料"),
+    ("field+region", "PA=科技 AND RC=5101"),
+]
+FTS = {  # the same intent in FTS5 MATCH syntax (title+abstract), where it can be expressed
+    "field": 'title:"电池"', "boolean": '("电池" OR "芯片") AND "负极" NOT "回收"', "phrase": '"锂离子电池"',
+    "2-char term": '"涂层"', "1-char term": '"锂"', "date range": '"芯片"', "IPC prefix": '"材料"', "field+region": None,
+}
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patents", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--root", type=Path)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--generator", choices=["corpus", "synthetic"], default="corpus")
+    args = ap.parse_args()
+    root = args.root or Path("benchmarks/out") / f"search-{args.patents}"
+    store = CorpusStore(root / "var" / "corpus")
+    snapshot = store.current_or_none()
+    if snapshot is None:
+        t = time.perf_counter()
+        if args.generator == "corpus":
+            from zhichan.corpus.generator import generate
+
+            snapshot = generate(args.patents, args.seed, store=store)
+        else:
+            from zhichan.search.synthetic import synthetic_batches
+
+            with store.writer() as writer:
+                for table in synthetic_batches(args.patents, args.seed):
+                    writer.write("patents", table)
+                snapshot = writer.commit({"source": "synthetic-search"})
+        print(f"generated {args.patents:,} patents in {time.perf_counter() - t:.0f} s")
+    n = snapshot.counts["patents"]
+
+    # -- builds --------------------------------------------------------------------------------------
+    status = index_status(snapshot)
+    if status is None:
+        t = time.perf_counter()
+        build_index(snapshot)
+        status = index_status(snapshot)
+        status["wall"] = time.perf_counter() - t
+    assert status is not None
+    con = snapshot.connect()
+    fts_path = root / "fts5.sqlite3"
+    if not fts_path.exists():
+        t = time.perf_counter()
+        db = sqlite3.connect(fts_path)
+        db.execute("CREATE VIRTUAL TABLE p USING fts5(an UNINDEXED, title, abstract, tokenize='trigram')")
+        reader = con.sql("SELECT application_number, title, abstract FROM patents").to_arrow_reader(50_000)
+        for batch in reader:
+            db.executemany("INSERT INTO p VALUES (?,?,?)", zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True))
+        db.commit()
+        db.close()
+        print(f"FTS5 trigram build: {time.perf_counter() - t:.0f} s")
+    db = sqlite3.connect(fts_path)
+    print(f"\n## Index build ({n:,} patents)\n| engine | docs/s | size |\n|---|---|---|")
+    print(f"| tantivy (bigram + words + LSA vectors) | {n / status['build_seconds']:,.0f} | {status['bytes'] / 1e6:,.0f} MB |")
+    print(f"| SQLite FTS5 trigram | — | {fts_path.stat().st_size / 1e6:,.0f} MB |")
+
+    # -- latency -------------------------------------------------------------------------------------
+    service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
+    print(f"\n## Query latency, ms (repeat {args.repeat}; tantivy = service.search page 1 + facets)")
+    print("| query | hits | tantivy p50 | tantivy p95 | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n|---|---|---|---|---|---|---|")
+    all_tantivy: list[float] = []
+    for name, query in QUERIES:
+        times, hits = [], 0
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            result = service.search(query, snapshot=snapshot, facets=True)
+            times.append((time.perf_counter() - t) * 1000)
+            hits = result.total
+        all_tantivy += times
+        fts_times, fts_hits = [], "n/a"
+        if FTS[name]:
+            for _ in range(max(3, args.repeat // 4)):
+                t = time.perf_counter()
+                fts_hits = db.execute("SELECT count(*) FROM p WHERE p MATCH ?", (FTS[name],)).fetchone()[0]
+                fts_times.append((time.perf_counter() - t) * 1000)
+        sql, params = where_clause(query)
+        duck_times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            con.execute(f"SELECT count(*) FROM patents WHERE {sql}", params).fetchall()
+            duck_times.append((time.perf_counter() - t) * 1000)
+        fts = f"{statistics.median(fts_times):.1f}" if fts_times else "—"
+        print(f"| {name}: `{query}` | {hits:,} | {pct(times, .5):.1f} | {pct(times, .95):.1f} | {fts} | {fts_hits} "
+              f"| {statistics.median(duck_times):.0f} |")
+    print(f"\nwhole mixed set, facets on: p50 {pct(all_tantivy, .5):.1f} ms, p95 {pct(all_tantivy, .95):.1f} ms")
+
+    # -- recall ----------------------------------------------------------------------------------------
+    rng = random.Random(7)
+    sample = con.sql("SELECT abstract FROM patents USING SAMPLE 200 ROWS").fetchall()
+    ok = total = 0
+    fts_ok = 0
+    for length in (2, 3, 4, 5, 6):
+        for _ in range(8):
+            text = rng.choice(sample)[0] or ""
+            if len(text) <= length:
+                continue
+            start = rng.randrange(len(text) - length)
+            needle = text[start:start + length]
+            truth = con.execute("SELECT count(*) FROM patents WHERE contains(lower(abstract), lower(?))", [needle]).fetchall()[0][0]
+            got = len(match_application_numbers(f'AB="{needle}"', snapshot))
+            fts = db.execute("SELECT count(*) FROM p WHERE abstract MATCH ?", ('"' + needle.replace('"', '""') + '"',)).fetchone()[0]
+            total += 1
+            ok += got == truth
+            fts_ok += fts == truth
+    print(f"\n## Substring recall (random 2–6-character substrings of abstracts, exact hit sets vs DuckDB contains())\n"
+          f"tantivy {ok}/{total} exact; FTS5 trigram {fts_ok}/{total} exact")
+
+    # -- all hits --------------------------------------------------------------------------------------
+    print("\n## All-hits path (match_application_numbers)\n| query | hits | seconds |\n|---|---|---|")
+    for query in ("IPC=H01M", "电池", "AD>=2015"):
+        t = time.perf_counter()
+        numbers = match_application_numbers(query, snapshot)
+        print(f"| `{query}` | {len(numbers):,} | {time.perf_counter() - t:.2f} |")
+    SearchIndex._cache.clear()
+
+
+if __name__ == "__main__":
+    main()
