@@ -37,7 +37,7 @@ FTS = {  # the same intent in FTS5 MATCH syntax (title+abstract), where it can b
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:
