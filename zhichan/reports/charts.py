@@ -20,7 +20,7 @@ import json
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,8 @@ class Chart:
     chart_id: str
     title: str
     chart: alt.TopLevelMixin
+    #: rendered images, so a report rendered as DOCX and PDF draws each chart once
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite specification (plain JSON types), data inlined."""
@@ -95,15 +97,21 @@ class Chart:
         """SVG with element ids renamed ``<chart_id>-<n>``: vega numbers gradients and clip paths
         with a per-process counter, which would make the same chart differ between runs and
         collide when several charts share one HTML page."""
+        if "svg" in self._cache:
+            return str(self._cache["svg"])
         svg = str(_vl_convert().vegalite_to_svg(self.spec()))
         ids = list(dict.fromkeys(_SVG_ID.findall(svg)))
         for n, old in enumerate(ids):
             new = f"{self.chart_id}-{n}"
             svg = re.sub(rf'(?<=["#]){re.escape(old)}(?=["\)])', new, svg)
+        self._cache["svg"] = svg
         return svg
 
     def png(self, scale: float = 2.0) -> bytes:
-        return bytes(_vl_convert().vegalite_to_png(self.spec(), scale=scale))
+        key = f"png@{scale}"
+        if key not in self._cache:
+            self._cache[key] = bytes(_vl_convert().vegalite_to_png(self.spec(), scale=scale))
+        return bytes(self._cache[key])
 
 
 def _base(rows: Rows, title: str, width: int | None, height: int | None) -> alt.Chart:
@@ -161,7 +169,8 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     ``color`` stacks bars by that column.
     """
     order = list(dict.fromkeys(str(r[category]) for r in rows))
-    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order)
+    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order,
+                                           axis=alt.Axis(labelLimit=260))
     val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title or value)
     enc: dict[str, Any] = {"tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")]}
     if color:
