@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-runtime}"
 PYTHON="${PYTHON:-python3}"
 
-debian_packages=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+debian_packages=(fonts-noto-cjk poppler-utils openssl libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [[ "$mode" == "test" ]]; then
   debian_packages+=(postgresql chromium)
 fi

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from zhichan.corpus.store import Snapshot
 
 console = Console()
 SAMPLE = Path(__file__).resolve().parent / "corpus" / "samples" / "cn_commercial_export_10.csv"
 SAMPLE_AS_OF = dt.date(2024, 6, 30)
 
 
-def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False):  # type: ignore[no-untyped-def]
+def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False) -> Snapshot:
     """Generate (if needed) the demo corpus, add the real sample, index it; return the snapshot."""
     from zhichan.corpus.importing import import_file
     from zhichan.corpus.store import CorpusStore

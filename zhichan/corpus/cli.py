@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from zhichan.corpus.store import Snapshot
 
 app = typer.Typer(help="语料快照与导入历史 / corpus snapshots and import history", no_args_is_help=True)
 console = Console()
@@ -72,7 +75,7 @@ def snapshots() -> None:
     store = CorpusStore()
     current = store.current_id()
     table = Table("id", "current", "created", "patents", "synthetic", "import")
-    for snap in store.list():
+    for snap in store.snapshots():
         table.add_row(
             snap.id, "*" if snap.id == current else "", snap.manifest.get("created_at", ""),
             str(snap.counts.get("patents", 0)), "yes" if snap.synthetic else "no",
@@ -96,7 +99,7 @@ def history() -> None:
     console.print(table)
 
 
-def print_summary(snapshot) -> None:  # type: ignore[no-untyped-def]
+def print_summary(snapshot: Snapshot) -> None:
     from zhichan.corpus.summary import corpus_summary
 
     data = corpus_summary(snapshot)

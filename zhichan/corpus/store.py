@@ -271,7 +271,7 @@ class CorpusStore:
             raise CorpusError(f"快照 {snapshot_id} 不存在 / no snapshot {snapshot_id}")
         return Snapshot(path)
 
-    def list(self) -> list[Snapshot]:
+    def snapshots(self) -> list[Snapshot]:
         if not self.snapshots_dir.exists():
             return []
         return [Snapshot(p) for p in sorted(self.snapshots_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")]
@@ -307,7 +307,7 @@ class CorpusStore:
     def prune(self, keep: int | None = None) -> None:
         keep = keep or get_settings().snapshots_kept
         current = self.current_id()
-        snapshots = [s for s in self.list() if s.id != current]
+        snapshots = [s for s in self.snapshots() if s.id != current]
         for old in snapshots[: max(0, len(snapshots) - (keep - 1))]:
             shutil.rmtree(old.path, ignore_errors=True)
 
