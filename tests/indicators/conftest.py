@@ -27,7 +27,7 @@ def inv(name: str, **fields: Any) -> dict[str, Any]:
     fields.setdefault("application_date", "2019-03-01")
     fields.setdefault("applicants", ["成都示例科技有限公司"])
     year = str(fields["application_date"])[:4]
-    number = f"{year}1{next(_serial):07d}"
+    number = f"{year}1{fields.pop('serial', None) or next(_serial):07d}"
     return patent(number, title=f"{name} 一种测试装置", **fields)
 
 
@@ -207,7 +207,7 @@ def _random_corpus_tables(seed: int = 7, n: int = 1500) -> dict[str, list[dict[s
             fields.update(pct_application_number=f"PCT/CN{app.year}/{i:06d}",
                           pct_application_date=app + dt.timedelta(days=rng.randrange(0, 365)))
         holder = rng.choice(["成都甲科技有限公司", "南京乙大学", "深圳丙股份有限公司", "王五", "北京丁研究院"])
-        row = inv(f"r{i}", applicants=[holder], **fields)
+        row = inv(f"r{i}", applicants=[holder], serial=9_000_000 + i, **fields)
         patents.append(row)
         an = row["application_number"]
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
@@ -241,7 +241,35 @@ def _random_corpus_tables(seed: int = 7, n: int = 1500) -> dict[str, list[dict[s
 
 @pytest.fixture(scope="session")
 def random_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
-    return build_snapshot(tmp_path_factory.mktemp("random_corpus"), **_random_corpus_tables())
+    """The synthetic generator's corpus (5,000 patents) plus the seeded edge cases, in one snapshot."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from zhichan.corpus.generator import generate
+    from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
+    from zhichan.corpus.store import CorpusStore
+
+    generated = generate(5_000, seed=3, store=CorpusStore(tmp_path_factory.mktemp("generated") / "corpus"),
+                         as_of=dt.date(2024, 12, 31))
+    edges = _random_corpus_tables()
+    store = CorpusStore(tmp_path_factory.mktemp("random_corpus") / "corpus")
+    with store.writer() as writer:
+        for table in IMPORTED_TABLES:
+            for file in generated.files(table):
+                writer.write(table, pq.read_table(file))
+            if edges.get(table):
+                writer.write(table, pa.Table.from_pylist(edges[table], schema=TABLES[table][0]))
+        return writer.commit({"source": "test"})
+
+
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    """The synthetic national corpus, 20,000 patents as of end-2023 (the 41.5 % calibration point)."""
+    from zhichan.corpus.generator import generate
+    from zhichan.corpus.store import CorpusStore
+
+    return generate(20_000, seed=1, store=CorpusStore(tmp_path_factory.mktemp("national") / "corpus"),
+                    as_of=dt.date(2023, 12, 31))
 
 
 @pytest.fixture(scope="session")

@@ -123,3 +123,23 @@ def test_bad_input_gets_a_clear_error(regional_corpus):
     with pytest.raises(InputError, match="unknown region"):
         service.compute(["valid_inventions"], ["999999"], D, snapshot=regional_corpus)
     assert registry.get_indicator("每万人口高价值发明专利拥有量").code == "high_value_inventions_per_10k"
+
+
+def _share_tolerance() -> float:
+    from zhichan.corpus.generator import calibration
+
+    return float(getattr(calibration, "HIGH_VALUE_SHARE_TOLERANCE", 0.02))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "generator not yet calibrated for the high-value share: 46.2 % measured at 2023-12-31 (seed 1, 20,000 "
+    "patents) against 41.5 % ± 2 pp; its SEI share of valid inventions is ~36 % against the ~28 % target. "
+    "Remove this marker when the generator lands its calibration."))
+def test_national_high_value_share_on_the_synthetic_corpus(generated_corpus):
+    from zhichan.corpus.generator import calibration
+
+    got = {v.code: v.value for v in service.compute(["high_value_share", "valid_inventions"], ["CN"], D,
+                                                    snapshot=generated_corpus)}
+    assert got["valid_inventions"] > 1_000
+    assert got["high_value_share"] / 100 == pytest.approx(calibration.HIGH_VALUE_SHARE_TARGET, abs=_share_tolerance())
