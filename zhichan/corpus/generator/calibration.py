@@ -72,8 +72,13 @@ FOREIGN_COUNTRIES = {  # share of non-mainland records (assumption, order of CNI
 # ----------------------------------------------------------------------------------------------
 #: Outcome of examined domestic invention applications (assumption; CNIPA's invention grant rate
 #: has been around 50-60 % of closed cases). Foreign applications: higher grant rate.
-INVENTION_OUTCOME = {"grant": 0.56, "reject": 0.20, "withdraw": 0.24}
-INVENTION_OUTCOME_FOREIGN = {"grant": 0.70, "reject": 0.12, "withdraw": 0.18}
+#: Grant probability of domestic invention applications by filing year (assumption shaped to
+#: CNIPA's grants: domestic invention grants ≈ 0.36M in 2019 against ≈ 1.2-1.4M applications of
+#: 2016-2018 (the subsidy-driven filing wave, many deemed withdrawn), ≈ 55 % for recent years).
+INVENTION_GRANT_RATE = {2000: 0.58, 2010: 0.55, 2013: 0.42, 2016: 0.34, 2019: 0.40, 2021: 0.52, 2023: 0.56, 2025: 0.56}
+#: Of the applications not granted, the share rejected (the rest is withdrawn or deemed withdrawn).
+INVENTION_REJECT_SHARE = 0.45
+INVENTION_GRANT_RATE_FOREIGN = 0.70
 #: Mean months from filing to the examination decision by filing year (CNIPA reports an invention
 #: examination period of ~22 months around 2017 and 16 months in 2023; assumption in between).
 INVENTION_PENDENCY_MONTHS = {2000: 40, 2008: 36, 2012: 32, 2016: 28, 2019: 26, 2021: 22, 2023: 20, 2025: 19}
@@ -94,7 +99,7 @@ DESIGN_15_YEARS_FROM = dt.date(2021, 6, 1)
 #: inventions maintained over 10 years at end-2024, and the 41.5 % high-value share).
 LAPSE_HAZARD: dict[str, list[float]] = {
     #            1     2     3     4     5     6     7     8     9     10    11    12    13    14    15    16    17    18    19    20
-    "invention": [0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.09, 0.10, 0.10, 0.10, 0.09, 0.09, 0.09, 0.10, 0.10, 0.11, 0.12, 0.12, 0.13, 0.13],
+    "invention": [0.0, 0.02, 0.05, 0.07, 0.09, 0.10, 0.10, 0.09, 0.08, 0.07, 0.06, 0.06, 0.06, 0.06, 0.07, 0.07, 0.08, 0.08, 0.09, 0.09],
     "utility_model": [0.0, 0.04, 0.14, 0.20, 0.22, 0.22, 0.22, 0.22, 0.22, 0.22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     "design": [0.0, 0.10, 0.22, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0, 0, 0, 0, 0],
 }
@@ -112,7 +117,7 @@ VALID_DOMESTIC_INVENTIONS_2023 = 4_015_000
 VALID_DOMESTIC_INVENTIONS_2024 = 4_756_000
 #: Probability that the main IPC of an invention is drawn among the subgroups that the SEI
 #: concordance maps (tuning parameter for the SEI share above).
-SEI_BIAS = {"invention": 0.14, "utility_model": 0.0, "design": 0.0}
+SEI_BIAS = {"invention": 0.40, "utility_model": 0.0, "design": 0.0}
 #: Domestic inventions with a granted family member abroad (assumption; PCT filings ≈ 4-5 % of
 #: domestic invention filings per table 6-4, Paris-route filings add to that).
 FAMILY_ABROAD_PCT = 0.55  # share of PCT-origin inventions that get a foreign grant
@@ -182,6 +187,12 @@ POPULAR_SUBCLASSES = {
     "C12N": 4, "C08L": 4, "C07D": 4, "C02F": 4, "B23K": 3, "F16K": 3, "G05B": 5, "B29C": 3, "C04B": 4,
     "A01G": 3, "A23L": 4, "H05K": 3, "E04B": 3, "E21B": 3, "B60L": 4, "G01S": 4, "B33Y": 2, "H10K": 3,
 }
+
+#: Cities the plans and demos look at (成都, 郑州, 杭州, 泰安, 西宁): each gets at least this share of
+#: the domestic records, so that a small demo corpus still has something to show for them (a
+#: deliberate departure from the regional calibration for 泰安 and 西宁; documented).
+FOCUS_CITIES = ("5101", "4101", "3301", "3709", "6301")
+FOCUS_CITY_FLOOR = 0.004
 
 #: Trademarks, geographical indications and copyright registrations per patent record (documented
 #: in docs/synthetic-corpus.md; ratios of CNIPA/NCAC yearly figures: 4.38M trademarks registered and

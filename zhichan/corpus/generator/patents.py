@@ -136,7 +136,20 @@ def generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: C
     lo = np.where(foreign, world.foreign_start[country], lo)
     hi = np.where(foreign, world.foreign_end[country], hi)
     applicant = _draw_in_segment(world.pool_cw, lo, hi, rng.random(m))
+    # focus cities get at least their floor share (see calibration.FOCUS_CITY_FLOOR)
+    fu = rng.random(m)
+    fv = rng.random(m)
+    edges = np.cumsum(world.focus_prob)
+    for fi in range(len(edges)):
+        low = edges[fi - 1] if fi else 0.0
+        move = ~foreign & (fu >= low) & (fu < edges[fi])
+        for ti, (members, cw) in enumerate(world.focus_members[fi]):
+            sel = move & (ptype == ti)
+            if len(members) == 0 or not sel.any():
+                continue
+            applicant[sel] = members[np.searchsorted(cw, fv[sel], side="right").clip(0, len(members) - 1)]
     ptype = np.where(foreign, 0, world.pool_type_idx[applicant])
+    prov = np.where(foreign, prov, _province_index(world, applicant, prov))
     co = rng.random(m) < np.array([cal.CO_APPLICANT_SHARE[k] for k in KINDS])[kind]
     co_type = np.where(rng.random(m) < 0.55, 0, np.where(rng.random(m) < 0.8, 1, 2))
     co_lo = np.where(foreign, lo, world.seg_start[prov, co_type])
@@ -150,14 +163,24 @@ def generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: C
     sub_global = _rowwise_search(world.subclass_cum, np.minimum(kind, 1), rng.random(m)).clip(0, n_sub - 1)
     main_sub = np.where(own_focus, world.pool_focus[applicant], sub_global)
     sei_pref = rng.random(m) < ctx.sei_bias[kind]
+    # inventions meant to stay outside the SEI concordance move to a subclass that has such codes
+    only_sei = world.ipc.sei_end[main_sub] >= world.ipc.subclass_end[main_sub]
+    move = is_inv & ~sei_pref & only_sei
+    main_sub[move] = _rowwise_search(world.subclass_cum_non, np.zeros(int(move.sum()), dtype=np.int64),
+                                     rng.random(int(move.sum()))).clip(0, n_sub - 1)
     main_code = _draw_code(world, main_sub, sei_pref, rng)
     n_extra = np.where(is_inv, rng.choice(5, size=m, p=[0.3, 0.3, 0.2, 0.12, 0.08]),
                        rng.choice(4, size=m, p=[0.55, 0.25, 0.12, 0.08]))
     n_extra[is_des] = 0
     extra_owner = np.repeat(np.arange(m), n_extra)
     same_sub = rng.random(len(extra_owner)) < 0.7
-    extra_sub = np.where(same_sub, main_sub[extra_owner],
-                         _rowwise_search(world.subclass_cum, np.minimum(kind[extra_owner], 1), rng.random(len(extra_owner))).clip(0, n_sub - 1))
+    other_cum = np.where(sei_pref[extra_owner] | ~is_inv[extra_owner], 0, 1)  # 0: any subclass, 1: non-SEI ones
+    other_sub = np.where(
+        other_cum == 0,
+        _rowwise_search(world.subclass_cum, np.minimum(kind[extra_owner], 1), rng.random(len(extra_owner))),
+        _rowwise_search(world.subclass_cum_non, np.zeros(len(extra_owner), dtype=np.int64), rng.random(len(extra_owner))),
+    ).clip(0, n_sub - 1)
+    extra_sub = np.where(same_sub, main_sub[extra_owner], other_sub)
     extra_code = _draw_code(world, extra_sub, sei_pref[extra_owner], rng)
     # words for the text: 3 more codes of the main subclass
     part_codes = _draw_code(world, np.repeat(main_sub, 4), np.zeros(4 * m, dtype=bool), rng).reshape(m, 4)
@@ -221,6 +244,14 @@ def make_context(world: World) -> ChunkContext:
     )
 
 
+def _province_index(world: World, applicant: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    county = world.pool_county[applicant]
+    codes = world.county_province[np.maximum(county, 0)]
+    index = {p: i for i, p in enumerate(world.provinces)}
+    found = np.array([index[c] for c in codes.tolist()], dtype=np.int64) if len(codes) else fallback
+    return np.where(county >= 0, found, fallback)
+
+
 def _rowwise_search(cum: np.ndarray, which: np.ndarray, u: np.ndarray) -> np.ndarray:
     """``searchsorted(cum[which[i]], u[i])`` for every i (few distinct ``which``)."""
     out = np.empty(len(u), dtype=np.int64)
@@ -274,12 +305,8 @@ def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.nda
     decision = np.maximum(app + pend, pub + 30)
     decision = np.maximum(decision, exam + 120)
     u = rng.random(m)
-    g_dom = cal.INVENTION_OUTCOME["grant"]
-    r_dom = g_dom + cal.INVENTION_OUTCOME["reject"]
-    g_for = cal.INVENTION_OUTCOME_FOREIGN["grant"]
-    r_for = g_for + cal.INVENTION_OUTCOME_FOREIGN["reject"]
-    gp = np.where(foreign, g_for, g_dom)
-    rp = np.where(foreign, r_for, r_dom)
+    gp = np.where(foreign, cal.INVENTION_GRANT_RATE_FOREIGN, cal.interp_by_year(cal.INVENTION_GRANT_RATE, year))
+    rp = gp + (1.0 - gp) * cal.INVENTION_REJECT_SHARE
     outcome = np.where(u < gp, 0, np.where(u < rp, 1, 2))  # 0 grant, 1 reject, 2 withdraw
     withdraw_day = np.where(rng.random(m) < 0.5, app + 3 * 365 + 60, decision)  # no exam request → deemed withdrawn
     grant = np.where(is_inv, np.where(outcome == 0, decision, -1), pub)

@@ -25,7 +25,7 @@ EPOCH = np.datetime64("1970-01-01", "D")
 #: Cities that get more innovation weight than their population alone (provincial capitals,
 #: sub-provincial cities and the large manufacturing cities; assumption).
 CITY_BOOST = {
-    "4403": 9.0, "4401": 5.0, "3301": 5.0, "5101": 4.0, "3201": 4.0, "3205": 4.5, "4201": 4.0, "6101": 4.0,
+    "4403": 9.0, "4401": 5.0, "3301": 2.5, "5101": 4.0, "3201": 4.0, "3205": 4.5, "4201": 4.0, "6101": 4.0,
     "3702": 3.5, "3302": 3.5, "3502": 3.0, "2102": 2.5, "3701": 3.0, "4101": 3.0, "4301": 3.0, "3401": 3.5,
     "2101": 2.5, "2201": 2.5, "2301": 2.5, "3601": 2.5, "4501": 2.0, "5201": 2.5, "5301": 2.0, "6201": 2.0,
     "6301": 2.5, "6401": 2.0, "6501": 2.0, "1301": 2.0, "1401": 2.0, "1501": 2.0, "4601": 2.0, "5401": 2.0,
@@ -99,6 +99,7 @@ class World:
     province_cum: np.ndarray  # [kind, province] cumulative
     type_cum: np.ndarray  # [kind, type] cumulative
     subclass_cum: np.ndarray  # [kind, subclass] cumulative
+    subclass_cum_non: np.ndarray  # same, restricted to subclasses with codes outside the SEI concordance
     pool: Pool
     pool_cw: np.ndarray  # cumulative weights with a leading 0
     seg_start: np.ndarray  # [province, type]
@@ -114,6 +115,8 @@ class World:
     agency_start: np.ndarray  # per province
     agency_end: np.ndarray
     national_records: float  # national records the corpus stands for (scale = n / national_records)
+    focus_prob: np.ndarray  # per focus city: probability that a domestic record is moved there
+    focus_members: list[list[tuple[np.ndarray, np.ndarray]]]  # [city][type] -> (pool indices, cumulative weights)
     import_id: str = ""
 
     @property
@@ -164,6 +167,9 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
             boost = np.array([cal.POPULAR_SUBCLASSES.get(s, 1.0) for s in np.array(ipc.subclasses)[m]])
             sub_w[k, m] = share * boost / boost.sum()
     subclass_cum = _cum(sub_w)
+    # the same without the subclasses that the SEI concordance maps entirely (for non-SEI draws)
+    has_non = ipc.subclass_end > ipc.sei_end
+    subclass_cum_non = _cum(sub_w * has_non)
 
     # county weights: population^0.8 × city boost × (districts ×2)
     pop = frame["population"].to_numpy(dtype=float)
@@ -277,12 +283,33 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         agency_end[pi] = len(agency_name)
 
     pool_cw = np.concatenate([[0.0], np.cumsum(weights_pool)])
+
+    # focus cities: natural share of domestic records ≈ Σ_kinds province share × city's part of the pool weight
+    focus_prob = np.zeros(len(cal.FOCUS_CITIES))
+    focus_members: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    pool_city = np.where(pool_county >= 0, county_city[np.maximum(pool_county, 0)], "")
+    for fi, city in enumerate(cal.FOCUS_CITIES):
+        prov = city[:2]
+        pi = provinces.index(prov)
+        natural = 0.0
+        for k in KINDS:
+            for ti, ptype in enumerate(TYPES):
+                lo, hi = seg_start[pi, ti], seg_end[pi, ti]
+                seg_w = weights_pool[lo:hi]
+                share = seg_w[pool_city[lo:hi] == city].sum() / max(seg_w.sum(), 1e-12)
+                natural += kind_share[k] * pw[k][prov] * cal.APPLICANT_TYPE_MIX[k][ptype] * share
+        focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR - natural)
+        members = []
+        for ti in range(len(TYPES)):
+            idx = np.flatnonzero((pool_city == city) & (pool_type_idx == ti))
+            members.append((idx, np.cumsum(weights_pool[idx]) / max(weights_pool[idx].sum(), 1e-12)))
+        focus_members.append(members)
     return World(
         n=n, seed=seed, as_of=as_of, ipc=ipc,
         county_code=county_code, county_city=county_city, county_province=county_province,
         county_name=county_name, city_name=city_name, province_name=province_name, provinces=provinces,
         cells=cells_a, cell_cum=_cum(weights_a), province_cum=province_cum, type_cum=type_cum,
-        subclass_cum=subclass_cum, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
+        subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
         foreign_start=foreign_start, foreign_end=foreign_end,
         pool_type_idx=pool_type_idx,
         pool_county=pool_county,
@@ -291,6 +318,8 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         agency_name=agency_name, agency_province=np.array(agency_province, dtype=np.int64),
         agency_start=agency_start, agency_end=agency_end,
         national_records=national_records,
+        focus_prob=focus_prob,
+        focus_members=focus_members,
         import_id=f"synthetic-seed{seed}-n{n}",
     )
 
