@@ -26,6 +26,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("dataip", "zhichan.dataip.cli"),
     ("chains", "zhichan.navigation.cli"),
     ("index", "zhichan.search.cli"),
+    ("indicators", "zhichan.indicators.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

@@ -1,0 +1,202 @@
+"""``zhichan indicators …``: list, compute, drill, plan, levers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="指标监测、高价值专利、规划目标与抓手 / indicators, high-value patents, plan targets, levers",
+                  no_args_is_help=True)
+levers_app = typer.Typer(help="抓手 / levers: 10-year mark, annuities due, top holders", no_args_is_help=True)
+app.add_typer(levers_app, name="levers")
+console = Console()
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认今天） / as-of date (default today)")]
+Region = Annotated[str, typer.Option("--region", "-r", help="地区代码（CN=全国） / region code (CN = nation)")]
+Engine = Annotated[str, typer.Option(help="计算引擎 duckdb | spark / engine")]
+
+
+def _as_of(value: str | None) -> dt.date:
+    from zhichan.indicators.dates import parse_date
+
+    return parse_date(value) if value else dt.date.today()
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}" if abs(value) >= 0.01 or value == 0 else f"{value:.3g}"
+    return str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}%"
+
+
+@app.command("list")
+def list_() -> None:
+    """列出全部指标及定义 / List every indicator and its definition."""
+    from zhichan.indicators.service import list_indicators
+
+    table = Table("code", "名称 name", "单位 unit", "口径 as of", "定义 definition")
+    for ind in list_indicators():
+        table.add_row(ind.code, f"{ind.name_zh}\n{ind.name_en}", ind.unit, ind.as_of, ind.definition)
+    console.print(table)
+
+
+@app.command()
+def compute(
+    region: Annotated[list[str] | None, typer.Option("--region", "-r", help="地区代码，可多个 / region codes")] = None,
+    code: Annotated[list[str] | None, typer.Option("--code", "-c", help="指标代码或中文名，可多个 / indicators")] = None,
+    level: Annotated[str | None, typer.Option(help="按层级列出 province | city | county / every region of a level")] = None,
+    parent: Annotated[str | None, typer.Option(help="与 --level 合用：上级地区 / with --level: parent region")] = None,
+    as_of: AsOf = None,
+    engine: Engine = "duckdb",
+    xlsx: Annotated[Path | None, typer.Option(help="导出 XLSX / export to XLSX")] = None,
+) -> None:
+    """计算指标（同比、占上级比重、同级排名） / Compute indicators with 同比, share of parent and rank."""
+    from zhichan.errors import InputError
+    from zhichan.indicators import service
+
+    day = _as_of(as_of)
+    if level:
+        if not code or len(code) != 1:
+            raise InputError("--level 需要且仅需要一个 --code / --level needs exactly one --code")
+        values = service.compute_level(code[0], level, day, parent=parent, engine=engine)  # type: ignore[arg-type]
+    else:
+        values = service.compute(code or None, region or ["CN"], day, engine=engine)
+    inds = {i.code: i for i in service.list_indicators()}
+    table = Table("指标 indicator", "地区 region", "值 value", "单位", "同比 YoY", "同比%", "占上级 share", "排名 rank",
+                  title=f"统计日 as of {day.isoformat()}" + (" — 合成数据 synthetic" if values and values[0].synthetic else ""))
+    for v in values:
+        table.add_row(inds[v.code].name_zh, f"{v.region_name} {v.region_code}", _fmt(v.value), v.unit,
+                      _fmt(v.yoy_change), _pct(v.yoy_change_pct),
+                      "—" if v.share_of_parent is None else f"{100 * v.share_of_parent:.1f}%",
+                      "—" if v.rank is None else f"{v.rank}/{v.rank_of}")
+    console.print(table)
+    if xlsx:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("indicators")
+        columns = ["code", "name_zh", "region_code", "region_name", "level", "as_of", "value", "unit", "previous_value",
+                   "yoy_change", "yoy_change_pct", "share_of_parent", "rank", "rank_of", "synthetic"]
+        sheet.append(columns)
+        for v in values:
+            row = v.to_dict() | {"name_zh": inds[v.code].name_zh}
+            sheet.append([row[c] for c in columns])
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        book.save(xlsx)
+        console.print(f"已导出 / exported: {xlsx}")
+
+
+@app.command()
+def drill(
+    code: Annotated[str, typer.Argument(help="指标代码或中文名 / indicator")],
+    region: Region = "CN",
+    as_of: AsOf = None,
+    out: Annotated[Path | None, typer.Option(help="导出文件 .csv 或 .xlsx / export file")] = None,
+    limit: Annotated[int, typer.Option(help="屏幕显示行数 / rows shown")] = 20,
+) -> None:
+    """列出指标背后的记录 / List (and export) the records behind a number."""
+    from zhichan.indicators import service
+
+    day = _as_of(as_of)
+    if out:
+        path = service.export_drilldown(code, region, day, out)
+        console.print(f"已导出 / exported: {path}")
+        return
+    table = service.drilldown(code, region, day)
+    shown = Table(*table.column_names[:8], title=f"{code} {region} {day} — {table.num_rows:,} 条记录 records")
+    for row in table.slice(0, limit).to_pylist():
+        shown.add_row(*[_fmt(row[c]) for c in table.column_names[:8]])
+    console.print(shown)
+
+
+@app.command()
+def plan(
+    path: Annotated[Path, typer.Argument(help="规划文件 YAML/XLSX / plan file")],
+    as_of: AsOf = None,
+    engine: Engine = "duckdb",
+) -> None:
+    """规划目标进度、所需年均增速与预测 / Plan targets: progress, growth needed, forecast."""
+    from zhichan.indicators.plans import load_plan, plan_progress
+    from zhichan.progress import rich_progress
+
+    loaded = load_plan(path)
+    day = _as_of(as_of)
+    with rich_progress("计算规划目标 / plan targets", total=len(loaded.targets)) as progress:
+        rows = plan_progress(loaded, day, engine=engine, progress=progress)
+    table = Table("指标 indicator", "地区 region", "基期 base", "现值 current", "目标 target", "完成 progress",
+                  "缺口完成 gap closed", "所需年增速 CAGR", "预测 forecast", "能否完成 will meet", title=loaded.name)
+    for p in rows:
+        table.add_row(
+            p.indicator_name, f"{p.region_name} {p.region_code}",
+            f"{_fmt(p.base_value)} ({p.base_year}, {p.base_value_source})", _fmt(p.current_value),
+            f"{_fmt(p.target_value)} ({p.target_year})",
+            "—" if p.progress_pct is None else f"{p.progress_pct:.0f}%",
+            "—" if p.gap_closed_pct is None else f"{p.gap_closed_pct:.0f}%",
+            "—" if p.required_annual_growth is None else f"{100 * p.required_annual_growth:.1f}%",
+            f"{_fmt(p.forecast)}\n{p.forecast_method}",
+            {True: "[green]是 yes[/green]", False: "[red]否 no[/red]", None: "—"}[p.will_meet],
+        )
+    console.print(table)
+
+
+def _print_patents(table: Any, extra: list[str], title: str, out: Path | None) -> None:
+    if out:
+        import pyarrow.csv as pacsv
+
+        plain = table.drop_columns([c for c in table.column_names if c == "sei_codes"])
+        pacsv.write_csv(plain, out)
+        console.print(f"已导出 / exported: {out}")
+        return
+    shown = Table("application_number", "title", "first_patentee", "application_date", *extra,
+                  title=f"{title}: {table.num_rows:,}")
+    for row in table.slice(0, 30).to_pylist():
+        shown.add_row(row["application_number"], row["title"], row["first_patentee"] or "",
+                      str(row["application_date"]), *[str(row[c]) for c in extra])
+    console.print(shown)
+
+
+@levers_app.command("ten-years")
+def ten_years(region: Region = "CN", months: int = 12, as_of: AsOf = None,
+              out: Annotated[Path | None, typer.Option(help="导出 CSV / export CSV")] = None) -> None:
+    """即将满10年（将成为高价值）的有效发明专利 / Valid inventions reaching 10 years within N months."""
+    from zhichan.indicators.levers import approaching_ten_years
+
+    table = approaching_ten_years(region, months, _as_of(as_of))
+    _print_patents(table, ["ten_year_date"], f"{months} 个月内满10年 / reaching 10 years within {months} months", out)
+
+
+@levers_app.command()
+def annuity(region: Region = "CN", months: int = 3, as_of: AsOf = None,
+            out: Annotated[Path | None, typer.Option(help="导出 CSV / export CSV")] = None) -> None:
+    """年费即将到期的有效发明专利（失效风险） / Valid inventions whose annuity falls due within N months."""
+    from zhichan.indicators.levers import annuity_due
+
+    table = annuity_due(region, months, _as_of(as_of))
+    _print_patents(table, ["due_date", "annuity_year"], f"{months} 个月内年费到期 / annuity due within {months} months", out)
+
+
+@levers_app.command()
+def top(code: Annotated[str, typer.Argument(help="指标 / indicator")], region: Region = "CN", as_of: AsOf = None,
+        n: Annotated[int, typer.Option("-n", help="前 N 名 / top N")] = 20,
+        enterprises_only: Annotated[bool, typer.Option(help="仅企业 / enterprises only")] = False) -> None:
+    """对指标贡献最大的权利人 / Holders ranked by their contribution to an indicator."""
+    from zhichan.indicators.levers import top_contributors
+
+    rows = top_contributors(code, region, _as_of(as_of), n, party_types=("enterprise",) if enterprises_only else None)
+    table = Table("#", "权利人 holder", "类型 type", "贡献 contribution", "记录 records", "占比 share")
+    for r in rows:
+        table.add_row(str(r["rank"]), r["holder"] or "", r["holder_type"] or "", _fmt(r["contribution"]),
+                      _fmt(r["records"]), "—" if r["share"] is None else f"{100 * r['share']:.1f}%")
+    console.print(table)
