@@ -1,0 +1,137 @@
+"""Load benchmark of the web platform: 50 concurrent clients on loopback (wrk, Debian package).
+
+    .venv/bin/python benchmarks/web_load.py --patents 1000000 --duration 30
+
+Builds (or reuses) a synthetic corpus and its search index in ``--data-dir``, seeds the workflow
+database with a city-level analyst and an API token, starts ``zhichan serve`` on a free loopback
+port, then runs wrk against three URLs — the cockpit page, a search page and an indicator API call
+— and prints requests/s and p50/p95/p99 latency for each. Needs ``apt-get install wrk``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %.3f %.3f %.3f %.3f %d\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(data_dir: Path, patents: int) -> str:
+    """Corpus + index + DB + token in ``data_dir``; returns the API token."""
+    os.environ["ZHICHAN_DATA_DIR"] = str(data_dir)
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.settings import get_settings
+
+    get_settings.cache_clear()
+    store = CorpusStore()
+    snap = store.current_or_none()
+    if snap is None or snap.counts.get("patents") != patents:
+        from zhichan.corpus.generator import generate
+
+        t = time.perf_counter()
+        snap = generate(patents, 20261121, store=store)
+        print(f"generated {patents:,} patents in {time.perf_counter() - t:.0f} s", flush=True)
+    from zhichan.search.index import build_index, index_path
+
+    if index_path(snap) is None:
+        t = time.perf_counter()
+        build_index(snap, with_vectors=False)
+        print(f"built the search index in {time.perf_counter() - t:.0f} s", flush=True)
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_api_token, create_user
+    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.models import Organization, Role, User
+    from zhichan.platform.orgs import scope_for_user, seed_demo_tree
+
+    engine = make_engine(get_settings().effective_database_url)
+    upgrade(engine)
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+        user = s.scalar(select(User).where(User.username == "bench"))
+        if user is None:
+            city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+            user = create_user(s, username="bench", password="benchmark-password", role=Role.ANALYST, org=city)
+        _, token = create_api_token(s, scope_for_user(s, user), "benchmark")
+    engine.dispose()
+    return token
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--patents", type=int, default=200_000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per URL")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--data-dir", type=Path, default=Path("benchmarks/out/web-data"))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    data_dir = args.data_dir.resolve()
+    token = prepare(data_dir, args.patents)
+    port = _free_port()
+    env = {**os.environ, "ZHICHAN_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "zhichan", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo-admin"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        urls = {
+            "cockpit (成都市)": "/cockpit?region=510100",
+            "search page": "/search?q=TI%3D%E7%94%B5%E6%B1%A0",
+            "indicator API": "/api/v1/regions/510100/indicators",
+        }
+        lua = Path(tempfile.mkstemp(suffix=".lua")[1])
+        lua.write_text(LUA, "utf-8")
+        rows = []
+        for name, path in urls.items():
+            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+            urllib.request.urlopen(request, timeout=120).read()  # warm caches once
+            out = subprocess.run(
+                ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "-s", str(lua),
+                 "-H", f"Authorization: Bearer {token}", base + path],
+                capture_output=True, text=True, check=True,
+            ).stdout
+            result = next(line for line in out.splitlines() if line.startswith("RESULT")).split()
+            n, seconds, p50, p95, p99, errors = int(result[1]), float(result[2]), *map(float, result[3:6]), int(result[6])
+            rows.append((name, n / seconds, p50, p95, p99, errors))
+        print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+              f"{platform.python_version()}; corpus {args.patents:,} synthetic patents; {args.connections} "
+              f"connections, {args.duration} s per URL, one uvicorn worker")
+        print(f"{'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for name, rps, p50, p95, p99, errors in rows:
+            print(f"{name:<20} {rps:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
