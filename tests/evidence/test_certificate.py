@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from tests.evidence.conftest import request
+from tests.evidence.helpers import request
 from zhichan.evidence.certificate import qr_payload, qr_png, render_pdf
 from zhichan.evidence.cli import app
 from zhichan.evidence.keys import SigningKey

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from tests.evidence.conftest import request
+from tests.evidence.helpers import request
 from zhichan.errors import NotFoundError
 from zhichan.evidence import merkle
 from zhichan.evidence.schemas import EvidenceError, unb64

@@ -149,10 +149,19 @@ def lookup(digest: str) -> None:
 
 
 @app.command()
-def checkpoint(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False) -> None:
-    """当前大小的签名检查点（必要时签发） / The signed checkpoint of the current size (signs one if needed)."""
-    signed = _service().checkpoint()
-    if as_json:
+def checkpoint(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+    size: Annotated[int | None, typer.Option(help="导出已有的某一大小的检查点 / a stored checkpoint of this size")] = None,
+    export: Annotated[Path | None, typer.Option(help="写出见证用检查点文件 / write the witness file (zhichan-checkpoint/1)")] = None,
+) -> None:
+    """当前大小的签名检查点（必要时签发），可导出供见证方保存 / The signed checkpoint of the current size; export it for witnesses."""
+    from zhichan.evidence.witness import export_checkpoint
+
+    signed = _service().checkpoint() if size is None else _service(create_key=False).checkpoint_at(size)
+    if export is not None:
+        export.write_bytes(export_checkpoint(signed))
+        console.print(f"检查点 checkpoint {signed.tree_size} → {export}")
+    elif as_json:
         typer.echo(signed.model_dump_json(indent=2))
     else:
         console.print(signed.note + f"— SM2 {signed.signature}\n— key {signed.key_fingerprint}")
@@ -165,14 +174,62 @@ def prove(index: int, size: Annotated[int | None, typer.Option(help="检查点�
 
 
 @app.command()
-def consistency(first: int, second: Annotated[int | None, typer.Argument()] = None) -> None:
+def consistency(
+    first: int,
+    second: Annotated[int | None, typer.Argument()] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（供 audit --proof） / write to a file")] = None,
+) -> None:
     """两个日志大小之间的一致性证明（JSON） / Consistency proof between two log sizes (JSON)."""
-    typer.echo(_service(create_key=False).consistency_proof(first, second).model_dump_json(indent=2))
+    text = _service(create_key=False).consistency_proof(first, second).model_dump_json(indent=2)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)
 
 
 @app.command()
-def audit() -> None:
-    """全量审计：由条目重算全部节点与检查点 / Full audit: recompute every node and checkpoint from the entries."""
+def audit(
+    old: Annotated[Path | None, typer.Argument(help="较早的检查点文件 / the older exported checkpoint")] = None,
+    new: Annotated[Path | None, typer.Argument(help="较新的检查点文件 / the newer exported checkpoint")] = None,
+    pubkey: Annotated[Path | None, typer.Option(help="日志公钥（PEM 或十六进制） / the log's public key")] = None,
+    proof: Annotated[Path | None, typer.Option(help="离线：zhichan evidence consistency 输出的证明 / offline proof file")] = None,
+    full: Annotated[bool, typer.Option("--full", help="全量审计（不给检查点文件时的默认） / full audit (default without files)")] = False,
+) -> None:
+    """见证审计 OLD NEW：证明 NEW 是 OLD 的追加扩展；不给文件则全量审计 / Prove NEW extends OLD; without files, a full audit."""
+    if (old is None and new is None) or full:
+        if old is not None or new is not None:
+            raise typer.BadParameter("--full 不带检查点文件 / --full takes no checkpoint files")
+        _full_audit()
+        return
+    if old is None or new is None:
+        raise typer.BadParameter("需要两个检查点文件 OLD NEW / give two checkpoint files, OLD and NEW")
+    _witness_audit(old, new, pubkey, proof)
+
+
+def _witness_audit(old_path: Path, new_path: Path, pubkey: Path | None, proof_path: Path | None) -> None:
+    from zhichan.evidence import witness
+    from zhichan.evidence.keys import PUBLIC_KEY_FILE, PublicKey, key_dir
+    from zhichan.settings import get_settings
+
+    old, new, swapped = witness.order(witness.read_checkpoint(old_path), witness.read_checkpoint(new_path))
+    if swapped:
+        console.print("[yellow]OLD 大于 NEW，已按大小对调 / OLD is larger than NEW: compared the other way round[/yellow]")
+    key = PublicKey.load(pubkey or key_dir(get_settings().data_dir) / PUBLIC_KEY_FILE)
+    a, b = old.parsed.tree_size, new.parsed.tree_size
+    if proof_path is not None:
+        path = witness.proof_from_file(witness.parse_consistency(proof_path.read_bytes()), a, b) if a < b else []
+        report = witness.audit_checkpoints(old, new, key, path)
+    else:
+        report = _service(create_key=False).audit_witnessed(old, new, key)
+    _print_report(report)
+    if not report.ok:
+        for check in report.checks:
+            if not check.ok:
+                console.print(f"[bold red]✗ {check.name}: {check.detail}[/]")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _full_audit() -> None:
     from zhichan.progress import rich_progress
 
     service = _service(create_key=False)

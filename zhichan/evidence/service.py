@@ -280,6 +280,45 @@ class EvidenceService:
             first_checkpoint=log.to_signed(first_row) if first_row else None, second_checkpoint=log.to_signed(second_row),
         )
 
+    def checkpoint_at(self, size: int) -> SignedCheckpoint:
+        """The stored signed checkpoint of exactly ``size`` entries."""
+        with self.engine.connect() as conn:
+            row = log.checkpoint_row(conn, size)
+        if row is None:
+            raise NotFoundError(f"没有大小为 {size} 的检查点 / no checkpoint of size {size}")
+        return log.to_signed(row)
+
+    def consistency_path(self, first: int, second: int) -> list[bytes]:
+        """The RFC 9162 consistency proof between any two sizes the log has reached (no checkpoint needed)."""
+        if not 0 <= first <= second:
+            raise EvidenceError(f"大小应满足 0 ≤ {first} ≤ {second} / sizes must satisfy 0 <= first <= second")
+        with self.engine.connect() as conn:
+            n = log.tree_size(conn)
+            if second > n:
+                raise NotFoundError(
+                    f"日志只有 {n} 条，无法证明到大小 {second} / the log has {n} entries, cannot prove up to size {second}"
+                )
+            return log.consistency_path(conn, first, second)
+
+    def audit_witnessed(
+        self, old: SignedCheckpoint, new: SignedCheckpoint, public_key: PublicKey | None = None
+    ) -> VerificationReport:
+        """``zhichan evidence audit OLD NEW`` against this log: the consistency proof comes from the database.
+
+        The database is not trusted: the proof is checked against the two *signed* roots the
+        witness holds, so a log rewritten after OLD was exported cannot produce a proof that passes.
+        """
+        from zhichan.evidence import witness
+
+        old, new, _ = witness.order(old, new)
+        a, b = old.parsed.tree_size, new.parsed.tree_size
+        try:
+            proof: list[bytes] | None = self.consistency_path(a, b) if a < b else []
+            missing = ""
+        except NotFoundError as exc:
+            proof, missing = None, exc.message
+        return witness.audit_checkpoints(old, new, public_key or self.public_key, proof, missing=missing)
+
     def certificate(self, index: int) -> Certificate:
         """Certificate data for one entry, proven against the first checkpoint that covers it (so re-issuing gives the same data)."""
         with self.engine.connect() as conn:
