@@ -172,7 +172,7 @@ AGENCY_SHARE = {"invention": 0.85, "utility_model": 0.75, "design": 0.70}
 #: Average records per applicant in the pool (controls how many distinct applicants exist).
 RECORDS_PER_APPLICANT = {"enterprise": 9.0, "university": 180.0, "institute": 60.0, "individual": 1.6, "government": 25.0}
 #: Pareto shape of applicant sizes within a province (smaller = heavier tail: a few big holders).
-APPLICANT_PARETO_SHAPE = {"enterprise": 1.1, "university": 1.3, "institute": 1.4, "individual": 3.0, "government": 1.5}
+APPLICANT_PARETO_SHAPE = {"enterprise": 1.3, "university": 1.3, "institute": 1.4, "individual": 3.0, "government": 1.5}
 
 #: IPC section mix of main classifications (assumption shaped to CNIPA's invention grants:
 #: G and H lead, then A, B, C).

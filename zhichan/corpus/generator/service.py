@@ -82,7 +82,11 @@ def generate(
         record = {
             "source": "synthetic",
             "import_id": world.import_id,
-            "generator": {"n_patents": n_patents, "seed": seed, "as_of": as_of.isoformat(), "chunk_rows": CHUNK_ROWS},
+            "generator": {
+                "n_patents": n_patents, "seed": seed, "as_of": as_of.isoformat(), "chunk_rows": CHUNK_ROWS,
+                # one synthetic record stands for 1/scale real ones (calibration against national figures)
+                "scale": world.scale,
+            },
             "added": counts,
             "seconds": round(time.monotonic() - started, 1),
         }
