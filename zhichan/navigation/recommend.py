@@ -2,7 +2,7 @@
 
 Rules (docs/navigation.md):
 
-- **招商引资 (investment targets)**: for every branch judged 缺失 or 薄弱 (RTA < 0.8, enough
+- **招商引资 (investment targets)**: one item per branch judged 缺失 or 薄弱 (RTA < 0.8, enough
   domestic patents), weakest first, the ``targets_per_branch`` non-local applicants with the most
   patents in that branch (at least ``min_target_patents``).
 - **招才引智 (talent)**: non-local inventors with the most patents in those weak branches (at least
@@ -53,24 +53,27 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
     for b in weak:
         targets = _rows(con, Q.EXTERNAL_APPLICANTS_IN_BRANCH, {
             "branch": b["branch_id"], "min_patents": p.min_target_patents, "top": p.targets_per_branch})
-        for t in targets:
-            where = region_label(t["region_code"]) if t["is_domestic"] else "境外"
-            out.append({
-                "kind": "investment",
-                "branch_id": b["branch_id"],
-                "target": t["name"],
-                "text": (
-                    f"分支「{b['path']}」{region}有 {b['local']} 件专利，占国内 {b['domestic']} 件的 "
-                    f"{_pct(b['local_share'])}，低于{region}在全产业链的占比 {_pct(b['chain_local_share'])}"
-                    f"（RTA {b['rta']:.2f}，{b['strength_label']}）。建议招引/对接「{t['name']}」（{where}）："
-                    f"该分支 {t['patents']} 件专利，其中有效发明 {t['valid_inventions']} 件。"
-                ),
-                "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
-                             "branch_local_share": round(b["local_share"], 4),
-                             "chain_local_share": round(b["chain_local_share"], 4),
-                             "rta": round(b["rta"], 4), "target_patents": t["patents"],
-                             "target_valid_inventions": t["valid_inventions"]},
-            })
+        if not targets:
+            continue
+        listed = "；".join(
+            f"「{t['name']}」（{region_label(t['region_code']) if t['is_domestic'] else '境外'}，该分支 {t['patents']} 件，"
+            f"有效发明 {t['valid_inventions']} 件）" for t in targets)
+        out.append({
+            "kind": "investment",
+            "branch_id": b["branch_id"],
+            "target": targets[0]["name"],
+            "text": (
+                f"分支「{b['path']}」{region}有 {b['local']} 件专利，占国内 {b['domestic']} 件的 "
+                f"{_pct(b['local_share'])}，低于{region}在全产业链的占比 {_pct(b['chain_local_share'])}"
+                f"（RTA {b['rta']:.2f}，{b['strength_label']}）。建议招引/对接：{listed}。"
+            ),
+            "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
+                         "branch_local_share": round(b["local_share"], 4),
+                         "chain_local_share": round(b["chain_local_share"], 4),
+                         "rta": round(b["rta"], 4),
+                         "targets": [{"name": t["name"], "patents": t["patents"],
+                                      "valid_inventions": t["valid_inventions"]} for t in targets]},
+        })
 
     if weak:
         ids = [b["branch_id"] for b in weak]
