@@ -7,6 +7,7 @@ Holiday dates below are written by hand from the State Council notices
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import pytest
@@ -66,6 +67,8 @@ def application(**overrides: object) -> Application:
         applicant="杭州示例数据科技有限公司（合成）", data_name="城市公交刷卡脱敏数据集",
         description="2024 年全市公交刷卡记录，已去标识化", data_source="企业自有业务系统",
         data_scale="1.2 亿条", processing_rules="按 GB/T 35273 去标识化后按日汇总",
+        data_structure="trips(card_hash, line, stop, time)，CSV/Parquet", update_frequency="每日",
+        usage_scenario="线网优化与客流预测",
         sample=digest_bytes("样本 manifest（合成）".encode()),
     )
     values.update(overrides)
@@ -142,16 +145,77 @@ def test_bad_applications_are_refused_and_nothing_is_logged(registry: DataIPServ
     assert log.size() == 1
 
 
+def test_decide_after_notice_with_reasons(registry: DataIPService, log: EvidenceService) -> None:
+    approve = registry.submit(application(), now=at(D(2025, 9, 25)))
+    reject = registry.submit(application(data_name="另一数据集（合成）"), now=at(D(2025, 9, 25)))
+    for reg in (approve, reject):
+        registry.publish(reg["id"], on=D(2025, 9, 26), now=at(D(2025, 9, 26)))
+    # the 10th working day after Fri 26 Sep 2025 is Thu 16 Oct (National Day, 调休 on 28 Sep and 11 Oct)
+    with pytest.raises(ConflictError, match="2025-10-16"):
+        registry.decide(approve["id"], approve=True, reasons="材料齐全", now=at(D(2025, 10, 16), 23))
+    with pytest.raises(InputError, match="reasons"):
+        registry.decide(approve["id"], approve=True, reasons="  ", now=at(D(2025, 10, 17)))
+    objection = registry.object(reject["id"], objector="某企业（合成）", reason="来源存疑", now=at(D(2025, 10, 15)))
+    with pytest.raises(ConflictError, match="异议"):
+        registry.decide(reject["id"], approve=False, reasons="来源不明", now=at(D(2025, 10, 17)))
+    registry.resolve_objection(objection["id"], upheld=False, resolution="异议不成立", now=at(D(2025, 10, 16)))
+
+    size = log.size()
+    done = registry.decide(approve["id"], approve=True, reasons="材料齐全，来源合法", now=at(D(2025, 10, 17)))
+    assert (done["status"], done["decision_reasons"]) == ("registered", "材料齐全，来源合法")
+    refused = registry.decide(reject["id"], approve=False, reasons="数据来源授权不完整", now=at(D(2025, 10, 17)))
+    assert (refused["status"], refused["decision_reasons"]) == ("rejected", "数据来源授权不完整")
+    assert log.size() == size + 2  # each status change is a log entry
+    for reg, decision, reasons in ((done, "registered", "材料齐全，来源合法"), (refused, "rejected", "数据来源授权不完整")):
+        leaf = json.loads(log.get_entry(reg["decision_index"]).leaf)
+        assert (leaf["kind"], leaf["decision"], leaf["registration_no"]) == ("dataip.decision", decision, reg["number"])
+        assert leaf["reasons_sm3"] == hashlib.new("sm3", reasons.encode()).hexdigest()
+        assert leaf["data_structure"].startswith("trips(") and leaf["update_frequency"] == "每日"
+    with pytest.raises(ConflictError, match="registered"):
+        registry.decide(approve["id"], approve=False, reasons="再议", now=at(D(2025, 10, 20)))
+    assert verify_certificate(registry.certificate(approve["id"]), log.public_key).ok
+    with pytest.raises(ConflictError):
+        registry.certificate(reject["id"])
+    assert log.audit().ok
+
+
+def test_application_needs_every_declared_field(registry: DataIPService, log: EvidenceService) -> None:
+    for name in ("data_structure", "update_frequency", "usage_scenario"):
+        with pytest.raises(InputError, match=name):
+            registry.submit(application(**{name: ""}))
+    assert log.size() == 0
+    reg = registry.submit(application(), now=at(D(2025, 3, 3)))
+    leaf = json.loads(log.get_entry(reg["application_index"]).leaf)
+    assert leaf["usage_scenario"] == "线网优化与客流预测" and reg["update_frequency"] == "每日"
+
+
 def test_cli_flow(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from zhichan.dataip.cli import app
 
     runner = CliRunner()
     sample = tmp_path / "manifest.csv"
     sample.write_text("table,rows\ntrips,120000000\n", encoding="utf-8")
-    result = runner.invoke(app, ["submit", "--applicant", "示例公司（合成）", "--data-name", "公交数据集", "--description", "d",
-                                 "--source", "自有", "--scale", "1 亿条", "--rules", "去标识化", "--sample", str(sample)])
+    declared = ["--applicant", "示例公司（合成）", "--description", "d", "--source", "自有", "--scale", "1 亿条",
+                "--structure", "trips 表", "--update-frequency", "每日", "--rules", "去标识化", "--usage", "客流预测",
+                "--sample", str(sample)]
+    result = runner.invoke(app, ["apply", "--data-name", "公交数据集", *declared])
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["publish", "1", "--on", "2025-01-24"]).exit_code == 0
+    result = runner.invoke(app, ["apply", "--data-name", "地铁数据集", "--publish-on", "2025-01-24", *declared])
+    assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["notices", "--date", "2025-02-13"])
     assert result.exit_code == 0 and "公交数据集" in result.output
+    result = runner.invoke(app, ["list", "--under-notice", "--date", "2025-02-13"])
+    assert result.exit_code == 0 and "地铁数据集" in result.output and "2025-02-13" in result.output
+    assert runner.invoke(app, ["list", "--under-notice", "--date", "2025-02-14"]).output.count("数据集") == 0
+    # the notice ended long ago (in real time), so objections are closed and the decision can be taken now
+    result = runner.invoke(app, ["object", "1", "--objector", "甲", "--reason", "理由"])
+    assert result.exit_code != 0
+    result = runner.invoke(app, ["decide", "1", "--approve", "--reasons", "材料齐全"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["decide", "2", "--reject", "--reasons", "样本与声明不符"])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(app, ["list"]).output
+    assert "registered" in listing and "rejected" in listing
+    assert runner.invoke(app, ["list", "--status", "rejected"]).output.count("数据集") == 1
     assert runner.invoke(app, ["workdays", "2025-09-26", "10"]).output.strip() == "2025-10-16"

@@ -35,25 +35,36 @@ def _show(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
-@app.command()
-def submit(
-    applicant: Annotated[str, typer.Option(help="申请人 / applicant")],
+def apply(
+    applicant: Annotated[str, typer.Option(help="申请人（数据持有人） / applicant (data holder)")],
     data_name: Annotated[str, typer.Option(help="数据名称 / name of the data set")],
     description: Annotated[str, typer.Option(help="数据说明 / description")],
     source: Annotated[str, typer.Option(help="数据来源 / data source")],
     scale: Annotated[str, typer.Option(help="数据规模 / scale, e.g. 1.2 亿条")],
+    structure: Annotated[str, typer.Option(help="数据结构（表、字段、格式） / data structure")],
+    update_frequency: Annotated[str, typer.Option(help="更新频率 / update frequency, e.g. 每日")],
     rules: Annotated[str, typer.Option(help="算法与处理规则 / processing rules")],
+    usage: Annotated[str, typer.Option(help="应用场景 / usage scenario")],
     sample: Annotated[Path | None, typer.Option(help="数据样本或清单文件（只记录摘要） / sample or manifest file")] = None,
+    publish_on: Annotated[str | None, typer.Option(help="同时公示，YYYY-MM-DD / also publish the notice on this date")] = None,
 ) -> None:
-    """提交登记申请 / Submit a registration application."""
+    """提交登记申请（可同时公示） / Apply for registration (optionally publishing the notice at once)."""
     from zhichan.dataip.service import Application
     from zhichan.evidence.service import digest_file
 
-    reg = _service().submit(Application(
+    service = _service()
+    reg = service.submit(Application(
         applicant=applicant, data_name=data_name, description=description, data_source=source, data_scale=scale,
-        processing_rules=rules, sample=digest_file(sample) if sample else None,
+        data_structure=structure, update_frequency=update_frequency, processing_rules=rules, usage_scenario=usage,
+        sample=digest_file(sample) if sample else None,
     ))
+    if publish_on:
+        reg = service.publish(reg["id"], on=dt.date.fromisoformat(publish_on))
     _show([reg])
+
+
+app.command("apply")(apply)
+app.command("submit", hidden=True)(apply)  # the earlier name
 
 
 @app.command()
@@ -72,9 +83,17 @@ def notices(date: Annotated[str | None, typer.Option(help="YYYY-MM-DD（默认�
 
 
 @app.command("list")
-def list_(status: Annotated[str | None, typer.Option(help="submitted|in_notice|objected|registered|rejected")] = None) -> None:
+def list_(
+    status: Annotated[str | None, typer.Option(help="submitted|in_notice|objected|registered|rejected")] = None,
+    under_notice: Annotated[bool, typer.Option("--under-notice", help="只列公示中的（含截止日） / only those under notice")] = False,
+    date: Annotated[str | None, typer.Option(help="配合 --under-notice：YYYY-MM-DD / with --under-notice")] = None,
+) -> None:
     """登记列表 / List registrations."""
-    _show(_service().registrations(status))
+    service = _service()
+    if under_notice:
+        _show(service.under_notice(dt.date.fromisoformat(date) if date else None))
+    else:
+        _show(service.registrations(status))
 
 
 @app.command("object")
@@ -97,6 +116,18 @@ def resolve(
     """处理异议 / Resolve an objection."""
     obj = _service().resolve_objection(objection_id, upheld=upheld, resolution=resolution)
     console.print(f"异议 objection {obj['id']}: {obj['status']}")
+
+
+@app.command()
+def decide(
+    registration_id: int,
+    approve: Annotated[bool, typer.Option("--approve/--reject", help="准予登记/不予登记 / approve or reject")],
+    reasons: Annotated[str, typer.Option(help="决定理由 / reasons for the decision")],
+) -> None:
+    """公示期满后作出审查决定（准予或不予登记，附理由） / Decide after the notice: approve or reject, with reasons."""
+    reg = _service().decide(registration_id, approve=approve, reasons=reasons)
+    _show([reg])
+    console.print(f"决定 decision — 日志条目 entry #{reg['decision_index']}")
 
 
 @app.command()

@@ -19,7 +19,7 @@ class Status(StrEnum):
     IN_NOTICE = "in_notice"  # 公示中
     OBJECTED = "objected"  # 公示期内有异议待处理
     REGISTERED = "registered"  # 准予登记
-    REJECTED = "rejected"  # 不予登记（异议成立）
+    REJECTED = "rejected"  # 不予登记（异议成立，或审查决定驳回）
 
 
 class ObjectionStatus(StrEnum):
@@ -40,6 +40,9 @@ class Registration(Base):
     data_source: Mapped[str] = mapped_column(Text)
     data_scale: Mapped[str] = mapped_column(String(200))
     processing_rules: Mapped[str] = mapped_column(Text)
+    data_structure: Mapped[str | None] = mapped_column(Text)  # NULL only for rows from before dataip_0002
+    update_frequency: Mapped[str | None] = mapped_column(String(100))
+    usage_scenario: Mapped[str | None] = mapped_column(Text)
     sm3: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -48,6 +51,7 @@ class Registration(Base):
     notice_end: Mapped[dt.date | None] = mapped_column(Date)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     decision_index: Mapped[int | None] = mapped_column(BigInteger)
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
 
 
 class Objection(Base):

@@ -36,7 +36,13 @@ OBJS = cast(Table, Objection.__table__)
 CST = dt.timezone(dt.timedelta(hours=8))
 
 LIMITS = {"applicant": 200, "data_name": 200, "data_scale": 200, "description": 1000, "data_source": 500,
-          "processing_rules": 1000, "objector": 200, "reason": 5000, "resolution": 2000}
+          "processing_rules": 1000, "data_structure": 1000, "update_frequency": 100, "usage_scenario": 1000,
+          "objector": 200, "reason": 5000, "resolution": 2000, "reasons": 5000}
+APPLICATION_FIELDS = ("applicant", "data_name", "description", "data_source", "data_scale", "data_structure",
+                      "update_frequency", "processing_rules", "usage_scenario")
+
+
+FINALIZE_REASONS = "公示期满无异议，准予登记 / the notice period ended without objection: registered"
 
 
 class DataIPError(InputError):
@@ -59,19 +65,23 @@ def _text(name: str, value: str | None, *, required: bool = True) -> str:
 
 @dataclass(frozen=True)
 class Application:
-    """What an applicant declares (申请登记的数据及其说明)."""
+    """What an applicant declares (申请登记的数据及其说明): holder, name, source, scale, structure,
+    update frequency, processing rules, usage scenario, and the digests of a data sample."""
 
-    applicant: str
+    applicant: str  # 数据持有人 / holder
     data_name: str
     description: str
     data_source: str
     data_scale: str
     processing_rules: str
+    data_structure: str = ""  # 数据结构 (tables, fields, formats) — required, keyword for compatibility
+    update_frequency: str = ""  # 更新频率 (e.g. 每日, 实时, 每月) — required
+    usage_scenario: str = ""  # 应用场景 — required
     sample: FileDigest | None = None  # digests of a data sample or of the data set's manifest
 
     def record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"kind": "dataip.application"}
-        for name in ("applicant", "data_name", "description", "data_source", "data_scale", "processing_rules"):
+        for name in APPLICATION_FIELDS:
             record[name] = _text(name, getattr(self, name))
         if self.sample is not None:
             if not (HEX64.match(self.sample.sm3) and HEX64.match(self.sample.sha256)):
@@ -142,8 +152,7 @@ class DataIPService:
                 REGS.insert().values(
                     number=number, application_index=entry.index, status=Status.SUBMITTED, submitted_at=now,
                     sm3=record.get("sm3"), sha256=record.get("sha256"),
-                    **{k: record[k] for k in ("applicant", "data_name", "description", "data_source", "data_scale",
-                                              "processing_rules")},
+                    **{k: record[k] for k in APPLICATION_FIELDS},
                 )
             )
             return dict(conn.execute(select(REGS).where(REGS.c.number == number)).mappings().one())
@@ -220,7 +229,7 @@ class DataIPService:
                 status=status, resolution=resolution, resolved_at=now, resolution_index=entries[0].index))
             if upheld:
                 conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
-                    status=Status.REJECTED, decided_at=now, decision_index=entries[1].index))
+                    status=Status.REJECTED, decided_at=now, decision_index=entries[1].index, decision_reasons=resolution))
             elif not self._pending(conn, reg["id"]):
                 conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(status=Status.IN_NOTICE))
             return dict(conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().one())
@@ -236,14 +245,24 @@ class DataIPService:
             "kind": "dataip.decision", "decision": decision, "registration_no": reg["number"],
             "application_index": reg["application_index"], "applicant": reg["applicant"], "data_name": reg["data_name"],
             "data_source": reg["data_source"], "data_scale": reg["data_scale"],
+            "data_structure": reg["data_structure"], "update_frequency": reg["update_frequency"],
+            "usage_scenario": reg["usage_scenario"],
             "notice_start": reg["notice_start"].isoformat() if reg["notice_start"] else None,
             "notice_end": reg["notice_end"].isoformat() if reg["notice_end"] else None,
             "sm3": reg["sm3"], "sha256": reg["sha256"],
         }
 
-    def finalize(self, registration_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
-        """准予登记: once the notice has ended with no objection pending."""
+    def decide(
+        self, registration_id: int, *, approve: bool, reasons: str, now: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """审查决定: approve (准予登记) or reject (不予登记) after the notice period, with reasons.
+
+        Only once the notice has ended (from the day after its last day, China time) and no
+        objection is pending. The decision is a ``dataip.decision`` log entry in the same
+        transaction (its ``reasons_sm3`` commits to the reasons, whose text stays in the table).
+        """
         now = now or utcnow()
+        reasons = _text("reasons", reasons)
         with self.engine.begin() as conn:
             reg = self._get(conn, registration_id)
             if reg["status"] == Status.OBJECTED:
@@ -254,10 +273,18 @@ class DataIPService:
                 raise ConflictError(
                     f"公示期至 {reg['notice_end']} 止，尚未届满 / the notice runs until {reg['notice_end']}"
                 )
-            entry = self.evidence.append_records([self._decision(reg, "registered")], now=now, conn=conn)[0]
+            decision = "registered" if approve else "rejected"
+            record = self._decision(reg, decision)
+            record["reasons_sm3"] = hashlib.new("sm3", reasons.encode("utf-8")).hexdigest()
+            entry = self.evidence.append_records([record], now=now, conn=conn)[0]
             conn.execute(update(REGS).where(REGS.c.id == registration_id).values(
-                status=Status.REGISTERED, decided_at=now, decision_index=entry.index))
+                status=Status.REGISTERED if approve else Status.REJECTED, decided_at=now,
+                decision_index=entry.index, decision_reasons=reasons))
             return self._get(conn, registration_id)
+
+    def finalize(self, registration_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+        """准予登记 once the notice has ended with no objection pending (:meth:`decide` with a standard reason)."""
+        return self.decide(registration_id, approve=True, reasons=FINALIZE_REASONS, now=now)
 
     def finalize_due(self, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
         """Register every registration whose notice has ended without a pending objection (a daily job)."""

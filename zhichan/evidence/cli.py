@@ -61,13 +61,15 @@ def deposit(
     title: Annotated[str | None, typer.Option(help="标题（默认文件名） / title (default: file name)")] = None,
     depositor: Annotated[str, typer.Option(help="存证人 / depositor")] = ...,  # type: ignore[assignment]
     note: Annotated[str | None, typer.Option(help="备注 / note")] = None,
+    category: Annotated[str, typer.Option(
+        help="类别：数据知识产权、设计稿、商业秘密、电商侵权证据、原创作品、合同协议、技术资料、其他 / category")] = "其他",
     certificate: Annotated[Path | None, typer.Option(help="把证书 PDF 写到此处（单个文件时） / write the PDF certificate here")] = None,
 ) -> None:
     """存证：记录文件的 SM3 与 SHA-256 摘要 / Deposit files: record their SM3 and SHA-256 digests."""
     from zhichan.evidence.service import DepositRequest
 
     service = _service()
-    requests = [DepositRequest.for_file(f, title=title or f.name, depositor=depositor, note=note) for f in files]
+    requests = [DepositRequest.for_file(f, title=title or f.name, depositor=depositor, note=note, category=category) for f in files]
     entries = service.append_records([r.record() for r in requests])
     table = Table("#", "file", "SM3")
     for f, entry in zip(files, entries, strict=True):

@@ -41,7 +41,10 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("deposit", "dataip.application", "dataip.notice", "dataip.objection", "dataip.decision")
 
 #: Field limits keep a leaf (and so the certificate's QR code) small; see docs/evidence.md.
-LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500}
+LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500, "category": 50}
+
+#: The usual deposit categories (存证类别); any other short label is accepted too.
+CATEGORIES = ("数据知识产权", "设计稿", "商业秘密", "电商侵权证据", "原创作品", "合同协议", "技术资料", "其他")
 
 
 def utcnow() -> dt.datetime:
@@ -89,6 +92,7 @@ class DepositRequest:
     file_name: str | None = None
     media_type: str | None = None
     note: str | None = None
+    category: str = "其他"
 
     @classmethod
     def for_file(cls, path: Path, *, title: str, depositor: str, **extra: Any) -> DepositRequest:
@@ -100,15 +104,15 @@ class DepositRequest:
         if not HEX64.match(sm3) or not HEX64.match(sha):
             raise EvidenceError("摘要应为 64 位十六进制 / digests must be 64 hexadecimal characters (SM3 and SHA-256)")
         record: dict[str, Any] = {"kind": "deposit", "sm3": sm3, "sha256": sha}
-        for name in ("title", "depositor", "file_name", "media_type", "note"):
+        for name in ("category", "title", "depositor", "file_name", "media_type", "note"):
             value = getattr(self, name)
             if value is not None:
                 value = " ".join(str(value).split())
                 if len(value) > LIMITS[name]:
                     raise EvidenceError(f"{name} 超过 {LIMITS[name]} 字 / {name} is longer than {LIMITS[name]} characters")
             record[name] = value or None
-        if not record["title"] or not record["depositor"]:
-            raise EvidenceError("存证需要标题和存证人 / a deposit needs a title and a depositor")
+        if not record["title"] or not record["depositor"] or not record["category"]:
+            raise EvidenceError("存证需要标题、存证人和类别 / a deposit needs a title, a depositor and a category")
         if self.size is not None:
             if self.size < 0:
                 raise EvidenceError("文件大小不能为负 / file size cannot be negative")
