@@ -164,7 +164,8 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     first_year = max(as_of.year - FORECAST_YEARS, target.base_year or 0)
     years = [y for y in range(first_year, as_of.year) if dt.date(y, 12, 31) < as_of]
     points = service.trend(ind.code, region, years, snapshot=snapshot, engine=engine)
-    current = service.value_of(ind, region, service.all_totals(snapshot, as_of, engine, [ind.code]))
+    current = service.value_of(ind, region, service.all_totals(snapshot, as_of, engine, [ind.code]),
+                               service.population_scale(snapshot))
     points.append((as_of, current))
 
     base_value, base_source = target.base_value, "plan"

@@ -55,6 +55,11 @@ def normalize_region(code: str) -> str:
     return reference.normalize_region_code(code)
 
 
+@lru_cache(maxsize=8192)
+def _normalized(code: str) -> str:
+    return reference.normalize_region_code(code)
+
+
 def rollup_keys(geo: str) -> list[str]:
     """The regions a record attributed to ``geo`` counts toward: the nation and each code prefix."""
     keys = [reference.NATION]
@@ -103,31 +108,51 @@ def all_totals(snapshot: Snapshot, as_of: dt.date, engine: str = "duckdb", codes
     return merged
 
 
+@lru_cache(maxsize=8192)
 def _population(region: str) -> int | None:
     if not reference.has_population(region):
         return None
     return reference.population(region)
 
 
-def value_of(ind: IndicatorDef, region: str, totals: Totals) -> float | int | None:
-    """One indicator's value for one region from the additive totals."""
+@lru_cache(maxsize=8192)
+def _region_meta(region: str) -> tuple[str, Level, str | None]:
+    """(name, level, parent) of a normalized region code."""
+    return reference.region_name(region), reference.region_level(region), reference.parent_code(region)
+
+
+def population_scale(snapshot: Snapshot) -> float:
+    """How many real records one record of the snapshot stands for, inverted (1.0 for real data).
+
+    A synthetic corpus generated at a fraction of the national volume records that fraction
+    (``scale``) in its manifest; 每万人口 values then divide by ``population × scale`` so the demo
+    shows realistic magnitudes. Real (imported) data always uses the census population as is.
+    """
+    generator = (snapshot.manifest.get("import") or {}).get("generator") or {}
+    scale = generator.get("scale")
+    return float(scale) if snapshot.synthetic and scale else 1.0
+
+
+def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0) -> float | int | None:
+    """One indicator's value for one region from the additive totals (``scale``: see :func:`population_scale`)."""
     values = totals.get(region, {})
     if ind.additive:
         return values.get(ind.code, 0)
     numerator = values.get(str(ind.numerator), 0)
     if ind.kind == "per_10k":
         people = _population(region)
-        return None if not people else numerator / (people / 10_000)
+        return None if not people else numerator / (people * scale / 10_000)
     denominator = values.get(str(ind.denominator), 0)
     return None if not denominator else 100.0 * numerator / denominator
 
 
-def _rank(value: float | int | None, others: list[float | int | None]) -> tuple[int | None, int | None]:
+def _ranks(values: list[float | int | None]) -> tuple[dict[float | int, int], int]:
     """Competition ranking (1, 2, 2, 4), largest first; regions without a value are not ranked."""
-    present = [v for v in others if v is not None]
-    if value is None:
-        return None, len(present) or None
-    return 1 + sum(1 for v in present if v > value), len(present)
+    present = sorted((v for v in values if v is not None), reverse=True)
+    ranks: dict[float | int, int] = {}
+    for index, v in enumerate(present):
+        ranks.setdefault(v, index + 1)
+    return ranks, len(present)
 
 
 @lru_cache(maxsize=4096)
@@ -138,21 +163,25 @@ def _children(code: str) -> tuple[str, ...]:
 class _Evaluator:
     """Values, shares and sibling ranks of one indicator at one date, each computed once."""
 
-    def __init__(self, ind: IndicatorDef, totals: Totals) -> None:
+    def __init__(self, ind: IndicatorDef, totals: Totals, scale: float = 1.0) -> None:
         self.ind = ind
         self.totals = totals
+        self.scale = scale
         self._values: dict[str, float | int | None] = {}
-        self._siblings: dict[str, list[float | int | None]] = {}
+        self._ranks: dict[str, tuple[dict[float | int, int], int]] = {}
 
     def value(self, region: str) -> float | int | None:
         if region not in self._values:
-            self._values[region] = value_of(self.ind, region, self.totals)
+            self._values[region] = value_of(self.ind, region, self.totals, self.scale)
         return self._values[region]
 
-    def sibling_values(self, parent: str) -> list[float | int | None]:
-        if parent not in self._siblings:
-            self._siblings[parent] = [self.value(c) for c in _children(parent)]
-        return self._siblings[parent]
+    def rank(self, region: str, parent: str) -> tuple[int | None, int | None]:
+        """Rank among the children of ``parent`` and how many of them have a value."""
+        if parent not in self._ranks:
+            self._ranks[parent] = _ranks([self.value(c) for c in _children(parent)])
+        ranks, ranked = self._ranks[parent]
+        value = self.value(region)
+        return (None if value is None else ranks.get(value)), (ranked or None)
 
 
 def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.date, synthetic: bool) -> IndicatorValue:
@@ -161,16 +190,15 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     previous = before.value(region)
     change = None if value is None or previous is None else value - previous
     change_pct = None if change is None or not previous else 100.0 * change / previous
-    parent = reference.parent_code(region)
+    name, level, parent = _region_meta(region)
     share = rank = rank_of = None
     if parent is not None:
         if ind.additive and value is not None:
             parent_value = now.value(parent)
             share = value / parent_value if parent_value else None
-        rank, rank_of = _rank(value, now.sibling_values(parent))
+        rank, rank_of = now.rank(region, parent)
     return IndicatorValue(
-        code=ind.code, region_code=region, region_name=reference.region_name(region),
-        level=reference.region_level(region), as_of=as_of, value=value, unit=ind.unit,
+        code=ind.code, region_code=region, region_name=name, level=level, as_of=as_of, value=value, unit=ind.unit,
         previous_value=previous, yoy_change=change, yoy_change_pct=change_pct, share_of_parent=share,
         rank=rank, rank_of=rank_of, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
     )
@@ -184,7 +212,7 @@ def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *,
     """
     snap = _snapshot(snapshot)
     inds = [registry.get_indicator(c) for c in (codes or list(registry.indicators()))]
-    regions = [normalize_region(r) for r in region_codes]
+    regions = [_normalized(r) for r in region_codes]
     if not regions:
         raise InputError("请至少指定一个地区 / give at least one region")
     wanted = [i.code for i in inds]
@@ -192,7 +220,8 @@ def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *,
     before = all_totals(snap, same_day_last_year(as_of), engine, wanted)
     out: list[IndicatorValue] = []
     for ind in inds:
-        now_eval, before_eval = _Evaluator(ind, now), _Evaluator(ind, before)
+        scale = population_scale(snap)
+        now_eval, before_eval = _Evaluator(ind, now, scale), _Evaluator(ind, before, scale)
         out.extend(_build_value(now_eval, before_eval, region, as_of, snap.synthetic) for region in regions)
     return out
 
@@ -225,7 +254,7 @@ def trend(code: str, region_code: str, years: Iterable[int], *, snapshot: Snapsh
     out: list[tuple[dt.date, float | int | None]] = []
     for year in years:
         day = dt.date(year, *month_day)
-        out.append((day, value_of(ind, region, all_totals(snap, day, engine, [ind.code]))))
+        out.append((day, value_of(ind, region, all_totals(snap, day, engine, [ind.code]), population_scale(snap))))
     return out
 
 
