@@ -4,7 +4,6 @@ recorded runs, quarterly schedules and the changes section."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -114,7 +113,7 @@ def test_quarterly_schedule_runs_and_changes(db_url, tmp_path, test_chain, setti
     older = build_snapshot(tmp_path / "q3", patents=_without({"P11", "P12"}), events=hand_events(ps))
     newer = build_snapshot(tmp_path / "q4", patents=list(ps.values()), events=hand_events(ps))
 
-    sched = service.schedule_chain(engine, "testchain", formats=["docx"], today=dt.date(2024, 11, 15))
+    sched = service.schedule_chain(engine, "testchain", formats=["html"], today=dt.date(2024, 11, 15))
     assert sched.next_as_of == dt.date(2024, 9, 30)
     assert service.run_due(engine, today=dt.date(2024, 9, 30), snapshot=older, out=tmp_path) == []  # not over yet
     first = service.run_due(engine, today=dt.date(2024, 11, 15), snapshot=older, out=tmp_path, generated_at=PINNED)
@@ -133,14 +132,14 @@ def test_quarterly_schedule_runs_and_changes(db_url, tmp_path, test_chain, setti
     assert changes["new_applicants_count"] == 1 and changes["new_applicants"][0]["name"] == WU
     moves = {x["name"]: (x["rank_before"], x["rank_now"], x["move"]) for x in changes["rank_changes"]}
     assert moves[YI] == (1, 1, "—") and moves[DING] == (5, 2, "↑3")
-    d = docx.Document(io.BytesIO(second[0].files["docx"].read_bytes()))
-    assert "十、本期变化（与上期比较）" in [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    html = second[0].files["html"].read_text("utf-8")
+    assert "<h2>十、本期变化（与上期比较）</h2>" in html and "成都戊科技有限公司（1 件）" in html
 
     runs = service.list_runs(engine, "testchain")
     assert [(r.as_of, r.status, r.snapshot_id) for r in runs] == [
         (dt.date(2024, 12, 31), "succeeded", newer.id), (dt.date(2024, 9, 30), "succeeded", older.id)]
     assert json.loads(runs[0].chain_definition)["code"] == "testchain"
     assert runs[0].chain_hash == test_chain.definition_hash()
-    assert service.run_file(engine, runs[0].id, "docx") == second[0].files["docx"]
+    assert service.run_file(engine, runs[0].id, "html") == second[0].files["html"]
     assert service.list_schedules(engine)[0].next_as_of == dt.date(2025, 3, 31)
     engine.dispose()
