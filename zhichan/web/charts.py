@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -19,6 +20,7 @@ from zhichan.web.i18n import translate
 CHART_IDS = ("trend", "ranking", "map")
 
 
+@lru_cache(maxsize=512)
 def geojson_bytes(adcode: str) -> bytes | None:
     """Boundaries of the children of ``adcode`` (6 digits), or ``None`` while the reference module
     does not provide them."""

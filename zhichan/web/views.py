@@ -147,7 +147,14 @@ def _csv_cell(value: Any) -> str:
 
 
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str) -> dict[str, Any]:
-    code = region or scope.home_region()
+    code = scope.require_region(region or scope.home_region())
+    # everything below depends only on (snapshot, region, language): computed once, then cached
+    data = access.cached(("cockpit", code, lang), lambda _cur: _cockpit(access, scope, code, lang))
+    parent = data["overview"]["parent"]
+    return {**data, "parent": parent if parent is not None and scope.covers_region(parent) else None}
+
+
+def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str) -> dict[str, Any]:
     overview = portal.region_overview(access, scope, code)
     has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
     specs = {
@@ -155,12 +162,10 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str) -
         "ranking": charts.ranking_chart(overview, lang).spec() if overview["children"] else None,
         "map": charts.map_chart(overview, lang, geo_url=f"/geo/{overview['code']}.json").spec() if has_geo else None,
     }
-    can_go_up = overview["parent"] is not None and scope.covers_region(overview["parent"])
     return {
         "overview": overview,
         "charts": specs,
         "map_available": has_geo,
-        "parent": overview["parent"] if can_go_up else None,
         "indicators": indicator_panel(scope, overview["code"], access),
     }
 
