@@ -186,7 +186,7 @@ def inventor_teams(rows: list[dict[str, Any]], min_members: int, top: int) -> li
     components: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for m in parent:
         components[find(m)].append(m)
-    teams = []
+    teams: list[dict[str, Any]] = []
     for members in components.values():
         if len(members) < min_members:
             continue
@@ -290,12 +290,12 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     r.matrix_regions = top_regions + ([home] if home not in top_regions else [])
     cells = {(m["branch_id"], m["region_code"]): m["patents"] for m in _rows(con, Q.BRANCH_REGION_MATRIX)}
     region_totals = {x["region_code"]: x["patents"] for x in regions}
-    for b in r.branches:
+    for row in r.branches:
         for code in r.matrix_regions:
-            n = cells.get((b["branch_id"], code), 0)
-            share_b = n / b["domestic"] if b["domestic"] else 0.0
+            n = cells.get((row["branch_id"], code), 0)
+            share_b = n / row["domestic"] if row["domestic"] else 0.0
             share_all = region_totals.get(code, 0) / domestic_total if domestic_total else 0.0
-            r.matrix.append({"branch_id": b["branch_id"], "branch": b["name"], "region_code": code,
+            r.matrix.append({"branch_id": row["branch_id"], "branch": row["name"], "region_code": code,
                              "region": region_label(code), "patents": n,
                              "rta": round(share_b / share_all, 2) if share_all else 0.0})
     progress(6, steps)

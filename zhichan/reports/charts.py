@@ -146,7 +146,7 @@ def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: st
     else:
         label_expr = " : ".join(f"datum.key === {json.dumps(k)} ? {json.dumps(labels.get(k, k))}" for k in ys)
         chart = (
-            base.transform_fold(ys, as_=["key", "value"])
+            base.transform_fold(list[Any](ys), as_=["key", "value"])
             .transform_calculate(series=f"{label_expr} : datum.key")
             .mark_line(point=True)
             .encode(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -39,7 +40,7 @@ LATIN_FONT = "Noto Sans"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def _set_fonts(style, size: float | None = None) -> None:  # type: ignore[no-untyped-def]
+def _set_fonts(style: Any, size: float | None = None) -> None:
     style.font.name = LATIN_FONT
     if size:
         style.font.size = Pt(size)
@@ -56,10 +57,10 @@ def _set_fonts(style, size: float | None = None) -> None:  # type: ignore[no-unt
             del fonts.attrib[qn(attr)]
 
 
-def _add_field(paragraph, instruction: str, placeholder_runs: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _add_field(paragraph: Any, instruction: str, placeholder_runs: list[str]) -> None:
     """A complex field: begin / instrText / separate / cached result / end."""
 
-    def fld(kind: str) -> OxmlElement:
+    def fld(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         if kind == "begin":
@@ -83,7 +84,7 @@ def _add_field(paragraph, instruction: str, placeholder_runs: list[str]) -> None
     run._r.append(fld("end"))
 
 
-def _update_fields_on_open(document) -> None:  # type: ignore[no-untyped-def]
+def _update_fields_on_open(document: Any) -> None:
     settings = document.settings.element
     el = settings.find(qn("w:updateFields"))
     if el is None:
@@ -92,7 +93,7 @@ def _update_fields_on_open(document) -> None:  # type: ignore[no-untyped-def]
     el.set(qn("w:val"), "true")
 
 
-def _shade(cell, hex_fill: str) -> None:  # type: ignore[no-untyped-def]
+def _shade(cell: Any, hex_fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -101,7 +102,7 @@ def _shade(cell, hex_fill: str) -> None:  # type: ignore[no-untyped-def]
     tcpr.append(shd)
 
 
-def _table(document, table: Table) -> None:  # type: ignore[no-untyped-def]
+def _table(document: Any, table: Table) -> None:
     if table.caption:
         document.add_paragraph(table.caption, style="Caption")
     t = document.add_table(rows=1, cols=len(table.columns))
@@ -126,14 +127,14 @@ def _table(document, table: Table) -> None:  # type: ignore[no-untyped-def]
     document.add_paragraph()
 
 
-def _figure(document, figure: Figure, width_mm: float) -> None:  # type: ignore[no-untyped-def]
+def _figure(document: Any, figure: Figure, width_mm: float) -> None:
     png = figure.chart.png(scale=2.0)
     document.add_picture(io.BytesIO(png), width=Mm(width_mm))
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(figure.caption or figure.chart.title, style="Caption")
 
 
-def _section(document, section: Section, level: int, width_mm: float) -> None:  # type: ignore[no-untyped-def]
+def _section(document: Any, section: Section, level: int, width_mm: float) -> None:
     document.add_heading(section.title, level=min(level, 9))
     for block in section.blocks:
         if isinstance(block, Paragraph):
