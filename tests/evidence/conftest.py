@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -10,6 +11,8 @@ from sqlalchemy import Engine
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.platform.db import make_engine, upgrade
+from zhichan.settings import Settings
+from zhichan.web.testing import WebEnv
 
 
 @pytest.fixture
@@ -28,3 +31,25 @@ def signing_key() -> SigningKey:
 @pytest.fixture
 def log(engine: Engine, signing_key: SigningKey) -> EvidenceService:
     return EvidenceService(engine, signing_key, "test.zhichan/evidence")
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web platform's seeded test data directory (corpus, index, accounts), built once."""
+    from zhichan.web.testing import build_template
+
+    folder = tmp_path_factory.mktemp("evidence-web") / "var"
+    build_template(folder)
+    return folder
+
+
+@pytest.fixture
+def web(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    """The real web app (``create_app``) with this module's router mounted as the integrator will."""
+    from zhichan.evidence.router import router
+    from zhichan.web.testing import make_env
+
+    env = make_env(settings, web_template, search_index=False)
+    env.app.include_router(router)  # type: ignore[attr-defined]
+    yield env
+    env.engine.dispose()  # type: ignore[attr-defined]

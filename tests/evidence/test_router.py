@@ -1,0 +1,151 @@
+"""The public pages (certificate verification, registrations under notice) and the signed-in deposit
+endpoints, on the real web app (``create_app`` + this router, mounted as the integrator will)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from zhichan.dataip.service import Application, DataIPService
+from zhichan.evidence import witness
+from zhichan.evidence.keys import PublicKey, key_dir, load_signing_key
+from zhichan.evidence.schemas import Certificate
+from zhichan.evidence.service import EvidenceService, digest_bytes
+from zhichan.evidence.verify import read_pdf
+from zhichan.settings import Settings
+from zhichan.web.testing import WebEnv, csrf_from, login_as
+
+DOC = "技术秘密说明书（合成）".encode() * 50
+
+
+def _token(client, path: str = "/evidence/verify") -> str:  # type: ignore[no-untyped-def]
+    return csrf_from(client.get(path).text)
+
+
+def test_public_pages_are_anonymous_and_deposits_need_login(web: WebEnv) -> None:
+    with web.client() as client:
+        page = client.get("/evidence/verify")
+        assert page.status_code == 200 and "证书核验" in page.text and 'id="verify-form"' in page.text
+        assert "Verify a certificate" in client.get("/evidence/verify?lang=en").text
+        assert client.get("/evidence/notices").status_code == 200
+        assert client.get("/evidence/pubkey.pem").text.startswith("-----BEGIN PUBLIC KEY-----")
+        assert client.get("/evidence/checkpoint.json").status_code == 404  # empty log: nothing signed yet
+        assert client.get("/api/v1/dataip/notices").json() == []
+        # deposits: the page sends anonymous visitors to sign in, the API answers 401
+        r = client.get("/evidence/deposit", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        token = _token(client)
+        r = client.post("/api/v1/evidence/deposits", headers={"X-CSRF-Token": token},
+                        json={"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"})
+        assert r.status_code == 401
+        r = client.post("/evidence/deposit", data={"csrf_token": token, "title": "t"}, files={"file": ("a.txt", b"a")},
+                        follow_redirects=False)
+        assert r.status_code in (303, 401)
+        # public forms still need the CSRF token
+        assert client.post("/evidence/verify", data={"digest": "0" * 64}).status_code == 403
+    assert EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)), "x").size() == 0  # type: ignore[arg-type]
+
+
+def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
+    with web.client() as client:
+        login_as(client, web.engine, "ent_user")
+        form = client.get("/evidence/deposit")
+        assert form.status_code == 200 and "成都示例科技有限公司" in form.text
+        r = client.post("/evidence/deposit", files={"file": ("说明书.pdf", DOC)},
+                        data={"csrf_token": csrf_from(form.text), "title": "储能装置技术秘密", "category": "商业秘密"})
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+        pdf = r.content
+        cert, _ = read_pdf(pdf)
+        leaf = json.loads(cert.leaf)
+        assert (leaf["category"], leaf["depositor"], leaf["sm3"]) == ("商业秘密", "成都示例科技有限公司", digest_bytes(DOC).sm3)
+        api = client.post("/api/v1/evidence/deposits", headers={"X-CSRF-Token": csrf_from(form.text)},
+                          json={"sm3": hashlib.new("sm3", b"x").hexdigest(), "sha256": hashlib.sha256(b"x").hexdigest(),
+                                "title": "客户端计算摘要", "category": "设计稿"})
+        assert api.status_code == 200, api.text
+        assert api.json()["index"] == 1 and Certificate.model_validate(api.json()["certificate"]).index == 1
+
+    with web.client() as anonymous:
+        token = _token(anonymous)
+        ok = anonymous.post("/evidence/verify", data={"csrf_token": token},
+                            files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)})
+        assert ok.status_code == 200 and 'id="verify-verdict">核验通过' in ok.text
+        wrong = anonymous.post("/evidence/verify", data={"csrf_token": token},
+                               files={"certificate": ("cert.pdf", pdf), "file": ("other.pdf", DOC + b"!")})
+        assert '核验未通过' in wrong.text and "≠ certified" in wrong.text
+        pasted = anonymous.post("/evidence/verify", files={"certificate": ("c.pdf", pdf)},
+                                data={"csrf_token": token, "digest": digest_bytes(DOC).sha256.upper()})
+        assert '核验通过' in pasted.text
+        bad_digest = anonymous.post("/evidence/verify", files={"certificate": ("c.pdf", pdf)},
+                                    data={"csrf_token": token, "digest": "ab" * 32})
+        assert '核验未通过' in bad_digest.text
+        forged = cert.model_copy(update={"leaf": cert.leaf.replace("储能装置", "储能设备")})
+        tampered = anonymous.post("/evidence/verify", data={"csrf_token": token},
+                                  files={"certificate": ("c.json", forged.to_json())})
+        assert '核验未通过' in tampered.text
+        lookup = anonymous.post("/evidence/verify", data={"csrf_token": token}, files={"file": ("f", DOC)})
+        assert '核验通过' in lookup.text and "储能装置技术秘密" in lookup.text
+        missing = anonymous.post("/evidence/verify", data={"csrf_token": token, "digest": "0" * 64})
+        assert 'id="verify-not-found"' in missing.text and "核验未通过" in missing.text
+        assert anonymous.post("/evidence/verify", data={"csrf_token": token, "digest": "xyz"}).status_code == 400
+        api = anonymous.post("/api/v1/evidence/verify", headers={"X-CSRF-Token": token},
+                             params={"sm3": digest_bytes(DOC).sm3, "sha256": digest_bytes(DOC).sha256},
+                             json=json.loads(cert.to_json()))
+        assert api.status_code == 200 and all(c["ok"] for c in api.json()["checks"])
+        # the witness files verify with the published key
+        key = PublicKey.from_text(anonymous.get("/evidence/pubkey.pem").text)
+        checkpoint = witness.parse_checkpoint(anonymous.get("/evidence/checkpoint.json").content)
+        assert checkpoint.tree_size == 2
+        assert witness.audit_checkpoints(cert.checkpoint, checkpoint, key, [bytes.fromhex(p) for p in _proof(web)]).ok
+
+
+def _proof(web: WebEnv) -> list[str]:
+    log = EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)), web.settings.evidence_log_origin)  # type: ignore[arg-type]
+    return [p.hex() for p in log.consistency_path(1, 2)]
+
+
+def test_registrations_under_notice_are_public_with_deadlines(web: WebEnv, settings: Settings) -> None:
+    log = EvidenceService(web.engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)  # type: ignore[arg-type]
+    registry = DataIPService(log, notice_working_days=10)
+    reg = registry.submit(Application(
+        applicant="杭州示例数据科技有限公司（合成）", data_name="城市公交刷卡脱敏数据集", description="合成",
+        data_source="企业自有业务系统", data_scale="1.2 亿条", processing_rules="去标识化", data_structure="trips 表",
+        update_frequency="每日", usage_scenario="客流预测", sample=digest_bytes(b"sample"),
+    ), now=dt.datetime(2025, 1, 23, 2))
+    registry.publish(reg["id"], on=dt.date(2025, 1, 24), now=dt.datetime(2025, 1, 24, 2))
+    with web.client() as client:
+        page = client.get("/evidence/notices?date=2025-02-13")
+        assert page.status_code == 200
+        assert "城市公交刷卡脱敏数据集" in page.text and "2025-02-13" in page.text and reg["number"] in page.text
+        assert 'id="notices-none"' in client.get("/evidence/notices?date=2025-02-14").text
+        rows = client.get("/api/v1/dataip/notices", params={"date": "2025-01-24"}).json()
+        assert [(r["number"], r["notice_end"], r["update_frequency"]) for r in rows] == [(reg["number"], "2025-02-13", "每日")]
+        assert "description" not in rows[0]  # only the published fields
+
+
+#: This router's public routes (what the integrator adds to tests/web/test_web_scope.py's PUBLIC_GET,
+#: plus the two public verification POSTs).
+PUBLIC = {("GET", "/evidence/verify"), ("POST", "/evidence/verify"), ("GET", "/evidence/notices"),
+          ("GET", "/evidence/checkpoint.json"), ("GET", "/evidence/pubkey.pem"), ("GET", "/api/v1/dataip/notices"),
+          ("POST", "/api/v1/evidence/verify")}
+
+
+def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None:
+    from zhichan.evidence.router import router
+
+    routes = {(m, r.path) for r in router.routes for m in getattr(r, "methods", set()) if m != "HEAD"}
+    assert PUBLIC <= routes and len(routes - PUBLIC) == 3  # the deposit form (GET, POST) and the deposit API
+    with web.client() as client:
+        token = _token(client)
+        for method, path in sorted(routes - PUBLIC):
+            if method == "GET":
+                r = client.get(path, follow_redirects=False)
+                assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+            else:  # a complete, valid request: refused for want of a session, not for its form
+                kwargs = ({"json": {"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"}} if path.startswith("/api/")
+                          else {"data": {"csrf_token": token}, "files": {"file": ("a.txt", b"a")}})
+                r = client.post(path, headers={"X-CSRF-Token": token}, follow_redirects=False, **kwargs)
+                assert r.status_code in (303, 401), (path, r.status_code)
+        for method, path in PUBLIC:
+            if method == "GET":
+                assert client.get(path).status_code in (200, 404), path  # 404: the empty log has no checkpoint

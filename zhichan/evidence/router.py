@@ -1,0 +1,289 @@
+"""Web pages and JSON endpoints of evidence deposit and data-IP registration (mounted by the web app).
+
+Public (anonymous) — anyone can check without an account, which is the point of a transparency log:
+
+- ``GET/POST /evidence/verify``: verify a certificate (upload the certificate PDF or JSON, plus the
+  file or its pasted digest) with :mod:`zhichan.evidence.verify` — the *same* offline code as
+  ``zhichan evidence verify`` — or, without a certificate, look the file/digest up in the log;
+- ``GET /evidence/notices``: data-IP registrations under public notice, with their deadlines;
+- ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
+  the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
+
+Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate PDF) and
+``POST /api/v1/evidence/deposits`` (JSON). The depositor recorded is the caller's organization.
+
+Wiring (one line in ``zhichan/web/app.py``, next to the other routers)::
+
+    from zhichan.evidence.router import router as evidence_router
+    app.include_router(evidence_router)
+
+Templates live in ``zhichan/evidence/templates/web/`` and extend the web app's ``base.html``; they are
+reached through a ``PrefixLoader`` (``evidence/…``) added to the app's Jinja environment on first
+use. Texts come from :data:`MESSAGES` (Chinese first, English with ``?lang=en``), not from the web
+catalogues, so this module needs no edit outside its folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from zhichan.dataip.service import DataIPService
+from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
+from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
+from zhichan.platform.scope import Scope
+from zhichan.web.deps import ScopeDep, lang, render
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "web"
+MAX_CERTIFICATE_BYTES = 5 << 20
+
+router = APIRouter()
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "zh": {
+        "verify.title": "证书核验", "verify.intro": "上传存证证书（PDF 或 JSON）及原文件或其摘要，用日志公钥离线核验；"
+        "不传证书则在存证日志中查找该文件。原文件只在内存中计算摘要，不保存。",
+        "verify.certificate": "证书（PDF / JSON）", "verify.file": "原文件", "verify.digest": "或粘贴 SM3 / SHA-256 摘要",
+        "verify.submit": "核验", "verify.ok": "核验通过", "verify.failed": "核验未通过", "verify.check": "检查项",
+        "verify.result": "结果", "verify.detail": "说明", "verify.pass": "通过", "verify.fail": "失败",
+        "verify.entry": "条目", "verify.not_found": "存证日志中没有此摘要", "verify.key": "日志公钥指纹 (SM3)",
+        "verify.witness": "见证：下载最新签名检查点与公钥",
+        "notices.title": "数据知识产权登记公示", "notices.intro": "以下登记申请正在公示。公示期按国务院节假日安排的工作日计算，"
+        "截止日 24:00（北京时间）前可提出异议。", "notices.date": "日期", "notices.none": "当前没有公示中的登记。",
+        "notices.number": "登记号", "notices.data": "数据名称", "notices.holder": "数据持有人", "notices.source": "来源",
+        "notices.scale": "规模", "notices.structure": "数据结构", "notices.frequency": "更新频率", "notices.usage": "应用场景",
+        "notices.rules": "处理规则", "notices.start": "公示开始", "notices.end": "异议截止", "notices.status": "状态",
+        "notices.sample": "样本 SM3", "status.in_notice": "公示中", "status.objected": "有异议待处理",
+        "deposit.title": "电子数据存证", "deposit.intro": "记录文件的 SM3 与 SHA-256 摘要，立即出具带包含证明的存证证书。",
+        "deposit.file": "文件", "deposit.title_field": "标题", "deposit.category": "类别", "deposit.note": "备注",
+        "deposit.submit": "存证并下载证书", "deposit.depositor": "存证人",
+    },
+    "en": {
+        "verify.title": "Verify a certificate", "verify.intro": "Upload an evidence certificate (PDF or JSON) with the "
+        "original file or its digest; it is checked offline against the log's public key. Without a certificate the "
+        "file is looked up in the log. The file is only hashed in memory, never stored.",
+        "verify.certificate": "Certificate (PDF / JSON)", "verify.file": "Original file",
+        "verify.digest": "or paste an SM3 / SHA-256 digest", "verify.submit": "Verify", "verify.ok": "Verified",
+        "verify.failed": "NOT verified", "verify.check": "Check", "verify.result": "Result", "verify.detail": "Detail",
+        "verify.pass": "ok", "verify.fail": "FAILED", "verify.entry": "Entry", "verify.not_found": "No entry with this digest",
+        "verify.key": "Log key fingerprint (SM3)", "verify.witness": "Witnesses: newest signed checkpoint and public key",
+        "notices.title": "Data-IP registrations under public notice", "notices.intro": "These applications are under "
+        "notice. The period counts working days on the State Council holiday calendar; objections are accepted until "
+        "24:00 China time on the deadline.", "notices.date": "Date", "notices.none": "No registration is under notice.",
+        "notices.number": "Number", "notices.data": "Data set", "notices.holder": "Holder", "notices.source": "Source",
+        "notices.scale": "Scale", "notices.structure": "Structure", "notices.frequency": "Updated",
+        "notices.usage": "Usage", "notices.rules": "Processing rules", "notices.start": "Notice from",
+        "notices.end": "Objections until", "notices.status": "Status", "notices.sample": "Sample SM3",
+        "status.in_notice": "under notice", "status.objected": "objection pending",
+        "deposit.title": "Deposit evidence", "deposit.intro": "Records the file's SM3 and SHA-256 digests and issues a "
+        "certificate with its inclusion proof at once.", "deposit.file": "File", "deposit.title_field": "Title",
+        "deposit.category": "Category", "deposit.note": "Note", "deposit.submit": "Deposit and download the certificate",
+        "deposit.depositor": "Depositor",
+    },
+}
+
+
+def message(current: str, key: str) -> str:
+    return MESSAGES.get(current, {}).get(key) or MESSAGES["zh"].get(key) or key
+
+
+def _install_templates(request: Request) -> None:
+    """Let the app's Jinja environment find ``evidence/…`` templates (idempotent)."""
+    env = request.app.state.templates.env
+    if getattr(env, "_zhichan_evidence", False):
+        return
+    env.loader = jinja2.ChoiceLoader(
+        [env.loader, jinja2.PrefixLoader({"evidence": jinja2.FileSystemLoader(str(TEMPLATES))})]
+    )
+    env._zhichan_evidence = True
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    _install_templates(request)
+    current = lang(request)
+    return render(request, f"evidence/{template}", {"m": lambda key: message(current, key), **context}, status=status)
+
+
+def evidence_service(request: Request) -> EvidenceService:
+    """One service per app: the app's engine, the configured key (created on first use) and origin."""
+    state = request.app.state
+    service = getattr(state, "evidence_service", None)
+    if service is None:
+        from zhichan.evidence.keys import key_dir, load_signing_key
+
+        settings = state.settings
+        service = EvidenceService(state.engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)
+        state.evidence_service = service
+    return service  # type: ignore[no-any-return]
+
+
+# -- public: verification ----------------------------------------------------------------------
+
+
+def verify_upload(
+    service: EvidenceService, certificate: bytes | None, file_digest: Any | None, digest: str | None
+) -> dict[str, Any]:
+    """The verification the page shows: offline code with a certificate, else a lookup in the log."""
+    from zhichan.evidence.verify import verify_certificate, verify_pdf
+
+    digest = (digest or "").strip().lower() or None
+    if digest is not None and not HEX64.match(digest):
+        raise EvidenceError("摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters")
+    if certificate:
+        kwargs = {"sm3": file_digest.sm3, "sha256": file_digest.sha256} if file_digest else {}
+        if certificate.startswith(b"%PDF"):
+            report = verify_pdf(certificate, service.public_key, **kwargs)
+            from zhichan.evidence.verify import read_pdf
+
+            cert = read_pdf(certificate)[0]
+        else:
+            cert = Certificate.from_json(certificate)
+            report = verify_certificate(cert, service.public_key, **kwargs)
+        if digest is not None:
+            fields = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
+            same = digest in (fields.get("sm3"), fields.get("sha256"))
+            report.add("digest / 摘要", same, digest if same else f"{digest} is not the certified file's digest")
+        return {"mode": "certificate", "reports": [(cert.index, report)], "found": True}
+    wanted = file_digest.sm3 if file_digest else digest
+    if wanted is None:
+        raise EvidenceError("请上传证书、文件或填写摘要 / upload a certificate or a file, or paste a digest")
+    entries = service.find(wanted)
+    reports = [(e.index, service.verify_entry(e.index)) for e in entries]
+    return {"mode": "lookup", "reports": reports, "found": bool(entries), "entries": {e.index: e for e in entries}}
+
+
+@router.get("/evidence/verify", include_in_schema=False)
+def verify_page(request: Request) -> Response:
+    service = evidence_service(request)
+    return _page(request, "verify.html", {"result": None, "fingerprint": service.public_key.fingerprint})
+
+
+@router.post("/evidence/verify", include_in_schema=False)
+async def verify_submit(
+    request: Request,
+    certificate: Annotated[UploadFile | None, File()] = None,
+    file: Annotated[UploadFile | None, File()] = None,
+    digest: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    service = evidence_service(request)
+    cert_bytes = None
+    if certificate is not None and certificate.filename:
+        cert_bytes = await certificate.read(MAX_CERTIFICATE_BYTES + 1)
+        if len(cert_bytes) > MAX_CERTIFICATE_BYTES:
+            raise EvidenceError("证书文件过大 / the certificate file is too large")
+    file_digest = await run_in_threadpool(digest_stream, file.file) if file is not None and file.filename else None
+    result = await run_in_threadpool(verify_upload, service, cert_bytes, file_digest, digest)
+    ok = result["found"] and all(r.ok for _, r in result["reports"])
+    return _page(request, "verify.html", {"result": result, "ok": ok, "fingerprint": service.public_key.fingerprint},
+                 status=200)
+
+
+@router.get("/evidence/checkpoint.json", include_in_schema=False)
+def checkpoint_file(request: Request) -> Response:
+    from zhichan.evidence.witness import export_checkpoint
+
+    data = export_checkpoint(evidence_service(request).latest_checkpoint())
+    return Response(data, media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="zhichan-checkpoint.json"'})
+
+
+@router.get("/evidence/pubkey.pem", include_in_schema=False)
+def public_key_file(request: Request) -> Response:
+    return PlainTextResponse(evidence_service(request).public_key.to_pem(), media_type="application/x-pem-file")
+
+
+# -- public: registrations under notice ---------------------------------------------------------
+
+
+@router.get("/evidence/notices", include_in_schema=False)
+def notices_page(request: Request, date: Annotated[dt.date | None, Query()] = None) -> Response:
+    rows = DataIPService(evidence_service(request)).under_notice(date)
+    return _page(request, "notices.html", {"rows": rows, "date": date})
+
+
+@router.get("/api/v1/dataip/notices", tags=["evidence"])
+def notices_api(request: Request, date: Annotated[dt.date | None, Query()] = None) -> list[dict[str, Any]]:
+    """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
+    public = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure", "update_frequency",
+              "processing_rules", "usage_scenario", "sm3", "sha256", "status", "notice_start", "notice_end")
+    rows = DataIPService(evidence_service(request)).under_notice(date)
+    return [{k: (r[k].isoformat() if isinstance(r[k], dt.date) else r[k]) for k in public} for r in rows]
+
+
+# -- signed in: deposits ------------------------------------------------------------------------
+
+
+def _depositor(scope: Scope) -> str:
+    scope.require_authenticated()
+    return scope.org_name or scope.username
+
+
+@router.get("/evidence/deposit", include_in_schema=False)
+def deposit_page(request: Request, scope: Scope = ScopeDep) -> Response:
+    depositor = _depositor(scope)
+    return _page(request, "deposit.html", {"categories": CATEGORIES, "depositor": depositor})
+
+
+@router.post("/evidence/deposit", include_in_schema=False)
+def deposit_submit(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    scope: Scope = ScopeDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+    category: Annotated[str, Form(max_length=50)] = "其他",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    from zhichan.evidence.certificate import render_pdf
+
+    depositor = _depositor(scope)
+    d = digest_stream(file.file)
+    service = evidence_service(request)
+    entry = service.deposit(DepositRequest(
+        sm3=d.sm3, sha256=d.sha256, size=d.size, file_name=Path(file.filename or "file").name[:255],
+        title=title or Path(file.filename or "file").name[:200], depositor=depositor, category=category, note=note or None,
+    ))
+    pdf = render_pdf(service.certificate(entry.index))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="evidence-{entry.index}.pdf"'})
+
+
+class DepositIn(BaseModel):
+    sm3: str = Field(..., description="文件 SM3 摘要（十六进制） / file SM3 digest (hex)")
+    sha256: str = Field(..., description="文件 SHA-256 摘要（十六进制） / file SHA-256 digest (hex)")
+    title: str = Field(..., max_length=200)
+    category: str = Field("其他", max_length=50)
+    size: int | None = Field(None, ge=0)
+    file_name: str | None = Field(None, max_length=255)
+    note: str | None = Field(None, max_length=500)
+
+
+class DepositOut(BaseModel):
+    index: int
+    leaf: str
+    certificate: Certificate
+
+
+@router.post("/api/v1/evidence/deposits", tags=["evidence"])
+def deposit_api(body: DepositIn, request: Request, scope: Scope = ScopeDep) -> DepositOut:
+    """存证（需登录；客户端本地计算摘要，文件不上传） / Deposit digests computed by the client (sign-in required)."""
+    depositor = _depositor(scope)
+    service = evidence_service(request)
+    entry = service.deposit(DepositRequest(depositor=depositor, **body.model_dump()))
+    return DepositOut(index=entry.index, leaf=entry.leaf, certificate=service.certificate(entry.index))
+
+
+@router.post("/api/v1/evidence/verify", tags=["evidence"])
+def verify_api(request: Request, certificate: Certificate, sm3: str | None = None, sha256: str | None = None) -> VerificationReport:
+    """离线核验代码核验证书数据（公开） / Verify certificate data with the offline verifier (public)."""
+    from zhichan.evidence.verify import verify_certificate
+
+    return verify_certificate(certificate, evidence_service(request).public_key, sm3=sm3, sha256=sha256)
+
