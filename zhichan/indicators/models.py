@@ -54,7 +54,7 @@ class IndicatorDef:
         return f"docs/indicators.md#{self.code}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        data = {name: getattr(self, name) for name in self.__slots__}
         data.update(formula_sql=self.formula_sql, definition_ref=self.definition_ref, additive=self.additive)
         return data
 

@@ -24,7 +24,7 @@ from string import Template
 
 from zhichan.errors import InputError, NotFoundError
 from zhichan.indicators.dates import filed_by_for_anniversary, period_start
-from zhichan.indicators.models import IndicatorDef
+from zhichan.indicators.models import AsOf, IndicatorDef
 
 # ------------------------------------------------------------------------------------------ relations
 
@@ -124,8 +124,8 @@ def with_relations(body: str, relations: list[str], params: dict[str, str]) -> s
 _PATENT_KINDS = (("invention", "发明", "invention"), ("utility_model", "实用新型", "utility-model"),
                  ("design", "外观设计", "design"))
 
-_STOCK = "stock"
-_FLOW = "flow"
+_STOCK: AsOf = "stock"
+_FLOW: AsOf = "flow"
 
 
 def _defs() -> list[IndicatorDef]:
