@@ -122,7 +122,7 @@ def evidence_service(request: Request) -> EvidenceService:
         settings = state.settings
         service = EvidenceService(state.engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)
         state.evidence_service = service
-    return service  # type: ignore[no-any-return]
+    return service
 
 
 # -- public: verification ----------------------------------------------------------------------
