@@ -141,7 +141,7 @@ def test_a_failed_build_leaves_the_previous_index_in_use(ref_snapshot: Snapshot,
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("zhichan.search.similar.build_vectors", boom)
+    monkeypatch.setattr("zhichan.search.similar.fit_projection", boom)
     with pytest.raises(RuntimeError):
         build_index(ref_snapshot)
     assert index_path(ref_snapshot) == before

@@ -23,32 +23,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 import os
 import re
 import secrets
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import rjieba
 import tantivy
 
-from zhichan.corpus.store import Snapshot, _fsync_dir, _fsync_tree, iter_batches
+from zhichan.corpus.store import Snapshot, _fsync_dir, _fsync_tree
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.search import fields as F
 from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
 from zhichan.search.errors import IndexMissing
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: display columns in ids.arrow (no stored blob), numpy LSA features
 _SPACE = re.compile(r"\s")
-_END = "\u2403"  # ␃ end-of-text sentinel: every character starts a bigram
 _BLANK = "\u2581"  # ▁ stands for whitespace inside bigrams
-_SEP = "\x1f"  # between values of a multi-valued field: no query bigram contains it
 
 #: text field code → (bigram index fields, word index fields)
 _BIGRAM_FIELDS = {"TI": "ti_bg", "AB": "ab_bg", "CL": "cl_bg", "PA": "pa_bg", "IN": "in_bg", "AR": "ar_bg",
@@ -59,12 +58,6 @@ _BOOST = {"TI": 3.0, "AB": 1.0, "CL": 0.7, "PA": 1.0, "IN": 1.0, "AR": 1.0, "AG"
 _CODE_FIELDS = {"AN": "an", "PN": "pn", "IPC": "ipc", "MIC": "mic", "TYPE": "type", "LS": "ls", "RC": "rc",
                 "SEI": "sei", "HV": "hv"}
 _DATE_FIELDS = {"AD": "ad", "PD": "pd", "GD": "gd"}
-COLUMNS = (
-    "application_number", "publication_number", "grant_number", "kind", "application_date", "publication_date",
-    "grant_date", "legal_status", "status_group", "title", "abstract", "first_claim", "ipc", "main_ipc",
-    "ipc_subclasses", "sei_codes", "applicants", "current_patentees", "first_patentee", "applicant_address",
-    "region_code", "city_code", "province_code", "inventors", "agency", "content_hash", "synthetic",
-)
 #: facet name → (fast field, terms-aggregation size)
 FACET_FIELDS = {
     "year": ("f_year", 60),
@@ -76,16 +69,6 @@ FACET_FIELDS = {
     "legal_status": ("f_ls", 15),
     "sei": ("f_sei", 40),
 }
-
-
-def bigrams(text: str) -> str:
-    """``锂电池`` → ``"锂电 电池 池␃"`` (folded; whitespace written as ▁)."""
-    s = _SPACE.sub(_BLANK, F.fold(text)) + _END
-    return " ".join(map(operator.add, s, s[1:]))
-
-
-def words(text: str) -> str:
-    return " ".join(rjieba.cut(F.fold(text)))
 
 
 def _schema() -> tantivy.Schema:
@@ -104,7 +87,6 @@ def _schema() -> tantivy.Schema:
             sb.add_integer_field(name, fast=True)
         elif name != "type":
             sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
-    sb.add_bytes_field("disp", stored=True, indexed=False)
     return sb.build()
 
 
@@ -116,52 +98,6 @@ def _register(index: tantivy.Index) -> None:
 
 def _ymd(day: dt.date | None) -> int | None:
     return day.year * 10000 + day.month * 100 + day.day if day else None
-
-
-def _joined(values: list[str] | None) -> str:
-    return _SEP.join(v for v in values or [] if v)
-
-
-def _document(row: dict[str, Any], row_id: int, hv: set[str] | None, schema: tantivy.Schema) -> tantivy.Document:
-    title, abstract, claim = row["title"] or "", row["abstract"] or "", row["first_claim"] or ""
-    parties = _joined(list(dict.fromkeys((row["applicants"] or []) + (row["current_patentees"] or []))))
-    doc: dict[str, Any] = {
-        "row": row_id,
-        "ti_bg": bigrams(title), "ab_bg": bigrams(abstract), "cl_bg": bigrams(claim),
-        "pa_bg": bigrams(parties), "in_bg": bigrams(_joined(row["inventors"])),
-        "ar_bg": bigrams(row["applicant_address"] or ""), "ag_bg": bigrams(row["agency"] or ""),
-        "ti_w": words(title), "ab_w": words(abstract), "cl_w": words(claim),
-        "an": F.normalize_an(row["application_number"]),
-        "pn": F.pn_tokens(row["publication_number"], row["grant_number"]),
-        "ipc": list(dict.fromkeys(t for c in row["ipc"] or [] for t in F.ipc_hierarchy(c))),
-        "mic": F.ipc_hierarchy(row["main_ipc"]) if row["main_ipc"] else [],
-        "type": row["kind"],
-        "ls": [row["legal_status"], row["status_group"]],
-        "rc": F.region_tokens(row["region_code"], row["city_code"], row["province_code"]),
-        "sei": list(dict.fromkeys(t for c in row["sei_codes"] or [] for t in F.sei_hierarchy(c))),
-        "hv": (["yes", *sorted(hv)] if hv else []),
-        "f_ipc": list(row["ipc_subclasses"] or []),
-        "f_pa": row["first_patentee"] or ((row["applicants"] or [""])[0]),
-        "f_prov": row["province_code"] or "",
-        "f_city": row["city_code"] or "",
-        "f_ls": row["legal_status"],
-        "f_sei": list(row["sei_codes"] or []),
-        "disp": json.dumps({
-            "application_number": row["application_number"], "title": title, "abstract": abstract,
-            "applicants": row["applicants"] or [], "application_date": row["application_date"].isoformat(),
-            "kind": row["kind"], "legal_status": row["legal_status"], "main_ipc": row["main_ipc"],
-            "region_code": row["region_code"], "publication_number": row["publication_number"],
-            "grant_number": row["grant_number"], "synthetic": bool(row["synthetic"]),
-        }, ensure_ascii=False).encode("utf-8"),
-    }
-    for code, name in _DATE_FIELDS.items():
-        value = _ymd(row[{"AD": "application_date", "PD": "publication_date", "GD": "grant_date"}[code]])
-        if value is not None:
-            doc[name] = value
-    if row["application_date"]:
-        doc["f_year"] = row["application_date"].year
-    doc = {k: v for k, v in doc.items() if v not in ("", [], None)}
-    return tantivy.Document.from_dict(doc, schema)
 
 
 # -- locations ---------------------------------------------------------------------------------------
@@ -178,12 +114,99 @@ def index_path(snapshot: Snapshot) -> Path | None:
     except FileNotFoundError:
         return None
     path = folder / name
-    return path if (path / "index.json").exists() else None
+    try:
+        info = json.loads((path / "index.json").read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    return path if info.get("schema_version") == SCHEMA_VERSION else None  # older builds: rebuild
+
+
+PARALLEL_FROM = 100_000  # documents: below this a build prepares them in-process
+CHUNK_ROWS = 8_192
+
+
+def _batches(snapshot: Snapshot, columns: tuple[str, ...], rows: int) -> Iterator[pa.RecordBatch]:
+    import pyarrow.dataset as ds
+
+    files = [str(f) for f in snapshot.files("patents")]
+    if files:
+        yield from ds.dataset(files, format="parquet").to_batches(columns=list(columns), batch_size=rows)
+
+
+class _DisplayWriter:
+    """``ids.arrow``: the display columns, one Arrow IPC file (uncompressed, memory-mapped by readers)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: pa.ipc.RecordBatchFileWriter | None = None
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.writer is None:
+            self.writer = pa.ipc.new_file(str(self.path), batch.schema)
+        self.writer.write_batch(batch)
+
+    def close(self) -> None:
+        from zhichan.corpus.schema import PATENTS
+        from zhichan.search.prepare import DISPLAY_COLUMNS
+
+        if self.writer is None:
+            self.writer = pa.ipc.new_file(str(self.path), pa.schema([PATENTS.field(c) for c in DISPLAY_COLUMNS]))
+        self.writer.close()
+
+
+def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None, workers: int,
+              sink: _DisplayWriter) -> Iterator[tuple[list[dict[str, Any]], Any]]:
+    """Prepared documents (and vectors) batch by batch, in row order; display columns go to ``sink``."""
+    from zhichan.search.prepare import (
+        COLUMNS,
+        DISPLAY_COLUMNS,
+        prepare_batch,
+        to_ipc,
+        worker_init,
+        worker_prepare,
+    )
+    from zhichan.search.similar import Projection
+
+    def display(batch: pa.RecordBatch) -> None:
+        sink.write(batch.select(list(DISPLAY_COLUMNS)))
+
+    if workers <= 1:
+        projection = Projection.load(projection_file) if projection_file else None
+        row0 = 0
+        for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS):
+            display(batch)
+            yield prepare_batch(batch, row0, hv, projection)
+            row0 += batch.num_rows
+        return
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding index threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
+                             initargs=(hv, str(projection_file) if projection_file else None)) as pool:
+        pending: collections.deque = collections.deque()
+        row0 = 0
+        for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS):
+            display(batch)
+            pending.append(pool.submit(worker_prepare, to_ipc(batch), row0))
+            row0 += batch.num_rows
+            while len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
-                heap_bytes: int = 400_000_000, threads: int = 2, with_vectors: bool = True) -> Path:
-    """Build the snapshot's index into a temporary folder and switch to it atomically."""
+                heap_bytes: int = 1_000_000_000, threads: int = 2, with_vectors: bool = True,
+                workers: int | None = None) -> Path:
+    """Build the snapshot's index into a temporary folder and switch to it atomically.
+
+    Documents are prepared column-wise (:mod:`zhichan.search.prepare`), in ``workers`` processes
+    (default: 2 from :data:`PARALLEL_FROM` documents on, else in-process) while tantivy indexes
+    with ``threads`` threads and a ``heap_bytes`` budget; the similarity vectors are computed in
+    the same pass from the same folded text (the LSA projection is fitted on a sample first).
+    """
     from zhichan.search.highvalue import FILE_NAME, compute_high_value, flags_by_patent, snapshot_date
 
     started = time.perf_counter()
@@ -194,40 +217,54 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     token = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     tmp = folder / f".tmp-{token}"
     (tmp / "tantivy").mkdir(parents=True)
+    total = snapshot.counts.get("patents", 0)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    timings: dict[str, float] = {}
     try:
         as_of = snapshot_date(snapshot)
         hv_table = compute_high_value(snapshot, as_of)
         pq.write_table(hv_table, tmp / FILE_NAME)
         hv = flags_by_patent(hv_table)
+        timings["high_value"] = time.perf_counter() - started
+        projection_file = None
+        vectors = None
+        if with_vectors:
+            from zhichan.search import similar
+
+            t = time.perf_counter()
+            projection_file = similar.fit_projection(snapshot).save(tmp)
+            timings["lsa_fit"] = time.perf_counter() - t
+            vectors = np.lib.format.open_memmap(tmp / "vectors.npy", mode="w+", dtype=np.float32,
+                                                shape=(total, similar.Projection.load(projection_file).components.shape[0]))
         schema = _schema()
         index = tantivy.Index(schema, path=str(tmp / "tantivy"), reuse=False)
         _register(index)
         writer = index.writer(heap_size=heap_bytes, num_threads=threads)
-        total = snapshot.counts.get("patents")
-        ids: list[pa.Array] = []
-        hashes: list[pa.Array] = []
+        t = time.perf_counter()
         row_id = 0
-        for batch in iter_batches(snapshot, "patents", COLUMNS):
-            for row in batch.to_pylist():
-                writer.add_document(_document(row, row_id, hv.get(row["application_number"]), schema))
-                row_id += 1
-            ids.append(batch.column("application_number"))
-            hashes.append(batch.column("content_hash"))
+        sink = _DisplayWriter(tmp / "ids.arrow")
+        for docs, block in _prepared(snapshot, hv, projection_file, workers, sink):
+            for doc in docs:
+                writer.add_document(tantivy.Document.from_dict(doc, schema))
+            if vectors is not None and block is not None:
+                vectors[row_id:row_id + len(block)] = block
+            row_id += len(docs)
             progress(row_id, total)
+        sink.close()
+        timings["documents"] = time.perf_counter() - t
+        t = time.perf_counter()
         writer.commit()
         writer.wait_merging_threads()
-        feather.write_feather(
-            pa.table({"application_number": pa.concat_arrays(ids) if ids else pa.array([], pa.string()),
-                      "content_hash": pa.concat_arrays(hashes) if hashes else pa.array([], pa.string())}),
-            tmp / "ids.arrow", compression="uncompressed")
-        if with_vectors:
-            from zhichan.search.similar import build_vectors
-
-            build_vectors(snapshot, tmp)
+        timings["commit_merge"] = time.perf_counter() - t
+        if vectors is not None:
+            vectors.flush()
+            del vectors
         manifest = {
             "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": row_id,
             "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "build_seconds": round(time.perf_counter() - started, 1), "build": token,
+            "build_seconds": round(time.perf_counter() - started, 1), "build": token, "workers": workers,
+            "timings": {k: round(v, 1) for k, v in timings.items()},
         }
         (tmp / "index.json").write_text(json.dumps(manifest, indent=2), "utf-8")
         _fsync_tree(tmp)
@@ -273,7 +310,8 @@ class SearchIndex:
         _register(self.index)  # tokenizers are not persisted: register after every open
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
-        self.ids = feather.read_table(path / "ids.arrow", memory_map=True).column("application_number")
+        self.table = feather.read_table(path / "ids.arrow", memory_map=True)
+        self.ids = self.table.column("application_number")
 
     @classmethod
     def for_snapshot(cls, snapshot: Snapshot, required: bool = True) -> SearchIndex | None:
@@ -369,9 +407,19 @@ class SearchIndex:
             result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
         return int(result.count), list(result.hits)
 
+    def displays(self, addresses: list[tantivy.DocAddress]) -> list[dict[str, Any]]:
+        """Display columns of the given hits, from the memory-mapped ``ids.arrow`` (by ``row``)."""
+        if not addresses:
+            return []
+        rows = pa.array(self.searcher.fast_field_values("row", list(addresses)), pa.uint64())
+        out = self.table.take(rows).to_pylist()
+        for d in out:
+            day = d["application_date"]
+            d["application_date"] = day.isoformat() if day else None
+        return out
+
     def display(self, address: tantivy.DocAddress) -> dict[str, Any]:
-        blob = self.searcher.doc(address).get_first("disp")
-        return json.loads(bytes(blob).decode("utf-8"))
+        return self.displays([address])[0]
 
     def rows(self, query: tantivy.Query) -> pa.Array:
         """Row numbers (into ``ids``) of every hit, in index order: the all-hits path (no cap)."""
@@ -389,11 +437,8 @@ class SearchIndex:
         if not numbers:
             return {}
         query = tantivy.Query.term_set_query(self.schema, "an", [F.normalize_an(n) for n in numbers])
-        out = {}
-        for _, address in self.searcher.search(query, len(numbers), count=False).hits:
-            d = self.display(address)
-            out[d["application_number"]] = d["title"]
-        return out
+        hits = self.searcher.search(query, len(numbers), count=False).hits
+        return {d["application_number"]: d["title"] for d in self.displays([a for _, a in hits])}
 
     def facets(self, query: tantivy.Query, names: tuple[str, ...] | None = None) -> dict[str, list[tuple[Any, int]]]:
         names = names or tuple(FACET_FIELDS)

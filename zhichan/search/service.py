@@ -97,8 +97,7 @@ def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_
     total, top = index.top(compiled, limit=page_size, offset=(page - 1) * page_size, sort=sort)
     needles = [t.value for t in positive_texts(node) if t.field in _SNIPPET_FIELDS]
     hits = []
-    for score, address in top:
-        d = index.display(address)
+    for (score, _address), d in zip(top, index.displays([a for _, a in top]), strict=True):
         hits.append(Hit(
             application_number=d["application_number"], title=d["title"], applicants=d["applicants"],
             application_date=d["application_date"], kind=d["kind"], legal_status=d["legal_status"],

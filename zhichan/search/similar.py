@@ -4,8 +4,9 @@ Why not a pretrained model: no permissively licensed Chinese sentence model that
 ships inside a PyPI wheel (STACK-NOTES.md, "Embeddings"), and nothing may download weights at
 run time. The default is therefore trained on the snapshot itself, offline, at index build:
 
-    character bigrams of title + abstract + first claim (HashingVectorizer, 2^17 buckets)
-    → TF-IDF (idf fitted on the corpus) → TruncatedSVD to 128 dimensions (LSA) → L2-normalized
+    character bigrams of title, abstract and first claim (folded; hashed to 2^17 buckets with
+    numpy over whole batches) → sublinear TF × IDF → TruncatedSVD to 128 dimensions (LSA; IDF and
+    SVD fitted on an evenly spread sample of 50,000 patents) → L2-normalized
 
 Vectors are stored with the index (``vectors.npy``, float32, memory-mapped) together with the
 projection (``lsa.npz``), so free text is projected the same way. Nearest neighbours are exact:
@@ -22,11 +23,13 @@ import numpy as np
 import pyarrow.compute as pc
 
 from zhichan.corpus.store import Snapshot, iter_batches
-from zhichan.search import fields as F
 
 N_FEATURES = 2**17
+_BITS = 17
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing of a bigram's two code points
 DIMENSIONS = 128
 FIT_SAMPLE = 50_000
+FEATURES_VERSION = 2  # 1: sklearn HashingVectorizer; 2: numpy bigram hashing (this module)
 _TEXT_COLUMNS = ("title", "abstract", "first_claim")
 
 
@@ -37,76 +40,113 @@ class SimilarHit:
     score: float  # cosine similarity in the LSA space, -1…1
 
 
-def _vectorizer():
-    from sklearn.feature_extraction.text import HashingVectorizer
+def counts_from_codes(codes: np.ndarray, lengths: np.ndarray, n_docs: int):
+    """Hashed character-bigram counts (CSR, ``n_docs`` × 2^17) of folded, blanked code points.
 
-    return HashingVectorizer(analyzer="char", ngram_range=(2, 2), n_features=N_FEATURES, alternate_sign=False,
-                             norm=None, preprocessor=F.fold)
+    ``codes``/``lengths`` hold ``k × n_docs`` texts field-major (all titles, then all abstracts,
+    then all claims), each followed by ␃ (see :func:`zhichan.search.prepare.fold_codes`); text
+    ``j`` belongs to document ``j % n_docs``. Bigrams never cross texts and never include ␃.
+    """
+    import scipy.sparse as sp
+
+    ends = np.cumsum(lengths) - 1
+    valid = np.ones(len(codes), dtype=bool)
+    valid[ends] = False
+    valid[ends[lengths > 1] - 1] = False
+    pos = np.flatnonzero(valid)
+    keys = (codes[pos].astype(np.uint64) << np.uint64(21)) | codes[pos + 1].astype(np.uint64)
+    buckets = ((keys * _GOLDEN) >> np.uint64(64 - _BITS)).astype(np.int32)
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int32) % max(n_docs, 1), lengths)[pos]
+    matrix = sp.csr_matrix((np.ones(len(pos), dtype=np.float32), (docs, buckets)), shape=(n_docs, N_FEATURES))
+    matrix.sum_duplicates()
+    return matrix
 
 
-def _texts(batch) -> list[str]:
-    cols = [batch.column(c).to_pylist() for c in _TEXT_COLUMNS]
-    return [" ".join(t for t in parts if t) for parts in zip(*cols, strict=True)]
+def counts(titles: list[str], abstracts: list[str], claims: list[str]):
+    from zhichan.search.prepare import END, bigram_strings, blank_spaces, fold_codes
+
+    texts = [t or "" for t in (*titles, *abstracts, *claims)]
+    folded = fold_codes(texts)
+    if folded is not None:
+        return counts_from_codes(blank_spaces(folded[0]), folded[1], len(titles))
+    # rare characters (a length-changing lowercase, a lone surrogate): fold text by text
+    rebuilt = ["".join(g[0] for g in s.split(" ")) if s else "" for s in bigram_strings(texts)]
+    codes = np.frombuffer((END.join(rebuilt) + END).encode("utf-32-le", "replace"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, rebuilt), dtype=np.int64, count=len(rebuilt)) + 1
+    return counts_from_codes(codes, lengths, len(titles))
 
 
-class _Projection:
+class Projection:
+    """Sublinear TF × IDF → LSA components → L2 normalization."""
+
     def __init__(self, idf: np.ndarray, components: np.ndarray) -> None:
         self.idf = idf.astype(np.float32)
         self.components = components.astype(np.float32)
-        self.vectorizer = _vectorizer()
+        self._basis = np.ascontiguousarray(self.components.T)
 
-    def transform(self, texts: list[str]) -> np.ndarray:
-        counts = self.vectorizer.transform(texts)
-        counts.data = np.log1p(counts.data)  # sublinear tf
-        weighted = counts.multiply(self.idf).tocsr()
-        dense = np.asarray(weighted @ self.components.T, dtype=np.float32)
+    def transform_counts(self, matrix) -> np.ndarray:
+        matrix = matrix.astype(np.float32, copy=True)
+        matrix.data = np.log1p(matrix.data) * self.idf[matrix.indices]
+        dense = np.asarray(matrix @ self._basis, dtype=np.float32)
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return dense / norms
 
+    def transform_codes(self, codes: np.ndarray, lengths: np.ndarray, n_docs: int) -> np.ndarray:
+        return self.transform_counts(counts_from_codes(codes, lengths, n_docs))
+
+    def transform(self, titles: list[str], abstracts: list[str] | None = None,
+                  claims: list[str] | None = None) -> np.ndarray:
+        n = len(titles)
+        return self.transform_counts(counts(titles, abstracts or [""] * n, claims or [""] * n))
+
+    def save(self, folder: Path) -> Path:
+        path = folder / "lsa.npz"
+        np.savez(path, idf=self.idf, components=self.components, version=np.array(FEATURES_VERSION))
+        return path
+
     @classmethod
-    def load(cls, path: Path) -> _Projection:
-        data = np.load(path / "lsa.npz")
+    def load(cls, path: Path) -> Projection:
+        data = np.load(path / "lsa.npz" if path.is_dir() else path)
+        if "version" not in data or int(data["version"]) != FEATURES_VERSION:
+            from zhichan.search.errors import IndexMissing
+
+            raise IndexMissing("相似专利向量来自旧版本，请重建索引 / the similarity vectors are from an older "
+                               "version: run `zhichan index build`")
         return cls(data["idf"], data["components"])
 
 
-def build_vectors(snapshot: Snapshot, folder: Path, seed: int = 0) -> None:
-    """Fit the projection on (a sample of) the snapshot and write every patent's vector."""
+def fit_projection(snapshot: Snapshot, sample: int = FIT_SAMPLE, seed: int = 0) -> Projection:
+    """IDF and a TruncatedSVD (LSA) fitted on an evenly spread sample of ``sample`` patents."""
+    import pyarrow as pa
     from sklearn.decomposition import TruncatedSVD
 
-    vectorizer = _vectorizer()
     total = snapshot.counts.get("patents", 0)
-    step = max(1, total // FIT_SAMPLE)
-    sample, df = [], np.zeros(N_FEATURES, dtype=np.int64)
+    step = max(1, -(-total // sample))
+    parts, offset = [], 0
     for batch in iter_batches(snapshot, "patents", _TEXT_COLUMNS):
-        counts = vectorizer.transform(_texts(batch))
-        df += np.bincount(counts.indices, minlength=N_FEATURES)
-        sample.append(counts[::step])
-    n = max(total, 1)
-    idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-    if sample and total > 2:
-        import scipy.sparse as sp
+        first = (-offset) % step
+        take = pa.array(np.arange(first, batch.num_rows, step))
+        offset += batch.num_rows
+        if len(take):
+            picked = batch.take(take)
+            parts.append(counts(*(picked.column(c).to_pylist() for c in _TEXT_COLUMNS)))
+    import scipy.sparse as sp
 
-        matrix = sp.vstack(sample).tocsr().astype(np.float32)
-        matrix.data = np.log1p(matrix.data)
-        matrix = matrix.multiply(idf).tocsr()
-        k = min(DIMENSIONS, matrix.shape[0] - 1, N_FEATURES - 1)
+    matrix = sp.vstack(parts).tocsr() if parts else sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=N_FEATURES)
+    idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    if n > 2:
+        weighted = matrix.astype(np.float32)
+        weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
+        k = min(DIMENSIONS, n - 1, N_FEATURES - 1)
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=2, random_state=seed)
-        svd.fit(matrix)
+        svd.fit(weighted)
         components = svd.components_.astype(np.float32)
     else:
         components = np.zeros((1, N_FEATURES), dtype=np.float32)
-    np.savez(folder / "lsa.npz", idf=idf, components=components)
-    projection = _Projection(idf, components)
-    vectors = np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float32,
-                                        shape=(total, components.shape[0]))
-    offset = 0
-    for batch in iter_batches(snapshot, "patents", _TEXT_COLUMNS):
-        block = projection.transform(_texts(batch))
-        vectors[offset:offset + len(block)] = block
-        offset += len(block)
-    vectors.flush()
-    del vectors
+    return Projection(idf, components)
 
 
 def nearest(vectors: np.ndarray, query: np.ndarray, k: int, exclude: int | None = None,
@@ -143,7 +183,7 @@ def similar_rows(index_path: Path, ids, *, application_number: str | None, text:
         query = np.asarray(vectors[found], dtype=np.float32)
         exclude = found
     else:
-        query = _Projection.load(index_path).transform([text or ""])[0]
+        query = Projection.load(index_path).transform([text or ""])[0]
     if not np.any(query):
         return []
     return nearest(vectors, query, k, exclude)

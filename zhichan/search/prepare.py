@@ -1,0 +1,289 @@
+"""Column-wise preparation of index documents: the hot path of an index build.
+
+A record batch of patents becomes one plain dict per document (what ``tantivy.Document.from_dict``
+takes) plus, when a projection is given, the similarity vectors of the batch. The text work is
+done on whole columns, not per document:
+
+- every text field of the batch is folded in one ``str.lower`` and one numpy pass over its code
+  points (:func:`fold_codes`); the bigram strings ``"锂电 电池 池␃"`` of all seven text fields are
+  built by interleaving that code-point array with itself shifted by one and decoding it once
+  (:func:`bigram_strings`) — byte-for-byte what :func:`zhichan.search.index.bigrams` gives;
+- title, abstract and claim are segmented by **one** ``rjieba.cut`` over the whole batch, the
+  fields separated by ␃ (not a Han character, so jieba segments each field as it would alone;
+  :func:`word_strings`);
+- dates come from Arrow compute; code hierarchies (IPC, SEI) are cached per code.
+
+The functions are pure (no index, no files) so a build can run them in worker processes;
+``tests/search/test_prepare.py`` checks them against the per-document reference functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import rjieba
+
+from zhichan.search import fields as F
+
+END = "\u2403"  # ␃ end-of-text sentinel: every character starts a bigram
+BLANK = "\u2581"  # ▁ stands for whitespace inside bigrams
+SEP = "\x1f"  # between values of a multi-valued field (whitespace, so it becomes ▁ like a space)
+_END_CP, _BLANK_CP = ord(END), ord(BLANK)
+#: ``re`` ``\s`` (= ``str.isspace``) as a table: no whitespace code point lies above U+3000.
+_WS_MAX = 0x3000
+_WS = np.array([chr(c).isspace() for c in range(_WS_MAX + 1)], dtype=bool)
+
+#: the patent columns a build reads
+COLUMNS = (
+    "application_number", "publication_number", "grant_number", "kind", "application_date", "publication_date",
+    "grant_date", "legal_status", "status_group", "title", "abstract", "first_claim", "ipc", "main_ipc",
+    "ipc_subclasses", "sei_codes", "applicants", "current_patentees", "first_patentee", "applicant_address",
+    "region_code", "city_code", "province_code", "inventors", "agency", "content_hash", "synthetic",
+)
+#: the columns kept beside the index for display (``ids.arrow``, memory-mapped; row = ``row`` fast field)
+DISPLAY_COLUMNS = (
+    "application_number", "content_hash", "title", "abstract", "applicants", "application_date", "kind",
+    "legal_status", "main_ipc", "region_code", "publication_number", "grant_number", "synthetic",
+)
+
+
+# -- text, whole columns at a time --------------------------------------------------------------------
+def fold_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Code points of ``fold(t) + "␃"`` for every text, concatenated, and each length (+1).
+
+    None when the batch cannot be done in one pass (a lowercase mapping that changes the length,
+    or a lone surrogate); callers then fall back to the per-text functions.
+    """
+    joined = END.join(texts) + END
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        return None
+    try:
+        codes = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32).copy()
+    except UnicodeEncodeError:
+        return None
+    # fold(): full-width ASCII → ASCII, ideographic space → space (lower() already ran: the
+    # full-width capitals became full-width small letters, which fold to the same ASCII).
+    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    codes[wide] -= 0xFEE0
+    codes[codes == 0x3000] = 0x20
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    return codes, lengths
+
+
+def blank_spaces(codes: np.ndarray) -> np.ndarray:
+    """A copy of ``codes`` with every whitespace character replaced by ▁."""
+    out = codes.copy()
+    small = np.flatnonzero(out <= _WS_MAX)
+    out[small[_WS[out[small]]]] = _BLANK_CP
+    return out
+
+
+def _bigrams_from(codes: np.ndarray, lengths: np.ndarray) -> list[str]:
+    n = len(codes)
+    grid = np.empty((n, 3), dtype=np.uint32)
+    grid[:, 0] = codes
+    grid[:-1, 1] = codes[1:]
+    grid[-1, 1] = 0x20
+    grid[:, 2] = 0x20
+    keep = np.ones(n, dtype=bool)
+    keep[np.cumsum(lengths) - 1] = False  # the pair (␃, first character of the next text)
+    text = grid[keep].tobytes().decode("utf-32-le")
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(3 * (lengths - 1), out=offsets[1:])
+    starts = offsets[:-1].tolist()
+    stops = np.maximum(offsets[1:] - 1, offsets[:-1]).tolist()  # drop each text's trailing space
+    return [text[a:b] for a, b in zip(starts, stops, strict=True)]
+
+
+def bigrams(text: str) -> str:
+    """``锂电池`` → ``"锂电 电池 池␃"``: the per-text reference (folded; whitespace written as ▁)."""
+    s = "".join(BLANK if c.isspace() else c for c in F.fold(text)) + END
+    return " ".join(a + b for a, b in itertools.pairwise(s))
+
+
+def words(text: str) -> str:
+    return " ".join(rjieba.cut(F.fold(text)))
+
+
+def bigram_strings(texts: Sequence[str], folded: tuple[np.ndarray, np.ndarray] | None = None) -> list[str]:
+    """``[bigrams(t) for t in texts]``, computed in one pass over the batch."""
+    if not texts:
+        return []
+    folded = folded or fold_codes(texts)
+    if folded is None:
+        return [bigrams(t) for t in texts]
+    codes, lengths = folded
+    return _bigrams_from(blank_spaces(codes), lengths)
+
+
+def word_strings(texts: Sequence[str], folded: tuple[np.ndarray, np.ndarray] | None = None) -> list[str]:
+    """``[words(t) for t in texts]`` with one ``rjieba.cut`` over the batch."""
+    if not texts:
+        return []
+    folded = folded or fold_codes(texts)
+    if folded is None:
+        return [words(t) for t in texts]
+    codes, _lengths = folded
+    text = codes.tobytes().decode("utf-32-le")
+    if text.count(END) != len(texts):  # a text contains ␃ itself
+        return [words(t) for t in texts]
+    parts = " ".join(rjieba.cut(text)).split(END)
+    if len(parts) != len(texts) + 1:
+        return [words(t) for t in texts]
+    return parts[:-1]
+
+
+# -- codes ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=200_000)
+def _ipc(code: str) -> tuple[str, ...]:
+    return tuple(F.ipc_hierarchy(code))
+
+
+@functools.lru_cache(maxsize=10_000)
+def _sei(code: str) -> tuple[str, ...]:
+    return tuple(F.sei_hierarchy(code))
+
+
+def _hierarchy(codes: list[str] | None, expand: Any) -> list[str]:
+    if not codes:
+        return []
+    if len(codes) == 1:
+        return list(expand(codes[0]))
+    return list(dict.fromkeys(t for c in codes for t in expand(c)))
+
+
+def _ymd(column: pa.ChunkedArray | pa.Array) -> list[int | None]:
+    return pc.add(pc.add(pc.multiply(pc.year(column), 10000), pc.multiply(pc.month(column), 100)),
+                  pc.day(column)).to_pylist()
+
+
+def _strings(column: pa.Array) -> list[str]:
+    return pc.fill_null(column, "").to_pylist()
+
+
+def _joined(values: list[str] | None) -> str:
+    return SEP.join(v for v in values or [] if v)
+
+
+def _parties(applicants: list[str] | None, patentees: list[str] | None) -> str:
+    if not patentees or patentees == applicants:
+        return _joined(applicants)
+    return _joined(list(dict.fromkeys((applicants or []) + patentees)))
+
+
+# -- one batch -----------------------------------------------------------------------------------------
+def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | None = None,
+                  projection: Any = None) -> tuple[list[dict[str, Any]], np.ndarray | None]:
+    """The documents of ``batch`` (rows ``row0``…) and, with a projection, their vectors."""
+    n = batch.num_rows
+    col = batch.column
+    titles, abstracts, claims = _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
+    applicants, patentees = col("applicants").to_pylist(), col("current_patentees").to_pylist()
+    main_text = titles + abstracts + claims
+    folded_main = fold_codes(main_text)
+    word_cols = word_strings(main_text, folded_main)
+    other_text = ([_parties(a, p) for a, p in zip(applicants, patentees, strict=True)]
+                  + [_joined(v) for v in col("inventors").to_pylist()]
+                  + _strings(col("applicant_address")) + _strings(col("agency")))
+    vectors = None
+    if folded_main is not None:
+        blanked = blank_spaces(folded_main[0])
+        bg_main = _bigrams_from(blanked, folded_main[1])
+        if projection is not None:
+            vectors = projection.transform_codes(blanked, folded_main[1], n)
+    else:
+        bg_main = bigram_strings(main_text)
+    if projection is not None and vectors is None:
+        vectors = projection.transform(titles, abstracts, claims)
+    bg_other = bigram_strings(other_text)
+
+    numbers = col("application_number").to_pylist()
+    pubs, grants = col("publication_number").to_pylist(), col("grant_number").to_pylist()
+    kinds, statuses, groups = col("kind").to_pylist(), col("legal_status").to_pylist(), col("status_group").to_pylist()
+    ipcs, mains = col("ipc").to_pylist(), col("main_ipc").to_pylist()
+    subclasses, seis = col("ipc_subclasses").to_pylist(), col("sei_codes").to_pylist()
+    firsts = col("first_patentee").to_pylist()
+    regions, cities, provinces = (col("region_code").to_pylist(), col("city_code").to_pylist(),
+                                  col("province_code").to_pylist())
+    ad, pd_, gd = _ymd(col("application_date")), _ymd(col("publication_date")), _ymd(col("grant_date"))
+    years = pc.year(col("application_date")).to_pylist()
+    hv = hv or {}
+
+    docs: list[dict[str, Any]] = []
+    for i in range(n):
+        doc: dict[str, Any] = {"row": row0 + i, "an": F.normalize_an(numbers[i])}
+        for name, value in (("ti_bg", bg_main[i]), ("ab_bg", bg_main[n + i]), ("cl_bg", bg_main[2 * n + i]),
+                            ("pa_bg", bg_other[i]), ("in_bg", bg_other[n + i]), ("ar_bg", bg_other[2 * n + i]),
+                            ("ag_bg", bg_other[3 * n + i]), ("ti_w", word_cols[i]), ("ab_w", word_cols[n + i]),
+                            ("cl_w", word_cols[2 * n + i])):
+            if value:
+                doc[name] = value
+        if pn := F.pn_tokens(pubs[i], grants[i]):
+            doc["pn"] = pn
+        if ipc := _hierarchy(ipcs[i], _ipc):
+            doc["ipc"] = ipc
+        if mains[i]:
+            doc["mic"] = list(_ipc(mains[i]))
+        if kinds[i]:
+            doc["type"] = kinds[i]
+        if ls := [v for v in (statuses[i], groups[i]) if v]:
+            doc["ls"] = ls
+        if rc := F.region_tokens(regions[i], cities[i], provinces[i]):
+            doc["rc"] = rc
+        if sei := _hierarchy(seis[i], _sei):
+            doc["sei"] = sei
+            doc["f_sei"] = [c for c in seis[i] if c]
+        if flags := hv.get(numbers[i]):
+            doc["hv"] = ["yes", *sorted(flags)]
+        if subclasses[i]:
+            doc["f_ipc"] = [c for c in subclasses[i] if c]
+        if first := firsts[i] or (applicants[i] or [""])[0]:
+            doc["f_pa"] = first
+        if provinces[i]:
+            doc["f_prov"] = provinces[i]
+        if cities[i]:
+            doc["f_city"] = cities[i]
+        if statuses[i]:
+            doc["f_ls"] = statuses[i]
+        if ad[i] is not None:
+            doc["ad"] = ad[i]
+            doc["f_year"] = years[i]
+        if pd_[i] is not None:
+            doc["pd"] = pd_[i]
+        if gd[i] is not None:
+            doc["gd"] = gd[i]
+        docs.append(doc)
+    return docs, vectors
+
+
+# -- worker processes ----------------------------------------------------------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def to_ipc(batch: pa.RecordBatch) -> bytes:
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue()
+
+
+def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:
+    from pathlib import Path
+
+    from zhichan.search.similar import Projection
+
+    _STATE["hv"] = hv
+    _STATE["projection"] = Projection.load(Path(projection_path)) if projection_path else None
+
+
+def worker_prepare(payload: bytes, row0: int) -> tuple[list[dict[str, Any]], np.ndarray | None]:
+    batch = pa.ipc.open_stream(payload).read_next_batch()
+    return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
