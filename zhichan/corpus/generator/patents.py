@@ -541,8 +541,9 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     hk_tw_mo = np.isin(ctry, ["HK", "TW", "MO"])
 
     applicants, a_types, a_uscc, current = [], [], [], []
+    co_l, transferred_l = co.tolist(), transferred.tolist()
     for i in range(m):
-        if co[i]:
+        if co_l[i]:
             a = [names_first[i], co_names[i]]
             applicants.append(a)
             a_types.append([types_first[i], types_co[i]])
@@ -552,7 +553,7 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
             applicants.append(a)
             a_types.append([types_first[i]])
             a_uscc.append([uscc_first[i] or ""])
-        current.append([holder_names[i]] if transferred[i] else a)
+        current.append([holder_names[i]] if transferred_l[i] else a)
 
     # IPC lists
     codes = ipc.codes
@@ -641,10 +642,12 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["applicant_uscc"] = a_uscc
     col["current_patentees"] = current
     col["first_patentee"] = [c[0] for c in current]
-    col["first_patentee_type"] = [holder_type[i] if transferred[i] else types_first[i] for i in range(m)]
+    col["first_patentee_type"] = [h if t else f for h, t, f in zip(holder_type, transferred_l, types_first, strict=True)]
     from zhichan.corpus.parties import normalize_name
 
-    col["first_patentee_key"] = [normalize_name(c[0]) for c in current]
+    uniq, inverse = np.unique(holder, return_inverse=True)
+    keys = [normalize_name(x) for x in pool.name.take(pa.array(uniq)).to_pylist()]
+    col["first_patentee_key"] = [keys[j] for j in inverse.tolist()]
     col["applicant_address"] = [a or None for a in address]
     col["postal_code"] = [p or None for p in postal]
     col["region_code"] = region
@@ -652,12 +655,14 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["province_code"] = province
     col["applicant_country"] = ctry.tolist()
     col["is_domestic"] = (~foreign).tolist()
-    col["inventors"] = [inv_names[inv_start[i]:inv_start[i + 1]] for i in range(m)]
+    inv_start_l = inv_start.tolist()
+    col["inventors"] = [inv_names[inv_start_l[i]:inv_start_l[i + 1]] for i in range(m)]
     agency, agents = [], []
+    use_agency_l, ag_l, kind_l = use_agency.tolist(), ag.tolist(), kind.tolist()
     for i in range(m):
-        if use_agency[i]:
-            agency.append(world.agency_name[ag[i]])
-            agents.append([agent_names[i], agent2[i]] if kind[i] == 0 else [agent_names[i]])
+        if use_agency_l[i]:
+            agency.append(world.agency_name[ag_l[i]])
+            agents.append([agent_names[i], agent2[i]] if kind_l[i] == 0 else [agent_names[i]])
         else:
             agency.append(None)
             agents.append([])
@@ -666,17 +671,19 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     prio_day = np.where(pct_foreign, app - 365, -1)
     prio_day = np.where(has_pct & ~pct_foreign, -1, prio_day)
     priority_numbers, pct_no, pct_pub_no = [], [], []
+    pct_foreign_l, has_pct_l, rows_l, ctry_l = pct_foreign.tolist(), has_pct.tolist(), rows.tolist(), ctry.tolist()
+    pct_year_l = _years_of(np.maximum(pct_app, 0)).tolist()
+    pct_pub_ok = (pct_pub <= as_of_d).tolist()
     for i in range(m):
-        if pct_foreign[i]:
-            cc = ctry[i]
-            priority_numbers.append([f"{cc}{years_s[i] - 1}-{(rows[i] * 7919) % 1_000_000:06d}"])
+        if pct_foreign_l[i]:
+            priority_numbers.append([f"{ctry_l[i]}{years_s[i] - 1}-{(rows_l[i] * 7919) % 1_000_000:06d}"])
         else:
             priority_numbers.append([])
-        if has_pct[i]:
-            cc = ctry[i] if pct_foreign[i] else "CN"
-            py = int(_years_of(np.array([pct_app[i]]))[0])
-            pct_no.append(f"PCT/{cc}{py}/{(rows[i] * 104729) % 1_000_000:06d}")
-            pct_pub_no.append(f"WO{py + 1}/{(rows[i] * 7907) % 1_000_000:06d}" if pct_pub[i] <= as_of_d else None)
+        if has_pct_l[i]:
+            cc = ctry_l[i] if pct_foreign_l[i] else "CN"
+            py = pct_year_l[i]
+            pct_no.append(f"PCT/{cc}{py}/{(rows_l[i] * 104729) % 1_000_000:06d}")
+            pct_pub_no.append(f"WO{py + 1}/{(rows_l[i] * 7907) % 1_000_000:06d}" if pct_pub_ok[i] else None)
         else:
             pct_no.append(None)
             pct_pub_no.append(None)
@@ -688,34 +695,34 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["pct_publication_date"] = _iso(np.where(has_pct & (pct_pub <= as_of_d), pct_pub, -1))
     col["national_entry_date"] = _iso(np.where(has_pct & pct_foreign & (national_entry <= as_of_d), national_entry, -1))
     fam_ids, fam_size, fam_members, fam_countries = [], [], [], []
+    filed_l, foreign_l, hk_l, digits_l = filed_abroad.tolist(), foreign.tolist(), hk_tw_mo.tolist(), digits.tolist()
     for i in range(m):
         members = [pub_no[i]]
         countries = ["CN"]
-        if filed_abroad[i]:
-            base = (rows[i] * 2654435761) % 10_000_000
-            home = ctry[i] if foreign[i] and not hk_tw_mo[i] else None
+        if filed_l[i]:
+            base = (rows_l[i] * 2654435761) % 10_000_000
+            home = ctry_l[i] if foreign_l[i] and not hk_l[i] else None
             targets = [home] if home else []
-            targets += [c for c in ("US", "EP", "JP", "KR", "DE") if c != home][: 1 + int(base % 3)]
-            if has_pct[i] and pct_pub_no[i]:
+            targets += [c for c in ("US", "EP", "JP", "KR", "DE") if c != home][: 1 + base % 3]
+            if has_pct_l[i] and pct_pub_no[i]:
                 members.append(pct_pub_no[i].replace("/", ""))
                 countries.append("WO")
             for c in targets:
                 members.append(f"{c}{base + 10_000_000 * (1 + len(members))}{'A1' if c in ('US', 'EP') else 'A'}")
                 countries.append(c)
-        fam_ids.append(f"SYN{digits[i]:012d}")
+        fam_ids.append(f"SYN{digits_l[i]:012d}")
         fam_size.append(len(members))
         fam_members.append(members)
-        fam_countries.append(sorted(set(countries)))
+        fam_countries.append(sorted(set(countries)) if len(countries) > 1 else countries)
     col["family_id"] = fam_ids
     col["family_size"] = fam_size
     col["family_members"] = fam_members
     col["family_countries"] = fam_countries
     col["family_granted_abroad"] = family_abroad.tolist()
-    cited, cited_npl = [], []
-    for i in range(m):
-        a, b = cited_start[i], cited_start[i + 1]
-        cited.append([f"CN{cited_nums[j]}{cited_kind[j]}" for j in range(a, b)])
-        cited_npl.append([f"{tx.npl_reference(int(rows[i]) + j)}" for j in range(int(npl[i]))])
+    cited_all = [f"CN{x}{k}" for x, k in zip(cited_nums.tolist(), cited_kind.tolist(), strict=True)]
+    cs_l, npl_l = cited_start.tolist(), npl.tolist()
+    cited = [cited_all[cs_l[i]:cs_l[i + 1]] for i in range(m)]
+    cited_npl = [[tx.npl_reference(rows_l[i] + j) for j in range(npl_l[i])] if npl_l[i] else [] for i in range(m)]
     col["cited_patents"] = cited
     col["cited_non_patent"] = cited_npl
     col["backward_citations"] = (backward + npl).astype(int).tolist()

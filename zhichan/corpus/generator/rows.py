@@ -38,7 +38,7 @@ def _fragments(values: list[Any], dtype: pa.DataType) -> list[str]:
         joined = "\x7f".join("\x7f".join(v) for v in values if v)
         if _NEEDS_ESCAPE.search(joined):
             return [_dumps(v) for v in values]
-        return ["null" if v is None else ("[" + ",".join(f'"{x}"' for x in v) + "]" if v else "[]") for v in values]
+        return ["null" if v is None else ('["' + '","'.join(v) + '"]' if v else "[]") for v in values]
     return [_dumps(v) for v in values]
 
 

@@ -1,0 +1,85 @@
+"""Benchmark: synthetic corpus generation rate and peak memory.
+
+    .venv/bin/python benchmarks/corpus_generate.py                 # 1M patents
+    .venv/bin/python benchmarks/corpus_generate.py --patents 10000000 --workers 2
+
+Each run happens in a fresh child process so that its peak RSS (``ru_maxrss`` of the children,
+which includes the worker processes it spawns) is the run's own. Prints a table: records,
+seconds, records/s (patents and all tables), peak RSS, files on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from zhichan.corpus.generator import generate
+from zhichan.corpus.store import CorpusStore
+n, seed, workers, root = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+t = time.perf_counter()
+snap = generate(n, seed, store=CorpusStore(root / "corpus"), workers=workers or None)
+print(json.dumps({"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path)}))
+"""
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def run(n: int, seed: int, workers: int) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="zhichan-bench-gen-"))
+    try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
+                             check=True, capture_output=True, text=True)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
+        result.update(n=n, workers=workers, peak_rss_mb=max(peak_kb, before) / 1024, disk_mb=size / 2**20)
+        return result
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patents", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="0 = the generator's default")
+    args = parser.parse_args()
+    print(f"machine: {_machine()}")
+    header = f"{'patents':>11} {'workers':>7} {'seconds':>8} {'patents/s':>10} {'all rec/s':>10} {'peak RSS':>9} {'disk':>8}"
+    print(header)
+    print("-" * len(header))
+    for n in args.patents:
+        started = time.perf_counter()
+        r = run(n, args.seed, args.workers)
+        total = sum(v for k, v in r["counts"].items() if k != "parties")
+        print(f"{n:>11,} {args.workers or 'auto':>7} {r['seconds']:>8.1f} {n / r['seconds']:>10,.0f} "
+              f"{total / r['seconds']:>10,.0f} {r['peak_rss_mb']:>7,.0f}MB {r['disk_mb']:>6,.0f}MB"
+              f"   (wall incl. start {time.perf_counter() - started:.0f}s; {json.dumps(r['counts'])})")
+
+
+if __name__ == "__main__":
+    main()
