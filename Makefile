@@ -11,6 +11,10 @@ test:
 	scripts/bootstrap.sh test
 	.venv/bin/python -m pytest
 
+bench:
+	scripts/bootstrap.sh bench
+	@echo "benchmarks: see README (each script in benchmarks/ prints its own table)"
+
 lint:
 	.venv/bin/ruff check zhichan tests benchmarks
 	.venv/bin/mypy
