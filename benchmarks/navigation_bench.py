@@ -47,6 +47,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "navbench" / "corpus")
     ap.add_argument("--chain", default="wide", help="wide (benchmark chain) or a shipped chain code")
     ap.add_argument("--as-of", default="2025-09-30")
+    ap.add_argument("--scan", action="store_true", help="match branches by a DuckDB scan even if an index exists")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "navbench" / "out")
     args = ap.parse_args()
 
@@ -80,9 +81,11 @@ def main() -> None:
 
     con = snapshot.connect()
     start = clock()
-    result = analyse(con, chain, as_of, snapshot_id=snapshot.id, synthetic=snapshot.synthetic, progress=progress)
+    result = analyse(con, chain, as_of, snapshot_id=snapshot.id, synthetic=snapshot.synthetic,
+                     snapshot=None if args.scan else snapshot, progress=progress)
     end_analysis = clock()
     chain_patents = con.execute("SELECT count(*) FROM chain_patents").fetchone()[0]  # type: ignore[index]
+    con_hits = con.execute("SELECT branch_id, count(*) FROM branch_hits GROUP BY branch_id ORDER BY branch_id").fetchall()
     total = con.execute("SELECT count(*) FROM patents").fetchone()[0]  # type: ignore[index]
     con.close()
     def since(t0: tuple[float, float], t1: tuple[float, float] | None = None) -> tuple[float, float]:
@@ -105,7 +108,8 @@ def main() -> None:
     (args.out / f"{chain.code}.pdf").write_bytes(pdf)
     pdf_s = since(t)
 
-    rows = [("query (match branches, flags)", query_s), ("analysis (all sections)", analysis_s),
+    match_s = since(start, marks[1])
+    rows = [("  of which branch matching", match_s), ("query (match branches, flags)", query_s), ("analysis (all sections)", analysis_s),
             ("charts (PNG)", charts_s), ("DOCX", docx_s), ("PDF", pdf_s)]
     print(f"\nchain {chain.code}: {len(chain.branches)} branches, {chain_patents:,} chain patents "
           f"of {total:,} in snapshot {snapshot.id}")
@@ -113,7 +117,10 @@ def main() -> None:
     print(f"{'stage':<34}{'wall s':>10}{'CPU s':>10}")
     for name, (wall, cpu) in rows:
         print(f"{name:<34}{wall:>10.2f}{cpu:>10.2f}")
-    print(f"{'total':<34}{sum(w for _, (w, _c) in rows):>10.2f}{sum(c for _, (_w, c) in rows):>10.2f}")
+    stages = rows[1:]
+    print(f"{'total':<34}{sum(w for _, (w, _c) in stages):>10.2f}{sum(c for _, (_w, c) in stages):>10.2f}")
+    hits = con_hits
+    print("patents per branch:", ", ".join(f"{b}={n:,}" for b, n in hits))
 
 
 if __name__ == "__main__":

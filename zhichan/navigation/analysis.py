@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from zhichan.corpus.store import Snapshot
 from zhichan.navigation import sql as Q
 from zhichan.navigation.matching import materialize_branch_hits
 from zhichan.navigation.schemas import Chain
@@ -208,8 +209,11 @@ def inventor_teams(rows: list[dict[str, Any]], min_members: int, top: int) -> li
 
 def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, snapshot_id: str,
             region_code: str | None = None, synthetic: bool = False, params: AnalysisParams | None = None,
-            progress: ProgressCallback = no_progress) -> NavigationResult:
-    """Analyse ``chain`` on the snapshot behind ``con`` (views ``patents``/``events``)."""
+            snapshot: Snapshot | None = None, progress: ProgressCallback = no_progress) -> NavigationResult:
+    """Analyse ``chain`` on the snapshot behind ``con`` (views ``patents``/``events``).
+
+    Pass ``snapshot`` to let branch matching use its full-text index when it has one.
+    """
     from zhichan.indicators.registry import parameters, with_relations
 
     params = params or AnalysisParams()
@@ -218,7 +222,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     steps = 14
     progress(0, steps)
 
-    materialize_branch_hits(con, chain, as_of)
+    materialize_branch_hits(con, chain, as_of, snapshot)
     progress(1, steps)
     status_sql = with_relations(
         "SELECT application_number, is_valid, is_high_value, sei_flag, overseas_family_flag, maintained_10y_flag,"

@@ -128,7 +128,7 @@ def analyse_chain(chain: Chain, as_of: dt.date, *, region_code: str | None = Non
     con = snap.connect()
     try:
         result = analyse(con, chain, as_of, snapshot_id=snap.id, region_code=region_code,
-                         synthetic=snap.synthetic, params=params, progress=progress)
+                         synthetic=snap.synthetic, params=params, snapshot=snap, progress=progress)
         ranks = _rows(con, Q.TOP_APPLICANTS.format(where=""), {"top": RANKS_KEPT})
     finally:
         con.close()
