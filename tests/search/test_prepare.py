@@ -50,3 +50,12 @@ def test_batch_words_on_generated_patent_text() -> None:
     batched = prepare.word_strings(texts)
     assert [b.split() for b in batched] == [prepare.words(t).split() for t in texts]
     assert any(len(b.split()) > 5 for b in batched)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.from_regex(r"(CN|ZL|cn)?[0-9]{1,9}[A-Za-z]?[0-9]?", fullmatch=True), st.text(max_size=8)),
+       st.one_of(st.none(), st.from_regex(r"CN[0-9]{1,9}[A-Z][0-9]?", fullmatch=True), st.text(max_size=8)))
+def test_fast_publication_tokens_equal_the_field_definition(publication: str | None, grant: str | None) -> None:
+    from zhichan.search.fields import pn_tokens
+
+    assert prepare._pn_tokens(publication, grant) == pn_tokens(publication, grant)

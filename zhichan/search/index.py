@@ -122,6 +122,14 @@ def index_path(snapshot: Snapshot) -> Path | None:
 
 
 PARALLEL_FROM = 100_000  # documents: below this a build prepares them in-process
+def _default_workers(total: int) -> int:
+    """Preparation processes. On 2 cores: none (measured: the build is CPU-bound — tantivy's two
+    indexing threads plus the preparing thread keep both cores busy, and shipping documents
+    between processes costs ~45 µs of pickling per document). With more cores: cores − 2."""
+    cores = os.cpu_count() or 1
+    if total < PARALLEL_FROM or cores <= 2:
+        return 1
+    return min(4, cores - 2)
 CHUNK_ROWS = 8_192
 
 
@@ -131,6 +139,13 @@ def _batches(snapshot: Snapshot, columns: tuple[str, ...], rows: int) -> Iterato
     files = [str(f) for f in snapshot.files("patents")]
     if files:
         yield from ds.dataset(files, format="parquet").to_batches(columns=list(columns), batch_size=rows)
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 class _DisplayWriter:
@@ -198,12 +213,12 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
 
 
 def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
-                heap_bytes: int = 1_000_000_000, threads: int = 2, with_vectors: bool = True,
+                heap_bytes: int = 2_000_000_000, threads: int = 2, with_vectors: bool = True,
                 workers: int | None = None) -> Path:
     """Build the snapshot's index into a temporary folder and switch to it atomically.
 
     Documents are prepared column-wise (:mod:`zhichan.search.prepare`), in ``workers`` processes
-    (default: 2 from :data:`PARALLEL_FROM` documents on, else in-process) while tantivy indexes
+    (default: :func:`_default_workers`; 1 = in-process) while tantivy indexes
     with ``threads`` threads and a ``heap_bytes`` budget; the similarity vectors are computed in
     the same pass from the same folded text (the LSA projection is fitted on a sample first).
     """
@@ -219,8 +234,9 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     (tmp / "tantivy").mkdir(parents=True)
     total = snapshot.counts.get("patents", 0)
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+        workers = _default_workers(total)
     timings: dict[str, float] = {}
+    cpu_start = _cpu_seconds()
     try:
         as_of = snapshot_date(snapshot)
         hv_table = compute_high_value(snapshot, as_of)
@@ -260,6 +276,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         if vectors is not None:
             vectors.flush()
             del vectors
+        timings["cpu"] = _cpu_seconds() - cpu_start  # this process (incl. tantivy threads) + workers
         manifest = {
             "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": row_id,
             "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

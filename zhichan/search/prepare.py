@@ -152,12 +152,43 @@ def _sei(code: str) -> tuple[str, ...]:
     return tuple(F.sei_hierarchy(code))
 
 
-def _hierarchy(codes: list[str] | None, expand: Any) -> list[str]:
-    if not codes:
-        return []
-    if len(codes) == 1:
-        return list(expand(codes[0]))
-    return list(dict.fromkeys(t for c in codes for t in expand(c)))
+@functools.lru_cache(maxsize=200_000)
+def _ipcs(codes: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(t for c in codes for t in _ipc(c)))
+
+
+@functools.lru_cache(maxsize=10_000)
+def _seis(codes: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(t for c in codes for t in _sei(c)))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _regions(region: str | None, city: str | None, province: str | None) -> list[str]:
+    return F.region_tokens(region, city, province)
+
+
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _pn_tokens(publication: str | None, grant: str | None) -> list[str]:
+    """:func:`zhichan.search.fields.pn_tokens`, with a fast path for plain ASCII numbers."""
+    out: list[str] = []
+    for number in (publication, grant):
+        if not number:
+            continue
+        if not (number.isascii() and number.isalnum()):
+            return F.pn_tokens(publication, grant)
+        norm = number.upper()
+        out.append(norm)
+        if norm[-1] in _UPPER:  # the kind code: "A", or a letter and one digit ("B1")
+            bare = norm[:-1]
+        elif len(norm) > 1 and norm[-1].isdigit() and norm[-2] in _UPPER:
+            bare = norm[:-2]
+        else:
+            bare = norm
+        if bare != norm and len(bare) > 2:
+            out.append(bare)
+    return list(dict.fromkeys(out)) if len(out) > 1 else out
 
 
 def _ymd(column: pa.ChunkedArray | pa.Array) -> list[int | None]:
@@ -226,9 +257,9 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
                             ("cl_w", word_cols[2 * n + i])):
             if value:
                 doc[name] = value
-        if pn := F.pn_tokens(pubs[i], grants[i]):
+        if pn := _pn_tokens(pubs[i], grants[i]):
             doc["pn"] = pn
-        if ipc := _hierarchy(ipcs[i], _ipc):
+        if ipcs[i] and (ipc := _ipcs(tuple(ipcs[i]))):
             doc["ipc"] = ipc
         if mains[i]:
             doc["mic"] = list(_ipc(mains[i]))
@@ -236,9 +267,9 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
             doc["type"] = kinds[i]
         if ls := [v for v in (statuses[i], groups[i]) if v]:
             doc["ls"] = ls
-        if rc := F.region_tokens(regions[i], cities[i], provinces[i]):
+        if rc := _regions(regions[i], cities[i], provinces[i]):
             doc["rc"] = rc
-        if sei := _hierarchy(seis[i], _sei):
+        if seis[i] and (sei := _seis(tuple(seis[i]))):
             doc["sei"] = sei
             doc["f_sei"] = [c for c in seis[i] if c]
         if flags := hv.get(numbers[i]):

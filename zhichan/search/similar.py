@@ -29,6 +29,7 @@ _BITS = 17
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing of a bigram's two code points
 DIMENSIONS = 128
 FIT_SAMPLE = 50_000
+FIT_FEATURES = 2**15
 FEATURES_VERSION = 2  # 1: sklearn HashingVectorizer; 2: numpy bigram hashing (this module)
 _TEXT_COLUMNS = ("title", "abstract", "first_claim")
 
@@ -137,13 +138,19 @@ def fit_projection(snapshot: Snapshot, sample: int = FIT_SAMPLE, seed: int = 0) 
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=N_FEATURES)
     idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-    if n > 2:
+    if n > 2 and np.count_nonzero(df) > 2:
         weighted = matrix.astype(np.float32)
         weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
-        k = min(DIMENSIONS, n - 1, N_FEATURES - 1)
+        # the SVD sees the FIT_FEATURES buckets with the highest document frequency (LSA's leading
+        # components live there); the others get zero weight. This keeps the randomized SVD's dense
+        # factors at sample × 138 instead of 2^17 × 138 — the fit's cost, not its quality.
+        keep = np.sort(np.argsort(-df, kind="stable")[:FIT_FEATURES])
+        keep = keep[df[keep] > 0]
+        k = min(DIMENSIONS, n - 1, len(keep) - 1)
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=2, random_state=seed)
-        svd.fit(weighted)
-        components = svd.components_.astype(np.float32)
+        svd.fit(weighted[:, keep])
+        components = np.zeros((k, N_FEATURES), dtype=np.float32)
+        components[:, keep] = svd.components_
     else:
         components = np.zeros((1, N_FEATURES), dtype=np.float32)
     return Projection(idf, components)
