@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/corpus_generate.py                 # 1M patents
     .venv/bin/python benchmarks/corpus_generate.py --patents 10000000 --workers 2
 
-Each run happens in a fresh child process so that its peak RSS (``ru_maxrss`` of the children,
-which includes the worker processes it spawns) is the run's own. Prints a table: records,
-seconds, records/s (patents and all tables), peak RSS, files on disk.
+Each run happens in a fresh child process. Memory is sampled every 0.2 s as the summed RSS of
+that process and the worker processes it spawns (``/proc``), so "peak RSS" is the whole run's
+footprint; CPU seconds are the children's user + system time (on a loaded machine,
+patents per CPU-second × cores is the rate an idle machine would reach). Prints a table.
 """
 
 from __future__ import annotations
@@ -47,16 +48,46 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GB RAM, Python {platform.python_version()}"
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Summed VmRSS of ``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
 def run(n: int, seed: int, workers: int) -> dict:
     root = Path(tempfile.mkdtemp(prefix="zhichan-bench-gen-"))
     try:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
-                             check=True, capture_output=True, text=True)
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        result = json.loads(out.stdout.strip().splitlines()[-1])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
+                                stdout=subprocess.PIPE, text=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+        out = proc.stdout.read() if proc.stdout else ""
+        if proc.returncode:
+            raise SystemExit(f"generation failed ({proc.returncode})")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = json.loads(out.strip().splitlines()[-1])
         size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
-        result.update(n=n, workers=workers, peak_rss_mb=max(peak_kb, before) / 1024, disk_mb=size / 2**20)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        result.update(n=n, workers=workers, peak_rss_mb=peak / 1024, disk_mb=size / 2**20, cpu_s=cpu)
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -69,7 +100,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="0 = the generator's default")
     args = parser.parse_args()
     print(f"machine: {_machine()}")
-    header = f"{'patents':>11} {'workers':>7} {'seconds':>8} {'patents/s':>10} {'all rec/s':>10} {'peak RSS':>9} {'disk':>8}"
+    header = (f"{'patents':>11} {'workers':>7} {'seconds':>8} {'patents/s':>10} {'all rec/s':>10} "
+              f"{'CPU s':>8} {'pat/CPU-s':>9} {'peak RSS':>9} {'disk':>8}")
     print(header)
     print("-" * len(header))
     for n in args.patents:
@@ -77,7 +109,8 @@ def main() -> None:
         r = run(n, args.seed, args.workers)
         total = sum(v for k, v in r["counts"].items() if k != "parties")
         print(f"{n:>11,} {args.workers or 'auto':>7} {r['seconds']:>8.1f} {n / r['seconds']:>10,.0f} "
-              f"{total / r['seconds']:>10,.0f} {r['peak_rss_mb']:>7,.0f}MB {r['disk_mb']:>6,.0f}MB"
+              f"{total / r['seconds']:>10,.0f} {r['cpu_s']:>8,.0f} {n / r['cpu_s']:>9,.0f} "
+              f"{r['peak_rss_mb']:>7,.0f}MB {r['disk_mb']:>6,.0f}MB"
               f"   (wall incl. start {time.perf_counter() - started:.0f}s; {json.dumps(r['counts'])})")
 
 

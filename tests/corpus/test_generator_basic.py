@@ -142,3 +142,15 @@ def test_progress_and_bad_arguments(tmp_path: Path):
     for bad in (0, -5, 10_000_001):
         with pytest.raises(InputError):
             generate(bad, 1, store=CorpusStore(tmp_path / "corpus2"))
+
+
+def test_worker_processes_do_not_change_the_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Chunks drawn in spawned worker processes equal those drawn in-process (small chunks here)."""
+    from zhichan.corpus.generator import service
+
+    monkeypatch.setattr(service, "CHUNK_ROWS", 700)
+    one = generate(2_000, 5, store=CorpusStore(tmp_path / "one"), workers=1)
+    two = generate(2_000, 5, store=CorpusStore(tmp_path / "two"), workers=2)
+    for table in ("patents", "events"):
+        assert _hashes(one, table) == _hashes(two, table)
+    assert len(set(_hashes(one, "patents"))) == 2_000

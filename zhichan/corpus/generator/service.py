@@ -42,8 +42,8 @@ def generate(
     copyright registrations follow, in numbers proportional to ``n_patents``
     (see ``docs/synthetic-corpus.md``).
 
-    ``workers`` processes draw chunks in parallel (default: the CPU count, at most 4, and 1 below
-    200,000 patents); the output does not depend on it.
+    ``workers`` processes draw chunks in parallel (default: 2 when the machine has 2 CPUs or more
+    and ``n_patents`` ≥ 200,000, else 1); the output does not depend on it.
     """
     if not isinstance(n_patents, int) or n_patents < 1:
         raise InputError(f"专利数量必须为正整数：{n_patents} / n_patents must be a positive integer")
@@ -101,15 +101,14 @@ def _worker_count(workers: int | None, n: int) -> int:
         return max(1, workers)
     if n < 200_000:
         return 1
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 _STATE: dict[str, object] = {}
 
 
-def _init_worker(n: int, seed: int, as_of: dt.date) -> None:
-    world = build_world(n, seed, as_of)
-    _STATE["world"] = world
+def _init_worker(world: World) -> None:
+    _STATE["world"] = world  # pickled once per worker: no rebuild, no transient peak
     _STATE["ctx"] = make_context(world)
 
 
@@ -127,7 +126,7 @@ def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, 
             yield chunk.patents, chunk.events
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(n, seed, as_of)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(world,)) as pool:
         pending: deque[Future[tuple[pa.Table, pa.Table]]] = deque()
         todo = iter(plan)
         for item in todo:
