@@ -32,10 +32,11 @@ from zhichan.indicators.models import AsOf, IndicatorDef
 RELATIONS: dict[str, tuple[str, ...]] = {
     "pledge_totals": (),
     "award_winners": (),
-    "patent_flags": ("pledge_totals", "award_winners"),
+    "patent_attribution": (),
+    "patent_flags": ("patent_attribution", "pledge_totals", "award_winners"),
     "patent_status": ("patent_flags",),
     "domestic_patents": ("patent_status",),
-    "patent_events": ("domestic_patents",),
+    "patent_events": ("patent_attribution",),
     "domestic_trademarks": (),
     "geographical_indication_status": (),
     "copyright_registrations": (),

@@ -16,5 +16,6 @@ SELECT
   p.first_patentee_type,
   e.synthetic
 FROM events AS e
-JOIN domestic_patents AS p ON p.application_number = e.application_number
-WHERE e.event_date BETWEEN DATE '${period_start}' AND DATE '${as_of}'
+JOIN patent_attribution AS p ON p.application_number = e.application_number
+WHERE p.is_domestic
+  AND e.event_date BETWEEN DATE '${period_start}' AND DATE '${as_of}'

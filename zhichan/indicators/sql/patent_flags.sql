@@ -7,8 +7,7 @@ SELECT
   p.title,
   p.kind,
   p.is_domestic,
-  -- attribution (归属): the first patentee's region, at the finest level the record knows
-  coalesce(p.region_code, p.city_code, p.province_code, '') AS geo,
+  p.geo,
   p.region_code,
   p.first_patentee,
   p.first_patentee_key,
@@ -53,6 +52,6 @@ SELECT
   coalesce(p.application_date BETWEEN DATE '${period_start}' AND DATE '${as_of}', FALSE) AS filed_in_period,
   coalesce(p.grant_date BETWEEN DATE '${period_start}' AND DATE '${as_of}', FALSE) AS granted_in_period,
   coalesce(p.pct_application_date BETWEEN DATE '${period_start}' AND DATE '${as_of}', FALSE) AS pct_filed_in_period
-FROM patents AS p
+FROM patent_attribution AS p
 LEFT JOIN pledge_totals AS pledge ON pledge.application_number = p.application_number
 LEFT JOIN award_winners AS award ON award.application_number = p.application_number

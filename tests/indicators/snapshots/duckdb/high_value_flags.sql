@@ -18,6 +18,14 @@ award_winners AS (
     AND event_date <= DATE '2023-12-31'
     AND (detail LIKE 'china_patent_award%' OR detail LIKE 'national_sti_award%')
 ),
+patent_attribution AS (
+  -- Every patent with its attribution key (归属): the first patentee's region at the finest level the
+  -- record knows — county (region_code), else city, else province, else '' (domestic, region unknown).
+  SELECT
+    p.*,
+    coalesce(p.region_code, p.city_code, p.province_code, '') AS geo
+  FROM patents AS p
+),
 patent_flags AS (
   -- Every patent's state as of 2023-12-31: where it counts, whether it is valid (有效), and the five
   -- high-value criteria as separate flags (SYSTEM.md M2; 成都市“十四五”规划 附录 名词解释).
@@ -28,8 +36,7 @@ patent_flags AS (
     p.title,
     p.kind,
     p.is_domestic,
-    -- attribution (归属): the first patentee's region, at the finest level the record knows
-    coalesce(p.region_code, p.city_code, p.province_code, '') AS geo,
+    p.geo,
     p.region_code,
     p.first_patentee,
     p.first_patentee_key,
@@ -74,7 +81,7 @@ patent_flags AS (
     coalesce(p.application_date BETWEEN DATE '2023-01-01' AND DATE '2023-12-31', FALSE) AS filed_in_period,
     coalesce(p.grant_date BETWEEN DATE '2023-01-01' AND DATE '2023-12-31', FALSE) AS granted_in_period,
     coalesce(p.pct_application_date BETWEEN DATE '2023-01-01' AND DATE '2023-12-31', FALSE) AS pct_filed_in_period
-  FROM patents AS p
+  FROM patent_attribution AS p
   LEFT JOIN pledge_totals AS pledge ON pledge.application_number = p.application_number
   LEFT JOIN award_winners AS award ON award.application_number = p.application_number
 ),

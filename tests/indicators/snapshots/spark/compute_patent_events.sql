@@ -1,98 +1,8 @@
-WITH pledge_totals AS (
+WITH patent_attribution AS (
   SELECT
-    application_number,
-    SUM(CAST(amount_yuan AS DECIMAL(18, 2))) AS pledge_amount_yuan
-  FROM events
-  WHERE
-    event_type = 'pledge' AND event_date <= CAST('2023-12-31' AS DATE)
-  GROUP BY
-    application_number
-), award_winners AS (
-  SELECT DISTINCT
-    application_number
-  FROM events
-  WHERE
-    event_type = 'award'
-    AND event_date <= CAST('2023-12-31' AS DATE)
-    AND (
-      detail LIKE 'china_patent_award%' OR detail LIKE 'national_sti_award%'
-    )
-), patent_flags AS (
-  SELECT
-    p.application_number,
-    p.title,
-    p.kind,
-    p.is_domestic,
-    COALESCE(p.region_code, p.city_code, p.province_code, '') AS geo,
-    p.region_code,
-    p.first_patentee,
-    p.first_patentee_key,
-    p.first_patentee_type,
-    p.application_date,
-    p.grant_date,
-    p.lapse_date,
-    p.legal_status,
-    p.main_ipc,
-    p.sei_codes,
-    p.pct_application_number,
-    p.synthetic,
-    COALESCE(pledge.pledge_amount_yuan, 0) AS pledge_amount_yuan,
-    COALESCE(
-      p.grant_date <= CAST('2023-12-31' AS DATE)
-      AND CASE
-        WHEN NOT p.lapse_date IS NULL
-        THEN p.lapse_date > CAST('2023-12-31' AS DATE)
-        WHEN p.status_group = 'invalid'
-        THEN p.legal_status_date > CAST('2023-12-31' AS DATE)
-        ELSE TRUE
-      END
-      AND p.application_date > CASE
-        WHEN p.kind = 'invention'
-        THEN CAST('2003-12-31' AS DATE)
-        WHEN p.kind = 'design' AND p.application_date >= CAST('2021-06-01' AS DATE)
-        THEN CAST('2008-12-31' AS DATE)
-        ELSE CAST('2013-12-31' AS DATE)
-      END,
-      FALSE
-    ) AS is_valid,
-    COALESCE(SIZE(p.sei_codes) > 0, FALSE) AS sei_flag,
-    COALESCE(p.family_granted_abroad, FALSE) AS overseas_family_flag,
-    p.application_date <= CAST('2013-12-31' AS DATE) AS maintained_10y_flag,
-    COALESCE(pledge.pledge_amount_yuan >= 10000000.00, FALSE) AS pledge_flag,
-    NOT award.application_number IS NULL AS award_flag,
-    COALESCE(
-      p.application_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE),
-      FALSE
-    ) AS filed_in_period,
-    COALESCE(
-      p.grant_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE),
-      FALSE
-    ) AS granted_in_period,
-    COALESCE(
-      p.pct_application_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE),
-      FALSE
-    ) AS pct_filed_in_period
+    p.*,
+    COALESCE(p.region_code, p.city_code, p.province_code, '') AS geo
   FROM patents AS p
-  LEFT JOIN pledge_totals AS pledge
-    ON pledge.application_number = p.application_number
-  LEFT JOIN award_winners AS award
-    ON award.application_number = p.application_number
-), patent_status AS (
-  SELECT
-    *,
-    kind = 'invention' AND is_valid AS is_valid_invention,
-    kind = 'invention'
-    AND is_valid
-    AND (
-      sei_flag OR overseas_family_flag OR maintained_10y_flag OR pledge_flag OR award_flag
-    ) AS is_high_value
-  FROM patent_flags
-), domestic_patents AS (
-  SELECT
-    *
-  FROM patent_status
-  WHERE
-    is_domestic
 ), patent_events AS (
   SELECT
     e.event_id,
@@ -110,10 +20,11 @@ WITH pledge_totals AS (
     p.first_patentee_type,
     e.synthetic
   FROM events AS e
-  JOIN domestic_patents AS p
+  JOIN patent_attribution AS p
     ON p.application_number = e.application_number
   WHERE
-    e.event_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE)
+    p.is_domestic
+    AND e.event_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE)
 )
 SELECT
   geo,

@@ -17,13 +17,18 @@ WITH pledge_totals AS (
     AND (
       detail LIKE 'china_patent_award%' OR detail LIKE 'national_sti_award%'
     )
+), patent_attribution AS (
+  SELECT
+    p.*,
+    COALESCE(p.region_code, p.city_code, p.province_code, '') AS geo
+  FROM patents AS p
 ), patent_flags AS (
   SELECT
     p.application_number,
     p.title,
     p.kind,
     p.is_domestic,
-    COALESCE(p.region_code, p.city_code, p.province_code, '') AS geo,
+    p.geo,
     p.region_code,
     p.first_patentee,
     p.first_patentee_key,
@@ -72,7 +77,7 @@ WITH pledge_totals AS (
       p.pct_application_date BETWEEN CAST('2023-01-01' AS DATE) AND CAST('2023-12-31' AS DATE),
       FALSE
     ) AS pct_filed_in_period
-  FROM patents AS p
+  FROM patent_attribution AS p
   LEFT JOIN pledge_totals AS pledge
     ON pledge.application_number = p.application_number
   LEFT JOIN award_winners AS award
