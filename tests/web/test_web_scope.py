@@ -16,7 +16,12 @@ PUBLIC_GET = {
     "/search", "/search/export.{fmt}", "/patents/{application_number}", "/api/v1/search",
     "/api/v1/patents/{application_number}", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
     "/assets/vega-bundle.js", "/api/openapi.json",
+    # evidence (zhichan.evidence.router): certificate verification and data-IP notices are public
+    "/evidence/verify", "/evidence/notices", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
+    "/api/v1/dataip/notices",
 }
+#: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
+PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
 #: Markers of 锦江区 (510104) governance data that a 武侯区 (510107) user must never receive.
 FOREIGN = (JINJIANG_ENTERPRISE, JINJIANG_TITLE, "锦江区")
 
@@ -123,7 +128,10 @@ def test_anonymous_users_only_public_pages(env, client):
             token = csrf_from(client.get("/login").text)
             r = client.post(url, data={"csrf_token": token}, headers={"X-CSRF-Token": token},
                             follow_redirects=False)
-            assert r.status_code in (401, 422), (url, r.status_code)
+            if path in PUBLIC_POST:
+                assert r.status_code in (400, 422), (url, r.status_code)
+            else:
+                assert r.status_code in (401, 422), (url, r.status_code)
 
 
 def test_admin_scope_is_the_org_subtree(env, client):

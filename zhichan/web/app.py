@@ -166,6 +166,9 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    from zhichan.evidence.router import router as evidence_router
+
+    app.include_router(evidence_router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     from zhichan.web.jobkinds import register_builtin_jobs
 

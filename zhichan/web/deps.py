@@ -58,6 +58,8 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
     if s.governance:
         items.append(("/cockpit", "nav.cockpit"))
     items.append(("/search", "nav.search"))
+    items.append(("/evidence/verify", "nav.evidence_verify"))
+    items.append(("/evidence/notices", "nav.dataip_notices"))
     if s.role == Role.ENTERPRISE_USER:
         items.append(("/enterprise", "nav.enterprise"))
     if s.is_authenticated:
