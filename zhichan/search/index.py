@@ -44,8 +44,9 @@ from zhichan.progress import ProgressCallback, no_progress
 from zhichan.search import fields as F
 from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
 from zhichan.search.errors import IndexMissing
+from zhichan.search.prepare import Prepared
 
-SCHEMA_VERSION = 2  # 2: display columns in ids.arrow (no stored blob), numpy LSA features
+SCHEMA_VERSION = 3  # 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet
 _SPACE = re.compile(r"\s")
 _BLANK = "\u2581"  # ▁ stands for whitespace inside bigrams
 
@@ -85,6 +86,8 @@ def _schema() -> tantivy.Schema:
     for name, _size in FACET_FIELDS.values():
         if name == "f_year":
             sb.add_integer_field(name, fast=True)
+        elif name == "f_pa":
+            sb.add_unsigned_field(name, fast=True)  # name_key(first patentee); names in facet_names.arrow
         elif name != "type":
             sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     return sb.build()
@@ -170,7 +173,7 @@ class _DisplayWriter:
 
 
 def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None, workers: int,
-              sink: _DisplayWriter) -> Iterator[tuple[list[dict[str, Any]], Any]]:
+              sink: _DisplayWriter) -> Iterator[Prepared]:
     """Prepared documents (and vectors) batch by batch, in row order; display columns go to ``sink``."""
     from zhichan.search.prepare import (
         COLUMNS,
@@ -260,7 +263,9 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         t = time.perf_counter()
         row_id = 0
         sink = _DisplayWriter(tmp / "ids.arrow")
-        for docs, block in _prepared(snapshot, hv, projection_file, workers, sink):
+        names: dict[int, str] = {}
+        for docs, block, batch_names in _prepared(snapshot, hv, projection_file, workers, sink):
+            names.update(batch_names)
             for doc in docs:
                 writer.add_document(tantivy.Document.from_dict(doc, schema))
             if vectors is not None and block is not None:
@@ -268,6 +273,9 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             row_id += len(docs)
             progress(row_id, total)
         sink.close()
+        feather.write_feather(pa.table({"key": pa.array(list(names), pa.uint64()),
+                                        "name": pa.array(list(names.values()), pa.string())}),
+                              tmp / "facet_names.arrow", compression="uncompressed")
         timings["documents"] = time.perf_counter() - t
         t = time.perf_counter()
         writer.commit()
@@ -328,6 +336,7 @@ class SearchIndex:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.table = feather.read_table(path / "ids.arrow", memory_map=True)
+        self._facet_names: dict[int, str] | None = None
         self.ids = self.table.column("application_number")
 
     @classmethod
@@ -428,8 +437,9 @@ class SearchIndex:
         """Display columns of the given hits, from the memory-mapped ``ids.arrow`` (by ``row``)."""
         if not addresses:
             return []
-        rows = pa.array(self.searcher.fast_field_values("row", list(addresses)), pa.uint64())
-        out = self.table.take(rows).to_pylist()
+        rows = self.searcher.fast_field_values("row", list(addresses))
+        # one zero-copy slice per row: ``take`` on the chunked table would concatenate its chunks
+        out = [self.table.slice(int(r), 1).to_pylist()[0] for r in rows]
         for d in out:
             day = d["application_date"]
             d["application_date"] = day.isoformat() if day else None
@@ -464,6 +474,17 @@ class SearchIndex:
         out: dict[str, list[tuple[Any, int]]] = {}
         for name in names:
             buckets = result.get(name, {}).get("buckets", [])
+            if name == "applicant":
+                names_by_key = self.facet_names()
+                buckets = [{"key": names_by_key.get(int(b["key"])), "doc_count": b["doc_count"]} for b in buckets]
             out[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", None)]
         return out
+
+    def facet_names(self) -> dict[int, str]:
+        """Applicant facet key → name (``facet_names.arrow``), read on first use."""
+        if self._facet_names is None:
+            table = feather.read_table(self.path / "facet_names.arrow")
+            self._facet_names = dict(zip(table.column("key").to_pylist(), table.column("name").to_pylist(),
+                                         strict=True))
+        return self._facet_names
 

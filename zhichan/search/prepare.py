@@ -20,10 +20,11 @@ The functions are pure (no index, no files) so a build can run them in worker pr
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -211,8 +212,22 @@ def _parties(applicants: list[str] | None, patentees: list[str] | None) -> str:
 
 
 # -- one batch -----------------------------------------------------------------------------------------
+class Prepared(NamedTuple):
+    docs: list[dict[str, Any]]  # what ``tantivy.Document.from_dict`` takes
+    vectors: np.ndarray | None  # similarity vectors of the batch, with a projection
+    names: dict[int, str]  # facet key → first patentee (see :func:`name_key`)
+
+
+@functools.lru_cache(maxsize=300_000)
+def name_key(name: str) -> int:
+    """The applicant facet's key of a name: 53 bits of BLAKE2b (exact in the float JSON of
+    tantivy's aggregations). A terms aggregation on an integer fast field counts only the values
+    of the hits; on a string field of ~10^5 names it costs ~10 ms per query at 1M patents."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big") & (2**53 - 1)
+
+
 def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | None = None,
-                  projection: Any = None) -> tuple[list[dict[str, Any]], np.ndarray | None]:
+                  projection: Any = None) -> Prepared:
     """The documents of ``batch`` (rows ``row0``…) and, with a projection, their vectors."""
     n = batch.num_rows
     col = batch.column
@@ -249,6 +264,7 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     hv = hv or {}
 
     docs: list[dict[str, Any]] = []
+    names: dict[int, str] = {}
     for i in range(n):
         doc: dict[str, Any] = {"row": row0 + i, "an": F.normalize_an(numbers[i])}
         for name, value in (("ti_bg", bg_main[i]), ("ab_bg", bg_main[n + i]), ("cl_bg", bg_main[2 * n + i]),
@@ -277,7 +293,8 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
         if subclasses[i]:
             doc["f_ipc"] = [c for c in subclasses[i] if c]
         if first := firsts[i] or (applicants[i] or [""])[0]:
-            doc["f_pa"] = first
+            doc["f_pa"] = key = name_key(first)
+            names[key] = first
         if provinces[i]:
             doc["f_prov"] = provinces[i]
         if cities[i]:
@@ -292,7 +309,7 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
         if gd[i] is not None:
             doc["gd"] = gd[i]
         docs.append(doc)
-    return docs, vectors
+    return Prepared(docs, vectors, names)
 
 
 # -- worker processes ----------------------------------------------------------------------------------
@@ -315,6 +332,6 @@ def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:
     _STATE["projection"] = Projection.load(Path(projection_path)) if projection_path else None
 
 
-def worker_prepare(payload: bytes, row0: int) -> tuple[list[dict[str, Any]], np.ndarray | None]:
+def worker_prepare(payload: bytes, row0: int) -> Prepared:
     batch = pa.ipc.open_stream(payload).read_next_batch()
     return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
