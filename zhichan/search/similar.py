@@ -102,19 +102,37 @@ class Projection:
         return self.transform_counts(counts(titles, abstracts or [""] * n, claims or [""] * n))
 
     def save(self, folder: Path) -> Path:
+        """``lsa.npz``: the IDF and the components' non-zero columns (the fitted buckets) only."""
         path = folder / "lsa.npz"
-        np.savez(path, idf=self.idf, components=self.components, version=np.array(FEATURES_VERSION))
+        used = np.flatnonzero(np.any(self.components != 0, axis=0)).astype(np.int32)
+        np.savez(path, idf=self.idf, columns=used, components=self.components[:, used],
+                 version=np.array(FEATURES_VERSION))
         return path
 
     @classmethod
     def load(cls, path: Path) -> Projection:
-        data = np.load(path / "lsa.npz" if path.is_dir() else path)
+        path = path / "lsa.npz" if path.is_dir() else path
+        cached = _LOADED.get(path)
+        if cached is not None:
+            return cached
+        data = np.load(path)
         if "version" not in data or int(data["version"]) != FEATURES_VERSION:
             from zhichan.search.errors import IndexMissing
 
             raise IndexMissing("相似专利向量来自旧版本，请重建索引 / the similarity vectors are from an older "
                                "version: run `zhichan index build`")
-        return cls(data["idf"], data["components"])
+        components = data["components"]
+        if "columns" in data:
+            full = np.zeros((components.shape[0], N_FEATURES), dtype=np.float32)
+            full[:, data["columns"]] = components
+            components = full
+        projection = cls(data["idf"], components)
+        _LOADED.clear()  # one projection in memory (64 MB): the current build's
+        _LOADED[path] = projection
+        return projection
+
+
+_LOADED: dict[Path, Projection] = {}
 
 
 def fit_projection(snapshot: Snapshot, sample: int = FIT_SAMPLE, seed: int = 0) -> Projection:
