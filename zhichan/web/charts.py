@@ -89,3 +89,66 @@ def map_chart(
     )
     configured = chart.configure(font=rc.FONT_FAMILY, background="white").configure_title(fontSize=14, anchor="start")
     return rc.Chart("map", translate(lang, "cockpit.map"), configured)
+
+
+def gauge_label(target: dict[str, Any], lang: str) -> str:
+    name = target["indicator_name"] if lang == "zh" else target.get("indicator_name_en") or target["indicator_name"]
+    return f"{target.get('region_name') or target['region_code']} · {name} · {target['target_year']}"
+
+
+def gauge_status(target: dict[str, Any]) -> str:
+    """``meet`` | ``miss`` | ``unknown`` — from the indicators module's ``will_meet``."""
+    return {True: "meet", False: "miss"}.get(target.get("will_meet"), "unknown")
+
+
+def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
+    """Plan-target gauges (bullet bars), one row per target, every figure as a % of its target:
+    the bar is the current value (green: forecast meets the target, red: will miss), the black tick
+    the forecast for the end of the target year, the grey line the target (100 %), the thin tick
+    the base. The tooltip carries the raw values, the required annual growth and the forecast method."""
+    status_labels = {s: translate(lang, f"plans.status.{s}") for s in ("meet", "miss", "unknown")}
+    rows = []
+    for t in targets:
+        tv = t["target_value"] or None
+
+        def pct(value: Any, tv: Any = tv) -> float | None:
+            return round(100.0 * value / tv, 1) if value is not None and tv else None
+
+        growth = t.get("required_annual_growth")
+        rows.append({
+            "label": gauge_label(t, lang), "status": status_labels[gauge_status(t)],
+            "progress_pct": pct(t.get("current_value")), "forecast_pct": pct(t.get("forecast")),
+            "base_pct": pct(t.get("base_value")), "target_pct": 100.0,
+            "current": t.get("current_value"), "target": t["target_value"], "forecast": t.get("forecast"),
+            "required_growth": f"{growth:+.1%}" if growth is not None else "—",
+        })
+    title = translate(lang, "cockpit.gauges")
+    axis_title = translate(lang, "plans.axis")
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
+    tooltip = [
+        alt.Tooltip("label:N", title=translate(lang, "plans.target")),
+        alt.Tooltip("current:Q", title=translate(lang, "plans.current"), format=",.2f"),
+        alt.Tooltip("target:Q", title=translate(lang, "plans.target_value"), format=",.2f"),
+        alt.Tooltip("progress_pct:Q", title=translate(lang, "plans.progress"), format=".1f"),
+        alt.Tooltip("required_growth:N", title=translate(lang, "plans.required_growth")),
+        alt.Tooltip("forecast:Q", title=translate(lang, "plans.forecast"), format=",.2f"),
+        alt.Tooltip("status:N", title=translate(lang, "plans.outlook")),
+    ]
+    base = alt.Chart(alt.Data(values=rc._jsonable(rows)))
+    height = max(60, 42 * len(rows))
+    background = base.mark_bar(color="#eef1f5", size=26).encode(x=alt.X("target_pct:Q"), y=y)
+    bar = base.mark_bar(size=16).encode(
+        x=alt.X("progress_pct:Q", title=axis_title), y=y,
+        color=alt.Color("status:N", title=translate(lang, "plans.outlook"),
+                        scale=alt.Scale(domain=list(status_labels.values()),
+                                        range=["#2ca02c", "#d62728", "#7f7f7f"])),
+        tooltip=tooltip,
+    )
+    target_tick = base.mark_tick(color="#555555", thickness=2, size=30).encode(x="target_pct:Q", y=y)
+    base_tick = base.mark_tick(color="#999999", thickness=1, size=20).encode(x="base_pct:Q", y=y)
+    forecast_tick = base.mark_tick(color="black", thickness=3, size=22).encode(x="forecast_pct:Q", y=y,
+                                                                               tooltip=tooltip)
+    chart = alt.layer(background, bar, base_tick, target_tick, forecast_tick).properties(
+        width=520, height=height, title=title
+    )
+    return rc.Chart("gauges", title, rc._configure(chart))

@@ -57,6 +57,7 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
     items = []
     if s.governance:
         items.append(("/cockpit", "nav.cockpit"))
+        items.append(("/plans", "nav.plans"))
     items.append(("/search", "nav.search"))
     items.append(("/evidence/verify", "nav.evidence_verify"))
     items.append(("/evidence/notices", "nav.dataip_notices"))

@@ -20,6 +20,7 @@ from zhichan.errors import InputError, ZhichanError
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.settings import Settings
 from zhichan.web import charts
 from zhichan.web.integrations import indicators_service, search_service
 
@@ -146,15 +147,68 @@ def _csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str) -> dict[str, Any]:
+def parse_as_of(value: str | None) -> dt.date:
+    """``YYYY-MM-DD`` (default: today) — the date indicators and plan targets are computed at."""
+    if not value:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError("日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
+    if not 1985 <= day.year <= 2100:
+        raise InputError("日期超出范围（1985–2100） / date out of range (1985-2100)")
+    return day
+
+
+def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, lang: str,
+                region: str | None = None) -> dict[str, Any]:
+    """Plan targets the caller may see (of ``region`` only when given) with progress, required growth,
+    forecast and the gauge chart spec. Cached per (snapshot, plan files, caller's area, region, as-of, language)."""
+    from zhichan.platform import plans
+
+    files = plans.list_plan_files(settings)
+    key = ("plan_gauges", scope.region_prefix, scope.is_admin, region, as_of.isoformat(), lang,
+           plans.fingerprint(files))
+
+    def compute(_cur: Any) -> dict[str, Any]:
+        data = plans.targets_for(access, settings, scope, as_of, region=region, files=files)
+        for target in data["targets"]:
+            target["status"] = charts.gauge_status(target)
+            target["label"] = charts.gauge_label(target, lang)
+        data["chart"] = charts.gauges_chart(data["targets"], lang).spec() if data["targets"] else None
+        data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
+        data["synthetic_scaled"] = synthetic_scale(access) is not None
+        return data
+
+    return access.cached(key, compute)  # type: ignore[no-any-return]
+
+
+def synthetic_scale(access: CorpusAccess) -> float | None:
+    """The generator's ``scale`` when the snapshot is synthetic and per-10k figures divide by
+    population × scale (``zhichan.indicators.service.population_scale``); ``None`` otherwise."""
+    snap = access.snapshot()
+    if snap is None or not snap.synthetic:
+        return None
+    from zhichan.indicators.service import population_scale
+
+    scale = population_scale(snap)
+    return scale if scale != 1.0 else None
+
+
+def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
+            as_of: dt.date | None = None, settings: Settings | None = None) -> dict[str, Any]:
     code = scope.require_region(region or scope.home_region())
-    # everything below depends only on (snapshot, region, language): computed once, then cached
-    data = access.cached(("cockpit", code, lang), lambda _cur: _cockpit(access, scope, code, lang))
+    as_of = as_of or dt.date.today()
+    # everything below depends only on (snapshot, region, as-of, language): computed once, then cached
+    data = access.cached(("cockpit", code, as_of.isoformat(), lang),
+                         lambda _cur: _cockpit(access, scope, code, lang, as_of))
     parent = data["overview"]["parent"]
-    return {**data, "parent": parent if parent is not None and scope.covers_region(parent) else None}
+    gauges = plan_gauges(access, settings, scope, as_of, lang, region=code) if settings is not None else None
+    return {**data, "parent": parent if parent is not None and scope.covers_region(parent) else None,
+            "gauges": gauges}
 
 
-def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str) -> dict[str, Any]:
+def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date) -> dict[str, Any]:
     overview = portal.region_overview(access, scope, code)
     has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
     specs = {
@@ -166,7 +220,7 @@ def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str) -> dict[s
         "overview": overview,
         "charts": specs,
         "map_available": has_geo,
-        "indicators": indicator_panel(scope, overview["code"], access),
+        "indicators": indicator_panel(scope, overview["code"], access, as_of=as_of),
     }
 
 
@@ -175,17 +229,15 @@ PANEL_INDICATORS = ("valid_inventions", "valid_inventions_per_10k", "high_value_
                     "high_value_inventions_per_10k", "high_value_share", "ip_pledge_amount", "pct_applications")
 
 
-def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None) -> dict[str, Any]:
-    """Official indicators from ``zhichan.indicators`` (with 同比 and rank), or a plain "not yet".
-
-    Plan-target gauges need a loaded plan; none is loaded through the platform yet, which the page says.
-    """
+def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None, *,
+                    as_of: dt.date | None = None) -> dict[str, Any]:
+    """Official indicators from ``zhichan.indicators`` (with 同比 and rank), or a plain "not yet"."""
     scope.require_region(code)
     service = indicators_service()
     if service is None or access is None or not hasattr(service, "compute"):
-        return {"available": False, "module": "zhichan.indicators", "values": [], "plans": False}
+        return {"available": False, "module": "zhichan.indicators", "values": []}
     snap = access.require_snapshot()
-    as_of = dt.date.today()
+    as_of = as_of or dt.date.today()
 
     def compute(_cur: Any) -> list[dict[str, Any]]:
         from zhichan.indicators.registry import get_indicator
@@ -199,10 +251,9 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None)
     try:
         values = access.cached(("indicator_panel", code, as_of.isoformat()), compute)
     except ZhichanError as exc:
-        return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": [],
-                "plans": False}
+        return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
     return {"available": True, "module": "zhichan.indicators", "as_of": as_of.isoformat(), "values": values,
-            "plans": False}
+            "synthetic_scale": synthetic_scale(access)}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:

@@ -107,14 +107,34 @@ def region_indicators(
             "official_indicators": views.indicator_panel(scope, overview["code"], access)}
 
 
+AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="截至日期（默认今天）/ as-of date (default today)")
+
+
 @router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)")
 def cockpit(
     request: Request,
     region: str | None = Query(None, pattern=r"^[0-9]{2}([0-9]{2}){0,2}$"),
+    as_of: str | None = AsOf,
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> dict[str, Any]:
-    return views.cockpit(access, scope, region, lang(request))
+    return views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+                         settings=request.app.state.settings)
+
+
+@router.get("/plans", summary="规划目标完成度（本机构范围）/ plan-target progress (scoped)")
+def plan_targets(
+    request: Request,
+    region: str | None = Query(None, pattern=r"^[0-9]{2}([0-9]{2}){0,2}$"),
+    as_of: str | None = AsOf,
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    """Progress %, share of the planned increase achieved, required annual growth, forecast (with its
+    method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
+    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request),
+                             region=scope.require_region(region) if region else None)
+    return {k: v for k, v in data.items() if k != "chart"}
 
 
 @router.get("/enterprises/{party_key}", summary="创新主体专利组合 / enterprise portfolio (scoped)")

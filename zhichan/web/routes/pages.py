@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
-from zhichan.platform import accounts, audit, jobs, portal
+from zhichan.platform import accounts, audit, jobs, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -68,11 +69,47 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
 
 @router.get("/cockpit")
 def cockpit_page(
-    request: Request, region: str | None = Query(None, max_length=6), scope: Scope = ScopeDep,
+    request: Request, region: str | None = Query(None, max_length=6),
+    as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+) -> Response:
+    data = views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+                         settings=request.app.state.settings)
+    return render(request, "cockpit.html", data)
+
+
+# plan targets ------------------------------------------------------------------------------------
+@router.get("/plans")
+def plans_page(
+    request: Request, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    data = views.cockpit(access, scope, region, lang(request))
-    return render(request, "cockpit.html", data)
+    gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request))
+    return render(request, "plans.html", {"gauges": gauges, "can_upload": scope.role in plans.UPLOAD_ROLES,
+                                          "uploaded": request.query_params.get("uploaded", "")[:120]})
+
+
+PlanFileField = File(..., description="YAML / XLSX")
+
+
+@router.post("/plans")
+def plans_upload(
+    request: Request, file: UploadFile = PlanFileField, scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    scope.require_roles(*plans.UPLOAD_ROLES)
+    content = file.file.read(plans.MAX_UPLOAD_BYTES + 1)
+    saved = plans.save_upload(request.app.state.settings, scope, file.filename or "", content)
+    audit.record(session, scope, "plan.upload", saved.id[:300],
+                 detail={"targets": len(saved.plan.targets) if saved.plan else 0}, ip=client_ip(request))
+    return RedirectResponse(f"/plans?uploaded={quote(saved.id, safe='')}", status_code=303)
+
+
+@router.post("/plans/delete")
+def plans_delete(
+    request: Request, plan_id: str = Form(..., max_length=200), scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    plans.delete_upload(request.app.state.settings, scope, plan_id)
+    audit.record(session, scope, "plan.delete", plan_id[:300], ip=client_ip(request))
+    return RedirectResponse("/plans", status_code=303)
 
 
 @router.get("/charts/{chart_id}.{fmt}")
@@ -113,8 +150,6 @@ def own_enterprise(scope: Scope = ScopeDep) -> Response:
     scope.require_roles(Role.ENTERPRISE_USER)
     if not scope.party_key:
         raise InputError("当前账号未关联企业 / this account is not linked to an enterprise")
-    from urllib.parse import quote
-
     return RedirectResponse(f"/enterprises/{quote(scope.party_key, safe='')}", status_code=303)
 
 

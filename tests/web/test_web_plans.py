@@ -1,0 +1,106 @@
+"""Plan-target gauges: the shipped national plan, uploads (YAML/XLSX), scope per target, will-miss warning."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from zhichan.web.testing import csrf_from, login_as
+
+WUHOU_PLAN = """
+name: 武侯区知识产权“十四五”目标（测试）
+source: 测试
+targets:
+  - indicator: valid_inventions
+    region: "510107"
+    base_year: 2020
+    base_value: 5
+    target_year: 2027
+    target_value: 400
+  - indicator: 有效发明专利拥有量
+    region: "510107"
+    base_year: 2020
+    base_value: 5
+    target_year: 2030
+    target_value: 8
+"""
+
+
+def _upload(client, name: str, content: bytes, ctype: str = "application/x-yaml"):
+    token = csrf_from(client.get("/plans").text)
+    return client.post("/plans", data={"csrf_token": token}, files={"file": (name, io.BytesIO(content), ctype)},
+                       follow_redirects=False)
+
+
+def test_shipped_national_plan_gauges_on_the_nation_cockpit(client, env):
+    login_as(client, env.engine, "root")
+    data = client.get("/api/v1/plans", params={"as_of": "2023-12-31"}).json()
+    [target] = [t for t in data["targets"] if t["indicator"] == "high_value_inventions_per_10k"]
+    assert target["region"] == "100000" and target["target_value"] == 12 and target["base_value"] == 6.3
+    assert target["progress_pct"] == pytest.approx(100 * target["current_value"] / 12)
+    # hand-made corpus: a handful of patents for 1.4 billion people → far below target, forecast misses
+    assert target["will_meet"] is False and target["status"] == "miss"
+    assert target["current_value"] < 0.01 and target["forecast_method"]
+    page = client.get("/cockpit", params={"region": "100000", "as_of": "2023-12-31"})
+    assert page.status_code == 200
+    assert 'id="chart-gauges"' in page.text and 'id="plan-will-miss"' in page.text
+    assert 'data-status="miss"' in page.text and "预计无法完成" in page.text
+    en = client.get("/cockpit", params={"region": "100000", "as_of": "2023-12-31", "lang": "en"})
+    assert "On the current trend these targets will be missed" in en.text and "will miss" in en.text
+    spec = client.get("/api/v1/cockpit", params={"region": "100000", "as_of": "2023-12-31"}).json()["gauges"]["chart"]
+    assert len(spec["layer"]) == 5  # one chart definition: background, progress bar, base, target, forecast
+
+
+def test_county_user_sees_the_targets_of_its_own_area_only(client, env):
+    login_as(client, env.engine, "wuhou")
+    assert client.get("/api/v1/plans").json()["targets"] == []  # the national target is not its area
+    r = _upload(client, "武侯 plan.yaml", WUHOU_PLAN.encode())
+    assert r.status_code == 303, r.text[:300]
+    data = client.get("/api/v1/plans", params={"as_of": "2023-12-31"}).json()
+    by_code = {t["indicator"]: t for t in data["targets"]}
+    assert set(by_code) == {"valid_inventions"}  # the second row names the same indicator in Chinese
+    assert len(data["targets"]) == 2
+    first = data["targets"][0]
+    # 11 valid inventions at 2023-12-31 (the 2022 filing is granted later)
+    assert first["current_value"] == 11 and first["progress_pct"] == pytest.approx(2.75)
+    assert first["gap_closed_pct"] == pytest.approx(100 * (11 - 5) / (400 - 5))
+    assert data["targets"][1]["will_meet"] is True  # already above 8 and growing
+    cockpit = client.get("/cockpit", params={"as_of": "2023-12-31"})
+    assert 'id="plan-table"' in cockpit.text and cockpit.text.count('data-region="510107" data-status') == 2
+    # a target outside the uploader's area is refused as a whole
+    assert _upload(client, "x.yaml", WUHOU_PLAN.replace('"510107"', '"510104"').encode()).status_code == 403
+    # the neighbouring county sees none of it; the city sees its counties' targets
+    login_as(client, env.engine, "jinjiang")
+    assert client.get("/api/v1/plans").json()["targets"] == []
+    assert "510107" not in client.get("/plans").text
+    assert client.get("/api/v1/plans", params={"region": "510107"}).status_code == 403
+    login_as(client, env.engine, "cd_leader")
+    assert len(client.get("/api/v1/plans", params={"region": "510107"}).json()["targets"]) == 2
+    assert _upload(client, "y.yaml", WUHOU_PLAN.encode()).status_code == 403  # leaders do not upload
+
+
+def test_xlsx_upload_with_chinese_headers_and_bad_files(client, env):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["指标", "地区", "基期年", "基期值", "目标年", "目标值", "备注"])
+    sheet.append(["每万人口发明专利拥有量", "510107", 2020, None, 2026, 50, "测试"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    login_as(client, env.engine, "wuhou_admin")
+    r = _upload(client, "武侯.xlsx", buffer.getvalue(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert r.status_code == 303
+    [target] = client.get("/api/v1/plans").json()["targets"]
+    assert target["indicator"] == "valid_inventions_per_10k" and target["base_value_source"] in ("computed", "missing")
+    bad = _upload(client, "bad.yaml", b"targets:\n  - indicator: no_such_indicator\n    target_year: 2025\n")
+    assert bad.status_code == 400 and "targets[0]" in bad.text
+    assert _upload(client, "plan.txt", b"x").status_code == 400
+    # delete: the plan disappears
+    plan_id = client.get("/api/v1/plans").json()["plans"][0]["id"]
+    token = csrf_from(client.get("/plans").text)
+    assert client.post("/plans/delete", data={"csrf_token": token, "plan_id": plan_id},
+                       follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/plans").json()["targets"] == []

@@ -1,0 +1,198 @@
+"""Plan targets (规划目标) on the platform: which plan files are loaded, who sees which target, uploads.
+
+Plans are files read with :func:`zhichan.indicators.plans.load_plan` (YAML or XLSX):
+
+- the **plan folder** (setting ``plans_dir``; unset: the shipped examples in the repository's
+  ``plans/``, e.g. ``national-14th-fyp.yaml``) — read-only for the platform;
+- **uploads** in ``<data_dir>/plans/``, written by system administrators and analysts.
+
+Scope is per target, not per file: a caller sees a target when its region lies inside the
+caller's area (a county user sees its county's targets only; the national target only a
+nation-level organization). An upload is refused (403) when any of its targets lies outside the
+uploader's area. Progress, required growth and the forecast come from
+:func:`zhichan.indicators.plans.target_progress`, cached per (snapshot, file, target, as-of).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from zhichan.errors import InputError, NotFoundError, PermissionDenied
+from zhichan.indicators.models import Plan, PlanTarget
+from zhichan.platform.models import Role
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import NATION_CODE, Scope
+from zhichan.settings import Settings
+
+SHIPPED_PLANS_DIR = Path(__file__).resolve().parents[2] / "plans"
+PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
+MAX_UPLOAD_BYTES = 2 << 20
+UPLOAD_ROLES = (Role.SYSTEM_ADMIN, Role.ANALYST)
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    id: str  # "shipped:<name>" | "uploaded:<name>" — stable, used in URLs
+    source: str  # "shipped" | "uploaded"
+    path: Path
+    mtime_ns: int
+    plan: Plan | None
+    error: str = ""
+
+
+def plan_folders(settings: Settings) -> list[tuple[str, Path]]:
+    return [("shipped", settings.plans_dir or SHIPPED_PLANS_DIR), ("uploaded", upload_dir(settings))]
+
+
+def upload_dir(settings: Settings) -> Path:
+    return settings.data_dir / "plans"
+
+
+def platform_region(code: str) -> str:
+    """A plan's region (``CN``, ``51``, ``5101``, ``510107`` — the reference module's form) as the
+    platform's 6-digit code (``100000`` for the nation)."""
+    code = str(code).strip()
+    return NATION_CODE if code.upper() in ("CN", "", NATION_CODE, "000000") else code.ljust(6, "0")
+
+
+def list_plan_files(settings: Settings) -> list[PlanFile]:
+    """Every plan file of the plan folder and the uploads; a file that does not load is listed with its error."""
+    out = []
+    for source, folder in plan_folders(settings):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in PLAN_SUFFIXES or not path.is_file():
+                continue
+            mtime_ns = path.stat().st_mtime_ns
+            plan, error = _load(str(path), mtime_ns)
+            out.append(PlanFile(f"{source}:{path.name}", source, path, mtime_ns, plan, error))
+    return out
+
+
+def fingerprint(files: list[PlanFile]) -> tuple[tuple[str, int], ...]:
+    """What the plan files are right now — part of every cache key that depends on them."""
+    return tuple((pf.id, pf.mtime_ns) for pf in files)
+
+
+@lru_cache(maxsize=256)
+def _load(path: str, mtime_ns: int) -> tuple[Plan | None, str]:
+    """A plan file parsed once per modification time (a changed file is read again)."""
+    from zhichan.errors import ZhichanError
+    from zhichan.indicators.plans import load_plan
+
+    try:
+        return load_plan(path), ""
+    except ZhichanError as exc:
+        return None, exc.message
+
+
+def visible_targets(plan: Plan, scope: Scope) -> list[tuple[int, PlanTarget]]:
+    return [(i, t) for i, t in enumerate(plan.targets) if scope.covers_region(platform_region(t.region_code))]
+
+
+def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget, as_of: dt.date) -> dict[str, Any]:
+    from zhichan.indicators.plans import target_progress
+    from zhichan.indicators.registry import get_indicator
+
+    def compute(_cur: Any) -> dict[str, Any]:
+        tp = target_progress(target, as_of, snapshot=access.require_snapshot())
+        ind = get_indicator(tp.indicator)
+        return {**tp.to_dict(), "indicator_name_en": ind.name_en, "region": platform_region(tp.region_code)}
+
+    data = access.cached(("plan_target", pf.id, pf.mtime_ns, index, as_of.isoformat()), compute)
+    return {**data, "plan_id": pf.id, "plan_name": pf.plan.name if pf.plan else "", "note": target.note,
+            "source": pf.plan.source if pf.plan else ""}
+
+
+def targets_for(
+    access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, *, region: str | None = None,
+    files: list[PlanFile] | None = None,
+) -> dict[str, Any]:
+    """Progress of every target the caller may see (only those of ``region`` when given).
+
+    Returns ``{"targets": [...], "plans": [...], "errors": [...]}``; each target carries the
+    indicator's progress %, gap closed %, required annual growth, forecast (+ method) and ``will_meet``.
+    """
+    scope.require_authenticated()
+    if not scope.governance:
+        raise PermissionDenied("当前账号不能查看规划目标 / this account has no access to plan targets")
+    if region is not None:
+        region = scope.require_region(region)
+    targets, plans, errors = [], [], []
+    for pf in list_plan_files(settings) if files is None else files:
+        if pf.plan is None:
+            if scope.is_admin:
+                errors.append({"plan_id": pf.id, "error": pf.error})
+            continue
+        mine = visible_targets(pf.plan, scope)
+        if not mine:
+            continue
+        plans.append({"id": pf.id, "name": pf.plan.name, "source": pf.plan.source, "origin": pf.source,
+                      "targets": len(mine)})
+        for index, target in mine:
+            if region is not None and platform_region(target.region_code) != region:
+                continue
+            targets.append(_progress(access, pf, index, target, as_of))
+    return {"as_of": as_of.isoformat(), "targets": targets, "plans": plans, "errors": errors}
+
+
+def _safe_stem(filename: str) -> str:
+    stem = Path(filename or "plan").stem
+    stem = re.sub(r"[^\w\-]+", "-", stem, flags=re.UNICODE).strip("-_")[:60]
+    return stem or "plan"
+
+
+def save_upload(settings: Settings, scope: Scope, filename: str, content: bytes) -> PlanFile:
+    """Validate an uploaded plan (format, every row, every target inside the uploader's area) and store it."""
+    from zhichan.indicators.plans import load_plan
+
+    scope.require_roles(*UPLOAD_ROLES)
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in PLAN_SUFFIXES:
+        raise InputError("规划文件须为 YAML 或 XLSX / a plan is YAML or XLSX")
+    if not content:
+        raise InputError("上传的文件为空 / the uploaded file is empty")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InputError("规划文件过大（最多 2 MB） / plan file too large (2 MB max)")
+    folder = upload_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        probe = Path(tmp) / f"upload{suffix}"
+        probe.write_bytes(content)
+        plan = load_plan(probe)
+        for target in plan.targets:
+            code = platform_region(target.region_code)
+            if not scope.covers_region(code):
+                raise PermissionDenied(
+                    f"规划目标的地区 {code} 不在本机构范围内 / the target region {code} is outside your organization's area"
+                )
+        name = f"{_safe_stem(filename)}-{hashlib.sha256(content).hexdigest()[:8]}{suffix}"
+        final = folder / name
+        probe.replace(final)
+    if plan.name == "upload":  # an XLSX plan is named after its file
+        plan.name = _safe_stem(filename)
+    return PlanFile(f"uploaded:{name}", "uploaded", final, final.stat().st_mtime_ns, plan)
+
+
+def delete_upload(settings: Settings, scope: Scope, plan_id: str) -> None:
+    """Remove an uploaded plan whose targets all lie inside the caller's area (shipped plans stay)."""
+    scope.require_roles(*UPLOAD_ROLES)
+    for pf in list_plan_files(settings):
+        if pf.id == plan_id and pf.source == "uploaded":
+            if pf.plan is not None and not visible_targets(pf.plan, scope):
+                break  # not the caller's: answer as if it did not exist
+            if pf.plan is not None and len(visible_targets(pf.plan, scope)) != len(pf.plan.targets):
+                raise PermissionDenied("该规划含本机构范围外的目标 / this plan has targets outside your area")
+            if pf.plan is None and not scope.is_admin:
+                raise PermissionDenied("只有管理员可以删除无法读取的规划 / only admins remove unreadable plans")
+            pf.path.unlink()
+            return
+    raise NotFoundError("没有这个已上传的规划 / no such uploaded plan")
