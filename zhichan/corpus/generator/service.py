@@ -9,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 
 import pyarrow as pa
 
@@ -16,7 +17,7 @@ from zhichan.corpus.generator import others
 from zhichan.corpus.generator.patents import CHUNK_ROWS, ChunkContext, generate_chunk, make_context
 from zhichan.corpus.generator.world import World, build_world
 from zhichan.corpus.store import CorpusStore, Snapshot
-from zhichan.errors import InputError
+from zhichan.errors import CorpusError, InputError
 from zhichan.progress import ProgressCallback, no_progress
 
 #: Application numbers carry a 7-digit serial per year and kind; the generator keeps them unique
@@ -117,6 +118,19 @@ def _work(chunk_index: int, start: int, size: int) -> tuple[pa.Table, pa.Table]:
     return chunk.patents, chunk.events
 
 
+def _result(future: Future[tuple[pa.Table, pa.Table]], pool: ProcessPoolExecutor) -> tuple[pa.Table, pa.Table]:
+    """Wait for a chunk; fail loudly (instead of waiting forever) if a worker process was killed."""
+    while True:
+        try:
+            return future.result(timeout=5)
+        except FuturesTimeout:
+            processes = getattr(pool, "_processes", None) or {}
+            if any(p.exitcode is not None for p in list(processes.values())):
+                raise CorpusError(
+                    "生成进程意外退出（内存不足或被终止？） / a generator worker process died (out of memory or killed?)"
+                ) from None
+
+
 def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, workers: int) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Chunks in order; with several workers, drawn in spawned processes (bounded look-ahead)."""
     plan = [(i, start, min(CHUNK_ROWS, n - start)) for i, start in enumerate(range(0, n, CHUNK_ROWS))]
@@ -134,7 +148,7 @@ def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, 
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            result = pending.popleft().result()
+            result = _result(pending.popleft(), pool)
             nxt = next(todo, None)
             if nxt is not None:
                 pending.append(pool.submit(_work, *nxt))
