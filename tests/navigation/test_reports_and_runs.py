@@ -143,3 +143,19 @@ def test_quarterly_schedule_runs_and_changes(db_url, tmp_path, test_chain, setti
     assert service.run_file(engine, runs[0].id, "html") == second[0].files["html"]
     assert service.list_schedules(engine)[0].next_as_of == dt.date(2025, 3, 31)
     engine.dispose()
+
+
+def test_empty_chain_and_absent_region_still_render(hand_snapshot, tmp_path):  # type: ignore[no-untyped-def]
+    from zhichan.navigation.chain_io import chain_from_dict
+
+    empty = chain_from_dict({"code": "empty", "name": "空链", "home_region": "6501", "branches": [
+        {"id": "1", "name": "无", "level": 1, "query": "TIAB=不存在的技术词"}]})
+    outcome = service.generate_report(empty, AS_OF, ["html", "docx", "pdf"], snapshot=hand_snapshot, out=tmp_path,
+                                      generated_at=PINNED)
+    assert outcome.result.overview["patents"] == 0 and outcome.result.home_rank["rank"] is None
+    assert outcome.result.life_cycle["stage"] == "insufficient"
+    assert all(path.stat().st_size > 0 for path in outcome.files.values())
+    absent = service.generate_report(service.get_chain("nev"), AS_OF, ["html"], region_code="6501",
+                                     snapshot=hand_snapshot, out=tmp_path, generated_at=PINNED)
+    assert absent.result.overview["local"] == 0
+    assert "未进入排名" in absent.files["html"].read_text("utf-8")

@@ -66,6 +66,9 @@ def _overview(r: NavigationResult) -> Section:
 def _trend(r: NavigationResult) -> Section:
     s = Section("二、申请趋势与技术生命周期")
     lc = r.life_cycle
+    if not r.trend:
+        s.add(Paragraph("截至统计日，本产业链没有检索到专利。"))
+        return s
     s.add(Figure(charts.line(
         "trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
         labels={"applications": "申请量", "applicants": "申请人数", "local_applications": f"{r.region_name}申请量"},
