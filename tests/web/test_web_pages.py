@@ -25,7 +25,7 @@ def test_public_search_and_patent_page(client, env):
     assert env.numbers["wuhou"] in r.text
     assert 'id="synthetic-badge"' in r.text
     r = client.get(f"/patents/{env.numbers['wuhou']}")
-    assert r.status_code == 200 and "一种锂离子电池负极材料0" in r.text and "pledge" in r.text
+    assert r.status_code == 200 and "一种锂离子电池负极材料0" in r.text and "质押" in r.text
     api = client.get("/api/v1/search", params={"q": "TI=锂离子电池", "page_size": 5}).json()
     assert api["total"] == 12 and len(api["hits"]) == 5
     r = client.get("/patents/CN000000000000.0")

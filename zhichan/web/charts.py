@@ -49,7 +49,8 @@ def trend_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     }
     return rc.line(
         "trend", overview["trend"], x="year", y=["applications", "invention_grants"],
-        title=translate(lang, "cockpit.trend"), x_title="", labels=labels, width=460, height=220,
+        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "field.year"), labels=labels, width=460,
+        height=220,
     )
 
 

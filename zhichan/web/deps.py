@@ -15,6 +15,7 @@ from zhichan.platform.db import session_factory
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.web import labels
 from zhichan.web.i18n import translate
 from zhichan.web.security import Caller, csrf_token, resolve_caller
 
@@ -84,9 +85,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         text = json.dumps(value, ensure_ascii=False, default=str)
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
+    def label(field: str, value: Any, fallback: Any = None) -> str:
+        return labels.label(current_lang, field, value, fallback)
+
     ctx = {
         "request": request,
         "t": t,
+        "label": label,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),

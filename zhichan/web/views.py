@@ -86,7 +86,7 @@ def _hit(h: dict[str, Any]) -> dict[str, Any]:
         "application_number": h["application_number"], "title": h["title"],
         "title_html": Markup(h.get("title_html") or escape(h["title"])),
         "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
-        "application_date": h["application_date"], "legal_status": h["legal_status"],
+        "application_date": h["application_date"], "legal_status": h["legal_status"], "status_field": "legal_status",
         "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
         "synthetic": bool(h.get("synthetic")),
     }
@@ -96,7 +96,7 @@ def _basic_hit(h: dict[str, Any]) -> dict[str, Any]:
     return {
         "application_number": h["application_number"], "title": h["title"], "title_html": escape(h["title"]),
         "snippet_html": Markup(""), "kind": h["kind"], "application_date": str(h["application_date"]),
-        "legal_status": h["status_group"], "applicants": h.get("first_patentee") or "",
+        "legal_status": h["status_group"], "status_field": "status_group", "applicants": h.get("first_patentee") or "",
         "region_code": h.get("region_code"), "synthetic": bool(h.get("synthetic")),
     }
 

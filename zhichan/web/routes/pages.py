@@ -17,6 +17,7 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import views
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render
+from zhichan.web.i18n import translate
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False)
@@ -161,7 +162,8 @@ def enterprise_page(
     data = portal.enterprise_portfolio(access, scope, party_key, page=page)
     from zhichan.reports import charts as rc
 
-    trend = rc.line("enterprise_trend", data["trend"], x="year", y="applications", title="", width=420, height=180)
+    trend = rc.line("enterprise_trend", data["trend"], x="year", y="applications", title="", width=420, height=180,
+                    x_title=translate(lang(request), "field.year"), y_title=translate(lang(request), "field.applications"))
     return render(request, "enterprise.html", {"d": data, "trend_spec": trend.spec()})
 
 

@@ -1,0 +1,77 @@
+"""Coded values (kind, legal status, status group, party type, event type, role…) are shown with one
+label function, the same in facets and result tables, in Chinese and English — never as raw enum codes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from zhichan.corpus.schema import EventType, LegalStatus, PartyType, PatentKind, StatusGroup
+from zhichan.platform.models import OrgKind, Role
+from zhichan.web.i18n import catalogue
+from zhichan.web.labels import PREFIXES, label
+from zhichan.web.testing import WUHOU_ENTERPRISE, login_as
+
+ENUMS = {"kind": PatentKind, "legal_status": LegalStatus, "status_group": StatusGroup, "party_type": PartyType,
+         "event_type": EventType, "role": Role, "org_kind": OrgKind}
+#: every coded value the corpus and the platform know
+RAW = sorted({v.value for e in ENUMS.values() for v in e} - {"unknown", "other", "public"}, key=len, reverse=True)
+RAW_IN_CELL = re.compile(r">\s*(" + "|".join(map(re.escape, RAW)) + r")\s*<")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_coded_value_has_a_label_in_both_languages(lang):
+    for field, enum in ENUMS.items():
+        for value in enum:
+            key = f"{PREFIXES[field]}.{value.value}"
+            assert key in catalogue(lang), key
+            assert label(lang, field, value.value) != value.value
+
+
+def test_chinese_legal_status_labels_are_those_of_the_search_facets():
+    from zhichan.search.service import KIND_LABELS, STATUS_LABELS
+
+    for code, text in STATUS_LABELS.items():
+        assert label("zh", "legal_status", code) == text
+    for code, text in KIND_LABELS.items():
+        assert label("zh", "kind", code) == text
+
+
+@pytest.mark.parametrize(("lang", "granted", "invention", "pledge"), [
+    ("zh", "有权-授权", "发明", "质押"), ("en", "In force – granted", "Invention", "Pledge"),
+])
+def test_pages_show_labels_not_codes(client, env, lang, granted, invention, pledge):
+    r = client.get("/search", params={"q": "TI=锂离子电池", "lang": lang})
+    cells = re.findall(r'<td class="legal-status">([^<]*)</td>', r.text)
+    assert cells and set(cells) == {granted}
+    facet = re.search(r'<li data-value="granted">([^<]*)<', r.text)
+    assert facet and facet.group(1).strip() == granted  # facet and table: the same label
+    patent = client.get(f"/patents/{env.numbers['wuhou']}", params={"lang": lang}).text
+    assert f">{pledge}<" in patent and granted in patent
+    login_as(client, env.engine, "root")
+    pages = [
+        r.text, patent,
+        client.get(f"/enterprises/{WUHOU_ENTERPRISE}", params={"lang": lang}).text,
+        client.get("/cockpit", params={"lang": lang, "region": "510107"}).text,
+        client.get("/regions/510107", params={"lang": lang}).text,
+        client.get("/admin/users", params={"lang": lang}).text,
+        client.get("/admin/orgs", params={"lang": lang}).text,
+        client.get("/jobs", params={"lang": lang}).text,
+        client.get("/plans", params={"lang": lang}).text,
+        client.get("/search", params={"q": "锂离子电池", "lang": lang}).text,
+    ]
+    assert invention in pages[2]
+    for html in pages:
+        assert not RAW_IN_CELL.search(html), RAW_IN_CELL.search(html).group(0)  # type: ignore[union-attr]
+
+
+def test_basic_mode_status_uses_the_group_label(settings, web_template):
+    from zhichan.web.testing import make_env
+
+    web = make_env(settings, web_template, search_index=False)
+    with web.client() as c:
+        r = c.get("/search", params={"q": "锂离子电池"})
+        assert re.findall(r'<td class="legal-status">([^<]*)</td>', r.text)[0] == "有效"
+        assert '<li data-value="valid">有效' in r.text
+    web.engine.dispose()
