@@ -96,7 +96,9 @@ def test_same_chain_same_snapshot_identical_report(reports, hand_snapshot, test_
 def test_page_data_for_the_web(hand_snapshot, test_chain):  # type: ignore[no-untyped-def]
     data = service.page_data(test_chain, AS_OF, snapshot=hand_snapshot)
     assert 'class="zc-chart"' in data["fragment_html"] and "vegaEmbed" in data["embed_script"]
-    assert set(data["charts"]) == {"trend", "life-cycle", "regions", "branch-matrix", "top-applicants", "legal-status"}
+    assert set(data["charts"]) == {"nav-trend", "nav-life-cycle", "nav-regions", "nav-branch-matrix",
+                                   "nav-top-applicants", "nav-legal-status"}
+    assert 'data-chart-for="chart-nav-branch-matrix"' in data["fragment_html"]
     assert data["overview"]["patents"] == 14
 
 

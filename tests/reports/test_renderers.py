@@ -51,7 +51,8 @@ def test_chart_spec_is_plain_json_with_inline_data():
 def test_html_modes():
     doc = sample_document()
     vega = render_fragment(doc, mode="vega")
-    assert 'class="zc-chart"' in vega and 'type="application/json"' in vega and "<svg" not in vega
+    assert '<div class="zc-chart" id="chart-trend"></div>' in vega and "<svg" not in vega
+    assert '<script type="application/json" data-chart-for="chart-trend">' in vega
     page = render(doc, "html").decode("utf-8")
     assert page.count("<svg") == 2 and "年度申请趋势" in page and "合成" in page
     assert '<a href="#s1">一、申请趋势</a>' in page

@@ -70,12 +70,12 @@ def _trend(r: NavigationResult) -> Section:
         s.add(Paragraph("截至统计日，本产业链没有检索到专利。"))
         return s
     s.add(Figure(charts.line(
-        "trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
+        "nav-trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
         labels={"applications": "申请量", "applicants": "申请人数", "local_applications": f"{r.region_name}申请量"},
         title="年度申请量与申请人数", x_title="申请年", y_title="件 / 个",
     ), "图 1 年度申请量与申请人数（近两年受公开滞后影响，数据不完整）"))
     s.add(Figure(charts.connected_scatter(
-        "life-cycle", r.trend, x="applicants", y="applications", order="year",
+        "nav-life-cycle", r.trend, x="applicants", y="applications", order="year",
         title="技术生命周期（申请人数—申请量）", x_title="申请人数", y_title="申请量",
     ), "图 2 技术生命周期图"))
     s.add(Paragraph(
@@ -103,7 +103,7 @@ def _regions(r: NavigationResult) -> Section:
         top = top + [x for x in r.regions if x["is_home"]]
     if top:
         s.add(Figure(charts.bar(
-            "regions", [{"region": x["name"], "patents": x["patents"]} for x in top], category="region",
+            "nav-regions", [{"region": x["name"], "patents": x["patents"]} for x in top], category="region",
             value="patents", title=f"{peer}排名（国内申请量）", value_title="件", highlight=r.region_name,
         ), f"图 3 {peer}排名（{r.region_name}以橙色标出）"))
     s.add(Table(["排名", "区划代码", peer, "申请量", "发明", "有效发明", "申请人", "占国内"],
@@ -126,7 +126,7 @@ def _branches(r: NavigationResult) -> Section:
     if r.matrix:
         order_regions = [m["region"] for m in r.matrix if m["branch_id"] == r.branches[0]["branch_id"]]
         s.add(Figure(charts.heatmap(
-            "branch-matrix", [{**m, "label": f"{m['patents']}"} for m in r.matrix], x="region", y="branch",
+            "nav-branch-matrix", [{**m, "label": f"{m['patents']}"} for m in r.matrix], x="region", y="branch",
             value="rta", text="label", title="技术分支 × 区域（颜色：RTA，数字：申请量）", value_title="RTA",
             x_order=order_regions, y_order=[b["name"] for b in r.branches], diverging_mid=1.0,
         ), "图 4 技术分支 × 区域矩阵"))
@@ -151,7 +151,7 @@ def _innovators(r: NavigationResult) -> Section:
     national = s.sub("5.1 全国主要申请人")
     if r.top_national:
         national.add(Figure(charts.bar(
-            "top-applicants", [{"name": x["name"], "patents": x["patents"], "local": "本地" if x["is_local"] else "外地"}
+            "nav-top-applicants", [{"name": x["name"], "patents": x["patents"], "local": "本地" if x["is_local"] else "外地"}
                                for x in r.top_national],
             category="name", value="patents", color="local", title="主要申请人（申请量）", value_title="件",
         ), "图 5 全国主要申请人"))
@@ -206,7 +206,7 @@ def _core(r: NavigationResult) -> Section:
 def _legal(r: NavigationResult) -> Section:
     s = Section("八、法律状态与运营")
     if r.legal_status:
-        s.add(Figure(charts.pie("legal-status", [{"status": x["label"], "patents": x["patents"]} for x in r.legal_status],
+        s.add(Figure(charts.pie("nav-legal-status", [{"status": x["label"], "patents": x["patents"]} for x in r.legal_status],
                                 category="status", value="patents", title="法律状态"), "图 6 法律状态分布"))
     s.add(Table(["法律状态", "全部", r.region_name],
                 [[x["label"], x["patents"], x["local"]] for x in r.legal_status], caption="表 12 法律状态",

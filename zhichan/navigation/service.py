@@ -241,8 +241,9 @@ def run_file(engine: Engine, run_id: int, fmt: str) -> Path:
 
 def page_data(chain: Chain | str, as_of: dt.date, *, region_code: str | None = None,
               snapshot: Snapshot | None = None, engine: Engine | None = None) -> dict[str, Any]:
-    """For the web page: the report as an embeddable fragment with interactive charts (vendored
-    vega-embed renders every ``.zc-chart``; see :data:`zhichan.reports.html.EMBED_SCRIPT`), and the numbers."""
+    """For the web page: the report as an embeddable fragment whose charts are Vega-Lite islands
+    (``<script type="application/json" data-chart-for=…>``, rendered by the platform's app.js with
+    ``/assets/vega-bundle.js``), the chart specs by id, and the numbers."""
     from zhichan.reports.html import EMBED_SCRIPT, render_fragment
 
     if isinstance(chain, str):

@@ -2,10 +2,12 @@
 
 Three chart modes, one template:
 
-- ``"vega"`` — interactive: each figure is a ``<div>`` plus its Vega-Lite spec in a
-  ``<script type="application/json">``; :data:`EMBED_SCRIPT` calls ``vegaEmbed`` (the platform's
-  vendored vega, vega-lite and vega-embed under ``/static/vendor/``) and falls back to nothing
-  else. Use :func:`render_fragment` to embed a report in a web page.
+- ``"vega"`` — interactive: each figure is a ``<div id="chart-…">`` plus its Vega-Lite spec in a
+  ``<script type="application/json" data-chart-for="chart-…">`` island — the convention the
+  platform's ``static/app.js`` renders with vega-embed from ``/assets/vega-bundle.js`` (the
+  bundle vl-convert itself uses, so page and image charts come from one library version). Use
+  :func:`render_fragment` to embed a report in a platform page; :data:`EMBED_SCRIPT` does the
+  same rendering for a page outside the platform's layout.
 - ``"svg"`` — standalone file: charts inlined as SVG, works offline in any browser, no JS.
 - ``"png"`` — for WeasyPrint (PDF): charts as PNG data URIs (WeasyPrint runs no JavaScript).
 """
@@ -59,11 +61,11 @@ EMBED_SCRIPT = """
 (function () {
   function render() {
     if (typeof vegaEmbed === "undefined") { return; }
-    document.querySelectorAll(".zc-chart[data-spec]").forEach(function (el) {
-      if (el.dataset.rendered) { return; }
-      var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-      vegaEmbed(el, spec, {actions: {export: true, source: false, compiled: false, editor: false}});
-      el.dataset.rendered = "1";
+    document.querySelectorAll("script[data-chart-for]").forEach(function (island) {
+      var el = document.getElementById(island.getAttribute("data-chart-for"));
+      if (!el || el.getAttribute("data-rendered")) { return; }
+      el.setAttribute("data-rendered", "1");
+      vegaEmbed(el, JSON.parse(island.textContent), {actions: false, renderer: "svg"});
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); }
@@ -72,12 +74,8 @@ EMBED_SCRIPT = """
 })();
 """
 
-#: Default paths of the vendored scripts (the web engineer's ``zhichan/web/static/vendor/``).
-DEFAULT_VEGA_SCRIPTS = (
-    "/static/vendor/vega.min.js",
-    "/static/vendor/vega-lite.min.js",
-    "/static/vendor/vega-embed.min.js",
-)
+#: The platform serves vega + vega-lite + vega-embed as one bundle (zhichan/web/routes/assets.py).
+DEFAULT_VEGA_SCRIPTS = ("/assets/vega-bundle.js",)
 
 
 def _is_number(value: object) -> bool:
@@ -103,8 +101,8 @@ def _figure(fig: Figure, mode: ChartMode) -> str:
     caption = f"<figcaption>{escape(fig.caption or fig.chart.title)}</figcaption>"
     if mode == "vega":
         spec = fig.chart.spec_json().replace("</", "<\\/")
-        body = (f'<div class="zc-chart" id="chart-{cid}" data-spec="spec-{cid}"></div>'
-                f'<script type="application/json" id="spec-{cid}">{spec}</script>')
+        body = (f'<div class="zc-chart" id="chart-{cid}"></div>'
+                f'<script type="application/json" data-chart-for="chart-{cid}">{spec}</script>')
     elif mode == "svg":
         body = fig.chart.svg()
     else:
