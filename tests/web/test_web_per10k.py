@@ -1,0 +1,56 @@
+"""Per-10k figures of a synthetic snapshot divide by population × the generator's ``scale`` (the
+indicators module's definition); every page and API response that shows one says so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from zhichan.web.testing import login_as, make_env
+
+NOTE_ZH = "合成语料：人口按语料规模折算"
+NOTE_EN = "synthetic corpus: population scaled to the corpus size"
+
+
+@pytest.fixture
+def scaled_env(settings, web_template):
+    """The test corpus as if the generator had made it at 1/1000 of the national volume."""
+    web = make_env(settings, web_template)
+    [manifest_path] = (settings.data_dir / "corpus" / "snapshots").glob("*/manifest.json")
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest.setdefault("import", {}).setdefault("generator", {})["scale"] = 0.001
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    yield web
+    web.engine.dispose()
+
+
+def test_per_10k_figures_of_a_scaled_synthetic_corpus_say_so(scaled_env):
+    with scaled_env.client() as client:
+        login_as(client, scaled_env.engine, "wuhou")
+        api = client.get("/api/v1/regions/510107/indicators").json()
+        kpis, basis = api["kpis"], api["per_10k"]
+        assert basis["scaled"] and basis["population_scale"] == 0.001 and NOTE_EN in basis["note"]
+        # the platform's direct count uses the same divisor as zhichan.indicators
+        assert kpis["valid_inventions_per_10k"] == pytest.approx(
+            round(kpis["valid_inventions"] / (kpis["population"] * 0.001) * 10_000, 2))
+        official = {v["code"]: v for v in api["official_indicators"]["values"]}
+        assert official["valid_inventions_per_10k"]["value"] == pytest.approx(
+            official["valid_inventions"]["value"] / (kpis["population"] * 0.001) * 10_000)
+        assert api["official_indicators"]["per_10k"]["scaled"]
+        cockpit = client.get("/cockpit").text
+        # KPI tile (valid + high-value per 10k) and the two per-10k rows of the indicator table
+        assert cockpit.count('class="muted small scaled-note"') >= 4 and NOTE_ZH in cockpit
+        assert NOTE_EN in client.get("/regions/510107", params={"lang": "en"}).text
+        assert client.get("/api/v1/cockpit").json()["overview"]["per_10k"]["population_scale"] == 0.001
+        login_as(client, scaled_env.engine, "cd_leader")
+        csv = client.get("/regions/510100/export.csv").text
+        assert "population_scale" in csv and NOTE_ZH in csv
+
+
+def test_real_scale_shows_no_note(client, env):
+    login_as(client, env.engine, "wuhou")
+    api = client.get("/api/v1/regions/510107/indicators").json()
+    assert api["per_10k"] == {"population_scale": 1.0, "scaled": False, "note": None,
+                              "formula": "count / (population × population_scale) × 10000"}
+    assert "scaled-note" not in client.get("/cockpit").text
