@@ -146,6 +146,29 @@ def region_population(code: str) -> int | None:
         return None
 
 
+#: Said next to every per-10k figure of a synthetic snapshot whose generator recorded a ``scale``.
+SYNTHETIC_SCALE_NOTE = "合成语料：人口按语料规模折算 / synthetic corpus: population scaled to the corpus size"
+
+
+def population_scale(snapshot: Snapshot) -> float:
+    """The divisor factor of 每万人口 figures: ``zhichan.indicators.service.population_scale`` (the
+    generator's ``scale`` on a synthetic snapshot, 1.0 on real data), so the platform's direct counts
+    and the official indicators use one definition (docs/indicators.md, "Synthetic corpora")."""
+    try:
+        from zhichan.indicators.service import population_scale as indicators_scale
+    except ImportError:  # pragma: no cover - the indicators module ships with the platform
+        return 1.0
+    return float(indicators_scale(snapshot))
+
+
+def per_10k_basis(snapshot: Snapshot) -> dict[str, Any]:
+    """How the snapshot's per-10k figures are computed — shown next to them and returned by the API."""
+    scale = population_scale(snapshot)
+    scaled = scale != 1.0
+    return {"population_scale": scale, "scaled": scaled, "note": SYNTHETIC_SCALE_NOTE if scaled else None,
+            "formula": "count / (population × population_scale) × 10000"}
+
+
 def parent_region(code: str) -> str | None:
     prefix = region_prefix(code)
     if not prefix:
@@ -162,11 +185,14 @@ def _last_full_year(cur: duckdb.DuckDBPyConnection) -> int:
 def region_overview(access: CorpusAccess, scope: Scope, code: str) -> dict[str, Any]:
     """KPIs, yearly trend, children (for the map and ranking) and top holders of a region."""
     code = scope.require_region(code)
-    return {**access.cached(("region_overview", code), lambda cur: _region_overview(cur, code)),
-            "snapshot": access.require_snapshot().id}
+    snap = access.require_snapshot()
+    basis = per_10k_basis(snap)
+    overview = access.cached(("region_overview", code),
+                             lambda cur: _region_overview(cur, code, basis["population_scale"]))
+    return {**overview, "snapshot": snap.id, "per_10k": basis}
 
 
-def _region_overview(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+def _region_overview(cur: duckdb.DuckDBPyConnection, code: str, scale: float = 1.0) -> dict[str, Any]:
     where, params = region_filter(code)
     year = _last_full_year(cur)
     kpi = cur.execute(
@@ -181,7 +207,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any
     assert kpi is not None
     population = region_population(code)
     valid_inventions = int(kpi[0])
-    per_10k = round(valid_inventions / population * 10_000, 2) if population else None
+    per_10k = round(valid_inventions / (population * scale) * 10_000, 2) if population else None
     trend = _rows(
         cur,
         f"""SELECT year(application_date) AS year,
@@ -220,7 +246,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any
                 "name": region_display_name(child),
                 "valid_inventions": int(row["valid_inventions"]),
                 "applications_year": int(row["applications_year"]),
-                "valid_inventions_per_10k": round(row["valid_inventions"] / pop * 10_000, 2) if pop else None,
+                "valid_inventions_per_10k": round(row["valid_inventions"] / (pop * scale) * 10_000, 2) if pop else None,
             })
     holders = _rows(
         cur,

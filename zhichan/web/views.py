@@ -177,22 +177,11 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
             target["label"] = charts.gauge_label(target, lang)
         data["chart"] = charts.gauges_chart(data["targets"], lang).spec() if data["targets"] else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
-        data["synthetic_scaled"] = synthetic_scale(access) is not None
+        data["per_10k"] = portal.per_10k_basis(access.require_snapshot())
+        data["synthetic_scaled"] = data["per_10k"]["scaled"]
         return data
 
     return access.cached(key, compute)  # type: ignore[no-any-return]
-
-
-def synthetic_scale(access: CorpusAccess) -> float | None:
-    """The generator's ``scale`` when the snapshot is synthetic and per-10k figures divide by
-    population × scale (``zhichan.indicators.service.population_scale``); ``None`` otherwise."""
-    snap = access.snapshot()
-    if snap is None or not snap.synthetic:
-        return None
-    from zhichan.indicators.service import population_scale
-
-    scale = population_scale(snap)
-    return scale if scale != 1.0 else None
 
 
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
@@ -253,7 +242,7 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
     except ZhichanError as exc:
         return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
     return {"available": True, "module": "zhichan.indicators", "as_of": as_of.isoformat(), "values": values,
-            "synthetic_scale": synthetic_scale(access)}
+            "per_10k": portal.per_10k_basis(snap)}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:
@@ -279,8 +268,13 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
     overview = portal.region_overview(access, scope, code)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year"])
+    scale = overview["per_10k"]["population_scale"]
+    writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year",
+                     "population_scale"])
     for c in overview["children"]:
         writer.writerow([c["code"], _csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
-                         c["applications_year"]])
+                         c["applications_year"], scale])
+    if overview["per_10k"]["scaled"]:
+        writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
+                         f"valid_inventions / (population × {scale}) × 10000"])
     yield "\ufeff" + buffer.getvalue()
