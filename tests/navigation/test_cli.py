@@ -49,5 +49,7 @@ def test_bad_input_is_a_clear_error(settings):  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["navigate", "nev", "--as-of", "2024-13-01"])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in str(result.exception)
+    result = runner.invoke(app, ["navigate", "nev", "--as-of", "2024-12-31", "--region", "51x"])
+    assert "2/4/6" in str(result.exception)
     result = runner.invoke(app, ["chains", "show", "nosuchchain"])
     assert "nosuchchain" in str(result.exception)

@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from zhichan.corpus.store import Snapshot
+from zhichan.errors import InputError
 from zhichan.navigation import sql as Q
 from zhichan.navigation.matching import materialize_branch_hits
 from zhichan.navigation.schemas import Chain
@@ -124,6 +125,12 @@ def region_label(code: str | None) -> str:
         return code
 
 
+def check_region(code: str) -> str:
+    if not (code.isdigit() and len(code) in Q.PEER_COLUMNS):
+        raise InputError(f"区划代码须为 2/4/6 位数字 / region code must be 2, 4 or 6 digits: {code!r}")
+    return code
+
+
 def life_cycle_windows(as_of: dt.date) -> tuple[tuple[int, int], tuple[int, int]]:
     last = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
     return (last - 5, last - 3), (last - 2, last)
@@ -217,7 +224,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     from zhichan.indicators.registry import parameters, with_relations
 
     params = params or AnalysisParams()
-    home = region_code or chain.home_region
+    home = check_region(region_code or chain.home_region)
     peer = Q.PEER_COLUMNS[len(home)]
     steps = 14
     progress(0, steps)

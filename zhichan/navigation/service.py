@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
-from zhichan.navigation.analysis import AnalysisParams, NavigationResult, analyse
+from zhichan.navigation.analysis import AnalysisParams, NavigationResult, analyse, check_region
 from zhichan.navigation.chain_io import (
     ChainNotFound,
     builtin_chains,
@@ -167,7 +167,7 @@ def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, r
             raise InputError(f"不支持的报告格式 {fmt}（可选 html/docx/pdf） / unsupported report format {fmt}")
     if isinstance(chain, str):
         chain = get_chain(chain, engine)
-    region = region_code or chain.home_region
+    region = check_region(region_code or chain.home_region)
     generated_at = generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     result, summary = analyse_chain(chain, as_of, region_code=region, snapshot=snapshot, params=params,
                                     progress=progress)
