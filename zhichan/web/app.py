@@ -159,20 +159,22 @@ def create_app(
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    from zhichan.web.routes import admin, api, assets, auth, pages
+    from zhichan.web.routes import admin, api, assets, auth, navigation, pages
 
     app.include_router(assets.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(navigation.router)
+    app.include_router(navigation.api_router)
     from zhichan.evidence.router import router as evidence_router
 
     app.include_router(evidence_router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     from zhichan.web.jobkinds import register_builtin_jobs
 
-    register_builtin_jobs(app.state.corpus, settings)
+    register_builtin_jobs(app.state.corpus, settings, engine)
     app.state.translate = translate
     return app
 

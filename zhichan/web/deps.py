@@ -64,6 +64,8 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
     items.append(("/evidence/notices", "nav.dataip_notices"))
     if s.role == Role.ENTERPRISE_USER:
         items.append(("/enterprise", "nav.enterprise"))
+    if s.governance and s.role in (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST):
+        items.append(("/navigation", "nav.navigation"))
     if s.is_authenticated:
         items.append(("/jobs", "nav.jobs"))
     if s.is_admin:

@@ -14,9 +14,22 @@ from zhichan.settings import Settings
 from zhichan.web.integrations import optional_module
 
 STAFF = {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}
+#: Kinds that need parameters chosen on their own page (not offered by the generic jobs form).
+PARAMETRIZED_KINDS = frozenset({"navigation.report"})
 
 
-def register_builtin_jobs(access: CorpusAccess, settings: Settings) -> None:
+def generic_kinds(kinds: list[Any]) -> list[Any]:
+    return [k for k in kinds if k.kind not in PARAMETRIZED_KINDS]
+
+
+def refuse_parametrized(kind: str) -> None:
+    if kind in PARAMETRIZED_KINDS:
+        from zhichan.errors import InputError
+
+        raise InputError("该任务须在其页面提交（如“产业导航”） / submit this job from its own page (e.g. navigation)")
+
+
+def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any = None) -> None:
     def corpus_profile(ctx: JobContext) -> dict[str, Any]:
         """Row counts and synthetic share per table of the current snapshot."""
         snap = access.require_snapshot()
@@ -74,3 +87,12 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings) -> None:
     register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
     register_job_kind("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
+    if engine is not None and optional_module("zhichan.navigation.service") is not None:
+        from zhichan.web import navigation
+
+        def navigation_report(ctx: JobContext) -> dict[str, Any]:
+            """A chain's navigation report (DOCX + PDF + the interactive page) as of a date."""
+            return navigation.report_job(engine, settings, access, ctx)
+
+        register_job_kind(navigation.JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report,
+                          set(navigation.NAV_ROLES))

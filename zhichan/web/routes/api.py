@@ -19,6 +19,7 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import views
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang
+from zhichan.web.jobkinds import refuse_parametrized
 from zhichan.web.security import client_ip
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -102,7 +103,7 @@ def region_indicators(
 ) -> dict[str, Any]:
     overview = portal.region_overview(access, scope, code)
     return {"code": overview["code"], "name": overview["name"], "year": overview["year"],
-            "kpis": overview["kpis"], "snapshot": overview["snapshot"],
+            "kpis": overview["kpis"], "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
             "definition": "direct counts over the corpus snapshot (see docs/web.md)",
             "official_indicators": views.indicator_panel(scope, overview["code"], access)}
 
@@ -154,6 +155,7 @@ def list_jobs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[JobOut]
 
 @router.post("/jobs", response_model=JobOut, status_code=201, summary="提交任务 / submit a job")
 def submit_job(body: JobIn, request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> JobOut:
+    refuse_parametrized(body.kind)
     params = {"region": scope.region_code} if scope.governance else {}
     job = jobs.submit(session, scope, body.kind, params)
     audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": body.kind}, ip=client_ip(request))

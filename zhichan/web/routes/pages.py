@@ -18,6 +18,7 @@ from zhichan.platform.scope import Scope
 from zhichan.web import views
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render
 from zhichan.web.i18n import translate
+from zhichan.web.jobkinds import generic_kinds, refuse_parametrized
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False)
@@ -169,7 +170,7 @@ def enterprise_page(
 
 # jobs --------------------------------------------------------------------------------------------
 def _jobs_context(session: Session, scope: Scope) -> dict[str, Any]:
-    return {"jobs": jobs.list_jobs(session, scope), "kinds": jobs.job_kinds(scope)}
+    return {"jobs": jobs.list_jobs(session, scope), "kinds": generic_kinds(jobs.job_kinds(scope))}
 
 
 @router.get("/jobs")
@@ -189,6 +190,7 @@ def jobs_table(request: Request, scope: Scope = ScopeDep, session: Session = DbD
 def jobs_submit(
     request: Request, kind: str = Form(..., max_length=80), scope: Scope = ScopeDep, session: Session = DbDep
 ) -> Response:
+    refuse_parametrized(kind)
     params: dict[str, Any] = {}
     if scope.governance:
         params["region"] = scope.region_code

@@ -1,0 +1,91 @@
+"""Patent navigation pages: chains, decomposition tree with query links, a run as a background job,
+the interactive report, DOCX/PDF downloads, quarterly schedules — and scope (own region's reports only)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote_plus
+
+from zhichan.platform import jobs
+from zhichan.web.testing import csrf_from, login_as
+
+
+def _post(client, url: str, **data):
+    token = csrf_from(client.get("/navigation").text)
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def test_chains_tree_and_branch_queries_link_to_search(client, env):
+    login_as(client, env.engine, "wuhou")
+    home = client.get("/navigation")
+    assert home.status_code == 200 and home.text.count('class="chain-link"') >= 6
+    data = client.get("/api/v1/navigation/chains/nev").json()
+    assert data["home_region"] == "5101" and data["analysis_region"] == "510107"  # a county runs it for itself
+    assert len(data["branches"]) >= 8
+    page = client.get("/navigation/chains/nev")
+    links = re.findall(r'class="branch-query" href="/search\?q=([^"]+)"', page.text)
+    assert len(links) == len(data["branches"])
+    assert unquote_plus(links[0].replace("&amp;", "&")) == data["branches"][0]["query"]
+    r = client.get("/search?q=" + links[0].replace("&amp;", "&"))
+    assert r.status_code == 200 and 'id="search-error"' not in r.text
+    en = client.get("/navigation/chains/nev", params={"lang": "en"})
+    assert "Technology decomposition" in en.text
+
+
+def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
+    login_as(client, env.engine, "cd_leader")
+    r = _post(client, "/navigation/chains/nev/run", as_of="2023-12-31")
+    assert r.status_code == 303 and r.headers["location"] == "/jobs"
+    [job] = [j for j in client.get("/api/v1/jobs").json() if j["kind"] == "navigation.report"]
+    assert job["status"] == "queued"
+    assert jobs.run_one(env.engine)  # the worker thread's step, run here
+    job = client.get(f"/api/v1/jobs/{job['id']}").json()
+    assert job["status"] == "succeeded", job["message"]
+    run_id = job["result"]["run_id"]
+    [run] = client.get("/api/v1/navigation/runs").json()
+    assert run["id"] == run_id and run["region_code"] == "5101" and run["as_of"] == "2023-12-31"
+    assert run["formats"] == ["docx", "pdf"] and run["interactive"]
+    page = client.get(f"/navigation/runs/{run_id}")
+    assert page.status_code == 200 and 'class="zc-report"' in page.text and "data-chart-for" in page.text
+    assert "<script>" not in page.text.split('id="navigation-report"')[1]  # CSP: charts via app.js islands
+    docx = client.get(f"/navigation/runs/{run_id}/report.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    pdf = client.get(f"/navigation/runs/{run_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    # a county user sees no report of the city (existence not revealed) …
+    for username in ("wuhou", "jinjiang"):
+        login_as(client, env.engine, username)
+        assert client.get("/api/v1/navigation/runs").json() == []
+        for url in (f"/navigation/runs/{run_id}", f"/navigation/runs/{run_id}/report.pdf",
+                    f"/api/v1/navigation/runs/{run_id}"):
+            assert client.get(url, follow_redirects=False).status_code == 404, (username, url)
+        assert f'data-run="{run_id}"' not in client.get("/navigation").text
+    # … and enterprise users have no navigation at all
+    login_as(client, env.engine, "ent_user")
+    assert client.get("/navigation", follow_redirects=False).status_code == 403
+    assert client.get(f"/navigation/runs/{run_id}/report.docx", follow_redirects=False).status_code == 403
+
+
+def test_county_runs_and_schedules_stay_in_its_area(client, env):
+    login_as(client, env.engine, "wuhou")
+    r = client.post("/api/v1/navigation/chains/ic/runs", json={"as_of": "2023-06-30"},
+                    headers={"X-CSRF-Token": csrf_from(client.get("/navigation").text)})
+    assert r.status_code == 202
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Job
+
+    with session_scope(env.engine) as s:
+        assert '"region": "510107"' in s.get(Job, r.json()["job_id"]).params
+    assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
+    [sched] = client.get("/api/v1/navigation/schedules").json()
+    assert sched["chain_code"] == "ic" and sched["region_code"] == "510107"
+    assert 'data-chain="ic"' in client.get("/navigation").text
+    login_as(client, env.engine, "cd_leader")  # the city sees its counties' schedules, but may not schedule
+    assert len(client.get("/api/v1/navigation/schedules").json()) == 1
+    assert _post(client, "/navigation/chains/ic/schedule").status_code == 403
+    login_as(client, env.engine, "jinjiang")
+    assert client.get("/api/v1/navigation/schedules").json() == []
+    # the generic jobs form does not offer (or accept) the parametrized kind
+    assert "navigation.report" not in client.get("/jobs").text
+    assert client.post("/api/v1/jobs", json={"kind": "navigation.report"},
+                       headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)}).status_code == 400

@@ -1,0 +1,139 @@
+"""Patent navigation pages (专利导航) and their ``/api/v1/navigation`` twins (scope: zhichan.web.navigation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from zhichan.platform import audit, jobs
+from zhichan.platform.scope import Scope
+from zhichan.web import navigation as nav
+from zhichan.web.deps import DbDep, ScopeDep, render
+from zhichan.web.security import client_ip
+from zhichan.web.views import parse_as_of
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1/navigation", tags=["navigation"],
+                       responses={401: {"description": "未登录"}, 403: {"description": "角色或范围不允许"},
+                                  404: {"description": "不存在"}})
+# no pattern: sign-in and scope are checked before the chain is looked up (an unknown code is a 404)
+ChainCode = Path(..., min_length=1, max_length=40, description="产业链代码 / chain code")
+RunId = Path(..., ge=1, le=2**31 - 1)
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.engine
+
+
+def _settings(request: Request) -> Any:
+    return request.app.state.settings
+
+
+def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: str | None) -> Any:
+    params = nav.job_params(_engine(request), scope, code, parse_as_of(as_of) if as_of else nav.default_as_of())
+    job = jobs.submit(session, scope, nav.JOB_KIND, params)
+    audit.record(session, scope, "navigation.run", f"chain:{code}", detail=params, ip=client_ip(request))
+    if request.app.state.worker is not None:
+        request.app.state.worker.wake()
+    return job
+
+
+# pages -------------------------------------------------------------------------------------------
+@router.get("/navigation")
+def navigation_home(request: Request, scope: Scope = ScopeDep) -> Response:
+    engine, settings = _engine(request), _settings(request)
+    return render(request, "navigation.html", {
+        "chains": nav.chains(engine, scope), "runs": nav.runs(engine, settings, scope, limit=50),
+        "schedules": nav.schedules(engine, scope)})
+
+
+@router.get("/navigation/chains/{code}")
+def navigation_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> Response:
+    engine, settings = _engine(request), _settings(request)
+    return render(request, "navigation_chain.html", {
+        "chain": nav.chain_detail(engine, scope, code), "default_as_of": nav.default_as_of().isoformat(),
+        "runs": nav.runs(engine, settings, scope, chain_code=code, limit=20)})
+
+
+@router.post("/navigation/chains/{code}/run")
+def navigation_run(
+    request: Request, code: str = ChainCode, as_of: str = Form("", max_length=10), scope: Scope = ScopeDep,
+    session: Session = DbDep,
+) -> Response:
+    _submit(request, session, scope, code, as_of or None)
+    return RedirectResponse("/jobs", status_code=303)
+
+
+@router.post("/navigation/chains/{code}/schedule")
+def navigation_schedule(
+    request: Request, code: str = ChainCode, scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    row = nav.schedule(_engine(request), scope, code)
+    audit.record(session, scope, "navigation.schedule", f"chain:{code}", detail=row, ip=client_ip(request))
+    return RedirectResponse("/navigation", status_code=303)
+
+
+@router.get("/navigation/runs/{run_id}")
+def navigation_report(request: Request, run_id: int = RunId, scope: Scope = ScopeDep) -> Response:
+    engine, settings = _engine(request), _settings(request)
+    run = nav.get_run(engine, settings, scope, run_id)
+    fragment = nav.run_fragment(engine, settings, scope, run_id)
+    return render(request, "navigation_report.html",
+                  {"run": run, "fragment": Markup(fragment) if fragment is not None else None})
+
+
+@router.get("/navigation/runs/{run_id}/report.{fmt}")
+def navigation_download(
+    request: Request, fmt: str, run_id: int = RunId, scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    path = nav.run_download(_engine(request), _settings(request), scope, run_id, fmt)
+    fmt = path.suffix.lstrip(".")
+    audit.record(session, scope, "navigation.download", f"run:{run_id}", detail={"format": fmt},
+                 ip=client_ip(request))
+    return FileResponse(path, media_type=MEDIA[fmt], filename=path.name)
+
+
+# API ---------------------------------------------------------------------------------------------
+class RunIn(BaseModel):
+    as_of: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                              description="截至日期（默认上一个已结束季度末）/ as-of date (default: last quarter end)")
+
+
+@api_router.get("/chains", summary="产业链 / industry chains")
+def api_chains(request: Request, scope: Scope = ScopeDep) -> list[dict[str, Any]]:
+    return nav.chains(_engine(request), scope)
+
+
+@api_router.get("/chains/{code}", summary="产业链技术分解表 / a chain's decomposition tree and queries")
+def api_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> dict[str, Any]:
+    return nav.chain_detail(_engine(request), scope, code)
+
+
+@api_router.post("/chains/{code}/runs", status_code=202, summary="后台分析并生成报告 / run an analysis (job)")
+def api_run(request: Request, body: RunIn, code: str = ChainCode, scope: Scope = ScopeDep,
+            session: Session = DbDep) -> dict[str, Any]:
+    job = _submit(request, session, scope, code, body.as_of)
+    return {"job_id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}
+
+
+@api_router.get("/runs", summary="导航报告（本机构范围）/ report runs in your area")
+def api_runs(request: Request, chain: str | None = Query(None, max_length=40),
+             scope: Scope = ScopeDep) -> list[dict[str, Any]]:
+    return nav.runs(_engine(request), _settings(request), scope, chain_code=chain)
+
+
+@api_router.get("/runs/{run_id}", summary="一份导航报告 / one report run")
+def api_run_detail(request: Request, run_id: int = RunId, scope: Scope = ScopeDep) -> dict[str, Any]:
+    return nav.get_run(_engine(request), _settings(request), scope, run_id)
+
+
+@api_router.get("/schedules", summary="季度计划（本机构范围）/ quarterly schedules in your area")
+def api_schedules(request: Request, scope: Scope = ScopeDep) -> list[dict[str, Any]]:
+    return nav.schedules(_engine(request), scope)
