@@ -266,6 +266,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         sink = _DisplayWriter(tmp / "ids.arrow")
         names: dict[int, str] = {}
         collecting = gc.isenabled()
+        main_cpu = time.thread_time()
         gc.disable()  # millions of short-lived acyclic dicts: the cyclic collector only costs (~10 %)
         try:
             for docs, block, batch_names in _prepared(snapshot, hv, projection_file, workers, sink):
@@ -284,6 +285,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
                                         "name": pa.array(list(names.values()), pa.string())}),
                               tmp / "facet_names.arrow", compression="uncompressed")
         timings["documents"] = time.perf_counter() - t
+        timings["documents_main_thread_cpu"] = time.thread_time() - main_cpu  # the serial part
         t = time.perf_counter()
         writer.commit()
         writer.wait_merging_threads()
