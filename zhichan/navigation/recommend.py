@@ -3,7 +3,7 @@
 Rules (docs/navigation.md):
 
 - **招商引资 (investment targets)**: one item per branch judged 缺失 or 薄弱 (RTA < 0.8, enough
-  domestic patents), weakest first, the ``targets_per_branch`` non-local applicants with the most
+  domestic patents), weakest first, the ``targets_per_branch`` non-local enterprises with the most
   patents in that branch (at least ``min_target_patents``).
 - **招才引智 (talent)**: non-local inventors with the most patents in those weak branches (at least
   ``min_target_patents``), with the applicant they file for.

@@ -316,13 +316,14 @@ GROUP BY year(event_date), event_type
 ORDER BY year, event_type
 """
 
-#: 招商引资: non-local applicants by patents in one branch.
+#: 招商引资: non-local enterprises by patents in one branch (universities and institutes are
+#: partners, not investment targets).
 EXTERNAL_APPLICANTS_IN_BRANCH = """
 SELECT c.applicant_key, min(c.first_patentee) AS name, min(c.peer_code) AS region_code,
        bool_or(c.is_domestic) AS is_domestic,
        count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions
 FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
-WHERE h.branch_id = $branch AND NOT c.is_local AND c.applicant_key <> ''
+WHERE h.branch_id = $branch AND NOT c.is_local AND c.applicant_key <> '' AND c.applicant_type = 'enterprise'
 GROUP BY c.applicant_key
 HAVING count(*) >= $min_patents
 ORDER BY patents DESC, valid_inventions DESC, c.applicant_key
