@@ -50,6 +50,9 @@ class CorpusAccess:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_size = cache_size
+        #: one lock per key being computed: concurrent requests for a cold key wait for the first
+        #: computation instead of running the same DuckDB query N times (single flight)
+        self._computing: dict[tuple[Any, ...], threading.Lock] = {}
 
     def snapshot(self) -> Snapshot | None:
         current = self.store.current_id()
@@ -83,15 +86,22 @@ class CorpusAccess:
             if full_key in self._cache:
                 self._cache.move_to_end(full_key)
                 return self._cache[full_key]
-        cur = self.cursor()
-        try:
-            value = compute(cur)
-        finally:
-            cur.close()
-        with self._lock:
-            self._cache[full_key] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            key_lock = self._computing.setdefault(full_key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if full_key in self._cache:  # computed by the request we waited for
+                    self._cache.move_to_end(full_key)
+                    return self._cache[full_key]
+            cur = self.cursor()
+            try:
+                value = compute(cur)
+            finally:
+                cur.close()
+            with self._lock:
+                self._cache[full_key] = value
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+                self._computing.pop(full_key, None)
         return value
 
     def close(self) -> None:

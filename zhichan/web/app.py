@@ -8,6 +8,7 @@ templates and the job worker. Domain errors become responses in exactly one plac
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -104,6 +105,9 @@ def create_app(
         upgrade(engine)
         if worker is not None:
             worker.start()
+            # precompute the cockpit of every organization's area in the background (cheap: one
+            # region_overview + indicator panel per region; snapshots are immutable, so it stays valid)
+            threading.Thread(target=warm_cockpits, args=(app,), name="zhichan-warm", daemon=True).start()
         try:
             yield
         finally:
@@ -179,7 +183,34 @@ def create_app(
     return app
 
 
-__all__ = ["AuthenticationError", "create_app"]
+__all__ = ["AuthenticationError", "create_app", "warm_cockpits"]
+
+
+def warm_cockpits(app: FastAPI, lang: str = "zh") -> int:
+    """Compute the cockpit view (today, ``lang``) of every region an organization governs; returns how many."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.scope import Scope
+    from zhichan.web import views
+
+    try:
+        with session_scope(app.state.engine) as s:
+            codes = sorted(set(s.scalars(select(Organization.region_code).where(Organization.kind.in_(
+                [OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY])))))
+    except Exception:  # warming is an optimization; never fail the server for it
+        log.exception("cockpit warm-up: cannot list organizations")
+        return 0
+    done = 0
+    for code in codes:
+        scope = Scope(role=Role.ANALYST, user_id=0, username="warm-up", org_path="/", region_code=code)
+        try:
+            views.cockpit(app.state.corpus, scope, code, lang, settings=app.state.settings)
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - e.g. no snapshot yet
+            log.info("cockpit warm-up of %s skipped: %s", code, getattr(exc, "message", exc))
+    return done
 
 
 def all_routes(app: FastAPI) -> list[Any]:

@@ -74,6 +74,16 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, _context(request, context),  # type: ignore[no-any-return]
+                                                        status_code=status)
+
+
+def render_string(request: Request, template: str, context: dict[str, Any] | None = None) -> Markup:
+    """A partial template rendered to HTML with the same context helpers (for cached page parts)."""
+    return Markup(request.app.state.templates.get_template(template).render(_context(request, context)))
+
+
+def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     app = request.app
     current_lang = lang(request)
     who = resolve_caller(request).scope
@@ -104,4 +114,4 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "path": request.url.path,
         **(context or {}),
     }
-    return app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
+    return ctx

@@ -177,6 +177,7 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
             target["label"] = charts.gauge_label(target, lang)
         data["chart"] = charts.gauges_chart(data["targets"], lang).spec() if data["targets"] else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
+        data["_fingerprint"] = plans.fingerprint(files)
         data["per_10k"] = portal.per_10k_basis(access.require_snapshot())
         data["synthetic_scaled"] = data["per_10k"]["scaled"]
         return data
@@ -193,8 +194,10 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *
                          lambda _cur: _cockpit(access, scope, code, lang, as_of))
     parent = data["overview"]["parent"]
     gauges = plan_gauges(access, settings, scope, as_of, lang, region=code) if settings is not None else None
-    return {**data, "parent": parent if parent is not None and scope.covers_region(parent) else None,
-            "gauges": gauges}
+    visible_parent = parent if parent is not None and scope.covers_region(parent) else None
+    view_key = (code, as_of.isoformat(), lang, visible_parent, scope.region_prefix, scope.is_admin,
+                gauges["_fingerprint"] if gauges else None)
+    return {**data, "parent": visible_parent, "gauges": gauges, "_view_key": view_key}
 
 
 def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,17 @@ class TokenIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=120)
 
 
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    """Without the internal ``_…`` keys (cache keys), also one level down."""
+    return {k: _public(v) if isinstance(v, dict) else v for k, v in data.items() if not k.startswith("_")}
+
+
+def fast_json(data: Any) -> Response:
+    """JSON without FastAPI's per-field encoder walk (the dicts here hold plain JSON types and dates)."""
+    return Response(json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":")),
+                    media_type="application/json")
+
+
 def _job_out(job: Job) -> JobOut:
     return JobOut(id=job.id, kind=job.kind, title=job.title, status=job.status, done=job.done, total=job.total,
                   progress=job.progress, message=job.message, created_at=job.created_at.isoformat() + "Z",
@@ -93,19 +104,19 @@ def patent(
 
 
 @router.get("/regions/{code}", summary="地区概况 / region overview (scoped)")
-def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> dict[str, Any]:
-    return portal.region_overview(access, scope, code)
+def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
+    return fast_json(portal.region_overview(access, scope, code))
 
 
 @router.get("/regions/{code}/indicators", summary="地区关键指标 / key indicators of a region (scoped)")
 def region_indicators(
     code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep
-) -> dict[str, Any]:
+) -> Response:
     overview = portal.region_overview(access, scope, code)
-    return {"code": overview["code"], "name": overview["name"], "year": overview["year"],
-            "kpis": overview["kpis"], "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
-            "definition": "direct counts over the corpus snapshot (see docs/web.md)",
-            "official_indicators": views.indicator_panel(scope, overview["code"], access)}
+    return fast_json({"code": overview["code"], "name": overview["name"], "year": overview["year"],
+                      "kpis": overview["kpis"], "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
+                      "definition": "direct counts over the corpus snapshot (see docs/web.md)",
+                      "official_indicators": views.indicator_panel(scope, overview["code"], access)})
 
 
 AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="截至日期（默认今天）/ as-of date (default today)")
@@ -118,9 +129,9 @@ def cockpit(
     as_of: str | None = AsOf,
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
-) -> dict[str, Any]:
-    return views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
-                         settings=request.app.state.settings)
+) -> Response:
+    return fast_json(_public(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+                                           settings=request.app.state.settings)))
 
 
 @router.get("/plans", summary="规划目标完成度（本机构范围）/ plan-target progress (scoped)")
@@ -135,7 +146,7 @@ def plan_targets(
     method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
     data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request),
                              region=scope.require_region(region) if region else None)
-    return {k: v for k, v in data.items() if k != "chart"}
+    return _public({k: v for k, v in data.items() if k != "chart"})
 
 
 @router.get("/enterprises/{party_key}", summary="创新主体专利组合 / enterprise portfolio (scoped)")

@@ -16,7 +16,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import views
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render, render_string
 from zhichan.web.i18n import translate
 from zhichan.web.jobkinds import generic_kinds, refuse_parametrized
 from zhichan.web.security import client_ip
@@ -74,9 +74,14 @@ def cockpit_page(
     request: Request, region: str | None = Query(None, max_length=6),
     as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
-    data = views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+    current_lang = lang(request)
+    data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of),
                          settings=request.app.state.settings)
-    return render(request, "cockpit.html", data)
+    # the content depends only on the view's key (snapshot, region, as-of, language, plan files, the
+    # caller's area): rendered once, then reused — the page around it carries the caller's details
+    body = access.cached(("cockpit_html", *data.pop("_view_key")),
+                         lambda _cur: render_string(request, "_cockpit_body.html", data))
+    return render(request, "cockpit.html", {"body": body, "overview": data["overview"]})
 
 
 # plan targets ------------------------------------------------------------------------------------
