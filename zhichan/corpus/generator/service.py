@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 
 import pyarrow as pa
 
@@ -108,8 +111,12 @@ def _worker_count(workers: int | None, n: int) -> int:
 _STATE: dict[str, object] = {}
 
 
-def _init_worker(world: World) -> None:
-    _STATE["world"] = world  # pickled once per worker: no rebuild, no transient peak
+def _init_worker(world_file: str) -> None:
+    # the built world is read from a pickle file (not sent through the start-up pipe: a large
+    # pipe write blocks forever if the child dies while starting, e.g. an unguarded __main__)
+    with open(world_file, "rb") as fh:
+        world = pickle.load(fh)
+    _STATE["world"] = world
     _STATE["ctx"] = make_context(world)
 
 
@@ -123,11 +130,13 @@ def _result(future: Future[tuple[pa.Table, pa.Table]], pool: ProcessPoolExecutor
     while True:
         try:
             return future.result(timeout=5)
-        except FuturesTimeout:
+        except (FuturesTimeout, BrokenProcessPool) as exc:
             processes = getattr(pool, "_processes", None) or {}
-            if any(p.exitcode is not None for p in list(processes.values())):
+            if isinstance(exc, BrokenProcessPool) or any(p.exitcode is not None for p in list(processes.values())):
                 raise CorpusError(
-                    "生成进程意外退出（内存不足或被终止？） / a generator worker process died (out of memory or killed?)"
+                    "生成进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / "
+                    "a generator worker process died (out of memory, killed, or the calling script lacks an "
+                    "`if __name__ == \"__main__\":` guard — worker processes are spawned); use workers=1 to avoid them"
                 ) from None
 
 
@@ -140,7 +149,16 @@ def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, 
             yield chunk.patents, chunk.events
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(world,)) as pool:
+    with tempfile.TemporaryDirectory(prefix="zhichan-gen-") as tmp:
+        world_file = os.path.join(tmp, "world.pickle")
+        with open(world_file, "wb") as fh:
+            pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        yield from _parallel(plan, context, world_file, workers)
+
+
+def _parallel(plan: list[tuple[int, int, int]], context: multiprocessing.context.BaseContext, world_file: str,
+              workers: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(world_file,)) as pool:
         pending: deque[Future[tuple[pa.Table, pa.Table]]] = deque()
         todo = iter(plan)
         for item in todo:
