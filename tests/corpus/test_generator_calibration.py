@@ -77,6 +77,8 @@ def test_valid_domestic_inventions_match_national_counts(corpus):
                           ("2024-12-31", cal.VALID_DOMESTIC_INVENTIONS_2024)):
         valid = con.execute(f"SELECT count(*) FROM patents WHERE {_valid(day)}").fetchone()[0]
         assert valid / scale == pytest.approx(official, rel=0.12), day
+    designs = con.execute(f"SELECT count(*) FROM patents WHERE {_valid('2023-12-31', 'design')}").fetchone()[0]
+    assert designs / scale == pytest.approx(cal.VALID_DOMESTIC_DESIGNS_2023, rel=0.12)
 
 
 def test_high_value_share_end_2023(corpus):

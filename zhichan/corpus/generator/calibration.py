@@ -101,7 +101,7 @@ LAPSE_HAZARD: dict[str, list[float]] = {
     #            1     2     3     4     5     6     7     8     9     10    11    12    13    14    15    16    17    18    19    20
     "invention": [0.0, 0.02, 0.05, 0.07, 0.09, 0.10, 0.10, 0.09, 0.08, 0.07, 0.06, 0.06, 0.06, 0.06, 0.07, 0.07, 0.08, 0.08, 0.09, 0.09],
     "utility_model": [0.0, 0.04, 0.14, 0.20, 0.22, 0.22, 0.22, 0.22, 0.22, 0.22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    "design": [0.0, 0.10, 0.22, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0, 0, 0, 0, 0],
+    "design": [0.0, 0.13, 0.27, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0.30, 0, 0, 0, 0, 0],
 }
 FOREIGN_HAZARD_FACTOR = 0.55  # foreign-owned patents are maintained longer (assumption)
 UNIVERSITY_HAZARD_FACTOR = 1.35  # university patents lapse sooner (assumption; 沉睡专利)
@@ -115,6 +115,7 @@ SEI_SHARE_TARGET_2024 = 1_349_000 / 4_756_000
 OVER_10_YEARS_SHARE_TARGET_2024 = 793_000 / 4_756_000
 VALID_DOMESTIC_INVENTIONS_2023 = 4_015_000
 VALID_DOMESTIC_INVENTIONS_2024 = 4_756_000
+VALID_DOMESTIC_DESIGNS_2023 = 3_115_376  # CNIPA 2023 table 3-7
 #: Probability that the main IPC of an invention is drawn among the subgroups that the SEI
 #: concordance maps (tuning parameter for the SEI share above).
 SEI_BIAS = {"invention": 0.40, "utility_model": 0.0, "design": 0.0}
@@ -152,6 +153,11 @@ CHINA_PATENT_AWARDS_PER_YEAR = {  # year: (gold, silver, excellence)
     2000: (10, 0, 100), 2009: (20, 0, 300), 2013: (20, 0, 500), 2016: (25, 50, 700), 2019: (30, 60, 800), 2025: (40, 60, 800),
 }
 NATIONAL_STI_PATENTS_PER_YEAR = 1200
+#: Probability that a granted domestic patent wins a China Patent Award within 1-5 years of grant
+#: (tuned to ≈ 900 awards a year nationally; universities and institutes ×2), level mix
+#: gold 4.5 %, silver 7 %, excellence 88.5 %; National S&T award citations likewise.
+CHINA_PATENT_AWARD_P = {"invention": 0.0016, "utility_model": 0.00008, "design": 0.00015}
+NATIONAL_STI_P = 0.0013
 
 # ----------------------------------------------------------------------------------------------
 # Applicants

@@ -436,13 +436,14 @@ def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st:
     l_fee = np.where(rng.random(len(l_owner)) < 0.4, np.round(np.exp(11.5 + 1.2 * rng.standard_normal(len(l_owner))), -3), np.nan)
 
     # awards: domestic granted inventions (and a few utility models / designs) valid at the award date
-    award_p = np.where(is_inv, 0.0011, np.where(is_um, 0.00008, 0.00015)) * ~foreign * (1 + (ptype == 1) + (ptype == 2))
+    award_p = np.where(is_inv, cal.CHINA_PATENT_AWARD_P["invention"], np.where(
+        is_um, cal.CHINA_PATENT_AWARD_P["utility_model"], cal.CHINA_PATENT_AWARD_P["design"])) * ~foreign * (1 + (ptype == 1) + (ptype == 2))
     award_day = np.where(granted, g + rng.integers(365, 5 * 365, size=m), -1)
     award_day = _days_of_year_month(award_day, 7, 15)
     has_award = granted & (rng.random(m) < award_p) & (award_day <= as_of_d) & (award_day < end)
     lvl = rng.random(m)
     award_level = np.where(lvl < 0.045, 0, np.where(lvl < 0.115, 1, 2))  # gold, silver, excellence
-    sti_p = np.where(is_inv, 0.0013, 0.0) * ~foreign * (1 + 2 * (ptype == 1) + (ptype == 2))
+    sti_p = np.where(is_inv, cal.NATIONAL_STI_P, 0.0) * ~foreign * (1 + 2 * (ptype == 1) + (ptype == 2))
     sti_day = _days_of_year_month(np.where(granted, g + rng.integers(2 * 365, 7 * 365, size=m), -1), 1, 10)
     has_sti = granted & (rng.random(m) < sti_p) & (sti_day <= as_of_d) & (sti_day < end)
     sti_level = np.where(rng.random(m) < 0.2, 0, 1)  # first / second prize
