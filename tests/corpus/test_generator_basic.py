@@ -47,7 +47,7 @@ def test_contract_counts_and_labels(small):
     assert small.synthetic
     generator = small.manifest["import"]["generator"]
     assert {k: generator[k] for k in ("n_patents", "seed", "as_of", "chunk_rows")} == {
-        "n_patents": N, "seed": 7, "as_of": "2025-12-31", "chunk_rows": 50_000}
+        "n_patents": N, "seed": 7, "as_of": "2025-12-31", "chunk_rows": 25_000}
     assert 1e-5 < generator["scale"] < 1e-3  # 3,000 records stand for the ~56M national ones
 
 

@@ -25,7 +25,7 @@ from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
 from zhichan.corpus.validate import check_character
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 25_000
 _VALIDATE_WEIGHTS = np.array((2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), dtype=np.int64)
 _EPOCH = dt.date(1970, 1, 1)
 KIND_DIGIT = {"invention": 1, "utility_model": 2, "design": 3}

@@ -163,7 +163,7 @@ def _parallel(plan: list[tuple[int, int, int]], context: multiprocessing.context
         todo = iter(plan)
         for item in todo:
             pending.append(pool.submit(_work, *item))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= workers + 1:
                 break
         while pending:
             result = _result(pending.popleft(), pool)
