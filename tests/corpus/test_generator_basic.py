@@ -154,3 +154,13 @@ def test_worker_processes_do_not_change_the_content(tmp_path: Path, monkeypatch:
     for table in ("patents", "events"):
         assert _hashes(one, table) == _hashes(two, table)
     assert len(set(_hashes(one, "patents"))) == 2_000
+
+
+def test_addresses_resolve_to_the_region_code(small):
+    from zhichan.reference import resolve_addresses
+
+    rows = small.connect().execute(
+        "SELECT applicant_address, region_code FROM patents WHERE transfer_count = 0 AND is_domestic LIMIT 300"
+    ).fetchall()
+    assert len(rows) == 300
+    assert resolve_addresses([a for a, _ in rows]) == [c for _, c in rows]

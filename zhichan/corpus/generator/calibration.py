@@ -157,7 +157,7 @@ NATIONAL_STI_PATENTS_PER_YEAR = 1200
 #: (tuned to ≈ 900 awards a year nationally; universities and institutes ×2), level mix
 #: gold 4.5 %, silver 7 %, excellence 88.5 %; National S&T award citations likewise.
 CHINA_PATENT_AWARD_P = {"invention": 0.0016, "utility_model": 0.00008, "design": 0.00015}
-NATIONAL_STI_P = 0.0013
+NATIONAL_STI_P = 0.0035
 
 # ----------------------------------------------------------------------------------------------
 # Applicants
