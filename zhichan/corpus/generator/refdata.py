@@ -137,6 +137,8 @@ def ipc_pool() -> IpcPool:
     domains = []
     for s in subclasses:
         d = _first_segment(clean_ipc_title(subclass_titles[s]))
+        if _RESIDUAL.search(d) and "的" in d:  # "其他相关子类目不包括的冰箱" → "冰箱"
+            d = d.rsplit("的", 1)[1]
         domains.append(_cut(d, 16).removesuffix("的装置") if d else s)
     return IpcPool(
         codes=[r[1] for r in rows],

@@ -43,7 +43,15 @@ _JOURNALS = ["机械工程学报", "化工学报", "电子学报", "中国电机
 
 
 def _short(text: str, limit: int = 12) -> str:
-    return text if len(text) <= limit else text[:limit]
+    """At most ``limit`` characters, cut after a separator where possible (not mid-word)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for sep in ("、", "或", "和", "及"):
+        pos = head.rfind(sep)
+        if pos >= 3:
+            return head[:pos]
+    return head
 
 
 _GENERIC_PARTS = ["壳体", "连接件", "控制模块", "支撑架", "驱动组件", "传感单元", "密封件", "处理单元", "固定座", "导向机构"]
