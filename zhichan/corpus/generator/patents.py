@@ -8,8 +8,11 @@ A chunk is rows ``[start, start + size)`` of the corpus; its random stream is se
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,7 +99,25 @@ def _check_chars(digits: np.ndarray) -> np.ndarray:
     return np.where(rem == 10, "X", rem.astype(str))
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a chunk allocates millions of acyclic lists and strings
+    (freed by reference counting), and generation-2 collections over them cost ~25 % of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: ChunkContext) -> Chunk:
+    with no_cyclic_gc():
+        return _generate_chunk(world, chunk_index, start, size, ctx)
+
+
+def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: ChunkContext) -> Chunk:
     rng = np.random.default_rng([world.seed, 0xC0DE, chunk_index])
     as_of_d = _days(world.as_of)
     m = size

@@ -17,7 +17,13 @@ from concurrent.futures.process import BrokenProcessPool
 import pyarrow as pa
 
 from zhichan.corpus.generator import others
-from zhichan.corpus.generator.patents import CHUNK_ROWS, ChunkContext, generate_chunk, make_context
+from zhichan.corpus.generator.patents import (
+    CHUNK_ROWS,
+    ChunkContext,
+    generate_chunk,
+    make_context,
+    no_cyclic_gc,
+)
 from zhichan.corpus.generator.world import World, build_world
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import CorpusError, InputError
@@ -60,7 +66,8 @@ def generate(
     progress = progress or no_progress
     store = store or CorpusStore()
     started = time.monotonic()
-    world = build_world(n_patents, seed, as_of)
+    with no_cyclic_gc():
+        world = build_world(n_patents, seed, as_of)
     ctx = make_context(world)
     extra = others.counts(n_patents)
     total_units = n_patents + sum(extra.values())
@@ -76,7 +83,7 @@ def generate(
             counts["events"] += events.num_rows
             done += patents.num_rows
             progress(done, total_units)
-        for table, batch in others.generate_tables(world, extra):
+        for table, batch in _others(world, extra):
             writer.write(table, batch)
             counts[table] = counts.get(table, 0) + batch.num_rows
             done += batch.num_rows
@@ -100,6 +107,16 @@ def generate(
     return snapshot
 
 
+def _others(world: World, sizes: dict[str, int]) -> Iterator[tuple[str, pa.Table]]:
+    batches = others.generate_tables(world, sizes)
+    while True:
+        with no_cyclic_gc():
+            item = next(batches, None)
+        if item is None:
+            return
+        yield item
+
+
 def _worker_count(workers: int | None, n: int) -> int:
     if workers is not None:
         return max(1, workers)
@@ -114,7 +131,7 @@ _STATE: dict[str, object] = {}
 def _init_worker(world_file: str) -> None:
     # the built world is read from a pickle file (not sent through the start-up pipe: a large
     # pipe write blocks forever if the child dies while starting, e.g. an unguarded __main__)
-    with open(world_file, "rb") as fh:
+    with open(world_file, "rb") as fh, no_cyclic_gc():
         world = pickle.load(fh)
     _STATE["world"] = world
     _STATE["ctx"] = make_context(world)
