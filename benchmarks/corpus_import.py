@@ -25,12 +25,12 @@ STEPS = {
     "generate": """
 from zhichan.corpus.generator import generate
 from zhichan.corpus.store import CorpusStore
-generate({n}, 7, store=CorpusStore(Path(r"{work}") / "source"))
+generate({n}, 7, store=CorpusStore(Path(r"{source}")))
 """,
-    "export": """
+    "export to the commercial layout": """
 from zhichan.corpus.exporting import export_commercial
 from zhichan.corpus.store import CorpusStore
-export_commercial(CorpusStore(Path(r"{work}") / "source").current(), Path(r"{work}") / "export.csv")
+export_commercial(CorpusStore(Path(r"{source}")).current(), Path(r"{work}") / "export.csv")
 """,
     "zhichan import": """
 import datetime as dt
@@ -46,18 +46,20 @@ pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}"
 }
 
 
-def run_step(name: str, code: str, n: int, work: Path) -> dict[str, float | str]:
+def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str, float | str]:
     script = (
-        "import json, resource, sys\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work)
-        + "\nprint(json.dumps({'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'note': NOTE}))"
+        "import json, resource, sys\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work, source=source)
+        + "\nPath(sys.argv[1]).write_text(json.dumps("
+        "{'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'note': NOTE}))"
     )
+    report_path = work / "step-report.json"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", script, str(report_path)], capture_output=True, text=True,
                           env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")})
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = json.loads(report_path.read_text())
     return {"step": name, "seconds": round(seconds, 1), "records_per_s": round(n / seconds),
             "peak_rss_mb": round(report["peak_mb"]), "note": report["note"]}
 
@@ -65,10 +67,17 @@ def run_step(name: str, code: str, n: int, work: Path) -> dict[str, float | str]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--patents", type=int, default=1_000_000)
+    parser.add_argument("--corpus", type=Path, help="an existing corpus folder (…/corpus) to export instead of generating")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhichan-bench-") as tmp:
         work = Path(tmp)
-        results = [run_step(name, code, args.patents, work) for name, code in STEPS.items()]
+        source = args.corpus or work / "source"
+        steps = {k: v for k, v in STEPS.items() if not (args.corpus and k == "generate")}
+        if args.corpus:
+            from zhichan.corpus.store import CorpusStore
+
+            args.patents = CorpusStore(args.corpus).current().counts["patents"]
+        results = [run_step(name, code, args.patents, work, source) for name, code in steps.items()]
         size_mb = (work / "export.csv").stat().st_size / 1e6
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"records: {args.patents:,}; export file {size_mb:,.0f} MB")

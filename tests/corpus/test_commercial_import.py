@@ -156,3 +156,56 @@ def test_export_layout_matches_the_real_header_and_round_trips(store: CorpusStor
     first, second = _records(store), _records(again)
     for number, record in first.items():
         assert {f: record[f] for f in fields} == {f: second[number][f] for f in fields}
+
+
+def test_transfer_pledge_licence_invalidation_dates_become_events(store: CorpusStore, sample_rows,
+                                                                   tmp_path: Path) -> None:
+    from tests.corpus.helpers import write_csv
+
+    header, rows = sample_rows
+    row = list(rows[9])  # the granted invention CN202211359874.7
+    col = header.index
+    row[col("转让日期")] = "20240501;20240901"
+    row[col("专利转移次数")] = "2"
+    row[col("质押日期")] = "20240610"
+    row[col("质押次数")] = "1"
+    row[col("许可日期")] = "2024-07-01"
+    row[col("无效宣告日期")] = ""
+    row[col("法律事件")] = "20240405 授权;20240501 专利权的转移"
+    bad = list(rows[0])
+    bad[col("质押日期")] = "20241350"
+    result = import_file(write_csv(tmp_path / "events.csv", header, [row, bad]), store=store, as_of=AS_OF)
+    assert (result.added, result.rejected) == (1, 1)
+    assert result.rejects[0].column == "质押日期" and result.rejects[0].value == "20241350"
+    con = store.current().connect()
+    events = con.execute("SELECT event_type, event_date, detail FROM events ORDER BY event_date, event_type").fetchall()
+    assert events == [
+        ("legal_status_change", dt.date(2024, 4, 5), "授权"),
+        ("legal_status_change", dt.date(2024, 5, 1), "专利权的转移"),
+        ("transfer", dt.date(2024, 5, 1), "转让日期"),
+        ("pledge", dt.date(2024, 6, 10), "质押日期"),
+        ("licence", dt.date(2024, 7, 1), "许可日期"),
+        ("transfer", dt.date(2024, 9, 1), "转让日期"),
+    ]
+    patent = _records(store)["CN202211359874.7"]
+    assert (patent["transfer_count"], patent["pledge_count"]) == (2, 1)
+
+
+def test_a_generated_corpus_round_trips_through_the_commercial_layout(tmp_path: Path) -> None:
+    """Every kind of value the generator produces (events, families, PCT, statuses) survives
+    export → import without a reject: the importer reads what the layout can carry."""
+    from zhichan.corpus.exporting import export_commercial
+    from zhichan.corpus.generator import generate
+
+    source = generate(800, 11, store=CorpusStore(tmp_path / "source"))
+    out = tmp_path / "export.csv"
+    assert export_commercial(source, out) == 800
+    target = CorpusStore(tmp_path / "target")
+    result = import_file(out, store=target, as_of=dt.date(2025, 12, 31))
+    assert (result.added, result.rejected) == (800, 0), result.rejects[:5]
+    fields = "application_number, kind, application_date, grant_date, lapse_date, legal_status, main_ipc, ipc, title"
+    query = f"SELECT {fields} FROM patents ORDER BY application_number"
+    assert target.current().connect().execute(query).fetchall() == source.connect().execute(query).fetchall()
+    counts = "SELECT event_type, count(*) FROM events WHERE event_type IN ('transfer','pledge','licence') GROUP BY 1"
+    assert dict(target.current().connect().execute(counts).fetchall()) == dict(
+        source.connect().execute(counts).fetchall())

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -231,7 +230,6 @@ def test_killed_import_leaves_previous_snapshot_intact(store, sample_rows, tmp_p
     assert store.current_id() == before
     assert len(_numbers(store)) == 5
     assert store.current().counts["patents"] == 5
-    time.sleep(0.01)
     result = import_file(second, store=store, as_of=AS_OF)  # the next import cleans up and succeeds
     assert result.added == 5 and len(_numbers(store)) == 10
     assert not list(store.snapshots_dir.glob(".tmp-*"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -77,9 +78,9 @@ class RowErrors:
     def add(self, column: str, value: Any, reason: str) -> None:
         self.items.append((column, "" if value is None else str(value)[:200], reason))
 
-    def call(self, column: str, value: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    def call(self, column: str, value: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except FieldError as exc:
             self.add(column, value, exc.reason)
             return None
@@ -95,7 +96,7 @@ class RowErrors:
     def coerce_list_of_dates(self, column: str, value: Any) -> list[Any]:
         days = []
         for item in split_list(value):
-            day = self.call(column, item, parse_date, item, column)
+            day = self.call(column, item, parse_date, item, field=column)
             if day is not None:
                 days.append(day)
         return sorted(set(days))
@@ -130,7 +131,7 @@ def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";ï
     return validator(text) if validator else text
 
 
-class RowMapper:
+class RowMapper(ABC):
     """Maps one source row to ``(record, events)``; subclasses know one source layout."""
 
     name: ClassVar[str] = "mapper"
@@ -138,8 +139,9 @@ class RowMapper:
     required_columns: ClassVar[tuple[str, ...]] = ()
     known_columns: tuple[str, ...] = ()
 
+    @abstractmethod
     def map_row(self, row: dict[str, Any], errors: RowErrors) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        raise NotImplementedError
+        """The canonical record and its events; problems go to ``errors``, never raised."""
 
     def extra_json(self, row: dict[str, Any], extra_columns: Any = ()) -> str | None:
         """Columns not mapped to canonical fields, verbatim (nothing an import reads is lost)."""
