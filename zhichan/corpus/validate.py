@@ -20,7 +20,6 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhichan.corpus.schema import PatentKind
 
-PATENT_SYSTEM_START = dt.date(1985, 4, 1)  # 专利法施行
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _APPNO = re.compile(r"^(?:CN)?(\d{8}|\d{12})\.?([0-9X])?$")
 KIND_DIGITS = {"1": PatentKind.INVENTION, "8": PatentKind.INVENTION, "2": PatentKind.UTILITY_MODEL,
@@ -85,7 +84,8 @@ _DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"
 def parse_date(value: object, *, field: str = "日期") -> dt.date | None:
     """Parse the date forms exports use; ``''``, ``'0'`` and ``None`` mean no date.
 
-    Dates before the Chinese patent system (1985-04-01) or in the future are refused.
+    Dates before 1900 or in the future are refused (the same rule serves patents, trademarks
+    and GIs, so it is not tied to the patent system's 1985 start).
     """
     if value is None:
         return None
@@ -98,13 +98,19 @@ def parse_date(value: object, *, field: str = "日期") -> dt.date | None:
         if text in ("", "0", "-", "—", "无", "nan", "NaT", "None"):
             return None
         text = text.split(" ")[0].split("T")[0]
-        for fmt in _DATE_FORMATS:
+        parsed = None
+        if len(text) == 8 and text.isdigit():  # the common export form, without strptime's cost
+            try:
+                parsed = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            except ValueError as exc:
+                raise FieldError(f"{field}无法识别：{value} / unrecognised date") from exc
+        for fmt in () if parsed else _DATE_FORMATS:
             try:
                 parsed = dt.datetime.strptime(text, fmt).date()
                 break
             except ValueError:
                 continue
-        else:
+        if parsed is None:
             raise FieldError(f"{field}无法识别：{value} / unrecognised date")
     if parsed < dt.date(1900, 1, 1) or parsed > dt.date.today() + dt.timedelta(days=1):
         raise FieldError(f"{field}超出合理范围：{parsed.isoformat()} / date out of range")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
     text = data.decode(enc, errors="surrogateescape")
     if text.startswith("\ufeff"):
         text = text[1:]
+    any_undecodable = _has_undecodable(text)  # one scan of the file; rows are checked only if needed
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
@@ -135,7 +137,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
                     f"expected {len(header)} cells, found {len(cells)} (truncated file?)",
                 ))
                 continue
-            undecodable = [h for h, c in zip(header, cells, strict=True) if _has_undecodable(c)]
+            undecodable = (
+                [h for h, c in zip(header, cells, strict=True) if _has_undecodable(c)] if any_undecodable else []
+            )
             if undecodable:
                 rejects.append(Reject(
                     path.name, row_number, undecodable[0], _preview(_printable(cells[header.index(undecodable[0])])),
@@ -182,8 +186,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceRows:
     return SourceRows(path, header, rows(), None, rejects, total_hint=ws.max_row)
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
 def _has_undecodable(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _UNDECODABLE.search(text) is not None
 
 
 def _printable(text: str) -> str:

@@ -12,6 +12,7 @@ import json
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import cache
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -102,9 +103,14 @@ class RowErrors:
         return sorted(set(days))
 
 
+@cache
+def _field_type(table: str, fieldname: str) -> pa.DataType:
+    return TABLES[table][0].field(fieldname).type
+
+
 def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";；") -> Any:
     """The canonical value of one cell for ``table.fieldname`` (raises FieldError)."""
-    arrow_type = TABLES[table][0].field(fieldname).type
+    arrow_type = _field_type(table, fieldname)
     validator = FIELD_VALIDATORS.get((table, fieldname))
     if pa.types.is_list(arrow_type):
         items = value if isinstance(value, list) else split_list(value, separator)
