@@ -127,6 +127,7 @@ def import_file(
         store.record_import(result.record())
         return result
     finally:
+        source.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,22 +47,26 @@ class SourceRows:
     encoding: str | None
     rejects: list[Reject] = field(default_factory=list)
     total_hint: int | None = None
+    close: Callable[[], None] = lambda: None  # releases the open file; import_file always calls it
 
 
-def detect_encoding(data: bytes) -> str:
-    """The encoding of a CSV file's bytes: UTF-8/GB18030 by strict decoding, else charset-normalizer."""
+def detect_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
+    """The encoding of a CSV file: UTF-8/GB18030 by strict decoding of the whole file (streamed
+    in chunks, so a large export is never held in memory), else charset-normalizer's guess."""
     for encoding in CANDIDATE_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            # final=False: a file cut inside its last character (a truncated export) is still UTF-8;
-            # the cut row is rejected later, the rest is read.
-            codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+            with open(path, "rb") as fh:
+                while chunk := fh.read(chunk_size):
+                    decoder.decode(chunk, final=False)
+            # final=False to the end: a file cut inside its last character (a truncated export)
+            # is still UTF-8; the cut row is rejected later and the rest is read.
             return encoding
         except UnicodeDecodeError:
             continue
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
-        return "gb18030"
-    return best.encoding
+    with open(path, "rb") as fh:
+        best = from_bytes(fh.read(200_000)).best()
+    return best.encoding if best is not None else "gb18030"
 
 
 def _check_encoding_name(name: str) -> str:
@@ -91,28 +94,33 @@ def _file_reject(path: Path, reason: str, value: str = "") -> Reject:
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
-    data = path.read_bytes()
-    if not data.strip():
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip() and path.stat().st_size <= len(head):
         return SourceRows(path, [], iter(()), encoding, [_file_reject(path, "文件为空 / the file is empty")])
-    enc = _check_encoding_name(encoding) if encoding else detect_encoding(data)
+    enc = _check_encoding_name(encoding) if encoding else detect_encoding(path)
     # surrogateescape keeps undecodable bytes visible so the row holding them can be rejected
-    text = data.decode(enc, errors="surrogateescape")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    any_undecodable = _has_undecodable(text)  # one scan of the file; rows are checked only if needed
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = open(path, encoding=enc, errors="surrogateescape", newline="")  # noqa: SIM115 - SourceRows.close
+    first = stream.read(1)
+    if first != "\ufeff":
+        stream.seek(0)
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
+        stream.close()
         return SourceRows(path, [], iter(()), enc, [_file_reject(path, "文件为空 / the file is empty")])
     except csv.Error as exc:
+        stream.close()
         return SourceRows(path, [], iter(()), enc, [_file_reject(path, f"无法读取表头：{exc} / unreadable header")])
     rejects: list[Reject] = []
     if not any(header):
+        stream.close()
         rejects.append(_file_reject(path, "表头为空 / the header row is empty"))
         return SourceRows(path, header, iter(()), enc, rejects)
     bad_header = [h for h in header if _has_undecodable(h)]
     if bad_header:
+        stream.close()
         rejects.append(_file_reject(path, f"表头无法按 {enc} 解码，请用 --encoding 指定编码 / header not decodable as {enc}: pass --encoding"))
         return SourceRows(path, [], iter(()), enc, rejects)
 
@@ -122,6 +130,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
             try:
                 cells = next(reader)
             except StopIteration:
+                stream.close()
                 return
             except csv.Error as exc:
                 row_number += 1
@@ -137,9 +146,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
                     f"expected {len(header)} cells, found {len(cells)} (truncated file?)",
                 ))
                 continue
-            undecodable = (
-                [h for h, c in zip(header, cells, strict=True) if _has_undecodable(c)] if any_undecodable else []
-            )
+            undecodable = [h for h, c in zip(header, cells, strict=True) if _has_undecodable(c)]
             if undecodable:
                 rejects.append(Reject(
                     path.name, row_number, undecodable[0], _preview(_printable(cells[header.index(undecodable[0])])),
@@ -148,7 +155,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
                 continue
             yield row_number, dict(zip(header, cells, strict=True))
 
-    return SourceRows(path, header, rows(), enc, rejects, total_hint=text.count("\n"))
+    return SourceRows(path, header, rows(), enc, rejects, total_hint=_count_lines(path) - 1, close=stream.close)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> SourceRows:
@@ -181,12 +188,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceRows:
                                       "数据超出表头列数 / cells beyond the header's columns"))
                 continue
             yield row_number, {h: ("" if v is None else v) for h, v in zip(header, cells, strict=True)}
-        workbook.close()
 
-    return SourceRows(path, header, rows(), None, rejects, total_hint=ws.max_row)
+    return SourceRows(path, header, rows(), None, rejects, total_hint=ws.max_row, close=workbook.close)
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _count_lines(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Newlines in the file: the progress bar's total (cells with line breaks make it an upper bound)."""
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(chunk_size), b""))
 
 
 def _has_undecodable(text: str) -> bool:
