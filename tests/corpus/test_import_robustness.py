@@ -233,3 +233,21 @@ def test_killed_import_leaves_previous_snapshot_intact(store, sample_rows, tmp_p
     result = import_file(second, store=store, as_of=AS_OF)  # the next import cleans up and succeeds
     assert result.added == 5 and len(_numbers(store)) == 10
     assert not list(store.snapshots_dir.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "reason"),
+    [("20221202", dt.date(2022, 12, 2), None), ("2022-12-02", dt.date(2022, 12, 2), None),
+     ("2022/12/2", dt.date(2022, 12, 2), None), ("2022年12月2日", dt.date(2022, 12, 2), None),
+     ("2022.12.02 00:00:00", dt.date(2022, 12, 2), None), ("0", None, None), ("", None, None),
+     ("20221340", None, "无法识别"), ("2022-02-30", None, "无法识别"), ("abc", None, "无法识别"),
+     ("18991231", None, "超出合理范围"), ("2999-01-01", None, "超出合理范围")],
+)
+def test_date_forms_and_reasons(value: str, expected: dt.date | None, reason: str | None) -> None:
+    from zhichan.corpus.validate import FieldError, parse_date
+
+    if reason is None:
+        assert parse_date(value) == expected
+    else:
+        with pytest.raises(FieldError, match=reason):
+            parse_date(value)

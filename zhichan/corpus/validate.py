@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -90,28 +91,28 @@ def parse_date(value: object, *, field: str = "日期") -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        parsed = value.date()
-    elif isinstance(value, dt.date):
-        parsed = value
+        return _in_range(value.date(), field)
+    if isinstance(value, dt.date):
+        return _in_range(value, field)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text in ("", "0", "-", "—", "无", "nan", "NaT", "None"):
+        return None
+    text = text.split(" ")[0].split("T")[0]
+    parsed: dt.date | None = None
+    if len(text) == 8 and text.isdigit():  # the common export form, without strptime's cost
+        with contextlib.suppress(ValueError):
+            parsed = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if text in ("", "0", "-", "—", "无", "nan", "NaT", "None"):
-            return None
-        text = text.split(" ")[0].split("T")[0]
-        parsed = None
-        if len(text) == 8 and text.isdigit():  # the common export form, without strptime's cost
-            try:
-                parsed = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-            except ValueError as exc:
-                raise FieldError(f"{field}无法识别：{value} / unrecognised date") from exc
-        for fmt in () if parsed else _DATE_FORMATS:
-            try:
+        for fmt in _DATE_FORMATS:
+            with contextlib.suppress(ValueError):
                 parsed = dt.datetime.strptime(text, fmt).date()
                 break
-            except ValueError:
-                continue
-        if parsed is None:
-            raise FieldError(f"{field}无法识别：{value} / unrecognised date")
+    if parsed is None:
+        raise FieldError(f"{field}无法识别：{value} / unrecognised date")
+    return _in_range(parsed, field)
+
+
+def _in_range(parsed: dt.date, field: str) -> dt.date:
     if parsed < dt.date(1900, 1, 1) or parsed > dt.date.today() + dt.timedelta(days=1):
         raise FieldError(f"{field}超出合理范围：{parsed.isoformat()} / date out of range")
     return parsed
