@@ -13,6 +13,7 @@ Field kinds
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: Full-width ASCII (U+FF01–FF5E) and the ideographic space fold to ASCII — one character each,
@@ -125,7 +126,7 @@ HV_VALUES = {
 HV_NO = ("no", "否", "0", "false", "n")
 
 
-def _lookup(table: dict[str, tuple[str, ...]], value: str) -> str | None:
+def _lookup(table: Mapping[str, tuple[str, ...]], value: str) -> str | None:
     key = fold(value)
     for canonical, names in table.items():
         if key in (fold(n) for n in names):

@@ -31,7 +31,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -376,7 +376,7 @@ class SearchIndex:
         return tantivy.Query.phrase_query(self.schema, field, [(i, s[i:i + 2]) for i in offsets])
 
     def _word_match(self, field: str, value: str) -> tantivy.Query | None:
-        tokens = [w for w in rjieba.cut(value) if w.strip()]
+        tokens: list[str | tuple[int, str]] = [w for w in rjieba.cut(value) if w.strip()]
         if not tokens:
             return None
         if len(tokens) == 1:
@@ -431,7 +431,8 @@ class SearchIndex:
 
     # run ---------------------------------------------------------------------------------------------
     def count(self, query: tantivy.Query) -> int:
-        return int(self.searcher.search(query, 1, count=True).count)  # limit 0 panics in tantivy-py
+        result = self.searcher.search(query, 1, count=True)  # limit 0 panics in tantivy-py
+        return int(result.count)  # type: ignore[attr-defined]  # the stub omits SearchResult.count
 
     def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance"
             ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
@@ -440,13 +441,14 @@ class SearchIndex:
         else:
             order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
             result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
-        return int(result.count), list(result.hits)
+        return int(result.count), list(result.hits)  # type: ignore[attr-defined]  # stub omits .count
 
     def displays(self, addresses: list[tantivy.DocAddress]) -> list[dict[str, Any]]:
         """Display columns of the given hits, from the memory-mapped ``ids.arrow`` (by ``row``)."""
         if not addresses:
             return []
-        rows = self.searcher.fast_field_values("row", list(addresses))
+        # "row" is an integer fast field every document has: never a float, bool or None
+        rows = cast(list[int], self.searcher.fast_field_values("row", list(addresses)))
         # one zero-copy slice per row: ``take`` on the chunked table would concatenate its chunks
         out = [self.table.slice(int(r), 1).to_pylist()[0] for r in rows]
         for d in out:

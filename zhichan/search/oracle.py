@@ -40,8 +40,8 @@ def _code(node: Code, row: Mapping[str, Any]) -> bool:
     if node.field == "PN":
         return match(F.pn_tokens(row.get("publication_number"), row.get("grant_number")))
     if node.field in ("IPC", "MIC"):
-        codes = row.get("ipc") or [] if node.field == "IPC" else [row.get("main_ipc")]
-        codes = [F.normalize_ipc(c) for c in codes if c]
+        raw_codes = row.get("ipc") or [] if node.field == "IPC" else [row.get("main_ipc")]
+        codes = [F.normalize_ipc(c) for c in raw_codes if c]
         if node.prefix:
             return any(c.startswith(value) for c in codes)
         return any(value in F.ipc_hierarchy(c) for c in codes)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import TypeVar, cast
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
@@ -60,11 +61,16 @@ class _Bare:
 
 
 class _Fail(Exception):
-    def __init__(self, pos: int, zh: str, en: str, expected: tuple[str, ...] = ()) -> None:
-        self.pos, self.zh, self.en, self.expected = pos, zh, en, expected
+    def __init__(self, pos: int | None, zh: str, en: str, expected: tuple[str, ...] = ()) -> None:
+        # lark types ``Token.start_pos`` as optional: lexed tokens always carry it; only the hand-made
+        # default ``=`` of :func:`parse` has none (and never fails) — the query start, should one ever.
+        self.pos, self.zh, self.en, self.expected = pos or 0, zh, en, expected
 
 
-def _flat(cls: type[And] | type[Or], items: list) -> And | Or:
+_AndOr = TypeVar("_AndOr", And, Or)
+
+
+def _flat(cls: type[_AndOr], items: list) -> _AndOr:
     out: list = []
     for item in items:
         out.extend(item.children if isinstance(item, cls) else [item])
@@ -171,11 +177,13 @@ def _bind(node: object, spec: F.FieldSpec, op: Token) -> Node:
     """Give the bare values below ``node`` the field ``spec`` (``TI=(a OR b)``)."""
     if isinstance(node, _Bare):
         return _leaf(spec, op, node.token)
-    if isinstance(node, And | Or):
-        return _flat(type(node), [_bind(c, spec, op) for c in node.children])
+    if isinstance(node, And):
+        return _flat(And, [_bind(c, spec, op) for c in node.children])
+    if isinstance(node, Or):
+        return _flat(Or, [_bind(c, spec, op) for c in node.children])
     if isinstance(node, Not):
         return Not(_bind(node.child, spec, op))
-    return node  # type: ignore[return-value]
+    return cast(Node, node)  # the transformer builds nothing but nodes and _Bare values
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "AND_ZH", "OR_ZH", "NOT_ZH"})
@@ -265,10 +273,11 @@ def parse(query: str) -> Node:
     except _Fail as fail:
         raise QuerySyntaxError(query, fail.pos + 1, fail.expected, fail.zh, fail.en) from None
     except UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream]
+        pos = exc.pos_in_stream or 0  # always set by the lexer; optional only on the lark base class
+        char = text[pos]
         if char == '"':
-            raise QuerySyntaxError(query, exc.pos_in_stream + 1, ('"',), "引号没有闭合", "unclosed quote") from None
-        raise QuerySyntaxError(query, exc.pos_in_stream + 1, _expected_names(set(exc.allowed or ())),
+            raise QuerySyntaxError(query, pos + 1, ('"',), "引号没有闭合", "unclosed quote") from None
+        raise QuerySyntaxError(query, pos + 1, _expected_names(set(exc.allowed or ())),
                                f"意外的字符 {char!r}", f"unexpected character {char!r}") from None
     except UnexpectedToken as exc:
         token = exc.token
