@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 
 from zhichan.reference._data import open_text
@@ -271,7 +272,7 @@ def province_weights() -> dict[str, dict[str, float]]:
     return {"invention": inv, "utility_model": um, "design": dict(d23)}
 
 
-def interp_by_year(table: dict[int, float], years):
+def interp_by_year(table: Mapping[int, float], years):
     import numpy as np
 
     xs = np.array(sorted(table), dtype=float)

@@ -136,12 +136,14 @@ def _geographical_indications(world: World, count: int) -> tuple[pa.Table, pa.Ta
     rng = np.random.default_rng([world.seed, 0x6E0, 0])
     as_of_d = _days(world.as_of)
     code_index = {c: i for i, c in enumerate(world.county_code.tolist())}
-    names, types, counties = [], [], []
-    for name, gtype, county in nm.GI_REAL:
-        if county in code_index and len(names) < count:
+    names: list[str] = []
+    types: list[str] = []
+    counties: list[int] = []
+    for name, gtype, real_county in nm.GI_REAL:
+        if real_county in code_index and len(names) < count:
             names.append(name)
             types.append(gtype)
-            counties.append(code_index[county])
+            counties.append(code_index[real_county])
     used = set(names)
     rural = np.array([not n.endswith("区") for n in world.county_name])
     cand = np.flatnonzero(rural)

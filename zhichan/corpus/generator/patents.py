@@ -692,7 +692,9 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["agents"] = agents
     prio_day = np.where(pct_foreign, app - 365, -1)
     prio_day = np.where(has_pct & ~pct_foreign, -1, prio_day)
-    priority_numbers, pct_no, pct_pub_no = [], [], []
+    priority_numbers: list[list[str]] = []
+    pct_no: list[str | None] = []
+    pct_pub_no: list[str | None] = []
     pct_foreign_l, has_pct_l, rows_l, ctry_l = pct_foreign.tolist(), has_pct.tolist(), rows.tolist(), ctry.tolist()
     pct_year_l = _years_of(np.maximum(pct_app, 0)).tolist()
     pct_pub_ok = (pct_pub <= as_of_d).tolist()
@@ -726,8 +728,8 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
             home = ctry_l[i] if foreign_l[i] and not hk_l[i] else None
             targets = [home] if home else []
             targets += [c for c in ("US", "EP", "JP", "KR", "DE") if c != home][: 1 + base % 3]
-            if has_pct_l[i] and pct_pub_no[i]:
-                members.append(pct_pub_no[i].replace("/", ""))
+            if has_pct_l[i] and (wo_number := pct_pub_no[i]):
+                members.append(wo_number.replace("/", ""))
                 countries.append("WO")
             for c in targets:
                 members.append(f"{c}{base + 10_000_000 * (1 + len(members))}{'A1' if c in ('US', 'EP') else 'A'}")

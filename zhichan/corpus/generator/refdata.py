@@ -50,7 +50,7 @@ def _ipc_title_table() -> pd.DataFrame:
     """``code, level, title`` for the Chinese IPC (section … subgroup), titles cleaned."""
     from zhichan.reference import ipc_titles
 
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for level in ("section", "class", "subclass", "main_group", "subgroup"):
         rows.extend((code, level, title) for code, title in ipc_titles(level, "zh", clean=True).items())
     return pd.DataFrame(rows, columns=["code", "level", "title"])

@@ -55,7 +55,7 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def _org_code(value: int) -> str:
     """An organization code (GB 11714): 8 characters + check character."""
-    body = []
+    body: list[str] = []
     for _ in range(8):
         body.append(_ORG_ALPHABET[value % 10 if len(body) < 2 else value % 31])
         value //= 31
@@ -292,12 +292,12 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         prov = city[:2]
         pi = provinces.index(prov)
         natural = 0.0
-        for k in KINDS:
+        for kind in KINDS:
             for ti, ptype in enumerate(TYPES):
                 lo, hi = seg_start[pi, ti], seg_end[pi, ti]
                 seg_w = weights_pool[lo:hi]
                 share = seg_w[pool_city[lo:hi] == city].sum() / max(seg_w.sum(), 1e-12)
-                natural += kind_share[k] * pw[k][prov] * cal.APPLICANT_TYPE_MIX[k][ptype] * share
+                natural += kind_share[kind] * pw[kind][prov] * cal.APPLICANT_TYPE_MIX[kind][ptype] * share
         focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR - natural)
         members = []
         for ti in range(len(TYPES)):
