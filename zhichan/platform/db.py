@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from zhichan.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,7 +47,7 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -78,7 +82,7 @@ def migration_locations() -> list[str]:
     return sorted(str(p) for p in PACKAGE_DIR.glob("*/migrations/versions") if p.is_dir())
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     cfg = Config()

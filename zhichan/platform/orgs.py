@@ -137,7 +137,7 @@ _DEMO_AREAS: tuple[tuple[str, str], ...] = (
 
 def _region_name(code: str, fallback: str) -> str:
     try:
-        from zhichan.reference import region_name  # type: ignore[attr-defined]
+        from zhichan.reference import region_name
 
         return str(region_name(code)) or fallback
     except Exception:  # noqa: BLE001 - the reference module is optional for the demo tree

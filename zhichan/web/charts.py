@@ -99,7 +99,8 @@ def gauge_label(target: dict[str, Any], lang: str) -> str:
 
 def gauge_status(target: dict[str, Any]) -> str:
     """``meet`` | ``miss`` | ``unknown`` — from the indicators module's ``will_meet``."""
-    return {True: "meet", False: "miss"}.get(target.get("will_meet"), "unknown")
+    statuses: dict[bool | None, str] = {True: "meet", False: "miss"}
+    return statuses.get(target.get("will_meet"), "unknown")
 
 
 def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:

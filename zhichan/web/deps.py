@@ -42,7 +42,7 @@ def db(request: Request) -> Iterator[Session]:
 
 
 def corpus(request: Request) -> CorpusAccess:
-    return request.app.state.corpus  # type: ignore[no-any-return]
+    return request.app.state.corpus
 
 
 ScopeDep = Depends(scope)
@@ -74,7 +74,7 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, template, _context(request, context),  # type: ignore[no-any-return]
+    return request.app.state.templates.TemplateResponse(request, template, _context(request, context),
                                                         status_code=status)
 
 

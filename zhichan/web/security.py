@@ -69,7 +69,7 @@ def resolve_caller(request: Request) -> Caller:
     """Once per request (cached on ``request.state``)."""
     cached = getattr(request.state, "caller", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     app = request.app
     engine = app.state.engine
     caller = Caller(Scope.anonymous(), "anonymous")

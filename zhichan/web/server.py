@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 
 from rich.console import Console
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import make_engine, session_scope, upgrade
@@ -20,7 +20,7 @@ DEMO_ADMIN = "admin"
 console = Console()
 
 
-def ensure_demo_admin(engine, password: str | None = None) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
+def ensure_demo_admin(engine: Engine, password: str | None = None) -> tuple[str, str | None]:
     """Seed the org tree and the ``admin`` account (nation level, system administrator).
 
     Returns ``(username, password)`` — the password only when it was generated now (print it

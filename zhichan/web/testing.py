@@ -10,6 +10,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from zhichan.corpus.testing import build_snapshot, event, patent
 from zhichan.platform.accounts import create_user, hash_password
 from zhichan.platform.db import make_engine, session_scope, upgrade
@@ -70,7 +72,7 @@ def csrf_from(html: str) -> str:
     return found.group(1)
 
 
-def seed(engine) -> None:  # type: ignore[no-untyped-def]
+def seed(engine: Engine) -> None:
     """The test organization tree with one account per role (all with :data:`PASSWORD`)."""
     shared_hash = hash_password(PASSWORD)  # argon2 is deliberately slow: hash once for all accounts
     with session_scope(engine) as s:
@@ -133,7 +135,7 @@ def make_env(settings: Settings, template: Path, db_url: str | None = None, *, s
     return WebEnv(settings, app, engine, numbers)
 
 
-def login_as(client: TestClient, engine, username: str) -> None:  # type: ignore[no-untyped-def]
+def login_as(client: TestClient, engine: Engine, username: str) -> None:
     """Start a session without the (deliberately slow) password check — for tests that are not
     about signing in; the sign-in form itself is covered by tests of its own."""
     from sqlalchemy import select

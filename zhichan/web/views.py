@@ -37,7 +37,7 @@ def _as_dict(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     if hasattr(value, "model_dump"):
-        return value.model_dump()  # type: ignore[no-any-return]
+        return value.model_dump()
     if hasattr(value, "__dataclass_fields__"):
         import dataclasses
 
@@ -182,7 +182,7 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
         data["synthetic_scaled"] = data["per_10k"]["scaled"]
         return data
 
-    return access.cached(key, compute)  # type: ignore[no-any-return]
+    return access.cached(key, compute)
 
 
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
