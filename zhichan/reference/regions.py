@@ -146,16 +146,18 @@ def region_level(code: str) -> RegionLevel:
 
 def region_name(code: str) -> str:
     """Chinese name: ``"11"`` → 北京市, ``"1101"`` → 北京市 (the source's 市辖区), ``"CN"`` → 全国."""
-    level, c = _classify(code) or (None, None)
-    t = _tables()
-    if level == "nation":
-        return NATION_NAME
-    if level == "province":
-        return t.provinces[c]  # type: ignore[index]
-    if level == "city":
-        return t.cities[c][0]  # type: ignore[index]
-    if level == "county":
-        return t.counties[c][0]  # type: ignore[index]
+    classified = _classify(code)
+    if classified is not None:
+        level, c = classified
+        t = _tables()
+        if level == "nation":
+            return NATION_NAME
+        if level == "province":
+            return t.provinces[c]
+        if level == "city":
+            return t.cities[c][0]
+        if level == "county":
+            return t.counties[c][0]
     raise InputError(f"未知的行政区划代码：{code!r} / unknown region code: {code!r}")
 
 
