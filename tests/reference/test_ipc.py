@@ -124,3 +124,12 @@ def test_ipc_known():
     assert not ipc_known("H04N5/99999", strict=True)
     assert not ipc_known("Z99Z1/00")
     assert not ipc_known("H04N9999/00")
+
+
+def test_every_shipped_code_is_valid_ipc() -> None:
+    """The source table's PDF-parse debris (E01D101/0 …) never reaches users or the generator."""
+    from zhichan.reference import ipc_titles, normalize_ipc
+
+    for level in ("subclass", "main_group", "subgroup"):
+        for code in ipc_titles(level, "zh"):
+            assert normalize_ipc(code, allow_partial=True) == code, code

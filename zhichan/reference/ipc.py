@@ -121,6 +121,8 @@ def _zh() -> dict[str, str]:
         next(f)
         for line in f:
             code, _, title = line.rstrip("\n").split("\t", 2)
+            if _canonical(code, allow_partial=True) != code:
+                continue  # PDF-parse debris in the source, e.g. E01D101/0–4 (see PROVENANCE.md)
             titles[code] = _tidy_zh(title)
     return titles
 
