@@ -10,17 +10,8 @@ from sqlalchemy import Engine
 
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
-from zhichan.platform.db import make_engine, upgrade
 from zhichan.settings import Settings
 from zhichan.web.testing import WebEnv
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine
 
 from zhichan.platform.accounts import create_user
-from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user
 from zhichan.platform.scope import Scope
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from zhichan.platform.db import session_factory
+from zhichan.platform.db import session_scope
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -30,15 +30,8 @@ def scope(request: Request) -> Scope:
 
 def db(request: Request) -> Iterator[Session]:
     """A transaction per request: committed when the route returns, rolled back on error."""
-    session = session_factory(request.app.state.engine)()
-    try:
+    with session_scope(request.app.state.engine) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def corpus(request: Request) -> CorpusAccess:
