@@ -182,3 +182,14 @@ def test_a_build_with_worker_processes_equals_the_in_process_build(ref_snapshot:
         assert ours.facets == theirs.facets
     assert np.allclose(np.load(path / "vectors.npy"), np.load(reference / "vectors.npy"), atol=1e-5)
     assert index_status(snapshot)["workers"] == 2  # type: ignore[index]
+
+
+def test_pages_of_tied_hits_concatenate_to_the_single_page_order(ref_snapshot: Snapshot) -> None:
+    """Relevance ties are ordered by snapshot row, so small pages add up to the one big page."""
+    for query in ("电池", "NOT 电池", "涂"):
+        whole = [h.application_number for h in service.search(query, snapshot=ref_snapshot, page_size=50).hits]
+        paged: list[str] = []
+        for page in range(1, len(whole) // 3 + 2):
+            paged += [h.application_number for h in service.search(query, snapshot=ref_snapshot, page=page,
+                                                                     page_size=3).hits]
+        assert paged == whole and len(set(whole)) == len(whole)

@@ -332,6 +332,10 @@ def index_status(snapshot: Snapshot) -> dict[str, Any] | None:
 
 
 # -- querying ----------------------------------------------------------------------------------------
+#: Hits fetched beyond a page so that ties at its boundary are ordered the same in every build.
+TIE_MARGIN = 64
+
+
 class SearchIndex:
     """An open index build: compiles syntax trees to tantivy queries and runs them."""
 
@@ -437,7 +441,14 @@ class SearchIndex:
     def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance"
             ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
         if sort == "relevance":
-            result = self.searcher.search(query, limit, count=True, offset=offset)
+            # Equal scores are ordered by the document's row in the snapshot, not by tantivy's doc
+            # address (which depends on how the index was built), so every build of a snapshot pages
+            # identically — exact unless more than TIE_MARGIN hits tie across a page boundary.
+            result = self.searcher.search(query, offset + limit + TIE_MARGIN, count=True)
+            hits = list(result.hits)
+            rows = cast(list[int], self.searcher.fast_field_values("row", [a for _, a in hits])) if hits else []
+            ranked = [h for h, _ in sorted(zip(hits, rows, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
+            return int(result.count), ranked[offset:offset + limit]  # type: ignore[attr-defined]  # stub omits .count
         else:
             order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
             result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
