@@ -37,7 +37,9 @@ def test_list_compute_drill_plan_levers(corpus, tmp_path):
     assert "有效发明专利拥有量" in out.output and (tmp_path / "v.xlsx").exists()
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(tmp_path / "v.xlsx", read_only=True)["indicators"].iter_rows(values_only=True))
+    book = load_workbook(tmp_path / "v.xlsx", read_only=True)
+    rows = list(book["indicators"].iter_rows(values_only=True))
+    book.close()
     assert [(r[0], r[2], r[6]) for r in rows[1:]] == [("valid_inventions", "5101", 2), ("high_value_inventions", "5101", 1)]
 
     out = runner.invoke(app, ["indicators", "compute", "--level", "county", "--parent", "5101", "-c",

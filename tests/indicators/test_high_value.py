@@ -130,6 +130,7 @@ def test_drilldown_lists_exactly_the_counted_records(high_value_corpus, tmp_path
 
     book = load_workbook(out, read_only=True)
     assert len(list(book["records"].iter_rows())) == 9  # header + 8
+    book.close()
     csv_out = service.export_drilldown("high_value_inventions", "510107", D, tmp_path / "hv.csv", snapshot=snap)
     lines = csv_out.read_text("utf-8-sig").splitlines()
     assert len(lines) == 9 and lines[0].startswith("application_number,")

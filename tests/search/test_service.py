@@ -115,7 +115,9 @@ def test_export_writes_every_hit(fmt: str, tmp_path: Path, ref_snapshot: Snapsho
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.reader(fh))
     else:
-        rows = [list(r) for r in load_workbook(path, read_only=True)["检索结果"].iter_rows(values_only=True)]
+        book = load_workbook(path, read_only=True)
+        rows = [list(r) for r in book["检索结果"].iter_rows(values_only=True)]
+        book.close()
     assert rows[0][0] == "申请号"
     assert sorted(r[0] for r in rows[1:]) == expected
     assert not list(tmp_path.glob(".*.part"))

@@ -126,7 +126,10 @@ def load_plan(path: str | Path) -> Plan:
             book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
             raise InputError(f"无法读取 XLSX 规划文件 / cannot read the XLSX plan: {exc}") from None
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()  # a read-only workbook holds its file open until closed
         if len(rows) < 2:
             raise InputError("XLSX 规划文件须有表头和至少一行目标 / the XLSX plan needs a header row and one target")
         header = rows[0]

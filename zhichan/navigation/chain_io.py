@@ -129,17 +129,21 @@ def chain_from_xlsx(data: bytes, *, check_queries: bool = True) -> Chain:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise ChainInvalid(f"无法读取 XLSX 文件 / cannot read the XLSX file: {exc}") from exc
-    if CHAIN_SHEET not in wb.sheetnames or BRANCH_SHEET not in wb.sheetnames:
-        raise ChainInvalid(
-            f"XLSX 须包含工作表「{CHAIN_SHEET}」和「{BRANCH_SHEET}」 / the workbook needs sheets "
-            f"{CHAIN_SHEET!r} and {BRANCH_SHEET!r}"
-        )
+    try:
+        if CHAIN_SHEET not in wb.sheetnames or BRANCH_SHEET not in wb.sheetnames:
+            raise ChainInvalid(
+                f"XLSX 须包含工作表「{CHAIN_SHEET}」和「{BRANCH_SHEET}」 / the workbook needs sheets "
+                f"{CHAIN_SHEET!r} and {BRANCH_SHEET!r}"
+            )
+        chain_rows = list(wb[CHAIN_SHEET].iter_rows(values_only=True))[1:]
+        rows = list(wb[BRANCH_SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
     chain: dict[str, Any] = {}
-    for row in list(wb[CHAIN_SHEET].iter_rows(values_only=True))[1:]:
+    for row in chain_rows:
         if row and row[0]:
             key = str(row[0]).strip()
             chain[key] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    rows = list(wb[BRANCH_SHEET].iter_rows(values_only=True))
     if not rows:
         raise ChainInvalid("技术分解表为空 / the branch sheet is empty")
     header = [_header_key(h) for h in rows[0]]

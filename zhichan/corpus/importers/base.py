@@ -166,12 +166,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceRows:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
         return SourceRows(path, [], iter(()), None, [_file_reject(path, f"无法打开 XLSX 文件：{exc} / cannot open the workbook")])
     if sheet and sheet not in workbook.sheetnames:
+        workbook.close()
         raise InputError(f"工作表不存在：{sheet} / no sheet {sheet}")
     ws = workbook[sheet] if sheet else workbook.worksheets[0]
     iterator = ws.iter_rows(values_only=True)
     try:
         header = ["" if h is None else str(h).strip() for h in next(iterator)]
     except StopIteration:
+        workbook.close()
         return SourceRows(path, [], iter(()), None, [_file_reject(path, "文件为空 / the file is empty")])
     while header and header[-1] == "":
         header.pop()
