@@ -5,6 +5,7 @@ The CLI, the web app, the docs (``zhichan settings``) and the tests all read thi
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     )
     web_host: str = Field("127.0.0.1", description="Address the web platform listens on.")
     web_port: int = Field(8000, description="Port the web platform listens on.")
+    web_workers: int = Field(
+        0, ge=0,
+        description="Web server processes. 0 = one per CPU core, at most 8. Background jobs run in one of them.",
+    )
     secret_key: str | None = Field(
         None,
         description="Key signing session cookies and CSRF tokens. Default: generated once and stored in the data directory.",
@@ -72,6 +77,10 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def effective_web_workers(self) -> int:
+        return self.web_workers or min(os.cpu_count() or 1, 8)
 
     @property
     def effective_database_url(self) -> str:

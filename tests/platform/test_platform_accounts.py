@@ -88,7 +88,8 @@ def test_api_tokens_hashed_and_revocable(engine, tree):
         token, plain = accounts.create_api_token(s, scope, "报表脚本")
         assert plain.startswith("zc_") and token.token_hash != plain and plain not in token.token_hash
     with session_scope(engine) as s:
-        assert accounts.resolve_api_token(s, plain).username == "wuhou_analyst"
+        user, org = accounts.resolve_api_token(s, plain)
+        assert user.username == "wuhou_analyst" and org.id == user.org_id
         accounts.revoke_api_token(s, scope, token.id)
     with pytest.raises(AuthenticationError), session_scope(engine) as s:
         accounts.resolve_api_token(s, plain)

@@ -73,3 +73,47 @@ def test_jobs_follow_org_scope(engine, tree):
         jobs.submit(s, tree.scope(engine, "ent_user"), "test.count", {})
     with pytest.raises(InputError), session_scope(engine) as s:
         jobs.submit(s, wuhou, "no.such.kind", {})
+
+
+def test_one_worker_runs_jobs_among_processes_sharing_the_lock(engine, tree, tmp_path):
+    """Several server processes each start a worker; only the lock holder runs jobs, and when it
+    stops another takes over and marks the jobs the old holder left running as interrupted."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Job
+
+    lock = tmp_path / "jobs.lock"
+    first = jobs.JobWorker(engine, poll_seconds=0.05, lock_path=lock)
+    second = jobs.JobWorker(engine, poll_seconds=0.05, lock_path=lock)
+    first.start()
+    second.start()
+    try:
+        assert first.leading and not second.leading
+        scope = tree.scope(engine, "wuhou_analyst")
+        with session_scope(engine) as s:
+            job_id = jobs.submit(s, scope, "test.count", {"n": 3}).id
+        first.wake()
+        _wait_for(lambda: _status(engine, scope, job_id) == JobStatus.SUCCEEDED)
+        # the holder "dies" while a job runs: the row stays running until the next holder takes over
+        with session_scope(engine) as s:
+            s.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.RUNNING))
+        first.stop()
+        _wait_for(lambda: second.leading)
+        assert _status(engine, scope, job_id) == JobStatus.INTERRUPTED
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _status(engine, scope, job_id):
+    with session_scope(engine) as s:
+        return jobs.get_job(s, scope, job_id).status
+
+
+def _wait_for(condition, timeout=20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.02)

@@ -18,10 +18,11 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
@@ -216,24 +217,37 @@ def create_session(session: Session, user: User, ip: str = "") -> str:
     return token
 
 
-def resolve_session(session: Session, token: str, max_age_seconds: int) -> tuple[WebSession, User] | None:
-    """The live session and its active user, or ``None``; expired sessions are removed."""
+def _with_user_and_org(credential: type[WebSession] | type[ApiToken]) -> Select[Any, User, Organization]:
+    """The credential row with its user and organization in one statement: the caller's scope then
+    needs no further query (``session.get`` finds both in the identity map) — this runs per request."""
+    return (
+        select(credential, User, Organization)
+        .join(User, User.id == credential.user_id)
+        .join(Organization, Organization.id == User.org_id)
+    )
+
+
+def resolve_session(
+    session: Session, token: str, max_age_seconds: int
+) -> tuple[WebSession, User, Organization] | None:
+    """The live session, its active user and the user's organization, or ``None``; expired
+    sessions are removed."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == sha256(token)))
-    if row is None:
+    found = session.execute(_with_user_and_org(WebSession).where(WebSession.token_hash == sha256(token))).first()
+    if found is None:
         return None
+    row, user, org = found
     now = utcnow()
     if now - row.last_seen_at > dt.timedelta(seconds=max_age_seconds):
         session.delete(row)
         session.flush()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
-    return row, user
+    return row, user, org
 
 
 def end_session(session: Session, token: str) -> None:
@@ -268,19 +282,20 @@ def revoke_api_token(session: Session, scope: Scope, token_id: int) -> None:
     session.flush()
 
 
-def resolve_api_token(session: Session, plain: str) -> User:
+def resolve_api_token(session: Session, plain: str) -> tuple[User, Organization]:
+    """The token's active user and the user's organization; 401 for anything else."""
     if not plain.startswith("zc_") or len(plain) > 200:
         raise AuthenticationError("API 令牌无效 / invalid API token")
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == sha256(plain)))
-    if token is None or token.revoked_at is not None:
+    found = session.execute(_with_user_and_org(ApiToken).where(ApiToken.token_hash == sha256(plain))).first()
+    if found is None or found[0].revoked_at is not None:
         raise AuthenticationError("API 令牌无效或已撤销 / invalid or revoked API token")
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user, org = found
+    if not user.is_active:
         raise AuthenticationError("API 令牌所属账号已停用 / the token's account is disabled")
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
         token.last_used_at = now
-    return user
+    return user, org
 
 
 def scope_of(session: Session, user: User) -> Scope:

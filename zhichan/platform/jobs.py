@@ -1,11 +1,15 @@
 """Background jobs (后台任务): long operations with progress stored in the workflow database.
 
-Deliberately small: a ``platform_jobs`` table and one worker thread inside the server process.
+Deliberately small: a ``platform_jobs`` table and one worker thread inside *one* server process.
+With several server processes (setting ``web_workers``) every process starts a :class:`JobWorker`,
+but only the one holding an exclusive lock on ``<data_dir>/jobs.lock`` runs jobs; the others retry
+the lock at every poll, so when the holder exits (the OS drops its lock) another takes over.
 
 - A job is *submitted* (``queued``) by a request; the worker claims it with a conditional UPDATE
   (so two workers never run one job), runs the registered function and writes ``done/total``
   at most every ``PROGRESS_INTERVAL`` seconds; the jobs page polls that row (HTMX).
-- **Restart**: when the server starts, every job still ``running`` is marked ``interrupted``; a
+- **Restart**: when a worker takes the lock, every job still ``running`` (its process is gone —
+  only the lock holder runs jobs) is marked ``interrupted``; a
   user may *resume* it (it is queued again with ``attempts + 1``). Job functions receive the
   last checkpoint they saved (``ctx.checkpoint``) and may continue from it.
 - Visibility follows the organization scope: a job belongs to the submitter's organization path.
@@ -13,13 +17,15 @@ Deliberately small: a ``platform_jobs`` table and one worker thread inside the s
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
@@ -201,17 +207,26 @@ def run_one(engine: Engine) -> bool:
 
 
 class JobWorker:
-    """One daemon thread polling the jobs table."""
+    """One daemon thread polling the jobs table; with ``lock_path``, only while it holds that
+    file's exclusive lock (one job runner among several server processes on this host)."""
 
-    def __init__(self, engine: Engine, poll_seconds: float = 0.5) -> None:
+    def __init__(self, engine: Engine, poll_seconds: float = 0.5, lock_path: Path | None = None) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
+        self.lock_path = lock_path
+        self._lock_file: IO[bytes] | None = None
+        self._leading = False
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def leading(self) -> bool:
+        """Whether this worker is the one that runs jobs."""
+        return self._leading
+
     def start(self) -> None:
-        mark_interrupted(self.engine)
+        self._try_lead()
         self._thread = threading.Thread(target=self._loop, name="zhichan-jobs", daemon=True)
         self._thread.start()
 
@@ -223,11 +238,32 @@ class JobWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the lock: another process's worker takes over
+            self._lock_file = None
+        self._leading = False
+
+    def _try_lead(self) -> bool:
+        if self._leading:
+            return True
+        if self.lock_path is not None:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.lock_path, "ab")  # noqa: SIM115 - held open for as long as we lead
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return False
+            self._lock_file = handle
+        # only the lock holder runs jobs, so any job still "running" belonged to a process that is gone
+        mark_interrupted(self.engine)
+        self._leading = True
+        return True
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                ran = run_one(self.engine)
+                ran = self._try_lead() and run_one(self.engine)
             except Exception:
                 log.exception("job worker error")
                 ran = False

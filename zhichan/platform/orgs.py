@@ -95,9 +95,9 @@ def add_org(
     return create_org(session, name, kind, region_code, parent, party_key=party_key)
 
 
-def scope_for_user(session: Session, user: User) -> Scope:
-    """Derive the caller's :class:`Scope` from its user row and organization."""
-    org = get_org(session, user.org_id)
+def scope_for_user(session: Session, user: User, org: Organization | None = None) -> Scope:
+    """Derive the caller's :class:`Scope` from its user row and organization (loaded when not given)."""
+    org = org if org is not None and org.id == user.org_id else get_org(session, user.org_id)
     role = Role(user.role)
     region: str | None = org.region_code
     party_key = None

@@ -98,7 +98,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.effective_database_url)
-    worker = JobWorker(engine) if start_worker else None
+    worker = JobWorker(engine, lock_path=settings.data_dir / "jobs.lock") if start_worker else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

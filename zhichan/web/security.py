@@ -76,15 +76,15 @@ def resolve_caller(request: Request) -> Caller:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         with session_scope(engine) as s:
-            user = accounts.resolve_api_token(s, auth[7:].strip())  # raises 401 on a bad token
-            caller = Caller(scope_for_user(s, user), "token")
+            user, org = accounts.resolve_api_token(s, auth[7:].strip())  # raises 401 on a bad token
+            caller = Caller(scope_for_user(s, user, org), "token")
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             with session_scope(engine) as s:
                 found = accounts.resolve_session(s, token, app.state.settings.session_max_age_seconds)
                 if found is not None:
-                    caller = Caller(scope_for_user(s, found[1]), "session", session_token=token)
+                    caller = Caller(scope_for_user(s, found[1], found[2]), "session", session_token=token)
     request.state.caller = caller
     return caller
 

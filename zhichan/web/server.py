@@ -38,16 +38,16 @@ def ensure_demo_admin(engine: Engine, password: str | None = None) -> tuple[str,
     return DEMO_ADMIN, password if generated else None
 
 
-def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = True) -> None:
+def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = True, workers: int | None = None) -> None:
     """Migrate the workflow database, seed the demo administrator (password from
-    ``ZHICHAN_ADMIN_PASSWORD`` or generated and printed once), print the address and serve."""
+    ``ZHICHAN_ADMIN_PASSWORD`` or generated and printed once), print the address and serve with
+    ``workers`` processes (default: the ``web_workers`` setting)."""
     import uvicorn
-
-    from zhichan.web.app import create_app
 
     settings = get_settings()
     host = host or settings.web_host
     port = port or settings.web_port
+    workers = workers or settings.effective_web_workers
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     if demo_admin:
@@ -59,6 +59,10 @@ def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = 
             console.print(f"演示管理员 / demo administrator: {username} (password from ZHICHAN_ADMIN_PASSWORD)")
         else:
             console.print(f"演示管理员 / demo administrator: {username} (existing account; password unchanged)")
-    app = create_app(settings, engine=engine)
-    console.print(f"[bold green]知产 zhichan[/bold green] 已启动 / serving at [link]http://{host}:{port}/[/link]")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    engine.dispose()
+    console.print(f"[bold green]知产 zhichan[/bold green] 已启动 / serving at [link]http://{host}:{port}/[/link] "
+                  f"({workers} 个进程 / processes)")
+    # every process builds its own app from the same settings (the environment); uvicorn's
+    # supervisor restarts a process that dies. Jobs run in one of them (zhichan.platform.jobs).
+    uvicorn.run("zhichan.web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", proxy_headers=False)

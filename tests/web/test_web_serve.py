@@ -1,0 +1,99 @@
+"""``zhichan serve`` as an operator starts it: several processes, one of them running the jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import select
+
+from zhichan.platform.accounts import create_api_token
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import User
+from zhichan.platform.orgs import scope_for_user
+from zhichan.web.testing import WebEnv
+
+
+def _server_processes(pid: int) -> list[int]:
+    """The worker processes uvicorn's supervisor ``pid`` spawned (not its resource tracker)."""
+    return [child for child in _children(pid) if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _call(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Authorization": f"Bearer {token}",
+                                                              "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_runs_several_processes_and_one_job_runner(env: WebEnv) -> None:
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        user = s.scalar(select(User).where(User.username == "wuhou"))
+        assert user is not None
+        _, token = create_api_token(s, scope_for_user(s, user), "serve-test")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "zhichan", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+         "--no-demo-admin"],
+        env={**os.environ, "ZHICHAN_DATA_DIR": str(env.settings.data_dir)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                status, _ = _call(base + "/api/v1/jobs", token)
+                if status == 200 and len(_server_processes(server.pid)) == 2:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.1)
+        # any process may take the submission; the one lock holder runs it
+        status, job = _call(base + "/api/v1/jobs", token, {"kind": "corpus.profile"})
+        assert status == 201, job
+        deadline = time.monotonic() + 60
+        while job["status"] not in ("succeeded", "failed"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.1)
+            _, job = _call(base + f"/api/v1/jobs/{job['id']}", token)
+        assert job["status"] == "succeeded", job
+        # scope holds across processes: a district analyst cannot read another district's region
+        status, body = _call(base + "/api/v1/regions/510104/indicators", token)
+        assert status == 403 and "error" in body
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=30)[0]
+    assert "Traceback" not in out, out
