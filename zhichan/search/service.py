@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import time
+from functools import lru_cache
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -57,7 +58,9 @@ def _scoped(node: Node, region_prefix: str | None) -> Node:
     return And((node, code)) if not isinstance(node, And) else And((*node.children, code))
 
 
+@lru_cache(maxsize=16_384)
 def _label(facet: str, value: Any) -> str:
+    """A facet value's display label (reference data: the same for every query, hence cached)."""
     try:
         if facet in ("province", "city"):
             from zhichan.reference import region_name

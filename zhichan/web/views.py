@@ -41,7 +41,8 @@ def _as_dict(value: Any) -> dict[str, Any]:
     if hasattr(value, "__dataclass_fields__"):
         import dataclasses
 
-        return dataclasses.asdict(value)
+        # shallow: dataclasses.asdict deep-copies every field, which a page of hits does not need
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     return dict(vars(value))
 
 
