@@ -89,3 +89,38 @@ def test_county_runs_and_schedules_stay_in_its_area(client, env):
     assert "navigation.report" not in client.get("/jobs").text
     assert client.post("/api/v1/jobs", json={"kind": "navigation.report"},
                        headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)}).status_code == 400
+
+
+def test_due_quarterly_schedules_run_by_the_job_runner(client, env, tmp_path):
+    """A schedule whose quarter has ended is picked up by the job runner's periodic check: one
+    platform job (the root organization's) runs it, the report lands in the schedule's area."""
+    import time
+
+    from zhichan.navigation import service
+
+    login_as(client, env.engine, "wuhou")
+    assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
+    [sched] = client.get("/api/v1/navigation/schedules").json()
+    assert [s.id for s in service.due_schedules(env.engine, within="510100")] == [sched["id"]]
+    assert service.due_schedules(env.engine, within="510104") == []  # another district's area
+    login_as(client, env.engine, "root")  # the platform's own job belongs to the root organization
+    worker = jobs.JobWorker(env.engine, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not (done := [j for j in client.get("/api/v1/jobs").json()
+                            if j["kind"] == "navigation.run_due" and j["status"] in ("succeeded", "failed")]):
+            assert time.monotonic() < deadline, "the due schedule was not run"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    [job] = done
+    assert job["status"] == "succeeded", job["message"]
+    assert service.due_schedules(env.engine) == []  # moved on to the next quarter end
+    login_as(client, env.engine, "wuhou")
+    [run] = client.get("/api/v1/navigation/runs").json()
+    assert run["chain_code"] == "ic" and run["region_code"] == "510107" and run["interactive"]
+    assert job["result"]["runs"][0]["run_id"] == run["id"]
+    [after] = client.get("/api/v1/navigation/schedules").json()
+    assert after["next_as_of"] > sched["next_as_of"]
+    assert not [j for j in client.get("/api/v1/jobs").json() if j["kind"] == "navigation.run_due"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from zhichan.navigation.models import NavigationChain, NavigationRun, Navigation
 from zhichan.navigation.report import build_document
 from zhichan.navigation.schemas import Chain, ChainSummary
 from zhichan.platform.db import make_engine, session_scope
+from zhichan.platform.scope import region_prefix
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.reports import FORMATS, render
 from zhichan.reports.document import Document
@@ -307,17 +309,28 @@ def list_schedules(engine: Engine) -> list[NavigationSchedule]:
                                                                    NavigationSchedule.region_code)).all())
 
 
+def due_schedules(engine: Engine, *, today: dt.date | None = None, within: str | None = None) -> list[NavigationSchedule]:
+    """Enabled schedules whose quarter has ended; ``within``: only those of regions inside that one."""
+    today = today or dt.date.today()
+    prefix = region_prefix(within) if within else ""
+    return [x for x in list_schedules(engine)
+            if x.enabled and x.next_as_of < today and x.region_code.startswith(prefix)]
+
+
 def run_due(engine: Engine, *, today: dt.date | None = None, snapshot: Snapshot | None = None,
-            out: Path | None = None, generated_at: dt.datetime | None = None,
+            out: Path | None = None, generated_at: dt.datetime | None = None, within: str | None = None,
+            on_report: Callable[[ReportOutcome], None] | None = None,
             progress: ProgressCallback = no_progress) -> list[ReportOutcome]:
-    """Run every enabled schedule whose quarter has ended (cron-friendly: safe to call any day).
+    """Run every enabled schedule whose quarter has ended (cron-friendly: safe to call any day);
+    ``within``: only the schedules of regions inside that region; ``on_report`` is called with each
+    report as soon as it is recorded.
 
     A schedule several quarters behind reports only the latest completed quarter, then waits for
     the next one.
     """
     today = today or dt.date.today()
     done: list[ReportOutcome] = []
-    due = [x for x in list_schedules(engine) if x.enabled and x.next_as_of < today]
+    due = due_schedules(engine, today=today, within=within)
     for i, sched in enumerate(due):
         as_of = last_completed_quarter_end(today)
         outcome = generate_report(sched.chain_code, as_of, sched.formats.split(","), region_code=sched.region_code,
@@ -327,6 +340,8 @@ def run_due(engine: Engine, *, today: dt.date | None = None, snapshot: Snapshot 
             row = s.get(NavigationSchedule, sched.id)
             assert row is not None
             row.next_as_of, row.last_run_id = next_quarter_end(as_of), outcome.run_id
+        if on_report is not None:
+            on_report(outcome)
         done.append(outcome)
         progress(i + 1, len(due))
     return done

@@ -12,7 +12,9 @@ the lock at every poll, so when the holder exits (the OS drops its lock) another
   only the lock holder runs jobs) is marked ``interrupted``; a
   user may *resume* it (it is queued again with ``attempts + 1``). Job functions receive the
   last checkpoint they saved (``ctx.checkpoint``) and may continue from it.
-- Visibility follows the organization scope: a job belongs to the submitter's organization path.
+- Visibility follows the organization scope: a job belongs to the submitter's organization path;
+  jobs the platform submits itself (:func:`submit_system`, from a :class:`Periodic` check such as
+  "quarterly navigation reports are due") belong to the root organization.
 """
 
 from __future__ import annotations
@@ -99,14 +101,52 @@ def job_kinds(scope: Scope) -> list[JobKind]:
     return [k for k in _KINDS.values() if scope.role in k.roles]
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A check the job runner makes every ``every_seconds`` (and once when it takes the lock):
+    cheap, and it submits a job (see :func:`submit_system`) only when there is work."""
+
+    name: str
+    every_seconds: float
+    check: Callable[[Engine], None]
+
+
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def register_periodic(name: str, every_seconds: float, check: Callable[[Engine], None]) -> None:
+    _PERIODIC[name] = Periodic(name, every_seconds, check)
+
+
 def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | None = None) -> Job:
     scope.require_authenticated()
     spec = _KINDS.get(kind)
     if spec is None:
         raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
     scope.require_roles(*spec.roles)
+    return _insert(session, spec, params, user_id=scope.user_id, org_path=scope.org_path or "/")
+
+
+def submit_system(session: Session, kind: str, params: dict[str, Any] | None = None) -> Job | None:
+    """Queue ``kind`` on behalf of the platform itself (no user; the root organization's job, so
+    the top administrators see it) unless one is already queued or running; ``None`` then."""
+    from zhichan.platform.orgs import root_org
+
+    spec = _KINDS.get(kind)
+    if spec is None:
+        raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
+    pending = session.scalar(select(func.count()).select_from(Job).where(
+        Job.kind == kind, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])))
+    if pending:
+        return None
+    root = root_org(session)
+    return _insert(session, spec, params, user_id=None, org_path=root.path if root is not None else "/")
+
+
+def _insert(session: Session, spec: JobKind, params: dict[str, Any] | None, *, user_id: int | None,
+            org_path: str) -> Job:
     job = Job(
-        kind=kind,
+        kind=spec.kind,
         title=spec.title,
         status=JobStatus.QUEUED,
         params=json.dumps(params or {}, ensure_ascii=False),
@@ -114,8 +154,8 @@ def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | N
         message="",
         done=0,
         progress=0.0,
-        user_id=scope.user_id,
-        org_path=scope.org_path or "/",
+        user_id=user_id,
+        org_path=org_path,
         attempts=0,
     )
     session.add(job)
@@ -219,6 +259,7 @@ class JobWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._checked: dict[str, float] = {}  # periodic check → when it last ran (monotonic)
 
     @property
     def leading(self) -> bool:
@@ -260,10 +301,26 @@ class JobWorker:
         self._leading = True
         return True
 
+    def _run_periodic(self) -> None:
+        now = time.monotonic()
+        for periodic in list(_PERIODIC.values()):
+            last = self._checked.get(periodic.name)
+            if last is not None and now - last < periodic.every_seconds:
+                continue
+            self._checked[periodic.name] = now
+            try:
+                periodic.check(self.engine)
+            except Exception:
+                log.exception("periodic check %s failed", periodic.name)
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                ran = self._try_lead() and run_one(self.engine)
+                if self._try_lead():
+                    self._run_periodic()
+                    ran = run_one(self.engine)
+                else:
+                    ran = False
             except Exception:
                 log.exception("job worker error")
                 ran = False

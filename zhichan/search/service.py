@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import time
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from zhichan.corpus.schema import TABLES
-from zhichan.platform.jobs import JobContext, register_job_kind
+from zhichan.platform.jobs import JobContext, register_job_kind, register_periodic
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -96,3 +96,11 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
 
         register_job_kind(navigation.JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report,
                           set(navigation.NAV_ROLES))
+
+        def navigation_run_due(ctx: JobContext) -> dict[str, Any]:
+            """The quarterly navigation reports that are due (the submitter's area)."""
+            return navigation.run_due_job(engine, settings, access, ctx)
+
+        register_job_kind(navigation.RUN_DUE_KIND, "运行到期的季度导航报告 / run the quarterly navigation reports "
+                          "that are due", navigation_run_due, {Role.SYSTEM_ADMIN})
+        register_periodic(navigation.RUN_DUE_KIND, navigation.DUE_CHECK_SECONDS, navigation.submit_due_reports)

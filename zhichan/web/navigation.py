@@ -34,6 +34,9 @@ from zhichan.settings import Settings
 
 NAV_ROLES = (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST)
 JOB_KIND = "navigation.report"
+RUN_DUE_KIND = "navigation.run_due"
+#: how often the job runner looks for due quarterly schedules (a cheap query)
+DUE_CHECK_SECONDS = 3600
 REPORT_FORMATS = ("docx", "pdf")
 
 
@@ -179,7 +182,6 @@ def report_job(engine: Engine, settings: Settings, access: Any, ctx: Any) -> dic
     """``navigation.report``: analyse the chain as of the date, write DOCX + PDF (a recorded run) and
     the interactive fragment from the same document."""
     from zhichan.navigation import service
-    from zhichan.reports.html import render_fragment
 
     params = ctx.params
     if not params.get("chain") or not params.get("as_of"):
@@ -190,11 +192,41 @@ def report_job(engine: Engine, settings: Settings, access: Any, ctx: Any) -> dic
         region_code=str(params["region"]), snapshot=access.require_snapshot(), engine=engine,
         progress=ctx.progress,
     )
-    if outcome.run_id is not None:
-        path = fragment_path(settings, outcome.run_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(render_fragment(outcome.document, mode="vega"), "utf-8")
-        tmp.replace(path)
+    _write_fragment(settings, outcome)
     return {"run_id": outcome.run_id, "chain": params["chain"], "region": params["region"],
             "as_of": as_of.isoformat(), "files": sorted(outcome.files)}
+
+
+def run_due_job(engine: Engine, settings: Settings, access: Any, ctx: Any) -> dict[str, Any]:
+    """``navigation.run_due``: every quarterly schedule whose quarter has ended — of the submitter's
+    area (``params.region``), or of every area when the platform submitted it (no region)."""
+    from zhichan.navigation import service
+
+    outcomes = service.run_due(engine, snapshot=access.require_snapshot(), within=ctx.params.get("region"),
+                               on_report=lambda outcome: _write_fragment(settings, outcome), progress=ctx.progress)
+    return {"runs": [{"run_id": o.run_id, "chain": o.result.chain.code, "region": o.result.region_code,
+                      "as_of": o.result.as_of.isoformat()} for o in outcomes]}
+
+
+def submit_due_reports(engine: Engine) -> None:
+    """The job runner's periodic check: queue ``navigation.run_due`` when a schedule is due."""
+    from zhichan.navigation import service
+    from zhichan.platform import jobs
+    from zhichan.platform.db import session_scope
+
+    if service.due_schedules(engine):
+        with session_scope(engine) as s:
+            jobs.submit_system(s, RUN_DUE_KIND)
+
+
+def _write_fragment(settings: Settings, outcome: Any) -> None:
+    """The interactive page of a recorded run, from the same document as its DOCX/PDF."""
+    from zhichan.reports.html import render_fragment
+
+    if outcome.run_id is None:
+        return
+    path = fragment_path(settings, outcome.run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(render_fragment(outcome.document, mode="vega"), "utf-8")
+    tmp.replace(path)
