@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/web_load.py --patents 1000000 --duration 30
 
 Builds (or reuses) a synthetic corpus and its search index in ``--data-dir``, seeds the workflow
-database with a city-level analyst and an API token, starts ``zhichan serve`` on a free loopback
-port, then runs wrk against three URLs — the cockpit page, a search page and an indicator API call
-— and prints requests/s and p50/p95/p99 latency for each. Needs ``apt-get install wrk``.
+database with a city-level analyst and an API token, then for each process count (``--workers``,
+default 1 and one per core — the single process is the baseline) starts ``zhichan serve`` on a
+free loopback port and runs wrk against: the liveness endpoint (the framework's floor), the
+cockpit page, the search page over the retrieval benchmark's mixed query set taken in turn, and
+an indicator API call. Prints requests/s and p50/p95/p99 latency. Needs ``apt-get install wrk``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -78,59 +81,82 @@ def prepare(data_dir: Path, patents: int) -> str:
     return token
 
 
+def run_wrk(base: str, paths: list[str], token: str, connections: int, duration: int, lua_dir: Path) -> tuple:
+    """wrk against ``paths`` (taken in turn, so a rotating query set is not one cached request)."""
+    lua = lua_dir / f"wrk-{abs(hash(tuple(paths)))}.lua"
+    listed = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    lua.write_text(f"paths = {{{listed}}}\ni = 0\nrequest = function()\n  i = i % #paths + 1\n"
+                   f"  return wrk.format(nil, paths[i])\nend\n" + LUA, "utf-8")
+    for path in paths:  # warm each URL once (first use of a searcher, a cold cockpit key)
+        request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+        urllib.request.urlopen(request, timeout=300).read()
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(lua),
+         "-H", f"Authorization: Bearer {token}", base + paths[0]],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result = next(line for line in out.splitlines() if line.startswith("RESULT")).split()
+    n, seconds, p50, p95, p99, errors = int(result[1]), float(result[2]), *map(float, result[3:6]), int(result[6])
+    return n / seconds, p50, p95, p99, errors
+
+
+def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "ZHICHAN_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "zhichan", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo-admin",
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--patents", type=int, default=200_000)
     parser.add_argument("--duration", type=int, default=20, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1],
+                        help="server process counts to compare in this run (default: 1 and one per core)")
     parser.add_argument("--data-dir", type=Path, default=Path("benchmarks/out/web-data"))
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     data_dir = args.data_dir.resolve()
     token = prepare(data_dir, args.patents)
-    port = _free_port()
-    env = {**os.environ, "ZHICHAN_DATA_DIR": str(data_dir)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "zhichan", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo-admin"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        urls = {
-            "cockpit (成都市)": "/cockpit?region=510100",
-            "search page": "/search?q=TI%3D%E7%94%B5%E6%B1%A0",
-            "indicator API": "/api/v1/regions/510100/indicators",
-        }
-        lua = Path(tempfile.mkstemp(suffix=".lua")[1])
-        lua.write_text(LUA, "utf-8")
-        rows = []
-        for name, path in urls.items():
-            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
-            urllib.request.urlopen(request, timeout=120).read()  # warm caches once
-            out = subprocess.run(
-                ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "-s", str(lua),
-                 "-H", f"Authorization: Bearer {token}", base + path],
-                capture_output=True, text=True, check=True,
-            ).stdout
-            result = next(line for line in out.splitlines() if line.startswith("RESULT")).split()
-            n, seconds, p50, p95, p99, errors = int(result[1]), float(result[2]), *map(float, result[3:6]), int(result[6])
-            rows.append((name, n / seconds, p50, p95, p99, errors))
-        print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}; corpus {args.patents:,} synthetic patents; {args.connections} "
-              f"connections, {args.duration} s per URL, one uvicorn worker")
-        print(f"{'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for name, rps, p50, p95, p99, errors in rows:
-            print(f"{name:<20} {rps:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
-    finally:
-        server.terminate()
-        server.wait(10)
+    from search_bench import QUERIES  # the retrieval benchmark's fixed mixed query set
+
+    urls = {
+        "liveness /healthz (floor)": ["/healthz"],
+        "cockpit (成都市)": ["/cockpit?region=510100"],
+        f"search page ({len(QUERIES)} queries in turn)": [f"/search?q={urllib.parse.quote(q)}" for _, q in QUERIES],
+        "indicator API": ["/api/v1/regions/510100/indicators"],
+    }
+    lua_dir = Path(tempfile.mkdtemp())
+    rows = []
+    load_before = os.getloadavg()
+    for workers in args.workers:
+        server, base = serve(data_dir, workers)
+        try:
+            for name, paths in urls.items():
+                rows.append((workers, name, *run_wrk(base, paths, token, args.connections, args.duration, lua_dir)))
+        finally:
+            server.terminate()
+            server.wait(30)
+    print(f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; corpus {args.patents:,} synthetic patents; {args.connections} "
+          f"connections, {args.duration} s per URL; load average before {load_before}, after {os.getloadavg()}")
+    print("| processes | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|")
+    for workers, name, rps, p50, p95, p99, errors in rows:
+        print(f"| {workers} | {name} | {rps:.1f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {errors} |")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,11 @@ def test_cookie_flags_headers_and_open_redirect(env, client):
     page = client.get("/cockpit")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+    english = client.get("/search", params={"lang": "en"})
+    assert "zc_lang=en" in english.headers["set-cookie"] and 'lang="en"' in english.text
+    health = client.get("/healthz")  # liveness: no session needed, headers like every response
+    assert health.json()["status"] == "ok" and health.headers["x-content-type-options"] == "nosniff"
 
 
 def test_errors_are_json_with_clear_messages(env, client):

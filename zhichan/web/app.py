@@ -195,6 +195,12 @@ def create_app(
 
     app.add_middleware(PerRequest)
 
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """Liveness for process supervisors and load balancers: answers without touching the
+        database or the corpus (on the event loop, so it also shows the framework's own cost)."""
+        return {"status": "ok", "version": __version__}
+
     from zhichan.web.routes import admin, api, assets, auth, navigation, pages
 
     app.include_router(assets.router)
