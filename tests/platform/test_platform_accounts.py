@@ -53,16 +53,16 @@ def test_sessions_expire_when_idle(engine, tree):
     with session_scope(engine) as s:
         token = accounts.create_session(s, s.get(User, tree.users["root"].id), "127.0.0.1")
     with session_scope(engine) as s:
-        found = accounts.resolve_session(s, token, 3600)
-        assert found is not None and found[1].username == "root"
-        assert accounts.resolve_session(s, token + "x", 3600) is None
+        found = accounts.resolve_session(s.connection(), token, 3600)
+        assert found is not None and found.username == "root" and found == tree.scope(engine, "root")
+        assert accounts.resolve_session(s.connection(), token + "x", 3600) is None
     with session_scope(engine) as s:
         s.execute(update(WebSession).values(last_seen_at=utcnow() - dt.timedelta(hours=2)))
     with session_scope(engine) as s:
-        assert accounts.resolve_session(s, token, 3600) is None
+        assert accounts.resolve_session(s.connection(), token, 3600) is None
     # the expired session row is gone, so it cannot come back
     with session_scope(engine) as s:
-        assert accounts.resolve_session(s, token, 10**9) is None
+        assert accounts.resolve_session(s.connection(), token, 10**9) is None
 
 
 def test_session_ends_on_logout_and_deactivation(engine, tree):
@@ -71,13 +71,13 @@ def test_session_ends_on_logout_and_deactivation(engine, tree):
         t2 = accounts.create_session(s, s.get(User, tree.users["wuhou_analyst"].id))
         accounts.end_session(s, t1)
     with session_scope(engine) as s:
-        assert accounts.resolve_session(s, t1, 3600) is None
-        assert accounts.resolve_session(s, t2, 3600) is not None
+        assert accounts.resolve_session(s.connection(), t1, 3600) is None
+        assert accounts.resolve_session(s.connection(), t2, 3600) is not None
     admin = tree.scope(engine, "cd_admin")
     with session_scope(engine) as s:
         accounts.set_active(s, admin, tree.users["wuhou_analyst"].id, False)
     with session_scope(engine) as s:
-        assert accounts.resolve_session(s, t2, 3600) is None
+        assert accounts.resolve_session(s.connection(), t2, 3600) is None
     with pytest.raises(AuthenticationError), session_scope(engine) as s:
         accounts.authenticate(s, "wuhou_analyst", PASSWORD, "1.1.1.1")
 
@@ -88,11 +88,11 @@ def test_api_tokens_hashed_and_revocable(engine, tree):
         token, plain = accounts.create_api_token(s, scope, "报表脚本")
         assert plain.startswith("zc_") and token.token_hash != plain and plain not in token.token_hash
     with session_scope(engine) as s:
-        user, org = accounts.resolve_api_token(s, plain)
-        assert user.username == "wuhou_analyst" and org.id == user.org_id
+        found = accounts.resolve_api_token(s.connection(), plain)
+        assert found == tree.scope(engine, "wuhou_analyst") and found.region_code == "510107"
         accounts.revoke_api_token(s, scope, token.id)
     with pytest.raises(AuthenticationError), session_scope(engine) as s:
-        accounts.resolve_api_token(s, plain)
+        accounts.resolve_api_token(s.connection(), plain)
     other = tree.scope(engine, "root")
     with pytest.raises(Exception, match="no token"), session_scope(engine) as s:
         accounts.revoke_api_token(s, other, token.id)

@@ -18,11 +18,12 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
@@ -37,7 +38,7 @@ from zhichan.platform.models import (
     WebSession,
     utcnow,
 )
-from zhichan.platform.orgs import org_in_scope, scope_for_user
+from zhichan.platform.orgs import make_scope, org_in_scope, scope_for_user
 from zhichan.platform.scope import Scope
 
 MAX_FAILURES = 5
@@ -217,37 +218,52 @@ def create_session(session: Session, user: User, ip: str = "") -> str:
     return token
 
 
-def _with_user_and_org(credential: type[WebSession] | type[ApiToken]) -> Select[Any, User, Organization]:
-    """The credential row with its user and organization in one statement: the caller's scope then
-    needs no further query (``session.get`` finds both in the identity map) — this runs per request."""
+#: What the per-request credential lookup reads besides the credential: the caller's scope.
+_CALLER = (User.id.label("user_id"), User.username, User.role, User.is_active, Organization.id.label("org_id"),
+           Organization.name.label("org_name"), Organization.kind.label("org_kind"),
+           Organization.path.label("org_path"), Organization.region_code, Organization.party_key)
+
+
+def _caller_scope(row: Any) -> Scope:
+    return make_scope(role=row.role, user_id=row.user_id, username=row.username, org_id=row.org_id,
+                      org_name=row.org_name, org_kind=row.org_kind, org_path=row.org_path,
+                      region_code=row.region_code, party_key=row.party_key)
+
+
+@cache
+def _lookup_statement(credential: type[WebSession] | type[ApiToken]) -> Any:
+    extra = (WebSession.last_seen_at,) if credential is WebSession else (ApiToken.revoked_at, ApiToken.last_used_at)
     return (
-        select(credential, User, Organization)
+        select(credential.id.label("credential_id"), *extra, *_CALLER)
         .join(User, User.id == credential.user_id)
         .join(Organization, Organization.id == User.org_id)
+        .where(credential.token_hash == bindparam("token_hash"))
     )
 
 
-def resolve_session(
-    session: Session, token: str, max_age_seconds: int
-) -> tuple[WebSession, User, Organization] | None:
-    """The live session, its active user and the user's organization, or ``None``; expired
-    sessions are removed."""
+def _lookup(conn: Connection, credential: type[WebSession] | type[ApiToken], token: str) -> Any:
+    """The credential with its user and organization in one Core statement, built once. This runs
+    on every request, where building the statement and the ORM's per-row bookkeeping would cost
+    several times the query itself."""
+    return conn.execute(_lookup_statement(credential), {"token_hash": sha256(token)}).first()
+
+
+def resolve_session(conn: Connection, token: str, max_age_seconds: int) -> Scope | None:
+    """The scope of a live session of an active user, or ``None``; an expired session is removed."""
     if not token or len(token) > 200:
         return None
-    found = session.execute(_with_user_and_org(WebSession).where(WebSession.token_hash == sha256(token))).first()
-    if found is None:
+    row = _lookup(conn, WebSession, token)
+    if row is None:
         return None
-    row, user, org = found
     now = utcnow()
     if now - row.last_seen_at > dt.timedelta(seconds=max_age_seconds):
-        session.delete(row)
-        session.flush()
+        conn.execute(delete(WebSession).where(WebSession.id == row.credential_id))
         return None
-    if not user.is_active:
+    if not row.is_active:
         return None
     if now - row.last_seen_at > TOUCH_INTERVAL:
-        row.last_seen_at = now
-    return row, user, org
+        conn.execute(update(WebSession).where(WebSession.id == row.credential_id).values(last_seen_at=now))
+    return _caller_scope(row)
 
 
 def end_session(session: Session, token: str) -> None:
@@ -282,20 +298,19 @@ def revoke_api_token(session: Session, scope: Scope, token_id: int) -> None:
     session.flush()
 
 
-def resolve_api_token(session: Session, plain: str) -> tuple[User, Organization]:
-    """The token's active user and the user's organization; 401 for anything else."""
+def resolve_api_token(conn: Connection, plain: str) -> Scope:
+    """The scope of the token's active user; 401 for anything else."""
     if not plain.startswith("zc_") or len(plain) > 200:
         raise AuthenticationError("API 令牌无效 / invalid API token")
-    found = session.execute(_with_user_and_org(ApiToken).where(ApiToken.token_hash == sha256(plain))).first()
-    if found is None or found[0].revoked_at is not None:
+    row = _lookup(conn, ApiToken, plain)
+    if row is None or row.revoked_at is not None:
         raise AuthenticationError("API 令牌无效或已撤销 / invalid or revoked API token")
-    token, user, org = found
-    if not user.is_active:
+    if not row.is_active:
         raise AuthenticationError("API 令牌所属账号已停用 / the token's account is disabled")
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
-        token.last_used_at = now
-    return user, org
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_INTERVAL:
+        conn.execute(update(ApiToken).where(ApiToken.id == row.credential_id).values(last_used_at=now))
+    return _caller_scope(row)
 
 
 def scope_of(session: Session, user: User) -> Scope:

@@ -98,18 +98,23 @@ def add_org(
 def scope_for_user(session: Session, user: User, org: Organization | None = None) -> Scope:
     """Derive the caller's :class:`Scope` from its user row and organization (loaded when not given)."""
     org = org if org is not None and org.id == user.org_id else get_org(session, user.org_id)
-    role = Role(user.role)
-    region: str | None = org.region_code
-    party_key = None
-    if OrgKind(org.kind) == OrgKind.ENTERPRISE:
-        party_key = org.party_key
+    return make_scope(role=user.role, user_id=user.id, username=user.username, org_id=org.id, org_name=org.name,
+                      org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key)
+
+
+def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name: str, org_kind: str,
+               org_path: str, region_code: str, party_key: str | None) -> Scope:
+    """The one rule turning a user and its organization into a :class:`Scope` (ORM rows or the
+    columns the per-request credential lookup reads)."""
+    region: str | None = region_code
+    key = None
+    if OrgKind(org_kind) == OrgKind.ENTERPRISE:
+        key = party_key
         region = None  # enterprises see their own portfolio, not their district's statistics
-    if role in (Role.ENTERPRISE_USER, Role.PUBLIC):
+    if Role(role) in (Role.ENTERPRISE_USER, Role.PUBLIC):
         region = None
-    return Scope(
-        role=role, user_id=user.id, username=user.username, org_id=org.id, org_name=org.name,
-        org_path=org.path, region_code=region, party_key=party_key,
-    )
+    return Scope(role=Role(role), user_id=user_id, username=username, org_id=org_id, org_name=org_name,
+                 org_path=org_path, region_code=region, party_key=key)
 
 
 def root_org(session: Session) -> Organization | None:

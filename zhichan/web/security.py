@@ -21,9 +21,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from zhichan.platform import accounts
-from zhichan.platform.db import session_scope
 from zhichan.platform.exceptions import CsrfError
-from zhichan.platform.orgs import scope_for_user
 from zhichan.platform.scope import Scope
 
 SESSION_COOKIE = "zc_session"
@@ -75,16 +73,15 @@ def resolve_caller(request: Request) -> Caller:
     caller = Caller(Scope.anonymous(), "anonymous")
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        with session_scope(engine) as s:
-            user, org = accounts.resolve_api_token(s, auth[7:].strip())  # raises 401 on a bad token
-            caller = Caller(scope_for_user(s, user, org), "token")
+        with engine.begin() as conn:
+            caller = Caller(accounts.resolve_api_token(conn, auth[7:].strip()), "token")  # 401 on a bad token
     else:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            with session_scope(engine) as s:
-                found = accounts.resolve_session(s, token, app.state.settings.session_max_age_seconds)
-                if found is not None:
-                    caller = Caller(scope_for_user(s, found[1], found[2]), "session", session_token=token)
+            with engine.begin() as conn:
+                found = accounts.resolve_session(conn, token, app.state.settings.session_max_age_seconds)
+            if found is not None:
+                caller = Caller(found, "session", session_token=token)
     request.state.caller = caller
     return caller
 
