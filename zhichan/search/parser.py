@@ -251,8 +251,12 @@ def _expected_names(expected: set[str]) -> tuple[str, ...]:
     return tuple(sorted(set(names)))
 
 
+@lru_cache(maxsize=4096)
 def parse(query: str) -> Node:
-    """Parse ``query`` into its syntax tree; raises :class:`QuerySyntaxError` on any problem."""
+    """Parse ``query`` into its syntax tree; raises :class:`QuerySyntaxError` on any problem.
+
+    Cached: the tree is immutable (frozen dataclasses) and paging, facets and exports of one
+    query parse the same text again."""
     if not isinstance(query, str):
         raise QuerySyntaxError(str(query), 1, (), "查询必须是文本", "the query must be text")
     if len(query) > MAX_QUERY_CHARS:
