@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -173,8 +174,8 @@ def create_app(
         "(unsafe methods then need `X-CSRF-Token`).",
         lifespan=lifespan,
         dependencies=[Depends(csrf_guard)],
-        # Swagger UI / ReDoc load their JavaScript from a CDN: off (intranet). The spec itself is
-        # served at /api/openapi.json and documented in docs/web.md.
+        # FastAPI's Swagger UI / ReDoc pages load their JavaScript from a CDN and initialise it
+        # inline: off. /api/docs (below) serves Swagger UI from installed files, CSP-clean.
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
@@ -214,6 +215,12 @@ def create_app(
 
     app.include_router(evidence_router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    app.mount("/api/docs/assets", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """Swagger UI for /api/openapi.json, every file served by the platform (intranet)."""
+        return request.app.state.templates.TemplateResponse(request, "api_docs.html", {"version": __version__})
     from zhichan.web.jobkinds import register_builtin_jobs
 
     register_builtin_jobs(app.state.corpus, settings, engine)
