@@ -38,7 +38,7 @@ def test_docx_sections_tables_figures(reports, hand_snapshot, test_chain):  # ty
     headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
     assert headings == list(SECTIONS)
     assert 'TOC \\o "1-3"' in d.element.body.xml
-    assert len(d.inline_shapes) == 6  # trend, life cycle, regions, branch matrix, applicants, legal status
+    assert len(d.inline_shapes) == 7  # trend, life cycle, regions, branch matrix, applicants, collaboration, legal status
     text = "\n".join(p.text for p in d.paragraphs)
     assert "截至 2024-12-31，测试产业链产业链共检索到专利 14 件" in text
     assert "成都市拥有 5 件，占国内的 38.5%" in text
@@ -83,7 +83,7 @@ def test_pdf_text_and_page_artifact(reports, artifacts_dir: Path):  # type: igno
 
 def test_html_report(reports):  # type: ignore[no-untyped-def]
     html = reports.files["html"].read_text("utf-8")
-    assert html.count("<svg") == 6 and "四、技术分支与补链分析" in html and "缺失（补链）" in html
+    assert html.count("<svg") == 7 and "四、技术分支与补链分析" in html and "缺失（补链）" in html
 
 
 def test_same_chain_same_snapshot_identical_report(reports, hand_snapshot, test_chain, tmp_path):  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def test_page_data_for_the_web(hand_snapshot, test_chain):  # type: ignore[no-un
     data = service.page_data(test_chain, AS_OF, snapshot=hand_snapshot)
     assert 'class="zc-chart"' in data["fragment_html"] and "vegaEmbed" in data["embed_script"]
     assert set(data["charts"]) == {"nav-trend", "nav-life-cycle", "nav-regions", "nav-branch-matrix",
-                                   "nav-top-applicants", "nav-legal-status"}
+                                   "nav-top-applicants", "nav-collaboration", "nav-legal-status"}
     assert 'data-chart-for="chart-nav-branch-matrix"' in data["fragment_html"]
     assert data["overview"]["patents"] == 14
 
@@ -161,3 +161,15 @@ def test_empty_chain_and_absent_region_still_render(hand_snapshot, tmp_path):  #
                                      snapshot=hand_snapshot, out=tmp_path, generated_at=PINNED)
     assert absent.result.overview["local"] == 0
     assert "未进入排名" in absent.files["html"].read_text("utf-8")
+
+
+def test_collaboration_matrix_is_symmetric_over_the_most_connected_applicants() -> None:
+    from zhichan.navigation.report import collaboration_matrix
+
+    pairs = [{"applicant_a": "甲", "applicant_b": "乙", "patents": 5}, {"applicant_a": "乙", "applicant_b": "丙", "patents": 2},
+             {"applicant_a": "丁", "applicant_b": "戊", "patents": 1}]
+    cells, names = collaboration_matrix(pairs, size=3)
+    assert names == ["乙", "甲", "丙"]  # by joint patents: 乙 7, 甲 5, 丙 2 (丁/戊 left out)
+    assert {(c["applicant_a"], c["applicant_b"], c["patents"]) for c in cells} == {
+        ("甲", "乙", 5), ("乙", "甲", 5), ("乙", "丙", 2), ("丙", "乙", 2)}
+    assert collaboration_matrix([]) == ([], [])

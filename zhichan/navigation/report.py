@@ -22,6 +22,8 @@ from zhichan.reports import charts
 from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table
 
 PEER_LABELS = {"province": "省份", "city": "城市", "county": "区县"}
+#: applicants shown in the collaboration-network matrix (the most connected ones)
+COLLABORATION_MATRIX_SIZE = 12
 
 
 def _pct(x: float | None) -> str:
@@ -184,7 +186,33 @@ def _collaboration(r: NavigationResult) -> Section:
     s.add(Table(["申请人 A", "申请人 B", "联合申请量", "涉及本地", "产学研"],
                 [[p["applicant_a"], p["applicant_b"], p["patents"], p["involves_local"], p["industry_academia"]]
                  for p in r.pairs], caption="表 9 主要合作关系（共同申请人）", table_id="t-pairs"))
+    cells, names = collaboration_matrix(r.pairs)
+    if cells:
+        s.add(Figure(charts.heatmap(
+            "nav-collaboration", cells, x="applicant_b", y="applicant_a", value="patents", text="label",
+            title="合作网络：主要联合申请人之间的联合申请量", value_title="联合申请量", x_order=names, y_order=names,
+        ), "图 6 合作网络（共同申请人矩阵）"))
     return s
+
+
+def collaboration_matrix(pairs: list[dict[str, Any]], size: int = COLLABORATION_MATRIX_SIZE
+                         ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The co-applicant network as a symmetric matrix: the ``size`` applicants with the most joint
+    patents among the top pairs, ordered by that count, and one cell per linked pair (both ways)."""
+    weight: dict[str, int] = {}
+    for p in pairs:
+        for name in (p["applicant_a"], p["applicant_b"]):
+            weight[name] = weight.get(name, 0) + int(p["patents"])
+    names = sorted(weight, key=lambda n: (-weight[n], n))[:size]
+    keep = set(names)
+    cells = []
+    for p in pairs:
+        a, b = p["applicant_a"], p["applicant_b"]
+        if a in keep and b in keep:
+            for x, y in ((a, b), (b, a)):
+                cells.append({"applicant_a": x, "applicant_b": y, "patents": int(p["patents"]),
+                              "label": str(p["patents"])})
+    return cells, names
 
 
 def _core(r: NavigationResult) -> Section:
@@ -207,7 +235,7 @@ def _legal(r: NavigationResult) -> Section:
     s = Section("八、法律状态与运营")
     if r.legal_status:
         s.add(Figure(charts.pie("nav-legal-status", [{"status": x["label"], "patents": x["patents"]} for x in r.legal_status],
-                                category="status", value="patents", title="法律状态"), "图 6 法律状态分布"))
+                                category="status", value="patents", title="法律状态"), "图 7 法律状态分布"))
     s.add(Table(["法律状态", "全部", r.region_name],
                 [[x["label"], x["patents"], x["local"]] for x in r.legal_status], caption="表 12 法律状态",
                 table_id="t-status"))
