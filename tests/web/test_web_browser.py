@@ -96,6 +96,8 @@ def test_cockpit_search_patent_export_logout(page, artifacts_dir: Path, env: Web
     page.click("#search-submit")
     page.wait_for_selector("#results")
     assert "12" in page.locator("#result-total").inner_text()
+    page.wait_for_selector("#facets li[data-value='5101']")  # the facets arrive with a second request
+    assert "成都市" in page.locator("#facets").inner_text()
     page.screenshot(path=str(artifacts_dir / "search.png"), full_page=True)
     with page.expect_download() as download:
         page.click("#export-link")

@@ -97,3 +97,21 @@ def test_serve_runs_several_processes_and_one_job_runner(env: WebEnv) -> None:
         server.terminate()
         out = server.communicate(timeout=30)[0]
     assert "Traceback" not in out, out
+
+
+def test_web_threads_bound_the_handler_thread_pool(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import anyio
+    import anyio.to_thread
+
+    from zhichan.settings import get_settings
+    from zhichan.web.app import create_app
+
+    monkeypatch.setenv("ZHICHAN_WEB_THREADS", "3")
+    get_settings.cache_clear()
+    app = create_app(get_settings(), start_worker=False)
+
+    async def tokens_while_serving() -> float:
+        async with app.router.lifespan_context(app):
+            return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert anyio.run(tokens_while_serving) == 3

@@ -109,15 +109,30 @@ def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_
             title_html=highlight(d["title"], needles), publication_number=d.get("publication_number"),
             grant_number=d.get("grant_number"), synthetic=bool(d.get("synthetic")),
         ))
-    facet_values: dict[str, list[FacetValue]] = {}
-    if facets and total:
-        for name, buckets in index.facets(compiled).items():
-            if name == "year":
-                buckets = sorted(buckets, key=lambda b: b[0], reverse=True)
-            facet_values[name] = [FacetValue(str(v), _label(name, v), c) for v, c in buckets]
+    facet_values = _facet_values(index, compiled) if facets and total else {}
     return SearchResult(total=total, hits=hits, facets=facet_values, query=to_query(node),
                         elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page,
                         page_size=page_size, sort=sort, snapshot_id=snap.id)
+
+
+def facets(query: str, *, snapshot: Snapshot | None = None, region_prefix: str | None = None
+           ) -> dict[str, list[FacetValue]]:
+    """The facets over all hits of ``query`` alone (no page of hits): for a page that shows the
+    hits first and fills the facets in with a second request."""
+    snap = _snapshot(snapshot)
+    index = SearchIndex.for_snapshot(snap)
+    assert index is not None
+    return _facet_values(index, index.compile(_scoped(parse(query), region_prefix)))
+
+
+def _facet_values(index: SearchIndex, compiled: Any) -> dict[str, list[FacetValue]]:
+    out: dict[str, list[FacetValue]] = {}
+    for name, buckets in index.facets(compiled).items():
+        if name == "year":
+            buckets = sorted(buckets, key=lambda b: b[0], reverse=True)
+        if buckets:
+            out[name] = [FacetValue(str(v), _label(name, v), c) for v, c in buckets]
+    return out
 
 
 def count(query: str, *, snapshot: Snapshot | None = None) -> int:

@@ -153,6 +153,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         upgrade(engine)
+        if settings.web_threads:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         if worker is not None:
             worker.start()
             # precompute the cockpit of every organization's area in the background (cheap: one

@@ -46,9 +46,13 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return dict(vars(value))
 
 
-def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
+           facets: bool = True) -> dict[str, Any]:
     """Search published patents (public) with ``zhichan.search``; while that module or the
-    snapshot's index is missing, a basic title/applicant match, labelled as such (``mode``)."""
+    snapshot's index is missing, a basic title/applicant match, labelled as such (``mode``).
+
+    ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
+    shows the hits first and loads the facets with a second request)."""
     _check_paging(page, page_size)
     query = (query or "").strip()
     if len(query) > 1000:
@@ -64,7 +68,7 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
         from zhichan.search.errors import IndexMissing
 
         try:
-            result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=True)
+            result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=facets)
         except IndexMissing:
             mode = "no_index"
         else:
@@ -72,13 +76,28 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
                 "query": query, "canonical_query": result.query, "mode": "full", "total": result.total,
                 "page": page, "page_size": page_size, "elapsed_ms": result.elapsed_ms,
                 "hits": [_hit(_as_dict(h)) for h in result.hits],
-                "facets": {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-                           for name, values in result.facets.items()},
+                "facets": _facets_out(result.facets), "facets_pending": not facets and result.total > 0,
             }
     basic = portal.basic_search(access, query, page=page, page_size=page_size)
     return {**basic, "query": query, "mode": mode, "hits": [_basic_hit(h) for h in basic["hits"]],
             "facets": {name: [{"value": f["value"], "label": f["value"], "count": f["n"]} for f in values]
                        for name, values in basic["facets"].items()}}
+
+
+def search_facets(access: CorpusAccess, query: str) -> dict[str, Any]:
+    """The facets of a full search alone (the search page's second request)."""
+    query = (query or "").strip()
+    if not query or len(query) > 1000:
+        raise InputError("检索式为空或过长（最多1000字） / empty or too long query (1000 characters max)")
+    service = search_service()
+    if service is None:
+        raise InputError("检索模块不可用 / the search module is not available")
+    return {"query": query, "facets": _facets_out(service.facets(query, snapshot=access.require_snapshot()))}
+
+
+def _facets_out(facets: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+            for name, values in facets.items()}
 
 
 def _hit(h: dict[str, Any]) -> dict[str, Any]:

@@ -43,11 +43,18 @@ def search_page(
     result, error = None, None
     if q.strip():
         try:
-            result = views.search(access, q, page=page, page_size=20)
+            result = views.search(access, q, page=page, page_size=20, facets=False)
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
     return render(request, "search.html", {"q": q, "result": result, "error": error},
                   status=400 if error else 200)
+
+
+@router.get("/search/facets")
+def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=1000),
+                  access: CorpusAccess = CorpusDep) -> Response:
+    """The search page's facets (an HTML fragment HTMX loads after the hits are shown)."""
+    return render(request, "_search_facets.html", {"facets": views.search_facets(access, q)["facets"]})
 
 
 @router.get("/search/export.{fmt}")
