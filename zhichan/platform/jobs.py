@@ -2,8 +2,9 @@
 
 Deliberately small: a ``platform_jobs`` table and one worker thread inside *one* server process.
 With several server processes (setting ``web_workers``) every process starts a :class:`JobWorker`,
-but only the one holding an exclusive lock on ``<data_dir>/jobs.lock`` runs jobs; the others retry
-the lock at every poll, so when the holder exits (the OS drops its lock) another takes over.
+but only the one holding the runner lock runs jobs (PostgreSQL: an advisory lock, so also across
+hosts; SQLite: ``flock`` on ``<data_dir>/jobs.lock``); the others retry the lock at every poll, so
+when the holder exits (its lock goes with its process or session) another takes over.
 
 - A job is *submitted* (``queued``) by a request; the worker claims it with a conditional UPDATE
   (so two workers never run one job), runs the registered function and writes ``done/total``
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError, NotFoundError, ZhichanError
@@ -246,15 +247,26 @@ def run_one(engine: Engine) -> bool:
     return True
 
 
+#: pg_try_advisory_lock key of the job runner (any fixed 64-bit number; this spells "zhjobs")
+RUNNER_LOCK_KEY = 0x7A686A6F6273
+
+
 class JobWorker:
-    """One daemon thread polling the jobs table; with ``lock_path``, only while it holds that
-    file's exclusive lock (one job runner among several server processes on this host)."""
+    """One daemon thread polling the jobs table, running jobs only while it holds the runner lock:
+
+    - PostgreSQL: a session-level advisory lock on a dedicated autocommit connection — one runner
+      among all processes on all hosts that share the database; if that connection breaks, the
+      lock is gone and another worker takes over.
+    - SQLite (one host by nature): an exclusive ``flock`` on ``lock_path``; without one, no
+      election (a single process, as in tests).
+    """
 
     def __init__(self, engine: Engine, poll_seconds: float = 0.5, lock_path: Path | None = None) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
         self.lock_path = lock_path
         self._lock_file: IO[bytes] | None = None
+        self._lock_conn: Connection | None = None
         self._leading = False
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -279,14 +291,40 @@ class JobWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._release()
+
+    def _release(self) -> None:
+        """Give the lock up (closing its file or connection): another worker takes over."""
         if self._lock_file is not None:
-            self._lock_file.close()  # releases the lock: another process's worker takes over
+            self._lock_file.close()
             self._lock_file = None
+        if self._lock_conn is not None:
+            try:
+                self._lock_conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection has lost the lock already
+                log.info("job runner lock connection was already broken")
+            self._lock_conn = None
         self._leading = False
 
-    def _try_lead(self) -> bool:
-        if self._leading:
+    def _still_leading(self) -> bool:
+        if self._lock_conn is None:
             return True
+        try:
+            self._lock_conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001 - the session (and its advisory lock) is gone
+            log.warning("job runner lost its database session; handing over")
+            self._release()
+            return False
+
+    def _acquire(self) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            if conn.execute(select(func.pg_try_advisory_lock(RUNNER_LOCK_KEY))).scalar():
+                self._lock_conn = conn
+                return True
+            conn.close()
+            return False
         if self.lock_path is not None:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.lock_path, "ab")  # noqa: SIM115 - held open for as long as we lead
@@ -296,7 +334,14 @@ class JobWorker:
                 handle.close()
                 return False
             self._lock_file = handle
-        # only the lock holder runs jobs, so any job still "running" belonged to a process that is gone
+        return True
+
+    def _try_lead(self) -> bool:
+        if self._leading:
+            return self._still_leading()
+        if not self._acquire():
+            return False
+        # only the lock holder runs jobs, so any job still "running" belonged to a runner that is gone
         mark_interrupted(self.engine)
         self._leading = True
         return True
