@@ -197,3 +197,54 @@ def test_login_and_cockpit_on_postgresql(settings, pg_url, web_template):
             assert c.get("/api/v1/regions/510000").status_code == 403
     finally:
         web.engine.dispose()
+
+
+def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_template, tmp_path):
+    """The job runner notices a current snapshot without an index and builds it once; search
+    then leaves the basic mode. A failed build for that snapshot is not retried on its own."""
+    import json
+    import time
+
+    from sqlalchemy import select, update
+
+    from zhichan.platform import jobs
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Job, JobStatus
+    from zhichan.search.index import index_path
+    from zhichan.web.jobkinds import index_new_snapshot
+
+    web = make_env(settings, web_template, search_index=False)
+    access = web.app.state.corpus  # type: ignore[attr-defined]
+    snap = access.snapshot()
+    with session_scope(web.engine) as s:  # a failed build of this snapshot: left alone
+        jobs.submit_system(s, "search.index", {"snapshot": snap.id})
+        s.execute(update(Job).values(status=JobStatus.FAILED))
+    index_new_snapshot(access, web.engine)
+    with session_scope(web.engine) as s:
+        assert s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)) is None
+        s.execute(update(Job).values(params=json.dumps({"snapshot": "an older snapshot"})))
+    worker = jobs.JobWorker(web.engine, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while index_path(snap) is None:
+            assert time.monotonic() < deadline, "the index was not built"
+            time.sleep(0.1)
+        while True:  # the job is finished once its result is recorded
+            with session_scope(web.engine) as s:
+                done = s.scalars(select(Job).where(Job.status == JobStatus.SUCCEEDED)).all()
+                if done:
+                    break
+            assert time.monotonic() < deadline, "the job did not finish"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    [job] = done
+    assert job.kind == "search.index" and job.user_id is None and json.loads(job.result)["snapshot"] == snap.id
+    index_new_snapshot(access, web.engine)  # indexed now: nothing more to do
+    with session_scope(web.engine) as s:
+        assert s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)) is None
+    with web.client() as c:
+        r = c.get("/search", params={"q": "锂离子电池"})
+        assert r.status_code == 200 and 'id="basic-mode"' not in r.text and 'id="results"' in r.text
+    web.engine.dispose()

@@ -14,6 +14,9 @@ from zhichan.settings import Settings
 from zhichan.web.integrations import optional_module
 
 STAFF = {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}
+INDEX_KIND = "search.index"
+#: how often the job runner looks for a current snapshot without a search index (a file check)
+INDEX_CHECK_SECONDS = 60
 #: Kinds that need parameters chosen on their own page (not offered by the generic jobs form).
 PARAMETRIZED_KINDS = frozenset({"navigation.report"})
 
@@ -27,6 +30,28 @@ def refuse_parametrized(kind: str) -> None:
         from zhichan.errors import InputError
 
         raise InputError("该任务须在其页面提交（如“产业导航”） / submit this job from its own page (e.g. navigation)")
+
+
+def index_new_snapshot(access: CorpusAccess, engine: Any) -> None:
+    """The job runner's periodic check: a current snapshot without a search index (a new import)
+    gets one built in the background — once: a failed build for that snapshot is left for an
+    administrator to look at and resume, not retried every minute."""
+    from sqlalchemy import select
+
+    from zhichan.platform import jobs
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Job, JobStatus
+    from zhichan.search.index import index_path
+
+    snap = access.snapshot()
+    if snap is None or index_path(snap) is not None:
+        return
+    with session_scope(engine) as s:
+        tried = s.scalars(select(Job.params).where(Job.kind == INDEX_KIND, Job.status.in_(
+            [JobStatus.FAILED, JobStatus.INTERRUPTED]))).all()
+        if any(json.loads(p or "{}").get("snapshot") == snap.id for p in tried):
+            return
+        jobs.submit_system(s, INDEX_KIND, {"snapshot": snap.id})
 
 
 def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any = None) -> None:
@@ -83,7 +108,8 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
         return {"snapshot": snap.id, "index": path.name}
 
     if optional_module("zhichan.search.index") is not None:
-        register_job_kind("search.index", "建立检索索引 / build the search index", search_index, STAFF)
+        register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF)
+        register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
     register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
     register_job_kind("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
