@@ -248,3 +248,29 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
         r = c.get("/search", params={"q": "锂离子电池"})
         assert r.status_code == 200 and 'id="basic-mode"' not in r.text and 'id="results"' in r.text
     web.engine.dispose()
+
+
+def test_search_uses_the_previous_indexed_snapshot_while_the_new_one_is_indexed(settings, web_template):
+    """After an import the new snapshot has no index yet: search answers from the newest snapshot
+    that has one, and says so, instead of dropping to the basic match."""
+    from zhichan.corpus.testing import build_snapshot, patent
+
+    web = make_env(settings, web_template)
+    old = web.app.state.corpus.snapshot()  # type: ignore[attr-defined]
+    new = build_snapshot(settings.data_dir, patents=[patent(serial=900, title="一种新导入的锂离子电池",
+                                                             region_code="510107", application_date="2024-01-02")])
+    assert new.id > old.id
+    with web.client() as c:
+        r = c.get("/search", params={"q": "锂离子电池"})
+        assert r.status_code == 200 and 'id="previous-snapshot"' in r.text and old.id in r.text
+        assert "新导入" not in r.text and 'id="results"' in r.text
+        api = c.get("/api/v1/search", params={"q": "锂离子电池"}).json()
+        assert api["mode"] == "previous" and api["snapshot_id"] == old.id and api["total"] >= 12
+        assert c.get("/search/facets", params={"q": "锂离子电池"}).status_code == 200
+        from zhichan.search.index import build_index
+
+        build_index(new, with_vectors=False)
+        api = c.get("/api/v1/search", params={"q": "锂离子电池"}).json()
+        assert api["mode"] == "full" and api["snapshot_id"] == new.id
+        assert [h["title"] for h in api["hits"]] == ["一种新导入的锂离子电池"]
+    web.engine.dispose()

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError, ZhichanError
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
@@ -61,19 +62,23 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
              "page_size": page_size}
     if not query:
         return empty
-    snap = access.require_snapshot()
     service = search_service()
     mode = "basic"
     if service is not None:
         from zhichan.search.errors import IndexMissing
 
+        snap = searchable_snapshot(access)
         try:
             result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=facets)
         except IndexMissing:
             mode = "no_index"
         else:
+            current = access.require_snapshot()
             return {
-                "query": query, "canonical_query": result.query, "mode": "full", "total": result.total,
+                "query": query, "canonical_query": result.query, "total": result.total,
+                # "previous": the current snapshot's index is being built; these hits come from the
+                # newest snapshot that has one (said on the page, with its id)
+                "mode": "full" if snap.id == current.id else "previous", "snapshot_id": snap.id,
                 "page": page, "page_size": page_size, "elapsed_ms": result.elapsed_ms,
                 "hits": [_hit(_as_dict(h)) for h in result.hits],
                 "facets": _facets_out(result.facets), "facets_pending": not facets and result.total > 0,
@@ -92,7 +97,22 @@ def search_facets(access: CorpusAccess, query: str) -> dict[str, Any]:
     service = search_service()
     if service is None:
         raise InputError("检索模块不可用 / the search module is not available")
-    return {"query": query, "facets": _facets_out(service.facets(query, snapshot=access.require_snapshot()))}
+    return {"query": query, "facets": _facets_out(service.facets(query, snapshot=searchable_snapshot(access)))}
+
+
+def searchable_snapshot(access: CorpusAccess) -> Snapshot:
+    """The current snapshot if its search index exists, else the newest earlier snapshot that has
+    one (after an import, while the new index is built in the background), else the current one
+    (searching it then reports the missing index)."""
+    current = access.require_snapshot()
+    from zhichan.search.index import index_path
+
+    if index_path(current) is not None:
+        return current
+    for snap in sorted(access.store.snapshots(), key=lambda x: x.id, reverse=True):
+        if snap.id < current.id and index_path(snap) is not None:
+            return snap
+    return current
 
 
 def _facets_out(facets: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
