@@ -96,6 +96,7 @@ def test_serve_runs_several_processes_and_one_job_runner(env: WebEnv) -> None:
     finally:
         server.terminate()
         out = server.communicate(timeout=30)[0]
+        print(out)  # shown by pytest when anything above failed
     assert "Traceback" not in out, out
 
 
