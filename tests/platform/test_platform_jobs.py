@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import wait_for
 from zhichan.errors import InputError, NotFoundError, PermissionDenied
 from zhichan.platform import jobs
 from zhichan.platform.db import session_scope
@@ -93,12 +94,12 @@ def test_one_worker_runs_jobs_among_processes_sharing_the_lock(engine, tree, tmp
         with session_scope(engine) as s:
             job_id = jobs.submit(s, scope, "test.count", {"n": 3}).id
         first.wake()
-        _wait_for(lambda: _status(engine, scope, job_id) == JobStatus.SUCCEEDED)
+        wait_for(lambda: _status(engine, scope, job_id) == JobStatus.SUCCEEDED, what="the job")
         # the holder "dies" while a job runs: the row stays running until the next holder takes over
         with session_scope(engine) as s:
             s.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.RUNNING))
         first.stop()
-        _wait_for(lambda: second.leading)
+        wait_for(lambda: second.leading, what="the second worker to lead")
         assert _status(engine, scope, job_id) == JobStatus.INTERRUPTED
     finally:
         first.stop()
@@ -108,15 +109,6 @@ def test_one_worker_runs_jobs_among_processes_sharing_the_lock(engine, tree, tmp
 def _status(engine, scope, job_id):
     with session_scope(engine) as s:
         return jobs.get_job(s, scope, job_id).status
-
-
-def _wait_for(condition, timeout=20.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.02)
 
 
 def test_postgres_runner_lock_survives_a_lost_session(pg_url, tmp_path):
@@ -141,7 +133,7 @@ def test_postgres_runner_lock_survives_a_lost_session(pg_url, tmp_path):
             with engine.connect() as conn:
                 pids = conn.execute(text(holders)).scalars().all()
             return worker.leading and len(pids) == 1 and pids[0] != first_pid
-        _wait_for(new_holder)
+        wait_for(new_holder, what="a new lock session")
     finally:
         worker.stop()
         other.stop()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import wait_for
 from zhichan.web.testing import PASSWORD, WebEnv
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,11 +34,8 @@ def live_server(env: WebEnv) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    wait_for(lambda: server.started or not thread.is_alive(), timeout=20, what="uvicorn to start")
+    assert server.started, "uvicorn did not start"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

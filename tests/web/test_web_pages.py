@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.helpers import wait_for
 from zhichan.platform import jobs
 from zhichan.web.testing import (
     JINJIANG_ENTERPRISE,
@@ -203,7 +204,6 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
     """The job runner notices a current snapshot without an index and builds it once; search
     then leaves the basic mode. A failed build for that snapshot is not retried on its own."""
     import json
-    import time
 
     from sqlalchemy import select, update
 
@@ -225,18 +225,13 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
         s.execute(update(Job).values(params=json.dumps({"snapshot": "an older snapshot"})))
     worker = jobs.JobWorker(web.engine, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
     worker.start()
+    def finished() -> list[Job]:  # the job is finished once its result is recorded
+        with session_scope(web.engine) as s:
+            return list(s.scalars(select(Job).where(Job.status == JobStatus.SUCCEEDED)).all())
+
     try:
-        deadline = time.monotonic() + 120
-        while index_path(snap) is None:
-            assert time.monotonic() < deadline, "the index was not built"
-            time.sleep(0.1)
-        while True:  # the job is finished once its result is recorded
-            with session_scope(web.engine) as s:
-                done = s.scalars(select(Job).where(Job.status == JobStatus.SUCCEEDED)).all()
-                if done:
-                    break
-            assert time.monotonic() < deadline, "the job did not finish"
-            time.sleep(0.1)
+        wait_for(lambda: index_path(snap) is not None, timeout=120, what="the index")
+        done = wait_for(finished, timeout=120, what="the index job")
     finally:
         worker.stop()
     [job] = done

@@ -6,13 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from sqlalchemy import select
 
+from tests.helpers import wait_for
 from zhichan.platform.accounts import create_api_token
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import User
@@ -70,25 +70,20 @@ def test_serve_runs_several_processes_and_one_job_runner(env: WebEnv) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.communicate()[0]
+        def up() -> bool:
+            assert server.poll() is None, "the server exited"
             try:
                 status, _ = _call(base + "/api/v1/jobs", token)
-                if status == 200 and len(_server_processes(server.pid)) == 2:
-                    break
             except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
+                return False
+            return status == 200 and len(_server_processes(server.pid)) == 2
+
+        wait_for(up, what="the server and its two processes")
         # any process may take the submission; the one lock holder runs it
         status, job = _call(base + "/api/v1/jobs", token, {"kind": "corpus.profile"})
         assert status == 201, job
-        deadline = time.monotonic() + 60
-        while job["status"] not in ("succeeded", "failed"):
-            assert time.monotonic() < deadline, job
-            time.sleep(0.1)
-            _, job = _call(base + f"/api/v1/jobs/{job['id']}", token)
+        job = wait_for(lambda: (j := _call(base + f"/api/v1/jobs/{job['id']}", token)[1])["status"]
+                       in ("succeeded", "failed") and j, what="the job")
         assert job["status"] == "succeeded", job
         # scope holds across processes: a district analyst cannot read another district's region
         status, body = _call(base + "/api/v1/regions/510104/indicators", token)
