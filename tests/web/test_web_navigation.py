@@ -121,3 +121,27 @@ def test_due_quarterly_schedules_run_by_the_job_runner(client, env, tmp_path):
     [after] = client.get("/api/v1/navigation/schedules").json()
     assert after["next_as_of"] > sched["next_as_of"]
     assert not [j for j in client.get("/api/v1/jobs").json() if j["kind"] == "navigation.run_due"]
+
+
+def test_an_admin_runs_the_due_schedules_of_its_own_area(client, env):
+    """From the jobs page a system administrator runs what is due — only in its own area."""
+    from zhichan.navigation import service
+
+    login_as(client, env.engine, "wuhou")
+    assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
+    login_as(client, env.engine, "jinjiang")
+    assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
+    assert len(service.due_schedules(env.engine)) == 2
+    r = client.post("/api/v1/jobs", json={"kind": "navigation.run_due"},
+                    headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)})
+    assert r.status_code == 403  # an analyst schedules, the platform (or an administrator) runs
+    login_as(client, env.engine, "wuhou_admin")
+    assert "navigation.run_due" in client.get("/jobs").text
+    r = client.post("/api/v1/jobs", json={"kind": "navigation.run_due"},
+                    headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)})
+    assert r.status_code == 201, r.text
+    assert jobs.run_one(env.engine)
+    job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
+    assert job["status"] == "succeeded", job["message"]
+    assert [run["region"] for run in job["result"]["runs"]] == ["510107"]
+    assert [s.region_code for s in service.due_schedules(env.engine)] == ["510104"]  # jinjiang's still due
