@@ -129,3 +129,14 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web platform's seeded data directory (corpus, search index, accounts), built once per
+    session for every domain; each test works on a copy (``zhichan.web.testing.make_env``)."""
+    from zhichan.web.testing import build_template
+
+    folder = tmp_path_factory.mktemp("web-template") / "var"
+    build_template(folder)
+    return folder

@@ -24,23 +24,11 @@ def log(engine: Engine, signing_key: SigningKey) -> EvidenceService:
     return EvidenceService(engine, signing_key, "test.zhichan/evidence")
 
 
-@pytest.fixture(scope="session")
-def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web platform's seeded test data directory (corpus, index, accounts), built once."""
-    from zhichan.web.testing import build_template
-
-    folder = tmp_path_factory.mktemp("evidence-web") / "var"
-    build_template(folder)
-    return folder
-
-
 @pytest.fixture
 def web(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
-    """The real web app (``create_app``) with this module's router mounted as the integrator will."""
-    from zhichan.evidence.router import router
+    """The real web app (``create_app``, which mounts the evidence router), without a search index."""
     from zhichan.web.testing import make_env
 
     env = make_env(settings, web_template, search_index=False)
-    env.app.include_router(router)  # type: ignore[attr-defined]
     yield env
     env.engine.dispose()  # type: ignore[attr-defined]

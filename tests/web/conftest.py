@@ -8,15 +8,7 @@ from pathlib import Path
 import pytest
 
 from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, build_template, make_env
-
-
-@pytest.fixture(scope="session")
-def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Corpus + search index + seeded workflow DB, built once; each test works on a copy."""
-    folder = tmp_path_factory.mktemp("web-template") / "var"
-    build_template(folder)
-    return folder
+from zhichan.web.testing import TestClient, WebEnv, make_env
 
 
 @pytest.fixture
