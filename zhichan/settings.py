@@ -71,6 +71,22 @@ class Settings(BaseSettings):
         description="数据知识产权登记公示期（工作日），自公示次日起按国务院节假日安排计算 / data-IP registration "
         "public-notice period in working days, counted from the day after publication on the official holiday calendar.",
     )
+    holiday_schedule_file: Path | None = Field(
+        None,
+        description="国务院节假日安排补充文件（YAML，chinesecalendar 尚未收录的年份，须注明通知文号） / the official "
+        "holiday schedule for years the chinesecalendar package does not carry yet (YAML, with the notice's number)",
+    )
+    procedure_dir: Path | None = Field(
+        None,
+        description="本地办理程序声明文件夹（YAML，覆盖随附的同名同辖区声明，如本省的期限） / folder of local procedure "
+        "declarations (YAML) that replace the shipped ones of the same procedure and jurisdiction (local deadlines)",
+    )
+    procedure_attachment_max_mb: int = Field(
+        20, description="办件附件大小上限（MB） / largest attachment accepted on a procedure step (MB)",
+    )
+    procedure_sweep_seconds: int = Field(
+        300, description="期限预警扫描间隔（秒） / how often the job runner sweeps procedure deadlines (seconds)",
+    )
 
     @property
     def corpus_dir(self) -> Path:

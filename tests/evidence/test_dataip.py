@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from zhichan.dataip.service import Application, DataIPService
-from zhichan.dataip.workdays import CalendarNotPublished, add_working_days, is_workday, working_days_between
+from zhichan.legaltime import CalendarNotPublished, add_working_days, is_workday, working_days_between
 from zhichan.errors import ConflictError, InputError
 from zhichan.evidence.certificate import render_pdf
 from zhichan.evidence.service import EvidenceService, digest_bytes
@@ -52,9 +52,9 @@ def test_ten_working_days_across_spring_festival_2024() -> None:
 
 
 def test_a_year_without_a_published_schedule_is_refused_clearly() -> None:
-    with pytest.raises(CalendarNotPublished, match="2099 年节假日安排尚未发布") as info:
+    with pytest.raises(CalendarNotPublished, match="2099 年节假日安排尚未载入") as info:
         is_workday(D(2099, 3, 2))
-    assert "holiday schedule for 2099 not yet published" in info.value.message
+    assert "holiday schedule for 2099 is not loaded" in info.value.message
 
 
 @pytest.fixture

@@ -149,6 +149,6 @@ def certificate(registration_id: int, output: Annotated[Path, typer.Option("--ou
 @app.command()
 def workdays(start: str, days: int) -> None:
     """START 之后第 DAYS 个工作日（含调休） / The DAYS-th working day after START (official calendar)."""
-    from zhichan.dataip.workdays import add_working_days
+    from zhichan.legaltime import add_working_days
 
     typer.echo(add_working_days(dt.date.fromisoformat(start), days).isoformat())

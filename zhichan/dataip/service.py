@@ -6,7 +6,7 @@ the registry's history is tamper-evident and each step has a certificate:
 - ``dataip.application``: applicant, data name, description, source, scale, processing rules and
   the digests of the data sample (the data itself is never uploaded);
 - ``dataip.notice``: the notice window (公示期), ``dataip_notice_working_days`` working days counted
-  from the day after publication on the official holiday calendar (:mod:`zhichan.dataip.workdays`);
+  from the day after publication on the official holiday calendar (:mod:`zhichan.legaltime`);
 - ``dataip.objection``: an objection filed within the window (objector, SM3 of the reason), and
   its resolution (upheld → rejected, dismissed → the notice runs on);
 - ``dataip.decision``: registered or rejected. The certificate of a "registered" decision entry is
@@ -26,14 +26,13 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, select, update
 
 from zhichan.dataip.models import Objection, ObjectionStatus, Registration, Status
-from zhichan.dataip.workdays import add_working_days
+from zhichan.legaltime import add_working_days, china_date
 from zhichan.errors import ConflictError, InputError, NotFoundError
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
 from zhichan.settings import get_settings
 
 REGS = cast(Table, Registration.__table__)
 OBJS = cast(Table, Objection.__table__)
-CST = dt.timezone(dt.timedelta(hours=8))
 
 LIMITS = {"applicant": 200, "data_name": 200, "data_scale": 200, "description": 1000, "data_source": 500,
           "processing_rules": 1000, "data_structure": 1000, "update_frequency": 100, "usage_scenario": 1000,
@@ -47,11 +46,6 @@ FINALIZE_REASONS = "公示期满无异议，准予登记 / the notice period end
 
 class DataIPError(InputError):
     code = "dataip"
-
-
-def china_date(moment: dt.datetime) -> dt.date:
-    """The calendar date in China Standard Time of a naive-UTC moment."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(CST).date()
 
 
 def _text(name: str, value: str | None, *, required: bool = True) -> str:

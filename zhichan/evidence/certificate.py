@@ -27,6 +27,7 @@ HEADINGS = {
     "deposit": ("电子数据存证证书", "Electronic Evidence Deposit Certificate"),
     "dataip.application": ("数据知识产权登记申请存证证明", "Data-IP Registration Application Record"),
     "dataip.decision": ("数据知识产权登记证书", "Data Intellectual Property Registration Certificate"),
+    "procedure.step": ("办件步骤存证证明", "Case Step Record"),
 }
 
 LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace)

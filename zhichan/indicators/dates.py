@@ -1,5 +1,7 @@
 """Calendar rules the indicators share: anniversaries, periods, the year before.
 
+Month and year arithmetic is the one legal-time module's (:mod:`zhichan.legaltime`).
+
 Anniversaries follow 民法典 第二百零二条: a period counted in years ends on the corresponding day
 of the final year, or on the last day of that month when it has no corresponding day — so the
 10th anniversary of a filing on 2012-02-29 is 2022-02-28.
@@ -13,19 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved by ``years``; 29 February becomes 28 February in a common year."""
-    year = day.year + years
-    return dt.date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months``, clamped to the month's last day (2023-01-31 + 1 → 2023-02-28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from zhichan.legaltime import add_months, add_years
 
 
 def filed_by_for_anniversary(as_of: dt.date, years: int) -> dt.date:
@@ -75,3 +65,7 @@ def parse_date(value: str | dt.date) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"日期格式错误：{value!r}（应为 YYYY-MM-DD） / bad date {value!r}: expected YYYY-MM-DD") from None
+
+
+__all__ = ["add_months", "add_years", "filed_by_for_anniversary", "next_anniversary", "parse_date", "period_start",
+           "same_day_last_year"]

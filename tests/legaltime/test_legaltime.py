@@ -1,0 +1,160 @@
+"""Legal time, checked against cases computed by hand from the State Council's schedules
+(国办发明电〔2023〕7号 for 2024, 〔2024〕12号 for 2025, 〔2025〕7号 for 2026) and 民法典 第二百条–第二百零四条."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from chinese_calendar import constants as schedule
+
+from zhichan.errors import InputError
+from zhichan.legaltime import (
+    CalendarNotPublished,
+    Clock,
+    Extension,
+    Pause,
+    add_working_days,
+    is_workday,
+    load_schedule_file,
+    net_days,
+    period_end,
+    working_days_between,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected", "why"),
+    [
+        (D(2024, 2, 8), 1, D(2024, 2, 9), "the Friday before Spring Festival 2024 is a working day"),
+        (D(2024, 2, 9), 1, D(2024, 2, 18), "10–17 Feb off; Sunday 18 Feb is a make-up workday"),
+        (D(2024, 2, 2), 1, D(2024, 2, 4), "Sunday 4 Feb 2024 is a make-up workday"),
+        (D(2024, 4, 3), 1, D(2024, 4, 7), "Qingming 4–6 Apr 2024; Sunday 7 Apr works"),
+        (D(2025, 4, 25), 1, D(2025, 4, 27), "Sunday 27 Apr 2025 is a make-up workday"),
+        (D(2025, 4, 30), 1, D(2025, 5, 6), "Labour Day 1–5 May 2025"),
+        (D(2026, 9, 30), 5, D(2026, 10, 13), "立案 on the last working day before National Day 2026: 8, 9, Sat 10, 12, 13 Oct"),
+        (D(2026, 2, 13), 1, D(2026, 2, 14), "Saturday 14 Feb 2026 is a make-up workday"),
+        (D(2026, 2, 14), 1, D(2026, 2, 24), "Spring Festival 15–23 Feb 2026"),
+        (D(2026, 2, 12), 10, D(2026, 3, 4), "13, Sat 14, 24–27, Sat 28 Feb, 2–4 Mar"),
+        (D(2025, 9, 26), 3, D(2025, 9, 30), "Sun 28 Sep 2025 works: 28, 29, 30"),
+        (D(2025, 9, 29), 4, D(2025, 10, 11), "30 Sep; 1–8 Oct off; 9, 10, make-up Saturday 11 Oct"),
+    ],
+)
+def test_working_days_on_the_official_schedule(start: dt.date, days: int, expected: dt.date, why: str) -> None:
+    assert add_working_days(start, days) == expected, why
+    assert working_days_between(start, expected) == days
+    assert is_workday(expected)
+
+
+def test_working_days_between_counts_make_up_saturdays() -> None:
+    # 1–7 Oct 2024 off; 8–11 Oct and the make-up Saturday 12 Oct work
+    assert working_days_between(D(2024, 9, 30), D(2024, 10, 12)) == 5
+    assert working_days_between(D(2024, 10, 12), D(2024, 10, 12)) == 0
+    assert not is_workday(D(2026, 10, 3)) and is_workday(D(2026, 10, 10))
+
+
+@pytest.mark.parametrize(
+    ("event", "amount", "unit", "expected", "why"),
+    [
+        (D(2025, 9, 20), 15, "day", D(2025, 10, 9), "ends on Sunday 5 Oct inside National Day 2025 → first working day 9 Oct"),
+        (D(2026, 11, 14), 15, "day", D(2026, 11, 30), "an answer period ending on Sunday 29 Nov moves to Monday"),
+        (D(2026, 9, 25), 15, "day", D(2026, 10, 10), "ends on a make-up Saturday, a working day: stays"),
+        (D(2025, 1, 31), 1, "month", D(2025, 2, 28), "31 Jan + 1 month: the month's last day"),
+        (D(2024, 1, 31), 1, "month", D(2024, 2, 29), "leap year: 29 Feb"),
+        (D(2024, 2, 29), 1, "year", D(2025, 2, 28), "29 Feb + 1 year in a common year"),
+        (D(2025, 10, 31), 3, "month", D(2026, 2, 2), "31 Jan 2026 is a Saturday → Monday 2 Feb"),
+        (D(2026, 1, 16), 1, "month", D(2026, 2, 24), "16 Feb 2026 is in Spring Festival → 24 Feb"),
+        (D(2024, 3, 5), 1, "month", D(2024, 4, 7), "5 Apr 2024 is Qingming; 6 Apr off; Sunday 7 Apr works"),
+        (D(2026, 4, 30), 5, "working_day", D(2026, 5, 11), "1–5 May off, Sat 9 May works: 6, 7, 8, 9, 11"),
+    ],
+)
+def test_calendar_periods_per_civil_code(event: dt.date, amount: int, unit: str, expected: dt.date, why: str) -> None:
+    assert period_end(event, amount, unit) == expected, why  # type: ignore[arg-type]
+
+
+def _at(day: dt.date, hour: int = 2) -> dt.datetime:
+    """A naive-UTC moment on ``day`` in China (02:00 UTC = 10:00 CST)."""
+    return dt.datetime(day.year, day.month, day.day, hour)
+
+
+def test_closing_clock_with_a_suspension_over_spring_festival_and_two_extensions() -> None:
+    filed = _at(D(2025, 12, 1))
+    base = Clock(3, "month", filed)
+    assert base.due() == D(2026, 3, 2)  # 1 Mar 2026 is a Sunday
+    suspension = Pause(D(2026, 2, 10), D(2026, 2, 25), "中止：等待无效宣告结果")
+    paused = Clock(3, "month", filed, pauses=(suspension,))
+    assert paused.due() == D(2026, 3, 16)  # nominal 1 Mar + 15 days not counted
+    one = Clock(3, "month", filed, pauses=(suspension,), extensions=(Extension(1, "month", "局长 张三"),))
+    assert one.due() == D(2026, 4, 16)
+    two = Clock(3, "month", filed, pauses=(suspension,),
+                extensions=(Extension(1, "month", "局长 张三"), Extension(2, "month", "上级 李四")))
+    assert two.due() == D(2026, 6, 16)
+    assert net_days(D(2025, 12, 1), D(2026, 3, 10), [suspension]) == 84  # 99 days − 15 paused
+
+
+def test_working_day_clock_pause_counts_working_days() -> None:
+    clock = Clock(5, "working_day", _at(D(2026, 2, 5)))
+    assert clock.due() == D(2026, 2, 12)
+    # 9 and 10 Feb are not counted: two more working days after 12 Feb (13, make-up Saturday 14)
+    assert Clock(5, "working_day", _at(D(2026, 2, 5)), pauses=(Pause(D(2026, 2, 9), D(2026, 2, 11)),)).due() == D(2026, 2, 14)
+
+
+def test_open_pause_has_no_deadline_and_a_late_pause_revives_nothing() -> None:
+    started = _at(D(2026, 3, 2))
+    assert Clock(15, "day", started, pauses=(Pause(D(2026, 3, 5)),)).due() is None
+    late = Clock(15, "day", started, pauses=(Pause(D(2026, 4, 1), D(2026, 4, 20)),))
+    assert late.due() == D(2026, 3, 17)
+
+
+def test_event_day_is_china_time() -> None:
+    # 17:00 UTC on 30 Sep is 01:00 on 1 Oct in China: the period counts from 2 Oct
+    assert Clock(1, "day", dt.datetime(2026, 9, 30, 17)).due() == D(2026, 10, 8)
+    assert Clock(1, "day", dt.datetime(2026, 9, 30, 15)).due() == D(2026, 10, 8)
+    # 10 days from 30 Sep end on the make-up Saturday 10 Oct; from 1 Oct on Sunday 11 Oct → Monday 12
+    assert Clock(10, "day", dt.datetime(2026, 9, 30, 15)).due() == D(2026, 10, 10)
+    assert Clock(10, "day", dt.datetime(2026, 9, 30, 17)).due() == D(2026, 10, 12)
+
+
+def test_hour_clock() -> None:
+    clock = Clock(24, "hour", dt.datetime(2026, 9, 30, 8))
+    assert clock.due_at() == dt.datetime(2026, 10, 1, 8)
+    with pytest.raises(ValueError):
+        Clock(24, "hour", dt.datetime(2026, 9, 30, 8), pauses=(Pause(D(2026, 9, 30), D(2026, 10, 1)),))
+
+
+def test_extension_needs_an_approver() -> None:
+    with pytest.raises(ValueError):
+        Extension(1, "month", " ")
+
+
+def test_a_year_without_schedule_is_refused_then_added_from_the_official_file(tmp_path: Path) -> None:
+    last = max(schedule.holidays).year
+    nxt = last + 1
+    with pytest.raises(CalendarNotPublished):
+        add_working_days(D(last, 12, 30), 5)
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path = tmp_path / "holidays.yaml"
+    # a test schedule (not an official one): 1 Jan a holiday, the first Saturday of January a make-up day
+    first_saturday = next(D(nxt, 1, d) for d in range(1, 8) if D(nxt, 1, d).weekday() == 5)
+    path.write_text(
+        f"{nxt}:\n  source: 测试用安排\n  holidays: {{{nxt}-01-01: 元旦}}\n  workdays: {{{first_saturday}: 元旦}}\n",
+        encoding="utf-8",
+    )
+    try:
+        assert load_schedule_file(path) == [nxt]
+        assert not is_workday(D(nxt, 1, 1)) and is_workday(first_saturday)
+        expected = min(d for d in (D(nxt, 1, k) for k in range(2, 9)) if d.weekday() < 5 or d == first_saturday)
+        assert add_working_days(D(last, 12, 31), 1) == expected
+        assert load_schedule_file(path) == []  # loaded years are kept, never loaded twice
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"{nxt + 1}:\n  source: x\n  holidays: {{{nxt + 1}-01-01: 元旦}}\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_schedule_file(bad)  # a gap year

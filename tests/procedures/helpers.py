@@ -1,0 +1,92 @@
+"""Shared by the procedure tests: an organization tree across three jurisdictions and the engine on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from zhichan.evidence.keys import SigningKey
+from zhichan.evidence.service import EvidenceService
+from zhichan.platform.accounts import create_user, hash_password
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import scope_for_user
+from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.service import ProcedureService, Upload
+
+PASSWORD = "correct horse battery"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PROCEDURE = "protection.patent_dispute"
+
+#: (user, role, organization key)
+USERS = (
+    ("root", Role.SYSTEM_ADMIN, "nation"),
+    ("wuhou_officer", Role.CASE_OFFICER, "wuhou"),
+    ("wuhou_leader", Role.BUREAU_LEADER, "wuhou"),
+    ("wuhou_analyst", Role.ANALYST, "wuhou"),
+    ("jinjiang_officer", Role.CASE_OFFICER, "jinjiang"),
+    ("chengdu_officer", Role.CASE_OFFICER, "chengdu"),
+    ("ent_user", Role.ENTERPRISE_USER, "enterprise"),
+    ("hz_officer", Role.CASE_OFFICER, "xihu"),
+    ("sh_officer", Role.CASE_OFFICER, "shanghai"),
+)
+
+
+def at(day: dt.date, hour: int = 2) -> dt.datetime:
+    """A naive-UTC moment on ``day`` in China (02:00 UTC = 10:00 China time)."""
+    return dt.datetime(day.year, day.month, day.day, hour)
+
+
+def pdf(slot: str = "doc0", name: str = "doc.pdf") -> Upload:
+    return Upload(slot, name, PDF + name.encode())
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return hash_password(PASSWORD)  # one argon2 hash for every test account
+
+
+@dataclass
+class World:
+    engine: Engine
+    service: ProcedureService
+    users: dict[str, int]
+
+    def scope(self, name: str) -> Scope:
+        from sqlalchemy.orm import Session
+
+        with Session(self.engine) as s:
+            return scope_for_user(s, s.get(User, self.users[name]))
+
+
+def build_world(engine: Engine, files: Path, key: SigningKey, registry: ProcedureRegistry | None = None) -> World:
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(engine) as s:
+        nation = create_org(s, "国家局", OrgKind.NATION, "100000")
+        sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
+        chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan)
+        wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu)
+        jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
+        zhejiang = create_org(s, "浙江省知识产权局", OrgKind.PROVINCE, "330000", nation)
+        hangzhou = create_org(s, "杭州市市场监督管理局", OrgKind.CITY, "330100", zhejiang)
+        xihu = create_org(s, "西湖区市场监督管理局", OrgKind.COUNTY, "330106", hangzhou)
+        shanghai = create_org(s, "上海市知识产权局", OrgKind.PROVINCE, "310000", nation)
+        enterprise = Organization(name="成都示例科技有限公司", kind=OrgKind.ENTERPRISE, region_code="510107",
+                                  parent_id=wuhou.id, party_key="成都示例科技有限公司")
+        s.add(enterprise)
+        s.flush()
+        enterprise.path = f"{wuhou.path}{enterprise.id}/"
+        orgs = {"nation": nation, "chengdu": chengdu, "wuhou": wuhou, "jinjiang": jinjiang, "xihu": xihu,
+                "shanghai": shanghai, "enterprise": enterprise}
+        hashed = _password_hash()
+        users = {name: create_user(s, username=name, password=PASSWORD, role=role, org=orgs[org],
+                                   password_hash=hashed).id for name, role, org in USERS}
+    evidence = EvidenceService(engine, key, "test.zhichan/evidence")
+    service = ProcedureService(engine, registry or ProcedureRegistry.load(), evidence, files)
+    return World(engine, service, users)

@@ -1,0 +1,245 @@
+"""The procedure engine on hand-made cases: every transition, refusals, the optimistic lock, clocks with
+pauses and extensions, jurisdictions, the sweep, the to-do list, evidence, and a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from tests.procedures.helpers import PROCEDURE, World, at, build_world, pdf
+from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
+from zhichan.evidence.keys import SigningKey
+from zhichan.platform.db import make_engine, session_scope
+from zhichan.platform.models import AuditEntry
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import Step
+from zhichan.procedures.service import FormError, Upload
+
+D = dt.date
+FILING = {"patent_number": "ZL202310000001.X", "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
+          "claims": "请求责令停止侵权"}
+
+
+def start(world: World, who: str = "wuhou_officer", when: dt.datetime | None = None, **kw: Any) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        return world.service.start(s, world.scope(who), PROCEDURE, fields=FILING, uploads=(pdf(),),
+                                   now=when or at(D(2026, 3, 2)), **kw)
+
+
+def act(world: World, who: str, case: dict[str, Any], event: str, when: dt.datetime | None = None,
+        fields: dict[str, Any] | None = None, uploads: tuple[Upload, ...] = ()) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        result = world.service.act(s, world.scope(who), case["id"], event, version=case["version"],
+                                   fields=fields or {}, uploads=uploads, now=when or at(D(2026, 3, 3)))
+    case.update(result)
+    return result
+
+
+def clocks(world: World, case: dict[str, Any], who: str = "wuhou_officer") -> dict[str, dict[str, Any]]:
+    with session_scope(world.engine) as s:
+        return {c["name"]: c for c in world.service.case(s, world.scope(who), case["id"])["clocks"]}
+
+
+def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
+    panel = {"panel": "张三、李四、王五"}
+    a = start(world, who="ent_user")  # the enterprise files online and cures its own filing
+    act(world, "wuhou_officer", a, "request_cure", fields={"items": "补充专利权评价报告"})
+    act(world, "ent_user", a, "cure", uploads=(pdf("extra", "report.pdf"),))
+    act(world, "wuhou_leader", a, "extend_admission", fields={"reason": "材料复杂"})
+    act(world, "wuhou_officer", a, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", a, "suspend", fields={"ground": "第二十九条 发明专利无效宣告"})
+    act(world, "wuhou_officer", a, "resume")
+    act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
+    act(world, "wuhou_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
+    act(world, "wuhou_officer", a, "answer_lapsed")
+    act(world, "wuhou_officer", a, "schedule_hearing", fields={"hearing_date": "2026-04-20"})
+    act(world, "wuhou_officer", a, "decide", uploads=(pdf(),))
+    act(world, "wuhou_officer", a, "publish", fields={"url": "https://example.invalid/decision"})
+    assert a["state"] == "closed"
+    b = start(world)
+    act(world, "wuhou_officer", b, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", b, "serve", uploads=(pdf(),))
+    act(world, "wuhou_officer", b, "answer", uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", b, "mediate", uploads=(pdf(),))
+    c = start(world)
+    act(world, "wuhou_officer", c, "refuse", fields={"reasons": "不属于受案范围"})
+    d = start(world, who="ent_user")
+    act(world, "ent_user", d, "withdraw")
+    with Session(world.engine) as s:
+        taken = set(s.scalars(select(Step.event)))
+    declared = {t.event for t in world.service.registry.get(PROCEDURE, "default").transitions}
+    assert declared <= taken
+    assert {b["state"], c["state"], d["state"]} == {"mediated", "refused", "withdrawn"}
+    assert clocks(world, b)["closing"]["status"] == "stopped"  # a final state stops every clock
+
+
+def test_refusals_by_role_and_area(world: World) -> None:
+    case = start(world)
+    with pytest.raises(PermissionDenied):
+        act(world, "wuhou_analyst", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    with pytest.raises(PermissionDenied):
+        act(world, "wuhou_officer", case, "extend_admission", fields={"reason": "x"})  # the head approves
+    for outsider in ("jinjiang_officer", "hz_officer", "ent_user"):  # another area; not the enterprise's case
+        with pytest.raises(NotFoundError):
+            act(world, outsider, case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    act(world, "chengdu_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))  # the city above
+    with pytest.raises(ConflictError):
+        act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))  # state moved on
+
+
+def test_form_errors_name_each_field(world: World) -> None:
+    case = start(world)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "accept", uploads=())
+    assert set(info.value.errors) == {"panel", "doc0"}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "accept", fields={"panel": "x"}, uploads=(Upload("doc0", "a.exe", b"MZ\x90"),))
+    assert "doc0" in info.value.errors and "类型" in info.value.errors["doc0"]
+    with pytest.raises(ConflictError):  # suspend does not apply before 立案: the state check comes first
+        act(world, "wuhou_officer", case, "suspend", fields={"ground": "随便"})
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "suspend", fields={"ground": "随便"})
+    assert set(info.value.errors) == {"ground"}
+    with Session(world.engine) as s:
+        assert s.scalar(select(Step.id).where(Step.case_id == case["id"], Step.seq == 3)) is None
+
+
+def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
+    case = start(world)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def officer(name: str) -> None:
+        barrier.wait()
+        try:
+            with session_scope(world.engine) as s:
+                world.service.act(s, world.scope(name), case["id"], "accept", version=1, fields={"panel": name},
+                                  uploads=(pdf(),), now=at(D(2026, 3, 3)))
+            outcomes.append("ok")
+        except ConflictError:
+            outcomes.append("409")
+
+    threads = [threading.Thread(target=officer, args=(n,)) for n in ("wuhou_officer", "chengdu_officer")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["409", "ok"]
+    with Session(world.engine) as s:
+        assert s.scalar(select(Step.event).where(Step.case_id == case["id"], Step.seq == 2)) == "accept"
+        assert s.scalar(select(Step.id).where(Step.case_id == case["id"], Step.seq == 3)) is None
+
+
+def test_clock_with_pause_and_extensions(world: World) -> None:
+    # 立案 on 1 Dec 2025: closing 3 months → 1 Mar 2026 (Sunday) → 2 Mar
+    case = start(world, when=at(D(2025, 11, 28)))
+    act(world, "wuhou_officer", case, "accept", when=at(D(2025, 12, 1)), fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 3, 2)
+    assert clocks(world, case)["service"]["due_on"] == D(2025, 12, 8)  # 5 working days
+    act(world, "wuhou_officer", case, "suspend", when=at(D(2026, 2, 10)), fields={"ground": "鉴定"})
+    assert clocks(world, case)["closing"]["due_on"] is None  # paused: no deadline
+    act(world, "wuhou_officer", case, "resume", when=at(D(2026, 2, 25)))
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 3, 16)
+    act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 1)), fields={"reason": "复杂"})
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 4, 16)
+    act(world, "wuhou_leader", case, "extend_closing_upper", when=at(D(2026, 3, 2)),
+        fields={"approval": "成知〔2026〕1号", "reason": "复杂"})
+    got = clocks(world, case)["closing"]
+    assert got["due_on"] == D(2026, 6, 16)
+    assert [e["approver"] for e in got["extensions"]] == ["wuhou_leader（bureau_leader）"] * 2
+    with pytest.raises(FormError):  # each extension once
+        act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 3)), fields={"reason": "再延"})
+
+
+@pytest.mark.parametrize(("officer", "due"), [
+    ("wuhou_officer", D(2026, 10, 13)),  # national rule: 5 working days (8, 9, Sat 10, 12, 13 Oct)
+    ("hz_officer", D(2026, 10, 10)),  # 浙江省专利条例 第二十五条: 3 working days (8, 9, Sat 10 Oct)
+    ("sh_officer", D(2026, 10, 8)),  # 上海市专利保护条例 第十九条: 5 days → 5 Oct, a holiday → 8 Oct
+])
+def test_jurisdiction_decides_the_admission_deadline(world: World, officer: str, due: dt.date) -> None:
+    case = start(world, who=officer, when=at(D(2026, 9, 30)))
+    assert clocks(world, case, officer)["admission"]["due_on"] == due
+
+
+def test_a_bureau_changes_a_deadline_by_editing_its_declaration(engine: Engine, tmp_path: Path,
+                                                                 signing_key: SigningKey) -> None:
+    local = tmp_path / "procedures"
+    local.mkdir()
+    (local / "sichuan.yaml").write_text(
+        "procedure: protection.patent_dispute\njurisdiction: '510000'\nbased_on: default\nclocks:\n"
+        "  admission: {title: {zh: 立案审查, en: Admission}, amount: 4, unit: working_day}\n", encoding="utf-8")
+    world = build_world(engine, tmp_path / "files", signing_key, ProcedureRegistry.load(local))
+    case = start(world, when=at(D(2026, 9, 30)))
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 10, 12)
+
+
+def test_sweep_warns_once_per_stage_and_todo_lists_due_work(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar (5 working days), warned from 7 Mar
+    other = start(world, who="jinjiang_officer", when=at(D(2026, 3, 2)))
+    service = world.service
+    with session_scope(world.engine) as s:
+        assert service.sweep(s, D(2026, 3, 6))["warning"] == 0
+        assert service.sweep(s, D(2026, 3, 7))["warning"] == 2
+        assert service.sweep(s, D(2026, 3, 8))["warning"] == 0  # once
+        assert service.sweep(s, D(2026, 3, 9))["due"] == 2
+        assert service.sweep(s, D(2026, 3, 10))["overdue"] == 2
+        assert service.sweep(s, D(2026, 3, 11))["overdue"] == 0
+    with session_scope(world.engine) as s:
+        mine = service.todo(s, world.scope("wuhou_officer"), today=D(2026, 3, 10))
+        city = service.todo(s, world.scope("chengdu_officer"), today=D(2026, 3, 10))
+        analyst = service.todo(s, world.scope("wuhou_analyst"), today=D(2026, 3, 10))
+        party = service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))
+    assert [i["id"] for i in mine["items"]] == [case["id"]] and mine["overdue"] == 1
+    assert {i["id"] for i in city["items"]} == {case["id"], other["id"]}
+    assert analyst["total"] == 0  # analysts take no step in this procedure
+    assert party["total"] == 0  # the officers' cases are not the enterprise's
+    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"})
+    with session_scope(world.engine) as s:
+        assert service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))["total"] == 0
+        own = start(world, who="ent_user")
+        act(world, "wuhou_officer", own, "request_cure", fields={"items": "补正请求书"})
+        party = service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))
+    assert [i["id"] for i in party["items"]] == [own["id"]]
+
+
+def test_steps_are_in_the_evidence_log_and_the_audit_log(world: World) -> None:
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(name="受理通知书.pdf"),))
+    with session_scope(world.engine) as s:
+        view = world.service.case(s, world.scope("wuhou_officer"), case["id"])
+        audit_actions = set(s.scalars(select(AuditEntry.action)))
+    step = view["steps"][-1]
+    entry = world.service.evidence.get_entry(step["evidence_index"])
+    leaf = json.loads(entry.leaf)
+    assert leaf["kind"] == "procedure.step" and leaf["case"] == case["number"] and leaf["event"] == "accept"
+    assert leaf["documents"][0]["sm3"] == step["documents"][0]["sm3"]
+    assert "procedure.accept" in audit_actions and "procedure.start" in audit_actions
+
+
+def test_a_restart_mid_procedure_loses_nothing(world: World, db_url: str, tmp_path: Path,
+                                               signing_key: SigningKey) -> None:
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    world.engine.dispose()
+    fresh = make_engine(db_url)
+    try:
+        from zhichan.evidence.service import EvidenceService
+        from zhichan.procedures.service import ProcedureService
+
+        restarted = World(fresh, ProcedureService(fresh, ProcedureRegistry.load(),
+                                                  EvidenceService(fresh, signing_key, "test.zhichan/evidence"),
+                                                  tmp_path / "files"), world.users)
+        assert clocks(restarted, case)["service"]["status"] == "running"
+        act(restarted, "wuhou_officer", case, "serve", uploads=(pdf(),))
+        assert case["state"] == "served" and case["version"] == 3
+    finally:
+        fresh.dispose()

@@ -1,0 +1,49 @@
+"""Legal time (法定期间): the one module every domain asks for a deadline.
+
+- :mod:`.workdays` — working days on the State Council's holiday schedule with its make-up
+  workdays (调休), from the ``chinesecalendar`` package (plus an operator's file for a year the
+  package does not carry yet).
+- :mod:`.periods` — periods in days, months, years and hours per 民法典 第二百条–第二百零四条.
+- :mod:`.clocks` — a deadline that pauses (中止, 公告, 鉴定 …) and is extended by a named approver.
+
+Dates are calendar dates in China Standard Time; moments (hour periods) are naive UTC like every
+other timestamp of the platform.
+"""
+
+from zhichan.legaltime.clocks import Clock, Extension, Pause, Unit, net_days
+from zhichan.legaltime.periods import (
+    add_hours,
+    add_months,
+    add_years,
+    china_date,
+    last_day_of_period,
+    period_end,
+)
+from zhichan.legaltime.workdays import (
+    CalendarNotPublished,
+    add_working_days,
+    is_workday,
+    load_schedule_file,
+    next_workday_on_or_after,
+    working_days_between,
+)
+
+__all__ = [
+    "CalendarNotPublished",
+    "Clock",
+    "Extension",
+    "Pause",
+    "Unit",
+    "add_hours",
+    "add_months",
+    "add_working_days",
+    "add_years",
+    "china_date",
+    "is_workday",
+    "last_day_of_period",
+    "load_schedule_file",
+    "net_days",
+    "next_workday_on_or_after",
+    "period_end",
+    "working_days_between",
+]

@@ -1,0 +1,127 @@
+"""Clocks: a legal period that pauses and is extended (期限的中止、扣除与延长).
+
+A :class:`Clock` is the data of one running period — what starts it, its length and unit, the
+spans when it did not run, the extensions granted — and computes its deadline from that data on
+demand, so a stored clock is never out of step with the rules.
+
+- **Pauses** (中止, 公告, 鉴定, 管辖权异议, 和解 …): the days from a pause's first day up to the day
+  counting resumes are not counted. For a calendar clock they push the last day back by as many
+  calendar days; for a working-day clock by as many working days. A pause that begins after the
+  last day does not revive an expired period. While a pause is open the deadline is unknown.
+- **Extensions** (延长) each name their approver; an extension of N units runs on from the
+  nominal last day of the period it extends (the rest-day rule applies once, to the final day).
+- **Hours** (24 小时内移送): the deadline is a moment; hour clocks do not pause.
+
+Periods count from the day after the triggering event (民法典 第二百零一条); the final last day
+moves past rest days (第二百零三条) — see :mod:`zhichan.legaltime.periods`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from zhichan.legaltime.periods import add_hours, china_date, last_day_of_period
+from zhichan.legaltime.workdays import add_working_days, next_workday_on_or_after, working_days_between
+
+Unit = Literal["working_day", "day", "month", "year", "hour"]
+UNITS: tuple[Unit, ...] = ("working_day", "day", "month", "year", "hour")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The clock did not run from ``start`` (inclusive) until ``end`` (the day counting resumes)."""
+
+    start: dt.date
+    end: dt.date | None = None
+    reason: str = ""
+
+    def excluded_days(self, unit: Unit) -> int:
+        assert self.end is not None
+        if self.end <= self.start:
+            return 0
+        if unit == "working_day":
+            return working_days_between(self.start - dt.timedelta(days=1), self.end - dt.timedelta(days=1))
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True)
+class Extension:
+    """延长: ``amount`` ``unit`` more, granted by ``approver`` (a named person, with their role)."""
+
+    amount: int
+    unit: Unit
+    approver: str
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.amount < 1:
+            raise ValueError("an extension lasts at least one unit")
+        if not self.approver.strip():
+            raise ValueError("an extension needs its approver")
+
+
+@dataclass(frozen=True)
+class Clock:
+    amount: int
+    unit: Unit
+    #: the triggering event (naive UTC); day-based periods count from the next China calendar day
+    started: dt.datetime
+    pauses: tuple[Pause, ...] = field(default=())
+    extensions: tuple[Extension, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}")
+        if self.amount < 1:
+            raise ValueError("a period lasts at least one unit")
+        if self.unit == "hour" and self.pauses:
+            raise ValueError("hour periods do not pause")
+
+    @property
+    def paused(self) -> bool:
+        return any(p.end is None for p in self.pauses)
+
+    def due_at(self) -> dt.datetime:
+        """The deadline moment of an hour clock (naive UTC)."""
+        if self.unit != "hour":
+            raise ValueError("due_at is for hour clocks; use due()")
+        return add_hours(self.started, self.amount + sum(e.amount for e in self.extensions if e.unit == "hour"))
+
+    def due(self) -> dt.date | None:
+        """The last day (until 24:00 China time); ``None`` while paused. For an hour clock, the
+        China calendar day of its deadline moment."""
+        if self.unit == "hour":
+            return china_date(self.due_at())
+        end = last_day_of_period(china_date(self.started), self.amount, self.unit)
+        for ext in self.extensions:
+            end = last_day_of_period(end, ext.amount, "day" if ext.unit == "hour" else ext.unit)
+        for pause in sorted(self.pauses, key=lambda p: p.start):
+            if pause.start > end:
+                break  # paused after the period had run out: it stays expired
+            if pause.end is None:
+                return None
+            skipped = pause.excluded_days(self.unit)
+            if skipped:
+                if self.unit == "working_day":
+                    end = add_working_days(end, skipped)
+                else:
+                    end += dt.timedelta(days=skipped)
+        return next_workday_on_or_after(end)
+
+    def excluded_days(self) -> int:
+        """Calendar days the clock did not run (closed pauses only)."""
+        return sum((p.end - p.start).days for p in self.pauses if p.end is not None and p.end > p.start)
+
+
+def net_days(started: dt.date, ended: dt.date, pauses: tuple[Pause, ...] | list[Pause] = ()) -> int:
+    """Calendar days from ``started`` to ``ended`` minus the paused days inside — 结案周期
+    (closed − filed − excluded periods), never the naive difference."""
+    total = (ended - started).days
+    for p in pauses:
+        stop = ended if p.end is None else min(p.end, ended)
+        begin = max(p.start, started)
+        if stop > begin:
+            total -= (stop - begin).days
+    return total

@@ -1,0 +1,72 @@
+"""Periods per 民法典 第二百条–第二百零四条 (计算期间).
+
+- 第二百零一条: a period in days, months or years starts the day after the triggering event (the
+  event's day is not counted); a period in hours starts at the stated moment.
+- 第二百零二条: a period in months or years ends on the corresponding day of the last month, or on
+  that month's last day when it has none (31 January + 1 month = 28/29 February).
+- 第二百零三条: when the last day is a statutory rest day (法定休假日 — public holidays and weekends
+  that are not make-up workdays), the period ends on the first working day after it; the last day
+  ends at 24:00.
+
+Month and year arithmetic is ``dateutil.relativedelta``, which clamps to the month's end exactly
+as 第二百零二条 says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from zhichan.legaltime.workdays import add_working_days, next_workday_on_or_after
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+CalendarUnit = Literal["working_day", "day", "month", "year"]
+
+
+def china_date(moment: dt.datetime) -> dt.date:
+    """The calendar date in China Standard Time of a naive-UTC moment."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(CST).date()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months``, clamped to the month's last day (2023-01-31 + 1 → 2023-02-28)."""
+    result: dt.date = day + relativedelta(months=months)
+    return result
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by ``years``; 29 February becomes 28 February in a common year."""
+    result: dt.date = day + relativedelta(years=years)
+    return result
+
+
+def add_hours(moment: dt.datetime, hours: int) -> dt.datetime:
+    """The end of a period of ``hours`` hours starting at ``moment`` (24 小时内移送 …)."""
+    return moment + dt.timedelta(hours=hours)
+
+
+def last_day_of_period(event: dt.date, amount: int, unit: CalendarUnit) -> dt.date:
+    """The nominal last day of a period triggered on ``event``, before the rest-day rule.
+
+    ``day``: the ``amount``-th day after the event; ``month``/``year``: the corresponding day;
+    ``working_day``: the ``amount``-th working day after the event (always a working day).
+    """
+    if amount < 1:
+        raise ValueError("a period lasts at least one unit")
+    if unit == "day":
+        return event + dt.timedelta(days=amount)
+    if unit == "month":
+        return add_months(event, amount)
+    if unit == "year":
+        return add_years(event, amount)
+    if unit == "working_day":
+        return add_working_days(event, amount)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def period_end(event: dt.date, amount: int, unit: CalendarUnit) -> dt.date:
+    """The last day of a period (the deadline, until 24:00 of that day), the rest-day rule applied."""
+    return next_workday_on_or_after(last_day_of_period(event, amount, unit))

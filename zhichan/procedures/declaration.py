@@ -1,0 +1,296 @@
+"""Procedure declarations: the YAML schema, its checks, and the registry of loaded declarations.
+
+A declaration says everything a city may change without code: states, transitions and the roles
+allowed to take them, required fields and documents, clocks (unit, length, the transition that
+starts, pauses, resumes or stops each), extensions with their approver roles, notices to parties.
+Local rules differ (Zhejiang decides on a patent complaint in 3 working days, Shanghai in 5 days):
+a declaration names its ``jurisdiction`` (``default`` or a GB/T 2260 code) and a case uses the
+declaration of the most specific jurisdiction that contains the handling organization's area.
+
+The states and transitions compile into a python-statemachine ``StateChart`` class (which also
+checks the graph: unknown targets, unreachable states).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from statemachine.exceptions import InvalidDefinition
+from statemachine.io import create_machine_class_from_definition
+from statemachine.statemachine import StateChart
+
+from zhichan.errors import ConfigError
+from zhichan.legaltime.clocks import Unit
+from zhichan.platform.models import Role
+from zhichan.platform.scope import region_prefix
+
+MAX_DECLARATION_BYTES = 256 * 1024
+#: a transition whose ``to`` is "." keeps the case in its state (a step such as 补正, 中止, 延长)
+STAY = "."
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    zh: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class FieldSpec(Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: Text
+    kind: Literal["text", "textarea", "date", "integer", "choice"] = "text"
+    required: bool = False
+    max_length: int = Field(500, ge=1, le=20000)
+    choices: tuple[str, ...] = ()
+
+
+class ClockSpec(Strict):
+    title: Text
+    amount: int = Field(ge=1)
+    unit: Unit
+    #: 预警: days before the deadline when the officers are warned
+    warn_before_days: int = Field(2, ge=0)
+    basis: str = ""
+
+
+class ExtensionSpec(Strict):
+    clock: str
+    amount: int = Field(ge=1)
+    unit: Unit
+    #: how many times this extension may be granted on one case
+    max_times: int = Field(1, ge=1)
+
+
+class NoticeSpec(Strict):
+    to: Literal["party", "officers"]
+    text: Text
+
+
+class StateSpec(Strict):
+    title: Text
+    initial: bool = False
+    final: bool = False
+
+
+class TransitionSpec(Strict):
+    event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    source: tuple[str, ...] = Field(alias="from")
+    target: str = Field(alias="to")
+    title: Text
+    roles: tuple[Role, ...] = ()
+    #: the case's party (the applicant) may take it
+    party: bool = False
+    fields: tuple[FieldSpec, ...] = ()
+    #: documents that must be attached (one file each), by label
+    documents: tuple[Text, ...] = ()
+    #: further files may be attached
+    attachments: bool = False
+    starts: tuple[str, ...] = ()
+    stops: tuple[str, ...] = ()
+    pauses: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
+    extends: ExtensionSpec | None = None
+    notify: tuple[NoticeSpec, ...] = ()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class StartSpec(Strict):
+    title: Text
+    roles: tuple[Role, ...] = ()
+    party: bool = False
+    fields: tuple[FieldSpec, ...] = ()
+    documents: tuple[Text, ...] = ()
+    attachments: bool = False
+    starts: tuple[str, ...] = ()
+    notify: tuple[NoticeSpec, ...] = ()
+
+
+class Declaration(Strict):
+    procedure: str = Field(pattern=r"^[a-z][a-z0-9_.]{0,63}$")
+    jurisdiction: str = "default"
+    revision: int = 1
+    title: Text
+    basis: str = ""
+    #: case numbers: ``<prefix>-<year>-<id>``
+    number_prefix: str = Field(pattern=r"^[A-Z]{2,8}$")
+    start: StartSpec
+    states: dict[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    clocks: dict[str, ClockSpec] = {}
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Declaration:
+        problems: list[str] = []
+        initial = [s for s, spec in self.states.items() if spec.initial]
+        if len(initial) != 1:
+            problems.append("exactly one initial state")
+        for t in self.transitions:
+            for s in (*t.source, *([] if t.target == STAY else [t.target])):
+                if s not in self.states:
+                    problems.append(f"{t.event}: unknown state {s}")
+            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *([t.extends.clock] if t.extends else [])):
+                if c not in self.clocks:
+                    problems.append(f"{t.event}: unknown clock {c}")
+            if not t.roles and not t.party:
+                problems.append(f"{t.event}: nobody may take it")
+        for c in self.start.starts:
+            if c not in self.clocks:
+                problems.append(f"start: unknown clock {c}")
+        if self.jurisdiction != "default":
+            region_prefix(self.jurisdiction)  # raises on a malformed code
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.procedure, self.jurisdiction)
+
+    @property
+    def initial_state(self) -> str:
+        return next(s for s, spec in self.states.items() if spec.initial)
+
+    @cached_property
+    def machine(self) -> type[StateChart]:
+        """The states and transitions as a python-statemachine class (built once)."""
+        states: dict[str, Any] = {}
+        for name, spec in self.states.items():
+            states[name] = {"value": name, "initial": spec.initial, "final": spec.final, "on": {}}
+        for t in self.transitions:
+            for s in t.source:
+                states[s]["on"].setdefault(t.event, []).append({"target": s if t.target == STAY else t.target})
+        for entry in states.values():
+            if not entry["on"]:
+                del entry["on"]
+        return create_machine_class_from_definition(self.procedure.replace(".", "_"), states=states)
+
+    @staticmethod
+    def target_of(t: TransitionSpec, state: str) -> str:
+        return state if t.target == STAY else t.target
+
+    def transition(self, event: str, state: str) -> TransitionSpec | None:
+        return next((t for t in self.transitions if t.event == event and state in t.source), None)
+
+    def transitions_from(self, state: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if state in t.source]
+
+    def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool) -> bool:
+        return (is_officer and role in t.roles) or (is_party and t.party)
+
+
+def read_yaml(text: bytes | str, source: str) -> dict[str, Any]:
+    """A declaration file's mapping (bounded in size; aliases are not expanded into large trees by safe_load of
+    a 256 KB file any further than the checks below allow)."""
+    if len(text) > MAX_DECLARATION_BYTES:
+        raise ConfigError(f"程序声明过大：{source} / procedure declaration {source} is too large")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"程序声明无效：{source}：{exc} / invalid procedure declaration {source}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"程序声明无效：{source} / invalid procedure declaration {source}: not a mapping")
+    return data
+
+
+def parse_declaration(data: dict[str, Any], source: str) -> Declaration:
+    """A declaration from its mapping, checked; :class:`ConfigError` names the file and the problem."""
+    try:
+        declaration = Declaration.model_validate(data)
+        declaration.machine  # noqa: B018 - builds and checks the state graph
+    except (ValidationError, InvalidDefinition, ValueError) as exc:
+        raise ConfigError(f"程序声明无效：{source}：{exc} / invalid procedure declaration {source}: {exc}") from None
+    return declaration
+
+
+def overlay(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
+    """A jurisdiction's file ``based_on`` another: its clocks (and basis, title) replace the base's."""
+    merged = copy.deepcopy(base)
+    for key in ("jurisdiction", "revision", "basis", "title"):
+        if key in local:
+            merged[key] = local[key]
+    unknown = set(local) - {"procedure", "based_on", "jurisdiction", "revision", "basis", "title", "clocks"}
+    if unknown:
+        raise ConfigError(f"基于其他声明的文件只能改期限：{sorted(unknown)} / an overlay may change clocks only: {sorted(unknown)}")
+    for name, clock in (local.get("clocks") or {}).items():
+        if name not in merged.get("clocks", {}):
+            raise ConfigError(f"未知期限 {name} / unknown clock {name}")
+        merged["clocks"][name] = clock
+    return merged
+
+
+class ProcedureRegistry:
+    """The declarations one app (or CLI run) uses: the shipped ones, replaced by local files."""
+
+    def __init__(self, declarations: list[Declaration]) -> None:
+        self._by_key: dict[tuple[str, str], Declaration] = {}
+        for d in declarations:
+            self._by_key[d.key] = d
+
+    @classmethod
+    def load(cls, local_dir: Path | None = None) -> ProcedureRegistry:
+        raw: list[tuple[dict[str, Any], str]] = []
+        shipped = files("zhichan.procedures") / "definitions"
+        for item in sorted(shipped.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".yaml"):
+                raw.append((read_yaml(item.read_bytes(), f"definitions/{item.name}"), f"definitions/{item.name}"))
+        if local_dir is not None:
+            for path in sorted(Path(local_dir).glob("*.yaml")):
+                raw.append((read_yaml(path.read_bytes(), str(path)), str(path)))
+        bases = {(d.get("procedure"), d.get("jurisdiction", "default")): d for d, _ in raw if "based_on" not in d}
+        found: list[Declaration] = []
+        for data, source in raw:
+            if "based_on" in data:
+                base = bases.get((data.get("procedure"), str(data["based_on"])))
+                if base is None:
+                    raise ConfigError(f"{source}：找不到所基于的声明 / {source}: its base declaration is missing")
+                data = overlay(base, data)
+            found.append(parse_declaration(data, source))
+        return cls(found)
+
+    def add(self, declaration: Declaration) -> None:
+        self._by_key[declaration.key] = declaration
+
+    def procedures(self) -> list[str]:
+        return sorted({p for p, _ in self._by_key})
+
+    def all(self) -> list[Declaration]:
+        return [self._by_key[k] for k in sorted(self._by_key)]
+
+    def get(self, procedure: str, jurisdiction: str) -> Declaration:
+        try:
+            return self._by_key[(procedure, jurisdiction)]
+        except KeyError:
+            from zhichan.errors import NotFoundError
+
+            raise NotFoundError(f"没有办理程序 {procedure}（{jurisdiction}） / no procedure {procedure} ({jurisdiction})") from None
+
+    def for_region(self, procedure: str, region_code: str | None) -> Declaration:
+        """The declaration of the most specific jurisdiction containing ``region_code``."""
+        best: Declaration | None = self._by_key.get((procedure, "default"))
+        best_len = -1
+        for (p, j), d in self._by_key.items():
+            if p != procedure or j == "default" or not region_code:
+                continue
+            prefix = region_prefix(j)
+            if region_code.startswith(prefix) and len(prefix) > best_len:
+                best, best_len = d, len(prefix)
+        if best is None:
+            from zhichan.errors import NotFoundError
+
+            raise NotFoundError(f"没有办理程序 {procedure} / no procedure {procedure}")
+        return best

@@ -1,0 +1,116 @@
+"""Tables of the procedure engine. Times are naive UTC; due dates are China calendar dates.
+
+``procedure_steps`` is the case file's history (append-only: no code path updates or deletes it,
+and each step is also an entry of the evidence log); ``procedure_cases.version`` is the optimistic
+lock two officers acting at once contend for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhichan.platform.db import Base
+from zhichan.platform.models import utcnow
+
+
+class Case(Base):
+    __tablename__ = "procedure_cases"
+    __table_args__ = (Index("ix_procedure_cases_open_due", "is_open", "next_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    procedure: Mapped[str] = mapped_column(String(64))
+    jurisdiction: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: the handling organization (its subtree's officers see the case)
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    #: the party: the user who applied, and the enterprise (corpus party_key) it acts for
+    party_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    party_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_due: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CaseClock(Base):
+    __tablename__ = "procedure_clocks"
+    __table_args__ = (
+        UniqueConstraint("case_id", "name"),
+        Index("ix_procedure_clocks_status_warn", "status", "warn_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: running | paused | stopped
+    status: Mapped[str] = mapped_column(String(10))
+    pauses: Mapped[str] = mapped_column(Text, default="[]")
+    extensions: Mapped[str] = mapped_column(Text, default="[]")
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    warn_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: why the deadline is unknown (e.g. the next year's holiday schedule is not loaded yet)
+    due_problem: Mapped[str | None] = mapped_column(Text)
+    #: 0 none, 1 warned before the deadline, 2 warned on the day, 3 overdue
+    warned: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Step(Base):
+    __tablename__ = "procedure_steps"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(30))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    documents: Mapped[str] = mapped_column(Text, default="[]")
+    evidence_index: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Notice(Base):
+    """预警 and notices: a deadline warning for the officers, or a message to the case's party."""
+
+    __tablename__ = "procedure_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
+    #: warning | due | overdue (a clock) · party | officers (a declared notice)
+    kind: Mapped[str] = mapped_column(String(12))
+    clock: Mapped[str | None] = mapped_column(String(40))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    text_zh: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

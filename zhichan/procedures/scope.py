@@ -1,0 +1,51 @@
+"""Which cases a caller sees and may act on — the one rule, used by the service for every route.
+
+- Officers (governance roles) see the cases of their organization's subtree (``org_path``) and act
+  where the declaration gives their role the transition.
+- A party sees its own cases: the user who applied, or any user of the enterprise it acted for
+  (``party_key``); it acts where the declaration lets the party act.
+- Anyone else sees nothing (404: a case's existence is not disclosed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_
+
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
+
+CASES = Case.__table__
+
+
+def is_officer(scope: Scope, org_path: str) -> bool:
+    return scope.governance and scope.covers_org_path(org_path)
+
+
+def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> bool:
+    if not scope.is_authenticated:
+        return False
+    if party_user_id is not None and scope.user_id == party_user_id:
+        return True
+    return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == party_key
+
+
+def sees(scope: Scope, case: Any) -> bool:
+    return is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
+
+
+def officer_filter(scope: Scope) -> ColumnElement[bool]:
+    if not scope.governance or scope.org_path is None:
+        return false()
+    return CASES.c.org_path.like(scope.org_path_like())
+
+
+def party_filter(scope: Scope) -> ColumnElement[bool]:
+    if not scope.is_authenticated:
+        return false()
+    conditions = [CASES.c.party_user_id == scope.user_id]
+    if scope.role == Role.ENTERPRISE_USER and scope.party_key:
+        conditions.append(CASES.c.party_key == scope.party_key)
+    return or_(*conditions)

@@ -1,0 +1,525 @@
+"""The procedure engine: start a case, take a transition, read a case, the to-do list, the sweep.
+
+Every transition, in one database transaction:
+
+1. the case is found within the caller's scope (else 404) and the declaration's transition from
+   its state is looked up (else 409: the state moved on);
+2. the caller's role, or being the case's party, must be allowed the transition (else 403);
+3. the declared fields and documents are checked (else 422 with a message per field);
+4. python-statemachine takes the event to the next state;
+5. the case row is updated only if its ``version`` is still the one the caller saw — the
+   optimistic lock: of two officers acting at once one wins, the other gets a 409 and keeps the form;
+6. the clocks start, pause, resume, stop or are extended as declared, and deadlines are recomputed
+   by :mod:`zhichan.legaltime`;
+7. the step goes to the evidence log (its fields as an SM3 digest, each document's SM3/SHA-256),
+   to the case's history and to the audit log; declared notices are queued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, insert, literal, or_, select, update
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from zhichan.evidence.service import EvidenceService, utcnow
+from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date
+from zhichan.platform import audit
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
+from zhichan.procedures.models import Case, CaseClock, Notice, Step
+from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
+
+CASES = Case.__table__
+CLOCKS = CaseClock.__table__
+STEPS = Step.__table__
+NOTICES = Notice.__table__
+
+#: accepted attachment types, by their first bytes (the file name's extension is not trusted)
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"PK\x03\x04", "application/zip"),  # DOCX, XLSX, OFD
+)
+
+
+class FormError(InputError):
+    """Declared fields or documents missing or invalid: one message per field, shown beside it."""
+
+    code = "form"
+    http_status = 422
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        summary = "；".join(errors.values())
+        super().__init__(f"请更正以下内容：{summary} / please correct the marked fields", details={"fields": errors})
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file attached to a step: ``slot`` is ``doc<N>`` for the N-th required document, else ``extra``."""
+
+    slot: str
+    filename: str
+    content: bytes
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """The declared fields' values, cleaned; :class:`FormError` lists every problem at once."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for spec in specs:
+        raw = values.get(spec.name)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if spec.required:
+                errors[spec.name] = f"请填写“{spec.label.zh}” / {spec.label.en} is required"
+            continue
+        if len(text) > spec.max_length:
+            errors[spec.name] = f"“{spec.label.zh}”超过 {spec.max_length} 字 / longer than {spec.max_length} characters"
+        elif spec.kind == "date":
+            try:
+                clean[spec.name] = dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                errors[spec.name] = f"“{spec.label.zh}”应为日期 YYYY-MM-DD / {spec.label.en}: expected YYYY-MM-DD"
+        elif spec.kind == "integer":
+            try:
+                clean[spec.name] = int(text)
+            except ValueError:
+                errors[spec.name] = f"“{spec.label.zh}”应为整数 / {spec.label.en}: expected a whole number"
+        elif spec.kind == "choice" and text not in spec.choices:
+            errors[spec.name] = f"“{spec.label.zh}”不在可选范围内 / {spec.label.en}: not one of the choices"
+        else:
+            clean[spec.name] = text
+    if errors:
+        raise FormError(errors)
+    return clean
+
+
+class ProcedureService:
+    def __init__(self, engine: Engine, registry: ProcedureRegistry, evidence: EvidenceService, files_dir: Path,
+                 *, max_attachment_bytes: int = 20 * 1024 * 1024) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.evidence = evidence
+        self.files_dir = files_dir
+        self.max_attachment_bytes = max_attachment_bytes
+
+    # -- starting ------------------------------------------------------------------------------
+
+    def start(self, session: Session, scope: Scope, procedure: str, *, fields: dict[str, Any],
+              uploads: tuple[Upload, ...] = (), title: str | None = None, now: dt.datetime | None = None,
+              ip: str = "") -> dict[str, Any]:
+        """Open a case: an officer for their organization, or a party (an enterprise user) with the
+        bureau its organization belongs to."""
+        scope.require_authenticated()
+        now = now or utcnow()
+        org = session.get(Organization, scope.org_id)
+        if org is None:
+            raise PermissionDenied("账号没有所属机构 / the account has no organization")
+        party_key: str | None = None
+        party_user: int | None = None
+        if scope.role == Role.ENTERPRISE_USER and org.kind == OrgKind.ENTERPRISE:
+            handling = session.get(Organization, org.parent_id) if org.parent_id else None
+            if handling is None:
+                raise PermissionDenied("企业未隶属任何知识产权局 / the enterprise belongs to no bureau")
+            party_key, party_user = scope.party_key, scope.user_id
+        elif scope.governance:
+            handling = org
+        else:
+            raise PermissionDenied("当前角色不能办理 / your role cannot open cases")
+        decl = self.registry.for_region(procedure, handling.region_code)
+        allowed = (party_user is not None and decl.start.party) or (party_user is None and scope.role in decl.start.roles)
+        if not allowed:
+            raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
+        clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads)
+        subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
+        result = session.execute(insert(CASES).values(
+            procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
+            state=decl.initial_state, version=1, org_id=handling.id, org_path=handling.path,
+            region_code=handling.region_code, party_user_id=party_user, party_key=party_key, fields=_json(clean),
+            is_open=True, next_due=None, created_at=now, updated_at=now,
+        ))
+        case_id = int(result.inserted_primary_key[0])
+        number = f"{decl.number_prefix}-{china_date(now).year}-{case_id:06d}"
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(number=number))
+        for name in decl.start.starts:
+            self._start_clock(session, decl, case_id, name, now)
+        self._refresh_next_due(session, case_id)
+        self._record(session, scope, decl, case_id, number, 1, "start", None, decl.initial_state, clean, documents, now,
+                     ip=ip)
+        self._notify(session, case_id, decl.start.notify, now)
+        return {"id": case_id, "number": number, "state": decl.initial_state, "version": 1}
+
+    # -- acting --------------------------------------------------------------------------------
+
+    def act(self, session: Session, scope: Scope, case_id: int, event: str, *, version: int,
+            fields: dict[str, Any], uploads: tuple[Upload, ...] = (), now: dt.datetime | None = None,
+            ip: str = "") -> dict[str, Any]:
+        now = now or utcnow()
+        # The optimistic lock comes first: the version bump is this transaction's first statement, so
+        # it takes the write lock (SQLite) or the row lock (PostgreSQL) before anything is read; a
+        # second officer acting on the same version then matches no row and gets a 409.
+        bumped = session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
+                                 .values(version=version + 1, updated_at=now)).rowcount == 1
+        row = self._visible(session, scope, case_id)
+        decl = self.registry.get(row.procedure, row.jurisdiction)
+        spec = decl.transition(event, row.state)
+        if spec is None or not row.is_open:
+            raise ConflictError(
+                f"办件当前为“{decl.states[row.state].title.zh}”，不能执行该操作（可能已被他人处理） / the case is "
+                f"'{decl.states[row.state].title.en}' and this action does not apply (someone may have acted first)",
+                details={"state": row.state, "version": row.version},
+            )
+        if not decl.may_take(spec, scope.role, is_party=is_party(scope, row.party_user_id, row.party_key),
+                             is_officer=is_officer(scope, row.org_path)):
+            raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
+        if not bumped:
+            raise self._stale(row)
+        clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads)
+        machine = decl.machine(start_value=row.state)
+        machine.send(event)
+        target = str(machine.current_state_value)
+        final = decl.states[target].final
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(
+            state=target, is_open=not final, closed_at=now if final else None))
+        self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
+        self._refresh_next_due(session, case_id)
+        seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
+        self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
+                     ip=ip)
+        self._notify(session, case_id, spec.notify, now)
+        return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
+
+    @staticmethod
+    def _stale(row: Any) -> ConflictError:
+        return ConflictError(
+            "该办件已被他人更新，请核对最新状态后重新提交；您填写的内容已保留 / the case was changed by someone else: "
+            "check its current state and submit again (your input is kept)",
+            details={"state": row.state, "version": row.version},
+        )
+
+    def _visible(self, session: Session, scope: Scope, case_id: int) -> Any:
+        row = session.execute(select(CASES).where(CASES.c.id == case_id)).first()
+        if row is None or not sees(scope, row):
+            raise NotFoundError(f"没有办件 {case_id} / no case {case_id}")
+        return row
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def _checked(self, specs: tuple[FieldSpec, ...], fields: dict[str, Any], required: tuple[Text, ...],
+                 extra_allowed: bool, uploads: tuple[Upload, ...]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Fields and documents checked together, so the form shows every problem at once."""
+        errors: dict[str, str] = {}
+        clean: dict[str, Any] = {}
+        documents: list[dict[str, Any]] = []
+        try:
+            clean = check_fields(specs, fields)
+        except FormError as exc:
+            errors.update(exc.errors)
+        try:
+            documents = self._documents(required, extra_allowed, uploads)
+        except FormError as exc:
+            errors.update(exc.errors)
+        if errors:
+            raise FormError(errors)
+        return clean, documents
+
+    def _documents(self, required: tuple[Text, ...], extra_allowed: bool, uploads: tuple[Upload, ...]) -> list[dict[str, Any]]:
+        errors: dict[str, str] = {}
+        by_slot: dict[str, list[Upload]] = {}
+        for u in uploads:
+            if u.content or u.filename:
+                by_slot.setdefault(u.slot, []).append(u)
+        out: list[dict[str, Any]] = []
+        for i, label in enumerate(required):
+            got = by_slot.pop(f"doc{i}", [])
+            if not got:
+                errors[f"doc{i}"] = f"请上传“{label.zh}” / attach the {label.en}"
+                continue
+            out.extend(self._store(u, label.zh, f"doc{i}", errors) for u in got[:1])
+        extras = by_slot.pop("extra", [])
+        if extras and not extra_allowed:
+            errors["extra"] = "此步骤不接受其他附件 / this step takes no further attachments"
+        for u in extras[:20]:
+            out.append(self._store(u, "附件", "extra", errors))
+        if by_slot:
+            errors["extra"] = "附件栏位无效 / unknown attachment slot"
+        if errors:
+            raise FormError(errors)
+        return [d for d in out if d]
+
+    def _store(self, upload: Upload, label: str, slot: str, errors: dict[str, str]) -> dict[str, Any]:
+        data = upload.content
+        if not data:
+            errors[slot] = f"“{label}”文件为空 / the file is empty"
+            return {}
+        if len(data) > self.max_attachment_bytes:
+            mb = self.max_attachment_bytes // (1024 * 1024)
+            errors[slot] = f"“{label}”超过 {mb} MB / larger than {mb} MB"
+            return {}
+        media = next((m for magic, m in MAGIC if data.startswith(magic)), None)
+        if media is None:
+            errors[slot] = f"“{label}”的文件类型不受支持（PDF、PNG、JPEG、DOCX/XLSX/OFD） / unsupported file type"
+            return {}
+        sm3 = hashlib.new("sm3", data).hexdigest()
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.files_dir / sha[:2] / sha
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        name = Path(upload.filename or "file").name[:200]
+        return {"label": label, "file_name": name, "media_type": media, "size": len(data), "sm3": sm3, "sha256": sha}
+
+    def document_path(self, session: Session, scope: Scope, case_id: int, sha256: str) -> tuple[Path, str, str]:
+        """A document of a visible case: its stored path, file name and media type."""
+        self._visible(session, scope, case_id)
+        for (docs,) in session.execute(select(STEPS.c.documents).where(STEPS.c.case_id == case_id)):
+            for d in json.loads(docs):
+                if d["sha256"] == sha256:
+                    return self.files_dir / sha256[:2] / sha256, d["file_name"], d["media_type"]
+        raise NotFoundError("没有该文件 / no such document")
+
+    # -- clocks --------------------------------------------------------------------------------
+
+    def _start_clock(self, session: Session, decl: Declaration, case_id: int, name: str, now: dt.datetime) -> None:
+        spec = decl.clocks[name]
+        session.execute(CLOCKS.delete().where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name))
+        session.execute(insert(CLOCKS).values(
+            case_id=case_id, name=name, amount=spec.amount, unit=spec.unit, started_at=now, status="running",
+            pauses="[]", extensions="[]", warned=0,
+        ))
+        self._recompute(session, decl, case_id, name)
+
+    def _move_clocks(self, session: Session, decl: Declaration, spec: TransitionSpec, case_id: int, scope: Scope,
+                     fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
+        today = china_date(now)
+        clocks = {r.name: r for r in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id))}
+        errors: dict[str, str] = {}
+
+        def need(name: str, status: str) -> Any:
+            row = clocks.get(name)
+            if row is None or row.status != status:
+                word = {"running": "计时中", "paused": "已中止"}[status]
+                errors["_clock"] = (f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} "
+                                    f"clock is not {status}")
+            return row
+
+        for name in spec.pauses:
+            row = need(name, "running")
+            if row is not None and row.status == "running":
+                pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
+                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
+        for name in spec.resumes:
+            row = need(name, "paused")
+            if row is not None and row.status == "paused":
+                pauses = json.loads(row.pauses)
+                pauses[-1]["end"] = today.isoformat()
+                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
+        if spec.extends is not None:
+            ext = spec.extends
+            row = clocks.get(ext.clock)
+            granted = [e for e in json.loads(row.extensions)] if row is not None else []
+            if row is None or row.status == "stopped":
+                errors["_clock"] = f"“{decl.clocks[ext.clock].title.zh}”未在计时 / that clock is not running"
+            elif sum(1 for e in granted if e.get("event") == spec.event) >= ext.max_times:
+                errors["_clock"] = "该延长已批准过，不能再次延长 / this extension was already granted"
+            else:
+                granted.append({"event": spec.event, "amount": ext.amount, "unit": ext.unit,
+                                "approver": f"{scope.username}（{scope.role}）", "reason": fields.get("reason", ""),
+                                "at": now.isoformat()})
+                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted), warned=0))
+        if errors:
+            raise FormError(errors)
+        for name in spec.stops:
+            session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name,
+                                                 CLOCKS.c.status != "stopped").values(status="stopped", stopped_at=now))
+        if final:
+            session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped")
+                            .values(status="stopped", stopped_at=now))
+        for name in spec.starts:
+            self._start_clock(session, decl, case_id, name, now)
+        for name in {*spec.pauses, *spec.resumes, *([spec.extends.clock] if spec.extends else [])}:
+            self._recompute(session, decl, case_id, name)
+
+    @staticmethod
+    def clock_of(row: Any) -> Clock:
+        pauses = tuple(Pause(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p["end"] else None,
+                             p.get("reason", "")) for p in json.loads(row.pauses))
+        extensions = tuple(Extension(e["amount"], e["unit"], e["approver"], e.get("reason", ""))
+                           for e in json.loads(row.extensions))
+        return Clock(row.amount, row.unit, row.started_at, pauses=pauses, extensions=extensions)
+
+    def _recompute(self, session: Session, decl: Declaration, case_id: int, name: str) -> None:
+        row = session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
+        if row is None:
+            return
+        values = self.deadline_values(decl, row)
+        session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
+
+    def deadline_values(self, decl: Declaration, row: Any) -> dict[str, Any]:
+        clock = self.clock_of(row)
+        try:
+            due = clock.due()
+        except CalendarNotPublished as exc:
+            return {"due_on": None, "due_at": None, "warn_on": None, "due_problem": exc.message}
+        spec = decl.clocks.get(row.name)
+        warn_before = spec.warn_before_days if spec else 0
+        return {
+            "due_on": due,
+            "due_at": clock.due_at() if row.unit == "hour" else None,
+            "warn_on": due - dt.timedelta(days=warn_before) if due else None,
+            "due_problem": None,
+        }
+
+    def _refresh_next_due(self, session: Session, case_id: int) -> None:
+        nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status == "running"))
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest))
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _record(self, session: Session, scope: Scope, decl: Declaration, case_id: int, number: str, seq: int,
+                event: str, source: str | None, target: str, fields: dict[str, Any], documents: list[dict[str, Any]],
+                now: dt.datetime, *, ip: str) -> None:
+        record = {
+            "kind": "procedure.step", "procedure": decl.procedure, "case": number, "seq": seq, "event": event,
+            "from": source, "to": target, "actor": scope.username, "role": str(scope.role), "at": now.isoformat(),
+            "fields_sm3": hashlib.new("sm3", _json(fields).encode("utf-8")).hexdigest(),
+            "documents": [{k: d[k] for k in ("label", "file_name", "size", "sm3", "sha256")} for d in documents],
+        }
+        entry = self.evidence.append_records([record], now=now, conn=session.connection())[0]
+        session.execute(insert(STEPS).values(
+            case_id=case_id, seq=seq, event=event, from_state=source, to_state=target, user_id=scope.user_id,
+            username=scope.username, role=str(scope.role), at=now, fields=_json(fields), documents=_json(documents),
+            evidence_index=entry.index,
+        ))
+        audit.record(session, scope, f"procedure.{event}", number, ip=ip,
+                     detail={"procedure": decl.procedure, "from": source, "to": target, "evidence": entry.index})
+
+    def _notify(self, session: Session, case_id: int, notices: tuple[Any, ...], now: dt.datetime) -> None:
+        for n in notices:
+            session.execute(insert(NOTICES).values(case_id=case_id, kind=n.to, clock=None, due_on=None,
+                                                   text_zh=n.text.zh, text_en=n.text.en, created_at=now))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def case(self, session: Session, scope: Scope, case_id: int) -> dict[str, Any]:
+        row = self._visible(session, scope, case_id)
+        decl = self.registry.get(row.procedure, row.jurisdiction)
+        officer = is_officer(scope, row.org_path)
+        party = is_party(scope, row.party_user_id, row.party_key)
+        clocks = []
+        for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)):
+            spec = decl.clocks.get(c.name)
+            clocks.append({
+                "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
+                "unit": c.unit, "status": c.status, "started_at": c.started_at, "due_on": c.due_on, "due_at": c.due_at,
+                "due_problem": c.due_problem, "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
+                "basis": spec.basis if spec else "",
+            })
+        steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
+                 for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
+        notices = [dict(n._mapping) for n in session.execute(
+            select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
+            if officer or n.kind == "party"]
+        actions = [t for t in decl.transitions_from(row.state)
+                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)]
+        return {"case": dict(row._mapping) | {"fields": json.loads(row.fields)}, "declaration": decl,
+                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
+                "officer": officer, "party": party}
+
+    def _actionable(self, scope: Scope) -> Any:
+        """SQL: open cases in which the caller can take a step (as officer or as party)."""
+        officer_pairs: list[Any] = []
+        party_pairs: list[Any] = []
+        for decl in self.registry.all():
+            o_states = sorted({s for t in decl.transitions if scope.role in t.roles for s in t.source})
+            p_states = sorted({s for t in decl.transitions if t.party for s in t.source})
+            key = and_(CASES.c.procedure == decl.procedure, CASES.c.jurisdiction == decl.jurisdiction)
+            if o_states:
+                officer_pairs.append(and_(key, CASES.c.state.in_(o_states)))
+            if p_states:
+                party_pairs.append(and_(key, CASES.c.state.in_(p_states)))
+        conditions = []
+        if officer_pairs:
+            conditions.append(and_(officer_filter(scope), or_(*officer_pairs)))
+        if party_pairs:
+            conditions.append(and_(party_filter(scope), or_(*party_pairs)))
+        return and_(CASES.c.is_open.is_(True), or_(*conditions)) if conditions else CASES.c.id < 0
+
+    def todo(self, session: Session, scope: Scope, *, today: dt.date | None = None, limit: int = 50,
+             offset: int = 0) -> dict[str, Any]:
+        """我的待办: open cases awaiting a step the caller may take, the nearest deadline first."""
+        scope.require_authenticated()
+        today = today or china_date(utcnow())
+        where = self._actionable(scope)
+        counts = session.execute(select(
+            func.count(),
+            func.coalesce(func.sum(sql_case((CASES.c.next_due < today, 1), else_=0)), 0),
+            func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
+        ).select_from(CASES).where(where)).one()
+        rows = session.execute(
+            select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
+                   CASES.c.next_due, CASES.c.updated_at, CASES.c.version)
+            .where(where).order_by(CASES.c.next_due.is_(None), CASES.c.next_due, CASES.c.id)
+            .limit(limit).offset(offset)
+        ).all()
+        items = []
+        for r in rows:
+            decl = self.registry.get(r.procedure, r.jurisdiction)
+            items.append({
+                "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
+                "next_due": r.next_due, "overdue": r.next_due is not None and r.next_due < today,
+                "due_today": r.next_due == today, "version": r.version,
+            })
+        return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
+                "today": today}
+
+    # -- the sweep -----------------------------------------------------------------------------
+
+    def sweep(self, session: Session, today: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, int]:
+        """预警: warn before, at and after each running deadline — once per stage — in three set-based
+        statements; and retry deadlines that waited for a holiday schedule."""
+        now = now or utcnow()
+        today = today or china_date(now)
+        retried = 0
+        for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction).join(
+                CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running", CLOCKS.c.due_problem.is_not(None))):
+            decl = self.registry.get(row.procedure, row.jurisdiction)
+            values = self.deadline_values(decl, row)
+            if values["due_problem"] is None:
+                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
+                self._refresh_next_due(session, row.case_id)
+                retried += 1
+        stages = (
+            ("warning", 1, and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today)),
+            ("due", 2, CLOCKS.c.due_on == today),
+            ("overdue", 3, CLOCKS.c.due_on < today),
+        )
+        counts: dict[str, int] = {"retried": retried}
+        for kind, level, condition in stages:
+            chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.warned < level, condition)
+            session.execute(insert(NOTICES).from_select(
+                ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
+                select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),
+                       literal(now)).where(chosen),
+            ))
+            marked = session.execute(update(CLOCKS).where(chosen).values(warned=level))
+            counts[kind] = int(marked.rowcount or 0)
+        return counts
