@@ -243,3 +243,14 @@ def test_a_restart_mid_procedure_loses_nothing(world: World, db_url: str, tmp_pa
         assert case["state"] == "served" and case["version"] == 3
     finally:
         fresh.dispose()
+
+
+def test_models_match_the_migration(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from zhichan.platform.db import Base
+
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "procedure_" in repr(d)] == []

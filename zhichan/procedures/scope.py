@@ -9,15 +9,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, Table, false, or_
 
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 
-CASES = Case.__table__
+CASES = cast(Table, Case.__table__)
 
 
 def is_officer(scope: Scope, org_path: str) -> bool:

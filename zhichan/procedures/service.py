@@ -22,9 +22,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, func, insert, literal, or_, select, update
+from sqlalchemy import CursorResult, Engine, Table, and_, func, insert, literal, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -38,10 +38,10 @@ from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegi
 from zhichan.procedures.models import Case, CaseClock, Notice, Step
 from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
 
-CASES = Case.__table__
-CLOCKS = CaseClock.__table__
-STEPS = Step.__table__
-NOTICES = Notice.__table__
+CASES = cast(Table, Case.__table__)
+CLOCKS = cast(Table, CaseClock.__table__)
+STEPS = cast(Table, Step.__table__)
+NOTICES = cast(Table, Notice.__table__)
 
 #: accepted attachment types, by their first bytes (the file name's extension is not trusted)
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -147,13 +147,13 @@ class ProcedureService:
             raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
         clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
-        result = session.execute(insert(CASES).values(
+        result = cast(CursorResult[Any], session.execute(insert(CASES).values(
             procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
             state=decl.initial_state, version=1, org_id=handling.id, org_path=handling.path,
             region_code=handling.region_code, party_user_id=party_user, party_key=party_key, fields=_json(clean),
             is_open=True, next_due=None, created_at=now, updated_at=now,
-        ))
-        case_id = int(result.inserted_primary_key[0])
+        )))
+        case_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         number = f"{decl.number_prefix}-{china_date(now).year}-{case_id:06d}"
         session.execute(update(CASES).where(CASES.c.id == case_id).values(number=number))
         for name in decl.start.starts:
@@ -173,8 +173,8 @@ class ProcedureService:
         # The optimistic lock comes first: the version bump is this transaction's first statement, so
         # it takes the write lock (SQLite) or the row lock (PostgreSQL) before anything is read; a
         # second officer acting on the same version then matches no row and gets a 409.
-        bumped = session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
-                                 .values(version=version + 1, updated_at=now)).rowcount == 1
+        bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
+                                 .values(version=version + 1, updated_at=now))).rowcount == 1
         row = self._visible(session, scope, case_id)
         decl = self.registry.get(row.procedure, row.jurisdiction)
         spec = decl.transition(event, row.state)
@@ -294,6 +294,13 @@ class ProcedureService:
                 if d["sha256"] == sha256:
                     return self.files_dir / sha256[:2] / sha256, d["file_name"], d["media_type"]
         raise NotFoundError("没有该文件 / no such document")
+
+    def step_evidence_index(self, session: Session, scope: Scope, case_id: int, seq: int) -> int:
+        self._visible(session, scope, case_id)
+        index = session.scalar(select(STEPS.c.evidence_index).where(STEPS.c.case_id == case_id, STEPS.c.seq == seq))
+        if index is None:
+            raise NotFoundError("没有该步骤 / no such step")
+        return int(index)
 
     # -- clocks --------------------------------------------------------------------------------
 
@@ -520,6 +527,6 @@ class ProcedureService:
                 select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),
                        literal(now)).where(chosen),
             ))
-            marked = session.execute(update(CLOCKS).where(chosen).values(warned=level))
+            marked = cast(CursorResult[Any], session.execute(update(CLOCKS).where(chosen).values(warned=level)))
             counts[kind] = int(marked.rowcount or 0)
         return counts

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -32,6 +33,8 @@ from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobWorker
 from zhichan.platform.portal import CorpusAccess
+from zhichan.procedures import jobs as procedure_jobs
+from zhichan.procedures import router as procedures_router
 from zhichan.settings import Settings, get_settings
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
 from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
@@ -143,6 +146,22 @@ SECURITY_HEADERS = (
 )
 
 
+def procedure_service(settings: Settings, engine: Engine) -> Any:
+    """The procedure engine of one app: the shipped and local declarations, the evidence log, the files."""
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.evidence.service import EvidenceService
+    from zhichan.legaltime import load_schedule_file
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.procedures.service import ProcedureService
+
+    if settings.holiday_schedule_file is not None:
+        load_schedule_file(settings.holiday_schedule_file)
+    evidence = EvidenceService(engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)
+    return ProcedureService(engine, ProcedureRegistry.load(settings.procedure_dir), evidence,
+                            settings.data_dir / "procedures" / "files",
+                            max_attachment_bytes=settings.procedure_attachment_max_mb * 1024 * 1024)
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, start_worker: bool = True
 ) -> FastAPI:
@@ -190,6 +209,10 @@ def create_app(
     app.state.secret_key = load_secret_key(settings.secret_key, settings.data_dir)
     app.state.corpus = CorpusAccess(settings.corpus_dir)
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
+        jinja2.PrefixLoader({"procedures": jinja2.FileSystemLoader(str(procedures_router.TEMPLATES))}),
+    ])
     templates.env.globals["version"] = __version__
     app.state.templates = templates
 
@@ -218,6 +241,7 @@ def create_app(
     from zhichan.evidence.router import router as evidence_router
 
     app.include_router(evidence_router)
+    app.include_router(procedures_router.router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
 
@@ -228,6 +252,8 @@ def create_app(
     from zhichan.web.jobkinds import register_builtin_jobs
 
     register_builtin_jobs(app.state.corpus, settings, engine)
+    app.state.procedures = procedure_service(settings, engine)
+    procedure_jobs.register(app.state.procedures, settings.procedure_sweep_seconds)
     app.state.translate = translate
     return app
 

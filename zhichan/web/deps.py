@@ -59,6 +59,9 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
         items.append(("/enterprise", "nav.enterprise"))
     if s.governance and s.role in (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST):
         items.append(("/navigation", "nav.navigation"))
+    from zhichan.procedures.router import menu as procedures_menu
+
+    items.extend(procedures_menu(s))
     if s.is_authenticated:
         items.append(("/jobs", "nav.jobs"))
     if s.is_admin:

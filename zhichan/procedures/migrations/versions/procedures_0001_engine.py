@@ -39,7 +39,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("closed_at", sa.DateTime, nullable=True),
     )
-    op.create_index("ix_procedure_cases_open_due", "procedure_cases", ["is_open", "next_due"])
     op.create_index("ix_procedure_cases_org_path", "procedure_cases", ["org_path"])
     op.create_index("ix_procedure_cases_party_user_id", "procedure_cases", ["party_user_id"])
     op.create_index("ix_procedure_cases_party_key", "procedure_cases", ["party_key"])

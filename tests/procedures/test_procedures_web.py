@@ -1,0 +1,99 @@
+"""The procedure pages and API through the real app: start a case with a document, the case page and
+its timeline, a step, a stale form kept with a 409, form errors beside the field, the to-do list, scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.procedures.helpers import PDF
+from zhichan.settings import Settings
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+
+FILING = {"patent_number": "ZL202310000001.X", "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
+          "claims": "请求责令停止侵权"}
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, search_index=False)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def client_for(env: WebEnv, username: str) -> TestClient:
+    client = env.client()
+    login_as(client, env.engine, username)
+    return client
+
+
+def start_case(client: TestClient) -> int:
+    page = client.get("/procedures/protection.patent_dispute/new")
+    assert page.status_code == 200
+    response = client.post("/procedures/protection.patent_dispute/new",
+                           data={"csrf_token": csrf_from(page.text), **FILING},
+                           files={"doc0": ("请求书.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    page = officer.get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "已收到请求" in page.text and "立案审查" in page.text
+    token = csrf_from(page.text)
+    # missing panel and document: 422, the form re-rendered with the message beside the field
+    bad = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": ""})
+    assert bad.status_code == 422 and "请填写" in bad.text and 'id="accept-panel-error"' in bad.text
+    ok = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                      files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert ok.status_code == 303
+    # a second officer's form still carries version 1: 409, the typed text kept
+    stale = officer.post(f"/cases/{case_id}/act/suspend",
+                         data={"csrf_token": token, "version": "1", "ground": "鉴定"})
+    assert stale.status_code == 409 and "已被他人更新" in stale.text and "<option selected>鉴定</option>" in stale.text
+    page = officer.get(f"/cases/{case_id}")
+    assert "已立案" in page.text and "受理通知书.pdf" in page.text
+    sha = re.search(r"/documents/([0-9a-f]{64})", page.text)
+    assert sha is not None
+    doc = officer.get(f"/cases/{case_id}/documents/{sha.group(1)}")
+    assert doc.status_code == 200 and doc.content.startswith(b"%PDF") and doc.headers["cache-control"] == "no-store"
+    cert = officer.get(f"/cases/{case_id}/steps/2/certificate.pdf")
+    assert cert.status_code == 200 and cert.content.startswith(b"%PDF")
+    api = officer.get(f"/api/v1/cases/{case_id}").json()
+    assert api["case"]["state"] == "accepted" and [s["event"] for s in api["steps"]] == ["start", "accept"]
+    todo = officer.get("/api/v1/todo").json()
+    assert [i["id"] for i in todo["items"]] == [case_id]
+    moved = officer.post(f"/api/v1/cases/{case_id}/transitions", json={"event": "suspend", "version": 2,
+                                                                         "fields": {"ground": "鉴定"}},
+                         headers={"X-CSRF-Token": token})
+    assert moved.status_code == 200 and moved.json()["version"] == 3
+    again = officer.post(f"/api/v1/cases/{case_id}/transitions", json={"event": "resume", "version": 2},
+                         headers={"X-CSRF-Token": token})
+    assert again.status_code == 409
+
+
+def test_cases_stay_in_their_area(env: WebEnv) -> None:
+    case_id = start_case(client_for(env, "wuhou_officer"))
+    for outsider in ("jinjiang_officer", "jinjiang", "ent2_user", "ent_user"):
+        c = client_for(env, outsider)
+        assert c.get(f"/cases/{case_id}").status_code == 404, outsider
+        assert c.get(f"/api/v1/cases/{case_id}").status_code == 404, outsider
+        assert c.get("/api/v1/todo").json()["total"] == 0, outsider
+    assert client_for(env, "cd_leader").get(f"/cases/{case_id}").status_code == 200  # the city above
+    anonymous = env.client()
+    assert anonymous.get(f"/api/v1/cases/{case_id}").status_code == 401
+    assert anonymous.get("/todo", follow_redirects=False).status_code == 303
+
+
+def test_an_enterprise_files_online_and_sees_its_own_case(env: WebEnv) -> None:
+    ent = client_for(env, "ent_user")
+    case_id = start_case(ent)
+    assert ent.get(f"/cases/{case_id}").status_code == 200
+    officer = client_for(env, "wuhou_officer")
+    assert any(i["id"] == case_id for i in officer.get("/api/v1/todo").json()["items"])
+    assert client_for(env, "jinjiang_officer").get(f"/cases/{case_id}").status_code == 404

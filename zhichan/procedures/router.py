@@ -1,0 +1,204 @@
+"""HTTP for the procedures domain: the to-do list, starting a case, the case page with its timeline,
+taking a step, documents; the same data as JSON under ``/api/v1``. Thin: the service decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from zhichan.errors import ConflictError, PermissionDenied
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures import views
+from zhichan.procedures.service import FormError, ProcedureService, Upload
+from zhichan.web.deps import DbDep, ScopeDep, lang, render
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter()
+
+
+def service(request: Request) -> ProcedureService:
+    service: ProcedureService = request.app.state.procedures
+    return service
+
+
+def menu(scope: Scope) -> list[tuple[str, str]]:
+    """The domain's menu entries for this caller."""
+    if scope.governance or scope.role == Role.ENTERPRISE_USER:
+        return [("/todo", "nav.todo")]
+    return []
+
+
+async def _form(request: Request) -> tuple[dict[str, Any], tuple[Upload, ...], int | None]:
+    fields: dict[str, Any] = {}
+    uploads: list[Upload] = []
+    async with request.form(max_files=40, max_fields=200) as form:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read()
+                if content or value.filename:
+                    uploads.append(Upload(key, value.filename or "", content))
+            elif key not in ("csrf_token", "version"):
+                fields[key] = value
+        raw_version = form.get("version")
+    version = int(raw_version) if isinstance(raw_version, str) and raw_version.isdigit() else None
+    return fields, tuple(uploads), version
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+@router.get("/todo", include_in_schema=False)
+def todo_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+              page: int = Query(1, ge=1, le=10_000)) -> Response:
+    scope.require_authenticated()
+    data = views.todo_view(service(request), session, scope, lang(request), page=page)
+    starts = [(d.procedure, d.title(lang(request))) for d in _startable(request, scope)]
+    return render(request, "procedures/todo.html", {**data, "starts": starts})
+
+
+def _startable(request: Request, scope: Scope) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for d in service(request).registry.all():
+        if d.procedure in seen:
+            continue
+        if (scope.role == Role.ENTERPRISE_USER and d.start.party) or (scope.governance and scope.role in d.start.roles):
+            seen[d.procedure] = d
+    return list(seen.values())
+
+
+def _start_page(request: Request, scope: Scope, procedure: str, *, errors: dict[str, str] | None = None,
+                values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    decl = next((d for d in _startable(request, scope) if d.procedure == procedure), None)
+    if decl is None:
+        raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
+    region = scope.region_code
+    decl = service(request).registry.for_region(procedure, region) if region else decl
+    return render(request, "procedures/start.html",
+                  {**views.start_view(decl, lang(request)), "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.get("/procedures/{procedure}/new", include_in_schema=False)
+def start_form(request: Request, procedure: str, scope: Scope = ScopeDep) -> Response:
+    scope.require_authenticated()
+    return _start_page(request, scope, procedure)
+
+
+@router.post("/procedures/{procedure}/new", include_in_schema=False)
+async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields, uploads, _ = await _form(request)
+    try:
+        created = service(request).start(session, scope, procedure, fields=fields, uploads=uploads,
+                                         ip=request.client.host if request.client else "")
+    except FormError as exc:
+        session.rollback()
+        return _start_page(request, scope, procedure, errors=exc.errors, values=fields, status=422)
+    session.commit()
+    return RedirectResponse(f"/cases/{created['id']}", status_code=303)
+
+
+def _case_page(request: Request, scope: Scope, session: Session, case_id: int, *, errors: dict[str, str] | None = None,
+               values: dict[str, Any] | None = None, failed: str | None = None, message: str = "",
+               status: int = 200) -> Response:
+    data = views.case_view(service(request), session, scope, case_id, lang(request))
+    return render(request, "procedures/case.html", {**data, "errors": errors or {}, "values": values or {},
+                                                    "failed": failed, "message": message}, status=status)
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def case_page(request: Request, case_id: int, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _case_page(request, scope, session, case_id)
+
+
+@router.post("/cases/{case_id}/act/{event}", include_in_schema=False)
+async def act_submit(request: Request, case_id: int, event: str, scope: Scope = ScopeDep,
+                     session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields, uploads, version = await _form(request)
+    try:
+        service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
+                             ip=request.client.host if request.client else "")
+    except FormError as exc:
+        session.rollback()
+        return _case_page(request, scope, session, case_id, errors=exc.errors, values=fields, failed=event, status=422)
+    except ConflictError as exc:
+        session.rollback()
+        return _case_page(request, scope, session, case_id, values=fields, failed=event, message=exc.message, status=409)
+    session.commit()
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.get("/cases/{case_id}/documents/{sha256}", include_in_schema=False)
+def document(request: Request, case_id: int, sha256: str, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    path, name, media = service(request).document_path(session, scope, case_id, sha256)
+    return FileResponse(path, media_type=media, filename=name, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/cases/{case_id}/steps/{seq}/certificate.pdf", include_in_schema=False)
+def step_certificate(request: Request, case_id: int, seq: int, scope: Scope = ScopeDep,
+                     session: Session = DbDep) -> Response:
+    """The evidence certificate of one step (its entry in the log, with the inclusion proof)."""
+    from zhichan.evidence.certificate import render_pdf
+
+    scope.require_authenticated()
+    index = service(request).step_evidence_index(session, scope, case_id, seq)
+    pdf = render_pdf(service(request).evidence.certificate(index))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="case-{case_id}-step-{seq}.pdf"', "Cache-Control": "no-store"})
+
+
+# -- JSON API ------------------------------------------------------------------------------------
+
+class TransitionIn(BaseModel):
+    event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    version: int = Field(ge=1)
+    fields: dict[str, str | int] = Field(default_factory=dict, max_length=50)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+@router.get("/api/v1/todo", tags=["procedures"], responses={401: {"description": "not signed in"}})
+def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+             page: int = Query(1, ge=1, le=10_000)) -> JSONResponse:
+    """我的待办: open cases awaiting a step the caller may take, nearest deadline first."""
+    scope.require_authenticated()
+    return JSONResponse(_jsonable(views.todo_view(service(request), session, scope, lang(request), page=page)))
+
+
+@router.get("/api/v1/cases/{case_id}", tags=["procedures"],
+            responses={401: {"description": "not signed in"}, 404: {"description": "no such case in your scope"}})
+def api_case(request: Request, case_id: int, scope: Scope = ScopeDep, session: Session = DbDep) -> JSONResponse:
+    """A case: its state, clocks with deadlines, timeline of steps, notices and the steps the caller may take."""
+    scope.require_authenticated()
+    return JSONResponse(_jsonable(views.case_view(service(request), session, scope, case_id, lang(request))))
+
+
+@router.post("/api/v1/cases/{case_id}/transitions", tags=["procedures"], responses={
+    401: {"description": "not signed in"}, 403: {"description": "your role may not take this step"},
+    404: {"description": "no such case in your scope"}, 409: {"description": "the case moved on (stale version)"},
+    422: {"description": "invalid or missing fields or documents"}})
+def api_transition(request: Request, case_id: int, body: TransitionIn, scope: Scope = ScopeDep,
+                   session: Session = DbDep) -> JSONResponse:
+    """Take a step without documents (steps that need documents are taken on the case page)."""
+    scope.require_authenticated()
+    result = service(request).act(session, scope, case_id, body.event, version=body.version,
+                                  fields=dict(body.fields), ip=request.client.host if request.client else "")
+    session.commit()
+    return JSONResponse(result)

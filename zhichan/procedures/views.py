@@ -1,0 +1,83 @@
+"""A page's data computed once as a dict; the router renders it as HTML or returns it as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import Declaration, FieldSpec, Text, TransitionSpec
+from zhichan.procedures.service import ProcedureService
+
+UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
+               "year": ("年", "years"), "hour": ("小时", "hours")}
+
+
+def period_text(amount: int, unit: str, lang: str) -> str:
+    zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
+
+
+def _text(t: Text, lang: str) -> str:
+    return t(lang)
+
+
+def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
+    return {"name": f.name, "label": f.label(lang), "kind": f.kind, "required": f.required, "max_length": f.max_length,
+            "choices": list(f.choices)}
+
+
+def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
+    return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang) for f in t.fields],
+            "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
+            "extends": t.extends.model_dump() if t.extends else None}
+
+
+def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
+              per_page: int = 50) -> dict[str, Any]:
+    data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page)
+    items = [{**i, "procedure": i["procedure"](lang), "state": i["state"](lang)} for i in data["items"]]
+    return {**data, "items": items, "page": page, "per_page": per_page}
+
+
+def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str) -> dict[str, Any]:
+    data = service.case(session, scope, case_id)
+    decl: Declaration = data["declaration"]
+    case = data["case"]
+    today = dt.date.today()
+    start_fields = {f.name: f.label(lang) for f in decl.start.fields}
+    clocks = []
+    for c in data["clocks"]:
+        clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
+                       "overdue": c["status"] == "running" and c["due_on"] is not None and c["due_on"] < today})
+    labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
+    field_specs = [f for t in decl.transitions for f in t.fields] + list(decl.start.fields)
+    field_labels = {f.name: f.label(lang) for f in field_specs}
+    steps = [{**s, "title": labels.get(s["event"], s["event"]),
+              "field_list": [{"label": field_labels.get(k, k), "value": v} for k, v in s["fields"].items()],
+              "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
+              "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
+             for s in data["steps"]]
+    notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
+                "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
+               for n in data["notices"]]
+    return {
+        "case": {k: case[k] for k in ("id", "number", "title", "state", "version", "is_open", "next_due", "created_at",
+                                      "updated_at", "closed_at", "region_code", "jurisdiction", "procedure")},
+        "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
+        "state_title": decl.states[case["state"]].title(lang),
+        "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in case["fields"].items()],
+        "clocks": clocks, "steps": steps, "notices": notices,
+        "actions": [action_json(t, lang) for t in data["actions"]],
+        "officer": data["officer"], "party": data["party"],
+    }
+
+
+def start_view(decl: Declaration, lang: str) -> dict[str, Any]:
+    return {"procedure": decl.procedure, "title": decl.title(lang), "basis": decl.basis,
+            "start": {"title": decl.start.title(lang), "fields": [field_json(f, lang) for f in decl.start.fields],
+                      "documents": [d(lang) for d in decl.start.documents], "attachments": decl.start.attachments},
+            "clocks": [{"title": c.title(lang), "period": period_text(c.amount, c.unit, lang), "basis": c.basis}
+                       for c in decl.clocks.values()]}
