@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from zhichan.dataip.service import Application, DataIPService
-from zhichan.legaltime import CalendarNotPublished, add_working_days, is_workday, working_days_between
 from zhichan.errors import ConflictError, InputError
 from zhichan.evidence.certificate import render_pdf
 from zhichan.evidence.service import EvidenceService, digest_bytes
 from zhichan.evidence.verify import read_pdf, verify_certificate, verify_pdf
+from zhichan.legaltime import CalendarNotPublished, add_working_days, is_workday, working_days_between
 
 D = dt.date
 

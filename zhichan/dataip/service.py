@@ -26,9 +26,9 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, select, update
 
 from zhichan.dataip.models import Objection, ObjectionStatus, Registration, Status
-from zhichan.legaltime import add_working_days, china_date
 from zhichan.errors import ConflictError, InputError, NotFoundError
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
+from zhichan.legaltime import add_working_days, china_date
 from zhichan.settings import get_settings
 
 REGS = cast(Table, Registration.__table__)
