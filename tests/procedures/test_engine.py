@@ -195,11 +195,13 @@ def test_sweep_warns_once_per_stage_and_todo_lists_due_work(world: World) -> Non
         assert service.sweep(s, D(2026, 3, 11))["overdue"] == 0
     with session_scope(world.engine) as s:
         mine = service.todo(s, world.scope("wuhou_officer"), today=D(2026, 3, 10))
-        city = service.todo(s, world.scope("chengdu_officer"), today=D(2026, 3, 10))
+        city = service.todo(s, world.scope("chengdu_officer"), today=D(2026, 3, 10), area=True)
+        city_own = service.todo(s, world.scope("chengdu_officer"), today=D(2026, 3, 10))
         analyst = service.todo(s, world.scope("wuhou_analyst"), today=D(2026, 3, 10))
         party = service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))
     assert [i["id"] for i in mine["items"]] == [case["id"]] and mine["overdue"] == 1
-    assert {i["id"] for i in city["items"]} == {case["id"], other["id"]}
+    assert {i["id"] for i in city["items"]} == {case["id"], other["id"]}  # 辖区待办: the districts' cases
+    assert city_own["total"] == 0  # 我的待办: the city's own cases only
     assert analyst["total"] == 0  # analysts take no step in this procedure
     assert party["total"] == 0  # the officers' cases are not the enterprise's
     act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"})

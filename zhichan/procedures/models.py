@@ -26,11 +26,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from zhichan.platform.db import Base
 from zhichan.platform.models import utcnow
 
+NO_DEADLINE = dt.date(9999, 12, 31)
+
 
 class Case(Base):
     __tablename__ = "procedure_cases"
-    # No index for the to-do list's filter: measured (benchmarks/procedures_bench.py), SQLite's plan
-    # through an (is_open, …) index is slower than a scan of the table.
+    __table_args__ = (
+        # the to-do list: its rows walk (is_open, next_due) in deadline order and stop at a page; its
+        # counts read the covering area index without touching the table (benchmarks/procedures_bench.py)
+        Index("ix_procedure_cases_queue", "is_open", "next_due"),
+        Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due"),
+        Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -49,7 +56,8 @@ class Case(Base):
     party_key: Mapped[str | None] = mapped_column(String(300), index=True)
     fields: Mapped[str] = mapped_column(Text, default="{}")
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
-    next_due: Mapped[dt.date | None] = mapped_column(Date)
+    #: the nearest running deadline; :data:`NO_DEADLINE` when no clock runs (so the queue sorts without NULLs)
+    next_due: Mapped[dt.date] = mapped_column(Date, default=NO_DEADLINE)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -59,7 +67,8 @@ class CaseClock(Base):
     __tablename__ = "procedure_clocks"
     __table_args__ = (
         UniqueConstraint("case_id", "name"),
-        Index("ix_procedure_clocks_status_warn", "status", "warn_on"),
+        # no index for the sweep: measured, maintaining one through the sweep's own updates costs more
+        # than the scan it saves (benchmarks/procedures_bench.py)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -79,6 +88,8 @@ class CaseClock(Base):
     due_problem: Mapped[str | None] = mapped_column(Text)
     #: 0 none, 1 warned before the deadline, 2 warned on the day, 3 overdue
     warned: Mapped[int] = mapped_column(Integer, default=0)
+    #: the day the sweep next has something to say (warn_on, then due_on, then the day after); NULL when done
+    alert_on: Mapped[dt.date | None] = mapped_column(Date)
     stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 

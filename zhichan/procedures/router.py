@@ -56,9 +56,9 @@ async def _form(request: Request) -> tuple[dict[str, Any], tuple[Upload, ...], i
 
 @router.get("/todo", include_in_schema=False)
 def todo_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
-              page: int = Query(1, ge=1, le=10_000)) -> Response:
+              page: int = Query(1, ge=1, le=10_000), area: bool = False) -> Response:
     scope.require_authenticated()
-    data = views.todo_view(service(request), session, scope, lang(request), page=page)
+    data = views.todo_view(service(request), session, scope, lang(request), page=page, area=area)
     starts = [(d.procedure, d.title(lang(request))) for d in _startable(request, scope)]
     return render(request, "procedures/todo.html", {**data, "starts": starts})
 
@@ -176,10 +176,12 @@ def _jsonable(value: Any) -> Any:
 
 @router.get("/api/v1/todo", tags=["procedures"], responses={401: {"description": "not signed in"}})
 def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
-             page: int = Query(1, ge=1, le=10_000)) -> JSONResponse:
-    """我的待办: open cases awaiting a step the caller may take, nearest deadline first."""
+             page: int = Query(1, ge=1, le=10_000), area: bool = False) -> JSONResponse:
+    """我的待办: open cases of the caller's organization awaiting a step it may take, nearest deadline
+    first; ``area=true``: of the whole area below it (辖区待办)."""
     scope.require_authenticated()
-    return JSONResponse(_jsonable(views.todo_view(service(request), session, scope, lang(request), page=page)))
+    return JSONResponse(_jsonable(views.todo_view(service(request), session, scope, lang(request), page=page,
+                                                  area=area)))
 
 
 @router.get("/api/v1/cases/{case_id}", tags=["procedures"],

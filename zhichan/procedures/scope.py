@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, false, or_
+from sqlalchemy import ColumnElement, Table, and_, false, or_
 
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
@@ -36,10 +36,16 @@ def sees(scope: Scope, case: Any) -> bool:
     return is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
 
 
-def officer_filter(scope: Scope) -> ColumnElement[bool]:
+def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
+    """Cases of the caller's organization subtree. Paths hold only digits and slashes, so on SQLite
+    (binary collation) the subtree is also the index range [``/1/4/``, ``/1/40``) — '0' follows '/'."""
     if not scope.governance or scope.org_path is None:
         return false()
-    return CASES.c.org_path.like(scope.org_path_like())
+    subtree = CASES.c.org_path.like(scope.org_path_like())
+    if dialect == "sqlite":
+        upper = scope.org_path[:-1] + "0"
+        return and_(CASES.c.org_path >= scope.org_path, CASES.c.org_path < upper, subtree)
+    return subtree
 
 
 def party_filter(scope: Scope) -> ColumnElement[bool]:

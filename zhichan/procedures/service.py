@@ -24,7 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Table, and_, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Engine,
+    Table,
+    and_,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -35,7 +48,7 @@ from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
-from zhichan.procedures.models import Case, CaseClock, Notice, Step
+from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step
 from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
 
 CASES = cast(Table, Case.__table__)
@@ -151,7 +164,7 @@ class ProcedureService:
             procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
             state=decl.initial_state, version=1, org_id=handling.id, org_path=handling.path,
             region_code=handling.region_code, party_user_id=party_user, party_key=party_key, fields=_json(clean),
-            is_open=True, next_due=None, created_at=now, updated_at=now,
+            is_open=True, next_due=NO_DEADLINE, created_at=now, updated_at=now,
         )))
         case_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         number = f"{decl.number_prefix}-{china_date(now).year}-{case_id:06d}"
@@ -309,7 +322,7 @@ class ProcedureService:
         session.execute(CLOCKS.delete().where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name))
         session.execute(insert(CLOCKS).values(
             case_id=case_id, name=name, amount=spec.amount, unit=spec.unit, started_at=now, status="running",
-            pauses="[]", extensions="[]", warned=0,
+            pauses="[]", extensions="[]", warned=0, alert_on=None,
         ))
         self._recompute(session, decl, case_id, name)
 
@@ -350,7 +363,7 @@ class ProcedureService:
                 granted.append({"event": spec.event, "amount": ext.amount, "unit": ext.unit,
                                 "approver": f"{scope.username}（{scope.role}）", "reason": fields.get("reason", ""),
                                 "at": now.isoformat()})
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted), warned=0))
+                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
         if errors:
             raise FormError(errors)
         for name in spec.stops:
@@ -384,20 +397,24 @@ class ProcedureService:
         try:
             due = clock.due()
         except CalendarNotPublished as exc:
-            return {"due_on": None, "due_at": None, "warn_on": None, "due_problem": exc.message}
+            return {"due_on": None, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0,
+                    "due_problem": exc.message}
         spec = decl.clocks.get(row.name)
         warn_before = spec.warn_before_days if spec else 0
         return {
             "due_on": due,
             "due_at": clock.due_at() if row.unit == "hour" else None,
             "warn_on": due - dt.timedelta(days=warn_before) if due else None,
+            # a new deadline is announced afresh: its warnings start over
+            "alert_on": due - dt.timedelta(days=warn_before) if due else None,
+            "warned": 0,
             "due_problem": None,
         }
 
     def _refresh_next_due(self, session: Session, case_id: int) -> None:
         nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
             CLOCKS.c.case_id == case_id, CLOCKS.c.status == "running"))
-        session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest))
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest or NO_DEADLINE))
 
     # -- records -------------------------------------------------------------------------------
 
@@ -447,35 +464,48 @@ class ProcedureService:
             if officer or n.kind == "party"]
         actions = [t for t in decl.transitions_from(row.state)
                    if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)]
-        return {"case": dict(row._mapping) | {"fields": json.loads(row.fields)}, "declaration": decl,
+        next_due = None if row.next_due == NO_DEADLINE else row.next_due
+        return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
                 "officer": officer, "party": party}
 
-    def _actionable(self, scope: Scope) -> Any:
-        """SQL: open cases in which the caller can take a step (as officer or as party)."""
-        officer_pairs: list[Any] = []
-        party_pairs: list[Any] = []
+    def _actionable(self, scope: Scope, *, area: bool = False) -> Any:
+        """SQL: open cases in which the caller can take a step — as an officer of its own organization
+        (``area``: of its whole subtree, the oversight view of a city or province), or as the party.
+        Officers are never parties (parties are enterprise users), so each reads its own index."""
+        by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
         for decl in self.registry.all():
-            o_states = sorted({s for t in decl.transitions if scope.role in t.roles for s in t.source})
-            p_states = sorted({s for t in decl.transitions if t.party for s in t.source})
-            key = and_(CASES.c.procedure == decl.procedure, CASES.c.jurisdiction == decl.jurisdiction)
-            if o_states:
-                officer_pairs.append(and_(key, CASES.c.state.in_(o_states)))
-            if p_states:
-                party_pairs.append(and_(key, CASES.c.state.in_(p_states)))
-        conditions = []
-        if officer_pairs:
-            conditions.append(and_(officer_filter(scope), or_(*officer_pairs)))
-        if party_pairs:
-            conditions.append(and_(party_filter(scope), or_(*party_pairs)))
-        return and_(CASES.c.is_open.is_(True), or_(*conditions)) if conditions else CASES.c.id < 0
+            if scope.governance:
+                states = tuple(sorted({s for t in decl.transitions if scope.role in t.roles for s in t.source}))
+            else:
+                states = tuple(sorted({s for t in decl.transitions if t.party for s in t.source}))
+            if states:
+                by_procedure.setdefault(decl.procedure, {})[decl.jurisdiction] = states
+        wanted = []
+        for procedure, per_jurisdiction in by_procedure.items():
+            state_sets = set(per_jurisdiction.values())
+            if len(state_sets) == 1:  # the usual case: local rules change clocks, not who acts
+                wanted.append(and_(CASES.c.procedure == procedure, CASES.c.state.in_(next(iter(state_sets)))))
+            else:
+                wanted.extend(and_(CASES.c.procedure == procedure, CASES.c.jurisdiction == j, CASES.c.state.in_(states))
+                              for j, states in per_jurisdiction.items())
+        if not wanted:
+            return false()
+        if not scope.governance:
+            who = party_filter(scope)
+        elif area:
+            who = officer_filter(scope, dialect=self.engine.dialect.name)
+        else:
+            who = CASES.c.org_id == scope.org_id
+        return and_(CASES.c.is_open == true(), who, or_(*wanted))
 
     def todo(self, session: Session, scope: Scope, *, today: dt.date | None = None, limit: int = 50,
-             offset: int = 0) -> dict[str, Any]:
-        """我的待办: open cases awaiting a step the caller may take, the nearest deadline first."""
+             offset: int = 0, area: bool = False) -> dict[str, Any]:
+        """我的待办: open cases of the caller's organization awaiting a step its role may take, nearest
+        deadline first; ``area`` widens it to the organization's subtree (辖区待办, for oversight)."""
         scope.require_authenticated()
         today = today or china_date(utcnow())
-        where = self._actionable(scope)
+        where = self._actionable(scope, area=area)
         counts = session.execute(select(
             func.count(),
             func.coalesce(func.sum(sql_case((CASES.c.next_due < today, 1), else_=0)), 0),
@@ -484,19 +514,19 @@ class ProcedureService:
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.updated_at, CASES.c.version)
-            .where(where).order_by(CASES.c.next_due.is_(None), CASES.c.next_due, CASES.c.id)
-            .limit(limit).offset(offset)
+            .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
         for r in rows:
             decl = self.registry.get(r.procedure, r.jurisdiction)
+            due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
-                "next_due": r.next_due, "overdue": r.next_due is not None and r.next_due < today,
-                "due_today": r.next_due == today, "version": r.version,
+                "next_due": due, "overdue": due is not None and due < today, "due_today": due == today,
+                "version": r.version,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
-                "today": today}
+                "today": today, "area": area}
 
     # -- the sweep -----------------------------------------------------------------------------
 
@@ -507,26 +537,29 @@ class ProcedureService:
         today = today or china_date(now)
         retried = 0
         for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction).join(
-                CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running", CLOCKS.c.due_problem.is_not(None))):
+                CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running", CLOCKS.c.due_on.is_(None),
+                                                      CLOCKS.c.due_problem.is_not(None))):
             decl = self.registry.get(row.procedure, row.jurisdiction)
             values = self.deadline_values(decl, row)
             if values["due_problem"] is None:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
                 self._refresh_next_due(session, row.case_id)
                 retried += 1
-        stages = (
-            ("warning", 1, and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today)),
-            ("due", 2, CLOCKS.c.due_on == today),
-            ("overdue", 3, CLOCKS.c.due_on < today),
+        # (kind, level, when, the next alert): the dates make the stages exclusive on any one day
+        stages: tuple[tuple[str, int, Any, Any], ...] = (
+            ("warning", 1, and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
+            ("due", 2, CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
+            ("overdue", 3, CLOCKS.c.due_on < today, None),
         )
         counts: dict[str, int] = {"retried": retried}
-        for kind, level, condition in stages:
-            chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.warned < level, condition)
+        for kind, level, condition, next_alert in stages:
+            chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
             session.execute(insert(NOTICES).from_select(
                 ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
                 select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),
                        literal(now)).where(chosen),
             ))
-            marked = cast(CursorResult[Any], session.execute(update(CLOCKS).where(chosen).values(warned=level)))
+            marked = cast(CursorResult[Any], session.execute(
+                update(CLOCKS).where(chosen).values(warned=level, alert_on=next_alert)))
             counts[kind] = int(marked.rowcount or 0)
         return counts

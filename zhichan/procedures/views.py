@@ -36,8 +36,8 @@ def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
 
 
 def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
-              per_page: int = 50) -> dict[str, Any]:
-    data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page)
+              per_page: int = 50, area: bool = False) -> dict[str, Any]:
+    data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
     items = [{**i, "procedure": i["procedure"](lang), "state": i["state"](lang)} for i in data["items"]]
     return {**data, "items": items, "page": page, "per_page": per_page}
 

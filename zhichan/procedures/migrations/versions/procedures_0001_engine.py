@@ -34,12 +34,17 @@ def upgrade() -> None:
         sa.Column("party_key", sa.String(300), nullable=True),
         sa.Column("fields", sa.Text, nullable=False),
         sa.Column("is_open", sa.Boolean, nullable=False),
-        sa.Column("next_due", sa.Date, nullable=True),
+        sa.Column("next_due", sa.Date, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("closed_at", sa.DateTime, nullable=True),
     )
     op.create_index("ix_procedure_cases_org_path", "procedure_cases", ["org_path"])
+    op.create_index("ix_procedure_cases_queue", "procedure_cases", ["is_open", "next_due"])
+    op.create_index("ix_procedure_cases_own", "procedure_cases",
+                    ["is_open", "org_id", "procedure", "jurisdiction", "state", "next_due"])
+    op.create_index("ix_procedure_cases_area", "procedure_cases",
+                    ["is_open", "org_path", "procedure", "jurisdiction", "state", "next_due"])
     op.create_index("ix_procedure_cases_party_user_id", "procedure_cases", ["party_user_id"])
     op.create_index("ix_procedure_cases_party_key", "procedure_cases", ["party_key"])
     op.create_table(
@@ -58,11 +63,11 @@ def upgrade() -> None:
         sa.Column("warn_on", sa.Date, nullable=True),
         sa.Column("due_problem", sa.Text, nullable=True),
         sa.Column("warned", sa.Integer, nullable=False),
+        sa.Column("alert_on", sa.Date, nullable=True),
         sa.Column("stopped_at", sa.DateTime, nullable=True),
         sa.UniqueConstraint("case_id", "name", name="uq_procedure_clocks_case_id"),
     )
     op.create_index("ix_procedure_clocks_case_id", "procedure_clocks", ["case_id"])
-    op.create_index("ix_procedure_clocks_status_warn", "procedure_clocks", ["status", "warn_on"])
     op.create_table(
         "procedure_steps",
         sa.Column("id", sa.Integer, primary_key=True),
