@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
 from zhichan.platform import audit
