@@ -38,10 +38,35 @@ def _fill(path: str, values: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), path)
 
 
-def _foreign_values(env, jinjiang_job: int) -> dict[str, str]:
+def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64)) -> dict[str, str]:
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
-            "user_id": "1", "token_id": "1"}
+            "user_id": "1", "token_id": "1", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
+            "procedure": "protection.patent_dispute", "event": "accept"}
+
+
+def _jinjiang_case(env) -> tuple[int, str]:
+    """A case of 锦江区 filed by its enterprise (its request names the enterprise): id, document SHA-256."""
+    import json
+
+    from sqlalchemy import select
+
+    from tests.procedures.helpers import PDF
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    with session_scope(env.engine) as s:
+        user = s.scalar(select(User).where(User.username == "ent2_user"))
+        created = env.app.state.procedures.start(
+            s, scope_for_user(s, user), "protection.patent_dispute",
+            fields={"patent_number": "ZL1", "requester": JINJIANG_ENTERPRISE, "respondent": "某商行", "claims": "停止侵权"},
+            uploads=(Upload("doc0", "请求书.pdf", PDF),))
+        from zhichan.procedures.models import Step
+
+        docs = s.scalar(select(Step.documents).where(Step.case_id == created["id"]))
+    return created["id"], json.loads(docs)[0]["sha256"]
 
 
 def _jinjiang_job(env) -> int:
@@ -66,11 +91,12 @@ def test_every_route_is_classified(env):
     assert paths | {"/api/docs/oauth2-redirect"} >= PUBLIC_GET
 
 
-@pytest.mark.parametrize("username", ["wuhou", "wuhou_admin", "ent_user"])
+@pytest.mark.parametrize("username", ["wuhou", "wuhou_admin", "wuhou_officer", "ent_user"])
 def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, username):
     job = _jinjiang_job(env)
+    case = _jinjiang_case(env)
     login_as(client, env.engine, username)
-    values = _foreign_values(env, job)
+    values = _foreign_values(env, job, case)
     checked = 0
     for method, path in _routes(env.app):
         if method != "GET" or path in PUBLIC_GET or path.startswith("/static"):
@@ -108,8 +134,25 @@ def test_enterprise_user_sees_only_its_own(env, client):
         assert client.get(url, follow_redirects=False).status_code == 403, url
 
 
+def test_foreign_cases_are_not_found_and_cannot_be_acted_on(env, client):
+    case_id, sha = _jinjiang_case(env)
+    for username in ("wuhou_officer", "wuhou_admin", "ent_user"):
+        login_as(client, env.engine, username)
+        for url in (f"/cases/{case_id}", f"/api/v1/cases/{case_id}", f"/cases/{case_id}/documents/{sha}",
+                    f"/cases/{case_id}/steps/1/certificate.pdf"):
+            assert client.get(url).status_code == 404, (username, url)
+        token = csrf_from(client.get("/todo").text)
+        r = client.post(f"/api/v1/cases/{case_id}/transitions", json={"event": "accept", "version": 1},
+                        headers={"X-CSRF-Token": token})
+        assert r.status_code == 404, username
+        r = client.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲乙丙"})
+        assert r.status_code == 404, username
+    login_as(client, env.engine, "jinjiang_officer")
+    assert client.get(f"/cases/{case_id}").status_code == 200
+
+
 def test_anonymous_users_only_public_pages(env, client):
-    values = _foreign_values(env, 1)
+    values = _foreign_values(env, 1, _jinjiang_case(env))
     for method, path in _routes(env.app):
         if path.startswith("/static"):
             continue
@@ -137,6 +180,6 @@ def test_anonymous_users_only_public_pages(env, client):
 def test_admin_scope_is_the_org_subtree(env, client):
     login_as(client, env.engine, "wuhou_admin")
     names = {u["username"] for u in client.get("/api/v1/admin/users").json()}
-    assert names == {"wuhou", "wuhou_admin", "ent_user"}
+    assert names == {"wuhou", "wuhou_admin", "wuhou_officer", "ent_user"}
     orgs = {o["region_code"] for o in client.get("/api/v1/admin/orgs").json()}
     assert orgs == {"510107"}
