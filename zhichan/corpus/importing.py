@@ -259,7 +259,7 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         if result.added + result.updated == 0:
             return
         columns = ", ".join(TABLES[table][0].names)
-        with store.writer() as writer:
+        with store.writer() as writer:  # the tables this import does not write carry over whole
             writer.copy_query(table, con, f"""
                 SELECT {columns} FROM {table}
                 WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated')
@@ -270,9 +270,6 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             """)
             if table == "patents":
                 result.events_added = _merge_events(con, writer, staging, mapper.name)
-            for other in ("events", "trademarks", "geographical_indications", "copyrights"):
-                if other != table and not (other == "events" and table == "patents"):
-                    writer.link_from_parent(other)
             snapshot = writer.commit({**result.record(), "file": result.file})
         result.snapshot_id = snapshot.id
     finally:

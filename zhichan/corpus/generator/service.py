@@ -74,7 +74,7 @@ def generate(
     done = 0
     progress(0, total_units)
     counts = {"patents": 0, "events": 0}
-    with store.writer() as writer:
+    with store.writer(carry_over=False) as writer:
         for patents, events in _chunks(world, ctx, n_patents, seed, as_of, _worker_count(workers, n_patents)):
             writer.write("patents", patents)
             if events.num_rows:
