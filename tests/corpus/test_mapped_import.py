@@ -91,3 +91,60 @@ def test_trademarks_through_a_mapping(store: CorpusStore, tmp_path: Path) -> Non
     assert con.execute("SELECT mark_name, nice_class, is_geographical_indication, province_code FROM trademarks"
                        ).fetchall() == [("蒲江雀舌", 30, True, "51")]
     assert store.current().counts["patents"] == 0
+
+
+def test_trademark_mapping_without_optional_columns_gets_defaults(store: CorpusStore, tmp_path: Path) -> None:
+    """No ``is_geographical_indication`` column: the flag is "no", never an Arrow error."""
+    spec = tmp_path / "tm.yaml"
+    spec.write_text("table: trademarks\nsource: tm_list\ncolumns:\n  registration_number: 注册号\n  region_code: 区划\n",
+                    "utf-8")
+    path = write_csv(tmp_path / "tm.csv", ["注册号", "区划"], [["12345678", "510131"], ["12345679", ""]])
+    result = import_file(path, mapper=load_mapper(spec), store=store)
+    assert (result.added, result.rejected) == (2, 0)
+    con = store.current().connect()
+    assert con.execute("SELECT registration_number, is_geographical_indication, is_domestic FROM trademarks "
+                       "ORDER BY 1").fetchall() == [("12345678", False, True), ("12345679", False, False)]
+
+
+@pytest.mark.parametrize("table", ["events", "trademarks", "geographical_indications", "copyrights"])
+def test_a_mapping_without_a_required_field_rejects_every_row_with_the_reason(store: CorpusStore, tmp_path: Path,
+                                                                             table: str) -> None:
+    identity = {"events": "application_number", "trademarks": "registration_number",
+                "geographical_indications": "gi_id", "copyrights": "registration_number"}[table]
+    value = {"events": "CN202223220665.2", "geographical_indications": "GI-1"}.get(table, "12345678")
+    spec = tmp_path / "m.yaml"
+    spec.write_text(f"table: {table}\nsource: list\ncolumns:\n  {identity}: 编号\n", "utf-8")
+    result = import_file(write_csv(tmp_path / "m.csv", ["编号"], [[value]]), mapper=load_mapper(spec), store=store)
+    if table == "trademarks":  # the registration number is the only required field
+        assert (result.added, result.rejected) == (1, 0)
+        return
+    assert (result.added, result.rejected) == (0, 1)
+    assert "必填" in result.rejects[0].reason and store.current_id() is None
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value", "stored"),
+    [("events", "event_type", "质押", "pledge"), ("events", "event_type", "Pledge", "pledge"),
+     ("events", "event_type", "抵押", None), ("copyrights", "work_type", "软件著作权", "software"),
+     ("copyrights", "work_type", "专利", None), ("geographical_indications", "gi_type", "地理标志产品", "product"),
+     ("trademarks", "status", "已注销", "cancelled"), ("trademarks", "status", "注销中?", None)],
+)
+def test_enumerated_fields_take_chinese_words_and_refuse_unknown_values(
+        store: CorpusStore, tmp_path: Path, table: str, field: str, value: str, stored: str | None) -> None:
+    """An unknown event type stored verbatim would count as no pledge: it is rejected with the allowed values."""
+    base = {"events": {"application_number": "CN202223220665.2", "event_type": "transfer"},
+            "copyrights": {"registration_number": "2024SR1", "work_type": "software"},
+            "geographical_indications": {"gi_id": "GI-1", "name": "郫县豆瓣", "gi_type": "product"},
+            "trademarks": {"registration_number": "12345678"}}[table]
+    values = {**base, field: value}
+    spec = tmp_path / "m.yaml"
+    spec.write_text(f"table: {table}\nsource: list\ncolumns:\n" + "".join(f"  {f}: 列{i}\n" for i, f in enumerate(values)),
+                    "utf-8")
+    path = write_csv(tmp_path / "m.csv", [f"列{i}" for i in range(len(values))], [list(values.values())])
+    result = import_file(path, mapper=load_mapper(spec), store=store)
+    if stored is None:
+        assert result.rejected == 1 and "无法识别" in result.rejects[0].reason and "可用" in result.rejects[0].reason
+        assert result.rejects[0].column == f"列{list(values).index(field)}"
+    else:
+        assert result.added == 1
+        assert store.current().connect().execute(f"SELECT {field} FROM {table}").fetchall() == [(stored,)]

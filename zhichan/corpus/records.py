@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+import pyarrow as pa
+
 from zhichan.corpus.parties import guess_party_type, normalize_name
 from zhichan.corpus.schema import (
     LEGAL_STATUS_GROUP,
@@ -104,6 +106,7 @@ def finalize_patent(record: dict[str, Any], *, derive_classifications: bool = Tr
     row["sei_codes"] = list(row["sei_codes"] or [])
     row["synthetic"] = bool(row["synthetic"])
     row["content_hash"] = content_hash("patents", row)
+    _check_not_null("patents", row)
     return row
 
 
@@ -129,8 +132,24 @@ def finalize_record(table: str, record: dict[str, Any]) -> dict[str, Any]:
     if "is_domestic" in row and row["is_domestic"] is None:
         row["is_domestic"] = bool(row.get("province_code") in MAINLAND_PROVINCES)
     row["synthetic"] = bool(row["synthetic"])
+    _default_flags(table, row)
     row["content_hash"] = content_hash(table, row)
+    _check_not_null(table, row)
     return row
+
+
+def _default_flags(table: str, row: dict[str, Any]) -> None:
+    """A yes/no field the source does not give is "no" (e.g. ``is_geographical_indication``)."""
+    for f in TABLES[table][0]:
+        if not f.nullable and pa.types.is_boolean(f.type) and row.get(f.name) is None:
+            row[f.name] = False
+
+
+def _check_not_null(table: str, row: dict[str, Any]) -> None:
+    """Every field the schema declares non-nullable is filled — else a clear reason, never an Arrow error."""
+    empty = [f.name for f in TABLES[table][0] if not f.nullable and row.get(f.name) is None]
+    if empty:
+        raise ValueError(f"缺少必填字段 {', '.join(empty)} / required fields missing: {', '.join(empty)}")
 
 
 __all__ = [

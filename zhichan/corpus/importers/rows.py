@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, EventType
 from zhichan.corpus.validate import (
     FieldError,
     normalize_application_number,
@@ -49,6 +49,34 @@ def _uscc_or_blank(value: str) -> str:
     return "" if not value.strip() else normalize_uscc(value)
 
 
+def _choice(what: str, values: dict[str, tuple[str, ...]]) -> Callable[[str], str]:
+    """A validator for an enumerated field: the canonical value or one of its Chinese words.
+
+    An unknown value is refused (not stored as is): indicators select on the canonical values,
+    so a ``质押`` event stored verbatim would silently count as no pledge.
+    """
+    words = {alias.lower(): value for value, aliases in values.items() for alias in (value, *aliases)}
+    allowed = ", ".join(values)
+
+    def check(value: str) -> str:
+        text = unicodedata.normalize("NFKC", value).strip().lower()
+        if text in words:
+            return words[text]
+        raise FieldError(f"{what}无法识别：{value}（可用：{allowed}） / unknown value; allowed: {allowed}")
+
+    return check
+
+
+_EVENT_TYPES = {
+    EventType.TRANSFER.value: ("转让", "权利转移", "专利权转让"),
+    EventType.LICENCE.value: ("许可", "实施许可", "license"),
+    EventType.PLEDGE.value: ("质押", "出质", "质押登记"),
+    EventType.PLEDGE_RELEASE.value: ("质押解除", "解除质押", "质押注销"),
+    EventType.INVALIDATION.value: ("无效宣告", "无效"),
+    EventType.AWARD.value: ("获奖", "奖励"),
+    EventType.LEGAL_STATUS_CHANGE.value: ("法律状态变更",),
+}
+
 #: (table, field) → validator applied to each scalar value (list items one by one).
 FIELD_VALIDATORS: dict[tuple[str, str], Callable[[str], Any]] = {
     ("patents", "application_number"): normalize_application_number,
@@ -61,6 +89,19 @@ FIELD_VALIDATORS: dict[tuple[str, str], Callable[[str], Any]] = {
     ("trademarks", "region_code"): _region,
     ("geographical_indications", "region_code"): _region,
     ("copyrights", "region_code"): _region,
+    ("events", "event_type"): _choice("事件类型", _EVENT_TYPES),
+    ("trademarks", "mark_kind"): _choice("商标种类", {"ordinary": ("普通商标", "普通"), "collective": ("集体商标", "集体"),
+                                                   "certification": ("证明商标", "证明")}),
+    ("trademarks", "status"): _choice("商标状态", {
+        "pending": ("申请中", "待审", "审查中"), "registered": ("已注册", "注册", "有效"),
+        "expired": ("已到期", "期满", "到期"), "cancelled": ("注销", "已注销", "撤销", "已撤销"),
+        "invalidated": ("无效", "宣告无效", "已无效")}),
+    ("geographical_indications", "gi_type"): _choice("地理标志类型", {
+        "product": ("地理标志产品", "产品"), "mark": ("地理标志商标", "商标", "集体商标", "证明商标")}),
+    ("geographical_indications", "status"): _choice("地理标志状态", {
+        "protected": ("保护", "受保护", "有效"), "revoked": ("撤销", "已撤销", "注销")}),
+    ("copyrights", "work_type"): _choice("登记类型", {"software": ("软件", "软件著作权", "计算机软件"),
+                                                 "work": ("作品", "作品著作权")}),
 }
 
 _TRUE = {"1", "true", "yes", "y", "是", "有", "√"}
