@@ -183,7 +183,8 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
     """
     from zhichan.reference import resolve_addresses_level
 
-    todo = [r for r in records if not r.get("region_code") and r.get("applicant_address")]
+    todo = [r for r in records if not r.get("region_code") and r.get("applicant_address")
+            and r.get("is_domestic") is not False]  # foreign and 港澳台 applicants have no mainland county
     if not todo:
         return
     for rec, code in zip(todo, resolve_addresses_level([r["applicant_address"] for r in todo]), strict=True):

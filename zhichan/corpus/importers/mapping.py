@@ -25,26 +25,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from zhichan.corpus.importers.commercial import parse_kind, parse_legal_status
+from zhichan.corpus.importers.commercial import Origin, parse_kind, parse_legal_status, parse_origin_label
 from zhichan.corpus.importers.rows import RowErrors, RowMapper, coerce_value
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.validate import FieldError
 from zhichan.errors import InputError
 
-
-def _province_label(value: str) -> str:
-    from zhichan.reference import province_code_from_label
-
-    code = province_code_from_label(value)
-    if code is None:
-        raise FieldError(f"无法识别的省份：{value} / unknown province")
-    return str(code)
-
-
 PARSERS = {
     "kind": lambda v: parse_kind(v).value,
     "legal_status": lambda v: parse_legal_status(v).value,
-    "province_label": _province_label,
+    "province_label": parse_origin_label,  # an Origin: fills province_code, or the country of 港澳台/foreign
 }
 
 
@@ -115,6 +105,9 @@ class MappedFileMapper(RowMapper):
             if rule.parser and raw not in (None, ""):
                 raw = errors.call(rule.column, raw, PARSERS[rule.parser], str(raw))
                 if raw is None:
+                    continue
+                if isinstance(raw, Origin):
+                    rec.update(raw.fields(self.spec.table))
                     continue
             separator = rule.split or self.spec.list_separator
             try:
