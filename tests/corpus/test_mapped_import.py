@@ -106,20 +106,36 @@ def test_trademark_mapping_without_optional_columns_gets_defaults(store: CorpusS
                        "ORDER BY 1").fetchall() == [("12345678", False, True), ("12345679", False, False)]
 
 
-@pytest.mark.parametrize("table", ["events", "trademarks", "geographical_indications", "copyrights"])
-def test_a_mapping_without_a_required_field_rejects_every_row_with_the_reason(store: CorpusStore, tmp_path: Path,
-                                                                             table: str) -> None:
-    identity = {"events": "application_number", "trademarks": "registration_number",
-                "geographical_indications": "gi_id", "copyrights": "registration_number"}[table]
-    value = {"events": "CN202223220665.2", "geographical_indications": "GI-1"}.get(table, "12345678")
+@pytest.mark.parametrize(("table", "mapped", "missing"), [
+    ("events", "application_number: 号", "event_type（事件类型）"),
+    ("geographical_indications", "gi_id: 号\n  name: 名", "gi_type（地理标志类型）"),
+    ("copyrights", "registration_number: 号", "work_type（登记类型）"),
+    ("patents", "application_number: 号\n  application_date: 日", "title（名称）"),
+])
+def test_a_mapping_without_a_required_field_is_refused_before_reading(tmp_path: Path, table: str, mapped: str,
+                                                                     missing: str) -> None:
     spec = tmp_path / "m.yaml"
-    spec.write_text(f"table: {table}\nsource: list\ncolumns:\n  {identity}: 编号\n", "utf-8")
-    result = import_file(write_csv(tmp_path / "m.csv", ["编号"], [[value]]), mapper=load_mapper(spec), store=store)
-    if table == "trademarks":  # the registration number is the only required field
-        assert (result.added, result.rejected) == (1, 0)
-        return
-    assert (result.added, result.rejected) == (0, 1)
-    assert "必填" in result.rejects[0].reason and store.current_id() is None
+    spec.write_text(f"table: {table}\nsource: list\ncolumns:\n  {mapped}\n", "utf-8")
+    with pytest.raises(InputError, match=f"必填字段：{missing}"):
+        load_mapper(spec)
+
+
+def test_a_constant_fills_a_required_field_and_kind_comes_from_the_number(store: CorpusStore, tmp_path: Path) -> None:
+    events = tmp_path / "ev.yaml"
+    events.write_text("table: events\nsource: awards\ncolumns:\n  application_number: 申请号\n  event_date: 日期\n"
+                      "constants:\n  event_type: award\n  detail: china_patent_award:gold\n", "utf-8")
+    result = import_file(write_csv(tmp_path / "ev.csv", ["申请号", "日期"], [["CN202223220665.2", "2024-05-01"]]),
+                         mapper=load_mapper(events), store=store)
+    assert result.added == 1
+    patents = tmp_path / "p.yaml"
+    patents.write_text("table: patents\nsource: list\ncolumns:\n  application_number: 申请号\n  title: 名称\n"
+                       "  application_date: 申请日\n", "utf-8")
+    result = import_file(write_csv(tmp_path / "p.csv", ["申请号", "名称", "申请日"],
+                                   [["CN202223220665.2", "一种摄像头", "2022-12-02"]]), mapper=load_mapper(patents), store=store)
+    assert result.added == 1, result.rejects
+    con = store.current().connect()
+    assert con.execute("SELECT kind FROM patents").fetchall() == [("utility_model",)]
+    assert con.execute("SELECT event_type, detail FROM events").fetchall() == [("award", "china_patent_award:gold")]
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,9 @@ def generate(
             "seconds": round(time.monotonic() - started, 1),
         }
         snapshot = writer.commit(record)
-    store.record_import({**record, "snapshot": snapshot.id, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    store.record_import({**record, "file": "synthetic", "status": "completed", "snapshot_id": snapshot.id,
+                         "finished_at": finished, "snapshot": snapshot.id, "at": finished})
     progress(total_units, total_units)
     return snapshot
 

@@ -148,6 +148,11 @@ class CommercialExportMapper(RowMapper):
     required_columns = REQUIRED_COLUMNS
     known_columns = (*DIRECT_COLUMNS.values(), *SPECIAL_COLUMNS, *EXTRA_COLUMNS)
 
+    def column_of(self, fieldname: str) -> str:
+        special = {"kind": "专利类型", "legal_status": "法律状态", "province_code": "国省代码",
+                   "applicant_address": "申请人地址", "applicant_types": "申请人类型", "priority_date": "优先权日"}
+        return DIRECT_COLUMNS.get(fieldname) or special.get(fieldname) or super().column_of(fieldname)
+
     def map_row(self, row: dict[str, Any], errors: RowErrors) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         rec: dict[str, Any] = {}
         for fieldname, column in DIRECT_COLUMNS.items():

@@ -26,9 +26,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zhichan.corpus.importers.commercial import Origin, parse_kind, parse_legal_status, parse_origin_label
-from zhichan.corpus.importers.rows import RowErrors, RowMapper, coerce_value
+from zhichan.corpus.importers.rows import FIELD_LABELS, REQUIRED_FIELDS, RowErrors, RowMapper, coerce_value
 from zhichan.corpus.schema import TABLES
-from zhichan.corpus.validate import FieldError
+from zhichan.corpus.validate import FieldError, kind_from_application_number
 from zhichan.errors import InputError
 
 PARSERS = {
@@ -74,11 +74,22 @@ class MappedFileMapper(RowMapper):
         self.rules = {f: (r if isinstance(r, ColumnRule) else ColumnRule(column=r)) for f, r in spec.columns.items()}
         self.table = spec.table  # type: ignore[misc]
         self.name = spec.source  # type: ignore[misc]
+        derived = {"kind"} if spec.table == "patents" else set()  # kind: from the application number's kind digit
+        unmapped = [f for f in REQUIRED_FIELDS[spec.table] if f not in spec.columns and f not in spec.constants
+                    and f not in derived]
+        if unmapped:
+            names = "、".join(f"{f}（{FIELD_LABELS.get(f, f)}）" for f in unmapped)
+            raise InputError(f"映射文件缺少 {spec.table} 的必填字段：{names} / the mapping must map "
+                             f"required fields of {spec.table}: {', '.join(unmapped)}")
         identity = TABLES[spec.table][1]
         self.required_columns = tuple(  # type: ignore[misc]
             self.rules[f].column for f in identity if f in self.rules
         )
         self.known_columns = tuple(r.column for r in self.rules.values())
+
+    def column_of(self, fieldname: str) -> str:
+        rule = self.rules.get(fieldname)
+        return rule.column if rule else super().column_of(fieldname)
 
     @classmethod
     def from_file(cls, path: Path) -> MappedFileMapper:
@@ -111,9 +122,11 @@ class MappedFileMapper(RowMapper):
                     continue
             separator = rule.split or self.spec.list_separator
             try:
-                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator)
+                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator, label=rule.column)
             except FieldError as exc:
                 errors.add(rule.column, raw, exc.reason)
+        if self.spec.table == "patents" and not rec.get("kind") and rec.get("application_number"):
+            rec["kind"] = kind_from_application_number(rec["application_number"]).value
         rec["extra_json"] = self.extra_json(row)
         return rec, []
 

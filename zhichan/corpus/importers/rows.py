@@ -24,6 +24,7 @@ from zhichan.corpus.validate import (
     normalize_uscc,
     parse_date,
     parse_int,
+    refuse_scientific_notation,
     split_list,
 )
 from zhichan.errors import InputError
@@ -104,6 +105,23 @@ FIELD_VALIDATORS: dict[tuple[str, str], Callable[[str], Any]] = {
                                                  "work": ("作品", "作品著作权")}),
 }
 
+#: Fields every record of a table must have (the rest are optional or derived).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "patents": ("application_number", "kind", "application_date", "title"),
+    "events": ("application_number", "event_type"),
+    "trademarks": ("registration_number",),
+    "geographical_indications": ("gi_id", "name", "gi_type"),
+    "copyrights": ("registration_number", "work_type"),
+}
+
+#: Chinese names of canonical fields, for reasons about a field no source column names.
+FIELD_LABELS: dict[str, str] = {
+    "application_number": "申请号", "kind": "专利类型", "application_date": "申请日", "title": "名称",
+    "legal_status": "法律状态", "event_type": "事件类型", "event_id": "事件", "event_date": "事件日期",
+    "registration_number": "注册号", "gi_id": "地理标志编号", "name": "名称", "gi_type": "地理标志类型",
+    "work_type": "登记类型",
+}
+
 _TRUE = {"1", "true", "yes", "y", "是", "有", "√"}
 _FALSE = {"0", "false", "no", "n", "否", "无", ""}
 
@@ -128,9 +146,9 @@ class RowErrors:
             return None
 
     def coerce(self, table: str, fieldname: str, column: str, value: Any) -> Any:
-        """Convert ``value`` to the canonical type of ``table.fieldname``; record failures."""
+        """Convert ``value`` to the canonical type of ``table.fieldname``; record failures under ``column``."""
         try:
-            return coerce_value(table, fieldname, value)
+            return coerce_value(table, fieldname, value, label=column)
         except FieldError as exc:
             self.add(column, value, exc.reason)
             return None
@@ -149,32 +167,40 @@ def _field_type(table: str, fieldname: str) -> pa.DataType:
     return TABLES[table][0].field(fieldname).type
 
 
-def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";；") -> Any:
-    """The canonical value of one cell for ``table.fieldname`` (raises FieldError)."""
+def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";；", label: str | None = None) -> Any:
+    """The canonical value of one cell for ``table.fieldname`` (raises FieldError).
+
+    ``label`` names the value in reasons: the source file's own column (``申请日``), so the
+    rejects report speaks of what the user sees, never of canonical field names.
+    """
+    label = label or FIELD_LABELS.get(fieldname, fieldname)
     arrow_type = _field_type(table, fieldname)
     validator = FIELD_VALIDATORS.get((table, fieldname))
     if pa.types.is_list(arrow_type):
         items = value if isinstance(value, list) else split_list(value, separator)
+        for item in items:
+            refuse_scientific_notation(item, label)
         return [validator(item) if validator else item for item in items]
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if pa.types.is_date32(arrow_type):
-        return parse_date(value, field=fieldname)
+        return parse_date(value, field=label)
     if pa.types.is_integer(arrow_type):
-        return parse_int(value, field=fieldname)
+        return parse_int(value, field=label)
     if pa.types.is_floating(arrow_type):
         try:
             return float(unicodedata.normalize("NFKC", str(value)).replace(",", ""))
         except ValueError as exc:
-            raise FieldError(f"{fieldname} 不是数字：{value} / not a number") from exc
+            raise FieldError(f"{label}不是数字：{value} / not a number") from exc
     if pa.types.is_boolean(arrow_type):
         text = str(value).strip().lower()
         if text in _TRUE:
             return True
         if text in _FALSE:
             return False
-        raise FieldError(f"{fieldname} 应为是/否：{value} / expected yes/no")
+        raise FieldError(f"{label}应为是/否：{value} / expected yes/no")
     text = unicodedata.normalize("NFC", str(value)).strip()
+    refuse_scientific_notation(text, label)  # identifiers (申请号, 注册号, 公开号 …) are text, never numbers
     return validator(text) if validator else text
 
 
@@ -189,6 +215,10 @@ class RowMapper(ABC):
     @abstractmethod
     def map_row(self, row: dict[str, Any], errors: RowErrors) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The canonical record and its events; problems go to ``errors``, never raised."""
+
+    def column_of(self, fieldname: str) -> str:
+        """The source column that fills ``fieldname`` (its Chinese name when no column does)."""
+        return FIELD_LABELS.get(fieldname, fieldname)
 
     def extra_json(self, row: dict[str, Any], extra_columns: Any = ()) -> str | None:
         """Columns not mapped to canonical fields, verbatim (nothing an import reads is lost)."""
