@@ -123,3 +123,44 @@ def test_events_then_copyrights_after_the_sample_keep_the_patents(store: CorpusS
         assert result.added == 1, result.rejects
         counts = store.current().counts
         assert counts["patents"] == 10 and counts["parties"] > 0
+
+
+def test_the_generators_population_scale_survives_later_imports(tmp_path: Path, sample_csv: Path) -> None:
+    """Generate, import the real sample and a mapped events file: every 每万人口 figure keeps its scale."""
+    from zhichan import reference
+    from zhichan.corpus.generator import generate
+    from zhichan.indicators import service
+
+    store = CorpusStore(tmp_path / "corpus")
+    generated = generate(1_500, 11, store=store)
+    scale = generated.population_scale
+    assert 0 < scale < 1e-3 and generated.generator is not None
+    as_of = dt.date(2025, 12, 31)
+    codes = ["valid_inventions", "valid_inventions_per_10k", "high_value_inventions_per_10k"]
+
+    def figures(snapshot):  # type: ignore[no-untyped-def]
+        return {(v.region_code, v.code): v.value for v in service.compute(codes, ["CN", "51", "41"], as_of,
+                                                                            snapshot=snapshot)}
+
+    before = figures(generated)
+    import_file(sample_csv, store=store, as_of=dt.date(2024, 6, 30))  # 10 real records, all in 河南 (41)
+    spec, header, row = ONE_ROW_FILES["copyrights"]
+    (tmp_path / "cr.yaml").write_text(spec, "utf-8")
+    import_file(write_csv(tmp_path / "cr.csv", header, [row]), mapper=load_mapper(tmp_path / "cr.yaml"), store=store)
+    after_snapshot = store.current()
+    assert after_snapshot.id != generated.id and after_snapshot.population_scale == scale
+    assert after_snapshot.manifest["generator"] == generated.generator
+    after = figures(after_snapshot)
+    assert after[("51", "valid_inventions_per_10k")] == before[("51", "valid_inventions_per_10k")]  # untouched
+    assert after[("51", "high_value_inventions_per_10k")] == before[("51", "high_value_inventions_per_10k")]
+    people = reference.population("CN")
+    assert after[("CN", "valid_inventions_per_10k")] == pytest.approx(
+        after[("CN", "valid_inventions")] / (people * scale / 10_000))
+    assert after[("CN", "valid_inventions_per_10k")] > 1  # not ~2,800× too low
+    assert service.population_scale(after_snapshot) == scale
+
+
+def test_a_corpus_without_synthetic_records_has_no_scale(store: CorpusStore, sample_csv: Path) -> None:
+    import_file(sample_csv, store=store, as_of=AS_OF)
+    snapshot = store.current()
+    assert snapshot.generator is None and snapshot.population_scale == 1.0

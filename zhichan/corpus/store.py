@@ -93,6 +93,24 @@ class Snapshot:
         """True when any record in the snapshot is synthetic (the UI labels it)."""
         return bool(self.manifest.get("synthetic_records", 0))
 
+    @property
+    def generator(self) -> dict[str, Any] | None:
+        """The parameters of the generator that made the snapshot's synthetic records (seed, size,
+        ``scale``), kept by every later snapshot that still holds them; None without synthetic records."""
+        block = self.manifest.get("generator") or (self.manifest.get("import") or {}).get("generator")
+        return dict(block) if block and self.synthetic else None
+
+    @property
+    def population_scale(self) -> float:
+        """How many real records one record stands for, inverted (1.0 for real data).
+
+        A synthetic corpus generated at a fraction of the national volume records that fraction
+        (``scale``); 每万人口 figures divide by ``population × scale`` so the demo shows realistic
+        magnitudes (docs/indicators.md, "Synthetic corpora"). Real data uses the census population.
+        """
+        scale = (self.generator or {}).get("scale")
+        return float(scale) if scale else 1.0
+
     def files(self, table: str) -> list[Path]:
         if table not in TABLES:
             raise CorpusError(f"未知数据表 {table} / unknown table {table}")
@@ -227,12 +245,18 @@ class SnapshotWriter:
                 synthetic += int(row[1]) if table in IMPORTED_TABLES else 0
         finally:
             con.close()
+        # the generator's parameters (its population scale above all) belong to the synthetic
+        # records: they stay with every snapshot that still holds some, whatever import made it
+        generator = (import_record or {}).get("generator")
+        if generator is None and self.carry_over and self.parent is not None:
+            generator = self.parent.generator
         manifest = {
             "id": self.id,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "parent": self.parent.id if self.parent else None,
             "counts": counts,
             "synthetic_records": synthetic,
+            "generator": generator if synthetic else None,
             "import": import_record or {},
             "schema_version": 1,
         }
