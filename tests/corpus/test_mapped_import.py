@@ -164,3 +164,25 @@ def test_enumerated_fields_take_chinese_words_and_refuse_unknown_values(
     else:
         assert result.added == 1
         assert store.current().connect().execute(f"SELECT {field} FROM {table}").fetchall() == [(stored,)]
+
+
+def test_mapped_patent_kind_status_and_applicant_types_are_read_not_stored_verbatim(store: CorpusStore,
+                                                                                   tmp_path: Path) -> None:
+    """Without a parser, 实用新型 or 有权-审定授权 stored as is would break every count (or the import)."""
+    spec = tmp_path / "p.yaml"
+    spec.write_text("table: patents\nsource: list\ncolumns:\n  application_number: 申请号\n  title: 名称\n"
+                    "  application_date: 申请日\n  kind: 类型\n  legal_status: 状态\n  applicants: 申请人\n"
+                    "  applicant_types: 申请人类型\n", "utf-8")
+    header = ["申请号", "名称", "申请日", "类型", "状态", "申请人", "申请人类型"]
+    rows = [["CN202223220665.2", "一种摄像头", "2022-12-02", "实用新型", "有权-审定授权", "甲公司;乙大学", "企业;大专院校"],
+            ["CN202122975192.6", "一种端测摄像头", "2021-11-30", "utility_model", "granted", "丙公司", "enterprise"],
+            ["CN202121635235.X", "一种装置", "2021-07-16", "实用新型", "作废了", "丁公司", "企业"],
+            ["CN202121635426.6", "一种系统", "2021-07-16", "实用新型", "审中-实质审查", "戊", "外星人"]]
+    result = import_file(write_csv(tmp_path / "p.csv", header, rows), mapper=load_mapper(spec), store=store)
+    assert (result.added, result.rejected) == (2, 2)
+    assert [(r.row, r.column) for r in result.rejects] == [(4, "状态"), (5, "申请人类型")]
+    assert "法律状态" in result.rejects[0].reason and "申请人类型无法识别" in result.rejects[1].reason
+    con = store.current().connect()
+    assert con.execute("SELECT kind, legal_status, status_group, applicant_types FROM patents ORDER BY 1, 4").fetchall() == [
+        ("utility_model", "granted", "valid", ["enterprise"]),
+        ("utility_model", "granted", "valid", ["enterprise", "university"])]

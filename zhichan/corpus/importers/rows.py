@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from zhichan.corpus.schema import TABLES, EventType
+from zhichan.corpus.schema import TABLES, EventType, LegalStatus, PartyType, PatentKind
 from zhichan.corpus.validate import (
     FieldError,
     normalize_application_number,
@@ -68,6 +68,34 @@ def _choice(what: str, values: dict[str, tuple[str, ...]]) -> Callable[[str], st
     return check
 
 
+def _patent_kind(value: str) -> str:
+    from zhichan.corpus.importers.commercial import parse_kind
+
+    text = value.strip().lower()
+    return text if text in {k.value for k in PatentKind} else parse_kind(value).value
+
+
+def _legal_status(value: str) -> str:
+    from zhichan.corpus.importers.commercial import parse_legal_status
+
+    text = value.strip().lower()
+    return text if text in {s.value for s in LegalStatus} else parse_legal_status(value).value
+
+
+def _party_type(value: str) -> str:
+    from zhichan.corpus.parties import party_type_from_label
+
+    text = value.strip().lower()
+    if text in {t.value for t in PartyType}:
+        return text
+    kind = party_type_from_label(value)
+    if kind is None:
+        allowed = ", ".join(t.value for t in PartyType)
+        raise FieldError(f"申请人类型无法识别：{value}（可用：企业、大专院校、科研机构、个人、机关团体） / "
+                         f"unknown applicant type; allowed: {allowed}")
+    return kind.value
+
+
 _EVENT_TYPES = {
     EventType.TRANSFER.value: ("转让", "权利转移", "专利权转让"),
     EventType.LICENCE.value: ("许可", "实施许可", "license"),
@@ -90,6 +118,9 @@ FIELD_VALIDATORS: dict[tuple[str, str], Callable[[str], Any]] = {
     ("trademarks", "region_code"): _region,
     ("geographical_indications", "region_code"): _region,
     ("copyrights", "region_code"): _region,
+    ("patents", "kind"): _patent_kind,  # 发明 / invention …; stored verbatim it would break every count
+    ("patents", "legal_status"): _legal_status,
+    ("patents", "applicant_types"): _party_type,
     ("events", "event_type"): _choice("事件类型", _EVENT_TYPES),
     ("trademarks", "mark_kind"): _choice("商标种类", {"ordinary": ("普通商标", "普通"), "collective": ("集体商标", "集体"),
                                                    "certification": ("证明商标", "证明")}),
