@@ -111,7 +111,8 @@ def test_the_command_exits_non_zero_when_nothing_was_imported(settings: Settings
     outcome = CliRunner().invoke(app, ["import", str(path)])
     assert outcome.exit_code == 1, outcome.output
     assert "nothing imported" in outcome.output
-    assert CorpusStore(settings.corpus_dir).history()[-1]["file"] == "nothing.csv"
+    last = CorpusStore(settings.corpus_dir).history()[-1]
+    assert (last["file"], last["status"]) == ("nothing.csv", "rejected")
 
 
 def test_the_command_exits_non_zero_on_a_wrong_encoding_and_zero_on_partial_success(

@@ -59,7 +59,8 @@ class ImportResult:
     snapshot_id: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
-    status: str = "running"  # running → completed; "interrupted" when a killed import is found later
+    #: running → completed, or rejected (nothing accepted), or failed (an error); interrupted: killed, found later
+    status: str = "running"
 
     def record(self) -> dict[str, Any]:
         """The history line of this import — also the ``import`` block of the snapshot it made."""
@@ -157,7 +158,7 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
 
 
 def _finish(result: ImportResult) -> None:
-    result.status = "completed"
+    result.status = "rejected" if result.failed else "completed"
     result.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
