@@ -31,7 +31,7 @@ def gb18030_export(sample_csv: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("wrong", ["utf-8", "latin-1"])
 def test_a_forced_wrong_encoding_names_the_right_one(store: CorpusStore, gb18030_export: Path, wrong: str) -> None:
     result = import_file(gb18030_export, store=store, encoding=wrong, as_of=AS_OF)
-    assert result.failed and result.added == 0 and store.current_id() is None
+    assert result.nothing_imported and result.added == 0 and store.current_id() is None
     [reject] = result.rejects
     assert reject.row == 0 and "--encoding gb18030" in reject.reason and "缺少必需的列" not in reject.reason
     assert reject.reason.startswith(f"表头按 {wrong} 解码后不是可识别的列名")
@@ -41,7 +41,7 @@ def test_an_undecodable_header_with_no_encoding_that_fits_says_which_to_try(stor
     path = tmp_path / "odd.csv"
     path.write_bytes(b"\xff\xfe\xfd,x\n1,2\n")  # no encoding decodes it to the required columns
     result = import_file(path, store=store, encoding="utf-8", as_of=AS_OF)
-    assert result.failed
+    assert result.nothing_imported
     assert any("gb18030" in r.reason and "--encoding" in r.reason for r in result.rejects), result.rejects
 
 

@@ -60,7 +60,7 @@ def import_(
             console.print(f"[red]{reject.reason}[/red]")
         if result.rejects:
             console.print(f"[yellow]拒收明细 / rejects report:[/yellow] {result.rejects_path}")
-        if result.failed:
+        if result.nothing_imported:
             failed.append(path.name)
     if failed:
         console.print(f"[red]未导入任何记录 / nothing imported from:[/red] {', '.join(failed)}")

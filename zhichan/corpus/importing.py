@@ -7,7 +7,10 @@
   source describes, ``--as-of``; default the file's modification date) is not older replaces
   the stored one; an older one is counted as ``stale`` and kept out.
 - The history (``zhichan corpus history``) records added / updated / unchanged / stale /
-  rejected counts of every import, including imports that changed nothing.
+  rejected counts of every import, including imports that changed nothing; the snapshot an
+  import makes carries the same record in its manifest.
+- An import works in ``staging/<import_id>``, whose locked ``import.json`` names it; the next
+  import records a killed import (``interrupted``) and removes what it left.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class ImportResult:
         return self.added + self.updated + self.unchanged + self.stale
 
     @property
-    def failed(self) -> bool:
+    def nothing_imported(self) -> bool:
         """Nothing in the file was accepted (an empty, unreadable or wholly rejected file)."""
         return self.accepted == 0
 
@@ -158,7 +161,7 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
 
 
 def _finish(result: ImportResult) -> None:
-    result.status = "rejected" if result.failed else "completed"
+    result.status = "rejected" if result.nothing_imported else "completed"
     result.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
