@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,30 @@ def test_mapped_patent_kind_status_and_applicant_types_are_read_not_stored_verba
     assert con.execute("SELECT kind, legal_status, status_group, applicant_types FROM patents ORDER BY 1, 4").fetchall() == [
         ("utility_model", "granted", "valid", ["enterprise"]),
         ("utility_model", "granted", "valid", ["enterprise", "university"])]
+
+
+def test_a_partial_list_updates_what_it_names_and_keeps_the_rest(store: CorpusStore, sample_csv: Path,
+                                                                tmp_path: Path) -> None:
+    """A bureau list of numbers, titles and dates must not blank the abstract, IPC and legal status
+    the full export gave (before: every such record became legal_status 'unknown')."""
+    import_file(sample_csv, store=store, as_of=dt.date(2024, 6, 30))
+    con = store.current().connect()
+    query = ("SELECT title, abstract, ipc, legal_status, region_code, applicants, first_patentee_type, extra_json "
+             "FROM patents WHERE application_number = 'CN202211359874.7'")
+    [before] = con.execute(query).fetchall()
+    spec = tmp_path / "list.yaml"
+    spec.write_text("table: patents\nsource: bureau\ncolumns:\n  application_number: 申请号\n  title: 名称\n"
+                    "  application_date: 申请日\n", "utf-8")
+    same = write_csv(tmp_path / "same.csv", ["申请号", "名称", "申请日", "备注"],
+                     [["CN202211359874.7", before[0], "2022-11-02", ""]])
+    confirmed = import_file(same, mapper=load_mapper(spec), store=store, as_of=dt.date(2025, 1, 1))
+    assert (confirmed.unchanged, confirmed.updated, confirmed.snapshot_id) == (1, 0, None)  # it says nothing new
+    renamed = write_csv(tmp_path / "renamed.csv", ["申请号", "名称", "申请日", "备注"],
+                        [["CN202211359874.7", "更正后的名称", "2022-11-02", "重点专利"]])
+    result = import_file(renamed, mapper=load_mapper(spec), store=store, as_of=dt.date(2025, 1, 1))
+    assert result.updated == 1
+    [after] = store.current().connect().execute(query).fetchall()
+    assert after[0] == "更正后的名称"
+    assert after[1:7] == before[1:7] and after[3] == "granted"
+    extra = json.loads(after[7])
+    assert extra["备注"] == "重点专利" and json.loads(before[7]).items() <= extra.items()

@@ -35,7 +35,7 @@ from zhichan.corpus.importers.base import Reject, read_source
 from zhichan.corpus.importers.commercial import CommercialExportMapper
 from zhichan.corpus.importers.mapping import MappedFileMapper
 from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
-from zhichan.corpus.records import finalize_patent, finalize_record
+from zhichan.corpus.records import complete_from_stored, finalize_patent, finalize_record
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.store import CorpusStore, Snapshot, duckdb_connect
 from zhichan.errors import CorpusError
@@ -143,7 +143,12 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
         source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
                                      f"缺少必需的列：{'、'.join(missing)} / required columns missing: {', '.join(missing)}"))
     elif source.header:
-        _stage(source, mapper, result, staging, source_date, progress)
+        stored = _StoredRecords.open(store, mapper)
+        try:
+            _stage(source, mapper, result, staging, source_date, progress, stored)
+        finally:
+            if stored is not None:
+                stored.close()
         if not source.rejects and result.rows_read == 0:
             source.rejects.append(Reject(path.name, 0, "", "", "只有表头，没有数据行 / header only, no data rows"))
     # every reject is known once the rows are staged: the snapshot's manifest and the
@@ -263,8 +268,41 @@ def _remove_unswitched_snapshots(store: CorpusStore, import_id: str) -> None:
             shutil.rmtree(snapshot.path, ignore_errors=True)
 
 
+class _StoredRecords:
+    """The current snapshot's real records of the import's table, looked up by key per batch."""
+
+    def __init__(self, snapshot: Snapshot, table: str, provided: set[str]) -> None:
+        self.table, self.provided = table, provided
+        self.key = TABLES[table][1][0]
+        self.con = snapshot.connect()
+
+    @classmethod
+    def open(cls, store: CorpusStore, mapper: RowMapper) -> _StoredRecords | None:
+        provided = mapper.provided_fields()
+        parent = store.current_or_none()
+        if provided is None or parent is None or mapper.table == "events" or not parent.counts.get(mapper.table):
+            return None  # events are keyed by their content: there is nothing to complete
+        return cls(parent, mapper.table, provided)
+
+    def complete(self, records: list[dict[str, Any]]) -> None:
+        keys = [r[self.key] for r in records if r.get(self.key)]
+        if not keys:
+            return
+        rows = self.con.execute(
+            f"SELECT * FROM {self.table} WHERE NOT synthetic AND {self.key} IN (SELECT unnest($keys))", {"keys": keys}
+        ).fetchall()
+        names = [d[0] for d in self.con.description or []]
+        found = {row[names.index(self.key)]: dict(zip(names, row, strict=True)) for row in rows}
+        for record in records:
+            if record.get(self.key) in found:
+                complete_from_stored(self.table, record, found[record[self.key]], self.provided)
+
+    def close(self) -> None:
+        self.con.close()
+
+
 def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
-           progress: ProgressCallback) -> None:
+           progress: ProgressCallback, stored: _StoredRecords | None = None) -> None:
     staging.mkdir(parents=True, exist_ok=True)
     batch_rows = get_settings().import_batch_rows
     seen: dict[str, tuple[int, str]] = {}
@@ -288,14 +326,14 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
                    source_row=row_number, source_date=source_date)
         batch.append((row_number, rec, events))
         if len(batch) >= batch_rows:
-            _flush(batch, mapper, source, seen, staging, parts)
+            _flush(batch, mapper, source, seen, staging, parts, stored)
             parts += 1
             batch = []
         if time.monotonic() - last_report > 0.2:
             progress(result.rows_read, source.total_hint)
             last_report = time.monotonic()
     if batch:
-        _flush(batch, mapper, source, seen, staging, parts)
+        _flush(batch, mapper, source, seen, staging, parts, stored)
     progress(result.rows_read, result.rows_read)
     (staging / "ok").touch()
 
@@ -332,9 +370,11 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
 
 
 def _flush(batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]], mapper: RowMapper, source: Any,
-           seen: dict[str, tuple[int, str]], staging: Path, part: int) -> None:
+           seen: dict[str, tuple[int, str]], staging: Path, part: int, stored: _StoredRecords | None = None) -> None:
     table = mapper.table
     key_field = TABLES[table][1][0]
+    if stored is not None:
+        stored.complete([rec for _, rec, _ in batch])
     if table == "patents":
         _resolve_regions([rec for _, rec, _ in batch])
     rows: list[dict[str, Any]] = []

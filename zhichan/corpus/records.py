@@ -110,6 +110,37 @@ def finalize_patent(record: dict[str, Any], *, derive_classifications: bool = Tr
     return row
 
 
+#: Fields recomputed from the others whenever a record is finalized: never taken from a stored record.
+DERIVED_FIELDS: dict[str, frozenset[str]] = {
+    "patents": frozenset({"status_group", "ipc_subclasses", "sei_codes", "tech_field", "first_patentee_key",
+                          "first_patentee_type"}),
+}
+_FOLLOW = {  # a field a source gives → fields that must come with it, not from the stored record
+    "region_code": ("city_code", "province_code", "is_domestic", "applicant_country"),
+    "province_code": ("city_code", "region_code", "is_domestic", "applicant_country"),
+    "legal_status": ("legal_status_raw", "legal_status_date"),
+    "applicants": ("applicant_types", "applicant_uscc"),
+    "applicant_address": ("region_code", "city_code", "province_code", "postal_code"),  # resolved again
+}
+
+
+def complete_from_stored(table: str, record: dict[str, Any], stored: dict[str, Any], provided: set[str]) -> None:
+    """Fill the fields a source does not give (``provided``: the fields it names) from the stored
+    record of the same key, so a partial list (a bureau's numbers, titles and dates) updates what it
+    names and never blanks what it does not (abstract, IPC, legal status …). ``extra_json`` merges,
+    the new file's columns winning. Derived fields are left for :func:`finalize_record` to recompute.
+    """
+    keep_out = set(provided) | set(DERIVED_FIELDS.get(table, ())) | set(PROVENANCE_FIELDS) | {"extra_json"}
+    for name in provided:
+        keep_out.update(_FOLLOW.get(name, ()))
+    for name in TABLES[table][0].names:
+        if name not in keep_out and record.get(name) in (None, []):
+            record[name] = stored.get(name)
+    if stored.get("extra_json"):
+        merged = {**json.loads(stored["extra_json"]), **json.loads(record.get("extra_json") or "{}")}
+        record["extra_json"] = json.dumps(merged, ensure_ascii=False, sort_keys=True)
+
+
 def event_id(record: dict[str, Any]) -> str:
     key = "|".join(
         str(record.get(k) or "")

@@ -91,6 +91,12 @@ class MappedFileMapper(RowMapper):
         rule = self.rules.get(fieldname)
         return rule.column if rule else super().column_of(fieldname)
 
+    def provided_fields(self) -> set[str] | None:
+        provided = set(self.rules) | set(self.spec.constants)
+        if any(r.parser == "province_label" for r in self.rules.values()):
+            provided |= {"province_code", "applicant_country", "is_domestic"}
+        return provided
+
     @classmethod
     def from_file(cls, path: Path) -> MappedFileMapper:
         try:

@@ -251,6 +251,12 @@ class RowMapper(ABC):
         """The source column that fills ``fieldname`` (its Chinese name when no column does)."""
         return FIELD_LABELS.get(fieldname, fieldname)
 
+    def provided_fields(self) -> set[str] | None:
+        """The canonical fields this source gives; None when it describes whole records (the fields
+        it leaves empty are empty). An update from a source that names only some fields keeps the
+        stored values of the others (:func:`zhichan.corpus.records.complete_from_stored`)."""
+        return None
+
     def extra_json(self, row: dict[str, Any], extra_columns: Any = ()) -> str | None:
         """Columns not mapped to canonical fields, verbatim (nothing an import reads is lost)."""
         mapped = set(self.known_columns) - set(extra_columns)
