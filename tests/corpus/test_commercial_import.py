@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -236,6 +237,13 @@ def test_hong_kong_macao_taiwan_and_foreign_labels_are_kept_and_not_domestic(
     assert stored == [(country, country == "CN", country != "CN")]
     [national] = service.compute(["valid_inventions"], ["CN"], AS_OF, snapshot=snapshot)
     assert national.value == (1 if country == "CN" else 0)
+    from zhichan.corpus.exporting import export_commercial  # and the export writes a label that reads back
+
+    out = tmp_path / "out.csv"
+    export_commercial(snapshot, out, where="application_number = 'CN202211359874.7'")
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        label_out = list(csv.reader(fh))[1][header.index("国省代码")]
+    assert label_out == {"CN": "河南省(41)", "HK": "香港(81)", "MO": "澳门(82)", "TW": "台湾(71)", "US": "US(US)"}[country]
 
 
 def test_a_mapped_province_column_reads_hong_kong_macao_taiwan(store: CorpusStore, tmp_path: Path) -> None:
