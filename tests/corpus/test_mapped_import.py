@@ -214,3 +214,11 @@ def test_a_partial_list_updates_what_it_names_and_keeps_the_rest(store: CorpusSt
     assert after[1:7] == before[1:7] and after[3] == "granted"
     extra = json.loads(after[7])
     assert extra["备注"] == "重点专利" and json.loads(before[7]).items() <= extra.items()
+
+
+def test_a_file_without_a_mapped_required_column_is_refused_at_its_header(store: CorpusStore, mapping: Path,
+                                                                          tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "no_title.csv", ["申请号码", "申请日期", "类别"], [["CN202110000001.6", "2021-03-04", "发明"]])
+    result = import_file(path, mapper=load_mapper(mapping), store=store)
+    assert result.nothing_imported and [(r.row, r.column) for r in result.rejects] == [(1, "发明名称")]
+    assert "缺少必需的列：发明名称" in result.rejects[0].reason

@@ -81,9 +81,9 @@ class MappedFileMapper(RowMapper):
             names = "、".join(f"{f}（{FIELD_LABELS.get(f, f)}）" for f in unmapped)
             raise InputError(f"映射文件缺少 {spec.table} 的必填字段：{names} / the mapping must map "
                              f"required fields of {spec.table}: {', '.join(unmapped)}")
-        identity = TABLES[spec.table][1]
-        self.required_columns = tuple(  # type: ignore[misc]
-            self.rules[f].column for f in identity if f in self.rules
+        needed = dict.fromkeys((*TABLES[spec.table][1], *REQUIRED_FIELDS[spec.table]))  # identity first
+        self.required_columns = tuple(  # type: ignore[misc]  # a file without them is refused at its header
+            self.rules[f].column for f in needed if f in self.rules and self.rules[f].default is None
         )
         self.known_columns = tuple(r.column for r in self.rules.values())
 
