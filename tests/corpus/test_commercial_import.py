@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from zhichan.corpus.importing import import_file
+from tests.corpus.helpers import write_csv
+from zhichan.corpus.importing import import_file, load_mapper
 from zhichan.corpus.store import CorpusStore
 
 AS_OF = dt.date(2024, 6, 30)
@@ -209,3 +211,48 @@ def test_a_generated_corpus_round_trips_through_the_commercial_layout(tmp_path: 
     counts = "SELECT event_type, count(*) FROM events WHERE event_type IN ('transfer','pledge','licence') GROUP BY 1"
     assert dict(target.current().connect().execute(counts).fetchall()) == dict(
         source.connect().execute(counts).fetchall())
+
+
+@pytest.mark.parametrize(
+    ("label", "country"),
+    [("河南(41)", "CN"), ("香港(81)", "HK"), ("澳门(82)", "MO"), ("台湾(71)", "TW"), ("中国台湾(71)", "TW"),
+     ("中国香港", "HK"), ("美国(US)", "US")],
+)
+def test_hong_kong_macao_taiwan_and_foreign_labels_are_kept_and_not_domestic(
+        store: CorpusStore, sample_rows, tmp_path: Path, label: str, country: str) -> None:  # type: ignore[no-untyped-def]
+    """港澳台 are recognised (not dropped as unknown labels) and, like foreign applicants, count in
+    no official domestic indicator."""
+    from zhichan.indicators import service
+
+    header, rows = sample_rows
+    invention = list(rows[-1])  # the sample's one granted invention: a valid invention when domestic
+    invention[header.index("国省代码")] = label
+    if country == "HK":
+        invention[header.index("申请人地址")] = "香港九龙湾宏照道38号"
+    result = import_file(write_csv(tmp_path / "origin.csv", header, [*rows[:-1], invention]), store=store, as_of=AS_OF)
+    assert (result.added, result.rejected) == (10, 0), result.rejects
+    snapshot = store.current()
+    stored = snapshot.connect().execute("SELECT applicant_country, is_domestic, province_code IS NULL FROM patents "
+                                        "WHERE application_number = 'CN202211359874.7'").fetchall()
+    assert stored == [(country, country == "CN", country != "CN")]
+    [national] = service.compute(["valid_inventions"], ["CN"], AS_OF, snapshot=snapshot)
+    assert national.value == (1 if country == "CN" else 0)
+    from zhichan.corpus.exporting import export_commercial  # and the export writes a label that reads back
+
+    out = tmp_path / "out.csv"
+    export_commercial(snapshot, out, where="application_number = 'CN202211359874.7'")
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        label_out = list(csv.reader(fh))[1][header.index("国省代码")]
+    assert label_out == {"CN": "河南省(41)", "HK": "香港(81)", "MO": "澳门(82)", "TW": "台湾(71)", "US": "US(US)"}[country]
+
+
+def test_a_mapped_province_column_reads_hong_kong_macao_taiwan(store: CorpusStore, tmp_path: Path) -> None:
+    spec = tmp_path / "tm.yaml"
+    spec.write_text("table: trademarks\nsource: tm\ncolumns:\n  registration_number: 注册号\n"
+                    "  province_code: {column: 省份, parser: province_label}\n", "utf-8")
+    path = write_csv(tmp_path / "tm.csv", ["注册号", "省份"], [["1", "四川"], ["2", "澳门(82)"], ["3", "火星(99)"]])
+    result = import_file(path, mapper=load_mapper(spec), store=store)
+    assert (result.added, result.rejected) == (2, 1) and result.rejects[0].column == "省份"
+    assert store.current().connect().execute(
+        "SELECT registration_number, province_code, is_domestic FROM trademarks ORDER BY 1").fetchall() == [
+        ("1", "51", True), ("2", None, False)]

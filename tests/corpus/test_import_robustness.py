@@ -57,7 +57,7 @@ def test_bad_rows_are_rejected_and_good_rows_kept(store, sample_rows, tmp_path: 
     assert by_row[3].column == "申请日" and by_row[3].value == "20211340"
     assert by_row[4].column == "分类号" and "IPC" in by_row[4].reason
     assert by_row[5].column == "专利类型" and "专利类型" in by_row[5].reason
-    assert by_row[6].column == "title" and "必填" in by_row[6].reason
+    assert by_row[6].column == "专利名称" and "必填字段为空：专利名称" in by_row[6].reason
     assert all(r.file == "mixed.csv" for r in result.rejects)
     report = Path(result.rejects_path or "").read_text("utf-8-sig")
     assert report.splitlines()[0] == "file,row,column,value,reason" and "CN202223220665.3" in report
@@ -230,9 +230,52 @@ def test_killed_import_leaves_previous_snapshot_intact(store, sample_rows, tmp_p
     assert store.current_id() == before
     assert len(_numbers(store)) == 5
     assert store.current().counts["patents"] == 5
+    assert [p.name[:4] for p in (store.root / "staging").iterdir()] == ["imp-"]  # the killed import's work folder
+    snapshots_before = [s.id for s in store.snapshots()]
     result = import_file(second, store=store, as_of=AS_OF)  # the next import cleans up and succeeds
     assert result.added == 5 and len(_numbers(store)) == 10
     assert not list(store.snapshots_dir.glob(".tmp-*"))
+    assert not list((store.root / "staging").iterdir())
+    killed = store.history()[1]
+    assert (killed["file"], killed["status"], killed["snapshot_id"]) == ("second.csv", "interrupted", None)
+    assert store.history()[2]["import_id"] == result.import_id and len(store.history()) == 3
+    # a snapshot the killed import wrote but never made current is gone; the others are kept
+    assert [s.id for s in store.snapshots()] == [*(i for i in snapshots_before if i == before), result.snapshot_id]
+
+
+KILLED_AFTER_SWITCH = textwrap.dedent("""
+    import os, signal, sys, datetime as dt
+    from pathlib import Path
+    from zhichan.corpus import store as store_module
+    from zhichan.corpus.importing import import_file
+    store_module.CorpusStore.record_import = lambda self, record: os.kill(os.getpid(), signal.SIGKILL)
+    import_file(Path(sys.argv[1]), store=store_module.CorpusStore(Path(sys.argv[2])), as_of=dt.date(2025, 1, 1))
+""")
+
+
+def test_an_import_killed_after_its_switch_is_recorded_from_its_snapshot(store, sample_csv: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", KILLED_AFTER_SWITCH, str(sample_csv), str(store.root)],
+                          capture_output=True, timeout=120, env={**os.environ})
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    assert store.history() == [] and store.current().counts["patents"] == 10
+    again = import_file(sample_csv, store=store, as_of=AS_OF)
+    assert again.unchanged == 10
+    first, second = store.history()
+    assert first == store.current().manifest["import"] and first["status"] == "completed"
+    assert second["import_id"] == again.import_id
+
+
+def test_a_running_import_keeps_its_work_folder(store, sample_csv: Path) -> None:
+    from zhichan.corpus.importing import ImportResult, _staging, recover_interrupted_imports
+
+    running = ImportResult(import_id="imp-running", file="big.csv", source="s", table="patents", started_at="")
+    with _staging(store, running) as folder:
+        assert recover_interrupted_imports(store) == [] and folder.exists()
+    assert not folder.exists()
+    (store.root / "staging" / "imp-old").mkdir()  # left by an older version: no record inside
+    [found] = recover_interrupted_imports(store)
+    assert (found["import_id"], found["status"]) == ("imp-old", "interrupted")
+    assert store.history() == [found] and not (store.root / "staging" / "imp-old").exists()
 
 
 @pytest.mark.parametrize(

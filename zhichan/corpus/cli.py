@@ -48,6 +48,7 @@ def import_(
     from zhichan.progress import rich_progress
 
     mapper = load_mapper(mapping)
+    failed: list[str] = []
     for path in files:
         with rich_progress(f"导入 / importing {path.name}") as progress:
             result = import_file(
@@ -55,8 +56,15 @@ def import_(
                 as_of=dt.date.fromisoformat(as_of) if as_of else None, progress=progress,
             )
         console.print(result.summary())
+        for reject in [r for r in result.rejects if r.row <= 1][:3]:  # what is wrong with the file as a whole
+            console.print(f"[red]{reject.reason}[/red]")
         if result.rejects:
             console.print(f"[yellow]拒收明细 / rejects report:[/yellow] {result.rejects_path}")
+        if result.nothing_imported:
+            failed.append(path.name)
+    if failed:
+        console.print(f"[red]未导入任何记录 / nothing imported from:[/red] {', '.join(failed)}")
+        raise typer.Exit(1)
 
 
 @app.command("summary")
@@ -89,11 +97,13 @@ def history() -> None:
     """导入历史：新增/更新/未变/拒收 / Import history: added, updated, unchanged, rejected."""
     from zhichan.corpus.store import CorpusStore
 
-    table = Table("import", "file", "finished", "added", "updated", "unchanged", "stale", "rejected", "snapshot")
+    table = Table("import", "file", "status", "finished", "added", "updated", "unchanged", "stale", "rejected",
+                  "snapshot")
     for rec in CorpusStore().history():
+        counts = [rec.get(k, 0) for k in ("added", "updated", "unchanged", "stale", "rejected")]
         table.add_row(
-            rec.get("import_id", ""), rec.get("file", ""), rec.get("finished_at", ""),
-            *(str(rec.get(k, 0)) for k in ("added", "updated", "unchanged", "stale", "rejected")),
+            rec.get("import_id", ""), rec.get("file", ""), rec.get("status", "completed"), rec.get("finished_at", ""),
+            *(str(sum(c.values()) if isinstance(c, dict) else c) for c in counts),  # the generator counts per table
             rec.get("snapshot_id") or "—",
         )
     console.print(table)

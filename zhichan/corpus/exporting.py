@@ -50,13 +50,17 @@ def _j(values: Iterable[Any] | None) -> str:
 
 
 def commercial_row(n: int, p: dict[str, Any], events: dict[str, list[dt.date]]) -> list[str]:
+    from zhichan.corpus.importers.commercial import HMT_REGIONS
     from zhichan.reference import region_name
 
     kind = PatentKind(p["kind"])
     kind_label = {PatentKind.UTILITY_MODEL: "实用新型", PatentKind.DESIGN: "外观设计"}.get(
         kind, "发明公开;发明授权" if p["grant_number"] else "发明公开")
+    hmt = {country: (names[0], code) for code, (country, names) in HMT_REGIONS.items()}
     if p["province_code"]:
         region_label = f"{region_name(p['province_code'])}({p['province_code']})"
+    elif p["applicant_country"] in hmt:  # 香港(81), 澳门(82), 台湾(71): the export's own labels
+        region_label = "{}({})".format(*hmt[p["applicant_country"]])
     elif p["applicant_country"] and p["applicant_country"] != "CN":
         region_label = f"{p['applicant_country']}({p['applicant_country']})"
     else:

@@ -7,16 +7,24 @@
   source describes, ``--as-of``; default the file's modification date) is not older replaces
   the stored one; an older one is counted as ``stale`` and kept out.
 - The history (``zhichan corpus history``) records added / updated / unchanged / stale /
-  rejected counts of every import, including imports that changed nothing.
+  rejected counts of every import, including imports that changed nothing; the snapshot an
+  import makes carries the same record in its manifest.
+- An import works in ``staging/<import_id>``, whose locked ``import.json`` names it; the next
+  import records a killed import (``interrupted``) and removes what it left.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import fcntl
+import json
+import os
 import secrets
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,20 +34,13 @@ import pyarrow as pa
 from zhichan.corpus.importers.base import Reject, read_source
 from zhichan.corpus.importers.commercial import CommercialExportMapper
 from zhichan.corpus.importers.mapping import MappedFileMapper
-from zhichan.corpus.importers.rows import RowErrors, RowMapper
-from zhichan.corpus.records import finalize_patent, finalize_record
+from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
+from zhichan.corpus.records import complete_from_stored, finalize_patent, finalize_record
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.store import CorpusStore, Snapshot, duckdb_connect
+from zhichan.errors import CorpusError
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.settings import get_settings
-
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "patents": ("application_number", "kind", "application_date", "title"),
-    "events": ("application_number", "event_type"),
-    "trademarks": ("registration_number",),
-    "geographical_indications": ("gi_id", "name", "gi_type"),
-    "copyrights": ("registration_number", "work_type"),
-}
 
 
 @dataclass
@@ -61,9 +62,21 @@ class ImportResult:
     snapshot_id: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
+    #: running → completed, or rejected (nothing accepted), or failed (an error); interrupted: killed, found later
+    status: str = "running"
 
     def record(self) -> dict[str, Any]:
+        """The history line of this import — also the ``import`` block of the snapshot it made."""
         return {k: v for k, v in self.__dict__.items() if k != "rejects"}
+
+    @property
+    def accepted(self) -> int:
+        return self.added + self.updated + self.unchanged + self.stale
+
+    @property
+    def nothing_imported(self) -> bool:
+        """Nothing in the file was accepted (an empty, unreadable or wholly rejected file)."""
+        return self.accepted == 0
 
     def summary(self) -> str:
         snap = f"新快照 / new snapshot {self.snapshot_id}" if self.snapshot_id else "无变化，未生成新快照 / nothing changed"
@@ -96,43 +109,200 @@ def import_file(
     path = Path(path)
     mapper = mapper or CommercialExportMapper()
     store = store or CorpusStore()
+    recover_interrupted_imports(store)
     table = mapper.table
     result = ImportResult(
         import_id=_new_import_id(), file=path.name, source=mapper.name, table=table,
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     spec = getattr(mapper, "spec", None)
-    source = read_source(path, encoding=encoding or getattr(spec, "encoding", None), sheet=sheet or getattr(spec, "sheet", None))
+    source = read_source(path, encoding=encoding or getattr(spec, "encoding", None),
+                         sheet=sheet or getattr(spec, "sheet", None), expected_columns=mapper.required_columns)
     result.encoding = source.encoding
     source_date = as_of or dt.date.fromtimestamp(path.stat().st_mtime)
-    staging = store.root / "staging" / result.import_id
     try:
-        missing = [c for c in mapper.required_columns if source.header and c not in source.header]
-        if missing:
-            source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
-                                         f"缺少必需的列：{'、'.join(missing)} / required columns missing: {', '.join(missing)}"))
-        elif source.header:
-            _stage(source, mapper, result, staging, source_date, progress)
-            if not source.rejects and result.rows_read == 0:
-                source.rejects.append(Reject(path.name, 0, "", "", "只有表头，没有数据行 / header only, no data rows"))
-            if (staging / "ok").exists():
-                _merge(store, staging, mapper, result)
-        result.rejects = sorted(source.rejects, key=lambda r: (r.row, r.column))
-        result.rejected = len({r.row for r in result.rejects if r.row > 0}) + (
-            1 if any(r.row == 0 for r in result.rejects) and result.rows_read == 0 else 0
-        )
-        if result.rejects:
-            result.rejects_path = str(_write_rejects(store, result))
-        result.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        store.record_import(result.record())
+        with _staging(store, result) as staging:
+            try:
+                _run(source, mapper, store, result, staging, source_date, progress)
+            except Exception as exc:  # recorded, then raised: the history never misses an import
+                committed = result.snapshot_id is not None and store.current_id() == result.snapshot_id
+                result.status, result.snapshot_id = "failed", result.snapshot_id if committed else None
+                store.record_import({**result.record(), "error": f"{type(exc).__name__}: {exc}"})
+                raise
+            store.record_import(result.record())
         return result
     finally:
         source.close()
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResult, staging: Path,
+         source_date: dt.date, progress: ProgressCallback) -> None:
+    path = source.path
+    missing = [c for c in mapper.required_columns if source.header and c not in source.header]
+    if missing:
+        source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
+                                     f"缺少必需的列：{'、'.join(missing)} / required columns missing: {', '.join(missing)}"))
+    elif source.header:
+        stored = _StoredRecords.open(store, mapper)
+        try:
+            _stage(source, mapper, result, staging, source_date, progress, stored)
+        finally:
+            if stored is not None:
+                stored.close()
+        if not source.rejects and result.rows_read == 0:
+            source.rejects.append(Reject(path.name, 0, "", "", "只有表头，没有数据行 / header only, no data rows"))
+    # every reject is known once the rows are staged: the snapshot's manifest and the
+    # history then carry the same record (counts, rejects report, finish time, snapshot)
+    result.rejects = sorted(source.rejects, key=lambda r: (r.row, r.column))
+    result.rejected = len({r.row for r in result.rejects if r.row > 0}) + (
+        1 if any(r.row == 0 for r in result.rejects) and result.rows_read == 0 else 0
+    )
+    if result.rejects:
+        result.rejects_path = str(_write_rejects(store, result))
+    if (staging / "ok").exists():
+        _merge(store, staging, mapper, result)
+    if result.snapshot_id is None:
+        _finish(result)
+
+
+def _finish(result: ImportResult) -> None:
+    result.status = "rejected" if result.nothing_imported else "completed"
+    result.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+#: The import's own record in its work folder, locked (flock) for as long as the import runs.
+_MARKER = "import.json"
+
+
+@contextmanager
+def _staging(store: CorpusStore, result: ImportResult) -> Iterator[Path]:
+    """The import's work folder ``staging/<import_id>``, removed when the import ends.
+
+    Its ``import.json`` holds the import's record and stays locked while the import runs, so
+    :func:`recover_interrupted_imports` tells a killed import's leftovers from a running import.
+    The folder is prepared under a dot-name and renamed, so it never exists without its record.
+    """
+    root = store.root / "staging"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / result.import_id
+    preparing = root / f".{result.import_id}"
+    preparing.mkdir()
+    with open(preparing / _MARKER, "w", encoding="utf-8") as marker:
+        fcntl.flock(marker.fileno(), fcntl.LOCK_EX)
+        marker.write(json.dumps(result.record(), ensure_ascii=False))
+        marker.flush()
+        os.fsync(marker.fileno())
+        os.rename(preparing, folder)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover_interrupted_imports(store: CorpusStore) -> list[dict[str, Any]]:
+    """Record and remove what killed imports left in ``staging/`` (run by every import).
+
+    An import killed after its snapshot became current is recorded from the snapshot's
+    manifest (``status: completed``); any other is recorded as ``status: interrupted`` — it
+    changed nothing. Folders of imports still running (their record is locked) are left alone.
+    """
+    root = store.root / "staging"
+    if not root.is_dir():
+        return []
+    recorded = {h.get("import_id") for h in store.history()}
+    found: list[dict[str, Any]] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        try:
+            marker = open(folder / _MARKER, encoding="utf-8")  # noqa: SIM115 - closed below, after the lock test
+        except FileNotFoundError:
+            if folder.name.startswith("."):
+                continue  # being prepared right now (or a leftover of that instant: harmless)
+            record: dict[str, Any] = {"import_id": folder.name}
+        else:
+            with marker:
+                try:
+                    fcntl.flock(marker.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a running import
+                try:
+                    record = json.loads(marker.read() or "{}")
+                except ValueError:
+                    record = {}
+        record.setdefault("import_id", folder.name.lstrip("."))
+        if record["import_id"] not in recorded:
+            committed = _committed_record(store, record["import_id"])
+            if committed is not None:
+                record = committed
+            else:
+                _remove_unswitched_snapshots(store, record["import_id"])
+                record.update(status="interrupted", finished_at="", snapshot_id=None,
+                              found_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            store.record_import(record)
+            recorded.add(record["import_id"])
+            found.append(record)
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
+
+
+def _committed_record(store: CorpusStore, import_id: str) -> dict[str, Any] | None:
+    """The import block of the snapshot ``import_id`` made, if that snapshot became current
+    (it is current, or an ancestor of the current one)."""
+    snapshot = store.current_or_none()
+    while snapshot is not None:
+        block = snapshot.manifest.get("import") or {}
+        if block.get("import_id") == import_id:
+            return dict(block)
+        parent = snapshot.manifest.get("parent")
+        try:
+            snapshot = store.get(parent) if parent else None
+        except CorpusError:  # pruned: older snapshots cannot hold a recent import
+            return None
+    return None
+
+
+def _remove_unswitched_snapshots(store: CorpusStore, import_id: str) -> None:
+    """A snapshot a killed import finished writing but never made current is no version of the corpus."""
+    current = store.current_id()
+    for snapshot in store.snapshots():
+        if snapshot.id != current and (snapshot.manifest.get("import") or {}).get("import_id") == import_id:
+            shutil.rmtree(snapshot.path, ignore_errors=True)
+
+
+class _StoredRecords:
+    """The current snapshot's real records of the import's table, looked up by key per batch."""
+
+    def __init__(self, snapshot: Snapshot, table: str, provided: set[str]) -> None:
+        self.table, self.provided = table, provided
+        self.key = TABLES[table][1][0]
+        self.con = snapshot.connect()
+
+    @classmethod
+    def open(cls, store: CorpusStore, mapper: RowMapper) -> _StoredRecords | None:
+        provided = mapper.provided_fields()
+        parent = store.current_or_none()
+        if provided is None or parent is None or mapper.table == "events" or not parent.counts.get(mapper.table):
+            return None  # events are keyed by their content: there is nothing to complete
+        return cls(parent, mapper.table, provided)
+
+    def complete(self, records: list[dict[str, Any]]) -> None:
+        keys = [r[self.key] for r in records if r.get(self.key)]
+        if not keys:
+            return
+        rows = self.con.execute(
+            f"SELECT * FROM {self.table} WHERE NOT synthetic AND {self.key} IN (SELECT unnest($keys))", {"keys": keys}
+        ).fetchall()
+        names = [d[0] for d in self.con.description or []]
+        found = {row[names.index(self.key)]: dict(zip(names, row, strict=True)) for row in rows}
+        for record in records:
+            if record.get(self.key) in found:
+                complete_from_stored(self.table, record, found[record[self.key]], self.provided)
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
-           progress: ProgressCallback) -> None:
+           progress: ProgressCallback, stored: _StoredRecords | None = None) -> None:
     staging.mkdir(parents=True, exist_ok=True)
     batch_rows = get_settings().import_batch_rows
     seen: dict[str, tuple[int, str]] = {}
@@ -156,14 +326,14 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
                    source_row=row_number, source_date=source_date)
         batch.append((row_number, rec, events))
         if len(batch) >= batch_rows:
-            _flush(batch, mapper, source, seen, staging, parts)
+            _flush(batch, mapper, source, seen, staging, parts, stored)
             parts += 1
             batch = []
         if time.monotonic() - last_report > 0.2:
             progress(result.rows_read, source.total_hint)
             last_report = time.monotonic()
     if batch:
-        _flush(batch, mapper, source, seen, staging, parts)
+        _flush(batch, mapper, source, seen, staging, parts, stored)
     progress(result.rows_read, result.rows_read)
     (staging / "ok").touch()
 
@@ -171,7 +341,8 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
 def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -> None:
     for name in REQUIRED_FIELDS[mapper.table]:
         if rec.get(name) in (None, "", []):
-            errors.add(name, "", f"必填字段缺失：{name} / required field is empty")
+            column = mapper.column_of(name)
+            errors.add(column, "", f"必填字段为空：{column} / required field {name} is empty")
 
 
 def _resolve_regions(records: list[dict[str, Any]]) -> None:
@@ -183,7 +354,8 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
     """
     from zhichan.reference import resolve_addresses_level
 
-    todo = [r for r in records if not r.get("region_code") and r.get("applicant_address")]
+    todo = [r for r in records if not r.get("region_code") and r.get("applicant_address")
+            and r.get("is_domestic") is not False]  # foreign and 港澳台 applicants have no mainland county
     if not todo:
         return
     for rec, code in zip(todo, resolve_addresses_level([r["applicant_address"] for r in todo]), strict=True):
@@ -198,9 +370,11 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
 
 
 def _flush(batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]], mapper: RowMapper, source: Any,
-           seen: dict[str, tuple[int, str]], staging: Path, part: int) -> None:
+           seen: dict[str, tuple[int, str]], staging: Path, part: int, stored: _StoredRecords | None = None) -> None:
     table = mapper.table
     key_field = TABLES[table][1][0]
+    if stored is not None:
+        stored.complete([rec for _, rec, _ in batch])
     if table == "patents":
         _resolve_regions([rec for _, rec, _ in batch])
     rows: list[dict[str, Any]] = []
@@ -214,13 +388,14 @@ def _flush(batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]], mapper
         key = final[key_field]
         if key in seen:
             first_row, first_hash = seen[key]
+            column = mapper.column_of(key_field)
             reason = (
                 f"重复行：与第 {first_row} 行完全相同 / duplicate of row {first_row}"
                 if first_hash == final["content_hash"]
-                else f"与第 {first_row} 行的{key_field}相同但内容不同，保留第 {first_row} 行 / "
+                else f"与第 {first_row} 行的{column}相同但内容不同，保留第 {first_row} 行 / "
                 f"same {key_field} as row {first_row} with different content; row {first_row} kept"
             )
-            source.rejects.append(Reject(source.path.name, row_number, key_field, str(key), reason))
+            source.rejects.append(Reject(source.path.name, row_number, column, str(key), reason))
             continue
         seen[key] = (row_number, final["content_hash"])
         rows.append(final)
@@ -259,7 +434,7 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         if result.added + result.updated == 0:
             return
         columns = ", ".join(TABLES[table][0].names)
-        with store.writer() as writer:
+        with store.writer() as writer:  # the tables this import does not write carry over whole
             writer.copy_query(table, con, f"""
                 SELECT {columns} FROM {table}
                 WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated')
@@ -270,11 +445,9 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             """)
             if table == "patents":
                 result.events_added = _merge_events(con, writer, staging, mapper.name)
-            for other in ("events", "trademarks", "geographical_indications", "copyrights"):
-                if other != table and not (other == "events" and table == "patents"):
-                    writer.link_from_parent(other)
-            snapshot = writer.commit({**result.record(), "file": result.file})
-        result.snapshot_id = snapshot.id
+            result.snapshot_id = writer.id  # the manifest's import block is the history record
+            _finish(result)
+            writer.commit(result.record())
     finally:
         con.close()
 

@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+import pyarrow as pa
+
 from zhichan.corpus.parties import guess_party_type, normalize_name
 from zhichan.corpus.schema import (
     LEGAL_STATUS_GROUP,
@@ -104,7 +106,39 @@ def finalize_patent(record: dict[str, Any], *, derive_classifications: bool = Tr
     row["sei_codes"] = list(row["sei_codes"] or [])
     row["synthetic"] = bool(row["synthetic"])
     row["content_hash"] = content_hash("patents", row)
+    _check_not_null("patents", row)
     return row
+
+
+#: Fields recomputed from the others whenever a record is finalized: never taken from a stored record.
+DERIVED_FIELDS: dict[str, frozenset[str]] = {
+    "patents": frozenset({"status_group", "ipc_subclasses", "sei_codes", "tech_field", "first_patentee_key",
+                          "first_patentee_type"}),
+}
+_FOLLOW = {  # a field a source gives → fields that must come with it, not from the stored record
+    "region_code": ("city_code", "province_code", "is_domestic", "applicant_country"),
+    "province_code": ("city_code", "region_code", "is_domestic", "applicant_country"),
+    "legal_status": ("legal_status_raw", "legal_status_date"),
+    "applicants": ("applicant_types", "applicant_uscc"),
+    "applicant_address": ("region_code", "city_code", "province_code", "postal_code"),  # resolved again
+}
+
+
+def complete_from_stored(table: str, record: dict[str, Any], stored: dict[str, Any], provided: set[str]) -> None:
+    """Fill the fields a source does not give (``provided``: the fields it names) from the stored
+    record of the same key, so a partial list (a bureau's numbers, titles and dates) updates what it
+    names and never blanks what it does not (abstract, IPC, legal status …). ``extra_json`` merges,
+    the new file's columns winning. Derived fields are left for :func:`finalize_record` to recompute.
+    """
+    keep_out = set(provided) | set(DERIVED_FIELDS.get(table, ())) | set(PROVENANCE_FIELDS) | {"extra_json"}
+    for name in provided:
+        keep_out.update(_FOLLOW.get(name, ()))
+    for name in TABLES[table][0].names:
+        if name not in keep_out and record.get(name) in (None, []):
+            record[name] = stored.get(name)
+    if stored.get("extra_json"):
+        merged = {**json.loads(stored["extra_json"]), **json.loads(record.get("extra_json") or "{}")}
+        record["extra_json"] = json.dumps(merged, ensure_ascii=False, sort_keys=True)
 
 
 def event_id(record: dict[str, Any]) -> str:
@@ -129,8 +163,24 @@ def finalize_record(table: str, record: dict[str, Any]) -> dict[str, Any]:
     if "is_domestic" in row and row["is_domestic"] is None:
         row["is_domestic"] = bool(row.get("province_code") in MAINLAND_PROVINCES)
     row["synthetic"] = bool(row["synthetic"])
+    _default_flags(table, row)
     row["content_hash"] = content_hash(table, row)
+    _check_not_null(table, row)
     return row
+
+
+def _default_flags(table: str, row: dict[str, Any]) -> None:
+    """A yes/no field the source does not give is "no" (e.g. ``is_geographical_indication``)."""
+    for f in TABLES[table][0]:
+        if not f.nullable and pa.types.is_boolean(f.type) and row.get(f.name) is None:
+            row[f.name] = False
+
+
+def _check_not_null(table: str, row: dict[str, Any]) -> None:
+    """Every field the schema declares non-nullable is filled — else a clear reason, never an Arrow error."""
+    empty = [f.name for f in TABLES[table][0] if not f.nullable and row.get(f.name) is None]
+    if empty:
+        raise ValueError(f"缺少必填字段 {', '.join(empty)} / required fields missing: {', '.join(empty)}")
 
 
 __all__ = [

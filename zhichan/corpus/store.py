@@ -93,6 +93,24 @@ class Snapshot:
         """True when any record in the snapshot is synthetic (the UI labels it)."""
         return bool(self.manifest.get("synthetic_records", 0))
 
+    @property
+    def generator(self) -> dict[str, Any] | None:
+        """The parameters of the generator that made the snapshot's synthetic records (seed, size,
+        ``scale``), kept by every later snapshot that still holds them; None without synthetic records."""
+        block = self.manifest.get("generator") or (self.manifest.get("import") or {}).get("generator")
+        return dict(block) if block and self.synthetic else None
+
+    @property
+    def population_scale(self) -> float:
+        """How many real records one record stands for, inverted (1.0 for real data).
+
+        A synthetic corpus generated at a fraction of the national volume records that fraction
+        (``scale``); 每万人口 figures divide by ``population × scale`` so the demo shows realistic
+        magnitudes (docs/indicators.md, "Synthetic corpora"). Real data uses the census population.
+        """
+        scale = (self.generator or {}).get("scale")
+        return float(scale) if scale else 1.0
+
     def files(self, table: str) -> list[Path]:
         if table not in TABLES:
             raise CorpusError(f"未知数据表 {table} / unknown table {table}")
@@ -115,11 +133,17 @@ class Snapshot:
 
 
 class SnapshotWriter:
-    """Writes a new snapshot into a temporary folder; :meth:`commit` switches to it."""
+    """Writes a new snapshot into a temporary folder; :meth:`commit` switches to it.
 
-    def __init__(self, store: CorpusStore, parent: Snapshot | None) -> None:
+    With ``carry_over`` (the default) every imported table the writer neither writes nor links
+    is linked whole from the parent at commit: an import of one table never empties another.
+    A writer that builds a whole corpus (the generator) passes ``carry_over=False``.
+    """
+
+    def __init__(self, store: CorpusStore, parent: Snapshot | None, *, carry_over: bool = True) -> None:
         self.store = store
         self.parent = parent
+        self.carry_over = carry_over
         now = dt.datetime.now(dt.UTC)
         self.id = f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(2)}"
         self.tmp = store.snapshots_dir / f".tmp-{self.id}"
@@ -127,7 +151,8 @@ class SnapshotWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._part_rows: dict[str, int] = {}
         self._parts: dict[str, int] = {}
-        self._done: set[str] = set()
+        self._done: set[str] = set()  # linked from the parent
+        self._written: set[str] = set()  # written by this writer (possibly with no rows)
 
     def _new_part(self, table: str) -> pq.ParquetWriter:
         folder = self.tmp / table
@@ -143,6 +168,7 @@ class SnapshotWriter:
         """Append rows (already in the canonical schema) to ``table``."""
         if table in self._done:
             raise CorpusError(f"{table} already linked from the parent snapshot")
+        self._written.add(table)
         schema = TABLES[table][0]
         batch_table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         batch_table = batch_table.select(schema.names).cast(schema)
@@ -155,12 +181,15 @@ class SnapshotWriter:
 
     def copy_query(self, table: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
         """Write the result of ``sql`` (columns in canonical order) as ``table``, streaming."""
+        self._written.add(table)  # even when the query returns no rows: the table is replaced, not carried over
         reader = con.sql(sql).to_arrow_reader(100_000)
         for batch in reader:
             self.write(table, batch)
 
     def link_from_parent(self, table: str) -> None:
         """Reuse the parent's files for an unchanged table (hard links; copies across devices)."""
+        if table in self._written:
+            raise CorpusError(f"{table} already written to the new snapshot")
         if self.parent is None:
             return
         folder = self.tmp / table
@@ -196,6 +225,10 @@ class SnapshotWriter:
 
     def commit(self, import_record: dict[str, Any] | None = None) -> Snapshot:
         """Finish the files, write the manifest, and make this snapshot current — atomically."""
+        if self.carry_over:
+            for table in IMPORTED_TABLES:
+                if table not in self._written and table not in self._done:
+                    self.link_from_parent(table)
         self._close_writers()
         self._build_parties()
         self._close_writers()
@@ -212,12 +245,18 @@ class SnapshotWriter:
                 synthetic += int(row[1]) if table in IMPORTED_TABLES else 0
         finally:
             con.close()
+        # the generator's parameters (its population scale above all) belong to the synthetic
+        # records: they stay with every snapshot that still holds some, whatever import made it
+        generator = (import_record or {}).get("generator")
+        if generator is None and self.carry_over and self.parent is not None:
+            generator = self.parent.generator
         manifest = {
             "id": self.id,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "parent": self.parent.id if self.parent else None,
             "counts": counts,
             "synthetic_records": synthetic,
+            "generator": generator if synthetic else None,
             "import": import_record or {},
             "schema_version": 1,
         }
@@ -277,14 +316,16 @@ class CorpusStore:
         return [Snapshot(p) for p in sorted(self.snapshots_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")]
 
     @contextmanager
-    def writer(self) -> Iterator[SnapshotWriter]:
+    def writer(self, *, carry_over: bool = True) -> Iterator[SnapshotWriter]:
         """A writer on top of the current snapshot; aborted (files removed) if the block raises.
 
-        The caller must call :meth:`SnapshotWriter.commit` inside the block to switch.
+        The caller must call :meth:`SnapshotWriter.commit` inside the block to switch. Tables the
+        writer does not write are carried over from the current snapshot unless ``carry_over`` is
+        False (a writer that builds a whole corpus).
         """
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
-        writer = SnapshotWriter(self, self.current_or_none())
+        writer = SnapshotWriter(self, self.current_or_none(), carry_over=carry_over)
         try:
             yield writer
         except BaseException:

@@ -78,7 +78,7 @@ def event(application_number: str, event_type: str, event_date: str | dt.date, *
 def build_snapshot(root: Path, **tables: list[dict[str, Any]]) -> Snapshot:
     """Write the given tables (lists of finalized records) as the current snapshot under ``root``."""
     store = CorpusStore(Path(root) / "corpus")
-    with store.writer() as writer:
+    with store.writer(carry_over=False) as writer:
         for name, rows in tables.items():
             schema = TABLES[name][0]
             if rows:

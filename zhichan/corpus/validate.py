@@ -46,11 +46,26 @@ def application_number_with_check(digits: str) -> str:
     return f"CN{digits}.{check_character(digits)}"
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?E[+-]?\d+$", re.IGNORECASE)
+
+
+def refuse_scientific_notation(value: object, label: str) -> None:
+    """Raise when a number-like identifier came through Excel as ``2.02223E+11``: its digits are gone."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if _SCIENTIFIC.match(text):
+        raise FieldError(
+            f"{label}被 Excel 改成了科学计数法（{text}），原来的数字已丢失：请在 Excel 中把该列设为“文本”格式后重新导出，"
+            "或直接导入数据库导出的原始文件（不经 Excel 另存） / number mangled into scientific notation by Excel, "
+            "its digits are lost: format the column as text and export again, or import the original export"
+        )
+
+
 def normalize_application_number(value: str) -> str:
     """Validate a CN application number and return it as ``CN202223220665.2``."""
     raw = unicodedata.normalize("NFKC", str(value or "")).strip().upper().replace(" ", "")
     if not raw:
         raise FieldError("申请号为空 / application number is empty")
+    refuse_scientific_notation(raw, "申请号")
     match = _APPNO.match(raw)
     if not match:
         raise FieldError(f"申请号格式不正确：{value} / malformed application number")

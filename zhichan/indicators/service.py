@@ -126,11 +126,9 @@ def population_scale(snapshot: Snapshot) -> float:
 
     A synthetic corpus generated at a fraction of the national volume records that fraction
     (``scale``) in its manifest; 每万人口 values then divide by ``population × scale`` so the demo
-    shows realistic magnitudes. Real (imported) data always uses the census population as is.
+    shows realistic magnitudes. A corpus without synthetic records uses the census population as is.
     """
-    generator = (snapshot.manifest.get("import") or {}).get("generator") or {}
-    scale = generator.get("scale")
-    return float(scale) if snapshot.synthetic and scale else 1.0
+    return snapshot.population_scale  # the generator's scale survives later imports (corpus/store.py)
 
 
 def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0) -> float | int | None:

@@ -74,7 +74,7 @@ def generate(
     done = 0
     progress(0, total_units)
     counts = {"patents": 0, "events": 0}
-    with store.writer() as writer:
+    with store.writer(carry_over=False) as writer:
         for patents, events in _chunks(world, ctx, n_patents, seed, as_of, _worker_count(workers, n_patents)):
             writer.write("patents", patents)
             if events.num_rows:
@@ -102,7 +102,9 @@ def generate(
             "seconds": round(time.monotonic() - started, 1),
         }
         snapshot = writer.commit(record)
-    store.record_import({**record, "snapshot": snapshot.id, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    store.record_import({**record, "file": "synthetic", "status": "completed", "snapshot_id": snapshot.id,
+                         "finished_at": finished, "snapshot": snapshot.id, "at": finished})
     progress(total_units, total_units)
     return snapshot
 

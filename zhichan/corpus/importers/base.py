@@ -76,8 +76,14 @@ def _check_encoding_name(name: str) -> str:
         raise InputError(f"未知的文件编码：{name} / unknown encoding {name}") from exc
 
 
-def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> SourceRows:
-    """Open a CSV or XLSX file; the first row is the header."""
+def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = None,
+                expected_columns: tuple[str, ...] = ()) -> SourceRows:
+    """Open a CSV or XLSX file; the first row is the header.
+
+    ``expected_columns`` (the importer's required columns) let a CSV header that did not decode
+    be told apart from a file that lacks the columns: when another encoding gives them, the file
+    is refused with that encoding named.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"文件不存在：{path} / file not found")
@@ -85,7 +91,7 @@ def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = 
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, encoding, delimiter="\t" if suffix == ".tsv" else ",")
+        return _read_csv(path, encoding, delimiter="\t" if suffix == ".tsv" else ",", expected=expected_columns)
     raise InputError(f"不支持的文件类型：{suffix}（支持 CSV、XLSX） / unsupported file type {suffix} (CSV or XLSX)")
 
 
@@ -93,11 +99,50 @@ def _file_reject(path: Path, reason: str, value: str = "") -> Reject:
     return Reject(file=path.name, row=0, column="", value=value, reason=reason)
 
 
-def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
+#: Suggested when a header decodes under no encoding we can name.
+ENCODINGS_TO_TRY = ("gb18030", "utf-8", "big5")
+
+
+def _first_line(path: Path, limit: int = 1 << 16) -> bytes:
+    with open(path, "rb") as fh:
+        head = fh.read(limit)
+    return head.split(b"\n", 1)[0].rstrip(b"\r")
+
+
+def _header_encoding(path: Path, used: str, expected: tuple[str, ...], delimiter: str) -> str | None:
+    """An encoding other than ``used`` under which the header holds every ``expected`` column."""
+    line = _first_line(path)
+    for candidate in (*CANDIDATE_ENCODINGS, *ENCODINGS_TO_TRY):
+        if codecs.lookup(candidate).name == codecs.lookup(used).name:
+            continue
+        try:
+            text = line.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([text], delimiter=delimiter), [])]
+        if expected and all(c in header for c in expected):
+            return candidate
+    return None
+
+
+def _wrong_encoding_reject(path: Path, used: str, right: str | None) -> Reject:
+    if right:
+        return _file_reject(path, f"表头按 {used} 解码后不是可识别的列名：该文件是 {right} 编码，请改用 --encoding {right}，"
+                                  f"或省略 --encoding 自动识别 / the header did not decode as {used}: the file is {right}; "
+                                  f"pass --encoding {right} or omit --encoding")
+    tries = "、".join(e for e in ENCODINGS_TO_TRY if codecs.lookup(e).name != codecs.lookup(used).name)
+    return _file_reject(path, f"表头无法按 {used} 解码：请尝试 --encoding {tries}，或省略 --encoding 自动识别 / "
+                              f"header not decodable as {used}: try --encoding {tries.replace('、', ', ')} or omit --encoding")
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str, expected: tuple[str, ...] = ()) -> SourceRows:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip() and path.stat().st_size <= len(head):
         return SourceRows(path, [], iter(()), encoding, [_file_reject(path, "文件为空 / the file is empty")])
+    if b"\x00" in head.split(b"\n", 1)[0] and not (encoding or "").lower().startswith("utf-16"):  # a NUL in a row rejects the row
+        return SourceRows(path, [], iter(()), encoding, [_file_reject(
+            path, "表头含有 NUL 字节，不是文本 CSV（二进制文件或已损坏）/ NUL bytes in the header: not a text CSV (binary or damaged file)")])
     enc = _check_encoding_name(encoding) if encoding else detect_encoding(path)
     # surrogateescape keeps undecodable bytes visible so the row holding them can be rejected
     stream = open(path, encoding=enc, errors="surrogateescape", newline="")  # noqa: SIM115 - SourceRows.close
@@ -118,11 +163,13 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> SourceRows:
         stream.close()
         rejects.append(_file_reject(path, "表头为空 / the header row is empty"))
         return SourceRows(path, header, iter(()), enc, rejects)
-    bad_header = [h for h in header if _has_undecodable(h)]
-    if bad_header:
-        stream.close()
-        rejects.append(_file_reject(path, f"表头无法按 {enc} 解码，请用 --encoding 指定编码 / header not decodable as {enc}: pass --encoding"))
-        return SourceRows(path, [], iter(()), enc, rejects)
+    undecodable = any(_has_undecodable(h) for h in header)
+    if undecodable or (expected and not all(c in header for c in expected)):
+        right = _header_encoding(path, enc, expected, delimiter)
+        if undecodable or right:
+            stream.close()
+            rejects.append(_wrong_encoding_reject(path, encoding or enc, right))
+            return SourceRows(path, [], iter(()), enc, rejects)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         row_number = 1

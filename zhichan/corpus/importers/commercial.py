@@ -8,10 +8,12 @@ Every column is understood: most map to canonical fields, the rest (序号, 授�
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from zhichan.corpus.importers.rows import RowErrors, RowMapper
-from zhichan.corpus.schema import EventType, LegalStatus, PatentKind
+from zhichan.corpus.schema import TABLES, EventType, LegalStatus, PatentKind
 from zhichan.corpus.validate import FieldError
 
 #: Canonical field ← export column, for the columns that map one to one.
@@ -102,7 +104,6 @@ LEGAL_STATUS_WORDS: dict[str, LegalStatus] = {
 _GROUP_FALLBACK = {"有权": LegalStatus.GRANTED, "审中": LegalStatus.UNDER_EXAMINATION, "无权": LegalStatus.TERMINATED,
                    "PCT": LegalStatus.PCT_NOT_ENTERED}
 
-_COUNTRY_LABEL = re.compile(r"^[^()（）]*[(（]([A-Za-z]{2})[)）]$")
 _GRANT_KIND = re.compile(r"^([A-Z]{2})\d+[A-Z]*?(B\d?|C\d?|E\d?|S\d?|Y\d?)$")
 
 
@@ -147,6 +148,11 @@ class CommercialExportMapper(RowMapper):
     required_columns = REQUIRED_COLUMNS
     known_columns = (*DIRECT_COLUMNS.values(), *SPECIAL_COLUMNS, *EXTRA_COLUMNS)
 
+    def column_of(self, fieldname: str) -> str:
+        special = {"kind": "专利类型", "legal_status": "法律状态", "province_code": "国省代码",
+                   "applicant_address": "申请人地址", "applicant_types": "申请人类型", "priority_date": "优先权日"}
+        return DIRECT_COLUMNS.get(fieldname) or special.get(fieldname) or super().column_of(fieldname)
+
     def map_row(self, row: dict[str, Any], errors: RowErrors) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         rec: dict[str, Any] = {}
         for fieldname, column in DIRECT_COLUMNS.items():
@@ -173,13 +179,9 @@ class CommercialExportMapper(RowMapper):
             rec["postal_code"], address = postal.group(1), postal.group(2)
         rec["applicant_address"] = address or None
         label = str(row.get("国省代码", "")).strip()
-        country = _COUNTRY_LABEL.match(label)
-        if country:  # foreign applicant, e.g. 美国(US)
-            rec["applicant_country"], rec["is_domestic"] = country.group(1).upper(), False
-        elif label:
-            from zhichan.reference import province_code_from_label
-
-            rec["province_code"] = errors.call("国省代码", label, _province, label, province_code_from_label)
+        origin = errors.call("国省代码", label, parse_origin_label, label) if label else None
+        if origin is not None:
+            rec.update(origin.fields("patents"))
         types_text = str(row.get("申请人类型", "")).strip()
         if types_text:
             from zhichan.corpus.parties import party_type_from_label
@@ -206,11 +208,52 @@ class CommercialExportMapper(RowMapper):
         return rec, events
 
 
-def _province(label: str, resolver: Any) -> str:
-    code = resolver(label)
-    if code is None:
+#: 港澳台 (GB/T 2260 codes 81, 82, 71) in 国省代码: neither a mainland province nor a foreign
+#: country. Recorded by their ISO 3166 code with ``is_domestic`` false — CNIPA's domestic (国内)
+#: statistics exclude them, as they exclude foreign applicants (docs/importing.md).
+HMT_REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "81": ("HK", ("香港", "中国香港", "香港特别行政区", "中国香港特别行政区")),
+    "82": ("MO", ("澳门", "中国澳门", "澳门特别行政区", "中国澳门特别行政区")),
+    "71": ("TW", ("台湾", "中国台湾", "台湾省", "中国台湾省")),
+}
+_HMT_NAMES = {name: code for code, (_, names) in HMT_REGIONS.items() for name in names}
+_LABEL_PARTS = re.compile(r"^(.*?)\s*[(（]\s*([0-9A-Za-z]+)\s*[)）]$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an applicant (or registrant, owner) comes from, read from a 国省代码-style label."""
+
+    province_code: str | None  # a mainland province
+    country: str | None  # ISO 3166 alpha-2 for foreign applicants and 港澳台 (HK, MO, TW)
+
+    def fields(self, table: str) -> dict[str, Any]:
+        """The canonical fields this origin fills in ``table`` (those the table has)."""
+        names = TABLES[table][0].names
+        values: dict[str, Any] = {"province_code": self.province_code}
+        if self.country:
+            values.update(applicant_country=self.country, is_domestic=False)
+        return {k: v for k, v in values.items() if k in names}
+
+
+def parse_origin_label(label: str) -> Origin:
+    """``河南(41)`` → province 41; ``美国(US)`` → country US; ``香港(81)``, ``中国台湾(71)`` → HK, TW."""
+    text = unicodedata.normalize("NFKC", label).strip()
+    match = _LABEL_PARTS.match(text)
+    name, code = (match.group(1).strip(), match.group(2).upper()) if match else (text, "")
+    if code in HMT_REGIONS or (not code and name in _HMT_NAMES):
+        hmt = code or _HMT_NAMES[name]
+        if name and name in _HMT_NAMES and _HMT_NAMES[name] != hmt:
+            raise FieldError(f"国省代码的名称与代码不符：{label} / name and code disagree")
+        return Origin(None, HMT_REGIONS[hmt][0])
+    if len(code) == 2 and code.isalpha():  # foreign applicant, e.g. 美国(US)
+        return Origin(None, code)
+    from zhichan.reference import province_code_from_label
+
+    province = province_code_from_label(text)
+    if province is None:
         raise FieldError(f"无法识别的国省代码：{label} / unknown province label")
-    return str(code)
+    return Origin(str(province), None)
 
 
 _LEGAL_EVENT = re.compile(r"(\d{4}[-./]?\d{2}[-./]?\d{2})\s*[:：]?\s*([^;；\d][^;；]*)")

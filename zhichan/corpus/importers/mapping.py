@@ -25,26 +25,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from zhichan.corpus.importers.commercial import parse_kind, parse_legal_status
-from zhichan.corpus.importers.rows import RowErrors, RowMapper, coerce_value
+from zhichan.corpus.importers.commercial import Origin, parse_kind, parse_legal_status, parse_origin_label
+from zhichan.corpus.importers.rows import FIELD_LABELS, REQUIRED_FIELDS, RowErrors, RowMapper, coerce_value
 from zhichan.corpus.schema import TABLES
-from zhichan.corpus.validate import FieldError
+from zhichan.corpus.validate import FieldError, kind_from_application_number
 from zhichan.errors import InputError
-
-
-def _province_label(value: str) -> str:
-    from zhichan.reference import province_code_from_label
-
-    code = province_code_from_label(value)
-    if code is None:
-        raise FieldError(f"无法识别的省份：{value} / unknown province")
-    return str(code)
-
 
 PARSERS = {
     "kind": lambda v: parse_kind(v).value,
     "legal_status": lambda v: parse_legal_status(v).value,
-    "province_label": _province_label,
+    "province_label": parse_origin_label,  # an Origin: fills province_code, or the country of 港澳台/foreign
 }
 
 
@@ -84,11 +74,28 @@ class MappedFileMapper(RowMapper):
         self.rules = {f: (r if isinstance(r, ColumnRule) else ColumnRule(column=r)) for f, r in spec.columns.items()}
         self.table = spec.table  # type: ignore[misc]
         self.name = spec.source  # type: ignore[misc]
-        identity = TABLES[spec.table][1]
-        self.required_columns = tuple(  # type: ignore[misc]
-            self.rules[f].column for f in identity if f in self.rules
+        derived = {"kind"} if spec.table == "patents" else set()  # kind: from the application number's kind digit
+        unmapped = [f for f in REQUIRED_FIELDS[spec.table] if f not in spec.columns and f not in spec.constants
+                    and f not in derived]
+        if unmapped:
+            names = "、".join(f"{f}（{FIELD_LABELS.get(f, f)}）" for f in unmapped)
+            raise InputError(f"映射文件缺少 {spec.table} 的必填字段：{names} / the mapping must map "
+                             f"required fields of {spec.table}: {', '.join(unmapped)}")
+        needed = dict.fromkeys((*TABLES[spec.table][1], *REQUIRED_FIELDS[spec.table]))  # identity first
+        self.required_columns = tuple(  # type: ignore[misc]  # a file without them is refused at its header
+            self.rules[f].column for f in needed if f in self.rules and self.rules[f].default is None
         )
         self.known_columns = tuple(r.column for r in self.rules.values())
+
+    def column_of(self, fieldname: str) -> str:
+        rule = self.rules.get(fieldname)
+        return rule.column if rule else super().column_of(fieldname)
+
+    def provided_fields(self) -> set[str] | None:
+        provided = set(self.rules) | set(self.spec.constants)
+        if any(r.parser == "province_label" for r in self.rules.values()):
+            provided |= {"province_code", "applicant_country", "is_domestic"}
+        return provided
 
     @classmethod
     def from_file(cls, path: Path) -> MappedFileMapper:
@@ -116,11 +123,16 @@ class MappedFileMapper(RowMapper):
                 raw = errors.call(rule.column, raw, PARSERS[rule.parser], str(raw))
                 if raw is None:
                     continue
+                if isinstance(raw, Origin):
+                    rec.update(raw.fields(self.spec.table))
+                    continue
             separator = rule.split or self.spec.list_separator
             try:
-                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator)
+                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator, label=rule.column)
             except FieldError as exc:
                 errors.add(rule.column, raw, exc.reason)
+        if self.spec.table == "patents" and not rec.get("kind") and rec.get("application_number"):
+            rec["kind"] = kind_from_application_number(rec["application_number"]).value
         rec["extra_json"] = self.extra_json(row)
         return rec, []
 
