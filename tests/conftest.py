@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -140,3 +141,55 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("web-template") / "var"
     build_template(folder)
     return folder
+
+
+# -- the browser flows (tests/web, tests/procedures): the real app served by uvicorn, Debian Chromium --
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_server(env: Any) -> Iterator[str]:
+    """``env`` (a ``zhichan.web.testing.WebEnv``) comes from the requesting test's folder."""
+    import threading
+
+    import uvicorn
+
+    from tests.helpers import wait_for
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started or not thread.is_alive(), timeout=20, what="uvicorn to start")
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def page(live_server: str):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True, locale="zh-CN")
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        # a download aborts its navigation request (net::ERR_ABORTED), and a navigation aborts the
+        # page's low-priority favicon request: neither is a failure
+        pg.on("requestfailed", lambda req: None if "/export." in req.url or req.url.endswith("/favicon.svg")
+              else errors.append(f"failed: {req.url}"))
+        yield pg
+        context.close()
+        browser.close()
+        assert errors == [], errors

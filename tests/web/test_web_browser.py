@@ -3,67 +3,13 @@ sign in, open the cockpit, drill into a district on the map, search, open a pate
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import wait_for
 from zhichan.web.testing import PASSWORD, WebEnv
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def live_server(env: WebEnv) -> Iterator[str]:
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started or not thread.is_alive(), timeout=20, what="uvicorn to start")
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-@pytest.fixture
-def page(live_server: str):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True, locale="zh-CN")
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        # a download aborts its navigation request (net::ERR_ABORTED), and a navigation aborts the
-        # page's low-priority favicon request: neither is a failure
-        pg.on("requestfailed", lambda req: None if "/export." in req.url or req.url.endswith("/favicon.svg")
-              else errors.append(f"failed: {req.url}"))
-        yield pg
-        context.close()
-        browser.close()
-        assert errors == [], errors
 
 
 def test_cockpit_search_patent_export_logout(page, artifacts_dir: Path, env: WebEnv) -> None:

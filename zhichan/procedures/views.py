@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhichan.legaltime.periods import CST
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import Declaration, FieldSpec, Text, TransitionSpec
+from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
 
 UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
@@ -20,8 +21,9 @@ def period_text(amount: int, unit: str, lang: str) -> str:
     return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
 
 
-def _text(t: Text, lang: str) -> str:
-    return t(lang)
+def china_time(moment: dt.datetime) -> str:
+    """A naive-UTC moment as China Standard Time, to the minute (what officers and parties read)."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
 def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
@@ -51,11 +53,12 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     clocks = []
     for c in data["clocks"]:
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
+                       "started_local": china_time(c["started_at"]),
                        "overdue": c["status"] == "running" and c["due_on"] is not None and c["due_on"] < today})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     field_specs = [f for t in decl.transitions for f in t.fields] + list(decl.start.fields)
     field_labels = {f.name: f.label(lang) for f in field_specs}
-    steps = [{**s, "title": labels.get(s["event"], s["event"]),
+    steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
               "field_list": [{"label": field_labels.get(k, k), "value": v} for k, v in s["fields"].items()],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
               "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
