@@ -27,6 +27,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("chains", "zhichan.navigation.cli"),
     ("index", "zhichan.search.cli"),
     ("indicators", "zhichan.indicators.cli"),
+    ("procedures", "zhichan.procedures.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

@@ -218,4 +218,6 @@ def test_cli_flow(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     listing = runner.invoke(app, ["list"]).output
     assert "registered" in listing and "rejected" in listing
     assert runner.invoke(app, ["list", "--status", "rejected"]).output.count("数据集") == 1
-    assert runner.invoke(app, ["workdays", "2025-09-26", "10"]).output.strip() == "2025-10-16"
+    from zhichan.cli import app as main_app
+
+    assert runner.invoke(main_app, ["procedures", "period", "2025-09-26", "10"]).output.strip() == "2025-10-16"

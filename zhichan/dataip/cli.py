@@ -144,11 +144,3 @@ def certificate(registration_id: int, output: Annotated[Path, typer.Option("--ou
 
     output.write_bytes(render_pdf(_service().certificate(registration_id)))
     console.print(f"证书 certificate: {output}")
-
-
-@app.command()
-def workdays(start: str, days: int) -> None:
-    """START 之后第 DAYS 个工作日（含调休） / The DAYS-th working day after START (official calendar)."""
-    from zhichan.legaltime import add_working_days
-
-    typer.echo(add_working_days(dt.date.fromisoformat(start), days).isoformat())

@@ -1,0 +1,22 @@
+"""``zhichan procedures``: the declarations as they apply in a region, and legal periods."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from zhichan.cli import app
+from zhichan.settings import Settings
+
+
+def test_list_show_and_period(settings: Settings) -> None:
+    runner = CliRunner(env={"COLUMNS": "300"})
+    listing = runner.invoke(app, ["procedures", "list"])
+    assert listing.exit_code == 0 and "protection.patent_dispute" in listing.output and "330000" in listing.output
+    zhejiang = runner.invoke(app, ["procedures", "show", "protection.patent_dispute", "--region", "330106"])
+    assert "3个工作日" in zhejiang.output and "浙江省专利条例" in zhejiang.output
+    national = runner.invoke(app, ["procedures", "show", "protection.patent_dispute", "--region", "510107"])
+    assert "5个工作日" in national.output
+    # 31 Jan + 1 month = 28 Feb 2025 (a Friday); 5 working days after 30 Sep 2026 = 13 Oct
+    assert runner.invoke(app, ["procedures", "period", "2025-01-31", "1", "month"]).output.strip() == "2025-02-28"
+    assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5"]).output.strip() == "2026-10-13"
+    assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5", "fortnight"]).exit_code != 0
