@@ -119,7 +119,7 @@ def region_indicators(
                       "official_indicators": views.indicator_panel(scope, overview["code"], access)})
 
 
-AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="截至日期（默认今天）/ as-of date (default today)")
+AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="截至日期（默认数据截止日）/ as-of date (default: the last date the corpus describes)")
 
 
 @router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)")
@@ -130,7 +130,7 @@ def cockpit(
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    return fast_json(_public(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+    return fast_json(_public(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of, access),
                                            settings=request.app.state.settings)))
 
 
@@ -144,7 +144,7 @@ def plan_targets(
 ) -> dict[str, Any]:
     """Progress %, share of the planned increase achieved, required annual growth, forecast (with its
     method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
-    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request),
+    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request),
                              region=scope.require_region(region) if region else None)
     return _public({k: v for k, v in data.items() if k != "chart"})
 
