@@ -87,6 +87,10 @@ def test_every_indicator_with_its_definition_and_records(env, client):
     total = int(re.search(r"共 ([\d,]+) 条记录", page.text).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert total == views.indicator_records(access, scope, "510100", "valid_inventions", day)["total"] > 0
     assert client.get("/regions/510100/indicators/no_such/records").status_code == 404
+    api = client.get("/api/v1/regions/510100/indicators?as_of=2023-12-31").json()
+    assert [v["code"] for v in api["indicators"]] == rows
+    records = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
+    assert records["total"] == total == len(records["records"]) and records["indicator"]["value"] == total
 
 
 def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client, tmp_path):
@@ -123,3 +127,14 @@ def test_drilldown_exports_write_formulas_as_text(settings, tmp_path):
         assert title.data_type == "s" and str(title.value).startswith("'=")
     finally:
         book.close()
+
+
+def test_navigation_defaults_to_the_last_quarter_the_data_cover(env, client):
+    from zhichan.web.navigation import default_as_of
+
+    assert default_as_of(dt.date(2026, 12, 4), dt.date(2025, 12, 31)) == dt.date(2025, 12, 31)
+    assert default_as_of(dt.date(2026, 12, 4), None) == dt.date(2026, 9, 30)
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/navigation/chains/nev")
+    assert page.status_code == 200
+    assert 'name="as_of" value="2023-12-31"' in page.text  # the data end on 2024-03-07

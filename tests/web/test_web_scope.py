@@ -95,7 +95,8 @@ def test_county_user_gets_403_on_foreign_region_routes(env, client):
                 "/api/v1/regions/510100", "/cockpit?region=510000", "/regions/510104/indicators",
                 "/regions/510104/indicators/valid_inventions/records",
                 "/regions/510104/indicators/valid_inventions/records.csv",
-                "/regions/510104/indicators/valid_inventions/records.xlsx", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
+                "/regions/510104/indicators/valid_inventions/records.xlsx",
+                "/api/v1/regions/510104/indicators/valid_inventions/records", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
                 f"/enterprises/{JINJIANG_ENTERPRISE}"):
         assert client.get(url, follow_redirects=False).status_code == 403, url
     assert client.get("/api/v1/regions/510107").status_code == 200
