@@ -233,17 +233,20 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
             "invention_grants_year": int(flows.get(key, {}).get("invention_grants", 0)),
         }
 
+    # the yearly trend: the rows of domestic_patents (patent_attribution WHERE is_domestic — the same
+    # records and attribution key, without the as-of flags a trend by year does not need), so each
+    # year's point equals patent_applications / invention_grants at that 31 December
     params = registry.parameters(year_end)
-    where = registry.region_filter(region)
+    where = f"is_domestic AND {registry.region_filter(region)}"
     trend = _rows(cur, registry.with_relations(
         f"""SELECT year(application_date) AS year, count(*) AS applications,
                    count(*) FILTER (WHERE kind = 'invention') AS invention_applications
-            FROM domestic_patents WHERE {where} AND year(application_date) BETWEEN {year - 9} AND {year}
-            GROUP BY 1 ORDER BY 1""", ["domestic_patents"], params))
+            FROM patent_attribution WHERE {where} AND year(application_date) BETWEEN {year - 9} AND {year}
+            GROUP BY 1 ORDER BY 1""", ["patent_attribution"], params))
     grants = {r["year"]: r["grants"] for r in _rows(cur, registry.with_relations(
-        f"""SELECT year(grant_date) AS year, count(*) AS grants FROM domestic_patents
+        f"""SELECT year(grant_date) AS year, count(*) AS grants FROM patent_attribution
             WHERE {where} AND kind = 'invention' AND year(grant_date) BETWEEN {year - 9} AND {year}
-            GROUP BY 1""", ["domestic_patents"], params))}
+            GROUP BY 1""", ["patent_attribution"], params))}
     for row in trend:
         row["invention_grants"] = int(grants.get(row["year"], 0))
     children: list[dict[str, Any]] = []
