@@ -134,8 +134,8 @@ def _pixel(png: bytes, x: float, y: float) -> tuple[int, ...]:
 
 def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir: Path) -> None:
     """The national map draws provinces (their pixels differ from the background and from each
-    other), a click on a province opens its cockpit, and an indicator's value opens the records
-    behind it with an export of exactly those records."""
+    other), a click on a province opens its cockpit and one on a city the city's, and an indicator's
+    value opens the records behind it with an export of exactly those records."""
     page.goto("/login")
     page.fill("input[name=username]", "root")
     page.fill("input[name=password]", PASSWORD)
@@ -172,6 +172,10 @@ def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir
     assert page.locator("#cockpit-title").get_attribute("data-region") == "510000"
     assert page.locator("#chart-map .mark-shape path").count() >= 15  # Sichuan's cities
     page.screenshot(path=str(artifacts_dir / "cockpit-province.png"), full_page=True)
+    page.locator("#chart-map .mark-shape path[aria-label*='成都市']").click()
+    page.wait_for_url("**/cockpit?region=510100")
+    page.wait_for_selector("#chart-map[data-rendered='1'] svg", timeout=30_000)
+    assert page.locator("#cockpit-title").get_attribute("data-region") == "510100"
 
     link = page.locator("#indicator-table tr[data-code='valid_inventions'] a.records-link")
     value = int(link.inner_text().replace(",", ""))
