@@ -146,3 +146,11 @@ def test_navigation_defaults_to_the_last_quarter_the_data_cover(env, client):
     page = client.get("/navigation/chains/nev")
     assert page.status_code == 200
     assert 'name="as_of" value="2023-12-31"' in page.text  # the data end on 2024-03-07
+
+
+def test_records_export_refuses_more_than_a_sheet_holds(env, client, monkeypatch):
+    login_as(client, env.engine, "cd_leader")
+    monkeypatch.setattr(views, "MAX_RECORDS_EXPORT", 6)  # 锦江区 has 6, 成都市 18
+    r = client.get("/regions/510100/indicators/valid_inventions/records.xlsx?as_of=2023-12-31")
+    assert r.status_code == 400 and "zhichan indicators drill --out" in r.text
+    assert client.get("/regions/510104/indicators/valid_inventions/records.csv?as_of=2023-12-31").status_code == 200

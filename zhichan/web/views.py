@@ -328,6 +328,8 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
 
 # indicators: every registry indicator of a region, and the records behind each number --------------
 RECORDS_PAGE_SIZE = 50
+#: an XLSX sheet holds 1,048,576 rows; larger drill-downs are the CLI's job
+MAX_RECORDS_EXPORT = 1_000_000
 
 
 def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date) -> dict[str, Any]:
@@ -388,8 +390,14 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     if fmt not in ("csv", "xlsx"):
         raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
     ind = registry.get_indicator(indicator[:80])
+    snap = access.require_snapshot()
+    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap)
+    if total > MAX_RECORDS_EXPORT:
+        raise InputError(f"记录过多（{total:,} 条，网页导出上限 {MAX_RECORDS_EXPORT:,} 条），请选择下级地区或使用命令行 "
+                         f"zhichan indicators drill --out / too many records ({total:,}; the web exports at most "
+                         f"{MAX_RECORDS_EXPORT:,}): choose a sub-region or use `zhichan indicators drill --out`")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=access.require_snapshot())
+                             snapshot=snap)
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
