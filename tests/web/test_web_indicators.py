@@ -154,3 +154,12 @@ def test_records_export_refuses_more_than_a_sheet_holds(env, client, monkeypatch
     r = client.get("/regions/510100/indicators/valid_inventions/records.xlsx?as_of=2023-12-31")
     assert r.status_code == 400 and "zhichan indicators drill --out" in r.text
     assert client.get("/regions/510104/indicators/valid_inventions/records.csv?as_of=2023-12-31").status_code == 200
+
+
+def test_cockpit_as_of_form_keeps_the_region(env, client):
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/cockpit?region=510107&as_of=2023-12-31").text
+    form = html[html.index('id="as-of-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="region" value="510107"' in form and 'name="as_of" value="2023-12-31"' in form
+    assert 'id="year-incomplete"' not in html  # 2023 is complete: the data end on 2024-03-07
