@@ -248,7 +248,8 @@ __all__ = ["AuthenticationError", "create_app", "warm_cockpits"]
 
 
 def warm_cockpits(app: FastAPI, lang: str = "zh") -> int:
-    """Compute the cockpit view (today, ``lang``) of every region an organization governs; returns how many."""
+    """Compute the cockpit view (default as-of: the data end; ``lang``) of every region an organization
+    governs; returns how many."""
     from sqlalchemy import select
 
     from zhichan.platform.db import session_scope
