@@ -187,7 +187,7 @@ def page(live_server: str):  # type: ignore[no-untyped-def]
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
         # a download aborts its navigation request (net::ERR_ABORTED), and a navigation aborts the
         # page's low-priority favicon request: neither is a failure
-        pg.on("requestfailed", lambda req: None if "/export." in req.url or req.url.endswith("/favicon.svg")
+        pg.on("requestfailed", lambda req: None if "/export." in req.url or "/favicon.svg" in req.url
               else errors.append(f"failed: {req.url}"))
         yield pg
         context.close()

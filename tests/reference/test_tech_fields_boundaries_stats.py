@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 from typer.testing import CliRunner
@@ -66,6 +67,25 @@ def test_geojson_nation_province_city():
     assert 410105 in {f["properties"]["adcode"] for f in zhengzhou["features"]}
     assert geojson("CN") == geojson("100000")
     assert not geojson("100000").startswith(b"\xef\xbb\xbf")
+
+
+def _planar_area(ring: list[list[float]]) -> float:
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring)) / 2
+
+
+def test_geojson_rings_wind_as_maps_draw_them():
+    """d3-geo (the page's and the images' maps) needs clockwise exterior rings, holes the other way;
+    the national file came wound counter-clockwise and rendered as one flat square."""
+    for code in ("100000", "510000", "510100"):
+        for feature in json.loads(geojson(code))["features"]:
+            geometry = feature["geometry"]
+            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for rings in polygons:
+                assert _planar_area(rings[0]) < 0, (code, feature["properties"]["adcode"])
+                assert all(_planar_area(hole) > 0 for hole in rings[1:])
+    nation = json.loads(geojson("100000"))["features"]
+    not_regions = [f["properties"]["adcode"] for f in nation if not f["properties"]["is_region"]]
+    assert not_regions == ["100000_JD"]  # the 九段线: drawn, never a region or a click target
 
 
 def test_has_geojson():

@@ -67,3 +67,72 @@ def test_api_docs_render_offline_under_the_csp(page) -> None:  # type: ignore[no
     assert page.locator(".opblock").count() >= 20
     assert page.locator(".opblock-summary-path", has_text="/api/v1/search").count() >= 1
     assert console == [], console
+
+
+def _pixel(png: bytes, x: float, y: float) -> tuple[int, ...]:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return tuple(image.convert("RGB").getpixel((int(x), int(y))))  # type: ignore[arg-type]
+
+
+def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir: Path) -> None:
+    """The national map draws provinces (their pixels differ from the background and from each
+    other), a click on a province opens its cockpit and one on a city the city's, and an indicator's
+    value opens the records behind it with an export of exactly those records."""
+    page.goto("/login")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/cockpit")
+    page.wait_for_selector("#chart-map[data-rendered='1'] svg", timeout=30_000)
+    assert page.locator("#cockpit-title").get_attribute("data-region") == "100000"
+    page.screenshot(path=str(artifacts_dir / "cockpit-nation.png"), full_page=True)
+
+    svg = page.locator("#chart-map svg")
+    box = svg.bounding_box()
+    assert box is not None
+    image = svg.screenshot()
+    sichuan = page.locator("#chart-map .mark-shape path[aria-label*='四川省']")
+    xinjiang = page.locator("#chart-map .mark-shape path[aria-label*='新疆']")
+    assert sichuan.count() == 1 and xinjiang.count() == 1
+
+    def centre(locator) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+        b = locator.bounding_box()
+        return b["x"] - box["x"] + b["width"] / 2, b["y"] - box["y"] + b["height"] / 2
+
+    background = _pixel(image, 12, box["height"] - 12)  # the plot's lower-left corner: sea, no province
+    assert background == (255, 255, 255)
+    assert _pixel(image, *centre(sichuan)) != background  # 18 valid inventions: a dark blue
+    assert _pixel(image, *centre(xinjiang)) != background  # none: the scale's lightest blue
+    assert _pixel(image, *centre(sichuan)) != _pixel(image, *centre(xinjiang))
+    # 34 provincial regions; the 九段线 is drawn (35th shape) but is no region: no data, no drill target
+    assert page.locator("#chart-map .mark-shape path[aria-label*='name: ']").count() == 34
+    assert page.locator("#chart-map .mark-shape path").count() == 35
+
+    sichuan.click()
+    page.wait_for_url("**/cockpit?region=510000")
+    page.wait_for_selector("#chart-map[data-rendered='1'] svg", timeout=30_000)
+    assert page.locator("#cockpit-title").get_attribute("data-region") == "510000"
+    assert page.locator("#chart-map .mark-shape path").count() >= 15  # Sichuan's cities
+    page.screenshot(path=str(artifacts_dir / "cockpit-province.png"), full_page=True)
+    page.locator("#chart-map .mark-shape path[aria-label*='成都市']").click()
+    page.wait_for_url("**/cockpit?region=510100")
+    page.wait_for_selector("#chart-map[data-rendered='1'] svg", timeout=30_000)
+    assert page.locator("#cockpit-title").get_attribute("data-region") == "510100"
+
+    link = page.locator("#indicator-table tr[data-code='valid_inventions'] a.records-link")
+    value = int(link.inner_text().replace(",", ""))
+    assert value > 0
+    link.click()
+    page.wait_for_selector("#records-table")
+    assert page.locator("#records-title").get_attribute("data-indicator") == "valid_inventions"
+    assert page.locator("#records-table tbody tr").count() == value
+    assert f"共 {value} 条记录" in page.locator("#records-total").inner_text()
+    page.screenshot(path=str(artifacts_dir / "indicator-records.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    exported = Path(download.value.path()).read_text("utf-8-sig").splitlines()
+    assert exported[0].startswith("application_number,") and len(exported) == value + 1

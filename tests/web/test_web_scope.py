@@ -41,7 +41,7 @@ def _fill(path: str, values: dict[str, str]) -> str:
 def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64)) -> dict[str, str]:
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
-            "user_id": "1", "token_id": "1", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
+            "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept"}
 
 
@@ -118,7 +118,11 @@ def test_county_user_gets_403_on_foreign_region_routes(env, client):
     login_as(client, env.engine, "wuhou")
     for url in ("/cockpit?region=510104", "/regions/510104", "/regions/510104/export.csv", "/charts/trend.svg?region=510104",
                 "/api/v1/regions/510104", "/api/v1/regions/510104/indicators", "/api/v1/cockpit?region=510104",
-                "/api/v1/regions/510100", "/cockpit?region=510000", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
+                "/api/v1/regions/510100", "/cockpit?region=510000", "/regions/510104/indicators",
+                "/regions/510104/indicators/valid_inventions/records",
+                "/regions/510104/indicators/valid_inventions/records.csv",
+                "/regions/510104/indicators/valid_inventions/records.xlsx",
+                "/api/v1/regions/510104/indicators/valid_inventions/records", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
                 f"/enterprises/{JINJIANG_ENTERPRISE}"):
         assert client.get(url, follow_redirects=False).status_code == 403, url
     assert client.get("/api/v1/regions/510107").status_code == 200

@@ -16,15 +16,27 @@ levers_app = typer.Typer(help="抓手 / levers: 10-year mark, annuities due, top
 app.add_typer(levers_app, name="levers")
 console = Console()
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认今天） / as-of date (default today)")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认数据截止日） / as-of date (default: the last date the corpus describes)")]
 Region = Annotated[str, typer.Option("--region", "-r", help="地区代码（CN=全国） / region code (CN = nation)")]
 Engine = Annotated[str, typer.Option(help="计算引擎 duckdb | spark / engine")]
 
 
 def _as_of(value: str | None) -> dt.date:
     from zhichan.indicators.dates import parse_date
+    from zhichan.indicators.service import data_as_of
 
-    return parse_date(value) if value else dt.date.today()
+    return parse_date(value) if value else data_as_of()
+
+
+def _coverage_note(day: dt.date) -> str:
+    """``（数据截至 …）``, and a warning when the as-of date's year is not complete in the corpus."""
+    from zhichan.indicators.service import as_of_coverage, data_as_of
+
+    cov = as_of_coverage(day, data_as_of())
+    note = f"（数据截至 data through {cov['data_as_of']}）"
+    if cov["year_incomplete"]:
+        note += f" — {cov['year']}年数据不完整 / {cov['year']} is incomplete"
+    return note
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
@@ -75,7 +87,8 @@ def compute(
         values = service.compute(code or None, region or ["CN"], day, engine=engine)
     inds = {i.code: i for i in service.list_indicators()}
     table = Table("指标 indicator", "地区 region", "值 value", "单位", "同比 YoY", "同比%", "占上级 share", "排名 rank",
-                  title=f"统计日 as of {day.isoformat()}" + (" — 合成数据 synthetic" if values and values[0].synthetic else ""))
+                  title=f"统计日 as of {day.isoformat()}" + _coverage_note(day)
+                  + (" — 合成数据 synthetic" if values and values[0].synthetic else ""))
     for v in values:
         table.add_row(inds[v.code].name_zh, f"{v.region_name} {v.region_code}", _fmt(v.value), v.unit,
                       _fmt(v.yoy_change), _pct(v.yoy_change_pct),

@@ -72,7 +72,7 @@ def approaching_ten_years(region: str, months: int = 12, as_of: dt.date | None =
     ``only_new`` (default) keeps those not already high-value by another criterion — the ones the
     10-year mark would add. Adds ``ten_year_date``.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or service.data_as_of(snapshot)
     region = service.normalize_region(region)
     table = _run(snapshot, engine, approaching_ten_years_sql(region, _months(months, 120), as_of, only_new))
     dates = [add_years(d, 10) for d in table.column("application_date").to_pylist()]
@@ -107,7 +107,7 @@ def annuity_due(region: str, months: int = 3, as_of: dt.date | None = None, *, s
 
     Adds ``due_date`` (the filing anniversary) and ``annuity_year`` (the patent year the fee buys).
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or service.data_as_of(snapshot)
     region = service.normalize_region(region)
     table = _run(snapshot, engine, annuity_due_sql(region, _months(months, 12), as_of))
     due = [next_anniversary(d, as_of) for d in table.column("application_date").to_pylist()]

@@ -20,10 +20,15 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
 - ``gap_closed_pct`` = (current − base) ÷ (target − base) × 100, the share of the planned increase achieved;
 - ``required_annual_growth`` = (target ÷ current)^(1 / years left) − 1, years left counted from the
   as-of date to 31 December of the target year;
-- ``forecast``: least-squares fit on the indicator's year-end values (at most the last 6 years
-  before the as-of date, plus the as-of date itself) extrapolated to 31 December of the target
-  year — log-linear (constant growth rate) when there are ≥ 3 positive values, else linear on ≥ 2
-  values, else none; ``will_meet`` compares the forecast with the target in the plan's direction.
+- ``forecast``: least-squares fit on the indicator's values at the end of each *complete* year
+  (at most the last 6 before the as-of date; a year counts only when the corpus covers its
+  31 December, see ``service.data_as_of``), plus — for a stock indicator — the as-of date itself
+  when the corpus reaches it, extrapolated to 31 December of the target year: log-linear (constant
+  growth rate) when all values are positive, else linear. With fewer than
+  :data:`MIN_FORECAST_POINTS` values there is no forecast and the method says why (a line through
+  two points, one of them a year the data do not cover, forecast nothing);
+- ``will_meet`` compares the forecast with the target in the plan's direction at the precision the
+  figures are shown (2 decimals), so a forecast shown equal to the target meets it.
 """
 
 from __future__ import annotations
@@ -50,6 +55,10 @@ _ALIASES = {
     "note": ("note", "备注", "说明"),
 }
 FORECAST_YEARS = 6
+#: the fewest values a forecast is fitted on
+MIN_FORECAST_POINTS = 3
+#: figures are shown with 2 decimals; the verdict compares at that precision
+SHOWN_DIGITS = 2
 
 
 def _number(value: Any, field: str, where: str, *, integer: bool = False, required: bool = True) -> Any:
@@ -144,12 +153,13 @@ def load_plan(path: str | Path) -> Plan:
 
 def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float | None, str]:
     usable = [(d, v) for d, v in points if v is not None]
-    if len(usable) < 2:
-        return None, "none: fewer than 2 values"
+    if len(usable) < MIN_FORECAST_POINTS:
+        return None, (f"无预测：只有 {len(usable)} 个完整年度的数值，至少需要 {MIN_FORECAST_POINTS} 个 / "
+                      f"no forecast: {len(usable)} complete-year values, {MIN_FORECAST_POINTS} needed")
     xs = [d.toordinal() / 365.25 for d, _ in usable]
     x_at = at.toordinal() / 365.25
     span = f"{usable[0][0].isoformat()}…{usable[-1][0].isoformat()}"
-    log = len(usable) >= 3 and all(v > 0 for _, v in usable)
+    log = all(v > 0 for _, v in usable)
     ys = [math.log(v) for _, v in usable] if log else [float(v) for _, v in usable]
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
@@ -161,15 +171,27 @@ def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float
     return y_at, f"linear least squares on {n} values {span} ({slope:+.4g}/year)"
 
 
+def _reaches(value: float, target: float, rising: bool) -> bool:
+    """Whether ``value`` meets ``target`` in the plan's direction, compared as the page shows both."""
+    shown, goal = round(value, SHOWN_DIGITS), round(target, SHOWN_DIGITS)
+    return shown >= goal if rising else shown <= goal
+
+
 def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb") -> TargetProgress:
     ind = registry.get_indicator(target.indicator)
     region = service.normalize_region(target.region_code)
+    data_end = service.data_as_of(snapshot)
     first_year = max(as_of.year - FORECAST_YEARS, target.base_year or 0)
-    years = [y for y in range(first_year, as_of.year) if dt.date(y, 12, 31) < as_of]
+    # complete years only: a year the corpus does not cover to its end would enter as a collapse
+    years = [y for y in range(first_year, as_of.year + 1)
+             if dt.date(y, 12, 31) <= as_of and service.year_complete(y, data_end)]
     points = service.trend(ind.code, region, years, snapshot=snapshot, engine=engine)
     current = service.value_of(ind, region, service.all_totals(snapshot, as_of, engine, [ind.code]),
                                service.population_scale(snapshot))
-    points.append((as_of, current))
+    # a stock at the as-of date is one more point when the data reach it; a year-to-date flow is not
+    # comparable with whole-year values
+    if ind.as_of == "stock" and as_of <= data_end and (not points or points[-1][0] != as_of):
+        points.append((as_of, current))
 
     base_value, base_source = target.base_value, "plan"
     if base_value is None and target.base_year is not None:
@@ -192,8 +214,8 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     rising = target.target_value >= (base_value if base_value is not None else (current or 0))
     will_meet: bool | None = None
     if forecast is not None:
-        will_meet = forecast >= target.target_value if rising else forecast <= target.target_value
-    elif current is not None and (current >= target.target_value if rising else current <= target.target_value):
+        will_meet = _reaches(forecast, target.target_value, rising)
+    elif current is not None and _reaches(current, target.target_value, rising):
         will_meet = True
     return TargetProgress(
         indicator=ind.code, indicator_name=ind.name_zh, region_code=region,

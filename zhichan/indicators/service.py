@@ -1,6 +1,7 @@
 """The indicator API the web layer, the CLI and reports call (no web framework here).
 
     list_indicators()                                   the registry
+    data_as_of(snapshot)                                the last date the corpus describes (default as-of)
     compute(codes, region_codes, as_of)                 values with 同比, share of parent, rank
     compute_level(code, "county", as_of, parent="5101") every region of a level (maps, rankings)
     trend(code, region_code, years)                     one value per year end
@@ -49,6 +50,59 @@ def list_indicators() -> list[IndicatorDef]:
 
 def _snapshot(snapshot: Snapshot | None) -> Snapshot:
     return snapshot if snapshot is not None else open_corpus()
+
+
+@lru_cache(maxsize=64)
+def _data_as_of(path: str, snapshot_id: str) -> dt.date | None:
+    from zhichan.corpus.schema import IMPORTED_TABLES
+
+    snap = Snapshot(Path(path))
+    tables = [t for t in IMPORTED_TABLES if snap.files(t)]
+    if not tables:
+        return None
+    con = snap.connect()
+    try:
+        sources = " UNION ALL ".join(f"SELECT max(source_date) AS d FROM {t}" for t in tables)
+        day = con.execute(f"SELECT max(d) FROM ({sources})").fetchall()[0][0]
+        if day is None and "patents" in tables:
+            # records that carry no source date (hand-made corpora): the latest date they mention
+            day = con.execute("SELECT max(greatest(application_date, publication_date, grant_date, "
+                              "legal_status_date)) FROM patents").fetchall()[0][0]
+    finally:
+        con.close()
+    return day if isinstance(day, dt.date) else None
+
+
+def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
+    """The last date the corpus describes (数据截止日): the default as-of date of every indicator,
+    page, API call and command, so figures never count an empty stretch after the data ends.
+
+    It is the latest ``source_date`` of the snapshot's records (the date each import's source
+    describes: the generator's ``as_of``, ``zhichan import --as-of`` or the file's date); records
+    without one count by the latest date they mention. Never later than today; today for an empty corpus.
+    """
+    snap = _snapshot(snapshot)
+    day = _data_as_of(str(snap.path), snap.id)
+    today = dt.date.today()
+    return today if day is None or day > today else day
+
+
+def year_complete(year: int, data_end: dt.date) -> bool:
+    """Whether the corpus covers all of ``year`` (its 31 December is on or before the data end)."""
+    return dt.date(year, 12, 31) <= data_end
+
+
+def last_complete_year(data_end: dt.date) -> int:
+    """The latest calendar year the corpus covers completely."""
+    return data_end.year if year_complete(data_end.year, data_end) else data_end.year - 1
+
+
+def as_of_coverage(as_of: dt.date, data_end: dt.date) -> dict[str, Any]:
+    """What pages and the API say beside figures at ``as_of``: the data end, and whether the as-of
+    date's year is incomplete (the corpus ends before its 31 December)."""
+    return {"as_of": as_of.isoformat(), "data_as_of": data_end.isoformat(),
+            "after_data_end": as_of > data_end, "year": as_of.year,
+            "year_incomplete": not year_complete(as_of.year, data_end)}
 
 
 def normalize_region(code: str) -> str:
@@ -272,10 +326,32 @@ def drilldown(code: str, region_code: str, as_of: dt.date, *, snapshot: Snapshot
         eng.close()
 
 
+def drilldown_page(code: str, region_code: str, as_of: dt.date, *, offset: int = 0, limit: int = 50,
+                   snapshot: Snapshot | None = None) -> tuple[int, pa.Table]:
+    """One page of :func:`drilldown` and the number of records in all (the web's records page)."""
+    snap = _snapshot(snapshot)
+    region = normalize_region(region_code)
+    sql = registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan)
+    eng = open_engine(snap, "duckdb")
+    try:
+        total = int(eng.query(f"SELECT count(*) AS n FROM ({sql})").column("n")[0].as_py())
+        page = eng.query(f"{sql}\nLIMIT {int(limit)} OFFSET {int(offset)}")  # the query ends ORDER BY its key
+    finally:
+        eng.close()
+    return total, page
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return plain(value)
+        value = "; ".join(str(v) for v in value)
+    value = plain(value)
+    if isinstance(value, str):
+        # spreadsheet formula injection: a text starting with = + - @ is written as text.
+        # One escaping rule for every export (the web's CSV cell function) until search ships its own.
+        from zhichan.web.views import _csv_cell
+
+        return _csv_cell(value)
+    return value
 
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,

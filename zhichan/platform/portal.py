@@ -4,9 +4,9 @@ Every function takes the caller's :class:`~zhichan.platform.scope.Scope` and a D
 snapshot, checks scope first and returns plain dicts — the HTML pages and the JSON API render the
 same dicts. All SQL is parameterized; region codes are validated before they reach SQL.
 
-Figures here are direct counts over the snapshot (stated on screen as such). Official indicator
-definitions (high-value patents, per-10k figures by the indicator registry, plan targets) come
-from ``zhichan.indicators`` once that module is available; until then the pages say so.
+A region's figures (tiles, map, ranking, top holders) come from the indicator registry
+(``zhichan.indicators``), so the cockpit, the indicator pages, the API and exports agree; the
+other functions here (patent page, portfolio, basic search) are direct reads of the snapshot.
 """
 
 from __future__ import annotations
@@ -186,100 +186,93 @@ def parent_region(code: str) -> str | None:
     return {2: "100000", 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
 
 
-def _last_full_year(cur: duckdb.DuckDBPyConnection) -> int:
-    row = cur.execute("SELECT max(application_date) FROM patents").fetchone()
-    latest = row[0] if row and row[0] else dt.date.today()
-    return int(latest.year) - 1 if (latest.month, latest.day) < (12, 31) else int(latest.year)
+def data_as_of(access: CorpusAccess) -> dt.date:
+    """The last date the current snapshot describes — the default as-of date of every page and API
+    call (``zhichan.indicators.service.data_as_of``, the same function the CLI uses)."""
+    from zhichan.indicators.service import data_as_of as indicators_data_as_of
+
+    return indicators_data_as_of(access.require_snapshot())
 
 
-def region_overview(access: CorpusAccess, scope: Scope, code: str) -> dict[str, Any]:
-    """KPIs, yearly trend, children (for the map and ranking) and top holders of a region."""
+def region_overview(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """KPIs, yearly trend, children (for the map and ranking) and top holders of a region at ``as_of``
+    (default: the last date the corpus describes)."""
     code = scope.require_region(code)
     snap = access.require_snapshot()
     basis = per_10k_basis(snap)
-    overview = access.cached(("region_overview", code),
-                             lambda cur: _region_overview(cur, code, basis["population_scale"]))
+    data_end = data_as_of(access)
+    as_of = as_of or data_end
+    overview = access.cached(("region_overview", code, as_of.isoformat()),
+                             lambda cur: _region_overview(cur, snap, code, as_of, data_end))
     return {**overview, "snapshot": snap.id, "per_10k": basis}
 
 
-def _region_overview(cur: duckdb.DuckDBPyConnection, code: str, scale: float = 1.0) -> dict[str, Any]:
-    where, params = region_filter(code)
-    year = _last_full_year(cur)
-    kpi = cur.execute(
-        f"""SELECT
-              count(*) FILTER (WHERE kind = 'invention' AND status_group = 'valid') AS valid_inventions,
-              count(*) FILTER (WHERE year(application_date) = ?) AS applications_year,
-              count(*) FILTER (WHERE kind = 'invention' AND year(grant_date) = ?) AS invention_grants_year,
-              count(*) AS patents
-            FROM patents WHERE {where}""",
-        [year, year, *params],
-    ).fetchone()
-    assert kpi is not None
-    population = region_population(code)
-    valid_inventions = int(kpi[0])
-    per_10k = round(valid_inventions / (population * scale) * 10_000, 2) if population else None
-    trend = _rows(
-        cur,
-        f"""SELECT year(application_date) AS year,
-                   count(*) AS applications,
+def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, as_of: dt.date,
+                     data_end: dt.date) -> dict[str, Any]:
+    """Every figure comes from the indicator registry (``zhichan.indicators``): the tiles, the map and
+    the ranking are the same numbers as the indicator table and the API — one definition each."""
+    from zhichan.indicators import registry, service
+
+    region = service.normalize_region(code)
+    prefix = region_prefix(code)
+    # the tiles' yearly flows: the latest calendar year the data covers completely, up to the as-of date
+    year = service.last_complete_year(min(as_of, data_end))
+    year_end = dt.date(year, 12, 31)
+    scale = service.population_scale(snap)
+    stock = service.all_totals(snap, as_of, codes=["valid_inventions"])
+    flows = service.all_totals(snap, year_end, codes=["patent_applications", "invention_grants"])
+    valid_def = registry.get_indicator("valid_inventions")
+    per_10k_def = registry.get_indicator("valid_inventions_per_10k")
+
+    def figures(key: str) -> dict[str, Any]:
+        per_10k = service.value_of(per_10k_def, key, stock, scale)
+        return {
+            "valid_inventions": int(service.value_of(valid_def, key, stock) or 0),
+            "valid_inventions_per_10k": None if per_10k is None else round(per_10k, 2),
+            "applications_year": int(flows.get(key, {}).get("patent_applications", 0)),
+            "invention_grants_year": int(flows.get(key, {}).get("invention_grants", 0)),
+        }
+
+    # the yearly trend: the rows of domestic_patents (patent_attribution WHERE is_domestic — the same
+    # records and attribution key, without the as-of flags a trend by year does not need), so each
+    # year's point equals patent_applications / invention_grants at that 31 December
+    params = registry.parameters(year_end)
+    where = f"is_domestic AND {registry.region_filter(region)}"
+    trend = _rows(cur, registry.with_relations(
+        f"""SELECT year(application_date) AS year, count(*) AS applications,
                    count(*) FILTER (WHERE kind = 'invention') AS invention_applications
-            FROM patents WHERE {where} AND year(application_date) BETWEEN ? AND ?
-            GROUP BY 1 ORDER BY 1""",
-        [*params, year - 9, year],
-    )
-    grants = {
-        r["year"]: r["grants"]
-        for r in _rows(
-            cur,
-            f"""SELECT year(grant_date) AS year, count(*) AS grants FROM patents
-                WHERE {where} AND kind = 'invention' AND year(grant_date) BETWEEN ? AND ? GROUP BY 1""",
-            [*params, year - 9, year],
-        )
-    }
+            FROM patent_attribution WHERE {where} AND year(application_date) BETWEEN {year - 9} AND {year}
+            GROUP BY 1 ORDER BY 1""", ["patent_attribution"], params))
+    grants = {r["year"]: r["grants"] for r in _rows(cur, registry.with_relations(
+        f"""SELECT year(grant_date) AS year, count(*) AS grants FROM patent_attribution
+            WHERE {where} AND kind = 'invention' AND year(grant_date) BETWEEN {year - 9} AND {year}
+            GROUP BY 1""", ["patent_attribution"], params))}
     for row in trend:
         row["invention_grants"] = int(grants.get(row["year"], 0))
     children: list[dict[str, Any]] = []
-    column = child_column(code)
-    if column:
-        for row in _rows(
-            cur,
-            f"""SELECT {column} AS child,
-                       count(*) FILTER (WHERE kind = 'invention' AND status_group = 'valid') AS valid_inventions,
-                       count(*) FILTER (WHERE year(application_date) = ?) AS applications_year
-                FROM patents WHERE {where} AND {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC""",
-            [year, *params],
-        ):
-            child = str(row["child"])
-            pop = region_population(child)
-            children.append({
-                "code": child_adcode(child),
-                "name": region_display_name(child),
-                "valid_inventions": int(row["valid_inventions"]),
-                "applications_year": int(row["applications_year"]),
-                "valid_inventions_per_10k": round(row["valid_inventions"] / (pop * scale) * 10_000, 2) if pop else None,
-            })
-    holders = _rows(
-        cur,
-        f"""SELECT first_patentee_key AS party_key, mode(first_patentee) AS name, count(*) AS valid_inventions
-            FROM patents WHERE {where} AND kind = 'invention' AND status_group = 'valid'
-              AND first_patentee_key IS NOT NULL
-            GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10""",
-        params,
-    )
+    width = {0: 2, 2: 4, 4: 6}.get(len(prefix))
+    if width:
+        keys = {k for k in (*stock, *flows) if len(k) == width and k.startswith(prefix) and k.isdigit()}
+        for child in keys:
+            children.append({"code": child_adcode(child), "name": region_display_name(child), **figures(child)})
+        children.sort(key=lambda c: (-c["valid_inventions"], c["code"]))
+    holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"])}
+               for r in _rows(cur, registry.contributors_sql("valid_inventions", region, as_of, 10))]
+    kpis = figures(region)
     return {
         "code": code,
         "name": region_display_name(code),
         "level": region_level(code),
         "parent": parent_region(code),
         "year": year,
-        "kpis": {
-            "valid_inventions": valid_inventions,
-            "population": population,
-            "valid_inventions_per_10k": per_10k,
-            "applications_year": int(kpi[1]),
-            "invention_grants_year": int(kpi[2]),
-            "patents": int(kpi[3]),
-        },
+        "as_of": as_of.isoformat(),
+        "coverage": service.as_of_coverage(as_of, data_end),
+        "kpis": {**kpis, "population": region_population(code),
+                 "patents": int(cur.execute(f"SELECT count(*) FROM patents WHERE {region_filter(code)[0]}",
+                                            region_filter(code)[1]).fetchall()[0][0])},
+        "indicator_codes": {"valid_inventions": "valid_inventions",
+                            "valid_inventions_per_10k": "valid_inventions_per_10k",
+                            "applications_year": "patent_applications", "invention_grants_year": "invention_grants"},
         "trend": trend,
         "children": children,
         "top_holders": holders,

@@ -74,9 +74,11 @@ def map_chart(
     else:
         data = alt.Data(url=geo_url or "", format=alt.DataFormat(property="features", type="json"))
     metric = translate(lang, "kpi.valid_inventions")
-    chart = (
+    regions = (
         alt.Chart(data)
         .mark_geoshape(stroke="white", strokeWidth=0.6)
+        # only regions are coloured and clickable: the 九段线 feature is drawn by the layer below
+        .transform_filter("datum.properties.is_region")
         .transform_calculate(adcode="toString(datum.properties.adcode)")
         .transform_lookup(lookup="adcode", from_=alt.LookupData(alt.Data(values=values), "adcode",
                                                                  ["name", "valid_inventions"]))
@@ -85,6 +87,14 @@ def map_chart(
             color=alt.Color("valid_inventions:Q", title=metric, scale=alt.Scale(scheme="blues")),
             tooltip=[alt.Tooltip("name:N"), alt.Tooltip("valid_inventions:Q", title=metric)],
         )
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_geoshape(fill="#7f8c99", stroke="#7f8c99", strokeWidth=0.6)
+        .transform_filter("!datum.properties.is_region")
+    )
+    chart = (
+        alt.layer(regions, lines)
         .project(type="mercator")
         .properties(width=460, height=380, title=translate(lang, "cockpit.map"))
     )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.store import Snapshot
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -79,6 +80,15 @@ def render_string(request: Request, template: str, context: dict[str, Any] | Non
     return Markup(request.app.state.templates.get_template(template).render(_context(request, context)))
 
 
+def _data_as_of(snapshot: Snapshot | None) -> str | None:
+    """The last date the corpus describes, shown in every page's footer (cached per snapshot)."""
+    if snapshot is None:
+        return None
+    from zhichan.indicators.service import data_as_of
+
+    return data_as_of(snapshot).isoformat()
+
+
 def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     app = request.app
     current_lang = lang(request)
@@ -106,6 +116,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "nav": nav_items(who),
         "snapshot": snapshot,
         "synthetic": bool(snapshot and snapshot.synthetic),
+        "data_as_of": _data_as_of(snapshot),
         "json_script": json_script,
         "path": request.url.path,
         **(context or {}),

@@ -91,10 +91,15 @@ def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
             "definition_hash": chain.definition_hash(), "branches": branches}
 
 
-def default_as_of(today: dt.date | None = None) -> dt.date:
+def default_as_of(today: dt.date | None = None, data_end: dt.date | None = None) -> dt.date:
+    """The last completed quarter — of the data when they end earlier than today (``data_end``:
+    ``zhichan.indicators.service.data_as_of``), so a default analysis never counts an empty stretch."""
     from zhichan.navigation.service import last_completed_quarter_end
 
-    return last_completed_quarter_end(today or dt.date.today())
+    day = today or dt.date.today()
+    if data_end is not None:
+        day = min(day, data_end + dt.timedelta(days=1))
+    return last_completed_quarter_end(day)
 
 
 def job_params(engine: Engine, scope: Scope, code: str, as_of: dt.date) -> dict[str, Any]:

@@ -187,10 +187,13 @@ def _csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def parse_as_of(value: str | None) -> dt.date:
-    """``YYYY-MM-DD`` (default: today) — the date indicators and plan targets are computed at."""
+def parse_as_of(value: str | None, access: CorpusAccess | None = None) -> dt.date:
+    """``YYYY-MM-DD`` — the date indicators and plan targets are computed at; default: the last date
+    the corpus describes (:func:`zhichan.platform.portal.data_as_of`, as in the CLI)."""
     if not value:
-        return dt.date.today()
+        if access is None:
+            raise InputError("缺少日期 / a date is required")
+        return portal.data_as_of(access)
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
@@ -228,7 +231,7 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
             as_of: dt.date | None = None, settings: Settings | None = None) -> dict[str, Any]:
     code = scope.require_region(region or scope.home_region())
-    as_of = as_of or dt.date.today()
+    as_of = as_of or portal.data_as_of(access)
     # everything below depends only on (snapshot, region, as-of, language): computed once, then cached
     data = access.cached(("cockpit", code, as_of.isoformat(), lang),
                          lambda _cur: _cockpit(access, scope, code, lang, as_of))
@@ -241,7 +244,7 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *
 
 
 def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date) -> dict[str, Any]:
-    overview = portal.region_overview(access, scope, code)
+    overview = portal.region_overview(access, scope, code, as_of)
     has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
     specs = {
         "trend": charts.trend_chart(overview, lang).spec(),
@@ -269,7 +272,7 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
     if service is None or access is None or not hasattr(service, "compute"):
         return {"available": False, "module": "zhichan.indicators", "values": []}
     snap = access.require_snapshot()
-    as_of = as_of or dt.date.today()
+    as_of = as_of or portal.data_as_of(access)
 
     def compute(_cur: Any) -> list[dict[str, Any]]:
         from zhichan.indicators.registry import get_indicator
@@ -285,7 +288,7 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
     except ZhichanError as exc:
         return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
     return {"available": True, "module": "zhichan.indicators", "as_of": as_of.isoformat(), "values": values,
-            "per_10k": portal.per_10k_basis(snap)}
+            "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(as_of, portal.data_as_of(access))}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:
@@ -321,3 +324,80 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
         writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
                          f"valid_inventions / (population × {scale}) × 10000"])
     yield "\ufeff" + buffer.getvalue()
+
+
+# indicators: every registry indicator of a region, and the records behind each number --------------
+RECORDS_PAGE_SIZE = 50
+#: an XLSX sheet holds 1,048,576 rows; larger drill-downs are the CLI's job
+MAX_RECORDS_EXPORT = 1_000_000
+
+
+def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date) -> dict[str, Any]:
+    """Every indicator of the registry for one region at ``as_of``, each with its definition, 同比,
+    rank and the address of the records behind it (the same computation as the CLI and the API)."""
+    from zhichan.indicators import registry, service
+
+    code = scope.require_region(code)
+    snap = access.require_snapshot()
+
+    def compute(_cur: Any) -> list[dict[str, Any]]:
+        inds = registry.indicators()
+        rows = []
+        for value in service.compute(None, [code], as_of, snapshot=snap):
+            ind = inds[value.code]
+            rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en, "kind": ind.kind,
+                         "as_of_kind": ind.as_of, "category": ind.category, "definition": ind.definition,
+                         "counts": ind.counts, "drill_code": ind.drill_code,
+                         "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={as_of.isoformat()}"})
+        return rows
+
+    values = access.cached(("region_indicators", code, as_of.isoformat()), compute)
+    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)),
+            "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
+
+
+def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
+                      page: int = 1) -> dict[str, Any]:
+    """One page of the records behind an indicator's value (``zhichan indicators drill``)."""
+    from zhichan.indicators import registry, service
+    from zhichan.indicators.engines import plain
+
+    code = scope.require_region(code)
+    _check_paging(page, RECORDS_PAGE_SIZE)
+    ind = registry.get_indicator(indicator[:80])
+    snap = access.require_snapshot()
+    value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]
+    total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
+                                          limit=RECORDS_PAGE_SIZE, snapshot=snap)
+    rows = [{k: ("; ".join(map(str, v)) if isinstance(v, list) else plain(v)) for k, v in row.items()}
+            for row in table.to_pylist()]
+    drill = registry.get_indicator(ind.drill_code)
+    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
+            "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
+            "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
+            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
+
+
+def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
+                             fmt: str, folder: Path) -> tuple[Path, str]:
+    """All records behind an indicator as CSV or XLSX — ``zhichan.indicators.service.export_drilldown``,
+    the function ``zhichan indicators drill --out`` calls. Returns the file and a download name."""
+    from zhichan.indicators import registry, service
+
+    code = scope.require_region(code)
+    if fmt not in ("csv", "xlsx"):
+        raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
+    ind = registry.get_indicator(indicator[:80])
+    snap = access.require_snapshot()
+    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap)
+    if total > MAX_RECORDS_EXPORT:
+        raise InputError(f"记录过多（{total:,} 条，网页导出上限 {MAX_RECORDS_EXPORT:,} 条），请选择下级地区或使用命令行 "
+                         f"zhichan indicators drill --out / too many records ({total:,}; the web exports at most "
+                         f"{MAX_RECORDS_EXPORT:,}): choose a sub-region or use `zhichan indicators drill --out`")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
+    service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
+                             snapshot=snap)
+    return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"

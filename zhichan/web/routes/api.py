@@ -108,18 +108,37 @@ def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess
     return fast_json(portal.region_overview(access, scope, code))
 
 
-@router.get("/regions/{code}/indicators", summary="地区关键指标 / key indicators of a region (scoped)")
+AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+             description="截至日期（默认数据截止日）/ as-of date (default: the last date the corpus describes)")
+IndicatorCode = Path(..., min_length=1, max_length=80, description="指标代码或中文名 / indicator code or Chinese name")
+
+
+@router.get("/regions/{code}/indicators", summary="地区全部指标及定义 / every indicator of a region (scoped)")
 def region_indicators(
-    code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep
+    code: str = RegionCode, as_of: str | None = AsOf, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep
 ) -> Response:
-    overview = portal.region_overview(access, scope, code)
+    """The key figures (``kpis``: registry indicators, see ``indicator_codes``) and every indicator of
+    the registry with its definition, 同比, rank and the address of its records — the page
+    ``/regions/{code}/indicators`` renders the same ``indicators`` list."""
+    day = views.parse_as_of(as_of, access)
+    overview = portal.region_overview(access, scope, code, day)
+    data = views.region_indicators(access, scope, code, day)
     return fast_json({"code": overview["code"], "name": overview["name"], "year": overview["year"],
-                      "kpis": overview["kpis"], "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
-                      "definition": "direct counts over the corpus snapshot (see docs/web.md)",
-                      "official_indicators": views.indicator_panel(scope, overview["code"], access)})
+                      "kpis": overview["kpis"], "indicator_codes": overview["indicator_codes"],
+                      "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
+                      "coverage": data["coverage"], "indicators": data["indicators"],
+                      "official_indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
 
 
-AsOf = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="截至日期（默认今天）/ as-of date (default today)")
+@router.get("/regions/{code}/indicators/{indicator}/records",
+            summary="指标明细记录（分页）/ the records behind an indicator (scoped, paged)")
+def indicator_records(
+    code: str = RegionCode, indicator: str = IndicatorCode, as_of: str | None = AsOf,
+    page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+) -> Response:
+    """The same definition as the number and as ``zhichan indicators drill`` (50 records a page);
+    CSV/XLSX of all records: ``/regions/{code}/indicators/{indicator}/records.csv`` (``.xlsx``)."""
+    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page))
 
 
 @router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)")
@@ -130,7 +149,7 @@ def cockpit(
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    return fast_json(_public(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
+    return fast_json(_public(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of, access),
                                            settings=request.app.state.settings)))
 
 
@@ -144,7 +163,7 @@ def plan_targets(
 ) -> dict[str, Any]:
     """Progress %, share of the planned increase achieved, required annual growth, forecast (with its
     method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
-    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request),
+    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request),
                              region=scope.require_region(region) if region else None)
     return _public({k: v for k, v in data.items() if k != "chart"})
 

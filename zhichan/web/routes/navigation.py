@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from zhichan.platform import audit, jobs
+from zhichan.platform import audit, jobs, portal
 from zhichan.platform.scope import Scope
 from zhichan.web import navigation as nav
 from zhichan.web.deps import DbDep, ScopeDep, render
@@ -36,8 +37,13 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
+def _default_as_of(request: Request) -> dt.date:
+    access = request.app.state.corpus
+    return nav.default_as_of(data_end=portal.data_as_of(access) if access.snapshot() is not None else None)
+
+
 def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: str | None) -> Any:
-    params = nav.job_params(_engine(request), scope, code, parse_as_of(as_of) if as_of else nav.default_as_of())
+    params = nav.job_params(_engine(request), scope, code, parse_as_of(as_of) if as_of else _default_as_of(request))
     job = jobs.submit(session, scope, nav.JOB_KIND, params)
     audit.record(session, scope, "navigation.run", f"chain:{code}", detail=params, ip=client_ip(request))
     if request.app.state.worker is not None:
@@ -58,7 +64,7 @@ def navigation_home(request: Request, scope: Scope = ScopeDep) -> Response:
 def navigation_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> Response:
     engine, settings = _engine(request), _settings(request)
     return render(request, "navigation_chain.html", {
-        "chain": nav.chain_detail(engine, scope, code), "default_as_of": nav.default_as_of().isoformat(),
+        "chain": nav.chain_detail(engine, scope, code), "default_as_of": _default_as_of(request).isoformat(),
         "runs": nav.runs(engine, settings, scope, chain_code=code, limit=20)})
 
 

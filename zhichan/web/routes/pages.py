@@ -82,7 +82,7 @@ def cockpit_page(
     as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
     current_lang = lang(request)
-    data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of),
+    data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of, access),
                          settings=request.app.state.settings)
     # the content depends only on the view's key (snapshot, region, as-of, language, plan files, the
     # caller's area): rendered once, then reused — the page around it carries the caller's details
@@ -97,7 +97,7 @@ def plans_page(
     request: Request, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request))
+    gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request))
     return render(request, "plans.html", {"gauges": gauges, "can_upload": scope.role in plans.UPLOAD_ROLES,
                                           "uploaded": request.query_params.get("uploaded", "")[:120]})
 
@@ -148,6 +148,41 @@ def region_page(request: Request, code: str, scope: Scope = ScopeDep, access: Co
                                             "indicators": views.indicator_panel(scope, overview["code"], access)})
 
 
+@router.get("/regions/{code}/indicators")
+def region_indicators_page(
+    request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    data = views.region_indicators(access, scope, code, views.parse_as_of(as_of, access))
+    return render(request, "indicators.html", {"d": data})
+
+
+@router.get("/regions/{code}/indicators/{indicator}/records")
+def indicator_records_page(
+    request: Request, code: str, indicator: str, as_of: str | None = Query(None, max_length=10),
+    page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+) -> Response:
+    data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page)
+    return render(request, "indicator_records.html", {"d": data})
+
+
+@router.get("/regions/{code}/indicators/{indicator}/records.{fmt}")
+def indicator_records_export(
+    request: Request, code: str, indicator: str, fmt: str, as_of: str | None = Query(None, max_length=10),
+    scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
+) -> Response:
+    day = views.parse_as_of(as_of, access)
+    path, name = views.indicator_records_export(access, scope, code, indicator, day, fmt,
+                                                request.app.state.settings.data_dir / "tmp")
+    audit.record(session, scope, "indicator.export", f"{code[:12]}:{indicator[:80]}",
+                 detail={"format": fmt, "as_of": day.isoformat()}, ip=client_ip(request))
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    # scoped data: never kept by a browser or proxy cache
+    return FileResponse(path, media_type=media, filename=name, headers={"Cache-Control": "no-store"},
+                        background=BackgroundTask(path.unlink, missing_ok=True))
+
+
 @router.get("/regions/{code}/export.csv")
 def region_export(
     request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
@@ -156,7 +191,8 @@ def region_export(
     portal.region_overview(access, scope, code)  # scope check before streaming
     audit.record(session, scope, "region.export", code[:12], ip=client_ip(request))
     return StreamingResponse(views.region_csv(access, scope, code), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}.csv"})
+                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}.csv",
+                                      "Cache-Control": "no-store"})
 
 
 @router.get("/enterprise")

@@ -21,7 +21,10 @@
         if (target.getAttribute("data-drill")) {
           result.view.addEventListener("click", function (_event, item) {
             var code = item && item.datum && (item.datum.adcode || (item.datum.properties && item.datum.properties.adcode));
-            if (code) { window.location.href = "/cockpit?region=" + encodeURIComponent(String(code)); }
+            // only a region (a 6-digit code) is a drill target, never a line such as the 九段线
+            if (code && /^[0-9]{6}$/.test(String(code))) {
+              window.location.href = "/cockpit?region=" + encodeURIComponent(String(code));
+            }
           });
         }
       }).catch(function (error) {

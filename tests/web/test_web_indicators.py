@@ -1,0 +1,165 @@
+"""Every indicator on the web with its definition, the records behind each number with CSV/XLSX
+export (the CLI's drill-down), the default as-of date (the data end), and cockpit tiles that are the
+registry's figures."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.indicators import registry, service
+from zhichan.platform.models import Role
+from zhichan.platform.portal import CorpusAccess, region_overview
+from zhichan.platform.scope import Scope
+from zhichan.web import views
+from zhichan.web.testing import login_as
+
+#: The web template's latest date: a 2022-03-08 filing granted 730 days later (zhichan.web.testing).
+DATA_END = "2024-03-07"
+
+
+def test_pages_and_api_default_to_the_last_date_the_corpus_describes(env, client):
+    login_as(client, env.engine, "cd_leader")
+    data = client.get("/api/v1/cockpit?region=510100").json()
+    assert data["indicators"]["as_of"] == DATA_END
+    assert data["overview"]["coverage"] == {"as_of": DATA_END, "data_as_of": DATA_END, "after_data_end": False,
+                                            "year": 2024, "year_incomplete": True}
+    assert data["overview"]["year"] == 2023  # the tiles' yearly flows: the last complete year
+    html = client.get("/cockpit").text
+    assert f"数据截至 {DATA_END}" in html and 'id="year-incomplete"' in html and "2024年数据不完整" in html
+    later = client.get("/cockpit?as_of=2025-06-30").text
+    assert "统计日 2025-06-30（数据截至 2024-03-07）" in later and "2025年数据不完整" in later
+    # every page says how far the data go, public ones too
+    assert f"数据截至 {DATA_END}" in client.get("/search").text
+
+
+def test_cockpit_tiles_are_the_registry_figures(settings):
+    """A patent whose term ended (filed 2000) still says ``granted``: the direct count of
+    status_group = 'valid' counted it (tile 2 beside indicator 1); tiles now read the registry."""
+    build_snapshot(settings.data_dir, patents=[
+        patent(title="到期", application_date="2000-01-01", legal_status="granted", region_code="510107", ipc=[]),
+        patent(title="有效", application_date="2019-01-01", legal_status="granted", region_code="510107", ipc=[]),
+        patent(title="锦江", application_date="2020-01-01", legal_status="granted", region_code="510104", ipc=[]),
+    ])
+    access = CorpusAccess(settings.corpus_dir)
+    try:
+        nation = Scope(role=Role.ANALYST, user_id=1, username="t", org_path="/", region_code="100000")
+        day = dt.date(2024, 6, 30)
+        overview = region_overview(access, nation, "510100", day)
+        values = {v.code: v.value for v in service.compute(["valid_inventions", "valid_inventions_per_10k"],
+                                                           ["5101"], day, snapshot=access.require_snapshot())}
+        assert overview["kpis"]["valid_inventions"] == values["valid_inventions"] == 2
+        assert overview["kpis"]["valid_inventions_per_10k"] == round(values["valid_inventions_per_10k"], 2)
+        children = {c["code"]: c["valid_inventions"] for c in overview["children"]}
+        assert children == {"510107": 1, "510104": 1}
+        assert [h["valid_inventions"] for h in overview["top_holders"]] == [2]
+        # each trend point is patent_applications at that 31 December (the term-ended 2000 filing is
+        # outside the ten years shown)
+        assert {r["year"]: r["applications"] for r in overview["trend"]} == {2019: 1, 2020: 1}
+        for row in overview["trend"]:
+            [flow] = service.compute(["patent_applications"], ["5101"], dt.date(row["year"], 12, 31),
+                                     snapshot=access.require_snapshot())
+            assert flow.value == row["applications"]
+    finally:
+        access.close()
+
+
+def test_every_indicator_with_its_definition_and_records(env, client):
+    login_as(client, env.engine, "cd_leader")
+    r = client.get("/regions/510100/indicators")
+    assert r.status_code == 200
+    rows = re.findall(r'<tr data-code="([a-z0-9_]+)"', r.text)
+    assert rows == list(registry.indicators()) and len(rows) == 30
+    for ind in registry.indicators().values():
+        assert ind.definition in r.text
+        assert f"/regions/510100/indicators/{ind.code}/records?as_of={DATA_END}" in r.text
+
+    # the records behind each number: as many as the count (ratios: their numerator's records)
+    access = env.app.state.corpus  # type: ignore[attr-defined]
+    scope = Scope(role=Role.ANALYST, user_id=1, username="t", org_path="/", region_code="510100")
+    day = dt.date(2023, 12, 31)
+    checked = 0
+    for ind in registry.indicators().values():
+        page = views.indicator_records(access, scope, "510100", ind.code, day)
+        if ind.kind == "count":
+            assert page["total"] == page["indicator"]["value"], ind.code
+            checked += page["total"] > 0
+    assert checked >= 3
+
+    page = client.get("/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31")
+    assert page.status_code == 200 and "与指标数值同一口径" in page.text
+    total = int(re.search(r"共 ([\d,]+) 条记录", page.text).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert total == views.indicator_records(access, scope, "510100", "valid_inventions", day)["total"] > 0
+    assert client.get("/regions/510100/indicators/no_such/records").status_code == 404
+    api = client.get("/api/v1/regions/510100/indicators?as_of=2023-12-31").json()
+    assert [v["code"] for v in api["indicators"]] == rows
+    records = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
+    assert records["total"] == total == len(records["records"]) and records["indicator"]["value"] == total
+
+
+def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client, tmp_path):
+    login_as(client, env.engine, "cd_leader")
+    r = client.get("/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31")
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    cli_file = service.export_drilldown("valid_inventions", "510100", dt.date(2023, 12, 31), tmp_path / "cli.csv",
+                                        snapshot=env.app.state.corpus.require_snapshot())  # type: ignore[attr-defined]
+    assert rows == list(csv.reader(io.StringIO(cli_file.read_text("utf-8-sig"))))
+    assert len(rows) > 1 and rows[0][0] == "application_number"
+    x = client.get("/regions/510100/indicators/high_value_share/records.xlsx")
+    assert x.status_code == 200 and x.headers["cache-control"] == "no-store" and x.content[:2] == b"PK"
+    assert client.get("/regions/510100/indicators/valid_inventions/records.pdf").status_code == 400
+
+
+def test_drilldown_exports_write_formulas_as_text(settings, tmp_path):
+    from openpyxl import load_workbook
+
+    snap = build_snapshot(settings.data_dir, patents=[
+        patent(title="=cmd|' /C calc'!A0", applicants=["@SUM(1+1)"], application_date="2019-01-01", ipc=[]),
+    ])
+    day = dt.date(2023, 12, 31)
+    text = service.export_drilldown("valid_inventions", "CN", day, tmp_path / "d.csv", snapshot=snap).read_text(
+        "utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)))
+    assert row["title"] == "'=cmd|' /C calc'!A0" and row["first_patentee"] == "'@SUM(1+1)"
+    path = service.export_drilldown("valid_inventions", "CN", day, tmp_path / "d.xlsx", snapshot=snap)
+    book = load_workbook(path)
+    try:
+        sheet = book["records"]
+        header = [c.value for c in sheet[1]]
+        title = sheet.cell(row=2, column=header.index("title") + 1)
+        # a string cell, never a formula: shown behind an apostrophe or with the quote-prefix style
+        assert title.data_type == "s" and (str(title.value).startswith("'=") or title.quotePrefix)
+    finally:
+        book.close()
+
+
+def test_navigation_defaults_to_the_last_quarter_the_data_cover(env, client):
+    from zhichan.web.navigation import default_as_of
+
+    assert default_as_of(dt.date(2026, 12, 4), dt.date(2025, 12, 31)) == dt.date(2025, 12, 31)
+    assert default_as_of(dt.date(2026, 12, 4), None) == dt.date(2026, 9, 30)
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/navigation/chains/nev")
+    assert page.status_code == 200
+    assert 'name="as_of" value="2023-12-31"' in page.text  # the data end on 2024-03-07
+
+
+def test_records_export_refuses_more_than_a_sheet_holds(env, client, monkeypatch):
+    login_as(client, env.engine, "cd_leader")
+    monkeypatch.setattr(views, "MAX_RECORDS_EXPORT", 6)  # 锦江区 has 6, 成都市 18
+    r = client.get("/regions/510100/indicators/valid_inventions/records.xlsx?as_of=2023-12-31")
+    assert r.status_code == 400 and "zhichan indicators drill --out" in r.text
+    assert client.get("/regions/510104/indicators/valid_inventions/records.csv?as_of=2023-12-31").status_code == 200
+
+
+def test_cockpit_as_of_form_keeps_the_region(env, client):
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/cockpit?region=510107&as_of=2023-12-31").text
+    form = html[html.index('id="as-of-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="region" value="510107"' in form and 'name="as_of" value="2023-12-31"' in form
+    assert 'id="year-incomplete"' not in html  # 2023 is complete: the data end on 2024-03-07
