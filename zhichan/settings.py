@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     demo_seed: int = Field(20261121, description="Seed of the synthetic demo corpus.")
     plans_dir: Path | None = Field(
         None,
-        description="规划目标文件夹（YAML/XLSX），平台默认加载；未设置时为随附示例 plans/ / folder of plan-target files "
-        "the platform loads by default (unset: the shipped examples in plans/). Uploads go to <data_dir>/plans.",
+        description="规划目标文件夹（YAML/XLSX），平台默认加载；未设置时为随附示例 zhichan/indicators/shipped_plans/ / folder of plan-target files "
+        "the platform loads by default (unset: the shipped examples, package data). Uploads go to <data_dir>/plans.",
     )
     evidence_log_origin: str = Field(
         "zhichan.local/evidence",

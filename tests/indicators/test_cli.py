@@ -51,7 +51,7 @@ def test_list_compute_drill_plan_levers(corpus, tmp_path):
     assert out.exit_code == 0
     assert len((tmp_path / "d.csv").read_text("utf-8-sig").splitlines()) == 2
 
-    out = runner.invoke(app, ["indicators", "plan", str(ROOT / "plans" / "national-14th-fyp.yaml"), "--as-of", "2023-12-31"])
+    out = runner.invoke(app, ["indicators", "plan", str(ROOT / "zhichan" / "indicators" / "shipped_plans" / "national-14th-fyp.yaml"), "--as-of", "2023-12-31"])
     assert out.exit_code == 0, out.output
     assert "每万人口高价值发明专利拥有量" in out.output
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_national_plan_ships_and_loads():
-    plan = load_plan(ROOT / "plans" / "national-14th-fyp.yaml")
+    plan = load_plan(ROOT / "zhichan" / "indicators" / "shipped_plans" / "national-14th-fyp.yaml")
     assert len(plan.targets) == 1
     t = plan.targets[0]
     assert (t.indicator, t.region_code, t.base_year, t.base_value, t.target_year, t.target_value) == (

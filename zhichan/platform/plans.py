@@ -21,6 +21,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import NATION_CODE, Scope
 from zhichan.settings import Settings
 
-SHIPPED_PLANS_DIR = Path(__file__).resolve().parents[2] / "plans"
+#: the example plans shipped as package data (found the same way in a checkout and an installed wheel)
+SHIPPED_PLANS_DIR = Path(str(files("zhichan.indicators") / "shipped_plans"))
 PLAN_SUFFIXES = (".yaml", ".yml", ".xlsx")
 MAX_UPLOAD_BYTES = 2 << 20
 UPLOAD_ROLES = (Role.SYSTEM_ADMIN, Role.ANALYST)
