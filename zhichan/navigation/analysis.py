@@ -28,9 +28,10 @@ from typing import Any
 import duckdb
 
 from zhichan.corpus.store import Snapshot
-from zhichan.errors import InputError
 from zhichan.navigation import sql as Q
 from zhichan.navigation.matching import materialize_branch_hits
+from zhichan.navigation.recommend import recommendations
+from zhichan.navigation.regions import check_region, region_label
 from zhichan.navigation.schemas import Chain
 from zhichan.progress import ProgressCallback, no_progress
 
@@ -112,23 +113,6 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """Only the named parameters a statement uses (DuckDB rejects unused ones)."""
     return {k: v for k, v in params.items() if f"${k}" in sql}
-
-
-def region_label(code: str | None) -> str:
-    if not code:
-        return "—"
-    try:
-        from zhichan.reference import region_name
-
-        return str(region_name(code) or code)
-    except Exception:  # noqa: BLE001 - an unknown code is shown as the code itself
-        return code
-
-
-def check_region(code: str) -> str:
-    if not (code.isdigit() and len(code) in Q.PEER_COLUMNS):
-        raise InputError(f"区划代码须为 2/4/6 位数字 / region code must be 2, 4 or 6 digits: {code!r}")
-    return code
 
 
 def life_cycle_windows(as_of: dt.date) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -356,8 +340,6 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
 
     r.dormant = _rows(con, Q.DORMANT_LOCAL_PATENTS)
     progress(11, steps)
-    from zhichan.navigation.recommend import recommendations
-
     r.recommendations = recommendations(con, r)
     progress(steps, steps)
     return r

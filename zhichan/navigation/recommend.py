@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from zhichan.navigation import sql as Q
+from zhichan.navigation.regions import region_label
 
 if TYPE_CHECKING:
     from zhichan.navigation.analysis import NavigationResult
@@ -43,7 +44,6 @@ def weak_branches(result: NavigationResult) -> list[dict[str, Any]]:
 
 
 def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) -> list[dict[str, Any]]:
-    from zhichan.navigation.analysis import region_label
 
     p = result.params
     region = result.region_name

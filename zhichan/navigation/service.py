@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
-from zhichan.navigation.analysis import AnalysisParams, NavigationResult, analyse, check_region
+from zhichan.navigation.analysis import AnalysisParams, NavigationResult, analyse
 from zhichan.navigation.chain_io import (
     ChainNotFound,
     builtin_chains,
@@ -29,6 +29,7 @@ from zhichan.navigation.chain_io import (
 )
 from zhichan.navigation.changes import compare, summarize
 from zhichan.navigation.models import NavigationChain, NavigationRun, NavigationSchedule, utcnow
+from zhichan.navigation.regions import check_region
 from zhichan.navigation.report import build_document
 from zhichan.navigation.schemas import Chain, ChainSummary
 from zhichan.platform.db import make_engine, session_scope
