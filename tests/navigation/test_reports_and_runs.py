@@ -43,10 +43,19 @@ def test_docx_sections_tables_figures(reports, hand_snapshot, test_chain):  # ty
     assert "截至 2024-12-31，测试产业链产业链共检索到专利 14 件" in text
     assert "成都市拥有 5 件，占国内的 38.5%" in text
     assert "判定为「成长期」" in text
+    # the chart's incomplete years are the years the life cycle leaves out (2023–2024 as of 2024-12-31)
+    assert "2023–2024 年申请受公开滞后影响，数据不完整，不用于生命周期判定" in text
+    assert "比较最近三个完整年度 2020–2022 与此前三年 2017–2019" in text
+    assert "（补链）（" not in text and "补链（缺失" not in text  # no nested label
+    section = d.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text.startswith("测试产业链")
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "第 " in section.footer.paragraphs[0].text
     tables = {t.rows[0].cells[1].text: t for t in d.tables if len(t.rows) > 1}
     branches = tables["技术分支"]
     rows = [[c.text for c in r.cells] for r in branches.rows[1:]]
-    assert rows[2] == ["2", "电机", "1", "6", "6", "1", "16.7%", "0.43", "缺失（补链）", "成长期"]
+    assert rows[2] == ["2", "电机", "1", "6", "6", "1", "16.7%", "0.43", "缺失（补链）", "成熟期"]
     # every recommendation appears in the document, with its numbers
     for rec in reports.result.recommendations:
         assert rec["text"] in text

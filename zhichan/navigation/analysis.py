@@ -6,8 +6,10 @@ comparison and the tests all read. Rules that are ours (not SQL) live here and a
 docs/navigation.md:
 
 - **Life cycle** (技术生命周期): compare two windows of three complete filing years, W2 = the last
-  three (ending the year before the as-of year, or the as-of year when the date is 31 Dec) and
-  W1 = the three before. gA / gP = growth of applications / distinct applicants from W1 to W2.
+  three and W1 = the three before. Applications are published about 18 months after filing
+  (专利法 第三十四条), so the as-of year and the year before are incomplete
+  (:func:`incomplete_years`, the years the trend chart marks); W2 ends two years before the as-of
+  year. gA / gP = growth of applications / distinct applicants from W1 to W2.
   萌芽期 emerging if W1 has no applications or W2 ≥ 4 × W1; else 成长期 growth if gA ≥ +20 % and
   gP ≥ +20 %; else 衰退期 decline if gA ≤ −20 % and gP ≤ −20 %; else 成熟期 mature.
 - **补链 missing links**: RTA_b = (local_b / domestic_b) / (local_chain / domestic_chain) — the
@@ -115,8 +117,18 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if f"${k}" in sql}
 
 
+#: Filing years before the as-of date whose applications are not all published yet (18 months).
+PUBLICATION_LAG_YEARS = 2
+
+
+def incomplete_years(as_of: dt.date) -> tuple[int, int]:
+    """The filing years the trend marks incomplete and the life cycle leaves out (first, last)."""
+    return as_of.year - PUBLICATION_LAG_YEARS + 1, as_of.year
+
+
 def life_cycle_windows(as_of: dt.date) -> tuple[tuple[int, int], tuple[int, int]]:
-    last = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    """W1 and W2: the three complete years before the incomplete ones, and the three before those."""
+    last = incomplete_years(as_of)[0] - 1
     return (last - 5, last - 3), (last - 2, last)
 
 
@@ -244,6 +256,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     whole = by_branch.get("", {"apps_w1": 0, "apps_w2": 0, "applicants_w1": 0, "applicants_w2": 0})
     stage = classify_stage(whole["apps_w1"], whole["apps_w2"], whole["applicants_w1"], whole["applicants_w2"])
     r.life_cycle = {"stage": stage, "label": STAGE_LABELS[stage], "w1": [w1s, w1e], "w2": [w2s, w2e],
+                    "incomplete": list(incomplete_years(as_of)),
                     **{k: whole[k] for k in ("apps_w1", "apps_w2", "applicants_w1", "applicants_w2")}}
     progress(4, steps)
 

@@ -75,7 +75,8 @@ def _trend(r: NavigationResult) -> Section:
         "nav-trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
         labels={"applications": "申请量", "applicants": "申请人数", "local_applications": f"{r.region_name}申请量"},
         title="年度申请量与申请人数", x_title="申请年", y_title="件 / 个",
-    ), "图 1 年度申请量与申请人数（近两年受公开滞后影响，数据不完整）"))
+    ), f"图 1 年度申请量与申请人数（{lc['incomplete'][0]}–{lc['incomplete'][1]} 年申请受公开滞后影响，数据不完整，"
+       "不用于生命周期判定）"))
     s.add(Figure(charts.connected_scatter(
         "nav-life-cycle", r.trend, x="applicants", y="applications", order="year",
         title="技术生命周期（申请人数—申请量）", x_title="申请人数", y_title="申请量",
@@ -134,7 +135,7 @@ def _branches(r: NavigationResult) -> Section:
         ), "图 4 技术分支 × 区域矩阵"))
     missing = [b for b in r.branches if b["strength"] in ("missing", "weak")]
     strong = [b for b in r.branches if b["strength"] == "strong"]
-    items = [f"补链（{b['strength_label']}）：{b['path']} — 本地 {b['local']} 件 / 国内 {b['domestic']} 件，"
+    items = [f"{b['strength_label']}：{b['path']} — 本地 {b['local']} 件 / 国内 {b['domestic']} 件，"
              f"RTA {_rta(b['rta'])}" for b in missing]
     items += [f"优势：{b['path']} — 本地 {b['local']} 件 / 国内 {b['domestic']} 件，RTA {_rta(b['rta'])}" for b in strong]
     if items:
@@ -286,7 +287,8 @@ def _about(r: NavigationResult) -> Section:
     s.add(BulletList([
         "专利归属：按第一权利人及其所在地统计；区域比较只计国内申请；“本地”指第一权利人位于本地区域。",
         "统计截止日：仅统计申请日不晚于截止日的专利；有效性、高价值标准与运营事件均按截止日判断（指标模块同一定义）。",
-        "专利申请一般在申请后 18 个月公开，近两年数据不完整。",
+        f"专利申请一般在申请后 18 个月公开：{r.life_cycle['incomplete'][0]}–{r.life_cycle['incomplete'][1]} 年的申请尚未全部公开，"
+        "趋势图如实显示但不用于生命周期判定。",
         f"同一产业链定义与同一数据快照重新生成，报告内容完全一致（产业链定义 SHA-256：{r.chain.definition_hash()}）。",
     ]))
     return s

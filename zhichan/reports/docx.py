@@ -1,4 +1,5 @@
-"""Word (DOCX) rendering with python-docx: a real TOC field, heading styles, tables, chart images.
+"""Word (DOCX) rendering with python-docx: a real TOC field, heading styles, tables, chart images,
+a header with the title and a footer with page numbers (PAGE / NUMPAGES fields) from page 2 on.
 
 - The table of contents is a Word ``TOC \\o "1-3" \\h \\z \\u`` field over the built-in
   Heading 1–3 styles; ``updateFields`` in settings.xml asks Word/WPS to fill in page numbers when
@@ -82,6 +83,25 @@ def _add_field(paragraph: Any, instruction: str, placeholder_runs: list[str]) ->
             r.add_break()
     run = paragraph.add_run()
     run._r.append(fld("end"))
+
+
+def _header_and_footer(section: Any, doc: Document) -> None:
+    """Every page but the cover: the report's title (and 合成数据 when synthetic) above, "第 N 页 共 M 页"
+    below — PAGE and NUMPAGES fields, which Word and WPS fill in as they paginate."""
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.text = doc.title + ("（合成数据）" if doc.synthetic else "")
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in header.runs:
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    _add_field(footer, "PAGE", ["1"])
+    footer.add_run(" 页 共 ")
+    _add_field(footer, "NUMPAGES", ["1"])
+    footer.add_run(" 页")
 
 
 def _update_fields_on_open(document: Any) -> None:
@@ -186,6 +206,8 @@ def render_docx(doc: Document) -> bytes:
             _set_fonts(styles[name])
         except KeyError:
             continue
+
+    _header_and_footer(sec, doc)
 
     props = document.core_properties
     props.title = doc.title
