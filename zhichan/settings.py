@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         description="数据知识产权登记公示期（工作日），自公示次日起按国务院节假日安排计算 / data-IP registration "
         "public-notice period in working days, counted from the day after publication on the official holiday calendar.",
     )
+    spark_master: str = Field(
+        "local[2]", description="Spark master for the Spark engine of the indicators (e.g. local[2], spark://host:7077)",
+    )
+    spark_shuffle_partitions: int = Field(4, description="spark.sql.shuffle.partitions for indicator queries")
+    spark_driver_memory: str = Field("4g", description="spark.driver.memory of the Spark engine")
     holiday_schedule_file: Path | None = Field(
         None,
         description="国务院节假日安排补充文件（YAML，chinesecalendar 尚未收录的年份，须注明通知文号） / the official "

@@ -2,7 +2,7 @@
 
 - :class:`DuckDBEngine` (default): the snapshot's Parquet through DuckDB views.
 - :class:`SparkEngine`: the same SQL transpiled by SQLGlot to Spark SQL, run by PySpark over the
-  snapshot's Parquet (``local[2]`` unless ``ZHICHAN_SPARK_MASTER`` names a cluster).
+  snapshot's Parquet (``local[2]`` unless the ``spark_master`` setting names a cluster).
 
 Indicator logic lives only in the SQL; an engine translates the dialect and nothing else.
 """
@@ -10,6 +10,7 @@ Indicator logic lives only in the SQL; an engine translates the dialect and noth
 from __future__ import annotations
 
 import os
+import sys
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,7 @@ import sqlglot
 
 from zhichan.corpus.schema import TABLES
 from zhichan.errors import InputError, MissingDependency
+from zhichan.settings import get_settings
 
 if TYPE_CHECKING:
     from zhichan.corpus.store import Snapshot
@@ -55,21 +57,24 @@ class DuckDBEngine:
 
 @cache
 def spark_session(master: str | None = None) -> Any:
-    """One SparkSession per process (start-up costs ~6 s), configured for small local jobs."""
+    """One SparkSession per process (start-up costs ~6 s), configured by the settings
+    ``spark_master``, ``spark_shuffle_partitions`` and ``spark_driver_memory``."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:  # pragma: no cover - depends on the installation
         raise MissingDependency("Apache Spark (pyspark)", "pip install 'zhichan[spark]'") from None
-    master = master or os.environ.get("ZHICHAN_SPARK_MASTER", "local[2]")
-    os.environ.setdefault("PYSPARK_PYTHON", "python3")
+    settings = get_settings()
+    master = master or settings.spark_master
+    # Spark's Python workers: this interpreter (its virtual environment has pyarrow), unless set
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(master)
         .appName("zhichan-indicators")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", os.environ.get("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "4"))
-        .config("spark.driver.memory", os.environ.get("ZHICHAN_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.sql.shuffle.partitions", str(settings.spark_shuffle_partitions))
+        .config("spark.driver.memory", settings.spark_driver_memory)
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.log.level", "ERROR")
     )
