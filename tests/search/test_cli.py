@@ -35,4 +35,4 @@ def test_search_syntax_error_shows_position(settings: Settings) -> None:
     result = CliRunner().invoke(app, ["search", "TI=(电池"])
     assert result.exit_code != 0
     assert isinstance(result.exception, QuerySyntaxError) and result.exception.position == 7
-    assert "TI=(电池\n      ^" in result.output
+    assert "TI=(电池\n        ^" in result.output  # 电池 is four terminal columns wide
