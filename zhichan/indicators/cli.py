@@ -85,6 +85,8 @@ def compute(
     if xlsx:
         from openpyxl import Workbook
 
+        from zhichan.spreadsheet import xlsx_row
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("indicators")
         columns = ["code", "name_zh", "region_code", "region_name", "level", "as_of", "value", "unit", "previous_value",
@@ -92,7 +94,7 @@ def compute(
         sheet.append(columns)
         for v in values:
             row = v.to_dict() | {"name_zh": inds[v.code].name_zh}
-            sheet.append([row[c] for c in columns])
+            sheet.append(xlsx_row(sheet, [row[c] for c in columns]))
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         book.save(xlsx)
         console.print(f"已导出 / exported: {xlsx}")

@@ -30,6 +30,7 @@ from zhichan.search.index import SearchIndex
 from zhichan.search.models import SORTS, FacetValue, Hit, SearchResult, SimilarHit
 from zhichan.search.parser import parse
 from zhichan.search.snippets import highlight
+from zhichan.spreadsheet import csv_row, xlsx_row
 
 MAX_PAGE_SIZE = 200
 SNIPPET_CHARS = 160
@@ -203,7 +204,7 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
                 out = csv.writer(fh)
                 out.writerow(header)
                 for rows in _export_batches(numbers, snap):
-                    out.writerows(rows)
+                    out.writerows(csv_row(row) for row in rows)
                     written += len(rows)
                     progress(written, total)
         else:
@@ -214,11 +215,11 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
             sheet.append(header)
             for rows in _export_batches(numbers, snap):
                 for row in rows:
-                    sheet.append(row)
+                    sheet.append(xlsx_row(sheet, row))
                 written += len(rows)
                 progress(written, total)
             info = book.create_sheet("检索式")
-            info.append(["检索式 query", to_query(node)])
+            info.append(xlsx_row(info, ["检索式 query", to_query(node)]))
             info.append(["快照 snapshot", snap.id])
             info.append(["命中 hits", written])
             info.append(["合成数据 synthetic", "是" if snap.synthetic else "否"])

@@ -182,9 +182,10 @@ def search_csv(access: CorpusAccess, query: str) -> Iterator[str]:
 
 
 def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # spreadsheet formula injection: a cell starting with = + - @ is shown as text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A CSV cell as text; formula injection is handled by the one rule every export uses."""
+    from zhichan.spreadsheet import csv_cell
+
+    return csv_cell("" if value is None else str(value))
 
 
 def parse_as_of(value: str | None) -> dt.date:
