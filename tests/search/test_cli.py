@@ -36,3 +36,19 @@ def test_search_syntax_error_shows_position(settings: Settings) -> None:
     assert result.exit_code != 0
     assert isinstance(result.exception, QuerySyntaxError) and result.exception.position == 7
     assert "TI=(电池\n        ^" in result.output  # 电池 is four terminal columns wide
+
+
+def test_similar_by_number_and_by_text(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    first = corpus.an("202110000001")
+    by_number = runner.invoke(app, ["similar", first, "--k", "3"])
+    assert by_number.exit_code == 0, by_number.output
+    assert "相似" in by_number.output
+    rows = [line for line in by_number.output.splitlines() if "CN20" in line and first not in line]
+    assert len(rows) == 3
+    by_text = runner.invoke(app, ["similar", "--text", "锂离子电池负极材料的制备", "--k", "2"])
+    assert by_text.exit_code == 0 and first in by_text.output
+    both = runner.invoke(app, ["similar", first, "--text", "x"])
+    assert both.exit_code != 0

@@ -121,3 +121,39 @@ def test_api_docs_render_offline_under_the_csp(page) -> None:  # type: ignore[no
     assert page.locator(".opblock").count() >= 20
     assert page.locator(".opblock-summary-path", has_text="/api/v1/search").count() >= 1
     assert console == [], console
+
+
+def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
+    """An analyst narrows a search by a facet, sorts it, opens a patent and follows a similar one."""
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.search.index import build_index
+
+    build_index(CorpusStore(env.settings.corpus_dir).current())  # with similarity vectors
+    page.goto("/search?q=" + "TI=锂离子电池")
+    page.wait_for_selector("#facets a.facet-link[data-facet='year']")
+    assert "12" in page.locator("#result-total").inner_text()
+    year = page.locator("#facets a.facet-link[data-facet='year']").first
+    count = int(year.locator("xpath=following-sibling::span").inner_text())
+    year.click()
+    page.wait_for_selector("#active-filters .chip")
+    assert page.locator("#result-total").inner_text().count(str(count)) >= 1
+    assert page.locator("a.patent-link").count() == count
+    page.locator("a.sort-link[data-sort='date_asc']").click()
+    page.wait_for_selector("strong.sort-current[data-sort='date_asc']")
+    assert page.locator("#active-filters .chip").count() == 1  # the sort kept the filter
+    page.locator("#syntax-help summary").click()
+    page.screenshot(path=str(artifacts_dir / "search-facet-filter.png"), full_page=True)
+    page.locator("#active-filters a.chip-remove").click()
+    page.wait_for_selector("#results")
+    assert page.locator("#active-filters").count() == 0 and page.locator("a.patent-link").count() == 12
+
+    page.locator("a.patent-link").first.click()
+    page.wait_for_selector("#similar-patents")
+    first = page.locator("#patent-number").inner_text()
+    assert page.locator("#similar-patents a.similar-link").count() == 10
+    page.screenshot(path=str(artifacts_dir / "patent-similar.png"), full_page=True)
+    target = page.locator("#similar-patents a.similar-link").first
+    number = target.inner_text()
+    target.click()
+    page.wait_for_selector("#patent-title")
+    assert page.locator("#patent-number").inner_text() == number != first

@@ -56,6 +56,25 @@ def search(
         console.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))
 
 
+def similar(
+    application_number: Annotated[str | None, typer.Argument(help="申请号，如 CN202110000001.X / application number")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="用一段文本代替申请号 / a text instead of a patent")] = None,
+    k: Annotated[int, typer.Option(min=1, max=50, help="返回条数 / how many")] = 10,
+) -> None:
+    """相似专利 / The patents most similar to a patent (by application number) or to a text."""
+    from zhichan.search import service
+
+    if text is not None and application_number is not None:
+        raise typer.BadParameter("申请号与 --text 只能给出其一 / give an application number or --text, not both")
+    number = application_number.strip().upper() if application_number else None
+    hits = service.similar(number, text, k=k)
+    title = f"与 {number} 相似的专利 / similar to {number}" if number else "与文本相似的专利 / similar to the text"
+    table = Table("申请号", "名称", "相似度 score", title=title)
+    for hit in hits:
+        table.add_row(hit.application_number, hit.title, f"{hit.score:.3f}")
+    console.print(table)
+
+
 @app.command("build")
 def build() -> None:
     """为当前快照建立检索索引（原子切换） / Build the search index of the current snapshot (atomic switch)."""

@@ -53,5 +53,11 @@ class IndexMissing(NotFoundError):
     http_status = 503
 
 
+class VectorsMissing(NotFoundError):
+    """The index build holds no semantic vectors (built with ``with_vectors=False``): no similar patents."""
+
+    code = "search.no_vectors"
+
+
 class PatentNotFound(NotFoundError):
     code = "search.not_found"

@@ -244,6 +244,11 @@ def similar(application_number: str | None = None, text: str | None = None, *, k
     snap = _snapshot(snapshot)
     index = SearchIndex.for_snapshot(snap)
     assert index is not None
+    if not (index.path / "vectors.npy").exists():
+        from zhichan.search.errors import VectorsMissing
+
+        raise VectorsMissing("当前检索索引未包含语义向量，请重建索引 / the search index holds no similarity vectors: "
+                             "rebuild it (zhichan index build)")
     rows = similar_rows(index.path, index.ids, application_number=application_number, text=text, k=k)
     numbers = index.ids.take(pa.array([r for r, _ in rows], pa.uint64())).to_pylist() if rows else []
     titles = index.titles(numbers)

@@ -48,12 +48,14 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 
 def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
-           facets: bool = True) -> dict[str, Any]:
+           facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Search published patents (public) with ``zhichan.search``; while that module or the
     snapshot's index is missing, a basic title/applicant match, labelled as such (``mode``).
 
     ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
-    shows the hits first and loads the facets with a second request)."""
+    shows the hits first and loads the facets with a second request). ``filters`` are facet
+    clicks (``ipc:H01M``, :mod:`zhichan.search.filters`), joined to the query with AND. A page past
+    the last is answered with the last page (``clamped``)."""
     _check_paging(page, page_size)
     query = (query or "").strip()
     if len(query) > 1000:
@@ -66,10 +68,17 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
     mode = "basic"
     if service is not None:
         from zhichan.search.errors import IndexMissing
+        from zhichan.search.filters import narrow, parse_filters
 
+        chosen = parse_filters(list(filters))
+        run = narrow(query, chosen)
         snap = searchable_snapshot(access)
         try:
-            result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=facets)
+            result = service.search(run, snapshot=snap, page=page, page_size=page_size, facets=facets, sort=sort)
+            clamped = result.total > 0 and page > result.pages
+            if clamped:  # page 99 of 148 hits: the last page, not "nothing found"
+                page = result.pages
+                result = service.search(run, snapshot=snap, page=page, page_size=page_size, facets=facets, sort=sort)
         except IndexMissing:
             mode = "no_index"
         else:
@@ -79,17 +88,26 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
                 # "previous": the current snapshot's index is being built; these hits come from the
                 # newest snapshot that has one (said on the page, with its id)
                 "mode": "full" if snap.id == current.id else "previous", "snapshot_id": snap.id,
-                "page": page, "page_size": page_size, "elapsed_ms": result.elapsed_ms,
+                "page": page, "page_size": page_size, "pages": result.pages, "clamped": clamped, "sort": sort,
+                "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param}
+                            for f in chosen],
+                "elapsed_ms": result.elapsed_ms,
                 "hits": [_hit(_as_dict(h)) for h in result.hits],
                 "facets": _facets_out(result.facets), "facets_pending": not facets and result.total > 0,
+                "hint": _english_hint(run) if result.total == 0 else None,
             }
     basic = portal.basic_search(access, query, page=page, page_size=page_size)
+    pages = max(1, -(-basic["total"] // page_size))
+    if basic["total"] and page > pages:
+        page = pages
+        basic = portal.basic_search(access, query, page=page, page_size=page_size)
     return {**basic, "query": query, "mode": mode, "hits": [_basic_hit(h) for h in basic["hits"]],
+            "page": page, "pages": pages, "sort": "relevance", "filters": [],
             "facets": {name: [{"value": f["value"], "label": f["value"], "count": f["n"]} for f in values]
                        for name, values in basic["facets"].items()}}
 
 
-def search_facets(access: CorpusAccess, query: str) -> dict[str, Any]:
+def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The facets of a full search alone (the search page's second request)."""
     query = (query or "").strip()
     if not query or len(query) > 1000:
@@ -97,7 +115,22 @@ def search_facets(access: CorpusAccess, query: str) -> dict[str, Any]:
     service = search_service()
     if service is None:
         raise InputError("检索模块不可用 / the search module is not available")
-    return {"query": query, "facets": _facets_out(service.facets(query, snapshot=searchable_snapshot(access)))}
+    from zhichan.search.filters import narrow, parse_filters
+
+    run = narrow(query, parse_filters(list(filters)))
+    return {"query": query, "facets": _facets_out(service.facets(run, snapshot=searchable_snapshot(access)))}
+
+
+def _english_hint(query: str) -> dict[str, Any] | None:
+    """For a query that found nothing: its English terms and the Chinese to search instead."""
+    from zhichan.search.hints import english_hint
+    from zhichan.search.parser import parse
+
+    hint = english_hint(parse(query))
+    if hint is None:
+        return None
+    return {"terms": hint.terms, "chinese": hint.chinese, "suggested_query": hint.suggested_query,
+            "ipc": [{"code": c, "title": t} for c, t in hint.ipc]}
 
 
 def searchable_snapshot(access: CorpusAccess) -> Snapshot:
@@ -141,11 +174,17 @@ def _basic_hit(h: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path) -> Path:
-    """All hits of ``query`` as CSV or XLSX in ``folder`` (the search module's export when present)."""
+def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
+                  filters: list[str] | tuple[str, ...] = ()) -> Path:
+    """All hits of ``query`` (narrowed by facet ``filters``) as CSV or XLSX in ``folder`` (the
+    search module's export when present)."""
     if fmt not in ("csv", "xlsx"):
         raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
-    result = search(access, query, page=1, page_size=1)  # validates the query first
+    result = search(access, query, page=1, page_size=1, filters=filters)  # validates the query first
+    if result["filters"]:
+        from zhichan.search.filters import narrow, parse_filters
+
+        query = narrow(query, parse_filters(list(filters)))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"search-{secrets.token_hex(8)}.{fmt}"
     service = search_service()

@@ -33,37 +33,57 @@ def home(scope: Scope = ScopeDep) -> Response:
     return RedirectResponse("/search", status_code=303)
 
 
+#: facet filters ``facet:value`` (zhichan.search.filters), repeatable: ``?f=ipc:H01M&f=year:2021``
+FacetFilters = Query([], max_length=220)
+
+
 @router.get("/search")
 def search_page(
     request: Request,
     q: str = Query("", max_length=1000),
     page: int = Query(1, ge=1, le=10_000),
+    size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    sort: str = Query("relevance", max_length=20),
+    f: list[str] = FacetFilters,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
+    from zhichan.web import search_views
+
     result, error = None, None
     if q.strip():
         try:
-            result = views.search(access, q, page=page, page_size=20, facets=False)
+            result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f)
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
-    return render(request, "search.html", {"q": q, "result": result, "error": error},
+    state = search_views.PageState(q, f if result and result["filters"] else [], sort, size)
+    return render(request, "search.html", {"q": q, "result": result, "error": error, "state": state,
+                                           "syntax": search_views.syntax_help()},
                   status=400 if error else 200)
 
 
 @router.get("/search/facets")
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=1000),
+                  size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+                  sort: str = Query("relevance", max_length=20), f: list[str] = FacetFilters,
                   access: CorpusAccess = CorpusDep) -> Response:
-    """The search page's facets (an HTML fragment HTMX loads after the hits are shown)."""
-    return render(request, "_search_facets.html", {"facets": views.search_facets(access, q)["facets"]})
+    """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
+    a link that adds it as a filter."""
+    from zhichan.web import search_views
+
+    facets = views.search_facets(access, q, f)["facets"]
+    return render(request, "_search_facets.html",
+                  {"facets": facets, "state": search_views.PageState(q, f, sort, size), "clickable": True})
 
 
 @router.get("/search/export.{fmt}")
 def search_export(
     request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=1000),
+    f: list[str] = FacetFilters,
     access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
-    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp")
-    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt}, ip=client_ip(request))
+    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f)
+    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": f[:12]},
+                 ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
     return FileResponse(path, media_type=media, filename=f"zhichan-search.{fmt}",
@@ -72,8 +92,11 @@ def search_export(
 
 @router.get("/patents/{application_number}")
 def patent_page(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
-    patent = portal.patent_detail(access, application_number)
-    return render(request, "patent.html", {"p": patent})
+    from zhichan.search.ast import quote
+    from zhichan.web import search_views
+
+    return render(request, "patent.html", {"p": search_views.patent_page(access, application_number),
+                                           "quote_term": quote})
 
 
 @router.get("/cockpit")
