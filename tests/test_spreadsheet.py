@@ -82,3 +82,12 @@ def test_chain_xlsx_keeps_formula_like_names_as_text_and_round_trips() -> None:
         assert all(c.data_type != "f" for c in cells)
     finally:
         book.close()
+
+
+@given(st.text(st.characters(max_codepoint=0x3000), max_size=30))
+def test_any_text_can_be_written_to_xlsx(text: str) -> None:
+    """Control characters (an imported title with \\x0b) no longer abort the whole export."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet.append(xlsx_row(sheet, [text]))
+    book.save(io.BytesIO())

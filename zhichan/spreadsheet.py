@@ -10,6 +10,10 @@ text (CSV/formula injection, OWASP). One rule decides which text is at risk —
 - XLSX has them: risky text is written as a string cell with the quote-prefix style (what Excel
   itself stores when one types ``'=…``), so the value stays exactly what it was — an import of
   the file reads it back unchanged — and is never evaluated.
+
+XLSX (XML 1.0) cannot hold most control characters; openpyxl refuses the whole workbook when a
+title carries one (an imported ``\x0b``). :func:`xlsx_cell` writes each as U+FFFD, visibly, so
+the export still happens; the corpus keeps the original text.
 """
 
 from __future__ import annotations
@@ -37,7 +41,12 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 
 
 def xlsx_cell(sheet: Any, value: Any) -> Any:
-    """``value`` for ``sheet.append``: risky text as a quote-prefixed string cell, the rest unchanged."""
+    """``value`` for ``sheet.append``: risky text as a quote-prefixed string cell, characters XLSX
+    cannot hold as U+FFFD, the rest unchanged."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if not formula_like(value):
         return value
     from openpyxl.cell import WriteOnlyCell

@@ -78,3 +78,12 @@ def test_the_index_less_web_csv_never_writes_formulas(settings: Settings) -> Non
     assert len(rows) == 2
     assert all(not str(cell).startswith(("=", "+", "-", "@")) for cell in rows[1])
     assert "'" + TITLE in rows[1]
+
+
+def test_a_control_character_in_a_title_does_not_abort_the_xlsx_export(settings: Settings) -> None:
+    odd = corpus._p("202310000098", title="一种\x0b电池\x01装置", application_date="2023-01-01", region_code="510107")
+    build_index(build_snapshot(settings.data_dir, patents=[odd]), with_vectors=False)
+    out = settings.data_dir / "odd.xlsx"
+    assert service.export("电池", out) == 1
+    header, row = _read(out)
+    assert dict(zip(header, row, strict=True))["名称"] == "一种\ufffd电池\ufffd装置"
