@@ -147,6 +147,19 @@ def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path
     page.wait_for_selector("#results")
     assert page.locator("#active-filters").count() == 0 and page.locator("a.patent-link").count() == 12
 
+    # the form search writes the query the box then shows
+    page.click("#form-search-link")
+    page.wait_for_selector("#search-form-builder")
+    page.locator("tr.form-row[data-row='0'] input[name=value]").fill("锂离子电池")
+    page.locator("tr.form-row[data-row='3'] input[name=value]").fill("H01M")
+    page.fill("input[name=date_from]", "2018-01-01")
+    page.check("input[name=kind][value=invention]")
+    page.screenshot(path=str(artifacts_dir / "search-form.png"), full_page=True)
+    page.click("#form-submit")
+    page.wait_for_selector("#results")
+    assert page.locator("#search-q").input_value() == (
+        "TIABC=锂离子电池 AND IPC=H01M AND AD=[2018-01-01 TO *] AND TYPE=(invention)")
+
     page.locator("a.patent-link").first.click()
     page.wait_for_selector("#similar-patents")
     first = page.locator("#patent-number").inner_text()

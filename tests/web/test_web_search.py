@@ -141,3 +141,22 @@ def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) ->
     assert "图像处理" in text["hits"][0]["title"]
     assert client.get("/api/v1/similar").status_code == 400
     assert client.get("/api/v1/similar", params={"application_number": "CN000000000000.0"}).status_code == 404
+
+
+def test_the_form_search_writes_the_query_and_keeps_input_on_error(client) -> None:
+    form = client.get("/search/form")
+    assert form.status_code == 200 and '<datalist id="ipc-subclasses">' in form.text
+    assert '<option value="H01M">' in form.text and 'name="kind" value="invention"' in form.text
+    r = client.get("/search/form", params={"build": "1", "op": ["AND", "AND"], "field": ["TI", "IPC"],
+                                           "value": ["锂离子电池", "H01M"], "date_from": "2018-01-01"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    query = parse_qs(urlsplit(r.headers["location"]).query)["q"][0]
+    assert query == "TI=锂离子电池 AND IPC=H01M AND AD=[2018-01-01 TO *]"
+    page = client.get(r.headers["location"])
+    assert _total(page.text) == 6 and f'value="{query}"' in unescape(page.text)  # 2018, 2019…2022 and 2018 again; the box shows the query
+    bad = client.get("/search/form", params={"build": "1", "op": ["AND", "OR"], "field": ["TI", "IPC"],
+                                             "value": ["锂离子电池", "Z99"]})
+    assert bad.status_code == 400
+    assert re.search(r'data-row="1">.*?id="form-error"', bad.text, re.S)  # the message beside its row
+    assert 'value="锂离子电池"' in bad.text and 'value="Z99"' in bad.text  # the input is kept

@@ -76,6 +76,51 @@ def syntax_help() -> dict[str, Any]:
     }
 
 
+FORM_ROWS = 5
+
+
+@lru_cache(maxsize=1)
+def form_choices() -> dict[str, Any]:
+    """What the form search offers: the fields (from the field table), the date fields, kinds,
+    statuses and — for the IPC picker — every IPC subclass with its Chinese title."""
+    from zhichan.reference.ipc import ipc_titles
+    from zhichan.search import builder
+    from zhichan.search import fields as F
+
+    return {
+        "fields": [{"code": f.code, "zh": f.zh, "en": f.en} for f in F.FIELDS if f.code in builder.ROW_FIELDS],
+        "date_fields": [{"code": f.code, "zh": f.zh, "en": f.en} for f in F.FIELDS if f.code in builder.DATE_FIELDS],
+        "kinds": [(k, names[1]) for k, names in F.KIND_VALUES.items()],
+        "statuses": [(k, names[1]) for k, names in F.LS_VALUES.items() if k != "unknown"],
+        "ipc": [(code, title[:40]) for code, title in ipc_titles("subclass", "zh", clean=True).items()],
+        "operators": builder.OPERATORS,
+    }
+
+
+def form_search(params: dict[str, Any]) -> dict[str, Any]:
+    """The form's state from its parameters, and the query it writes (``query``) or the problem
+    and the row it is in (``error``, ``error_row``) — the form is shown again with the input kept."""
+    from zhichan.search.builder import FormError, FormRow, build_query
+
+    ops, fields_, values = params.get("op", []), params.get("field", []), params.get("value", [])
+    rows = []
+    for i in range(max(FORM_ROWS, len(values))):
+        rows.append({"op": ops[i] if i < len(ops) else "AND",
+                     "field": fields_[i] if i < len(fields_) else ("TIABC", "TI", "PA", "IPC", "AB")[i % 5],
+                     "value": values[i] if i < len(values) else ""})
+    state = {"rows": rows, "date_field": params.get("date_field") or "AD", "date_from": params.get("date_from") or "",
+             "date_to": params.get("date_to") or "", "kinds": params.get("kind", []),
+             "statuses": params.get("status", []), "query": None, "error": None, "error_row": None}
+    if params.get("build"):
+        try:
+            state["query"] = build_query([FormRow(r["op"], r["field"], r["value"]) for r in rows],
+                                         date_field=state["date_field"], date_from=state["date_from"],
+                                         date_to=state["date_to"], kinds=state["kinds"], statuses=state["statuses"])
+        except FormError as exc:
+            state["error"], state["error_row"] = exc.message, exc.row
+    return state
+
+
 # -- the patent page -------------------------------------------------------------------------------
 def similar(access: CorpusAccess, application_number: str | None = None, text: str | None = None,
             k: int = SIMILAR_K) -> dict[str, Any]:

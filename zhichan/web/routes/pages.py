@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
@@ -34,7 +34,10 @@ def home(scope: Scope = ScopeDep) -> Response:
 
 
 #: facet filters ``facet:value`` (zhichan.search.filters), repeatable: ``?f=ipc:H01M&f=year:2021``
-FacetFilters = Query([], max_length=220)
+FacetFilters = Annotated[list[str] | None, Query(max_length=220)]
+#: a repeated field of the form search (one per row or checkbox); a type, not a shared default:
+#: FastAPI binds a ``Query`` object to the first parameter that uses it
+FormList = Annotated[list[str] | None, Query(max_length=500)]
 
 
 @router.get("/search")
@@ -44,7 +47,7 @@ def search_page(
     page: int = Query(1, ge=1, le=10_000),
     size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", max_length=20),
-    f: list[str] = FacetFilters,
+    f: FacetFilters = None,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
     from zhichan.web import search_views
@@ -52,37 +55,62 @@ def search_page(
     result, error = None, None
     if q.strip():
         try:
-            result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f)
+            result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f or [])
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
-    state = search_views.PageState(q, f if result and result["filters"] else [], sort, size)
+    state = search_views.PageState(q, (f or []) if result and result["filters"] else [], sort, size)
     return render(request, "search.html", {"q": q, "result": result, "error": error, "state": state,
                                            "syntax": search_views.syntax_help()},
                   status=400 if error else 200)
 
 
+@router.get("/search/form")
+def search_form(
+    request: Request, op: FormList = None, field: FormList = None, value: FormList = None,
+    kind: FormList = None, status: FormList = None,
+    date_field: str = Query("AD", max_length=8), date_from: str = Query("", max_length=20),
+    date_to: str = Query("", max_length=20), build: str = Query("", max_length=2),
+) -> Response:
+    """The form search (表格检索): writes the command-line query and runs it on the search page;
+    a value the query language rejects re-renders the form with the input kept and the message
+    beside its row."""
+    from zhichan.web import search_views
+
+    value = value or []
+    if len(value) > 20 or any(len(v) > 500 for v in value):
+        raise InputError("表格行过多或取值过长 / too many rows or a value too long")
+    state = search_views.form_search({"op": op or [], "field": field or [], "value": value, "kind": kind or [],
+                                      "status": status or [],
+                                      "date_field": date_field, "date_from": date_from, "date_to": date_to,
+                                      "build": build})
+    if state["query"]:
+        return RedirectResponse(f"/search?{urlencode({'q': state['query']})}", status_code=303)
+    return render(request, "search_form.html", {"form": state, "choices": search_views.form_choices()},
+                  status=400 if state["error"] else 200)
+
+
 @router.get("/search/facets")
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=1000),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
-                  sort: str = Query("relevance", max_length=20), f: list[str] = FacetFilters,
+                  sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
                   access: CorpusAccess = CorpusDep) -> Response:
     """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
     a link that adds it as a filter."""
     from zhichan.web import search_views
 
-    facets = views.search_facets(access, q, f)["facets"]
+    facets = views.search_facets(access, q, f or [])["facets"]
     return render(request, "_search_facets.html",
-                  {"facets": facets, "state": search_views.PageState(q, f, sort, size), "clickable": True})
+                  {"facets": facets, "state": search_views.PageState(q, f or [], sort, size), "clickable": True})
 
 
 @router.get("/search/export.{fmt}")
 def search_export(
     request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=1000),
-    f: list[str] = FacetFilters,
+    f: FacetFilters = None,
     access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
-    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f)
-    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": f[:12]},
+    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f or [])
+    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": (f or [])[:12]},
                  ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
