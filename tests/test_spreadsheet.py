@@ -91,3 +91,20 @@ def test_any_text_can_be_written_to_xlsx(text: str) -> None:
     sheet = book.create_sheet("s")
     sheet.append(xlsx_row(sheet, [text]))
     book.save(io.BytesIO())
+
+
+def test_the_levers_csv_export_writes_formulas_as_text(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from zhichan.indicators.cli import _print_patents
+
+    table = pa.table({"application_number": ["CN1"], "title": [PAYLOAD], "first_patentee": ["+86 公司"],
+                      "application_date": [dt.date(2020, 1, 2)], "sei_codes": [["1.1"]], "fee": [-3]})
+    out = tmp_path / "levers.csv"
+    _print_patents(table, [], "t", out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["application_number", "title", "first_patentee", "application_date", "fee"],
+                    ["CN1", "'" + PAYLOAD, "'+86 公司", "2020-01-02", "-3"]]

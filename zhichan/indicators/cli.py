@@ -155,10 +155,16 @@ def plan(
 
 def _print_patents(table: Any, extra: list[str], title: str, out: Path | None) -> None:
     if out:
-        import pyarrow.csv as pacsv
+        import csv
+
+        from zhichan.spreadsheet import csv_row
 
         plain = table.drop_columns([c for c in table.column_names if c == "sei_codes"])
-        pacsv.write_csv(plain, out)
+        with open(out, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Chinese correctly
+            writer = csv.writer(fh)
+            writer.writerow(plain.column_names)
+            for batch in plain.to_batches(10_000):
+                writer.writerows(csv_row(row.values()) for row in batch.to_pylist())
         console.print(f"已导出 / exported: {out}")
         return
     shown = Table("application_number", "title", "first_patentee", "application_date", *extra,
