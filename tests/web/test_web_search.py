@@ -160,3 +160,17 @@ def test_the_form_search_writes_the_query_and_keeps_input_on_error(client) -> No
     assert bad.status_code == 400
     assert re.search(r'data-row="1">.*?id="form-error"', bad.text, re.S)  # the message beside its row
     assert 'value="锂离子电池"' in bad.text and 'value="Z99"' in bad.text  # the input is kept
+
+
+def test_the_search_box_takes_what_the_command_line_takes(client) -> None:
+    """A long synonym list (the query language allows 4,000 characters) is a normal query."""
+    from zhichan.search.parser import MAX_QUERY_CHARS
+    from zhichan.web.views import MAX_QUERY_CHARS as WEB_MAX
+
+    assert WEB_MAX == MAX_QUERY_CHARS
+    synonyms = "TI=(" + " OR ".join(["锂离子电池", *(f"词{i}" for i in range(480))]) + ")"
+    assert len(synonyms) <= MAX_QUERY_CHARS
+    r = client.get("/search", params={"q": synonyms})
+    assert r.status_code == 200 and _total(r.text) == 12
+    assert client.get("/api/v1/search", params={"q": synonyms}).json()["total"] == 12
+    assert client.get("/api/v1/search", params={"q": "电池 " * 1500}).status_code == 422

@@ -26,6 +26,9 @@ from zhichan.web import charts
 from zhichan.web.integrations import indicators_service, search_service
 
 MAX_PAGE_SIZE = 100
+#: the query language's own limit (zhichan.search.parser.MAX_QUERY_CHARS; docs/query-language.md):
+#: the search box takes what the command line takes — long synonym and applicant lists included
+MAX_QUERY_CHARS = 4000
 EXPORT_LIMIT = 10_000
 
 
@@ -58,8 +61,8 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
     the last is answered with the last page (``clamped``)."""
     _check_paging(page, page_size)
     query = (query or "").strip()
-    if len(query) > 1000:
-        raise InputError("检索式过长（最多1000字） / query too long (1000 characters max)")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"检索式过长（最多{MAX_QUERY_CHARS}字） / query too long ({MAX_QUERY_CHARS} characters max)")
     empty = {"query": query, "mode": "full", "total": 0, "hits": [], "facets": {}, "page": page,
              "page_size": page_size}
     if not query:
@@ -110,8 +113,9 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
 def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The facets of a full search alone (the search page's second request)."""
     query = (query or "").strip()
-    if not query or len(query) > 1000:
-        raise InputError("检索式为空或过长（最多1000字） / empty or too long query (1000 characters max)")
+    if not query or len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"检索式为空或过长（最多{MAX_QUERY_CHARS}字） / empty or too long query "
+                         f"({MAX_QUERY_CHARS} characters max)")
     service = search_service()
     if service is None:
         raise InputError("检索模块不可用 / the search module is not available")

@@ -91,7 +91,7 @@ FacetFilters = Query([], max_length=220, description="分面筛选 facet:value�
 
 @router.get("/search", summary="专利检索（公开）/ search published patents (public)")
 def search(
-    q: str = Query(..., min_length=1, max_length=1000),
+    q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
     page: int = Query(1, ge=1, le=10_000, description="页码；超过末页时返回末页（clamped=true）/ page; past the end: the last page"),
     page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),

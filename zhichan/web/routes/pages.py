@@ -43,7 +43,7 @@ FormList = Annotated[list[str] | None, Query(max_length=500)]
 @router.get("/search")
 def search_page(
     request: Request,
-    q: str = Query("", max_length=1000),
+    q: str = Query("", max_length=views.MAX_QUERY_CHARS),
     page: int = Query(1, ge=1, le=10_000),
     size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", max_length=20),
@@ -90,7 +90,7 @@ def search_form(
 
 
 @router.get("/search/facets")
-def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=1000),
+def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
                   sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
                   access: CorpusAccess = CorpusDep) -> Response:
@@ -105,7 +105,7 @@ def search_facets(request: Request, q: str = Query(..., min_length=1, max_length
 
 @router.get("/search/export.{fmt}")
 def search_export(
-    request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=1000),
+    request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
     f: FacetFilters = None,
     access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
