@@ -115,11 +115,13 @@ def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) ->
     from zhichan.search.index import build_index
 
     number = env.numbers["wuhou"]
-    without = client.get(f"/patents/{number}").text
+    page = client.get(f"/patents/{number}").text
+    assert f'hx-get="/patents/{number}/similar"' in page  # the list follows the page (HTMX)
+    without = client.get(f"/patents/{number}/similar").text
     assert 'id="similar-unavailable"' in without  # the web corpus is indexed without vectors
     assert client.get("/api/v1/similar", params={"application_number": number}).status_code == 404
     build_index(CorpusStore(env.settings.corpus_dir).current())
-    html = client.get(f"/patents/{number}").text
+    html = client.get(f"/patents/{number}").text + client.get(f"/patents/{number}/similar").text
     similar = re.findall(r'class="similar-link" href="/patents/([^"]+)">[^<]+</a></td><td>([^<]*)</td><td class="score num">([0-9.]+)', html)
     assert len(similar) == 10 and number not in [s[0] for s in similar]
     scores = [float(s[2]) for s in similar]
@@ -141,6 +143,7 @@ def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) ->
     assert "图像处理" in text["hits"][0]["title"]
     assert client.get("/api/v1/similar").status_code == 400
     assert client.get("/api/v1/similar", params={"application_number": "CN000000000000.0"}).status_code == 404
+    assert client.get("/patents/CN000000000000.0/similar").status_code == 404
 
 
 def test_the_form_search_writes_the_query_and_keeps_input_on_error(client) -> None:

@@ -136,9 +136,15 @@ def similar(access: CorpusAccess, application_number: str | None = None, text: s
 
     snap = searchable_snapshot(access)
     number = application_number.strip().upper() if application_number else None
-    hits = service.similar(number, text, k=k, snapshot=snap)
-    return {"application_number": number, "text": text, "snapshot_id": snap.id,
-            "hits": [{"application_number": h.application_number, "title": h.title, "score": h.score} for h in hits]}
+
+    def compute(_cur: Any) -> list[dict[str, Any]]:
+        hits = service.similar(number, text, k=k, snapshot=snap)
+        return [{"application_number": h.application_number, "title": h.title, "score": h.score} for h in hits]
+
+    # exact neighbours scan every vector (a chunked dot product): a patent's list is computed once
+    # per snapshot and reused; a free text is not cached
+    hits = access.cached(("similar", snap.id, number, k), compute) if number else compute(None)
+    return {"application_number": number, "text": text, "snapshot_id": snap.id, "hits": hits}
 
 
 def _similar_or_reason(access: CorpusAccess, number: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -160,8 +166,8 @@ _EXTRA_COLUMNS = ("family_members", "cited_patents", "first_patentee_key")
 
 def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]:
     """A patent's bibliographic data (:func:`portal.patent_detail`) with what the page links to:
-    its family members and cited patents, the first patentee's enterprise page, its region, and
-    the most similar patents."""
+    its family members and cited patents, the first patentee's enterprise page and its region
+    (the similar patents follow with :func:`similar_fragment`)."""
     detail = portal.patent_detail(access, application_number)
     cur = access.cursor()
     try:
@@ -184,7 +190,14 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
             region_name = name_of(region)
         except Exception:  # noqa: BLE001 - an unknown code is shown as the code
             region_name = None
-    hits, reason = _similar_or_reason(access, detail["application_number"])
     return {**detail, "family_members": members, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
             "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
-            "region_name": region_name, "similar": hits, "similar_unavailable": reason}
+            "region_name": region_name}
+
+
+def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:
+    """The patent page's similar-patents section (loaded after the page, like the search facets:
+    the neighbour scan must not delay the bibliographic data)."""
+    number = portal.patent_detail(access, application_number)["application_number"]  # 404 for unknown numbers
+    hits, reason = _similar_or_reason(access, number)
+    return {"similar": hits, "similar_unavailable": reason}

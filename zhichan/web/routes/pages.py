@@ -127,6 +127,14 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
                                            "quote_term": quote})
 
 
+@router.get("/patents/{application_number}/similar")
+def patent_similar(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
+    """The patent page's similar patents (an HTML fragment HTMX loads after the page)."""
+    from zhichan.web import search_views
+
+    return render(request, "_similar.html", {"p": search_views.similar_fragment(access, application_number)})
+
+
 @router.get("/cockpit")
 def cockpit_page(
     request: Request, region: str | None = Query(None, max_length=6),
