@@ -129,6 +129,12 @@ def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path
     from zhichan.search.index import build_index
 
     build_index(CorpusStore(env.settings.corpus_dir).current())  # with similarity vectors
+    page.goto("/search?q=TI=battery")  # English finds nothing in Chinese records: the page says why
+    page.wait_for_selector("#english-hint")
+    page.screenshot(path=str(artifacts_dir / "search-english-hint.png"), full_page=True)
+    page.click("#hint-query")
+    page.wait_for_selector("#results")
+    assert page.locator("#search-q").input_value() == "TI=电池"
     page.goto("/search?q=" + "TI=锂离子电池")
     page.wait_for_selector("#facets a.facet-link[data-facet='year']")
     assert "12" in page.locator("#result-total").inner_text()
