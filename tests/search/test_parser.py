@@ -154,3 +154,14 @@ def test_cli_caret_sits_under_the_character_by_display_width(query: str, caret_c
     line, caret = caught.value.pointer().split("\n")
     assert line == query
     assert caret == " " * caret_column + "^"
+
+
+def test_every_field_example_parses_to_its_field() -> None:
+    """The examples the web's syntax help shows (zhichan/search/fields.py) are valid queries."""
+    from zhichan.search.ast import walk
+
+    for spec in F.FIELDS:
+        assert spec.examples, spec.code
+        for example in spec.examples:
+            leaves = [n for n in walk(parse(example)) if isinstance(n, Text | Code | DateRange)]
+            assert leaves and all(leaf.field == spec.code for leaf in leaves), example
