@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from typer.testing import CliRunner
 
 from zhichan.cli import app
@@ -52,3 +54,23 @@ def test_similar_by_number_and_by_text(settings: Settings) -> None:
     assert by_text.exit_code == 0 and first in by_text.output
     both = runner.invoke(app, ["similar", first, "--text", "x"])
     assert both.exit_code != 0
+
+
+def test_search_and_export_take_the_web_facet_filters(settings: Settings, ref_rows: list[dict[str, Any]]) -> None:
+    from zhichan.search.oracle import filter_rows
+    from zhichan.search.parser import parse
+
+    both = len(filter_rows(parse("TI=电池 AND RC=5101 AND TYPE=invention"), ref_rows))
+    city = len(filter_rows(parse("TI=电池 AND RC=5101"), ref_rows))
+    assert both < city
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    narrowed = runner.invoke(app, ["search", "TI=电池", "--filter", "city:5101", "--filter", "kind:invention"])
+    assert narrowed.exit_code == 0, narrowed.output
+    assert "TYPE=invention" in narrowed.output and f"{both} 件" in narrowed.output
+    out = settings.data_dir / "narrowed.csv"
+    exported = runner.invoke(app, ["search", "TI=电池", "--filter", "city:5101", "--export", str(out)])
+    assert exported.exit_code == 0 and f"已导出 {city} 条" in exported.output
+    bad = runner.invoke(app, ["search", "TI=电池", "--filter", "colour:red"])
+    assert bad.exit_code != 0

@@ -20,6 +20,8 @@ def search(
     sort: Annotated[str, typer.Option(help="relevance | date_desc | date_asc")] = "relevance",
     export: Annotated[Path | None, typer.Option(help="把全部命中导出到 .csv 或 .xlsx / export ALL hits")] = None,
     facets: Annotated[bool, typer.Option(help="显示分面统计 / show facets")] = False,
+    filter_: Annotated[list[str] | None, typer.Option(
+        "--filter", help="分面筛选，可重复，如 ipc:H01M、year:2021（同网页的分面点击） / facet filter, repeatable")] = None,
 ) -> None:
     """专利检索 / Search patents with the query language."""
     import html
@@ -27,8 +29,12 @@ def search(
 
     from zhichan.search import service
     from zhichan.search.errors import QuerySyntaxError
+    from zhichan.search.filters import narrow, parse_filters
+    from zhichan.search.parser import parse
 
     try:
+        parse(query)  # positions refer to what was typed, before the filters are joined to it
+        query = narrow(query, parse_filters(filter_ or []))
         if export is not None:
             from zhichan.progress import rich_progress
 
