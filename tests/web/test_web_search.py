@@ -177,3 +177,11 @@ def test_the_search_box_takes_what_the_command_line_takes(client) -> None:
     assert r.status_code == 200 and _total(r.text) == 12
     assert client.get("/api/v1/search", params={"q": synonyms}).json()["total"] == 12
     assert client.get("/api/v1/search", params={"q": "电池 " * 1500}).status_code == 422
+
+
+def test_a_syntax_error_marks_the_character_even_with_filters(client) -> None:
+    r = client.get("/search", params={"q": "TI=电池 AND XX=a", "f": "year:2021"})
+    assert r.status_code == 400 and "第 11 个字符" in r.text
+    assert '<code id="search-error-at">TI=电池 AND <mark>X</mark>X=a</code>' in r.text
+    api = client.get("/api/v1/search", params={"q": "TI=电池 AND XX=a", "f": "year:2021"}).json()
+    assert api["details"]["position"] == 11

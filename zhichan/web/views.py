@@ -72,7 +72,9 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
     if service is not None:
         from zhichan.search.errors import IndexMissing
         from zhichan.search.filters import narrow, parse_filters
+        from zhichan.search.parser import parse
 
+        parse(query)  # a syntax error's position refers to the typed query, not the narrowed one
         chosen = parse_filters(list(filters))
         run = narrow(query, chosen)
         snap = searchable_snapshot(access)

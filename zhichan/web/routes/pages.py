@@ -52,14 +52,19 @@ def search_page(
 ) -> Response:
     from zhichan.web import search_views
 
-    result, error = None, None
+    result, error, error_at = None, None, None
     if q.strip():
         try:
             result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f or [])
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
+            position = exc.details.get("position")
+            if isinstance(position, int) and exc.details.get("query") == q.strip():
+                text = q.strip()  # the query with the offending character marked
+                error_at = (text[:position - 1], text[position - 1:position] or " ", text[position:])
     state = search_views.PageState(q, (f or []) if result and result["filters"] else [], sort, size)
-    return render(request, "search.html", {"q": q, "result": result, "error": error, "state": state,
+    return render(request, "search.html", {"q": q, "result": result, "error": error, "error_at": error_at,
+                                           "state": state,
                                            "syntax": search_views.syntax_help()},
                   status=400 if error else 200)
 
