@@ -61,10 +61,11 @@ def syntax_help() -> dict[str, Any]:
     from zhichan.search import fields as F
     from zhichan.search.parser import MAX_DEPTH, MAX_QUERY_CHARS
 
+    # every accepted name of every value, grouped by value ("发明/invention/发明专利/FM/I")
     values = {
-        "TYPE": [names[1] for names in F.KIND_VALUES.values()],
-        "LS": [names[1] for names in F.LS_VALUES.values()],
-        "HV": [names[1] for names in F.HV_VALUES.values()] + [F.HV_NO[1]],
+        "TYPE": ["/".join(dict.fromkeys((names[1], *names))) for names in F.KIND_VALUES.values()],
+        "LS": ["/".join(dict.fromkeys((names[1], *names))) for names in F.LS_VALUES.values()],
+        "HV": ["/".join(dict.fromkeys((names[1], *names))) for names in (*F.HV_VALUES.values(), F.HV_NO)],
     }
     return {
         "fields": [{"code": s.code, "zh": s.zh, "en": s.en, "kind": s.kind, "aliases": list(s.aliases),
