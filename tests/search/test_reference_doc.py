@@ -65,3 +65,15 @@ def test_every_accepted_value_name_is_documented_and_parses() -> None:
             for name in names:
                 assert f"`{name}`" in section, (code, name)
                 parse(f"{code}={name}")
+
+
+def test_every_field_name_is_documented() -> None:
+    from zhichan.search import fields as F
+
+    from .reference_doc import DOC
+
+    text = DOC.read_text("utf-8")
+    section = text[text.index("## Fields"):text.index("## Accepted values")]
+    for spec in F.FIELDS:
+        for name in (spec.code, spec.zh, *spec.aliases):
+            assert f"`{name}`" in section, name
