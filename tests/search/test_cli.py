@@ -74,3 +74,13 @@ def test_search_and_export_take_the_web_facet_filters(settings: Settings, ref_ro
     assert exported.exit_code == 0 and f"已导出 {city} 条" in exported.output
     bad = runner.invoke(app, ["search", "TI=电池", "--filter", "colour:red"])
     assert bad.exit_code != 0
+
+
+def test_an_english_query_with_no_hit_gets_the_chinese_suggestion(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    found = runner.invoke(app, ["search", "TI=semiconductor"])
+    assert found.exit_code == 0 and "0 件" in found.output
+    assert "TI=半导体" in found.output and "IPC=H01L" in found.output
+    assert "英文" not in runner.invoke(app, ["search", "TI=不存在"]).output

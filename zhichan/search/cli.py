@@ -58,6 +58,18 @@ def search(
                       rich_marks(hit.title_html) + "\n[dim]" + rich_marks(hit.snippet_html) + "[/dim]",
                       "; ".join(hit.applicants), hit.legal_status)
     console.print(table)
+    if result.total == 0:
+        from zhichan.search.hints import english_hint
+
+        hint = english_hint(parse(query))
+        if hint is not None:
+            console.print("专利数据为中文，英文检索词很少能命中 / the records are Chinese: English terms rarely match",
+                          markup=False)
+            if hint.suggested_query:
+                console.print(f"试试 / try: {hint.suggested_query}", markup=False)
+            if hint.ipc:
+                console.print("或按分类号 / or by classification: "
+                              + "  ".join(f"IPC={code} {title[:20]}" for code, title in hint.ipc), markup=False)
     for name, values in result.facets.items():
         console.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))
 
