@@ -39,6 +39,7 @@ TOP_LEVEL_COMMANDS: list[tuple[str, str]] = [
     ("zhichan.web.cli", "serve"),
     ("zhichan.navigation.cli", "navigate"),
     ("zhichan.search.cli", "search"),
+    ("zhichan.search.cli", "similar"),
 ]
 
 

@@ -28,7 +28,7 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from typer.testing import CliRunner
 
 from zhichan.cli import app
@@ -35,4 +37,50 @@ def test_search_syntax_error_shows_position(settings: Settings) -> None:
     result = CliRunner().invoke(app, ["search", "TI=(电池"])
     assert result.exit_code != 0
     assert isinstance(result.exception, QuerySyntaxError) and result.exception.position == 7
-    assert "TI=(电池\n      ^" in result.output
+    assert "TI=(电池\n        ^" in result.output  # 电池 is four terminal columns wide
+
+
+def test_similar_by_number_and_by_text(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    first = corpus.an("202110000001")
+    by_number = runner.invoke(app, ["similar", first, "--k", "3"])
+    assert by_number.exit_code == 0, by_number.output
+    assert "相似" in by_number.output
+    rows = [line for line in by_number.output.splitlines() if "CN20" in line and first not in line]
+    assert len(rows) == 3
+    by_text = runner.invoke(app, ["similar", "--text", "锂离子电池负极材料的制备", "--k", "2"])
+    assert by_text.exit_code == 0 and first in by_text.output
+    both = runner.invoke(app, ["similar", first, "--text", "x"])
+    assert both.exit_code != 0
+
+
+def test_search_and_export_take_the_web_facet_filters(settings: Settings, ref_rows: list[dict[str, Any]]) -> None:
+    from zhichan.search.oracle import filter_rows
+    from zhichan.search.parser import parse
+
+    both = len(filter_rows(parse("TI=电池 AND RC=5101 AND TYPE=invention"), ref_rows))
+    city = len(filter_rows(parse("TI=电池 AND RC=5101"), ref_rows))
+    assert both < city
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    narrowed = runner.invoke(app, ["search", "TI=电池", "--filter", "city:5101", "--filter", "kind:invention"])
+    assert narrowed.exit_code == 0, narrowed.output
+    assert "TYPE=invention" in narrowed.output and f"{both} 件" in narrowed.output
+    out = settings.data_dir / "narrowed.csv"
+    exported = runner.invoke(app, ["search", "TI=电池", "--filter", "city:5101", "--export", str(out)])
+    assert exported.exit_code == 0 and f"已导出 {city} 条" in exported.output
+    bad = runner.invoke(app, ["search", "TI=电池", "--filter", "colour:red"])
+    assert bad.exit_code != 0
+
+
+def test_an_english_query_with_no_hit_gets_the_chinese_suggestion(settings: Settings) -> None:
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    found = runner.invoke(app, ["search", "TI=semiconductor"])
+    assert found.exit_code == 0 and "0 件" in found.output
+    assert "TI=半导体" in found.output and "IPC=H01L" in found.output
+    assert "英文" not in runner.invoke(app, ["search", "TI=不存在"]).output

@@ -81,3 +81,87 @@ def test_malformed_queries_are_input_errors(query: str) -> None:
         parse(query)
     assert caught.value.http_status == 400
     assert caught.value.code == "query.syntax"
+
+
+# -- long and deep queries (issue: RecursionError on 500 OR-ed terms) -------------------------------
+_OPS = st.sampled_from([" OR ", " AND ", " ", " 或 ", " 与 "])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(200, 700), _OPS)
+def test_long_chains_are_one_n_ary_node(count: int, op: str) -> None:
+    query = op.join(f"t{i}" for i in range(count))
+    if len(query) > 4000:
+        with pytest.raises(QuerySyntaxError):
+            parse(query)
+        return
+    node = parse(query)
+    assert isinstance(node, Or if "OR" in op or "或" in op else And)
+    assert len(node.children) == count  # type: ignore[union-attr]
+    canonical = to_query(node)  # field codes written out: may pass the limit a typed query has
+    if len(canonical) <= 4000:
+        assert parse(canonical) == node
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 999))
+def test_not_chains_cancel_in_pairs(count: int) -> None:
+    node = parse("NOT " * count + "电池")
+    assert node == (Not(Text("TIABC", "电池")) if count % 2 else Text("TIABC", "电池"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.sampled_from(["a OR ({})", "NOT (a {})", "TI=(a OR (b {}))", "(({}))"]))
+def test_deep_nesting_parses_or_is_refused_clearly(depth: int, shape: str) -> None:
+    query = "x"
+    for _ in range(depth):
+        query = shape.format(query)
+    try:
+        node = parse(query)
+    except QuerySyntaxError as exc:
+        assert len(query) > 4000 or "嵌套过深" in exc.message
+        assert " / " in exc.message
+    else:
+        assert parse(to_query(node)) == node
+
+
+@pytest.mark.parametrize(("written", "first", "last"), [
+    ("2021", "2021-01-01", "2021-12-31"), ("202103", "2021-03-01", "2021-03-31"), ("2021-3", "2021-03-01", "2021-03-31"),
+    ("2021/03", "2021-03-01", "2021-03-31"), ("2021.3", "2021-03-01", "2021-03-31"), ("20210315", "2021-03-15", "2021-03-15"),
+    ("2021-03-15", "2021-03-15", "2021-03-15"), ("2021.3.5", "2021-03-05", "2021-03-05"), ("2021/3/05", "2021-03-05", "2021-03-05"),
+])
+def test_every_documented_date_form(written: str, first: str, last: str) -> None:
+    assert parse(f"AD={written}") == DateRange("AD", dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
+
+@pytest.mark.parametrize("written", ["20211", "2021031", "202103151", "2021-03.15", "2021/3-5", "21-03", "2021--03",
+                                     "2021-003", "2021-03-", "2021年3月"])
+def test_undocumented_date_forms_are_refused(written: str) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse(f"AD={written}")
+    assert caught.value.position == 4 and "日期" in caught.value.message
+
+
+@pytest.mark.parametrize(("query", "caret_column"), [
+    ("TI=(电池", 8),  # the end: T I = ( 电 池 → 4 + 2×2 columns
+    ("名称=电池 AND", 13),
+    ("ＴＩ＝电池 OR", 13),  # full-width letters and sign are two columns each
+    ("TI=电池 AND XX=a", 12),
+])
+def test_cli_caret_sits_under_the_character_by_display_width(query: str, caret_column: int) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse(query)
+    line, caret = caught.value.pointer().split("\n")
+    assert line == query
+    assert caret == " " * caret_column + "^"
+
+
+def test_every_field_example_parses_to_its_field() -> None:
+    """The examples the web's syntax help shows (zhichan/search/fields.py) are valid queries."""
+    from zhichan.search.ast import walk
+
+    for spec in F.FIELDS:
+        assert spec.examples, spec.code
+        for example in spec.examples:
+            leaves = [n for n in walk(parse(example)) if isinstance(n, Text | Code | DateRange)]
+            assert leaves and all(leaf.field == spec.code for leaf in leaves), example

@@ -50,3 +50,30 @@ def test_documented_error(query: str, position: int) -> None:
 def test_documented_canonical_form(query: str, canonical: str) -> None:
     assert to_query(parse(query)) == canonical
     assert parse(canonical) == parse(query)
+
+
+def test_every_accepted_value_name_is_documented_and_parses() -> None:
+    """docs/query-language.md "Accepted values" lists every name TYPE, LS and HV accept."""
+    from zhichan.search import fields as F
+
+    from .reference_doc import DOC
+
+    text = DOC.read_text("utf-8")
+    section = text[text.index("## Accepted values"):text.index("## Dates")]
+    for code, table in (("TYPE", F.KIND_VALUES), ("LS", F.LS_VALUES), ("HV", {**F.HV_VALUES, "no": F.HV_NO})):
+        for names in table.values():
+            for name in names:
+                assert f"`{name}`" in section, (code, name)
+                parse(f"{code}={name}")
+
+
+def test_every_field_name_is_documented() -> None:
+    from zhichan.search import fields as F
+
+    from .reference_doc import DOC
+
+    text = DOC.read_text("utf-8")
+    section = text[text.index("## Fields"):text.index("## Accepted values")]
+    for spec in F.FIELDS:
+        for name in (spec.code, spec.zh, *spec.aliases):
+            assert f"`{name}`" in section, name

@@ -195,3 +195,22 @@ def test_pages_of_tied_hits_concatenate_to_the_single_page_order(ref_snapshot: S
             paged += [h.application_number for h in service.search(query, snapshot=ref_snapshot, page=page,
                                                                      page_size=3).hits]
         assert paged == whole and len(set(whole)) == len(whole)
+
+
+@pytest.mark.parametrize("query", [
+    " OR ".join(["电池", *(f"词{i}" for i in range(499))]),  # a long synonym list
+    " ".join(f"P{i}" for i in range(500)),  # juxtaposed terms
+    "NOT " * 999 + "电池",
+    "GD=[* TO *]",
+    "NOT GD=[* TO *]",
+    "x OR " + "(芯片 OR NOT (" * 31 + "电池" + "))" * 31,  # deep but within the limit
+])
+def test_long_and_deep_queries_run_on_every_backend(query: str, ref_snapshot: Snapshot,
+                                                    ref_rows: list[dict[str, Any]]) -> None:
+    from zhichan.search.duckdb_backend import scan_application_numbers
+
+    node = parse(query)
+    expected = filter_rows(node, ref_rows)
+    result = service.search(query, snapshot=ref_snapshot, page_size=50)
+    assert sorted(h.application_number for h in result.hits) == expected
+    assert sorted(scan_application_numbers(node, ref_snapshot).to_pylist()) == expected

@@ -136,3 +136,58 @@ def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir
         page.click("#export-csv")
     exported = Path(download.value.path()).read_text("utf-8-sig").splitlines()
     assert exported[0].startswith("application_number,") and len(exported) == value + 1
+
+
+def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
+    """An analyst narrows a search by a facet, sorts it, opens a patent and follows a similar one."""
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.search.index import build_index
+
+    build_index(CorpusStore(env.settings.corpus_dir).current())  # with similarity vectors
+    page.goto("/search?q=TI=battery")  # English finds nothing in Chinese records: the page says why
+    page.wait_for_selector("#english-hint")
+    page.screenshot(path=str(artifacts_dir / "search-english-hint.png"), full_page=True)
+    page.click("#hint-query")
+    page.wait_for_selector("#results")
+    assert page.locator("#search-q").input_value() == "TI=电池"
+    page.goto("/search?q=" + "TI=锂离子电池")
+    page.wait_for_selector("#facets a.facet-link[data-facet='year']")
+    assert "12" in page.locator("#result-total").inner_text()
+    year = page.locator("#facets a.facet-link[data-facet='year']").first
+    count = int(year.locator("xpath=following-sibling::span").inner_text())
+    year.click()
+    page.wait_for_selector("#active-filters .chip")
+    assert page.locator("#result-total").inner_text().count(str(count)) >= 1
+    assert page.locator("a.patent-link").count() == count
+    page.locator("a.sort-link[data-sort='date_asc']").click()
+    page.wait_for_selector("strong.sort-current[data-sort='date_asc']")
+    assert page.locator("#active-filters .chip").count() == 1  # the sort kept the filter
+    page.locator("#syntax-help summary").click()
+    page.screenshot(path=str(artifacts_dir / "search-facet-filter.png"), full_page=True)
+    page.locator("#active-filters a.chip-remove").click()
+    page.wait_for_selector("#results")
+    assert page.locator("#active-filters").count() == 0 and page.locator("a.patent-link").count() == 12
+
+    # the form search writes the query the box then shows
+    page.click("#form-search-link")
+    page.wait_for_selector("#search-form-builder")
+    page.locator("tr.form-row[data-row='0'] input[name=value]").fill("锂离子电池")
+    page.locator("tr.form-row[data-row='3'] input[name=value]").fill("H01M")
+    page.fill("input[name=date_from]", "2018-01-01")
+    page.check("input[name=kind][value=invention]")
+    page.screenshot(path=str(artifacts_dir / "search-form.png"), full_page=True)
+    page.click("#form-submit")
+    page.wait_for_selector("#results")
+    assert page.locator("#search-q").input_value() == (
+        "TIABC=锂离子电池 AND IPC=H01M AND AD=[2018-01-01 TO *] AND TYPE=(invention)")
+
+    page.locator("a.patent-link").first.click()
+    page.wait_for_selector("#similar-patents")
+    first = page.locator("#patent-number").inner_text()
+    assert page.locator("#similar-patents a.similar-link").count() == 10
+    page.screenshot(path=str(artifacts_dir / "patent-similar.png"), full_page=True)
+    target = page.locator("#similar-patents a.similar-link").first
+    number = target.inner_text()
+    target.click()
+    page.wait_for_selector("#patent-title")
+    assert page.locator("#patent-number").inner_text() == number != first

@@ -22,7 +22,7 @@ from zhichan.web.testing import (
 def test_public_search_and_patent_page(client, env):
     r = client.get("/search", params={"q": "TI=锂离子电池"})
     assert r.status_code == 200
-    assert 'id="basic-mode"' not in r.text  # the full search module answered
+    assert 'id="scan-mode"' not in r.text  # the index answered
     assert env.numbers["wuhou"] in r.text
     assert 'id="synthetic-badge"' in r.text
     r = client.get(f"/patents/{env.numbers['wuhou']}")
@@ -49,12 +49,22 @@ def test_search_syntax_error_is_shown_not_crashed(client):
     assert api.status_code == 400 and api.json()["error"] == "query.syntax"
 
 
-def test_basic_search_without_index(settings, web_template):
+def test_without_an_index_the_same_query_runs_by_a_scan(client, settings, web_template):
+    """No second search engine: before any index exists, the query language runs on DuckDB and
+    finds exactly the hits the index finds (the page says it scanned)."""
+    queries = ("锂离子电池", "TI=电池 AND AD>=2020", "PA=大学 NOT IPC=H01M")
+    indexed = {q: client.get("/api/v1/search", params={"q": q}).json()["total"] for q in queries}
     web = make_env(settings, web_template, search_index=False)
     with web.client() as c:
         r = c.get("/search", params={"q": "锂离子电池"})
-        assert r.status_code == 200 and 'id="basic-mode"' in r.text
-        assert c.get("/api/v1/search", params={"q": "锂离子电池"}).json()["total"] == 12
+        assert r.status_code == 200 and 'id="scan-mode"' in r.text and 'id="results"' in r.text
+        for q in queries:
+            api = c.get("/api/v1/search", params={"q": q, "sort": "date_desc"}).json()
+            assert api["mode"] == "scan" and api["total"] == indexed[q], q
+        dates = [h["application_date"] for h in c.get("/api/v1/search", params={"q": "电池", "sort": "date_desc"}).json()["hits"]]
+        assert dates == sorted(dates, reverse=True) and len(dates) > 1
+        export = c.get("/search/export.xlsx", params={"q": "锂离子电池"})  # every hit, by the same export
+        assert export.status_code == 200 and export.content[:2] == b"PK"
     web.engine.dispose()
 
 
@@ -241,7 +251,7 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
         assert s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)) is None
     with web.client() as c:
         r = c.get("/search", params={"q": "锂离子电池"})
-        assert r.status_code == 200 and 'id="basic-mode"' not in r.text and 'id="results"' in r.text
+        assert r.status_code == 200 and 'id="scan-mode"' not in r.text and 'id="results"' in r.text
     web.engine.dispose()
 
 

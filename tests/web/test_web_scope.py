@@ -13,8 +13,9 @@ from zhichan.web.testing import JINJIANG_ENTERPRISE, JINJIANG_TITLE, WUHOU_ENTER
 
 #: Routes anyone may read: published patent data (as on CNIPA's public systems), sign-in, assets.
 PUBLIC_GET = {
-    "/search", "/search/facets", "/search/export.{fmt}", "/patents/{application_number}", "/api/v1/search",
-    "/api/v1/patents/{application_number}", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
+    "/search", "/search/facets", "/search/form", "/search/export.{fmt}", "/patents/{application_number}",
+    "/patents/{application_number}/similar", "/api/v1/search",
+    "/api/v1/patents/{application_number}", "/api/v1/similar", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
     "/assets/vega-bundle.js", "/api/openapi.json", "/api/docs", "/healthz",
     # evidence (zhichan.evidence.router): certificate verification and data-IP notices are public
     "/evidence/verify", "/evidence/notices", "/evidence/checkpoint.json", "/evidence/pubkey.pem",

@@ -491,6 +491,8 @@ def _register_parent(con: Any, parent: Snapshot | None) -> None:
 
 
 def _write_rejects(store: CorpusStore, result: ImportResult) -> Path:
+    from zhichan.spreadsheet import csv_cell  # the rejects report opens in a spreadsheet: no formulas
+
     folder = store.root / "rejects"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{result.import_id}.csv"
@@ -498,5 +500,5 @@ def _write_rejects(store: CorpusStore, result: ImportResult) -> Path:
         writer = csv.DictWriter(fh, fieldnames=["file", "row", "column", "value", "reason"])
         writer.writeheader()
         for reject in result.rejects:
-            writer.writerow(reject.as_dict())
+            writer.writerow({k: csv_cell(v) for k, v in reject.as_dict().items()})
     return path

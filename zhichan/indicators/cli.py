@@ -98,6 +98,8 @@ def compute(
     if xlsx:
         from openpyxl import Workbook
 
+        from zhichan.spreadsheet import xlsx_row
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("indicators")
         columns = ["code", "name_zh", "region_code", "region_name", "level", "as_of", "value", "unit", "previous_value",
@@ -105,7 +107,7 @@ def compute(
         sheet.append(columns)
         for v in values:
             row = v.to_dict() | {"name_zh": inds[v.code].name_zh}
-            sheet.append([row[c] for c in columns])
+            sheet.append(xlsx_row(sheet, [row[c] for c in columns]))
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         book.save(xlsx)
         console.print(f"已导出 / exported: {xlsx}")
@@ -166,10 +168,16 @@ def plan(
 
 def _print_patents(table: Any, extra: list[str], title: str, out: Path | None) -> None:
     if out:
-        import pyarrow.csv as pacsv
+        import csv
+
+        from zhichan.spreadsheet import csv_row
 
         plain = table.drop_columns([c for c in table.column_names if c == "sei_codes"])
-        pacsv.write_csv(plain, out)
+        with open(out, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens Chinese correctly
+            writer = csv.writer(fh)
+            writer.writerow(plain.column_names)
+            for batch in plain.to_batches(10_000):
+                writer.writerows(csv_row(row.values()) for row in batch.to_pylist())
         console.print(f"已导出 / exported: {out}")
         return
     shown = Table("application_number", "title", "first_patentee", "application_date", *extra,

@@ -35,6 +35,7 @@ from zhichan.indicators.dates import same_day_last_year
 from zhichan.indicators.engines import open_engine, plain
 from zhichan.indicators.models import IndicatorDef, IndicatorValue, Level
 from zhichan.settings import get_settings
+from zhichan.spreadsheet import csv_row, xlsx_row
 
 #: region code → indicator code → additive value (counts as int, money as float yuan)
 Totals = dict[str, dict[str, float | int]]
@@ -344,14 +345,7 @@ def drilldown_page(code: str, region_code: str, as_of: dt.date, *, offset: int =
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
-    value = plain(value)
-    if isinstance(value, str):
-        # spreadsheet formula injection: a text starting with = + - @ is written as text.
-        # One escaping rule for every export (the web's CSV cell function) until search ships its own.
-        from zhichan.web.views import _csv_cell
-
-        return _csv_cell(value)
-    return value
+    return plain(value)
 
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
@@ -371,7 +365,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(columns)
-            writer.writerows(rows)
+            writer.writerows(csv_row(row) for row in rows)  # no formulas (zhichan.spreadsheet)
         return path
     from openpyxl import Workbook
 
@@ -379,7 +373,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     sheet = book.create_sheet("records")
     sheet.append(columns)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     about = book.create_sheet("definition")
     region = normalize_region(region_code)
     for label, value in (

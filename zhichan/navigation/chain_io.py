@@ -91,17 +91,19 @@ def chain_to_xlsx(chain: Chain) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from zhichan.spreadsheet import xlsx_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = CHAIN_SHEET
     ws.append(["字段 / field", "值 / value"])
     for name in CHAIN_FIELDS:
-        ws.append([name, str(getattr(chain, name))])
+        ws.append(xlsx_row(ws, [name, str(getattr(chain, name))]))
     ws.column_dimensions["B"].width = 80
     bs = wb.create_sheet(BRANCH_SHEET)
     bs.append([f"{_ZH_COLUMN[c]} / {c}" for c in BRANCH_COLUMNS])
     for b in chain.branches:
-        bs.append([b.id, b.name, b.level, b.parent or "", b.query, b.description])
+        bs.append(xlsx_row(bs, [b.id, b.name, b.level, b.parent or "", b.query, b.description]))
     for sheet in (ws, bs):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

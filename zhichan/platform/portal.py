@@ -303,50 +303,6 @@ def patent_detail(access: CorpusAccess, application_number: str) -> dict[str, An
     return {**rows[0], "events": events}
 
 
-def basic_search(
-    access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20
-) -> dict[str, Any]:
-    """Fallback while ``zhichan.search`` is absent: every word must occur in the title, an applicant
-    or the application number (case-insensitive substring). Labelled as such on the page."""
-    words = [w for w in (query or "").split() if w][:8]
-    if not words:
-        return {"total": 0, "hits": [], "page": page, "page_size": page_size, "mode": "basic", "facets": {}}
-    conditions, params = [], []
-    for word in words:
-        conditions.append(
-            "(title ILIKE ? ESCAPE '\\' OR application_number ILIKE ? ESCAPE '\\' "
-            "OR list_string_agg(applicants) ILIKE ? ESCAPE '\\')"
-        )
-        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [like, like, like]
-    where = " AND ".join(conditions)
-    cur = access.cursor()
-    try:
-        total_row = cur.execute(f"SELECT count(*) FROM patents WHERE {where}", params).fetchone()
-        hits = _rows(
-            cur,
-            f"""SELECT {', '.join(LIST_COLUMNS)} FROM patents WHERE {where}
-                ORDER BY application_date DESC, application_number LIMIT ? OFFSET ?""",
-            [*params, page_size, (page - 1) * page_size],
-        )
-        kinds = _rows(cur, f"SELECT kind AS value, count(*) AS n FROM patents WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
-                      params)
-        statuses = _rows(
-            cur, f"SELECT status_group AS value, count(*) AS n FROM patents WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
-            params,
-        )
-    finally:
-        cur.close()
-    return {
-        "total": int(total_row[0]) if total_row else 0,
-        "hits": hits,
-        "page": page,
-        "page_size": page_size,
-        "mode": "basic",
-        "facets": {"kind": kinds, "status_group": statuses},
-    }
-
-
 # enterprises -----------------------------------------------------------------------------------
 def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     cur = access.cursor()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -22,6 +23,10 @@ from zhichan.web.deps import DbDep, ScopeDep, lang, render
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter()
+
+#: ids as the database stores them (a larger number is a 422, never an overflow)
+CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+StepSeq = Annotated[int, PathParam(ge=1, le=100_000)]
 
 
 def service(request: Request) -> ProcedureService:
@@ -104,7 +109,7 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
     return RedirectResponse(f"/cases/{created['id']}", status_code=303)
 
 
-def _case_page(request: Request, scope: Scope, session: Session, case_id: int, *, errors: dict[str, str] | None = None,
+def _case_page(request: Request, scope: Scope, session: Session, case_id: CaseId, *, errors: dict[str, str] | None = None,
                values: dict[str, Any] | None = None, failed: str | None = None, message: str = "",
                status: int = 200) -> Response:
     data = views.case_view(service(request), session, scope, case_id, lang(request))
@@ -113,13 +118,13 @@ def _case_page(request: Request, scope: Scope, session: Session, case_id: int, *
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
-def case_page(request: Request, case_id: int, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+def case_page(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
     return _case_page(request, scope, session, case_id)
 
 
 @router.post("/cases/{case_id}/act/{event}", include_in_schema=False)
-async def act_submit(request: Request, case_id: int, event: str, scope: Scope = ScopeDep,
+async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope = ScopeDep,
                      session: Session = DbDep) -> Response:
     scope.require_authenticated()
     fields, uploads, version = await _form(request)
@@ -137,14 +142,14 @@ async def act_submit(request: Request, case_id: int, event: str, scope: Scope = 
 
 
 @router.get("/cases/{case_id}/documents/{sha256}", include_in_schema=False)
-def document(request: Request, case_id: int, sha256: str, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+def document(request: Request, case_id: CaseId, sha256: str, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
     path, name, media = service(request).document_path(session, scope, case_id, sha256)
     return FileResponse(path, media_type=media, filename=name, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/cases/{case_id}/steps/{seq}/certificate.pdf", include_in_schema=False)
-def step_certificate(request: Request, case_id: int, seq: int, scope: Scope = ScopeDep,
+def step_certificate(request: Request, case_id: CaseId, seq: StepSeq, scope: Scope = ScopeDep,
                      session: Session = DbDep) -> Response:
     """The evidence certificate of one step (its entry in the log, with the inclusion proof)."""
     from zhichan.evidence.certificate import render_pdf
@@ -186,7 +191,7 @@ def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep
 
 @router.get("/api/v1/cases/{case_id}", tags=["procedures"],
             responses={401: {"description": "not signed in"}, 404: {"description": "no such case in your scope"}})
-def api_case(request: Request, case_id: int, scope: Scope = ScopeDep, session: Session = DbDep) -> JSONResponse:
+def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> JSONResponse:
     """A case: its state, clocks with deadlines, timeline of steps, notices and the steps the caller may take."""
     scope.require_authenticated()
     return JSONResponse(_jsonable(views.case_view(service(request), session, scope, case_id, lang(request))))
@@ -196,7 +201,7 @@ def api_case(request: Request, case_id: int, scope: Scope = ScopeDep, session: S
     401: {"description": "not signed in"}, 403: {"description": "your role may not take this step"},
     404: {"description": "no such case in your scope"}, 409: {"description": "the case moved on (stale version)"},
     422: {"description": "invalid or missing fields or documents"}})
-def api_transition(request: Request, case_id: int, body: TransitionIn, scope: Scope = ScopeDep,
+def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope: Scope = ScopeDep,
                    session: Session = DbDep) -> JSONResponse:
     """Take a step without documents (steps that need documents are taken on the case page)."""
     scope.require_authenticated()

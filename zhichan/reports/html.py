@@ -96,11 +96,21 @@ def _table(table: Table) -> str:
     return f"<table{tid}>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def script_json(json_text: str) -> str:
+    """JSON text made safe inside ``<script type="application/json">``: ``<``, ``>`` and ``&`` become
+    ``\\u003c`` ``\\u003e`` ``\\u0026``. Escaping only ``</`` is not enough — a label
+    ``<!--<script>`` puts the HTML parser in its "double-escaped" state, where ``</script>`` no
+    longer ends the island and the rest of the page is swallowed. In JSON these characters
+    occur only inside strings, where the escapes mean the same character. The cockpit's islands
+    and the reports' use this one function."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _figure(fig: Figure, mode: ChartMode) -> str:
     cid = escape(fig.chart.chart_id)
     caption = f"<figcaption>{escape(fig.caption or fig.chart.title)}</figcaption>"
     if mode == "vega":
-        spec = fig.chart.spec_json().replace("</", "<\\/")
+        spec = script_json(fig.chart.spec_json())
         body = (f'<div class="zc-chart" id="chart-{cid}"></div>'
                 f'<script type="application/json" data-chart-for="chart-{cid}">{spec}</script>')
     elif mode == "svg":

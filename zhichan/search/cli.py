@@ -20,6 +20,8 @@ def search(
     sort: Annotated[str, typer.Option(help="relevance | date_desc | date_asc")] = "relevance",
     export: Annotated[Path | None, typer.Option(help="把全部命中导出到 .csv 或 .xlsx / export ALL hits")] = None,
     facets: Annotated[bool, typer.Option(help="显示分面统计 / show facets")] = False,
+    filter_: Annotated[list[str] | None, typer.Option(
+        "--filter", help="分面筛选，可重复，如 ipc:H01M、year:2021（同网页的分面点击） / facet filter, repeatable")] = None,
 ) -> None:
     """专利检索 / Search patents with the query language."""
     import html
@@ -27,8 +29,12 @@ def search(
 
     from zhichan.search import service
     from zhichan.search.errors import QuerySyntaxError
+    from zhichan.search.filters import narrow, parse_filters
+    from zhichan.search.parser import parse
 
     try:
+        parse(query)  # positions refer to what was typed, before the filters are joined to it
+        query = narrow(query, parse_filters(filter_ or []))
         if export is not None:
             from zhichan.progress import rich_progress
 
@@ -52,8 +58,39 @@ def search(
                       rich_marks(hit.title_html) + "\n[dim]" + rich_marks(hit.snippet_html) + "[/dim]",
                       "; ".join(hit.applicants), hit.legal_status)
     console.print(table)
+    if result.total == 0:
+        from zhichan.search.hints import english_hint
+
+        hint = english_hint(parse(query))
+        if hint is not None:
+            console.print("专利数据为中文，英文检索词很少能命中 / the records are Chinese: English terms rarely match",
+                          markup=False)
+            if hint.suggested_query:
+                console.print(f"试试 / try: {hint.suggested_query}", markup=False)
+            if hint.ipc:
+                console.print("或按分类号 / or by classification: "
+                              + "  ".join(f"IPC={code} {title[:20]}" for code, title in hint.ipc), markup=False)
     for name, values in result.facets.items():
         console.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))
+
+
+def similar(
+    application_number: Annotated[str | None, typer.Argument(help="申请号，如 CN202110000001.X / application number")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="用一段文本代替申请号 / a text instead of a patent")] = None,
+    k: Annotated[int, typer.Option(min=1, max=50, help="返回条数 / how many")] = 10,
+) -> None:
+    """相似专利 / The patents most similar to a patent (by application number) or to a text."""
+    from zhichan.search import service
+
+    if text is not None and application_number is not None:
+        raise typer.BadParameter("申请号与 --text 只能给出其一 / give an application number or --text, not both")
+    number = application_number.strip().upper() if application_number else None
+    hits = service.similar(number, text, k=k)
+    title = f"与 {number} 相似的专利 / similar to {number}" if number else "与文本相似的专利 / similar to the text"
+    table = Table("申请号", "名称", "相似度 score", title=title)
+    for hit in hits:
+        table.add_row(hit.application_number, hit.title, f"{hit.score:.3f}")
+    console.print(table)
 
 
 @app.command("build")

@@ -35,32 +35,34 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()
     #: patent columns a text field covers (the Python oracle and DuckDB read these).
     columns: tuple[str, ...] = ()
+    #: example clauses (the web's syntax help shows them; tests/search parse every one)
+    examples: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("TIABC", "text", "名称摘要权利要求", "title, abstract or claims (default)", ("关键词", "KW", "TX"),
-              ("title", "abstract", "first_claim")),
-    FieldSpec("TI", "text", "名称", "title", ("标题", "发明名称"), ("title",)),
-    FieldSpec("AB", "text", "摘要", "abstract", (), ("abstract",)),
-    FieldSpec("TIAB", "text", "名称摘要", "title or abstract", ("名称+摘要",), ("title", "abstract")),
-    FieldSpec("CL", "text", "权利要求", "claims (first claim)", ("主权项", "CLM"), ("first_claim",)),
+              ("title", "abstract", "first_claim"), examples=("电池", "锂*电池", '"固态 电池"')),
+    FieldSpec("TI", "text", "名称", "title", ("标题", "发明名称"), ("title",), examples=("TI=电池", "名称=芯片")),
+    FieldSpec("AB", "text", "摘要", "abstract", (), ("abstract",), examples=("AB=石墨烯",)),
+    FieldSpec("TIAB", "text", "名称摘要", "title or abstract", ("名称+摘要",), ("title", "abstract"), examples=("TIAB=(芯片 OR 封装)",)),
+    FieldSpec("CL", "text", "权利要求", "claims (first claim)", ("主权项", "CLM"), ("first_claim",), examples=("CL=负极材料",)),
     FieldSpec("PA", "text", "申请人", "applicant or current patentee", ("专利权人", "权利人", "申请（专利权）人"),
-              ("applicants", "current_patentees")),
-    FieldSpec("IN", "text", "发明人", "inventor", ("设计人",), ("inventors",)),
-    FieldSpec("AR", "text", "地址", "applicant address", ("申请人地址",), ("applicant_address",)),
-    FieldSpec("AG", "text", "代理机构", "patent agency", ("专利代理机构",), ("agency",)),
-    FieldSpec("AN", "code", "申请号", "application number", ()),
-    FieldSpec("PN", "code", "公开号", "publication or grant number", ("公告号", "公开（公告）号", "授权公告号")),
-    FieldSpec("AD", "date", "申请日", "application date", ()),
-    FieldSpec("PD", "date", "公开日", "publication date", ("公告日", "公开（公告）日")),
-    FieldSpec("GD", "date", "授权日", "grant date", ("授权公告日",)),
-    FieldSpec("IPC", "code", "分类号", "IPC (prefix semantics)", ("IPC分类号",)),
-    FieldSpec("MIC", "code", "主分类号", "main IPC (prefix semantics)", ("MIPC", "主IPC")),
-    FieldSpec("TYPE", "code", "类型", "patent kind", ("专利类型", "KIND")),
-    FieldSpec("LS", "code", "法律状态", "legal status", ("STATUS",)),
-    FieldSpec("RC", "code", "区域", "administrative region code (prefix)", ("区域代码", "行政区划", "REGION")),
-    FieldSpec("SEI", "code", "战新产业", "strategic emerging industry category", ("战略性新兴产业",)),
-    FieldSpec("HV", "code", "高价值", "high-value invention patent", ("高价值专利",)),
+              ("applicants", "current_patentees"), examples=("PA=华为", '申请人="电子科技大学"')),
+    FieldSpec("IN", "text", "发明人", "inventor", ("设计人",), ("inventors",), examples=("IN=张伟",)),
+    FieldSpec("AR", "text", "地址", "applicant address", ("申请人地址",), ("applicant_address",), examples=("AR=成都",)),
+    FieldSpec("AG", "text", "代理机构", "patent agency", ("专利代理机构",), ("agency",), examples=("AG=专利代理",)),
+    FieldSpec("AN", "code", "申请号", "application number", (), examples=("AN=CN202110000001.X", "AN=2021*")),
+    FieldSpec("PN", "code", "公开号", "publication or grant number", ("公告号", "公开（公告）号", "授权公告号"), examples=("PN=CN113000001B", "PN=CN113000001")),
+    FieldSpec("AD", "date", "申请日", "application date", (), examples=("AD=2021", "AD>=2021-03", "AD=[2019 TO 2021]")),
+    FieldSpec("PD", "date", "公开日", "publication date", ("公告日", "公开（公告）日"), examples=("PD<2020",)),
+    FieldSpec("GD", "date", "授权日", "grant date", ("授权公告日",), examples=("GD=2022", "GD=[* TO *]")),
+    FieldSpec("IPC", "code", "分类号", "IPC (prefix semantics)", ("IPC分类号",), examples=("IPC=H01M", "IPC=H01M4/13", "IPC=G06N*")),
+    FieldSpec("MIC", "code", "主分类号", "main IPC (prefix semantics)", ("MIPC", "主IPC"), examples=("MIC=H01M4",)),
+    FieldSpec("TYPE", "code", "类型", "patent kind", ("专利类型", "KIND"), examples=("TYPE=发明", "TYPE=utility_model")),
+    FieldSpec("LS", "code", "法律状态", "legal status", ("STATUS",), examples=("LS=有效", "LS=granted")),
+    FieldSpec("RC", "code", "区域", "administrative region code (prefix)", ("区域代码", "行政区划", "REGION"), examples=("RC=51", "RC=5101", "RC=510107")),
+    FieldSpec("SEI", "code", "战新产业", "strategic emerging industry category", ("战略性新兴产业",), examples=("SEI=5", "SEI=5.2")),
+    FieldSpec("HV", "code", "高价值", "high-value invention patent", ("高价值专利",), examples=("HV=是", "HV=pledge")),
 )
 
 BY_CODE: dict[str, FieldSpec] = {f.code: f for f in FIELDS}

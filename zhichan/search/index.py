@@ -410,8 +410,10 @@ class SearchIndex:
         return tantivy.Query.const_score_query(query, 0.0)
 
     def _date(self, node: DateRange) -> tantivy.Query:
+        # An open end is the smallest or largest date there is: ``GD=[* TO *]`` means "has a grant
+        # date" (as in the oracle and SQL), and tantivy-py takes no open bound.
         return tantivy.Query.range_query(self.schema, _DATE_FIELDS[node.field], tantivy.FieldType.Integer,
-                                         _ymd(node.start), _ymd(node.end))
+                                         _ymd(node.start or dt.date.min), _ymd(node.end or dt.date.max))
 
     def compile(self, node: Node) -> tantivy.Query:
         if isinstance(node, Text):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TypeVar, cast
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from zhichan.search import fields as F
@@ -23,6 +23,14 @@ from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
 from zhichan.search.errors import QuerySyntaxError
 
 MAX_QUERY_CHARS = 4000
+#: Deepest syntax tree. AND and OR are n-ary (``a OR b OR …`` is one node however long) and
+#: ``NOT NOT x`` is ``x``, so only groups in parentheses that alternate AND, OR and NOT deepen the
+#: tree — which every backend walks recursively. 64 levels is far beyond any real query and far
+#: below Python's stack limit; the canonical form nests exactly as deep, so it parses back.
+MAX_DEPTH = 64
+#: Parentheses nested deeper than this are refused before parsing (they bound the work of
+#: binding a field to a group; redundant parentheses add no depth to the tree).
+MAX_PARENS = 2 * MAX_DEPTH
 
 #: Full-width punctuation Chinese input methods produce, folded one-for-one before lexing.
 _PUNCT = str.maketrans({"（": "(", "）": ")", "＝": "=", "＜": "<", "＞": ">", "：": ":", "“": '"', "”": '"',
@@ -112,11 +120,16 @@ def _code_leaf(field: str, token: Token) -> Node:
     return Code(field, norm, prefix)
 
 
+#: The written forms of a date (docs/query-language.md, "Dates"): a year; a month as ``202103`` or
+#: with one separator ``-`` ``.`` ``/`` (``2021-03``, ``2021-3``); a day as ``20210315`` or with the
+#: same separator twice (``2021-03-15``, ``2021.3.5``). Anything else — ``20211``, ``2021-03.15`` —
+#: is an error, never a guess.
 _DATE_FORMS = (
     (re.compile(r"^(\d{4})$"), "y"),
-    (re.compile(r"^(\d{4})[-./]?(\d{1,2})$"), "m"),
+    (re.compile(r"^(\d{4})(\d{2})$"), "m"),
+    (re.compile(r"^(\d{4})[-./](\d{1,2})$"), "m"),
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "d"),
-    (re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$"), "d"),
+    (re.compile(r"^(\d{4})([-./])(\d{1,2})\2(\d{1,2})$"), "d"),
 )
 
 
@@ -131,14 +144,15 @@ def _date_span(token: Token) -> tuple[dt.date, dt.date]:
             y = int(m.group(1))
             if precision == "y":
                 return dt.date(y, 1, 1), dt.date(y, 12, 31)
-            mo = int(m.group(2))
+            groups = [g for g in m.groups()[1:] if g.isdigit()]  # the separator group is not a number
+            mo = int(groups[0])
             if precision == "m":
                 return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
-            day = dt.date(y, mo, int(m.group(3)))
+            day = dt.date(y, mo, int(groups[1]))
             return day, day
         except ValueError:
             break
-    raise _Fail(token.start_pos, f"无法识别的日期 {text}", f"not a date: {text}", ("2021", "2021-03", "2021-03-15", "20210315"))
+    raise _Fail(token.start_pos, f"无法识别的日期 {text}", f"not a date: {text}", ("2021", "2021-03", "202103", "2021-03-15", "20210315"))
 
 
 def _date_leaf(field: str, op: Token, token: Token) -> Node:
@@ -182,8 +196,13 @@ def _bind(node: object, spec: F.FieldSpec, op: Token) -> Node:
     if isinstance(node, Or):
         return _flat(Or, [_bind(c, spec, op) for c in node.children])
     if isinstance(node, Not):
-        return Not(_bind(node.child, spec, op))
+        return cast(Node, _negate(_bind(node.child, spec, op)))
     return cast(Node, node)  # the transformer builds nothing but nodes and _Bare values
+
+
+def _negate(node: object) -> object:
+    """``NOT x``; ``NOT NOT x`` is ``x`` (so a chain of NOTs never deepens the tree)."""
+    return node.child if isinstance(node, Not) else Not(cast(Node, node))
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "AND_ZH", "OR_ZH", "NOT_ZH"})
@@ -194,7 +213,10 @@ def _operands(items: tuple[object, ...]) -> list:
 
 
 @v_args(inline=True)
-class _Build(Transformer):
+class _Build(Transformer_NonRecursive):
+    """Tree → syntax tree without recursion: ``a OR b OR …`` is a left-deep lark tree as deep as
+    the query is long (500 OR-ed synonyms are a normal query)."""
+
     def start(self, expr: object) -> object:
         return expr
 
@@ -204,8 +226,8 @@ class _Build(Transformer):
     def and_(self, *items: object) -> And:
         return _flat(And, _operands(items))
 
-    def not_(self, *items: object) -> Not:
-        return Not(_operands(items)[0])
+    def not_(self, *items: object) -> object:
+        return _negate(_operands(items)[0])
 
     def word(self, token: Token) -> Token:
         return token
@@ -243,6 +265,46 @@ class _Build(Transformer):
         return _bind(expr, spec, op)
 
 
+def _deepest_paren(text: str) -> tuple[int, int]:
+    """(deepest nesting of parentheses outside quoted phrases, 0-based position of its ``(``)."""
+    depth, deepest, at, quoted, escaped = 0, 0, 0, False, False
+    for pos, char in enumerate(text):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "(":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, pos
+        elif char == ")":
+            depth = max(0, depth - 1)
+    return deepest, at
+
+
+def _depth(node: Node) -> int:
+    """Levels of the syntax tree, counted without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, And | Or):
+            stack.extend((c, level + 1) for c in item.children)
+        elif isinstance(item, Not):
+            stack.append((item.child, level + 1))
+    return deepest
+
+
+def _too_deep(text: str, limit: int) -> _Fail:
+    return _Fail(_deepest_paren(text)[1], f"括号嵌套过深（最多 {limit} 层）",
+                 f"parentheses nested too deep (at most {limit} levels)")
+
+
 def _expected_names(expected: set[str]) -> tuple[str, ...]:
     names = []
     for terminal in expected:
@@ -266,9 +328,13 @@ def parse(query: str) -> Node:
         raise QuerySyntaxError(query, 1, ("检索词",), "查询为空", "empty query")
     text = query.translate(_PUNCT)
     try:
+        if _deepest_paren(text)[0] > MAX_PARENS:
+            raise _too_deep(text, MAX_PARENS)
         tree = _lark().parse(text)
-        node = _Build().transform(tree)
-        return _bind(node, F.BY_CODE[F.DEFAULT_FIELD], Token("CMP", "="))
+        node = _bind(_Build().transform(tree), F.BY_CODE[F.DEFAULT_FIELD], Token("CMP", "="))
+        if _depth(node) > MAX_DEPTH:
+            raise _too_deep(text, MAX_DEPTH)
+        return node
     except VisitError as exc:
         fail = exc.orig_exc
         if isinstance(fail, _Fail):

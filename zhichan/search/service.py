@@ -30,6 +30,7 @@ from zhichan.search.index import SearchIndex
 from zhichan.search.models import SORTS, FacetValue, Hit, SearchResult, SimilarHit
 from zhichan.search.parser import parse
 from zhichan.search.snippets import highlight
+from zhichan.spreadsheet import csv_row, xlsx_row
 
 MAX_PAGE_SIZE = 200
 SNIPPET_CHARS = 160
@@ -111,6 +112,43 @@ def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_
         ))
     facet_values = _facet_values(index, compiled) if facets and total else {}
     return SearchResult(total=total, hits=hits, facets=facet_values, query=to_query(node),
+                        elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page,
+                        page_size=page_size, sort=sort, snapshot_id=snap.id)
+
+
+def scan_search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_size: int = 20,
+                sort: str = "relevance", region_prefix: str | None = None) -> SearchResult:
+    """One page of hits of ``query`` by a DuckDB scan of the snapshot — the same query language and
+    the same hits as :func:`search`, for a snapshot whose index is not built yet. Slower, with no
+    facets and no relevance (newest first; ``date_asc`` oldest first)."""
+    started = time.perf_counter()
+    if sort not in SORTS:
+        raise InputError(f"未知的排序方式 {sort} / unknown sort {sort}; expected one of {', '.join(SORTS)}")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InputError(f"分页参数无效 / invalid page ({page}) or page size ({page_size}, 1…{MAX_PAGE_SIZE})")
+    from zhichan.search.duckdb_backend import scan_application_numbers
+
+    snap = _snapshot(snapshot)
+    node = _scoped(parse(query), region_prefix)
+    numbers = scan_application_numbers(node, snap)
+    order = "ASC" if sort == "date_asc" else "DESC"
+    con = snap.connect()
+    try:
+        con.register("search_hits", pa.table({"application_number": numbers}))
+        rows = con.execute(
+            "SELECT p.application_number, p.title, p.applicants, p.application_date, p.kind, p.legal_status, "
+            "p.main_ipc, p.region_code, p.abstract, p.publication_number, p.grant_number, p.synthetic "
+            f"FROM patents p JOIN search_hits h USING (application_number) "
+            f"ORDER BY p.application_date {order}, p.application_number LIMIT ? OFFSET ?",
+            [page_size, (page - 1) * page_size]).fetchall()
+    finally:
+        con.close()
+    needles = [t.value for t in positive_texts(node) if t.field in _SNIPPET_FIELDS]
+    hits = [Hit(application_number=r[0], title=r[1], applicants=list(r[2] or []), application_date=r[3].isoformat() if r[3] else "", kind=r[4],
+                legal_status=r[5], main_ipc=r[6], region_code=r[7], score=0.0,
+                snippet_html=highlight(r[8] or r[1], needles, SNIPPET_CHARS), title_html=highlight(r[1], needles),
+                publication_number=r[9], grant_number=r[10], synthetic=bool(r[11])) for r in rows]
+    return SearchResult(total=len(numbers), hits=hits, facets={}, query=to_query(node),
                         elapsed_ms=round((time.perf_counter() - started) * 1000, 2), page=page,
                         page_size=page_size, sort=sort, snapshot_id=snap.id)
 
@@ -203,7 +241,7 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
                 out = csv.writer(fh)
                 out.writerow(header)
                 for rows in _export_batches(numbers, snap):
-                    out.writerows(rows)
+                    out.writerows(csv_row(row) for row in rows)
                     written += len(rows)
                     progress(written, total)
         else:
@@ -214,11 +252,11 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
             sheet.append(header)
             for rows in _export_batches(numbers, snap):
                 for row in rows:
-                    sheet.append(row)
+                    sheet.append(xlsx_row(sheet, row))
                 written += len(rows)
                 progress(written, total)
             info = book.create_sheet("检索式")
-            info.append(["检索式 query", to_query(node)])
+            info.append(xlsx_row(info, ["检索式 query", to_query(node)]))
             info.append(["快照 snapshot", snap.id])
             info.append(["命中 hits", written])
             info.append(["合成数据 synthetic", "是" if snap.synthetic else "否"])
@@ -243,6 +281,11 @@ def similar(application_number: str | None = None, text: str | None = None, *, k
     snap = _snapshot(snapshot)
     index = SearchIndex.for_snapshot(snap)
     assert index is not None
+    if not (index.path / "vectors.npy").exists():
+        from zhichan.search.errors import VectorsMissing
+
+        raise VectorsMissing("当前检索索引未包含语义向量，请重建索引 / the search index holds no similarity vectors: "
+                             "rebuild it (zhichan index build)")
     rows = similar_rows(index.path, index.ids, application_number=application_number, text=text, k=k)
     numbers = index.ids.take(pa.array([r for r, _ in rows], pa.uint64())).to_pylist() if rows else []
     titles = index.titles(numbers)

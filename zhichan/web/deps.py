@@ -100,8 +100,9 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
 
     def json_script(value: Any) -> Markup:
         """JSON for a ``<script type="application/json">`` island (``<`` escaped so it cannot close the tag)."""
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+        from zhichan.reports.html import script_json
+
+        return Markup(script_json(json.dumps(value, ensure_ascii=False, default=str)))
 
     def label(field: str, value: Any, fallback: Any = None) -> str:
         return labels.label(current_lang, field, value, fallback)

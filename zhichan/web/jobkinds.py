@@ -11,7 +11,6 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.settings import Settings
-from zhichan.web.integrations import optional_module
 
 STAFF = {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}
 INDEX_KIND = "search.index"
@@ -107,13 +106,12 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
         path = build_index(snap, progress=ctx.progress)
         return {"snapshot": snap.id, "index": path.name}
 
-    if optional_module("zhichan.search.index") is not None:
-        register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF)
-        register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
+    register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF)
+    register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
     register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
     register_job_kind("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
-    if engine is not None and optional_module("zhichan.navigation.service") is not None:
+    if engine is not None:
         from zhichan.web import navigation
 
         def navigation_report(ctx: JobContext) -> dict[str, Any]:

@@ -22,11 +22,13 @@ from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.settings import Settings
+from zhichan.spreadsheet import csv_cell
 from zhichan.web import charts
-from zhichan.web.integrations import indicators_service, search_service
 
 MAX_PAGE_SIZE = 100
-EXPORT_LIMIT = 10_000
+#: the query language's own limit (zhichan.search.parser.MAX_QUERY_CHARS; docs/query-language.md):
+#: the search box takes what the command line takes — long synonym and applicant lists included
+MAX_QUERY_CHARS = 4000
 
 
 def _check_paging(page: int, page_size: int) -> None:
@@ -48,56 +50,84 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 
 def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
-           facets: bool = True) -> dict[str, Any]:
-    """Search published patents (public) with ``zhichan.search``; while that module or the
-    snapshot's index is missing, a basic title/applicant match, labelled as such (``mode``).
+           facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Search published patents (public) with ``zhichan.search``: through the newest indexed
+    snapshot, or — while no snapshot has an index — the same query by a scan (``mode`` says which).
 
     ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
-    shows the hits first and loads the facets with a second request)."""
+    shows the hits first and loads the facets with a second request). ``filters`` are facet
+    clicks (``ipc:H01M``, :mod:`zhichan.search.filters`), joined to the query with AND. A page past
+    the last is answered with the last page (``clamped``)."""
     _check_paging(page, page_size)
     query = (query or "").strip()
-    if len(query) > 1000:
-        raise InputError("检索式过长（最多1000字） / query too long (1000 characters max)")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"检索式过长（最多{MAX_QUERY_CHARS}字） / query too long ({MAX_QUERY_CHARS} characters max)")
     empty = {"query": query, "mode": "full", "total": 0, "hits": [], "facets": {}, "page": page,
              "page_size": page_size}
     if not query:
         return empty
-    service = search_service()
-    mode = "basic"
-    if service is not None:
-        from zhichan.search.errors import IndexMissing
+    from zhichan.search import service
+    from zhichan.search.errors import IndexMissing
+    from zhichan.search.filters import narrow, parse_filters
+    from zhichan.search.parser import parse
 
-        snap = searchable_snapshot(access)
+    parse(query)  # a syntax error's position refers to the typed query, not the narrowed one
+    chosen = parse_filters(list(filters))
+    run = narrow(query, chosen)
+    snap = searchable_snapshot(access)
+    current = access.require_snapshot()
+
+    def page_of(run_page: int) -> Any:
         try:
-            result = service.search(query, snapshot=snap, page=page, page_size=page_size, facets=facets)
+            return service.search(run, snapshot=snap, page=run_page, page_size=page_size, facets=facets, sort=sort), None
         except IndexMissing:
-            mode = "no_index"
-        else:
-            current = access.require_snapshot()
-            return {
-                "query": query, "canonical_query": result.query, "total": result.total,
-                # "previous": the current snapshot's index is being built; these hits come from the
-                # newest snapshot that has one (said on the page, with its id)
-                "mode": "full" if snap.id == current.id else "previous", "snapshot_id": snap.id,
-                "page": page, "page_size": page_size, "elapsed_ms": result.elapsed_ms,
-                "hits": [_hit(_as_dict(h)) for h in result.hits],
-                "facets": _facets_out(result.facets), "facets_pending": not facets and result.total > 0,
-            }
-    basic = portal.basic_search(access, query, page=page, page_size=page_size)
-    return {**basic, "query": query, "mode": mode, "hits": [_basic_hit(h) for h in basic["hits"]],
-            "facets": {name: [{"value": f["value"], "label": f["value"], "count": f["n"]} for f in values]
-                       for name, values in basic["facets"].items()}}
+            # no snapshot has an index yet: the same query by a scan of the current snapshot (said on the page)
+            return service.scan_search(run, snapshot=current, page=run_page, page_size=page_size, sort=sort), "scan"
+
+    result, mode = page_of(page)
+    clamped = result.total > 0 and page > result.pages
+    if clamped:  # page 99 of 148 hits: the last page, not "nothing found"
+        page = result.pages
+        result, mode = page_of(page)
+    # "previous": the current snapshot's index is being built; these hits come from the newest
+    # snapshot that has one (said on the page, with its id)
+    mode = mode or ("full" if snap.id == current.id else "previous")
+    return {
+        "query": query, "canonical_query": result.query, "total": result.total,
+        "mode": mode, "snapshot_id": result.snapshot_id,
+        "page": page, "page_size": page_size, "pages": result.pages, "clamped": clamped, "sort": sort,
+        "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param} for f in chosen],
+        "elapsed_ms": result.elapsed_ms,
+        "hits": [_hit(_as_dict(h)) for h in result.hits],
+        "facets": _facets_out(result.facets),
+        "facets_pending": mode != "scan" and not facets and result.total > 0,
+        "hint": _english_hint(run) if result.total == 0 else None,
+    }
 
 
-def search_facets(access: CorpusAccess, query: str) -> dict[str, Any]:
+def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The facets of a full search alone (the search page's second request)."""
     query = (query or "").strip()
-    if not query or len(query) > 1000:
-        raise InputError("检索式为空或过长（最多1000字） / empty or too long query (1000 characters max)")
-    service = search_service()
-    if service is None:
-        raise InputError("检索模块不可用 / the search module is not available")
-    return {"query": query, "facets": _facets_out(service.facets(query, snapshot=searchable_snapshot(access)))}
+    if not query or len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"检索式为空或过长（最多{MAX_QUERY_CHARS}字） / empty or too long query "
+                         f"({MAX_QUERY_CHARS} characters max)")
+    from zhichan.search import service
+    from zhichan.search.filters import narrow, parse_filters
+
+    run = narrow(query, parse_filters(list(filters)))
+    return {"query": query, "facets": _facets_out(service.facets(run, snapshot=searchable_snapshot(access)))}
+
+
+def _english_hint(query: str) -> dict[str, Any] | None:
+    """For a query that found nothing: its English terms and the Chinese to search instead."""
+    from zhichan.search.hints import english_hint
+    from zhichan.search.parser import parse
+
+    hint = english_hint(parse(query))
+    if hint is None:
+        return None
+    return {"terms": hint.terms, "chinese": hint.chinese, "suggested_query": hint.suggested_query,
+            "ipc": [{"code": c, "title": t} for c, t in hint.ipc]}
 
 
 def searchable_snapshot(access: CorpusAccess) -> Snapshot:
@@ -132,59 +162,23 @@ def _hit(h: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _basic_hit(h: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "application_number": h["application_number"], "title": h["title"], "title_html": escape(h["title"]),
-        "snippet_html": Markup(""), "kind": h["kind"], "application_date": str(h["application_date"]),
-        "legal_status": h["status_group"], "status_field": "status_group", "applicants": h.get("first_patentee") or "",
-        "region_code": h.get("region_code"), "synthetic": bool(h.get("synthetic")),
-    }
-
-
-def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path) -> Path:
-    """All hits of ``query`` as CSV or XLSX in ``folder`` (the search module's export when present)."""
+def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
+                  filters: list[str] | tuple[str, ...] = ()) -> Path:
+    """All hits of ``query`` (narrowed by facet ``filters``) as CSV or XLSX in ``folder``."""
     if fmt not in ("csv", "xlsx"):
         raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
-    result = search(access, query, page=1, page_size=1)  # validates the query first
+    result = search(access, query, page=1, page_size=1, filters=filters)  # validates the query first
+    if result["filters"]:
+        from zhichan.search.filters import narrow, parse_filters
+
+        query = narrow(query, parse_filters(list(filters)))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"search-{secrets.token_hex(8)}.{fmt}"
-    service = search_service()
-    if service is not None and result["mode"] == "full":
-        service.export(query, path, fmt=fmt, snapshot=access.require_snapshot())
-        return path
-    if fmt != "csv":
-        raise InputError("检索索引尚未建立，只能导出 CSV / without a search index only CSV export is available")
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        for chunk in search_csv(access, query):
-            fh.write(chunk)
+    from zhichan.search import service
+
+    # every hit (no cap), through the index or by a scan: the search module's one export
+    service.export(query, path, fmt="xlsx" if fmt == "xlsx" else "csv", snapshot=access.require_snapshot())
     return path
-
-
-def search_csv(access: CorpusAccess, query: str) -> Iterator[str]:
-    """Basic-mode CSV export (first ``EXPORT_LIMIT`` hits), UTF-8 with BOM for spreadsheet programs."""
-    columns = list(portal.LIST_COLUMNS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"
-    writer.writerow(columns)
-    page, page_size, sent = 1, MAX_PAGE_SIZE, 0
-    while sent < EXPORT_LIMIT:
-        result = portal.basic_search(access, query, page=page, page_size=page_size)
-        for hit in result["hits"]:
-            writer.writerow([_csv_cell(hit.get(c)) for c in columns])
-            sent += 1
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if len(result["hits"]) < page_size:
-            break
-        page += 1
-
-
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # spreadsheet formula injection: a cell starting with = + - @ is shown as text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def parse_as_of(value: str | None, access: CorpusAccess | None = None) -> dt.date:
@@ -268,8 +262,9 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
                     as_of: dt.date | None = None) -> dict[str, Any]:
     """Official indicators from ``zhichan.indicators`` (with 同比 and rank), or a plain "not yet"."""
     scope.require_region(code)
-    service = indicators_service()
-    if service is None or access is None or not hasattr(service, "compute"):
+    from zhichan.indicators import service
+
+    if access is None:
         return {"available": False, "module": "zhichan.indicators", "values": []}
     snap = access.require_snapshot()
     as_of = as_of or portal.data_as_of(access)
@@ -318,7 +313,7 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
     writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year",
                      "population_scale"])
     for c in overview["children"]:
-        writer.writerow([c["code"], _csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
+        writer.writerow([c["code"], csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
                          c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
         writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "

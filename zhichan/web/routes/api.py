@@ -86,14 +86,33 @@ def me(scope: Scope = ScopeDep) -> Me:
               organization=scope.org_name, region_code=scope.region_code, enterprise=scope.party_key)
 
 
+FacetFilters = Query([], max_length=220, description="分面筛选 facet:value，如 ipc:H01M、year:2021 / facet filters")
+
+
 @router.get("/search", summary="专利检索（公开）/ search published patents (public)")
 def search(
-    q: str = Query(..., min_length=1, max_length=1000),
-    page: int = Query(1, ge=1, le=10_000),
+    q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
+    page: int = Query(1, ge=1, le=10_000, description="页码；超过末页时返回末页（clamped=true）/ page; past the end: the last page"),
     page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),
+    f: list[str] = FacetFilters,
     access: CorpusAccess = CorpusDep,
 ) -> dict[str, Any]:
-    return views.search(access, q, page=page, page_size=page_size)
+    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f)
+
+
+@router.get("/similar", summary="相似专利（公开）/ similar patents (public)")
+def similar(
+    application_number: str | None = Query(None, min_length=3, max_length=40),
+    text: str | None = Query(None, min_length=1, max_length=4000),
+    k: int = Query(10, ge=1, le=50),
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    """The ``k`` patents most similar to a patent (``application_number``) or to ``text`` — exactly
+    one of the two — with cosine scores."""
+    from zhichan.web import search_views
+
+    return search_views.similar(access, application_number, text, k=k)
 
 
 @router.get("/patents/{application_number}", summary="专利著录项目（公开）/ one patent (public)")

@@ -1,0 +1,189 @@
+"""The search page as analysts use it: facet filters, sort, page size, the last page, the syntax
+help from the field table, the English-query hint; the patent page's links and similar patents;
+the similar-patents API and CLI."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from zhichan.search import fields as F
+from zhichan.search.parser import parse
+from zhichan.web.testing import WUHOU_ENTERPRISE, WebEnv
+
+Q = "TI=锂离子电池"  # 12 patents of the web corpus, filed 2015–2022
+
+
+def _links(html: str, css_class: str) -> list[str]:
+    return [unescape(m) for m in re.findall(rf'class="{css_class}"[^>]*href="([^"]+)"', html)]
+
+
+def _total(html: str) -> int:
+    found = re.search(r'id="result-total">[^<]*?(\d+)', html)
+    assert found, html[:2000]
+    return int(found.group(1))
+
+
+def test_a_facet_click_narrows_the_query_and_shows_a_removable_filter(client) -> None:
+    page = client.get("/search", params={"q": Q})
+    assert page.status_code == 200 and _total(page.text) == 12
+    facets_url = re.search(r'hx-get="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    facets = client.get(unescape(facets_url)).text
+    year_links = [u for u in _links(facets, "facet-link") if "f=year" in u]
+    assert year_links, facets
+    link = year_links[0]
+    value = parse_qs(urlsplit(link).query)["f"][0].split(":", 1)[1]
+    count = int(re.search(rf'data-value="{value}"><a[^>]*>[^<]*</a> <span class="muted">(\d+)', facets).group(1))  # type: ignore[union-attr]
+    narrowed = client.get(link)
+    assert narrowed.status_code == 200 and _total(narrowed.text) == count < 12
+    assert f'data-filter="year:{value}"' in narrowed.text and f"AD=[{value}-01-01 TO {value}-12-31]" in narrowed.text
+    removes = _links(narrowed.text, "chip-remove")
+    assert len(removes) == 1
+    assert _total(client.get(removes[0]).text) == 12
+    # the export follows the filters
+    export = re.search(r'id="export-link" href="([^"]+)"', narrowed.text).group(1)  # type: ignore[union-attr]
+    rows = client.get(unescape(export)).text.lstrip("\ufeff").strip().splitlines()
+    assert len(rows) == count + 1
+    # the narrowed facets count only the narrowed hits
+    narrowed_facets = client.get("/search/facets", params={"q": Q, "f": f"year:{value}"}).text
+    assert re.findall(r'data-facet="year"', narrowed_facets) == ['data-facet="year"']
+
+
+def test_bad_filters_are_input_errors(client) -> None:
+    for bad in ["nope:1", "ipc:Z99", "year", "kind:专利"]:
+        r = client.get("/search", params={"q": Q, "f": bad})
+        assert r.status_code == 400 and 'id="search-error"' in r.text, bad
+        assert client.get("/api/v1/search", params={"q": Q, "f": bad}).status_code == 400
+
+
+def test_sort_and_page_size(client) -> None:
+    r = client.get("/search", params={"q": Q, "sort": "date_asc", "size": 5})
+    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", r.text)
+    assert len(dates) == 5 and dates == sorted(dates)
+    assert 'data-sort="date_asc"' in r.text and "<strong>5</strong>" not in r.text  # 5 is not an offered size
+    nxt = unescape(re.search(r'id="page-next" href="([^"]+)"', r.text).group(1))  # type: ignore[union-attr]
+    assert "sort=date_asc" in nxt and "size=5" in nxt
+    newest = client.get("/search", params={"q": Q, "sort": "date_desc", "size": 10})
+    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", newest.text)
+    assert len(dates) == 10 and dates == sorted(dates, reverse=True)
+    links = _links(newest.text, "sort-link")
+    assert any("sort=date_asc" in u and "size=10" in u for u in links)
+    api = client.get("/api/v1/search", params={"q": Q, "sort": "date_asc", "page_size": 3}).json()
+    assert [h["application_date"] for h in api["hits"]] == sorted(h["application_date"] for h in api["hits"])
+    assert client.get("/api/v1/search", params={"q": Q, "sort": "sideways"}).status_code == 422
+
+
+def test_a_page_past_the_end_shows_the_last_page(client) -> None:
+    r = client.get("/search", params={"q": Q, "size": 5, "page": 99})
+    assert r.status_code == 200 and 'id="page-clamped"' in r.text
+    assert "没有找到匹配的专利" not in r.text
+    assert len(re.findall(r'class="patent-link"', r.text)) == 2  # 12 hits, 5 a page: page 3 holds 2
+    assert 'id="page-next"' not in r.text and 'id="page-prev"' in r.text
+    api = client.get("/api/v1/search", params={"q": Q, "page_size": 5, "page": 99}).json()
+    assert (api["page"], api["pages"], api["clamped"], len(api["hits"])) == (3, 3, True, 2)
+
+
+def test_the_syntax_help_is_the_field_table(client) -> None:
+    html = client.get("/search").text
+    rows = re.findall(r'<tr data-field="([A-Z]+)">', html)
+    assert rows == [f.code for f in F.FIELDS]
+    examples = [unescape(e) for e in re.findall(r'class="syntax-example" href="/search\?q=[^"]+"><code>([^<]+)</code>', html)]
+    assert examples == [e for f in F.FIELDS for e in f.examples]
+    for example in examples:
+        parse(example)  # every example the page offers is a valid query
+    help_text = unescape(html[html.index('id="syntax-help"'):html.index("</details>")])
+    for table in (F.KIND_VALUES, F.LS_VALUES, F.HV_VALUES, {"no": F.HV_NO}):
+        for names in table.values():
+            assert "/".join(dict.fromkeys((names[1], *names))) in help_text  # every accepted name
+
+
+@pytest.mark.parametrize(("query", "suggestion"), [("TI=battery", "TI=电池"), ("lithium AND 负极", None)])
+def test_an_english_query_with_no_hit_says_the_corpus_is_chinese(client, query: str, suggestion: str | None) -> None:
+    r = client.get("/search", params={"q": query})
+    assert r.status_code == 200 and 'id="english-hint"' in r.text and "中文" in r.text
+    if suggestion:
+        link = unescape(re.search(r'id="hint-query" href="([^"]+)"', r.text).group(1))  # type: ignore[union-attr]
+        assert parse_qs(urlsplit(link).query)["q"] == [suggestion]
+        assert _total(client.get(link).text) == 12
+    assert "IPC=H01M" in client.get("/search", params={"q": "battery"}).text  # H01M: "…e.g. BATTERIES…"
+    assert 'id="english-hint"' not in client.get("/search", params={"q": "TI=不存在的词"}).text
+
+
+def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) -> None:
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.search.index import build_index
+
+    number = env.numbers["wuhou"]
+    page = client.get(f"/patents/{number}").text
+    assert f'hx-get="/patents/{number}/similar"' in page  # the list follows the page (HTMX)
+    without = client.get(f"/patents/{number}/similar").text
+    assert 'id="similar-unavailable"' in without  # the web corpus is indexed without vectors
+    assert client.get("/api/v1/similar", params={"application_number": number}).status_code == 404
+    build_index(CorpusStore(env.settings.corpus_dir).current())
+    html = client.get(f"/patents/{number}").text + client.get(f"/patents/{number}/similar").text
+    similar = re.findall(r'class="similar-link" href="/patents/([^"]+)">[^<]+</a></td><td>([^<]*)</td><td class="score num">([0-9.]+)', html)
+    assert len(similar) == 10 and number not in [s[0] for s in similar]
+    scores = [float(s[2]) for s in similar]
+    assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
+    assert all("锂离子电池" in title for _, title, _ in similar[:5])  # its siblings come first
+    assert client.get(f"/patents/{similar[0][0]}").status_code == 200
+    # links: applicant (search and enterprise page), IPC codes, region
+    applicant = _links(html, "applicant-search")
+    assert applicant and parse_qs(urlsplit(applicant[0]).query)["q"] == [f"PA={WUHOU_ENTERPRISE}"]
+    assert re.search(r'id="enterprise-link" href="/enterprises/[^"]+"', html)
+    assert 'id="region-link" href="/regions/510107"' in html
+    for link in _links(html, "ipc-link"):
+        assert _total(client.get(link).text) >= 1
+    assert 'id="family-size"' in html and 'id="forward-citations"' in html
+    # the same list from the API
+    api = client.get("/api/v1/similar", params={"application_number": number, "k": 3}).json()
+    assert [h["application_number"] for h in api["hits"]] == [s[0] for s in similar[:3]]
+    text = client.get("/api/v1/similar", params={"text": "一种图像处理方法", "k": 2}).json()
+    assert "图像处理" in text["hits"][0]["title"]
+    assert client.get("/api/v1/similar").status_code == 400
+    assert client.get("/api/v1/similar", params={"application_number": "CN000000000000.0"}).status_code == 404
+    assert client.get("/patents/CN000000000000.0/similar").status_code == 404
+
+
+def test_the_form_search_writes_the_query_and_keeps_input_on_error(client) -> None:
+    form = client.get("/search/form")
+    assert form.status_code == 200 and '<datalist id="ipc-subclasses">' in form.text
+    assert '<option value="H01M">' in form.text and 'name="kind" value="invention"' in form.text
+    r = client.get("/search/form", params={"build": "1", "op": ["AND", "AND"], "field": ["TI", "IPC"],
+                                           "value": ["锂离子电池", "H01M"], "date_from": "2018-01-01"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    query = parse_qs(urlsplit(r.headers["location"]).query)["q"][0]
+    assert query == "TI=锂离子电池 AND IPC=H01M AND AD=[2018-01-01 TO *]"
+    page = client.get(r.headers["location"])
+    assert _total(page.text) == 6 and f'value="{query}"' in unescape(page.text)  # 2018, 2019…2022 and 2018 again; the box shows the query
+    bad = client.get("/search/form", params={"build": "1", "op": ["AND", "OR"], "field": ["TI", "IPC"],
+                                             "value": ["锂离子电池", "Z99"]})
+    assert bad.status_code == 400
+    assert re.search(r'data-row="1">.*?id="form-error"', bad.text, re.S)  # the message beside its row
+    assert 'value="锂离子电池"' in bad.text and 'value="Z99"' in bad.text  # the input is kept
+
+
+def test_the_search_box_takes_what_the_command_line_takes(client) -> None:
+    """A long synonym list (the query language allows 4,000 characters) is a normal query."""
+    from zhichan.search.parser import MAX_QUERY_CHARS
+    from zhichan.web.views import MAX_QUERY_CHARS as WEB_MAX
+
+    assert WEB_MAX == MAX_QUERY_CHARS
+    synonyms = "TI=(" + " OR ".join(["锂离子电池", *(f"词{i}" for i in range(480))]) + ")"
+    assert len(synonyms) <= MAX_QUERY_CHARS
+    r = client.get("/search", params={"q": synonyms})
+    assert r.status_code == 200 and _total(r.text) == 12
+    assert client.get("/api/v1/search", params={"q": synonyms}).json()["total"] == 12
+    assert client.get("/api/v1/search", params={"q": "电池 " * 1500}).status_code == 422
+
+
+def test_a_syntax_error_marks_the_character_even_with_filters(client) -> None:
+    r = client.get("/search", params={"q": "TI=电池 AND XX=a", "f": "year:2021"})
+    assert r.status_code == 400 and "第 11 个字符" in r.text
+    assert '<code id="search-error-at">TI=电池 AND <mark>X</mark>X=a</code>' in r.text
+    api = client.get("/api/v1/search", params={"q": "TI=电池 AND XX=a", "f": "year:2021"}).json()
+    assert api["details"]["position"] == 11

@@ -1,0 +1,61 @@
+"""Cells of the files people open in a spreadsheet program (CSV, XLSX): text is never a formula.
+
+An applicant, title or rejected value written ``=cmd|' /C calc'!A0`` must reach the reader as
+text (CSV/formula injection, OWASP). One rule decides which text is at risk —
+:func:`formula_like` — and every export writes its cells through :func:`csv_cell` or
+:func:`xlsx_cell`:
+
+- CSV has no cell types, so risky text gets a leading apostrophe, which Excel, WPS and
+  LibreOffice read as "text follows" and do not show.
+- XLSX has them: risky text is written as a string cell with the quote-prefix style (what Excel
+  itself stores when one types ``'=…``), so the value stays exactly what it was — an import of
+  the file reads it back unchanged — and is never evaluated.
+
+XLSX (XML 1.0) cannot hold most control characters; openpyxl refuses the whole workbook when a
+title carries one (an imported ``\x0b``). :func:`xlsx_cell` writes each as U+FFFD, visibly, so
+the export still happens; the corpus keeps the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+#: First characters that make a spreadsheet program read a cell as a formula (OWASP's list, plus the
+#: full-width forms Chinese input methods type, which WPS and Excel also accept).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_like(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet would read as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` for a CSV cell: risky text behind an apostrophe, everything else unchanged."""
+    return "'" + value if formula_like(value) else value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [csv_cell(v) for v in values]
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """``value`` for ``sheet.append``: risky text as a quote-prefixed string cell, characters XLSX
+    cannot hold as U+FFFD, the rest unchanged."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if not formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would otherwise store text starting with = as a formula
+    cell.quotePrefix = True
+    return cell
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    return [xlsx_cell(sheet, v) for v in values]
