@@ -97,3 +97,16 @@ def test_an_enterprise_files_online_and_sees_its_own_case(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     assert any(i["id"] == case_id for i in officer.get("/api/v1/todo").json()["items"])
     assert client_for(env, "jinjiang_officer").get(f"/cases/{case_id}").status_code == 404
+
+
+def test_oversized_and_unsupported_attachments_are_refused_beside_the_field(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    page = officer.get("/procedures/protection.patent_dispute/new")
+    token = csrf_from(page.text)
+    limit = env.app.state.procedures.max_attachment_bytes
+    big = officer.post("/procedures/protection.patent_dispute/new", data={"csrf_token": token, **FILING},
+                       files={"doc0": ("请求书.pdf", PDF + b"0" * limit, "application/pdf")})
+    assert big.status_code == 422 and "超过" in big.text and "某某电子商行" in big.text  # input kept
+    exe = officer.post("/procedures/protection.patent_dispute/new", data={"csrf_token": token, **FILING},
+                       files={"doc0": ("请求书.pdf", b"MZ\x90\x00", "application/pdf")})
+    assert exe.status_code == 422 and "文件类型不受支持" in exe.text

@@ -22,6 +22,9 @@ from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, lang, render
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: files per submitted step, and their total as a multiple of the per-file limit (memory stays bounded)
+MAX_FILES = 20
+MAX_FILES_TOTAL_FACTOR = 5
 router = APIRouter()
 
 #: ids as the database stores them (a larger number is a 422, never an overflow)
@@ -44,10 +47,17 @@ def menu(scope: Scope) -> list[tuple[str, str]]:
 async def _form(request: Request) -> tuple[dict[str, Any], tuple[Upload, ...], int | None]:
     fields: dict[str, Any] = {}
     uploads: list[Upload] = []
-    async with request.form(max_files=40, max_fields=200) as form:
+    total = 0
+    async with request.form(max_files=MAX_FILES, max_fields=200) as form:
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                content = await value.read()
+                # an oversized file is not read into memory: its first bytes carry the refusal
+                limit = service(request).max_attachment_bytes
+                content = await value.read(limit + 1)
+                total += len(content)
+                if total > MAX_FILES_TOTAL_FACTOR * limit:
+                    mb = MAX_FILES_TOTAL_FACTOR * limit // (1024 * 1024)
+                    raise FormError({"extra": f"附件合计超过 {mb} MB / attachments exceed {mb} MB in total"})
                 if content or value.filename:
                     uploads.append(Upload(key, value.filename or "", content))
             elif key not in ("csrf_token", "version"):
@@ -98,8 +108,9 @@ def start_form(request: Request, procedure: str, scope: Scope = ScopeDep) -> Res
 @router.post("/procedures/{procedure}/new", include_in_schema=False)
 async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
-    fields, uploads, _ = await _form(request)
+    fields: dict[str, Any] = {}
     try:
+        fields, uploads, _ = await _form(request)
         created = service(request).start(session, scope, procedure, fields=fields, uploads=uploads,
                                          ip=request.client.host if request.client else "")
     except FormError as exc:
@@ -127,8 +138,9 @@ def case_page(request: Request, case_id: CaseId, scope: Scope = ScopeDep, sessio
 async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope = ScopeDep,
                      session: Session = DbDep) -> Response:
     scope.require_authenticated()
-    fields, uploads, version = await _form(request)
+    fields: dict[str, Any] = {}
     try:
+        fields, uploads, version = await _form(request)
         service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
                              ip=request.client.host if request.client else "")
     except FormError as exc:
