@@ -84,10 +84,10 @@ class StateSpec(Strict):
     final: bool = False
 
 
-class TransitionSpec(Strict):
-    event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    source: tuple[str, ...] = Field(alias="from")
-    target: str = Field(alias="to")
+class StepSpec(Strict):
+    """What opening a case and taking a step share: who, which fields and documents, clocks started,
+    notices sent."""
+
     title: Text
     roles: tuple[Role, ...] = ()
     #: the case's party (the applicant) may take it
@@ -98,24 +98,23 @@ class TransitionSpec(Strict):
     #: further files may be attached
     attachments: bool = False
     starts: tuple[str, ...] = ()
+    notify: tuple[NoticeSpec, ...] = ()
+
+
+class StartSpec(StepSpec):
+    """Opening a case."""
+
+
+class TransitionSpec(StepSpec):
+    event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    source: tuple[str, ...] = Field(alias="from")
+    target: str = Field(alias="to")
     stops: tuple[str, ...] = ()
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
-    notify: tuple[NoticeSpec, ...] = ()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class StartSpec(Strict):
-    title: Text
-    roles: tuple[Role, ...] = ()
-    party: bool = False
-    fields: tuple[FieldSpec, ...] = ()
-    documents: tuple[Text, ...] = ()
-    attachments: bool = False
-    starts: tuple[str, ...] = ()
-    notify: tuple[NoticeSpec, ...] = ()
 
 
 class Declaration(Strict):

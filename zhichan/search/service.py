@@ -85,14 +85,18 @@ def _label(facet: str, value: Any) -> str:
     return str(value)
 
 
-def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_size: int = 20,
-           sort: str = "relevance", facets: bool = True, region_prefix: str | None = None) -> SearchResult:
-    """One page of hits of ``query``, with facets over *all* hits and highlighted snippets."""
-    started = time.perf_counter()
+def _check_page(sort: str, page: int, page_size: int) -> None:
     if sort not in SORTS:
         raise InputError(f"未知的排序方式 {sort} / unknown sort {sort}; expected one of {', '.join(SORTS)}")
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InputError(f"分页参数无效 / invalid page ({page}) or page size ({page_size}, 1…{MAX_PAGE_SIZE})")
+
+
+def search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, page_size: int = 20,
+           sort: str = "relevance", facets: bool = True, region_prefix: str | None = None) -> SearchResult:
+    """One page of hits of ``query``, with facets over *all* hits and highlighted snippets."""
+    started = time.perf_counter()
+    _check_page(sort, page, page_size)
     snap = _snapshot(snapshot)
     node = _scoped(parse(query), region_prefix)
     index = SearchIndex.for_snapshot(snap)
@@ -122,10 +126,7 @@ def scan_search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, 
     the same hits as :func:`search`, for a snapshot whose index is not built yet. Slower, with no
     facets and no relevance (newest first; ``date_asc`` oldest first)."""
     started = time.perf_counter()
-    if sort not in SORTS:
-        raise InputError(f"未知的排序方式 {sort} / unknown sort {sort}; expected one of {', '.join(SORTS)}")
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InputError(f"分页参数无效 / invalid page ({page}) or page size ({page_size}, 1…{MAX_PAGE_SIZE})")
+    _check_page(sort, page, page_size)
     from zhichan.search.duckdb_backend import scan_application_numbers
 
     snap = _snapshot(snapshot)
