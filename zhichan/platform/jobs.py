@@ -33,7 +33,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from zhichan.errors import InputError, NotFoundError, ZhichanError
+from zhichan.errors import InputError, NotFoundError, PermissionDenied, ZhichanError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Job, JobStatus, Role, utcnow
 from zhichan.platform.scope import Scope
@@ -88,18 +88,28 @@ class JobKind:
     kind: str
     title: str  # "中文 / English"
     run: JobFunction
+    #: the roles that may start it
     roles: frozenset[Role]
+    #: it changes what the whole platform serves (e.g. the search index): only the roles above,
+    #: and only at the root organization, may start it — a county's analyst may not
+    platform_wide: bool = False
+
+    def may_start(self, scope: Scope) -> bool:
+        return scope.is_authenticated and scope.role in self.roles and (not self.platform_wide or scope.at_root)
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role]) -> None:
-    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles))
+def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role], *,
+                      platform_wide: bool = False) -> None:
+    """Declare a job kind and who may start it (``roles``; ``platform_wide``: at the root organization only)."""
+    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles), platform_wide)
 
 
 def job_kinds(scope: Scope) -> list[JobKind]:
-    return [k for k in _KINDS.values() if scope.role in k.roles]
+    """The kinds the caller may start."""
+    return [k for k in _KINDS.values() if k.may_start(scope)]
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,9 @@ def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | N
     if spec is None:
         raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
     scope.require_roles(*spec.roles)
+    if not spec.may_start(scope):
+        raise PermissionDenied("该任务影响整个平台，只有根机构的人员可以启动 / this job affects the whole platform; "
+                               "only the root organization may start it")
     return _insert(session, spec, params, user_id=scope.user_id, org_path=scope.org_path or "/")
 
 

@@ -83,6 +83,11 @@ class Scope:
         return self.role == Role.SYSTEM_ADMIN
 
     @property
+    def at_root(self) -> bool:
+        """The caller belongs to the root organization (``/<id>/``): platform-wide actions."""
+        return self.org_path is not None and self.org_path.count("/") == 2
+
+    @property
     def governance(self) -> bool:
         """May read region governance data (of its own area)."""
         return self.role in GOVERNANCE_ROLES and self.region_code is not None

@@ -108,7 +108,8 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
         return {"snapshot": snap.id, "index": path.name}
 
     if optional_module("zhichan.search.index") is not None:
-        register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF)
+        register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF,
+                          platform_wide=True)
         register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
     register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
