@@ -128,12 +128,17 @@ class PerRequest:
                         headers.append("set-cookie", raw_value.decode("latin-1"))
                 for key, value in SECURITY_HEADERS:
                     headers.setdefault(key, value)
-                if scope["path"].startswith("/api/") or "text/html" in headers.get("content-type", ""):
+                if not scope["path"].startswith(PUBLIC_ASSET_PATHS):
+                    # pages, API answers and downloads (CSV, XLSX, PDF, DOCX, chart images) may carry
+                    # scoped data: no shared or browser cache keeps them; assets opt in to caching
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
+
+#: Files that are the same for everybody (they set their own caching, or none).
+PUBLIC_ASSET_PATHS = ("/static/", "/api/docs/assets/")
 
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CSP),

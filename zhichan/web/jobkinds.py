@@ -97,7 +97,9 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
             (out / f"{chart_id}.vl.json").write_text(json.dumps(chart.spec(), ensure_ascii=False), "utf-8")
             written.append(chart_id)
             ctx.progress(i + 1, len(ids))
-        return {"folder": str(out), "charts": written}
+        # where the files are, relative to the data directory: a result never shows a server path
+        return {"folder": out.relative_to(settings.data_dir).as_posix() if out.is_relative_to(settings.data_dir)
+                else out.name, "charts": written}
 
     def search_index(ctx: JobContext) -> dict[str, Any]:
         """Build the search index of the current snapshot (zhichan.search)."""
