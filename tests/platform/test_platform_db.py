@@ -24,7 +24,7 @@ def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     with engine.connect() as conn:
         heads = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
-    assert "platform_0001" in heads
+    assert "platform_0002" in heads
 
 
 def test_audit_log_is_append_only(engine, tree):

@@ -34,7 +34,14 @@ from zhichan.platform.jobs import JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.settings import Settings, get_settings
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
-from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
+from zhichan.web.security import (
+    LANG_COOKIE,
+    PRE_COOKIE,
+    csrf_guard,
+    is_https,
+    load_secret_key,
+    password_change_guard,
+)
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
@@ -56,6 +63,8 @@ def _wants_json(request: Request) -> bool:
 def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     if _wants_json(request):
         return JSONResponse(body, status_code=status)
+    if body.get("error") == "password_change_required" and request.method == "GET":
+        return RedirectResponse("/account/password", status_code=303)
     if status == 401 and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -182,7 +191,7 @@ def create_app(
         "API token (`Authorization: Bearer zc_…`, created on the Account page) or a session cookie "
         "(unsafe methods then need `X-CSRF-Token`).",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_guard)],
+        dependencies=[Depends(csrf_guard), Depends(password_change_guard)],
         # FastAPI's Swagger UI / ReDoc pages load their JavaScript from a CDN and initialise it
         # inline: off. /api/docs (below) serves Swagger UI from installed files, CSP-clean.
         docs_url=None,

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from zhichan.errors import ZhichanError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -32,6 +33,15 @@ def db(request: Request) -> Iterator[Session]:
     """A transaction per request: committed when the route returns, rolled back on error."""
     with session_scope(request.app.state.engine) as session:
         yield session
+
+
+def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field_prefix: str = "") -> dict[str, Any]:
+    """What a form page needs to show a refused submission again: the input (``form``) and the
+    message beside its field (``errors``; the service names the field in ``details["field"]``,
+    otherwise it heads the form). The request's transaction is rolled back first."""
+    session.rollback()
+    field = str(exc.details.get("field") or "form")
+    return {"form": form, "errors": {field_prefix + field: exc.message}}
 
 
 def corpus(request: Request) -> CorpusAccess:
