@@ -216,3 +216,35 @@ def test_failed_sign_ins_reach_the_accounts_administrators(client, env):
         entries = root.get("/api/v1/admin/audit?action=login.failed").json()["entries"]
         assert {e["target"] for e in entries} == {"user:wuhou", "user:no_such_user"}
     login(client, "wuhou")
+
+
+# item: concurrent writes on SQLite --------------------------------------------------------------------
+def test_fifty_parallel_job_submissions_all_succeed_and_are_readable_at_once(client, env):
+    from concurrent.futures import ThreadPoolExecutor
+
+    login_as(client, env.engine, "wuhou")
+    token = csrf_from(client.get("/jobs").text)
+
+    def submit(_n):
+        r = client.post("/api/v1/jobs", json={"kind": "corpus.profile"}, headers={"X-CSRF-Token": token})
+        if r.status_code != 201:
+            return r.status_code, r.text[:200]
+        # the creator reads its job at once: the row was committed before the answer
+        return client.get(f"/api/v1/jobs/{r.json()['id']}").status_code, ""
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(submit, range(50)))
+    assert [o for o in outcomes if o[0] != 200] == []
+    assert len(client.get("/api/v1/jobs").json()) == 50
+
+
+def test_a_user_created_by_a_303_can_sign_in_at_once(client, env):
+    """The transaction commits before the redirect is sent."""
+    from zhichan.web.testing import login
+
+    login_as(client, env.engine, "cd_admin")
+    for n in range(5):
+        r = _post_user(client, username=f"quick{n}")
+        assert r.status_code == 303
+        with env.client() as fresh:
+            login(fresh, f"quick{n}")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError, NotFoundError, PermissionDenied, ZhichanError
@@ -251,13 +252,31 @@ def run_one(engine: Engine) -> bool:
     except Exception as exc:
         log.exception("job %s failed", job_id)
         status, message = JobStatus.FAILED, f"内部错误 / internal error: {type(exc).__name__}"
-    with session_scope(engine) as s:
-        values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
-        if status == JobStatus.SUCCEEDED:
-            values["result"] = json.dumps(result, ensure_ascii=False, default=str)
-            values["progress"] = 1.0
-        s.execute(update(Job).where(Job.id == job_id).values(**values))
+    values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
+    if status == JobStatus.SUCCEEDED:
+        values["result"] = json.dumps(result, ensure_ascii=False, default=str)
+        values["progress"] = 1.0
+    _write_final_status(engine, job_id, values)
     return True
+
+
+#: Attempts at a job's final status when the database stays busy (SQLite: another writer's lock).
+FINAL_WRITE_ATTEMPTS = 8
+
+
+def _write_final_status(engine: Engine, job_id: int, values: dict[str, Any]) -> None:
+    """The outcome of work already done must not be lost to a busy database (a job left
+    ``running`` for good could not even be resumed): retry with back-off."""
+    for attempt in range(FINAL_WRITE_ATTEMPTS):
+        try:
+            with session_scope(engine) as s:
+                s.execute(update(Job).where(Job.id == job_id).values(**values))
+            return
+        except OperationalError:
+            if attempt == FINAL_WRITE_ATTEMPTS - 1:
+                raise  # still "running": the next runner start marks it interrupted (resumable)
+            log.warning("job %s: database busy while writing its final status; retrying", job_id)
+            time.sleep(min(5.0, 0.2 * 2**attempt))
 
 
 #: pg_try_advisory_lock key of the job runner (any fixed 64-bit number; this spells "zhjobs")

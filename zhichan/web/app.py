@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -97,6 +98,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """A unique key taken by a concurrent request is a conflict (409); a database still busy after
+    waiting for its lock is a moment's unavailability (503, retry) — neither is an internal error."""
+    if isinstance(exc, IntegrityError):
+        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / conflicts with an existing record"}
+        return _error_response(request, 409, body)
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+        log.warning("database busy on %s %s", request.method, request.url.path)
+        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / the database is busy; retry shortly"}
+        response = _error_response(request, 503, body)
+        response.headers["Retry-After"] = "1"
+        return response
+    return await _unexpected_error(request, exc)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -210,6 +226,8 @@ def create_app(
     app.add_exception_handler(ZhichanError, _zhichan_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _database_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
     app.add_middleware(PerRequest)

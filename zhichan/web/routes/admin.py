@@ -16,10 +16,10 @@ from zhichan.platform import accounts, audit, orgs, portal
 from zhichan.platform.models import OrgKind, Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, form_errors, render
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, render
 from zhichan.web.security import client_ip
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter(prefix="/admin", include_in_schema=False, route_class=TransactionRoute)
 
 
 def _users_context(session: Session, scope: Scope) -> dict[str, Any]:
