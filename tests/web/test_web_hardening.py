@@ -248,3 +248,111 @@ def test_a_user_created_by_a_303_can_sign_in_at_once(client, env):
         assert r.status_code == 303
         with env.client() as fresh:
             login(fresh, f"quick{n}")
+
+
+# item: every upload is bounded and answers 4xx with a message ----------------------------------------
+def test_damaged_certificate_pdfs_are_refused_with_a_message(client, env):
+    from zhichan.errors import ZhichanError
+    from zhichan.evidence.verify import read_pdf
+
+    login_as(client, env.engine, "ent_user")
+    form = client.get("/evidence/deposit")
+    r = client.post("/evidence/deposit", files={"file": ("a.txt", b"synthetic secret " * 40)},
+                    data={"csrf_token": csrf_from(form.text), "title": "t", "category": "商业秘密"})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    pdf = r.content
+    read_pdf(pdf)
+    # byte mutations over the tail (cross-reference and object streams: the embedded certificate)
+    refused = []
+    for position in range(len(pdf) - 2600, len(pdf), 13):
+        for value in (0x00, 0xFF):
+            damaged = bytearray(pdf)
+            damaged[position] = value
+            try:
+                read_pdf(bytes(damaged))
+            except ZhichanError:
+                refused.append(bytes(damaged))
+    assert refused
+    with env.client() as anonymous:
+        token = csrf_from(anonymous.get("/evidence/verify").text)
+        for damaged in refused[:: max(1, len(refused) // 12)]:
+            r = anonymous.post("/evidence/verify", data={"csrf_token": token},
+                               files={"certificate": ("cert.pdf", damaged)})
+            assert 400 <= r.status_code < 500 and "证书" in r.text
+
+
+PLAN_TARGET = """targets:
+  - indicator: valid_inventions
+    region: "510107"
+    base_year: 2020
+    base_value: 5
+    target_year: 2027
+    target_value: 400
+"""
+
+
+def _upload_plan(client, name: str, content: bytes):
+    import io
+
+    token = csrf_from(client.get("/plans").text)
+    return client.post("/plans", data={"csrf_token": token}, files={"file": (name, io.BytesIO(content), "text/plain")},
+                       follow_redirects=False)
+
+
+def test_hostile_yaml_plans_are_refused_with_a_reason(client, env):
+    login_as(client, env.engine, "wuhou_admin")
+    aliases = 'note: &n ["合成", "合成"]\nagain: [*n, *n]\n' + PLAN_TARGET
+    r = _upload_plan(client, "aliases.yaml", aliases.encode())
+    assert r.status_code == 400 and "别名" in r.text
+    r = _upload_plan(client, "gbk.yaml", ("name: 武侯区规划\n" + PLAN_TARGET).encode("gb18030"))
+    assert r.status_code == 400 and "UTF-8" in r.text
+    r = _upload_plan(client, "deep.yaml", ("note: " + "[" * 5000 + "]" * 5000 + "\n" + PLAN_TARGET).encode())
+    assert r.status_code == 400 and "嵌套过深" in r.text
+    assert _upload_plan(client, "fine.yaml", ("name: 武侯\n" + PLAN_TARGET).encode()).status_code == 303
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(client, env):
+    """The 551-byte "billion laughs": nine levels of nine aliases each."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    bomb = "note:\n" + "\n".join("  " + line for line in lines) + "\n" + PLAN_TARGET
+    login_as(client, env.engine, "wuhou_admin")
+    r = _upload_plan(client, "bomb.yaml", bomb.encode())
+    assert r.status_code == 400 and "别名" in r.text
+
+
+def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["指标", "地区", "基期年", "基期值", "目标年", "目标值"])
+    book.active.append(["valid_inventions", "510107", 2020, 5, 2027, 400])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.replace(b"@ORIGINAL@", data.split(b"?>", 1)[-1].lstrip())
+            dst.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_hostile_xlsx_plans_are_refused_with_a_reason(client, env):
+    login_as(client, env.engine, "wuhou_admin")
+    dtd = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+           b"@ORIGINAL@")
+    r = _upload_plan(client, "dtd.xlsx", _xlsx_with_sheet(dtd))
+    assert r.status_code == 400 and "DTD" in r.text
+    bomb = b'<?xml version="1.0"?><!--' + b"0" * (30 << 20) + b"-->@ORIGINAL@"
+    packed = _xlsx_with_sheet(bomb)
+    assert len(packed) < 200_000
+    r = _upload_plan(client, "bomb.xlsx", packed)
+    assert r.status_code == 400 and "解压后过大" in r.text
+    r = _upload_plan(client, "broken.xlsx", b"PK\x03\x04" + b"\x00" * 200)
+    assert r.status_code == 400
+    assert _upload_plan(client, "fine.xlsx", _xlsx_with_sheet(b'<?xml version="1.0"?>@ORIGINAL@')).status_code == 303
