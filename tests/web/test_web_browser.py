@@ -121,3 +121,48 @@ def test_api_docs_render_offline_under_the_csp(page) -> None:  # type: ignore[no
     assert page.locator(".opblock").count() >= 20
     assert page.locator(".opblock-summary-path", has_text="/api/v1/search").count() >= 1
     assert console == [], console
+
+
+def _sign_in(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifacts_dir: Path, env: WebEnv) -> None:
+    _sign_in(page, "wuhou")
+    page.goto("/account")
+    page.click("#change-password")
+    page.wait_for_url("**/account/password")
+    assert "password12" in page.locator("#password-policy").inner_text()
+    page.fill("input[name=old_password]", PASSWORD)
+    page.fill("input[name=new_password]", "a brand new passphrase")
+    page.fill("input[name=new_password2]", "a different passphrase")
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#error-new_password2")
+    assert page.locator("input[name=new_password2]").get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(artifacts_dir / "password-change.png"), full_page=True)
+    page.fill("input[name=old_password]", PASSWORD)
+    page.fill("input[name=new_password]", "a brand new passphrase")
+    page.fill("input[name=new_password2]", "a brand new passphrase")
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#password-changed")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    _sign_in(page, "wuhou", "a brand new passphrase")
+    assert "/login" not in page.url
+
+    page.context.clear_cookies()
+    _sign_in(page, "cd_admin")
+    page.goto("/admin/users")
+    page.fill("#new-user-form input[name=username]", "wuhou")
+    page.fill("#new-user-form input[name=display_name]", "重名的人")
+    page.fill("#new-user-form input[name=password]", "correct horse battery")
+    page.click("#new-user-form button[type=submit]")
+    page.wait_for_selector("#error-username")
+    assert "已存在" in page.locator("#error-username").inner_text()
+    assert page.locator("#new-user-form input[name=display_name]").input_value() == "重名的人"
+    page.locator("#new-user-form").screenshot(path=str(artifacts_dir / "admin-user-error.png"))
+    page.screenshot(path=str(artifacts_dir / "admin-users-page.png"), full_page=True)
