@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import wait_for  # noqa: F401 - used by tests below
+import pytest
+
 from zhichan.web.testing import csrf_from, login_as
 
 
@@ -125,9 +126,10 @@ def test_admin_user_form_is_shown_again_with_the_error_beside_the_field(client, 
     assert _post_user(client).status_code == 303
 
 
-def test_parallel_creation_of_one_user_name_answers_one_409(client, env):
+def test_parallel_creation_of_one_user_name_answers_one_409(db_client):
     from concurrent.futures import ThreadPoolExecutor
 
+    env, client = db_client
     login_as(client, env.engine, "cd_admin")
     page = client.get("/admin/users").text
     data = {"username": "twin", "password": "correct horse battery", "role": "analyst",
@@ -218,10 +220,22 @@ def test_failed_sign_ins_reach_the_accounts_administrators(client, env):
     login(client, "wuhou")
 
 
-# item: concurrent writes on SQLite --------------------------------------------------------------------
-def test_fifty_parallel_job_submissions_all_succeed_and_are_readable_at_once(client, env):
+# item: concurrent writes on SQLite (and PostgreSQL) --------------------------------------------------
+@pytest.fixture
+def db_client(settings, web_template, db_url):
+    """The app on SQLite, then on PostgreSQL (seeded the same way)."""
+    from zhichan.web.testing import make_env
+
+    web = make_env(settings, web_template, db_url)
+    with web.client() as c:
+        yield web, c
+    web.engine.dispose()
+
+
+def test_fifty_parallel_job_submissions_all_succeed_and_are_readable_at_once(db_client):
     from concurrent.futures import ThreadPoolExecutor
 
+    env, client = db_client
     login_as(client, env.engine, "wuhou")
     token = csrf_from(client.get("/jobs").text)
 
