@@ -81,8 +81,11 @@ def test_concurrent_guesses_get_no_more_checks_than_the_limit(engine, tree):
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(lambda n: _fail(engine, "root", f"10.0.4.{n}"), range(30)))
-    assert outcomes.count(AuthenticationError) == accounts.MAX_FAILURES
-    assert outcomes.count(TooManyAttempts) == 30 - accounts.MAX_FAILURES
+    # at most the limit get a password check (fewer when later attempts commit before an earlier
+    # one counts: each refuses itself on everything committed so far — never more)
+    checked = outcomes.count(AuthenticationError)
+    assert 1 <= checked <= accounts.MAX_FAILURES
+    assert outcomes.count(TooManyAttempts) == 30 - checked
 
 
 @pytest.mark.parametrize("weak", [" " * 10, "aaaaaaaaaa", "password12", "Password2024!", "1234567890",
