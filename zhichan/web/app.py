@@ -35,14 +35,7 @@ from zhichan.platform.jobs import JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.settings import Settings, get_settings
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
-from zhichan.web.security import (
-    LANG_COOKIE,
-    PRE_COOKIE,
-    csrf_guard,
-    is_https,
-    load_secret_key,
-    password_change_guard,
-)
+from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
@@ -207,7 +200,7 @@ def create_app(
         "API token (`Authorization: Bearer zc_…`, created on the Account page) or a session cookie "
         "(unsafe methods then need `X-CSRF-Token`).",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_guard), Depends(password_change_guard)],
+        dependencies=[Depends(csrf_guard)],
         # FastAPI's Swagger UI / ReDoc pages load their JavaScript from a CDN and initialise it
         # inline: off. /api/docs (below) serves Swagger UI from installed files, CSP-clean.
         docs_url=None,

@@ -21,7 +21,7 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.i18n import translate
-from zhichan.web.security import Caller, csrf_token, resolve_caller
+from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
 def caller(request: Request) -> Caller:
@@ -29,7 +29,11 @@ def caller(request: Request) -> Caller:
 
 
 def scope(request: Request) -> Scope:
-    return resolve_caller(request).scope
+    """The caller's scope — every scoped route's way in, so also where a user whose password an
+    administrator reset is held until it is changed (``security.require_password_changed``)."""
+    found = resolve_caller(request).scope
+    require_password_changed(request, found)
+    return found
 
 
 def db(request: Request) -> Iterator[Session]:

@@ -138,11 +138,10 @@ async def csrf_guard(request: Request) -> None:
 PASSWORD_CHANGE_PATHS = ("/account/password", "/logout", "/login", "/static/", "/assets/", "/healthz")
 
 
-def password_change_guard(request: Request) -> None:
-    """App-wide dependency: after an administrator's reset, nothing but the password change form."""
-    if request.url.path.startswith(PASSWORD_CHANGE_PATHS):
-        return
-    if resolve_caller(request).scope.must_change_password:
+def require_password_changed(request: Request, scope: Scope) -> None:
+    """After an administrator's reset, nothing but the password change form (pages redirect there,
+    the API answers 403 ``password_change_required``)."""
+    if scope.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
         raise PasswordChangeRequired("请先修改管理员为您重置的密码 / please change the password an administrator "
                                      "reset for you first")
 
