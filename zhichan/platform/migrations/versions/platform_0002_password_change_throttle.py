@@ -16,17 +16,16 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD COLUMN (SQLite supports it for these columns): no batch "copy and move" of the tables,
+# whose rebuilt CREATE statement would differ from run to run.
 def upgrade() -> None:
-    with op.batch_alter_table("platform_users") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("platform_login_attempts") as batch:
-        batch.add_column(sa.Column("device", sa.String(64), nullable=True))
+    op.add_column("platform_users",
+                  sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.add_column("platform_login_attempts", sa.Column("device", sa.String(64), nullable=True))
     op.create_index("ix_platform_login_attempts_ip_at", "platform_login_attempts", ["ip", "at"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_platform_login_attempts_ip_at", "platform_login_attempts")
-    with op.batch_alter_table("platform_login_attempts") as batch:
-        batch.drop_column("device")
-    with op.batch_alter_table("platform_users") as batch:
-        batch.drop_column("must_change_password")
+    op.drop_column("platform_login_attempts", "device")
+    op.drop_column("platform_users", "must_change_password")
