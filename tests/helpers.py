@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -17,3 +17,15 @@ def wait_for(condition: Callable[[], T], timeout: float = 60.0, what: str = "con
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
     return value
+
+
+def sign_in(page: Any, username: str, password: str | None = None) -> None:
+    """Sign in through the login form in a browser page and wait until it has left /login (a
+    navigation started before then would abort the sign-in's redirect)."""
+    from zhichan.web.testing import PASSWORD
+
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)

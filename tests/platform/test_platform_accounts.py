@@ -36,17 +36,120 @@ def test_login_and_wrong_password(engine, tree):
 
 
 
-def test_login_throttled_per_user_and_address(engine, tree):
-    for _ in range(accounts.MAX_FAILURES):
-        with pytest.raises(AuthenticationError), session_scope(engine) as s:
-            accounts.authenticate(s, "root", "bad password 123", "10.0.0.9")
-    # even the right password is refused now from that address …
+def _fail(engine, username, ip, device=None, password="bad password 123"):
+    with pytest.raises((AuthenticationError, TooManyAttempts)) as caught, session_scope(engine) as s:
+        accounts.authenticate(s, username, password, ip, device=device)
+    return caught.type
+
+
+def test_login_throttled_per_account_across_addresses(engine, tree):
+    # guesses spread over addresses count against the account …
+    for n in range(accounts.MAX_FAILURES):
+        assert _fail(engine, "root", f"10.0.1.{n}") is AuthenticationError
+    assert _fail(engine, "root", "10.0.1.99") is TooManyAttempts
+    # … even the right password is refused then from a browser the account never used …
     with pytest.raises(TooManyAttempts), session_scope(engine) as s:
-        accounts.authenticate(s, "root", PASSWORD, "10.0.0.9")
-    # … but not from another address, nor for another user from the same address
+        accounts.authenticate(s, "root", PASSWORD, "10.0.1.100")
+    # … but not from its trusted browser (device cookie): the attacker cannot lock the user out
     with session_scope(engine) as s:
-        accounts.authenticate(s, "root", PASSWORD, "10.0.0.10")
-        accounts.authenticate(s, "cd_admin", PASSWORD, "10.0.0.9")
+        assert accounts.authenticate(s, "root", PASSWORD, "10.0.1.0", device="d" * 64).username == "root"
+    # other accounts are not affected, from any of those addresses
+    with session_scope(engine) as s:
+        assert accounts.authenticate(s, "cd_admin", PASSWORD, "10.0.1.0").username == "cd_admin"
+
+
+def test_login_throttled_per_address_across_accounts_and_unknown_names(engine, tree):
+    names = [f"guess{n}" for n in range(12)] + ["root", "cd_admin"]
+    outcomes = [_fail(engine, names[n % len(names)], "10.0.2.1") for n in range(accounts.MAX_ADDRESS_FAILURES + 3)]
+    assert outcomes.count(AuthenticationError) == accounts.MAX_ADDRESS_FAILURES
+    assert outcomes[-3:] == [TooManyAttempts] * 3
+    # the address is throttled for untrusted browsers; another address is not
+    assert _fail(engine, "wuhou_analyst", "10.0.2.1", password=PASSWORD) is TooManyAttempts
+    with session_scope(engine) as s:
+        assert accounts.authenticate(s, "wuhou_analyst", PASSWORD, "10.0.2.2").username == "wuhou_analyst"
+    # a user with a trusted browser behind the same (shared) address still signs in
+    with session_scope(engine) as s:
+        accounts.authenticate(s, "jinjiang_admin", PASSWORD, "10.0.2.1", device="e" * 64)
+    # unknown names are throttled like real ones
+    for _ in range(accounts.MAX_FAILURES):
+        _fail(engine, "nobody-at-all", "10.0.3.1", device=None)
+    assert _fail(engine, "nobody-at-all", "10.0.3.2") is TooManyAttempts
+
+
+def test_concurrent_guesses_get_no_more_checks_than_the_limit(engine, tree):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(lambda n: _fail(engine, "root", f"10.0.4.{n}"), range(30)))
+    # at most the limit get a password check (fewer when later attempts commit before an earlier
+    # one counts: each refuses itself on everything committed so far — never more)
+    checked = outcomes.count(AuthenticationError)
+    assert 1 <= checked <= accounts.MAX_FAILURES
+    assert outcomes.count(TooManyAttempts) == 30 - checked
+
+
+@pytest.mark.parametrize("weak", [" " * 10, "aaaaaaaaaa", "password12", "Password2024!", "1234567890",
+                                  "qwertyuiop", "short", "xx-wuhou_analyst-xx"])
+def test_password_policy_refuses_weak_passwords(weak):
+    with pytest.raises(InputError) as caught:
+        accounts.check_password_policy(weak, "wuhou_analyst")
+    assert caught.value.details["field"] == "password" and "至少 10 个字符" in caught.value.message
+
+
+def test_password_policy_accepts_passphrases():
+    for good in (PASSWORD, "成都锦江区知识产权2024", "Tr0ub4dour&3x!"):
+        accounts.check_password_policy(good, "wuhou_analyst")
+
+
+def test_password_change_ends_other_sessions_and_reset_forces_a_change(engine, tree):
+    user_id = tree.users["wuhou_analyst"].id
+    with session_scope(engine) as s:
+        here = accounts.create_session(s, s.get(User, user_id))
+        elsewhere = accounts.create_session(s, s.get(User, user_id))
+    scope = tree.scope(engine, "wuhou_analyst")
+    with pytest.raises(AuthenticationError), session_scope(engine) as s:
+        accounts.change_password(s, scope, "not the password", "a new passphrase 42", keep_session=here)
+    with pytest.raises(InputError), session_scope(engine) as s:
+        accounts.change_password(s, scope, PASSWORD, "password12", keep_session=here)
+    with session_scope(engine) as s:
+        accounts.change_password(s, scope, PASSWORD, "a new passphrase 42", keep_session=here)
+    with session_scope(engine) as s:
+        assert accounts.resolve_session(s.connection(), here, 3600) is not None
+        assert accounts.resolve_session(s.connection(), elsewhere, 3600) is None
+        assert accounts.authenticate(s, "wuhou_analyst", "a new passphrase 42", "10.0.5.1")
+    # an administrator of another county may not reset it; the city's may, and the user must change it
+    with pytest.raises(PermissionDenied), session_scope(engine) as s:
+        accounts.reset_password(s, tree.scope(engine, "jinjiang_admin"), user_id, "temporary pass 99")
+    with session_scope(engine) as s:
+        accounts.reset_password(s, tree.scope(engine, "cd_admin"), user_id, "temporary pass 99")
+    with session_scope(engine) as s:
+        assert accounts.resolve_session(s.connection(), here, 3600) is None
+    assert tree.scope(engine, "wuhou_analyst").must_change_password
+    with session_scope(engine) as s:
+        accounts.change_password(s, tree.scope(engine, "wuhou_analyst"), "temporary pass 99", "chosen by me 2027")
+    assert not tree.scope(engine, "wuhou_analyst").must_change_password
+
+
+def test_parallel_creation_of_one_user_name_is_one_conflict(engine, tree):
+    from concurrent.futures import ThreadPoolExecutor
+
+    admin = tree.scope(engine, "root")
+    hashed = accounts.hash_password(PASSWORD)
+
+    def create(_n):
+        try:
+            with session_scope(engine) as s:
+                org = s.get(type(tree.nation), tree.nation.id)
+                accounts.create_user(s, username="twin", password=PASSWORD, role="analyst", org=org,
+                                     password_hash=hashed)
+            return "created"
+        except ConflictError:
+            return "conflict"
+
+    assert admin.is_admin
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(create, range(8)))
+    assert outcomes.count("created") == 1 and outcomes.count("conflict") == 7
 
 
 def test_sessions_expire_when_idle(engine, tree):

@@ -34,6 +34,7 @@ def test_upgrade_is_idempotent(engine):
     applied = {r.revision for r in script.iterate_revisions(tuple(current), "base") if r is not None}
     assert set(script.get_heads()) <= applied  # every branch at its newest revision (dependencies included)
     assert "platform_0001" in applied
+    assert "platform_0002" in applied
 
 
 def test_audit_log_is_append_only(engine, tree):

@@ -138,3 +138,47 @@ def test_postgres_runner_lock_survives_a_lost_session(pg_url, tmp_path):
         worker.stop()
         other.stop()
         engine.dispose()
+
+
+def test_a_busy_database_does_not_leave_a_finished_job_running(tmp_path, monkeypatch, caplog):
+    """Another writer holds SQLite's lock longer than the busy timeout when the job ends: its
+    final status is retried until it is written, not lost (the job would stay ``running``)."""
+    import sqlite3
+    import threading
+
+    from tests.helpers import wait_for
+    from zhichan.platform import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "busy.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        con = sqlite3.connect(path, isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(60)
+        con.execute("COMMIT")
+        con.close()
+
+    def busy_job(ctx: jobs.JobContext) -> dict:
+        threading.Thread(target=hold_the_write_lock, daemon=True).start()
+        locked.wait(60)
+        return {"done": True}
+
+    jobs.register_job_kind("test.busy", "忙 / busy", busy_job, {Role.SYSTEM_ADMIN})
+    with session_scope(engine) as s:
+        job_id = jobs.submit_system(s, "test.busy").id
+    runner = threading.Thread(target=jobs.run_one, args=(engine,))
+    runner.start()
+    wait_for(lambda: "database busy" in caplog.text, what="a retried final write")
+    release.set()
+    runner.join(60)
+    from zhichan.platform.models import Job
+
+    with session_scope(engine) as s:
+        job = s.get(Job, job_id)
+        assert job.status == JobStatus.SUCCEEDED and '"done": true' in job.result
+    engine.dispose()

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import sign_in
 from tests.procedures.helpers import PDF
 from zhichan.settings import Settings
-from zhichan.web.testing import PASSWORD, WebEnv, make_env
+from zhichan.web.testing import WebEnv, make_env
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +22,6 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
     web = make_env(settings, web_template, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -50,6 +43,7 @@ def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, t
     assert page.inner_text("#case-state") == "已收到请求"
     case_url = page.url
     page.click("#logout")
+    page.wait_for_url("**/login")
 
     sign_in(page, "wuhou_officer")
     page.goto("/todo")

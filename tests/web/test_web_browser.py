@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import sign_in
 from zhichan.web.testing import PASSWORD, WebEnv
 
 pytestmark = pytest.mark.browser
@@ -191,3 +192,39 @@ def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path
     target.click()
     page.wait_for_selector("#patent-title")
     assert page.locator("#patent-number").inner_text() == number != first
+
+def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifacts_dir: Path, env: WebEnv) -> None:
+    sign_in(page, "wuhou")
+    page.goto("/account")
+    page.click("#change-password")
+    page.wait_for_url("**/account/password")
+    assert "password12" in page.locator("#password-policy").inner_text()
+    page.fill("input[name=old_password]", PASSWORD)
+    page.fill("input[name=new_password]", "a brand new passphrase")
+    page.fill("input[name=new_password2]", "a different passphrase")
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#error-new_password2")
+    assert page.locator("input[name=new_password2]").get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(artifacts_dir / "password-change.png"), full_page=True)
+    page.fill("input[name=old_password]", PASSWORD)
+    page.fill("input[name=new_password]", "a brand new passphrase")
+    page.fill("input[name=new_password2]", "a brand new passphrase")
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#password-changed")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    sign_in(page, "wuhou", "a brand new passphrase")
+    assert "/login" not in page.url
+
+    page.context.clear_cookies()
+    sign_in(page, "cd_admin")
+    page.goto("/admin/users")
+    page.fill("#new-user-form input[name=username]", "wuhou")
+    page.fill("#new-user-form input[name=display_name]", "重名的人")
+    page.fill("#new-user-form input[name=password]", "correct horse battery")
+    page.click("#new-user-form button[type=submit]")
+    page.wait_for_selector("#error-username")
+    assert "已存在" in page.locator("#error-username").inner_text()
+    assert page.locator("#new-user-form input[name=display_name]").input_value() == "重名的人"
+    page.locator("#new-user-form").screenshot(path=str(artifacts_dir / "admin-user-error.png"))
+    page.screenshot(path=str(artifacts_dir / "admin-users-page.png"), full_page=True)

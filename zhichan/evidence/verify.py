@@ -98,15 +98,13 @@ def verify_certificate(
 def read_pdf(data: bytes) -> tuple[Certificate, str]:
     """The certificate embedded in a PDF, and the PDF's visible text."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        attachments = reader.attachments
+        payload = reader.attachments.get(ATTACHMENT_NAME)  # the attachments are parsed here, lazily
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise EvidenceError("无法读取 PDF 证书 / cannot read the PDF certificate") from exc
-    payload = attachments.get(ATTACHMENT_NAME)
+    except Exception as exc:  # anyone may upload; pypdf raises many types on damaged files
+        raise EvidenceError("无法读取 PDF 证书（文件已损坏？） / cannot read the PDF certificate (damaged?)") from exc
     if not payload:
         raise EvidenceError(
             f"PDF 中没有嵌入的证书数据 {ATTACHMENT_NAME} / the PDF carries no embedded {ATTACHMENT_NAME}"

@@ -44,6 +44,7 @@ from zhichan.errors import InputError, ZhichanError
 from zhichan.indicators import registry, service
 from zhichan.indicators.models import Plan, PlanTarget, TargetProgress
 from zhichan.progress import ProgressCallback, no_progress
+from zhichan.untrusted import check_xlsx, load_yaml
 
 _ALIASES = {
     "indicator": ("indicator", "指标", "指标代码", "指标名称"),
@@ -109,6 +110,35 @@ def _canonical_row(raw: dict[Any, Any]) -> dict[str, Any]:
     return out
 
 
+#: A plan is a handful of targets; these bound what a plan file may make the server read.
+MAX_TARGETS = 2_000
+MAX_XLSX_COLUMNS = 60
+MAX_XLSX_BYTES = 8 << 20  # unpacked
+
+
+def _xlsx_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The first sheet's rows (at most ``MAX_TARGETS`` + 1, ``MAX_XLSX_COLUMNS`` wide), after
+    :func:`zhichan.untrusted.check_xlsx`; any parser failure is an :class:`InputError`."""
+    from openpyxl import load_workbook
+
+    check_xlsx(path, max_bytes=MAX_XLSX_BYTES, what="XLSX 规划文件 / XLSX plan")
+    rows: list[tuple[Any, ...]] = []
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for values in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS):
+                if len(rows) > MAX_TARGETS:
+                    raise InputError(f"规划目标过多（最多 {MAX_TARGETS} 行） / too many rows (at most {MAX_TARGETS})")
+                rows.append(values)
+        finally:
+            book.close()  # a read-only workbook holds its file open until closed
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
+        raise InputError(f"无法读取 XLSX 规划文件 / cannot read the XLSX plan: {str(exc)[:200]}") from None
+    return rows
+
+
 def load_plan(path: str | Path) -> Plan:
     """Read a plan from YAML (``.yaml``/``.yml``) or XLSX; every row is validated with its position."""
     path = Path(path)
@@ -116,29 +146,17 @@ def load_plan(path: str | Path) -> Plan:
         raise InputError(f"规划文件不存在：{path} / plan file not found: {path}")
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text("utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"规划文件 YAML 格式错误 / plan YAML is malformed: {exc}") from None
+        data = load_yaml(path.read_bytes(), what="规划文件 YAML / plan YAML") or {}
         if not isinstance(data, dict) or not isinstance(data.get("targets"), list) or not data["targets"]:
             raise InputError("规划文件须包含 targets 列表 / the plan must have a non-empty `targets` list")
+        if len(data["targets"]) > MAX_TARGETS:
+            raise InputError(f"规划目标过多（最多 {MAX_TARGETS} 个） / too many targets (at most {MAX_TARGETS})")
         targets = [_target(_canonical_row(row if isinstance(row, dict) else {}), f"targets[{i}]")
                    for i, row in enumerate(data["targets"])]
         return Plan(name=str(data.get("name") or path.stem), targets=targets, source=str(data.get("source") or ""),
                     path=str(path))
     if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged files
-            raise InputError(f"无法读取 XLSX 规划文件 / cannot read the XLSX plan: {exc}") from None
-        try:
-            rows = list(book.worksheets[0].iter_rows(values_only=True))
-        finally:
-            book.close()  # a read-only workbook holds its file open until closed
+        rows = _xlsx_rows(path)
         if len(rows) < 2:
             raise InputError("XLSX 规划文件须有表头和至少一行目标 / the XLSX plan needs a header row and one target")
         header = rows[0]

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from zhichan.errors import InputError, NotFoundError
 from zhichan.navigation.matching import validate_query
 from zhichan.navigation.schemas import Chain
+from zhichan.untrusted import check_xlsx, load_yaml
 
 CHAIN_SHEET = "产业链"
 BRANCH_SHEET = "技术分解表"
@@ -78,9 +79,9 @@ def chain_to_yaml(chain: Chain) -> str:
 
 def chain_from_yaml(text: str, *, check_queries: bool = True) -> Chain:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ChainInvalid(f"YAML 格式错误 / malformed YAML: {exc}") from exc
+        data = load_yaml(text, what="产业链 YAML / chain YAML")  # bounded: no aliases, depth, size
+    except InputError as exc:
+        raise ChainInvalid(exc.message) from None
     if not isinstance(data, dict):
         raise ChainInvalid("YAML 顶层应为映射 / the YAML document must be a mapping")
     return chain_from_dict(data, check_queries=check_queries)
@@ -127,6 +128,10 @@ def _header_key(value: Any) -> str:
 def chain_from_xlsx(data: bytes, *, check_queries: bool = True) -> Chain:
     from openpyxl import load_workbook
 
+    try:
+        check_xlsx(data, what="产业链 XLSX / chain XLSX")  # no DTD, bounded unpacked size
+    except InputError as exc:
+        raise ChainInvalid(exc.message) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file

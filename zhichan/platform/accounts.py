@@ -1,10 +1,17 @@
 """Users, passwords (argon2id), login throttling, server-side sessions and API tokens.
 
 - Passwords: argon2id via argon2-cffi (its default parameters), rehashed on login when the
-  parameters change.
-- Login throttling: at most ``MAX_FAILURES`` failed attempts per (user name, client address) in
-  ``THROTTLE_WINDOW``; the attempts live in ``platform_login_attempts`` so every server process
-  (and a restart) sees them.
+  parameters change; a policy (:func:`check_password_policy`, :data:`PASSWORD_POLICY`) refuses
+  short, blank, one-character, common and user-name passwords. Changing a password ends every
+  other session of the account; an administrator's reset makes the user choose a new one.
+- Login throttling (:func:`authenticate`), counted in ``platform_login_attempts`` so every server
+  process (and a restart) sees the same numbers. Failures are counted per **account** and per
+  **address** over ``THROTTLE_WINDOW``; an attempt is recorded *before* the password is looked at
+  and the counts read after, so concurrent guesses cannot slip past the limit. A browser in which
+  the account signed in before carries a signed *trusted-device* cookie; its attempts are judged
+  only by that device's own failures, so nobody — from the same address or any other — can lock a
+  user out of the browser they use (OWASP "device cookies"). Unknown user names are throttled
+  like real ones and cost one dummy verification.
 - Sessions: the cookie holds a random token; the table keeps only its SHA-256, so a leaked
   database does not leak live sessions. Idle expiry: ``session_max_age_seconds`` after the last
   request.
@@ -24,6 +31,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
@@ -41,9 +49,26 @@ from zhichan.platform.models import (
 from zhichan.platform.orgs import make_scope, org_in_scope, scope_for_user
 from zhichan.platform.scope import Scope
 
+#: failed sign-ins per account (from untrusted browsers), and per trusted device, in the window
 MAX_FAILURES = 5
+#: failed sign-ins per address (any account names) in the window: guesses spread over accounts
+MAX_ADDRESS_FAILURES = 20
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+PASSWORD_POLICY = (
+    f"至少 {MIN_PASSWORD_LENGTH} 个字符；不能只有空格或少于 4 种不同字符；不能是常见密码（如 password12、1234567890）；"
+    f"不能包含用户名 / at least {MIN_PASSWORD_LENGTH} characters; not only spaces, and at least 4 different "
+    "characters; not a common password (such as password12 or 1234567890); must not contain the user name"
+)
+#: the words of the passwords tried first in every guessing list (lower case, letters only)
+_COMMON_WORDS = frozenset({
+    "password", "passwd", "passw", "pass", "qwerty", "qwertyuiop", "asdfgh", "zxcvbn", "admin", "administrator",
+    "root", "welcome", "letmein", "iloveyou", "woaini", "changeme", "default", "secret", "test", "abc", "abcd",
+    "abcdef", "abcdefg", "abcdefgh", "login", "user", "guest", "zhichan", "china", "baidu",
+})
+_KEYBOARD_RUNS = ("01234567890", "09876543210", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm",
+                  "1qaz2wsx3edc4rfv5tgb", "zaq12wsxcde34rfv")
 #: A session's ``last_seen_at`` is written at most this often (saves a write per request).
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
@@ -66,11 +91,25 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH or len(password) > 256:
-        raise InputError(
-            f"密码长度须为 {MIN_PASSWORD_LENGTH}–256 个字符 / passwords need {MIN_PASSWORD_LENGTH}-256 characters"
-        )
+def check_password_policy(password: str, username: str = "", field: str = "password") -> None:
+    """Refuse a password that guessing lists or a glance would find (see :data:`PASSWORD_POLICY`);
+    the error names the form ``field``."""
+
+    def refuse(reason: str) -> None:
+        raise InputError(f"{reason}。{PASSWORD_POLICY.split(' / ')[0]} / {PASSWORD_POLICY.split(' / ')[1]}",
+                         details={"field": field})
+
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+        refuse(f"密码长度须为 {MIN_PASSWORD_LENGTH}–{MAX_PASSWORD_LENGTH} 个字符")
+    if not password.strip() or len(set(password)) < 4:
+        refuse("密码不能只有空格或重复几个字符")
+    lowered = password.lower()
+    letters = re.sub(r"[^a-z]", "", lowered)
+    if letters in _COMMON_WORDS or any(lowered in run for run in _KEYBOARD_RUNS):
+        refuse("这是常见密码")
+    name = (username or "").strip().lower()
+    if len(name) >= 3 and name in lowered:
+        refuse("密码不能包含用户名")
 
 
 # users -----------------------------------------------------------------------------------------
@@ -89,18 +128,22 @@ def create_user(
     ``password_hash`` (an argon2 hash of ``password``) lets a seeder hash once for many accounts."""
     username = (username or "").strip()
     if not _USERNAME.match(username):
-        raise InputError("用户名须为3–80位字母、数字或 _.@- / user names are 3-80 letters, digits or _.@-")
+        raise InputError("用户名须为3–80位字母、数字或 _.@- / user names are 3-80 letters, digits or _.@-",
+                         details={"field": "username"})
     try:
         role = Role(role)
     except ValueError:
-        raise InputError(f"未知角色 {str(role)[:30]} / unknown role") from None
+        raise InputError(f"未知角色 {str(role)[:30]} / unknown role", details={"field": "role"}) from None
     if role == Role.ENTERPRISE_USER and OrgKind(org.kind) != OrgKind.ENTERPRISE:
-        raise InputError("企业用户须属于企业机构 / enterprise users belong to an enterprise organization")
+        raise InputError("企业用户须属于企业机构 / enterprise users belong to an enterprise organization",
+                         details={"field": "org_id"})
     if role != Role.ENTERPRISE_USER and OrgKind(org.kind) == OrgKind.ENTERPRISE and role != Role.PUBLIC:
-        raise InputError("企业机构下只能设立企业用户 / an enterprise organization only has enterprise users")
-    _check_password(password)
+        raise InputError("企业机构下只能设立企业用户 / an enterprise organization only has enterprise users",
+                         details={"field": "org_id"})
+    check_password_policy(password, username)
+    taken = ConflictError(f"用户名 {username} 已存在 / user name {username} is taken", details={"field": "username"})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ConflictError(f"用户名 {username} 已存在 / user name {username} is taken")
+        raise taken
     user = User(
         username=username,
         display_name=(display_name or username)[:200],
@@ -110,7 +153,12 @@ def create_user(
         is_active=True,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # the same name created by a concurrent request since the check above: the unique index
+        # decides; the caller's transaction is rolled back with the error
+        raise taken from None
     return user
 
 
@@ -150,62 +198,110 @@ def set_active(session: Session, scope: Scope, user_id: int, active: bool) -> Us
 
 
 # login -----------------------------------------------------------------------------------------
-def recent_failures(session: Session, username: str, ip: str) -> int:
+def _failures(session: Session, since: dt.datetime, **where: Any) -> int:
+    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.succeeded.is_(False),
+                                                                 LoginAttempt.at >= since)
+    for column, value in where.items():
+        attr = getattr(LoginAttempt, column)
+        query = query.where(attr.is_(None) if value is None else attr == value)
+    return int(session.scalar(query) or 0)
+
+
+def recent_failures(session: Session, username: str, ip: str, device: str | None = None) -> tuple[int, int]:
+    """Failures in the window that judge an attempt: ``(its account's or device's, its address's)``.
+
+    With a trusted-device cookie for the account, only that device's failures count (and no
+    address limit applies): what others do cannot lock the user out of that browser. Otherwise
+    the account's failures from untrusted browsers, and the address's failures over all names."""
     since = utcnow() - THROTTLE_WINDOW
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.username == username[:80],
-                LoginAttempt.ip == ip[:64],
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at >= since,
-            )
-        )
-        or 0
-    )
+    if device is not None:
+        return _failures(session, since, username=username[:80], device=device), 0
+    return _failures(session, since, username=username[:80], device=None), _failures(session, since, ip=ip[:64])
 
 
-def authenticate(session: Session, username: str, password: str, ip: str) -> User:
-    """Check a password login; raises :class:`TooManyAttempts` before even looking at the password
-    once the (user, address) pair has failed ``MAX_FAILURES`` times in the window.
+def authenticate(session: Session, username: str, password: str, ip: str, device: str | None = None) -> User:
+    """Check a password login (commits the attempt first: use a session of its own).
 
-    A failed attempt is committed before the error is raised (use a session of its own)."""
+    ``device``: the SHA-256 of the trusted-device token the browser presented *for this user name*
+    (the web layer checks the cookie's signature and name), or ``None``.
+
+    The attempt is written and committed as a failure before anything is checked, then the
+    failures are counted — itself included — so of N concurrent guesses at most the limit get a
+    password check (each sees every attempt committed before its own count). Over the limit:
+    :class:`TooManyAttempts` without looking at the password (nor the user: unknown names are
+    throttled the same way and cost one dummy verification when they are not)."""
     username = (username or "").strip()[:80]
-    if recent_failures(session, username, ip) >= MAX_FAILURES:
+    attempt = LoginAttempt(username=username, ip=ip[:64], device=device, succeeded=False, at=utcnow())
+    session.add(attempt)
+    session.commit()
+    own, address = recent_failures(session, username, ip, device)
+    if own > MAX_FAILURES or address > MAX_ADDRESS_FAILURES:
         raise TooManyAttempts(
             f"登录失败次数过多，请 {int(THROTTLE_WINDOW.total_seconds() // 60)} 分钟后再试 / "
             "too many failed sign-ins; try again later"
         )
     user = session.scalar(select(User).where(User.username == username))
-    ok = user is not None and user.is_active and verify_password(user.password_hash, password or "")
     if user is None:
-        # spend comparable time for unknown users so response time does not reveal user names
+        # spend the same time for unknown names, so response time does not reveal user names
         verify_password(_DUMMY_HASH, password or "")
-    session.add(LoginAttempt(username=username, ip=ip[:64], succeeded=ok, at=utcnow()))
-    if not ok or user is None:
-        # the failure must outlive the caller's rollback, or throttling would never trigger
-        session.commit()
         raise AuthenticationError("用户名或密码错误 / wrong user name or password")
+    if not (verify_password(user.password_hash, password or "") and user.is_active):
+        raise AuthenticationError("用户名或密码错误 / wrong user name or password")
+    attempt.succeeded = True
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
 
 
+def audit_path_of(session: Session, username: str) -> str:
+    """The organization path a sign-in attempt for ``username`` is audited under: the account's
+    organization (its administrators see failed sign-ins), the root for unknown names."""
+    path = session.scalar(select(Organization.path).join(User, User.org_id == Organization.id)
+                          .where(User.username == (username or "").strip()[:80]))
+    if path is None:
+        path = session.scalar(select(Organization.path).where(Organization.parent_id.is_(None))
+                              .order_by(Organization.id).limit(1))
+    return path or "/"
+
+
 _DUMMY_HASH = hash_password("not-a-real-password-" + secrets.token_hex(4))
 
 
-def change_password(session: Session, scope: Scope, old: str, new: str) -> None:
+def change_password(session: Session, scope: Scope, old: str, new: str, keep_session: str | None = None) -> None:
+    """The caller changes its own password; every other session of the account ends
+    (``keep_session``: the token of the session making the change, which stays)."""
     scope.require_authenticated()
     user = session.get(User, scope.user_id)
-    if user is None or not verify_password(user.password_hash, old):
-        raise AuthenticationError("原密码错误 / the current password is wrong")
-    _check_password(new)
+    if user is None or not verify_password(user.password_hash, old or ""):
+        raise AuthenticationError("原密码错误 / the current password is wrong", details={"field": "old_password"})
+    if old == new:
+        raise InputError("新密码不能与原密码相同 / the new password must differ from the current one",
+                         details={"field": "new_password"})
+    check_password_policy(new, user.username, field="new_password")
     user.password_hash = hash_password(new)
+    user.must_change_password = False
+    ending = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep_session:
+        ending = ending.where(WebSession.token_hash != sha256(keep_session))
+    session.execute(ending)
+    session.flush()
+
+
+def reset_password(session: Session, scope: Scope, user_id: int, password: str) -> User:
+    """Admin action: a temporary password for a user of the admin's subtree, who must choose a new
+    one at next sign-in; the user's sessions end."""
+    scope.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"用户 {user_id} 不存在 / no user {user_id}")
+    org_in_scope(session, scope, user.org_id)
+    check_password_policy(password, user.username)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     session.flush()
+    return user
 
 
 # sessions --------------------------------------------------------------------------------------
@@ -221,13 +317,15 @@ def create_session(session: Session, user: User, ip: str = "") -> str:
 #: What the per-request credential lookup reads besides the credential: the caller's scope.
 _CALLER = (User.id.label("user_id"), User.username, User.role, User.is_active, Organization.id.label("org_id"),
            Organization.name.label("org_name"), Organization.kind.label("org_kind"),
-           Organization.path.label("org_path"), Organization.region_code, Organization.party_key)
+           Organization.path.label("org_path"), Organization.region_code, Organization.party_key,
+           User.must_change_password)
 
 
 def _caller_scope(row: Any) -> Scope:
     return make_scope(role=row.role, user_id=row.user_id, username=row.username, org_id=row.org_id,
                       org_name=row.org_name, org_kind=row.org_kind, org_path=row.org_path,
-                      region_code=row.region_code, party_key=row.party_key)
+                      region_code=row.region_code, party_key=row.party_key,
+                      must_change_password=bool(row.must_change_password))
 
 
 @cache

@@ -27,11 +27,14 @@ def record(
     ip: str = "",
     success: bool = True,
     username: str | None = None,
+    org_path: str | None = None,
 ) -> AuditEntry:
+    """One entry under the actor's organization path (``org_path`` for actors without one, e.g. a
+    failed sign-in filed under the account's organization)."""
     entry = AuditEntry(
         user_id=scope.user_id,
         username=(username if username is not None else scope.username)[:80],
-        org_path=scope.org_path or "/",
+        org_path=org_path or scope.org_path or "/",
         action=action,
         target=target[:300],
         detail=json.dumps(detail or {}, ensure_ascii=False, default=str),

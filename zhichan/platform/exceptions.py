@@ -22,3 +22,10 @@ class TooManyAttempts(ZhichanError):
 class CsrfError(ZhichanError):
     code = "csrf"
     http_status = 403
+
+
+class PasswordChangeRequired(ZhichanError):
+    """An administrator reset the password: the user must choose a new one before anything else."""
+
+    code = "password_change_required"
+    http_status = 403

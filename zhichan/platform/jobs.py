@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from zhichan.errors import InputError, NotFoundError, ZhichanError
+from zhichan.errors import InputError, NotFoundError, PermissionDenied, ZhichanError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Job, JobStatus, Role, utcnow
 from zhichan.platform.scope import Scope
@@ -88,18 +89,28 @@ class JobKind:
     kind: str
     title: str  # "中文 / English"
     run: JobFunction
+    #: the roles that may start it
     roles: frozenset[Role]
+    #: it changes what the whole platform serves (e.g. the search index): only the roles above,
+    #: and only at the root organization, may start it — a county's analyst may not
+    platform_wide: bool = False
+
+    def may_start(self, scope: Scope) -> bool:
+        return scope.is_authenticated and scope.role in self.roles and (not self.platform_wide or scope.at_root)
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role]) -> None:
-    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles))
+def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role], *,
+                      platform_wide: bool = False) -> None:
+    """Declare a job kind and who may start it (``roles``; ``platform_wide``: at the root organization only)."""
+    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles), platform_wide)
 
 
 def job_kinds(scope: Scope) -> list[JobKind]:
-    return [k for k in _KINDS.values() if scope.role in k.roles]
+    """The kinds the caller may start."""
+    return [k for k in _KINDS.values() if k.may_start(scope)]
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,9 @@ def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | N
     if spec is None:
         raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
     scope.require_roles(*spec.roles)
+    if not spec.may_start(scope):
+        raise PermissionDenied("该任务影响整个平台，只有根机构的人员可以启动 / this job affects the whole platform; "
+                               "only the root organization may start it")
     return _insert(session, spec, params, user_id=scope.user_id, org_path=scope.org_path or "/")
 
 
@@ -238,13 +252,31 @@ def run_one(engine: Engine) -> bool:
     except Exception as exc:
         log.exception("job %s failed", job_id)
         status, message = JobStatus.FAILED, f"内部错误 / internal error: {type(exc).__name__}"
-    with session_scope(engine) as s:
-        values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
-        if status == JobStatus.SUCCEEDED:
-            values["result"] = json.dumps(result, ensure_ascii=False, default=str)
-            values["progress"] = 1.0
-        s.execute(update(Job).where(Job.id == job_id).values(**values))
+    values: dict[str, Any] = {"status": status, "message": message, "finished_at": utcnow()}
+    if status == JobStatus.SUCCEEDED:
+        values["result"] = json.dumps(result, ensure_ascii=False, default=str)
+        values["progress"] = 1.0
+    _write_final_status(engine, job_id, values)
     return True
+
+
+#: Attempts at a job's final status when the database stays busy (SQLite: another writer's lock).
+FINAL_WRITE_ATTEMPTS = 8
+
+
+def _write_final_status(engine: Engine, job_id: int, values: dict[str, Any]) -> None:
+    """The outcome of work already done must not be lost to a busy database (a job left
+    ``running`` for good could not even be resumed): retry with back-off."""
+    for attempt in range(FINAL_WRITE_ATTEMPTS):
+        try:
+            with session_scope(engine) as s:
+                s.execute(update(Job).where(Job.id == job_id).values(**values))
+            return
+        except OperationalError:
+            if attempt == FINAL_WRITE_ATTEMPTS - 1:
+                raise  # still "running": the next runner start marks it interrupted (resumable)
+            log.warning("job %s: database busy while writing its final status; retrying", job_id)
+            time.sleep(min(5.0, 0.2 * 2**attempt))
 
 
 #: pg_try_advisory_lock key of the job runner (any fixed 64-bit number; this spells "zhjobs")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhichan.platform.db import Base
@@ -75,6 +75,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: set when an administrator resets the password: the user must choose a new one at next sign-in
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class WebSession(Base):
@@ -106,11 +108,14 @@ class ApiToken(Base):
 
 class LoginAttempt(Base):
     __tablename__ = "platform_login_attempts"
-    __table_args__ = (Index("ix_platform_login_attempts_user_ip_at", "username", "ip", "at"),)
+    __table_args__ = (Index("ix_platform_login_attempts_user_ip_at", "username", "ip", "at"),
+                      Index("ix_platform_login_attempts_ip_at", "ip", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
     ip: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 of the trusted-device cookie the attempt carried for this account (see accounts)
+    device: Mapped[str | None] = mapped_column(String(64), nullable=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -6,12 +6,15 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import normalize_name
 from zhichan.errors import InputError, NotFoundError, PermissionDenied
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, region_prefix
+from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, party_within, region_prefix
 
 #: Which kinds may sit directly below which.
 _ALLOWED_CHILDREN = {
@@ -37,20 +40,23 @@ def create_org(
     kind = OrgKind(kind)
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise InputError("机构名称不能为空且不超过200字 / organization name must be 1-200 characters")
-    region_code = normalize_region_code(region_code)
+        raise InputError("机构名称不能为空且不超过200字 / organization name must be 1-200 characters",
+                         details={"field": "name"})
+    region_code = _field(normalize_region_code, region_code, "region_code")
     if parent is None:
         if kind != OrgKind.NATION and session.scalar(select(Organization.id).limit(1)) is not None:
             raise InputError("只有根机构可以没有上级 / only the root organization has no parent")
     else:
         if kind not in _ALLOWED_CHILDREN[OrgKind(parent.kind)]:
-            raise InputError(f"{parent.kind} 下不能设立 {kind} / a {kind} cannot sit below a {parent.kind}")
+            raise InputError(f"{parent.kind} 下不能设立 {kind} / a {kind} cannot sit below a {parent.kind}",
+                             details={"field": "kind"})
         if not region_code.startswith(region_prefix(parent.region_code)):
             raise InputError(
-                f"区划 {region_code} 不在上级机构辖区内 / region {region_code} lies outside the parent's area"
+                f"区划 {region_code} 不在上级机构辖区内 / region {region_code} lies outside the parent's area",
+                details={"field": "region_code"},
             )
     if kind == OrgKind.ENTERPRISE and not party_key:
-        raise InputError("企业须关联权利人 / an enterprise needs its corpus party_key")
+        raise InputError("企业须关联权利人 / an enterprise needs its corpus party_key", details={"field": "party_key"})
     org = Organization(
         name=name, kind=kind, region_code=region_code, parent_id=parent.id if parent else None, party_key=party_key
     )
@@ -85,36 +91,83 @@ def org_in_scope(session: Session, scope: Scope, org_id: int) -> Organization:
     return org
 
 
+#: The corpus's answer to "where does this party sit?": its GB/T 2260 region code, ``""`` when the
+#: corpus does not know it, ``None`` when there is no such party (see ``portal.party_lookup``).
+PartyLookup = Callable[[str], str | None]
+
+
 def add_org(
     session: Session, scope: Scope, *, name: str, kind: str, region_code: str, parent_id: int,
-    party_key: str | None = None,
+    party_key: str | None = None, parties: PartyLookup | None = None,
 ) -> Organization:
-    """Admin action: create an organization inside the admin's own subtree."""
+    """Admin action: create an organization inside the admin's own subtree.
+
+    An enterprise is bound to a corpus party (its portfolio, later its pledges, cases and
+    applications): the party must exist (``parties``) and sit inside the new organization's area,
+    which lies inside the parent's, which lies inside the admin's — so an administrator cannot hand
+    a company of another area to an account of its own."""
     scope.require_admin()
     parent = org_in_scope(session, scope, parent_id)
+    from zhichan.reference.regions import is_region_code
+
+    if not is_region_code(region_code or ""):
+        raise InputError(f"未知的行政区划代码：{(region_code or '')[:12]} / unknown region code",
+                         details={"field": "region_code"})
+    try:
+        kind = OrgKind(kind)
+    except ValueError:
+        raise InputError("未知机构层级 / unknown organization level", details={"field": "kind"}) from None
+    if kind == OrgKind.ENTERPRISE:
+        party_key = normalize_name(party_key or "")
+        if not party_key:
+            raise InputError("企业须关联权利人 / an enterprise needs its corpus party", details={"field": "party_key"})
+        if parties is None:
+            raise InputError("语料库不可用，无法核对权利人 / no corpus to check the party against",
+                             details={"field": "party_key"})
+        party_region = parties(party_key)
+        if party_region is None:
+            raise InputError(f"语料中没有权利人 {party_key[:60]} / no party {party_key[:60]} in the corpus",
+                             details={"field": "party_key"})
+        if not party_within(party_region, region_prefix(_field(normalize_region_code, region_code, "region_code"))):
+            raise PermissionDenied(
+                f"权利人 {party_key[:60]} 不在该机构辖区内（{party_region or '区划不明'}） / "
+                f"party {party_key[:60]} lies outside the organization's area ({party_region or 'region unknown'})",
+                details={"field": "party_key"})
+    else:
+        party_key = None
     return create_org(session, name, kind, region_code, parent, party_key=party_key)
+
+
+def _field(check: Callable[[str], str], value: str, field: str) -> str:
+    """``check(value)``, its :class:`InputError` naming the form field it is about."""
+    try:
+        return check(value)
+    except InputError as exc:
+        raise InputError(exc.message, details={"field": field}) from None
 
 
 def scope_for_user(session: Session, user: User, org: Organization | None = None) -> Scope:
     """Derive the caller's :class:`Scope` from its user row and organization (loaded when not given)."""
     org = org if org is not None and org.id == user.org_id else get_org(session, user.org_id)
     return make_scope(role=user.role, user_id=user.id, username=user.username, org_id=org.id, org_name=org.name,
-                      org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key)
+                      org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key,
+                      must_change_password=bool(user.must_change_password))
 
 
 def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name: str, org_kind: str,
-               org_path: str, region_code: str, party_key: str | None) -> Scope:
+               org_path: str, region_code: str, party_key: str | None, must_change_password: bool = False) -> Scope:
     """The one rule turning a user and its organization into a :class:`Scope` (ORM rows or the
     columns the per-request credential lookup reads)."""
     region: str | None = region_code
-    key = None
+    key = area = None
     if OrgKind(org_kind) == OrgKind.ENTERPRISE:
-        key = party_key
+        key, area = party_key, region_code
         region = None  # enterprises see their own portfolio, not their district's statistics
     if Role(role) in (Role.ENTERPRISE_USER, Role.PUBLIC):
         region = None
     return Scope(role=Role(role), user_id=user_id, username=username, org_id=org_id, org_name=org_name,
-                 org_path=org_path, region_code=region, party_key=key)
+                 org_path=org_path, region_code=region, party_key=key, party_area=area,
+                 must_change_password=must_change_password)
 
 
 def root_org(session: Session) -> Organization | None:

@@ -316,6 +316,16 @@ def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     return rows[0]
 
 
+def party_lookup(access: CorpusAccess, party_key: str) -> str | None:
+    """Where a party sits (its region code; ``""`` unknown), ``None`` when the corpus has no such
+    party — what binding an enterprise organization checks (``orgs.add_org``)."""
+    try:
+        party = party_region(access, party_key)
+    except NotFoundError:
+        return None
+    return str(party.get("region_code") or "")
+
+
 def enterprise_portfolio(
     access: CorpusAccess, scope: Scope, party_key: str, *, page: int = 1, page_size: int = 20
 ) -> dict[str, Any]:

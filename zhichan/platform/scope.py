@@ -49,6 +49,17 @@ def region_prefix(code: str) -> str:
     return code
 
 
+def party_within(party_region: str | None, area_prefix: str) -> bool:
+    """Whether a party whose corpus region is ``party_region`` lies inside an area (a code prefix,
+    ``""`` the nation). A party of unknown region lies only inside the nation."""
+    if not party_region:
+        return area_prefix == ""
+    try:
+        return normalize_region_code(party_region).startswith(area_prefix)
+    except InputError:
+        return False
+
+
 def region_level(code: str) -> str:
     """``nation`` | ``province`` | ``city`` | ``county``."""
     prefix = region_prefix(code)
@@ -66,8 +77,12 @@ class Scope:
     org_path: str | None = None
     #: Region code of the caller's organization (6 digits) — ``None`` when it grants no region access.
     region_code: str | None = None
-    #: Enterprise users: the corpus ``party_key`` of their enterprise.
+    #: Enterprise users: the corpus ``party_key`` of their enterprise …
     party_key: str | None = None
+    #: … and the region code of their enterprise organization, where that party must sit.
+    party_area: str | None = None
+    #: an administrator reset the password: nothing but choosing a new one until then
+    must_change_password: bool = False
 
     @classmethod
     def anonymous(cls) -> Scope:
@@ -81,6 +96,11 @@ class Scope:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def at_root(self) -> bool:
+        """The caller belongs to the root organization (``/<id>/``): platform-wide actions."""
+        return self.org_path is not None and self.org_path.count("/") == 2
 
     @property
     def governance(self) -> bool:
@@ -141,7 +161,11 @@ class Scope:
     # enterprises ---------------------------------------------------------------------------------
     def covers_party(self, party_key: str, party_region: str | None) -> bool:
         if self.role == Role.ENTERPRISE_USER:
-            return self.party_key is not None and party_key == self.party_key
+            # the key alone is not enough: an organization bound to a party outside its own area
+            # (made before that was refused, or a party that moved in a later snapshot) sees nothing
+            if self.party_key is None or party_key != self.party_key or self.party_area is None:
+                return False
+            return party_within(party_region, region_prefix(self.party_area))
         if not self.governance or not party_region:
             return False
         try:

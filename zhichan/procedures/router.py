@@ -19,13 +19,13 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
-from zhichan.web.deps import DbDep, ScopeDep, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: files per submitted step, and their total as a multiple of the per-file limit (memory stays bounded)
 MAX_FILES = 20
 MAX_FILES_TOTAL_FACTOR = 5
-router = APIRouter()
+router = APIRouter(route_class=TransactionRoute)
 
 #: ids as the database stores them (a larger number is a 422, never an overflow)
 CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,6 +62,8 @@ def _wants_json(request: Request) -> bool:
 def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     if _wants_json(request):
         return JSONResponse(body, status_code=status)
+    if body.get("error") == "password_change_required" and request.method == "GET":
+        return RedirectResponse("/account/password", status_code=303)
     if status == 401 and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -93,6 +96,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """A unique key taken by a concurrent request is a conflict (409); a database still busy after
+    waiting for its lock is a moment's unavailability (503, retry) — neither is an internal error."""
+    if isinstance(exc, IntegrityError):
+        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / conflicts with an existing record"}
+        return _error_response(request, 409, body)
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+        log.warning("database busy on %s %s", request.method, request.url.path)
+        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / the database is busy; retry shortly"}
+        response = _error_response(request, 503, body)
+        response.headers["Retry-After"] = "1"
+        return response
+    return await _unexpected_error(request, exc)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -133,12 +151,17 @@ class PerRequest:
                         headers.append("set-cookie", raw_value.decode("latin-1"))
                 for key, value in SECURITY_HEADERS:
                     headers.setdefault(key, value)
-                if scope["path"].startswith("/api/") or "text/html" in headers.get("content-type", ""):
+                if not scope["path"].startswith(PUBLIC_ASSET_PATHS):
+                    # pages, API answers and downloads (CSV, XLSX, PDF, DOCX, chart images) may carry
+                    # scoped data: no shared or browser cache keeps them; assets opt in to caching
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
+
+#: Files that are the same for everybody (they set their own caching, or none).
+PUBLIC_ASSET_PATHS = ("/static/", "/api/docs/assets/")
 
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CSP),
@@ -228,6 +251,8 @@ def create_app(
     app.add_exception_handler(ZhichanError, _zhichan_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _database_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
     app.add_middleware(PerRequest)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
+from zhichan.errors import ZhichanError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.i18n import translate
-from zhichan.web.security import Caller, csrf_token, resolve_caller
+from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
 def caller(request: Request) -> Caller:
@@ -26,13 +30,57 @@ def caller(request: Request) -> Caller:
 
 
 def scope(request: Request) -> Scope:
-    return resolve_caller(request).scope
+    """The caller's scope — every scoped route's way in, so also where a user whose password an
+    administrator reset is held until it is changed (``security.require_password_changed``)."""
+    found = resolve_caller(request).scope
+    require_password_changed(request, found)
+    return found
 
 
 def db(request: Request) -> Iterator[Session]:
-    """A transaction per request: committed when the route returns, rolled back on error."""
+    """A transaction per request: committed as the route returns (:class:`TransactionRoute`), so a
+    201/303 is only sent for what is stored; rolled back on error."""
     with session_scope(request.app.state.engine) as session:
         yield session
+
+
+def _commit_in_route(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    if not inspect.isfunction(endpoint) or inspect.iscoroutinefunction(endpoint) \
+            or inspect.isgeneratorfunction(endpoint) or inspect.isasyncgenfunction(endpoint):
+        return endpoint
+
+    @functools.wraps(endpoint)  # FastAPI reads the signature through __wrapped__
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        for value in kwargs.values():
+            if isinstance(value, Session):
+                value.commit()
+        return result
+
+    return run
+
+
+class TransactionRoute(APIRoute):
+    """A route whose request transaction (:func:`db`) commits in the route's own thread as it returns.
+
+    A dependency's exit runs only after FastAPI has validated the returned model — in the thread
+    pool — or even after the response is sent. Holding SQLite's write lock, or a pooled connection,
+    while waiting for a free thread of the pool deadlocks as soon as every thread waits for that
+    lock or a connection (50 parallel job submissions: "database is locked", pool time-outs), and a
+    303 sent before the commit let a new user fail to sign in at once. Committing here releases
+    both before anything else waits."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _commit_in_route(endpoint), **kwargs)
+
+
+def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field_prefix: str = "") -> dict[str, Any]:
+    """What a form page needs to show a refused submission again: the input (``form``) and the
+    message beside its field (``errors``; the service names the field in ``details["field"]``,
+    otherwise it heads the form). The request's transaction is rolled back first."""
+    session.rollback()
+    field = str(exc.details.get("field") or "form")
+    return {"form": form, "errors": {field_prefix + field: exc.message}}
 
 
 def corpus(request: Request) -> CorpusAccess:

@@ -96,7 +96,9 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
             (out / f"{chart_id}.vl.json").write_text(json.dumps(chart.spec(), ensure_ascii=False), "utf-8")
             written.append(chart_id)
             ctx.progress(i + 1, len(ids))
-        return {"folder": str(out), "charts": written}
+        # where the files are, relative to the data directory: a result never shows a server path
+        return {"folder": out.relative_to(settings.data_dir).as_posix() if out.is_relative_to(settings.data_dir)
+                else out.name, "charts": written}
 
     def search_index(ctx: JobContext) -> dict[str, Any]:
         """Build the search index of the current snapshot (zhichan.search)."""
@@ -106,7 +108,7 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
         path = build_index(snap, progress=ctx.progress)
         return {"snapshot": snap.id, "index": path.name}
 
-    register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF)
+    register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF, platform_wide=True)
     register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
     register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})

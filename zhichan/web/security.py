@@ -21,7 +21,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from zhichan.platform import accounts
-from zhichan.platform.exceptions import CsrfError
+from zhichan.platform.exceptions import CsrfError, PasswordChangeRequired
 from zhichan.platform.scope import Scope
 
 SESSION_COOKIE = "zc_session"
@@ -132,6 +132,18 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfError("CSRF 令牌无效或已过期，请刷新页面 / invalid or expired CSRF token; reload the page") from None
     if not secrets.compare_digest(str(bound), _binding(request)):
         raise CsrfError("CSRF 令牌与会话不符，请刷新页面 / CSRF token does not match your session")
+
+
+#: What a user who must change a reset password may still reach.
+PASSWORD_CHANGE_PATHS = ("/account/password", "/logout", "/login", "/static/", "/assets/", "/healthz")
+
+
+def require_password_changed(request: Request, scope: Scope) -> None:
+    """After an administrator's reset, nothing but the password change form (pages redirect there,
+    the API answers 403 ``password_change_required``)."""
+    if scope.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
+        raise PasswordChangeRequired("请先修改管理员为您重置的密码 / please change the password an administrator "
+                                     "reset for you first")
 
 
 def is_https(request: Request) -> bool:

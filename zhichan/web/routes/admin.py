@@ -1,25 +1,35 @@
-"""Administration pages: users, organizations, audit log (system administrators, own subtree)."""
+"""Administration pages: users, organizations, audit log (system administrators, own subtree).
+
+A form the service refuses (an unknown region code, a taken user name, a weak password …) comes
+back as the same page with the input kept and the message beside its field (``errors``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhichan.platform import accounts, audit, orgs
+from zhichan.errors import ZhichanError
+from zhichan.platform import accounts, audit, orgs, portal
 from zhichan.platform.models import OrgKind, Role
+from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, render
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, render
 from zhichan.web.security import client_ip
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter(prefix="/admin", include_in_schema=False, route_class=TransactionRoute)
+
+
+def _users_context(session: Session, scope: Scope) -> dict[str, Any]:
+    return {"rows": accounts.list_users(session, scope), "orgs": orgs.list_orgs(session, scope), "roles": list(Role),
+            "policy": accounts.PASSWORD_POLICY, "errors": {}, "form": {}}
 
 
 @router.get("/users")
 def users_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    rows = accounts.list_users(session, scope)
-    return render(request, "admin_users.html", {"rows": rows, "orgs": orgs.list_orgs(session, scope),
-                                                "roles": list(Role)})
+    return render(request, "admin_users.html", _users_context(session, scope))
 
 
 @router.post("/users")
@@ -33,8 +43,15 @@ def users_create(
     scope: Scope = ScopeDep,
     session: Session = DbDep,
 ) -> Response:
-    user = accounts.add_user(session, scope, username=username, password=password, role=role, org_id=org_id,
-                             display_name=display_name)
+    scope.require_admin()
+    try:
+        user = accounts.add_user(session, scope, username=username, password=password, role=role, org_id=org_id,
+                                 display_name=display_name)
+    except ZhichanError as exc:
+        form = {"username": username, "role": role, "org_id": org_id, "display_name": display_name}
+        refused = form_errors(session, exc, form)  # rolls the transaction back before the page reads
+        return render(request, "admin_users.html", {**_users_context(session, scope), **refused},
+                      status=exc.http_status)
     audit.record(session, scope, "user.create", f"user:{user.username}", detail={"role": role, "org_id": org_id},
                  ip=client_ip(request))
     return RedirectResponse("/admin/users", status_code=303)
@@ -50,10 +67,32 @@ def users_set_active(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/users/{user_id}/password")
+def users_reset_password(
+    request: Request, user_id: int, password: str = Form(..., max_length=256), scope: Scope = ScopeDep,
+    session: Session = DbDep,
+) -> Response:
+    """An administrator sets a temporary password; the user must choose a new one at next sign-in."""
+    scope.require_admin()
+    try:
+        user = accounts.reset_password(session, scope, user_id, password)
+    except ZhichanError as exc:
+        form = {"reset_user": user_id}
+        refused = form_errors(session, exc, form, field_prefix="reset_")
+        return render(request, "admin_users.html", {**_users_context(session, scope), **refused},
+                      status=exc.http_status)
+    audit.record(session, scope, "user.password_reset", f"user:{user.username}", ip=client_ip(request))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _orgs_context(session: Session, scope: Scope) -> dict[str, Any]:
+    return {"orgs": orgs.list_orgs(session, scope), "kinds": list(OrgKind), "errors": {}, "form": {}}
+
+
 @router.get("/orgs")
 def orgs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_admin()
-    return render(request, "admin_orgs.html", {"orgs": orgs.list_orgs(session, scope), "kinds": list(OrgKind)})
+    return render(request, "admin_orgs.html", _orgs_context(session, scope))
 
 
 @router.post("/orgs")
@@ -66,15 +105,20 @@ def orgs_create(
     party_key: str = Form("", max_length=300),
     scope: Scope = ScopeDep,
     session: Session = DbDep,
+    access: CorpusAccess = CorpusDep,
 ) -> Response:
-    if kind not in set(OrgKind):
-        from zhichan.errors import InputError
-
-        raise InputError("未知机构层级 / unknown organization level")
-    org = orgs.add_org(session, scope, name=name, kind=kind, region_code=region_code, parent_id=parent_id,
-                       party_key=party_key or None)
-    audit.record(session, scope, "org.create", f"org:{org.id}", detail={"name": name, "kind": kind},
-                 ip=client_ip(request))
+    scope.require_admin()
+    try:
+        org = orgs.add_org(session, scope, name=name, kind=kind, region_code=region_code, parent_id=parent_id,
+                           party_key=party_key or None, parties=lambda key: portal.party_lookup(access, key))
+    except ZhichanError as exc:
+        form = {"name": name, "kind": kind, "region_code": region_code, "parent_id": parent_id,
+                "party_key": party_key}
+        refused = form_errors(session, exc, form)
+        return render(request, "admin_orgs.html", {**_orgs_context(session, scope), **refused},
+                      status=exc.http_status)
+    audit.record(session, scope, "org.create", f"org:{org.id}",
+                 detail={"name": name, "kind": kind, "party_key": org.party_key}, ip=client_ip(request))
     return RedirectResponse("/admin/orgs", status_code=303)
 
 

@@ -18,7 +18,7 @@ from zhichan.platform.models import Job
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import views
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang
 from zhichan.web.jobkinds import refuse_parametrized
 from zhichan.web.security import client_ip
 
@@ -28,7 +28,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "超出机构范围或角色不允许 / outside your scope or role"},
     404: {"description": "不存在 / not found"},
 }
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=TransactionRoute)
 
 RegionCode = Path(..., pattern=r"^[0-9]{2}([0-9]{2}){0,2}$", description="GB/T 2260 代码（2/4/6位）/ region code")
 
@@ -208,6 +208,7 @@ def submit_job(body: JobIn, request: Request, scope: Scope = ScopeDep, session: 
     params = {"region": scope.region_code} if scope.governance else {}
     job = jobs.submit(session, scope, body.kind, params)
     audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": body.kind}, ip=client_ip(request))
+    session.commit()  # stored before the worker is woken
     if request.app.state.worker is not None:
         request.app.state.worker.wake()
     return _job_out(job)

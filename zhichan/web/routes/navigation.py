@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from zhichan.platform import audit, jobs, portal
 from zhichan.platform.scope import Scope
 from zhichan.web import navigation as nav
-from zhichan.web.deps import DbDep, ScopeDep, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
 from zhichan.web.security import client_ip
 from zhichan.web.views import parse_as_of
 
-router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1/navigation", tags=["navigation"],
+router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+api_router = APIRouter(prefix="/api/v1/navigation", tags=["navigation"], route_class=TransactionRoute,
                        responses={401: {"description": "未登录"}, 403: {"description": "角色或范围不允许"},
                                   404: {"description": "不存在"}})
 # no pattern: sign-in and scope are checked before the chain is looked up (an unknown code is a 404)

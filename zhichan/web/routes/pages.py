@@ -16,12 +16,12 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import views
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, lang, render, render_string
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.i18n import translate
 from zhichan.web.jobkinds import generic_kinds, refuse_parametrized
 from zhichan.web.security import client_ip
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
 
 
 @router.get("/")

@@ -1,0 +1,58 @@
+"""Bounded reading of uploaded YAML and XLSX (zhichan.untrusted), and its users beyond plans."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from zhichan.errors import InputError
+from zhichan.untrusted import MAX_DEPTH, check_xlsx, load_yaml
+
+
+def test_depth_limit_is_exact():
+    assert load_yaml("x: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)) == {"x": _nested(MAX_DEPTH - 1)}
+    with pytest.raises(InputError, match="嵌套过深"):
+        load_yaml("x: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH)
+
+
+def _nested(levels: int) -> list:
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_aliases_bad_encoding_and_malformed_yaml_are_input_errors():
+    with pytest.raises(InputError, match="别名"):
+        load_yaml("a: &x 1\nb: *x\n")
+    with pytest.raises(InputError, match="UTF-8"):
+        load_yaml("名称: 规划".encode("gb18030"))
+    with pytest.raises(InputError, match="格式错误"):
+        load_yaml("a: [1, 2\n")
+    assert load_yaml("\ufeff名称: 规划".encode()) == {"名称": "规划"}
+
+
+def test_chain_uploads_use_the_same_bounds():
+    from zhichan.navigation.chain_io import ChainInvalid, chain_from_xlsx, chain_from_yaml
+
+    with pytest.raises(ChainInvalid, match="别名"):
+        chain_from_yaml("code: &c x\nname: *c\n")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><!DOCTYPE t SYSTEM "file:///etc/passwd"><Types/>')
+    with pytest.raises(ChainInvalid, match="DTD"):
+        chain_from_xlsx(archive.getvalue())
+
+
+def test_xlsx_member_limits():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in range(12):
+            z.writestr(f"xl/part{n}.xml", "<x/>")
+    with pytest.raises(InputError, match="部件"):
+        check_xlsx(archive.getvalue(), max_members=10)
+    check_xlsx(archive.getvalue())
+    with pytest.raises(InputError, match="损坏"):
+        check_xlsx(b"not a zip at all")

@@ -1,0 +1,130 @@
+"""Reading documents people upload (plans, chains …) with bounds: a small file must not be able
+to take a worker's memory or stack, and a malformed one answers with a reason (``InputError``).
+
+- **YAML** (:func:`load_yaml`): UTF-8 only; no anchors/aliases (the "billion laughs" alias bomb
+  expands a 551-byte file to gigabytes; plan and chain files never need them); at most
+  ``max_depth`` levels of nesting (PyYAML composes nodes recursively: 5,000 levels of ``[`` end in
+  ``RecursionError``); at most ``max_nodes`` nodes.
+- **XLSX** (:func:`check_xlsx`, before openpyxl opens the file): a ZIP of at most
+  ``max_members`` members and ``max_bytes`` uncompressed in total (a "zip bomb" of a few hundred
+  KB unpacks to hundreds of MB), each member at most ``max_ratio`` times its compressed size, and
+  no XML member with a document type declaration (``<!DOCTYPE``/``<!ENTITY``: entity expansion and
+  external entities; Office never writes one).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.nodes import Node
+
+from zhichan.errors import InputError
+
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+XLSX_MAX_BYTES = 50 << 20
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_RATIO = 200
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` that refuses aliases and counts depth and nodes while composing."""
+
+    max_depth = MAX_DEPTH
+    max_nodes = MAX_NODES
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise InputError(
+                f"YAML 不允许使用别名（*{event.anchor}，第 {event.start_mark.line + 1} 行） / YAML aliases are "
+                f"not allowed (*{event.anchor}, line {event.start_mark.line + 1})"
+            )
+        self._nodes += 1
+        if self._nodes > self.max_nodes:
+            raise InputError(f"YAML 内容过多（超过 {self.max_nodes} 项） / too many YAML nodes (over {self.max_nodes})")
+        nested = self.check_event(SequenceStartEvent, MappingStartEvent)
+        if nested:
+            self._depth += 1
+            if self._depth > self.max_depth:
+                mark = self.peek_event().start_mark
+                raise InputError(
+                    f"YAML 嵌套过深（超过 {self.max_depth} 层，第 {mark.line + 1} 行） / YAML nested too deeply "
+                    f"(over {self.max_depth} levels, line {mark.line + 1})"
+                )
+        try:
+            return Composer.compose_node(self, parent, index)
+        finally:
+            if nested:
+                self._depth -= 1
+
+
+def load_yaml(data: bytes | str, *, what: str = "YAML") -> Any:
+    """One YAML document from an upload, within the bounds above; ``InputError`` with the reason."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{what} 须为 UTF-8 编码（第 {exc.start} 字节无法解码；请用 UTF-8 另存） / {what} must be UTF-8 "
+                f"(byte {exc.start} does not decode; save it as UTF-8)"
+            ) from None
+    else:
+        text = data
+    try:
+        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise InputError(f"{what} 格式错误 / malformed {what}: {str(exc)[:300]}") from None
+    except RecursionError:
+        raise InputError(f"{what} 嵌套过深 / {what} nested too deeply") from None
+
+
+def check_xlsx(source: Path | bytes, *, max_bytes: int = XLSX_MAX_BYTES, max_members: int = XLSX_MAX_MEMBERS,
+               max_ratio: int = XLSX_MAX_RATIO, what: str = "XLSX") -> None:
+    """Refuse an XLSX that is not a plain Office workbook of bounded size (see the module notes)."""
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+            if len(members) > max_members:
+                raise InputError(f"{what} 文件结构异常（{len(members)} 个部件） / {what} has too many parts")
+            total = sum(m.file_size for m in members)
+            if total > max_bytes:
+                raise InputError(
+                    f"{what} 解压后过大（{total >> 20} MB，最多 {max_bytes >> 20} MB） / {what} unpacks to "
+                    f"{total >> 20} MB (at most {max_bytes >> 20} MB)"
+                )
+            for member in members:
+                if member.file_size > max_ratio * max(member.compress_size, 1024):
+                    raise InputError(f"{what} 压缩比异常（疑似压缩炸弹） / {what} compresses suspiciously well "
+                                     f"({member.filename[:60]})")
+                if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):
+                    raise InputError(f"{what} 含有 DTD/实体声明，已拒绝 / {what} declares a DTD or entities "
+                                     f"({member.filename[:60]}); Office never writes one")
+    except zipfile.BadZipFile:
+        raise InputError(f"{what} 文件已损坏或不是 XLSX / {what} is damaged or not an XLSX file") from None
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether the XML member has a document type declaration — read in chunks up to its declared
+    size (zipfile stops there and checks the CRC), keeping an overlap so a split match is found."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 16):
+            if _DTD.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
