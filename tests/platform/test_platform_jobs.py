@@ -22,15 +22,17 @@ def _count_to(ctx: jobs.JobContext) -> dict:
     return {"started_at": start, "total": total}
 
 
-jobs.register_job_kind("test.count", "计数 / count", _count_to, {Role.ANALYST, Role.SYSTEM_ADMIN})
+#: this module's own job kinds (an app has its own registry; so do these tests)
+REGISTRY = jobs.JobRegistry()
+REGISTRY.register("test.count", "计数 / count", _count_to, {Role.ANALYST, Role.SYSTEM_ADMIN})
 
 
 def test_job_runs_with_progress(engine, tree):
     scope = tree.scope(engine, "wuhou_analyst")
     with session_scope(engine) as s:
-        job_id = jobs.submit(s, scope, "test.count", {"n": 7}).id
-    assert jobs.run_one(engine)
-    assert not jobs.run_one(engine)
+        job_id = REGISTRY.submit(s, scope, "test.count", {"n": 7}).id
+    assert REGISTRY.run_one(engine)
+    assert not REGISTRY.run_one(engine)
     with session_scope(engine) as s:
         job = jobs.get_job(s, scope, job_id)
         assert job.status == JobStatus.SUCCEEDED and job.done == 7 and job.total == 7 and job.progress == 1.0
@@ -39,8 +41,8 @@ def test_job_runs_with_progress(engine, tree):
 def test_interrupted_job_resumes_from_checkpoint(engine, tree):
     scope = tree.scope(engine, "wuhou_analyst")
     with session_scope(engine) as s:
-        job_id = jobs.submit(s, scope, "test.count", {"n": 6, "crash_at": 3}).id
-    jobs.run_one(engine)
+        job_id = REGISTRY.submit(s, scope, "test.count", {"n": 6, "crash_at": 3}).id
+    REGISTRY.run_one(engine)
     with session_scope(engine) as s:
         assert jobs.get_job(s, scope, job_id).status == JobStatus.FAILED
         jobs.resume(s, scope, job_id)
@@ -55,7 +57,7 @@ def test_interrupted_job_resumes_from_checkpoint(engine, tree):
     with session_scope(engine) as s:
         assert jobs.get_job(s, scope, job_id).status == JobStatus.INTERRUPTED
         jobs.resume(s, scope, job_id)
-    jobs.run_one(engine)
+    REGISTRY.run_one(engine)
     with session_scope(engine) as s:
         job = jobs.get_job(s, scope, job_id)
         assert job.status == JobStatus.SUCCEEDED and '"started_at": 3' in job.result and job.attempts == 2
@@ -64,16 +66,16 @@ def test_interrupted_job_resumes_from_checkpoint(engine, tree):
 def test_jobs_follow_org_scope(engine, tree):
     wuhou = tree.scope(engine, "wuhou_analyst")
     with session_scope(engine) as s:
-        job_id = jobs.submit(s, wuhou, "test.count", {}).id
+        job_id = REGISTRY.submit(s, wuhou, "test.count", {}).id
     with session_scope(engine) as s:
         assert [j.id for j in jobs.list_jobs(s, tree.scope(engine, "cd_admin"))] == [job_id]
         assert jobs.list_jobs(s, tree.scope(engine, "jinjiang_admin")) == []
         with pytest.raises(NotFoundError):
             jobs.get_job(s, tree.scope(engine, "jinjiang_admin"), job_id)
     with pytest.raises(PermissionDenied), session_scope(engine) as s:
-        jobs.submit(s, tree.scope(engine, "ent_user"), "test.count", {})
+        REGISTRY.submit(s, tree.scope(engine, "ent_user"), "test.count", {})
     with pytest.raises(InputError), session_scope(engine) as s:
-        jobs.submit(s, wuhou, "no.such.kind", {})
+        REGISTRY.submit(s, wuhou, "no.such.kind", {})
 
 
 def test_one_worker_runs_jobs_among_processes_sharing_the_lock(engine, tree, tmp_path):
@@ -84,15 +86,15 @@ def test_one_worker_runs_jobs_among_processes_sharing_the_lock(engine, tree, tmp
     from zhichan.platform.models import Job
 
     lock = tmp_path / "jobs.lock"
-    first = jobs.JobWorker(engine, poll_seconds=0.05, lock_path=lock)
-    second = jobs.JobWorker(engine, poll_seconds=0.05, lock_path=lock)
+    first = jobs.JobWorker(engine, REGISTRY, poll_seconds=0.05, lock_path=lock)
+    second = jobs.JobWorker(engine, REGISTRY, poll_seconds=0.05, lock_path=lock)
     first.start()
     second.start()
     try:
         assert first.leading and not second.leading
         scope = tree.scope(engine, "wuhou_analyst")
         with session_scope(engine) as s:
-            job_id = jobs.submit(s, scope, "test.count", {"n": 3}).id
+            job_id = REGISTRY.submit(s, scope, "test.count", {"n": 3}).id
         first.wake()
         wait_for(lambda: _status(engine, scope, job_id) == JobStatus.SUCCEEDED, what="the job")
         # the holder "dies" while a job runs: the row stays running until the next holder takes over
@@ -120,8 +122,8 @@ def test_postgres_runner_lock_survives_a_lost_session(pg_url, tmp_path):
 
     engine = make_engine(pg_url)
     upgrade(engine)
-    worker = jobs.JobWorker(engine, poll_seconds=0.05)
-    other = jobs.JobWorker(engine, poll_seconds=0.05)
+    worker = jobs.JobWorker(engine, REGISTRY, poll_seconds=0.05)
+    other = jobs.JobWorker(engine, REGISTRY, poll_seconds=0.05)
     worker.start()
     try:
         assert worker.leading and not other._try_lead()  # one runner per database, whatever the host
@@ -168,10 +170,10 @@ def test_a_busy_database_does_not_leave_a_finished_job_running(tmp_path, monkeyp
         locked.wait(60)
         return {"done": True}
 
-    jobs.register_job_kind("test.busy", "忙 / busy", busy_job, {Role.SYSTEM_ADMIN})
+    REGISTRY.register("test.busy", "忙 / busy", busy_job, {Role.SYSTEM_ADMIN})
     with session_scope(engine) as s:
-        job_id = jobs.submit_system(s, "test.busy").id
-    runner = threading.Thread(target=jobs.run_one, args=(engine,))
+        job_id = REGISTRY.submit_system(s, "test.busy").id
+    runner = threading.Thread(target=REGISTRY.run_one, args=(engine,))
     runner.start()
     wait_for(lambda: "database busy" in caplog.text, what="a retried final write")
     release.set()
@@ -182,3 +184,14 @@ def test_a_busy_database_does_not_leave_a_finished_job_running(tmp_path, monkeyp
         job = s.get(Job, job_id)
         assert job.status == JobStatus.SUCCEEDED and '"done": true' in job.result
     engine.dispose()
+
+
+def test_each_registry_keeps_its_own_kinds(engine, tree):  # type: ignore[no-untyped-def]
+    """Job kinds belong to an app: registering in one registry does not change another's."""
+    other = jobs.JobRegistry()
+    other.register("test.other", "另一个 / other", _count_to, {Role.ANALYST})
+    scope = tree.scope(engine, "wuhou_analyst")
+    assert [k.kind for k in other.kinds(scope)] == ["test.other"]
+    assert "test.other" not in [k.kind for k in REGISTRY.kinds(scope)]
+    with session_scope(engine) as s, pytest.raises(InputError):
+        REGISTRY.submit(s, scope, "test.other", {})

@@ -32,12 +32,11 @@ def test_scoped_downloads_are_not_cached_and_job_results_show_no_server_path(cli
         assert r.headers["cache-control"] == "no-store", url
     # public assets stay cacheable (revalidated without their version, tests/web/test_web_assets.py)
     assert client.get("/assets/vega-bundle.js").headers["cache-control"] == "no-cache"
-    from zhichan.platform import jobs
 
     r = client.post("/api/v1/jobs", json={"kind": "cockpit.images"},
                     headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)})
     assert r.status_code == 201
-    jobs.run_one(env.engine)
+    env.app.state.jobs.run_one(env.engine)
     job = client.get(f"/api/v1/jobs/{r.json()['id']}")
     assert job.json()["status"] == "succeeded"
     folder = job.json()["result"]["folder"]

@@ -39,7 +39,7 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     assert r.status_code == 303 and r.headers["location"] == "/jobs"
     [job] = [j for j in client.get("/api/v1/jobs").json() if j["kind"] == "navigation.report"]
     assert job["status"] == "queued"
-    assert jobs.run_one(env.engine)  # the worker thread's step, run here
+    assert env.app.state.jobs.run_one(env.engine)  # the worker thread's step, run here
     job = client.get(f"/api/v1/jobs/{job['id']}").json()
     assert job["status"] == "succeeded", job["message"]
     run_id = job["result"]["run_id"]
@@ -103,7 +103,7 @@ def test_due_quarterly_schedules_run_by_the_job_runner(client, env, tmp_path):
     assert [s.id for s in service.due_schedules(env.engine, within="510100")] == [sched["id"]]
     assert service.due_schedules(env.engine, within="510104") == []  # another district's area
     login_as(client, env.engine, "root")  # the platform's own job belongs to the root organization
-    worker = jobs.JobWorker(env.engine, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
+    worker = jobs.JobWorker(env.engine, env.app.state.jobs, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
     worker.start()
     try:
         done = wait_for(lambda: [j for j in client.get("/api/v1/jobs").json()
@@ -140,7 +140,7 @@ def test_an_admin_runs_the_due_schedules_of_its_own_area(client, env):
     r = client.post("/api/v1/jobs", json={"kind": "navigation.run_due"},
                     headers={"X-CSRF-Token": csrf_from(client.get("/jobs").text)})
     assert r.status_code == 201, r.text
-    assert jobs.run_one(env.engine)
+    assert env.app.state.jobs.run_one(env.engine)
     job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
     assert job["status"] == "succeeded", job["message"]
     assert [run["region"] for run in job["result"]["runs"]] == ["510107"]

@@ -138,7 +138,7 @@ def test_jobs_page_submit_and_progress(client, env):
     assert r.status_code == 303
     table = client.get("/jobs/table").text
     assert 'hx-get="/jobs/table"' in table and 'data-status="queued"' in table
-    assert jobs.run_one(env.engine)
+    assert env.app.state.jobs.run_one(env.engine)
     listed = client.get("/api/v1/jobs").json()
     assert listed[0]["status"] == "succeeded" and listed[0]["result"]["counts"]["patents"]["rows"] == 23
     assert 'hx-get' not in client.get("/jobs/table").text  # polling stops when nothing runs
@@ -149,7 +149,7 @@ def test_cockpit_images_job_writes_files(client, env):
     token = csrf_from(client.get("/jobs").text)
     r = client.post("/api/v1/jobs", json={"kind": "cockpit.images"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 201, r.text
-    jobs.run_one(env.engine)
+    env.app.state.jobs.run_one(env.engine)
     job = client.get(f"/api/v1/jobs/{r.json()['id']}").json()
     assert job["status"] == "succeeded" and set(job["result"]["charts"]) == {"trend", "ranking", "map"}
 
@@ -217,7 +217,6 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
 
     from sqlalchemy import select, update
 
-    from zhichan.platform import jobs
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Job, JobStatus
     from zhichan.search.index import index_path
@@ -227,13 +226,13 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
     access = web.app.state.corpus  # type: ignore[attr-defined]
     snap = access.snapshot()
     with session_scope(web.engine) as s:  # a failed build of this snapshot: left alone
-        jobs.submit_system(s, "search.index", {"snapshot": snap.id})
+        web.app.state.jobs.submit_system(s, "search.index", {"snapshot": snap.id})
         s.execute(update(Job).values(status=JobStatus.FAILED))
-    index_new_snapshot(access, web.engine)
+    index_new_snapshot(access, web.app.state.jobs, web.engine)
     with session_scope(web.engine) as s:
         assert s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)) is None
         s.execute(update(Job).values(params=json.dumps({"snapshot": "an older snapshot"})))
-    worker = jobs.JobWorker(web.engine, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
+    worker = jobs.JobWorker(web.engine, web.app.state.jobs, poll_seconds=0.05, lock_path=tmp_path / "jobs.lock")
     worker.start()
     def finished() -> list[Job]:  # the job is finished once its result is recorded
         with session_scope(web.engine) as s:
@@ -246,7 +245,7 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
         worker.stop()
     [job] = done
     assert job.kind == "search.index" and job.user_id is None and json.loads(job.result)["snapshot"] == snap.id
-    index_new_snapshot(access, web.engine)  # indexed now: nothing more to do
+    index_new_snapshot(access, web.app.state.jobs, web.engine)  # indexed now: nothing more to do
     with session_scope(web.engine) as s:
         assert s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED)) is None
     with web.client() as c:

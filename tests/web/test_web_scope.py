@@ -71,7 +71,6 @@ def _jinjiang_case(env) -> tuple[int, str]:
 
 
 def _jinjiang_job(env) -> int:
-    from zhichan.platform import jobs
     from zhichan.platform.db import session_scope
     from zhichan.web.testing import WebEnv
 
@@ -83,7 +82,7 @@ def _jinjiang_job(env) -> int:
 
     with session_scope(env.engine) as s:
         user = s.scalar(select(User).where(User.username == "jinjiang"))
-        return jobs.submit(s, scope_for_user(s, user), "corpus.profile", {"region": "510104"}).id
+        return env.app.state.jobs.submit(s, scope_for_user(s, user), "corpus.profile", {"region": "510104"}).id
 
 
 def test_every_route_is_classified(env):

@@ -14,7 +14,7 @@ when the holder exits (its lock goes with its process or session) another takes 
   user may *resume* it (it is queued again with ``attempts + 1``). Job functions receive the
   last checkpoint they saved (``ctx.checkpoint``) and may continue from it.
 - Visibility follows the organization scope: a job belongs to the submitter's organization path;
-  jobs the platform submits itself (:func:`submit_system`, from a :class:`Periodic` check such as
+  jobs the platform submits itself (:meth:`JobRegistry.submit_system`, from a :class:`Periodic` check such as
   "quarterly navigation reports are due") belong to the root organization.
 """
 
@@ -99,63 +99,73 @@ class JobKind:
         return scope.is_authenticated and scope.role in self.roles and (not self.platform_wide or scope.at_root)
 
 
-_KINDS: dict[str, JobKind] = {}
-
-
-def register_job_kind(kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role], *,
-                      platform_wide: bool = False) -> None:
-    """Declare a job kind and who may start it (``roles``; ``platform_wide``: at the root organization only)."""
-    _KINDS[kind] = JobKind(kind, title, run, frozenset(roles), platform_wide)
-
-
-def job_kinds(scope: Scope) -> list[JobKind]:
-    """The kinds the caller may start."""
-    return [k for k in _KINDS.values() if k.may_start(scope)]
-
-
 @dataclass(frozen=True)
 class Periodic:
     """A check the job runner makes every ``every_seconds`` (and once when it takes the lock):
-    cheap, and it submits a job (see :func:`submit_system`) only when there is work."""
+    cheap, and it submits a job (see :meth:`JobRegistry.submit_system`) only when there is work."""
 
     name: str
     every_seconds: float
     check: Callable[[Engine], None]
 
 
-_PERIODIC: dict[str, Periodic] = {}
+class JobRegistry:
+    """The job kinds and periodic checks of one application (``app.state.jobs``): each app — and
+    each test — has its own, so a second app in the same process never overwrites the first's."""
 
+    def __init__(self) -> None:
+        self._kinds: dict[str, JobKind] = {}
+        self._periodic: dict[str, Periodic] = {}
 
-def register_periodic(name: str, every_seconds: float, check: Callable[[Engine], None]) -> None:
-    _PERIODIC[name] = Periodic(name, every_seconds, check)
+    def register(self, kind: str, title: str, run: JobFunction, roles: set[Role] | frozenset[Role], *,
+                 platform_wide: bool = False) -> None:
+        """Declare a job kind and who may start it (``roles``; ``platform_wide``: at the root organization only)."""
+        self._kinds[kind] = JobKind(kind, title, run, frozenset(roles), platform_wide)
 
+    def register_periodic(self, name: str, every_seconds: float, check: Callable[[Engine], None]) -> None:
+        self._periodic[name] = Periodic(name, every_seconds, check)
 
-def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | None = None) -> Job:
-    scope.require_authenticated()
-    spec = _KINDS.get(kind)
-    if spec is None:
-        raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
-    scope.require_roles(*spec.roles)
-    if not spec.may_start(scope):
-        raise PermissionDenied("该任务影响整个平台，只有根机构的人员可以启动 / this job affects the whole platform; "
-                               "only the root organization may start it")
-    return _insert(session, spec, params, user_id=scope.user_id, org_path=scope.org_path or "/")
+    def periodic(self) -> list[Periodic]:
+        return list(self._periodic.values())
 
+    def get(self, kind: str) -> JobKind | None:
+        return self._kinds.get(kind)
 
-def submit_system(session: Session, kind: str, params: dict[str, Any] | None = None) -> Job | None:
-    """Queue ``kind`` on behalf of the platform itself (no user; the root organization's job, so
-    the top administrators see it) unless one is already queued or running; ``None`` then."""
-    from zhichan.platform.orgs import root_org
+    def kinds(self, scope: Scope) -> list[JobKind]:
+        """The kinds the caller may start."""
+        return [k for k in self._kinds.values() if k.may_start(scope)]
 
-    spec = _KINDS.get(kind)
-    if spec is None:
-        raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
-    pending = session.scalar(select(func.count()).select_from(Job).where(
-        Job.kind == kind, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])))
-    if pending:
-        return None
-    root = root_org(session)
-    return _insert(session, spec, params, user_id=None, org_path=root.path if root is not None else "/")
+    def _spec(self, kind: str) -> JobKind:
+        spec = self._kinds.get(kind)
+        if spec is None:
+            raise InputError(f"未知任务类型 {kind[:40]} / unknown job kind")
+        return spec
+
+    def submit(self, session: Session, scope: Scope, kind: str, params: dict[str, Any] | None = None) -> Job:
+        scope.require_authenticated()
+        spec = self._spec(kind)
+        scope.require_roles(*spec.roles)
+        if not spec.may_start(scope):
+            raise PermissionDenied("该任务影响整个平台，只有根机构的人员可以启动 / this job affects the whole platform; "
+                                   "only the root organization may start it")
+        return _insert(session, spec, params, user_id=scope.user_id, org_path=scope.org_path or "/")
+
+    def submit_system(self, session: Session, kind: str, params: dict[str, Any] | None = None) -> Job | None:
+        """Queue ``kind`` on behalf of the platform itself (no user; the root organization's job, so
+        the top administrators see it) unless one is already queued or running; ``None`` then."""
+        from zhichan.platform.orgs import root_org
+
+        spec = self._spec(kind)
+        pending = session.scalar(select(func.count()).select_from(Job).where(
+            Job.kind == kind, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])))
+        if pending:
+            return None
+        root = root_org(session)
+        return _insert(session, spec, params, user_id=None, org_path=root.path if root is not None else "/")
+
+    def run_one(self, engine: Engine) -> bool:
+        """Claim and run the oldest queued job; ``False`` when there was none."""
+        return run_one(engine, self)
 
 
 def _insert(session: Session, spec: JobKind, params: dict[str, Any] | None, *, user_id: int | None,
@@ -223,8 +233,8 @@ def counts_by_status(session: Session, scope: Scope) -> dict[str, int]:
     return {str(status): int(n) for status, n in rows}
 
 
-def run_one(engine: Engine) -> bool:
-    """Claim and run the oldest queued job; ``False`` when there was none."""
+def run_one(engine: Engine, registry: JobRegistry) -> bool:
+    """Claim and run the oldest queued job with ``registry``'s function; ``False`` when there was none."""
     with session_scope(engine) as s:
         job_id = s.scalar(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id).limit(1))
         if job_id is None:
@@ -241,7 +251,7 @@ def run_one(engine: Engine) -> bool:
         kind, params = job.kind, json.loads(job.params or "{}")
         checkpoint = json.loads(job.result or "{}").get("checkpoint") or {}
     ctx = JobContext(job_id=job_id, params=params, checkpoint=checkpoint, _engine=engine)
-    spec = _KINDS.get(kind)
+    spec = registry.get(kind)
     status, message, result = JobStatus.SUCCEEDED, "完成 / done", {}
     try:
         if spec is None:
@@ -293,8 +303,10 @@ class JobWorker:
       election (a single process, as in tests).
     """
 
-    def __init__(self, engine: Engine, poll_seconds: float = 0.5, lock_path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, registry: JobRegistry, poll_seconds: float = 0.5,
+                 lock_path: Path | None = None) -> None:
         self.engine = engine
+        self.registry = registry
         self.poll_seconds = poll_seconds
         self.lock_path = lock_path
         self._lock_file: IO[bytes] | None = None
@@ -380,7 +392,7 @@ class JobWorker:
 
     def _run_periodic(self) -> None:
         now = time.monotonic()
-        for periodic in list(_PERIODIC.values()):
+        for periodic in self.registry.periodic():
             last = self._checked.get(periodic.name)
             if last is not None and now - last < periodic.every_seconds:
                 continue
@@ -395,7 +407,7 @@ class JobWorker:
             try:
                 if self._try_lead():
                     self._run_periodic()
-                    ran = run_one(self.engine)
+                    ran = run_one(self.engine, self.registry)
                 else:
                     ran = False
             except Exception:

@@ -7,17 +7,17 @@ import logging
 from sqlalchemy import Engine
 
 from zhichan.platform.db import session_scope
-from zhichan.platform.jobs import register_periodic
+from zhichan.platform.jobs import JobRegistry
 from zhichan.procedures.service import ProcedureService
 
 log = logging.getLogger(__name__)
 
 
-def register(service: ProcedureService, every_seconds: float) -> None:
+def register(registry: JobRegistry, service: ProcedureService, every_seconds: float) -> None:
     def sweep(engine: Engine) -> None:
         with session_scope(engine) as session:
             counts = service.sweep(session)
         if any(counts.values()):
             log.info("procedure deadline sweep: %s", counts)
 
-    register_periodic("procedures.sweep", every_seconds, sweep)
+    registry.register_periodic("procedures.sweep", every_seconds, sweep)

@@ -33,7 +33,7 @@ from zhichan import __version__
 from zhichan.errors import ZhichanError
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
-from zhichan.platform.jobs import JobWorker
+from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.procedures import jobs as procedure_jobs
 from zhichan.procedures import router as procedures_router
@@ -192,7 +192,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.effective_database_url)
-    worker = JobWorker(engine, lock_path=settings.data_dir / "jobs.lock") if start_worker else None
+    job_registry = JobRegistry()
+    worker = JobWorker(engine, job_registry, lock_path=settings.data_dir / "jobs.lock") if start_worker else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -288,9 +289,10 @@ def create_app(
         return request.app.state.templates.TemplateResponse(request, "api_docs.html", {"version": __version__})
     from zhichan.web.jobkinds import register_builtin_jobs
 
-    register_builtin_jobs(app.state.corpus, settings, engine)
+    app.state.jobs = job_registry
+    register_builtin_jobs(job_registry, app.state.corpus, settings, engine)
     app.state.procedures = procedure_service(settings, engine)
-    procedure_jobs.register(app.state.procedures, settings.procedure_sweep_seconds)
+    procedure_jobs.register(job_registry, app.state.procedures, settings.procedure_sweep_seconds)
     app.state.translate = translate
     return app
 

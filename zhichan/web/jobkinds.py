@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from zhichan.corpus.schema import TABLES
-from zhichan.platform.jobs import JobContext, register_job_kind, register_periodic
+from zhichan.platform.jobs import JobContext, JobRegistry
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -31,13 +31,12 @@ def refuse_parametrized(kind: str) -> None:
         raise InputError("该任务须在其页面提交（如“产业导航”） / submit this job from its own page (e.g. navigation)")
 
 
-def index_new_snapshot(access: CorpusAccess, engine: Any) -> None:
+def index_new_snapshot(access: CorpusAccess, registry: JobRegistry, engine: Any) -> None:
     """The job runner's periodic check: a current snapshot without a search index (a new import)
     gets one built in the background — once: a failed build for that snapshot is left for an
     administrator to look at and resume, not retried every minute."""
     from sqlalchemy import select
 
-    from zhichan.platform import jobs
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Job, JobStatus
     from zhichan.search.index import index_path
@@ -50,10 +49,10 @@ def index_new_snapshot(access: CorpusAccess, engine: Any) -> None:
             [JobStatus.FAILED, JobStatus.INTERRUPTED]))).all()
         if any(json.loads(p or "{}").get("snapshot") == snap.id for p in tried):
             return
-        jobs.submit_system(s, INDEX_KIND, {"snapshot": snap.id})
+        registry.submit_system(s, INDEX_KIND, {"snapshot": snap.id})
 
 
-def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any = None) -> None:
+def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings: Settings, engine: Any = None) -> None:
     def corpus_profile(ctx: JobContext) -> dict[str, Any]:
         """Row counts and synthetic share per table of the current snapshot."""
         snap = access.require_snapshot()
@@ -108,11 +107,11 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
         path = build_index(snap, progress=ctx.progress)
         return {"snapshot": snap.id, "index": path.name}
 
-    register_job_kind(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF, platform_wide=True)
-    register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, engine))
-    register_job_kind("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
+    registry.register(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF, platform_wide=True)
+    registry.register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, registry, engine))
+    registry.register("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
-    register_job_kind("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
+    registry.register("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
     if engine is not None:
         from zhichan.web import navigation
 
@@ -120,13 +119,14 @@ def register_builtin_jobs(access: CorpusAccess, settings: Settings, engine: Any 
             """A chain's navigation report (DOCX + PDF + the interactive page) as of a date."""
             return navigation.report_job(engine, settings, access, ctx)
 
-        register_job_kind(navigation.JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report,
+        registry.register(navigation.JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report,
                           set(navigation.NAV_ROLES))
 
         def navigation_run_due(ctx: JobContext) -> dict[str, Any]:
             """The quarterly navigation reports that are due (the submitter's area)."""
             return navigation.run_due_job(engine, settings, access, ctx)
 
-        register_job_kind(navigation.RUN_DUE_KIND, "运行到期的季度导航报告 / run the quarterly navigation reports "
+        registry.register(navigation.RUN_DUE_KIND, "运行到期的季度导航报告 / run the quarterly navigation reports "
                           "that are due", navigation_run_due, {Role.SYSTEM_ADMIN})
-        register_periodic(navigation.RUN_DUE_KIND, navigation.DUE_CHECK_SECONDS, navigation.submit_due_reports)
+        registry.register_periodic(navigation.RUN_DUE_KIND, navigation.DUE_CHECK_SECONDS,
+                                   lambda engine: navigation.submit_due_reports(engine, registry))

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from zhichan.errors import InputError, NotFoundError
+from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
 from zhichan.platform.portal import region_display_name
 from zhichan.platform.scope import Scope, region_prefix
@@ -213,15 +214,14 @@ def run_due_job(engine: Engine, settings: Settings, access: Any, ctx: Any) -> di
                       "as_of": o.result.as_of.isoformat()} for o in outcomes]}
 
 
-def submit_due_reports(engine: Engine) -> None:
+def submit_due_reports(engine: Engine, registry: JobRegistry) -> None:
     """The job runner's periodic check: queue ``navigation.run_due`` when a schedule is due."""
     from zhichan.navigation import service
-    from zhichan.platform import jobs
     from zhichan.platform.db import session_scope
 
     if service.due_schedules(engine):
         with session_scope(engine) as s:
-            jobs.submit_system(s, RUN_DUE_KIND)
+            registry.submit_system(s, RUN_DUE_KIND)
 
 
 def _write_fragment(settings: Settings, outcome: Any) -> None:

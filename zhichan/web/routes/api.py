@@ -206,7 +206,7 @@ def list_jobs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[JobOut]
 def submit_job(body: JobIn, request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> JobOut:
     refuse_parametrized(body.kind)
     params = {"region": scope.region_code} if scope.governance else {}
-    job = jobs.submit(session, scope, body.kind, params)
+    job = request.app.state.jobs.submit(session, scope, body.kind, params)
     audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": body.kind}, ip=client_ip(request))
     session.commit()  # stored before the worker is woken
     if request.app.state.worker is not None:

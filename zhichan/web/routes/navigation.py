@@ -11,7 +11,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from zhichan.platform import audit, jobs, portal
+from zhichan.platform import audit, portal
 from zhichan.platform.scope import Scope
 from zhichan.web import navigation as nav
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
@@ -44,7 +44,7 @@ def _default_as_of(request: Request) -> dt.date:
 
 def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: str | None) -> Any:
     params = nav.job_params(_engine(request), scope, code, parse_as_of(as_of) if as_of else _default_as_of(request))
-    job = jobs.submit(session, scope, nav.JOB_KIND, params)
+    job = request.app.state.jobs.submit(session, scope, nav.JOB_KIND, params)
     audit.record(session, scope, "navigation.run", f"chain:{code}", detail=params, ip=client_ip(request))
     if request.app.state.worker is not None:
         request.app.state.worker.wake()

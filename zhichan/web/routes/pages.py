@@ -281,21 +281,21 @@ def enterprise_page(
 
 
 # jobs --------------------------------------------------------------------------------------------
-def _jobs_context(session: Session, scope: Scope) -> dict[str, Any]:
-    return {"jobs": jobs.list_jobs(session, scope), "kinds": generic_kinds(jobs.job_kinds(scope))}
+def _jobs_context(request: Request, session: Session, scope: Scope) -> dict[str, Any]:
+    return {"jobs": jobs.list_jobs(session, scope), "kinds": generic_kinds(request.app.state.jobs.kinds(scope))}
 
 
 @router.get("/jobs")
 def jobs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
-    return render(request, "jobs.html", _jobs_context(session, scope))
+    return render(request, "jobs.html", _jobs_context(request, session, scope))
 
 
 @router.get("/jobs/table")
 def jobs_table(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """The HTMX fragment the jobs page polls."""
     scope.require_authenticated()
-    return render(request, "_jobs_table.html", _jobs_context(session, scope))
+    return render(request, "_jobs_table.html", _jobs_context(request, session, scope))
 
 
 @router.post("/jobs")
@@ -306,7 +306,7 @@ def jobs_submit(
     params: dict[str, Any] = {}
     if scope.governance:
         params["region"] = scope.region_code
-    job = jobs.submit(session, scope, kind, params)
+    job = request.app.state.jobs.submit(session, scope, kind, params)
     audit.record(session, scope, "job.submit", f"job:{job.id}", detail={"kind": kind}, ip=client_ip(request))
     worker = request.app.state.worker
     if worker is not None:
