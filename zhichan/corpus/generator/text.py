@@ -29,7 +29,7 @@ _NOT_A_NOUN = re.compile(r"或|以|其他|一般|专门|特别|所用|适用|类
 _BAD_ENDS = ("的", "用", "与", "及", "和", "中", "时", "上", "于", "其", "等", "在", "对", "将", "为", "有", "由")
 _ENDINGS_NO_SUFFIX = ("方法", "装置", "系统", "设备", "工艺", "组合物", "机", "器", "仪", "剂", "材料", "结构", "组件",
                       "平台", "模块", "单元", "机构", "总成", "电路", "芯片", "模组", "电池", "支架", "设施")
-_DEVICE_SUFFIX = {"A": ("装置", "结构"), "B": ("装置", "设备"), "C": ("装置",), "D": ("装置",),
+_DEVICE_SUFFIX = {"A": ("装置", "结构"), "B": ("装置", "设备"), "C": ("",), "D": ("装置",),
                   "E": ("结构", "装置"), "F": ("装置", "系统"), "G": ("装置", "系统"), "H": ("装置", "结构")}
 #: Endings of a product noun ("…阀", "…传感器"); other IPC titles get a suffix (装置, 结构 …).
 _PRODUCT_ENDS = tuple("器机件体剂物品具仪板管阀泵灯床车架箱盒罐头片带线膜层座锁门窗柜桶杯瓶袋球轮塞钉针刀钳网筛槽炉釜塔辊轴杆链"
@@ -210,6 +210,8 @@ def patent_texts(rng: np.random.Generator, kind: np.ndarray, main_code: np.ndarr
                 product = product if DOUBLED_WORD.search(suffixed) else suffixed
         else:
             product = _pick(topic.devices, ri[3])
+        if style == "chem" and generic and product.endswith(("装置", "设备", "器", "机")):
+            style = "apparatus"  # an IPC title of chemistry that names an apparatus
         if style == "chem" and k == 1:  # a utility model protects the apparatus, never the substance
             if not product.endswith((*_ENDINGS_NO_SUFFIX[:4], "机", "器")):
                 suffix = _pick(_CHEM_UM_SUFFIX, ri[4])
