@@ -111,6 +111,7 @@ def test_the_search_box_example_finds_patents(con, lang: str, marker: str):
     assert _count(con, example) >= 0.0005 * N, example  # two terms: a narrower query
 
 
+@pytest.mark.slow
 def test_the_example_chains_find_patents_in_their_home_region(tmp_path: Path):
     """The demo corpus (demo size and seed) holds each shipped chain's industry in its home region."""
     settings = get_settings()
@@ -123,3 +124,13 @@ def test_the_example_chains_find_patents_in_their_home_region(tmp_path: Path):
         assert home >= 15, (chain.code, chain.home_region, home)
         found = sum(_count(con, f"({b.query}) AND RC={chain.home_region}") > 0 for b in level1)
         assert found >= len(level1) - 1, chain.code
+    # every keyword of the chains' branch queries occurs in the demo corpus
+    keywords = {term for chain in builtin_chains().values() for b in chain.branches
+                for group in re.findall(r"TIAB=\(([^)]*)\)|TIAB=([^\s()]+)", b.query)
+                for term in re.split(r"\s+OR\s+", group[0] or group[1])}
+    assert len(keywords) > 150
+    ordered = sorted(keywords)
+    clauses = [where_clause(f'TIAB="{k}"') for k in ordered]  # one scan for all keywords
+    counts = con.execute("SELECT " + ", ".join(f"count_if({sql})" for sql, _ in clauses) + " FROM patents",
+                         [p for _, params in clauses for p in params]).fetchall()[0]
+    assert [k for k, c in zip(ordered, counts, strict=True) if c == 0] == []
