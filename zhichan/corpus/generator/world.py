@@ -103,6 +103,7 @@ class World:
     subclass_cum: np.ndarray  # [kind, subclass] cumulative
     subclass_cum_non: np.ndarray  # same, restricted to subclasses with codes outside the SEI concordance
     subclass_class_idx: np.ndarray  # IPC class of each subclass (index into the sorted classes)
+    subclass_section_idx: np.ndarray  # section of each subclass, 0 (A) … 7 (H)
     n_classes: int
     #: [table * n_classes + class, subclass] cumulative, the mix inside one class; tables: 0 inventions,
     #: 1 utility models, 2 inventions' subclasses with codes outside the SEI concordance
@@ -345,7 +346,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
                 seg_w = weights_pool[lo:hi]
                 share = seg_w[pool_city[lo:hi] == city].sum() / max(seg_w.sum(), 1e-12)
                 natural += kind_share[kind] * pw[kind][prov] * cal.APPLICANT_TYPE_MIX[kind][ptype] * share
-        focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR - natural)
+        focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR_OF.get(city, cal.FOCUS_CITY_FLOOR) - natural)
         members = []
         for ti in range(len(TYPES)):
             idx = np.flatnonzero((pool_city == city) & (pool_type_idx == ti))
@@ -356,7 +357,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         county_code=county_code, county_city=county_city, county_province=county_province,
         county_name=county_name, city_name=city_name, province_name=province_name, provinces=provinces,
         cells=cells_a, cell_cum=_cum(weights_a), province_cum=province_cum, type_cum=type_cum,
-        subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, subclass_class_idx=class_idx,
+        subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, subclass_class_idx=class_idx, subclass_section_idx=section_idx,
         n_classes=len(classes), subclass_cum_class=subclass_cum_class, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
         foreign_start=foreign_start, foreign_end=foreign_end,
         pool_type_idx=pool_type_idx,
