@@ -83,6 +83,13 @@ def test_titles_are_of_the_field_of_the_main_ipc(con):
     assert leaks == []
 
 
+def test_designs_state_the_use_of_their_product(con):
+    uses = dict(con.execute("""SELECT split_part(title, '（', 1), list_distinct(list(regexp_extract(abstract, '用途：(.*?)。', 1)))
+                               FROM patents WHERE kind = 'design' GROUP BY 1""").fetchall())
+    assert all("照明" in u for u in uses["台灯"]) and all("通信" in u for u in uses["手机"]), uses
+    assert all(len(u) == 1 for u in uses.values())  # one use per product, whatever the variant
+
+
 def test_applicants_are_named_after_their_field(con):
     """A university of finance files business-method patents, a hospital medical ones — also as co-applicant."""
     by_name = con.execute("""SELECT name, section, count(*) FROM (

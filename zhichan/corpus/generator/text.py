@@ -56,7 +56,12 @@ _TEMPS = (25, 45, 60, 80, 95, 120, 150, 180, 220, 350, 550, 750, 900)
 _APPARATUS_PARTS = ("反应釜", "搅拌机构", "进料管", "出料口", "加热套", "过滤网", "控制柜", "储料罐")
 _CHEM_UM_SUFFIX = ("生产装置", "制备装置", "生产设备", "加工装置")
 _DATA_SUFFIX = ("", "", "", "及系统", "、装置、设备及存储介质", "及装置")
-_PURPOSES = ["用于日常生活", "用于办公", "用于家庭装饰", "用于包装", "用于电子设备", "用于户外运动"]
+#: What a design product is for, by its Locarno class (洛迦诺分类 大类).
+_DESIGN_USES = {"01": "食用", "02": "穿着", "03": "随身携带物品", "04": "口腔清洁护理", "05": "服装及家居装饰",
+                "06": "家居及办公", "07": "家庭日常使用", "08": "门窗五金安装", "09": "商品包装", "10": "计时及健康监测",
+                "11": "佩戴装饰", "12": "交通出行", "13": "为电子设备充电", "14": "通信、计算与显示", "15": "家庭清洁",
+                "16": "投影显示", "21": "儿童娱乐", "23": "卫浴及室内环境调节", "24": "医疗监护", "25": "建筑装饰",
+                "26": "照明"}
 _JOURNALS = ["机械工程学报", "化工学报", "电子学报", "中国电机工程学报", "材料导报", "计算机学报", "农业工程学报",
              "光学学报", "药学学报", "土木工程学报"]
 
@@ -183,13 +188,13 @@ def patent_texts(rng: np.random.Generator, kind: np.ndarray, main_code: np.ndarr
         k = kind_l[i]
         ri = r[i]
         if k == 2:
-            product, _ = nm.DESIGN_PRODUCTS[int(ri[0] * len(nm.DESIGN_PRODUCTS))]
+            product, locarno = nm.DESIGN_PRODUCTS[int(ri[0] * len(nm.DESIGN_PRODUCTS))]
             variant = _pick(nm.DESIGN_VARIANTS, ri[1])
             word = _pick(nm.DESIGN_WORDS, ri[2])
             title = product + variant.format(w=word, n=1 + int(ri[3] * 9))
             titles.append(title)
             abstracts.append(
-                f"1.本外观设计产品的名称：{title}。2.本外观设计产品的用途：{_pick(_PURPOSES, ri[4])}，{product}。"
+                f"1.本外观设计产品的名称：{title}。2.本外观设计产品的用途：本外观设计产品用于{_DESIGN_USES[locarno[:2]]}。"
                 f"3.本外观设计产品的设计要点：在于形状与图案的结合。4.最能表明设计要点的图片或照片：立体图。"
             )
             claims.append(None)
