@@ -83,6 +83,14 @@ def test_titles_are_of_the_field_of_the_main_ipc(con):
     assert leaks == []
 
 
+def test_utility_models_are_not_substances(con):
+    """Chemistry applicants' utility models protect their apparatus (B01…), as real ones do."""
+    share_c = con.execute("""SELECT avg((main_ipc LIKE 'C%')::int) FROM patents WHERE kind = 'utility_model'""").fetchall()[0][0]
+    assert share_c < 0.05
+    titles = [r[0] for r in con.execute("SELECT title FROM patents WHERE kind = 'utility_model'").fetchall()]
+    assert not [t for t in titles if t.endswith(("方法", "组合物", "化合物"))]
+
+
 def test_designs_state_the_use_of_their_product(con):
     uses = dict(con.execute("""SELECT split_part(title, '（', 1), list_distinct(list(regexp_extract(abstract, '用途：(.*?)。', 1)))
                                FROM patents WHERE kind = 'design' GROUP BY 1""").fetchall())

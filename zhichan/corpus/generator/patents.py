@@ -205,6 +205,13 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
     move = is_inv & ~sei_pref & only_sei
     main_sub[move] = _rowwise_search(world.subclass_cum_class, 2 * world.n_classes + focus_class[move],
                                      rng.random(int(move.sum()))).clip(0, n_sub - 1)
+    # a utility model protects a product's shape or structure, not a substance: chemistry applicants'
+    # utility models are mostly their apparatus (B01 mixers, reactors, separators), so section C
+    # keeps only the utility-model share of chemistry (calibration.SECTION_MIX)
+    to_apparatus = is_um & (world.subclass_section_idx[main_sub] == 2) & (rng.random(m) < world.um_chemistry_to_apparatus)
+    main_sub[to_apparatus] = world.apparatus_subclasses[
+        np.searchsorted(world.apparatus_cum, rng.random(int(to_apparatus.sum())), side="right").clip(
+            0, len(world.apparatus_subclasses) - 1)]
     main_code = _draw_code(world, main_sub, sei_pref, rng)
     n_extra = np.where(is_inv, rng.choice(5, size=m, p=[0.3, 0.3, 0.2, 0.12, 0.08]),
                        rng.choice(4, size=m, p=[0.55, 0.25, 0.12, 0.08]))

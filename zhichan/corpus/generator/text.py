@@ -49,6 +49,8 @@ _JOINS = ("组装", "压合", "焊接", "层叠", "装配", "连接")
 _FINISHES = ("检测", "固化处理", "退火处理", "老化测试", "性能测试", "封装")
 _PROCESS_WORDS = ("制备", "制造", "装配", "封装", "加工", "施工", "焊接", "化成", "安装", "生长", "刻蚀", "光刻", "合成",
                   "种植", "提取", "纯化", "培养", "表达", "处理方法", "净化", "利用", "生产")
+_SUBSTANCE_ENDS = ("化合物", "组合物", "物质", "制剂", "剂", "材料", "合金", "溶液", "涂料", "药", "粉", "液", "膏", "油",
+                   "树脂", "纤维", "聚合物")
 _PROCESS_ENDS = ("加工", "处理", "制备", "生产", "回收", "提纯", "分离", "精制", "干燥", "浓缩")
 _CHEM_OPS = ("反应", "搅拌", "保温", "烧结", "煅烧", "回流", "研磨")
 _CHEM_POST = ("洗涤、干燥", "过滤、烘干", "研磨、过筛", "冷却、造粒", "离心、冻干", "浓缩、干燥")
@@ -216,6 +218,8 @@ def patent_texts(rng: np.random.Generator, kind: np.ndarray, main_code: np.ndarr
                 product = product if DOUBLED_WORD.search(suffixed) else suffixed
         else:
             product = _pick(topic.devices, ri[3])
+        if k == 1 and style != "chem" and product.endswith(_SUBSTANCE_ENDS):  # not a utility model's subject
+            product += _pick(_CHEM_UM_SUFFIX, ri[4])
         if style == "chem" and generic and product.endswith(_PROCESS_ENDS):
             product += "装置"  # an IPC title of chemistry that names a process: its apparatus
         if style == "chem" and generic and product.endswith(("装置", "设备", "器", "机")):

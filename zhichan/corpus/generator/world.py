@@ -104,6 +104,9 @@ class World:
     subclass_cum_non: np.ndarray  # same, restricted to subclasses with codes outside the SEI concordance
     subclass_class_idx: np.ndarray  # IPC class of each subclass (index into the sorted classes)
     subclass_section_idx: np.ndarray  # section of each subclass, 0 (A) … 7 (H)
+    apparatus_subclasses: np.ndarray  # chemical apparatus subclasses (B01…) for chemistry utility models
+    apparatus_cum: np.ndarray
+    um_chemistry_to_apparatus: float  # share of chemistry utility models moved to apparatus subclasses
     n_classes: int
     #: [table * n_classes + class, subclass] cumulative, the mix inside one class; tables: 0 inventions,
     #: 1 utility models, 2 inventions' subclasses with codes outside the SEI concordance
@@ -130,6 +133,10 @@ class World:
     @property
     def scale(self) -> float:
         return self.n / self.national_records
+
+
+#: Subclasses of chemical apparatus (混合、反应、分离设备), where chemistry applicants' utility models go.
+_CHEMICAL_APPARATUS = ("B01D", "B01F", "B01J", "B01L", "B04B", "F26B")
 
 
 def _cum(p: np.ndarray) -> np.ndarray:
@@ -213,6 +220,8 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     in_class = class_idx[None, :] == np.arange(len(classes))[:, None]  # [class, subclass]
     in_section = section_idx[None, :] == np.arange(8)[:, None]  # [section, subclass]
     class_section = np.array(["ABCDEFGH".index(c[0]) for c in classes], dtype=np.int64)
+    apparatus = np.array([i for i, s in enumerate(ipc.subclasses) if s in _CHEMICAL_APPARATUS], dtype=np.int64)
+    um_c, inv_c = cal.SECTION_MIX["utility_model"]["C"], cal.SECTION_MIX["invention"]["C"]
     subclass_cum_class = np.concatenate([
         _cum_or(w * in_class, _cum_or(w * in_section, fallback)[class_section])
         for w, fallback in ((sub_w[0], subclass_cum[0]), (sub_w[1], subclass_cum[1]), (sub_w[0] * has_non, subclass_cum_non[0]))
@@ -358,6 +367,8 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         county_name=county_name, city_name=city_name, province_name=province_name, provinces=provinces,
         cells=cells_a, cell_cum=_cum(weights_a), province_cum=province_cum, type_cum=type_cum,
         subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, subclass_class_idx=class_idx, subclass_section_idx=section_idx,
+        apparatus_subclasses=apparatus, apparatus_cum=_cum(sub_w[1][apparatus]),
+        um_chemistry_to_apparatus=max(0.0, 1.0 - um_c / inv_c),
         n_classes=len(classes), subclass_cum_class=subclass_cum_class, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
         foreign_start=foreign_start, foreign_end=foreign_end,
         pool_type_idx=pool_type_idx,
