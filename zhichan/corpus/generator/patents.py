@@ -183,10 +183,15 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
     # up to 32 candidates that does (≈ 1 in 5 does); without one, the patent has no co-applicant
     own_section = world.subclass_section_idx[world.pool_focus[applicant]]
     co_applicant = np.full(m, -1, dtype=np.int64)
-    for _ in range(32):
-        candidate = _draw_in_segment(world.pool_cw, co_lo, co_hi, rng.random(m))
-        fits = (co_applicant < 0) & (world.subclass_section_idx[world.pool_focus[candidate]] == own_section)
-        co_applicant[fits] = candidate[fits]
+    u_co = rng.random((32, m))
+    pending = np.flatnonzero(co)
+    for t in range(32):
+        if len(pending) == 0:
+            break
+        candidate = _draw_in_segment(world.pool_cw, co_lo[pending], co_hi[pending], u_co[t, pending])
+        fits = world.subclass_section_idx[world.pool_focus[candidate]] == own_section[pending]
+        co_applicant[pending[fits]] = candidate[fits]
+        pending = pending[~fits]
     co &= (co_applicant >= 0) & (co_applicant != applicant)
     co_applicant = np.where(co_applicant >= 0, co_applicant, applicant)
 
