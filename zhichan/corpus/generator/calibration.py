@@ -200,6 +200,23 @@ POPULAR_SUBCLASSES = {
 #: deliberate departure from the regional calibration for 泰安 and 西宁; documented).
 FOCUS_CITIES = ("5101", "4101", "3301", "3709", "6301")
 FOCUS_CITY_FLOOR = 0.004
+#: Cities with a higher floor: 泰安 is the home region of two example chains (新材料, 智能制造装备)
+#: and would hold only ~80 records of a 20,000-record demo corpus at 0.4 %.
+FOCUS_CITY_FLOOR_OF = {"3709": 0.008}
+#: Industries of the home regions of the shipped example chains (zhichan/navigation/chains):
+#: this share of the city's applicants works in one of the industries (each equally likely; the
+#: subclass by its usual weight), the rest follow the national mix — so the chains analysed for
+#: 成都 (新能源汽车, 集成电路, 生物医药, 新一代信息技术) and 泰安 (新材料, 智能制造装备) find patents
+#: there. Assumption after the cities' declared leading industries (成都: electronic information,
+#: biomedicine, new-energy vehicles; 泰安: glass fibre, gypsum building materials, mining equipment).
+REGIONAL_FIELDS: dict[str, tuple[float, tuple[tuple[str, ...], ...]]] = {
+    "5101": (0.7, (("H01M", "B60L", "B60W", "H02K", "H02P"),  # 新能源汽车
+                   ("H01L", "H03K", "H03F", "G11C", "H05K", "H10D"),  # 集成电路
+                   ("A61K", "A61P", "C07D", "C07K", "C12N", "A61B", "A61M"),  # 生物医药
+                   ("G06F", "G06N", "G06V", "H04L", "H04W", "H04B", "G09G", "H10K"))),  # 新一代信息技术
+    "3709": (0.8, (("C03B", "C03C", "C04B", "C08L", "C08J", "C08K", "B32B", "C22C", "B22F", "C01B"),  # 新材料
+                   ("B25J", "B23Q", "B23B", "B33Y", "G05B", "B65G", "E21D", "E21C", "G01M"))),  # 智能制造装备
+}
 
 #: Trademarks, geographical indications and copyright registrations per patent record (documented
 #: in docs/synthetic-corpus.md; ratios of CNIPA/NCAC yearly figures: 4.38M trademarks registered and

@@ -29,6 +29,9 @@ from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStat
 from zhichan.corpus.validate import check_character
 
 CHUNK_ROWS = 25_000
+#: Share of drawn co-applications that find a co-applicant of the applicant's field (measured on the
+#: demo corpus), so that calibration.CO_APPLICANT_SHARE is the share reached.
+CO_APPLICANT_FOUND = 0.6
 _VALIDATE_WEIGHTS = np.array((2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), dtype=np.int64)
 _EPOCH = dt.date(1970, 1, 1)
 KIND_DIGIT = {"invention": 1, "utility_model": 2, "design": 3}
@@ -171,24 +174,49 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
             applicant[sel] = members[np.searchsorted(cw, fv[sel], side="right").clip(0, len(members) - 1)]
     ptype = np.where(foreign, 0, world.pool_type_idx[applicant])
     prov = np.where(foreign, prov, _province_index(world, applicant, prov))
-    co = rng.random(m) < np.array([cal.CO_APPLICANT_SHARE[k] for k in KINDS])[kind]
+    # drawn more often than the target: ≈ 60 % find a co-applicant of the same field (below)
+    co = rng.random(m) < np.array([cal.CO_APPLICANT_SHARE[k] for k in KINDS])[kind] / CO_APPLICANT_FOUND
     co_type = np.where(rng.random(m) < 0.55, 0, np.where(rng.random(m) < 0.8, 1, 2))
     co_lo = np.where(foreign, lo, world.seg_start[prov, co_type])
     co_hi = np.where(foreign, hi, world.seg_end[prov, co_type])
-    co_applicant = _draw_in_segment(world.pool_cw, co_lo, co_hi, rng.random(m))
-    co &= co_applicant != applicant
+    # the co-applicant works in the applicant's field (same IPC section of its focus): the first of
+    # up to 32 candidates that does (≈ 1 in 5 does); without one, the patent has no co-applicant
+    own_section = world.subclass_section_idx[world.pool_focus[applicant]]
+    co_applicant = np.full(m, -1, dtype=np.int64)
+    u_co = rng.random((32, m))
+    pending = np.flatnonzero(co)
+    for t in range(32):
+        if len(pending) == 0:
+            break
+        candidate = _draw_in_segment(world.pool_cw, co_lo[pending], co_hi[pending], u_co[t, pending])
+        fits = world.subclass_section_idx[world.pool_focus[candidate]] == own_section[pending]
+        co_applicant[pending[fits]] = candidate[fits]
+        pending = pending[~fits]
+    co &= (co_applicant >= 0) & (co_applicant != applicant)
+    co_applicant = np.where(co_applicant >= 0, co_applicant, applicant)
 
     # ---------------------------------------------------------------- IPC
     n_sub = len(world.ipc.subclasses)
     own_focus = rng.random(m) < 0.65
-    sub_global = _rowwise_search(world.subclass_cum, np.minimum(kind, 1), rng.random(m)).clip(0, n_sub - 1)
-    main_sub = np.where(own_focus, world.pool_focus[applicant], sub_global)
+    # the other patents of an applicant stay in its field: a subclass of the IPC class of its focus
+    focus = world.pool_focus[applicant]
+    focus_class = world.subclass_class_idx[focus]
+    sub_global = _rowwise_search(world.subclass_cum_class, np.minimum(kind, 1) * world.n_classes + focus_class,
+                                 rng.random(m)).clip(0, n_sub - 1)
+    main_sub = np.where(own_focus, focus, sub_global)
     sei_pref = rng.random(m) < ctx.sei_bias[kind]
     # inventions meant to stay outside the SEI concordance move to a subclass that has such codes
     only_sei = world.ipc.sei_end[main_sub] >= world.ipc.subclass_end[main_sub]
     move = is_inv & ~sei_pref & only_sei
-    main_sub[move] = _rowwise_search(world.subclass_cum_non, np.zeros(int(move.sum()), dtype=np.int64),
+    main_sub[move] = _rowwise_search(world.subclass_cum_class, 2 * world.n_classes + focus_class[move],
                                      rng.random(int(move.sum()))).clip(0, n_sub - 1)
+    # a utility model protects a product's shape or structure, not a substance: chemistry applicants'
+    # utility models are mostly their apparatus (B01 mixers, reactors, separators), so section C
+    # keeps only the utility-model share of chemistry (calibration.SECTION_MIX)
+    to_apparatus = is_um & (world.subclass_section_idx[main_sub] == 2) & (rng.random(m) < world.um_chemistry_to_apparatus)
+    main_sub[to_apparatus] = world.apparatus_subclasses[
+        np.searchsorted(world.apparatus_cum, rng.random(int(to_apparatus.sum())), side="right").clip(
+            0, len(world.apparatus_subclasses) - 1)]
     main_code = _draw_code(world, main_sub, sei_pref, rng)
     n_extra = np.where(is_inv, rng.choice(5, size=m, p=[0.3, 0.3, 0.2, 0.12, 0.08]),
                        rng.choice(4, size=m, p=[0.55, 0.25, 0.12, 0.08]))
@@ -203,8 +231,6 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
     ).clip(0, n_sub - 1)
     extra_sub = np.where(same_sub, main_sub[extra_owner], other_sub)
     extra_code = _draw_code(world, extra_sub, sei_pref[extra_owner], rng)
-    # words for the text: 3 more codes of the main subclass
-    part_codes = _draw_code(world, np.repeat(main_sub, 4), np.zeros(4 * m, dtype=bool), rng).reshape(m, 4)
 
     # ---------------------------------------------------------------- status and dates
     st = _status(world, rng, app, pub, kind, year, foreign, ptype)
@@ -231,7 +257,7 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
 
     # ---------------------------------------------------------------- rows
     patents = _patent_table(world, ctx, rng, rows, kind, year, app, pub, st, foreign, applicant, co, co_applicant,
-                            country, main_code, extra_owner, extra_code, part_codes, main_sub,
+                            country, main_code, extra_owner, extra_code,
                             has_pct, pct_foreign, pct_app, pct_pub, national_entry, family_abroad, filed_abroad,
                             backward, npl, forward, ev, prov)
     events = _event_table(world, ev)
@@ -512,8 +538,7 @@ def _iso(days: np.ndarray) -> list[str | None]:
 def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, rows: np.ndarray, kind: np.ndarray,
                   year: np.ndarray, app: np.ndarray, pub: np.ndarray, st: dict[str, np.ndarray], foreign: np.ndarray,
                   applicant: np.ndarray, co: np.ndarray, co_applicant: np.ndarray, country: np.ndarray,
-                  main_code: np.ndarray, extra_owner: np.ndarray, extra_code: np.ndarray, part_codes: np.ndarray,
-                  main_sub: np.ndarray, has_pct: np.ndarray, pct_foreign: np.ndarray, pct_app: np.ndarray,
+                  main_code: np.ndarray, extra_owner: np.ndarray, extra_code: np.ndarray, has_pct: np.ndarray, pct_foreign: np.ndarray, pct_app: np.ndarray,
                   pct_pub: np.ndarray, national_entry: np.ndarray, family_abroad: np.ndarray,
                   filed_abroad: np.ndarray, backward: np.ndarray, npl: np.ndarray, forward: np.ndarray,
                   ev: dict[str, np.ndarray], prov: np.ndarray) -> pa.Table:
@@ -599,7 +624,7 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     subclasses = [sorted({c[:4] for c in lst}) for lst in ipc_lists]
 
     # texts
-    texts = tx.patent_texts(rng, kind, main_code, part_codes, main_sub, ipc)
+    texts = tx.patent_texts(rng, kind, main_code, ipc)
     titles, abstracts, claims, claim_counts = texts
     sei = sei_codes_batch(ipc_lists, [f"{t} {a}" if a else t for t, a in zip(titles, abstracts, strict=True)])
     tf = tech_fields([c for c in main_ipc if c])
@@ -611,10 +636,14 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     is_person = world.pool_type_idx[applicant] == 3
     n_inv = np.where(is_person, np.minimum(n_inv, 2), n_inv)
     team = np.minimum(3 + (world.pool_cw[applicant + 1] - world.pool_cw[applicant]).astype(np.int64) * 3, 400)
+    team = np.maximum(team, n_inv)
     inv_owner = np.repeat(np.arange(m), n_inv)
-    inv_keys = applicant[inv_owner] * 1000 + (rng.random(len(inv_owner)) * team[inv_owner]).astype(np.int64)
-    inv_names = nm.hashed_person_names(inv_keys)
     inv_start = np.concatenate([[0], np.cumsum(n_inv)])
+    # distinct members of the applicant's team: consecutive seats from a random first one
+    seat = np.arange(len(inv_owner)) - inv_start[inv_owner]
+    first_seat = (rng.random(m) * team).astype(np.int64)
+    inv_keys = applicant[inv_owner] * 1000 + (first_seat[inv_owner] + seat) % team[inv_owner]
+    inv_names = nm.hashed_person_names(inv_keys)
     agency_share = np.array([cal.AGENCY_SHARE[k] for k in KINDS])[kind]
     use_agency = (rng.random(m) < agency_share)
     ag_prov = np.where(foreign, 10, prov)  # foreign applicants: agencies of Beijing (index 0) / Shanghai
@@ -678,7 +707,9 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["applicant_country"] = ctry.tolist()
     col["is_domestic"] = (~foreign).tolist()
     inv_start_l = inv_start.tolist()
-    col["inventors"] = [inv_names[inv_start_l[i]:inv_start_l[i + 1]] for i in range(m)]
+    inv_keys_l = inv_keys.tolist()
+    col["inventors"] = [_distinct_names(inv_names[inv_start_l[i]:inv_start_l[i + 1]], inv_keys_l[inv_start_l[i]])
+                        for i in range(m)]
     agency, agents = [], []
     use_agency_l, ag_l, kind_l = use_agency.tolist(), ag.tolist(), kind.tolist()
     for i in range(m):
@@ -760,6 +791,21 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
                          for k, loc in zip(kind.tolist(), tx.locarno_classes(titles, kind), strict=True)]
     col["source_row"] = (rows + 1).tolist()
     return build_table(PATENTS, col, m, world.import_id, world.as_of.isoformat())
+
+
+def _distinct_names(names: list[str], key: int) -> list[str]:
+    """The inventors of one patent, each once: two team members whose hashed names coincide
+    (rare: same surname and given name) are told apart by drawing the later one again."""
+    if len(names) < 2 or len(set(names)) == len(names):
+        return names
+    out: list[str] = []
+    for j, name in enumerate(names):
+        salt = 0
+        while name in out:
+            salt += 1
+            name = nm.hashed_person_names(np.array([key + 10**12 * salt + j]))[0]
+        out.append(name)
+    return out
 
 
 def _draw_uniform(lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*\s*/?\s*>?|/\s*(?:span|br|sub|sup|i|b)\b")
 _PARENS = re.compile(r"[（(][^（）()]*[）)]")
 _NOISE = re.compile(r"[\s\[\]［］〔〕【】<>《》\"“”‘’'·•]")
 _REFS = re.compile(r"[A-H]\d{2}[A-Z]?\d*(/\d+)?")
@@ -20,7 +21,7 @@ _REFS = re.compile(r"[A-H]\d{2}[A-Z]?\d*(/\d+)?")
 
 def clean_ipc_title(title: str) -> str:
     """An IPC title as a noun phrase: without parenthesised references, stray spaces and codes."""
-    text = str(title or "")
+    text = _MARKUP.sub("", str(title or ""))  # leftovers of HTML markup in the source titles ("微波</span")
     for _ in range(3):  # nested parentheses
         text = _PARENS.sub("", text)
     text = _NOISE.sub("", text)

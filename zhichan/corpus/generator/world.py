@@ -14,7 +14,9 @@ import pyarrow as pa
 from stdnum.cn import uscc as stdnum_uscc
 
 from zhichan.corpus.generator import calibration as cal
+from zhichan.corpus.generator import lexicon as lx
 from zhichan.corpus.generator import names as nm
+from zhichan.corpus.generator import text as tx
 from zhichan.corpus.generator.refdata import IpcPool, ipc_pool, regions
 
 KINDS = ("invention", "utility_model", "design")
@@ -100,6 +102,15 @@ class World:
     type_cum: np.ndarray  # [kind, type] cumulative
     subclass_cum: np.ndarray  # [kind, subclass] cumulative
     subclass_cum_non: np.ndarray  # same, restricted to subclasses with codes outside the SEI concordance
+    subclass_class_idx: np.ndarray  # IPC class of each subclass (index into the sorted classes)
+    subclass_section_idx: np.ndarray  # section of each subclass, 0 (A) … 7 (H)
+    apparatus_subclasses: np.ndarray  # chemical apparatus subclasses (B01…) for chemistry utility models
+    apparatus_cum: np.ndarray
+    um_chemistry_to_apparatus: float  # share of chemistry utility models moved to apparatus subclasses
+    n_classes: int
+    #: [table * n_classes + class, subclass] cumulative, the mix inside one class; tables: 0 inventions,
+    #: 1 utility models, 2 inventions' subclasses with codes outside the SEI concordance
+    subclass_cum_class: np.ndarray
     pool: Pool
     pool_cw: np.ndarray  # cumulative weights with a leading 0
     seg_start: np.ndarray  # [province, type]
@@ -124,9 +135,40 @@ class World:
         return self.n / self.national_records
 
 
+#: Subclasses of chemical apparatus (混合、反应、分离设备), where chemistry applicants' utility models go.
+_CHEMICAL_APPARATUS = ("B01D", "B01F", "B01J", "B01L", "B04B", "F26B")
+
+
 def _cum(p: np.ndarray) -> np.ndarray:
     c = np.cumsum(p, axis=-1)
     return c / c[..., -1:]
+
+
+def _cum_or(p: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Row-wise cumulative shares; rows without weight (no such subclass) use ``fallback`` (a row or one per row)."""
+    c = np.cumsum(p, axis=-1)
+    total = c[:, -1:]
+    return np.where(total > 0, c / np.where(total > 0, total, 1.0), fallback if fallback.ndim == 2 else fallback[None, :])
+
+
+def _regional_fields(rng: np.random.Generator, focus: np.ndarray, city: np.ndarray, size: np.ndarray, ipc: IpcPool,
+                     weights: np.ndarray) -> None:
+    """Applicants of the cities in :data:`calibration.REGIONAL_FIELDS` work in the city's industries
+    (with the city's share; the subclass by its usual weight). The industries take turns down the
+    applicants ranked by size, so each industry has large holders too (no industry left empty by
+    the heavy tail)."""
+    index = {s: i for i, s in enumerate(ipc.subclasses)}
+    for code, (share, industries) in cal.REGIONAL_FIELDS.items():
+        here = np.flatnonzero((city == code) & (rng.random(len(focus)) < share))
+        here = here[np.argsort(-size[here], kind="stable")]
+        which = np.arange(len(here)) % len(industries)
+        u = rng.random(len(here))
+        for g, subclasses in enumerate(industries):
+            members = np.array([index[s] for s in subclasses if s in index], dtype=np.int64)
+            sel = which == g
+            if len(members) and sel.any():
+                cw = _cum(weights[members])
+                focus[here[sel]] = members[np.searchsorted(cw, u[sel], side="right").clip(0, len(members) - 1)]
 
 
 def build_world(n: int, seed: int, as_of: dt.date) -> World:
@@ -170,6 +212,20 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     # the same without the subclasses that the SEI concordance maps entirely (for non-SEI draws)
     has_non = ipc.subclass_end > ipc.sei_end
     subclass_cum_non = _cum(sub_w * has_non)
+    # an applicant's other patents: a subclass of the class of its focus (H01M → H01), by the kind's mix;
+    # inside the section where the class has no such subclass, anywhere where the section has none
+    classes = sorted({s[:3] for s in ipc.subclasses})
+    class_idx = np.array([classes.index(s[:3]) for s in ipc.subclasses], dtype=np.int64)
+    section_idx = np.array(["ABCDEFGH".index(x) for x in sections], dtype=np.int64)
+    in_class = class_idx[None, :] == np.arange(len(classes))[:, None]  # [class, subclass]
+    in_section = section_idx[None, :] == np.arange(8)[:, None]  # [section, subclass]
+    class_section = np.array(["ABCDEFGH".index(c[0]) for c in classes], dtype=np.int64)
+    apparatus = np.array([i for i, s in enumerate(ipc.subclasses) if s in _CHEMICAL_APPARATUS], dtype=np.int64)
+    um_c, inv_c = cal.SECTION_MIX["utility_model"]["C"], cal.SECTION_MIX["invention"]["C"]
+    subclass_cum_class = np.concatenate([
+        _cum_or(w * in_class, _cum_or(w * in_section, fallback)[class_section])
+        for w, fallback in ((sub_w[0], subclass_cum[0]), (sub_w[1], subclass_cum[1]), (sub_w[0] * has_non, subclass_cum_non[0]))
+    ])
 
     # county weights: population^0.8 × city boost × (districts ×2)
     pop = frame["population"].to_numpy(dtype=float)
@@ -207,6 +263,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     shapes = np.array([cal.APPLICANT_PARETO_SHAPE[t] for t in TYPES])[d_type]
     d_weight = _cap_by_segment(1.0 + _lomax(rng, shapes), seg_start.ravel(), seg_end.ravel())
     d_focus = np.searchsorted(focus_cum, rng.random(total), side="right").clip(0, len(ipc.subclasses) - 1)
+    _regional_fields(rng, d_focus, county_city[d_county], d_weight, ipc, sub_w[0])
     d_names = _domestic_names(rng, d_type, d_county, d_focus, ipc, county_name, county_city, county_province,
                               city_name, province_name)
     prefixes = np.array(["91", "12", "12", "", "11"])[d_type]
@@ -298,7 +355,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
                 seg_w = weights_pool[lo:hi]
                 share = seg_w[pool_city[lo:hi] == city].sum() / max(seg_w.sum(), 1e-12)
                 natural += kind_share[kind] * pw[kind][prov] * cal.APPLICANT_TYPE_MIX[kind][ptype] * share
-        focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR - natural)
+        focus_prob[fi] = max(0.0, cal.FOCUS_CITY_FLOOR_OF.get(city, cal.FOCUS_CITY_FLOOR) - natural)
         members = []
         for ti in range(len(TYPES)):
             idx = np.flatnonzero((pool_city == city) & (pool_type_idx == ti))
@@ -309,7 +366,10 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         county_code=county_code, county_city=county_city, county_province=county_province,
         county_name=county_name, city_name=city_name, province_name=province_name, provinces=provinces,
         cells=cells_a, cell_cum=_cum(weights_a), province_cum=province_cum, type_cum=type_cum,
-        subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
+        subclass_cum=subclass_cum, subclass_cum_non=subclass_cum_non, subclass_class_idx=class_idx, subclass_section_idx=section_idx,
+        apparatus_subclasses=apparatus, apparatus_cum=_cum(sub_w[1][apparatus]),
+        um_chemistry_to_apparatus=max(0.0, 1.0 - um_c / inv_c),
+        n_classes=len(classes), subclass_cum_class=subclass_cum_class, pool=pool, pool_cw=pool_cw, seg_start=seg_start, seg_end=seg_end,
         foreign_start=foreign_start, foreign_end=foreign_end,
         pool_type_idx=pool_type_idx,
         pool_county=pool_county,
@@ -361,7 +421,11 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
     county_short = [short_place(x) for x in county_name]
     prov_short = {p: short_place(nm_) for p, nm_ in province_name.items()}
     prov_word = {p: prov_short[p] + ("" if province_name[p].endswith(("市", "区")) else "省") for p in province_name}
-    sections = [s[0] for s in ipc.subclasses]
+    plan = tx.text_plan(ipc)
+    topic_of = plan.subclass_topic
+    topics = plan.topics
+    sub_index = {s: i for i, s in enumerate(ipc.subclasses)}
+    units = list(lx.GOVERNMENT_UNITS)
     names: list[str] = [""] * total
     todo = np.flatnonzero(d_type != 3)
     people = np.flatnonzero(d_type == 3)
@@ -380,25 +444,29 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
         for j, i in enumerate(todo.tolist()):
             t = int(d_type[i])
             c = int(d_county[i])
+            topic = topics[topic_of[d_focus[i]]]  # the applicant's name says its field
             if t == 0:
                 own_county = r[j, 0] < 0.2 and not county_name[c].endswith("区")
                 place = county_short[c] if own_county else city_short[c]
-                words = nm.INDUSTRY_WORDS[sections[int(d_focus[i])]]
-                industry = words[int(r[j, 1] * len(words))]
+                industry = topic.industry[int(r[j, 1] * len(topic.industry))]
                 form = next(f for f, cum in _FORM_CUM if r[j, 2] <= cum)
                 name = f"{place}{b1[j]}{b2[j]}{extra[j]}{industry}{form}"
             elif t == 1:
-                field = nm.UNIVERSITY_FIELDS[int(r[j, 1] * len(nm.UNIVERSITY_FIELDS))]
+                fields = (*topic.university, "")  # "" — a comprehensive university (成都大学)
+                field = fields[int(r[j, 1] * len(fields))]
                 place = city_short[c] if r[j, 0] < 0.7 else prov_short[county_province[c]]
                 suffix = "大学" if r[j, 2] < 0.6 else "学院"
                 name = f"{place}{field}{suffix}" if attempt < 4 else f"{place}{b1[j]}{extra[j]}{field}{suffix}"
             elif t == 2:
-                field = nm.INSTITUTE_FIELDS[int(r[j, 1] * len(nm.INSTITUTE_FIELDS))]
+                field = topic.institute[int(r[j, 1] * len(topic.institute))]
                 form = ("研究院", "研究所", "研究中心")[int(r[j, 2] * 3)]
                 place = prov_word[county_province[c]] if r[j, 0] < 0.5 else city_short[c] + "市"
                 name = f"{place}{field}{form}" if attempt < 4 else f"{place}{county_short[c]}{b1[j]}{extra[j]}{field}{form}"
-            else:
-                unit = nm.GOVERNMENT_UNITS[int(r[j, 1] * len(nm.GOVERNMENT_UNITS))]
+            else:  # a public institution works in the fields of its unit (a hospital: medicine)
+                unit = units[int(r[j, 1] * len(units))]
+                work = [sub_index[x] for x in lx.GOVERNMENT_UNITS[unit] if x in sub_index]
+                if work:
+                    d_focus[i] = work[int(r[j, 3] * len(work))]
                 name = f"{county_short[c]}{unit}" if attempt < 2 else f"{city_short[c]}{county_short[c]}{b1[j]}{extra[j]}{unit}"
             if name in used:
                 retry.append(i)
