@@ -123,6 +123,10 @@ def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir
     page.wait_for_url("**/cockpit?region=510100")
     page.wait_for_selector("#chart-map[data-rendered='1'] svg", timeout=30_000)
     assert page.locator("#cockpit-title").get_attribute("data-region") == "510100"
+    page.locator("#chart-map .mark-shape path[aria-label*='武侯区']").click()  # city → district
+    page.wait_for_url("**/cockpit?region=510107")
+    assert page.locator("#cockpit-title").get_attribute("data-region") == "510107"
+    page.goto("/cockpit?region=510100")
 
     link = page.locator("#indicator-table tr[data-code='valid_inventions'] a.records-link")
     value = int(link.inner_text().replace(",", ""))
