@@ -59,14 +59,6 @@ def _hits_from_index(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.dat
     return int(row[0]) if row else 0
 
 
-def where_clause(query: str) -> tuple[str, list[Any]]:
-    """(SQL predicate over ``patents``, parameters) for a branch query — the search domain's compiler."""
-    from zhichan.search.duckdb_backend import where_clause as search_where_clause
-
-    sql, params = search_where_clause(query)
-    return sql, list(params)
-
-
 def validate_query(query: str) -> None:
     """Raise :class:`~zhichan.search.errors.QuerySyntaxError` (an InputError with position) when
     the query does not parse."""
@@ -78,26 +70,6 @@ def validate_query(query: str) -> None:
 # --------------------------------------------------------------------------------------------
 # branch_hits
 # --------------------------------------------------------------------------------------------
-#: Text columns the search compiler folds (full-width → half-width, lower case) inside every
-#: predicate. With 10+ branches that is dozens of folds per row; folding each column once in a
-#: subquery and pointing the predicates at it gives the same result several times faster.
-_FOLDED_TEXT_COLUMNS = ("title", "abstract", "first_claim")
-
-
-def _fold_once(predicates: list[str]) -> tuple[list[str], list[str]]:
-    try:
-        from zhichan.search.duckdb_backend import _folded
-    except ImportError:  # the compiler changed shape: keep its own (correct, slower) expressions
-        return predicates, []
-    used, out = [], list(predicates)
-    for column in _FOLDED_TEXT_COLUMNS:
-        expr = _folded(column)
-        if any(expr in p for p in out):
-            out = [p.replace(expr, f"__{column}_folded") for p in out]
-            used.append(f"{expr} AS __{column}_folded")
-    return out, used
-
-
 def materialize_branch_hits(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date,
                             snapshot: Snapshot | None = None) -> int:
     """Create ``branch_hits(branch_id, application_number)`` for patents filed on or before ``as_of``.
@@ -110,14 +82,11 @@ def materialize_branch_hits(con: duckdb.DuckDBPyConnection, chain: Chain, as_of:
         index = _search_index(snapshot)
         if index is not None:
             return _hits_from_index(con, chain, as_of, index)
-    predicates, params = [], []
-    for b in chain.branches:
-        sql, p = where_clause(b.query)
-        predicates.append(sql)
-        params.append(p)
-    predicates, folded = _fold_once(predicates)
+    from zhichan.search.duckdb_backend import where_clauses_one_scan
+
+    compiled, folded = where_clauses_one_scan([b.query for b in chain.branches])
     elements, flat = [], []
-    for b, sql, p in zip(chain.branches, predicates, params, strict=True):
+    for b, (sql, p) in zip(chain.branches, compiled, strict=True):
         elements.append(f"CASE WHEN {sql} THEN ? END")
         flat.extend(p)
         flat.append(b.id)

@@ -39,8 +39,17 @@ def _folded(column: str) -> str:
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, prefolded: frozenset[str] = frozenset()) -> None:
         self.params: list[Any] = []
+        #: text columns folded once in a subquery (``__<column>_folded``) instead of in every predicate
+        self.prefolded = prefolded
+        self.used: set[str] = set()
+
+    def folded(self, column: str) -> str:
+        if column in self.prefolded:
+            self.used.add(column)
+            return f"__{column}_folded"
+        return _folded(column)
 
     def p(self, value: Any) -> str:
         self.params.append(value)
@@ -49,7 +58,7 @@ class _Compiler:
     def leaf(self, node: Node) -> str:
         if isinstance(node, Text):
             columns = F.BY_CODE[node.field].columns
-            return "(" + " OR ".join(f"contains({_folded(c)}, {self.p(node.value)})" for c in columns) + ")"
+            return "(" + " OR ".join(f"contains({self.folded(c)}, {self.p(node.value)})" for c in columns) + ")"
         if isinstance(node, DateRange):
             column = DATE_COLUMNS[node.field]
             parts = []
@@ -114,6 +123,21 @@ def where_clause(query: str | Node) -> tuple[str, list[Any]]:
     compiler = _Compiler()
     sql = compiler.compile(node)
     return sql, compiler.params
+
+
+def where_clauses_one_scan(queries: list[str | Node], prefold: tuple[str, ...] = ("title", "abstract", "first_claim")
+                           ) -> tuple[list[tuple[str, list[Any]]], list[str]]:
+    """Many queries evaluated in one scan of ``patents`` (an industry chain's branches): each
+    query's (predicate, parameters), and the select expressions that fold each text column of
+    ``prefold`` once (``<expr> AS __<column>_folded``) for the predicates to read — with a dozen
+    branches that is dozens fewer folds per row, with the same result."""
+    compiled, used = [], set()
+    for query in queries:
+        compiler = _Compiler(frozenset(prefold))
+        node = parse(query) if isinstance(query, str) else query
+        compiled.append((compiler.compile(node), compiler.params))
+        used |= compiler.used
+    return compiled, [f"{_folded(c)} AS __{c}_folded" for c in prefold if c in used]
 
 
 def uses_high_value(node: Node) -> bool:
