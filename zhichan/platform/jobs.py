@@ -119,6 +119,11 @@ def register_periodic(name: str, every_seconds: float, check: Callable[[Engine],
     _PERIODIC[name] = Periodic(name, every_seconds, check)
 
 
+def all_job_kinds() -> list[JobKind]:
+    """Every registered kind, whoever may start it (the API schema lists them)."""
+    return list(_KINDS.values())
+
+
 def submit(session: Session, scope: Scope, kind: str, params: dict[str, Any] | None = None) -> Job:
     scope.require_authenticated()
     spec = _KINDS.get(kind)

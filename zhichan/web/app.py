@@ -92,6 +92,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = _error_response(request, exc.status_code, body)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405:
+        from zhichan.web.openapi import allowed_methods
+
+        response.headers["Allow"] = allowed_methods(request)  # every route at the path, not only the first
     return response
 
 
