@@ -33,7 +33,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from zhichan.dataip.service import DataIPService
@@ -41,6 +41,7 @@ from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationRep
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import ScopeDep, lang, render
+from zhichan.web.openapi import IsoDate, errors
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "web"
 MAX_CERTIFICATE_BYTES = 5 << 20
@@ -204,13 +205,16 @@ def public_key_file(request: Request) -> Response:
 
 
 @router.get("/evidence/notices", include_in_schema=False)
-def notices_page(request: Request, date: Annotated[dt.date | None, Query()] = None) -> Response:
+def notices_page(request: Request, date: Annotated[IsoDate | None, Query()] = None) -> Response:
     rows = DataIPService(evidence_service(request)).under_notice(date)
     return _page(request, "notices.html", {"rows": rows, "date": date})
 
 
-@router.get("/api/v1/dataip/notices", tags=["evidence"])
-def notices_api(request: Request, date: Annotated[dt.date | None, Query()] = None) -> list[dict[str, Any]]:
+@router.get("/api/v1/dataip/notices", tags=["evidence"], responses=errors(422))
+def notices_api(
+    request: Request,
+    date: Annotated[IsoDate | None, Query(description="公示中的日期 YYYY-MM-DD（默认今天）/ the day (default: today)")] = None,
+) -> list[dict[str, Any]]:
     """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
     public = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure", "update_frequency",
               "processing_rules", "usage_scenario", "sm3", "sha256", "status", "notice_start", "notice_end")
@@ -255,11 +259,19 @@ def deposit_submit(
                     headers={"Content-Disposition": f'attachment; filename="evidence-{entry.index}.pdf"'})
 
 
+#: a digest as the client sends it (the service lowercases it)
+DIGEST = r"^[0-9a-fA-F]{64}$"
+
+
 class DepositIn(BaseModel):
-    sm3: str = Field(..., description="文件 SM3 摘要（十六进制） / file SM3 digest (hex)")
-    sha256: str = Field(..., description="文件 SHA-256 摘要（十六进制） / file SHA-256 digest (hex)")
-    title: str = Field(..., max_length=200)
-    category: str = Field("其他", max_length=50)
+    model_config = ConfigDict(strict=True)
+
+    sm3: str = Field(..., pattern=DIGEST, description="文件 SM3 摘要（64 位十六进制） / file SM3 digest (64 hex)")
+    sha256: str = Field(..., pattern=DIGEST, description="文件 SHA-256 摘要（64 位十六进制） / file SHA-256 digest (64 hex)")
+    # a title of blanks only is no title (the service collapses white space)
+    title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    category: str = Field("其他", min_length=1, max_length=50, pattern=r"\S",
+                          description=f"存证类别，常用：{'、'.join(CATEGORIES)} / category")
     size: int | None = Field(None, ge=0)
     file_name: str | None = Field(None, max_length=255)
     note: str | None = Field(None, max_length=500)
@@ -271,7 +283,8 @@ class DepositOut(BaseModel):
     certificate: Certificate
 
 
-@router.post("/api/v1/evidence/deposits", tags=["evidence"])
+@router.post("/api/v1/evidence/deposits", tags=["evidence"], responses=errors(
+    400, 401, 403, 422, _403="缺少 CSRF 令牌（会话登录时）/ no CSRF token (signed in by session)"))
 def deposit_api(body: DepositIn, request: Request, scope: Scope = ScopeDep) -> DepositOut:
     """存证（需登录；客户端本地计算摘要，文件不上传） / Deposit digests computed by the client (sign-in required)."""
     depositor = _depositor(scope)
@@ -280,10 +293,20 @@ def deposit_api(body: DepositIn, request: Request, scope: Scope = ScopeDep) -> D
     return DepositOut(index=entry.index, leaf=entry.leaf, certificate=service.certificate(entry.index))
 
 
-@router.post("/api/v1/evidence/verify", tags=["evidence"])
-def verify_api(request: Request, certificate: Certificate, sm3: str | None = None, sha256: str | None = None) -> VerificationReport:
+def _digest_query() -> Any:
+    """A digest query parameter (one ``Query`` per parameter: FastAPI keeps the name on it)."""
+    return Query(None, pattern=DIGEST, description="原文件摘要（64 位十六进制）/ the file's digest (64 hex)")
+
+
+@router.post("/api/v1/evidence/verify", tags=["evidence"], responses=errors(
+    400, 403, 422, _403="缺少 CSRF 令牌（无 API 令牌时）/ no CSRF token (without an API token)"))
+def verify_api(
+    request: Request, certificate: Certificate, sm3: str | None = _digest_query(),
+    sha256: str | None = _digest_query(),
+) -> VerificationReport:
     """离线核验代码核验证书数据（公开） / Verify certificate data with the offline verifier (public)."""
     from zhichan.evidence.verify import verify_certificate
 
-    return verify_certificate(certificate, evidence_service(request).public_key, sm3=sm3, sha256=sha256)
+    return verify_certificate(certificate, evidence_service(request).public_key, sm3=sm3 and sm3.lower(),
+                              sha256=sha256 and sha256.lower())
 

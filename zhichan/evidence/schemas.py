@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from zhichan.errors import InputError
 
@@ -85,6 +85,9 @@ class CheckpointNote(BaseModel):
 
 
 class SignedCheckpoint(BaseModel):
+    # strict: what a client sends is checked as typed (lax mode would take ``false`` for an index)
+    model_config = ConfigDict(strict=True)
+
     note: str
     signature: str  # base64 DER SM2 signature over note's UTF-8 bytes
     key_fingerprint: str  # hex SM3 of the signer's SubjectPublicKeyInfo
@@ -121,8 +124,10 @@ class ConsistencyProof(BaseModel):
 class Certificate(BaseModel):
     """Everything needed to check one entry offline; embedded in the PDF and (if it fits) in its QR code."""
 
+    model_config = ConfigDict(strict=True)
+
     format: str = CERTIFICATE_FORMAT
-    index: int
+    index: int = Field(ge=0)
     leaf: str
     inclusion_proof: list[str]  # base64, leaf to root
     checkpoint: SignedCheckpoint

@@ -128,6 +128,10 @@ class JobRegistry:
     def periodic(self) -> list[Periodic]:
         return list(self._periodic.values())
 
+    def all(self) -> list[JobKind]:
+        """Every registered kind, whoever may start it (the API schema lists them)."""
+        return list(self._kinds.values())
+
     def get(self, kind: str) -> JobKind | None:
         return self._kinds.get(kind)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -20,6 +20,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.openapi import errors
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: files per submitted step, and their total as a multiple of the per-file limit (memory stays bounded)
@@ -176,8 +177,10 @@ def step_certificate(request: Request, case_id: CaseId, seq: StepSeq, scope: Sco
 # -- JSON API ------------------------------------------------------------------------------------
 
 class TransitionIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     fields: dict[str, str | int] = Field(default_factory=dict, max_length=50)
 
 
@@ -191,7 +194,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@router.get("/api/v1/todo", tags=["procedures"], responses={401: {"description": "not signed in"}})
+@router.get("/api/v1/todo", tags=["procedures"], responses=errors(401, 422))
 def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
              page: int = Query(1, ge=1, le=10_000), area: bool = False) -> JSONResponse:
     """我的待办: open cases of the caller's organization awaiting a step it may take, nearest deadline
@@ -201,18 +204,17 @@ def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep
                                                   area=area)))
 
 
-@router.get("/api/v1/cases/{case_id}", tags=["procedures"],
-            responses={401: {"description": "not signed in"}, 404: {"description": "no such case in your scope"}})
+@router.get("/api/v1/cases/{case_id}", tags=["procedures"], responses=errors(401, 404, 422))
 def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> JSONResponse:
     """A case: its state, clocks with deadlines, timeline of steps, notices and the steps the caller may take."""
     scope.require_authenticated()
     return JSONResponse(_jsonable(views.case_view(service(request), session, scope, case_id, lang(request))))
 
 
-@router.post("/api/v1/cases/{case_id}/transitions", tags=["procedures"], responses={
-    401: {"description": "not signed in"}, 403: {"description": "your role may not take this step"},
-    404: {"description": "no such case in your scope"}, 409: {"description": "the case moved on (stale version)"},
-    422: {"description": "invalid or missing fields or documents"}})
+@router.post("/api/v1/cases/{case_id}/transitions", tags=["procedures"], responses=errors(
+    400, 401, 403, 404, 409, 422, _403="角色不能执行此步骤，或缺少 CSRF 令牌 / your role may not take this step, or no "
+    "CSRF token", _409="案件已前进（版本过期）/ the case moved on (stale version)",
+    _422="字段或文件无效或缺失 / invalid or missing fields or documents"))
 def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope: Scope = ScopeDep,
                    session: Session = DbDep) -> JSONResponse:
     """Take a step without documents (steps that need documents are taken on the case page)."""

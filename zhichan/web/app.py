@@ -95,6 +95,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = _error_response(request, exc.status_code, body)
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405:
+        from zhichan.web.openapi import allowed_methods
+
+        response.headers["Allow"] = allowed_methods(request)  # every route at the path, not only the first
     return response
 
 
@@ -290,6 +294,7 @@ def create_app(
     from zhichan.web.jobkinds import register_builtin_jobs
 
     app.state.jobs = job_registry
+    api.list_job_kinds_in_schema(app)
     register_builtin_jobs(job_registry, app.state.corpus, settings, engine)
     app.state.procedures = procedure_service(settings, engine)
     procedure_jobs.register(job_registry, app.state.procedures, settings.procedure_sweep_seconds)

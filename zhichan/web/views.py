@@ -24,6 +24,7 @@ from zhichan.platform.scope import Scope
 from zhichan.settings import Settings
 from zhichan.spreadsheet import csv_cell
 from zhichan.web import charts
+from zhichan.web.openapi import parse_day
 
 MAX_PAGE_SIZE = 100
 #: the query language's own limit (zhichan.search.parser.MAX_QUERY_CHARS; docs/query-language.md):
@@ -181,20 +182,20 @@ def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
     return path
 
 
-def parse_as_of(value: str | None, access: CorpusAccess | None = None) -> dt.date:
-    """``YYYY-MM-DD`` — the date indicators and plan targets are computed at; default: the last date
-    the corpus describes (:func:`zhichan.platform.portal.data_as_of`, as in the CLI)."""
+def parse_as_of(value: str | dt.date | None, access: CorpusAccess | None = None) -> dt.date:
+    """``YYYY-MM-DD`` (1985–2100, :func:`zhichan.web.openapi.parse_day`) — the date indicators and plan
+    targets are computed at; a day the API already validated (``IsoDate``) as it is; default: the last
+    date the corpus describes (:func:`zhichan.platform.portal.data_as_of`, as in the CLI)."""
+    if isinstance(value, dt.date):
+        return value
     if not value:
         if access is None:
             raise InputError("缺少日期 / a date is required")
         return portal.data_as_of(access)
     try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError("日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
-    if not 1985 <= day.year <= 2100:
-        raise InputError("日期超出范围（1985–2100） / date out of range (1985-2100)")
-    return day
+        return parse_day(value)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, lang: str,

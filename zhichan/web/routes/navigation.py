@@ -8,20 +8,20 @@ from typing import Any
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from zhichan.platform import audit, portal
 from zhichan.platform.scope import Scope
 from zhichan.web import navigation as nav
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.security import client_ip
 from zhichan.web.views import parse_as_of
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
 api_router = APIRouter(prefix="/api/v1/navigation", tags=["navigation"], route_class=TransactionRoute,
-                       responses={401: {"description": "未登录"}, 403: {"description": "角色或范围不允许"},
-                                  404: {"description": "不存在"}})
+                       responses=errors(401, 403))
 # no pattern: sign-in and scope are checked before the chain is looked up (an unknown code is a 404)
 ChainCode = Path(..., min_length=1, max_length=40, description="产业链代码 / chain code")
 RunId = Path(..., ge=1, le=2**31 - 1)
@@ -42,8 +42,8 @@ def _default_as_of(request: Request) -> dt.date:
     return nav.default_as_of(data_end=portal.data_as_of(access) if access.snapshot() is not None else None)
 
 
-def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: str | None) -> Any:
-    params = nav.job_params(_engine(request), scope, code, parse_as_of(as_of) if as_of else _default_as_of(request))
+def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: dt.date | None) -> Any:
+    params = nav.job_params(_engine(request), scope, code, as_of or _default_as_of(request))
     job = request.app.state.jobs.submit(session, scope, nav.JOB_KIND, params)
     audit.record(session, scope, "navigation.run", f"chain:{code}", detail=params, ip=client_ip(request))
     if request.app.state.worker is not None:
@@ -73,7 +73,7 @@ def navigation_run(
     request: Request, code: str = ChainCode, as_of: str = Form("", max_length=10), scope: Scope = ScopeDep,
     session: Session = DbDep,
 ) -> Response:
-    _submit(request, session, scope, code, as_of or None)
+    _submit(request, session, scope, code, parse_as_of(as_of) if as_of else None)
     return RedirectResponse("/jobs", status_code=303)
 
 
@@ -108,8 +108,10 @@ def navigation_download(
 
 # API ---------------------------------------------------------------------------------------------
 class RunIn(BaseModel):
-    as_of: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-                              description="截至日期（默认上一个已结束季度末）/ as-of date (default: last quarter end)")
+    model_config = ConfigDict(strict=True)
+
+    as_of: IsoDate | None = Field(None, description="截至日期 YYYY-MM-DD（1985–2100；默认上一个已结束季度末）/ "
+                                                    "as-of date (1985-2100; default: the last quarter end)")
 
 
 @api_router.get("/chains", summary="产业链 / industry chains")
@@ -117,25 +119,27 @@ def api_chains(request: Request, scope: Scope = ScopeDep) -> list[dict[str, Any]
     return nav.chains(_engine(request), scope)
 
 
-@api_router.get("/chains/{code}", summary="产业链技术分解表 / a chain's decomposition tree and queries")
+@api_router.get("/chains/{code}", summary="产业链技术分解表 / a chain's decomposition tree and queries",
+                responses=errors(404, 422))
 def api_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> dict[str, Any]:
     return nav.chain_detail(_engine(request), scope, code)
 
 
-@api_router.post("/chains/{code}/runs", status_code=202, summary="后台分析并生成报告 / run an analysis (job)")
+@api_router.post("/chains/{code}/runs", status_code=202, summary="后台分析并生成报告 / run an analysis (job)",
+                 responses=errors(400, 404, 422, _400="请求体无法解析 / an unreadable body"))
 def api_run(request: Request, body: RunIn, code: str = ChainCode, scope: Scope = ScopeDep,
             session: Session = DbDep) -> dict[str, Any]:
     job = _submit(request, session, scope, code, body.as_of)
     return {"job_id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}
 
 
-@api_router.get("/runs", summary="导航报告（本机构范围）/ report runs in your area")
+@api_router.get("/runs", summary="导航报告（本机构范围）/ report runs in your area", responses=errors(422))
 def api_runs(request: Request, chain: str | None = Query(None, max_length=40),
              scope: Scope = ScopeDep) -> list[dict[str, Any]]:
     return nav.runs(_engine(request), _settings(request), scope, chain_code=chain)
 
 
-@api_router.get("/runs/{run_id}", summary="一份导航报告 / one report run")
+@api_router.get("/runs/{run_id}", summary="一份导航报告 / one report run", responses=errors(404, 422))
 def api_run_detail(request: Request, run_id: int = RunId, scope: Scope = ScopeDep) -> dict[str, Any]:
     return nav.get_run(_engine(request), _settings(request), scope, run_id)
 
