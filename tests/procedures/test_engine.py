@@ -256,3 +256,31 @@ def test_models_match_the_migration(engine: Engine) -> None:
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diffs if "procedure_" in repr(d)] == []
+
+
+def test_a_deadline_unchanged_by_a_pause_is_not_warned_twice(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 1
+    # asked to cure and cured the same day: nothing excluded, the deadline stays 9 Mar
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 7)), fields={"items": "补正"})
+    act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 7)))
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 9)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 0  # already warned of this deadline
+        assert world.service.sweep(s, D(2026, 3, 9))["due"] == 1
+    # a deadline that moves is announced afresh
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 9)), fields={"items": "再补正"})
+    act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 11)))
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 11)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 11))["due"] == 1
+
+
+def test_an_expired_deadline_is_not_extended(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_leader", case, "extend_admission", when=at(D(2026, 3, 10)), fields={"reason": "补批"})
+    assert "届满" in info.value.errors["_clock"]
+    act(world, "wuhou_leader", case, "extend_admission", when=at(D(2026, 3, 9)), fields={"reason": "材料复杂"})
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 16)

@@ -65,6 +65,15 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
+WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
+
+
+def next_alert(level: int, due: dt.date) -> dt.date | None:
+    """The day the sweep next has something to say about a deadline warned of up to ``level``."""
+    return {1: due, 2: due + dt.timedelta(days=1)}.get(level)
+
+
 class FormError(InputError):
     """Declared fields or documents missing or invalid: one message per field, shown beside it."""
 
@@ -357,6 +366,10 @@ class ProcedureService:
             granted = [e for e in json.loads(row.extensions)] if row is not None else []
             if row is None or row.status == "stopped":
                 errors["_clock"] = f"“{decl.clocks[ext.clock].title.zh}”未在计时 / that clock is not running"
+            elif row.due_on is not None and row.due_on < today:
+                # an extension is approved within the period; afterwards it would only hide a missed deadline
+                errors["_clock"] = (f"“{decl.clocks[ext.clock].title.zh}”已于 {row.due_on} 届满，不能再延长 / the "
+                                    f"{decl.clocks[ext.clock].title.en} expired on {row.due_on} and cannot be extended")
             elif sum(1 for e in granted if e.get("event") == spec.event) >= ext.max_times:
                 errors["_clock"] = "该延长已批准过，不能再次延长 / this extension was already granted"
             else:
@@ -390,6 +403,13 @@ class ProcedureService:
         if row is None:
             return
         values = self.deadline_values(decl, row)
+        if values["due_on"] is not None:
+            # a deadline already announced (a pause that excluded nothing) is not warned of again
+            kinds = session.scalars(select(NOTICES.c.kind).where(
+                NOTICES.c.case_id == case_id, NOTICES.c.clock == name, NOTICES.c.due_on == values["due_on"]))
+            level = max((WARNING_LEVELS.get(k, 0) for k in kinds), default=0)
+            if level:
+                values |= {"warned": level, "alert_on": next_alert(level, values["due_on"])}
         session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
 
     def deadline_values(self, decl: Declaration, row: Any) -> dict[str, Any]:
@@ -545,14 +565,15 @@ class ProcedureService:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
                 self._refresh_next_due(session, row.case_id)
                 retried += 1
-        # (kind, level, when, the next alert): the dates make the stages exclusive on any one day
-        stages: tuple[tuple[str, int, Any, Any], ...] = (
-            ("warning", 1, and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
-            ("due", 2, CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
-            ("overdue", 3, CLOCKS.c.due_on < today, None),
+        # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
+        stages: tuple[tuple[str, Any, Any], ...] = (
+            ("warning", and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
+            ("due", CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
+            ("overdue", CLOCKS.c.due_on < today, None),
         )
         counts: dict[str, int] = {"retried": retried}
-        for kind, level, condition, next_alert in stages:
+        for kind, condition, after in stages:
+            level = WARNING_LEVELS[kind]
             chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
             session.execute(insert(NOTICES).from_select(
                 ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
@@ -560,6 +581,6 @@ class ProcedureService:
                        literal(now)).where(chosen),
             ))
             marked = cast(CursorResult[Any], session.execute(
-                update(CLOCKS).where(chosen).values(warned=level, alert_on=next_alert)))
+                update(CLOCKS).where(chosen).values(warned=level, alert_on=after)))
             counts[kind] = int(marked.rowcount or 0)
         return counts
