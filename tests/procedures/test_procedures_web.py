@@ -110,3 +110,27 @@ def test_oversized_and_unsupported_attachments_are_refused_beside_the_field(env:
     exe = officer.post("/procedures/protection.patent_dispute/new", data={"csrf_token": token, **FILING},
                        files={"doc0": ("请求书.pdf", b"MZ\x90\x00", "application/pdf")})
     assert exe.status_code == 422 and "文件类型不受支持" in exe.text
+
+
+def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_large(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    for version in ("²", "9" * 30, "-1", ""):  # str.isdigit() accepts "²"; SQLite overflows past 2**63
+        bad = officer.post(f"/cases/{case_id}/act/request_cure",
+                           data={"csrf_token": token, "version": version, "items": "请补充评价报告"})
+        assert bad.status_code == 409 and "请补充评价报告" in bad.text, version
+    api = officer.post(f"/api/v1/cases/{case_id}/transitions", json={"event": "request_cure", "version": 10**30},
+                       headers={"X-CSRF-Token": token})
+    assert api.status_code == 422
+    limit = env.app.state.procedures.max_attachment_bytes
+    files = [("extra", (f"{i}.pdf", PDF + b"0" * (limit - 100), "application/pdf")) for i in range(6)]
+    big = officer.post(f"/cases/{case_id}/act/request_cure",
+                       data={"csrf_token": token, "version": "1", "items": "请补充评价报告"}, files=files)
+    assert big.status_code == 422 and "合计" in big.text and "请补充评价报告" in big.text
+    assert officer.get("/procedures/no.such_procedure/new").status_code == 404
+    # a step refused for a clock's state says so on the page (no input of the form carries that message)
+    assert officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "1", "items": "一"},
+                        follow_redirects=False).status_code == 303
+    twice = officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "2", "items": "二"})
+    assert twice.status_code == 422 and "不在计时中状态" in twice.text and ">二</textarea>" in twice.text
