@@ -284,3 +284,32 @@ def test_an_expired_deadline_is_not_extended(world: World) -> None:
     assert "届满" in info.value.errors["_clock"]
     act(world, "wuhou_leader", case, "extend_admission", when=at(D(2026, 3, 9)), fields={"reason": "材料复杂"})
     assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 16)
+
+
+def test_the_case_page_marks_overdue_by_the_china_date_whatever_the_servers_time_zone(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from sqlalchemy import update
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+    from zhichan.procedures import views
+    from zhichan.procedures.models import CaseClock
+
+    case = start(world)
+    china_today = china_date(utcnow())
+    # a server clock a day behind China (UTC−12 until 20:00 China time) or a day ahead (UTC+14 after)
+    behind = utcnow().replace(tzinfo=dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).hour < 20
+    monkeypatch.setenv("TZ", "Etc/GMT+12" if behind else "Etc/GMT-14")
+    time.tzset()
+    try:
+        assert dt.date.today() != china_today
+        due = china_today - dt.timedelta(days=1) if behind else china_today
+        with session_scope(world.engine) as s:
+            s.execute(update(CaseClock).where(CaseClock.case_id == case["id"]).values(due_on=due))
+            page = views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert page["clocks"][0]["overdue"] is behind  # yesterday in China is overdue; today is not

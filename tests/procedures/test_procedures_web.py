@@ -134,3 +134,25 @@ def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_l
                         follow_redirects=False).status_code == 303
     twice = officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "2", "items": "二"})
     assert twice.status_code == 422 and "不在计时中状态" in twice.text and ">二</textarea>" in twice.text
+
+
+def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    leader = client_for(env, "cd_leader")  # the city's head approves for the district
+    token = csrf_from(leader.get(f"/cases/{case_id}").text)
+    extended = leader.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                           json={"event": "extend_admission", "version": 1, "fields": {"reason": "材料复杂"}})
+    assert extended.status_code == 200, extended.text
+    page = officer.get(f"/cases/{case_id}?lang=en").text
+    clocks = page[page.index('id="clocks"'):page.index("</table>")]
+    assert "+5 working days" in clocks and "Bureau leader" in clocks
+    assert "working_day" not in clocks and "bureau_leader" not in clocks
+    filing = page[page.index('class="biblio"'):]
+    assert filing.index("Patent number") < filing.index("Requester") < filing.index("Respondent") < \
+        filing.index("Requests and grounds")  # in the declared order, not the stored keys' order
+    timeline = page[page.index('id="timeline"'):]
+    assert "Request form · 请求书.pdf" in timeline  # the declared document's English label
+    # each step's fields carry that step's own labels ("reason" is 延长理由 here, 撤回理由 when withdrawing)
+    zh = officer.get(f"/cases/{case_id}?lang=zh").text
+    assert "延长理由：材料复杂" in zh and "撤回理由" not in zh[zh.index('id="timeline"'):]

@@ -65,6 +65,9 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: the label of a further attachment (declared documents carry their own)
+ATTACHMENT = Text(zh="附件", en="Attachment")
+
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
 WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
 
@@ -272,19 +275,20 @@ class ProcedureService:
             if not got:
                 errors[f"doc{i}"] = f"请上传“{label.zh}” / attach the {label.en}"
                 continue
-            out.extend(self._store(u, label.zh, f"doc{i}", errors) for u in got[:1])
+            out.extend(self._store(u, label, f"doc{i}", errors) for u in got[:1])
         extras = by_slot.pop("extra", [])
         if extras and not extra_allowed:
             errors["extra"] = "此步骤不接受其他附件 / this step takes no further attachments"
         for u in extras[:20]:
-            out.append(self._store(u, "附件", "extra", errors))
+            out.append(self._store(u, ATTACHMENT, "extra", errors))
         if by_slot:
             errors["extra"] = "附件栏位无效 / unknown attachment slot"
         if errors:
             raise FormError(errors)
         return [d for d in out if d]
 
-    def _store(self, upload: Upload, label: str, slot: str, errors: dict[str, str]) -> dict[str, Any]:
+    def _store(self, upload: Upload, text: Text, slot: str, errors: dict[str, str]) -> dict[str, Any]:
+        label = text.zh
         data = upload.content
         if not data:
             errors[slot] = f"“{label}”文件为空 / the file is empty"
@@ -306,7 +310,8 @@ class ProcedureService:
             tmp.write_bytes(data)
             tmp.replace(target)
         name = Path(upload.filename or "file").name[:200]
-        return {"label": label, "file_name": name, "media_type": media, "size": len(data), "sm3": sm3, "sha256": sha}
+        return {"label": label, "label_en": text.en, "slot": slot, "file_name": name, "media_type": media,
+                "size": len(data), "sm3": sm3, "sha256": sha}
 
     def document_path(self, session: Session, scope: Scope, case_id: int, sha256: str) -> tuple[Path, str, str]:
         """A document of a visible case: its stored path, file name and media type."""
@@ -374,7 +379,8 @@ class ProcedureService:
                 errors["_clock"] = "该延长已批准过，不能再次延长 / this extension was already granted"
             else:
                 granted.append({"event": spec.event, "amount": ext.amount, "unit": ext.unit,
-                                "approver": f"{scope.username}（{scope.role}）", "reason": fields.get("reason", ""),
+                                "approver": f"{scope.username}（{scope.role}）", "approver_user": scope.username,
+                                "approver_role": str(scope.role), "reason": fields.get("reason", ""),
                                 "at": now.isoformat()})
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
         if errors:
