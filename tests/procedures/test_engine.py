@@ -313,3 +313,24 @@ def test_the_case_page_marks_overdue_by_the_china_date_whatever_the_servers_time
         monkeypatch.undo()
         time.tzset()
     assert page["clocks"][0]["overdue"] is behind  # yesterday in China is overdue; today is not
+
+
+def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
+    def offered(who: str = "wuhou_officer") -> set[str]:
+        with session_scope(world.engine) as s:
+            return {t.event for t in world.service.case(s, world.scope(who), case["id"])["actions"]}
+
+    from zhichan.evidence.service import utcnow
+
+    now = utcnow()  # the case page judges expiry by today's date
+    case = start(world, who="ent_user", when=now)
+    assert "cure" not in offered("ent_user")  # nothing was asked to cure
+    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"}, when=now)
+    assert "cure" in offered("ent_user") and "request_cure" not in offered()
+    act(world, "ent_user", case, "cure", when=now)
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),), when=now)
+    assert {"suspend", "extend_closing"} <= offered() | offered("wuhou_leader") and "resume" not in offered()
+    act(world, "wuhou_officer", case, "suspend", fields={"ground": "鉴定"}, when=now)
+    assert "resume" in offered() and "suspend" not in offered()
+    act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "复杂"}, when=now)
+    assert "extend_closing" not in offered("wuhou_leader")  # granted once, as declared

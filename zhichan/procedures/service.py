@@ -77,6 +77,29 @@ def next_alert(level: int, due: dt.date) -> dt.date | None:
     return {1: due, 2: due + dt.timedelta(days=1)}.get(level)
 
 
+def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], today: dt.date) -> str | None:
+    """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
+    a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
+    extended as often as declared. The step refuses with it; the case page offers only steps without one."""
+    for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
+        for name in names:
+            row = clocks.get(name)
+            if row is None or row.status != status:
+                word = {"running": "计时中", "paused": "已中止"}[status]
+                return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
+    if spec.extends is not None:
+        title = decl.clocks[spec.extends.clock].title
+        row = clocks.get(spec.extends.clock)
+        if row is None or row.status == "stopped":
+            return f"“{title.zh}”未在计时 / that clock is not running"
+        if row.due_on is not None and row.due_on < today:
+            # an extension is approved within the period; afterwards it would only hide a missed deadline
+            return f"“{title.zh}”已于 {row.due_on} 届满，不能再延长 / the {title.en} expired on {row.due_on} and cannot be extended"
+        if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
+            return "该延长已批准过，不能再次延长 / this extension was already granted"
+    return None
+
+
 class FormError(InputError):
     """Declared fields or documents missing or invalid: one message per field, shown beside it."""
 
@@ -344,47 +367,25 @@ class ProcedureService:
                      fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
         today = china_date(now)
         clocks = {r.name: r for r in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id))}
-        errors: dict[str, str] = {}
-
-        def need(name: str, status: str) -> Any:
-            row = clocks.get(name)
-            if row is None or row.status != status:
-                word = {"running": "计时中", "paused": "已中止"}[status]
-                errors["_clock"] = (f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} "
-                                    f"clock is not {status}")
-            return row
-
+        problem = clock_problem(decl, spec, clocks, today)
+        if problem:
+            raise FormError({"_clock": problem})
         for name in spec.pauses:
-            row = need(name, "running")
-            if row is not None and row.status == "running":
-                pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
+            row = clocks[name]
+            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
         for name in spec.resumes:
-            row = need(name, "paused")
-            if row is not None and row.status == "paused":
-                pauses = json.loads(row.pauses)
-                pauses[-1]["end"] = today.isoformat()
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
+            row = clocks[name]
+            pauses = json.loads(row.pauses)
+            pauses[-1]["end"] = today.isoformat()
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
         if spec.extends is not None:
-            ext = spec.extends
-            row = clocks.get(ext.clock)
-            granted = [e for e in json.loads(row.extensions)] if row is not None else []
-            if row is None or row.status == "stopped":
-                errors["_clock"] = f"“{decl.clocks[ext.clock].title.zh}”未在计时 / that clock is not running"
-            elif row.due_on is not None and row.due_on < today:
-                # an extension is approved within the period; afterwards it would only hide a missed deadline
-                errors["_clock"] = (f"“{decl.clocks[ext.clock].title.zh}”已于 {row.due_on} 届满，不能再延长 / the "
-                                    f"{decl.clocks[ext.clock].title.en} expired on {row.due_on} and cannot be extended")
-            elif sum(1 for e in granted if e.get("event") == spec.event) >= ext.max_times:
-                errors["_clock"] = "该延长已批准过，不能再次延长 / this extension was already granted"
-            else:
-                granted.append({"event": spec.event, "amount": ext.amount, "unit": ext.unit,
-                                "approver": f"{scope.username}（{scope.role}）", "approver_user": scope.username,
-                                "approver_role": str(scope.role), "reason": fields.get("reason", ""),
-                                "at": now.isoformat()})
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
-        if errors:
-            raise FormError(errors)
+            row = clocks[spec.extends.clock]
+            granted = [*json.loads(row.extensions), {
+                "event": spec.event, "amount": spec.extends.amount, "unit": spec.extends.unit,
+                "approver": f"{scope.username}（{scope.role}）", "approver_user": scope.username,
+                "approver_role": str(scope.role), "reason": fields.get("reason", ""), "at": now.isoformat()}]
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
         for name in spec.stops:
             session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name,
                                                  CLOCKS.c.status != "stopped").values(status="stopped", stopped_at=now))
@@ -469,13 +470,16 @@ class ProcedureService:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def case(self, session: Session, scope: Scope, case_id: int) -> dict[str, Any]:
+    def case(self, session: Session, scope: Scope, case_id: int, *, keep: str | None = None) -> dict[str, Any]:
+        """A visible case; its ``actions`` are the steps the caller may take now (``keep``: a step just
+        refused stays offered, so its form shows the reason with the input kept)."""
         row = self._visible(session, scope, case_id)
         decl = self.registry.get(row.procedure, row.jurisdiction)
         officer = is_officer(scope, row.org_path)
         party = is_party(scope, row.party_user_id, row.party_key)
         clocks = []
-        for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)):
+        rows = list(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)))
+        for c in rows:
             spec = decl.clocks.get(c.name)
             clocks.append({
                 "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
@@ -488,8 +492,10 @@ class ProcedureService:
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
             if officer or n.kind == "party"]
+        by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
-                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)]
+                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)
+                   and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,

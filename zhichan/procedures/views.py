@@ -51,8 +51,9 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
-def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str) -> dict[str, Any]:
-    data = service.case(session, scope, case_id)
+def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str, *,
+              keep: str | None = None) -> dict[str, Any]:
+    data = service.case(session, scope, case_id, keep=keep)
     decl: Declaration = data["declaration"]
     case = data["case"]
     today = china_date(utcnow())  # the day in China, as the to-do list and the sweep count it
