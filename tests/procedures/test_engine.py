@@ -334,3 +334,18 @@ def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
     assert "resume" in offered() and "suspend" not in offered()
     act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "复杂"}, when=now)
     assert "extend_closing" not in offered("wuhou_leader")  # granted once, as declared
+
+
+def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", when=at(D(2026, 3, 3)), fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "serve", when=at(D(2026, 3, 4)), uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "answer", when=at(D(2026, 3, 10)))
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 6, 3)
+    # suspended a week after the closing deadline: the pause revives nothing, the case stays overdue
+    act(world, "wuhou_officer", case, "suspend", when=at(D(2026, 6, 10)), fields={"ground": "鉴定"})
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 6, 3)
+    with session_scope(world.engine) as s:
+        todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 6, 10))
+        assert todo["overdue"] == 1 and todo["items"][0]["next_due"] == D(2026, 6, 3)
+        assert world.service.sweep(s, D(2026, 6, 10))["overdue"] == 1

@@ -440,7 +440,7 @@ class ProcedureService:
 
     def _refresh_next_due(self, session: Session, case_id: int) -> None:
         nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status == "running"))
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped"))
         session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest or NO_DEADLINE))
 
     # -- records -------------------------------------------------------------------------------
@@ -586,7 +586,7 @@ class ProcedureService:
         counts: dict[str, int] = {"retried": retried}
         for kind, condition, after in stages:
             level = WARNING_LEVELS[kind]
-            chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
+            chosen = and_(CLOCKS.c.status != "stopped", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
             session.execute(insert(NOTICES).from_select(
                 ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
                 select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),

@@ -64,7 +64,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions,
                        "started_local": china_time(c["started_at"]),
-                       "overdue": c["status"] == "running" and c["due_on"] is not None and c["due_on"] < today})
+                       "overdue": c["status"] != "stopped" and c["due_on"] is not None and c["due_on"] < today})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
