@@ -156,3 +156,17 @@ def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
     # each step's fields carry that step's own labels ("reason" is 延长理由 here, 撤回理由 when withdrawing)
     zh = officer.get(f"/cases/{case_id}?lang=zh").text
     assert "延长理由：材料复杂" in zh and "撤回理由" not in zh[zh.index('id="timeline"'):]
+
+
+def test_a_step_that_no_longer_applies_shows_the_typed_text(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    # a second officer's refusal, typed on the old page: the case moved on, the refusal no longer applies
+    late = officer.post(f"/cases/{case_id}/act/refuse", data={"csrf_token": token, "version": "1",
+                                                             "reasons": "不属于受案范围，理由详见通知书"})
+    assert late.status_code == 409 and "不能执行该操作" in late.text
+    assert "不属于受案范围，理由详见通知书" in late.text  # not lost: shown to copy

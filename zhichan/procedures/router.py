@@ -128,7 +128,7 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
 def _case_page(request: Request, scope: Scope, session: Session, case_id: CaseId, *, errors: dict[str, str] | None = None,
                values: dict[str, Any] | None = None, failed: str | None = None, message: str = "",
                status: int = 200) -> Response:
-    data = views.case_view(service(request), session, scope, case_id, lang(request), keep=failed)
+    data = views.case_view(service(request), session, scope, case_id, lang(request), keep=failed, values=values)
     return render(request, "procedures/case.html", {**data, "errors": errors or {}, "values": values or {},
                                                     "failed": failed, "message": message}, status=status)
 

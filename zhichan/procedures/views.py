@@ -52,7 +52,9 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
 
 
 def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str, *,
-              keep: str | None = None) -> dict[str, Any]:
+              keep: str | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``keep``: the step just refused, with the ``values`` typed for it — kept in its form, or, when
+    the step no longer applies (the case moved on), listed under their labels to copy."""
     data = service.case(session, scope, case_id, keep=keep)
     decl: Declaration = data["declaration"]
     case = data["case"]
@@ -78,7 +80,12 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
+    kept: list[dict[str, Any]] = []
+    if keep and values and keep not in {t.event for t in data["actions"]}:
+        own = {f.name: f.label(lang) for t in decl.transitions if t.event == keep for f in t.fields}
+        kept = [{"label": own.get(k, k), "value": v} for k, v in values.items() if str(v).strip()]
     return {
+        "kept_input": kept,
         "case": {k: case[k] for k in ("id", "number", "title", "state", "version", "is_open", "next_due", "created_at",
                                       "updated_at", "closed_at", "region_code", "jurisdiction", "procedure")},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
