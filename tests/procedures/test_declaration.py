@@ -57,7 +57,17 @@ def _duplicate_field(d: dict[str, Any]) -> None:
     fields.append(dict(fields[0]))
 
 
+def _bad_jurisdiction(d: dict[str, Any]) -> None:
+    d["jurisdiction"] = "abc"
+
+
+def _nation_as_jurisdiction(d: dict[str, Any]) -> None:
+    d["jurisdiction"] = "100000"  # would outrank `default` in every region
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_bad_jurisdiction, "abc"),
+    (_nation_as_jurisdiction, "100000"),
     (_duplicate_event, "accept"),
     (_hour_clock_paused, "admission"),
     (_hour_extension, "extend_admission"),

@@ -26,7 +26,7 @@ from statemachine.exceptions import InvalidDefinition
 from statemachine.io import create_machine_class_from_definition
 from statemachine.statemachine import StateChart
 
-from zhichan.errors import ConfigError
+from zhichan.errors import ConfigError, InputError
 from zhichan.legaltime.clocks import Unit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import region_prefix
@@ -166,7 +166,11 @@ class Declaration(Strict):
             if c not in self.clocks:
                 problems.append(f"start: unknown clock {c}")
         if self.jurisdiction != "default":
-            region_prefix(self.jurisdiction)  # raises on a malformed code
+            try:
+                if not region_prefix(self.jurisdiction):
+                    problems.append(f"jurisdiction {self.jurisdiction}: the nation's rule is `default`")
+            except InputError:
+                problems.append(f"jurisdiction {self.jurisdiction}: not a GB/T 2260 region code")
         if problems:
             raise ValueError("; ".join(problems))
         return self
