@@ -170,3 +170,18 @@ def test_a_step_that_no_longer_applies_shows_the_typed_text(env: WebEnv) -> None
                                                              "reasons": "不属于受案范围，理由详见通知书"})
     assert late.status_code == 409 and "不能执行该操作" in late.text
     assert "不属于受案范围，理由详见通知书" in late.text  # not lost: shown to copy
+
+
+def test_documents_and_certificates_download_only_within_scope(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    sha = re.search(r"/documents/([0-9a-f]{64})", officer.get(f"/cases/{case_id}").text)
+    assert sha is not None
+    paths = (f"/cases/{case_id}/documents/{sha.group(1)}", f"/cases/{case_id}/steps/1/certificate.pdf")
+    for outsider in ("jinjiang_officer", "ent_user", "ent2_user"):
+        c = client_for(env, outsider)
+        assert [c.get(p).status_code for p in paths] == [404, 404], outsider
+    other = start_case(client_for(env, "jinjiang_officer"))  # a document of another case, through this one
+    assert officer.get(f"/cases/{other}/documents/{sha.group(1)}").status_code == 404
+    assert [officer.get(p).status_code for p in paths] == [200, 200]
+    assert [env.client().get(p, follow_redirects=False).status_code for p in paths] == [303, 303]  # to sign in
