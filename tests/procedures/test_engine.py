@@ -134,9 +134,20 @@ def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["409", "ok"]
+    from sqlalchemy import func
+
+    from zhichan.evidence.models import LogEntry
+    from zhichan.procedures.models import Case, CaseClock
+
     with Session(world.engine) as s:
         assert s.scalar(select(Step.event).where(Step.case_id == case["id"], Step.seq == 2)) == "accept"
         assert s.scalar(select(Step.id).where(Step.case_id == case["id"], Step.seq == 3)) is None
+        # nothing of the loser is half-written: one entry per step in the evidence and audit logs, one clock each
+        assert s.scalar(select(func.count()).select_from(LogEntry)) == 2
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "procedure.accept")) == 1
+        assert sorted(s.scalars(select(CaseClock.name).where(CaseClock.case_id == case["id"]))) == \
+            ["admission", "closing", "service"]
+        assert s.scalar(select(Case.version).where(Case.id == case["id"])) == 2
 
 
 def test_clock_with_pause_and_extensions(world: World) -> None:
