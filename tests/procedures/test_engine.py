@@ -360,3 +360,27 @@ def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
         todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 6, 10))
         assert todo["overdue"] == 1 and todo["items"][0]["next_due"] == D(2026, 6, 3)
         assert world.service.sweep(s, D(2026, 6, 10))["overdue"] == 1
+
+
+def test_two_sweeps_at_once_warn_once(world: World) -> None:
+    import time
+
+    start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    results: list[int] = []
+
+    def second() -> None:
+        with session_scope(world.engine) as s:
+            results.append(world.service.sweep(s, D(2026, 3, 7))["warning"])
+
+    with Session(world.engine) as first:  # e.g. the job runners of two app processes
+        assert world.service.sweep(first, D(2026, 3, 7))["warning"] == 1
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second sweep is now waiting for the first one's rows
+        first.commit()
+    thread.join()
+    assert results == [0]
+    from zhichan.procedures.models import Notice
+
+    with Session(world.engine) as s:
+        assert list(s.scalars(select(Notice.kind).where(Notice.clock == "admission"))) == ["warning"]

@@ -589,8 +589,10 @@ class ProcedureService:
             chosen = and_(CLOCKS.c.status != "stopped", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
             session.execute(insert(NOTICES).from_select(
                 ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
+                # FOR UPDATE (PostgreSQL; SQLite's write lock serializes anyway): a second sweep at the same
+                # time waits for these rows and, once they are marked, finds nothing left to warn of
                 select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),
-                       literal(now)).where(chosen),
+                       literal(now)).where(chosen).with_for_update(),
             ))
             marked = cast(CursorResult[Any], session.execute(
                 update(CLOCKS).where(chosen).values(warned=level, alert_on=after)))
