@@ -65,7 +65,12 @@ def _nation_as_jurisdiction(d: dict[str, Any]) -> None:
     d["jurisdiction"] = "100000"  # would outrank `default` in every region
 
 
+def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
+    _step(d, "mediate")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_final_step_starts_a_clock, "mediate"),
     (_bad_jurisdiction, "abc"),
     (_nation_as_jurisdiction, "100000"),
     (_duplicate_event, "accept"),

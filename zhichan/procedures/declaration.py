@@ -154,6 +154,8 @@ class Declaration(Strict):
             for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
+            if t.starts and t.target in self.states and self.states[t.target].final:
+                problems.append(f"{t.event}: a step into a final state cannot start a clock")
             for c in (*t.pauses, *t.resumes):
                 if c in self.clocks and self.clocks[c].unit == "hour":
                     problems.append(f"{t.event}: clock {c} counts hours and cannot pause")
