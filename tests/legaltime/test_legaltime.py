@@ -158,3 +158,61 @@ def test_a_year_without_schedule_is_refused_then_added_from_the_official_file(tm
     bad.write_text(f"{nxt + 1}:\n  source: x\n  holidays: {{{nxt + 1}-01-01: 元旦}}\n", encoding="utf-8")
     with pytest.raises(InputError):
         load_schedule_file(bad)  # a gap year
+
+
+@pytest.mark.parametrize(
+    ("clock", "expected", "why"),
+    [
+        (Clock(5, "working_day", _at(D(2025, 1, 20)), pauses=(Pause(D(2025, 1, 22), D(2025, 2, 6)),)), D(2025, 2, 10),
+         "21 Jan used; paused over Spring Festival 2025; 6, 7, make-up Sat 8, 10 Feb"),
+        (Clock(15, "day", dt.datetime(2024, 9, 24, 15, 30)), D(2024, 10, 9), "23:30 China time on 24 Sep: day 15 is 9 Oct"),
+        (Clock(15, "day", dt.datetime(2024, 9, 24, 16, 30)), D(2024, 10, 10), "00:30 China time on 25 Sep: from 26 Sep"),
+        (Clock(15, "day", _at(D(2025, 9, 16))), D(2025, 10, 9), "1 Oct 2025 → 1–8 Oct off → 9 Oct"),
+        (Clock(1, "month", _at(D(2026, 1, 31))), D(2026, 2, 28), "28 Feb 2026 is a make-up Saturday: stays"),
+        (Clock(1, "month", _at(D(2025, 12, 31))), D(2026, 2, 2), "31 Jan 2026 is a Saturday → 2 Feb"),
+        (Clock(3, "month", _at(D(2024, 3, 5)), pauses=(Pause(D(2024, 4, 1), D(2024, 4, 11)),
+                                                      Pause(D(2024, 5, 20), D(2024, 5, 30)))), D(2024, 6, 25),
+         "two pauses of 10 days each: 5 Jun + 20"),
+        (Clock(3, "month", _at(D(2024, 3, 5)), pauses=(Pause(D(2024, 4, 1), D(2024, 4, 11)),
+                                                      Pause(D(2024, 5, 20), D(2024, 5, 30))),
+               extensions=(Extension(1, "month", "局长 张三"),)), D(2024, 7, 25), "and one month more: 5 Jul + 20"),
+        (Clock(15, "day", _at(D(2026, 3, 2)), pauses=(Pause(D(2026, 3, 17), D(2026, 3, 20)),)), D(2026, 3, 20),
+         "paused on the last day: the last day is the day counting resumes"),
+        (Clock(1, "month", _at(D(2025, 1, 31)), pauses=(Pause(D(2025, 2, 1), D(2025, 2, 4)),)), D(2025, 3, 3),
+         "28 Feb 2025 + 3 days not counted"),
+        (Clock(5, "working_day", _at(D(2026, 2, 9)), pauses=(Pause(D(2026, 2, 12), D(2026, 2, 24)),)), D(2026, 2, 26),
+         "10, 11 used; 12, 13, make-up Sat 14 Feb not counted; 24, 25, 26"),
+        # a pause begun on the event's own day takes nothing from the period: that day is never counted
+        (Clock(15, "day", _at(D(2026, 3, 2)), pauses=(Pause(D(2026, 3, 2), D(2026, 3, 12)),)), D(2026, 3, 26),
+         "paused on the event day: counting starts on 12 Mar, day 15 is 26 Mar"),
+        (Clock(15, "day", dt.datetime(2026, 3, 1, 17), pauses=(Pause(D(2026, 3, 2), D(2026, 3, 12)),)), D(2026, 3, 26),
+         "01:00 China time on 2 Mar is the event day"),
+        (Clock(5, "working_day", _at(D(2026, 3, 2)), pauses=(Pause(D(2026, 3, 2), D(2026, 3, 4)),)), D(2026, 3, 10),
+         "补正 asked on the filing day, cured 4 Mar: 4, 5, 6, 9, 10 Mar"),
+        (Clock(5, "working_day", _at(D(2026, 3, 2)), pauses=(Pause(D(2026, 3, 2), D(2026, 3, 3)),)), D(2026, 3, 9),
+         "paused and resumed before counting began: nothing excluded"),
+        # the last day moved past rest days (第二百零三条) is still inside the period: a pause on it counts
+        (Clock(3, "month", _at(D(2025, 12, 1)), pauses=(Pause(D(2026, 3, 2), D(2026, 3, 12)),)), D(2026, 3, 12),
+         "nominal Sunday 1 Mar, last day Monday 2 Mar; suspended on 2 Mar, resumed 12 Mar"),
+        (Clock(3, "month", _at(D(2025, 12, 1)), pauses=(Pause(D(2026, 3, 3), D(2026, 3, 12)),)), D(2026, 3, 2),
+         "suspended the day after the last day: revives nothing"),
+    ],
+)
+def test_clocks_computed_by_hand(clock: Clock, expected: dt.date, why: str) -> None:
+    assert clock.due() == expected, why
+
+
+def test_a_pause_on_a_last_day_moved_past_rest_days_leaves_the_deadline_open() -> None:
+    # closing due Sunday 1 Mar 2026 → Monday 2 Mar; suspended on 2 Mar: no deadline while suspended
+    assert Clock(3, "month", _at(D(2025, 12, 1)), pauses=(Pause(D(2026, 3, 2)),)).due() is None
+
+
+def test_extension_units_match_the_clock() -> None:
+    # an hour extension of a day period (or a day extension of an hour period) is a declaration error,
+    # never 24 days or nothing
+    with pytest.raises(ValueError):
+        Clock(15, "day", _at(D(2026, 3, 2)), extensions=(Extension(24, "hour", "局长 张三"),))
+    with pytest.raises(ValueError):
+        Clock(24, "hour", dt.datetime(2026, 3, 2, 2), extensions=(Extension(1, "day", "局长 张三"),))
+    assert Clock(24, "hour", dt.datetime(2026, 3, 2, 2), extensions=(Extension(24, "hour", "x"),)).due_at() == \
+        dt.datetime(2026, 3, 4, 2)

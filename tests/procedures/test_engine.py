@@ -134,9 +134,20 @@ def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["409", "ok"]
+    from sqlalchemy import func
+
+    from zhichan.evidence.models import LogEntry
+    from zhichan.procedures.models import Case, CaseClock
+
     with Session(world.engine) as s:
         assert s.scalar(select(Step.event).where(Step.case_id == case["id"], Step.seq == 2)) == "accept"
         assert s.scalar(select(Step.id).where(Step.case_id == case["id"], Step.seq == 3)) is None
+        # nothing of the loser is half-written: one entry per step in the evidence and audit logs, one clock each
+        assert s.scalar(select(func.count()).select_from(LogEntry)) == 2
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "procedure.accept")) == 1
+        assert sorted(s.scalars(select(CaseClock.name).where(CaseClock.case_id == case["id"]))) == \
+            ["admission", "closing", "service"]
+        assert s.scalar(select(Case.version).where(Case.id == case["id"])) == 2
 
 
 def test_clock_with_pause_and_extensions(world: World) -> None:
@@ -256,3 +267,120 @@ def test_models_match_the_migration(engine: Engine) -> None:
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diffs if "procedure_" in repr(d)] == []
+
+
+def test_a_deadline_unchanged_by_a_pause_is_not_warned_twice(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 1
+    # asked to cure and cured the same day: nothing excluded, the deadline stays 9 Mar
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 7)), fields={"items": "补正"})
+    act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 7)))
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 9)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 0  # already warned of this deadline
+        assert world.service.sweep(s, D(2026, 3, 9))["due"] == 1
+    # a deadline that moves is announced afresh
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 9)), fields={"items": "再补正"})
+    act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 11)))
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 11)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 11))["due"] == 1
+
+
+def test_an_expired_deadline_is_not_extended(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_leader", case, "extend_admission", when=at(D(2026, 3, 10)), fields={"reason": "补批"})
+    assert "届满" in info.value.errors["_clock"]
+    act(world, "wuhou_leader", case, "extend_admission", when=at(D(2026, 3, 9)), fields={"reason": "材料复杂"})
+    assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 16)
+
+
+def test_the_case_page_marks_overdue_by_the_china_date_whatever_the_servers_time_zone(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from sqlalchemy import update
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+    from zhichan.procedures import views
+    from zhichan.procedures.models import CaseClock
+
+    case = start(world)
+    china_today = china_date(utcnow())
+    # a server clock a day behind China (UTC−12 until 20:00 China time) or a day ahead (UTC+14 after)
+    behind = utcnow().replace(tzinfo=dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).hour < 20
+    monkeypatch.setenv("TZ", "Etc/GMT+12" if behind else "Etc/GMT-14")
+    time.tzset()
+    try:
+        assert dt.date.today() != china_today
+        due = china_today - dt.timedelta(days=1) if behind else china_today
+        with session_scope(world.engine) as s:
+            s.execute(update(CaseClock).where(CaseClock.case_id == case["id"]).values(due_on=due))
+            page = views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert page["clocks"][0]["overdue"] is behind  # yesterday in China is overdue; today is not
+
+
+def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
+    def offered(who: str = "wuhou_officer") -> set[str]:
+        with session_scope(world.engine) as s:
+            return {t.event for t in world.service.case(s, world.scope(who), case["id"])["actions"]}
+
+    from zhichan.evidence.service import utcnow
+
+    now = utcnow()  # the case page judges expiry by today's date
+    case = start(world, who="ent_user", when=now)
+    assert "cure" not in offered("ent_user")  # nothing was asked to cure
+    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"}, when=now)
+    assert "cure" in offered("ent_user") and "request_cure" not in offered()
+    act(world, "ent_user", case, "cure", when=now)
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),), when=now)
+    assert {"suspend", "extend_closing"} <= offered() | offered("wuhou_leader") and "resume" not in offered()
+    act(world, "wuhou_officer", case, "suspend", fields={"ground": "鉴定"}, when=now)
+    assert "resume" in offered() and "suspend" not in offered()
+    act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "复杂"}, when=now)
+    assert "extend_closing" not in offered("wuhou_leader")  # granted once, as declared
+
+
+def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
+    case = start(world, when=at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", when=at(D(2026, 3, 3)), fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "serve", when=at(D(2026, 3, 4)), uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "answer", when=at(D(2026, 3, 10)))
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 6, 3)
+    # suspended a week after the closing deadline: the pause revives nothing, the case stays overdue
+    act(world, "wuhou_officer", case, "suspend", when=at(D(2026, 6, 10)), fields={"ground": "鉴定"})
+    assert clocks(world, case)["closing"]["due_on"] == D(2026, 6, 3)
+    with session_scope(world.engine) as s:
+        todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 6, 10))
+        assert todo["overdue"] == 1 and todo["items"][0]["next_due"] == D(2026, 6, 3)
+        assert world.service.sweep(s, D(2026, 6, 10))["overdue"] == 1
+
+
+def test_two_sweeps_at_once_warn_once(world: World) -> None:
+    import time
+
+    start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    results: list[int] = []
+
+    def second() -> None:
+        with session_scope(world.engine) as s:
+            results.append(world.service.sweep(s, D(2026, 3, 7))["warning"])
+
+    with Session(world.engine) as first:  # e.g. the job runners of two app processes
+        assert world.service.sweep(first, D(2026, 3, 7))["warning"] == 1
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second sweep is now waiting for the first one's rows
+        first.commit()
+    thread.join()
+    assert results == [0]
+    from zhichan.procedures.models import Notice
+
+    with Session(world.engine) as s:
+        assert list(s.scalars(select(Notice.kind).where(Notice.clock == "admission"))) == ["warning"]

@@ -43,7 +43,7 @@ def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, t
     assert page.inner_text("#case-state") == "已收到请求"
     case_url = page.url
     page.click("#logout")
-    page.wait_for_url("**/login")
+    page.wait_for_url("**/login")  # else the next goto aborts the logout's redirect (a failed request)
 
     sign_in(page, "wuhou_officer")
     page.goto("/todo")

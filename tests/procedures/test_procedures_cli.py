@@ -20,3 +20,13 @@ def test_list_show_and_period(settings: Settings) -> None:
     assert runner.invoke(app, ["procedures", "period", "2025-01-31", "1", "month"]).output.strip() == "2025-02-28"
     assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5"]).output.strip() == "2026-10-13"
     assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5", "fortnight"]).exit_code != 0
+
+
+def test_period_refuses_bad_input_with_a_message(settings: Settings) -> None:
+    from zhichan.errors import InputError
+
+    runner = CliRunner()
+    for args in (["2026-02-30", "5"], ["30/09/2026", "5"], ["2026-09-30", "0"], ["2026-09-30", "0", "day"]):
+        result = runner.invoke(app, ["procedures", "period", *args])
+        # an InputError is what `zhichan` prints as "错误 / error: …" (no traceback)
+        assert isinstance(result.exception, InputError), (args, result.exception)

@@ -110,3 +110,78 @@ def test_oversized_and_unsupported_attachments_are_refused_beside_the_field(env:
     exe = officer.post("/procedures/protection.patent_dispute/new", data={"csrf_token": token, **FILING},
                        files={"doc0": ("请求书.pdf", b"MZ\x90\x00", "application/pdf")})
     assert exe.status_code == 422 and "文件类型不受支持" in exe.text
+
+
+def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_large(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    for version in ("²", "9" * 30, "-1", ""):  # str.isdigit() accepts "²"; SQLite overflows past 2**63
+        bad = officer.post(f"/cases/{case_id}/act/request_cure",
+                           data={"csrf_token": token, "version": version, "items": "请补充评价报告"})
+        assert bad.status_code == 409 and "请补充评价报告" in bad.text, version
+    api = officer.post(f"/api/v1/cases/{case_id}/transitions", json={"event": "request_cure", "version": 10**30},
+                       headers={"X-CSRF-Token": token})
+    assert api.status_code == 422
+    limit = env.app.state.procedures.max_attachment_bytes
+    files = [("extra", (f"{i}.pdf", PDF + b"0" * (limit - 100), "application/pdf")) for i in range(6)]
+    big = officer.post(f"/cases/{case_id}/act/request_cure",
+                       data={"csrf_token": token, "version": "1", "items": "请补充评价报告"}, files=files)
+    assert big.status_code == 422 and "合计" in big.text and "请补充评价报告" in big.text
+    assert officer.get("/procedures/no.such_procedure/new").status_code == 404
+    # a step refused for a clock's state says so on the page (no input of the form carries that message)
+    assert officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "1", "items": "一"},
+                        follow_redirects=False).status_code == 303
+    twice = officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "2", "items": "二"})
+    assert twice.status_code == 422 and "不在计时中状态" in twice.text and ">二</textarea>" in twice.text
+
+
+def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    leader = client_for(env, "cd_leader")  # the city's head approves for the district
+    token = csrf_from(leader.get(f"/cases/{case_id}").text)
+    extended = leader.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                           json={"event": "extend_admission", "version": 1, "fields": {"reason": "材料复杂"}})
+    assert extended.status_code == 200, extended.text
+    page = officer.get(f"/cases/{case_id}?lang=en").text
+    clocks = page[page.index('id="clocks"'):page.index("</table>")]
+    assert "+5 working days" in clocks and "Bureau leader" in clocks
+    assert "working_day" not in clocks and "bureau_leader" not in clocks
+    filing = page[page.index('class="biblio"'):]
+    assert filing.index("Patent number") < filing.index("Requester") < filing.index("Respondent") < \
+        filing.index("Requests and grounds")  # in the declared order, not the stored keys' order
+    timeline = page[page.index('id="timeline"'):]
+    assert "Request form · 请求书.pdf" in timeline  # the declared document's English label
+    # each step's fields carry that step's own labels ("reason" is 延长理由 here, 撤回理由 when withdrawing)
+    zh = officer.get(f"/cases/{case_id}?lang=zh").text
+    assert "延长理由：材料复杂" in zh and "撤回理由" not in zh[zh.index('id="timeline"'):]
+
+
+def test_a_step_that_no_longer_applies_shows_the_typed_text(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    # a second officer's refusal, typed on the old page: the case moved on, the refusal no longer applies
+    late = officer.post(f"/cases/{case_id}/act/refuse", data={"csrf_token": token, "version": "1",
+                                                             "reasons": "不属于受案范围，理由详见通知书"})
+    assert late.status_code == 409 and "不能执行该操作" in late.text
+    assert "不属于受案范围，理由详见通知书" in late.text  # not lost: shown to copy
+
+
+def test_documents_and_certificates_download_only_within_scope(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    sha = re.search(r"/documents/([0-9a-f]{64})", officer.get(f"/cases/{case_id}").text)
+    assert sha is not None
+    paths = (f"/cases/{case_id}/documents/{sha.group(1)}", f"/cases/{case_id}/steps/1/certificate.pdf")
+    for outsider in ("jinjiang_officer", "ent_user", "ent2_user"):
+        c = client_for(env, outsider)
+        assert [c.get(p).status_code for p in paths] == [404, 404], outsider
+    other = start_case(client_for(env, "jinjiang_officer"))  # a document of another case, through this one
+    assert officer.get(f"/cases/{other}/documents/{sha.group(1)}").status_code == 404
+    assert [officer.get(p).status_code for p in paths] == [200, 200]
+    assert [env.client().get(p, follow_redirects=False).status_code for p in paths] == [303, 303]  # to sign in

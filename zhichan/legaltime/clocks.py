@@ -6,11 +6,14 @@ demand, so a stored clock is never out of step with the rules.
 
 - **Pauses** (中止, 公告, 鉴定, 管辖权异议, 和解 …): the days from a pause's first day up to the day
   counting resumes are not counted. For a calendar clock they push the last day back by as many
-  calendar days; for a working-day clock by as many working days. A pause that begins after the
-  last day does not revive an expired period. While a pause is open the deadline is unknown.
+  calendar days; for a working-day clock by as many working days. Only counted days are excluded:
+  a pause begun on the event's own day (never counted) takes nothing for that day. A pause on a
+  last day moved past rest days (第二百零三条) is inside the period; one that begins after the last
+  day does not revive an expired period. While a pause is open the deadline is unknown.
 - **Extensions** (延长) each name their approver; an extension of N units runs on from the
   nominal last day of the period it extends (the rest-day rule applies once, to the final day).
-- **Hours** (24 小时内移送): the deadline is a moment; hour clocks do not pause.
+- **Hours** (24 小时内移送): the deadline is a moment; hour clocks do not pause and are extended
+  by hours only (a day period by days, months or years).
 
 Periods count from the day after the triggering event (民法典 第二百零一条); the final last day
 moves past rest days (第二百零三条) — see :mod:`zhichan.legaltime.periods`.
@@ -37,13 +40,16 @@ class Pause:
     end: dt.date | None = None
     reason: str = ""
 
-    def excluded_days(self, unit: Unit) -> int:
+    def excluded_days(self, unit: Unit, first: dt.date | None = None) -> int:
+        """Days of ``unit`` not counted; ``first`` is the period's first counted day (a pause begun
+        before it — on the event's own day — takes only the counted days it covers)."""
         assert self.end is not None
-        if self.end <= self.start:
+        start = max(self.start, first) if first is not None else self.start
+        if self.end <= start:
             return 0
         if unit == "working_day":
-            return working_days_between(self.start - dt.timedelta(days=1), self.end - dt.timedelta(days=1))
-        return (self.end - self.start).days
+            return working_days_between(start - dt.timedelta(days=1), self.end - dt.timedelta(days=1))
+        return (self.end - start).days
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Clock:
             raise ValueError("a period lasts at least one unit")
         if self.unit == "hour" and self.pauses:
             raise ValueError("hour periods do not pause")
+        if any((e.unit == "hour") != (self.unit == "hour") for e in self.extensions):
+            raise ValueError("an hour period is extended by hours, a day period by days, months or years")
 
     @property
     def paused(self) -> bool:
@@ -87,22 +95,29 @@ class Clock:
         """The deadline moment of an hour clock (naive UTC)."""
         if self.unit != "hour":
             raise ValueError("due_at is for hour clocks; use due()")
-        return add_hours(self.started, self.amount + sum(e.amount for e in self.extensions if e.unit == "hour"))
+        return add_hours(self.started, self.amount + sum(e.amount for e in self.extensions))
 
     def due(self) -> dt.date | None:
         """The last day (until 24:00 China time); ``None`` while paused. For an hour clock, the
         China calendar day of its deadline moment."""
         if self.unit == "hour":
             return china_date(self.due_at())
-        end = last_day_of_period(china_date(self.started), self.amount, self.unit)
+        event = china_date(self.started)
+        first = event + dt.timedelta(days=1)
+        end = last_day_of_period(event, self.amount, self.unit)
         for ext in self.extensions:
-            end = last_day_of_period(end, ext.amount, "day" if ext.unit == "hour" else ext.unit)
+            assert ext.unit != "hour"
+            end = last_day_of_period(end, ext.amount, ext.unit)
         for pause in sorted(self.pauses, key=lambda p: p.start):
             if pause.start > end:
-                break  # paused after the period had run out: it stays expired
+                # the last day moved past rest days (第二百零三条) is still inside the period
+                last = next_workday_on_or_after(end)
+                if pause.start > last:
+                    break  # paused after the period had run out: it stays expired
+                end = last
             if pause.end is None:
                 return None
-            skipped = pause.excluded_days(self.unit)
+            skipped = pause.excluded_days(self.unit, first)
             if skipped:
                 if self.unit == "working_day":
                     end = add_working_days(end, skipped)

@@ -69,7 +69,13 @@ def period(
     _registry()  # loads the operator's holiday schedule file, if any
     if unit not in ("working_day", "day", "month", "year"):
         raise InputError(f"单位无效：{unit} / unknown unit {unit}")
-    typer.echo(period_end(dt.date.fromisoformat(event), amount, unit).isoformat())  # type: ignore[arg-type]
+    try:
+        day = dt.date.fromisoformat(event)
+    except ValueError:
+        raise InputError(f"日期无效：{event}（应为 YYYY-MM-DD） / not a date: {event} (YYYY-MM-DD)") from None
+    if amount < 1:
+        raise InputError(f"期间至少为 1：{amount} / a period lasts at least one unit: {amount}")
+    typer.echo(period_end(day, amount, unit).isoformat())  # type: ignore[arg-type]
 
 
 @app.command()

@@ -14,6 +14,7 @@ checks the graph: unknown targets, unreachable states).
 from __future__ import annotations
 
 import copy
+import re
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
@@ -25,7 +26,7 @@ from statemachine.exceptions import InvalidDefinition
 from statemachine.io import create_machine_class_from_definition
 from statemachine.statemachine import StateChart
 
-from zhichan.errors import ConfigError
+from zhichan.errors import ConfigError, InputError
 from zhichan.legaltime.clocks import Unit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import region_prefix
@@ -33,6 +34,8 @@ from zhichan.platform.scope import region_prefix
 MAX_DECLARATION_BYTES = 256 * 1024
 #: a transition whose ``to`` is "." keeps the case in its state (a step such as 补正, 中止, 延长)
 STAY = "."
+#: names the step forms use themselves (the lock's version, the CSRF token, document slots)
+RESERVED_FIELD = re.compile(r"^(version|csrf_token|extra|doc[0-9]+)$")
 
 
 class Strict(BaseModel):
@@ -138,20 +141,38 @@ class Declaration(Strict):
         initial = [s for s, spec in self.states.items() if spec.initial]
         if len(initial) != 1:
             problems.append("exactly one initial state")
+        taken: set[tuple[str, str]] = set()
         for t in self.transitions:
+            problems.extend(_step_problems(t.event, t))
             for s in (*t.source, *([] if t.target == STAY else [t.target])):
                 if s not in self.states:
                     problems.append(f"{t.event}: unknown state {s}")
+            for s in t.source:
+                if (t.event, s) in taken:
+                    problems.append(f"{t.event}: declared twice from state {s}")
+                taken.add((t.event, s))
             for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
-            if not t.roles and not t.party:
-                problems.append(f"{t.event}: nobody may take it")
+            if t.starts and t.target in self.states and self.states[t.target].final:
+                problems.append(f"{t.event}: a step into a final state cannot start a clock")
+            for c in (*t.pauses, *t.resumes):
+                if c in self.clocks and self.clocks[c].unit == "hour":
+                    problems.append(f"{t.event}: clock {c} counts hours and cannot pause")
+            if t.extends and t.extends.clock in self.clocks and \
+                    (t.extends.unit == "hour") != (self.clocks[t.extends.clock].unit == "hour"):
+                problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
+                                f"but counts {self.clocks[t.extends.clock].unit}")
+        problems.extend(_step_problems("start", self.start))
         for c in self.start.starts:
             if c not in self.clocks:
                 problems.append(f"start: unknown clock {c}")
         if self.jurisdiction != "default":
-            region_prefix(self.jurisdiction)  # raises on a malformed code
+            try:
+                if not region_prefix(self.jurisdiction):
+                    problems.append(f"jurisdiction {self.jurisdiction}: the nation's rule is `default`")
+            except InputError:
+                problems.append(f"jurisdiction {self.jurisdiction}: not a GB/T 2260 region code")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -190,6 +211,23 @@ class Declaration(Strict):
 
     def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool) -> bool:
         return (is_officer and role in t.roles) or (is_party and t.party)
+
+
+def _step_problems(name: str, step: StepSpec) -> list[str]:
+    """What makes a step impossible to take or its form impossible to submit."""
+    problems: list[str] = []
+    if not step.roles and not step.party:
+        problems.append(f"{name}: nobody may take it")
+    seen: set[str] = set()
+    for f in step.fields:
+        if f.name in seen:
+            problems.append(f"{name}: field {f.name} declared twice")
+        seen.add(f.name)
+        if RESERVED_FIELD.match(f.name):
+            problems.append(f"{name}: field name {f.name} is reserved for the form itself")
+        if f.kind == "choice" and not f.choices:
+            problems.append(f"{name}: choice field {f.name} has no choices")
+    return problems
 
 
 def read_yaml(text: bytes | str, source: str) -> dict[str, Any]:
@@ -242,23 +280,34 @@ class ProcedureRegistry:
 
     @classmethod
     def load(cls, local_dir: Path | None = None) -> ProcedureRegistry:
-        raw: list[tuple[dict[str, Any], str]] = []
+        """The shipped declarations, then a bureau's own folder: a local file replaces the shipped file of
+        the same procedure and jurisdiction; two files of one folder for the same pair are refused."""
+        raw: list[tuple[dict[str, Any], str, str]] = []
         shipped = files("zhichan.procedures") / "definitions"
         for item in sorted(shipped.iterdir(), key=lambda p: p.name):
             if item.name.endswith(".yaml"):
-                raw.append((read_yaml(item.read_bytes(), f"definitions/{item.name}"), f"definitions/{item.name}"))
+                raw.append((read_yaml(item.read_bytes(), f"definitions/{item.name}"), f"definitions/{item.name}", "shipped"))
         if local_dir is not None:
             for path in sorted(Path(local_dir).glob("*.yaml")):
-                raw.append((read_yaml(path.read_bytes(), str(path)), str(path)))
-        bases = {(d.get("procedure"), d.get("jurisdiction", "default")): d for d, _ in raw if "based_on" not in d}
+                raw.append((read_yaml(path.read_bytes(), str(path)), str(path), "local"))
+        bases = {(d.get("procedure"), d.get("jurisdiction", "default")): d for d, _, _ in raw if "based_on" not in d}
         found: list[Declaration] = []
-        for data, source in raw:
+        sources: dict[tuple[str, tuple[str, str]], str] = {}
+        for data, source, folder in raw:
             if "based_on" in data:
+                if str(data.get("jurisdiction", data["based_on"])) == str(data["based_on"]):
+                    raise ConfigError(f"{source}：基于其他声明的文件须写明自己的 jurisdiction（不同于 based_on） / {source}: an "
+                                      "overlay names its own jurisdiction, other than the one it is based on")
                 base = bases.get((data.get("procedure"), str(data["based_on"])))
                 if base is None:
                     raise ConfigError(f"{source}：找不到所基于的声明 / {source}: its base declaration is missing")
                 data = overlay(base, data)
-            found.append(parse_declaration(data, source))
+            declaration = parse_declaration(data, source)
+            other = sources.setdefault((folder, declaration.key), source)
+            if other != source:
+                raise ConfigError(f"{other} 与 {source} 声明了同一程序和辖区 / {other} and {source} declare the same "
+                                  f"procedure and jurisdiction {declaration.key}")
+            found.append(declaration)
         return cls(found)
 
     def add(self, declaration: Declaration) -> None:

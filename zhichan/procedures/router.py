@@ -4,6 +4,7 @@ taking a step, documents; the same data as JSON under ``/api/v1``. Thin: the ser
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from zhichan.errors import ConflictError, PermissionDenied
+from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures import views
@@ -28,8 +29,9 @@ MAX_FILES = 20
 MAX_FILES_TOTAL_FACTOR = 5
 router = APIRouter(route_class=TransactionRoute)
 
-#: ids as the database stores them (a larger number is a 422, never an overflow)
-CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+#: ids and versions as the database stores them (a larger number is a 422, never an overflow)
+MAX_INT = 2**31 - 1
+CaseId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
 StepSeq = Annotated[int, PathParam(ge=1, le=100_000)]
 
 
@@ -45,11 +47,13 @@ def menu(scope: Scope) -> list[tuple[str, str]]:
     return []
 
 
-async def _form(request: Request) -> tuple[dict[str, Any], tuple[Upload, ...], int | None]:
-    fields: dict[str, Any] = {}
+async def _form(request: Request, fields: dict[str, Any]) -> tuple[tuple[Upload, ...], int | None]:
+    """The submitted step: its fields go into ``fields`` as they are read, so a refusal on the files
+    still re-renders the form with the typed text; the version is ``None`` unless a plain number."""
     uploads: list[Upload] = []
     total = 0
     async with request.form(max_files=MAX_FILES, max_fields=200) as form:
+        fields.update((k, v) for k, v in form.multi_items() if isinstance(v, str) and k not in ("csrf_token", "version"))
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 # an oversized file is not read into memory: its first bytes carry the refusal
@@ -61,11 +65,10 @@ async def _form(request: Request) -> tuple[dict[str, Any], tuple[Upload, ...], i
                     raise FormError({"extra": f"附件合计超过 {mb} MB / attachments exceed {mb} MB in total"})
                 if content or value.filename:
                     uploads.append(Upload(key, value.filename or "", content))
-            elif key not in ("csrf_token", "version"):
-                fields[key] = value
         raw_version = form.get("version")
-    version = int(raw_version) if isinstance(raw_version, str) and raw_version.isdigit() else None
-    return fields, tuple(uploads), version
+    # str.isdigit() also accepts "²"; a number past the column's range would overflow the driver
+    valid = isinstance(raw_version, str) and re.fullmatch(r"[0-9]{1,10}", raw_version) and int(raw_version) <= MAX_INT
+    return tuple(uploads), int(raw_version) if valid and isinstance(raw_version, str) else None
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -91,6 +94,8 @@ def _startable(request: Request, scope: Scope) -> list[Any]:
 
 def _start_page(request: Request, scope: Scope, procedure: str, *, errors: dict[str, str] | None = None,
                 values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    if procedure not in service(request).registry.procedures():
+        raise NotFoundError(f"没有办理程序 {procedure} / no procedure {procedure}")
     decl = next((d for d in _startable(request, scope) if d.procedure == procedure), None)
     if decl is None:
         raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
@@ -111,7 +116,7 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        fields, uploads, _ = await _form(request)
+        uploads, _ = await _form(request, fields)
         created = service(request).start(session, scope, procedure, fields=fields, uploads=uploads,
                                          ip=request.client.host if request.client else "")
     except FormError as exc:
@@ -124,7 +129,7 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
 def _case_page(request: Request, scope: Scope, session: Session, case_id: CaseId, *, errors: dict[str, str] | None = None,
                values: dict[str, Any] | None = None, failed: str | None = None, message: str = "",
                status: int = 200) -> Response:
-    data = views.case_view(service(request), session, scope, case_id, lang(request))
+    data = views.case_view(service(request), session, scope, case_id, lang(request), keep=failed, values=values)
     return render(request, "procedures/case.html", {**data, "errors": errors or {}, "values": values or {},
                                                     "failed": failed, "message": message}, status=status)
 
@@ -141,7 +146,7 @@ async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        fields, uploads, version = await _form(request)
+        uploads, version = await _form(request, fields)
         service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
                              ip=request.client.host if request.client else "")
     except FormError as exc:
@@ -180,7 +185,7 @@ class TransitionIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
     event: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: int = Field(ge=1, le=MAX_INT)
     fields: dict[str, str | int] = Field(default_factory=dict, max_length=50)
 
 

@@ -65,6 +65,41 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: the label of a further attachment (declared documents carry their own)
+ATTACHMENT = Text(zh="附件", en="Attachment")
+
+#: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
+WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
+
+
+def next_alert(level: int, due: dt.date) -> dt.date | None:
+    """The day the sweep next has something to say about a deadline warned of up to ``level``."""
+    return {1: due, 2: due + dt.timedelta(days=1)}.get(level)
+
+
+def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], today: dt.date) -> str | None:
+    """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
+    a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
+    extended as often as declared. The step refuses with it; the case page offers only steps without one."""
+    for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
+        for name in names:
+            row = clocks.get(name)
+            if row is None or row.status != status:
+                word = {"running": "计时中", "paused": "已中止"}[status]
+                return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
+    if spec.extends is not None:
+        title = decl.clocks[spec.extends.clock].title
+        row = clocks.get(spec.extends.clock)
+        if row is None or row.status == "stopped":
+            return f"“{title.zh}”未在计时 / that clock is not running"
+        if row.due_on is not None and row.due_on < today:
+            # an extension is approved within the period; afterwards it would only hide a missed deadline
+            return f"“{title.zh}”已于 {row.due_on} 届满，不能再延长 / the {title.en} expired on {row.due_on} and cannot be extended"
+        if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
+            return "该延长已批准过，不能再次延长 / this extension was already granted"
+    return None
+
+
 class FormError(InputError):
     """Declared fields or documents missing or invalid: one message per field, shown beside it."""
 
@@ -263,19 +298,20 @@ class ProcedureService:
             if not got:
                 errors[f"doc{i}"] = f"请上传“{label.zh}” / attach the {label.en}"
                 continue
-            out.extend(self._store(u, label.zh, f"doc{i}", errors) for u in got[:1])
+            out.extend(self._store(u, label, f"doc{i}", errors) for u in got[:1])
         extras = by_slot.pop("extra", [])
         if extras and not extra_allowed:
             errors["extra"] = "此步骤不接受其他附件 / this step takes no further attachments"
         for u in extras[:20]:
-            out.append(self._store(u, "附件", "extra", errors))
+            out.append(self._store(u, ATTACHMENT, "extra", errors))
         if by_slot:
             errors["extra"] = "附件栏位无效 / unknown attachment slot"
         if errors:
             raise FormError(errors)
         return [d for d in out if d]
 
-    def _store(self, upload: Upload, label: str, slot: str, errors: dict[str, str]) -> dict[str, Any]:
+    def _store(self, upload: Upload, text: Text, slot: str, errors: dict[str, str]) -> dict[str, Any]:
+        label = text.zh
         data = upload.content
         if not data:
             errors[slot] = f"“{label}”文件为空 / the file is empty"
@@ -297,7 +333,8 @@ class ProcedureService:
             tmp.write_bytes(data)
             tmp.replace(target)
         name = Path(upload.filename or "file").name[:200]
-        return {"label": label, "file_name": name, "media_type": media, "size": len(data), "sm3": sm3, "sha256": sha}
+        return {"label": label, "label_en": text.en, "slot": slot, "file_name": name, "media_type": media,
+                "size": len(data), "sm3": sm3, "sha256": sha}
 
     def document_path(self, session: Session, scope: Scope, case_id: int, sha256: str) -> tuple[Path, str, str]:
         """A document of a visible case: its stored path, file name and media type."""
@@ -330,42 +367,25 @@ class ProcedureService:
                      fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
         today = china_date(now)
         clocks = {r.name: r for r in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id))}
-        errors: dict[str, str] = {}
-
-        def need(name: str, status: str) -> Any:
-            row = clocks.get(name)
-            if row is None or row.status != status:
-                word = {"running": "计时中", "paused": "已中止"}[status]
-                errors["_clock"] = (f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} "
-                                    f"clock is not {status}")
-            return row
-
+        problem = clock_problem(decl, spec, clocks, today)
+        if problem:
+            raise FormError({"_clock": problem})
         for name in spec.pauses:
-            row = need(name, "running")
-            if row is not None and row.status == "running":
-                pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
+            row = clocks[name]
+            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
         for name in spec.resumes:
-            row = need(name, "paused")
-            if row is not None and row.status == "paused":
-                pauses = json.loads(row.pauses)
-                pauses[-1]["end"] = today.isoformat()
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
+            row = clocks[name]
+            pauses = json.loads(row.pauses)
+            pauses[-1]["end"] = today.isoformat()
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
         if spec.extends is not None:
-            ext = spec.extends
-            row = clocks.get(ext.clock)
-            granted = [e for e in json.loads(row.extensions)] if row is not None else []
-            if row is None or row.status == "stopped":
-                errors["_clock"] = f"“{decl.clocks[ext.clock].title.zh}”未在计时 / that clock is not running"
-            elif sum(1 for e in granted if e.get("event") == spec.event) >= ext.max_times:
-                errors["_clock"] = "该延长已批准过，不能再次延长 / this extension was already granted"
-            else:
-                granted.append({"event": spec.event, "amount": ext.amount, "unit": ext.unit,
-                                "approver": f"{scope.username}（{scope.role}）", "reason": fields.get("reason", ""),
-                                "at": now.isoformat()})
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
-        if errors:
-            raise FormError(errors)
+            row = clocks[spec.extends.clock]
+            granted = [*json.loads(row.extensions), {
+                "event": spec.event, "amount": spec.extends.amount, "unit": spec.extends.unit,
+                "approver": f"{scope.username}（{scope.role}）", "approver_user": scope.username,
+                "approver_role": str(scope.role), "reason": fields.get("reason", ""), "at": now.isoformat()}]
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
         for name in spec.stops:
             session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name,
                                                  CLOCKS.c.status != "stopped").values(status="stopped", stopped_at=now))
@@ -390,6 +410,13 @@ class ProcedureService:
         if row is None:
             return
         values = self.deadline_values(decl, row)
+        if values["due_on"] is not None:
+            # a deadline already announced (a pause that excluded nothing) is not warned of again
+            kinds = session.scalars(select(NOTICES.c.kind).where(
+                NOTICES.c.case_id == case_id, NOTICES.c.clock == name, NOTICES.c.due_on == values["due_on"]))
+            level = max((WARNING_LEVELS.get(k, 0) for k in kinds), default=0)
+            if level:
+                values |= {"warned": level, "alert_on": next_alert(level, values["due_on"])}
         session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
 
     def deadline_values(self, decl: Declaration, row: Any) -> dict[str, Any]:
@@ -413,7 +440,7 @@ class ProcedureService:
 
     def _refresh_next_due(self, session: Session, case_id: int) -> None:
         nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status == "running"))
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped"))
         session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest or NO_DEADLINE))
 
     # -- records -------------------------------------------------------------------------------
@@ -443,13 +470,16 @@ class ProcedureService:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def case(self, session: Session, scope: Scope, case_id: int) -> dict[str, Any]:
+    def case(self, session: Session, scope: Scope, case_id: int, *, keep: str | None = None) -> dict[str, Any]:
+        """A visible case; its ``actions`` are the steps the caller may take now (``keep``: a step just
+        refused stays offered, so its form shows the reason with the input kept)."""
         row = self._visible(session, scope, case_id)
         decl = self.registry.get(row.procedure, row.jurisdiction)
         officer = is_officer(scope, row.org_path)
         party = is_party(scope, row.party_user_id, row.party_key)
         clocks = []
-        for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)):
+        rows = list(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)))
+        for c in rows:
             spec = decl.clocks.get(c.name)
             clocks.append({
                 "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
@@ -462,8 +492,10 @@ class ProcedureService:
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
             if officer or n.kind == "party"]
+        by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
-                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)]
+                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)
+                   and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
@@ -545,21 +577,24 @@ class ProcedureService:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
                 self._refresh_next_due(session, row.case_id)
                 retried += 1
-        # (kind, level, when, the next alert): the dates make the stages exclusive on any one day
-        stages: tuple[tuple[str, int, Any, Any], ...] = (
-            ("warning", 1, and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
-            ("due", 2, CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
-            ("overdue", 3, CLOCKS.c.due_on < today, None),
+        # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
+        stages: tuple[tuple[str, Any, Any], ...] = (
+            ("warning", and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
+            ("due", CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
+            ("overdue", CLOCKS.c.due_on < today, None),
         )
         counts: dict[str, int] = {"retried": retried}
-        for kind, level, condition, next_alert in stages:
-            chosen = and_(CLOCKS.c.status == "running", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
+        for kind, condition, after in stages:
+            level = WARNING_LEVELS[kind]
+            chosen = and_(CLOCKS.c.status != "stopped", CLOCKS.c.alert_on <= today, CLOCKS.c.warned < level, condition)
             session.execute(insert(NOTICES).from_select(
                 ["case_id", "kind", "clock", "due_on", "text_zh", "text_en", "created_at"],
+                # FOR UPDATE (PostgreSQL; SQLite's write lock serializes anyway): a second sweep at the same
+                # time waits for these rows and, once they are marked, finds nothing left to warn of
                 select(CLOCKS.c.case_id, literal(kind), CLOCKS.c.name, CLOCKS.c.due_on, literal(""), literal(""),
-                       literal(now)).where(chosen),
+                       literal(now)).where(chosen).with_for_update(),
             ))
             marked = cast(CursorResult[Any], session.execute(
-                update(CLOCKS).where(chosen).values(warned=level, alert_on=next_alert)))
+                update(CLOCKS).where(chosen).values(warned=level, alert_on=after)))
             counts[kind] = int(marked.rowcount or 0)
         return counts

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhichan.legaltime.periods import CST
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime.periods import CST, china_date
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
@@ -37,6 +38,12 @@ def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
             "extends": t.extends.model_dump() if t.extends else None}
 
 
+def in_order(values: dict[str, Any], fields: tuple[FieldSpec, ...]) -> list[tuple[str, Any]]:
+    """Stored values (kept with sorted keys) in the order the declaration lists its fields."""
+    rank = {f.name: i for i, f in enumerate(fields)}
+    return sorted(values.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
               per_page: int = 50, area: bool = False) -> dict[str, Any]:
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
@@ -44,34 +51,46 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
-def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str) -> dict[str, Any]:
-    data = service.case(session, scope, case_id)
+def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str, *,
+              keep: str | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``keep``: the step just refused, with the ``values`` typed for it — kept in its form, or, when
+    the step no longer applies (the case moved on), listed under their labels to copy."""
+    data = service.case(session, scope, case_id, keep=keep)
     decl: Declaration = data["declaration"]
     case = data["case"]
-    today = dt.date.today()
+    today = china_date(utcnow())  # the day in China, as the to-do list and the sweep count it
     start_fields = {f.name: f.label(lang) for f in decl.start.fields}
     clocks = []
     for c in data["clocks"]:
+        extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
+                       "extensions": extensions,
                        "started_local": china_time(c["started_at"]),
-                       "overdue": c["status"] == "running" and c["due_on"] is not None and c["due_on"] < today})
+                       "overdue": c["status"] != "stopped" and c["due_on"] is not None and c["due_on"] < today})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
-    field_specs = [f for t in decl.transitions for f in t.fields] + list(decl.start.fields)
-    field_labels = {f.name: f.label(lang) for f in field_specs}
+    specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
-              "field_list": [{"label": field_labels.get(k, k), "value": v} for k, v in s["fields"].items()],
+              "field_list": [{"label": own.get(k, k), "value": v} for k, v in in_order(s["fields"], fields)],
+              "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
+                            for d in s["documents"]],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
               "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
-             for s in data["steps"]]
+             for s in data["steps"]
+             for fields in [specs.get(s["event"], ())] for own in [{f.name: f.label(lang) for f in fields}]]
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
+    kept: list[dict[str, Any]] = []
+    if keep and values and keep not in {t.event for t in data["actions"]}:
+        own = {f.name: f.label(lang) for t in decl.transitions if t.event == keep for f in t.fields}
+        kept = [{"label": own.get(k, k), "value": v} for k, v in values.items() if str(v).strip()]
     return {
+        "kept_input": kept,
         "case": {k: case[k] for k in ("id", "number", "title", "state", "version", "is_open", "next_due", "created_at",
                                       "updated_at", "closed_at", "region_code", "jurisdiction", "procedure")},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
-        "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in case["fields"].items()],
+        "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in in_order(case["fields"], decl.start.fields)],
         "clocks": clocks, "steps": steps, "notices": notices,
         "actions": [action_json(t, lang) for t in data["actions"]],
         "officer": data["officer"], "party": data["party"],

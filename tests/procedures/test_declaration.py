@@ -1,0 +1,126 @@
+"""Declarations refused when they are loaded: every problem that would otherwise surface as a 500 or
+a wrong deadline on a live case, named with its file."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from zhichan.errors import ConfigError
+from zhichan.procedures.declaration import ProcedureRegistry, parse_declaration
+
+SHIPPED = yaml.safe_load((files("zhichan.procedures") / "definitions" / "protection.patent_dispute.yaml").read_bytes())
+TITLE = {"zh": "某步骤", "en": "A step"}
+
+
+def _step(d: dict[str, Any], event: str) -> dict[str, Any]:
+    return next(t for t in d["transitions"] if t["event"] == event)
+
+
+def _duplicate_event(d: dict[str, Any]) -> None:
+    d["transitions"].append({"event": "accept", "from": ["filed"], "to": "refused", "title": TITLE, "roles": ["case_officer"]})
+
+
+def _hour_clock_paused(d: dict[str, Any]) -> None:
+    d["clocks"]["admission"]["unit"] = "hour"  # request_cure pauses it
+
+
+def _hour_extension(d: dict[str, Any]) -> None:
+    _step(d, "extend_admission")["extends"]["unit"] = "hour"
+
+
+def _nobody_starts(d: dict[str, Any]) -> None:
+    d["start"]["roles"] = []
+    d["start"]["party"] = False
+
+
+def _choice_without_choices(d: dict[str, Any]) -> None:
+    _step(d, "request_cure")["fields"][0]["kind"] = "choice"
+
+
+def _reserved_field(d: dict[str, Any]) -> None:
+    _step(d, "request_cure")["fields"][0]["name"] = "version"  # the form's own hidden field
+
+
+def _document_slot_field(d: dict[str, Any]) -> None:
+    _step(d, "accept")["fields"][0]["name"] = "doc0"
+
+
+def _duplicate_field(d: dict[str, Any]) -> None:
+    fields = _step(d, "request_cure")["fields"]
+    fields.append(dict(fields[0]))
+
+
+def _bad_jurisdiction(d: dict[str, Any]) -> None:
+    d["jurisdiction"] = "abc"
+
+
+def _nation_as_jurisdiction(d: dict[str, Any]) -> None:
+    d["jurisdiction"] = "100000"  # would outrank `default` in every region
+
+
+def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
+    _step(d, "mediate")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
+
+
+@pytest.mark.parametrize(("mutate", "problem"), [
+    (_final_step_starts_a_clock, "mediate"),
+    (_bad_jurisdiction, "abc"),
+    (_nation_as_jurisdiction, "100000"),
+    (_duplicate_event, "accept"),
+    (_hour_clock_paused, "admission"),
+    (_hour_extension, "extend_admission"),
+    (_nobody_starts, "start"),
+    (_choice_without_choices, "items"),
+    (_reserved_field, "version"),
+    (_document_slot_field, "doc0"),
+    (_duplicate_field, "items"),
+])
+def test_a_broken_declaration_is_refused_at_load(mutate: Callable[[dict[str, Any]], None], problem: str) -> None:
+    data = copy.deepcopy(SHIPPED)
+    mutate(data)
+    with pytest.raises(ConfigError) as info:
+        parse_declaration(data, "broken.yaml")
+    assert "broken.yaml" in info.value.message and problem in info.value.message
+
+
+def test_the_shipped_declarations_load() -> None:
+    assert {d.jurisdiction for d in ProcedureRegistry.load().all()} == {"default", "310000", "330000"}
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+CLOCK = "clocks:\n  admission: {title: {zh: 立案审查, en: Admission}, amount: 4, unit: working_day}\n"
+
+
+def test_an_overlay_names_its_own_jurisdiction(tmp_path: Path) -> None:
+    # without a jurisdiction of its own, an overlay would silently replace the declaration it is based on
+    _write(tmp_path / "a", "sichuan.yaml", f"procedure: protection.patent_dispute\nbased_on: default\n{CLOCK}")
+    with pytest.raises(ConfigError) as info:
+        ProcedureRegistry.load(tmp_path / "a")
+    assert "sichuan.yaml" in info.value.message
+    _write(tmp_path / "b", "sichuan.yaml",
+           f"procedure: protection.patent_dispute\njurisdiction: default\nbased_on: default\n{CLOCK}")
+    with pytest.raises(ConfigError):
+        ProcedureRegistry.load(tmp_path / "b")
+
+
+def test_two_local_files_of_one_procedure_and_jurisdiction_are_refused(tmp_path: Path) -> None:
+    text = f"procedure: protection.patent_dispute\njurisdiction: '510000'\nbased_on: default\n{CLOCK}"
+    _write(tmp_path, "a.yaml", text)
+    _write(tmp_path, "b.yaml", text.replace("amount: 4", "amount: 6"))
+    with pytest.raises(ConfigError) as info:
+        ProcedureRegistry.load(tmp_path)
+    assert "a.yaml" in info.value.message and "b.yaml" in info.value.message
+    (tmp_path / "b.yaml").unlink()
+    local = ProcedureRegistry.load(tmp_path).get("protection.patent_dispute", "510000")
+    assert local.clocks["admission"].amount == 4  # one local file replaces nothing and is taken
