@@ -81,10 +81,11 @@ def test_concurrent_guesses_get_no_more_checks_than_the_limit(engine, tree):
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(pool.map(lambda n: _fail(engine, "root", f"10.0.4.{n}"), range(30)))
-    # at most the limit get a password check (fewer when later attempts commit before an earlier
-    # one counts: each refuses itself on everything committed so far — never more)
+    # at most the limit get a password check — fewer, down to none, when other attempts commit before
+    # one counts (each attempt is recorded before its check and refuses itself on everything
+    # committed so far; on PostgreSQL a burst can refuse them all) — never more
     checked = outcomes.count(AuthenticationError)
-    assert 1 <= checked <= accounts.MAX_FAILURES
+    assert 0 <= checked <= accounts.MAX_FAILURES
     assert outcomes.count(TooManyAttempts) == 30 - checked
 
 
