@@ -26,14 +26,17 @@ def test_pages_and_api_default_to_the_last_date_the_corpus_describes(env, client
     data = client.get("/api/v1/cockpit?region=510100").json()
     assert data["indicators"]["as_of"] == DATA_END
     assert data["overview"]["coverage"] == {"as_of": DATA_END, "data_as_of": DATA_END, "after_data_end": False,
-                                            "year": 2024, "year_incomplete": True}
+                                            "year": 2024, "year_incomplete": True, "lagging_years": [2023, 2024]}
     assert data["overview"]["year"] == 2023  # the tiles' yearly flows: the last complete year
     html = client.get("/cockpit").text
     assert f"数据截至 {DATA_END}" in html and 'id="year-incomplete"' in html and "2024年数据不完整" in html
+    # filings of 2023 and 2024 are not all published by the data end: their counts read low, and say so
+    assert 'id="publication-lag"' in html and "2023、2024 年提交的申请尚未全部公开" in html
     later = client.get("/cockpit?as_of=2025-06-30").text
     assert "统计日 2025-06-30（数据截至 2024-03-07）" in later and "2025年数据不完整" in later
     # every page says how far the data go, public ones too
     assert f"数据截至 {DATA_END}" in client.get("/search").text
+    assert "filings of 2023, 2024 are not all published" in client.get("/cockpit?lang=en").text
 
 
 def test_cockpit_tiles_are_the_registry_figures(settings):
@@ -163,3 +166,4 @@ def test_cockpit_as_of_form_keeps_the_region(env, client):
     form = form[:form.index("</form>")]
     assert 'name="region" value="510107"' in form and 'name="as_of" value="2023-12-31"' in form
     assert 'id="year-incomplete"' not in html  # 2023 is complete: the data end on 2024-03-07
+    assert "2023 年提交的申请尚未全部公开" in html  # … but 2023's filings are not all published yet

@@ -98,12 +98,25 @@ def last_complete_year(data_end: dt.date) -> int:
     return data_end.year if year_complete(data_end.year, data_end) else data_end.year - 1
 
 
+#: Applications are published about 18 months after filing (专利法 第三十四条): at the data end, the
+#: filings of its year and of the year before are not all visible yet.
+PUBLICATION_LAG_YEARS = 2
+
+
+def lagging_filing_years(as_of: dt.date, data_end: dt.date) -> list[int]:
+    """The filing years up to ``as_of`` whose applications are not all published by ``data_end``."""
+    first = data_end.year - PUBLICATION_LAG_YEARS + 1
+    return list(range(first, as_of.year + 1))
+
+
 def as_of_coverage(as_of: dt.date, data_end: dt.date) -> dict[str, Any]:
-    """What pages and the API say beside figures at ``as_of``: the data end, and whether the as-of
-    date's year is incomplete (the corpus ends before its 31 December)."""
+    """What pages and the API say beside figures at ``as_of``: the data end, whether the as-of
+    date's year is incomplete (the corpus ends before its 31 December), and which filing years'
+    application counts — and their year-on-year changes — are low because of the publication lag."""
     return {"as_of": as_of.isoformat(), "data_as_of": data_end.isoformat(),
             "after_data_end": as_of > data_end, "year": as_of.year,
-            "year_incomplete": not year_complete(as_of.year, data_end)}
+            "year_incomplete": not year_complete(as_of.year, data_end),
+            "lagging_years": lagging_filing_years(as_of, data_end)}
 
 
 def normalize_region(code: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 
 from zhichan.corpus.store import Snapshot
+from zhichan.indicators.service import PUBLICATION_LAG_YEARS
 from zhichan.navigation import sql as Q
 from zhichan.navigation.matching import materialize_branch_hits
 from zhichan.navigation.recommend import recommendations
@@ -115,10 +116,6 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """Only the named parameters a statement uses (DuckDB rejects unused ones)."""
     return {k: v for k, v in params.items() if f"${k}" in sql}
-
-
-#: Filing years before the as-of date whose applications are not all published yet (18 months).
-PUBLICATION_LAG_YEARS = 2
 
 
 def incomplete_years(as_of: dt.date) -> tuple[int, int]:
