@@ -363,20 +363,32 @@ def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
 
 
 def test_two_sweeps_at_once_warn_once(world: World) -> None:
-    import time
+    from sqlalchemy import text
+
+    from tests.helpers import wait_for
 
     start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
     results: list[int] = []
+    started = threading.Event()
 
     def second() -> None:
+        started.set()
         with session_scope(world.engine) as s:
             results.append(world.service.sweep(s, D(2026, 3, 7))["warning"])
+
+    def second_is_waiting() -> bool:
+        if world.engine.dialect.name != "postgresql":
+            return started.is_set()  # SQLite serializes writers: the second waits for the write lock
+        with world.engine.connect() as conn:  # PostgreSQL: the second waits on the rows the first locked
+            return bool(conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar())
 
     with Session(world.engine) as first:  # e.g. the job runners of two app processes
         assert world.service.sweep(first, D(2026, 3, 7))["warning"] == 1
         thread = threading.Thread(target=second)
         thread.start()
-        time.sleep(0.5)  # the second sweep is now waiting for the first one's rows
+        wait_for(second_is_waiting, timeout=30, what="the second sweep to wait for the first one's rows")
         first.commit()
     thread.join()
     assert results == [0]
