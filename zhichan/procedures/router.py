@@ -3,7 +3,6 @@ taking a step, documents; the same data as JSON under ``/api/v1``. Thin: the ser
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.openapi import errors
+from zhichan.web.routes.api import fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: files per submitted step, and their total as a multiple of the per-file limit (memory stays bounded)
@@ -189,31 +189,20 @@ class TransitionIn(BaseModel):
     fields: dict[str, str | int] = Field(default_factory=dict, max_length=50)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
 @router.get("/api/v1/todo", tags=["procedures"], responses=errors(401, 422))
 def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
-             page: int = Query(1, ge=1, le=10_000), area: bool = False) -> JSONResponse:
+             page: int = Query(1, ge=1, le=10_000), area: bool = False) -> Response:
     """我的待办: open cases of the caller's organization awaiting a step it may take, nearest deadline
     first; ``area=true``: of the whole area below it (辖区待办)."""
     scope.require_authenticated()
-    return JSONResponse(_jsonable(views.todo_view(service(request), session, scope, lang(request), page=page,
-                                                  area=area)))
+    return fast_json(views.todo_view(service(request), session, scope, lang(request), page=page, area=area))
 
 
 @router.get("/api/v1/cases/{case_id}", tags=["procedures"], responses=errors(401, 404, 422))
-def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> JSONResponse:
+def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A case: its state, clocks with deadlines, timeline of steps, notices and the steps the caller may take."""
     scope.require_authenticated()
-    return JSONResponse(_jsonable(views.case_view(service(request), session, scope, case_id, lang(request))))
+    return fast_json(views.case_view(service(request), session, scope, case_id, lang(request)))
 
 
 @router.post("/api/v1/cases/{case_id}/transitions", tags=["procedures"], responses=errors(

@@ -6,6 +6,7 @@ Same service functions and the same scope as the pages. Authenticate with an API
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -89,9 +90,14 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
     return {k: _public(v) if isinstance(v, dict) else v for k, v in data.items() if not k.startswith("_")}
 
 
+def _json_default(value: Any) -> str:
+    """Dates and times as ISO 8601 (``2026-03-02``, ``2026-03-02T02:00:00``); anything else as text."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def fast_json(data: Any) -> Response:
     """JSON without FastAPI's per-field encoder walk (the dicts here hold plain JSON types and dates)."""
-    return Response(json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":")),
+    return Response(json.dumps(data, ensure_ascii=False, default=_json_default, separators=(",", ":")),
                     media_type="application/json")
 
 
