@@ -16,6 +16,7 @@ from zhichan.legaltime.periods import (
     add_months,
     add_years,
     china_date,
+    china_moment,
     last_day_of_period,
     period_end,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "add_working_days",
     "add_years",
     "china_date",
+    "china_moment",
     "is_workday",
     "last_day_of_period",
     "load_schedule_file",

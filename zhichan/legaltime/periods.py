@@ -26,9 +26,14 @@ CST = dt.timezone(dt.timedelta(hours=8))
 CalendarUnit = Literal["working_day", "day", "month", "year"]
 
 
+def china_moment(moment: dt.datetime) -> dt.datetime:
+    """A naive-UTC moment in China Standard Time (what officers and parties read)."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(CST)
+
+
 def china_date(moment: dt.datetime) -> dt.date:
     """The calendar date in China Standard Time of a naive-UTC moment."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(CST).date()
+    return china_moment(moment).date()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

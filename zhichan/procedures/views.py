@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime.periods import CST, china_date
+from zhichan.legaltime import china_date, china_moment
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
@@ -24,7 +24,7 @@ def period_text(amount: int, unit: str, lang: str) -> str:
 
 def china_time(moment: dt.datetime) -> str:
     """A naive-UTC moment as China Standard Time, to the minute (what officers and parties read)."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    return china_moment(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
