@@ -396,3 +396,28 @@ def test_two_sweeps_at_once_warn_once(world: World) -> None:
 
     with Session(world.engine) as s:
         assert list(s.scalars(select(Notice.kind).where(Notice.clock == "admission"))) == ["warning"]
+
+
+def test_a_domain_hook_sees_each_step_and_can_refuse_it(world: World) -> None:
+    """A domain keeps its own rules and tables with its procedures' steps: the hook runs inside the
+    step's transaction, so a refusal keeps nothing (no state change, no step, no evidence)."""
+    seen: list[tuple[str, str | None, str, str]] = []
+
+    def hook(session: Session, scope: Any, step: Any) -> None:
+        seen.append((step.event, step.source, step.target, step.case_fields["patent_number"]))
+        if step.event == "accept" and step.fields["panel"].count("、") % 2 == 1:
+            raise FormError({"panel": "合议组须为三人以上单数 / the panel is an odd number of at least 3"})
+
+    world.service.add_hook(PROCEDURE, hook)
+    world.service.add_hook("another.procedure", lambda *_: seen.append(("never", None, "", "")))
+    case = start(world)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "accept", fields={"panel": "张三、李四、王五、赵六"}, uploads=(pdf(),))
+    assert set(info.value.errors) == {"panel"}
+    with Session(world.engine) as s:
+        assert list(s.scalars(select(Step.event).where(Step.case_id == case["id"]))) == ["start"]
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    assert case["state"] == "accepted"
+    number = FILING["patent_number"]
+    assert seen == [("start", None, "filed", number), ("accept", "filed", "accepted", number),
+                    ("accept", "filed", "accepted", number)]

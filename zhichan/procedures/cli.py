@@ -12,7 +12,9 @@ from rich.table import Table
 from zhichan.procedures.declaration import ProcedureRegistry
 
 app = typer.Typer(help="办理程序与法定期限 / procedures and legal periods", no_args_is_help=True)
-console = Console()
+def console() -> Console:
+    """Made per command, so the terminal width (COLUMNS) is read when the command runs."""
+    return Console()
 
 
 def _registry() -> ProcedureRegistry:
@@ -31,7 +33,7 @@ def list_() -> None:
     table = Table("procedure", "jurisdiction", "title", "basis", "states", "steps")
     for d in _registry().all():
         table.add_row(d.procedure, d.jurisdiction, d.title.zh, d.basis, str(len(d.states)), str(len(d.transitions)))
-    console.print(table)
+    console().print(table)
 
 
 @app.command()
@@ -40,11 +42,11 @@ def show(procedure: str, region: Annotated[str, typer.Option(help="办理机关�
     from zhichan.procedures.views import period_text
 
     d = _registry().for_region(procedure, region or None)
-    console.print(f"{d.title.zh} / {d.title.en} — {d.basis} [jurisdiction {d.jurisdiction}]")
+    console().print(f"{d.title.zh} / {d.title.en} — {d.basis} [jurisdiction {d.jurisdiction}]")
     clocks = Table("clock", "period", "basis", "warn before (days)")
     for name, c in d.clocks.items():
         clocks.add_row(f"{name} {c.title.zh}", period_text(c.amount, c.unit, "zh"), c.basis, str(c.warn_before_days))
-    console.print(clocks)
+    console().print(clocks)
     steps = Table("step", "from → to", "who", "clocks")
     for t in d.transitions:
         who = ", ".join([*map(str, t.roles), *(["party"] if t.party else [])])
@@ -53,7 +55,7 @@ def show(procedure: str, region: Annotated[str, typer.Option(help="办理机关�
         if t.extends:
             moves += f" extend:{t.extends.clock}+{t.extends.amount}{t.extends.unit}"
         steps.add_row(f"{t.event} {t.title.zh}", f"{'/'.join(t.source)} → {t.target}", who, moves)
-    console.print(steps)
+    console().print(steps)
 
 
 @app.command()
@@ -89,4 +91,4 @@ def sweep() -> None:
     upgrade(engine)
     service = procedure_service(get_settings(), engine)
     with session_scope(engine) as session:
-        console.print(service.sweep(session))
+        console().print(service.sweep(session))

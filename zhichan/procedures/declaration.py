@@ -26,6 +26,7 @@ from statemachine.exceptions import InvalidDefinition
 from statemachine.io import create_machine_class_from_definition
 from statemachine.statemachine import StateChart
 
+from zhichan.domains import DOMAIN_PACKAGES
 from zhichan.errors import ConfigError, InputError
 from zhichan.legaltime.clocks import Unit
 from zhichan.platform.models import Role
@@ -283,10 +284,14 @@ class ProcedureRegistry:
         """The shipped declarations, then a bureau's own folder: a local file replaces the shipped file of
         the same procedure and jurisdiction; two files of one folder for the same pair are refused."""
         raw: list[tuple[dict[str, Any], str, str]] = []
-        shipped = files("zhichan.procedures") / "definitions"
-        for item in sorted(shipped.iterdir(), key=lambda p: p.name):
-            if item.name.endswith(".yaml"):
-                raw.append((read_yaml(item.read_bytes(), f"definitions/{item.name}"), f"definitions/{item.name}", "shipped"))
+        for package in DOMAIN_PACKAGES:
+            shipped = files(package) / "definitions"
+            if not shipped.is_dir():
+                continue
+            for item in sorted(shipped.iterdir(), key=lambda p: p.name):
+                if item.name.endswith(".yaml"):
+                    source = f"{package.removeprefix('zhichan.')}/definitions/{item.name}"
+                    raw.append((read_yaml(item.read_bytes(), source), source, "shipped"))
         if local_dir is not None:
             for path in sorted(Path(local_dir).glob("*.yaml")):
                 raw.append((read_yaml(path.read_bytes(), str(path)), str(path), "local"))

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
 from zhichan.web.routes.api import fast_json
 
@@ -40,7 +41,7 @@ def service(request: Request) -> ProcedureService:
     return service
 
 
-def menu(scope: Scope) -> list[tuple[str, str]]:
+def menu(scope: Scope) -> list[MenuItem]:
     """The domain's menu entries for this caller."""
     if scope.governance or scope.role == Role.ENTERPRISE_USER:
         return [("/todo", "nav.todo")]
@@ -217,3 +218,12 @@ def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope:
                                   fields=dict(body.fields), ip=request.client.host if request.client else "")
     session.commit()
     return JSONResponse(result)
+
+
+def _setup(app: FastAPI) -> None:
+    from zhichan.procedures import jobs
+
+    jobs.register(app.state.jobs, app.state.procedures, app.state.settings.procedure_sweep_seconds)
+
+
+DOMAIN = WebDomain("procedures", (router,), TEMPLATES, setup=_setup, menu=menu)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -157,6 +158,32 @@ def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any]) -> dict[s
     return clean
 
 
+@dataclass(frozen=True)
+class StepTaken:
+    """A step as a domain's hook sees it: taken, checked, not yet recorded or committed."""
+
+    case_id: int
+    number: str
+    procedure: str
+    jurisdiction: str
+    event: str  # "start" for the opening step
+    source: str | None
+    target: str
+    #: this step's checked fields, and the case's fields from its start
+    fields: dict[str, Any]
+    case_fields: dict[str, Any]
+    party_key: str | None
+    party_user_id: int | None
+    org_id: int
+    region_code: str
+    now: dt.datetime
+
+
+#: a domain's hook on the steps of its procedures; it runs in the step's transaction, so raising
+#: (``FormError`` for a field, ``ConflictError`` for a rule) refuses the step and nothing is kept
+StepHook = Callable[[Session, Scope, StepTaken], None]
+
+
 class ProcedureService:
     def __init__(self, engine: Engine, registry: ProcedureRegistry, evidence: EvidenceService, files_dir: Path,
                  *, max_attachment_bytes: int = 20 * 1024 * 1024) -> None:
@@ -165,6 +192,16 @@ class ProcedureService:
         self.evidence = evidence
         self.files_dir = files_dir
         self.max_attachment_bytes = max_attachment_bytes
+        self._hooks: dict[str, list[StepHook]] = {}
+
+    def add_hook(self, procedure: str, hook: StepHook) -> None:
+        """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
+        way a domain checks its rules against the corpus and keeps its own tables with the case."""
+        self._hooks.setdefault(procedure, []).append(hook)
+
+    def _run_hooks(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        for hook in self._hooks.get(step.procedure, ()):
+            hook(session, scope, step)
 
     # -- starting ------------------------------------------------------------------------------
 
@@ -207,6 +244,9 @@ class ProcedureService:
         for name in decl.start.starts:
             self._start_clock(session, decl, case_id, name, now)
         self._refresh_next_due(session, case_id)
+        self._run_hooks(session, scope, StepTaken(case_id, number, decl.procedure, decl.jurisdiction, "start", None,
+                                             decl.initial_state, clean, clean, party_key, party_user, handling.id,
+                                             handling.region_code, now))
         self._record(session, scope, decl, case_id, number, 1, "start", None, decl.initial_state, clean, documents, now,
                      ip=ip)
         self._notify(session, case_id, decl.start.notify, now)
@@ -246,6 +286,9 @@ class ProcedureService:
             state=target, is_open=not final, closed_at=now if final else None))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
         self._refresh_next_due(session, case_id)
+        self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
+                                             target, clean, json.loads(row.fields or "{}"), row.party_key,
+                                             row.party_user_id, row.org_id, row.region_code, now))
         seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)

@@ -35,9 +35,9 @@ from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
-from zhichan.procedures import jobs as procedure_jobs
 from zhichan.procedures import router as procedures_router
 from zhichan.settings import Settings, get_settings
+from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
 from zhichan.web.routes.assets import CachedStaticFiles, asset_url
 from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
@@ -175,6 +175,12 @@ SECURITY_HEADERS = (
 )
 
 
+#: the domains with pages, in menu order (each package's ``router.DOMAIN``)
+DOMAINS: tuple[WebDomain, ...] = (
+    procedures_router.DOMAIN,
+)
+
+
 def procedure_service(settings: Settings, engine: Engine) -> Any:
     """The procedure engine of one app: the shipped and local declarations, the evidence log, the files."""
     from zhichan.evidence.keys import key_dir, load_signing_key
@@ -247,7 +253,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
-        jinja2.PrefixLoader({"procedures": jinja2.FileSystemLoader(str(procedures_router.TEMPLATES))}),
+        jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d.templates)) for d in DOMAINS if d.templates}),
     ])
     templates.env.globals["version"] = __version__
     templates.env.globals["asset_url"] = asset_url
@@ -283,7 +289,9 @@ def create_app(
     from zhichan.evidence.router import router as evidence_router
 
     app.include_router(evidence_router)
-    app.include_router(procedures_router.router)
+    for domain in DOMAINS:
+        for domain_router in domain.routers:
+            app.include_router(domain_router)
     app.mount("/static", CachedStaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.mount("/api/docs/assets", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="api-docs")
 
@@ -297,7 +305,9 @@ def create_app(
     api.list_job_kinds_in_schema(app)
     register_builtin_jobs(job_registry, app.state.corpus, settings, engine)
     app.state.procedures = procedure_service(settings, engine)
-    procedure_jobs.register(job_registry, app.state.procedures, settings.procedure_sweep_seconds)
+    app.state.domains = DOMAINS
+    for domain in DOMAINS:
+        domain.setup(app)
     app.state.translate = translate
     return app
 

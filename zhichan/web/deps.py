@@ -21,6 +21,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
+from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import translate
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
@@ -96,7 +97,7 @@ def lang(request: Request) -> str:
     return str(getattr(request.state, "lang", "zh"))
 
 
-def nav_items(s: Scope) -> list[tuple[str, str]]:
+def nav_items(s: Scope, domains: tuple[WebDomain, ...] = ()) -> list[tuple[str, str]]:
     items = []
     if s.governance:
         items.append(("/cockpit", "nav.cockpit"))
@@ -108,9 +109,8 @@ def nav_items(s: Scope) -> list[tuple[str, str]]:
         items.append(("/enterprise", "nav.enterprise"))
     if s.governance and s.role in (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST):
         items.append(("/navigation", "nav.navigation"))
-    from zhichan.procedures.router import menu as procedures_menu
-
-    items.extend(procedures_menu(s))
+    for domain in domains:
+        items.extend(domain.menu(s))
     if s.is_authenticated:
         items.append(("/jobs", "nav.jobs"))
     if s.is_admin:
@@ -162,7 +162,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),
-        "nav": nav_items(who),
+        "nav": nav_items(who, request.app.state.domains),
         "snapshot": snapshot,
         "synthetic": bool(snapshot and snapshot.synthetic),
         "data_as_of": _data_as_of(snapshot),

@@ -1,0 +1,40 @@
+"""What a domain with pages hands the web shell: its routers, its templates folder, its setup (job
+kinds, procedure hooks) and its menu entries. Each such domain's ``router.py`` defines one
+``DOMAIN``; ``zhichan.web.app.DOMAINS`` lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+
+from zhichan.platform.scope import Scope
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+#: a menu entry: the path and the message key of its label
+MenuItem = tuple[str, str]
+
+
+def no_menu(scope: Scope) -> list[MenuItem]:
+    return []
+
+
+def no_setup(app: FastAPI) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class WebDomain:
+    #: the template prefix (``render(request, "<name>/page.html")``)
+    name: str
+    routers: tuple[APIRouter, ...]
+    templates: Path | None = None
+    #: runs once per app after the platform's services exist (``app.state.procedures``,
+    #: ``app.state.jobs``, ``app.state.corpus``, ``app.state.settings``): register job kinds and hooks
+    setup: Callable[[FastAPI], None] = no_setup
+    menu: Callable[[Scope], list[MenuItem]] = field(default=no_menu)
