@@ -1,0 +1,68 @@
+"""A right on a date, as every transaction checks it: hand-made patents and events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from zhichan.corpus.rights import right_on, rights_on, term_end
+from zhichan.corpus.testing import build_snapshot, event, patent
+
+D = dt.date
+
+
+def test_term_ends_the_day_before_the_anniversary() -> None:
+    # 专利审查指南 第五部分第九章 2.1: filed 1999-09-06 → the term runs to 2019-09-05
+    assert term_end("invention", D(1999, 9, 6)) == D(2019, 9, 5)
+    assert term_end("utility_model", D(2016, 2, 29)) == D(2026, 2, 27)  # 29 Feb + 10 years = 28 Feb, minus a day
+    assert term_end("design", D(2021, 5, 31)) == D(2031, 5, 30)  # before the 2021 amendment: 10 years
+    assert term_end("design", D(2021, 6, 1)) == D(2036, 5, 31)  # from 2021-06-01: 15 years
+
+
+def test_status_on_a_date_from_patents_and_events(tmp_path: Path) -> None:
+    a = patent("202010000001", application_date="2020-01-01", grant_date="2022-01-01",
+               current_patentees=["乙公司"], applicants=["甲公司"])
+    lapsed = patent("201810000002", application_date="2018-01-01", grant_date="2020-01-01",
+                    legal_status="lapsed_unpaid", lapse_date="2024-03-01")
+    pending = patent("202310000003", application_date="2023-01-01", legal_status="under_examination")
+    old_um = patent("201520000004", kind="utility_model", application_date="2015-01-01", grant_date="2015-08-01")
+    n, m = a["application_number"], lapsed["application_number"]
+    events = [
+        event(n, "transfer", "2023-06-01", party_from="甲公司", party_to="乙公司"),
+        event(n, "pledge", "2023-07-01", party_from="乙公司", party_to="某银行成都分行", amount_yuan=1_000_000.0),
+        event(n, "pledge", "2023-08-01", party_from="乙公司", party_to="另一银行", amount_yuan=500_000.0),
+        event(n, "pledge_release", "2024-07-01", party_from="乙公司", party_to="某银行成都分行"),
+        event(n, "licence", "2023-09-01", party_from="乙公司", party_to="丙公司", detail="独占许可至2024-12-31"),
+        event(n, "licence", "2023-10-01", party_from="乙公司", party_to="丁公司", detail="普通许可"),
+        event(n, "invalidation", "2024-02-01", detail="无效宣告请求"),
+        event(n, "invalidation", "2024-09-01", detail="维持有效"),
+        event(n, "legal_status_change", "2024-03-01", detail="中止（权属纠纷）"),
+        event(n, "legal_status_change", "2024-05-01", detail="恢复"),
+    ]
+    snap = build_snapshot(tmp_path, patents=[a, lapsed, pending, old_um], events=events)
+
+    before = right_on(snap, n, D(2023, 1, 1))
+    assert before.in_force and before.held_by("甲公司") and not before.held_by("乙公司")
+    assert before.active_pledges == () and before.licences == ()
+
+    spring = right_on(snap, n, D(2024, 4, 1))
+    assert spring.held_by(" 乙公司 ") and spring.suspended and spring.invalidation_pending
+    assert [p.pledgee for p in spring.active_pledges] == ["某银行成都分行", "另一银行"]
+    assert spring.active_pledges[0].amount_yuan == Decimal("1000000.0")
+    assert [lic.licensee for lic in spring.exclusive_licences] == ["丙公司"]
+    assert spring.licensed_to("丁公司") is not None and spring.licensed_to("戊公司") is None
+
+    late = right_on(snap, n, D(2025, 1, 1))
+    assert not late.suspended and not late.invalidation_pending
+    assert [p.pledgee for p in late.active_pledges] == ["另一银行"]
+    assert late.exclusive_licences == ()  # its term ended on 2024-12-31
+
+    found = rights_on(snap, [m, pending["application_number"], old_um["application_number"], "CN209910000009.1"],
+                      D(2025, 1, 1))
+    assert found[m].ended == ("未缴年费终止", "lapsed for unpaid annuities") and found[m].annuity_paid is False
+    assert right_on(snap, m, D(2024, 2, 1)).in_force  # lapsed only on 2024-03-01
+    assert right_on(snap, m, D(2024, 2, 1)).annuity_paid is None  # the corpus records no payments
+    assert found[pending["application_number"]].found and not found[pending["application_number"]].granted
+    assert found[old_um["application_number"]].ended == ("期限届满", "term expired")  # ran to 2024-12-31
+    assert not found["CN209910000009.1"].found and not found["CN209910000009.1"].in_force
