@@ -39,6 +39,18 @@ class InputError(ZhichanError):
     http_status = 400
 
 
+class FormError(InputError):
+    """Fields missing or invalid: one message per field, shown beside it (``details["fields"]``)."""
+
+    code = "form"
+    http_status = 422
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        summary = "；".join(errors.values())
+        super().__init__(f"请更正以下内容：{summary} / please correct the marked fields", details={"fields": errors})
+        self.errors = errors
+
+
 class NotFoundError(ZhichanError):
     code = "not_found"
     http_status = 404

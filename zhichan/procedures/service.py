@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date
 from zhichan.platform import audit
@@ -99,18 +99,6 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
-
-
-class FormError(InputError):
-    """Declared fields or documents missing or invalid: one message per field, shown beside it."""
-
-    code = "form"
-    http_status = 422
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        summary = "；".join(errors.values())
-        super().__init__(f"请更正以下内容：{summary} / please correct the marked fields", details={"fields": errors})
-        self.errors = errors
 
 
 @dataclass(frozen=True)
