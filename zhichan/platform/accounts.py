@@ -113,6 +113,11 @@ def check_password_policy(password: str, username: str = "", field: str = "passw
 
 
 # users -----------------------------------------------------------------------------------------
+#: organizations outside government and the one role their users have
+MEMBER_ROLES = {OrgKind.ENTERPRISE: Role.ENTERPRISE_USER, OrgKind.BANK: Role.BANK_USER, OrgKind.AGENCY: Role.AGENCY_USER}
+MEMBER_LABELS = {OrgKind.ENTERPRISE: "创新主体（企业）机构", OrgKind.BANK: "金融机构", OrgKind.AGENCY: "专利代理机构"}
+
+
 def create_user(
     session: Session,
     *,
@@ -134,12 +139,14 @@ def create_user(
         role = Role(role)
     except ValueError:
         raise InputError(f"未知角色 {str(role)[:30]} / unknown role", details={"field": "role"}) from None
-    if role == Role.ENTERPRISE_USER and OrgKind(org.kind) != OrgKind.ENTERPRISE:
-        raise InputError("企业用户须属于企业机构 / enterprise users belong to an enterprise organization",
-                         details={"field": "org_id"})
-    if role != Role.ENTERPRISE_USER and OrgKind(org.kind) == OrgKind.ENTERPRISE and role != Role.PUBLIC:
-        raise InputError("企业机构下只能设立企业用户 / an enterprise organization only has enterprise users",
-                         details={"field": "org_id"})
+    kind = OrgKind(org.kind)
+    member_kind = next((k for k, r in MEMBER_ROLES.items() if r == role), None)
+    if member_kind is not None and kind != member_kind:
+        raise InputError(f"该角色的用户须属于{MEMBER_LABELS[member_kind]} / a {role.value} belongs to an organization "
+                         f"of kind {member_kind.value}", details={"field": "org_id"})
+    if kind in MEMBER_ROLES and role not in (MEMBER_ROLES[kind], Role.PUBLIC):
+        raise InputError(f"{MEMBER_LABELS[kind]}下只能设立本机构用户 / an organization of kind {kind.value} only has "
+                         f"{MEMBER_ROLES[kind].value} users", details={"field": "org_id"})
     check_password_policy(password, username)
     taken = ConflictError(f"用户名 {username} 已存在 / user name {username} is taken", details={"field": "username"})
     if session.scalar(select(User.id).where(User.username == username)) is not None:

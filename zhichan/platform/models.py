@@ -27,6 +27,8 @@ class OrgKind(StrEnum):
     COUNTY = "county"  # 区县
     STATION = "station"  # 工作站（乡镇/园区）
     ENTERPRISE = "enterprise"  # 创新主体：企业、高校、科研机构
+    BANK = "bank"  # 金融机构（质押权人、白名单接收方）
+    AGENCY = "agency"  # 专利代理机构
 
 
 class Role(StrEnum):
@@ -36,6 +38,8 @@ class Role(StrEnum):
     CASE_OFFICER = "case_officer"
     WINDOW_STAFF = "window_staff"
     ENTERPRISE_USER = "enterprise_user"
+    BANK_USER = "bank_user"
+    AGENCY_USER = "agency_user"
     PUBLIC = "public"
 
 

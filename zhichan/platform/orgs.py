@@ -18,12 +18,14 @@ from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, pa
 
 #: Which kinds may sit directly below which.
 _ALLOWED_CHILDREN = {
-    OrgKind.NATION: {OrgKind.PROVINCE, OrgKind.ENTERPRISE},
-    OrgKind.PROVINCE: {OrgKind.CITY, OrgKind.ENTERPRISE},
-    OrgKind.CITY: {OrgKind.COUNTY, OrgKind.STATION, OrgKind.ENTERPRISE},
-    OrgKind.COUNTY: {OrgKind.STATION, OrgKind.ENTERPRISE},
+    OrgKind.NATION: {OrgKind.PROVINCE, OrgKind.ENTERPRISE, OrgKind.BANK, OrgKind.AGENCY},
+    OrgKind.PROVINCE: {OrgKind.CITY, OrgKind.ENTERPRISE, OrgKind.BANK, OrgKind.AGENCY},
+    OrgKind.CITY: {OrgKind.COUNTY, OrgKind.STATION, OrgKind.ENTERPRISE, OrgKind.BANK, OrgKind.AGENCY},
+    OrgKind.COUNTY: {OrgKind.STATION, OrgKind.ENTERPRISE, OrgKind.BANK, OrgKind.AGENCY},
     OrgKind.STATION: {OrgKind.ENTERPRISE},
     OrgKind.ENTERPRISE: set(),
+    OrgKind.BANK: set(),
+    OrgKind.AGENCY: set(),
 }
 
 
@@ -163,7 +165,9 @@ def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name:
     if OrgKind(org_kind) == OrgKind.ENTERPRISE:
         key, area = party_key, region_code
         region = None  # enterprises see their own portfolio, not their district's statistics
-    if Role(role) in (Role.ENTERPRISE_USER, Role.PUBLIC):
+    if OrgKind(org_kind) in (OrgKind.BANK, OrgKind.AGENCY):
+        region = None  # a bank or an agency sees what concerns it, never a district's statistics
+    if Role(role) in (Role.ENTERPRISE_USER, Role.BANK_USER, Role.AGENCY_USER, Role.PUBLIC):
         region = None
     return Scope(role=Role(role), user_id=user_id, username=username, org_id=org_id, org_name=org_name,
                  org_path=org_path, region_code=region, party_key=key, party_area=area,
