@@ -29,3 +29,29 @@ def sign_in(page: Any, username: str, password: str | None = None) -> None:
     page.fill("input[name=password]", password or PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def migration_differences(engine: Any, table_prefix: str) -> list[Any]:
+    """What differs between the migrated database and the models, for the tables named
+    ``<table_prefix>…`` (each domain's test checks its own tables; other domains' tables refer to
+    platform tables, so matching on a diff's text would catch theirs too)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from zhichan.platform.db import Base
+
+    def table_of(diff: Any) -> str:
+        first = diff[0] if isinstance(diff, list) else diff
+        for part in first[1:]:
+            if isinstance(part, str):
+                return part
+            table = getattr(part, "table", None)
+            if table is not None and getattr(table, "name", None):
+                return str(table.name)
+            if hasattr(part, "columns") and getattr(part, "name", None):
+                return str(part.name)
+        return ""
+
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    return [d for d in diffs if table_of(d).startswith(table_prefix)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
+from tests.helpers import migration_differences
 from zhichan.credit import models  # noqa: F401 - registers the table on Base.metadata
 from zhichan.credit.service import active_listing, measures_end, record_listing, repair_allowed_from
 from zhichan.errors import FormError
-from zhichan.platform.db import Base, session_scope
+from zhichan.platform.db import session_scope
 from zhichan.platform.models import OrgKind
 from zhichan.platform.orgs import create_org
 
@@ -21,9 +20,7 @@ USCC = "91510100MA61R5XA24"
 
 
 def test_models_match_migration(engine: Engine) -> None:
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "credit_" in repr(d)] == []
+    assert migration_differences(engine, "credit_") == []
 
 
 def test_periods_follow_the_civil_code() -> None:

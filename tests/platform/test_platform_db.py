@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
+from tests.helpers import migration_differences
 from zhichan.platform import audit
-from zhichan.platform.db import Base, session_scope, upgrade
+from zhichan.platform.db import session_scope, upgrade
 from zhichan.platform.models import AuditEntry
 from zhichan.procedures import models as procedure_models  # noqa: F401 - its tables refer to platform_organizations
 
 
-def _table_of(diff) -> str:
-    """The table a compare_metadata difference is about (other domains' tables refer to platform_ ones)."""
-    first = diff[0] if isinstance(diff, list) else diff
-    for part in first[1:]:
-        name = getattr(part, "name", None) if not isinstance(part, str) else None
-        table = getattr(part, "table", None)
-        if table is not None and getattr(table, "name", None):
-            return str(table.name)
-        if name and hasattr(part, "columns"):
-            return str(name)
-        if isinstance(part, str):
-            return part
-    return ""
-
-
 def test_models_match_migration(engine):
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    ours = [d for d in diffs if _table_of(d).startswith("platform_")]
-    assert ours == []
+    assert migration_differences(engine, "platform_") == []
 
 
 def test_upgrade_is_idempotent(engine):

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from tests.helpers import migration_differences
 from tests.procedures.helpers import PROCEDURE, World, at, build_world, pdf
 from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
@@ -259,14 +260,7 @@ def test_a_restart_mid_procedure_loses_nothing(world: World, db_url: str, tmp_pa
 
 
 def test_models_match_the_migration(engine: Engine) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from zhichan.platform.db import Base
-
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "procedure_" in repr(d)] == []
+    assert migration_differences(engine, "procedure_") == []
 
 
 def test_a_deadline_unchanged_by_a_pause_is_not_warned_twice(world: World) -> None:

@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
+from zhichan.corpus.schema import IMPORTED_TABLES, TABLES, WORKFLOW_TABLES
 from zhichan.errors import CorpusError
 from zhichan.settings import get_settings
 
@@ -121,10 +121,16 @@ class Snapshot:
         return str(self.path / table / "part-*.parquet")
 
     def register(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-        """Create one view per table (``patents``, ``events`` …) on ``con``."""
+        """Create one view per table (``patents``, ``events`` …) on ``con``; a table a snapshot older
+        than the table lacks is an empty view of the table's schema."""
         for table in TABLES:
-            files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+            found = self.files(table)
+            if found:
+                files = ", ".join(f"'{f.as_posix()}'" for f in found)
+                con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+            else:
+                con.register(f"_empty_{table}", TABLES[table][0].empty_table())
+                con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _empty_{table}")
         return con
 
     def connect(self, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -226,7 +232,7 @@ class SnapshotWriter:
     def commit(self, import_record: dict[str, Any] | None = None) -> Snapshot:
         """Finish the files, write the manifest, and make this snapshot current — atomically."""
         if self.carry_over:
-            for table in IMPORTED_TABLES:
+            for table in IMPORTED_TABLES + WORKFLOW_TABLES:
                 if table not in self._written and table not in self._done:
                     self.link_from_parent(table)
         self._close_writers()

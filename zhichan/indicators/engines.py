@@ -94,7 +94,10 @@ class SparkEngine:
         # Temporary views are per session: re-point them at this snapshot before each query.
         for table in TABLES:
             schema = _spark_schema(table)
-            df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
+            if self.snapshot.files(table):
+                df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
+            else:  # a snapshot older than the table
+                df = self.spark.createDataFrame([], schema)
             df.createOrReplaceTempView(table)
 
     def query(self, sql: str) -> pa.Table:

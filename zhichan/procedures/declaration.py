@@ -133,6 +133,8 @@ class Declaration(Strict):
     states: dict[str, StateSpec]
     transitions: tuple[TransitionSpec, ...]
     clocks: dict[str, ClockSpec] = {}
+    #: the clock whose net running time is the case's handling time (结案周期, 按期结案) in statistics
+    cycle_clock: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -165,6 +167,8 @@ class Declaration(Strict):
                 problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
                                 f"but counts {self.clocks[t.extends.clock].unit}")
         problems.extend(_step_problems("start", self.start))
+        if self.cycle_clock is not None and self.cycle_clock not in self.clocks:
+            problems.append(f"cycle_clock: unknown clock {self.cycle_clock}")
         for c in self.start.starts:
             if c not in self.clocks:
                 problems.append(f"start: unknown clock {c}")
