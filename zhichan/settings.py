@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     procedure_sweep_seconds: int = Field(
         300, description="期限预警扫描间隔（秒） / how often the job runner sweeps procedure deadlines (seconds)",
     )
+    procedure_export_seconds: int = Field(
+        3600, description="办件导出至统计快照的间隔（秒；0 为不自动导出） / how often the job runner exports the cases "
+        "into a corpus snapshot for the statistics (seconds; 0: never by itself)",
+    )
 
     @property
     def corpus_dir(self) -> Path:

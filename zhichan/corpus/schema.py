@@ -278,7 +278,7 @@ CASES = pa.schema(
         pa.field("cycle_paused_days", pa.int32()),
         pa.field("cycle_days", pa.int32()),
         pa.field("cycle_in_time", pa.bool_()),  # stopped on or before its (extended) deadline
-        pa.field("overdue_clocks", pa.int32(), nullable=False),  # clocks stopped late or running past due
+        pa.field("overdue_clocks", pa.int32(), nullable=False),  # the office's clocks stopped late or past due
         pa.field("synthetic", pa.bool_(), nullable=False),
     ]
 )

@@ -138,6 +138,18 @@ class Snapshot:
         return self.register(duckdb_connect(threads))
 
 
+WRITER_LOCK = ".writer.lock"
+
+
+def _hold(path: Path) -> Any:
+    """Open ``path`` and hold an exclusive lock on it until the returned file is closed."""
+    import fcntl
+
+    handle = open(path, "a+b")  # noqa: SIM115 - held for the writer's life, closed on commit/abort
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    return handle
+
+
 class SnapshotWriter:
     """Writes a new snapshot into a temporary folder; :meth:`commit` switches to it.
 
@@ -154,6 +166,8 @@ class SnapshotWriter:
         self.id = f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(2)}"
         self.tmp = store.snapshots_dir / f".tmp-{self.id}"
         self.tmp.mkdir(parents=True)
+        # held while this writer works: another writer starting meanwhile leaves the folder alone
+        self._busy = _hold(self.tmp / WRITER_LOCK)
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._part_rows: dict[str, int] = {}
         self._parts: dict[str, int] = {}
@@ -192,15 +206,23 @@ class SnapshotWriter:
         for batch in reader:
             self.write(table, batch)
 
-    def link_from_parent(self, table: str) -> None:
-        """Reuse the parent's files for an unchanged table (hard links; copies across devices)."""
+    def replace(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        """``table`` is exactly ``batches`` in the new snapshot (none: empty, not carried over)."""
+        self._written.add(table)
+        for batch in batches:
+            self.write(table, batch)
+
+    def link_from_parent(self, table: str, source: Snapshot | None = None) -> None:
+        """Reuse the parent's (or ``source``'s) files for an unchanged table (hard links; copies
+        across devices)."""
         if table in self._written:
             raise CorpusError(f"{table} already written to the new snapshot")
-        if self.parent is None:
+        source = source or self.parent
+        if source is None:
             return
         folder = self.tmp / table
         folder.mkdir(exist_ok=True)
-        for file in self.parent.files(table):
+        for file in source.files(table):
             try:
                 os.link(file, folder / file.name)
             except OSError:
@@ -230,11 +252,20 @@ class SnapshotWriter:
             con.close()
 
     def commit(self, import_record: dict[str, Any] | None = None) -> Snapshot:
-        """Finish the files, write the manifest, and make this snapshot current — atomically."""
+        """Finish the files, write the manifest, and make this snapshot current — atomically.
+
+        Writers commit one at a time (a lock file), and the tables a writer carries over come from
+        the snapshot current *at commit*: an export of the cases that started before an import
+        finished keeps the import's patents instead of reverting them."""
+        with self.store.commit_lock():
+            return self._commit(import_record)
+
+    def _commit(self, import_record: dict[str, Any] | None) -> Snapshot:
         if self.carry_over:
+            latest = self.store.current_or_none() or self.parent
             for table in IMPORTED_TABLES + WORKFLOW_TABLES:
                 if table not in self._written and table not in self._done:
-                    self.link_from_parent(table)
+                    self.link_from_parent(table, latest)
         self._close_writers()
         self._build_parties()
         self._close_writers()
@@ -267,6 +298,8 @@ class SnapshotWriter:
             "schema_version": 1,
         }
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        self._busy.close()
+        (self.tmp / WRITER_LOCK).unlink()
         _fsync_tree(self.tmp)
         final = self.store.snapshots_dir / self.id
         os.rename(self.tmp, final)
@@ -276,6 +309,7 @@ class SnapshotWriter:
         return Snapshot(final)
 
     def abort(self) -> None:
+        self._busy.close()
         for writer in self._writers.values():
             with contextlib.suppress(Exception):  # closing a half-written part on the way out
                 writer.close()
@@ -322,6 +356,19 @@ class CorpusStore:
         return [Snapshot(p) for p in sorted(self.snapshots_dir.iterdir()) if p.is_dir() and not p.name.startswith(".")]
 
     @contextmanager
+    def commit_lock(self) -> Iterator[None]:
+        """Held while a writer commits (switching snapshots is one writer at a time, across processes)."""
+        import fcntl
+
+        self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.snapshots_dir / ".commit.lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    @contextmanager
     def writer(self, *, carry_over: bool = True) -> Iterator[SnapshotWriter]:
         """A writer on top of the current snapshot; aborted (files removed) if the block raises.
 
@@ -339,7 +386,17 @@ class CorpusStore:
             raise
 
     def _remove_leftovers(self) -> None:
+        """Remove the folders of writers that died (their lock is free); running writers keep theirs."""
+        import fcntl
+
         for leftover in self.snapshots_dir.glob(".tmp-*"):
+            lock = leftover / WRITER_LOCK
+            if lock.exists():
+                with open(lock, "a+b") as handle:
+                    try:
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # a writer is working in it
             shutil.rmtree(leftover, ignore_errors=True)
 
     def _switch(self, snapshot_id: str) -> None:

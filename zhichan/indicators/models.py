@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-IndicatorKind = Literal["count", "amount", "per_10k", "share"]
+IndicatorKind = Literal["count", "amount", "per_10k", "share", "mean"]
 AsOf = Literal["stock", "flow"]
 Level = Literal["nation", "province", "city", "county"]
 
@@ -28,7 +28,7 @@ class IndicatorDef:
     where: str | None = None  # SQL predicate over ``source`` selecting the records
     amount: str | None = None  # column summed (``amount``); None counts records
     numerator: str | None = None  # per_10k / share: the indicators the ratio is made of
-    denominator: str | None = None  # share only
+    denominator: str | None = None  # share and mean
 
     @property
     def additive(self) -> bool:
@@ -46,6 +46,8 @@ class IndicatorDef:
             return f"{self.numerator} / (resident_population_2020 / 10000)"
         if self.kind == "share":
             return f"100.0 * {self.numerator} / {self.denominator}"
+        if self.kind == "mean":
+            return f"{self.numerator} / {self.denominator}"
         measure = f"sum({self.amount})" if self.amount else "count(*)"
         return f"SELECT {measure} FROM {self.source} WHERE {self.where} AND geo LIKE :region || '%'"
 

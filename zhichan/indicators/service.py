@@ -209,7 +209,9 @@ def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0)
         people = _population(region)
         return None if not people else numerator / (people * scale / 10_000)
     denominator = values.get(str(ind.denominator), 0)
-    return None if not denominator else 100.0 * numerator / denominator
+    if not denominator:
+        return None
+    return numerator / denominator if ind.kind == "mean" else 100.0 * numerator / denominator
 
 
 def _ranks(values: list[float | int | None]) -> tuple[dict[float | int, int], int]:

@@ -67,6 +67,9 @@ class ClockSpec(Strict):
     #: 预警: days before the deadline when the officers are warned
     warn_before_days: int = Field(2, ge=0)
     basis: str = ""
+    #: whose time limit it is: the office's (missing it is the office's delay, counted by the
+    #: statistics' in-time rates) or a party's (答辩期: it simply runs out)
+    binds: Literal["office", "party"] = "office"
 
 
 class ExtensionSpec(Strict):

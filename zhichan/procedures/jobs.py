@@ -1,4 +1,5 @@
-"""Job kinds of the procedures domain: the deadline sweep (预警) runs in the job runner."""
+"""Job kinds of the procedures domain: the deadline sweep (预警) and the export of the cases to the
+statistics snapshot run in the job runner."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import logging
 
 from sqlalchemy import Engine
 
+from zhichan.corpus.store import CorpusStore
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
+from zhichan.procedures.export import export_cases
 from zhichan.procedures.service import ProcedureService
 
 log = logging.getLogger(__name__)
 
 
-def register(registry: JobRegistry, service: ProcedureService, every_seconds: float) -> None:
+def register(registry: JobRegistry, service: ProcedureService, every_seconds: float,
+             store: CorpusStore | None = None, export_seconds: float = 0) -> None:
     def sweep(engine: Engine) -> None:
         with session_scope(engine) as session:
             counts = service.sweep(session)
@@ -21,3 +25,10 @@ def register(registry: JobRegistry, service: ProcedureService, every_seconds: fl
             log.info("procedure deadline sweep: %s", counts)
 
     registry.register_periodic("procedures.sweep", every_seconds, sweep)
+    if store is not None and export_seconds > 0:
+        def export(engine: Engine) -> None:
+            snapshot = export_cases(engine, service.registry, store, if_changed=True)
+            if snapshot is not None:
+                log.info("cases exported into snapshot %s (%d)", snapshot.id, snapshot.counts.get("cases", 0))
+
+        registry.register_periodic("procedures.export", export_seconds, export)

@@ -223,7 +223,9 @@ def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope:
 def _setup(app: FastAPI) -> None:
     from zhichan.procedures import jobs
 
-    jobs.register(app.state.jobs, app.state.procedures, app.state.settings.procedure_sweep_seconds)
+    settings = app.state.settings
+    jobs.register(app.state.jobs, app.state.procedures, settings.procedure_sweep_seconds,
+                  app.state.corpus.store, settings.procedure_export_seconds)
 
 
 DOMAIN = WebDomain("procedures", (router,), TEMPLATES, setup=_setup, menu=menu)

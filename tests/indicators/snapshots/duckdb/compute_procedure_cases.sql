@@ -1,0 +1,53 @@
+WITH procedure_cases AS (
+  -- 办件: every case of every declared procedure as the workflow database stood at its last export
+  -- (zhichan.procedures.export), opened on or before 2023-12-31, attributed to the handling
+  -- organization's region. A case closed after the as-of date counts as open on it.
+  SELECT
+    case_id,
+    number,
+    procedure,
+    domain,
+    jurisdiction,
+    CASE WHEN closed_on IS NOT NULL AND closed_on <= DATE '2023-12-31' THEN state ELSE 'open' END AS state,
+    region_code AS geo,
+    party_key,
+    opened_on,
+    CASE WHEN closed_on <= DATE '2023-12-31' THEN closed_on END AS closed_on,
+    cycle_started_on,
+    CASE WHEN cycle_stopped_on <= DATE '2023-12-31' THEN cycle_stopped_on END AS cycle_stopped_on,
+    CASE WHEN cycle_stopped_on <= DATE '2023-12-31' THEN cycle_paused_days END AS cycle_paused_days,
+    CASE WHEN cycle_stopped_on <= DATE '2023-12-31' THEN cycle_days END AS cycle_days,
+    CASE WHEN cycle_stopped_on <= DATE '2023-12-31' THEN cycle_in_time END AS cycle_in_time,
+    overdue_clocks,
+    opened_on >= DATE '2023-01-01' AS opened_in_period,
+    coalesce(closed_on BETWEEN DATE '2023-01-01' AND DATE '2023-12-31', FALSE) AS closed_in_period,
+    coalesce(cycle_days IS NOT NULL AND cycle_stopped_on BETWEEN DATE '2023-01-01' AND DATE '2023-12-31', FALSE)
+      AS cycle_ended_in_period,
+    synthetic
+  FROM cases
+  WHERE opened_on <= DATE '2023-12-31'
+)
+SELECT
+  geo,
+  count(*) FILTER (WHERE domain = 'protection' AND opened_in_period) AS protection_cases_opened,
+  count(*) FILTER (WHERE domain = 'protection' AND closed_in_period) AS protection_cases_closed,
+  count(*) FILTER (WHERE domain = 'protection' AND closed_in_period AND overdue_clocks = 0) AS protection_cases_closed_in_time,
+  count(*) FILTER (WHERE domain = 'finance' AND opened_in_period) AS finance_cases_opened,
+  count(*) FILTER (WHERE domain = 'finance' AND closed_in_period) AS finance_cases_closed,
+  count(*) FILTER (WHERE domain = 'finance' AND closed_in_period AND overdue_clocks = 0) AS finance_cases_closed_in_time,
+  count(*) FILTER (WHERE domain = 'exchange' AND opened_in_period) AS exchange_cases_opened,
+  count(*) FILTER (WHERE domain = 'exchange' AND closed_in_period) AS exchange_cases_closed,
+  count(*) FILTER (WHERE domain = 'exchange' AND closed_in_period AND overdue_clocks = 0) AS exchange_cases_closed_in_time,
+  count(*) FILTER (WHERE domain = 'services' AND opened_in_period) AS services_cases_opened,
+  count(*) FILTER (WHERE domain = 'services' AND closed_in_period) AS services_cases_closed,
+  count(*) FILTER (WHERE domain = 'services' AND closed_in_period AND overdue_clocks = 0) AS services_cases_closed_in_time,
+  count(*) FILTER (WHERE domain = 'dataip' AND opened_in_period) AS dataip_cases_opened,
+  count(*) FILTER (WHERE domain = 'dataip' AND closed_in_period) AS dataip_cases_closed,
+  count(*) FILTER (WHERE domain = 'dataip' AND closed_in_period AND overdue_clocks = 0) AS dataip_cases_closed_in_time,
+  count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period) AS adjudication_cycle_cases,
+  coalesce(sum(cycle_days) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period), 0) AS adjudication_cycle_days_total,
+  count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period AND cycle_in_time) AS adjudication_closed_on_time,
+  count(*) FILTER (WHERE domain = 'protection' AND closed_in_period AND state = 'mediated') AS protection_mediated
+FROM procedure_cases
+GROUP BY geo
+ORDER BY geo
