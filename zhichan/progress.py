@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,6 +21,12 @@ from rich.progress import (
 )
 
 ProgressCallback = Callable[[int, int | None], None]
+
+
+def console() -> Console:
+    """The terminal of a command, made when the command runs (so the width, COLUMNS, is the one it
+    runs with, not the one of whoever imported the module first)."""
+    return Console()
 
 
 def no_progress(done: int, total: int | None) -> None:

@@ -75,7 +75,7 @@ def test_every_indicator_with_its_definition_and_records(env, client):
     r = client.get("/regions/510100/indicators")
     assert r.status_code == 200
     rows = re.findall(r'<tr data-code="([a-z0-9_]+)"', r.text)
-    assert rows == list(registry.indicators()) and len(rows) == 30
+    assert rows == list(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
     for ind in registry.indicators().values():
         assert ind.definition in r.text
         assert f"/regions/510100/indicators/{ind.code}/records?as_of={DATA_END}" in r.text

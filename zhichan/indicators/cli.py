@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from zhichan.progress import console
 
 app = typer.Typer(help="指标监测、高价值专利、规划目标与抓手 / indicators, high-value patents, plan targets, levers",
                   no_args_is_help=True)
 levers_app = typer.Typer(help="抓手 / levers: 10-year mark, annuities due, top holders", no_args_is_help=True)
 app.add_typer(levers_app, name="levers")
-console = Console()
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认数据截止日） / as-of date (default: the last date the corpus describes)")]
 Region = Annotated[str, typer.Option("--region", "-r", help="地区代码（CN=全国） / region code (CN = nation)")]
@@ -61,7 +61,7 @@ def list_() -> None:
     table = Table("code", "名称 name", "单位 unit", "口径 as of", "定义 definition")
     for ind in list_indicators():
         table.add_row(ind.code, f"{ind.name_zh}\n{ind.name_en}", ind.unit, ind.as_of, ind.definition)
-    console.print(table)
+    console().print(table)
 
 
 @app.command()
@@ -94,7 +94,7 @@ def compute(
                       _fmt(v.yoy_change), _pct(v.yoy_change_pct),
                       "—" if v.share_of_parent is None else f"{100 * v.share_of_parent:.1f}%",
                       "—" if v.rank is None else f"{v.rank}/{v.rank_of}")
-    console.print(table)
+    console().print(table)
     if xlsx:
         from openpyxl import Workbook
 
@@ -110,7 +110,7 @@ def compute(
             sheet.append(xlsx_row(sheet, [row[c] for c in columns]))
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         book.save(xlsx)
-        console.print(f"已导出 / exported: {xlsx}")
+        console().print(f"已导出 / exported: {xlsx}")
 
 
 @app.command()
@@ -127,13 +127,13 @@ def drill(
     day = _as_of(as_of)
     if out:
         path = service.export_drilldown(code, region, day, out)
-        console.print(f"已导出 / exported: {path}")
+        console().print(f"已导出 / exported: {path}")
         return
     table = service.drilldown(code, region, day)
     shown = Table(*table.column_names[:8], title=f"{code} {region} {day} — {table.num_rows:,} 条记录 records")
     for row in table.slice(0, limit).to_pylist():
         shown.add_row(*[_fmt(row[c]) for c in table.column_names[:8]])
-    console.print(shown)
+    console().print(shown)
 
 
 @app.command()
@@ -163,7 +163,7 @@ def plan(
             f"{_fmt(p.forecast)}\n{p.forecast_method}",
             {True: "[green]是 yes[/green]", False: "[red]否 no[/red]", None: "—"}[p.will_meet],
         )
-    console.print(table)
+    console().print(table)
 
 
 def _print_patents(table: Any, extra: list[str], title: str, out: Path | None) -> None:
@@ -178,14 +178,14 @@ def _print_patents(table: Any, extra: list[str], title: str, out: Path | None) -
             writer.writerow(plain.column_names)
             for batch in plain.to_batches(10_000):
                 writer.writerows(csv_row(row.values()) for row in batch.to_pylist())
-        console.print(f"已导出 / exported: {out}")
+        console().print(f"已导出 / exported: {out}")
         return
     shown = Table("application_number", "title", "first_patentee", "application_date", *extra,
                   title=f"{title}: {table.num_rows:,}")
     for row in table.slice(0, 30).to_pylist():
         shown.add_row(row["application_number"], row["title"], row["first_patentee"] or "",
                       str(row["application_date"]), *[str(row[c]) for c in extra])
-    console.print(shown)
+    console().print(shown)
 
 
 @levers_app.command("ten-years")
@@ -220,4 +220,4 @@ def top(code: Annotated[str, typer.Argument(help="指标 / indicator")], region:
     for r in rows:
         table.add_row(str(r["rank"]), r["holder"] or "", r["holder_type"] or "", _fmt(r["contribution"]),
                       _fmt(r["records"]), "—" if r["share"] is None else f"{100 * r['share']:.1f}%")
-    console.print(table)
+    console().print(table)

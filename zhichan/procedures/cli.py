@@ -6,15 +6,12 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.progress import console
 
 app = typer.Typer(help="办理程序与法定期限 / procedures and legal periods", no_args_is_help=True)
-def console() -> Console:
-    """Made per command, so the terminal width (COLUMNS) is read when the command runs."""
-    return Console()
 
 
 def _registry() -> ProcedureRegistry:
