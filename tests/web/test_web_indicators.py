@@ -141,7 +141,7 @@ def test_drilldown_exports_write_formulas_as_text(settings, tmp_path):
 
 
 def test_navigation_defaults_to_the_last_quarter_the_data_cover(env, client):
-    from zhichan.web.navigation import default_as_of
+    from zhichan.navigation.views import default_as_of
 
     assert default_as_of(dt.date(2026, 12, 4), dt.date(2025, 12, 31)) == dt.date(2025, 12, 31)
     assert default_as_of(dt.date(2026, 12, 4), None) == dt.date(2026, 9, 30)

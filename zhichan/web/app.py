@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhichan import __version__
 from zhichan.errors import ZhichanError
+from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
@@ -177,6 +178,7 @@ SECURITY_HEADERS = (
 
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
+    navigation_router.DOMAIN,
     procedures_router.DOMAIN,
 )
 
@@ -277,15 +279,13 @@ def create_app(
         database or the corpus (on the event loop, so it also shows the framework's own cost)."""
         return {"status": "ok", "version": __version__}
 
-    from zhichan.web.routes import admin, api, assets, auth, navigation, pages
+    from zhichan.web.routes import admin, api, assets, auth, pages
 
     app.include_router(assets.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
-    app.include_router(navigation.router)
-    app.include_router(navigation.api_router)
     from zhichan.evidence.router import router as evidence_router
 
     app.include_router(evidence_router)
@@ -303,7 +303,7 @@ def create_app(
 
     app.state.jobs = job_registry
     api.list_job_kinds_in_schema(app)
-    register_builtin_jobs(job_registry, app.state.corpus, settings, engine)
+    register_builtin_jobs(job_registry, app.state.corpus, settings)
     app.state.procedures = procedure_service(settings, engine)
     app.state.domains = DOMAINS
     for domain in DOMAINS:

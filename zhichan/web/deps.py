@@ -107,8 +107,6 @@ def nav_items(s: Scope, domains: tuple[WebDomain, ...] = ()) -> list[tuple[str, 
     items.append(("/evidence/notices", "nav.dataip_notices"))
     if s.role == Role.ENTERPRISE_USER:
         items.append(("/enterprise", "nav.enterprise"))
-    if s.governance and s.role in (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST):
-        items.append(("/navigation", "nav.navigation"))
     for domain in domains:
         items.extend(domain.menu(s))
     if s.is_authenticated:

@@ -52,7 +52,7 @@ def index_new_snapshot(access: CorpusAccess, registry: JobRegistry, engine: Any)
         registry.submit_system(s, INDEX_KIND, {"snapshot": snap.id})
 
 
-def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings: Settings, engine: Any = None) -> None:
+def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings: Settings) -> None:
     def corpus_profile(ctx: JobContext) -> dict[str, Any]:
         """Row counts and synthetic share per table of the current snapshot."""
         snap = access.require_snapshot()
@@ -112,21 +112,3 @@ def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings:
     registry.register("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
     registry.register("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
-    if engine is not None:
-        from zhichan.web import navigation
-
-        def navigation_report(ctx: JobContext) -> dict[str, Any]:
-            """A chain's navigation report (DOCX + PDF + the interactive page) as of a date."""
-            return navigation.report_job(engine, settings, access, ctx)
-
-        registry.register(navigation.JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report,
-                          set(navigation.NAV_ROLES))
-
-        def navigation_run_due(ctx: JobContext) -> dict[str, Any]:
-            """The quarterly navigation reports that are due (the submitter's area)."""
-            return navigation.run_due_job(engine, settings, access, ctx)
-
-        registry.register(navigation.RUN_DUE_KIND, "运行到期的季度导航报告 / run the quarterly navigation reports "
-                          "that are due", navigation_run_due, {Role.SYSTEM_ADMIN})
-        registry.register_periodic(navigation.RUN_DUE_KIND, navigation.DUE_CHECK_SECONDS,
-                                   lambda engine: navigation.submit_due_reports(engine, registry))

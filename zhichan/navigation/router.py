@@ -1,20 +1,25 @@
-"""Patent navigation pages (专利导航) and their ``/api/v1/navigation`` twins (scope: zhichan.web.navigation)."""
+"""Patent navigation pages (专利导航) and their ``/api/v1/navigation`` twins: thin, the data comes from
+:mod:`zhichan.navigation.views` (scope: :mod:`zhichan.navigation.scope`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path as PathLib
 from typing import Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from zhichan.navigation import jobs
+from zhichan.navigation import views as nav
+from zhichan.navigation.scope import NAV_ROLES
 from zhichan.platform import audit, portal
 from zhichan.platform.scope import Scope
-from zhichan.web import navigation as nav
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.security import client_ip
 from zhichan.web.views import parse_as_of
@@ -44,7 +49,7 @@ def _default_as_of(request: Request) -> dt.date:
 
 def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: dt.date | None) -> Any:
     params = nav.job_params(_engine(request), scope, code, as_of or _default_as_of(request))
-    job = request.app.state.jobs.submit(session, scope, nav.JOB_KIND, params)
+    job = request.app.state.jobs.submit(session, scope, jobs.JOB_KIND, params)
     audit.record(session, scope, "navigation.run", f"chain:{code}", detail=params, ip=client_ip(request))
     if request.app.state.worker is not None:
         request.app.state.worker.wake()
@@ -55,7 +60,7 @@ def _submit(request: Request, session: Session, scope: Scope, code: str, as_of: 
 @router.get("/navigation")
 def navigation_home(request: Request, scope: Scope = ScopeDep) -> Response:
     engine, settings = _engine(request), _settings(request)
-    return render(request, "navigation.html", {
+    return render(request, "navigation/index.html", {
         "chains": nav.chains(engine, scope), "runs": nav.runs(engine, settings, scope, limit=50),
         "schedules": nav.schedules(engine, scope)})
 
@@ -63,7 +68,7 @@ def navigation_home(request: Request, scope: Scope = ScopeDep) -> Response:
 @router.get("/navigation/chains/{code}")
 def navigation_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> Response:
     engine, settings = _engine(request), _settings(request)
-    return render(request, "navigation_chain.html", {
+    return render(request, "navigation/chain.html", {
         "chain": nav.chain_detail(engine, scope, code), "default_as_of": _default_as_of(request).isoformat(),
         "runs": nav.runs(engine, settings, scope, chain_code=code, limit=20)})
 
@@ -91,7 +96,7 @@ def navigation_report(request: Request, run_id: int = RunId, scope: Scope = Scop
     engine, settings = _engine(request), _settings(request)
     run = nav.get_run(engine, settings, scope, run_id)
     fragment = nav.run_fragment(engine, settings, scope, run_id)
-    return render(request, "navigation_report.html",
+    return render(request, "navigation/report.html",
                   {"run": run, "fragment": Markup(fragment) if fragment is not None else None})
 
 
@@ -147,3 +152,19 @@ def api_run_detail(request: Request, run_id: int = RunId, scope: Scope = ScopeDe
 @api_router.get("/schedules", summary="季度计划（本机构范围）/ quarterly schedules in your area")
 def api_schedules(request: Request, scope: Scope = ScopeDep) -> list[dict[str, Any]]:
     return nav.schedules(_engine(request), scope)
+
+
+TEMPLATES = PathLib(__file__).resolve().parent / "templates"
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    if scope.governance and scope.role in NAV_ROLES:
+        return [("/navigation", "nav.navigation")]
+    return []
+
+
+def _setup(app: FastAPI) -> None:
+    jobs.register(app.state.jobs, app.state.engine, app.state.settings, app.state.corpus)
+
+
+DOMAIN = WebDomain("navigation", (router, api_router), TEMPLATES, setup=_setup, menu=menu)
