@@ -17,8 +17,10 @@ from pathlib import Path
 
 from zhichan.corpus.store import CorpusStore
 from zhichan.search import service
+from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import match_application_numbers, where_clause
-from zhichan.search.index import SearchIndex, build_index, index_status
+from zhichan.search.index import SearchIndex
+from zhichan.search.layout import index_status
 
 #: the fixed mixed query set, tuned to the vocabulary of zhichan.corpus.generator (titles and
 #: abstracts in the words of each IPC field, zhichan/corpus/generator/lexicon.py): every term

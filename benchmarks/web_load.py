@@ -55,7 +55,8 @@ def prepare(data_dir: Path, patents: int) -> str:
         t = time.perf_counter()
         snap = generate(patents, 20261121, store=store)
         print(f"generated {patents:,} patents in {time.perf_counter() - t:.0f} s", flush=True)
-    from zhichan.search.index import build_index, index_path
+    from zhichan.search.build import build_index
+    from zhichan.search.layout import index_path
 
     if index_path(snap) is None:
         t = time.perf_counter()

@@ -41,7 +41,8 @@ def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False) -
         result = import_file(SAMPLE, store=store, as_of=SAMPLE_AS_OF)
         console.print(f"真实样例 / real sample: {result.summary()}")
     snapshot = store.current()
-    from zhichan.search.index import build_index, index_path
+    from zhichan.search.build import build_index
+    from zhichan.search.layout import index_path
 
     if index_path(snapshot) is None:
         with rich_progress("建立检索索引 / building the search index", total=snapshot.counts.get("patents")) as progress:

@@ -25,7 +25,7 @@ def test_scan_counts_patents_filed_by_the_date(hand_snapshot, test_chain):  # ty
 
 @pytest.mark.slow
 def test_index_and_scan_agree(tmp_path, test_chain):  # type: ignore[no-untyped-def]
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     ps = hand_patents()
     snap = build_snapshot(tmp_path, patents=list(ps.values()), events=hand_events(ps))

@@ -10,8 +10,9 @@ import pytest
 
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot
+from zhichan.search.build import build_index
 from zhichan.search.highvalue import flags_by_patent, high_value_table
-from zhichan.search.index import SearchIndex, build_index
+from zhichan.search.index import SearchIndex
 
 from . import corpus
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from zhichan.cli import app
 from zhichan.corpus.testing import build_snapshot
 from zhichan.search import service
-from zhichan.search.index import build_index
+from zhichan.search.build import build_index
 from zhichan.settings import Settings
 
 from . import corpus

@@ -10,7 +10,7 @@ from zhichan.search import fields as F
 from zhichan.search import service
 from zhichan.search.filters import FACET_FIELD, Filter, narrow, parse_filter, parse_filters
 from zhichan.search.hints import english_hint
-from zhichan.search.index import FACET_FIELDS
+from zhichan.search.layout import FACET_FIELDS
 from zhichan.search.parser import parse
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhichan.search import prepare
+from zhichan.search import prepare, text
 from zhichan.search.fields import fold
 from zhichan.search.synthetic import WORDS
 
@@ -32,23 +32,23 @@ _TEXT = st.text(alphabet=_ALPHABET, max_size=30) | st.text(max_size=20)
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_TEXT, max_size=12))
 def test_batch_bigrams_equal_the_per_text_definition(texts: list[str]) -> None:
-    assert prepare.bigram_strings(texts) == [_reference_bigrams(t) for t in texts]
-    assert [prepare.bigrams(t) for t in texts] == [_reference_bigrams(t) for t in texts]
+    assert text.bigram_strings(texts) == [_reference_bigrams(t) for t in texts]
+    assert [text.bigrams(t) for t in texts] == [_reference_bigrams(t) for t in texts]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(_TEXT, max_size=12))
 def test_batch_words_equal_per_text_segmentation(texts: list[str]) -> None:
     # the whitespace tokenizer sees the words, not the spaces between them
-    assert [w.split() for w in prepare.word_strings(texts)] == [prepare.words(t).split() for t in texts]
+    assert [w.split() for w in text.word_strings(texts)] == [text.words(t).split() for t in texts]
 
 
 def test_batch_words_on_generated_patent_text() -> None:
     rng = np.random.default_rng(3)
     texts = ["".join(rng.choice(WORDS, size=int(rng.integers(0, 40)))) + "，用于" + "".join(rng.choice(WORDS, size=5))
              for _ in range(500)]
-    batched = prepare.word_strings(texts)
-    assert [b.split() for b in batched] == [prepare.words(t).split() for t in texts]
+    batched = text.word_strings(texts)
+    assert [b.split() for b in batched] == [text.words(t).split() for t in texts]
     assert any(len(b.split()) > 5 for b in batched)
 
 

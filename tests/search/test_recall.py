@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from zhichan.corpus.store import CorpusStore, Snapshot
+from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import match_application_numbers
 from zhichan.search.fields import fold
-from zhichan.search.index import SearchIndex, build_index
+from zhichan.search.index import SearchIndex
 from zhichan.search.parser import parse
 from zhichan.search.synthetic import WORDS, synthetic_batches
 

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError
 from zhichan.search import service
+from zhichan.search.build import build_index
 from zhichan.search.errors import IndexMissing, PatentNotFound, QuerySyntaxError
-from zhichan.search.index import build_index, index_path, index_status
+from zhichan.search.layout import index_path, index_status
 from zhichan.search.oracle import filter_rows
 from zhichan.search.parser import parse
 from zhichan.search.snippets import highlight

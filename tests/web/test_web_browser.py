@@ -146,7 +146,7 @@ def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir
 def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
     """An analyst narrows a search by a facet, sorts it, opens a patent and follows a similar one."""
     from zhichan.corpus.store import CorpusStore
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     build_index(CorpusStore(env.settings.corpus_dir).current())  # with similarity vectors
     page.goto("/search?q=TI=battery")  # English finds nothing in Chinese records: the page says why

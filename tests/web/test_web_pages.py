@@ -219,7 +219,7 @@ def test_a_new_snapshot_gets_its_search_index_in_the_background(settings, web_te
 
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Job, JobStatus
-    from zhichan.search.index import index_path
+    from zhichan.search.layout import index_path
     from zhichan.web.jobkinds import index_new_snapshot
 
     web = make_env(settings, web_template, search_index=False)
@@ -271,7 +271,7 @@ def test_search_uses_the_previous_indexed_snapshot_while_the_new_one_is_indexed(
         api = c.get("/api/v1/search", params={"q": "锂离子电池"}).json()
         assert api["mode"] == "previous" and api["snapshot_id"] == old.id and api["total"] >= 12
         assert c.get("/search/facets", params={"q": "锂离子电池"}).status_code == 200
-        from zhichan.search.index import build_index
+        from zhichan.search.build import build_index
 
         build_index(new, with_vectors=False)
         api = c.get("/api/v1/search", params={"q": "锂离子电池"}).json()

@@ -116,7 +116,7 @@ def test_an_english_query_with_no_hit_says_the_corpus_is_chinese(client, query: 
 
 def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) -> None:
     from zhichan.corpus.store import CorpusStore
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     number = env.numbers["wuhou"]
     page = client.get(f"/patents/{number}").text

@@ -98,7 +98,8 @@ def build() -> None:
     """为当前快照建立检索索引（原子切换） / Build the search index of the current snapshot (atomic switch)."""
     from zhichan.corpus.store import open_corpus
     from zhichan.progress import rich_progress
-    from zhichan.search.index import build_index, index_status
+    from zhichan.search.build import build_index
+    from zhichan.search.layout import index_status
 
     snapshot = open_corpus()
     with rich_progress("建立索引 / indexing", total=snapshot.counts.get("patents")) as progress:
@@ -110,7 +111,7 @@ def build() -> None:
 def status() -> None:
     """显示当前快照的索引状态 / Show the index of the current snapshot."""
     from zhichan.corpus.store import open_corpus
-    from zhichan.search.index import index_status
+    from zhichan.search.layout import index_status
 
     snapshot = open_corpus()
     info = index_status(snapshot)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhichan.corpus.store import Snapshot
+from zhichan.search.layout import index_path
 
 #: criterion code in the query language → flag column of ``patent_status``
 CRITERIA = {
@@ -55,8 +56,6 @@ def compute_high_value(snapshot: Snapshot, as_of: dt.date | None = None) -> pa.T
 
 def high_value_table(snapshot: Snapshot) -> pa.Table:
     """The flags stored with the snapshot's index, or computed now when it has none."""
-    from zhichan.search.index import index_path
-
     path = index_path(snapshot)
     if path is not None and (path / FILE_NAME).exists():
         return pq.read_table(path / FILE_NAME)

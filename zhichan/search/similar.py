@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from zhichan.corpus.store import Snapshot, iter_batches
+from zhichan.search.text import END, bigram_strings, blank_spaces, fold_codes
 
 N_FEATURES = 2**17
 _BITS = 17
@@ -45,7 +46,7 @@ def counts_from_codes(codes: np.ndarray, lengths: np.ndarray, n_docs: int):
     """Hashed character-bigram counts (CSR, ``n_docs`` × 2^17) of folded, blanked code points.
 
     ``codes``/``lengths`` hold ``k × n_docs`` texts field-major (all titles, then all abstracts,
-    then all claims), each followed by ␃ (see :func:`zhichan.search.prepare.fold_codes`); text
+    then all claims), each followed by ␃ (see :func:`zhichan.search.text.fold_codes`); text
     ``j`` belongs to document ``j % n_docs``. Bigrams never cross texts and never include ␃.
     """
     import scipy.sparse as sp
@@ -64,8 +65,6 @@ def counts_from_codes(codes: np.ndarray, lengths: np.ndarray, n_docs: int):
 
 
 def counts(titles: list[str], abstracts: list[str], claims: list[str]):
-    from zhichan.search.prepare import END, bigram_strings, blank_spaces, fold_codes
-
     texts = [t or "" for t in (*titles, *abstracts, *claims)]
     folded = fold_codes(texts)
     if folded is not None:

@@ -39,7 +39,7 @@ def index_new_snapshot(access: CorpusAccess, registry: JobRegistry, engine: Any)
 
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Job, JobStatus
-    from zhichan.search.index import index_path
+    from zhichan.search.layout import index_path
 
     snap = access.snapshot()
     if snap is None or index_path(snap) is not None:
@@ -101,7 +101,7 @@ def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings:
 
     def search_index(ctx: JobContext) -> dict[str, Any]:
         """Build the search index of the current snapshot (zhichan.search)."""
-        from zhichan.search.index import build_index
+        from zhichan.search.build import build_index
 
         snap = access.require_snapshot()
         path = build_index(snap, progress=ctx.progress)

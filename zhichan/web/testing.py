@@ -109,7 +109,7 @@ def build_template(data_dir: Path) -> dict[str, str]:
         events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=5_000_000.0, party_to="某银行")],
     )
     assert snap.synthetic
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     build_index(snap, with_vectors=False)
     engine = make_engine(f"sqlite:///{(data_dir / 'zhichan.sqlite3').resolve()}")

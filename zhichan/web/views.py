@@ -136,7 +136,7 @@ def searchable_snapshot(access: CorpusAccess) -> Snapshot:
     one (after an import, while the new index is built in the background), else the current one
     (searching it then reports the missing index)."""
     current = access.require_snapshot()
-    from zhichan.search.index import index_path
+    from zhichan.search.layout import index_path
 
     if index_path(current) is not None:
         return current

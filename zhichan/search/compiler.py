@@ -1,0 +1,96 @@
+"""The query compiler: a syntax tree (:mod:`zhichan.search.ast`) as a tantivy query over the fields
+of :mod:`zhichan.search.layout` — bigram phrases for substring recall, words for ranking, terms
+for codes, integer ranges for dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import rjieba
+import tantivy
+
+from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
+from zhichan.search.layout import (
+    BIGRAM_FIELDS,
+    BOOST,
+    CODE_FIELDS,
+    DATE_FIELDS,
+    SPACE,
+    TEXT_PARTS,
+    WORD_FIELDS,
+    ymd,
+)
+from zhichan.search.text import BLANK
+
+
+class QueryCompiler:
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+
+    def _bigram_match(self, field: str, value: str) -> tantivy.Query:
+        s = SPACE.sub(BLANK, value)
+        if len(s) == 1:
+            return tantivy.Query.regex_query(self.schema, field, re.escape(s) + ".")
+        if len(s) == 2:
+            return tantivy.Query.term_query(self.schema, field, s)
+        offsets = list(range(0, len(s) - 1, 2))
+        if offsets[-1] != len(s) - 2:
+            offsets.append(len(s) - 2)
+        return tantivy.Query.phrase_query(self.schema, field, [(i, s[i:i + 2]) for i in offsets])
+
+    def _word_match(self, field: str, value: str) -> tantivy.Query | None:
+        tokens: list[str | tuple[int, str]] = [w for w in rjieba.cut(value) if w.strip()]
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, field, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field, tokens)
+
+    def _text(self, node: Text) -> tantivy.Query:
+        parts = TEXT_PARTS.get(node.field, (node.field,))
+        matches = [tantivy.Query.boost_query(self._bigram_match(BIGRAM_FIELDS[p], node.value), BOOST[p])
+                   for p in parts]
+        match = matches[0] if len(matches) == 1 else tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, q) for q in matches])
+        ranks = []
+        for p in parts:
+            if p in WORD_FIELDS and (q := self._word_match(WORD_FIELDS[p], node.value)) is not None:
+                ranks.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, 2.0 * BOOST[p])))
+        if not ranks:
+            return match
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, match), *ranks])
+
+    def _code(self, node: Code) -> tantivy.Query:
+        field = CODE_FIELDS[node.field]
+        if node.prefix:
+            query = tantivy.Query.regex_query(self.schema, field, re.escape(node.value) + ".*")
+        else:
+            query = tantivy.Query.term_query(self.schema, field, node.value)
+        return tantivy.Query.const_score_query(query, 0.0)
+
+    def _date(self, node: DateRange) -> tantivy.Query:
+        # An open end is the smallest or largest date there is: ``GD=[* TO *]`` means "has a grant
+        # date" (as in the oracle and SQL), and tantivy-py takes no open bound.
+        return tantivy.Query.range_query(self.schema, DATE_FIELDS[node.field], tantivy.FieldType.Integer,
+                                         ymd(node.start or dt.date.min), ymd(node.end or dt.date.max))
+
+    def compile(self, node: Node) -> tantivy.Query:
+        if isinstance(node, Text):
+            return self._text(node)
+        if isinstance(node, Code):
+            return self._code(node)
+        if isinstance(node, DateRange):
+            return tantivy.Query.const_score_query(self._date(node), 0.0)
+        if isinstance(node, And):
+            clauses = [(tantivy.Occur.MustNot, self.compile(c.child)) if isinstance(c, Not)
+                       else (tantivy.Occur.Must, self.compile(c)) for c in node.children]
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.compile(c)) for c in node.children])
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                (tantivy.Occur.MustNot, self.compile(node.child))])
+        raise TypeError(node)
