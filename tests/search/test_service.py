@@ -122,6 +122,10 @@ def test_export_writes_every_hit(fmt: str, tmp_path: Path, ref_snapshot: Snapsho
     assert rows[0][0] == "申请号"
     assert sorted(r[0] for r in rows[1:]) == expected
     assert not list(tmp_path.glob(".*.part"))
+    # the header is Chinese, and so are the coded values (类型 发明, 法律状态 有权-授权), never the codes
+    kind, status = rows[0].index("类型"), rows[0].index("法律状态")
+    assert {r[kind] for r in rows[1:]} <= set(service.KIND_LABELS.values())
+    assert {r[status] for r in rows[1:]} <= set(service.STATUS_LABELS.values())
 
 
 def test_similar_from_text_and_from_a_patent(ref_snapshot: Snapshot) -> None:

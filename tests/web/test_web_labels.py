@@ -79,3 +79,45 @@ def test_scan_mode_shows_status_labels_not_codes(settings, web_template):
         statuses = re.findall(r'<td class="legal-status">([^<]*)</td>', r.text)
         assert statuses and all(s and not re.search(r"[a-z_]{3,}", s) for s in statuses), statuses
     web.engine.dispose()
+
+
+@pytest.mark.parametrize(("lang", "status", "unit"), [("zh", "审中-实质审查", "件"), ("en", "Pending – under examination", "patents")])
+def test_event_details_units_and_audit_actions_in_the_page_language(client, env, lang, status, unit):
+    patent = client.get(f"/patents/{env.numbers['wuhou']}", params={"lang": lang}).text
+    events = patent[patent.index(f">{label(lang, 'event_type', 'pledge')}<"):]  # the event table
+    assert status in events and "under_examination" not in events
+    login_as(client, env.engine, "root")
+    indicators = client.get("/regions/510100/indicators", params={"lang": lang}).text
+    row = re.search(r'<tr data-code="valid_inventions">.*?</tr>', indicators, re.S)
+    assert row and f"</a> {unit}" in row.group(0)
+    from sqlalchemy import select
+
+    from zhichan.platform import audit as audit_log
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(env.engine) as s:
+        root = scope_for_user(s, s.scalars(select(User).where(User.username == "root")).one())
+        audit_log.record(s, root, "user.create", "user:x")
+        audit_log.record(s, root, "procedure.accept", "PD-2026-000001")
+    audit = client.get("/admin/audit", params={"lang": lang}).text
+    cells = re.findall(r'<td title="([a-z_.]+)">([^<]+)</td>', audit)
+    assert {"user.create", "procedure.accept"} <= {code for code, _ in cells}
+    assert all(code != text and "." not in text for code, text in cells), cells
+    assert ("立案" if lang == "zh" else "Accept") in dict(cells)["procedure.accept"]
+
+
+def test_every_audited_action_has_a_label_in_both_languages():
+    """Each action the code records (``audit.record(…, "org.create", …)``) reads as words on the audit page."""
+    from pathlib import Path
+
+    import zhichan
+
+    found = set()
+    for path in Path(zhichan.__file__).parent.rglob("*.py"):
+        found |= set(re.findall(r'audit\.record\([^"]*?"([a-z_.]+)"', path.read_text("utf-8")))
+    assert {"login", "user.create", "search.export"} <= found
+    for lang in ("zh", "en"):
+        missing = sorted(a for a in found if f"audit_action.{a}" not in catalogue(lang))
+        assert missing == [], (lang, missing)

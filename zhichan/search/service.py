@@ -210,8 +210,12 @@ def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000)
         reader = con.sql(
             f"SELECT {columns} FROM patents p JOIN search_hits h USING (application_number) "
             "ORDER BY p.application_date DESC, p.application_number").to_arrow_reader(batch_rows)
+        names = [c for c, _ in EXPORT_COLUMNS]
+        coded = {names.index("kind"): KIND_LABELS, names.index("legal_status"): STATUS_LABELS}
         for batch in reader:
             cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for i, table in coded.items():  # the header is Chinese: so are the coded values (发明, 有权-授权)
+                cols[i] = [table.get(v, v) for v in cols[i]]
             yield [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
     finally:
         con.close()

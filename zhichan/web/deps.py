@@ -153,10 +153,14 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def label(field: str, value: Any, fallback: Any = None) -> str:
         return labels.label(current_lang, field, value, fallback)
 
+    def event_detail(event_type: str, detail: str | None) -> str:
+        return labels.event_detail(current_lang, event_type, detail)
+
     ctx = {
         "request": request,
         "t": t,
         "label": label,
+        "event_detail": event_detail,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),

@@ -24,6 +24,8 @@ PREFIXES = {
     "role": "role",
     "org_kind": "orgkind",
     "job_status": "jobs.status",
+    "audit_action": "audit_action",
+    "unit": "unit",
 }
 
 
@@ -42,3 +44,27 @@ def label(lang: str, field: str, value: Any, fallback: Any = None) -> str:
     if key in catalogue(lang) or key in catalogue("zh"):
         return translate(lang, key)
     return str(value)
+
+
+def event_detail(lang: str, event_type: str, detail: str | None) -> str:
+    """An event's detail as a reader sees it: a legal-status change names the new status and an award
+    its kind and level in the page's language; free text (许可 kinds, 权利转移) stays as recorded."""
+    if not detail:
+        return ""
+    if event_type == "legal_status_change":
+        return label(lang, "legal_status", detail)
+    if event_type == "award":
+        key = "award." + detail.replace(":", ".")
+        if key in catalogue("zh"):
+            return translate(lang, key)
+    return detail
+
+
+def audit_action(lang: str, action: str, step_titles: dict[str, tuple[str, str]] | None = None) -> str:
+    """An audit action's label: the catalogue's (``audit_action.<action>``); a procedure step
+    (``procedure.<event>``) by the title its declaration gives the step."""
+    if action.startswith("procedure.") and step_titles:
+        title = step_titles.get(action.removeprefix("procedure."))
+        if title is not None:
+            return translate(lang, "audit_action.procedure_step", step=title[0] if lang == "zh" else title[1])
+    return label(lang, "audit_action", action)

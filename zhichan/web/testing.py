@@ -106,7 +106,9 @@ def build_template(data_dir: Path) -> dict[str, str]:
     snap = build_snapshot(
         data_dir,
         patents=rows,
-        events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=5_000_000.0, party_to="某银行")],
+        events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=5_000_000.0, party_to="某银行"),
+                # a status change as the commercial layout records it: the detail is the status code
+                event(numbers["wuhou"], "legal_status_change", "2019-06-01", detail="under_examination")],
     )
     assert snap.synthetic
     from zhichan.search.build import build_index

@@ -16,7 +16,8 @@ from zhichan.platform import accounts, audit, orgs, portal
 from zhichan.platform.models import OrgKind, Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, render
+from zhichan.web import labels
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, lang, render
 from zhichan.web.security import client_ip
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=TransactionRoute)
@@ -128,4 +129,9 @@ def audit_page(
     scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
     rows, total = audit.list_entries(session, scope, action=action, limit=50, offset=(page - 1) * 50)
-    return render(request, "admin_audit.html", {"rows": rows, "total": total, "page": page, "action": action or ""})
+    steps = {t.event: (t.title.zh, t.title.en) for d in request.app.state.procedures.registry.all() for t in d.transitions}
+    steps["start"] = ("发起办件", "Case opened")
+    current = lang(request)
+    action_labels = {r.action: labels.audit_action(current, r.action, steps) for r in rows}
+    return render(request, "admin_audit.html", {"rows": rows, "total": total, "page": page, "action": action or "",
+                                                "action_labels": action_labels})
