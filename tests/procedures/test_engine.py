@@ -415,3 +415,37 @@ def test_a_domain_hook_sees_each_step_and_can_refuse_it(world: World) -> None:
     number = FILING["patent_number"]
     assert seen == [("start", None, "filed", number), ("accept", "filed", "accepted", number),
                     ("accept", "filed", "accepted", number)]
+
+
+def test_an_edited_declaration_changes_new_cases_and_open_ones_finish_under_their_own(
+        engine: Engine, tmp_path: Path, signing_key: SigningKey) -> None:
+    """A bureau replaces its file — a state renamed away, the admission limit shortened — while a case
+    is open: after a restart with the new file the open case keeps its states, steps and deadlines,
+    the to-do list still shows it, and new cases follow the new file."""
+    from zhichan.procedures.declaration import parse_declaration
+    from zhichan.procedures.service import ProcedureService
+
+    world = build_world(engine, tmp_path / "files", signing_key)
+    old = start(world, when=at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", old, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    raw = json.loads(world.service.registry.get(PROCEDURE, "default").body)
+    raw["revision"] = 2
+    raw["states"]["admitted"] = raw["states"].pop("accepted")
+    for t in raw["transitions"]:
+        t["source"] = ["admitted" if x == "accepted" else x for x in t["source"]]
+        t["target"] = "admitted" if t["target"] == "accepted" else t["target"]
+    raw["clocks"]["admission"]["amount"] = 2
+    edited = ProcedureRegistry([parse_declaration(raw, "edited")])
+    service = ProcedureService(engine, edited, world.service.evidence, tmp_path / "files")  # a restart
+    again = World(engine, service, world.users)
+    with session_scope(engine) as s:
+        page = service.case(s, again.scope("wuhou_officer"), old["id"])
+        todo = service.todo(s, again.scope("wuhou_officer"), today=D(2026, 3, 4))
+    assert page["case"]["state"] == "accepted" and "serve" in {t.event for t in page["actions"]}
+    assert old["id"] in {i["id"] for i in todo["items"]}
+    act(again, "wuhou_officer", old, "serve", at(D(2026, 3, 4)), uploads=(pdf(),))
+    assert old["state"] == "served"
+    new = start(again, when=at(D(2026, 3, 2)))
+    assert clocks(again, new)["admission"]["due_on"] == D(2026, 3, 4)  # 2 working days now
+    act(again, "wuhou_officer", new, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    assert new["state"] == "admitted"

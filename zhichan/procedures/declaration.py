@@ -14,6 +14,7 @@ checks the graph: unknown targets, unreachable states).
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from functools import cached_property
 from importlib.resources import files
@@ -192,6 +193,19 @@ class Declaration(Strict):
     @property
     def initial_state(self) -> str:
         return next(s for s, spec in self.states.items() if spec.initial)
+
+    @cached_property
+    def body(self) -> str:
+        """The declaration as stored with the cases started under it (canonical JSON)."""
+        return self.model_dump_json()
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_body(cls, body: str) -> Declaration:
+        return cls.model_validate_json(body)
 
     @cached_property
     def machine(self) -> type[StateChart]:

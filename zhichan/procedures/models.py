@@ -64,6 +64,22 @@ class Case(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     #: made by the demo generator (statistics and pages label it synthetic)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the declaration the case started under (procedure_declarations); NULL: the current one
+    declaration_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class StoredDeclaration(Base):
+    """Every declaration a case was started under, as it was then: a bureau editing its file later
+    changes new cases, while open ones finish under the rules (and states) they began with."""
+
+    __tablename__ = "procedure_declarations"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    procedure: Mapped[str] = mapped_column(String(64))
+    jurisdiction: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class CaseClock(Base):

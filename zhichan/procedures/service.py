@@ -40,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import case as sql_case
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
@@ -49,13 +50,14 @@ from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
-from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step
+from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
 
 CASES = cast(Table, Case.__table__)
 CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
 NOTICES = cast(Table, Notice.__table__)
+DECLARATIONS = cast(Table, StoredDeclaration.__table__)
 
 #: accepted attachment types, by their first bytes (the file name's extension is not trusted)
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -181,6 +183,7 @@ class ProcedureService:
         self.files_dir = files_dir
         self.max_attachment_bytes = max_attachment_bytes
         self._hooks: dict[str, list[StepHook]] = {}
+        self._stored: dict[str, Declaration] = {}
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -190,6 +193,51 @@ class ProcedureService:
     def _run_hooks(self, session: Session, scope: Scope, step: StepTaken) -> None:
         for hook in self._hooks.get(step.procedure, ()):
             hook(session, scope, step)
+
+    # -- declarations pinned to their cases ---------------------------------------------------
+
+    def _pin(self, session: Session, decl: Declaration, now: dt.datetime) -> str:
+        """Keep ``decl`` as it is now with the case about to start under it (once per digest)."""
+        if decl.digest not in self._stored:
+            if session.scalar(select(DECLARATIONS.c.digest).where(DECLARATIONS.c.digest == decl.digest)) is None:
+                try:
+                    with session.begin_nested():  # two first cases at once: the second finds the row
+                        session.execute(insert(DECLARATIONS).values(
+                            digest=decl.digest, procedure=decl.procedure, jurisdiction=decl.jurisdiction,
+                            revision=decl.revision, body=decl.body, created_at=now))
+                except IntegrityError:
+                    pass
+            self._stored[decl.digest] = decl
+        return decl.digest
+
+    def _kept(self, session: Session) -> list[Declaration]:
+        """Every declaration a case was started under (a small table: one row per edit of a file)."""
+        for digest, body in session.execute(select(DECLARATIONS.c.digest, DECLARATIONS.c.body)
+                                            .where(DECLARATIONS.c.digest.not_in(list(self._stored) or [""]))):
+            self._stored[digest] = Declaration.from_body(body)
+        return list(self._stored.values())
+
+    def declaration_of(self, session: Session, procedure: str, jurisdiction: str, digest: str | None) -> Declaration:
+        """The declaration a case runs under: the one it started with, whatever the files say now."""
+        if digest is not None and digest in self._stored:
+            return self._stored[digest]
+        try:
+            current = self.registry.get(procedure, jurisdiction)
+        except NotFoundError:
+            if digest is None:
+                raise
+            current = None
+        if digest is None or (current is not None and current.digest == digest):
+            assert current is not None
+            return current
+        body = session.scalar(select(DECLARATIONS.c.body).where(DECLARATIONS.c.digest == digest))
+        if body is None:  # a case from before declarations were kept: the current rules
+            if current is None:
+                raise NotFoundError(f"没有办理程序 {procedure}（{jurisdiction}） / no procedure {procedure} ({jurisdiction})")
+            return current
+        decl = Declaration.from_body(body)
+        self._stored[digest] = decl
+        return decl
 
     # -- starting ------------------------------------------------------------------------------
 
@@ -225,6 +273,7 @@ class ProcedureService:
             state=decl.initial_state, version=1, org_id=handling.id, org_path=handling.path,
             region_code=handling.region_code, party_user_id=party_user, party_key=party_key, fields=_json(clean),
             is_open=True, next_due=NO_DEADLINE, created_at=now, updated_at=now,
+            declaration_digest=self._pin(session, decl, now),
         )))
         case_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         number = f"{decl.number_prefix}-{china_date(now).year}-{case_id:06d}"
@@ -252,7 +301,7 @@ class ProcedureService:
         bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
                                  .values(version=version + 1, updated_at=now))).rowcount == 1
         row = self._visible(session, scope, case_id)
-        decl = self.registry.get(row.procedure, row.jurisdiction)
+        decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         spec = decl.transition(event, row.state)
         if spec is None or not row.is_open:
             raise ConflictError(
@@ -505,7 +554,7 @@ class ProcedureService:
         """A visible case; its ``actions`` are the steps the caller may take now (``keep``: a step just
         refused stays offered, so its form shows the reason with the input kept)."""
         row = self._visible(session, scope, case_id)
-        decl = self.registry.get(row.procedure, row.jurisdiction)
+        decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         officer = is_officer(scope, row.org_path)
         party = is_party(scope, row.party_user_id, row.party_key)
         clocks = []
@@ -532,18 +581,19 @@ class ProcedureService:
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
                 "officer": officer, "party": party}
 
-    def _actionable(self, scope: Scope, *, area: bool = False) -> Any:
+    def _actionable(self, session: Session, scope: Scope, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller can take a step — as an officer of its own organization
         (``area``: of its whole subtree, the oversight view of a city or province), or as the party.
         Officers are never parties (parties are enterprise users), so each reads its own index."""
         by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
-        for decl in self.registry.all():
+        for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
             if scope.governance:
-                states = tuple(sorted({s for t in decl.transitions if scope.role in t.roles for s in t.source}))
+                found = {s for t in decl.transitions if scope.role in t.roles for s in t.source}
             else:
-                states = tuple(sorted({s for t in decl.transitions if t.party for s in t.source}))
-            if states:
-                by_procedure.setdefault(decl.procedure, {})[decl.jurisdiction] = states
+                found = {s for t in decl.transitions if t.party for s in t.source}
+            if found:
+                known = by_procedure.setdefault(decl.procedure, {})
+                known[decl.jurisdiction] = tuple(sorted(found | set(known.get(decl.jurisdiction, ()))))
         wanted = []
         for procedure, per_jurisdiction in by_procedure.items():
             state_sets = set(per_jurisdiction.values())
@@ -568,7 +618,7 @@ class ProcedureService:
         deadline first; ``area`` widens it to the organization's subtree (辖区待办, for oversight)."""
         scope.require_authenticated()
         today = today or china_date(utcnow())
-        where = self._actionable(scope, area=area)
+        where = self._actionable(session, scope, area=area)
         counts = session.execute(select(
             func.count(),
             func.coalesce(func.sum(sql_case((CASES.c.next_due < today, 1), else_=0)), 0),
@@ -576,12 +626,12 @@ class ProcedureService:
         ).select_from(CASES).where(where)).one()
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-                   CASES.c.next_due, CASES.c.updated_at, CASES.c.version)
+                   CASES.c.next_due, CASES.c.updated_at, CASES.c.version, CASES.c.declaration_digest)
             .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
         for r in rows:
-            decl = self.registry.get(r.procedure, r.jurisdiction)
+            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
@@ -599,10 +649,10 @@ class ProcedureService:
         now = now or utcnow()
         today = today or china_date(now)
         retried = 0
-        for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction).join(
+        for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest).join(
                 CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running", CLOCKS.c.due_on.is_(None),
                                                       CLOCKS.c.due_problem.is_not(None))):
-            decl = self.registry.get(row.procedure, row.jurisdiction)
+            decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
             values = self.deadline_values(decl, row)
             if values["due_problem"] is None:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))

@@ -1,4 +1,5 @@
-"""procedures: cases made by the demo generator are marked synthetic
+"""procedures: cases made by the demo generator are marked synthetic; each case keeps the declaration it
+started under (stored by digest), so editing a declaration never strands an open case
 
 Revision ID: procedures_0002
 Revises: procedures_0001
@@ -17,10 +18,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "procedure_declarations",
+        sa.Column("digest", sa.String(64), primary_key=True),
+        sa.Column("procedure", sa.String(64), nullable=False),
+        sa.Column("jurisdiction", sa.String(12), nullable=False),
+        sa.Column("revision", sa.Integer, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
     with op.batch_alter_table("procedure_cases") as batch:
         batch.add_column(sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("declaration_digest", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("procedure_cases") as batch:
+        batch.drop_column("declaration_digest")
         batch.drop_column("synthetic")
+    op.drop_table("procedure_declarations")
