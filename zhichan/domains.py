@@ -10,4 +10,5 @@ from __future__ import annotations
 
 DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.procedures",
+    "zhichan.dataip",
 )
