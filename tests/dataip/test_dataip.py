@@ -243,3 +243,16 @@ def test_cli_flow(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     assert runner.invoke(main_app, ["procedures", "period", "2025-09-26", "10"]).output.strip() == "2025-10-16"
 
+
+def test_a_certificate_without_sample_digests_verifies(registry: DataIPService, log: EvidenceService,
+                                                       world: World) -> None:
+    """The sample is optional: the certificate page then prints the entry number only, and that is checked."""
+    officer = world.scope("wuhou_officer")
+    reg = registry.submit(officer, application(sample=None), now=at(D(2025, 1, 23)))
+    registry.publish(officer, reg["id"], on=D(2025, 1, 24), now=at(D(2025, 1, 24)))
+    registry.finalize(officer, reg["id"], now=at(D(2025, 2, 14)))
+    cert = registry.certificate(reg["id"])
+    assert "sm3" not in json.loads(cert.leaf)
+    pdf = render_pdf(cert)
+    report = verify_pdf(pdf, log.public_key)
+    assert report.ok, report.checks
