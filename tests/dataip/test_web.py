@@ -168,7 +168,7 @@ def test_the_old_address_redirects_and_the_menu_comes_from_the_domain(env: WebEn
     r = anonymous.get("/evidence/notices?date=2025-02-13", follow_redirects=False)
     assert r.status_code == 301 and r.headers["location"] == "/dataip/notices?date=2025-02-13"
     page = anonymous.get("/dataip/notices?date=2025-02-13")
-    assert 'href="/dataip/notices"' in page.text and 'href="/dataip/register"' in page.text
+    assert 'href="/dataip/notices" class="active"' in page.text and 'id="register-link"' in page.text
     assert 'href="/evidence/notices"' not in page.text
     assert anonymous.get("/dataip/notices?date=2025-13-01").status_code == 422
     enterprise = client_for(env, "ent_user")

@@ -44,7 +44,8 @@ def service(request: Request) -> DataIPService:
 
 
 def menu(scope: Scope) -> list[MenuItem]:
-    return [("/dataip/notices", "dataip.nav.notices"), ("/dataip/register", "dataip.nav.register")]
+    """One entry for everybody (the register is linked from the notices page; the menu bar is full)."""
+    return [("/dataip/notices", "dataip.nav.notices")]
 
 
 # -- public: the notice, and objections to it ---------------------------------------------------
