@@ -132,7 +132,7 @@ def test_bad_applications_are_refused_and_nothing_is_logged(registry: DataIPServ
     assert log.size() == 0
     reg = registry.submit(officer, application(sample=None), now=at(D(2025, 3, 3)))
     with pytest.raises(CalendarNotPublished):
-        registry.publish(officer, reg["id"], on=D(2099, 12, 1))
+        registry.publish(officer, reg["id"], now=at(D(2099, 12, 1)))
     assert registry.get(reg["id"])["status"] == "submitted"  # the failed publication changed nothing
     assert log.size() == 2  # the application and the engine's record of it
 

@@ -173,3 +173,15 @@ def test_models_match_the_migration(engine: Engine) -> None:
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diffs if "dataip_" in repr(d)] == []
+
+
+def test_a_publication_date_in_the_future_is_refused(world: World, registry: DataIPService) -> None:
+    import datetime as dt
+
+    from zhichan.errors import InputError
+
+    officer = world.scope("wuhou_officer")
+    reg = registry.submit(officer, application(), now=at(D(2025, 3, 3)))
+    with pytest.raises(InputError, match="尚未到来"):
+        registry.publish(officer, reg["id"], on=dt.date.today() + dt.timedelta(days=30))
+    assert registry.get(reg["id"])["status"] == "submitted"

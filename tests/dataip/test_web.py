@@ -173,6 +173,9 @@ def test_the_old_address_redirects_and_the_menu_comes_from_the_domain(env: WebEn
     assert anonymous.get("/dataip/notices?date=2025-13-01").status_code == 422
     enterprise = client_for(env, "ent_user")
     assert 'id="dataip-apply"' in enterprise.get("/dataip/notices").text
+    assert 'id="dataip-apply"' not in anonymous.get("/dataip/notices").text
+    assert 'id="dataip-apply"' not in client_for(env, "jinjiang").get("/dataip/notices").text  # an analyst
+    assert anonymous.get("/dataip/notices?filed=<b>x</b>").status_code == 422
     assert 'id="start-dataip.registration"' in enterprise.get("/todo").text
 
 

@@ -35,7 +35,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
 
 #: a registration number as the register issues it (DIP-<year>-<8 digits>)
-Number = Annotated[str, PathParam(pattern=r"^DIP-[0-9]{4}-[0-9]{8}$")]
+NUMBER = r"^DIP-[0-9]{4}-[0-9]{8}$"
+Number = Annotated[str, PathParam(pattern=NUMBER)]
 
 
 def service(request: Request) -> DataIPService:
@@ -61,7 +62,7 @@ def _notices_page(request: Request, scope: Scope, date: Any = None, *, failed: s
 
 @router.get("/dataip/notices", include_in_schema=False)
 def notices_page(request: Request, date: Annotated[IsoDate | None, Query()] = None,
-                 filed: Annotated[str | None, Query(max_length=40)] = None, scope: Scope = ScopeDep) -> Response:
+                 filed: Annotated[str | None, Query(pattern=NUMBER)] = None, scope: Scope = ScopeDep) -> Response:
     return _notices_page(request, scope, date, filed=filed)
 
 

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
-from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
@@ -340,6 +340,8 @@ class DataIPService:
                 now: dt.datetime | None = None) -> dict[str, Any]:
         """公示 (formal review passed): the notice ends on the N-th working day after ``on`` — a step
         recorded on that day (10:00 China time) when ``on`` is given and ``now`` is not."""
+        if on is not None and on > china_date(now or utcnow()):
+            raise InputError(f"公示日期 {on} 尚未到来 / the publication date {on} is in the future")
         if now is None and on is not None and on != china_date(utcnow()):
             now = dt.datetime.combine(on, dt.time(2))  # 10:00 China time, naive UTC
         return self._step(scope, registration_id, "publish", {}, now)

@@ -6,10 +6,18 @@ import datetime as dt
 from typing import Any
 
 from zhichan.dataip.models import Status
-from zhichan.dataip.service import DataIPService, published
+from zhichan.dataip.service import PROCEDURE, DataIPService, published
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
+
+
+def may_apply(service: DataIPService, scope: Scope) -> bool:
+    """Whether the caller may open an application (the declaration's start: the party online, or its roles)."""
+    start = service.procedures.registry.for_region(PROCEDURE, None).start
+    return scope.is_authenticated and ((scope.role == Role.ENTERPRISE_USER and start.party)
+                                       or (scope.governance and scope.role in start.roles))
 
 
 def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = None) -> dict[str, Any]:
@@ -20,7 +28,7 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
     rows = [{**published(r), "can_object": scope.is_authenticated and r["notice_start"] <= today <= r["notice_end"]}
             for r in service.under_notice(day)]
     return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
-            "objector": scope.org_name or scope.username}
+            "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
 
 
 def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
