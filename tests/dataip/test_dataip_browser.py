@@ -72,6 +72,10 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     assert number in page.inner_text(f"#notice-{number}")
     assert page.locator(".sign-in-to-object").count() == 1 and page.locator(f"#object-form-{number}").count() == 0
     page.screenshot(path=str(artifacts_dir / "dataip-notices-anonymous.png"), full_page=True)
+    page.goto("/dataip/notices?lang=en")
+    assert page.inner_text(".sign-in-to-object") == "Sign in to object"
+    page.screenshot(path=str(artifacts_dir / "dataip-notices-anonymous-en.png"), full_page=True)
+    page.goto("/dataip/notices?lang=zh")
     sign_in(page, "ent2_user")
     page.goto("/dataip/notices")
     page.click(f"#object-{number}")
