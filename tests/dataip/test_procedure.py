@@ -185,3 +185,19 @@ def test_a_publication_date_in_the_future_is_refused(world: World, registry: Dat
     with pytest.raises(InputError, match="尚未到来"):
         registry.publish(officer, reg["id"], on=dt.date.today() + dt.timedelta(days=30))
     assert registry.get(reg["id"])["status"] == "submitted"
+
+
+def test_a_step_only_the_public_takes_is_declared_with_public() -> None:
+    from importlib.resources import files
+
+    import yaml
+
+    from zhichan.errors import ConfigError
+    from zhichan.procedures.declaration import parse_declaration
+
+    data = yaml.safe_load((files("zhichan.dataip") / "definitions" / "dataip.registration.yaml").read_bytes())
+    assert parse_declaration(data, "dataip.registration.yaml").transition("object", "in_notice") is not None
+    step = next(t for t in data["transitions"] if t["event"] == "object")
+    step["public"] = False
+    with pytest.raises(ConfigError, match="object: nobody may take it"):
+        parse_declaration(data, "dataip.registration.yaml")
