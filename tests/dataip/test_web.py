@@ -100,7 +100,9 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
     assert filed.status_code == 303
     assert 'id="objection-filed"' in other.get(filed.headers["location"]).text
     assert other.get(f"/cases/{case_id}").status_code == 404  # objecting shows nothing of the case
-    # the applicant itself may not object
+    # the applicant itself may not object: no form on its own notice, and a forged submission is refused
+    assert number in enterprise.get("/dataip/notices").text
+    assert f'id="object-form-{number}"' not in enterprise.get("/dataip/notices").text
     own = enterprise.post(f"/dataip/notices/{number}/objections",
                           data={"csrf_token": csrf_from(page.text), "objector": "自己", "reason": "自己"})
     assert own.status_code == 403
@@ -189,3 +191,47 @@ def test_a_dated_notice_list_is_not_an_objection_form(env: WebEnv) -> None:
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     page = other.get(f"/dataip/notices?date={tomorrow}")
     assert number in page.text and f'id="object-form-{number}"' in page.text  # still under notice today
+
+
+@pytest.mark.postgres
+def test_an_objection_is_not_lost_when_another_step_gets_in_first(settings: Settings, web_template: Path,
+                                                                    pg_url: str) -> None:
+    """An objector's submission meets a case another step is changing (PostgreSQL row lock): it is
+    taken on the case's new version instead of coming back as a stale form."""
+    import threading
+
+    from sqlalchemy import text
+
+    from tests.helpers import wait_for
+
+    env = make_env(settings, web_template, pg_url, search_index=False)
+    try:
+        officer = client_for(env, "wuhou_officer")
+        case_id = apply(officer)
+        step(officer, case_id, "publish")
+        number = number_of(env, case_id)
+        other = client_for(env, "ent2_user")
+        token = csrf_from(other.get("/dataip/notices").text)
+        results: list[int] = []
+
+        def objection() -> None:
+            r = other.post(f"/dataip/notices/{number}/objections", follow_redirects=False,
+                           data={"csrf_token": token, "objector": "锦江独有材料有限公司", "reason": "同时提交的异议"})
+            results.append(r.status_code)
+
+        def waiting() -> bool:
+            with env.engine.connect() as conn:  # type: ignore[attr-defined]
+                return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                              "AND wait_event_type = 'Lock'")).scalar())
+
+        with env.engine.connect() as holder:  # type: ignore[attr-defined]
+            holder.execute(text("UPDATE procedure_cases SET version = version + 1 WHERE id = :id"), {"id": case_id})
+            thread = threading.Thread(target=objection)
+            thread.start()
+            wait_for(waiting, timeout=30, what="the objection to wait for the other step's row lock")
+            holder.commit()
+        thread.join(30)
+        assert results == [303]
+        assert "同时提交的异议" in officer.get(f"/cases/{case_id}").text
+    finally:
+        env.engine.dispose()  # type: ignore[attr-defined]

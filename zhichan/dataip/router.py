@@ -32,6 +32,8 @@ from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: how often an objection is tried when other steps on the case got in first
+OBJECTION_ATTEMPTS = 3
 router = APIRouter(route_class=TransactionRoute)
 
 #: a registration number as the register issues it (DIP-<year>-<8 digits>)
@@ -83,19 +85,24 @@ def object_submit(request: Request, number: Number, scope: Scope = ScopeDep, ses
     reg = service(request).public_registration(number)
     if reg["case_id"] is None:
         raise NotFoundError(f"没有公开的登记 {number} / no published registration {number}")
-    # an objection does not depend on what others did meanwhile (the state check still applies): the
-    # current version, so two objectors at once are not sent back with a stale form
-    version = int(session.scalar(select(CASES.c.version).where(CASES.c.id == reg["case_id"])) or 0)
-    try:
-        request.app.state.procedures.act(session, scope, reg["case_id"], "object", version=version, fields=values,
-                                         ip=request.client.host if request.client else "")
-    except FormError as exc:
-        session.rollback()
-        return _notices_page(request, scope, failed=number, errors=exc.errors, values=values, status=422)
-    except ConflictError as exc:
-        session.rollback()
-        field = str(exc.details.get("field") or "reason")
-        return _notices_page(request, scope, failed=number, errors={field: exc.message}, values=values, status=409)
+    # an objection does not depend on what others did meanwhile (the state check still applies): it
+    # is taken on the current version, and retried when another step got in first, so two objectors at
+    # once are not sent back with a stale form
+    for attempt in range(1, OBJECTION_ATTEMPTS + 1):
+        version = int(session.scalar(select(CASES.c.version).where(CASES.c.id == reg["case_id"])) or 0)
+        try:
+            request.app.state.procedures.act(session, scope, reg["case_id"], "object", version=version, fields=values,
+                                             ip=request.client.host if request.client else "")
+            break
+        except FormError as exc:
+            session.rollback()
+            return _notices_page(request, scope, failed=number, errors=exc.errors, values=values, status=422)
+        except ConflictError as exc:
+            session.rollback()
+            if "field" not in exc.details and attempt < OBJECTION_ATTEMPTS:
+                continue  # the engine's conflict (the case moved on): look again
+            field = str(exc.details.get("field") or "reason")
+            return _notices_page(request, scope, failed=number, errors={field: exc.message}, values=values, status=409)
     session.commit()
     return RedirectResponse(f"/dataip/notices?filed={number}", status_code=303)
 
@@ -107,7 +114,7 @@ def notices_api(
 ) -> list[dict[str, Any]]:
     """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
     rows = views.notices_view(service(request), Scope.anonymous(), date)["rows"]
-    return [{k: v for k, v in r.items() if k != "can_object"} for r in rows]
+    return [{k: v for k, v in r.items() if k not in ("can_object", "own")} for r in rows]
 
 
 # -- public: the register -----------------------------------------------------------------------

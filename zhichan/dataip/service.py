@@ -285,6 +285,17 @@ class DataIPService:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def own(self, scope: Scope, case_ids: list[int]) -> set[int]:
+        """Which of these cases the caller applied for (the party may not object to its own)."""
+        from zhichan.procedures.scope import is_party
+
+        if not scope.is_authenticated or not case_ids:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(CASES.c.id, CASES.c.party_user_id, CASES.c.party_key)
+                                .where(CASES.c.id.in_(case_ids))).all()
+        return {r.id for r in rows if is_party(scope, r.party_user_id, r.party_key)}
+
     def registrations(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         query = select(REGS).order_by(REGS.c.id.desc()).limit(limit).offset(offset)
         if status:

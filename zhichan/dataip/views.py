@@ -25,8 +25,11 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
     signed-in user may object to each (the notice clock decides again when the objection arrives)."""
     today = china_date(utcnow())
     day = date or today
-    rows = [{**published(r), "can_object": scope.is_authenticated and r["notice_start"] <= today <= r["notice_end"]}
-            for r in service.under_notice(day)]
+    regs = service.under_notice(day)
+    own = service.own(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
+    rows = [{**published(r), "own": r["case_id"] in own,
+             "can_object": scope.is_authenticated and r["case_id"] not in own
+             and r["notice_start"] <= today <= r["notice_end"]} for r in regs]
     return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
             "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
 
