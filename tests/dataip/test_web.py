@@ -103,6 +103,11 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
     # the applicant itself may not object: no form on its own notice, and a forged submission is refused
     assert number in enterprise.get("/dataip/notices").text
     assert f'id="object-form-{number}"' not in enterprise.get("/dataip/notices").text
+    # the applicant and the area's officers reach the case from the notice; others do not
+    assert f'href="/cases/{case_id}"' in enterprise.get("/dataip/notices").text
+    assert f'href="/cases/{case_id}"' in officer.get(f"/dataip/register/{number}").text
+    assert f'href="/cases/{case_id}"' not in other.get("/dataip/notices").text
+    assert f'href="/cases/{case_id}"' not in client_for(env, "jinjiang_officer").get("/dataip/notices").text
     own = enterprise.post(f"/dataip/notices/{number}/objections",
                           data={"csrf_token": csrf_from(page.text), "objector": "自己", "reason": "自己"})
     assert own.status_code == 403

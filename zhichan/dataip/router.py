@@ -114,7 +114,7 @@ def notices_api(
 ) -> list[dict[str, Any]]:
     """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
     rows = views.notices_view(service(request), Scope.anonymous(), date)["rows"]
-    return [{k: v for k, v in r.items() if k not in ("can_object", "own")} for r in rows]
+    return [{k: v for k, v in r.items() if k not in ("can_object", "case_id")} for r in rows]
 
 
 # -- public: the register -----------------------------------------------------------------------
@@ -129,8 +129,8 @@ def register_page(request: Request, page: int = Query(1, ge=1, le=10_000),
 
 
 @router.get("/dataip/register/{number}", include_in_schema=False)
-def registration_page(request: Request, number: str) -> Response:
-    return render(request, "dataip/registration.html", views.registration_view(service(request), number))
+def registration_page(request: Request, number: str, scope: Scope = ScopeDep) -> Response:
+    return render(request, "dataip/registration.html", views.registration_view(service(request), number, scope))
 
 
 @router.get("/dataip/register/{number}/certificate.pdf", include_in_schema=False)
@@ -138,7 +138,7 @@ def certificate_pdf(request: Request, number: str) -> Response:
     """数据知识产权登记证书: the log certificate of the "registered" decision (public, like the register)."""
     from zhichan.evidence.certificate import render_pdf
 
-    data = views.registration_view(service(request), number)
+    data = views.registration_view(service(request), number, Scope.anonymous())
     if not data["registered"]:
         raise NotFoundError(f"{number} 尚未准予登记 / {number} is not registered")
     pdf = render_pdf(service(request).evidence.certificate(int(data["registration"]["decision_index"])))

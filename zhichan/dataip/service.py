@@ -285,16 +285,23 @@ class DataIPService:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def own(self, scope: Scope, case_ids: list[int]) -> set[int]:
-        """Which of these cases the caller applied for (the party may not object to its own)."""
-        from zhichan.procedures.scope import is_party
+    def relation(self, scope: Scope, case_ids: list[int]) -> dict[int, str]:
+        """How the caller stands to each of these cases: ``"party"`` (it applied: it may not object to
+        its own), ``"officer"`` (it sees the case), absent otherwise — the engine's scope rule."""
+        from zhichan.procedures.scope import is_officer, is_party
 
         if not scope.is_authenticated or not case_ids:
-            return set()
+            return {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(CASES.c.id, CASES.c.party_user_id, CASES.c.party_key)
+            rows = conn.execute(select(CASES.c.id, CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key)
                                 .where(CASES.c.id.in_(case_ids))).all()
-        return {r.id for r in rows if is_party(scope, r.party_user_id, r.party_key)}
+        out: dict[int, str] = {}
+        for r in rows:
+            if is_party(scope, r.party_user_id, r.party_key):
+                out[r.id] = "party"
+            elif is_officer(scope, r.org_path):
+                out[r.id] = "officer"
+        return out
 
     def registrations(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         query = select(REGS).order_by(REGS.c.id.desc()).limit(limit).offset(offset)

@@ -26,10 +26,13 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
     today = china_date(utcnow())
     day = date or today
     regs = service.under_notice(day)
-    own = service.own(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
-    rows = [{**published(r), "own": r["case_id"] in own,
-             "can_object": scope.is_authenticated and r["case_id"] not in own
-             and r["notice_start"] <= today <= r["notice_end"]} for r in regs]
+    relation = service.relation(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
+    rows = [{**published(r),
+             # the applicant and the area's officers reach the case itself
+             "case_id": r["case_id"] if r["case_id"] in relation else None,
+             "can_object": scope.is_authenticated and r["case_id"] is not None
+             and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today <= r["notice_end"]}
+            for r in regs]
     return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
             "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
 
@@ -42,12 +45,14 @@ def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) 
     return {"items": items, "page": page, "more": len(rows) > per_page}
 
 
-def registration_view(service: DataIPService, number: str) -> dict[str, Any]:
+def registration_view(service: DataIPService, number: str, scope: Scope) -> dict[str, Any]:
     """One published registration (under notice or registered); anything else is not found."""
     reg = service.public_registration(number)
     registered = reg["status"] == Status.REGISTERED
+    case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
     return {"registration": {**published(reg), "decided": china_date(reg["decided_at"]).isoformat()
                              if registered and reg["decided_at"] else None,
                              "decision_index": reg["decision_index"] if registered else None,
-                             "decision_reasons": reg["decision_reasons"] if registered else None},
+                             "decision_reasons": reg["decision_reasons"] if registered else None,
+                             "case_id": case_id},
             "registered": registered}
