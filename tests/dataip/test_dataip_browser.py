@@ -105,6 +105,7 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     sign_out(page)
 
     page.goto("/dataip/register")
+    page.screenshot(path=str(artifacts_dir / "dataip-register.png"), full_page=True)
     page.click(f"#register a:has-text('{number}')")
     page.wait_for_selector("#registration-status:has-text('已登记')")
     page.screenshot(path=str(artifacts_dir / "dataip-registration.png"), full_page=True)
