@@ -66,11 +66,6 @@ class Settings(BaseSettings):
         description="Name of this deployment's evidence log (存证日志), the first line of every signed checkpoint; "
         "set it once, e.g. to the platform's host name, and never change it.",
     )
-    dataip_notice_working_days: int = Field(
-        10,
-        description="数据知识产权登记公示期（工作日），自公示次日起按国务院节假日安排计算 / data-IP registration "
-        "public-notice period in working days, counted from the day after publication on the official holiday calendar.",
-    )
     spark_master: str = Field(
         "local[2]", description="Spark master for the Spark engine of the indicators (e.g. local[2], spark://host:7077)",
     )

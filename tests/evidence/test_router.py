@@ -1,19 +1,16 @@
-"""The public pages (certificate verification, registrations under notice) and the signed-in deposit
+"""The public pages (certificate verification; the data-IP notices moved to tests/dataip) and the signed-in deposit
 endpoints, on the real web app (``create_app`` + this router, mounted as the integrator will)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
-from zhichan.dataip.service import Application, DataIPService
 from zhichan.evidence import witness
 from zhichan.evidence.keys import PublicKey, key_dir, load_signing_key
 from zhichan.evidence.schemas import Certificate
 from zhichan.evidence.service import EvidenceService, digest_bytes
 from zhichan.evidence.verify import read_pdf
-from zhichan.settings import Settings
 from zhichan.web.testing import WebEnv, csrf_from, login_as
 
 DOC = "技术秘密说明书（合成）".encode() * 50
@@ -28,7 +25,7 @@ def test_public_pages_are_anonymous_and_deposits_need_login(web: WebEnv) -> None
         page = client.get("/evidence/verify")
         assert page.status_code == 200 and "证书核验" in page.text and 'id="verify-form"' in page.text
         assert "Verify a certificate" in client.get("/evidence/verify?lang=en").text
-        assert client.get("/evidence/notices").status_code == 200
+        assert client.get("/evidence/notices").status_code == 200  # redirected to /dataip/notices
         assert client.get("/evidence/pubkey.pem").text.startswith("-----BEGIN PUBLIC KEY-----")
         assert client.get("/evidence/checkpoint.json").status_code == 404  # empty log: nothing signed yet
         assert client.get("/api/v1/dataip/notices").json() == []
@@ -104,30 +101,10 @@ def _proof(web: WebEnv) -> list[str]:
     return [p.hex() for p in log.consistency_path(1, 2)]
 
 
-def test_registrations_under_notice_are_public_with_deadlines(web: WebEnv, settings: Settings) -> None:
-    log = EvidenceService(web.engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)  # type: ignore[arg-type]
-    registry = DataIPService(log, notice_working_days=10)
-    reg = registry.submit(Application(
-        applicant="杭州示例数据科技有限公司（合成）", data_name="城市公交刷卡脱敏数据集", description="合成",
-        data_source="企业自有业务系统", data_scale="1.2 亿条", processing_rules="去标识化", data_structure="trips 表",
-        update_frequency="每日", usage_scenario="客流预测", sample=digest_bytes(b"sample"),
-    ), now=dt.datetime(2025, 1, 23, 2))
-    registry.publish(reg["id"], on=dt.date(2025, 1, 24), now=dt.datetime(2025, 1, 24, 2))
-    with web.client() as client:
-        page = client.get("/evidence/notices?date=2025-02-13")
-        assert page.status_code == 200
-        assert "城市公交刷卡脱敏数据集" in page.text and "2025-02-13" in page.text and reg["number"] in page.text
-        assert 'id="notices-none"' in client.get("/evidence/notices?date=2025-02-14").text
-        rows = client.get("/api/v1/dataip/notices", params={"date": "2025-01-24"}).json()
-        assert [(r["number"], r["notice_end"], r["update_frequency"]) for r in rows] == [(reg["number"], "2025-02-13", "每日")]
-        assert "description" not in rows[0]  # only the published fields
-
-
 #: This router's public routes (what the integrator adds to tests/web/test_web_scope.py's PUBLIC_GET,
 #: plus the two public verification POSTs).
-PUBLIC = {("GET", "/evidence/verify"), ("POST", "/evidence/verify"), ("GET", "/evidence/notices"),
-          ("GET", "/evidence/checkpoint.json"), ("GET", "/evidence/pubkey.pem"), ("GET", "/api/v1/dataip/notices"),
-          ("POST", "/api/v1/evidence/verify")}
+PUBLIC = {("GET", "/evidence/verify"), ("POST", "/evidence/verify"),
+          ("GET", "/evidence/checkpoint.json"), ("GET", "/evidence/pubkey.pem"), ("POST", "/api/v1/evidence/verify")}
 
 
 def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None:

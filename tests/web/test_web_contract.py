@@ -18,7 +18,7 @@ def _parameter(operation: dict, name: str) -> dict:
 
 
 @pytest.mark.parametrize("url", ["/api/v1/dataip/notices?date={}", "/api/v1/cockpit?as_of={}",
-                                 "/api/v1/regions/510107/indicators?as_of={}", "/evidence/notices?date={}"])
+                                 "/api/v1/regions/510107/indicators?as_of={}", "/dataip/notices?date={}"])
 def test_days_are_iso_dates_within_range(env, client, url):
     login_as(client, env.engine, "wuhou")
     # 0 was taken as a Unix time (1970-01-01) and answered 200; 0000-00-00 passed the schema's pattern

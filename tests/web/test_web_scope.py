@@ -17,9 +17,11 @@ PUBLIC_GET = {
     "/patents/{application_number}/similar", "/api/v1/search",
     "/api/v1/patents/{application_number}", "/api/v1/similar", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
     "/assets/vega-bundle.js", "/api/openapi.json", "/api/docs", "/healthz",
-    # evidence (zhichan.evidence.router): certificate verification and data-IP notices are public
-    "/evidence/verify", "/evidence/notices", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
-    "/api/v1/dataip/notices",
+    # evidence (zhichan.evidence.router): certificate verification is public
+    "/evidence/verify", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
+    # data-IP (zhichan.dataip.router): the notices (and their old address), the register, its certificates
+    "/dataip/notices", "/evidence/notices", "/api/v1/dataip/notices", "/dataip/register", "/dataip/register/{number}",
+    "/dataip/register/{number}/certificate.pdf",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -43,7 +45,7 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
-            "procedure": "protection.patent_dispute", "event": "accept"}
+            "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

@@ -1,4 +1,5 @@
-"""Tables of data-IP registration (workflow state; the evidence log keeps the tamper-evident record).
+"""Tables of data-IP registration: the register, kept in step with its ``dataip.registration`` case by
+the procedure hook (the case holds the workflow; the evidence log keeps the tamper-evident record).
 
 Times are naive UTC; notice dates are calendar dates in China Standard Time.
 """
@@ -19,7 +20,16 @@ class Status(StrEnum):
     IN_NOTICE = "in_notice"  # 公示中
     OBJECTED = "objected"  # 公示期内有异议待处理
     REGISTERED = "registered"  # 准予登记
-    REJECTED = "rejected"  # 不予登记（异议成立，或审查决定驳回）
+    REJECTED = "rejected"  # 不予登记（形式审查或审查决定驳回，或异议成立）
+    WITHDRAWN = "withdrawn"  # 申请人撤回
+
+
+#: the register's status for each state of the ``dataip.registration`` procedure
+STATUS_OF_STATE: dict[str, Status] = {
+    "submitted": Status.SUBMITTED, "curing": Status.SUBMITTED, "in_notice": Status.IN_NOTICE,
+    "objected": Status.OBJECTED, "registered": Status.REGISTERED, "refused": Status.REJECTED,
+    "withdrawn": Status.WITHDRAWN,
+}
 
 
 class ObjectionStatus(StrEnum):
@@ -33,6 +43,8 @@ class Registration(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
+    #: the ``dataip.registration`` case that carries the workflow (NULL only for rows from before dataip_0003)
+    case_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("procedure_cases.id"), unique=True)
     application_index: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"))
     applicant: Mapped[str] = mapped_column(String(200))
     data_name: Mapped[str] = mapped_column(String(200))

@@ -1,60 +1,65 @@
-"""Data-IP registration (数据知识产权登记): apply → public notice → objections → decision.
+"""Data-IP registration (数据知识产权登记) on the procedure engine: the ``dataip.registration``
+procedure (``definitions/dataip.registration.yaml``) carries the workflow — apply → formal review
+(cure) → public notice (公示) with objections → decision — and :class:`RegisterHook`, run by the
+engine inside each step's transaction, keeps the register and its evidence entries in step:
 
-Every step is also an entry of the evidence log, in the same transaction as the workflow row, so
-the registry's history is tamper-evident and each step has a certificate:
+- ``dataip.application`` (the start): applicant, data name, description, source, scale, structure,
+  update frequency, processing rules, usage scenario and the digests of a data sample (the data
+  itself is never uploaded); the registration number ``DIP-<year>-<log index>`` derives from it;
+- ``dataip.notice`` (publish): the notice window — the declaration's ``notice`` clock, counted in
+  working days from the day after publication on the official calendar (:mod:`zhichan.legaltime`);
+- ``dataip.objection``: an objection, accepted from anyone signed in while the notice clock runs
+  (until 24:00 China time of its last day), and its resolution (dismissed → the notice runs on,
+  upheld → refused);
+- ``dataip.decision``: registered or rejected, with ``reasons_sm3``. The certificate of the
+  "registered" decision entry is the registration certificate (数据知识产权登记证书).
 
-- ``dataip.application``: applicant, data name, description, source, scale, processing rules and
-  the digests of the data sample (the data itself is never uploaded);
-- ``dataip.notice``: the notice window (公示期), ``dataip_notice_working_days`` working days counted
-  from the day after publication on the official holiday calendar (:mod:`zhichan.legaltime`);
-- ``dataip.objection``: an objection filed within the window (objector, SM3 of the reason), and
-  its resolution (upheld → rejected, dismissed → the notice runs on);
-- ``dataip.decision``: registered or rejected. The certificate of a "registered" decision entry is
-  the registration certificate (数据知识产权登记证书).
-
-Dates of the notice are China Standard Time calendar dates; an objection is on time until the end
-of the notice's last day.
+The engine adds its own ``procedure.step`` entry, the case history and the audit record to each step.
+:class:`DataIPService` reads the register (the public notices, the public register) and takes the
+steps for the command line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select, update
+from sqlalchemy.orm import Session
 
-from zhichan.dataip.models import Objection, ObjectionStatus, Registration, Status
-from zhichan.errors import ConflictError, InputError, NotFoundError
+from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
+from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
-from zhichan.legaltime import add_working_days, china_date
-from zhichan.settings import get_settings
+from zhichan.legaltime import china_date
+from zhichan.platform.db import session_scope
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.service import FormError, ProcedureService, StepTaken
+
+PROCEDURE = "dataip.registration"
+NOTICE_CLOCK = "notice"
 
 REGS = cast(Table, Registration.__table__)
 OBJS = cast(Table, Objection.__table__)
+CASES = cast(Table, Case.__table__)
+CLOCKS = cast(Table, CaseClock.__table__)
 
-LIMITS = {"applicant": 200, "data_name": 200, "data_scale": 200, "description": 1000, "data_source": 500,
-          "processing_rules": 1000, "data_structure": 1000, "update_frequency": 100, "usage_scenario": 1000,
-          "objector": 200, "reason": 5000, "resolution": 2000, "reasons": 5000}
 APPLICATION_FIELDS = ("applicant", "data_name", "description", "data_source", "data_scale", "data_structure",
                       "update_frequency", "processing_rules", "usage_scenario")
-
+#: what the public notice and the public register show of a registration (never the case's internals)
+PUBLISHED_FIELDS = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure",
+                    "update_frequency", "processing_rules", "usage_scenario", "sm3", "sha256", "status",
+                    "notice_start", "notice_end")
 
 FINALIZE_REASONS = "公示期满无异议，准予登记 / the notice period ended without objection: registered"
 
 
-class DataIPError(InputError):
-    code = "dataip"
-
-
-def _text(name: str, value: str | None, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DataIPError(f"{name} 不能为空 / {name} is required")
-    if len(value) > LIMITS[name]:
-        raise DataIPError(f"{name} 超过 {LIMITS[name]} 字 / {name} is longer than {LIMITS[name]} characters")
-    return value
+def _sm3(text: str) -> str:
+    return hashlib.new("sm3", text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,22 +78,175 @@ class Application:
     usage_scenario: str = ""  # 应用场景 — required
     sample: FileDigest | None = None  # digests of a data sample or of the data set's manifest
 
-    def record(self) -> dict[str, Any]:
-        record: dict[str, Any] = {"kind": "dataip.application"}
-        for name in APPLICATION_FIELDS:
-            record[name] = _text(name, getattr(self, name))
+    def fields(self) -> dict[str, str]:
+        """The start step's form fields (the declaration checks them like the web form's)."""
+        values = {name: getattr(self, name) for name in APPLICATION_FIELDS}
         if self.sample is not None:
-            if not (HEX64.match(self.sample.sm3) and HEX64.match(self.sample.sha256)):
-                raise DataIPError("样本摘要应为 64 位十六进制 / sample digests must be 64 hexadecimal characters")
-            record.update(sm3=self.sample.sm3, sha256=self.sample.sha256, size=self.sample.size)
-        return record
+            values |= {"sample_sm3": self.sample.sm3, "sample_sha256": self.sample.sha256}
+        return values
+
+
+# -- the hook: the register in the step's transaction -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterHook:
+    """Keeps ``dataip_registrations`` / ``dataip_objections`` and the ``dataip.*`` evidence entries in
+    step with each step of a ``dataip.registration`` case; raising refuses the step (nothing kept)."""
+
+    evidence: EvidenceService
+
+    def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        conn = session.connection()
+        if step.event == "start":
+            self._apply(conn, step)
+            return
+        reg = conn.execute(select(REGS).where(REGS.c.case_id == step.case_id)).mappings().first()
+        if reg is None:
+            raise NotFoundError(f"办件 {step.number} 没有登记记录 / case {step.number} has no registration row")
+        handler = getattr(self, f"_on_{step.event}", None)
+        if handler is not None:
+            handler(conn, scope, step, dict(reg))
+        conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(status=STATUS_OF_STATE[step.target]))
+
+    def _append(self, conn: Connection, records: list[dict[str, Any]], now: dt.datetime) -> list[Any]:
+        return self.evidence.append_records(records, now=now, conn=conn)
+
+    def _apply(self, conn: Connection, step: StepTaken) -> None:
+        fields = step.fields
+        sm3 = str(fields.get("sample_sm3") or "").lower() or None
+        sha256 = str(fields.get("sample_sha256") or "").lower() or None
+        errors = {}
+        for name, value in (("sample_sm3", sm3), ("sample_sha256", sha256)):
+            if value is not None and not HEX64.match(value):
+                errors[name] = "摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters"
+        if (sm3 is None) != (sha256 is None) and not errors:
+            missing = "sample_sha256" if sha256 is None else "sample_sm3"
+            errors[missing] = "样本的 SM3 与 SHA-256 摘要须同时填写 / give both the SM3 and the SHA-256 digest"
+        if errors:
+            raise FormError(errors)
+        record: dict[str, Any] = {"kind": "dataip.application", "case": step.number,
+                                  **{name: fields[name] for name in APPLICATION_FIELDS}}
+        if sm3 is not None:
+            record |= {"sm3": sm3, "sha256": sha256}
+        entry = self._append(conn, [record], step.now)[0]
+        conn.execute(REGS.insert().values(
+            number=f"DIP-{china_date(step.now).year}-{entry.index:08d}", case_id=step.case_id,
+            application_index=entry.index, status=STATUS_OF_STATE[step.target], submitted_at=step.now,
+            sm3=sm3, sha256=sha256, **{name: fields[name] for name in APPLICATION_FIELDS},
+        ))
+
+    def _on_publish(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        clock = _notice_clock(conn, step.case_id)
+        start = china_date(clock.started_at)
+        # the public must read the last day: a notice reaching into a year whose holiday schedule is
+        # not loaded is refused (CalendarNotPublished), not published with an unknown end
+        end = clock.due_on or ProcedureService.clock_of(clock).due()
+        self._append(conn, [{
+            "kind": "dataip.notice", "registration_no": reg["number"], "application_index": reg["application_index"],
+            "data_name": reg["data_name"], "applicant": reg["applicant"],
+            "notice_start": start.isoformat(), "notice_end": end.isoformat() if end else None}], step.now)
+        conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(notice_start=start, notice_end=end))
+
+    def _on_object(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        """异议: accepted while the notice clock runs, until the end of its last day (China time)."""
+        if (step.party_user_id is not None and scope.user_id == step.party_user_id) or \
+                (step.party_key and scope.party_key == step.party_key):
+            raise PermissionDenied("申请人不能对本人的申请提出异议 / the applicant cannot object to its own application")
+        clock = _notice_clock(conn, step.case_id)
+        today = china_date(step.now)
+        if clock.status != "running" or clock.due_on is None or today > clock.due_on:
+            raise ConflictError(
+                f"公示期为 {reg['notice_start']} 至 {reg['notice_end']}，已届满，不再受理异议 / the notice ran from "
+                f"{reg['notice_start']} to {reg['notice_end']}: objections are closed",
+                details={"field": "reason"},
+            )
+        entry = self._append(conn, [{
+            "kind": "dataip.objection", "action": "filed", "registration_no": reg["number"],
+            "objector": step.fields["objector"], "reason_sm3": _sm3(step.fields["reason"])}], step.now)[0]
+        conn.execute(OBJS.insert().values(
+            registration_id=reg["id"], objector=step.fields["objector"], reason=step.fields["reason"],
+            filed_at=step.now, entry_index=entry.index, status=ObjectionStatus.PENDING))
+
+    def _resolve(self, conn: Connection, step: StepTaken, reg: dict[str, Any], status: ObjectionStatus) -> list[Any]:
+        resolution = step.fields["resolution"]
+        pending = conn.execute(select(OBJS).where(OBJS.c.registration_id == reg["id"],
+                                                  OBJS.c.status == ObjectionStatus.PENDING).order_by(OBJS.c.id)).all()
+        records: list[dict[str, Any]] = [
+            {"kind": "dataip.objection", "action": str(status), "registration_no": reg["number"],
+             "objection_index": o.entry_index, "resolution_sm3": _sm3(resolution)} for o in pending]
+        if status == ObjectionStatus.UPHELD:
+            records.append(_decision(reg, "rejected", resolution))
+        entries = self._append(conn, records, step.now)
+        for objection, entry in zip(pending, entries, strict=False):
+            conn.execute(update(OBJS).where(OBJS.c.id == objection.id).values(
+                status=status, resolution=resolution, resolved_at=step.now, resolution_index=entry.index))
+        return entries
+
+    def _on_dismiss_objections(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        self._resolve(conn, step, reg, ObjectionStatus.DISMISSED)
+
+    def _on_uphold_objection(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        decision = self._resolve(conn, step, reg, ObjectionStatus.UPHELD)[-1]
+        conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
+            decided_at=step.now, decision_index=decision.index, decision_reasons=step.fields["resolution"]))
+
+    def _decide(self, conn: Connection, step: StepTaken, reg: dict[str, Any], decision: str) -> None:
+        """审查决定 with reasons; after a notice only once it has ended (from the day after its last day)."""
+        if step.source == "in_notice":
+            end = _notice_clock(conn, step.case_id).due_on
+            if end is None or china_date(step.now) <= end:
+                raise ConflictError(f"公示期至 {end} 止，尚未届满 / the notice runs until {end}")
+        entry = self._append(conn, [_decision(reg, decision, step.fields["reasons"])], step.now)[0]
+        conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
+            decided_at=step.now, decision_index=entry.index, decision_reasons=step.fields["reasons"]))
+
+    def _on_register(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        self._decide(conn, step, reg, "registered")
+
+    def _on_refuse(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        self._decide(conn, step, reg, "rejected")
+
+
+def _notice_clock(conn: Connection, case_id: int) -> Any:
+    clock = conn.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == NOTICE_CLOCK)).first()
+    if clock is None:
+        raise ConflictError("尚未公示 / the application has not been published")
+    return clock
+
+
+def _decision(reg: dict[str, Any], decision: str, reasons: str) -> dict[str, Any]:
+    return {
+        "kind": "dataip.decision", "decision": decision, "registration_no": reg["number"],
+        "application_index": reg["application_index"], "applicant": reg["applicant"], "data_name": reg["data_name"],
+        "data_source": reg["data_source"], "data_scale": reg["data_scale"],
+        "data_structure": reg["data_structure"], "update_frequency": reg["update_frequency"],
+        "usage_scenario": reg["usage_scenario"],
+        "notice_start": reg["notice_start"].isoformat() if reg["notice_start"] else None,
+        "notice_end": reg["notice_end"].isoformat() if reg["notice_end"] else None,
+        "sm3": reg["sm3"], "sha256": reg["sha256"], "reasons_sm3": _sm3(reasons),
+    }
+
+
+def install(procedures: ProcedureService) -> None:
+    """Hook the register onto the engine (the web app's setup and the command line; idempotent)."""
+    procedures.add_hook(PROCEDURE, RegisterHook(procedures.evidence))
+
+
+# -- the register: reading, and the steps for the command line ---------------------------------
+
+
+def published(row: dict[str, Any]) -> dict[str, Any]:
+    """A registration as the public sees it (dates as ISO strings)."""
+    return {k: (row[k].isoformat() if isinstance(row[k], dt.date) else row[k]) for k in PUBLISHED_FIELDS}
 
 
 class DataIPService:
-    def __init__(self, evidence: EvidenceService, notice_working_days: int | None = None) -> None:
-        self.evidence = evidence
-        self.engine = evidence.engine
-        self.notice_days = notice_working_days or get_settings().dataip_notice_working_days
+    def __init__(self, procedures: ProcedureService) -> None:
+        install(procedures)
+        self.procedures = procedures
+        self.evidence = procedures.evidence
+        self.engine = procedures.engine
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -96,7 +254,8 @@ class DataIPService:
         with self.engine.connect() as conn:
             return self._get(conn, registration_id)
 
-    def _get(self, conn: Connection, registration_id: int) -> dict[str, Any]:
+    @staticmethod
+    def _get(conn: Connection, registration_id: int) -> dict[str, Any]:
         row = conn.execute(select(REGS).where(REGS.c.id == registration_id)).mappings().first()
         if row is None:
             raise NotFoundError(f"没有登记申请 {registration_id} / no registration {registration_id}")
@@ -126,167 +285,41 @@ class DataIPService:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def registrations(self, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        query = select(REGS).order_by(REGS.c.id.desc()).limit(limit)
+    def relation(self, scope: Scope, case_ids: list[int]) -> dict[int, str]:
+        """How the caller stands to each of these cases: ``"party"`` (it applied: it may not object to
+        its own), ``"officer"`` (it sees the case), absent otherwise — the engine's scope rule."""
+        from zhichan.procedures.scope import is_officer, is_party
+
+        if not scope.is_authenticated or not case_ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(CASES.c.id, CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key)
+                                .where(CASES.c.id.in_(case_ids))).all()
+        out: dict[int, str] = {}
+        for r in rows:
+            if is_party(scope, r.party_user_id, r.party_key):
+                out[r.id] = "party"
+            elif is_officer(scope, r.org_path):
+                out[r.id] = "officer"
+        return out
+
+    def registrations(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        query = select(REGS).order_by(REGS.c.id.desc()).limit(limit).offset(offset)
         if status:
             query = query.where(REGS.c.status == status)
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    # -- the workflow --------------------------------------------------------------------------
-
-    def submit(self, application: Application, *, now: dt.datetime | None = None) -> dict[str, Any]:
-        """登记申请: record the application in the log; the registration number derives from its entry."""
-        now = now or utcnow()
-        record = application.record()
-        with self.engine.begin() as conn:
-            entry = self.evidence.append_records([record], now=now, conn=conn)[0]
-            number = f"DIP-{china_date(now).year}-{entry.index:08d}"
-            conn.execute(
-                REGS.insert().values(
-                    number=number, application_index=entry.index, status=Status.SUBMITTED, submitted_at=now,
-                    sm3=record.get("sm3"), sha256=record.get("sha256"),
-                    **{k: record[k] for k in APPLICATION_FIELDS},
-                )
-            )
-            return dict(conn.execute(select(REGS).where(REGS.c.number == number)).mappings().one())
-
-    def publish(self, registration_id: int, *, on: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
-        """公示: open the notice window; it ends on the N-th working day after ``on``."""
-        now = now or utcnow()
-        on = on or china_date(now)
-        with self.engine.begin() as conn:
-            reg = self._get(conn, registration_id)
-            if reg["status"] != Status.SUBMITTED:
-                raise ConflictError(f"登记 {reg['number']} 状态为 {reg['status']}，不能公示 / cannot publish a {reg['status']} registration")
-            end = add_working_days(on, self.notice_days)
-            self.evidence.append_records(
-                [{"kind": "dataip.notice", "registration_no": reg["number"], "application_index": reg["application_index"],
-                  "data_name": reg["data_name"], "applicant": reg["applicant"],
-                  "notice_start": on.isoformat(), "notice_end": end.isoformat()}],
-                now=now, conn=conn,
-            )[0]
-            conn.execute(update(REGS).where(REGS.c.id == registration_id).values(
-                status=Status.IN_NOTICE, notice_start=on, notice_end=end))
-            return self._get(conn, registration_id)
-
-    def object(
-        self, registration_id: int, *, objector: str, reason: str, now: dt.datetime | None = None
-    ) -> dict[str, Any]:
-        """异议: accepted from publication day to the end of the notice's last day (China time)."""
-        now = now or utcnow()
-        objector, reason = _text("objector", objector), _text("reason", reason)
-        today = china_date(now)
-        with self.engine.begin() as conn:
-            reg = self._get(conn, registration_id)
-            if reg["status"] not in (Status.IN_NOTICE, Status.OBJECTED):
-                raise ConflictError(f"登记 {reg['number']} 不在公示期 / registration {reg['number']} is not under notice")
-            if not reg["notice_start"] <= today <= reg["notice_end"]:
-                raise ConflictError(
-                    f"公示期为 {reg['notice_start']} 至 {reg['notice_end']}，异议已逾期 / the notice ran from "
-                    f"{reg['notice_start']} to {reg['notice_end']}: objections are closed"
-                )
-            entry = self.evidence.append_records(
-                [{"kind": "dataip.objection", "action": "filed", "registration_no": reg["number"], "objector": objector,
-                  "reason_sm3": hashlib.new("sm3", reason.encode("utf-8")).hexdigest()}],
-                now=now, conn=conn,
-            )[0]
-            result = conn.execute(OBJS.insert().values(
-                registration_id=registration_id, objector=objector, reason=reason, filed_at=now,
-                entry_index=entry.index, status=ObjectionStatus.PENDING))
-            conn.execute(update(REGS).where(REGS.c.id == registration_id).values(status=Status.OBJECTED))
-            objection_id = result.inserted_primary_key[0]  # type: ignore[index]
-            return dict(conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().one())
-
-    def resolve_objection(
-        self, objection_id: int, *, upheld: bool, resolution: str, now: dt.datetime | None = None
-    ) -> dict[str, Any]:
-        """异议处理: upheld → the registration is refused; dismissed → the notice continues."""
-        now = now or utcnow()
-        resolution = _text("resolution", resolution)
-        with self.engine.begin() as conn:
-            obj = conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().first()
-            if obj is None:
-                raise NotFoundError(f"没有异议 {objection_id} / no objection {objection_id}")
-            if obj["status"] != ObjectionStatus.PENDING:
-                raise ConflictError(f"异议 {objection_id} 已处理 / objection {objection_id} is already resolved")
-            reg = self._get(conn, obj["registration_id"])
-            status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-            records: list[dict[str, Any]] = [
-                {"kind": "dataip.objection", "action": str(status), "registration_no": reg["number"],
-                 "objection_index": obj["entry_index"], "resolution_sm3": hashlib.new("sm3", resolution.encode()).hexdigest()}
-            ]
-            if upheld:
-                records.append(self._decision(reg, "rejected"))
-            entries = self.evidence.append_records(records, now=now, conn=conn)
-            conn.execute(update(OBJS).where(OBJS.c.id == objection_id).values(
-                status=status, resolution=resolution, resolved_at=now, resolution_index=entries[0].index))
-            if upheld:
-                conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
-                    status=Status.REJECTED, decided_at=now, decision_index=entries[1].index, decision_reasons=resolution))
-            elif not self._pending(conn, reg["id"]):
-                conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(status=Status.IN_NOTICE))
-            return dict(conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().one())
-
-    def _pending(self, conn: Connection, registration_id: int) -> int:
-        rows = conn.execute(select(OBJS.c.id).where(
-            OBJS.c.registration_id == registration_id, OBJS.c.status == ObjectionStatus.PENDING)).all()
-        return len(rows)
-
-    @staticmethod
-    def _decision(reg: dict[str, Any], decision: str) -> dict[str, Any]:
-        return {
-            "kind": "dataip.decision", "decision": decision, "registration_no": reg["number"],
-            "application_index": reg["application_index"], "applicant": reg["applicant"], "data_name": reg["data_name"],
-            "data_source": reg["data_source"], "data_scale": reg["data_scale"],
-            "data_structure": reg["data_structure"], "update_frequency": reg["update_frequency"],
-            "usage_scenario": reg["usage_scenario"],
-            "notice_start": reg["notice_start"].isoformat() if reg["notice_start"] else None,
-            "notice_end": reg["notice_end"].isoformat() if reg["notice_end"] else None,
-            "sm3": reg["sm3"], "sha256": reg["sha256"],
-        }
-
-    def decide(
-        self, registration_id: int, *, approve: bool, reasons: str, now: dt.datetime | None = None
-    ) -> dict[str, Any]:
-        """审查决定: approve (准予登记) or reject (不予登记) after the notice period, with reasons.
-
-        Only once the notice has ended (from the day after its last day, China time) and no
-        objection is pending. The decision is a ``dataip.decision`` log entry in the same
-        transaction (its ``reasons_sm3`` commits to the reasons, whose text stays in the table).
-        """
-        now = now or utcnow()
-        reasons = _text("reasons", reasons)
-        with self.engine.begin() as conn:
-            reg = self._get(conn, registration_id)
-            if reg["status"] == Status.OBJECTED:
-                raise ConflictError(f"登记 {reg['number']} 有待处理的异议 / registration {reg['number']} has a pending objection")
-            if reg["status"] != Status.IN_NOTICE:
-                raise ConflictError(f"登记 {reg['number']} 状态为 {reg['status']} / registration {reg['number']} is {reg['status']}")
-            if china_date(now) <= reg["notice_end"]:
-                raise ConflictError(
-                    f"公示期至 {reg['notice_end']} 止，尚未届满 / the notice runs until {reg['notice_end']}"
-                )
-            decision = "registered" if approve else "rejected"
-            record = self._decision(reg, decision)
-            record["reasons_sm3"] = hashlib.new("sm3", reasons.encode("utf-8")).hexdigest()
-            entry = self.evidence.append_records([record], now=now, conn=conn)[0]
-            conn.execute(update(REGS).where(REGS.c.id == registration_id).values(
-                status=Status.REGISTERED if approve else Status.REJECTED, decided_at=now,
-                decision_index=entry.index, decision_reasons=reasons))
-            return self._get(conn, registration_id)
-
-    def finalize(self, registration_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
-        """准予登记 once the notice has ended with no objection pending (:meth:`decide` with a standard reason)."""
-        return self.decide(registration_id, approve=True, reasons=FINALIZE_REASONS, now=now)
-
-    def finalize_due(self, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-        """Register every registration whose notice has ended without a pending objection (a daily job)."""
-        now = now or utcnow()
-        with self.engine.connect() as conn:
-            due = conn.execute(select(REGS.c.id).where(
-                REGS.c.status == Status.IN_NOTICE, REGS.c.notice_end < china_date(now)).order_by(REGS.c.id)).scalars().all()
-        return [self.finalize(int(i), now=now) for i in due]
+    def public_registration(self, number: str) -> dict[str, Any]:
+        """A registration the public may read: under notice, or registered; anything else is not found
+        (an application before its notice, refused or withdrawn is not published)."""
+        try:
+            reg = self.by_number(number)
+        except NotFoundError:
+            reg = None
+        if reg is None or reg["status"] not in (Status.IN_NOTICE, Status.OBJECTED, Status.REGISTERED):
+            raise NotFoundError(f"没有公开的登记 {number} / no published registration {number}")
+        return reg
 
     def certificate(self, registration_id: int) -> Any:
         """The registration certificate (the log certificate of the "registered" decision entry)."""
@@ -294,3 +327,89 @@ class DataIPService:
         if reg["status"] != Status.REGISTERED:
             raise ConflictError(f"登记 {reg['number']} 尚未准予登记 / registration {reg['number']} is not registered")
         return self.evidence.certificate(int(reg["decision_index"]))
+
+    # -- steps (the command line; the web takes them through the engine's pages) ----------------
+
+    @contextmanager
+    def _case(self, registration_id: int) -> Iterator[tuple[Session, dict[str, Any], int]]:
+        with session_scope(self.engine) as session:
+            reg = self._get(session.connection(), registration_id)
+            if reg["case_id"] is None:
+                raise ConflictError(f"登记 {reg['number']} 早于办理程序，不能再办理 / registration {reg['number']} "
+                                    "predates the procedure engine")
+            version = session.scalar(select(CASES.c.version).where(CASES.c.id == reg["case_id"]))
+            yield session, reg, int(version or 0)
+
+    def _step(self, scope: Scope, registration_id: int, event: str, fields: dict[str, Any],
+              now: dt.datetime | None) -> dict[str, Any]:
+        with self._case(registration_id) as (session, reg, version):
+            self.procedures.act(session, scope, reg["case_id"], event, version=version, fields=fields, now=now)
+            return self._get(session.connection(), registration_id)
+
+    def submit(self, scope: Scope, application: Application, *, now: dt.datetime | None = None) -> dict[str, Any]:
+        """登记申请: opens the case; the hook records the application and issues the number."""
+        with session_scope(self.engine) as session:
+            case = self.procedures.start(session, scope, PROCEDURE, fields=application.fields(),
+                                         title=f"{application.data_name} · {application.applicant}", now=now)
+            row = session.execute(select(REGS).where(REGS.c.case_id == case["id"])).mappings().one()
+            return dict(row)
+
+    def publish(self, scope: Scope, registration_id: int, *, on: dt.date | None = None,
+                now: dt.datetime | None = None) -> dict[str, Any]:
+        """公示 (formal review passed): the notice ends on the N-th working day after ``on`` — a step
+        recorded on that day (10:00 China time) when ``on`` is given and ``now`` is not."""
+        if on is not None and on > china_date(now or utcnow()):
+            raise InputError(f"公示日期 {on} 尚未到来 / the publication date {on} is in the future")
+        if now is None and on is not None and on != china_date(utcnow()):
+            now = dt.datetime.combine(on, dt.time(2))  # 10:00 China time, naive UTC
+        return self._step(scope, registration_id, "publish", {}, now)
+
+    def object(self, scope: Scope, registration_id: int, *, objector: str, reason: str,
+               now: dt.datetime | None = None) -> dict[str, Any]:
+        """异议 during the notice; returns the objection."""
+        with self._case(registration_id) as (session, reg, version):
+            self.procedures.act(session, scope, reg["case_id"], "object", version=version,
+                                fields={"objector": objector, "reason": reason}, now=now)
+            row = session.execute(select(OBJS).where(OBJS.c.registration_id == registration_id)
+                                  .order_by(OBJS.c.id.desc())).mappings().first()
+            return dict(row or {})
+
+    def resolve_objection(self, scope: Scope, objection_id: int, *, upheld: bool, resolution: str,
+                          now: dt.datetime | None = None) -> dict[str, Any]:
+        """异议处理: every pending objection of the registration together — upheld → refused;
+        dismissed → the notice runs on. Returns the objection."""
+        with self.engine.connect() as conn:
+            obj = conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().first()
+        if obj is None:
+            raise NotFoundError(f"没有异议 {objection_id} / no objection {objection_id}")
+        if obj["status"] != ObjectionStatus.PENDING:
+            raise ConflictError(f"异议 {objection_id} 已处理 / objection {objection_id} is already resolved")
+        self._step(scope, obj["registration_id"], "uphold_objection" if upheld else "dismiss_objections",
+                   {"resolution": resolution}, now)
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(OBJS).where(OBJS.c.id == objection_id)).mappings().one())
+
+    def decide(self, scope: Scope, registration_id: int, *, approve: bool, reasons: str,
+               now: dt.datetime | None = None) -> dict[str, Any]:
+        """审查决定: approve (准予登记) or reject (不予登记), with reasons; after a notice only once it
+        has ended and no objection is pending."""
+        reg = self.get(registration_id)
+        if reg["status"] == Status.OBJECTED:
+            raise ConflictError(f"登记 {reg['number']} 有待处理的异议 / registration {reg['number']} has a pending objection")
+        if reg["status"] not in (Status.SUBMITTED, Status.IN_NOTICE):
+            raise ConflictError(f"登记 {reg['number']} 状态为 {reg['status']} / registration {reg['number']} is {reg['status']}")
+        if approve and reg["status"] != Status.IN_NOTICE:
+            raise ConflictError(f"登记 {reg['number']} 尚未公示 / registration {reg['number']} has not been published")
+        return self._step(scope, registration_id, "register" if approve else "refuse", {"reasons": reasons}, now)
+
+    def finalize(self, scope: Scope, registration_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+        """准予登记 once the notice has ended with no objection pending (:meth:`decide` with a standard reason)."""
+        return self.decide(scope, registration_id, approve=True, reasons=FINALIZE_REASONS, now=now)
+
+    def finalize_due(self, scope: Scope, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Register every registration whose notice has ended without a pending objection."""
+        now = now or utcnow()
+        with self.engine.connect() as conn:
+            due = conn.execute(select(REGS.c.id).where(
+                REGS.c.status == Status.IN_NOTICE, REGS.c.notice_end < china_date(now)).order_by(REGS.c.id)).scalars().all()
+        return [self.finalize(scope, int(i), now=now) for i in due]

@@ -1,11 +1,11 @@
-"""Web pages and JSON endpoints of evidence deposit and data-IP registration (mounted by the web app).
+"""Web pages and JSON endpoints of evidence deposit (mounted by the web app; data-IP registration has
+its own pages in :mod:`zhichan.dataip.router`).
 
 Public (anonymous) — anyone can check without an account, which is the point of a transparency log:
 
 - ``GET/POST /evidence/verify``: verify a certificate (upload the certificate PDF or JSON, plus the
   file or its pasted digest) with :mod:`zhichan.evidence.verify` — the *same* offline code as
   ``zhichan evidence verify`` — or, without a certificate, look the file/digest up in the log;
-- ``GET /evidence/notices``: data-IP registrations under public notice, with their deadlines;
 - ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
   the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
 
@@ -25,7 +25,6 @@ catalogues, so this module needs no edit outside its folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,12 +35,11 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from zhichan.dataip.service import DataIPService
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import ScopeDep, lang, render
-from zhichan.web.openapi import IsoDate, errors
+from zhichan.web.openapi import errors
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "web"
 MAX_CERTIFICATE_BYTES = 5 << 20
@@ -57,12 +55,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verify.result": "结果", "verify.detail": "说明", "verify.pass": "通过", "verify.fail": "失败",
         "verify.entry": "条目", "verify.not_found": "存证日志中没有此摘要", "verify.key": "日志公钥指纹 (SM3)",
         "verify.witness": "见证：下载最新签名检查点与公钥",
-        "notices.title": "数据知识产权登记公示", "notices.intro": "以下登记申请正在公示。公示期按国务院节假日安排的工作日计算，"
-        "截止日 24:00（北京时间）前可提出异议。", "notices.date": "日期", "notices.none": "当前没有公示中的登记。",
-        "notices.number": "登记号", "notices.data": "数据名称", "notices.holder": "数据持有人", "notices.source": "来源",
-        "notices.scale": "规模", "notices.structure": "数据结构", "notices.frequency": "更新频率", "notices.usage": "应用场景",
-        "notices.rules": "处理规则", "notices.start": "公示开始", "notices.end": "异议截止", "notices.status": "状态",
-        "notices.sample": "样本 SM3", "status.in_notice": "公示中", "status.objected": "有异议待处理",
         "deposit.title": "电子数据存证", "deposit.intro": "记录文件的 SM3 与 SHA-256 摘要，立即出具带包含证明的存证证书。",
         "deposit.file": "文件", "deposit.title_field": "标题", "deposit.category": "类别", "deposit.note": "备注",
         "deposit.submit": "存证并下载证书", "deposit.depositor": "存证人",
@@ -76,14 +68,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verify.failed": "NOT verified", "verify.check": "Check", "verify.result": "Result", "verify.detail": "Detail",
         "verify.pass": "ok", "verify.fail": "FAILED", "verify.entry": "Entry", "verify.not_found": "No entry with this digest",
         "verify.key": "Log key fingerprint (SM3)", "verify.witness": "Witnesses: newest signed checkpoint and public key",
-        "notices.title": "Data-IP registrations under public notice", "notices.intro": "These applications are under "
-        "notice. The period counts working days on the State Council holiday calendar; objections are accepted until "
-        "24:00 China time on the deadline.", "notices.date": "Date", "notices.none": "No registration is under notice.",
-        "notices.number": "Number", "notices.data": "Data set", "notices.holder": "Holder", "notices.source": "Source",
-        "notices.scale": "Scale", "notices.structure": "Structure", "notices.frequency": "Updated",
-        "notices.usage": "Usage", "notices.rules": "Processing rules", "notices.start": "Notice from",
-        "notices.end": "Objections until", "notices.status": "Status", "notices.sample": "Sample SM3",
-        "status.in_notice": "under notice", "status.objected": "objection pending",
         "deposit.title": "Deposit evidence", "deposit.intro": "Records the file's SM3 and SHA-256 digests and issues a "
         "certificate with its inclusion proof at once.", "deposit.file": "File", "deposit.title_field": "Title",
         "deposit.category": "Category", "deposit.note": "Note", "deposit.submit": "Deposit and download the certificate",
@@ -199,27 +183,6 @@ def checkpoint_file(request: Request) -> Response:
 @router.get("/evidence/pubkey.pem", include_in_schema=False)
 def public_key_file(request: Request) -> Response:
     return PlainTextResponse(evidence_service(request).public_key.to_pem(), media_type="application/x-pem-file")
-
-
-# -- public: registrations under notice ---------------------------------------------------------
-
-
-@router.get("/evidence/notices", include_in_schema=False)
-def notices_page(request: Request, date: Annotated[IsoDate | None, Query()] = None) -> Response:
-    rows = DataIPService(evidence_service(request)).under_notice(date)
-    return _page(request, "notices.html", {"rows": rows, "date": date})
-
-
-@router.get("/api/v1/dataip/notices", tags=["evidence"], responses=errors(422))
-def notices_api(
-    request: Request,
-    date: Annotated[IsoDate | None, Query(description="公示中的日期 YYYY-MM-DD（默认今天）/ the day (default: today)")] = None,
-) -> list[dict[str, Any]]:
-    """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
-    public = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure", "update_frequency",
-              "processing_rules", "usage_scenario", "sm3", "sha256", "status", "notice_start", "notice_end")
-    rows = DataIPService(evidence_service(request)).under_notice(date)
-    return [{k: (r[k].isoformat() if isinstance(r[k], dt.date) else r[k]) for k in public} for r in rows]
 
 
 # -- signed in: deposits ------------------------------------------------------------------------

@@ -121,6 +121,9 @@ class TransitionSpec(StepSpec):
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
+    #: anyone signed in may take it without seeing the case (an objection during a public notice);
+    #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
+    public: bool = False
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -232,13 +235,13 @@ class Declaration(Strict):
         return [t for t in self.transitions if state in t.source]
 
     def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool) -> bool:
-        return (is_officer and role in t.roles) or (is_party and t.party)
+        return (is_officer and role in t.roles) or (is_party and t.party) or t.public
 
 
 def _step_problems(name: str, step: StepSpec) -> list[str]:
     """What makes a step impossible to take or its form impossible to submit."""
     problems: list[str] = []
-    if not step.roles and not step.party:
+    if not step.roles and not step.party and not getattr(step, "public", False):
         problems.append(f"{name}: nobody may take it")
     seen: set[str] = set()
     for f in step.fields:

@@ -188,7 +188,9 @@ class ProcedureService:
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
         way a domain checks its rules against the corpus and keeps its own tables with the case."""
-        self._hooks.setdefault(procedure, []).append(hook)
+        hooks = self._hooks.setdefault(procedure, [])
+        if hook not in hooks:  # installing a domain's hook twice (web setup and a CLI) runs it once
+            hooks.append(hook)
 
     def _run_hooks(self, session: Session, scope: Scope, step: StepTaken) -> None:
         for hook in self._hooks.get(step.procedure, ()):
@@ -300,7 +302,7 @@ class ProcedureService:
         # second officer acting on the same version then matches no row and gets a 409.
         bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
                                  .values(version=version + 1, updated_at=now))).rowcount == 1
-        row = self._visible(session, scope, case_id)
+        row = self._visible(session, scope, case_id, event=event)
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         spec = decl.transition(event, row.state)
         if spec is None or not row.is_open:
@@ -340,8 +342,15 @@ class ProcedureService:
             details={"state": row.state, "version": row.version},
         )
 
-    def _visible(self, session: Session, scope: Scope, case_id: int) -> Any:
+    def _visible(self, session: Session, scope: Scope, case_id: int, *, event: str | None = None) -> Any:
+        """The case if the caller sees it — or, for ``event``, if that step is a ``public`` one open to
+        anyone signed in in the case's current state (an objection to a notice); else 404."""
         row = session.execute(select(CASES).where(CASES.c.id == case_id)).first()
+        if row is not None and not sees(scope, row) and event is not None and scope.is_authenticated and row.is_open:
+            decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
+            spec = decl.transition(event, row.state)
+            if spec is not None and spec.public:
+                return row
         if row is None or not sees(scope, row):
             raise NotFoundError(f"没有办件 {case_id} / no case {case_id}")
         return row
@@ -575,6 +584,7 @@ class ProcedureService:
         by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
                    if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)
+                   and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
                    and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,

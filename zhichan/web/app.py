@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhichan import __version__
+from zhichan.dataip import router as dataip_router
 from zhichan.errors import ZhichanError
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
@@ -180,6 +181,7 @@ SECURITY_HEADERS = (
 DOMAINS: tuple[WebDomain, ...] = (
     navigation_router.DOMAIN,
     procedures_router.DOMAIN,
+    dataip_router.DOMAIN,
 )
 
 

@@ -1,0 +1,198 @@
+"""The ``dataip.registration`` declaration driven through every transition on the engine, the register
+kept in step by the hook, the notice clock deciding when objections are taken, and scope."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from tests.dataip.helpers import FORM, D, application, at
+from tests.procedures.helpers import World
+from zhichan.dataip.service import PROCEDURE, DataIPService, RegisterHook, install
+from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
+from zhichan.platform.db import session_scope
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import Step
+from zhichan.procedures.service import FormError
+
+
+def start(world: World, who: str, *, when: Any = None, **fields: str) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        return world.service.start(s, world.scope(who), PROCEDURE, fields={**FORM, **fields}, now=when or at(D(2025, 9, 25)))
+
+
+def act(world: World, who: str, case: dict[str, Any], event: str, *, when: Any, **fields: str) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        moved = world.service.act(s, world.scope(who), case["id"], event, version=case["version"], fields=fields, now=when)
+    case.update(moved)
+    return case
+
+
+def register_row(registry: DataIPService, case: dict[str, Any]) -> dict[str, Any]:
+    with registry.engine.connect() as conn:
+        from zhichan.dataip.service import REGS
+
+        row = conn.execute(select(REGS).where(REGS.c.case_id == case["id"])).mappings().one()
+    return dict(row)
+
+
+def test_the_declaration_is_shipped_by_the_domain() -> None:
+    decl = ProcedureRegistry.load().for_region(PROCEDURE, "510107")
+    assert decl.jurisdiction == "default"  # RULES.md names no local difference: no overlay
+    assert (decl.clocks["notice"].amount, decl.clocks["notice"].unit) == (10, "working_day")
+    assert {t.event for t in decl.transitions} == {"request_cure", "cure", "publish", "object", "dismiss_objections",
+                                                   "uphold_objection", "register", "refuse", "withdraw"}
+    assert [t.event for t in decl.transitions if t.public] == ["object"]
+
+
+def test_every_transition_keeps_the_register_in_step(world: World, registry: DataIPService) -> None:
+    # the enterprise applies; the officer asks for a cure, the enterprise cures, the officer publishes
+    case = start(world, "ent_user")
+    assert register_row(registry, case)["status"] == "submitted"
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2025, 9, 25)), items="补充数据来源授权")
+    assert case["state"] == "curing" and register_row(registry, case)["status"] == "submitted"
+    act(world, "ent_user", case, "cure", when=at(D(2025, 9, 25), 15), reply="已补充授权书")
+    assert case["state"] == "submitted"
+    act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))
+    row = register_row(registry, case)
+    assert (case["state"], row["status"], row["notice_start"], row["notice_end"]) == (
+        "in_notice", "in_notice", D(2025, 9, 26), D(2025, 10, 16))
+    # objection, dismissed; objection again, upheld → refused
+    act(world, "citizen", case, "object", when=at(D(2025, 10, 9)), objector="某竞争企业（合成）", reason="来源存疑")
+    assert (case["state"], register_row(registry, case)["status"]) == ("objected", "objected")
+    act(world, "jinjiang_officer", case, "object", when=at(D(2025, 10, 9), 11), objector="锦江某企业（合成）", reason="重复")
+    act(world, "wuhou_officer", case, "dismiss_objections", when=at(D(2025, 10, 10)), resolution="异议不成立")
+    assert (case["state"], register_row(registry, case)["status"]) == ("in_notice", "in_notice")
+    objections = registry.objections(register_row(registry, case)["id"])
+    assert [(o["objector"], o["status"]) for o in objections] == [("某竞争企业（合成）", "dismissed"), ("锦江某企业（合成）", "dismissed")]
+    act(world, "citizen", case, "object", when=at(D(2025, 10, 16), 23), objector="数据权利人（合成）", reason="未授权")
+    act(world, "wuhou_leader", case, "uphold_objection", when=at(D(2025, 10, 20)), resolution="含未授权数据")
+    row = register_row(registry, case)
+    assert (case["state"], row["status"], row["decision_reasons"]) == ("refused", "rejected", "含未授权数据")
+
+    # a second application: published, then registered after the notice
+    second = start(world, "wuhou_officer", data_name="地铁客流数据集（合成）")
+    act(world, "wuhou_officer", second, "publish", when=at(D(2025, 9, 26)))
+    with pytest.raises(ConflictError, match="2025-10-16"):
+        act(world, "wuhou_officer", second, "register", when=at(D(2025, 10, 16)), reasons="材料齐全")
+    act(world, "wuhou_officer", second, "register", when=at(D(2025, 10, 17)), reasons="材料齐全")
+    row = register_row(registry, second)
+    assert (second["state"], row["status"]) == ("registered", "registered")
+    assert json.loads(registry.evidence.get_entry(row["decision_index"]).leaf)["decision"] == "registered"
+
+    # refused at the formal review, refused after the notice, withdrawn by the enterprise
+    third = start(world, "wuhou_officer", data_name="第三数据集（合成）")
+    act(world, "wuhou_officer", third, "refuse", when=at(D(2025, 9, 26)), reasons="不属于登记对象")
+    assert register_row(registry, third)["status"] == "rejected"
+    fourth = start(world, "wuhou_officer", data_name="第四数据集（合成）")
+    act(world, "wuhou_officer", fourth, "publish", when=at(D(2025, 9, 26)))
+    act(world, "wuhou_officer", fourth, "refuse", when=at(D(2025, 10, 17)), reasons="样本与声明不符")
+    assert register_row(registry, fourth)["status"] == "rejected"
+    fifth = start(world, "ent_user", data_name="第五数据集（合成）")
+    act(world, "wuhou_officer", fifth, "publish", when=at(D(2025, 9, 26)))
+    act(world, "ent_user", fifth, "withdraw", when=at(D(2025, 9, 29)), reason="另行申请")
+    assert (fifth["state"], register_row(registry, fifth)["status"]) == ("withdrawn", "withdrawn")
+
+    # every step is on the case's timeline and in the audit; the log holds both records and is intact
+    with session_scope(world.engine) as s:
+        events = s.scalars(select(Step.event).where(Step.case_id == case["id"]).order_by(Step.seq)).all()
+    assert events == ["start", "request_cure", "cure", "publish", "object", "object", "dismiss_objections", "object",
+                      "uphold_objection"]
+    assert registry.evidence.audit().ok
+
+
+def test_objections_only_while_the_notice_clock_runs(world: World, registry: DataIPService) -> None:
+    case = start(world, "ent_user")
+    # before the notice: outsiders do not even learn the application exists
+    with pytest.raises(NotFoundError):
+        act(world, "citizen", case, "object", when=at(D(2025, 9, 25)), objector="甲", reason="早了")
+    act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))  # last day: Thu 16 Oct 2025
+    act(world, "citizen", case, "object", when=at(D(2025, 10, 16), 23), objector="甲", reason="最后一天 23 时")
+    act(world, "wuhou_officer", case, "dismiss_objections", when=at(D(2025, 10, 17)), resolution="不成立")
+    with pytest.raises(ConflictError, match="2025-09-26 至 2025-10-16，已届满") as late:
+        act(world, "citizen", case, "object", when=at(D(2025, 10, 17), 0), objector="乙", reason="次日 0 时")
+    assert "objections are closed" in late.value.message
+    # the applicant cannot object to its own application; an empty objection is refused beside its field
+    with pytest.raises(PermissionDenied):
+        act(world, "ent_user", case, "object", when=at(D(2025, 10, 10)), objector="自己", reason="自己")
+    with pytest.raises(FormError) as empty:
+        act(world, "citizen", case, "object", when=at(D(2025, 10, 10)), objector="丙", reason=" ")
+    assert list(empty.value.errors) == ["reason"]
+    assert [o["reason"] for o in registry.objections(register_row(registry, case)["id"])] == ["最后一天 23 时"]
+
+
+def test_another_district_cannot_see_or_decide(world: World, registry: DataIPService) -> None:
+    case = start(world, "ent_user")
+    for who in ("jinjiang_officer", "citizen", "hz_officer"):
+        with session_scope(world.engine) as s, pytest.raises(NotFoundError):
+            world.service.case(s, world.scope(who), case["id"])
+        with pytest.raises(NotFoundError):
+            act(world, who, case, "publish", when=at(D(2025, 9, 26)))
+    act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))
+    with pytest.raises(NotFoundError):  # published: objecting is public, deciding is not
+        act(world, "jinjiang_officer", case, "refuse", when=at(D(2025, 10, 17)), reasons="越权")
+    # the city above oversees it; the officers' case page offers the public step to record a paper objection
+    with session_scope(world.engine) as s:
+        offered = [t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]]
+        party_offered = [t.event for t in world.service.case(s, world.scope("ent_user"), case["id"])["actions"]]
+    assert "object" in offered and "register" in offered
+    assert party_offered == ["withdraw"]
+
+
+def test_a_bad_sample_digest_is_refused_beside_its_field(world: World, registry: DataIPService) -> None:
+    with pytest.raises(FormError) as info:
+        start(world, "ent_user", sample_sm3="a" * 64)
+    assert list(info.value.errors) == ["sample_sha256"]
+    with pytest.raises(FormError) as info:
+        start(world, "ent_user", sample_sm3="g" * 64, sample_sha256="0" * 64)
+    assert list(info.value.errors) == ["sample_sm3"]
+    assert registry.evidence.size() == 0 and registry.registrations() == []
+    case = start(world, "ent_user", sample_sm3="AB" * 32, sample_sha256="cd" * 32)
+    assert register_row(registry, case)["sm3"] == "ab" * 32  # kept lowercase, as the log compares digests
+
+
+def test_the_hook_is_installed_once(world: World) -> None:
+    install(world.service)
+    DataIPService(world.service)
+    assert [h for h in world.service._hooks[PROCEDURE] if isinstance(h, RegisterHook)] == [RegisterHook(world.service.evidence)]
+    registry = DataIPService(world.service)
+    reg = registry.submit(world.scope("wuhou_officer"), application(), now=at(D(2025, 3, 3)))
+    assert len(registry.registrations()) == 1 and reg["application_index"] == 0
+
+
+def test_models_match_the_migration(engine: Engine) -> None:
+    from tests.helpers import migration_differences
+    from zhichan.dataip import models  # noqa: F401 - its tables
+
+    assert migration_differences(engine, "dataip_") == []
+
+
+def test_a_publication_date_in_the_future_is_refused(world: World, registry: DataIPService) -> None:
+    import datetime as dt
+
+    from zhichan.errors import InputError
+
+    officer = world.scope("wuhou_officer")
+    reg = registry.submit(officer, application(), now=at(D(2025, 3, 3)))
+    with pytest.raises(InputError, match="尚未到来"):
+        registry.publish(officer, reg["id"], on=dt.date.today() + dt.timedelta(days=30))
+    assert registry.get(reg["id"])["status"] == "submitted"
+
+
+def test_a_step_only_the_public_takes_is_declared_with_public() -> None:
+    from importlib.resources import files
+
+    import yaml
+
+    from zhichan.errors import ConfigError
+    from zhichan.procedures.declaration import parse_declaration
+
+    data = yaml.safe_load((files("zhichan.dataip") / "definitions" / "dataip.registration.yaml").read_bytes())
+    assert parse_declaration(data, "dataip.registration.yaml").transition("object", "in_notice") is not None
+    step = next(t for t in data["transitions"] if t["event"] == "object")
+    step["public"] = False
+    with pytest.raises(ConfigError, match="object: nobody may take it"):
+        parse_declaration(data, "dataip.registration.yaml")

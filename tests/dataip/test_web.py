@@ -1,0 +1,242 @@
+"""The data-IP pages through the real app (SQLite and PostgreSQL): apply on the engine's start form,
+publish and decide on the case page, object on the public notices page, the public register and its
+certificate; form errors beside the field; scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dataip.helpers import FORM, rewind_notice
+from zhichan.evidence.verify import read_pdf, verify_pdf
+from zhichan.settings import Settings
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+
+NEW = "/procedures/dataip.registration/new"
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, db_url, search_index=False)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def client_for(env: WebEnv, username: str) -> TestClient:
+    client = env.client()
+    login_as(client, env.engine, username)
+    return client
+
+
+def apply(client: TestClient, **fields: str) -> int:
+    page = client.get(NEW)
+    assert page.status_code == 200
+    r = client.post(NEW, data={"csrf_token": csrf_from(page.text), **FORM, **fields}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def step(client: TestClient, case_id: int, event: str, **fields: str) -> None:
+    page = client.get(f"/cases/{case_id}")
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version, page.text[:500]
+    r = client.post(f"/cases/{case_id}/act/{event}", data={"csrf_token": csrf_from(page.text), "version": version.group(1),
+                                                           **fields}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:3000]
+
+
+def number_of(env: WebEnv, case_id: int) -> str:
+    from sqlalchemy import select
+
+    from zhichan.dataip.models import Registration
+    from zhichan.platform.db import session_scope
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        return str(s.scalar(select(Registration.number).where(Registration.case_id == case_id)))
+
+
+def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
+    enterprise, officer, other = (client_for(env, u) for u in ("ent_user", "wuhou_officer", "ent2_user"))
+    # the start form: missing and malformed fields are refused beside the field, the input kept
+    page = enterprise.get(NEW)
+    bad = enterprise.post(NEW, data={"csrf_token": csrf_from(page.text), **FORM, "data_name": "", "sample_sm3": "xyz",
+                                     "sample_sha256": "0" * 64})
+    assert bad.status_code == 422 and 'id="start-data_name-error"' in bad.text
+    assert FORM["data_scale"] in bad.text
+    bad = enterprise.post(NEW, data={"csrf_token": csrf_from(page.text), **FORM, "sample_sm3": "xyz", "sample_sha256": "0" * 64})
+    assert bad.status_code == 422 and 'id="start-sample_sm3-error"' in bad.text and "64 位十六进制" in bad.text
+
+    case_id = apply(enterprise)
+    number = number_of(env, case_id)
+    anonymous = env.client()
+    assert number not in anonymous.get("/dataip/notices").text  # not published yet
+    assert anonymous.get(f"/dataip/register/{number}").status_code == 404
+    assert "待形式审查" in officer.get(f"/cases/{case_id}").text
+
+    step(officer, case_id, "publish", review="材料齐全")
+    notices = anonymous.get("/dataip/notices")
+    assert number in notices.text and "请登录后提出异议" in notices.text and 'id="object-form-' not in notices.text
+    assert anonymous.get("/dataip/notices?lang=en").text.count("Sign in to object") == 1
+    assert "请登录后提出异议" in anonymous.get("/dataip/notices?lang=zh").text
+    assert [r["number"] for r in anonymous.get("/api/v1/dataip/notices").json()] == [number]
+    assert anonymous.get(f"/dataip/register/{number}").status_code == 200  # under notice: published
+    token = csrf_from(notices.text)
+    assert anonymous.post(f"/dataip/notices/{number}/objections", data={"csrf_token": token, "objector": "甲",
+                                                                        "reason": "匿名"}).status_code == 401
+
+    # another enterprise objects on the notices page: an empty reason is refused beside the field
+    page = other.get("/dataip/notices")
+    assert f'id="object-form-{number}"' in page.text and "锦江独有材料有限公司" in page.text  # objector prefilled
+    empty = other.post(f"/dataip/notices/{number}/objections",
+                       data={"csrf_token": csrf_from(page.text), "objector": "锦江独有材料有限公司", "reason": ""})
+    assert empty.status_code == 422 and f'id="object-{number}-reason-error"' in empty.text
+    assert 'value="锦江独有材料有限公司"' in empty.text
+    filed = other.post(f"/dataip/notices/{number}/objections", follow_redirects=False,
+                       data={"csrf_token": csrf_from(page.text), "objector": "锦江独有材料有限公司", "reason": "数据来源存疑"})
+    assert filed.status_code == 303
+    assert 'id="objection-filed"' in other.get(filed.headers["location"]).text
+    assert other.get(f"/cases/{case_id}").status_code == 404  # objecting shows nothing of the case
+    # the applicant itself may not object: no form on its own notice, and a forged submission is refused
+    assert number in enterprise.get("/dataip/notices").text
+    assert f'id="object-form-{number}"' not in enterprise.get("/dataip/notices").text
+    # the applicant and the area's officers reach the case from the notice; others do not
+    assert f'href="/cases/{case_id}"' in enterprise.get("/dataip/notices").text
+    assert f'href="/cases/{case_id}"' in officer.get(f"/dataip/register/{number}").text
+    assert f'href="/cases/{case_id}"' not in other.get("/dataip/notices").text
+    assert f'href="/cases/{case_id}"' not in client_for(env, "jinjiang_officer").get("/dataip/notices").text
+    own = enterprise.post(f"/dataip/notices/{number}/objections",
+                          data={"csrf_token": csrf_from(page.text), "objector": "自己", "reason": "自己"})
+    assert own.status_code == 403
+
+    case = officer.get(f"/cases/{case_id}")
+    assert "有异议待处理" in case.text and "数据来源存疑" in case.text
+    step(officer, case_id, "dismiss_objections", resolution="已核实来源授权，异议不成立")
+    # deciding during the notice is refused with the date; ten working days later it is taken
+    page = officer.get(f"/cases/{case_id}")
+    early = officer.post(f"/cases/{case_id}/act/register", data={
+        "csrf_token": csrf_from(page.text), "version": re.search(r'name="version" value="(\d+)"', page.text).group(1),  # type: ignore[union-attr]
+        "reasons": "材料齐全"})
+    assert early.status_code == 409 and "尚未届满" in early.text and "材料齐全" in early.text
+    rewind_notice(env.engine, case_id, 30)  # type: ignore[arg-type]
+    late = other.post(f"/dataip/notices/{number}/objections",
+                      data={"csrf_token": csrf_from(other.get("/dataip/notices").text), "objector": "锦江独有材料有限公司", "reason": "迟到的异议"})
+    assert late.status_code == 409 and "已届满" in late.text and "迟到的异议" in late.text
+    step(officer, case_id, "register", reasons="材料齐全，异议不成立")
+
+    register = anonymous.get("/dataip/register")
+    assert number in register.text
+    assert anonymous.get(f"/dataip/register?number={number.lower()}", follow_redirects=False).headers["location"] == \
+        f"/dataip/register/{number}"
+    detail = anonymous.get(f"/dataip/register/{number}")
+    assert "已登记" in detail.text and "材料齐全，异议不成立" in detail.text
+    pdf = anonymous.get(f"/dataip/register/{number}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    cert, _ = read_pdf(pdf.content)
+    from zhichan.evidence.keys import PublicKey
+
+    key = PublicKey.from_text(anonymous.get("/evidence/pubkey.pem").text)
+    assert verify_pdf(pdf.content, key).ok and number in cert.leaf
+    verified = anonymous.post("/evidence/verify", data={"csrf_token": token}, files={"certificate": ("c.pdf", pdf.content)})
+    assert 'id="verify-verdict">核验通过' in verified.text
+
+
+def test_the_public_sees_only_published_registrations(env: WebEnv) -> None:
+    officer, jinjiang = client_for(env, "wuhou_officer"), client_for(env, "jinjiang_officer")
+    submitted = apply(client_for(env, "ent_user"), data_name="未公示数据集（合成）")
+    refused = apply(officer, data_name="被驳回数据集（合成）")
+    step(officer, refused, "refuse", reasons="不属于登记对象")
+    anonymous = env.client()
+    for case_id in (submitted, refused):
+        number = number_of(env, case_id)
+        assert anonymous.get(f"/dataip/register/{number}").status_code == 404
+        assert anonymous.get(f"/dataip/register/{number}/certificate.pdf").status_code == 404
+        assert jinjiang.get(f"/cases/{case_id}").status_code == 404  # another district's officer
+        page = jinjiang.get("/todo")
+        r = jinjiang.post(f"/cases/{case_id}/act/publish", data={"csrf_token": csrf_from(page.text), "version": "1"})
+        assert r.status_code == 404
+        r = jinjiang.post(f"/dataip/notices/{number}/objections",
+                          data={"csrf_token": csrf_from(page.text), "objector": "甲", "reason": "乙"})
+        assert r.status_code == 404
+    page = anonymous.get("/dataip/notices")
+    assert "未公示数据集" not in page.text and "被驳回数据集" not in page.text and 'id="notices-none"' in page.text
+    assert 'id="register-none"' in anonymous.get("/dataip/register").text
+    assert anonymous.get("/api/v1/dataip/notices").json() == []
+    # a registration under notice in another district: its officer sees it in the to-do list, ours does not
+    step(officer, submitted, "publish")
+    assert number_of(env, submitted) not in jinjiang.get("/todo").text
+
+
+def test_the_old_address_redirects_and_the_menu_comes_from_the_domain(env: WebEnv) -> None:
+    anonymous = env.client()
+    r = anonymous.get("/evidence/notices?date=2025-02-13", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == "/dataip/notices?date=2025-02-13"
+    page = anonymous.get("/dataip/notices?date=2025-02-13")
+    assert 'href="/dataip/notices" class="active"' in page.text and 'id="register-link"' in page.text
+    assert 'href="/evidence/notices"' not in page.text
+    assert anonymous.get("/dataip/notices?date=2025-13-01").status_code == 422
+    enterprise = client_for(env, "ent_user")
+    assert 'id="dataip-apply"' in enterprise.get("/dataip/notices").text
+    assert 'id="dataip-apply"' not in anonymous.get("/dataip/notices").text
+    assert 'id="dataip-apply"' not in client_for(env, "jinjiang").get("/dataip/notices").text  # an analyst
+    assert anonymous.get("/dataip/notices?filed=<b>x</b>").status_code == 422
+    assert 'id="start-dataip.registration"' in enterprise.get("/todo").text
+
+
+def test_a_dated_notice_list_is_not_an_objection_form(env: WebEnv) -> None:
+    """Yesterday's list shows what was under notice then; objections are for today's notices only."""
+    officer = client_for(env, "wuhou_officer")
+    case_id = apply(officer)
+    step(officer, case_id, "publish")
+    number = number_of(env, case_id)
+    other = client_for(env, "ent2_user")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    page = other.get(f"/dataip/notices?date={tomorrow}")
+    assert number in page.text and f'id="object-form-{number}"' in page.text  # still under notice today
+
+
+@pytest.mark.postgres
+def test_an_objection_is_not_lost_when_another_step_gets_in_first(settings: Settings, web_template: Path,
+                                                                    pg_url: str) -> None:
+    """An objector's submission meets a case another step is changing (PostgreSQL row lock): it is
+    taken on the case's new version instead of coming back as a stale form."""
+    import threading
+
+    from sqlalchemy import text
+
+    from tests.helpers import wait_for
+
+    env = make_env(settings, web_template, pg_url, search_index=False)
+    try:
+        officer = client_for(env, "wuhou_officer")
+        case_id = apply(officer)
+        step(officer, case_id, "publish")
+        number = number_of(env, case_id)
+        other = client_for(env, "ent2_user")
+        token = csrf_from(other.get("/dataip/notices").text)
+        results: list[int] = []
+
+        def objection() -> None:
+            r = other.post(f"/dataip/notices/{number}/objections", follow_redirects=False,
+                           data={"csrf_token": token, "objector": "锦江独有材料有限公司", "reason": "同时提交的异议"})
+            results.append(r.status_code)
+
+        def waiting() -> bool:
+            with env.engine.connect() as conn:  # type: ignore[attr-defined]
+                return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                              "AND wait_event_type = 'Lock'")).scalar())
+
+        with env.engine.connect() as holder:  # type: ignore[attr-defined]
+            holder.execute(text("UPDATE procedure_cases SET version = version + 1 WHERE id = :id"), {"id": case_id})
+            thread = threading.Thread(target=objection)
+            thread.start()
+            wait_for(waiting, timeout=30, what="the objection to wait for the other step's row lock")
+            holder.commit()
+        thread.join(30)
+        assert results == [303]
+        assert "同时提交的异议" in officer.get(f"/cases/{case_id}").text
+    finally:
+        env.engine.dispose()  # type: ignore[attr-defined]

@@ -1,0 +1,58 @@
+"""The data-IP pages' data, computed once as dicts (the router renders them as HTML or JSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from zhichan.dataip.models import Status
+from zhichan.dataip.service import PROCEDURE, DataIPService, published
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+
+
+def may_apply(service: DataIPService, scope: Scope) -> bool:
+    """Whether the caller may open an application (the declaration's start: the party online, or its roles)."""
+    start = service.procedures.registry.for_region(PROCEDURE, None).start
+    return scope.is_authenticated and ((scope.role == Role.ENTERPRISE_USER and start.party)
+                                       or (scope.governance and scope.role in start.roles))
+
+
+def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = None) -> dict[str, Any]:
+    """公示: the registrations under notice on ``date`` (default today, China time); on today's list a
+    signed-in user may object to each (the notice clock decides again when the objection arrives)."""
+    today = china_date(utcnow())
+    day = date or today
+    regs = service.under_notice(day)
+    relation = service.relation(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
+    rows = [{**published(r),
+             # the applicant and the area's officers reach the case itself
+             "case_id": r["case_id"] if r["case_id"] in relation else None,
+             "can_object": scope.is_authenticated and r["case_id"] is not None
+             and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today <= r["notice_end"]}
+            for r in regs]
+    return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
+            "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
+
+
+def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    """登记簿: registered data IP, newest first (published fields and the decision's log entry)."""
+    rows = service.registrations(Status.REGISTERED, limit=per_page + 1, offset=(page - 1) * per_page)
+    items = [{**published(r), "decided": china_date(r["decided_at"]).isoformat() if r["decided_at"] else None,
+              "decision_index": r["decision_index"]} for r in rows[:per_page]]
+    return {"items": items, "page": page, "more": len(rows) > per_page}
+
+
+def registration_view(service: DataIPService, number: str, scope: Scope) -> dict[str, Any]:
+    """One published registration (under notice or registered); anything else is not found."""
+    reg = service.public_registration(number)
+    registered = reg["status"] == Status.REGISTERED
+    case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
+    return {"registration": {**published(reg), "decided": china_date(reg["decided_at"]).isoformat()
+                             if registered and reg["decided_at"] else None,
+                             "decision_index": reg["decision_index"] if registered else None,
+                             "decision_reasons": reg["decision_reasons"] if registered else None,
+                             "case_id": case_id},
+            "registered": registered}
