@@ -27,9 +27,10 @@ def upgrade() -> None:
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
-    with op.batch_alter_table("procedure_cases") as batch:
-        batch.add_column(sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("declaration_digest", sa.String(64), nullable=True))
+    # plain ADD COLUMN (SQLite can): a batch "recreate" would rewrite the table with its constraints in
+    # reflection order, which varies from run to run
+    op.add_column("procedure_cases", sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.add_column("procedure_cases", sa.Column("declaration_digest", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
