@@ -449,3 +449,15 @@ def test_an_edited_declaration_changes_new_cases_and_open_ones_finish_under_thei
     assert clocks(again, new)["admission"]["due_on"] == D(2026, 3, 4)  # 2 working days now
     act(again, "wuhou_officer", new, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert new["state"] == "admitted"
+
+
+def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None:
+    """A warning written at 20:00 UTC on 6 March is dated 7 March: the day it was in China."""
+    from zhichan.procedures.views import case_view
+
+    case = start(world, when=at(D(2026, 3, 2)))
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 3, 7), now=dt.datetime(2026, 3, 6, 20, 0))["warning"] == 1
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert [n["day_local"] for n in page["notices"]] == ["2026-03-07"]
