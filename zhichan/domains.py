@@ -9,6 +9,7 @@ entries are listed in ``zhichan.web.app.DOMAINS``; its command line in ``zhichan
 from __future__ import annotations
 
 DOMAIN_PACKAGES: tuple[str, ...] = (
+    "zhichan.evidence",
     "zhichan.procedures",
     "zhichan.credit",
     "zhichan.dataip",

@@ -12,15 +12,9 @@ Public (anonymous) — anyone can check without an account, which is the point o
 Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate PDF) and
 ``POST /api/v1/evidence/deposits`` (JSON). The depositor recorded is the caller's organization.
 
-Wiring (one line in ``zhichan/web/app.py``, next to the other routers)::
-
-    from zhichan.evidence.router import router as evidence_router
-    app.include_router(evidence_router)
-
-Templates live in ``zhichan/evidence/templates/web/`` and extend the web app's ``base.html``; they are
-reached through a ``PrefixLoader`` (``evidence/…``) added to the app's Jinja environment on first
-use. Texts come from :data:`MESSAGES` (Chinese first, English with ``?lang=en``), not from the web
-catalogues, so this module needs no edit outside its folder.
+The domain's ``DOMAIN`` (listed in ``zhichan.web.app.DOMAINS``) hands the shell its router, its
+templates (``templates/web/``, rendered as ``evidence/…``, extending ``base.html``) and its menu
+entry; its texts are in ``i18n/{zh,en}.yaml`` (keys ``evidence.…``), merged into the one catalogue.
 """
 
 from __future__ import annotations
@@ -29,7 +23,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import jinja2
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,7 +31,8 @@ from starlette.concurrency import run_in_threadpool
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import ScopeDep, lang, render
+from zhichan.web.deps import ScopeDep, render
+from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "web"
@@ -46,55 +40,12 @@ MAX_CERTIFICATE_BYTES = 5 << 20
 
 router = APIRouter()
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "zh": {
-        "verify.title": "证书核验", "verify.intro": "上传存证证书（PDF 或 JSON）及原文件或其摘要，用日志公钥离线核验；"
-        "不传证书则在存证日志中查找该文件。原文件只在内存中计算摘要，不保存。",
-        "verify.certificate": "证书（PDF / JSON）", "verify.file": "原文件", "verify.digest": "或粘贴 SM3 / SHA-256 摘要",
-        "verify.submit": "核验", "verify.ok": "核验通过", "verify.failed": "核验未通过", "verify.check": "检查项",
-        "verify.result": "结果", "verify.detail": "说明", "verify.pass": "通过", "verify.fail": "失败",
-        "verify.entry": "条目", "verify.not_found": "存证日志中没有此摘要", "verify.key": "日志公钥指纹 (SM3)",
-        "verify.witness": "见证：下载最新签名检查点与公钥",
-        "deposit.title": "电子数据存证", "deposit.intro": "记录文件的 SM3 与 SHA-256 摘要，立即出具带包含证明的存证证书。",
-        "deposit.file": "文件", "deposit.title_field": "标题", "deposit.category": "类别", "deposit.note": "备注",
-        "deposit.submit": "存证并下载证书", "deposit.depositor": "存证人",
-    },
-    "en": {
-        "verify.title": "Verify a certificate", "verify.intro": "Upload an evidence certificate (PDF or JSON) with the "
-        "original file or its digest; it is checked offline against the log's public key. Without a certificate the "
-        "file is looked up in the log. The file is only hashed in memory, never stored.",
-        "verify.certificate": "Certificate (PDF / JSON)", "verify.file": "Original file",
-        "verify.digest": "or paste an SM3 / SHA-256 digest", "verify.submit": "Verify", "verify.ok": "Verified",
-        "verify.failed": "NOT verified", "verify.check": "Check", "verify.result": "Result", "verify.detail": "Detail",
-        "verify.pass": "ok", "verify.fail": "FAILED", "verify.entry": "Entry", "verify.not_found": "No entry with this digest",
-        "verify.key": "Log key fingerprint (SM3)", "verify.witness": "Witnesses: newest signed checkpoint and public key",
-        "deposit.title": "Deposit evidence", "deposit.intro": "Records the file's SM3 and SHA-256 digests and issues a "
-        "certificate with its inclusion proof at once.", "deposit.file": "File", "deposit.title_field": "Title",
-        "deposit.category": "Category", "deposit.note": "Note", "deposit.submit": "Deposit and download the certificate",
-        "deposit.depositor": "Depositor",
-    },
-}
-
-
-def message(current: str, key: str) -> str:
-    return MESSAGES.get(current, {}).get(key) or MESSAGES["zh"].get(key) or key
-
-
-def _install_templates(request: Request) -> None:
-    """Let the app's Jinja environment find ``evidence/…`` templates (idempotent)."""
-    env = request.app.state.templates.env
-    if getattr(env, "_zhichan_evidence", False):
-        return
-    env.loader = jinja2.ChoiceLoader(
-        [env.loader, jinja2.PrefixLoader({"evidence": jinja2.FileSystemLoader(str(TEMPLATES))})]
-    )
-    env._zhichan_evidence = True
-
-
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    _install_templates(request)
-    current = lang(request)
-    return render(request, f"evidence/{template}", {"m": lambda key: message(current, key), **context}, status=status)
+    return render(request, f"evidence/{template}", context, status=status)
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    return [("/evidence/verify", "nav.evidence_verify")]
 
 
 def evidence_service(request: Request) -> EvidenceService:
@@ -273,3 +224,6 @@ def verify_api(
     return verify_certificate(certificate, evidence_service(request).public_key, sm3=sm3 and sm3.lower(),
                               sha256=sha256 and sha256.lower())
 
+
+
+DOMAIN = WebDomain("evidence", (router,), TEMPLATES, menu=menu)

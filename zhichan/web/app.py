@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhichan import __version__
 from zhichan.dataip import router as dataip_router
 from zhichan.errors import ZhichanError
+from zhichan.evidence import router as evidence_router
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -179,6 +180,7 @@ SECURITY_HEADERS = (
 
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
+    evidence_router.DOMAIN,
     navigation_router.DOMAIN,
     procedures_router.DOMAIN,
     dataip_router.DOMAIN,
@@ -288,9 +290,6 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(api.router)
-    from zhichan.evidence.router import router as evidence_router
-
-    app.include_router(evidence_router)
     for domain in DOMAINS:
         for domain_router in domain.routers:
             app.include_router(domain_router)

@@ -103,7 +103,6 @@ def nav_items(s: Scope, domains: tuple[WebDomain, ...] = ()) -> list[tuple[str, 
         items.append(("/cockpit", "nav.cockpit"))
         items.append(("/plans", "nav.plans"))
     items.append(("/search", "nav.search"))
-    items.append(("/evidence/verify", "nav.evidence_verify"))
     if s.role == Role.ENTERPRISE_USER:
         items.append(("/enterprise", "nav.enterprise"))
     for domain in domains:
