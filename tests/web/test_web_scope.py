@@ -20,6 +20,8 @@ PUBLIC_GET = {
     # evidence (zhichan.evidence.router): certificate verification and data-IP notices are public
     "/evidence/verify", "/evidence/notices", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
     "/api/v1/dataip/notices",
+    # services (zhichan.services.router): the service catalogue is public
+    "/services", "/services/{service_code}", "/api/v1/services/catalogue",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -43,7 +45,8 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
-            "procedure": "protection.patent_dispute", "event": "accept"}
+            "procedure": "protection.patent_dispute", "event": "accept",
+            "service_code": "ZC-XX-001"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:
