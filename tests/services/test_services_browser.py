@@ -1,0 +1,75 @@
+"""An application in the browser: an enterprise finds the service in the public catalogue, applies with
+the form generated from its declaration (a bad value answered beside its field), uploads its form;
+the window accepts it; the officer decides on the application page, which generates the decision
+document; the enterprise follows the progress and opens the decision (a PDF, looked at as an image)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.procedures.helpers import PDF
+
+pytestmark = pytest.mark.browser
+
+
+def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    form_file = tmp_path / "服务申请表.pdf"
+    form_file.write_bytes(PDF)
+    sign_in(page, "ent_user")
+    page.goto("/services")
+    page.screenshot(path=str(artifacts_dir / "services-catalogue.png"), full_page=True)
+    page.click("#apply-ZC-XX-001")
+    page.wait_for_url("**/procedures/services.search_service/new")
+    page.fill("#start-applicant", "成都示例科技有限公司")
+    page.fill("#start-topic", "固态电池电解质的专利布局与风险排查")
+    page.select_option("#start-purpose", "专利布局")
+    page.set_input_files("#start-doc0", str(form_file))
+    page.click("#start-submit")  # no contact: refused beside the field, the rest kept
+    page.wait_for_selector("#start-contact-error")
+    assert page.input_value("#start-topic") == "固态电池电解质的专利布局与风险排查"
+    page.screenshot(path=str(artifacts_dir / "services-apply-error.png"), full_page=True)
+    page.fill("#start-contact", "王五 028-12345678")
+    page.set_input_files("#start-doc0", str(form_file))
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    case_id = page.url.rsplit("/", 1)[1]
+    page.goto("/services/applications")
+    assert "已提交" in page.inner_text("#applications")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+    sign_in(page, "wuhou_officer")
+    page.goto("/todo")
+    page.click("#todo a")
+    page.wait_for_url(f"**/cases/{case_id}")
+    page.click("#action-accept")
+    page.click("#submit-accept")
+    page.wait_for_selector("#case-state:has-text('已受理')")
+    page.goto(f"/services/applications/{case_id}")
+    page.click("#decide-approve")
+    page.click("#submit-decide-approve")  # no conclusion: answered beside the field
+    page.wait_for_selector("#decide-approve-conclusion-error")
+    page.fill("#decide-approve-conclusion", "已完成检索分析：检出相关专利 126 件，报告见附件。")
+    page.click("#submit-decide-approve")
+    page.wait_for_selector("#application-state:has-text('已办结（准予）')")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+    sign_in(page, "ent_user")
+    page.goto(f"/services/applications/{case_id}")
+    assert page.inner_text("#application-state") == "已办结（准予）"
+    assert "准予办理决定书" in page.inner_text("#documents")
+    page.screenshot(path=str(artifacts_dir / "services-application-decided.png"), full_page=True)
+    # fetched with the browser's session (clicking would start a download, which aborts the navigation)
+    answer = page.request.get(page.get_attribute("#documents a:has-text('决定书.pdf')", "href"))
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "decision.pdf"
+    pdf.write_bytes(answer.body())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts_dir / "services-decision")],
+                   check=True)
+    assert (artifacts_dir / "services-decision-1.png").exists()
