@@ -73,3 +73,19 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts_dir / "services-decision")],
                    check=True)
     assert (artifacts_dir / "services-decision-1.png").exists()
+
+
+def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.helpers import concluded_round
+
+    concluded_round(env)
+    page.goto("/services/subsidies/SUB-2026-01")  # the public
+    assert "成都示例科技有限公司" in page.inner_text("#results")
+    sign_in(page, "cd_leader")
+    page.wait_for_load_state("networkidle")  # the cockpit it lands on loads its map: let it finish
+    page.goto("/services/subsidies/SUB-2026-01")
+    page.fill("#voucher-1", "CD-2026-001")
+    page.click("#disburse-1 button")  # no payment day: answered beside the field
+    page.wait_for_selector("#paid_on-1-error")
+    assert page.input_value("#voucher-1") == "CD-2026-001"
+    page.screenshot(path=str(artifacts_dir / "services-subsidy-results.png"), full_page=True)

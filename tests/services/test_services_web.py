@@ -136,3 +136,55 @@ def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -
                                                                "allocated": "8"}).status_code == 403
     login_as(client, env.engine, "ent_user")
     assert client.get("/services/priority/quotas").status_code == 403
+
+
+def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
+    listing = client.get("/services/subsidies")
+    assert listing.status_code == 200 and "SUB-2026-01" in listing.text and "200,000.00" in listing.text
+    public = client.get("/services/subsidies/SUB-2026-01")
+    assert public.status_code == 200 and 'id="no-results"' in public.text and "subsidy-apply" not in public.text
+    assert client.get("/api/v1/services/subsidies/SUB-2026-01").json()["published"] == []
+    assert client.get("/services/subsidies/SUB-2099-99").status_code == 404
+    login_as(client, env.engine, "ent_user")
+    page = client.get("/services/subsidies/SUB-2026-01")
+    token = csrf_from(page.text)
+    assert client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert "成都示例科技有限公司" in page.text and "期内授权发明专利" in page.text  # its own application, with reasons
+    again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
+    assert again.status_code == 422 and 'id="programme-error"' in again.text
+    login_as(client, env.engine, "ent2_user")  # another enterprise does not see it
+    assert "成都示例科技有限公司" not in client.get("/services/subsidies/SUB-2026-01").text
+    login_as(client, env.engine, "wuhou_officer")  # the district's officer does
+    assert "成都示例科技有限公司" in client.get("/services/subsidies/SUB-2026-01").text
+    token = csrf_from(client.get("/services/subsidies").text)
+    assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-01-01",
+                                                                      "voucher": "x"}).status_code == 404
+
+
+def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
+    from tests.services.helpers import concluded_round
+
+    concluded_round(env)
+    public = client.get("/services/subsidies/SUB-2026-01")  # anyone reads the published results
+    assert public.status_code == 200 and "成都示例科技有限公司" in public.text and "公示已结束" in public.text
+    assert "disburse-1" not in public.text
+    result = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
+    assert [(a["applicant"], a["awarded"]) for a in result["published"]] == [("成都示例科技有限公司", "20000.00")]
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert 'id="disburse-1"' in page.text
+    token = csrf_from(page.text)
+    bad = client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026/08/12",
+                                                                     "voucher": ""})
+    assert bad.status_code == 422
+    assert 'id="paid_on-1-error"' in bad.text and 'id="voucher-1-error"' in bad.text and 'value="2026/08/12"' in bad.text
+    ok = client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-08-12",
+                                                                    "voucher": "CD-2026-001"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert "2026-08-12 · CD-2026-001" in client.get("/services/subsidies/SUB-2026-01").text
+    login_as(client, env.engine, "jinjiang_officer")  # another district's officer cannot pay it
+    token = csrf_from(client.get("/services/subsidies").text)
+    assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-08-12",
+                                                                      "voucher": "X"}).status_code == 404

@@ -22,6 +22,8 @@ PUBLIC_GET = {
     "/api/v1/dataip/notices",
     # services (zhichan.services.router): the service catalogue is public
     "/services", "/services/{service_code}", "/api/v1/services/catalogue",
+    # … and so are the subsidy programmes and their published results
+    "/services/subsidies", "/services/subsidies/{programme}", "/api/v1/services/subsidies/{programme}",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -46,7 +48,7 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept",
-            "service_code": "ZC-XX-001"}
+            "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

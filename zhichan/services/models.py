@@ -85,3 +85,43 @@ class PriorityRecommendation(Base):
     returned_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     return_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     concluded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class SubsidyApplication(Base):
+    """An enterprise's application to a programme, with its eligibility as computed when it applied."""
+
+    __tablename__ = "services_subsidy_applications"
+    __table_args__ = (UniqueConstraint("programme", "applicant_key", name="uq_services_subsidy_application"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme: Mapped[str] = mapped_column(String(20))
+    applicant: Mapped[str] = mapped_column(String(200))
+    applicant_key: Mapped[str] = mapped_column(String(300))
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400))
+    region_code: Mapped[str] = mapped_column(String(12))
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    #: the corpus counts (JSON) and the reasons (JSON list) the decision rests on
+    measures: Mapped[str] = mapped_column(Text)
+    requested_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reasons: Mapped[str] = mapped_column(Text)
+
+
+class SubsidyAward(Base):
+    """One eligible application's place in a round's allotment, and its payment."""
+
+    __tablename__ = "services_subsidy_awards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("services_subsidy_applications.id"), unique=True)
+    programme: Mapped[str] = mapped_column(String(20), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    requested_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    awarded_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reason: Mapped[str] = mapped_column(Text)
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    voucher: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    disbursed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)

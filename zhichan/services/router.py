@@ -17,8 +17,9 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form, service
-from zhichan.services import catalogue, priority, views
+from zhichan.services import catalogue, priority, subsidies, views
 from zhichan.services import service as applications
+from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
@@ -34,7 +35,7 @@ Year = Annotated[int | None, Query(ge=2017, le=2100)]
 
 
 def menu(scope: Scope) -> list[MenuItem]:
-    items: list[MenuItem] = [("/services", "services.nav.catalogue")]
+    items: list[MenuItem] = [("/services", "services.nav.catalogue"), ("/services/subsidies", "services.nav.subsidies")]
     if scope.governance or scope.role == Role.ENTERPRISE_USER:
         items.append(("/services/applications", "services.nav.applications"))
     if scope.governance:
@@ -160,6 +161,70 @@ async def _quota_post(request: Request, scope: Scope, session: Session, form_nam
     return RedirectResponse(f"/services/priority/quotas?year={year}", status_code=303)
 
 
+# -- subsidies and awards ----------------------------------------------------------------------------
+
+ProgrammeCode = Annotated[str, PathParam(pattern=r"^SUB-[0-9]{4}-[0-9]{2}$")]
+AwardId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+
+
+@router.get("/services/subsidies", include_in_schema=False)
+def subsidies_page(request: Request, scope: Scope = ScopeDep) -> Response:
+    return render(request, "services/subsidies.html", {"programmes": list(subsidies.programmes().values())})
+
+
+def _programme_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,
+                    values: dict[str, Any] | None = None, award: int | None = None, status: int = 200) -> Response:
+    data = subsidies.results_view(session, scope, code, lang(request))
+    return render(request, "services/programme.html", {**data, "errors": errors or {}, "values": values or {},
+                                                       "failed_award": award}, status=status)
+
+
+@router.get("/services/subsidies/{programme}", include_in_schema=False)
+def programme_page(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                   session: Session = DbDep) -> Response:
+    return _programme_page(request, scope, session, programme)
+
+
+@router.get("/api/v1/services/subsidies/{programme}", tags=["services"], responses=errors(404, 422))
+def api_programme(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                  session: Session = DbDep) -> Response:
+    """A programme's published results (public; amounts in yuan as exact decimals), and the applications the
+    caller may see (officers of its area, an enterprise its own)."""
+    data = subsidies.results_view(session, scope, programme, lang(request))
+    return fast_json({**data, "programme": data["programme"].model_dump(mode="json")})
+
+
+@router.post("/services/subsidies/{programme}/apply", include_in_schema=False)
+def programme_apply(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                    session: Session = DbDep) -> Response:
+    scope.require_roles(Role.ENTERPRISE_USER)
+    try:
+        subsidies.apply(session, scope, request.app.state.corpus.snapshot(), programme)
+    except FormError as exc:
+        session.rollback()
+        return _programme_page(request, scope, session, programme, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/subsidies/{programme}", status_code=303)
+
+
+@router.post("/services/subsidies/awards/{award_id}/disburse", include_in_schema=False)
+async def award_disburse(request: Request, award_id: AwardId, scope: Scope = ScopeDep,
+                         session: Session = DbDep) -> Response:
+    scope.require_roles(Role.CASE_OFFICER, Role.BUREAU_LEADER)
+    async with request.form(max_files=0, max_fields=20) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        award = subsidies.disburse(session, scope, award_id, values.get("paid_on", ""), values.get("voucher", ""))
+    except FormError as exc:
+        session.rollback()
+        row = session.get(SubsidyAward, award_id)
+        assert row is not None  # disburse() answers 404 for an award it does not find
+        return _programme_page(request, scope, session, row.programme, errors=exc.errors, values=values,
+                               award=award_id, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/subsidies/{award.programme}", status_code=303)
+
+
 # -- catalogue entries (after the fixed paths above: ``{service_code}`` would match them) -----------------
 
 @router.get("/services/{service_code}", include_in_schema=False)
@@ -204,6 +269,8 @@ def _setup(app: FastAPI) -> None:
     procedures = app.state.procedures
     catalogue.check_catalogue(procedures.registry)
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(app.state.corpus.snapshot))
+    subsidies.programmes()  # a broken programme file stops the start with its name
+    procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
 
 
 DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu)
