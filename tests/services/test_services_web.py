@@ -27,7 +27,8 @@ def test_the_catalogue_is_public(client: TestClient) -> None:
     assert entry.status_code == 200
     assert "国家知识产权局令第85号" in entry.text and "全体申请人/专利权人同意书" in entry.text
     data = client.get("/api/v1/services/catalogue").json()
-    assert {e["code"]: e["time_limit_amount"] for e in data["entries"]} == {"ZC-XX-001": 10, "ZC-YX-001": 5}
+    assert {e["code"]: e["time_limit_amount"] for e in data["entries"]} == {"ZC-XX-001": 10, "ZC-YX-001": 5,
+                                                                         "ZC-YS-001": 5, "ZC-YS-002": 5}
     assert client.get("/services/XX").status_code == 422
     assert client.get("/services/ZC-ZZ-999").status_code == 404
 

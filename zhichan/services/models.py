@@ -125,3 +125,17 @@ class SubsidyAward(Base):
     disbursed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     voucher: Mapped[str | None] = mapped_column(String(100), nullable=True)
     disbursed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class PreexamFiling(Base):
+    """An enterprise recorded (备案) with a protection centre: it may use the centre's pre-examination."""
+
+    __tablename__ = "services_preexam_filings"
+    __table_args__ = (UniqueConstraint("centre", "applicant_key", name="uq_services_preexam_filing"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
+    centre: Mapped[str] = mapped_column(String(20))
+    applicant: Mapped[str] = mapped_column(String(200))
+    applicant_key: Mapped[str] = mapped_column(String(300))
+    recorded_on: Mapped[dt.date] = mapped_column(Date)

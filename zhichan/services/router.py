@@ -17,7 +17,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form, service
-from zhichan.services import catalogue, priority, subsidies, views
+from zhichan.services import catalogue, preexam, priority, subsidies, views
 from zhichan.services import service as applications
 from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
@@ -271,6 +271,9 @@ def _setup(app: FastAPI) -> None:
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(app.state.corpus.snapshot))
     subsidies.programmes()  # a broken programme file stops the start with its name
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
+    preexam.centres()
+    for procedure in (preexam.FILING, preexam.CASE):
+        procedures.add_hook(procedure, preexam.make_hook())
 
 
 DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu)
