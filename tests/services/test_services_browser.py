@@ -89,3 +89,14 @@ def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # t
     page.wait_for_selector("#paid_on-1-error")
     assert page.input_value("#voucher-1") == "CD-2026-001"
     page.screenshot(path=str(artifacts_dir / "services-subsidy-results.png"), full_page=True)
+
+
+def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/services/library")
+    page.fill("#library-q", "电池")
+    page.select_option("#library-kind", "case")
+    page.click("#library-submit")
+    page.wait_for_url("**/services/library?q=*")
+    assert page.inner_text("#library-total") == "共 1 条"
+    assert "锂离子电池负极材料" in page.inner_text("#library-results")
+    page.screenshot(path=str(artifacts_dir / "services-library.png"), full_page=True)

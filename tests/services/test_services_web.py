@@ -189,3 +189,21 @@ def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None
     token = csrf_from(client.get("/services/subsidies").text)
     assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-08-12",
                                                                       "voucher": "X"}).status_code == 404
+
+
+def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> None:
+    from zhichan.services.library import library
+
+    # any substring, of one character or more, found exactly; every term must occur; the kind filters
+    assert [e.id for e in library().search("挂证")] == ["C-0002"]
+    assert {e.id for e in library().search("池")} == {"C-0001", "P-0002"}
+    assert [e.id for e in library().search("高价值 资助")] == ["P-0001"]
+    assert library().search("高价值 挂证") == []
+    assert [e.id for e in library().search("电池", kind="case")] == ["C-0001"]
+    assert [e.id for e in library().search("pct")] == ["P-0001"]  # folded like patent text
+    page = client.get("/services/library", params={"q": "预审"})
+    assert page.status_code == 200 and "专利预审服务备案指引" in page.text and "合成示例" in page.text
+    data = client.get("/api/v1/services/library", params={"q": "优先审查", "kind": "policy"}).json()
+    assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
+    assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
+    assert client.get("/api/v1/services/library", params={"q": "长" * 150}).status_code in (400, 422)

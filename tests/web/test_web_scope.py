@@ -24,6 +24,7 @@ PUBLIC_GET = {
     "/services", "/services/{service_code}", "/api/v1/services/catalogue",
     # … and so are the subsidy programmes and their published results
     "/services/subsidies", "/services/subsidies/{programme}", "/api/v1/services/subsidies/{programme}",
+    "/services/library", "/api/v1/services/library",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}

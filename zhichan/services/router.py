@@ -17,7 +17,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form, service
-from zhichan.services import catalogue, preexam, priority, subsidies, views
+from zhichan.services import catalogue, library, preexam, priority, subsidies, views
 from zhichan.services import service as applications
 from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
@@ -35,7 +35,8 @@ Year = Annotated[int | None, Query(ge=2017, le=2100)]
 
 
 def menu(scope: Scope) -> list[MenuItem]:
-    items: list[MenuItem] = [("/services", "services.nav.catalogue"), ("/services/subsidies", "services.nav.subsidies")]
+    items: list[MenuItem] = [("/services", "services.nav.catalogue"), ("/services/subsidies", "services.nav.subsidies"),
+                             ("/services/library", "services.nav.library")]
     if scope.governance or scope.role == Role.ENTERPRISE_USER:
         items.append(("/services/applications", "services.nav.applications"))
     if scope.governance:
@@ -225,6 +226,24 @@ async def award_disburse(request: Request, award_id: AwardId, scope: Scope = Sco
     return RedirectResponse(f"/services/subsidies/{award.programme}", status_code=303)
 
 
+# -- policy and typical-case library (public) ----------------------------------------------------------
+
+LibraryQuery = Annotated[str, Query(max_length=200)]
+LibraryKind = Annotated[str | None, Query(pattern=r"^(policy|case)?$")]
+
+
+@router.get("/services/library", include_in_schema=False)
+def library_page(request: Request, q: LibraryQuery = "", kind: LibraryKind = None) -> Response:
+    return render(request, "services/library.html", library.library_view(q, kind))
+
+
+@router.get("/api/v1/services/library", tags=["services"], responses=errors(422))
+def api_library(q: LibraryQuery = "", kind: LibraryKind = None) -> Response:
+    """政策与典型案例库: entries containing every space-separated term of ``q`` (full-text, any substring),
+    best first; ``kind``: policy or case. Synthetic examples say so (``synthetic``)."""
+    return fast_json(library.library_view(q, kind))
+
+
 # -- catalogue entries (after the fixed paths above: ``{service_code}`` would match them) -----------------
 
 @router.get("/services/{service_code}", include_in_schema=False)
@@ -272,6 +291,7 @@ def _setup(app: FastAPI) -> None:
     subsidies.programmes()  # a broken programme file stops the start with its name
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
     preexam.centres()
+    library.entries()  # a broken library file stops the start with its name
     for procedure in (preexam.FILING, preexam.CASE):
         procedures.add_hook(procedure, preexam.make_hook())
 
