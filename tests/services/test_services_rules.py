@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
-from tests.procedures.helpers import PDF, World, at
+from tests.procedures.helpers import PASSWORD, PDF, World, at
 from tests.services.helpers import CO_OWNER, OWNER, corpus
 from zhichan.credit.service import record_listing
 from zhichan.errors import FormError, PermissionDenied
@@ -179,7 +179,7 @@ def test_every_co_owner_must_consent_and_the_subject_match(hooked: tuple[World, 
 
 def test_recommendation_uses_the_city_quota_and_records_deadlines(hooked: tuple[World, dict[str, str]]) -> None:
     world, numbers = hooked
-    ent, officer = world.scope("ent_user"), world.scope("wuhou_officer")
+    ent, officer, county = world.scope("ent_user"), _province_officer(world), world.scope("wuhou_officer")
     with session_scope(world.engine) as s:
         set_quota(s, world.scope("root"), 2026, "510000", 1)
         allocate(s, world.scope("root"), 2026, "510100", 1)
@@ -189,6 +189,9 @@ def test_recommendation_uses_the_city_quota_and_records_deadlines(hooked: tuple[
             cases.append(world.service.start(s, ent, PROCEDURE, fields=_request(numbers["co_owned"]), uploads=DOCS,
                                              now=at(D(2026, 9, 14))))
     letter = (Upload("doc0", "推荐函.pdf", PDF),)
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # a county does not recommend
+        world.service.act(s, county, cases[0]["id"], "recommend", version=1, fields={"opinion": "—"}, uploads=letter)
+    assert "省级" in info.value.errors["_authority"]
     with session_scope(world.engine) as s:
         world.service.act(s, officer, cases[0]["id"], "recommend", version=1, fields={"opinion": "符合第一项理由"},
                           uploads=letter, now=at(D(2026, 9, 15)))
@@ -221,6 +224,17 @@ def test_recommendation_uses_the_city_quota_and_records_deadlines(hooked: tuple[
     assert "恶意" in info.value.errors["applicant"]
     with session_scope(world.engine) as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 2  # nothing of a refused step is kept
+
+
+def _province_officer(world: World):  # type: ignore[no-untyped-def]
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Role
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(world.engine) as s:
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        user = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan)
+        return scope_for_user(s, user)
 
 
 def test_a_credit_listed_requester_is_refused(hooked: tuple[World, dict[str, str]]) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.procedures.helpers import PDF
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Step
 from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
@@ -207,3 +209,58 @@ def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> Non
     assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
     assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
     assert client.get("/api/v1/services/library", params={"q": "长" * 150}).status_code in (400, 422)
+
+
+def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClient, tmp_path: Path,
+                                                   artifacts_dir: Path) -> None:
+    number = env.numbers["wuhou"]  # a granted invention of 成都示例科技有限公司
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/procedures/services.priority_exam/new").text)
+    fields = {"csrf_token": token, "application_number": number, "subject": "发明专利申请",
+              "ground": "无效宣告涉及侵权纠纷、行政裁决、开放许可调解或仲裁", "applicant": "成都示例科技有限公司",
+              "consents": "成都示例科技有限公司", "contact": "王五 028-12345678"}
+    files = {"doc0": ("请求书.pdf", PDF, "application/pdf"), "doc1": ("同意书.pdf", PDF + b"1", "application/pdf")}
+    granted = client.post("/procedures/services.priority_exam/new", data=fields, files=files)
+    assert granted.status_code == 422 and 'id="start-application_number-error"' in granted.text and "已于" in granted.text
+    r = client.post("/procedures/services.priority_exam/new", data={**fields, "subject": "无效宣告案件"}, files=files,
+                    follow_redirects=False)
+    assert r.status_code == 303
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    login_as(client, env.engine, "wuhou_officer")
+    page = client.get(f"/services/applications/{case_id}")
+    token = csrf_from(page.text)
+    county = client.post(f"/services/applications/{case_id}/decide/recommend",
+                         data={"csrf_token": token, "version": "1", "opinion": "涉及行政裁决案件"})
+    assert county.status_code == 422 and "省级知识产权管理部门推荐" in county.text
+    login_as(client, env.engine, "root")
+    token = csrf_from(client.get("/services/priority/quotas").text)
+    year = str(china_date(utcnow()).year)
+    for url, data in (("/services/priority/quotas", {"province_code": "510000", "total": "2"}),
+                      ("/services/priority/allocations", {"city_code": "510100", "allocated": "1"})):
+        assert client.post(url, data={"csrf_token": token, "year": year, **data}, follow_redirects=False).status_code == 303
+    with session_scope(env.engine) as s:  # a provincial office recommends
+        from zhichan.platform.accounts import create_user
+        from zhichan.platform.models import Organization, Role
+        from zhichan.web.testing import PASSWORD
+
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan)
+    login_as(client, env.engine, "sc_officer")
+    token = csrf_from(client.get(f"/services/applications/{case_id}").text)
+    done = client.post(f"/services/applications/{case_id}/decide/recommend", follow_redirects=False,
+                       data={"csrf_token": token, "version": "1", "opinion": "涉及行政裁决案件，符合推荐条件"})
+    assert done.status_code == 303
+    page = client.get(f"/services/applications/{case_id}")
+    assert "已推荐" in page.text and "专利优先审查推荐函" in page.text and 'id="priority"' in page.text
+    with session_scope(env.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case_id, Step.event == "recommend")) or "[]")
+    letter = client.get(f"/cases/{case_id}/documents/{docs[0]['sha256']}").content
+    (tmp_path / "letter.pdf").write_bytes(letter)
+    text = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "专利优先审查推荐函" in text and "无效宣告案件：5个月内结案" in text and number in text
+    assert "四川省知识产权局" in text  # the recommending office issues it
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "letter.pdf"),
+                    str(artifacts_dir / "services-priority-letter")], check=True)
+    quotas = client.get("/services/priority/quotas").text
+    assert '<tr id="allocation-510100"><td>510100</td><td>1</td><td>1</td><td>0</td></tr>' in quotas  # used up

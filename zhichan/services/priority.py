@@ -11,6 +11,7 @@ What the bureau checks and keeps beside the procedure case (``services.priority_
 * **credit**: a requester on the credit list is refused (:func:`zhichan.credit.service.active_listing`),
   at the request and again at the recommendation; one returned to the normal track for bad faith is
   refused for a year (:data:`BAD_FAITH_BAR_YEARS`);
+* **who recommends**: a provincial office (or the nation's), for the cases of its area;
 * **quotas**: a province's yearly quota (whole cases) is allocated to its cities; a recommendation
   uses one of its city's allocation. Neither is ever exceeded, also when two officers act at once:
   allocations change under the province row's write lock, a recommendation takes its place with one
@@ -260,7 +261,8 @@ def quota_view(session: Session, scope: Scope, year: int) -> dict[str, Any]:
         cities = [{"city_code": a.city_code, "allocated": a.allocated, "used": a.used, "left": a.allocated - a.used}
                   for a in session.scalars(select(PriorityAllocation).where(PriorityAllocation.quota_id == q.id)
                                            .order_by(PriorityAllocation.city_code))
-                  if a.city_code.startswith(prefix) or len(prefix) <= 2]
+                  # the province sees every city, a city its own share, a county its city's
+                  if len(prefix) <= 2 or prefix.startswith(region_prefix(a.city_code))]
         quotas.append({"province_code": q.province_code, "total": q.total, "allocated": q.allocated,
                        "unallocated": q.total - q.allocated, "cities": cities,
                        "may_allocate": scope.role in QUOTA_ROLES and len(prefix) <= 2})
@@ -302,7 +304,10 @@ def check_request(session: Session, snapshot: Snapshot | None, fields: dict[str,
         if right.found:
             found |= {"found": True, "kind": right.kind, "holders": right.holders}
             want = SUBJECT_KIND.get(subject)
-            if want and right.kind != want:
+            if want and right.granted:
+                errors["application_number"] = (f"该专利已于 {right.grant_date} 授权，不能再请求审查优先（可就复审或无效宣告案件请求） / "
+                                                 "already granted: only a reexamination or invalidation can be prioritized")
+            elif want and right.kind != want:
                 errors["subject"] = (f"该号码为{ {'invention': '发明', 'utility_model': '实用新型', 'design': '外观设计'}.get(right.kind or '', right.kind) }，"
                                      f"与所选事项不符 / the number is a {right.kind}, not a {want}")
             consenting = {normalize_name(x) for x in str(fields.get("consents", "")).splitlines() if x.strip()}
@@ -331,6 +336,8 @@ def make_hook(snapshot_of: Any) -> Any:
         if step.event == "start":
             check_request(session, snapshot_of(), f, today)
         elif step.event == "recommend":
+            if scope.region_prefix is None or len(scope.region_prefix) > 2:
+                raise FormError({"_authority": "优先审查由省级知识产权管理部门推荐 / a provincial office recommends"})
             found = check_request(session, snapshot_of(), f, today)
             allocation = use_quota(session, today.year, city_of(step.region_code))
             session.add(PriorityRecommendation(

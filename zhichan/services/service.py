@@ -72,7 +72,8 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     decl = data["declaration"]
     spec = decl.transition(event, data["case"]["state"])
     clean = check_fields(spec.fields, fields)  # the same check the engine makes, before anything is rendered
-    org = session.get(Organization, data["case"]["org_id"])
+    # the deciding organization issues the document (a province recommends a county's case)
+    org = session.get(Organization, scope.org_id)
     doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
                             issuer=org.name if org else "", now=now)
     name = f"{data['case']['number']}-{title.zh}"
