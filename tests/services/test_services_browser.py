@@ -100,3 +100,30 @@ def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-u
     assert page.inner_text("#library-total") == "共 1 条"
     assert "锂离子电池负极材料" in page.inner_text("#library-results")
     page.screenshot(path=str(artifacts_dir / "services-library.png"), full_page=True)
+
+
+def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "root")
+    page.wait_for_load_state("networkidle")
+    page.goto("/services/priority/quotas?year=2026")
+    page.fill("#quota-province_code", "510000")
+    page.fill("#quota-total", "12")
+    page.click("#quota-submit")
+    page.wait_for_selector("#quota-510000")
+    page.fill("#allocation-city_code", "510100")
+    page.fill("#allocation-allocated", "13")
+    page.click("#allocation-submit")  # more than the province has: answered beside the field, input kept
+    page.wait_for_selector("#allocation-allocated-error")
+    assert page.input_value("#allocation-allocated") == "13"
+    page.screenshot(path=str(artifacts_dir / "services-quotas.png"), full_page=True)
+    page.goto("/services/ZC-YX-001/edit")
+    page.fill("#fee_yuan", "-1")
+    page.click("#save-entry")
+    page.wait_for_selector("#fee_yuan-error")
+    page.screenshot(path=str(artifacts_dir / "services-entry-edit.png"), full_page=True)
+    page.fill("#fee_yuan", "0")
+    page.fill("#contact", "四川省知识产权服务窗口 028-00000000")
+    page.click("#save-entry")
+    page.wait_for_url("**/services/ZC-YX-001")
+    assert "028-00000000" in page.inner_text("#entry")
+    page.screenshot(path=str(artifacts_dir / "services-entry.png"), full_page=True)
