@@ -209,6 +209,8 @@ def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> Non
     assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
     assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
     assert client.get("/api/v1/services/library", params={"q": "长" * 150}).status_code in (400, 422)
+    long = client.get("/services/library", params={"q": "长" * 150})
+    assert long.status_code == 422 and 'id="library-q-error"' in long.text
 
 
 def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClient, tmp_path: Path,

@@ -11,7 +11,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhichan.errors import ConflictError, FormError
+from zhichan.errors import ConflictError, FormError, InputError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
@@ -234,7 +234,11 @@ LibraryKind = Annotated[str | None, Query(pattern=r"^(policy|case)?$")]
 
 @router.get("/services/library", include_in_schema=False)
 def library_page(request: Request, q: LibraryQuery = "", kind: LibraryKind = None) -> Response:
-    return render(request, "services/library.html", library.library_view(q, kind))
+    try:
+        return render(request, "services/library.html", library.library_view(q, kind))
+    except InputError as exc:  # said beside the search box, the query kept
+        return render(request, "services/library.html", {"q": q, "kind": kind or "", "items": [], "total": 0,
+                                                         "error": exc.message}, status=422)
 
 
 @router.get("/api/v1/services/library", tags=["services"], responses=errors(422))
