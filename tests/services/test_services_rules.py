@@ -136,6 +136,34 @@ def test_concurrent_recommendations_never_pass_the_share(world: World) -> None:
     assert used == len(taken) == 3 and len(refused) == 3
 
 
+def test_concurrent_allocations_never_pass_the_quota(world: World) -> None:
+    with session_scope(world.engine) as s:
+        set_quota(s, world.scope("root"), 2026, "510000", 10)
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def share(city: str) -> None:  # four cities ask for 4 each of the province's 10: two fit
+        barrier.wait()
+        try:
+            with session_scope(world.engine) as s:
+                allocate(s, world.scope("root"), 2026, city, 4)
+            results.append("ok")
+        except FormError as exc:
+            results.append(exc.errors["allocated"])
+        except Exception as exc:  # noqa: BLE001 - SQLite may answer "database is locked" to a writer that waited too long
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=share, args=(c,)) for c in ("510100", "510300", "510400", "510500")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with session_scope(world.engine) as s:
+        quota = s.scalar(select(PriorityQuota))
+        shares = sum(a.allocated for a in s.scalars(select(PriorityAllocation)))
+    assert quota is not None and quota.allocated == shares == 8 and results.count("ok") == 2
+
+
 # -- the procedure with its hook -----------------------------------------------------------------------
 
 def _request(number: str, **over: str) -> dict[str, str]:
