@@ -54,6 +54,15 @@ def test_a_bureau_edits_its_areas_entry(env: WebEnv, client: TestClient) -> None
     assert (in_chengdu["fee_yuan"], in_chengdu["applicants"], in_chengdu["edited_for"]) == ("1200.50", "成都市注册的中小企业", "510100")
     elsewhere = client.get("/api/v1/services/catalogue?region=330106").json()["entries"][0]
     assert (elsewhere["fee_yuan"], elsewhere["edited_for"]) == ("0", None)
+    client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "成都市注册的中小企业",
+                                                  "fee_yuan": "0"})  # no longer offered in Chengdu
+    assert "本地暂不办理" in client.get("/services?region=510107").text
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    refused = client.post(f"/procedures/{SEARCH}/new", files={"doc0": ("申请表.pdf", PDF, "application/pdf")},
+                          data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "检索", "purpose": "其他",
+                                "contact": "王五"})
+    assert refused.status_code == 422 and "暂不办理此事项" in refused.text
     for user in ("wuhou", "wuhou_officer", "ent_user"):  # an analyst, an officer, an enterprise: not editors
         login_as(client, env.engine, user)
         token = csrf_from(client.get("/services").text)

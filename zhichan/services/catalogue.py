@@ -27,6 +27,7 @@ from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.declaration import Declaration, ProcedureRegistry, Text
+from zhichan.procedures.service import StepTaken
 from zhichan.procedures.views import period_text
 from zhichan.services.models import CatalogueOverride
 
@@ -186,3 +187,13 @@ def edit_entry(session: Session, scope: Scope, code: str, values: dict[str, str]
     audit.record(session, scope, "services.catalogue_edit", code, ip=ip,
                  detail={"jurisdiction": scope.region_code, "fee_yuan": str(fee), "offered": offered})
     return row
+
+
+def offered_hook(session: Session, scope: Scope, step: StepTaken) -> None:
+    """A service the bureau of the case's area does not offer takes no applications there."""
+    if step.event != "start":
+        return
+    e = entry_for_procedure(step.procedure)
+    edit = _override(session, e.code, step.region_code) if e is not None else None
+    if edit is not None and not edit.offered:
+        raise FormError({"_offered": f"本地（{edit.jurisdiction}）暂不办理此事项 / this service is not offered here"})

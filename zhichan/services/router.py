@@ -291,6 +291,8 @@ async def entry_edit_submit(request: Request, service_code: Code, scope: Scope =
 def _setup(app: FastAPI) -> None:
     procedures = app.state.procedures
     catalogue.check_catalogue(procedures.registry)
+    for e in catalogue.shipped_entries():
+        procedures.add_hook(e.procedure, catalogue.offered_hook)
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(app.state.corpus.snapshot))
     subsidies.programmes()  # a broken programme file stops the start with its name
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
