@@ -13,4 +13,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.procedures",
     "zhichan.credit",
     "zhichan.dataip",
+    "zhichan.services",
 )

@@ -22,6 +22,11 @@ PUBLIC_GET = {
     # data-IP (zhichan.dataip.router): the notices (and their old address), the register, its certificates
     "/dataip/notices", "/evidence/notices", "/api/v1/dataip/notices", "/dataip/register", "/dataip/register/{number}",
     "/dataip/register/{number}/certificate.pdf",
+    # services (zhichan.services.router): the service catalogue is public
+    "/services", "/services/{service_code}", "/api/v1/services/catalogue",
+    # … and so are the subsidy programmes and their published results
+    "/services/subsidies", "/services/subsidies/{programme}", "/api/v1/services/subsidies/{programme}",
+    "/services/library", "/api/v1/services/library",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -45,7 +50,8 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
-            "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000"}
+            "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
+            "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

@@ -42,6 +42,14 @@ html { font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }
 """
 
 
+#: a letter (决定书, 推荐函): no cover page, no table of contents, sections run on
+LETTER_CSS = """
+.zc-report h1 { margin-top: 0; text-align: center; }
+.zc-report header.cover { page-break-after: auto; }
+.zc-report section > h2 { page-break-before: auto; }
+"""
+
+
 def check_cjk_font() -> None:
     """Raise if fontconfig has no Noto CJK font (WeasyPrint would print empty boxes)."""
     fc_list = shutil.which("fc-list")
@@ -52,8 +60,9 @@ def check_cjk_font() -> None:
         raise MissingDependency("中文字体 Noto CJK / CJK font", "apt-get install fonts-noto-cjk")
 
 
-def render_pdf(doc: Document) -> bytes:
-    """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded)."""
+def render_pdf(doc: Document, *, letter: bool = False) -> bytes:
+    """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded); ``letter``:
+    a short official document on as few pages as it needs (no cover page, no contents)."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - listed in pyproject
@@ -65,7 +74,8 @@ def render_pdf(doc: Document) -> bytes:
     html = (
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
         f'<meta name="generator" content="zhichan">{meta}'
-        f"<style>{BASE_CSS}{PRINT_CSS}</style></head><body>{render_fragment(doc, mode='png')}</body></html>"
+        f"<style>{BASE_CSS}{PRINT_CSS}{LETTER_CSS if letter else ''}</style></head>"
+        f"<body>{render_fragment(doc, mode='png', toc=not letter)}</body></html>"
     )
     pdf = weasyprint.HTML(string=html, base_url=".").write_pdf(pdf_identifier=b"zhichan-report", uncompressed_pdf=False)
     return bytes(pdf)

@@ -24,28 +24,39 @@ from zhichan.search.layout import (
 from zhichan.search.text import BLANK
 
 
+def bigram_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query:
+    """``value`` as an exact substring of a field indexed as positioned character bigrams (any index of
+    the platform: the patents', the services library's)."""
+    s = SPACE.sub(BLANK, value)
+    if len(s) == 1:
+        return tantivy.Query.regex_query(schema, field, re.escape(s) + ".")
+    if len(s) == 2:
+        return tantivy.Query.term_query(schema, field, s)
+    offsets = list(range(0, len(s) - 1, 2))
+    if offsets[-1] != len(s) - 2:
+        offsets.append(len(s) - 2)
+    return tantivy.Query.phrase_query(schema, field, [(i, s[i:i + 2]) for i in offsets])
+
+
+def word_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query | None:
+    """``value``'s rjieba words as a phrase of a field indexed as words (for ranking), or ``None``."""
+    tokens: list[str | tuple[int, str]] = [w for w in rjieba.cut(value) if w.strip()]
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(schema, field, tokens[0])
+    return tantivy.Query.phrase_query(schema, field, tokens)
+
+
 class QueryCompiler:
     def __init__(self, schema: tantivy.Schema) -> None:
         self.schema = schema
 
     def _bigram_match(self, field: str, value: str) -> tantivy.Query:
-        s = SPACE.sub(BLANK, value)
-        if len(s) == 1:
-            return tantivy.Query.regex_query(self.schema, field, re.escape(s) + ".")
-        if len(s) == 2:
-            return tantivy.Query.term_query(self.schema, field, s)
-        offsets = list(range(0, len(s) - 1, 2))
-        if offsets[-1] != len(s) - 2:
-            offsets.append(len(s) - 2)
-        return tantivy.Query.phrase_query(self.schema, field, [(i, s[i:i + 2]) for i in offsets])
+        return bigram_match(self.schema, field, value)
 
     def _word_match(self, field: str, value: str) -> tantivy.Query | None:
-        tokens: list[str | tuple[int, str]] = [w for w in rjieba.cut(value) if w.strip()]
-        if not tokens:
-            return None
-        if len(tokens) == 1:
-            return tantivy.Query.term_query(self.schema, field, tokens[0])
-        return tantivy.Query.phrase_query(self.schema, field, tokens)
+        return word_match(self.schema, field, value)
 
     def _text(self, node: Text) -> tantivy.Query:
         parts = TEXT_PARTS.get(node.field, (node.field,))

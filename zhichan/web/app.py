@@ -39,6 +39,7 @@ from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.procedures import router as procedures_router
+from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
@@ -184,6 +185,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     navigation_router.DOMAIN,
     procedures_router.DOMAIN,
     dataip_router.DOMAIN,
+    services_router.DOMAIN,
 )
 
 

@@ -1,0 +1,61 @@
+"""Shared by the services tests: a corpus with a co-owned invention application and a utility model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.testing import build_snapshot, patent
+
+if TYPE_CHECKING:
+    from zhichan.web.testing import WebEnv
+
+OWNER = "成都示例科技有限公司"
+CO_OWNER = "四川某大学"
+
+
+def corpus(root: Path) -> tuple[Snapshot, dict[str, str]]:
+    rows = [
+        patent(serial=1, application_date="2026-03-02", legal_status="published", grant_date=None,
+               applicants=[OWNER, CO_OWNER], title="一种固态电解质"),
+        patent("202620000002", application_date="2026-04-01", kind="utility_model", legal_status="published", grant_date=None,
+               applicants=[OWNER], title="一种电池托架"),
+    ]
+    snap = build_snapshot(root, patents=rows)
+    return snap, {"co_owned": rows[0]["application_number"], "utility": rows[1]["application_number"]}
+
+
+def concluded_round(env: WebEnv, programme: str = "SUB-2026-01") -> int:
+    """The web template's enterprise applies, the city allots, publishes and concludes a round (dated so
+    that its objection period has run); the round's case id."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, Role, User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.services.subsidies import ROUND_PROCEDURE, apply
+    from zhichan.web.testing import PASSWORD
+
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+
+    def scope(name: str):  # type: ignore[no-untyped-def]
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        create_user(s, username="cd_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=city)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        apply(s, scope("ent_user"), env.app.state.corpus.snapshot(), programme)  # type: ignore[attr-defined]
+    day = dt.datetime(2026, 8, 3, 2)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case = service.start(s, scope("cd_officer"), ROUND_PROCEDURE, fields={"programme": programme}, now=day)
+        service.act(s, scope("cd_officer"), case["id"], "allot", version=1, fields={}, now=day)
+        service.act(s, scope("cd_leader"), case["id"], "publish", version=2, fields={}, now=day)
+        service.act(s, scope("cd_officer"), case["id"], "conclude", version=3, fields={"objections": "公示期内未收到异议"},
+                    now=dt.datetime(2026, 8, 11, 2))
+    return int(case["id"])

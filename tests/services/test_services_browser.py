@@ -1,0 +1,129 @@
+"""An application in the browser: an enterprise finds the service in the public catalogue, applies with
+the form generated from its declaration (a bad value answered beside its field), uploads its form;
+the window accepts it; the officer decides on the application page, which generates the decision
+document; the enterprise follows the progress and opens the decision (a PDF, looked at as an image)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.procedures.helpers import PDF
+
+pytestmark = pytest.mark.browser
+
+
+def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    form_file = tmp_path / "服务申请表.pdf"
+    form_file.write_bytes(PDF)
+    sign_in(page, "ent_user")
+    page.goto("/services")
+    page.screenshot(path=str(artifacts_dir / "services-catalogue.png"), full_page=True)
+    page.click("#apply-ZC-XX-001")
+    page.wait_for_url("**/procedures/services.search_service/new")
+    page.fill("#start-applicant", "成都示例科技有限公司")
+    page.fill("#start-topic", "固态电池电解质的专利布局与风险排查")
+    page.select_option("#start-purpose", "专利布局")
+    page.set_input_files("#start-doc0", str(form_file))
+    page.click("#start-submit")  # no contact: refused beside the field, the rest kept
+    page.wait_for_selector("#start-contact-error")
+    assert page.input_value("#start-topic") == "固态电池电解质的专利布局与风险排查"
+    page.screenshot(path=str(artifacts_dir / "services-apply-error.png"), full_page=True)
+    page.fill("#start-contact", "王五 028-12345678")
+    page.set_input_files("#start-doc0", str(form_file))
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    case_id = page.url.rsplit("/", 1)[1]
+    page.goto("/services/applications")
+    assert "已提交" in page.inner_text("#applications")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+    sign_in(page, "wuhou_officer")
+    page.goto("/todo")
+    page.click("#todo a")
+    page.wait_for_url(f"**/cases/{case_id}")
+    page.click("#action-accept")
+    page.click("#submit-accept")
+    page.wait_for_selector("#case-state:has-text('已受理')")
+    page.goto(f"/services/applications/{case_id}")
+    page.click("#decide-approve")
+    page.click("#submit-decide-approve")  # no conclusion: answered beside the field
+    page.wait_for_selector("#decide-approve-conclusion-error")
+    page.fill("#decide-approve-conclusion", "已完成检索分析：检出相关专利 126 件，报告见附件。")
+    page.click("#submit-decide-approve")
+    page.wait_for_selector("#application-state:has-text('已办结（准予）')")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+    sign_in(page, "ent_user")
+    page.goto(f"/services/applications/{case_id}")
+    assert page.inner_text("#application-state") == "已办结（准予）"
+    assert "准予办理决定书" in page.inner_text("#documents")
+    page.screenshot(path=str(artifacts_dir / "services-application-decided.png"), full_page=True)
+    # fetched with the browser's session (clicking would start a download, which aborts the navigation)
+    answer = page.request.get(page.get_attribute("#documents a:has-text('决定书.pdf')", "href"))
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "decision.pdf"
+    pdf.write_bytes(answer.body())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts_dir / "services-decision")],
+                   check=True)
+    assert (artifacts_dir / "services-decision-1.png").exists()
+
+
+def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.helpers import concluded_round
+
+    concluded_round(env)
+    page.goto("/services/subsidies/SUB-2026-01")  # the public
+    assert "成都示例科技有限公司" in page.inner_text("#results")
+    sign_in(page, "cd_leader")
+    page.wait_for_load_state("networkidle")  # the cockpit it lands on loads its map: let it finish
+    page.goto("/services/subsidies/SUB-2026-01")
+    page.fill("#voucher-1", "CD-2026-001")
+    page.click("#disburse-1 button")  # no payment day: answered beside the field
+    page.wait_for_selector("#paid_on-1-error")
+    assert page.input_value("#voucher-1") == "CD-2026-001"
+    page.screenshot(path=str(artifacts_dir / "services-subsidy-results.png"), full_page=True)
+
+
+def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/services/library")
+    page.fill("#library-q", "电池")
+    page.select_option("#library-kind", "case")
+    page.click("#library-submit")
+    page.wait_for_url("**/services/library?q=*")
+    assert page.inner_text("#library-total") == "共 1 条"
+    assert "锂离子电池负极材料" in page.inner_text("#library-results")
+    page.screenshot(path=str(artifacts_dir / "services-library.png"), full_page=True)
+
+
+def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "root")
+    page.wait_for_load_state("networkidle")
+    page.goto("/services/priority/quotas?year=2026")
+    page.fill("#quota-province_code", "510000")
+    page.fill("#quota-total", "12")
+    page.click("#quota-submit")
+    page.wait_for_selector("#quota-510000")
+    page.fill("#allocation-city_code", "510100")
+    page.fill("#allocation-allocated", "13")
+    page.click("#allocation-submit")  # more than the province has: answered beside the field, input kept
+    page.wait_for_selector("#allocation-allocated-error")
+    assert page.input_value("#allocation-allocated") == "13"
+    page.screenshot(path=str(artifacts_dir / "services-quotas.png"), full_page=True)
+    page.goto("/services/ZC-YX-001/edit")
+    page.fill("#fee_yuan", "-1")
+    page.click("#save-entry")
+    page.wait_for_selector("#fee_yuan-error")
+    page.screenshot(path=str(artifacts_dir / "services-entry-edit.png"), full_page=True)
+    page.fill("#fee_yuan", "0")
+    page.fill("#contact", "四川省知识产权服务窗口 028-00000000")
+    page.click("#save-entry")
+    page.wait_for_url("**/services/ZC-YX-001")
+    assert "028-00000000" in page.inner_text("#entry")
+    page.screenshot(path=str(artifacts_dir / "services-entry.png"), full_page=True)

@@ -1,0 +1,278 @@
+"""Priority-examination recommendations (令85号): deadlines, quotas, co-owners' consent, credit — worked
+by hand, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, func, select
+
+from tests.procedures.helpers import PASSWORD, PDF, World, at
+from tests.services.helpers import CO_OWNER, OWNER, corpus
+from zhichan.credit.service import record_listing
+from zhichan.errors import FormError, PermissionDenied
+from zhichan.platform.db import Base, session_scope
+from zhichan.platform.models import Organization
+from zhichan.procedures.models import Case
+from zhichan.procedures.service import Upload
+from zhichan.services import models  # noqa: F401 - registers the tables
+from zhichan.services.catalogue import check_catalogue
+from zhichan.services.models import PriorityAllocation, PriorityQuota, PriorityRecommendation
+from zhichan.services.priority import (
+    PROCEDURE,
+    allocate,
+    examination_deadlines,
+    make_hook,
+    set_quota,
+    use_quota,
+)
+
+D = dt.date
+
+
+def test_models_match_migration(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "services_" in repr(d)] == []
+
+
+def test_the_shipped_catalogue_matches_its_declarations(world: World) -> None:
+    check_catalogue(world.service.registry)
+
+
+def test_deadlines_run_from_the_notice_date() -> None:
+    # 2026-09-15 + 45 days = 2026-10-30 (a Friday); + 1 year = 2027-09-15, whose calendar is not loaded yet
+    d = examination_deadlines("invention", D(2026, 9, 15))
+    assert d.first_action == D(2026, 10, 30) and d.closure is None and d.problem and "2027" in d.problem
+    # 2026-08-17 + 45 days = 2026-10-01, National Day: moves past the holiday (1–7 October) to Thursday 10-08
+    assert examination_deadlines("invention", D(2026, 8, 17)).first_action == D(2026, 10, 8)
+    # utility model and design: 2 months; 2026-09-05 → 2026-11-05 (Thursday)
+    assert examination_deadlines("utility_model", D(2026, 9, 5)).closure == D(2026, 11, 5)
+    assert examination_deadlines("design", D(2026, 9, 5)).first_action is None
+    # reexamination 7 months: 2026-03-31 → 2026-10-31 (Saturday; National Day week is over) → Monday 11-02
+    assert examination_deadlines("reexamination", D(2026, 3, 31)).closure == D(2026, 11, 2)
+    # invalidation 5 months, a design's 4: 2026-05-20 → 10-20 (Tuesday) / 09-20 (a Sunday, but a make-up workday
+    # before the Mid-Autumn holiday: it stays); 2026-05-31 → 09-30 for a design, → 10-31 (Saturday) → 11-02 otherwise
+    assert examination_deadlines("invalidation", D(2026, 5, 20)).closure == D(2026, 10, 20)
+    assert examination_deadlines("invalidation", D(2026, 5, 20), design=True).closure == D(2026, 9, 20)
+    assert examination_deadlines("invalidation", D(2026, 5, 31)).closure == D(2026, 11, 2)
+    with pytest.raises(ValueError):
+        examination_deadlines("trademark", D(2026, 9, 1))
+
+
+def test_quota_arithmetic(world: World) -> None:
+    root = world.scope("root")
+    with session_scope(world.engine) as s:
+        set_quota(s, root, 2026, "510000", 10)
+        allocate(s, root, 2026, "510100", 6)
+        allocate(s, root, 2026, "511300", 4)  # 南充: the province's 10 are all allocated now
+        with pytest.raises(FormError) as info:
+            allocate(s, root, "2026", "511000", "1")  # 内江: none left
+        assert "最多还可分配 0 件" in info.value.errors["allocated"]
+        allocate(s, root, 2026, "510100", 5)  # a city's share lowered frees one place …
+        allocate(s, root, 2026, "511000", 1)  # … which another city takes
+        for _ in range(5):
+            use_quota(s, 2026, "510100")
+        with pytest.raises(FormError) as info:
+            use_quota(s, 2026, "510100")
+        assert "已用完" in info.value.errors["quota"]
+        with pytest.raises(FormError) as info:
+            allocate(s, root, 2026, "510100", 4)  # below what the city used
+        assert "已使用 5 件" in info.value.errors["allocated"]
+        with pytest.raises(FormError) as info:
+            set_quota(s, root, 2026, "510000", 9)  # below the 10 allocated
+        assert "已分配给各市 10 件" in info.value.errors["total"]
+        quota = s.scalar(select(PriorityQuota))
+        assert quota is not None and (quota.total, quota.allocated) == (10, 10)
+        shares = {a.city_code: (a.allocated, a.used) for a in s.scalars(select(PriorityAllocation))}
+        assert shares == {"510100": (5, 5), "511300": (4, 0), "511000": (1, 0)}
+
+
+def test_quota_input_and_authority(world: World) -> None:
+    with session_scope(world.engine) as s:
+        with pytest.raises(FormError) as info:
+            set_quota(s, world.scope("root"), "二〇二六", "510100", "-3")
+        assert set(info.value.errors) == {"year", "province_code", "total"}
+        with pytest.raises(FormError) as info:
+            allocate(s, world.scope("root"), 2026, "510107", 2)  # a county, not a city
+        assert "地市级" in info.value.errors["city_code"]
+        with pytest.raises(PermissionDenied):
+            set_quota(s, world.scope("wuhou_leader"), 2026, "510000", 5)  # a county leader
+        with pytest.raises(PermissionDenied):
+            set_quota(s, world.scope("wuhou_officer"), 2026, "510000", 5)
+
+
+def test_concurrent_recommendations_never_pass_the_share(world: World) -> None:
+    with session_scope(world.engine) as s:
+        set_quota(s, world.scope("root"), 2026, "510000", 3)
+        allocate(s, world.scope("root"), 2026, "510100", 3)
+    taken: list[int] = []
+    refused: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def recommend() -> None:
+        barrier.wait()
+        try:
+            with session_scope(world.engine) as s:
+                use_quota(s, 2026, "510100")
+            taken.append(1)
+        except FormError as exc:
+            refused.append(exc.errors["quota"])
+        except Exception as exc:  # noqa: BLE001 - SQLite may answer "database is locked" to a writer that waited too long
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=recommend) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with session_scope(world.engine) as s:
+        used = s.scalar(select(PriorityAllocation.used))
+    assert used == len(taken) == 3 and len(refused) == 3
+
+
+def test_concurrent_allocations_never_pass_the_quota(world: World) -> None:
+    with session_scope(world.engine) as s:
+        set_quota(s, world.scope("root"), 2026, "510000", 10)
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def share(city: str) -> None:  # four cities ask for 4 each of the province's 10: two fit
+        barrier.wait()
+        try:
+            with session_scope(world.engine) as s:
+                allocate(s, world.scope("root"), 2026, city, 4)
+            results.append("ok")
+        except FormError as exc:
+            results.append(exc.errors["allocated"])
+        except Exception as exc:  # noqa: BLE001 - SQLite may answer "database is locked" to a writer that waited too long
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=share, args=(c,)) for c in ("510100", "510300", "510400", "510500")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with session_scope(world.engine) as s:
+        quota = s.scalar(select(PriorityQuota))
+        shares = sum(a.allocated for a in s.scalars(select(PriorityAllocation)))
+    assert quota is not None and quota.allocated == shares == 8 and results.count("ok") == 2
+
+
+# -- the procedure with its hook -----------------------------------------------------------------------
+
+def _request(number: str, **over: str) -> dict[str, str]:
+    return {"application_number": number, "subject": "发明专利申请", "ground": "战略性新兴产业、未来产业或关键核心技术",
+            "applicant": OWNER, "consents": f"{OWNER}\n{CO_OWNER}", "contact": "王五 028-12345678"} | over
+
+
+DOCS = (Upload("doc0", "请求书.pdf", PDF), Upload("doc1", "同意书.pdf", PDF + b"1"))
+
+
+@pytest.fixture
+def hooked(world: World, tmp_path: Path) -> tuple[World, dict[str, str]]:
+    snap, numbers = corpus(tmp_path / "corpus")
+    world.service.add_hook(PROCEDURE, make_hook(lambda: snap))
+    return world, numbers
+
+
+def test_every_co_owner_must_consent_and_the_subject_match(hooked: tuple[World, dict[str, str]]) -> None:
+    world, numbers = hooked
+    ent = world.scope("ent_user")
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.start(s, ent, PROCEDURE, fields=_request(numbers["co_owned"], consents=OWNER), uploads=DOCS)
+    assert CO_OWNER in info.value.errors["consents"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.start(s, ent, PROCEDURE, fields=_request(numbers["utility"], consents=OWNER), uploads=DOCS)
+    assert "实用新型" in info.value.errors["subject"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.start(s, ent, PROCEDURE, fields=_request("CN202610000001.8", ground="国内首次申请并在境外申请"),
+                            uploads=DOCS)
+    assert "校验位" in info.value.errors["application_number"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.start(s, ent, PROCEDURE, fields=_request(numbers["co_owned"], ground="国内首次申请并在境外申请"),
+                            uploads=DOCS)
+    assert "直接向国家知识产权局" in info.value.errors["ground"]
+    with session_scope(world.engine) as s:
+        # names with stray spaces and blank lines: the same names
+        created = world.service.start(s, ent, PROCEDURE, fields=_request(
+            numbers["co_owned"], consents=f" {OWNER} \n\n{CO_OWNER}"), uploads=DOCS)
+    assert created["state"] == "filed"
+
+
+def test_recommendation_uses_the_city_quota_and_records_deadlines(hooked: tuple[World, dict[str, str]]) -> None:
+    world, numbers = hooked
+    ent, officer, county = world.scope("ent_user"), _province_officer(world), world.scope("wuhou_officer")
+    with session_scope(world.engine) as s:
+        set_quota(s, world.scope("root"), 2026, "510000", 1)
+        allocate(s, world.scope("root"), 2026, "510100", 1)
+    cases = []
+    for _ in range(2):
+        with session_scope(world.engine) as s:
+            cases.append(world.service.start(s, ent, PROCEDURE, fields=_request(numbers["co_owned"]), uploads=DOCS,
+                                             now=at(D(2026, 9, 14))))
+    letter = (Upload("doc0", "推荐函.pdf", PDF),)
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # a county does not recommend
+        world.service.act(s, county, cases[0]["id"], "recommend", version=1, fields={"opinion": "—"}, uploads=letter)
+    assert "省级" in info.value.errors["_authority"]
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[0]["id"], "recommend", version=1, fields={"opinion": "符合第一项理由"},
+                          uploads=letter, now=at(D(2026, 9, 15)))
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[1]["id"], "recommend", version=1, fields={"opinion": "同上"},
+                          uploads=letter, now=at(D(2026, 9, 15)))
+    assert "510100" in info.value.errors["quota"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # a notice dated before the recommendation
+        world.service.act(s, officer, cases[0]["id"], "notice", version=2, fields={"notice_date": "2026-09-01"},
+                          now=at(D(2026, 9, 20)))
+    assert "推荐日" in info.value.errors["notice_date"]
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[0]["id"], "notice", version=2, fields={"notice_date": "2026-09-18"},
+                          now=at(D(2026, 9, 20)))
+    with session_scope(world.engine) as s:
+        rec = s.scalar(select(PriorityRecommendation))
+        assert rec is not None and rec.recommended_on == D(2026, 9, 15) and rec.notice_date == D(2026, 9, 18)
+        # 2026-09-18 + 45 days = 2026-11-02 (Monday)
+        assert rec.first_action_due == D(2026, 11, 2) and rec.subject == "invention"
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[0]["id"], "return_normal", version=3,
+                          fields={"return_reason": "存在恶意行为", "returned_on": "2026-10-08"}, now=at(D(2026, 10, 9)))
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # bad faith: no recommendation for a year (to the day)
+        world.service.start(s, ent, PROCEDURE, fields=_request(numbers["co_owned"]), uploads=DOCS,
+                            now=at(D(2027, 10, 8)))
+    assert "恶意" in info.value.errors["applicant"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # the bar reaches the pending second case at its recommendation too
+        world.service.act(s, officer, cases[1]["id"], "recommend", version=1, fields={"opinion": "—"},
+                          uploads=letter, now=at(D(2026, 10, 12)))
+    assert "恶意" in info.value.errors["applicant"]
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 2  # nothing of a refused step is kept
+
+
+def _province_officer(world: World):  # type: ignore[no-untyped-def]
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Role
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(world.engine) as s:
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        user = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan)
+        return scope_for_user(s, user)
+
+
+def test_a_credit_listed_requester_is_refused(hooked: tuple[World, dict[str, str]]) -> None:
+    world, numbers = hooked
+    with session_scope(world.engine) as s:
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert city is not None
+        record_listing(s, subject=OWNER, ground="abnormal_filing", decision_number="成知信〔2026〕9号",
+                       listed_from=D(2026, 6, 1), org_id=city.id, org_path=city.path, region_code="510100")
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.start(s, world.scope("ent_user"), PROCEDURE, fields=_request(numbers["co_owned"]),
+                            uploads=DOCS, now=at(D(2026, 9, 14)))
+    assert "成知信〔2026〕9号" in info.value.errors["applicant"]

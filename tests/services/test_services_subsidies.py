@@ -1,0 +1,161 @@
+"""Subsidies and awards: eligibility from the corpus and the budget, worked by hand (a budget exhausted
+mid-batch), a round through publication, its objection period and payments — SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.procedures.helpers import PASSWORD, World, at
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.credit.service import record_listing
+from zhichan.errors import FormError
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import create_org, scope_for_user
+from zhichan.services.models import SubsidyApplication, SubsidyAward
+from zhichan.services.subsidies import (
+    ROUND_PROCEDURE,
+    Programme,
+    allocate_budget,
+    apply,
+    disburse,
+    eligibility,
+    make_round_hook,
+    measures,
+    programme,
+)
+
+D = dt.date
+Y = Decimal
+A, B, C, N, L = "成都甲科技有限公司", "成都乙电子有限公司", "成都丙材料有限公司", "成都丁无专利有限公司", "成都戊失信有限公司"
+
+
+def test_the_budget_is_never_exceeded() -> None:
+    # 40,000 yuan for 21,000 + 30,000 + 2,000 (+ 0): the first in full, the second the remaining 19,000, the third nothing
+    out = allocate_budget(Y("40000.00"), [("a", Y("21000.00")), ("b", Y("30000.00")), ("c", Y("2000.00"))])
+    assert [(a.key, a.awarded) for a in out] == [("a", Y("21000.00")), ("b", Y("19000.00")), ("c", Y("0.00"))]
+    assert "部分资助" in out[1].reason and "已用尽" in out[2].reason
+    # an exact fit leaves nothing for the next; cents are kept exactly (0.1 + 0.2 is 0.3 here)
+    out = allocate_budget(Y("0.30"), [("x", Y("0.10")), ("y", Y("0.20")), ("z", Y("0.01"))])
+    assert [a.awarded for a in out] == [Y("0.10"), Y("0.20"), Y("0.00")]
+    assert allocate_budget(Y("100.00"), []) == []
+
+
+def _programme(budget: str = "40000.00") -> Programme:
+    return programme("SUB-2026-01").model_copy(update={"budget_yuan": Y(budget)})
+
+
+def test_eligibility_gives_its_reasons() -> None:
+    p = _programme()
+    # 3 granted × 2,000 + 1 high-value × 5,000 + 1 PCT × 10,000 = 21,000
+    r = eligibility(p, counts={"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1},
+                    region_code="510107", listing_reason=None)
+    assert r.eligible and r.amount == Y("21000.00")
+    assert "期内授权发明专利 3 件 × 2000.00 元 = 6000.00 元" in r.reasons
+    # 20 × 2,000 = 40,000, capped at 30,000
+    r = eligibility(p, counts={"granted_inventions": 20}, region_code="510104", listing_reason=None)
+    assert r.eligible and r.amount == Y("30000.00") and any("上限" in x for x in r.reasons)
+    r = eligibility(p, counts={"granted_inventions": 2}, region_code="330106", listing_reason=None)
+    assert not r.eligible and r.amount == 0 and any("不在本项目范围" in x for x in r.reasons)
+    r = eligibility(p, counts={}, region_code="510107", listing_reason=None)
+    assert not r.eligible and any("未达到任何资助条件" in x for x in r.reasons)
+    r = eligibility(p, counts={"granted_inventions": 2}, region_code="510107", listing_reason="某决定书")
+    assert not r.eligible and any("失信" in x for x in r.reasons)
+
+
+def _corpus(root: Path):  # type: ignore[no-untyped-def]
+    rows = [patent(serial=i, application_date="2022-05-01", grant_date=f"2025-0{i}-10", applicants=[A]) for i in (1, 2, 3)]
+    rows.append(patent(serial=4, application_date="2023-02-01", grant_date="2024-12-31", applicants=[A]))  # before the period
+    rows.append(patent(serial=5, application_date="2015-01-05", applicants=[A]))  # maintained past 10 years: high value
+    rows.append(patent(serial=6, application_date="2025-03-01", legal_status="published", grant_date=None, applicants=[A],
+                       pct_application_number="PCT/CN2025/050001", pct_application_date="2025-09-01"))
+    rows += [patent(serial=100 + i, application_date="2022-01-01", grant_date="2025-06-01", applicants=[B]) for i in range(20)]
+    rows.append(patent(serial=200, application_date="2022-01-01", grant_date="2025-07-01", applicants=[C]))
+    rows += [patent(serial=300 + i, application_date="2022-01-01", grant_date="2025-07-01", applicants=[L]) for i in range(2)]
+    return build_snapshot(root, patents=rows)
+
+
+def test_measures_count_the_corpus(tmp_path: Path) -> None:
+    snap = _corpus(tmp_path / "corpus")
+    p = _programme()
+    assert measures(snap, p, A) == {"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1}
+    assert measures(snap, p, B)["granted_inventions"] == 20
+    assert measures(snap, p, N) == {"granted_inventions": 0, "high_value_inventions": 0, "pct_filings": 0}
+
+
+def _enterprises(world: World) -> dict[str, int]:
+    users = {}
+    with session_scope(world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107",
+                                                    Organization.kind == OrgKind.COUNTY))
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert wuhou is not None and city is not None
+        for i, name in enumerate((A, B, C, N, L)):
+            org = create_org(s, name, OrgKind.ENTERPRISE, "510107", wuhou, party_key=name)
+            users[name] = create_user(s, username=f"ent{i}", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org).id
+        record_listing(s, subject=L, ground="abnormal_filing", decision_number="成知信〔2026〕7号",
+                       listed_from=D(2026, 1, 10), org_id=city.id, org_path=city.path, region_code="510100")
+    return users
+
+
+def _scope(world: World, user_id: int):  # type: ignore[no-untyped-def]
+    with session_scope(world.engine) as s:
+        return scope_for_user(s, s.get(User, user_id))
+
+
+def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> None:
+    snap = _corpus(tmp_path / "corpus")
+    declared = {"SUB-2026-01": _programme("40000.00")}
+    world.service.add_hook(ROUND_PROCEDURE, make_round_hook(lambda: declared))
+    users = _enterprises(world)
+    for day, name in enumerate((A, B, C, N, L), 1):
+        with session_scope(world.engine) as s:
+            apply(s, _scope(world, users[name]), snap, "SUB-2026-01", now=at(D(2026, 7, day)), declared=declared)
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        apply(s, _scope(world, users[A]), snap, "SUB-2026-01", declared=declared)
+    assert "已申请过" in info.value.errors["programme"]
+    with session_scope(world.engine) as s:
+        apps = {a.applicant: a for a in s.scalars(select(SubsidyApplication))}
+        assert {k: (a.eligible, a.requested_yuan) for k, a in apps.items()} == {
+            A: (True, Y("21000.00")), B: (True, Y("30000.00")), C: (True, Y("2000.00")), N: (False, Y("0.00")),
+            L: (False, Y("0.00"))}
+        assert "成知信〔2026〕7号" in apps[L].reasons
+    officer = world.scope("chengdu_officer")
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))
+        world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
+    with session_scope(world.engine) as s:
+        awards = [(s.get(SubsidyApplication, a.application_id).applicant, a.awarded_yuan)  # type: ignore[union-attr]
+                  for a in s.scalars(select(SubsidyAward).order_by(SubsidyAward.seq))]
+    assert awards == [(A, Y("21000.00")), (B, Y("19000.00")), (C, Y("0.00"))]
+    assert sum(a for _, a in awards) == Y("40000.00")
+    with session_scope(world.engine) as s:
+        leader_org = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert leader_org is not None
+        lid = create_user(s, username="cd_leader", password=PASSWORD, role=Role.BUREAU_LEADER, org=leader_org).id
+    cd_leader = _scope(world, lid)
+    with session_scope(world.engine) as s:  # Monday 2026-08-03: objections for 5 working days, to Monday 08-10
+        world.service.act(s, cd_leader, case["id"], "publish", version=2, fields={}, now=at(D(2026, 8, 3)))
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.act(s, officer, case["id"], "conclude", version=3, fields={"objections": "无"}, now=at(D(2026, 8, 10)))
+    assert "2026-08-10" in info.value.errors["_clock"]
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # nothing is paid before the round ends
+        disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
+    assert "公示结束后" in info.value.errors["_state"]
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, case["id"], "conclude", version=3, fields={"objections": "无"}, now=at(D(2026, 8, 11)))
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        disburse(s, officer, 1, "2026-13-01", " ")
+    assert set(info.value.errors) == {"paid_on", "voucher"}
+    with session_scope(world.engine) as s:
+        paid = disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
+        assert (paid.disbursed_on, paid.voucher) == (D(2026, 8, 12), "CD-2026-001")
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        disburse(s, officer, 3, "2026-08-12", "CD-2026-003")  # C was awarded nothing
+    assert "未获资助" in info.value.errors["_state"]

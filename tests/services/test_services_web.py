@@ -1,0 +1,277 @@
+"""The services pages through the app: the public catalogue, a bureau's edit, an application carried to
+its generated decision, quotas — every invalid value answered beside its field, every page in scope."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.procedures.helpers import PDF
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
+from zhichan.platform.db import session_scope
+from zhichan.procedures.models import Step
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
+
+SEARCH = "services.search_service"
+
+
+def test_the_catalogue_is_public(client: TestClient) -> None:
+    page = client.get("/services")
+    assert page.status_code == 200
+    assert "专利信息检索分析服务" in page.text and "专利优先审查推荐" in page.text
+    assert "10个工作日" in page.text and "不收费" in page.text
+    assert f'href="/procedures/{SEARCH}/new"' in page.text
+    entry = client.get("/services/ZC-YX-001")
+    assert entry.status_code == 200
+    assert "国家知识产权局令第85号" in entry.text and "全体申请人/专利权人同意书" in entry.text
+    data = client.get("/api/v1/services/catalogue").json()
+    assert {e["code"]: e["time_limit_amount"] for e in data["entries"]} == {"ZC-XX-001": 10, "ZC-YX-001": 5,
+                                                                         "ZC-YS-001": 5, "ZC-YS-002": 5}
+    assert client.get("/services/XX").status_code == 422
+    assert client.get("/services/ZC-ZZ-999").status_code == 404
+
+
+def test_a_bureau_edits_its_areas_entry(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "cd_leader")
+    form = client.get("/services/ZC-XX-001/edit")
+    assert form.status_code == 200
+    token = csrf_from(form.text)
+    bad = client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "", "fee_yuan": "12.345",
+                                                        "contact": "x" * 301, "offered": "1"})
+    assert bad.status_code == 422
+    for field in ("applicants", "fee_yuan", "contact"):
+        assert f'id="{field}-error"' in bad.text, field
+    assert 'value="12.345"' in bad.text  # the input is kept
+    ok = client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "成都市注册的中小企业",
+                                                       "fee_yuan": "1,200.5", "contact": "028-61881234", "offered": "1"},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    in_chengdu = client.get("/api/v1/services/catalogue?region=510107").json()["entries"][0]
+    assert (in_chengdu["fee_yuan"], in_chengdu["applicants"], in_chengdu["edited_for"]) == ("1200.50", "成都市注册的中小企业", "510100")
+    elsewhere = client.get("/api/v1/services/catalogue?region=330106").json()["entries"][0]
+    assert (elsewhere["fee_yuan"], elsewhere["edited_for"]) == ("0", None)
+    client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "成都市注册的中小企业",
+                                                  "fee_yuan": "0"})  # no longer offered in Chengdu
+    assert "本地暂不办理" in client.get("/services?region=510107").text
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    refused = client.post(f"/procedures/{SEARCH}/new", files={"doc0": ("申请表.pdf", PDF, "application/pdf")},
+                          data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "检索", "purpose": "其他",
+                                "contact": "王五"})
+    assert refused.status_code == 422 and "暂不办理此事项" in refused.text
+    for user in ("wuhou", "wuhou_officer", "ent_user"):  # an analyst, an officer, an enterprise: not editors
+        login_as(client, env.engine, user)
+        token = csrf_from(client.get("/services").text)
+        r = client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "x", "fee_yuan": "0"})
+        assert r.status_code == 403, user
+
+
+def _apply(env: WebEnv, client: TestClient) -> int:
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    fields = {"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
+              "contact": "王五 028-12345678"}
+    bad = client.post(f"/procedures/{SEARCH}/new", data={**fields, "purpose": "别的", "contact": ""},
+                      files={"doc0": ("申请表.pdf", PDF, "application/pdf")})
+    assert bad.status_code == 422
+    assert 'id="start-purpose-error"' in bad.text and 'id="start-contact-error"' in bad.text
+    r = client.post(f"/procedures/{SEARCH}/new", data=fields, files={"doc0": ("申请表.pdf", PDF, "application/pdf")},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClient, tmp_path: Path) -> None:
+    case_id = _apply(env, client)
+    assert any(a["id"] == case_id for a in client.get("/api/v1/services/applications").json()["items"])
+    login_as(client, env.engine, "wuhou_officer")
+    page = client.get(f"/services/applications/{case_id}")
+    assert page.status_code == 200 and "decide-form-approve" not in page.text  # accept first
+    token = csrf_from(page.text)
+    assert client.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1"},
+                       follow_redirects=False).status_code == 303
+    page = client.get(f"/services/applications/{case_id}")
+    assert "decide-form-approve" in page.text and "准予办理决定书" in page.text
+    empty = client.post(f"/services/applications/{case_id}/decide/approve", data={"csrf_token": token, "version": "2"})
+    assert empty.status_code == 422 and 'id="decide-approve-conclusion-error"' in empty.text
+    stale = client.post(f"/services/applications/{case_id}/decide/approve",
+                        data={"csrf_token": token, "version": "1", "conclusion": "已完成检索"})
+    assert stale.status_code == 409 and "已完成检索" in stale.text  # someone moved it on: the input is kept
+    done = client.post(f"/services/applications/{case_id}/decide/approve", follow_redirects=False,
+                       data={"csrf_token": token, "version": "2", "conclusion": "已完成检索分析，报告见附件。"})
+    assert done.status_code == 303
+    with session_scope(env.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case_id, Step.event == "approve")) or "[]")
+    assert [d["file_name"].rsplit(".", 1)[1] for d in docs] == ["pdf", "docx"]
+    assert all(len(d["sm3"]) == 64 for d in docs)
+    login_as(client, env.engine, "ent_user")  # the applicant receives it
+    page = client.get(f"/services/applications/{case_id}")
+    assert "已办结（准予）" in page.text and docs[0]["sha256"] in page.text
+    pdf = client.get(f"/cases/{case_id}/documents/{docs[0]['sha256']}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    (tmp_path / "decision.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "decision.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "准予办理决定书" in text and "已完成检索分析" in text and "成都示例科技有限公司" in text
+    for user in ("ent2_user", "jinjiang_officer"):  # another enterprise, another district
+        login_as(client, env.engine, user)
+        assert client.get(f"/services/applications/{case_id}").status_code == 404, user
+        assert all(a["id"] != case_id for a in client.get("/api/v1/services/applications").json()["items"])
+    login_as(client, env.engine, "cd_leader")  # the city above sees its district's applications
+    assert client.get(f"/services/applications/{case_id}").status_code == 200
+
+
+def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "root")
+    token = csrf_from(client.get("/services/priority/quotas?year=2026").text)
+    bad = client.post("/services/priority/quotas", data={"csrf_token": token, "year": "26", "province_code": "5101",
+                                                          "total": "ten"})
+    assert bad.status_code == 422
+    for field in ("year", "province_code", "total"):
+        assert f'id="quota-{field}-error"' in bad.text, field
+    assert client.post("/services/priority/quotas", data={"csrf_token": token, "year": "2026", "province_code": "510000",
+                                                          "total": "8"}, follow_redirects=False).status_code == 303
+    over = client.post("/services/priority/allocations", data={"csrf_token": token, "year": "2026", "city_code": "510100",
+                                                               "allocated": "9"})
+    assert over.status_code == 422 and 'id="allocation-allocated-error"' in over.text and "最多还可分配 8 件" in over.text
+    assert client.post("/services/priority/allocations", data={"csrf_token": token, "year": "2026", "city_code": "510100",
+                                                               "allocated": "5"}, follow_redirects=False).status_code == 303
+    login_as(client, env.engine, "cd_leader")  # the city reads its share, cannot change it
+    page = client.get("/services/priority/quotas?year=2026")
+    assert page.status_code == 200 and 'id="allocation-510100"' in page.text and "quota-form" not in page.text
+    token = csrf_from(page.text)
+    assert client.post("/services/priority/allocations", data={"csrf_token": token, "year": "2026", "city_code": "510100",
+                                                               "allocated": "8"}).status_code == 403
+    login_as(client, env.engine, "ent_user")
+    assert client.get("/services/priority/quotas").status_code == 403
+
+
+def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
+    listing = client.get("/services/subsidies")
+    assert listing.status_code == 200 and "SUB-2026-01" in listing.text and "200,000.00" in listing.text
+    public = client.get("/services/subsidies/SUB-2026-01")
+    assert public.status_code == 200 and 'id="no-results"' in public.text and "subsidy-apply" not in public.text
+    assert client.get("/api/v1/services/subsidies/SUB-2026-01").json()["published"] == []
+    assert client.get("/services/subsidies/SUB-2099-99").status_code == 404
+    login_as(client, env.engine, "ent_user")
+    page = client.get("/services/subsidies/SUB-2026-01")
+    token = csrf_from(page.text)
+    assert client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert "成都示例科技有限公司" in page.text and "期内授权发明专利" in page.text  # its own application, with reasons
+    again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
+    assert again.status_code == 422 and 'id="programme-error"' in again.text
+    login_as(client, env.engine, "ent2_user")  # another enterprise does not see it
+    assert "成都示例科技有限公司" not in client.get("/services/subsidies/SUB-2026-01").text
+    login_as(client, env.engine, "wuhou_officer")  # the district's officer does
+    assert "成都示例科技有限公司" in client.get("/services/subsidies/SUB-2026-01").text
+    token = csrf_from(client.get("/services/subsidies").text)
+    assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-01-01",
+                                                                      "voucher": "x"}).status_code == 404
+
+
+def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
+    from tests.services.helpers import concluded_round
+
+    concluded_round(env)
+    public = client.get("/services/subsidies/SUB-2026-01")  # anyone reads the published results
+    assert public.status_code == 200 and "成都示例科技有限公司" in public.text and "公示已结束" in public.text
+    assert "disburse-1" not in public.text
+    result = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
+    assert [(a["applicant"], a["awarded"]) for a in result["published"]] == [("成都示例科技有限公司", "20000.00")]
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert 'id="disburse-1"' in page.text
+    token = csrf_from(page.text)
+    bad = client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026/08/12",
+                                                                     "voucher": ""})
+    assert bad.status_code == 422
+    assert 'id="paid_on-1-error"' in bad.text and 'id="voucher-1-error"' in bad.text and 'value="2026/08/12"' in bad.text
+    ok = client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-08-12",
+                                                                    "voucher": "CD-2026-001"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert "2026-08-12 · CD-2026-001" in client.get("/services/subsidies/SUB-2026-01").text
+    login_as(client, env.engine, "jinjiang_officer")  # another district's officer cannot pay it
+    token = csrf_from(client.get("/services/subsidies").text)
+    assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-08-12",
+                                                                      "voucher": "X"}).status_code == 404
+
+
+def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> None:
+    from zhichan.services.library import library
+
+    # any substring, of one character or more, found exactly; every term must occur; the kind filters
+    assert [e.id for e in library().search("挂证")] == ["C-0002"]
+    assert {e.id for e in library().search("池")} == {"C-0001", "P-0002"}
+    assert [e.id for e in library().search("高价值 资助")] == ["P-0001"]
+    assert library().search("高价值 挂证") == []
+    assert [e.id for e in library().search("电池", kind="case")] == ["C-0001"]
+    assert [e.id for e in library().search("pct")] == ["P-0001"]  # folded like patent text
+    page = client.get("/services/library", params={"q": "预审"})
+    assert page.status_code == 200 and "专利预审服务备案指引" in page.text and "合成示例" in page.text
+    data = client.get("/api/v1/services/library", params={"q": "优先审查", "kind": "policy"}).json()
+    assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
+    assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
+    assert client.get("/api/v1/services/library", params={"q": "长" * 150}).status_code in (400, 422)
+    long = client.get("/services/library", params={"q": "长" * 150})
+    assert long.status_code == 422 and 'id="library-q-error"' in long.text
+
+
+def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClient, tmp_path: Path,
+                                                   artifacts_dir: Path) -> None:
+    number = env.numbers["wuhou"]  # a granted invention of 成都示例科技有限公司
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/procedures/services.priority_exam/new").text)
+    fields = {"csrf_token": token, "application_number": number, "subject": "发明专利申请",
+              "ground": "无效宣告涉及侵权纠纷、行政裁决、开放许可调解或仲裁", "applicant": "成都示例科技有限公司",
+              "consents": "成都示例科技有限公司", "contact": "王五 028-12345678"}
+    files = {"doc0": ("请求书.pdf", PDF, "application/pdf"), "doc1": ("同意书.pdf", PDF + b"1", "application/pdf")}
+    granted = client.post("/procedures/services.priority_exam/new", data=fields, files=files)
+    assert granted.status_code == 422 and 'id="start-application_number-error"' in granted.text and "已于" in granted.text
+    r = client.post("/procedures/services.priority_exam/new", data={**fields, "subject": "无效宣告案件"}, files=files,
+                    follow_redirects=False)
+    assert r.status_code == 303
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    login_as(client, env.engine, "wuhou_officer")
+    page = client.get(f"/services/applications/{case_id}")
+    token = csrf_from(page.text)
+    county = client.post(f"/services/applications/{case_id}/decide/recommend",
+                         data={"csrf_token": token, "version": "1", "opinion": "涉及行政裁决案件"})
+    assert county.status_code == 422 and "省级知识产权管理部门推荐" in county.text
+    login_as(client, env.engine, "root")
+    token = csrf_from(client.get("/services/priority/quotas").text)
+    year = str(china_date(utcnow()).year)
+    for url, data in (("/services/priority/quotas", {"province_code": "510000", "total": "2"}),
+                      ("/services/priority/allocations", {"city_code": "510100", "allocated": "1"})):
+        assert client.post(url, data={"csrf_token": token, "year": year, **data}, follow_redirects=False).status_code == 303
+    with session_scope(env.engine) as s:  # a provincial office recommends
+        from zhichan.platform.accounts import create_user
+        from zhichan.platform.models import Organization, Role
+        from zhichan.web.testing import PASSWORD
+
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan)
+    login_as(client, env.engine, "sc_officer")
+    token = csrf_from(client.get(f"/services/applications/{case_id}").text)
+    done = client.post(f"/services/applications/{case_id}/decide/recommend", follow_redirects=False,
+                       data={"csrf_token": token, "version": "1", "opinion": "涉及行政裁决案件，符合推荐条件"})
+    assert done.status_code == 303
+    page = client.get(f"/services/applications/{case_id}")
+    assert "已推荐" in page.text and "专利优先审查推荐函" in page.text and 'id="priority"' in page.text
+    with session_scope(env.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case_id, Step.event == "recommend")) or "[]")
+    letter = client.get(f"/cases/{case_id}/documents/{docs[0]['sha256']}").content
+    (tmp_path / "letter.pdf").write_bytes(letter)
+    text = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "专利优先审查推荐函" in text and "无效宣告案件：5个月内结案" in text and number in text
+    assert "四川省知识产权局" in text  # the recommending office issues it
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "letter.pdf"),
+                    str(artifacts_dir / "services-priority-letter")], check=True)
+    quotas = client.get("/services/priority/quotas").text
+    assert '<tr id="allocation-510100"><td>510100</td><td>1</td><td>1</td><td>0</td></tr>' in quotas  # used up

@@ -1,0 +1,55 @@
+"""``zhichan services …``: the service catalogue and the priority-examination deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="公共服务：服务事项清单、优先审查期限 / public services: catalogue, priority-examination deadlines",
+                  no_args_is_help=True)
+console = Console()
+
+
+@app.command("catalogue")
+def catalogue_command(region: str = typer.Option("", help="地区代码（本地声明）/ region code")) -> None:
+    """Print the shipped catalogue as it applies in ``region`` (declarations; a bureau's web edits are not shown)."""
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.services.catalogue import check_catalogue, shipped_entries
+    from zhichan.settings import get_settings
+
+    registry = ProcedureRegistry.load(get_settings().procedure_dir)
+    check_catalogue(registry)
+    table = Table("编码", "事项", "依据", "承诺时限", "收费（元）", "程序")
+    for e in shipped_entries():
+        decl = registry.for_region(e.procedure, region or None)
+        clock = decl.clocks[e.time_limit_clock]
+        table.add_row(e.code, decl.title.zh, decl.basis, f"{clock.amount} {clock.unit}", f"{e.fee_yuan:.2f}", e.procedure)
+    console.print(table)
+
+
+@app.command("priority-deadlines")
+def priority_deadlines(subject: str = typer.Argument(..., help="invention|utility_model|design|reexamination|invalidation"),
+                       notice_date: str = typer.Argument(..., help="通知书发文日 YYYY-MM-DD"),
+                       design: bool = typer.Option(False, help="无效宣告的对象为外观设计 / the invalidated patent is a design")) -> None:
+    """CNIPA's deadlines under 令85号 from a notice date."""
+    from zhichan.errors import ZhichanError
+    from zhichan.services.priority import examination_deadlines
+
+    try:
+        day = dt.date.fromisoformat(notice_date)
+        due = examination_deadlines(subject, day, design=design)
+    except ValueError:
+        console.print("[red]日期应为 YYYY-MM-DD，事项应为 invention/utility_model/design/reexamination/invalidation / "
+                      "a YYYY-MM-DD date and a known subject[/red]")
+        raise typer.Exit(2) from None
+    except ZhichanError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
+    if due.first_action:
+        console.print(f"第一次审查意见通知书 / first action: {due.first_action}")
+    console.print(f"结案 / closure: {due.closure or '—'}")
+    if due.problem:
+        console.print(f"[yellow]{due.problem}[/yellow]")

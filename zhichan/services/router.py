@@ -1,0 +1,305 @@
+"""HTTP for the services domain: the public catalogue, a bureau's edits, applications with their
+generated decision documents, priority-examination quotas. Thin: the services decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from zhichan.errors import ConflictError, FormError, InputError
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.router import MAX_INT, _form, service
+from zhichan.services import catalogue, library, preexam, priority, subsidies, views
+from zhichan.services import service as applications
+from zhichan.services.models import SubsidyAward
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.openapi import errors
+from zhichan.web.routes.api import fast_json
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter(route_class=TransactionRoute)
+
+Code = Annotated[str, PathParam(pattern=r"^[A-Z]{2}-[A-Z]{2}-[0-9]{3}$")]
+CaseId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+Region = Annotated[str | None, Query(pattern=r"^[0-9]{6}$")]
+Year = Annotated[int | None, Query(ge=2017, le=2100)]
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    items: list[MenuItem] = [("/services", "services.nav.catalogue"), ("/services/subsidies", "services.nav.subsidies"),
+                             ("/services/library", "services.nav.library")]
+    if scope.governance or scope.role == Role.ENTERPRISE_USER:
+        items.append(("/services/applications", "services.nav.applications"))
+    if scope.governance:
+        items.append(("/services/priority/quotas", "services.nav.quotas"))
+    return items
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+# -- the catalogue (public) -------------------------------------------------------------------------
+
+@router.get("/services", include_in_schema=False)
+def catalogue_page(request: Request, region: Region = None, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "services/catalogue.html",
+                  views.catalogue_view(service(request), session, scope, region, lang(request)))
+
+
+@router.get("/api/v1/services/catalogue", tags=["services"], responses=errors(422))
+def api_catalogue(request: Request, region: Region = None, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """公共服务事项清单: every service with its legal basis, who may apply, materials, time limit, fee and
+    the procedure it runs, as it applies in ``region`` (default: the caller's area)."""
+    return fast_json(views.catalogue_view(service(request), session, scope, region, lang(request)))
+
+
+# -- applications --------------------------------------------------------------------------------
+
+@router.get("/services/applications", include_in_schema=False)
+def applications_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    items = applications.applications(service(request), session, scope, lang(request))
+    return render(request, "services/applications.html", {"items": items})
+
+
+@router.get("/api/v1/services/applications", tags=["services"], responses=errors(401))
+def api_applications(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The service applications the caller sees: an enterprise its own, officers their area's (newest first)."""
+    scope.require_authenticated()
+    return fast_json({"items": applications.applications(service(request), session, scope, lang(request))})
+
+
+def _application_page(request: Request, scope: Scope, session: Session, case_id: int, *,
+                      errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                      failed: str | None = None, message: str = "", status: int = 200) -> Response:
+    data = views.application_view(service(request), session, scope, case_id, lang(request))
+    return render(request, "services/application.html", {**data, "errors": errors or {}, "values": values or {},
+                                                         "failed": failed, "message": message}, status=status)
+
+
+@router.get("/services/applications/{case_id}", include_in_schema=False)
+def application_page(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _application_page(request, scope, session, case_id)
+
+
+@router.post("/services/applications/{case_id}/decide/{event}", include_in_schema=False)
+async def decide_submit(request: Request, case_id: CaseId, event: str, scope: Scope = ScopeDep,
+                        session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, Any] = {}
+    try:
+        _, version = await _form(request, fields)
+        applications.decide(service(request), session, scope, case_id, event, version=version or 0, fields=fields,
+                            ip=_ip(request))
+    except FormError as exc:
+        session.rollback()
+        return _application_page(request, scope, session, case_id, errors=exc.errors, values=fields, failed=event,
+                                 status=422)
+    except ConflictError as exc:
+        session.rollback()
+        return _application_page(request, scope, session, case_id, values=fields, failed=event, message=exc.message,
+                                 status=409)
+    session.commit()
+    return RedirectResponse(f"/services/applications/{case_id}", status_code=303)
+
+
+# -- priority-examination quotas -------------------------------------------------------------------
+
+def _quota_page(request: Request, scope: Scope, session: Session, year: int | None, *, form: str = "",
+                values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    year = year or china_date(utcnow()).year
+    data = priority.quota_view(session, scope, year)
+    return render(request, "services/quotas.html", {**data, "form": form, "values": values or {},
+                                                    "errors": errors or {}}, status=status)
+
+
+@router.get("/services/priority/quotas", include_in_schema=False)
+def quotas_page(request: Request, year: Year = None, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _quota_page(request, scope, session, year)
+
+
+@router.post("/services/priority/quotas", include_in_schema=False)
+async def quota_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return await _quota_post(request, scope, session, "quota")
+
+
+@router.post("/services/priority/allocations", include_in_schema=False)
+async def allocation_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return await _quota_post(request, scope, session, "allocation")
+
+
+async def _quota_post(request: Request, scope: Scope, session: Session, form_name: str) -> Response:
+    scope.require_roles(*priority.QUOTA_ROLES)
+    async with request.form(max_files=0, max_fields=20) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        if form_name == "quota":
+            row = priority.set_quota(session, scope, values.get("year", ""), values.get("province_code", ""),
+                                     values.get("total", ""), ip=_ip(request))
+            year = row.year
+        else:
+            priority.allocate(session, scope, values.get("year", ""), values.get("city_code", ""),
+                              values.get("allocated", ""), ip=_ip(request))
+            year = int(values["year"])
+    except FormError as exc:
+        session.rollback()
+        raw = values.get("year", "")
+        shown = int(raw) if raw.isascii() and raw.isdigit() and 2017 <= int(raw) <= 2100 else None
+        return _quota_page(request, scope, session, shown, form=form_name, values=values, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/priority/quotas?year={year}", status_code=303)
+
+
+# -- subsidies and awards ----------------------------------------------------------------------------
+
+ProgrammeCode = Annotated[str, PathParam(pattern=r"^SUB-[0-9]{4}-[0-9]{2}$")]
+AwardId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+
+
+@router.get("/services/subsidies", include_in_schema=False)
+def subsidies_page(request: Request, scope: Scope = ScopeDep) -> Response:
+    return render(request, "services/subsidies.html", {"programmes": list(subsidies.programmes().values())})
+
+
+def _programme_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,
+                    values: dict[str, Any] | None = None, award: int | None = None, status: int = 200) -> Response:
+    data = subsidies.results_view(session, scope, code, lang(request))
+    return render(request, "services/programme.html", {**data, "errors": errors or {}, "values": values or {},
+                                                       "failed_award": award}, status=status)
+
+
+@router.get("/services/subsidies/{programme}", include_in_schema=False)
+def programme_page(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                   session: Session = DbDep) -> Response:
+    return _programme_page(request, scope, session, programme)
+
+
+@router.get("/api/v1/services/subsidies/{programme}", tags=["services"], responses=errors(404, 422))
+def api_programme(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                  session: Session = DbDep) -> Response:
+    """A programme's published results (public; amounts in yuan as exact decimals), and the applications the
+    caller may see (officers of its area, an enterprise its own)."""
+    data = subsidies.results_view(session, scope, programme, lang(request))
+    return fast_json({**data, "programme": data["programme"].model_dump(mode="json")})
+
+
+@router.post("/services/subsidies/{programme}/apply", include_in_schema=False)
+def programme_apply(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                    session: Session = DbDep) -> Response:
+    scope.require_roles(Role.ENTERPRISE_USER)
+    try:
+        subsidies.apply(session, scope, request.app.state.corpus.snapshot(), programme)
+    except FormError as exc:
+        session.rollback()
+        return _programme_page(request, scope, session, programme, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/subsidies/{programme}", status_code=303)
+
+
+@router.post("/services/subsidies/awards/{award_id}/disburse", include_in_schema=False)
+async def award_disburse(request: Request, award_id: AwardId, scope: Scope = ScopeDep,
+                         session: Session = DbDep) -> Response:
+    scope.require_roles(Role.CASE_OFFICER, Role.BUREAU_LEADER)
+    async with request.form(max_files=0, max_fields=20) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        award = subsidies.disburse(session, scope, award_id, values.get("paid_on", ""), values.get("voucher", ""))
+    except FormError as exc:
+        session.rollback()
+        row = session.get(SubsidyAward, award_id)
+        assert row is not None  # disburse() answers 404 for an award it does not find
+        return _programme_page(request, scope, session, row.programme, errors=exc.errors, values=values,
+                               award=award_id, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/subsidies/{award.programme}", status_code=303)
+
+
+# -- policy and typical-case library (public) ----------------------------------------------------------
+
+LibraryQuery = Annotated[str, Query(max_length=200)]
+LibraryKind = Annotated[str | None, Query(pattern=r"^(policy|case)?$")]
+
+
+@router.get("/services/library", include_in_schema=False)
+def library_page(request: Request, q: LibraryQuery = "", kind: LibraryKind = None) -> Response:
+    try:
+        return render(request, "services/library.html", library.library_view(q, kind))
+    except InputError as exc:  # said beside the search box, the query kept
+        return render(request, "services/library.html", {"q": q, "kind": kind or "", "items": [], "total": 0,
+                                                         "error": exc.message}, status=422)
+
+
+@router.get("/api/v1/services/library", tags=["services"], responses=errors(422))
+def api_library(q: LibraryQuery = "", kind: LibraryKind = None) -> Response:
+    """政策与典型案例库: entries containing every space-separated term of ``q`` (full-text, any substring),
+    best first; ``kind``: policy or case. Synthetic examples say so (``synthetic``)."""
+    return fast_json(library.library_view(q, kind))
+
+
+# -- catalogue entries (after the fixed paths above: ``{service_code}`` would match them) -----------------
+
+@router.get("/services/{service_code}", include_in_schema=False)
+def entry_page(request: Request, service_code: Code, region: Region = None, scope: Scope = ScopeDep,
+               session: Session = DbDep) -> Response:
+    return render(request, "services/entry.html",
+                  views.entry_view(service(request), session, scope, service_code, region, lang(request)))
+
+
+def _edit_page(request: Request, scope: Scope, session: Session, code: str, *, values: dict[str, Any] | None = None,
+               errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    data = views.entry_view(service(request), session, scope, code, scope.region_code, lang(request))
+    e = data["entry"]
+    shown = values if values is not None else {"applicants": e["applicants"], "fee_yuan": f"{e['fee_yuan']:.2f}",
+                                               "contact": e["contact"], "notes": e["notes"],
+                                               "offered": "1" if e["offered"] else ""}
+    return render(request, "services/entry_edit.html", {**data, "values": shown, "errors": errors or {}}, status=status)
+
+
+@router.get("/services/{service_code}/edit", include_in_schema=False)
+def entry_edit_form(request: Request, service_code: Code, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_roles(*catalogue.EDITORS)
+    return _edit_page(request, scope, session, service_code)
+
+
+@router.post("/services/{service_code}/edit", include_in_schema=False)
+async def entry_edit_submit(request: Request, service_code: Code, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_roles(*catalogue.EDITORS)
+    async with request.form(max_files=0, max_fields=20) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        catalogue.edit_entry(session, scope, service_code, values, ip=_ip(request))
+    except FormError as exc:
+        session.rollback()
+        return _edit_page(request, scope, session, service_code, values=values, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/{service_code}", status_code=303)
+
+
+
+def _setup(app: FastAPI) -> None:
+    procedures = app.state.procedures
+    catalogue.check_catalogue(procedures.registry)
+    for e in catalogue.shipped_entries():
+        procedures.add_hook(e.procedure, catalogue.offered_hook)
+    procedures.add_hook(priority.PROCEDURE, priority.make_hook(app.state.corpus.snapshot))
+    subsidies.programmes()  # a broken programme file stops the start with its name
+    procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
+    preexam.centres()
+    library.entries()  # a broken library file stops the start with its name
+    for procedure in (preexam.FILING, preexam.CASE):
+        procedures.add_hook(procedure, preexam.make_hook())
+
+
+DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu)

@@ -1,0 +1,92 @@
+"""Online applications: the list a caller sees, and decision steps that carry a generated document.
+
+An application is a procedure case of a catalogue service; the engine keeps its state, clocks,
+documents and history. A decision step (``Entry.decisions``) is taken here: the document is generated
+from the case and this step's fields, rendered to PDF (the declared document) and DOCX (an attachment),
+and both go through the engine's ``act`` — so their digests are in the evidence log like any upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhichan.errors import NotFoundError
+from zhichan.evidence.service import utcnow
+from zhichan.platform.models import Organization
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import NO_DEADLINE
+from zhichan.procedures.scope import CASES
+from zhichan.procedures.service import ProcedureService, Upload, check_fields
+from zhichan.reports.docx import render_docx
+from zhichan.reports.pdf import render_pdf
+from zhichan.services.catalogue import entry_for_procedure, shipped_entries
+from zhichan.services.documents import decision_document
+from zhichan.services.scope import applications_filter
+
+
+def service_procedures() -> list[str]:
+    return [e.procedure for e in shipped_entries()]
+
+
+def applications(procedures: ProcedureService, session: Session, scope: Scope, lang: str, *,
+                 limit: int = 100) -> list[dict[str, Any]]:
+    """The applications the caller sees, newest first: its own (an enterprise) or its area's (officers)."""
+    scope.require_authenticated()
+    where = applications_filter(scope, service_procedures(), dialect=procedures.engine.dialect.name)
+    rows = session.execute(select(CASES).where(where).order_by(CASES.c.created_at.desc(), CASES.c.id.desc())
+                           .limit(limit)).all()
+    out = []
+    for r in rows:
+        decl = procedures.registry.get(r.procedure, r.jurisdiction)
+        entry = entry_for_procedure(r.procedure)
+        out.append({"id": r.id, "number": r.number, "title": r.title, "service": decl.title(lang),
+                    "code": entry.code if entry else "", "state": decl.states[r.state].title(lang),
+                    "is_open": r.is_open, "created_at": r.created_at,
+                    "next_due": None if r.next_due == NO_DEADLINE else r.next_due})
+    return out
+
+
+def decision_actions(procedures: ProcedureService, session: Session, scope: Scope, case_id: int) -> dict[str, Any]:
+    """The case as the caller sees it (404 outside its scope) and which of its offered steps generate a document."""
+    data = procedures.case(session, scope, case_id)
+    entry = entry_for_procedure(data["case"]["procedure"])
+    if entry is None:
+        raise NotFoundError("该办件不是公共服务申请 / not a service application")
+    generated = {a.event: entry.decisions[a.event] for a in data["actions"] if a.event in entry.decisions}
+    return {**data, "entry": entry, "generated": generated}
+
+
+def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id: int, event: str, *, version: int,
+           fields: dict[str, Any], now: dt.datetime | None = None, ip: str = "") -> dict[str, Any]:
+    """Take a decision step with its generated document (PDF as the declared document, DOCX attached)."""
+    now = now or utcnow()
+    data = decision_actions(procedures, session, scope, case_id)
+    title = data["generated"].get(event)
+    if title is None:
+        raise NotFoundError(f"该办件当前没有可生成文书的步骤 {event} / no step {event} with a generated document here")
+    decl = data["declaration"]
+    spec = decl.transition(event, data["case"]["state"])
+    clean = check_fields(spec.fields, fields)  # the same check the engine makes, before anything is rendered
+    # the deciding organization issues the document (a province recommends a county's case)
+    org = session.get(Organization, scope.org_id)
+    doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
+                            issuer=org.name if org else "", now=now)
+    name = f"{data['case']['number']}-{title.zh}"
+    uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc, letter=True)),)
+    if spec.attachments:
+        uploads += (Upload("extra", f"{name}.docx", render_docx(doc)),)
+    return procedures.act(session, scope, case_id, event, version=version, fields=clean, uploads=uploads, now=now, ip=ip)
+
+
+def case_documents(case: dict[str, Any], steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every document of the case's steps, newest first (what the applicant downloads)."""
+    docs = []
+    for s in reversed(steps):
+        for d in s["documents"] if isinstance(s["documents"], list) else json.loads(s["documents"]):
+            docs.append({**d, "seq": s["seq"], "event": s["event"], "url": f"/cases/{case['id']}/documents/{d['sha256']}"})
+    return docs

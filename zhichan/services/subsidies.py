@@ -1,0 +1,325 @@
+"""Subsidies and awards (资助、奖励): programmes declared as data, eligibility computed from the corpus,
+budget accounting in exact decimals, results published with an objection period, disbursement records.
+
+* A **programme** (``programmes/*.yaml``) names its area, the day its counts are taken, a period, its
+  criteria (a corpus measure and an amount per item), a cap per applicant and a budget.
+* **Measures** count the applicant's patents (attributed to their first patentee, as the enterprise
+  portfolio does): inventions granted in the period, valid high-value inventions on the counting day
+  (the platform's one definition, :func:`zhichan.indicators.high_value.high_value_flags_sql`), PCT
+  applications filed in the period.
+* **Eligibility** gives its reasons: registered in the programme's area, not on the credit list
+  (:func:`zhichan.credit.service.active_listing`), at least one criterion met.
+* **The budget** (:func:`allocate_budget`) pays applications in the order they were made: in full while
+  the budget lasts, the remainder to the first that does not fit (部分资助), nothing after — never past
+  the budget, in :class:`~decimal.Decimal` yuan.
+* **A round** is a procedure case (``services.subsidy_round``): allot, publish (the objection clock
+  runs — its length is the declaration's, changed by a local declaration like any deadline), conclude
+  after the clock; then each award's disbursement is recorded. Cancelling a round drops its allotment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.store import Snapshot
+from zhichan.credit.service import active_listing
+from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDenied
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
+from zhichan.procedures.models import CaseClock
+from zhichan.procedures.service import StepTaken
+from zhichan.services.models import SubsidyApplication, SubsidyAward
+
+ROUND_PROCEDURE = "services.subsidy_round"
+CENT = Decimal("0.01")
+Measure = Literal["granted_inventions", "high_value_inventions", "pct_filings"]
+
+
+class Text(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    measure: Measure
+    per_item_yuan: Decimal = Field(gt=0, decimal_places=2)
+    title: Text
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: dt.date
+    end: dt.date
+
+
+class Programme(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^SUB-[0-9]{4}-[0-9]{2}$")
+    title: Text
+    basis: str
+    region: str
+    counted_on: dt.date
+    period: Period
+    budget_yuan: Decimal = Field(gt=0, decimal_places=2)
+    cap_per_applicant_yuan: Decimal = Field(gt=0, decimal_places=2)
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+
+@cache
+def programmes() -> dict[str, Programme]:
+    found: dict[str, Programme] = {}
+    for item in sorted((files("zhichan.services") / "programmes").iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".yaml"):
+            continue
+        try:
+            p = Programme.model_validate(yaml.safe_load(item.read_text("utf-8")))
+            normalize_region_code(p.region)
+        except (ValidationError, TypeError, ValueError) as exc:
+            raise ConfigError(f"资助项目声明无效：{item.name}：{exc} / invalid programme {item.name}: {exc}") from None
+        if p.code in found:
+            raise ConfigError(f"资助项目 {p.code} 声明了两次 / programme {p.code} declared twice")
+        found[p.code] = p
+    return found
+
+
+def programme(code: str) -> Programme:
+    try:
+        return programmes()[code]
+    except KeyError:
+        raise NotFoundError(f"没有资助项目 {code} / no programme {code}") from None
+
+
+# -- measures, eligibility, the budget ------------------------------------------------------------
+
+def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]:
+    """The programme's corpus counts for ``applicant`` (as first patentee)."""
+    from zhichan.indicators.high_value import high_value_flags_sql
+
+    key = normalize_name(applicant)
+    con = snapshot.connect()
+    try:
+        granted = con.execute(
+            "SELECT count(*) FROM patents WHERE first_patentee_key = ? AND kind = 'invention' "
+            "AND grant_date BETWEEN ? AND ?", [key, p.period.start, p.period.end]).fetchall()[0][0]
+        pct = con.execute(
+            "SELECT count(*) FROM patents WHERE first_patentee_key = ? AND pct_application_date BETWEEN ? AND ?",
+            [key, p.period.start, p.period.end]).fetchall()[0][0]
+        high_value = con.execute(
+            f"SELECT count(*) FROM patents AS p JOIN ({high_value_flags_sql(p.counted_on)}) AS hv "
+            "USING (application_number) WHERE p.first_patentee_key = ? AND hv.is_high_value", [key]).fetchall()[0][0]
+    finally:
+        con.close()
+    return {"granted_inventions": int(granted), "high_value_inventions": int(high_value), "pct_filings": int(pct)}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    measures: dict[str, int]
+    amount: Decimal
+    reasons: tuple[str, ...]
+
+
+def eligibility(p: Programme, *, counts: dict[str, int], region_code: str, listing_reason: str | None) -> Eligibility:
+    """Whether an applicant with these counts, registered in ``region_code``, qualifies, for how much, and why."""
+    reasons: list[str] = []
+    ok = True
+    if not region_code.startswith(region_prefix(p.region)):
+        ok = False
+        reasons.append(f"注册地 {region_code} 不在本项目范围 {p.region} 内 / registered outside the programme's area")
+    if listing_reason:
+        ok = False
+        reasons.append(f"列入严重违法失信名单，不予资助：{listing_reason}")
+    total = Decimal("0.00")
+    for c in p.criteria:
+        n = counts.get(c.measure, 0)
+        part = (c.per_item_yuan * n).quantize(CENT)
+        total += part
+        reasons.append(f"{c.title.zh} {n} 件 × {c.per_item_yuan} 元 = {part} 元")
+    if total == 0:
+        ok = False
+        reasons.append("未达到任何资助条件 / meets no criterion")
+    if total > p.cap_per_applicant_yuan:
+        reasons.append(f"合计 {total} 元，超过每个申请人上限，按 {p.cap_per_applicant_yuan} 元计 / capped")
+        total = p.cap_per_applicant_yuan
+    return Eligibility(ok, counts, total if ok else Decimal("0.00"), tuple(reasons))
+
+
+@dataclass(frozen=True)
+class Allotment:
+    key: Any
+    requested: Decimal
+    awarded: Decimal
+    reason: str
+
+
+def allocate_budget(budget: Decimal, requests: list[tuple[Any, Decimal]]) -> list[Allotment]:
+    """Pay ``requests`` in order: in full while the budget lasts, the remainder to the first that does not
+    fit, nothing after. The awards never sum past the budget."""
+    remaining = budget
+    out = []
+    for key, amount in requests:
+        if amount <= remaining:
+            awarded, reason = amount, f"全额资助 {amount} 元 / paid in full"
+        elif remaining > 0:
+            awarded = remaining
+            reason = f"预算余额 {remaining} 元不足 {amount} 元，部分资助 / the budget's remainder only"
+        else:
+            awarded, reason = Decimal("0.00"), f"预算 {budget} 元已用尽，未予资助 / the budget is spent"
+        remaining -= awarded
+        out.append(Allotment(key, amount, awarded, reason))
+    assert sum((a.awarded for a in out), Decimal(0)) <= budget
+    return out
+
+
+# -- applications --------------------------------------------------------------------------------
+
+def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, *,
+          now: dt.datetime | None = None, declared: dict[str, Programme] | None = None) -> SubsidyApplication:
+    """An enterprise applies; the result (eligible or not, with reasons) is kept either way."""
+    scope.require_roles(Role.ENTERPRISE_USER)
+    p = (declared or programmes()).get(code) or programme(code)
+    org = session.get(Organization, scope.org_id)
+    if org is None or org.kind != OrgKind.ENTERPRISE:
+        raise PermissionDenied("只有企业账号可以申请资助 / only an enterprise applies")
+    if snapshot is None:
+        raise FormError({"programme": "语料库尚未载入，暂不能计算资助条件 / the corpus is not loaded yet"})
+    key = normalize_name(org.name)
+    if session.scalar(select(SubsidyApplication.id).where(SubsidyApplication.programme == code,
+                                                          SubsidyApplication.applicant_key == key)):
+        raise FormError({"programme": "已申请过本项目 / already applied to this programme"})
+    now = now or utcnow()
+    listing = active_listing(session, on=china_date(now), name=org.name)
+    result = eligibility(p, counts=measures(snapshot, p, org.name), region_code=org.region_code,
+                         listing_reason=listing.reason if listing else None)
+    row = SubsidyApplication(programme=code, applicant=org.name, applicant_key=key, org_id=org.id, org_path=org.path,
+                             region_code=org.region_code, user_id=scope.user_id, applied_at=now,
+                             eligible=result.eligible, measures=json.dumps(result.measures, ensure_ascii=False),
+                             requested_yuan=result.amount, reasons=json.dumps(result.reasons, ensure_ascii=False))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _round_programme(step: StepTaken, declared: dict[str, Programme]) -> Programme:
+    found = declared.get(str(step.case_fields.get("programme", "")))
+    if found is None:
+        raise FormError({"programme": f"没有资助项目 {step.case_fields.get('programme')} / no such programme"})
+    return found
+
+
+def make_round_hook(declared: Any = programmes) -> Any:
+    """The step hook of ``services.subsidy_round`` (``declared()``: the programmes by code)."""
+
+    def hook(session: Session, scope: Scope, step: StepTaken) -> None:
+        p = _round_programme(step, declared())
+        if step.event == "start":
+            if not normalize_region_code(p.region).startswith(region_prefix(step.region_code)):
+                raise FormError({"programme": "该项目不在本机构辖区 / the programme is outside your area"})
+            if session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code)):
+                raise FormError({"programme": "该项目已评审 / the programme was already allotted"})
+        elif step.event == "allot":
+            apps = session.scalars(select(SubsidyApplication).where(
+                SubsidyApplication.programme == p.code, SubsidyApplication.eligible.is_(True))
+                .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
+            for seq, a in enumerate(allocate_budget(p.budget_yuan, [(x.id, x.requested_yuan) for x in apps]), 1):
+                session.add(SubsidyAward(round_case_id=step.case_id, application_id=a.key, programme=p.code, seq=seq,
+                                         requested_yuan=a.requested, awarded_yuan=a.awarded, reason=a.reason))
+            session.flush()
+        elif step.event == "cancel":
+            session.execute(delete(SubsidyAward).where(SubsidyAward.round_case_id == step.case_id))
+        elif step.event == "conclude":
+            due = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id,
+                                                                CaseClock.name == "objection"))
+            if due is None or china_date(step.now) <= due:
+                raise FormError({"_clock": f"公示期至 {due} 届满后方可结束 / the objection period runs to {due}"})
+
+    return hook
+
+
+def disburse(session: Session, scope: Scope, award_id: int, paid_on: str, voucher: str) -> SubsidyAward:
+    """Record a payment of an award of a concluded round (officers of the round's area)."""
+    from zhichan.procedures.models import Case
+
+    scope.require_roles(Role.CASE_OFFICER, Role.BUREAU_LEADER)
+    award = session.get(SubsidyAward, award_id)
+    case = session.get(Case, award.round_case_id) if award else None
+    if award is None or case is None or not scope.covers_org_path(case.org_path):
+        raise NotFoundError("没有该资助记录 / no such award")
+    errors: dict[str, str] = {}
+    try:
+        day = dt.date.fromisoformat(paid_on.strip())
+        if day > china_date(utcnow()):
+            errors["paid_on"] = "拨付日期不能晚于今天 / the payment day cannot be in the future"
+    except ValueError:
+        errors["paid_on"] = "拨付日期应为 YYYY-MM-DD / a YYYY-MM-DD date"
+    if not voucher.strip() or len(voucher.strip()) > 100:
+        errors["voucher"] = "请填写拨付凭证号（100 字以内） / give the payment voucher (up to 100 characters)"
+    if case.state != "concluded":
+        errors["_state"] = "公示结束后方可拨付 / pay after the objection period is concluded"
+    if award.awarded_yuan <= 0:
+        errors["_state"] = "未获资助，无需拨付 / nothing was awarded"
+    if award.disbursed_on is not None:
+        errors["_state"] = f"已于 {award.disbursed_on} 拨付 / already paid"
+    if errors:
+        raise FormError(errors)
+    award.disbursed_on, award.voucher, award.disbursed_by = day, voucher.strip(), scope.username
+    session.flush()
+    return award
+
+
+def results_view(session: Session, scope: Scope, code: str, lang: str) -> dict[str, Any]:
+    """The programme; its published results (public); for officers of its area the applications and awards,
+    for an enterprise its own application."""
+    from zhichan.procedures.models import Case
+
+    p = programme(code)
+    awards = session.execute(select(SubsidyAward, SubsidyApplication, Case).join(
+        SubsidyApplication, SubsidyApplication.id == SubsidyAward.application_id).join(
+        Case, Case.id == SubsidyAward.round_case_id).where(SubsidyAward.programme == code)
+        .order_by(SubsidyAward.seq)).all()
+    published = [{"seq": a.seq, "applicant": app.applicant, "requested": a.requested_yuan, "awarded": a.awarded_yuan,
+                  "reason": a.reason, "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
+                  "case_state": case.state, "case_id": case.id}
+                 for a, app, case in awards if case.state in ("published", "concluded")]
+    round_case = awards[0][2] if awards else None
+    objection_until = None
+    if round_case is not None:
+        objection_until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case.id,
+                                                                        CaseClock.name == "objection"))
+    area, mine = region_prefix(p.region), scope.region_prefix
+    # officers above the programme's area, or within it (a district sees its own enterprises' applications)
+    officer = mine is not None and (area.startswith(mine) or mine.startswith(area))
+    applications: list[dict[str, Any]] = []
+    if scope.is_authenticated:
+        rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
+                               .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
+        for r in rows:
+            own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
+            if (officer and scope.covers_org_path(r.org_path)) or own:
+                applications.append({"applicant": r.applicant, "eligible": r.eligible, "requested": r.requested_yuan,
+                                     "measures": json.loads(r.measures), "reasons": json.loads(r.reasons),
+                                     "applied_at": r.applied_at})
+    spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
+    return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
+            "awarded_total": spent, "objection_until": objection_until,
+            "round_state": round_case.state if round_case is not None else None,
+            "applications": applications, "officer": bool(officer),
+            "may_apply": scope.role == Role.ENTERPRISE_USER,
+            "may_disburse": bool(officer) and scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
