@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.procedures.helpers import World, at, pdf
@@ -54,11 +55,16 @@ def _values(snapshot: Any, region: str, as_of: dt.date, engine: str) -> dict[str
 
 @pytest.fixture
 def exported(world: World, tmp_path: Path) -> Any:
-    build_snapshot(tmp_path, patents=[patent("202010000001")])
-    store = CorpusStore(tmp_path / "corpus")
+    snapshot = build_snapshot(tmp_path, patents=[patent("202010000001")])
+    con = snapshot.connect()
+    try:
+        assert con.sql("SELECT count(*) FROM cases").fetchall() == [(0,)]  # nothing exported yet
+    finally:
+        con.close()
     _cases(world)
-    snapshot = export_cases(world.engine, world.service.registry, store, now=at(D(2026, 6, 30)))
-    assert snapshot is not None and snapshot.counts["cases"] == 4 and snapshot.counts["patents"] == 1
+    path = export_cases(world.engine, world.service.registry, tmp_path, now=at(D(2026, 6, 30)))
+    assert path is not None and pq.read_metadata(path).num_rows == 4
+    assert CorpusStore(tmp_path / "corpus").current().id == snapshot.id  # an export makes no snapshot
     return snapshot
 
 
@@ -79,9 +85,8 @@ def test_case_indicators_from_the_export(exported: Any, world: World, tmp_path: 
     records = service.drilldown("adjudication_cycle_days", "510107", D(2026, 6, 30), snapshot=exported)
     assert sorted(records.column("cycle_days").to_pylist()) == [22, 58]
     assert sorted(records.column("cycle_paused_days").to_pylist()) == [0, 10]
-    # the export changes nothing else, and nothing is exported twice for the same state of the cases
-    store = CorpusStore(tmp_path / "corpus")
-    assert export_cases(world.engine, world.service.registry, store, if_changed=True) is None
+    # nothing is exported twice for the same state of the cases
+    assert export_cases(world.engine, world.service.registry, tmp_path, if_changed=True) is None
 
 
 @pytest.mark.spark

@@ -257,8 +257,9 @@ PARTIES = pa.schema(
     ]
 )
 
-#: The workflow database's cases, exported for the analytics engines (zhichan.procedures.export):
-#: one row per case of any declared procedure, as of the export. Dates are China calendar dates.
+#: The workflow database's cases, exported for the analytics engines (zhichan.procedures.export) beside
+#: the snapshots, not in them: one row per case of any declared procedure, as of the export. Dates are
+#: China calendar dates.
 CASES = pa.schema(
     [
         pa.field("case_id", pa.int64(), nullable=False),
@@ -291,13 +292,14 @@ TABLES: dict[str, tuple[pa.Schema, tuple[str, ...]]] = {
     "geographical_indications": (GEOGRAPHICAL_INDICATIONS, ("gi_id",)),
     "copyrights": (COPYRIGHTS, ("registration_number",)),
     "parties": (PARTIES, ("party_key",)),
-    "cases": (CASES, ("case_id",)),
 }
 
 #: Tables an import writes; ``parties`` is derived from ``patents`` when a snapshot is built.
 IMPORTED_TABLES = ("patents", "events", "trademarks", "geographical_indications", "copyrights")
-#: Tables exported from the workflow database; every other writer carries them over.
-WORKFLOW_TABLES = ("cases",)
+#: Tables exported from the workflow database to ``<data_dir>/workflow/<name>.parquet``: every
+#: snapshot's connection sees the latest export (a case export makes no new snapshot, so the search
+#: index and the cockpit's caches of the snapshot stay valid).
+WORKFLOW_TABLES: dict[str, pa.Schema] = {"cases": CASES}
 
 
 def empty_table(name: str) -> pa.Table:

@@ -121,17 +121,24 @@ class Snapshot:
         return str(self.path / table / "part-*.parquet")
 
     def register(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-        """Create one view per table (``patents``, ``events`` …) on ``con``; a table a snapshot older
-        than the table lacks is an empty view of the table's schema."""
+        """Create one view per table (``patents``, ``events`` …) on ``con``, and one per exported
+        workflow table (``cases``; empty until the first export)."""
         for table in TABLES:
-            found = self.files(table)
-            if found:
-                files = ", ".join(f"'{f.as_posix()}'" for f in found)
-                con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
-            else:
-                con.register(f"_empty_{table}", TABLES[table][0].empty_table())
+            files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+        for table, schema in WORKFLOW_TABLES.items():
+            path = self.workflow_file(table)
+            if path.exists():
+                con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+            else:  # nothing exported yet
+                con.register(f"_empty_{table}", schema.empty_table())
                 con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _empty_{table}")
         return con
+
+    def workflow_file(self, table: str) -> Path:
+        """``<data_dir>/workflow/<table>.parquet``: the latest export of a workflow table (the data
+        directory holds ``corpus/snapshots/<id>``)."""
+        return workflow_dir(self.path.parents[2]) / f"{table}.parquet"
 
     def connect(self, threads: int | None = None) -> duckdb.DuckDBPyConnection:
         """A fresh DuckDB connection with this snapshot's tables as views."""
@@ -139,6 +146,10 @@ class Snapshot:
 
 
 WRITER_LOCK = ".writer.lock"
+
+
+def workflow_dir(data_dir: Path) -> Path:
+    return data_dir / "workflow"
 
 
 def _hold(path: Path) -> Any:
@@ -263,7 +274,7 @@ class SnapshotWriter:
     def _commit(self, import_record: dict[str, Any] | None) -> Snapshot:
         if self.carry_over:
             latest = self.store.current_or_none() or self.parent
-            for table in IMPORTED_TABLES + WORKFLOW_TABLES:
+            for table in IMPORTED_TABLES:
                 if table not in self._written and table not in self._done:
                     self.link_from_parent(table, latest)
         self._close_writers()

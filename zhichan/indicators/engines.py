@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 import sqlglot
 
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, WORKFLOW_TABLES
 from zhichan.errors import InputError, MissingDependency
 from zhichan.settings import get_settings
 
@@ -94,10 +94,12 @@ class SparkEngine:
         # Temporary views are per session: re-point them at this snapshot before each query.
         for table in TABLES:
             schema = _spark_schema(table)
-            if self.snapshot.files(table):
-                df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
-            else:  # a snapshot older than the table
-                df = self.spark.createDataFrame([], schema)
+            df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
+            df.createOrReplaceTempView(table)
+        for table, arrow_schema in WORKFLOW_TABLES.items():
+            schema = _spark_schema_of(arrow_schema)
+            path = self.snapshot.workflow_file(table)
+            df = self.spark.read.schema(schema).parquet(str(path)) if path.exists() else self.spark.createDataFrame([], schema)
             df.createOrReplaceTempView(table)
 
     def query(self, sql: str) -> pa.Table:
@@ -111,6 +113,10 @@ class SparkEngine:
 @cache
 def _spark_schema(table: str) -> Any:
     """The canonical Arrow schema as a Spark schema (so empty tables and all-null columns read alike)."""
+    return _spark_schema_of(TABLES[table][0])
+
+
+def _spark_schema_of(schema: pa.Schema) -> Any:
     from pyspark.sql import types as T
 
     def convert(t: pa.DataType) -> Any:
@@ -134,7 +140,6 @@ def _spark_schema(table: str) -> Any:
             return T.ArrayType(convert(t.value_type))
         raise TypeError(f"no Spark type for {t}")
 
-    schema = TABLES[table][0]
     return T.StructType([T.StructField(f.name, convert(f.type), True) for f in schema])
 
 

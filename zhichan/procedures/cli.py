@@ -93,15 +93,16 @@ def sweep() -> None:
 
 @app.command("export")
 def export() -> None:
-    """把办件导出为统计快照（案件统计指标据此计算；平台的任务进程会定时执行） / Export the cases into a new corpus
-    snapshot for the case statistics (the job runner does it periodically)."""
-    from zhichan.corpus.store import CorpusStore
+    """导出办件供统计（案件统计指标据此计算；平台的任务进程会定时执行） / Export the cases for the case statistics
+    (the job runner does it periodically)."""
+    import pyarrow.parquet as pq
+
     from zhichan.platform.db import make_engine, upgrade
     from zhichan.procedures.export import export_cases
     from zhichan.settings import get_settings
 
     engine = make_engine()
     upgrade(engine)
-    snapshot = export_cases(engine, _registry(), CorpusStore(get_settings().corpus_dir))
-    assert snapshot is not None
-    console().print(f"快照 snapshot {snapshot.id}: {snapshot.counts['cases']} 件办件 cases")
+    path = export_cases(engine, _registry(), get_settings().data_dir)
+    assert path is not None
+    console().print(f"{path}: {pq.read_metadata(path).num_rows} 件办件 cases")

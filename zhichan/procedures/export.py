@@ -1,7 +1,8 @@
-"""Cases reach the analytics engines as Parquet: the workflow database's cases, exported into a new
-corpus snapshot (table ``cases``, every other table carried over), so case statistics are
-registered indicators like every other — one SQL definition each, on DuckDB and Spark, with
-drill-down to the cases, and reproducible as of a snapshot.
+"""Cases reach the analytics engines as Parquet: the workflow database's cases, exported to
+``<data_dir>/workflow/cases.parquet`` (replaced atomically), which every snapshot's connection reads
+as the table ``cases`` — so case statistics are registered indicators like every other: one SQL
+definition each, on DuckDB and Spark, with drill-down to the cases. An export makes no new snapshot
+(the search index and the cockpit's caches stay valid).
 
 The export runs in the job runner (``procedures.export``, every ``ZHICHAN_PROCEDURE_EXPORT_SECONDS``)
 and as ``zhichan procedures export``. Each case row carries its declaration's cycle clock
@@ -14,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy import Engine, func, select
 
 from zhichan.corpus.schema import CASES
-from zhichan.corpus.store import CorpusStore, Snapshot
+from zhichan.corpus.store import workflow_dir
 from zhichan.legaltime import china_date
 from zhichan.legaltime.clocks import Pause, net_days
 from zhichan.platform.db import session_scope
@@ -104,22 +108,24 @@ def cases_version(engine: Engine) -> str:
     return f"{count}:{latest.isoformat() if latest else ''}"
 
 
-def export_cases(engine: Engine, registry: ProcedureRegistry, store: CorpusStore,
-                 now: dt.datetime | None = None, *, if_changed: bool = False) -> Snapshot | None:
-    """A new snapshot whose ``cases`` table is the workflow database now; every other table is the
-    current snapshot's (linked, not copied). ``if_changed``: nothing (``None``) when the current
-    snapshot already holds this state of the cases, or when there is no corpus yet."""
+def export_cases(engine: Engine, registry: ProcedureRegistry, data_dir: Path,
+                 now: dt.datetime | None = None, *, if_changed: bool = False) -> Path | None:
+    """Write every case to ``<data_dir>/workflow/cases.parquet``; ``if_changed``: nothing (``None``)
+    when the last export holds this state of the cases already."""
     today = china_date(now or utcnow())
     version = cases_version(engine)
-    if if_changed:
-        current = store.current_or_none()
-        if current is None:
-            return None
-        block = current.manifest.get("import") or {}
-        if block.get("cases_version") == version or (version.startswith("0:") and not current.counts.get("cases")):
-            return None
+    folder = workflow_dir(data_dir)
+    target, meta = folder / "cases.parquet", folder / "cases.json"
+    if if_changed and target.exists() and meta.exists() \
+            and json.loads(meta.read_text("utf-8")).get("version") == version:
+        return None
     batches = case_rows(engine, registry, today)
-    with store.writer() as writer:
-        writer.replace("cases", batches)
-        return writer.commit({"source": "platform:procedures", "kind": "cases_export", "as_of": today.isoformat(),
-                              "cases_version": version})
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".cases-{os.getpid()}.parquet"
+    with pq.ParquetWriter(tmp, CASES, compression="zstd") as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+    os.replace(tmp, target)
+    meta.write_text(json.dumps({"version": version, "as_of": today.isoformat(),
+                                "exported_at": (now or utcnow()).isoformat(timespec="seconds")}), "utf-8")
+    return target

@@ -4,10 +4,10 @@ statistics snapshot run in the job runner."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from zhichan.corpus.store import CorpusStore
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.procedures.export import export_cases
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def register(registry: JobRegistry, service: ProcedureService, every_seconds: float,
-             store: CorpusStore | None = None, export_seconds: float = 0) -> None:
+             data_dir: Path | None = None, export_seconds: float = 0) -> None:
     def sweep(engine: Engine) -> None:
         with session_scope(engine) as session:
             counts = service.sweep(session)
@@ -25,10 +25,10 @@ def register(registry: JobRegistry, service: ProcedureService, every_seconds: fl
             log.info("procedure deadline sweep: %s", counts)
 
     registry.register_periodic("procedures.sweep", every_seconds, sweep)
-    if store is not None and export_seconds > 0:
+    if data_dir is not None and export_seconds > 0:
         def export(engine: Engine) -> None:
-            snapshot = export_cases(engine, service.registry, store, if_changed=True)
-            if snapshot is not None:
-                log.info("cases exported into snapshot %s (%d)", snapshot.id, snapshot.counts.get("cases", 0))
+            path = export_cases(engine, service.registry, data_dir, if_changed=True)
+            if path is not None:
+                log.info("cases exported to %s", path)
 
         registry.register_periodic("procedures.export", export_seconds, export)

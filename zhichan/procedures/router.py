@@ -225,7 +225,7 @@ def _setup(app: FastAPI) -> None:
 
     settings = app.state.settings
     jobs.register(app.state.jobs, app.state.procedures, settings.procedure_sweep_seconds,
-                  app.state.corpus.store, settings.procedure_export_seconds)
+                  settings.data_dir, settings.procedure_export_seconds)
 
 
 DOMAIN = WebDomain("procedures", (router,), TEMPLATES, setup=_setup, menu=menu)
