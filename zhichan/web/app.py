@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhichan import __version__
+from zhichan.credit import router as credit_router
 from zhichan.errors import ZhichanError
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -178,6 +179,7 @@ SECURITY_HEADERS = (
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
     procedures_router.DOMAIN,
+    credit_router.DOMAIN,
 )
 
 
