@@ -201,7 +201,7 @@ def system_scope(session: Session) -> Scope:
     root = session.scalar(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id))
     if root is None:
         raise LookupError("no organizations")
-    return Scope(role=Role.SYSTEM_ADMIN, user_id=None, username="system", org_id=root.id, org_name=root.name,
+    return Scope(role=Role.SYSTEM_ADMIN, user_id=0, username="system", org_id=root.id, org_name=root.name,
                  org_path=root.path, region_code=root.region_code)
 
 
