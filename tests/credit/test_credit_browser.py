@@ -89,6 +89,11 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.wait_for_selector("#agency-items")
     assert page.inner_text("#agency-score") == "90" and page.inner_text("#agency-grade") == "A"
     page.screenshot(path=str(artifacts_dir / "credit-agency-file.png"), full_page=True)
+    page.goto("/credit/agencies")
+    page.click("#publish-agencies")
+    page.wait_for_url("**/credit/agency-list?publication=*")
+    assert "投诉〔2026〕12号" in page.inner_text("#agency-list")
+    page.screenshot(path=str(artifacts_dir / "credit-agency-list.png"), full_page=True)
     page.goto("/credit/inspections")
     page.fill("#inspection-title", "2026 年第四季度专利代理机构抽查")
     page.fill("#inspection-seed", "2026-12-04 上证综指收盘")
@@ -97,4 +102,19 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.click("#inspection-submit")
     page.wait_for_url("**/credit/inspections/*")
     assert "成都天府专利代理事务所" in page.inner_text("#draw")
+    inspection_url = page.url
+    page.select_option("#result-finding", "problem")
+    page.click("#result-submit")  # no target, no note: refused beside the fields
+    page.wait_for_selector("#result-target-error")
+    assert page.locator("#result-note-error").count() == 1
+    page.select_option("#result-target", label="成都天府专利代理事务所")
+    page.select_option("#result-finding", "ok")
+    page.click("#result-submit")
+    page.wait_for_selector("#draw:has-text('未发现问题')")
+    page.click("#publish-inspection")
+    page.wait_for_selector("text=已公示")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    page.goto(inspection_url)  # public once published
+    assert "未发现问题" in page.inner_text("#draw") and "2026-12-04 上证综指收盘" in page.inner_text("#inspection-seed")
     page.screenshot(path=str(artifacts_dir / "credit-inspection.png"), full_page=True)

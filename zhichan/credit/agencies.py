@@ -338,3 +338,11 @@ def latest_publication(session: Session, publication_id: int | None = None) -> d
     if row is None:
         return None
     return {"id": row.id, "as_of": row.as_of, "region_code": row.region_code, **json.loads(row.payload)}
+
+
+def publications(session: Session, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent publications (public): day, area and organization, newest first."""
+    rows = session.execute(select(AgencyPublication.id, AgencyPublication.as_of, AgencyPublication.region_code,
+                                  Organization.name).join(Organization, Organization.id == AgencyPublication.org_id)
+                           .order_by(AgencyPublication.created_at.desc(), AgencyPublication.id.desc()).limit(limit))
+    return [{"id": i, "as_of": d, "region_code": r, "publisher": n} for i, d, r, n in rows]

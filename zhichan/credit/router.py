@@ -177,7 +177,8 @@ async def add_item(request: Request, agency_id: Id, scope: Scope = ScopeDep, ses
 def agency_list_page(request: Request, session: Session = DbDep,
                      publication: int | None = Query(None, ge=1, le=MAX_INT)) -> Response:
     """The published agency credit list (public)."""
-    return render(request, "credit/agency_list.html", {"publication": agencies.latest_publication(session, publication)})
+    return render(request, "credit/agency_list.html", {"publication": agencies.latest_publication(session, publication),
+                                                       "publications": agencies.publications(session)})
 
 
 @router.get("/api/v1/credit/agency-list", tags=["credit"], responses=errors(404, 422))
