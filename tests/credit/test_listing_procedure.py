@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.credit.helpers import act, credit_world, start
-from tests.procedures.helpers import World, at
+from tests.procedures.helpers import PASSWORD, World, at
 from zhichan.credit.models import CreditListing
 from zhichan.credit.service import active_listing, expire_listings, own_listings, public_listings
 from zhichan.errors import FormError, NotFoundError
@@ -119,3 +119,28 @@ def test_a_proposal_can_be_dropped_and_bad_fields_are_named(world: World) -> Non
     act(world, "wuhou_officer", case, "drop", D(2025, 10, 9), {"reasons": "陈述理由成立"})
     with session_scope(world.engine) as s:
         assert s.scalars(select(CreditListing)).all() == []
+
+
+def test_a_listed_agency_follows_its_own_case(world: World) -> None:
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(world.engine) as s:
+        wuhou = s.scalars(select(Organization).where(Organization.region_code == "510107",
+                                                     Organization.kind == OrgKind.COUNTY)).one()
+        for username, name in (("agency_user", "成都某某专利代理有限公司"), ("other_agency", "另一专利代理所")):
+            org = create_org(s, name, OrgKind.AGENCY, "510107", wuhou)
+            world.users[username] = create_user(s, username=username, password=PASSWORD, role=Role.AGENCY_USER,
+                                                org=org).id
+    # the proposal names the agency with stray spaces; the name key folds them
+    case = start(world, D(2025, 9, 26), subject=" 成都某某专利代理有限公司 ", credit_code="")
+    act(world, "wuhou_officer", case, "notify", D(2025, 9, 29), {"notice_number": "告〔2025〕9号"})
+    act(world, "agency_user", case, "statement", D(2025, 9, 30), {"statement": "已停止无资质代理"})
+    with session_scope(world.engine) as s:
+        assert world.service.todo(s, world.scope("agency_user"), today=D(2025, 9, 30))["total"] == 1
+        assert world.service.todo(s, world.scope("other_agency"), today=D(2025, 9, 30))["total"] == 0
+        with pytest.raises(NotFoundError):
+            world.service.case(s, world.scope("other_agency"), case["id"])
+    with pytest.raises(NotFoundError):
+        act(world, "other_agency", case, "statement", D(2025, 9, 30), {"statement": "冒名"})
