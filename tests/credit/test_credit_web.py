@@ -221,3 +221,22 @@ def test_the_job_runner_ends_terms_and_publishes_the_agency_list(env: WebEnv) ->
 
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         assert s.scalar(select(func.count()).select_from(AgencyPublication)) == 1
+
+
+def test_a_new_snapshot_is_seeded_into_the_registry_once(env: WebEnv) -> None:
+    from sqlalchemy import select
+
+    from zhichan.platform.models import Job, JobStatus
+
+    checks = {p.name: p.check for p in env.app.state.jobs.periodic()}  # type: ignore[attr-defined]
+    checks["credit.seed_agencies"](env.engine)
+    checks["credit.seed_agencies"](env.engine)  # the same snapshot: nothing more
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert len(s.scalars(select(Job).where(Job.kind == "credit.seed_agencies")).all()) == 1
+    assert env.app.state.jobs.run_one(env.engine)  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        job = s.scalars(select(Job).where(Job.kind == "credit.seed_agencies")).one()
+        assert job.status == JobStatus.SUCCEEDED, job.message
+    checks["credit.seed_agencies"](env.engine)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert len(s.scalars(select(Job).where(Job.kind == "credit.seed_agencies")).all()) == 1

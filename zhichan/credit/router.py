@@ -118,7 +118,8 @@ async def register_agency(request: Request, scope: Scope = ScopeDep, session: Se
 @router.post("/credit/agencies/seed", include_in_schema=False)
 def seed_agencies(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """Queue the job that reads the current snapshot's agencies and agents into the registry."""
-    job = request.app.state.jobs.submit(session, scope, "credit.seed_agencies", {})
+    snap = request.app.state.corpus.require_snapshot()
+    job = request.app.state.jobs.submit(session, scope, "credit.seed_agencies", {"snapshot": snap.id})
     session.commit()
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
