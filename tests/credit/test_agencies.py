@@ -113,9 +113,9 @@ def test_a_listed_agency_is_graded_d(tree: Engine) -> None:
 
 def test_the_registry_from_the_corpus_and_registration(tree: Engine, tmp_path: Path) -> None:
     snap = build_snapshot(tmp_path, patents=[
-        patent(serial=1, agency=AGENCY, agents=["王五", "赵六"], region_code="510107"),
-        patent(serial=2, agency=" 成都天府专利代理事务所(普通合伙) ", agents=["王五"], region_code="510107"),
-        patent(serial=3, agency="锦江知识产权代理有限公司", agents=["钱七"], region_code="510104"),
+        patent(serial=1, agency=AGENCY, agents=["王五", "赵六"], region_code="510107", synthetic=False),
+        patent(serial=2, agency=" 成都天府专利代理事务所(普通合伙) ", agents=["王五"], region_code="510107", synthetic=True),
+        patent(serial=3, agency="锦江知识产权代理有限公司", agents=["钱七"], region_code="510104", synthetic=True),
         patent(serial=4, agency=None, agents=[]),
     ])
     with session_scope(tree) as s:
@@ -124,7 +124,9 @@ def test_the_registry_from_the_corpus_and_registration(tree: Engine, tmp_path: P
         assert agencies.seed_from_corpus(s, snap) == {"agencies": 0, "agents": 0}
         rows = {a.name_key: a for a in s.scalars(select(Agency))}
         tianfu = next(a for a in rows.values() if a.name.startswith("成都天府"))
-        assert (tianfu.filings, tianfu.region_code, tianfu.source) == (2, "510107", "corpus")
+        assert (tianfu.filings, tianfu.region_code, tianfu.source, tianfu.synthetic) == (2, "510107", "corpus", False)
+        # known only from synthetic records: labelled synthetic
+        assert next(a for a in rows.values() if a.name.startswith("锦江")).synthetic is True
         assert {a.name: a.filings for a in s.scalars(select(Agent).where(Agent.agency_id == tianfu.id))} == \
             {"王五": 2, "赵六": 1}
     officer = scope_of(tree, "wuhou_officer")

@@ -97,7 +97,8 @@ def credit_file(session: Session, agency: Agency, *, as_of: dt.date, cutoffs: tu
     counted_ids = {i.id for i in within}
     return {
         "id": agency.id, "name": agency.name, "credit_code": agency.credit_code, "licence_number": agency.licence_number,
-        "region_code": agency.region_code, "source": agency.source, "filings": agency.filings, "as_of": as_of,
+        "region_code": agency.region_code, "source": agency.source, "filings": agency.filings,
+        "synthetic": agency.synthetic, "as_of": as_of,
         "score": score, "grade": grade, "listing": listing.reason if listing else None,
         "items": [{"id": i.id, "item": i.item, "zh": table.items[i.item].zh if i.item in table.items else i.item,
                    "en": table.items[i.item].en if i.item in table.items else i.item, "points": i.points,
@@ -118,7 +119,7 @@ def seed_from_corpus(session: Session, snapshot: Snapshot) -> dict[str, int]:
     con = snapshot.connect()
     try:
         agencies = con.execute(
-            "SELECT trim(agency), count(*), mode(region_code) FROM patents "
+            "SELECT trim(agency), count(*), mode(region_code), bool_and(coalesce(synthetic, false)) FROM patents "
             "WHERE agency IS NOT NULL AND trim(agency) <> '' GROUP BY 1 ORDER BY 1").fetchall()
         agents = con.execute(
             "SELECT trim(agency), trim(a), count(*) FROM patents, unnest(agents) AS t(a) "
@@ -128,20 +129,23 @@ def seed_from_corpus(session: Session, snapshot: Snapshot) -> dict[str, int]:
         con.close()
     added = {"agencies": 0, "agents": 0}
     by_key: dict[str, Agency] = {}
-    folded: dict[str, list[Any]] = {}  # one agency however the snapshot spells it: [name, filings, area]
-    for name, n, region in agencies:
-        entry = folded.setdefault(normalize_name(name), [name, 0, region])
+    # one agency however the snapshot spells it: [name, filings, area, only synthetic records]
+    folded: dict[str, list[Any]] = {}
+    for name, n, region, synthetic in agencies:
+        entry = folded.setdefault(normalize_name(name), [name, 0, region, True])
         entry[1] += int(n)
+        entry[3] = entry[3] and bool(synthetic)
     now = utcnow()
-    for key, (name, n, region) in folded.items():
+    for key, (name, n, region, synthetic) in folded.items():
         row = _agency_by_key(session, key)
         if row is None:
             row = Agency(name=name, name_key=key, region_code=region, address="", source="corpus", filings=n,
-                         created_at=now, updated_at=now)
+                         synthetic=synthetic, created_at=now, updated_at=now)
             session.add(row)
             added["agencies"] += 1
         else:
             row.filings = n
+            row.synthetic = row.synthetic and synthetic and row.source == "corpus"
             if row.source == "corpus" and row.region_code is None:
                 row.region_code = region
         by_key[key] = row
@@ -202,11 +206,13 @@ def register_agency(session: Session, scope: Scope, fields: dict[str, str]) -> A
         raise FormError(errors)
     now = utcnow()
     if row is None:
-        row = Agency(name=name, name_key=key, source="registration", filings=0, address="", created_at=now)
+        row = Agency(name=name, name_key=key, source="registration", filings=0, address="", synthetic=False,
+                     created_at=now)
         session.add(row)
     row.name = name
     row.credit_code, row.region_code, row.licence_number = code, region, licence or None
-    row.address, row.source, row.updated_at = address, "registration", now
+    # registration data is entered by an office: the agency is real from then on
+    row.address, row.source, row.synthetic, row.updated_at = address, "registration", False, now
     session.flush()
     known = {a.name_key for a in session.scalars(select(Agent).where(Agent.agency_id == row.id))}
     for agent in agent_names:
@@ -304,7 +310,7 @@ def publish(session: Session, org: Organization, *, as_of: dt.date, cutoffs: tup
     agencies = []
     for agency in session.scalars(query):
         f = credit_file(session, agency, as_of=as_of, cutoffs=cutoffs)
-        agencies.append({"id": f["id"], "name": f["name"], "credit_code": f["credit_code"],
+        agencies.append({"id": f["id"], "name": f["name"], "credit_code": f["credit_code"], "synthetic": f["synthetic"],
                          "region_code": f["region_code"], "score": f["score"], "grade": f["grade"],
                          "listing": f["listing"],
                          "items": [{k: i[k] for k in ("zh", "en", "points", "occurred_on", "reference")}

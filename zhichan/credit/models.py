@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhichan.platform.db import Base
@@ -64,6 +64,8 @@ class Agency(Base):
     source: Mapped[str] = mapped_column(String(16))
     #: filings in the corpus naming it, as of the last seeding
     filings: Mapped[int] = mapped_column(Integer, default=0)
+    #: known only from synthetic (demo) records — shown with the synthetic badge
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the agency's own organization on the platform (its users see its credit file)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("platform_organizations.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

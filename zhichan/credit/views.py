@@ -40,7 +40,7 @@ def agencies_view(session: Session, scope: Scope, *, on: dt.date, cutoffs: tuple
     files = [agencies.credit_file(session, a, as_of=on, cutoffs=cutoffs) for a in rows]
     return {"on": on, "cutoffs": cutoffs, "items": [{k: f[k] for k in ("id", "name", "credit_code", "region_code",
                                                                           "source", "filings", "score", "grade",
-                                                                          "listing")} for f in files]}
+                                                                          "listing", "synthetic")} for f in files]}
 
 
 def agency_view(session: Session, scope: Scope, agency_id: int, *, on: dt.date,

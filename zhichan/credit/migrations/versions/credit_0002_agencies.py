@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("address", sa.String(300), nullable=False),
         sa.Column("source", sa.String(16), nullable=False),
         sa.Column("filings", sa.Integer, nullable=False),
+        sa.Column("synthetic", sa.Boolean, nullable=False),
         sa.Column("org_id", sa.Integer, sa.ForeignKey("platform_organizations.id"), nullable=True),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
