@@ -114,11 +114,22 @@ def test_a_proposal_can_be_dropped_and_bad_fields_are_named(world: World) -> Non
         start(world, D(2025, 9, 26), credit_code="123")
     assert set(code.value.errors) == {"credit_code"}
     case = start(world, D(2025, 9, 26))
+    with pytest.raises(FormError) as twice:  # one open procedure per subject, however its name is spelt
+        start(world, D(2025, 9, 26), who="wuhou_leader", subject=" 成都示例科技有限公司")
+    assert case["number"] in twice.value.errors["subject"]
+    with pytest.raises(FormError) as elsewhere:  # another district learns of it, not its number
+        start(world, D(2025, 9, 26), who="jinjiang_officer", subject="成都示例科技有限公司")
+    assert "其他机关办理" in elsewhere.value.errors["subject"] and case["number"] not in elsewhere.value.errors["subject"]
     act(world, "wuhou_officer", case, "notify", D(2025, 9, 29), {"notice_number": "告〔2025〕2号"})
     act(world, "ent_user", case, "statement", D(2025, 9, 30), {"statement": "系代理机构擅自提交"})
-    act(world, "wuhou_officer", case, "drop", D(2025, 10, 9), {"reasons": "陈述理由成立"})
+    with pytest.raises(FormError) as late:  # after the last day of the period (13 October)
+        act(world, "ent_user", case, "statement", D(2025, 10, 14), {"statement": "补充意见"})
+    assert "2025-10-13 届满" in late.value.errors["statement"]
+    act(world, "ent_user", case, "statement", D(2025, 10, 13), {"statement": "补充意见"})  # on the last day
+    act(world, "wuhou_officer", case, "drop", D(2025, 10, 14), {"reasons": "陈述理由成立"})
     with session_scope(world.engine) as s:
         assert s.scalars(select(CreditListing)).all() == []
+    start(world, D(2025, 10, 15))  # the earlier case is closed: a new proposal may open
 
 
 def test_a_listed_agency_follows_its_own_case(world: World) -> None:

@@ -158,15 +158,28 @@ def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
                 normalize_uscc(code)
             except FieldError as exc:
                 errors["credit_code"] = str(exc)
+        key = normalize_name(str(fields["subject"]))
+        pending = session.execute(select(Case.number, Case.org_path).where(
+            Case.procedure == PROCEDURE, Case.is_open.is_(True), Case.party_key == key, Case.id != step.case_id)
+            .limit(1)).first()
+        if pending:
+            # the case number only within the officer's own area; another office's case is just mentioned
+            number = pending.number if scope.covers_org_path(pending.org_path) else "（其他机关办理 / another office）"
+            errors["subject"] = (f"该主体已有进行中的列入程序 {number} / a listing procedure for this subject is "
+                                 f"already open: {number}")
         if errors:
             raise FormError(errors)
-        # the subject follows its own case online (an enterprise organization bound to this name)
-        session.execute(update(Case).where(Case.id == step.case_id)
-                        .values(party_key=normalize_name(str(fields["subject"]))))
+        # the subject follows its own case online (an enterprise or agency organization of this name)
+        session.execute(update(Case).where(Case.id == step.case_id).values(party_key=key))
         return
-    if step.event == "decide":
+    if step.event in ("decide", "statement"):
         due = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id,
                                                             CaseClock.name == "statements"))
+        if step.event == "statement":
+            if due is not None and today > due:
+                raise FormError({"statement": f"陈述申辩期已于 {due.isoformat()} 届满 / the period for statements "
+                                              f"ended on {due}"})
+            return
         if due is None or today <= due:
             until = due.isoformat() if due else "（待定 / not yet known）"
             after = (due + dt.timedelta(days=1)).isoformat() if due else "—"
