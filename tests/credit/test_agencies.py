@@ -138,6 +138,7 @@ def test_the_registry_from_the_corpus_and_registration(tree: Engine, tmp_path: P
                                            "licence_number": "51205", "agents": "王五；孙八"})
         assert (row.id, row.source, row.credit_code) == (tianfu.id, "registration", "91510100MA61R5XA24")
         assert {a.name for a in agencies.agents_of(s, row.id)} == {"王五", "赵六", "孙八"}
+        assert register_agency(s, officer, {"name": "全角代码代理所", "region_code": "５１０１０７"}).region_code == "510107"
 
 
 def test_an_agency_user_sees_its_own_file_only(tree: Engine) -> None:

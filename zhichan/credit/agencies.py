@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -31,7 +32,7 @@ from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import Agency, AgencyItem, AgencyPublication, Agent
 from zhichan.credit.scope import officer_covers, require_agency, require_officer
 from zhichan.credit.service import active_listing
-from zhichan.errors import FormError, NotFoundError
+from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
@@ -183,10 +184,10 @@ def register_agency(session: Session, scope: Scope, fields: dict[str, str]) -> A
     region: str | None = None
     raw_region = (fields.get("region_code") or "").strip()
     try:
-        region = normalize_region_code(raw_region)
+        region = normalize_region_code(unicodedata.normalize("NFKC", raw_region))
         if not officer_covers(scope, region):
             errors["region_code"] = f"地区 {region} 不在本机构辖区内 / region {region} is outside your area"
-    except Exception:  # noqa: BLE001 - any malformed code is a field error
+    except InputError:
         errors["region_code"] = "请填写 6 位行政区划代码 / give a 6-digit region code"
     licence = (fields.get("licence_number") or "").strip()
     if len(licence) > 40:

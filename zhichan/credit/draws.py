@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.credit.agencies import record_item
 from zhichan.credit.models import Agency, Agent, Inspection
 from zhichan.credit.scope import officer_covers, require_officer
-from zhichan.errors import FormError, NotFoundError
+from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization, Role, User
@@ -145,10 +146,11 @@ def create_inspection(session: Session, scope: Scope, fields: dict[str, str]) ->
         errors["seed"] = "随机种子超过 200 字 / the seed is longer than 200 characters"
     region = ""
     try:
-        region = normalize_region_code((fields.get("region_code") or scope.region_code or "").strip())
+        raw = (fields.get("region_code") or "").strip() or scope.region_code or ""
+        region = normalize_region_code(unicodedata.normalize("NFKC", raw))
         if not officer_covers(scope, region):
             errors["region_code"] = f"地区 {region} 不在本机构辖区内 / region {region} is outside your area"
-    except Exception:  # noqa: BLE001 - any malformed code is a field error
+    except InputError:
         errors["region_code"] = "请填写 6 位行政区划代码 / give a 6-digit region code"
     counts: dict[str, int] = {}
     for name, label in (("target_count", "抽取对象数"), ("inspectors_per_target", "每个对象的检查人员数")):
