@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.procedures.helpers import PASSWORD
-from zhichan.credit.agencies import register_agency
+from zhichan.credit.agencies import parse_cutoffs, record_item, register_agency
 from zhichan.credit.draws import (
     Draw,
     conflict,
@@ -26,6 +26,8 @@ from zhichan.credit.draws import (
 )
 from zhichan.credit.models import AgencyItem, Agent
 from zhichan.errors import FormError, NotFoundError
+from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_date
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import OrgKind, Role, User
@@ -78,6 +80,28 @@ def test_conflicts_are_skipped_with_their_reason() -> None:
     assert conflict(7, {"王五"}, 3, ("张三", "zhangsan")) is None
 
 
+def test_top_grades_are_drawn_less_often_by_exact_weights() -> None:
+    """An A+ agency counts as 1/4 (key 1 − (1 − v)^4 for its ticket v in [0, 1)), an A agency as 1/2."""
+    from fractions import Fraction
+
+    targets = {str(i): f"机构{i}" for i in range(1, 201)}
+    divisors = {str(i): 4 for i in range(1, 101)}  # half the pool graded A+
+    drawn = [d["target"] for d in Draw(SEED, targets, INSPECTORS, {}, 50, 1, divisors).run()]
+
+    def key(t: str) -> Fraction:  # the documented rule, computed independently
+        v = Fraction(int(hashlib.sha256(f"{SEED}\x1ftarget\x1f{t}".encode()).hexdigest(), 16), 2**256)
+        return 1 - (1 - v) ** divisors.get(t, 1)
+
+    assert drawn == sorted(targets, key=key)[:50]
+    top = sum(1 for t in drawn if t in divisors)
+    assert top < 20, top  # a quarter weight: far fewer than the 25 an unweighted draw would give on average
+    unweighted = [d["target"] for d in Draw(SEED, targets, INSPECTORS, {}, 50, 1).run()]
+    assert unweighted == sorted(targets, key=lambda t: hashlib.sha256(f"{SEED}\x1ftarget\x1f{t}".encode()).hexdigest())[:50]
+    record = Draw(SEED, targets, INSPECTORS, {}, 50, 1, divisors).as_json()
+    assert {t["id"]: t["divisor"] for t in record["targets"]}["1"] == 4
+    assert redraw(json.loads(json.dumps(record))) == record["draw"]
+
+
 def test_a_published_record_is_enough_to_redraw() -> None:
     record = Draw(SEED, TARGETS, INSPECTORS, {"8": {"officer1": "r"}}, 3, 2).as_json()
     copied = json.loads(json.dumps(record, ensure_ascii=False))
@@ -123,14 +147,17 @@ def test_an_inspection_from_draw_to_publication(area: Engine) -> None:
     with session_scope(area) as s, pytest.raises(FormError) as big:
         create_inspection(s, leader, {"title": "t", "target_count": "3", "inspectors_per_target": "9"})
     assert set(big.value.errors) == {"target_count", "inspectors_per_target"}
+    with session_scope(area) as s:  # 锦江乙 falls to B (100 − 30): a full candidate; 武侯甲 stays A+ (1/4)
+        record_item(s, leader, b.id, item="administrative_penalty", occurred_on=china_date(utcnow()))
     with session_scope(area) as s:
         row = create_inspection(s, leader, {"title": "2026 年第四季度代理机构抽查", "seed": SEED, "target_count": "2",
-                                            "inspectors_per_target": "2"})
+                                            "inspectors_per_target": "2"}, cutoffs=parse_cutoffs("A+:95,A:85,B:70,C:60"))
         inspection_id = row.id
         record = inspection_json(row)
     # the pool of inspectors: the city's case officers and leaders, not its analyst
     assert {i["id"] for i in record["inspectors"]} == {"cd_leader", "wangwu", "zhao", "qian", "jinjiang_officer"}
     assert {d["target"] for d in record["draw"]} == {str(i) for i in ids}
+    assert {t["id"]: t["divisor"] for t in record["targets"]} == {str(a.id): 4, str(b.id): 1}
     wuhou_agency = next(d for d in record["draw"] if d["target"] == str(a.id))
     assert "wangwu" not in [i["id"] for i in wuhou_agency["inspectors"]]  # 王五 was named as its agent
     assert wuhou_agency["excluded"][0]["id"] == "wangwu"
@@ -151,8 +178,8 @@ def test_an_inspection_from_draw_to_publication(area: Engine) -> None:
         record_result(s, leader, inspection_id, {"target": str(b.id), "finding": "ok", "note": ""})
         publish_inspection(s, leader, inspection_id)
     with session_scope(area) as s:
-        [item] = s.scalars(select(AgencyItem)).all()
-        assert (item.agency_id, item.item, item.points, item.source) == (a.id, "inspection_problem", 10, "inspection")
+        [item] = s.scalars(select(AgencyItem).where(AgencyItem.source == "inspection")).all()
+        assert (item.agency_id, item.item, item.points) == (a.id, "inspection_problem", 10)
         assert [i.id for i in inspections(s, Scope.anonymous())] == [inspection_id]
         assert get_inspection(s, Scope.anonymous(), inspection_id).published_on is not None
         with pytest.raises(FormError):  # published results do not change

@@ -55,6 +55,8 @@ class Rating:
     window_months: int
     listed_grade: str
     items: dict[str, ItemKind]
+    #: grade → k: an agency of that grade counts as 1/k of an agency in a random draw
+    inspection_divisors: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +64,10 @@ def rating() -> Rating:
     """The declared table of negative items and their points (``zhichan/credit/rating.yaml``)."""
     data = yaml.safe_load((files("zhichan.credit") / "rating.yaml").read_text("utf-8"))
     items = {code: ItemKind(code, v["zh"], v["en"], int(v["points"])) for code, v in data["items"].items()}
-    return Rating(int(data["window_months"]), str(data["listed_grade"]), items)
+    divisors = {str(g): int(k) for g, k in data["inspection_divisors"].items()}
+    if any(k < 1 for k in divisors.values()) or not set(divisors) <= set(GRADES):
+        raise ValueError(f"inspection_divisors must map grades to whole numbers ≥ 1: {divisors}")
+    return Rating(int(data["window_months"]), str(data["listed_grade"]), items, divisors)
 
 
 def parse_cutoffs(text: str) -> tuple[tuple[str, int], ...]:

@@ -7,13 +7,16 @@ The draw — anyone can repeat it from the published seed and pools, on any mach
 1. every candidate gets the ticket ``SHA-256(UTF-8(seed ␟ role ␟ [target id ␟] candidate id))``
    (␟ = U+001F, the hex digest compared as text); candidates are ranked by ticket, ties (never seen
    in practice) by id — so the order of the input lists does not matter;
-2. targets: the first ``target_count`` of the target pool ranked with role ``target``;
+2. targets: the first ``target_count`` of the target pool ranked with role ``target`` — an agency
+   graded A+ or A counts as 1/k of a candidate (k from ``rating.yaml``: 4 and 2), its key being
+   1 − (1 − v)^k for its ticket v read as a number in [0, 1) (weighted sampling without replacement,
+   Efraimidis–Spirakis, in exact fractions: no floating point to differ between machines);
 3. inspectors of a target: the inspector pool ranked with role ``inspector`` and that target's id,
    skipping inspectors in conflict with the target (same organization, or named in the corpus as one of
    its agents); the first ``inspectors_per_target`` remaining.
 
-The published record (:meth:`Draw.as_json`) holds the seed, both pools with their ids and the
-conflicts with reasons, so :func:`redraw` reproduces the draw from it alone.
+The published record (:meth:`Draw.as_json`) holds the seed, both pools with their ids (and each
+target's k), the conflicts with reasons, so :func:`redraw` reproduces the draw from it alone.
 """
 
 from __future__ import annotations
@@ -24,14 +27,15 @@ import json
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
-from zhichan.credit.agencies import record_item
+from zhichan.credit.agencies import credit_file, parse_cutoffs, rating, record_item
 from zhichan.credit.models import Agency, Agent, Inspection
 from zhichan.credit.scope import officer_covers, require_officer
 from zhichan.errors import FormError, InputError, NotFoundError
@@ -54,6 +58,18 @@ def rank(seed: str, ids: Iterable[str], *salt: str) -> list[str]:
     return sorted(set(ids), key=lambda i: (ticket(seed, *salt, i), i))
 
 
+#: tickets as numbers in [0, 1): the digest over 2^256
+SPAN = 2**256
+
+
+def weighted_key(seed: str, target: str, divisor: int) -> tuple[Fraction, str]:
+    """A target's sort key when it counts as 1/``divisor`` of a candidate (Efraimidis–Spirakis
+    weighted sampling without replacement in exact arithmetic): with v its ticket in [0, 1), the key
+    is 1 − (1 − v)^divisor — v itself for a full candidate, so plain ranking is the special case."""
+    v = Fraction(int(ticket(seed, "target", target), 16), SPAN)
+    return (1 - (1 - v) ** divisor, target)
+
+
 @dataclass(frozen=True)
 class Draw:
     seed: str
@@ -63,9 +79,12 @@ class Draw:
     conflicts: dict[str, dict[str, str]]
     target_count: int
     inspectors_per_target: int
+    #: target id → k (the target counts as 1/k: A+ and A agencies are inspected less often); absent = 1
+    divisors: dict[str, int] = field(default_factory=dict)
 
     def run(self) -> list[dict[str, Any]]:
-        chosen = rank(self.seed, self.targets, "target")[: self.target_count]
+        chosen = sorted(set(self.targets), key=lambda t: weighted_key(self.seed, t, self.divisors.get(t, 1)))
+        chosen = chosen[: self.target_count]
         out = []
         for target in chosen:
             excluded = self.conflicts.get(target, {})
@@ -80,7 +99,8 @@ class Draw:
     def as_json(self) -> dict[str, Any]:
         return {"algorithm": "sha256-rank-v1", "seed": self.seed, "target_count": self.target_count,
                 "inspectors_per_target": self.inspectors_per_target,
-                "targets": [{"id": k, "name": v} for k, v in sorted(self.targets.items())],
+                "targets": [{"id": k, "name": v, "divisor": self.divisors.get(k, 1)}
+                            for k, v in sorted(self.targets.items())],
                 "inspectors": [{"id": k, "name": v} for k, v in sorted(self.inspectors.items())],
                 "conflicts": [{"target": t, "inspector": i, "reason": r}
                               for t, rows in sorted(self.conflicts.items()) for i, r in sorted(rows.items())],
@@ -94,7 +114,8 @@ def redraw(published: dict[str, Any]) -> list[dict[str, Any]]:
         conflicts.setdefault(str(c["target"]), {})[str(c["inspector"])] = str(c["reason"])
     return Draw(str(published["seed"]), {str(t["id"]): str(t["name"]) for t in published["targets"]},
                 {str(i["id"]): str(i["name"]) for i in published["inspectors"]}, conflicts,
-                int(published["target_count"]), int(published["inspectors_per_target"])).run()
+                int(published["target_count"]), int(published["inspectors_per_target"]),
+                {str(t["id"]): int(t.get("divisor", 1)) for t in published["targets"]}).run()
 
 
 # -- the pools from the database ------------------------------------------------------------------
@@ -110,9 +131,11 @@ def conflict(target_org_id: int | None, target_agent_keys: set[str], inspector_o
     return None
 
 
-def pools(session: Session, scope: Scope, region: str) -> Draw:
-    """The target pool (the agencies of ``region``), the inspector pool (active officers of the
-    caller's organization subtree) and their conflicts; the draw's counts are filled in later."""
+def pools(session: Session, scope: Scope, region: str, *, on: dt.date,
+          cutoffs: tuple[tuple[str, int], ...]) -> Draw:
+    """The target pool (the agencies of ``region``, each weighted by its grade on ``on``), the
+    inspector pool (active officers of the caller's organization subtree) and their conflicts; the
+    draw's seed and counts are filled in later."""
     prefix = region_prefix(region)
     query = select(Agency)
     if prefix:
@@ -132,11 +155,20 @@ def pools(session: Session, scope: Scope, region: str) -> Draw:
             reason = conflict(a.org_id, agents.get(a.id, set()), org_id, (display or "", username))
             if reason:
                 conflicts.setdefault(str(a.id), {})[username] = reason
-    return Draw("", {str(a.id): a.name for a in agencies}, {u: (d or u) for u, d, _ in users}, conflicts, 0, 0)
+    table = rating().inspection_divisors
+    divisors = {str(a.id): table.get(credit_file(session, a, as_of=on, cutoffs=cutoffs)["grade"], 1) for a in agencies}
+    return Draw("", {str(a.id): a.name for a in agencies}, {u: (d or u) for u, d, _ in users}, conflicts, 0, 0,
+                {k: v for k, v in divisors.items() if v != 1})
 
 
-def create_inspection(session: Session, scope: Scope, fields: dict[str, str]) -> Inspection:
+def create_inspection(session: Session, scope: Scope, fields: dict[str, str], *,
+                      cutoffs: tuple[tuple[str, int], ...] | None = None) -> Inspection:
+    """Draw a random inspection (``cutoffs``: the grade cut-offs; the configured ones by default)."""
     require_officer(scope)
+    if cutoffs is None:
+        from zhichan.settings import get_settings
+
+        cutoffs = parse_cutoffs(get_settings().credit_agency_grades)
     errors: dict[str, str] = {}
     title = (fields.get("title") or "").strip()
     if not title or len(title) > 200:
@@ -161,7 +193,7 @@ def create_inspection(session: Session, scope: Scope, fields: dict[str, str]) ->
             counts[name] = int(raw)
     if errors:
         raise FormError(errors)
-    base = pools(session, scope, region)
+    base = pools(session, scope, region, on=china_date(utcnow()), cutoffs=cutoffs)
     if counts["target_count"] > len(base.targets):
         errors["target_count"] = (f"对象库只有 {len(base.targets)} 个机构 / the target pool holds "
                                   f"{len(base.targets)} agencies")
@@ -171,7 +203,7 @@ def create_inspection(session: Session, scope: Scope, fields: dict[str, str]) ->
     if errors:
         raise FormError(errors)
     draw = Draw(seed, base.targets, base.inspectors, base.conflicts, counts["target_count"],
-                counts["inspectors_per_target"])
+                counts["inspectors_per_target"], base.divisors)
     assert scope.org_id is not None and scope.org_path is not None
     row = Inspection(title=title, seed=seed, region_code=region, org_id=scope.org_id, org_path=scope.org_path,
                      target_count=draw.target_count, inspectors_per_target=draw.inspectors_per_target,

@@ -211,7 +211,7 @@ async def new_inspection(request: Request, scope: Scope = ScopeDep, session: Ses
     scope.require_authenticated()
     fields = await form_fields(request)
     try:
-        row = draws.create_inspection(session, scope, fields)
+        row = draws.create_inspection(session, scope, fields, cutoffs=cutoffs(request))
     except FormError as exc:
         session.rollback()
         return _inspections_page(request, scope, session, errors=exc.errors, values=fields, status=422)

@@ -67,5 +67,7 @@ def inspection_view(session: Session, scope: Scope, inspection_id: int) -> dict[
     row = draws.get_inspection(session, scope, inspection_id)
     data = draws.inspection_json(row)
     data["drawn_on"] = china_date(row.drawn_at)
+    # the published record stays as drawn (redraw() compares it); the page reads each target's weight here
+    data["weights"] = {t["id"]: t.get("divisor", 1) for t in data["targets"] if t.get("divisor", 1) != 1}
     data["editable"] = row.published_on is None and scope.governance and scope.covers_org_path(row.org_path)
     return data
