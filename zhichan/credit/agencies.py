@@ -31,7 +31,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import Agency, AgencyItem, AgencyPublication, Agent
 from zhichan.credit.scope import officer_covers, require_agency, require_officer
-from zhichan.credit.service import active_listing
+from zhichan.credit.service import active_listings
 from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime.periods import add_months
@@ -90,27 +90,39 @@ def counted(items: list[AgencyItem], as_of: dt.date, window_months: int) -> list
 
 def credit_file(session: Session, agency: Agency, *, as_of: dt.date, cutoffs: tuple[tuple[str, int], ...]) -> dict[str, Any]:
     """An agency's score, grade and the items behind them on ``as_of`` — the one computation the
-    pages, the API and the publications use."""
+    pages, the API, the draws and the publications use (through :func:`credit_files`)."""
+    return credit_files(session, [agency], as_of=as_of, cutoffs=cutoffs)[0]
+
+
+def credit_files(session: Session, agencies: list[Agency], *, as_of: dt.date,
+                 cutoffs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    """:func:`credit_file` of many agencies in a few queries (a list page, a publication, a draw's pool)."""
     table = rating()
-    items = list(session.scalars(select(AgencyItem).where(AgencyItem.agency_id == agency.id)
-                                 .order_by(AgencyItem.occurred_on.desc(), AgencyItem.id.desc())))
-    within = counted(items, as_of, table.window_months)
-    score = max(0, START_SCORE - sum(i.points for i in within))
-    grade = grade_for(score, cutoffs)
-    listing = active_listing(session, on=as_of, name=agency.name, credit_code=agency.credit_code)
-    if listing is not None:
-        grade = table.listed_grade
-    counted_ids = {i.id for i in within}
-    return {
-        "id": agency.id, "name": agency.name, "credit_code": agency.credit_code, "licence_number": agency.licence_number,
-        "region_code": agency.region_code, "source": agency.source, "filings": agency.filings,
-        "synthetic": agency.synthetic, "as_of": as_of,
-        "score": score, "grade": grade, "listing": listing.reason if listing else None,
-        "items": [{"id": i.id, "item": i.item, "zh": table.items[i.item].zh if i.item in table.items else i.item,
-                   "en": table.items[i.item].en if i.item in table.items else i.item, "points": i.points,
-                   "occurred_on": i.occurred_on, "source": i.source, "reference": i.reference, "note": i.note,
-                   "counted": i.id in counted_ids} for i in items],
-    }
+    by_agency: dict[int, list[AgencyItem]] = {a.id: [] for a in agencies}
+    ids = sorted(by_agency)
+    for start in range(0, len(ids), 500):
+        for item in session.scalars(select(AgencyItem).where(AgencyItem.agency_id.in_(ids[start:start + 500]))
+                                    .order_by(AgencyItem.occurred_on.desc(), AgencyItem.id.desc())):
+            by_agency[item.agency_id].append(item)
+    listings = active_listings(session, on=as_of, subjects=[(a.name, a.credit_code) for a in agencies])
+    files = []
+    for agency, listing in zip(agencies, listings, strict=True):
+        items = by_agency[agency.id]
+        within = counted(items, as_of, table.window_months)
+        score = max(0, START_SCORE - sum(i.points for i in within))
+        grade = table.listed_grade if listing is not None else grade_for(score, cutoffs)
+        counted_ids = {i.id for i in within}
+        files.append({
+            "id": agency.id, "name": agency.name, "credit_code": agency.credit_code,
+            "licence_number": agency.licence_number, "region_code": agency.region_code, "source": agency.source,
+            "filings": agency.filings, "synthetic": agency.synthetic, "as_of": as_of,
+            "score": score, "grade": grade, "listing": listing.reason if listing else None,
+            "items": [{"id": i.id, "item": i.item, "zh": table.items[i.item].zh if i.item in table.items else i.item,
+                       "en": table.items[i.item].en if i.item in table.items else i.item, "points": i.points,
+                       "occurred_on": i.occurred_on, "source": i.source, "reference": i.reference, "note": i.note,
+                       "counted": i.id in counted_ids} for i in items],
+        })
+    return files
 
 
 # -- the registry ----------------------------------------------------------------------------------
@@ -314,8 +326,7 @@ def publish(session: Session, org: Organization, *, as_of: dt.date, cutoffs: tup
     if prefix:
         query = query.where(Agency.region_code.like(prefix + "%"))
     agencies = []
-    for agency in session.scalars(query):
-        f = credit_file(session, agency, as_of=as_of, cutoffs=cutoffs)
+    for f in credit_files(session, list(session.scalars(query)), as_of=as_of, cutoffs=cutoffs):
         agencies.append({"id": f["id"], "name": f["name"], "credit_code": f["credit_code"], "synthetic": f["synthetic"],
                          "region_code": f["region_code"], "score": f["score"], "grade": f["grade"],
                          "listing": f["listing"],

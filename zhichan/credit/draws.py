@@ -35,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
-from zhichan.credit.agencies import credit_file, parse_cutoffs, rating, record_item
+from zhichan.credit.agencies import credit_files, parse_cutoffs, rating, record_item
 from zhichan.credit.models import Agency, Agent, Inspection
 from zhichan.credit.scope import officer_covers, require_officer
 from zhichan.errors import FormError, InputError, NotFoundError
@@ -156,7 +156,7 @@ def pools(session: Session, scope: Scope, region: str, *, on: dt.date,
             if reason:
                 conflicts.setdefault(str(a.id), {})[username] = reason
     table = rating().inspection_divisors
-    divisors = {str(a.id): table.get(credit_file(session, a, as_of=on, cutoffs=cutoffs)["grade"], 1) for a in agencies}
+    divisors = {str(f["id"]): table.get(f["grade"], 1) for f in credit_files(session, agencies, as_of=on, cutoffs=cutoffs)}
     return Draw("", {str(a.id): a.name for a in agencies}, {u: (d or u) for u, d, _ in users}, conflicts, 0, 0,
                 {k: v for k, v in divisors.items() if v != 1})
 

@@ -92,6 +92,27 @@ def active_listing(session: Session, *, on: dt.date, name: str | None = None,
     return Listing(row.id, row.subject, row.ground, row.decision_number, row.listed_from, row.listed_until)
 
 
+def active_listings(session: Session, *, on: dt.date,
+                    subjects: list[tuple[str | None, str | None]]) -> list[Listing | None]:
+    """:func:`active_listing` for many subjects at once (``(name, credit_code)`` each, answers in the
+    same order) in a few queries — for lists such as every agency's credit file."""
+    keys = {normalize_name(n) for n, _ in subjects if n and n.strip()}
+    codes = {c.strip().upper() for _, c in subjects if c and c.strip()}
+    rows: list[CreditListing] = []
+    for column, values in ((CreditListing.subject_key, sorted(keys)), (CreditListing.credit_code, sorted(codes))):
+        for start in range(0, len(values), 500):
+            rows.extend(session.scalars(select(CreditListing).where(column.in_(values[start:start + 500]), _in_force(on))))
+    out: list[Listing | None] = []
+    for name, code in subjects:
+        key = normalize_name(name) if name and name.strip() else None
+        upper = code.strip().upper() if code and code.strip() else None
+        hits = [r for r in rows if (key is not None and r.subject_key == key) or (upper is not None and r.credit_code == upper)]
+        best = max(hits, key=lambda r: r.listed_until, default=None)
+        out.append(None if best is None else Listing(best.id, best.subject, best.ground, best.decision_number,
+                                                     best.listed_from, best.listed_until))
+    return out
+
+
 def record_listing(session: Session, *, subject: str, ground: str, decision_number: str, listed_from: dt.date,
                    org_id: int, org_path: str, region_code: str, credit_code: str | None = None, facts: str = "",
                    case_id: int | None = None, published_on: dt.date | None = None) -> CreditListing:

@@ -37,7 +37,7 @@ def mine_view(session: Session, scope: Scope, *, on: dt.date) -> dict[str, Any]:
 
 def agencies_view(session: Session, scope: Scope, *, on: dt.date, cutoffs: tuple[tuple[str, int], ...]) -> dict[str, Any]:
     rows = agencies.agencies_in_area(session, scope)
-    files = [agencies.credit_file(session, a, as_of=on, cutoffs=cutoffs) for a in rows]
+    files = agencies.credit_files(session, rows, as_of=on, cutoffs=cutoffs)
     return {"on": on, "cutoffs": cutoffs, "items": [{k: f[k] for k in ("id", "name", "credit_code", "region_code",
                                                                           "source", "filings", "score", "grade",
                                                                           "listing", "synthetic")} for f in files]}
