@@ -29,6 +29,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("indicators", "zhichan.indicators.cli"),
     ("procedures", "zhichan.procedures.cli"),
     ("services", "zhichan.services.cli"),
+    ("credit", "zhichan.credit.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

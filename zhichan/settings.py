@@ -91,6 +91,17 @@ class Settings(BaseSettings):
         3600, description="办件导出至统计快照的间隔（秒；0 为不自动导出） / how often the job runner exports the cases "
         "into a corpus snapshot for the statistics (seconds; 0: never by itself)",
     )
+    credit_agency_grades: str = Field(
+        "A+:95,A:85,B:70,C:60",
+        pattern=r"^A\+:\d{1,3},A:\d{1,3},B:\d{1,3},C:\d{1,3}$",
+        description="专利代理机构信用评价等级的最低分（试行办法未公布分数线，默认值为本平台选择；低于 C 为 D） / the lowest "
+        "score of each agency credit grade (the 2023 trial rules publish no cut-offs: these defaults are the "
+        "platform's choice; below C is D)",
+    )
+    credit_agency_publish_days: int = Field(
+        90, ge=1, description="专利代理机构信用名单定期公示的间隔（天） / days between the periodic publications of the "
+        "agency credit list",
+    )
 
     @property
     def corpus_dir(self) -> Path:

@@ -63,3 +63,22 @@ def test_a_listing_with_bad_fields_names_each(engine: Engine) -> None:
             record_listing(s, subject=" ", ground="nonsense", credit_code="123", decision_number="",
                            listed_from=D(2026, 3, 2), org_id=city.id, org_path=city.path, region_code="510100")
     assert set(info.value.errors) == {"subject", "ground", "credit_code", "decision_number"}
+
+
+def test_many_subjects_at_once_answer_as_one_at_a_time(engine: Engine) -> None:
+    from zhichan.credit.service import active_listings
+
+    with session_scope(engine) as s:
+        city = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100")
+        for subject, code, day in (("甲公司", USCC, D(2026, 3, 2)), ("乙公司", None, D(2025, 1, 5)),
+                                   ("乙公司", None, D(2026, 1, 5)), ("丙公司", None, D(2024, 1, 5))):
+            record_listing(s, subject=subject, ground="other", credit_code=code, decision_number=f"{subject}{day}",
+                           listed_from=day, org_id=city.id, org_path=city.path, region_code="510100")
+    subjects = [("甲公司", None), (None, USCC), ("改名后的甲公司", USCC), (" 乙公司 ", None), ("丙公司", None),
+                ("丁公司", "91510100MA61R5XA24"), (None, None)]
+    with session_scope(engine) as s:
+        for on in (D(2025, 6, 1), D(2026, 6, 1), D(2027, 3, 3)):
+            one_by_one = [active_listing(s, on=on, name=n, credit_code=c) for n, c in subjects]
+            assert active_listings(s, on=on, subjects=subjects) == one_by_one
+        assert [x is not None for x in active_listings(s, on=D(2026, 6, 1), subjects=subjects)] == \
+            [True, True, True, True, False, True, False]

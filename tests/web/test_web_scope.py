@@ -27,6 +27,9 @@ PUBLIC_GET = {
     # … and so are the subsidy programmes and their published results
     "/services/subsidies", "/services/subsidies/{programme}", "/api/v1/services/subsidies/{programme}",
     "/services/library", "/api/v1/services/library",
+    # credit (zhichan.credit.router): the public credit list, the published agency list, published inspections
+    "/credit/listings", "/api/v1/credit/listings", "/credit/agency-list", "/api/v1/credit/agency-list",
+    "/credit/inspections", "/credit/inspections/{inspection_id}", "/api/v1/credit/inspections/{inspection_id}",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -47,7 +50,8 @@ def _fill(path: str, values: dict[str, str]) -> str:
 
 
 def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64)) -> dict[str, str]:
-    return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
+    agency, inspection = _jinjiang_credit(env)
+    return {"agency_id": str(agency), "inspection_id": str(inspection), "code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
@@ -76,6 +80,25 @@ def _jinjiang_case(env) -> tuple[int, str]:
 
         docs = s.scalar(select(Step.documents).where(Step.case_id == created["id"]))
     return created["id"], json.loads(docs)[0]["sha256"]
+
+
+def _jinjiang_credit(env) -> tuple[int, int]:
+    """An agency of 锦江区 with a negative item, and an unpublished inspection drawn by 锦江区: ids."""
+    from sqlalchemy import select
+
+    from zhichan.credit.agencies import record_item, register_agency
+    from zhichan.credit.draws import create_inspection
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "jinjiang_officer")))
+        agency = register_agency(s, scope, {"name": "锦江区独有专利代理事务所", "region_code": "510104"})
+        record_item(s, scope, agency.id, item="complaint_upheld", occurred_on="2026-03-02", reference="锦江区投诉1号")
+        inspection = create_inspection(s, scope, {"title": "锦江区代理机构抽查", "seed": "s", "target_count": "1",
+                                                  "inspectors_per_target": "1"})
+        return agency.id, inspection.id
 
 
 def _jinjiang_job(env) -> int:

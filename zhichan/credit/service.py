@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
+from zhichan.legaltime import china_date
 from zhichan.legaltime.periods import add_months, add_years
+from zhichan.platform.models import Organization, Role
+from zhichan.platform.scope import Scope
+
+if TYPE_CHECKING:
+    from zhichan.procedures.service import ProcedureService, StepTaken
 
 #: the listing grounds of the 2022 rules (第六条), as codes with their Chinese and English labels
 GROUNDS: dict[str, tuple[str, str]] = {
@@ -85,9 +92,30 @@ def active_listing(session: Session, *, on: dt.date, name: str | None = None,
     return Listing(row.id, row.subject, row.ground, row.decision_number, row.listed_from, row.listed_until)
 
 
+def active_listings(session: Session, *, on: dt.date,
+                    subjects: list[tuple[str | None, str | None]]) -> list[Listing | None]:
+    """:func:`active_listing` for many subjects at once (``(name, credit_code)`` each, answers in the
+    same order) in a few queries — for lists such as every agency's credit file."""
+    keys = {normalize_name(n) for n, _ in subjects if n and n.strip()}
+    codes = {c.strip().upper() for _, c in subjects if c and c.strip()}
+    rows: list[CreditListing] = []
+    for column, values in ((CreditListing.subject_key, sorted(keys)), (CreditListing.credit_code, sorted(codes))):
+        for start in range(0, len(values), 500):
+            rows.extend(session.scalars(select(CreditListing).where(column.in_(values[start:start + 500]), _in_force(on))))
+    out: list[Listing | None] = []
+    for name, code in subjects:
+        key = normalize_name(name) if name and name.strip() else None
+        upper = code.strip().upper() if code and code.strip() else None
+        hits = [r for r in rows if (key is not None and r.subject_key == key) or (upper is not None and r.credit_code == upper)]
+        best = max(hits, key=lambda r: r.listed_until, default=None)
+        out.append(None if best is None else Listing(best.id, best.subject, best.ground, best.decision_number,
+                                                     best.listed_from, best.listed_until))
+    return out
+
+
 def record_listing(session: Session, *, subject: str, ground: str, decision_number: str, listed_from: dt.date,
                    org_id: int, org_path: str, region_code: str, credit_code: str | None = None, facts: str = "",
-                   case_id: int | None = None) -> CreditListing:
+                   case_id: int | None = None, published_on: dt.date | None = None) -> CreditListing:
     """Enter a listing decision (the listing procedure's last step calls this; so do imports of
     decisions taken elsewhere and the demo data)."""
     errors: dict[str, str] = {}
@@ -108,7 +136,174 @@ def record_listing(session: Session, *, subject: str, ground: str, decision_numb
     row = CreditListing(subject=subject.strip(), subject_key=normalize_name(subject), credit_code=code, ground=ground,
                         facts=facts, decision_number=decision_number.strip(), listed_from=listed_from,
                         listed_until=measures_end(listed_from), org_id=org_id, org_path=org_path,
-                        region_code=region_code, case_id=case_id)
+                        region_code=region_code, case_id=case_id, published_on=published_on)
     session.add(row)
     session.flush()
     return row
+
+
+# -- the listing procedure (definitions/credit.listing.yaml) -------------------------------------------
+
+PROCEDURE = "credit.listing"
+#: the declaration's choices are the grounds' Chinese labels
+GROUND_BY_LABEL = {zh: code for code, (zh, _en) in GROUNDS.items()}
+#: the states in which a listing row exists and the measures may be running
+LISTED_STATES = ("decided", "listed", "repair_requested")
+
+
+def ground_code(value: str) -> str | None:
+    """A ground as the declaration's choice (its Chinese label) or as its code."""
+    return value if value in GROUNDS else GROUND_BY_LABEL.get(value)
+
+
+def listing_of_case(session: Session, case_id: int) -> CreditListing | None:
+    return session.scalars(select(CreditListing).where(CreditListing.case_id == case_id)).first()
+
+
+def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
+    """The credit list's rules on the steps of ``credit.listing`` (runs in the step's transaction):
+    the subject becomes the case's party, the decision waits for the period for statements, the
+    listing row is written with the decision and published with the publication step, repair is
+    refused before six months (with the day it becomes possible), expiry only after the last day."""
+    from zhichan.procedures.models import Case, CaseClock
+
+    today = china_date(step.now)
+    fields = step.case_fields
+    if step.event == "start":
+        errors: dict[str, str] = {}
+        if ground_code(str(fields.get("ground", ""))) is None:
+            errors["ground"] = "请选择列入依据 / choose a listing ground"
+        code = str(fields.get("credit_code") or "").strip()
+        if code:
+            try:
+                normalize_uscc(code)
+            except FieldError as exc:
+                errors["credit_code"] = str(exc)
+        key = normalize_name(str(fields["subject"]))
+        pending = session.execute(select(Case.number, Case.org_path).where(
+            Case.procedure == PROCEDURE, Case.is_open.is_(True), Case.party_key == key, Case.id != step.case_id)
+            .limit(1)).first()
+        if pending:
+            # the case number only within the officer's own area; another office's case is just mentioned
+            number = pending.number if scope.covers_org_path(pending.org_path) else "（其他机关办理 / another office）"
+            errors["subject"] = (f"该主体已有进行中的列入程序 {number} / a listing procedure for this subject is "
+                                 f"already open: {number}")
+        if errors:
+            raise FormError(errors)
+        # the subject follows its own case online (an enterprise or agency organization of this name)
+        session.execute(update(Case).where(Case.id == step.case_id).values(party_key=key))
+        return
+    if step.event in ("decide", "statement"):
+        due = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id,
+                                                            CaseClock.name == "statements"))
+        if step.event == "statement":
+            if due is not None and today > due:
+                raise FormError({"statement": f"陈述申辩期已于 {due.isoformat()} 届满 / the period for statements "
+                                              f"ended on {due}"})
+            return
+        if due is None or today <= due:
+            until = due.isoformat() if due else "（待定 / not yet known）"
+            after = (due + dt.timedelta(days=1)).isoformat() if due else "—"
+            raise FormError({"_clock": f"陈述申辩期至 {until} 届满，{after} 起方可作出列入决定 / the period for "
+                                       f"statements runs until {until}; the decision can be taken from {after}"})
+        org = session.get(Organization, step.org_id)
+        assert org is not None
+        record_listing(session, subject=str(fields["subject"]), ground=ground_code(str(fields["ground"])) or "other",
+                       credit_code=str(fields.get("credit_code") or "") or None, facts=str(fields.get("facts", "")),
+                       decision_number=str(step.fields["decision_number"]), listed_from=today, org_id=org.id,
+                       org_path=org.path, region_code=org.region_code, case_id=step.case_id)
+        return
+    listing = listing_of_case(session, step.case_id)
+    if listing is None:
+        return
+    if step.event == "publish":
+        listing.published_on = today
+    elif step.event == "request_repair":
+        allowed = repair_allowed_from(listing.listed_from)
+        if today < allowed:
+            raise FormError({"measures": f"列入满六个月后方可申请信用修复，{allowed.isoformat()} 起可以申请 / credit "
+                                         f"repair can be asked for six months after the listing, from {allowed}"})
+    elif step.event == "repair":
+        listing.repaired_on = today
+    elif step.event == "expire" and today <= listing.listed_until:
+        raise FormError({"_clock": f"管理期限至 {listing.listed_until.isoformat()}，期满后方可移出 / the measures run "
+                                   f"until {listing.listed_until}; removal comes after that day"})
+
+
+def system_scope(session: Session) -> Scope:
+    """The platform itself acting (the expiry job): an administrator of the root organization."""
+    root = session.scalar(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id))
+    if root is None:
+        raise LookupError("no organizations")
+    return Scope(role=Role.SYSTEM_ADMIN, user_id=0, username="system", org_id=root.id, org_name=root.name,
+                 org_path=root.path, region_code=root.region_code)
+
+
+def expire_listings(session: Session, service: ProcedureService, *, now: dt.datetime) -> int:
+    """End the cases whose one-year term is over (the day after ``listed_until``); returns how many."""
+    from zhichan.procedures.models import Case
+
+    today = china_date(now)
+    due = session.execute(
+        select(Case.id, Case.version).join(CreditListing, CreditListing.case_id == Case.id)
+        .where(Case.procedure == PROCEDURE, Case.is_open.is_(True), Case.state.in_(LISTED_STATES),
+               CreditListing.listed_until < today)
+        .order_by(Case.id)
+    ).all()
+    if not due:
+        return 0
+    scope = system_scope(session)
+    for case_id, version in due:
+        service.act(session, scope, case_id, "expire", version=version, fields={}, now=now)
+    return len(due)
+
+
+def _in_force(on: dt.date) -> ColumnElement[bool]:
+    return and_(CreditListing.listed_from <= on, CreditListing.listed_until >= on,
+                or_(CreditListing.repaired_on.is_(None), CreditListing.repaired_on > on))
+
+
+def public_listings(session: Session, *, on: dt.date, offset: int = 0, limit: int = 50) -> tuple[int, list[CreditListing]]:
+    """The public list: published listings in force on ``on`` (expired and repaired ones are removed
+    from it, as the rules require), newest first."""
+    where = and_(CreditListing.published_on.is_not(None), CreditListing.published_on <= on, _in_force(on))
+    total = int(session.scalar(select(func.count()).select_from(CreditListing).where(where)) or 0)
+    rows = list(session.scalars(select(CreditListing).where(where)
+                                .order_by(CreditListing.listed_from.desc(), CreditListing.id.desc())
+                                .offset(offset).limit(limit)))
+    return total, rows
+
+
+def area_listings(session: Session, scope: Scope, *, offset: int = 0, limit: int = 50) -> tuple[int, list[CreditListing]]:
+    """Every listing decided within the officer's area, in force or not."""
+    scope.require_authenticated()
+    if not scope.governance:
+        from zhichan.errors import PermissionDenied
+
+        raise PermissionDenied("仅限管理部门 / officers only")
+    where = CreditListing.org_path.like(scope.org_path_like())
+    total = int(session.scalar(select(func.count()).select_from(CreditListing).where(where)) or 0)
+    rows = list(session.scalars(select(CreditListing).where(where)
+                                .order_by(CreditListing.listed_from.desc(), CreditListing.id.desc())
+                                .offset(offset).limit(limit)))
+    return total, rows
+
+
+def own_listings(session: Session, scope: Scope) -> list[CreditListing]:
+    """The caller's own listings (an enterprise's or an agency's organization, by its name key)."""
+    scope.require_authenticated()
+    keys = {k for k in (scope.party_key, normalize_name(scope.org_name) if scope.org_name else None) if k}
+    if scope.governance or not keys:
+        return []
+    return list(session.scalars(select(CreditListing).where(CreditListing.subject_key.in_(keys))
+                                .order_by(CreditListing.listed_from.desc())))
+
+
+def listing_json(row: CreditListing, on: dt.date) -> dict[str, Any]:
+    zh, en = GROUNDS.get(row.ground, GROUNDS["other"])
+    return {"id": row.id, "subject": row.subject, "credit_code": row.credit_code, "ground": row.ground,
+            "ground_zh": zh, "ground_en": en, "decision_number": row.decision_number, "listed_from": row.listed_from,
+            "listed_until": row.listed_until, "repaired_on": row.repaired_on, "published_on": row.published_on,
+            "repair_from": repair_allowed_from(row.listed_from), "region_code": row.region_code,
+            "in_force": row.listed_from <= on <= row.listed_until and (row.repaired_on is None or row.repaired_on > on),
+            "case_id": row.case_id}

@@ -3,7 +3,8 @@
 - Officers (governance roles) see the cases of their organization's subtree (``org_path``) and act
   where the declaration gives their role the transition.
 - A party sees its own cases: the user who applied, or any user of the enterprise it acted for
-  (``party_key``); it acts where the declaration lets the party act.
+  (``party_key``) — or of the patent agency a case names (its organization's name, e.g. a credit-list
+  case); it acts where the declaration lets the party act.
 - Anyone else sees nothing (404: a case's existence is not disclosed).
 """
 
@@ -13,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, false, or_
 
+from zhichan.corpus.parties import normalize_name
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
@@ -24,12 +26,23 @@ def is_officer(scope: Scope, org_path: str) -> bool:
     return scope.governance and scope.covers_org_path(org_path)
 
 
+def acting_for(scope: Scope) -> str | None:
+    """The party key a caller acts for: an enterprise user's enterprise; an agency user's agency, by
+    its organization's name (a patent agency is the subject of its own credit-list case)."""
+    if scope.role == Role.ENTERPRISE_USER:
+        return scope.party_key or None
+    if scope.role == Role.AGENCY_USER and scope.org_name:
+        return normalize_name(scope.org_name) or None
+    return None
+
+
 def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> bool:
     if not scope.is_authenticated:
         return False
     if party_user_id is not None and scope.user_id == party_user_id:
         return True
-    return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == party_key
+    key = acting_for(scope)
+    return key is not None and key == party_key
 
 
 def sees(scope: Scope, case: Any) -> bool:
@@ -52,6 +65,7 @@ def party_filter(scope: Scope) -> ColumnElement[bool]:
     if not scope.is_authenticated:
         return false()
     conditions = [CASES.c.party_user_id == scope.user_id]
-    if scope.role == Role.ENTERPRISE_USER and scope.party_key:
-        conditions.append(CASES.c.party_key == scope.party_key)
+    key = acting_for(scope)
+    if key is not None:
+        conditions.append(CASES.c.party_key == key)
     return or_(*conditions)

@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhichan import __version__
+from zhichan.credit import router as credit_router
 from zhichan.dataip import router as dataip_router
 from zhichan.errors import ZhichanError
 from zhichan.evidence import router as evidence_router
@@ -186,6 +187,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     procedures_router.DOMAIN,
     dataip_router.DOMAIN,
     services_router.DOMAIN,
+    credit_router.DOMAIN,
 )
 
 

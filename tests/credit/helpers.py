@@ -1,0 +1,37 @@
+"""Shared by the credit tests: the procedure world (tests.procedures.helpers) with the credit hooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from tests.procedures.helpers import World, at, build_world
+from zhichan.credit.service import PROCEDURE, listing_hook
+from zhichan.evidence.keys import SigningKey
+from zhichan.platform.db import session_scope
+
+PROPOSAL = {"subject": "成都示例科技有限公司", "credit_code": "91510100MA61R5XA24",
+            "ground": "从事非正常专利申请行为", "facts": "2025年提交非正常专利申请 120 件"}
+
+
+def credit_world(engine: Engine, files: Path, key: SigningKey) -> World:
+    world = build_world(engine, files, key)
+    world.service.add_hook(PROCEDURE, listing_hook)
+    return world
+
+
+def start(world: World, when: dt.date, who: str = "wuhou_officer", **fields: Any) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        return world.service.start(s, world.scope(who), PROCEDURE, fields={**PROPOSAL, **fields}, now=at(when))
+
+
+def act(world: World, who: str, case: dict[str, Any], event: str, when: dt.date,
+        fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        result = world.service.act(s, world.scope(who), case["id"], event, version=case["version"],
+                                   fields=fields or {}, now=at(when))
+    case.update(result)
+    return result
