@@ -88,8 +88,8 @@ class Settings(BaseSettings):
         300, description="期限预警扫描间隔（秒） / how often the job runner sweeps procedure deadlines (seconds)",
     )
     procedure_export_seconds: int = Field(
-        3600, description="办件导出至统计快照的间隔（秒；0 为不自动导出） / how often the job runner exports the cases "
-        "into a corpus snapshot for the statistics (seconds; 0: never by itself)",
+        3600, description="办件导出供统计的检查间隔（秒；有变化才导出；0 为不自动导出） / how often the job runner "
+        "exports the cases for the statistics when they changed (seconds; 0: never by itself)",
     )
     credit_agency_grades: str = Field(
         "A+:95,A:85,B:70,C:60",
