@@ -259,10 +259,10 @@ def test_a_restart_mid_procedure_loses_nothing(world: World, db_url: str, tmp_pa
 
 
 def test_models_match_the_migration(engine: Engine) -> None:
+    from importlib import import_module
+
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-
-    from importlib import import_module
 
     from zhichan.domains import DOMAIN_PACKAGES
     from zhichan.platform.db import Base

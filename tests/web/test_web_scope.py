@@ -20,6 +20,12 @@ PUBLIC_GET = {
     # evidence (zhichan.evidence.router): certificate verification and data-IP notices are public
     "/evidence/verify", "/evidence/notices", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
     "/api/v1/dataip/notices",
+    # the exchange (zhichan.exchange.router): the hall, published open licences, active listings,
+    # auctions and open needs are public; what is not published stays with its party (404)
+    "/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/open-licences/{declaration_id}",
+    "/api/v1/exchange/open-licences/{declaration_id}", "/exchange/listings", "/exchange/listings/{listing_id}",
+    "/exchange/auctions/{auction_id}", "/exchange/auctions/{auction_id}/live", "/api/v1/exchange/auctions/{auction_id}",
+    "/exchange/needs",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -43,7 +49,8 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
     return {"code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
-            "procedure": "protection.patent_dispute", "event": "accept"}
+            "procedure": "protection.patent_dispute", "event": "accept", "declaration_id": "1", "grant_id": "1",
+            "listing_id": "1", "auction_id": "1", "need_id": "1"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

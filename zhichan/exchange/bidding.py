@@ -212,6 +212,13 @@ def close_due(session: Session, evidence: EvidenceService, *, now: dt.datetime) 
     return closed
 
 
+def time_left(seconds: int, lang: str = "zh") -> str:
+    """``3 天 04:05:06`` (``3 d 04:05:06``) or ``04:05:06``: what is left before the close."""
+    days, rest = divmod(seconds, 86400)
+    clock = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+    return f"{days} {'d' if lang == 'en' else '天'} {clock}" if days else clock
+
+
 def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.datetime) -> dict[str, Any]:
     """What the auction page and its live fragment show (public; a bidder also sees its deposit)."""
     bids = list(session.scalars(select(Bid).where(Bid.auction_id == auction.id).order_by(Bid.seq.desc()).limit(50)))
@@ -233,7 +240,7 @@ def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.da
         "extensions": auction.extensions, "extend_window_minutes": auction.extend_window_minutes,
         "extend_by_minutes": auction.extend_by_minutes, "outcome": auction.outcome,
         "winner_bid_id": auction.winner_bid_id, "bid_count": count,
-        "bids": [{"seq": b.seq, "bidder": b.bidder, "amount": b.amount, "at": china_moment(b.at),
+        "bids": [{"seq": b.seq, "bidder": b.bidder, "user_id": b.bidder_user_id, "amount": b.amount, "at": china_moment(b.at),
                   "evidence_index": b.evidence_index, "winner": b.id == auction.winner_bid_id} for b in bids],
         "my_deposit": deposit is not None,
     }
