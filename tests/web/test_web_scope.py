@@ -25,7 +25,7 @@ PUBLIC_GET = {
     "/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/open-licences/{declaration_id}",
     "/api/v1/exchange/open-licences/{declaration_id}", "/exchange/listings", "/exchange/listings/{listing_id}",
     "/exchange/auctions/{auction_id}", "/exchange/auctions/{auction_id}/live", "/api/v1/exchange/auctions/{auction_id}",
-    "/exchange/needs",
+    "/exchange/needs", "/exchange/needs/{need_id}/matches",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}

@@ -301,6 +301,13 @@ async def need_submit(request: Request, scope: Scope = ScopeDep, session: Sessio
     return RedirectResponse("/exchange/needs", status_code=303)
 
 
+@router.get("/exchange/needs/{need_id}/matches", include_in_schema=False)
+def need_matches(request: Request, need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """供需匹配: the need's best offers, each explained (similarity, IPC overlap, proximity, shared terms)."""
+    data = views.matches_view(session, scope, _corpus(request).snapshot(), need_id, lang(request))
+    return render(request, "exchange/matches.html", data)
+
+
 @router.post("/exchange/needs/{need_id}/close", include_in_schema=False)
 def need_close(need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()

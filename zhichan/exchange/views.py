@@ -165,3 +165,14 @@ def needs_view(session: Session, scope: Scope) -> dict[str, Any]:
 
 def today() -> dt.date:
     return china_date(utcnow())
+
+
+def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need_id: int, lang: str) -> dict[str, Any]:
+    """A need's best offers (active listings, published open licences), each with its explanation."""
+    from zhichan.exchange.matching import match_need
+
+    need = listings.get_need(session, scope, need_id)
+    matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
+    return {"need": {"id": need.id, "title": need.title, "text": need.text, "industry": need.industry,
+                     "region_code": need.region_code, "poster": need.poster},
+            "matches": matches}
