@@ -236,3 +236,19 @@ def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -
         assert "锦江专属需求" in client.get("/exchange/needs").text
         assert client.get(f"/exchange/listings/{listing_id}").status_code == 200
         assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang: str) -> None:
+    """No message key shows through untranslated on any exchange page, in either language."""
+    declaration_id = _published(env, client, number(1))
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listing = post(client, form, {"asset_kind": "patent", "number": number(3), "mode": "sale", "price": ""},
+                   page=form).headers["location"]
+    auction = post(client, f"{listing}/auctions", {"starting_price": "1000", "increment": "100", "deposit": "100",
+                                                   "closes_at": "2099-01-01T10:00"}, page=listing).headers["location"]
+    for url in ("/exchange", "/exchange/open-licences", f"/exchange/open-licences/{declaration_id}",
+                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs"):
+        body = client.get(f"{url}?lang={lang}").text
+        assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing

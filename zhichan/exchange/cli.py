@@ -62,3 +62,23 @@ def close_auctions() -> None:
         closed = close_due(session, evidence, now=utcnow())
     engine.dispose()
     Console().print(f"closed: {closed}")
+
+
+@app.command()
+def demo(count: Annotated[int, typer.Option(help="演示企业数 / demo enterprises")] = 12) -> None:
+    """合成演示数据：挂牌、需求、已公告的开放许可（标注为合成） / Synthetic demo listings, needs and open licences."""
+    from zhichan.corpus.store import open_corpus
+    from zhichan.exchange.demo import seed
+    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    snapshot = open_corpus()
+    if not snapshot.synthetic:
+        raise typer.BadParameter("演示数据只写入合成语料 / demo data goes only with a synthetic corpus")
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    made = seed(engine, snapshot, procedure_service(settings, engine), count=count)
+    engine.dispose()
+    Console().print(made)
