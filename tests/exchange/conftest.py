@@ -29,9 +29,10 @@ class Exchange:
 
 @pytest.fixture
 def exchange(engine: Engine, tmp_path: Path, signing_key: SigningKey) -> Exchange:
-    from zhichan.exchange.openlicence import PROCEDURE, on_step
+    from zhichan.exchange import deals, openlicence
 
     world = build_world(engine, tmp_path / "files", signing_key)
     snapshot, numbers = corpus(tmp_path / "var")
-    world.service.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
+    world.service.add_hook(openlicence.PROCEDURE, lambda s, scope, step: openlicence.on_step(snapshot, s, scope, step))
+    world.service.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(snapshot, s, scope, step))
     return Exchange(world, snapshot, numbers)

@@ -12,6 +12,7 @@ from zhichan.corpus.testing import build_snapshot, event, patent
 
 OWNER = "成都示例科技有限公司"
 OTHER = "锦江独有材料有限公司"
+UNIVERSITY = "四川示例大学"
 TODAY = dt.date(2026, 3, 2)
 
 
@@ -35,6 +36,7 @@ def corpus(root: Path) -> tuple[Snapshot, dict[str, str]]:
         "coowned": {"applicants": [OWNER, OTHER]},
         "foreign": {"applicants": [OTHER]},
         "other_um": {"kind": "utility_model"},
+        "university": {"applicants": [UNIVERSITY], "applicant_types": ["university"]},
     }
     numbers: dict[str, str] = {}
     rows = []

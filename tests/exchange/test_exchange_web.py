@@ -209,13 +209,19 @@ def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -
     r = post(client, "/exchange/needs", {"title": "锦江专属需求", "text": "保密需求", "industry": "材料"},
              page="/exchange/needs")
     assert r.status_code == 303
+    deal = {"patent_number": number(15), "buyer": "锦江专属受让方", "pricing_method": "协议定价",
+            "trading_mode": "协议交易", "deal_kind": "转让", "price": "300000", "listing_id": ""}
+    r = post(client, "/procedures/exchange.deal/new", deal, files={"extra": ("", b"")},
+             page="/procedures/exchange.deal/new")
+    assert r.status_code == 303, r.text[:1500]
+    assert "锦江专属受让方" in client.get("/exchange/deals").text
     with session_scope(env.engine) as s:
         declaration_id = s.scalar(select(OpenLicence.id))
         listing_id = s.scalar(select(Listing.id))
         need_id = s.scalar(select(Need.id))
     assert post(client, f"/exchange/needs/{need_id}/close", {}, page="/exchange/needs").status_code == 303
     lists = ("/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/listings",
-             "/exchange/listings?mine=true", "/exchange/needs")
+             "/exchange/listings?mine=true", "/exchange/needs", "/exchange/deals")
     details = (f"/exchange/open-licences/{declaration_id}", f"/api/v1/exchange/open-licences/{declaration_id}",
                f"/exchange/listings/{listing_id}")
     for username in ("wuhou", "wuhou_officer", "wuhou_admin", "ent_user", None):
@@ -225,7 +231,8 @@ def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -
             client.cookies.clear()
         for url in lists:
             body = client.get(url).text
-            assert JINJIANG_ENTERPRISE not in body and "锦江专属需求" not in body, (username, url)
+            assert JINJIANG_ENTERPRISE not in body and "锦江专属需求" not in body and "锦江专属受让方" not in body, \
+                (username, url)
         for url in details:
             assert client.get(url).status_code == 404, (username, url)
         if username:
@@ -234,6 +241,7 @@ def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -
     for username in ("jinjiang_officer", "cd_leader"):
         login_as(client, env.engine, username)
         assert "锦江专属需求" in client.get("/exchange/needs").text
+        assert "锦江专属受让方" in client.get("/exchange/deals").text
         assert client.get(f"/exchange/listings/{listing_id}").status_code == 200
         assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 200
 
@@ -249,6 +257,6 @@ def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang:
     auction = post(client, f"{listing}/auctions", {"starting_price": "1000", "increment": "100", "deposit": "100",
                                                    "closes_at": "2099-01-01T10:00"}, page=listing).headers["location"]
     for url in ("/exchange", "/exchange/open-licences", f"/exchange/open-licences/{declaration_id}",
-                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs"):
+                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs", "/exchange/deals"):
         body = client.get(f"{url}?lang={lang}").text
         assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing

@@ -208,3 +208,37 @@ class Need(Base):
     poster: Mapped[str] = mapped_column(String(300))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Deal(Base):
+    """A deal's register row (one per ``exchange.deal`` case): what was agreed, how it was priced and
+    traded, what was paid, when it was registered or recorded."""
+
+    __tablename__ = "exchange_deals"
+    __table_args__ = (Index("ix_exchange_deals_state", "state", "recorded_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
+    application_number: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    seller: Mapped[str] = mapped_column(String(300))
+    #: the seller's party type in the corpus (university, institute, enterprise …)
+    seller_type: Mapped[str] = mapped_column(String(20))
+    buyer: Mapped[str] = mapped_column(String(300))
+    pricing_method: Mapped[str] = mapped_column(String(20))
+    trading_mode: Mapped[str] = mapped_column(String(20))
+    deal_kind: Mapped[str] = mapped_column(String(20))
+    price: Mapped[Decimal] = mapped_column(Money)
+    contract_price: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    paid_total: Mapped[Decimal] = mapped_column(Money)
+    contract_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    record_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    #: intent | notice | contracted | recorded | abandoned (the case's state)
+    state: Mapped[str] = mapped_column(String(20))
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_listings.id"), nullable=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    party_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -277,6 +277,14 @@ async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep,
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 
 
+# -- deals -------------------------------------------------------------------------------------
+
+@router.get("/exchange/deals", include_in_schema=False)
+def deals_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The caller's deals (a party's own, an officer's area's); each opens its case."""
+    return render(request, "exchange/deals.html", views.deals_view(session, scope))
+
+
 # -- needs ---------------------------------------------------------------------------------------
 
 @router.get("/exchange/needs", include_in_schema=False)
@@ -316,11 +324,12 @@ def need_close(need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -
 
 
 def _setup(app: FastAPI) -> None:
-    from zhichan.exchange import jobs
-    from zhichan.exchange.openlicence import PROCEDURE, on_step
+    from zhichan.exchange import deals, jobs, openlicence
 
     corpus: CorpusAccess = app.state.corpus
-    app.state.procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(corpus.snapshot(), s, scope, step))
+    app.state.procedures.add_hook(openlicence.PROCEDURE,
+                                  lambda s, scope, step: openlicence.on_step(corpus.snapshot(), s, scope, step))
+    app.state.procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(corpus.snapshot(), s, scope, step))
     jobs.register(app.state.jobs, app.state.procedures.evidence, app.state.settings.exchange_auction_sweep_seconds)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_
 
-from zhichan.exchange.models import Listing, Need, OpenLicence, OpenLicenceGrant
+from zhichan.exchange.models import Deal, Listing, Need, OpenLicence, OpenLicenceGrant
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 
@@ -58,3 +58,12 @@ def is_licensee(scope: Scope, grant: OpenLicenceGrant) -> bool:
     if grant.licensee_user_id is not None and grant.licensee_user_id == scope.user_id:
         return True
     return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == grant.licensee_key
+
+
+def deals_visible(scope: Scope, query: Select[Any]) -> Select[Any]:
+    """Deals are not public: the party's own, and the officers' of their area."""
+    if scope.governance and scope.org_path:
+        return query.where(Deal.org_path.startswith(scope.org_path, autoescape=True))
+    if scope.role == Role.ENTERPRISE_USER and scope.party_key:
+        return query.where(Deal.party_key == scope.party_key)
+    return query.where(Deal.id.is_(None))

@@ -176,3 +176,17 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
     return {"need": {"id": need.id, "title": need.title, "text": need.text, "industry": need.industry,
                      "region_code": need.region_code, "poster": need.poster},
             "matches": matches}
+
+
+def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
+    from zhichan.exchange.models import Deal
+    from zhichan.exchange.scope import deals_visible
+
+    scope.require_authenticated()
+    rows = session.scalars(deals_visible(scope, select(Deal)).order_by(Deal.id.desc()).limit(200))
+    return {"items": [{"id": d.id, "case_id": d.case_id, "application_number": d.application_number, "title": d.title,
+                       "seller": d.seller, "buyer": d.buyer, "pricing_method": d.pricing_method,
+                       "trading_mode": d.trading_mode, "deal_kind": d.deal_kind, "price": d.price,
+                       "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
+                       "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],
+            "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}

@@ -1,4 +1,4 @@
-"""exchange: open-licence declarations and licences, listings, auctions with append-only bids, needs
+"""exchange: open-licence declarations and licences, listings, auctions with append-only bids, needs, deals
 
 Revision ID: exchange_0001
 Revises:
@@ -162,6 +162,31 @@ def upgrade() -> None:
         sa.Column("synthetic", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
+    op.create_table(
+        "exchange_deals",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("procedure_cases.id"), nullable=False, unique=True),
+        sa.Column("application_number", sa.String(40), nullable=False, index=True),
+        sa.Column("title", sa.String(500), nullable=False),
+        sa.Column("seller", sa.String(300), nullable=False),
+        sa.Column("seller_type", sa.String(20), nullable=False),
+        sa.Column("buyer", sa.String(300), nullable=False),
+        sa.Column("pricing_method", sa.String(20), nullable=False),
+        sa.Column("trading_mode", sa.String(20), nullable=False),
+        sa.Column("deal_kind", sa.String(20), nullable=False),
+        sa.Column("price", MONEY, nullable=False),
+        sa.Column("contract_price", MONEY, nullable=True),
+        sa.Column("paid_total", MONEY, nullable=False),
+        sa.Column("contract_on", sa.Date, nullable=True),
+        sa.Column("recorded_on", sa.Date, nullable=True),
+        sa.Column("record_number", sa.String(60), nullable=True),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("listing_id", sa.Integer, sa.ForeignKey("exchange_listings.id"), nullable=True),
+        *_org_columns(),
+        sa.Column("synthetic", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_exchange_deals_state", "exchange_deals", ["state", "recorded_on"])
 
 
 def downgrade() -> None:
@@ -170,6 +195,6 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS exchange_bids_no_delete")
     else:
         op.execute("DROP TRIGGER IF EXISTS exchange_bids_no_change ON exchange_bids")
-    for table in ("exchange_needs", "exchange_bids", "exchange_auction_deposits", "exchange_auctions", "exchange_listings",
+    for table in ("exchange_deals", "exchange_needs", "exchange_bids", "exchange_auction_deposits", "exchange_auctions", "exchange_listings",
                   "exchange_open_licence_grants", "exchange_open_licences"):
         op.drop_table(table)
