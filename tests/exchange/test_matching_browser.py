@@ -54,3 +54,29 @@ def test_a_need_shows_its_explained_matches(page, env: WebEnv, artifacts_dir: Pa
     first = page.inner_text("#matches tbody tr:first-child")
     assert "× 0.6 =" in first and "H01M" in first and "负极" in first
     page.screenshot(path=str(artifacts_dir / "exchange-matches.png"), full_page=True)
+
+
+def test_a_deal_registered_through_its_form(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The seller registers a deal on the procedure's form (a malformed price refused beside the field),
+    and finds it in its deals with the pricing method and mode; the hall and the needs page render."""
+    from tests.helpers import sign_in
+
+    sign_in(page, "ent_user")
+    page.goto("/exchange")
+    page.screenshot(path=str(artifacts_dir / "exchange-hall.png"), full_page=True)
+    page.goto("/procedures/exchange.deal/new")
+    page.fill("#start-patent_number", number(4))
+    page.fill("#start-buyer", "锦江独有材料有限公司")
+    page.select_option("#start-pricing_method", "竞争性谈判")
+    page.select_option("#start-trading_mode", "定向交易")
+    page.select_option("#start-deal_kind", "普通许可")
+    page.fill("#start-price", "三十万")
+    page.click("#start-submit")
+    page.wait_for_selector("#start-price-error")
+    page.fill("#start-price", "300000")
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    page.goto("/exchange/deals")
+    row = page.inner_text("#deals tbody tr")
+    assert "竞争性谈判" in row and "定向交易" in row and "300,000.00" in row
+    page.screenshot(path=str(artifacts_dir / "exchange-deals.png"), full_page=True)
