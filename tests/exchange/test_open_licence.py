@@ -14,7 +14,7 @@ from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import TODAY, declaration, moment
 from tests.exchange.helpers import declaration as declared
 from tests.procedures.helpers import pdf
-from zhichan.errors import ConflictError, FormError
+from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.exchange import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.exchange.models import OpenLicence
 from zhichan.exchange.openlicence import PROCEDURE, record_licence, take_licence
@@ -127,6 +127,21 @@ def _publish(ex: Exchange, case_id: int, day: dt.date = TODAY) -> None:
                              now=moment(day))
 
 
+def _another_enterprise(ex: Exchange) -> str:
+    from tests.procedures.helpers import PASSWORD, _password_hash
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(ex.world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        org = create_org(s, "某被许可公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="某被许可公司")
+        user = create_user(s, username="licensee_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org,
+                           password_hash=_password_hash())
+        ex.world.users["licensee_user"] = user.id
+    return "licensee_user"
+
+
 def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
     ex = exchange
     case = _file(ex, declaration(ex.numbers["ok"]))
@@ -136,7 +151,11 @@ def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
         assert (row.state, row.published_on, row.ipc) == ("published", dt.date(2026, 3, 5), "H01M4/13 H01M10/44")
         declaration_id = row.id
     evidence = ex.world.service.evidence
-    licensee = ex.world.scope("ent_user")  # the test tree has one enterprise: it licenses from itself here
+    with pytest.raises(PermissionDenied), session_scope(ex.world.engine) as s:  # not from itself
+        take_licence(s, ex.world.scope("ent_user"), evidence, declaration_id, licensee="自己", notice_on="2026-03-10",
+                     paid_yuan="50000", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,
+                     now=moment(dt.date(2026, 3, 12)))
+    licensee = ex.world.scope(_another_enterprise(ex))
     with session_scope(ex.world.engine) as s:
         with pytest.raises(FormError) as info:  # the fixed fee is paid in full, with both documents
             take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-10",
@@ -163,7 +182,7 @@ def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
         record_licence(s, licensee, evidence, grant_id, recorded_on="2026-03-21", now=moment(dt.date(2026, 3, 21)))
     # withdrawal: written and unconditional; the licence already granted stands
     with session_scope(ex.world.engine) as s:
-        ex.world.service.act(s, licensee, case["id"], "withdraw", version=2,
+        ex.world.service.act(s, ex.world.scope("ent_user"), case["id"], "withdraw", version=2,
                              fields={"unconditional": "以书面方式无条件撤回开放许可声明"},
                              uploads=(pdf("doc0", "撤回声明.pdf"),), now=moment(dt.date(2026, 9, 1)))
     with session_scope(ex.world.engine) as s:

@@ -276,6 +276,8 @@ def take_licence(session: Session, scope: Scope, evidence: EvidenceService, decl
         raise PermissionDenied("只有创新主体（企业、高校、科研机构）可以获得许可 / only an enterprise, university or "
                                "institute account can take a licence")
     row = get(session, scope, declaration_id)
+    if is_patentee_side(scope, row):
+        raise PermissionDenied("专利权人不能向自己实施开放许可 / the patentee cannot take its own open licence")
     errors: dict[str, str] = {}
     if not licensee.strip():
         errors["licensee"] = "请填写被许可人 / name the licensee"
