@@ -138,6 +138,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
                             "description": "成套技术转让"}, page=form)
     assert r.status_code == 303
     listing = r.headers["location"]
+    assert listing in client.get("/exchange/listings?q=锂离子").text  # text through the search index
+    assert listing not in client.get("/exchange/listings?q=图像处理").text
+    assert client.get("/exchange/listings?q=TI%3D(").status_code == 400
     page = client.get(listing).text
     assert 'id="value"' in page and 'id="remaining"' in page and "800,000.00" in page
     r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "0", "deposit": "50000",

@@ -184,7 +184,10 @@ def get_listing(session: Session, scope: Scope, listing_id: int) -> Listing:
     return row
 
 
-def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: str = "", limit: int = 100) -> list[Listing]:
+def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: str = "", limit: int = 100,
+                  hits: set[str] | None = None) -> list[Listing]:
+    """Listings the caller sees, newest first; ``hits``: only those whose patent matched a text query
+    (:func:`zhichan.exchange.openlicence.text_hits`, the search index)."""
     query = visible(scope, select(Listing), Listing, "active")
     if mine:
         if not scope.is_authenticated:
@@ -193,7 +196,10 @@ def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: s
             query.where(Listing.org_path.startswith(scope.org_path or "/", autoescape=True))
     if mode:
         query = query.where(Listing.mode == mode)
-    return list(session.scalars(query.order_by(Listing.id.desc()).limit(limit)))
+    if hits is None:
+        return list(session.scalars(query.order_by(Listing.id.desc()).limit(limit)))
+    query = query.where(Listing.asset_kind == "patent")
+    return [r for r in session.scalars(query.order_by(Listing.id.desc())) if r.asset_number in hits][:limit]
 
 
 def withdraw_listing(session: Session, scope: Scope, listing_id: int) -> Listing:

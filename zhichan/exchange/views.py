@@ -113,9 +113,11 @@ def listing_json(row: Listing, lang: str) -> dict[str, Any]:
             "created_at": row.created_at, "synthetic": row.synthetic}
 
 
-def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = False, mode: str = "") -> dict[str, Any]:
-    rows = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "")
-    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in rows], "mine": mine, "mode": mode,
+def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = False, mode: str = "", q: str = "",
+                  snapshot: Snapshot | None = None) -> dict[str, Any]:
+    hits = openlicence.text_hits(snapshot, q)
+    rows = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", hits=hits)
+    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in rows], "mine": mine, "mode": mode, "q": q,
             "modes": [(k, _pick(v, lang)) for k, v in listings.MODES.items()],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
