@@ -126,7 +126,9 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
             if status.found:
                 _licence_conflicts(session, mode, asset, status.licences, problems)
             title, region = status.title or "", status.region_code or ""
-            ipc = " ".join(_ipc(snapshot, asset))
+            from zhichan.exchange.openlicence import patent_ipc
+
+            ipc = " ".join(patent_ipc(snapshot, asset))
     elif asset_kind == "trademark":
         asset = (number or "").strip().upper()
         mark = _trademark(snapshot, asset)
@@ -158,12 +160,6 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
     session.flush()
     audit.record(session, scope, "exchange.listing", asset, detail={"listing": listing.id, "mode": mode})
     return listing
-
-
-def _ipc(snapshot: Snapshot, number: str) -> list[str]:
-    from zhichan.exchange.openlicence import _ipc as ipc_of
-
-    return ipc_of(snapshot, number)
 
 
 def _trademark(snapshot: Snapshot, number: str) -> dict[str, Any] | None:

@@ -206,7 +206,7 @@ def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     org = session.get(Organization, step.org_id)
     session.add(OpenLicence(
         case_id=step.case_id, application_number=number, title=status.title or "", patent_kind=status.kind,
-        application_date=status.application_date, ipc=" ".join(_ipc(snapshot, number)),
+        application_date=status.application_date, ipc=" ".join(patent_ipc(snapshot, number)),
         patent_region=status.region_code or "", patentee=str(fields["patentee"]).strip(), fee_method=method,
         payment_schedule=fields["payment_schedule"], fee_value=fee_value(method, fields["fee_standard"]),
         fee_note=fields["fee_note"], term_from=dt.date.fromisoformat(fields["term_from"]),
@@ -216,7 +216,8 @@ def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     session.flush()
 
 
-def _ipc(snapshot: Snapshot | None, number: str) -> list[str]:
+def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
+    """The patent's IPC codes as the corpus records them."""
     if snapshot is None:
         return []
     con = snapshot.connect()

@@ -32,7 +32,6 @@ router = APIRouter(route_class=TransactionRoute)
 
 MAX_INT = 2**31 - 1
 Id = Annotated[int, PathParam(ge=1, le=MAX_INT)]
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def menu(scope: Scope) -> list[MenuItem]:
@@ -50,15 +49,17 @@ def _evidence(request: Request) -> EvidenceService:
 
 
 async def _fields(request: Request) -> tuple[dict[str, str], dict[str, bytes]]:
-    """A submitted form's text fields and files (each read up to the upload limit)."""
+    """A submitted form's text fields and files (each read up to the platform's attachment limit)."""
+    limit: int = request.app.state.procedures.max_attachment_bytes
     fields: dict[str, str] = {}
     uploads: dict[str, bytes] = {}
     async with request.form(max_files=5, max_fields=50) as form:
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                content = await value.read(MAX_UPLOAD + 1)
-                if len(content) > MAX_UPLOAD:
-                    raise FormError({key: "文件超过 20 MB / the file is larger than 20 MB"})
+                content = await value.read(limit + 1)
+                if len(content) > limit:
+                    mb = limit // (1024 * 1024)
+                    raise FormError({key: f"文件超过 {mb} MB / the file is larger than {mb} MB"})
                 uploads[key] = content
             elif key != "csrf_token":
                 fields[key] = value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -163,10 +162,6 @@ def needs_view(session: Session, scope: Scope) -> dict[str, Any]:
                        "region_code": n.region_code, "poster": n.poster, "state": n.state, "created_at": n.created_at,
                        "own": manages(scope, n), "synthetic": n.synthetic} for n in rows],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
-
-
-def today() -> dt.date:
-    return china_date(utcnow())
 
 
 def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need_id: int, lang: str) -> dict[str, Any]:
