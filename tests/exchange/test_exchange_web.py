@@ -166,6 +166,14 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert JINJIANG_ENTERPRISE in client.get(f"{auction}/live").text  # the seller sees its bidders
     api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
     assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]
+    with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
+        from zhichan.exchange.models import Auction, Listing
+
+        s.get(Auction, 1).state = "closed"  # type: ignore[union-attr]
+        s.get(Listing, 1).state = "withdrawn"  # type: ignore[union-attr]
+    assert client.get(auction).status_code == 200  # the seller still sees it
+    client.cookies.clear()
+    assert client.get(auction).status_code == 404
 
 
 def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:

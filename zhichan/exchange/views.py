@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
-from zhichan.errors import FormError
+from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding, listings, openlicence
 from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant
@@ -139,6 +139,8 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     listing = session.get(Listing, auction.listing_id)
     assert listing is not None
     seller = manages(scope, listing)
+    if listing.state == "withdrawn" and not seller:  # a withdrawn listing's auctions go with it
+        raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
