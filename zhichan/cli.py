@@ -30,6 +30,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("procedures", "zhichan.procedures.cli"),
     ("services", "zhichan.services.cli"),
     ("credit", "zhichan.credit.cli"),
+    ("exchange", "zhichan.exchange.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

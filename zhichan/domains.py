@@ -14,4 +14,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.credit",
     "zhichan.dataip",
     "zhichan.services",
+    "zhichan.exchange",
 )

@@ -102,6 +102,17 @@ class Settings(BaseSettings):
         90, ge=1, description="专利代理机构信用名单定期公示的间隔（天） / days between the periodic publications of the "
         "agency credit list",
     )
+    exchange_bid_extend_window_minutes: int = Field(
+        5, ge=0, description="网络竞价：截止前多少分钟内出价即自动延时（分钟；0 为不延时） / online bidding: a bid this many "
+        "minutes before the close extends it (0: never)",
+    )
+    exchange_bid_extend_minutes: int = Field(
+        5, ge=1, description="网络竞价：每次自动延时后距截止的分钟数 / online bidding: the close moves to this many minutes "
+        "after a late bid",
+    )
+    exchange_auction_sweep_seconds: int = Field(
+        5, ge=1, description="网络竞价到期结束的检查间隔（秒） / how often the job runner closes auctions that are due (seconds)",
+    )
 
     @property
     def corpus_dir(self) -> Path:

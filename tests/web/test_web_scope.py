@@ -30,6 +30,12 @@ PUBLIC_GET = {
     # credit (zhichan.credit.router): the public credit list, the published agency list, published inspections
     "/credit/listings", "/api/v1/credit/listings", "/credit/agency-list", "/api/v1/credit/agency-list",
     "/credit/inspections", "/credit/inspections/{inspection_id}", "/api/v1/credit/inspections/{inspection_id}",
+    # the exchange (zhichan.exchange.router): the hall, published open licences, active listings,
+    # auctions and open needs are public; what is not published stays with its party (404)
+    "/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/open-licences/{declaration_id}",
+    "/api/v1/exchange/open-licences/{declaration_id}", "/exchange/listings", "/exchange/listings/{listing_id}",
+    "/exchange/auctions/{auction_id}", "/exchange/auctions/{auction_id}/live", "/api/v1/exchange/auctions/{auction_id}",
+    "/exchange/needs", "/exchange/needs/{need_id}/matches",
 }
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
 PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
@@ -55,7 +61,8 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
-            "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1"}
+            "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1",
+            "declaration_id": "1", "grant_id": "1", "listing_id": "1", "auction_id": "1", "need_id": "1"}
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

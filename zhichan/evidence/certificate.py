@@ -28,6 +28,10 @@ HEADINGS = {
     "dataip.application": ("数据知识产权登记申请存证证明", "Data-IP Registration Application Record"),
     "dataip.decision": ("数据知识产权登记证书", "Data Intellectual Property Registration Certificate"),
     "procedure.step": ("办件步骤存证证明", "Case Step Record"),
+    "exchange.open_licence.licence": ("开放许可达成存证证明", "Open Licence Record"),
+    "exchange.open_licence.record": ("开放许可备案存证证明", "Open Licence Recording Record"),
+    "exchange.bid": ("网络竞价出价存证证明", "Auction Bid Record"),
+    "exchange.auction.close": ("网络竞价结果存证证明", "Auction Result Record"),
 }
 
 LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace)

@@ -167,6 +167,8 @@ class StepTaken:
     org_id: int
     region_code: str
     now: dt.datetime
+    #: this step's stored documents (label, slot, file name, media type, size, SM3, SHA-256)
+    documents: tuple[dict[str, Any], ...] = ()
 
 
 #: a domain's hook on the steps of its procedures; it runs in the step's transaction, so raising
@@ -285,7 +287,7 @@ class ProcedureService:
         self._refresh_next_due(session, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, number, decl.procedure, decl.jurisdiction, "start", None,
                                              decl.initial_state, clean, clean, party_key, party_user, handling.id,
-                                             handling.region_code, now))
+                                             handling.region_code, now, tuple(documents)))
         self._record(session, scope, decl, case_id, number, 1, "start", None, decl.initial_state, clean, documents, now,
                      ip=ip)
         self._notify(session, case_id, decl.start.notify, now)
@@ -327,7 +329,7 @@ class ProcedureService:
         self._refresh_next_due(session, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
                                              target, clean, json.loads(row.fields or "{}"), row.party_key,
-                                             row.party_user_id, row.org_id, row.region_code, now))
+                                             row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
         seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)

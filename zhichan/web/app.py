@@ -34,6 +34,7 @@ from zhichan.credit import router as credit_router
 from zhichan.dataip import router as dataip_router
 from zhichan.errors import ZhichanError
 from zhichan.evidence import router as evidence_router
+from zhichan.exchange import router as exchange_router
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -188,6 +189,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     dataip_router.DOMAIN,
     services_router.DOMAIN,
     credit_router.DOMAIN,
+    exchange_router.DOMAIN,
 )
 
 

@@ -1,0 +1,104 @@
+"""交易 from intent to contract to 备案 (SQLite and PostgreSQL): the pricing methods and modes, Decimal
+amounts, payments, and 协议定价 by a university publicised for the whole notice period first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.exchange.conftest import Exchange
+from tests.exchange.helpers import UNIVERSITY, moment
+from tests.procedures.helpers import PASSWORD, _password_hash, pdf
+from zhichan.errors import ConflictError, FormError
+from zhichan.exchange.deals import PROCEDURE
+from zhichan.exchange.models import Deal
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import create_org
+
+D = dt.date
+START = D(2026, 3, 2)
+
+
+def _deal(**overrides: str) -> dict[str, str]:
+    return {"patent_number": "", "buyer": "某受让企业", "pricing_method": "协议定价", "trading_mode": "协议交易",
+            "deal_kind": "转让", "price": "1200000"} | overrides
+
+
+def _university(ex: Exchange) -> str:
+    with session_scope(ex.world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        org = create_org(s, UNIVERSITY, OrgKind.ENTERPRISE, "510107", wuhou, party_key=UNIVERSITY)
+        user = create_user(s, username="univ_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org,
+                           password_hash=_password_hash())
+        ex.world.users["univ_user"] = user.id
+    return "univ_user"
+
+
+def _act(ex: Exchange, who: str, case: int, event: str, version: int, day: D, **fields: str) -> dict:
+    uploads = (pdf("doc0", "合同.pdf"),) if event == "sign" else ()
+    with session_scope(ex.world.engine) as s:
+        return ex.world.service.act(s, ex.world.scope(who), case, event, version=version, fields=fields,
+                                    uploads=uploads, now=moment(day))
+
+
+def _start(ex: Exchange, who: str, fields: dict[str, str], day: D = START) -> dict:
+    with session_scope(ex.world.engine) as s:
+        return ex.world.service.start(s, ex.world.scope(who), PROCEDURE, fields=fields, now=moment(day))
+
+
+def test_an_enterprise_deal_from_intent_to_record(exchange: Exchange) -> None:
+    ex = exchange
+    with pytest.raises(FormError) as info:
+        _start(ex, "ent_user", _deal(patent_number=ex.numbers["foreign"], price="十万"))
+    assert set(info.value.errors) == {"patent_number", "price"}
+    case = _start(ex, "ent_user", _deal(patent_number=ex.numbers["ok"], pricing_method="评估定价",
+                                        trading_mode="挂牌转让"))
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1150000.50")
+    _act(ex, "ent_user", case["id"], "settle", 2, D(2026, 3, 6), paid_yuan="500000", paid_on="2026-03-06")
+    _act(ex, "ent_user", case["id"], "settle", 3, D(2026, 4, 6), paid_yuan="650000.50", paid_on="2026-04-06")
+    _act(ex, "wuhou_officer", case["id"], "record", 4, D(2026, 4, 8), record_number="ZL-转-2026-001",
+         recorded_on="2026-04-08")
+    with session_scope(ex.world.engine) as s:
+        deal = s.scalar(select(Deal))
+        assert (deal.state, deal.pricing_method, deal.trading_mode, deal.seller_type) == \
+            ("recorded", "评估定价", "挂牌转让", "enterprise")
+        assert (deal.price, deal.contract_price, deal.paid_total) == \
+            (Decimal("1200000.00"), Decimal("1150000.50"), Decimal("1150000.50"))
+        assert deal.recorded_on == D(2026, 4, 8)
+
+
+def test_a_universitys_agreed_price_is_publicised_for_the_whole_notice_first(exchange: Exchange) -> None:
+    ex = exchange
+    univ = _university(ex)
+    case = _start(ex, univ, _deal(patent_number=ex.numbers["university"]))
+    with pytest.raises(ConflictError, match="公示"):  # straight to the contract: refused
+        _act(ex, univ, case["id"], "sign", 1, D(2026, 3, 3), contract_on="2026-03-03", contract_price="1200000")
+    _act(ex, univ, case["id"], "publish_notice", 1, D(2026, 3, 2), notice_place="学校官网", objections_to="书面提交科技处")
+    # 15 days from the day after 2 March: the notice runs to 17 March
+    with pytest.raises(ConflictError, match="2026-03-17"):
+        _act(ex, univ, case["id"], "sign", 2, D(2026, 3, 17), contract_on="2026-03-17", contract_price="1200000")
+    _act(ex, "wuhou_officer", case["id"], "object", 2, D(2026, 3, 10), objection="价格偏低")
+    with pytest.raises(ConflictError, match="异议"):
+        _act(ex, univ, case["id"], "sign", 3, D(2026, 3, 20), contract_on="2026-03-20", contract_price="1200000")
+    _act(ex, univ, case["id"], "resolve", 3, D(2026, 3, 12), handling="经评估后维持原价")
+    # paused 10 → 12 March: the notice now runs to 19 March
+    with pytest.raises(ConflictError, match="2026-03-19"):
+        _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 19), contract_on="2026-03-19", contract_price="1200000")
+    assert _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 20), contract_on="2026-03-20",
+                contract_price="1200000")["state"] == "contracted"
+    with session_scope(ex.world.engine) as s:
+        assert s.scalar(select(Deal.seller_type)) == "university"
+
+
+def test_a_universitys_other_pricing_needs_no_notice(exchange: Exchange) -> None:
+    ex = exchange
+    univ = _university(ex)
+    case = _start(ex, univ, _deal(patent_number=ex.numbers["university"], pricing_method="拍卖竞价",
+                                  trading_mode="竞价交易"))
+    assert _act(ex, univ, case["id"], "sign", 1, D(2026, 3, 3), contract_on="2026-03-03",
+                contract_price="1500000")["state"] == "contracted"

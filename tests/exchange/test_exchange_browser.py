@@ -1,0 +1,135 @@
+"""The exchange in the browser: an enterprise declares an open licence (a royalty above the cap is refused
+beside the field, the input kept), the district's officer publishes it, anyone finds it in the catalogue
+with the annuity arithmetic; the enterprise lists a patent and starts an auction; another enterprise pays
+the deposit and bids, and its page updates by itself when a third bidder outbids it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.exchange.web_helpers import number
+from tests.helpers import sign_in
+from zhichan.settings import Settings
+from zhichan.web.testing import PASSWORD, WebEnv, make_env
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def _logout(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+
+def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "ent_user")
+    page.goto("/exchange")
+    page.click("#declare")
+    page.fill("#start-patent_number", number(1))
+    page.fill("#start-patentee", "成都示例科技有限公司")
+    page.select_option("#start-fee_method", "按净销售额提成")
+    page.fill("#start-fee_standard", "25")
+    page.select_option("#start-payment_schedule", "按年支付")
+    page.fill("#start-fee_note", "按实施产品净销售额提成，逐年结算。")
+    page.fill("#start-term_from", "2026-01-01")
+    page.fill("#start-term_until", "2030-12-31")
+    page.fill("#start-contact", "李经理 028-87654321")
+    page.select_option("#start-evaluation", "不适用（发明专利）")
+    page.select_option("#start-commitment", "本声明内容真实，符合开放许可的规定，无夸大宣传")
+    page.click("#start-submit")
+    page.wait_for_selector("#start-fee_standard-error")
+    assert "20%" in page.inner_text("#start-fee_standard-error")
+    assert page.input_value("#start-contact") == "李经理 028-87654321"
+    page.screenshot(path=str(artifacts_dir / "exchange-declaration-error.png"), full_page=True)
+    page.fill("#start-fee_standard", "3")
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    case_url = page.url
+    _logout(page)
+
+    sign_in(page, "wuhou_officer")
+    page.goto(case_url)
+    page.click("#action-publish")
+    page.click("#submit-publish")
+    page.wait_for_selector("#case-state:has-text('已公告')")
+    _logout(page)
+
+    page.goto("/exchange/open-licences?q=锂离子&ipc=H01M")
+    assert page.locator("#catalogue tbody tr").count() == 1
+    page.screenshot(path=str(artifacts_dir / "exchange-catalogue.png"), full_page=True)
+    page.click("#catalogue tbody a")
+    page.wait_for_selector("#reduction")
+    assert "按净销售额提成 3%" in page.inner_text("#fee")
+    page.screenshot(path=str(artifacts_dir / "exchange-open-licence.png"), full_page=True)
+
+    sign_in(page, "ent_user")
+    page.goto("/exchange/listings/new")
+    page.select_option("#f-asset_kind", "patent")
+    page.fill("#f-number", number(3))
+    page.select_option("#f-mode", "sale")
+    page.fill("#f-price", "800000")
+    page.fill("#f-description", "负极材料成套技术，含工艺包")
+    page.click("#listing-submit")
+    page.wait_for_selector("#value")
+    page.click("#start-auction")
+    page.fill("#a-starting_price", "500000")
+    page.fill("#a-increment", "10000")
+    page.fill("#a-reserve", "600000")
+    page.fill("#a-deposit", "50000")
+    page.fill("#a-closes_at", "2099-01-01T10:00")
+    page.screenshot(path=str(artifacts_dir / "exchange-listing.png"), full_page=True)
+    page.click("#auction-submit")
+    page.wait_for_url("**/exchange/auctions/*")
+    auction_url = page.url
+    _logout(page)
+
+    sign_in(page, "ent2_user")
+    page.goto(auction_url)
+    page.click("#pay-deposit")
+    page.wait_for_selector("#deposit-paid")
+    page.fill("#b-amount", "400000")
+    page.click("#bid-submit")
+    page.wait_for_selector("#b-amount-error")
+    assert "起拍价" in page.inner_text("#b-amount-error")
+    page.fill("#b-amount", "500000")
+    page.click("#bid-submit")
+    page.wait_for_selector("#high-bid:has-text('500,000.00')")
+    # another enterprise outbids it: the page shows the new high bid without a reload
+    _outbid(env, auction_url, "520000")
+    page.wait_for_selector("#high-bid:has-text('520,000.00')", timeout=15_000)
+    assert page.locator("#bids tbody tr").count() == 2
+    page.screenshot(path=str(artifacts_dir / "exchange-auction.png"), full_page=True)
+    page.evaluate("document.getElementById('auction-live').remove()")  # stop polling before the page closes
+    page.wait_for_load_state("networkidle")
+
+
+def _outbid(env: WebEnv, auction_url: str, amount: str) -> None:
+    from sqlalchemy import select
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange.bidding import pay_deposit, place_bid
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org, scope_for_user
+
+    auction_id = int(auction_url.rsplit("/", 1)[1])
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        org = create_org(s, "武侯第三竞买有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="武侯第三竞买有限公司")
+        user = create_user(s, username="third_bidder", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org)
+        scope = scope_for_user(s, user)
+        pay_deposit(s, scope, auction_id, now=utcnow())
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        place_bid(s, scope, env.app.state.procedures.evidence, auction_id, amount,  # type: ignore[attr-defined]
+                  now=utcnow() + dt.timedelta(seconds=1))

@@ -1,0 +1,273 @@
+"""The exchange through the real app (SQLite and PostgreSQL): forms with their errors beside the fields,
+the public catalogue searched through the index, licences and 备案, listings with value indicators,
+bidding, needs, and scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.exchange.web_helpers import PDF, declare, number, post
+from zhichan.platform.db import session_scope
+from zhichan.settings import Settings
+from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_as, make_env
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, None if db_url.startswith("sqlite") else db_url)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def client(env: WebEnv) -> Iterator[TestClient]:
+    with env.client() as c:
+        yield c
+
+
+def _published(env: WebEnv, client: TestClient, patent: str) -> int:
+    """ent_user declares, wuhou_officer publishes; the declaration's id."""
+    from zhichan.exchange.models import OpenLicence
+
+    login_as(client, env.engine, "ent_user")
+    r = declare(client, patent)
+    assert r.status_code == 303, r.text[:2000]
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    login_as(client, env.engine, "wuhou_officer")
+    page = client.get(f"/cases/{case_id}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    r = post(client, f"/cases/{case_id}/act/publish", {"version": version}, page=f"/cases/{case_id}")
+    assert r.status_code == 303, r.text[:2000]
+    with session_scope(env.engine) as s:
+        return int(s.scalar(select(OpenLicence.id).where(OpenLicence.case_id == case_id)))
+
+
+def test_declaration_form_errors_stand_beside_their_fields(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "ent_user")
+    r = declare(client, number(1), commitment="")  # the declared fields first (the engine checks them)
+    assert r.status_code == 422 and 'id="start-commitment-error"' in r.text
+    r = declare(client, number(0), fee_standard="25")  # then the rules: pledged, a royalty above 20 %
+    assert r.status_code == 422
+    html = r.text
+    assert 'id="start-fee_standard-error"' in html and "20%" in html
+    assert 'id="start-pledgee_consent-error"' in html and "某银行" in html
+    assert 'value="25"' in html  # the input is kept
+    r = declare(client, number(12))  # 锦江区's patent: not the declarant's
+    assert r.status_code == 422 and 'id="start-patentee-error"' in r.text
+
+
+def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) -> None:
+    declaration_id = _published(env, client, number(1))
+    client.cookies.clear()
+    catalogue = client.get("/exchange/open-licences").text
+    assert f"/exchange/open-licences/{declaration_id}" in catalogue
+    for query, found in (("q=锂离子", True), ("q=图像处理", False), ("q=TI%3D负极", True), ("ipc=H01M", True),
+                         ("ipc=H01M4", True), ("ipc=G06F", False), ("fee_method=sales_royalty", True),
+                         ("fee_method=fixed", False), ("region=510107", True), ("region=510104", False)):
+        page = client.get(f"/exchange/open-licences?{query}")
+        assert page.status_code == 200, query
+        assert (f"/exchange/open-licences/{declaration_id}" in page.text) is found, query
+    assert client.get("/exchange/open-licences?q=TI%3D(").status_code == 400  # a malformed query is a 4xx
+    bad = client.get("/exchange/open-licences?ipc=銀")
+    assert bad.status_code == 422 and 'id="c-ipc-error"' in bad.text
+    api = client.get("/api/v1/exchange/open-licences?fee_method=sales_royalty").json()
+    assert api["total"] == 1 and api["items"][0]["fee"] == "按净销售额提成 3%"
+    # a licence: written notice plus payment, by another enterprise (both on or after publication: today)
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+
+    today = china_date(utcnow()).isoformat()
+    login_as(client, env.engine, "ent2_user")
+    page = f"/exchange/open-licences/{declaration_id}"
+    r = post(client, f"{page}/licences", {"licensee": JINJIANG_ENTERPRISE, "notice_on": today,
+                                          "paid_yuan": "", "paid_on": today},
+             files={"notice": ("通知.pdf", PDF), "payment_proof": ("", b"")}, page=page)
+    assert r.status_code == 422
+    assert 'id="l-paid_yuan-error"' in r.text and 'id="l-payment_proof-error"' in r.text
+    r = post(client, f"{page}/licences", {"licensee": JINJIANG_ENTERPRISE, "notice_on": today,
+                                          "paid_yuan": "12000", "paid_on": today},
+             files={"notice": ("通知.pdf", PDF), "payment_proof": ("付款.pdf", PDF)}, page=page)
+    assert r.status_code == 303, r.text[:1500]
+    assert JINJIANG_ENTERPRISE in client.get(page).text
+    client.cookies.clear()
+    assert JINJIANG_ENTERPRISE not in client.get(page).text  # the public does not see who took a licence
+    login_as(client, env.engine, "ent_user")
+    html = client.get(page).text
+    grant_id = re.search(r'action="/exchange/licences/(\d+)/record"', html).group(1)  # type: ignore[union-attr]
+    r = post(client, f"/exchange/licences/{grant_id}/record", {"recorded_on": today}, page=page)
+    assert r.status_code == 303
+    data = client.get(f"/api/v1/exchange/open-licences/{declaration_id}").json()
+    assert data["grants"][0]["recorded_on"] == today
+    reduced = [y for y in data["reduction"] if y["rate"] == "0.15"]
+    assert reduced and reduced[0]["due"] > today
+    assert data["reduction_total"] == str(sum(int(float(y["annuity"])) for y in reduced) * 15 // 100) + ".00"
+
+
+def test_unpublished_declarations_and_cases_stay_with_their_party(env: WebEnv, client: TestClient) -> None:
+    from zhichan.exchange.models import OpenLicence
+
+    login_as(client, env.engine, "ent_user")
+    assert declare(client, number(2)).status_code == 303
+    with session_scope(env.engine) as s:
+        row = s.scalar(select(OpenLicence))
+        declaration_id, case_id = row.id, row.case_id
+    assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 200
+    for username in ("ent2_user", "jinjiang_officer"):
+        login_as(client, env.engine, username)
+        assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 404
+        assert client.get(f"/cases/{case_id}").status_code == 404
+    client.cookies.clear()
+    assert client.get(f"/api/v1/exchange/open-licences/{declaration_id}").status_code == 404
+    assert f"/exchange/open-licences/{declaration_id}" not in client.get("/exchange/open-licences").text
+
+
+def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(0), "mode": "sale", "price": "abc"}, page=form)
+    assert r.status_code == 422
+    assert 'id="f-pledgee_consent-error"' in r.text and 'id="f-price-error"' in r.text
+    r = post(client, form, {"asset_kind": "patent", "number": number(12), "mode": "ordinary", "price": ""}, page=form)
+    assert r.status_code == 422 and 'id="f-number-error"' in r.text and "不是该专利的权利人" in r.text
+    r = post(client, form, {"asset_kind": "patent", "number": number(3), "mode": "sale", "price": "800000",
+                            "description": "成套技术转让"}, page=form)
+    assert r.status_code == 303
+    listing = r.headers["location"]
+    assert listing in client.get("/exchange/listings?q=锂离子").text  # text through the search index
+    assert listing not in client.get("/exchange/listings?q=图像处理").text
+    assert client.get("/exchange/listings?q=TI%3D(").status_code == 400
+    page = client.get(listing).text
+    assert 'id="value"' in page and 'id="remaining"' in page and "800,000.00" in page
+    r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "0", "deposit": "50000",
+                                             "closes_at": "2099-01-01T10:00"}, page=listing)
+    assert r.status_code == 422 and 'id="a-increment-error"' in r.text
+    r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                             "reserve": "600000", "closes_at": "2099-01-01T10:00"}, page=listing)
+    assert r.status_code == 303
+    auction = r.headers["location"]
+    login_as(client, env.engine, "ent2_user")
+    r = post(client, f"{auction}/bids", {"amount": "500000"}, page=auction)
+    assert r.status_code == 422 and 'id="b-amount-error"' in r.text and "保证金" in r.text
+    assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
+    assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
+    r = post(client, f"{auction}/bids", {"amount": "505000"}, page=auction)
+    assert r.status_code == 422 and "510000" in r.text
+    live = client.get(f"{auction}/live").text
+    assert "500,000.00" in live and JINJIANG_ENTERPRISE in live  # a bidder sees its own name
+    client.cookies.clear()
+    public = client.get(f"{auction}/live").text
+    assert "500,000.00" in public and JINJIANG_ENTERPRISE not in public and "锦江＊＊＊" in public
+    login_as(client, env.engine, "ent_user")
+    assert JINJIANG_ENTERPRISE in client.get(f"{auction}/live").text  # the seller sees its bidders
+    api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
+    assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]
+    with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
+        from zhichan.exchange.models import Auction, Listing
+
+        s.get(Auction, 1).state = "closed"  # type: ignore[union-attr]
+        s.get(Listing, 1).state = "withdrawn"  # type: ignore[union-attr]
+    assert client.get(auction).status_code == 200  # the seller still sees it
+    client.cookies.clear()
+    assert client.get(auction).status_code == 404
+
+
+def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "ent2_user")
+    r = post(client, "/exchange/needs", {"title": "", "text": "需要固态电池电解质技术", "industry": "新能源",
+                                         "budget": "-5", "region": "51"}, page="/exchange/needs")
+    assert r.status_code == 422 and 'id="n-title-error"' in r.text and 'id="n-budget-error"' in r.text
+    assert "需要固态电池电解质技术" in r.text  # kept
+    r = post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
+                                         "budget": "2000000", "region": ""}, page="/exchange/needs")
+    assert r.status_code == 303
+    from zhichan.exchange.models import Need
+
+    with session_scope(env.engine) as s:
+        need = s.scalar(select(Need))
+        assert (need.region_code, str(need.budget_yuan)) == ("510104", "2000000.00")
+        need_id = need.id
+    client.cookies.clear()
+    assert "固态电解质" in client.get("/exchange/needs").text
+    login_as(client, env.engine, "ent_user")
+    assert post(client, f"/exchange/needs/{need_id}/close", {}, page="/exchange/needs").status_code == 403
+    login_as(client, env.engine, "ent2_user")
+    assert post(client, f"/exchange/needs/{need_id}/close", {}, page="/exchange/needs").status_code == 303
+    for username, sees in (("ent2_user", True), ("jinjiang", True), ("cd_leader", True), ("wuhou", False),
+                           ("ent_user", False)):
+        login_as(client, env.engine, username)
+        assert ("固态电解质" in client.get("/exchange/needs").text) is sees, username
+
+
+def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:
+    """锦江区's enterprise files a declaration (not yet published), lists a patent and withdraws it, posts a
+    need and closes it: no 武侯区 user — analyst, officer, administrator, enterprise — sees any of it,
+    through any page or API of the exchange; 锦江区's officer and the city see all of it."""
+    from zhichan.exchange.models import Listing, Need, OpenLicence
+
+    login_as(client, env.engine, "ent2_user")
+    fields = {"patentee": JINJIANG_ENTERPRISE, "term_until": "2030-12-31"}
+    assert declare(client, number(13), **fields).status_code == 303
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(14), "mode": "ordinary", "price": "1"}, page=form)
+    assert r.status_code == 303
+    listing = r.headers["location"]
+    assert post(client, f"{listing}/withdraw", {}, page=listing).status_code == 303
+    r = post(client, "/exchange/needs", {"title": "锦江专属需求", "text": "保密需求", "industry": "材料"},
+             page="/exchange/needs")
+    assert r.status_code == 303
+    deal = {"patent_number": number(15), "buyer": "锦江专属受让方", "pricing_method": "协议定价",
+            "trading_mode": "协议交易", "deal_kind": "转让", "price": "300000", "listing_id": ""}
+    r = post(client, "/procedures/exchange.deal/new", deal, files={"extra": ("", b"")},
+             page="/procedures/exchange.deal/new")
+    assert r.status_code == 303, r.text[:1500]
+    assert "锦江专属受让方" in client.get("/exchange/deals").text
+    with session_scope(env.engine) as s:
+        declaration_id = s.scalar(select(OpenLicence.id))
+        listing_id = s.scalar(select(Listing.id))
+        need_id = s.scalar(select(Need.id))
+    assert post(client, f"/exchange/needs/{need_id}/close", {}, page="/exchange/needs").status_code == 303
+    lists = ("/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/listings",
+             "/exchange/listings?mine=true", "/exchange/needs", "/exchange/deals")
+    details = (f"/exchange/open-licences/{declaration_id}", f"/api/v1/exchange/open-licences/{declaration_id}",
+               f"/exchange/listings/{listing_id}")
+    for username in ("wuhou", "wuhou_officer", "wuhou_admin", "ent_user", None):
+        if username:
+            login_as(client, env.engine, username)
+        else:
+            client.cookies.clear()
+        for url in lists:
+            body = client.get(url).text
+            assert JINJIANG_ENTERPRISE not in body and "锦江专属需求" not in body and "锦江专属受让方" not in body, \
+                (username, url)
+        for url in details:
+            assert client.get(url).status_code == 404, (username, url)
+        if username:
+            assert post(client, f"/exchange/listings/{listing_id}/withdraw", {}).status_code == 404
+            assert post(client, f"/exchange/needs/{need_id}/close", {}).status_code == 404
+    for username in ("jinjiang_officer", "cd_leader"):
+        login_as(client, env.engine, username)
+        assert "锦江专属需求" in client.get("/exchange/needs").text
+        assert "锦江专属受让方" in client.get("/exchange/deals").text
+        assert client.get(f"/exchange/listings/{listing_id}").status_code == 200
+        assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang: str) -> None:
+    """No message key shows through untranslated on any exchange page, in either language."""
+    declaration_id = _published(env, client, number(1))
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listing = post(client, form, {"asset_kind": "patent", "number": number(3), "mode": "sale", "price": ""},
+                   page=form).headers["location"]
+    auction = post(client, f"{listing}/auctions", {"starting_price": "1000", "increment": "100", "deposit": "100",
+                                                   "closes_at": "2099-01-01T10:00"}, page=listing).headers["location"]
+    for url in ("/exchange", "/exchange/open-licences", f"/exchange/open-licences/{declaration_id}",
+                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs", "/exchange/deals"):
+        body = client.get(f"{url}?lang={lang}").text
+        assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing

@@ -1,0 +1,240 @@
+"""专利开放许可: every refusal ground of 细则 第八十六条 and 法 第五十条, the content rules, publication,
+withdrawal with co-owners, licences by notice plus payment, 备案 — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, select
+
+from tests.exchange.conftest import Exchange
+from tests.exchange.helpers import TODAY, declaration, moment
+from tests.exchange.helpers import declaration as declared
+from tests.procedures.helpers import pdf
+from zhichan.errors import ConflictError, FormError, PermissionDenied
+from zhichan.exchange import models  # noqa: F401 - registers the tables on Base.metadata
+from zhichan.exchange.models import OpenLicence
+from zhichan.exchange.openlicence import PROCEDURE, record_licence, take_licence
+from zhichan.platform.db import Base, session_scope
+
+PDF = b"%PDF-1.4 notice"
+
+
+def test_models_match_migration(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "exchange_" in repr(d)] == []
+
+
+def _file(ex: Exchange, fields: dict[str, str], *, uploads: tuple = (), day: dt.date = TODAY) -> dict:
+    with session_scope(ex.world.engine) as s:
+        return ex.world.service.start(s, ex.world.scope("ent_user"), PROCEDURE, fields=fields, uploads=uploads,
+                                      now=moment(day))
+
+
+def _refused(ex: Exchange, fields: dict[str, str], uploads: tuple = ()) -> dict[str, str]:
+    with pytest.raises(FormError) as info:
+        _file(ex, fields, uploads=uploads)
+    with session_scope(ex.world.engine) as s:  # nothing of a refused declaration is kept
+        assert s.scalar(select(OpenLicence.id)) is None
+    return info.value.errors
+
+
+@pytest.mark.parametrize(("case", "field", "words"), [
+    ("exclusive", "patent_number", "独占许可有效期内"),
+    ("sole", "patent_number", "排他许可有效期内"),
+    ("suspended", "patent_number", "中止程序"),
+    ("unpaid", "patent_number", "年费未按规定缴纳"),
+    ("unpaid", "patent_number", "未缴年费终止"),
+    ("pledged", "pledgee_consent", "质权人：某银行"),
+    ("invalidated", "patent_number", "被宣告无效"),
+    ("pending", "patent_number", "尚未公告授权"),
+    ("foreign", "patentee", "不是该专利的权利人"),
+])
+def test_each_refusal_ground_is_named_beside_its_field(exchange: Exchange, case: str, field: str, words: str) -> None:
+    errors = _refused(exchange, declaration(exchange.numbers[case]))
+    assert words in errors[field], errors
+
+
+def test_a_licence_that_is_ordinary_or_has_ended_does_not_bar(exchange: Exchange) -> None:
+    for case in ("ordinary_licensed", "expired_exclusive", "resumed", "ok"):
+        assert _file(exchange, declaration(exchange.numbers[case]))["state"] == "filed", case
+
+
+def test_a_pledge_with_the_pledgees_consent_is_accepted(exchange: Exchange) -> None:
+    created = _file(exchange, declaration(exchange.numbers["pledged"], pledgee_consent="已取得质权人书面同意"))
+    assert created["state"] == "filed"
+
+
+@pytest.mark.parametrize("case", ["utility_model", "design"])
+def test_a_utility_model_or_design_needs_a_favourable_report(exchange: Exchange, case: str) -> None:
+    number = exchange.numbers[case]
+
+    def declaration(number: str, **fields: str) -> dict[str, str]:  # a utility model's term ends 2028-03-09
+        return declared(number, term_until="2027-12-31", **fields)
+
+    no_report = _refused(exchange, declaration(number, evaluation="未发现不符合授权条件的缺陷"))
+    assert "评价报告" in no_report["evaluation"]
+    not_applicable = _refused(exchange, declaration(number), uploads=(pdf("extra", "评价报告.pdf"),))
+    assert "评价报告" in not_applicable["evaluation"]
+    negative = _refused(exchange, declaration(number, evaluation="存在不符合授权条件的缺陷"),
+                        uploads=(pdf("extra", "评价报告.pdf"),))
+    assert "否定" in negative["evaluation"]
+    created = _file(exchange, declaration(number, evaluation="未发现不符合授权条件的缺陷"),
+                    uploads=(pdf("extra", "评价报告.pdf"),))
+    assert created["state"] == "filed"
+
+
+@pytest.mark.parametrize(("method", "value", "ok"), [
+    ("固定费用", "20000000", True), ("固定费用", "20000000.01", False), ("固定费用", "0", False),
+    ("按净销售额提成", "20", True), ("按净销售额提成", "20.5", False), ("按净销售额提成", "3.5%", True),
+    ("按利润提成", "40", True), ("按利润提成", "40.01", False), ("固定费用", "五万", False),
+])
+def test_fee_caps(exchange: Exchange, method: str, value: str, ok: bool) -> None:
+    fields = declaration(exchange.numbers["ok"], fee_method=method, fee_standard=value)
+    if ok:
+        assert _file(exchange, fields)["state"] == "filed"
+    else:
+        assert "fee_standard" in _refused(exchange, fields)
+
+
+def test_content_rules_name_each_field(exchange: Exchange) -> None:
+    errors = _refused(exchange, declaration(exchange.numbers["ok"], fee_note="说" * 2001, term_until="2040-01-01",
+                                            commitment="", contact=""))
+    assert set(errors) >= {"fee_note", "commitment", "contact"}
+    term = _refused(exchange, declaration(exchange.numbers["ok"], term_until="2038-03-10"))
+    assert "2038-03-09" in term["term_until"]  # the invention's term ends the day before the 20th anniversary
+    assert "patent_number" in _refused(exchange, declaration("CN201810000000.0"))
+
+
+def test_a_patent_has_one_live_declaration(exchange: Exchange) -> None:
+    _file(exchange, declaration(exchange.numbers["ok"]))
+    assert "已有开放许可声明" in _refused_keep(exchange, declaration(exchange.numbers["ok"]))["patent_number"]
+
+
+def _refused_keep(ex: Exchange, fields: dict[str, str]) -> dict[str, str]:
+    with pytest.raises(FormError) as info:
+        _file(ex, fields)
+    return info.value.errors
+
+
+def _publish(ex: Exchange, case_id: int, day: dt.date = TODAY) -> None:
+    with session_scope(ex.world.engine) as s:
+        ex.world.service.act(s, ex.world.scope("wuhou_officer"), case_id, "publish", version=1, fields={},
+                             now=moment(day))
+
+
+def _another_enterprise(ex: Exchange) -> str:
+    from tests.procedures.helpers import PASSWORD, _password_hash
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(ex.world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        org = create_org(s, "某被许可公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="某被许可公司")
+        user = create_user(s, username="licensee_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org,
+                           password_hash=_password_hash())
+        ex.world.users["licensee_user"] = user.id
+    return "licensee_user"
+
+
+def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
+    ex = exchange
+    case = _file(ex, declaration(ex.numbers["ok"]))
+    _publish(ex, case["id"], dt.date(2026, 3, 5))
+    with session_scope(ex.world.engine) as s:
+        row = s.scalar(select(OpenLicence).where(OpenLicence.case_id == case["id"]))
+        assert (row.state, row.published_on, row.ipc) == ("published", dt.date(2026, 3, 5), "H01M4/13 H01M10/44")
+        declaration_id = row.id
+    evidence = ex.world.service.evidence
+    with pytest.raises(PermissionDenied), session_scope(ex.world.engine) as s:  # not from itself
+        take_licence(s, ex.world.scope("ent_user"), evidence, declaration_id, licensee="自己", notice_on="2026-03-10",
+                     paid_yuan="50000", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,
+                     now=moment(dt.date(2026, 3, 12)))
+    licensee = ex.world.scope(_another_enterprise(ex))
+    with session_scope(ex.world.engine) as s:
+        with pytest.raises(FormError) as info:  # the fixed fee is paid in full, with both documents
+            take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-10",
+                         paid_yuan="49999.99", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,
+                         now=moment(dt.date(2026, 3, 12)))
+        assert "50000.00" in info.value.errors["paid_yuan"]
+    with session_scope(ex.world.engine) as s:
+        with pytest.raises(FormError) as info:
+            take_licence(s, licensee, evidence, declaration_id, licensee="", notice_on="2026-13-10", paid_yuan="x",
+                         paid_on="", notice=b"", payment_proof=b"", now=moment(dt.date(2026, 3, 12)))
+        assert set(info.value.errors) == {"licensee", "notice_on", "paid_on", "paid_yuan", "notice", "payment_proof"}
+    with session_scope(ex.world.engine) as s:
+        grant = take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-10",
+                             paid_yuan="50000", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,
+                             now=moment(dt.date(2026, 3, 12)))
+        assert grant.effective_on == dt.date(2026, 3, 11) and grant.until == dt.date(2029, 3, 31)
+        grant_id = grant.id
+    with pytest.raises(FormError), session_scope(ex.world.engine) as s:  # not before the licence began
+        record_licence(s, licensee, evidence, grant_id, recorded_on="2026-03-10", now=moment(dt.date(2026, 3, 20)))
+    with session_scope(ex.world.engine) as s:
+        assert record_licence(s, ex.world.scope("wuhou_officer"), evidence, grant_id, recorded_on="2026-03-20",
+                              now=moment(dt.date(2026, 3, 20))).recorded_on == dt.date(2026, 3, 20)
+    with pytest.raises(ConflictError), session_scope(ex.world.engine) as s:
+        record_licence(s, licensee, evidence, grant_id, recorded_on="2026-03-21", now=moment(dt.date(2026, 3, 21)))
+    # withdrawal: written and unconditional; the licence already granted stands
+    with session_scope(ex.world.engine) as s:
+        ex.world.service.act(s, ex.world.scope("ent_user"), case["id"], "withdraw", version=2,
+                             fields={"unconditional": "以书面方式无条件撤回开放许可声明"},
+                             uploads=(pdf("doc0", "撤回声明.pdf"),), now=moment(dt.date(2026, 9, 1)))
+    with session_scope(ex.world.engine) as s:
+        row = s.get(OpenLicence, declaration_id)
+        assert (row.state, row.ended_on) == ("withdrawn", dt.date(2026, 9, 1))
+        with pytest.raises(ConflictError):  # no new licence after withdrawal
+            take_licence(s, licensee, evidence, declaration_id, licensee="后来者", notice_on="2026-09-02",
+                         paid_yuan="50000", paid_on="2026-09-02", notice=PDF, payment_proof=PDF,
+                         now=moment(dt.date(2026, 9, 3)))
+    with session_scope(ex.world.engine) as s:
+        from zhichan.exchange.models import OpenLicenceGrant
+
+        assert s.get(OpenLicenceGrant, grant_id).recorded_on == dt.date(2026, 3, 20)
+
+
+def test_withdrawal_of_a_co_owned_patent_needs_every_co_owner(exchange: Exchange) -> None:
+    ex = exchange
+    case = _file(ex, declaration(ex.numbers["coowned"]))
+    _publish(ex, case["id"])
+    withdraw = {"unconditional": "以书面方式无条件撤回开放许可声明"}
+    with pytest.raises(FormError) as info, session_scope(ex.world.engine) as s:
+        ex.world.service.act(s, ex.world.scope("ent_user"), case["id"], "withdraw", version=2, fields=withdraw,
+                                 uploads=(pdf("doc0", "撤回声明.pdf"),), now=moment(dt.date(2026, 4, 1)))
+    assert "锦江独有材料有限公司" in info.value.errors["co_owners_consent"]
+    with session_scope(ex.world.engine) as s:
+        result = ex.world.service.act(
+            s, ex.world.scope("ent_user"), case["id"], "withdraw", version=2,
+            fields={**withdraw, "co_owners_consent": "全体共有人已书面同意"},
+            uploads=(pdf("doc0", "撤回声明.pdf"), pdf("extra", "共有人同意书.pdf")), now=moment(dt.date(2026, 4, 1)))
+    assert result["state"] == "withdrawn"
+
+
+def test_publication_rechecks_the_right(exchange: Exchange, tmp_path) -> None:
+    """A ground that arises between filing and publication (here: the corpus is replaced by one where
+    the patent has since been exclusively licensed) refuses the publication."""
+    ex = exchange
+    case = _file(ex, declaration(ex.numbers["ok"]))
+    from zhichan.corpus.testing import build_snapshot, event
+
+    con = ex.snapshot.connect()
+    try:
+        import pyarrow as pa  # noqa: F401
+
+        patents = con.sql("SELECT * FROM patents").to_arrow_table().to_pylist()
+    finally:
+        con.close()
+    later = build_snapshot(tmp_path / "later", patents=patents, events=[
+        event(ex.numbers["ok"], "licence", "2026-03-03", party_from="x", party_to="独占者", detail="独占许可")])
+    from zhichan.exchange.openlicence import on_step
+
+    ex.world.service._hooks[PROCEDURE] = [lambda s, scope, step: on_step(later, s, scope, step)]
+    with pytest.raises(FormError) as info, session_scope(ex.world.engine) as s:
+        ex.world.service.act(s, ex.world.scope("wuhou_officer"), case["id"], "publish", version=1, fields={},
+                                 now=moment(dt.date(2026, 3, 4)))
+    assert "独占许可" in info.value.errors["_rights"]

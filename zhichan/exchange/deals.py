@@ -1,0 +1,137 @@
+"""交易 (deals) from intent to contract to 转让登记/许可备案, on the declared procedure ``exchange.deal``.
+
+The declaration (``definitions/exchange.deal.yaml``) holds the six pricing methods (协议定价、评估定价、
+网络竞价、拍卖竞价、竞争性谈判、大数据系统估价), the five trading modes (协议、竞价、定向、挂牌转让、联盟交易),
+the steps and the public-notice clock; :func:`on_step` is its hook: it checks the patent against the
+corpus (:mod:`zhichan.exchange.checks`), the amounts (Decimal), and the rule for 协议定价 by a university
+or research institute — the result's name and price publicised first, the contract only once the notice
+period has run without an open objection (促进科技成果转化法 第十八条) — and keeps
+:class:`~zhichan.exchange.models.Deal` in step with the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.rights import right_on
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import ConflictError, FormError, NotFoundError
+from zhichan.exchange.checks import (
+    FieldError,
+    Problems,
+    flatten,
+    holder_problems,
+    patent_number,
+    standing_problems,
+)
+from zhichan.exchange.listings import money
+from zhichan.exchange.models import Deal, Listing
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Organization
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import CaseClock
+from zhichan.procedures.service import StepTaken
+
+PROCEDURE = "exchange.deal"
+AGREED_PRICE = "协议定价"
+#: sellers whose 协议定价 is publicised first (促进科技成果转化法 第十八条: 国家设立的研究开发机构、高等院校)
+NOTICE_SELLERS = ("university", "institute")
+
+
+def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
+    """The seller's party type as the corpus records it (``enterprise`` when unknown)."""
+    if not party_key:
+        return "enterprise"
+    con = snapshot.connect()
+    try:
+        rows = con.execute("SELECT party_type FROM parties WHERE party_key = ?", [party_key]).fetchall()
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows and rows[0][0] else "enterprise"
+
+
+def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken) -> None:
+    """Check and register each step of an ``exchange.deal`` case (runs in its transaction)."""
+    today = china_date(step.now)
+    if step.event == "start":
+        _open(snapshot, session, scope, step, today)
+        return
+    row = session.scalar(select(Deal).where(Deal.case_id == step.case_id))
+    if row is None:  # pragma: no cover - every case has its register row from its start
+        raise NotFoundError("没有该交易 / no such deal")
+    if step.event == "sign":
+        if row.pricing_method == AGREED_PRICE and row.seller_type in NOTICE_SELLERS:
+            _notice_served(session, step, today)
+        row.contract_price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
+        row.contract_on = dt.date.fromisoformat(step.fields["contract_on"])
+    elif step.event == "settle":
+        paid = money(str(step.fields.get("paid_yuan", "")), "paid_yuan", required=True)
+        assert paid is not None
+        row.paid_total += paid
+    elif step.event == "record":
+        row.recorded_on = dt.date.fromisoformat(step.fields["recorded_on"])
+        row.record_number = step.fields["record_number"]
+        if row.listing_id is not None:
+            listing = session.get(Listing, row.listing_id)
+            if listing is not None:
+                listing.state = "concluded"
+    row.state = step.target
+    session.flush()
+
+
+def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
+    """协议定价 by a university or institute: publicised, the whole notice period over, no objection open."""
+    clock = session.scalar(select(CaseClock).where(CaseClock.case_id == step.case_id,
+                                                   CaseClock.name == "public_notice"))
+    if step.source != "notice" or clock is None:
+        raise ConflictError("高校、科研机构协议定价须先公示成果名称和拟交易价格 / an agreed price of a university or "
+                            "research institute is publicised before the contract (促进科技成果转化法第十八条)")
+    pauses = json.loads(clock.pauses or "[]")
+    if pauses and pauses[-1].get("end") is None:  # the step stopped the clock; an open pause stays open
+        raise ConflictError("公示期内的异议尚未处理完毕 / an objection to the notice is still open")
+    if clock.due_on is None or today <= clock.due_on:
+        raise ConflictError(f"公示期至 {clock.due_on} 届满，届满后方可签约 / the notice runs until {clock.due_on}: sign "
+                            "after it")
+
+
+def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, today: dt.date) -> None:
+    if snapshot is None:
+        raise ConflictError("尚无语料快照，无法核对专利状态 / no corpus snapshot: the patent cannot be checked")
+    fields = step.fields
+    try:
+        number = patent_number(str(fields.get("patent_number", "")))
+    except FieldError as exc:
+        raise FormError({"patent_number": str(exc)}) from None
+    org = session.get(Organization, scope.org_id)  # the party's own organization (the declaration: party only)
+    seller = org.name if org is not None else ""
+    status = right_on(snapshot, number, today)
+    problems: Problems = {}
+    standing_problems(status, problems)
+    holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key)
+    errors = flatten(problems)
+    price: Decimal | None = None
+    try:
+        price = money(str(fields.get("price", "")), "price", required=True)
+    except FormError as exc:
+        errors.update(exc.errors)
+    listing_id = fields.get("listing_id")
+    if listing_id is not None:
+        listing = session.get(Listing, int(listing_id))
+        if listing is None or listing.org_id != scope.org_id or listing.asset_number != number:
+            errors["listing_id"] = "不是本单位该专利的挂牌 / not your organization's listing of this patent"
+    if errors:
+        raise FormError(errors)
+    assert price is not None
+    session.add(Deal(
+        case_id=step.case_id, application_number=number, title=status.title or "", seller=seller,
+        seller_type=seller_type(snapshot, step.party_key), buyer=str(fields["buyer"]).strip(),
+        pricing_method=fields["pricing_method"], trading_mode=fields["trading_mode"], deal_kind=fields["deal_kind"],
+        price=price, paid_total=Decimal(0), state=step.target, listing_id=int(listing_id) if listing_id else None,
+        org_id=step.org_id, org_path=session.get(Organization, step.org_id).path,  # type: ignore[union-attr]
+        party_key=step.party_key, synthetic=bool(snapshot.synthetic), created_at=step.now))
+    session.flush()

@@ -1,0 +1,115 @@
+"""Synthetic demo data for the exchange (``zhichan exchange demo``), labelled synthetic.
+
+Enterprises of the synthetic corpus that hold granted inventions in the demo organization tree's
+counties get an organization (under their county's bureau) and go through the real services: each
+lists one patent, posts one need, and every second one declares an open licence that a demo case
+officer publishes — every rule is checked as for anyone, and a patent a rule refuses is skipped. The
+rows carry ``synthetic = true`` and the pages show the 合成数据 badge; no figure pretends to be real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import ZhichanError
+from zhichan.evidence.service import utcnow
+from zhichan.exchange.listings import MODES, create_listing, post_need
+from zhichan.exchange.openlicence import COMMITMENT, EVALUATION_NOT_APPLICABLE, PROCEDURE, on_step
+from zhichan.legaltime import china_date
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
+
+OFFICER = "exchange_demo_officer"
+INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备", "生物医药", "节能环保")
+
+
+def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(enterprise, region, [(number, title)…]) for enterprises of the demo provinces with two or more
+    granted inventions."""
+    con = snapshot.connect()
+    try:
+        rows = con.execute(
+            "SELECT first_patentee, region_code, application_number, title FROM patents "
+            "WHERE kind = 'invention' AND legal_status = 'granted' AND first_patentee_type = 'enterprise' "
+            f"AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
+            "ORDER BY first_patentee, application_number", provinces).fetchall()
+    finally:
+        con.close()
+    by_party: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for party, region, number, title in rows:
+        by_party.setdefault((party, region), []).append((number, title))
+    chosen = [(party, region, patents) for (party, region), patents in by_party.items() if len(patents) >= 2]
+    return chosen[:count]
+
+
+def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12) -> dict[str, int]:
+    """Seed up to ``count`` demo enterprises' listings, needs and open licences; counts of what was made."""
+    procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
+    now = utcnow()
+    made = {"enterprises": 0, "listings": 0, "needs": 0, "open_licences": 0, "skipped": 0}
+    with session_scope(engine) as s:
+        nation = seed_demo_tree(s)
+        bureaus = {o.region_code: o for o in s.scalars(select(Organization).where(
+            Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))}
+        officer = s.scalar(select(User).where(User.username == OFFICER))
+        if officer is None:  # acts for the bureau in the demo; nobody signs in with it
+            officer = create_user(s, username=OFFICER, password=secrets.token_urlsafe(24), role=Role.CASE_OFFICER,
+                                  org=nation, display_name="交易大厅演示办件人（合成） / exchange demo officer (synthetic)")
+        officer_id = officer.id
+    modes = list(MODES)
+    provinces = sorted({code[:2] for code in bureaus})
+    for i, (party, region, patents) in enumerate(_candidates(snapshot, provinces, count)):
+        key = normalize_name(party)
+        # under the most specific demo bureau whose area holds the enterprise: county, else city, else province
+        bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
+        with session_scope(engine) as s:
+            if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
+                continue
+            org = create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
+            user = create_user(s, username=f"exchange_demo_{i:02d}", password=secrets.token_urlsafe(24),
+                               role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
+            scope = scope_for_user(s, user)
+        made["enterprises"] += 1
+        number, title = patents[0]
+        try:
+            with session_scope(engine) as s:
+                create_listing(s, scope, snapshot, asset_kind="patent", number=number, mode=modes[i % len(modes)],
+                               price=str(100_000 * (1 + i % 9)), description=f"合成演示挂牌：{title}",
+                               pledgee_consent=False, now=now)
+            made["listings"] += 1
+        except ZhichanError:
+            made["skipped"] += 1
+        with session_scope(engine) as s:
+            post_need(s, scope, title=f"寻求{INDUSTRIES[i % len(INDUSTRIES)]}领域合作技术",
+                      text=f"合成演示需求：希望引进与“{patents[1][1]}”相关的技术，开展联合开发。",
+                      industry=INDUSTRIES[i % len(INDUSTRIES)], budget=str(500_000 * (1 + i % 4)), region="",
+                      now=now, synthetic=True)
+        made["needs"] += 1
+        if i % 2:
+            continue
+        today = china_date(now)
+        fields = {"patent_number": patents[1][0], "patentee": party, "fee_method": "按净销售额提成",
+                  "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
+                  "fee_note": "合成演示：按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
+                  "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
+                  "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
+        try:
+            with session_scope(engine) as s:
+                case = procedures.start(s, scope, PROCEDURE, fields=fields, now=now)
+            with session_scope(engine) as s:
+                acting = s.get(User, officer_id)
+                assert acting is not None
+                procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
+                               version=case["version"], fields={}, now=now)
+            made["open_licences"] += 1
+        except ZhichanError:
+            made["skipped"] += 1
+    return made

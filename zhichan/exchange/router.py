@@ -1,0 +1,338 @@
+"""HTTP for the exchange (运营交易大厅): the hall, the public open-licence catalogue and declarations,
+licences and their 备案, listings with value indicators, online auctions (live by HTMX polling from
+this server), technology needs; the catalogue, declarations and auctions as JSON under ``/api/v1``.
+Thin: the services decide, :mod:`zhichan.exchange.scope` says who sees what.
+
+Declarations themselves are filed, published, refused, withdrawn and revoked on the procedure
+engine's generic pages (``/procedures/exchange.open_licence/new``, ``/cases/{id}``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from zhichan.errors import FormError
+from zhichan.evidence.service import EvidenceService, utcnow
+from zhichan.exchange import bidding, listings, openlicence, views
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.openapi import errors
+from zhichan.web.routes.api import fast_json
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter(route_class=TransactionRoute)
+
+MAX_INT = 2**31 - 1
+Id = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    return [("/exchange", "nav.exchange")]
+
+
+def _corpus(request: Request) -> CorpusAccess:
+    access: CorpusAccess = request.app.state.corpus
+    return access
+
+
+def _evidence(request: Request) -> EvidenceService:
+    evidence: EvidenceService = request.app.state.procedures.evidence
+    return evidence
+
+
+async def _fields(request: Request) -> tuple[dict[str, str], dict[str, bytes]]:
+    """A submitted form's text fields and files (each read up to the platform's attachment limit)."""
+    limit: int = request.app.state.procedures.max_attachment_bytes
+    fields: dict[str, str] = {}
+    uploads: dict[str, bytes] = {}
+    async with request.form(max_files=5, max_fields=50) as form:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read(limit + 1)
+                if len(content) > limit:
+                    mb = limit // (1024 * 1024)
+                    raise FormError({key: f"文件超过 {mb} MB / the file is larger than {mb} MB"})
+                uploads[key] = content
+            elif key != "csrf_token":
+                fields[key] = value
+    return fields, uploads
+
+
+# -- the hall and open licences ------------------------------------------------------------------
+
+@router.get("/exchange", include_in_schema=False)
+def hall(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "exchange/hall.html", views.hall_view(session, scope))
+
+
+def _catalogue(request: Request, session: Session, q: str, ipc: str, fee_method: str, region: str,
+               page: int) -> dict[str, Any]:
+    return views.catalogue_view(session, _corpus(request).snapshot(), lang(request), q=q, ipc=ipc,
+                                fee_method=fee_method, region=region, page=page)
+
+
+@router.get("/exchange/open-licences", include_in_schema=False)
+def catalogue_page(request: Request, session: Session = DbDep, q: str = Query("", max_length=500),
+                   ipc: str = Query("", max_length=20), fee_method: str = Query("", max_length=20),
+                   region: str = Query("", max_length=6), page: int = Query(1, ge=1, le=10_000)) -> Response:
+    filters = {"q": q, "ipc": ipc, "fee_method": fee_method, "region": region}
+    try:
+        data = _catalogue(request, session, q, ipc, fee_method, region, page)
+    except FormError as exc:
+        return render(request, "exchange/catalogue.html", {"items": [], "total": 0, "page": 1, "per_page": 20,
+                                                           "filters": filters, "errors": exc.errors,
+                                                           "fee_methods": views.fee_methods(lang(request))},
+                      status=422)
+    return render(request, "exchange/catalogue.html", {**data, "errors": {}})
+
+
+@router.get("/api/v1/exchange/open-licences", tags=["exchange"], responses=errors(400, 409, 422))
+def api_catalogue(request: Request, session: Session = DbDep, q: str = Query("", max_length=500),
+                  ipc: str = Query("", max_length=20), fee_method: str = Query("", max_length=20),
+                  region: str = Query("", max_length=6), page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """专利开放许可目录 (public): published declarations; ``q`` in the search query language (a bare term
+    searches title, abstract and claims through the index), ``ipc`` a class/group prefix, ``fee_method``
+    (fixed | sales_royalty | profit_royalty), ``region`` the patent's region code."""
+    return fast_json(_catalogue(request, session, q, ipc, fee_method, region, page))
+
+
+@router.get("/exchange/open-licences/{declaration_id}", include_in_schema=False)
+def declaration_page(request: Request, declaration_id: Id, scope: Scope = ScopeDep, session: Session = DbDep,
+                     other_rate: str = Query("", max_length=10)) -> Response:
+    try:
+        data = views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate)
+        form_errors: dict[str, str] = {}
+    except FormError as exc:
+        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        form_errors = exc.errors
+    return render(request, "exchange/declaration.html", {**data, "errors": form_errors, "values": {}},
+                  status=422 if form_errors else 200)
+
+
+@router.get("/api/v1/exchange/open-licences/{declaration_id}", tags=["exchange"], responses=errors(404, 422))
+def api_declaration(request: Request, declaration_id: Id, scope: Scope = ScopeDep, session: Session = DbDep,
+                    other_rate: str = Query("", max_length=10)) -> Response:
+    """A declaration with the annuity reduction per patent year (``other_rate``: another reduction in per
+    cent; the more favourable one applies, never both) and, for its patentee and bureau, the licences."""
+    return fast_json(views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate))
+
+
+@router.post("/exchange/open-licences/{declaration_id}/licences", include_in_schema=False)
+async def take_licence(request: Request, declaration_id: Id, scope: Scope = ScopeDep,
+                       session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, files = await _fields(request)
+        openlicence.take_licence(session, scope, _evidence(request), declaration_id,
+                                 licensee=fields.get("licensee", ""), notice_on=fields.get("notice_on", ""),
+                                 paid_yuan=fields.get("paid_yuan", ""), paid_on=fields.get("paid_on", ""),
+                                 notice=files.get("notice", b""), payment_proof=files.get("payment_proof", b""),
+                                 now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        return render(request, "exchange/declaration.html", {**data, "errors": exc.errors, "values": fields},
+                      status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/open-licences/{declaration_id}#licences", status_code=303)
+
+
+@router.post("/exchange/licences/{grant_id}/record", include_in_schema=False)
+async def record_licence(request: Request, grant_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields, _ = await _fields(request)
+    grant = openlicence.record_licence(session, scope, _evidence(request), grant_id,
+                                       recorded_on=fields.get("recorded_on", ""), now=utcnow())
+    session.commit()
+    return RedirectResponse(f"/exchange/open-licences/{grant.open_licence_id}#licences", status_code=303)
+
+
+# -- listings ------------------------------------------------------------------------------------
+
+@router.get("/exchange/listings", include_in_schema=False)
+def listings_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep, mine: bool = False,
+                  mode: str = Query("", max_length=20), q: str = Query("", max_length=500)) -> Response:
+    return render(request, "exchange/listings.html", views.listings_view(
+        session, scope, lang(request), mine=mine, mode=mode, q=q, snapshot=_corpus(request).snapshot()))
+
+
+def _listing_form(request: Request, errors_: dict[str, str] | None = None, values: dict[str, str] | None = None,
+                  status: int = 200) -> Response:
+    modes = [(k, v[1] if lang(request) == "en" else v[0]) for k, v in listings.MODES.items()]
+    kinds = [(k, v[1] if lang(request) == "en" else v[0]) for k, v in listings.ASSET_KINDS.items()]
+    return render(request, "exchange/listing_new.html", {"errors": errors_ or {}, "values": values or {},
+                                                         "modes": modes, "kinds": kinds}, status=status)
+
+
+@router.get("/exchange/listings/new", include_in_schema=False)
+def listing_form(request: Request, scope: Scope = ScopeDep) -> Response:
+    scope.require_authenticated()
+    return _listing_form(request)
+
+
+@router.post("/exchange/listings/new", include_in_schema=False)
+async def listing_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        created = listings.create_listing(
+            session, scope, _corpus(request).snapshot(), asset_kind=fields.get("asset_kind", ""),
+            number=fields.get("number", ""), mode=fields.get("mode", ""), price=fields.get("price", ""),
+            description=fields.get("description", ""), pledgee_consent=fields.get("pledgee_consent") == "yes",
+            now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        return _listing_form(request, exc.errors, fields, status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/listings/{created.id}", status_code=303)
+
+
+@router.get("/exchange/listings/{listing_id}", include_in_schema=False)
+def listing_page(request: Request, listing_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    data = views.listing_view(session, scope, _corpus(request), listing_id, lang(request))
+    return render(request, "exchange/listing.html", {**data, "errors": {}, "values": {}})
+
+
+@router.post("/exchange/listings/{listing_id}/withdraw", include_in_schema=False)
+def listing_withdraw(listing_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    listings.withdraw_listing(session, scope, listing_id)
+    return RedirectResponse(f"/exchange/listings/{listing_id}", status_code=303)
+
+
+@router.post("/exchange/listings/{listing_id}/auctions", include_in_schema=False)
+async def auction_create(request: Request, listing_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    settings = request.app.state.settings
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        auction = bidding.create_auction(
+            session, scope, listing_id, starting_price=fields.get("starting_price", ""),
+            increment=fields.get("increment", ""), reserve=fields.get("reserve", ""), deposit=fields.get("deposit", ""),
+            starts_at=fields.get("starts_at", ""), closes_at=fields.get("closes_at", ""),
+            extend_window_minutes=settings.exchange_bid_extend_window_minutes,
+            extend_minutes=settings.exchange_bid_extend_minutes, now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        data = views.listing_view(session, scope, _corpus(request), listing_id, lang(request))
+        return render(request, "exchange/listing.html", {**data, "errors": exc.errors, "values": fields}, status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/auctions/{auction.id}", status_code=303)
+
+
+# -- auctions ------------------------------------------------------------------------------------
+
+def _auction_page(request: Request, scope: Scope, session: Session, auction_id: int, *,
+                  errors_: dict[str, str] | None = None, message: str = "", values: dict[str, str] | None = None,
+                  status: int = 200) -> Response:
+    data = views.auction_view(session, scope, auction_id, lang(request))
+    return render(request, "exchange/auction.html", {**data, "errors": errors_ or {}, "message": message,
+                                                     "values": values or {}}, status=status)
+
+
+@router.get("/exchange/auctions/{auction_id}", include_in_schema=False)
+def auction_page(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return _auction_page(request, scope, session, auction_id)
+
+
+@router.get("/exchange/auctions/{auction_id}/live", include_in_schema=False)
+def auction_live(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The page's live part (high bid, close, bids), polled by HTMX every two seconds while it is open."""
+    return render(request, "exchange/_auction_live.html", views.auction_view(session, scope, auction_id, lang(request)))
+
+
+@router.get("/api/v1/exchange/auctions/{auction_id}", tags=["exchange"], responses=errors(404, 422))
+def api_auction(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """An auction: prices, the close as extended, the bids (bidders named to the seller and the bureau only)."""
+    return fast_json(views.auction_view(session, scope, auction_id, lang(request)))
+
+
+@router.post("/exchange/auctions/{auction_id}/deposit", include_in_schema=False)
+def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    bidding.pay_deposit(session, scope, auction_id, now=utcnow())
+    return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
+
+
+@router.post("/exchange/auctions/{auction_id}/bids", include_in_schema=False)
+async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        bidding.place_bid(session, scope, _evidence(request), auction_id, fields.get("amount", ""), now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        return _auction_page(request, scope, session, auction_id, errors_=exc.errors, values=fields, status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
+
+
+# -- deals -------------------------------------------------------------------------------------
+
+@router.get("/exchange/deals", include_in_schema=False)
+def deals_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The caller's deals (a party's own, an officer's area's); each opens its case."""
+    return render(request, "exchange/deals.html", views.deals_view(session, scope))
+
+
+# -- needs ---------------------------------------------------------------------------------------
+
+@router.get("/exchange/needs", include_in_schema=False)
+def needs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": {}, "values": {}})
+
+
+@router.post("/exchange/needs", include_in_schema=False)
+async def need_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        listings.post_need(session, scope, title=fields.get("title", ""), text=fields.get("text", ""),
+                           industry=fields.get("industry", ""), budget=fields.get("budget", ""),
+                           region=fields.get("region", ""), now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": exc.errors,
+                                                       "values": fields}, status=422)
+    session.commit()
+    return RedirectResponse("/exchange/needs", status_code=303)
+
+
+@router.get("/exchange/needs/{need_id}/matches", include_in_schema=False)
+def need_matches(request: Request, need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """供需匹配: the need's best offers, each explained (similarity, IPC overlap, proximity, shared terms)."""
+    data = views.matches_view(session, scope, _corpus(request).snapshot(), need_id, lang(request))
+    return render(request, "exchange/matches.html", data)
+
+
+@router.post("/exchange/needs/{need_id}/close", include_in_schema=False)
+def need_close(need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    listings.close_need(session, scope, need_id)
+    return RedirectResponse("/exchange/needs", status_code=303)
+
+
+def _setup(app: FastAPI) -> None:
+    from zhichan.exchange import deals, jobs, openlicence
+
+    corpus: CorpusAccess = app.state.corpus
+    app.state.procedures.add_hook(openlicence.PROCEDURE,
+                                  lambda s, scope, step: openlicence.on_step(corpus.snapshot(), s, scope, step))
+    app.state.procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(corpus.snapshot(), s, scope, step))
+    jobs.register(app.state.jobs, app.state.procedures.evidence, app.state.settings.exchange_auction_sweep_seconds)
+
+
+DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu)

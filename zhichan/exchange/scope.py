@@ -1,0 +1,69 @@
+"""Who sees and manages what in the exchange — the one rule every route goes through.
+
+* Published open-licence declarations (and withdrawn or revoked ones: the public record of what was
+  offered), active listings, open needs and auctions are public.
+* An enterprise, university or institute (an ``enterprise_user``) manages its own listings, needs and
+  declarations in any state, and sees the licences it took.
+* Bureau staff (governance roles) see and manage what the organizations of their area posted
+  (the organization subtree), in any state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, or_
+
+from zhichan.exchange.models import Deal, Listing, Need, OpenLicence, OpenLicenceGrant
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+
+PUBLIC_DECLARATION_STATES = ("published", "withdrawn", "revoked")
+
+
+def manages(scope: Scope, row: Listing | Need) -> bool:
+    """The posting organization's own users, and the officers of its area."""
+    if scope.governance and scope.covers_org_path(row.org_path):
+        return True
+    return scope.role == Role.ENTERPRISE_USER and scope.org_id == row.org_id
+
+
+def visible(scope: Scope, query: Select[Any], model: type[Listing] | type[Need], public_state: str) -> Select[Any]:
+    """Public rows, plus the caller's own and (bureau staff) its area's in any state."""
+    own = [model.state == public_state]
+    if scope.governance and scope.org_path:
+        own.append(model.org_path.startswith(scope.org_path, autoescape=True))
+    elif scope.role == Role.ENTERPRISE_USER and scope.org_id is not None:
+        own.append(model.org_id == scope.org_id)
+    return query.where(or_(*own))
+
+
+def sees_declaration(scope: Scope, row: OpenLicence) -> bool:
+    """A published (or withdrawn, revoked: the record of what was offered) declaration is public; a
+    filed or refused one is seen by its party and the officers of its area."""
+    if row.state in PUBLIC_DECLARATION_STATES:
+        return True
+    if scope.governance and scope.covers_org_path(row.org_path):
+        return True
+    return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == row.party_key
+
+
+def is_patentee_side(scope: Scope, row: OpenLicence) -> bool:
+    if scope.governance and scope.covers_org_path(row.org_path):
+        return True
+    return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == row.party_key
+
+
+def is_licensee(scope: Scope, grant: OpenLicenceGrant) -> bool:
+    if grant.licensee_user_id is not None and grant.licensee_user_id == scope.user_id:
+        return True
+    return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == grant.licensee_key
+
+
+def deals_visible(scope: Scope, query: Select[Any]) -> Select[Any]:
+    """Deals are not public: the party's own, and the officers' of their area."""
+    if scope.governance and scope.org_path:
+        return query.where(Deal.org_path.startswith(scope.org_path, autoescape=True))
+    if scope.role == Role.ENTERPRISE_USER and scope.party_key:
+        return query.where(Deal.party_key == scope.party_key)
+    return query.where(Deal.id.is_(None))

@@ -1,0 +1,191 @@
+"""A page's data computed once as a dict; the router renders it as HTML or returns it as JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import FormError, NotFoundError
+from zhichan.evidence.service import utcnow
+from zhichan.exchange import bidding, listings, openlicence
+from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant
+from zhichan.exchange.scope import is_patentee_side, manages
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+
+KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
+               "design": ("外观设计", "design")}
+FEE_METHODS_EN = {"fixed": "fixed fee", "sales_royalty": "royalty on net sales", "profit_royalty": "royalty on profit"}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def fee_text(row: OpenLicence, lang: str) -> str:
+    if row.fee_method == "fixed":
+        return f"{row.fee_value:,.2f} 元" if lang != "en" else f"{row.fee_value:,.2f} yuan"
+    rate = f"{row.fee_value.normalize():f}%"
+    return f"{openlicence.FEE_METHOD_LABELS[row.fee_method]} {rate}" if lang != "en" else \
+        f"{FEE_METHODS_EN[row.fee_method]} {rate}"
+
+
+def declaration_json(row: OpenLicence, lang: str) -> dict[str, Any]:
+    return {
+        "id": row.id, "case_id": row.case_id, "application_number": row.application_number, "title": row.title,
+        "kind": _pick(KIND_LABELS.get(row.patent_kind, (row.patent_kind, row.patent_kind)), lang),
+        "ipc": row.ipc.split(), "patent_region": row.patent_region, "patentee": row.patentee,
+        "fee_method": row.fee_method,
+        "fee_method_label": FEE_METHODS_EN[row.fee_method] if lang == "en" else openlicence.FEE_METHOD_LABELS[row.fee_method],
+        "fee_value": row.fee_value, "fee": fee_text(row, lang), "payment_schedule": row.payment_schedule,
+        "fee_note": row.fee_note, "term_from": row.term_from, "term_until": row.term_until, "contact": row.contact,
+        "state": row.state, "published_on": row.published_on, "ended_on": row.ended_on, "synthetic": row.synthetic,
+    }
+
+
+def catalogue_view(session: Session, snapshot: Snapshot | None, lang: str, **filters: Any) -> dict[str, Any]:
+    data = openlicence.catalogue(session, snapshot, **filters)
+    return {**data, "items": [declaration_json(r, lang) for r in data["items"]], "fee_methods": fee_methods(lang)}
+
+
+def fee_methods(lang: str) -> list[tuple[str, str]]:
+    return [(code, FEE_METHODS_EN[code] if lang == "en" else label)
+            for code, label in openlicence.FEE_METHOD_LABELS.items()]
+
+
+def other_rate(text: str) -> Decimal:
+    """Another reduction's rate typed as a percentage (``85`` = 85 %), for the annuity table."""
+    if not (text or "").strip():
+        return Decimal(0)
+    try:
+        value = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise FormError({"other_rate": "应为 0–100 之间的百分比 / a percentage from 0 to 100"}) from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise FormError({"other_rate": "应为 0–100 之间的百分比 / a percentage from 0 to 100"})
+    return value / 100
+
+
+def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: str, *,
+                     other: str = "") -> dict[str, Any]:
+    row = openlicence.get(session, scope, declaration_id)
+    lines = openlicence.reduction(session, row, other_rate=other_rate(other))
+    grants = openlicence.grants(session, scope, row)
+    return {
+        "declaration": declaration_json(row, lang),
+        "patentee_side": is_patentee_side(scope, row),
+        "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
+        "grants": [{"id": g.id, "licensee": g.licensee, "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
+                    "paid_on": g.paid_on, "effective_on": g.effective_on, "until": g.until, "recorded_on": g.recorded_on,
+                    "evidence_index": g.evidence_index} for g in grants],
+        "reduction": [{"year": line.year, "starts": line.starts, "ends": line.ends, "due": line.due,
+                       "annuity": line.annuity, "rate": line.rate, "payable": line.payable,
+                       "reduced_by": line.reduced_by, "arithmetic": line.arithmetic,
+                       "reason": line.reason_en if lang == "en" else line.reason_zh} for line in lines],
+        "reduction_total": sum((line.reduced_by for line in lines), Decimal(0)),
+        "other_rate": other,
+    }
+
+
+def hall_view(session: Session, scope: Scope) -> dict[str, Any]:
+    counts = {
+        "open_licences": session.scalar(select(func.count()).select_from(OpenLicence).where(OpenLicence.state == "published")),
+        "licences": session.scalar(select(func.count()).select_from(OpenLicenceGrant)),
+        "listings": session.scalar(select(func.count()).select_from(Listing).where(Listing.state == "active")),
+        "auctions": session.scalar(select(func.count()).select_from(Auction).where(Auction.state == "open")),
+        "needs": session.scalar(select(func.count()).select_from(Need).where(Need.state == "open")),
+    }
+    return {"counts": {k: int(v or 0) for k, v in counts.items()},
+            "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+def listing_json(row: Listing, lang: str) -> dict[str, Any]:
+    return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": _pick(listings.ASSET_KINDS[row.asset_kind], lang),
+            "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
+            "mode_label": _pick(listings.MODES[row.mode], lang), "price_yuan": row.price_yuan,
+            "description": row.description, "owner": row.owner, "ipc": row.ipc.split(), "state": row.state,
+            "created_at": row.created_at, "synthetic": row.synthetic}
+
+
+def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = False, mode: str = "", q: str = "",
+                  snapshot: Snapshot | None = None) -> dict[str, Any]:
+    hits = openlicence.text_hits(snapshot, q)
+    rows = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", hits=hits)
+    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in rows], "mine": mine, "mode": mode, "q": q,
+            "modes": [(k, _pick(v, lang)) for k, v in listings.MODES.items()],
+            "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, lang: str) -> dict[str, Any]:
+    row = listings.get_listing(session, scope, listing_id)
+    snapshot = access.snapshot()
+    indicators = listings.value_indicators(access, snapshot, row.asset_number, china_date(utcnow())) \
+        if row.asset_kind == "patent" and snapshot is not None else {}
+    auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
+    own = manages(scope, row)
+    return {"listing": listing_json(row, lang), "own": own, "indicators": indicators,
+            "auctions": [{"id": a.id, "state": a.state, "high_bid": a.high_bid, "outcome": a.outcome} for a in auctions],
+            "may_auction": own and scope.role == Role.ENTERPRISE_USER and row.state == "active"
+            and not any(a.state == "open" for a in auctions)}
+
+
+def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> dict[str, Any]:
+    auction = bidding.get_auction(session, auction_id)
+    listing = session.get(Listing, auction.listing_id)
+    assert listing is not None
+    seller = manages(scope, listing)
+    if listing.state == "withdrawn" and not seller:  # a withdrawn listing's auctions go with it
+        raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
+    data = bidding.auction_view(session, scope, auction, now=utcnow())
+    data["time_left"] = bidding.time_left(data["seconds_left"], lang)
+    own_user = scope.user_id
+    for bid in data["bids"]:
+        bidder_user = bid.pop("user_id")
+        bid["mine"] = own_user is not None and bidder_user == own_user
+        if not (seller or bid["mine"]):
+            bid["bidder"] = _masked(bid["bidder"])
+    return {"auction": data, "listing": listing_json(listing, lang), "seller": seller,
+            "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
+
+
+def _masked(name: str) -> str:
+    """Bidders are not named to the public (the seller and the bureau see them)."""
+    return (name[:2] + "＊＊＊") if len(name) > 2 else "＊＊＊"
+
+
+def needs_view(session: Session, scope: Scope) -> dict[str, Any]:
+    rows = listings.list_needs(session, scope)
+    return {"items": [{"id": n.id, "title": n.title, "text": n.text, "industry": n.industry, "budget_yuan": n.budget_yuan,
+                       "region_code": n.region_code, "poster": n.poster, "state": n.state, "created_at": n.created_at,
+                       "own": manages(scope, n), "synthetic": n.synthetic} for n in rows],
+            "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need_id: int, lang: str) -> dict[str, Any]:
+    """A need's best offers (active listings, published open licences), each with its explanation."""
+    from zhichan.exchange.matching import match_need
+
+    need = listings.get_need(session, scope, need_id)
+    matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
+    return {"need": {"id": need.id, "title": need.title, "text": need.text, "industry": need.industry,
+                     "region_code": need.region_code, "poster": need.poster},
+            "matches": matches}
+
+
+def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
+    from zhichan.exchange.models import Deal
+    from zhichan.exchange.scope import deals_visible
+
+    scope.require_authenticated()
+    rows = session.scalars(deals_visible(scope, select(Deal)).order_by(Deal.id.desc()).limit(200))
+    return {"items": [{"id": d.id, "case_id": d.case_id, "application_number": d.application_number, "title": d.title,
+                       "seller": d.seller, "buyer": d.buyer, "pricing_method": d.pricing_method,
+                       "trading_mode": d.trading_mode, "deal_kind": d.deal_kind, "price": d.price,
+                       "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
+                       "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],
+            "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
