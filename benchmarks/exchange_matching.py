@@ -45,7 +45,8 @@ def main() -> None:
     from zhichan.corpus.parties import normalize_name
     from zhichan.corpus.store import CorpusStore
     from zhichan.exchange.matching import Matcher, words
-    from zhichan.search.index import build_index, index_path
+    from zhichan.search.build import build_index
+    from zhichan.search.layout import index_path
 
     folder = args.corpus or Path(tempfile.mkdtemp(prefix="matchbench-")) / "corpus"
     store = CorpusStore(folder)

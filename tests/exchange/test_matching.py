@@ -29,7 +29,7 @@ TOPICS = [
 
 @pytest.fixture
 def market(engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     rows = [patent(f"2018{1}{500 + i:07d}", title=title, abstract=abstract, ipc=[ipc], region_code=region,
                    application_date="2018-03-10", applicants=[OWNER])

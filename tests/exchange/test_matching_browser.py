@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
     """The web test corpus with an index that holds the semantic vectors matching needs."""
     from zhichan.corpus.store import CorpusStore
-    from zhichan.search.index import build_index
+    from zhichan.search.build import build_index
 
     web = make_env(settings, web_template)
     build_index(CorpusStore(settings.corpus_dir).current())

@@ -14,7 +14,7 @@ from zhichan.search.ast import quote
 from zhichan.search.errors import QuerySyntaxError
 from zhichan.search.parser import parse
 
-#: facet (zhichan.search.index.FACET_FIELDS) → the field of the query language its values belong to.
+#: facet (zhichan.search.layout.FACET_FIELDS) → the field of the query language its values belong to.
 #: ``applicant`` is the first patentee; ``PA=`` matches any applicant or current patentee, so the
 #: narrowed list can hold a few more patents than the facet counted (co-applications).
 FACET_FIELD = {
