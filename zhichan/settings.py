@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     procedure_sweep_seconds: int = Field(
         300, description="期限预警扫描间隔（秒） / how often the job runner sweeps procedure deadlines (seconds)",
     )
+    protection_template_dir: Path | None = Field(
+        None,
+        description="本局文书模板文件夹（受理通知书.yaml 等，覆盖随附的同名模板） / folder of the bureau's own document "
+        "templates (受理通知书.yaml …) that replace the shipped ones of the same name",
+    )
 
     @property
     def corpus_dir(self) -> Path:

@@ -36,6 +36,7 @@ from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.procedures import router as procedures_router
+from zhichan.protection import router as protection_router
 from zhichan.settings import Settings, get_settings
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
@@ -178,6 +179,7 @@ SECURITY_HEADERS = (
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
     procedures_router.DOMAIN,
+    protection_router.DOMAIN,
 )
 
 

@@ -1,0 +1,126 @@
+"""HTTP for protection: the public complaint form (anonymous allowed), published decisions (public),
+and protection's panel on the generic case page. Thin: the engine and :mod:`.service` decide."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from zhichan.errors import FormError, NotFoundError
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.router import MAX_INT, _form
+from zhichan.procedures.service import ProcedureService
+from zhichan.protection import service as protection
+from zhichan.protection import views
+from zhichan.protection.service import COMPLAINT
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
+from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.openapi import errors
+from zhichan.web.routes.api import fast_json
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter(route_class=TransactionRoute)
+CaseId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+#: who files on the public form without an account (the step's actor in the history and evidence log)
+PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报）")
+
+
+def procedures(request: Request) -> ProcedureService:
+    service: ProcedureService = request.app.state.procedures
+    return service
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
+
+
+def _complaint_page(request: Request, session: Session, *, errors: dict[str, str] | None = None,
+                    values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    data = views.complaint_form(procedures(request), session, lang(request))
+    return render(request, "protection/complaint_new.html",
+                  {**data, "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.get("/protection/complaints/new", include_in_schema=False)
+def complaint_form(request: Request, session: Session = DbDep) -> Response:
+    """投诉举报: open to everyone; a report may be anonymous."""
+    return _complaint_page(request, session)
+
+
+@router.post("/protection/complaints/new", include_in_schema=False)
+async def complaint_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    fields: dict[str, Any] = {}
+    raw_office = ""
+    try:
+        uploads, _ = await _form(request, fields)
+        raw_office = str(fields.pop("handling_org", "") or "")
+        office = int(raw_office) if re.fullmatch(r"[0-9]{1,9}", raw_office) else None
+        filer = scope if scope.is_authenticated else PUBLIC_FILER
+        created = procedures(request).start(session, filer, COMPLAINT, fields=fields, uploads=uploads,
+                                            handling_org_id=office, ip=request.client.host if request.client else "")
+    except FormError as exc:
+        session.rollback()
+        return _complaint_page(request, session, errors=exc.errors, values={**fields, "handling_org": raw_office},
+                               status=422)
+    session.commit()
+    if scope.is_authenticated:
+        return RedirectResponse(f"/cases/{created['id']}", status_code=303)
+    return render(request, "protection/complaint_received.html", {"number": created["number"]}, status=201)
+
+
+@router.get("/protection/decisions", include_in_schema=False)
+def decisions_page(request: Request, session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
+    items = protection.published_decisions(session, limit=50, offset=(page - 1) * 50)
+    return render(request, "protection/decisions.html", {"items": items, "page": page})
+
+
+@router.get("/protection/decisions/{case_id}", include_in_schema=False)
+def decision_page(request: Request, case_id: CaseId, session: Session = DbDep) -> Response:
+    return render(request, "protection/decision.html", {"d": protection.published_decision(session, case_id)})
+
+
+@router.get("/protection/decisions/{case_id}/documents/{sha256}", include_in_schema=False)
+def decision_document(request: Request, case_id: CaseId, sha256: str, session: Session = DbDep) -> Response:
+    decision = protection.published_decision(session, case_id)
+    doc = next((d for d in decision["documents"] if d["sha256"] == sha256), None)
+    if doc is None:
+        raise NotFoundError("没有该文件 / no such document")
+    path = procedures(request).files_dir / sha256[:2] / sha256
+    return FileResponse(path, media_type=doc["media_type"], filename=doc["file_name"],
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/v1/protection/decisions", tags=["protection"], responses=errors(422))
+def api_decisions(session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """Published patent-dispute decisions (public), newest first."""
+    return fast_json({"items": protection.published_decisions(session, limit=50, offset=(page - 1) * 50), "page": page})
+
+
+def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
+    data = views.case_panel(session, scope, case)
+    if data is None:
+        return None
+    return render_string(request, "protection/_case_panel.html", {"p": data, "case": case})
+
+
+def _setup(app: FastAPI) -> None:
+    from zhichan.protection.documents import DocumentGenerator
+    from zhichan.protection.rules import DisputeRules
+    from zhichan.protection.service import DISPUTE, ComplaintRules
+
+    service: ProcedureService = app.state.procedures
+    service.add_hook(COMPLAINT, ComplaintRules(service, app.state.corpus.snapshot))
+    service.add_hook(DISPUTE, DisputeRules(service, app.state.corpus.snapshot))
+    generator = DocumentGenerator(app.state.settings.protection_template_dir)
+    service.add_generator(DISPUTE, generator)
+
+
+DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)

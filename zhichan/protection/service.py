@@ -1,0 +1,183 @@
+"""Complaints and reports (投诉举报) on the engine, and what protection's pages read.
+
+- :class:`ComplaintRules` is the hook on ``protection.complaint``: on filing it checks who files (a
+  complaint names its complainant and a contact, 第九条; a report may be anonymous), the patent number,
+  and the right invoked against the corpus on the filing day (exists — else the message stands beside
+  the field —, in force, held by the complainant or licensed to it — else a triage note); it keeps
+  :class:`~zhichan.protection.models.Complaint`; triage to adjudication opens a
+  ``protection.patent_dispute`` case linked to the complaint, its request form generated from it.
+- :func:`duplicates`: earlier complaints on the same right against the same respondent, in the
+  officer's area (the respondent's name folded by ``normalize_name``).
+- :func:`published_decisions`: the decisions the public may read — published ones only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.rights import right_on
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.validate import FieldError
+from zhichan.errors import FormError, NotFoundError
+from zhichan.legaltime import china_date, period_end
+from zhichan.platform.models import Organization
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
+from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.protection.models import Complaint, Dispute
+from zhichan.protection.rules import Check, normalized_patent_number, right_checks
+
+COMPLAINTS = cast(Table, Complaint.__table__)
+DISPUTES = cast(Table, Dispute.__table__)
+CASES = cast(Table, Case.__table__)
+COMPLAINT = "protection.complaint"
+DISPUTE = "protection.patent_dispute"
+#: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
+CHALLENGE_DAYS = 15
+TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
+#: the adjudication request's own fields, carried from the triage step
+DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on", "continuing", "respondent_abroad")
+
+
+class ComplaintRules:
+    def __init__(self, service: ProcedureService, snapshot: Callable[[], Snapshot | None]) -> None:
+        self.service = service
+        self.snapshot = snapshot
+
+    def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        if step.event == "start":
+            self.on_start(session, step)
+        elif step.event in TRIAGE:
+            self.on_triage(session, scope, step)
+        elif step.event in ("inform", "close_anonymous"):
+            row = complaint_row(session, step.case_id)
+            if step.event == "inform" and row.anonymous:
+                raise FormError({"how": "匿名举报无人可告知，请选择“办结（匿名举报）” / an anonymous report has nobody to tell"})
+            if step.event == "close_anonymous" and not row.anonymous:
+                raise FormError({"_clock": "实名投诉举报须告知后办结 / a named complainant or reporter must be told"})
+
+    def on_start(self, session: Session, step: StepTaken) -> None:
+        f = step.fields
+        errors: dict[str, str] = {}
+        reporter = str(f.get("reporter") or "").strip()
+        if f["kind"] == "投诉" and not reporter:
+            errors["reporter"] = "投诉须载明投诉人 / a complaint names its complainant (第九条)"
+        if f["kind"] == "投诉" and not str(f.get("contact") or "").strip():
+            errors["contact"] = "投诉须留联系方式 / a complaint gives a contact (第九条)"
+        checks: list[Check] = []
+        number = str(f["patent_number"])
+        try:
+            number = normalized_patent_number(number)
+        except FieldError as exc:
+            errors["patent_number"] = f"专利号无法识别：{exc.reason}"
+        else:
+            snap = self.snapshot()
+            right = right_on(snap, number, china_date(step.now)) if snap is not None else None
+            if right is not None and not right.found:
+                errors["patent_number"] = (f"未找到专利 {number}，请核对专利号 / no patent {number} in the patent data: "
+                                           "check the number")
+            checks = right_checks(right, reporter, china_date(step.now))
+        if errors:
+            raise FormError(errors)
+        org = session.get(Organization, step.org_id)
+        session.execute(COMPLAINTS.insert().values(
+            case_id=step.case_id, kind=f["kind"], reporter=reporter, anonymous=not reporter, patent_number=number,
+            respondent=f["respondent"], respondent_key=normalize_name(f["respondent"]), target_kind=f["target_kind"],
+            target=f["target"], checks=json.dumps([c.as_dict() for c in checks], ensure_ascii=False),
+            org_path=org.path if org else "/", filed_at=step.now))
+
+    def on_triage(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        row = complaint_row(session, step.case_id)
+        linked: int | None = None
+        if step.event == "to_adjudication":
+            if row.anonymous:
+                raise FormError({"requester_role": "匿名举报没有请求人，不能转行政裁决 / an anonymous report has no requester"})
+            c = step.case_fields
+            fields = {"patent_number": row.patent_number, "requester": row.reporter, "respondent": row.respondent,
+                      "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000],
+                      **{k: step.fields[k] for k in DISPUTE_FIELDS if k in step.fields},
+                      }
+            opened = self.service.start(session, scope, DISPUTE, fields=fields, now=step.now,
+                                        handling_org_id=step.org_id, party=(step.party_user_id, step.party_key),
+                                        title=f"{row.reporter} 诉 {row.respondent} · {row.patent_number}")
+            linked = int(opened["id"])
+            session.execute(update(DISPUTES).where(DISPUTES.c.case_id == linked).values(complaint_case_id=step.case_id))
+        session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
+            route=step.event, linked_case_id=linked))
+
+
+def complaint_row(session: Session, case_id: int) -> Any:
+    row = session.execute(select(COMPLAINTS).where(COMPLAINTS.c.case_id == case_id)).first()
+    if row is None:
+        raise NotFoundError(f"没有投诉举报 {case_id} / no complaint {case_id}")
+    return row
+
+
+def duplicates(session: Session, scope: Scope, case_id: int) -> list[dict[str, Any]]:
+    """Other complaints on the same right against the same respondent that the officer may see."""
+    row = complaint_row(session, case_id)
+    if not scope.governance or scope.org_path is None:
+        return []
+    found = session.execute(
+        select(COMPLAINTS.c.case_id, CASES.c.number, CASES.c.state, COMPLAINTS.c.filed_at, COMPLAINTS.c.route)
+        .join(CASES, CASES.c.id == COMPLAINTS.c.case_id)
+        .where(COMPLAINTS.c.patent_number == row.patent_number, COMPLAINTS.c.respondent_key == row.respondent_key,
+               COMPLAINTS.c.case_id != case_id, COMPLAINTS.c.org_path.like(scope.org_path_like()))
+        .order_by(COMPLAINTS.c.filed_at)).all()
+    return [dict(r._mapping) for r in found]
+
+
+def dispute_row(session: Session, case_id: int) -> Any:
+    return session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case_id)).first()
+
+
+def challenge_until(decided_on: dt.date) -> dt.date:
+    """The last day to sue when the decision is received on the day it is made (the receipt, when later,
+    moves it on)."""
+    return period_end(decided_on, CHALLENGE_DAYS, "day")
+
+
+def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Published decisions, newest first — what anyone may read."""
+    rows = session.execute(
+        select(DISPUTES.c.case_id, CASES.c.number, DISPUTES.c.patent_number, DISPUTES.c.requester,
+               DISPUTES.c.respondent, DISPUTES.c.decided_on, DISPUTES.c.published_on, DISPUTES.c.ruling,
+               DISPUTES.c.publication_url, DISPUTES.c.region_code)
+        .join(CASES, CASES.c.id == DISPUTES.c.case_id)
+        .where(DISPUTES.c.published_on.is_not(None))
+        .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def published_decision(session: Session, case_id: int) -> dict[str, Any]:
+    """One published decision with its decision documents; 404 for a case that is not published."""
+    found = [d for d in published_decisions_by_id(session, case_id)]
+    if not found:
+        raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
+    return found[0]
+
+
+def published_decisions_by_id(session: Session, case_id: int) -> list[dict[str, Any]]:
+    from zhichan.procedures.models import Step
+
+    steps = cast(Table, Step.__table__)
+    rows = session.execute(
+        select(DISPUTES.c.case_id, CASES.c.number, DISPUTES.c.patent_number, DISPUTES.c.requester,
+               DISPUTES.c.respondent, DISPUTES.c.decided_on, DISPUTES.c.published_on, DISPUTES.c.ruling,
+               DISPUTES.c.publication_url)
+        .join(CASES, CASES.c.id == DISPUTES.c.case_id)
+        .where(DISPUTES.c.case_id == case_id, DISPUTES.c.published_on.is_not(None))).all()
+    out = []
+    for r in rows:
+        docs = session.scalar(select(steps.c.documents).where(steps.c.case_id == case_id, steps.c.event == "decide"))
+        decision_docs = [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]
+        out.append(dict(r._mapping) | {"documents": decision_docs,
+                                       "challenge_until": challenge_until(r.decided_on) if r.decided_on else None})
+    return out
