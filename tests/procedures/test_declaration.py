@@ -69,8 +69,14 @@ def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
     _step(d, "mediate")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
 
 
+def _event_named_like_a_state(d: dict[str, Any]) -> None:
+    _step(d, "mediate")["to"] = "mediate"  # python-statemachine shares one namespace: taking it would crash
+    d["states"]["mediate"] = {"title": {"zh": "调解", "en": "Mediated"}, "final": True}
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
     (_final_step_starts_a_clock, "mediate"),
+    (_event_named_like_a_state, "named like a state"),
     (_bad_jurisdiction, "abc"),
     (_nation_as_jurisdiction, "100000"),
     (_duplicate_event, "accept"),

@@ -152,6 +152,9 @@ class Declaration(Strict):
         taken: set[tuple[str, str]] = set()
         for t in self.transitions:
             problems.extend(_step_problems(t.event, t))
+            if t.event in self.states:
+                # python-statemachine names events and states in one namespace: the step would crash when taken
+                problems.append(f"{t.event}: an event cannot be named like a state")
             for s in (*t.source, *([] if t.target == STAY else [t.target])):
                 if s not in self.states:
                     problems.append(f"{t.event}: unknown state {s}")
