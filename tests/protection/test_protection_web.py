@@ -88,6 +88,14 @@ def test_triage_to_adjudication_duplicates_and_scope(env: WebEnv) -> None:
     dispute = officer.get(f"/cases/{linked.group(1)}")
     assert dispute.status_code == 200 and "已收到请求" in dispute.text and "请求书.pdf" in dispute.text
     assert "在三年时效内" in dispute.text
+    # the duplicate goes to mediation: a mediation case opens, its request generated from the complaint
+    to_mediation = officer.post(f"/cases/{second_id}/act/to_mediation", data={"csrf_token": token, "version": "1"},
+                                follow_redirects=False)
+    assert to_mediation.status_code == 303, to_mediation.text
+    mediation = re.search(r'id="linked-case" href="/cases/(\d+)"', officer.get(f"/cases/{second_id}").text)
+    assert mediation is not None
+    page = officer.get(f"/cases/{mediation.group(1)}")
+    assert "专利纠纷行政调解" in page.text and "调解请求书.pdf" in page.text
     # the party follows both cases; another enterprise and another district do not see them
     assert party.get(f"/cases/{linked.group(1)}").status_code == 200
     for username in ("ent2_user", "jinjiang_officer"):

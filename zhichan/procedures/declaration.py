@@ -67,6 +67,9 @@ class ClockSpec(Strict):
     #: 预警: days before the deadline when the officers are warned
     warn_before_days: int = Field(2, ge=0)
     basis: str = ""
+    #: the sweep's warnings on this clock are shown to the case's party too (a period the parties keep,
+    #: such as the 30 days to apply for judicial confirmation), not only to the officers
+    remind_party: bool = False
 
 
 class ExtensionSpec(Strict):

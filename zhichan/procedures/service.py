@@ -614,9 +614,10 @@ class ProcedureService:
             })
         steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
                  for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
+        party_clocks = {name for name, c in decl.clocks.items() if c.remind_party}
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
-            if officer or n.kind == "party"]
+            if officer or n.kind == "party" or n.clock in party_clocks]
         by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
                    if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)

@@ -113,14 +113,17 @@ def case_panel(request: Request, session: Session, scope: Scope, case: dict[str,
 
 def _setup(app: FastAPI) -> None:
     from zhichan.protection.documents import DocumentGenerator
+    from zhichan.protection.mediation import MEDIATION, MediationRules
     from zhichan.protection.rules import DisputeRules
     from zhichan.protection.service import DISPUTE, ComplaintRules
 
     service: ProcedureService = app.state.procedures
     service.add_hook(COMPLAINT, ComplaintRules(service, app.state.corpus.snapshot))
     service.add_hook(DISPUTE, DisputeRules(service, app.state.corpus.snapshot))
+    service.add_hook(MEDIATION, MediationRules(service))
     generator = DocumentGenerator(app.state.settings.protection_template_dir)
     service.add_generator(DISPUTE, generator)
+    service.add_generator(MEDIATION, generator)
 
 
 DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)

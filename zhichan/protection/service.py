@@ -39,6 +39,7 @@ DISPUTES = cast(Table, Dispute.__table__)
 CASES = cast(Table, Case.__table__)
 COMPLAINT = "protection.complaint"
 DISPUTE = "protection.patent_dispute"
+MEDIATION = "protection.mediation"
 #: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
 CHALLENGE_DAYS = 15
 TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
@@ -109,6 +110,16 @@ class ComplaintRules:
                                         title=f"{row.reporter} 诉 {row.respondent} · {row.patent_number}")
             linked = int(opened["id"])
             session.execute(update(DISPUTES).where(DISPUTES.c.case_id == linked).values(complaint_case_id=step.case_id))
+        elif step.event == "to_mediation":
+            if row.anonymous:
+                raise FormError({"note": "匿名举报没有请求人，不能转行政调解 / an anonymous report has no requester"})
+            c = step.case_fields
+            opened = self.service.start(
+                session, scope, MEDIATION, now=step.now, handling_org_id=step.org_id,
+                party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
+                fields={"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
+                        "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]})
+            linked = int(opened["id"])
         session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
             route=step.event, linked_case_id=linked))
 
