@@ -112,6 +112,7 @@ def case_panel(request: Request, session: Session, scope: Scope, case: dict[str,
 
 
 def _setup(app: FastAPI) -> None:
+    from zhichan.protection.channels import ECOMMERCE, POLICE, EcommerceRules, police_rules
     from zhichan.protection.documents import DocumentGenerator
     from zhichan.protection.mediation import MEDIATION, MediationRules
     from zhichan.protection.rules import DisputeRules
@@ -121,6 +122,8 @@ def _setup(app: FastAPI) -> None:
     service.add_hook(COMPLAINT, ComplaintRules(service, app.state.corpus.snapshot))
     service.add_hook(DISPUTE, DisputeRules(service, app.state.corpus.snapshot))
     service.add_hook(MEDIATION, MediationRules(service))
+    service.add_hook(POLICE, police_rules)
+    service.add_hook(ECOMMERCE, EcommerceRules(service))
     generator = DocumentGenerator(app.state.settings.protection_template_dir)
     service.add_generator(DISPUTE, generator)
     service.add_generator(MEDIATION, generator)

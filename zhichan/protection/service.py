@@ -40,6 +40,7 @@ CASES = cast(Table, Case.__table__)
 COMPLAINT = "protection.complaint"
 DISPUTE = "protection.patent_dispute"
 MEDIATION = "protection.mediation"
+POLICE = "protection.police_transfer"
 #: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
 CHALLENGE_DAYS = 15
 TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
@@ -119,6 +120,12 @@ class ComplaintRules:
                 party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
                 fields={"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
                         "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]})
+            linked = int(opened["id"])
+        elif step.event == "to_police":
+            opened = self.service.start(
+                session, scope, POLICE, now=step.now, handling_org_id=step.org_id,
+                title=f"{row.respondent} · {row.patent_number}",
+                fields={"subject": row.respondent, "facts": step.fields["note"], "team": step.fields["team"]})
             linked = int(opened["id"])
         session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
             route=step.event, linked_case_id=linked))
