@@ -108,3 +108,21 @@ def test_triage_to_adjudication_duplicates_and_scope(env: WebEnv) -> None:
     assert anon.get(f"/protection/decisions/{linked.group(1)}").status_code == 404
     assert "decisions-empty" in anon.get("/protection/decisions").text
     assert anon.get("/api/v1/protection/decisions").json()["items"] == []
+
+
+def test_roster_form_answers_beside_the_field_and_only_offices_see_it(env: WebEnv) -> None:
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    page = officer.get("/protection/investigators")
+    assert page.status_code == 200
+    bad = officer.post("/protection/investigators", data={"csrf_token": csrf_from(page.text), "name": "赵专家",
+                                                          "organization": "电子科技大学", "kind": "技术调查官",
+                                                          "ipc_fields": "电池"})
+    assert bad.status_code == 422 and 'id="inv-ipc_fields-error"' in bad.text and 'value="赵专家"' in bad.text
+    ok = officer.post("/protection/investigators", data={"csrf_token": csrf_from(page.text), "name": "赵专家",
+                                                         "organization": "电子科技大学", "kind": "技术调查官",
+                                                         "ipc_fields": "H01M"}, follow_redirects=False)
+    assert ok.status_code == 303 and "赵专家" in officer.get("/protection/investigators").text
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    assert party.get("/protection/investigators").status_code == 403

@@ -65,3 +65,37 @@ class Dispute(Base):
     publication_url: Mapped[str] = mapped_column(String(500), default="")
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     region_code: Mapped[str] = mapped_column(String(12))
+
+
+class Investigator(Base):
+    """A technical investigator or expert on a bureau's roster (技术调查官名录库)."""
+
+    __tablename__ = "protection_investigators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    #: 技术调查官 | 专家
+    kind: Mapped[str] = mapped_column(String(10))
+    #: IPC symbols or prefixes, ";"-separated (H01M;G06F16)
+    ipc_fields: Mapped[str] = mapped_column(String(500))
+    #: parties the person represented or advised before, one per line (a conflict)
+    prior_parties: Mapped[str] = mapped_column(Text, default="")
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the bureau keeping the roster: its subtree's offices call on it
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Assignment(Base):
+    """An investigator assigned to a case (after the conflict checks)."""
+
+    __tablename__ = "protection_assignments"
+    __table_args__ = (Index("ix_protection_assignments_case", "case_id", "investigator_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"))
+    investigator_id: Mapped[int] = mapped_column(ForeignKey("protection_investigators.id"))
+    assigned_by: Mapped[str] = mapped_column(String(80))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -39,6 +39,10 @@ def procedures(request: Request) -> ProcedureService:
 
 
 def menu(scope: Scope) -> list[MenuItem]:
+    if scope.governance:
+        return [("/protection/complaints/new", "nav.protection_complaint"),
+                ("/protection/investigators", "nav.protection_investigators"),
+                ("/protection/decisions", "nav.protection_decisions")]
     return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
 
 
@@ -102,6 +106,70 @@ def decision_document(request: Request, case_id: CaseId, sha256: str, session: S
 def api_decisions(session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
     """Published patent-dispute decisions (public), newest first."""
     return fast_json({"items": protection.published_decisions(session, limit=50, offset=(page - 1) * 50), "page": page})
+
+
+@router.get("/protection/investigators", include_in_schema=False)
+def investigators_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _roster_page(request, session, scope)
+
+
+def _roster_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
+                 values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    from zhichan.protection.investigators import KINDS, roster
+
+    return render(request, "protection/investigators.html", {
+        "items": roster(session, scope), "kinds": KINDS, "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.post("/protection/investigators", include_in_schema=False)
+async def investigators_add(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    from zhichan.protection.investigators import add_investigator
+
+    scope.require_authenticated()
+    form = await request.form()
+    values = {k: str(form.get(k) or "")[:2000] for k in ("name", "organization", "kind", "ipc_fields", "prior_parties")}
+    try:
+        add_investigator(session, scope, **values, available=form.get("available") != "no")
+    except FormError as exc:
+        session.rollback()
+        return _roster_page(request, session, scope, errors=exc.errors, values=values, status=422)
+    session.commit()
+    return RedirectResponse("/protection/investigators", status_code=303)
+
+
+def _suggest_page(request: Request, session: Session, scope: Scope, case_id: int, *,
+                  errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    from zhichan.protection.investigators import suggest
+
+    data = suggest(session, scope, request.app.state.corpus.snapshot(), case_id)
+    return render(request, "protection/case_investigators.html", {**data, "errors": errors or {}}, status=status)
+
+
+@router.get("/protection/cases/{case_id}/investigators", include_in_schema=False)
+def case_investigators(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """Candidates for a dispute by IPC, each conflict shown with its reason."""
+    scope.require_authenticated()
+    return _suggest_page(request, session, scope, case_id)
+
+
+@router.post("/protection/cases/{case_id}/investigators", include_in_schema=False)
+async def case_investigators_assign(request: Request, case_id: CaseId, scope: Scope = ScopeDep,
+                                    session: Session = DbDep) -> Response:
+    from zhichan.protection.investigators import assign
+
+    scope.require_authenticated()
+    form = await request.form()
+    raw = str(form.get("investigator") or "")
+    try:
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
+            raise FormError({"investigator": "请选择人员 / choose a person"})
+        assign(session, scope, request.app.state.corpus.snapshot(), case_id, int(raw))
+    except FormError as exc:
+        session.rollback()
+        return _suggest_page(request, session, scope, case_id, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/protection/cases/{case_id}/investigators", status_code=303)
 
 
 def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
