@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhichan.platform.db import Base
@@ -39,6 +39,8 @@ class Complaint(Base):
     linked_case_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_cases.id"))
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: made by the demo generator (zhichan.protection.demo): shown with the synthetic badge
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Dispute(Base):
@@ -65,6 +67,7 @@ class Dispute(Base):
     publication_url: Mapped[str] = mapped_column(String(500), default="")
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     region_code: Mapped[str] = mapped_column(String(12))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Investigator(Base):

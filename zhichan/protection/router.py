@@ -14,13 +14,12 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError
-from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form
 from zhichan.procedures.service import ProcedureService
 from zhichan.protection import service as protection
 from zhichan.protection import views
-from zhichan.protection.service import COMPLAINT
+from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
@@ -29,8 +28,6 @@ from zhichan.web.routes.api import fast_json
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
 CaseId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
-#: who files on the public form without an account (the step's actor in the history and evidence log)
-PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报）")
 
 
 def procedures(request: Request) -> ProcedureService:
@@ -180,21 +177,9 @@ def case_panel(request: Request, session: Session, scope: Scope, case: dict[str,
 
 
 def _setup(app: FastAPI) -> None:
-    from zhichan.protection.channels import ECOMMERCE, POLICE, EcommerceRules, police_rules
-    from zhichan.protection.documents import DocumentGenerator
-    from zhichan.protection.mediation import MEDIATION, MediationRules
-    from zhichan.protection.rules import DisputeRules
-    from zhichan.protection.service import DISPUTE, ComplaintRules
+    from zhichan.protection.hooks import install
 
-    service: ProcedureService = app.state.procedures
-    service.add_hook(COMPLAINT, ComplaintRules(service, app.state.corpus.snapshot))
-    service.add_hook(DISPUTE, DisputeRules(service, app.state.corpus.snapshot))
-    service.add_hook(MEDIATION, MediationRules(service))
-    service.add_hook(POLICE, police_rules)
-    service.add_hook(ECOMMERCE, EcommerceRules(service))
-    generator = DocumentGenerator(app.state.settings.protection_template_dir)
-    service.add_generator(DISPUTE, generator)
-    service.add_generator(MEDIATION, generator)
+    install(app.state.procedures, app.state.corpus.snapshot, app.state.settings.protection_template_dir)
 
 
 DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)

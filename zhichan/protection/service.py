@@ -27,7 +27,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError
 from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
-from zhichan.platform.models import Organization
+from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, StepTaken
@@ -44,6 +44,8 @@ POLICE = "protection.police_transfer"
 #: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
 CHALLENGE_DAYS = 15
 TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
+#: who files on the public form without an account (the step's actor in the history and evidence log)
+PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报）")
 #: the adjudication request's own fields, carried from the triage step
 DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on", "continuing", "respondent_abroad")
 

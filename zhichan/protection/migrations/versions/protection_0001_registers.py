@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("linked_case_id", sa.Integer, sa.ForeignKey("procedure_cases.id"), nullable=True),
         sa.Column("org_path", sa.String(400), nullable=False),
         sa.Column("filed_at", sa.DateTime, nullable=False),
+        sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_protection_complaints_duplicate", "protection_complaints", ["patent_number", "respondent_key"])
     op.create_index("ix_protection_complaints_org_path", "protection_complaints", ["org_path"])
@@ -55,6 +56,7 @@ def upgrade() -> None:
         sa.Column("publication_url", sa.String(500), nullable=False),
         sa.Column("org_path", sa.String(400), nullable=False),
         sa.Column("region_code", sa.String(12), nullable=False),
+        sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_protection_disputes_published", "protection_disputes", ["published_on"])
     op.create_index("ix_protection_disputes_org_path", "protection_disputes", ["org_path"])
