@@ -28,6 +28,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("index", "zhichan.search.cli"),
     ("indicators", "zhichan.indicators.cli"),
     ("procedures", "zhichan.procedures.cli"),
+    ("protection", "zhichan.protection.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

@@ -19,6 +19,7 @@ from zhichan.procedures.service import ProcedureService
 from zhichan.protection.demo import generate_cases, placeholder_generator
 from zhichan.protection.hooks import install
 from zhichan.protection.models import Complaint, Dispute
+from zhichan.protection.service import published_decisions
 
 
 def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path: Path) -> None:
@@ -46,4 +47,6 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
             func.date(CaseClock.stopped_at) > CaseClock.due_on))
         assert late == 0
         procedures = set(s.scalars(select(Case.procedure)))
+        public = published_decisions(s)
+        assert public and all(d["synthetic"] for d in public)  # the public page shows them as synthetic
     assert {"protection.complaint", "protection.patent_dispute", "protection.mediation"} <= procedures

@@ -84,3 +84,16 @@ def test_candidates_ranked_and_conflicts_excluded_with_reasons(engine: Engine, t
 
         with pytest.raises(NotFoundError):  # another district's case
             suggest(s, other, snap, case["id"])
+
+
+def test_a_city_roster_serves_its_districts_and_a_district_keeps_its_own(engine: Engine, tmp_path: Path) -> None:
+    world = build_world(engine, tmp_path / "files", SigningKey.generate())
+    with session_scope(engine) as s:
+        add_investigator(s, world.scope("chengdu_officer"), name="市级专家", organization="", kind="专家", ipc_fields="H01M")
+        add_investigator(s, world.scope("jinjiang_officer"), name="锦江调查官", organization="", kind="技术调查官",
+                         ipc_fields="H01M")
+    with session_scope(engine) as s:
+        from zhichan.protection.investigators import roster
+
+        assert [p["name"] for p in roster(s, world.scope("wuhou_officer"))] == ["市级专家"]
+        assert sorted(p["name"] for p in roster(s, world.scope("chengdu_officer"))) == ["市级专家", "锦江调查官"]

@@ -27,6 +27,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.protection.models import Assignment, Investigator
+from zhichan.protection.scope import roster_filter
 from zhichan.protection.service import dispute_row
 
 INVESTIGATORS = cast(Table, Investigator.__table__)
@@ -82,16 +83,9 @@ def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
     """The investigators a bureau may call on: its own roster and those of the offices above it."""
     if not scope.governance or scope.org_path is None:
         raise PermissionDenied("仅办案机关可查看名录 / offices only")
-    ancestors = _ancestor_paths(scope.org_path)
-    rows = session.execute(select(INVESTIGATORS).where(
-        INVESTIGATORS.c.org_path.in_(ancestors) | INVESTIGATORS.c.org_path.like(scope.org_path_like()))
+    rows = session.execute(select(INVESTIGATORS).where(roster_filter(scope, INVESTIGATORS.c.org_path))
         .order_by(INVESTIGATORS.c.kind, INVESTIGATORS.c.name)).all()
     return [dict(r._mapping) for r in rows]
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    ids = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(ids[:i]) + "/" for i in range(1, len(ids) + 1)]
 
 
 def match_depth(fields: list[str], ipcs: list[str]) -> int:

@@ -29,14 +29,16 @@ from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import Case
+from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService, StepTaken
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.rules import Check, normalized_patent_number, right_checks
+from zhichan.protection.scope import register_filter
 
 COMPLAINTS = cast(Table, Complaint.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
 CASES = cast(Table, Case.__table__)
+STEPS = cast(Table, Step.__table__)
 COMPLAINT = "protection.complaint"
 DISPUTE = "protection.patent_dispute"
 MEDIATION = "protection.mediation"
@@ -143,13 +145,11 @@ def complaint_row(session: Session, case_id: int) -> Any:
 def duplicates(session: Session, scope: Scope, case_id: int) -> list[dict[str, Any]]:
     """Other complaints on the same right against the same respondent that the officer may see."""
     row = complaint_row(session, case_id)
-    if not scope.governance or scope.org_path is None:
-        return []
     found = session.execute(
         select(COMPLAINTS.c.case_id, CASES.c.number, CASES.c.state, COMPLAINTS.c.filed_at, COMPLAINTS.c.route)
         .join(CASES, CASES.c.id == COMPLAINTS.c.case_id)
         .where(COMPLAINTS.c.patent_number == row.patent_number, COMPLAINTS.c.respondent_key == row.respondent_key,
-               COMPLAINTS.c.case_id != case_id, COMPLAINTS.c.org_path.like(scope.org_path_like()))
+               COMPLAINTS.c.case_id != case_id, register_filter(scope, COMPLAINTS.c.org_path))
         .order_by(COMPLAINTS.c.filed_at)).all()
     return [dict(r._mapping) for r in found]
 
@@ -164,40 +164,27 @@ def challenge_until(decided_on: dt.date) -> dt.date:
     return period_end(decided_on, CHALLENGE_DAYS, "day")
 
 
-def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Published decisions, newest first — what anyone may read."""
+def _published(session: Session, *conditions: Any, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     rows = session.execute(
         select(DISPUTES.c.case_id, CASES.c.number, DISPUTES.c.patent_number, DISPUTES.c.requester,
                DISPUTES.c.respondent, DISPUTES.c.decided_on, DISPUTES.c.published_on, DISPUTES.c.ruling,
-               DISPUTES.c.publication_url, DISPUTES.c.region_code)
+               DISPUTES.c.publication_url, DISPUTES.c.region_code, DISPUTES.c.synthetic)
         .join(CASES, CASES.c.id == DISPUTES.c.case_id)
-        .where(DISPUTES.c.published_on.is_not(None))
+        .where(DISPUTES.c.published_on.is_not(None), *conditions)
         .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
-    return [dict(r._mapping) for r in rows]
+    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None}
+            for r in rows]
+
+
+def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Published decisions, newest first — what anyone may read."""
+    return _published(session, limit=limit, offset=offset)
 
 
 def published_decision(session: Session, case_id: int) -> dict[str, Any]:
     """One published decision with its decision documents; 404 for a case that is not published."""
-    found = [d for d in published_decisions_by_id(session, case_id)]
+    found = _published(session, DISPUTES.c.case_id == case_id, limit=1)
     if not found:
         raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
-    return found[0]
-
-
-def published_decisions_by_id(session: Session, case_id: int) -> list[dict[str, Any]]:
-    from zhichan.procedures.models import Step
-
-    steps = cast(Table, Step.__table__)
-    rows = session.execute(
-        select(DISPUTES.c.case_id, CASES.c.number, DISPUTES.c.patent_number, DISPUTES.c.requester,
-               DISPUTES.c.respondent, DISPUTES.c.decided_on, DISPUTES.c.published_on, DISPUTES.c.ruling,
-               DISPUTES.c.publication_url)
-        .join(CASES, CASES.c.id == DISPUTES.c.case_id)
-        .where(DISPUTES.c.case_id == case_id, DISPUTES.c.published_on.is_not(None))).all()
-    out = []
-    for r in rows:
-        docs = session.scalar(select(steps.c.documents).where(steps.c.case_id == case_id, steps.c.event == "decide"))
-        decision_docs = [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]
-        out.append(dict(r._mapping) | {"documents": decision_docs,
-                                       "challenge_until": challenge_until(r.decided_on) if r.decided_on else None})
-    return out
+    docs = session.scalar(select(STEPS.c.documents).where(STEPS.c.case_id == case_id, STEPS.c.event == "decide"))
+    return found[0] | {"documents": [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]}
