@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from tests.procedures.helpers import World, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.corpus.validate import check_character
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.accounts import create_user
@@ -24,6 +25,7 @@ from zhichan.platform.db import Base, session_scope
 from zhichan.platform.models import Organization, Role
 from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
+from zhichan.protection.demo import placeholder_generator
 from zhichan.protection.documents import DocumentGenerator
 from zhichan.protection.rules import (
     DisputeRules,
@@ -225,3 +227,65 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     path = world.service.files_dir / made[0]["sha256"][:2] / made[0]["sha256"]
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "本局受理通知" in text and "______" in text
+
+
+def test_one_cure_notice_objection_and_preservation_clocks(world: World) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 3)), {"items": "补充权利证明、证据目录"})
+    act(world, "wuhou_officer", case, "cure", at(D(2026, 3, 5)))
+    with pytest.raises(FormError) as info:  # 第十六条: one notice
+        act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 6)), {"items": "再补正"})
+    assert set(info.value.errors) == {"items"}
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 6)), PANEL)
+    act(world, "wuhou_officer", case, "request_preservation", at(D(2026, 3, 6)), {"items": "销售记录"})
+    assert due(world, case, "preservation") == D(2026, 3, 13)  # 7 days
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
+    assert due(world, case, "closing") == D(2026, 6, 8)  # 6 March + 3 months = Saturday 6 June → Monday
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 10)), {"grounds": "住所地不在本区"})
+    assert due(world, case, "jurisdiction") == D(2026, 3, 17) and due(world, case, "closing") is None  # paused
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)), {"outcome": "异议不成立，继续处理"})
+    # 11, 12, 13 March excluded: the nominal 6 June + 3 days = Tuesday 9 June (the rest-day rule applies once, at the end)
+    assert due(world, case, "closing") == D(2026, 6, 9)
+
+
+def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Path) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria | {"facts_clear": "否",
+                                                                                     "evaluation_report": "无或有不利结论"})
+    assert set(info.value.errors) == {"facts_clear", "evaluation_report"}
+    act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
+    assert due(world, case, "simplified") == D(2026, 5, 6)  # national default 60 days: 2 May, in Labour Day (1–5 May) → 6 May
+    with session_scope(world.engine) as s:
+        hz = world.service.start(s, world.scope("hz_officer"), DISPUTE, fields=filing(), uploads=(pdf(),),
+                                 now=at(D(2026, 3, 2)))
+    act(world, "hz_officer", hz, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "hz_officer", hz, "simplify", at(D(2026, 3, 3)), criteria)
+    with session_scope(world.engine) as s:
+        found = {c["name"]: c for c in world.service.case(s, world.scope("hz_officer"), hz["id"])["clocks"]}
+    assert found["simplified"]["due_on"] == D(2026, 4, 2)  # 杭州 330100: 30 days
+    assert found["admission"]["status"] == "stopped"
+
+
+def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engine: Engine, tmp_path: Path) -> None:
+    from zhichan.corpus.testing import event
+
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent("202020000002", kind="utility_model", application_date="2020-05-01", applicants=[HOLDER]),
+        patent("202010000007", application_date="2020-01-01", applicants=[HOLDER])],
+        events=[event(NUMBER, "invalidation", "2026-01-10", detail="无效宣告请求")])
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
+    w.service.add_generator(DISPUTE, placeholder_generator)
+    criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+    um = "CN202020000002." + check_character("202020000002")
+    for number, field in ((um, "evaluation_report"), (NUMBER, "rights_clear")):
+        with session_scope(engine) as s:
+            case = w.service.start(s, w.scope("wuhou_officer"), DISPUTE, fields=filing(patent_number=number),
+                                   uploads=(pdf(),), now=at(D(2026, 3, 2)))
+        act(w, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        with pytest.raises(FormError) as info:
+            act(w, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
+        assert field in info.value.errors

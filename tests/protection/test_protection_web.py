@@ -126,3 +126,19 @@ def test_roster_form_answers_beside_the_field_and_only_offices_see_it(env: WebEn
     party = env.client()
     login_as(party, env.engine, "ent_user")
     assert party.get("/protection/investigators").status_code == 403
+
+
+def test_the_register_as_json_within_scope(env: WebEnv) -> None:
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    filed = file(party, complaint(env))
+    case_id = int(filed.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    data = officer.get(f"/api/v1/protection/cases/{case_id}").json()
+    assert data["kind"] == "complaint" and data["patent_number"] == env.numbers["wuhou"]
+    assert any(c["name"] == "holder" and c["ok"] for c in data["checks"])
+    other = env.client()
+    login_as(other, env.engine, "jinjiang_officer")
+    assert other.get(f"/api/v1/protection/cases/{case_id}").status_code == 404
+    assert env.client().get(f"/api/v1/protection/cases/{case_id}").status_code == 401

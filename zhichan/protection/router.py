@@ -169,6 +169,18 @@ async def case_investigators_assign(request: Request, case_id: CaseId, scope: Sc
     return RedirectResponse(f"/protection/cases/{case_id}/investigators", status_code=303)
 
 
+@router.get("/api/v1/protection/cases/{case_id}", tags=["protection"], responses=errors(401, 404, 422))
+def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """Protection's register of a case the caller sees: the right's checks and duplicates (a complaint),
+    the admission checks, panel, track and publication (a dispute). The steps are at /api/v1/cases/{id}."""
+    scope.require_authenticated()
+    data = procedures(request).case(session, scope, case_id)
+    panel = views.case_panel(session, scope, {"case": data["case"], "officer": data["officer"]})
+    if panel is None:
+        raise NotFoundError(f"该办件没有保护登记 / case {case_id} has no protection register")
+    return fast_json(panel)
+
+
 def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
     data = views.case_panel(session, scope, case)
     if data is None:

@@ -37,11 +37,12 @@ from zhichan.errors import FormError
 from zhichan.legaltime import add_working_days, china_date, last_day_of_period, period_end
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock
+from zhichan.procedures.models import CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken
 from zhichan.protection.models import Dispute
 
 CLOCKS = cast(Table, CaseClock.__table__)
+STEPS = cast(Table, Step.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
 
 PANEL_SEPARATORS = re.compile(r"[、，,；;/\s]+")
@@ -276,6 +277,15 @@ class DisputeRules:
 
     def _row(self, session: Session, case_id: int) -> Any:
         return session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case_id)).first()
+
+    def on_request_cure(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                        today: dt.date) -> None:
+        """第十六条: everything to cure is listed in one notice."""
+        earlier = session.scalar(select(STEPS.c.id).where(STEPS.c.case_id == step.case_id,
+                                                          STEPS.c.event == "request_cure").limit(1))
+        if earlier is not None:
+            raise FormError({"items": "补正事项应一次性告知，本案已发出补正通知 / everything to cure is listed in one notice, "
+                                      "already sent"})
 
     def on_accept(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
         errors: dict[str, str] = {}
