@@ -102,3 +102,28 @@ def test_exhibition_complaint_passed_on_within_24_hours(world: World) -> None:
     assert clocks(world, case["id"])["exhibitor_reply"]["due_at"] == dt.datetime(2026, 10, 3, 6, 0)
     act(world, "wuhou_officer", case, "decide", dt.datetime(2026, 10, 3, 8, 0), {"outcome": "撤展（涉嫌侵权展品）"})
     assert case["state"] == "closed"
+
+
+def test_enforcement_windows_follow_on_from_the_decision(world: World) -> None:
+    from zhichan.protection.channels import ENFORCEMENT, EnforcementRules
+    from zhichan.protection.demo import placeholder_generator
+
+    world.service.add_hook(ENFORCEMENT, EnforcementRules(world.service))
+    world.service.add_generator(ENFORCEMENT, placeholder_generator)
+    fields = {"decision_number": "PD-2025-000001", "respondent": "某某电子商行", "final_on": "2026-01-15"}
+    case = start(world, ENFORCEMENT, fields, at(D(2026, 1, 19)))
+    assert clocks(world, case["id"])["office_window"]["due_on"] == D(2026, 4, 15)
+    act(world, "wuhou_officer", case, "urge", at(D(2026, 1, 20)))  # the written urging generated
+    assert clocks(world, case["id"])["urge"]["due_on"] == D(2026, 1, 30)
+    with pytest.raises(FormError):  # the urging's 10 days first
+        act(world, "wuhou_leader", case, "apply_court", at(D(2026, 1, 29)), {"court": "成都市中级人民法院"})
+    other = start(world, ENFORCEMENT, fields, at(D(2026, 1, 19)))
+    with pytest.raises(FormError):
+        act(world, "wuhou_officer", other, "office_lapsed", at(D(2026, 4, 15)))
+    act(world, "wuhou_officer", other, "office_lapsed", at(D(2026, 4, 16)))
+    assert clocks(world, other["id"])["holder_window"]["due_on"] == D(2026, 10, 15)  # 6 months after 15 April
+    act(world, "wuhou_leader", case, "apply_court", at(D(2026, 2, 2)), {"court": "成都市中级人民法院"})
+    assert case["state"] == "applied"
+    with pytest.raises(FormError) as info:
+        start(world, ENFORCEMENT, fields | {"final_on": "2026-02-01"}, at(D(2026, 1, 19)))
+    assert set(info.value.errors) == {"final_on"}

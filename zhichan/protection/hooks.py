@@ -9,7 +9,14 @@ from pathlib import Path
 from zhichan.corpus.store import Snapshot
 from zhichan.procedures.service import DocumentGenerator as Generator
 from zhichan.procedures.service import ProcedureService
-from zhichan.protection.channels import ECOMMERCE, POLICE, EcommerceRules, police_rules
+from zhichan.protection.channels import (
+    ECOMMERCE,
+    ENFORCEMENT,
+    POLICE,
+    EcommerceRules,
+    EnforcementRules,
+    police_rules,
+)
 from zhichan.protection.documents import DocumentGenerator
 from zhichan.protection.mediation import MEDIATION, MediationRules
 from zhichan.protection.rules import DisputeRules
@@ -24,6 +31,8 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(MEDIATION, MediationRules(service))
     service.add_hook(POLICE, police_rules)
     service.add_hook(ECOMMERCE, EcommerceRules(service))
+    service.add_hook(ENFORCEMENT, EnforcementRules(service))
     documents = generator or DocumentGenerator(template_dir)
     service.add_generator(DISPUTE, documents)
     service.add_generator(MEDIATION, documents)
+    service.add_generator(ENFORCEMENT, documents)
