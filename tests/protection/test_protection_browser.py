@@ -55,6 +55,7 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     page.fill("#start-facts", "网店销售与专利相同的负极材料")
     page.click("#start-submit")
     page.wait_for_selector("#start-patent_number-error")  # beside the field, the rest kept
+    page.screenshot(path=str(artifacts_dir / "protection-complaint-form.png"), full_page=True)
     assert page.input_value("#start-respondent") == "某某电子商行"
     page.fill("#start-patent_number", env.numbers["wuhou"])
     page.fill("#start-contact", "028-12345678")

@@ -63,7 +63,9 @@ def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> Non
 def test_triage_to_adjudication_duplicates_and_scope(env: WebEnv) -> None:
     party = env.client()
     login_as(party, env.engine, "ent_user")
-    first = file(party, complaint(env, handling_org="1"))
+    form = party.get("/protection/complaints/new").text
+    assert 'id="own-office"' in form and "武侯区知识产权局" in form and 'name="handling_org"' not in form
+    first = file(party, complaint(env, handling_org="1"))  # an enterprise files with its own bureau, whatever is sent
     assert first.status_code == 303  # type: ignore[attr-defined]
     case_id = int(first.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
     second = file(party, complaint(env, respondent=" 某某电子商行 "))

@@ -43,17 +43,17 @@ def menu(scope: Scope) -> list[MenuItem]:
     return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
 
 
-def _complaint_page(request: Request, session: Session, *, errors: dict[str, str] | None = None,
+def _complaint_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
                     values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    data = views.complaint_form(procedures(request), session, lang(request))
+    data = views.complaint_form(procedures(request), session, scope, lang(request))
     return render(request, "protection/complaint_new.html",
                   {**data, "errors": errors or {}, "values": values or {}}, status=status)
 
 
 @router.get("/protection/complaints/new", include_in_schema=False)
-def complaint_form(request: Request, session: Session = DbDep) -> Response:
+def complaint_form(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """投诉举报: open to everyone; a report may be anonymous."""
-    return _complaint_page(request, session)
+    return _complaint_page(request, session, scope)
 
 
 @router.post("/protection/complaints/new", include_in_schema=False)
@@ -69,7 +69,7 @@ async def complaint_submit(request: Request, scope: Scope = ScopeDep, session: S
                                             handling_org_id=office, ip=request.client.host if request.client else "")
     except FormError as exc:
         session.rollback()
-        return _complaint_page(request, session, errors=exc.errors, values={**fields, "handling_org": raw_office},
+        return _complaint_page(request, session, scope, errors=exc.errors, values={**fields, "handling_org": raw_office},
                                status=422)
     session.commit()
     if scope.is_authenticated:

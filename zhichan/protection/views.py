@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.platform.models import Organization
+from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
 from zhichan.procedures.views import start_view
@@ -24,9 +24,15 @@ def offices(session: Session) -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "region_code": r.region_code} for r in rows]
 
 
-def complaint_form(procedures: ProcedureService, session: Session, lang: str) -> dict[str, Any]:
+def complaint_form(procedures: ProcedureService, session: Session, scope: Scope, lang: str) -> dict[str, Any]:
+    """An enterprise files with the bureau it belongs to (``own_office``); anyone else chooses the office."""
     decl = procedures.registry.get(COMPLAINT, "default")
-    return {**start_view(decl, lang), "offices": offices(session)}
+    own: str | None = None
+    if scope.role == Role.ENTERPRISE_USER and scope.org_id is not None:
+        org = session.get(Organization, scope.org_id)
+        parent = session.get(Organization, org.parent_id) if org is not None and org.parent_id else None
+        own = parent.name if parent is not None else None
+    return {**start_view(decl, lang), "offices": [] if own else offices(session), "own_office": own}
 
 
 def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str, Any] | None:
