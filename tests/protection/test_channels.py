@@ -127,3 +127,23 @@ def test_enforcement_windows_follow_on_from_the_decision(world: World) -> None:
     with pytest.raises(FormError) as info:
         start(world, ENFORCEMENT, fields | {"final_on": "2026-02-01"}, at(D(2026, 1, 19)))
     assert set(info.value.errors) == {"final_on"}
+
+
+def test_fast_channel_opens_the_ecommerce_or_exhibition_case(world: World) -> None:
+    from zhichan.protection.service import complaint_row
+
+    filing = {"kind": "投诉", "reporter": HOLDER, "contact": "028-1", "patent_number": NUMBER, "respondent": "某网店",
+              "target_kind": "网站或网店", "target": "https://shop.example.invalid/1", "facts": "销售"}
+    shop = start(world, COMPLAINT, filing, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", shop, "to_fast_channel", at(D(2026, 3, 3)), {"channel": "电子商务平台", "venue": "某电商平台"})
+    fair = start(world, COMPLAINT, filing | {"target_kind": "展会", "target": "成都电池展"}, at(D(2026, 3, 2)))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", fair, "to_fast_channel", at(D(2026, 3, 3)), {"channel": "展会投诉机构", "venue": "成都电池展"})
+    assert set(info.value.errors) == {"booth"}
+    act(world, "wuhou_officer", fair, "to_fast_channel", at(D(2026, 3, 3)),
+        {"channel": "展会投诉机构", "venue": "成都电池展", "booth": "B-7"})
+    with session_scope(world.engine) as s:
+        from zhichan.procedures.models import Case
+
+        linked = {complaint_row(s, c["id"]).linked_case_id for c in (shop, fair)}
+        assert {s.get(Case, i).procedure for i in linked} == {ECOMMERCE, "protection.exhibition"}  # type: ignore[union-attr]

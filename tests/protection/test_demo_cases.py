@@ -50,3 +50,4 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
         public = published_decisions(s)
         assert public and all(d["synthetic"] for d in public)  # the public page shows them as synthetic
     assert {"protection.complaint", "protection.patent_dispute", "protection.mediation"} <= procedures
+    assert procedures & {"protection.ecommerce_notice", "protection.exhibition"}  # the fast channel

@@ -43,6 +43,8 @@ COMPLAINT = "protection.complaint"
 DISPUTE = "protection.patent_dispute"
 MEDIATION = "protection.mediation"
 POLICE = "protection.police_transfer"
+ECOMMERCE = "protection.ecommerce_notice"
+EXHIBITION = "protection.exhibition"
 #: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
 CHALLENGE_DAYS = 15
 TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
@@ -124,6 +126,22 @@ class ComplaintRules:
                 party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
                 fields={"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
                         "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]})
+            linked = int(opened["id"])
+        elif step.event == "to_fast_channel":
+            if row.anonymous:
+                raise FormError({"venue": "匿名举报没有权利人，不能转快速处理 / an anonymous report has no right holder"})
+            f = step.fields
+            if f["channel"] == "电子商务平台":
+                procedure, fields = ECOMMERCE, {"patent_number": row.patent_number, "holder": row.reporter,
+                                                "platform": f["venue"], "merchant": row.respondent, "link": row.target}
+            else:
+                if not f.get("booth"):
+                    raise FormError({"booth": "展会投诉须填写展位号 / an exhibition complaint names the booth"})
+                procedure, fields = EXHIBITION, {"exhibition": f["venue"], "booth": f["booth"], "exhibitor": row.respondent,
+                                                 "patent_number": row.patent_number, "holder": row.reporter}
+            opened = self.service.start(session, scope, procedure, now=step.now, handling_org_id=step.org_id,
+                                        party=(step.party_user_id, step.party_key), fields=fields,
+                                        title=f"{row.reporter} · {row.respondent} · {row.patent_number}")
             linked = int(opened["id"])
         elif step.event == "to_police":
             opened = self.service.start(
