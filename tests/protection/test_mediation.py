@@ -30,9 +30,9 @@ def world(engine: Engine, tmp_path: Path) -> World:
     return w
 
 
-def start(world: World, kind: str, when: dt.datetime) -> dict[str, Any]:
+def start(world: World, kind: str, when: dt.datetime, uploads: tuple[Any, ...] = (pdf(),)) -> dict[str, Any]:
     with session_scope(world.engine) as s:
-        return world.service.start(s, world.scope("ent_user"), MEDIATION, now=when, fields={
+        return world.service.start(s, world.scope("ent_user"), MEDIATION, now=when, uploads=uploads, fields={
             "dispute_kind": kind, "patent_number": "CN202010000007.9", "requester": "成都示例科技有限公司",
             "respondent": "某某研究所", "claims": "确认专利权归请求人所有"})
 
@@ -54,9 +54,10 @@ def clock(world: World, case: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_ownership_mediation_to_a_confirmed_agreement(world: World) -> None:
+    with pytest.raises(FormError) as info:  # the party's own request is uploaded, never generated for it
+        start(world, OWNERSHIP, at(D(2026, 7, 1)), uploads=())
+    assert set(info.value.errors) == {"doc0"}
     case = start(world, OWNERSHIP, at(D(2026, 7, 1)))
-    steps = view(world, case)["steps"]
-    assert [d["file_name"] for d in steps[0]["documents"]] == ["调解请求书.pdf", "调解请求书.docx"]  # generated
     act(world, "wuhou_officer", case, "serve", at(D(2026, 7, 3)), {"received_on": "2026-07-02"})
     assert clock(world, case, "reply")["due_on"] == D(2026, 7, 17)  # 2 Jul + 15
     act(world, "wuhou_officer", case, "reply", at(D(2026, 7, 10)))

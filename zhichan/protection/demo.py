@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,6 +28,7 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
 from zhichan.progress import ProgressCallback, no_progress
+from zhichan.protection.documents import OFFICE_DOCUMENTS
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER, complaint_row
 
@@ -47,9 +49,19 @@ def placeholder(label: str) -> bytes:
     return b"%PDF-1.4\n% " + text + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def placeholder_generator(session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
-    """The demo's standard documents: placeholders (rendering thousands of PDFs would only slow the demo)."""
-    return (Upload(request.slot, f"{request.label.zh}（合成）.pdf", placeholder(request.label.zh), generated=True),)
+class PlaceholderDocuments:
+    """The demo's documents: placeholders (rendering thousands of PDFs would only slow the demo)."""
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
+        if request.label.zh not in OFFICE_DOCUMENTS:
+            return ()
+        return (Upload(request.slot, f"{request.label.zh}（合成）.pdf", placeholder(request.label.zh), generated=True),)
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return (Upload("doc0", f"{name}（合成）.pdf", placeholder(name), generated=True),)
+
+
+placeholder_generator = PlaceholderDocuments()
 
 
 @dataclass

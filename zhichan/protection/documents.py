@@ -15,7 +15,7 @@ import string
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import yaml
 from sqlalchemy import Table, select
@@ -80,6 +80,19 @@ def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bo
     return render_pdf(doc), render_docx(doc)
 
 
+#: documents the office issues, generated when a step leaves them empty; a party's own papers (请求书,
+#: 调解请求书) are the party's to upload — drawn up here only from a complaint, for the case it opens
+OFFICE_DOCUMENTS = frozenset({"受理通知书", "不予受理通知书", "答辩通知书", "口头审理通知书", "裁决书", "催告书"})
+
+
+class Documents(Protocol):
+    """What protection asks of a document maker: the engine's generator, and request forms from a complaint."""
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]: ...
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]: ...
+
+
 class DocumentGenerator:
     """The engine's generator for protection procedures (``ProcedureService.add_generator``)."""
 
@@ -101,14 +114,22 @@ class DocumentGenerator:
             if row is not None:
                 values["panel"] = fields.get("panel") or row.panel
                 values["answer_days"] = 30 if row.respondent_abroad else 15
-        if values.get("hearing_date"):
-            values["hearing_date"] = chinese_date(dt.date.fromisoformat(str(values["hearing_date"])))
+        for name in ("hearing_date", "final_on"):
+            if values.get(name):
+                values[name] = chinese_date(dt.date.fromisoformat(str(values[name])))
         return values
 
-    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
-        template = load_template(request.label.zh, self.template_dir)
+    def make(self, name: str, values: Mapping[str, Any], slot: str = "doc0") -> tuple[Upload, ...]:
+        template = load_template(name, self.template_dir)
         if template is None:
             return ()
-        pdf, docx = render(template, self.values(session, request))
-        return (Upload(request.slot, f"{request.label.zh}.pdf", pdf, generated=True),
-                Upload(request.slot, f"{request.label.zh}.docx", docx, generated=True))
+        pdf, docx = render(template, values)
+        return (Upload(slot, f"{name}.pdf", pdf, generated=True), Upload(slot, f"{name}.docx", docx, generated=True))
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
+        if request.label.zh not in OFFICE_DOCUMENTS:
+            return ()
+        return self.make(request.label.zh, self.values(session, request), request.slot)
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return self.make(name, {**fields, "today": chinese_date(china_date(now))})

@@ -30,7 +30,8 @@ from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, Step
-from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.procedures.service import ProcedureService, StepTaken, Upload
+from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.rules import Check, normalized_patent_number, right_checks
 from zhichan.protection.scope import register_filter
@@ -55,9 +56,17 @@ DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on
 
 
 class ComplaintRules:
-    def __init__(self, service: ProcedureService, snapshot: Callable[[], Snapshot | None]) -> None:
+    """``documents`` draws up the request form of a case a complaint opens (from the complaint's words);
+    without it, that case needs the form uploaded."""
+
+    def __init__(self, service: ProcedureService, snapshot: Callable[[], Snapshot | None],
+                 documents: Documents | None = None) -> None:
         self.service = service
         self.snapshot = snapshot
+        self.documents = documents
+
+    def request_form(self, name: str, fields: dict[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return self.documents.request_form(name, fields, now) if self.documents is not None else ()
 
     def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
         if step.event == "start":
@@ -113,6 +122,7 @@ class ComplaintRules:
                       **{k: step.fields[k] for k in DISPUTE_FIELDS if k in step.fields},
                       }
             opened = self.service.start(session, scope, DISPUTE, fields=fields, now=step.now,
+                                        uploads=self.request_form("请求书", fields, step.now),
                                         handling_org_id=step.org_id, party=(step.party_user_id, step.party_key),
                                         title=f"{row.reporter} 诉 {row.respondent} · {row.patent_number}")
             linked = int(opened["id"])
@@ -121,11 +131,12 @@ class ComplaintRules:
             if row.anonymous:
                 raise FormError({"note": "匿名举报没有请求人，不能转行政调解 / an anonymous report has no requester"})
             c = step.case_fields
+            fields = {"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
+                      "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]}
             opened = self.service.start(
-                session, scope, MEDIATION, now=step.now, handling_org_id=step.org_id,
+                session, scope, MEDIATION, now=step.now, handling_org_id=step.org_id, fields=fields,
                 party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
-                fields={"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
-                        "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]})
+                uploads=self.request_form("调解请求书", fields, step.now))
             linked = int(opened["id"])
         elif step.event == "to_fast_channel":
             if row.anonymous:
