@@ -340,6 +340,18 @@ def test_the_case_page_marks_overdue_by_the_china_date_whatever_the_servers_time
     assert page["clocks"][0]["overdue"] is behind  # yesterday in China is overdue; today is not
 
 
+def test_notices_are_dated_in_china_time(world: World) -> None:
+    from zhichan.procedures import views
+
+    case = start(world, when=at(D(2026, 3, 2)))
+    # accepted at 17:30 UTC on 3 March: 01:30 on 4 March in China, the day the party reads the notice on
+    act(world, "wuhou_officer", case, "accept", when=dt.datetime(2026, 3, 3, 17, 30), fields={"panel": "甲乙丙"},
+        uploads=(pdf(),))
+    with session_scope(world.engine) as s:
+        page = views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert [n["created_local"] for n in page["notices"]] == ["2026-03-04 01:30"]
+
+
 def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
     def offered(who: str = "wuhou_officer") -> set[str]:
         with session_scope(world.engine) as s:
