@@ -144,3 +144,16 @@ def test_the_register_as_json_within_scope(env: WebEnv) -> None:
     login_as(other, env.engine, "jinjiang_officer")
     assert other.get(f"/api/v1/protection/cases/{case_id}").status_code == 404
     assert env.client().get(f"/api/v1/protection/cases/{case_id}").status_code == 401
+
+
+def test_an_officer_enters_complaints_for_its_own_area_only(env: WebEnv) -> None:
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    form = officer.get("/protection/complaints/new").text
+    assert "武侯区知识产权局" in form and "锦江区知识产权局" not in form
+    jinjiang = re.search(r'<option value="(\d+)">锦江区知识产权局', env.client().get("/protection/complaints/new").text)
+    assert jinjiang is not None
+    refused = file(officer, complaint(env, handling_org=jinjiang.group(1)))
+    assert refused.status_code == 422 and 'id="start-handling_org-error"' in refused.text  # type: ignore[attr-defined]
+    entered = file(officer, complaint(env, handling_org=wuhou_office(officer)))
+    assert entered.status_code == 303  # type: ignore[attr-defined]

@@ -268,7 +268,7 @@ class ProcedureService:
             if handling_org_id is not None and handling_org_id != org.id:
                 below = session.get(Organization, handling_org_id)
                 if below is None or not scope.covers_org_path(below.path):
-                    raise PermissionDenied("该机关不在您的辖区内 / that office is outside your area")
+                    raise FormError({"handling_org": "该机关不在您的辖区内 / that office is outside your area"})
                 handling = below
             if party is not None:
                 party_user, party_key = party

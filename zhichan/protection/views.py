@@ -16,11 +16,14 @@ from zhichan.protection import service as protection
 from zhichan.protection.service import COMPLAINT, DISPUTE
 
 
-def offices(session: Session) -> list[dict[str, Any]]:
-    """The offices a complaint may be filed with (a county office handles its area, 第十二条、第二十五条)."""
-    rows = session.execute(select(Organization.id, Organization.name, Organization.region_code)
-                           .where(Organization.kind.in_([str(k) for k in GOVERNANCE_KINDS]))
-                           .order_by(Organization.region_code, Organization.id)).all()
+def offices(session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """The offices a complaint may be filed with (a county office handles its area, 第十二条、第二十五条):
+    any for the public; an officer enters complaints for its own office or one below it."""
+    query = select(Organization.id, Organization.name, Organization.region_code).where(
+        Organization.kind.in_([str(k) for k in GOVERNANCE_KINDS]))
+    if scope.governance and scope.org_path is not None:
+        query = query.where(Organization.path.like(scope.org_path_like()))
+    rows = session.execute(query.order_by(Organization.region_code, Organization.id)).all()
     return [{"id": r.id, "name": r.name, "region_code": r.region_code} for r in rows]
 
 
@@ -32,7 +35,7 @@ def complaint_form(procedures: ProcedureService, session: Session, scope: Scope,
         org = session.get(Organization, scope.org_id)
         parent = session.get(Organization, org.parent_id) if org is not None and org.parent_id else None
         own = parent.name if parent is not None else None
-    return {**start_view(decl, lang), "offices": [] if own else offices(session), "own_office": own}
+    return {**start_view(decl, lang), "offices": [] if own else offices(session, scope), "own_office": own}
 
 
 def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str, Any] | None:
