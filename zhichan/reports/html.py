@@ -164,7 +164,8 @@ def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True
     """The report as an embeddable ``<div class="zc-report">`` (no ``<html>``, no scripts)."""
     doc.assign_anchors()
     meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in doc.metadata)
-    parts = [f'<div class="zc-report zc-{escape(doc.layout)}">', '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
+    layout = " zc-letter" if doc.layout == "letter" else ""
+    parts = [f'<div class="zc-report{layout}">', '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
     if doc.subtitle:
         parts.append(f'<p class="lead">{escape(doc.subtitle)}</p>')
     if doc.synthetic:
