@@ -31,6 +31,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("services", "zhichan.services.cli"),
     ("credit", "zhichan.credit.cli"),
     ("exchange", "zhichan.exchange.cli"),
+    ("protection", "zhichan.protection.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

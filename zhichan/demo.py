@@ -3,7 +3,8 @@
 1. generate the synthetic corpus (labelled synthetic everywhere) unless a snapshot exists;
 2. import the 10 real records of the commercial-export sample beside it (labelled real);
 3. build the search index of the current snapshot;
-4. print a summary, then start the web platform with a demo administrator.
+4. generate synthetic complaints and protection cases through the real engine (once per database);
+5. print a summary, then start the web platform with a demo administrator.
 """
 
 from __future__ import annotations
@@ -50,16 +51,52 @@ def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False) -
     return snapshot
 
 
+def build_demo_cases(snapshot: Snapshot, per_office: int = 30) -> dict[str, int] | None:
+    """Synthetic complaints and protection cases (zhichan.protection.demo), once per workflow database:
+    ``None`` when protection cases exist already."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.orgs import seed_demo_tree
+    from zhichan.progress import rich_progress
+    from zhichan.protection.demo import generate_cases, placeholder_generator
+    from zhichan.protection.hooks import install
+    from zhichan.protection.models import Complaint
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as s:
+            seed_demo_tree(s)
+            if s.scalar(select(Complaint.id).limit(1)) is not None:
+                return None
+        service = procedure_service(settings, engine)
+        install(service, lambda: snapshot, None, generator=placeholder_generator)
+        with rich_progress("生成合成投诉与案件 / generating synthetic complaints and cases") as progress:
+            return generate_cases(engine, service, snapshot, per_office=per_office, progress=progress)
+    finally:
+        engine.dispose()
+
+
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
     serve: Annotated[bool, typer.Option(help="构建后启动网页平台 / start the web platform afterwards")] = True,
+    cases: Annotated[int, typer.Option(help="每个区县的合成投诉数（0 不生成） / synthetic complaints per county office "
+                                            "(0: none)")] = 30,
 ) -> None:
     """演示：生成并导入演示语料、建立索引、打印概况并启动平台 / Demo corpus, index, summary, then serve."""
     from zhichan.corpus.cli import print_summary
 
     snapshot = build_demo_corpus(patents, regenerate=regenerate)
     print_summary(snapshot)
+    if cases:
+        made = build_demo_cases(snapshot, cases)
+        if made is not None:
+            console.print(f"合成保护案件 / synthetic protection cases: {made['cases']}")
     if serve:
         from zhichan.web.server import run
 

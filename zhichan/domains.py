@@ -15,4 +15,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.dataip",
     "zhichan.services",
     "zhichan.exchange",
+    "zhichan.protection",
 )

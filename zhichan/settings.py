@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     exchange_auction_sweep_seconds: int = Field(
         5, ge=1, description="网络竞价到期结束的检查间隔（秒） / how often the job runner closes auctions that are due (seconds)",
     )
+    protection_template_dir: Path | None = Field(
+        None,
+        description="本局文书模板文件夹（受理通知书.yaml 等，覆盖随附的同名模板） / folder of the bureau's own document "
+        "templates (受理通知书.yaml …) that replace the shipped ones of the same name",
+    )
 
     @property
     def corpus_dir(self) -> Path:

@@ -15,7 +15,7 @@ import yaml
 from zhichan.errors import ConfigError
 from zhichan.procedures.declaration import ProcedureRegistry, parse_declaration
 
-SHIPPED = yaml.safe_load((files("zhichan.procedures") / "definitions" / "protection.patent_dispute.yaml").read_bytes())
+SHIPPED = yaml.safe_load((files("zhichan.protection") / "definitions" / "protection.patent_dispute.yaml").read_bytes())
 TITLE = {"zh": "某步骤", "en": "A step"}
 
 
@@ -69,8 +69,14 @@ def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
     _step(d, "mediate")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
 
 
+def _event_named_like_a_state(d: dict[str, Any]) -> None:
+    _step(d, "mediate")["to"] = "mediate"  # python-statemachine shares one namespace: taking it would crash
+    d["states"]["mediate"] = {"title": {"zh": "调解", "en": "Mediated"}, "final": True}
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
     (_final_step_starts_a_clock, "mediate"),
+    (_event_named_like_a_state, "named like a state"),
     (_bad_jurisdiction, "abc"),
     (_nation_as_jurisdiction, "100000"),
     (_duplicate_event, "accept"),
@@ -91,7 +97,14 @@ def test_a_broken_declaration_is_refused_at_load(mutate: Callable[[dict[str, Any
 
 
 def test_the_shipped_declarations_load() -> None:
-    assert {d.jurisdiction for d in ProcedureRegistry.load().all()} == {"default", "310000", "330000"}
+    registry = ProcedureRegistry.load()
+    assert {d.jurisdiction for d in registry.all() if d.procedure == "protection.patent_dispute"} == {
+        "default", "310000", "330000", "330100"}
+    # an overlay on an overlay: Hangzhou keeps Zhejiang's three working days and sets its own simplified track
+    hangzhou = registry.for_region("protection.patent_dispute", "330106")
+    assert hangzhou.jurisdiction == "330100" and hangzhou.clocks["admission"].amount == 3
+    assert hangzhou.clocks["simplified"].amount == 30 and registry.get("protection.patent_dispute", "default").clocks[
+        "simplified"].amount == 60
 
 
 def _write(folder: Path, name: str, text: str) -> None:

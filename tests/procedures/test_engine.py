@@ -25,7 +25,8 @@ from zhichan.procedures.service import FormError, Upload
 
 D = dt.date
 FILING = {"patent_number": "ZL202310000001.X", "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
-          "claims": "请求责令停止侵权"}
+           "requester_role": "专利权人", "court_suit": "否", "known_on": "2025-12-01", "continuing": "是",
+           "claims": "请求责令停止侵权"}
 
 
 def start(world: World, who: str = "wuhou_officer", when: dt.datetime | None = None, **kw: Any) -> dict[str, Any]:
@@ -65,9 +66,19 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", a, "decide", uploads=(pdf(),))
     act(world, "wuhou_officer", a, "publish", fields={"url": "https://example.invalid/decision"})
     assert a["state"] == "closed"
-    b = start(world)
+    b = start(world, who="ent_user")
     act(world, "wuhou_officer", b, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", b, "simplify", fields={"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是",
+                                                       "evaluation_report": "不适用（发明专利）"})
+    act(world, "wuhou_officer", b, "set_evidence_period", fields={"evidence_until": "2099-01-01"})
+    act(world, "ent_user", b, "request_preservation", fields={"items": "销售记录"})
+    act(world, "wuhou_officer", b, "decide_preservation", fields={"outcome": "准予保全"})
+    act(world, "ent_user", b, "request_recusal", fields={"person": "张三", "person_role": "技术调查官",
+                                                         "known_on": "2026-01-05", "grounds": "曾代理被请求人"})
+    act(world, "wuhou_leader", b, "decide_recusal", fields={"outcome": "驳回申请"})
     act(world, "wuhou_officer", b, "serve", uploads=(pdf(),))
+    act(world, "ent_user", b, "object_jurisdiction", fields={"grounds": "被请求人住所地不在本区"})
+    act(world, "wuhou_officer", b, "decide_jurisdiction", fields={"outcome": "异议不成立，继续处理"})
     act(world, "wuhou_officer", b, "answer", uploads=(pdf("extra"),))
     act(world, "wuhou_officer", b, "mediate", uploads=(pdf(),))
     c = start(world)
@@ -318,6 +329,18 @@ def test_the_case_page_marks_overdue_by_the_china_date_whatever_the_servers_time
         monkeypatch.undo()
         time.tzset()
     assert page["clocks"][0]["overdue"] is behind  # yesterday in China is overdue; today is not
+
+
+def test_notices_are_dated_in_china_time(world: World) -> None:
+    from zhichan.procedures import views
+
+    case = start(world, when=at(D(2026, 3, 2)))
+    # accepted at 17:30 UTC on 3 March: 01:30 on 4 March in China, the day the party reads the notice on
+    act(world, "wuhou_officer", case, "accept", when=dt.datetime(2026, 3, 3, 17, 30), fields={"panel": "甲乙丙"},
+        uploads=(pdf(),))
+    with session_scope(world.engine) as s:
+        page = views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert [n["created_local"] for n in page["notices"]] == ["2026-03-04 01:30"]
 
 
 def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:

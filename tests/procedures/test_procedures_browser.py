@@ -34,6 +34,10 @@ def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, t
     page.fill("#start-requester", "成都示例科技有限公司")
     page.fill("#start-respondent", "某某电子商行")
     page.fill("#start-claims", "请求责令停止销售侵权产品")
+    page.select_option("#start-requester_role", "专利权人")
+    page.select_option("#start-court_suit", "否")
+    page.fill("#start-known_on", "2026-11-02")
+    page.select_option("#start-continuing", "是")
     page.click("#start-submit")  # without the request form: refused beside the field, input kept
     page.wait_for_selector("#form-errors")
     assert page.input_value("#start-respondent") == "某某电子商行"

@@ -14,6 +14,7 @@ from zhichan.settings import Settings
 from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
 
 FILING = {"patent_number": "ZL202310000001.X", "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
+           "requester_role": "专利权人", "court_suit": "否", "known_on": "2025-12-01", "continuing": "是",
           "claims": "请求责令停止侵权"}
 
 

@@ -36,9 +36,13 @@ PUBLIC_GET = {
     "/api/v1/exchange/open-licences/{declaration_id}", "/exchange/listings", "/exchange/listings/{listing_id}",
     "/exchange/auctions/{auction_id}", "/exchange/auctions/{auction_id}/live", "/api/v1/exchange/auctions/{auction_id}",
     "/exchange/needs", "/exchange/needs/{need_id}/matches",
+    # protection: anyone may file a complaint (the form lists every office); published decisions are public
+    "/protection/complaints/new", "/protection/decisions", "/api/v1/protection/decisions",
 }
+#: Public only once published: an unpublished case's decision is 404 for everyone, signed in or not.
+PUBLIC_IF_PUBLISHED = {"/protection/decisions/{case_id}", "/protection/decisions/{case_id}/documents/{sha256}"}
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
-PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify"}
+PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify", "/protection/complaints/new"}
 #: Markers of 锦江区 (510104) governance data that a 武侯区 (510107) user must never receive.
 FOREIGN = (JINJIANG_ENTERPRISE, JINJIANG_TITLE, "锦江区")
 
@@ -81,7 +85,8 @@ def _jinjiang_case(env) -> tuple[int, str]:
         user = s.scalar(select(User).where(User.username == "ent2_user"))
         created = env.app.state.procedures.start(
             s, scope_for_user(s, user), "protection.patent_dispute",
-            fields={"patent_number": "ZL1", "requester": JINJIANG_ENTERPRISE, "respondent": "某商行", "claims": "停止侵权"},
+            fields={"patent_number": "ZL1", "requester": JINJIANG_ENTERPRISE, "respondent": "某商行", "claims": "停止侵权",
+                    "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-01-05", "continuing": "是"},
             uploads=(Upload("doc0", "请求书.pdf", PDF),))
         from zhichan.procedures.models import Step
 
@@ -203,6 +208,8 @@ def test_anonymous_users_only_public_pages(env, client):
             r = client.get(url, follow_redirects=False)
             if path in PUBLIC_GET:
                 assert r.status_code < 500, url
+            elif path in PUBLIC_IF_PUBLISHED:
+                assert r.status_code == 404, (url, r.status_code)
             elif path.startswith("/api/"):
                 assert r.status_code == 401, (url, r.status_code)
             else:

@@ -71,6 +71,9 @@ class ClockSpec(Strict):
     #: whose time limit it is: the office's (missing it is the office's delay, counted by the
     #: statistics' in-time rates) or a party's (答辩期: it simply runs out)
     binds: Literal["office", "party"] = "office"
+    #: the sweep's warnings on this clock are shown to the case's party too (a period the parties keep,
+    #: such as the 30 days to apply for judicial confirmation), not only to the officers
+    remind_party: bool = False
 
 
 class ExtensionSpec(Strict):
@@ -105,12 +108,19 @@ class StepSpec(Strict):
     documents: tuple[Text, ...] = ()
     #: further files may be attached
     attachments: bool = False
+    #: standard documents the domain's generator makes from the case and this step (a bureau's template),
+    #: stored and logged with the step like the uploaded ones
+    generates: tuple[Text, ...] = ()
     starts: tuple[str, ...] = ()
     notify: tuple[NoticeSpec, ...] = ()
 
 
 class StartSpec(StepSpec):
     """Opening a case."""
+
+    #: anyone may file, signed in or not, naming the handling organization (a public complaint form);
+    #: an anonymous filer has no account and so cannot follow the case
+    public: bool = False
 
 
 class TransitionSpec(StepSpec):
@@ -154,6 +164,9 @@ class Declaration(Strict):
         taken: set[tuple[str, str]] = set()
         for t in self.transitions:
             problems.extend(_step_problems(t.event, t))
+            if t.event in self.states:
+                # python-statemachine names events and states in one namespace: the step would crash when taken
+                problems.append(f"{t.event}: an event cannot be named like a state")
             for s in (*t.source, *([] if t.target == STAY else [t.target])):
                 if s not in self.states:
                     problems.append(f"{t.event}: unknown state {s}")
@@ -319,18 +332,24 @@ class ProcedureRegistry:
         if local_dir is not None:
             for path in sorted(Path(local_dir).glob("*.yaml")):
                 raw.append((read_yaml(path.read_bytes(), str(path)), str(path), "local"))
-        bases = {(d.get("procedure"), d.get("jurisdiction", "default")): d for d, _, _ in raw if "based_on" not in d}
+        bases = {(d.get("procedure"), str(d.get("jurisdiction", "default"))): (d, s) for d, s, _ in raw}
+
+        def resolved(data: dict[str, Any], source: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+            """An overlay merged onto its base, which may itself be an overlay (a city on its province)."""
+            if "based_on" not in data:
+                return data
+            if str(data.get("jurisdiction", data["based_on"])) == str(data["based_on"]):
+                raise ConfigError(f"{source}：基于其他声明的文件须写明自己的 jurisdiction（不同于 based_on） / {source}: an "
+                                  "overlay names its own jurisdiction, other than the one it is based on")
+            found = bases.get((data.get("procedure"), str(data["based_on"])))
+            if found is None or source in seen:
+                raise ConfigError(f"{source}：找不到所基于的声明 / {source}: its base declaration is missing")
+            return overlay(resolved(found[0], found[1], (*seen, source)), data)
+
         found: list[Declaration] = []
         sources: dict[tuple[str, tuple[str, str]], str] = {}
         for data, source, folder in raw:
-            if "based_on" in data:
-                if str(data.get("jurisdiction", data["based_on"])) == str(data["based_on"]):
-                    raise ConfigError(f"{source}：基于其他声明的文件须写明自己的 jurisdiction（不同于 based_on） / {source}: an "
-                                      "overlay names its own jurisdiction, other than the one it is based on")
-                base = bases.get((data.get("procedure"), str(data["based_on"])))
-                if base is None:
-                    raise ConfigError(f"{source}：找不到所基于的声明 / {source}: its base declaration is missing")
-                data = overlay(base, data)
+            data = resolved(data, source)
             declaration = parse_declaration(data, source)
             other = sources.setdefault((folder, declaration.key), source)
             if other != source:

@@ -131,7 +131,9 @@ def _case_page(request: Request, scope: Scope, session: Session, case_id: CaseId
                values: dict[str, Any] | None = None, failed: str | None = None, message: str = "",
                status: int = 200) -> Response:
     data = views.case_view(service(request), session, scope, case_id, lang(request), keep=failed, values=values)
-    return render(request, "procedures/case.html", {**data, "errors": errors or {}, "values": values or {},
+    panels = [p for d in request.app.state.domains if d.case_panel
+              for p in [d.case_panel(request, session, scope, data)] if p is not None]
+    return render(request, "procedures/case.html", {**data, "panels": panels, "errors": errors or {}, "values": values or {},
                                                     "failed": failed, "message": message}, status=status)
 
 

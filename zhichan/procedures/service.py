@@ -53,6 +53,9 @@ from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegi
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
 
+#: organizations that handle cases (a public filing names one of these)
+GOVERNANCE_KINDS = (OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
+
 CASES = cast(Table, Case.__table__)
 CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
@@ -110,6 +113,27 @@ class Upload:
     slot: str
     filename: str
     content: bytes
+    #: made by the domain's document generator (a slot then takes every generated form: PDF and DOCX)
+    generated: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """A required document a step was submitted without, for a domain's generator to fill in from the
+    case (``case``: its row, ``None`` when the case is being opened) and the step's checked fields."""
+
+    procedure: str
+    jurisdiction: str
+    event: str
+    label: Text
+    slot: str
+    fields: dict[str, Any]
+    case: dict[str, Any] | None
+    now: dt.datetime
+
+
+#: a domain's generator of standard documents (受理通知书 …): the files for one required document, or ()
+DocumentGenerator = Callable[[Session, DocumentRequest], tuple[Upload, ...]]
 
 
 def _json(value: Any) -> str:
@@ -186,6 +210,25 @@ class ProcedureService:
         self.max_attachment_bytes = max_attachment_bytes
         self._hooks: dict[str, list[StepHook]] = {}
         self._stored: dict[str, Declaration] = {}
+        self._generators: dict[str, DocumentGenerator] = {}
+
+    def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
+        """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
+        standard document generated from the case); they are stored and logged like uploads."""
+        self._generators[procedure] = generator
+
+    def _generator(self, session: Session, decl: Declaration, event: str,
+                   row: Any) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
+        generator = self._generators.get(decl.procedure)
+        if generator is None:
+            return None
+        case = None if row is None else dict(row._mapping) | {"fields": json.loads(row.fields or "{}")}
+
+        def generate(fields: dict[str, Any], label: Text, slot: str) -> tuple[Upload, ...]:
+            return generator(session, DocumentRequest(decl.procedure, decl.jurisdiction, event, label, slot, fields,
+                                                      case, utcnow()))
+
+        return generate
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -247,30 +290,50 @@ class ProcedureService:
 
     def start(self, session: Session, scope: Scope, procedure: str, *, fields: dict[str, Any],
               uploads: tuple[Upload, ...] = (), title: str | None = None, now: dt.datetime | None = None,
-              ip: str = "") -> dict[str, Any]:
-        """Open a case: an officer for their organization, or a party (an enterprise user) with the
-        bureau its organization belongs to."""
-        scope.require_authenticated()
+              ip: str = "", handling_org_id: int | None = None,
+              party: tuple[int | None, str | None] | None = None) -> dict[str, Any]:
+        """Open a case: an officer for their organization (or, ``handling_org_id``, one below it), a party
+        (an enterprise user) with the bureau its organization belongs to, or — where the declaration is
+        ``public`` — anyone, signed in or not, with the bureau ``handling_org_id`` names. ``party``: an
+        officer opening a case for a party (a complaint's complainant carried over to the case it led to)."""
         now = now or utcnow()
-        org = session.get(Organization, scope.org_id)
-        if org is None:
-            raise PermissionDenied("账号没有所属机构 / the account has no organization")
         party_key: str | None = None
         party_user: int | None = None
-        if scope.role == Role.ENTERPRISE_USER and org.kind == OrgKind.ENTERPRISE:
+        org = session.get(Organization, scope.org_id) if scope.org_id is not None else None
+        if not scope.is_authenticated or (scope.role != Role.ENTERPRISE_USER and not scope.governance):
+            handling = session.get(Organization, handling_org_id) if handling_org_id is not None else None
+            decl = self.registry.for_region(procedure, handling.region_code if handling else None)
+            if not decl.start.public:
+                scope.require_authenticated()
+                raise PermissionDenied("当前角色不能办理 / your role cannot open cases")
+            if handling is None or handling.kind not in GOVERNANCE_KINDS:
+                raise FormError({"handling_org": "请选择受理机关 / choose the office to file with"})
+        elif org is None:
+            raise PermissionDenied("账号没有所属机构 / the account has no organization")
+        elif scope.role == Role.ENTERPRISE_USER and org.kind == OrgKind.ENTERPRISE:
             handling = session.get(Organization, org.parent_id) if org.parent_id else None
             if handling is None:
                 raise PermissionDenied("企业未隶属任何知识产权局 / the enterprise belongs to no bureau")
             party_key, party_user = scope.party_key, scope.user_id
         elif scope.governance:
             handling = org
+            if handling_org_id is not None and handling_org_id != org.id:
+                below = session.get(Organization, handling_org_id)
+                if below is None or not scope.covers_org_path(below.path):
+                    raise FormError({"handling_org": "该机关不在您的辖区内 / that office is outside your area"})
+                handling = below
+            if party is not None:
+                party_user, party_key = party
         else:
             raise PermissionDenied("当前角色不能办理 / your role cannot open cases")
         decl = self.registry.for_region(procedure, handling.region_code)
-        allowed = (party_user is not None and decl.start.party) or (party_user is None and scope.role in decl.start.roles)
+        allowed = decl.start.public or (party_user is not None and decl.start.party and scope.role == Role.ENTERPRISE_USER) \
+            or (scope.governance and scope.role in decl.start.roles)
         if not allowed:
             raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
-        clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads)
+        clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads,
+                                         generate=self._generator(session, decl, "start", None),
+                                         generates=decl.start.generates)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
         result = cast(CursorResult[Any], session.execute(insert(CASES).values(
             procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
@@ -318,7 +381,8 @@ class ProcedureService:
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
         if not bumped:
             raise self._stale(row)
-        clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads)
+        clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
+                                         generate=self._generator(session, decl, event, row), generates=spec.generates)
         machine = decl.machine(start_value=row.state)
         machine.send(event)
         target = str(machine.current_state_value)
@@ -360,8 +424,11 @@ class ProcedureService:
     # -- documents -----------------------------------------------------------------------------
 
     def _checked(self, specs: tuple[FieldSpec, ...], fields: dict[str, Any], required: tuple[Text, ...],
-                 extra_allowed: bool, uploads: tuple[Upload, ...]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Fields and documents checked together, so the form shows every problem at once."""
+                 extra_allowed: bool, uploads: tuple[Upload, ...],
+                 generate: Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None = None,
+                 generates: tuple[Text, ...] = ()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Fields and documents checked together, so the form shows every problem at once; a required
+        document left empty is generated (``generate``) once the fields are valid."""
         errors: dict[str, str] = {}
         clean: dict[str, Any] = {}
         documents: list[dict[str, Any]] = []
@@ -369,10 +436,17 @@ class ProcedureService:
             clean = check_fields(specs, fields)
         except FormError as exc:
             errors.update(exc.errors)
+        if generate is not None and not errors:
+            given = {u.slot for u in uploads if u.content or u.filename}
+            uploads = (*uploads, *(g for i, label in enumerate(required) if f"doc{i}" not in given
+                                   for g in generate(clean, label, f"doc{i}")))
         try:
             documents = self._documents(required, extra_allowed, uploads)
         except FormError as exc:
             errors.update(exc.errors)
+        if generate is not None and not errors:
+            for label in generates:
+                documents.extend(self._store(u, label, "generated", errors) for u in generate(clean, label, "generated"))
         if errors:
             raise FormError(errors)
         return clean, documents
@@ -389,7 +463,8 @@ class ProcedureService:
             if not got:
                 errors[f"doc{i}"] = f"请上传“{label.zh}” / attach the {label.en}"
                 continue
-            out.extend(self._store(u, label, f"doc{i}", errors) for u in got[:1])
+            made = [u for u in got if u.generated]
+            out.extend(self._store(u, label, f"doc{i}", errors) for u in (made or got[:1]))
         extras = by_slot.pop("extra", [])
         if extras and not extra_allowed:
             errors["extra"] = "此步骤不接受其他附件 / this step takes no further attachments"
@@ -453,6 +528,27 @@ class ProcedureService:
             pauses="[]", extensions="[]", warned=0, alert_on=None,
         ))
         self._recompute(session, decl, case_id, name)
+
+    def set_clock(self, session: Session, case_id: int, name: str, *, started_at: dt.datetime | None = None,
+                  amount: int | None = None) -> None:
+        """Restart a running clock from another moment or with another length — a domain rule the
+        declaration cannot say (an answer period counted from the recorded receipt, 30 days for a
+        respondent abroad) — and recompute its deadline and the case's next one."""
+        row = session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
+        if row is None:
+            raise NotFoundError(f"没有期限 {name} / no clock {name}")
+        values: dict[str, Any] = {}
+        if started_at is not None:
+            values["started_at"] = started_at
+        if amount is not None:
+            values["amount"] = amount
+        if values:
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
+        case = session.execute(select(CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest)
+                               .where(CASES.c.id == case_id)).one()
+        decl = self.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
+        self._recompute(session, decl, case_id, name)
+        self._refresh_next_due(session, case_id)
 
     def _move_clocks(self, session: Session, decl: Declaration, spec: TransitionSpec, case_id: int, scope: Scope,
                      fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
@@ -580,9 +676,10 @@ class ProcedureService:
             })
         steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
                  for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
+        party_clocks = {name for name, c in decl.clocks.items() if c.remind_party}
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
-            if officer or n.kind == "party"]
+            if officer or n.kind == "party" or n.clock in party_clocks]
         by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
                    if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)

@@ -72,6 +72,9 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     generated_at: dt.datetime | None = None
     synthetic: bool = False  # the data contains synthetic records: every form shows a notice
+    #: ``report`` (cover, contents, a page per chapter) or ``letter`` (an official notice: title, then the
+    #: text on the same page, no contents)
+    layout: str = "report"
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         """(level, section) depth-first; level 1 = top."""

@@ -155,7 +155,8 @@ def _figure(document: Any, figure: Figure, width_mm: float) -> None:
 
 
 def _section(document: Any, section: Section, level: int, width_mm: float) -> None:
-    document.add_heading(section.title, level=min(level, 9))
+    if section.title:
+        document.add_heading(section.title, level=min(level, 9))
     for block in section.blocks:
         if isinstance(block, Paragraph):
             p = document.add_paragraph(block.text)
@@ -231,6 +232,10 @@ def render_docx(doc: Document) -> bytes:
     for key, value in doc.metadata:
         cells = meta.add_row().cells
         cells[0].text, cells[1].text = key, value
+    if doc.layout == "letter":
+        for section in doc.sections:
+            _section(document, section, 1, width_mm)
+        return _saved(document)
     document.add_page_break()
 
     document.add_paragraph("目录", style="TOC Heading" if "TOC Heading" in [s.name for s in styles] else "Heading 1")
@@ -241,7 +246,10 @@ def render_docx(doc: Document) -> bytes:
 
     for section in doc.sections:
         _section(document, section, 1, width_mm)
+    return _saved(document)
 
+
+def _saved(document: Any) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return _normalized_zip(buf.getvalue())

@@ -139,7 +139,8 @@ def _block(block: object, mode: ChartMode) -> str:
 
 def _section(section: Section, level: int, mode: ChartMode) -> str:
     tag = f"h{min(level + 1, 6)}"
-    parts = [f'<section id="{escape(section.anchor)}"><{tag}>{escape(section.title)}</{tag}>']
+    heading = f"<{tag}>{escape(section.title)}</{tag}>" if section.title else ""
+    parts = [f'<section id="{escape(section.anchor)}">{heading}']
     parts += [_block(b, mode) for b in section.blocks]
     parts += [_section(s, level + 1, mode) for s in section.subsections]
     parts.append("</section>")
@@ -163,13 +164,14 @@ def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True
     """The report as an embeddable ``<div class="zc-report">`` (no ``<html>``, no scripts)."""
     doc.assign_anchors()
     meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in doc.metadata)
-    parts = ['<div class="zc-report">', '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
+    layout = " zc-letter" if doc.layout == "letter" else ""
+    parts = [f'<div class="zc-report{layout}">', '<header class="cover">', f"<h1>{escape(doc.title)}</h1>"]
     if doc.subtitle:
         parts.append(f'<p class="lead">{escape(doc.subtitle)}</p>')
     if doc.synthetic:
         parts.append(f'<p class="synthetic">{escape(SYNTHETIC_NOTICE)}</p>')
     parts.append(f'<table class="meta"><tbody>{meta}</tbody></table></header>')
-    if toc:
+    if toc and doc.layout != "letter":
         parts.append(_toc(doc))
     parts += [_section(s, 1, mode) for s in doc.sections]
     parts.append("</div>")

@@ -41,6 +41,7 @@ from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.procedures import router as procedures_router
+from zhichan.protection import router as protection_router
 from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
 from zhichan.web.domains import WebDomain
@@ -190,6 +191,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     services_router.DOMAIN,
     credit_router.DOMAIN,
     exchange_router.DOMAIN,
+    protection_router.DOMAIN,
 )
 
 

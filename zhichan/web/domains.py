@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 
 from zhichan.platform.scope import Scope
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from fastapi import FastAPI, Request
+    from markupsafe import Markup
+    from sqlalchemy.orm import Session
 
 #: a menu entry: the path and the message key of its label
 MenuItem = tuple[str, str]
@@ -38,3 +40,6 @@ class WebDomain:
     #: ``app.state.jobs``, ``app.state.corpus``, ``app.state.settings``): register job kinds and hooks
     setup: Callable[[FastAPI], None] = no_setup
     menu: Callable[[Scope], list[MenuItem]] = field(default=no_menu)
+    #: the domain's own part of the generic case page (``/cases/{id}``) for the cases of its procedures
+    #: (a register's checks, linked cases, generated documents): HTML, or ``None`` for other cases
+    case_panel: Callable[[Request, Session, Scope, dict[str, Any]], Markup | None] | None = None

@@ -1,0 +1,291 @@
+"""Adjudication under 81号令 on hand-made cases, with protection's hooks and a hand-made corpus: clocks
+across National Day and Spring Festival 2026, an answer period ending on a Sunday, two extensions with
+the upper-level approver checked, every admission and refusal rule, and the generated documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, select
+
+from tests.procedures.helpers import World, at, build_world, pdf
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.corpus.validate import check_character
+from zhichan.errors import FormError
+from zhichan.evidence.keys import SigningKey
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import Base, session_scope
+from zhichan.platform.models import Organization, Role
+from zhichan.procedures.models import Step
+from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
+from zhichan.protection.demo import placeholder_generator
+from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.rules import (
+    DisputeRules,
+    admission_checks,
+    evidence_problem,
+    hearing_problem,
+    panel_problem,
+    recusal_problem,
+    within_limitation,
+)
+from zhichan.protection.service import DISPUTE
+
+D = dt.date
+HOLDER = "成都示例科技有限公司"
+NUMBER = "CN202010000007.9"
+
+
+def filing(**extra: str) -> dict[str, str]:
+    return {"patent_number": NUMBER, "requester": HOLDER, "respondent": "某某电子商行", "claims": "请求责令停止侵权",
+            "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-01-05", "continuing": "是", **extra}
+
+
+@pytest.fixture
+def world(engine: Engine, tmp_path: Path) -> World:
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent(NUMBER.removeprefix("CN").replace(".", ""), application_date="2020-01-01", applicants=[HOLDER]),
+        patent("202020000002", kind="utility_model", application_date="2020-05-01", applicants=[HOLDER]),
+    ])
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
+    w.service.add_generator(DISPUTE, DocumentGenerator(None))
+    with session_scope(engine) as s:
+        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        w.users["chengdu_leader"] = create_user(s, username="chengdu_leader", password="correct horse battery",
+                                                role=Role.BUREAU_LEADER, org=chengdu).id
+    return w
+
+
+def start(world: World, when: dt.datetime, **extra: str) -> dict[str, Any]:
+    with session_scope(world.engine) as s:
+        return world.service.start(s, world.scope("wuhou_officer"), DISPUTE, fields=filing(**extra),
+                                   uploads=(pdf(),), now=when)
+
+
+def act(world: World, who: str, case: dict[str, Any], event_name: str, when: dt.datetime,
+        fields: dict[str, Any] | None = None, uploads: tuple[Any, ...] = ()) -> None:
+    with session_scope(world.engine) as s:
+        case.update(world.service.act(s, world.scope(who), case["id"], event_name, version=case["version"],
+                                      fields=fields or {}, uploads=uploads, now=when))
+
+
+def due(world: World, case: dict[str, Any], clock: str) -> dt.date | None:
+    with session_scope(world.engine) as s:
+        found = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    return found[clock]["due_on"]
+
+
+PANEL = {"panel": "张三、李四、王五"}
+
+
+def test_models_match_migration(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "protection_" in repr(d)] == []
+
+
+def test_accepted_on_the_last_working_day_before_national_day(world: World) -> None:
+    case = start(world, at(D(2026, 9, 29)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 9, 30)), PANEL)
+    # service 5 working days: 8, 9, Sat 10 (make-up day), 12, 13 October
+    assert due(world, case, "service") == D(2026, 10, 13)
+    assert due(world, case, "closing") == D(2026, 12, 30)
+
+
+def test_answer_period_from_receipt_ending_on_a_sunday_and_thirty_days_abroad(world: World) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    assert due(world, case, "answer") == D(2026, 3, 23)  # 7 Mar + 15 = Sunday 22 Mar → Monday
+    with pytest.raises(FormError) as info:  # not yet lapsed
+        act(world, "wuhou_officer", case, "answer_lapsed", at(D(2026, 3, 23)))
+    assert set(info.value.errors) == {"_clock"}
+    act(world, "wuhou_officer", case, "answer_lapsed", at(D(2026, 3, 24)))
+    abroad = start(world, at(D(2026, 3, 2)), respondent_abroad="是")
+    act(world, "wuhou_officer", abroad, "accept", at(D(2026, 3, 3)), PANEL)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", abroad, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-10"}, (pdf(),))
+    assert set(info.value.errors) == {"received_on"}  # a receipt in the future
+    act(world, "wuhou_officer", abroad, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    assert due(world, abroad, "answer") == D(2026, 4, 7)  # 7 Mar + 30 = 6 Apr, Qingming holiday → 7 Apr
+
+
+def test_suspension_over_spring_festival_then_two_extensions(world: World) -> None:
+    case = start(world, at(D(2026, 1, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 1, 5)), PANEL)
+    assert due(world, case, "closing") == D(2026, 4, 7)  # 5 Apr, Qingming (4–6 Apr) → 7 Apr
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 2, 10)), {"ground": "鉴定"})
+    assert due(world, case, "closing") is None
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 2, 25)))
+    assert due(world, case, "closing") == D(2026, 4, 20)  # 15 days excluded: 5 Apr → 20 Apr (Monday)
+    with pytest.raises(FormError) as info:  # the upper level's extension comes second
+        act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 2)),
+            {"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    assert set(info.value.errors) == {"_clock"}
+    act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 3, 2)), {"reason": "案情复杂"})
+    assert due(world, case, "closing") == D(2026, 5, 20)
+    with pytest.raises(FormError) as info:  # the district's own head is not the upper level
+        act(world, "wuhou_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
+            {"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    assert set(info.value.errors) == {"approval"}
+    act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
+        {"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    assert due(world, case, "closing") == D(2026, 7, 20)
+
+
+def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:
+    assert panel_problem("张三、李四、王五") is None and panel_problem("张三 李四 王五 赵六 钱七") is None
+    assert panel_problem("张三、李四") and panel_problem("张三、李四、王五、赵六") and panel_problem("张三、张三、李四")
+    # the notice 3 working days ahead: from Wed 30 Sep 2026 the earliest hearing is Sat 10 Oct (a make-up day)
+    assert hearing_problem(D(2026, 10, 9), D(2026, 9, 30)) and hearing_problem(D(2026, 10, 10), D(2026, 9, 30)) is None
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 10), at_hearing=False) is None
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), at_hearing=False)
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), at_hearing=True) is None
+    assert evidence_problem(D(2026, 3, 17), D(2026, 3, 3)) and evidence_problem(D(2026, 3, 18), D(2026, 3, 3)) is None
+    case = start(world, at(D(2026, 3, 2)))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "张三、李四"})
+    assert set(info.value.errors) == {"panel"}
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "set_evidence_period", at(D(2026, 3, 3)), {"evidence_until": "2026-03-10"})
+    assert set(info.value.errors) == {"evidence_until"}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 12)),
+            {"person": "张三", "person_role": "技术调查官", "known_on": "2026-03-03", "grounds": "曾代理被请求人"})
+    assert set(info.value.errors) == {"known_on"}
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-12"})
+    assert set(info.value.errors) == {"hearing_date"}
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+
+
+@pytest.mark.parametrize(("extra", "refused"), [
+    ({}, None),
+    ({"requester_role": "独占实施许可合同的被许可人"}, None),
+    ({"requester_role": "排他实施许可合同的被许可人", "patentee_declined": "是"}, None),
+    ({"requester_role": "排他实施许可合同的被许可人"}, "standing"),
+    ({"requester_role": "普通实施许可合同的被许可人"}, "standing"),
+    ({"court_suit": "是"}, "court_suit"),
+    ({"known_on": "2022-06-01", "continuing": "否"}, "limitation"),
+    ({"known_on": "2022-06-01", "continuing": "是"}, None),  # past three years, continuing, in force
+])
+def test_admission_rules(world: World, extra: dict[str, str], refused: str | None) -> None:
+    case = start(world, at(D(2026, 3, 2)), **extra)
+    if refused is None:
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        assert case["state"] == "accepted"
+        return
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    assert set(info.value.errors) == {"_admission"}
+    act(world, "wuhou_officer", case, "refuse", at(D(2026, 3, 3)), {"reasons": "不符合第十二条"})
+    assert case["state"] == "refused"
+
+
+def test_limitation_and_the_corpus_checks() -> None:
+    assert within_limitation(D(2023, 3, 2), D(2026, 3, 2)) == (True, D(2026, 3, 2))
+    # 3 years from 1 Oct 2022 end on 1 Oct 2025, a holiday: the period runs to 9 Oct (the next working day)
+    assert within_limitation(D(2022, 10, 1), D(2025, 10, 9)) == (True, D(2025, 10, 9))
+    assert within_limitation(D(2022, 10, 1), D(2025, 10, 10))[0] is False
+    checks = admission_checks({"requester_role": "专利权人", "court_suit": "否", "known_on": "2026-01-05",
+                               "continuing": "是", "requester": "别人"}, D(2026, 3, 2), None)
+    assert [c.ok for c in checks if c.name == "right"] == [None]  # no corpus: unknown, never "fine"
+
+
+def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp_path: Path) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)  # no notice uploaded: generated
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    with session_scope(world.engine) as s:
+        docs = {r.event: json.loads(r.documents) for r in s.execute(select(Step.event, Step.documents)
+                                                                   .where(Step.case_id == case["id"]))}
+    assert [d["file_name"] for d in docs["accept"]] == ["受理通知书.pdf", "受理通知书.docx"]
+    assert [d["file_name"] for d in docs["serve"]] == ["doc.pdf", "答辩通知书.pdf", "答辩通知书.docx"]
+    accepted = world.service.files_dir / docs["accept"][0]["sha256"][:2] / docs["accept"][0]["sha256"]
+    text = subprocess.run(["pdftotext", str(accepted), "-"], capture_output=True, text=True, check=True).stdout
+    assert case["number"] in text and "张三、李四、王五" in text and HOLDER in text and "武侯区知识产权局" in text
+    # a bureau's own template replaces the shipped one
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "受理通知书.yaml").write_text("title: 本局受理通知\nparagraphs: ['{requester} 案号 {number} {unknown}']\n", "utf-8")
+    world.service.add_generator(DISPUTE, DocumentGenerator(own))
+    other = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", other, "accept", at(D(2026, 3, 3)), PANEL)
+    with session_scope(world.engine) as s:
+        made = json.loads(s.scalar(select(Step.documents).where(Step.case_id == other["id"], Step.event == "accept")))
+    path = world.service.files_dir / made[0]["sha256"][:2] / made[0]["sha256"]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "本局受理通知" in text and "______" in text
+
+
+def test_one_cure_notice_objection_and_preservation_clocks(world: World) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 3)), {"items": "补充权利证明、证据目录"})
+    act(world, "wuhou_officer", case, "cure", at(D(2026, 3, 5)))
+    with pytest.raises(FormError) as info:  # 第十六条: one notice
+        act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 6)), {"items": "再补正"})
+    assert set(info.value.errors) == {"items"}
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 6)), PANEL)
+    act(world, "wuhou_officer", case, "request_preservation", at(D(2026, 3, 6)), {"items": "销售记录"})
+    assert due(world, case, "preservation") == D(2026, 3, 13)  # 7 days
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
+    assert due(world, case, "closing") == D(2026, 6, 8)  # 6 March + 3 months = Saturday 6 June → Monday
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 10)), {"grounds": "住所地不在本区"})
+    assert due(world, case, "jurisdiction") == D(2026, 3, 17) and due(world, case, "closing") is None  # paused
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)), {"outcome": "异议不成立，继续处理"})
+    # 11, 12, 13 March excluded: the nominal 6 June + 3 days = Tuesday 9 June (the rest-day rule applies once, at the end)
+    assert due(world, case, "closing") == D(2026, 6, 9)
+
+
+def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Path) -> None:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria | {"facts_clear": "否",
+                                                                                     "evaluation_report": "无或有不利结论"})
+    assert set(info.value.errors) == {"facts_clear", "evaluation_report"}
+    act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
+    assert due(world, case, "simplified") == D(2026, 5, 6)  # national default 60 days: 2 May, in Labour Day (1–5 May) → 6 May
+    with session_scope(world.engine) as s:
+        hz = world.service.start(s, world.scope("hz_officer"), DISPUTE, fields=filing(), uploads=(pdf(),),
+                                 now=at(D(2026, 3, 2)))
+    act(world, "hz_officer", hz, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "hz_officer", hz, "simplify", at(D(2026, 3, 3)), criteria)
+    with session_scope(world.engine) as s:
+        found = {c["name"]: c for c in world.service.case(s, world.scope("hz_officer"), hz["id"])["clocks"]}
+    assert found["simplified"]["due_on"] == D(2026, 4, 2)  # 杭州 330100: 30 days
+    assert found["admission"]["status"] == "stopped"
+
+
+def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engine: Engine, tmp_path: Path) -> None:
+    from zhichan.corpus.testing import event
+
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent("202020000002", kind="utility_model", application_date="2020-05-01", applicants=[HOLDER]),
+        patent("202010000007", application_date="2020-01-01", applicants=[HOLDER])],
+        events=[event(NUMBER, "invalidation", "2026-01-10", detail="无效宣告请求")])
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
+    w.service.add_generator(DISPUTE, placeholder_generator)
+    criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+    um = "CN202020000002." + check_character("202020000002")
+    for number, field in ((um, "evaluation_report"), (NUMBER, "rights_clear")):
+        with session_scope(engine) as s:
+            case = w.service.start(s, w.scope("wuhou_officer"), DISPUTE, fields=filing(patent_number=number),
+                                   uploads=(pdf(),), now=at(D(2026, 3, 2)))
+        act(w, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        with pytest.raises(FormError) as info:
+            act(w, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
+        assert field in info.value.errors

@@ -1,0 +1,53 @@
+"""The demo generator: complaints and the cases they lead to, through the real engine and rules, every
+register row labelled synthetic, simplified cases decided within Hangzhou-style limits, decisions published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.evidence.keys import SigningKey
+from zhichan.evidence.service import EvidenceService
+from zhichan.platform.db import session_scope
+from zhichan.platform.orgs import seed_demo_tree
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.service import ProcedureService
+from zhichan.protection.demo import generate_cases, placeholder_generator
+from zhichan.protection.hooks import install
+from zhichan.protection.models import Complaint, Dispute
+from zhichan.protection.service import published_decisions
+
+
+def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path: Path) -> None:
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent(serial=i, region_code=code, application_date="2019-03-01", applicants=[f"合成企业{code}-{i}"], synthetic=True)
+        for i, code in enumerate(["510107", "510104", "330106", "510107"], start=1)])
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+    service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),
+                               tmp_path / "files")
+    install(service, lambda: snap, None, generator=placeholder_generator)
+    made = generate_cases(engine, service, snap, per_office=8, seed=7, start=dt.date(2025, 3, 3),
+                          end=dt.date(2025, 6, 30))
+    assert made["skipped"] == 0 and made["cases"] > 24
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 24  # 3 county offices with patents × 8
+        assert s.scalar(select(func.count()).where(Complaint.synthetic.is_(False))) == 0
+        assert s.scalar(select(func.count()).where(Dispute.synthetic.is_(False))) == 0
+        assert s.scalar(select(func.count()).where(Dispute.published_on.is_not(None))) >= 1
+        assert all(t.startswith("【合成】") for t in s.scalars(select(Case.title).where(
+            Case.procedure == "protection.complaint")))
+        # every simplified case was decided before its limit (a stopped clock never passed its deadline)
+        late = s.scalar(select(func.count()).select_from(CaseClock).where(
+            CaseClock.name == "simplified", CaseClock.status == "stopped",
+            func.date(CaseClock.stopped_at) > CaseClock.due_on))
+        assert late == 0
+        procedures = set(s.scalars(select(Case.procedure)))
+        public = published_decisions(s)
+        assert public and all(d["synthetic"] for d in public)  # the public page shows them as synthetic
+    assert {"protection.complaint", "protection.patent_dispute", "protection.mediation"} <= procedures
+    assert procedures & {"protection.ecommerce_notice", "protection.exhibition"}  # the fast channel

@@ -1,0 +1,99 @@
+"""Technical investigators: the roster's IPC fields checked, candidates ranked by the patent's IPC, and
+every conflict excluded with its reason — same organization as a party, earlier representation, and
+co-applicant or co-inventor links found in the corpus; a conflicted person cannot be assigned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.procedures.helpers import World, at, build_world, pdf
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.errors import FormError
+from zhichan.evidence.keys import SigningKey
+from zhichan.platform.db import session_scope
+from zhichan.protection.investigators import add_investigator, assign, match_depth, parse_fields, suggest
+from zhichan.protection.rules import DisputeRules
+from zhichan.protection.service import DISPUTE
+
+HOLDER = "成都示例科技有限公司"
+RESPONDENT = "某某电子商行"
+
+
+def test_ipc_fields_and_matching() -> None:
+    assert parse_fields("h01m; G06F16/30，A") == ["H01M", "G06F16/30", "A"]
+    for bad in ("", "电池", "H1M", "Z01"):
+        with pytest.raises(FormError) as info:
+            parse_fields(bad)
+        assert set(info.value.errors) == {"ipc_fields"}
+    assert match_depth(["H01M"], ["H01M4/13"]) == 4 and match_depth(["H01M4/13"], ["H01M4/13"]) == 8
+    assert match_depth(["G06F"], ["H01M4/13"]) == 0
+
+
+def test_candidates_ranked_and_conflicts_excluded_with_reasons(engine: Engine, tmp_path: Path) -> None:
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent("202010000007", applicants=[HOLDER], ipc=["H01M4/13"]),
+        patent("202010000008", applicants=[RESPONDENT, "四川某大学"], inventors=["王教授"], ipc=["H01M10/05"]),
+        patent("202010000009", applicants=[HOLDER], inventors=["李工"], ipc=["H01M4/13"]),
+    ])
+    world: World = build_world(engine, tmp_path / "files", SigningKey.generate())
+    world.service.add_hook(DISPUTE, DisputeRules(world.service, lambda: snap))
+    officer = world.scope("wuhou_officer")
+    with session_scope(engine) as s:
+        case = world.service.start(s, officer, DISPUTE, uploads=(pdf(),), now=at(dt.date(2026, 3, 2)), fields={
+            "patent_number": "CN202010000007.9", "requester": HOLDER, "respondent": RESPONDENT, "claims": "停止侵权",
+            "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-01-05", "continuing": "是"})
+        people = {name: add_investigator(s, officer, name=name, organization=org, kind="技术调查官", ipc_fields=fields,
+                                         prior_parties=prior, available=available)
+                  for name, org, fields, prior, available in [
+                      ("赵专家", "电子科技大学", "H01M", "", True),
+                      ("王教授", "四川某大学", "H01M4", "", True),
+                      ("钱工", HOLDER, "H01M", "", True),
+                      ("孙工", "某律师事务所", "H01M", f"另一公司\n{RESPONDENT}", True),
+                      ("李工", "某研究院", "H01M", "", True),
+                      ("周工", "某研究院", "G06F", "", True),
+                      ("吴工", "某研究院", "H01M", "", False),
+                  ]}
+        with pytest.raises(FormError) as info:
+            add_investigator(s, officer, name="", organization="", kind="法官", ipc_fields="电池")
+        assert set(info.value.errors) == {"name", "kind", "ipc_fields"}
+    with session_scope(engine) as s:
+        data = suggest(s, officer, snap, case["id"])
+    by_name = {c["name"]: c for c in data["candidates"]}
+    assert [c["name"] for c in data["candidates"]][:2] == ["赵专家", "周工"]  # free, best IPC match first
+    assert by_name["赵专家"]["match"] == 4 and by_name["赵专家"]["exclusions"] == []
+    assert any("同属" in r for r in by_name["钱工"]["exclusions"])
+    assert any("曾代理" in r and RESPONDENT in r for r in by_name["孙工"]["exclusions"])
+    assert any("CN202010000008" in r and "发明人" in r for r in by_name["王教授"]["exclusions"])
+    assert any("共同申请人" in r for r in by_name["王教授"]["exclusions"])  # its university co-applied with the respondent
+    assert any("CN202010000009" in r for r in by_name["李工"]["exclusions"])  # co-inventor on the requester's patent
+    assert any("不可用" in r for r in by_name["吴工"]["exclusions"])
+    with session_scope(engine) as s:
+        with pytest.raises(FormError) as info:
+            assign(s, officer, snap, case["id"], people["王教授"])
+        assert "语料库关联" in info.value.errors["investigator"]
+    with session_scope(engine) as s:
+        assign(s, officer, snap, case["id"], people["赵专家"])
+    with session_scope(engine) as s:
+        assert suggest(s, officer, snap, case["id"])["assigned"] == [people["赵专家"]]
+        other = world.scope("jinjiang_officer")
+        from zhichan.errors import NotFoundError
+
+        with pytest.raises(NotFoundError):  # another district's case
+            suggest(s, other, snap, case["id"])
+
+
+def test_a_city_roster_serves_its_districts_and_a_district_keeps_its_own(engine: Engine, tmp_path: Path) -> None:
+    world = build_world(engine, tmp_path / "files", SigningKey.generate())
+    with session_scope(engine) as s:
+        add_investigator(s, world.scope("chengdu_officer"), name="市级专家", organization="", kind="专家", ipc_fields="H01M")
+        add_investigator(s, world.scope("jinjiang_officer"), name="锦江调查官", organization="", kind="技术调查官",
+                         ipc_fields="H01M")
+    with session_scope(engine) as s:
+        from zhichan.protection.investigators import roster
+
+        assert [p["name"] for p in roster(s, world.scope("wuhou_officer"))] == ["市级专家"]
+        assert sorted(p["name"] for p in roster(s, world.scope("chengdu_officer"))) == ["市级专家", "锦江调查官"]

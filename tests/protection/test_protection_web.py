@@ -1,0 +1,159 @@
+"""Complaints through the real app: the public form (anonymous and named), invalid values answered
+beside the field, the right checked against the corpus, duplicates shown to the officer, triage to
+adjudication opening a linked case, parties' scope, and the public seeing published decisions only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.procedures.helpers import PDF
+from zhichan.settings import Settings
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, search_index=False)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def wuhou_office(client: TestClient) -> str:
+    page = client.get("/protection/complaints/new")
+    found = re.search(r'<option value="(\d+)">武侯区知识产权局', page.text)
+    assert found, page.text[:2000]
+    return found.group(1)
+
+
+def complaint(env: WebEnv, **extra: str) -> dict[str, str]:
+    return {"kind": "投诉", "reporter": WUHOU_ENTERPRISE, "contact": "028-12345678", "patent_number": env.numbers["wuhou"],
+            "respondent": "某某电子商行", "target_kind": "网站或网店", "target": "https://shop.example.invalid/item/1",
+            "facts": "销售侵权产品", **extra}
+
+
+def file(client: TestClient, data: dict[str, str]) -> object:
+    page = client.get("/protection/complaints/new")
+    return client.post("/protection/complaints/new", data={"csrf_token": csrf_from(page.text), **data},
+                       files={"extra": ("证据.pdf", PDF, "application/pdf")}, follow_redirects=False)
+
+
+def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> None:
+    anon = env.client()
+    office = wuhou_office(anon)
+    bad = file(anon, complaint(env, reporter="", contact="", patent_number="CN202310000001.X", handling_org=office))
+    assert bad.status_code == 422  # type: ignore[attr-defined]
+    text = bad.text  # type: ignore[attr-defined]
+    for field in ("reporter", "contact"):
+        assert f'id="start-{field}-error"' in text
+    assert 'value="某某电子商行"' in text  # the input kept
+    bad = file(anon, complaint(env, patent_number="CN202310000001.X", handling_org=office))
+    assert bad.status_code == 422 and 'id="start-patent_number-error"' in bad.text  # type: ignore[attr-defined]
+    unknown = file(anon, complaint(env, patent_number="CN202310000001.5", handling_org=office))
+    assert unknown.status_code == 422 and "未找到专利" in unknown.text  # type: ignore[attr-defined]
+    nowhere = file(anon, complaint(env))
+    assert nowhere.status_code == 422 and 'id="start-handling_org-error"' in nowhere.text  # type: ignore[attr-defined]
+    ok = file(anon, complaint(env, kind="举报", reporter="", contact="", handling_org=office))
+    assert ok.status_code == 201 and "TS-" in ok.text  # type: ignore[attr-defined]
+
+
+def test_triage_to_adjudication_duplicates_and_scope(env: WebEnv) -> None:
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    form = party.get("/protection/complaints/new").text
+    assert 'id="own-office"' in form and "武侯区知识产权局" in form and 'name="handling_org"' not in form
+    first = file(party, complaint(env, handling_org="1"))  # an enterprise files with its own bureau, whatever is sent
+    assert first.status_code == 303  # type: ignore[attr-defined]
+    case_id = int(first.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    second = file(party, complaint(env, respondent=" 某某电子商行 "))
+    second_id = int(second.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    page = officer.get(f"/cases/{second_id}")
+    assert page.status_code == 200 and 'id="duplicates"' in page.text and f"/cases/{case_id}" in page.text
+    assert "为专利权人" in page.text  # the right checked against the corpus
+    token = csrf_from(page.text)
+    bad = officer.post(f"/cases/{case_id}/act/to_adjudication", data={"csrf_token": token, "version": "1",
+                                                                      "requester_role": "普通许可"})
+    assert bad.status_code == 422 and 'id="to_adjudication-requester_role-error"' in bad.text
+    assert 'id="to_adjudication-known_on-error"' in bad.text
+    moved = officer.post(f"/cases/{case_id}/act/to_adjudication", data={
+        "csrf_token": token, "version": "1", "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-11-02",
+        "continuing": "是"}, follow_redirects=False)
+    assert moved.status_code == 303, moved.text
+    page = officer.get(f"/cases/{case_id}")
+    linked = re.search(r'id="linked-case" href="/cases/(\d+)"', page.text)
+    assert linked is not None
+    dispute = officer.get(f"/cases/{linked.group(1)}")
+    assert dispute.status_code == 200 and "已收到请求" in dispute.text and "请求书.pdf" in dispute.text
+    assert "在三年时效内" in dispute.text
+    # the duplicate goes to mediation: a mediation case opens, its request generated from the complaint
+    to_mediation = officer.post(f"/cases/{second_id}/act/to_mediation", data={"csrf_token": token, "version": "1"},
+                                follow_redirects=False)
+    assert to_mediation.status_code == 303, to_mediation.text
+    mediation = re.search(r'id="linked-case" href="/cases/(\d+)"', officer.get(f"/cases/{second_id}").text)
+    assert mediation is not None
+    page = officer.get(f"/cases/{mediation.group(1)}")
+    assert "专利纠纷行政调解" in page.text and "调解请求书.pdf" in page.text
+    # the party follows both cases; another enterprise and another district do not see them
+    assert party.get(f"/cases/{linked.group(1)}").status_code == 200
+    for username in ("ent2_user", "jinjiang_officer"):
+        other = env.client()
+        login_as(other, env.engine, username)
+        assert other.get(f"/cases/{linked.group(1)}").status_code == 404
+        assert other.get(f"/cases/{case_id}").status_code == 404
+    # nothing is public until published
+    anon = env.client()
+    assert anon.get(f"/protection/decisions/{linked.group(1)}").status_code == 404
+    assert "decisions-empty" in anon.get("/protection/decisions").text
+    assert anon.get("/api/v1/protection/decisions").json()["items"] == []
+
+
+def test_roster_form_answers_beside_the_field_and_only_offices_see_it(env: WebEnv) -> None:
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    page = officer.get("/protection/investigators")
+    assert page.status_code == 200
+    bad = officer.post("/protection/investigators", data={"csrf_token": csrf_from(page.text), "name": "赵专家",
+                                                          "organization": "电子科技大学", "kind": "技术调查官",
+                                                          "ipc_fields": "电池"})
+    assert bad.status_code == 422 and 'id="inv-ipc_fields-error"' in bad.text and 'value="赵专家"' in bad.text
+    ok = officer.post("/protection/investigators", data={"csrf_token": csrf_from(page.text), "name": "赵专家",
+                                                         "organization": "电子科技大学", "kind": "技术调查官",
+                                                         "ipc_fields": "H01M"}, follow_redirects=False)
+    assert ok.status_code == 303 and "赵专家" in officer.get("/protection/investigators").text
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    assert party.get("/protection/investigators").status_code == 403
+
+
+def test_the_register_as_json_within_scope(env: WebEnv) -> None:
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    filed = file(party, complaint(env))
+    case_id = int(filed.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    data = officer.get(f"/api/v1/protection/cases/{case_id}").json()
+    assert data["kind"] == "complaint" and data["patent_number"] == env.numbers["wuhou"]
+    assert any(c["name"] == "holder" and c["ok"] for c in data["checks"])
+    other = env.client()
+    login_as(other, env.engine, "jinjiang_officer")
+    assert other.get(f"/api/v1/protection/cases/{case_id}").status_code == 404
+    assert env.client().get(f"/api/v1/protection/cases/{case_id}").status_code == 401
+
+
+def test_an_officer_enters_complaints_for_its_own_area_only(env: WebEnv) -> None:
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    form = officer.get("/protection/complaints/new").text
+    assert "武侯区知识产权局" in form and "锦江区知识产权局" not in form
+    jinjiang = re.search(r'<option value="(\d+)">锦江区知识产权局', env.client().get("/protection/complaints/new").text)
+    assert jinjiang is not None
+    refused = file(officer, complaint(env, handling_org=jinjiang.group(1)))
+    assert refused.status_code == 422 and 'id="start-handling_org-error"' in refused.text  # type: ignore[attr-defined]
+    entered = file(officer, complaint(env, handling_org=wuhou_office(officer)))
+    assert entered.status_code == 303  # type: ignore[attr-defined]

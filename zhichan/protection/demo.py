@@ -1,0 +1,297 @@
+"""Synthetic complaints and cases for the demo (labelled synthetic: the registers' ``synthetic`` column,
+case titles starting 【合成】, placeholder documents that say so), run through the real engine and
+protection's own rules, so every clock, check and evidence entry is what a real case would get.
+
+Calibrated loosely to the seed figures where they give one (RULES.md M6 (c)): the simplified track
+closes within its local limit (Hangzhou: 30 days), ordinary adjudications mostly within 60 days
+(Tai'an), at least a tenth of disputes are resolved out of court (Chengdu's target; mediation is
+about a quarter of the complaints here), e-commerce notices are dealt with within days. The rest is
+an assumption of this generator, not a statistic: the shares below are documented constants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import ZhichanError
+from zhichan.legaltime import add_working_days, china_date, is_workday
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.scope import Scope, region_prefix
+from zhichan.procedures.models import Case
+from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
+from zhichan.progress import ProgressCallback, no_progress
+from zhichan.protection.documents import OFFICE_DOCUMENTS
+from zhichan.protection.models import Complaint, Dispute
+from zhichan.protection.service import COMPLAINT, PUBLIC_FILER, complaint_row
+
+COMPLAINTS = cast(Table, Complaint.__table__)
+DISPUTES = cast(Table, Dispute.__table__)
+SYNTHETIC = "【合成】"
+#: triage of a named complaint (投诉) and of an anonymous report (举报): assumptions of the generator
+COMPLAINT_ROUTES = (("to_adjudication", 40), ("to_mediation", 25), ("to_enforcement", 10), ("to_fast_channel", 15),
+                    ("refuse", 10))
+REPORT_ROUTES = (("to_enforcement", 60), ("to_police", 10), ("refuse", 30))
+SHOPS = ("某某电子商行", "某某五金店", "某某科技有限公司", "某某贸易商行", "某某网店")
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷", "徐明", "孙丽"]
+
+
+def placeholder(label: str) -> bytes:
+    """A minimal PDF standing in for a signed paper (a proof of service, an agreement), saying what it is."""
+    text = f"synthetic demo document / 合成演示文件: {label}".encode()
+    return b"%PDF-1.4\n% " + text + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class PlaceholderDocuments:
+    """The demo's documents: placeholders (rendering thousands of PDFs would only slow the demo)."""
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
+        if request.label.zh not in OFFICE_DOCUMENTS:
+            return ()
+        return (Upload(request.slot, f"{request.label.zh}（合成）.pdf", placeholder(request.label.zh), generated=True),)
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return (Upload("doc0", f"{name}（合成）.pdf", placeholder(name), generated=True),)
+
+
+placeholder_generator = PlaceholderDocuments()
+
+
+@dataclass
+class Clockwork:
+    """The moment the generator has reached on one case: steps only move forward, on working days."""
+
+    rng: random.Random
+    now: dt.datetime
+
+    def later(self, working_days: int = 0, days: int = 0, hours: int = 0) -> dt.datetime:
+        day = china_date(self.now)
+        if working_days:
+            day = add_working_days(day, working_days)
+        day += dt.timedelta(days=days)
+        while not is_workday(day):
+            day += dt.timedelta(days=1)
+        hour = self.rng.randint(1, 8)  # 09:00–16:00 China time
+        moment = dt.datetime(day.year, day.month, day.day, hour) + dt.timedelta(hours=hours)
+        self.now = max(moment, self.now + dt.timedelta(minutes=5))
+        return self.now
+
+
+def _officer(org: Organization, role: Role = Role.CASE_OFFICER) -> Scope:
+    return Scope(role=role, user_id=0, username="合成演示 / synthetic", org_id=org.id, org_name=org.name,
+                 org_path=org.path, region_code=org.region_code)
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([k for k, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _patents(snapshot: Snapshot, region: str, limit: int = 300) -> list[tuple[str, str]]:
+    con = snapshot.connect()
+    try:
+        rows = con.execute(
+            "SELECT application_number, current_patentees[1] FROM patents WHERE legal_status = 'granted' "
+            "AND len(current_patentees) > 0 AND region_code LIKE ? ORDER BY application_number LIMIT ?",
+            [region_prefix(region) + "%", limit]).fetchall()
+    finally:
+        con.close()
+    return [(r[0], r[1]) for r in rows]
+
+
+class DemoCases:
+    def __init__(self, engine: Engine, service: ProcedureService, snapshot: Snapshot, seed: int) -> None:
+        self.engine = engine
+        self.service = service
+        self.snapshot = snapshot
+        self.rng = random.Random(seed)
+        self.made: list[int] = []
+
+    def act(self, scope: Scope, case: dict[str, Any], event: str, when: dt.datetime,
+            fields: dict[str, Any] | None = None, uploads: tuple[Upload, ...] = ()) -> None:
+        with session_scope(self.engine) as s:
+            case.update(self.service.act(s, scope, case["id"], event, version=case["version"], fields=fields or {},
+                                         uploads=uploads, now=when))
+
+    def case(self, case_id: int) -> dict[str, Any]:
+        with session_scope(self.engine) as s:
+            from zhichan.procedures.models import Case
+
+            version = s.scalar(select(Case.version).where(Case.id == case_id))
+        return {"id": case_id, "version": int(version or 1)}
+
+    def complaint(self, office: Organization, patents: list[tuple[str, str]], filed: dt.datetime) -> None:
+        rng = self.rng
+        number, holder = rng.choice(patents)
+        anonymous = rng.random() < 0.2
+        respondent = f"{rng.choice(SHOPS)}{rng.randint(1, 60)}号"
+        target_kind = rng.choice(("产品", "网站或网店", "展会"))
+        with session_scope(self.engine) as s:
+            opened = self.service.start(s, PUBLIC_FILER, COMPLAINT, now=filed, handling_org_id=office.id,
+                                        title=f"{SYNTHETIC}{'匿名举报' if anonymous else holder} · {number}", fields={
+                                            "kind": "举报" if anonymous else "投诉", "reporter": "" if anonymous else holder,
+                                            "contact": "" if anonymous else "028-0000000（合成）", "patent_number": number,
+                                            "respondent": respondent, "target_kind": target_kind,
+                                            "target": f"（合成演示数据）涉嫌侵权{target_kind}", "facts": "（合成演示数据）"})
+        self.made.append(opened["id"])
+        clock = Clockwork(rng, filed)
+        officer = _officer(office)
+        route = _pick(rng, REPORT_ROUTES if anonymous else COMPLAINT_ROUTES)
+        fields: dict[str, Any] = {"note": "（合成）"}
+        if route == "to_adjudication":
+            known = china_date(filed) - dt.timedelta(days=rng.randint(10, 300))
+            fields = {"requester_role": "专利权人", "court_suit": "否", "known_on": known.isoformat(), "continuing": "是"}
+        elif route == "to_fast_channel":
+            fields = {"channel": "展会投诉机构" if target_kind == "展会" else "电子商务平台", "note": "（合成）",
+                      "venue": "合成展会" if target_kind == "展会" else "合成电商平台", "booth": f"A-{rng.randint(1, 99)}"}
+        elif route == "to_police":
+            fields = {"note": "（合成）涉嫌假冒专利", "team": "、".join(rng.sample(NAMES, 2))}
+        elif route == "refuse":
+            fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "（合成）"}
+        self.act(officer, opened, route, clock.later(working_days=rng.randint(1, 6)), fields)
+        if anonymous:
+            self.act(officer, opened, "close_anonymous", clock.later(working_days=rng.randint(0, 2)))
+        else:
+            self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 4)), {"how": "短信"})
+        with session_scope(self.engine) as s:
+            linked = complaint_row(s, opened["id"]).linked_case_id
+        if linked is None:
+            return
+        self.made.append(linked)
+        start = Clockwork(rng, clock.now)
+        {"to_adjudication": self.adjudication, "to_mediation": self.mediation, "to_police": self.police,
+         "to_fast_channel": self.fast_channel}[route](office, self.case(linked), start, number)
+
+    def adjudication(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
+        rng, officer = self.rng, _officer(office)
+        self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)),
+                 {"panel": "、".join(rng.sample(NAMES, 3))})
+        simplified = rng.random() < 0.5
+        if simplified:
+            # the kind digit of CN201510000100.9 is the 5th digit of a 12-digit number (1/8: invention)
+            report = "不适用（发明专利）" if number[6:7] in ("1", "8") else "有且未发现不符合授权条件"
+            self.act(officer, case, "simplify", clock.later(days=0), {
+                "facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": report})
+        fate = rng.random()
+        served = clock.later(working_days=rng.randint(1, 3))
+        self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()},
+                 (Upload("doc0", "送达回证（合成）.pdf", placeholder("送达回证")),))
+        if fate < 0.1:
+            self.act(officer, case, "withdraw", clock.later(days=rng.randint(2, 10)), {"reason": "（合成）和解撤回"})
+            return
+        self.act(officer, case, "answer", clock.later(days=rng.randint(3, 12) if simplified else rng.randint(8, 14)))
+        if fate < 0.25:
+            self.act(officer, case, "mediate", clock.later(days=rng.randint(3, 20)),
+                     uploads=(Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+            return
+        if not simplified:
+            noticed = clock.later()
+            hearing = add_working_days(china_date(noticed), rng.randint(3, 10))
+            self.act(officer, case, "schedule_hearing", noticed, {"hearing_date": hearing.isoformat(), "place": "第一审理庭"})
+            clock.now = max(clock.now, dt.datetime(hearing.year, hearing.month, hearing.day, 2))
+        self.act(officer, case, "decide", clock.later(working_days=rng.randint(1, 3) if simplified else rng.randint(5, 20)),
+                 {"ruling": "（合成演示数据）被请求人立即停止侵权行为。"})
+        self.act(officer, case, "publish", clock.later(working_days=rng.randint(1, 15)),
+                 {"url": f"https://ip.example.invalid/decisions/{case['id']}"})
+
+    def mediation(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
+        rng, officer = self.rng, _officer(office)
+        served = clock.later(working_days=rng.randint(1, 4))
+        self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()})
+        if rng.random() < 0.15:
+            self.act(officer, case, "refuse", clock.later(days=16), {"ground": "被请求人逾期未答复"})
+            return
+        self.act(officer, case, "reply", clock.later(days=rng.randint(2, 12)))
+        self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)), {"mediators": "、".join(rng.sample(NAMES, 2))})
+        if rng.random() < 0.3:
+            self.act(officer, case, "fail", clock.later(days=rng.randint(7, 40)), {"reason": "（合成）双方分歧较大"})
+            return
+        agreed = clock.later(days=rng.randint(5, 30))
+        self.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
+                 (Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+        if rng.random() < 0.5:
+            applied = clock.later(days=rng.randint(3, 25))
+            self.act(officer, case, "apply_confirmation", applied,
+                     {"court": f"{office.name.removesuffix('知识产权局')}人民法院", "applied_on": china_date(applied).isoformat()})
+            ruled = clock.later(days=rng.randint(5, 20))
+            self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"（合成）{case['id']}号",
+                                                             "ruled_on": china_date(ruled).isoformat()})
+        else:
+            self.act(officer, case, "confirmation_lapsed", clock.later(days=35))
+
+    def fast_channel(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
+        """E-commerce notices settled within days (Hangzhou: 2.6 days on average); exhibitions within hours."""
+        rng, officer = self.rng, _officer(office)
+        with session_scope(self.engine) as s:
+            from zhichan.procedures.models import Case
+
+            procedure = s.scalar(select(Case.procedure).where(Case.id == case["id"]))
+        if procedure == "protection.exhibition":
+            passed = clock.now + dt.timedelta(hours=rng.randint(1, 12))  # within the 24 hours
+            self.act(officer, case, "pass_on", passed)
+            self.act(officer, case, "decide", passed + dt.timedelta(hours=rng.randint(2, 30)),
+                     {"outcome": rng.choice(("撤展（涉嫌侵权展品）", "投诉不成立", "双方和解"))})
+            return
+        self.act(officer, case, "measures_taken", clock.later(days=rng.randint(0, 2)), {"measure": "断开链接"})
+        if rng.random() < 0.3:
+            reached = clock.later(days=rng.randint(1, 3))
+            self.act(officer, case, "counter_notice", reached, {"reached_on": china_date(reached).isoformat()})
+            self.act(officer, case, "holder_acted", clock.later(days=rng.randint(2, 10)), {"where": "本局（行政裁决）"})
+        else:
+            self.act(officer, case, "close", clock.later(days=rng.randint(0, 3)), {"note": "（合成）经营者未声明，措施维持"})
+
+    def police(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
+        rng = self.rng
+        self.act(_officer(office, Role.BUREAU_LEADER), case, "approve", clock.later(working_days=rng.randint(1, 2)))
+        self.act(_officer(office), case, "transfer", clock.later(hours=rng.randint(1, 6)), {"police": "公安分局（合成）"},
+                 (Upload("doc0", "涉嫌犯罪案件移送书（合成）.pdf", placeholder("移送书")),))
+        self.act(_officer(office), case, "police_filed", clock.later(days=rng.randint(1, 3)))
+        self.act(_officer(office), case, "hand_over", clock.later(days=rng.randint(1, 3)))
+
+    def mark(self) -> None:
+        with session_scope(self.engine) as s:
+            for start in range(0, len(self.made), 500):
+                chunk = self.made[start:start + 500]
+                s.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id.in_(chunk)).values(synthetic=True))
+                s.execute(update(DISPUTES).where(DISPUTES.c.case_id.in_(chunk)).values(synthetic=True))
+                # the engine's own flag: the case statistics (procedures/export.py) label them synthetic too
+                s.execute(update(Case).where(Case.id.in_(chunk)).values(synthetic=True))
+
+
+def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, *, per_office: int = 30,
+                   seed: int = 20261204, start: dt.date = dt.date(2024, 1, 8), end: dt.date | None = None,
+                   progress: ProgressCallback = no_progress) -> dict[str, int]:
+    """Complaints (and the cases they lead to) for every county office whose area has granted patents,
+    filed between ``start`` and ``end`` (default: 120 days before today, so most cases have closed)."""
+    end = end or (china_date(dt.datetime.now(dt.UTC).replace(tzinfo=None)) - dt.timedelta(days=120))
+    with session_scope(engine) as s:
+        offices = list(s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY)
+                                 .order_by(Organization.region_code)))
+        s.expunge_all()
+    demo = DemoCases(engine, service, snapshot, seed)
+    span = (end - start).days
+    done = skipped = 0
+    total = per_office * len(offices)
+    for office in offices:
+        patents = _patents(snapshot, office.region_code)
+        if not patents:
+            continue
+        for _ in range(per_office):
+            day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1)))
+            while not is_workday(day):
+                day += dt.timedelta(days=1)
+            try:
+                demo.complaint(office, patents, dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8)))
+            except ZhichanError:
+                skipped += 1  # a combination the rules refuse (they are the real rules): not generated
+            done += 1
+            progress(done, total)
+    demo.mark()
+    return {"cases": len(demo.made), "skipped": skipped}

@@ -1,0 +1,135 @@
+"""The standard documents (受理通知书, 答辩通知书, 口头审理通知书, 裁决书, 不予受理通知书 …) generated from
+templates a bureau can edit, as PDF and DOCX, filled from the case and the step.
+
+A template is a small YAML file named after the document (``受理通知书.yaml``): a ``title`` and a
+list of ``paragraphs`` with ``{placeholders}``. The shipped defaults live in ``document_templates/``;
+a file of the same name in the ``protection_template_dir`` setting replaces one. A placeholder the
+case cannot fill prints as ``______`` (a blank for the officer to complete by hand), never an error.
+The engine stores both files with the step, so their SM3/SHA-256 reach the evidence log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+import yaml
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from zhichan.errors import ConfigError
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Organization
+from zhichan.procedures.service import DocumentRequest, Upload
+from zhichan.protection.models import Dispute
+from zhichan.reports.document import Document, Paragraph, Section
+from zhichan.reports.docx import render_docx
+from zhichan.reports.pdf import render_pdf
+
+DISPUTES = cast(Table, Dispute.__table__)
+BLANK = "______"
+SHIPPED = "document_templates"
+
+
+class _Blanks(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return BLANK
+
+
+def load_template(name: str, local_dir: Path | None) -> dict[str, Any] | None:
+    """The template of document ``name`` (the bureau's own first), or ``None`` when there is none."""
+    text: str | None = None
+    if local_dir is not None and (Path(local_dir) / f"{name}.yaml").is_file():
+        text = (Path(local_dir) / f"{name}.yaml").read_text("utf-8")
+    else:
+        shipped = files("zhichan.protection") / SHIPPED / f"{name}.yaml"
+        if shipped.is_file():
+            text = shipped.read_text("utf-8")
+    if text is None:
+        return None
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or not isinstance(data.get("paragraphs"), list):
+        raise ConfigError(f"文书模板无效：{name}.yaml 须有 title 和 paragraphs / template {name}.yaml needs a title and "
+                          "paragraphs")
+    return data
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """``{name}`` placeholders filled; unknown ones and stray braces print as blanks, never raise."""
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(text):
+        out.append(literal)
+        if field is not None:
+            out.append(str(values.get(field) or BLANK) if field.isidentifier() else BLANK)
+    return "".join(out)
+
+
+def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bool = False) -> tuple[bytes, bytes]:
+    """The filled template as (PDF, DOCX)."""
+    paragraphs = [Paragraph(fill(str(p), values)) for p in template["paragraphs"]]
+    doc = Document(title=str(template.get("title", "")), sections=[Section("", list(paragraphs))], layout="letter",
+                   generated_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), synthetic=synthetic)
+    return render_pdf(doc), render_docx(doc)
+
+
+#: documents the office issues, generated when a step leaves them empty; a party's own papers (请求书,
+#: 调解请求书) are the party's to upload — drawn up here only from a complaint, for the case it opens
+OFFICE_DOCUMENTS = frozenset({"受理通知书", "不予受理通知书", "答辩通知书", "口头审理通知书", "裁决书", "催告书"})
+
+
+class Documents(Protocol):
+    """What protection asks of a document maker: the engine's generator, and request forms from a complaint."""
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]: ...
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]: ...
+
+
+class DocumentGenerator:
+    """The engine's generator for protection procedures (``ProcedureService.add_generator``)."""
+
+    def __init__(self, template_dir: Path | None) -> None:
+        self.template_dir = template_dir
+
+    def values(self, session: Session, request: DocumentRequest) -> dict[str, Any]:
+        case = request.case or {}
+        fields: dict[str, Any] = {**case.get("fields", {}), **request.fields}
+        today = china_date(request.now)
+        values: dict[str, Any] = {**fields, "number": case.get("number") or BLANK, "today": chinese_date(today),
+                                  "filed_on": chinese_date(china_date(case["created_at"])) if case.get("created_at")
+                                  else chinese_date(today)}
+        if case.get("org_id"):
+            org = session.get(Organization, case["org_id"])
+            values["office"] = org.name if org else BLANK
+        if case.get("id"):
+            row = session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case["id"])).first()
+            if row is not None:
+                values["panel"] = fields.get("panel") or row.panel
+                values["answer_days"] = 30 if row.respondent_abroad else 15
+        for name in ("hearing_date", "final_on"):
+            if values.get(name):
+                values[name] = chinese_date(dt.date.fromisoformat(str(values[name])))
+        return values
+
+    def make(self, name: str, values: Mapping[str, Any], slot: str = "doc0") -> tuple[Upload, ...]:
+        template = load_template(name, self.template_dir)
+        if template is None:
+            return ()
+        pdf, docx = render(template, values)
+        return (Upload(slot, f"{name}.pdf", pdf, generated=True), Upload(slot, f"{name}.docx", docx, generated=True))
+
+    def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
+        if request.label.zh not in OFFICE_DOCUMENTS:
+            return ()
+        return self.make(request.label.zh, self.values(session, request), request.slot)
+
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return self.make(name, {**fields, "today": chinese_date(china_date(now))})

@@ -1,0 +1,37 @@
+"""Protection's rules on the engine, installed once per procedure service (the app's, the demo
+generator's): each procedure's hook and the standard-document generator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from zhichan.corpus.store import Snapshot
+from zhichan.procedures.service import ProcedureService
+from zhichan.protection.channels import (
+    ECOMMERCE,
+    ENFORCEMENT,
+    POLICE,
+    EcommerceRules,
+    EnforcementRules,
+    police_rules,
+)
+from zhichan.protection.documents import DocumentGenerator, Documents
+from zhichan.protection.mediation import MEDIATION, MediationRules
+from zhichan.protection.rules import DisputeRules
+from zhichan.protection.service import COMPLAINT, DISPUTE, ComplaintRules
+
+
+def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], template_dir: Path | None, *,
+            generator: Documents | None = None) -> None:
+    """``generator``: another maker of the standard documents (the demo's placeholder files)."""
+    documents = generator or DocumentGenerator(template_dir)
+    service.add_hook(COMPLAINT, ComplaintRules(service, snapshot, documents))
+    service.add_hook(DISPUTE, DisputeRules(service, snapshot))
+    service.add_hook(MEDIATION, MediationRules(service))
+    service.add_hook(POLICE, police_rules)
+    service.add_hook(ECOMMERCE, EcommerceRules(service))
+    service.add_hook(ENFORCEMENT, EnforcementRules(service))
+    service.add_generator(DISPUTE, documents)
+    service.add_generator(MEDIATION, documents)
+    service.add_generator(ENFORCEMENT, documents)

@@ -1,0 +1,104 @@
+"""Protection's registers beside the engine's cases: what a list, a duplicate check or the public page
+of published decisions reads by column (the steps themselves stay the engine's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhichan.platform.db import Base
+from zhichan.platform.models import utcnow
+from zhichan.procedures import models as procedure_models  # noqa: F401 - the table case_id refers to
+
+
+class Complaint(Base):
+    """A complaint or report (投诉举报): its right, respondent and the checks made when it came in."""
+
+    __tablename__ = "protection_complaints"
+    __table_args__ = (Index("ix_protection_complaints_duplicate", "patent_number", "respondent_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
+    #: 投诉 | 举报
+    kind: Mapped[str] = mapped_column(String(4))
+    reporter: Mapped[str] = mapped_column(String(200), default="")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: as typed, and normalized (``CN202310000001.5``) when it could be
+    patent_number: Mapped[str] = mapped_column(String(40))
+    respondent: Mapped[str] = mapped_column(String(200))
+    #: zhichan.corpus.parties.normalize_name(respondent): the duplicate check's key
+    respondent_key: Mapped[str] = mapped_column(String(300))
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(500))
+    #: the right checked against the corpus on the filing day: [{"check", "ok", "message"}] (JSON)
+    checks: Mapped[str] = mapped_column(Text, default="[]")
+    #: the triage (the step's event) and the case it opened, if any
+    route: Mapped[str | None] = mapped_column(String(40))
+    linked_case_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_cases.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: made by the demo generator (zhichan.protection.demo): shown with the synthetic badge
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Dispute(Base):
+    """A patent-dispute adjudication (专利侵权纠纷行政裁决): the admission checks, panel, track, decision
+    and its publication — the public page of decisions reads only rows with ``published_on``."""
+
+    __tablename__ = "protection_disputes"
+    __table_args__ = (Index("ix_protection_disputes_published", "published_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
+    complaint_case_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_cases.id"))
+    patent_number: Mapped[str] = mapped_column(String(40))
+    requester: Mapped[str] = mapped_column(String(200))
+    respondent: Mapped[str] = mapped_column(String(200))
+    respondent_abroad: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: admission checks on the filing day (standing, suit, limitation, the right in the corpus), JSON
+    checks: Mapped[str] = mapped_column(Text, default="[]")
+    panel: Mapped[str] = mapped_column(String(300), default="")
+    simplified: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    ruling: Mapped[str] = mapped_column(Text, default="")
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    publication_url: Mapped[str] = mapped_column(String(500), default="")
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Investigator(Base):
+    """A technical investigator or expert on a bureau's roster (技术调查官名录库)."""
+
+    __tablename__ = "protection_investigators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    #: 技术调查官 | 专家
+    kind: Mapped[str] = mapped_column(String(10))
+    #: IPC symbols or prefixes, ";"-separated (H01M;G06F16)
+    ipc_fields: Mapped[str] = mapped_column(String(500))
+    #: parties the person represented or advised before, one per line (a conflict)
+    prior_parties: Mapped[str] = mapped_column(Text, default="")
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the bureau keeping the roster: its subtree's offices call on it
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Assignment(Base):
+    """An investigator assigned to a case (after the conflict checks)."""
+
+    __tablename__ = "protection_assignments"
+    __table_args__ = (Index("ix_protection_assignments_case", "case_id", "investigator_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"))
+    investigator_id: Mapped[int] = mapped_column(ForeignKey("protection_investigators.id"))
+    assigned_by: Mapped[str] = mapped_column(String(80))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,197 @@
+"""HTTP for protection: the public complaint form (anonymous allowed), published decisions (public),
+and protection's panel on the generic case page. Thin: the engine and :mod:`.service` decide."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from zhichan.errors import FormError, NotFoundError
+from zhichan.platform.scope import Scope
+from zhichan.procedures.router import MAX_INT, _form
+from zhichan.procedures.service import ProcedureService
+from zhichan.protection import service as protection
+from zhichan.protection import views
+from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
+from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.openapi import errors
+from zhichan.web.routes.api import fast_json
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter(route_class=TransactionRoute)
+CaseId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+
+
+def procedures(request: Request) -> ProcedureService:
+    service: ProcedureService = request.app.state.procedures
+    return service
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    if scope.governance:
+        return [("/protection/complaints/new", "nav.protection_complaint"),
+                ("/protection/investigators", "nav.protection_investigators"),
+                ("/protection/decisions", "nav.protection_decisions")]
+    return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
+
+
+def _complaint_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
+                    values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    data = views.complaint_form(procedures(request), session, scope, lang(request))
+    return render(request, "protection/complaint_new.html",
+                  {**data, "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.get("/protection/complaints/new", include_in_schema=False)
+def complaint_form(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """投诉举报: open to everyone; a report may be anonymous."""
+    return _complaint_page(request, session, scope)
+
+
+@router.post("/protection/complaints/new", include_in_schema=False)
+async def complaint_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    fields: dict[str, Any] = {}
+    raw_office = ""
+    try:
+        uploads, _ = await _form(request, fields)
+        raw_office = str(fields.pop("handling_org", "") or "")
+        office = int(raw_office) if re.fullmatch(r"[0-9]{1,9}", raw_office) else None
+        filer = scope if scope.is_authenticated else PUBLIC_FILER
+        created = procedures(request).start(session, filer, COMPLAINT, fields=fields, uploads=uploads,
+                                            handling_org_id=office, ip=request.client.host if request.client else "")
+    except FormError as exc:
+        session.rollback()
+        return _complaint_page(request, session, scope, errors=exc.errors, values={**fields, "handling_org": raw_office},
+                               status=422)
+    session.commit()
+    if scope.is_authenticated:
+        return RedirectResponse(f"/cases/{created['id']}", status_code=303)
+    return render(request, "protection/complaint_received.html", {"number": created["number"]}, status=201)
+
+
+@router.get("/protection/decisions", include_in_schema=False)
+def decisions_page(request: Request, session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
+    items = protection.published_decisions(session, limit=50, offset=(page - 1) * 50)
+    return render(request, "protection/decisions.html", {"items": items, "page": page})
+
+
+@router.get("/protection/decisions/{case_id}", include_in_schema=False)
+def decision_page(request: Request, case_id: CaseId, session: Session = DbDep) -> Response:
+    return render(request, "protection/decision.html", {"d": protection.published_decision(session, case_id)})
+
+
+@router.get("/protection/decisions/{case_id}/documents/{sha256}", include_in_schema=False)
+def decision_document(request: Request, case_id: CaseId, sha256: str, session: Session = DbDep) -> Response:
+    decision = protection.published_decision(session, case_id)
+    doc = next((d for d in decision["documents"] if d["sha256"] == sha256), None)
+    if doc is None:
+        raise NotFoundError("没有该文件 / no such document")
+    path = procedures(request).files_dir / sha256[:2] / sha256
+    return FileResponse(path, media_type=doc["media_type"], filename=doc["file_name"],
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/v1/protection/decisions", tags=["protection"], responses=errors(422))
+def api_decisions(session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """Published patent-dispute decisions (public), newest first."""
+    return fast_json({"items": protection.published_decisions(session, limit=50, offset=(page - 1) * 50), "page": page})
+
+
+@router.get("/protection/investigators", include_in_schema=False)
+def investigators_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _roster_page(request, session, scope)
+
+
+def _roster_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
+                 values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    from zhichan.protection.investigators import KINDS, roster
+
+    return render(request, "protection/investigators.html", {
+        "items": roster(session, scope), "kinds": KINDS, "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.post("/protection/investigators", include_in_schema=False)
+async def investigators_add(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    from zhichan.protection.investigators import add_investigator
+
+    scope.require_authenticated()
+    form = await request.form()
+    values = {k: str(form.get(k) or "")[:2000] for k in ("name", "organization", "kind", "ipc_fields", "prior_parties")}
+    try:
+        add_investigator(session, scope, **values, available=form.get("available") != "no")
+    except FormError as exc:
+        session.rollback()
+        return _roster_page(request, session, scope, errors=exc.errors, values=values, status=422)
+    session.commit()
+    return RedirectResponse("/protection/investigators", status_code=303)
+
+
+def _suggest_page(request: Request, session: Session, scope: Scope, case_id: int, *,
+                  errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    from zhichan.protection.investigators import suggest
+
+    data = suggest(session, scope, request.app.state.corpus.snapshot(), case_id)
+    return render(request, "protection/case_investigators.html", {**data, "errors": errors or {}}, status=status)
+
+
+@router.get("/protection/cases/{case_id}/investigators", include_in_schema=False)
+def case_investigators(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """Candidates for a dispute by IPC, each conflict shown with its reason."""
+    scope.require_authenticated()
+    return _suggest_page(request, session, scope, case_id)
+
+
+@router.post("/protection/cases/{case_id}/investigators", include_in_schema=False)
+async def case_investigators_assign(request: Request, case_id: CaseId, scope: Scope = ScopeDep,
+                                    session: Session = DbDep) -> Response:
+    from zhichan.protection.investigators import assign
+
+    scope.require_authenticated()
+    form = await request.form()
+    raw = str(form.get("investigator") or "")
+    try:
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
+            raise FormError({"investigator": "请选择人员 / choose a person"})
+        assign(session, scope, request.app.state.corpus.snapshot(), case_id, int(raw))
+    except FormError as exc:
+        session.rollback()
+        return _suggest_page(request, session, scope, case_id, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/protection/cases/{case_id}/investigators", status_code=303)
+
+
+@router.get("/api/v1/protection/cases/{case_id}", tags=["protection"], responses=errors(401, 404, 422))
+def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """Protection's register of a case the caller sees: the right's checks and duplicates (a complaint),
+    the admission checks, panel, track and publication (a dispute). The steps are at /api/v1/cases/{id}."""
+    scope.require_authenticated()
+    data = procedures(request).case(session, scope, case_id)
+    panel = views.case_panel(session, scope, {"case": data["case"], "officer": data["officer"]})
+    if panel is None:
+        raise NotFoundError(f"该办件没有保护登记 / case {case_id} has no protection register")
+    return fast_json(panel)
+
+
+def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
+    data = views.case_panel(session, scope, case)
+    if data is None:
+        return None
+    return render_string(request, "protection/_case_panel.html", {"p": data, "case": case})
+
+
+def _setup(app: FastAPI) -> None:
+    from zhichan.protection.hooks import install
+
+    install(app.state.procedures, app.state.corpus.snapshot, app.state.settings.protection_template_dir)
+
+
+DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)

@@ -1,0 +1,375 @@
+"""The rules of 专利侵权纠纷行政裁决 (国家知识产权局令第81号) a declaration cannot say, as plain functions,
+and the hook that applies them on each step of ``protection.patent_dispute``.
+
+- 第十二条 standing: the patentee or an heir; an exclusive (独占) licensee alone; a sole (排他) licensee
+  only when the patentee does not file; an ordinary licensee not on its own.
+- 第十二条 no suit before a court on the same dispute.
+- 第十九条 limitation: three years from the day the requester knew or should have known of the
+  infringement and the infringer (民法典 periods); later still admissible while the infringement
+  continues and the patent is in force.
+- 第二十条 a collegial panel of an odd number of at least three officers.
+- 第二十二条 the answer period runs from the respondent's receipt: 15 days, 30 without a domicile in China.
+- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing).
+- 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
+- 第五十四条 an evidence period of at least 15 days.
+- 第三十七条 the second extension of the closing period is approved by the upper level, after the first.
+
+Each admission check is a :class:`Check`: ``ok`` True (met), False (refuses admission), None (the
+corpus cannot tell — the officer verifies; never shown as "fine").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.rights import RightStatus, right_on
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.validate import FieldError, normalize_application_number
+from zhichan.errors import FormError
+from zhichan.legaltime import add_working_days, china_date, last_day_of_period, period_end
+from zhichan.platform.models import Organization
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import CaseClock, Step
+from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.protection.models import Dispute
+
+CLOCKS = cast(Table, CaseClock.__table__)
+STEPS = cast(Table, Step.__table__)
+DISPUTES = cast(Table, Dispute.__table__)
+
+PANEL_SEPARATORS = re.compile(r"[、，,；;/\s]+")
+#: 第十二条: who may file on its own
+STANDING_ALONE = ("专利权人", "专利权人的继承人", "独占实施许可合同的被许可人")
+SOLE_LICENSEE = "排他实施许可合同的被许可人"
+ORDINARY_LICENSEE = "普通实施许可合同的被许可人"
+LIMITATION_YEARS = 3
+ANSWER_DAYS, ANSWER_DAYS_ABROAD = 15, 30
+RECUSAL_WORKING_DAYS = 3
+HEARING_NOTICE_WORKING_DAYS = 3
+EVIDENCE_PERIOD_DAYS = 15
+#: 简案快办 (local criteria, e.g. Hubei's draft): every one confirmed
+SIMPLIFIED_CRITERIA = ("facts_clear", "rights_clear", "evidence_sufficient")
+REPORT_OK = "有且未发现不符合授权条件"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalized_patent_number(text: str) -> str:
+    """``ZL202310000001.5`` / ``CN2023100000015`` → ``CN202310000001.5``; :class:`FieldError` if malformed."""
+    raw = re.sub(r"\s+", "", str(text or "")).upper().removeprefix("ZL")
+    return normalize_application_number(raw)
+
+
+def panel_members(text: str) -> list[str]:
+    return [m for m in PANEL_SEPARATORS.split(str(text or "").strip()) if m]
+
+
+def panel_problem(text: str) -> str | None:
+    """第二十条: an odd number of at least three, each named once."""
+    members = panel_members(text)
+    if len(set(members)) != len(members):
+        return "合议组成员重复 / a member is named twice"
+    if len(members) < 3 or len(members) % 2 == 0:
+        return (f"合议组须为三人以上单数，现为 {len(members)} 人（以顿号分隔姓名） / the panel is an odd number of at "
+                f"least 3 officers, not {len(members)} (names separated by 、)")
+    return None
+
+
+def within_limitation(known_on: dt.date, filed_on: dt.date) -> tuple[bool, dt.date]:
+    """第十九条: whether ``filed_on`` falls within the three-year period, and its last day (民法典 第二百零一条–
+    第二百零三条). A filing on or before the nominal last day is within it without asking the holiday
+    schedule of a year not yet published; a later one only if that day was a rest day."""
+    nominal = last_day_of_period(known_on, LIMITATION_YEARS, "year")
+    if filed_on <= nominal:
+        return True, nominal
+    end = period_end(known_on, LIMITATION_YEARS, "year")
+    return filed_on <= end, end
+
+
+def right_checks(right: RightStatus | None, claimant: str, on: dt.date, *, licensee_ok: bool = True) -> list[Check]:
+    """The right invoked, as the corpus records it on ``on``: exists, granted and in force, held by the
+    claimant (or licensed to it). ``right`` None: no corpus loaded, nothing can be told."""
+    if right is None:
+        return [Check("right", None, "未载入专利数据，无法核对权利 / no corpus loaded: the right cannot be checked")]
+    if not right.found:
+        return [Check("right", None, f"语料库中没有专利 {right.application_number}，请核对专利证书 / the corpus has no "
+                                     f"patent {right.application_number}: check the certificate")]
+    out: list[Check] = []
+    if not right.granted:
+        out.append(Check("in_force", False, f"{on} 时尚未授权 / not granted on {on}"))
+    elif right.ended is not None:
+        out.append(Check("in_force", False, f"{on} 时已失效：{right.ended[0]} / no longer in force on {on}: {right.ended[1]}"))
+    else:
+        out.append(Check("in_force", True, f"{on} 时有效（届满日 {right.term_end}） / in force on {on} (term ends {right.term_end})"))
+    if claimant:
+        holders = "、".join(right.holders) or "—"
+        licence = right.licensed_to(claimant) if licensee_ok else None
+        if right.held_by(claimant):
+            out.append(Check("holder", True, f"{claimant} 为专利权人 / {claimant} holds the patent"))
+        elif licence is not None:
+            out.append(Check("holder", True, f"{claimant} 为{licence.kind}被许可人 / {claimant} is a licensee ({licence.kind})"))
+        else:
+            out.append(Check("holder", None, f"语料库记载的专利权人为 {holders}，不是 {claimant}，也无其许可记录；请核对权利证明 / "
+                                             f"the corpus names {holders} as holder and records no licence to {claimant}"))
+    if right.invalidation_pending:
+        out.append(Check("invalidation", None, "无效宣告请求审查中 / an invalidation request is pending"))
+    return out
+
+
+def admission_checks(fields: dict[str, Any], filed_on: dt.date, right: RightStatus | None) -> list[Check]:
+    """第十二条 and 第十九条 on the filing: standing, no suit, limitation, and the right in the corpus."""
+    role = str(fields.get("requester_role") or "")
+    checks: list[Check] = []
+    if role in STANDING_ALONE:
+        checks.append(Check("standing", True, f"{role}可以单独请求 / may file alone"))
+    elif role == SOLE_LICENSEE:
+        if fields.get("patentee_declined") == "是":
+            checks.append(Check("standing", True, "排他实施许可被许可人，专利权人不请求 / sole licensee; the patentee does not file"))
+        else:
+            checks.append(Check("standing", False, "排他实施许可合同的被许可人仅在专利权人不请求时可以单独请求 / a sole licensee "
+                                                   "may file only when the patentee does not"))
+    elif role == ORDINARY_LICENSEE:
+        checks.append(Check("standing", False, "普通实施许可合同的被许可人不能单独请求处理 / an ordinary licensee cannot "
+                                               "file on its own"))
+    else:
+        checks.append(Check("standing", None, "未载明请求人身份 / the requester's standing is not stated"))
+    if fields.get("court_suit") == "是":
+        checks.append(Check("court_suit", False, "当事人已就该纠纷向人民法院起诉 / the dispute is already before a court"))
+    elif fields.get("court_suit") == "否":
+        checks.append(Check("court_suit", True, "未向人民法院起诉 / no court suit"))
+    corpus = right_checks(right, str(fields.get("requester") or ""), filed_on,
+                          licensee_ok=role not in ("专利权人", "专利权人的继承人"))
+    in_force = next((c.ok for c in corpus if c.name == "in_force"), None)
+    known = fields.get("known_on")
+    if known:
+        known_on = dt.date.fromisoformat(str(known))
+        within, end = within_limitation(known_on, filed_on)
+        if within:
+            checks.append(Check("limitation", True, f"在三年时效内（至 {end}） / within three years (to {end})"))
+        elif fields.get("continuing") == "是" and in_force:
+            checks.append(Check("limitation", True, f"已超过三年（{end}），但侵权仍在继续且专利权有效 / past three years ({end}), "
+                                                    "but the infringement continues and the patent is in force"))
+        elif fields.get("continuing") == "是" and in_force is None:
+            checks.append(Check("limitation", None, f"已超过三年（{end}），侵权仍在继续：须核实专利权有效 / past three years "
+                                                    f"({end}); check that the patent is in force"))
+        else:
+            checks.append(Check("limitation", False, f"超过三年请求时效（{end} 届满） / the three-year limitation ended on {end}"))
+    if right is not None and right.granted and any(c.name == "limitation" and c.ok for c in checks):
+        # within three years a lapsed patent can still found a dispute over the infringement in its term
+        corpus = [Check(c.name, None, c.message + "；时效内仍可请求，请核实侵权发生在有效期内 / within the limitation: check "
+                        "the infringement fell within the term") if c.name == "in_force" and c.ok is False else c
+                  for c in corpus]
+    return checks + corpus
+
+
+def blocking(checks: list[dict[str, Any]]) -> list[str]:
+    return [c["message"] for c in checks if c["ok"] is False]
+
+
+def china_noon(day: dt.date) -> dt.datetime:
+    """A naive-UTC moment on ``day`` in China (12:00 China time), for a clock counted from that day."""
+    return dt.datetime(day.year, day.month, day.day, 4)
+
+
+def hearing_problem(hearing: dt.date, today: dt.date) -> str | None:
+    earliest = add_working_days(today, HEARING_NOTICE_WORKING_DAYS)
+    if hearing < earliest:
+        return (f"口头审理须至少提前三个工作日通知：最早 {earliest} / the hearing is notified at least 3 working days "
+                f"ahead: {earliest} at the earliest")
+    return None
+
+
+def recusal_problem(known_on: dt.date, today: dt.date, *, at_hearing: bool) -> str | None:
+    if known_on > today:
+        return "日期不能晚于今天 / the day cannot be in the future"
+    last = add_working_days(known_on, RECUSAL_WORKING_DAYS)
+    if today > last and not at_hearing:
+        return (f"回避申请应在得知合议组成员后三个工作日内（{last} 前）提出，或在口头审理时提出 / a recusal is requested "
+                f"within 3 working days of learning the panel (by {last}) or at the oral hearing")
+    return None
+
+
+def evidence_problem(until: dt.date, today: dt.date) -> str | None:
+    earliest = last_day_of_period(today, EVIDENCE_PERIOD_DAYS, "day")
+    if until < earliest:
+        return f"举证期限不少于十五日：最早 {earliest} / the evidence period lasts at least 15 days: {earliest} at the earliest"
+    return None
+
+
+def upper_level_problem(session: Session, scope: Scope, case_org_id: int) -> str | None:
+    """第三十七条: the second extension is approved by the level above the handling office."""
+    handling = session.get(Organization, case_org_id)
+    if handling is None or scope.org_id is None:
+        return "找不到办案机关 / the handling office is unknown"
+    if scope.org_id == handling.id or scope.org_path is None or not handling.path.startswith(scope.org_path):
+        return (f"第二次延长须由上级机关（{handling.name} 的上级）负责人批准 / the second extension is approved by the "
+                "upper-level office")
+    return None
+
+
+def _clock(session: Session, case_id: int, name: str) -> Any:
+    return session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
+
+
+def _day(fields: dict[str, Any], name: str) -> dt.date | None:
+    return dt.date.fromisoformat(str(fields[name])) if fields.get(name) else None
+
+
+class DisputeRules:
+    """The hook on ``protection.patent_dispute``: keeps :class:`Dispute` with the case and refuses the
+    steps the rules above forbid."""
+
+    def __init__(self, service: ProcedureService, snapshot: Callable[[], Snapshot | None]) -> None:
+        self.service = service
+        self.snapshot = snapshot
+
+    def right(self, number: str, on: dt.date) -> RightStatus | None:
+        snap = self.snapshot()
+        if snap is None:
+            return None
+        return right_on(snap, number, on)
+
+    def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        today = china_date(step.now)
+        f = step.fields
+        handler = getattr(self, f"on_{step.event}", None)
+        if step.event == "start":
+            self.on_start(session, step, today)
+        elif handler is not None:
+            handler(session, scope, step, f, today)
+
+    def on_start(self, session: Session, step: StepTaken, today: dt.date) -> None:
+        f = step.fields
+        try:
+            number = normalized_patent_number(f["patent_number"])
+            checks = admission_checks(f, today, self.right(number, today))
+        except FieldError as exc:
+            number = str(f["patent_number"])
+            checks = [Check("right", None, f"专利号无法识别，请核对：{exc.reason}")] + [
+                c for c in admission_checks(f, today, None) if c.name != "right"]
+        session.execute(DISPUTES.insert().values(
+            case_id=step.case_id, patent_number=number, requester=f["requester"], respondent=f["respondent"],
+            respondent_abroad=f.get("respondent_abroad") == "是", checks=json.dumps([c.as_dict() for c in checks],
+                                                                                   ensure_ascii=False),
+            panel="", simplified=False, ruling="", publication_url="", org_path=self._org_path(session, step.org_id),
+            region_code=step.region_code))
+
+    @staticmethod
+    def _org_path(session: Session, org_id: int) -> str:
+        org = session.get(Organization, org_id)
+        return org.path if org else "/"
+
+    def _row(self, session: Session, case_id: int) -> Any:
+        return session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case_id)).first()
+
+    def on_request_cure(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                        today: dt.date) -> None:
+        """第十六条: everything to cure is listed in one notice."""
+        earlier = session.scalar(select(STEPS.c.id).where(STEPS.c.case_id == step.case_id,
+                                                          STEPS.c.event == "request_cure").limit(1))
+        if earlier is not None:
+            raise FormError({"items": "补正事项应一次性告知，本案已发出补正通知 / everything to cure is listed in one notice, "
+                                      "already sent"})
+
+    def on_accept(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        errors: dict[str, str] = {}
+        problem = panel_problem(f.get("panel", ""))
+        if problem:
+            errors["panel"] = problem
+        row = self._row(session, step.case_id)
+        refused = blocking(json.loads(row.checks)) if row is not None else []
+        if refused:
+            errors["_admission"] = "不符合受理条件，应不予受理：" + "；".join(refused)
+        if errors:
+            raise FormError(errors)
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
+            panel="、".join(panel_members(f["panel"]))))
+
+    def on_serve(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        received = _day(f, "received_on") or today
+        if received > today:
+            raise FormError({"received_on": "收到日期不能晚于今天 / the day of receipt cannot be in the future"})
+        accepted = _clock(session, step.case_id, "service")
+        if accepted is not None and received < china_date(accepted.started_at):
+            raise FormError({"received_on": "收到日期不能早于立案 / receipt cannot precede acceptance"})
+        row = self._row(session, step.case_id)
+        abroad = bool(row and row.respondent_abroad)
+        self.service.set_clock(session, step.case_id, "answer", started_at=china_noon(received),
+                               amount=ANSWER_DAYS_ABROAD if abroad else ANSWER_DAYS)
+
+    def on_answer_lapsed(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                         today: dt.date) -> None:
+        clock = _clock(session, step.case_id, "answer")
+        if clock is not None and (clock.due_on is None or clock.due_on >= today):
+            raise FormError({"_clock": f"答辩期至 {clock.due_on or '（待定）'} 届满，届满前不能按未答辩处理 / the answer period "
+                                       f"runs to {clock.due_on}: not lapsed yet"})
+
+    def on_schedule_hearing(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                            today: dt.date) -> None:
+        problem = hearing_problem(dt.date.fromisoformat(f["hearing_date"]), today)
+        if problem:
+            raise FormError({"hearing_date": problem})
+
+    def on_request_recusal(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                           today: dt.date) -> None:
+        problem = recusal_problem(dt.date.fromisoformat(f["known_on"]), today, at_hearing=step.source == "hearing")
+        if problem:
+            raise FormError({"known_on": problem})
+
+    def on_set_evidence_period(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                               today: dt.date) -> None:
+        problem = evidence_problem(dt.date.fromisoformat(f["evidence_until"]), today)
+        if problem:
+            raise FormError({"evidence_until": problem})
+
+    def on_extend_closing_upper(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                                today: dt.date) -> None:
+        clock = _clock(session, step.case_id, "closing")
+        granted = [e.get("event") for e in json.loads(clock.extensions)] if clock is not None else []
+        if "extend_closing" not in granted[:-1]:
+            raise FormError({"_clock": "须先经本机关负责人批准延长一个月 / the head's one-month extension comes first"})
+        problem = upper_level_problem(session, scope, step.org_id)
+        if problem:
+            raise FormError({"approval": problem})
+
+    def on_simplify(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        errors = {name: "简案快办须满足此条件 / required for the simplified track"
+                  for name in SIMPLIFIED_CRITERIA if f.get(name) != "是"}
+        row = self._row(session, step.case_id)
+        number = row.patent_number if row is not None else ""
+        right = self.right(number, today) if number.startswith("CN") else None
+        kind = right.kind if right is not None and right.found else None
+        if f.get("evaluation_report") == "无或有不利结论":
+            errors["evaluation_report"] = ("实用新型、外观设计须有未发现不符合授权条件的评价报告 / a utility model or design needs "
+                                           "a clean evaluation report")
+        elif kind in ("utility_model", "design") and f.get("evaluation_report") != REPORT_OK:
+            errors["evaluation_report"] = "该专利为实用新型或外观设计，须有评价报告 / a utility model or design needs a report"
+        if right is not None and right.invalidation_pending:
+            errors["rights_clear"] = "该专利有无效宣告请求在审，不适用简案快办 / an invalidation request is pending"
+        if errors:
+            raise FormError(errors)
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(simplified=True))
+
+    def on_decide(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
+            decided_on=today, ruling=f.get("ruling", "")))
+
+    def on_publish(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
+            published_on=today, publication_url=f["url"]))

@@ -1,0 +1,219 @@
+"""Complaints and reports (投诉举报) on the engine, and what protection's pages read.
+
+- :class:`ComplaintRules` is the hook on ``protection.complaint``: on filing it checks who files (a
+  complaint names its complainant and a contact, 第九条; a report may be anonymous), the patent number,
+  and the right invoked against the corpus on the filing day (exists — else the message stands beside
+  the field —, in force, held by the complainant or licensed to it — else a triage note); it keeps
+  :class:`~zhichan.protection.models.Complaint`; triage to adjudication opens a
+  ``protection.patent_dispute`` case linked to the complaint, its request form generated from it.
+- :func:`duplicates`: earlier complaints on the same right against the same respondent, in the
+  officer's area (the respondent's name folded by ``normalize_name``).
+- :func:`published_decisions`: the decisions the public may read — published ones only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.rights import right_on
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.validate import FieldError
+from zhichan.errors import FormError, NotFoundError
+from zhichan.legaltime import china_date, period_end
+from zhichan.platform.models import Organization, Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case, Step
+from zhichan.procedures.service import ProcedureService, StepTaken, Upload
+from zhichan.protection.documents import Documents
+from zhichan.protection.models import Complaint, Dispute
+from zhichan.protection.rules import Check, normalized_patent_number, right_checks
+from zhichan.protection.scope import register_filter
+
+COMPLAINTS = cast(Table, Complaint.__table__)
+DISPUTES = cast(Table, Dispute.__table__)
+CASES = cast(Table, Case.__table__)
+STEPS = cast(Table, Step.__table__)
+COMPLAINT = "protection.complaint"
+DISPUTE = "protection.patent_dispute"
+MEDIATION = "protection.mediation"
+POLICE = "protection.police_transfer"
+ECOMMERCE = "protection.ecommerce_notice"
+EXHIBITION = "protection.exhibition"
+#: 法 第六十五条 / 行政诉讼法: a decision may be challenged in court within 15 days of receipt
+CHALLENGE_DAYS = 15
+TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
+#: who files on the public form without an account (the step's actor in the history and evidence log)
+PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报）")
+#: the adjudication request's own fields, carried from the triage step
+DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on", "continuing", "respondent_abroad")
+
+
+class ComplaintRules:
+    """``documents`` draws up the request form of a case a complaint opens (from the complaint's words);
+    without it, that case needs the form uploaded."""
+
+    def __init__(self, service: ProcedureService, snapshot: Callable[[], Snapshot | None],
+                 documents: Documents | None = None) -> None:
+        self.service = service
+        self.snapshot = snapshot
+        self.documents = documents
+
+    def request_form(self, name: str, fields: dict[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+        return self.documents.request_form(name, fields, now) if self.documents is not None else ()
+
+    def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        if step.event == "start":
+            self.on_start(session, step)
+        elif step.event in TRIAGE:
+            self.on_triage(session, scope, step)
+        elif step.event in ("inform", "close_anonymous"):
+            row = complaint_row(session, step.case_id)
+            if step.event == "inform" and row.anonymous:
+                raise FormError({"how": "匿名举报无人可告知，请选择“办结（匿名举报）” / an anonymous report has nobody to tell"})
+            if step.event == "close_anonymous" and not row.anonymous:
+                raise FormError({"_clock": "实名投诉举报须告知后办结 / a named complainant or reporter must be told"})
+
+    def on_start(self, session: Session, step: StepTaken) -> None:
+        f = step.fields
+        errors: dict[str, str] = {}
+        reporter = str(f.get("reporter") or "").strip()
+        if f["kind"] == "投诉" and not reporter:
+            errors["reporter"] = "投诉须载明投诉人 / a complaint names its complainant (第九条)"
+        if f["kind"] == "投诉" and not str(f.get("contact") or "").strip():
+            errors["contact"] = "投诉须留联系方式 / a complaint gives a contact (第九条)"
+        checks: list[Check] = []
+        number = str(f["patent_number"])
+        try:
+            number = normalized_patent_number(number)
+        except FieldError as exc:
+            errors["patent_number"] = f"专利号无法识别：{exc.reason}"
+        else:
+            snap = self.snapshot()
+            right = right_on(snap, number, china_date(step.now)) if snap is not None else None
+            if right is not None and not right.found:
+                errors["patent_number"] = (f"未找到专利 {number}，请核对专利号 / no patent {number} in the patent data: "
+                                           "check the number")
+            checks = right_checks(right, reporter, china_date(step.now))
+        if errors:
+            raise FormError(errors)
+        org = session.get(Organization, step.org_id)
+        session.execute(COMPLAINTS.insert().values(
+            case_id=step.case_id, kind=f["kind"], reporter=reporter, anonymous=not reporter, patent_number=number,
+            respondent=f["respondent"], respondent_key=normalize_name(f["respondent"]), target_kind=f["target_kind"],
+            target=f["target"], checks=json.dumps([c.as_dict() for c in checks], ensure_ascii=False),
+            org_path=org.path if org else "/", filed_at=step.now))
+
+    def on_triage(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        row = complaint_row(session, step.case_id)
+        linked: int | None = None
+        if step.event == "to_adjudication":
+            if row.anonymous:
+                raise FormError({"requester_role": "匿名举报没有请求人，不能转行政裁决 / an anonymous report has no requester"})
+            c = step.case_fields
+            fields = {"patent_number": row.patent_number, "requester": row.reporter, "respondent": row.respondent,
+                      "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000],
+                      **{k: step.fields[k] for k in DISPUTE_FIELDS if k in step.fields},
+                      }
+            opened = self.service.start(session, scope, DISPUTE, fields=fields, now=step.now,
+                                        uploads=self.request_form("请求书", fields, step.now),
+                                        handling_org_id=step.org_id, party=(step.party_user_id, step.party_key),
+                                        title=f"{row.reporter} 诉 {row.respondent} · {row.patent_number}")
+            linked = int(opened["id"])
+            session.execute(update(DISPUTES).where(DISPUTES.c.case_id == linked).values(complaint_case_id=step.case_id))
+        elif step.event == "to_mediation":
+            if row.anonymous:
+                raise FormError({"note": "匿名举报没有请求人，不能转行政调解 / an anonymous report has no requester"})
+            c = step.case_fields
+            fields = {"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
+                      "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]}
+            opened = self.service.start(
+                session, scope, MEDIATION, now=step.now, handling_org_id=step.org_id, fields=fields,
+                party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
+                uploads=self.request_form("调解请求书", fields, step.now))
+            linked = int(opened["id"])
+        elif step.event == "to_fast_channel":
+            if row.anonymous:
+                raise FormError({"venue": "匿名举报没有权利人，不能转快速处理 / an anonymous report has no right holder"})
+            f = step.fields
+            if f["channel"] == "电子商务平台":
+                procedure, fields = ECOMMERCE, {"patent_number": row.patent_number, "holder": row.reporter,
+                                                "platform": f["venue"], "merchant": row.respondent, "link": row.target}
+            else:
+                if not f.get("booth"):
+                    raise FormError({"booth": "展会投诉须填写展位号 / an exhibition complaint names the booth"})
+                procedure, fields = EXHIBITION, {"exhibition": f["venue"], "booth": f["booth"], "exhibitor": row.respondent,
+                                                 "patent_number": row.patent_number, "holder": row.reporter}
+            opened = self.service.start(session, scope, procedure, now=step.now, handling_org_id=step.org_id,
+                                        party=(step.party_user_id, step.party_key), fields=fields,
+                                        title=f"{row.reporter} · {row.respondent} · {row.patent_number}")
+            linked = int(opened["id"])
+        elif step.event == "to_police":
+            opened = self.service.start(
+                session, scope, POLICE, now=step.now, handling_org_id=step.org_id,
+                title=f"{row.respondent} · {row.patent_number}",
+                fields={"subject": row.respondent, "facts": step.fields["note"], "team": step.fields["team"]})
+            linked = int(opened["id"])
+        session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
+            route=step.event, linked_case_id=linked))
+
+
+def complaint_row(session: Session, case_id: int) -> Any:
+    row = session.execute(select(COMPLAINTS).where(COMPLAINTS.c.case_id == case_id)).first()
+    if row is None:
+        raise NotFoundError(f"没有投诉举报 {case_id} / no complaint {case_id}")
+    return row
+
+
+def duplicates(session: Session, scope: Scope, case_id: int) -> list[dict[str, Any]]:
+    """Other complaints on the same right against the same respondent that the officer may see."""
+    row = complaint_row(session, case_id)
+    found = session.execute(
+        select(COMPLAINTS.c.case_id, CASES.c.number, CASES.c.state, COMPLAINTS.c.filed_at, COMPLAINTS.c.route)
+        .join(CASES, CASES.c.id == COMPLAINTS.c.case_id)
+        .where(COMPLAINTS.c.patent_number == row.patent_number, COMPLAINTS.c.respondent_key == row.respondent_key,
+               COMPLAINTS.c.case_id != case_id, register_filter(scope, COMPLAINTS.c.org_path))
+        .order_by(COMPLAINTS.c.filed_at)).all()
+    return [dict(r._mapping) for r in found]
+
+
+def dispute_row(session: Session, case_id: int) -> Any:
+    return session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case_id)).first()
+
+
+def challenge_until(decided_on: dt.date) -> dt.date:
+    """The last day to sue when the decision is received on the day it is made (the receipt, when later,
+    moves it on)."""
+    return period_end(decided_on, CHALLENGE_DAYS, "day")
+
+
+def _published(session: Session, *conditions: Any, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(DISPUTES.c.case_id, CASES.c.number, DISPUTES.c.patent_number, DISPUTES.c.requester,
+               DISPUTES.c.respondent, DISPUTES.c.decided_on, DISPUTES.c.published_on, DISPUTES.c.ruling,
+               DISPUTES.c.publication_url, DISPUTES.c.region_code, DISPUTES.c.synthetic)
+        .join(CASES, CASES.c.id == DISPUTES.c.case_id)
+        .where(DISPUTES.c.published_on.is_not(None), *conditions)
+        .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
+    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None}
+            for r in rows]
+
+
+def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Published decisions, newest first — what anyone may read."""
+    return _published(session, limit=limit, offset=offset)
+
+
+def published_decision(session: Session, case_id: int) -> dict[str, Any]:
+    """One published decision with its decision documents; 404 for a case that is not published."""
+    found = _published(session, DISPUTES.c.case_id == case_id, limit=1)
+    if not found:
+        raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
+    docs = session.scalar(select(STEPS.c.documents).where(STEPS.c.case_id == case_id, STEPS.c.event == "decide"))
+    return found[0] | {"documents": [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]}
