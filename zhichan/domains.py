@@ -11,4 +11,5 @@ from __future__ import annotations
 DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.procedures",
     "zhichan.credit",
+    "zhichan.finance",
 )

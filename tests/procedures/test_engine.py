@@ -266,7 +266,9 @@ def test_models_match_the_migration(engine: Engine) -> None:
 
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "procedure_" in repr(d)] == []
+    # other domains' tables (not imported here) refer to procedure_cases: only this domain's tables count
+    assert [d for d in diffs if "procedure_" in repr(d)
+            and not (d[0] == "remove_table" and not d[1].name.startswith("procedure_"))] == []
 
 
 def test_a_deadline_unchanged_by_a_pause_is_not_warned_twice(world: World) -> None:

@@ -96,6 +96,9 @@ class StepSpec(Strict):
     roles: tuple[Role, ...] = ()
     #: the case's party (the applicant) may take it
     party: bool = False
+    #: the organization named on the case as its counterparty (a pledgee bank confirming a joint
+    #: application) may take it, by its member role (bank_user, agency_user)
+    counterparty: bool = False
     fields: tuple[FieldSpec, ...] = ()
     #: documents that must be attached (one file each), by label
     documents: tuple[Text, ...] = ()
@@ -210,14 +213,15 @@ class Declaration(Strict):
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if state in t.source]
 
-    def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool) -> bool:
-        return (is_officer and role in t.roles) or (is_party and t.party)
+    def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool,
+                 is_counterparty: bool = False) -> bool:
+        return (is_officer and role in t.roles) or (is_party and t.party) or (is_counterparty and t.counterparty)
 
 
 def _step_problems(name: str, step: StepSpec) -> list[str]:
     """What makes a step impossible to take or its form impossible to submit."""
     problems: list[str] = []
-    if not step.roles and not step.party:
+    if not step.roles and not step.party and not step.counterparty:
         problems.append(f"{name}: nobody may take it")
     seen: set[str] = set()
     for f in step.fields:

@@ -4,6 +4,8 @@
   where the declaration gives their role the transition.
 - A party sees its own cases: the user who applied, or any user of the enterprise it acted for
   (``party_key``); it acts where the declaration lets the party act.
+- The counterparty (an organization outside government named on the case, e.g. the pledgee bank)
+  sees the case and acts where the declaration lets the counterparty act.
 - Anyone else sees nothing (404: a case's existence is not disclosed).
 """
 
@@ -32,8 +34,18 @@ def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> 
     return scope.role == Role.ENTERPRISE_USER and bool(scope.party_key) and scope.party_key == party_key
 
 
+#: member roles of organizations outside government that may act as a case's counterparty
+COUNTERPARTY_ROLES = frozenset({Role.BANK_USER, Role.AGENCY_USER})
+
+
+def is_counterparty(scope: Scope, counterparty_org_id: int | None) -> bool:
+    return (scope.is_authenticated and counterparty_org_id is not None and scope.role in COUNTERPARTY_ROLES
+            and scope.org_id == counterparty_org_id)
+
+
 def sees(scope: Scope, case: Any) -> bool:
-    return is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
+    return (is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
+            or is_counterparty(scope, case.counterparty_org_id))
 
 
 def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
@@ -51,6 +63,8 @@ def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
 def party_filter(scope: Scope) -> ColumnElement[bool]:
     if not scope.is_authenticated:
         return false()
+    if scope.role in COUNTERPARTY_ROLES:
+        return CASES.c.counterparty_org_id == scope.org_id
     conditions = [CASES.c.party_user_id == scope.user_id]
     if scope.role == Role.ENTERPRISE_USER and scope.party_key:
         conditions.append(CASES.c.party_key == scope.party_key)

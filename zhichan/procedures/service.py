@@ -50,7 +50,15 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step
-from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
+from zhichan.procedures.scope import (
+    COUNTERPARTY_ROLES,
+    is_counterparty,
+    is_officer,
+    is_party,
+    officer_filter,
+    party_filter,
+    sees,
+)
 
 CASES = cast(Table, Case.__table__)
 CLOCKS = cast(Table, CaseClock.__table__)
@@ -261,7 +269,8 @@ class ProcedureService:
                 details={"state": row.state, "version": row.version},
             )
         if not decl.may_take(spec, scope.role, is_party=is_party(scope, row.party_user_id, row.party_key),
-                             is_officer=is_officer(scope, row.org_path)):
+                             is_officer=is_officer(scope, row.org_path),
+                             is_counterparty=is_counterparty(scope, row.counterparty_org_id)):
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
         if not bumped:
             raise self._stale(row)
@@ -282,6 +291,11 @@ class ProcedureService:
                      ip=ip)
         self._notify(session, case_id, spec.notify, now)
         return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
+
+    @staticmethod
+    def set_counterparty(session: Session, case_id: int, org_id: int) -> None:
+        """Name the case's counterparty organization (a domain's start hook does, e.g. the pledgee bank)."""
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(counterparty_org_id=org_id))
 
     @staticmethod
     def _stale(row: Any) -> ConflictError:
@@ -508,6 +522,7 @@ class ProcedureService:
         decl = self.registry.get(row.procedure, row.jurisdiction)
         officer = is_officer(scope, row.org_path)
         party = is_party(scope, row.party_user_id, row.party_key)
+        counterparty = is_counterparty(scope, row.counterparty_org_id)
         clocks = []
         rows = list(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)))
         for c in rows:
@@ -525,12 +540,13 @@ class ProcedureService:
             if officer or n.kind == "party"]
         by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
-                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)
+                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer,
+                                                    is_counterparty=counterparty)
                    and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
-                "officer": officer, "party": party}
+                "officer": officer, "party": party, "counterparty": counterparty}
 
     def _actionable(self, scope: Scope, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller can take a step — as an officer of its own organization
@@ -540,6 +556,8 @@ class ProcedureService:
         for decl in self.registry.all():
             if scope.governance:
                 states = tuple(sorted({s for t in decl.transitions if scope.role in t.roles for s in t.source}))
+            elif scope.role in COUNTERPARTY_ROLES:
+                states = tuple(sorted({s for t in decl.transitions if t.counterparty for s in t.source}))
             else:
                 states = tuple(sorted({s for t in decl.transitions if t.party for s in t.source}))
             if states:
