@@ -28,6 +28,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("index", "zhichan.search.cli"),
     ("indicators", "zhichan.indicators.cli"),
     ("procedures", "zhichan.procedures.cli"),
+    ("finance", "zhichan.finance.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

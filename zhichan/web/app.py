@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhichan import __version__
 from zhichan.errors import ZhichanError
+from zhichan.finance import router as finance_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
@@ -178,6 +179,7 @@ SECURITY_HEADERS = (
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
     procedures_router.DOMAIN,
+    finance_router.DOMAIN,
 )
 
 
