@@ -18,6 +18,7 @@ from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_date
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.procedures.views import china_time
 
 STATUS = {"applied": "待质权人确认", "confirmed": "待登记审查", "registered": "已登记", "refused": "不予登记",
           "withdrawn": "已撤回", "released": "已解除", "cancelled": "已注销", "disposed": "已处置"}
@@ -89,7 +90,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id),
                                         "lines": json.loads(claims[x.id].arithmetic) if x.id in claims else []}
                                        for x in loans],
-            "ledger": ledger, "balance": balance, "outstanding": outstanding,
+            "ledger": [{"entry": e, "at": china_time(e.at)} for e in ledger], "balance": balance, "outstanding": outstanding,
             "leverage": (outstanding / balance).quantize(fund_rules.CENT) if balance > 0 else None,
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
             "today": china_date(utcnow())}
