@@ -17,6 +17,7 @@ from zhichan.finance.export import SOURCE, export_events
 from zhichan.indicators import service as indicators
 from zhichan.indicators.high_value import high_value_flags
 from zhichan.platform.db import session_scope
+from zhichan.settings import get_settings
 
 D = dt.date
 A = patent(serial=1, application_date="2016-03-01", region_code="510107")
@@ -78,3 +79,44 @@ def test_register_export_and_the_indicators_count_it(world: World, tmp_path: Pat
     assert kinds == [("pledge", 2), ("pledge_release", 2)]
     # the corpus now shows the rights free again: a new pledge passes the already-pledged check
     world.apply(D(2026, 9, 2), rights=A["application_number"], debt_end="2030-12-31")
+
+
+def test_the_job_runner_and_the_cli_write_the_register(world: World, tmp_path: Path, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The periodic check queues the export job only when the corpus lacks registrations; the job and
+    `zhichan finance export-events` write them."""
+    from typer.testing import CliRunner
+
+    from zhichan.cli import app
+    from zhichan.finance.jobs import EXPORT_KIND, register
+    from zhichan.platform.jobs import Job, JobRegistry
+
+    store = CorpusStore(tmp_path / "corpus")
+    monkeypatch.setattr("zhichan.finance.export.CorpusStore", lambda: store)
+    registry = JobRegistry()
+    register(registry, world.engine)
+    check = next(p for p in registry.periodic() if p.name == EXPORT_KIND)
+    check.check(world.engine)
+    with session_scope(world.engine) as s:
+        assert s.query(Job).count() == 0  # nothing registered: nothing to do
+    case = world.apply(D(2026, 3, 2), rights=A["application_number"], debt_end="2030-12-31")
+    world.act("bank_user", case["id"], "confirm", D(2026, 3, 2), invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "register", D(2026, 3, 4))
+    check.check(world.engine)
+    check.check(world.engine)  # queued once
+    with session_scope(world.engine) as s:
+        assert [j.kind for j in s.query(Job)] == [EXPORT_KIND]
+    assert registry.run_one(world.engine)
+    with session_scope(world.engine) as s:
+        job = s.query(Job).one()
+        assert job.status == "succeeded", job.message
+    con = store.current().connect()
+    try:
+        assert con.execute("SELECT count(*) FROM events WHERE source = ?", [SOURCE]).fetchall()[0][0] == 1
+    finally:
+        con.close()
+    world.act("wuhou_officer", case["id"], "cancel", D(2026, 4, 1), uploads=documents()[:1], ground="其他")
+    monkeypatch.setenv("ZHICHAN_DATABASE_URL", str(world.engine.url.render_as_string(hide_password=False)))
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["finance", "export-events"])
+    assert result.exit_code == 0, result.output
+    assert "新增 1" in result.output

@@ -66,6 +66,24 @@ def register_events(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+def _present(parent: Any, con: Any) -> set[str]:
+    parent.register(con)
+    return {r[0] for r in con.execute("SELECT event_id FROM events WHERE source = ?", [SOURCE]).fetchall()}
+
+
+def export_pending(session: Session, store: CorpusStore | None = None) -> bool:
+    """Whether the current snapshot lacks some of the register's events (or carries stale ones)."""
+    store = store or CorpusStore()
+    parent = store.current_or_none()
+    if parent is None:
+        return False
+    con = duckdb_connect()
+    try:
+        return _present(parent, con) != {r["event_id"] for r in register_events(session)}
+    finally:
+        con.close()
+
+
 def export_events(session: Session, store: CorpusStore | None = None) -> dict[str, Any]:
     """Write the register's events into a new snapshot when they differ from the current one's."""
     store = store or CorpusStore()
@@ -77,8 +95,7 @@ def export_events(session: Session, store: CorpusStore | None = None) -> dict[st
                 "message": "尚无语料快照 / no corpus snapshot to write into"}
     con = duckdb_connect()
     try:
-        parent.register(con)
-        present = {r[0] for r in con.execute("SELECT event_id FROM events WHERE source = ?", [SOURCE]).fetchall()}
+        present = _present(parent, con)
         added, removed = len(wanted - present), len(present - wanted)
         if not added and not removed:
             return {"snapshot_id": None, "events": len(rows), "added": 0, "removed": 0,

@@ -11,6 +11,8 @@ from zhichan.platform.jobs import JobContext, JobRegistry
 from zhichan.platform.models import Role
 
 EXPORT_KIND = "finance.export_events"
+#: how often the job runner looks for registrations the corpus does not carry yet
+EXPORT_CHECK_SECONDS = 3600
 
 
 def register(registry: JobRegistry, engine: Engine) -> None:
@@ -25,3 +27,12 @@ def register(registry: JobRegistry, engine: Engine) -> None:
     # it writes a new corpus snapshot for the whole platform: the root organization's staff only
     registry.register(EXPORT_KIND, "质押登记写入语料事件 / pledge registrations into the corpus events", export,
                       {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}, platform_wide=True)
+
+    def check(engine: Engine) -> None:
+        from zhichan.finance.export import export_pending
+
+        with session_scope(engine) as session:
+            if export_pending(session):
+                registry.submit_system(session, EXPORT_KIND)
+
+    registry.register_periodic(EXPORT_KIND, EXPORT_CHECK_SECONDS, check)
