@@ -102,3 +102,40 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     page.goto(pledge_url)
     assert page.inner_text("#pledge-status") == "已注销"
     page.screenshot(path=str(artifacts_dir / "finance-pledge-cancelled.png"), full_page=True)
+
+
+def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "wuhou_officer")
+    page.goto("/finance")
+    page.click("#finance-whitelists")
+    page.fill("#whitelist-title", "")
+    page.click("#whitelist-submit")  # no title: refused beside the field
+    page.wait_for_selector("#whitelist-title-error")
+    page.fill("#whitelist-title", "武侯区2026年第一批")
+    page.fill("#whitelist-min", "1")
+    page.click("#whitelist-submit")
+    page.wait_for_selector("#entries")
+    assert WUHOU_ENTERPRISE in page.inner_text("#entries")
+    page.check("#push-form input[name=banks]")
+    page.click("#push-submit")
+    page.wait_for_selector("#pushed")
+    list_url = page.url
+    _logout(page)
+
+    sign_in(page, "bank_user")
+    page.goto("/finance/whitelists")
+    page.click("#whitelists a")
+    page.wait_for_url(list_url)
+    row = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE)
+    row.locator("select[name=decision]").select_option("approved")
+    row.locator("input[name=loan_amount]").fill("3,000,000")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".feedback")
+    page.screenshot(path=str(artifacts_dir / "finance-whitelist-bank.png"), full_page=True)
+    _logout(page)
+
+    sign_in(page, "wuhou_officer")
+    page.goto(list_url)
+    feedback = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE).locator(".feedback").inner_text()
+    assert BANK in feedback and "3,000,000.00" in feedback
+    page.screenshot(path=str(artifacts_dir / "finance-whitelist-bureau.png"), full_page=True)
