@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhichan.platform.db import Base
@@ -50,6 +61,8 @@ class Pledge(Base):
     #: the registration certificate's evidence-log entry and the digests of the registration record
     certificate_index: Mapped[int | None] = mapped_column(Integer)
     record_sm3: Mapped[str | None] = mapped_column(String(64))
+    #: made by the demo command (labelled synthetic on every page and in the corpus events it feeds)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -96,6 +109,7 @@ class Loan(Base):
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     #: enrolled | defaulted | repaid
     status: Mapped[str] = mapped_column(String(12), default="enrolled")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
     org_path: Mapped[str] = mapped_column(String(400), index=True)
 

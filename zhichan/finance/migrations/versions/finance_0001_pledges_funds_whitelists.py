@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(12), nullable=False),
         sa.Column("certificate_index", sa.Integer, nullable=True),
         sa.Column("record_sm3", sa.String(64), nullable=True),
+        sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )
@@ -78,6 +79,7 @@ def upgrade() -> None:
         sa.Column("collateral", MONEY, nullable=False),
         sa.Column("enrolled_on", sa.Date, nullable=False),
         sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("org_id", sa.Integer, sa.ForeignKey(ORGS), nullable=False),
         sa.Column("org_path", sa.String(400), nullable=False),
     )
