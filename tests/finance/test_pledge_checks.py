@@ -161,8 +161,15 @@ def test_joint_application_registers_and_a_right_cannot_be_pledged_twice(world: 
         c = world.service.case(s, world.scope("wuhou_officer"), case["id"])
         decision = next(x for x in c["clocks"] if x["name"] == "decision")
         assert decision["due_on"] == D(2026, 3, 5)  # 3 working days from the complete file (Mon → Thu)
+    with session_scope(world.engine) as s:  # awaiting the decision: the district's to-do
+        assert world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 3, 3))["total"] == 1
+        assert world.service.todo(s, world.scope("bank_user"), today=D(2026, 3, 3))["total"] == 0
     assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 4))["state"] == "registered"
-    with session_scope(world.engine) as s:
+    with session_scope(world.engine) as s:  # registered: it rests in nobody's to-do until it ends
+        for who in ("wuhou_officer", "bank_user", "ent_user"):
+            assert world.service.todo(s, world.scope(who), today=D(2026, 3, 4))["total"] == 0, who
+        assert [a.event for a in world.service.case(s, world.scope("bank_user"), case["id"])["actions"]] == [
+            "release", "dispose"]
         pledge = s.scalar(select(Pledge))
         assert pledge is not None and pledge.status == "registered" and pledge.registered_on == D(2026, 3, 4)
         assert pledge.registration_number == f"Y2026510107{pledge.id:06d}" and pledge.certificate_index is not None

@@ -86,6 +86,9 @@ class StateSpec(Strict):
     title: Text
     initial: bool = False
     final: bool = False
+    #: open, but awaiting nobody (a registered pledge runs for years until released): its steps stay
+    #: offered on the case page, and the case stays out of every to-do list
+    resting: bool = False
 
 
 class StepSpec(Strict):

@@ -560,6 +560,7 @@ class ProcedureService:
                 states = tuple(sorted({s for t in decl.transitions if t.counterparty for s in t.source}))
             else:
                 states = tuple(sorted({s for t in decl.transitions if t.party for s in t.source}))
+            states = tuple(s for s in states if not decl.states[s].resting)
             if states:
                 by_procedure.setdefault(decl.procedure, {})[decl.jurisdiction] = states
         wanted = []
