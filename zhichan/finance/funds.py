@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from zhichan.credit.service import active_listing
@@ -397,21 +397,22 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
     return to_pool, lines
 
 
-def verify_ledger(session: Session, code: str, batch: int = 50_000) -> tuple[bool, int, Decimal]:
-    """The pool balanced: each row's balance is the previous one plus its amount, never negative, seqs
-    without gaps. Returns (balanced, rows, final balance)."""
-    running, expected_seq, rows = Decimal("0.00"), 1, 0
-    last = 0
-    while True:
-        chunk = session.execute(select(LEDGER.c.seq, LEDGER.c.amount, LEDGER.c.balance)
-                                .where(LEDGER.c.fund_code == code, LEDGER.c.seq > last)
-                                .order_by(LEDGER.c.seq).limit(batch)).all()
-        if not chunk:
-            return True, rows, running
-        for seq, amount, bal in chunk:
-            running += Decimal(amount)
-            if seq != expected_seq or Decimal(bal) != running or running < 0:
-                return False, rows, running
-            expected_seq += 1
-            rows += 1
-        last = chunk[-1][0]
+#: the check in one pass, in whole cents (exact integers on both databases: SQLite keeps NUMERIC as a
+#: double, exact to the cent far beyond any pool; PostgreSQL as NUMERIC)
+_VERIFY_SQL = text("""
+    SELECT count(*), coalesce(sum(CASE WHEN bal <> running OR rn <> seq OR bal < 0 THEN 1 ELSE 0 END), 0),
+           max(CASE WHEN rn = total THEN bal END)
+    FROM (
+        SELECT seq, CAST(round(balance * 100) AS BIGINT) AS bal,
+               sum(CAST(round(amount * 100) AS BIGINT)) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS running,
+               row_number() OVER (ORDER BY seq) AS rn, count(*) OVER () AS total
+        FROM finance_ledger WHERE fund_code = :code
+    ) AS checked
+""")
+
+
+def verify_ledger(session: Session, code: str) -> tuple[bool, int, Decimal]:
+    """The pool balanced: each row's balance is the previous one plus its amount (to the cent), never
+    negative, numbered 1, 2, … without gaps. Returns (balanced, rows, final balance)."""
+    rows, bad, final = session.execute(_VERIFY_SQL, {"code": code}).one()
+    return int(bad or 0) == 0, int(rows or 0), (Decimal(int(final)) / 100 if final is not None else Decimal(0)).quantize(CENT)

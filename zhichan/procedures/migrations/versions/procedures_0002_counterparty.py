@@ -17,15 +17,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("procedure_cases") as batch:
-        batch.add_column(sa.Column("counterparty_org_id", sa.Integer, nullable=True))
-        batch.create_foreign_key("fk_procedure_cases_counterparty_org_id_platform_organizations",
-                                 "platform_organizations", ["counterparty_org_id"], ["id"])
-        batch.create_index("ix_procedure_cases_counterparty_org_id", ["counterparty_org_id"])
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference in place; batch mode would rebuild the table and write its
+        # constraints in an order that varies from run to run (two databases' schemas would differ)
+        op.execute("ALTER TABLE procedure_cases ADD COLUMN counterparty_org_id INTEGER "
+                   "CONSTRAINT fk_procedure_cases_counterparty_org_id_platform_organizations "
+                   "REFERENCES platform_organizations (id)")
+    else:
+        op.add_column("procedure_cases", sa.Column("counterparty_org_id", sa.Integer, nullable=True))
+        op.create_foreign_key("fk_procedure_cases_counterparty_org_id_platform_organizations", "procedure_cases",
+                              "platform_organizations", ["counterparty_org_id"], ["id"])
+    op.create_index("ix_procedure_cases_counterparty_org_id", "procedure_cases", ["counterparty_org_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_procedure_cases_counterparty_org_id", "procedure_cases")
     with op.batch_alter_table("procedure_cases") as batch:
-        batch.drop_index("ix_procedure_cases_counterparty_org_id")
-        batch.drop_constraint("fk_procedure_cases_counterparty_org_id_platform_organizations", type_="foreignkey")
         batch.drop_column("counterparty_org_id")
