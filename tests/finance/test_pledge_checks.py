@@ -192,3 +192,25 @@ def test_registration_rechecks_on_the_decision_date(world: World) -> None:
     with pytest.raises(FormError) as info:
         world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))
     assert "成知信〔2026〕9号" in info.value.errors["check_pledgor"]
+
+
+def test_change_then_disposal_on_default(world: World) -> None:
+    case = world.apply(DAY, rights=N["short_term"], debt_end="2026-06-30")
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))
+    with pytest.raises(FormError) as info:  # the new term would run past the utility model's
+        world.act("wuhou_officer", case["id"], "change", D(2026, 4, 1), uploads=documents()[:1], debt_end="2027-01-31")
+    assert set(info.value.errors) == {"debt_end"}
+    world.act("wuhou_officer", case["id"], "change", D(2026, 4, 1), uploads=documents()[:1], debt_amount="1200000.50",
+              guarantor="新担保公司")
+    with pytest.raises(FormError) as info:
+        world.act("bank_user", case["id"], "dispose", D(2026, 8, 3), uploads=documents()[:1], method="拍卖",
+                  proceeds="很多")
+    assert set(info.value.errors) == {"proceeds"}
+    world.act("bank_user", case["id"], "dispose", D(2026, 8, 3), uploads=documents()[:1], method="拍卖",
+              proceeds="900,000")
+    with session_scope(world.engine) as s:
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None
+        assert (pledge.status, pledge.ended_on, str(pledge.debt_amount), pledge.guarantor) == (
+            "disposed", D(2026, 8, 3), "1200000.50", "新担保公司")

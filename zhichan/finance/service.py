@@ -330,7 +330,12 @@ class PledgeRules:
             self._certify(session, pledge, step)
         elif step.event == "change":
             self._change(session, pledge, step.fields, today)
-        elif step.target in ENDED:
+        elif step.event == "dispose":
+            try:
+                parse_money(step.fields.get("proceeds"), "处置所得")
+            except FieldError as exc:
+                raise FormError({"proceeds": exc.reason}) from None
+        if step.target in ENDED:
             pledge.ended_on = today
         if step.target in ("applied", "confirmed", "registered", "refused", "withdrawn", *ENDED):
             pledge.status = step.target
