@@ -56,7 +56,7 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     case_url = page.url
     _logout(page)
 
-    sign_in(page, "bank_user")
+    sign_in(page, "cd_bank")
     page.goto("/todo")
     page.click("#todo a")
     page.wait_for_url(case_url)
@@ -122,7 +122,7 @@ def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifact
     list_url = page.url
     _logout(page)
 
-    sign_in(page, "bank_user")
+    sign_in(page, "cd_bank")
     page.goto("/finance/whitelists")
     page.click("#whitelists a")
     page.wait_for_url(list_url)

@@ -44,7 +44,7 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         assert r.status_code == 303, r.text[:2000]
         case_id = int(r.headers["location"].rsplit("/", 1)[1])
 
-        login_as(client, env.engine, "bank_user")  # type: ignore[arg-type]
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
         assert str(case_id) in client.get("/todo").text
         token = csrf_from(client.get(f"/cases/{case_id}").text)
         r = client.post(f"/cases/{case_id}/act/confirm", data={"csrf_token": token, "version": _version(client, case_id),

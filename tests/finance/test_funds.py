@@ -221,3 +221,13 @@ def test_a_tampered_ledger_is_not_balanced(engine: Engine, org: tuple[int, str])
         s.execute(update(LedgerEntry).where(LedgerEntry.seq == 1).values(amount=M("90")))
     with session_scope(engine) as s:
         assert f.verify_ledger(s, "zhuhai")[0] is False
+
+
+def test_a_fund_row_is_made_by_its_first_operation(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        nation = create_org(s, "国家局", OrgKind.NATION, "100000")
+        org = (nation.id, nation.path)
+    loan_id = _enrol(engine, org, "zhongshan")  # no ensure_funds: the enrolment makes the fund's row
+    with session_scope(engine) as s:
+        assert f.deposit(s, "zhuhai", "10") == M("10.00")
+        assert f.balance(s, "zhongshan") == M("0.00") and loan_id

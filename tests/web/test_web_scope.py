@@ -96,7 +96,7 @@ def _jinjiang_finance(env) -> dict[str, str]:
             "rights": env.numbers["jinjiang"], "pledgee": BANK, "debt_amount": "1000000", "debt_start": "2026-01-05",
             "debt_end": "2027-01-04"}, uploads=(Upload("doc0", "a.pdf", PDF), Upload("doc1", "b.pdf", PDF + b"b")))
     with session_scope(env.engine) as s:
-        service.act(s, who(s, "bank_user"), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
+        service.act(s, who(s, "cd_bank"), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
     with session_scope(env.engine) as s:
         service.act(s, who(s, "jinjiang_officer"), case["id"], "register", version=2, fields={})
         pledge = s.scalar(select(Pledge).where(Pledge.case_id == case["id"]))

@@ -28,6 +28,7 @@ from typing import Any, Literal, cast
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhichan.credit.service import active_listing
@@ -245,6 +246,7 @@ def enrol(session: Session, rules: FundRules, *, borrower: str, enterprise_type:
         errors["borrower"] = "请填写借款企业 / name the borrower"
     if errors:
         raise FormError(errors)
+    _lock(session, rules.code)  # the fund's row exists from its first operation on
     loan = Loan(fund_code=rules.code, pledge_id=pledge_id, borrower=borrower.strip()[:200], enterprise_type=enterprise_type,
                 bank=bank.strip()[:200], principal=amount, fee_rate=rate, ip_collateral=ip_value, collateral=all_value,
                 enrolled_on=on, status="enrolled", org_id=org_id, org_path=org_path)
@@ -305,11 +307,19 @@ LEDGER = cast(Table, LedgerEntry.__table__)
 
 def _lock(session: Session, code: str) -> None:
     """Write the fund's row (unchanged) as this transaction's first write: it takes the row lock
-    (PostgreSQL) or the write lock (SQLite), so operations on one pool run one after the other."""
-    found = session.execute(update(FUNDS).where(FUNDS.c.code == code).values(seq=FUNDS.c.seq)
-                            .returning(FUNDS.c.seq)).scalar()
-    if found is None:
-        raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
+    (PostgreSQL) or the write lock (SQLite), so operations on one pool run one after the other. A
+    fund's first operation creates the row (a second one racing it waits, then finds the row)."""
+    for _ in range(2):
+        found = session.execute(update(FUNDS).where(FUNDS.c.code == code).values(seq=FUNDS.c.seq)
+                                .returning(FUNDS.c.seq)).scalar()
+        if found is not None:
+            return
+        try:
+            with session.begin_nested():
+                session.execute(insert(FUNDS).values(code=code, seq=0))
+        except IntegrityError:
+            pass  # created meanwhile by another operation: lock it on the next round
+    raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
 
 
 def balance(session: Session, code: str) -> Decimal:

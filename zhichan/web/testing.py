@@ -92,7 +92,7 @@ def seed(engine: Engine) -> None:
             ("wuhou_admin", Role.SYSTEM_ADMIN, wuhou), ("jinjiang", Role.ANALYST, jinjiang),
             ("ent_user", Role.ENTERPRISE_USER, ent), ("ent2_user", Role.ENTERPRISE_USER, ent2),
             ("wuhou_officer", Role.CASE_OFFICER, wuhou), ("jinjiang_officer", Role.CASE_OFFICER, jinjiang),
-            ("bank_user", Role.BANK_USER, bank),
+            ("cd_bank", Role.BANK_USER, bank),
         ]:
             create_user(s, username=username, password=PASSWORD, role=role, org=org, password_hash=shared_hash)
 
