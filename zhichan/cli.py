@@ -32,6 +32,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("credit", "zhichan.credit.cli"),
     ("exchange", "zhichan.exchange.cli"),
     ("protection", "zhichan.protection.cli"),
+    ("finance", "zhichan.finance.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

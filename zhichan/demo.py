@@ -3,8 +3,10 @@
 1. generate the synthetic corpus (labelled synthetic everywhere) unless a snapshot exists;
 2. import the 10 real records of the commercial-export sample beside it (labelled real);
 3. build the search index of the current snapshot;
-4. generate synthetic complaints and protection cases through the real engine (once per database);
-5. print a summary, then start the web platform with a demo administrator.
+4. seed synthetic finance records (pledge registrations through the real procedure, fund operations)
+   and write the registrations into the corpus events (then index that snapshot);
+5. generate synthetic complaints and protection cases through the real engine (once per database);
+6. print a summary, then start the web platform with a demo administrator.
 """
 
 from __future__ import annotations
@@ -41,7 +43,12 @@ def build_demo_corpus(patents: int | None = None, *, regenerate: bool = False) -
             generate(n, settings.demo_seed, store=store, progress=progress)
         result = import_file(SAMPLE, store=store, as_of=SAMPLE_AS_OF)
         console.print(f"真实样例 / real sample: {result.summary()}")
-    snapshot = store.current()
+    return ensure_index(store.current())
+
+
+def ensure_index(snapshot: Snapshot) -> Snapshot:
+    """Build the snapshot's search index unless it has one."""
+    from zhichan.progress import rich_progress
     from zhichan.search.build import build_index
     from zhichan.search.layout import index_path
 
@@ -81,6 +88,28 @@ def build_demo_cases(snapshot: Snapshot, per_office: int = 30) -> dict[str, int]
         engine.dispose()
 
 
+def seed_demo_workflow() -> None:
+    """The demo organization tree and the synthetic finance records (pledges, funds), once."""
+    from zhichan.finance.demo import seed_finance_demo
+    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.orgs import seed_demo_tree
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            seed_demo_tree(session)
+        made = seed_finance_demo(engine, procedure_service(settings, engine))
+    finally:
+        engine.dispose()
+    if made["registrations"]:
+        console.print(f"合成金融演示数据 / synthetic finance demo: {made['registrations']} 笔质押登记 / pledge "
+                      f"registrations, {made['loans']} 笔入池贷款 / enrolled loans")
+
+
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
@@ -90,8 +119,11 @@ def demo(
 ) -> None:
     """演示：生成并导入演示语料、建立索引、打印概况并启动平台 / Demo corpus, index, summary, then serve."""
     from zhichan.corpus.cli import print_summary
+    from zhichan.corpus.store import CorpusStore
 
     snapshot = build_demo_corpus(patents, regenerate=regenerate)
+    seed_demo_workflow()
+    snapshot = ensure_index(CorpusStore().current())  # the finance seed wrote its pledges as events
     print_summary(snapshot)
     if cases:
         made = build_demo_cases(snapshot, cases)

@@ -16,4 +16,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.services",
     "zhichan.exchange",
     "zhichan.protection",
+    "zhichan.finance",
 )

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         description="本地办理程序声明文件夹（YAML，覆盖随附的同名同辖区声明，如本省的期限） / folder of local procedure "
         "declarations (YAML) that replace the shipped ones of the same procedure and jurisdiction (local deadlines)",
     )
+    finance_fund_dir: Path | None = Field(
+        None,
+        description="本地风险补偿资金声明文件夹（YAML，覆盖随附的同代码资金） / folder of local risk-compensation fund "
+        "declarations (YAML) that replace the shipped fund of the same code",
+    )
     procedure_attachment_max_mb: int = Field(
         20, description="办件附件大小上限（MB） / largest attachment accepted on a procedure step (MB)",
     )

@@ -59,9 +59,11 @@ def _fill(path: str, values: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), path)
 
 
-def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64)) -> dict[str, str]:
+def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64),
+                    finance: dict[str, str] | None = None) -> dict[str, str]:
     agency, inspection = _jinjiang_credit(env)
-    return {"agency_id": str(agency), "inspection_id": str(inspection), "code": "510104", "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
+    return {**(finance or {}), "agency_id": str(agency), "inspection_id": str(inspection), "code": "510104",
+            "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
@@ -111,6 +113,40 @@ def _jinjiang_credit(env) -> tuple[int, int]:
         inspection = create_inspection(s, scope, {"title": "锦江区代理机构抽查", "seed": "s", "target_count": "1",
                                                   "inspectors_per_target": "1"})
         return agency.id, inspection.id
+def _jinjiang_finance(env) -> dict[str, str]:
+    """A registered pledge of 锦江区's enterprise (its certificate exists) and a whitelist of 锦江区 naming it."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from tests.procedures.helpers import PDF
+    from zhichan.finance.models import Pledge, WhitelistEntry
+    from zhichan.finance.whitelist import build
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+    from zhichan.web.testing import BANK
+
+    service = env.app.state.procedures
+
+    def who(s, name):
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:
+        case = service.start(s, who(s, "ent2_user"), "finance.pledge", fields={
+            "rights": env.numbers["jinjiang"], "pledgee": BANK, "debt_amount": "1000000", "debt_start": "2026-01-05",
+            "debt_end": "2027-01-04"}, uploads=(Upload("doc0", "a.pdf", PDF), Upload("doc1", "b.pdf", PDF + b"b")))
+    with session_scope(env.engine) as s:
+        service.act(s, who(s, "cd_bank"), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
+    with session_scope(env.engine) as s:
+        service.act(s, who(s, "jinjiang_officer"), case["id"], "register", version=2, fields={})
+        pledge = s.scalar(select(Pledge).where(Pledge.case_id == case["id"]))
+        listed = build(s, who(s, "jinjiang_officer"), env.app.state.corpus.snapshot(), title="锦江区白名单",
+                       min_high_value=0, as_of=dt.date(2026, 6, 1))
+        entry = s.scalar(select(WhitelistEntry.id).where(WhitelistEntry.whitelist_id == listed.id))
+        return {"pledge_id": str(pledge.id), "whitelist_id": str(listed.id), "entry_id": str(entry),
+                "fund": "chongqing", "loan_id": "1", "action": "claim"}
 
 
 def _jinjiang_job(env) -> int:
@@ -138,8 +174,9 @@ def test_every_route_is_classified(env):
 def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, username):
     job = _jinjiang_job(env)
     case = _jinjiang_case(env)
+    finance = _jinjiang_finance(env)
     login_as(client, env.engine, username)
-    values = _foreign_values(env, job, case)
+    values = _foreign_values(env, job, case, finance)
     checked = 0
     for method, path in _routes(env.app):
         if method != "GET" or path in PUBLIC_GET or path.startswith("/static"):
@@ -199,7 +236,7 @@ def test_foreign_cases_are_not_found_and_cannot_be_acted_on(env, client):
 
 
 def test_anonymous_users_only_public_pages(env, client):
-    values = _foreign_values(env, 1, _jinjiang_case(env))
+    values = _foreign_values(env, 1, _jinjiang_case(env), _jinjiang_finance(env))
     for method, path in _routes(env.app):
         if path.startswith("/static"):
             continue

@@ -32,11 +32,19 @@ HEADINGS = {
     "exchange.open_licence.record": ("开放许可备案存证证明", "Open Licence Recording Record"),
     "exchange.bid": ("网络竞价出价存证证明", "Auction Bid Record"),
     "exchange.auction.close": ("网络竞价结果存证证明", "Auction Result Record"),
+    "finance.pledge_registration": ("知识产权质押登记证书", "IP Pledge Registration Certificate"),
 }
 
 LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace)
     "registration_no": ("登记号 Registration No.", False),
     "decision": ("登记结论 Decision", False),
+    "pledgor": ("出质人 Pledgor", False),
+    "pledgee": ("质权人 Pledgee", False),
+    "debt_amount": ("被担保主债权数额 Secured debt", False),
+    "debt_term": ("债务履行期 Debt term", False),
+    "rights": ("出质的权利 Pledged rights", False),
+    "registered_on": ("登记日 Registered on", False),
+    "case": ("办件编号 Case", False),
     "title": ("名称 Title", False),
     "category": ("类别 Category", False),
     "data_name": ("数据名称 Data name", False),

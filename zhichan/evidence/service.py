@@ -39,7 +39,8 @@ from zhichan.settings import get_settings
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("deposit", "dataip.application", "dataip.notice", "dataip.objection", "dataip.decision", "procedure.step",
-         "exchange.open_licence.licence", "exchange.open_licence.record", "exchange.bid", "exchange.auction.close")
+         "exchange.open_licence.licence", "exchange.open_licence.record", "exchange.bid", "exchange.auction.close",
+         "finance.pledge_registration")
 
 #: Field limits keep a leaf (and so the certificate's QR code) small; see docs/evidence.md.
 LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500, "category": 50}
@@ -335,7 +336,8 @@ class EvidenceService:
                 raise NotFoundError(f"第 {index} 条尚无检查点 / no checkpoint covers entry {index} yet")
             path = log.inclusion_path(conn, index, int(row["tree_size"]))
         entry = entry_from_leaf(index, bytes(leaf))
-        title = {"deposit": "电子数据存证证书"}.get(entry.kind, "数据知识产权登记存证证书")
+        title = {"deposit": "电子数据存证证书", "finance.pledge_registration": "知识产权质押登记证书"}.get(
+            entry.kind, "数据知识产权登记存证证书")
         return Certificate(
             index=index, leaf=entry.leaf, inclusion_proof=[b64(p) for p in path], checkpoint=log.to_signed(row), title=title
         )

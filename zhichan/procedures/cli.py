@@ -46,7 +46,8 @@ def show(procedure: str, region: Annotated[str, typer.Option(help="办理机关�
     console().print(clocks)
     steps = Table("step", "from → to", "who", "clocks")
     for t in d.transitions:
-        who = ", ".join([*map(str, t.roles), *(["party"] if t.party else [])])
+        who = ", ".join([*map(str, t.roles), *(["party"] if t.party else []),
+                         *(["counterparty"] if t.counterparty else [])])
         moves = " ".join(f"{verb}:{','.join(names)}" for verb, names in (
             ("start", t.starts), ("stop", t.stops), ("pause", t.pauses), ("resume", t.resumes)) if names)
         if t.extends:

@@ -93,6 +93,9 @@ class StateSpec(Strict):
     title: Text
     initial: bool = False
     final: bool = False
+    #: open, but awaiting nobody (a registered pledge runs for years until released): its steps stay
+    #: offered on the case page, and the case stays out of every to-do list
+    resting: bool = False
 
 
 class StepSpec(Strict):
@@ -103,6 +106,9 @@ class StepSpec(Strict):
     roles: tuple[Role, ...] = ()
     #: the case's party (the applicant) may take it
     party: bool = False
+    #: the organization named on the case as its counterparty (a pledgee bank confirming a joint
+    #: application) may take it, by its member role (bank_user, agency_user)
+    counterparty: bool = False
     fields: tuple[FieldSpec, ...] = ()
     #: documents that must be attached (one file each), by label
     documents: tuple[Text, ...] = ()
@@ -247,14 +253,16 @@ class Declaration(Strict):
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if state in t.source]
 
-    def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool) -> bool:
-        return (is_officer and role in t.roles) or (is_party and t.party) or t.public
+    def may_take(self, t: TransitionSpec, role: str, *, is_party: bool, is_officer: bool,
+                 is_counterparty: bool = False) -> bool:
+        return (is_officer and role in t.roles) or (is_party and t.party) or (is_counterparty and t.counterparty) \
+            or t.public
 
 
 def _step_problems(name: str, step: StepSpec) -> list[str]:
     """What makes a step impossible to take or its form impossible to submit."""
     problems: list[str] = []
-    if not step.roles and not step.party and not getattr(step, "public", False):
+    if not step.roles and not step.party and not step.counterparty and not getattr(step, "public", False):
         problems.append(f"{name}: nobody may take it")
     seen: set[str] = set()
     for f in step.fields:

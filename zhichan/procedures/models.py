@@ -55,6 +55,9 @@ class Case(Base):
     #: the party: the user who applied, and the enterprise (corpus party_key) it acts for
     party_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     party_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    #: a second party outside government (the pledgee bank of a joint application): its members see
+    #: the case and take the steps declared ``counterparty``; a domain's hook names it at the start
+    counterparty_org_id: Mapped[int | None] = mapped_column(ForeignKey("platform_organizations.id"), index=True)
     fields: Mapped[str] = mapped_column(Text, default="{}")
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     #: the nearest running deadline; :data:`NO_DEADLINE` when no clock runs (so the queue sorts without NULLs)

@@ -43,7 +43,7 @@ def service(request: Request) -> ProcedureService:
 
 def menu(scope: Scope) -> list[MenuItem]:
     """The domain's menu entries for this caller."""
-    if scope.governance or scope.role == Role.ENTERPRISE_USER:
+    if scope.governance or scope.role in (Role.ENTERPRISE_USER, Role.BANK_USER, Role.AGENCY_USER):
         return [("/todo", "nav.todo")]
     return []
 

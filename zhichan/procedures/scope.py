@@ -5,6 +5,8 @@
 - A party sees its own cases: the user who applied, or any user of the enterprise it acted for
   (``party_key``) — or of the patent agency a case names (its organization's name, e.g. a credit-list
   case); it acts where the declaration lets the party act.
+- The counterparty (an organization outside government named on the case, e.g. the pledgee bank)
+  sees the case and acts where the declaration lets the counterparty act.
 - Anyone else sees nothing (404: a case's existence is not disclosed).
 """
 
@@ -45,8 +47,18 @@ def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> 
     return key is not None and key == party_key
 
 
+#: member roles of organizations outside government that may act as a case's counterparty
+COUNTERPARTY_ROLES = frozenset({Role.BANK_USER, Role.AGENCY_USER})
+
+
+def is_counterparty(scope: Scope, counterparty_org_id: int | None) -> bool:
+    return (scope.is_authenticated and counterparty_org_id is not None and scope.role in COUNTERPARTY_ROLES
+            and scope.org_id == counterparty_org_id)
+
+
 def sees(scope: Scope, case: Any) -> bool:
-    return is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
+    return (is_officer(scope, case.org_path) or is_party(scope, case.party_user_id, case.party_key)
+            or is_counterparty(scope, case.counterparty_org_id))
 
 
 def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
@@ -64,6 +76,8 @@ def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
 def party_filter(scope: Scope) -> ColumnElement[bool]:
     if not scope.is_authenticated:
         return false()
+    if scope.role in COUNTERPARTY_ROLES:
+        return CASES.c.counterparty_org_id == scope.org_id
     conditions = [CASES.c.party_user_id == scope.user_id]
     key = acting_for(scope)
     if key is not None:

@@ -51,7 +51,15 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
-from zhichan.procedures.scope import is_officer, is_party, officer_filter, party_filter, sees
+from zhichan.procedures.scope import (
+    COUNTERPARTY_ROLES,
+    is_counterparty,
+    is_officer,
+    is_party,
+    officer_filter,
+    party_filter,
+    sees,
+)
 
 #: organizations that handle cases (a public filing names one of these)
 GOVERNANCE_KINDS = (OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
@@ -377,7 +385,8 @@ class ProcedureService:
                 details={"state": row.state, "version": row.version},
             )
         if not decl.may_take(spec, scope.role, is_party=is_party(scope, row.party_user_id, row.party_key),
-                             is_officer=is_officer(scope, row.org_path)):
+                             is_officer=is_officer(scope, row.org_path),
+                             is_counterparty=is_counterparty(scope, row.counterparty_org_id)):
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
         if not bumped:
             raise self._stale(row)
@@ -399,6 +408,11 @@ class ProcedureService:
                      ip=ip)
         self._notify(session, case_id, spec.notify, now)
         return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
+
+    @staticmethod
+    def set_counterparty(session: Session, case_id: int, org_id: int) -> None:
+        """Name the case's counterparty organization (a domain's start hook does, e.g. the pledgee bank)."""
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(counterparty_org_id=org_id))
 
     @staticmethod
     def _stale(row: Any) -> ConflictError:
@@ -664,6 +678,7 @@ class ProcedureService:
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         officer = is_officer(scope, row.org_path)
         party = is_party(scope, row.party_user_id, row.party_key)
+        counterparty = is_counterparty(scope, row.counterparty_org_id)
         clocks = []
         rows = list(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id).order_by(CLOCKS.c.id)))
         for c in rows:
@@ -682,13 +697,14 @@ class ProcedureService:
             if officer or n.kind == "party" or n.clock in party_clocks]
         by_name, today = {c.name: c for c in rows}, china_date(utcnow())
         actions = [t for t in decl.transitions_from(row.state)
-                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer)
+                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer,
+                                                    is_counterparty=counterparty)
                    and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
                    and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
-                "officer": officer, "party": party}
+                "officer": officer, "party": party, "counterparty": counterparty}
 
     def _actionable(self, session: Session, scope: Scope, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller can take a step — as an officer of its own organization
@@ -698,8 +714,11 @@ class ProcedureService:
         for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
             if scope.governance:
                 found = {s for t in decl.transitions if scope.role in t.roles for s in t.source}
+            elif scope.role in COUNTERPARTY_ROLES:
+                found = {s for t in decl.transitions if t.counterparty for s in t.source}
             else:
                 found = {s for t in decl.transitions if t.party for s in t.source}
+            found = {s for s in found if not decl.states[s].resting}
             if found:
                 known = by_procedure.setdefault(decl.procedure, {})
                 known[decl.jurisdiction] = tuple(sorted(found | set(known.get(decl.jurisdiction, ()))))

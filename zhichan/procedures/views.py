@@ -94,7 +94,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in in_order(case["fields"], decl.start.fields)],
         "clocks": clocks, "steps": steps, "notices": notices,
         "actions": [action_json(t, lang) for t in data["actions"]],
-        "officer": data["officer"], "party": data["party"],
+        "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
     }
 
 

@@ -35,6 +35,7 @@ from zhichan.dataip import router as dataip_router
 from zhichan.errors import ZhichanError
 from zhichan.evidence import router as evidence_router
 from zhichan.exchange import router as exchange_router
+from zhichan.finance import router as finance_router
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -192,6 +193,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     credit_router.DOMAIN,
     exchange_router.DOMAIN,
     protection_router.DOMAIN,
+    finance_router.DOMAIN,
 )
 
 

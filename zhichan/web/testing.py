@@ -28,6 +28,7 @@ PASSWORD = "correct horse battery"
 WUHOU_ENTERPRISE = "成都示例科技有限公司"
 JINJIANG_ENTERPRISE = "锦江独有材料有限公司"
 JINJIANG_TITLE = "锦江专属的一种储能装置"
+BANK = "成都示例银行股份有限公司"
 XSS_TITLE = '一种<script>alert("xss")</script>装置'
 
 
@@ -84,12 +85,14 @@ def seed(engine: Engine) -> None:
         ent = create_org(s, WUHOU_ENTERPRISE, OrgKind.ENTERPRISE, "510107", wuhou, party_key=WUHOU_ENTERPRISE)
         ent2 = create_org(s, JINJIANG_ENTERPRISE, OrgKind.ENTERPRISE, "510104", jinjiang,
                           party_key=JINJIANG_ENTERPRISE)
+        bank = create_org(s, BANK, OrgKind.BANK, "510100", chengdu)
         for username, role, org in [
             ("root", Role.SYSTEM_ADMIN, nation), ("cd_admin", Role.SYSTEM_ADMIN, chengdu),
             ("cd_leader", Role.BUREAU_LEADER, chengdu), ("wuhou", Role.ANALYST, wuhou),
             ("wuhou_admin", Role.SYSTEM_ADMIN, wuhou), ("jinjiang", Role.ANALYST, jinjiang),
             ("ent_user", Role.ENTERPRISE_USER, ent), ("ent2_user", Role.ENTERPRISE_USER, ent2),
             ("wuhou_officer", Role.CASE_OFFICER, wuhou), ("jinjiang_officer", Role.CASE_OFFICER, jinjiang),
+            ("cd_bank", Role.BANK_USER, bank),
         ]:
             create_user(s, username=username, password=PASSWORD, role=role, org=org, password_hash=shared_hash)
 

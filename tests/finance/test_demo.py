@@ -1,0 +1,43 @@
+"""The finance demo data: pledges through the real procedure, fund operations — all labelled synthetic,
+the pledges in the corpus events as synthetic too; a second run adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from zhichan.corpus.store import CorpusStore
+from zhichan.finance import funds as fund_rules
+from zhichan.finance.demo import seed_finance_demo
+from zhichan.finance.export import SOURCE
+from zhichan.finance.models import Loan, Pledge
+from zhichan.platform.db import session_scope
+from zhichan.settings import Settings
+from zhichan.web.app import procedure_service
+from zhichan.web.testing import make_env
+
+
+def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Path) -> None:
+    env = make_env(settings, web_template, search_index=False)
+    engine = env.engine
+    try:
+        store = CorpusStore(settings.corpus_dir)
+        made = seed_finance_demo(engine, procedure_service(settings, engine), store, registrations=5)  # type: ignore[arg-type]
+        assert made["registrations"] >= 1 and made["loans"] == 3 * len(fund_rules.load_funds())
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.synthetic.is_(False))) == 0
+            assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "registered")) == made[
+                "registrations"]
+            assert s.scalar(select(func.count()).select_from(Loan).where(Loan.synthetic.is_(False))) == 0
+            for code in fund_rules.load_funds():
+                assert fund_rules.verify_ledger(s, code)[0]
+        con = store.current().connect()
+        try:
+            rows = con.execute("SELECT synthetic, count(*) FROM events WHERE source = ? GROUP BY 1", [SOURCE]).fetchall()
+        finally:
+            con.close()
+        assert rows and all(synthetic for synthetic, _ in rows)
+        assert seed_finance_demo(engine, procedure_service(settings, engine), store)["registrations"] == 0  # type: ignore[arg-type]
+    finally:
+        engine.dispose()  # type: ignore[attr-defined]

@@ -1,0 +1,141 @@
+"""A pledge in the browser: the enterprise files the joint application with its form and contract, the
+pledgee bank confirms from its to-do list, the district officer registers it, the certificate is
+downloaded (and looked at as an image), and the registration is cancelled (注销)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.procedures.helpers import PDF
+from zhichan.web.testing import BANK, WUHOU_ENTERPRISE, WebEnv
+
+pytestmark = pytest.mark.browser
+
+
+def _logout(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+
+def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    con = env.app.state.corpus.snapshot().connect()  # type: ignore[attr-defined]
+    try:
+        numbers = [r[0] for r in con.execute("SELECT application_number FROM patents WHERE first_patentee = ? "
+                                             "AND kind = 'invention' ORDER BY 1", [WUHOU_ENTERPRISE]).fetchall()]
+    finally:
+        con.close()
+    free = [n for n in numbers if n != env.numbers["wuhou"]][:3]
+    paper = tmp_path / "合同.pdf"
+    paper.write_bytes(PDF)
+
+    sign_in(page, "ent_user")
+    page.goto("/finance")
+    page.click("#finance-apply")
+    page.fill("#start-rights", "\n".join([env.numbers["wuhou"], *free]))
+    page.fill("#start-pledgee", BANK)
+    page.fill("#start-debt_amount", "8,000,000")
+    page.fill("#start-debt_start", "2026-01-05")
+    page.fill("#start-debt_end", "2028-01-04")
+    page.fill("#start-guarantor", "成都示例融资担保有限公司")
+    page.set_input_files("#start-doc0", str(paper))
+    page.set_input_files("#start-doc1", str(paper))
+    page.click("#start-submit")  # one right is already pledged: refused beside the field, the input kept
+    page.wait_for_selector("#start-rights-error")
+    assert "已经出质" in page.inner_text("#start-rights-error")
+    page.screenshot(path=str(artifacts_dir / "finance-pledge-refused.png"), full_page=True)
+    page.fill("#start-rights", "\n".join(free))
+    page.set_input_files("#start-doc0", str(paper))
+    page.set_input_files("#start-doc1", str(paper))
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    assert page.inner_text("#case-state") == "待质权人确认"
+    case_url = page.url
+    _logout(page)
+
+    sign_in(page, "cd_bank")
+    page.goto("/todo")
+    page.click("#todo a")
+    page.wait_for_url(case_url)
+    page.click("#action-confirm")
+    page.select_option("#confirm-invalidation_consent", "否")
+    page.click("#submit-confirm")
+    page.wait_for_selector("#case-state:has-text('待登记审查')")
+    _logout(page)
+
+    sign_in(page, "wuhou_officer")
+    page.goto("/finance")
+    page.click("#pledges a")
+    page.wait_for_selector("#pledge-rights")
+    assert page.locator("#pledge-rights tbody tr").count() == 3
+    assert "语料不记录年费缴纳" in page.inner_text("#annuity-note")
+    page.screenshot(path=str(artifacts_dir / "finance-pledge-checks.png"), full_page=True)
+    pledge_url = page.url
+    page.click("#pledge-case")
+    page.click("#action-register")
+    page.click("#submit-register")
+    page.wait_for_selector("#case-state:has-text('已登记')")
+    page.goto(pledge_url)
+    assert page.inner_text("#pledge-status") == "已登记"
+    assert page.inner_text("#pledge-registration-no").startswith("Y")
+    with page.expect_download() as info:
+        page.click("#pledge-certificate")
+    pdf = tmp_path / "certificate.pdf"
+    info.value.save_as(pdf)
+    page.screenshot(path=str(artifacts_dir / "finance-pledge-registered.png"), full_page=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(artifacts_dir / "finance-certificate")],
+                   check=True)
+    from zhichan.evidence.verify import read_pdf
+
+    _, text = read_pdf(pdf.read_bytes())
+    assert "知识产权质押登记证书" in text and BANK in "".join(text.split())
+
+    page.goto(case_url)
+    page.click("#action-cancel")
+    page.select_option("#cancel-ground", "主债权消灭")
+    page.set_input_files("#cancel-doc0", str(paper))
+    page.click("#submit-cancel")
+    page.wait_for_selector("#case-state:has-text('已注销')")
+    page.goto(pledge_url)
+    assert page.inner_text("#pledge-status") == "已注销"
+    page.screenshot(path=str(artifacts_dir / "finance-pledge-cancelled.png"), full_page=True)
+
+
+def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "wuhou_officer")
+    page.goto("/finance")
+    page.click("#finance-whitelists")
+    page.fill("#whitelist-title", "")
+    page.click("#whitelist-submit")  # no title: refused beside the field
+    page.wait_for_selector("#whitelist-title-error")
+    page.fill("#whitelist-title", "武侯区2026年第一批")
+    page.fill("#whitelist-min", "1")
+    page.click("#whitelist-submit")
+    page.wait_for_selector("#entries")
+    assert WUHOU_ENTERPRISE in page.inner_text("#entries")
+    page.check("#push-form input[name=banks]")
+    page.click("#push-submit")
+    page.wait_for_selector("#pushed")
+    list_url = page.url
+    _logout(page)
+
+    sign_in(page, "cd_bank")
+    page.goto("/finance/whitelists")
+    page.click("#whitelists a")
+    page.wait_for_url(list_url)
+    row = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE)
+    row.locator("select[name=decision]").select_option("approved")
+    row.locator("input[name=loan_amount]").fill("3,000,000")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".feedback")
+    page.screenshot(path=str(artifacts_dir / "finance-whitelist-bank.png"), full_page=True)
+    _logout(page)
+
+    sign_in(page, "wuhou_officer")
+    page.goto(list_url)
+    feedback = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE).locator(".feedback").inner_text()
+    assert BANK in feedback and "3,000,000.00" in feedback
+    page.screenshot(path=str(artifacts_dir / "finance-whitelist-bureau.png"), full_page=True)

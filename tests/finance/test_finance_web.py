@@ -1,0 +1,82 @@
+"""The pledge registration through the app: refusal beside the field, the joint application, the bank's
+confirmation, registration, the certificate verified offline against the registration record, scope."""
+
+from __future__ import annotations
+
+import re
+
+from tests.procedures.helpers import PDF
+from zhichan.evidence.verify import verify_pdf
+from zhichan.web.testing import BANK, WUHOU_ENTERPRISE, WebEnv, csrf_from, login_as
+
+
+def _wuhou_numbers(env: WebEnv) -> list[str]:
+    con = env.app.state.corpus.snapshot().connect()  # type: ignore[attr-defined]
+    try:
+        rows = con.execute("SELECT application_number FROM patents WHERE first_patentee = ? AND kind = 'invention' "
+                           "ORDER BY application_number", [WUHOU_ENTERPRISE]).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
+def _files() -> dict[str, tuple[str, bytes, str]]:
+    return {"doc0": ("申请表.pdf", PDF + b"1", "application/pdf"), "doc1": ("合同.pdf", PDF + b"2", "application/pdf")}
+
+
+def _version(client, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    return int(client.get(f"/api/v1/cases/{case_id}").json()["case"]["version"])
+
+
+def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
+    pledged = env.numbers["wuhou"]  # the template pledged it in 2019 (still active)
+    free = [n for n in _wuhou_numbers(env) if n != pledged][:2]
+    with env.client() as client:
+        login_as(client, env.engine, "ent_user")  # type: ignore[arg-type]
+        token = csrf_from(client.get("/finance").text)
+        form = {"csrf_token": token, "rights": f"{pledged}\n{free[0]}", "pledgee": BANK, "debt_amount": "5,000,000",
+                "debt_start": "2026-01-05", "debt_end": "2027-01-04"}
+        r = client.post("/procedures/finance.pledge/new", data=form, files=_files())
+        assert r.status_code == 422 and "已经出质" in r.text and pledged in r.text
+        assert 'id="start-rights-error"' in r.text
+        r = client.post("/procedures/finance.pledge/new", data=form | {"rights": "\n".join(free)}, files=_files(),
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text[:2000]
+        case_id = int(r.headers["location"].rsplit("/", 1)[1])
+
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        assert str(case_id) in client.get("/todo").text
+        token = csrf_from(client.get(f"/cases/{case_id}").text)
+        r = client.post(f"/cases/{case_id}/act/confirm", data={"csrf_token": token, "version": _version(client, case_id),
+                                                               "invalidation_consent": "否"}, follow_redirects=False)
+        assert r.status_code == 303, r.text[:2000]
+
+        login_as(client, env.engine, "wuhou_officer")  # type: ignore[arg-type]
+        page = client.get("/finance").text
+        pledge_id = int(re.search(r'href="/finance/pledges/(\d+)"', page).group(1))  # type: ignore[union-attr]
+        detail = client.get(f"/finance/pledges/{pledge_id}").text
+        assert "语料不记录年费缴纳" in detail and free[0] in detail
+        token = csrf_from(detail)
+        r = client.post(f"/cases/{case_id}/act/register", data={"csrf_token": token, "version": _version(client, case_id)},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text[:2000]
+        pdf = client.get(f"/finance/pledges/{pledge_id}/certificate.pdf")
+        record = client.get(f"/finance/pledges/{pledge_id}/record.json")
+        assert pdf.status_code == 200 and record.status_code == 200
+        import hashlib
+
+        key = env.app.state.procedures.evidence.public_key  # type: ignore[attr-defined]
+        report = verify_pdf(pdf.content, key, sm3=hashlib.new("sm3", record.content).hexdigest(),
+                            sha256=hashlib.sha256(record.content).hexdigest())
+        assert report.ok, report
+        tampered = record.content.replace(b"5000000.00", b"9000000.00")
+        assert not verify_pdf(pdf.content, key, sm3=hashlib.new("sm3", tampered).hexdigest(),
+                              sha256=hashlib.sha256(tampered).hexdigest()).ok
+
+        for user in ("jinjiang_officer", "ent2_user", "wuhou"):  # another district, enterprise; analysts see it
+            login_as(client, env.engine, user)  # type: ignore[arg-type]
+            expected = 200 if user == "wuhou" else 404
+            for url in (f"/finance/pledges/{pledge_id}", f"/finance/pledges/{pledge_id}/certificate.pdf",
+                        f"/finance/pledges/{pledge_id}/record.json", f"/cases/{case_id}"):
+                assert client.get(url).status_code == expected, (user, url)
+            assert (WUHOU_ENTERPRISE in client.get("/finance").text) == (user == "wuhou")

@@ -1,0 +1,104 @@
+"""The fund pages through the app: a city's own fund declared in its local folder, deposit, enrolment
+refused beside the field then accepted, a claim with its arithmetic shown, approval, payout; a district
+outside the fund's area does not find it; the ledger page says it is balanced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zhichan.finance.funds import load_funds
+from zhichan.settings import Settings, get_settings
+from zhichan.web.testing import WebEnv, csrf_from, login_as, make_env
+
+CHENGDU_FUND = """
+code: chengdu
+jurisdiction: "510100"
+title: {zh: 成都市知识产权质押融资风险补偿（测试）, en: Chengdu test fund}
+started_on: 2025-01-01
+participants:
+  - {key: fund, zh: 风险补偿资金, en: Fund, share: 1, pool: true}
+  - {key: bank, zh: 贷款银行, en: Bank, share: 1, residual: true}
+eligibility: {max_loan: "5000000", min_ip_share: "0.5"}
+"""
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebEnv]:
+    folder = tmp_path / "funds"
+    folder.mkdir()
+    (folder / "chengdu.yaml").write_text(CHENGDU_FUND, "utf-8")
+    monkeypatch.setenv("ZHICHAN_FINANCE_FUND_DIR", str(folder))
+    get_settings.cache_clear()
+    load_funds.cache_clear()
+    web = make_env(get_settings(), web_template, search_index=False)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+    load_funds.cache_clear()
+
+
+def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
+    with env.client() as client:
+        login_as(client, env.engine, "wuhou_officer")  # type: ignore[arg-type]
+        assert "chengdu" not in client.get("/finance/funds").text  # the fund's area is the city, not the district
+        assert client.get("/finance/funds/chengdu").status_code == 404
+        login_as(client, env.engine, "ent_user")  # type: ignore[arg-type]
+        assert client.get("/finance/funds").status_code == 403
+        login_as(client, env.engine, "cd_leader")  # type: ignore[arg-type]
+        page = client.get("/finance/funds").text
+        assert "/finance/funds/chengdu" in page and "/finance/funds/chongqing" not in page
+        token = csrf_from(client.get("/finance/funds/chengdu").text)
+        assert client.post("/finance/funds/chengdu/deposit", data={"csrf_token": token, "amount": "1,000,000"},
+                           follow_redirects=False).status_code == 303
+        loan = {"csrf_token": token, "borrower": "成都示例科技有限公司", "bank": "成都示例银行股份有限公司",
+                "principal": "4000000", "fee_rate": "", "ip_collateral": "1000000", "collateral": "4000000",
+                "enterprise_type": "small"}
+        r = client.post("/finance/funds/chengdu/enrol", data=loan)
+        assert r.status_code == 422 and 'id="enrol-ip_collateral-error"' in r.text and 'value="4000000"' in r.text
+        assert client.post("/finance/funds/chengdu/enrol", data=loan | {"ip_collateral": "2000000"},
+                           follow_redirects=False).status_code == 303
+        page = client.get("/finance/funds/chengdu").text
+        loan_id = int(re.search(r'/loans/(\d+)/claim', page).group(1))  # type: ignore[union-attr]
+        for action, data in (("claim", {"principal_loss": "3000000"}), ("approve", {}), ("pay", {})):
+            r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/{action}", data={"csrf_token": token, **data},
+                            follow_redirects=False)
+            assert r.status_code == 303, (action, r.text[:1000])
+        r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/pay", data={"csrf_token": token})
+        assert r.status_code == 409 and "资金池余额不足" in r.text  # the pool is exhausted
+        page = client.get("/finance/funds/chengdu").text
+        assert "风险补偿资金：¥3,000,000.00 × 1/2 = ¥1,500,000.00（资金池承担）" in page
+        assert "补偿金额 = ¥1,500,000.00" in page
+        # the pool held 1,000,000: it paid that much, and never more
+        assert re.search(r'id="fund-balance">0\.00<', page) and "已批准" in page
+        assert re.search(r'id="fund-balanced">平衡（2）<', page)
+
+
+@pytest.mark.browser
+def test_fund_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import sign_in
+
+    sign_in(page, "cd_leader")
+    page.goto("/finance/funds/chengdu")
+    page.fill("#deposit-amount", "2000000")
+    page.click("#deposit-submit")
+    page.wait_for_selector("#fund-balance:has-text('2,000,000.00')")
+    for name, value in (("borrower", "成都示例科技有限公司"), ("bank", "成都示例银行股份有限公司"), ("principal", "6000000"),
+                        ("ip_collateral", "3000000"), ("collateral", "6000000")):
+        page.fill(f"#enrol-{name}", value)
+    page.click("#enrol-submit")  # above the 5,000,000 loan cap: refused beside the form, input kept
+    page.wait_for_selector("#enrol-principal-error")
+    assert page.input_value("#enrol-borrower") == "成都示例科技有限公司"
+    page.fill("#enrol-principal", "4000000")
+    page.click("#enrol-submit")
+    page.wait_for_selector("#loans form")
+    page.fill("#loans input[name=principal_loss]", "3000000")
+    page.click("#loans button[type=submit]")
+    page.wait_for_selector("#loans ol.arithmetic")
+    page.click("#loans button:has-text('批准')")
+    page.wait_for_selector("#loans button:has-text('拨付')")
+    page.click("#loans button:has-text('拨付')")
+    page.wait_for_selector("#fund-balance:has-text('500,000.00')")
+    page.screenshot(path=str(artifacts_dir / "finance-fund.png"), full_page=True)

@@ -1,0 +1,216 @@
+"""Pledge registration against hand-made corpus records: each refusal rule, with its reason beside the
+field; a clean pledge runs applied → confirmed → registered, and a right cannot be pledged twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, select
+
+from tests.finance.helpers import PLEDGOR, World, build_world, documents
+from zhichan.corpus.testing import build_snapshot, event, patent, record
+from zhichan.credit.service import record_listing
+from zhichan.errors import FormError, NotFoundError, PermissionDenied
+from zhichan.evidence.keys import SigningKey
+from zhichan.finance.models import Pledge, PledgedRight
+from zhichan.platform.db import Base, session_scope
+
+D = dt.date
+DAY = D(2026, 3, 2)  # a Monday
+
+
+def _numbers() -> dict[str, str]:
+    return {name: patent(serial=i)["application_number"] for i, name in enumerate(
+        ["ok", "ok2", "other_holder", "lapsed", "invalidated", "pending", "suspended", "short_term", "pledged",
+         "co_owned", "invalidation", "transferred_away"], start=1)}
+
+
+N = _numbers()
+
+
+@pytest.fixture
+def world(engine: Engine, tmp_path: Path) -> World:
+    p = N
+    patents = [
+        patent(p["ok"], application_date="2020-01-01"),
+        patent(p["ok2"], application_date="2020-01-01"),
+        patent(p["other_holder"], applicants=["别家科技有限公司"]),
+        patent(p["lapsed"], legal_status="lapsed_unpaid", grant_date="2022-01-01", lapse_date="2025-03-01"),
+        patent(p["invalidated"], legal_status="invalidated", grant_date="2022-01-01", legal_status_date="2025-05-01"),
+        patent(p["pending"], legal_status="under_examination"),
+        patent(p["suspended"]),
+        # a utility model filed 2017-01-01: its term ends 2026-12-31 (专利法 第四十二条)
+        patent(p["short_term"], kind="utility_model", application_date="2017-01-01", grant_date="2017-08-01"),
+        patent(p["pledged"]),
+        patent(p["co_owned"], applicants=[PLEDGOR, "四川共有大学"]),
+        patent(p["invalidation"]),
+        patent(p["transferred_away"], current_patentees=["受让方有限公司"]),
+    ]
+    events = [
+        event(p["suspended"], "legal_status_change", "2025-10-01", detail="中止（权属纠纷）"),
+        event(p["pledged"], "pledge", "2025-06-01", party_from=PLEDGOR, party_to="另一家银行", amount_yuan=3e6),
+        event(p["invalidation"], "invalidation", "2026-01-10", detail="无效宣告请求"),
+    ]
+    marks = [record("trademarks", registration_number="12345678", mark_name="示例", registrant=PLEDGOR,
+                    is_geographical_indication=False, is_domestic=True, status="registered",
+                    expiry_date="2031-01-01"),
+             record("trademarks", registration_number="87654321", mark_name="别家", registrant="别家科技有限公司",
+                    is_geographical_indication=False, is_domestic=True, status="registered")]
+    snap = build_snapshot(tmp_path, patents=patents, events=events, trademarks=marks)
+    return build_world(engine, tmp_path / "files", SigningKey.generate(), snap)
+
+
+def test_models_match_the_migration(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "finance_" in repr(d) or "counterparty" in repr(d)] == []
+
+
+def _refused(world: World, **fields: object) -> dict[str, str]:
+    with pytest.raises(FormError) as info:
+        world.apply(DAY, **fields)
+    return info.value.errors
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("other_holder", "出质人不是登记的专利权人"),
+    ("transferred_away", "出质人不是登记的专利权人"),
+    ("lapsed", "未缴年费终止"),
+    ("invalidated", "被宣告无效"),
+    ("pending", "尚未授权"),
+    ("suspended", "程序中止"),
+    ("pledged", "已经出质（质权人：另一家银行"),
+])
+def test_each_right_refusal_names_the_right_and_the_reason(world: World, name: str, reason: str) -> None:
+    errors = _refused(world, rights=f"{N['ok']}\n{N[name]}")
+    assert set(errors) == {"rights"}
+    assert f"{N[name]}：" in errors["rights"] and reason in errors["rights"]
+    assert N["ok"] not in errors["rights"]
+
+
+def test_lapsed_for_non_payment_is_also_known_unpaid(world: World) -> None:
+    assert "未缴年费 / annuity unpaid" in _refused(world, rights=N["lapsed"])["rights"]
+
+
+def test_debt_term_past_the_patent_term(world: World) -> None:
+    errors = _refused(world, rights=N["short_term"], debt_end="2027-01-01")
+    assert set(errors) == {"debt_end"} and "2026-12-31" in errors["debt_end"]
+    world.apply(DAY, rights=N["short_term"], debt_end="2026-12-31")  # the last day of the term is fine
+
+
+def test_a_co_owner_must_be_named_as_consenting(world: World) -> None:
+    errors = _refused(world, rights=N["co_owned"])
+    assert set(errors) == {"co_owners_consenting"} and "四川共有大学" in errors["co_owners_consenting"]
+    world.apply(DAY, rights=N["co_owned"], co_owners_consenting="四川共有大学")
+
+
+def test_pending_invalidation_needs_both_parties_consent(world: World) -> None:
+    assert set(_refused(world, rights=N["invalidation"])) == {"invalidation_consent"}
+    case = world.apply(DAY, rights=N["invalidation"], invalidation_consent="是")
+    with pytest.raises(FormError) as info:  # the pledgee did not consent
+        world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    assert set(info.value.errors) == {"invalidation_consent"}
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="是")
+    assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))["state"] == "registered"
+
+
+def test_pledgor_on_the_credit_list(world: World) -> None:
+    with session_scope(world.engine) as s:
+        from zhichan.platform.models import Organization
+
+        city = s.get(Organization, world.orgs["chengdu"])
+        assert city is not None
+        record_listing(s, subject=PLEDGOR, ground="false_material", decision_number="成知信〔2026〕1号",
+                       listed_from=D(2026, 1, 5), org_id=city.id, org_path=city.path, region_code="510100")
+    errors = _refused(world, rights=N["ok"])
+    assert set(errors) == {"pledgor"} and "成知信〔2026〕1号" in errors["pledgor"]
+
+
+def test_unknown_numbers_bank_and_amount_are_refused_beside_their_fields(world: World) -> None:
+    errors = _refused(world, rights="CN202011111111.1\nnot-a-number", pledgee="没有的银行", debt_amount="一百万",
+                      debt_end="2025-01-01")
+    assert set(errors) == {"rights", "pledgee", "debt_amount", "debt_end"}
+    errors = _refused(world, rights=patent(serial=99)["application_number"])
+    assert "语料中没有该专利" in errors["rights"]
+
+
+def test_trademarks_are_checked_the_same_way(world: World) -> None:
+    errors = _refused(world, rights="商标 87654321\n99999999")
+    assert "商标 87654321：出质人不是商标注册人" in errors["rights"] and "商标 99999999：语料中没有该注册商标" in errors["rights"]
+    world.apply(DAY, rights=f"TM12345678\n{N['ok']}")
+    with session_scope(world.engine) as s:
+        kinds = sorted(s.scalars(select(PledgedRight.kind)))
+    assert kinds == ["patent", "trademark"]
+
+
+def test_joint_application_registers_and_a_right_cannot_be_pledged_twice(world: World) -> None:
+    case = world.apply(DAY, rights=f"{N['ok']}，{N['ok2']}", guarantor="成都担保有限公司")
+    # while awaiting the pledgee, the rights are held: a second application is refused
+    assert "已在本平台出质" in _refused(world, rights=N["ok2"])["rights"]
+    # only the named bank confirms; another bank does not even see the case
+    with pytest.raises(NotFoundError):
+        world.act("other_bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    with pytest.raises(PermissionDenied):  # the officer may not confirm for the bank
+        world.act("wuhou_officer", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    with session_scope(world.engine) as s:
+        c = world.service.case(s, world.scope("wuhou_officer"), case["id"])
+        decision = next(x for x in c["clocks"] if x["name"] == "decision")
+        assert decision["due_on"] == D(2026, 3, 5)  # 3 working days from the complete file (Mon → Thu)
+    with session_scope(world.engine) as s:  # awaiting the decision: the district's to-do
+        assert world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 3, 3))["total"] == 1
+        assert world.service.todo(s, world.scope("bank_user"), today=D(2026, 3, 3))["total"] == 0
+    assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 4))["state"] == "registered"
+    with session_scope(world.engine) as s:  # registered: it rests in nobody's to-do until it ends
+        for who in ("wuhou_officer", "bank_user", "ent_user"):
+            assert world.service.todo(s, world.scope(who), today=D(2026, 3, 4))["total"] == 0, who
+        assert [a.event for a in world.service.case(s, world.scope("bank_user"), case["id"])["actions"]] == [
+            "release", "dispose"]
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None and pledge.status == "registered" and pledge.registered_on == D(2026, 3, 4)
+        assert pledge.registration_number == f"Y2026510107{pledge.id:06d}" and pledge.certificate_index is not None
+        assert str(pledge.debt_amount) == "1000000.00"
+    assert "已在本平台出质" in _refused(world, rights=N["ok"])["rights"]
+    world.act("wuhou_officer", case["id"], "cancel", D(2026, 6, 1), uploads=documents()[:1], ground="主债权消灭")
+    world.apply(D(2026, 6, 2), rights=N["ok"])  # released by the cancellation
+
+
+def test_registration_rechecks_on_the_decision_date(world: World) -> None:
+    case = world.apply(DAY, rights=N["ok"])
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    with session_scope(world.engine) as s:  # listed between filing and decision
+        from zhichan.platform.models import Organization
+
+        city = s.get(Organization, world.orgs["chengdu"])
+        assert city is not None
+        record_listing(s, subject=PLEDGOR, ground="other", decision_number="成知信〔2026〕9号",
+                       listed_from=D(2026, 3, 3), org_id=city.id, org_path=city.path, region_code="510100")
+    with pytest.raises(FormError) as info:
+        world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))
+    assert "成知信〔2026〕9号" in info.value.errors["check_pledgor"]
+
+
+def test_change_then_disposal_on_default(world: World) -> None:
+    case = world.apply(DAY, rights=N["short_term"], debt_end="2026-06-30")
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))
+    with pytest.raises(FormError) as info:  # the new term would run past the utility model's
+        world.act("wuhou_officer", case["id"], "change", D(2026, 4, 1), uploads=documents()[:1], debt_end="2027-01-31")
+    assert set(info.value.errors) == {"debt_end"}
+    world.act("wuhou_officer", case["id"], "change", D(2026, 4, 1), uploads=documents()[:1], debt_amount="1200000.50",
+              guarantor="新担保公司")
+    with pytest.raises(FormError) as info:
+        world.act("bank_user", case["id"], "dispose", D(2026, 8, 3), uploads=documents()[:1], method="拍卖",
+                  proceeds="很多")
+    assert set(info.value.errors) == {"proceeds"}
+    world.act("bank_user", case["id"], "dispose", D(2026, 8, 3), uploads=documents()[:1], method="拍卖",
+              proceeds="900,000")
+    with session_scope(world.engine) as s:
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None
+        assert (pledge.status, pledge.ended_on, str(pledge.debt_amount), pledge.guarantor) == (
+            "disposed", D(2026, 8, 3), "1200000.50", "新担保公司")

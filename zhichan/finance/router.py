@@ -1,0 +1,276 @@
+"""HTTP for IP finance: the pledge register and its certificates, the risk-compensation funds, the
+whitelists pushed to banks. Thin: the services decide, :mod:`zhichan.finance.scope` says who sees what.
+The pledge registration's own steps are the engine's case pages (``/cases/{id}``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi import Path as PathParam
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhichan.errors import FormError, NotFoundError, PermissionDenied
+from zhichan.evidence.service import utcnow
+from zhichan.finance import funds as fund_rules
+from zhichan.finance import views
+from zhichan.finance import whitelist as wl
+from zhichan.finance.models import Claim, Loan
+from zhichan.finance.scope import loan_filter
+from zhichan.finance.service import PROCEDURE, PledgeRules, record_digest, registration_record
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.domains import MenuItem, WebDomain
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+router = APIRouter(route_class=TransactionRoute)
+MAX_INT = 2**31 - 1
+Id = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+FundCode = Annotated[str, PathParam(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    if scope.governance or scope.role in (Role.ENTERPRISE_USER, Role.BANK_USER):
+        return [("/finance", "finance.nav")]
+    return []
+
+
+def _rules(request: Request) -> PledgeRules:
+    rules: PledgeRules = request.app.state.finance_rules
+    return rules
+
+
+def _funds(request: Request) -> dict[str, fund_rules.FundRules]:
+    return fund_rules.load_funds(request.app.state.settings.finance_fund_dir)
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    async with request.form(max_files=0, max_fields=50) as form:
+        return {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
+
+
+# -- the pledge register -------------------------------------------------------------------------
+
+@router.get("/finance", include_in_schema=False)
+def register_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    if not (scope.governance or scope.role in (Role.ENTERPRISE_USER, Role.BANK_USER)):
+        raise PermissionDenied("当前角色不能查看质押登记 / your role cannot see pledge registrations")
+    return render(request, "finance/register.html", {**views.register_view(session, scope), "procedure": PROCEDURE})
+
+
+@router.get("/finance/pledges/{pledge_id}", include_in_schema=False)
+def pledge_page(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    data = views.pledge_view(session, scope, pledge_id, _rules(request), request.app.state.corpus.snapshot())
+    return render(request, "finance/pledge.html", data)
+
+
+@router.get("/finance/pledges/{pledge_id}/record.json", include_in_schema=False)
+def pledge_record(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The registration record the certificate's digests cover (verify the certificate against this file)."""
+    pledge = views.visible_pledge(session, scope, pledge_id)
+    if pledge.certificate_index is None:
+        raise NotFoundError("尚未登记 / not registered yet")
+    data, _, _ = record_digest(registration_record(session, pledge))
+    return Response(data, media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="pledge-{pledge.registration_number}.json"',
+        "Cache-Control": "no-store"})
+
+
+@router.get("/finance/pledges/{pledge_id}/certificate.pdf", include_in_schema=False)
+def pledge_certificate(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """登记证书: the evidence certificate of the registration (QR code, inclusion proof, signed checkpoint)."""
+    from zhichan.evidence.certificate import render_pdf
+
+    pledge = views.visible_pledge(session, scope, pledge_id)
+    if pledge.certificate_index is None:
+        raise NotFoundError("尚未登记，没有登记证书 / not registered: no certificate")
+    pdf = render_pdf(request.app.state.procedures.evidence.certificate(pledge.certificate_index))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="pledge-{pledge.registration_number}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+# -- risk-compensation funds ---------------------------------------------------------------------
+
+@router.get("/finance/funds", include_in_schema=False)
+def funds_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "finance/funds.html", views.funds_view(session, scope, _funds(request)))
+
+
+def _fund_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,
+               values: dict[str, Any] | None = None, form: str = "", status: int = 200,
+               message: str = "") -> Response:
+    data = views.fund_view(session, scope, _funds(request), code)
+    return render(request, "finance/fund.html", {**data, "errors": errors or {}, "values": values or {}, "form": form,
+                                                 "message": message}, status=status)
+
+
+@router.get("/finance/funds/{fund}", include_in_schema=False)
+def fund_page(request: Request, fund: FundCode, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return _fund_page(request, scope, session, fund)
+
+
+def _operable(request: Request, scope: Scope, code: str) -> fund_rules.FundRules:
+    scope.require_authenticated()
+    rules = views.operable_funds(scope, _funds(request)).get(code)
+    if rules is None:
+        raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
+    if scope.role not in (Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.SYSTEM_ADMIN):
+        raise PermissionDenied("当前角色不能办理风险补偿 / your role cannot operate the fund")
+    return rules
+
+
+@router.post("/finance/funds/{fund}/{action}", include_in_schema=False)
+async def fund_action(request: Request, fund: FundCode, action: str, scope: Scope = ScopeDep,
+                      session: Session = DbDep) -> Response:
+    """deposit (注资) · enrol (入池)."""
+    rules = _operable(request, scope, fund)
+    values = await _form(request)
+    today = china_date(utcnow())
+    try:
+        if action == "deposit":
+            fund_rules.deposit(session, fund, values.get("amount"), memo=str(values.get("memo", "")))
+        elif action == "enrol":
+            fund_rules.enrol(session, rules, borrower=str(values.get("borrower", "")),
+                             enterprise_type=str(values.get("enterprise_type", "")), bank=str(values.get("bank", "")),
+                             principal=values.get("principal"), fee_rate=values.get("fee_rate"),
+                             ip_collateral=values.get("ip_collateral"), collateral=values.get("collateral"), on=today,
+                             org_id=scope.org_id or 0, org_path=scope.org_path or "/")
+        else:
+            raise NotFoundError("没有该操作 / no such action")
+    except FormError as exc:
+        session.rollback()
+        return _fund_page(request, scope, session, fund, errors=exc.errors, values=values, form=action, status=422)
+    session.commit()
+    return RedirectResponse(f"/finance/funds/{fund}", status_code=303)
+
+
+@router.post("/finance/funds/{fund}/loans/{loan_id}/{action}", include_in_schema=False)
+async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str, scope: Scope = ScopeDep,
+                      session: Session = DbDep) -> Response:
+    """claim (代偿申请) · approve (审批) · pay (拨付) · recover (追偿返还) on an enrolled loan."""
+    rules = _operable(request, scope, fund)
+    loan = session.scalar(select(Loan).where(Loan.id == loan_id, Loan.fund_code == fund, loan_filter(scope)))
+    if loan is None:
+        raise NotFoundError(f"没有贷款 {loan_id} / no loan {loan_id}")
+    values = await _form(request)
+    today = china_date(utcnow())
+    row = session.scalar(select(Claim).where(Claim.loan_id == loan.id))
+    try:
+        if action == "claim":
+            fund_rules.claim(session, rules, loan, principal_loss=values.get("principal_loss"),
+                             interest_loss=values.get("interest_loss"), on=today)
+        elif row is None:
+            raise NotFoundError("该贷款没有补偿申请 / the loan has no claim")
+        elif action == "approve":
+            fund_rules.approve(session, rules, row, today)
+        elif action == "pay":
+            fund_rules.pay(session, fund, row.id)
+        elif action == "recover":
+            fund_rules.recover(session, rules, row.id, values.get("recovered"))
+        else:
+            raise NotFoundError("没有该操作 / no such action")
+    except FormError as exc:
+        session.rollback()
+        return _fund_page(request, scope, session, fund, errors=exc.errors, values=values, form=f"{action}-{loan_id}",
+                          status=422)
+    session.commit()
+    return RedirectResponse(f"/finance/funds/{fund}", status_code=303)
+
+
+# -- whitelists ----------------------------------------------------------------------------------
+
+def _whitelists_page(request: Request, scope: Scope, session: Session, *, errors: dict[str, str] | None = None,
+                     values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    scope.require_authenticated()
+    if not (scope.governance or scope.role == Role.BANK_USER):
+        raise PermissionDenied("当前角色不能查看白名单 / your role cannot see whitelists")
+    return render(request, "finance/whitelists.html", {"lists": wl.lists(session, scope), "errors": errors or {},
+                                                       "values": values or {}}, status=status)
+
+
+@router.get("/finance/whitelists", include_in_schema=False)
+def whitelists_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return _whitelists_page(request, scope, session)
+
+
+@router.post("/finance/whitelists", include_in_schema=False)
+async def whitelist_build(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    values = await _form(request)
+    snapshot = request.app.state.corpus.snapshot()
+    if snapshot is None:
+        raise NotFoundError("尚无语料快照 / no corpus snapshot")
+    try:
+        row = wl.build(session, scope, snapshot, title=str(values.get("title", "")),
+                       min_high_value=values.get("min_high_value", ""),
+                       as_of=china_date(utcnow()))
+    except FormError as exc:
+        session.rollback()
+        return _whitelists_page(request, scope, session, errors=exc.errors, values=values, status=422)
+    session.commit()
+    return RedirectResponse(f"/finance/whitelists/{row.id}", status_code=303)
+
+
+def _whitelist_page(request: Request, scope: Scope, session: Session, whitelist_id: int, *,
+                    errors: dict[str, str] | None = None, form: str = "", status: int = 200) -> Response:
+    data = wl.whitelist_view(session, scope, whitelist_id)
+    return render(request, "finance/whitelist.html", {**data, "banks": wl.banks(session) if scope.governance else [],
+                                                      "decisions": wl.DECISIONS, "errors": errors or {}, "form": form},
+                  status=status)
+
+
+@router.get("/finance/whitelists/{whitelist_id}", include_in_schema=False)
+def whitelist_page(request: Request, whitelist_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _whitelist_page(request, scope, session, whitelist_id)
+
+
+@router.post("/finance/whitelists/{whitelist_id}/push", include_in_schema=False)
+async def whitelist_push(request: Request, whitelist_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    async with request.form(max_files=0, max_fields=200) as form:
+        chosen = [int(v) for v in form.getlist("banks") if isinstance(v, str) and v.isdigit() and len(v) < 10]
+    try:
+        wl.push(session, scope, whitelist_id, chosen)
+    except FormError as exc:
+        session.rollback()
+        return _whitelist_page(request, scope, session, whitelist_id, errors=exc.errors, form="push", status=422)
+    session.commit()
+    return RedirectResponse(f"/finance/whitelists/{whitelist_id}", status_code=303)
+
+
+@router.post("/finance/whitelists/{whitelist_id}/entries/{entry_id}/feedback", include_in_schema=False)
+async def whitelist_feedback(request: Request, whitelist_id: Id, entry_id: Id, scope: Scope = ScopeDep,
+                             session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    values = await _form(request)
+    try:
+        wl.feedback(session, scope, whitelist_id, entry_id, decision=str(values.get("decision", "")),
+                    loan_amount=values.get("loan_amount"), note=str(values.get("note", "")))
+    except FormError as exc:
+        session.rollback()
+        return _whitelist_page(request, scope, session, whitelist_id, errors=exc.errors, form=f"feedback-{entry_id}",
+                               status=422)
+    session.commit()
+    return RedirectResponse(f"/finance/whitelists/{whitelist_id}", status_code=303)
+
+
+def _setup(app: FastAPI) -> None:
+    from zhichan.finance import jobs
+
+    rules = PledgeRules(app.state.corpus.snapshot, app.state.procedures.evidence)
+    app.state.finance_rules = rules
+    app.state.procedures.add_hook(PROCEDURE, rules)
+    jobs.register(app.state.jobs, app.state.engine)
+    fund_rules.load_funds(app.state.settings.finance_fund_dir)  # a broken fund file stops the start, with its name
+
+
+DOMAIN = WebDomain("finance", (router,), TEMPLATES, setup=_setup, menu=menu)
+
