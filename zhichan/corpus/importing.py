@@ -60,6 +60,8 @@ class ImportResult:
     stale: int = 0
     rejected: int = 0
     events_added: int = 0
+    #: rows finalized by the columnar checks (the rest of rows_read took the row path)
+    columnar_rows: int = 0
     snapshot_id: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
@@ -348,7 +350,7 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
         except columnar.NotColumnar:  # a row Arrow cannot place: read the whole file row by row
             for leftover in staging.glob("*.parquet"):
                 leftover.unlink()
-            result.rows_read = 0
+            result.rows_read = result.columnar_rows = 0
             source.rejects.clear()
             fresh = read_source(source.path, encoding=source.encoding, expected_columns=mapper.required_columns)
             source.close()
@@ -383,6 +385,7 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
         for table in columnar.read_batches(source.path, source.header, get_settings().import_batch_rows):
             records, slow_rows, events = checker.process(table)
             result.rows_read += records.num_rows + len(slow_rows)
+            result.columnar_rows += records.num_rows
             batch = [m for m in (work.map_row(n, row) for n, row in slow_rows) if m is not None]
             _flush(work, batch, (records, events))
             progress(result.rows_read, source.total_hint)

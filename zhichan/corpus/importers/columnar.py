@@ -153,6 +153,24 @@ def content_hash_sql(table: str) -> str:
     return "sha256(to_json({" + ", ".join(f"{_s(n)}: {_q(n)}" for n in names) + "}))"
 
 
+def _kind_digit_sql(number: str) -> str:
+    digits = f"regexp_extract({number}, '^CN([0-9]+)', 1)"
+    return f"substr({digits}, CASE WHEN length({digits}) = 12 THEN 5 ELSE 3 END, 1)"
+
+
+def application_number_sql(number: str) -> str:
+    """True when ``number`` is a CN application number in canonical form (``CN`` + 12 or 8 digits,
+    ``.``, check character) with the right check character (``validate.check_character``) and a
+    known kind digit — :func:`~zhichan.corpus.validate.normalize_application_number` accepts it
+    and returns it unchanged."""
+    digits = f"regexp_extract({number}, '^CN([0-9]+)', 1)"
+    total = (f"list_sum(list_transform(range(1, length({digits}) + 1), "
+             f"lambda i: (ord(substr({digits}, i, 1)) - 48) * [2,3,4,5,6,7,8,9,2,3,4,5][i]))")
+    check = f"CASE ({total}) % 11 WHEN 10 THEN 'X' ELSE CAST(({total}) % 11 AS VARCHAR) END"
+    return (f"(regexp_full_match({number}, 'CN(?:[0-9]{{12}}|[0-9]{{8}})\\.[0-9X]') AND right({number}, 1) = {check} "
+            f"AND {_kind_digit_sql(number)} IN ({', '.join(_s(k) for k in KIND_DIGITS)}))")
+
+
 class ColumnarBatch:
     """Checks and finalizes batches of one import; caches per distinct value across batches."""
 
@@ -196,15 +214,10 @@ class ColumnarBatch:
         if "main_ipc" in col:
             slow.append(f"({col['main_ipc']} <> '' AND NOT regexp_full_match({col['main_ipc']}, '{_IPC}'))")
         number = col.get("application_number", "''")
-        slow.append(f"NOT regexp_full_match({number}, 'CN(?:[0-9]{{12}}|[0-9]{{8}})\\.[0-9X]')")
-        digits = f"regexp_extract({number}, '^CN([0-9]+)', 1)"
-        total = (f"list_sum(list_transform(range(1, length({digits}) + 1), "
-                 f"lambda i: (ord(substr({digits}, i, 1)) - 48) * [2,3,4,5,6,7,8,9,2,3,4,5][i]))")
-        slow.append(f"coalesce(right({number}, 1) <> CASE ({total}) % 11 WHEN 10 THEN 'X' "
-                    f"ELSE CAST(({total}) % 11 AS VARCHAR) END, true)")
-        kind_digit = f"substr({digits}, CASE WHEN length({digits}) = 12 THEN 5 ELSE 3 END, 1)"
-        slow.append(f"{kind_digit} NOT IN ({', '.join(_s(k) for k in KIND_DIGITS)})")
-        out.append(f"{kind_digit} AS __kind_digit")
+        slow.append(f"NOT coalesce({application_number_sql(number)}, false)")
+        out.append(f"{_kind_digit_sql(number)} AS __kind_digit")
+        for f in ("application_date", "title"):  # required: an empty one is rejected by the row path
+            slow.append(f"{col[f]} = ''" if f in col else "true")
         for f in ("ipc", *_LIST_FIELDS):
             c = col.get("ipc" if f == "ipc" else f)
             if c is None:
