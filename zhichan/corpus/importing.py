@@ -458,12 +458,17 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
         staged = pa.concat_tables([staged, _with_provenance(work, records)]).sort_by("source_row")
         for ev in checked_events:
             events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
+    keys = staged.column(key_field).to_pylist()
+    rows = staged.column("source_row").to_pylist()
+    hashes = staged.column("content_hash").to_pylist()
+    if len(set(keys)) == len(keys) and work.seen.keys().isdisjoint(keys):  # no duplicate: no row-by-row check
+        work.seen.update(zip(keys, zip(rows, hashes, strict=True), strict=True))
+        _write_staged(work, staged, list(zip(rows, keys, strict=True)), events_of)
+        return
     keep: list[int] = []
     kept_rows: list[tuple[int, str]] = []
     column = mapper.column_of(key_field)
-    for i, (key, content, row_number) in enumerate(zip(staged.column(key_field).to_pylist(),
-                                                       staged.column("content_hash").to_pylist(),
-                                                       staged.column("source_row").to_pylist(), strict=True)):
+    for i, (key, content, row_number) in enumerate(zip(keys, hashes, rows, strict=True)):
         if key in work.seen:
             first_row, first_hash = work.seen[key]
             reason = (
@@ -477,17 +482,26 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
         work.seen[key] = (row_number, content)
         keep.append(i)
         kept_rows.append((row_number, key))
-    if len(keep) < staged.num_rows:
-        staged = staged.take(pa.array(keep, pa.int64()))
-    pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet")
+    _write_staged(work, staged.take(pa.array(keep, pa.int64())), kept_rows, events_of)
+
+
+def _write_staged(work: _Staging, staged: pa.Table, kept_rows: list[tuple[int, str]],
+                  events_of: dict[int, list[dict[str, Any]]]) -> None:
+    """One staged part (uncompressed: it is read once, by the merge) and, for patents, its events."""
+    table = work.mapper.table
+    options: dict[str, Any] = {"compression": "none", "use_dictionary": False}
+    pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet", **options)
     if table == "patents":
         events: list[dict[str, Any]] = []
         for row_number, key in kept_rows:
+            found = events_of.get(row_number)
+            if not found:
+                continue
             provenance = work.provenance(row_number)
-            for ev in events_of.get(row_number, ()):
+            for ev in found:
                 events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
         pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]),
-                               work.folder / f"events-{work.parts:05d}.parquet")
+                               work.folder / f"events-{work.parts:05d}.parquet", **options)
     work.parts += 1
 
 

@@ -17,11 +17,13 @@ a row that fails a check always takes the one path that writes the rejects repor
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -42,10 +44,6 @@ from zhichan.corpus.validate import KIND_DIGITS, FieldError
 #: Python's ``str.strip()`` whitespace, as an RE2 class: a cell starting or ending with one of
 #: these is stripped by the row path, so such a cell (rare) is left to it.
 _WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-#: Whitespace other than the plain space (list cells holding one go to the row path).
-_WS_NOT_SPACE = _WS.replace(" ", "")
-#: Control characters JSON writes as ``\\u00XX`` (escaped here only for \\t \\n \\r).
-_CTRL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 #: A value holding one of these cannot be a number in scientific notation after NFKC.
 _NOT_NUMBER = r"[A-DF-Za-df-z\x{3400}-\x{9fff}/;:,()_#%&@\[\]]"
 _IPC = r"[A-H][0-9]{2}[A-Z][1-9][0-9]{0,3}/[0-9]{2}(?:[0-9]{0,3}[1-9])?"
@@ -181,6 +179,8 @@ class ColumnarBatch:
                                           "autoload_known_extensions": "false"})
         self.known = set(CommercialExportMapper.known_columns) - set(EXTRA_COLUMNS)
         self.extra = sorted(h for h in header if h not in self.known)
+        #: text columns the row path normalizes to NFC: a cell not in NFC already takes the row path
+        self.nfc_columns = {DIRECT_COLUMNS[f] for f in (*_TEXT_FIELDS, "main_ipc", "application_number")}
         self._labels: dict[str, dict[str, Any]] = {c: {} for c in ("kind", "status", "origin", "types")}
         self._names: dict[str, tuple[str, str]] = {}
         self._addresses = addresses  # shared with the row path: each distinct address is resolved once
@@ -197,18 +197,11 @@ class ColumnarBatch:
         slow: list[str] = []
         out: list[str] = ["__row"]
 
-        def cell(c: str) -> None:  # every cell: no control characters, no padding
-            slow.append(f"regexp_matches({c}, '{_CTRL}')")
-            slow.append(f"regexp_matches({c}, '^{_WS}|{_WS}$')")
-
-        for name in self.header:
-            cell(_q(name))
         for f in (*_TEXT_FIELDS, "main_ipc", "application_number"):
             c = col.get(f)
             if c is None:
                 out.append(f"NULL::VARCHAR AS {f}")
                 continue
-            slow.append(f"{c} <> nfc_normalize({c})")
             slow.append(f"({c} <> '' AND NOT regexp_matches({c}, '{_NOT_NUMBER}'))")
             out.append(f"nullif({c}, '') AS {f}")
         if "main_ipc" in col:
@@ -225,7 +218,6 @@ class ColumnarBatch:
                 continue
             items = f"list_filter(list_transform(string_split_regex({c}, '{_LIST_SPLIT}'), lambda x: trim(x)), lambda x: x <> '')"
             out.append(f"{items} AS {f}")
-            slow.append(f"regexp_matches({c}, '{_WS_NOT_SPACE}')")
             check = f"regexp_full_match(x, '{_IPC}')" if f == "ipc" else f"regexp_matches(x, '{_NOT_NUMBER}')"
             slow.append(f"coalesce(list_bool_or(list_transform({items}, lambda x: NOT {check})), false)")
         for f in _DATE_FIELDS:
@@ -248,7 +240,6 @@ class ColumnarBatch:
         p = _q("优先权日") if "优先权日" in self.header else "''"
         p_items = f"list_filter(list_transform(string_split_regex({p}, '{_LIST_SPLIT}'), lambda x: trim(x)), lambda x: x <> '')"
         out.append(f"list_min(list_transform({p_items}, lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) AS priority_date")
-        slow.append(f"regexp_matches({p}, '{_WS_NOT_SPACE}')")
         slow.append(f"coalesce(list_bool_or(list_transform({p_items}, lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
                     f"AND CAST(try_strptime(x, '%Y%m%d') AS DATE) BETWEEN DATE '1900-01-01' "
                     f"AND DATE '{self.today + dt.timedelta(days=1)}', false))), false)")
@@ -298,7 +289,7 @@ class ColumnarBatch:
             cells = self.con.sql(self._cells_sql()).to_arrow_table()
         finally:
             self.con.unregister("batch")
-        slow = cells.column("__slow").to_numpy(zero_copy_only=False).copy()
+        slow = cells.column("__slow").to_numpy(zero_copy_only=False) | self._byte_checks(batch)
         blank = cells.column("__blank").to_numpy(zero_copy_only=False)
         n = cells.num_rows
         kinds = self._labelled(cells.column("__专利类型"), "kind", lambda t: parse_kind(t).value if t else None)
@@ -373,6 +364,36 @@ class ColumnarBatch:
             for ev in found:
                 fast_events.append({"application_number": numbers[k], "source_row": rows[k], **ev})
         return records, slow_rows, fast_events
+
+    def _byte_checks(self, batch: pa.Table) -> np.ndarray:
+        """Rows with a cell holding a control character (other than tab, newline, carriage return)
+        or starting or ending with whitespace, or a list cell holding whitespace other than the
+        space: found in the cells' UTF-8 bytes, a column at a time."""
+        flags = np.zeros(batch.num_rows, dtype=bool)
+        lists = {DIRECT_COLUMNS[f] for f in ("ipc", *_LIST_FIELDS)} | {"优先权日"}
+        for name in self.header:
+            array = batch.column(name).combine_chunks()
+            offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset: array.offset + len(array) + 1]
+            data_buffer = array.buffers()[2]
+            if data_buffer is None or offsets[-1] == offsets[0]:
+                continue
+            data = np.frombuffer(data_buffer, dtype=np.uint8)[: offsets[-1]]
+            low = np.flatnonzero(data < 0x20)  # tab, newline and carriage return are the only usual ones
+            bad = low[_CONTROL_BYTES[data[low]]]
+            if name in lists:
+                bad = np.concatenate([bad, np.flatnonzero(_whitespace_at(data, anywhere=True, space=False))])
+            if name in self.nfc_columns and not unicodedata.is_normalized("NFC", bytes(data).decode("utf-8")):
+                # a whole column in NFC (the usual case) has every cell in NFC; else find the cells
+                cells = array.to_pylist()
+                bad = np.concatenate([bad, offsets[[i for i, v in enumerate(cells)
+                                                    if not unicodedata.is_normalized("NFC", v)]]])
+            if len(bad):
+                flags[np.searchsorted(offsets, bad, side="right") - 1] = True
+            start, end = offsets[:-1], offsets[1:]
+            filled = end > start
+            edges = _whitespace_at(data, starts=start[filled]) | _whitespace_at(data, ends=end[filled])
+            flags[np.flatnonzero(filled)[edges]] = True
+        return flags
 
     def _labelled(self, values: pa.ChunkedArray, what: str, fn: Callable[[str], Any]) -> list[Any]:
         cache = self._labels[what]
@@ -555,9 +576,13 @@ class ColumnarBatch:
             SELECT {", ".join(select)}
             FROM staged s LEFT JOIN ordered e ON e.__i = s.__i
         """
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE final AS {sql}")
-        return self.con.sql(f"SELECT * REPLACE ({content_hash_sql('patents')} AS content_hash) "
-                            "FROM final ORDER BY source_row").to_arrow_table()
+        final = self.con.sql(sql + " ORDER BY s.__row").to_arrow_table()
+        self.con.register("final", final)
+        try:
+            hashes = self.con.sql(f"SELECT {content_hash_sql('patents')} FROM final").to_arrow_table().column(0)
+        finally:
+            self.con.unregister("final")
+        return final.set_column(final.column_names.index("content_hash"), "content_hash", hashes)
 
 
 def _duck_type(arrow_type: pa.DataType) -> str:
@@ -565,6 +590,46 @@ def _duck_type(arrow_type: pa.DataType) -> str:
         return "VARCHAR[]"
     return {pa.string(): "VARCHAR", pa.date32(): "DATE", pa.bool_(): "BOOLEAN", pa.int8(): "TINYINT",
             pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE"}[arrow_type]
+
+
+#: Bytes of control characters JSON escapes as ``\\u00XX`` (tab, newline, carriage return excepted).
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]] = True
+#: Code points ``str.isspace()`` holds (all below U+3001), and the same without U+0020.
+_SPACE = np.zeros(0x3002, dtype=bool)
+_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
+_SPACE_NOT_SPACE = _SPACE.copy()
+_SPACE_NOT_SPACE[0x20] = False
+
+
+def _code_points(data: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """The code points of the UTF-8 characters starting at ``lead`` (0x3001 for any above U+3000)."""
+    last = len(data) - 1
+    b0 = data[lead].astype(np.int32)
+    b1 = data[np.minimum(lead + 1, last)].astype(np.int32) & 0x3F
+    b2 = data[np.minimum(lead + 2, last)].astype(np.int32) & 0x3F
+    cp = np.where(b0 < 0x80, b0, np.where(b0 < 0xE0, ((b0 & 0x1F) << 6) | b1, ((b0 & 0x0F) << 12) | (b1 << 6) | b2))
+    return np.where((b0 >= 0xF0) | (cp > 0x3000), 0x3001, cp)
+
+
+def _whitespace_at(data: np.ndarray, *, starts: np.ndarray | None = None, ends: np.ndarray | None = None,
+                   anywhere: bool = False, space: bool = True) -> np.ndarray:
+    """Whether a whitespace character (``str.isspace``) begins at each of ``starts``, ends just
+    before each of ``ends``, or (``anywhere``) is anywhere in ``data`` (one flag a byte, at the
+    character's first byte); ``space=False`` leaves out U+0020."""
+    table = _SPACE if space else _SPACE_NOT_SPACE
+    if anywhere:
+        found = np.zeros(len(data), dtype=bool)
+        leads = np.flatnonzero((data & 0xC0) != 0x80)
+        found[leads] = table[_code_points(data, leads)]
+        return found
+    if starts is not None:
+        return table[_code_points(data, starts.astype(np.int64))]
+    assert ends is not None
+    at = ends.astype(np.int64)
+    lead = np.where(data[at - 1] < 0x80, at - 1,
+                    np.where((data[np.maximum(at - 2, 0)] & 0xE0) == 0xC0, at - 2, at - 3))
+    return table[_code_points(data, np.maximum(lead, 0))]
 
 
 class _Error:
