@@ -136,14 +136,20 @@ def test_a_file_arrow_cannot_split_is_read_by_the_row_path(tmp_path: Path, setti
 def test_the_check_character_in_columns_equals_the_validator() -> None:
     """1M random application numbers (one in eleven with the right check character) and edge forms:
     the columnar expression accepts exactly those ``normalize_application_number`` returns unchanged."""
+    import numpy as np
+
     from zhichan.corpus.importers.columnar import application_number_sql
 
-    rng = random.Random(16)
+    rng = np.random.default_rng(16)
+    n = 1_000_000
+    digits = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(n, 12))]
+    checks = np.frombuffer(b"0123456789X", dtype=np.uint8)[rng.integers(0, 11, size=n)]
+    short = rng.random(n) < 0.25  # pre-2003 8-digit numbers
+    right = rng.random(n) < 0.1
     values: list[str] = []
-    for _ in range(1_000_000):
-        digits = "".join(rng.choices("0123456789", k=rng.choice((12, 12, 12, 8))))
-        check = rng.choice("0123456789X") if rng.random() < 0.9 else check_character(digits)
-        values.append(f"CN{digits}.{check}")
+    for row, check, is_short, is_right in zip(digits, checks, short, right, strict=True):
+        number = bytes(row[:8] if is_short else row).decode()
+        values.append(f"CN{number}.{check_character(number) if is_right else chr(check)}")
     values += ["", "CN", "CN.X", "CN202010000001.", "CN2020100000011.4", "CN20201000000.4", "202010000001.4",
                "CN202010000001.x", "CN202010000001.44", "CN202010000001,4", "CN202010000001.4 "]
     con = duckdb_connect()
@@ -164,3 +170,39 @@ def test_the_check_character_in_columns_equals_the_validator() -> None:
     expected = [accepted(v) for v in values]
     assert columnar == expected
     assert 50_000 < sum(expected) < 200_000
+
+
+def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> None:
+    """1M random codes (one in 31 with the right check character, some with letters GB 32100
+    leaves out or a letter in the first 8) and edge forms: the columnar expression accepts a
+    compact code exactly when ``stdnum.cn.uscc.is_valid`` does."""
+    import numpy as np
+    import pyarrow as pa
+    from stdnum.cn import uscc
+
+    from zhichan.corpus.importers.columnar import USCC_ALPHABET, uscc_sql
+
+    rng = np.random.default_rng(32100)
+    n = 1_000_000
+    letters = np.frombuffer((USCC_ALPHABET + "IOZSVa").encode(), dtype=np.uint8)
+    chars = letters[rng.integers(0, len(USCC_ALPHABET), size=(n, 18))]
+    odd = rng.random(n) < 0.02  # a letter outside the alphabet, or lower case, somewhere
+    chars[odd, rng.integers(0, 18, size=int(odd.sum()))] = letters[rng.integers(len(USCC_ALPHABET), len(letters),
+                                                                                size=int(odd.sum()))]
+    digits = rng.random(n) < 0.9  # most codes start with 8 digits, as real ones do
+    chars[digits, :8] = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(int(digits.sum()), 8))]
+    values = [bytes(row).decode() for row in chars]
+    with_check = rng.random(n) < 1 / 31 * 5
+    values = [v[:17] + uscc.calc_check_digit(v[:17]) if fix and v[:17].isalnum() and all(
+        c in USCC_ALPHABET for c in v[:17]) else v for v, fix in zip(values, with_check, strict=True)]
+    values += ["", "91110000600037341L", "91110000600037341", "91110000600037341LL", "9111000060003734IL",
+               "A1110000600037341L", "91110000600037341l", "9111000060003734 1L", "911100006000373410"]
+    con = duckdb_connect()
+    try:
+        con.register("v", pa.table({"c": values}))
+        columnar = [bool(x) for (x,) in con.sql(f"SELECT coalesce({uscc_sql('c')}, false) FROM v").fetchall()]
+    finally:
+        con.close()
+    expected = [uscc.is_valid(v) and uscc.compact(v) == v for v in values]
+    assert columnar == expected
+    assert 100_000 < sum(expected) < 300_000
