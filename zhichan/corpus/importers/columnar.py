@@ -37,7 +37,7 @@ from zhichan.corpus.importers.commercial import (
     parse_origin_label,
 )
 from zhichan.corpus.importers.rows import RowErrors
-from zhichan.corpus.records import MAINLAND_PROVINCES, PROVENANCE_FIELDS, finalize_record
+from zhichan.corpus.records import MAINLAND_PROVINCES, PROVENANCE_FIELDS
 from zhichan.corpus.schema import LEGAL_STATUS_GROUP, TABLES, LegalStatus
 from zhichan.corpus.validate import KIND_DIGITS, FieldError
 
@@ -666,8 +666,3 @@ def _party_types(text: str) -> list[str] | None:
 
     kinds = [party_type_from_label(t) for t in re.split(r"[;；]", text) if t.strip()]
     return [k.value for k in kinds if k is not None]
-
-
-def finalize_events(events: list[dict[str, Any]], provenance: dict[str, Any]) -> list[dict[str, Any]]:
-    """The event records of finalized patents (as ``importing._flush`` makes them)."""
-    return [finalize_record("events", {**provenance, **ev}) for ev in events]
