@@ -82,14 +82,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--patents", type=int, default=1_000_000)
     parser.add_argument("--corpus", type=Path, help="an existing corpus folder (…/corpus) to export instead of generating")
+    parser.add_argument("--csv", type=Path, help="an existing export in the commercial layout to import instead")
     parser.add_argument("--row-path", action="store_true", help="also import row by row (the reference path)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhichan-bench-") as tmp:
         work = Path(tmp)
         source = args.corpus or work / "source"
-        steps = {k: v for k, v in STEPS.items() if not (args.corpus and k == "generate")
+        if args.csv:
+            os.symlink(args.csv.resolve(), work / "export.csv")
+            with open(args.csv, "rb") as fh:
+                args.patents = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1
+        steps = {k: v for k, v in STEPS.items() if not ((args.corpus or args.csv) and k == "generate")
+                 and not (args.csv and k.startswith("export"))
                  and not (not args.row_path and k.endswith("row path"))}
-        if args.corpus:
+        if args.corpus and not args.csv:
             from zhichan.corpus.store import CorpusStore
 
             args.patents = CorpusStore(args.corpus).current().counts["patents"]

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field("4GB", description="DuckDB memory limit for corpus queries and imports.")
     snapshots_kept: int = Field(3, description="How many corpus snapshots to keep after a successful import.")
     import_batch_rows: int = Field(50_000, description="Rows per batch when importing and generating.")
+    import_memory_limit: str = Field(
+        "1500MB",
+        description="DuckDB memory limit of an import's merge; beyond it the merge spills to the import's "
+        "staging folder (an import of 1M records then peaks below 4 GB).",
+    )
     import_columnar: bool = Field(
         True,
         description="Check a UTF-8 CSV in the commercial export layout a column at a time (rows not in "

@@ -524,8 +524,9 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
     if not staged_files:
         return
     parent = store.current_or_none()
-    con = duckdb_connect()
+    con = duckdb_connect(memory_limit=get_settings().import_memory_limit)
     try:
+        con.execute(f"SET temp_directory = '{(staging / 'spill').as_posix()}'")  # the sort spills here, not in RAM
         _register_parent(con, parent)
         con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet([{_file_list(staged_files)}])")
         con.execute(f"""

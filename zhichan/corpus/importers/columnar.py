@@ -192,8 +192,8 @@ class ColumnarBatch:
     def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date | None = None) -> None:
         self.header = header
         self.today = today or dt.date.today()
-        self.con = duckdb.connect(config={"autoinstall_known_extensions": "false",
-                                          "autoload_known_extensions": "false"})
+        self.con = duckdb.connect(config={"autoinstall_known_extensions": "false",  # one batch at a time
+                                          "autoload_known_extensions": "false", "memory_limit": "1GB"})
         self.known = set(CommercialExportMapper.known_columns) - set(EXTRA_COLUMNS)
         self.extra = sorted(h for h in header if h not in self.known)
         #: text columns the row path normalizes to NFC: a cell not in NFC already takes the row path
