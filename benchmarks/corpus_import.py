@@ -2,9 +2,13 @@
 
 Side by side in one run:
   - zhichan import  : read, validate every field, resolve addresses, merge, write a snapshot
+                      (the columnar checks; rows not in common form take the row path)
+  - row path        : the same import row by row (ZHICHAN_IMPORT_COLUMNAR=false), with --row-path
   - baseline        : pandas.read_csv → DataFrame.to_parquet (no validation, no merge)
 The input is a synthetic corpus exported to the 61-column layout (generation is measured by
-benchmarks/corpus_generate.py). Each step runs in its own process so peak RSS is its own.
+benchmarks/corpus_generate.py). Each step runs in its own process so peak RSS is its own; the
+CPU seconds (user + system, all threads) and the load average around each step are printed,
+and the import's time as a ratio to the baseline's, which holds better on a shared machine.
 
     .venv/bin/python benchmarks/corpus_import.py --patents 1000000
 """
@@ -39,6 +43,14 @@ from zhichan.corpus.store import CorpusStore
 r = import_file(Path(r"{work}") / "export.csv", store=CorpusStore(Path(r"{work}") / "target"), as_of=dt.date(2025, 12, 31))
 NOTE = f"added {{r.added:,}}, rejected {{r.rejected:,}}"
 """,
+    "zhichan import, row path": """
+import datetime as dt, os
+os.environ["ZHICHAN_IMPORT_COLUMNAR"] = "false"
+from zhichan.corpus.importing import import_file
+from zhichan.corpus.store import CorpusStore
+r = import_file(Path(r"{work}") / "export.csv", store=CorpusStore(Path(r"{work}") / "target-rows"), as_of=dt.date(2025, 12, 31))
+NOTE = f"added {{r.added:,}}, rejected {{r.rejected:,}}"
+""",
     "baseline: pandas read_csv → parquet": """
 import pandas as pd
 pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}") / "baseline.parquet")
@@ -49,10 +61,11 @@ pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}"
 def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str, float | str]:
     script = (
         "import json, resource, sys\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work, source=source)
-        + "\nPath(sys.argv[1]).write_text(json.dumps("
-        "{'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'note': NOTE}))"
+        + "\nu = resource.getrusage(resource.RUSAGE_SELF)\nPath(sys.argv[1]).write_text(json.dumps("
+        "{'peak_mb': u.ru_maxrss / 1024, 'cpu_s': u.ru_utime + u.ru_stime, 'note': NOTE}))"
     )
     report_path = work / "step-report.json"
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", script, str(report_path)], capture_output=True, text=True,
                           env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")})
@@ -61,19 +74,28 @@ def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str
         raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
     report = json.loads(report_path.read_text())
     return {"step": name, "seconds": round(seconds, 1), "records_per_s": round(n / seconds),
-            "peak_rss_mb": round(report["peak_mb"]), "note": report["note"]}
+            "cpu_s": round(report["cpu_s"], 1), "peak_rss_mb": round(report["peak_mb"]),
+            "load": f"{load_before:.1f}–{os.getloadavg()[0]:.1f}", "note": report["note"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--patents", type=int, default=1_000_000)
     parser.add_argument("--corpus", type=Path, help="an existing corpus folder (…/corpus) to export instead of generating")
+    parser.add_argument("--csv", type=Path, help="an existing export in the commercial layout to import instead")
+    parser.add_argument("--row-path", action="store_true", help="also import row by row (the reference path)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhichan-bench-") as tmp:
         work = Path(tmp)
         source = args.corpus or work / "source"
-        steps = {k: v for k, v in STEPS.items() if not (args.corpus and k == "generate")}
-        if args.corpus:
+        if args.csv:
+            os.symlink(args.csv.resolve(), work / "export.csv")
+            with open(args.csv, "rb") as fh:
+                args.patents = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1
+        steps = {k: v for k, v in STEPS.items() if not ((args.corpus or args.csv) and k == "generate")
+                 and not (args.csv and k.startswith("export"))
+                 and not (not args.row_path and k.endswith("row path"))}
+        if args.corpus and not args.csv:
             from zhichan.corpus.store import CorpusStore
 
             args.patents = CorpusStore(args.corpus).current().counts["patents"]
@@ -81,9 +103,15 @@ def main() -> None:
         size_mb = (work / "export.csv").stat().st_size / 1e6
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"records: {args.patents:,}; export file {size_mb:,.0f} MB")
-    print(f"{'step':40} {'seconds':>9} {'records/s':>10} {'peak RSS MB':>12}  note")
+    print(f"{'step':40} {'seconds':>9} {'records/s':>10} {'CPU s':>8} {'peak RSS MB':>12} {'load':>10}  note")
     for r in results:
-        print(f"{r['step']:40} {r['seconds']:>9} {r['records_per_s']:>10} {r['peak_rss_mb']:>12}  {r['note']}")
+        print(f"{r['step']:40} {r['seconds']:>9} {r['records_per_s']:>10} {r['cpu_s']:>8} {r['peak_rss_mb']:>12} "
+              f"{r['load']:>10}  {r['note']}")
+    baseline = next(r for r in results if str(r["step"]).startswith("baseline"))
+    for r in results:
+        if "import" in str(r["step"]):
+            print(f"{r['step']}: {float(r['seconds']) / float(baseline['seconds']):.2f}× the baseline's time, "
+                  f"{float(r['cpu_s']) / float(baseline['cpu_s']):.2f}× its CPU")
 
 
 if __name__ == "__main__":

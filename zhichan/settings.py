@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field("4GB", description="DuckDB memory limit for corpus queries and imports.")
     snapshots_kept: int = Field(3, description="How many corpus snapshots to keep after a successful import.")
     import_batch_rows: int = Field(50_000, description="Rows per batch when importing and generating.")
+    import_memory_limit: str = Field(
+        "1500MB",
+        description="DuckDB memory limit of an import's merge; beyond it the merge spills to the import's "
+        "staging folder (an import of 1M records then peaks below 4 GB).",
+    )
+    import_columnar: bool = Field(
+        True,
+        description="Check a UTF-8 CSV in the commercial export layout a column at a time (rows not in "
+        "common form still take the row path); false reads every row through the row path.",
+    )
     high_value_pledge_threshold_yuan: float = Field(
         10_000_000.0,
         description="单件发明专利累计质押融资金额达到该值（元）即视为“实现较高质押融资金额” (high-value criterion 4). "

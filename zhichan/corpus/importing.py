@@ -31,6 +31,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from zhichan.corpus.importers import columnar
 from zhichan.corpus.importers.base import Reject, read_source
 from zhichan.corpus.importers.commercial import CommercialExportMapper
 from zhichan.corpus.importers.mapping import MappedFileMapper
@@ -59,6 +60,8 @@ class ImportResult:
     stale: int = 0
     rejected: int = 0
     events_added: int = 0
+    #: rows finalized by the columnar checks (the rest of rows_read took the row path)
+    columnar_rows: int = 0
     snapshot_id: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
@@ -301,41 +304,95 @@ class _StoredRecords:
         self.con.close()
 
 
-def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
-           progress: ProgressCallback, stored: _StoredRecords | None = None) -> None:
-    staging.mkdir(parents=True, exist_ok=True)
-    batch_rows = get_settings().import_batch_rows
-    seen: dict[str, tuple[int, str]] = {}
-    batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
-    parts = 0
-    last_report = time.monotonic()
-    for row_number, row in source.rows:
-        result.rows_read += 1
+@dataclass
+class _Staging:
+    """What the batches of one import share: the rows seen (duplicates), the part counter and
+    the addresses resolved so far (each distinct address is resolved once per import)."""
+
+    mapper: RowMapper
+    source: Any
+    result: ImportResult
+    folder: Path
+    source_date: dt.date
+    stored: _StoredRecords | None = None
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)
+    addresses: dict[str, str | None] = field(default_factory=dict)
+    parts: int = 0
+
+    def provenance(self, row_number: int) -> dict[str, Any]:
+        return {"synthetic": False, "source": self.mapper.name, "import_id": self.result.import_id,
+                "source_file": self.source.path.name, "source_row": row_number, "source_date": self.source_date}
+
+    def map_row(self, row_number: int, row: dict[str, Any]) -> tuple[int, dict[str, Any], list[dict[str, Any]]] | None:
+        """The row path: the mapped record and its events, or None with the row's rejects recorded."""
         errors = RowErrors()
         try:
-            rec, events = mapper.map_row(row, errors)
+            rec, events = self.mapper.map_row(row, errors)
         except (ValueError, TypeError, KeyError) as exc:  # a value no rule anticipated: reject, never crash
             errors.add("", "", f"无法解析该行：{exc} / row could not be read")
             rec, events = {}, []
         if not errors:
-            _check_required(mapper, rec, errors)
+            _check_required(self.mapper, rec, errors)
         if errors:
-            source.rejects.extend(Reject(source.path.name, row_number, c, v, r) for c, v, r in errors.items)
+            self.source.rejects.extend(Reject(self.source.path.name, row_number, c, v, r) for c, v, r in errors.items)
+            return None
+        rec.update(self.provenance(row_number))
+        return row_number, rec, events
+
+
+def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
+           progress: ProgressCallback, stored: _StoredRecords | None = None) -> None:
+    staging.mkdir(parents=True, exist_ok=True)
+    if get_settings().import_columnar and columnar.eligible(mapper, source.path, source.encoding, source.header):
+        try:
+            _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored), progress)
+            return
+        except columnar.NotColumnar:  # a row Arrow cannot place: read the whole file row by row
+            for leftover in staging.glob("*.parquet"):
+                leftover.unlink()
+            result.rows_read = result.columnar_rows = 0
+            source.rejects.clear()
+            fresh = read_source(source.path, encoding=source.encoding, expected_columns=mapper.required_columns)
+            source.close()
+            source.rows, source.rejects, source.close = fresh.rows, fresh.rejects, fresh.close
+    work = _Staging(mapper, source, result, staging, source_date, stored)
+    batch_rows = get_settings().import_batch_rows
+    batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
+    last_report = time.monotonic()
+    for row_number, row in source.rows:
+        result.rows_read += 1
+        mapped = work.map_row(row_number, row)
+        if mapped is None:
             continue
-        rec.update(synthetic=False, source=mapper.name, import_id=result.import_id, source_file=source.path.name,
-                   source_row=row_number, source_date=source_date)
-        batch.append((row_number, rec, events))
+        batch.append(mapped)
         if len(batch) >= batch_rows:
-            _flush(batch, mapper, source, seen, staging, parts, stored)
-            parts += 1
+            _flush(work, batch)
             batch = []
         if time.monotonic() - last_report > 0.2:
             progress(result.rows_read, source.total_hint)
             last_report = time.monotonic()
     if batch:
-        _flush(batch, mapper, source, seen, staging, parts, stored)
+        _flush(work, batch)
     progress(result.rows_read, result.rows_read)
     (staging / "ok").touch()
+
+
+def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
+    """The commercial layout checked a column at a time; rows not in common form take the row path."""
+    source, result = work.source, work.result
+    checker = columnar.ColumnarBatch(source.header, work.addresses)
+    try:
+        for table in columnar.read_batches(source.path, source.header, get_settings().import_batch_rows):
+            records, slow_rows, events = checker.process(table)
+            result.rows_read += records.num_rows + len(slow_rows)
+            result.columnar_rows += records.num_rows
+            batch = [m for m in (work.map_row(n, row) for n, row in slow_rows) if m is not None]
+            _flush(work, batch, (records, events))
+            progress(result.rows_read, source.total_hint)
+    finally:
+        checker.close()
+    progress(result.rows_read, result.rows_read)
+    (work.folder / "ok").touch()
 
 
 def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -> None:
@@ -345,12 +402,12 @@ def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -
             errors.add(column, "", f"必填字段为空：{column} / required field {name} is empty")
 
 
-def _resolve_regions(records: list[dict[str, Any]]) -> None:
+def _resolve_regions(records: list[dict[str, Any]], cache: dict[str, str | None]) -> None:
     """Fill ``region_code`` from the applicant address (cpca), consistent with a stated province.
 
     An address that names a city but no county (e.g. a development zone such as 郑东新区) gets
     the city's own 6-digit code (``410100``): it counts for the city and province, and shows as
-    "区县未知 / county unknown" in county tables.
+    "区县未知 / county unknown" in county tables. ``cache`` holds the addresses already resolved.
     """
     from zhichan.reference import resolve_addresses_level
 
@@ -358,7 +415,11 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
             and r.get("is_domestic") is not False]  # foreign and 港澳台 applicants have no mainland county
     if not todo:
         return
-    for rec, code in zip(todo, resolve_addresses_level([r["applicant_address"] for r in todo]), strict=True):
+    new = sorted({r["applicant_address"] for r in todo} - cache.keys())
+    if new:
+        cache.update(zip(new, resolve_addresses_level(new), strict=True))
+    for rec in todo:
+        code = cache[rec["applicant_address"]]
         if not code:
             continue
         if len(code) < 4:
@@ -369,42 +430,91 @@ def _resolve_regions(records: list[dict[str, Any]]) -> None:
         rec["region_code"] = code.ljust(6, "0")
 
 
-def _flush(batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]], mapper: RowMapper, source: Any,
-           seen: dict[str, tuple[int, str]], staging: Path, part: int, stored: _StoredRecords | None = None) -> None:
+def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]],
+           checked: tuple[pa.Table, list[dict[str, Any]]] | None = None) -> None:
+    """Finalize a batch of mapped rows (and the records the columnar path finalized), drop
+    duplicates of earlier rows (rejected, in row order), and stage them as Parquet parts."""
+    mapper, source = work.mapper, work.source
     table = mapper.table
     key_field = TABLES[table][1][0]
-    if stored is not None:
-        stored.complete([rec for _, rec, _ in batch])
+    schema = TABLES[table][0]
+    if work.stored is not None:
+        work.stored.complete([rec for _, rec, _ in batch])
     if table == "patents":
-        _resolve_regions([rec for _, rec, _ in batch])
-    rows: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+        _resolve_regions([rec for _, rec, _ in batch], work.addresses)
+    finals: list[dict[str, Any]] = []
+    events_of: dict[int, list[dict[str, Any]]] = {}
     for row_number, rec, rec_events in batch:
         try:
             final = finalize_patent(rec) if table == "patents" else finalize_record(table, rec)
         except (ValueError, KeyError) as exc:
             source.rejects.append(Reject(source.path.name, row_number, "", "", f"记录不完整：{exc} / incomplete record"))
             continue
-        key = final[key_field]
-        if key in seen:
-            first_row, first_hash = seen[key]
-            column = mapper.column_of(key_field)
+        finals.append(final)
+        events_of[row_number] = rec_events
+    staged = pa.Table.from_pylist(finals, schema=schema)
+    if checked is not None:
+        records, checked_events = checked
+        staged = pa.concat_tables([staged, _with_provenance(work, records)]).sort_by("source_row")
+        for ev in checked_events:
+            events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
+    keys = staged.column(key_field).to_pylist()
+    rows = staged.column("source_row").to_pylist()
+    hashes = staged.column("content_hash").to_pylist()
+    if len(set(keys)) == len(keys) and work.seen.keys().isdisjoint(keys):  # no duplicate: no row-by-row check
+        work.seen.update(zip(keys, zip(rows, hashes, strict=True), strict=True))
+        _write_staged(work, staged, list(zip(rows, keys, strict=True)), events_of)
+        return
+    keep: list[int] = []
+    kept_rows: list[tuple[int, str]] = []
+    column = mapper.column_of(key_field)
+    for i, (key, content, row_number) in enumerate(zip(keys, hashes, rows, strict=True)):
+        if key in work.seen:
+            first_row, first_hash = work.seen[key]
             reason = (
                 f"重复行：与第 {first_row} 行完全相同 / duplicate of row {first_row}"
-                if first_hash == final["content_hash"]
+                if first_hash == content
                 else f"与第 {first_row} 行的{column}相同但内容不同，保留第 {first_row} 行 / "
                 f"same {key_field} as row {first_row} with different content; row {first_row} kept"
             )
             source.rejects.append(Reject(source.path.name, row_number, column, str(key), reason))
             continue
-        seen[key] = (row_number, final["content_hash"])
-        rows.append(final)
-        for ev in rec_events:
-            provenance = {k: rec[k] for k in ("synthetic", "source", "import_id", "source_file", "source_row", "source_date")}
-            events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
-    pa.parquet.write_table(pa.Table.from_pylist(rows, schema=TABLES[table][0]), staging / f"{table}-{part:05d}.parquet")
+        work.seen[key] = (row_number, content)
+        keep.append(i)
+        kept_rows.append((row_number, key))
+    _write_staged(work, staged.take(pa.array(keep, pa.int64())), kept_rows, events_of)
+
+
+def _write_staged(work: _Staging, staged: pa.Table, kept_rows: list[tuple[int, str]],
+                  events_of: dict[int, list[dict[str, Any]]]) -> None:
+    """One staged part (uncompressed: it is read once, by the merge) and, for patents, its events."""
+    table = work.mapper.table
+    options: dict[str, Any] = {"compression": "none", "use_dictionary": False}
+    pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet", **options)
     if table == "patents":
-        pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]), staging / f"events-{part:05d}.parquet")
+        events: list[dict[str, Any]] = []
+        for row_number, key in kept_rows:
+            found = events_of.get(row_number)
+            if not found:
+                continue
+            provenance = work.provenance(row_number)
+            for ev in found:
+                events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
+        pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]),
+                               work.folder / f"events-{work.parts:05d}.parquet", **options)
+    work.parts += 1
+
+
+def _with_provenance(work: _Staging, records: pa.Table) -> pa.Table:
+    """The columnar path's records with the import's provenance (``source_row`` they carry)."""
+    n = records.num_rows
+    constants = {"synthetic": False, "source": work.mapper.name, "import_id": work.result.import_id,
+                 "source_file": work.source.path.name, "source_date": work.source_date}
+    schema = TABLES[work.mapper.table][0]
+    for name, value in constants.items():
+        i = records.column_names.index(name)
+        records = records.set_column(i, schema.field(name), pa.array([value] * n, schema.field(name).type))
+    return records.cast(schema)
 
 
 def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportResult) -> None:
@@ -414,8 +524,9 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
     if not staged_files:
         return
     parent = store.current_or_none()
-    con = duckdb_connect()
+    con = duckdb_connect(memory_limit=get_settings().import_memory_limit)
     try:
+        con.execute(f"SET temp_directory = '{(staging / 'spill').as_posix()}'")  # the sort spills here, not in RAM
         _register_parent(con, parent)
         con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet([{_file_list(staged_files)}])")
         con.execute(f"""

@@ -197,15 +197,20 @@ class CommercialExportMapper(RowMapper):
         rec["family_granted_abroad"] = granted_abroad(members)
         rec["extra_json"] = self.extra_json(row, EXTRA_COLUMNS)
 
-        events: list[dict[str, Any]] = []
-        for column, event_type in (("转让日期", EventType.TRANSFER), ("质押日期", EventType.PLEDGE),
-                                   ("许可日期", EventType.LICENCE), ("无效宣告日期", EventType.INVALIDATION)):
-            for day in errors.coerce_list_of_dates(column, row.get(column)):
-                events.append({"event_type": event_type.value, "event_date": day, "detail": column})
-        legal_events = str(row.get("法律事件", "")).strip()
-        for day, text in errors.call("法律事件", legal_events, parse_legal_events, legal_events) or []:
-            events.append({"event_type": EventType.LEGAL_STATUS_CHANGE.value, "event_date": day, "detail": text})
-        return rec, events
+        return rec, commercial_events(row, errors)
+
+
+def commercial_events(row: dict[str, Any], errors: RowErrors) -> list[dict[str, Any]]:
+    """The events a row's 转让日期, 质押日期, 许可日期, 无效宣告日期 and 法律事件 cells describe."""
+    events: list[dict[str, Any]] = []
+    for column, event_type in (("转让日期", EventType.TRANSFER), ("质押日期", EventType.PLEDGE),
+                               ("许可日期", EventType.LICENCE), ("无效宣告日期", EventType.INVALIDATION)):
+        for day in errors.coerce_list_of_dates(column, row.get(column)):
+            events.append({"event_type": event_type.value, "event_date": day, "detail": column})
+    legal_events = str(row.get("法律事件", "")).strip()
+    for day, text in errors.call("法律事件", legal_events, parse_legal_events, legal_events) or []:
+        events.append({"event_type": EventType.LEGAL_STATUS_CHANGE.value, "event_date": day, "detail": text})
+    return events
 
 
 #: 港澳台 (GB/T 2260 codes 81, 82, 71) in 国省代码: neither a mainland province nor a foreign

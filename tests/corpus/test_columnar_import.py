@@ -1,0 +1,208 @@
+"""The columnar checks of the commercial layout give what the row path gives, row for row.
+
+The same file is imported twice — row by row (``import_columnar=False``, the reference) and a
+column at a time — and the snapshots (every column of patents, events and parties) and the
+rejects reports must be identical, on generated records and on rows made to fail or to need
+the row path in every way the columnar expressions leave to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.corpus.helpers import write_csv
+from zhichan.corpus.importing import ImportResult, import_file
+from zhichan.corpus.store import CorpusStore, duckdb_connect
+from zhichan.corpus.validate import FieldError, check_character, normalize_application_number
+from zhichan.settings import Settings, get_settings
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+def _import(path: Path, store: CorpusStore, monkeypatch: pytest.MonkeyPatch, columnar: bool) -> ImportResult:
+    monkeypatch.setenv("ZHICHAN_IMPORT_COLUMNAR", "true" if columnar else "false")
+    get_settings.cache_clear()
+    try:
+        return import_file(path, store=store, as_of=AS_OF)
+    finally:
+        get_settings.cache_clear()
+
+
+def _tables(store: CorpusStore) -> dict[str, list[tuple[Any, ...]]]:
+    snapshot = store.current()
+    con = snapshot.connect()
+    try:
+        return {table: con.sql(f"SELECT * EXCLUDE (import_id) FROM {table} ORDER BY ALL").fetchall()
+                if table != "parties" else con.sql("SELECT * FROM parties ORDER BY ALL").fetchall()
+                for table in ("patents", "events", "parties")}
+    finally:
+        con.close()
+
+
+def _both(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ImportResult, ImportResult]:
+    rows = _import(path, CorpusStore(tmp_path / "rows"), monkeypatch, columnar=False)
+    cols = _import(path, CorpusStore(tmp_path / "columns"), monkeypatch, columnar=True)
+    assert rows.columnar_rows == 0
+    assert [r.as_dict() for r in cols.rejects] == [r.as_dict() for r in rows.rejects]
+    assert (cols.rows_read, cols.added, cols.rejected, cols.events_added) == (
+        rows.rows_read, rows.added, rows.rejected, rows.events_added)
+    if rows.added:
+        by_rows, by_columns = _tables(CorpusStore(tmp_path / "rows")), _tables(CorpusStore(tmp_path / "columns"))
+        for table in by_rows:
+            assert by_columns[table] == by_rows[table], table
+    return rows, cols
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
+    from zhichan.corpus.exporting import export_commercial
+    from zhichan.corpus.generator import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    source = generate(600, 23, store=CorpusStore(folder / "source"))
+    export_commercial(source, folder / "export.csv")
+    with open(folder / "export.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+#: (column, value) put into one row each: rows the columnar expressions must leave to the row path
+#: (which accepts, normalizes or rejects them), or read exactly as it does.
+ODD_CELLS: list[tuple[str, str]] = [
+    ("申请号", "CN202010000001.9"), ("申请号", "cn202010000001.4"), ("申请号", " CN202010000001.4"),
+    ("申请号", "CN２０２０10000001.4"), ("申请号", "202010000001.4"), ("申请号", "CN202010000001"),
+    ("申请号", "CN202040000001.0"), ("申请号", "2.02010E+11"), ("申请号", "CN88100001.6"),
+    ("申请日", "2020-01-02"), ("申请日", "2020/1/2"), ("申请日", "20201301"), ("申请日", "18991231"),
+    ("申请日", "20991231"), ("申请日", "0"), ("申请日", ""), ("公开日", "２０２００１０２"), ("授权公告日", "-"),
+    ("分类号", "H04N 5/225;G06F3/00"), ("分类号", "h04n5/225"), ("分类号", "H04N0005225000"),
+    ("分类号", "E01D101/0"), ("分类号", "H04N5/2250"), ("主分类号", "H04N5/225 (2006.01)"), ("主分类号", "G06F3/00"),
+    ("专利名称", "一种装置 "), ("专利名称", "Cafe\u0301 一种装置"), ("专利名称", "1.5E+11"), ("专利名称", "\u3000一种装置"),
+    ("发明人", "张三；李四"), ("发明人", "张三;\t李四"), ("发明人", "张三; 李四 ;;"), ("发明人", "1E5;张三"),
+    ("国省代码", "香港(81)"), ("国省代码", "美国(US)"), ("国省代码", "火星(99)"), ("国省代码", "中国台湾(71)"),
+    ("国省代码", ""), ("法律状态", "有权-审定授权"), ("法律状态", "奇怪的状态"), ("法律状态", ""),
+    ("法律状态", "无权－未缴年费"), ("专利类型", ""), ("专利类型", "未知类型"), ("专利类型", "发明授权"),
+    ("申请人地址", "450000 河南省郑州市金水区文化路1号"), ("申请人地址", "河南省郑州市郑东新区商务内环路"),
+    ("申请人地址", "４50000河南省郑州市金水区"), ("申请人地址", "450000河南省郑州市\n金水区"), ("申请人地址", ""),
+    ("申请人地址", "100000北京市海淀区中关村"), ("引证数", "1,000"), ("引证数", "3.0"), ("引证数", "-1"),
+    ("引证数", ""), ("简单同族数量", "x"), ("申请摘要", "摘要\x0b含有垂直制表符"), ("申请摘要", "第一行\n第二行"),
+    ("申请摘要", "含有\"引号\"和\\反斜杠\t制表"), ("同族专利", "CN1A;US10123456B2;WO2020/1"),
+    ("同族专利", "EP1234567B1;JP2020123456A"), ("同族专利", "Ｕs1B1"), ("优先权日", "20200101;20190101"),
+    ("优先权日", "2020-01-01"), ("优先权日", "20200101;bad"), ("转让日期", "20200101;bad"),
+    ("转让日期", "20200101;20210101"), ("法律事件", "20230101 授权;20240301 专利权的转移"), ("法律事件", "无日期"),
+    ("CPC分类号", ""), ("CPC主分类号", "H04N5/225"), ("申请人类型", "企业;个人"), ("申请人类型", "外星人"),
+    ("申请人", "华为技术有限公司;张三;北京大学"), ("第一权利人", ""), ("当前权利人", ""), ("序号", " 7"),
+    ("全文链接", "链接\"x\""), ("备注", "额外的列"), ("授权名称", "授权的名称 "),
+]
+
+
+def test_generated_and_odd_rows_import_the_same_both_ways(tmp_path: Path, settings: Settings, generated,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    header, rows = generated
+    header = [*header, "备注"]  # a column the layout does not know: kept in extra_json
+    rows = [[*row, ""] for row in rows]
+    rng = random.Random(5)
+    out = [list(r) for r in rows[:400]]
+    for column, value in ODD_CELLS:
+        row = list(rng.choice(rows[400:]))
+        row[header.index(column)] = value
+        out.append(row)
+    out.append(list(out[3]))  # an exact duplicate
+    changed = list(out[4])
+    changed[header.index("专利名称")] = "另一个名称"
+    out.append(changed)  # same number, different content
+    out.insert(50, [""] * len(header))  # a blank row
+    out.insert(60, ["  "] + [""] * (len(header) - 1))  # a row of blanks
+    path = write_csv(tmp_path / "odd.csv", header, out)
+    _, columns_result = _both(path, tmp_path, monkeypatch)
+    assert columns_result.rejected > 10 and columns_result.added > 400
+    # the clean generated rows were checked in columns; the odd ones went through the row path
+    assert 400 <= columns_result.columnar_rows < columns_result.rows_read
+
+
+def test_a_file_arrow_cannot_split_is_read_by_the_row_path(tmp_path: Path, settings: Settings, generated,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    header, rows = generated
+    path = write_csv(tmp_path / "short.csv", header, [list(r) for r in rows[:30]] + [rows[30][:5]] + rows[31:40])
+    _, columns_result = _both(path, tmp_path, monkeypatch)
+    assert columns_result.columnar_rows == 0 and columns_result.added == 39 and columns_result.rejected == 1
+
+
+def test_the_check_character_in_columns_equals_the_validator() -> None:
+    """1M random application numbers (one in eleven with the right check character) and edge forms:
+    the columnar expression accepts exactly those ``normalize_application_number`` returns unchanged."""
+    import numpy as np
+
+    from zhichan.corpus.importers.columnar import application_number_sql
+
+    rng = np.random.default_rng(16)
+    n = 1_000_000
+    digits = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(n, 12))]
+    checks = np.frombuffer(b"0123456789X", dtype=np.uint8)[rng.integers(0, 11, size=n)]
+    short = rng.random(n) < 0.25  # pre-2003 8-digit numbers
+    right = rng.random(n) < 0.1
+    values: list[str] = []
+    for row, check, is_short, is_right in zip(digits, checks, short, right, strict=True):
+        number = bytes(row[:8] if is_short else row).decode()
+        values.append(f"CN{number}.{check_character(number) if is_right else chr(check)}")
+    values += ["", "CN", "CN.X", "CN202010000001.", "CN2020100000011.4", "CN20201000000.4", "202010000001.4",
+               "CN202010000001.x", "CN202010000001.44", "CN202010000001,4", "CN202010000001.4 "]
+    con = duckdb_connect()
+    try:
+        import pyarrow as pa
+
+        con.register("v", pa.table({"n": values}))
+        columnar = [bool(x) for (x,) in con.sql(f"SELECT coalesce({application_number_sql('n')}, false) FROM v").fetchall()]
+    finally:
+        con.close()
+
+    def accepted(value: str) -> bool:
+        try:
+            return normalize_application_number(value) == value
+        except FieldError:
+            return False
+
+    expected = [accepted(v) for v in values]
+    assert columnar == expected
+    assert 50_000 < sum(expected) < 200_000
+
+
+def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> None:
+    """1M random codes (one in 31 with the right check character, some with letters GB 32100
+    leaves out or a letter in the first 8) and edge forms: the columnar expression accepts a
+    compact code exactly when ``stdnum.cn.uscc.is_valid`` does."""
+    import numpy as np
+    import pyarrow as pa
+    from stdnum.cn import uscc
+
+    from zhichan.corpus.importers.columnar import USCC_ALPHABET, uscc_sql
+
+    rng = np.random.default_rng(32100)
+    n = 1_000_000
+    letters = np.frombuffer((USCC_ALPHABET + "IOZSVa").encode(), dtype=np.uint8)
+    chars = letters[rng.integers(0, len(USCC_ALPHABET), size=(n, 18))]
+    odd = rng.random(n) < 0.02  # a letter outside the alphabet, or lower case, somewhere
+    chars[odd, rng.integers(0, 18, size=int(odd.sum()))] = letters[rng.integers(len(USCC_ALPHABET), len(letters),
+                                                                                size=int(odd.sum()))]
+    digits = rng.random(n) < 0.9  # most codes start with 8 digits, as real ones do
+    chars[digits, :8] = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(int(digits.sum()), 8))]
+    values = [bytes(row).decode() for row in chars]
+    with_check = rng.random(n) < 1 / 31 * 5
+    values = [v[:17] + uscc.calc_check_digit(v[:17]) if fix and v[:17].isalnum() and all(
+        c in USCC_ALPHABET for c in v[:17]) else v for v, fix in zip(values, with_check, strict=True)]
+    values += ["", "91110000600037341L", "91110000600037341", "91110000600037341LL", "9111000060003734IL",
+               "A1110000600037341L", "91110000600037341l", "9111000060003734 1L", "911100006000373410"]
+    con = duckdb_connect()
+    try:
+        con.register("v", pa.table({"c": values}))
+        columnar = [bool(x) for (x,) in con.sql(f"SELECT coalesce({uscc_sql('c')}, false) FROM v").fetchall()]
+    finally:
+        con.close()
+    expected = [uscc.is_valid(v) and uscc.compact(v) == v for v in values]
+    assert columnar == expected
+    assert 100_000 < sum(expected) < 300_000
