@@ -25,11 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhichan.platform.db import Base
+from zhichan.platform.db import MONEY, Base
 from zhichan.platform.models import utcnow
 from zhichan.procedures import models as procedure_models  # noqa: F401 - the table case_id refers to
-
-Money = Numeric(18, 2)
 
 
 class OpenLicence(Base):
@@ -81,7 +79,7 @@ class OpenLicenceGrant(Base):
     licensee_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     licensee_key: Mapped[str | None] = mapped_column(String(300), index=True)
     notice_on: Mapped[dt.date] = mapped_column(Date)
-    paid_yuan: Mapped[Decimal] = mapped_column(Money)
+    paid_yuan: Mapped[Decimal] = mapped_column(MONEY)
     paid_on: Mapped[dt.date] = mapped_column(Date)
     #: the licence exists from the later of notice and payment, until the declaration's term ends
     effective_on: Mapped[dt.date] = mapped_column(Date)
@@ -107,7 +105,7 @@ class Listing(Base):
     #: sale | exclusive | sole | ordinary | equity
     mode: Mapped[str] = mapped_column(String(20))
     #: None: 面议 (price by negotiation)
-    price_yuan: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    price_yuan: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(300))
     ipc: Mapped[str] = mapped_column(String(500), default="")
@@ -132,10 +130,10 @@ class Auction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listings.id"), index=True)
-    starting_price: Mapped[Decimal] = mapped_column(Money)
-    increment: Mapped[Decimal] = mapped_column(Money)
-    reserve: Mapped[Decimal] = mapped_column(Money)
-    deposit: Mapped[Decimal] = mapped_column(Money)
+    starting_price: Mapped[Decimal] = mapped_column(MONEY)
+    increment: Mapped[Decimal] = mapped_column(MONEY)
+    reserve: Mapped[Decimal] = mapped_column(MONEY)
+    deposit: Mapped[Decimal] = mapped_column(MONEY)
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
     #: the scheduled close as first announced, and as extended by late bids
     scheduled_close: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -146,7 +144,7 @@ class Auction(Base):
     state: Mapped[str] = mapped_column(String(20), default="open")
     #: bumped by every accepted bid: the row lock that serializes concurrent bidders
     bid_count: Mapped[int] = mapped_column(Integer, default=0)
-    high_bid: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    high_bid: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     high_bid_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
     #: sold (reserve met) | unsold (no bid, or the reserve not met)
@@ -168,7 +166,7 @@ class AuctionDeposit(Base):
     auction_id: Mapped[int] = mapped_column(ForeignKey("exchange_auctions.id"))
     bidder_user_id: Mapped[int] = mapped_column(Integer)
     bidder: Mapped[str] = mapped_column(String(300))
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -184,7 +182,7 @@ class Bid(Base):
     seq: Mapped[int] = mapped_column(Integer)
     bidder_user_id: Mapped[int] = mapped_column(Integer)
     bidder: Mapped[str] = mapped_column(String(300))
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     evidence_index: Mapped[int] = mapped_column(Integer)
 
@@ -198,7 +196,7 @@ class Need(Base):
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     industry: Mapped[str] = mapped_column(String(100))
-    budget_yuan: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    budget_yuan: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     region_code: Mapped[str] = mapped_column(String(12))
     #: open | closed
     state: Mapped[str] = mapped_column(String(20), default="open")
@@ -228,9 +226,9 @@ class Deal(Base):
     pricing_method: Mapped[str] = mapped_column(String(20))
     trading_mode: Mapped[str] = mapped_column(String(20))
     deal_kind: Mapped[str] = mapped_column(String(20))
-    price: Mapped[Decimal] = mapped_column(Money)
-    contract_price: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
-    paid_total: Mapped[Decimal] = mapped_column(Money)
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    contract_price: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
+    paid_total: Mapped[Decimal] = mapped_column(MONEY)
     contract_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     recorded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     record_number: Mapped[str | None] = mapped_column(String(60), nullable=True)

@@ -25,11 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhichan.platform.db import Base
+from zhichan.platform.db import MONEY, Base
 from zhichan.platform.models import utcnow
 from zhichan.procedures import models as procedure_models  # noqa: F401 - the table case_id refers to
 
-MONEY = Numeric(18, 2, asdecimal=True)
 RATE = Numeric(9, 6, asdecimal=True)
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Numeric, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from zhichan.settings import get_settings
@@ -35,6 +35,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: money in yuan, exact to the fen (NUMERIC in both databases, ``Decimal`` in Python — never a float)
+MONEY = Numeric(18, 2, asdecimal=True)
 
 
 #: How long a SQLite connection waits for another's write lock before "database is locked".

@@ -13,7 +13,7 @@ from alembic import op
 revision = "finance_0001"
 down_revision = None
 branch_labels = ("finance",)
-depends_on = "procedures_0002"
+depends_on = "procedures_0003"
 
 MONEY = sa.Numeric(18, 2)
 ORGS = "platform_organizations.id"

@@ -1,7 +1,7 @@
 """procedures: a case's counterparty organization (the pledgee bank of a joint application)
 
-Revision ID: procedures_0002
-Revises: procedures_0001
+Revision ID: procedures_0003
+Revises: procedures_0002
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "procedures_0002"
-down_revision = "procedures_0001"
+revision = "procedures_0003"
+down_revision = "procedures_0002"
 branch_labels = None
 depends_on = None
 
