@@ -5,7 +5,8 @@
 3. build the search index of the current snapshot;
 4. seed synthetic finance records (pledge registrations through the real procedure, fund operations)
    and write the registrations into the corpus events (then index that snapshot);
-5. generate synthetic complaints and protection cases through the real engine (once per database);
+5. generate synthetic complaints and protection cases through the real engine (once per database),
+   and the exchange's demo listings, needs and open licences;
 6. print a summary, then start the web platform with a demo administrator.
 """
 
@@ -110,6 +111,23 @@ def seed_demo_workflow() -> None:
                       f"registrations, {made['loans']} 笔入池贷款 / enrolled loans")
 
 
+def seed_exchange_demo(snapshot: Snapshot) -> dict[str, int]:
+    """Listings, needs and published open licences of demo enterprises (zhichan.exchange.demo; an
+    enterprise seeded before is skipped, so a second run adds nothing)."""
+    from zhichan.exchange.demo import seed
+    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        return seed(engine, snapshot, procedure_service(settings, engine))
+    finally:
+        engine.dispose()
+
+
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
@@ -129,6 +147,8 @@ def demo(
         made = build_demo_cases(snapshot, cases)
         if made is not None:
             console.print(f"合成保护案件 / synthetic protection cases: {made['cases']}")
+    if snapshot.synthetic:
+        console.print(f"合成交易大厅数据 / synthetic exchange demo: {seed_exchange_demo(snapshot)}")
     if serve:
         from zhichan.web.server import run
 
