@@ -483,4 +483,4 @@ def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None
         assert world.service.sweep(s, D(2026, 3, 7), now=dt.datetime(2026, 3, 6, 20, 0))["warning"] == 1
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
-    assert [n["day_local"] for n in page["notices"]] == ["2026-03-07"]
+    assert [n["created_local"][:10] for n in page["notices"]] == ["2026-03-07"]

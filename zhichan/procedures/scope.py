@@ -73,11 +73,16 @@ def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
     return subtree
 
 
+def counterparty_filter(scope: Scope) -> ColumnElement[bool]:
+    """The cases naming the caller's organization (a bank, an agency) as the counterparty."""
+    if not scope.is_authenticated or scope.role not in COUNTERPARTY_ROLES:
+        return false()
+    return CASES.c.counterparty_org_id == scope.org_id
+
+
 def party_filter(scope: Scope) -> ColumnElement[bool]:
     if not scope.is_authenticated:
         return false()
-    if scope.role in COUNTERPARTY_ROLES:
-        return CASES.c.counterparty_org_id == scope.org_id
     conditions = [CASES.c.party_user_id == scope.user_id]
     key = acting_for(scope)
     if key is not None:

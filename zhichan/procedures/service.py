@@ -53,6 +53,7 @@ from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegi
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import (
     COUNTERPARTY_ROLES,
+    counterparty_filter,
     is_counterparty,
     is_officer,
     is_party,
@@ -708,17 +709,22 @@ class ProcedureService:
 
     def _actionable(self, session: Session, scope: Scope, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller can take a step — as an officer of its own organization
-        (``area``: of its whole subtree, the oversight view of a city or province), or as the party.
-        Officers are never parties (parties are enterprise users), so each reads its own index."""
+        (``area``: of its whole subtree, the oversight view of a city or province), as the party, or as
+        the counterparty organization a case names (a bank, an agency; an agency may also be a party)."""
+        if scope.governance:
+            who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
+            return and_(CASES.c.is_open == true(), who,
+                        self._in_states(session, lambda t: scope.role in t.roles))
+        mine = and_(party_filter(scope), self._in_states(session, lambda t: t.party))
+        if scope.role in COUNTERPARTY_ROLES:
+            mine = or_(mine, and_(counterparty_filter(scope), self._in_states(session, lambda t: t.counterparty)))
+        return and_(CASES.c.is_open == true(), mine)
+
+    def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
+        """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
         by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
         for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
-            if scope.governance:
-                found = {s for t in decl.transitions if scope.role in t.roles for s in t.source}
-            elif scope.role in COUNTERPARTY_ROLES:
-                found = {s for t in decl.transitions if t.counterparty for s in t.source}
-            else:
-                found = {s for t in decl.transitions if t.party for s in t.source}
-            found = {s for s in found if not decl.states[s].resting}
+            found = {s for t in decl.transitions if takes(t) for s in t.source if not decl.states[s].resting}
             if found:
                 known = by_procedure.setdefault(decl.procedure, {})
                 known[decl.jurisdiction] = tuple(sorted(found | set(known.get(decl.jurisdiction, ()))))
@@ -730,15 +736,7 @@ class ProcedureService:
             else:
                 wanted.extend(and_(CASES.c.procedure == procedure, CASES.c.jurisdiction == j, CASES.c.state.in_(states))
                               for j, states in per_jurisdiction.items())
-        if not wanted:
-            return false()
-        if not scope.governance:
-            who = party_filter(scope)
-        elif area:
-            who = officer_filter(scope, dialect=self.engine.dialect.name)
-        else:
-            who = CASES.c.org_id == scope.org_id
-        return and_(CASES.c.is_open == true(), who, or_(*wanted))
+        return or_(*wanted) if wanted else false()
 
     def todo(self, session: Session, scope: Scope, *, today: dt.date | None = None, limit: int = 50,
              offset: int = 0, area: bool = False) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              for s in data["steps"]
              for fields in [specs.get(s["event"], ())] for own in [{f.name: f.label(lang) for f in fields}]]
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
-                "day_local": china_date(n["created_at"]).isoformat(),
+                "created_local": china_time(n["created_at"]),
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
     kept: list[dict[str, Any]] = []

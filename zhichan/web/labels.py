@@ -60,11 +60,12 @@ def event_detail(lang: str, event_type: str, detail: str | None) -> str:
     return detail
 
 
-def audit_action(lang: str, action: str, step_titles: dict[str, tuple[str, str]] | None = None) -> str:
+def audit_action(lang: str, action: str, step_titles: dict[tuple[str, str], tuple[str, str]] | None = None,
+                 target: str = "") -> str:
     """An audit action's label: the catalogue's (``audit_action.<action>``); a procedure step
-    (``procedure.<event>``) by the title its declaration gives the step."""
+    (``procedure.<event>`` on case ``<PREFIX>-<year>-<id>``) by the title its declaration gives the step."""
     if action.startswith("procedure.") and step_titles:
-        title = step_titles.get(action.removeprefix("procedure."))
+        title = step_titles.get((target.split("-", 1)[0], action.removeprefix("procedure.")))
         if title is not None:
             return translate(lang, "audit_action.procedure_step", step=title[0] if lang == "zh" else title[1])
     return label(lang, "audit_action", action)

@@ -129,9 +129,12 @@ def audit_page(
     scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
     rows, total = audit.list_entries(session, scope, action=action, limit=50, offset=(page - 1) * 50)
-    steps = {t.event: (t.title.zh, t.title.en) for d in request.app.state.procedures.registry.all() for t in d.transitions}
-    steps["start"] = ("发起办件", "Case opened")
+    # a step's title from the declaration of its case's procedure (the case number's prefix names it)
+    steps: dict[tuple[str, str], tuple[str, str]] = {}
+    for d in request.app.state.procedures.registry.all():
+        steps[(d.number_prefix, "start")] = (d.start.title.zh, d.start.title.en)
+        steps.update({(d.number_prefix, t.event): (t.title.zh, t.title.en) for t in d.transitions})
     current = lang(request)
-    action_labels = {r.action: labels.audit_action(current, r.action, steps) for r in rows}
+    action_labels = {(r.action, r.target): labels.audit_action(current, r.action, steps, r.target) for r in rows}
     return render(request, "admin_audit.html", {"rows": rows, "total": total, "page": page, "action": action or "",
                                                 "action_labels": action_labels})
