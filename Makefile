@@ -9,7 +9,7 @@ demo:
 
 test:
 	scripts/bootstrap.sh test
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n auto
 
 bench:
 	scripts/bootstrap.sh bench
