@@ -36,7 +36,7 @@ from typing import Any
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.schema import EventType, LegalStatus, PatentKind
 from zhichan.corpus.store import Snapshot
-from zhichan.legaltime.periods import add_years
+from zhichan.legaltime.periods import last_day_of_years
 
 #: designs filed on or after this date have a 15-year term (专利法 2020 修正, in force 2021-06-01)
 DESIGN_15_YEARS_FROM = dt.date(2021, 6, 1)
@@ -61,7 +61,7 @@ def term_end(kind: str, application_date: dt.date) -> dt.date:
         years = 15
     else:
         years = 10
-    return add_years(application_date, years) - dt.timedelta(days=1)
+    return last_day_of_years(application_date, years)
 
 
 @dataclass(frozen=True)

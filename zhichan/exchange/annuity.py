@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from zhichan.corpus.rights import term_end
-from zhichan.legaltime.periods import add_years
+from zhichan.legaltime.periods import add_years, last_day_of_years
 
 OPEN_LICENCE_RATE = Decimal("0.15")
 CENT = Decimal("0.01")
@@ -51,7 +51,7 @@ def annuity(kind: str, year: int, schedule: dict[str, tuple[tuple[int, int, Deci
 
 def patent_year(application_date: dt.date, year: int) -> tuple[dt.date, dt.date]:
     """The first and last day of patent year ``year`` (1-based)."""
-    return add_years(application_date, year - 1), add_years(application_date, year) - dt.timedelta(days=1)
+    return add_years(application_date, year - 1), last_day_of_years(application_date, year)
 
 
 def patent_year_of(application_date: dt.date, day: dt.date) -> int:

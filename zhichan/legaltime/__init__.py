@@ -18,6 +18,7 @@ from zhichan.legaltime.periods import (
     china_date,
     china_moment,
     last_day_of_period,
+    last_day_of_years,
     period_end,
 )
 from zhichan.legaltime.workdays import (
@@ -43,6 +44,7 @@ __all__ = [
     "china_moment",
     "is_workday",
     "last_day_of_period",
+    "last_day_of_years",
     "load_schedule_file",
     "net_days",
     "next_workday_on_or_after",

@@ -48,6 +48,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return result
 
 
+def last_day_of_years(start: dt.date, years: int) -> dt.date:
+    """The last day of ``years`` whole years counted from ``start`` itself (a patent's term, a patent
+    year): the day before the anniversary — 1999-09-06 + 20 years runs to 2019-09-05 (专利审查指南
+    第五部分第九章 2.1)."""
+    return add_years(start, years) - dt.timedelta(days=1)
+
+
 def add_hours(moment: dt.datetime, hours: int) -> dt.datetime:
     """The end of a period of ``hours`` hours starting at ``moment`` (24 小时内移送 …)."""
     return moment + dt.timedelta(hours=hours)
