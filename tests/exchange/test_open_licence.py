@@ -6,27 +6,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, select
 
 from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import TODAY, declaration, moment
 from tests.exchange.helpers import declaration as declared
+from tests.helpers import migration_differences
 from tests.procedures.helpers import pdf
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.exchange import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.exchange.models import OpenLicence
 from zhichan.exchange.openlicence import PROCEDURE, record_licence, take_licence
-from zhichan.platform.db import Base, session_scope
+from zhichan.platform.db import session_scope
 
 PDF = b"%PDF-1.4 notice"
 
 
 def test_models_match_migration(engine: Engine) -> None:
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "exchange_" in repr(d)] == []
+    assert migration_differences(engine, "exchange_") == []
 
 
 def _file(ex: Exchange, fields: dict[str, str], *, uploads: tuple = (), day: dt.date = TODAY) -> dict:

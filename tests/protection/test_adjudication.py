@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, select
 
+from tests.helpers import migration_differences
 from tests.procedures.helpers import World, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.accounts import create_user
-from zhichan.platform.db import Base, session_scope
+from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, Role
 from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
@@ -87,9 +86,7 @@ PANEL = {"panel": "张三、李四、王五"}
 
 
 def test_models_match_migration(engine: Engine) -> None:
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "protection_" in repr(d)] == []
+    assert migration_differences(engine, "protection_") == []
 
 
 def test_accepted_on_the_last_working_day_before_national_day(world: World) -> None:

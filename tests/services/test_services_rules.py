@@ -8,15 +8,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
+from tests.helpers import migration_differences
 from tests.procedures.helpers import PASSWORD, PDF, World, at
 from tests.services.helpers import CO_OWNER, OWNER, corpus
 from zhichan.credit.service import record_listing
 from zhichan.errors import FormError, PermissionDenied
-from zhichan.platform.db import Base, session_scope
+from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import Upload
@@ -36,9 +35,7 @@ D = dt.date
 
 
 def test_models_match_migration(engine: Engine) -> None:
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if "services_" in repr(d)] == []
+    assert migration_differences(engine, "services_") == []
 
 
 def test_the_shipped_catalogue_matches_its_declarations(world: World) -> None:
