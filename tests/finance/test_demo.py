@@ -12,6 +12,7 @@ from zhichan.finance import funds as fund_rules
 from zhichan.finance.demo import seed_finance_demo
 from zhichan.finance.export import SOURCE
 from zhichan.finance.models import Loan, Pledge
+from zhichan.indicators.service import data_as_of
 from zhichan.platform.db import session_scope
 from zhichan.settings import Settings
 from zhichan.web.app import procedure_service
@@ -23,6 +24,7 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
     engine = env.engine
     try:
         store = CorpusStore(settings.corpus_dir)
+        data_end = data_as_of(store.current())
         made = seed_finance_demo(engine, procedure_service(settings, engine), store, registrations=5)  # type: ignore[arg-type]
         assert made["registrations"] >= 1 and made["loans"] == 3 * len(fund_rules.load_funds())
         with session_scope(engine) as s:  # type: ignore[arg-type]
@@ -38,6 +40,8 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         finally:
             con.close()
         assert rows and all(synthetic for synthetic, _ in rows)
+        # registered on the corpus's last day: the demo's data end (every page's default as-of) stays put
+        assert data_as_of(store.current()) == data_end
         assert seed_finance_demo(engine, procedure_service(settings, engine), store)["registrations"] == 0  # type: ignore[arg-type]
     finally:
         engine.dispose()  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ a synthetic deposit and a few synthetic loans, one defaulted with its claim appr
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import secrets
 from decimal import Decimal
@@ -27,6 +28,7 @@ from zhichan.finance import funds as fund_rules
 from zhichan.finance.export import export_events
 from zhichan.finance.models import Loan, Pledge
 from zhichan.finance.service import PROCEDURE, PledgeRules
+from zhichan.indicators.service import data_as_of
 from zhichan.legaltime import china_date
 from zhichan.legaltime.periods import add_years
 from zhichan.platform.accounts import create_user
@@ -98,7 +100,10 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     rules = PledgeRules(lambda: snapshot, service.evidence)
     service.add_hook(PROCEDURE, rules)
     rng = random.Random(seed)
-    today = china_date(utcnow())
+    # registered on the last day the corpus describes (10:00 in China): pledges dated after it would
+    # move the demo's data end, and with it every page's default as-of, past the synthetic data
+    today = min(data_as_of(snapshot), china_date(utcnow()))
+    when = dt.datetime(today.year, today.month, today.day, 2)
     made = 0
 
     def scope(user_id: int) -> Any:
@@ -118,12 +123,13 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
                   "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
         try:
             with session_scope(engine) as s:
-                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=f"{MARK}质押登记",
+                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=f"{MARK}质押登记", now=when,
                                      uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
             with session_scope(engine) as s:
-                service.act(s, scope(bank_user), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
+                service.act(s, scope(bank_user), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"},
+                            now=when)
             with session_scope(engine) as s:
-                service.act(s, scope(officer), case["id"], "register", version=2, fields={})
+                service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)
                 pledge = s.scalar(select(Pledge).where(Pledge.case_id == case["id"]))
                 assert pledge is not None
                 pledge.synthetic = True
