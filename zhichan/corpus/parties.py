@@ -77,10 +77,10 @@ def guess_party_type(name: str) -> PartyType:
 PARTIES_SQL = """
 SELECT
     first_patentee_key                                   AS party_key,
-    mode(first_patentee)                                 AS name,
-    mode(first_patentee_type)                            AS party_type,
+    mode(first_patentee ORDER BY first_patentee)         AS name,
+    mode(first_patentee_type ORDER BY first_patentee_type) AS party_type,
     max(CASE WHEN len(applicant_uscc) > 0 AND applicant_uscc[1] <> '' THEN applicant_uscc[1] END) AS uscc,
-    mode(region_code)                                    AS region_code,
+    mode(region_code ORDER BY region_code)               AS region_code,  -- ties: the smallest (deterministic)
     count(*)                                             AS patent_count,
     bool_and(synthetic)                                  AS synthetic
 FROM patents
