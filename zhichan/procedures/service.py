@@ -30,12 +30,10 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
-    exists,
     false,
     func,
     insert,
     literal,
-    not_,
     or_,
     select,
     true,
@@ -358,7 +356,7 @@ class ProcedureService:
         session.execute(update(CASES).where(CASES.c.id == case_id).values(number=number))
         for name in decl.start.starts:
             self._start_clock(session, decl, case_id, name, now)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, number, decl.procedure, decl.jurisdiction, "start", None,
                                              decl.initial_state, clean, clean, party_key, party_user, handling.id,
                                              handling.region_code, now, tuple(documents)))
@@ -402,7 +400,7 @@ class ProcedureService:
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
             state=target, is_open=not final, closed_at=now if final else None))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
                                              target, clean, json.loads(row.fields or "{}"), row.party_key,
                                              row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
@@ -565,7 +563,7 @@ class ProcedureService:
                                .where(CASES.c.id == case_id)).one()
         decl = self.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
         self._recompute(session, decl, case_id, name)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
 
     def _move_clocks(self, session: Session, decl: Declaration, spec: TransitionSpec, case_id: int, scope: Scope,
                      fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
@@ -642,10 +640,14 @@ class ProcedureService:
             "due_problem": None,
         }
 
-    def _refresh_next_due(self, session: Session, case_id: int) -> None:
-        nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped"))
-        session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest or NO_DEADLINE))
+    def _refresh_next_due(self, session: Session, decl: Declaration, case_id: int) -> None:
+        """The case's nearest deadline, and the nearest of the office's own clocks (a party's period —
+        ``binds: party`` — running out is the office's turn to act, not its delay)."""
+        due = [(r.name, r.due_on) for r in session.execute(select(CLOCKS.c.name, CLOCKS.c.due_on).where(
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_not(None)))]
+        office = [d for name, d in due if name not in decl.clocks or decl.clocks[name].binds == "office"]
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(
+            next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE)))
 
     # -- records -------------------------------------------------------------------------------
 
@@ -722,15 +724,6 @@ class ProcedureService:
             mine = or_(mine, and_(counterparty_filter(scope), self._in_states(session, lambda t: t.counterparty)))
         return and_(CASES.c.is_open == true(), mine)
 
-    def _party_clocks(self, session: Session) -> Any:
-        """SQL over ``CLOCKS`` joined to ``CASES``: the clock is a party's period (``binds: party``)."""
-        names: dict[tuple[str, str], set[str]] = {}
-        for decl in [*self.registry.all(), *self._kept(session)]:
-            names.setdefault(decl.key, set()).update(n for n, c in decl.clocks.items() if c.binds == "party")
-        wanted = [and_(CASES.c.procedure == p, CASES.c.jurisdiction == j, CLOCKS.c.name.in_(sorted(found)))
-                  for (p, j), found in names.items() if found]
-        return or_(*wanted) if wanted else false()
-
     def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
         """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
         by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -758,30 +751,25 @@ class ProcedureService:
         where = self._actionable(session, scope, area=area)
         # overdue: an office clock ran out; a party's period running out (the answer period …) is the
         # office's turn to act, shown as 期限届满, not as a delay of the office
-        late = (CLOCKS.c.case_id == CASES.c.id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on < today)
-        party = self._party_clocks(session)
-        office_late = exists().where(*late, not_(party))
         counts = session.execute(select(
             func.count(),
-            func.coalesce(func.sum(sql_case((and_(CASES.c.next_due < today, office_late), 1), else_=0)), 0),
+            func.coalesce(func.sum(sql_case((CASES.c.next_office_due < today, 1), else_=0)), 0),
             func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
         ).select_from(CASES).where(where)).one()
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-                   CASES.c.next_due, CASES.c.updated_at, CASES.c.version, CASES.c.declaration_digest)
+                   CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
+                   CASES.c.declaration_digest)
             .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
-        lapsed = {c.case_id: c.office for c in session.execute(
-            select(CLOCKS.c.case_id, func.max(sql_case((not_(party), 1), else_=0)).label("office"))
-            .select_from(CLOCKS.join(CASES, CASES.c.id == CLOCKS.c.case_id))
-            .where(*late, CLOCKS.c.case_id.in_([r.id for r in rows])).group_by(CLOCKS.c.case_id))}
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
-                "next_due": due, "overdue": bool(lapsed.get(r.id)), "lapsed": lapsed.get(r.id) == 0,
+                "next_due": due, "overdue": r.next_office_due < today,
+                "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
@@ -802,7 +790,7 @@ class ProcedureService:
             values = self.deadline_values(decl, row)
             if values["due_problem"] is None:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
-                self._refresh_next_due(session, row.case_id)
+                self._refresh_next_due(session, decl, row.case_id)
                 retried += 1
         # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
         stages: tuple[tuple[str, Any, Any], ...] = (
