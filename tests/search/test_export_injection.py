@@ -66,7 +66,7 @@ def test_service_and_cli_exports_never_write_formulas(fmt: str, settings: Settin
 
 def test_the_index_less_web_csv_never_writes_formulas(settings: Settings, tmp_path: Path) -> None:
     from zhichan.platform.portal import CorpusAccess
-    from zhichan.web.views import search_export
+    from zhichan.search.views import search_export
 
     _data(settings, index=False)
     access = CorpusAccess(settings.corpus_dir)

@@ -10,11 +10,10 @@ import io
 import re
 
 from zhichan.corpus.testing import build_snapshot, patent
-from zhichan.indicators import registry, service
+from zhichan.indicators import registry, service, views
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess, region_overview
 from zhichan.platform.scope import Scope
-from zhichan.web import views
 from zhichan.web.testing import login_as
 
 #: The web template's latest date: a 2022-03-08 filing granted 730 days later (zhichan.web.testing).

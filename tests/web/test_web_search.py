@@ -172,7 +172,7 @@ def test_the_form_search_writes_the_query_and_keeps_input_on_error(client) -> No
 def test_the_search_box_takes_what_the_command_line_takes(client) -> None:
     """A long synonym list (the query language allows 4,000 characters) is a normal query."""
     from zhichan.search.parser import MAX_QUERY_CHARS
-    from zhichan.web.views import MAX_QUERY_CHARS as WEB_MAX
+    from zhichan.search.views import MAX_QUERY_CHARS as WEB_MAX
 
     assert WEB_MAX == MAX_QUERY_CHARS
     synonyms = "TI=(" + " OR ".join(["锂离子电池", *(f"词{i}" for i in range(480))]) + ")"

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from zhichan.indicators.views import parse_as_of
 from zhichan.navigation import jobs
 from zhichan.navigation import views as nav
 from zhichan.navigation.scope import NAV_ROLES
@@ -22,7 +23,6 @@ from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.security import client_ip
-from zhichan.web.views import parse_as_of
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
 api_router = APIRouter(prefix="/api/v1/navigation", tags=["navigation"], route_class=TransactionRoute,

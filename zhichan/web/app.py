@@ -36,6 +36,7 @@ from zhichan.errors import ZhichanError
 from zhichan.evidence import router as evidence_router
 from zhichan.exchange import router as exchange_router
 from zhichan.finance import router as finance_router
+from zhichan.indicators import router as indicators_router
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -43,6 +44,7 @@ from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
 from zhichan.procedures import router as procedures_router
 from zhichan.protection import router as protection_router
+from zhichan.search import router as search_router
 from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
 from zhichan.web.domains import WebDomain
@@ -185,6 +187,8 @@ SECURITY_HEADERS = (
 
 #: the domains with pages, in menu order (each package's ``router.DOMAIN``)
 DOMAINS: tuple[WebDomain, ...] = (
+    search_router.DOMAIN,
+    indicators_router.DOMAIN,
     evidence_router.DOMAIN,
     navigation_router.DOMAIN,
     procedures_router.DOMAIN,
@@ -331,10 +335,10 @@ def warm_cockpits(app: FastAPI, lang: str = "zh") -> int:
     governs; returns how many."""
     from sqlalchemy import select
 
+    from zhichan.indicators import views
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Organization, OrgKind, Role
     from zhichan.platform.scope import Scope
-    from zhichan.web import views
 
     try:
         with session_scope(app.state.engine) as s:

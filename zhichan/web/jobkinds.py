@@ -74,7 +74,7 @@ def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings:
 
     def cockpit_images(ctx: JobContext) -> dict[str, Any]:
         """The cockpit's charts of the submitter's region as SVG and PNG files (for documents)."""
-        from zhichan.web import views
+        from zhichan.indicators import views
 
         region = str(ctx.params.get("region") or "")
         # the region was the submitter's own (checked at submission); rebuild a scope for it

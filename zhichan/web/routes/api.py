@@ -14,12 +14,13 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
+from zhichan.indicators import views
 from zhichan.platform import accounts, audit, jobs, orgs, portal
 from zhichan.platform.models import Job
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.search import views as search_views
 from zhichan.search.filters import FACET_FIELD, MAX_FILTERS
-from zhichan.web import views
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang
 from zhichan.web.jobkinds import refuse_parametrized
 from zhichan.web.openapi import IsoDate, errors
@@ -124,14 +125,14 @@ FacetFilters = Query([], max_length=MAX_FILTERS, description="分面筛选 facet
 @router.get("/search", summary="专利检索（公开）/ search published patents (public)",
             responses=errors(400, 422, _400="检索式语法错误或分面筛选无效 / query syntax error or invalid facet filter"))
 def search(
-    q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
+    q: str = Query(..., min_length=1, max_length=search_views.MAX_QUERY_CHARS),
     page: int = Query(1, ge=1, le=10_000, description="页码；超过末页时返回末页（clamped=true）/ page; past the end: the last page"),
-    page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    page_size: int = Query(20, ge=1, le=search_views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),
     f: list[FacetFilter] = FacetFilters,
     access: CorpusAccess = CorpusDep,
 ) -> dict[str, Any]:
-    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f)
+    return search_views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f)
 
 
 @router.get("/similar", summary="相似专利（公开）/ similar patents (public)", responses=errors(
@@ -145,7 +146,6 @@ def similar(
 ) -> dict[str, Any]:
     """The ``k`` patents most similar to a patent (``application_number``) or to ``text`` — exactly
     one of the two — with cosine scores."""
-    from zhichan.web import search_views
 
     return search_views.similar(access, application_number, text, k=k)
 

@@ -26,8 +26,8 @@ from starlette.staticfiles import PathLike
 from starlette.types import Scope
 
 from zhichan.errors import NotFoundError
+from zhichan.indicators.charts import geojson_bytes
 from zhichan.platform.scope import normalize_region_code
-from zhichan.web.charts import geojson_bytes
 
 router = APIRouter(include_in_schema=False)
 _bundle_lock = threading.Lock()

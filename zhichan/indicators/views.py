@@ -1,7 +1,7 @@
-"""Page data computed once and rendered as HTML or JSON (the Datasette pattern).
+"""Page data of the cockpit, plans, region, indicator and enterprise pages, computed once and rendered
+as HTML (:mod:`zhichan.indicators.router`) or returned as JSON (``/api/v1``) — the Datasette pattern.
 
-Each function takes the caller's scope and returns a plain dict; ``routes/pages.py`` renders it
-with a template, ``routes/api.py`` returns it as JSON.
+Each function takes the caller's scope and returns a plain dict.
 """
 
 from __future__ import annotations
@@ -14,172 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
-
-from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError, ZhichanError
+from zhichan.indicators import charts
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.search.views import check_paging
 from zhichan.settings import Settings
 from zhichan.spreadsheet import csv_cell
-from zhichan.web import charts
 from zhichan.web.openapi import parse_day
-
-MAX_PAGE_SIZE = 100
-#: the query language's own limit (zhichan.search.parser.MAX_QUERY_CHARS; docs/query-language.md):
-#: the search box takes what the command line takes — long synonym and applicant lists included
-MAX_QUERY_CHARS = 4000
-
-
-def _check_paging(page: int, page_size: int) -> None:
-    if page < 1 or page > 10_000 or page_size < 1 or page_size > MAX_PAGE_SIZE:
-        raise InputError(f"分页参数无效（每页1–{MAX_PAGE_SIZE}条） / invalid paging (1-{MAX_PAGE_SIZE} per page)")
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    if hasattr(value, "model_dump"):
-        return value.model_dump()
-    if hasattr(value, "__dataclass_fields__"):
-        import dataclasses
-
-        # shallow: dataclasses.asdict deep-copies every field, which a page of hits does not need
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    return dict(vars(value))
-
-
-def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
-           facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """Search published patents (public) with ``zhichan.search``: through the newest indexed
-    snapshot, or — while no snapshot has an index — the same query by a scan (``mode`` says which).
-
-    ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
-    shows the hits first and loads the facets with a second request). ``filters`` are facet
-    clicks (``ipc:H01M``, :mod:`zhichan.search.filters`), joined to the query with AND. A page past
-    the last is answered with the last page (``clamped``)."""
-    _check_paging(page, page_size)
-    query = (query or "").strip()
-    if len(query) > MAX_QUERY_CHARS:
-        raise InputError(f"检索式过长（最多{MAX_QUERY_CHARS}字） / query too long ({MAX_QUERY_CHARS} characters max)")
-    empty = {"query": query, "mode": "full", "total": 0, "hits": [], "facets": {}, "page": page,
-             "page_size": page_size}
-    if not query:
-        return empty
-    from zhichan.search import service
-    from zhichan.search.errors import IndexMissing
-    from zhichan.search.filters import narrow, parse_filters
-    from zhichan.search.parser import parse
-
-    parse(query)  # a syntax error's position refers to the typed query, not the narrowed one
-    chosen = parse_filters(list(filters))
-    run = narrow(query, chosen)
-    snap = searchable_snapshot(access)
-    current = access.require_snapshot()
-
-    def page_of(run_page: int) -> Any:
-        try:
-            return service.search(run, snapshot=snap, page=run_page, page_size=page_size, facets=facets, sort=sort), None
-        except IndexMissing:
-            # no snapshot has an index yet: the same query by a scan of the current snapshot (said on the page)
-            return service.scan_search(run, snapshot=current, page=run_page, page_size=page_size, sort=sort), "scan"
-
-    result, mode = page_of(page)
-    clamped = result.total > 0 and page > result.pages
-    if clamped:  # page 99 of 148 hits: the last page, not "nothing found"
-        page = result.pages
-        result, mode = page_of(page)
-    # "previous": the current snapshot's index is being built; these hits come from the newest
-    # snapshot that has one (said on the page, with its id)
-    mode = mode or ("full" if snap.id == current.id else "previous")
-    return {
-        "query": query, "canonical_query": result.query, "total": result.total,
-        "mode": mode, "snapshot_id": result.snapshot_id,
-        "page": page, "page_size": page_size, "pages": result.pages, "clamped": clamped, "sort": sort,
-        "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param} for f in chosen],
-        "elapsed_ms": result.elapsed_ms,
-        "hits": [_hit(_as_dict(h)) for h in result.hits],
-        "facets": _facets_out(result.facets),
-        "facets_pending": mode != "scan" and not facets and result.total > 0,
-        "hint": _english_hint(run) if result.total == 0 else None,
-    }
-
-
-def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """The facets of a full search alone (the search page's second request)."""
-    query = (query or "").strip()
-    if not query or len(query) > MAX_QUERY_CHARS:
-        raise InputError(f"检索式为空或过长（最多{MAX_QUERY_CHARS}字） / empty or too long query "
-                         f"({MAX_QUERY_CHARS} characters max)")
-    from zhichan.search import service
-    from zhichan.search.filters import narrow, parse_filters
-
-    run = narrow(query, parse_filters(list(filters)))
-    return {"query": query, "facets": _facets_out(service.facets(run, snapshot=searchable_snapshot(access)))}
-
-
-def _english_hint(query: str) -> dict[str, Any] | None:
-    """For a query that found nothing: its English terms and the Chinese to search instead."""
-    from zhichan.search.hints import english_hint
-    from zhichan.search.parser import parse
-
-    hint = english_hint(parse(query))
-    if hint is None:
-        return None
-    return {"terms": hint.terms, "chinese": hint.chinese, "suggested_query": hint.suggested_query,
-            "ipc": [{"code": c, "title": t} for c, t in hint.ipc]}
-
-
-def searchable_snapshot(access: CorpusAccess) -> Snapshot:
-    """The current snapshot if its search index exists, else the newest earlier snapshot that has
-    one (after an import, while the new index is built in the background), else the current one
-    (searching it then reports the missing index)."""
-    current = access.require_snapshot()
-    from zhichan.search.layout import index_path
-
-    if index_path(current) is not None:
-        return current
-    for snap in sorted(access.store.snapshots(), key=lambda x: x.id, reverse=True):
-        if snap.id < current.id and index_path(snap) is not None:
-            return snap
-    return current
-
-
-def _facets_out(facets: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-            for name, values in facets.items()}
-
-
-def _hit(h: dict[str, Any]) -> dict[str, Any]:
-    """A hit of the search module; its ``*_html`` fields are already escaped (matches in ``<mark>``)."""
-    return {
-        "application_number": h["application_number"], "title": h["title"],
-        "title_html": Markup(h.get("title_html") or escape(h["title"])),
-        "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
-        "application_date": h["application_date"], "legal_status": h["legal_status"], "status_field": "legal_status",
-        "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
-        "synthetic": bool(h.get("synthetic")),
-    }
-
-
-def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
-                  filters: list[str] | tuple[str, ...] = ()) -> Path:
-    """All hits of ``query`` (narrowed by facet ``filters``) as CSV or XLSX in ``folder``."""
-    if fmt not in ("csv", "xlsx"):
-        raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
-    result = search(access, query, page=1, page_size=1, filters=filters)  # validates the query first
-    if result["filters"]:
-        from zhichan.search.filters import narrow, parse_filters
-
-        query = narrow(query, parse_filters(list(filters)))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"search-{secrets.token_hex(8)}.{fmt}"
-    from zhichan.search import service
-
-    # every hit (no cap), through the index or by a scan: the search module's one export
-    service.export(query, path, fmt="xlsx" if fmt == "xlsx" else "csv", snapshot=access.require_snapshot())
-    return path
 
 
 def parse_as_of(value: str | dt.date | None, access: CorpusAccess | None = None) -> dt.date:
@@ -360,7 +203,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     from zhichan.indicators.engines import plain
 
     code = scope.require_region(code)
-    _check_paging(page, RECORDS_PAGE_SIZE)
+    check_paging(page, RECORDS_PAGE_SIZE)
     ind = registry.get_indicator(indicator[:80])
     snap = access.require_snapshot()
     value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]

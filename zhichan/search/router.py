@@ -1,0 +1,124 @@
+"""The search and patent pages (专利检索): thin, the data comes from :mod:`zhichan.search.views`; the
+corpus is public data, scoped exports are audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+
+from zhichan.errors import InputError
+from zhichan.platform import audit
+from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.scope import Scope
+from zhichan.search import views
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.domains import WebDomain
+from zhichan.web.security import client_ip
+
+router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+
+
+#: facet filters ``facet:value`` (zhichan.search.filters), repeatable: ``?f=ipc:H01M&f=year:2021``
+FacetFilters = Annotated[list[str] | None, Query(max_length=220)]
+#: a repeated field of the form search (one per row or checkbox); a type, not a shared default:
+#: FastAPI binds a ``Query`` object to the first parameter that uses it
+FormList = Annotated[list[str] | None, Query(max_length=500)]
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    q: str = Query("", max_length=views.MAX_QUERY_CHARS),
+    page: int = Query(1, ge=1, le=10_000),
+    size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    sort: str = Query("relevance", max_length=20),
+    f: FacetFilters = None,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    result, error, error_at = None, None, None
+    if q.strip():
+        try:
+            result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f or [])
+        except InputError as exc:  # a query syntax error is shown beside the query box
+            error = exc.message
+            position = exc.details.get("position")
+            if isinstance(position, int) and exc.details.get("query") == q.strip():
+                text = q.strip()  # the query with the offending character marked
+                error_at = (text[:position - 1], text[position - 1:position] or " ", text[position:])
+    state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size)
+    return render(request, "search/search.html", {"q": q, "result": result, "error": error, "error_at": error_at,
+                                           "state": state,
+                                           "syntax": views.syntax_help()},
+                  status=400 if error else 200)
+
+
+@router.get("/search/form")
+def search_form(
+    request: Request, op: FormList = None, field: FormList = None, value: FormList = None,
+    kind: FormList = None, status: FormList = None,
+    date_field: str = Query("AD", max_length=8), date_from: str = Query("", max_length=20),
+    date_to: str = Query("", max_length=20), build: str = Query("", max_length=2),
+) -> Response:
+    """The form search (表格检索): writes the command-line query and runs it on the search page;
+    a value the query language rejects re-renders the form with the input kept and the message
+    beside its row."""
+    value = value or []
+    if len(value) > 20 or any(len(v) > 500 for v in value):
+        raise InputError("表格行过多或取值过长 / too many rows or a value too long")
+    state = views.form_search({"op": op or [], "field": field or [], "value": value, "kind": kind or [],
+                                      "status": status or [],
+                                      "date_field": date_field, "date_from": date_from, "date_to": date_to,
+                                      "build": build})
+    if state["query"]:
+        return RedirectResponse(f"/search?{urlencode({'q': state['query']})}", status_code=303)
+    return render(request, "search/search_form.html", {"form": state, "choices": views.form_choices()},
+                  status=400 if state["error"] else 200)
+
+
+@router.get("/search/facets")
+def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
+                  size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+                  sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
+                  access: CorpusAccess = CorpusDep) -> Response:
+    """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
+    a link that adds it as a filter."""
+    facets = views.search_facets(access, q, f or [])["facets"]
+    return render(request, "search/_search_facets.html",
+                  {"facets": facets, "state": views.PageState(q, f or [], sort, size), "clickable": True})
+
+
+@router.get("/search/export.{fmt}")
+def search_export(
+    request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
+    f: FacetFilters = None,
+    access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Response:
+    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f or [])
+    audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": (f or [])[:12]},
+                 ip=client_ip(request))
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    return FileResponse(path, media_type=media, filename=f"zhichan-search.{fmt}",
+                        background=BackgroundTask(path.unlink, missing_ok=True))
+
+
+@router.get("/patents/{application_number}")
+def patent_page(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
+    from zhichan.search.ast import quote
+    return render(request, "search/patent.html", {"p": views.patent_page(access, application_number),
+                                           "quote_term": quote})
+
+
+@router.get("/patents/{application_number}/similar")
+def patent_similar(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
+    """The patent page's similar patents (an HTML fragment HTMX loads after the page)."""
+    return render(request, "search/_similar.html", {"p": views.similar_fragment(access, application_number)})
+
+
+DOMAIN = WebDomain("search", (router,), templates=Path(__file__).resolve().parent / "templates")
