@@ -164,3 +164,31 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     page.goto("/services/subsidies/SUB-2026-01?lang=en")
     assert "award changed from 20000.00 to 4000.00 yuan" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-en.png"), full_page=True)
+
+
+def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from tests.services.helpers import concluded_round
+    from zhichan.figures import export_workflow
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.services.subsidies import disburse
+
+    concluded_round(env)
+    with session_scope(env.engine) as s:
+        officer = scope_for_user(s, s.scalar(select(User).where(User.username == "cd_officer")))
+        disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
+    export_workflow(env.engine, env.app.state.procedures.registry, env.settings.data_dir)
+    sign_in(page, "cd_leader")
+    page.wait_for_load_state("networkidle")
+    page.goto("/regions/510100/indicators?as_of=2026-09-30")
+    assert "资助奖励拨付金额" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-zh.png"), full_page=True)
+    page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30")
+    assert "CD-2026-001" in page.inner_text("body") and "2026-08-12" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-records-zh.png"), full_page=True)
+    page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30&lang=en")
+    assert "Subsidies paid" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-records-en.png"), full_page=True)
