@@ -161,3 +161,42 @@ def test_dismissed_and_withdrawn_objections_leave_the_award(world: World, tmp_pa
         # another enterprise's user does not see C's objection
         with pytest.raises(Exception, match="没有办件"):
             world.service.case(s, _scope(world, users[A]), first["id"])
+
+
+def test_concurrent_upheld_objections_never_pass_the_budget(world: World, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    _, users, _ = _published(world, tmp_path)
+    c_user = _scope(world, users[C])
+    cut = _object(world, c_user, 1, D(2026, 8, 4))
+    _decide(world, cut["id"], "uphold", {"awarded": "1000.00", "decision": "核减"}, D(2026, 8, 5))  # 20,000 left
+    # B 19,000 → 30,000 (+11,000) and C 0 → 15,000 (+15,000): each fits alone, not both
+    raises = {_object(world, c_user, 2, D(2026, 8, 5))["id"]: "30000.00",
+              _object(world, c_user, 3, D(2026, 8, 5))["id"]: "15000.00"}
+    upheld: list[int] = []
+    refused: list[str] = []
+    barrier = threading.Barrier(2)
+    # each decision holds its transaction open a moment after summing the awards, so the two overlap
+    world.service.add_hook(objections.PROCEDURE, lambda s, scope, step: time.sleep(0.5) if step.event == "uphold" else None)
+
+    def uphold(case_id: int, amount: str) -> None:
+        barrier.wait()
+        try:
+            _decide(world, case_id, "uphold", {"awarded": amount, "decision": "补足"}, D(2026, 8, 6))
+            upheld.append(case_id)
+        except FormError as exc:
+            refused.append(exc.errors["awarded"])
+        except Exception as exc:  # noqa: BLE001 - SQLite may answer "database is locked" to a writer that waited too long
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=uphold, args=item) for item in raises.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with session_scope(world.engine) as s:
+        total = sum(s.scalars(select(SubsidyAward.awarded_yuan)), Y(0))
+    assert len(upheld) == 1 and len(refused) == 1 and total <= Y("40000.00")
+    assert total == Y("1000.00") + {30000: Y("30000.00") + Y("0.00"), 15000: Y("19000.00") + Y("15000.00")}[
+        int(Y(raises[upheld[0]]))]
