@@ -6,7 +6,8 @@
 4. seed synthetic finance records (pledge registrations through the real procedure, fund operations)
    and write the registrations into the corpus events (then index that snapshot);
 5. generate synthetic complaints and protection cases through the real engine (once per database),
-   and the exchange's demo listings, needs and open licences;
+   the exchange's demo listings, needs and open licences, and the public services' applications,
+   priority-examination recommendations, pre-examinations and a subsidy round;
 6. print a summary, then start the web platform with a demo administrator.
 """
 
@@ -128,6 +129,23 @@ def seed_exchange_demo(snapshot: Snapshot) -> dict[str, int]:
         engine.dispose()
 
 
+def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
+    """Synthetic service applications, priority-examination recommendations, pre-examinations and a subsidy
+    round (zhichan.services.demo), once per database."""
+    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.services.demo import seed
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        return seed(engine, snapshot, procedure_service(settings, engine))
+    finally:
+        engine.dispose()
+
+
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
@@ -149,6 +167,9 @@ def demo(
             console.print(f"合成保护案件 / synthetic protection cases: {made['cases']}")
     if snapshot.synthetic:
         console.print(f"合成交易大厅数据 / synthetic exchange demo: {seed_exchange_demo(snapshot)}")
+        made_services = seed_services_demo(snapshot)
+        if made_services is not None:
+            console.print(f"合成公共服务数据 / synthetic public-services demo: {made_services}")
     if serve:
         from zhichan.web.server import run
 

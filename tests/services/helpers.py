@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy import select
 
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot, patent
@@ -31,6 +34,23 @@ def concluded_round(env: WebEnv, programme: str = "SUB-2026-01") -> int:
     that its objection period has run); the round's case id."""
     import datetime as dt
 
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    case_id = published_round(env, programme, dt.datetime(2026, 8, 3, 2))
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        officer = scope_for_user(s, s.scalar(select(User).where(User.username == "cd_officer")))
+        env.app.state.procedures.act(s, officer, case_id, "conclude", version=3,  # type: ignore[attr-defined]
+                                     fields={"objections": "公示期内未收到异议"}, now=dt.datetime(2026, 8, 11, 2))
+    return case_id
+
+
+def published_round(env: WebEnv, programme: str = "SUB-2026-01", day: dt.datetime | None = None) -> int:
+    """The web template's enterprise applies, the city (officer ``cd_officer``) allots and its leader
+    publishes a round on ``day`` (default: now, so its objection period runs); the round's case id."""
+    import datetime as dt
+
     from sqlalchemy import select
 
     from zhichan.platform.accounts import create_user
@@ -51,11 +71,9 @@ def concluded_round(env: WebEnv, programme: str = "SUB-2026-01") -> int:
         create_user(s, username="cd_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=city)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         apply(s, scope("ent_user"), env.app.state.corpus.snapshot(), programme)  # type: ignore[attr-defined]
-    day = dt.datetime(2026, 8, 3, 2)
+    day = day or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         case = service.start(s, scope("cd_officer"), ROUND_PROCEDURE, fields={"programme": programme}, now=day)
         service.act(s, scope("cd_officer"), case["id"], "allot", version=1, fields={}, now=day)
         service.act(s, scope("cd_leader"), case["id"], "publish", version=2, fields={}, now=day)
-        service.act(s, scope("cd_officer"), case["id"], "conclude", version=3, fields={"objections": "公示期内未收到异议"},
-                    now=dt.datetime(2026, 8, 11, 2))
     return int(case["id"])

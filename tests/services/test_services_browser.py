@@ -127,3 +127,68 @@ def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> No
     page.wait_for_url("**/services/ZC-YX-001")
     assert "028-00000000" in page.inner_text("#entry")
     page.screenshot(path=str(artifacts_dir / "services-entry.png"), full_page=True)
+
+
+def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.helpers import published_round
+
+    published_round(env)
+    sign_in(page, "ent2_user")
+    page.goto("/services/subsidies/SUB-2026-01")
+    page.select_option("#objection-line", "1")
+    page.click("#objection-submit")  # no grounds: answered beside the field
+    page.wait_for_selector("#grounds-error")
+    page.screenshot(path=str(artifacts_dir / "services-objection-error.png"), full_page=True)
+    page.fill("#objection-grounds", "该企业计入的授权发明不在资助期内")
+    page.click("#objection-submit")
+    page.wait_for_url("**/cases/*")
+    case_url = page.url
+    assert "待处理" in page.inner_text("#case-state")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+
+    sign_in(page, "cd_officer")
+    page.wait_for_load_state("networkidle")
+    page.goto(case_url)
+    page.click("#action-uphold")
+    page.fill("#uphold-awarded", "30000.01")  # past the cap: answered beside the field
+    page.fill("#uphold-decision", "经核实，资助期内授权发明为 2 件")
+    page.click("#submit-uphold")
+    page.wait_for_selector("#uphold-awarded-error")
+    page.fill("#uphold-awarded", "4000.00")
+    page.click("#submit-uphold")
+    page.wait_for_selector("#case-state:has-text('异议成立')")
+    page.goto("/services/subsidies/SUB-2026-01")
+    assert "资助由 20000.00 元调整为 4000.00 元" in page.inner_text("#results")
+    page.screenshot(path=str(artifacts_dir / "services-objection-zh.png"), full_page=True)
+    page.goto("/services/subsidies/SUB-2026-01?lang=en")
+    assert "award changed from 20000.00 to 4000.00 yuan" in page.inner_text("#results")
+    page.screenshot(path=str(artifacts_dir / "services-objection-en.png"), full_page=True)
+
+
+def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from tests.services.helpers import concluded_round
+    from zhichan.figures import export_workflow
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.services.subsidies import disburse
+
+    concluded_round(env)
+    with session_scope(env.engine) as s:
+        officer = scope_for_user(s, s.scalar(select(User).where(User.username == "cd_officer")))
+        disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
+    export_workflow(env.engine, env.app.state.procedures.registry, env.settings.data_dir)
+    sign_in(page, "cd_leader")
+    page.wait_for_load_state("networkidle")
+    page.goto("/regions/510100/indicators?as_of=2026-09-30")
+    assert "资助奖励拨付金额" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-zh.png"), full_page=True)
+    page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30")
+    assert "CD-2026-001" in page.inner_text("body") and "2026-08-12" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-records-zh.png"), full_page=True)
+    page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30&lang=en")
+    assert "Subsidies paid" in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "services-figures-records-en.png"), full_page=True)

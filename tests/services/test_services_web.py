@@ -14,7 +14,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Step
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
+from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as
 
 SEARCH = "services.search_service"
 
@@ -275,3 +275,44 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
                     str(artifacts_dir / "services-priority-letter")], check=True)
     quotas = client.get("/services/priority/quotas").text
     assert '<tr id="allocation-510100"><td>510100</td><td>1</td><td>1</td><td>0</td></tr>' in quotas  # used up
+
+
+def test_an_objection_to_a_published_result(env: WebEnv, client: TestClient) -> None:
+    from tests.services.helpers import published_round
+
+    round_id = published_round(env)
+    page = client.get("/services/subsidies/SUB-2026-01")  # the public reads it, the form is for the signed-in
+    assert page.status_code == 200 and "objection-form" not in page.text
+    assert client.post("/services/subsidies/SUB-2026-01/objections", data={"line": "1", "grounds": "x"},
+                       follow_redirects=False).status_code in (401, 403)
+    login_as(client, env.engine, "ent2_user")  # another enterprise objects
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert 'id="objection-form"' in page.text
+    token = csrf_from(page.text)
+    bad = client.post("/services/subsidies/SUB-2026-01/objections", data={"csrf_token": token, "line": "7", "grounds": ""})
+    assert bad.status_code == 422 and 'id="line-error"' in bad.text and 'id="grounds-error"' in bad.text
+    filed = client.post("/services/subsidies/SUB-2026-01/objections",
+                        data={"csrf_token": token, "line": "1", "grounds": "该企业的授权发明在资助期外"},
+                        files={"extra": ("证明.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert filed.status_code == 303
+    case_url = filed.headers["location"]
+    case = client.get(case_url)  # the objector follows its own case
+    assert case.status_code == 200 and "资助结果异议" in case.text and "待处理" in case.text
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert "待处理" in page.text and "资助结果异议" not in page.text.split('id="results"')[0]
+    login_as(client, env.engine, "jinjiang_officer")  # another district does not handle the city's objection
+    assert client.get(case_url).status_code == 404
+    login_as(client, env.engine, "cd_officer")
+    case_id = int(case_url.rsplit("/", 1)[1])
+    token = csrf_from(client.get(case_url).text)
+    upheld = client.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                         json={"event": "uphold", "version": 1, "fields": {"awarded": "0", "decision": "资助期外，不予资助"}})
+    assert upheld.status_code == 200, upheld.text
+    result = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
+    line = result["published"][0]
+    assert line["awarded"] == "0.00" and line["objections"][0]["status"] == "upheld"
+    assert line["objections"][0]["objector"] == JINJIANG_ENTERPRISE
+    assert result["budget_left"] == "200000.00"
+    login_as(client, env.engine, "ent_user")  # the public page names no objector
+    assert JINJIANG_ENTERPRISE not in client.get("/services/subsidies/SUB-2026-01").text
+    assert round_id

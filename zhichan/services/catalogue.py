@@ -74,6 +74,9 @@ def check_catalogue(registry: ProcedureRegistry, entries: tuple[Entry, ...] | No
             if entry.time_limit_clock not in decl.clocks:
                 raise ConfigError(f"服务事项 {entry.code}：{decl.procedure}（{decl.jurisdiction}）没有期限 "
                                   f"{entry.time_limit_clock} / no clock {entry.time_limit_clock}")
+            if decl.cycle_clock != entry.time_limit_clock:  # the handling time in statistics is the time limit's
+                raise ConfigError(f"服务事项 {entry.code}：{decl.procedure}（{decl.jurisdiction}）的 cycle_clock 应为承诺时限 "
+                                  f"{entry.time_limit_clock} / cycle_clock must be the time limit {entry.time_limit_clock}")
             for event in entry.decisions:
                 steps = [t for t in decl.transitions if t.event == event]
                 if not steps or any(len(t.documents) != 1 for t in steps):

@@ -139,3 +139,24 @@ class PreexamFiling(Base):
     applicant: Mapped[str] = mapped_column(String(200))
     applicant_key: Mapped[str] = mapped_column(String(300))
     recorded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class SubsidyObjection(Base):
+    """An objection to one line of a published subsidy result: its own case (``services.subsidy_objection``,
+    with its decision clock), and — when upheld — the award it changed, before and after."""
+
+    __tablename__ = "services_subsidy_objections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
+    round_case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("services_subsidy_awards.id"), index=True)
+    programme: Mapped[str] = mapped_column(String(20), index=True)
+    objector: Mapped[str] = mapped_column(String(200))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    #: pending, upheld, dismissed, withdrawn
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    decision: Mapped[str | None] = mapped_column(Text, nullable=True)
+    amount_before: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+    amount_after: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)

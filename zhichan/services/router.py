@@ -17,8 +17,9 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form, service
-from zhichan.services import catalogue, library, preexam, priority, subsidies, views
+from zhichan.services import catalogue, library, objections, priority, subsidies, views
 from zhichan.services import service as applications
+from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
@@ -174,10 +175,12 @@ def subsidies_page(request: Request, scope: Scope = ScopeDep) -> Response:
 
 
 def _programme_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,
-                    values: dict[str, Any] | None = None, award: int | None = None, status: int = 200) -> Response:
+                    values: dict[str, Any] | None = None, award: int | None = None, objection: bool = False,
+                    message: str = "", status: int = 200) -> Response:
     data = subsidies.results_view(session, scope, code, lang(request))
     return render(request, "services/programme.html", {**data, "errors": errors or {}, "values": values or {},
-                                                       "failed_award": award}, status=status)
+                                                       "failed_award": award, "failed_objection": objection,
+                                                       "message": message}, status=status)
 
 
 @router.get("/services/subsidies/{programme}", include_in_schema=False)
@@ -206,6 +209,26 @@ def programme_apply(request: Request, programme: ProgrammeCode, scope: Scope = S
         return _programme_page(request, scope, session, programme, errors=exc.errors, status=422)
     session.commit()
     return RedirectResponse(f"/services/subsidies/{programme}", status_code=303)
+
+
+@router.post("/services/subsidies/{programme}/objections", include_in_schema=False)
+async def programme_object(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                           session: Session = DbDep) -> Response:
+    """An objection to a line of the published result (anyone signed in, during the objection period); the
+    objector then follows it on its case page."""
+    scope.require_authenticated()
+    subsidies.programme(programme)  # 404 for an unknown programme
+    fields: dict[str, Any] = {}
+    try:
+        uploads, _ = await _form(request, fields)
+        case = objections.file_objection(service(request), session, scope, programme, fields=fields, uploads=uploads,
+                                         ip=_ip(request))
+    except FormError as exc:
+        session.rollback()
+        return _programme_page(request, scope, session, programme, errors=exc.errors, values=fields, objection=True,
+                               status=422)
+    session.commit()
+    return RedirectResponse(f"/cases/{case['id']}", status_code=303)
 
 
 @router.post("/services/subsidies/awards/{award_id}/disburse", include_in_schema=False)
@@ -289,17 +312,7 @@ async def entry_edit_submit(request: Request, service_code: Code, scope: Scope =
 
 
 def _setup(app: FastAPI) -> None:
-    procedures = app.state.procedures
-    catalogue.check_catalogue(procedures.registry)
-    for e in catalogue.shipped_entries():
-        procedures.add_hook(e.procedure, catalogue.offered_hook)
-    procedures.add_hook(priority.PROCEDURE, priority.make_hook(app.state.corpus.snapshot))
-    subsidies.programmes()  # a broken programme file stops the start with its name
-    procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
-    preexam.centres()
-    library.entries()  # a broken library file stops the start with its name
-    for procedure in (preexam.FILING, preexam.CASE):
-        procedures.add_hook(procedure, preexam.make_hook())
+    install(app.state.procedures, app.state.corpus.snapshot)
 
 
 DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu)

@@ -14,7 +14,9 @@ budget accounting in exact decimals, results published with an objection period,
   the budget, in :class:`~decimal.Decimal` yuan.
 * **A round** is a procedure case (``services.subsidy_round``): allot, publish (the objection clock
   runs — its length is the declaration's, changed by a local declaration like any deadline), conclude
-  after the clock; then each award's disbursement is recorded. Cancelling a round drops its allotment.
+  after the clock once every objection is decided (:mod:`zhichan.services.objections`: each is its own
+  case, and an upheld one changes its line's award within the budget); then each award's disbursement
+  is recorded. Cancelling a round drops its allotment.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.models import CaseClock
 from zhichan.procedures.service import StepTaken
+from zhichan.services import objections
 from zhichan.services.models import SubsidyApplication, SubsidyAward
 
 ROUND_PROCEDURE = "services.subsidy_round"
@@ -249,6 +252,9 @@ def make_round_hook(declared: Any = programmes) -> Any:
                                                                 CaseClock.name == "objection"))
             if due is None or china_date(step.now) <= due:
                 raise FormError({"_clock": f"公示期至 {due} 届满后方可结束 / the objection period runs to {due}"})
+            waiting = objections.pending(session, step.case_id)
+            if waiting:
+                raise FormError({"_clock": f"尚有 {waiting} 件异议未处理 / {waiting} objection(s) still to decide"})
 
     return hook
 
@@ -284,20 +290,17 @@ def disburse(session: Session, scope: Scope, award_id: int, paid_on: str, vouche
     return award
 
 
-def results_view(session: Session, scope: Scope, code: str, lang: str) -> dict[str, Any]:
+def results_view(session: Session, scope: Scope, code: str, lang: str, *,
+                 declared: dict[str, Programme] | None = None) -> dict[str, Any]:
     """The programme; its published results (public); for officers of its area the applications and awards,
     for an enterprise its own application."""
     from zhichan.procedures.models import Case
 
-    p = programme(code)
+    p = (declared or programmes()).get(code) or programme(code)
     awards = session.execute(select(SubsidyAward, SubsidyApplication, Case).join(
         SubsidyApplication, SubsidyApplication.id == SubsidyAward.application_id).join(
         Case, Case.id == SubsidyAward.round_case_id).where(SubsidyAward.programme == code)
         .order_by(SubsidyAward.seq)).all()
-    published = [{"seq": a.seq, "applicant": app.applicant, "requested": a.requested_yuan, "awarded": a.awarded_yuan,
-                  "reason": a.reason, "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
-                  "case_state": case.state, "case_id": case.id}
-                 for a, app, case in awards if case.state in ("published", "concluded")]
     round_case = awards[0][2] if awards else None
     objection_until = None
     if round_case is not None:
@@ -306,6 +309,11 @@ def results_view(session: Session, scope: Scope, code: str, lang: str) -> dict[s
     area, mine = region_prefix(p.region), scope.region_prefix
     # officers above the programme's area, or within it (a district sees its own enterprises' applications)
     officer = mine is not None and (area.startswith(mine) or mine.startswith(area))
+    objected = objections.by_award(session, code, officer=bool(officer))
+    published = [{"seq": a.seq, "applicant": app.applicant, "requested": a.requested_yuan, "awarded": a.awarded_yuan,
+                  "reason": a.reason, "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
+                  "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
+                 for a, app, case in awards if case.state in ("published", "concluded")]
     applications: list[dict[str, Any]] = []
     if scope.is_authenticated:
         rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
@@ -317,8 +325,12 @@ def results_view(session: Session, scope: Scope, code: str, lang: str) -> dict[s
                                      "measures": json.loads(r.measures), "reasons": json.loads(r.reasons),
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
+    open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
+                           and china_date(utcnow()) <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
             "awarded_total": spent, "objection_until": objection_until,
+            "budget_left": p.budget_yuan - spent if published else None,
+            "may_object": scope.is_authenticated and open_for_objections,
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
             "may_apply": scope.role == Role.ENTERPRISE_USER,

@@ -76,7 +76,34 @@ SELECT
     AND cycle_ended_in_period
     AND cycle_in_time) AS adjudication_closed_on_time,
   COUNT(*) FILTER(WHERE
-    domain = 'protection' AND closed_in_period AND state = 'mediated') AS protection_mediated
+    domain = 'protection' AND closed_in_period AND state = 'mediated') AS protection_mediated,
+  COUNT(*) FILTER(WHERE
+    procedure = 'services.search_service' AND opened_in_period) AS services_applications_search_service,
+  COUNT(*) FILTER(WHERE
+    procedure = 'services.priority_exam' AND opened_in_period) AS services_applications_priority_exam,
+  COUNT(*) FILTER(WHERE
+    procedure = 'services.preexam_filing' AND opened_in_period) AS services_applications_preexam_filing,
+  COUNT(*) FILTER(WHERE
+    procedure = 'services.preexam_case' AND opened_in_period) AS services_applications_preexam_case,
+  COUNT(*) FILTER(WHERE
+    (
+      procedure = 'services.search_service'
+      OR procedure = 'services.priority_exam'
+      OR procedure = 'services.preexam_filing'
+      OR procedure = 'services.preexam_case'
+    )
+    AND cycle_ended_in_period) AS services_cycle_cases,
+  COALESCE(
+    SUM(cycle_days) FILTER(WHERE
+      (
+        procedure = 'services.search_service'
+        OR procedure = 'services.priority_exam'
+        OR procedure = 'services.preexam_filing'
+        OR procedure = 'services.preexam_case'
+      )
+      AND cycle_ended_in_period),
+    0
+  ) AS services_cycle_days_total
 FROM procedure_cases
 GROUP BY
   geo

@@ -1,0 +1,202 @@
+"""Objections to a published subsidy result, worked by hand (SQLite and PostgreSQL): each is its own case
+with its decision deadline (working days), filed by anyone signed in during the publication period and
+handled by the round's office; upholding changes the line's award in exact decimals within the cap and
+the budget; the round concludes only when every objection is decided; the page shows the outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.procedures.helpers import PASSWORD, World, at
+from tests.services.test_services_subsidies import A, B, C, _corpus, _enterprises, _programme, _scope
+from zhichan.errors import FormError
+from zhichan.platform.accounts import create_user
+from zhichan.platform.db import session_scope
+from zhichan.platform.exceptions import AuthenticationError
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import create_org
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case, CaseClock
+from zhichan.services import objections
+from zhichan.services.models import SubsidyAward, SubsidyObjection
+from zhichan.services.subsidies import ROUND_PROCEDURE, apply, disburse, make_round_hook, results_view
+
+D = dt.date
+Y = Decimal
+CODE = "SUB-2026-01"
+
+
+def _published(world: World, tmp_path: Path) -> tuple[int, dict[str, int], int]:
+    """A 40,000-yuan round published on Monday 2026-08-03 (objections to Monday 08-10): line 1 A 21,000,
+    line 2 B 19,000 (the budget's remainder), line 3 C nothing."""
+    snap = _corpus(tmp_path / "corpus")
+    declared = {CODE: _programme("40000.00")}
+    world.service.add_hook(ROUND_PROCEDURE, make_round_hook(lambda: declared))
+    world.service.add_hook(objections.PROCEDURE, objections.make_objection_hook(lambda: declared))
+    users = _enterprises(world)
+    for day, name in enumerate((A, B, C), 1):
+        with session_scope(world.engine) as s:
+            apply(s, _scope(world, users[name]), snap, CODE, now=at(D(2026, 7, day)), declared=declared)
+    with session_scope(world.engine) as s:
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert city is not None
+        leader = create_user(s, username="cd_leader", password=PASSWORD, role=Role.BUREAU_LEADER, org=city).id
+        bank = create_org(s, "成都某银行", OrgKind.BANK, "510100", city)
+        users["bank"] = create_user(s, username="bank", password=PASSWORD, role=Role.BANK_USER, org=bank).id
+    officer = world.scope("chengdu_officer")
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": CODE}, now=at(D(2026, 8, 3)))
+        world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
+        world.service.act(s, _scope(world, leader), case["id"], "publish", version=2, fields={}, now=at(D(2026, 8, 3)))
+    return int(case["id"]), users, leader
+
+
+def _object(world: World, scope: Scope, line: object, day: dt.date, grounds: str = "申报的授权发明与本人无关") -> dict:  # type: ignore[type-arg]
+    with session_scope(world.engine) as s:
+        return objections.file_objection(world.service, s, scope, CODE, fields={"line": line, "grounds": grounds},
+                                         now=at(day))
+
+
+def _decide(world: World, case_id: int, event: str, fields: dict[str, str], day: dt.date) -> None:
+    with session_scope(world.engine) as s:
+        world.service.act(s, world.scope("chengdu_officer"), case_id, event, version=1, fields=fields, now=at(day))
+
+
+def test_objections_change_awards_within_the_budget(world: World, tmp_path: Path) -> None:
+    round_id, users, _ = _published(world, tmp_path)
+    c_user, bank = _scope(world, users[C]), _scope(world, users["bank"])
+    # C (a district enterprise) objects to line 1; its case goes to the city office that published the round
+    first = _object(world, c_user, 1, D(2026, 8, 4))
+    with session_scope(world.engine) as s:
+        case = s.get(Case, first["id"])
+        assert case is not None and case.region_code == "510100" and case.party_user_id == users[C]
+        # 10 working days from Tuesday 08-04: 08-05 … 08-18 (two weekends skipped)
+        assert s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == first["id"])) == D(2026, 8, 18)
+    # a bank's user may object too (anyone signed in), and follows its own case
+    second = _object(world, bank, "2", D(2026, 8, 10))
+    with session_scope(world.engine) as s:
+        assert world.service.case(s, bank, second["id"])["case"]["state"] == "filed"
+    third = _object(world, c_user, 3, D(2026, 8, 10), grounds="本企业另有一件授权发明未计入")
+    # bad input answered beside its field; anonymous callers and late objections refused
+    for line, field in (("x", "line"), (9, "line")):
+        with pytest.raises(FormError) as info:
+            _object(world, c_user, line, D(2026, 8, 5))
+        assert field in info.value.errors
+    with pytest.raises(FormError) as info:
+        _object(world, c_user, 1, D(2026, 8, 5), grounds=" ")
+    assert "grounds" in info.value.errors
+    with pytest.raises(AuthenticationError):
+        _object(world, Scope(), 1, D(2026, 8, 5))
+    with pytest.raises(FormError) as info:
+        _object(world, c_user, 1, D(2026, 8, 11))
+    assert "2026-08-10" in info.value.errors["line"]
+
+    # the round waits for its objections
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.act(s, world.scope("chengdu_officer"), round_id, "conclude", version=3, fields={},
+                          now=at(D(2026, 8, 11)))
+    assert "3 件异议未处理" in info.value.errors["_clock"]
+
+    # upheld: A's award 21,000 → 5,000 (16,000 back to the budget); amounts checked beside the field
+    for bad in ("5000.001", "abc", "-1", "30000.01", "NaN"):
+        with pytest.raises(FormError) as info:
+            _decide(world, first["id"], "uphold", {"awarded": bad, "decision": "经核实部分授权发明不属于申请人"},
+                    D(2026, 8, 12))
+        assert "awarded" in info.value.errors
+    _decide(world, first["id"], "uphold", {"awarded": "5,000.00", "decision": "经核实部分授权发明不属于申请人"},
+            D(2026, 8, 12))
+    # B's 19,000 → the cap of 30,000 (takes 11,000 of the 16,000 returned); C's 0 → at most the 5,000 left
+    _decide(world, second["id"], "uphold", {"awarded": "30000", "decision": "按全额核定"}, D(2026, 8, 12))
+    with pytest.raises(FormError) as info:
+        _decide(world, third["id"], "uphold", {"awarded": "5000.01", "decision": "补计一件"}, D(2026, 8, 12))
+    assert "5000.00" in info.value.errors["awarded"]
+    _decide(world, third["id"], "uphold", {"awarded": "5000.00", "decision": "补计一件，预算余额全部用尽"}, D(2026, 8, 13))
+    with session_scope(world.engine) as s:
+        awards = [a.awarded_yuan for a in s.scalars(select(SubsidyAward).order_by(SubsidyAward.seq))]
+        assert awards == [Y("5000.00"), Y("30000.00"), Y("5000.00")] and sum(awards) == Y("40000.00")
+        rows = {o.case_id: o for o in s.scalars(select(SubsidyObjection))}
+        assert (rows[first["id"]].status, rows[first["id"]].amount_before, rows[first["id"]].amount_after) == \
+            ("upheld", Y("21000.00"), Y("5000.00"))
+        assert rows[third["id"]].decided_on == D(2026, 8, 13)
+
+    # the published result shows each line's objections and outcomes; the objector only to officers
+    with session_scope(world.engine) as s:
+        public = results_view(s, Scope(), CODE, "zh", declared={CODE: _programme("40000.00")})
+        officer = results_view(s, world.scope("chengdu_officer"), CODE, "zh")
+    line1 = public["published"][0]["objections"]
+    assert [(o["status"], o["before"], o["after"], o["objector"]) for o in line1] == \
+        [("upheld", Y("21000.00"), Y("5000.00"), None)]
+    assert officer["published"][0]["objections"][0]["objector"] == C
+    assert public["awarded_total"] == Y("40000.00") and public["budget_left"] == Y("0.00")
+
+    with session_scope(world.engine) as s:
+        world.service.act(s, world.scope("chengdu_officer"), round_id, "conclude", version=3, fields={},
+                          now=at(D(2026, 8, 14)))
+    with session_scope(world.engine) as s:
+        award = s.scalar(select(SubsidyAward).where(SubsidyAward.seq == 3))
+        assert award is not None
+        paid = disburse(s, world.scope("chengdu_officer"), award.id, "2026-08-14", "CD-2026-003")
+        assert paid.awarded_yuan == Y("5000.00")
+
+
+def test_dismissed_and_withdrawn_objections_leave_the_award(world: World, tmp_path: Path) -> None:
+    _, users, _ = _published(world, tmp_path)
+    c_user = _scope(world, users[C])
+    first = _object(world, c_user, 2, D(2026, 8, 4))
+    second = _object(world, c_user, 2, D(2026, 8, 5))
+    with pytest.raises(FormError) as info:
+        _decide(world, first["id"], "dismiss", {"decision": ""}, D(2026, 8, 6))
+    assert "decision" in info.value.errors
+    _decide(world, first["id"], "dismiss", {"decision": "排序依据申请时间，符合办法"}, D(2026, 8, 6))
+    with session_scope(world.engine) as s:
+        world.service.act(s, c_user, second["id"], "withdraw", version=1, fields={}, now=at(D(2026, 8, 6)))
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(SubsidyAward.awarded_yuan).where(SubsidyAward.seq == 2)) == Y("19000.00")
+        assert sorted(o.status for o in s.scalars(select(SubsidyObjection))) == ["dismissed", "withdrawn"]
+        # another enterprise's user does not see C's objection
+        with pytest.raises(Exception, match="没有办件"):
+            world.service.case(s, _scope(world, users[A]), first["id"])
+
+
+def test_concurrent_upheld_objections_never_pass_the_budget(world: World, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    _, users, _ = _published(world, tmp_path)
+    c_user = _scope(world, users[C])
+    cut = _object(world, c_user, 1, D(2026, 8, 4))
+    _decide(world, cut["id"], "uphold", {"awarded": "1000.00", "decision": "核减"}, D(2026, 8, 5))  # 20,000 left
+    # B 19,000 → 30,000 (+11,000) and C 0 → 15,000 (+15,000): each fits alone, not both
+    raises = {_object(world, c_user, 2, D(2026, 8, 5))["id"]: "30000.00",
+              _object(world, c_user, 3, D(2026, 8, 5))["id"]: "15000.00"}
+    upheld: list[int] = []
+    refused: list[str] = []
+    barrier = threading.Barrier(2)
+    # each decision holds its transaction open a moment after summing the awards, so the two overlap
+    world.service.add_hook(objections.PROCEDURE, lambda s, scope, step: time.sleep(0.5) if step.event == "uphold" else None)
+
+    def uphold(case_id: int, amount: str) -> None:
+        barrier.wait()
+        try:
+            _decide(world, case_id, "uphold", {"awarded": amount, "decision": "补足"}, D(2026, 8, 6))
+            upheld.append(case_id)
+        except FormError as exc:
+            refused.append(exc.errors["awarded"])
+        except Exception as exc:  # noqa: BLE001 - SQLite may answer "database is locked" to a writer that waited too long
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=uphold, args=item) for item in raises.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with session_scope(world.engine) as s:
+        total = sum(s.scalars(select(SubsidyAward.awarded_yuan)), Y(0))
+    assert len(upheld) == 1 and len(refused) == 1 and total <= Y("40000.00")
+    assert total == Y("1000.00") + {30000: Y("30000.00") + Y("0.00"), 15000: Y("19000.00") + Y("15000.00")}[
+        int(Y(raises[upheld[0]]))]

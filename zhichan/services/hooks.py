@@ -1,0 +1,25 @@
+"""The services domain's rules on the engine: one place that checks the declared data and installs every
+hook (the web platform at start, the demo generator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhichan.procedures.service import ProcedureService
+from zhichan.services import catalogue, library, objections, preexam, priority, subsidies
+
+
+def install(procedures: ProcedureService, snapshot_of: Any) -> None:
+    """Check the catalogue, programmes, centres and library (a broken file stops the start with its name)
+    and install the hooks (``snapshot_of()``: the current corpus snapshot)."""
+    catalogue.check_catalogue(procedures.registry)
+    for e in catalogue.shipped_entries():
+        procedures.add_hook(e.procedure, catalogue.offered_hook)
+    procedures.add_hook(priority.PROCEDURE, priority.make_hook(snapshot_of))
+    subsidies.programmes()
+    procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
+    procedures.add_hook(objections.PROCEDURE, objections.make_objection_hook(subsidies.programmes))
+    preexam.centres()
+    library.entries()
+    for procedure in (preexam.FILING, preexam.CASE):
+        procedures.add_hook(procedure, preexam.make_hook())

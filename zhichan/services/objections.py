@@ -1,0 +1,169 @@
+"""Objections to a published subsidy result (资助结果异议).
+
+While a round (``services.subsidy_round``) is published and its objection clock runs, anyone signed in —
+the applicants among them — may object to one line of the result. Each objection is its own case
+(``services.subsidy_objection``): handled by the office that published the round, on the declaration's
+decision clock (``zhichan.legaltime``), decided by upholding or dismissing it; the objector follows it on
+the case page and may withdraw it.
+
+* **Upholding** sets the line's award anew (0 removes it). The amount is exact (``Decimal``, cents), at
+  most the programme's cap per applicant, and the round's awards after the change never sum past the
+  budget: a reduction returns the difference to the budget, an increase takes it only from what is left.
+  The round's case row is locked while the awards are summed and changed, so two decisions at once
+  cannot both spend the same remainder. The money returned is not re-allotted to applications further
+  down the list (that would change results already published); the page shows what is left.
+* The round **concludes** only when every objection to it is decided (the round's hook asks
+  :func:`pending`), and only then are awards paid.
+* The published result shows each line's objections and their outcomes (the objector's name only to
+  the officers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from zhichan.errors import FormError, NotFoundError
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Role
+from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.scope import CASES
+from zhichan.procedures.service import ProcedureService, StepTaken, Upload, check_fields
+from zhichan.services.models import SubsidyAward, SubsidyObjection
+
+PROCEDURE = "services.subsidy_objection"
+CENT = Decimal("0.01")
+
+
+def _published_line(session: Session, code: str, line: Any) -> tuple[SubsidyAward, Case]:
+    """The award on line ``line`` of ``code``'s published result, and its round; FormError beside the field."""
+    try:
+        seq = int(line)
+    except (TypeError, ValueError):
+        raise FormError({"line": "请填写公示序号（整数） / give the line number of the result"}) from None
+    row = session.execute(select(SubsidyAward, Case).join(Case, Case.id == SubsidyAward.round_case_id)
+                          .where(SubsidyAward.programme == code, SubsidyAward.seq == seq)).first()
+    if row is None or row[1].state not in ("published", "concluded"):
+        raise FormError({"line": f"公示结果中没有序号 {seq} / no line {seq} in the published result"})
+    return row[0], row[1]
+
+
+def objection_due(session: Session, round_case_id: int) -> dt.date | None:
+    return session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case_id,
+                                                         CaseClock.name == "objection"))
+
+
+def file_objection(procedures: ProcedureService, session: Session, scope: Scope, code: str, *,
+                   fields: dict[str, Any], uploads: tuple[Upload, ...] = (), now: dt.datetime | None = None,
+                   ip: str = "") -> dict[str, Any]:
+    """Anyone signed in objects to a line of ``code``'s published result (the case goes to the office that
+    published the round, whoever files it)."""
+    scope.require_authenticated()
+    errors: dict[str, str] = {}
+    try:  # the declared fields and the line answered together
+        check_fields(procedures.registry.for_region(PROCEDURE, None).start.fields, {**fields, "programme": code})
+    except FormError as exc:
+        errors.update(exc.errors)
+    try:
+        award, round_case = _published_line(session, code, fields.get("line"))
+    except FormError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise FormError(errors)
+    # the engine files an enterprise's case with its own bureau and an officer's with their office; anyone
+    # else (a bank's, an agency's user) names the office — the round's. The start hook moves every
+    # objection to the round's office.
+    handling = None if scope.governance or scope.role == Role.ENTERPRISE_USER else round_case.org_id
+    return procedures.start(session, scope, PROCEDURE, fields={**fields, "programme": code}, uploads=uploads,
+                            now=now, ip=ip, handling_org_id=handling,
+                            title=f"{code} 第 {award.seq} 号 · 资助结果异议")
+
+
+def parse_amount(raw: Any, cap: Decimal) -> Decimal:
+    """A yuan amount with at most two decimals, from 0 to ``cap``; FormError beside ``awarded``."""
+    text = str(raw or "").strip().replace(",", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise FormError({"awarded": "金额应为元，最多两位小数，如 12000.00 / an amount in yuan with at most two decimals"})
+    if value < 0 or value > cap:
+        raise FormError({"awarded": f"金额应在 0 至每个申请人上限 {cap} 元之间 / between 0 and the cap of {cap} yuan"})
+    return value.quantize(CENT)
+
+
+def pending(session: Session, round_case_id: int) -> int:
+    return int(session.scalar(select(func.count()).select_from(SubsidyObjection).where(
+        SubsidyObjection.round_case_id == round_case_id, SubsidyObjection.status == "pending")) or 0)
+
+
+def make_objection_hook(declared: Any) -> Any:
+    """The step hook of ``services.subsidy_objection`` (``declared()``: the programmes by code)."""
+
+    def hook(session: Session, scope: Scope, step: StepTaken) -> None:
+        if step.event == "start":
+            scope.require_authenticated()  # the declaration is public so that any signed-in role may file
+            code = str(step.case_fields.get("programme", ""))
+            if code not in declared():
+                raise FormError({"programme": f"没有资助项目 {code} / no programme {code}"})
+            award, round_case = _published_line(session, code, step.case_fields.get("line"))
+            due = objection_due(session, round_case.id)
+            if round_case.state != "published" or due is None or china_date(step.now) > due:
+                raise FormError({"line": f"公示期至 {due} 已届满，不再受理异议 / the objection period ended on {due}"})
+            # handled by the office that published the round; the filer (whatever their role) is the party
+            session.execute(update(CASES).where(CASES.c.id == step.case_id).values(
+                org_id=round_case.org_id, org_path=round_case.org_path, region_code=round_case.region_code,
+                party_user_id=step.party_user_id if step.party_user_id is not None else scope.user_id))
+            session.add(SubsidyObjection(case_id=step.case_id, round_case_id=round_case.id, award_id=award.id,
+                                         programme=code, objector=(scope.org_name or scope.username)[:200],
+                                         filed_at=step.now, status="pending"))
+            session.flush()
+            return
+        row = session.scalar(select(SubsidyObjection).where(SubsidyObjection.case_id == step.case_id))
+        if row is None:
+            raise NotFoundError("没有该异议 / no such objection")
+        if step.event == "uphold":
+            p = declared()[row.programme]
+            amount = parse_amount(step.fields.get("awarded"), p.cap_per_applicant_yuan)
+            # one decision on a round's awards at a time (PostgreSQL: the round's row lock; SQLite: the
+            # step's write transaction)
+            session.execute(select(CASES.c.id).where(CASES.c.id == row.round_case_id).with_for_update())
+            changed = session.get(SubsidyAward, row.award_id)
+            assert changed is not None
+            award = changed
+            others = session.scalar(select(func.coalesce(func.sum(SubsidyAward.awarded_yuan), 0)).where(
+                SubsidyAward.round_case_id == row.round_case_id, SubsidyAward.id != award.id)) or Decimal(0)
+            left = p.budget_yuan - Decimal(others)
+            if amount > left:
+                raise FormError({"awarded": f"预算余额仅 {left.quantize(CENT)} 元，不能超过预算 {p.budget_yuan} 元 / "
+                                            f"only {left.quantize(CENT)} yuan of the budget is left"})
+            row.amount_before, row.amount_after = award.awarded_yuan, amount
+            award.awarded_yuan = amount
+            award.reason = f"{award.reason}；异议 {step.number} 成立，调整为 {amount} 元 / changed on objection"
+        if step.event in ("uphold", "dismiss", "withdraw"):
+            row.status = {"uphold": "upheld", "dismiss": "dismissed", "withdraw": "withdrawn"}[step.event]
+            row.decided_on = china_date(step.now)
+            row.decision = str(step.fields.get("decision", "")) or None
+            session.flush()
+
+    return hook
+
+
+def by_award(session: Session, code: str, *, officer: bool) -> dict[int, list[dict[str, Any]]]:
+    """Every objection to ``code``'s result, by award (the objector's name only for ``officer``)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = session.execute(select(SubsidyObjection, Case.number).join(Case, Case.id == SubsidyObjection.case_id)
+                           .where(SubsidyObjection.programme == code).order_by(SubsidyObjection.id)).all()
+    for o, number in rows:
+        out.setdefault(o.award_id, []).append({
+            "number": number, "case_id": o.case_id, "filed_on": china_date(o.filed_at), "status": o.status,
+            "decided_on": o.decided_on, "decision": o.decision, "before": o.amount_before, "after": o.amount_after,
+            "objector": o.objector if officer else None})
+    return out
+
