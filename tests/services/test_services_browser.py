@@ -5,6 +5,7 @@ document; the enterprise follows the progress and opens the decision (a PDF, loo
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -188,6 +189,8 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
     page.screenshot(path=str(artifacts_dir / "services-figures-zh.png"), full_page=True)
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30")
     assert "CD-2026-001" in page.inner_text("body") and "2026-08-12" in page.inner_text("body")
+    amounts = page.locator("td.col-awarded_yuan").all_inner_texts()  # exact money, never a float's "20000.0"
+    assert amounts and all(re.fullmatch(r"\d+\.\d{2}", a.strip()) for a in amounts), amounts
     page.screenshot(path=str(artifacts_dir / "services-figures-records-zh.png"), full_page=True)
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30&lang=en")
     assert "Subsidies paid" in page.inner_text("body")

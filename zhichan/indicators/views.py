@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import secrets
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -196,11 +197,20 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
 
+def record_cell(value: Any) -> Any:
+    """A drill-down cell for the page and its JSON: lists joined; money (DECIMAL) as its exact text
+    (``24000.50``), never a float."""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
                       page: int = 1) -> dict[str, Any]:
     """One page of the records behind an indicator's value (``zhichan indicators drill``)."""
     from zhichan.indicators import registry, service
-    from zhichan.indicators.engines import plain
 
     code = scope.require_region(code)
     check_paging(page, RECORDS_PAGE_SIZE)
@@ -209,8 +219,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
-    rows = [{k: ("; ".join(map(str, v)) if isinstance(v, list) else plain(v)) for k, v in row.items()}
-            for row in table.to_pylist()]
+    rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     drill = registry.get_indicator(ind.drill_code)
     return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
