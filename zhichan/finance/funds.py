@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import Table, case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -326,6 +326,32 @@ def balance(session: Session, code: str) -> Decimal:
     value = session.scalar(select(LEDGER.c.balance).where(LEDGER.c.fund_code == code)
                            .order_by(LEDGER.c.seq.desc()).limit(1))
     return Decimal(value) if value is not None else Decimal("0.00")
+
+
+def figures(session: Session, code: str) -> dict[str, Any]:
+    """A fund's figures — one definition for its page, the API and the statistics export: the pool's
+    balance; loans enrolled (all) and outstanding (status ``enrolled``) with their principal; claims made,
+    the amount approved (approved or paid), paid and recovered; 放大倍数 (leverage) = principal
+    outstanding / balance, to the cent (None while the pool is empty)."""
+    pool = balance(session, code)
+    loans = session.execute(select(
+        func.count(), func.count().filter(Loan.status == "enrolled"),
+        func.coalesce(func.sum(case((Loan.status == "enrolled", Loan.principal), else_=0)), 0),
+    ).where(Loan.fund_code == code)).one()
+    claims = session.execute(select(
+        func.count(), func.coalesce(func.sum(case((Claim.status.in_(("approved", "paid")), Claim.amount), else_=0)), 0),
+        func.coalesce(func.sum(Claim.paid), 0), func.coalesce(func.sum(Claim.recovered), 0),
+    ).where(Claim.fund_code == code)).one()
+    outstanding = Decimal(loans[2]).quantize(CENT)
+    return {"balance": pool, "loans": int(loans[0]), "loans_outstanding": int(loans[1]), "outstanding": outstanding,
+            "claims": int(claims[0]), "approved": Decimal(claims[1]).quantize(CENT),
+            "paid": Decimal(claims[2]).quantize(CENT), "recovered": Decimal(claims[3]).quantize(CENT),
+            "leverage": leverage(outstanding, pool)}
+
+
+def leverage(outstanding: Decimal, pool: Decimal) -> Decimal | None:
+    """放大倍数: principal outstanding per yuan of pool balance, to the cent; None while the pool is empty."""
+    return (outstanding / pool).quantize(CENT) if pool > 0 else None
 
 
 def _append(session: Session, code: str, kind: str, amount: Decimal, *, claim_id: int | None = None,
