@@ -98,3 +98,17 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
             "registered", "5000000.00", WUHOU_ENTERPRISE, BANK)
         assert [(r["kind"], r["number"]) for r in body["rights"]] == [("patent", n) for n in free]
         assert body["certificate"]["pdf"] == f"/finance/pledges/{pledge_id}/certificate.pdf" and body["checks"] is None
+
+
+def test_public_statistics_api(env: WebEnv) -> None:
+    from zhichan.finance.statistics import CODES
+
+    with env.client() as client:
+        r = client.get("/api/v1/finance/statistics?region=5101")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [f["code"] for f in body["figures"]] == list(CODES) and body["region"] == "5101"
+        assert set(body["by"]) == {"bank", "industry"}
+        assert client.get("/api/v1/finance/statistics?region=51x").status_code == 422
+        r = client.get("/api/v1/finance/statistics?region=999999")
+        assert r.status_code == 400 and "999999" in r.json()["message"]

@@ -26,7 +26,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors
+from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.routes.api import fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -114,6 +114,24 @@ def pledge_api(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session
     trademark, data-IP), the certificate once registered, and while it awaits a decision the automatic
     checks as they stand today. The steps are at ``/api/v1/cases/{case_id}``."""
     return fast_json(views.pledge_api(session, scope, pledge_id, _rules(request), request.app.state.corpus.snapshot()))
+
+
+@router.get("/api/v1/finance/statistics", tags=["finance"], responses=errors(400, 422))
+def statistics_api(
+    request: Request,
+    region: str = Query("CN", pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
+                        description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN"),
+    as_of: Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: the "
+                                                       "data end)")] = None,
+) -> Response:
+    """知识产权金融统计（公开，仅汇总） / IP finance statistics (public, aggregates only): registrations (笔),
+    pledged rights (件), secured debt, first-time pledgors, the corpus events' patent pledges, fund claims,
+    payouts, pool balance and leverage, whitelisted enterprises and their loans — the registered
+    indicators with 同比 — and the registrations and rights by bank and by industry (their records
+    grouped). Every figure's definition is at ``definition_ref``."""
+    from zhichan.finance.statistics import statistics
+
+    return fast_json(statistics(request.app.state.corpus.require_snapshot(), region, as_of))
 
 
 # -- risk-compensation funds ---------------------------------------------------------------------
