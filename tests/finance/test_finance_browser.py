@@ -199,3 +199,57 @@ def test_data_ip_pledge_shows_on_the_pledge_and_in_the_data_ip_register(page, en
     page.screenshot(path=str(artifacts_dir / "dataip-registration-pledged-en.png"), full_page=True)
     page.goto("/dataip/register?lang=zh")
     assert "已出质" in page.inner_text("#register")
+
+
+def test_finance_figures_on_the_region_indicators_page(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A registered pledge, exported, counted by the finance indicators on the region's indicator page
+    (zh and en) and listed behind its number."""
+    from sqlalchemy import select
+
+    from zhichan.figures import export_workflow
+    from zhichan.legaltime import china_date
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User, utcnow
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    con = env.app.state.corpus.snapshot().connect()  # type: ignore[attr-defined]
+    try:
+        numbers = [r[0] for r in con.execute("SELECT application_number FROM patents WHERE first_patentee = ? "
+                                             "AND kind = 'invention' ORDER BY 1", [WUHOU_ENTERPRISE]).fetchall()]
+    finally:
+        con.close()
+    free = [n for n in numbers if n != env.numbers["wuhou"]][:2]
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+
+    def who(s, name):  # type: ignore[no-untyped-def]
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case = service.start(s, who(s, "ent_user"), "finance.pledge", fields={
+            "rights": "\n".join(free), "pledgee": BANK, "debt_amount": "6,500,000", "debt_start": "2026-03-02",
+            "debt_end": "2027-03-01"}, uploads=(Upload("doc0", "a.pdf", PDF), Upload("doc1", "b.pdf", PDF + b"b")))
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.act(s, who(s, "cd_bank"), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.act(s, who(s, "wuhou_officer"), case["id"], "register", version=2, fields={})
+    export_workflow(env.engine, service.registry, env.settings.data_dir)  # type: ignore[arg-type]
+    today = china_date(utcnow()).isoformat()
+
+    sign_in(page, "wuhou_officer")
+    page.goto(f"/regions/510107/indicators?as_of={today}")
+    row = page.locator("#all-indicators tr", has_text="知识产权质押登记笔数")
+    assert row.locator(".records-link").inner_text().strip() == "1"
+    assert page.locator("#all-indicators tr", has_text="质押登记涉及的知识产权件数").locator(".records-link").inner_text() == "2"
+    assert "6,500,000.00" in page.locator("#all-indicators tr", has_text="质押登记主债权金额").inner_text()
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "finance-indicators-zh.png"), full_page=False)
+    page.goto(f"/regions/510107/indicators?as_of={today}&lang=en")
+    row = page.locator("#all-indicators tr", has_text="IP pledge registrations")
+    assert "transactions" in row.inner_text()
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "finance-indicators-en.png"), full_page=False)
+    row.locator(".records-link").click()
+    page.wait_for_url("**/records*")
+    assert BANK in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "finance-indicator-records-en.png"), full_page=True)
