@@ -435,13 +435,15 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
 
 #: the check in one pass, in whole cents (exact integers on both databases: SQLite keeps NUMERIC as a
 #: double, exact to the cent far beyond any pool; PostgreSQL as NUMERIC)
+#: one pass in seq order with one window (each row beside the previous balance): a row is bad when its
+#: balance is not the previous one plus its amount (in cents; the first follows 0) or is negative; the
+#: numbering has no gap when the (unique) seqs run from 1 to their count
 _VERIFY_SQL = text("""
-    SELECT count(*), coalesce(sum(CASE WHEN bal <> running OR rn <> seq OR bal < 0 THEN 1 ELSE 0 END), 0),
-           max(CASE WHEN rn = total THEN bal END)
+    SELECT count(*), min(seq), max(seq),
+           coalesce(sum(CASE WHEN bal <> prev + amt OR bal < 0 THEN 1 ELSE 0 END), 0)
     FROM (
-        SELECT seq, CAST(round(balance * 100) AS BIGINT) AS bal,
-               sum(CAST(round(amount * 100) AS BIGINT)) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS running,
-               row_number() OVER (ORDER BY seq) AS rn, count(*) OVER () AS total
+        SELECT seq, CAST(round(balance * 100) AS BIGINT) AS bal, CAST(round(amount * 100) AS BIGINT) AS amt,
+               coalesce(lag(CAST(round(balance * 100) AS BIGINT)) OVER (ORDER BY seq), 0) AS prev
         FROM finance_ledger WHERE fund_code = :code
     ) AS checked
 """)
@@ -450,5 +452,7 @@ _VERIFY_SQL = text("""
 def verify_ledger(session: Session, code: str) -> tuple[bool, int, Decimal]:
     """The pool balanced: each row's balance is the previous one plus its amount (to the cent), never
     negative, numbered 1, 2, … without gaps. Returns (balanced, rows, final balance)."""
-    rows, bad, final = session.execute(_VERIFY_SQL, {"code": code}).one()
-    return int(bad or 0) == 0, int(rows or 0), (Decimal(int(final)) / 100 if final is not None else Decimal(0)).quantize(CENT)
+    rows, first, last, bad = session.execute(_VERIFY_SQL, {"code": code}).one()
+    rows = int(rows or 0)
+    numbered = rows == 0 or (first == 1 and last == rows)
+    return int(bad or 0) == 0 and numbered, rows, balance(session, code)
