@@ -139,3 +139,117 @@ def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifact
     feedback = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE).locator(".feedback").inner_text()
     assert BANK in feedback and "3,000,000.00" in feedback
     page.screenshot(path=str(artifacts_dir / "finance-whitelist-bureau.png"), full_page=True)
+
+
+def test_data_ip_pledge_shows_on_the_pledge_and_in_the_data_ip_register(page, env: WebEnv,  # type: ignore[no-untyped-def]
+                                                                        artifacts_dir: Path) -> None:
+    """A data-IP registration pledged on the one pledge procedure: the pledge page lists it by kind with a
+    link, and the public data-IP register shows it pledged (zh and en)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.dataip.models import Registration
+    from zhichan.finance.models import Pledge
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+    now = dt.datetime(2026, 3, 2, 2)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        entry = service.evidence.append_records([{"kind": "dataip.application", "applicant": WUHOU_ENTERPRISE}],
+                                                now=now, conn=s.connection())[0]
+        number = f"DIP-2026-{entry.index:08d}"
+        s.add(Registration(number=number, application_index=entry.index, applicant=WUHOU_ENTERPRISE,
+                           data_name="门店客流脱敏数据集（合成）", description="合成", data_source="自有门店传感器",
+                           data_scale="3,000 万条", processing_rules="去标识化后按小时汇总", status="registered",
+                           submitted_at=now, decided_at=now, decision_index=entry.index, decision_reasons="准予登记"))
+
+    def act(user: str, case_id: int, event: str, version: int, **fields: str) -> None:
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            who = scope_for_user(s, s.scalar(select(User).where(User.username == user)))
+            service.act(s, who, case_id, event, version=version, fields=fields)
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        who = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case = service.start(s, who, "finance.pledge", fields={
+            "rights": number, "pledgee": BANK, "debt_amount": "20,000,000", "debt_start": "2026-03-02",
+            "debt_end": "2027-03-01"}, uploads=(Upload("doc0", "a.pdf", PDF), Upload("doc1", "b.pdf", PDF + b"b")))
+    act("cd_bank", case["id"], "confirm", 1, invalidation_consent="否")
+    act("wuhou_officer", case["id"], "register", 2)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        pledge = s.scalar(select(Pledge).where(Pledge.case_id == case["id"]))
+        assert pledge is not None
+        pledge_id, registration_no = pledge.id, pledge.registration_number
+
+    sign_in(page, "wuhou_officer")
+    page.goto(f"/finance/pledges/{pledge_id}")
+    row = page.locator("#pledge-rights tbody tr")
+    assert row.count() == 1 and "数据知识产权" in row.inner_text()
+    page.screenshot(path=str(artifacts_dir / "finance-dataip-pledge.png"), full_page=True)
+    row.locator("a").click()
+    page.wait_for_url(f"**/dataip/register/{number}")
+    shown = page.inner_text("#registration-pledges")
+    assert "已出质" in shown and BANK in shown and str(registration_no) in shown
+    page.screenshot(path=str(artifacts_dir / "dataip-registration-pledged-zh.png"), full_page=True)
+    page.goto(f"/dataip/register/{number}?lang=en")
+    assert "Pledged" in page.inner_text("#registration-pledges")
+    page.screenshot(path=str(artifacts_dir / "dataip-registration-pledged-en.png"), full_page=True)
+    page.goto("/dataip/register?lang=zh")
+    assert "已出质" in page.inner_text("#register")
+
+
+def test_finance_figures_on_the_region_indicators_page(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A registered pledge, exported, counted by the finance indicators on the region's indicator page
+    (zh and en) and listed behind its number."""
+    from sqlalchemy import select
+
+    from zhichan.figures import export_workflow
+    from zhichan.legaltime import china_date
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User, utcnow
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    con = env.app.state.corpus.snapshot().connect()  # type: ignore[attr-defined]
+    try:
+        numbers = [r[0] for r in con.execute("SELECT application_number FROM patents WHERE first_patentee = ? "
+                                             "AND kind = 'invention' ORDER BY 1", [WUHOU_ENTERPRISE]).fetchall()]
+    finally:
+        con.close()
+    free = [n for n in numbers if n != env.numbers["wuhou"]][:2]
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+
+    def who(s, name):  # type: ignore[no-untyped-def]
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case = service.start(s, who(s, "ent_user"), "finance.pledge", fields={
+            "rights": "\n".join(free), "pledgee": BANK, "debt_amount": "6,500,000", "debt_start": "2026-03-02",
+            "debt_end": "2027-03-01"}, uploads=(Upload("doc0", "a.pdf", PDF), Upload("doc1", "b.pdf", PDF + b"b")))
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.act(s, who(s, "cd_bank"), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.act(s, who(s, "wuhou_officer"), case["id"], "register", version=2, fields={})
+    export_workflow(env.engine, service.registry, env.settings.data_dir)  # type: ignore[arg-type]
+    today = china_date(utcnow()).isoformat()
+
+    sign_in(page, "wuhou_officer")
+    page.goto(f"/regions/510107/indicators?as_of={today}")
+    row = page.locator("#all-indicators tr", has_text="知识产权质押登记笔数")
+    assert row.locator(".records-link").inner_text().strip() == "1"
+    assert page.locator("#all-indicators tr", has_text="质押登记涉及的知识产权件数").locator(".records-link").inner_text() == "2"
+    assert "6,500,000.00" in page.locator("#all-indicators tr", has_text="质押登记主债权金额").inner_text()
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "finance-indicators-zh.png"), full_page=False)
+    page.goto(f"/regions/510107/indicators?as_of={today}&lang=en")
+    row = page.locator("#all-indicators tr", has_text="IP pledge registrations")
+    assert "transactions" in row.inner_text()
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "finance-indicators-en.png"), full_page=False)
+    row.locator(".records-link").click()
+    page.wait_for_url("**/records*")
+    assert BANK in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "finance-indicator-records-en.png"), full_page=True)

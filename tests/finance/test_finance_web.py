@@ -80,3 +80,35 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
                         f"/finance/pledges/{pledge_id}/record.json", f"/cases/{case_id}"):
                 assert client.get(url).status_code == expected, (user, url)
             assert (WUHOU_ENTERPRISE in client.get("/finance").text) == (user == "wuhou")
+
+        # the JSON API: the same register, the same rule of who sees what
+        for user in ("wuhou_officer", "cd_bank", "ent_user", "jinjiang_officer", "ent2_user"):
+            login_as(client, env.engine, user)  # type: ignore[arg-type]
+            sees = user in ("wuhou_officer", "cd_bank", "ent_user")
+            listed = client.get("/api/v1/finance/pledges").json()
+            assert [x["id"] for x in listed["items"]] == ([pledge_id] if sees else []), user
+            detail = client.get(f"/api/v1/finance/pledges/{pledge_id}")
+            assert detail.status_code == (200 if sees else 404), user
+        client.cookies.clear()
+        assert client.get("/api/v1/finance/pledges").status_code == 401
+        assert client.get(f"/api/v1/finance/pledges/{pledge_id}").status_code == 401
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        body = client.get(f"/api/v1/finance/pledges/{pledge_id}").json()
+        assert (body["status"], body["debt_amount"], body["pledgor"], body["pledgee"]) == (
+            "registered", "5000000.00", WUHOU_ENTERPRISE, BANK)
+        assert [(r["kind"], r["number"]) for r in body["rights"]] == [("patent", n) for n in free]
+        assert body["certificate"]["pdf"] == f"/finance/pledges/{pledge_id}/certificate.pdf" and body["checks"] is None
+
+
+def test_public_statistics_api(env: WebEnv) -> None:
+    from zhichan.finance.statistics import CODES
+
+    with env.client() as client:
+        r = client.get("/api/v1/finance/statistics?region=5101")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [f["code"] for f in body["figures"]] == list(CODES) and body["region"] == "5101"
+        assert set(body["by"]) == {"bank", "industry"}
+        assert client.get("/api/v1/finance/statistics?region=51x").status_code == 422
+        r = client.get("/api/v1/finance/statistics?region=999999")
+        assert r.status_code == 400 and "999999" in r.json()["message"]

@@ -221,6 +221,11 @@ def test_a_tampered_ledger_is_not_balanced(engine: Engine, org: tuple[int, str])
         s.execute(update(LedgerEntry).where(LedgerEntry.seq == 1).values(amount=M("90")))
     with session_scope(engine) as s:
         assert f.verify_ledger(s, "zhuhai")[0] is False
+    with session_scope(engine) as s:  # balances that add up, but a row numbered past a gap
+        s.execute(update(LedgerEntry).where(LedgerEntry.seq == 1).values(amount=M("100")))
+        assert f.verify_ledger(s, "zhuhai") == (True, 2, M("150.00"))
+        s.execute(update(LedgerEntry).where(LedgerEntry.seq == 2).values(seq=3))
+        assert f.verify_ledger(s, "zhuhai")[0] is False
 
 
 def test_a_fund_row_is_made_by_its_first_operation(engine: Engine) -> None:

@@ -75,6 +75,26 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         assert re.search(r'id="fund-balance">0\.00<', page) and "已批准" in page
         assert re.search(r'id="fund-balanced">平衡（2）<', page)
 
+        # the API: every fund's aggregates for anyone (no loan, no borrower); the loans to those who see them
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        loans = client.get("/api/v1/finance/funds/chengdu/loans").json()["loans"]
+        assert [(x["id"], x["claim"]["amount"], [p["amount"] for p in x["claim"]["payouts"]]) for x in loans] == [
+            (loan_id, "1500000.00", ["-1000000.00"])]
+        assert loans[0]["claim"]["arithmetic"] and loans[0]["principal"] == "4000000.00"
+        for user in ("wuhou_officer", "ent_user"):  # outside the city's loans; not the lender
+            login_as(client, env.engine, user)  # type: ignore[arg-type]
+            assert client.get("/api/v1/finance/funds/chengdu/loans").json()["loans"] == [], user
+        assert client.get("/api/v1/finance/funds/nosuchfund/loans").status_code == 404
+        client.cookies.clear()
+        assert client.get("/api/v1/finance/funds/chengdu/loans").status_code == 401
+        r = client.get("/api/v1/finance/funds")
+        assert r.status_code == 200 and "成都示例科技有限公司" not in r.text
+        fund = next(x for x in r.json() if x["code"] == "chengdu")
+        assert {k: fund[k] for k in ("balance", "loans", "loans_outstanding", "outstanding", "claims", "approved", "paid",
+                                     "recovered", "leverage")} == {
+            "balance": "0.00", "loans": 1, "loans_outstanding": 0, "outstanding": "0.00", "claims": 1,
+            "approved": "1500000.00", "paid": "1000000.00", "recovered": "0.00", "leverage": None}
+
 
 @pytest.mark.browser
 def test_fund_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.finance.helpers import PLEDGOR, World, build_world, documents
+from tests.finance.helpers import BANK, PLEDGOR, World, at, build_world, documents
 from tests.helpers import migration_differences
 from zhichan.corpus.testing import build_snapshot, event, patent, record
 from zhichan.credit.service import record_listing
@@ -20,6 +20,7 @@ from zhichan.platform.db import session_scope
 
 D = dt.date
 DAY = D(2026, 3, 2)  # a Monday
+REGISTERED = D(2026, 1, 15)  # the hand-made data-IP registrations' grant
 
 
 def _numbers() -> dict[str, str]:
@@ -212,3 +213,60 @@ def test_change_then_disposal_on_default(world: World) -> None:
         assert pledge is not None
         assert (pledge.status, pledge.ended_on, str(pledge.debt_amount), pledge.guarantor) == (
             "disposed", D(2026, 8, 3), "1200000.50", "新担保公司")
+
+
+# -- data-IP pledges (数据知识产权质押): the same procedure and the same checks as trademarks -------------
+
+def _data_ip(world: World, applicant: str = PLEDGOR, status: str = "registered",
+             decided: dt.date | None = REGISTERED) -> str:
+    """A hand-made entry of the data-IP register (its application in the evidence log, as the register needs)."""
+    from zhichan.dataip.models import Registration
+
+    with session_scope(world.engine) as s:
+        entry = world.rules.evidence.append_records([{"kind": "dataip.application", "applicant": applicant}],
+                                                    now=at(D(2026, 1, 5)), conn=s.connection())[0]
+        number = f"DIP-2026-{entry.index:08d}"
+        s.add(Registration(number=number, application_index=entry.index, applicant=applicant,
+                           data_name=f"公交刷卡脱敏数据集（合成）{entry.index}", description="合成", data_source="自有",
+                           data_scale="1 亿条", processing_rules="去标识化", status=status,
+                           submitted_at=at(D(2026, 1, 5)), decided_at=at(decided) if decided else None))
+    return number
+
+
+def test_data_ip_refusals_name_the_registration_and_the_reason(world: World) -> None:
+    other = _data_ip(world, applicant="别家数据有限公司")
+    in_notice = _data_ip(world, status="in_notice", decided=None)
+    later = _data_ip(world, decided=D(2026, 3, 10))  # registered only after the application date
+    errors = _refused(world, rights=f"{other}\n{in_notice}\n{later}\nDIP-2026-99999999")
+    assert set(errors) == {"rights"}
+    text = errors["rights"]
+    assert f"数据知识产权 {other}：出质人不是登记的数据持有人（登记的数据持有人：别家数据有限公司）" in text
+    assert f"数据知识产权 {in_notice}：登记状态为 in_notice，尚未准予登记" in text
+    assert f"数据知识产权 {later}：2026-03-10 才准予登记" in text
+    assert "数据知识产权 DIP-2026-99999999：数据知识产权登记簿中没有该登记" in text
+
+
+def test_data_ip_pledge_runs_the_one_procedure_and_its_register_shows_it(world: World) -> None:
+    from zhichan.dataip import views as dataip_views
+    from zhichan.dataip.service import DataIPService
+    from zhichan.platform.scope import Scope
+
+    number = _data_ip(world)
+    # one pledge of a patent and a data-IP registration together; lower case is read too
+    case = world.apply(DAY, rights=f"{N['ok']}\n{number.lower()}")
+    assert "已在本平台出质" in _refused(world, rights=number)["rights"]  # held while awaiting the pledgee
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))
+    with session_scope(world.engine) as s:
+        assert sorted(s.scalars(select(PledgedRight.kind))) == ["dataip", "patent"]
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None
+        registration_no = pledge.registration_number
+    register = DataIPService(world.service)
+    shown = dataip_views.registration_view(register, number, Scope.anonymous())["registration"]["pledges"]
+    assert shown == [{"registration_no": registration_no, "pledgee": BANK, "registered_on": "2026-03-03"}]
+    listed = dataip_views.register_view(register)["items"]
+    assert [x["pledges"] != [] for x in listed] == [True]
+    world.act("wuhou_officer", case["id"], "cancel", D(2026, 6, 1), uploads=documents()[:1], ground="主债权消灭")
+    assert dataip_views.registration_view(register, number, Scope.anonymous())["registration"]["pledges"] == []
+    world.apply(D(2026, 6, 2), rights=number)  # free again once the pledge is cancelled

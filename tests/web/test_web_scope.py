@@ -38,6 +38,8 @@ PUBLIC_GET = {
     "/exchange/needs", "/exchange/needs/{need_id}/matches",
     # protection: anyone may file a complaint (the form lists every office); published decisions are public
     "/protection/complaints/new", "/protection/decisions", "/api/v1/protection/decisions",
+    # finance: each risk-compensation fund's aggregates (no loan, no borrower) are public
+    "/api/v1/finance/funds", "/api/v1/finance/statistics",
 }
 #: Public only once published: an unpublished case's decision is 404 for everyone, signed in or not.
 PUBLIC_IF_PUBLISHED = {"/protection/decisions/{case_id}", "/protection/decisions/{case_id}/documents/{sha256}"}

@@ -8,6 +8,7 @@ from typing import Any
 from zhichan.dataip.models import Status
 from zhichan.dataip.service import PROCEDURE, DataIPService, published
 from zhichan.evidence.service import utcnow
+from zhichan.finance.service import registered_pledges
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
@@ -40,19 +41,24 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
 def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
     """登记簿: registered data IP, newest first (published fields and the decision's log entry)."""
     rows = service.registrations(Status.REGISTERED, limit=per_page + 1, offset=(page - 1) * per_page)
+    with service.engine.connect() as conn:
+        pledges = registered_pledges(conn, [r["number"] for r in rows[:per_page]])
     items = [{**published(r), "decided": china_date(r["decided_at"]).isoformat() if r["decided_at"] else None,
-              "decision_index": r["decision_index"]} for r in rows[:per_page]]
+              "decision_index": r["decision_index"], "pledges": pledges.get(r["number"], [])} for r in rows[:per_page]]
     return {"items": items, "page": page, "more": len(rows) > per_page}
 
 
 def registration_view(service: DataIPService, number: str, scope: Scope) -> dict[str, Any]:
-    """One published registration (under notice or registered); anything else is not found."""
+    """One published registration (under notice or registered); anything else is not found. Its registered
+    pledges (数据知识产权质押) show with it."""
     reg = service.public_registration(number)
     registered = reg["status"] == Status.REGISTERED
     case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
+    with service.engine.connect() as conn:
+        pledges = registered_pledges(conn, [reg["number"]]).get(reg["number"], [])
     return {"registration": {**published(reg), "decided": china_date(reg["decided_at"]).isoformat()
                              if registered and reg["decided_at"] else None,
                              "decision_index": reg["decision_index"] if registered else None,
                              "decision_reasons": reg["decision_reasons"] if registered else None,
-                             "case_id": case_id},
+                             "case_id": case_id, "pledges": pledges},
             "registered": registered}

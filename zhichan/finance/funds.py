@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import Table, case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -328,6 +328,32 @@ def balance(session: Session, code: str) -> Decimal:
     return Decimal(value) if value is not None else Decimal("0.00")
 
 
+def figures(session: Session, code: str) -> dict[str, Any]:
+    """A fund's figures — one definition for its page, the API and the statistics export: the pool's
+    balance; loans enrolled (all) and outstanding (status ``enrolled``) with their principal; claims made,
+    the amount approved (approved or paid), paid and recovered; 放大倍数 (leverage) = principal
+    outstanding / balance, to the cent (None while the pool is empty)."""
+    pool = balance(session, code)
+    loans = session.execute(select(
+        func.count(), func.count().filter(Loan.status == "enrolled"),
+        func.coalesce(func.sum(case((Loan.status == "enrolled", Loan.principal), else_=0)), 0),
+    ).where(Loan.fund_code == code)).one()
+    claims = session.execute(select(
+        func.count(), func.coalesce(func.sum(case((Claim.status.in_(("approved", "paid")), Claim.amount), else_=0)), 0),
+        func.coalesce(func.sum(Claim.paid), 0), func.coalesce(func.sum(Claim.recovered), 0),
+    ).where(Claim.fund_code == code)).one()
+    outstanding = Decimal(loans[2]).quantize(CENT)
+    return {"balance": pool, "loans": int(loans[0]), "loans_outstanding": int(loans[1]), "outstanding": outstanding,
+            "claims": int(claims[0]), "approved": Decimal(claims[1]).quantize(CENT),
+            "paid": Decimal(claims[2]).quantize(CENT), "recovered": Decimal(claims[3]).quantize(CENT),
+            "leverage": leverage(outstanding, pool)}
+
+
+def leverage(outstanding: Decimal, pool: Decimal) -> Decimal | None:
+    """放大倍数: principal outstanding per yuan of pool balance, to the cent; None while the pool is empty."""
+    return (outstanding / pool).quantize(CENT) if pool > 0 else None
+
+
 def _append(session: Session, code: str, kind: str, amount: Decimal, *, claim_id: int | None = None,
             memo: str = "", now: dt.datetime | None = None) -> Decimal:
     """Append one operation (the caller holds the fund's lock): the ledger's rows are numbered 1, 2, … without gaps."""
@@ -409,13 +435,15 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
 
 #: the check in one pass, in whole cents (exact integers on both databases: SQLite keeps NUMERIC as a
 #: double, exact to the cent far beyond any pool; PostgreSQL as NUMERIC)
+#: one pass in seq order with one window (each row beside the previous balance): a row is bad when its
+#: balance is not the previous one plus its amount (in cents; the first follows 0) or is negative; the
+#: numbering has no gap when the (unique) seqs run from 1 to their count
 _VERIFY_SQL = text("""
-    SELECT count(*), coalesce(sum(CASE WHEN bal <> running OR rn <> seq OR bal < 0 THEN 1 ELSE 0 END), 0),
-           max(CASE WHEN rn = total THEN bal END)
+    SELECT count(*), min(seq), max(seq),
+           coalesce(sum(CASE WHEN bal <> prev + amt OR bal < 0 THEN 1 ELSE 0 END), 0)
     FROM (
-        SELECT seq, CAST(round(balance * 100) AS BIGINT) AS bal,
-               sum(CAST(round(amount * 100) AS BIGINT)) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS running,
-               row_number() OVER (ORDER BY seq) AS rn, count(*) OVER () AS total
+        SELECT seq, CAST(round(balance * 100) AS BIGINT) AS bal, CAST(round(amount * 100) AS BIGINT) AS amt,
+               coalesce(lag(CAST(round(balance * 100) AS BIGINT)) OVER (ORDER BY seq), 0) AS prev
         FROM finance_ledger WHERE fund_code = :code
     ) AS checked
 """)
@@ -424,5 +452,7 @@ _VERIFY_SQL = text("""
 def verify_ledger(session: Session, code: str) -> tuple[bool, int, Decimal]:
     """The pool balanced: each row's balance is the previous one plus its amount (to the cent), never
     negative, numbered 1, 2, … without gaps. Returns (balanced, rows, final balance)."""
-    rows, bad, final = session.execute(_VERIFY_SQL, {"code": code}).one()
-    return int(bad or 0) == 0, int(rows or 0), (Decimal(int(final)) / 100 if final is not None else Decimal(0)).quantize(CENT)
+    rows, first, last, bad = session.execute(_VERIFY_SQL, {"code": code}).one()
+    rows = int(rows or 0)
+    numbered = rows == 0 or (first == 1 and last == rows)
+    return int(bad or 0) == 0 and numbered, rows, balance(session, code)

@@ -72,9 +72,9 @@ class PledgedRight(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("finance_pledges.id"), index=True)
-    #: patent | trademark
+    #: patent | trademark | dataip
     kind: Mapped[str] = mapped_column(String(12))
-    #: the normalized application number, or the trademark registration number
+    #: the normalized application number, the trademark or the data-IP registration number
     number: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
 

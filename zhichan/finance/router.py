@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
@@ -26,6 +26,8 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
 from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.openapi import IsoDate, errors
+from zhichan.web.routes.api import fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -96,11 +98,61 @@ def pledge_certificate(request: Request, pledge_id: Id, scope: Scope = ScopeDep,
         "Cache-Control": "no-store"})
 
 
+@router.get("/api/v1/finance/pledges", tags=["finance"], responses=errors(401, 422))
+def pledges_api(scope: Scope = ScopeDep, session: Session = DbDep,
+                limit: int = Query(200, ge=1, le=1000, description="每页条数 / page size"),
+                offset: int = Query(0, ge=0, le=MAX_INT, description="跳过的条数 / rows to skip")) -> Response:
+    """质押登记簿 as the caller sees it, newest first: officers their area's registrations, an enterprise its
+    own (as pledgor), a bank those naming it as pledgee. Amounts are exact decimal strings (yuan). The
+    public gets the aggregates only: ``/api/v1/finance/statistics``."""
+    return fast_json(views.register_api(session, scope, limit=limit, offset=offset))
+
+
+@router.get("/api/v1/finance/pledges/{pledge_id}", tags=["finance"], responses=errors(401, 404, 422))
+def pledge_api(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """One pledge registration the caller sees: parties, secured debt, term, pledged rights (patent,
+    trademark, data-IP), the certificate once registered, and while it awaits a decision the automatic
+    checks as they stand today. The steps are at ``/api/v1/cases/{case_id}``."""
+    return fast_json(views.pledge_api(session, scope, pledge_id, _rules(request), request.app.state.corpus.snapshot()))
+
+
+@router.get("/api/v1/finance/statistics", tags=["finance"], responses=errors(400, 422))
+def statistics_api(
+    request: Request,
+    region: str = Query("CN", pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
+                        description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN"),
+    as_of: Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: the "
+                                                       "data end)")] = None,
+) -> Response:
+    """知识产权金融统计（公开，仅汇总） / IP finance statistics (public, aggregates only): registrations (笔),
+    pledged rights (件), secured debt, first-time pledgors, the corpus events' patent pledges, fund claims,
+    payouts, pool balance and leverage, whitelisted enterprises and their loans — the registered
+    indicators with 同比 — and the registrations and rights by bank and by industry (their records
+    grouped). Every figure's definition is at ``definition_ref``."""
+    from zhichan.finance.statistics import statistics
+
+    return fast_json(statistics(request.app.state.corpus.require_snapshot(), region, as_of))
+
+
 # -- risk-compensation funds ---------------------------------------------------------------------
 
 @router.get("/finance/funds", include_in_schema=False)
 def funds_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     return render(request, "finance/funds.html", views.funds_view(session, scope, _funds(request)))
+
+
+@router.get("/api/v1/finance/funds", tags=["finance"], responses=errors())
+def funds_api(request: Request, session: Session = DbDep) -> Response:
+    """风险补偿资金 (public aggregates): each fund's shares, covered items, pool balance, loans enrolled and
+    outstanding, claims, amount approved, paid and recovered, 放大倍数 (leverage). No loan or borrower."""
+    return fast_json(views.funds_api(session, _funds(request)))
+
+
+@router.get("/api/v1/finance/funds/{fund}/loans", tags=["finance"], responses=errors(401, 404, 422))
+def fund_loans_api(request: Request, fund: FundCode, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """A fund's loans the caller sees — officers their area's, a bank the loans it lent — each with its
+    claim (the arithmetic line by line) and the pool's payouts on it; others get an empty list."""
+    return fast_json(views.fund_loans_api(session, scope, _funds(request), fund))
 
 
 def _fund_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,

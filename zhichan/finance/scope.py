@@ -3,8 +3,9 @@
 - Officers (governance roles) see the registrations, loans and whitelists of their organization's
   subtree (the handling bureau's ``org_path``).
 - An enterprise user sees its own registrations (as the pledgor).
-- A bank user sees the registrations naming its bank as pledgee and the whitelists pushed to it.
-- Anyone else (the public) sees none of them: only aggregate statistics, which are not built here.
+- A bank user sees the registrations naming its bank as pledgee, the loans it lent (enrolled under its
+  organization's name) with their claims and payouts, and the whitelists pushed to it.
+- Anyone else (the public) sees none of them: only aggregates (each fund's figures, the statistics).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def pledge_filter(scope: Scope) -> ColumnElement[bool]:
 def loan_filter(scope: Scope) -> ColumnElement[bool]:
     if scope.governance and scope.org_path:
         return Loan.org_path.like(scope.org_path_like())
+    if scope.role == Role.BANK_USER and scope.org_name:
+        return Loan.bank == scope.org_name
     return false()
 
 

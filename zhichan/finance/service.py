@@ -17,8 +17,11 @@ registration date when the bureau registers. A right is refused when, on that da
 - an invalidation request is pending, unless both pledgor and pledgee consent after notice.
 
 The pledgor on the credit list (:func:`zhichan.credit.service.active_listing`) is refused too.
-Trademarks (注册商标专用权质押) are checked the same way against the corpus's ``trademarks`` table
-(found, registered, the pledgor the registrant, not already pledged).
+Trademarks (注册商标专用权质押) and data-IP registrations (数据知识产权质押) are checked on one path
+(:class:`RegisteredRight`): found in their register (the corpus's ``trademarks`` table; this platform's
+data-IP register ``dataip_registrations``), in force on the date (a registered mark not expired; a
+registration granted on or before the date), held by the pledgor (registrant; the data holder who
+registered it), not already pledged here.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
@@ -56,6 +59,10 @@ HOLDING = ("applied", "confirmed", "registered")
 ENDED = {"released", "cancelled", "disposed"}
 MAX_RIGHTS = 1000
 _TRADEMARK = re.compile(r"^(?:商标|TM)?\s*[:：]?\s*(\d{5,10})$", re.IGNORECASE)
+#: a data-IP registration number as the data-IP register issues it (``DIP-<year>-<log index>``)
+_DATAIP = re.compile(r"^(?:数据知识产权)?\s*[:：]?\s*(DIP-\d{4}-\d{8,12})$", re.IGNORECASE)
+#: the kinds of pledged right, in the order the register lists them
+KINDS = ("patent", "trademark", "dataip")
 ANNUITY_NOTE = ("语料不记录年费缴纳：只有因未缴年费终止的专利可判定为欠费，其余专利的缴费情况未知，请核对缴费凭证 / the corpus "
                 "records no annuity payments: only a patent that lapsed for non-payment is known unpaid; for the "
                 "others payment is unknown — check the receipts")
@@ -77,50 +84,82 @@ def parse_money(text: Any, label: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def parse_rights(text: str) -> tuple[list[str], list[str]]:
-    """Patent application numbers (normalized) and trademark registration numbers, one a line (or
-    separated by commas / semicolons); :class:`FieldError` names every line it cannot read."""
-    patents: list[str] = []
-    marks: list[str] = []
+@dataclass(frozen=True)
+class Rights:
+    """The pledged rights of one application, by kind: normalized patent application numbers, trademark
+    registration numbers, data-IP registration numbers."""
+
+    patents: list[str] = field(default_factory=list)
+    trademarks: list[str] = field(default_factory=list)
+    dataip: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[str]:
+        return {"patent": self.patents, "trademark": self.trademarks, "dataip": self.dataip}[kind]
+
+    def all(self) -> list[str]:
+        return [*self.patents, *self.trademarks, *self.dataip]
+
+
+def parse_rights(text: str) -> Rights:
+    """Patent application numbers (normalized), trademark registration numbers and data-IP registration
+    numbers, one a line (or separated by commas / semicolons); :class:`FieldError` names every line it
+    cannot read."""
+    rights = Rights()
     bad: list[str] = []
     for item in re.split(r"[\n,，;；、]+", text or ""):
         item = unicodedata.normalize("NFKC", item).strip()
         if not item:
             continue
         mark = _TRADEMARK.match(item)
+        data = _DATAIP.match(item)
         if mark:
-            if mark.group(1) not in marks:
-                marks.append(mark.group(1))
-            continue
-        try:
-            number = normalize_application_number(item.removeprefix("ZL").removeprefix("zl"))
-        except FieldError as exc:
-            bad.append(f"{item[:40]}：{exc.reason}")
-            continue
-        if number not in patents:
-            patents.append(number)
+            kind, number = "trademark", mark.group(1)
+        elif data:
+            kind, number = "dataip", data.group(1).upper()
+        else:
+            kind = "patent"
+            try:
+                number = normalize_application_number(item.removeprefix("ZL").removeprefix("zl"))
+            except FieldError as exc:
+                bad.append(f"{item[:40]}：{exc.reason}")
+                continue
+        if number not in rights.of(kind):
+            rights.of(kind).append(number)
     if bad:
         raise FieldError("无法识别的权利 / unreadable numbers: " + "；".join(bad[:10]))
-    if not patents and not marks:
+    count = len(rights.all())
+    if not count:
         raise FieldError("请至少列出一项出质的权利 / list at least one pledged right")
-    if len(patents) + len(marks) > MAX_RIGHTS:
+    if count > MAX_RIGHTS:
         raise FieldError(f"一次最多出质 {MAX_RIGHTS} 项权利 / at most {MAX_RIGHTS} rights per pledge")
-    return patents, marks
+    return rights
 
 
 @dataclass(frozen=True)
-class Trademark:
-    registration_number: str
+class RegisteredRight:
+    """A trademark or a data-IP registration as the checks see it: one shape for both registers."""
+
+    kind: str
+    number: str
     found: bool
-    mark_name: str | None = None
-    registrant: str | None = None
-    status: str | None = None
-    expiry_date: dt.date | None = None
+    title: str = ""
+    holder: str | None = None
+    #: why it is not in force on the date (中文 / English); None when it is
+    not_in_force: str | None = None
+    term_end: dt.date | None = None
 
 
-def trademarks_on(snapshot: Snapshot, numbers: list[str]) -> dict[str, Trademark]:
-    """The corpus's record of each trademark (one query for all)."""
-    out = {n: Trademark(n, found=False) for n in numbers}
+#: per kind: its name in a refusal, what its register is called, what its holder is called
+REGISTERS = {
+    "trademark": ("商标", "语料中没有该注册商标 / not in the corpus", "商标注册人 / the registrant"),
+    "dataip": ("数据知识产权", "数据知识产权登记簿中没有该登记 / not in the data-IP register",
+               "登记的数据持有人 / the registered data holder"),
+}
+
+
+def trademarks_on(snapshot: Snapshot, numbers: list[str], on: dt.date) -> dict[str, RegisteredRight]:
+    """The corpus's record of each trademark on ``on`` (one query for all)."""
+    out = {n: RegisteredRight("trademark", n, found=False) for n in numbers}
     if not numbers:
         return out
     con = snapshot.connect()
@@ -131,7 +170,33 @@ def trademarks_on(snapshot: Snapshot, numbers: list[str]) -> dict[str, Trademark
     finally:
         con.close()
     for number, name, registrant, status, expiry in rows:
-        out[number] = Trademark(number, True, name, registrant, status, expiry)
+        reason = None
+        if status != "registered":
+            reason = f"商标状态为 {status or '未记录'}，不是注册有效 / the mark is not registered"
+        elif expiry is not None and expiry < on:
+            reason = f"专用权已于 {expiry} 届满 / the registration expired"
+        out[number] = RegisteredRight("trademark", number, True, name or "", registrant, reason, expiry)
+    return out
+
+
+def data_ip_on(session: Session, numbers: list[str], on: dt.date) -> dict[str, RegisteredRight]:
+    """The data-IP register's record of each registration on ``on`` (one query for all): in force once
+    registered (准予登记) on or before ``on``; the holder is the data holder who registered it."""
+    from zhichan.dataip.models import Registration, Status
+
+    out = {n: RegisteredRight("dataip", n, found=False) for n in numbers}
+    if not numbers:
+        return out
+    rows = session.execute(select(Registration.number, Registration.data_name, Registration.applicant,
+                                  Registration.status, Registration.decided_at)
+                           .where(Registration.number.in_(numbers))).all()
+    for number, name, holder, status, decided_at in rows:
+        reason = None
+        if status != Status.REGISTERED or decided_at is None:
+            reason = f"登记状态为 {status}，尚未准予登记 / not registered (status {status})"
+        elif china_date(decided_at) > on:
+            reason = f"{china_date(decided_at)} 才准予登记 / registered only on {china_date(decided_at)}"
+        out[number] = RegisteredRight("dataip", number, True, name or "", holder, reason)
     return out
 
 
@@ -140,8 +205,7 @@ class Application:
     """What the checks need to know about one pledge."""
 
     pledgor: str
-    patents: list[str]
-    trademarks: list[str]
+    rights: Rights
     debt_end: dt.date
     co_owners_consenting: list[str] = field(default_factory=list)
     #: both parties consent to a pending invalidation (at filing: the pledgor's answer only)
@@ -180,6 +244,22 @@ def _already_pledged(session: Session, numbers: list[str], exclude: int | None) 
     return {n: f"{pledgee}（{reg or status}）" for n, reg, status, pledgee in session.execute(query)}
 
 
+def registered_pledges(session: Session | Connection, numbers: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The registered pledges on these rights, by number (the data-IP register shows them with each
+    registration, as a patent's page shows its pledge events): registration number, pledgee, date."""
+    if not numbers:
+        return {}
+    rows = session.execute(select(PledgedRight.number, Pledge.registration_number, Pledge.pledgee, Pledge.registered_on)
+                           .join(Pledge, Pledge.id == PledgedRight.pledge_id)
+                           .where(PledgedRight.number.in_(numbers), Pledge.status == "registered")
+                           .order_by(Pledge.registered_on, Pledge.id))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for number, registration, pledgee, on in rows:
+        out.setdefault(number, []).append({"registration_no": registration, "pledgee": pledgee,
+                                           "registered_on": on.isoformat() if on else None})
+    return out
+
+
 def _ended_here(session: Session, numbers: list[str]) -> set[tuple[str, str, dt.date]]:
     """(number, pledgee, registered_on) of this register's pledges that have ended: the corpus may still
     show them active until the next snapshot carries their release."""
@@ -196,12 +276,13 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
     problems: dict[str, list[str]] = {"rights": [], "debt_end": [], "co_owners_consenting": [],
                                       "invalidation_consent": [], "pledgor": []}
     rights: dict[str, dict[str, Any]] = {}
-    statuses = rights_on(snapshot, app.patents, on)
-    held_here = _already_pledged(session, app.patents + app.trademarks, app.pledge_id)
-    ended_here = _ended_here(session, app.patents)
+    patents = app.rights.patents
+    statuses = rights_on(snapshot, patents, on)
+    held_here = _already_pledged(session, app.rights.all(), app.pledge_id)
+    ended_here = _ended_here(session, patents)
     consenting = {normalize_name(n) for n in app.co_owners_consenting}
     pledgor_key = normalize_name(app.pledgor)
-    for number in app.patents:
+    for number in patents:
         r: RightStatus = statuses[number]
         refusals: list[str] = []
         if not r.found:
@@ -239,28 +320,28 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
         rights[number] = {"kind": "patent", "title": r.title or "", "term_end": r.term_end, "holders": r.holders,
                           "refusals": refusals}
         problems["rights"].extend(f"{number}：{x}" for x in refusals)
-    marks = trademarks_on(snapshot, app.trademarks)
-    for number in app.trademarks:
-        m = marks[number]
+    registered = {**trademarks_on(snapshot, app.rights.trademarks, on), **data_ip_on(session, app.rights.dataip, on)}
+    for number in [*app.rights.trademarks, *app.rights.dataip]:
+        m = registered[number]
+        label, not_found, holder_is = REGISTERS[m.kind]
         refusals = []
         if not m.found:
-            refusals.append("语料中没有该注册商标 / not in the corpus")
+            refusals.append(not_found)
         else:
-            if m.status != "registered":
-                refusals.append(f"商标状态为 {m.status or '未记录'}，不是注册有效 / the mark is not registered")
-            if normalize_name(m.registrant or "") != pledgor_key:
-                refusals.append(f"出质人不是商标注册人（注册人：{m.registrant or '未记录'}） / the pledgor is not the registrant")
-            if m.expiry_date is not None and m.expiry_date < on:
-                refusals.append(f"专用权已于 {m.expiry_date} 届满 / the registration expired")
+            if m.not_in_force is not None:
+                refusals.append(m.not_in_force)
+            if normalize_name(m.holder or "") != pledgor_key:
+                zh, en = holder_is.split(" / ")
+                refusals.append(f"出质人不是{zh}（{zh}：{m.holder or '未记录'}） / the pledgor is not {en}")
         if number in held_here:
             refusals.append(f"已在本平台出质：{held_here[number]} / already pledged here")
-        rights[number] = {"kind": "trademark", "title": m.mark_name or "", "term_end": m.expiry_date, "holders":
-                          (m.registrant,) if m.registrant else (), "refusals": refusals}
-        problems["rights"].extend(f"商标 {number}：{x}" for x in refusals)
+        rights[number] = {"kind": m.kind, "title": m.title, "term_end": m.term_end,
+                          "holders": (m.holder,) if m.holder else (), "refusals": refusals}
+        problems["rights"].extend(f"{label} {number}：{x}" for x in refusals)
     listing = active_listing(session, on=on, name=app.pledgor)
     if listing is not None:
         problems["pledgor"].append(listing.reason)
-    notes = [ANNUITY_NOTE] if app.patents else []
+    notes = [ANNUITY_NOTE] if patents else []
     return CheckReport(on, rights, problems, notes)
 
 
@@ -343,11 +424,10 @@ class PledgeRules:
     def _start(self, session: Session, step: StepTaken, today: dt.date) -> None:
         f = step.fields
         errors: dict[str, str] = {}
-        patents: list[str] = []
-        marks: list[str] = []
+        rights = Rights()
         amount = Decimal("0")
         try:
-            patents, marks = parse_rights(f.get("rights", ""))
+            rights = parse_rights(f.get("rights", ""))
         except FieldError as exc:
             errors["rights"] = exc.reason
         try:
@@ -367,7 +447,7 @@ class PledgeRules:
             raise FormError(errors)
         assert bank is not None
         party_org = self._party_org(session, step)
-        app = Application(party_org.name, patents, marks, end, _lines(f.get("co_owners_consenting")),
+        app = Application(party_org.name, rights, end, _lines(f.get("co_owners_consenting")),
                           _consent(f.get("invalidation_consent")))
         report = check_application(session, self._snapshot(), app, today)
         if not report.ok:
@@ -379,7 +459,7 @@ class PledgeRules:
                         created_at=step.now, updated_at=step.now)
         session.add(pledge)
         session.flush()
-        for number in [*patents, *marks]:
+        for number in rights.all():
             info = report.rights[number]
             session.add(PledgedRight(pledge_id=pledge.id, kind=info["kind"], number=number, title=info["title"][:300]))
         ProcedureService.set_counterparty(session, step.case_id, bank.id)
@@ -412,8 +492,7 @@ class PledgeRules:
                     confirm_fields: dict[str, Any]) -> Application:
         rights = session.scalars(select(PledgedRight).where(PledgedRight.pledge_id == pledge.id)).all()
         return Application(
-            pledge.pledgor, [r.number for r in rights if r.kind == "patent"],
-            [r.number for r in rights if r.kind == "trademark"], pledge.debt_end,
+            pledge.pledgor, Rights(*([r.number for r in rights if r.kind == kind] for kind in KINDS)), pledge.debt_end,
             _lines(case_fields.get("co_owners_consenting")),
             _consent(case_fields.get("invalidation_consent")) and _consent(confirm_fields.get("invalidation_consent")),
             pledge.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -84,13 +85,105 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     claims = {c.loan_id: c for c in session.scalars(select(Claim).where(Claim.loan_id.in_([x.id for x in loans])))}
     ledger = list(session.scalars(select(LedgerEntry).where(LedgerEntry.fund_code == code)
                                   .order_by(LedgerEntry.seq.desc()).limit(50)))
-    balance = fund_rules.balance(session, code)
-    outstanding = sum((x.principal for x in loans if x.status == "enrolled"), start=fund_rules.Decimal(0))
+    figures = fund_rules.figures(session, code)
     balanced, operations, _ = fund_rules.verify_ledger(session, code)
     return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id),
                                         "lines": json.loads(claims[x.id].arithmetic) if x.id in claims else []}
                                        for x in loans],
-            "ledger": [{"entry": e, "at": china_time(e.at)} for e in ledger], "balance": balance, "outstanding": outstanding,
-            "leverage": (outstanding / balance).quantize(fund_rules.CENT) if balance > 0 else None,
+            "ledger": [{"entry": e, "at": china_time(e.at)} for e in ledger], "balance": figures["balance"],
+            "outstanding": figures["outstanding"], "leverage": figures["leverage"],
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
             "today": china_date(utcnow())}
+
+
+# -- the JSON API (money as exact decimal strings, days as ISO dates) -------------------------------
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _pledge_row(pledge: Pledge, case_number: str | None, rights: int) -> dict[str, Any]:
+    return {"id": pledge.id, "case_id": pledge.case_id, "case_number": case_number,
+            "registration_number": pledge.registration_number, "status": pledge.status,
+            "status_label": STATUS.get(pledge.status, pledge.status), "pledgor": pledge.pledgor,
+            "pledgee": pledge.pledgee, "guarantor": pledge.guarantor, "debt_amount": _money(pledge.debt_amount),
+            "debt_start": pledge.debt_start.isoformat(), "debt_end": pledge.debt_end.isoformat(),
+            "registered_on": pledge.registered_on.isoformat() if pledge.registered_on else None,
+            "ended_on": pledge.ended_on.isoformat() if pledge.ended_on else None, "region_code": pledge.region_code,
+            "rights": rights, "synthetic": pledge.synthetic}
+
+
+def register_api(session: Session, scope: Scope, *, limit: int, offset: int) -> dict[str, Any]:
+    """The pledge register as the caller sees it (the page's rule), newest first, one page."""
+    scope.require_authenticated()
+    total = session.scalar(select(func.count()).select_from(Pledge).where(pledge_filter(scope))) or 0
+    rows = session.execute(select(Pledge, Case.number).join(Case, Case.id == Pledge.case_id)
+                           .where(pledge_filter(scope)).order_by(Pledge.id.desc()).limit(limit).offset(offset)).all()
+    counts = dict(session.execute(select(PledgedRight.pledge_id, func.count())
+                                  .where(PledgedRight.pledge_id.in_([p.id for p, _ in rows]))
+                                  .group_by(PledgedRight.pledge_id)).all())
+    return {"total": int(total), "limit": limit, "offset": offset,
+            "items": [_pledge_row(p, number, counts.get(p.id, 0)) for p, number in rows]}
+
+
+def pledge_api(session: Session, scope: Scope, pledge_id: int, rules: PledgeRules,
+               snapshot: Snapshot | None) -> dict[str, Any]:
+    """One registration the caller sees: the register row, its rights, the certificate's addresses once
+    registered, and while it awaits a decision the checks as they stand today (the page's data)."""
+    data = pledge_view(session, scope, pledge_id, rules, snapshot)
+    pledge: Pledge = data["pledge"]
+    out = _pledge_row(pledge, data["case"].number, len(data["rights"]))
+    report = data["report"]
+    out["rights"] = [{"kind": r.kind, "number": r.number, "title": r.title,
+                      "refusals": report.rights[r.number]["refusals"] if report and r.number in report.rights else []}
+                     for r in data["rights"]]
+    out["checks"] = None if report is None else {"on": report.on.isoformat(), "ok": report.ok,
+                                                 "problems": report.form_errors(), "notes": report.notes}
+    registered = pledge.certificate_index is not None
+    out["certificate"] = {"pdf": f"/finance/pledges/{pledge.id}/certificate.pdf",
+                          "record": f"/finance/pledges/{pledge.id}/record.json",
+                          "evidence_index": pledge.certificate_index, "record_sm3": pledge.record_sm3} if registered else None
+    return out
+
+
+def _fund_summary(rules: fund_rules.FundRules, figures: dict[str, Any]) -> dict[str, Any]:
+    return {"code": rules.code, "title": rules.title.zh, "title_en": rules.title.en, "jurisdiction": rules.jurisdiction,
+            "covers": rules.covers, "started_on": rules.started_on.isoformat(),
+            "shares": [{"key": x.key, "name": x.zh, "share": str(x.share), "pool": x.pool} for x in rules.participants],
+            **{k: _money(v) if isinstance(v, Decimal) else v for k, v in figures.items()}}
+
+
+def funds_api(session: Session, funds: dict[str, fund_rules.FundRules]) -> list[dict[str, Any]]:
+    """Every fund's aggregates (public): balance, loans, claims, paid, recovered, leverage — no loan, no borrower."""
+    return [_fund_summary(rules, fund_rules.figures(session, code)) for code, rules in sorted(funds.items())]
+
+
+def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str) -> dict[str, Any]:
+    """A fund's loans the caller sees (officers: their area's; a bank: the loans it lent), each with its
+    claim (the arithmetic line by line) and the payouts the pool made on it; the fund's aggregates beside."""
+    scope.require_authenticated()
+    rules = funds.get(code)
+    if rules is None:
+        raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
+    loans = list(session.scalars(select(Loan).where(Loan.fund_code == code, loan_filter(scope)).order_by(Loan.id)))
+    claims = {c.loan_id: c for c in session.scalars(select(Claim).where(Claim.loan_id.in_([x.id for x in loans])))}
+    payouts: dict[int, list[dict[str, Any]]] = {}
+    for e in session.scalars(select(LedgerEntry).where(LedgerEntry.claim_id.in_([c.id for c in claims.values()]))
+                             .order_by(LedgerEntry.seq)):
+        payouts.setdefault(e.claim_id or 0, []).append({"seq": e.seq, "kind": e.kind, "amount": _money(e.amount),
+                                                        "balance_after": _money(e.balance), "at": china_time(e.at)})
+    items = []
+    for x in loans:
+        c = claims.get(x.id)
+        items.append({
+            "id": x.id, "borrower": x.borrower, "enterprise_type": x.enterprise_type, "bank": x.bank,
+            "principal": _money(x.principal), "fee_rate": _money(x.fee_rate), "ip_collateral": _money(x.ip_collateral),
+            "collateral": _money(x.collateral), "enrolled_on": x.enrolled_on.isoformat(), "status": x.status,
+            "pledge_id": x.pledge_id, "synthetic": x.synthetic,
+            "claim": None if c is None else {
+                "id": c.id, "status": c.status, "principal_loss": _money(c.principal_loss),
+                "interest_loss": _money(c.interest_loss), "amount": _money(c.amount), "paid": _money(c.paid),
+                "recovered": _money(c.recovered), "claimed_on": c.claimed_on.isoformat(),
+                "approved_on": c.approved_on.isoformat() if c.approved_on else None,
+                "arithmetic": json.loads(c.arithmetic), "payouts": payouts.get(c.id, [])}})
+    return {"fund": _fund_summary(rules, fund_rules.figures(session, code)), "loans": items}
