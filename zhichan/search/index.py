@@ -38,7 +38,7 @@ from zhichan.search.layout import FACET_FIELDS, index_path, register_tokenizers
 TIE_MARGIN = 64
 #: Each index segment hands on every value it counted, not only its top ones: tantivy's default cut
 #: (10 × size per segment, as Elasticsearch per shard) undercounts a value that missed one
-#: segment's cut — a wrong number shown as exact (an applicant's 76 patents instead of 78). The
+#: segment's cut — a wrong number shown as exact (an IPC subclass's 160 patents instead of 161). The
 #: cost is merging the segments' value maps: noticeable only for the applicant facet of broad queries.
 EVERY_VALUE = 2**32 - 1
 
