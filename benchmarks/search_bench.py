@@ -1,8 +1,11 @@
-"""Retrieval benchmark: index build, mixed-query latency (facets on) against SQLite FTS5 (trigram)
+"""Retrieval benchmark: index build, mixed-query latency (with and without facets, and the facets
+alone by the exact path beside tantivy's default per-segment cut) against SQLite FTS5 (trigram)
 and a DuckDB full scan on the same data in the same run, substring recall, the all-hits path.
 
     .venv/bin/python benchmarks/search_bench.py --patents 1000000
-Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>).
+    .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb
+Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>): with --corpus
+the corpus and its index are only read (the index must exist), the FTS5 table goes to --root.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import random
 import sqlite3
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 
 from zhichan.corpus.store import CorpusStore
@@ -20,7 +24,8 @@ from zhichan.search import service
 from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import match_application_numbers, where_clause
 from zhichan.search.index import SearchIndex
-from zhichan.search.layout import index_status
+from zhichan.search.layout import FACET_FIELDS, index_status
+from zhichan.search.parser import parse
 
 #: the fixed mixed query set, tuned to the vocabulary of zhichan.corpus.generator (titles and
 #: abstracts in the words of each IPC field, zhichan/corpus/generator/lexicon.py): every term
@@ -57,11 +62,22 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+def default_cut_facets(index: SearchIndex, query: object) -> dict[str, list[tuple[object, int]]]:
+    """The facet path before exact counts, for comparison only: tantivy's default cut of
+    10 × size values per segment (cheaper to merge, but a value cut in one segment is undercounted)."""
+    aggs = {name: {"terms": {"field": field, "size": size}} for name, (field, size) in FACET_FIELDS.items()}
+    result = index.searcher.aggregate(query, aggs)  # type: ignore[arg-type]
+    names = index.facet_names()
+    return {name: [(names.get(int(b["key"])) if name == "applicant" else b["key"], int(b["doc_count"]))
+                   for b in result.get(name, {}).get("buckets", [])] for name in FACET_FIELDS}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patents", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--root", type=Path)
+    ap.add_argument("--corpus", type=Path, help="an existing corpus folder with its index (read only)")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--generator", choices=["corpus", "synthetic"], default="corpus")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the index even if the snapshot has one")
@@ -70,7 +86,8 @@ def main() -> None:
                     help="DuckDB full-scan runs per query (0: skip that baseline; at 10M one run of the set takes ~50 min)")
     args = ap.parse_args()
     root = args.root or Path("benchmarks/out") / f"search-{args.patents}"
-    store = CorpusStore(root / "var" / "corpus")
+    store = CorpusStore(args.corpus or root / "var" / "corpus")
+    root.mkdir(parents=True, exist_ok=True)
     snapshot = store.current_or_none()
     if snapshot is None:
         t = time.perf_counter()
@@ -90,6 +107,8 @@ def main() -> None:
 
     # -- builds --------------------------------------------------------------------------------------
     status = index_status(snapshot)
+    if args.corpus and (status is None or args.rebuild):
+        raise SystemExit("--corpus is read only: build its index with `zhichan index build` first")
     if status is None or args.rebuild:
         load = os.getloadavg()
         t = time.perf_counter()
@@ -128,17 +147,43 @@ def main() -> None:
 
     # -- latency -------------------------------------------------------------------------------------
     service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
-    print(f"\n## Query latency, ms (repeat {args.repeat}; tantivy = service.search page 1 + facets)")
-    print("| query | hits | tantivy p50 | tantivy p95 | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n|---|---|---|---|---|---|---|")
-    all_tantivy: list[float] = []
+    index = SearchIndex.for_snapshot(snapshot)
+    assert index is not None
+    print(f"\nindex segments: {index.searcher.num_segments}")
+    print(f"\n## Query latency, ms (repeat {args.repeat}, the four ways interleaved; load average before "
+          f"{os.getloadavg()})\n"
+          "search = service.search page 1 with facets / without; facets = SearchIndex.facets alone (exact) / "
+          "tantivy's default per-segment cut (the path before exact counts; 'wrong' = its counts that differ)")
+    print("| query | hits | search p50 | search p95 | no facets p50 | no facets p95 | facets p50 | facets p95 "
+          "| default cut p50 | default cut p95 | default cut wrong | CPU ms p50: search / no facets / facets / default cut "
+          "| FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n" + "|---" * 15 + "|")
+    ways = ("search", "no facets", "facets", "default cut")
+    whole: dict[str, list[float]] = {w: [] for w in ways}
+    # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
+    # whatever the load of the machine (the wall-clock figures follow the load)
+    cpu: dict[str, list[float]] = {w: [] for w in ways}
     for name, query in QUERIES:
-        times, hits = [], 0
+        compiled = index.compile(parse(query))
+        runs = {
+            "search": partial(service.search, query, snapshot=snapshot, facets=True),
+            "no facets": partial(service.search, query, snapshot=snapshot, facets=False),
+            "facets": partial(index.facets, compiled),
+            "default cut": partial(default_cut_facets, index, compiled),
+        }
+        times: dict[str, list[float]] = {w: [] for w in ways}
+        cpu_before = {w: len(cpu[w]) for w in ways}
         for _ in range(args.repeat):
-            t = time.perf_counter()
-            result = service.search(query, snapshot=snapshot, facets=True)
-            times.append((time.perf_counter() - t) * 1000)
-            hits = result.total
-        all_tantivy += times
+            for way in ways:
+                t, c = time.perf_counter(), time.thread_time()
+                runs[way]()
+                times[way].append((time.perf_counter() - t) * 1000)
+                cpu[way].append((time.thread_time() - c) * 1000)
+        for way in ways:
+            whole[way] += times[way]
+        hits = index.count(compiled)
+        exact, cut = index.facets(compiled), default_cut_facets(index, compiled)
+        wrong = sum(1 for f, values in cut.items() for key, n in values
+                    if dict(exact.get(f, [])).get(key, n) != n)
         fts_times, fts_hits = [], "n/a"
         if FTS[name]:
             for _ in range(max(3, args.repeat // 4)):
@@ -153,10 +198,13 @@ def main() -> None:
             duck_times.append((time.perf_counter() - t) * 1000)
         fts = f"{statistics.median(fts_times):.1f}" if fts_times else "—"
         duck = f"{statistics.median(duck_times):.0f}" if duck_times else "not run"
-        print(f"| {name}: `{query}` | {hits:,} | {pct(times, .5):.1f} | {pct(times, .95):.1f} | {fts} | {fts_hits} "
-              f"| {duck} |", flush=True)
+        cells = " | ".join(f"{pct(times[w], .5):.1f} | {pct(times[w], .95):.1f}" for w in ways)
+        cpus = " / ".join(f"{pct(cpu[w][cpu_before[w]:], .5):.1f}" for w in ways)
+        print(f"| {name}: `{query}` | {hits:,} | {cells} | {wrong} | {cpus} | {fts} | {fts_hits} | {duck} |", flush=True)
     print(f"\nload average after the latency runs: {os.getloadavg()}")
-    print(f"\nwhole mixed set, facets on: p50 {pct(all_tantivy, .5):.1f} ms, p95 {pct(all_tantivy, .95):.1f} ms")
+    for way in ways:
+        print(f"whole mixed set, {way}: p50 {pct(whole[way], .5):.1f} ms, p95 {pct(whole[way], .95):.1f} ms wall; "
+              f"CPU of the calling thread p50 {pct(cpu[way], .5):.1f} ms, p95 {pct(cpu[way], .95):.1f} ms")
 
     # -- recall ----------------------------------------------------------------------------------------
     rng = random.Random(7)
