@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, select, update
@@ -294,4 +295,43 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             done += 1
             progress(done, total)
     demo.mark()
-    return {"cases": len(demo.made), "skipped": skipped}
+    overseas = overseas_demo(engine, snapshot, offices, demo.rng, start, end)
+    return {"cases": len(demo.made), "skipped": skipped, **overseas}
+
+
+def overseas_demo(engine: Engine, snapshot: Snapshot, offices: list[Organization], rng: random.Random,
+                  start: dt.date, end: dt.date) -> dict[str, int]:
+    """Per county office: its two most exposed enterprises watched from ``start``, and three overseas disputes
+    in their fields recorded later (opponents named 【合成】…, rows flagged synthetic), so the alerts job has
+    something to raise. Shares use a low floor (5 patents) so a small demo corpus has fields."""
+    from zhichan.protection.overseas import add_watch, exposure, record_dispute
+
+    countries, kinds = ("US", "DE", "JP", "KR", "FR"), ("诉讼", "337调查", "警告函", "海关扣押", "展会纠纷")
+    watched = recorded = 0
+    span = max((end - start).days, 1)
+    for office in offices:
+        scope = _officer(office)
+        exposed = [e for e in exposure(snapshot, scope, threshold=Decimal("0.05"), min_patents=5, limit=2)["items"]
+                   if e["fields"]]
+        for e in exposed:
+            groups = [f["ipc_group"] for f in e["fields"]][:3]
+            with session_scope(engine) as s:
+                try:
+                    add_watch(s, scope, snapshot, e["name"], ";".join(groups), synthetic=True,
+                              now=dt.datetime(start.year, start.month, start.day, 2))
+                    watched += 1
+                except ZhichanError:
+                    continue  # already watched (a second run)
+            for i in range(3):
+                day = start + dt.timedelta(days=rng.randrange(span))
+                with session_scope(engine) as s:
+                    try:
+                        record_dispute(s, scope, {
+                            "enterprise": e["name"], "country": rng.choice(countries), "kind": rng.choice(kinds),
+                            "opponent": f"【合成】Overseas Rival {rng.randint(1, 99)}", "ipc_group": rng.choice(groups),
+                            "started_on": day.isoformat(), "summary": "合成演示数据 / synthetic demo record"},
+                            now=dt.datetime(day.year, day.month, day.day, 3) + dt.timedelta(days=i), synthetic=True)
+                        recorded += 1
+                    except ZhichanError:
+                        continue
+    return {"overseas_watches": watched, "overseas_disputes": recorded}

@@ -18,6 +18,7 @@ from zhichan.protection.channels import (
 )
 from zhichan.protection.documents import DocumentGenerator, Documents
 from zhichan.protection.mediation import MEDIATION, MediationRules
+from zhichan.protection.overseas import GUIDANCE, GuidanceRules
 from zhichan.protection.rules import DisputeRules
 from zhichan.protection.service import COMPLAINT, DISPUTE, ComplaintRules
 
@@ -32,6 +33,7 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(POLICE, police_rules)
     service.add_hook(ECOMMERCE, EcommerceRules(service))
     service.add_hook(ENFORCEMENT, EnforcementRules(service))
+    service.add_hook(GUIDANCE, GuidanceRules())
     service.add_generator(DISPUTE, documents)
     service.add_generator(MEDIATION, documents)
     service.add_generator(ENFORCEMENT, documents)
