@@ -189,8 +189,10 @@ class DemoCases:
             return
         self.act(officer, case, "answer", clock.later(days=rng.randint(3, 12) if simplified else rng.randint(8, 14)))
         if fate < 0.25:
-            self.act(officer, case, "mediate", clock.later(days=rng.randint(3, 20)),
+            agreed = clock.later(days=rng.randint(3, 20))
+            self.act(officer, case, "mediate", agreed, {"effective_on": china_date(agreed).isoformat()},
                      uploads=(Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+            self.confirmation(office, case, clock)
             return
         if not simplified:
             noticed = clock.later()
@@ -217,6 +219,11 @@ class DemoCases:
         agreed = clock.later(days=rng.randint(5, 30))
         self.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
                  (Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+        self.confirmation(office, case, clock)
+
+    def confirmation(self, office: Organization, case: dict[str, Any], clock: Clockwork) -> None:
+        """司法确认 after an agreement, in a mediation or an adjudication: half apply to the court in time."""
+        rng, officer = self.rng, _officer(office)
         if rng.random() < 0.5:
             applied = clock.later(days=rng.randint(3, 25))
             self.act(officer, case, "apply_confirmation", applied,
