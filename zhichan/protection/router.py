@@ -38,12 +38,13 @@ def procedures(request: Request) -> ProcedureService:
 
 def menu(scope: Scope) -> list[MenuItem]:
     if scope.governance:
-        return [("/protection/complaints/new", "nav.protection_complaint"),
+        return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/cases", "nav.protection_cases"),
                 ("/protection/investigators", "nav.protection_investigators"),
                 ("/protection/overseas", "nav.protection_overseas"),
                 ("/protection/decisions", "nav.protection_decisions")]
     if scope.role == Role.ENTERPRISE_USER:
-        return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/overseas", "nav.protection_overseas"),
+        return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/cases", "nav.protection_cases"),
+                ("/protection/overseas", "nav.protection_overseas"),
                 ("/protection/decisions", "nav.protection_decisions")]
     return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
 
@@ -184,6 +185,32 @@ def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session
     if panel is None:
         raise NotFoundError(f"该办件没有保护登记 / case {case_id} has no protection register")
     return fast_json(panel)
+
+
+# --- 案件列表 ---------------------------------------------------------------------------------------------
+
+def _case_list(request: Request, session: Session, scope: Scope, status: str, procedure: str | None,
+               page: int) -> dict[str, Any]:
+    data = protection.case_list(session, scope, procedures(request).registry, lang(request), status=status,
+                                procedure=procedure or None, limit=50, offset=(page - 1) * 50)
+    return {**data, "page": page, "per_page": 50}
+
+
+@router.get("/protection/cases", include_in_schema=False)
+def cases_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+               status: str = Query("open", pattern="^(open|closed|all)$"), procedure: str = Query("", max_length=64),
+               page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """案件列表: an office's subtree's protection cases (an enterprise: its own), newest first."""
+    return render(request, "protection/cases.html", _case_list(request, session, scope, status, procedure, page))
+
+
+@router.get("/api/v1/protection/cases", tags=["protection"], responses=errors(401, 404, 422))
+def api_cases(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+              status: str = Query("open", pattern="^(open|closed|all)$"), procedure: str = Query("", max_length=64),
+              page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """The protection cases the caller handles (an office's subtree) or filed (an enterprise), newest first;
+    ``status`` open | closed | all, ``procedure`` one protection procedure."""
+    return fast_json(_case_list(request, session, scope, status, procedure, page))
 
 
 # --- 海外纠纷预警 ---------------------------------------------------------------------------------------
