@@ -30,10 +30,12 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
+    exists,
     false,
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     true,
@@ -688,7 +690,7 @@ class ProcedureService:
                 "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
                 "unit": c.unit, "status": c.status, "started_at": c.started_at, "due_on": c.due_on, "due_at": c.due_at,
                 "due_problem": c.due_problem, "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
-                "basis": spec.basis if spec else "",
+                "basis": spec.basis if spec else "", "binds": spec.binds if spec else "office",
             })
         steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
                  for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
@@ -720,6 +722,15 @@ class ProcedureService:
             mine = or_(mine, and_(counterparty_filter(scope), self._in_states(session, lambda t: t.counterparty)))
         return and_(CASES.c.is_open == true(), mine)
 
+    def _party_clocks(self, session: Session) -> Any:
+        """SQL over ``CLOCKS`` joined to ``CASES``: the clock is a party's period (``binds: party``)."""
+        names: dict[tuple[str, str], set[str]] = {}
+        for decl in [*self.registry.all(), *self._kept(session)]:
+            names.setdefault(decl.key, set()).update(n for n, c in decl.clocks.items() if c.binds == "party")
+        wanted = [and_(CASES.c.procedure == p, CASES.c.jurisdiction == j, CLOCKS.c.name.in_(sorted(found)))
+                  for (p, j), found in names.items() if found]
+        return or_(*wanted) if wanted else false()
+
     def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
         """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
         by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -745,9 +756,14 @@ class ProcedureService:
         scope.require_authenticated()
         today = today or china_date(utcnow())
         where = self._actionable(session, scope, area=area)
+        # overdue: an office clock ran out; a party's period running out (the answer period …) is the
+        # office's turn to act, shown as 期限届满, not as a delay of the office
+        late = (CLOCKS.c.case_id == CASES.c.id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on < today)
+        party = self._party_clocks(session)
+        office_late = exists().where(*late, not_(party))
         counts = session.execute(select(
             func.count(),
-            func.coalesce(func.sum(sql_case((CASES.c.next_due < today, 1), else_=0)), 0),
+            func.coalesce(func.sum(sql_case((and_(CASES.c.next_due < today, office_late), 1), else_=0)), 0),
             func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
         ).select_from(CASES).where(where)).one()
         rows = session.execute(
@@ -755,14 +771,18 @@ class ProcedureService:
                    CASES.c.next_due, CASES.c.updated_at, CASES.c.version, CASES.c.declaration_digest)
             .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
+        lapsed = {c.case_id: c.office for c in session.execute(
+            select(CLOCKS.c.case_id, func.max(sql_case((not_(party), 1), else_=0)).label("office"))
+            .select_from(CLOCKS.join(CASES, CASES.c.id == CLOCKS.c.case_id))
+            .where(*late, CLOCKS.c.case_id.in_([r.id for r in rows])).group_by(CLOCKS.c.case_id))}
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
-                "next_due": due, "overdue": due is not None and due < today, "due_today": due == today,
-                "version": r.version,
+                "next_due": due, "overdue": bool(lapsed.get(r.id)), "lapsed": lapsed.get(r.id) == 0,
+                "due_today": due == today, "version": r.version,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
