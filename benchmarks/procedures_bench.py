@@ -37,8 +37,11 @@ from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import ProcedureService
 
+#: (procedure, number prefix, open states, the running clock): what ``seed`` writes, case i taking entry i % len
+DISPUTES = (("protection.patent_dispute", "PD", ("filed", "accepted", "served", "answered", "hearing"), "closing"),)
 
-def seed(engine, n: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+
+def seed(engine, n: int, mix: tuple[tuple[str, str, tuple[str, ...], str], ...] = DISPUTES) -> dict[str, int]:  # type: ignore[no-untyped-def]
     pw = hash_password("bench password 1")
     with session_scope(engine) as s:
         nation = create_org(s, "国家局", OrgKind.NATION, "100000")
@@ -52,15 +55,16 @@ def seed(engine, n: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
         paths = [(d.id, d.path, d.region_code) for d in districts]
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    states = ("filed", "accepted", "served", "answered", "hearing")
     batch = 10_000
     with engine.begin() as conn:
         for start in range(0, n, batch):
             cases = []
             for i in range(start, min(n, start + batch)):
                 org_id, path, region = paths[i % 3]
-                cases.append({"id": i + 1, "number": f"PD-2026-{i + 1:07d}", "procedure": "protection.patent_dispute",
-                              "jurisdiction": "default", "revision": 1, "title": f"案件 {i}", "state": states[i % 5],
+                procedure, prefix, states, _ = mix[i % len(mix)]
+                cases.append({"id": i + 1, "number": f"{prefix}-2026-{i + 1:07d}", "procedure": procedure,
+                              "jurisdiction": "default", "revision": 1, "title": f"案件 {i}",
+                              "state": states[(i // len(mix)) % len(states)],
                               "version": 1, "org_id": org_id, "org_path": path, "region_code": region,
                               "party_user_id": None, "party_key": None, "fields": "{}", "is_open": True,
                               "next_due": today + dt.timedelta(days=(i * 7919) % 121 - 60), "created_at": now,
@@ -68,7 +72,7 @@ def seed(engine, n: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
                 cases[-1]["next_office_due"] = cases[-1]["next_due"]  # the one clock is the office's (closing)
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(CaseClock.__table__), [
-                {"case_id": c["id"], "name": "closing", "amount": 3, "unit": "month",
+                {"case_id": c["id"], "name": mix[(c["id"] - 1) % len(mix)][3], "amount": 3, "unit": "month",
                  "started_at": dt.datetime.combine(c["next_due"] - relativedelta(months=3), dt.time(2)),
                  "status": "running", "pauses": "[]", "extensions": "[]", "due_on": c["next_due"],
                  "due_at": None, "warn_on": c["next_due"] - dt.timedelta(days=10), "due_problem": None, "warned": 0,

@@ -6,6 +6,7 @@ The CLI, the web app, the docs (``zhichan settings``) and the tests all read thi
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -127,6 +128,18 @@ class Settings(BaseSettings):
     )
     exchange_auction_sweep_seconds: int = Field(
         5, ge=1, description="网络竞价到期结束的检查间隔（秒） / how often the job runner closes auctions that are due (seconds)",
+    )
+    protection_overseas_share: Decimal = Field(
+        Decimal("0.30"), ge=0, le=1, description="海外预警：某 IPC 大组有效或在审专利中境外权利人占比达到此值即视为境外权利人集中"
+        "（0–1；平台默认值，无规定依据） / overseas warning: a field where foreign holders hold at least this share of the live "
+        "patents is one where they concentrate (0–1; the platform's default, no rule sets it)",
+    )
+    protection_overseas_min_patents: int = Field(
+        20, ge=1, description="海外预警：计算境外权利人占比所需的最少专利数 / overseas warning: the fewest live patents a "
+        "field needs before its foreign share counts",
+    )
+    protection_overseas_alert_seconds: int = Field(
+        3600, ge=10, description="海外预警任务的运行间隔（秒） / how often the job runner raises overseas alerts (seconds)",
     )
     protection_template_dir: Path | None = Field(
         None,

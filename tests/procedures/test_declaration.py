@@ -66,7 +66,7 @@ def _nation_as_jurisdiction(d: dict[str, Any]) -> None:
 
 
 def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
-    _step(d, "mediate")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
+    _step(d, "confirmation_lapsed")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
 
 
 def _event_named_like_a_state(d: dict[str, Any]) -> None:
@@ -75,7 +75,7 @@ def _event_named_like_a_state(d: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(("mutate", "problem"), [
-    (_final_step_starts_a_clock, "mediate"),
+    (_final_step_starts_a_clock, "confirmation_lapsed"),
     (_event_named_like_a_state, "named like a state"),
     (_bad_jurisdiction, "abc"),
     (_nation_as_jurisdiction, "100000"),

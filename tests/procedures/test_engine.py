@@ -80,7 +80,14 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "ent_user", b, "object_jurisdiction", fields={"grounds": "被请求人住所地不在本区"})
     act(world, "wuhou_officer", b, "decide_jurisdiction", fields={"outcome": "异议不成立，继续处理"})
     act(world, "wuhou_officer", b, "answer", uploads=(pdf("extra"),))
-    act(world, "wuhou_officer", b, "mediate", uploads=(pdf(),))
+    act(world, "wuhou_officer", b, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
+    act(world, "ent_user", b, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": "2026-03-03"})
+    act(world, "wuhou_officer", b, "record_ruling", fields={"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特1号",
+                                                            "ruled_on": "2026-03-03"})
+    e = start(world)
+    act(world, "wuhou_officer", e, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", e, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", e, "confirmation_lapsed", at(D(2026, 4, 3)))  # the 30 days ended on 2 April
     c = start(world)
     act(world, "wuhou_officer", c, "refuse", fields={"reasons": "不属于受案范围"})
     d = start(world, who="ent_user")
@@ -89,7 +96,7 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
         taken = set(s.scalars(select(Step.event)))
     declared = {t.event for t in world.service.registry.get(PROCEDURE, "default").transitions}
     assert declared <= taken
-    assert {b["state"], c["state"], d["state"]} == {"mediated", "refused", "withdrawn"}
+    assert {b["state"], c["state"], d["state"], e["state"]} == {"mediated", "refused", "withdrawn"}
     assert clocks(world, b)["closing"]["status"] == "stopped"  # a final state stops every clock
 
 

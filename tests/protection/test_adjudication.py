@@ -286,3 +286,46 @@ def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engin
         with pytest.raises(FormError) as info:
             act(w, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
         assert field in info.value.errors
+
+
+def test_an_agreement_inside_an_adjudication_tracks_judicial_confirmation(world: World) -> None:
+    """调解 within 裁决 (第三十条): the closing clock stops at the agreement (结案周期 ends there), and the same
+    30 days to apply jointly to the court as a stand-alone mediation follow, through the one confirmation hook."""
+    from zhichan.protection.mediation import JudicialConfirmation
+
+    world.service.add_hook(DISPUTE, JudicialConfirmation(world.service, "mediate"))
+    case = start(world, at(D(2026, 8, 3)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 8, 4)), PANEL, (pdf(),))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "mediate", at(D(2026, 9, 10)), {"effective_on": "2026-09-11"}, (pdf(),))
+    assert set(info.value.errors) == {"effective_on"}
+    act(world, "wuhou_officer", case, "mediate", at(D(2026, 9, 10)), {"effective_on": "2026-09-10"}, (pdf(),))
+    assert case["state"] == "mediation_agreed"
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    assert {n: c["status"] for n, c in clocks.items() if c["status"] != "stopped"} == {"confirmation": "running"}
+    # 10 Sep + 30 days = Saturday 10 Oct 2026, a make-up working day after National Day: it stays
+    assert due(world, case, "confirmation") == D(2026, 10, 10)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "confirmation_lapsed", at(D(2026, 10, 10)))
+    assert set(info.value.errors) == {"_clock"}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "apply_confirmation", at(D(2026, 10, 12)),
+            {"court": "成都市中级人民法院", "applied_on": "2026-10-12"})
+    assert set(info.value.errors) == {"applied_on"}
+    act(world, "wuhou_officer", case, "confirmation_lapsed", at(D(2026, 10, 12)))
+    assert case["state"] == "mediated"
+
+    other = start(world, at(D(2026, 8, 3)))
+    act(world, "wuhou_officer", other, "accept", at(D(2026, 8, 4)), PANEL, (pdf(),))
+    act(world, "wuhou_officer", other, "mediate", at(D(2026, 9, 1)), {"effective_on": "2026-08-31"}, (pdf(),))
+    assert due(world, other, "confirmation") == D(2026, 9, 30)
+    with pytest.raises(FormError) as info:  # before the agreement took effect
+        act(world, "wuhou_officer", other, "apply_confirmation", at(D(2026, 9, 2)),
+            {"court": "成都市中级人民法院", "applied_on": "2026-08-30"})
+    assert set(info.value.errors) == {"applied_on"}
+    act(world, "wuhou_officer", other, "apply_confirmation", at(D(2026, 9, 2)),
+        {"court": "成都市中级人民法院", "applied_on": "2026-09-02"})
+    act(world, "wuhou_officer", other, "record_ruling", at(D(2026, 9, 20)),
+        {"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特8号", "ruled_on": "2026-09-18"})
+    assert other["state"] == "mediated"

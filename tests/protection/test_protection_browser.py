@@ -90,3 +90,32 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     page.wait_for_selector("#ruling")
     assert "停止销售侵权产品" in page.inner_text("#ruling")
     page.screenshot(path=str(artifacts_dir / "protection-decision.png"), full_page=True)
+
+
+def test_agreement_inside_an_adjudication_in_the_browser(page, env: WebEnv, artifacts_dir: Path,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    """调解 within 裁决: the officer records the agreement on the case page; the case then shows the 30-day
+    judicial-confirmation clock and, once the parties applied, the court's ruling closes it as 调解结案."""
+    evidence = tmp_path / "调解协议书.pdf"
+    evidence.write_bytes(PDF)
+    today = china_date(utcnow()).isoformat()
+    sign_in(page, "wuhou_officer")
+    page.goto("/procedures/protection.patent_dispute/new")
+    for name, value in {"patent_number": env.numbers["wuhou"], "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
+                        "claims": "请求责令停止侵权", "known_on": today}.items():
+        page.fill(f"#start-{name}", value)
+    for name, value in {"requester_role": "专利权人", "court_suit": "否", "continuing": "是"}.items():
+        page.select_option(f"#start-{name}", value)
+    page.set_input_files("#start-doc0", str(evidence))
+    page.click("#start-submit")
+    page.wait_for_selector("#case-state:has-text('已收到请求')")
+    take(page, "accept", fields={"panel": "张三、李四、王五"}, state="已立案")
+    take(page, "mediate", fields={"effective_on": today}, files={"doc0": str(evidence)}, state="已达成调解协议")
+    assert "申请司法确认" in page.inner_text("#clocks")
+    page.screenshot(path=str(artifacts_dir / "protection-dispute-mediated-zh.png"), full_page=True)
+    take(page, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": today}, state="已申请司法确认")
+    take(page, "record_ruling", fields={"ruling_number": "（2026）川01民特1号", "ruled_on": today},
+         selects={"outcome": "裁定调解协议有效"}, state="调解结案")
+    page.goto(page.url.split("?")[0] + "?lang=en")
+    page.wait_for_selector("#case-state:has-text('Settled by mediation')")
+    page.screenshot(path=str(artifacts_dir / "protection-dispute-mediated-en.png"), full_page=True)

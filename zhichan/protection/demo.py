@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, select, update
@@ -188,8 +189,10 @@ class DemoCases:
             return
         self.act(officer, case, "answer", clock.later(days=rng.randint(3, 12) if simplified else rng.randint(8, 14)))
         if fate < 0.25:
-            self.act(officer, case, "mediate", clock.later(days=rng.randint(3, 20)),
+            agreed = clock.later(days=rng.randint(3, 20))
+            self.act(officer, case, "mediate", agreed, {"effective_on": china_date(agreed).isoformat()},
                      uploads=(Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+            self.confirmation(office, case, clock)
             return
         if not simplified:
             noticed = clock.later()
@@ -216,6 +219,11 @@ class DemoCases:
         agreed = clock.later(days=rng.randint(5, 30))
         self.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
                  (Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+        self.confirmation(office, case, clock)
+
+    def confirmation(self, office: Organization, case: dict[str, Any], clock: Clockwork) -> None:
+        """司法确认 after an agreement, in a mediation or an adjudication: half apply to the court in time."""
+        rng, officer = self.rng, _officer(office)
         if rng.random() < 0.5:
             applied = clock.later(days=rng.randint(3, 25))
             self.act(officer, case, "apply_confirmation", applied,
@@ -294,4 +302,43 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             done += 1
             progress(done, total)
     demo.mark()
-    return {"cases": len(demo.made), "skipped": skipped}
+    overseas = overseas_demo(engine, snapshot, offices, demo.rng, start, end)
+    return {"cases": len(demo.made), "skipped": skipped, **overseas}
+
+
+def overseas_demo(engine: Engine, snapshot: Snapshot, offices: list[Organization], rng: random.Random,
+                  start: dt.date, end: dt.date) -> dict[str, int]:
+    """Per county office: its two most exposed enterprises watched from ``start``, and three overseas disputes
+    in their fields recorded later (opponents named 【合成】…, rows flagged synthetic), so the alerts job has
+    something to raise. Shares use a low floor (5 patents) so a small demo corpus has fields."""
+    from zhichan.protection.overseas import add_watch, exposure, record_dispute
+
+    countries, kinds = ("US", "DE", "JP", "KR", "FR"), ("诉讼", "337调查", "警告函", "海关扣押", "展会纠纷")
+    watched = recorded = 0
+    span = max((end - start).days, 1)
+    for office in offices:
+        scope = _officer(office)
+        exposed = [e for e in exposure(snapshot, scope, threshold=Decimal("0.05"), min_patents=5, limit=2)["items"]
+                   if e["fields"]]
+        for e in exposed:
+            groups = [f["ipc_group"] for f in e["fields"]][:3]
+            with session_scope(engine) as s:
+                try:
+                    add_watch(s, scope, snapshot, e["name"], ";".join(groups), synthetic=True,
+                              now=dt.datetime(start.year, start.month, start.day, 2))
+                    watched += 1
+                except ZhichanError:
+                    continue  # already watched (a second run)
+            for i in range(3):
+                day = start + dt.timedelta(days=rng.randrange(span))
+                with session_scope(engine) as s:
+                    try:
+                        record_dispute(s, scope, {
+                            "enterprise": e["name"], "country": rng.choice(countries), "kind": rng.choice(kinds),
+                            "opponent": f"【合成】Overseas Rival {rng.randint(1, 99)}", "ipc_group": rng.choice(groups),
+                            "started_on": day.isoformat(), "summary": "合成演示数据 / synthetic demo record"},
+                            now=dt.datetime(day.year, day.month, day.day, 3) + dt.timedelta(days=i), synthetic=True)
+                        recorded += 1
+                    except ZhichanError:
+                        continue
+    return {"overseas_watches": watched, "overseas_disputes": recorded}

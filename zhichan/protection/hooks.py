@@ -17,7 +17,8 @@ from zhichan.protection.channels import (
     police_rules,
 )
 from zhichan.protection.documents import DocumentGenerator, Documents
-from zhichan.protection.mediation import MEDIATION, MediationRules
+from zhichan.protection.mediation import MEDIATION, JudicialConfirmation, MediationRules
+from zhichan.protection.overseas import GUIDANCE, GuidanceRules
 from zhichan.protection.rules import DisputeRules
 from zhichan.protection.service import COMPLAINT, DISPUTE, ComplaintRules
 
@@ -28,10 +29,12 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     documents = generator or DocumentGenerator(template_dir)
     service.add_hook(COMPLAINT, ComplaintRules(service, snapshot, documents))
     service.add_hook(DISPUTE, DisputeRules(service, snapshot))
+    service.add_hook(DISPUTE, JudicialConfirmation(service, "mediate"))  # 调解 within 裁决: one confirmation rule
     service.add_hook(MEDIATION, MediationRules(service))
     service.add_hook(POLICE, police_rules)
     service.add_hook(ECOMMERCE, EcommerceRules(service))
     service.add_hook(ENFORCEMENT, EnforcementRules(service))
+    service.add_hook(GUIDANCE, GuidanceRules())
     service.add_generator(DISPUTE, documents)
     service.add_generator(MEDIATION, documents)
     service.add_generator(ENFORCEMENT, documents)

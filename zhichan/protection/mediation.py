@@ -1,7 +1,8 @@
 """The rules of 专利纠纷行政调解 (81号令 第六十三条至第七十条) and 司法确认 a declaration cannot say: an
 ownership dispute takes the two-month track (and only it does); the answer and confirmation periods run
 from the recorded day (receipt; the agreement taking effect); the joint application to the court must
-fall within the 30 days (民事诉讼法 第二百零五条), and "not applied" can be recorded only once they ran out."""
+fall within the 30 days (民事诉讼法 第二百零五条), and "not applied" can be recorded only once they ran out —
+the same rule for an agreement reached inside an adjudication (:class:`JudicialConfirmation`)."""
 
 from __future__ import annotations
 
@@ -31,25 +32,21 @@ def _day(fields: dict[str, Any], name: str) -> dt.date | None:
     return dt.date.fromisoformat(str(fields[name])) if fields.get(name) else None
 
 
-class MediationRules:
-    def __init__(self, service: ProcedureService) -> None:
+class JudicialConfirmation:
+    """司法确认 of a mediation agreement, wherever it was reached — a stand-alone mediation (``agree``) or
+    a mediation inside an adjudication (``mediate``, 81号令 第三十条): the 30 days run from the day the
+    agreement takes effect; a joint application must fall within them; "not applied" only once they ran
+    out; the court's ruling not in the future. The declarations name the steps and the ``confirmation``
+    clock; this one hook is installed on both procedures."""
+
+    def __init__(self, service: ProcedureService, agreement: str) -> None:
         self.service = service
+        self.agreement = agreement
 
     def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
         today = china_date(step.now)
         f = step.fields
-        ownership = step.case_fields.get("dispute_kind") == OWNERSHIP
-        if step.event == "accept" and ownership:
-            raise FormError({"mediators": "权属纠纷请选择“立案调解（权属纠纷，二个月内结案）” / an ownership dispute takes "
-                                          "the two-month track"})
-        if step.event == "accept_ownership" and not ownership:
-            raise FormError({"mediators": "仅权属纠纷适用二个月期限 / only an ownership dispute takes the two-month track"})
-        if step.event == "serve":
-            received = _day(f, "received_on") or today
-            if received > today:
-                raise FormError({"received_on": "收到日期不能晚于今天 / the day of receipt cannot be in the future"})
-            self.service.set_clock(session, step.case_id, "reply", started_at=china_noon(received))
-        elif step.event == "agree":
+        if step.event == self.agreement:
             effective = _day(f, "effective_on")
             assert effective is not None  # required by the declaration
             if effective > today:
@@ -74,3 +71,26 @@ class MediationRules:
             ruled = _day(f, "ruled_on")
             if ruled is not None and ruled > today:
                 raise FormError({"ruled_on": "裁定日期不能晚于今天 / the ruling cannot be in the future"})
+
+
+class MediationRules:
+    def __init__(self, service: ProcedureService) -> None:
+        self.service = service
+        self.confirmation = JudicialConfirmation(service, "agree")
+
+    def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
+        today = china_date(step.now)
+        f = step.fields
+        ownership = step.case_fields.get("dispute_kind") == OWNERSHIP
+        if step.event == "accept" and ownership:
+            raise FormError({"mediators": "权属纠纷请选择“立案调解（权属纠纷，二个月内结案）” / an ownership dispute takes "
+                                          "the two-month track"})
+        if step.event == "accept_ownership" and not ownership:
+            raise FormError({"mediators": "仅权属纠纷适用二个月期限 / only an ownership dispute takes the two-month track"})
+        if step.event == "serve":
+            received = _day(f, "received_on") or today
+            if received > today:
+                raise FormError({"received_on": "收到日期不能晚于今天 / the day of receipt cannot be in the future"})
+            self.service.set_clock(session, step.case_id, "reply", started_at=china_noon(received))
+        else:
+            self.confirmation(session, scope, step)

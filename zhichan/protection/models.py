@@ -102,3 +102,77 @@ class Assignment(Base):
     investigator_id: Mapped[int] = mapped_column(ForeignKey("protection_investigators.id"))
     assigned_by: Mapped[str] = mapped_column(String(80))
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OverseasDispute(Base):
+    """An overseas dispute recorded by a bureau (海外知识产权纠纷: a suit, an ITC 337 investigation, a
+    customs seizure, a warning letter …), entered on the form or imported from CSV/XLSX. The enterprise
+    is the domestic one involved; ``ipc_group`` the technology field the alerts watch."""
+
+    __tablename__ = "protection_overseas_disputes"
+    __table_args__ = (Index("ix_protection_overseas_disputes_key", "enterprise_key", "ipc_group"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(200))
+    #: zhichan.corpus.parties.normalize_name(enterprise): the corpus party_key
+    enterprise_key: Mapped[str] = mapped_column(String(300))
+    #: ISO 3166 alpha-2 (US, DE, JP …)
+    country: Mapped[str] = mapped_column(String(2))
+    #: one of zhichan.protection.overseas.DISPUTE_KINDS
+    kind: Mapped[str] = mapped_column(String(20))
+    opponent: Mapped[str] = mapped_column(String(200))
+    #: IPC main group, normalized like ``H01M10``
+    ipc_group: Mapped[str] = mapped_column(String(12))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    forum: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: form | import (the file's name)
+    source: Mapped[str] = mapped_column(String(200), default="form")
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class OverseasWatch(Base):
+    """An enterprise on a bureau's watch list (重点关注企业) with the technology fields watched."""
+
+    __tablename__ = "protection_overseas_watches"
+    __table_args__ = (Index("ix_protection_overseas_watches_key", "org_id", "enterprise_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise: Mapped[str] = mapped_column(String(200))
+    enterprise_key: Mapped[str] = mapped_column(String(300), index=True)
+    #: IPC main groups, ";"-separated (H01M10;H01M4)
+    ipc_groups: Mapped[str] = mapped_column(String(500))
+    #: the bureau keeping the list
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class OverseasAlert(Base):
+    """An alert on a watched enterprise: a new overseas dispute in one of its fields (``dispute``), or
+    foreign holders' share of a field above the setting (``concentration``). Raised once each (a
+    concentration once per watched field, on the snapshot where it first exceeded the setting)."""
+
+    __tablename__ = "protection_overseas_alerts"
+    __table_args__ = (Index("ix_protection_overseas_alerts_once", "watch_id", "kind", "ipc_group", "dispute_id",
+                            unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("protection_overseas_watches.id"), index=True)
+    #: dispute | concentration
+    kind: Mapped[str] = mapped_column(String(20))
+    ipc_group: Mapped[str] = mapped_column(String(12))
+    #: the dispute that raised it (kind dispute; 0 otherwise, so the uniqueness holds on every database)
+    dispute_id: Mapped[int] = mapped_column(Integer, default=0)
+    #: the corpus snapshot the share was first found on (kind concentration; "" otherwise)
+    snapshot_id: Mapped[str] = mapped_column(String(80), default="")
+    #: foreign holders' share in per cent, two decimals (kind concentration)
+    share: Mapped[str] = mapped_column(String(10), default="")
+    message: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError
+from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, _form
 from zhichan.procedures.service import ProcedureService
@@ -37,8 +38,13 @@ def procedures(request: Request) -> ProcedureService:
 
 def menu(scope: Scope) -> list[MenuItem]:
     if scope.governance:
-        return [("/protection/complaints/new", "nav.protection_complaint"),
+        return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/cases", "nav.protection_cases"),
                 ("/protection/investigators", "nav.protection_investigators"),
+                ("/protection/overseas", "nav.protection_overseas"),
+                ("/protection/decisions", "nav.protection_decisions")]
+    if scope.role == Role.ENTERPRISE_USER:
+        return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/cases", "nav.protection_cases"),
+                ("/protection/overseas", "nav.protection_overseas"),
                 ("/protection/decisions", "nav.protection_decisions")]
     return [("/protection/complaints/new", "nav.protection_complaint"), ("/protection/decisions", "nav.protection_decisions")]
 
@@ -181,6 +187,123 @@ def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session
     return fast_json(panel)
 
 
+# --- 案件列表 ---------------------------------------------------------------------------------------------
+
+def _case_list(request: Request, session: Session, scope: Scope, status: str, procedure: str | None,
+               page: int) -> dict[str, Any]:
+    data = protection.case_list(session, scope, procedures(request).registry, lang(request), status=status,
+                                procedure=procedure or None, limit=50, offset=(page - 1) * 50)
+    return {**data, "page": page, "per_page": 50}
+
+
+@router.get("/protection/cases", include_in_schema=False)
+def cases_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+               status: str = Query("open", pattern="^(open|closed|all)$"), procedure: str = Query("", max_length=64),
+               page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """案件列表: an office's subtree's protection cases (an enterprise: its own), newest first."""
+    return render(request, "protection/cases.html", _case_list(request, session, scope, status, procedure, page))
+
+
+@router.get("/api/v1/protection/cases", tags=["protection"], responses=errors(401, 404, 422))
+def api_cases(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+              status: str = Query("open", pattern="^(open|closed|all)$"), procedure: str = Query("", max_length=64),
+              page: int = Query(1, ge=1, le=10_000)) -> Response:
+    """The protection cases the caller handles (an office's subtree) or filed (an enterprise), newest first;
+    ``status`` open | closed | all, ``procedure`` one protection procedure."""
+    return fast_json(_case_list(request, session, scope, status, procedure, page))
+
+
+# --- 海外纠纷预警 ---------------------------------------------------------------------------------------
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _overseas_data(request: Request, session: Session, scope: Scope) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return views.overseas_page(session, scope, request.app.state.corpus.snapshot(),
+                               threshold=settings.protection_overseas_share,
+                               min_patents=settings.protection_overseas_min_patents)
+
+
+def _overseas_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
+                   values: dict[str, Any] | None = None, report: dict[str, Any] | None = None,
+                   form: str = "", status: int = 200) -> Response:
+    return render(request, "protection/overseas.html", {
+        **_overseas_data(request, session, scope), "errors": errors or {}, "values": values or {}, "report": report,
+        "form": form}, status=status)
+
+
+@router.get("/protection/overseas", include_in_schema=False)
+def overseas_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """海外纠纷预警: an office's area and watch list; an enterprise's own alerts."""
+    return _overseas_page(request, session, scope)
+
+
+@router.get("/api/v1/protection/overseas", tags=["protection"], responses=errors(401, 403))
+def api_overseas(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The overseas warning page's data: exposure of the area's enterprises, fields where foreign holders
+    concentrate, recorded disputes, the watch list and alerts (an enterprise: its own alerts only)."""
+    return fast_json(_overseas_data(request, session, scope))
+
+
+@router.post("/protection/overseas/disputes", include_in_schema=False)
+async def overseas_record(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    from zhichan.protection.overseas import COLUMNS, record_dispute
+
+    scope.require_authenticated()
+    form = await request.form()
+    values = {k: str(form.get(k) or "")[:6000] for k in COLUMNS}
+    try:
+        record_dispute(session, scope, values)
+    except FormError as exc:
+        session.rollback()
+        return _overseas_page(request, session, scope, errors=exc.errors, values=values, form="dispute", status=422)
+    session.commit()
+    return RedirectResponse("/protection/overseas#disputes", status_code=303)
+
+
+@router.post("/protection/overseas/import", include_in_schema=False)
+async def overseas_import(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """CSV or XLSX of overseas disputes: good rows recorded, every bad row reported with its line."""
+    from starlette.datastructures import UploadFile
+
+    from zhichan.errors import InputError
+    from zhichan.protection.overseas import import_disputes
+
+    scope.require_authenticated()
+    try:
+        async with request.form(max_files=1) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise InputError("请选择 CSV 或 XLSX 文件 / choose a CSV or XLSX file")
+            data, filename = await upload.read(UPLOAD_MAX_BYTES + 1), upload.filename
+        if len(data) > UPLOAD_MAX_BYTES:
+            raise InputError("文件超过 10 MB / the file is larger than 10 MB")
+        report = import_disputes(session, scope, data, filename)
+    except InputError as exc:
+        session.rollback()
+        return _overseas_page(request, session, scope, errors={"file": exc.message}, form="import", status=422)
+    session.commit()
+    return _overseas_page(request, session, scope, report=report.as_dict(), form="import",
+                          status=200 if report.imported or not report.rejects else 422)
+
+
+@router.post("/protection/overseas/watches", include_in_schema=False)
+async def overseas_watch(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    from zhichan.protection.overseas import add_watch
+
+    scope.require_authenticated()
+    form = await request.form()
+    values = {k: str(form.get(k) or "")[:600] for k in ("enterprise", "ipc_groups")}
+    try:
+        add_watch(session, scope, request.app.state.corpus.snapshot(), values["enterprise"], values["ipc_groups"])
+    except FormError as exc:
+        session.rollback()
+        return _overseas_page(request, session, scope, errors=exc.errors, values=values, form="watch", status=422)
+    session.commit()
+    return RedirectResponse("/protection/overseas#watches", status_code=303)
+
+
 def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
     data = views.case_panel(session, scope, case)
     if data is None:
@@ -189,9 +312,11 @@ def case_panel(request: Request, session: Session, scope: Scope, case: dict[str,
 
 
 def _setup(app: FastAPI) -> None:
+    from zhichan.protection import jobs
     from zhichan.protection.hooks import install
 
     install(app.state.procedures, app.state.corpus.snapshot, app.state.settings.protection_template_dir)
+    jobs.register(app.state.jobs, app.state.corpus, app.state.settings)
 
 
 DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)

@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from zhichan.platform.scope import Scope
 
 
-def register_filter(scope: Scope, org_path: ColumnElement[str]) -> ColumnElement[bool]:
+def register_filter(scope: Scope, org_path: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[bool]:
     if not scope.governance or scope.org_path is None:
         return false()
     return org_path.like(scope.org_path_like())

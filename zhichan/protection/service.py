@@ -18,18 +18,19 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError
-from zhichan.errors import FormError, NotFoundError
+from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import Case, Step
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import NO_DEADLINE, Case, Step
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload
 from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
@@ -217,3 +218,40 @@ def published_decision(session: Session, case_id: int) -> dict[str, Any]:
         raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
     docs = session.scalar(select(STEPS.c.documents).where(STEPS.c.case_id == case_id, STEPS.c.event == "decide"))
     return found[0] | {"documents": [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]}
+
+
+#: which cases a protection case list shows
+LIST_STATUSES = ("open", "closed", "all")
+
+
+def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang: str, *, status: str = "open",
+              procedure: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """案件列表: the protection cases an office's subtree handles (an enterprise: its own), newest first,
+    with the total — every protection procedure, or one (``procedure``)."""
+    from zhichan.procedures.scope import officer_filter, party_filter
+
+    scope.require_authenticated()
+    procedures = sorted(p for p in registry.procedures() if p.startswith("protection."))
+    if procedure is not None and procedure not in procedures:
+        raise NotFoundError(f"没有保护程序 {procedure} / no protection procedure {procedure}")
+    if status not in LIST_STATUSES:
+        raise InputError(f"status 应为 {'/'.join(LIST_STATUSES)} / status must be one of {', '.join(LIST_STATUSES)}")
+    who = (officer_filter(scope, dialect=session.get_bind().dialect.name) if scope.governance
+           else party_filter(scope))
+    where = [who, CASES.c.procedure.in_([procedure] if procedure else procedures)]
+    if status != "all":
+        where.append(CASES.c.is_open == (status == "open"))
+    total = session.scalar(select(func.count()).select_from(CASES).where(*where)) or 0
+    rows = session.execute(
+        select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
+               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic)
+        .where(*where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
+    items = []
+    for r in rows:
+        decl = registry.get(r.procedure, "default")  # a jurisdiction's file changes clocks, not state names
+        state = decl.states.get(r.state)
+        items.append(dict(r._mapping) | {
+            "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
+            "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "opened_on": china_date(r.created_at)})
+    return {"items": items, "total": total, "status": status, "procedure": procedure,
+            "procedures": [(p, registry.get(p, "default").title(lang)) for p in procedures]}

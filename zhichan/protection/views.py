@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.store import Snapshot
+from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
@@ -57,3 +60,26 @@ def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str
                 "decided_on": row.decided_on, "published_on": row.published_on,
                 "challenge_until": protection.challenge_until(row.decided_on) if row.decided_on else None}
     return None
+
+
+def overseas_page(session: Session, scope: Scope, snapshot: Snapshot | None, *, threshold: Decimal,
+                  min_patents: int) -> dict[str, Any]:
+    """海外纠纷预警: an office's area (exposure, hot fields, disputes, watch list, alerts); an enterprise's
+    own alerts. Anyone else: 401/403."""
+    from zhichan.protection import overseas
+
+    scope.require_authenticated()
+    if not overseas.can_see_alerts(scope):
+        raise PermissionDenied("无权查看海外纠纷预警 / overseas warnings are for IP offices and the enterprises watched")
+    data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope),
+                            "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS, "guidance": overseas.GUIDANCE}
+    if scope.governance:
+        data["exposure"] = (overseas.exposure(snapshot, scope, threshold=threshold, min_patents=min_patents)
+                            if snapshot is not None else None)
+        data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "country": d.country, "kind": d.kind,
+                             "opponent": d.opponent, "ipc_group": d.ipc_group, "started_on": d.started_on,
+                             "forum": d.forum, "source": d.source, "synthetic": d.synthetic}
+                            for d in overseas.disputes(session, scope)]
+        data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "ipc_groups": w.ipc_groups.split(";"),
+                            "created_at": w.created_at, "synthetic": w.synthetic} for w in overseas.watches(session, scope)]
+    return data

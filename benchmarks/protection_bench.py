@@ -1,0 +1,235 @@
+"""Protection at scale, each beside a baseline in the same run.
+
+    .venv/bin/python benchmarks/protection_bench.py cases --cases 100000 [--database-url postgresql+psycopg://…]
+
+**cases**: 100,000 open protection cases (complaints, adjudications, mediations, e-commerce notices, police
+transfers, exhibitions, overseas guidance — one running clock each, deadlines spread ±60 days around today)
+for 3 districts of one city, bulk-inserted as the engine writes them (``procedures_bench.seed``). Measured:
+the protection case list (:func:`zhichan.protection.service.case_list`, newest first with the total) and the
+to-do list (``ProcedureService.todo``) for a district officer (a third of the cases) and for the city (all),
+50 runs each after 3 warm-ups, p50 and p95. Baseline: the same calls after dropping the engine's case
+indexes (a scan of every case).
+
+    .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
+
+**stats**: 1,000,000 exported protection cases (the ``cases`` and ``protection_handling`` workflow tables as
+``export_workflow`` writes them, generated with numpy over every county, labelled synthetic) and 20,000
+credit listings. Measured: ``indicators.service.compute`` of every protection and credit-list indicator
+for every region (nation, provinces, cities, counties) at one date, on DuckDB and on Spark, the two results
+compared value by value. Baseline in the same run: one DuckDB ``GROUP BY region_code`` count over the
+cases file (the bare scan the figures cannot beat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from procedures_bench import seed, timed
+from sqlalchemy import text
+
+from zhichan.evidence.keys import SigningKey
+from zhichan.evidence.service import EvidenceService
+from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import User
+from zhichan.platform.orgs import scope_for_user
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.service import ProcedureService
+from zhichan.protection.service import case_list
+
+#: the protection procedures in the seeded mix: their open states an officer acts in, and a running clock
+MIX = (
+    ("protection.complaint", "TS", ("received",), "acceptance"),
+    ("protection.patent_dispute", "PD", ("filed", "accepted", "served", "answered", "hearing"), "closing"),
+    ("protection.mediation", "TJ", ("filed", "served", "replied", "accepted", "agreed"), "service"),
+    ("protection.ecommerce_notice", "DS", ("notified", "measures", "countered"), "holder_window"),
+    ("protection.police_transfer", "YS", ("reported", "approved"), "decision"),
+    ("protection.exhibition", "ZH", ("received", "passed_on"), "pass_on"),
+    ("protection.overseas_guidance", "HW", ("filed", "guiding"), "admission"),
+)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f}/{five:.1f}"
+
+
+def bench_cases(n: int, database_url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        t0 = time.perf_counter()
+        users = seed(engine, n, MIX)
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))  # as autovacuum (PostgreSQL) or the optimizer (SQLite) would have
+        print(f"seeded {n:,} open protection cases in {time.perf_counter() - t0:.1f} s ({engine.dialect.name})")
+        registry = ProcedureRegistry.load()
+        service = ProcedureService(engine, registry, EvidenceService(engine, SigningKey.generate(), "bench"),
+                                   Path(tmp) / "files")
+        with session_scope(engine) as s:
+            scopes = {k: scope_for_user(s, s.get(User, v)) for k, v in users.items()}
+        print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {sys.version.split()[0]}")
+        calls = (
+            ("case list, district officer", lambda s, sc: case_list(s, sc, registry, "zh")),
+            ("case list, city officer (all districts)", lambda s, sc: case_list(s, sc, registry, "zh")),
+            ("case list, city, one procedure, all states",
+             lambda s, sc: case_list(s, sc, registry, "zh", status="all", procedure="protection.mediation")),
+            ("to-do, district officer", lambda s, sc: service.todo(s, sc)),
+            ("辖区待办, city officer (area=true)", lambda s, sc: service.todo(s, sc, area=True)),
+        )
+        who = ("district", "city", "city", "district", "city")
+
+        def run(prefix: str, runs: int) -> None:
+            print("| what | rows | p50 ms | p95 ms | load (1/5 min) |\n|---|---:|---:|---:|---|")
+            for (label, call), key in zip(calls, who, strict=True):
+                with session_scope(engine) as s:
+                    p50, p95 = timed(lambda s=s, call=call, key=key: call(s, scopes[key]), runs=runs)
+                    total = call(s, scopes[key])["total"]
+                print(f"| {prefix}{label} | {total:,} | {p50:.1f} | {p95:.1f} | {load()} |")
+
+        run("", 50)
+        with engine.begin() as conn:  # the baseline: no case index (a scan of every case)
+            for index in ("ix_procedure_cases_queue", "ix_procedure_cases_own", "ix_procedure_cases_area"):
+                conn.execute(text(f"DROP INDEX {index}"))
+        run("baseline (no index): ", 20)
+        engine.dispose()
+
+
+def write_cases(folder: Path, n: int, seed_: int = 7) -> None:
+    """``n`` protection cases and 20,000 credit listings as the export writes them (synthetic)."""
+    from zhichan import reference
+    from zhichan.credit.figures import LISTINGS
+    from zhichan.procedures.figures import CASES
+    from zhichan.protection.figures import HANDLING
+
+    rng = np.random.default_rng(seed_)
+    counties = np.array(reference.all_counties())
+    procedures = np.array([p for p, *_ in MIX] + ["protection.enforcement"])
+    finals = {"protection.complaint": ["adjudication", "refused", "closed"], "protection.patent_dispute": ["closed", "mediated", "withdrawn"],
+              "protection.mediation": ["closed", "failed", "refused", "withdrawn"],
+              "protection.ecommerce_notice": ["closed", "maintained", "restored"], "protection.police_transfer": ["closed"],
+              "protection.exhibition": ["closed"], "protection.overseas_guidance": ["concluded", "declined"],
+              "protection.enforcement": ["closed"]}
+    proc = procedures[rng.integers(0, len(procedures), n)]
+    opened = np.datetime64("2024-01-01") + rng.integers(0, 3 * 365, n).astype("timedelta64[D]")
+    handling = rng.integers(0, 120, n)
+    closed_mask = rng.random(n) < 0.75
+    closed = np.where(closed_mask, opened + handling.astype("timedelta64[D]"), np.datetime64("NaT"))
+    state = np.array([rng.choice(finals[p]) if c else "open" for p, c in zip(proc, closed_mask, strict=True)])
+    adjudication = (proc == "protection.patent_dispute") & closed_mask
+    paused = np.where(adjudication, rng.integers(0, 20, n), 0)
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = pa.table({
+        "case_id": np.arange(1, n + 1), "number": [f"X-{i}" for i in range(1, n + 1)], "procedure": proc,
+        "domain": np.full(n, "protection"), "jurisdiction": np.full(n, "default"), "state": state,
+        "is_open": ~closed_mask, "region_code": counties[rng.integers(0, len(counties), n)],
+        "party_key": pa.nulls(n, pa.string()), "opened_on": opened, "closed_on": pa.array(closed, pa.date32()),
+        "cycle_started_on": pa.array(np.where(adjudication, opened, np.datetime64("NaT")), pa.date32()),
+        "cycle_stopped_on": pa.array(np.where(adjudication, closed, np.datetime64("NaT")), pa.date32()),
+        "cycle_paused_days": pa.array(np.where(adjudication, paused, 0), pa.int32(), mask=~adjudication),
+        "cycle_days": pa.array(np.where(adjudication, handling - paused, 0), pa.int32(), mask=~adjudication),
+        "cycle_in_time": pa.array(handling - paused <= 92, pa.bool_(), mask=~adjudication),
+        "overdue_clocks": rng.integers(0, 2, n).astype("int32"), "synthetic": np.ones(n, bool),
+    }, schema=CASES)
+    pq.write_table(cases, folder / "cases.parquet", compression="zstd")
+    ids = np.arange(1, n + 1)[closed_mask]
+    pq.write_table(pa.table({"case_id": ids, "handling_days": (handling - paused)[closed_mask].astype("int32")},
+                            schema=HANDLING), folder / "protection_handling.parquet", compression="zstd")
+    m = 20_000
+    listed = np.datetime64("2024-06-01") + rng.integers(0, 900, m).astype("timedelta64[D]")
+    repaired = rng.random(m) < 0.1
+    pq.write_table(pa.table({
+        "listing_id": np.arange(1, m + 1), "subject": [f"主体{i}" for i in range(m)], "subject_key": [f"主体{i}" for i in range(m)],
+        "ground": np.full(m, "abnormal_filing"), "decision_number": [f"第{i}号" for i in range(m)],
+        "region_code": counties[rng.integers(0, len(counties), m)], "listed_from": listed,
+        "listed_until": listed + np.timedelta64(365, "D"),
+        "repaired_on": pa.array(np.where(repaired, listed + np.timedelta64(200, "D"), np.datetime64("NaT")), pa.date32()),
+        "published_on": listed, "synthetic": np.ones(m, bool)}, schema=LISTINGS), folder / "credit_listings.parquet")
+
+
+def bench_stats(n: int, engines: list[str]) -> None:
+    from zhichan import reference
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.figures import all_figures
+    from zhichan.indicators import service
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        snap = build_snapshot(data, patents=[patent("202010000001")])
+        t = time.perf_counter()
+        write_cases(data / "workflow", n)
+        print(f"wrote {n:,} protection cases and 20,000 listings in {time.perf_counter() - t:.1f} s")
+        protection = {"zhichan.protection.figures", "zhichan.credit.figures"}
+        codes = [i.code for f in all_figures() if f.indicators.__module__ in protection for i in f.indicators()]
+        codes += [c for c in ("protection_cases_opened", "protection_cases_closed", "protection_cases_closed_in_time",
+                              "protection_in_time_rate", "adjudication_cycle_days", "adjudication_on_time_rate",
+                              "protection_out_of_court_share")]
+        regions = [reference.NATION, *reference.all_provinces(), *reference.all_cities(), *reference.all_counties()]
+        as_of = dt.date(2026, 6, 30)
+        print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+              f"{len(codes)} indicators × {len(regions):,} regions")
+        con = snap.connect()
+        try:
+            t = time.perf_counter()
+            groups = len(con.execute(f"SELECT region_code, count(*) FROM read_parquet('{data / 'workflow' / 'cases.parquet'}') "
+                                     "GROUP BY region_code").fetchall())
+            print(f"| baseline: one GROUP BY region_code over the cases file ({groups:,} groups) | "
+                  f"{time.perf_counter() - t:.2f} s | load {load()} |")
+        finally:
+            con.close()
+        city = "510100"
+        cockpit = [city, *reference.children(city)]
+        results: dict[str, Any] = {}
+        for engine in engines:
+            service._CACHE.clear()  # every run scans the files afresh
+            t = time.perf_counter()
+            totals = service.all_totals(snap, as_of, engine, codes)
+            print(f"| {engine}: every protection figure for every county (the scans, one date) | "
+                  f"{time.perf_counter() - t:.2f} s | load {load()} |")
+            service._CACHE.clear()
+            t = time.perf_counter()
+            cockpit_values = service.compute(codes, cockpit, as_of, snapshot=snap, engine=engine)
+            print(f"| {engine}: cockpit of one city ({len(cockpit)} regions, with 同比, shares, ranks) | "
+                  f"{time.perf_counter() - t:.2f} s | load {load()} |")
+            t = time.perf_counter()
+            everything = service.compute(codes, regions, as_of, snapshot=snap, engine=engine)
+            print(f"| {engine}: all {len(regions):,} regions, scans cached ({len(everything):,} values; Python roll-ups) | "
+                  f"{time.perf_counter() - t:.2f} s | load {load()} |")
+            results[engine] = (totals, [(v.code, v.region_code, v.value, v.previous_value, v.rank) for v in everything],
+                               [(v.code, v.region_code, v.value) for v in cockpit_values])
+        if len(results) > 1:
+            first, *others = results.values()
+            print("identical on every engine (county totals, every region's values, the cockpit):",
+                  all(o == first for o in others))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="what", required=True)
+    cases = sub.add_parser("cases", help="case list and to-do list over N open protection cases")
+    cases.add_argument("--cases", type=int, default=100_000)
+    cases.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
+    stats = sub.add_parser("stats", help="protection and credit-list indicators over N exported cases")
+    stats.add_argument("--cases", type=int, default=1_000_000)
+    stats.add_argument("--engines", default="duckdb,spark")
+    args = parser.parse_args()
+    if args.what == "cases":
+        bench_cases(args.cases, args.database_url)
+    else:
+        bench_stats(args.cases, args.engines.split(","))
+
+
+if __name__ == "__main__":
+    main()

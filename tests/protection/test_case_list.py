@@ -1,0 +1,72 @@
+"""The protection case list through the real app: an office sees its subtree's cases (a city its
+districts'), an enterprise its own, newest first with the total; filters by status and procedure; bad
+filters answered 422/404; nothing for anyone signed out — and the page in Chromium (zh, en)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.protection.test_protection_web import complaint, file, wuhou_office
+from zhichan.settings import Settings
+from zhichan.web.testing import WebEnv, login_as, make_env
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, search_index=False)
+    party = web.client()
+    login_as(party, web.engine, "ent_user")
+    for respondent in ("某某电子商行", "另一家商行"):
+        assert file(party, complaint(web, respondent=respondent)).status_code == 303  # type: ignore[attr-defined]
+    anon = web.client()
+    assert file(anon, complaint(web, kind="举报", reporter="", contact="",
+                                handling_org=wuhou_office(anon))).status_code == 201  # type: ignore[attr-defined]
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def listed(env: WebEnv, who: str, query: str = "") -> dict:  # type: ignore[type-arg]
+    client = env.client()
+    login_as(client, env.engine, who)
+    r = client.get(f"/api/v1/protection/cases{query}")
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def test_who_sees_which_cases(env: WebEnv) -> None:
+    office = listed(env, "wuhou_officer")
+    assert office["total"] == 3 and [i["id"] for i in office["items"]] == sorted((i["id"] for i in office["items"]),
+                                                                                reverse=True)
+    assert {i["procedure"] for i in office["items"]} == {"protection.complaint"}
+    assert {i["state_title"] for i in office["items"]} == {"已收到"}
+    assert listed(env, "cd_leader")["total"] == 3  # the city sees its districts'
+    assert listed(env, "jinjiang_officer")["total"] == 0
+    assert listed(env, "ent_user")["total"] == 2  # its own complaints, not the anonymous report
+    assert listed(env, "ent2_user")["total"] == 0
+    assert listed(env, "wuhou_officer", "?status=closed")["total"] == 0
+    assert listed(env, "wuhou_officer", "?status=all&procedure=protection.complaint")["total"] == 3
+    assert listed(env, "wuhou_officer", "?procedure=protection.mediation")["total"] == 0
+    client = env.client()
+    login_as(client, env.engine, "wuhou_officer")
+    assert client.get("/api/v1/protection/cases?status=gone").status_code == 422
+    assert client.get("/api/v1/protection/cases?procedure=finance.pledge").status_code == 404
+    assert env.client().get("/api/v1/protection/cases").status_code == 401
+
+
+@pytest.mark.browser
+def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "wuhou_officer")
+    page.goto("/protection/cases")
+    assert "共计: 3" in page.inner_text("#case-total")
+    page.select_option("#case-status", "closed")
+    page.click("#case-filter-submit")
+    page.wait_for_selector("#case-list-empty")
+    page.goto("/protection/cases")
+    page.screenshot(path=str(artifacts_dir / "protection-cases-zh.png"), full_page=True)
+    page.goto("/protection/cases?lang=en")
+    page.wait_for_selector("h1:has-text('IP protection cases')")
+    page.screenshot(path=str(artifacts_dir / "protection-cases-en.png"), full_page=True)

@@ -1,0 +1,144 @@
+"""Overseas early warning through the real app: who may open the page, the area's exposure computed from the
+corpus, a dispute's invalid values answered beside the field (input kept), an import with its rejects
+report, the watch list, the alerts job's alerts reaching the watched enterprise only — and the page in
+Chromium, in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.platform.db import session_scope
+from zhichan.protection.overseas import raise_alerts
+from zhichan.settings import Settings
+from zhichan.web.testing import (
+    JINJIANG_ENTERPRISE,
+    WUHOU_ENTERPRISE,
+    TestClient,
+    WebEnv,
+    csrf_from,
+    login_as,
+    make_env,
+)
+
+
+def foreign_corpus(env: WebEnv) -> None:
+    """H01M10: 6 live patents, 3 foreign (50 %); the 武侯 enterprise holds 2 with families abroad, the 锦江 one 1."""
+    rows = [patent(serial=700 + i, ipc=["H01M10/052"], applicants=[f"Foreign Cell Co {i}"], applicant_country="JP",
+                   region_code=None, application_date="2021-01-01") for i in range(3)]
+    rows += [patent(serial=710 + i, ipc=["H01M10/44"], applicants=[WUHOU_ENTERPRISE], family_countries=["CN", "US"],
+                    application_date="2021-01-01") for i in range(2)]
+    rows.append(patent(serial=720, ipc=["H01M10/44"], applicants=[JINJIANG_ENTERPRISE], region_code="510104",
+                       pct_application_number="PCT/CN2021/000009", application_date="2021-01-01"))
+    build_snapshot(env.settings.data_dir, patents=rows)
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebEnv]:
+    monkeypatch.setenv("ZHICHAN_PROTECTION_OVERSEAS_MIN_PATENTS", "5")
+    from zhichan.settings import get_settings
+
+    get_settings.cache_clear()
+    web = make_env(get_settings(), web_template, search_index=False)
+    foreign_corpus(web)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+    get_settings.cache_clear()
+
+
+def post(client: TestClient, url: str, data: dict[str, str], **kw: object) -> object:
+    token = csrf_from(client.get("/protection/overseas").text)
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=False, **kw)  # type: ignore[arg-type]
+
+
+DISPUTE = {"enterprise": WUHOU_ENTERPRISE, "country": "US", "kind": "诉讼", "opponent": "Foreign Cell Co 1",
+           "ipc_group": "H01M10/44", "started_on": "2026-03-02", "forum": "E.D. Tex.", "summary": "专利侵权诉讼"}
+
+
+def test_who_may_open_the_page(env: WebEnv) -> None:
+    anon = env.client()
+    assert anon.get("/protection/overseas", follow_redirects=False).status_code in (303, 401)
+    assert anon.get("/api/v1/protection/overseas").status_code == 401
+    bank = env.client()
+    login_as(bank, env.engine, "cd_bank")
+    assert bank.get("/api/v1/protection/overseas").status_code == 403
+    ent = env.client()
+    login_as(ent, env.engine, "ent_user")
+    data = ent.get("/api/v1/protection/overseas").json()
+    assert data["alerts"] == [] and "exposure" not in data and "disputes" not in data
+    assert post(ent, "/protection/overseas/disputes", DISPUTE).status_code == 403  # type: ignore[attr-defined]
+
+
+def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: WebEnv) -> None:
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    data = officer.get("/api/v1/protection/overseas").json()
+    assert [h["ipc_group"] for h in data["exposure"]["hot"]] == ["H01M10"]
+    assert [i["name"] for i in data["exposure"]["items"]] == [WUHOU_ENTERPRISE]  # 锦江's enterprise is not ours
+
+    bad = post(officer, "/protection/overseas/disputes", {**DISPUTE, "country": "中国", "started_on": "2099-01-01"})
+    assert bad.status_code == 422  # type: ignore[attr-defined]
+    for name in ("country", "started_on"):
+        assert f'id="dispute-{name}-error"' in bad.text  # type: ignore[attr-defined]
+    assert 'value="Foreign Cell Co 1"' in bad.text  # type: ignore[attr-defined]
+
+    watch = post(officer, "/protection/overseas/watches", {"enterprise": WUHOU_ENTERPRISE, "ipc_groups": ""})
+    assert watch.status_code == 303  # type: ignore[attr-defined]
+    assert post(officer, "/protection/overseas/disputes", DISPUTE).status_code == 303  # type: ignore[attr-defined]
+
+    csv = ("enterprise,country,kind,opponent,ipc_group,started_on\n"
+           f"{WUHOU_ENTERPRISE},DE,警告函,Foreign Cell Co 2,H01M10/052,2026-04-01\n"
+           f"{WUHOU_ENTERPRISE},DE,吵架,Foreign Cell Co 2,H01M10/052,2026-04-01\n")
+    report = post(officer, "/protection/overseas/import", {}, files={"file": ("纠纷.csv", csv.encode(), "text/csv")})
+    assert report.status_code == 200  # type: ignore[attr-defined]
+    text = report.text  # type: ignore[attr-defined]
+    assert re.search(r'id="imported-count">1<', text) and re.search(r'id="rejected-count">1<', text)
+    assert "<td>3</td>" in text and "kind" in text  # the line and the field of the bad row
+    empty = post(officer, "/protection/overseas/import", {}, files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")})
+    assert empty.status_code == 422 and 'id="import-file-error"' in empty.text  # type: ignore[attr-defined]
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        snap = env.app.state.corpus.snapshot()  # type: ignore[attr-defined]
+        assert raise_alerts(s, snap, threshold=Decimal("0.3"), min_patents=5) == 3  # 2 disputes + the 50 % field
+    ent = env.client()
+    login_as(ent, env.engine, "ent_user")
+    alerts = ent.get("/api/v1/protection/overseas").json()["alerts"]
+    assert len(alerts) == 3 and {a["kind"] for a in alerts} == {"dispute", "concentration"}
+    other = env.client()
+    login_as(other, env.engine, "ent2_user")
+    assert other.get("/api/v1/protection/overseas").json()["alerts"] == []
+    jinjiang = env.client()
+    login_as(jinjiang, env.engine, "jinjiang_officer")
+    data = jinjiang.get("/api/v1/protection/overseas").json()
+    assert data["disputes"] == [] and data["watches"] == [] and data["alerts"] == []
+
+
+@pytest.mark.browser
+def test_overseas_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "wuhou_officer")
+    page.goto("/protection/overseas")
+    page.fill("#dispute-enterprise", WUHOU_ENTERPRISE)
+    page.fill("#dispute-country", "CN")
+    page.fill("#dispute-opponent", "Foreign Cell Co 1")
+    page.fill("#dispute-ipc_group", "H01M10/44")
+    page.fill("#dispute-started_on", "2026-03-02")
+    page.click("#dispute-submit")
+    page.wait_for_selector("#dispute-country-error")
+    assert page.input_value("#dispute-opponent") == "Foreign Cell Co 1"
+    page.fill("#dispute-country", "US")
+    page.click("#dispute-submit")
+    page.wait_for_selector("#dispute-list td:has-text('Foreign Cell Co 1')")
+    page.fill("#watch-enterprise", WUHOU_ENTERPRISE)
+    page.click("#watch-submit")
+    page.wait_for_selector("#watch-list td:has-text('H01M10')")
+    assert "H01M10" in page.inner_text("#hot-fields") and WUHOU_ENTERPRISE in page.inner_text("#exposure-list")
+    page.screenshot(path=str(artifacts_dir / "protection-overseas-zh.png"), full_page=True)
+    page.goto("/protection/overseas?lang=en")
+    page.wait_for_selector("h1:has-text('Overseas IP dispute early warning')")
+    page.screenshot(path=str(artifacts_dir / "protection-overseas-en.png"), full_page=True)
