@@ -121,3 +121,13 @@ def test_every_audited_action_has_a_label_in_both_languages():
     for lang in ("zh", "en"):
         missing = sorted(a for a in found if f"audit_action.{a}" not in catalogue(lang))
         assert missing == [], (lang, missing)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_drill_down_column_has_a_heading_in_both_languages(lang):
+    """The records behind every indicator are listed under headings, never under column names."""
+    from zhichan.indicators import registry
+
+    sources = {ind.source for ind in registry.indicators().values() if ind.source}
+    missing = sorted({f"field.{c}" for s in sources for c in registry.drill_columns(s)} - set(catalogue(lang)))
+    assert not missing, missing
