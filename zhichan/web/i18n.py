@@ -1,46 +1,172 @@
-"""Message catalogues (``i18n/zh.yaml``, ``i18n/en.yaml`` here and in each domain package listed in
-:data:`zhichan.domains.DOMAIN_PACKAGES`): Chinese first, English switchable.
+"""Message catalogues: gettext ``.po`` files, Chinese first, English switchable.
 
-Templates call ``t("key", n=3)``; no user-visible string lives in a template. A missing key in
-English falls back to Chinese, a missing key everywhere shows the key (and a test fails).
+Each package — ``zhichan.web`` and every package of :data:`zhichan.domains.DOMAIN_PACKAGES` — may
+ship ``locale/<lang>/LC_MESSAGES/messages.po`` (package data), read with Babel. The msgid is the
+message key (``"cockpit.trend"``), the msgstr its text with ``{name}`` placeholders; an entry with
+``msgid_plural`` has one form per plural category of the language (Chinese one, English two) and is
+chosen by the ``n`` value. A key defined by two packages is a packaging error, and so is a YAML
+catalogue left in an ``i18n/`` folder (the format before gettext): the app refuses to start.
+
+Templates call ``t("key", n=3)``; ``_("key")``, ``gettext`` and ``ngettext`` (``jinja2.ext.i18n``)
+reach the same catalogues; Python code calls :func:`translate`. A key missing in English falls back
+to Chinese and a key missing everywhere shows the key — unless :data:`STRICT` is on (the test
+suite turns it on), when either raises :class:`MissingMessage`.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from typing import Any
 
-import yaml
+import jinja2
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 from zhichan.domains import DOMAIN_PACKAGES
+from zhichan.errors import ConfigError
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_DIR = Path(__file__).resolve().parent / "i18n"
+#: every package whose messages make up the catalogue (the web shell's first)
+PACKAGES: tuple[str, ...] = ("zhichan.web", *DOMAIN_PACKAGES)
+#: raise on a missing message instead of showing the key (or the Chinese text on an English page)
+STRICT = False
+
+
+class MissingMessage(LookupError):
+    """A message key without an entry in the catalogue of the page's language."""
+
+
+def po_file(package: str, lang: str) -> Traversable:
+    return files(package) / "locale" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def _refuse_yaml() -> None:
+    left = [f"{package}/i18n/{entry.name}" for package in PACKAGES
+            if (files(package) / "i18n").is_dir()
+            for entry in (files(package) / "i18n").iterdir() if entry.name.endswith((".yaml", ".yml"))]
+    if left:
+        raise ConfigError("消息目录须为 gettext .po 文件，仍有 YAML 目录：" + "、".join(left)
+                          + " / YAML message catalogues remain (convert them to locale/<lang>/LC_MESSAGES/"
+                          "messages.po): " + ", ".join(left))
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """The web layer's catalogue and every domain's, merged; a key defined twice is a packaging error."""
-    merged: dict[str, str] = {}
-    sources = [(_DIR / f"{lang}.yaml").read_text("utf-8")]
-    for package in DOMAIN_PACKAGES:
-        path = files(package) / "i18n" / f"{lang}.yaml"
-        if path.is_file():
-            sources.append(path.read_text("utf-8"))
-    for text in sources:
-        data = yaml.safe_load(text) or {}
-        for key, value in data.items():
-            if str(key) in merged:
-                raise ValueError(f"message key {key!r} is defined twice ({lang})")
-            merged[str(key)] = str(value)
+def _catalog(lang: str) -> Catalog:
+    """Every package's catalogue of ``lang``, merged; a key defined twice is a packaging error."""
+    _refuse_yaml()
+    merged = Catalog(locale=lang, domain="messages")
+    where: dict[str, str] = {}
+    for package in PACKAGES:
+        path = po_file(package, lang)
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain="messages")
+        for message in catalog:
+            if not message.id:
+                continue  # the header
+            key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            if key in where:
+                raise ConfigError(f"消息键重复：{key}（{where[key]}、{package}） / message key {key!r} is "
+                                  f"defined twice ({lang}: {where[key]}, {package})")
+            where[key] = package
+            merged[key] = message
     return merged
 
 
+@cache
+def translations(lang: str) -> Translations:
+    """The merged catalogue as gettext translations (compiled in memory; no .mo file is shipped)."""
+    buf = io.BytesIO()
+    write_mo(buf, _catalog(lang))
+    buf.seek(0)
+    return Translations(buf, domain="messages")
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Key → text (a plural entry's first form) of every message of ``lang``."""
+    out: dict[str, str] = {}
+    for message in _catalog(lang):
+        if message.id:
+            key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            text = message.string
+            out[key] = str(text[0] if isinstance(text, (tuple, list)) else text)
+    return out
+
+
+@cache
+def _plural_keys(lang: str) -> frozenset[str]:
+    return frozenset(m.id[0] for m in _catalog(lang) if m.id and m.pluralizable)
+
+
+def _count(n: Any) -> int | None:
+    """``n`` as a number for choosing a plural form (it may come formatted: ``"1,234"``)."""
+    if isinstance(n, int):
+        return n
+    try:
+        return int(str(n).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _lookup(lang: str, key: str, n: Any) -> str | None:
+    if key not in catalogue(lang):
+        return None
+    if key in _plural_keys(lang):
+        count = _count(n)
+        if count is None:  # without a count: the last form (English "items"; Chinese has only one)
+            forms = _catalog(lang)[key].string
+            return str(forms[-1] if isinstance(forms, (tuple, list)) else forms)
+        return str(translations(lang).ngettext(key, key, count))
+    return catalogue(lang)[key]
+
+
 def translate(lang: str, key: str, **values: object) -> str:
-    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    """The text of ``key`` in ``lang`` with ``values`` filled in (``n`` also picks a plural form)."""
+    text = _lookup(lang, key, values.get("n"))
+    if text is None:
+        if STRICT:
+            raise MissingMessage(f"no {lang} message for {key!r}")
+        text = _lookup(DEFAULT_LANGUAGE, key, values.get("n")) or key
     return text.format(**values) if values else text
+
+
+def reset() -> None:
+    """Forget the loaded catalogues (after :data:`PACKAGES` or a file changed, in tests)."""
+    for cached in (_catalog, translations, catalogue, _plural_keys):
+        cached.cache_clear()
+
+
+def check() -> None:
+    """Load every catalogue once (the app factory calls it: a broken catalogue stops the start)."""
+    for lang in LANGUAGES:
+        translations(lang)
+
+
+@jinja2.pass_context
+def jinja_gettext(context: jinja2.runtime.Context, key: str, **values: object) -> str:
+    """``_("key", n=3)`` / ``gettext("key")`` in a template: the page language's text."""
+    return translate(str(context.get("lang") or DEFAULT_LANGUAGE), key, **values)
+
+
+@jinja2.pass_context
+def jinja_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **values: object) -> str:
+    """``ngettext("key", "key", n)``: the plural form of ``singular`` (a message key) for ``n``."""
+    return translate(str(context.get("lang") or DEFAULT_LANGUAGE), singular, n=n, **values)
+
+
+def install(env: jinja2.Environment) -> None:
+    """``jinja2.ext.i18n`` on ``env`` with callables that read the language of the page being rendered."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(jinja_gettext, jinja_ngettext, newstyle=False)  # type: ignore[attr-defined]
 
 
 def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:

@@ -26,6 +26,8 @@ PREFIXES = {
     "job_status": "jobs.status",
     "audit_action": "audit_action",
     "unit": "unit",
+    # a table's column heading (an unknown column shows its name)
+    "column": "field",
 }
 
 
