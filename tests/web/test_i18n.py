@@ -98,3 +98,40 @@ def test_templates_reach_the_catalogue_through_the_i18n_extension():
     assert template.render(lang="en") == "2 in total|Save|1 entry|5 entries"
     assert template.render(lang="zh") == "共 2 条|保存|共 1 条|共 5 条"
 
+
+
+def _declarations():
+    from zhichan.procedures.declaration import ProcedureRegistry
+
+    return ProcedureRegistry.load().all()
+
+
+def test_every_declared_choice_has_an_english_label():
+    """A procedure form offers its choices (stored as the declared Chinese text) in the page's language."""
+    from zhichan.web.labels import label
+
+    choices = {c for d in _declarations() for step in (d.start, *d.transitions) for f in step.fields for c in f.choices}
+    assert len(choices) > 50
+    missing = sorted(c for c in choices if f"choice.{c}" not in i18n.catalogue("en"))
+    assert not missing, missing
+    assert label("en", "choice", "网站或网店") == "Website or online shop"
+    assert label("zh", "choice", "网站或网店") == "网站或网店"
+
+
+def test_every_declared_legal_basis_has_an_english_form():
+    """The bases of every declaration and clock read in English on English pages (strict: a name
+    without a ``cite.`` entry raises)."""
+    bases = {b for d in _declarations() for b in (d.basis, *(c.basis for c in d.clocks.values())) if b}
+    assert len(bases) > 20
+    english = {b: i18n.legal_citation(b, "en") for b in bases}
+    assert english["国家知识产权局令第81号 第六十三条至第七十条；民事诉讼法 第二百零五条"] == \
+        "CNIPA Order No. 81, arts. 63–70; Civil Procedure Law art. 205"
+    assert i18n.legal_citation("电子商务法 第四十三条", "zh") == "电子商务法 第四十三条"
+    with pytest.raises(i18n.MissingMessage):
+        i18n.legal_citation("某某条例 第三条", "en")
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("五", 5), ("十", 10), ("十四", 14), ("二十", 20), ("一百零五", 105),
+                                                ("二百零五", 205), ("八十三", 83), ("81", 81)])
+def test_chinese_article_numbers(numeral: str, value: int):
+    assert i18n.chinese_number(numeral) == value

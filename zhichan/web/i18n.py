@@ -16,6 +16,7 @@ suite turns it on), when either raises :class:`MissingMessage`.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
@@ -169,8 +170,80 @@ def install(env: jinja2.Environment) -> None:
     env.install_gettext_callables(jinja_gettext, jinja_ngettext, newstyle=False)  # type: ignore[attr-defined]
 
 
+def in_language(text: str, lang: str) -> str:
+    """The ``lang`` half of a bilingual ``"中文 / English"`` text (a registered job kind's title, a
+    rule shared with error messages); a text without the separator is returned as it is."""
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
+    return en if lang == "en" else zh
+
+
 def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
     for candidate in (query_lang, cookie_lang):
         if candidate in LANGUAGES:
             return str(candidate)
     return DEFAULT_LANGUAGE
+
+
+# -- legal citations ---------------------------------------------------------------------------------
+#: catalogue keys ``cite.<中文>``: the English of a law's name or a phrase of a legal basis
+CITE_PREFIX = "cite."
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL = "[零〇一二三四五六七八九十百千两0-9]+"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def chinese_number(text: str) -> int:
+    """``"二百零五"`` → 205, ``"十四"`` → 14, ``"81"`` → 81 (the numbers of articles and orders)."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+    return total + digit
+
+
+def _terms() -> list[tuple[str, str]]:
+    terms = [(k.removeprefix(CITE_PREFIX), v) for k, v in catalogue("en").items() if k.startswith(CITE_PREFIX)]
+    return sorted(terms, key=lambda kv: -len(kv[0]))  # the longest name first: 专利法实施细则 before 专利法
+
+
+_CITATION_RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(f"第({_NUMERAL})条至第({_NUMERAL})条"),
+     lambda m: f" arts. {chinese_number(m[1])}–{chinese_number(m[2])}"),
+    (re.compile(f"第({_NUMERAL})条"), lambda m: f" art. {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})款"), lambda m: f" para. {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})项"), lambda m: f" item {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})号"), lambda m: f" No. {chinese_number(m[1])}"),
+    (re.compile(r"(\d+)日"), lambda m: f"{m[1]} days"),
+)
+_PUNCTUATION = str.maketrans({"（": " (", "）": ")", "；": "; ", "、": ", ", "，": ", ", "：": ": ", "《": " ",
+                              "》": " ", "“": '"', "”": '"'})
+
+
+def legal_citation(text: str | None, lang: str) -> str:
+    """A legal basis as a page in ``lang`` shows it. Chinese: as declared. English: the names and
+    phrases of the ``cite.`` catalogue entries in English, articles, orders and numbers converted
+    (``国家知识产权局令第81号 第八十条`` → "CNIPA Order No. 81, art. 80"). A name without an entry
+    stays Chinese — and raises in strict mode, so a test finds it."""
+    if not text or lang == DEFAULT_LANGUAGE:
+        return text or ""
+    out = text
+    for zh, en in _terms():
+        out = out.replace(zh, f" {en} ")
+    for pattern, replace in _CITATION_RULES:
+        out = pattern.sub(replace, out)
+    out = out.translate(_PUNCTUATION)
+    out = re.sub(r"\s+", " ", out)
+    out = re.sub(r"\s+([,;:)])", r"\1", out)
+    out = re.sub(r"\(\s+", "(", out)
+    out = re.sub(r"(No\. \d+|\)) (arts?\.|[A-Z])", r"\1, \2", out).strip()
+    if STRICT and _HAN.search(out):
+        raise MissingMessage(f"no {lang} form for the legal citation {text!r} (add cite.… entries): {out!r}")
+    return out

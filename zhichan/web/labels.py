@@ -28,6 +28,8 @@ PREFIXES = {
     "unit": "unit",
     # a table's column heading (an unknown column shows its name)
     "column": "field",
+    # a declared procedure field's choice (the value is the Chinese text the declaration gives)
+    "choice": "choice",
 }
 
 

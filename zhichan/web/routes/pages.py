@@ -90,7 +90,7 @@ def search_form(
                                       "build": build})
     if state["query"]:
         return RedirectResponse(f"/search?{urlencode({'q': state['query']})}", status_code=303)
-    return render(request, "search_form.html", {"form": state, "choices": search_views.form_choices()},
+    return render(request, "search_form.html", {"form": state, "choices": search_views.form_choices(lang(request))},
                   status=400 if state["error"] else 200)
 
 
