@@ -193,3 +193,13 @@ def page(live_server: str):  # type: ignore[no-untyped-def]
         context.close()
         browser.close()
         assert errors == [], errors
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_messages() -> Iterator[None]:
+    """A message key without an entry in the page's language raises instead of showing the key."""
+    from zhichan.web import i18n
+
+    i18n.STRICT = True
+    yield
+    i18n.STRICT = False

@@ -2,7 +2,7 @@
 
 Each may ship, as package data, procedure declarations (``definitions/*.yaml``, read by
 :class:`zhichan.procedures.declaration.ProcedureRegistry`) and message catalogues
-(``i18n/zh.yaml``, ``i18n/en.yaml``, merged by :mod:`zhichan.web.i18n`). Its pages, jobs and menu
+(``locale/zh/LC_MESSAGES/messages.po`` and ``…/en/…``, merged by :mod:`zhichan.web.i18n`). Its pages, jobs and menu
 entries are listed in ``zhichan.web.app.DOMAINS``; its command line in ``zhichan.cli.DOMAIN_CLIS``.
 """
 

@@ -12,13 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from zhichan.corpus.generator import generate
 from zhichan.corpus.store import CorpusStore
 from zhichan.navigation.chain_io import builtin_chains
 from zhichan.search.duckdb_backend import where_clause
 from zhichan.settings import get_settings
+from zhichan.web.i18n import catalogue
 
 N = 6_000
 #: a word of two or more Chinese characters written twice in a row (通过通过, 包括包括)
@@ -27,7 +27,6 @@ MARKUP = re.compile(r"[<>]|/?span\b|<br|&[a-z]+;", re.IGNORECASE)
 #: the terms a bureau searches first: each in at least 0.3 % and at most 5 % of the patents
 BUREAU_TERMS = ("电动汽车", "人工智能", "锂离子电池", "新能源", "芯片")
 MIN_RATE, MAX_RATE = 0.003, 0.05
-I18N = Path(__file__).resolve().parents[2] / "zhichan" / "web" / "i18n"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +121,7 @@ def test_the_terms_a_bureau_searches_first_are_found(con):
 
 @pytest.mark.parametrize(("lang", "marker"), [("zh", "例如："), ("en", "e.g. ")])
 def test_the_search_box_example_finds_patents(con, lang: str, marker: str):
-    placeholder = yaml.safe_load((I18N / f"{lang}.yaml").read_text("utf-8"))["search.placeholder"]
+    placeholder = catalogue(lang)["search.placeholder"]
     example = placeholder.split(marker, 1)[1]
     assert _count(con, example) >= 0.0005 * N, example  # two terms: a narrower query
 

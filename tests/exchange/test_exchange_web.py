@@ -169,7 +169,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
         from zhichan.exchange.models import Auction, Listing
 
-        s.get(Auction, 1).state = "closed"  # type: ignore[union-attr]
+        closed = s.get(Auction, 1)
+        assert closed is not None
+        closed.state, closed.outcome = "closed", "unsold"  # as close_due leaves it (an outcome is always set)
         s.get(Listing, 1).state = "withdrawn"  # type: ignore[union-attr]
     assert client.get(auction).status_code == 200  # the seller still sees it
     client.cookies.clear()

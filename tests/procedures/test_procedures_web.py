@@ -56,7 +56,7 @@ def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> N
     # a second officer's form still carries version 1: 409, the typed text kept
     stale = officer.post(f"/cases/{case_id}/act/suspend",
                          data={"csrf_token": token, "version": "1", "ground": "鉴定"})
-    assert stale.status_code == 409 and "已被他人更新" in stale.text and "<option selected>鉴定</option>" in stale.text
+    assert stale.status_code == 409 and "已被他人更新" in stale.text and "<option value=\"鉴定\" selected>鉴定</option>" in stale.text
     page = officer.get(f"/cases/{case_id}")
     assert "已立案" in page.text and "受理通知书.pdf" in page.text
     sha = re.search(r"/documents/([0-9a-f]{64})", page.text)

@@ -14,7 +14,7 @@ Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate 
 
 The domain's ``DOMAIN`` (listed in ``zhichan.web.app.DOMAINS``) hands the shell its router, its
 templates (``templates/web/``, rendered as ``evidence/…``, extending ``base.html``) and its menu
-entry; its texts are in ``i18n/{zh,en}.yaml`` (keys ``evidence.…``), merged into the one catalogue.
+entry; its texts are in ``locale/{zh,en}/LC_MESSAGES/messages.po`` (keys ``evidence.…``), merged into the one catalogue.
 """
 
 from __future__ import annotations

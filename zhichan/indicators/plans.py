@@ -185,8 +185,11 @@ def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
     y_at = my + slope * (x_at - mx)
     if log:
-        return math.exp(y_at), f"log-linear least squares on {n} values {span} (growth {math.expm1(slope):+.1%}/year)"
-    return y_at, f"linear least squares on {n} values {span} ({slope:+.4g}/year)"
+        growth = f"{math.expm1(slope):+.1%}"
+        return math.exp(y_at), (f"对数线性最小二乘，{n} 个数值 {span}（年增长 {growth}） / "
+                                f"log-linear least squares on {n} values {span} (growth {growth}/year)")
+    return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {slope:+.4g}） / "
+                  f"linear least squares on {n} values {span} ({slope:+.4g}/year)")
 
 
 def _reaches(value: float, target: float, rising: bool) -> bool:

@@ -17,7 +17,7 @@ from zhichan.platform import audit
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search import views
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import WebDomain
 from zhichan.web.security import client_ip
 
@@ -77,7 +77,7 @@ def search_form(
                                       "build": build})
     if state["query"]:
         return RedirectResponse(f"/search?{urlencode({'q': state['query']})}", status_code=303)
-    return render(request, "search/search_form.html", {"form": state, "choices": views.form_choices()},
+    return render(request, "search/search_form.html", {"form": state, "choices": views.form_choices(lang(request))},
                   status=400 if state["error"] else 200)
 
 

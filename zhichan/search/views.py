@@ -88,10 +88,10 @@ def syntax_help() -> dict[str, Any]:
 FORM_ROWS = 5
 
 
-@lru_cache(maxsize=1)
-def form_choices() -> dict[str, Any]:
+@lru_cache(maxsize=2)
+def form_choices(lang: str) -> dict[str, Any]:
     """What the form search offers: the fields (from the field table), the date fields, kinds,
-    statuses and — for the IPC picker — every IPC subclass with its Chinese title."""
+    statuses and — for the IPC picker — every IPC subclass with its title in ``lang``."""
     from zhichan.reference.ipc import ipc_titles
     from zhichan.search import builder
     from zhichan.search import fields as F
@@ -100,8 +100,10 @@ def form_choices() -> dict[str, Any]:
         "fields": [{"code": f.code, "zh": f.zh, "en": f.en} for f in F.FIELDS if f.code in builder.ROW_FIELDS],
         "date_fields": [{"code": f.code, "zh": f.zh, "en": f.en} for f in F.FIELDS if f.code in builder.DATE_FIELDS],
         "kinds": [(k, names[1]) for k, names in F.KIND_VALUES.items()],
-        "statuses": [(k, names[1]) for k, names in F.LS_VALUES.items() if k != "unknown"],
-        "ipc": [(code, title[:40]) for code, title in ipc_titles("subclass", "zh", clean=True).items()],
+        # (code, the field whose label it has): a status group (有效/审中/失效) or a legal status
+        "statuses": [(k, "status_group" if k in ("valid", "pending", "invalid") else "legal_status")
+                     for k in F.LS_VALUES if k != "unknown"],
+        "ipc": [(code, title[:40]) for code, title in ipc_titles("subclass", lang, clean=True).items()],
         "operators": builder.OPERATORS,
     }
 

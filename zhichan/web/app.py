@@ -47,6 +47,7 @@ from zhichan.protection import router as protection_router
 from zhichan.search import router as search_router
 from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
+from zhichan.web import i18n
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
 from zhichan.web.routes.assets import CachedStaticFiles, asset_url
@@ -277,6 +278,8 @@ def create_app(
     ])
     templates.env.globals["version"] = __version__
     templates.env.globals["asset_url"] = asset_url
+    i18n.check()
+    i18n.install(templates.env)
     app.state.templates = templates
 
     app.add_exception_handler(ZhichanError, _zhichan_error)

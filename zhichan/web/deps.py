@@ -23,7 +23,7 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.domains import WebDomain
-from zhichan.web.i18n import translate
+from zhichan.web.i18n import in_language, legal_citation, translate
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
@@ -150,6 +150,12 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
 
         return Markup(script_json(json.dumps(value, ensure_ascii=False, default=str)))
 
+    def cite(text: str | None) -> str:
+        return legal_citation(text, current_lang)
+
+    def in_lang(text: str | None) -> str:
+        return in_language(text or "", current_lang)
+
     def label(field: str, value: Any, fallback: Any = None) -> str:
         return labels.label(current_lang, field, value, fallback)
 
@@ -160,6 +166,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "request": request,
         "t": t,
         "label": label,
+        "in_lang": in_lang,
+        "cite": cite,
         "event_detail": event_detail,
         "lang": current_lang,
         "scope": who,

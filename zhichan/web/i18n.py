@@ -1,46 +1,182 @@
-"""Message catalogues (``i18n/zh.yaml``, ``i18n/en.yaml`` here and in each domain package listed in
-:data:`zhichan.domains.DOMAIN_PACKAGES`): Chinese first, English switchable.
+"""Message catalogues: gettext ``.po`` files, Chinese first, English switchable.
 
-Templates call ``t("key", n=3)``; no user-visible string lives in a template. A missing key in
-English falls back to Chinese, a missing key everywhere shows the key (and a test fails).
+Each package — ``zhichan.web`` and every package of :data:`zhichan.domains.DOMAIN_PACKAGES` — may
+ship ``locale/<lang>/LC_MESSAGES/messages.po`` (package data), read with Babel. The msgid is the
+message key (``"cockpit.trend"``), the msgstr its text with ``{name}`` placeholders; an entry with
+``msgid_plural`` has one form per plural category of the language (Chinese one, English two) and is
+chosen by the ``n`` value. A key defined by two packages is a packaging error, and so is a YAML
+catalogue left in an ``i18n/`` folder (the format before gettext): the app refuses to start.
+
+Templates call ``t("key", n=3)``; ``_("key")``, ``gettext`` and ``ngettext`` (``jinja2.ext.i18n``)
+reach the same catalogues; Python code calls :func:`translate`. A key missing in English falls back
+to Chinese and a key missing everywhere shows the key — unless :data:`STRICT` is on (the test
+suite turns it on), when either raises :class:`MissingMessage`.
 """
 
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from typing import Any
 
-import yaml
+import jinja2
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 from zhichan.domains import DOMAIN_PACKAGES
+from zhichan.errors import ConfigError
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_DIR = Path(__file__).resolve().parent / "i18n"
+#: every package whose messages make up the catalogue (the web shell's first)
+PACKAGES: tuple[str, ...] = ("zhichan.web", *DOMAIN_PACKAGES)
+#: raise on a missing message instead of showing the key (or the Chinese text on an English page)
+STRICT = False
+
+
+class MissingMessage(LookupError):
+    """A message key without an entry in the catalogue of the page's language."""
+
+
+def po_file(package: str, lang: str) -> Traversable:
+    return files(package) / "locale" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def _refuse_yaml() -> None:
+    left = [f"{package}/i18n/{entry.name}" for package in PACKAGES
+            if (files(package) / "i18n").is_dir()
+            for entry in (files(package) / "i18n").iterdir() if entry.name.endswith((".yaml", ".yml"))]
+    if left:
+        raise ConfigError("消息目录须为 gettext .po 文件，仍有 YAML 目录：" + "、".join(left)
+                          + " / YAML message catalogues remain (convert them to locale/<lang>/LC_MESSAGES/"
+                          "messages.po): " + ", ".join(left))
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """The web layer's catalogue and every domain's, merged; a key defined twice is a packaging error."""
-    merged: dict[str, str] = {}
-    sources = [(_DIR / f"{lang}.yaml").read_text("utf-8")]
-    for package in DOMAIN_PACKAGES:
-        path = files(package) / "i18n" / f"{lang}.yaml"
-        if path.is_file():
-            sources.append(path.read_text("utf-8"))
-    for text in sources:
-        data = yaml.safe_load(text) or {}
-        for key, value in data.items():
-            if str(key) in merged:
-                raise ValueError(f"message key {key!r} is defined twice ({lang})")
-            merged[str(key)] = str(value)
+def _catalog(lang: str) -> Catalog:
+    """Every package's catalogue of ``lang``, merged; a key defined twice is a packaging error."""
+    _refuse_yaml()
+    merged = Catalog(locale=lang, domain="messages")
+    where: dict[str, str] = {}
+    for package in PACKAGES:
+        path = po_file(package, lang)
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain="messages")
+        for message in catalog:
+            if not message.id:
+                continue  # the header
+            key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            if key in where:
+                raise ConfigError(f"消息键重复：{key}（{where[key]}、{package}） / message key {key!r} is "
+                                  f"defined twice ({lang}: {where[key]}, {package})")
+            where[key] = package
+            merged[key] = message
     return merged
 
 
+@cache
+def translations(lang: str) -> Translations:
+    """The merged catalogue as gettext translations (compiled in memory; no .mo file is shipped)."""
+    buf = io.BytesIO()
+    write_mo(buf, _catalog(lang))
+    buf.seek(0)
+    return Translations(buf, domain="messages")
+
+
+@cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Key → text (a plural entry's first form) of every message of ``lang``."""
+    out: dict[str, str] = {}
+    for message in _catalog(lang):
+        if message.id:
+            key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+            text = message.string
+            out[key] = str(text[0] if isinstance(text, (tuple, list)) else text)
+    return out
+
+
+@cache
+def _plural_keys(lang: str) -> frozenset[str]:
+    return frozenset(m.id[0] for m in _catalog(lang) if m.id and m.pluralizable)
+
+
+def _count(n: Any) -> int | None:
+    """``n`` as a number for choosing a plural form (it may come formatted: ``"1,234"``)."""
+    if isinstance(n, int):
+        return n
+    try:
+        return int(str(n).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _lookup(lang: str, key: str, n: Any) -> str | None:
+    if key not in catalogue(lang):
+        return None
+    if key in _plural_keys(lang):
+        count = _count(n)
+        if count is None:  # without a count: the last form (English "items"; Chinese has only one)
+            forms = _catalog(lang)[key].string
+            return str(forms[-1] if isinstance(forms, (tuple, list)) else forms)
+        return str(translations(lang).ngettext(key, key, count))
+    return catalogue(lang)[key]
+
+
 def translate(lang: str, key: str, **values: object) -> str:
-    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    """The text of ``key`` in ``lang`` with ``values`` filled in (``n`` also picks a plural form)."""
+    text = _lookup(lang, key, values.get("n"))
+    if text is None:
+        if STRICT:
+            raise MissingMessage(f"no {lang} message for {key!r}")
+        text = _lookup(DEFAULT_LANGUAGE, key, values.get("n")) or key
     return text.format(**values) if values else text
+
+
+def reset() -> None:
+    """Forget the loaded catalogues (after :data:`PACKAGES` or a file changed, in tests)."""
+    for cached in (_catalog, translations, catalogue, _plural_keys):
+        cached.cache_clear()
+
+
+def check() -> None:
+    """Load every catalogue once (the app factory calls it: a broken catalogue stops the start)."""
+    for lang in LANGUAGES:
+        translations(lang)
+
+
+@jinja2.pass_context
+def jinja_gettext(context: jinja2.runtime.Context, key: str, **values: object) -> str:
+    """``_("key", n=3)`` / ``gettext("key")`` in a template: the page language's text."""
+    return translate(str(context.get("lang") or DEFAULT_LANGUAGE), key, **values)
+
+
+@jinja2.pass_context
+def jinja_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **values: object) -> str:
+    """``ngettext("key", "key", n)``: the plural form of ``singular`` (a message key) for ``n``."""
+    return translate(str(context.get("lang") or DEFAULT_LANGUAGE), singular, n=n, **values)
+
+
+def install(env: jinja2.Environment) -> None:
+    """``jinja2.ext.i18n`` on ``env`` with callables that read the language of the page being rendered."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(jinja_gettext, jinja_ngettext, newstyle=False)  # type: ignore[attr-defined]
+
+
+def in_language(text: str, lang: str) -> str:
+    """The ``lang`` half of a bilingual ``"中文 / English"`` text (a registered job kind's title, a
+    rule shared with error messages); a text without the separator is returned as it is."""
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
+    return en if lang == "en" else zh
 
 
 def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
@@ -48,3 +184,66 @@ def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
         if candidate in LANGUAGES:
             return str(candidate)
     return DEFAULT_LANGUAGE
+
+
+# -- legal citations ---------------------------------------------------------------------------------
+#: catalogue keys ``cite.<中文>``: the English of a law's name or a phrase of a legal basis
+CITE_PREFIX = "cite."
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL = "[零〇一二三四五六七八九十百千两0-9]+"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def chinese_number(text: str) -> int:
+    """``"二百零五"`` → 205, ``"十四"`` → 14, ``"81"`` → 81 (the numbers of articles and orders)."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+    return total + digit
+
+
+def _terms() -> list[tuple[str, str]]:
+    terms = [(k.removeprefix(CITE_PREFIX), v) for k, v in catalogue("en").items() if k.startswith(CITE_PREFIX)]
+    return sorted(terms, key=lambda kv: -len(kv[0]))  # the longest name first: 专利法实施细则 before 专利法
+
+
+_CITATION_RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(f"第({_NUMERAL})条至第({_NUMERAL})条"),
+     lambda m: f" arts. {chinese_number(m[1])}–{chinese_number(m[2])}"),
+    (re.compile(f"第({_NUMERAL})条"), lambda m: f" art. {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})款"), lambda m: f" para. {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})项"), lambda m: f" item {chinese_number(m[1])}"),
+    (re.compile(f"第({_NUMERAL})号"), lambda m: f" No. {chinese_number(m[1])}"),
+    (re.compile(r"(\d+)日"), lambda m: f"{m[1]} days"),
+)
+_PUNCTUATION = str.maketrans({"（": " (", "）": ")", "；": "; ", "、": ", ", "，": ", ", "：": ": ", "《": " ",
+                              "》": " ", "“": '"', "”": '"'})
+
+
+def legal_citation(text: str | None, lang: str) -> str:
+    """A legal basis as a page in ``lang`` shows it. Chinese: as declared. English: the names and
+    phrases of the ``cite.`` catalogue entries in English, articles, orders and numbers converted
+    (``国家知识产权局令第81号 第八十条`` → "CNIPA Order No. 81, art. 80"). A name without an entry
+    stays Chinese — and raises in strict mode, so a test finds it."""
+    if not text or lang == DEFAULT_LANGUAGE:
+        return text or ""
+    out = text
+    for zh, en in _terms():
+        out = out.replace(zh, f" {en} ")
+    for pattern, replace in _CITATION_RULES:
+        out = pattern.sub(replace, out)
+    out = out.translate(_PUNCTUATION)
+    out = re.sub(r"\s+", " ", out)
+    out = re.sub(r"\s+([,;:)])", r"\1", out)
+    out = re.sub(r"\(\s+", "(", out)
+    out = re.sub(r"(No\. \d+|\)) (arts?\.|[A-Z])", r"\1, \2", out).strip()
+    if STRICT and _HAN.search(out):
+        raise MissingMessage(f"no {lang} form for the legal citation {text!r} (add cite.… entries): {out!r}")
+    return out

@@ -26,6 +26,10 @@ PREFIXES = {
     "job_status": "jobs.status",
     "audit_action": "audit_action",
     "unit": "unit",
+    # a table's column heading (an unknown column shows its name)
+    "column": "field",
+    # a declared procedure field's choice (the value is the Chinese text the declaration gives)
+    "choice": "choice",
 }
 
 

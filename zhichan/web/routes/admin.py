@@ -18,19 +18,20 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, lang, render
+from zhichan.web.i18n import in_language
 from zhichan.web.security import client_ip
 
 router = APIRouter(prefix="/admin", include_in_schema=False, route_class=TransactionRoute)
 
 
-def _users_context(session: Session, scope: Scope) -> dict[str, Any]:
+def _users_context(session: Session, scope: Scope, language: str) -> dict[str, Any]:
     return {"rows": accounts.list_users(session, scope), "orgs": orgs.list_orgs(session, scope), "roles": list(Role),
-            "policy": accounts.PASSWORD_POLICY, "errors": {}, "form": {}}
+            "policy": in_language(accounts.PASSWORD_POLICY, language), "errors": {}, "form": {}}
 
 
 @router.get("/users")
 def users_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    return render(request, "admin_users.html", _users_context(session, scope))
+    return render(request, "admin_users.html", _users_context(session, scope, lang(request)))
 
 
 @router.post("/users")
@@ -51,7 +52,7 @@ def users_create(
     except ZhichanError as exc:
         form = {"username": username, "role": role, "org_id": org_id, "display_name": display_name}
         refused = form_errors(session, exc, form)  # rolls the transaction back before the page reads
-        return render(request, "admin_users.html", {**_users_context(session, scope), **refused},
+        return render(request, "admin_users.html", {**_users_context(session, scope, lang(request)), **refused},
                       status=exc.http_status)
     audit.record(session, scope, "user.create", f"user:{user.username}", detail={"role": role, "org_id": org_id},
                  ip=client_ip(request))
@@ -80,7 +81,7 @@ def users_reset_password(
     except ZhichanError as exc:
         form = {"reset_user": user_id}
         refused = form_errors(session, exc, form, field_prefix="reset_")
-        return render(request, "admin_users.html", {**_users_context(session, scope), **refused},
+        return render(request, "admin_users.html", {**_users_context(session, scope, lang(request)), **refused},
                       status=exc.http_status)
     audit.record(session, scope, "user.password_reset", f"user:{user.username}", ip=client_ip(request))
     return RedirectResponse("/admin/users", status_code=303)

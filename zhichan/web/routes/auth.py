@@ -17,7 +17,8 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.exceptions import AuthenticationError, TooManyAttempts
 from zhichan.platform.orgs import scope_for_user
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import render
+from zhichan.web.deps import lang, render
+from zhichan.web.i18n import in_language
 from zhichan.web.security import SESSION_COOKIE, client_ip, is_https, resolve_caller
 
 router = APIRouter(include_in_schema=False)
@@ -109,7 +110,7 @@ def logout(request: Request) -> Response:
 def _password_page(request: Request, status: int = 200, **extra: Any) -> Response:
     caller = resolve_caller(request)
     caller.scope.require_authenticated()
-    return render(request, "account_password.html", {"policy": accounts.PASSWORD_POLICY, "errors": {},
+    return render(request, "account_password.html", {"policy": in_language(accounts.PASSWORD_POLICY, lang(request)), "errors": {},
                                                      "forced": caller.scope.must_change_password, **extra},
                   status=status)
 

@@ -1,0 +1,137 @@
+"""The message catalogues: gettext .po files per package read with Babel, plural forms, the Jinja
+i18n extension, and the packaging errors that stop the app from starting."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from zhichan.errors import ConfigError
+from zhichan.web import i18n
+
+PO = """msgid ""
+msgstr ""
+"Language: {lang}\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "{key}"
+msgstr "{text}"
+"""
+
+
+@pytest.fixture
+def extra_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An importable package ``zc_extra_domain`` appended to the catalogue's packages."""
+    package = tmp_path / "zc_extra_domain"
+    package.mkdir()
+    (package / "__init__.py").write_text("", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(i18n, "PACKAGES", (*i18n.PACKAGES, "zc_extra_domain"))
+    i18n.reset()
+    yield package
+    sys.modules.pop("zc_extra_domain", None)
+    monkeypatch.undo()
+    i18n.reset()
+
+
+def _po(package: Path, lang: str, key: str, text: str) -> None:
+    folder = package / "locale" / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(PO.format(lang=lang, key=key, text=text), "utf-8")
+
+
+def test_a_domain_package_adds_its_messages(extra_package: Path):
+    _po(extra_package, "zh", "extra.hello", "你好，{name}")
+    _po(extra_package, "en", "extra.hello", "Hello, {name}")
+    assert i18n.translate("zh", "extra.hello", name="知产") == "你好，知产"
+    assert i18n.translate("en", "extra.hello", name="zhichan") == "Hello, zhichan"
+    assert i18n.translate("en", "app.name") == "zhichan"  # the web shell's own messages are still there
+
+
+def test_a_key_defined_twice_stops_the_start(extra_package: Path):
+    _po(extra_package, "zh", "app.name", "别的名字")
+    with pytest.raises(ConfigError, match=r"app\.name"):
+        i18n.check()
+
+
+def test_a_yaml_catalogue_left_behind_stops_the_start(extra_package: Path, settings, tmp_path: Path):
+    (extra_package / "i18n").mkdir()
+    (extra_package / "i18n" / "zh.yaml").write_text("extra.hello: 你好\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"zc_extra_domain/i18n/zh\.yaml"):
+        i18n.check()
+    from zhichan.platform.db import make_engine
+    from zhichan.web.app import create_app
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        with pytest.raises(ConfigError):
+            create_app(settings, engine=engine, start_worker=False)
+    finally:
+        engine.dispose()
+
+
+def test_missing_messages_raise_in_strict_mode_and_fall_back_otherwise(monkeypatch: pytest.MonkeyPatch):
+    with pytest.raises(i18n.MissingMessage):
+        i18n.translate("en", "no.such.key")
+    monkeypatch.setattr(i18n, "STRICT", False)
+    assert i18n.translate("en", "no.such.key") == "no.such.key"
+
+
+def test_counts_choose_the_plural_form():
+    assert i18n.translate("en", "services.library_total", n=1) == "1 entry"
+    assert i18n.translate("en", "services.library_total", n=3) == "3 entries"
+    assert i18n.translate("en", "indicators.records_count", n="1,234").startswith("1,234 records")
+    assert i18n.translate("zh", "services.library_total", n=1) == "共 1 条"
+    assert i18n.translate("zh", "services.library_total", n=3) == "共 3 条"
+
+
+def test_templates_reach_the_catalogue_through_the_i18n_extension():
+    env = jinja2.Environment(autoescape=True)
+    i18n.install(env)
+    template = env.from_string("{{ _('common.total', n=2) }}|{{ gettext('common.save') }}|"
+                               "{{ ngettext('services.library_total', 'services.library_total', 1) }}|"
+                               "{{ ngettext('services.library_total', 'services.library_total', 5) }}")
+    assert template.render(lang="en") == "2 in total|Save|1 entry|5 entries"
+    assert template.render(lang="zh") == "共 2 条|保存|共 1 条|共 5 条"
+
+
+
+def _declarations():
+    from zhichan.procedures.declaration import ProcedureRegistry
+
+    return ProcedureRegistry.load().all()
+
+
+def test_every_declared_choice_has_an_english_label():
+    """A procedure form offers its choices (stored as the declared Chinese text) in the page's language."""
+    from zhichan.web.labels import label
+
+    choices = {c for d in _declarations() for step in (d.start, *d.transitions) for f in step.fields for c in f.choices}
+    assert len(choices) > 50
+    missing = sorted(c for c in choices if f"choice.{c}" not in i18n.catalogue("en"))
+    assert not missing, missing
+    assert label("en", "choice", "网站或网店") == "Website or online shop"
+    assert label("zh", "choice", "网站或网店") == "网站或网店"
+
+
+def test_every_declared_legal_basis_has_an_english_form():
+    """The bases of every declaration and clock read in English on English pages (strict: a name
+    without a ``cite.`` entry raises)."""
+    bases = {b for d in _declarations() for b in (d.basis, *(c.basis for c in d.clocks.values())) if b}
+    assert len(bases) > 20
+    english = {b: i18n.legal_citation(b, "en") for b in bases}
+    assert english["国家知识产权局令第81号 第六十三条至第七十条；民事诉讼法 第二百零五条"] == \
+        "CNIPA Order No. 81, arts. 63–70; Civil Procedure Law art. 205"
+    assert i18n.legal_citation("电子商务法 第四十三条", "zh") == "电子商务法 第四十三条"
+    with pytest.raises(i18n.MissingMessage):
+        i18n.legal_citation("某某条例 第三条", "en")
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("五", 5), ("十", 10), ("十四", 14), ("二十", 20), ("一百零五", 105),
+                                                ("二百零五", 205), ("八十三", 83), ("81", 81)])
+def test_chinese_article_numbers(numeral: str, value: int):
+    assert i18n.chinese_number(numeral) == value

@@ -1,0 +1,188 @@
+"""Every page in both languages, enumerated over the app's own routes (as the scope tests are).
+
+Every GET route that answers HTML is rendered with ``?lang=zh`` and ``?lang=en`` as the national
+system administrator, and the public ones also anonymously. A page fails when
+
+- a message key has no entry in the page's language (the suite runs the catalogues strict: a
+  missing key raises instead of showing the key or the Chinese text), and
+- an English page shows Chinese text that is not data. Data is what the platform stores or ships
+  as reference data — patent titles, party and organization names, region names, IPC titles, what
+  a user typed — and stays in its language. The test gathers every text of the corpus snapshot,
+  the workflow database and the shipped reference tables; a run of Chinese characters on an
+  English page that occurs in none of them came from a template, a catalogue or code, and is an
+  untranslated text. (The other way, marking every data value with ``lang="zh"`` where it is
+  rendered, would touch every template of every domain.)
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData, select
+
+from tests.web.test_web_scope import (
+    PUBLIC_GET,
+    _fill,
+    _foreign_values,
+    _jinjiang_case,
+    _jinjiang_finance,
+    _jinjiang_job,
+)
+from zhichan.web.app import all_routes
+from zhichan.web.i18n import MissingMessage
+from zhichan.web.testing import TestClient, WebEnv, login_as
+
+#: a run of Chinese characters (CJK ideographs; punctuation between them is not text of its own)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+#: the national administrator first, then the roles with pages of their own (an officer's to-do list
+#: and cases, an enterprise's page and applications, a bank's pledges) for what it did not see
+USERS = ("root", "jinjiang_officer", "ent2_user", "cd_bank", "cd_leader")
+#: path parameters that name something else than the scope test's value of the same name
+OWN_VALUES = {"/navigation/chains/{code}": {"code": "next_gen_it"}}
+#: search terms in the example queries of the search box (Chinese terms search a Chinese corpus)
+QUERY_EXAMPLES = ("锂离子电池", "新能源")
+#: a coded value shown as it is stored (lapsed_unpaid, user.create): a label is missing
+CODE = re.compile(r"(?<![\w./:-])[a-z]+(?:[._][a-z]+)+(?![\w/(-])")
+FILE_SUFFIXES = (".json", ".pem", ".csv", ".xlsx", ".pdf", ".docx", ".yaml", ".md", ".svg", ".png")
+#: what a page shows: the text between tags, and the attributes a reader sees (an option's value is not)
+VISIBLE = re.compile(r'(?:title|placeholder|aria-label|alt)="([^"]*)"')
+
+
+def _get_routes(app) -> Iterator[str]:
+    for route in all_routes(app):
+        methods = getattr(route, "methods", None) or set()
+        if "GET" in methods and (isinstance(route, APIRoute) or hasattr(route, "endpoint")):
+            path = route.path
+            if not path.startswith(("/static", "/api/", "/assets", "/healthz", "/geo/")):
+                yield path
+
+
+def _data_text(env: WebEnv) -> str:
+    """Every text the platform holds as data, one per line: corpus, workflow database, reference tables."""
+    texts: list[str] = []
+    for parquet in sorted(env.settings.corpus_dir.rglob("*.parquet")):
+        table = pq.read_table(parquet)
+        for column in table.columns:
+            if str(column.type) in ("string", "large_string") or "list<" in str(column.type):
+                texts.extend(str(v) for v in column.to_pylist() if v)
+    meta = MetaData()
+    meta.reflect(env.engine)
+    with env.engine.connect() as con:  # type: ignore[attr-defined]
+        for table in meta.sorted_tables:
+            for row in con.execute(select(table)):
+                texts.extend(v for v in row if isinstance(v, str))
+    reference = files("zhichan.reference") / "data"
+    for sub in ("regions", "ipc", "concordance"):
+        for entry in (reference / sub).iterdir():
+            if entry.name.endswith((".csv", ".tsv", ".txt")):
+                texts.append(entry.read_text("utf-8"))
+            elif entry.name.endswith(".gz"):
+                with entry.open("rb") as fh:
+                    texts.append(gzip.decompress(fh.read()).decode("utf-8"))
+    # content a bureau replaces with its own, in its own words (shipped as examples): plan files,
+    # industry-chain decomposition tables, the policy and case library's documents
+    for package, folder in (("zhichan.indicators", "shipped_plans"), ("zhichan.navigation", "chains"),
+                            ("zhichan.services", "library")):
+        texts.extend(entry.read_text("utf-8") for entry in (files(package) / folder).iterdir()
+                     if entry.name.endswith(".yaml"))
+    texts.extend(QUERY_EXAMPLES)
+    return "\n".join(texts)
+
+
+def _visible_text(body: str, attributes: bool = True) -> str:
+    # scripts and styles are no text; <code> is what a user types (query syntax: 关键词=电池, 与/或/非)
+    # or an identifier (an indicator's code)
+    body = re.sub(r"<(script|style|code)\b.*?</\1>", " ", body, flags=re.S | re.I)
+    shown = VISIBLE.findall(body) if attributes else []
+    return html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + " ".join(shown))
+
+
+def _check(client: TestClient, url: str, lang: str, data: str, problems: list[str]) -> bool:
+    """GET ``url`` in ``lang``; False when it is not an HTML page (redirect, 4xx, a file)."""
+    sep = "&" if "?" in url else "?"
+    try:
+        r = client.get(f"{url}{sep}lang={lang}", follow_redirects=False)
+    except MissingMessage as exc:  # the suite runs the catalogues strict: report every page, then fail
+        problems.append(f"{lang} {url}: {type(exc).__name__}: {exc}")
+        return False
+    if r.status_code >= 500:
+        problems.append(f"{lang} {url}: {r.status_code}")
+        return False
+    if r.status_code != 200 or not r.headers.get("content-type", "").startswith("text/html"):
+        return False
+    if lang == "en":
+        foreign = sorted({run for run in HAN.findall(_visible_text(r.text)) if run not in data})
+        if foreign:
+            problems.append(f"en {url}: Chinese text: {' '.join(foreign[:12])}")
+    else:
+        # in the text (a column's code as its heading's tooltip is deliberate)
+        raw = sorted({code for code in CODE.findall(_visible_text(r.text, attributes=False))
+                      if code not in data and not code.endswith(FILE_SUFFIXES)})
+        if raw:
+            problems.append(f"zh {url}: raw codes: {' '.join(raw[:12])}")
+    return True
+
+
+def _urls(env: WebEnv) -> dict[str, str]:
+    """Route path → a URL of it naming an object that exists (锦江区's, which the administrator sees),
+    and the form of every declared procedure."""
+    values = _foreign_values(env, _jinjiang_job(env), _jinjiang_case(env), _jinjiang_finance(env))
+    urls = {path: _fill(path, {**values, **OWN_VALUES.get(path, {})}) for path in sorted(set(_get_routes(env.app)))}
+    for procedure in env.app.state.procedures.registry.procedures():  # type: ignore[attr-defined]
+        urls[f"/procedures/{procedure}/new"] = f"/procedures/{procedure}/new"
+    return urls
+
+
+def test_every_page_in_both_languages(env: WebEnv, client: TestClient) -> None:
+    urls = _urls(env)
+    data = _data_text(env)
+    problems: list[str] = []
+    rendered: set[str] = set()
+    for user in USERS:
+        login_as(client, env.engine, user)
+        for url in urls.values():
+            if url not in rendered and _check(client, url, "zh", data, problems):
+                rendered.add(url)
+                _check(client, url, "en", data, problems)
+    client.cookies.clear()
+    public = 0
+    for path, url in urls.items():
+        if path in PUBLIC_GET and _check(client, url, "zh", data, problems):
+            public += 1
+            _check(client, url, "en", data, problems)
+    assert not problems, "\n".join(problems)
+    assert len(rendered) >= 70 and public >= 20, (len(rendered), public)
+
+
+@pytest.mark.browser
+def test_english_pages_in_the_browser(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """What a reader of the English pages sees: legal bases, a declared form's choices, IPC titles."""
+    page.goto("/protection/complaints/new?lang=en")
+    intro = page.locator("p.muted").first.inner_text()
+    assert "Interim Measures for Handling Complaints and Reports in Market Regulation (2022 amendment)" in intro
+    assert page.locator("select[name=target_kind] option[value='网站或网店']").inner_text() == "Website or online shop"
+    page.screenshot(path=str(artifacts_dir / "i18n-complaint-en.png"), full_page=True)
+    page.goto("/services?lang=en")
+    assert "IP public service catalogue (local service commitment)" in page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts_dir / "i18n-services-en.png"), full_page=True)
+    page.goto("/search/form?lang=en")
+    options = page.locator("#ipc-subclasses option").evaluate_all("os => os.map(o => o.textContent)")
+    assert any(o.startswith("H01M ") and "BATTERIES" in o.upper() for o in options), options[:5]
+    assert not any(HAN.search(o) for o in options)
+
+
+def test_plan_forecasts_speak_the_page_language(env: WebEnv, client: TestClient) -> None:
+    """A forecast's method (bilingual where it is computed) shows only the page's language."""
+    login_as(client, env.engine, "root")  # the shipped plan's national target
+    zh = client.get("/plans?lang=zh&as_of=2023-12-31").text
+    en = client.get("/plans?lang=en&as_of=2023-12-31").text
+    assert ("最小二乘" in zh or "无预测" in zh) and "least squares" not in zh and "no forecast" not in zh
+    assert ("least squares" in en or "no forecast" in en) and "最小二乘" not in en and "无预测" not in en
