@@ -4,9 +4,13 @@ arbitrary Unicode (full-width forms, every kind of whitespace, the sentinels the
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +63,48 @@ def test_fast_publication_tokens_equal_the_field_definition(publication: str | N
     from zhichan.search.fields import pn_tokens
 
     assert prepare._pn_tokens(publication, grant) == pn_tokens(publication, grant)
+
+
+def _odd_patents() -> list[dict[str, Any]]:
+    """The reference corpus plus texts and codes that need JSON escaping or have nothing to index."""
+    from . import corpus
+
+    return [*corpus.patents(),
+            corpus._p("202310000097", title='一种"引号"\\反斜杠\x0b电池\x01装置\n第二行', abstract="\t", first_claim="",
+                      applicants=['成都"双引号"公司'], inventors=["张\\伟"], agency="代理\x1f所",
+                      applicant_address="成都市\u2028高新区", application_date="2023-01-01", region_code="510107",
+                      ipc=["H01M4/13"], sei_codes=[]),
+            corpus._p("202310000096", title="", abstract="ａＢ　Ｚ　İẞ", application_date="2023-02-01")]
+
+
+def _batch(tmp_path: Path, patents: list[dict[str, Any]]) -> tuple[pa.RecordBatch, dict[str, set[str]]]:
+    from zhichan.corpus.testing import build_snapshot
+    from zhichan.search.build import _batches
+    from zhichan.search.highvalue import flags_by_patent, high_value_table
+
+    snapshot = build_snapshot(tmp_path / "var", patents=patents)
+    batch = pa.Table.from_batches(list(_batches(snapshot, prepare.COLUMNS, 1000))).combine_chunks().to_batches()[0]
+    return batch, flags_by_patent(high_value_table(snapshot))
+
+
+def test_the_json_documents_equal_the_per_document_definition(tmp_path: Path) -> None:
+    """Every line of a prepared batch is valid JSON and equals :func:`prepare.reference_document`
+    (built field by field from the per-text functions), also where a text needs escaping."""
+    patents = _odd_patents()
+    batch, hv = _batch(tmp_path, patents)
+    prepared = prepare.prepare_batch(batch, 5, hv)
+    lines = prepared.docs.split("\n")
+    assert prepared.size == len(lines) == len(patents) == batch.num_rows
+    records = batch.to_pylist()
+    assert [json.loads(line) for line in lines] == [prepare.reference_document(5 + i, r, hv)
+                                                    for i, r in enumerate(records)]
+    assert any("hv" in json.loads(line) for line in lines)
+    odd = json.loads(lines[len(patents) - 2])
+    assert odd["ti_bg"].startswith('一种 种" "引 引号 号" "\\ \\反')
+    assert "ab_bg" in odd and "cl_bg" not in odd and "sei" not in odd
+
+
+def test_a_batch_without_documents_is_empty(tmp_path: Path) -> None:
+    batch, hv = _batch(tmp_path, _odd_patents())
+    prepared = prepare.prepare_batch(batch.slice(0, 0), 0, hv)
+    assert (prepared.docs, prepared.size, prepared.names) == ("", 0, {})

@@ -42,14 +42,18 @@ from zhichan.search.layout import SCHEMA_VERSION, index_root, register_tokenizer
 from zhichan.search.prepare import Prepared
 
 PARALLEL_FROM = 100_000  # documents: below this a build prepares them in-process
+
+
 def _default_workers(total: int) -> int:
-    """Preparation processes. On 2 cores: none (measured: the build is CPU-bound — tantivy's two
-    indexing threads plus the preparing thread keep both cores busy, and shipping documents
-    between processes costs ~45 µs of pickling per document). With more cores: cores − 2."""
-    cores = os.cpu_count() or 1
-    if total < PARALLEL_FROM or cores <= 2:
+    """Preparation processes: none below :data:`PARALLEL_FROM` documents (starting a process costs
+    ~1 s); else one per core beyond tantivy's two indexing threads, at least 2 and at most 4. On 2
+    cores the two workers, tantivy's two threads and the main thread share them: the main thread
+    only hands tantivy JSON lines (~20 CPU-µs per document), so no one part is serial."""
+    if total < PARALLEL_FROM:
         return 1
-    return min(4, cores - 2)
+    return min(4, max(2, (os.cpu_count() or 1) - 2))
+
+
 CHUNK_ROWS = 8_192
 
 
@@ -115,21 +119,34 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
         return
     import collections
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from zhichan.errors import ZhichanError
+
+    def result(future: Future[Prepared]) -> Prepared:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise ZhichanError(
+                "索引准备进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / an index "
+                "preparation process died (out of memory, killed, or the calling script lacks an "
+                "`if __name__ == \"__main__\":` guard — worker processes are spawned); use workers=1 to avoid them"
+            ) from None
 
     context = multiprocessing.get_context("spawn")  # no fork of a process holding index threads
     with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
                              initargs=(hv, str(projection_file) if projection_file else None)) as pool:
-        pending: collections.deque = collections.deque()
+        pending: collections.deque[Future[Prepared]] = collections.deque()
         row0 = 0
         for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS):
             display(batch)
             pending.append(pool.submit(worker_prepare, to_ipc(batch), row0))
             row0 += batch.num_rows
-            while len(pending) > 2 * workers:
-                yield pending.popleft().result()
+            while len(pending) > 2 * workers:  # the memory bound: 2 × workers batches in flight
+                yield result(pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield result(pending.popleft())
 
 
 def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
@@ -163,35 +180,43 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         pq.write_table(hv_table, tmp / FILE_NAME)
         hv = flags_by_patent(hv_table)
         timings["high_value"] = time.perf_counter() - started
+        timings["high_value_cpu"] = _cpu_seconds() - cpu_start
         projection_file = None
         vectors = None
         if with_vectors:
             from zhichan.search import similar
 
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), _cpu_seconds()
             projection_file = similar.fit_projection(snapshot).save(tmp)
             timings["lsa_fit"] = time.perf_counter() - t
+            timings["lsa_fit_cpu"] = _cpu_seconds() - cpu
             vectors = np.lib.format.open_memmap(tmp / "vectors.npy", mode="w+", dtype=np.float32,
                                                 shape=(total, similar.Projection.load(projection_file).components.shape[0]))
-        doc_schema = schema()
-        index = tantivy.Index(doc_schema, path=str(tmp / "tantivy"), reuse=False)
+        index = tantivy.Index(schema(), path=str(tmp / "tantivy"), reuse=False)
         register_tokenizers(index)
         writer = index.writer(heap_size=heap_bytes, num_threads=threads)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_seconds()
         row_id = 0
         sink = _DisplayWriter(tmp / "ids.arrow")
         names: dict[int, str] = {}
+        stage_cpu: dict[str, float] = {}
         collecting = gc.isenabled()
         main_cpu = time.thread_time()
-        gc.disable()  # millions of short-lived acyclic dicts: the cyclic collector only costs (~10 %)
+        add_cpu = 0.0
+        gc.disable()  # millions of short-lived acyclic objects: the cyclic collector only costs (~10 %)
         try:
-            for docs, block, batch_names in _prepared(snapshot, hv, projection_file, workers, sink):
-                names.update(batch_names)
-                for doc in docs:
-                    writer.add_document(tantivy.Document.from_dict(doc, doc_schema))
-                if vectors is not None and block is not None:
-                    vectors[row_id:row_id + len(block)] = block
-                row_id += len(docs)
+            for prepared in _prepared(snapshot, hv, projection_file, workers, sink):
+                names.update(prepared.names)
+                for stage, seconds in prepared.cpu.items():
+                    stage_cpu[stage] = stage_cpu.get(stage, 0.0) + seconds
+                adding = time.thread_time()
+                if prepared.size:
+                    for line in prepared.docs.split("\n"):
+                        writer.add_json(line)
+                add_cpu += time.thread_time() - adding
+                if vectors is not None and prepared.vectors is not None:
+                    vectors[row_id:row_id + prepared.size] = prepared.vectors
+                row_id += prepared.size
                 progress(row_id, total)
         finally:
             if collecting:
@@ -201,7 +226,10 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
                                         "name": pa.array(list(names.values()), pa.string())}),
                               tmp / "facet_names.arrow", compression="uncompressed")
         timings["documents"] = time.perf_counter() - t
+        timings["documents_cpu"] = _cpu_seconds() - cpu  # main + tantivy + Arrow threads + workers
         timings["documents_main_thread_cpu"] = time.thread_time() - main_cpu  # the serial part
+        timings["add_json_cpu"] = add_cpu  # of which: handing the JSON lines to tantivy
+        timings.update({f"prepare_cpu: {stage}": seconds for stage, seconds in stage_cpu.items()})
         t = time.perf_counter()
         writer.commit()
         writer.wait_merging_threads()
@@ -214,7 +242,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": row_id,
             "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 1), "build": token, "workers": workers,
-            "timings": {k: round(v, 1) for k, v in timings.items()},
+            "timings": {k: round(v, 2) for k, v in timings.items()},
         }
         (tmp / "index.json").write_text(json.dumps(manifest, indent=2), "utf-8")
         _fsync_tree(tmp)

@@ -1,8 +1,8 @@
 """Column-wise preparation of index documents: the hot path of an index build.
 
-A record batch of patents becomes one plain dict per document (what ``tantivy.Document.from_dict``
-takes) plus, when a projection is given, the similarity vectors of the batch. The text work is
-done on whole columns, not per document:
+A record batch of patents becomes one JSON line per document (what ``IndexWriter.add_json``
+takes; no Python dict per document) plus, when a projection is given, the similarity vectors of
+the batch. The work is done on whole columns, not per document:
 
 - every text field of the batch is folded in one ``str.lower`` and one numpy pass over its code
   points (:func:`fold_codes`); the bigram strings ``"锂电 电池 池␃"`` of all seven text fields are
@@ -11,10 +11,14 @@ done on whole columns, not per document:
 - title, abstract and claim are segmented by **one** ``rjieba.cut`` over the whole batch, the
   fields separated by ␃ (not a Han character, so jieba segments each field as it would alone;
   :func:`word_strings`);
-- dates come from Arrow compute; code hierarchies (IPC, SEI) are cached per code.
+- dates come from Arrow compute; code hierarchies (IPC, SEI) are cached per code, as JSON;
+- each field becomes one list of JSON members over the batch, joined per document at the end;
+  strings are escaped only in a batch whose code points hold a quote, a backslash or a control
+  character (one numpy test per batch).
 
 The functions are pure (no index, no files) so a build can run them in worker processes;
-``tests/search/test_prepare.py`` checks them against the per-document reference functions.
+``tests/search/test_prepare.py`` checks them against the per-document reference functions and
+:func:`reference_document`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
+import re
+import time
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zhichan.search import fields as F
+from zhichan.search.layout import ymd
 from zhichan.search.similar import Projection
 from zhichan.search.text import SEP, bigram_strings, bigrams_from, blank_spaces, fold_codes, word_strings
 
@@ -115,11 +123,74 @@ def _parties(applicants: list[str] | None, patentees: list[str] | None) -> str:
     return _joined(list(dict.fromkeys((applicants or []) + patentees)))
 
 
+# -- JSON ----------------------------------------------------------------------------------------------
+#: what a JSON string must escape; texts almost never hold one, so whole batches skip escaping
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]').search
+
+
+def _needs_escape(codes: np.ndarray) -> bool:
+    return bool(np.any((codes < 0x20) | (codes == 0x22) | (codes == 0x5C)))
+
+
+def _q(value: str) -> str:
+    """``value`` as a JSON string."""
+    return f'"{value}"' if _NEEDS_ESCAPE(value) is None else json.dumps(value, ensure_ascii=False)
+
+
+def _escape_all(values: list[str]) -> list[str]:
+    """The insides of JSON strings (the slow path, for a batch that holds a quote or a control character)."""
+    return [v if _NEEDS_ESCAPE(v) is None else json.dumps(v, ensure_ascii=False)[1:-1] for v in values]
+
+
+def _qlist(values: tuple[str, ...] | list[str]) -> str:
+    return "[" + ",".join(map(_q, values)) + "]"
+
+
+@functools.lru_cache(maxsize=200_000)
+def _ipcs_json(codes: tuple[str, ...]) -> str:
+    return _qlist(_ipcs(codes))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _mic_json(code: str) -> str:
+    return _qlist(_ipc(code))
+
+
+@functools.lru_cache(maxsize=10_000)
+def _seis_json(codes: tuple[str, ...]) -> str:
+    return _qlist(_seis(codes))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _regions_json(region: str | None, city: str | None, province: str | None) -> str:
+    tokens = _regions(region, city, province)
+    return _qlist(tokens) if tokens else ""
+
+
+@functools.lru_cache(maxsize=10_000)
+def _codes_json(codes: tuple[str | None, ...]) -> str:
+    """A multi-valued code field (its empty values dropped); "" when none is left."""
+    kept = [c for c in codes if c]
+    return _qlist(kept) if kept else ""
+
+
+@functools.lru_cache(maxsize=1_000)
+def _hv_json(flags: frozenset[str]) -> str:
+    return _qlist(["yes", *sorted(flags)])
+
+
+@functools.lru_cache(maxsize=10_000)
+def _scalar_json(value: str) -> str:
+    return _q(value)
+
+
 # -- one batch -----------------------------------------------------------------------------------------
 class Prepared(NamedTuple):
-    docs: list[dict[str, Any]]  # what ``tantivy.Document.from_dict`` takes
+    docs: str  # one tantivy document per line, as JSON (what ``IndexWriter.add_json`` takes)
+    size: int  # documents (= lines)
     vectors: np.ndarray | None  # similarity vectors of the batch, with a projection
     names: dict[int, str]  # facet key → first patentee (see :func:`name_key`)
+    cpu: dict[str, float]  # CPU seconds of each preparation stage (this thread)
 
 
 @functools.lru_cache(maxsize=300_000)
@@ -130,30 +201,66 @@ def name_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big") & (2**53 - 1)
 
 
+def _texts(key: str, values: list[str]) -> list[str]:
+    """The JSON members of one text field (already escaped); "" where the text is empty."""
+    head = f',"{key}":"'
+    return [head + v + '"' if v else "" for v in values]
+
+
+def _members(key: str, values: list[str]) -> list[str]:
+    """The JSON members of one field whose values are JSON already; "" where a value is empty."""
+    head = f',"{key}":'
+    return [head + v if v else "" for v in values]
+
+
 def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | None = None,
                   projection: Any = None) -> Prepared:
-    """The documents of ``batch`` (rows ``row0``…) and, with a projection, their vectors."""
+    """The documents of ``batch`` (rows ``row0``…) as JSON lines and, with a projection, their vectors.
+
+    Built field by field over the whole batch (one list of JSON members per field, joined per
+    document at the end) — no dict per document; :func:`reference_document` is the per-document
+    definition it equals (tests/search/test_prepare.py).
+    """
+    cpu: dict[str, float] = {}
+    clock = time.thread_time()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.thread_time()
+        cpu[stage] = cpu.get(stage, 0.0) + now - clock
+        clock = now
+
     n = batch.num_rows
     col = batch.column
     titles, abstracts, claims = _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
     applicants, patentees = col("applicants").to_pylist(), col("current_patentees").to_pylist()
     main_text = titles + abstracts + claims
-    folded_main = fold_codes(main_text)
-    word_cols = word_strings(main_text, folded_main)
     other_text = ([_parties(a, p) for a, p in zip(applicants, patentees, strict=True)]
                   + [_joined(v) for v in col("inventors").to_pylist()]
                   + _strings(col("applicant_address")) + _strings(col("agency")))
+    folded_main, folded_other = fold_codes(main_text), fold_codes(other_text)
+    lap("fold")
+    word_cols = word_strings(main_text, folded_main)
+    lap("words (rjieba)")
     vectors = None
     if folded_main is not None:
         blanked = blank_spaces(folded_main[0])
         bg_main = bigrams_from(blanked, folded_main[1])
+        lap("bigrams")
         if projection is not None:
             vectors = projection.transform_codes(blanked, folded_main[1], n)
     else:
         bg_main = bigram_strings(main_text)
+        lap("bigrams")
     if projection is not None and vectors is None:
         vectors = projection.transform(titles, abstracts, claims)
-    bg_other = bigram_strings(other_text)
+    lap("vectors")
+    bg_other = bigram_strings(other_text, folded_other)
+    if folded_main is None or _needs_escape(folded_main[0]):
+        bg_main, word_cols = _escape_all(bg_main), _escape_all(word_cols)
+    if folded_other is None or _needs_escape(folded_other[0]):
+        bg_other = _escape_all(bg_other)
+    lap("bigrams")
 
     numbers = col("application_number").to_pylist()
     pubs, grants = col("publication_number").to_pylist(), col("grant_number").to_pylist()
@@ -165,55 +272,102 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
                                   col("province_code").to_pylist())
     ad, pd_, gd = _ymd(col("application_date")), _ymd(col("publication_date")), _ymd(col("grant_date"))
     years = pc.year(col("application_date")).to_pylist()
+    lap("code columns to Python")
     hv = hv or {}
-
-    docs: list[dict[str, Any]] = []
     names: dict[int, str] = {}
-    for i in range(n):
-        doc: dict[str, Any] = {"row": row0 + i, "an": F.normalize_an(numbers[i])}
-        for name, value in (("ti_bg", bg_main[i]), ("ab_bg", bg_main[n + i]), ("cl_bg", bg_main[2 * n + i]),
-                            ("pa_bg", bg_other[i]), ("in_bg", bg_other[n + i]), ("ar_bg", bg_other[2 * n + i]),
-                            ("ag_bg", bg_other[3 * n + i]), ("ti_w", word_cols[i]), ("ab_w", word_cols[n + i]),
-                            ("cl_w", word_cols[2 * n + i])):
-            if value:
-                doc[name] = value
-        if pn := _pn_tokens(pubs[i], grants[i]):
-            doc["pn"] = pn
-        if ipcs[i] and (ipc := _ipcs(tuple(ipcs[i]))):
-            doc["ipc"] = ipc
-        if mains[i]:
-            doc["mic"] = list(_ipc(mains[i]))
-        if kinds[i]:
-            doc["type"] = kinds[i]
-        if ls := [v for v in (statuses[i], groups[i]) if v]:
-            doc["ls"] = ls
-        if rc := _regions(regions[i], cities[i], provinces[i]):
-            doc["rc"] = rc
-        if seis[i] and (sei := _seis(tuple(seis[i]))):
-            doc["sei"] = sei
-            doc["f_sei"] = [c for c in seis[i] if c]
-        if flags := hv.get(numbers[i]):
-            doc["hv"] = ["yes", *sorted(flags)]
-        if subclasses[i]:
-            doc["f_ipc"] = [c for c in subclasses[i] if c]
-        if first := firsts[i] or (applicants[i] or [""])[0]:
-            doc["f_pa"] = key = name_key(first)
-            names[key] = first
-        if provinces[i]:
-            doc["f_prov"] = provinces[i]
-        if cities[i]:
-            doc["f_city"] = cities[i]
-        if statuses[i]:
-            doc["f_ls"] = statuses[i]
-        if ad[i] is not None:
-            doc["ad"] = ad[i]
-            doc["f_year"] = years[i]
-        if pd_[i] is not None:
-            doc["pd"] = pd_[i]
-        if gd[i] is not None:
-            doc["gd"] = gd[i]
-        docs.append(doc)
-    return Prepared(docs, vectors, names)
+    keys: list[str] = []
+    for applicant, first in zip(applicants, firsts, strict=True):
+        if name := first or (applicant or [""])[0]:
+            key = name_key(name)
+            names[key] = name
+            keys.append(str(key))
+        else:
+            keys.append("")
+
+    def text(key: str, values: list[str], part: int) -> list[str]:
+        return _texts(key, values[part * n:(part + 1) * n])
+
+    columns = [
+        [f'{{"row":{row0 + i},"an":' for i in range(n)],
+        [_q(F.normalize_an(a)) for a in numbers],
+        text("ti_bg", bg_main, 0), text("ab_bg", bg_main, 1), text("cl_bg", bg_main, 2),
+        text("pa_bg", bg_other, 0), text("in_bg", bg_other, 1), text("ar_bg", bg_other, 2),
+        text("ag_bg", bg_other, 3),
+        text("ti_w", word_cols, 0), text("ab_w", word_cols, 1), text("cl_w", word_cols, 2),
+        _members("pn", [_qlist(t) if (t := _pn_tokens(p, g)) else "" for p, g in zip(pubs, grants, strict=True)]),
+        _members("ipc", [_ipcs_json(tuple(c)) if c else "" for c in ipcs]),
+        _members("mic", [_mic_json(c) if c else "" for c in mains]),
+        _members("type", [_scalar_json(k) if k else "" for k in kinds]),
+        _members("ls", [_codes_json((s, g)) for s, g in zip(statuses, groups, strict=True)]),
+        _members("rc", [_regions_json(*r) for r in zip(regions, cities, provinces, strict=True)]),
+        _members("sei", [_seis_json(tuple(c)) if c else "" for c in seis]),
+        _members("f_sei", [_codes_json(tuple(c)) if c and _seis(tuple(c)) else "" for c in seis]),
+        _members("hv", [_hv_json(frozenset(f)) if (f := hv.get(a)) else "" for a in numbers]),
+        _members("f_ipc", [_codes_json(tuple(c)) if c else "" for c in subclasses]),
+        _members("f_pa", keys),
+        _members("f_prov", [_scalar_json(p) if p else "" for p in provinces]),
+        _members("f_city", [_scalar_json(c) if c else "" for c in cities]),
+        _members("f_ls", [_scalar_json(s) if s else "" for s in statuses]),
+        _members("ad", ["" if d is None else str(d) for d in ad]),
+        _members("f_year", ["" if d is None else str(y) for d, y in zip(ad, years, strict=True)]),
+        _members("pd", ["" if d is None else str(d) for d in pd_]),
+        _members("gd", ["" if d is None else str(d) for d in gd]),
+        ["}"] * n,
+    ]
+    lap("fields")
+    docs = "\n".join(map("".join, zip(*columns, strict=True)))
+    lap("JSON lines")
+    return Prepared(docs, n, vectors, names, cpu)
+
+
+def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]] | None = None) -> dict[str, Any]:
+    """One patent's index document, field by field from the per-text definitions
+    (:func:`zhichan.search.text.bigrams`, :func:`~zhichan.search.text.words`): what
+    :func:`prepare_batch` gives for it, as a dict."""
+    from zhichan.search.text import bigrams, words
+
+    doc: dict[str, Any] = {"row": row, "an": F.normalize_an(record["application_number"])}
+    texts = {
+        "ti_bg": bigrams(record["title"] or ""), "ab_bg": bigrams(record["abstract"] or ""),
+        "cl_bg": bigrams(record["first_claim"] or ""),
+        "pa_bg": bigrams(_parties(record["applicants"], record["current_patentees"])),
+        "in_bg": bigrams(_joined(record["inventors"])), "ar_bg": bigrams(record["applicant_address"] or ""),
+        "ag_bg": bigrams(record["agency"] or ""),
+        "ti_w": words(record["title"] or ""), "ab_w": words(record["abstract"] or ""),
+        "cl_w": words(record["first_claim"] or ""),
+    }
+    doc.update({k: v for k, v in texts.items() if v})
+    if pn := F.pn_tokens(record["publication_number"], record["grant_number"]):
+        doc["pn"] = pn
+    if record["ipc"] and (ipc := list(dict.fromkeys(t for c in record["ipc"] for t in F.ipc_hierarchy(c)))):
+        doc["ipc"] = ipc
+    if record["main_ipc"]:
+        doc["mic"] = list(F.ipc_hierarchy(record["main_ipc"]))
+    if record["kind"]:
+        doc["type"] = record["kind"]
+    if ls := [v for v in (record["legal_status"], record["status_group"]) if v]:
+        doc["ls"] = ls
+    if rc := F.region_tokens(record["region_code"], record["city_code"], record["province_code"]):
+        doc["rc"] = rc
+    if record["sei_codes"] and (sei := list(dict.fromkeys(t for c in record["sei_codes"] for t in F.sei_hierarchy(c)))):
+        doc["sei"] = sei
+        if f_sei := [c for c in record["sei_codes"] if c]:
+            doc["f_sei"] = f_sei
+    if flags := (hv or {}).get(record["application_number"]):
+        doc["hv"] = ["yes", *sorted(flags)]
+    if f_ipc := [c for c in record["ipc_subclasses"] or [] if c]:
+        doc["f_ipc"] = f_ipc
+    if first := record["first_patentee"] or (record["applicants"] or [""])[0]:
+        doc["f_pa"] = name_key(first)
+    for key, column in (("f_prov", "province_code"), ("f_city", "city_code"), ("f_ls", "legal_status")):
+        if record[column]:
+            doc[key] = record[column]
+    for key, column in (("ad", "application_date"), ("pd", "publication_date"), ("gd", "grant_date")):
+        if record[column] is not None:
+            doc[key] = ymd(record[column])
+            if key == "ad":
+                doc["f_year"] = record[column].year
+    return doc
 
 
 # -- worker processes ----------------------------------------------------------------------------------
