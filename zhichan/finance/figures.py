@@ -310,7 +310,7 @@ def _defs() -> list[IndicatorDef]:
         "上述质押登记所涉及的专利、注册商标和数据知识产权件数（一笔登记可含多件）。",
         "the rights of the pledges registered in the year to date", "finance_pledged_rights", "registered_in_period")
     add("finance_pledge_secured_amount", "质押登记主债权金额", "Debt secured by registered pledges", "元", "amount",
-        _FLOW, "上述质押登记的被担保主债权数额之和（变更登记后的数额）。专利质押融资金额按语料事件计见 ip_pledge_amount。",
+        _FLOW, "上述质押登记的被担保主债权数额之和（变更登记后的数额）。专利质押融资金额按语料事件计，见“知识产权质押融资金额”指标。",
         "pledges registered in the year to date, sum of debt_amount", "finance_pledges", "registered_in_period",
         amount="debt_amount")
     add("finance_first_time_pledgors", "首次质押融资企业数", "First-time pledgors", "家", "count", _FLOW,
