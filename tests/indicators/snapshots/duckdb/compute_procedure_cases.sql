@@ -53,7 +53,24 @@ SELECT
   count(*) FILTER (WHERE procedure = 'services.preexam_filing' AND opened_in_period) AS services_applications_preexam_filing,
   count(*) FILTER (WHERE procedure = 'services.preexam_case' AND opened_in_period) AS services_applications_preexam_case,
   count(*) FILTER (WHERE (procedure = 'services.search_service' OR procedure = 'services.priority_exam' OR procedure = 'services.preexam_filing' OR procedure = 'services.preexam_case') AND cycle_ended_in_period) AS services_cycle_cases,
-  coalesce(sum(cycle_days) FILTER (WHERE (procedure = 'services.search_service' OR procedure = 'services.priority_exam' OR procedure = 'services.preexam_filing' OR procedure = 'services.preexam_case') AND cycle_ended_in_period), 0) AS services_cycle_days_total
+  coalesce(sum(cycle_days) FILTER (WHERE (procedure = 'services.search_service' OR procedure = 'services.priority_exam' OR procedure = 'services.preexam_filing' OR procedure = 'services.preexam_case') AND cycle_ended_in_period), 0) AS services_cycle_days_total,
+  count(*) FILTER (WHERE procedure = 'protection.complaint' AND opened_in_period) AS protection_complaints_received,
+  count(*) FILTER (WHERE procedure = 'protection.complaint' AND closed_in_period) AS protection_complaints_closed,
+  count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND opened_in_period) AS protection_adjudications_received,
+  count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND closed_in_period) AS protection_adjudications_closed,
+  count(*) FILTER (WHERE procedure = 'protection.mediation' AND opened_in_period) AS protection_mediations_received,
+  count(*) FILTER (WHERE procedure = 'protection.mediation' AND closed_in_period) AS protection_mediations_closed,
+  count(*) FILTER (WHERE procedure = 'protection.ecommerce_notice' AND opened_in_period) AS protection_ecommerce_received,
+  count(*) FILTER (WHERE procedure = 'protection.ecommerce_notice' AND closed_in_period) AS protection_ecommerce_closed,
+  count(*) FILTER (WHERE procedure = 'protection.exhibition' AND opened_in_period) AS protection_exhibitions_received,
+  count(*) FILTER (WHERE procedure = 'protection.exhibition' AND closed_in_period) AS protection_exhibitions_closed,
+  count(*) FILTER (WHERE procedure = 'protection.police_transfer' AND opened_in_period) AS protection_police_transfers_received,
+  count(*) FILTER (WHERE procedure = 'protection.police_transfer' AND closed_in_period) AS protection_police_transfers_closed,
+  count(*) FILTER (WHERE procedure = 'protection.enforcement' AND opened_in_period) AS protection_enforcements_received,
+  count(*) FILTER (WHERE procedure = 'protection.enforcement' AND closed_in_period) AS protection_enforcements_closed,
+  count(*) FILTER (WHERE procedure = 'protection.overseas_guidance' AND opened_in_period) AS protection_overseas_guidance_received,
+  count(*) FILTER (WHERE procedure = 'protection.overseas_guidance' AND closed_in_period) AS protection_overseas_guidance_closed,
+  count(*) FILTER (WHERE procedure = 'protection.mediation' AND closed_in_period AND state = 'closed') AS protection_mediations_agreed
 FROM procedure_cases
 GROUP BY geo
 ORDER BY geo

@@ -103,7 +103,41 @@ SELECT
       )
       AND cycle_ended_in_period),
     0
-  ) AS services_cycle_days_total
+  ) AS services_cycle_days_total,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.complaint' AND opened_in_period) AS protection_complaints_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.complaint' AND closed_in_period) AS protection_complaints_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.patent_dispute' AND opened_in_period) AS protection_adjudications_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.patent_dispute' AND closed_in_period) AS protection_adjudications_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.mediation' AND opened_in_period) AS protection_mediations_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.mediation' AND closed_in_period) AS protection_mediations_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.ecommerce_notice' AND opened_in_period) AS protection_ecommerce_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.ecommerce_notice' AND closed_in_period) AS protection_ecommerce_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.exhibition' AND opened_in_period) AS protection_exhibitions_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.exhibition' AND closed_in_period) AS protection_exhibitions_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.police_transfer' AND opened_in_period) AS protection_police_transfers_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.police_transfer' AND closed_in_period) AS protection_police_transfers_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.enforcement' AND opened_in_period) AS protection_enforcements_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.enforcement' AND closed_in_period) AS protection_enforcements_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.overseas_guidance' AND opened_in_period) AS protection_overseas_guidance_received,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.overseas_guidance' AND closed_in_period) AS protection_overseas_guidance_closed,
+  COUNT(*) FILTER(WHERE
+    procedure = 'protection.mediation' AND closed_in_period AND state = 'closed') AS protection_mediations_agreed
 FROM procedure_cases
 GROUP BY
   geo
