@@ -26,7 +26,7 @@ MEDIATION = {"dispute_kind": "专利侵权纠纷", "patent_number": "CN202010000
              "respondent": "某某研究所", "claims": "请求调解"}
 NOTICE = {"patent_number": "CN202010000007.9", "holder": "成都示例科技有限公司", "platform": "某电商平台",
           "merchant": "某网店", "link": "https://shop.example.invalid/1"}
-CODES = ["protection_mediations_received", "protection_mediations_closed", "protection_mediations_agreed",
+CODES = ["protection_mediated", "protection_out_of_court_share", "protection_mediations_received", "protection_mediations_closed", "protection_mediations_agreed",
          "protection_mediation_success_rate", "protection_ecommerce_received", "protection_ecommerce_closed",
          "ecommerce_handled", "ecommerce_handling_days_total", "ecommerce_handling_days",
          "protection_adjudications_received", "credit_listings_in_force", "credit_listings_new"]
@@ -101,6 +101,8 @@ def values(snapshot: Any, region: str, as_of: dt.date, engine: str) -> dict[str,
 def test_protection_and_credit_figures(exported: Any) -> None:
     june = values(exported, "510107", D(2026, 6, 30), "duckdb")
     assert june == {
+        # settled by agreement: the agreed mediation, out of 5 protection cases closed (3 mediations, 2 notices)
+        "protection_mediated": 1, "protection_out_of_court_share": 20.0,
         "protection_mediations_received": 4, "protection_mediations_closed": 3, "protection_mediations_agreed": 1,
         "protection_mediation_success_rate": pytest.approx(100 / 3), "protection_ecommerce_received": 2,
         "protection_ecommerce_closed": 2, "ecommerce_handled": 2, "ecommerce_handling_days_total": 5,

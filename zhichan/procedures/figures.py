@@ -187,8 +187,10 @@ def _case_defs() -> list[IndicatorDef]:
         numerator="adjudication_closed_on_time", denominator="adjudication_cycle_cases"))
     d.append(IndicatorDef(
         "protection_mediated", "调解结案量", "Cases settled by mediation", "件", "count", _FLOW,
-        "当年1月1日至统计日以调解协议结案的知识产权保护案件数。", "protection cases closed in the state mediated",
-        "保护", src, "domain = 'protection' AND closed_in_period AND state = 'mediated'"))
+        "当年1月1日至统计日以调解协议结案的知识产权保护案件数：行政裁决中调解结案的，和专利纠纷行政调解达成协议办结的。",
+        "adjudications closed as mediated and stand-alone mediations closed with an agreement", "保护", src,
+        "closed_in_period AND ((procedure = 'protection.patent_dispute' AND state = 'mediated') "
+        "OR (procedure = 'protection.mediation' AND state = 'closed'))"))
     d.append(IndicatorDef(
         "protection_out_of_court_share", "调解结案占比", "Share settled by mediation", "%", "share", _FLOW,
         "调解结案量 ÷ 知识产权保护案件办结量 × 100（纠纷在诉讼外化解的比例）。", "the records of protection_mediated", "保护",

@@ -47,7 +47,7 @@ SELECT
   count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period) AS adjudication_cycle_cases,
   coalesce(sum(cycle_days) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period), 0) AS adjudication_cycle_days_total,
   count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period AND cycle_in_time) AS adjudication_closed_on_time,
-  count(*) FILTER (WHERE domain = 'protection' AND closed_in_period AND state = 'mediated') AS protection_mediated,
+  count(*) FILTER (WHERE closed_in_period AND ((procedure = 'protection.patent_dispute' AND state = 'mediated') OR (procedure = 'protection.mediation' AND state = 'closed'))) AS protection_mediated,
   count(*) FILTER (WHERE procedure = 'services.search_service' AND opened_in_period) AS services_applications_search_service,
   count(*) FILTER (WHERE procedure = 'services.priority_exam' AND opened_in_period) AS services_applications_priority_exam,
   count(*) FILTER (WHERE procedure = 'services.preexam_filing' AND opened_in_period) AS services_applications_preexam_filing,

@@ -76,7 +76,15 @@ SELECT
     AND cycle_ended_in_period
     AND cycle_in_time) AS adjudication_closed_on_time,
   COUNT(*) FILTER(WHERE
-    domain = 'protection' AND closed_in_period AND state = 'mediated') AS protection_mediated,
+    closed_in_period
+    AND (
+      (
+        procedure = 'protection.patent_dispute' AND state = 'mediated'
+      )
+      OR (
+        procedure = 'protection.mediation' AND state = 'closed'
+      )
+    )) AS protection_mediated,
   COUNT(*) FILTER(WHERE
     procedure = 'services.search_service' AND opened_in_period) AS services_applications_search_service,
   COUNT(*) FILTER(WHERE
