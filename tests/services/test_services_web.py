@@ -14,7 +14,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Step
-from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as
+from zhichan.web.testing import JINJIANG_ENTERPRISE, WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as
 
 SEARCH = "services.search_service"
 
@@ -68,6 +68,12 @@ def test_a_bureau_edits_its_areas_entry(env: WebEnv, client: TestClient) -> None
         token = csrf_from(client.get("/services").text)
         r = client.post("/services/ZC-XX-001/edit", data={"csrf_token": token, "applicants": "x", "fee_yuan": "0"})
         assert r.status_code == 403, user
+
+
+def test_the_application_form_names_the_filer(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "ent_user")  # an enterprise files for itself: its name is filled in
+    form = client.get(f"/procedures/{SEARCH}/new").text
+    assert f'id="start-applicant" name="applicant" type="text" maxlength="200" value="{WUHOU_ENTERPRISE}"' in form
 
 
 def _apply(env: WebEnv, client: TestClient) -> int:

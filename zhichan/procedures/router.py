@@ -109,7 +109,9 @@ def _start_page(request: Request, scope: Scope, procedure: str, *, errors: dict[
 @router.get("/procedures/{procedure}/new", include_in_schema=False)
 def start_form(request: Request, procedure: str, scope: Scope = ScopeDep) -> Response:
     scope.require_authenticated()
-    return _start_page(request, scope, procedure)
+    registry = service(request).registry
+    decl = registry.for_region(procedure, scope.region_code) if procedure in registry.procedures() else None
+    return _start_page(request, scope, procedure, values=views.start_prefill(decl, scope) if decl else None)
 
 
 @router.post("/procedures/{procedure}/new", include_in_schema=False)

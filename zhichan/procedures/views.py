@@ -104,6 +104,18 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     }
 
 
+#: start fields that name the one who files: an enterprise, bank or agency user finds its own name there
+APPLICANT_FIELDS = ("applicant", "pledgor", "complainant")
+
+
+def start_prefill(decl: Declaration, scope: Scope) -> dict[str, str]:
+    """What a new application's form starts with: the filer's organization as the applicant, for
+    users who file for themselves (not officers entering a case for someone else)."""
+    if scope.governance or not scope.org_name:
+        return {}
+    return {f.name: scope.org_name for f in decl.start.fields if f.name in APPLICANT_FIELDS}
+
+
 def start_view(decl: Declaration, lang: str) -> dict[str, Any]:
     return {"procedure": decl.procedure, "title": decl.title(lang), "basis": decl.basis,
             "start": {"title": decl.start.title(lang), "fields": [field_json(f, lang) for f in decl.start.fields],
