@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     exchange_auction_sweep_seconds: int = Field(
         5, ge=1, description="网络竞价到期结束的检查间隔（秒） / how often the job runner closes auctions that are due (seconds)",
     )
+    exchange_valuation_model: Path | None = Field(
+        None, description="本局的专利价值评估指标文件（YAML，结构同随附的 zhichan/exchange/valuation_model.yaml；空则用平台默认集） "
+        "/ the bureau's own valuation indicator file (YAML shaped like the shipped valuation_model.yaml; empty: the "
+        "platform's default set)",
+    )
     protection_template_dir: Path | None = Field(
         None,
         description="本局文书模板文件夹（受理通知书.yaml 等，覆盖随附的同名模板） / folder of the bureau's own document "
