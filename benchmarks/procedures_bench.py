@@ -65,6 +65,7 @@ def seed(engine, n: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
                               "party_user_id": None, "party_key": None, "fields": "{}", "is_open": True,
                               "next_due": today + dt.timedelta(days=(i * 7919) % 121 - 60), "created_at": now,
                               "updated_at": now, "closed_at": None})
+                cases[-1]["next_office_due"] = cases[-1]["next_due"]  # the one clock is the office's (closing)
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(CaseClock.__table__), [
                 {"case_id": c["id"], "name": "closing", "amount": 3, "unit": "month",

@@ -112,7 +112,7 @@ def test_every_indicator_is_documented_and_declared_once():
         assert ind.name_zh and ind.name_en and ind.definition and ind.unit
         assert f'id="{ind.code}"' in text, f"docs/indicators.md lacks {ind.code}"
         if ind.additive:
-            assert ind.source in registry.RELATIONS and ind.where
+            assert ind.source in registry.relations() and ind.where
         else:
             assert registry.get_indicator(str(ind.numerator)).additive
 

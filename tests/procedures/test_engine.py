@@ -379,6 +379,28 @@ def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
         assert world.service.sweep(s, D(2026, 6, 10))["overdue"] == 1
 
 
+def test_a_party_period_running_out_is_the_office_turn_not_its_delay(world: World) -> None:
+    from zhichan.procedures.views import case_view
+
+    case = start(world, when=at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", when=at(D(2026, 3, 3)), fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "serve", when=at(D(2026, 3, 4)), uploads=(pdf(),))
+    answer_due = clocks(world, case)["answer"]["due_on"]
+    day_after = answer_due + dt.timedelta(days=1)
+    with session_scope(world.engine) as s:
+        todo = world.service.todo(s, world.scope("wuhou_officer"), today=day_after)
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")  # as of today
+    assert todo["total"] == 1 and todo["overdue"] == 0  # the answer period (binds: party) has lapsed
+    assert todo["items"][0]["lapsed"] and not todo["items"][0]["overdue"]
+    shown = {c["name"]: c for c in page["clocks"]}  # months later: the answer lapsed, the closing clock overdue
+    assert shown["answer"]["lapsed"] and not shown["answer"]["overdue"]
+    assert shown["closing"]["overdue"] and not shown["closing"]["lapsed"]
+    closing_due = clocks(world, case)["closing"]["due_on"]
+    with session_scope(world.engine) as s:  # the office's own closing clock running out is a delay
+        late = world.service.todo(s, world.scope("wuhou_officer"), today=closing_due + dt.timedelta(days=1))
+    assert late["overdue"] == 1 and late["items"][0]["overdue"]
+
+
 def test_two_sweeps_at_once_warn_once(world: World) -> None:
     from sqlalchemy import text
 

@@ -14,8 +14,8 @@ from tests.procedures.helpers import World, at, pdf
 from tests.procedures.test_engine import act, start
 from zhichan.corpus.store import CorpusStore
 from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.figures import export_workflow
 from zhichan.indicators import service
-from zhichan.procedures.export import export_cases
 
 D = dt.date
 PANEL = {"panel": "张三、李四、王五"}
@@ -62,8 +62,9 @@ def exported(world: World, tmp_path: Path) -> Any:
     finally:
         con.close()
     _cases(world)
-    path = export_cases(world.engine, world.service.registry, tmp_path, now=at(D(2026, 6, 30)))
-    assert path is not None and pq.read_metadata(path).num_rows == 4
+    paths = export_workflow(world.engine, world.service.registry, tmp_path, now=at(D(2026, 6, 30)))
+    cases = tmp_path / "workflow" / "cases.parquet"
+    assert cases in paths and pq.read_metadata(cases).num_rows == 4
     assert CorpusStore(tmp_path / "corpus").current().id == snapshot.id  # an export makes no snapshot
     return snapshot
 
@@ -86,7 +87,7 @@ def test_case_indicators_from_the_export(exported: Any, world: World, tmp_path: 
     assert sorted(records.column("cycle_days").to_pylist()) == [22, 58]
     assert sorted(records.column("cycle_paused_days").to_pylist()) == [0, 10]
     # nothing is exported twice for the same state of the cases
-    assert export_cases(world.engine, world.service.registry, tmp_path, if_changed=True) is None
+    assert export_workflow(world.engine, world.service.registry, tmp_path, if_changed=True) == []
 
 
 @pytest.mark.spark

@@ -130,6 +130,13 @@ def test_enterprise_user_sees_own_portfolio(client, env):
     assert client.get("/cockpit").status_code == 403
 
 
+def test_the_jobs_menu_entry_is_for_who_may_start_a_job(client, env):
+    login_as(client, env.engine, "wuhou")
+    assert 'href="/jobs"' in client.get("/search").text
+    login_as(client, env.engine, "cd_bank")  # a bank starts no jobs
+    assert 'href="/jobs"' not in client.get("/search").text
+
+
 def test_jobs_page_submit_and_progress(client, env):
     login_as(client, env.engine, "wuhou")
     page = client.get("/jobs")

@@ -257,33 +257,6 @@ PARTIES = pa.schema(
     ]
 )
 
-#: The workflow database's cases, exported for the analytics engines (zhichan.procedures.export) beside
-#: the snapshots, not in them: one row per case of any declared procedure, as of the export. Dates are
-#: China calendar dates.
-CASES = pa.schema(
-    [
-        pa.field("case_id", pa.int64(), nullable=False),
-        pa.field("number", pa.string()),
-        pa.field("procedure", pa.string(), nullable=False),  # e.g. protection.patent_dispute
-        pa.field("domain", pa.string(), nullable=False),  # the procedure's domain: protection
-        pa.field("jurisdiction", pa.string(), nullable=False),
-        pa.field("state", pa.string(), nullable=False),
-        pa.field("is_open", pa.bool_(), nullable=False),
-        pa.field("region_code", pa.string(), nullable=False),  # the handling organization's region
-        pa.field("party_key", pa.string()),
-        pa.field("opened_on", pa.date32(), nullable=False),
-        pa.field("closed_on", pa.date32()),
-        #: the declaration's cycle clock (结案周期): started, stopped, days excluded by pauses, net days
-        pa.field("cycle_started_on", pa.date32()),
-        pa.field("cycle_stopped_on", pa.date32()),
-        pa.field("cycle_paused_days", pa.int32()),
-        pa.field("cycle_days", pa.int32()),
-        pa.field("cycle_in_time", pa.bool_()),  # stopped on or before its (extended) deadline
-        pa.field("overdue_clocks", pa.int32(), nullable=False),  # the office's clocks stopped late or past due
-        pa.field("synthetic", pa.bool_(), nullable=False),
-    ]
-)
-
 #: table name -> (schema, identity columns)
 TABLES: dict[str, tuple[pa.Schema, tuple[str, ...]]] = {
     "patents": (PATENTS, ("application_number",)),
@@ -296,11 +269,5 @@ TABLES: dict[str, tuple[pa.Schema, tuple[str, ...]]] = {
 
 #: Tables an import writes; ``parties`` is derived from ``patents`` when a snapshot is built.
 IMPORTED_TABLES = ("patents", "events", "trademarks", "geographical_indications", "copyrights")
-#: Tables exported from the workflow database to ``<data_dir>/workflow/<name>.parquet``: every
-#: snapshot's connection sees the latest export (a case export makes no new snapshot, so the search
-#: index and the cockpit's caches of the snapshot stay valid).
-WORKFLOW_TABLES: dict[str, pa.Schema] = {"cases": CASES}
-
-
 def empty_table(name: str) -> pa.Table:
     return TABLES[name][0].empty_table()

@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhichan.corpus.schema import IMPORTED_TABLES, TABLES, WORKFLOW_TABLES
+from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
 from zhichan.errors import CorpusError
 from zhichan.settings import get_settings
 
@@ -122,16 +122,18 @@ class Snapshot:
 
     def register(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         """Create one view per table (``patents``, ``events`` …) on ``con``, and one per exported
-        workflow table (``cases``; empty until the first export)."""
+        workflow table (``cases`` …, :mod:`zhichan.figures`; empty until the first export)."""
+        from zhichan.figures import workflow_tables
+
         for table in TABLES:
             files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
-        for table, schema in WORKFLOW_TABLES.items():
+        for table, declared in workflow_tables().items():
             path = self.workflow_file(table)
             if path.exists():
                 con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{path.as_posix()}')")
             else:  # nothing exported yet
-                con.register(f"_empty_{table}", schema.empty_table())
+                con.register(f"_empty_{table}", declared.schema.empty_table())
                 con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _empty_{table}")
         return con
 

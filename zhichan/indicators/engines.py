@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 import sqlglot
 
-from zhichan.corpus.schema import TABLES, WORKFLOW_TABLES
+from zhichan.corpus.schema import TABLES
 from zhichan.errors import InputError, MissingDependency
+from zhichan.figures import workflow_tables
 from zhichan.settings import get_settings
 
 if TYPE_CHECKING:
@@ -96,8 +97,8 @@ class SparkEngine:
             schema = _spark_schema(table)
             df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
             df.createOrReplaceTempView(table)
-        for table, arrow_schema in WORKFLOW_TABLES.items():
-            schema = _spark_schema_of(arrow_schema)
+        for table, declared in workflow_tables().items():
+            schema = _spark_schema_of(declared.schema)
             path = self.snapshot.workflow_file(table)
             df = self.spark.read.schema(schema).parquet(str(path)) if path.exists() else self.spark.createDataFrame([], schema)
             df.createOrReplaceTempView(table)

@@ -23,12 +23,14 @@ from importlib import resources
 from string import Template
 
 from zhichan.errors import InputError, NotFoundError
+from zhichan.figures import domain_indicators, domain_relations
 from zhichan.indicators.dates import filed_by_for_anniversary, period_start
 from zhichan.indicators.models import AsOf, IndicatorDef
 
 # ------------------------------------------------------------------------------------------ relations
 
 #: relation → the relations its SQL reads (besides the snapshot's tables). Order = dependency order.
+#: Domain packages add their own (``zhichan.figures``): see :func:`relations`.
 RELATIONS: dict[str, tuple[str, ...]] = {
     "pledge_totals": (),
     "award_winners": (),
@@ -40,7 +42,6 @@ RELATIONS: dict[str, tuple[str, ...]] = {
     "domestic_trademarks": (),
     "geographical_indication_status": (),
     "copyright_registrations": (),
-    "procedure_cases": (),
 }
 
 #: Per source: the record key (drill-down order) and the holder columns (contributors).
@@ -51,7 +52,6 @@ SOURCE_KEYS: dict[str, tuple[str, str, str, str | None]] = {
     "domestic_trademarks": ("registration_number", "registrant", "registrant", None),
     "geographical_indication_status": ("gi_id", "holder", "holder", None),
     "copyright_registrations": ("registration_number", "owner", "owner", None),
-    "procedure_cases": ("case_id", "party_key", "party_key", None),
 }
 
 #: Columns a drill-down returns per source (the record, the flags that decided it).
@@ -72,16 +72,39 @@ DRILL_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "geographical_indication_status": ("gi_id", "name", "gi_type", "holder", "geo", "approval_date", "status", "synthetic"),
     "copyright_registrations": ("registration_number", "work_type", "title", "owner", "geo", "registration_date", "synthetic"),
-    "procedure_cases": ("case_id", "number", "procedure", "state", "geo", "party_key", "opened_on", "closed_on",
-                        "cycle_started_on", "cycle_stopped_on", "cycle_paused_days", "cycle_days", "cycle_in_time",
-                        "overdue_clocks", "synthetic"),
 }
 
 
 @cache
+def relations() -> dict[str, tuple[str, ...]]:
+    """Every relation with its dependencies: the corpus relations above, then the domains' (in
+    dependency order: a domain relation may read the corpus relations)."""
+    merged = dict(RELATIONS)
+    for name, relation in domain_relations().items():
+        if name in merged:
+            raise ValueError(f"relation {name!r} is declared twice")
+        merged[name] = relation.depends
+    return merged
+
+
+def source_keys(source: str) -> tuple[str, str, str, str | None]:
+    """A source's record key (drill-down order) and holder columns (contributors)."""
+    domain = domain_relations().get(source)
+    return domain.keys if domain else SOURCE_KEYS[source]
+
+
+def drill_columns(source: str) -> tuple[str, ...]:
+    domain = domain_relations().get(source)
+    return domain.drill if domain else DRILL_COLUMNS[source]
+
+
+@cache
 def relation_sql(name: str) -> str:
-    """The text of ``sql/<name>.sql`` (still with its ``${…}`` parameters)."""
-    return resources.files("zhichan.indicators").joinpath(f"sql/{name}.sql").read_text("utf-8").strip()
+    """The text of ``sql/<name>.sql`` in this package or the declaring domain's (still with its
+    ``${…}`` parameters)."""
+    domain = domain_relations().get(name)
+    package = domain.package if domain else "zhichan.indicators"
+    return resources.files(package).joinpath(f"sql/{name}.sql").read_text("utf-8").strip()
 
 
 def _closure(names: list[str]) -> list[str]:
@@ -90,12 +113,12 @@ def _closure(names: list[str]) -> list[str]:
     def visit(name: str) -> None:
         if name not in needed:
             needed.add(name)
-            for dep in RELATIONS[name]:
+            for dep in relations()[name]:
                 visit(dep)
 
     for name in names:
         visit(name)
-    return [name for name in RELATIONS if name in needed]
+    return [name for name in relations() if name in needed]
 
 
 def parameters(as_of: dt.date, pledge_threshold_yuan: float | None = None) -> dict[str, str]:
@@ -251,77 +274,7 @@ def _defs() -> list[IndicatorDef]:
         _FLOW, "当年1月1日至统计日的计算机软件著作权登记件数。",
         "software copyright registrations dated in the year to date", "创造", "copyright_registrations",
         "work_type = 'software'"))
-    d.extend(_case_defs())
-    return d
-
-
-#: the domains whose declared procedures are counted, with their category in the cockpit
-CASE_DOMAINS = (
-    ("protection", "保护", "知识产权保护案件", "IP protection cases"),
-    ("finance", "运用", "知识产权金融办件", "IP finance cases"),
-    ("exchange", "运用", "运营交易办件", "IP exchange cases"),
-    ("services", "服务", "公共服务办件", "public-service cases"),
-    ("dataip", "服务", "数据知识产权登记办件", "data-IP registration cases"),
-)
-
-
-def _case_defs() -> list[IndicatorDef]:
-    """Case statistics: the same four figures for every domain's procedures, and the adjudication
-    figures of protection (结案周期, 按期结案率, 调解结案占比), all over ``procedure_cases``."""
-    d: list[IndicatorDef] = []
-    src = "procedure_cases"
-    for domain, category, zh, en in CASE_DOMAINS:
-        mine = f"domain = '{domain}'"
-        d.append(IndicatorDef(
-            f"{domain}_cases_opened", f"{zh}受理量", f"{en.capitalize()} opened", "件", "count", _FLOW,
-            f"当年1月1日至统计日新收的{zh}件数（按办理机关所在地）。",
-            f"{domain} cases opened in the year to date", category, src, f"{mine} AND opened_in_period"))
-        d.append(IndicatorDef(
-            f"{domain}_cases_closed", f"{zh}办结量", f"{en.capitalize()} closed", "件", "count", _FLOW,
-            f"当年1月1日至统计日办结（进入终结状态）的{zh}件数。",
-            f"{domain} cases closed in the year to date", category, src, f"{mine} AND closed_in_period"))
-        d.append(IndicatorDef(
-            f"{domain}_cases_closed_in_time", f"{zh}按时办结量", f"{en.capitalize()} closed in time", "件", "count",
-            _FLOW, f"当年1月1日至统计日办结、且没有任何法定期限逾期的{zh}件数。",
-            f"{domain} cases closed in the year to date with no deadline missed", category, src,
-            f"{mine} AND closed_in_period AND overdue_clocks = 0"))
-        d.append(IndicatorDef(
-            f"{domain}_in_time_rate", f"{zh}按时办结率", f"{en.capitalize()}: share closed in time", "%", "share",
-            _FLOW, f"{zh}按时办结量 ÷ {zh}办结量 × 100。", f"the records of {domain}_cases_closed_in_time",
-            category, numerator=f"{domain}_cases_closed_in_time", denominator=f"{domain}_cases_closed"))
-    adjudication = "procedure = 'protection.patent_dispute'"
-    d.append(IndicatorDef(
-        "adjudication_cycle_cases", "行政裁决结案数（计周期）", "Adjudications closed (timed)", "件", "count", _FLOW,
-        "当年1月1日至统计日结案期限停止（结案）的专利侵权纠纷行政裁决案件数。",
-        "adjudications whose closing clock stopped in the year to date", "保护", src,
-        f"{adjudication} AND cycle_ended_in_period"))
-    d.append(IndicatorDef(
-        "adjudication_cycle_days_total", "行政裁决结案周期合计", "Adjudication handling days, total", "天", "amount",
-        _FLOW, "上述案件的结案周期之和；结案周期 = 结案日 − 立案日 − 不计入期限的期间（中止、公告、鉴定、管辖异议等）。",
-        "the same cases, sum of cycle_days", "保护", src, f"{adjudication} AND cycle_ended_in_period",
-        amount="cycle_days"))
-    d.append(IndicatorDef(
-        "adjudication_cycle_days", "行政裁决平均结案周期", "Average adjudication handling time", "天", "mean", _FLOW,
-        "行政裁决结案周期合计 ÷ 行政裁决结案数（计周期）；结案周期扣除中止等不计入期限的期间，不是简单的日期相减。",
-        "the records of adjudication_cycle_cases", "保护", numerator="adjudication_cycle_days_total",
-        denominator="adjudication_cycle_cases"))
-    d.append(IndicatorDef(
-        "adjudication_closed_on_time", "行政裁决按期结案数", "Adjudications closed on time", "件", "count", _FLOW,
-        "当年1月1日至统计日结案、且在结案期限（立案起3个月，加经批准的延长）内结案的行政裁决案件数。",
-        "adjudications closed in the year to date within the (extended) closing deadline", "保护", src,
-        f"{adjudication} AND cycle_ended_in_period AND cycle_in_time"))
-    d.append(IndicatorDef(
-        "adjudication_on_time_rate", "行政裁决按期结案率", "Adjudications: share closed on time", "%", "share", _FLOW,
-        "行政裁决按期结案数 ÷ 行政裁决结案数（计周期） × 100。", "the records of adjudication_closed_on_time", "保护",
-        numerator="adjudication_closed_on_time", denominator="adjudication_cycle_cases"))
-    d.append(IndicatorDef(
-        "protection_mediated", "调解结案量", "Cases settled by mediation", "件", "count", _FLOW,
-        "当年1月1日至统计日以调解协议结案的知识产权保护案件数。", "protection cases closed in the state mediated",
-        "保护", src, "domain = 'protection' AND closed_in_period AND state = 'mediated'"))
-    d.append(IndicatorDef(
-        "protection_out_of_court_share", "调解结案占比", "Share settled by mediation", "%", "share", _FLOW,
-        "调解结案量 ÷ 知识产权保护案件办结量 × 100（纠纷在诉讼外化解的比例）。", "the records of protection_mediated", "保护",
-        numerator="protection_mediated", denominator="protection_cases_closed"))
+    d.extend(domain_indicators())
     return d
 
 
@@ -385,8 +338,8 @@ def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_
     """The records behind ``code`` for a (normalized) region — the same source and predicate."""
     ind = get_indicator(get_indicator(code).drill_code)
     assert ind.source is not None and ind.where is not None
-    key = SOURCE_KEYS[ind.source][0]
-    cols = ",\n  ".join(DRILL_COLUMNS[ind.source])
+    key = source_keys(ind.source)[0]
+    cols = ",\n  ".join(drill_columns(ind.source))
     body = (f"SELECT\n  {cols}\nFROM {ind.source}\nWHERE ({ind.where})\n  AND {region_filter(region_code)}\n"
             f"ORDER BY {key}")
     return with_relations(body, [ind.source], parameters(as_of, pledge_threshold_yuan))
@@ -397,7 +350,7 @@ def contributors_sql(code: str, region_code: str, as_of: dt.date, limit: int,
     """Holders ranked by their contribution to ``code`` (records or amount) in a region."""
     ind = get_indicator(get_indicator(code).drill_code)
     assert ind.source is not None and ind.where is not None
-    _, holder_key, holder_name, holder_type = SOURCE_KEYS[ind.source]
+    _, holder_key, holder_name, holder_type = source_keys(ind.source)
     type_col = f"min({holder_type})" if holder_type else "CAST(NULL AS VARCHAR)"
     measure = f"sum({ind.amount})" if ind.amount else "count(*)"
     where = f"({ind.where})\n  AND {region_filter(region_code)}\n  AND {holder_key} IS NOT NULL"

@@ -94,16 +94,15 @@ def sweep() -> None:
 
 @app.command("export")
 def export() -> None:
-    """导出办件供统计（案件统计指标据此计算；平台的任务进程会定时执行） / Export the cases for the case statistics
-    (the job runner does it periodically)."""
+    """导出办件及各模块业务表供统计（统计指标据此计算；平台的任务进程会定时执行） / Export the cases and the
+    domains' workflow tables for the statistics (the job runner does it periodically)."""
     import pyarrow.parquet as pq
 
+    from zhichan.figures import export_workflow
     from zhichan.platform.db import make_engine, upgrade
-    from zhichan.procedures.export import export_cases
     from zhichan.settings import get_settings
 
     engine = make_engine()
     upgrade(engine)
-    path = export_cases(engine, _registry(), get_settings().data_dir)
-    assert path is not None
-    console().print(f"{path}: {pq.read_metadata(path).num_rows} 件办件 cases")
+    for path in export_workflow(engine, _registry(), get_settings().data_dir):
+        console().print(f"{path}: {pq.read_metadata(path).num_rows} 行 rows")

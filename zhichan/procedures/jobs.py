@@ -1,5 +1,5 @@
-"""Job kinds of the procedures domain: the deadline sweep (预警) and the export of the cases to the
-statistics snapshot run in the job runner."""
+"""Job kinds of the procedures domain: the deadline sweep (预警) and the export of the workflow tables
+(cases and the domains' own, :mod:`zhichan.figures`) for the statistics run in the job runner."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from zhichan.figures import export_workflow
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
-from zhichan.procedures.export import export_cases
 from zhichan.procedures.service import ProcedureService
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,7 @@ def register(registry: JobRegistry, service: ProcedureService, every_seconds: fl
     registry.register_periodic("procedures.sweep", every_seconds, sweep)
     if data_dir is not None and export_seconds > 0:
         def export(engine: Engine) -> None:
-            path = export_cases(engine, service.registry, data_dir, if_changed=True)
-            if path is not None:
-                log.info("cases exported to %s", path)
+            for path in export_workflow(engine, service.registry, data_dir, if_changed=True):
+                log.info("workflow table exported to %s", path)
 
         registry.register_periodic("procedures.export", export_seconds, export)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,8 +37,10 @@ class Case(Base):
         # the to-do list: its rows walk (is_open, next_due) in deadline order and stop at a page; its
         # counts read the covering area index without touching the table (benchmarks/procedures_bench.py)
         Index("ix_procedure_cases_queue", "is_open", "next_due"),
-        Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due"),
-        Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due"),
+        Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due",
+              "next_office_due"),
+        Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due",
+              "next_office_due"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,6 +65,8 @@ class Case(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     #: the nearest running deadline; :data:`NO_DEADLINE` when no clock runs (so the queue sorts without NULLs)
     next_due: Mapped[dt.date] = mapped_column(Date, default=NO_DEADLINE)
+    #: the nearest deadline of the office's own clocks (not a party's period): the to-do list's 逾期
+    next_office_due: Mapped[dt.date] = mapped_column(Date, default=NO_DEADLINE, server_default=text("'9999-12-31'"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

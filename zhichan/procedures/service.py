@@ -356,7 +356,7 @@ class ProcedureService:
         session.execute(update(CASES).where(CASES.c.id == case_id).values(number=number))
         for name in decl.start.starts:
             self._start_clock(session, decl, case_id, name, now)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, number, decl.procedure, decl.jurisdiction, "start", None,
                                              decl.initial_state, clean, clean, party_key, party_user, handling.id,
                                              handling.region_code, now, tuple(documents)))
@@ -400,7 +400,7 @@ class ProcedureService:
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
             state=target, is_open=not final, closed_at=now if final else None))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
                                              target, clean, json.loads(row.fields or "{}"), row.party_key,
                                              row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
@@ -563,7 +563,7 @@ class ProcedureService:
                                .where(CASES.c.id == case_id)).one()
         decl = self.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
         self._recompute(session, decl, case_id, name)
-        self._refresh_next_due(session, case_id)
+        self._refresh_next_due(session, decl, case_id)
 
     def _move_clocks(self, session: Session, decl: Declaration, spec: TransitionSpec, case_id: int, scope: Scope,
                      fields: dict[str, Any], now: dt.datetime, final: bool) -> None:
@@ -640,10 +640,14 @@ class ProcedureService:
             "due_problem": None,
         }
 
-    def _refresh_next_due(self, session: Session, case_id: int) -> None:
-        nearest = session.scalar(select(func.min(CLOCKS.c.due_on)).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped"))
-        session.execute(update(CASES).where(CASES.c.id == case_id).values(next_due=nearest or NO_DEADLINE))
+    def _refresh_next_due(self, session: Session, decl: Declaration, case_id: int) -> None:
+        """The case's nearest deadline, and the nearest of the office's own clocks (a party's period —
+        ``binds: party`` — running out is the office's turn to act, not its delay)."""
+        due = [(r.name, r.due_on) for r in session.execute(select(CLOCKS.c.name, CLOCKS.c.due_on).where(
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_not(None)))]
+        office = [d for name, d in due if name not in decl.clocks or decl.clocks[name].binds == "office"]
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(
+            next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE)))
 
     # -- records -------------------------------------------------------------------------------
 
@@ -688,7 +692,7 @@ class ProcedureService:
                 "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
                 "unit": c.unit, "status": c.status, "started_at": c.started_at, "due_on": c.due_on, "due_at": c.due_at,
                 "due_problem": c.due_problem, "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
-                "basis": spec.basis if spec else "",
+                "basis": spec.basis if spec else "", "binds": spec.binds if spec else "office",
             })
         steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
                  for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
@@ -745,14 +749,17 @@ class ProcedureService:
         scope.require_authenticated()
         today = today or china_date(utcnow())
         where = self._actionable(session, scope, area=area)
+        # overdue: an office clock ran out; a party's period running out (the answer period …) is the
+        # office's turn to act, shown as 期限届满, not as a delay of the office
         counts = session.execute(select(
             func.count(),
-            func.coalesce(func.sum(sql_case((CASES.c.next_due < today, 1), else_=0)), 0),
+            func.coalesce(func.sum(sql_case((CASES.c.next_office_due < today, 1), else_=0)), 0),
             func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
         ).select_from(CASES).where(where)).one()
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-                   CASES.c.next_due, CASES.c.updated_at, CASES.c.version, CASES.c.declaration_digest)
+                   CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
+                   CASES.c.declaration_digest)
             .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
@@ -761,8 +768,9 @@ class ProcedureService:
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
-                "next_due": due, "overdue": due is not None and due < today, "due_today": due == today,
-                "version": r.version,
+                "next_due": due, "overdue": r.next_office_due < today,
+                "lapsed": r.next_due < today <= r.next_office_due,
+                "due_today": due == today, "version": r.version,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
@@ -782,7 +790,7 @@ class ProcedureService:
             values = self.deadline_values(decl, row)
             if values["due_problem"] is None:
                 session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
-                self._refresh_next_due(session, row.case_id)
+                self._refresh_next_due(session, decl, row.case_id)
                 retried += 1
         # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
         stages: tuple[tuple[str, Any, Any], ...] = (

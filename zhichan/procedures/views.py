@@ -17,6 +17,10 @@ UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "
                "year": ("年", "years"), "hour": ("小时", "hours")}
 
 
+def late(clock: dict[str, Any], today: dt.date) -> bool:
+    return bool(clock["status"] != "stopped" and clock["due_on"] is not None and clock["due_on"] < today)
+
+
 def period_text(amount: int, unit: str, lang: str) -> str:
     zh, en = UNIT_LABELS.get(unit, (unit, unit))
     return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
@@ -66,7 +70,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions,
                        "started_local": china_time(c["started_at"]),
-                       "overdue": c["status"] != "stopped" and c["due_on"] is not None and c["due_on"] < today})
+                       # a clock not stopped past its day: the office's is overdue; a party's period has lapsed (届满)
+                       "overdue": late(c, today) and c["binds"] == "office",
+                       "lapsed": late(c, today) and c["binds"] == "party"})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),

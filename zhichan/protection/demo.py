@@ -261,7 +261,7 @@ class DemoCases:
                 chunk = self.made[start:start + 500]
                 s.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id.in_(chunk)).values(synthetic=True))
                 s.execute(update(DISPUTES).where(DISPUTES.c.case_id.in_(chunk)).values(synthetic=True))
-                # the engine's own flag: the case statistics (procedures/export.py) label them synthetic too
+                # the engine's own flag: the case statistics (zhichan/procedures/figures.py) label them synthetic too
                 s.execute(update(Case).where(Case.id.in_(chunk)).values(synthetic=True))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.platform.db import session_scope
+from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -97,7 +98,8 @@ def lang(request: Request) -> str:
     return str(getattr(request.state, "lang", "zh"))
 
 
-def nav_items(s: Scope, domains: tuple[WebDomain, ...] = ()) -> list[tuple[str, str]]:
+def nav_items(s: Scope, domains: tuple[WebDomain, ...] = (), jobs: JobRegistry | None = None) -> list[tuple[str, str]]:
+    """The menu: the platform's pages, then each domain's entries; the jobs page for whoever may start a job."""
     items = []
     if s.governance:
         items.append(("/cockpit", "nav.cockpit"))
@@ -107,7 +109,7 @@ def nav_items(s: Scope, domains: tuple[WebDomain, ...] = ()) -> list[tuple[str, 
         items.append(("/enterprise", "nav.enterprise"))
     for domain in domains:
         items.extend(domain.menu(s))
-    if s.is_authenticated:
+    if s.is_authenticated and (jobs is None or jobs.kinds(s)):
         items.append(("/jobs", "nav.jobs"))
     if s.is_admin:
         items.append(("/admin/users", "nav.admin"))
@@ -162,7 +164,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),
-        "nav": nav_items(who, request.app.state.domains),
+        "nav": nav_items(who, request.app.state.domains, request.app.state.jobs),
         "snapshot": snapshot,
         "synthetic": bool(snapshot and snapshot.synthetic),
         "data_as_of": _data_as_of(snapshot),

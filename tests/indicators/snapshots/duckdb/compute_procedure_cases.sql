@@ -1,6 +1,6 @@
 WITH procedure_cases AS (
   -- 办件: every case of every declared procedure as the workflow database stood at its last export
-  -- (zhichan.procedures.export), opened on or before 2023-12-31, attributed to the handling
+  -- (zhichan.figures.export_workflow), opened on or before 2023-12-31, attributed to the handling
   -- organization's region. A case closed after the as-of date counts as open on it.
   SELECT
     case_id,

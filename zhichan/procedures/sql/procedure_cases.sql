@@ -1,5 +1,5 @@
 -- 办件: every case of every declared procedure as the workflow database stood at its last export
--- (zhichan.procedures.export), opened on or before ${as_of}, attributed to the handling
+-- (zhichan.figures.export_workflow), opened on or before ${as_of}, attributed to the handling
 -- organization's region. A case closed after the as-of date counts as open on it.
 SELECT
   case_id,
