@@ -137,6 +137,8 @@ def _spark_schema_of(schema: pa.Schema) -> Any:
             return T.LongType()
         if pa.types.is_floating(t):
             return T.DoubleType()
+        if pa.types.is_decimal(t):  # money in a domain's workflow table (decimal128(18, 2))
+            return T.DecimalType(t.precision, t.scale)
         if pa.types.is_list(t):
             return T.ArrayType(convert(t.value_type))
         raise TypeError(f"no Spark type for {t}")
