@@ -1,4 +1,5 @@
-"""exchange: valuations; a deal names the valuation behind 大数据系统估价; a closed auction names its deal
+"""exchange: valuations; a deal names the valuation behind 大数据系统估价; a closed auction names its deal;
+listings indexed by (asset number, state) for text search
 
 Revision ID: exchange_0002
 Revises: exchange_0001
@@ -49,7 +50,11 @@ def upgrade() -> None:
             ref = (sa.ForeignKey(target.replace("(", ".").rstrip(")")),) if target else ()
             op.add_column(table, sa.Column(column, sa.Integer if kind == "INTEGER" else sa.Text, *ref, nullable=True))
 
+    op.create_index("ix_exchange_listings_number_state", "exchange_listings", ["asset_number", "state"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_exchange_listings_number_state", "exchange_listings")
     with op.batch_alter_table("exchange_auctions") as batch:
         batch.drop_column("deal_problem")
         batch.drop_column("deal_case_id")
