@@ -48,11 +48,14 @@ def main() -> int:
     from zhichan.platform.db import make_engine, session_scope, upgrade
     from zhichan.platform.models import OrgKind, Role
     from zhichan.platform.orgs import create_org, scope_for_user
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.procedures.service import ProcedureService
 
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bidbench-')) / 'workflow.sqlite3'}"
     engine = make_engine(url)
     upgrade(engine)
     evidence = EvidenceService(engine, SigningKey.generate(), "bench.zhichan/evidence")
+    procedures = ProcedureService(engine, ProcedureRegistry.load(), evidence, Path(tempfile.mkdtemp(prefix="bidbench-files-")))
     password = "bench-bidder-Passw0rd"
     hashed = hash_password(password)
     start = utcnow()
@@ -125,7 +128,7 @@ def main() -> int:
         final = s.get(Auction, auction_id)
         assert final is not None
         closes_at, extensions = final.closes_at, final.extensions
-        closed = close_due(s, evidence, now=max(utcnow(), closes_at))
+        closed = close_due(s, procedures, now=max(utcnow(), closes_at))
         stored = list(s.scalars(select(Bid).where(Bid.auction_id == auction_id).order_by(Bid.seq)))
         winner = s.get(Auction, auction_id).winner_bid_id  # type: ignore[union-attr]
     problems = []

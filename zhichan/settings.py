@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     protection_overseas_alert_seconds: int = Field(
         3600, ge=10, description="海外预警任务的运行间隔（秒） / how often the job runner raises overseas alerts (seconds)",
     )
+    exchange_valuation_model: Path | None = Field(
+        None, description="本局的专利价值评估指标文件（YAML，结构同随附的 zhichan/exchange/valuation_model.yaml；空则用平台默认集） "
+        "/ the bureau's own valuation indicator file (YAML shaped like the shipped valuation_model.yaml; empty: the "
+        "platform's default set)",
+    )
     protection_template_dir: Path | None = Field(
         None,
         description="本局文书模板文件夹（受理通知书.yaml 等，覆盖随附的同名模板） / folder of the bureau's own document "

@@ -43,10 +43,10 @@ def _bidders(ex: Exchange, n: int, prefix: str = "bidder") -> list[str]:
     return names
 
 
-def _auction(ex: Exchange, **overrides: str) -> int:
+def _auction(ex: Exchange, name: str = "ok", **overrides: str) -> int:
     with session_scope(ex.world.engine) as s:
         listing = create_listing(s, ex.world.scope("ent_user"), ex.snapshot, asset_kind="patent",
-                                 number=ex.numbers["ok"], mode="sale", price="", description="", pledgee_consent=False,
+                                 number=ex.numbers[name], mode="sale", price="", description="", pledgee_consent=False,
                                  now=START)
         values = {"starting_price": "100000", "increment": "5000", "reserve": "150000", "deposit": "10000",
                   "starts_at": "2026-03-02T10:00", "closes_at": "2026-03-02T12:00"} | overrides
@@ -114,9 +114,9 @@ def test_a_bid_in_the_last_second_extends_the_close_and_one_after_it_is_refused(
     with pytest.raises(ConflictError, match="截止"):
         _bid(ex, a, "110000", _auction_row(ex).closes_at)  # at the close itself: too late
     with session_scope(ex.world.engine) as s:
-        assert close_due(s, ex.world.service.evidence, now=_auction_row(ex).closes_at - dt.timedelta(seconds=1)) == []
+        assert close_due(s, ex.world.service, now=_auction_row(ex).closes_at - dt.timedelta(seconds=1)) == []
     with session_scope(ex.world.engine) as s:
-        assert close_due(s, ex.world.service.evidence, now=_auction_row(ex).closes_at) == [ex.auction]
+        assert close_due(s, ex.world.service, now=_auction_row(ex).closes_at) == [ex.auction]
     row = _auction_row(ex)
     assert (row.state, row.outcome) == ("closed", "unsold")  # 105,000 is below the reserve of 150,000
     with pytest.raises(ConflictError):
@@ -128,7 +128,7 @@ def test_the_winner_meets_the_reserve_and_bids_are_append_only(ex: Exchange) -> 
     _bid(ex, a, "100000", START + dt.timedelta(minutes=1))
     winning = _bid(ex, b, "150000", START + dt.timedelta(minutes=2))
     with session_scope(ex.world.engine) as s:
-        assert close_due(s, ex.world.service.evidence, now=CLOSE) == [ex.auction]
+        assert close_due(s, ex.world.service, now=CLOSE) == [ex.auction]
     row = _auction_row(ex)
     assert (row.outcome, row.winner_bid_id) == ("sold", winning.id)
     with session_scope(ex.world.engine) as s:
@@ -138,6 +138,67 @@ def test_the_winner_meets_the_reserve_and_bids_are_append_only(ex: Exchange) -> 
     for statement in ("UPDATE exchange_bids SET amount = 1", "DELETE FROM exchange_bids"):
         with pytest.raises(Exception, match="append-only"), session_scope(ex.world.engine) as s:
             s.execute(text(statement))
+
+
+def _deals(ex: Exchange) -> list[tuple]:
+    from zhichan.exchange.models import Deal
+    from zhichan.procedures.models import Case
+
+    with session_scope(ex.world.engine) as s:
+        return [(d.case_id, d.buyer, d.price, d.pricing_method, d.trading_mode, d.deal_kind, d.listing_id, d.state,
+                 s.get(Case, d.case_id).counterparty_org_id) for d in s.scalars(select(Deal).order_by(Deal.id))]
+
+
+def test_a_sold_auction_opens_its_deal_once(ex: Exchange) -> None:
+    """The close opens the deal with the winner at the winning price (网络竞价, 竞价交易), in the close's
+    transaction; later sweeps open no second one; a sold auction closed without its deal (an older
+    version) gets it on the next sweep; an unsold one none."""
+    a, b, _ = ex.bidders
+    _bid(ex, a, "100000", START + dt.timedelta(minutes=1))
+    _bid(ex, b, "155000", START + dt.timedelta(minutes=2))
+    with session_scope(ex.world.engine) as s:
+        assert close_due(s, ex.world.service, now=CLOSE) == [ex.auction]
+    row = _auction_row(ex)
+    with session_scope(ex.world.engine) as s:
+        winner_org = s.scalar(select(Organization.id).where(Organization.name == "bidder竞买企业1有限公司"))
+    assert _deals(ex) == [(row.deal_case_id, "bidder竞买企业1有限公司", Decimal(155000), "网络竞价", "竞价交易", "转让", 1,
+                           "intent", winner_org)]
+    assert row.deal_problem is None
+    with session_scope(ex.world.engine) as s:  # idempotent
+        assert close_due(s, ex.world.service, now=CLOSE + dt.timedelta(minutes=5)) == []
+    assert len(_deals(ex)) == 1
+    with session_scope(ex.world.engine) as s:  # as an older version left it: closed and sold, no deal
+        from zhichan.exchange.models import Deal
+        from zhichan.procedures.models import Case
+
+        s.execute(text("UPDATE exchange_auctions SET deal_case_id = NULL"))
+        s.query(Deal).delete()
+        s.query(Case).filter(Case.procedure == "exchange.deal").update({"is_open": False})
+    with session_scope(ex.world.engine) as s:
+        close_due(s, ex.world.service, now=CLOSE + dt.timedelta(minutes=10))
+    assert [d[1:8] for d in _deals(ex)] == [("bidder竞买企业1有限公司", Decimal(155000), "网络竞价", "竞价交易", "转让", 1,
+                                             "intent")]
+    assert _auction_row(ex).deal_case_id == _deals(ex)[0][0]
+
+
+def test_an_unsold_auction_opens_no_deal_and_a_refused_deal_leaves_the_close_standing(ex: Exchange) -> None:
+    a, _, _ = ex.bidders
+    _bid(ex, a, "100000", START + dt.timedelta(minutes=1))  # below the reserve
+    with session_scope(ex.world.engine) as s:
+        assert close_due(s, ex.world.service, now=CLOSE) == [ex.auction]
+    assert _deals(ex) == [] and _auction_row(ex).deal_case_id is None
+    second = _auction(ex, "resumed", reserve="100000")
+    with session_scope(ex.world.engine) as s:
+        pay_deposit(s, ex.world.scope(a), second, now=START)
+        place_bid(s, ex.world.scope(a), ex.world.service.evidence, second, "120000", now=START)
+        s.get(Listing, s.get(Auction, second).listing_id).user_id = None  # the seller's account is gone
+    with session_scope(ex.world.engine) as s:
+        assert close_due(s, ex.world.service, now=CLOSE) == [second]
+    with session_scope(ex.world.engine) as s:
+        row = s.get(Auction, second)
+        assert (row.state, row.outcome, row.deal_case_id) == ("closed", "sold", None)
+        assert "挂牌人账号缺失" in row.deal_problem
+    assert _deals(ex) == []
 
 
 def test_concurrent_bidders_are_serialized(ex: Exchange) -> None:
@@ -204,7 +265,7 @@ def test_the_close_runs_in_the_job_runner_and_survives_a_restart(ex: Exchange, t
 
     def worker() -> JobWorker:
         registry = JobRegistry()
-        jobs.register(registry, ex.world.service.evidence, every_seconds=0.2)
+        jobs.register(registry, ex.world.service, every_seconds=0.2)
         return JobWorker(ex.world.engine, registry, poll_seconds=0.1, lock_path=tmp_path / "jobs.lock")
 
     first = worker()
@@ -220,3 +281,4 @@ def test_the_close_runs_in_the_job_runner_and_survives_a_restart(ex: Exchange, t
     finally:
         second.stop()
     assert row.outcome == "sold" and row.closes_at == soon
+    assert row.deal_case_id is not None and [d[0] for d in _deals(ex)] == [row.deal_case_id]

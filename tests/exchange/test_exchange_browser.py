@@ -133,3 +133,51 @@ def _outbid(env: WebEnv, auction_url: str, amount: str) -> None:
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         place_bid(s, scope, env.app.state.procedures.evidence, auction_id, amount,  # type: ignore[attr-defined]
                   now=utcnow() + dt.timedelta(seconds=1))
+
+
+def test_the_winner_finds_the_deal_the_close_opened(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange.bidding import close_due, create_auction, pay_deposit, place_bid
+    from zhichan.exchange.listings import create_listing
+    from zhichan.legaltime.periods import china_moment
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    procedures = env.app.state.procedures
+
+    def who(s, name):  # type: ignore[no-untyped-def]
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    now = utcnow()
+    closes = now + dt.timedelta(hours=1)
+    with session_scope(env.engine) as s:
+        listing = create_listing(s, who(s, "ent_user"), env.app.state.corpus.snapshot(), asset_kind="patent",
+                                 number=number(5), mode="ordinary", price="", description="", pledgee_consent=False,
+                                 now=now)
+        auction = create_auction(s, who(s, "ent_user"), listing.id, starting_price="200000", increment="10000",
+                                 reserve="", deposit="20000", starts_at="",
+                                 closes_at=china_moment(closes).strftime("%Y-%m-%dT%H:%M"), extend_window_minutes=5,
+                                 extend_minutes=5, now=now)
+        pay_deposit(s, who(s, "ent2_user"), auction.id, now=now)
+        place_bid(s, who(s, "ent2_user"), procedures.evidence, auction.id, "230000", now=now)
+        auction_id = auction.id
+    with session_scope(env.engine) as s:
+        assert close_due(s, procedures, now=closes + dt.timedelta(minutes=1)) == [auction_id]
+    sign_in(page, "ent2_user")  # the winner is told the deal's number
+    page.goto(f"/exchange/auctions/{auction_id}")
+    assert "DL-" in page.inner_text("#auction-deal")
+    page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-winner.png"), full_page=True)
+    _logout(page)
+    sign_in(page, "ent_user")  # the seller opens it
+    page.goto(f"/exchange/auctions/{auction_id}")
+    page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-zh.png"), full_page=True)
+    page.goto(f"/exchange/auctions/{auction_id}?lang=en")
+    page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-en.png"), full_page=True)
+    page.click("#auction-deal")
+    page.wait_for_url("**/cases/*")
+    body = page.inner_text("main")
+    assert "网络竞价" in body and ("230,000" in body or "230000" in body) and "锦江" in body
+    page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-case.png"), full_page=True)

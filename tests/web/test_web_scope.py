@@ -151,6 +151,23 @@ def _jinjiang_finance(env) -> dict[str, str]:
                 "fund": "chongqing", "loan_id": "1", "action": "claim"}
 
 
+def _jinjiang_valuation(env) -> int:
+    """A valuation by 锦江区's enterprise of its own patent (its title is a foreign marker)."""
+    from sqlalchemy import select
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange import valuation
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "ent2_user")))
+        return valuation.evaluate(s, scope, env.app.state.corpus.snapshot(), valuation.load_model(),
+                                  number=env.numbers["jinjiang"], scenario="licensing",
+                                  inputs={"annual_revenue": "1000000"}, now=utcnow()).id
+
+
 def _jinjiang_job(env) -> int:
     from zhichan.platform.db import session_scope
     from zhichan.web.testing import WebEnv
@@ -177,8 +194,9 @@ def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, usern
     job = _jinjiang_job(env)
     case = _jinjiang_case(env)
     finance = _jinjiang_finance(env)
+    valuation = _jinjiang_valuation(env)
     login_as(client, env.engine, username)
-    values = _foreign_values(env, job, case, finance)
+    values = {**_foreign_values(env, job, case, finance), "valuation_id": str(valuation)}
     checked = 0
     for method, path in _routes(env.app):
         if method != "GET" or path in PUBLIC_GET or path.startswith("/static"):

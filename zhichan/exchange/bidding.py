@@ -19,6 +19,12 @@ auction when it is created — a running auction keeps the rules it was announce
 * **The close** runs in the job runner (:mod:`zhichan.exchange.jobs`): auctions whose close has passed
   are closed with a conditional UPDATE (a bid that extended the close in the meantime wins). The state
   lives in the database, so after a restart the next sweep closes what fell due while it was down.
+* **The deal.** A sold auction opens an ``exchange.deal`` case in the same transaction as its close:
+  the listing organization sells to the winner (the case's counterparty) at the winning price, priced
+  by 网络竞价 and traded as 竞价交易 (:func:`open_deal`). The auction keeps the case id, or why the deal's
+  own checks refused it (``deal_problem``: the patent lapsed, a trademark listing …); every sweep also
+  opens the deal of any sold auction that has neither, so an auction closed by an older version gets
+  its deal too, and none gets two.
 """
 
 from __future__ import annotations
@@ -30,15 +36,17 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
 
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied, ZhichanError
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.listings import get_listing, money
 from zhichan.exchange.models import Auction, AuctionDeposit, Bid, Listing
 from zhichan.exchange.scope import manages
 from zhichan.legaltime.periods import CST, china_moment
 from zhichan.platform import audit
-from zhichan.platform.models import Organization, Role
+from zhichan.platform.models import Organization, Role, User
+from zhichan.platform.orgs import scope_for_user
 from zhichan.platform.scope import Scope
+from zhichan.procedures.service import ProcedureService
 
 AUCTIONS = cast(Table, Auction.__table__)
 
@@ -181,8 +189,9 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
     return bid
 
 
-def close_due(session: Session, evidence: EvidenceService, *, now: dt.datetime) -> list[int]:
-    """Close every open auction whose close has passed; the ids closed."""
+def close_due(session: Session, procedures: ProcedureService, *, now: dt.datetime) -> list[int]:
+    """Close every open auction whose close has passed, open the deal of each sold one; the ids closed."""
+    evidence = procedures.evidence
     closed = []
     for auction_id in session.scalars(select(Auction.id).where(Auction.state == "open", Auction.closes_at <= now)):
         done = cast(CursorResult[Any], session.execute(
@@ -209,7 +218,56 @@ def close_due(session: Session, evidence: EvidenceService, *, now: dt.datetime) 
                 listing.state = "concluded"
         session.flush()
         closed.append(auction.id)
+    for auction_id in list(session.scalars(select(Auction.id).where(
+            Auction.state == "closed", Auction.outcome == "sold", Auction.deal_case_id.is_(None),
+            Auction.deal_problem.is_(None)))):
+        open_deal(session, procedures, auction_id, now=now)
     return closed
+
+
+#: a listing's mode → the deal's kind (exchange.deal.yaml)
+DEAL_KINDS = {"sale": "转让", "exclusive": "独占许可", "sole": "排他许可", "ordinary": "普通许可", "equity": "作价入股"}
+
+
+def open_deal(session: Session, procedures: ProcedureService, auction_id: int, *, now: dt.datetime) -> int | None:
+    """The sold auction's ``exchange.deal`` case (the listing organization sells to the winner at the
+    winning price, 网络竞价 / 竞价交易), once: the auction row is claimed by a conditional UPDATE first.
+    A refusal by the deal's own checks is kept on the auction (``deal_problem``); the close stands."""
+    from zhichan.exchange.deals import PROCEDURE
+
+    claimed = cast(CursorResult[Any], session.execute(
+        update(AUCTIONS).where(AUCTIONS.c.id == auction_id, AUCTIONS.c.deal_case_id.is_(None),
+                               AUCTIONS.c.deal_problem.is_(None)).values(deal_problem="")))
+    if claimed.rowcount != 1:
+        return None
+    auction = session.execute(select(Auction).where(Auction.id == auction_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+    listing = session.get(Listing, auction.listing_id)
+    winner = session.get(Bid, auction.winner_bid_id) if auction.winner_bid_id else None
+    seller = session.get(User, listing.user_id) if listing is not None and listing.user_id else None
+    case_id: int | None = None
+    problem: str | None = None
+    if listing is None or winner is None or seller is None:
+        problem = "挂牌、成交出价或挂牌人账号缺失 / the listing, the winning bid or the seller's account is missing"
+    elif listing.asset_kind != "patent":
+        problem = "交易程序只办理专利，商标成交请线下办理 / the deal procedure handles patents only"
+    else:
+        fields = {"patent_number": listing.asset_number, "buyer": winner.bidder, "pricing_method": "网络竞价",
+                  "trading_mode": "竞价交易", "deal_kind": DEAL_KINDS.get(listing.mode, "转让"),
+                  "price": str(winner.amount), "listing_id": str(listing.id)}
+        try:
+            with session.begin_nested():
+                case = procedures.start(session, scope_for_user(session, seller), PROCEDURE, fields=fields,
+                                        title=f"{listing.asset_number} · {winner.bidder} · 网络竞价 #{auction.id}", now=now)
+                buyer = session.get(User, winner.bidder_user_id)
+                if buyer is not None and buyer.org_id is not None:
+                    procedures.set_counterparty(session, case["id"], buyer.org_id)
+            case_id = int(case["id"])
+        except ZhichanError as exc:
+            problem = "；".join(exc.errors.values()) if isinstance(exc, FormError) else str(exc)
+    auction.deal_case_id, auction.deal_problem = case_id, problem
+    session.flush()
+    return case_id
 
 
 def time_left(seconds: int, lang: str = "zh") -> str:

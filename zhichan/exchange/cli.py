@@ -47,19 +47,24 @@ def annuity(
 
 @app.command("close-auctions")
 def close_auctions() -> None:
-    """结束已到截止时间的网络竞价（作业调度器也会定时执行） / Close the auctions that are due (the job runner does it too)."""
-    from zhichan.evidence.keys import key_dir, load_signing_key
-    from zhichan.evidence.service import EvidenceService, utcnow
+    """结束已到截止时间的网络竞价并为成交者开启交易（作业调度器也会定时执行） / Close the auctions that are due and open the
+    sold ones' deals (the job runner does it too)."""
+    from zhichan.corpus.store import open_corpus
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange import deals
     from zhichan.exchange.bidding import close_due
     from zhichan.platform.db import make_engine, session_scope, upgrade
     from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
 
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
-    evidence = EvidenceService(engine, load_signing_key(key_dir(settings.data_dir)), settings.evidence_log_origin)
+    procedures = procedure_service(settings, engine)
+    snapshot = open_corpus()  # the sold auctions' deals check the patent against it, as in the app
+    procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(snapshot, s, scope, step))
     with session_scope(engine) as session:
-        closed = close_due(session, evidence, now=utcnow())
+        closed = close_due(session, procedures, now=utcnow())
     engine.dispose()
     Console().print(f"closed: {closed}")
 

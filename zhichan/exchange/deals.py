@@ -30,7 +30,7 @@ from zhichan.exchange.checks import (
     standing_problems,
 )
 from zhichan.exchange.listings import money
-from zhichan.exchange.models import Deal, Listing
+from zhichan.exchange.models import Deal, Listing, Valuation
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
@@ -39,6 +39,8 @@ from zhichan.procedures.service import StepTaken
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
+#: priced by the platform's valuation (:mod:`zhichan.exchange.valuation`): the deal names one and stays in its range
+SYSTEM_VALUATION = "大数据系统估价"
 #: sellers whose 协议定价 is publicised first (促进科技成果转化法 第十八条: 国家设立的研究开发机构、高等院校)
 NOTICE_SELLERS = ("university", "institute")
 
@@ -99,6 +101,22 @@ def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
                             "after it")
 
 
+def _valuation_problem(session: Session, scope: Scope, valuation_id: object, number: str,
+                       price: Decimal | None) -> str | None:
+    """大数据系统估价: a valuation of this patent by the seller's organization, the price within its range."""
+    if valuation_id is None:
+        return "大数据系统估价须注明本单位对该专利的估值编号 / name your organization's valuation of this patent"
+    valuation = session.get(Valuation, int(str(valuation_id)))
+    if valuation is None or valuation.org_id != scope.org_id or valuation.application_number != number:
+        return "不是本单位对该专利的估值 / not your organization's valuation of this patent"
+    if valuation.low_yuan is None or valuation.high_yuan is None:
+        return "该估值没有货币区间（未给出收益或成本输入） / that valuation has no monetary range"
+    if price is not None and not valuation.low_yuan <= price <= valuation.high_yuan:
+        return (f"大数据系统估价的价格应在估值区间 {valuation.low_yuan:,.2f} – {valuation.high_yuan:,.2f} 元内 / the price "
+                f"must lie within the valuation's range")
+    return None
+
+
 def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, today: dt.date) -> None:
     if snapshot is None:
         raise ConflictError("尚无语料快照，无法核对专利状态 / no corpus snapshot: the patent cannot be checked")
@@ -124,6 +142,11 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         listing = session.get(Listing, int(listing_id))
         if listing is None or listing.org_id != scope.org_id or listing.asset_number != number:
             errors["listing_id"] = "不是本单位该专利的挂牌 / not your organization's listing of this patent"
+    valuation_id = fields.get("valuation_id")
+    if fields.get("pricing_method") == SYSTEM_VALUATION and not errors:
+        problem = _valuation_problem(session, scope, valuation_id, number, price)
+        if problem:
+            errors["valuation_id"] = problem
     if errors:
         raise FormError(errors)
     assert price is not None
@@ -132,6 +155,7 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         seller_type=seller_type(snapshot, step.party_key), buyer=str(fields["buyer"]).strip(),
         pricing_method=fields["pricing_method"], trading_mode=fields["trading_mode"], deal_kind=fields["deal_kind"],
         price=price, paid_total=Decimal(0), state=step.target, listing_id=int(listing_id) if listing_id else None,
+        valuation_id=int(valuation_id) if valuation_id and fields.get("pricing_method") == SYSTEM_VALUATION else None,
         org_id=step.org_id, org_path=session.get(Organization, step.org_id).path,  # type: ignore[union-attr]
         party_key=step.party_key, synthetic=bool(snapshot.synthetic), created_at=step.now))
     session.flush()

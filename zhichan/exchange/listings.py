@@ -47,6 +47,12 @@ MODES = {"sale": ("转让", "sale"), "exclusive": ("独占许可", "exclusive li
 LICENCE_MODES = ("exclusive", "sole", "ordinary")
 ASSET_KINDS = {"patent": ("专利", "patent"), "trademark": ("商标", "trademark")}
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
+#: a text search's hits up to this many are looked up by the asset-number index, in chunks of HITS_CHUNK
+#: (bound parameters per statement); more are matched while walking the listings newest first, SCAN_PAGE
+#: at a time (benchmarks/exchange_listing_search.py)
+HITS_BY_INDEX = 20_000
+HITS_CHUNK = 2_000
+SCAN_PAGE = 2_000
 
 
 def money(text: str, field: str, *, required: bool = False) -> Decimal | None:
@@ -195,7 +201,32 @@ def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: s
     if hits is None:
         return list(session.scalars(query.order_by(Listing.id.desc()).limit(limit)))
     query = query.where(Listing.asset_kind == "patent")
-    return [r for r in session.scalars(query.order_by(Listing.id.desc())) if r.asset_number in hits][:limit]
+    if not hits:
+        return []
+    ids = query.with_only_columns(Listing.id)  # ids first, no ORDER BY: the planner keeps to the index
+    if len(hits) <= HITS_BY_INDEX:
+        # few hits: the asset-number index finds each chunk's listings; the newest of all are kept
+        numbers = sorted(hits)
+        found: list[int] = []
+        for i in range(0, len(numbers), HITS_CHUNK):
+            found.extend(session.scalars(ids.where(Listing.asset_number.in_(numbers[i:i + HITS_CHUNK]))))
+        chosen = sorted(found, reverse=True)[:limit]
+    else:
+        # many hits (a broad query matches much of the corpus): walk the listings newest first, a page
+        # of (id, number) at a time, until ``limit`` have matched
+        chosen, last = [], None
+        pairs = query.with_only_columns(Listing.id, Listing.asset_number)
+        while len(chosen) < limit:
+            page = pairs if last is None else pairs.where(Listing.id < last)
+            rows = session.execute(page.order_by(Listing.id.desc()).limit(SCAN_PAGE)).all()
+            if not rows:
+                break
+            chosen.extend(listing_id for listing_id, number in rows if number in hits)
+            last = rows[-1][0]
+        chosen = chosen[:limit]
+    if not chosen:
+        return []
+    return list(session.scalars(select(Listing).where(Listing.id.in_(chosen)).order_by(Listing.id.desc())))
 
 
 def withdraw_listing(session: Session, scope: Scope, listing_id: int) -> Listing:

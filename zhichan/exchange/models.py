@@ -95,7 +95,10 @@ class Listing(Base):
     """挂牌: a patent or trademark offered for sale, licence or as capital contribution."""
 
     __tablename__ = "exchange_listings"
-    __table_args__ = (Index("ix_exchange_listings_state", "state", "created_at"),)
+    #: (asset_number, state): a text search's hits looked up with the visibility filter in one index
+    #: (SQLite's planner otherwise takes the state index, which every active listing shares)
+    __table_args__ = (Index("ix_exchange_listings_state", "state", "created_at"),
+                      Index("ix_exchange_listings_number_state", "asset_number", "state"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: patent | trademark
@@ -152,6 +155,10 @@ class Auction(Base):
     winner_bid_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     close_evidence_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the ``exchange.deal`` case the close opened with the winner at the winning price
+    deal_case_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_cases.id"), nullable=True)
+    #: why the close could not open the deal (the deal's own checks refused it)
+    deal_problem: Mapped[str | None] = mapped_column(Text, nullable=True)
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -235,8 +242,36 @@ class Deal(Base):
     #: intent | notice | contracted | recorded | abandoned (the case's state)
     state: Mapped[str] = mapped_column(String(20))
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_listings.id"), nullable=True)
+    #: 大数据系统估价: the valuation the price rests on
+    valuation_id: Mapped[int | None] = mapped_column(ForeignKey("exchange_valuations.id"), nullable=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     party_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Valuation(Base):
+    """专利价值评估: a reference estimate with every factor it rests on (``result``, JSON), as computed."""
+
+    __tablename__ = "exchange_valuations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_number: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    #: licensing | finance | tax | infringement | grading
+    scenario: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    #: 价值度, 0–100
+    degree: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+    #: the range over the approaches computed (None: no approach could be)
+    low_yuan: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
+    high_yuan: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
+    #: the indicator file's digest (a bureau's own set gives another)
+    model_digest: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("platform_organizations.id"), nullable=True)
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

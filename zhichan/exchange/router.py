@@ -17,11 +17,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from zhichan.errors import FormError
+from zhichan.errors import FormError, InputError
 from zhichan.evidence.service import EvidenceService, utcnow
-from zhichan.exchange import bidding, listings, openlicence, views
+from zhichan.exchange import bidding, listings, openlicence, valuation, views
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.reports import MEDIA_TYPES
+from zhichan.reports import render as render_report
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
@@ -279,6 +281,64 @@ async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep,
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 
 
+# -- valuations ---------------------------------------------------------------------------------
+
+def _model(request: Request) -> valuation.Model:
+    return valuation.load_model(request.app.state.settings.exchange_valuation_model)
+
+
+def _valuation_form(request: Request, values: dict[str, str], errors_: dict[str, str], status: int = 200) -> Response:
+    return render(request, "exchange/valuation_new.html", {
+        "values": values, "errors": errors_, "scenarios": views.scenarios(_model(request), lang(request))}, status=status)
+
+
+@router.get("/exchange/valuations/new", include_in_schema=False)
+def valuation_form(request: Request, scope: Scope = ScopeDep, number: str = Query("", max_length=40)) -> Response:
+    scope.require_authenticated()
+    return _valuation_form(request, {"patent_number": number, "scenario": "licensing"}, {})
+
+
+@router.post("/exchange/valuations/new", include_in_schema=False)
+async def valuation_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        row = valuation.evaluate(session, scope, _corpus(request).snapshot(), _model(request),
+                                 number=fields.get("patent_number", ""), scenario=fields.get("scenario", ""),
+                                 inputs=fields, now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        return _valuation_form(request, fields, exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/valuations/{row.id}", status_code=303)
+
+
+@router.get("/exchange/valuations/{valuation_id}", include_in_schema=False)
+def valuation_page(request: Request, valuation_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "exchange/valuation.html",
+                  views.valuation_view(valuation.get(session, scope, valuation_id), lang(request)))
+
+
+@router.get("/exchange/valuations/{valuation_id}/report.{fmt}", include_in_schema=False)
+def valuation_report(request: Request, valuation_id: Id, fmt: str, scope: Scope = ScopeDep,
+                     session: Session = DbDep) -> Response:
+    """The valuation report as DOCX or PDF (the same stored factors as the page)."""
+    row = valuation.get(session, scope, valuation_id)  # who may see it first, then what format
+    if fmt not in ("docx", "pdf"):
+        raise InputError(f"报告格式为 docx 或 pdf / the report is docx or pdf, not {fmt[:10]}")
+    body = render_report(valuation.report(row, lang(request)), fmt)
+    name = f"valuation-{row.id}-{row.application_number}.{fmt}"
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/api/v1/exchange/valuations/{valuation_id}", tags=["exchange"], responses=errors(404, 422))
+def api_valuation(request: Request, valuation_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """A valuation (its author's organization and the bureau over it): the value degree with every
+    indicator's score, weights and contribution, the approaches with their inputs, the range."""
+    return fast_json(views.valuation_view(valuation.get(session, scope, valuation_id), lang(request)))
+
+
 # -- deals -------------------------------------------------------------------------------------
 
 @router.get("/exchange/deals", include_in_schema=False)
@@ -332,7 +392,7 @@ def _setup(app: FastAPI) -> None:
     app.state.procedures.add_hook(openlicence.PROCEDURE,
                                   lambda s, scope, step: openlicence.on_step(corpus.snapshot(), s, scope, step))
     app.state.procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(corpus.snapshot(), s, scope, step))
-    jobs.register(app.state.jobs, app.state.procedures.evidence, app.state.settings.exchange_auction_sweep_seconds)
+    jobs.register(app.state.jobs, app.state.procedures, app.state.settings.exchange_auction_sweep_seconds)
 
 
 DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu)

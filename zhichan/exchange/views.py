@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
-from zhichan.exchange import bidding, listings, openlicence
-from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant
+from zhichan.exchange import bidding, listings, openlicence, valuation
+from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant, Valuation
 from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 
 KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
                "design": ("外观设计", "design")}
@@ -149,6 +150,13 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
         bid["mine"] = own_user is not None and bidder_user == own_user
         if not (seller or bid["mine"]):
             bid["bidder"] = _masked(bid["bidder"])
+    # the deal the close opened: the seller's side opens its case; the winner is told its number (the
+    # engine shows a case to its party and officers, and to bank or agency counterparties only)
+    won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
+    data["deal_case_id"] = auction.deal_case_id if seller else None
+    data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
+        if auction.deal_case_id and (seller or won) else None
+    data["deal_problem"] = auction.deal_problem if seller else None
     return {"auction": data, "listing": listing_json(listing, lang), "seller": seller,
             "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
 
@@ -189,3 +197,36 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
                        "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
                        "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],
             "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+# -- valuations ----------------------------------------------------------------------------------
+
+def scenarios(model: valuation.Model, lang: str) -> list[tuple[str, str]]:
+    return [(key, _label(spec["label"], lang)) for key, spec in model.scenarios.items()]
+
+
+def _label(label: dict[str, str], lang: str) -> str:
+    return label.get("en", label["zh"]) if lang == "en" else label["zh"]
+
+
+def valuation_view(row: Valuation, lang: str) -> dict[str, Any]:
+    """A valuation's page and JSON: the stored factors, labels in the page's language."""
+    data = valuation.as_dict(row)
+    data["scenario_name"] = _label(data["scenario_label"], lang)
+    data["model_name"] = _label(data["model"], lang)
+    for line in data["lines"]:
+        line["dimension_name"] = _label(line["dimension_label"], lang)
+        line["group_name"] = _label(line["group_label"], lang)
+        line["name"] = _label(line["label"], lang)
+    # money back to Decimal for the page (stored as strings in the JSON)
+    for approach in data["approaches"].values():
+        for key in ("low", "point", "high"):
+            approach[key] = Decimal(approach[key])
+        for key in ("annual_revenue", "rd_cost"):
+            if key in approach.get("inputs", {}):
+                approach["inputs"][key] = Decimal(approach["inputs"][key])
+        for year in approach.get("years", []):
+            year["income"], year["present"] = Decimal(year["income"]), Decimal(year["present"])
+        for deal in approach.get("deals", []):
+            deal["price"], deal["adjusted"] = Decimal(deal["price"]), Decimal(deal["adjusted"])
+    return data

@@ -1,0 +1,200 @@
+"""The exchange's statistics (issue item 9) through the Domain figures mechanism (:mod:`zhichan.figures`):
+its register tables exported as workflow tables, read through the relations of ``sql/``, and the
+indicators over them — listings posted, open licences published and in force, licences formed under
+them with their fees, deals contracted and their amounts in total, by pricing method and by trading
+mode. Each figure is counted in the region of the organization that posted, declared or sold; money
+is ``decimal128(18, 2)``, summed exactly on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhichan.exchange.models import Deal, Listing, OpenLicence, OpenLicenceGrant
+from zhichan.figures import ExportContext, Figures, Relation, WorkflowTable, batches_of
+from zhichan.indicators.models import AsOf, IndicatorDef
+from zhichan.legaltime import china_date
+from zhichan.platform.models import Organization
+
+MONEY = pa.decimal128(18, 2)
+CATEGORY = "运用"
+_FLOW: AsOf = "flow"
+_STOCK: AsOf = "stock"
+
+LISTINGS = pa.schema([
+    pa.field("listing_id", pa.int64(), nullable=False), pa.field("asset_kind", pa.string(), nullable=False),
+    pa.field("asset_number", pa.string(), nullable=False), pa.field("title", pa.string()),
+    pa.field("mode", pa.string(), nullable=False), pa.field("state", pa.string(), nullable=False),
+    pa.field("price_yuan", MONEY), pa.field("owner", pa.string()), pa.field("party_key", pa.string()),
+    pa.field("region_code", pa.string(), nullable=False), pa.field("listed_on", pa.date32(), nullable=False),
+    pa.field("synthetic", pa.bool_(), nullable=False),
+])
+OPEN_LICENCES = pa.schema([
+    pa.field("declaration_id", pa.int64(), nullable=False), pa.field("application_number", pa.string(), nullable=False),
+    pa.field("title", pa.string()), pa.field("patentee", pa.string()), pa.field("party_key", pa.string()),
+    pa.field("state", pa.string(), nullable=False), pa.field("region_code", pa.string(), nullable=False),
+    pa.field("published_on", pa.date32()), pa.field("ended_on", pa.date32()),
+    pa.field("synthetic", pa.bool_(), nullable=False),
+])
+LICENCES = pa.schema([
+    pa.field("grant_id", pa.int64(), nullable=False), pa.field("declaration_id", pa.int64(), nullable=False),
+    pa.field("application_number", pa.string(), nullable=False), pa.field("patentee", pa.string()),
+    pa.field("party_key", pa.string()), pa.field("licensee", pa.string()),
+    pa.field("region_code", pa.string(), nullable=False), pa.field("effective_on", pa.date32(), nullable=False),
+    pa.field("recorded_on", pa.date32()), pa.field("paid_yuan", MONEY, nullable=False),
+    pa.field("synthetic", pa.bool_(), nullable=False),
+])
+DEALS = pa.schema([
+    pa.field("deal_id", pa.int64(), nullable=False), pa.field("case_id", pa.int64(), nullable=False),
+    pa.field("application_number", pa.string(), nullable=False), pa.field("title", pa.string()),
+    pa.field("seller", pa.string()), pa.field("party_key", pa.string()), pa.field("buyer", pa.string()),
+    pa.field("pricing_method", pa.string(), nullable=False), pa.field("trading_mode", pa.string(), nullable=False),
+    pa.field("deal_kind", pa.string(), nullable=False), pa.field("state", pa.string(), nullable=False),
+    pa.field("contract_price", MONEY), pa.field("contract_on", pa.date32()), pa.field("recorded_on", pa.date32()),
+    pa.field("region_code", pa.string(), nullable=False), pa.field("synthetic", pa.bool_(), nullable=False),
+])
+
+
+def _regions(session: Session) -> dict[int, str]:
+    return {org_id: region for org_id, region in session.execute(select(Organization.id, Organization.region_code))}
+
+
+def _version(model: Any) -> Any:
+    """Changes when a row is added or changes state (the count per state)."""
+    def version(session: Session) -> str:
+        rows = session.execute(select(model.state, func.count(), func.max(model.id)).group_by(model.state)).all()
+        return ";".join(f"{state}:{count}:{top}" for state, count, top in sorted(rows))
+    return version
+
+
+def listing_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
+    regions = _regions(ctx.session)
+    rows = ({"listing_id": r.id, "asset_kind": r.asset_kind, "asset_number": r.asset_number, "title": r.title,
+             "mode": r.mode, "state": r.state, "price_yuan": r.price_yuan, "owner": r.owner, "party_key": r.party_key,
+             "region_code": regions.get(r.org_id, ""), "listed_on": china_date(r.created_at), "synthetic": r.synthetic}
+            for r in ctx.session.scalars(select(Listing).order_by(Listing.id)))
+    yield from batches_of(rows, LISTINGS)
+
+
+def open_licence_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
+    regions = _regions(ctx.session)
+    rows = ({"declaration_id": r.id, "application_number": r.application_number, "title": r.title,
+             "patentee": r.patentee, "party_key": r.party_key, "state": r.state, "region_code": regions.get(r.org_id, ""),
+             "published_on": r.published_on, "ended_on": r.ended_on, "synthetic": r.synthetic}
+            for r in ctx.session.scalars(select(OpenLicence).order_by(OpenLicence.id)))
+    yield from batches_of(rows, OPEN_LICENCES)
+
+
+def licence_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
+    regions = _regions(ctx.session)
+    query = select(OpenLicenceGrant, OpenLicence).join(OpenLicence, OpenLicence.id == OpenLicenceGrant.open_licence_id)
+    rows = ({"grant_id": g.id, "declaration_id": d.id, "application_number": d.application_number,
+             "patentee": d.patentee, "party_key": d.party_key, "licensee": g.licensee,
+             "region_code": regions.get(d.org_id, ""), "effective_on": g.effective_on, "recorded_on": g.recorded_on,
+             "paid_yuan": g.paid_yuan, "synthetic": d.synthetic}
+            for g, d in ctx.session.execute(query.order_by(OpenLicenceGrant.id)))
+    yield from batches_of(rows, LICENCES)
+
+
+def licences_version(session: Session) -> str:
+    count, top, recorded = session.execute(select(func.count(OpenLicenceGrant.id), func.max(OpenLicenceGrant.id),
+                                                  func.count(OpenLicenceGrant.recorded_on))).one()
+    return f"{count}:{top}:{recorded}"
+
+
+def deal_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
+    regions = _regions(ctx.session)
+    rows = ({"deal_id": r.id, "case_id": r.case_id, "application_number": r.application_number, "title": r.title,
+             "seller": r.seller, "party_key": r.party_key, "buyer": r.buyer, "pricing_method": r.pricing_method,
+             "trading_mode": r.trading_mode, "deal_kind": r.deal_kind, "state": r.state,
+             "contract_price": r.contract_price, "contract_on": r.contract_on, "recorded_on": r.recorded_on,
+             "region_code": regions.get(r.org_id, ""), "synthetic": r.synthetic}
+            for r in ctx.session.scalars(select(Deal).order_by(Deal.id)))
+    yield from batches_of(rows, DEALS)
+
+
+#: the six pricing methods and five trading modes (exchange.deal.yaml) with the codes of their figures
+PRICING_METHODS = (("协议定价", "agreed", "agreed price"), ("评估定价", "appraised", "appraised price"),
+                   ("网络竞价", "online_bidding", "online bidding"), ("拍卖竞价", "auction", "auction"),
+                   ("竞争性谈判", "negotiation", "competitive negotiation"),
+                   ("大数据系统估价", "system_valuation", "the platform's valuation"))
+TRADING_MODES = (("协议交易", "agreement", "by agreement"), ("竞价交易", "bidding", "by bidding"),
+                 ("定向交易", "directed", "directed"), ("挂牌转让", "listed", "listed"),
+                 ("联盟交易", "alliance", "within an alliance"))
+
+
+def _defs() -> list[IndicatorDef]:
+    d = [
+        IndicatorDef("exchange_listings_posted", "交易大厅挂牌量", "Exchange listings posted", "项", "count", _FLOW,
+                     "当年1月1日至统计日在交易大厅发布的挂牌（专利、商标的转让、许可、作价入股）数，按挂牌单位所在地统计。",
+                     "listings posted in the year to date", CATEGORY, "exchange_listing_posts", "listed_in_period"),
+        IndicatorDef("exchange_open_licences_published", "专利开放许可声明公告量", "Open licences published", "件",
+                     "count", _FLOW, "当年1月1日至统计日公告的专利开放许可声明数（按声明单位所在地）。",
+                     "open-licence declarations published in the year to date", CATEGORY,
+                     "exchange_open_licence_status", "published_in_period"),
+        IndicatorDef("exchange_open_licences_in_force", "有效的专利开放许可声明", "Open licences in force", "件",
+                     "count", _STOCK, "统计日已公告、且未撤回或撤销的专利开放许可声明数。",
+                     "open-licence declarations published and neither withdrawn nor revoked on the date", CATEGORY,
+                     "exchange_open_licence_status", "in_force"),
+        IndicatorDef("exchange_open_licences_taken", "开放许可达成量", "Licences formed under open licences", "件",
+                     "count", _FLOW, "当年1月1日至统计日生效的开放许可实施许可数（书面通知并支付许可使用费，专利法第五十一条）。",
+                     "licences under open licences that took effect in the year to date", CATEGORY,
+                     "exchange_licences_formed", "formed_in_period"),
+        IndicatorDef("exchange_open_licence_fees", "开放许可使用费", "Open-licence fees paid", "元", "amount", _FLOW,
+                     "上述开放许可实施许可已支付的许可使用费之和。", "the same licences, sum of paid_yuan", CATEGORY,
+                     "exchange_licences_formed", "formed_in_period", amount="paid_yuan"),
+        IndicatorDef("exchange_licence_deals", "许可交易签约量", "Licence deals contracted", "件", "count", _FLOW,
+                     "当年1月1日至统计日签约的独占、排他、普通许可交易数（不含已终止交易）。",
+                     "deals of exclusive, sole or ordinary licences contracted in the year to date", CATEGORY,
+                     "exchange_deal_records", "contracted_in_period AND is_licence"),
+        IndicatorDef("exchange_deals_contracted", "交易签约量", "Deals contracted", "件", "count", _FLOW,
+                     "当年1月1日至统计日签约的交易数（不含已终止交易），按卖方所在地统计。",
+                     "deals contracted in the year to date", CATEGORY, "exchange_deal_records", "contracted_in_period"),
+        IndicatorDef("exchange_deal_amount", "交易签约金额", "Amount of deals contracted", "元", "amount", _FLOW,
+                     "上述交易的合同金额之和。", "the same deals, sum of the contract price", CATEGORY,
+                     "exchange_deal_records", "contracted_in_period", amount="amount_yuan"),
+    ]
+    for column, values, zh_kind, en_kind in (("pricing_method", PRICING_METHODS, "定价方式", "priced by"),
+                                             ("trading_mode", TRADING_MODES, "交易模式", "traded")):
+        prefix = "method" if column == "pricing_method" else "mode"
+        for label, slug, english in values:
+            where = f"contracted_in_period AND {column} = '{label}'"
+            d.append(IndicatorDef(
+                f"exchange_deals_{prefix}_{slug}", f"交易签约量（{label}）", f"Deals contracted, {en_kind} {english}",
+                "件", "count", _FLOW, f"当年1月1日至统计日签约、{zh_kind}为“{label}”的交易数。",
+                f"deals contracted in the year to date, {en_kind} {english}", CATEGORY, "exchange_deal_records", where))
+            d.append(IndicatorDef(
+                f"exchange_deal_amount_{prefix}_{slug}", f"交易签约金额（{label}）",
+                f"Amount of deals contracted, {en_kind} {english}", "元", "amount", _FLOW,
+                f"当年1月1日至统计日签约、{zh_kind}为“{label}”的交易的合同金额之和。",
+                "the same deals, sum of the contract price", CATEGORY, "exchange_deal_records", where,
+                amount="amount_yuan"))
+    return d
+
+
+FIGURES = Figures(
+    tables=(WorkflowTable("exchange_listings", LISTINGS, listing_batches, _version(Listing)),
+            WorkflowTable("exchange_open_licences", OPEN_LICENCES, open_licence_batches, _version(OpenLicence)),
+            WorkflowTable("exchange_licences", LICENCES, licence_batches, licences_version),
+            WorkflowTable("exchange_deals", DEALS, deal_batches, _version(Deal))),
+    relations=(
+        Relation("exchange_listing_posts", "zhichan.exchange", ("listing_id", "party_key", "owner", None),
+                 ("listing_id", "asset_kind", "asset_number", "title", "mode", "state", "price_yuan", "owner", "geo",
+                  "listed_on", "synthetic")),
+        Relation("exchange_open_licence_status", "zhichan.exchange", ("declaration_id", "party_key", "patentee", None),
+                 ("declaration_id", "application_number", "title", "patentee", "geo", "published_on", "ended_on",
+                  "synthetic")),
+        Relation("exchange_licences_formed", "zhichan.exchange", ("grant_id", "party_key", "patentee", None),
+                 ("grant_id", "declaration_id", "application_number", "patentee", "licensee", "geo", "effective_on",
+                  "recorded_on", "paid_yuan", "synthetic")),
+        Relation("exchange_deal_records", "zhichan.exchange", ("deal_id", "party_key", "seller", None),
+                 ("deal_id", "case_id", "application_number", "title", "seller", "buyer", "pricing_method",
+                  "trading_mode", "deal_kind", "amount_yuan", "contract_on", "recorded_on", "geo", "synthetic")),
+    ),
+    indicators=_defs,
+)
