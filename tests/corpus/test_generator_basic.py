@@ -145,14 +145,17 @@ def test_progress_and_bad_arguments(tmp_path: Path):
 
 
 def test_worker_processes_do_not_change_the_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Chunks drawn in spawned worker processes equal those drawn in-process (small chunks here)."""
-    from zhichan.corpus.generator import service
+    """Chunks and the other tables' batches drawn in spawned worker processes equal those drawn
+    in-process (small chunks and batches here)."""
+    from zhichan.corpus.generator import others, service
 
     monkeypatch.setattr(service, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(others, "BATCH", 300)
     one = generate(2_000, 5, store=CorpusStore(tmp_path / "one"), workers=1)
     two = generate(2_000, 5, store=CorpusStore(tmp_path / "two"), workers=2)
-    for table in ("patents", "events"):
-        assert _hashes(one, table) == _hashes(two, table)
+    for table in ("patents", "events", "trademarks", "copyrights", "geographical_indications"):
+        assert _hashes(one, table) == _hashes(two, table), table
+    assert one.counts["trademarks"] > 2 * 300
     assert len(set(_hashes(one, "patents"))) == 2_000
 
 
