@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from zhichan.corpus.generator import calibration as cal
 from zhichan.corpus.generator import names as nm
 from zhichan.corpus.generator import text as tx
 from zhichan.corpus.generator.refdata import sei_codes_batch, tech_fields
-from zhichan.corpus.generator.rows import Column, build_table
+from zhichan.corpus.generator.rows import Column, build_table, digests
 from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
 from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
@@ -536,7 +535,6 @@ def _days_of_year_month(days: np.ndarray, month: int, day: int) -> np.ndarray:
 # table building
 # --------------------------------------------------------------------------------------------
 _CONTENT_FIELDS = [f for f in PATENTS.names if f not in PROVENANCE_FIELDS]
-_EVENT_CONTENT = [f for f in EVENTS.names if f not in PROVENANCE_FIELDS]
 
 
 def _date_array(days: np.ndarray) -> pa.Array:
@@ -565,7 +563,8 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     serial = (rows * _SERIAL_A + _SERIAL_B) % 10_000_000
     digits = year * 10**8 + kind_digit * 10**7 + serial
     app_no_arr = pc.binary_join_element_wise("CN", pa.array(digits).cast(pa.string()), ".", pa.array(_check_chars(digits)), "")
-    ev["app_no"] = app_no_arr.to_pylist()
+    ev["app_no"] = app_no_arr
+    ev["digits"] = digits
     pubnum = pc.utf8_lpad(pa.array((rows * _PUB_A + _PUB_B) % 100_000_000).cast(pa.string()), 8, "0")
     granted = st["grant"] >= 0
     pub_no_arr = pc.binary_join_element_wise(_KIND_PREFIX.take(kind), pubnum, _PUB_SUFFIX.take(kind), "")
@@ -822,27 +821,46 @@ _RAW = {
 }
 
 
+_EVENT_TYPES = ("award", "invalidation", "legal_status_change", "licence", "pledge", "pledge_release", "transfer")
+
+
 def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
+    """The chunk's events in columns, ordered by (application number, date, type, drawing order)."""
     pool = world.pool
-    app_col: list[int] = []
-    parts: dict[str, list] = {k: [] for k in _EVENT_CONTENT}
+    owners: list[np.ndarray] = []
+    types: list[np.ndarray] = []
+    dates: list[np.ndarray] = []
+    amounts: list[np.ndarray] = []
+    senders: list[pa.Array] = []
+    receivers: list[pa.Array] = []
+    details: list[pa.Array] = []
 
-    def add(owner: np.ndarray, etype: str, days: np.ndarray, amount: np.ndarray | None, frm: list, to: list,
-            detail: list) -> None:
-        app_col.extend(owner.tolist())
-        parts["event_type"].extend([etype] * len(owner))
-        parts["event_date"].extend(_iso(days))
-        parts["amount_yuan"].extend([None] * len(owner) if amount is None else
-                                    [None if np.isnan(a) else float(a) for a in amount.tolist()])
-        parts["party_from"].extend(frm)
-        parts["party_to"].extend(to)
-        parts["detail"].extend(detail)
+    def strings(values: list | pa.Array) -> pa.Array:
+        return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
-    names = pool.name
-    take = lambda idx: names.take(pa.array(idx, pa.int64())).to_pylist()  # noqa: E731
-    add(ev["t_owner"], "transfer", ev["t_day"], None, take(ev["t_from"]), take(ev["t_to"]), ["权利转移"] * len(ev["t_owner"]))
+    def add(owner: np.ndarray, etype: str, days: np.ndarray, amount: np.ndarray | None, frm: list | pa.Array,
+            to: list | pa.Array, detail: list | pa.Array) -> None:
+        owners.append(owner)
+        types.append(np.full(len(owner), _EVENT_TYPES.index(etype), dtype=np.int64))
+        dates.append(days)
+        amounts.append(np.full(len(owner), np.nan) if amount is None else amount.astype(np.float64))
+        senders.append(strings(frm))
+        receivers.append(strings(to))
+        details.append(strings(detail))
+
+    def nulls(n: int) -> pa.Array:
+        return pa.nulls(n, pa.string())
+
+    def same(text: str, n: int) -> pa.Array:
+        return pa.array([text], pa.string()).take(np.zeros(n, dtype=np.int64))
+
+    def take(idx: np.ndarray) -> pa.Array:
+        return pool.name.take(pa.array(idx, pa.int64()))
+
+    n_t, n_l = len(ev["t_owner"]), len(ev["l_owner"])
+    add(ev["t_owner"], "transfer", ev["t_day"], None, take(ev["t_from"]), take(ev["t_to"]), same("权利转移", n_t))
     add(ev["l_owner"], "licence", ev["l_day"], ev["l_fee"], take(ev["l_from"]), take(ev["l_to"]),
-        ["普通许可" if i % 4 else "独占许可" for i in range(len(ev["l_owner"]))])
+        pa.array(np.where(np.arange(n_l) % 4 != 0, "普通许可", "独占许可"), pa.string()))
     prov = ev["prov"]
     province_names = world.province_name
     banks = []
@@ -851,46 +869,59 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
         pcode = world.provinces[prov[o]]
         city = _short(province_names.get(pcode, ""))
         banks.append(bank.format(city=city) if "{city}" in bank else f"{bank}{city}分行")
+    bank_array = pa.array(banks, pa.string())
     pledge_from = take(ev["p_from"])
-    add(ev["p_owner"], "pledge", ev["p_day"], ev["p_amount"], pledge_from, banks, ["出质登记"] * len(ev["p_owner"]))
+    n_p = len(ev["p_owner"])
+    add(ev["p_owner"], "pledge", ev["p_day"], ev["p_amount"], pledge_from, bank_array, same("出质登记", n_p))
     as_of_d = _days(world.as_of)
     rel = ev["p_release"] <= as_of_d
-    add(ev["p_owner"][rel], "pledge_release", ev["p_release"][rel], None,
-        [p for p, r in zip(pledge_from, rel.tolist(), strict=True) if r], [b for b, r in zip(banks, rel.tolist(), strict=True) if r],
-        ["质押解除"] * int(rel.sum()))
+    rel_idx = pa.array(np.flatnonzero(rel))
+    add(ev["p_owner"][rel], "pledge_release", ev["p_release"][rel], None, pledge_from.take(rel_idx),
+        bank_array.take(rel_idx), same("质押解除", int(rel.sum())))
     holder_now = ev["holder"]
     aw = np.flatnonzero(ev["award"])
-    levels = ("gold", "silver", "excellence")
-    add(aw, "award", ev["award_day"][aw], None, ["国家知识产权局"] * len(aw), take(holder_now[aw]),
-        [f"china_patent_award:{levels[x]}" for x in ev["award_level"][aw].tolist()])
+    levels = pa.array([f"china_patent_award:{x}" for x in ("gold", "silver", "excellence")], pa.string())
+    add(aw, "award", ev["award_day"][aw], None, same("国家知识产权局", len(aw)), take(holder_now[aw]),
+        levels.take(ev["award_level"][aw]))
     sti = np.flatnonzero(ev["sti"])
-    add(sti, "award", ev["sti_day"][sti], None, ["国务院"] * len(sti), take(holder_now[sti]),
-        [f"national_sti_award:{('first', 'second')[x]}" for x in ev["sti_level"][sti].tolist()])
+    sti_levels = pa.array([f"national_sti_award:{x}" for x in ("first", "second")], pa.string())
+    add(sti, "award", ev["sti_day"][sti], None, same("国务院", len(sti)), take(holder_now[sti]),
+        sti_levels.take(ev["sti_level"][sti]))
     inval = np.flatnonzero(ev["invalid"])
-    add(inval, "invalidation", ev["lapse"][inval], None, [None] * len(inval), take(holder_now[inval]), ["全部无效"] * len(inval))
+    add(inval, "invalidation", ev["lapse"][inval], None, nulls(len(inval)), take(holder_now[inval]), same("全部无效", len(inval)))
     req = np.flatnonzero(ev["inv_req"])
-    add(req, "invalidation", ev["inv_req_day"][req], None, [None] * len(req), take(holder_now[req]),
-        ["维持有效" if i % 3 else "部分无效" for i in range(len(req))])
+    add(req, "invalidation", ev["inv_req_day"][req], None, nulls(len(req)), take(holder_now[req]),
+        pa.array(np.where(np.arange(len(req)) % 3 != 0, "维持有效", "部分无效"), pa.string()))
     ended = np.flatnonzero(np.isin(ev["status"], [_LS_INDEX["lapsed_unpaid"], _LS_INDEX["expired"]]))
-    add(ended, "legal_status_change", ev["status_date"][ended], None, [None] * len(ended), [None] * len(ended),
-        [_LS[s] for s in ev["status"][ended].tolist()])
+    add(ended, "legal_status_change", ev["status_date"][ended], None, nulls(len(ended)), nulls(len(ended)),
+        _STATUS_NAMES.take(ev["status"][ended]))
 
-    n = len(app_col)
-    owners = np.array(app_col, dtype=np.int64)
-    app_numbers = [ev["app_no"][o] for o in owners.tolist()]
-    parts["application_number"] = app_numbers
-    order = sorted(range(n), key=lambda i: (app_numbers[i], parts["event_date"][i] or "", parts["event_type"][i], i))
-    for k in parts:
-        if k not in ("event_id", "extra_json"):
-            parts[k] = [parts[k][i] for i in order]
-    ids = []
-    for i in range(n):
-        key = "|".join(str(parts[k][i] or "") for k in
-                       ("application_number", "event_type", "event_date", "amount_yuan", "party_from", "party_to", "detail"))
-        ids.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
-    parts["event_id"] = ids
-    parts["extra_json"] = [None] * n
-    return build_table(EVENTS, parts, n, world.import_id, world.as_of.isoformat())
+    owner = np.concatenate(owners)
+    etype = np.concatenate(types)
+    days = np.concatenate(dates)
+    amount = np.concatenate(amounts)
+    n = len(owner)
+    # application numbers have one length: their order is that of their digits; no date sorts first
+    order = np.lexsort((np.arange(n), etype, np.where(days < 0, -1, days), ev["digits"][owner]))
+    owner, etype, days, amount = owner[order], etype[order], days[order], amount[order]
+    idx = pa.array(order)
+    cols: dict[str, Column] = {
+        "application_number": ev["app_no"].take(pa.array(owner)),
+        "event_type": pa.array(_EVENT_TYPES, pa.string()).take(pa.array(etype)),
+        "event_date": _date_array(days),
+        "amount_yuan": pa.array(amount, pa.float64(), mask=np.isnan(amount)),
+        "party_from": pa.concat_arrays(senders).take(idx) if n else nulls(0),
+        "party_to": pa.concat_arrays(receivers).take(idx) if n else nulls(0),
+        "detail": pa.concat_arrays(details).take(idx) if n else nulls(0),
+    }
+    # the event id: the first 32 hex digits of SHA-256 over the content joined by "|" (a missing or
+    # zero value as "", an amount as Python writes the float)
+    amount_text = pa.array(["" if np.isnan(a) or a == 0 else str(a) for a in amount.tolist()], pa.string())
+    key = [cols["application_number"], cols["event_type"], pc.cast(cols["event_date"], pa.string()), amount_text,
+           cols["party_from"], cols["party_to"], cols["detail"]]
+    joined = pc.binary_join_element_wise(*[pc.fill_null(k, "") for k in key], "|")
+    cols["event_id"] = pc.utf8_slice_codeunits(digests(joined), 0, 32)
+    return build_table(EVENTS, cols, n, world.import_id, world.as_of.isoformat())
 
 
 def _short(name: str) -> str:

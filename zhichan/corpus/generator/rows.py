@@ -26,6 +26,7 @@ from zhichan.corpus.records import PROVENANCE_FIELDS
 #: Characters JSON escapes (with ensure_ascii=False): the quote, the backslash, control characters.
 _ESCAPED_BYTES = np.zeros(256, dtype=bool)
 _ESCAPED_BYTES[[*range(0x20), ord('"'), ord("\\")]] = True
+_NOT_CONTROL = bytes(range(0x20, 0x100))
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 Column: TypeAlias = "list[Any] | pa.Array | pa.ChunkedArray"
 
@@ -57,10 +58,11 @@ def _escaped_values(arr: pa.Array) -> np.ndarray:
     if len(arr) == 0 or arr.buffers()[2] is None:
         return np.empty(0, dtype=np.int64)
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
-    hits = np.flatnonzero(_ESCAPED_BYTES[data])
-    if len(hits) == 0:
-        return hits
+    raw = arr.buffers()[2][int(offsets[0]): int(offsets[-1])].to_pybytes()
+    # the usual case, none at all, by bytes methods (several times faster than a numpy scan)
+    if raw.find(b'"') < 0 and raw.find(b"\\") < 0 and not raw.translate(None, _NOT_CONTROL):
+        return np.empty(0, dtype=np.int64)
+    hits = np.flatnonzero(_ESCAPED_BYTES[np.frombuffer(raw, dtype=np.uint8)])
     return np.unique(np.searchsorted(offsets, hits + offsets[0], side="right") - 1)
 
 
@@ -86,7 +88,7 @@ def _fragments(arr: pa.Array, dtype: pa.DataType) -> pa.Array:
     return frag.fill_null("null")
 
 
-def _digests(rows: pa.Array) -> pa.Array:
+def digests(rows: pa.Array) -> pa.Array:
     """Hex SHA-256 of every string of ``rows`` (UTF-8 bytes, straight from the Arrow buffer)."""
     n = len(rows)
     width = np.int64 if rows.type == pa.large_string() else np.int32
@@ -110,7 +112,7 @@ def content_hashes(schema: pa.Schema, arrays: dict[str, pa.Array], n: int) -> pa
     size = sum(p.nbytes for p in parts if not isinstance(p, str)) + n * sum(len(p) + 2 for p in parts if isinstance(p, str)) * 4
     kind = pa.string() if size < 2**31 - 1 else pa.large_string()
     args = [pa.scalar(p, kind) if isinstance(p, str) else p.cast(kind) for p in parts]
-    return _digests(pc.binary_join_element_wise(*args, pa.scalar("", kind)))
+    return digests(pc.binary_join_element_wise(*args, pa.scalar("", kind)))
 
 
 def build_table(schema: pa.Schema, columns: dict[str, Column], n: int, import_id: str, source_date: str) -> pa.Table:
