@@ -86,7 +86,8 @@ def run(n: int, seed: int, workers: int) -> dict:
         if proc.returncode:
             raise SystemExit(f"generation failed ({proc.returncode})")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = json.loads(out.strip().splitlines()[-1])
+        # the last JSON line (DuckDB may draw a progress bar after it on a slow machine)
+        result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
         size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         result.update(n=n, workers=workers, peak_rss_mb=peak / 1024, disk_mb=size / 2**20, cpu_s=cpu)
