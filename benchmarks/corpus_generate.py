@@ -33,7 +33,8 @@ t = time.perf_counter()
 store = CorpusStore(root / "corpus")
 snap = generate(n, seed, store=store, workers=workers or None)
 stages = store.history()[-1].get("stage_seconds", {})
-print(json.dumps({"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path), "stages": stages}))
+result = {"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path), "stages": stages}
+(root / "result.json").write_text(json.dumps(result))
 """
 
 
@@ -77,17 +78,16 @@ def run(n: int, seed: int, workers: int) -> dict:
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
-                                stdout=subprocess.PIPE, text=True)
+                                stdout=subprocess.DEVNULL)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))
             time.sleep(0.2)
-        out = proc.stdout.read() if proc.stdout else ""
         if proc.returncode:
             raise SystemExit(f"generation failed ({proc.returncode})")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # the last JSON line (DuckDB may draw a progress bar after it on a slow machine)
-        result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+        # read from a file: DuckDB may draw a progress bar on stdout on a slow machine
+        result = json.loads((root / "result.json").read_text())
         size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         result.update(n=n, workers=workers, peak_rss_mb=peak / 1024, disk_mb=size / 2**20, cpu_s=cpu)
