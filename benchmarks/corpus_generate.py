@@ -30,8 +30,11 @@ from zhichan.corpus.generator import generate
 from zhichan.corpus.store import CorpusStore
 n, seed, workers, root = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 t = time.perf_counter()
-snap = generate(n, seed, store=CorpusStore(root / "corpus"), workers=workers or None)
-print(json.dumps({"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path)}))
+store = CorpusStore(root / "corpus")
+snap = generate(n, seed, store=store, workers=workers or None)
+stages = store.history()[-1].get("stage_seconds", {})
+result = {"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path), "stages": stages}
+(root / "result.json").write_text(json.dumps(result))
 """
 
 
@@ -75,16 +78,16 @@ def run(n: int, seed: int, workers: int) -> dict:
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
-                                stdout=subprocess.PIPE, text=True)
+                                stdout=subprocess.DEVNULL)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))
             time.sleep(0.2)
-        out = proc.stdout.read() if proc.stdout else ""
         if proc.returncode:
             raise SystemExit(f"generation failed ({proc.returncode})")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = json.loads(out.strip().splitlines()[-1])
+        # read from a file: DuckDB may draw a progress bar on stdout on a slow machine
+        result = json.loads((root / "result.json").read_text())
         size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         result.update(n=n, workers=workers, peak_rss_mb=peak / 1024, disk_mb=size / 2**20, cpu_s=cpu)
@@ -106,12 +109,15 @@ def main() -> None:
     print("-" * len(header))
     for n in args.patents:
         started = time.perf_counter()
+        load_before = os.getloadavg()[0]
         r = run(n, args.seed, args.workers)
         total = sum(v for k, v in r["counts"].items() if k != "parties")
         print(f"{n:>11,} {args.workers or 'auto':>7} {r['seconds']:>8.1f} {n / r['seconds']:>10,.0f} "
               f"{total / r['seconds']:>10,.0f} {r['cpu_s']:>8,.0f} {n / r['cpu_s']:>9,.0f} "
               f"{r['peak_rss_mb']:>7,.0f}MB {r['disk_mb']:>6,.0f}MB"
-              f"   (wall incl. start {time.perf_counter() - started:.0f}s; {json.dumps(r['counts'])})")
+              f"   (wall incl. start {time.perf_counter() - started:.0f}s; CPU-s per 1M patents "
+              f"{r['cpu_s'] / n * 1e6:.0f}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+              f"stages {json.dumps(r['stages'])}; {json.dumps(r['counts'])})")
 
 
 if __name__ == "__main__":

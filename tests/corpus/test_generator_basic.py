@@ -145,14 +145,17 @@ def test_progress_and_bad_arguments(tmp_path: Path):
 
 
 def test_worker_processes_do_not_change_the_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Chunks drawn in spawned worker processes equal those drawn in-process (small chunks here)."""
-    from zhichan.corpus.generator import service
+    """Chunks and the other tables' batches drawn in spawned worker processes equal those drawn
+    in-process (small chunks and batches here)."""
+    from zhichan.corpus.generator import others, service
 
     monkeypatch.setattr(service, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(others, "BATCH", 300)
     one = generate(2_000, 5, store=CorpusStore(tmp_path / "one"), workers=1)
     two = generate(2_000, 5, store=CorpusStore(tmp_path / "two"), workers=2)
-    for table in ("patents", "events"):
-        assert _hashes(one, table) == _hashes(two, table)
+    for table in ("patents", "events", "trademarks", "copyrights", "geographical_indications"):
+        assert _hashes(one, table) == _hashes(two, table), table
+    assert one.counts["trademarks"] > 2 * 300
     assert len(set(_hashes(one, "patents"))) == 2_000
 
 
@@ -164,3 +167,44 @@ def test_addresses_resolve_to_the_region_code(small):
     ).fetchall()
     assert len(rows) == 300
     assert resolve_addresses([a for a, _ in rows]) == [c for _, c in rows]
+
+
+def test_columnwise_hash_equals_the_record_hash_on_escapes_nulls_and_empty_lists():
+    """The generator's column-wise hash (Arrow fragments, escapes found on the UTF-8 bytes) is
+    content_hash() for values JSON escapes, nulls, empty and null lists and floats."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from zhichan.corpus.generator.rows import build_table
+    from zhichan.corpus.schema import EVENTS
+
+    values = ['say "hi"', "a\\b", "line\nbreak", "tab\there", "\x01ctrl", "普通文字", "", None]
+    n = len(values)
+    columns = {
+        "application_number": [f"CN2020100{i:05d}.0" for i in range(n)],
+        "event_type": ["licence"] * n,
+        "event_date": pa.array([dt.date(2024, 1, 1 + i) if i % 3 else None for i in range(n)], pa.date32()),
+        "amount_yuan": [None, 1.5, 100000.0, 1e20, 0.1, None, 3.0, 7.25],
+        "party_from": values,
+        "party_to": list(reversed(values)),
+        "detail": pa.array(values, pa.string()),
+        "event_id": [str(i) for i in range(n)],
+    }
+    table = build_table(EVENTS, columns, n, "imp", "2025-12-31")
+    for row in table.to_pylist():
+        assert content_hash("events", row) == row["content_hash"]
+    lists = [["a\"b", "c"], [], None, ["普通", "x\ny"], ["plain"], [""], ["\\"], []]
+    from zhichan.corpus.generator.rows import content_hashes
+    from zhichan.corpus.records import PROVENANCE_FIELDS
+    from zhichan.corpus.schema import PATENTS
+
+    arrays = {f.name: pa.nulls(n, f.type) for f in PATENTS if f.name not in PROVENANCE_FIELDS}
+    arrays["applicants"] = pa.array(lists, pa.list_(pa.string()))
+    arrays["title"] = pa.array(values, pa.string())
+    arrays["is_domestic"] = pa.array([True, False, None, True, False, True, None, False])
+    arrays["claim_count"] = pa.array([1, None, 0, -3, 20, 5, 6, 7], pa.int32())
+    hashes = content_hashes(PATENTS, arrays, n).to_pylist()
+    for i in range(n):
+        record = {name: arr[i].as_py() for name, arr in arrays.items()}
+        assert content_hash("patents", record) == hashes[i], i

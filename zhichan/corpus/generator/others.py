@@ -63,15 +63,32 @@ def _finish(world: World, table: str, schema: pa.Schema, col: dict[str, list], n
     return build_table(schema, col, n, world.import_id, world.as_of.isoformat())
 
 
+#: One independent piece of work: (table, batch index, first row, rows); each batch draws from its
+#: own random stream, so batches can be drawn in any process and order.
+Task = tuple[str, int, int, int]
+
+
+def tasks(sizes: dict[str, int]) -> list[Task]:
+    """The batches of the other tables, in the order they are written."""
+    plan: list[Task] = [("geographical_indications", 0, 0, sizes["geographical_indications"])]
+    for table in ("trademarks", "copyrights"):
+        plan += [(table, b, start, min(BATCH, sizes[table] - start)) for b, start in enumerate(range(0, sizes[table], BATCH))]
+    return plan
+
+
+def run_task(world: World, task: Task) -> list[tuple[str, pa.Table]]:
+    """The rows of one task, as (table, rows) in the order they are written."""
+    table, batch, start, m = task
+    if table == "geographical_indications":
+        gi_table, gi_marks = _geographical_indications(world, m)
+        return [("geographical_indications", gi_table)] + ([("trademarks", gi_marks)] if gi_marks is not None and gi_marks.num_rows else [])
+    draw = _trademarks if table == "trademarks" else _copyrights
+    return [(table, draw(world, batch, start, m))]
+
+
 def generate_tables(world: World, sizes: dict[str, int]) -> Iterator[tuple[str, pa.Table]]:
-    gi_table, gi_marks = _geographical_indications(world, sizes["geographical_indications"])
-    yield "geographical_indications", gi_table
-    if gi_marks is not None and gi_marks.num_rows:
-        yield "trademarks", gi_marks
-    for b, start in enumerate(range(0, sizes["trademarks"], BATCH)):
-        yield "trademarks", _trademarks(world, b, start, min(BATCH, sizes["trademarks"] - start))
-    for b, start in enumerate(range(0, sizes["copyrights"], BATCH)):
-        yield "copyrights", _copyrights(world, b, start, min(BATCH, sizes["copyrights"] - start))
+    for task in tasks(sizes):
+        yield from run_task(world, task)
 
 
 def _registrants(world: World, rng: np.random.Generator, m: int, foreign_share: float,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,12 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zhichan.corpus.generator import calibration as cal
 from zhichan.corpus.generator import names as nm
 from zhichan.corpus.generator import text as tx
 from zhichan.corpus.generator.refdata import sei_codes_batch, tech_fields
-from zhichan.corpus.generator.rows import build_table
+from zhichan.corpus.generator.rows import Column, build_table, digests
 from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
 from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
@@ -274,6 +274,12 @@ class ChunkContext:
     transfer: Intensity
     pledge: Intensity
     award_rate: dict[str, float]
+    kind_names: pa.Array  # KINDS
+    type_names: pa.Array  # TYPES
+    county_code: pa.Array
+    county_city: pa.Array
+    county_province: pa.Array
+    agency_names: pa.Array
 
 
 def make_context(world: World) -> ChunkContext:
@@ -288,6 +294,12 @@ def make_context(world: World) -> ChunkContext:
         transfer=Intensity(cal.TRANSFER_GROWTH, world.as_of),
         pledge=Intensity(cal.PLEDGE_GROWTH, world.as_of),
         award_rate={},
+        kind_names=pa.array(KINDS, pa.string()),
+        type_names=pa.array(TYPES, pa.string()),
+        county_code=pa.array(world.county_code.tolist(), pa.string()),
+        county_city=pa.array(world.county_city.tolist(), pa.string()),
+        county_province=pa.array(world.county_province.tolist(), pa.string()),
+        agency_names=pa.array(world.agency_name, pa.string()),
     )
 
 
@@ -523,7 +535,6 @@ def _days_of_year_month(days: np.ndarray, month: int, day: int) -> np.ndarray:
 # table building
 # --------------------------------------------------------------------------------------------
 _CONTENT_FIELDS = [f for f in PATENTS.names if f not in PROVENANCE_FIELDS]
-_EVENT_CONTENT = [f for f in EVENTS.names if f not in PROVENANCE_FIELDS]
 
 
 def _date_array(days: np.ndarray) -> pa.Array:
@@ -546,61 +557,38 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     as_of_d = _days(world.as_of)
     ipc = world.ipc
     pool = world.pool
-    kinds = [KINDS[k] for k in kind.tolist()]
-    # application and publication numbers
+    kinds = ctx.kind_names.take(kind)
+    # application and publication numbers (12 digits: the year has four)
     kind_digit = np.where(pct_foreign, 8, kind + 1)
     serial = (rows * _SERIAL_A + _SERIAL_B) % 10_000_000
     digits = year * 10**8 + kind_digit * 10**7 + serial
-    checks = _check_chars(digits)
-    app_no = [f"CN{d:012d}.{c}" for d, c in zip(digits.tolist(), checks.tolist(), strict=True)]
-    ev["app_no"] = app_no  # type: ignore[assignment]
-    pubnum = (rows * _PUB_A + _PUB_B) % 100_000_000
+    app_no_arr = pc.binary_join_element_wise("CN", pa.array(digits).cast(pa.string()), ".", pa.array(_check_chars(digits)), "")
+    ev["app_no"] = app_no_arr
+    ev["digits"] = digits
+    pubnum = pc.utf8_lpad(pa.array((rows * _PUB_A + _PUB_B) % 100_000_000).cast(pa.string()), 8, "0")
     granted = st["grant"] >= 0
-    pub_no, grant_no = [], []
-    for k, p, g in zip(kind.tolist(), pubnum.tolist(), granted.tolist(), strict=True):
-        if k == 0:
-            pub_no.append(f"CN1{p:08d}A")
-            grant_no.append(f"CN1{p:08d}B" if g else None)
-        else:
-            s = f"CN{k + 1}{p:08d}{'U' if k == 1 else 'S'}"
-            pub_no.append(s)
-            grant_no.append(s)
+    pub_no_arr = pc.binary_join_element_wise(_KIND_PREFIX.take(kind), pubnum, _PUB_SUFFIX.take(kind), "")
+    grant_no_arr = pc.if_else(pa.array(kind == 0), pc.binary_join_element_wise(_KIND_PREFIX.take(kind), pubnum, "B", ""),
+                              pub_no_arr)
+    grant_no_arr = pc.if_else(pa.array((kind != 0) | granted), grant_no_arr, pa.scalar(None, pa.string()))
+    pub_no = pub_no_arr.to_pylist()
 
-    # applicants
-    idx_first = pa.array(applicant)
-    names_first = pool.name.take(idx_first).to_pylist()
-    uscc_first = pool.uscc.take(idx_first).to_pylist()
-    address = pool.address.take(idx_first).to_pylist()
-    postal = pool.postal.take(idx_first).to_pylist()
-    co_names = pool.name.take(pa.array(co_applicant)).to_pylist()
-    co_uscc = pool.uscc.take(pa.array(co_applicant)).to_pylist()
+    # applicants: the applicant, then the co-applicant; the holders now: the assignee of the last
+    # transfer alone, or the applicants
     holder = ev["holder"]
-    holder_names = pool.name.take(pa.array(holder)).to_pylist()
-    types_first = [TYPES[t] for t in world.pool_type_idx[applicant].tolist()]
-    types_co = [TYPES[t] for t in world.pool_type_idx[co_applicant].tolist()]
-    holder_type = [TYPES[t] for t in world.pool_type_idx[holder].tolist()]
     transferred = holder != applicant
+    app_idx, app_off = _two_per_row(applicant, co_applicant, co)
+    cur_idx, cur_off = _two_per_row(holder, co_applicant, co & ~transferred)
+    applicants = pa.ListArray.from_arrays(app_off, pool.name.take(app_idx))
+    a_types = pa.ListArray.from_arrays(app_off, ctx.type_names.take(world.pool_type_idx[app_idx]))
+    a_uscc = pa.ListArray.from_arrays(app_off, pool.uscc.take(app_idx).fill_null(""))
+    current = pa.ListArray.from_arrays(cur_off, pool.name.take(cur_idx))
+    address = _none_if_empty(pool.address.take(applicant))
+    postal = _none_if_empty(pool.postal.take(applicant))
     hc = world.pool_county[holder]
-    region = [None if c < 0 else world.county_code[c] for c in hc.tolist()]
-    city = [None if c < 0 else world.county_city[c] for c in hc.tolist()]
-    province = [None if c < 0 else world.county_province[c] for c in hc.tolist()]
+    hc_index = pa.array(hc, mask=hc < 0)
     ctry = np.where(foreign, np.array(FOREIGN)[country], "CN")
     hk_tw_mo = np.isin(ctry, ["HK", "TW", "MO"])
-
-    applicants, a_types, a_uscc, current = [], [], [], []
-    co_l, transferred_l = co.tolist(), transferred.tolist()
-    for i in range(m):
-        if co_l[i]:
-            a = [names_first[i], co_names[i]]
-            applicants.append(a)
-            a_types.append([types_first[i], types_co[i]])
-            a_uscc.append([uscc_first[i] or "", co_uscc[i] or ""])
-        else:
-            a = [names_first[i]]
-            applicants.append(a)
-            a_types.append([types_first[i]])
-            a_uscc.append([uscc_first[i] or ""])
-        current.append([holder_names[i]] if transferred_l[i] else a)
 
     # IPC lists
     codes = ipc.codes
@@ -660,24 +648,22 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     cited_kind = np.where(rng.random(int(cited_start[-1])) < 0.6, "A", "U")
     years_s = year.tolist()
 
-    status_vals = [_LS[s] for s in st["status"].tolist()]
-    groups = [LEGAL_STATUS_GROUP[LegalStatus(s)].value for s in status_vals]
-    raw = [_RAW[s] for s in status_vals]
+    status = st["status"]
 
-    # assemble the columns (python values for hashing; arrow arrays for writing)
-    col: dict[str, list] = {}
-    col["application_number"] = app_no
-    col["publication_number"] = pub_no
-    col["grant_number"] = grant_no
+    # assemble the columns (Arrow arrays where they can be built in columns, else Python lists)
+    col: dict[str, Column] = {}
+    col["application_number"] = app_no_arr
+    col["publication_number"] = pub_no_arr
+    col["grant_number"] = grant_no_arr
     col["kind"] = kinds
-    col["application_date"] = _iso(app)
-    col["publication_date"] = _iso(pub)
-    col["grant_date"] = _iso(st["grant"])
-    col["lapse_date"] = _iso(st["lapse"])
-    col["legal_status"] = status_vals
-    col["status_group"] = groups
-    col["legal_status_raw"] = raw
-    col["legal_status_date"] = _iso(np.minimum(st["status_date"], as_of_d))
+    col["application_date"] = _date_array(app)
+    col["publication_date"] = _date_array(pub)
+    col["grant_date"] = _date_array(st["grant"])
+    col["lapse_date"] = _date_array(st["lapse"])
+    col["legal_status"] = _STATUS_NAMES.take(status)
+    col["status_group"] = _STATUS_GROUPS.take(status)
+    col["legal_status_raw"] = _STATUS_RAW.take(status)
+    col["legal_status_date"] = _date_array(np.minimum(st["status_date"], as_of_d))
     col["title"] = titles
     col["abstract"] = abstracts
     col["first_claim"] = claims
@@ -685,42 +671,41 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["ipc"] = ipc_lists
     col["main_ipc"] = main_ipc
     col["ipc_subclasses"] = subclasses
-    col["cpc"] = [[] for _ in range(m)]
+    col["cpc"] = pa.ListArray.from_arrays(np.zeros(m + 1, dtype=np.int32), pa.array([], pa.string()))
     col["sei_codes"] = sei
     col["tech_field"] = tech
     col["applicants"] = applicants
     col["applicant_types"] = a_types
     col["applicant_uscc"] = a_uscc
     col["current_patentees"] = current
-    col["first_patentee"] = [c[0] for c in current]
-    col["first_patentee_type"] = [h if t else f for h, t, f in zip(holder_type, transferred_l, types_first, strict=True)]
+    # the first holder now: the last assignee, else the applicant (holder == applicant then)
+    col["first_patentee"] = pool.name.take(holder)
+    col["first_patentee_type"] = ctx.type_names.take(world.pool_type_idx[holder])
     from zhichan.corpus.parties import normalize_name
 
     uniq, inverse = np.unique(holder, return_inverse=True)
     keys = [normalize_name(x) for x in pool.name.take(pa.array(uniq)).to_pylist()]
-    col["first_patentee_key"] = [keys[j] for j in inverse.tolist()]
-    col["applicant_address"] = [a or None for a in address]
-    col["postal_code"] = [p or None for p in postal]
-    col["region_code"] = region
-    col["city_code"] = city
-    col["province_code"] = province
-    col["applicant_country"] = ctry.tolist()
-    col["is_domestic"] = (~foreign).tolist()
+    col["first_patentee_key"] = pa.array(keys, pa.string()).take(inverse.reshape(-1))
+    col["applicant_address"] = address
+    col["postal_code"] = postal
+    col["region_code"] = ctx.county_code.take(hc_index)
+    col["city_code"] = ctx.county_city.take(hc_index)
+    col["province_code"] = ctx.county_province.take(hc_index)
+    col["applicant_country"] = pa.array(ctry, pa.string())
+    col["is_domestic"] = pa.array(~foreign)
     inv_start_l = inv_start.tolist()
     inv_keys_l = inv_keys.tolist()
     col["inventors"] = [_distinct_names(inv_names[inv_start_l[i]:inv_start_l[i + 1]], inv_keys_l[inv_start_l[i]])
                         for i in range(m)]
-    agency, agents = [], []
-    use_agency_l, ag_l, kind_l = use_agency.tolist(), ag.tolist(), kind.tolist()
-    for i in range(m):
-        if use_agency_l[i]:
-            agency.append(world.agency_name[ag_l[i]])
-            agents.append([agent_names[i], agent2[i]] if kind_l[i] == 0 else [agent_names[i]])
-        else:
-            agency.append(None)
-            agents.append([])
-    col["agency"] = agency
-    col["agents"] = agents
+    ag_index = pa.array(ag, mask=~use_agency)
+    col["agency"] = ctx.agency_names.take(ag_index)
+    # agents: two for an invention, one otherwise, none without an agency
+    n_agents = np.where(use_agency, np.where(kind == 0, 2, 1), 0)
+    agent_off = np.concatenate([[0], np.cumsum(n_agents)]).astype(np.int32)
+    agent_owner = np.repeat(np.arange(m), n_agents)
+    agent_pick = agent_owner * 2 + np.arange(agent_off[-1]) - agent_off[:-1][agent_owner]
+    both = pa.array([x for pair in zip(agent_names, agent2, strict=True) for x in pair], pa.string())
+    col["agents"] = pa.ListArray.from_arrays(agent_off, both.take(agent_pick))
     prio_day = np.where(pct_foreign, app - 365, -1)
     prio_day = np.where(has_pct & ~pct_foreign, -1, prio_day)
     priority_numbers: list[list[str]] = []
@@ -743,12 +728,12 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
             pct_no.append(None)
             pct_pub_no.append(None)
     col["priority_numbers"] = priority_numbers
-    col["priority_date"] = _iso(prio_day)
+    col["priority_date"] = _date_array(prio_day)
     col["pct_application_number"] = pct_no
-    col["pct_application_date"] = _iso(np.where(has_pct, pct_app, -1))
+    col["pct_application_date"] = _date_array(np.where(has_pct, pct_app, -1))
     col["pct_publication_number"] = pct_pub_no
-    col["pct_publication_date"] = _iso(np.where(has_pct & (pct_pub <= as_of_d), pct_pub, -1))
-    col["national_entry_date"] = _iso(np.where(has_pct & pct_foreign & (national_entry <= as_of_d), national_entry, -1))
+    col["pct_publication_date"] = _date_array(np.where(has_pct & (pct_pub <= as_of_d), pct_pub, -1))
+    col["national_entry_date"] = _date_array(np.where(has_pct & pct_foreign & (national_entry <= as_of_d), national_entry, -1))
     fam_ids, fam_size, fam_members, fam_countries = [], [], [], []
     filed_l, foreign_l, hk_l, digits_l = filed_abroad.tolist(), foreign.tolist(), hk_tw_mo.tolist(), digits.tolist()
     for i in range(m):
@@ -773,24 +758,39 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     col["family_size"] = fam_size
     col["family_members"] = fam_members
     col["family_countries"] = fam_countries
-    col["family_granted_abroad"] = family_abroad.tolist()
-    cited_all = [f"CN{x}{k}" for x, k in zip(cited_nums.tolist(), cited_kind.tolist(), strict=True)]
-    cs_l, npl_l = cited_start.tolist(), npl.tolist()
-    cited = [cited_all[cs_l[i]:cs_l[i + 1]] for i in range(m)]
+    col["family_granted_abroad"] = pa.array(family_abroad)
+    cited_all = pc.binary_join_element_wise("CN", pa.array(cited_nums).cast(pa.string()), pa.array(cited_kind), "")
+    npl_l = npl.tolist()
+    cited = pa.ListArray.from_arrays(cited_start.astype(np.int32), cited_all)
     cited_npl = [[tx.npl_reference(rows_l[i] + j) for j in range(npl_l[i])] if npl_l[i] else [] for i in range(m)]
     col["cited_patents"] = cited
     col["cited_non_patent"] = cited_npl
-    col["backward_citations"] = (backward + npl).astype(int).tolist()
-    col["forward_citations"] = forward.astype(int).tolist()
-    col["transfer_count"] = ev["n_t"].astype(int).tolist()
-    col["licence_count"] = ev["n_l"].astype(int).tolist()
-    col["pledge_count"] = ev["n_p"].astype(int).tolist()
-    col["examiner"] = [None] * m
-    col["substantive_exam_date"] = _iso(np.where((st["exam"] >= 0) & (st["exam"] <= as_of_d) & (kind == 0), st["exam"], -1))
+    col["backward_citations"] = pa.array(backward + npl)
+    col["forward_citations"] = pa.array(forward)
+    col["transfer_count"] = pa.array(ev["n_t"])
+    col["licence_count"] = pa.array(ev["n_l"])
+    col["pledge_count"] = pa.array(ev["n_p"])
+    col["examiner"] = pa.nulls(m, pa.string())
+    col["substantive_exam_date"] = _date_array(np.where((st["exam"] >= 0) & (st["exam"] <= as_of_d) & (kind == 0), st["exam"], -1))
     col["extra_json"] = [None if k != 2 else json.dumps({"locarno": loc}, ensure_ascii=False)
                          for k, loc in zip(kind.tolist(), tx.locarno_classes(titles, kind), strict=True)]
-    col["source_row"] = (rows + 1).tolist()
+    col["source_row"] = pa.array(rows + 1)
     return build_table(PATENTS, col, m, world.import_id, world.as_of.isoformat())
+
+
+def _two_per_row(first: np.ndarray, second: np.ndarray, has_second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat values and list offsets of ``[first[i]]`` or ``[first[i], second[i]]`` per row."""
+    n = 1 + has_second.astype(np.int64)
+    offsets = np.zeros(len(first) + 1, dtype=np.int32)
+    np.cumsum(n, out=offsets[1:])
+    flat = np.empty(int(offsets[-1]), dtype=np.int64)
+    flat[offsets[:-1]] = first
+    flat[offsets[:-1][has_second] + 1] = second[has_second]
+    return flat, offsets
+
+
+def _none_if_empty(values: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
 def _distinct_names(names: list[str], key: int) -> list[str]:
@@ -812,6 +812,8 @@ def _draw_uniform(lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
     return lo + (u * np.maximum(hi - lo, 1)).astype(np.int64)
 
 
+_KIND_PREFIX = pa.array(["CN1", "CN2", "CN3"])
+_PUB_SUFFIX = pa.array(["A", "U", "S"])
 _RAW = {
     "published": "审中-公开", "under_examination": "审中-实质审查", "granted": "有权-授权",
     "rejected": "无权-驳回", "withdrawn": "无权-视为撤回", "abandoned": "无权-放弃", "lapsed_unpaid": "无权-未缴年费",
@@ -819,27 +821,46 @@ _RAW = {
 }
 
 
+_EVENT_TYPES = ("award", "invalidation", "legal_status_change", "licence", "pledge", "pledge_release", "transfer")
+
+
 def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
+    """The chunk's events in columns, ordered by (application number, date, type, drawing order)."""
     pool = world.pool
-    app_col: list[int] = []
-    parts: dict[str, list] = {k: [] for k in _EVENT_CONTENT}
+    owners: list[np.ndarray] = []
+    types: list[np.ndarray] = []
+    dates: list[np.ndarray] = []
+    amounts: list[np.ndarray] = []
+    senders: list[pa.Array] = []
+    receivers: list[pa.Array] = []
+    details: list[pa.Array] = []
 
-    def add(owner: np.ndarray, etype: str, days: np.ndarray, amount: np.ndarray | None, frm: list, to: list,
-            detail: list) -> None:
-        app_col.extend(owner.tolist())
-        parts["event_type"].extend([etype] * len(owner))
-        parts["event_date"].extend(_iso(days))
-        parts["amount_yuan"].extend([None] * len(owner) if amount is None else
-                                    [None if np.isnan(a) else float(a) for a in amount.tolist()])
-        parts["party_from"].extend(frm)
-        parts["party_to"].extend(to)
-        parts["detail"].extend(detail)
+    def strings(values: list | pa.Array) -> pa.Array:
+        return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
-    names = pool.name
-    take = lambda idx: names.take(pa.array(idx, pa.int64())).to_pylist()  # noqa: E731
-    add(ev["t_owner"], "transfer", ev["t_day"], None, take(ev["t_from"]), take(ev["t_to"]), ["权利转移"] * len(ev["t_owner"]))
+    def add(owner: np.ndarray, etype: str, days: np.ndarray, amount: np.ndarray | None, frm: list | pa.Array,
+            to: list | pa.Array, detail: list | pa.Array) -> None:
+        owners.append(owner)
+        types.append(np.full(len(owner), _EVENT_TYPES.index(etype), dtype=np.int64))
+        dates.append(days)
+        amounts.append(np.full(len(owner), np.nan) if amount is None else amount.astype(np.float64))
+        senders.append(strings(frm))
+        receivers.append(strings(to))
+        details.append(strings(detail))
+
+    def nulls(n: int) -> pa.Array:
+        return pa.nulls(n, pa.string())
+
+    def same(text: str, n: int) -> pa.Array:
+        return pa.array([text], pa.string()).take(np.zeros(n, dtype=np.int64))
+
+    def take(idx: np.ndarray) -> pa.Array:
+        return pool.name.take(pa.array(idx, pa.int64()))
+
+    n_t, n_l = len(ev["t_owner"]), len(ev["l_owner"])
+    add(ev["t_owner"], "transfer", ev["t_day"], None, take(ev["t_from"]), take(ev["t_to"]), same("权利转移", n_t))
     add(ev["l_owner"], "licence", ev["l_day"], ev["l_fee"], take(ev["l_from"]), take(ev["l_to"]),
-        ["普通许可" if i % 4 else "独占许可" for i in range(len(ev["l_owner"]))])
+        pa.array(np.where(np.arange(n_l) % 4 != 0, "普通许可", "独占许可"), pa.string()))
     prov = ev["prov"]
     province_names = world.province_name
     banks = []
@@ -848,46 +869,59 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
         pcode = world.provinces[prov[o]]
         city = _short(province_names.get(pcode, ""))
         banks.append(bank.format(city=city) if "{city}" in bank else f"{bank}{city}分行")
+    bank_array = pa.array(banks, pa.string())
     pledge_from = take(ev["p_from"])
-    add(ev["p_owner"], "pledge", ev["p_day"], ev["p_amount"], pledge_from, banks, ["出质登记"] * len(ev["p_owner"]))
+    n_p = len(ev["p_owner"])
+    add(ev["p_owner"], "pledge", ev["p_day"], ev["p_amount"], pledge_from, bank_array, same("出质登记", n_p))
     as_of_d = _days(world.as_of)
     rel = ev["p_release"] <= as_of_d
-    add(ev["p_owner"][rel], "pledge_release", ev["p_release"][rel], None,
-        [p for p, r in zip(pledge_from, rel.tolist(), strict=True) if r], [b for b, r in zip(banks, rel.tolist(), strict=True) if r],
-        ["质押解除"] * int(rel.sum()))
+    rel_idx = pa.array(np.flatnonzero(rel))
+    add(ev["p_owner"][rel], "pledge_release", ev["p_release"][rel], None, pledge_from.take(rel_idx),
+        bank_array.take(rel_idx), same("质押解除", int(rel.sum())))
     holder_now = ev["holder"]
     aw = np.flatnonzero(ev["award"])
-    levels = ("gold", "silver", "excellence")
-    add(aw, "award", ev["award_day"][aw], None, ["国家知识产权局"] * len(aw), take(holder_now[aw]),
-        [f"china_patent_award:{levels[x]}" for x in ev["award_level"][aw].tolist()])
+    levels = pa.array([f"china_patent_award:{x}" for x in ("gold", "silver", "excellence")], pa.string())
+    add(aw, "award", ev["award_day"][aw], None, same("国家知识产权局", len(aw)), take(holder_now[aw]),
+        levels.take(ev["award_level"][aw]))
     sti = np.flatnonzero(ev["sti"])
-    add(sti, "award", ev["sti_day"][sti], None, ["国务院"] * len(sti), take(holder_now[sti]),
-        [f"national_sti_award:{('first', 'second')[x]}" for x in ev["sti_level"][sti].tolist()])
+    sti_levels = pa.array([f"national_sti_award:{x}" for x in ("first", "second")], pa.string())
+    add(sti, "award", ev["sti_day"][sti], None, same("国务院", len(sti)), take(holder_now[sti]),
+        sti_levels.take(ev["sti_level"][sti]))
     inval = np.flatnonzero(ev["invalid"])
-    add(inval, "invalidation", ev["lapse"][inval], None, [None] * len(inval), take(holder_now[inval]), ["全部无效"] * len(inval))
+    add(inval, "invalidation", ev["lapse"][inval], None, nulls(len(inval)), take(holder_now[inval]), same("全部无效", len(inval)))
     req = np.flatnonzero(ev["inv_req"])
-    add(req, "invalidation", ev["inv_req_day"][req], None, [None] * len(req), take(holder_now[req]),
-        ["维持有效" if i % 3 else "部分无效" for i in range(len(req))])
+    add(req, "invalidation", ev["inv_req_day"][req], None, nulls(len(req)), take(holder_now[req]),
+        pa.array(np.where(np.arange(len(req)) % 3 != 0, "维持有效", "部分无效"), pa.string()))
     ended = np.flatnonzero(np.isin(ev["status"], [_LS_INDEX["lapsed_unpaid"], _LS_INDEX["expired"]]))
-    add(ended, "legal_status_change", ev["status_date"][ended], None, [None] * len(ended), [None] * len(ended),
-        [_LS[s] for s in ev["status"][ended].tolist()])
+    add(ended, "legal_status_change", ev["status_date"][ended], None, nulls(len(ended)), nulls(len(ended)),
+        _STATUS_NAMES.take(ev["status"][ended]))
 
-    n = len(app_col)
-    owners = np.array(app_col, dtype=np.int64)
-    app_numbers = [ev["app_no"][o] for o in owners.tolist()]
-    parts["application_number"] = app_numbers
-    order = sorted(range(n), key=lambda i: (app_numbers[i], parts["event_date"][i] or "", parts["event_type"][i], i))
-    for k in parts:
-        if k not in ("event_id", "extra_json"):
-            parts[k] = [parts[k][i] for i in order]
-    ids = []
-    for i in range(n):
-        key = "|".join(str(parts[k][i] or "") for k in
-                       ("application_number", "event_type", "event_date", "amount_yuan", "party_from", "party_to", "detail"))
-        ids.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
-    parts["event_id"] = ids
-    parts["extra_json"] = [None] * n
-    return build_table(EVENTS, parts, n, world.import_id, world.as_of.isoformat())
+    owner = np.concatenate(owners)
+    etype = np.concatenate(types)
+    days = np.concatenate(dates)
+    amount = np.concatenate(amounts)
+    n = len(owner)
+    # application numbers have one length: their order is that of their digits; no date sorts first
+    order = np.lexsort((np.arange(n), etype, np.where(days < 0, -1, days), ev["digits"][owner]))
+    owner, etype, days, amount = owner[order], etype[order], days[order], amount[order]
+    idx = pa.array(order)
+    cols: dict[str, Column] = {
+        "application_number": ev["app_no"].take(pa.array(owner)),
+        "event_type": pa.array(_EVENT_TYPES, pa.string()).take(pa.array(etype)),
+        "event_date": _date_array(days),
+        "amount_yuan": pa.array(amount, pa.float64(), mask=np.isnan(amount)),
+        "party_from": pa.concat_arrays(senders).take(idx) if n else nulls(0),
+        "party_to": pa.concat_arrays(receivers).take(idx) if n else nulls(0),
+        "detail": pa.concat_arrays(details).take(idx) if n else nulls(0),
+    }
+    # the event id: the first 32 hex digits of SHA-256 over the content joined by "|" (a missing or
+    # zero value as "", an amount as Python writes the float)
+    amount_text = pa.array(["" if np.isnan(a) or a == 0 else str(a) for a in amount.tolist()], pa.string())
+    key = [cols["application_number"], cols["event_type"], pc.cast(cols["event_date"], pa.string()), amount_text,
+           cols["party_from"], cols["party_to"], cols["detail"]]
+    joined = pc.binary_join_element_wise(*[pc.fill_null(k, "") for k in key], "|")
+    cols["event_id"] = pc.utf8_slice_codeunits(digests(joined), 0, 32)
+    return build_table(EVENTS, cols, n, world.import_id, world.as_of.isoformat())
 
 
 def _short(name: str) -> str:
@@ -897,4 +931,10 @@ def _short(name: str) -> str:
     return name
 
 
+_STATUS_NAMES = pa.array(_LS, pa.string())
+_STATUS_GROUPS = pa.array([LEGAL_STATUS_GROUP[LegalStatus(s)].value for s in _LS], pa.string())
+_STATUS_RAW = pa.array([_RAW.get(s) for s in _LS], pa.string())  # the generator draws no other status
+
+
 __all__ = ["CHUNK_ROWS", "Chunk", "ChunkContext", "check_character", "generate_chunk", "make_context"]
+

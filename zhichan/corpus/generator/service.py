@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pyarrow as pa
 
 from zhichan.corpus.generator import others
+from zhichan.corpus.generator.others import Task
 from zhichan.corpus.generator.patents import (
     CHUNK_ROWS,
     ChunkContext,
@@ -66,28 +67,29 @@ def generate(
     progress = progress or no_progress
     store = store or CorpusStore()
     started = time.monotonic()
+    stages: dict[str, float] = {}
     with no_cyclic_gc():
         world = build_world(n_patents, seed, as_of)
     ctx = make_context(world)
+    stages["world"] = time.monotonic() - started
     extra = others.counts(n_patents)
     total_units = n_patents + sum(extra.values())
     done = 0
     progress(0, total_units)
     counts = {"patents": 0, "events": 0}
+    plan: list[Task] = [("patents", i, start, min(CHUNK_ROWS, n_patents - start))
+                        for i, start in enumerate(range(0, n_patents, CHUNK_ROWS))]
+    plan += others.tasks(extra)
     with store.writer(carry_over=False) as writer:
-        for patents, events in _chunks(world, ctx, n_patents, seed, as_of, _worker_count(workers, n_patents)):
-            writer.write("patents", patents)
-            if events.num_rows:
-                writer.write("events", events)
-            counts["patents"] += patents.num_rows
-            counts["events"] += events.num_rows
-            done += patents.num_rows
-            progress(done, total_units)
-        for table, batch in _others(world, extra):
-            writer.write(table, batch)
-            counts[table] = counts.get(table, 0) + batch.num_rows
-            done += batch.num_rows
+        for tables in _results(world, ctx, plan, _worker_count(workers, n_patents)):
+            for table, batch in tables:
+                if table != "events" or batch.num_rows:
+                    writer.write(table, batch)
+                counts[table] = counts.get(table, 0) + batch.num_rows
+                if table != "events":
+                    done += batch.num_rows
             progress(min(done, total_units), total_units)
+        stages["drawn"] = time.monotonic() - started - stages["world"]
         for table in ("trademarks", "geographical_indications", "copyrights"):
             counts.setdefault(table, 0)
         record = {
@@ -101,22 +103,16 @@ def generate(
             "added": counts,
             "seconds": round(time.monotonic() - started, 1),
         }
+        commit_started = time.monotonic()
         snapshot = writer.commit(record)
+        stages["commit"] = time.monotonic() - commit_started
+    record["seconds"] = round(time.monotonic() - started, 1)
+    record["stage_seconds"] = {k: round(v, 1) for k, v in stages.items()}
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     store.record_import({**record, "file": "synthetic", "status": "completed", "snapshot_id": snapshot.id,
                          "finished_at": finished, "snapshot": snapshot.id, "at": finished})
     progress(total_units, total_units)
     return snapshot
-
-
-def _others(world: World, sizes: dict[str, int]) -> Iterator[tuple[str, pa.Table]]:
-    batches = others.generate_tables(world, sizes)
-    while True:
-        with no_cyclic_gc():
-            item = next(batches, None)
-        if item is None:
-            return
-        yield item
 
 
 def _worker_count(workers: int | None, n: int) -> int:
@@ -139,13 +135,25 @@ def _init_worker(world_file: str) -> None:
     _STATE["ctx"] = make_context(world)
 
 
-def _work(chunk_index: int, start: int, size: int) -> tuple[pa.Table, pa.Table]:
-    chunk = generate_chunk(_STATE["world"], chunk_index, start, size, _STATE["ctx"])  # type: ignore[arg-type]
-    return chunk.patents, chunk.events
+def _run(world: World, ctx: ChunkContext, task: Task) -> list[tuple[str, pa.Table]]:
+    """One task's tables: a chunk of patents with its events, or a batch of another table."""
+    table, index, start, size = task
+    with no_cyclic_gc():
+        if table == "patents":
+            chunk = generate_chunk(world, index, start, size, ctx)
+            return [("patents", chunk.patents), ("events", chunk.events)]
+        return others.run_task(world, task)
 
 
-def _result(future: Future[tuple[pa.Table, pa.Table]], pool: ProcessPoolExecutor) -> tuple[pa.Table, pa.Table]:
-    """Wait for a chunk; fail loudly (instead of waiting forever) if a worker process was killed."""
+def _work(task: Task) -> list[tuple[str, pa.Table]]:
+    return _run(_STATE["world"], _STATE["ctx"], task)  # type: ignore[arg-type]
+
+
+Result = list[tuple[str, pa.Table]]
+
+
+def _result(future: Future[Result], pool: ProcessPoolExecutor) -> Result:
+    """Wait for a task; fail loudly (instead of waiting forever) if a worker process was killed."""
     while True:
         try:
             return future.result(timeout=5)
@@ -159,13 +167,12 @@ def _result(future: Future[tuple[pa.Table, pa.Table]], pool: ProcessPoolExecutor
                 ) from None
 
 
-def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, workers: int) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Chunks in order; with several workers, drawn in spawned processes (bounded look-ahead)."""
-    plan = [(i, start, min(CHUNK_ROWS, n - start)) for i, start in enumerate(range(0, n, CHUNK_ROWS))]
+def _results(world: World, ctx: ChunkContext, plan: list[Task], workers: int) -> Iterator[Result]:
+    """Each task's tables in plan order; with several workers, drawn in spawned processes (bounded
+    look-ahead) — the patents' chunks and the other tables' batches alike."""
     if workers <= 1 or len(plan) <= 1:
-        for i, start, size in plan:
-            chunk = generate_chunk(world, i, start, size, ctx)
-            yield chunk.patents, chunk.events
+        for task in plan:
+            yield _run(world, ctx, task)
         return
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="zhichan-gen-") as tmp:
@@ -175,18 +182,18 @@ def _chunks(world: World, ctx: ChunkContext, n: int, seed: int, as_of: dt.date, 
         yield from _parallel(plan, context, world_file, workers)
 
 
-def _parallel(plan: list[tuple[int, int, int]], context: multiprocessing.context.BaseContext, world_file: str,
-              workers: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+def _parallel(plan: list[Task], context: multiprocessing.context.BaseContext, world_file: str,
+              workers: int) -> Iterator[Result]:
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(world_file,)) as pool:
-        pending: deque[Future[tuple[pa.Table, pa.Table]]] = deque()
+        pending: deque[Future[Result]] = deque()
         todo = iter(plan)
         for item in todo:
-            pending.append(pool.submit(_work, *item))
+            pending.append(pool.submit(_work, item))
             if len(pending) >= workers + 1:
                 break
         while pending:
             result = _result(pending.popleft(), pool)
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(_work, *nxt))
+                pending.append(pool.submit(_work, nxt))
             yield result
