@@ -294,3 +294,16 @@ def test_date_forms_and_reasons(value: str, expected: dt.date | None, reason: st
     else:
         with pytest.raises(FieldError, match=reason):
             parse_date(value)
+
+
+def test_duckdb_connections_are_offline_and_quiet() -> None:
+    """No extension downloads, and no progress bar on stdout (it broke the benchmarks' output parsing)."""
+    from zhichan.corpus.store import duckdb_connect
+
+    con = duckdb_connect()
+    try:
+        settings = dict(con.sql("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                "('enable_progress_bar', 'autoinstall_known_extensions')").fetchall())
+    finally:
+        con.close()
+    assert settings == {"enable_progress_bar": "false", "autoinstall_known_extensions": "false"}

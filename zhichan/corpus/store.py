@@ -40,7 +40,8 @@ PART_ROWS = 500_000
 
 
 def duckdb_connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection configured for offline use (no extension downloads)."""
+    """An in-memory DuckDB connection configured for offline use (no extension downloads) and quiet
+    (no progress bar on stdout: the command line and the benchmarks print their own output)."""
     settings = get_settings()
     con = duckdb.connect(
         config={
@@ -50,6 +51,7 @@ def duckdb_connect(threads: int | None = None, memory_limit: str | None = None) 
             "memory_limit": memory_limit or settings.duckdb_memory_limit,
         }
     )
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
