@@ -14,14 +14,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from zhichan.corpus.store import Snapshot
+
+T = TypeVar("T")
 
 console = Console()
 SAMPLE = Path(__file__).resolve().parent / "corpus" / "samples" / "cn_commercial_export_10.csv"
@@ -60,53 +65,57 @@ def ensure_index(snapshot: Snapshot) -> Snapshot:
     return snapshot
 
 
+def _with_workflow(seed: Callable[[Engine, Any], T]) -> T:
+    """Run a domain's demo seed against the workflow database (migrated first) with the platform's
+    procedure engine, as the app would build them."""
+    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.settings import get_settings
+    from zhichan.web.app import procedure_service
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        return seed(engine, procedure_service(settings, engine))
+    finally:
+        engine.dispose()
+
+
 def build_demo_cases(snapshot: Snapshot, per_office: int = 30) -> dict[str, int] | None:
     """Synthetic complaints and protection cases (zhichan.protection.demo), once per workflow database:
     ``None`` when protection cases exist already."""
     from sqlalchemy import select
 
-    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.db import session_scope
     from zhichan.platform.orgs import seed_demo_tree
     from zhichan.progress import rich_progress
     from zhichan.protection.demo import generate_cases, placeholder_generator
     from zhichan.protection.hooks import install
     from zhichan.protection.models import Complaint
-    from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
 
-    settings = get_settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade(engine)
+    def seed(engine: Engine, service: Any) -> dict[str, int] | None:
         with session_scope(engine) as s:
             seed_demo_tree(s)
             if s.scalar(select(Complaint.id).limit(1)) is not None:
                 return None
-        service = procedure_service(settings, engine)
         install(service, lambda: snapshot, None, generator=placeholder_generator)
         with rich_progress("生成合成投诉与案件 / generating synthetic complaints and cases") as progress:
             return generate_cases(engine, service, snapshot, per_office=per_office, progress=progress)
-    finally:
-        engine.dispose()
+
+    return _with_workflow(seed)
 
 
 def seed_demo_workflow() -> None:
-    """The demo organization tree and the synthetic finance records (pledges, funds), once."""
     from zhichan.finance.demo import seed_finance_demo
-    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.db import session_scope
     from zhichan.platform.orgs import seed_demo_tree
-    from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
 
-    settings = get_settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade(engine)
+    def seed(engine: Engine, service: Any) -> dict[str, int]:
         with session_scope(engine) as session:
             seed_demo_tree(session)
-        made = seed_finance_demo(engine, procedure_service(settings, engine))
-    finally:
-        engine.dispose()
+        return seed_finance_demo(engine, service)
+
+    made = _with_workflow(seed)
     if made["registrations"]:
         console.print(f"合成金融演示数据 / synthetic finance demo: {made['registrations']} 笔质押登记 / pledge "
                       f"registrations, {made['loans']} 笔入池贷款 / enrolled loans")
@@ -116,34 +125,16 @@ def seed_exchange_demo(snapshot: Snapshot) -> dict[str, int]:
     """Listings, needs and published open licences of demo enterprises (zhichan.exchange.demo; an
     enterprise seeded before is skipped, so a second run adds nothing)."""
     from zhichan.exchange.demo import seed
-    from zhichan.platform.db import make_engine, upgrade
-    from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
 
-    settings = get_settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade(engine)
-        return seed(engine, snapshot, procedure_service(settings, engine))
-    finally:
-        engine.dispose()
+    return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
 def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     """Synthetic service applications, priority-examination recommendations, pre-examinations and a subsidy
     round (zhichan.services.demo), once per database."""
-    from zhichan.platform.db import make_engine, upgrade
     from zhichan.services.demo import seed
-    from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
 
-    settings = get_settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade(engine)
-        return seed(engine, snapshot, procedure_service(settings, engine))
-    finally:
-        engine.dispose()
+    return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
 def demo(
