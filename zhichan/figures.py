@@ -99,26 +99,23 @@ def all_figures() -> tuple[Figures, ...]:
     return tuple(found)
 
 
+def _by_name(items: Iterable[Any], what: str) -> dict[str, Any]:
+    named: dict[str, Any] = {}
+    for item in items:
+        if item.name in named:
+            raise ValueError(f"{what} {item.name!r} is declared twice")
+        named[item.name] = item
+    return named
+
+
 @cache
 def workflow_tables() -> dict[str, WorkflowTable]:
-    tables: dict[str, WorkflowTable] = {}
-    for figures in all_figures():
-        for table in figures.tables:
-            if table.name in tables:
-                raise ValueError(f"workflow table {table.name!r} is declared twice")
-            tables[table.name] = table
-    return tables
+    return _by_name((t for figures in all_figures() for t in figures.tables), "workflow table")
 
 
 @cache
 def domain_relations() -> dict[str, Relation]:
-    relations: dict[str, Relation] = {}
-    for figures in all_figures():
-        for relation in figures.relations:
-            if relation.name in relations:
-                raise ValueError(f"relation {relation.name!r} is declared twice")
-            relations[relation.name] = relation
-    return relations
+    return _by_name((r for figures in all_figures() for r in figures.relations), "relation")
 
 
 def domain_indicators() -> list[IndicatorDef]:
