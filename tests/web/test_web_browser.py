@@ -232,3 +232,23 @@ def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifa
     assert page.locator("#new-user-form input[name=display_name]").input_value() == "重名的人"
     page.locator("#new-user-form").screenshot(path=str(artifacts_dir / "admin-user-error.png"))
     page.screenshot(path=str(artifacts_dir / "admin-users-page.png"), full_page=True)
+
+
+def test_the_menu_groups_open_one_at_a_time_and_lead_to_their_pages(page, artifacts_dir: Path, env: WebEnv) -> None:
+    sign_in(page, "cd_leader")
+    page.goto("/plans")
+    analysis, protection = page.locator("#menu-analysis"), page.locator("#menu-protection")
+    assert "active" in (analysis.get_attribute("class") or "")  # the page's group is marked
+    assert not page.locator("#menu-protection .menu-items a").first.is_visible()  # closed until asked
+    protection.locator("summary").click()
+    assert page.locator("#menu-protection .menu-items a").first.is_visible()
+    page.screenshot(path=str(artifacts_dir / "menu-open.png"))
+    page.locator("#menu-use summary").click()  # opening another closes the first
+    assert page.locator("#menu-use .menu-items a").first.is_visible()
+    assert protection.get_attribute("open") is None
+    page.keyboard.press("Escape")
+    assert page.locator("#menu-use").get_attribute("open") is None
+    page.locator("#menu-services summary").click()
+    page.locator("#menu-services .menu-items a").first.click()
+    page.wait_for_load_state()
+    assert "active" in (page.locator("#menu-services").get_attribute("class") or "")

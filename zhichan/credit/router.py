@@ -275,4 +275,4 @@ def _setup(app: FastAPI) -> None:
 
 __all__ = ["DOMAIN", "PermissionDenied"]
 
-DOMAIN = WebDomain("credit", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("credit", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="protection")

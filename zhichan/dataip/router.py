@@ -150,6 +150,6 @@ def _setup(app: FastAPI) -> None:
     app.state.dataip = DataIPService(app.state.procedures)  # installs the register's step hook
 
 
-DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")
 
 __all__ = ["DOMAIN", "PROCEDURE", "router"]

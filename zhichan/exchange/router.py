@@ -395,4 +395,4 @@ def _setup(app: FastAPI) -> None:
     jobs.register(app.state.jobs, app.state.procedures, app.state.settings.exchange_auction_sweep_seconds)
 
 
-DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")

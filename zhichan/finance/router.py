@@ -324,5 +324,5 @@ def _setup(app: FastAPI) -> None:
     fund_rules.load_funds(app.state.settings.finance_fund_dir)  # a broken fund file stops the start, with its name
 
 
-DOMAIN = WebDomain("finance", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("finance", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")
 

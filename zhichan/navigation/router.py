@@ -167,4 +167,4 @@ def _setup(app: FastAPI) -> None:
     jobs.register(app.state.jobs, app.state.engine, app.state.settings, app.state.corpus)
 
 
-DOMAIN = WebDomain("navigation", (router, api_router), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("navigation", (router, api_router), TEMPLATES, setup=_setup, menu=menu, menu_group="analysis")

@@ -319,4 +319,4 @@ def _setup(app: FastAPI) -> None:
     jobs.register(app.state.jobs, app.state.corpus, app.state.settings)
 
 
-DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, case_panel=case_panel)
+DOMAIN = WebDomain("protection", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="protection", case_panel=case_panel)

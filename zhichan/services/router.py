@@ -315,4 +315,4 @@ def _setup(app: FastAPI) -> None:
     install(app.state.procedures, app.state.corpus.snapshot)
 
 
-DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="services")

@@ -22,7 +22,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
-from zhichan.web.domains import WebDomain
+from zhichan.web.domains import MENU_GROUPS, WebDomain
 from zhichan.web.i18n import in_language, legal_citation, translate
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
@@ -99,21 +99,27 @@ def lang(request: Request) -> str:
 
 
 def nav_items(s: Scope, domains: tuple[WebDomain, ...] = (), jobs: JobRegistry | None = None) -> list[tuple[str, str]]:
-    """The menu: the platform's pages, then each domain's entries; the jobs page for whoever may start a job."""
-    items = []
+    """The menu's entries in order: the platform's pages, then each domain's; the jobs page for whoever
+    may start a job."""
+    return [item for _, items in nav_groups(s, domains, jobs) for item in items]
+
+
+def nav_groups(s: Scope, domains: tuple[WebDomain, ...] = (),
+               jobs: JobRegistry | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The menu by group (:data:`zhichan.web.domains.MENU_GROUPS`, then administration); empty groups left out."""
+    groups: dict[str, list[tuple[str, str]]] = {name: [] for name in (*MENU_GROUPS, "admin")}
     if s.governance:
-        items.append(("/cockpit", "nav.cockpit"))
-        items.append(("/plans", "nav.plans"))
-    items.append(("/search", "nav.search"))
+        groups["analysis"] += [("/cockpit", "nav.cockpit"), ("/plans", "nav.plans")]
+    groups["analysis"].append(("/search", "nav.search"))
     if s.role == Role.ENTERPRISE_USER:
-        items.append(("/enterprise", "nav.enterprise"))
+        groups["analysis"].append(("/enterprise", "nav.enterprise"))
     for domain in domains:
-        items.extend(domain.menu(s))
+        groups[domain.menu_group] += domain.menu(s)
     if s.is_authenticated and (jobs is None or jobs.kinds(s)):
-        items.append(("/jobs", "nav.jobs"))
+        groups["work"].append(("/jobs", "nav.jobs"))
     if s.is_admin:
-        items.append(("/admin/users", "nav.admin"))
-    return items
+        groups["admin"].append(("/admin/users", "nav.admin"))
+    return [(name, items) for name, items in groups.items() if items]
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
@@ -172,7 +178,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),
-        "nav": nav_items(who, request.app.state.domains, request.app.state.jobs),
+        "nav": nav_groups(who, request.app.state.domains, request.app.state.jobs),
         "snapshot": snapshot,
         "synthetic": bool(snapshot and snapshot.synthetic),
         "data_as_of": _data_as_of(snapshot),

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 #: a menu entry: the path and the message key of its label
 MenuItem = tuple[str, str]
+#: the menu's groups in order, each labelled ``nav.group.<name>``: analysis and retrieval, protection and
+#: credit, exchange and finance, public services, the user's own work
+MENU_GROUPS = ("analysis", "protection", "use", "services", "work")
 
 
 def no_menu(scope: Scope) -> list[MenuItem]:
@@ -40,6 +43,8 @@ class WebDomain:
     #: ``app.state.jobs``, ``app.state.corpus``, ``app.state.settings``): register job kinds and hooks
     setup: Callable[[FastAPI], None] = no_setup
     menu: Callable[[Scope], list[MenuItem]] = field(default=no_menu)
+    #: the menu group its entries go under (:data:`MENU_GROUPS`)
+    menu_group: str = "work"
     #: the domain's own part of the generic case page (``/cases/{id}``) for the cases of its procedures
     #: (a register's checks, linked cases, generated documents): HTML, or ``None`` for other cases
     case_panel: Callable[[Request, Session, Scope, dict[str, Any]], Markup | None] | None = None

@@ -6,6 +6,17 @@
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
   }
+  // the menu's groups: opening one closes the others; a click elsewhere or Escape closes them all
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu-group[open]").forEach(function (group) {
+      if (!group.contains(event.target)) { group.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.menu-group[open]").forEach(function (group) { group.removeAttribute("open"); });
+    }
+  });
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
