@@ -96,7 +96,8 @@ def test_the_syntax_help_is_the_field_table(client) -> None:
     assert examples == [e for f in F.FIELDS for e in f.examples]
     for example in examples:
         parse(example)  # every example the page offers is a valid query
-    help_text = unescape(html[html.index('id="syntax-help"'):html.index("</details>")])
+    start = html.index('id="syntax-help"')
+    help_text = unescape(html[start:html.index("</details>", start)])
     for table in (F.KIND_VALUES, F.LS_VALUES, F.HV_VALUES, {"no": F.HV_NO}):
         for names in table.values():
             assert "/".join(dict.fromkeys((names[1], *names))) in help_text  # every accepted name

@@ -26,8 +26,7 @@ from zhichan.reports import MEDIA_TYPES
 from zhichan.reports import render as render_report
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors
-from zhichan.web.routes.api import fast_json
+from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -332,7 +331,7 @@ def valuation_report(request: Request, valuation_id: Id, fmt: str, scope: Scope 
     return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/api/v1/exchange/valuations/{valuation_id}", tags=["exchange"], responses=errors(404, 422))
+@router.get("/api/v1/exchange/valuations/{valuation_id}", tags=["exchange"], responses=errors(401, 403, 404, 422))
 def api_valuation(request: Request, valuation_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A valuation (its author's organization and the bureau over it): the value degree with every
     indicator's score, weights and contribution, the approaches with their inputs, the range."""

@@ -26,8 +26,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import IsoDate, errors
-from zhichan.web.routes.api import fast_json
+from zhichan.web.openapi import IsoDate, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)

@@ -4,10 +4,11 @@ in the views and :mod:`zhichan.platform.portal`."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as PathLib
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
@@ -21,9 +22,12 @@ from zhichan.platform.scope import Scope
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import translate
+from zhichan.web.openapi import SCOPED, AsOf, IsoDate, RegionCode, errors, fast_json, public_dict
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+#: the JSON twins of the pages (scoped like them)
+api_router = APIRouter(prefix="/api/v1", responses=errors(), route_class=TransactionRoute)
 
 
 @router.get("/cockpit")
@@ -166,4 +170,80 @@ def enterprise_page(
     return render(request, "indicators/enterprise.html", {"d": data, "trend_spec": trend.spec()})
 
 
-DOMAIN = WebDomain("indicators", (router,), templates=Path(__file__).resolve().parent / "templates")
+
+
+@api_router.get("/regions/{code}", summary="地区概况 / region overview (scoped)", responses=SCOPED)
+def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
+    return fast_json(portal.region_overview(access, scope, code))
+
+
+IndicatorCode = Path(..., min_length=1, max_length=80, description="指标代码或中文名 / indicator code or Chinese name")
+
+
+@api_router.get("/regions/{code}/indicators", summary="地区全部指标及定义 / every indicator of a region (scoped)",
+            responses=SCOPED)
+def region_indicators(
+    code: str = RegionCode, as_of: IsoDate | None = AsOf, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep
+) -> Response:
+    """The key figures (``kpis``: registry indicators, see ``indicator_codes``) and every indicator of
+    the registry with its definition, 同比, rank and the address of its records — the page
+    ``/regions/{code}/indicators`` renders the same ``indicators`` list."""
+    day = views.parse_as_of(as_of, access)
+    overview = portal.region_overview(access, scope, code, day)
+    data = views.region_indicators(access, scope, code, day)
+    return fast_json({"code": overview["code"], "name": overview["name"], "year": overview["year"],
+                      "kpis": overview["kpis"], "indicator_codes": overview["indicator_codes"],
+                      "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
+                      "coverage": data["coverage"], "indicators": data["indicators"],
+                      "official_indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
+
+
+@api_router.get("/regions/{code}/indicators/{indicator}/records",
+            summary="指标明细记录（分页）/ the records behind an indicator (scoped, paged)", responses=SCOPED)
+def indicator_records(
+    code: str = RegionCode, indicator: str = IndicatorCode, as_of: IsoDate | None = AsOf,
+    page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+) -> Response:
+    """The same definition as the number and as ``zhichan indicators drill`` (50 records a page);
+    CSV/XLSX of all records: ``/regions/{code}/indicators/{indicator}/records.csv`` (``.xlsx``)."""
+    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page))
+
+
+@api_router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)", responses=SCOPED)
+def cockpit(
+    request: Request,
+    region: str | None = Query(None, pattern=r"^[0-9]{2}([0-9]{2}){0,2}$"),
+    as_of: IsoDate | None = AsOf,
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    return fast_json(public_dict(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of, access),
+                                           settings=request.app.state.settings)))
+
+
+@api_router.get("/plans", summary="规划目标完成度（本机构范围）/ plan-target progress (scoped)", responses=SCOPED)
+def plan_targets(
+    request: Request,
+    region: str | None = Query(None, pattern=r"^[0-9]{2}([0-9]{2}){0,2}$"),
+    as_of: IsoDate | None = AsOf,
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    """Progress %, share of the planned increase achieved, required annual growth, forecast (with its
+    method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
+    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request),
+                             region=scope.require_region(region) if region else None)
+    return public_dict({k: v for k, v in data.items() if k != "chart"})
+
+
+@api_router.get("/enterprises/{party_key}", summary="创新主体专利组合 / enterprise portfolio (scoped)", responses=SCOPED)
+def enterprise(
+    party_key: str = Path(..., min_length=1, max_length=300),
+    page: int = Query(1, ge=1, le=10_000),
+    scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    return portal.enterprise_portfolio(access, scope, party_key, page=page)
+
+
+DOMAIN = WebDomain("indicators", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates")

@@ -21,8 +21,7 @@ from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors
-from zhichan.web.routes.api import fast_json
+from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: files per submitted step, and their total as a multiple of the per-file limit (memory stays bounded)

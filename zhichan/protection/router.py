@@ -23,8 +23,7 @@ from zhichan.protection import views
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors
-from zhichan.web.routes.api import fast_json
+from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)

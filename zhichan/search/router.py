@@ -3,25 +3,30 @@ corpus is public data, scoped exports are audited."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from pathlib import Path as PathLib
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
-from zhichan.platform import audit
+from zhichan.platform import audit, portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search import views
+from zhichan.search.filters import FACET_FIELD, MAX_FILTERS
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import WebDomain
+from zhichan.web.openapi import errors
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+#: the JSON twins (public: the corpus is published data)
+api_router = APIRouter(prefix="/api/v1", responses=errors(), route_class=TransactionRoute)
 
 
 #: facet filters ``facet:value`` (zhichan.search.filters), repeatable: ``?f=ipc:H01M&f=year:2021``
@@ -121,4 +126,48 @@ def patent_similar(request: Request, application_number: str, access: CorpusAcce
     return render(request, "search/_similar.html", {"p": views.similar_fragment(access, application_number)})
 
 
-DOMAIN = WebDomain("search", (router,), templates=Path(__file__).resolve().parent / "templates")
+#: one facet click, ``facet:value`` (zhichan.search.filters); whether the value fits its field is the query
+#: language's to say (400)
+FacetFilter = Annotated[str, StringConstraints(max_length=220, pattern=rf"^({'|'.join(FACET_FIELD)}):.*\S")]
+ApiFacetFilters = Query([], max_length=MAX_FILTERS, description="分面筛选 facet:value，如 ipc:H01M、year:2021 / facet filters")
+
+
+# a query that does not parse is a 400: the query language (docs/query-language.md) is not a
+# pattern the schema can state, so a schema-valid ``q`` may still be refused
+@api_router.get("/search", summary="专利检索（公开）/ search published patents (public)",
+            responses=errors(400, 422, _400="检索式语法错误或分面筛选无效 / query syntax error or invalid facet filter"))
+def search(
+    q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
+    page: int = Query(1, ge=1, le=10_000, description="页码；超过末页时返回末页（clamped=true）/ page; past the end: the last page"),
+    page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
+    sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),
+    f: list[FacetFilter] = ApiFacetFilters,
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f)
+
+
+@api_router.get("/similar", summary="相似专利（公开）/ similar patents (public)", responses=errors(
+    400, 404, 422, _400="须且只能给出 application_number 与 text 之一 / give exactly one of application_number "
+    "and text"))
+def similar(
+    application_number: str | None = Query(None, min_length=3, max_length=40),
+    text: str | None = Query(None, min_length=1, max_length=4000),
+    k: int = Query(10, ge=1, le=50),
+    access: CorpusAccess = CorpusDep,
+) -> dict[str, Any]:
+    """The ``k`` patents most similar to a patent (``application_number``) or to ``text`` — exactly
+    one of the two — with cosine scores."""
+
+    return views.similar(access, application_number, text, k=k)
+
+
+@api_router.get("/patents/{application_number}", summary="专利著录项目（公开）/ one patent (public)",
+            responses=errors(400, 404, 422))
+def patent(
+    application_number: str = Path(..., min_length=3, max_length=40), access: CorpusAccess = CorpusDep
+) -> dict[str, Any]:
+    return portal.patent_detail(access, application_number)
+
+
+DOMAIN = WebDomain("search", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates")

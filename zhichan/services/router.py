@@ -23,8 +23,7 @@ from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors
-from zhichan.web.routes.api import fast_json
+from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)

@@ -15,9 +15,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Annotated, Any
 
+from fastapi import Path, Query
+from fastapi.responses import Response
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, BeforeValidator, Field, Strict, WithJsonSchema
 from starlette.requests import Request
@@ -102,3 +105,26 @@ def allowed_methods(request: Request) -> str:
         if route.methods and route.matches(request.scope)[0] != Match.NONE:
             methods |= set(route.methods)
     return ", ".join(sorted(methods))
+
+
+def public_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """Without the internal ``_…`` keys (cache keys), also one level down."""
+    return {k: public_dict(v) if isinstance(v, dict) else v for k, v in data.items() if not k.startswith("_")}
+
+
+def _json_default(value: Any) -> str:
+    """Dates and times as ISO 8601 (``2026-03-02``, ``2026-03-02T02:00:00``); anything else as text."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def fast_json(data: Any) -> Response:
+    """JSON without FastAPI's per-field encoder walk (the dicts here hold plain JSON types and dates)."""
+    return Response(json.dumps(data, ensure_ascii=False, default=_json_default, separators=(",", ":")),
+                    media_type="application/json")
+
+
+#: path and query parameters shared by the domains' ``/api/v1`` routes
+RegionCode = Path(..., pattern=r"^[0-9]{2}([0-9]{2}){0,2}$", description="GB/T 2260 代码（2/4/6位）/ region code")
+AsOf = Query(None, description="截至日期 YYYY-MM-DD（1985–2100；默认数据截止日）/ as-of date (1985-2100; "
+                              "default: the last date the corpus describes)")
+SCOPED = errors(400, 401, 403, 404, 422)
