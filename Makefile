@@ -9,7 +9,7 @@ demo:
 
 test:
 	scripts/bootstrap.sh test
-	.venv/bin/python -m pytest -n auto
+	.venv/bin/python -m pytest -n auto --dist worksteal --durations=25
 
 bench:
 	scripts/bootstrap.sh bench
