@@ -5,6 +5,7 @@ the budget; the round concludes only when every objection is decided; the page s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import create_org
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.service import StepTaken
 from zhichan.services import objections
 from zhichan.services.models import SubsidyAward, SubsidyObjection
 from zhichan.services.subsidies import ROUND_PROCEDURE, apply, disburse, make_round_hook, results_view
@@ -165,7 +167,6 @@ def test_dismissed_and_withdrawn_objections_leave_the_award(world: World, tmp_pa
 
 def test_concurrent_upheld_objections_never_pass_the_budget(world: World, tmp_path: Path) -> None:
     import threading
-    import time
 
     _, users, _ = _published(world, tmp_path)
     c_user = _scope(world, users[C])
@@ -177,8 +178,16 @@ def test_concurrent_upheld_objections_never_pass_the_budget(world: World, tmp_pa
     upheld: list[int] = []
     refused: list[str] = []
     barrier = threading.Barrier(2)
-    # each decision holds its transaction open a moment after summing the awards, so the two overlap
-    world.service.add_hook(objections.PROCEDURE, lambda s, scope, step: time.sleep(0.5) if step.event == "uphold" else None)
+    # each decision, after summing the awards, waits inside its transaction for the other to get there too: without
+    # the round's lock both arrive and overlap; with it the second waits outside and the first goes on at the timeout
+    inside = threading.Barrier(2, timeout=2)
+
+    def meet(s: object, scope: object, step: StepTaken) -> None:
+        if step.event == "uphold":
+            with contextlib.suppress(threading.BrokenBarrierError):
+                inside.wait()
+
+    world.service.add_hook(objections.PROCEDURE, meet)
 
     def uphold(case_id: int, amount: str) -> None:
         barrier.wait()

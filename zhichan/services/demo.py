@@ -33,7 +33,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import application_number_with_check
 from zhichan.errors import ZhichanError
-from zhichan.legaltime import add_working_days, china_date, is_workday
+from zhichan.legaltime import add_working_days, china_date, next_workday_on_or_after
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -64,8 +64,7 @@ def _officer(org: Organization, role: Role = Role.CASE_OFFICER) -> Scope:
 
 
 def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
-    while not is_workday(day):
-        day += dt.timedelta(days=1)
+    day = next_workday_on_or_after(day)
     return dt.datetime(day.year, day.month, day.day, rng.randint(1, 7))  # 09:00–15:00 China time
 
 
