@@ -121,6 +121,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A Spark comparison reads the Parquet export, which is the same whichever database it came from:
+    it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases)."""
+    twice = [item for item in items
+             if item.get_closest_marker("spark") and item.get_closest_marker("postgres")]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [item for item in items if item not in twice]
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """A workflow database on ``db_url`` (SQLite, then PostgreSQL) with every domain's migrations."""
