@@ -60,12 +60,18 @@ def _key(values):
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_every_indicator_for_every_region_is_identical_on_duckdb_and_spark(random_corpus, spark):
+def test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark(random_corpus, spark):
+    # The corpus's indicators, over the generated corpus. A domain's figures (cases, exchange, finance,
+    # protection, services) are compared on Spark in that domain's tests, over workflow data that has
+    # them — here their tables are empty and the comparison would only cost Spark queries.
+    corpus = [code for code in registry.indicators()
+              if set(registry.sources_for(registry.base_codes([code]))) <= set(registry.RELATIONS)]
+    assert {"valid_inventions", "high_value_inventions", "ip_pledge_amount", "valid_trademarks"} <= set(corpus)
     # one as-of date (plus its 同比 date 2022-12-31): Spark queries are slow to start, keep them few
     for as_of in (AS_OF,):
-        duck = service.compute(None, ALL_REGIONS, as_of, snapshot=random_corpus, engine="duckdb")
-        spk = service.compute(None, ALL_REGIONS, as_of, snapshot=random_corpus, engine="spark")
-        assert len(duck) == len(ALL_REGIONS) * len(registry.indicators())
+        duck = service.compute(corpus, ALL_REGIONS, as_of, snapshot=random_corpus, engine="duckdb")
+        spk = service.compute(corpus, ALL_REGIONS, as_of, snapshot=random_corpus, engine="spark")
+        assert len(duck) == len(ALL_REGIONS) * len(corpus)
         # exact equality, ratios included: both engines return the same integers (money as exact
         # DECIMAL sums) and the ratios are divided by the same Python code
         assert _key(duck) == _key(spk)
