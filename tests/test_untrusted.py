@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+import yaml
 
 from zhichan.errors import InputError
 from zhichan.untrusted import MAX_DEPTH, check_xlsx, load_yaml
@@ -56,3 +58,15 @@ def test_xlsx_member_limits():
     check_xlsx(archive.getvalue())
     with pytest.raises(InputError, match="损坏"):
         check_xlsx(b"not a zip at all")
+
+
+def test_yaml_booleans_are_yaml_1_2_so_a_choice_no_stays_a_string():
+    # PyYAML alone reads these as booleans (YAML 1.1): a declared choice "no" or a key "on" would turn
+    # into False / True; every YAML the platform reads goes through this one loader
+    from zhichan.untrusted import yaml_safe_load
+
+    text = "choices: [yes, no, on, off, y, n, NO]\non: 1\nrequired: true\noptional: False\nday: 2026-01-02\n"
+    for data in (yaml_safe_load(text), load_yaml(text.encode())):
+        assert data == {"choices": ["yes", "no", "on", "off", "y", "n", "NO"], "on": 1, "required": True,
+                        "optional": False, "day": dt.date(2026, 1, 2)}
+    assert yaml.safe_load("on: yes") == {True: True}  # the loader's change stays its own

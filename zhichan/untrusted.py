@@ -1,7 +1,10 @@
 """Reading documents people upload (plans, chains …) with bounds: a small file must not be able
 to take a worker's memory or stack, and a malformed one answers with a reason (``InputError``).
 
-- **YAML** (:func:`load_yaml`): UTF-8 only; no anchors/aliases (the "billion laughs" alias bomb
+- **YAML** (:func:`load_yaml`; :func:`yaml_safe_load` for the platform's own declaration files, same
+  loader): booleans are YAML 1.2's ``true``/``false`` only — ``yes``, ``no``, ``on``, ``off``, ``y``
+  and ``n`` stay strings (PyYAML follows YAML 1.1 and reads a choice ``no`` or a key ``on`` as a
+  boolean); UTF-8 only; no anchors/aliases (the "billion laughs" alias bomb
   expands a 551-byte file to gigabytes; plan and chain files never need them); at most
   ``max_depth`` levels of nesting (PyYAML composes nodes recursively: 5,000 levels of ``[`` end in
   ``RecursionError``); at most ``max_nodes`` nodes.
@@ -36,7 +39,8 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """``SafeLoader`` that refuses aliases and counts depth and nodes while composing."""
+    """``SafeLoader`` that refuses aliases and counts depth and nodes while composing, with YAML 1.2
+    booleans."""
 
     max_depth = MAX_DEPTH
     max_nodes = MAX_NODES
@@ -72,6 +76,20 @@ class _BoundedLoader(yaml.SafeLoader):
                 self._depth -= 1
 
 
+_BoundedLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def yaml_safe_load(text: str | bytes) -> Any:
+    """One YAML document with the loader above; errors are PyYAML's (``yaml.YAMLError``) or
+    ``InputError`` for an alias, too deep or too many nodes."""
+    return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
+
+
 def load_yaml(data: bytes | str, *, what: str = "YAML") -> Any:
     """One YAML document from an upload, within the bounds above; ``InputError`` with the reason."""
     if isinstance(data, bytes):
@@ -85,7 +103,7 @@ def load_yaml(data: bytes | str, *, what: str = "YAML") -> Any:
     else:
         text = data
     try:
-        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
+        return yaml_safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"{what} 格式错误 / malformed {what}: {str(exc)[:300]}") from None
     except RecursionError:

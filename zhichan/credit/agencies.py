@@ -22,7 +22,6 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
+from zhichan.untrusted import yaml_safe_load
 
 GRADES = ("A+", "A", "B", "C", "D")
 START_SCORE = 100
@@ -62,7 +62,7 @@ class Rating:
 @lru_cache(maxsize=1)
 def rating() -> Rating:
     """The declared table of negative items and their points (``zhichan/credit/rating.yaml``)."""
-    data = yaml.safe_load((files("zhichan.credit") / "rating.yaml").read_text("utf-8"))
+    data = yaml_safe_load((files("zhichan.credit") / "rating.yaml").read_text("utf-8"))
     items = {code: ItemKind(code, v["zh"], v["en"], int(v["points"])) for code, v in data["items"].items()}
     divisors = {str(g): int(k) for g, k in data["inspection_divisors"].items()}
     if any(k < 1 for k in divisors.values()) or not set(divisors) <= set(GRADES):

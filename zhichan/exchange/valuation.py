@@ -38,7 +38,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,6 +52,7 @@ from zhichan.platform import audit
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.reports.document import Document, Paragraph, Section, Table
+from zhichan.untrusted import yaml_safe_load
 
 DEFAULT_MODEL = Path(__file__).with_name("valuation_model.yaml")
 SCENARIOS = ("licensing", "finance", "tax", "infringement", "grading")
@@ -115,7 +115,7 @@ def _sums_to_one(weights: list[Decimal], where: str) -> None:
 
 def parse_model(text: str) -> Model:
     """The indicator set of ``text`` (YAML), checked: known signals and score kinds, weights summing to 1."""
-    data = yaml.safe_load(text)
+    data = yaml_safe_load(text)
     try:
         dims = tuple(Dimension(d["key"], d["label"], tuple(
             Group(g["key"], g["label"], tuple(

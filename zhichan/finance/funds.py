@@ -35,6 +35,7 @@ from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError
 from zhichan.finance.models import Claim, Fund, LedgerEntry, Loan
 from zhichan.legaltime.periods import add_years
+from zhichan.untrusted import yaml_safe_load
 
 CENT = Decimal("0.01")
 ENTERPRISE_TYPES = {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业"}
@@ -128,7 +129,7 @@ class FundRules(Strict):
 
 def parse_fund(text: bytes | str, source: str) -> FundRules:
     try:
-        return FundRules.model_validate(yaml.safe_load(text))
+        return FundRules.model_validate(yaml_safe_load(text))
     except (yaml.YAMLError, ValidationError, ValueError, TypeError) as exc:
         raise ConfigError(f"风险补偿资金声明无效：{source}：{exc} / invalid fund declaration {source}: {exc}") from None
 

@@ -19,6 +19,7 @@ import yaml
 from chinese_calendar import constants as _schedule
 
 from zhichan.errors import InputError
+from zhichan.untrusted import yaml_safe_load
 
 
 class CalendarNotPublished(InputError):
@@ -97,7 +98,7 @@ def load_schedule_file(path: Path) -> list[int]:
     last year, so the coverage stays contiguous.
     """
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = yaml_safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"节假日文件无法读取：{path.name}（{exc}） / cannot read the holiday schedule file {path.name}") from None
     if not isinstance(data, dict):

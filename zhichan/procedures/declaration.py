@@ -32,6 +32,7 @@ from zhichan.errors import ConfigError, InputError
 from zhichan.legaltime.clocks import Unit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import region_prefix
+from zhichan.untrusted import yaml_safe_load
 
 MAX_DECLARATION_BYTES = 256 * 1024
 #: a transition whose ``to`` is "." keeps the case in its state (a step such as 补正, 中止, 延长)
@@ -282,7 +283,7 @@ def read_yaml(text: bytes | str, source: str) -> dict[str, Any]:
     if len(text) > MAX_DECLARATION_BYTES:
         raise ConfigError(f"程序声明过大：{source} / procedure declaration {source} is too large")
     try:
-        data = yaml.safe_load(text)
+        data = yaml_safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"程序声明无效：{source}：{exc} / invalid procedure declaration {source}: {exc}") from None
     if not isinstance(data, dict):

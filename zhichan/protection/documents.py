@@ -17,7 +17,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-import yaml
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ from zhichan.protection.models import Dispute
 from zhichan.reports.document import Document, Paragraph, Section
 from zhichan.reports.docx import render_docx
 from zhichan.reports.pdf import render_pdf
+from zhichan.untrusted import yaml_safe_load
 
 DISPUTES = cast(Table, Dispute.__table__)
 BLANK = "______"
@@ -51,7 +51,7 @@ def load_template(name: str, local_dir: Path | None) -> dict[str, Any] | None:
             text = shipped.read_text("utf-8")
     if text is None:
         return None
-    data = yaml.safe_load(text)
+    data = yaml_safe_load(text)
     if not isinstance(data, dict) or not isinstance(data.get("paragraphs"), list):
         raise ConfigError(f"文书模板无效：{name}.yaml 须有 title 和 paragraphs / template {name}.yaml needs a title and "
                           "paragraphs")

@@ -16,7 +16,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from zhichan.procedures.declaration import Declaration, ProcedureRegistry, Text
 from zhichan.procedures.service import StepTaken
 from zhichan.procedures.views import period_text
 from zhichan.services.models import CatalogueOverride
+from zhichan.untrusted import yaml_safe_load
 
 #: who edits the catalogue for the area of their organization
 EDITORS = (Role.BUREAU_LEADER, Role.SYSTEM_ADMIN)
@@ -54,7 +54,7 @@ class Entry(BaseModel):
 def shipped_entries() -> tuple[Entry, ...]:
     text = (files("zhichan.services") / "catalogue.yaml").read_text("utf-8")
     try:
-        entries = tuple(Entry.model_validate(e) for e in yaml.safe_load(text) or [])
+        entries = tuple(Entry.model_validate(e) for e in yaml_safe_load(text) or [])
     except (ValidationError, TypeError) as exc:
         raise ConfigError(f"服务事项清单无效：services/catalogue.yaml：{exc} / invalid service catalogue: {exc}") from None
     codes = [e.code for e in entries]

@@ -15,7 +15,6 @@ from importlib.resources import files
 from typing import Any, Literal
 
 import tantivy
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zhichan.errors import ConfigError, InputError
@@ -23,6 +22,7 @@ from zhichan.search import fields as F
 from zhichan.search.compiler import bigram_match, word_match
 from zhichan.search.layout import register_tokenizers
 from zhichan.search.text import bigrams, words
+from zhichan.untrusted import yaml_safe_load
 
 Kind = Literal["policy", "case"]
 MAX_QUERY = 100
@@ -47,7 +47,7 @@ def entries() -> tuple[Entry, ...]:
     for item in sorted((files("zhichan.services") / "library").iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
             try:
-                found += [Entry.model_validate(e) for e in yaml.safe_load(item.read_text("utf-8")) or []]
+                found += [Entry.model_validate(e) for e in yaml_safe_load(item.read_text("utf-8")) or []]
             except (ValidationError, TypeError) as exc:
                 raise ConfigError(f"政策案例库条目无效：{item.name}：{exc} / invalid library entry {item.name}") from None
     if len({e.id for e in found}) != len(found):

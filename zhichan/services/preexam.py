@@ -15,7 +15,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.declaration import Text
 from zhichan.procedures.service import StepTaken
 from zhichan.services.models import PreexamFiling
+from zhichan.untrusted import yaml_safe_load
 
 FILING = "services.preexam_filing"
 CASE = "services.preexam_case"
@@ -49,7 +49,7 @@ class Centre(BaseModel):
 def centres() -> dict[str, Centre]:
     try:
         found = [Centre.model_validate(c) for c in
-                 yaml.safe_load((files("zhichan.services") / "centres.yaml").read_text("utf-8")) or []]
+                 yaml_safe_load((files("zhichan.services") / "centres.yaml").read_text("utf-8")) or []]
         for c in found:
             normalize_region_code(c.region)
             bad = [x for x in c.ipc if not IPC_SUBCLASS.match(x)]

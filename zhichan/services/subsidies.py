@@ -29,7 +29,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -46,6 +45,7 @@ from zhichan.procedures.models import CaseClock
 from zhichan.procedures.service import StepTaken
 from zhichan.services import objections
 from zhichan.services.models import SubsidyApplication, SubsidyAward
+from zhichan.untrusted import yaml_safe_load
 
 ROUND_PROCEDURE = "services.subsidy_round"
 CENT = Decimal("0.01")
@@ -91,7 +91,7 @@ def programmes() -> dict[str, Programme]:
         if not item.name.endswith(".yaml"):
             continue
         try:
-            p = Programme.model_validate(yaml.safe_load(item.read_text("utf-8")))
+            p = Programme.model_validate(yaml_safe_load(item.read_text("utf-8")))
             normalize_region_code(p.region)
         except (ValidationError, TypeError, ValueError) as exc:
             raise ConfigError(f"资助项目声明无效：{item.name}：{exc} / invalid programme {item.name}: {exc}") from None

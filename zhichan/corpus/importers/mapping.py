@@ -30,6 +30,7 @@ from zhichan.corpus.importers.rows import FIELD_LABELS, REQUIRED_FIELDS, RowErro
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.validate import FieldError, kind_from_application_number
 from zhichan.errors import InputError
+from zhichan.untrusted import yaml_safe_load
 
 PARSERS = {
     "kind": lambda v: parse_kind(v).value,
@@ -100,7 +101,7 @@ class MappedFileMapper(RowMapper):
     @classmethod
     def from_file(cls, path: Path) -> MappedFileMapper:
         try:
-            data = yaml.safe_load(Path(path).read_text("utf-8"))
+            data = yaml_safe_load(Path(path).read_text("utf-8"))
             return cls(MappingSpec.model_validate(data))
         except FileNotFoundError as exc:
             raise InputError(f"映射文件不存在：{path} / mapping file not found") from exc
