@@ -97,6 +97,12 @@ def test_objections_change_awards_within_the_budget(world: World, tmp_path: Path
     with pytest.raises(FormError) as info:
         _object(world, c_user, 1, D(2026, 8, 11))
     assert "2026-08-10" in info.value.errors["line"]
+    # the officers who decide objections (the city's, and a district's within it) do not file one (a
+    # bank's user did, above)
+    for name in ("chengdu_officer", "wuhou_officer"):
+        with pytest.raises(FormError) as info:
+            _object(world, world.scope(name), 1, D(2026, 8, 5))
+        assert "不能提出异议" in info.value.errors["line"]
 
     # the round waits for its objections
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
@@ -134,6 +140,7 @@ def test_objections_change_awards_within_the_budget(world: World, tmp_path: Path
     assert [(o["status"], o["before"], o["after"], o["objector"]) for o in line1] == \
         [("upheld", Y("21000.00"), Y("5000.00"), None)]
     assert officer["published"][0]["objections"][0]["objector"] == C
+    assert not officer["may_object"]
     assert public["awarded_total"] == Y("40000.00") and public["budget_left"] == Y("0.00")
 
     with session_scope(world.engine) as s:

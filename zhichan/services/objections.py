@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
-from zhichan.platform.scope import Scope
+from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.scope import CASES
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload, check_fields
@@ -51,6 +51,13 @@ def _published_line(session: Session, code: str, line: Any) -> tuple[SubsidyAwar
     if row is None or row[1].state not in ("published", "concluded"):
         raise FormError({"line": f"公示结果中没有序号 {seq} / no line {seq} in the published result"})
     return row[0], row[1]
+
+
+def oversees(scope: Scope, programme_region: str) -> bool:
+    """Officers above the programme's area or within it: they see the applications and decide objections,
+    so they do not file one."""
+    area, mine = region_prefix(programme_region), scope.region_prefix
+    return mine is not None and (area.startswith(mine) or mine.startswith(area))
 
 
 def objection_due(session: Session, round_case_id: int) -> dt.date | None:
@@ -112,6 +119,9 @@ def make_objection_hook(declared: Any) -> Any:
             code = str(step.case_fields.get("programme", ""))
             if code not in declared():
                 raise FormError({"programme": f"没有资助项目 {code} / no programme {code}"})
+            if oversees(scope, declared()[code].region):
+                raise FormError({"line": "本地区知识产权管理部门工作人员负责处理异议，不能提出异议 / officers of the "
+                                         "area decide objections and do not file them"})
             award, round_case = _published_line(session, code, step.case_fields.get("line"))
             due = objection_due(session, round_case.id)
             if round_case.state != "published" or due is None or china_date(step.now) > due:

@@ -306,9 +306,8 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     if round_case is not None:
         objection_until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case.id,
                                                                         CaseClock.name == "objection"))
-    area, mine = region_prefix(p.region), scope.region_prefix
     # officers above the programme's area, or within it (a district sees its own enterprises' applications)
-    officer = mine is not None and (area.startswith(mine) or mine.startswith(area))
+    officer = objections.oversees(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
     published = [{"seq": a.seq, "applicant": app.applicant, "requested": a.requested_yuan, "awarded": a.awarded_yuan,
                   "reason": a.reason, "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
@@ -330,7 +329,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
             "awarded_total": spent, "objection_until": objection_until,
             "budget_left": p.budget_yuan - spent if published else None,
-            "may_object": scope.is_authenticated and open_for_objections,
+            "may_object": scope.is_authenticated and open_for_objections and not officer,
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
             "may_apply": scope.role == Role.ENTERPRISE_USER,
