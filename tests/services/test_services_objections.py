@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.procedures.helpers import PASSWORD, World, at
-from tests.services.test_services_subsidies import A, B, C, _corpus, _enterprises, _programme, _scope
+from tests.services.test_services_subsidies import A, B, C, N, _corpus, _enterprises, _programme, _scope
 from zhichan.errors import FormError
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
@@ -151,6 +151,48 @@ def test_objections_change_awards_within_the_budget(world: World, tmp_path: Path
         assert award is not None
         paid = disburse(s, world.scope("chengdu_officer"), award.id, "2026-08-14", "CD-2026-003")
         assert paid.awarded_yuan == Y("5000.00")
+
+
+def test_an_applicant_left_off_the_list_objects_and_is_added(world: World, tmp_path: Path) -> None:
+    # N (no patents) applied and was found ineligible, so it has no line; it objects as line 0
+    declared = {CODE: _programme("40000.00")}
+    _, users, _ = _published(world, tmp_path)
+    n_user, c_user = _scope(world, users[N]), _scope(world, users[C])
+    with session_scope(world.engine) as s:
+        apply(s, n_user, _corpus(tmp_path / "corpus-n"), CODE, now=at(D(2026, 7, 5)), declared=declared)
+    with session_scope(world.engine) as s:  # (applied after the allotment here, so as not to renumber lines)
+        assert objections.unlisted_application(s, n_user, CODE) is not None
+        assert objections.unlisted_application(s, c_user, CODE) is None  # C is on the list (line 3)
+    with pytest.raises(FormError) as info:
+        _object(world, c_user, 0, D(2026, 8, 4))
+    assert "没有未列入的申报" in info.value.errors["line"]
+    mine = _object(world, n_user, 0, D(2026, 8, 4), grounds="本企业有授权发明，系统未计入")
+    again = _object(world, n_user, "0", D(2026, 8, 5), grounds="补充材料")
+    with session_scope(world.engine) as s:
+        public = results_view(s, Scope(), CODE, "zh", declared=declared)
+        assert [(o["status"], o["objector"]) for o in public["unlisted_objections"]] == \
+            [("pending", None), ("pending", None)]
+        assert [a["seq"] for a in public["published"]] == [1, 2, 3]
+    # the budget is spent: upholding with money needs another line cut first
+    with pytest.raises(FormError) as info:
+        _decide(world, mine["id"], "uphold", {"awarded": "5000.00", "decision": "核实有授权发明"}, D(2026, 8, 6))
+    assert "预算余额仅 0.00 元" in info.value.errors["awarded"]
+    cut = _object(world, c_user, 1, D(2026, 8, 5))
+    _decide(world, cut["id"], "uphold", {"awarded": "16000.00", "decision": "部分发明不属申请人"}, D(2026, 8, 6))
+    _decide(world, mine["id"], "uphold", {"awarded": "5000.00", "decision": "核实有授权发明"}, D(2026, 8, 6))
+    _decide(world, again["id"], "uphold", {"awarded": "4000.50", "decision": "按补充材料调整"}, D(2026, 8, 7))
+    with session_scope(world.engine) as s:
+        lines = {a.seq: a.awarded_yuan for a in s.scalars(select(SubsidyAward))}
+        assert lines == {1: Y("16000.00"), 2: Y("19000.00"), 3: Y("0.00"), 4: Y("4000.50")}
+        rows = {o.case_id: o for o in s.scalars(select(SubsidyObjection))}
+        added = s.scalar(select(SubsidyAward.id).where(SubsidyAward.seq == 4))
+        assert (rows[mine["id"]].award_id, rows[mine["id"]].amount_before, rows[mine["id"]].amount_after) == \
+            (added, Y("0.00"), Y("5000.00"))
+        assert (rows[again["id"]].award_id, rows[again["id"]].amount_before) == (added, Y("5000.00"))
+        public = results_view(s, Scope(), CODE, "zh", declared=declared)
+        assert public["unlisted_objections"] == []
+        assert [o["status"] for o in public["published"][3]["objections"]] == ["upheld", "upheld"]
+        assert public["published"][3]["applicant"] == N
 
 
 def test_dismissed_and_withdrawn_objections_leave_the_award(world: World, tmp_path: Path) -> None:

@@ -142,15 +142,19 @@ class PreexamFiling(Base):
 
 
 class SubsidyObjection(Base):
-    """An objection to one line of a published subsidy result: its own case (``services.subsidy_objection``,
-    with its decision clock), and — when upheld — the award it changed, before and after."""
+    """An objection to one line of a published subsidy result, or an applicant's objection that its own
+    application was left off it: its own case (``services.subsidy_objection``, with its decision clock),
+    and — when upheld — the award it changed (or added), before and after."""
 
     __tablename__ = "services_subsidy_objections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), unique=True)
     round_case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), index=True)
-    award_id: Mapped[int] = mapped_column(ForeignKey("services_subsidy_awards.id"), index=True)
+    #: the disputed line; None while an objection to the objector's own unlisted application is pending
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("services_subsidy_awards.id"), index=True, nullable=True)
+    #: the objector's own application, when it objects to being left off the list (line 0)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("services_subsidy_applications.id"), nullable=True)
     programme: Mapped[str] = mapped_column(String(20), index=True)
     objector: Mapped[str] = mapped_column(String(200))
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,7 +1,10 @@
 """Objections to a published subsidy result (资助结果异议).
 
 While a round (``services.subsidy_round``) is published and its objection clock runs, anyone signed in —
-the applicants among them — may object to one line of the result. Each objection is its own case
+the applicants among them — may object to one line of the result, except the officers who decide
+objections (those over the programme's area, :func:`oversees`). An applicant found ineligible has no
+line: it objects as **line 0** to its own application being left off the list, and upholding that
+objection adds the application as the next line with the decided award. Each objection is its own case
 (``services.subsidy_objection``): handled by the office that published the round, on the declaration's
 decision clock (``zhichan.legaltime``), decided by upholding or dismissing it; the objector follows it on
 the case page and may withdraw it.
@@ -34,7 +37,7 @@ from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.scope import CASES
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload, check_fields
-from zhichan.services.models import SubsidyAward, SubsidyObjection
+from zhichan.services.models import SubsidyApplication, SubsidyAward, SubsidyObjection
 
 PROCEDURE = "services.subsidy_objection"
 CENT = Decimal("0.01")
@@ -42,15 +45,46 @@ CENT = Decimal("0.01")
 
 def _published_line(session: Session, code: str, line: Any) -> tuple[SubsidyAward, Case]:
     """The award on line ``line`` of ``code``'s published result, and its round; FormError beside the field."""
-    try:
-        seq = int(line)
-    except (TypeError, ValueError):
-        raise FormError({"line": "请填写公示序号（整数） / give the line number of the result"}) from None
+    seq = _line_number(line)
     row = session.execute(select(SubsidyAward, Case).join(Case, Case.id == SubsidyAward.round_case_id)
                           .where(SubsidyAward.programme == code, SubsidyAward.seq == seq)).first()
     if row is None or row[1].state not in ("published", "concluded"):
         raise FormError({"line": f"公示结果中没有序号 {seq} / no line {seq} in the published result"})
     return row[0], row[1]
+
+
+def _line_number(line: Any) -> int:
+    try:
+        return int(line)
+    except (TypeError, ValueError):
+        raise FormError({"line": "请填写公示序号（整数） / give the line number of the result"}) from None
+
+
+def unlisted_application(session: Session, scope: Scope, code: str) -> SubsidyApplication | None:
+    """The caller's organization's application to ``code`` that is not on the result (found ineligible):
+    the one it may object about as line 0."""
+    if scope.org_id is None or scope.role != Role.ENTERPRISE_USER:
+        return None
+    listed = select(SubsidyAward.application_id).where(SubsidyAward.programme == code)
+    return session.scalars(select(SubsidyApplication).where(
+        SubsidyApplication.programme == code, SubsidyApplication.org_id == scope.org_id,
+        SubsidyApplication.id.not_in(listed)).order_by(SubsidyApplication.id)).first()
+
+
+def _disputed(session: Session, scope: Scope, code: str, line: Any
+              ) -> tuple[SubsidyAward | None, SubsidyApplication | None, Case]:
+    """What an objection disputes: a line of the published result, or (line 0) the caller's own application
+    left off it; and the round."""
+    if _line_number(line) != 0:
+        award, round_case = _published_line(session, code, line)
+        return award, None, round_case
+    application = unlisted_application(session, scope, code)
+    round_of = session.scalar(select(Case).join(SubsidyAward, SubsidyAward.round_case_id == Case.id)
+                                .where(SubsidyAward.programme == code).limit(1))
+    if application is None or round_of is None or round_of.state not in ("published", "concluded"):
+        raise FormError({"line": "序号 0 只用于申报企业对本企业未列入名单提出异议，贵单位没有未列入的申报 / line 0 is "
+                                 "an applicant's objection that its own application was left off; yours is not"})
+    return None, application, round_of
 
 
 def oversees(scope: Scope, programme_region: str) -> bool:
@@ -77,18 +111,19 @@ def file_objection(procedures: ProcedureService, session: Session, scope: Scope,
     except FormError as exc:
         errors.update(exc.errors)
     try:
-        award, round_case = _published_line(session, code, fields.get("line"))
+        award, _, round_case = _disputed(session, scope, code, fields.get("line"))
     except FormError as exc:
         errors.update(exc.errors)
     if errors:
         raise FormError(errors)
+    line = f"第 {award.seq} 号" if award is not None else "未列入名单的申报"
     # the engine files an enterprise's case with its own bureau and an officer's with their office; anyone
     # else (a bank's, an agency's user) names the office — the round's. The start hook moves every
     # objection to the round's office.
     handling = None if scope.governance or scope.role == Role.ENTERPRISE_USER else round_case.org_id
     return procedures.start(session, scope, PROCEDURE, fields={**fields, "programme": code}, uploads=uploads,
                             now=now, ip=ip, handling_org_id=handling,
-                            title=f"{code} 第 {award.seq} 号 · 资助结果异议")
+                            title=f"{code} {line} · 资助结果异议")
 
 
 def parse_amount(raw: Any, cap: Decimal) -> Decimal:
@@ -122,7 +157,7 @@ def make_objection_hook(declared: Any) -> Any:
             if oversees(scope, declared()[code].region):
                 raise FormError({"line": "本地区知识产权管理部门工作人员负责处理异议，不能提出异议 / officers of the "
                                          "area decide objections and do not file them"})
-            award, round_case = _published_line(session, code, step.case_fields.get("line"))
+            award, application, round_case = _disputed(session, scope, code, step.case_fields.get("line"))
             due = objection_due(session, round_case.id)
             if round_case.state != "published" or due is None or china_date(step.now) > due:
                 raise FormError({"line": f"公示期至 {due} 已届满，不再受理异议 / the objection period ended on {due}"})
@@ -130,7 +165,9 @@ def make_objection_hook(declared: Any) -> Any:
             session.execute(update(CASES).where(CASES.c.id == step.case_id).values(
                 org_id=round_case.org_id, org_path=round_case.org_path, region_code=round_case.region_code,
                 party_user_id=step.party_user_id if step.party_user_id is not None else scope.user_id))
-            session.add(SubsidyObjection(case_id=step.case_id, round_case_id=round_case.id, award_id=award.id,
+            session.add(SubsidyObjection(case_id=step.case_id, round_case_id=round_case.id,
+                                         award_id=award.id if award is not None else None,
+                                         application_id=application.id if application is not None else None,
                                          programme=code, objector=(scope.org_name or scope.username)[:200],
                                          filed_at=step.now, status="pending"))
             session.flush()
@@ -144,15 +181,26 @@ def make_objection_hook(declared: Any) -> Any:
             # one decision on a round's awards at a time (PostgreSQL: the round's row lock; SQLite: the
             # step's write transaction)
             session.execute(select(CASES.c.id).where(CASES.c.id == row.round_case_id).with_for_update())
-            changed = session.get(SubsidyAward, row.award_id)
-            assert changed is not None
-            award = changed
+            award = session.get(SubsidyAward, row.award_id) if row.award_id is not None else session.scalar(
+                select(SubsidyAward).where(SubsidyAward.application_id == row.application_id))  # listed since
             others = session.scalar(select(func.coalesce(func.sum(SubsidyAward.awarded_yuan), 0)).where(
-                SubsidyAward.round_case_id == row.round_case_id, SubsidyAward.id != award.id)) or Decimal(0)
+                SubsidyAward.round_case_id == row.round_case_id,
+                SubsidyAward.id != (award.id if award is not None else -1))) or Decimal(0)
             left = p.budget_yuan - Decimal(others)
             if amount > left:
                 raise FormError({"awarded": f"预算余额仅 {left.quantize(CENT)} 元，不能超过预算 {p.budget_yuan} 元 / "
                                             f"only {left.quantize(CENT)} yuan of the budget is left"})
+            if award is None:  # the objector's own application, left off the list: it gets the next line
+                application = session.get(SubsidyApplication, row.application_id)
+                assert application is not None
+                last = session.scalar(select(func.max(SubsidyAward.seq)).where(
+                    SubsidyAward.round_case_id == row.round_case_id)) or 0
+                award = SubsidyAward(round_case_id=row.round_case_id, application_id=application.id,
+                                     programme=row.programme, seq=last + 1, requested_yuan=application.requested_yuan,
+                                     awarded_yuan=Decimal("0.00"), reason="未列入名单 / not listed")
+                session.add(award)
+                session.flush()
+            row.award_id = award.id
             row.amount_before, row.amount_after = award.awarded_yuan, amount
             award.awarded_yuan = amount
             award.reason = f"{award.reason}；异议 {step.number} 成立，调整为 {amount} 元 / changed on objection"
@@ -165,9 +213,10 @@ def make_objection_hook(declared: Any) -> Any:
     return hook
 
 
-def by_award(session: Session, code: str, *, officer: bool) -> dict[int, list[dict[str, Any]]]:
-    """Every objection to ``code``'s result, by award (the objector's name only for ``officer``)."""
-    out: dict[int, list[dict[str, Any]]] = {}
+def by_award(session: Session, code: str, *, officer: bool) -> dict[int | None, list[dict[str, Any]]]:
+    """Every objection to ``code``'s result, by award (None: applications left off the list, still pending or
+    dismissed; the objector's name only for ``officer``)."""
+    out: dict[int | None, list[dict[str, Any]]] = {}
     rows = session.execute(select(SubsidyObjection, Case.number).join(Case, Case.id == SubsidyObjection.case_id)
                            .where(SubsidyObjection.programme == code).order_by(SubsidyObjection.id)).all()
     for o, number in rows:
