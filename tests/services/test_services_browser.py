@@ -130,16 +130,35 @@ def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> No
     page.screenshot(path=str(artifacts_dir / "services-entry.png"), full_page=True)
 
 
+def _apply_late(env, username: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.services.subsidies import apply
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == username)))
+        apply(s, scope, env.app.state.corpus.snapshot(), "SUB-2026-01")
+
+
 def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.services.helpers import published_round
 
     published_round(env)
+    _apply_late(env, "ent2_user")  # not on the published list: it may object to being left off (line 0)
     sign_in(page, "ent2_user")
     page.goto("/services/subsidies/SUB-2026-01")
+    assert page.inner_text("#objection-line option[value='0']") == "0 · 本企业的申报（未列入名单）"
     page.select_option("#objection-line", "1")
     page.click("#objection-submit")  # no grounds: answered beside the field
     page.wait_for_selector("#grounds-error")
     page.screenshot(path=str(artifacts_dir / "services-objection-error.png"), full_page=True)
+    page.goto("/services/subsidies/SUB-2026-01?lang=en")
+    assert page.inner_text("#objection-line option[value='0']") == "0 · our own application (not on the list)"
+    page.goto("/services/subsidies/SUB-2026-01?lang=zh")
+    page.select_option("#objection-line", "1")
     page.fill("#objection-grounds", "该企业计入的授权发明不在资助期内")
     page.click("#objection-submit")
     page.wait_for_url("**/cases/*")
