@@ -182,6 +182,6 @@ def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_d
         report = page.locator("#navigation-report")
         assert heading in report.inner_text()
         assert chart_title in page.locator("#chart-nav-trend").inner_text()
-        page.screenshot(path=str(artifacts_dir / f"navigation-report-{lang}.png"), full_page=False)
+        page.screenshot(path=str(artifacts_dir / f"navigation-report-{lang}.png"), full_page=True)
         if lang == "en":
             assert not re.search(r"[\u3400-\u9fff]", " ".join(report.locator("section > h2").all_inner_texts()))
