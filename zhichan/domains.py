@@ -17,4 +17,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.exchange",
     "zhichan.protection",
     "zhichan.finance",
+    "zhichan.navigation",
 )

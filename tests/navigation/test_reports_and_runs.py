@@ -139,7 +139,7 @@ def test_quarterly_schedule_runs_and_changes(db_url, tmp_path, test_chain, setti
     assert (changes["patents_before"], changes["patents_now"]) == (12, 14)
     assert (changes["local_before"], changes["local_now"]) == (4, 5)
     by_branch = {b["branch_id"]: (b["before"], b["now"], b["trend"]) for b in changes["branches"]}
-    assert by_branch == {"1": (8, 8, "持平"), "1.1": (4, 4, "持平"), "2": (4, 6, "增长")}
+    assert by_branch == {"1": (8, 8, "flat"), "1.1": (4, 4, "flat"), "2": (4, 6, "grew")}
     assert changes["new_applicants_count"] == 1 and changes["new_applicants"][0]["name"] == WU
     moves = {x["name"]: (x["rank_before"], x["rank_now"], x["move"]) for x in changes["rank_changes"]}
     assert moves[YI] == (1, 1, "—") and moves[DING] == (5, 2, "↑3")

@@ -8,7 +8,11 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
+import pytest
+
+from tests.helpers import sign_in
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.indicators import registry, service, views
 from zhichan.platform.models import Role
@@ -166,3 +170,44 @@ def test_cockpit_as_of_form_keeps_the_region(env, client):
     assert 'name="region" value="510107"' in form and 'name="as_of" value="2023-12-31"' in form
     assert 'id="year-incomplete"' not in html  # 2023 is complete: the data end on 2024-03-07
     assert "2023 年提交的申请尚未全部公开" in html  # … but 2023's filings are not all published yet
+
+
+def test_every_indicator_unit_has_a_label_saying_what_it_counts():
+    from zhichan.web.i18n import LANGUAGES, translate
+
+    for ind in registry.indicators().values():  # the suite runs the catalogues strict: a missing key raises
+        key = registry.unit_key(ind.code)
+        for lang in LANGUAGES:
+            assert translate(lang, key), (ind.code, lang)
+    assert translate("en", registry.unit_key("valid_inventions")) == "patents"
+    assert translate("en", registry.unit_key("valid_inventions_per_10k")) == "patents"  # its numerator's records
+    assert translate("en", registry.unit_key("trademark_registrations")) == "trademarks"
+    cases = [c for c, i in registry.indicators().items() if i.unit == "件" and i.source == "procedure_cases"]
+    assert cases and {translate("en", registry.unit_key(c)) for c in cases} == {"cases"}
+    assert {translate("zh", registry.unit_key(c)) for c in cases} == {"件"}
+
+
+def test_the_records_page_speaks_the_page_language(env, client):
+    """A Chinese page shows the (Chinese) definition, not the English note of what is counted; an English
+    page the note; the unit names what is counted."""
+    login_as(client, env.engine, "cd_leader")
+    counts = registry.get_indicator("patent_applications").counts
+    zh = client.get("/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang=zh").text
+    assert counts not in zh and 'id="indicator-definition"' in zh
+    en = client.get("/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang=en").text
+    assert counts in en and 'id="indicator-definition"' not in en
+    assert re.search(r'id="indicator-value">[\d,]+</strong> patents', en)
+    page = client.get("/regions/510100/indicators?lang=en").text
+    row = re.search(r'<tr data-code="trademark_registrations">.*?</tr>', page, re.S)
+    assert row and "</a> trademarks" in row.group(0)
+
+
+@pytest.mark.browser
+def test_the_records_page_in_both_languages_in_the_browser(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "cd_leader")
+    for lang, unit in (("zh", "件"), ("en", "patents")):
+        page.goto(f"/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang={lang}")
+        value = page.locator("#indicator-value").locator("xpath=..").inner_text()
+        assert unit in value
+        assert page.locator("#indicator-counts").count() == (lang == "en")
+        page.screenshot(path=str(artifacts_dir / f"indicator-records-{lang}.png"), full_page=False)

@@ -4,9 +4,12 @@ the interactive report, DOCX/PDF downloads, quarterly schedules — and scope (o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import unquote_plus
 
-from tests.helpers import wait_for
+import pytest
+
+from tests.helpers import sign_in, wait_for
 from zhichan.platform import jobs
 from zhichan.web.testing import csrf_from, login_as
 
@@ -53,6 +56,18 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     pdf = client.get(f"/navigation/runs/{run_id}/report.pdf")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    # the report in the page's language: the page, its download links and the files
+    assert "一、总体概况" in page.text
+    en = client.get(f"/navigation/runs/{run_id}", params={"lang": "en"})
+    report = en.text.split('id="navigation-report"')[1]
+    assert "1. Overview" in report and "一、总体概况" not in report and 'id="report-language"' not in en.text
+    assert 'lang="zh' not in en.text.split("<body")[1]
+    assert f'href="/navigation/runs/{run_id}/report.pdf?lang=en"' in en.text
+    pdf_en = client.get(f"/navigation/runs/{run_id}/report.pdf", params={"lang": "en"})
+    assert pdf_en.status_code == 200 and pdf_en.content != pdf.content
+    assert ".en.pdf" in pdf_en.headers["content-disposition"]
+    docx_en = client.get(f"/navigation/runs/{run_id}/report.docx", params={"lang": "en"})
+    assert docx_en.status_code == 200 and ".en.docx" in docx_en.headers["content-disposition"]
     # a county user sees no report of the city (existence not revealed) …
     for username in ("wuhou", "jinjiang"):
         login_as(client, env.engine, username)
@@ -145,3 +160,28 @@ def test_an_admin_runs_the_due_schedules_of_its_own_area(client, env):
     assert job["status"] == "succeeded", job["message"]
     assert [run["region"] for run in job["result"]["runs"]] == ["510107"]
     assert [s.region_code for s in service.due_schedules(env.engine)] == ["510104"]  # jinjiang's still due
+
+
+@pytest.mark.browser
+def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A run's interactive report reads in the page's language, charts included."""
+    sign_in(page, "cd_leader")
+    page.goto("/navigation/chains/nev")
+    token = page.locator("#run-form input[name=csrf_token]").get_attribute("value")
+    # the form's request, without opening the jobs page (its polling would be cut off by the next page)
+    r = page.request.post("/navigation/chains/nev/run", form={"csrf_token": token, "as_of": "2023-12-31"},
+                          max_redirects=0)
+    assert r.status == 303
+    assert env.app.state.jobs.run_one(env.engine)
+    page.goto("/navigation")
+    run_id = page.locator("[data-run]").first.get_attribute("data-run")
+    for lang, heading, chart_title in (("zh", "一、总体概况", "年度申请量与申请人数"),
+                                       ("en", "1. Overview", "Applications and applicants per year")):
+        page.goto(f"/navigation/runs/{run_id}?lang={lang}")
+        page.wait_for_selector("#chart-nav-trend[data-rendered='1'] svg", timeout=30_000)
+        report = page.locator("#navigation-report")
+        assert heading in report.inner_text()
+        assert chart_title in page.locator("#chart-nav-trend").inner_text()
+        page.screenshot(path=str(artifacts_dir / f"navigation-report-{lang}.png"), full_page=True)
+        if lang == "en":
+            assert not re.search(r"[\u3400-\u9fff]", " ".join(report.locator("section > h2").all_inner_texts()))

@@ -283,6 +283,20 @@ def indicators() -> dict[str, IndicatorDef]:
     return {ind.code: ind for ind in _defs()}
 
 
+#: units that are a measure word (件: one of whatever is counted); their label names what the records
+#: of the indicator's source are, ``unit.件.<source>`` — patents, trademarks, cases, deals …
+COUNTED_UNITS = ("件",)
+
+
+def unit_key(code: str) -> str:
+    """The message key of an indicator's unit: ``unit.<unit>``, or for a measure word
+    ``unit.<unit>.<source>`` with the source of the records behind the figure (a ratio's numerator's)."""
+    ind = get_indicator(code)
+    if ind.unit in COUNTED_UNITS:
+        return f"unit.{ind.unit}.{get_indicator(ind.drill_code).source}"
+    return f"unit.{ind.unit}"
+
+
 def get_indicator(code: str) -> IndicatorDef:
     """By code or by Chinese name (``每万人口高价值发明专利拥有量``)."""
     table = indicators()

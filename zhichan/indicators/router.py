@@ -8,13 +8,14 @@ from pathlib import Path as PathLib
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
 from zhichan.indicators import views
+from zhichan.indicators.registry import unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -246,4 +247,10 @@ def enterprise(
     return portal.enterprise_portfolio(access, scope, party_key, page=page)
 
 
-DOMAIN = WebDomain("indicators", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates")
+def _setup(app: FastAPI) -> None:
+    # ``t(unit_key(code))``: an indicator's unit says what it counts (registry.unit_key)
+    app.state.templates.env.globals["unit_key"] = unit_key
+
+
+DOMAIN = WebDomain("indicators", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates",
+                   setup=_setup)

@@ -44,14 +44,9 @@ RTA_STRONG = 1.2
 GROWTH = 0.2
 EMERGING_RATIO = 4.0
 
-STAGE_LABELS = {"emerging": "萌芽期", "growth": "成长期", "mature": "成熟期", "decline": "衰退期",
-                "insufficient": "数据不足"}
-STRENGTH_LABELS = {"strong": "优势", "balanced": "均衡", "weak": "薄弱", "missing": "缺失（补链）",
-                   "small": "样本不足"}
-TYPE_LABELS = {"enterprise": "企业", "university": "高校", "institute": "科研院所", "individual": "个人",
-               "government": "机关团体", "other": "其他"}
-STATUS_LABELS = {"valid": "有效", "pending": "审中", "invalid": "失效"}
-EVENT_LABELS = {"transfer": "转让", "licence": "许可", "pledge": "质押"}
+#: the codes the result carries (their labels: the navigation catalogue, ``navigation.<field>.<code>``)
+STAGES = ("emerging", "growth", "mature", "decline", "insufficient")
+STRENGTHS = ("strong", "balanced", "weak", "missing", "small")
 
 
 @dataclass
@@ -201,7 +196,7 @@ def inventor_teams(rows: list[dict[str, Any]], min_members: int, top: int) -> li
             "members": len(members),
             "patents": len(patents),
             "applicant": applicant_names.get(main_applicant, main_applicant),
-            "member_names": "、".join(sorted({m[0] for m in members})[:8]),
+            "member_names": sorted({m[0] for m in members})[:8],
         })
     teams.sort(key=lambda t: (-t["patents"], -t["members"], t["lead_inventor"], t["applicant"]))
     return teams[:top]
@@ -252,7 +247,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     by_branch = {w["branch_id"]: w for w in windows}
     whole = by_branch.get("", {"apps_w1": 0, "apps_w2": 0, "applicants_w1": 0, "applicants_w2": 0})
     stage = classify_stage(whole["apps_w1"], whole["apps_w2"], whole["applicants_w1"], whole["applicants_w2"])
-    r.life_cycle = {"stage": stage, "label": STAGE_LABELS[stage], "w1": [w1s, w1e], "w2": [w2s, w2e],
+    r.life_cycle = {"stage": stage, "w1": [w1s, w1e], "w2": [w2s, w2e],
                     "incomplete": list(incomplete_years(as_of)),
                     **{k: whole[k] for k in ("apps_w1", "apps_w2", "applicants_w1", "applicants_w2")}}
     progress(4, steps)
@@ -287,8 +282,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
             "local_applicants": int(s.get("local_applicants") or 0),
             "local_share": float(s.get("local_share") or 0.0),
             "chain_local_share": float(r.overview["local_share"]),
-            "rta": None if rta is None else float(rta), "strength": cls, "strength_label": STRENGTH_LABELS[cls],
-            "stage": b_stage, "stage_label": STAGE_LABELS[b_stage],
+            "rta": None if rta is None else float(rta), "strength": cls, "stage": b_stage,
             "apps_w1": w["apps_w1"], "apps_w2": w["apps_w2"],
         })
     top_regions = [x["region_code"] for x in regions[: params.top - 1]]
@@ -310,14 +304,11 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     r.top_local = _rows(con, Q.TOP_APPLICANTS.format(where="AND is_local"), {"top": params.top})
     for row in (*r.top_national, *r.top_local):
         row["region"] = region_label(row["region_code"])
-        row["type_label"] = TYPE_LABELS.get(row["applicant_type"], row["applicant_type"])
     r.applicant_counts = {x["applicant_key"]: x["patents"] for x in _rows(con, Q.APPLICANT_COUNTS)}
     progress(7, steps)
 
     # local innovators and teams ----------------------------------------------------------------
     r.innovator_types = _rows(con, Q.LOCAL_INNOVATOR_TYPES)
-    for row in r.innovator_types:
-        row["type_label"] = TYPE_LABELS.get(row["applicant_type"], row["applicant_type"])
     for kind in ("enterprise", "university", "institute"):
         r.local_by_type[kind] = _rows(
             con, Q.TOP_APPLICANTS.format(where=f"AND is_local AND applicant_type = '{kind}'"), {"top": 5}
@@ -338,11 +329,8 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     r.high_value = {"chain": _one(con, Q.HIGH_VALUE_FLAGS.format(where="")),
                     "local": _one(con, Q.HIGH_VALUE_FLAGS.format(where="WHERE is_local"))}
     r.legal_status = _rows(con, Q.LEGAL_STATUS)
-    for row in r.legal_status:
-        row["label"] = STATUS_LABELS[row["status"]]
     r.operations = _rows(con, Q.OPERATIONS)
     for row in r.operations:
-        row["label"] = EVENT_LABELS[row["event_type"]]
         row["amount_yuan"] = float(row["amount_yuan"])
         row["local_amount_yuan"] = float(row["local_amount_yuan"])
     r.operations_by_year = _rows(con, Q.OPERATIONS_BY_YEAR)

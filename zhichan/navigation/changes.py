@@ -4,10 +4,13 @@ A run stores :func:`summarize` of its result; the next run of the same chain and
 its own result with that summary (:func:`compare`):
 
 - **new applicants** (新进入申请人): applicants present now and absent from the previous run;
-- **branches that grew or shrank**: patents per branch before and now; a branch 增长 when it
-  gained at least 5 % (and at least one patent), 减少 when it lost, otherwise 持平;
+- **branches that grew or shrank**: patents per branch before and now; a branch ``grew`` (增长) when
+  it gained at least 5 % (and at least one patent), ``shrank`` (减少) when it lost, otherwise ``flat``
+  (持平);
 - **rank changes**: the home region's rank among its peers, and the rank of every applicant in
-  the current national top list (— when it was outside the previous top 50).
+  the current national top list (``new`` when it was outside the previous top 50).
+
+Codes, not words: the report shows them in its language (``navigation.change.<code>``).
 """
 
 from __future__ import annotations
@@ -38,10 +41,10 @@ def summarize(result: NavigationResult, top_ranks: list[dict[str, Any]] | None =
 
 def _trend(before: int, now: int) -> str:
     if now - before >= 1 and (before == 0 or (now - before) / before >= GROWTH_THRESHOLD):
-        return "增长"
+        return "grew"
     if now < before:
-        return "减少"
-    return "持平"
+        return "shrank"
+    return "flat"
 
 
 def compare(result: NavigationResult, previous: dict[str, Any], *, top: int = 10) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def compare(result: NavigationResult, previous: dict[str, Any], *, top: int = 10
     rank_changes = []
     for x in result.top_national[:top]:
         before = prev_ranks.get(x["applicant_key"], {}).get("rank")
-        move = "新进" if before is None else ("↑" + str(before - x["rank"]) if before > x["rank"]
+        move = "new" if before is None else ("↑" + str(before - x["rank"]) if before > x["rank"]
                                               else ("↓" + str(x["rank"] - before) if before < x["rank"] else "—"))
         rank_changes.append({"name": x["name"], "rank_before": before, "rank_now": x["rank"], "move": move})
     return {
@@ -71,8 +74,8 @@ def compare(result: NavigationResult, previous: dict[str, Any], *, top: int = 10
         "local_before": previous.get("local", 0), "local_now": result.overview.get("local", 0),
         "rank_before": previous.get("home_rank"), "rank_now": result.home_rank.get("rank"),
         "branches": branches,
-        "grew": [b["branch_id"] for b in branches if b["trend"] == "增长"],
-        "shrank": [b["branch_id"] for b in branches if b["trend"] == "减少"],
+        "grew": [b["branch_id"] for b in branches if b["trend"] == "grew"],
+        "shrank": [b["branch_id"] for b in branches if b["trend"] == "shrank"],
         "new_applicants_count": len(new_keys),
         "new_applicants": [{"name": k, "patents": result.applicant_counts[k]} for k in new_sorted[:top]],
         "rank_changes": rank_changes,

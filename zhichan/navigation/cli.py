@@ -42,6 +42,7 @@ def navigate(
     out: Annotated[Path | None, typer.Option(help="输出文件或目录 / output file or folder")] = None,
     generated_at: Annotated[str | None, typer.Option(
         help="固定生成时间（ISO 8601，用于重现报告） / pin the generation time (to regenerate a report identically)")] = None,
+    lang: Annotated[list[str], typer.Option("--lang", help="报告语言 zh | en（可重复） / report language (repeatable)")] = ["zh"],  # noqa: B006 - typer needs a literal default
 ) -> None:
     """生成产业链专利导航报告 / Generate a patent navigation report for an industry chain."""
     from zhichan.navigation.service import generate_report
@@ -53,7 +54,7 @@ def navigate(
         pinned = pinned.replace(tzinfo=dt.UTC)
     with rich_progress("专利导航分析 / analysing") as progress:
         outcome = generate_report(chain, _date(as_of), fmt, region_code=region, out=out, engine=engine,
-                                  generated_at=pinned, progress=progress)
+                                  generated_at=pinned, languages=lang, progress=progress)
     o = outcome.result.overview
     console.print(f"{outcome.document.title}: 专利 {o['patents']} 件，本地 {o['local']} 件；快照 {outcome.result.snapshot_id}")
     for kind, path in outcome.files.items():

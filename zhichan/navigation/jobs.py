@@ -1,7 +1,8 @@
 """Job kinds of patent navigation: a chain's report run (``navigation.report``: analysis + DOCX +
-PDF through :func:`zhichan.navigation.service.generate_report`, and the interactive page's fragment
-rendered from the same document, stored as ``<reports_dir>/web/navigation-run<id>.html`` — the page
-never re-analyses) and the quarterly schedules that are due (``navigation.run_due``)."""
+PDF in Chinese and English through :func:`zhichan.navigation.service.generate_report`, and the
+interactive page's fragment rendered from the same documents, stored as
+``<reports_dir>/web/navigation-run<id>.html`` and ``…run<id>.en.html`` — the page never re-analyses)
+and the quarterly schedules that are due (``navigation.run_due``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from zhichan.navigation.scope import NAV_ROLES
 from zhichan.platform.jobs import JobContext, JobRegistry
 from zhichan.platform.models import Role
 from zhichan.settings import Settings
+from zhichan.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 JOB_KIND = "navigation.report"
 RUN_DUE_KIND = "navigation.run_due"
@@ -24,8 +26,10 @@ DUE_CHECK_SECONDS = 3600
 REPORT_FORMATS = ("docx", "pdf")
 
 
-def fragment_path(settings: Settings, run_id: int) -> Path:
-    return settings.reports_dir / "web" / f"navigation-run{run_id}.html"
+def fragment_path(settings: Settings, run_id: int, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """The interactive page of a run in ``lang`` (``navigation-run7.html``, ``navigation-run7.en.html``)."""
+    language = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
+    return settings.reports_dir / "web" / f"navigation-run{run_id}{language}.html"
 
 
 
@@ -57,7 +61,7 @@ def report_job(engine: Engine, settings: Settings, access: Any, ctx: Any) -> dic
     outcome = service.generate_report(
         str(params["chain"]), as_of, list(params.get("formats") or REPORT_FORMATS),
         region_code=str(params["region"]), snapshot=access.require_snapshot(), engine=engine,
-        progress=ctx.progress,
+        languages=LANGUAGES, progress=ctx.progress,
     )
     _write_fragment(settings, outcome)
     return {"run_id": outcome.run_id, "chain": params["chain"], "region": params["region"],
@@ -86,13 +90,15 @@ def submit_due_reports(engine: Engine, registry: JobRegistry) -> None:
 
 
 def _write_fragment(settings: Settings, outcome: Any) -> None:
-    """The interactive page of a recorded run, from the same document as its DOCX/PDF."""
+    """The interactive page of a recorded run in each of its languages, from the same documents as its
+    DOCX/PDF."""
     from zhichan.reports.html import render_fragment
 
     if outcome.run_id is None:
         return
-    path = fragment_path(settings, outcome.run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_fragment(outcome.document, mode="vega"), "utf-8")
-    tmp.replace(path)
+    for lang, document in outcome.documents.items():
+        path = fragment_path(settings, outcome.run_id, lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(render_fragment(document, mode="vega"), "utf-8")
+        tmp.replace(path)

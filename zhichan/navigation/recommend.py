@@ -21,11 +21,13 @@ import duckdb
 
 from zhichan.navigation import sql as Q
 from zhichan.navigation.regions import region_label
+from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
 
 if TYPE_CHECKING:
     from zhichan.navigation.analysis import NavigationResult
 
-KIND_LABELS = {"investment": "招商引资", "talent": "招才引智", "transfer": "沉睡专利转化", "strengthen": "强链"}
+#: the kinds, in the report's order (their titles: ``navigation.recommendation.<kind>``)
+KINDS = ("investment", "talent", "transfer", "strengthen")
 
 
 def _pct(x: float) -> str:
@@ -46,7 +48,6 @@ def weak_branches(result: NavigationResult) -> list[dict[str, Any]]:
 def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) -> list[dict[str, Any]]:
 
     p = result.params
-    region = result.region_name
     out: list[dict[str, Any]] = []
     weak = weak_branches(result)
 
@@ -55,18 +56,16 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "branch": b["branch_id"], "min_patents": p.min_target_patents, "top": p.targets_per_branch})
         if not targets:
             continue
-        listed = "；".join(
-            f"「{t['name']}」（{region_label(t['region_code']) if t['is_domestic'] else '境外'}，该分支 {t['patents']} 件，"
-            f"有效发明 {t['valid_inventions']} 件）" for t in targets)
         out.append({
             "kind": "investment",
             "branch_id": b["branch_id"],
             "target": targets[0]["name"],
-            "text": (
-                f"分支「{b['path']}」{region}有 {b['local']} 件专利，占国内 {b['domestic']} 件的 "
-                f"{_pct(b['local_share'])}，低于{region}在全产业链的占比 {_pct(b['chain_local_share'])}"
-                f"（RTA {b['rta']:.2f}，{b['strength_label']}）。建议招引/对接：{listed}。"
-            ),
+            "facts": {"path": b["path"], "local": b["local"], "domestic": b["domestic"],
+                      "local_share": b["local_share"], "chain_local_share": b["chain_local_share"],
+                      "rta": b["rta"], "strength": b["strength"],
+                      "targets": [{"name": t["name"], "region": region_label(t["region_code"]) if t["is_domestic"]
+                                   else None, "patents": t["patents"], "valid_inventions": t["valid_inventions"]}
+                                  for t in targets]},
             "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
                          "branch_local_share": round(b["local_share"], 4),
                          "chain_local_share": round(b["chain_local_share"], 4),
@@ -77,18 +76,16 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
 
     if weak:
         ids = [b["branch_id"] for b in weak]
-        names = "、".join(b["name"] for b in weak)
+        names = [b["name"] for b in weak]
         inventors = _rows(con, Q.EXTERNAL_INVENTORS_IN_BRANCHES, {
             "branches": ids, "min_patents": p.min_target_patents, "top": p.top})
         for inv in inventors[: max(3, p.targets_per_branch * 2)]:
             out.append({
                 "kind": "talent",
                 "target": inv["inventor"],
-                "text": (
-                    f"发明人「{inv['inventor']}」（{inv['applicant']}，{region_label(inv['region_code'])}）"
-                    f"在{region}薄弱分支（{names}）共有 {inv['patents']} 件专利，其中有效发明 "
-                    f"{inv['valid_inventions']} 件，建议作为招才引智对象。"
-                ),
+                "facts": {"inventor": inv["inventor"], "applicant": inv["applicant"],
+                          "region": region_label(inv["region_code"]), "branches": names, "patents": inv["patents"],
+                          "valid_inventions": inv["valid_inventions"]},
                 "evidence": {"patents": inv["patents"], "valid_inventions": inv["valid_inventions"],
                              "branches": ids},
             })
@@ -102,12 +99,10 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
         out.append({
             "kind": "transfer",
             "target": best["holder"],
-            "text": (
-                f"「{best['holder']}」（本地{'高校' if best['applicant_type'] == 'university' else '科研院所'}）"
-                f"有 {len(ps)} 件有效专利截至 {result.as_of.isoformat()} 从未转让或许可"
-                f"（被引最多的 {best['application_number']} 被引 {best['forward_citations']} 次），"
-                "建议纳入开放许可和转化对接清单。"
-            ),
+            "facts": {"holder": best["holder"],
+                      "holder_type": "university" if best["applicant_type"] == "university" else "institute",
+                      "patents": len(ps), "top_patent": best["application_number"],
+                      "citations": best["forward_citations"]},
             "evidence": {"dormant_patents": len(ps), "top_patent": best["application_number"],
                          "top_citations": best["forward_citations"]},
         })
@@ -121,18 +116,43 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             WHERE h.branch_id = $branch AND c.is_local AND c.applicant_key <> ''
             GROUP BY c.applicant_key ORDER BY patents DESC, c.applicant_key LIMIT 1""",
             {"branch": b["branch_id"]})
-        lead = f"，本地龙头「{leader[0]['name']}」{leader[0]['patents']} 件" if leader else ""
         out.append({
             "kind": "strengthen",
             "branch_id": b["branch_id"],
             "target": b["name"],
-            "text": (
-                f"分支「{b['path']}」为{region}优势环节：本地 {b['local']} 件，占国内 {_pct(b['local_share'])}"
-                f"（RTA {b['rta']:.2f}），本地申请人 {b['local_applicants']} 家{lead}。建议巩固强链、培育高价值专利组合。"
-            ),
+            "facts": {"path": b["path"], "local": b["local"], "local_share": b["local_share"], "rta": b["rta"],
+                      "local_applicants": b["local_applicants"],
+                      "leader": {"name": leader[0]["name"], "patents": leader[0]["patents"]} if leader else None},
             "evidence": {"branch_local": b["local"], "rta": round(b["rta"], 4),
                          "local_applicants": b["local_applicants"]},
         })
     for rec in out:
-        rec["kind_label"] = KIND_LABELS[rec["kind"]]
+        rec["text"] = recommendation_text(rec, result)
     return out
+
+
+def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A recommendation as a sentence in ``lang`` (``navigation.doc.rec.<kind>``), with its numbers."""
+
+    def m(key: str, **values: object) -> str:
+        return translate(lang, f"navigation.doc.{key}", **values)
+
+    f, region = rec["facts"], result.region_name
+    if rec["kind"] == "investment":
+        listed = m("item_sep").join(
+            m("rec.target", name=t["name"], region=t["region"] or m("rec.abroad"), patents=t["patents"],
+              valid_inventions=t["valid_inventions"]) for t in f["targets"])
+        return m("rec.investment", path=f["path"], region=region, local=f["local"], domestic=f["domestic"],
+                 local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
+                 judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
+    if rec["kind"] == "talent":
+        return m("rec.talent", inventor=f["inventor"], applicant=f["applicant"], home=f["region"], region=region,
+                 branches=m("list_sep").join(f["branches"]), patents=f["patents"],
+                 valid_inventions=f["valid_inventions"])
+    if rec["kind"] == "transfer":
+        return m("rec.transfer", holder=f["holder"], holder_type=translate(lang, f"navigation.applicant_type.{f['holder_type']}"),
+                 patents=f["patents"], as_of=result.as_of.isoformat(), top_patent=f["top_patent"],
+                 citations=f["citations"])
+    lead = m("rec.leader", name=f["leader"]["name"], patents=f["leader"]["patents"]) if f["leader"] else ""
+    return m("rec.strengthen", path=f["path"], region=region, local=f["local"], local_share=_pct(f["local_share"]),
+             rta=f"{f['rta']:.2f}", local_applicants=f["local_applicants"], leader=lead)

@@ -19,7 +19,7 @@ from zhichan.navigation import views as nav
 from zhichan.navigation.scope import NAV_ROLES
 from zhichan.platform import audit, portal
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.security import client_ip
@@ -95,7 +95,7 @@ def navigation_schedule(
 def navigation_report(request: Request, run_id: int = RunId, scope: Scope = ScopeDep) -> Response:
     engine, settings = _engine(request), _settings(request)
     run = nav.get_run(engine, settings, scope, run_id)
-    fragment = nav.run_fragment(engine, settings, scope, run_id)
+    fragment = nav.run_fragment(engine, settings, scope, run_id, lang(request))
     return render(request, "navigation/report.html",
                   {"run": run, "fragment": Markup(fragment) if fragment is not None else None})
 
@@ -104,7 +104,7 @@ def navigation_report(request: Request, run_id: int = RunId, scope: Scope = Scop
 def navigation_download(
     request: Request, fmt: str, run_id: int = RunId, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
-    path = nav.run_download(_engine(request), _settings(request), scope, run_id, fmt)
+    path = nav.run_download(_engine(request), _settings(request), scope, run_id, fmt, lang(request))
     fmt = path.suffix.lstrip(".")
     audit.record(session, scope, "navigation.download", f"run:{run_id}", detail={"format": fmt},
                  ip=client_ip(request))

@@ -8,8 +8,9 @@ numbers); downloads use :func:`generate_report` / :func:`run_file`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from zhichan.navigation.chain_io import (
 )
 from zhichan.navigation.changes import compare, summarize
 from zhichan.navigation.models import NavigationChain, NavigationRun, NavigationSchedule, utcnow
+from zhichan.navigation.recommend import recommendation_text
 from zhichan.navigation.regions import check_region
 from zhichan.navigation.report import build_document
 from zhichan.navigation.schemas import Chain, ChainSummary
@@ -38,6 +40,7 @@ from zhichan.progress import ProgressCallback, no_progress
 from zhichan.reports import FORMATS, render
 from zhichan.reports.document import Document
 from zhichan.settings import get_settings
+from zhichan.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 RANKS_KEPT = 50
 
@@ -110,10 +113,11 @@ def export_chain(code: str, path: Path, engine: Engine | None = None) -> Chain:
 @dataclass
 class ReportOutcome:
     result: NavigationResult
-    document: Document
+    document: Document  # in the first language asked for
     generated_at: dt.datetime
-    files: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # :func:`file_key` → path
     run_id: int | None = None
+    documents: dict[str, Document] = field(default_factory=dict)  # language → the report in it
 
 
 def _snapshot(snapshot: Snapshot | None) -> Snapshot:
@@ -150,24 +154,36 @@ def previous_run(engine: Engine, chain_code: str, region_code: str, before: dt.d
         ).one_or_none()
 
 
-def default_report_path(chain: Chain, region: str, as_of: dt.date, fmt: str, run_id: int | None = None) -> Path:
+def file_key(fmt: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A run's file of one format and language: ``pdf`` (Chinese, the report of record), ``pdf.en``."""
+    return fmt if lang == DEFAULT_LANGUAGE else f"{fmt}.{lang}"
+
+
+def default_report_path(chain: Chain, region: str, as_of: dt.date, fmt: str, run_id: int | None = None,
+                        lang: str = DEFAULT_LANGUAGE) -> Path:
     suffix = f"-run{run_id}" if run_id else ""
-    return get_settings().reports_dir / "navigation" / chain.code / f"{chain.code}-{region}-{as_of.isoformat()}{suffix}.{fmt}"
+    language = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
+    return (get_settings().reports_dir / "navigation" / chain.code
+            / f"{chain.code}-{region}-{as_of.isoformat()}{suffix}{language}.{fmt}")
 
 
 def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, region_code: str | None = None,
                     snapshot: Snapshot | None = None, out: Path | None = None, engine: Engine | None = None,
                     generated_at: dt.datetime | None = None, compare_with_previous: bool = True,
                     schedule_id: int | None = None, params: AnalysisParams | None = None,
+                    languages: Sequence[str] = (DEFAULT_LANGUAGE,),
                     progress: ProgressCallback = no_progress) -> ReportOutcome:
-    """Analyse, render ``formats`` and (with an engine) record the run.
+    """Analyse, render ``formats`` in each of ``languages`` and (with an engine) record the run.
 
-    ``out`` is a file path (one format) or a folder. ``generated_at`` pins the timestamp (tests,
-    regeneration); otherwise it is now.
+    ``out`` is a file path (one format, one language) or a folder. ``generated_at`` pins the
+    timestamp (tests, regeneration); otherwise it is now.
     """
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError(f"不支持的报告格式 {fmt}（可选 html/docx/pdf） / unsupported report format {fmt}")
+    for lang in languages:
+        if lang not in LANGUAGES:
+            raise InputError(f"不支持的报告语言 {lang}（可选 zh/en） / unsupported report language {lang}")
     if isinstance(chain, str):
         chain = get_chain(chain, engine)
     region = check_region(region_code or chain.home_region)
@@ -178,8 +194,9 @@ def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, r
         prev = previous_run(engine, chain.code, region, as_of)
         if prev is not None:
             result.changes = compare(result, json.loads(prev.summary))
-    document = build_document(result, generated_at)
-    outcome = ReportOutcome(result=result, document=document, generated_at=generated_at)
+    documents = {lang: build_document(result, generated_at, lang) for lang in languages}
+    outcome = ReportOutcome(result=result, document=documents[languages[0]], generated_at=generated_at,
+                            documents=documents)
 
     run: NavigationRun | None = None
     if engine is not None:
@@ -195,18 +212,18 @@ def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, r
             s.flush()
             outcome.run_id = run.id
     try:
-        for fmt in formats:
-            if out is not None and (len(formats) == 1 and out.suffix):
+        for (lang, document), fmt in itertools.product(documents.items(), formats):
+            if out is not None and (len(formats) == 1 and len(documents) == 1 and out.suffix):
                 path = out
             elif out is not None:
-                path = out / default_report_path(chain, region, as_of, fmt, outcome.run_id).name
+                path = out / default_report_path(chain, region, as_of, fmt, outcome.run_id, lang).name
             else:
-                path = default_report_path(chain, region, as_of, fmt, outcome.run_id)
+                path = default_report_path(chain, region, as_of, fmt, outcome.run_id, lang)
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + ".tmp")
             tmp.write_bytes(render(document, fmt))
             tmp.replace(path)
-            outcome.files[fmt] = path
+            outcome.files[file_key(fmt, lang)] = path
     except BaseException as exc:
         if engine is not None and outcome.run_id is not None:
             _finish_run(engine, outcome.run_id, "failed", {}, str(exc))
@@ -231,19 +248,24 @@ def list_runs(engine: Engine, chain_code: str | None = None) -> list[NavigationR
         return list(s.scalars(q).all())
 
 
-def run_file(engine: Engine, run_id: int, fmt: str) -> Path:
+def run_file(engine: Engine, run_id: int, fmt: str, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """A run's file in ``lang`` — or the Chinese report of record when the run has none in ``lang``
+    (a run made on the command line in Chinese only)."""
     with session_scope(engine) as s:
         run = s.get(NavigationRun, run_id)
         if run is None:
             raise RunNotFound(f"报告 {run_id} 不存在 / no report run {run_id}")
         files = json.loads(run.files)
+    if file_key(fmt, lang) in files and Path(files[file_key(fmt, lang)]).exists():
+        return Path(files[file_key(fmt, lang)])
     if fmt not in files or not Path(files[fmt]).exists():
         raise RunNotFound(f"报告 {run_id} 没有 {fmt} 文件 / run {run_id} has no {fmt} file")
     return Path(files[fmt])
 
 
 def page_data(chain: Chain | str, as_of: dt.date, *, region_code: str | None = None,
-              snapshot: Snapshot | None = None, engine: Engine | None = None) -> dict[str, Any]:
+              snapshot: Snapshot | None = None, engine: Engine | None = None,
+              lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """For the web page: the report as an embeddable fragment whose charts are Vega-Lite islands
     (``<script type="application/json" data-chart-for=…>``, rendered by the platform's app.js with
     ``/assets/vega-bundle.js``), the chart specs by id, and the numbers."""
@@ -252,7 +274,7 @@ def page_data(chain: Chain | str, as_of: dt.date, *, region_code: str | None = N
     if isinstance(chain, str):
         chain = get_chain(chain, engine)
     result, _ = analyse_chain(chain, as_of, region_code=region_code, snapshot=snapshot)
-    document = build_document(result, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    document = build_document(result, dt.datetime.now(dt.UTC).replace(microsecond=0), lang)
     return {
         "title": document.title,
         "fragment_html": render_fragment(document, mode="vega"),
@@ -260,7 +282,7 @@ def page_data(chain: Chain | str, as_of: dt.date, *, region_code: str | None = N
         "charts": {f.chart.chart_id: f.chart.spec() for f in document.figures()},
         "overview": result.overview,
         "branches": result.branches,
-        "recommendations": result.recommendations,
+        "recommendations": [{**x, "text": recommendation_text(x, result, lang)} for x in result.recommendations],
         "synthetic": result.synthetic,
     }
 
@@ -336,7 +358,7 @@ def run_due(engine: Engine, *, today: dt.date | None = None, snapshot: Snapshot 
         as_of = last_completed_quarter_end(today)
         outcome = generate_report(sched.chain_code, as_of, sched.formats.split(","), region_code=sched.region_code,
                                   snapshot=snapshot, out=out, engine=engine, generated_at=generated_at,
-                                  schedule_id=sched.id)
+                                  schedule_id=sched.id, languages=LANGUAGES)
         with session_scope(engine) as s:
             row = s.get(NavigationSchedule, sched.id)
             assert row is not None

@@ -19,6 +19,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.portal import region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.settings import Settings
+from zhichan.web.i18n import DEFAULT_LANGUAGE
 
 
 # chains -----------------------------------------------------------------------------------------
@@ -76,7 +77,8 @@ def _run_dict(run: Any, settings: Settings) -> dict[str, Any]:
     return {"id": run.id, "chain_code": run.chain_code, "region_code": run.region_code,
             "region_name": region_display_name(run.region_code), "as_of": run.as_of.isoformat(),
             "generated_at": run.generated_at.isoformat() + "Z", "snapshot_id": run.snapshot_id,
-            "chain_hash": run.chain_hash, "status": run.status, "formats": sorted(files),
+            "chain_hash": run.chain_hash, "status": run.status,
+            "formats": sorted({key.split(".")[0] for key in files}),  # pdf and pdf.en: one link, the page's language
             "schedule_id": run.schedule_id, "error": run.error,
             "interactive": fragment_path(settings, run.id).exists()}
 
@@ -102,19 +104,22 @@ def get_run(engine: Engine, settings: Settings, scope: Scope, run_id: int) -> di
         return _run_dict(run, settings)
 
 
-def run_download(engine: Engine, settings: Settings, scope: Scope, run_id: int, fmt: str) -> Path:
+def run_download(engine: Engine, settings: Settings, scope: Scope, run_id: int, fmt: str,
+                 lang: str = DEFAULT_LANGUAGE) -> Path:
+    """A run's file in ``lang`` (the Chinese one when the run has none in ``lang``)."""
     from zhichan.navigation import service
 
     get_run(engine, settings, scope, run_id)  # scope first
     if fmt not in (*REPORT_FORMATS, "html"):
         raise InputError("报告格式只能是 docx、pdf 或 html / report format must be docx, pdf or html")
-    return service.run_file(engine, run_id, fmt)
+    return service.run_file(engine, run_id, fmt, lang)
 
 
-def run_fragment(engine: Engine, settings: Settings, scope: Scope, run_id: int) -> str | None:
-    """The interactive report (HTML fragment with live Vega-Lite charts), when the run made one."""
+def run_fragment(engine: Engine, settings: Settings, scope: Scope, run_id: int,
+                 lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The interactive report in ``lang`` (HTML fragment with live Vega-Lite charts), when the run made one."""
     get_run(engine, settings, scope, run_id)
-    path = fragment_path(settings, run_id)
+    path = fragment_path(settings, run_id, lang)
     return path.read_text("utf-8") if path.exists() else None
 
 

@@ -75,6 +75,19 @@ class Document:
     #: ``report`` (cover, contents, a page per chapter) or ``letter`` (an official notice: title, then the
     #: text on the same page, no contents)
     layout: str = "report"
+    #: the language of the text (``zh`` or ``en``): the renderers' own words (contents, page numbers,
+    #: the synthetic-data notice) and the HTML ``lang`` follow it
+    lang: str = "zh"
+
+    def word(self, key: str) -> str:
+        """A renderer's own word in the document's language (``report.<key>`` in the web catalogue)."""
+        from zhichan.web.i18n import translate
+
+        return translate(self.lang, f"report.{key}")
+
+    @property
+    def html_lang(self) -> str:
+        return "zh-CN" if self.lang == "zh" else self.lang
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         """(level, section) depth-first; level 1 = top."""
@@ -100,7 +113,6 @@ class Document:
         rec(self.sections, "s")
 
 
-SYNTHETIC_NOTICE = "本报告数据含合成（演示）数据，不代表真实情况 / This report contains synthetic demo data."
 
 
 def fmt_cell(value: Any) -> str:

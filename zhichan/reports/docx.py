@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -26,7 +27,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from zhichan.reports.document import (
-    SYNTHETIC_NOTICE,
     BulletList,
     Document,
     Figure,
@@ -90,18 +90,21 @@ def _header_and_footer(section: Any, doc: Document) -> None:
     below — PAGE and NUMPAGES fields, which Word and WPS fill in as they paginate."""
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
-    header.text = doc.title + ("（合成数据）" if doc.synthetic else "")
+    header.text = doc.title + (doc.word("synthetic_header") if doc.synthetic else "")
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in header.runs:
         run.font.size = Pt(8)
         run.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
-    _add_field(footer, "PAGE", ["1"])
-    footer.add_run(" 页 共 ")
-    _add_field(footer, "NUMPAGES", ["1"])
-    footer.add_run(" 页")
+    # "第 {page} 页 共 {pages} 页": the text around the placeholders, the fields in their place
+    for part in re.split(r"(\{page\}|\{pages\})", doc.word("page_footer")):
+        if part == "{page}":
+            _add_field(footer, "PAGE", ["1"])
+        elif part == "{pages}":
+            _add_field(footer, "NUMPAGES", ["1"])
+        elif part:
+            footer.add_run(part)
 
 
 def _update_fields_on_open(document: Any) -> None:
@@ -224,7 +227,7 @@ def render_docx(doc: Document) -> bytes:
     if doc.subtitle:
         document.add_paragraph(doc.subtitle, style="Subtitle")
     if doc.synthetic:
-        p = document.add_paragraph(SYNTHETIC_NOTICE)
+        p = document.add_paragraph(doc.word("synthetic_notice"))
         for run in p.runs:
             run.bold = True
             run.font.color.rgb = RGBColor(0xA0, 0x60, 0x00)
@@ -238,7 +241,7 @@ def render_docx(doc: Document) -> bytes:
         return _saved(document)
     document.add_page_break()
 
-    document.add_paragraph("目录", style="TOC Heading" if "TOC Heading" in [s.name for s in styles] else "Heading 1")
+    document.add_paragraph(doc.word("contents"), style="TOC Heading" if "TOC Heading" in [s.name for s in styles] else "Heading 1")
     headings = [("    " * (lvl - 1)) + s.title for lvl, s in doc.walk() if lvl <= 3]
     _add_field(document.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', headings)
     _update_fields_on_open(document)

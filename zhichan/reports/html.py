@@ -19,7 +19,6 @@ from html import escape
 from typing import Literal
 
 from zhichan.reports.document import (
-    SYNTHETIC_NOTICE,
     BulletList,
     Document,
     Figure,
@@ -157,7 +156,7 @@ def _toc(doc: Document, max_level: int = 2) -> str:
         )
         return f"<ol>{items}</ol>"
 
-    return f'<nav class="toc"><h2>目录</h2>{rec(doc.sections, 1)}</nav>'
+    return f'<nav class="toc"><h2>{escape(doc.word("contents"))}</h2>{rec(doc.sections, 1)}</nav>'
 
 
 def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True) -> str:
@@ -169,7 +168,7 @@ def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True
     if doc.subtitle:
         parts.append(f'<p class="lead">{escape(doc.subtitle)}</p>')
     if doc.synthetic:
-        parts.append(f'<p class="synthetic">{escape(SYNTHETIC_NOTICE)}</p>')
+        parts.append(f'<p class="synthetic">{escape(doc.word("synthetic_notice"))}</p>')
     parts.append(f'<table class="meta"><tbody>{meta}</tbody></table></header>')
     if toc and doc.layout != "letter":
         parts.append(_toc(doc))
@@ -186,7 +185,7 @@ def render_page(doc: Document, *, mode: ChartMode = "svg", extra_css: str = "",
         scripts = "".join(f'<script src="{escape(src)}"></script>' for src in vega_scripts)
         scripts += f"<script>{EMBED_SCRIPT}</script>"
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{doc.html_lang}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{BASE_CSS}{extra_css}</style></head><body>"

@@ -76,7 +76,7 @@ def render_pdf(doc: Document, *, letter: bool = False) -> bytes:
     meta = f'<meta name="dcterms.created" content="{created}"><meta name="dcterms.modified" content="{created}">' \
         if created else ""
     html = (
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
+        f'<!DOCTYPE html><html lang="{doc.html_lang}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
         f'<meta name="generator" content="zhichan">{meta}'
         f"<style>{BASE_CSS}{PRINT_CSS}{LETTER_CSS if letter else ''}</style></head>"
         f"<body>{render_fragment(doc, mode='png', toc=not letter)}</body></html>"

@@ -1,0 +1,125 @@
+"""The navigation report in the page's language: every text from the navigation catalogue, the
+Chinese wording that of the report of record, the English one without Chinese except data (names of
+chains, branches, applicants, inventors, regions, patent titles)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import docx
+import pytest
+
+from zhichan.navigation import service
+from zhichan.navigation.analysis import STAGES, STRENGTHS, AnalysisParams
+from zhichan.navigation.changes import compare, summarize
+from zhichan.navigation.recommend import KINDS, recommendation_text
+from zhichan.navigation.report import APPLICANT_TYPES, build_document
+from zhichan.reports.html import render_fragment
+from zhichan.web.i18n import LANGUAGES, translate
+
+from .conftest import AS_OF, hand_patents
+
+PINNED = dt.datetime(2025, 1, 5, 8, 0, 0, tzinfo=dt.UTC)
+HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _with_changes(result):  # type: ignore[no-untyped-def]
+    """The result with a changes section (the previous quarter: fewer patents in branch 1, one applicant)."""
+    previous = summarize(result)
+    previous["branches"]["1"]["patents"] = 3
+    previous["applicants"] = previous["applicants"][:1]
+    previous["ranks"] = {}
+    result.changes = compare(result, previous)
+    return result
+
+
+def _data(result) -> str:  # type: ignore[no-untyped-def]
+    """Every text of the result that is data, not report wording."""
+    texts = [result.chain.name, result.chain.description, result.region_name, *(b.name for b in result.chain.branches)]
+    texts += [p["title"] for p in hand_patents().values()]
+    for p in hand_patents().values():
+        texts += p["applicants"] + p["inventors"]
+    texts += [x["name"] for x in result.regions] + [x["region"] for x in result.matrix]
+    texts += [x["region"] for x in result.top_national + result.top_local]
+    return "\n".join(texts)
+
+
+def _text(doc) -> str:  # type: ignore[no-untyped-def]
+    html = re.sub(r"<script.*?</script>", " ", render_fragment(doc, mode="vega"), flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "\n", html))
+
+
+def test_every_coded_value_of_the_report_has_a_label_in_both_languages() -> None:
+    for lang in LANGUAGES:  # the suite runs the catalogues strict: a missing key raises
+        for field, codes in (("stage", STAGES), ("strength", STRENGTHS), ("applicant_type", APPLICANT_TYPES),
+                             ("status", ("valid", "pending", "invalid")),
+                             ("event", ("transfer", "licence", "pledge")), ("peer", ("province", "city", "county")),
+                             ("peer_column", ("province", "city", "county")), ("recommendation", KINDS),
+                             ("change", ("grew", "shrank", "flat"))):
+            for code in codes:
+                assert translate(lang, f"navigation.{field}.{code}")
+
+
+def test_english_report_has_no_chinese_but_data(hand_result) -> None:  # type: ignore[no-untyped-def]
+    result = _with_changes(hand_result)
+    doc = build_document(result, PINNED, "en")
+    text = _text(doc)
+    data = _data(result)
+    assert not sorted({run for run in HAN.findall(text) if run not in data})
+    assert doc.title == "Patent navigation report: the 测试产业链 industry chain" and doc.html_lang == "en"
+    assert [s.title for s in doc.sections][:3] == ["About this report", "1. Overview",
+                                                   "2. Filing trend and technology life cycle"]
+    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found 14 patents" in text
+    assert "The technology life cycle is judged to be \"growth\"." in text
+    assert "Table 14 Branches that grew or shrank" in text and "grew" in text
+    # the recommendations in English, with the numbers of the Chinese ones
+    for rec in result.recommendations:
+        assert recommendation_text(rec, result, "en") in text
+    invest = next(x for x in result.recommendations if x["kind"] == "investment")
+    assert "RTA 0.43" in recommendation_text(invest, result, "en")
+    # the charts' titles too
+    specs = " ".join(f.chart.spec_json() for f in doc.figures())
+    assert "Applications and applicants per year" in specs and "年度申请量" not in specs
+
+
+def test_chinese_report_keeps_its_wording_and_shows_status_labels(hand_result) -> None:  # type: ignore[no-untyped-def]
+    result = _with_changes(hand_result)
+    doc = build_document(result, PINNED)
+    text = _text(doc)
+    assert doc.html_lang == "zh-CN" and doc.title == "测试产业链产业专利导航分析报告"
+    assert ("截至 2024-12-31，测试产业链产业链共检索到专利 14 件（发明 13 件、实用新型 1 件、外观设计 0 件），"
+            "涉及申请人 7 个；其中国内申请 13 件。成都市拥有 5 件，占国内的 38.5%") in text
+    assert "新进入申请人 " in text and "十、本期变化（与上期比较）" in text
+    assert "<td>增长</td>" in render_fragment(doc) and "9.1 招商引资（补链）" in text
+    # the core patents' status is its label (it showed the code "valid")
+    core = re.search(r'<table id="t-core">.*?</table>', render_fragment(doc), flags=re.S)
+    assert core is not None and "<td>有效</td>" in core.group(0) and "<td>valid</td>" not in core.group(0)
+
+
+def test_reports_in_both_languages_from_one_analysis(hand_snapshot, test_chain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    outcome = service.generate_report(test_chain, AS_OF, ["docx", "pdf"], snapshot=hand_snapshot, out=tmp_path,
+                                      generated_at=PINNED, params=AnalysisParams(min_branch_patents=3),
+                                      languages=("zh", "en"))
+    assert sorted(outcome.files) == ["docx", "docx.en", "pdf", "pdf.en"]
+    assert outcome.files["pdf.en"].name.endswith(".en.pdf")
+    d = docx.Document(str(outcome.files["docx.en"]))
+    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["About this report", "1. Overview"]
+    assert "Page " in d.sections[0].footer.paragraphs[0].text
+    zh = docx.Document(str(outcome.files["docx"]))
+    assert [p.text for p in zh.paragraphs if p.style.name == "Heading 1"][1] == "一、总体概况"
+    assert zh.sections[0].footer.paragraphs[0].text.startswith("第 ")
+    pdf_text = subprocess.run(["pdftotext", str(outcome.files["pdf.en"]), "-"], capture_output=True, text=True,
+                              check=True).stdout
+    assert "1. Overview" in pdf_text and "Contents" in pdf_text and "总体概况" not in pdf_text
+
+
+def test_an_unknown_language_is_refused(hand_snapshot, test_chain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from zhichan.errors import InputError
+
+    with pytest.raises(InputError, match="unsupported report language"):
+        service.generate_report(test_chain, AS_OF, ["docx"], snapshot=hand_snapshot, out=tmp_path, languages=("fr",))
