@@ -95,3 +95,13 @@ def test_same_document_same_bytes():
 def test_unknown_format():
     with pytest.raises(InputError):
         render(sample_document(), "odt")
+
+
+@pytest.mark.parametrize(("lang", "yes", "no"), [("zh", "是", "否"), ("en", "yes", "no")])
+def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no: str) -> None:
+    doc = Document("T", "", [], lang=lang)
+    doc.sections = [Section("S").add(Table(["k", "pledged"], [["a", True], ["b", False]]))]
+    page = render(doc, "html").decode("utf-8")
+    assert f"<td>{yes}</td>" in page and f"<td>{no}</td>" in page
+    table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
+    assert [c.text for c in table.columns[1].cells] == ["pledged", yes, no]

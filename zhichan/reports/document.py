@@ -115,12 +115,15 @@ class Document:
 
 
 
-def fmt_cell(value: Any) -> str:
-    """How every renderer prints a table cell: integers plain, floats with 2 decimals, None as —."""
+def fmt_cell(value: Any, lang: str = "zh") -> str:
+    """How every renderer prints a table cell: integers plain, floats with 2 decimals, None as —, a
+    boolean as yes/no in the document's language."""
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        from zhichan.web.i18n import translate
+
+        return translate(lang, "report.yes" if value else "report.no")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):

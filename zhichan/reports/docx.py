@@ -125,7 +125,7 @@ def _shade(cell: Any, hex_fill: str) -> None:
     tcpr.append(shd)
 
 
-def _table(document: Any, table: Table) -> None:
+def _table(document: Any, table: Table, lang: str) -> None:
     if table.caption:
         document.add_paragraph(table.caption, style="Caption")
     t = document.add_table(rows=1, cols=len(table.columns))
@@ -139,7 +139,7 @@ def _table(document: Any, table: Table) -> None:
     for row in table.rows:
         cells = t.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = fmt_cell(value)
+            cell.text = fmt_cell(value, lang)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in t.rows:
@@ -157,7 +157,7 @@ def _figure(document: Any, figure: Figure, width_mm: float) -> None:
     document.add_paragraph(figure.caption or figure.chart.title, style="Caption")
 
 
-def _section(document: Any, section: Section, level: int, width_mm: float) -> None:
+def _section(document: Any, section: Section, level: int, width_mm: float, lang: str) -> None:
     if section.title:
         document.add_heading(section.title, level=min(level, 9))
     for block in section.blocks:
@@ -171,13 +171,13 @@ def _section(document: Any, section: Section, level: int, width_mm: float) -> No
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
         elif isinstance(block, Table):
-            _table(document, block)
+            _table(document, block, lang)
         elif isinstance(block, Figure):
             _figure(document, block, width_mm)
         else:
             raise TypeError(f"unknown block {type(block).__name__}")
     for sub in section.subsections:
-        _section(document, sub, level + 1, width_mm)
+        _section(document, sub, level + 1, width_mm, lang)
 
 
 def _normalized_zip(data: bytes) -> bytes:
@@ -237,7 +237,7 @@ def render_docx(doc: Document) -> bytes:
         cells[0].text, cells[1].text = key, value
     if doc.layout == "letter":
         for section in doc.sections:
-            _section(document, section, 1, width_mm)
+            _section(document, section, 1, width_mm, doc.lang)
         return _saved(document)
     document.add_page_break()
 
@@ -248,7 +248,7 @@ def render_docx(doc: Document) -> bytes:
     document.add_page_break()
 
     for section in doc.sections:
-        _section(document, section, 1, width_mm)
+        _section(document, section, 1, width_mm, doc.lang)
     return _saved(document)
 
 

@@ -81,12 +81,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, lang: str) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
     body = []
     for row in table.rows:
         cells = "".join(
-            f'<td class="num">{escape(fmt_cell(v))}</td>' if _is_number(v) else f"<td>{escape(fmt_cell(v))}</td>"
+            f'<td class="num">{escape(fmt_cell(v, lang))}</td>' if _is_number(v) else f"<td>{escape(fmt_cell(v, lang))}</td>"
             for v in row
         )
         body.append(f"<tr>{cells}</tr>")
@@ -123,25 +123,25 @@ def _figure(fig: Figure, mode: ChartMode) -> str:
     return f'<figure id="fig-{cid}">{body}{caption}</figure>'
 
 
-def _block(block: object, mode: ChartMode) -> str:
+def _block(block: object, mode: ChartMode, lang: str) -> str:
     if isinstance(block, Paragraph):
         cls = f' class="{block.style}"' if block.style != "body" else ""
         return f"<p{cls}>{escape(block.text)}</p>"
     if isinstance(block, BulletList):
         return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Table):
-        return _table(block)
+        return _table(block, lang)
     if isinstance(block, Figure):
         return _figure(block, mode)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def _section(section: Section, level: int, mode: ChartMode) -> str:
+def _section(section: Section, level: int, mode: ChartMode, lang: str) -> str:
     tag = f"h{min(level + 1, 6)}"
     heading = f"<{tag}>{escape(section.title)}</{tag}>" if section.title else ""
     parts = [f'<section id="{escape(section.anchor)}">{heading}']
-    parts += [_block(b, mode) for b in section.blocks]
-    parts += [_section(s, level + 1, mode) for s in section.subsections]
+    parts += [_block(b, mode, lang) for b in section.blocks]
+    parts += [_section(s, level + 1, mode, lang) for s in section.subsections]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -172,7 +172,7 @@ def render_fragment(doc: Document, *, mode: ChartMode = "vega", toc: bool = True
     parts.append(f'<table class="meta"><tbody>{meta}</tbody></table></header>')
     if toc and doc.layout != "letter":
         parts.append(_toc(doc))
-    parts += [_section(s, 1, mode) for s in doc.sections]
+    parts += [_section(s, 1, mode, doc.lang) for s in doc.sections]
     parts.append("</div>")
     return "\n".join(parts)
 
