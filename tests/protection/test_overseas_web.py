@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,6 +118,40 @@ def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: W
     login_as(jinjiang, env.engine, "jinjiang_officer")
     data = jinjiang.get("/api/v1/protection/overseas").json()
     assert data["disputes"] == [] and data["watches"] == [] and data["alerts"] == []
+
+
+def test_exposure_is_computed_once_per_snapshot_and_area(env: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.protection import overseas
+
+    computed: list[str] = []  # the area prefix of each computation over the corpus
+    real = overseas._exposure
+
+    def counted(*args: Any, **kw: Any) -> dict[str, Any]:
+        computed.append(args[2])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(overseas, "_exposure", counted)
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    first = officer.get("/api/v1/protection/overseas").json()["exposure"]
+    assert [i["name"] for i in first["items"]] == [WUHOU_ENTERPRISE] and computed == ["510107"]
+    page = officer.get("/protection/overseas")
+    assert page.status_code == 200 and WUHOU_ENTERPRISE in page.text
+    assert officer.get("/api/v1/protection/overseas").json()["exposure"] == first
+    assert computed == ["510107"]  # the page and a second view read the kept result
+    city = env.client()
+    login_as(city, env.engine, "cd_leader")
+    names = {i["name"] for i in city.get("/api/v1/protection/overseas").json()["exposure"]["items"]}
+    assert names == {WUHOU_ENTERPRISE, JINJIANG_ENTERPRISE} and computed == ["510107", "5101"]  # its own area
+
+    # a new snapshot lands: computed afresh, once
+    build_snapshot(env.settings.data_dir, patents=[
+        patent(serial=730 + i, ipc=["H01M10/44"], applicants=[WUHOU_ENTERPRISE], family_countries=["CN", "US"],
+               application_date="2021-01-01") for i in range(3)])
+    fresh = officer.get("/api/v1/protection/overseas").json()["exposure"]
+    assert fresh["snapshot"] != first["snapshot"] and fresh["items"][0]["patents"] == 3 and fresh["hot"] == []
+    assert officer.get("/api/v1/protection/overseas").json()["exposure"] == fresh
+    assert computed == ["510107", "5101", "510107"]
 
 
 @pytest.mark.browser

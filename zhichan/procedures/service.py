@@ -53,6 +53,7 @@ from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegi
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import (
     COUNTERPARTY_ROLES,
+    WALK_DEADLINES,
     counterparty_filter,
     is_counterparty,
     is_officer,
@@ -60,6 +61,7 @@ from zhichan.procedures.scope import (
     officer_filter,
     party_filter,
     sees,
+    walk_in_order,
 )
 
 #: organizations that handle cases (a public filing names one of these)
@@ -712,17 +714,17 @@ class ProcedureService:
                 "officer": officer, "party": party, "counterparty": counterparty}
 
     def _actionable(self, session: Session, scope: Scope, *, area: bool = False) -> Any:
-        """SQL: open cases in which the caller can take a step — as an officer of its own organization
-        (``area``: of its whole subtree, the oversight view of a city or province), as the party, or as
-        the counterparty organization a case names (a bank, an agency; an agency may also be a party)."""
+        """SQL: cases in which the caller can take a step once open (the caller adds ``is_open``) — as an officer
+        of its own organization (``area``: of its whole subtree, the oversight view of a city or province), as
+        the party, or as the counterparty organization a case names (a bank, an agency; an agency may also be a
+        party)."""
         if scope.governance:
             who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
-            return and_(CASES.c.is_open == true(), who,
-                        self._in_states(session, lambda t: scope.role in t.roles))
+            return and_(who, self._in_states(session, lambda t: scope.role in t.roles))
         mine = and_(party_filter(scope), self._in_states(session, lambda t: t.party))
         if scope.role in COUNTERPARTY_ROLES:
             mine = or_(mine, and_(counterparty_filter(scope), self._in_states(session, lambda t: t.counterparty)))
-        return and_(CASES.c.is_open == true(), mine)
+        return mine
 
     def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
         """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
@@ -732,14 +734,20 @@ class ProcedureService:
             if found:
                 known = by_procedure.setdefault(decl.procedure, {})
                 known[decl.jurisdiction] = tuple(sorted(found | set(known.get(decl.jurisdiction, ()))))
-        wanted = []
+        # the usual case — local rules change clocks, not who acts — is one IN list of "procedure state" keys
+        # (a procedure's name has no space): one lookup per row instead of an OR of a term per procedure,
+        # which cost most of the to-do count over 100,000 cases (benchmarks/protection_bench.py)
+        keys: list[str] = []
+        wanted: list[Any] = []
         for procedure, per_jurisdiction in by_procedure.items():
             state_sets = set(per_jurisdiction.values())
-            if len(state_sets) == 1:  # the usual case: local rules change clocks, not who acts
-                wanted.append(and_(CASES.c.procedure == procedure, CASES.c.state.in_(next(iter(state_sets)))))
+            if len(state_sets) == 1:
+                keys.extend(f"{procedure} {state}" for state in next(iter(state_sets)))
             else:
                 wanted.extend(and_(CASES.c.procedure == procedure, CASES.c.jurisdiction == j, CASES.c.state.in_(states))
                               for j, states in per_jurisdiction.items())
+        if keys:
+            wanted.insert(0, (CASES.c.procedure + " " + CASES.c.state).in_(sorted(keys)))
         return or_(*wanted) if wanted else false()
 
     def todo(self, session: Session, scope: Scope, *, today: dt.date | None = None, limit: int = 50,
@@ -755,12 +763,14 @@ class ProcedureService:
             func.count(),
             func.coalesce(func.sum(sql_case((CASES.c.next_office_due < today, 1), else_=0)), 0),
             func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
-        ).select_from(CASES).where(where)).one()
+        ).select_from(CASES).where(and_(CASES.c.is_open == true(), where))).one()
+        # the page: walk the (is_open, next_due) index when the caller's cases are dense among the open ones
+        where = walk_in_order(session, where, matching=int(counts[0]), reach=offset + limit, cost=WALK_DEADLINES)
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
                    CASES.c.declaration_digest)
-            .where(where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
+            .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
         for r in rows:

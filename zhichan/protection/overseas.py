@@ -5,7 +5,8 @@ workstations (no rule text governs it: RULES.md M6).
   patents (in force or pending; the first patentee's domicile, ``is_domestic``) — a technology area
   where foreign holders concentrate has a share at or above ``protection_overseas_share`` (a setting).
 - :func:`exposure`: the area's domestic enterprises with a foreign-oriented portfolio (a family member
-  abroad or a PCT application) and, for each, the fields where foreign holders concentrate.
+  abroad or a PCT application) and, for each, the fields where foreign holders concentrate;
+  :func:`area_exposure` keeps it per snapshot, area and settings for the page and its API.
 - Overseas disputes a bureau records (:func:`record_dispute` on the form, :func:`import_disputes` from
   CSV/XLSX: every bad row reported with its line and field, never dropped), watch lists
   (:func:`add_watch`) and :func:`raise_alerts` (the job): a watched enterprise's field with a new
@@ -25,7 +26,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,11 @@ from zhichan.procedures.service import StepTaken
 from zhichan.protection.models import OverseasAlert, OverseasDispute, OverseasWatch
 from zhichan.protection.scope import register_filter
 from zhichan.untrusted import check_xlsx
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from zhichan.platform.portal import CorpusAccess
 
 GUIDANCE = "protection.overseas_guidance"
 #: the kinds of overseas dispute a workstation records
@@ -79,19 +85,31 @@ _ABROAD = (f"(pct_application_number IS NOT NULL"
 def foreign_shares(snapshot: Snapshot, *, min_patents: int, groups: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """IPC main group → ``{"patents", "foreign", "share"}`` (share a Decimal in [0, 1]) over the live
     patents, for groups with at least ``min_patents`` (a share of 2 patents says nothing)."""
-    where = f"WHERE {_LIVE}"
     con = snapshot.connect()
     try:
-        rows = con.execute(f"""
-            WITH p AS (SELECT {_GROUP_SQL} AS g, is_domestic FROM patents {where})
-            SELECT g.s || g.g AS ipc_group, count(*) AS patents, count(*) FILTER (WHERE NOT is_domestic) AS foreign
-            FROM p WHERE g.s <> ''
-            GROUP BY 1 HAVING count(*) >= ? ORDER BY 1""", [min_patents]).fetchall()
+        return _foreign_shares(con, min_patents=min_patents, groups=groups)
     finally:
         con.close()
+
+
+def _foreign_shares(con: duckdb.DuckDBPyConnection, *, min_patents: int,
+                    groups: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    rows = con.execute(f"""
+        WITH p AS (SELECT {_GROUP_SQL} AS g, is_domestic FROM patents WHERE {_LIVE})
+        SELECT g.s || g.g AS ipc_group, count(*) AS patents, count(*) FILTER (WHERE NOT is_domestic) AS foreign
+        FROM p WHERE g.s <> ''
+        GROUP BY 1 HAVING count(*) >= ? ORDER BY 1""", [min_patents]).fetchall()
     wanted = set(groups) if groups is not None else None
     return {g: {"patents": n, "foreign": f, "share": Decimal(f) / Decimal(n)}
             for g, n, f in rows if wanted is None or g in wanted}
+
+
+def _area_prefix(scope: Scope) -> str:
+    prefix = scope.region_prefix
+    if prefix is None:
+        scope.require_authenticated()
+        raise PermissionDenied("仅知识产权管理部门可查看 / for IP offices only")
+    return prefix
 
 
 def exposure(snapshot: Snapshot, scope: Scope, *, threshold: Decimal, min_patents: int,
@@ -99,33 +117,49 @@ def exposure(snapshot: Snapshot, scope: Scope, *, threshold: Decimal, min_patent
     """The area's domestic enterprises with foreign-oriented live patents (a family member abroad or a PCT
     application), most exposed first: per enterprise its foreign-oriented patents and those in fields
     where foreign holders' share reaches ``threshold``."""
-    prefix = scope.region_prefix
-    if prefix is None:
-        scope.require_authenticated()
-        raise PermissionDenied("仅知识产权管理部门可查看 / for IP offices only")
-    shares = foreign_shares(snapshot, min_patents=min_patents)
-    hot = {g: v for g, v in shares.items() if v["share"] >= threshold}
+    prefix = _area_prefix(scope)
     con = snapshot.connect()
     try:
-        rows = con.execute(f"""
-            WITH p AS (
-                SELECT first_patentee_key AS party_key, first_patentee AS name, region_code, {_GROUP_SQL} AS g,
-                       {_ABROAD} AS abroad
-                FROM patents
-                WHERE {_LIVE} AND is_domestic AND first_patentee_key IS NOT NULL
-                  AND coalesce(region_code, '') LIKE ? || '%')
-            SELECT party_key, min(name), min(region_code), count(*) AS patents,
-                   count(*) FILTER (WHERE abroad) AS abroad,
-                   list(DISTINCT g.s || g.g) FILTER (WHERE abroad AND g.s <> '') AS groups
-            FROM p GROUP BY party_key HAVING count(*) FILTER (WHERE abroad) > 0""", [prefix]).fetchall()
-        counts = dict(con.execute(f"""
-            SELECT first_patentee_key || '|' || g.s || g.g, count(*) FROM (
-                SELECT first_patentee_key, {_GROUP_SQL} AS g FROM patents
-                WHERE {_LIVE} AND is_domestic AND coalesce(region_code, '') LIKE ? || '%'
-                  AND {_ABROAD})
-            WHERE g.s <> '' GROUP BY 1""", [prefix]).fetchall())
+        return _exposure(con, snapshot.id, prefix, threshold=threshold, min_patents=min_patents, limit=limit)
     finally:
         con.close()
+
+
+def area_exposure(corpus: CorpusAccess, scope: Scope, *, threshold: Decimal, min_patents: int,
+                  limit: int = 200) -> dict[str, Any] | None:
+    """:func:`exposure` of the current snapshot (None without one), computed once per snapshot, area and
+    settings and then kept: the page and its API read the same result, a second view does not scan the
+    corpus again, and a new snapshot (``CorpusAccess`` clears its cache when one lands) is computed afresh."""
+    prefix = _area_prefix(scope)  # scope first: nothing cached is shown to anyone else
+    snapshot = corpus.snapshot()
+    if snapshot is None:
+        return None
+    key = ("protection.overseas.exposure", prefix, str(threshold), min_patents, limit)
+    return cast(dict[str, Any], corpus.cached(key, lambda con: _exposure(
+        con, snapshot.id, prefix, threshold=threshold, min_patents=min_patents, limit=limit)))
+
+
+def _exposure(con: duckdb.DuckDBPyConnection, snapshot_id: str, prefix: str, *, threshold: Decimal, min_patents: int,
+              limit: int) -> dict[str, Any]:
+    shares = _foreign_shares(con, min_patents=min_patents)
+    hot = {g: v for g, v in shares.items() if v["share"] >= threshold}
+    rows = con.execute(f"""
+        WITH p AS (
+            SELECT first_patentee_key AS party_key, first_patentee AS name, region_code, {_GROUP_SQL} AS g,
+                   {_ABROAD} AS abroad
+            FROM patents
+            WHERE {_LIVE} AND is_domestic AND first_patentee_key IS NOT NULL
+              AND coalesce(region_code, '') LIKE ? || '%')
+        SELECT party_key, min(name), min(region_code), count(*) AS patents,
+               count(*) FILTER (WHERE abroad) AS abroad,
+               list(DISTINCT g.s || g.g) FILTER (WHERE abroad AND g.s <> '') AS groups
+        FROM p GROUP BY party_key HAVING count(*) FILTER (WHERE abroad) > 0""", [prefix]).fetchall()
+    counts = dict(con.execute(f"""
+        SELECT first_patentee_key || '|' || g.s || g.g, count(*) FROM (
+            SELECT first_patentee_key, {_GROUP_SQL} AS g FROM patents
+            WHERE {_LIVE} AND is_domestic AND coalesce(region_code, '') LIKE ? || '%'
+              AND {_ABROAD})
+        WHERE g.s <> '' GROUP BY 1""", [prefix]).fetchall())
     items = []
     for key, name, region, patents, abroad, groups in rows:
         fields = sorted(({"ipc_group": g, "patents": counts.get(f"{key}|{g}", 0), "share": percent(hot[g]["share"])}
@@ -136,7 +170,7 @@ def exposure(snapshot: Snapshot, scope: Scope, *, threshold: Decimal, min_patent
     return {"items": items[:limit], "total": len(items), "threshold": percent(threshold),
             "hot": [{"ipc_group": g, **v, "share": percent(v["share"])}
                     for g, v in sorted(hot.items(), key=lambda kv: (-kv[1]["share"], kv[0]))][:50],
-            "snapshot": snapshot.id}
+            "snapshot": snapshot_id}
 
 
 # --- overseas disputes ---------------------------------------------------------------------------------

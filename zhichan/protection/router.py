@@ -219,7 +219,7 @@ UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 def _overseas_data(request: Request, session: Session, scope: Scope) -> dict[str, Any]:
     settings = request.app.state.settings
-    return views.overseas_page(session, scope, request.app.state.corpus.snapshot(),
+    return views.overseas_page(session, scope, request.app.state.corpus,
                                threshold=settings.protection_overseas_share,
                                min_patents=settings.protection_overseas_min_patents)
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
@@ -228,7 +228,7 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
               procedure: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """案件列表: the protection cases an office's subtree handles (an enterprise: its own), newest first,
     with the total — every protection procedure, or one (``procedure``)."""
-    from zhichan.procedures.scope import officer_filter, party_filter
+    from zhichan.procedures.scope import WALK_IDS, officer_filter, party_filter, walk_in_order
 
     scope.require_authenticated()
     procedures = sorted(p for p in registry.procedures() if p.startswith("protection."))
@@ -238,14 +238,16 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
         raise InputError(f"status 应为 {'/'.join(LIST_STATUSES)} / status must be one of {', '.join(LIST_STATUSES)}")
     who = (officer_filter(scope, dialect=session.get_bind().dialect.name) if scope.governance
            else party_filter(scope))
-    where = [who, CASES.c.procedure.in_([procedure] if procedure else procedures)]
+    where = and_(who, CASES.c.procedure.in_([procedure] if procedure else procedures))
     if status != "all":
-        where.append(CASES.c.is_open == (status == "open"))
-    total = session.scalar(select(func.count()).select_from(CASES).where(*where)) or 0
+        where = and_(where, CASES.c.is_open == (status == "open"))
+    total = session.scalar(select(func.count()).select_from(CASES).where(where)) or 0
+    # the page: newest first, walking the ids (and stopping at the page) when the office's cases are dense
+    where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS)
     rows = session.execute(
         select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic)
-        .where(*where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
+        .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
     items = []
     for r in rows:
         decl = registry.get(r.procedure, "default")  # a jurisdiction's file changes clocks, not state names

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.store import Snapshot
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
+from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
 from zhichan.procedures.views import start_view
@@ -62,7 +62,7 @@ def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str
     return None
 
 
-def overseas_page(session: Session, scope: Scope, snapshot: Snapshot | None, *, threshold: Decimal,
+def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, threshold: Decimal,
                   min_patents: int) -> dict[str, Any]:
     """海外纠纷预警: an office's area (exposure, hot fields, disputes, watch list, alerts); an enterprise's
     own alerts. Anyone else: 401/403."""
@@ -74,8 +74,7 @@ def overseas_page(session: Session, scope: Scope, snapshot: Snapshot | None, *, 
     data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope),
                             "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS, "guidance": overseas.GUIDANCE}
     if scope.governance:
-        data["exposure"] = (overseas.exposure(snapshot, scope, threshold=threshold, min_patents=min_patents)
-                            if snapshot is not None else None)
+        data["exposure"] = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)
         data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "country": d.country, "kind": d.kind,
                              "opponent": d.opponent, "ipc_group": d.ipc_group, "started_on": d.started_on,
                              "forum": d.forum, "source": d.source, "synthetic": d.synthetic}

@@ -1,0 +1,139 @@
+"""The protection case list and the to-do list over many cases (SQLite and PostgreSQL): every page equals
+the page computed in Python from all the rows — whether the database walks the list's order and stops at
+the page (an office's cases dense among all) or sorts the matching rows (few of them, or a deep page) —
+and, on SQLite, a dense list is walked, not sorted (benchmarks/protection_bench.py: sorting 100,000 rows
+for a page of 50 cost most of a request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, insert, select, text
+
+from tests.procedures.helpers import World, build_world
+from zhichan.evidence.keys import SigningKey
+from zhichan.platform.db import session_scope
+from zhichan.procedures.scope import CASES
+from zhichan.protection.service import case_list
+
+TODAY = dt.date(2026, 3, 16)
+#: (procedure, open states) as the benchmark seeds them, and states that rest or end
+MIX = (
+    ("protection.complaint", ("received",)),
+    ("protection.patent_dispute", ("filed", "accepted", "served", "answered", "hearing")),
+    ("protection.mediation", ("filed", "served", "replied", "accepted", "agreed")),
+    ("protection.ecommerce_notice", ("notified", "measures", "countered")),
+    ("protection.police_transfer", ("reported", "approved")),
+)
+#: cases per organization: Wuhou's are dense among all, Jinjiang's few
+PER_ORG = {"wuhou": 500, "jinjiang": 60}
+
+
+@pytest.fixture
+def world(engine: Engine, tmp_path: Path) -> Iterator[World]:
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    orgs = {name: w.scope(f"{name}_officer") for name in PER_ORG}
+    rows, n = [], 0
+    for name, count in PER_ORG.items():
+        scope = orgs[name]
+        for _ in range(count):
+            n += 1
+            procedure, states = MIX[n % len(MIX)]
+            is_open = n % 7 != 0
+            due = TODAY + dt.timedelta(days=(n * 37) % 41 - 20)
+            created = dt.datetime(2026, 1, 5, 2)
+            rows.append({"id": n, "number": f"T-{n:05d}", "procedure": procedure, "jurisdiction": "default",
+                         "revision": 1, "title": f"案件 {n}", "state": states[n % len(states)] if is_open else "closed",
+                         "version": 1, "org_id": scope.org_id, "org_path": scope.org_path,
+                         "region_code": scope.region_code, "party_user_id": None, "party_key": None, "fields": "{}",
+                         "is_open": is_open, "next_due": due, "next_office_due": due + dt.timedelta(days=n % 3),
+                         "created_at": created, "updated_at": created, "closed_at": None if is_open else created})
+    with engine.begin() as conn:
+        conn.execute(insert(CASES), rows)
+        conn.execute(text("ANALYZE"))
+    yield w
+
+
+def all_cases(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(CASES)))
+
+
+def actionable(world: World, role: Any) -> dict[str, set[str]]:
+    """Procedure → the states in which ``role`` may take a step (resting states left out)."""
+    return {d.procedure: {s for t in d.transitions if role in t.roles for s in t.source if not d.states[s].resting}
+            for d in world.service.registry.all() if d.jurisdiction == "default"}
+
+
+def pages(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """``call``'s result and the SQLite query plans of its statements."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(world.engine, "before_cursor_execute", seen)
+    try:
+        with session_scope(world.engine) as s:
+            result = call(s)
+    finally:
+        event.remove(world.engine, "before_cursor_execute", seen)
+    plans = []
+    if world.engine.dialect.name == "sqlite":
+        with world.engine.connect() as conn:
+            for statement, parameters in statements:
+                if "LIMIT" in statement:
+                    plans.append(" / ".join(r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                                parameters)))
+    return result, plans
+
+
+@pytest.mark.parametrize(("who", "area", "offset", "walked"), [
+    ("wuhou_officer", False, 0, True),  # dense
+    ("wuhou_officer", False, 380, False),  # a deep page
+    ("jinjiang_officer", False, 0, False),  # few
+    ("chengdu_officer", True, 0, True),  # 辖区待办 of the city: every case
+    ("chengdu_officer", True, 50, True),
+])
+def test_todo_pages_equal_the_rows_sorted_in_python(world: World, who: str, area: bool, offset: int,
+                                                    walked: bool) -> None:
+    scope = world.scope(who)
+    states = actionable(world, scope.role)
+    mine = [c for c in all_cases(world.engine) if c.is_open and c.state in states.get(c.procedure, set())
+            and (c.org_path.startswith(scope.org_path or "-") if area else c.org_id == scope.org_id)]
+    mine.sort(key=lambda c: (c.next_due, c.id))
+    result, plans = pages(world, lambda s: world.service.todo(s, scope, today=TODAY, area=area, offset=offset))
+    assert mine and [i["id"] for i in result["items"]] == [c.id for c in mine[offset:offset + 50]]
+    assert result["total"] == len(mine)
+    assert result["overdue"] == sum(c.next_office_due < TODAY for c in mine)
+    assert result["due_today"] == sum(c.next_due == TODAY for c in mine)
+    if plans and walked:
+        assert "TEMP B-TREE" not in plans[0], plans  # the deadline index walked to the page, nothing sorted
+
+
+@pytest.mark.parametrize(("who", "status", "procedure", "offset", "walked"), [
+    ("wuhou_officer", "open", None, 0, True),  # dense
+    ("chengdu_officer", "open", None, 0, True),
+    ("chengdu_officer", "all", "protection.mediation", 0, False),  # a fifth: sorted at 560 cases, walked at 100,000
+    ("chengdu_officer", "closed", None, 0, False),  # few
+    ("wuhou_officer", "all", None, 420, False),  # a deep page
+    ("jinjiang_officer", "all", None, 0, False),
+])
+def test_case_list_pages_equal_the_rows_sorted_in_python(world: World, who: str, status: str, procedure: str | None,
+                                                         offset: int, walked: bool) -> None:
+    scope = world.scope(who)
+    assert scope.org_path is not None
+    mine = [c for c in all_cases(world.engine) if c.org_path.startswith(scope.org_path)
+            and (c.procedure == procedure if procedure else c.procedure.startswith("protection."))
+            and (status == "all" or c.is_open == (status == "open"))]
+    mine.sort(key=lambda c: -c.id)
+    result, plans = pages(world, lambda s: case_list(s, scope, world.service.registry, "zh", status=status,
+                                                     procedure=procedure, offset=offset))
+    assert mine and [i["id"] for i in result["items"]] == [c.id for c in mine[offset:offset + 50]]
+    assert result["total"] == len(mine)
+    if plans and walked:
+        assert "TEMP B-TREE" not in plans[0], plans  # newest first by walking the ids, nothing sorted
