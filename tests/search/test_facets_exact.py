@@ -152,6 +152,7 @@ def test_an_estimate_rounds_to_two_significant_digits() -> None:
 
     assert [approximate(n, 10.0) for n in (0, 1, 9, 12, 1234, 12_347)] == [0, 10, 90, 120, 12_000, 120_000]
     assert approximate(1, 0.4) == 1  # a value the sample holds is never estimated as none
+    assert approximate(127, 100.0, 12_700) == 12_700  # never more than the hits (not 13,000)
 
 
 def test_the_counting_query_matches_what_the_search_matches(ref_snapshot: Snapshot) -> None:

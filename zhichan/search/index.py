@@ -55,14 +55,16 @@ EVERY_VALUE = 2**32 - 1
 FacetCounts = dict[str, list[tuple[Any, int]]]
 
 
-def approximate(count: int, scale: float) -> int:
+def approximate(count: int, scale: float, most: int | None = None) -> int:
     """A sampled count scaled up, rounded to two significant digits (12,347 → 12,000): an estimate
-    does not pretend to a precision it lacks; at least 1 for a value the sample holds."""
+    does not pretend to a precision it lacks; at least 1 for a value the sample holds, and never
+    more than ``most`` (the hits: a value every sampled hit holds is estimated as all of them)."""
     if count <= 0:
         return 0
     value = count * scale
     digits = max(0, math.floor(math.log10(value)) - 1)
-    return max(1, round(value / 10**digits) * 10**digits)
+    rounded = max(1, round(value / 10**digits) * 10**digits)
+    return rounded if most is None else min(rounded, most)
 
 
 class SearchIndex:
@@ -184,7 +186,8 @@ class SearchIndex:
         if hits == 0:  # nothing to scale (a total this broad leaves no bucket empty in practice)
             return self.facets(node, names), None
         scale = total / hits
-        estimated = {name: [(key, approximate(n, scale)) for key, n in values] for name, values in counts.items()}
+        estimated = {name: [(key, approximate(n, scale, total)) for key, n in values]
+                     for name, values in counts.items()}
         return estimated, FacetSample(buckets, hits, total)
 
     def _aggregate(self, query: tantivy.Query, names: tuple[str, ...]) -> tuple[FacetCounts, int]:
