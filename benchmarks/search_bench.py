@@ -1,9 +1,10 @@
-"""Retrieval benchmark: index build, mixed-query latency (with and without facets, and the facets
-alone by the exact path beside tantivy's default per-segment cut) against SQLite FTS5 (trigram)
-and a DuckDB full scan on the same data in the same run, substring recall, the all-hits path.
+"""Retrieval benchmark: index build, mixed-query latency (with facets — estimated above the hit
+limit — beside the same with exact facets, and without facets; the facets alone, the page's second
+request, both ways) against SQLite FTS5 (trigram) and a DuckDB full scan on the same data in the
+same run, substring recall, the all-hits path.
 
     .venv/bin/python benchmarks/search_bench.py --patents 1000000
-    .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb
+    .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb --facet-limit 10000
 Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>): with --corpus
 the corpus and its index are only read (the index must exist), the FTS5 table goes to --root.
 """
@@ -24,8 +25,10 @@ from zhichan.search import service
 from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import match_application_numbers, where_clause
 from zhichan.search.index import SearchIndex
-from zhichan.search.layout import FACET_FIELDS, index_status
+from zhichan.search.layout import index_status
+from zhichan.search.models import FacetValue
 from zhichan.search.parser import parse
+from zhichan.settings import get_settings
 
 #: the fixed mixed query set, tuned to the vocabulary of zhichan.corpus.generator (titles and
 #: abstracts in the words of each IPC field, zhichan/corpus/generator/lexicon.py): every term
@@ -62,14 +65,11 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def default_cut_facets(index: SearchIndex, query: object) -> dict[str, list[tuple[object, int]]]:
-    """The facet path before exact counts, for comparison only: tantivy's default cut of
-    10 × size values per segment (cheaper to merge, but a value cut in one segment is undercounted)."""
-    aggs = {name: {"terms": {"field": field, "size": size}} for name, (field, size) in FACET_FIELDS.items()}
-    result = index.searcher.aggregate(query, aggs)  # type: ignore[arg-type]
-    names = index.facet_names()
-    return {name: [(names.get(int(b["key"])) if name == "applicant" else b["key"], int(b["doc_count"]))
-                   for b in result.get(name, {}).get("buckets", [])] for name in FACET_FIELDS}
+def estimate_error(estimated: list[FacetValue], exact: list[FacetValue], total: int) -> list[float]:
+    """Relative errors of the estimated values that hold at least 1 % of the hits."""
+    truth = {v.value: v.count for v in exact}
+    return [abs(v.count - truth[v.value]) / truth[v.value] for v in estimated
+            if v.value in truth and truth[v.value] >= total / 100]
 
 
 def main() -> None:
@@ -83,9 +83,14 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true",
                     help="rebuild the index (and the FTS5 baseline) even if the snapshot has them")
     ap.add_argument("--workers", type=int, default=None, help="document preparation processes (default: auto)")
+    ap.add_argument("--facet-limit", type=int, default=None,
+                    help="search_facets_exact_max_hits for this run (default: the setting): facets of more hits are estimated")
     ap.add_argument("--scan-runs", type=int, default=2,
                     help="DuckDB full-scan runs per query (0: skip that baseline; at 10M one run of the set takes ~50 min)")
     args = ap.parse_args()
+    if args.facet_limit is not None:
+        os.environ["ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS"] = str(args.facet_limit)
+        get_settings.cache_clear()
     root = args.root or Path("benchmarks/out") / f"search-{args.patents}"
     store = CorpusStore(args.corpus or root / "var" / "corpus")
     root.mkdir(parents=True, exist_ok=True)
@@ -164,14 +169,17 @@ def main() -> None:
     index = SearchIndex.for_snapshot(snapshot)
     assert index is not None
     print(f"\nindex segments: {index.searcher.num_segments}")
-    print(f"\n## Query latency, ms (repeat {args.repeat}, the four ways interleaved; load average before "
-          f"{os.getloadavg()})\n"
-          "search = service.search page 1 with facets / without; facets = SearchIndex.facets alone (exact) / "
-          "tantivy's default per-segment cut (the path before exact counts; 'wrong' = its counts that differ)")
-    print("| query | hits | search p50 | search p95 | no facets p50 | no facets p95 | facets p50 | facets p95 "
-          "| default cut p50 | default cut p95 | default cut wrong | CPU ms p50: search / no facets / facets / default cut "
-          "| FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n" + "|---" * 15 + "|")
-    ways = ("search", "no facets", "facets", "default cut")
+    limit = get_settings().search_facets_exact_max_hits
+    print(f"\n## Query latency, ms (repeat {args.repeat}, the five ways interleaved; facets of more than {limit:,} hits "
+          f"estimated from a sample of ~{limit // service.SAMPLE_PART:,}; load average before {os.getloadavg()})\n"
+          "search = service.search page 1 with facets (estimated above the limit) / with exact facets / without "
+          "facets; facets = service.facets alone (the page's second request: count, then facets) estimated / exact; "
+          "error = relative error of the estimated values holding ≥ 1 % of the hits, median / max")
+    print("| query | hits | search p50 | search p95 | exact p50 | exact p95 | no facets p50 | no facets p95 "
+          "| facets p50 | facets p95 | facets exact p50 | facets exact p95 | sample (share) | error median / max "
+          "| CPU ms p50: search / exact / no facets / facets / facets exact | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n"
+          + "|---" * 18 + "|")
+    ways = ("search", "search exact", "no facets", "facets", "facets exact")
     whole: dict[str, list[float]] = {w: [] for w in ways}
     # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
     # whatever the load of the machine (the wall-clock figures follow the load)
@@ -180,9 +188,10 @@ def main() -> None:
         compiled = index.compile(parse(query))
         runs = {
             "search": partial(service.search, query, snapshot=snapshot, facets=True),
+            "search exact": partial(service.search, query, snapshot=snapshot, facets=True, exact_facets=True),
             "no facets": partial(service.search, query, snapshot=snapshot, facets=False),
-            "facets": partial(index.facets, compiled),
-            "default cut": partial(default_cut_facets, index, compiled),
+            "facets": partial(service.facets, query, snapshot=snapshot),
+            "facets exact": partial(service.facets, query, snapshot=snapshot, exact=True),
         }
         times: dict[str, list[float]] = {w: [] for w in ways}
         cpu_before = {w: len(cpu[w]) for w in ways}
@@ -195,9 +204,10 @@ def main() -> None:
         for way in ways:
             whole[way] += times[way]
         hits = index.count(compiled)
-        exact, cut = index.facets(compiled), default_cut_facets(index, compiled)
-        wrong = sum(1 for f, values in cut.items() for key, n in values
-                    if dict(exact.get(f, [])).get(key, n) != n)
+        estimated, exact = service.facets(query, snapshot=snapshot), service.facets(query, snapshot=snapshot, exact=True)
+        errors = [e for f, values in estimated.values.items() for e in estimate_error(values, exact.values[f], hits)]
+        sampled = (f"{estimated.sample.hits:,} ({estimated.sample.share:.1%})" if estimated.sample else "exact")
+        error = (f"{statistics.median(errors):.1%} / {max(errors):.1%}" if estimated.sample and errors else "—")
         fts_times, fts_hits = [], "n/a"
         if FTS[name]:
             for _ in range(max(3, args.repeat // 4)):
@@ -214,7 +224,8 @@ def main() -> None:
         duck = f"{statistics.median(duck_times):.0f}" if duck_times else "not run"
         cells = " | ".join(f"{pct(times[w], .5):.1f} | {pct(times[w], .95):.1f}" for w in ways)
         cpus = " / ".join(f"{pct(cpu[w][cpu_before[w]:], .5):.1f}" for w in ways)
-        print(f"| {name}: `{query}` | {hits:,} | {cells} | {wrong} | {cpus} | {fts} | {fts_hits} | {duck} |", flush=True)
+        print(f"| {name}: `{query}` | {hits:,} | {cells} | {sampled} | {error} | {cpus} | {fts} | {fts_hits} | {duck} |",
+              flush=True)
     print(f"\nload average after the latency runs: {os.getloadavg()}")
     for way in ways:
         print(f"whole mixed set, {way}: p50 {pct(whole[way], .5):.1f} ms, p95 {pct(whole[way], .95):.1f} ms wall; "

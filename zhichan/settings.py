@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         description="单件发明专利累计质押融资金额达到该值（元）即视为“实现较高质押融资金额” (high-value criterion 4). "
         "The official definition leaves the amount open; 10 million yuan is our documented default.",
     )
+    search_facets_exact_max_hits: int = Field(
+        100_000, ge=0,
+        description="分面精确计数的命中数上限：命中更多的检索，分面按约十分之一该数的随机抽样估算，标“约”，一键可精确计数 "
+        "/ above this many hits a query's facets are estimated from a random sample of about a tenth of this many "
+        "hits, marked 约 (approximate), with exact counts one click away (docs/search.md, Facets).",
+    )
     web_host: str = Field("127.0.0.1", description="Address the web platform listens on.")
     web_port: int = Field(8000, description="Port the web platform listens on.")
     web_threads: int = Field(

@@ -84,3 +84,26 @@ def test_an_english_query_with_no_hit_gets_the_chinese_suggestion(settings: Sett
     assert found.exit_code == 0 and "0 件" in found.output
     assert "TI=半导体" in found.output and "IPC=H01L" in found.output
     assert "英文" not in runner.invoke(app, ["search", "TI=不存在"]).output
+
+
+def test_search_marks_estimated_facets_and_counts_exactly_on_request(settings: Settings, monkeypatch) -> None:
+    from zhichan.settings import get_settings
+
+    build_snapshot(settings.data_dir, patents=corpus.patents(), events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    exact = runner.invoke(app, ["search", "AD>=1900", "--facets"])
+    assert exact.exit_code == 0 and "约" not in exact.output
+    monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", "8")  # the corpus: 16 patents
+    get_settings.cache_clear()
+    estimated = runner.invoke(app, ["search", "AD>=1900", "--facets"])
+    assert estimated.exit_code == 0, estimated.output
+    assert "分面为估算（约）" in estimated.output and "--exact-facets" in estimated.output and "(约 " in estimated.output
+    asked = runner.invoke(app, ["search", "AD>=1900", "--facets", "--exact-facets"])
+    assert asked.exit_code == 0 and "约" not in asked.output
+
+    def facet_lines(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.split(":")[0] in ("year", "ipc", "city", "kind")]
+
+    assert facet_lines(asked.output) == facet_lines(exact.output) and len(facet_lines(exact.output)) == 4
+    get_settings.cache_clear()

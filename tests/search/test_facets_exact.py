@@ -65,7 +65,7 @@ def test_index_has_several_segments(segmented: Snapshot) -> None:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_every_facet_count_equals_duckdb(segmented: Snapshot, query: str) -> None:
-    facets = service.facets(query, snapshot=segmented)
+    facets = service.facets(query, snapshot=segmented).values
     total = service.search(query, snapshot=segmented, page_size=1, facets=False).total
     assert total > 0
     if query == "AD>=1985":
@@ -78,3 +78,104 @@ def test_every_facet_count_equals_duckdb(segmented: Snapshot, query: str) -> Non
         if shown:  # and they are the top values: nothing left out counts more than the smallest shown
             smallest = min(shown.values())
             assert not {v: c for v, c in truth.items() if v not in shown and c > smallest}, facet
+
+
+# -- estimated facets (约) above the hit limit ---------------------------------------------------------
+BROAD = "AD>=1985"  # every patent of the test corpus
+
+
+@pytest.fixture
+def hit_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Sets the setting ``search_facets_exact_max_hits`` for one test."""
+    from zhichan.settings import get_settings
+
+    def set_limit(hits: int) -> None:
+        monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", str(hits))
+        get_settings.cache_clear()
+
+    yield set_limit
+    monkeypatch.delenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", raising=False)
+    get_settings.cache_clear()
+
+
+def test_counts_up_to_the_limit_are_exact(segmented: Snapshot, hit_limit) -> None:
+    hit_limit(20_000)  # = the hits of BROAD: still exact
+    result = service.search(BROAD, snapshot=segmented, page_size=1)
+    assert result.total == 20_000 and result.facet_sample is None
+    for facet in FACET_FIELDS:
+        truth = duckdb_counts(segmented, BROAD, facet)
+        assert {v.value: v.count for v in result.facets[facet]} == {v.value: truth[v.value] for v in result.facets[facet]}
+        assert not any(v.approximate for v in result.facets[facet])
+
+
+def test_above_the_limit_counts_are_estimates_within_the_stated_error(segmented: Snapshot, hit_limit) -> None:
+    """docs/search.md: an estimate from a share f of the hits lies within 4 binomial standard
+    errors √(c·(1−f)/f) of the true count c (plus the rounding to two significant digits)."""
+    hit_limit(19_999)  # a sample of about 2,000 of the 20,000 hits (a tenth of the limit)
+    result = service.search(BROAD, snapshot=segmented, page_size=1)
+    sample = result.facet_sample
+    assert sample is not None and sample.total == 20_000 and 1_500 < sample.hits < 2_500
+    assert service.facets(BROAD, snapshot=segmented).sample == sample  # the page's second request: the same
+    f = sample.hits / sample.total
+    checked = 0
+    for facet in FACET_FIELDS:
+        truth = duckdb_counts(segmented, BROAD, facet)
+        assert result.facets[facet], facet
+        for value in result.facets[facet]:
+            assert value.approximate
+            c = truth[value.value]
+            bound = 4 * (c * (1 - f) / f) ** 0.5 + 0.05 * value.count
+            assert abs(value.count - c) <= bound, (facet, value, c)
+            checked += 1
+    assert checked > 100
+    # the stated error in plain words: values of at least 5 % of the hits within 30 %
+    big = [(v.count, duckdb_counts(segmented, BROAD, "kind")[v.value]) for v in result.facets["kind"]]
+    assert all(abs(est - c) <= 0.3 * c for est, c in big)
+
+
+def test_exact_counts_on_request_above_the_limit(segmented: Snapshot, hit_limit) -> None:
+    hit_limit(8_000)
+    assert service.facets(BROAD, snapshot=segmented).approximate  # what the request overrides
+    counted = service.facets(BROAD, snapshot=segmented, exact=True)
+    assert counted.sample is None and not counted.approximate
+    for facet, (_field, size) in FACET_FIELDS.items():
+        truth = duckdb_counts(segmented, BROAD, facet)
+        shown = {v.value: v.count for v in counted.values.get(facet, [])}
+        assert shown == {v: truth[v] for v in shown} and len(shown) == min(size, len(truth)), facet
+        assert not any(v.approximate for v in counted.values[facet])
+    with_page = service.search(BROAD, snapshot=segmented, page_size=1, exact_facets=True)
+    assert with_page.facet_sample is None and with_page.facets == counted.values
+
+
+def test_an_estimate_rounds_to_two_significant_digits() -> None:
+    from zhichan.search.index import approximate
+
+    assert [approximate(n, 10.0) for n in (0, 1, 9, 12, 1234, 12_347)] == [0, 10, 90, 120, 12_000, 120_000]
+    assert approximate(1, 0.4) == 1  # a value the sample holds is never estimated as none
+    assert approximate(127, 100.0, 12_700) == 12_700  # never more than the hits (not 13,000)
+
+
+def test_the_counting_query_matches_what_the_search_matches(ref_snapshot: Snapshot) -> None:
+    """Facets count :meth:`QueryCompiler.matching` — no ranking clauses, the sample pushed down to
+    every part — which must match the same patents as the search (∧ the sample): every counted
+    example of docs/query-language.md, whole and within two samples."""
+    import tantivy
+
+    from tests.search.reference_doc import examples
+    from zhichan.search.parser import parse
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    counted = [(q, int(h)) for q, h in examples() if h.isdigit()]
+    assert len(counted) >= 70
+    for buckets in (None, 1500, 3000):
+        within = None if buckets is None else tantivy.Query.range_query(
+            index.schema, "sample", tantivy.FieldType.Unsigned, 0, buckets - 1, use_inverted_index=True)
+        for query, hits in counted:
+            node = parse(query)
+            search = index.compile(node)
+            if within is not None:
+                search = tantivy.Query.boolean_query([(tantivy.Occur.Must, search), (tantivy.Occur.Must, within)])
+            else:
+                assert index.count(search) == hits, query
+            assert index.rows(index.compiler.matching(node, within)).to_pylist() == index.rows(search).to_pylist(), query

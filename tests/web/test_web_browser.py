@@ -252,3 +252,28 @@ def test_the_menu_groups_open_one_at_a_time_and_lead_to_their_pages(page, artifa
     page.locator("#menu-services .menu-items a").first.click()
     page.wait_for_load_state()
     assert "active" in (page.locator("#menu-services").get_attribute("class") or "")
+
+
+def test_estimated_facets_are_marked_and_counted_exactly_on_a_click(page, artifacts_dir: Path, env: WebEnv,  # type: ignore[no-untyped-def]
+                                                                    monkeypatch) -> None:
+    """A broad query's facets are estimates above the hit limit: 约 (≈ in English) and a note; the
+    note's link swaps in the exact counts."""
+    from zhichan.settings import get_settings
+
+    monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", "20")  # the web corpus: 25 patents
+    get_settings.cache_clear()
+    try:
+        for lang, mark in (("en", "≈"), ("zh", "约")):
+            page.goto(f"/search?q=AD>=1900&lang={lang}")
+            page.wait_for_selector("#facets-approximate")
+            counts = page.locator("#facets span[data-approximate='true']")
+            assert counts.count() > 5 and counts.first.inner_text().startswith(mark)
+            page.screenshot(path=str(artifacts_dir / f"search-facets-estimated-{lang}.png"), full_page=True)
+        page.click("#facets-exact")
+        page.wait_for_selector("#facets-approximate", state="detached")
+        assert page.locator("#facets span[data-approximate]").count() == 0
+        assert page.locator("#facets a.facet-link").count() > 5 and "约" not in page.locator("#facets").inner_text()
+        page.screenshot(path=str(artifacts_dir / "search-facets-exact-zh.png"), full_page=True)
+    finally:
+        monkeypatch.delenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS")
+        get_settings.cache_clear()

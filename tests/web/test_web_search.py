@@ -190,3 +190,72 @@ def test_a_syntax_error_marks_the_character_even_with_filters(client) -> None:
     assert '<code id="search-error-at">TI=电池 AND <mark>X</mark>X=a</code>' in r.text
     api = client.get("/api/v1/search", params={"q": "TI=电池 AND XX=a", "f": "year:2021"}).json()
     assert api["details"]["position"] == 11
+
+
+BROAD = "AD>=1900"  # every patent of the web corpus
+
+
+def test_broad_queries_show_estimated_facets_with_the_exact_count_one_click_away(client, monkeypatch) -> None:
+    """Above the setting ``search_facets_exact_max_hits`` the facets are estimates: 约 on the page
+    (≈ in English), ``approximate`` in the API; ``exact_facets`` (the panel's link) counts exactly."""
+    from zhichan.settings import get_settings
+
+    exact = client.get("/api/v1/search", params={"q": BROAD, "page_size": 1}).json()
+    assert exact["facets_approximate"] is False and exact["facet_sample"] is None
+    assert not any(v["approximate"] for values in exact["facets"].values() for v in values)
+    total = exact["total"]
+    monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", str(total - 1))
+    get_settings.cache_clear()
+    try:
+        api = client.get("/api/v1/search", params={"q": BROAD, "page_size": 1}).json()
+        assert api["total"] == total and api["facets_approximate"] is True
+        assert 0 < api["facet_sample"]["hits"] < total and api["facet_sample"]["total"] == total
+        assert api["facets"] and all(v["approximate"] for values in api["facets"].values() for v in values)
+        asked = client.get("/api/v1/search", params={"q": BROAD, "page_size": 1, "exact_facets": "true"}).json()
+        assert asked["facets_approximate"] is False and asked["facets"] == exact["facets"]
+
+        page = client.get("/search", params={"q": BROAD}).text
+        facets_url = unescape(re.search(r'hx-get="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+        panel = client.get(facets_url).text
+        assert 'id="facets-approximate"' in panel and 'data-approximate="true"' in panel
+        assert re.search(r'<span class="muted" data-approximate="true">约 \d+</span>', panel)
+        link = re.search(r'id="facets-exact" href="([^"]+)" hx-get="([^"]+)"', panel)
+        assert link and "exact_facets=true" in link.group(1)
+        exact_panel = client.get(unescape(link.group(2))).text  # the click (HTMX swaps the panel)
+        assert 'id="facets-approximate"' not in exact_panel and "data-approximate" not in exact_panel
+        assert "约" not in exact_panel and "facet-link" in exact_panel
+        # without HTMX the link opens the page, whose panel then loads exact counts
+        again = client.get(unescape(link.group(1))).text
+        exact_url = unescape(re.search(r'hx-get="([^"]+)"', again).group(1))  # type: ignore[union-attr]
+        assert "exact_facets=true" in exact_url and "data-approximate" not in client.get(exact_url).text
+        english = client.get(facets_url + "&lang=en").text
+        assert "≈ " in english and "约" not in english and "Count exactly" in english
+    finally:
+        monkeypatch.delenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS")
+        get_settings.cache_clear()
+
+
+def test_an_index_of_an_older_layout_is_said_and_rebuilt(env: WebEnv, client) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Job, JobStatus
+    from zhichan.search.layout import index_path
+    from zhichan.web.jobkinds import index_new_snapshot
+
+    snap = CorpusStore(env.settings.corpus_dir).current()
+    path = index_path(snap)
+    assert path is not None
+    info = json.loads((path / "index.json").read_text("utf-8"))
+    (path / "index.json").write_text(json.dumps({**info, "schema_version": 3}), "utf-8")
+    r = client.get("/search", params={"q": Q})
+    assert r.status_code == 200 and _total(r.text) == 12  # the same hits, by a scan
+    assert 'id="scan-mode"' in r.text and "旧版格式（版本 3）" in r.text
+    assert "older layout (version 3)" in client.get("/search", params={"q": Q, "lang": "en"}).text
+    index_new_snapshot(env.app.state.corpus, env.app.state.jobs, env.engine)  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:
+        queued = s.scalars(select(Job).where(Job.status == JobStatus.QUEUED)).all()
+        assert [(j.kind, json.loads(j.params)["snapshot"]) for j in queued] == [("search.index", snap.id)]

@@ -20,6 +20,8 @@ def search(
     sort: Annotated[str, typer.Option(help="relevance | date_desc | date_asc")] = "relevance",
     export: Annotated[Path | None, typer.Option(help="把全部命中导出到 .csv 或 .xlsx / export ALL hits")] = None,
     facets: Annotated[bool, typer.Option(help="显示分面统计 / show facets")] = False,
+    exact_facets: Annotated[bool, typer.Option(
+        help="分面精确计数（命中很多时默认抽样估算，标“约”） / exact facet counts (broad queries are estimated, marked 约)")] = False,
     filter_: Annotated[list[str] | None, typer.Option(
         "--filter", help="分面筛选，可重复，如 ipc:H01M、year:2021（同网页的分面点击） / facet filter, repeatable")] = None,
 ) -> None:
@@ -42,7 +44,7 @@ def search(
                 written = service.export(query, export, progress=progress)
             console.print(f"已导出 {written} 条 / exported {written} hits → {export}")
             return
-        result = service.search(query, page=page, page_size=size, sort=sort, facets=facets)
+        result = service.search(query, page=page, page_size=size, sort=sort, facets=facets, exact_facets=exact_facets)
     except QuerySyntaxError as exc:
         console.print(exc.pointer(), markup=False, highlight=False)
         raise
@@ -70,8 +72,13 @@ def search(
             if hint.ipc:
                 console.print("或按分类号 / or by classification: "
                               + "  ".join(f"IPC={code} {title[:20]}" for code, title in hint.ipc), markup=False)
+    if (sample := result.facet_sample) is not None:
+        console.print(f"分面为估算（约）：按随机抽取的 {sample.hits} 条命中（{sample.share:.1%}）统计后按比例推算；"
+                      f"精确计数请加 --exact-facets / estimated facets (约): a random sample of {sample.hits} hits "
+                      f"({sample.share:.1%}) counted and scaled up; --exact-facets counts exactly", markup=False)
     for name, values in result.facets.items():
-        console.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v.label} ({v.count})" for v in values[:10]))
+        console.print(f"[bold]{name}[/bold]: " + ", ".join(
+            f"{v.label} ({'约 ' if v.approximate else ''}{v.count})" for v in values[:10]))
 
 
 def similar(

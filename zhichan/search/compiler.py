@@ -86,6 +86,41 @@ class QueryCompiler:
         return tantivy.Query.range_query(self.schema, DATE_FIELDS[node.field], tantivy.FieldType.Integer,
                                          ymd(node.start or dt.date.min), ymd(node.end or dt.date.max))
 
+    def matching(self, node: Node, within: tantivy.Query | None = None) -> tantivy.Query:
+        """The documents ``node`` matches (within ``within``, e.g. a sample), for counting: the same
+        set as :meth:`compile` (∧ ``within``) without the ranking clauses, and with ``within`` pushed
+        down to every leaf. A disjunction cannot skip ahead — tantivy's union scores every document
+        of its parts — so ``(a OR b) AND sample`` evaluates all of a and b, while
+        ``(a AND sample) OR (b AND sample)`` lets the sample lead each part."""
+
+        def leaf(query: tantivy.Query) -> tantivy.Query:
+            if within is None:
+                return query
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, within), (tantivy.Occur.Must, query)])
+
+        if isinstance(node, Text):
+            parts = TEXT_PARTS.get(node.field, (node.field,))
+            matches = [leaf(self._bigram_match(BIGRAM_FIELDS[p], node.value)) for p in parts]
+            return matches[0] if len(matches) == 1 else tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in matches])
+        if isinstance(node, Code):
+            return leaf(self._code(node))
+        if isinstance(node, DateRange):
+            return leaf(self._date(node))
+        everything = within or tantivy.Query.all_query()
+        if isinstance(node, And):
+            clauses = [(tantivy.Occur.MustNot, self.compile(c.child)) if isinstance(c, Not)
+                       else (tantivy.Occur.Must, self.matching(c, within)) for c in node.children]
+            if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+                clauses.append((tantivy.Occur.Must, everything))
+            return tantivy.Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.matching(c, within)) for c in node.children])
+        if isinstance(node, Not):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, everything),
+                                                (tantivy.Occur.MustNot, self.compile(node.child))])
+        raise TypeError(node)
+
     def compile(self, node: Node) -> tantivy.Query:
         if isinstance(node, Text):
             return self._text(node)

@@ -21,6 +21,7 @@ Building: :mod:`zhichan.search.build`; the query compiler: :mod:`zhichan.search.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -33,7 +34,16 @@ from zhichan.search import fields as F
 from zhichan.search.ast import Node
 from zhichan.search.compiler import QueryCompiler
 from zhichan.search.errors import IndexMissing
-from zhichan.search.layout import FACET_FIELDS, index_path, register_tokenizers
+from zhichan.search.layout import (
+    FACET_FIELDS,
+    SAMPLE_BUCKETS,
+    SAMPLE_FIELD,
+    SCHEMA_VERSION,
+    index_path,
+    register_tokenizers,
+    stale_index_version,
+)
+from zhichan.search.models import FacetSample
 
 TIE_MARGIN = 64
 #: Each index segment hands on every value it counted, not only its top ones: tantivy's default cut
@@ -41,6 +51,20 @@ TIE_MARGIN = 64
 #: segment's cut — a wrong number shown as exact (an IPC subclass's 160 patents instead of 161). The
 #: cost is merging the segments' value maps: noticeable only for the applicant facet of broad queries.
 EVERY_VALUE = 2**32 - 1
+
+FacetCounts = dict[str, list[tuple[Any, int]]]
+
+
+def approximate(count: int, scale: float, most: int | None = None) -> int:
+    """A sampled count scaled up, rounded to two significant digits (12,347 → 12,000): an estimate
+    does not pretend to a precision it lacks; at least 1 for a value the sample holds, and never
+    more than ``most`` (the hits: a value every sampled hit holds is estimated as all of them)."""
+    if count <= 0:
+        return 0
+    value = count * scale
+    digits = max(0, math.floor(math.log10(value)) - 1)
+    rounded = max(1, round(value / 10**digits) * 10**digits)
+    return rounded if most is None else min(rounded, most)
 
 
 class SearchIndex:
@@ -64,11 +88,17 @@ class SearchIndex:
     def for_snapshot(cls, snapshot: Snapshot, required: bool = True) -> SearchIndex | None:
         path = index_path(snapshot)
         if path is None:
-            if required:
+            if not required:
+                return None
+            if (old := stale_index_version(snapshot)) is not None:
                 raise IndexMissing(
-                    f"快照 {snapshot.id} 尚未建立检索索引，请运行 zhichan index build / "
-                    f"no search index for snapshot {snapshot.id}: run `zhichan index build`")
-            return None
+                    f"快照 {snapshot.id} 的检索索引为旧版格式（版本 {old}，本版本读取版本 {SCHEMA_VERSION}），"
+                    f"须重建：运行 zhichan index build（运行中的平台会自动重建） / the search index of snapshot "
+                    f"{snapshot.id} has layout {old}, this version reads layout {SCHEMA_VERSION}: rebuild it with "
+                    "`zhichan index build` (a running platform rebuilds it by itself)")
+            raise IndexMissing(
+                f"快照 {snapshot.id} 尚未建立检索索引，请运行 zhichan index build / "
+                f"no search index for snapshot {snapshot.id}: run `zhichan index build`")
         cached = cls._cache.get(snapshot.id)
         if cached is None or cached.path != path:
             cached = cls(path)
@@ -134,20 +164,47 @@ class SearchIndex:
         hits = self.searcher.search(query, len(numbers), count=False).hits
         return {d["application_number"]: d["title"] for d in self.displays([a for _, a in hits])}
 
-    def facets(self, query: tantivy.Query, names: tuple[str, ...] | None = None) -> dict[str, list[tuple[Any, int]]]:
-        """The top values of each facet over *all* hits, with exact counts (see :data:`EVERY_VALUE`)."""
+    def facets(self, node: Node, names: tuple[str, ...] | None = None) -> FacetCounts:
+        """The top values of each facet over *all* hits of ``node``, with exact counts (see
+        :data:`EVERY_VALUE`)."""
+        return self._aggregate(self.compiler.matching(node), names or tuple(FACET_FIELDS))[0]
+
+    def estimated_facets(self, node: Node, total: int, sample_hits: int,
+                         names: tuple[str, ...] | None = None) -> tuple[FacetCounts, FacetSample | None]:
+        """The facets of ``node`` (``total`` hits) counted over a uniformly random sample of about
+        ``sample_hits`` of them — the documents whose ``sample`` bucket is below *k* — and scaled up.
+        The sample is pushed down to every part of the query (:meth:`QueryCompiler.matching`) and
+        read from the inverted index, so it leads: the cost follows the sample, not the hits. Exact
+        counts and no sample when the sample would be every document."""
         names = names or tuple(FACET_FIELDS)
-        aggs = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1],
-                                 "segment_size": EVERY_VALUE}} for name in names}
+        buckets = min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * sample_hits / max(total, 1)))
+        if buckets >= SAMPLE_BUCKETS:
+            return self.facets(node, names), None
+        in_sample = tantivy.Query.range_query(self.schema, SAMPLE_FIELD, tantivy.FieldType.Unsigned, 0, buckets - 1,
+                                              use_inverted_index=True)
+        counts, hits = self._aggregate(self.compiler.matching(node, in_sample), names)
+        if hits == 0:  # nothing to scale (a total this broad leaves no bucket empty in practice)
+            return self.facets(node, names), None
+        scale = total / hits
+        estimated = {name: [(key, approximate(n, scale, total)) for key, n in values]
+                     for name, values in counts.items()}
+        return estimated, FacetSample(buckets, hits, total)
+
+    def _aggregate(self, query: tantivy.Query, names: tuple[str, ...]) -> tuple[FacetCounts, int]:
+        """Every facet of ``names`` in one pass over the hits (tantivy terms aggregations), and the
+        number of hits counted."""
+        aggs: dict[str, Any] = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1],
+                                                 "segment_size": EVERY_VALUE}} for name in names}
+        aggs["_hits"] = {"value_count": {"field": "row"}}  # every document has its row
         result = self.searcher.aggregate(query, aggs)
-        out: dict[str, list[tuple[Any, int]]] = {}
+        out: FacetCounts = {}
         for name in names:
             buckets = result.get(name, {}).get("buckets", [])
             if name == "applicant":
                 names_by_key = self.facet_names()
                 buckets = [{"key": names_by_key.get(int(b["key"])), "doc_count": b["doc_count"]} for b in buckets]
             out[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", None)]
-        return out
+        return out, int(result.get("_hits", {}).get("value") or 0)
 
     def facet_names(self) -> dict[int, str]:
         """Applicant facet key → name (``facet_names.arrow``), read on first use."""

@@ -15,11 +15,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tantivy
 
 from zhichan.corpus.store import Snapshot
 
-SCHEMA_VERSION = 3  # 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet
+#: 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet; 4: the ``sample`` field
+SCHEMA_VERSION = 4
 SPACE = re.compile(r"\s")
 
 #: text field code → (bigram index fields, word index fields)
@@ -43,10 +45,33 @@ FACET_FIELDS = {
     "sei": ("f_sei", 40),
 }
 
+#: The sample field: every document's bucket 0 … SAMPLE_BUCKETS−1, a hash of its row. Counting the
+#: facets of ``query AND sample < k`` counts a uniformly random k/SAMPLE_BUCKETS of the hits (the
+#: estimated facets of broad queries, :meth:`zhichan.search.index.SearchIndex.facets`).
+SAMPLE_FIELD = "sample"
+SAMPLE_BITS = 12
+SAMPLE_BUCKETS = 1 << SAMPLE_BITS
+
+
+def sample_buckets(rows: np.ndarray) -> np.ndarray:
+    """The sample bucket of each row: the top :data:`SAMPLE_BITS` bits of SplitMix64(row), a
+    bijective mix whose output bits are uniform and independent of the row order (which follows
+    filing dates and import files, so a row range would be a biased sample)."""
+    z = rows.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):  # modular arithmetic is the point
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return (z ^ (z >> np.uint64(31))) >> np.uint64(64 - SAMPLE_BITS)
+
+
+def sample_bucket(row: int) -> int:
+    return int(sample_buckets(np.array([row], np.uint64))[0])
+
 
 def schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("row", stored=False, indexed=False, fast=True)
+    sb.add_unsigned_field(SAMPLE_FIELD, stored=False, indexed=True, fast=True)
     for name in BIGRAM_FIELDS.values():
         sb.add_text_field(name, tokenizer_name="zh_bigram", index_option="position")
     for name in WORD_FIELDS.values():
@@ -95,6 +120,17 @@ def index_path(snapshot: Snapshot) -> Path | None:
         return None
     return path if info.get("schema_version") == SCHEMA_VERSION else None  # older builds: rebuild
 
+
+def stale_index_version(snapshot: Snapshot) -> int | None:
+    """The layout version of the snapshot's current build when it is not this version's (it is
+    then not opened: :func:`index_path` says None and the platform rebuilds it), else None."""
+    folder = index_root(snapshot) / snapshot.id
+    try:
+        name = (folder / "CURRENT").read_text("utf-8").strip()
+        version = json.loads((folder / name / "index.json").read_text("utf-8")).get("schema_version")
+    except (FileNotFoundError, ValueError):
+        return None
+    return None if version == SCHEMA_VERSION else int(version or 0)
 
 
 def index_status(snapshot: Snapshot) -> dict[str, Any] | None:

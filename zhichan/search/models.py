@@ -33,6 +33,37 @@ class FacetValue:
     value: str
     label: str
     count: int
+    approximate: bool = False  # an estimate from a sample (约), see FacetSample
+
+
+@dataclass(frozen=True)
+class FacetSample:
+    """How estimated facet counts (约) were made: the facets of the hits in ``buckets`` of the
+    :data:`~zhichan.search.layout.SAMPLE_BUCKETS` sample buckets were counted — ``hits`` of the
+    query's ``total`` — and each count scaled by ``total / hits`` (rounded to two significant digits)."""
+
+    buckets: int
+    hits: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        from zhichan.search.layout import SAMPLE_BUCKETS
+
+        return self.buckets / SAMPLE_BUCKETS
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The facets of a query: exact counts, or — above the setting ``search_facets_exact_max_hits``
+    and unless exact counts were asked for — estimates from a sample (``sample`` is then set)."""
+
+    values: dict[str, list[FacetValue]]
+    sample: FacetSample | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.sample is not None
 
 
 @dataclass
@@ -46,6 +77,7 @@ class SearchResult:
     page_size: int = 20
     sort: str = "relevance"
     snapshot_id: str = ""
+    facet_sample: FacetSample | None = None  # set when the facet counts are estimates (约)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -58,4 +90,4 @@ class SearchResult:
         return data
 
 
-__all__ = ["SORTS", "FacetValue", "Hit", "SearchResult", "SimilarHit"]
+__all__ = ["SORTS", "FacetSample", "FacetValue", "Facets", "Hit", "SearchResult", "SimilarHit"]

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zhichan.search import fields as F
-from zhichan.search.layout import ymd
+from zhichan.search.layout import sample_bucket, sample_buckets, ymd
 from zhichan.search.similar import Projection
 from zhichan.search.text import SEP, bigram_strings, bigrams_from, blank_spaces, fold_codes, word_strings
 
@@ -288,7 +288,8 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
         return _texts(key, values[part * n:(part + 1) * n])
 
     columns = [
-        [f'{{"row":{row0 + i},"an":' for i in range(n)],
+        [f'{{"row":{row0 + i},"sample":{b},"an":'
+         for i, b in enumerate(sample_buckets(np.arange(row0, row0 + n, dtype=np.uint64)).tolist())],
         [_q(F.normalize_an(a)) for a in numbers],
         text("ti_bg", bg_main, 0), text("ab_bg", bg_main, 1), text("cl_bg", bg_main, 2),
         text("pa_bg", bg_other, 0), text("in_bg", bg_other, 1), text("ar_bg", bg_other, 2),
@@ -326,7 +327,7 @@ def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]]
     :func:`prepare_batch` gives for it, as a dict."""
     from zhichan.search.text import bigrams, words
 
-    doc: dict[str, Any] = {"row": row, "an": F.normalize_an(record["application_number"])}
+    doc: dict[str, Any] = {"row": row, "sample": sample_bucket(row), "an": F.normalize_an(record["application_number"])}
     texts = {
         "ti_bg": bigrams(record["title"] or ""), "ab_bg": bigrams(record["abstract"] or ""),
         "cl_bg": bigrams(record["first_claim"] or ""),

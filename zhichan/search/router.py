@@ -44,6 +44,7 @@ def search_page(
     size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", max_length=20),
     f: FacetFilters = None,
+    exact_facets: bool = Query(False),
     access: CorpusAccess = CorpusDep,
 ) -> Response:
     result, error, error_at = None, None, None
@@ -56,7 +57,7 @@ def search_page(
             if isinstance(position, int) and exc.details.get("query") == q.strip():
                 text = q.strip()  # the query with the offending character marked
                 error_at = (text[:position - 1], text[position - 1:position] or " ", text[position:])
-    state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size)
+    state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size, exact_facets)
     return render(request, "search/search.html", {"q": q, "result": result, "error": error, "error_at": error_at,
                                            "state": state,
                                            "syntax": views.syntax_help()},
@@ -90,12 +91,13 @@ def search_form(
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
                   sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
-                  access: CorpusAccess = CorpusDep) -> Response:
+                  exact_facets: bool = Query(False), access: CorpusAccess = CorpusDep) -> Response:
     """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
-    a link that adds it as a filter."""
-    facets = views.search_facets(access, q, f or [])["facets"]
+    a link that adds it as a filter; estimated counts (约) with a link to the exact ones."""
+    counted = views.search_facets(access, q, f or [], exact=exact_facets)
     return render(request, "search/_search_facets.html",
-                  {"facets": facets, "state": views.PageState(q, f or [], sort, size), "clickable": True})
+                  {"facets": counted["facets"], "facet_sample": counted["facet_sample"],
+                   "state": views.PageState(q, f or [], sort, size, exact_facets), "clickable": True})
 
 
 @router.get("/search/export.{fmt}")
@@ -142,9 +144,11 @@ def search(
     page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
     sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),
     f: list[FacetFilter] = ApiFacetFilters,
+    exact_facets: bool = Query(False, description="精确计数分面（命中超过上限时默认按抽样估算，标 approximate）/ count the "
+                               "facets exactly (above the hit limit they are estimated from a sample, flagged approximate)"),
     access: CorpusAccess = CorpusDep,
 ) -> dict[str, Any]:
-    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f)
+    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f, exact_facets=exact_facets)
 
 
 @api_router.get("/similar", summary="相似专利（公开）/ similar patents (public)", responses=errors(

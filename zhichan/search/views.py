@@ -37,9 +37,11 @@ class PageState:
     filters: list[str] = field(default_factory=list)
     sort: str = "relevance"
     size: int = 20
+    exact_facets: bool = False  # exact facet counts asked for (broad queries are estimated otherwise)
 
     def url(self, *, q: str | None = None, filters: list[str] | None = None, sort: str | None = None,
-            size: int | None = None, page: int | None = None, path: str = "/search") -> str:
+            size: int | None = None, page: int | None = None, path: str = "/search",
+            exact_facets: bool | None = None) -> str:
         params: list[tuple[str, Any]] = [("q", self.q if q is None else q)]
         params += [("f", f) for f in (self.filters if filters is None else filters)]
         if (sort or self.sort) != "relevance":
@@ -48,6 +50,8 @@ class PageState:
             params.append(("size", size or self.size))
         if page and page > 1:
             params.append(("page", page))
+        if self.exact_facets if exact_facets is None else exact_facets:
+            params.append(("exact_facets", "true"))
         return f"{path}?{urlencode(params)}"
 
     def adding(self, facet: str, value: str) -> str:
@@ -230,19 +234,21 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 
 def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
-           facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+           facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = (),
+           exact_facets: bool = False) -> dict[str, Any]:
     """Search published patents (public) with ``zhichan.search``: through the newest indexed
     snapshot, or — while no snapshot has an index — the same query by a scan (``mode`` says which).
 
     ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
     shows the hits first and loads the facets with a second request). ``filters`` are facet
     clicks (``ipc:H01M``, :mod:`zhichan.search.filters`), joined to the query with AND. A page past
-    the last is answered with the last page (``clamped``)."""
+    the last is answered with the last page (``clamped``). Facets of more hits than the setting
+    ``search_facets_exact_max_hits`` are estimates (``facets_approximate``, 约) unless ``exact_facets``."""
     check_paging(page, page_size)
     query = (query or "").strip()
     if len(query) > MAX_QUERY_CHARS:
         raise InputError(f"检索式过长（最多{MAX_QUERY_CHARS}字） / query too long ({MAX_QUERY_CHARS} characters max)")
-    empty = {"query": query, "mode": "full", "total": 0, "hits": [], "facets": {}, "page": page,
+    empty = {"query": query, "mode": "full", "total": 0, "hits": [], **_facets_out({}), "page": page,
              "page_size": page_size}
     if not query:
         return empty
@@ -259,7 +265,8 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
 
     def page_of(run_page: int) -> Any:
         try:
-            return service.search(run, snapshot=snap, page=run_page, page_size=page_size, facets=facets, sort=sort), None
+            return service.search(run, snapshot=snap, page=run_page, page_size=page_size, facets=facets, sort=sort,
+                                  exact_facets=exact_facets), None
         except IndexMissing:
             # no snapshot has an index yet: the same query by a scan of the current snapshot (said on the page)
             return service.scan_search(run, snapshot=current, page=run_page, page_size=page_size, sort=sort), "scan"
@@ -279,13 +286,22 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
         "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param} for f in chosen],
         "elapsed_ms": result.elapsed_ms,
         "hits": [_hit(_as_dict(h)) for h in result.hits],
-        "facets": _facets_out(result.facets),
+        **_facets_out(result.facets, result.facet_sample),
         "facets_pending": mode != "scan" and not facets and result.total > 0,
         "hint": _english_hint(run) if result.total == 0 else None,
+        "stale_index": _stale_index(current) if mode == "scan" else None,
     }
 
 
-def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+def _stale_index(snapshot: Snapshot) -> int | None:
+    """The layout version of the snapshot's index when it is too old to open (rebuilt in the background)."""
+    from zhichan.search.layout import stale_index_version
+
+    return stale_index_version(snapshot)
+
+
+def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = (),
+                  exact: bool = False) -> dict[str, Any]:
     """The facets of a full search alone (the search page's second request)."""
     query = (query or "").strip()
     if not query or len(query) > MAX_QUERY_CHARS:
@@ -295,7 +311,8 @@ def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[s
     from zhichan.search.filters import narrow, parse_filters
 
     run = narrow(query, parse_filters(list(filters)))
-    return {"query": query, "facets": _facets_out(service.facets(run, snapshot=searchable_snapshot(access)))}
+    counted = service.facets(run, snapshot=searchable_snapshot(access), exact=exact)
+    return {"query": query, **_facets_out(counted.values, counted.sample)}
 
 
 def _english_hint(query: str) -> dict[str, Any] | None:
@@ -325,9 +342,16 @@ def searchable_snapshot(access: CorpusAccess) -> Snapshot:
     return current
 
 
-def _facets_out(facets: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-            for name, values in facets.items()}
+def _facets_out(facets: dict[str, Any], sample: Any = None) -> dict[str, Any]:
+    """The facets as the page and the API show them: each value with its count and whether it is an
+    estimate; ``facets_approximate`` and ``facet_sample`` (what the estimate counted) for the whole."""
+    return {
+        "facets": {name: [{"value": f.value, "label": f.label, "count": f.count, "approximate": f.approximate}
+                          for f in values] for name, values in facets.items()},
+        "facets_approximate": sample is not None,
+        "facet_sample": None if sample is None else {"hits": sample.hits, "total": sample.total,
+                                                     "share": round(sample.share, 6)},
+    }
 
 
 def _hit(h: dict[str, Any]) -> dict[str, Any]:
