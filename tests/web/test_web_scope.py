@@ -255,6 +255,22 @@ def test_foreign_cases_are_not_found_and_cannot_be_acted_on(env, client):
     assert client.get(f"/cases/{case_id}").status_code == 200
 
 
+def test_foreign_whitelists_cannot_be_read_or_answered(env, client):
+    """锦江区's whitelist, pushed to no bank: a bank and another district's officer get 404 (an officer's answer
+    is refused for its role first: 403), through the pages and the JSON API alike."""
+    finance = _jinjiang_finance(env)
+    list_id, entry_id = finance["whitelist_id"], finance["entry_id"]
+    for username, answer in (("cd_bank", 404), ("wuhou_officer", 403)):
+        login_as(client, env.engine, username)
+        for url in (f"/finance/whitelists/{list_id}", f"/api/v1/finance/whitelists/{list_id}"):
+            assert client.get(url).status_code == 404, (username, url)
+        assert JINJIANG_ENTERPRISE not in client.get("/api/v1/finance/whitelists").text
+        token = csrf_from(client.get("/finance/whitelists").text)
+        r = client.post(f"/api/v1/finance/whitelists/{list_id}/entries/{entry_id}/feedback",
+                        json={"decision": "approved", "loan_amount": "1000000"}, headers={"X-CSRF-Token": token})
+        assert r.status_code == answer, (username, r.status_code)
+
+
 def test_anonymous_users_only_public_pages(env, client):
     values = _foreign_values(env, 1, _jinjiang_case(env), _jinjiang_finance(env))
     for method, path in _routes(env.app):

@@ -5,11 +5,12 @@ The pledge registration's own steps are the engine's case pages (``/cases/{id}``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -239,9 +240,7 @@ async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str
 
 def _whitelists_page(request: Request, scope: Scope, session: Session, *, errors: dict[str, str] | None = None,
                      values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    scope.require_authenticated()
-    if not (scope.governance or scope.role == Role.BANK_USER):
-        raise PermissionDenied("当前角色不能查看白名单 / your role cannot see whitelists")
+    wl.require_viewer(scope)
     return render(request, "finance/whitelists.html", {"lists": wl.lists(session, scope), "errors": errors or {},
                                                        "values": values or {}}, status=status)
 
@@ -279,7 +278,7 @@ def _whitelist_page(request: Request, scope: Scope, session: Session, whitelist_
 
 @router.get("/finance/whitelists/{whitelist_id}", include_in_schema=False)
 def whitelist_page(request: Request, whitelist_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    scope.require_authenticated()
+    wl.require_viewer(scope)
     return _whitelist_page(request, scope, session, whitelist_id)
 
 
@@ -311,6 +310,57 @@ async def whitelist_feedback(request: Request, whitelist_id: Id, entry_id: Id, s
                                status=422)
     session.commit()
     return RedirectResponse(f"/finance/whitelists/{whitelist_id}", status_code=303)
+
+
+_WHITELIST_ERRORS = errors(401, 403, 404, 422, _403="当前角色不能查看白名单（只有知识产权局工作人员和银行用户可以）/ "
+                           "your role cannot see whitelists (bureau staff and bank users only)",
+                           _404="没有该白名单，或未推送给本银行、不在本辖区 / no such whitelist, or not pushed to your bank, "
+                           "or outside your area")
+
+
+@router.get("/api/v1/finance/whitelists", tags=["finance"], responses=errors(
+    401, 403, 422, _403=_WHITELIST_ERRORS[403]["description"]))
+def whitelists_api(scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """白名单 (白名单双向推送) as the caller sees them, newest first: a bureau its area's lists with the banks
+    they were pushed to, a bank the lists pushed to it. Each with its criteria and how many enterprises it
+    names and how many the banks (a bank: itself) answered."""
+    return fast_json(views.whitelists_api(session, scope))
+
+
+@router.get("/api/v1/finance/whitelists/{whitelist_id}", tags=["finance"], responses=_WHITELIST_ERRORS)
+def whitelist_api(whitelist_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """One whitelist: each listed enterprise's portfolio summary (valid and high-value inventions held) and
+    the feedback on it — a bureau every bank's, a bank only its own. Loan amounts are exact decimal strings."""
+    return fast_json(views.whitelist_api(session, scope, whitelist_id))
+
+
+class FeedbackIn(BaseModel):
+    """A bank's decision on a listed enterprise, as the whitelist page's form records it."""
+
+    model_config = ConfigDict(strict=True)
+
+    decision: Literal["contacted", "approved", "declined"] = Field(
+        description="已对接 contacted · 已授信/放款 approved · 不予授信 declined")
+    loan_amount: str | None = Field(None, max_length=40, description="授信/放款金额（元，十进制字符串，如 \"3000000.00\"；"
+                                    "approved 时必填）/ the loan in yuan as a decimal string (required when approved)")
+    note: str = Field("", max_length=500, description="备注 / note")
+
+
+@router.post("/api/v1/finance/whitelists/{whitelist_id}/entries/{entry_id}/feedback", tags=["finance"],
+             responses=errors(400, 401, 403, 404, 422, _403="只有银行用户可以反馈，或缺少 CSRF 令牌（会话登录时）/ only bank "
+                              "users give feedback, or no CSRF token (signed in by session)",
+                              _404=_WHITELIST_ERRORS[404]["description"],
+                              _422="字段无效（如金额格式、approved 缺少金额）/ invalid fields (e.g. the amount, or no amount "
+                              "with approved)"))
+def whitelist_feedback_api(whitelist_id: Id, entry_id: Id, body: FeedbackIn, scope: Scope = ScopeDep,
+                           session: Session = DbDep) -> Response:
+    """A bank records (or changes) its decision and loan on an enterprise of a list pushed to it — the same
+    rule as the page's form; the bureau reads it back in the list."""
+    scope.require_authenticated()
+    row = wl.feedback(session, scope, whitelist_id, entry_id, decision=body.decision, loan_amount=body.loan_amount,
+                      note=body.note)
+    session.commit()
+    return fast_json(views.feedback_row(row, scope.org_name or ""))
 
 
 def _setup(app: FastAPI) -> None:

@@ -13,10 +13,22 @@ from zhichan.corpus.store import Snapshot
 from zhichan.errors import NotFoundError, PermissionDenied
 from zhichan.evidence.service import utcnow
 from zhichan.finance import funds as fund_rules
-from zhichan.finance.models import Claim, LedgerEntry, Loan, Pledge, PledgedRight
+from zhichan.finance import whitelist as wl
+from zhichan.finance.models import (
+    Claim,
+    LedgerEntry,
+    Loan,
+    Pledge,
+    PledgedRight,
+    Whitelist,
+    WhitelistEntry,
+    WhitelistFeedback,
+    WhitelistPush,
+)
 from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_date
+from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -187,3 +199,61 @@ def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.F
                 "approved_on": c.approved_on.isoformat() if c.approved_on else None,
                 "arithmetic": json.loads(c.arithmetic), "payouts": payouts.get(c.id, [])}})
     return {"fund": _fund_summary(rules, fund_rules.figures(session, code)), "loans": items}
+
+
+# -- whitelists (白名单双向推送): the pages' data as JSON ----------------------------------------------
+
+def _day_time(value: Any) -> str | None:
+    return None if value is None else china_time(value)
+
+
+def feedback_row(fb: WhitelistFeedback, bank: str) -> dict[str, Any]:
+    return {"entry_id": fb.entry_id, "bank": bank, "decision": fb.decision,
+            "decision_label": wl.DECISIONS.get(fb.decision, (fb.decision,))[0], "loan_amount": _money(fb.loan_amount),
+            "note": fb.note, "at": _day_time(fb.at)}
+
+
+def _whitelist_row(row: Whitelist) -> dict[str, Any]:
+    return {"id": row.id, "title": row.title, "region_code": row.region_code, "as_of": row.as_of.isoformat(),
+            "created_at": _day_time(row.created_at), "criteria": json.loads(row.criteria)}
+
+
+def whitelists_api(session: Session, scope: Scope) -> dict[str, Any]:
+    """The lists the caller sees (the page's rule): a bureau its area's with the banks pushed to, a bank those
+    pushed to it; each with its number of enterprises and of answers (a bank: its own)."""
+    wl.require_viewer(scope)
+    lists = wl.lists(session, scope)
+    ids = [x.id for x in lists]
+    entries = dict(session.execute(select(WhitelistEntry.whitelist_id, func.count()).where(
+        WhitelistEntry.whitelist_id.in_(ids)).group_by(WhitelistEntry.whitelist_id)).all())
+    answered = select(WhitelistEntry.whitelist_id, func.count()).join(
+        WhitelistFeedback, WhitelistFeedback.entry_id == WhitelistEntry.id).where(WhitelistEntry.whitelist_id.in_(ids))
+    if not scope.governance:
+        answered = answered.where(WhitelistFeedback.bank_org_id == scope.org_id)
+    answers = dict(session.execute(answered.group_by(WhitelistEntry.whitelist_id)).all())
+    pushed: dict[int, list[str]] = {}
+    if scope.governance:
+        for list_id, bank in session.execute(
+                select(WhitelistPush.whitelist_id, Organization.name).join(Organization, Organization.id == WhitelistPush.bank_org_id)
+                .where(WhitelistPush.whitelist_id.in_(ids)).order_by(Organization.name)):
+            pushed.setdefault(list_id, []).append(bank)
+    return {"items": [{**_whitelist_row(x), "enterprises": int(entries.get(x.id, 0)), "answers": int(answers.get(x.id, 0)),
+                       **({"pushed_to": pushed.get(x.id, [])} if scope.governance else {})} for x in lists]}
+
+
+def whitelist_api(session: Session, scope: Scope, whitelist_id: int) -> dict[str, Any]:
+    """One list (the page's data, :func:`zhichan.finance.whitelist.whitelist_view`): each enterprise's portfolio
+    summary and the feedback the caller may read — a bureau every bank's, a bank its own."""
+    wl.require_viewer(scope)
+    data = wl.whitelist_view(session, scope, whitelist_id)
+    out = _whitelist_row(data["whitelist"])
+    if scope.governance:
+        out["pushed_to"] = data["pushed"]
+    out["entries"] = [{
+        "id": e["entry"].id, "name": e["entry"].name, "region_code": e["entry"].region_code,
+        "valid_patents": e["entry"].valid_patents, "high_value_patents": e["entry"].high_value_patents,
+        "feedback": [{"bank": f["bank"], "decision": f["decision"],
+                      "decision_label": wl.DECISIONS.get(f["decision"], (f["decision"],))[0],
+                      "loan_amount": _money(f["loan_amount"]), "note": f["note"], "at": _day_time(f["at"])}
+                     for f in e["feedback"]]} for e in data["entries"]]
+    return out

@@ -87,6 +87,13 @@ def build(session: Session, scope: Scope, snapshot: Snapshot, *, title: str, min
     return row
 
 
+def require_viewer(scope: Scope) -> None:
+    """Whitelists are the bureau's and the banks' business: anyone else signed in gets 403 (the public 401)."""
+    scope.require_authenticated()
+    if not (scope.governance or scope.role == Role.BANK_USER):
+        raise PermissionDenied("当前角色不能查看白名单 / your role cannot see whitelists")
+
+
 def visible(session: Session, scope: Scope, whitelist_id: int) -> Whitelist:
     row = session.scalar(select(Whitelist).where(Whitelist.id == whitelist_id, whitelist_filter(scope)))
     if row is None:
