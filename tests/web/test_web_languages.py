@@ -33,6 +33,7 @@ from tests.web.test_web_scope import (
     _fill,
     _foreign_values,
     _jinjiang_case,
+    _jinjiang_dormant,
     _jinjiang_finance,
     _jinjiang_job,
 )
@@ -135,6 +136,7 @@ def _urls(env: WebEnv) -> dict[str, str]:
     """Route path → a URL of it naming an object that exists (锦江区's, which the administrator sees),
     and the form of every declared procedure."""
     values = _foreign_values(env, _jinjiang_job(env), _jinjiang_case(env), _jinjiang_finance(env))
+    _jinjiang_dormant(env)
     urls = {path: _fill(path, {**values, **OWN_VALUES.get(path, {})}) for path in sorted(set(_get_routes(env.app)))}
     for procedure in env.app.state.procedures.registry.procedures():  # type: ignore[attr-defined]
         urls[f"/procedures/{procedure}/new"] = f"/procedures/{procedure}/new"
