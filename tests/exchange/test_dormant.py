@@ -33,7 +33,7 @@ from zhichan.exchange.models import DormantPatent
 from zhichan.figures import export_workflow
 from zhichan.indicators import service as indicators
 from zhichan.platform.db import session_scope
-from zhichan.procedures.models import Step
+from zhichan.procedures.models import Case, Step
 
 D = dt.date
 FIGURES = ["exchange_dormant_inventoried", "exchange_dormant_in_pool", "exchange_dormant_activated"]
@@ -77,6 +77,8 @@ def test_grading_and_college_then_university_approval(campus: Campus) -> None:
     row = _rows(campus)["dormant_a"]
     assert (row.state, row.prospect, row.field, row.willingness, row.college, row.case_id) == \
         ("graded", "高", "新能源储能", "愿意转化", "材料学院", case["id"])
+    with session_scope(campus.world.engine) as s:  # the case is named by the patent
+        assert s.get(Case, case["id"]).title == f"一种钠离子电池正极材料及其制备方法 · {campus.numbers['dormant_a']}"  # type: ignore[union-attr]
     # only what the inventory holds, and once
     for name in ("enterprise", "dormant_a"):
         with pytest.raises(FormError) as refused:

@@ -34,6 +34,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 from zhichan.procedures.service import StepTaken
 
 PROCEDURE = "exchange.dormant"
@@ -160,6 +161,8 @@ def _grade_first(session: Session, scope: Scope, step: StepTaken, today: dt.date
     if row.activated_on is not None:
         raise FormError({"patent_number": "该专利已转让或许可（已盘活） / the patent has been transferred or licensed"})
     row.case_id = step.case_id
+    # the case is named by the patent (the engine's default names it by the first two fields)
+    session.execute(update(Case).where(Case.id == step.case_id).values(title=f"{row.title} · {number}"[:300]))
     row.college = str(step.fields.get("college", "")).strip()[:200]
     _grading(row, step.fields, scope, today)
     row.state = step.target
