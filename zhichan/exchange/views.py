@@ -150,10 +150,9 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
         bid["mine"] = own_user is not None and bidder_user == own_user
         if not (seller or bid["mine"]):
             bid["bidder"] = _masked(bid["bidder"])
-    # the deal the close opened: the seller's side opens its case; the winner is told its number (the
-    # engine shows a case to its party and officers, and to bank or agency counterparties only)
+    # the deal the close opened: the seller (the case's party) and the winner (its counterparty) open its case
     won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
-    data["deal_case_id"] = auction.deal_case_id if seller else None
+    data["deal_case_id"] = auction.deal_case_id if seller or won else None
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
