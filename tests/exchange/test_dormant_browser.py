@@ -78,3 +78,47 @@ def test_inventory_grading_and_approval(page, env: WebEnv, artifacts_dir: Path) 
     page.goto("/exchange/dormant?lang=en")
     assert "In the transfer pool" in page.inner_text("#inventory") and "High" in page.inner_text("#inventory")
     page.screenshot(path=str(artifacts_dir / "dormant-en.png"), full_page=True)
+
+
+def test_a_need_is_matched_with_the_transfer_pool(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """An approved dormant patent is offered to a need, and the match says it comes from the 转化资源库."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange import dormant
+    from zhichan.exchange.listings import post_need
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.search.build import build_index
+
+    build_index(CorpusStore(env.settings.corpus_dir).current())  # with the vectors matching needs
+    number = env.numbers["一种钠离子电池正极材料及其制备方法"]
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+
+    def who(s, name):  # type: ignore[no-untyped-def]
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        dormant.take_inventory(s, who(s, "office"), env.app.state.corpus.snapshot(), now=utcnow())  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case = service.start(s, who(s, "inventor"), dormant.PROCEDURE, fields={
+            "patent_number": number, "prospect": "高", "application_field": "储能", "willingness": "愿意转化",
+            "college": "材料学院"})
+    for version, (event, user) in enumerate((("college_approve", "college"), ("university_approve", "office")), 1):
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            service.act(s, who(s, user), case["id"], event, version=version, fields={"opinion": "同意"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        need = post_need(s, who(s, "ent2_user"), title="钠离子电池正极", text="寻求钠离子电池正极材料技术，提高容量",
+                         industry="新能源", budget="1000000", region="", now=utcnow() - dt.timedelta(minutes=1))
+        need_id = need.id
+    page.goto(f"/exchange/needs/{need_id}/matches")
+    first = page.locator("#matches tbody tr").first
+    assert number in first.inner_text() and f"转化资源库 · {UNIVERSITY}" in first.inner_text()
+    page.screenshot(path=str(artifacts_dir / "dormant-matches-zh.png"), full_page=True)
+    page.goto(f"/exchange/needs/{need_id}/matches?lang=en")
+    assert f"Transfer pool · {UNIVERSITY}" in page.locator("#matches tbody tr").first.inner_text()
+    page.screenshot(path=str(artifacts_dir / "dormant-matches-en.png"), full_page=True)
