@@ -45,6 +45,7 @@ def test_status_on_a_date_from_patents_and_events(tmp_path: Path) -> None:
     before = right_on(snap, n, D(2023, 1, 1))
     assert before.in_force and before.held_by("甲公司") and not before.held_by("乙公司")
     assert before.active_pledges == () and before.licences == ()
+    assert not before.ever_dealt and before.transferred_on == () and before.licensed_on == ()
 
     spring = right_on(snap, n, D(2024, 4, 1))
     assert spring.held_by(" 乙公司 ") and spring.suspended and spring.invalidation_pending
@@ -57,6 +58,10 @@ def test_status_on_a_date_from_patents_and_events(tmp_path: Path) -> None:
     assert not late.suspended and not late.invalidation_pending
     assert [p.pledgee for p in late.active_pledges] == ["另一银行"]
     assert late.exclusive_licences == ()  # its term ended on 2024-12-31
+    # every transfer and licence recorded up to the date, an ended licence included
+    assert late.ever_dealt and late.transferred_on == (D(2023, 6, 1),)
+    assert late.licensed_on == (D(2023, 9, 1), D(2023, 10, 1))
+    assert right_on(snap, n, D(2023, 8, 1)).licensed_on == () and right_on(snap, n, D(2023, 8, 1)).ever_dealt
 
     found = rights_on(snap, [m, pending["application_number"], old_um["application_number"], "CN209910000009.1"],
                       D(2025, 1, 1))

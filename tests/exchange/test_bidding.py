@@ -149,6 +149,35 @@ def _deals(ex: Exchange) -> list[tuple]:
                  s.get(Case, d.case_id).counterparty_org_id) for d in s.scalars(select(Deal).order_by(Deal.id))]
 
 
+def test_both_parties_of_an_auction_deal_see_its_case(ex: Exchange) -> None:
+    """The seller is the deal case's party, the winner its counterparty: both open it (the winner from the
+    auction page and in its deals); a losing bidder and another district's officer are told it does not
+    exist (404), as anyone outside it."""
+    from zhichan.errors import NotFoundError
+    from zhichan.exchange import views
+
+    a, b, c = ex.bidders
+    _bid(ex, a, "100000", START + dt.timedelta(minutes=1))
+    _bid(ex, b, "155000", START + dt.timedelta(minutes=2))
+    with session_scope(ex.world.engine) as s:
+        close_due(s, ex.world.service, now=CLOSE)
+    case_id = _auction_row(ex).deal_case_id
+    assert case_id is not None
+    with session_scope(ex.world.engine) as s:
+        seller = ex.world.service.case(s, ex.world.scope("ent_user"), case_id)
+        winner = ex.world.service.case(s, ex.world.scope(b), case_id)
+        assert (seller["party"], winner["party"], winner["counterparty"]) == (True, False, True)
+        assert winner["actions"] == []  # the deal's steps are the seller's and the bureau's
+        assert ex.world.service.case(s, ex.world.scope("wuhou_officer"), case_id)["officer"]
+        for outsider in (a, c, "jinjiang_officer"):
+            with pytest.raises(NotFoundError):
+                ex.world.service.case(s, ex.world.scope(outsider), case_id)
+        assert [d["case_id"] for d in views.deals_view(s, ex.world.scope(b))["items"]] == [case_id]
+        assert views.deals_view(s, ex.world.scope(a))["items"] == []
+        assert views.auction_view(s, ex.world.scope(b), ex.auction, "zh")["auction"]["deal_case_id"] == case_id
+        assert views.auction_view(s, ex.world.scope(a), ex.auction, "zh")["auction"]["deal_case_id"] is None
+
+
 def test_a_sold_auction_opens_its_deal_once(ex: Exchange) -> None:
     """The close opens the deal with the winner at the winning price (网络竞价, 竞价交易), in the close's
     transaction; later sweeps open no second one; a sold auction closed without its deal (an older

@@ -273,3 +273,43 @@ def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang:
                 "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs", "/exchange/deals"):
         body = client.get(f"{url}?lang={lang}").text
         assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing
+
+
+def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: TestClient) -> None:
+    """The seller (the deal case's party) and the winning bidder (its counterparty) open the case the
+    close opened; a bank, another district and anonymous callers get 404 (or the sign-in)."""
+    import datetime as dt
+
+    from zhichan.exchange.bidding import close_due
+    from zhichan.exchange.models import Auction
+
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(4), "mode": "sale", "price": ""}, page=form)
+    listing = r.headers["location"]
+    closes = dt.datetime.now() + dt.timedelta(days=2)  # the patent must still be in force when the deal opens
+    r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                             "reserve": "500000", "closes_at": closes.strftime("%Y-%m-%dT%H:%M")},
+             page=listing)
+    auction = r.headers["location"]
+    login_as(client, env.engine, "ent2_user")
+    assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
+    assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
+    with session_scope(env.engine) as s:
+        assert close_due(s, env.app.state.procedures, now=closes + dt.timedelta(days=1)) != []  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:
+        case_id = s.scalar(select(Auction.deal_case_id))
+    assert case_id is not None
+    case = f"/cases/{case_id}"
+    for user in ("ent2_user", "ent_user", "wuhou"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 200, user
+    login_as(client, env.engine, "ent2_user")
+    assert f'href="{case}"' in client.get(f"{auction}/live").text  # the winner follows the link
+    assert f'href="{case}"' in client.get("/exchange/deals").text
+    for user in ("cd_bank", "jinjiang"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 404, user
+        assert client.get(f"/api/v1/cases/{case_id}").status_code == 404, user
+    client.cookies.clear()
+    assert client.get(f"/api/v1/cases/{case_id}").status_code in (401, 404)

@@ -168,6 +168,28 @@ def _jinjiang_valuation(env) -> int:
                                   inputs={"annual_revenue": "1000000"}, now=utcnow()).id
 
 
+def _jinjiang_dormant(env) -> None:
+    """An inventoried, graded and approved dormant patent of 锦江区's institution (the row as the inventory and
+    its approval leave it: the web corpus has no university, so it is written directly; its title and
+    institution are foreign markers)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.exchange.models import DormantPatent
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:
+        org = s.scalar(select(Organization).where(Organization.party_key == JINJIANG_ENTERPRISE))
+        s.add(DormantPatent(org_id=org.id, org_path=org.path, party_key=JINJIANG_ENTERPRISE, institution=org.name,
+                            application_number=env.numbers["jinjiang"], title=f"{JINJIANG_TITLE}0", kind="invention",
+                            inventoried_on=dt.date(2026, 3, 2), state="approved", prospect="高", field="储能",
+                            willingness="愿意转化", college="材料学院", graded_on=dt.date(2026, 3, 3),
+                            approved_on=dt.date(2026, 3, 9), listed_on=dt.date(2026, 3, 10),
+                            activated_on=dt.date(2026, 5, 1), activated_by="licence", synthetic=True))
+
+
 def _jinjiang_job(env) -> int:
     from zhichan.platform.db import session_scope
     from zhichan.web.testing import WebEnv
@@ -195,6 +217,7 @@ def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, usern
     case = _jinjiang_case(env)
     finance = _jinjiang_finance(env)
     valuation = _jinjiang_valuation(env)
+    _jinjiang_dormant(env)
     login_as(client, env.engine, username)
     values = {**_foreign_values(env, job, case, finance), "valuation_id": str(valuation)}
     checked = 0

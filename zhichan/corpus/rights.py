@@ -108,6 +108,10 @@ class RightStatus:
     suspended: bool = False
     #: False: known unpaid (lapsed for non-payment); None: the corpus records no fee payments
     annuity_paid: bool | None = None
+    #: the dates of every transfer and every licence recorded up to ``on`` (ended licences included;
+    #: None: recorded without a date) — what 存量专利盘活 asks: never transferred or licensed
+    transferred_on: tuple[dt.date | None, ...] = ()
+    licensed_on: tuple[dt.date | None, ...] = ()
 
     @property
     def granted(self) -> bool:
@@ -120,6 +124,11 @@ class RightStatus:
     @property
     def exclusive_licences(self) -> tuple[Licence, ...]:
         return tuple(licence for licence in self.licences if licence.exclusive)
+
+    @property
+    def ever_dealt(self) -> bool:
+        """Transferred or licensed at least once up to ``on``."""
+        return bool(self.transferred_on or self.licensed_on)
 
     def held_by(self, name: str) -> bool:
         """Whether ``name`` (any spelling :func:`normalize_name` folds together) held the right on ``on``."""
@@ -191,6 +200,8 @@ def _status(p: dict[str, Any], events: list[tuple[Any, ...]], on: dt.date) -> Ri
         holders = tuple(x for x in re.split(r"[;；]", first_later_transfer[4]) if x.strip())
     pledges: list[Pledge] = []
     licences: list[Licence] = []
+    transferred: list[dt.date | None] = []
+    licensed: list[dt.date | None] = []
     pending = suspended = False
     for _, etype, day, amount, party_from, party_to, detail in until_now:
         detail = detail or ""
@@ -200,7 +211,10 @@ def _status(p: dict[str, Any], events: list[tuple[Any, ...]], on: dt.date) -> Ri
             match = next((i for i, x in enumerate(pledges) if x.pledgee == party_to), 0 if pledges else None)
             if match is not None:
                 pledges.pop(match)
+        elif etype == EventType.TRANSFER:
+            transferred.append(day)
         elif etype == EventType.LICENCE:
+            licensed.append(day)
             end = _UNTIL.search(detail)
             until = dt.date.fromisoformat(end.group(1)) if end else None
             if until is None or until >= on:
@@ -226,5 +240,6 @@ def _status(p: dict[str, Any], events: list[tuple[Any, ...]], on: dt.date) -> Ri
         legal_status=status, application_date=p["application_date"], grant_date=p["grant_date"],
         term_end=end_of_term, ended=ended, holders=holders, region_code=p["region_code"],
         active_pledges=tuple(pledges), licences=tuple(licences), invalidation_pending=pending,
-        suspended=suspended, annuity_paid=annuity_paid,
+        suspended=suspended, annuity_paid=annuity_paid, transferred_on=tuple(transferred),
+        licensed_on=tuple(licensed),
     )

@@ -29,6 +29,7 @@ from zhichan.exchange.checks import (
     patent_number,
     standing_problems,
 )
+from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
 from zhichan.legaltime import china_date
@@ -71,6 +72,7 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
             _notice_served(session, step, today)
         row.contract_price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
         row.contract_on = dt.date.fromisoformat(step.fields["contract_on"])
+        mark_deal(session, row.party_key, row.application_number, row.contract_on)
     elif step.event == "settle":
         paid = money(str(step.fields.get("paid_yuan", "")), "paid_yuan", required=True)
         assert paid is not None

@@ -3,7 +3,9 @@
 Enterprises of the synthetic corpus that hold granted inventions in the demo organization tree's
 counties get an organization (under their county's bureau) and go through the real services: each
 lists one patent, posts one need, and every second one declares an open licence that a demo case
-officer publishes — every rule is checked as for anyone, and a patent a rule refuses is skipped. The
+officer publishes — every rule is checked as for anyone, and a patent a rule refuses is skipped. Universities
+of those counties take their dormant-patent inventory, grade some patents and admit some into the
+转化资源库 (:func:`seed_dormant`), through the inventory and the ``exchange.dormant`` procedure. The
 rows carry ``synthetic = true`` and the pages show the 合成数据 badge; no figure pretends to be real.
 """
 
@@ -19,7 +21,10 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.evidence.service import utcnow
+from zhichan.exchange import dormant
+from zhichan.exchange.dormant import PROCEDURE as DORMANT
 from zhichan.exchange.listings import MODES, create_listing, post_need
+from zhichan.exchange.models import DormantPatent
 from zhichan.exchange.openlicence import COMMITMENT, EVALUATION_NOT_APPLICABLE, PROCEDURE, on_step
 from zhichan.legaltime import china_date
 from zhichan.platform.accounts import create_user
@@ -112,4 +117,72 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             made["open_licences"] += 1
         except ZhichanError:
             made["skipped"] += 1
+    made.update(seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now))
+    return made
+
+
+def _universities(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str]]:
+    """(university, region) of the demo provinces with the most granted inventions."""
+    con = snapshot.connect()
+    try:
+        return [(r[0], r[1]) for r in con.execute(
+            "SELECT first_patentee, region_code FROM patents WHERE first_patentee_type = 'university' "
+            f"AND legal_status = 'granted' AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
+            "GROUP BY first_patentee, region_code ORDER BY count(*) DESC, first_patentee LIMIT ?",
+            [*provinces, count]).fetchall()]
+    finally:
+        con.close()
+
+
+def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus: dict[str, Organization],
+                 now: dt.datetime, count: int = 2, graded: int = 6) -> dict[str, int]:
+    """存量专利盘活: demo universities take their inventory; an inventor grades some patents, a college reviewer
+    and the university office admit every second one into the 转化资源库; the first admitted one is listed."""
+    procedures.add_hook(DORMANT, dormant.on_step)
+    made = {"universities": 0, "dormant_inventoried": 0, "dormant_graded": 0, "dormant_approved": 0}
+    provinces = sorted({code[:2] for code in bureaus})
+    for u, (party, region) in enumerate(_universities(snapshot, provinces, count)):
+        key = normalize_name(party)
+        bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
+        with session_scope(engine) as s:
+            if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
+                continue
+            org = create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
+            accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=secrets.token_urlsafe(24),
+                                          role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}{label}（合成）").id
+                        for role, label in (("inventor", "发明人"), ("college", "学院"), ("office", "成果转化办公室"))}
+        made["universities"] += 1
+
+        def who(role: str, accounts: dict[str, int] = accounts) -> Any:
+            with session_scope(engine) as s:
+                user = s.get(User, accounts[role])
+                assert user is not None
+                return scope_for_user(s, user)
+
+        with session_scope(engine) as s:
+            made["dormant_inventoried"] += dormant.take_inventory(s, who("office"), snapshot, now=now,
+                                                                  synthetic=True)["added"]
+            numbers = list(s.scalars(select(DormantPatent.application_number).where(DormantPatent.party_key == key)
+                                     .order_by(DormantPatent.application_number).limit(graded)))
+        for i, number in enumerate(numbers):
+            fields = {"patent_number": number, "prospect": ("高", "中", "低")[i % 3], "application_field":
+                      INDUSTRIES[i % len(INDUSTRIES)], "willingness": ("愿意转化", "视条件转化")[i % 2],
+                      "college": "合成演示学院", "note": "合成演示自评"}
+            with session_scope(engine) as s:
+                case = procedures.start(s, who("inventor"), DORMANT, fields=fields, now=now)
+            made["dormant_graded"] += 1
+            if i % 2:
+                continue
+            for version, (event, role) in enumerate((("college_approve", "college"), ("university_approve", "office")), 1):
+                with session_scope(engine) as s:
+                    procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "合成演示：同意"},
+                                   now=now)
+            made["dormant_approved"] += 1
+            if i == 0:
+                try:
+                    with session_scope(engine) as s:
+                        create_listing(s, who("office"), snapshot, asset_kind="patent", number=number, mode="sale",
+                                       price="", description="合成演示：转化资源库专利挂牌", pledgee_consent=False, now=now)
+                except ZhichanError:
+                    pass
     return made

@@ -2,7 +2,7 @@
 its register tables exported as workflow tables, read through the relations of ``sql/``, and the
 indicators over them — listings posted, open licences published and in force, licences formed under
 them with their fees, deals contracted and their amounts in total, by pricing method and by trading
-mode. Each figure is counted in the region of the organization that posted, declared or sold; money
+mode, and the dormant patents of universities and institutes inventoried, in the 转化资源库 and activated. Each figure is counted in the region of the organization that posted, declared or sold; money
 is ``decimal128(18, 2)``, summed exactly on DuckDB and Spark.
 """
 
@@ -15,7 +15,7 @@ import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.exchange.models import Deal, Listing, OpenLicence, OpenLicenceGrant
+from zhichan.exchange.models import Deal, DormantPatent, Listing, OpenLicence, OpenLicenceGrant
 from zhichan.figures import ExportContext, Figures, Relation, WorkflowTable, batches_of
 from zhichan.indicators.models import AsOf, IndicatorDef
 from zhichan.legaltime import china_date
@@ -57,6 +57,14 @@ DEALS = pa.schema([
     pa.field("deal_kind", pa.string(), nullable=False), pa.field("state", pa.string(), nullable=False),
     pa.field("contract_price", MONEY), pa.field("contract_on", pa.date32()), pa.field("recorded_on", pa.date32()),
     pa.field("region_code", pa.string(), nullable=False), pa.field("synthetic", pa.bool_(), nullable=False),
+])
+
+DORMANT = pa.schema([
+    pa.field("dormant_id", pa.int64(), nullable=False), pa.field("application_number", pa.string(), nullable=False),
+    pa.field("title", pa.string()), pa.field("institution", pa.string()), pa.field("party_key", pa.string()),
+    pa.field("region_code", pa.string(), nullable=False), pa.field("inventoried_on", pa.date32(), nullable=False),
+    pa.field("approved_on", pa.date32()), pa.field("listed_on", pa.date32()), pa.field("activated_on", pa.date32()),
+    pa.field("activated_by", pa.string()), pa.field("synthetic", pa.bool_(), nullable=False),
 ])
 
 
@@ -118,6 +126,23 @@ def deal_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
     yield from batches_of(rows, DEALS)
 
 
+def dormant_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
+    regions = _regions(ctx.session)
+    rows = ({"dormant_id": r.id, "application_number": r.application_number, "title": r.title,
+             "institution": r.institution, "party_key": r.party_key, "region_code": regions.get(r.org_id, ""),
+             "inventoried_on": r.inventoried_on, "approved_on": r.approved_on, "listed_on": r.listed_on,
+             "activated_on": r.activated_on, "activated_by": r.activated_by, "synthetic": r.synthetic}
+            for r in ctx.session.scalars(select(DormantPatent).order_by(DormantPatent.id)))
+    yield from batches_of(rows, DORMANT)
+
+
+def dormant_version(session: Session) -> str:
+    count, top, approved, listed, activated = session.execute(select(
+        func.count(DormantPatent.id), func.max(DormantPatent.id), func.count(DormantPatent.approved_on),
+        func.count(DormantPatent.listed_on), func.count(DormantPatent.activated_on))).one()
+    return f"{count}:{top}:{approved}:{listed}:{activated}"
+
+
 #: the six pricing methods and five trading modes (exchange.deal.yaml) with the codes of their figures
 PRICING_METHODS = (("协议定价", "agreed", "agreed price"), ("评估定价", "appraised", "appraised price"),
                    ("网络竞价", "online_bidding", "online bidding"), ("拍卖竞价", "auction", "auction"),
@@ -158,6 +183,20 @@ def _defs() -> list[IndicatorDef]:
         IndicatorDef("exchange_deal_amount", "交易签约金额", "Amount of deals contracted", "元", "amount", _FLOW,
                      "上述交易的合同金额之和。", "the same deals, sum of the contract price", CATEGORY,
                      "exchange_deal_records", "contracted_in_period", amount="amount_yuan"),
+        IndicatorDef("exchange_dormant_inventoried", "存量专利盘点量", "Dormant patents inventoried", "件", "count",
+                     _STOCK, "截至统计日高校、科研机构盘点出的存量专利数：盘点日有效、且此前从未转让或许可的专利"
+                     "（国知发运字〔2024〕5号），按单位所在地统计。",
+                     "patents universities' and institutes' inventories found in force and never transferred or "
+                     "licensed, inventoried on or before the date", CATEGORY, "exchange_dormant_status", "inventoried"),
+        IndicatorDef("exchange_dormant_in_pool", "转化资源库存量专利", "Dormant patents in the transfer pool", "件",
+                     "count", _STOCK, "统计日已经学院、学校审核入库（转化资源库）且尚未盘活的存量专利数。",
+                     "inventoried patents approved into the transfer pool and not yet activated on the date",
+                     CATEGORY, "exchange_dormant_status", "in_pool"),
+        IndicatorDef("exchange_dormant_activated", "存量专利盘活量", "Dormant patents activated", "件", "count", _FLOW,
+                     "当年1月1日至统计日盘活的存量专利数：盘点后首次转让或许可（语料记录），或在交易大厅签订交易合同。",
+                     "inventoried patents first transferred or licensed after the inventory (corpus), or whose "
+                     "deal was contracted on the platform, in the year to date", CATEGORY, "exchange_dormant_status",
+                     "activated_in_period"),
     ]
     for column, values, zh_kind, en_kind in (("pricing_method", PRICING_METHODS, "定价方式", "priced by"),
                                              ("trading_mode", TRADING_MODES, "交易模式", "traded")):
@@ -181,7 +220,8 @@ FIGURES = Figures(
     tables=(WorkflowTable("exchange_listings", LISTINGS, listing_batches, _version(Listing)),
             WorkflowTable("exchange_open_licences", OPEN_LICENCES, open_licence_batches, _version(OpenLicence)),
             WorkflowTable("exchange_licences", LICENCES, licence_batches, licences_version),
-            WorkflowTable("exchange_deals", DEALS, deal_batches, _version(Deal))),
+            WorkflowTable("exchange_deals", DEALS, deal_batches, _version(Deal)),
+            WorkflowTable("exchange_dormant_patents", DORMANT, dormant_batches, dormant_version)),
     relations=(
         Relation("exchange_listing_posts", "zhichan.exchange", ("listing_id", "party_key", "owner", None),
                  ("listing_id", "asset_kind", "asset_number", "title", "mode", "state", "price_yuan", "owner", "geo",
@@ -195,6 +235,9 @@ FIGURES = Figures(
         Relation("exchange_deal_records", "zhichan.exchange", ("deal_id", "party_key", "seller", None),
                  ("deal_id", "case_id", "application_number", "title", "seller", "buyer", "pricing_method",
                   "trading_mode", "deal_kind", "amount_yuan", "contract_on", "recorded_on", "geo", "synthetic")),
+        Relation("exchange_dormant_status", "zhichan.exchange", ("dormant_id", "party_key", "institution", None),
+                 ("dormant_id", "application_number", "title", "institution", "geo", "inventoried_on", "approved_on",
+                  "listed_on", "activated_on", "activated_by", "synthetic")),
     ),
     indicators=_defs,
 )

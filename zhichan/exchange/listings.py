@@ -35,6 +35,7 @@ from zhichan.exchange.checks import (
     pledge_problems,
     standing_problems,
 )
+from zhichan.exchange.dormant import mark_listed
 from zhichan.exchange.models import Listing, Need, OpenLicence
 from zhichan.exchange.scope import manages, visible
 from zhichan.legaltime import china_date
@@ -164,6 +165,8 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
                       created_at=now)
     session.add(listing)
     session.flush()
+    if asset_kind == "patent":
+        mark_listed(session, org.id, asset, today)
     audit.record(session, scope, "exchange.listing", asset, detail={"listing": listing.id, "mode": mode})
     return listing
 

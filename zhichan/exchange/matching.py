@@ -1,5 +1,6 @@
-"""供需匹配: a technology need ranked against the patents on offer (active patent listings and published
-open licences), every match explained by the numbers that make its score.
+"""供需匹配: a technology need ranked against the patents on offer (active patent listings, published
+open licences and the 转化资源库 of universities' and institutes' dormant patents), every match explained
+by the numbers that make its score and by where the offer comes from.
 
     score = 0.6 × similarity + 0.3 × IPC overlap + 0.1 × proximity
 
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ConflictError
+from zhichan.exchange.dormant import pool
 from zhichan.exchange.models import Listing, OpenLicence
 
 WEIGHTS = {"similarity": 0.6, "ipc": 0.3, "proximity": 0.1}
@@ -37,9 +39,10 @@ NEIGHBOURS = 30
 
 @dataclass(frozen=True)
 class Offer:
-    """A patent on offer: an active listing or a published open licence."""
+    """A patent on offer: an active listing, a published open licence, or a university's or institute's
+    patent in the 转化资源库 (存量专利盘活: approved, not yet activated)."""
 
-    kind: str  # listing | open_licence
+    kind: str  # listing | open_licence | resource_pool
     id: int
     application_number: str
     label: str
@@ -50,6 +53,7 @@ def offers(session: Session) -> list[Offer]:
         select(Listing).where(Listing.state == "active", Listing.asset_kind == "patent"))]
     out += [Offer("open_licence", r.id, r.application_number, "open_licence") for r in session.scalars(
         select(OpenLicence).where(OpenLicence.state == "published"))]
+    out += [Offer("resource_pool", r.id, r.application_number, r.institution) for r in pool(session)]
     return out
 
 

@@ -275,3 +275,47 @@ class Valuation(Base):
     user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DormantPatent(Base):
+    """存量专利盘活 (国知发运字〔2024〕5号): a university's or research institute's patent found dormant by an
+    inventory — in force on the inventory day and never transferred or licensed — with its self-grading,
+    its college → university approval (a case of ``exchange.dormant``) and what became of it: listed,
+    activated (transferred or licensed afterwards, in the corpus or by a deal on the platform)."""
+
+    __tablename__ = "exchange_dormant_patents"
+    __table_args__ = (UniqueConstraint("org_id", "application_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the institution's organization (its users see the inventory; the bureau over it, its area's)
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"), index=True)
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    party_key: Mapped[str] = mapped_column(String(300), index=True)
+    institution: Mapped[str] = mapped_column(String(300))
+    application_number: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))
+    inventoried_on: Mapped[dt.date] = mapped_column(Date)
+    #: inventoried | graded | college_approved | returned | approved | declined (the approval case's state)
+    state: Mapped[str] = mapped_column(String(20), default="inventoried")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_cases.id"), nullable=True)
+    #: the inventor's self-grading: 转化前景 高/中/低, application field, willingness, college, note
+    prospect: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    field: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    willingness: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    college: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    graded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: who graded it and who took the college's decision: the next level must be someone else
+    graded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    college_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the university's approval: in the 转化资源库 from this day
+    approved_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: the first listing of it on the exchange after the inventory
+    listed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: the first transfer or licence after the inventory (corpus) or contract of a deal (platform)
+    activated_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: transfer | licence | deal
+    activated_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

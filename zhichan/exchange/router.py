@@ -346,6 +346,46 @@ def deals_page(request: Request, scope: Scope = ScopeDep, session: Session = DbD
     return render(request, "exchange/deals.html", views.deals_view(session, scope))
 
 
+# -- dormant patents (存量专利盘活) -----------------------------------------------------------------
+
+@router.get("/exchange/dormant", include_in_schema=False)
+def dormant_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+                 state: str = Query("", max_length=20), found: int | None = Query(None, ge=0, le=MAX_INT),
+                 added: int | None = Query(None, ge=0, le=MAX_INT)) -> Response:
+    """The institution's inventory and its progress (an officer: the area's institutions)."""
+    scope.require_authenticated()
+    return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, state=state), "errors": {},
+                                                     "values": {}, "found": found, "added": added})
+
+
+@router.get("/api/v1/exchange/dormant", tags=["exchange"], responses=errors(401, 422))
+def api_dormant(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
+                state: str = Query("", max_length=20)) -> Response:
+    """存量专利盘活: progress per institution (inventoried, graded, approved into the 转化资源库, listed,
+    activated) and the inventory — an institution's own, an officer's area's."""
+    scope.require_authenticated()
+    return fast_json(views.dormant_view(session, scope, state=state))
+
+
+@router.post("/exchange/dormant/inventory", include_in_schema=False)
+async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """盘点: the institution's patents in force on the day and never transferred or licensed."""
+    from zhichan.exchange import dormant
+
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        counts = dormant.take_inventory(session, scope, _corpus(request).snapshot(), on=fields.get("on", ""),
+                                        now=utcnow())
+    except FormError as exc:
+        session.rollback()
+        return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope), "errors": exc.errors,
+                                                         "values": fields, "found": None, "added": None}, status=422)
+    session.commit()
+    return RedirectResponse(f"/exchange/dormant?found={counts['found']}&added={counts['added']}", status_code=303)
+
+
 # -- needs ---------------------------------------------------------------------------------------
 
 @router.get("/exchange/needs", include_in_schema=False)
@@ -385,9 +425,11 @@ def need_close(need_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -
 
 
 def _setup(app: FastAPI) -> None:
-    from zhichan.exchange import deals, jobs, openlicence
+    from zhichan.exchange import deals, dormant, jobs, openlicence
 
     corpus: CorpusAccess = app.state.corpus
+    app.state.procedures.add_hook(dormant.PROCEDURE, dormant.on_step)
+    jobs.register_dormant(app.state.jobs, corpus)
     app.state.procedures.add_hook(openlicence.PROCEDURE,
                                   lambda s, scope, step: openlicence.on_step(corpus.snapshot(), s, scope, step))
     app.state.procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(corpus.snapshot(), s, scope, step))

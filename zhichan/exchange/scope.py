@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, or_
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from zhichan.exchange.models import Deal, Listing, Need, OpenLicence, OpenLicenceGrant
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 
 PUBLIC_DECLARATION_STATES = ("published", "withdrawn", "revoked")
 
@@ -61,9 +62,13 @@ def is_licensee(scope: Scope, grant: OpenLicenceGrant) -> bool:
 
 
 def deals_visible(scope: Scope, query: Select[Any]) -> Select[Any]:
-    """Deals are not public: the party's own, and the officers' of their area."""
+    """Deals are not public: the seller's own and the buyer's its case names as counterparty (an auction's
+    winner), and the officers' of their area."""
     if scope.governance and scope.org_path:
         return query.where(Deal.org_path.startswith(scope.org_path, autoescape=True))
-    if scope.role == Role.ENTERPRISE_USER and scope.party_key:
-        return query.where(Deal.party_key == scope.party_key)
+    if scope.role == Role.ENTERPRISE_USER and (scope.party_key or scope.org_id is not None):
+        own: list[ColumnElement[bool]] = [Deal.case_id.in_(select(Case.id).where(Case.counterparty_org_id == scope.org_id))]
+        if scope.party_key:
+            own.append(Deal.party_key == scope.party_key)
+        return query.where(or_(*own))
     return query.where(Deal.id.is_(None))

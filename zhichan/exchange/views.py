@@ -150,10 +150,9 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
         bid["mine"] = own_user is not None and bidder_user == own_user
         if not (seller or bid["mine"]):
             bid["bidder"] = _masked(bid["bidder"])
-    # the deal the close opened: the seller's side opens its case; the winner is told its number (the
-    # engine shows a case to its party and officers, and to bank or agency counterparties only)
+    # the deal the close opened: the seller (the case's party) and the winner (its counterparty) open its case
     won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
-    data["deal_case_id"] = auction.deal_case_id if seller else None
+    data["deal_case_id"] = auction.deal_case_id if seller or won else None
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
@@ -197,6 +196,22 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
                        "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
                        "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],
             "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+def dormant_view(session: Session, scope: Scope, *, state: str = "") -> dict[str, Any]:
+    """存量专利盘活: progress per institution and the inventory (an institution's own; an officer's area's)."""
+    from zhichan.exchange import dormant
+
+    states = ("inventoried", "graded", "college_approved", "returned", "approved", "declined")
+    rows = dormant.inventory(session, scope, state=state if state in states else "")
+    return {"progress": dormant.progress(session, scope), "states": states, "state": state,
+            "items": [{"id": r.id, "institution": r.institution, "application_number": r.application_number,
+                       "title": r.title, "kind": r.kind, "inventoried_on": r.inventoried_on, "state": r.state,
+                       "case_id": r.case_id, "prospect": r.prospect, "field": r.field, "willingness": r.willingness,
+                       "college": r.college, "note": r.note, "graded_on": r.graded_on, "approved_on": r.approved_on,
+                       "listed_on": r.listed_on, "activated_on": r.activated_on, "activated_by": r.activated_by,
+                       "synthetic": r.synthetic} for r in rows],
+            "may_inventory": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
 # -- valuations ----------------------------------------------------------------------------------

@@ -110,7 +110,10 @@ def start_form(request: Request, procedure: str, scope: Scope = ScopeDep) -> Res
     scope.require_authenticated()
     registry = service(request).registry
     decl = registry.for_region(procedure, scope.region_code) if procedure in registry.procedures() else None
-    return _start_page(request, scope, procedure, values=views.start_prefill(decl, scope) if decl else None)
+    # a declared field named in the query starts filled in (a list's "grade this patent" link)
+    given = {f.name: request.query_params[f.name][:200] for f in decl.start.fields
+             if f.name in request.query_params} if decl else {}
+    return _start_page(request, scope, procedure, values={**views.start_prefill(decl, scope), **given} if decl else None)
 
 
 @router.post("/procedures/{procedure}/new", include_in_schema=False)

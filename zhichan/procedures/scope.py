@@ -5,8 +5,8 @@
 - A party sees its own cases: the user who applied, or any user of the enterprise it acted for
   (``party_key``) — or of the patent agency a case names (its organization's name, e.g. a credit-list
   case); it acts where the declaration lets the party act.
-- The counterparty (an organization outside government named on the case, e.g. the pledgee bank)
-  sees the case and acts where the declaration lets the counterparty act.
+- The counterparty (an organization outside government named on the case, e.g. the pledgee bank or
+  the buyer of a deal) sees the case and acts where the declaration lets the counterparty act.
 - Anyone else sees nothing (404: a case's existence is not disclosed).
 """
 
@@ -50,8 +50,9 @@ def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> 
     return key is not None and key == party_key
 
 
-#: member roles of organizations outside government that may act as a case's counterparty
-COUNTERPARTY_ROLES = frozenset({Role.BANK_USER, Role.AGENCY_USER})
+#: member roles of organizations outside government that may be a case's counterparty: a pledgee bank,
+#: an agency, an enterprise (the buyer of a deal)
+COUNTERPARTY_ROLES = frozenset({Role.BANK_USER, Role.AGENCY_USER, Role.ENTERPRISE_USER})
 
 
 def is_counterparty(scope: Scope, counterparty_org_id: int | None) -> bool:
