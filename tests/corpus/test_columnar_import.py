@@ -206,3 +206,24 @@ def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> Non
     expected = [uscc.is_valid(v) and uscc.compact(v) == v for v in values]
     assert columnar == expected
     assert 100_000 < sum(expected) < 300_000
+
+
+def test_applicant_types_are_extended_row_by_row_as_the_row_path_does() -> None:
+    """Rows with fewer 申请人类型 than applicants get the guessed type of each applicant beyond
+    them, in order; rows with as many or more keep theirs (``finalize_patent``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from zhichan.corpus.importers.columnar import _extend_types, _first_items
+
+    rng = random.Random(7)
+    pool = [f"名{i}" for i in range(30)]
+    guess = {name: f"t{i % 4}" for i, name in enumerate(pool)}
+    apps = [rng.sample(pool, rng.randint(0, 4)) for _ in range(2000)]
+    types = [[rng.choice(["企业", "个人"]) for _ in range(rng.randint(0, 5))] for _ in range(2000)]
+    names = pa.array(pool)
+    got = _extend_types(pa.array(types, pa.list_(pa.string())), pa.array(apps, pa.list_(pa.string())),
+                        names, pa.array([guess[n] for n in pool]))
+    assert got.to_pylist() == [t + [guess[a] for a in a_list[len(t):]] for t, a_list in zip(types, apps, strict=True)]
+    assert _first_items(pa.array(apps, pa.list_(pa.string()))).to_pylist() == [a[0] if a else None for a in apps]
+    assert pc.sum(pc.list_value_length(got)).as_py() > sum(map(len, types))  # some rows were extended

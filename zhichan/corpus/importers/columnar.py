@@ -359,19 +359,22 @@ class ColumnarBatch:
         fast_index = keep.nonzero()[0]
         if not len(fast_index):
             return TABLES["patents"][0].empty_table(), slow_rows, []
-        take = pa.array(fast_index, pa.int64())
-        cells = cells.take(take)
+        every = len(fast_index) == n  # the usual case: no copy of the batch
+        if not every:
+            cells = cells.take(pa.array(fast_index, pa.int64()))
 
         def pick(values: list[Any]) -> list[Any]:
-            return [values[i] for i in fast_index]
+            return values if every else [values[i] for i in fast_index]
 
         kinds, statuses, origins, types = pick(kinds), pick(statuses), pick(origins), pick(types)
         kind_digits, status_raw = pick(kind_digits), pick(status_raw)
-        status_values = [LegalStatus(s or LegalStatus.UNKNOWN) for s in statuses]
+        status_of = {s: LegalStatus(s or LegalStatus.UNKNOWN) for s in set(statuses)}  # a few distinct values
+        status_values = [status_of[s] for s in statuses]
+        group_of = {v: LEGAL_STATUS_GROUP[v].value for v in status_of.values()}
         columns: dict[str, Any] = {
             "kind": [k or KIND_DIGITS[d].value for k, d in zip(kinds, kind_digits, strict=True)],
             "legal_status": [s.value for s in status_values],
-            "status_group": [LEGAL_STATUS_GROUP[s].value for s in status_values],
+            "status_group": [group_of[s] for s in status_values],
             "legal_status_raw": [t or None for t in status_raw],
             "__province": [o.province_code if o else None for o in origins],
             "__country": [o.country if o else None for o in origins],
@@ -443,69 +446,49 @@ class ColumnarBatch:
 
     # ------------------------------------------------------------------ region, parties
     def _regions(self, cells: pa.Table) -> pa.Table:
-        """``importing._resolve_regions`` on distinct addresses (each resolved once per import)."""
+        """The code each mainland applicant's address resolves to (``importing._resolve_regions``),
+        each distinct address resolved once per import; :data:`_REGION` and :data:`_PROVINCE`
+        turn it into the region and province as the row path does."""
         from zhichan.reference import resolve_addresses_level
 
-        addresses = cells.column("applicant_address").to_pylist()
-        provinces = cells.column("__province").to_pylist()
-        countries = cells.column("__country").to_pylist()
-        todo = {a for a, c in zip(addresses, countries, strict=True) if a and c is None} - self._addresses.keys()
+        mainland = pc.is_null(cells.column("__country").combine_chunks())
+        addresses = pc.if_else(mainland, cells.column("applicant_address").combine_chunks(), pa.scalar(None, pa.string()))
+        distinct = pc.unique(addresses).drop_null()
+        todo = sorted(set(distinct.to_pylist()) - self._addresses.keys())
         if todo:
-            distinct = sorted(todo)
-            self._addresses.update(zip(distinct, resolve_addresses_level(distinct), strict=True))
-        regions: list[str | None] = []
-        out_provinces: list[str | None] = []
-        for address, province, country in zip(addresses, provinces, countries, strict=True):
-            region = None
-            code = self._addresses.get(address) if address and country is None else None
-            if code:
-                if len(code) < 4:
-                    province = province or code
-                elif not (province and not code.startswith(province)):
-                    region = code.ljust(6, "0")
-            regions.append(region)
-            out_provinces.append(province)
-        cells = cells.set_column(cells.column_names.index("__province"), "__province", pa.array(out_provinces, pa.string()))
-        return cells.append_column("region_code", pa.array(regions, pa.string()))
+            self._addresses.update(zip(todo, resolve_addresses_level(todo), strict=True))
+        codes = pa.array([self._addresses.get(a) for a in distinct.to_pylist()], pa.string())
+        return cells.append_column("__address_code", codes.take(pc.index_in(addresses, value_set=distinct)))
 
     def _parties(self, cells: pa.Table) -> pa.Table:
-        """Types and keys of first patentees and applicants (``finalize_patent``), per distinct name."""
+        """Types and keys of first patentees and applicants (``finalize_patent``), per distinct name:
+        the current patentees default to the applicants, the first patentee to the first of them;
+        its type is the first 申请人类型 when it is the first applicant, else guessed from the name
+        (as is the type of each applicant beyond those 申请人类型 lists)."""
         from zhichan.corpus.parties import guess_party_type, normalize_name
 
-        applicants = cells.column("applicants").to_pylist()
-        current = cells.column("current_patentees").to_pylist()
-        first = cells.column("first_patentee").to_pylist()
-        types = cells.column("__types").to_pylist()
-        names = self._names
-
-        def name_info(name: str) -> tuple[str, str]:
-            info = names.get(name)
-            if info is None:
-                info = names[name] = (guess_party_type(name).value, normalize_name(name))
-            return info
-
-        out_current, out_first, out_type, out_key, out_types = [], [], [], [], []
-        for apps, cur, fp, ts in zip(applicants, current, first, types, strict=True):
-            cur = cur or apps
-            fp = fp or (cur[0] if cur else None)
-            ftype = fkey = None
-            if fp:
-                ftype = ts[0] if apps and apps[0] == fp and ts else name_info(fp)[0]
-                fkey = name_info(fp)[1]
-            if len(ts) < len(apps):
-                ts = ts + [name_info(a)[0] for a in apps[len(ts):]]
-            out_current.append(cur)
-            out_first.append(fp)
-            out_type.append(ftype)
-            out_key.append(fkey)
-            out_types.append(ts)
-        strings = pa.list_(pa.string())
-        cells = cells.set_column(cells.column_names.index("current_patentees"), "current_patentees",
-                                 pa.array(out_current, strings))
-        cells = cells.set_column(cells.column_names.index("first_patentee"), "first_patentee", pa.array(out_first, pa.string()))
-        cells = cells.append_column("first_patentee_type", pa.array(out_type, pa.string()))
-        cells = cells.append_column("first_patentee_key", pa.array(out_key, pa.string()))
-        return cells.append_column("applicant_types", pa.array(out_types, strings))
+        apps = cells.column("applicants").combine_chunks()
+        types = cells.column("__types").combine_chunks()
+        current = cells.column("current_patentees").combine_chunks()
+        current = pc.if_else(pc.equal(pc.list_value_length(current), 0), apps, current)
+        first = pc.coalesce(cells.column("first_patentee").combine_chunks(), _first_items(current))
+        # each distinct name once: a Python call for a name not seen before in this import
+        names = pc.unique(pa.concat_arrays([first.drop_null(), apps.flatten()]))
+        info = self._names
+        for name in names.to_pylist():
+            if name not in info:
+                info[name] = (guess_party_type(name).value, normalize_name(name))
+        found = [info[name] for name in names.to_pylist()]
+        name_types = pa.array([f[0] for f in found], pa.string())
+        name_keys = pa.array([f[1] for f in found], pa.string())
+        at = pc.index_in(first, value_set=names)
+        stated = pc.fill_null(pc.and_(pc.equal(_first_items(apps), first), pc.greater(pc.list_value_length(types), 0)), False)
+        first_type = pc.if_else(stated, _first_items(types), name_types.take(at))
+        cells = cells.set_column(cells.column_names.index("current_patentees"), "current_patentees", current)
+        cells = cells.set_column(cells.column_names.index("first_patentee"), "first_patentee", first)
+        cells = cells.append_column("first_patentee_type", first_type)
+        cells = cells.append_column("first_patentee_key", name_keys.take(at))
+        return cells.append_column("applicant_types", _extend_types(types, apps, names, name_types))
 
     def _register_sei(self) -> None:
         if self._sei_registered:
@@ -554,6 +537,7 @@ class ColumnarBatch:
             "cpc": "CASE WHEN len(s.cpc) = 0 AND s.__cpc_main IS NOT NULL THEN s.__cpc_main ELSE s.cpc END",
             "sei_codes": "coalesce(s.sei_codes, [])",
             "applicant_uscc": "[]::VARCHAR[]",
+            "region_code": "s.region_code",
             "city_code": "CASE WHEN length(s.region_code) >= 4 THEN substr(s.region_code, 1, 4) END",
             "province_code": "coalesce(s.__province, substr(s.region_code, 1, 2))",
             "applicant_country": "coalesce(s.__country, CASE WHEN coalesce(s.__province, substr(s.region_code, 1, 2)) "
@@ -582,7 +566,8 @@ class ColumnarBatch:
                 expr = "NULL"
             select.append(f"CAST({expr} AS {_duck_type(field.type)}) AS {_q(name)}")
         # a projection keeps the rows' order (insertion order is preserved): no join, no sort
-        sql = f"SELECT {', '.join(select)} FROM (SELECT *, {_IPC_FINAL} AS ipc_final FROM cells) s"
+        sql = (f"SELECT {', '.join(select)} FROM (SELECT * EXCLUDE (__province), {_IPC_FINAL} AS ipc_final, "
+               f"{_REGION} AS region_code, {_PROVINCE} AS __province FROM cells) s")
         self.con.register("cells", cells)
         try:
             final = self.con.sql(f"SELECT *, {content_json_sql('patents')} AS __json FROM ({sql})").to_arrow_table()
@@ -631,6 +616,16 @@ class ColumnarBatch:
 _IPC_FINAL = "CASE WHEN main_ipc IS NOT NULL AND NOT list_contains(ipc, main_ipc) THEN list_prepend(main_ipc, ipc) ELSE ipc END"
 
 
+#: ``importing._resolve_regions`` of the address's code: a county or city code (4 characters or
+#: more) is the region unless it contradicts the stated province; a province code alone fills the
+#: province when none is stated.
+_REGION = ("CASE WHEN length(nullif(__address_code, '')) >= 4 AND (nullif(__province, '') IS NULL "
+           "OR starts_with(__address_code, __province)) "
+           "THEN CASE WHEN length(__address_code) >= 6 THEN __address_code ELSE rpad(__address_code, 6, '0') END END")
+_PROVINCE = ("CASE WHEN length(nullif(__address_code, '')) < 4 THEN coalesce(nullif(__province, ''), __address_code) "
+             "ELSE __province END")
+
+
 def _sha256_each(texts: pa.ChunkedArray) -> pa.Array:
     """The SHA-256 hex digest of each string's UTF-8 bytes (hashlib: the CPU's SHA instructions)."""
     digests: list[str] = []
@@ -640,6 +635,31 @@ def _sha256_each(texts: pa.ChunkedArray) -> pa.Array:
         raw = b"" if data is None else data.to_pybytes()
         digests.extend(hashlib.sha256(raw[a:b]).hexdigest() for a, b in itertools.pairwise(offsets))
     return pa.array(digests, pa.string())
+
+
+def _first_items(lists: pa.ListArray) -> pa.Array:
+    """The first item of each list (null for an empty one)."""
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return lists.flatten().take(pa.array(starts, mask=lengths == 0))
+
+
+def _extend_types(types: pa.ListArray, apps: pa.ListArray, names: pa.Array, name_types: pa.Array) -> pa.ListArray:
+    """Each row's stated applicant types, then the guessed type of each applicant beyond them."""
+    n = len(apps)
+    type_count = pc.list_value_length(types).to_numpy(zero_copy_only=False).astype(np.int64)
+    app_count = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)
+    app_row = np.repeat(np.arange(n), app_count)
+    position = np.arange(len(app_row)) - np.repeat(np.cumsum(app_count) - app_count, app_count)
+    beyond = np.flatnonzero(position >= type_count[app_row])
+    if not len(beyond):
+        return types
+    guessed = name_types.take(pc.index_in(apps.flatten().take(pa.array(beyond)), value_set=names))
+    rows = np.concatenate([np.repeat(np.arange(n), type_count), app_row[beyond]])
+    order = np.argsort(rows, kind="stable")  # a row's stated types first, then its guessed ones
+    values = pa.concat_arrays([types.flatten(), guessed]).take(pa.array(order))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def _duck_type(arrow_type: pa.DataType) -> str:
