@@ -455,7 +455,8 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
     staged = pa.Table.from_pylist(finals, schema=schema)
     if checked is not None:
         records, checked_events = checked
-        staged = pa.concat_tables([staged, _with_provenance(work, records)]).sort_by("source_row")
+        checked_records = _with_provenance(work, records)  # in row order already
+        staged = pa.concat_tables([staged, checked_records]).sort_by("source_row") if finals else checked_records
         for ev in checked_events:
             events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
     keys = staged.column(key_field).to_pylist()
@@ -487,9 +488,10 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
 
 def _write_staged(work: _Staging, staged: pa.Table, kept_rows: list[tuple[int, str]],
                   events_of: dict[int, list[dict[str, Any]]]) -> None:
-    """One staged part (uncompressed: it is read once, by the merge) and, for patents, its events."""
+    """One staged part (uncompressed, no statistics: it is read once, whole, by the merge) and,
+    for patents, its events."""
     table = work.mapper.table
-    options: dict[str, Any] = {"compression": "none", "use_dictionary": False}
+    options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet", **options)
     if table == "patents":
         events: list[dict[str, Any]] = []
