@@ -227,3 +227,31 @@ def test_applicant_types_are_extended_row_by_row_as_the_row_path_does() -> None:
     assert got.to_pylist() == [t + [guess[a] for a in a_list[len(t):]] for t, a_list in zip(types, apps, strict=True)]
     assert _first_items(pa.array(apps, pa.list_(pa.string()))).to_pylist() == [a[0] if a else None for a in apps]
     assert pc.sum(pc.list_value_length(got)).as_py() > sum(map(len, types))  # some rows were extended
+
+
+def test_the_merge_in_key_ranges_writes_what_one_sort_writes(tmp_path: Path, settings: Settings, generated,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge sorted range by range (as a large import is) gives the snapshot one sort gives,
+    in key order, over a parent whose records interleave with the new ones and some updated."""
+    import zhichan.corpus.importing as importing
+
+    header, rows = generated
+    title = header.index("专利名称")
+    first = write_csv(tmp_path / "first.csv", header, [list(r) for r in rows[:300:2]])
+    changed = [list(r) for r in rows[1:600:2]] + [[*r[:title], r[title] + "（修改）", *r[title + 1:]] for r in rows[:100:2]]
+    second = write_csv(tmp_path / "second.csv", header, changed)
+    snapshots = {}
+    for range_rows in (100_000, 37):
+        monkeypatch.setattr(importing, "MERGE_RANGE_ROWS", range_rows)
+        store = CorpusStore(tmp_path / f"ranges-{range_rows}")
+        import_file(first, store=store, as_of=AS_OF)
+        result = import_file(second, store=store, as_of=AS_OF + dt.timedelta(days=1))
+        assert (result.added, result.updated) == (300, 50)
+        snapshots[range_rows] = _tables(store)
+        con = store.current().connect()
+        try:
+            numbers = [n for (n,) in con.sql("SELECT application_number FROM patents").fetchall()]
+        finally:
+            con.close()
+        assert numbers == sorted(numbers) and len(numbers) == 450
+    assert snapshots[37] == snapshots[100_000]
