@@ -133,6 +133,7 @@ def test_a_file_arrow_cannot_split_is_read_by_the_row_path(tmp_path: Path, setti
     assert columns_result.columnar_rows == 0 and columns_result.added == 39 and columns_result.rejected == 1
 
 
+@pytest.mark.slow
 def test_the_check_character_in_columns_equals_the_validator() -> None:
     """1M random application numbers (one in eleven with the right check character) and edge forms:
     the columnar expression accepts exactly those ``normalize_application_number`` returns unchanged."""
@@ -157,7 +158,7 @@ def test_the_check_character_in_columns_equals_the_validator() -> None:
         import pyarrow as pa
 
         con.register("v", pa.table({"n": values}))
-        columnar = [bool(x) for (x,) in con.sql(f"SELECT coalesce({application_number_sql('n')}, false) FROM v").fetchall()]
+        columnar = con.sql(f"SELECT coalesce({application_number_sql('n')}, false) FROM v").to_arrow_table().column(0).to_pylist()
     finally:
         con.close()
 
@@ -172,6 +173,7 @@ def test_the_check_character_in_columns_equals_the_validator() -> None:
     assert 50_000 < sum(expected) < 200_000
 
 
+@pytest.mark.slow
 def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> None:
     """1M random codes (one in 31 with the right check character, some with letters GB 32100
     leaves out or a letter in the first 8) and edge forms: the columnar expression accepts a
@@ -191,18 +193,71 @@ def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> Non
                                                                                 size=int(odd.sum()))]
     digits = rng.random(n) < 0.9  # most codes start with 8 digits, as real ones do
     chars[digits, :8] = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(int(digits.sum()), 8))]
-    values = [bytes(row).decode() for row in chars]
-    with_check = rng.random(n) < 1 / 31 * 5
-    values = [v[:17] + uscc.calc_check_digit(v[:17]) if fix and v[:17].isalnum() and all(
-        c in USCC_ALPHABET for c in v[:17]) else v for v, fix in zip(values, with_check, strict=True)]
+    # one in six codes whose first 17 characters are in the alphabet gets the GB 32100 check character
+    value_of = np.full(256, -1, dtype=np.int64)
+    value_of[np.frombuffer(USCC_ALPHABET.encode(), dtype=np.uint8)] = np.arange(len(USCC_ALPHABET))
+    worth = value_of[chars[:, :17]]
+    fix = (rng.random(n) < 1 / 31 * 5) & (worth >= 0).all(axis=1)
+    weights = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+    chars[fix, 17] = letters[(31 - (worth[fix] * weights).sum(axis=1) % 31) % 31]
+    values = chars.view("S18").ravel().astype("U18").tolist()
     values += ["", "91110000600037341L", "91110000600037341", "91110000600037341LL", "9111000060003734IL",
                "A1110000600037341L", "91110000600037341l", "9111000060003734 1L", "911100006000373410"]
+    expected = [uscc.is_valid(v) and uscc.compact(v) == v for v in values]
     con = duckdb_connect()
     try:
         con.register("v", pa.table({"c": values}))
-        columnar = [bool(x) for (x,) in con.sql(f"SELECT coalesce({uscc_sql('c')}, false) FROM v").fetchall()]
+        columnar = con.sql(f"SELECT coalesce({uscc_sql('c')}, false) FROM v").to_arrow_table().column(0).to_pylist()
     finally:
         con.close()
-    expected = [uscc.is_valid(v) and uscc.compact(v) == v for v in values]
     assert columnar == expected
     assert 100_000 < sum(expected) < 300_000
+
+
+def test_applicant_types_are_extended_row_by_row_as_the_row_path_does() -> None:
+    """Rows with fewer 申请人类型 than applicants get the guessed type of each applicant beyond
+    them, in order; rows with as many or more keep theirs (``finalize_patent``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from zhichan.corpus.importers.columnar import _extend_types, _first_items
+
+    rng = random.Random(7)
+    pool = [f"名{i}" for i in range(30)]
+    guess = {name: f"t{i % 4}" for i, name in enumerate(pool)}
+    apps = [rng.sample(pool, rng.randint(0, 4)) for _ in range(2000)]
+    types = [[rng.choice(["企业", "个人"]) for _ in range(rng.randint(0, 5))] for _ in range(2000)]
+    names = pa.array(pool)
+    got = _extend_types(pa.array(types, pa.list_(pa.string())), pa.array(apps, pa.list_(pa.string())),
+                        names, pa.array([guess[n] for n in pool]))
+    assert got.to_pylist() == [t + [guess[a] for a in a_list[len(t):]] for t, a_list in zip(types, apps, strict=True)]
+    assert _first_items(pa.array(apps, pa.list_(pa.string()))).to_pylist() == [a[0] if a else None for a in apps]
+    assert pc.sum(pc.list_value_length(got)).as_py() > sum(map(len, types))  # some rows were extended
+
+
+def test_the_merge_in_key_ranges_writes_what_one_sort_writes(tmp_path: Path, settings: Settings, generated,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge sorted range by range (as a large import is) gives the snapshot one sort gives,
+    in key order, over a parent whose records interleave with the new ones and some updated."""
+    import zhichan.corpus.importing as importing
+
+    header, rows = generated
+    title = header.index("专利名称")
+    first = write_csv(tmp_path / "first.csv", header, [list(r) for r in rows[:300:2]])
+    changed = [list(r) for r in rows[1:600:2]] + [[*r[:title], r[title] + "（修改）", *r[title + 1:]] for r in rows[:100:2]]
+    second = write_csv(tmp_path / "second.csv", header, changed)
+    snapshots = {}
+    for range_rows in (100_000, 37):
+        monkeypatch.setattr(importing, "MERGE_RANGE_ROWS", range_rows)
+        store = CorpusStore(tmp_path / f"ranges-{range_rows}")
+        import_file(first, store=store, as_of=AS_OF)
+        result = import_file(second, store=store, as_of=AS_OF + dt.timedelta(days=1))
+        assert (result.added, result.updated) == (300, 50)
+        snapshots[range_rows] = _tables(store)
+        con = store.current().connect()
+        try:
+            numbers = [n for (n,) in con.sql("SELECT application_number FROM patents").fetchall()]
+        finally:
+            con.close()
+        assert numbers == sorted(numbers) and len(numbers) == 450
+    assert snapshots[37] == snapshots[100_000]

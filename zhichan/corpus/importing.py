@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fcntl
+import itertools
 import json
 import os
 import secrets
@@ -455,7 +456,8 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
     staged = pa.Table.from_pylist(finals, schema=schema)
     if checked is not None:
         records, checked_events = checked
-        staged = pa.concat_tables([staged, _with_provenance(work, records)]).sort_by("source_row")
+        checked_records = _with_provenance(work, records)  # in row order already
+        staged = pa.concat_tables([staged, checked_records]).sort_by("source_row") if finals else checked_records
         for ev in checked_events:
             events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
     keys = staged.column(key_field).to_pylist()
@@ -487,9 +489,10 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
 
 def _write_staged(work: _Staging, staged: pa.Table, kept_rows: list[tuple[int, str]],
                   events_of: dict[int, list[dict[str, Any]]]) -> None:
-    """One staged part (uncompressed: it is read once, by the merge) and, for patents, its events."""
+    """One staged part (uncompressed, no statistics: it is read once, whole, by the merge) and,
+    for patents, its events."""
     table = work.mapper.table
-    options: dict[str, Any] = {"compression": "none", "use_dictionary": False}
+    options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet", **options)
     if table == "patents":
         events: list[dict[str, Any]] = []
@@ -546,14 +549,18 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             return
         columns = ", ".join(TABLES[table][0].names)
         with store.writer() as writer:  # the tables this import does not write carry over whole
-            writer.copy_query(table, con, f"""
-                SELECT {columns} FROM {table}
-                WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated')
-                UNION ALL
-                SELECT {columns} FROM staged s
-                WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
-                ORDER BY 1
-            """)
+            # in ranges of the key, each sorted within the memory limit (one sort of the whole
+            # table spills to disk), written one after the other: the table is in key order
+            for where in _key_ranges(con, key, sum(counts.values())):
+                writer.copy_query(table, con, f"""
+                    SELECT {columns} FROM {table}
+                    WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated') AND {where.format(key=key)}
+                    UNION ALL
+                    SELECT {columns} FROM staged s
+                    WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
+                      AND {where.format(key="s." + key)}
+                    ORDER BY 1
+                """)
             if table == "patents":
                 result.events_added = _merge_events(con, writer, staging, mapper.name)
             result.snapshot_id = writer.id  # the manifest's import block is the history record
@@ -561,6 +568,24 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             writer.commit(result.record())
     finally:
         con.close()
+
+
+#: Records sorted at a time by the merge: ~250k wide records sort within the 1.5 GB limit.
+MERGE_RANGE_ROWS = 250_000
+
+
+def _key_ranges(con: Any, key: str, staged_rows: int) -> list[str]:
+    """Conditions (``{key}`` to fill in) that split the key space into ranges of about
+    :data:`MERGE_RANGE_ROWS` staged records each, bounded by quantiles of the staged keys."""
+    parts = -(-staged_rows // MERGE_RANGE_ROWS)
+    if parts <= 1:
+        return ["true"]
+    quantiles = ", ".join(str(i / parts) for i in range(1, parts))
+    bounds = sorted(set(con.execute(f"SELECT quantile_disc({key}, [{quantiles}]) FROM staged").fetchall()[0][0]))
+    literals = ["'" + str(b).replace("'", "''") + "'" for b in bounds]
+    conditions = [f"{{key}} < {literals[0]}"]
+    conditions += [f"{{key}} >= {lo} AND {{key}} < {hi}" for lo, hi in itertools.pairwise(literals)]
+    return [*conditions, f"{{key}} >= {literals[-1]}"]
 
 
 def _merge_events(con: Any, writer: Any, staging: Path, source_name: str) -> int:

@@ -17,6 +17,8 @@ a row that fails a check always takes the one path that writes the rejects repor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from zhichan.corpus.importers.commercial import (
@@ -59,6 +62,12 @@ _DATE_FIELDS = ("application_date", "publication_date", "grant_date", "lapse_dat
 _INT_FIELDS = ("backward_citations", "family_size", "transfer_count", "licence_count", "pledge_count")
 _EVENT_COLUMNS = ("转让日期", "质押日期", "许可日期", "无效宣告日期", "法律事件")
 _LABEL_COLUMNS = ("专利类型", "法律状态", "申请人地址", "国省代码", "申请人类型", "优先权日", "CPC主分类号")
+
+
+def _list_sql(cell: str) -> str:
+    """``validate.split_list`` of a cell whose only whitespace is U+0020 (``_byte_checks`` sends
+    any other to the row path): the items between separators, spaces around them dropped."""
+    return f"list_filter(string_split_regex(trim({cell}), ' *{_LIST_SPLIT} *'), lambda x: x <> '')"
 
 
 class NotColumnar(Exception):
@@ -141,30 +150,37 @@ def _esc(expr: str) -> str:
             f"chr(13), '\\r'), chr(9), '\\t')")
 
 
-def content_hash_sql(table: str) -> str:
-    """:func:`zhichan.corpus.records.content_hash` as a DuckDB expression over the canonical columns:
-    ``to_json`` of a struct with the keys in sorted order writes what ``json.dumps(sort_keys=True,
-    ensure_ascii=False, separators=(",", ":"))`` writes, for text without control characters
-    other than tab, newline and carriage return (the columnar path leaves any other to the row path)."""
+def content_json_sql(table: str) -> str:
+    """The text :func:`zhichan.corpus.records.content_hash` hashes, as a DuckDB expression over
+    the canonical columns: ``to_json`` of a struct with the keys in sorted order writes what
+    ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` writes, for text
+    without control characters other than tab, newline and carriage return (the columnar path
+    leaves any other to the row path). Its SHA-256 is taken by hashlib (:func:`_sha256_each`)."""
     schema = TABLES[table][0]
     names = sorted(n for n in schema.names if n not in PROVENANCE_FIELDS)
-    return "sha256(to_json({" + ", ".join(f"{_s(n)}: {_q(n)}" for n in names) + "}))"
+    return "to_json({" + ", ".join(f"{_s(n)}: {_q(n)}" for n in names) + "})"
 
 
 def _kind_digit_sql(number: str) -> str:
-    digits = f"regexp_extract({number}, '^CN([0-9]+)', 1)"
-    return f"substr({digits}, CASE WHEN length({digits}) = 12 THEN 5 ELSE 3 END, 1)"
+    """The kind digit of a number :func:`application_number_sql` accepts (the 5th of 12 digits, the 3rd of 8)."""
+    return f"substr({number}, CASE WHEN length({number}) = 16 THEN 7 ELSE 5 END, 1)"
+
+
+_APPNO_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 
 
 def application_number_sql(number: str) -> str:
     """True when ``number`` is a CN application number in canonical form (``CN`` + 12 or 8 digits,
     ``.``, check character) with the right check character (``validate.check_character``) and a
     known kind digit — :func:`~zhichan.corpus.validate.normalize_application_number` accepts it
-    and returns it unchanged."""
-    digits = f"regexp_extract({number}, '^CN([0-9]+)', 1)"
-    total = (f"list_sum(list_transform(range(1, length({digits}) + 1), "
-             f"lambda i: (ord(substr({digits}, i, 1)) - 48) * [2,3,4,5,6,7,8,9,2,3,4,5][i]))")
-    check = f"CASE ({total}) % 11 WHEN 10 THEN 'X' ELSE CAST(({total}) % 11 AS VARCHAR) END"
+    and returns it unchanged. The weighted sum is written out digit by digit (no list, no lambda);
+    the last four weights count only for a 12-digit number."""
+    def term(i: int) -> str:
+        return f"(ord(substr({number}, {i + 3}, 1)) - 48) * {_APPNO_WEIGHTS[i]}"
+
+    total = (" + ".join(term(i) for i in range(8))
+             + f" + CASE WHEN length({number}) = 16 THEN {' + '.join(term(i) for i in range(8, 12))} ELSE 0 END")
+    check = f"substr('0123456789X', ({total}) % 11 + 1, 1)"
     return (f"(regexp_full_match({number}, 'CN(?:[0-9]{{12}}|[0-9]{{8}})\\.[0-9X]') AND right({number}, 1) = {check} "
             f"AND {_kind_digit_sql(number)} IN ({', '.join(_s(k) for k in KIND_DIGITS)}))")
 
@@ -179,9 +195,8 @@ def uscc_sql(code: str) -> str:
     first 8 digits) with the right check character: what ``stdnum.cn.uscc.is_valid`` says of a
     compact code, as one expression over a column (``tests/corpus/test_columnar_import.py``
     compares both on a million codes)."""
-    weights = "[" + ",".join(map(str, _USCC_WEIGHTS)) + "]"
-    total = (f"list_sum(list_transform(range(1, 18), lambda i: "
-             f"(instr('{USCC_ALPHABET}', substr({code}, i, 1)) - 1) * {weights}[i]))")
+    total = " + ".join(f"(instr('{USCC_ALPHABET}', substr({code}, {i + 1}, 1)) - 1) * {w}"
+                       for i, w in enumerate(_USCC_WEIGHTS))  # written out: no list, no lambda
     return (f"(regexp_full_match({code}, '[0-9]{{8}}[{USCC_ALPHABET}]{{10}}') "
             f"AND right({code}, 1) = substr('{USCC_ALPHABET}', CAST((31 - ({total}) % 31) % 31 + 1 AS BIGINT), 1))")
 
@@ -233,10 +248,11 @@ class ColumnarBatch:
             if c is None:
                 out.append(f"[]::VARCHAR[] AS {f}")
                 continue
-            items = f"list_filter(list_transform(string_split_regex({c}, '{_LIST_SPLIT}'), lambda x: trim(x)), lambda x: x <> '')"
-            out.append(f"{items} AS {f}")
-            check = f"regexp_full_match(x, '{_IPC}')" if f == "ipc" else f"regexp_matches(x, '{_NOT_NUMBER}')"
-            slow.append(f"coalesce(list_bool_or(list_transform({items}, lambda x: NOT {check})), false)")
+            out.append(f"{_list_sql(c)} AS {f}")
+            if f == "ipc":  # canonical codes joined by a bare separator; anything else takes the row path
+                slow.append(f"NOT regexp_full_match({c}, '(?:{_IPC}(?:{_LIST_SPLIT}{_IPC})*)?')")
+            else:  # an item (or an empty one) holding nothing a number in scientific notation cannot hold
+                slow.append(f"({c} <> '' AND regexp_matches({c}, '(?:^|{_LIST_SPLIT})[^;；{_NOT_NUMBER[1:]}*(?:{_LIST_SPLIT}|$)'))")
         for f in _DATE_FIELDS:
             c = col.get(f)
             if c is None:
@@ -255,7 +271,7 @@ class ColumnarBatch:
             slow.append(f"({c} <> '' AND NOT regexp_full_match({c}, '[0-9]{{1,9}}'))")
         # priority dates: every item 8 digits, a real date in range; the earliest kept
         p = _q("优先权日") if "优先权日" in self.header else "''"
-        p_items = f"list_filter(list_transform(string_split_regex({p}, '{_LIST_SPLIT}'), lambda x: trim(x)), lambda x: x <> '')"
+        p_items = _list_sql(p)
         out.append(f"list_min(list_transform({p_items}, lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) AS priority_date")
         slow.append(f"coalesce(list_bool_or(list_transform({p_items}, lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
                     f"AND CAST(try_strptime(x, '%Y%m%d') AS DATE) BETWEEN DATE '1900-01-01' "
@@ -342,19 +358,22 @@ class ColumnarBatch:
         fast_index = keep.nonzero()[0]
         if not len(fast_index):
             return TABLES["patents"][0].empty_table(), slow_rows, []
-        take = pa.array(fast_index, pa.int64())
-        cells = cells.take(take)
+        every = len(fast_index) == n  # the usual case: no copy of the batch
+        if not every:
+            cells = cells.take(pa.array(fast_index, pa.int64()))
 
         def pick(values: list[Any]) -> list[Any]:
-            return [values[i] for i in fast_index]
+            return values if every else [values[i] for i in fast_index]
 
         kinds, statuses, origins, types = pick(kinds), pick(statuses), pick(origins), pick(types)
         kind_digits, status_raw = pick(kind_digits), pick(status_raw)
-        status_values = [LegalStatus(s or LegalStatus.UNKNOWN) for s in statuses]
+        status_of = {s: LegalStatus(s or LegalStatus.UNKNOWN) for s in set(statuses)}  # a few distinct values
+        status_values = [status_of[s] for s in statuses]
+        group_of = {v: LEGAL_STATUS_GROUP[v].value for v in status_of.values()}
         columns: dict[str, Any] = {
             "kind": [k or KIND_DIGITS[d].value for k, d in zip(kinds, kind_digits, strict=True)],
             "legal_status": [s.value for s in status_values],
-            "status_group": [LEGAL_STATUS_GROUP[s].value for s in status_values],
+            "status_group": [group_of[s] for s in status_values],
             "legal_status_raw": [t or None for t in status_raw],
             "__province": [o.province_code if o else None for o in origins],
             "__country": [o.country if o else None for o in origins],
@@ -426,69 +445,49 @@ class ColumnarBatch:
 
     # ------------------------------------------------------------------ region, parties
     def _regions(self, cells: pa.Table) -> pa.Table:
-        """``importing._resolve_regions`` on distinct addresses (each resolved once per import)."""
+        """The code each mainland applicant's address resolves to (``importing._resolve_regions``),
+        each distinct address resolved once per import; :data:`_REGION` and :data:`_PROVINCE`
+        turn it into the region and province as the row path does."""
         from zhichan.reference import resolve_addresses_level
 
-        addresses = cells.column("applicant_address").to_pylist()
-        provinces = cells.column("__province").to_pylist()
-        countries = cells.column("__country").to_pylist()
-        todo = {a for a, c in zip(addresses, countries, strict=True) if a and c is None} - self._addresses.keys()
+        mainland = pc.is_null(cells.column("__country").combine_chunks())
+        addresses = pc.if_else(mainland, cells.column("applicant_address").combine_chunks(), pa.scalar(None, pa.string()))
+        distinct = pc.unique(addresses).drop_null()
+        todo = sorted(set(distinct.to_pylist()) - self._addresses.keys())
         if todo:
-            distinct = sorted(todo)
-            self._addresses.update(zip(distinct, resolve_addresses_level(distinct), strict=True))
-        regions: list[str | None] = []
-        out_provinces: list[str | None] = []
-        for address, province, country in zip(addresses, provinces, countries, strict=True):
-            region = None
-            code = self._addresses.get(address) if address and country is None else None
-            if code:
-                if len(code) < 4:
-                    province = province or code
-                elif not (province and not code.startswith(province)):
-                    region = code.ljust(6, "0")
-            regions.append(region)
-            out_provinces.append(province)
-        cells = cells.set_column(cells.column_names.index("__province"), "__province", pa.array(out_provinces, pa.string()))
-        return cells.append_column("region_code", pa.array(regions, pa.string()))
+            self._addresses.update(zip(todo, resolve_addresses_level(todo), strict=True))
+        codes = pa.array([self._addresses.get(a) for a in distinct.to_pylist()], pa.string())
+        return cells.append_column("__address_code", codes.take(pc.index_in(addresses, value_set=distinct)))
 
     def _parties(self, cells: pa.Table) -> pa.Table:
-        """Types and keys of first patentees and applicants (``finalize_patent``), per distinct name."""
+        """Types and keys of first patentees and applicants (``finalize_patent``), per distinct name:
+        the current patentees default to the applicants, the first patentee to the first of them;
+        its type is the first 申请人类型 when it is the first applicant, else guessed from the name
+        (as is the type of each applicant beyond those 申请人类型 lists)."""
         from zhichan.corpus.parties import guess_party_type, normalize_name
 
-        applicants = cells.column("applicants").to_pylist()
-        current = cells.column("current_patentees").to_pylist()
-        first = cells.column("first_patentee").to_pylist()
-        types = cells.column("__types").to_pylist()
-        names = self._names
-
-        def name_info(name: str) -> tuple[str, str]:
-            info = names.get(name)
-            if info is None:
-                info = names[name] = (guess_party_type(name).value, normalize_name(name))
-            return info
-
-        out_current, out_first, out_type, out_key, out_types = [], [], [], [], []
-        for apps, cur, fp, ts in zip(applicants, current, first, types, strict=True):
-            cur = cur or apps
-            fp = fp or (cur[0] if cur else None)
-            ftype = fkey = None
-            if fp:
-                ftype = ts[0] if apps and apps[0] == fp and ts else name_info(fp)[0]
-                fkey = name_info(fp)[1]
-            if len(ts) < len(apps):
-                ts = ts + [name_info(a)[0] for a in apps[len(ts):]]
-            out_current.append(cur)
-            out_first.append(fp)
-            out_type.append(ftype)
-            out_key.append(fkey)
-            out_types.append(ts)
-        strings = pa.list_(pa.string())
-        cells = cells.set_column(cells.column_names.index("current_patentees"), "current_patentees",
-                                 pa.array(out_current, strings))
-        cells = cells.set_column(cells.column_names.index("first_patentee"), "first_patentee", pa.array(out_first, pa.string()))
-        cells = cells.append_column("first_patentee_type", pa.array(out_type, pa.string()))
-        cells = cells.append_column("first_patentee_key", pa.array(out_key, pa.string()))
-        return cells.append_column("applicant_types", pa.array(out_types, strings))
+        apps = cells.column("applicants").combine_chunks()
+        types = cells.column("__types").combine_chunks()
+        current = cells.column("current_patentees").combine_chunks()
+        current = pc.if_else(pc.equal(pc.list_value_length(current), 0), apps, current)
+        first = pc.coalesce(cells.column("first_patentee").combine_chunks(), _first_items(current))
+        # each distinct name once: a Python call for a name not seen before in this import
+        names = pc.unique(pa.concat_arrays([first.drop_null(), apps.flatten()]))
+        info = self._names
+        for name in names.to_pylist():
+            if name not in info:
+                info[name] = (guess_party_type(name).value, normalize_name(name))
+        found = [info[name] for name in names.to_pylist()]
+        name_types = pa.array([f[0] for f in found], pa.string())
+        name_keys = pa.array([f[1] for f in found], pa.string())
+        at = pc.index_in(first, value_set=names)
+        stated = pc.fill_null(pc.and_(pc.equal(_first_items(apps), first), pc.greater(pc.list_value_length(types), 0)), False)
+        first_type = pc.if_else(stated, _first_items(types), name_types.take(at))
+        cells = cells.set_column(cells.column_names.index("current_patentees"), "current_patentees", current)
+        cells = cells.set_column(cells.column_names.index("first_patentee"), "first_patentee", first)
+        cells = cells.append_column("first_patentee_type", first_type)
+        cells = cells.append_column("first_patentee_key", name_keys.take(at))
+        return cells.append_column("applicant_types", _extend_types(types, apps, names, name_types))
 
     def _register_sei(self) -> None:
         if self._sei_registered:
@@ -526,19 +525,8 @@ class ColumnarBatch:
                 self._tech[main] = tech_field_for_ipc(main)
             tech.append(self._tech[main])
         cells = cells.append_column("tech_field", pa.array(tech, pa.int8()))
+        cells = cells.append_column("sei_codes", self._sei_column(cells))
         mainland = ", ".join(_s(p) for p in sorted(MAINLAND_PROVINCES))
-        self.con.register("cells", cells)
-        try:
-            self.con.execute("""
-                CREATE OR REPLACE TEMP TABLE staged AS
-                SELECT *,
-                    CASE WHEN main_ipc IS NOT NULL AND NOT list_contains(ipc, main_ipc)
-                         THEN list_prepend(main_ipc, ipc) ELSE ipc END AS ipc_final,
-                    row_number() OVER () AS __i
-                FROM cells
-            """)
-        finally:
-            self.con.unregister("cells")
         schema = TABLES["patents"][0]
         derived = {
             "ipc": "s.ipc_final",
@@ -546,8 +534,9 @@ class ColumnarBatch:
             "ipc_subclasses": "list_sort(list_distinct(list_transform(list_filter(s.ipc_final, lambda c: length(c) >= 4), "
                               "lambda c: substr(c, 1, 4))))",
             "cpc": "CASE WHEN len(s.cpc) = 0 AND s.__cpc_main IS NOT NULL THEN s.__cpc_main ELSE s.cpc END",
-            "sei_codes": "coalesce(e.sei_codes, [])",
+            "sei_codes": "coalesce(s.sei_codes, [])",
             "applicant_uscc": "[]::VARCHAR[]",
+            "region_code": "s.region_code",
             "city_code": "CASE WHEN length(s.region_code) >= 4 THEN substr(s.region_code, 1, 4) END",
             "province_code": "coalesce(s.__province, substr(s.region_code, 1, 2))",
             "applicant_country": "coalesce(s.__country, CASE WHEN coalesce(s.__province, substr(s.region_code, 1, 2)) "
@@ -575,31 +564,101 @@ class ColumnarBatch:
             else:
                 expr = "NULL"
             select.append(f"CAST({expr} AS {_duck_type(field.type)}) AS {_q(name)}")
-        sql = f"""
-            WITH codes AS (
-                SELECT s.__i, unnest(s.ipc_final) AS code, concat_ws(' ', s.title, s.abstract) AS text FROM staged s
-            ), keys AS (
-                SELECT __i, code AS k, text FROM codes
-                UNION ALL SELECT __i, split_part(code, '/', 1) || '/00', text FROM codes
-                    WHERE code <> split_part(code, '/', 1) || '/00'
-                UNION ALL SELECT __i, substr(code, 1, 4), text FROM codes
-            ), ordered AS (
-                SELECT keys.__i, list_transform(list_sort(list_distinct(list(sei.sei_rank))),
-                                                lambda r: {self._sei_codes}[r + 1]) AS sei_codes
-                FROM keys JOIN sei ON sei.ipc_key = keys.k
-                WHERE NOT sei.keyword OR list_bool_or(list_transform(sei.terms, lambda t: contains(keys.text, t)))
-                GROUP BY keys.__i
-            )
-            SELECT {", ".join(select)}
-            FROM staged s LEFT JOIN ordered e ON e.__i = s.__i
-        """
-        final = self.con.sql(sql + " ORDER BY s.__row").to_arrow_table()
-        self.con.register("final", final)
+        # a projection keeps the rows' order (insertion order is preserved): no join, no sort
+        sql = (f"SELECT {', '.join(select)} FROM (SELECT * EXCLUDE (__province), {_IPC_FINAL} AS ipc_final, "
+               f"{_REGION} AS region_code, {_PROVINCE} AS __province FROM cells) s")
+        self.con.register("cells", cells)
         try:
-            hashes = self.con.sql(f"SELECT {content_hash_sql('patents')} FROM final").to_arrow_table().column(0)
+            final = self.con.sql(f"SELECT *, {content_json_sql('patents')} AS __json FROM ({sql})").to_arrow_table()
         finally:
-            self.con.unregister("final")
+            self.con.unregister("cells")
+        if not pc.all(pc.equal(final.column("source_row"), cells.column("__row"))).as_py():
+            final = final.sort_by("source_row")  # the rows of ``cells`` are in row order
+        hashes = _sha256_each(final.column("__json"))
+        final = final.drop_columns(["__json"])
         return final.set_column(final.column_names.index("content_hash"), "content_hash", hashes)
+
+    def _sei_column(self, cells: pa.Table) -> pa.Array:
+        """``reference.sei_codes_for`` of each row's IPC codes (with title and abstract for the
+        keyword entries), as a column aligned with ``cells``; null where no code applies."""
+        self.con.register("cells", cells)
+        try:
+            found = self.con.sql(f"""
+                WITH codes AS (
+                    SELECT s.__row, unnest(s.ipc_final) AS code FROM (SELECT __row, {_IPC_FINAL} AS ipc_final FROM cells) s
+                ), keys AS (
+                    SELECT __row, code AS k FROM codes
+                    UNION ALL SELECT __row, split_part(code, '/', 1) || '/00' FROM codes
+                        WHERE code <> split_part(code, '/', 1) || '/00'
+                    UNION ALL SELECT __row, substr(code, 1, 4) FROM codes
+                ), matched AS (
+                    SELECT keys.__row, sei.sei_rank, sei.keyword, sei.terms FROM keys JOIN sei ON sei.ipc_key = keys.k
+                ), kept AS (
+                    SELECT __row, sei_rank FROM matched WHERE NOT keyword
+                    UNION ALL
+                    SELECT m.__row, m.sei_rank FROM matched m JOIN cells c ON c.__row = m.__row
+                    WHERE m.keyword AND list_bool_or(list_transform(m.terms, lambda t: contains(concat_ws(' ', c.title, c.abstract), t)))
+                )
+                SELECT __row, list_transform(list_sort(list_distinct(list(sei_rank))),
+                                             lambda r: {self._sei_codes}[r + 1]) AS sei_codes
+                FROM kept GROUP BY __row
+            """).to_arrow_table()
+        finally:
+            self.con.unregister("cells")
+        position = np.searchsorted(cells.column("__row").to_numpy(), found.column("__row").to_numpy())
+        index = np.full(cells.num_rows, -1, dtype=np.int64)
+        index[position] = np.arange(found.num_rows)
+        return found.column("sei_codes").take(pa.array(index, mask=index < 0)).combine_chunks()
+
+
+#: The main IPC code first, then the others (``finalize_patent``).
+_IPC_FINAL = "CASE WHEN main_ipc IS NOT NULL AND NOT list_contains(ipc, main_ipc) THEN list_prepend(main_ipc, ipc) ELSE ipc END"
+
+
+#: ``importing._resolve_regions`` of the address's code: a county or city code (4 characters or
+#: more) is the region unless it contradicts the stated province; a province code alone fills the
+#: province when none is stated.
+_REGION = ("CASE WHEN length(nullif(__address_code, '')) >= 4 AND (nullif(__province, '') IS NULL "
+           "OR starts_with(__address_code, __province)) "
+           "THEN CASE WHEN length(__address_code) >= 6 THEN __address_code ELSE rpad(__address_code, 6, '0') END END")
+_PROVINCE = ("CASE WHEN length(nullif(__address_code, '')) < 4 THEN coalesce(nullif(__province, ''), __address_code) "
+             "ELSE __province END")
+
+
+def _sha256_each(texts: pa.ChunkedArray) -> pa.Array:
+    """The SHA-256 hex digest of each string's UTF-8 bytes (hashlib: the CPU's SHA instructions)."""
+    digests: list[str] = []
+    for chunk in texts.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1].tolist()
+        data = chunk.buffers()[2]
+        raw = b"" if data is None else data.to_pybytes()
+        digests.extend(hashlib.sha256(raw[a:b]).hexdigest() for a, b in itertools.pairwise(offsets))
+    return pa.array(digests, pa.string())
+
+
+def _first_items(lists: pa.ListArray) -> pa.Array:
+    """The first item of each list (null for an empty one)."""
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return lists.flatten().take(pa.array(starts, mask=lengths == 0))
+
+
+def _extend_types(types: pa.ListArray, apps: pa.ListArray, names: pa.Array, name_types: pa.Array) -> pa.ListArray:
+    """Each row's stated applicant types, then the guessed type of each applicant beyond them."""
+    n = len(apps)
+    type_count = pc.list_value_length(types).to_numpy(zero_copy_only=False).astype(np.int64)
+    app_count = pc.list_value_length(apps).to_numpy(zero_copy_only=False).astype(np.int64)
+    app_row = np.repeat(np.arange(n), app_count)
+    position = np.arange(len(app_row)) - np.repeat(np.cumsum(app_count) - app_count, app_count)
+    beyond = np.flatnonzero(position >= type_count[app_row])
+    if not len(beyond):
+        return types
+    guessed = name_types.take(pc.index_in(apps.flatten().take(pa.array(beyond)), value_set=names))
+    rows = np.concatenate([np.repeat(np.arange(n), type_count), app_row[beyond]])
+    order = np.argsort(rows, kind="stable")  # a row's stated types first, then its guessed ones
+    values = pa.concat_arrays([types.flatten(), guessed]).take(pa.array(order))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def _duck_type(arrow_type: pa.DataType) -> str:
@@ -617,6 +676,9 @@ _SPACE = np.zeros(0x3002, dtype=bool)
 _SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
 _SPACE_NOT_SPACE = _SPACE.copy()
 _SPACE_NOT_SPACE[0x20] = False
+#: First bytes of the UTF-8 form of those code points (ASCII ones, C2, E1, E2, E3).
+_SPACE_LEAD = np.zeros(256, dtype=bool)
+_SPACE_LEAD[list({chr(c).encode("utf-8")[0] for c in np.flatnonzero(_SPACE)})] = True
 
 
 def _code_points(data: np.ndarray, lead: np.ndarray) -> np.ndarray:
@@ -635,9 +697,9 @@ def _whitespace_at(data: np.ndarray, *, starts: np.ndarray | None = None, ends: 
     before each of ``ends``, or (``anywhere``) is anywhere in ``data`` (one flag a byte, at the
     character's first byte); ``space=False`` leaves out U+0020."""
     table = _SPACE if space else _SPACE_NOT_SPACE
-    if anywhere:
+    if anywhere:  # only a byte that can begin a whitespace character needs its code point
         found = np.zeros(len(data), dtype=bool)
-        leads = np.flatnonzero((data & 0xC0) != 0x80)
+        leads = np.flatnonzero(_SPACE_LEAD[data])
         found[leads] = table[_code_points(data, leads)]
         return found
     if starts is not None:
