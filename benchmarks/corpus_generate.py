@@ -2,11 +2,15 @@
 
     .venv/bin/python benchmarks/corpus_generate.py                 # 1M patents
     .venv/bin/python benchmarks/corpus_generate.py --patents 10000000 --workers 2
+    nice -n 10 .venv/bin/python benchmarks/corpus_generate.py --patents 10000000 --root /data/gen-10m --every 60
 
 Each run happens in a fresh child process. Memory is sampled every 0.2 s as the summed RSS of
 that process and the worker processes it spawns (``/proc``), so "peak RSS" is the whole run's
 footprint; CPU seconds are the children's user + system time (on a loaded machine,
-patents per CPU-second × cores is the rate an idle machine would reach). Prints a table.
+patents per CPU-second × cores is the rate an idle machine would reach). Prints a table; with
+``--every S`` also a line every S seconds while it runs (records drawn, CPU seconds of the process
+tree so far, load average), so a long run on a shared machine can be extrapolated even if it is
+stopped. ``--root`` puts the corpus in that folder (deleted afterwards) instead of a temporary one.
 """
 
 from __future__ import annotations
@@ -31,7 +35,13 @@ from zhichan.corpus.store import CorpusStore
 n, seed, workers, root = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 t = time.perf_counter()
 store = CorpusStore(root / "corpus")
-snap = generate(n, seed, store=store, workers=workers or None)
+last = [0.0]
+def progress(done, total):
+    if time.perf_counter() - last[0] >= 5 or done >= total:
+        last[0] = time.perf_counter()
+        (root / "progress.tmp").write_text(f"{done} {total}")
+        (root / "progress.tmp").replace(root / "progress.txt")
+snap = generate(n, seed, store=store, workers=workers or None, progress=progress)
 stages = store.history()[-1].get("stage_seconds", {})
 result = {"seconds": time.perf_counter() - t, "counts": snap.counts, "path": str(snap.path), "stages": stages}
 (root / "result.json").write_text(json.dumps(result))
@@ -73,16 +83,54 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(n: int, seed: int, workers: int) -> dict:
-    root = Path(tempfile.mkdtemp(prefix="zhichan-bench-gen-"))
+def _tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its live descendants (and their reaped children)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0, [pid], set()
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        todo.extend(children.get(p, []))
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total / tick
+
+
+def run(n: int, seed: int, workers: int, root: Path | None = None, every: float = 0) -> dict:
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="zhichan-bench-gen-"))
+    else:
+        root.mkdir(parents=True, exist_ok=False)
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
                                 stdout=subprocess.DEVNULL)
         peak = 0
+        started = time.perf_counter()
+        shown = started
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))
             time.sleep(0.2)
+            if every and time.perf_counter() - shown >= every:
+                shown = time.perf_counter()
+                try:
+                    done, total = (int(v) for v in (root / "progress.txt").read_text().split())
+                except (OSError, ValueError):
+                    done, total = 0, 0
+                print(f"  {shown - started:7.0f} s: {done:,} of {total:,} records, {_tree_cpu_s(proc.pid):,.0f} CPU-s, "
+                      f"RSS {peak / 1024:,.0f} MB peak, load average {os.getloadavg()[0]:.1f}", flush=True)
         if proc.returncode:
             raise SystemExit(f"generation failed ({proc.returncode})")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -101,6 +149,8 @@ def main() -> None:
     parser.add_argument("--patents", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=0, help="0 = the generator's default")
+    parser.add_argument("--root", type=Path, help="a new folder for the corpus (deleted afterwards); default: a temporary one")
+    parser.add_argument("--every", type=float, default=0, help="print progress every so many seconds (0: only the table)")
     args = parser.parse_args()
     print(f"machine: {_machine()}")
     header = (f"{'patents':>11} {'workers':>7} {'seconds':>8} {'patents/s':>10} {'all rec/s':>10} "
@@ -110,7 +160,7 @@ def main() -> None:
     for n in args.patents:
         started = time.perf_counter()
         load_before = os.getloadavg()[0]
-        r = run(n, args.seed, args.workers)
+        r = run(n, args.seed, args.workers, args.root / str(n) if args.root else None, args.every)
         total = sum(v for k, v in r["counts"].items() if k != "parties")
         print(f"{n:>11,} {args.workers or 'auto':>7} {r['seconds']:>8.1f} {n / r['seconds']:>10,.0f} "
               f"{total / r['seconds']:>10,.0f} {r['cpu_s']:>8,.0f} {n / r['cpu_s']:>9,.0f} "

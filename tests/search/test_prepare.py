@@ -108,3 +108,22 @@ def test_a_batch_without_documents_is_empty(tmp_path: Path) -> None:
     batch, hv = _batch(tmp_path, _odd_patents())
     prepared = prepare.prepare_batch(batch.slice(0, 0), 0, hv)
     assert (prepared.docs, prepared.size, prepared.names) == ("", 0, {})
+
+
+def test_a_preparing_process_pauses_the_cyclic_collector(tmp_path: Path) -> None:
+    """worker_init turns the cyclic garbage collector off in a preparing process (its batches
+    allocate only acyclic objects; collections walked the flags and caches again and again) and
+    the process prepares the same documents as the building process."""
+    import gc
+
+    batch, hv = _batch(tmp_path, _odd_patents())
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        prepare.worker_init(hv, None)
+        assert not gc.isenabled()
+        assert prepare.worker_prepare(prepare.to_ipc(batch), 3).docs == prepare.prepare_batch(batch, 3, hv).docs
+    finally:
+        prepare._STATE.clear()
+        if was:
+            gc.enable()

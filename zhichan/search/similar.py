@@ -48,19 +48,41 @@ def counts_from_codes(codes: np.ndarray, lengths: np.ndarray, n_docs: int):
     ``codes``/``lengths`` hold ``k × n_docs`` texts field-major (all titles, then all abstracts,
     then all claims), each followed by ␃ (see :func:`zhichan.search.text.fold_codes`); text
     ``j`` belongs to document ``j % n_docs``. Bigrams never cross texts and never include ␃.
+
+    The cells (document, bucket) are counted with one in-place sort of their 64-bit keys and
+    handed to the CSR constructor in canonical order (rows ascending, columns ascending within a
+    row, no duplicates) — the same matrix as scipy's COO → CSR with ``sum_duplicates``, for
+    less than half the CPU.
     """
     import scipy.sparse as sp
 
+    pairs = len(codes) - 1  # pair i = (codes[i], codes[i + 1])
+    if pairs < 1 or not len(lengths):
+        return sp.csr_matrix((max(n_docs, 0), N_FEATURES), dtype=np.float32)
+    # one uint64 per pair, in place: the bucket of the bigram in the low bits, its document above
+    cells = codes[:-1].astype(np.uint64)
+    cells <<= np.uint64(21)
+    cells |= codes[1:]
+    cells *= _GOLDEN
+    cells >>= np.uint64(64 - _BITS)
+    docs = np.arange(len(lengths), dtype=np.uint64) % np.uint64(max(n_docs, 1))
+    cells |= np.repeat(docs << np.uint64(_BITS), lengths)[:pairs]
+    # the pairs (␃, next text's first character) and (last character, ␃) sort to the end, cut off
     ends = np.cumsum(lengths) - 1
-    valid = np.ones(len(codes), dtype=bool)
-    valid[ends] = False
-    valid[ends[lengths > 1] - 1] = False
-    pos = np.flatnonzero(valid)
-    keys = (codes[pos].astype(np.uint64) << np.uint64(21)) | codes[pos + 1].astype(np.uint64)
-    buckets = ((keys * _GOLDEN) >> np.uint64(64 - _BITS)).astype(np.int32)
-    docs = np.repeat(np.arange(len(lengths), dtype=np.int32) % max(n_docs, 1), lengths)[pos]
-    matrix = sp.csr_matrix((np.ones(len(pos), dtype=np.float32), (docs, buckets)), shape=(n_docs, N_FEATURES))
-    matrix.sum_duplicates()
+    crossing = np.concatenate([ends[ends < pairs], ends[lengths > 1] - 1])
+    cells[crossing] = np.uint64(2**63)
+    cells.sort()
+    cells = cells[:pairs - len(crossing)]
+    first = np.empty(len(cells), dtype=bool)
+    first[:1] = True
+    np.not_equal(cells[1:], cells[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    values = np.diff(starts, append=len(cells)).astype(np.float32)
+    cells = cells[starts]
+    indptr = np.searchsorted(cells >> np.uint64(_BITS), np.arange(n_docs + 1, dtype=np.uint64))
+    matrix = sp.csr_matrix((values, (cells & np.uint64(N_FEATURES - 1)).astype(np.int32), indptr.astype(np.int32)),
+                           shape=(n_docs, N_FEATURES))
+    matrix.has_canonical_format = True
     return matrix
 
 
