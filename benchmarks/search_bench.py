@@ -5,6 +5,8 @@ same run, substring recall, the all-hits path.
 
     .venv/bin/python benchmarks/search_bench.py --patents 1000000
     .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb --facet-limit 10000
+    .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb --facet-limit 10000 \
+        --facet-request-only   # the page's facet request: hits counted again vs the sealed total
 Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>): with --corpus
 the corpus and its index are only read (the index must exist), the FTS5 table goes to --root.
 """
@@ -20,7 +22,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from zhichan.corpus.store import CorpusStore
+from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.search import service
 from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import match_application_numbers, where_clause
@@ -72,6 +74,56 @@ def estimate_error(estimated: list[FacetValue], exact: list[FacetValue], total: 
             if v.value in truth and truth[v.value] >= total / 100]
 
 
+def facet_request(snapshot: Snapshot, repeat: int) -> None:
+    """The search page's facet request (``/search/facets``), both ways interleaved in one run: the
+    previous path counts the hits again to choose exact or estimated counting; the page now hands
+    on the total its search counted, sealed (``views.hits_seal``: the seal is checked here too)."""
+    from zhichan.search.ast import to_query
+    from zhichan.search.views import hits_seal
+
+    service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
+    index = SearchIndex.for_snapshot(snapshot)
+    assert index is not None
+    limit = get_settings().search_facets_exact_max_hits
+    key = "benchmark-secret-key"
+
+    def sealed(query: str, hits: int, seal: str) -> None:
+        assert hits_seal(key, snapshot.id, to_query(parse(query)), hits) == seal
+        service.facets(query, snapshot=snapshot, total=hits)
+
+    print(f"\nmachine: {os.cpu_count()} cores; load average before {os.getloadavg()}")
+    print(f"\n## The page's facet request, ms (repeat {repeat}, both ways interleaved; facets of more than "
+          f"{limit:,} hits estimated)\n| query | hits | facets | counted again: CPU p50 / p95 | sealed total: "
+          "CPU p50 / p95 | counted again: wall p50 / p95 | sealed total: wall p50 / p95 |\n|---|---|---|---|---|---|---|")
+    ways = ("counted again", "sealed total")
+    broad: dict[str, list[float]] = {w: [] for w in ways}
+    for name, query in QUERIES:
+        hits = index.count(index.compile(parse(query)))
+        seal = hits_seal(key, snapshot.id, to_query(parse(query)), hits)
+        runs = {"counted again": partial(service.facets, query, snapshot=snapshot),
+                "sealed total": partial(sealed, query, hits, seal)}
+        wall: dict[str, list[float]] = {w: [] for w in ways}
+        cpu: dict[str, list[float]] = {w: [] for w in ways}
+        for _ in range(repeat):
+            for way in ways:
+                t, c = time.perf_counter(), time.thread_time()
+                runs[way]()
+                wall[way].append((time.perf_counter() - t) * 1000)
+                cpu[way].append((time.thread_time() - c) * 1000)
+        if hits > limit:
+            for way in ways:
+                broad[way] += cpu[way]
+        cells = " | ".join(f"{pct(cpu[w], .5):.1f} / {pct(cpu[w], .95):.1f}" for w in ways)
+        walls = " | ".join(f"{pct(wall[w], .5):.1f} / {pct(wall[w], .95):.1f}" for w in ways)
+        print(f"| {name}: `{query}` | {hits:,} | {'estimated' if hits > limit else 'exact'} | {cells} | {walls} |",
+              flush=True)
+    print(f"\nload average after: {os.getloadavg()}")
+    for way in ways:
+        if broad[way]:
+            print(f"the broad queries (more than {limit:,} hits), {way}: CPU p50 {pct(broad[way], .5):.1f} ms, "
+                  f"p95 {pct(broad[way], .95):.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patents", type=int, default=1_000_000)
@@ -87,6 +139,8 @@ def main() -> None:
                     help="search_facets_exact_max_hits for this run (default: the setting): facets of more hits are estimated")
     ap.add_argument("--scan-runs", type=int, default=2,
                     help="DuckDB full-scan runs per query (0: skip that baseline; at 10M one run of the set takes ~50 min)")
+    ap.add_argument("--facet-request-only", action="store_true",
+                    help="only the facet request of the search page: hits counted again vs the page's sealed total")
     args = ap.parse_args()
     if args.facet_limit is not None:
         os.environ["ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS"] = str(args.facet_limit)
@@ -124,6 +178,9 @@ def main() -> None:
         status["wall"] = time.perf_counter() - t
         status["load"] = (load, os.getloadavg())
     assert status is not None
+    if args.facet_request_only:
+        facet_request(snapshot, args.repeat)
+        return
     con = snapshot.connect()
     fts_path = root / "fts5.sqlite3"
     if args.rebuild:

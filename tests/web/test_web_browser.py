@@ -3,6 +3,7 @@ sign in, open the cockpit, drill into a district on the map, search, open a pate
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -262,10 +263,14 @@ def test_estimated_facets_are_marked_and_counted_exactly_on_a_click(page, artifa
 
     monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", "20")  # the web corpus: 25 patents
     get_settings.cache_clear()
+    panel_requests: list[str] = []
+    page.on("request", lambda req: panel_requests.append(req.url) if "/search/facets" in req.url else None)
     try:
         for lang, mark in (("en", "≈"), ("zh", "约")):
             page.goto(f"/search?q=AD>=1900&lang={lang}")
             page.wait_for_selector("#facets-approximate")
+            # the panel is asked with the hit total the page counted, sealed (not counted again)
+            assert re.search(r"&hits=\d+&seal=\w{32}$", panel_requests[-1]), panel_requests
             counts = page.locator("#facets span[data-approximate='true']")
             assert counts.count() > 5 and counts.first.inner_text().startswith(mark)
             page.screenshot(path=str(artifacts_dir / f"search-facets-estimated-{lang}.png"), full_page=True)

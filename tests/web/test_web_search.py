@@ -235,6 +235,53 @@ def test_broad_queries_show_estimated_facets_with_the_exact_count_one_click_away
         get_settings.cache_clear()
 
 
+def test_the_facet_request_uses_the_sealed_hit_total_of_the_page_and_never_a_forged_one(client, monkeypatch) -> None:
+    """The page's facet request takes the hit total the search counted (sealed with the app's key)
+    instead of counting the hits again; a changed total, a missing seal or another query's seal is
+    not used: the hits are counted and the panel is the same as with the honest total."""
+    from zhichan.search.index import SearchIndex
+    from zhichan.settings import get_settings
+
+    counts: list[int] = []
+    original = SearchIndex.count
+
+    def counting(self: SearchIndex, query: object) -> int:
+        counts.append(1)
+        return original(self, query)  # type: ignore[arg-type]
+
+    total = client.get("/api/v1/search", params={"q": BROAD, "page_size": 1}).json()["total"]
+    monkeypatch.setenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS", str(total - 1))  # estimated facets
+    get_settings.cache_clear()
+    monkeypatch.setattr(SearchIndex, "count", counting)
+    try:
+        def facets_url(params: dict[str, str]) -> str:
+            page = client.get("/search", params=params).text
+            return unescape(re.search(r'hx-get="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+
+        url = facets_url({"q": BROAD})
+        sent = parse_qs(urlsplit(url).query)
+        assert sent["hits"] == [str(total)] and len(sent["seal"][0]) == 32
+        counts.clear()
+        honest = client.get(url).text
+        assert counts == [] and 'id="facets-approximate"' in honest  # not counted again
+        assert f"{total:,}" in honest or str(total) in honest
+        forged = url.replace(f"hits={total}", f"hits={total * 10}")
+        other = parse_qs(urlsplit(facets_url({"q": Q})).query)["seal"][0]  # another query's seal
+        for wrong in (forged, url.split("&seal=")[0], url.replace(sent["seal"][0], other)):
+            counts.clear()
+            assert client.get(wrong).text == honest and counts == [1], wrong  # counted, the same panel
+        # exact counts need no total: neither sealed nor counted
+        counts.clear()
+        exact = client.get(facets_url({"q": BROAD, "exact_facets": "true"})).text
+        assert counts == [] and "data-approximate" not in exact and "facet-link" in exact
+        counts.clear()
+        assert "data-approximate" not in client.get(f"/search/facets?q={BROAD}&exact_facets=true").text
+        assert counts == []
+    finally:
+        monkeypatch.delenv("ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS")
+        get_settings.cache_clear()
+
+
 def test_an_index_of_an_older_layout_is_said_and_rebuilt(env: WebEnv, client) -> None:
     import json
 

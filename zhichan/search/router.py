@@ -58,8 +58,12 @@ def search_page(
                 text = q.strip()  # the query with the offending character marked
                 error_at = (text[:position - 1], text[position - 1:position] or " ", text[position:])
     state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size, exact_facets)
+    # the facet request gets the hit total counted here, sealed: it need not count the hits again
+    counted = ({"hits": result["total"], "seal": views.hits_seal(request.app.state.secret_key, result["snapshot_id"],
+                                                                result["canonical_query"], result["total"])}
+               if result and result["facets_pending"] else {})
     return render(request, "search/search.html", {"q": q, "result": result, "error": error, "error_at": error_at,
-                                           "state": state,
+                                           "state": state, "counted": counted,
                                            "syntax": views.syntax_help()},
                   status=400 if error else 200)
 
@@ -91,10 +95,13 @@ def search_form(
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
                   sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
-                  exact_facets: bool = Query(False), access: CorpusAccess = CorpusDep) -> Response:
+                  exact_facets: bool = Query(False), hits: int | None = Query(None, ge=0),
+                  seal: str = Query("", max_length=64), access: CorpusAccess = CorpusDep) -> Response:
     """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
-    a link that adds it as a filter; estimated counts (约) with a link to the exact ones."""
-    counted = views.search_facets(access, q, f or [], exact=exact_facets)
+    a link that adds it as a filter; estimated counts (约) with a link to the exact ones. ``hits``
+    and ``seal``: the page's hit total, used only if the seal is the server's (views.hits_seal)."""
+    counted = views.search_facets(access, q, f or [], exact=exact_facets, hits=hits, seal=seal,
+                                  secret=request.app.state.secret_key)
     return render(request, "search/_search_facets.html",
                   {"facets": counted["facets"], "facet_sample": counted["facet_sample"],
                    "state": views.PageState(q, f or [], sort, size, exact_facets), "clickable": True})

@@ -163,15 +163,19 @@ def scan_search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, 
 
 
 def facets(query: str, *, snapshot: Snapshot | None = None, region_prefix: str | None = None,
-           exact: bool = False) -> Facets:
+           exact: bool = False, total: int | None = None) -> Facets:
     """The facets over all hits of ``query`` alone (no page of hits): for a page that shows the
     hits first and fills the facets in with a second request. Estimated as in :func:`search`
-    unless ``exact``."""
+    unless ``exact``. ``total`` is the query's hit count on this snapshot as :func:`search`
+    returned it (the web layer passes it only under its seal); without it the hits are counted
+    first, unless ``exact`` (exact counts do not need the total)."""
     snap = _snapshot(snapshot)
     index = SearchIndex.for_snapshot(snap)
     assert index is not None
     node = _scoped(parse(query), region_prefix)
-    return _facets(index, node, index.count(index.compiler.matching(node)), exact)
+    if total is None and not exact:
+        total = index.count(index.compiler.matching(node))
+    return _facets(index, node, total or 0, exact)
 
 
 def _facets(index: SearchIndex, node: Node, total: int, exact: bool) -> Facets:
