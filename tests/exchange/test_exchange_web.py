@@ -313,3 +313,46 @@ def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: Te
         assert client.get(f"/api/v1/cases/{case_id}").status_code == 404, user
     client.cookies.clear()
     assert client.get(f"/api/v1/cases/{case_id}").status_code in (401, 404)
+
+
+def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, client: TestClient) -> None:
+    """The seller registers a deal naming its buyer by name: an enterprise on the platform (another spelling
+    of its name: spaces, 有限责任公司 for 有限公司) becomes the case's counterparty, so its user opens the case
+    and finds the deal; another enterprise, another district and a bank get 404. A buyer not on the
+    platform stays a name (no counterparty)."""
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+    from zhichan.procedures.models import Case
+    from zhichan.web.testing import PASSWORD
+
+    with session_scope(env.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        other = create_org(s, "武侯另一企业有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="武侯另一企业有限公司")
+        create_user(s, username="ent3_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=other)
+    login_as(client, env.engine, "ent_user")
+    form = "/procedures/exchange.deal/new"
+    cases = []
+    for patent, buyer in ((number(5), " 锦江独有材料 有限责任公司"), (number(6), "平台外受让方有限公司")):
+        deal = {"patent_number": patent, "buyer": buyer, "pricing_method": "协议定价", "trading_mode": "协议交易",
+                "deal_kind": "转让", "price": "300000", "listing_id": ""}
+        r = post(client, form, deal, files={"extra": ("", b"")}, page=form)
+        assert r.status_code == 303, r.text[:1500]
+        cases.append(int(r.headers["location"].rsplit("/", 1)[1]))
+    with session_scope(env.engine) as s:
+        ent2 = s.scalar(select(Organization.id).where(Organization.name == JINJIANG_ENTERPRISE))
+        assert [s.get(Case, c).counterparty_org_id for c in cases] == [ent2, None]  # type: ignore[union-attr]
+    case = f"/cases/{cases[0]}"
+    for user in ("ent2_user", "ent_user", "wuhou"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 200, user
+        assert client.get(f"/api/v1/cases/{cases[0]}").status_code == 200, user
+    login_as(client, env.engine, "ent2_user")
+    deals = client.get("/exchange/deals").text
+    assert f'href="{case}"' in deals and f'href="/cases/{cases[1]}"' not in deals
+    assert client.get(f"/cases/{cases[1]}").status_code == 404
+    for user in ("ent3_user", "jinjiang", "jinjiang_officer", "cd_bank"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 404, user
+        assert client.get(f"/api/v1/cases/{cases[0]}").status_code == 404, user
+        assert f'href="{case}"' not in client.get("/exchange/deals").text, user
