@@ -68,6 +68,10 @@ class Relation:
     keys: tuple[str, str, str, str | None]
     drill: tuple[str, ...]  # the columns a drill-down returns
     depends: tuple[str, ...] = ()  # other relations it reads
+    #: drill columns holding a coded value, with the message-catalogue prefix of its labels
+    #: (``("activated_by", "exchange.dormant.by")``: ``deal`` reads ``exchange.dormant.by.deal``). The
+    #: records page shows the label in the page's language; the JSON API and the exports keep the code.
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -181,3 +181,56 @@ def test_the_winner_finds_the_deal_the_close_opened(page, env: WebEnv, artifacts
     body = page.inner_text("main")
     assert "网络竞价" in body and ("230,000" in body or "230000" in body) and "锦江" in body
     page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-case.png"), full_page=True)
+
+
+def test_the_buyer_named_by_the_seller_opens_the_deal(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The seller registers a deal by hand naming an enterprise on the platform; that enterprise's user finds
+    it under its deals and opens the case; once contracted, the district's records of deals read the
+    pricing method, trading mode and kind in English."""
+    from sqlalchemy import select
+
+    from tests.procedures.helpers import pdf
+    from zhichan.figures import export_workflow
+    from zhichan.legaltime import china_date
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.web.testing import JINJIANG_ENTERPRISE
+
+    sign_in(page, "ent_user")
+    page.goto("/procedures/exchange.deal/new")
+    page.fill("#start-patent_number", number(9))
+    page.fill("#start-buyer", JINJIANG_ENTERPRISE)
+    page.select_option("#start-pricing_method", "协议定价")
+    page.select_option("#start-trading_mode", "定向交易")
+    page.select_option("#start-deal_kind", "独占许可")
+    page.fill("#start-price", "480000")
+    page.click("#start-submit")
+    page.wait_for_url("**/cases/*")
+    case_url = page.url
+    case_id = int(case_url.rsplit("/", 1)[1])
+    _logout(page)
+    sign_in(page, "ent2_user")
+    page.goto("/exchange/deals")
+    page.screenshot(path=str(artifacts_dir / "exchange-deal-buyer-list.png"), full_page=True)
+    page.click(f'a[href="/cases/{case_id}"]')
+    page.wait_for_url(case_url)
+    body = page.inner_text("main")
+    assert JINJIANG_ENTERPRISE in body and "协议定价" in body
+    page.screenshot(path=str(artifacts_dir / "exchange-deal-buyer-case.png"), full_page=True)
+    page.goto(f"{case_url}?lang=en")
+    page.screenshot(path=str(artifacts_dir / "exchange-deal-buyer-case-en.png"), full_page=True)
+    _logout(page)
+
+    today = china_date(dt.datetime.now(dt.UTC)).isoformat()
+    procedures = env.app.state.procedures
+    with session_scope(env.engine) as s:
+        seller = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        procedures.act(s, seller, case_id, "sign", version=1, fields={"contract_on": today, "contract_price": "480000"},
+                       uploads=(pdf("doc0", "合同.pdf"),))
+    export_workflow(env.engine, procedures.registry, env.settings.data_dir)
+    sign_in(page, "wuhou")
+    page.goto(f"/regions/510107/indicators/exchange_deals_contracted/records?as_of={today}&lang=en")
+    assert page.inner_text("td.col-pricing_method") == "Negotiated price"
+    assert page.inner_text("td.col-deal_kind") == "Exclusive licence"
+    page.screenshot(path=str(artifacts_dir / "exchange-deal-records-en.png"), full_page=True)

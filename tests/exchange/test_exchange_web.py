@@ -4,6 +4,7 @@ bidding, needs, and scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -313,3 +314,99 @@ def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: Te
         assert client.get(f"/api/v1/cases/{case_id}").status_code == 404, user
     client.cookies.clear()
     assert client.get(f"/api/v1/cases/{case_id}").status_code in (401, 404)
+
+
+def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, client: TestClient) -> None:
+    """The seller registers a deal naming its buyer by name: an enterprise on the platform (another spelling
+    of its name: spaces, 有限责任公司 for 有限公司) becomes the case's counterparty, so its user opens the case
+    and finds the deal; another enterprise, another district and a bank get 404. A buyer not on the
+    platform stays a name (no counterparty)."""
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+    from zhichan.procedures.models import Case
+    from zhichan.web.testing import PASSWORD
+
+    with session_scope(env.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        other = create_org(s, "武侯另一企业有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="武侯另一企业有限公司")
+        create_user(s, username="ent3_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=other)
+    login_as(client, env.engine, "ent_user")
+    form = "/procedures/exchange.deal/new"
+    cases = []
+    for patent, buyer in ((number(5), " 锦江独有材料 有限责任公司"), (number(6), "平台外受让方有限公司")):
+        deal = {"patent_number": patent, "buyer": buyer, "pricing_method": "协议定价", "trading_mode": "协议交易",
+                "deal_kind": "转让", "price": "300000", "listing_id": ""}
+        r = post(client, form, deal, files={"extra": ("", b"")}, page=form)
+        assert r.status_code == 303, r.text[:1500]
+        cases.append(int(r.headers["location"].rsplit("/", 1)[1]))
+    with session_scope(env.engine) as s:
+        ent2 = s.scalar(select(Organization.id).where(Organization.name == JINJIANG_ENTERPRISE))
+        assert [s.get(Case, c).counterparty_org_id for c in cases] == [ent2, None]  # type: ignore[union-attr]
+    case = f"/cases/{cases[0]}"
+    for user in ("ent2_user", "ent_user", "wuhou"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 200, user
+        assert client.get(f"/api/v1/cases/{cases[0]}").status_code == 200, user
+    login_as(client, env.engine, "ent2_user")
+    deals = client.get("/exchange/deals").text
+    assert f'href="{case}"' in deals and f'href="/cases/{cases[1]}"' not in deals
+    assert client.get(f"/cases/{cases[1]}").status_code == 404
+    for user in ("ent3_user", "jinjiang", "jinjiang_officer", "cd_bank"):
+        login_as(client, env.engine, user)
+        assert client.get(case).status_code == 404, user
+        assert client.get(f"/api/v1/cases/{cases[0]}").status_code == 404, user
+        assert f'href="{case}"' not in client.get("/exchange/deals").text, user
+
+
+def _cells(html: str, column: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(rf'<td class="col-{column}">(.*?)</td>', html, re.S)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_drill_down_records_show_coded_values_by_their_labels(env: WebEnv, client: TestClient, lang: str) -> None:
+    """The records page shows a listing's kind, mode and state and a deal's pricing method, trading mode
+    and kind by their labels in the page's language; the JSON API and the CSV export carry the codes."""
+    from tests.procedures.helpers import pdf
+    from zhichan.figures import export_workflow
+    from zhichan.legaltime import china_date
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    today = china_date(dt.datetime.now(dt.UTC)).isoformat()
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(7), "mode": "exclusive", "price": "1"}, page=form)
+    assert r.status_code == 303, r.text[:1500]
+    form = "/procedures/exchange.deal/new"
+    deal = {"patent_number": number(8), "buyer": "平台外受让方有限公司", "pricing_method": "协议定价",
+            "trading_mode": "协议交易", "deal_kind": "独占许可", "price": "300000", "listing_id": ""}
+    r = post(client, form, deal, files={"extra": ("", b"")}, page=form)
+    assert r.status_code == 303, r.text[:1500]
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    procedures = env.app.state.procedures  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:
+        seller = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))  # type: ignore[arg-type]
+        procedures.act(s, seller, case_id, "sign", version=1, fields={"contract_on": today, "contract_price": "300000"},
+                       uploads=(pdf("doc0", "合同.pdf"),))
+    export_workflow(env.engine, procedures.registry, env.settings.data_dir)
+    login_as(client, env.engine, "wuhou")
+    base = "/regions/510107/indicators/{}/records?as_of=" + today
+    expected = {"zh": {"pricing_method": "协议定价", "trading_mode": "协议交易", "deal_kind": "独占许可",
+                       "asset_kind": "专利", "mode": "独占许可", "state": "挂牌中"},
+                "en": {"pricing_method": "Negotiated price", "trading_mode": "Negotiated deal",
+                       "deal_kind": "Exclusive licence", "asset_kind": "Patent", "mode": "Exclusive licence",
+                       "state": "Listed"}}[lang]
+    page = client.get(base.format("exchange_deals_contracted") + f"&lang={lang}")
+    assert page.status_code == 200, page.text[:1500]
+    for column in ("pricing_method", "trading_mode", "deal_kind"):
+        assert _cells(page.text, column) == [expected[column]], column
+    page = client.get(base.format("exchange_listings_posted") + f"&lang={lang}")
+    for column in ("asset_kind", "mode", "state"):
+        assert _cells(page.text, column) == [expected[column]], column
+    api = client.get(base.replace("/regions", "/api/v1/regions").format("exchange_deals_contracted") + f"&lang={lang}")
+    assert [(r["pricing_method"], r["deal_kind"]) for r in api.json()["records"]] == [("协议定价", "独占许可")]
+    listing = client.get(base.replace("/regions", "/api/v1/regions").format("exchange_listings_posted")).json()
+    assert [(r["asset_kind"], r["mode"], r["state"]) for r in listing["records"]] == [("patent", "exclusive", "active")]
+    csv = client.get(base.replace("records?", "records.csv?").format("exchange_listings_posted") + f"&lang={lang}")
+    assert csv.status_code == 200 and ",exclusive,active," in csv.text and "Exclusive licence" not in csv.text

@@ -102,3 +102,19 @@ def test_spark_computes_the_same_exchange_figures(exported: Exchange) -> None:
     for region in ("510107", "510100"):
         assert _values(exported.snapshot, region, D(2026, 6, 30), "spark") == \
             _values(exported.snapshot, region, D(2026, 6, 30))
+
+
+def test_the_records_page_reads_how_a_dormant_patent_was_activated_in_its_language() -> None:
+    """``activated_by`` is stored as a code (transfer / licence / deal); the records page reads it as the
+    dormant page does (exchange.dormant.by.*), the API's records keep the code."""
+    from zhichan.indicators.views import labelled_records
+
+    data = {"drill_indicator": "exchange_dormant_activated",
+            "records": [{"dormant_id": 1, "activated_by": "deal"}, {"dormant_id": 2, "activated_by": "transfer"},
+                        {"dormant_id": 3, "activated_by": "licence"}, {"dormant_id": 4, "activated_by": None}]}
+    assert [r["activated_by"] for r in labelled_records(data, "zh")["records"]] == ["交易签约", "转让", "许可", None]
+    assert [r["activated_by"] for r in labelled_records(data, "en")["records"]] == \
+        ["deal contracted", "transfer", "licence", None]
+    assert [r["activated_by"] for r in data["records"]] == ["deal", "transfer", "licence", None]
+    other = {"drill_indicator": "exchange_open_licences_taken", "records": [{"grant_id": 1, "licensee": "deal"}]}
+    assert labelled_records(other, "en") == other  # a relation without coded columns is left as it is

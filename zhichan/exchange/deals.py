@@ -6,7 +6,9 @@ the steps and the public-notice clock; :func:`on_step` is its hook: it checks th
 corpus (:mod:`zhichan.exchange.checks`), the amounts (Decimal), and the rule for 协议定价 by a university
 or research institute — the result's name and price publicised first, the contract only once the notice
 period has run without an open objection (促进科技成果转化法 第十八条) — and keeps
-:class:`~zhichan.exchange.models.Deal` in step with the case.
+:class:`~zhichan.exchange.models.Deal` in step with the case. A buyer that is an enterprise on the
+platform (:func:`~zhichan.platform.orgs.enterprise_named`) becomes the case's counterparty, so its users
+open the case as an auction's winner does; any other buyer stays a name.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
+from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock
-from zhichan.procedures.service import StepTaken
+from zhichan.procedures.service import ProcedureService, StepTaken
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
@@ -160,4 +163,7 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         valuation_id=int(valuation_id) if valuation_id and fields.get("pricing_method") == SYSTEM_VALUATION else None,
         org_id=step.org_id, org_path=session.get(Organization, step.org_id).path,  # type: ignore[union-attr]
         party_key=step.party_key, synthetic=bool(snapshot.synthetic), created_at=step.now))
+    buyer = enterprise_named(session, str(fields["buyer"]))
+    if buyer is not None and buyer.id != scope.org_id:  # the buyer on the platform: its users see the case
+        ProcedureService.set_counterparty(session, step.case_id, buyer.id)
     session.flush()

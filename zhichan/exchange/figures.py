@@ -225,7 +225,9 @@ FIGURES = Figures(
     relations=(
         Relation("exchange_listing_posts", "zhichan.exchange", ("listing_id", "party_key", "owner", None),
                  ("listing_id", "asset_kind", "asset_number", "title", "mode", "state", "price_yuan", "owner", "geo",
-                  "listed_on", "synthetic")),
+                  "listed_on", "synthetic"),
+                 labels=(("asset_kind", "exchange.asset_kind"), ("mode", "exchange.listing_mode"),
+                         ("state", "exchange.state"))),
         Relation("exchange_open_licence_status", "zhichan.exchange", ("declaration_id", "party_key", "patentee", None),
                  ("declaration_id", "application_number", "title", "patentee", "geo", "published_on", "ended_on",
                   "synthetic")),
@@ -234,10 +236,13 @@ FIGURES = Figures(
                   "recorded_on", "paid_yuan", "synthetic")),
         Relation("exchange_deal_records", "zhichan.exchange", ("deal_id", "party_key", "seller", None),
                  ("deal_id", "case_id", "application_number", "title", "seller", "buyer", "pricing_method",
-                  "trading_mode", "deal_kind", "amount_yuan", "contract_on", "recorded_on", "geo", "synthetic")),
+                  "trading_mode", "deal_kind", "amount_yuan", "contract_on", "recorded_on", "geo", "synthetic"),
+                 # the declaration's choices (exchange.deal.yaml) are stored as their Chinese text
+                 labels=(("pricing_method", "choice"), ("trading_mode", "choice"), ("deal_kind", "choice"))),
         Relation("exchange_dormant_status", "zhichan.exchange", ("dormant_id", "party_key", "institution", None),
                  ("dormant_id", "application_number", "title", "institution", "geo", "inventoried_on", "approved_on",
-                  "listed_on", "activated_on", "activated_by", "synthetic")),
+                  "listed_on", "activated_on", "activated_by", "synthetic"),
+                 labels=(("activated_by", "exchange.dormant.by"),)),
     ),
     indicators=_defs,
 )

@@ -43,10 +43,11 @@ from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope, normalize_region_code
 
-MODES = {"sale": ("转让", "sale"), "exclusive": ("独占许可", "exclusive licence"), "sole": ("排他许可", "sole licence"),
-         "ordinary": ("普通许可", "ordinary licence"), "equity": ("作价入股", "capital contribution")}
+#: how an asset is offered, and the kinds of asset; their labels are the catalogue's
+#: ``exchange.listing_mode.<code>`` and ``exchange.asset_kind.<code>``
+MODES = ("sale", "exclusive", "sole", "ordinary", "equity")
 LICENCE_MODES = ("exclusive", "sole", "ordinary")
-ASSET_KINDS = {"patent": ("专利", "patent"), "trademark": ("商标", "trademark")}
+ASSET_KINDS = ("patent", "trademark")
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
 #: a text search's hits up to this many are looked up by the asset-number index, in chunks of HITS_CHUNK
 #: (bound parameters per statement); more are matched while walking the listings newest first, SCAN_PAGE

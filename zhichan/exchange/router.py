@@ -26,6 +26,7 @@ from zhichan.reports import MEDIA_TYPES
 from zhichan.reports import render as render_report
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.labels import coded
 from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -168,8 +169,8 @@ def listings_page(request: Request, scope: Scope = ScopeDep, session: Session = 
 
 def _listing_form(request: Request, errors_: dict[str, str] | None = None, values: dict[str, str] | None = None,
                   status: int = 200) -> Response:
-    modes = [(k, v[1] if lang(request) == "en" else v[0]) for k, v in listings.MODES.items()]
-    kinds = [(k, v[1] if lang(request) == "en" else v[0]) for k, v in listings.ASSET_KINDS.items()]
+    modes = [(k, coded(lang(request), "exchange.listing_mode", k)) for k in listings.MODES]
+    kinds = [(k, coded(lang(request), "exchange.asset_kind", k)) for k in listings.ASSET_KINDS]
     return render(request, "exchange/listing_new.html", {"errors": errors_ or {}, "values": values or {},
                                                          "modes": modes, "kinds": kinds}, status=status)
 

@@ -18,6 +18,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.web.labels import coded
 
 KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
                "design": ("外观设计", "design")}
@@ -106,9 +107,9 @@ def hall_view(session: Session, scope: Scope) -> dict[str, Any]:
 
 
 def listing_json(row: Listing, lang: str) -> dict[str, Any]:
-    return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": _pick(listings.ASSET_KINDS[row.asset_kind], lang),
+    return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
-            "mode_label": _pick(listings.MODES[row.mode], lang), "price_yuan": row.price_yuan,
+            "mode_label": coded(lang, "exchange.listing_mode", row.mode), "price_yuan": row.price_yuan,
             "description": row.description, "owner": row.owner, "ipc": row.ipc.split(), "state": row.state,
             "created_at": row.created_at, "synthetic": row.synthetic}
 
@@ -118,7 +119,7 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
     hits = openlicence.text_hits(snapshot, q)
     rows = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", hits=hits)
     return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in rows], "mine": mine, "mode": mode, "q": q,
-            "modes": [(k, _pick(v, lang)) for k, v in listings.MODES.items()],
+            "modes": [(k, coded(lang, "exchange.listing_mode", k)) for k in listings.MODES],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 

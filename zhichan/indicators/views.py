@@ -207,6 +207,23 @@ def record_cell(value: Any) -> Any:
     return value
 
 
+def labelled_records(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
+    columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang``; the JSON API and
+    the CSV/XLSX exports keep the codes (data another system reads, the same in every language)."""
+    from zhichan.figures import domain_relations
+    from zhichan.indicators import registry
+    from zhichan.web.labels import coded
+
+    relation = domain_relations().get(registry.get_indicator(data["drill_indicator"]).source or "")
+    prefixes = dict(relation.labels) if relation is not None else {}
+    if not prefixes:
+        return data
+    records = [{c: coded(lang, prefixes[c], v) if c in prefixes and isinstance(v, str) else v for c, v in row.items()}
+               for row in data["records"]]
+    return {**data, "records": records}
+
+
 def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
                       page: int = 1) -> dict[str, Any]:
     """One page of the records behind an indicator's value (``zhichan indicators drill``)."""

@@ -44,6 +44,14 @@ def label(lang: str, field: str, value: Any, fallback: Any = None) -> str:
     prefix = PREFIXES.get(field)
     if prefix is None:
         return str(value if fallback is None else fallback)
+    return coded(lang, prefix, value)
+
+
+def coded(lang: str, prefix: str, value: Any) -> str:
+    """The label of ``value`` under the catalogue prefix ``prefix`` (key ``<prefix>.<value>``, e.g. a
+    domain's ``exchange.dormant.by.deal``); an unknown value as it is."""
+    if value is None or value == "":
+        return ""
     key = f"{prefix}.{value}"
     if key in catalogue(lang) or key in catalogue("zh"):
         return translate(lang, key)
