@@ -70,3 +70,16 @@ def test_yaml_booleans_are_yaml_1_2_so_a_choice_no_stays_a_string():
         assert data == {"choices": ["yes", "no", "on", "off", "y", "n", "NO"], "on": 1, "required": True,
                         "optional": False, "day": dt.date(2026, 1, 2)}
     assert yaml.safe_load("on: yes") == {True: True}  # the loader's change stays its own
+
+
+def test_the_platform_reads_yaml_only_through_these_loaders():
+    import re
+    from pathlib import Path
+
+    import zhichan
+
+    root = Path(zhichan.__file__).parent
+    direct = re.compile(r"\byaml\.(safe_load|load|full_load|unsafe_load)\(")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "untrusted.py" and direct.search(path.read_text("utf-8"))]
+    assert not offenders, offenders
