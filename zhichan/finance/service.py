@@ -49,6 +49,7 @@ from zhichan.evidence.service import EvidenceService
 from zhichan.finance.models import Pledge, PledgedRight
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization, OrgKind
+from zhichan.platform.orgs import organization_named
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import ProcedureService, StepTaken
 
@@ -437,8 +438,7 @@ class PledgeRules:
         start, end = _date(f["debt_start"]), _date(f["debt_end"])
         if end < start:
             errors["debt_end"] = "届满日早于起始日 / the term ends before it starts"
-        bank = session.scalar(select(Organization).where(Organization.kind == OrgKind.BANK,
-                                                         Organization.name == str(f.get("pledgee", "")).strip()))
+        bank = organization_named(session, str(f.get("pledgee", "")), OrgKind.BANK)
         if bank is None:
             errors["pledgee"] = "平台上没有该名称的银行机构，请填写质权人全称 / no bank of that name on the platform"
         if step.party_user_id is None:

@@ -86,8 +86,8 @@ def list_orgs(session: Session, scope: Scope) -> list[Organization]:
     )
 
 
-def enterprise_named(session: Session, name: str) -> Organization | None:
-    """The enterprise (企业、高校、科研机构) on the platform a typed name names: its corpus party key
+def organization_named(session: Session, name: str, kind: OrgKind) -> Organization | None:
+    """The organization of ``kind`` on the platform a typed name names: its corpus party key
     (:func:`normalize_name` folds spellings together) or, failing that, its exact name; ``None`` when
     there is none — or more than one, since a name that could be two parties names neither."""
     name = (name or "").strip()
@@ -95,11 +95,15 @@ def enterprise_named(session: Session, name: str) -> Organization | None:
     if not key:
         return None
     for where in (Organization.party_key == key, Organization.name == name):
-        found = list(session.scalars(select(Organization).where(Organization.kind == OrgKind.ENTERPRISE, where)
-                                     .limit(2)))
+        found = list(session.scalars(select(Organization).where(Organization.kind == kind, where).limit(2)))
         if found:
             return found[0] if len(found) == 1 else None
     return None
+
+
+def enterprise_named(session: Session, name: str) -> Organization | None:
+    """The enterprise (企业、高校、科研机构) a typed name names (:func:`organization_named`)."""
+    return organization_named(session, name, OrgKind.ENTERPRISE)
 
 
 def org_in_scope(session: Session, scope: Scope, org_id: int) -> Organization:
