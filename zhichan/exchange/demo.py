@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
@@ -72,13 +73,10 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
     modes = list(MODES)
     provinces = sorted({code[:2] for code in bureaus})
     for i, (party, region, patents) in enumerate(_candidates(snapshot, provinces, count)):
-        key = normalize_name(party)
-        # under the most specific demo bureau whose area holds the enterprise: county, else city, else province
-        bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
         with session_scope(engine) as s:
-            if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
+            org = _new_enterprise(s, bureaus, party, region)
+            if org is None:
                 continue
-            org = create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
             user = create_user(s, username=f"exchange_demo_{i:02d}", password=secrets.token_urlsafe(24),
                                role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
             scope = scope_for_user(s, user)
@@ -134,6 +132,16 @@ def _universities(snapshot: Snapshot, provinces: list[str], count: int) -> list[
         con.close()
 
 
+def _new_enterprise(s: Session, bureaus: dict[str, Organization], party: str, region: str) -> Organization | None:
+    """The demo organization of a corpus party, under the most specific demo bureau whose area holds it
+    (county, else city, else province); ``None`` when the party already has one."""
+    key = normalize_name(party)
+    if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
+        return None
+    bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
+    return create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
+
+
 def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus: dict[str, Organization],
                  now: dt.datetime, count: int = 2, graded: int = 6) -> dict[str, int]:
     """存量专利盘活: demo universities take their inventory; an inventor grades some patents, a college reviewer
@@ -143,11 +151,10 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
     provinces = sorted({code[:2] for code in bureaus})
     for u, (party, region) in enumerate(_universities(snapshot, provinces, count)):
         key = normalize_name(party)
-        bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
         with session_scope(engine) as s:
-            if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
+            org = _new_enterprise(s, bureaus, party, region)
+            if org is None:
                 continue
-            org = create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
             accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=secrets.token_urlsafe(24),
                                           role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}{label}（合成）").id
                         for role, label in (("inventor", "发明人"), ("college", "学院"), ("office", "成果转化办公室"))}
