@@ -137,6 +137,13 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
+def made_counts(made: dict[str, int] | None) -> str:
+    """What a demo seed made, as one line: ``listings 6, needs 6``; a seed that found its data already
+    there says so."""
+    shown = ", ".join(f"{name.replace('_', ' ')} {count:,}" for name, count in (made or {}).items() if count)
+    return shown or "已有，未新增 / already there, nothing added"
+
+
 def demo(
     patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
@@ -157,10 +164,8 @@ def demo(
         if made is not None:
             console.print(f"合成保护案件 / synthetic protection cases: {made['cases']}")
     if snapshot.synthetic:
-        console.print(f"合成交易大厅数据 / synthetic exchange demo: {seed_exchange_demo(snapshot)}")
-        made_services = seed_services_demo(snapshot)
-        if made_services is not None:
-            console.print(f"合成公共服务数据 / synthetic public-services demo: {made_services}")
+        console.print(f"合成交易大厅数据 / synthetic exchange demo: {made_counts(seed_exchange_demo(snapshot))}")
+        console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
     if serve:
         from zhichan.web.server import run
 

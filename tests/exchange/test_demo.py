@@ -12,9 +12,10 @@ from zhichan.corpus.store import CorpusStore
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.demo import seed
-from zhichan.exchange.models import DormantPatent, Listing, Need, OpenLicence
+from zhichan.exchange.models import Auction, Bid, DormantPatent, Listing, Need, OpenLicence, OpenLicenceGrant
 from zhichan.platform.db import make_engine, session_scope, upgrade
 from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService
 
 
@@ -38,6 +39,23 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
             assert s.scalar(select(func.count()).select_from(model).where(model.synthetic.is_(False))) == 0
         assert s.scalar(select(func.count()).select_from(OpenLicence).where(OpenLicence.state == "published")) \
             == made["open_licences"]
+    # the hall's activity: a running auction, a sold one whose close opened the deal, a licence taken and recorded
+    assert made["auctions_running"] == 1 and made["auctions_sold"] == 1 and made["deals"] == 1
+    assert made["licences_taken"] == 1
+    with session_scope(engine) as s:
+        running = s.scalars(select(Auction).where(Auction.state == "open")).all()
+        assert len(running) == 1 and running[0].high_bid == 240000 and running[0].bid_count == 3
+        sold = s.scalars(select(Auction).where(Auction.state == "closed")).one()
+        winner = s.get(Bid, sold.winner_bid_id)
+        assert sold.outcome == "sold" and winner is not None and winner.amount == 240000
+        deal = s.get(Case, sold.deal_case_id)
+        assert deal is not None and deal.procedure == "exchange.deal" and winner.bidder in deal.title
+        assert s.get(Listing, sold.listing_id).state == "concluded"  # type: ignore[union-attr]
+        grant = s.scalars(select(OpenLicenceGrant)).one()
+        assert grant.recorded_on is not None and grant.evidence_index is not None
+        declaration = s.get(OpenLicence, grant.open_licence_id)
+        assert declaration is not None and grant.licensee != declaration.patentee
     again = seed(engine, snapshot, procedures, count=6)  # idempotent: the same enterprises are not made twice
-    assert again["enterprises"] == 0 and again["universities"] == 0
+    assert again["enterprises"] == 0 and again["universities"] == 0 and again["auctions_running"] == 0
+    assert again["licences_taken"] == 0
     engine.dispose()

@@ -6,7 +6,9 @@ lists one patent, posts one need, and every second one declares an open licence 
 officer publishes — every rule is checked as for anyone, and a patent a rule refuses is skipped. Universities
 of those counties take their dormant-patent inventory, grade some patents and admit some into the
 转化资源库 (:func:`seed_dormant`), through the inventory and the ``exchange.dormant`` procedure. The
-rows carry ``synthetic = true`` and the pages show the 合成数据 badge; no figure pretends to be real.
+hall then shows each kind of activity at least once (:func:`seed_activity`): a running auction with
+deposits and bids, an auction closed with a winner — whose deal case the close opens — and a licence
+taken under a published open licence and recorded (备案). The rows carry ``synthetic = true`` and the pages show the 合成数据 badge; no figure pretends to be real.
 """
 
 from __future__ import annotations
@@ -22,16 +24,24 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.evidence.service import utcnow
-from zhichan.exchange import dormant
+from zhichan.exchange import bidding, dormant
 from zhichan.exchange.dormant import PROCEDURE as DORMANT
 from zhichan.exchange.listings import MODES, create_listing, post_need
-from zhichan.exchange.models import DormantPatent
-from zhichan.exchange.openlicence import COMMITMENT, EVALUATION_NOT_APPLICABLE, PROCEDURE, on_step
-from zhichan.legaltime import china_date
+from zhichan.exchange.models import Auction, DormantPatent, OpenLicence
+from zhichan.exchange.openlicence import (
+    COMMITMENT,
+    EVALUATION_NOT_APPLICABLE,
+    PROCEDURE,
+    on_step,
+    record_licence,
+    take_licence,
+)
+from zhichan.legaltime import china_date, china_moment
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
+from zhichan.platform.scope import Scope
 
 OFFICER = "exchange_demo_officer"
 INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备", "生物医药", "节能环保")
@@ -61,6 +71,9 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
     now = utcnow()
     made = {"enterprises": 0, "listings": 0, "needs": 0, "open_licences": 0, "skipped": 0}
+    sellers: list[tuple[Scope, int]] = []  # (the enterprise, its listing) for the auctions
+    licensors: list[tuple[Scope, int]] = []  # (the enterprise, its published declaration's case)
+    enterprises: list[Scope] = []
     with session_scope(engine) as s:
         nation = seed_demo_tree(s)
         bureaus = {o.region_code: o for o in s.scalars(select(Organization).where(
@@ -81,12 +94,14 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                                role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
             scope = scope_for_user(s, user)
         made["enterprises"] += 1
+        enterprises.append(scope)
         number, title = patents[0]
         try:
             with session_scope(engine) as s:
-                create_listing(s, scope, snapshot, asset_kind="patent", number=number, mode=modes[i % len(modes)],
-                               price=str(100_000 * (1 + i % 9)), description=f"合成演示挂牌：{title}",
-                               pledgee_consent=False, now=now)
+                listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
+                                         mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
+                                         description=f"合成演示挂牌：{title}", pledgee_consent=False, now=now)
+                sellers.append((scope, listing.id))
             made["listings"] += 1
         except ZhichanError:
             made["skipped"] += 1
@@ -113,9 +128,71 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                 procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
                                version=case["version"], fields={}, now=now)
             made["open_licences"] += 1
+            licensors.append((scope, int(case["id"])))
         except ZhichanError:
             made["skipped"] += 1
+    made.update(seed_activity(engine, procedures, sellers, licensors, enterprises, now=now))
     made.update(seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now))
+    return made
+
+
+def seed_activity(engine: Engine, procedures: Any, sellers: list[tuple[Scope, int]],
+                  licensors: list[tuple[Scope, int]], enterprises: list[Scope], *,
+                  now: dt.datetime) -> dict[str, int]:
+    """Each kind of activity of the hall once, through the real services, among the enterprises just made:
+    a running auction (closing in three days) with deposits and bids from two other enterprises; an
+    auction that closes with a winner a few minutes after its bids, closed by the same function as the
+    job runner's, which opens the deal case; a licence taken under a published open licence and recorded.
+    A step a rule refuses is skipped and counted."""
+    made = {"auctions_running": 0, "auctions_sold": 0, "deals": 0, "licences_taken": 0, "skipped": 0}
+    evidence = procedures.evidence
+    for k, (seller, listing_id) in enumerate(sellers[:2]):
+        bidders = [e for e in enterprises if e.org_id != seller.org_id][k * 2:k * 2 + 2]
+        if len(bidders) < 2:
+            break
+        closes = now + (dt.timedelta(days=3) if k == 0 else dt.timedelta(minutes=5))
+        try:
+            with session_scope(engine) as s:
+                auction = bidding.create_auction(
+                    s, seller, listing_id, starting_price="200000", increment="10000", reserve="210000",
+                    deposit="20000", starts_at="", closes_at=f"{china_moment(closes):%Y-%m-%d %H:%M}",
+                    extend_window_minutes=5, extend_minutes=5, now=now)
+                auction_id = auction.id
+            for step, amount in enumerate(("200000", "220000", "240000")):
+                bidder = bidders[step % 2]
+                with session_scope(engine) as s:
+                    bidding.pay_deposit(s, bidder, auction_id, now=now)
+                    bidding.place_bid(s, bidder, evidence, auction_id, amount, now=now)
+        except ZhichanError:
+            made["skipped"] += 1
+            continue
+        if k == 0:
+            made["auctions_running"] += 1
+            continue
+        with session_scope(engine) as s:
+            bidding.close_due(s, procedures, now=closes + dt.timedelta(minutes=1))
+            closed = s.get(Auction, auction_id)
+            assert closed is not None
+            made["auctions_sold"] += closed.outcome == "sold"
+            made["deals"] += closed.deal_case_id is not None
+    patentee, case_id = licensors[0] if licensors else (None, 0)
+    licensee = next((e for e in reversed(enterprises) if patentee is not None and e.org_id != patentee.org_id), None)
+    if patentee is not None and licensee is not None:
+        today = china_date(now).isoformat()
+        try:
+            with session_scope(engine) as s:
+                declaration = s.scalar(select(OpenLicence).where(OpenLicence.case_id == case_id))
+                assert declaration is not None
+                licensee_name = s.get(Organization, licensee.org_id).name  # type: ignore[union-attr]
+                grant = take_licence(
+                    s, licensee, evidence, declaration.id, licensee=licensee_name, notice_on=today,
+                    paid_yuan="10000", paid_on=today, now=now,
+                    notice="合成演示：实施开放许可书面通知 / synthetic written notice".encode(),
+                    payment_proof="合成演示：许可使用费付款凭证 / synthetic proof of payment".encode())
+                record_licence(s, patentee, evidence, grant.id, recorded_on=today, now=now)
+            made["licences_taken"] += 1
+        except ZhichanError:
+            made["skipped"] += 1
     return made
 
 
