@@ -100,7 +100,8 @@ def build_demo_cases(snapshot: Snapshot, per_office: int = 30) -> dict[str, int]
                 return None
         install(service, lambda: snapshot, None, generator=placeholder_generator)
         with rich_progress("生成合成投诉与案件 / generating synthetic complaints and cases") as progress:
-            return generate_cases(engine, service, snapshot, per_office=per_office, progress=progress)
+            return generate_cases(engine, service, snapshot, per_office=per_office, recent=max(2, per_office // 5),
+                                  progress=progress)
 
     return _with_workflow(seed)
 

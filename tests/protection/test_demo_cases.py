@@ -14,7 +14,7 @@ from zhichan.evidence.service import EvidenceService
 from zhichan.platform.db import session_scope
 from zhichan.platform.orgs import seed_demo_tree
 from zhichan.procedures.declaration import ProcedureRegistry
-from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.models import Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService
 from zhichan.protection.demo import generate_cases, placeholder_generator
 from zhichan.protection.hooks import install
@@ -51,3 +51,27 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
         assert public and all(d["synthetic"] for d in public)  # the public page shows them as synthetic
     assert {"protection.complaint", "protection.patent_dispute", "protection.mediation"} <= procedures
     assert procedures & {"protection.ecommerce_notice", "protection.exhibition"}  # the fast channel
+
+
+def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: Engine, tmp_path: Path) -> None:
+    """Up to today: no step is dated after now, the cases filed in the last weeks are open where their officer
+    would be, and no case is left waiting on a step the rules refused (e.g. a patent granted after the request
+    is refused admission with the rule's reason, not left filed)."""
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent(serial=i, region_code=code, application_date="2019-03-01", applicants=[f"合成企业{code}-{i}"], synthetic=True)
+        for i, code in enumerate(["510107", "510104", "510107"], start=1)])
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+    service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),
+                               tmp_path / "files")
+    install(service, lambda: snap, None, generator=placeholder_generator)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    made = generate_cases(engine, service, snap, per_office=2, recent=8, seed=3,
+                          start=now.date() - dt.timedelta(days=200))
+    assert made["skipped"] == 0
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.max(Step.at))) <= now
+        open_cases = s.scalars(select(Case).where(Case.is_open.is_(True))).all()
+        assert len(open_cases) >= 3  # 16 complaints filed in the last 60 days: several still in hand
+        assert {c.procedure for c in open_cases} - {"protection.complaint"}  # cases beyond the complaint too
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 20  # 2 offices with patents × (2 + 8)

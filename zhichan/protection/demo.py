@@ -22,12 +22,12 @@ from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
-from zhichan.errors import ZhichanError
-from zhichan.legaltime import add_working_days, china_date, is_workday
+from zhichan.errors import FormError, ZhichanError
+from zhichan.legaltime import CalendarNotPublished, add_working_days, china_date, is_workday
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope, region_prefix
-from zhichan.procedures.models import Case
+from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.protection.documents import OFFICE_DOCUMENTS
@@ -66,6 +66,10 @@ class PlaceholderDocuments:
 placeholder_generator = PlaceholderDocuments()
 
 
+class _Pending(Exception):
+    """The next step of a case falls after the present: the case stays open where it is."""
+
+
 @dataclass
 class Clockwork:
     """The moment the generator has reached on one case: steps only move forward, on working days."""
@@ -75,11 +79,14 @@ class Clockwork:
 
     def later(self, working_days: int = 0, days: int = 0, hours: int = 0) -> dt.datetime:
         day = china_date(self.now)
-        if working_days:
-            day = add_working_days(day, working_days)
-        day += dt.timedelta(days=days)
-        while not is_workday(day):
-            day += dt.timedelta(days=1)
+        try:
+            if working_days:
+                day = add_working_days(day, working_days)
+            day += dt.timedelta(days=days)
+            while not is_workday(day):
+                day += dt.timedelta(days=1)
+        except CalendarNotPublished:
+            raise _Pending from None  # a year whose holidays are not published yet lies after the present
         hour = self.rng.randint(1, 8)  # 09:00–16:00 China time
         moment = dt.datetime(day.year, day.month, day.day, hour) + dt.timedelta(hours=hours)
         self.now = max(moment, self.now + dt.timedelta(minutes=5))
@@ -108,23 +115,25 @@ def _patents(snapshot: Snapshot, region: str, limit: int = 300) -> list[tuple[st
 
 
 class DemoCases:
-    def __init__(self, engine: Engine, service: ProcedureService, snapshot: Snapshot, seed: int) -> None:
+    def __init__(self, engine: Engine, service: ProcedureService, snapshot: Snapshot, seed: int,
+                 horizon: dt.datetime | None = None) -> None:
         self.engine = engine
         self.service = service
         self.snapshot = snapshot
         self.rng = random.Random(seed)
         self.made: list[int] = []
+        self.horizon = horizon
 
     def act(self, scope: Scope, case: dict[str, Any], event: str, when: dt.datetime,
             fields: dict[str, Any] | None = None, uploads: tuple[Upload, ...] = ()) -> None:
+        if self.horizon is not None and when > self.horizon:
+            raise _Pending
         with session_scope(self.engine) as s:
             case.update(self.service.act(s, scope, case["id"], event, version=case["version"], fields=fields or {},
                                          uploads=uploads, now=when))
 
     def case(self, case_id: int) -> dict[str, Any]:
         with session_scope(self.engine) as s:
-            from zhichan.procedures.models import Case
-
             version = s.scalar(select(Case.version).where(Case.id == case_id))
         return {"id": case_id, "version": int(version or 1)}
 
@@ -172,8 +181,17 @@ class DemoCases:
 
     def adjudication(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         rng, officer = self.rng, _officer(office)
-        self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)),
-                 {"panel": "、".join(rng.sample(NAMES, 3))})
+        decided = clock.later(working_days=rng.randint(1, 4))
+        try:
+            self.act(officer, case, "accept", decided, {"panel": "、".join(rng.sample(NAMES, 3))})
+        except FormError as exc:
+            if "_admission" not in exc.errors:
+                raise
+            # the admission rules refuse it (e.g. the patent was granted after the request): the officer
+            # refuses with the rule's reason, as the page tells a real one to — no request is left pending
+            reason = exc.errors["_admission"].split(" / ")[0]  # an officer writes the reasons in Chinese
+            self.act(officer, case, "refuse", decided, {"reasons": f"（合成）{reason}"})
+            return
         simplified = rng.random() < 0.5
         if simplified:
             # the kind digit of CN201510000100.9 is the 5th digit of a 12-digit number (1/8: invention)
@@ -231,15 +249,17 @@ class DemoCases:
             ruled = clock.later(days=rng.randint(5, 20))
             self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"（合成）{case['id']}号",
                                                              "ruled_on": china_date(ruled).isoformat()})
-        else:
-            self.act(officer, case, "confirmation_lapsed", clock.later(days=35))
+        else:  # the window has run out: the day after its deadline (the engine's, holidays included)
+            with session_scope(self.engine) as s:
+                due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"],
+                                                              CaseClock.name == "confirmation"))
+            clock.now = max(clock.now, dt.datetime.combine(due or china_date(clock.now), dt.time(2)))
+            self.act(officer, case, "confirmation_lapsed", clock.later(days=1))
 
     def fast_channel(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         """E-commerce notices settled within days (Hangzhou: 2.6 days on average); exhibitions within hours."""
         rng, officer = self.rng, _officer(office)
         with session_scope(self.engine) as s:
-            from zhichan.procedures.models import Case
-
             procedure = s.scalar(select(Case.procedure).where(Case.id == case["id"]))
         if procedure == "protection.exhibition":
             passed = clock.now + dt.timedelta(hours=rng.randint(1, 12))  # within the 24 hours
@@ -275,28 +295,37 @@ class DemoCases:
 
 def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, *, per_office: int = 30,
                    seed: int = 20261204, start: dt.date = dt.date(2024, 1, 8), end: dt.date | None = None,
-                   progress: ProgressCallback = no_progress) -> dict[str, int]:
+                   recent: int = 0, progress: ProgressCallback = no_progress) -> dict[str, int]:
     """Complaints (and the cases they lead to) for every county office whose area has granted patents,
-    filed between ``start`` and ``end`` (default: 120 days before today, so most cases have closed)."""
-    end = end or (china_date(dt.datetime.now(dt.UTC).replace(tzinfo=None)) - dt.timedelta(days=120))
+    filed between ``start`` and ``end`` (default: today). A case goes as far as the present allows: a step
+    that would fall after now is not taken, so the cases filed in the last months are open, each where its
+    officer would be today, with its clocks running — what a bureau's lists and to-dos show. ``recent`` more
+    complaints per office are filed in the 60 days before ``end``, the work in hand of a bureau."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    end = end or china_date(now)
     with session_scope(engine) as s:
         offices = list(s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY)
                                  .order_by(Organization.region_code)))
         s.expunge_all()
-    demo = DemoCases(engine, service, snapshot, seed)
+    demo = DemoCases(engine, service, snapshot, seed, horizon=now)
     span = (end - start).days
     done = skipped = 0
-    total = per_office * len(offices)
+    total = (per_office + recent) * len(offices)
     for office in offices:
         patents = _patents(snapshot, office.region_code)
         if not patents:
             continue
-        for _ in range(per_office):
-            day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1)))
+        for i in range(per_office + recent):
+            day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1))) if i < per_office \
+                else end - dt.timedelta(days=demo.rng.randrange(60))
             while not is_workday(day):
                 day += dt.timedelta(days=1)
+            filed = dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8))
             try:
-                demo.complaint(office, patents, dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8)))
+                if filed <= now:
+                    demo.complaint(office, patents, filed)
+            except _Pending:
+                pass  # open: its next step is in the future
             except ZhichanError:
                 skipped += 1  # a combination the rules refuse (they are the real rules): not generated
             done += 1
@@ -306,20 +335,46 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
     return {"cases": len(demo.made), "skipped": skipped, **overseas}
 
 
+def _largest_holders(snapshot: Snapshot, region: str, shares: dict[str, dict[str, Any]],
+                     limit: int = 2) -> list[dict[str, Any]]:
+    """Where no enterprise of the area has a foreign-oriented portfolio (a small demo corpus), the area's
+    largest domestic holders of live patents, each with its fields where foreign holders' share is highest:
+    the enterprises a bureau watches first."""
+    from zhichan.protection.overseas import _GROUP_SQL, _LIVE
+
+    con = snapshot.connect()
+    try:
+        rows = con.execute(f"""
+            SELECT first_patentee, list(DISTINCT g.s || g.g) FILTER (WHERE g.s <> '') AS groups
+            FROM (SELECT first_patentee, {_GROUP_SQL} AS g FROM patents
+                  WHERE {_LIVE} AND is_domestic AND first_patentee_type = 'enterprise' AND region_code LIKE ?)
+            GROUP BY first_patentee ORDER BY count(*) DESC, first_patentee LIMIT ?""",
+            [region_prefix(region) + "%", limit]).fetchall()
+    finally:
+        con.close()
+    found = []
+    for name, groups in rows:
+        ranked = sorted((g for g in groups or [] if g in shares), key=lambda g: (-shares[g]["share"], g))
+        if ranked:
+            found.append({"name": name, "fields": [{"ipc_group": g} for g in ranked]})
+    return found
+
+
 def overseas_demo(engine: Engine, snapshot: Snapshot, offices: list[Organization], rng: random.Random,
                   start: dt.date, end: dt.date) -> dict[str, int]:
     """Per county office: its two most exposed enterprises watched from ``start``, and three overseas disputes
     in their fields recorded later (opponents named 【合成】…, rows flagged synthetic), so the alerts job has
     something to raise. Shares use a low floor (5 patents) so a small demo corpus has fields."""
-    from zhichan.protection.overseas import add_watch, exposure, record_dispute
+    from zhichan.protection.overseas import add_watch, exposure, foreign_shares, record_dispute
 
+    shares = foreign_shares(snapshot, min_patents=5)
     countries, kinds = ("US", "DE", "JP", "KR", "FR"), ("诉讼", "337调查", "警告函", "海关扣押", "展会纠纷")
     watched = recorded = 0
     span = max((end - start).days, 1)
     for office in offices:
         scope = _officer(office)
         exposed = [e for e in exposure(snapshot, scope, threshold=Decimal("0.05"), min_patents=5, limit=2)["items"]
-                   if e["fields"]]
+                   if e["fields"]] or _largest_holders(snapshot, office.region_code, shares)
         for e in exposed:
             groups = [f["ipc_group"] for f in e["fields"]][:3]
             with session_scope(engine) as s:
