@@ -66,12 +66,14 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
                                tmp_path / "files")
     install(service, lambda: snap, None, generator=placeholder_generator)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    made = generate_cases(engine, service, snap, per_office=2, recent=8, seed=3,
-                          start=now.date() - dt.timedelta(days=200))
+    made = generate_cases(engine, service, snap, per_office=6, recent=4, seed=3,
+                          start=now.date() - dt.timedelta(days=12))  # most filed in the last 12 days
     assert made["skipped"] == 0
     with session_scope(engine) as s:
         assert s.scalar(select(func.max(Step.at))) <= now
         open_cases = s.scalars(select(Case).where(Case.is_open.is_(True))).all()
-        assert len(open_cases) >= 3  # 16 complaints filed in the last 60 days: several still in hand
+        assert len(open_cases) >= 3  # 20 complaints filed in the last 60 days: several still in hand
         assert {c.procedure for c in open_cases} - {"protection.complaint"}  # cases beyond the complaint too
         assert s.scalar(select(func.count()).select_from(Complaint)) == 20  # 2 offices with patents × (2 + 8)
+        # a case the present stopped at its first step is labelled synthetic like every other
+        assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0

@@ -166,15 +166,16 @@ class DemoCases:
         elif route == "refuse":
             fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "（合成）"}
         self.act(officer, opened, route, clock.later(working_days=rng.randint(1, 6)), fields)
+        with session_scope(self.engine) as s:
+            linked = complaint_row(s, opened["id"]).linked_case_id
+        if linked is not None:
+            self.made.append(linked)  # labelled synthetic even if the present stops it at its first step
         if anonymous:
             self.act(officer, opened, "close_anonymous", clock.later(working_days=rng.randint(0, 2)))
         else:
             self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 4)), {"how": "短信"})
-        with session_scope(self.engine) as s:
-            linked = complaint_row(s, opened["id"]).linked_case_id
         if linked is None:
             return
-        self.made.append(linked)
         start = Clockwork(rng, clock.now)
         {"to_adjudication": self.adjudication, "to_mediation": self.mediation, "to_police": self.police,
          "to_fast_channel": self.fast_channel}[route](office, self.case(linked), start, number)
@@ -318,12 +319,15 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
         for i in range(per_office + recent):
             day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1))) if i < per_office \
                 else end - dt.timedelta(days=demo.rng.randrange(60))
+            drawn = day
             while not is_workday(day):
                 day += dt.timedelta(days=1)
-            filed = dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8))
+            while day > end or not is_workday(day):  # not after the end: the working day before instead
+                drawn -= dt.timedelta(days=1)
+                day = drawn
+            filed = min(dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8)), now)
             try:
-                if filed <= now:
-                    demo.complaint(office, patents, filed)
+                demo.complaint(office, patents, filed)
             except _Pending:
                 pass  # open: its next step is in the future
             except ZhichanError:
