@@ -138,6 +138,64 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
+#: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, or the demo
+#: account whose organization it joins —, what to look at)
+PERSONAS = (
+    ("demo_leader", "bureau_leader", "510100", "成都市局领导：驾驶舱、规划目标、审批 / city bureau leader: cockpit, plan targets, approvals"),
+    ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、辖区待办 / city case officer: pledges, services, the area's to-dos"),
+    ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件与待办 / district case officer: the district's protection cases and to-dos"),
+    ("demo_window", "window_staff", "510100", "成都市局窗口：受理申请 / city window staff: receiving applications"),
+    ("demo_analyst", "analyst", "510000", "四川省局分析员：指标、导航、检索 / province analyst: indicators, navigation, search"),
+    ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可 / enterprise: listings, auctions, needs, open licences"),
+    ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
+)
+
+
+def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, str, str]]:
+    """One account per kind of user of the demo, signing in with ``password`` (the demo administrator's), made
+    once: (user name, role, organization, what to look at) of each made now or already there. A persona whose
+    organization the demo has not made (no synthetic exchange or finance data) is left out."""
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_user, hash_password
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind, User
+
+    hashed = hash_password(password)
+    shown = []
+    with session_scope(engine) as s:
+        for username, role, where, about in PERSONAS:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                if where.isdigit():
+                    org = s.scalar(select(Organization).where(
+                        Organization.region_code == where,
+                        Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))
+                else:
+                    member = s.scalar(select(User).where(User.username == where))
+                    org = s.get(Organization, member.org_id) if member is not None and member.org_id else None
+                if org is None:
+                    continue
+                user = create_user(s, username=username, password=password, password_hash=hashed, role=role, org=org,
+                                   display_name=username)
+            org = s.get(Organization, user.org_id)
+            shown.append((username, role, org.name if org is not None else "", about))
+    return shown
+
+
+def print_personas(personas: list[tuple[str, str, str, str]]) -> None:
+    from rich.table import Table
+
+    if not personas:
+        return
+    table = Table(title="演示账号（密码同管理员） / demo accounts (the administrator's password)")
+    for heading in ("用户名 / user", "角色 / role", "单位 / organization", "看什么 / what to look at"):
+        table.add_column(heading)
+    for row in personas:
+        table.add_row(*row)
+    console.print(table)
+
+
 def made_counts(made: dict[str, int] | None) -> str:
     """What a demo seed made, as one line: ``listings 6, needs 6``; a seed that found its data already
     there says so."""
@@ -168,6 +226,16 @@ def demo(
         console.print(f"合成交易大厅数据 / synthetic exchange demo: {made_counts(seed_exchange_demo(snapshot))}")
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
     if serve:
-        from zhichan.web.server import run
+        from zhichan.platform.db import make_engine
+        from zhichan.settings import get_settings
+        from zhichan.web.server import announce_demo_admin, run
 
-        run(demo_admin=True)
+        settings = get_settings()
+        engine = make_engine(settings.effective_database_url)
+        try:
+            password = announce_demo_admin(engine, settings.admin_password)
+            if password is not None:
+                print_personas(ensure_demo_personas(engine, password))
+        finally:
+            engine.dispose()
+        run(demo_admin=False)

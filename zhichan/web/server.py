@@ -38,6 +38,21 @@ def ensure_demo_admin(engine: Engine, password: str | None = None) -> tuple[str,
     return DEMO_ADMIN, password if generated else None
 
 
+def announce_demo_admin(engine: Engine, password: str | None) -> str | None:
+    """:func:`ensure_demo_admin` and say how to sign in; the password when it is known now (generated now or
+    given by ``ZHICHAN_ADMIN_PASSWORD``), else ``None`` (an existing account keeps its password)."""
+    username, generated = ensure_demo_admin(engine, password)
+    if generated:
+        console.print(f"[bold]演示管理员 / demo administrator:[/bold] {username}  密码 / password: "
+                      f"[bold yellow]{generated}[/bold yellow]  （只显示这一次 / shown once）")
+        return generated
+    if password:
+        console.print(f"演示管理员 / demo administrator: {username} (password from ZHICHAN_ADMIN_PASSWORD)")
+        return password
+    console.print(f"演示管理员 / demo administrator: {username} (existing account; password unchanged)")
+    return None
+
+
 def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = True, workers: int | None = None) -> None:
     """Migrate the workflow database, seed the demo administrator (password from
     ``ZHICHAN_ADMIN_PASSWORD`` or generated and printed once), print the address and serve with
@@ -51,14 +66,7 @@ def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = 
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
     if demo_admin:
-        username, generated = ensure_demo_admin(engine, settings.admin_password)
-        if generated:
-            console.print(f"[bold]演示管理员 / demo administrator:[/bold] {username}  密码 / password: "
-                          f"[bold yellow]{generated}[/bold yellow]  （只显示这一次 / shown once）")
-        elif settings.admin_password:
-            console.print(f"演示管理员 / demo administrator: {username} (password from ZHICHAN_ADMIN_PASSWORD)")
-        else:
-            console.print(f"演示管理员 / demo administrator: {username} (existing account; password unchanged)")
+        announce_demo_admin(engine, settings.admin_password)
     engine.dispose()
     console.print(f"[bold green]知产 zhichan[/bold green] 已启动 / serving at [link]http://{host}:{port}/[/link] "
                   f"({workers} 个进程 / processes)")
