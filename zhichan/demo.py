@@ -184,16 +184,10 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
 
 
 def print_personas(personas: list[tuple[str, str, str, str]]) -> None:
-    from rich.table import Table
-
-    if not personas:
-        return
-    table = Table(title="演示账号（密码同管理员） / demo accounts (the administrator's password)")
-    for heading in ("用户名 / user", "角色 / role", "单位 / organization", "看什么 / what to look at"):
-        table.add_column(heading)
-    for row in personas:
-        table.add_row(*row)
-    console.print(table)
+    if personas:
+        console.print("[bold]演示账号（密码同管理员） / demo accounts (the administrator's password):[/bold]")
+    for username, role, org, about in personas:
+        console.print(f"  [bold]{username}[/bold] ({role}, {org}) — {about}")
 
 
 def made_counts(made: dict[str, int] | None) -> str:
