@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import update
+
 from tests.procedures.helpers import PDF
 from zhichan.evidence.verify import verify_pdf
+from zhichan.procedures.models import Case
 from zhichan.web.testing import BANK, WUHOU_ENTERPRISE, WebEnv, csrf_from, login_as
 
 
@@ -46,6 +49,15 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
 
         login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
         assert str(case_id) in client.get("/todo").text
+        # a synthetic case says so in the to-do list and on its page; a real one does not
+        assert "badge synthetic small" not in client.get("/todo").text
+        assert 'id="case-synthetic"' not in client.get(f"/cases/{case_id}").text
+        with env.engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.execute(update(Case).where(Case.id == case_id).values(synthetic=True))
+        assert "badge synthetic small" in client.get("/todo").text
+        assert 'id="case-synthetic"' in client.get(f"/cases/{case_id}").text
+        with env.engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.execute(update(Case).where(Case.id == case_id).values(synthetic=False))
         token = csrf_from(client.get(f"/cases/{case_id}").text)
         r = client.post(f"/cases/{case_id}/act/confirm", data={"csrf_token": token, "version": _version(client, case_id),
                                                                "invalidation_consent": "否"}, follow_redirects=False)

@@ -29,6 +29,7 @@ def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, t
     request_form.write_bytes(PDF)
     sign_in(page, "ent_user")
     page.goto("/todo")
+    page.click("#start-menu summary")  # the procedures one may start, folded under one button
     page.click("#start-protection\\.patent_dispute")
     page.fill("#start-patent_number", "ZL202310000001.X")
     page.fill("#start-requester", "成都示例科技有限公司")

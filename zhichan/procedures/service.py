@@ -769,7 +769,7 @@ class ProcedureService:
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
-                   CASES.c.declaration_digest)
+                   CASES.c.declaration_digest, CASES.c.synthetic)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
@@ -780,7 +780,7 @@ class ProcedureService:
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
-                "due_today": due == today, "version": r.version,
+                "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}

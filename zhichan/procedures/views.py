@@ -94,7 +94,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     return {
         "kept_input": kept,
         "case": {k: case[k] for k in ("id", "number", "title", "state", "version", "is_open", "next_due", "created_at",
-                                      "updated_at", "closed_at", "region_code", "jurisdiction", "procedure")},
+                                      "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
         "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in in_order(case["fields"], decl.start.fields)],
