@@ -12,7 +12,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from zhichan.cli import app
 from zhichan.corpus import keyindex, store
 from zhichan.corpus.generator.service import generate
 from zhichan.corpus.keyindex import add_key_index, has_key_index, index_path
@@ -20,6 +22,7 @@ from zhichan.corpus.rights import lookup_rows, rights_on
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.corpus.testing import build_snapshot, event, patent
+from zhichan.settings import Settings
 
 N = 60
 MANY = 45  # events of one number: more than a row group and more than a batch of the index
@@ -144,3 +147,14 @@ def test_a_generated_corpus_answers_the_same_both_ways(tmp_path: Path) -> None:
         on = dt.date(2012 + i, 12, 31)
         assert lookup_rows(snap, sorted(set(wanted))) == lookup_rows(snap, sorted(set(wanted)), key_index=False)
         assert rights_on(snap, wanted, on) == rights_on(old, wanted, on)
+
+
+def test_the_command_gives_the_current_snapshot_an_index(settings: Settings) -> None:
+    snap = build_snapshot(settings.data_dir, patents=[patent(serial=i) for i in range(1, 4)])
+    shutil.rmtree(snap.path / keyindex.KEY_INDEX)  # as written before key indexes existed
+    runner = CliRunner()
+    first = runner.invoke(app, ["corpus", "key-index"])
+    assert first.exit_code == 0 and "key index written" in first.output, first.output
+    assert has_key_index(snap.path)
+    again = runner.invoke(app, ["corpus", "key-index"])
+    assert again.exit_code == 0 and "already has a key index" in again.output, again.output
