@@ -19,6 +19,7 @@ existed has none and is read through DuckDB instead, or gets one with :func:`add
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -164,27 +165,44 @@ class _Keys:
         return self.data[self.offsets[i]:self.offsets[i + 1]].tobytes()
 
 
+class _Index:
+    """One index file, memory-mapped: its batches, their key columns and each batch's first key."""
+
+    def __init__(self, path: Path) -> None:
+        self.source = pa.memory_map(str(path))
+        reader = pa.ipc.open_file(self.source)
+        self.batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        self.keys = [_Keys(b.column(0)) for b in self.batches]
+        self.firsts = [k[0] for k in self.keys]
+        self.schema = reader.schema
+
+
+@functools.lru_cache(maxsize=8)
+def _opened(path: Path, stamp: tuple[int, int]) -> _Index:
+    """Snapshots never change, so an index file stays open (mapped) for the next lookup; ``stamp``
+    (inode, mtime) tells a file put in place since (``zhichan corpus key-index``) from the one mapped."""
+    return _Index(path)
+
+
 def lookup(snapshot_path: Path, table: str, numbers: list[str]) -> list[tuple[Any, ...]]:
     """The rows of ``table`` (its :data:`LOOKUP_COLUMNS`) whose application number is one of ``numbers``
     (sorted, distinct), in :data:`INDEX_ORDER`, read from the key index of the snapshot at ``snapshot_path``."""
-    with pa.memory_map(str(index_path(snapshot_path, table))) as source:
-        reader = pa.ipc.open_file(source)
-        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
-        keys = [_Keys(b.column(0)) for b in batches]
-        firsts = [k[0] for k in keys]
-        rows: dict[int, list[int]] = {}  # positions in each batch
-        for number in numbers:
-            key = number.encode()
-            batch = max(bisect.bisect_left(firsts, key) - 1, 0)  # the last batch starting before it
-            while batch < len(keys):  # a number's rows may run on into the next batches
-                lo = bisect.bisect_left(keys[batch], key)
-                hi = bisect.bisect_right(keys[batch], key, lo)
-                if hi > lo:
-                    rows.setdefault(batch, []).extend(range(lo, hi))
-                if hi < len(keys[batch]):
-                    break
-                batch += 1
-        if not rows:
-            return []
-        found = pa.Table.from_batches([batches[b].take(pa.array(r, pa.int64())) for b, r in rows.items()])
-        return list(zip(*(column.to_pylist() for column in found.columns), strict=True))
+    path = index_path(snapshot_path, table)
+    stat = path.stat()
+    index = _opened(path, (stat.st_ino, stat.st_mtime_ns))
+    found: list[pa.RecordBatch] = []  # zero-copy slices of the memory map
+    for number in numbers:
+        key = number.encode()
+        batch = max(bisect.bisect_left(index.firsts, key) - 1, 0)  # the last batch starting before it
+        while batch < len(index.keys):  # a number's rows may run on into the next batches
+            lo = bisect.bisect_left(index.keys[batch], key)
+            hi = bisect.bisect_right(index.keys[batch], key, lo)
+            if hi > lo:
+                found.append(index.batches[batch].slice(lo, hi - lo))
+            if hi < len(index.keys[batch]):
+                break
+            batch += 1
+    if not found:
+        return []
+    rows = pa.Table.from_batches(found, index.schema)
+    return list(zip(*(column.to_pylist() for column in rows.columns), strict=True))
