@@ -48,7 +48,9 @@ INDEX_ORDER = {"patents": [(KEY, "ascending", "at_end")],
                "events": [(KEY, "ascending", "at_end"), ("event_date", "ascending", "at_start"),
                           ("event_id", "ascending", "at_end")]}
 INDEX_ORDER_SQL = {"patents": KEY, "events": f"{KEY}, event_date NULLS FIRST, event_id"}
-BATCH_ROWS = 100_000
+#: rows per record batch of an index file: a lookup reads every batch's header and first key (on a first call,
+#: from disk), a build holds a batch in memory (≈ 700 MB at most for patents)
+BATCH_ROWS = 1_000_000
 
 
 def index_path(snapshot_path: Path, table: str) -> Path:

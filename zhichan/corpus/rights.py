@@ -3,7 +3,8 @@
 Pledge registration, open licences, exchange listings, complaints and subsidies all ask the same
 questions of a patent on a date — does it exist, is it granted and in force, who holds it, is it
 pledged, exclusively licensed, under an invalidation request or suspended proceedings — and get
-them answered here, from the snapshot's ``patents`` and ``events`` tables, in one query for a batch.
+them answered here, from the snapshot's ``patents`` and ``events`` tables (through its key index,
+:mod:`zhichan.corpus.keyindex`), in one lookup for a batch.
 
 What the corpus records and what it cannot tell (every caller shows the latter as unknown, never as
 "fine"):
