@@ -80,6 +80,8 @@ def build_key_index(snapshot_path: Path, tables: tuple[str, ...] = tuple(LOOKUP_
                     raise CorpusError(f"键索引 {table} 顺序错误 / key index of {table}: rows out of order at {keys[0]}")
                 previous = keys[batch.num_rows - 1].as_py()
                 out.write_batch(batch)
+        with open(partial, "rb") as written:  # on disk before it is put in place: a crash leaves no torn index
+            os.fsync(written.fileno())
         os.replace(partial, target)
 
 
@@ -179,10 +181,12 @@ class _Index:
         self.schema = reader.schema
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _opened(path: Path, stamp: tuple[int, int]) -> _Index:
     """Snapshots never change, so an index file stays open (mapped) for the next lookup; ``stamp``
-    (inode, mtime) tells a file put in place since (``zhichan corpus key-index``) from the one mapped."""
+    (inode, mtime) tells a file put in place since (``zhichan corpus key-index``) from the one mapped.
+    Four files: the current snapshot's and the previous one's (a pruned snapshot's files keep their disk
+    space while mapped)."""
     return _Index(path)
 
 
