@@ -1,27 +1,35 @@
 """The automatic checks of a 100-patent pledge registration (claim: < 200 ms against a 10M-patent
-corpus), on corpora of two sizes in the same run: the checks read by key, so their cost should not grow
+corpus), on corpora of three sizes in the same run: the checks read by key, so their cost should not grow
 with the corpus — that is the evidence for 10M.
 
-    .venv/bin/python benchmarks/finance_pledge_check_bench.py --data-dir /work/benchdata/finance-1m \
-        [--small 100000] [--unsorted-dir /work/benchdata/1m]
+    .venv/bin/python benchmarks/finance_pledge_check_bench.py --data-dir /work/benchdata/keyindex-1m \
+        [--small 100000] [--replicated-dir /work/benchdata/keyindex-10m --times 10] [--unsorted-dir …]
 
 The large corpus (``--data-dir``) is read only (its current snapshot). The small one (``--small``
-patents, synthetic) is generated into a temporary folder. ``--unsorted-dir``: a corpus written before
-snapshots stored ``patents`` and ``events`` in application-number order (the old layout), measured too.
+patents, synthetic) is generated into a temporary folder. ``--replicated-dir``: a corpus ``--times`` the
+large one's size, made (once, kept there) of the large one's ``patents`` and ``events`` — only the
+columns a right on a date reads — copied ``--times`` times with each copy's application numbers given a
+prefix of its own (CN0…, CN1…), written in key order in 10,000-row groups, its key index built by
+:func:`zhichan.corpus.keyindex.build_key_index` (the build's CPU time is printed); its pledge is the large
+corpus's, number i taken from copy i·7 mod ``--times``, so the 100 rows lie all over the key range.
+``--unsorted-dir``: a corpus written before snapshots stored ``patents`` and ``events`` in
+application-number order and before key indexes (the old layout), measured too.
 On each: the holder with the most granted patents is the pledgor; 100 of its patents are pledged (an
 empty workflow database on SQLite, migrations applied). Measured, 3 warm-ups then 20 runs:
+:func:`zhichan.corpus.rights.rights_on` (the corpus part, through the snapshot's key index), wall p50 / p95
+and CPU p50 (all threads of the process: what the shared machine's load does not inflate as much), and
+its first call in the process (which maps the index files and reads their pages);
 :func:`zhichan.finance.service.check_application` (every refusal rule on the registration date, as the
-pledgor's filing and the officer's decision run it), wall p50 / p95; inside it
-:func:`zhichan.corpus.rights.rights_on` (the corpus part), wall p50 / p95 and CPU p50 (all threads of
-the process: what the shared machine's load does not inflate as much); beside it the old corpus
-part — the numbers joined with the snapshot's views — wall and CPU p50; and the row groups the new
-lookup reads of those the tables hold (DuckDB's EXPLAIN ANALYZE).
+pledgor's filing and the officer's decision run it), wall p50 / p95; beside them, the same rows read
+without the key index (DuckDB over the Parquet files: every row group whose min/max can hold a number),
+wall and CPU p50, with the row groups it reads of those the tables hold (DuckDB's EXPLAIN ANALYZE).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -31,10 +39,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.rights import _PATENT_COLUMNS, lookup_sql, rights_on
-from zhichan.corpus.store import CorpusStore, Snapshot, duckdb_connect
+from zhichan.corpus.keyindex import LOOKUP_COLUMNS, build_key_index, has_key_index
+from zhichan.corpus.rights import lookup_rows, lookup_sql, rights_on
+from zhichan.corpus.store import KEY_ROW_GROUP_ROWS, CorpusStore, Snapshot, duckdb_connect
 from zhichan.finance.service import Application, Rights, check_application
 from zhichan.platform.db import make_engine, upgrade
 
@@ -56,19 +67,36 @@ def _pledge(snap: Snapshot) -> tuple[str, list[str], dt.date, int]:
     return holder, numbers, last, int(size)
 
 
-def _joined(snap: Snapshot, numbers: list[str]) -> None:
-    """The corpus part as it was: the numbers in a table joined with the snapshot's views (baseline)."""
-    con = snap.connect()
-    try:
-        con.execute("CREATE TEMP TABLE wanted(n VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?)", [(n,) for n in numbers])
-        con.execute(f"SELECT {', '.join('p.' + c for c in _PATENT_COLUMNS)} FROM patents p "
-                    "JOIN wanted w ON p.application_number = w.n").fetchall()
-        con.execute("SELECT e.application_number, e.event_type, e.event_date, e.amount_yuan, e.party_from, e.party_to, "
-                    "e.detail FROM events e JOIN wanted w ON e.application_number = w.n "
-                    "ORDER BY e.application_number, e.event_date NULLS FIRST, e.event_id").fetchall()
-    finally:
-        con.close()
+def _replicated(large: Snapshot, folder: Path, times: int) -> Snapshot:
+    """``times`` copies of ``large``'s lookup columns under prefixed numbers, with a key index (made once)."""
+    store = CorpusStore(folder / "corpus")
+    if store.current_id():
+        return store.current()
+    path = store.snapshots_dir / f"replicated-{times}x-{large.id}"
+    for table, columns in LOOKUP_COLUMNS.items():
+        source = pq.read_table(large.files(table), columns=list(columns))
+        (path / table).mkdir(parents=True)
+        with pq.ParquetWriter(path / table / "part-00000.parquet", source.schema, compression="zstd") as out:
+            for k in range(times):
+                copy = source.set_column(0, source.schema.field(0), pc.binary_join_element_wise(
+                    f"CN{k}", pc.utf8_slice_codeunits(source.column(0), 2), ""))
+                out.write_table(copy, row_group_size=KEY_ROW_GROUP_ROWS)
+    c0 = time.process_time()
+    build_key_index(path)
+    print(f"key index of {times} × {large.counts['patents']:,} patents built in {time.process_time() - c0:.1f} s CPU")
+    counts = {t: times * large.counts[t] for t in LOOKUP_COLUMNS}
+    (path / "manifest.json").write_text(json.dumps({
+        "id": path.name, "counts": counts, "synthetic_records": sum(counts.values()), "schema_version": 1,
+        "import": {"source": f"benchmark: {large.id} (synthetic) copied {times} times, numbers prefixed, "
+                             "only the columns a right on a date reads"}}, indent=2), "utf-8")
+    store.root.mkdir(parents=True, exist_ok=True)
+    store._switch(path.name)
+    return store.current()
+
+
+def _spread(numbers: list[str], times: int) -> list[str]:
+    """The large corpus's pledge in the replicated one: number i from copy i·7 mod ``times``."""
+    return [f"CN{(i * 7) % times}{n[2:]}" for i, n in enumerate(numbers)]
 
 
 def _groups_read(snap: Snapshot, numbers: list[str]) -> str:
@@ -100,29 +128,45 @@ def _p95(values: list[float]) -> float:
     return values[int(0.95 * len(values)) - 1]
 
 
-def _measure(snap: Snapshot, session: Session) -> dict[str, float | int | str]:
-    holder, numbers, on, size = _pledge(snap)
+def _measure(snap: Snapshot, session: Session, pledge: tuple[str, list[str], dt.date, int] | None = None,
+             ) -> dict[str, float | int | str]:
+    holder, numbers, on, size = pledge or _pledge(snap)
     app = Application(holder, Rights(patents=numbers), on + dt.timedelta(days=365))
+    t0, c0 = time.perf_counter(), time.process_time()
+    rights_on(snap, numbers, on)  # the first in the process: the index files are mapped, their pages read
+    first, first_cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
     report = check_application(session, snap, app, on)
     checks, _ = _timed(lambda: check_application(session, snap, app, on))
     corpus, corpus_cpu = _timed(lambda: rights_on(snap, numbers, on))
-    old, old_cpu = _timed(lambda: _joined(snap, numbers))
+    wanted = sorted(set(numbers))
+    parquet, parquet_cpu = _timed(lambda: lookup_rows(snap, wanted, key_index=False))
+    patents, events = lookup_rows(snap, wanted)
+    assert (patents, events) == lookup_rows(snap, wanted, key_index=False)
     refused = sum(1 for r in report.rights.values() if r["refusals"])
-    return {"patents": size, "rights": len(numbers), "refused": refused,
+    return {"patents": size, "rights": len(numbers), "refused": refused, "indexed": has_key_index(snap.path),
+            "rows": f"{len(patents)} · {len(events)}", "first": first, "first_cpu": first_cpu,
             "p50": statistics.median(checks), "p95": _p95(checks),
             "corpus_p50": statistics.median(corpus), "corpus_p95": _p95(corpus), "corpus_cpu": statistics.median(corpus_cpu),
-            "old_p50": statistics.median(old), "old_cpu": statistics.median(old_cpu), "groups": _groups_read(snap, numbers)}
+            "old_p50": statistics.median(parquet), "old_cpu": statistics.median(parquet_cpu),
+            "groups": _groups_read(snap, numbers)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("ZHICHAN_DATA_DIR", "var")))
     parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--replicated-dir", type=Path, default=None)
+    parser.add_argument("--times", type=int, default=10)
     parser.add_argument("--unsorted-dir", type=Path, default=None)
     args = parser.parse_args()
-    corpora = [("large", CorpusStore(args.data_dir / "corpus").current())]
+    large = CorpusStore(args.data_dir / "corpus").current()
+    corpora: list[tuple[str, Snapshot, tuple[str, list[str], dt.date, int] | None]] = [("large", large, None)]
+    if args.replicated_dir:
+        holder, numbers, on, size = _pledge(large)
+        corpora.append((f"large × {args.times}", _replicated(large, args.replicated_dir, args.times),
+                        (holder, _spread(numbers, args.times), on, size * args.times)))
     if args.unsorted_dir:
-        corpora.append(("large, old layout (not in number order)", CorpusStore(args.unsorted_dir / "corpus").current()))
+        corpora.append(("old layout, no key index", CorpusStore(args.unsorted_dir / "corpus").current(), None))
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         from zhichan.corpus.generator.service import generate
@@ -132,18 +176,19 @@ def main() -> None:
         upgrade(engine)
         rows = []
         with Session(engine) as session:
-            for name, snap in (("small", small), *corpora):
-                rows.append((name, _measure(snap, session)))
+            for name, snap, pledge in (("small", small, None), *corpora):
+                rows.append((name, _measure(snap, session, pledge)))
         engine.dispose()
     print(f"{platform.python_implementation()} {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print("| corpus | patents | rights (refused) | check_application p50 / p95 | rights_on p50 / p95 (CPU p50) "
-          "| old join p50 (CPU p50) | row groups read: patents · events |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| corpus | patents | rights (refused) | key index | check_application p50 / p95 "
+          "| rights_on p50 / p95 (CPU p50) | its first call (CPU) | rows found: patents · events "
+          "| without the index p50 (CPU p50) | row groups it reads: patents · events |")
+    print("|---|---:|---:|---|---:|---:|---:|---|---:|---|")
     for name, r in rows:
-        print(f"| {name} | {r['patents']:,} | {r['rights']} ({r['refused']}) | {r['p50']:.1f} / {r['p95']:.1f} ms | "
-              f"{r['corpus_p50']:.1f} / {r['corpus_p95']:.1f} ms ({r['corpus_cpu']:.1f}) | "
-              f"{r['old_p50']:.1f} ms ({r['old_cpu']:.1f}) | {r['groups']} |")
+        print(f"| {name} | {r['patents']:,} | {r['rights']} ({r['refused']}) | {'yes' if r['indexed'] else 'no'} | "
+              f"{r['p50']:.1f} / {r['p95']:.1f} ms | {r['corpus_p50']:.1f} / {r['corpus_p95']:.1f} ms "
+              f"({r['corpus_cpu']:.1f}) | {r['first']:.1f} ms ({r['first_cpu']:.1f}) | {r['rows']} | {r['old_p50']:.1f} ms ({r['old_cpu']:.1f}) | {r['groups']} |")
 
 
 if __name__ == "__main__":

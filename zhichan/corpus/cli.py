@@ -109,6 +109,19 @@ def history() -> None:
     console.print(table)
 
 
+@app.command("key-index")
+def key_index() -> None:
+    """为旧快照建立键索引 / Give the current snapshot a key index (snapshots written before it had none)."""
+    from zhichan.corpus.keyindex import add_key_index
+    from zhichan.corpus.store import open_corpus
+
+    snapshot = open_corpus()
+    if add_key_index(snapshot.path):
+        console.print(f"快照 {snapshot.id} 已建立键索引 / key index written for snapshot {snapshot.id}")
+    else:
+        console.print(f"快照 {snapshot.id} 已有键索引 / snapshot {snapshot.id} already has a key index")
+
+
 def print_summary(snapshot: Snapshot) -> None:
     from zhichan.corpus.summary import corpus_summary
 

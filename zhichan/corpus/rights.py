@@ -3,7 +3,8 @@
 Pledge registration, open licences, exchange listings, complaints and subsidies all ask the same
 questions of a patent on a date — does it exist, is it granted and in force, who holds it, is it
 pledged, exclusively licensed, under an invalidation request or suspended proceedings — and get
-them answered here, from the snapshot's ``patents`` and ``events`` tables, in one query for a batch.
+them answered here, from the snapshot's ``patents`` and ``events`` tables (through its key index,
+:mod:`zhichan.corpus.keyindex`), in one lookup for a batch.
 
 What the corpus records and what it cannot tell (every caller shows the latter as unknown, never as
 "fine"):
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from zhichan.corpus.keyindex import INDEX_ORDER_SQL, LOOKUP_COLUMNS, has_key_index, lookup
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.schema import EventType, LegalStatus, PatentKind
 from zhichan.corpus.store import Snapshot, duckdb_connect
@@ -140,28 +142,16 @@ class RightStatus:
         return next((lic for lic in self.licences if lic.licensee and normalize_name(lic.licensee) == key), None)
 
 
-_PATENT_COLUMNS = ("application_number", "kind", "title", "legal_status", "legal_status_date", "lapse_date",
-                   "application_date", "grant_date", "current_patentees", "region_code")
+_PATENT_COLUMNS = LOOKUP_COLUMNS["patents"]
 
 
 def rights_on(snapshot: Snapshot, numbers: Iterable[str], on: dt.date) -> dict[str, RightStatus]:
-    """Each of ``numbers`` (normalized application numbers) on ``on``: one query over patents and one
-    over their events, each reading only the row groups that can hold the numbers.
-
-    The snapshot stores ``patents`` and ``events`` in application-number order in small row groups
-    (:data:`zhichan.corpus.store.KEY_ORDER`); the numbers go in as an ``IN`` list of literals, which
-    DuckDB checks against each row group's min/max (a join with a table of numbers reads every group),
-    so checking a 100-patent pledge reads at most a few hundred groups however large the corpus is."""
+    """Each of ``numbers`` (normalized application numbers) on ``on``, from the patents' rows and their
+    events (:func:`lookup_rows`)."""
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
-    patents_sql, events_sql = lookup_sql(snapshot, wanted)
-    con = duckdb_connect()
-    try:
-        patents = con.execute(patents_sql).fetchall()
-        events = con.execute(events_sql).fetchall()
-    finally:
-        con.close()
+    patents, events = lookup_rows(snapshot, wanted)
     by_number: dict[str, list[tuple[Any, ...]]] = {}
     for row in events:
         by_number.setdefault(row[0], []).append(row)
@@ -172,18 +162,38 @@ def rights_on(snapshot: Snapshot, numbers: Iterable[str], on: dt.date) -> dict[s
     return out
 
 
+def lookup_rows(snapshot: Snapshot, numbers: list[str], *, key_index: bool = True) -> tuple[
+        list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of ``numbers`` (sorted, distinct) in ``patents`` and ``events`` (their
+    :data:`~zhichan.corpus.keyindex.LOOKUP_COLUMNS`; events by number, date — undated first — and id).
+
+    Read from the snapshot's key index (:mod:`zhichan.corpus.keyindex`: a binary search per number,
+    whatever the corpus's size); a snapshot without one (written before it existed), or ``key_index``
+    False, is read through DuckDB (:func:`lookup_sql`: every row group whose min/max can hold a number)."""
+    if key_index and has_key_index(snapshot.path):
+        return lookup(snapshot.path, "patents", numbers), lookup(snapshot.path, "events", numbers)
+    patents_sql, events_sql = lookup_sql(snapshot, numbers)
+    con = duckdb_connect()
+    try:
+        return con.execute(patents_sql).fetchall(), con.execute(events_sql).fetchall()
+    finally:
+        con.close()
+
+
 def lookup_sql(snapshot: Snapshot, numbers: list[str]) -> tuple[str, str]:
-    """The two queries of :func:`rights_on`: the patents' columns, their events in date order."""
+    """The two queries of :func:`lookup_rows` without a key index. The numbers go in as an ``IN`` list of
+    literals, which DuckDB checks against each row group's min/max (a join with a table of numbers
+    reads every group)."""
     literals = ", ".join("'" + n.replace("'", "''") + "'" for n in numbers)
 
     def files(table: str) -> str:
         return "[" + ", ".join(f"'{f.as_posix()}'" for f in snapshot.files(table)) + "]"
 
     return (f"SELECT {', '.join(_PATENT_COLUMNS)} FROM read_parquet({files('patents')}) "
-            f"WHERE application_number IN ({literals})",
-            "SELECT application_number, event_type, event_date, amount_yuan, party_from, party_to, detail "
+            f"WHERE application_number IN ({literals}) ORDER BY {INDEX_ORDER_SQL['patents']}",
+            f"SELECT {', '.join(LOOKUP_COLUMNS['events'])} "
             f"FROM read_parquet({files('events')}) WHERE application_number IN ({literals}) "
-            "ORDER BY application_number, event_date NULLS FIRST, event_id")
+            f"ORDER BY {INDEX_ORDER_SQL['events']}")
 
 
 def right_on(snapshot: Snapshot, number: str, on: dt.date) -> RightStatus:
@@ -203,7 +213,7 @@ def _status(p: dict[str, Any], events: list[tuple[Any, ...]], on: dt.date) -> Ri
     transferred: list[dt.date | None] = []
     licensed: list[dt.date | None] = []
     pending = suspended = False
-    for _, etype, day, amount, party_from, party_to, detail in until_now:
+    for _, etype, day, amount, party_from, party_to, detail, _event_id in until_now:
         detail = detail or ""
         if etype == EventType.PLEDGE:
             pledges.append(Pledge(party_from, party_to, day, None if amount is None else Decimal(str(amount))))

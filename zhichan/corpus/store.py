@@ -5,6 +5,7 @@ Layout under ``<data_dir>/corpus``::
     CURRENT                      the id of the snapshot readers use (replaced atomically)
     snapshots/<id>/manifest.json what the snapshot holds and which import made it
     snapshots/<id>/<table>/part-*.parquet   (patents and events in application-number order: KEY_ORDER)
+    snapshots/<id>/keyindex/<table>.arrow   what a lookup by number reads (zhichan.corpus.keyindex)
     snapshots/.tmp-<id>/         a snapshot being written; never read, removed on abort/restart
     history.jsonl                one line per import (added / updated / unchanged / rejected)
     rejects/<import_id>.csv      the rejects report of each import
@@ -192,6 +193,7 @@ class SnapshotWriter:
         self._part_rows: dict[str, int] = {}
         self._parts: dict[str, int] = {}
         self._done: set[str] = set()  # linked from the parent
+        self._linked_from: dict[str, Snapshot] = {}
         self._written: set[str] = set()  # written by this writer (possibly with no rows)
 
     def _new_part(self, table: str) -> pq.ParquetWriter:
@@ -248,6 +250,27 @@ class SnapshotWriter:
             except OSError:
                 shutil.copy2(file, folder / file.name)
         self._done.add(table)
+        self._linked_from[table] = source
+
+    def _build_key_index(self) -> None:
+        """The key index (:mod:`zhichan.corpus.keyindex`) of the snapshot: a table linked whole from a
+        snapshot with an index links that index file too; any other is indexed from its files."""
+        from zhichan.corpus.keyindex import LOOKUP_COLUMNS, build_key_index, index_path
+
+        build = []
+        for table in LOOKUP_COLUMNS:
+            source = self._linked_from.get(table)
+            if source is not None and index_path(source.path, table).exists():
+                target = index_path(self.tmp, table)
+                target.parent.mkdir(exist_ok=True)
+                try:
+                    os.link(index_path(source.path, table), target)
+                except OSError:
+                    shutil.copy2(index_path(source.path, table), target)
+            else:
+                build.append(table)
+        if build:
+            build_key_index(self.tmp, tuple(build))
 
     def _finish_parts(self) -> None:
         for writer in self._writers.values():
@@ -318,6 +341,7 @@ class SnapshotWriter:
         self._close_writers()
         self._build_parties()
         self._close_writers()
+        self._build_key_index()
         con = duckdb_connect()
         try:
             counts: dict[str, int] = {}
