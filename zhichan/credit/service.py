@@ -48,10 +48,16 @@ class Listing:
 
     @property
     def reason(self) -> str:
-        zh, en = ground_label("zh", self.ground), ground_label("en", self.ground)
-        return (f"{self.subject} 被列入知识产权领域严重违法失信名单（{zh}；{self.decision_number}，"
-                f"{self.listed_from.isoformat()} 至 {self.listed_until.isoformat()}） / {self.subject} is on the IP "
-                f"credit list ({en}; {self.decision_number}, {self.listed_from} to {self.listed_until})")
+        return f"{self.reason_in('zh')} / {self.reason_in('en')}"
+
+    def reason_in(self, lang: str) -> str:
+        """The refusal's text in one language (what a row keeps to show it in the page's language)."""
+        ground = ground_label(lang, self.ground)
+        if lang == "en":
+            return (f"{self.subject} is on the IP credit list ({ground}; {self.decision_number}, "
+                    f"{self.listed_from} to {self.listed_until})")
+        return (f"{self.subject} 被列入知识产权领域严重违法失信名单（{ground}；{self.decision_number}，"
+                f"{self.listed_from.isoformat()} 至 {self.listed_until.isoformat()}）")
 
 
 def ground_label(lang: str, ground: str) -> str:
