@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -55,3 +57,34 @@ def migration_differences(engine: Any, table_prefix: str) -> list[Any]:
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     return [d for d in diffs if table_of(d).startswith(table_prefix)]
+
+
+#: a bare code as stored (``registered``, ``finance.pledge``, ``date_source``): what a reader should never see
+BARE_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def unlabelled_codes(snapshot: Any, package: str, region: str, as_of: dt.date) -> list[str]:
+    """What the records page of every relation ``package`` declares would show as a bare code, in Chinese
+    or English (``relation.column=value``; the record and holder keys are identifiers, not codes), and each
+    relation with no records behind any of its indicators (whose codes the check cannot see). Used by every
+    domain's figures test on its hand-made records: a coded column needs ``Relation.labels``."""
+    from zhichan.figures import domain_relations
+    from zhichan.indicators import registry, service
+    from zhichan.indicators.views import labelled_records, record_cell
+    from zhichan.procedures.declaration import ProcedureRegistry
+
+    procedures = ProcedureRegistry.load()
+    found: list[str] = []
+    for relation in (r for r in domain_relations().values() if r.package == package):
+        records = []
+        for ind in (i for i in registry.indicators().values() if i.source == relation.name):
+            _, table = service.drilldown_page(ind.code, region, as_of, limit=10_000, snapshot=snapshot)
+            data = {"drill_indicator": ind.drill_code,
+                    "records": [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]}
+            records += [row for lang in ("zh", "en") for row in labelled_records(data, lang, procedures)["records"]]
+        if not records:
+            found.append(f"{relation.name}: no records to check")
+        identifiers = set(relation.keys[:3])
+        found += sorted({f"{relation.name}.{c}={v}" for row in records for c, v in row.items()
+                         if c not in identifiers and isinstance(v, str) and BARE_CODE.match(v)})
+    return found

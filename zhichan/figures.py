@@ -69,9 +69,20 @@ class Relation:
     drill: tuple[str, ...]  # the columns a drill-down returns
     depends: tuple[str, ...] = ()  # other relations it reads
     #: drill columns holding a coded value, with the message-catalogue prefix of its labels
-    #: (``("activated_by", "exchange.dormant.by")``: ``deal`` reads ``exchange.dormant.by.deal``). The
-    #: records page shows the label in the page's language; the JSON API and the exports keep the code.
+    #: (``("activated_by", "exchange.dormant.by")``: ``deal`` reads ``exchange.dormant.by.deal``), or
+    #: :data:`PROCEDURE_TITLE` / :data:`PROCEDURE_STATE` for a procedure's name and a case's state (the
+    #: titles its declaration gives). The records page shows the label in the page's language; the JSON
+    #: API and the exports keep the code.
     labels: tuple[tuple[str, str], ...] = ()
+
+
+#: a ``Relation.labels`` prefix: the column holds a procedure's name (``finance.pledge``), read as its
+#: declaration's title
+PROCEDURE_TITLE = "@procedure"
+#: a ``Relation.labels`` prefix: the column holds a case's state, read as the title the declaration of the
+#: row's ``procedure`` (for the row's ``geo``) gives it; a state no declaration has (``open``: not closed
+#: on the as-of date) reads ``procedures.case_state.<state>``
+PROCEDURE_STATE = "@procedure_state"
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,39 @@ def test_a_universitys_other_pricing_needs_no_notice(exchange: Exchange) -> None
                                   trading_mode="竞价交易"))
     assert _act(ex, univ, case["id"], "sign", 1, D(2026, 3, 3), contract_on="2026-03-03",
                 contract_price="1500000")["state"] == "contracted"
+
+
+def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exchange) -> None:
+    """A hand-registered deal names its buyer; an enterprise on the platform becomes the counterparty and has
+    its own step: it confirms the contract the seller signed, at the registered price, once. The seller, an
+    officer or another enterprise cannot take it, and it is not offered before the contract."""
+    from zhichan.errors import PermissionDenied
+    from zhichan.procedures.models import Step
+
+    ex = exchange
+    buyer = "成都受让科技有限公司"
+    with session_scope(ex.world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        org = create_org(s, buyer, OrgKind.ENTERPRISE, "510107", wuhou, party_key=buyer)
+        ex.world.users["buyer_user"] = create_user(s, username="buyer_user", password=PASSWORD, role=Role.ENTERPRISE_USER,
+                                                   org=org, password_hash=_password_hash()).id
+    case = _start(ex, "ent_user", _deal(patent_number=ex.numbers["ok"], buyer=buyer))
+    with pytest.raises(ConflictError):  # no contract yet
+        _act(ex, "buyer_user", case["id"], "confirm_contract", 1, D(2026, 3, 4), contract_price="1150000.50")
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1150000.50")
+    for who in ("ent_user", "wuhou_officer"):  # the seller and an officer: not their step
+        with pytest.raises(PermissionDenied):
+            _act(ex, who, case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1150000.50")
+    with pytest.raises(FormError) as info:
+        _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000")
+    assert "1150000.50" in info.value.errors["contract_price"]
+    done = _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000.50")
+    assert done["state"] == "contracted"
+    with pytest.raises(ConflictError, match="已确认"):
+        _act(ex, "buyer_user", case["id"], "confirm_contract", 3, D(2026, 3, 7), contract_price="1150000.50")
+    _act(ex, "wuhou_officer", case["id"], "record", 3, D(2026, 4, 8), record_number="ZL-转-2026-002",
+         recorded_on="2026-04-08")
+    with session_scope(ex.world.engine) as s:
+        steps = list(s.scalars(select(Step.event).where(Step.case_id == case["id"]).order_by(Step.id)))
+        assert steps == ["start", "sign", "confirm_contract", "record"]
+        assert s.scalar(select(Deal.state)) == "recorded"

@@ -234,3 +234,43 @@ def test_the_buyer_named_by_the_seller_opens_the_deal(page, env: WebEnv, artifac
     assert page.inner_text("td.col-pricing_method") == "Negotiated price"
     assert page.inner_text("td.col-deal_kind") == "Exclusive licence"
     page.screenshot(path=str(artifacts_dir / "exchange-deal-records-en.png"), full_page=True)
+
+
+def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The seller registers a deal naming an enterprise on the platform and signs it; the buyer opens the
+    case, a wrong price is refused beside the field (the input kept), the registered one is confirmed."""
+    from sqlalchemy import select
+
+    from tests.procedures.helpers import PDF
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+    from zhichan.web.testing import JINJIANG_ENTERPRISE
+
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        seller = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case = service.start(s, seller, "exchange.deal", fields={
+            "patent_number": number(5), "buyer": JINJIANG_ENTERPRISE, "pricing_method": "协议定价",
+            "trading_mode": "协议交易", "deal_kind": "转让", "price": "300000"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        seller = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        service.act(s, seller, case["id"], "sign", version=1, fields={"contract_on": "2026-03-05",
+                                                                      "contract_price": "300000"},
+                    uploads=(Upload("doc0", "合同.pdf", PDF),))
+    sign_in(page, "ent2_user")
+    page.goto(f"/cases/{case['id']}?lang=en")
+    assert page.inner_text("#action-confirm_contract") == "The buyer confirms the contract"
+    page.click("#action-confirm_contract")
+    page.fill("#confirm_contract-contract_price", "280000")
+    page.click("#submit-confirm_contract")
+    page.wait_for_selector("#confirm_contract-contract_price-error")
+    assert "300000.00" in page.inner_text("#confirm_contract-contract_price-error")
+    page.screenshot(path=str(artifacts_dir / "deal-buyer-confirm-refused-en.png"), full_page=True)
+    page.goto(f"/cases/{case['id']}?lang=zh")
+    page.click("#action-confirm_contract")
+    page.fill("#confirm_contract-contract_price", "300,000")
+    page.click("#submit-confirm_contract")
+    page.wait_for_selector("#timeline:has-text('受让方确认合同')")
+    page.screenshot(path=str(artifacts_dir / "deal-buyer-confirmed-zh.png"), full_page=True)

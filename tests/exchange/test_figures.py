@@ -114,7 +114,26 @@ def test_the_records_page_reads_how_a_dormant_patent_was_activated_in_its_langua
                         {"dormant_id": 3, "activated_by": "licence"}, {"dormant_id": 4, "activated_by": None}]}
     assert [r["activated_by"] for r in labelled_records(data, "zh")["records"]] == ["交易签约", "转让", "许可", None]
     assert [r["activated_by"] for r in labelled_records(data, "en")["records"]] == \
-        ["deal contracted", "transfer", "licence", None]
+        ["Deal contracted", "Transfer", "Licence", None]
     assert [r["activated_by"] for r in data["records"]] == ["deal", "transfer", "licence", None]
     other = {"drill_indicator": "exchange_open_licences_taken", "records": [{"grant_id": 1, "licensee": "deal"}]}
     assert labelled_records(other, "en") == other  # a relation without coded columns is left as it is
+
+
+def test_every_exchange_drill_down_reads_labels_not_codes(exported: Exchange, tmp_path: Any) -> None:
+    """Every exchange relation's records page shows labels, never stored codes (a listing's kind, mode and
+    state, a deal's choices, how a dormant patent was activated), in Chinese and English."""
+    from sqlalchemy import select
+
+    from tests.helpers import unlabelled_codes
+    from zhichan.exchange.models import DormantPatent
+    from zhichan.platform.models import Organization
+
+    with session_scope(exported.world.engine) as s:  # a dormant patent activated by the deal above
+        org = s.scalars(select(Organization).where(Organization.name == "成都示例科技有限公司")).one()
+        s.add(DormantPatent(org_id=org.id, org_path=org.path, party_key=org.party_key or org.name,
+                            institution=org.name, application_number=exported.numbers["ok"], title="合成休眠专利",
+                            kind="invention", inventoried_on=D(2026, 2, 2), state="approved", approved_on=D(2026, 2, 9),
+                            listed_on=D(2026, 2, 10), activated_on=D(2026, 3, 10), activated_by="deal", synthetic=True))
+    export_workflow(exported.world.engine, exported.world.service.registry, tmp_path / "var", now=moment(D(2026, 6, 30)))
+    assert unlabelled_codes(exported.snapshot, "zhichan.exchange", "CN", D(2026, 6, 30)) == []

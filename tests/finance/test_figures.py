@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.finance.helpers import BANK, PLEDGOR, World, at, build_world, documents
+from tests.helpers import unlabelled_codes
 from zhichan.corpus.testing import build_snapshot, patent, record
 from zhichan.evidence.keys import SigningKey
 from zhichan.figures import export_workflow
@@ -141,3 +142,8 @@ def test_spark_computes_the_same_finance_figures(exported: dict[str, Any]) -> No
     for region in ("510107", "5101"):
         assert _values(snap, CODES, region, YEAR_END, "spark") == _values(snap, CODES, region, YEAR_END)
     assert _values(snap, FUND_CODES, "4404", today, "spark") == _values(snap, FUND_CODES, "4404", today)
+
+
+def test_every_finance_drill_down_reads_labels_not_codes(exported: dict[str, Any]) -> None:
+    """A pledge's state and a right's kind are stored as codes; the records page shows their labels."""
+    assert unlabelled_codes(exported["snapshot"], "zhichan.finance", "CN", YEAR_END) == []

@@ -253,3 +253,14 @@ def test_finance_figures_on_the_region_indicators_page(page, env: WebEnv, artifa
     page.wait_for_url("**/records*")
     assert BANK in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "finance-indicator-records-en.png"), full_page=True)
+    # the records read the pledge's state as a label, never the stored code; so do the register and the pledge
+    assert page.locator("#records-table td.col-state").all_inner_texts() == ["Registered"]
+    page.goto(f"/regions/510107/indicators/finance_pledged_rights/records?as_of={today}&lang=en")
+    assert page.locator("#records-table td.col-kind").all_inner_texts() == ["Patent", "Patent"]
+    page.goto(f"/regions/510107/indicators/finance_pledge_registrations/records?as_of={today}&lang=zh")
+    assert page.locator("#records-table td.col-state").all_inner_texts() == ["已登记"]
+    page.screenshot(path=str(artifacts_dir / "finance-indicator-records-zh.png"), full_page=True)
+    for lang, registered in (("zh", "已登记"), ("en", "Registered")):
+        page.goto(f"/finance?lang={lang}")
+        assert registered in page.locator("#pledges").inner_text()
+        page.screenshot(path=str(artifacts_dir / f"finance-register-{lang}.png"), full_page=True)

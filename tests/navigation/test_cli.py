@@ -53,3 +53,27 @@ def test_bad_input_is_a_clear_error(settings):  # type: ignore[no-untyped-def]
     assert "2/4/6" in str(result.exception)
     result = runner.invoke(app, ["chains", "show", "nosuchchain"])
     assert "nosuchchain" in str(result.exception)
+
+
+def test_out_is_a_file_for_one_report_and_a_folder_for_several(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """``--out x.pdf`` with several formats or languages is refused (it would have become a folder named
+    x.pdf); one format in one language writes that file; a folder takes every report."""
+    ps = hand_patents()
+    build_snapshot(settings.data_dir, patents=list(ps.values()), events=hand_events(ps))
+    runner = CliRunner()
+    base = ["navigate", "nev", "--as-of", "2024-12-31", "--generated-at", "2025-01-05T08:00:00"]
+    for extra in (["-f", "html", "-f", "docx"], ["-f", "html", "--lang", "zh", "--lang", "en"]):
+        result = runner.invoke(app, [*base, *extra, "--out", str(tmp_path / "x.html")])
+        assert result.exit_code != 0 and "须输出到目录" in str(result.exception), result.output
+        assert "go to a folder" in str(result.exception) and not (tmp_path / "x.html").exists()
+    result = runner.invoke(app, [*base, "-f", "docx", "--out", str(tmp_path / "x.html")])  # the wrong suffix
+    assert result.exit_code != 0 and "does not end in .docx" in str(result.exception)
+    result = runner.invoke(app, [*base, "-f", "html", "--lang", "en", "--out", str(tmp_path / "x.html")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.html").is_file()
+    result = runner.invoke(app, [*base, "-f", "html", "--lang", "zh", "--lang", "en", "--out", str(tmp_path / "x.html")])
+    assert result.exit_code != 0 and "names a file" in str(result.exception)  # an existing file is no folder
+    result = runner.invoke(app, [*base, "-f", "html", "--lang", "zh", "--lang", "en", "--out", str(tmp_path / "both")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "both").iterdir())
+    assert len(names) == 2 and sum(n.endswith(".en.html") for n in names) == 1, names

@@ -74,7 +74,7 @@ def test_english_report_has_no_chinese_but_data(hand_result) -> None:  # type: i
     assert [s.title for s in doc.sections][:3] == ["About this report", "1. Overview",
                                                    "2. Filing trend and technology life cycle"]
     assert "As of 2024-12-31, the search of the 测试产业链 industry chain found 14 patents" in text
-    assert "The technology life cycle is judged to be \"growth\"." in text
+    assert "The technology life cycle is judged to be \"Growth\"." in text
     assert "Table 14 Branches that grew or shrank" in text and "grew" in text
     # the recommendations in English, with the numbers of the Chinese ones
     for rec in result.recommendations:

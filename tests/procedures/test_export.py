@@ -98,3 +98,11 @@ def test_case_indicators_from_the_export(exported: Any, world: World, tmp_path: 
 def test_spark_computes_the_same_case_figures(exported: Any) -> None:
     for region in ("510107", "510100"):
         assert _values(exported, region, D(2026, 6, 30), "spark") == _values(exported, region, D(2026, 6, 30), "duckdb")
+
+
+def test_the_case_records_read_procedure_and_state_titles_not_codes(exported: Any) -> None:
+    """``procedure_cases`` holds a procedure's name and a case's state as codes (``open`` while not
+    closed on the as-of date); the records page shows their titles in Chinese and English."""
+    from tests.helpers import unlabelled_codes
+
+    assert unlabelled_codes(exported, "zhichan.procedures", "CN", D(2026, 6, 30)) == []

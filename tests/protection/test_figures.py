@@ -126,3 +126,12 @@ def test_protection_and_credit_figures(exported: Any) -> None:
 def test_spark_computes_the_same_protection_figures(exported: Any) -> None:
     for region in ("510107", "510100"):
         assert values(exported, region, D(2026, 6, 30), "spark") == values(exported, region, D(2026, 6, 30), "duckdb")
+
+
+@pytest.mark.parametrize("package", ["zhichan.protection", "zhichan.credit"])
+def test_every_protection_and_credit_drill_down_reads_labels_not_codes(exported: Any, package: str) -> None:
+    """A case's procedure and state and a listing's ground are stored as codes; the records page shows the
+    titles their declarations give and the grounds' labels, in Chinese and English."""
+    from tests.helpers import unlabelled_codes
+
+    assert unlabelled_codes(exported, package, "CN", D(2026, 6, 30)) == []

@@ -214,3 +214,9 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30&lang=en")
     assert "Subsidies paid" in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "services-figures-records-en.png"), full_page=True)
+    # the published line's reason in the page's language only (kept as a message, not "中文 / English")
+    for lang, reason, other in (("zh", "全额资助 20000.00 元", "Paid in full"), ("en", "Paid in full: 20000.00 yuan", "全额资助")):
+        page.goto(f"/services/subsidies/SUB-2026-01?lang={lang}")
+        line = page.locator("#award-1").inner_text()
+        assert reason in line and other not in line, line
+        page.screenshot(path=str(artifacts_dir / f"services-results-{lang}.png"), full_page=True)

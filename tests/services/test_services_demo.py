@@ -91,3 +91,12 @@ def test_spark_computes_the_same_demo_figures(demo: Any) -> None:
         duck = {v.code: v.value for v in service.compute(codes, [region], today, snapshot=snapshot)}
         spark = {v.code: v.value for v in service.compute(codes, [region], today, snapshot=snapshot, engine="spark")}
         assert spark == duck
+
+
+def test_every_services_drill_down_reads_labels_not_codes(demo: Any) -> None:
+    """A recommendation's subject and where a grant date came from are stored as codes; the records pages
+    show their labels in Chinese and English."""
+    from tests.helpers import unlabelled_codes
+
+    snapshot, _, _ = demo
+    assert unlabelled_codes(snapshot, "zhichan.services", "CN", china_date(utcnow())) == []

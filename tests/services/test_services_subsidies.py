@@ -4,6 +4,7 @@ mid-batch), a round through publication, its objection period and payments — S
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from zhichan.services.subsidies import (
     measures,
     programme,
 )
+from zhichan.web.i18n import stored_text
 
 D = dt.date
 Y = Decimal
@@ -40,7 +42,8 @@ def test_the_budget_is_never_exceeded() -> None:
     # 40,000 yuan for 21,000 + 30,000 + 2,000 (+ 0): the first in full, the second the remaining 19,000, the third nothing
     out = allocate_budget(Y("40000.00"), [("a", Y("21000.00")), ("b", Y("30000.00")), ("c", Y("2000.00"))])
     assert [(a.key, a.awarded) for a in out] == [("a", Y("21000.00")), ("b", Y("19000.00")), ("c", Y("0.00"))]
-    assert "部分资助" in out[1].reason and "已用尽" in out[2].reason
+    assert "部分资助" in stored_text(out[1].reason, "zh") and "已用尽" in stored_text(out[2].reason, "zh")
+    assert stored_text(out[2].reason, "en") == "Not paid: the budget of 40000.00 yuan is spent"
     # an exact fit leaves nothing for the next; cents are kept exactly (0.1 + 0.2 is 0.3 here)
     out = allocate_budget(Y("0.30"), [("x", Y("0.10")), ("y", Y("0.20")), ("z", Y("0.01"))])
     assert [a.awarded for a in out] == [Y("0.10"), Y("0.20"), Y("0.00")]
@@ -51,22 +54,29 @@ def _programme(budget: str = "40000.00") -> Programme:
     return programme("SUB-2026-01").model_copy(update={"budget_yuan": Y(budget)})
 
 
+def _texts(r, lang: str = "zh") -> list[str]:  # type: ignore[no-untyped-def]
+    return [stored_text(x, lang) for x in r.reasons]
+
+
 def test_eligibility_gives_its_reasons() -> None:
     p = _programme()
     # 3 granted × 2,000 + 1 high-value × 5,000 + 1 PCT × 10,000 = 21,000
     r = eligibility(p, counts={"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1},
                     region_code="510107", listing_reason=None)
     assert r.eligible and r.amount == Y("21000.00")
-    assert "期内授权发明专利 3 件 × 2000.00 元 = 6000.00 元" in r.reasons
+    assert "期内授权发明专利 3 件 × 2000.00 元 = 6000.00 元" in _texts(r)
+    # kept as messages: each page shows them in its language only
+    assert not any(re.search(r"[\u4e00-\u9fff]", x) for x in _texts(r, "en")), _texts(r, "en")
     # 20 × 2,000 = 40,000, capped at 30,000
     r = eligibility(p, counts={"granted_inventions": 20}, region_code="510104", listing_reason=None)
-    assert r.eligible and r.amount == Y("30000.00") and any("上限" in x for x in r.reasons)
+    assert r.eligible and r.amount == Y("30000.00") and any("上限" in x for x in _texts(r))
     r = eligibility(p, counts={"granted_inventions": 2}, region_code="330106", listing_reason=None)
-    assert not r.eligible and r.amount == 0 and any("不在本项目范围" in x for x in r.reasons)
+    assert not r.eligible and r.amount == 0 and any("不在本项目范围" in x for x in _texts(r))
     r = eligibility(p, counts={}, region_code="510107", listing_reason=None)
-    assert not r.eligible and any("未达到任何资助条件" in x for x in r.reasons)
-    r = eligibility(p, counts={"granted_inventions": 2}, region_code="510107", listing_reason="某决定书")
-    assert not r.eligible and any("失信" in x for x in r.reasons)
+    assert not r.eligible and any("未达到任何资助条件" in x for x in _texts(r))
+    r = eligibility(p, counts={"granted_inventions": 2}, region_code="510107", listing_reason={"zh": "某决定书", "en": "a decision"})
+    assert not r.eligible and any("失信" in x for x in _texts(r))
+    assert "On the IP credit list, not funded: a decision" in _texts(r, "en")
 
 
 def _corpus(root: Path):  # type: ignore[no-untyped-def]
@@ -125,7 +135,7 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
         assert {k: (a.eligible, a.requested_yuan) for k, a in apps.items()} == {
             A: (True, Y("21000.00")), B: (True, Y("30000.00")), C: (True, Y("2000.00")), N: (False, Y("0.00")),
             L: (False, Y("0.00"))}
-        assert "成知信〔2026〕7号" in apps[L].reasons
+        assert "成知信〔2026〕7号" in apps[L].reasons and "/ " not in apps[L].reasons  # per language, not "中文 / English"
     officer = world.scope("chengdu_officer")
     with session_scope(world.engine) as s:
         case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))

@@ -135,3 +135,31 @@ def test_every_declared_legal_basis_has_an_english_form():
                                                 ("二百零五", 205), ("八十三", 83), ("81", 81)])
 def test_chinese_article_numbers(numeral: str, value: int):
     assert i18n.chinese_number(numeral) == value
+
+
+@pytest.mark.parametrize(("lang", "award", "listed"), [
+    ("zh", "全额资助 21000.00 元；异议 SO-2026-000001 成立，调整为 5000.50 元", "列入严重违法失信名单，不予资助：甲（依据；决定）"),
+    ("en", "Paid in full: 21000.00 yuan; Objection SO-2026-000001 upheld: changed to 5000.50 yuan",
+     "On the IP credit list, not funded: A (ground; decision)"),
+])
+def test_a_stored_reason_reads_in_the_page_language(lang, award, listed):
+    """Reasons a row keeps are message keys and values, shown in one language; rows stored before as
+    "中文 / English" (parts joined by "；") show their half."""
+    import json
+
+    from zhichan.web.i18n import stored_message, stored_messages, stored_text
+
+    kept = json.dumps([stored_message("services.reason.paid_in_full", amount="21000.00")])
+    kept = json.dumps([*stored_messages(kept), stored_message("services.reason.objection_upheld",
+                                                              number="SO-2026-000001", amount="5000.50")])
+    assert stored_text(kept, lang) == award
+    reason = stored_message("services.reason.listed", listing={"zh": "甲（依据；决定）", "en": "A (ground; decision)"})
+    assert stored_text(json.dumps(reason), lang) == stored_text(reason, lang) == listed
+    old = "全额资助 21000.00 元 / paid in full；异议 SO-2026-000001 成立，调整为 5000.50 元 / changed on objection"
+    assert stored_text(old, lang) == ("全额资助 21000.00 元；异议 SO-2026-000001 成立，调整为 5000.50 元" if lang == "zh"
+                                      else "paid in full; changed on objection")
+    assert stored_text(json.dumps([*stored_messages(old), json.loads(kept)[1]]), lang).endswith(award.split("；" if lang == "zh" else "; ")[1])
+    # a Chinese-only text, or one whose Chinese half holds a "；", stays whole
+    assert stored_text("某人 被列入（依据；决定） / A is listed (ground; decision)", lang) == \
+        ("某人 被列入（依据；决定）" if lang == "zh" else "A is listed (ground; decision)")
+    assert stored_text("材料齐全；异议不成立", lang) == "材料齐全；异议不成立"

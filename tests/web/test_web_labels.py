@@ -131,3 +131,56 @@ def test_every_drill_down_column_has_a_heading_in_both_languages(lang):
     sources = {ind.source for ind in registry.indicators().values() if ind.source}
     missing = sorted({f"field.{c}" for s in sources for c in registry.drill_columns(s)} - set(catalogue(lang)))
     assert not missing, missing
+
+
+def test_every_domain_relation_is_checked_for_bare_codes():
+    """Each domain's relations are drilled on hand-made records by a test that fails, by relation and
+    column, on a cell the records page would show as a stored code (``tests.helpers.unlabelled_codes``,
+    which also fails on a relation with no records): a new domain's figures need such a test."""
+    from pathlib import Path
+
+    from zhichan.figures import domain_relations
+
+    tests = Path(__file__).parents[1]
+    checked = set()
+    for path in tests.rglob("test_*.py"):
+        text = path.read_text("utf-8")
+        if "unlabelled_codes(" in text:
+            checked |= set(re.findall(r'"(zhichan\.[a-z_]+)"', text))
+    packages = {relation.package for relation in domain_relations().values()}
+    assert packages - checked == set(), sorted(packages - checked)
+
+
+def test_a_bare_code_in_a_drill_down_is_named():
+    """The check behind the test above: a code reads as a bare code; a label, a name, a number does not."""
+    from tests.helpers import BARE_CODE
+
+    assert all(BARE_CODE.match(v) for v in ("registered", "finance.pledge", "date_source", "open"))
+    assert not any(BARE_CODE.match(v) for v in ("Registered", "已登记", "CN-CD", "2026-01-05", "510107", "Deal contracted",
+                                                "ZL202010000001.1", ""))
+
+
+#: English texts shown alone as a label — a state, a status, a kind, a badge, a column heading, yes/no — by
+#: key; sentences, fragments inside a sentence (units, citations, "rank {rank} (of …)") are not labels
+LABEL_KEYS = re.compile("|".join((
+    r"^field\.", r"^badge\.", r"\.(status|state|due_state|run_status|pledge_status|case_state|stage|strength|change|"
+    r"applicant_type|origin|source|event|by|ground|date_source|priority_subject)\.[^.]+$",
+    r"^(common|report|services|navigation\.doc)\.(yes|no)$", r"^search\.kind\.", r"^account\.revoked$",
+    r"^services\.synthetic$", r"^evidence\.verify\.pass$",
+)))
+
+
+def test_english_labels_start_with_a_capital():
+    """A label shown alone reads "Registered", "Deal contracted", "Synthetic record" — as every other heading
+    and badge does — never "registered"; so do the labels of every coded column (web.labels.PREFIXES and
+    the domain relations' Relation.labels)."""
+    from zhichan.figures import domain_relations
+
+    prefixes = {p for f, p in PREFIXES.items() if f not in ("unit", "column")} | {
+        p for r in domain_relations().values() for _, p in r.labels if not p.startswith("@")}
+    english = catalogue("en")
+    labels = {k for k in english if LABEL_KEYS.search(k) or any(k.startswith(p + ".") for p in prefixes)}
+    assert {"exchange.dormant.by.deal", "field.synthetic", "finance.pledge_status.registered", "jobs.status.running",
+            "dataip.status.registered", "kind.invention"} <= labels
+    lower = sorted(f"{k} = {english[k]!r}" for k in labels if english[k][:1].islower())
+    assert lower == [], lower

@@ -313,5 +313,5 @@ def test_plan_forecasts_speak_the_page_language(env: WebEnv, client: TestClient)
     login_as(client, env.engine, "root")  # the shipped plan's national target
     zh = client.get("/plans?lang=zh&as_of=2023-12-31").text
     en = client.get("/plans?lang=en&as_of=2023-12-31").text
-    assert ("最小二乘" in zh or "无预测" in zh) and "least squares" not in zh and "no forecast" not in zh
-    assert ("least squares" in en or "no forecast" in en) and "最小二乘" not in en and "无预测" not in en
+    assert ("最小二乘" in zh or "无预测" in zh) and "least squares" not in zh and "No forecast" not in zh
+    assert ("least squares" in en or "No forecast" in en) and "最小二乘" not in en and "无预测" not in en

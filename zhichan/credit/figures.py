@@ -70,6 +70,7 @@ FIGURES = Figures(
     relations=(Relation(
         "credit_listing_status", "zhichan.credit", ("listing_id", "subject_key", "subject", None),
         ("listing_id", "subject", "ground", "decision_number", "geo", "listed_from", "listed_until", "repaired_on",
-         "published_on", "in_force", "synthetic")),),
+         "published_on", "in_force", "synthetic"),
+        labels=(("ground", "credit.ground"),)),),
     indicators=_defs,
 )

@@ -26,16 +26,10 @@ from zhichan.platform.scope import Scope
 if TYPE_CHECKING:
     from zhichan.procedures.service import ProcedureService, StepTaken
 
-#: the listing grounds of the 2022 rules (第六条), as codes with their Chinese and English labels
-GROUNDS: dict[str, tuple[str, str]] = {
-    "abnormal_filing": ("从事非正常专利申请行为", "non-normal patent filing"),
-    "malicious_trademark": ("恶意商标注册申请行为", "malicious trademark filing"),
-    "unlicensed_agency": ("违法从事专利、商标代理业务", "unlawful patent or trademark agency"),
-    "false_material": ("提交虚假材料或隐瞒重要事实申请行政确认", "false material or concealed facts"),
-    "repeat_infringement": ("适用信用承诺被认定承诺不实或未履行承诺", "broken credit commitment"),
-    "refused_decision": ("对作出的行政处罚、行政裁决有履行能力但拒不履行、逃避执行", "refusing to carry out a decision"),
-    "other": ("其他被列入严重违法失信名单的情形", "other serious dishonesty"),
-}
+#: the listing grounds of the 2022 rules (第六条), as codes; their labels are ``credit.ground.<code>`` in the
+#: catalogues (:func:`ground_label`), the Chinese ones also the listing declaration's choices
+GROUNDS = ("abnormal_filing", "malicious_trademark", "unlicensed_agency", "false_material", "repeat_infringement",
+           "refused_decision", "other")
 #: the measures last this long; repair may be asked for after REPAIR_AFTER_MONTHS
 MEASURE_YEARS = 1
 REPAIR_AFTER_MONTHS = 6
@@ -54,10 +48,23 @@ class Listing:
 
     @property
     def reason(self) -> str:
-        zh, en = GROUNDS.get(self.ground, GROUNDS["other"])
-        return (f"{self.subject} 被列入知识产权领域严重违法失信名单（{zh}；{self.decision_number}，"
-                f"{self.listed_from.isoformat()} 至 {self.listed_until.isoformat()}） / {self.subject} is on the IP "
-                f"credit list ({en}; {self.decision_number}, {self.listed_from} to {self.listed_until})")
+        return f"{self.reason_in('zh')} / {self.reason_in('en')}"
+
+    def reason_in(self, lang: str) -> str:
+        """The refusal's text in one language (what a row keeps to show it in the page's language)."""
+        ground = ground_label(lang, self.ground)
+        if lang == "en":
+            return (f"{self.subject} is on the IP credit list ({ground}; {self.decision_number}, "
+                    f"{self.listed_from} to {self.listed_until})")
+        return (f"{self.subject} 被列入知识产权领域严重违法失信名单（{ground}；{self.decision_number}，"
+                f"{self.listed_from.isoformat()} 至 {self.listed_until.isoformat()}）")
+
+
+def ground_label(lang: str, ground: str) -> str:
+    """A listing ground's label in ``lang`` (an unknown code reads as "other")."""
+    from zhichan.web.i18n import translate
+
+    return translate(lang, f"credit.ground.{ground if ground in GROUNDS else 'other'}")
 
 
 def measures_end(listed_from: dt.date) -> dt.date:
@@ -145,15 +152,16 @@ def record_listing(session: Session, *, subject: str, ground: str, decision_numb
 # -- the listing procedure (definitions/credit.listing.yaml) -------------------------------------------
 
 PROCEDURE = "credit.listing"
-#: the declaration's choices are the grounds' Chinese labels
-GROUND_BY_LABEL = {zh: code for code, (zh, _en) in GROUNDS.items()}
 #: the states in which a listing row exists and the measures may be running
 LISTED_STATES = ("decided", "listed", "repair_requested")
 
 
 def ground_code(value: str) -> str | None:
     """A ground as the declaration's choice (its Chinese label) or as its code."""
-    return value if value in GROUNDS else GROUND_BY_LABEL.get(value)
+    if value in GROUNDS:
+        return value
+    # the declaration's choices are the grounds' Chinese labels
+    return next((code for code in GROUNDS if ground_label("zh", code) == value), None)
 
 
 def listing_of_case(session: Session, case_id: int) -> CreditListing | None:
@@ -300,7 +308,7 @@ def own_listings(session: Session, scope: Scope) -> list[CreditListing]:
 
 
 def listing_json(row: CreditListing, on: dt.date) -> dict[str, Any]:
-    zh, en = GROUNDS.get(row.ground, GROUNDS["other"])
+    zh, en = ground_label("zh", row.ground), ground_label("en", row.ground)
     return {"id": row.id, "subject": row.subject, "credit_code": row.credit_code, "ground": row.ground,
             "ground_zh": zh, "ground_en": en, "decision_number": row.decision_number, "listed_from": row.listed_from,
             "listed_until": row.listed_until, "repaired_on": row.repaired_on, "published_on": row.published_on,

@@ -38,7 +38,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock
+from zhichan.procedures.models import CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken
 
 PROCEDURE = "exchange.deal"
@@ -76,6 +76,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         row.contract_price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
         row.contract_on = dt.date.fromisoformat(step.fields["contract_on"])
         mark_deal(session, row.party_key, row.application_number, row.contract_on)
+    elif step.event == "confirm_contract":
+        _confirm_contract(session, step, row)
     elif step.event == "settle":
         paid = money(str(step.fields.get("paid_yuan", "")), "paid_yuan", required=True)
         assert paid is not None
@@ -89,6 +91,16 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
                 listing.state = "concluded"
     row.state = step.target
     session.flush()
+
+
+def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
+    """The buyer confirms the registered contract once, at the price the seller registered."""
+    if session.scalar(select(Step.id).where(Step.case_id == step.case_id, Step.event == "confirm_contract")):
+        raise ConflictError("受让方已确认过该合同 / the buyer has already confirmed this contract")
+    price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
+    if price != row.contract_price:
+        raise FormError({"contract_price": f"与登记的合同金额 {row.contract_price} 元不一致，请与转让方核实 / differs "
+                                           f"from the registered contract price, {row.contract_price} yuan"})
 
 
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:

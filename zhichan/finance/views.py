@@ -32,9 +32,7 @@ from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
-
-STATUS = {"applied": "待质权人确认", "confirmed": "待登记审查", "registered": "已登记", "refused": "不予登记",
-          "withdrawn": "已撤回", "released": "已解除", "cancelled": "已注销", "disposed": "已处置"}
+from zhichan.web.i18n import translate
 
 
 def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[str, Any]:
@@ -44,8 +42,7 @@ def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[s
         Pledge, Pledge.id == PledgedRight.pledge_id).where(pledge_filter(scope)).group_by(PledgedRight.pledge_id)).all())
     rows = session.execute(select(Pledge, Case.number).join(Case, Case.id == Pledge.case_id)
                            .where(pledge_filter(scope)).order_by(Pledge.id.desc()).limit(limit)).all()
-    return {"pledges": [{"pledge": p, "case_number": number, "rights": counts.get(p.id, 0),
-                         "status": STATUS.get(p.status, p.status)} for p, number in rows]}
+    return {"pledges": [{"pledge": p, "case_number": number, "rights": counts.get(p.id, 0)} for p, number in rows]}
 
 
 def visible_pledge(session: Session, scope: Scope, pledge_id: int) -> Pledge:
@@ -65,8 +62,7 @@ def pledge_view(session: Session, scope: Scope, pledge_id: int, rules: PledgeRul
     report = None
     if pledge.status in HOLDING and pledge.status != "registered" and snapshot is not None:
         report = rules.report(session, pledge, json.loads(case.fields or "{}"), china_date(utcnow()))
-    return {"pledge": pledge, "case": case, "rights": rights, "status": STATUS.get(pledge.status, pledge.status),
-            "report": report}
+    return {"pledge": pledge, "case": case, "rights": rights, "report": report}
 
 
 # -- funds ---------------------------------------------------------------------------------------
@@ -117,7 +113,7 @@ def _money(value: Decimal | None) -> str | None:
 def _pledge_row(pledge: Pledge, case_number: str | None, rights: int) -> dict[str, Any]:
     return {"id": pledge.id, "case_id": pledge.case_id, "case_number": case_number,
             "registration_number": pledge.registration_number, "status": pledge.status,
-            "status_label": STATUS.get(pledge.status, pledge.status), "pledgor": pledge.pledgor,
+            "status_label": translate("zh", f"finance.pledge_status.{pledge.status}"), "pledgor": pledge.pledgor,
             "pledgee": pledge.pledgee, "guarantor": pledge.guarantor, "debt_amount": _money(pledge.debt_amount),
             "debt_start": pledge.debt_start.isoformat(), "debt_end": pledge.debt_end.isoformat(),
             "registered_on": pledge.registered_on.isoformat() if pledge.registered_on else None,

@@ -118,7 +118,7 @@ def indicator_records_page(
     page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
     data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page)
-    return render(request, "indicators/indicator_records.html", {"d": views.labelled_records(data, lang(request))})
+    return render(request, "indicators/indicator_records.html", {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry)})
 
 
 @router.get("/regions/{code}/indicators/{indicator}/records.{fmt}")

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zhichan.errors import InputError, ZhichanError
+from zhichan.errors import InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
@@ -24,6 +24,9 @@ from zhichan.search.views import check_paging
 from zhichan.settings import Settings
 from zhichan.spreadsheet import csv_cell
 from zhichan.web.openapi import parse_day
+
+if TYPE_CHECKING:
+    from zhichan.procedures.declaration import ProcedureRegistry
 
 
 def parse_as_of(value: str | dt.date | None, access: CorpusAccess | None = None) -> dt.date:
@@ -207,21 +210,40 @@ def record_cell(value: Any) -> Any:
     return value
 
 
-def labelled_records(data: dict[str, Any], lang: str) -> dict[str, Any]:
+def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
     """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
-    columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang``; the JSON API and
-    the CSV/XLSX exports keep the codes (data another system reads, the same in every language)."""
+    columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang`` (a procedure's
+    name and a case's state by the titles of ``registry``'s declarations); the JSON API and the CSV/XLSX
+    exports keep the codes (data another system reads, the same in every language)."""
     from zhichan.figures import domain_relations
-    from zhichan.indicators import registry
-    from zhichan.web.labels import coded
+    from zhichan.indicators import registry as indicators
 
-    relation = domain_relations().get(registry.get_indicator(data["drill_indicator"]).source or "")
+    relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     prefixes = dict(relation.labels) if relation is not None else {}
     if not prefixes:
         return data
-    records = [{c: coded(lang, prefixes[c], v) if c in prefixes and isinstance(v, str) else v for c, v in row.items()}
-               for row in data["records"]]
+    records = [{c: cell_label(lang, prefixes[c], v, row, registry) if c in prefixes and isinstance(v, str) else v
+                for c, v in row.items()} for row in data["records"]]
     return {**data, "records": records}
+
+
+def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry: ProcedureRegistry | None) -> str:
+    """One coded cell of a drill-down row as its label (see :attr:`zhichan.figures.Relation.labels`)."""
+    from zhichan.figures import PROCEDURE_STATE, PROCEDURE_TITLE
+    from zhichan.web.labels import coded
+
+    if prefix in (PROCEDURE_TITLE, PROCEDURE_STATE):
+        procedure = value if prefix == PROCEDURE_TITLE else str(row.get("procedure") or "")
+        try:
+            decl = registry.for_region(procedure, row.get("geo")) if registry is not None else None
+        except NotFoundError:
+            decl = None
+        if prefix == PROCEDURE_TITLE:
+            return decl.title(lang) if decl is not None else value
+        if decl is not None and value in decl.states:
+            return decl.states[value].title(lang)
+        return coded(lang, "procedures.case_state", value)
+    return coded(lang, prefix, value)
 
 
 def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,

@@ -167,6 +167,23 @@ def default_report_path(chain: Chain, region: str, as_of: dt.date, fmt: str, run
             / f"{chain.code}-{region}-{as_of.isoformat()}{suffix}{language}.{fmt}")
 
 
+def check_out(out: Path | None, formats: Sequence[str], languages: Sequence[str]) -> None:
+    """Refuse, before any analysis, an ``out`` that cannot take the reports: one format in one language
+    may go to a file named with that format's suffix; several formats or languages go to a folder, and a
+    name ending in a report format (``x.pdf``) or an existing file is refused rather than made a folder."""
+    if out is None:
+        return
+    suffix = out.suffix.lower().lstrip(".")
+    if len(formats) == 1 and len(languages) == 1:
+        if suffix in FORMATS and suffix != formats[0]:
+            raise InputError(f"输出文件 {out.name} 的扩展名与报告格式 {formats[0]} 不符 / the output file {out.name} "
+                             f"does not end in .{formats[0]}, the report's format")
+        return
+    if suffix in FORMATS or out.is_file():
+        raise InputError(f"多种格式或语言的报告须输出到目录，{out} 是文件名 / reports in several formats or languages "
+                         f"go to a folder: {out} names a file (give a folder, e.g. --out {out.parent / out.stem}/)")
+
+
 def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, region_code: str | None = None,
                     snapshot: Snapshot | None = None, out: Path | None = None, engine: Engine | None = None,
                     generated_at: dt.datetime | None = None, compare_with_previous: bool = True,
@@ -175,8 +192,8 @@ def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, r
                     progress: ProgressCallback = no_progress) -> ReportOutcome:
     """Analyse, render ``formats`` in each of ``languages`` and (with an engine) record the run.
 
-    ``out`` is a file path (one format, one language) or a folder. ``generated_at`` pins the
-    timestamp (tests, regeneration); otherwise it is now.
+    ``out`` is a file path (one format, one language) or a folder (:func:`check_out`). ``generated_at``
+    pins the timestamp (tests, regeneration); otherwise it is now.
     """
     for fmt in formats:
         if fmt not in FORMATS:
@@ -184,6 +201,7 @@ def generate_report(chain: Chain | str, as_of: dt.date, formats: list[str], *, r
     for lang in languages:
         if lang not in LANGUAGES:
             raise InputError(f"不支持的报告语言 {lang}（可选 zh/en） / unsupported report language {lang}")
+    check_out(out, formats, languages)
     if isinstance(chain, str):
         chain = get_chain(chain, engine)
     region = check_region(region_code or chain.home_region)

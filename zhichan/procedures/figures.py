@@ -18,7 +18,7 @@ import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.figures import ExportContext, Figures, Relation, WorkflowTable
+from zhichan.figures import PROCEDURE_STATE, PROCEDURE_TITLE, ExportContext, Figures, Relation, WorkflowTable
 from zhichan.indicators.models import AsOf, IndicatorDef
 from zhichan.legaltime import china_date
 from zhichan.legaltime.clocks import Pause, net_days
@@ -204,6 +204,7 @@ FIGURES = Figures(
         "procedure_cases", "zhichan.procedures", ("case_id", "party_key", "party_key", None),
         ("case_id", "number", "procedure", "state", "geo", "party_key", "opened_on", "closed_on",
          "cycle_started_on", "cycle_stopped_on", "cycle_paused_days", "cycle_days", "cycle_in_time",
-         "overdue_clocks", "synthetic")),),
+         "overdue_clocks", "synthetic"),
+        labels=(("procedure", PROCEDURE_TITLE), ("state", PROCEDURE_STATE))),),
     indicators=_case_defs,
 )

@@ -20,7 +20,15 @@ import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.figures import ExportContext, Figures, Relation, WorkflowTable, batches_of
+from zhichan.figures import (
+    PROCEDURE_STATE,
+    PROCEDURE_TITLE,
+    ExportContext,
+    Figures,
+    Relation,
+    WorkflowTable,
+    batches_of,
+)
 from zhichan.indicators.models import AsOf, IndicatorDef
 from zhichan.legaltime import china_date
 from zhichan.legaltime.clocks import net_days
@@ -140,6 +148,7 @@ FIGURES = Figures(
     relations=(Relation(
         "protection_case_times", "zhichan.protection", ("case_id", "party_key", "party_key", None),
         ("case_id", "number", "procedure", "state", "geo", "party_key", "opened_on", "closed_on", "handling_days",
-         "synthetic")),),
+         "synthetic"),
+        labels=(("procedure", PROCEDURE_TITLE), ("state", PROCEDURE_STATE))),),
     indicators=_defs,
 )

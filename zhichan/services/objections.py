@@ -24,6 +24,7 @@ the case page and may withdraw it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,6 +39,7 @@ from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.scope import CASES
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload, check_fields
 from zhichan.services.models import SubsidyApplication, SubsidyAward, SubsidyObjection
+from zhichan.web.i18n import stored_message, stored_messages
 
 PROCEDURE = "services.subsidy_objection"
 CENT = Decimal("0.01")
@@ -197,13 +199,16 @@ def make_objection_hook(declared: Any) -> Any:
                     SubsidyAward.round_case_id == row.round_case_id)) or 0
                 award = SubsidyAward(round_case_id=row.round_case_id, application_id=application.id,
                                      programme=row.programme, seq=last + 1, requested_yuan=application.requested_yuan,
-                                     awarded_yuan=Decimal("0.00"), reason="未列入名单 / not listed")
+                                     awarded_yuan=Decimal("0.00"),
+                                     reason=json.dumps([stored_message("services.reason.not_listed")], ensure_ascii=False))
                 session.add(award)
                 session.flush()
             row.award_id = award.id
             row.amount_before, row.amount_after = award.awarded_yuan, amount
             award.awarded_yuan = amount
-            award.reason = f"{award.reason}；异议 {step.number} 成立，调整为 {amount} 元 / changed on objection"
+            award.reason = json.dumps([*stored_messages(award.reason),
+                                       stored_message("services.reason.objection_upheld", number=step.number,
+                                                      amount=amount)], ensure_ascii=False)
         if step.event in ("uphold", "dismiss", "withdraw"):
             row.status = {"uphold": "upheld", "dismiss": "dismissed", "withdraw": "withdrawn"}[step.event]
             row.decided_on = china_date(step.now)

@@ -46,6 +46,7 @@ from zhichan.procedures.service import StepTaken
 from zhichan.services import objections
 from zhichan.services.models import SubsidyApplication, SubsidyAward
 from zhichan.untrusted import yaml_safe_load
+from zhichan.web.i18n import stored_message, stored_text
 
 ROUND_PROCEDURE = "services.subsidy_round"
 CENT = Decimal("0.01")
@@ -136,30 +137,35 @@ class Eligibility:
     eligible: bool
     measures: dict[str, int]
     amount: Decimal
-    reasons: tuple[str, ...]
+    #: why, as :func:`zhichan.web.i18n.stored_message` entries (the application keeps them; pages show them
+    #: in their language)
+    reasons: tuple[dict[str, Any], ...]
 
 
-def eligibility(p: Programme, *, counts: dict[str, int], region_code: str, listing_reason: str | None) -> Eligibility:
-    """Whether an applicant with these counts, registered in ``region_code``, qualifies, for how much, and why."""
-    reasons: list[str] = []
+def eligibility(p: Programme, *, counts: dict[str, int], region_code: str,
+                listing_reason: dict[str, str] | None) -> Eligibility:
+    """Whether an applicant with these counts, registered in ``region_code``, qualifies, for how much, and why
+    (``listing_reason``: the credit listing that refuses it, per language)."""
+    reasons: list[dict[str, Any]] = []
     ok = True
     if not region_code.startswith(region_prefix(p.region)):
         ok = False
-        reasons.append(f"注册地 {region_code} 不在本项目范围 {p.region} 内 / registered outside the programme's area")
+        reasons.append(stored_message("services.reason.outside_area", region=region_code, area=p.region))
     if listing_reason:
         ok = False
-        reasons.append(f"列入严重违法失信名单，不予资助：{listing_reason}")
+        reasons.append(stored_message("services.reason.listed", listing=listing_reason))
     total = Decimal("0.00")
     for c in p.criteria:
         n = counts.get(c.measure, 0)
         part = (c.per_item_yuan * n).quantize(CENT)
         total += part
-        reasons.append(f"{c.title.zh} {n} 件 × {c.per_item_yuan} 元 = {part} 元")
+        reasons.append(stored_message("services.reason.criterion", criterion={"zh": c.title.zh, "en": c.title.en}, n=n,
+                                      per_item=c.per_item_yuan, part=part))
     if total == 0:
         ok = False
-        reasons.append("未达到任何资助条件 / meets no criterion")
+        reasons.append(stored_message("services.reason.no_criterion"))
     if total > p.cap_per_applicant_yuan:
-        reasons.append(f"合计 {total} 元，超过每个申请人上限，按 {p.cap_per_applicant_yuan} 元计 / capped")
+        reasons.append(stored_message("services.reason.capped", total=total, cap=p.cap_per_applicant_yuan))
         total = p.cap_per_applicant_yuan
     return Eligibility(ok, counts, total if ok else Decimal("0.00"), tuple(reasons))
 
@@ -169,7 +175,7 @@ class Allotment:
     key: Any
     requested: Decimal
     awarded: Decimal
-    reason: str
+    reason: dict[str, Any]  # a stored_message
 
 
 def allocate_budget(budget: Decimal, requests: list[tuple[Any, Decimal]]) -> list[Allotment]:
@@ -179,12 +185,12 @@ def allocate_budget(budget: Decimal, requests: list[tuple[Any, Decimal]]) -> lis
     out = []
     for key, amount in requests:
         if amount <= remaining:
-            awarded, reason = amount, f"全额资助 {amount} 元 / paid in full"
+            awarded, reason = amount, stored_message("services.reason.paid_in_full", amount=amount)
         elif remaining > 0:
             awarded = remaining
-            reason = f"预算余额 {remaining} 元不足 {amount} 元，部分资助 / the budget's remainder only"
+            reason = stored_message("services.reason.partly_paid", remaining=remaining, amount=amount)
         else:
-            awarded, reason = Decimal("0.00"), f"预算 {budget} 元已用尽，未予资助 / the budget is spent"
+            awarded, reason = Decimal("0.00"), stored_message("services.reason.budget_spent", budget=budget)
         remaining -= awarded
         out.append(Allotment(key, amount, awarded, reason))
     assert sum((a.awarded for a in out), Decimal(0)) <= budget
@@ -210,7 +216,7 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
     now = now or utcnow()
     listing = active_listing(session, on=china_date(now), name=org.name)
     result = eligibility(p, counts=measures(snapshot, p, org.name), region_code=org.region_code,
-                         listing_reason=listing.reason if listing else None)
+                         listing_reason={lang: listing.reason_in(lang) for lang in ("zh", "en")} if listing else None)
     row = SubsidyApplication(programme=code, applicant=org.name, applicant_key=key, org_id=org.id, org_path=org.path,
                              region_code=org.region_code, user_id=scope.user_id, applied_at=now,
                              eligible=result.eligible, measures=json.dumps(result.measures, ensure_ascii=False),
@@ -243,7 +249,7 @@ def make_round_hook(declared: Any = programmes) -> Any:
                 .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
             for seq, a in enumerate(allocate_budget(p.budget_yuan, [(x.id, x.requested_yuan) for x in apps]), 1):
                 session.add(SubsidyAward(round_case_id=step.case_id, application_id=a.key, programme=p.code, seq=seq,
-                                         requested_yuan=a.requested, awarded_yuan=a.awarded, reason=a.reason))
+                                         requested_yuan=a.requested, awarded_yuan=a.awarded, reason=json.dumps([a.reason], ensure_ascii=False)))
             session.flush()
         elif step.event == "cancel":
             session.execute(delete(SubsidyAward).where(SubsidyAward.round_case_id == step.case_id))
@@ -310,7 +316,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     officer = objections.oversees(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
     published = [{"seq": a.seq, "applicant": app.applicant, "requested": a.requested_yuan, "awarded": a.awarded_yuan,
-                  "reason": a.reason, "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
+                  "reason": stored_text(a.reason, lang), "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
                   "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
                  for a, app, case in awards if case.state in ("published", "concluded")]
     applications: list[dict[str, Any]] = []
@@ -321,7 +327,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
             own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
             if (officer and scope.covers_org_path(r.org_path)) or own:
                 applications.append({"applicant": r.applicant, "eligible": r.eligible, "requested": r.requested_yuan,
-                                     "measures": json.loads(r.measures), "reasons": json.loads(r.reasons),
+                                     "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None

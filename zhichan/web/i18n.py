@@ -179,6 +179,51 @@ def in_language(text: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def stored_message(key: str, **values: object) -> dict[str, Any]:
+    """A reason or note a workflow row keeps to be shown in any language: its message key and values, JSON
+    (a value given per language, ``{"zh": …, "en": …}``, is shown in the page's). See :func:`stored_text`."""
+    return {"key": key, "values": {k: v if isinstance(v, dict) else str(v) for k, v in values.items()}}
+
+
+def stored_messages(stored: str | None) -> list[Any]:
+    """A stored reason as a list to add a message to: its messages, or the text stored before as one item."""
+    found = _parsed(stored or "")
+    if isinstance(found, list):
+        return found
+    return [stored] if stored else []
+
+
+def _parsed(text: str) -> Any:
+    """A stored JSON message or list of them; any other text as it is."""
+    import json
+
+    if text[:1] + text[-1:] not in ("[]", "{}"):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def stored_text(stored: Any, lang: str) -> str:
+    """A stored reason or note in ``lang``: a :func:`stored_message` (or a list of them, joined as one text),
+    as a dict or its JSON text. A text stored before messages were kept ("中文 / English", or such parts
+    joined by "；") shows the ``lang`` half (of each part)."""
+    if isinstance(stored, str):
+        stored = _parsed(stored)
+    if isinstance(stored, list):
+        return ("; " if lang == "en" else "；").join(stored_text(item, lang) for item in stored)
+    if isinstance(stored, dict) and "key" in stored:
+        values = {k: v.get(lang, v.get("zh", "")) if isinstance(v, dict) else v
+                  for k, v in (stored.get("values") or {}).items()}
+        return translate(lang, str(stored["key"]), **values)
+    text = str(stored or "")
+    parts = text.split("；")
+    if len(parts) > 1 and all(" / " in part for part in parts):  # bilingual parts, each "中文 / English"
+        return ("; " if lang == "en" else "；").join(in_language(part, lang) for part in parts)
+    return in_language(text, lang)
+
+
 def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
     for candidate in (query_lang, cookie_lang):
         if candidate in LANGUAGES:
