@@ -130,7 +130,10 @@ def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exch
     assert "1150000.50" in info.value.errors["contract_price"]
     done = _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000.50")
     assert done["state"] == "contracted"
-    with pytest.raises(ConflictError, match="已确认"):
+    with session_scope(ex.world.engine) as s:  # taken: no longer offered, and refused if sent anyway
+        offered = [t.event for t in ex.world.service.case(s, ex.world.scope("buyer_user"), case["id"])["actions"]]
+    assert "confirm_contract" not in offered
+    with pytest.raises(ConflictError, match="只能办理一次"):
         _act(ex, "buyer_user", case["id"], "confirm_contract", 3, D(2026, 3, 7), contract_price="1150000.50")
     _act(ex, "wuhou_officer", case["id"], "record", 3, D(2026, 4, 8), record_number="ZL-转-2026-002",
          recorded_on="2026-04-08")

@@ -38,7 +38,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock, Step
+from zhichan.procedures.models import CaseClock
 from zhichan.procedures.service import ProcedureService, StepTaken
 
 PROCEDURE = "exchange.deal"
@@ -94,9 +94,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
 
 
 def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
-    """The buyer confirms the registered contract once, at the price the seller registered."""
-    if session.scalar(select(Step.id).where(Step.case_id == step.case_id, Step.event == "confirm_contract")):
-        raise ConflictError("受让方已确认过该合同 / the buyer has already confirmed this contract")
+    """The buyer confirms the registered contract at the price the seller registered (once: the declaration's
+    ``once``, which the engine enforces)."""
     price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
     if price != row.contract_price:
         raise FormError({"contract_price": f"与登记的合同金额 {row.contract_price} 元不一致，请与转让方核实 / differs "

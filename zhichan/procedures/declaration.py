@@ -141,6 +141,8 @@ class TransitionSpec(StepSpec):
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
     public: bool = False
+    #: taken at most once in a case (a buyer's confirmation): offered until taken, then refused
+    once: bool = False
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -393,6 +393,10 @@ class ProcedureService:
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
         if not bumped:
             raise self._stale(row)
+        if spec.once and session.scalar(select(STEPS.c.id).where(STEPS.c.case_id == row.id,
+                                                                 STEPS.c.event == event).limit(1)) is not None:
+            raise ConflictError(f"“{spec.title.zh}”已办理，只能办理一次 / '{spec.title.en}' was taken already; "
+                                "it is taken once", details={"state": row.state, "version": row.version})
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, decl, event, row), generates=spec.generates)
         machine = decl.machine(start_value=row.state)
@@ -707,7 +711,8 @@ class ProcedureService:
                    if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer,
                                                     is_counterparty=counterparty)
                    and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
-                   and (t.event == keep or clock_problem(decl, t, by_name, today) is None)]
+                   and (t.event == keep or clock_problem(decl, t, by_name, today) is None)
+                   and not (t.once and any(s["event"] == t.event for s in steps))]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
