@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from zhichan.finance.models import Claim, LedgerEntry
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import OrgKind
 from zhichan.platform.orgs import create_org
+from zhichan.web.i18n import stored_text
 
 D = dt.date
 JUNE = dt.date(2026, 6, 1)
@@ -55,7 +57,8 @@ caps: {per_year: "1000000"}
 
 def _pool_share(code: str, principal: str, interest: str = "0", on: dt.date = JUNE) -> tuple[Decimal, dict]:
     amount, lines, parts = f.claim_arithmetic(FUNDS[code], M(principal), M(interest), on)
-    assert lines[-1] == f"补偿金额 = {f.yuan(amount)}"
+    assert stored_text(lines[-1], "zh") == f"补偿金额 = {f.yuan(amount)}"
+    assert stored_text(lines[-1], "en") == f"Compensation = {f.yuan(amount)}"
     return amount, parts
 
 
@@ -146,7 +149,11 @@ def test_the_year_cap_counts_what_was_approved_before(engine: Engine, org: tuple
         amounts = [s.get(Claim, i).amount for i in (first, second, third)]  # type: ignore[union-attr]
         lines = json.loads(s.get(Claim, second).arithmetic)  # type: ignore[union-attr]
     assert amounts == [M("600000.00"), M("400000.00"), M("600000.00")]
-    assert any("年度上限" in line and "¥600,000.00 → ¥400,000.00" in line for line in lines)
+    shown = [stored_text(line, "zh") for line in lines]
+    assert any("年度上限" in line and "¥600,000.00 → ¥400,000.00" in line for line in shown)
+    english = [stored_text(line, "en") for line in lines]  # every line in the page's language
+    assert any(line.startswith("Annual cap") and "¥600,000.00 → ¥400,000.00" in line for line in english)
+    assert not any(re.search("[\u4e00-\u9fff]", line) for line in english)
 
 
 def test_an_exhausted_pool_pays_what_it_holds_and_then_refuses(engine: Engine, org: tuple[int, str]) -> None:
@@ -166,7 +173,8 @@ def test_an_exhausted_pool_pays_what_it_holds_and_then_refuses(engine: Engine, o
         assert f.balance(s, "zhuhai") == M("100000.00")
         # recovery after disposal, pro rata to the loss borne: the pool 2,000,000 of 5,000,000, the bank the rest
         back, lines = f.recover(s, FUNDS["zhuhai"], claim_id, "1000000")
-        assert back == M("400000.00") and any("贷款银行" in x and "= ¥600,000.00" in x for x in lines)
+        shown = [stored_text(x, "zh") for x in lines]
+        assert back == M("400000.00") and any("贷款银行" in x and "= ¥600,000.00" in x for x in shown)
         assert f.verify_ledger(s, "zhuhai") == (True, 5, M("500000.00"))
 
 
@@ -180,7 +188,8 @@ def test_recovery_under_a_cap_returns_more_to_the_bank(engine: Engine, org: tupl
         back, lines = f.recover(s, FUNDS["weihai"], claim_id, "300000")
     # the pools bore 1,000,000 of 3,000,000; the bank its 40 % plus the 800,000 the cap left: 2,000,000
     assert back == M("100000.00")
-    assert any("贷款银行" in x and "¥2,000,000.00/¥3,000,000.00 = ¥200,000.00" in x for x in lines)
+    assert any("贷款银行" in x and "¥2,000,000.00/¥3,000,000.00 = ¥200,000.00" in x
+               for x in [stored_text(line, "zh") for line in lines])
 
 
 def test_two_payouts_at_once_never_overdraw(engine: Engine, org: tuple[int, str]) -> None:

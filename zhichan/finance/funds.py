@@ -36,6 +36,7 @@ from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError
 from zhichan.finance.models import Claim, Fund, LedgerEntry, Loan
 from zhichan.legaltime.periods import add_years
 from zhichan.untrusted import yaml_safe_load
+from zhichan.web.i18n import stored_message
 
 CENT = Decimal("0.01")
 ENTERPRISE_TYPES = {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业"}
@@ -160,14 +161,16 @@ def ensure_funds(session: Session, funds: dict[str, FundRules]) -> None:
 # -- the arithmetic ------------------------------------------------------------------------------
 
 def claim_arithmetic(rules: FundRules, principal_loss: Decimal, interest_loss: Decimal, on: dt.date,
-                     used_this_year: Decimal = Decimal(0)) -> tuple[Decimal, list[str], dict[str, Decimal]]:
-    """The pool's share of a loss after caps, the lines of its computation, and each participant's part."""
-    lines: list[str] = []
+                     used_this_year: Decimal = Decimal(0)) -> tuple[Decimal, list[dict[str, Any]], dict[str, Decimal]]:
+    """The pool's share of a loss after caps, the lines of its computation (each a stored message, shown in the
+    page's language by ``web.i18n.stored_text``), and each participant's part."""
+    lines: list[dict[str, Any]] = []
     base = principal_loss + (interest_loss if rules.covers == "principal_and_interest" else Decimal(0))
     if rules.covers == "principal_and_interest":
-        lines.append(f"补偿基数 = 本金损失 {yuan(principal_loss)} + 利息损失 {yuan(interest_loss)} = {yuan(base)}")
+        lines.append(stored_message("finance.arith.base_interest", principal=yuan(principal_loss),
+                                    interest=yuan(interest_loss), base=yuan(base)))
     else:
-        lines.append(f"补偿基数 = 本金损失 {yuan(principal_loss)}（只补偿本金 / principal only）")
+        lines.append(stored_message("finance.arith.base_principal", principal=yuan(principal_loss)))
     total = rules.total_shares
     parts: dict[str, Decimal] = {}
     for p in rules.participants:
@@ -176,20 +179,22 @@ def claim_arithmetic(rules: FundRules, principal_loss: Decimal, interest_loss: D
     last = next((p.key for p in rules.participants if p.residual), rules.participants[-1].key)
     parts[last] += base - sum(parts.values(), Decimal(0))
     for p in rules.participants:
-        lines.append(f"{p.zh}：{yuan(base)} × {p.share:g}/{total:g} = {yuan(parts[p.key])}"
-                     + ("（资金池承担）" if p.pool else ""))
+        lines.append(stored_message("finance.arith.pool_share" if p.pool else "finance.arith.share",
+                                    participant={"zh": p.zh, "en": p.en}, base=yuan(base), share=f"{p.share:g}",
+                                    total=f"{total:g}", part=yuan(parts[p.key])))
     due = sum((parts[p.key] for p in rules.participants if p.pool), Decimal(0))
-    lines.append(f"资金池应承担 = {yuan(due)}")
+    lines.append(stored_message("finance.arith.pool_due", due=yuan(due)))
     cap = rules.loan_cap(on)
     if cap is not None and due > cap:
-        lines.append(f"单笔上限（第 {rules.scheme_year(on)} 年）{yuan(cap)}：{yuan(due)} → {yuan(cap)}")
+        lines.append(stored_message("finance.arith.loan_cap", year=rules.scheme_year(on), cap=yuan(cap), due=yuan(due)))
         due = cap
     if rules.caps.per_year is not None:
         room = max(rules.caps.per_year - used_this_year, Decimal(0))
         if due > room:
-            lines.append(f"年度上限 {yuan(rules.caps.per_year)}，本年已批 {yuan(used_this_year)}：{yuan(due)} → {yuan(room)}")
+            lines.append(stored_message("finance.arith.year_cap", cap=yuan(rules.caps.per_year),
+                                        used=yuan(used_this_year), due=yuan(due), room=yuan(room)))
             due = room
-    lines.append(f"补偿金额 = {yuan(due)}")
+    lines.append(stored_message("finance.arith.amount", due=yuan(due)))
     return due, lines, parts
 
 
@@ -399,7 +404,7 @@ def pay(session: Session, code: str, claim_id: int) -> Decimal:
     return paid
 
 
-def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -> tuple[Decimal, list[str]]:
+def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -> tuple[Decimal, list[dict[str, Any]]]:
     """追偿: money recovered after disposal goes back to the participants in proportion to the loss each
     bore — the pool what it paid, the others their parts, the residual bearer what the caps left."""
     errors: dict[str, str] = {}
@@ -419,14 +424,16 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
     if residual is not None:
         borne[residual] += pool_nominal - row.paid  # what the caps (or an unpaid remainder) left to the lender
     pool_bore = row.paid
-    lines = [f"追回 {yuan(amount)}，按各方实际承担的损失比例返还（合计 {yuan(base)}）"]
+    lines = [stored_message("finance.arith.recovered", amount=yuan(amount), base=yuan(base))]
     to_pool = (amount * pool_bore / base).quantize(CENT, rounding=ROUND_HALF_UP) if base else Decimal(0)
     to_pool = min(to_pool, row.paid - row.recovered)
-    lines.append(f"资金池：{yuan(amount)} × {yuan(pool_bore)}/{yuan(base)} = {yuan(to_pool)}")
+    lines.append(stored_message("finance.arith.recovery_pool", amount=yuan(amount), bore=yuan(pool_bore),
+                                base=yuan(base), share=yuan(to_pool)))
     for p in rules.participants:
         if not p.pool and borne[p.key]:
             share = (amount * borne[p.key] / base).quantize(CENT, rounding=ROUND_HALF_UP)
-            lines.append(f"{p.zh}：{yuan(amount)} × {yuan(borne[p.key])}/{yuan(base)} = {yuan(share)}")
+            lines.append(stored_message("finance.arith.recovery_share", participant={"zh": p.zh, "en": p.en},
+                                        amount=yuan(amount), bore=yuan(borne[p.key]), base=yuan(base), share=yuan(share)))
     if to_pool > 0:
         _append(session, rules.code, "recovery", to_pool, claim_id=row.id, memo=f"追偿返还 / recovery on claim {row.id}")
     row.recovered = row.recovered + to_pool

@@ -25,7 +25,7 @@ from zhichan.finance.service import PROCEDURE, PledgeRules, record_digest, regis
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors, fast_json
 
@@ -152,13 +152,13 @@ def funds_api(request: Request, session: Session = DbDep) -> Response:
 def fund_loans_api(request: Request, fund: FundCode, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A fund's loans the caller sees — officers their area's, a bank the loans it lent — each with its
     claim (the arithmetic line by line) and the pool's payouts on it; others get an empty list."""
-    return fast_json(views.fund_loans_api(session, scope, _funds(request), fund))
+    return fast_json(views.fund_loans_api(session, scope, _funds(request), fund, lang(request)))
 
 
 def _fund_page(request: Request, scope: Scope, session: Session, code: str, *, errors: dict[str, str] | None = None,
                values: dict[str, Any] | None = None, form: str = "", status: int = 200,
                message: str = "") -> Response:
-    data = views.fund_view(session, scope, _funds(request), code)
+    data = views.fund_view(session, scope, _funds(request), code, lang(request))
     return render(request, "finance/fund.html", {**data, "errors": errors or {}, "values": values or {}, "form": form,
                                                  "message": message}, status=status)
 

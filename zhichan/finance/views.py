@@ -32,7 +32,7 @@ from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
-from zhichan.web.i18n import translate
+from zhichan.web.i18n import stored_text, translate
 
 
 def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[str, Any]:
@@ -84,7 +84,13 @@ def funds_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundR
     return {"funds": rows}
 
 
-def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str) -> dict[str, Any]:
+def arithmetic(claim: Claim, lang: str) -> list[str]:
+    """A claim's computation, line by line, in ``lang`` (lines stored as messages; older rows' text as it is)."""
+    return [stored_text(line, lang) for line in json.loads(claim.arithmetic)]
+
+
+def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
+              lang: str = "zh") -> dict[str, Any]:
     scope.require_authenticated()
     rules = operable_funds(scope, funds).get(code)
     if rules is None:
@@ -96,7 +102,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     figures = fund_rules.figures(session, code)
     balanced, operations, _ = fund_rules.verify_ledger(session, code)
     return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id),
-                                        "lines": json.loads(claims[x.id].arithmetic) if x.id in claims else []}
+                                        "lines": arithmetic(claims[x.id], lang) if x.id in claims else []}
                                        for x in loans],
             "ledger": [{"entry": e, "at": china_time(e.at)} for e in ledger], "balance": figures["balance"],
             "outstanding": figures["outstanding"], "leverage": figures["leverage"],
@@ -166,7 +172,8 @@ def funds_api(session: Session, funds: dict[str, fund_rules.FundRules]) -> list[
     return [_fund_summary(rules, fund_rules.figures(session, code)) for code, rules in sorted(funds.items())]
 
 
-def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str) -> dict[str, Any]:
+def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
+                   lang: str = "zh") -> dict[str, Any]:
     """A fund's loans the caller sees (officers: their area's; a bank: the loans it lent), each with its
     claim (the arithmetic line by line) and the payouts the pool made on it; the fund's aggregates beside."""
     scope.require_authenticated()
@@ -193,7 +200,7 @@ def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.F
                 "interest_loss": _money(c.interest_loss), "amount": _money(c.amount), "paid": _money(c.paid),
                 "recovered": _money(c.recovered), "claimed_on": c.claimed_on.isoformat(),
                 "approved_on": c.approved_on.isoformat() if c.approved_on else None,
-                "arithmetic": json.loads(c.arithmetic), "payouts": payouts.get(c.id, [])}})
+                "arithmetic": arithmetic(c, lang), "payouts": payouts.get(c.id, [])}})
     return {"fund": _fund_summary(rules, fund_rules.figures(session, code)), "loans": items}
 
 
