@@ -404,7 +404,8 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
     (each batch goes to one as Arrow IPC and comes back as a staged part); rows not in common form
     take the row path here, in row order."""
     source = work.source
-    workers = get_settings().import_workers or (2 if source.path.stat().st_size >= PARALLEL_FROM_BYTES else 1)
+    workers = get_settings().import_workers or (
+        min(2, os.cpu_count() or 1) if source.path.stat().st_size >= PARALLEL_FROM_BYTES else 1)
     today = dt.date.today()
     batches = columnar.read_batches(source.path, source.header, get_settings().import_batch_rows)
     if workers <= 1:
@@ -448,12 +449,17 @@ class _ColumnarWorker:
     their events); gives back the number of records and the rows left to the row path."""
 
     def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date,
-                 stamp: _Provenance, folder: Path) -> None:
+                 stamp: _Provenance, folder: Path, *, shared: bool = False) -> None:
         self.checker = columnar.ColumnarBatch(header, addresses, today)
-        self.stamp, self.folder = stamp, folder
+        self.stamp, self.folder, self.addresses = stamp, folder, addresses
+        #: workers publish the addresses they resolve (``addresses/*.arrow``) and take the others'
+        self.shared = folder / "addresses" if shared else None
+        self._taken: set[str] = set()
 
     def part(self, table: pa.Table, part: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        known = self._take_shared()
         records, slow_rows, events = self.checker.process(table)
+        self._publish(known, part)
         if records.num_rows:
             events_of: dict[int, list[dict[str, Any]]] = {}
             for ev in events:
@@ -464,6 +470,32 @@ class _ColumnarWorker:
                           kept, events_of)
         return records.num_rows, slow_rows
 
+    def _take_shared(self) -> int:
+        """Add the addresses other workers resolved since the last batch; the number known now."""
+        if self.shared is None:
+            return len(self.addresses)
+        for file in sorted(self.shared.glob("*.arrow")):
+            if file.name not in self._taken:
+                self._taken.add(file.name)
+                with pa.OSFile(str(file)) as source:
+                    found = pa.ipc.open_file(source).read_all()
+                for address, code in zip(*(c.to_pylist() for c in found.columns), strict=True):
+                    self.addresses.setdefault(address, code)
+        return len(self.addresses)
+
+    def _publish(self, known: int, part: int) -> None:
+        """Write the addresses this batch resolved (atomically: written aside, then renamed)."""
+        if self.shared is None or len(self.addresses) == known:
+            return
+        new = list(itertools.islice(self.addresses.items(), known, None))
+        table = pa.table({"address": [a for a, _ in new], "code": pa.array([c for _, c in new], pa.string())})
+        self.shared.mkdir(exist_ok=True)
+        name = f"{part:05d}.arrow"
+        self._taken.add(name)
+        with pa.OSFile(str(self.shared / f"{name}.tmp"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.rename(self.shared / f"{name}.tmp", self.shared / name)
+
     def close(self) -> None:
         self.checker.close()
 
@@ -472,7 +504,7 @@ _WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
 
 
 def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path) -> None:
-    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder))
+    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True))
     _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
 
 
