@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     import_workers: int = Field(
         0, ge=0,
         description="Worker processes checking an import's batches a column at a time; 0: two (one a core, at most two) for a file of "
-        "64 MB or more (about 55,000 rows of the commercial layout), else none (the checks run in-process).",
+        "64 MB or more (about 58,000 rows of the commercial layout), else none (the checks run in-process).",
     )
     high_value_pledge_threshold_yuan: float = Field(
         10_000_000.0,
