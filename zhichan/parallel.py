@@ -40,7 +40,7 @@ def from_ipc(payload: bytes) -> pa.Table:
 def ordered_map(fn: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int,
                 initializer: Callable[..., None], initargs: tuple[Any, ...], what: tuple[str, str]) -> Iterator[T]:
     """``fn(*args)`` for each ``args`` of ``calls``, run in ``workers`` spawned processes, yielded in
-    the order of ``calls``. ``what`` names the work (Chinese, English) in the message raised when a
+    the order of ``calls``. ``what`` names the work (Chinese; English with its article) in the message raised when a
     worker dies (out of memory, killed, or a calling script without a ``__main__`` guard).
     Leaving the iterator early (an exception in the caller) cancels the batches not yet started
     and waits for the running ones, so nothing a worker writes outlives the call."""
@@ -53,7 +53,7 @@ def ordered_map(fn: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, worke
             return future.result()
         except BrokenProcessPool:
             raise ZhichanError(
-                f"{what[0]}进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / a "
+                f"{what[0]}进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / "
                 f"{what[1]} process died (out of memory, killed, or the calling script lacks an "
                 "`if __name__ == \"__main__\":` guard — worker processes are spawned); use one worker to avoid them"
             ) from None

@@ -421,7 +421,7 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
     calls = ((to_ipc(table), work.next_part()) for table in batches)
     _stage_parts(work, ordered_map(_columnar_part, calls, workers=workers, initializer=_columnar_init,
                                    initargs=(source.header, today, work.stamp, work.folder),
-                                   what=("导入检查", "import checking")), progress)
+                                   what=("导入检查", "an import-checking")), progress)
 
 
 def _stage_parts(work: _Staging, parts: Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]],

@@ -126,7 +126,7 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
             row0 += batch.num_rows
 
     yield from ordered_map(worker_prepare, calls(), workers=workers, initializer=worker_init,
-                           initargs=(hv, str(projection_file) if projection_file else None), what=("索引准备", "index preparation"))
+                           initargs=(hv, str(projection_file) if projection_file else None), what=("索引准备", "an index preparation"))
 
 
 def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
