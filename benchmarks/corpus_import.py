@@ -7,9 +7,12 @@ Side by side in one run:
   - baseline        : pandas.read_csv → DataFrame.to_parquet (no validation, no merge)
 The input is a synthetic corpus exported to the 61-column layout (generation is measured by
 benchmarks/corpus_generate.py). Each step runs in its own process so peak RSS is its own; the
-CPU seconds (user + system, all threads), the CPU per record (the figure that does not depend
-on the machine's load: 20,000 records/s on 2 cores needs ≤ 100 CPU-µs a record) and the load
-average around each step are printed, and the import's time as a ratio to the baseline's.
+CPU seconds (user + system, all threads and worker processes), the CPU per record (the figure
+that does not depend on the machine's load: 20,000 records/s on 2 cores needs ≤ 100 CPU-µs a
+record), the main thread's share of it (the serial part), the rate two idle cores could give at
+most (records / max(main-thread CPU, all CPU / 2)), the peak resident memory of the step's
+process and its workers together (sampled every 0.2 s) and the load average around each step are
+printed, and the import's time as a ratio to the baseline's.
 
     .venv/bin/python benchmarks/corpus_import.py --patents 1000000
 """
@@ -59,23 +62,46 @@ pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}"
 }
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (worker processes), from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
 def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str, float | str]:
     script = (
-        "import json, resource, sys\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work, source=source)
-        + "\nu = resource.getrusage(resource.RUSAGE_SELF)\nPath(sys.argv[1]).write_text(json.dumps("
-        "{'peak_mb': u.ru_maxrss / 1024, 'cpu_s': u.ru_utime + u.ru_stime, 'note': NOTE}))"
+        "import json, resource, sys, time\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work, source=source)
+        + "\nu = resource.getrusage(resource.RUSAGE_SELF)\nc = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "Path(sys.argv[1]).write_text(json.dumps({'cpu_s': u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "
+        "'main_cpu_s': time.thread_time(), 'note': NOTE}))"
     )
     report_path = work / "step-report.json"
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", script, str(report_path)], capture_output=True, text=True,
-                          env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")})
+    with subprocess.Popen([sys.executable, "-c", script, str(report_path)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")}) as proc:
+        peak = 0.0  # the step's process and its workers together, sampled
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_mb(proc.pid))
+            time.sleep(0.2)
+        stderr = proc.stderr.read() if proc.stderr else ""
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"{name} failed:\n{stderr[-3000:]}")
     report = json.loads(report_path.read_text())
     return {"step": name, "seconds": round(seconds, 1), "records_per_s": round(n / seconds),
-            "cpu_s": round(report["cpu_s"], 1), "cpu_us": round(report["cpu_s"] / n * 1e6), "peak_rss_mb": round(report["peak_mb"]),
+            "cpu_s": round(report["cpu_s"], 1), "cpu_us": round(report["cpu_s"] / n * 1e6), "peak_rss_mb": round(peak),
+            "main_share": f"{report['main_cpu_s'] / report['cpu_s']:.0%}",
+            "idle_2_cores": round(n / max(report["main_cpu_s"], report["cpu_s"] / 2)),
             "load": f"{load_before:.1f}–{os.getloadavg()[0]:.1f}", "note": report["note"]}
 
 
@@ -104,11 +130,13 @@ def main() -> None:
         size_mb = (work / "export.csv").stat().st_size / 1e6
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"records: {args.patents:,}; export file {size_mb:,.0f} MB")
-    print(f"{'step':40} {'seconds':>9} {'records/s':>10} {'CPU s':>8} {'CPU µs/rec':>10} {'peak RSS MB':>12} "
-          f"{'load':>10}  note")
+    print(f"{'step':40} {'seconds':>9} {'records/s':>10} {'CPU s':>8} {'CPU µs/rec':>10} {'main thread':>11} "
+          f"{'≤ on 2 idle cores':>17} {'peak RSS MB':>12} {'load':>10}  note")
     for r in results:
         print(f"{r['step']:40} {r['seconds']:>9} {r['records_per_s']:>10} {r['cpu_s']:>8} {r['cpu_us']:>10} "
-              f"{r['peak_rss_mb']:>12} {r['load']:>10}  {r['note']}")
+              f"{r['main_share']:>11} {r['idle_2_cores']:>17} {r['peak_rss_mb']:>12} {r['load']:>10}  {r['note']}")
+    print("main thread: its share of the step's CPU (the serial part); ≤ on 2 idle cores: records/s the step "
+          "cannot exceed on two free cores, n / max(main-thread CPU, all CPU / 2)")
     baseline = next(r for r in results if str(r["step"]).startswith("baseline"))
     for r in results:
         if "import" in str(r["step"]):

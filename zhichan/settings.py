@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         description="Check a UTF-8 CSV in the commercial export layout a column at a time (rows not in "
         "common form still take the row path); false reads every row through the row path.",
     )
+    import_workers: int = Field(
+        0, ge=0,
+        description="Worker processes checking an import's batches a column at a time; 0: two (one a core, at most two) for a file of "
+        "64 MB or more (about 58,000 rows of the commercial layout), else none (the checks run in-process).",
+    )
     high_value_pledge_threshold_yuan: float = Field(
         10_000_000.0,
         description="单件发明专利累计质押融资金额达到该值（元）即视为“实现较高质押融资金额” (high-value criterion 4). "

@@ -25,13 +25,17 @@ from zhichan.settings import Settings, get_settings
 AS_OF = dt.date(2025, 12, 31)
 
 
-def _import(path: Path, store: CorpusStore, monkeypatch: pytest.MonkeyPatch, columnar: bool) -> ImportResult:
-    monkeypatch.setenv("ZHICHAN_IMPORT_COLUMNAR", "true" if columnar else "false")
-    get_settings.cache_clear()
-    try:
-        return import_file(path, store=store, as_of=AS_OF)
-    finally:
+def _import(path: Path, store: CorpusStore, monkeypatch: pytest.MonkeyPatch, columnar: bool,
+            **env: str) -> ImportResult:
+    with monkeypatch.context() as patched:
+        patched.setenv("ZHICHAN_IMPORT_COLUMNAR", "true" if columnar else "false")
+        for name, value in env.items():
+            patched.setenv(name, value)
         get_settings.cache_clear()
+        try:
+            return import_file(path, store=store, as_of=AS_OF)
+        finally:
+            get_settings.cache_clear()
 
 
 def _tables(store: CorpusStore) -> dict[str, list[tuple[Any, ...]]]:
@@ -45,9 +49,9 @@ def _tables(store: CorpusStore) -> dict[str, list[tuple[Any, ...]]]:
         con.close()
 
 
-def _both(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ImportResult, ImportResult]:
+def _both(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> tuple[ImportResult, ImportResult]:
     rows = _import(path, CorpusStore(tmp_path / "rows"), monkeypatch, columnar=False)
-    cols = _import(path, CorpusStore(tmp_path / "columns"), monkeypatch, columnar=True)
+    cols = _import(path, CorpusStore(tmp_path / "columns"), monkeypatch, columnar=True, **env)
     assert rows.columnar_rows == 0
     assert [r.as_dict() for r in cols.rejects] == [r.as_dict() for r in rows.rejects]
     assert (cols.rows_read, cols.added, cols.rejected, cols.events_added) == (
@@ -101,8 +105,7 @@ ODD_CELLS: list[tuple[str, str]] = [
 ]
 
 
-def test_generated_and_odd_rows_import_the_same_both_ways(tmp_path: Path, settings: Settings, generated,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def _odd_file(tmp_path: Path, generated: tuple[list[str], list[list[str]]]) -> Path:
     header, rows = generated
     header = [*header, "备注"]  # a column the layout does not know: kept in extra_json
     rows = [[*row, ""] for row in rows]
@@ -118,11 +121,27 @@ def test_generated_and_odd_rows_import_the_same_both_ways(tmp_path: Path, settin
     out.append(changed)  # same number, different content
     out.insert(50, [""] * len(header))  # a blank row
     out.insert(60, ["  "] + [""] * (len(header) - 1))  # a row of blanks
-    path = write_csv(tmp_path / "odd.csv", header, out)
-    _, columns_result = _both(path, tmp_path, monkeypatch)
+    return write_csv(tmp_path / "odd.csv", header, out)
+
+
+def test_generated_and_odd_rows_import_the_same_both_ways(tmp_path: Path, settings: Settings, generated,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    _, columns_result = _both(_odd_file(tmp_path, generated), tmp_path, monkeypatch)
     assert columns_result.rejected > 10 and columns_result.added > 400
     # the clean generated rows were checked in columns; the odd ones went through the row path
     assert 400 <= columns_result.columnar_rows < columns_result.rows_read
+
+
+def test_batches_checked_in_worker_processes_import_as_the_row_path_does(tmp_path: Path, settings: Settings, generated,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker processes check the batches (as for a large file) and stage them in any order;
+    the records, events, parties and the rejects report in row order are the row path's — the
+    duplicates of rows in another batch (another worker's) included."""
+    _, columns_result = _both(_odd_file(tmp_path, generated), tmp_path, monkeypatch,
+                              ZHICHAN_IMPORT_WORKERS="2", ZHICHAN_IMPORT_BATCH_ROWS="64")
+    assert 400 <= columns_result.columnar_rows < columns_result.rows_read
+    assert {r.reason.split(" / ")[1] for r in columns_result.rejects if r.reason.startswith("重复行")} == {
+        "duplicate of row 5"}  # the 5th row of the file, the first batch's; its duplicate in the last
 
 
 def test_a_file_arrow_cannot_split_is_read_by_the_row_path(tmp_path: Path, settings: Settings, generated,

@@ -14,6 +14,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhichan.parallel import to_ipc
 from zhichan.search import prepare, text
 from zhichan.search.fields import fold
 from zhichan.search.synthetic import WORDS
@@ -122,7 +123,7 @@ def test_a_preparing_process_pauses_the_cyclic_collector(tmp_path: Path) -> None
     try:
         prepare.worker_init(hv, None)
         assert not gc.isenabled()
-        assert prepare.worker_prepare(prepare.to_ipc(batch), 3).docs == prepare.prepare_batch(batch, 3, hv).docs
+        assert prepare.worker_prepare(to_ipc(batch), 3).docs == prepare.prepare_batch(batch, 3, hv).docs
     finally:
         prepare._STATE.clear()
         if was:

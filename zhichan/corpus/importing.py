@@ -305,10 +305,24 @@ class _StoredRecords:
         self.con.close()
 
 
+@dataclass(frozen=True)
+class _Provenance:
+    """Where an import's records come from (the same for every record but its row)."""
+
+    source: str
+    import_id: str
+    source_file: str
+    source_date: dt.date
+
+    def of(self, row_number: int) -> dict[str, Any]:
+        return {"synthetic": False, "source": self.source, "import_id": self.import_id,
+                "source_file": self.source_file, "source_row": row_number, "source_date": self.source_date}
+
+
 @dataclass
 class _Staging:
-    """What the batches of one import share: the rows seen (duplicates), the part counter and
-    the addresses resolved so far (each distinct address is resolved once per import)."""
+    """What the batches of one import share: the part counter and the addresses resolved so far
+    (each distinct address is resolved once per process that checks rows)."""
 
     mapper: RowMapper
     source: Any
@@ -316,13 +330,19 @@ class _Staging:
     folder: Path
     source_date: dt.date
     stored: _StoredRecords | None = None
-    seen: dict[str, tuple[int, str]] = field(default_factory=dict)
     addresses: dict[str, str | None] = field(default_factory=dict)
     parts: int = 0
 
+    @property
+    def stamp(self) -> _Provenance:
+        return _Provenance(self.mapper.name, self.result.import_id, self.source.path.name, self.source_date)
+
     def provenance(self, row_number: int) -> dict[str, Any]:
-        return {"synthetic": False, "source": self.mapper.name, "import_id": self.result.import_id,
-                "source_file": self.source.path.name, "source_row": row_number, "source_date": self.source_date}
+        return self.stamp.of(row_number)
+
+    def next_part(self) -> int:
+        self.parts += 1
+        return self.parts - 1
 
     def map_row(self, row_number: int, row: dict[str, Any]) -> tuple[int, dict[str, Any], list[dict[str, Any]]] | None:
         """The row path: the mapped record and its events, or None with the row's rejects recorded."""
@@ -375,25 +395,123 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
     if batch:
         _flush(work, batch)
     progress(result.rows_read, result.rows_read)
+    _drop_duplicates(work)
     (staging / "ok").touch()
 
 
 def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
-    """The commercial layout checked a column at a time; rows not in common form take the row path."""
+    """The commercial layout checked a column at a time — in worker processes for a large file
+    (each batch goes to one as Arrow IPC and comes back as a staged part); rows not in common form
+    take the row path here, in row order."""
+    source = work.source
+    workers = get_settings().import_workers or (
+        min(2, os.cpu_count() or 1) if source.path.stat().st_size >= PARALLEL_FROM_BYTES else 1)
+    today = dt.date.today()
+    batches = columnar.read_batches(source.path, source.header, get_settings().import_batch_rows)
+    if workers <= 1:
+        checker = _ColumnarWorker(source.header, work.addresses, today, work.stamp, work.folder)
+        try:
+            parts = (checker.part(table, work.next_part()) for table in batches)
+            _stage_parts(work, parts, progress)
+        finally:
+            checker.close()
+        return
+    from zhichan.parallel import ordered_map, to_ipc
+
+    calls = ((to_ipc(table), work.next_part()) for table in batches)
+    _stage_parts(work, ordered_map(_columnar_part, calls, workers=workers, initializer=_columnar_init,
+                                   initargs=(source.header, today, work.stamp, work.folder),
+                                   what=("导入检查", "an import-checking")), progress)
+
+
+def _stage_parts(work: _Staging, parts: Iterator[tuple[int, list[tuple[int, dict[str, Any]]]]],
+                 progress: ProgressCallback) -> None:
     source, result = work.source, work.result
-    checker = columnar.ColumnarBatch(source.header, work.addresses)
-    try:
-        for table in columnar.read_batches(source.path, source.header, get_settings().import_batch_rows):
-            records, slow_rows, events = checker.process(table)
-            result.rows_read += records.num_rows + len(slow_rows)
-            result.columnar_rows += records.num_rows
-            batch = [m for m in (work.map_row(n, row) for n, row in slow_rows) if m is not None]
-            _flush(work, batch, (records, events))
-            progress(result.rows_read, source.total_hint)
-    finally:
-        checker.close()
+    for checked, slow_rows in parts:
+        result.rows_read += checked + len(slow_rows)
+        result.columnar_rows += checked
+        batch = [m for m in (work.map_row(n, row) for n, row in slow_rows) if m is not None]
+        if batch:
+            _flush(work, batch)
+        progress(result.rows_read, source.total_hint)
     progress(result.rows_read, result.rows_read)
+    _drop_duplicates(work)
     (work.folder / "ok").touch()
+
+
+#: From this file size (bytes) the columnar checks run in two worker processes: starting them
+#: costs about a second, what a file of ~50,000 rows saves.
+PARALLEL_FROM_BYTES = 64 << 20
+
+
+class _ColumnarWorker:
+    """Checks batches a column at a time and writes each batch's records as one staged part (with
+    their events); gives back the number of records and the rows left to the row path."""
+
+    def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date,
+                 stamp: _Provenance, folder: Path, *, shared: bool = False) -> None:
+        self.checker = columnar.ColumnarBatch(header, addresses, today)
+        self.stamp, self.folder, self.addresses = stamp, folder, addresses
+        #: workers publish the addresses they resolve (``addresses/*.arrow``) and take the others'
+        self.shared = folder / "addresses" if shared else None
+        self._taken: set[str] = set()
+
+    def part(self, table: pa.Table, part: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        known = self._take_shared()
+        records, slow_rows, events = self.checker.process(table)
+        self._publish(known, part)
+        if records.num_rows:
+            events_of: dict[int, list[dict[str, Any]]] = {}
+            for ev in events:
+                events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
+            kept = list(zip(records.column("source_row").to_pylist(), records.column("application_number").to_pylist(),
+                            strict=True)) if events_of else []
+            _write_staged(self.folder, "patents", part, self.stamp, _with_provenance(self.stamp, "patents", records),
+                          kept, events_of)
+        return records.num_rows, slow_rows
+
+    def _take_shared(self) -> int:
+        """Add the addresses other workers resolved since the last batch; the number known now."""
+        if self.shared is None:
+            return len(self.addresses)
+        for file in sorted(self.shared.glob("*.arrow")):
+            if file.name not in self._taken:
+                self._taken.add(file.name)
+                with pa.OSFile(str(file)) as source:
+                    found = pa.ipc.open_file(source).read_all()
+                for address, code in zip(*(c.to_pylist() for c in found.columns), strict=True):
+                    self.addresses.setdefault(address, code)
+        return len(self.addresses)
+
+    def _publish(self, known: int, part: int) -> None:
+        """Write the addresses this batch resolved (atomically: written aside, then renamed)."""
+        if self.shared is None or len(self.addresses) == known:
+            return
+        new = list(itertools.islice(self.addresses.items(), known, None))
+        table = pa.table({"address": [a for a, _ in new], "code": pa.array([c for _, c in new], pa.string())})
+        self.shared.mkdir(exist_ok=True)
+        name = f"{part:05d}.arrow"
+        self._taken.add(name)
+        with pa.OSFile(str(self.shared / f"{name}.tmp"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.rename(self.shared / f"{name}.tmp", self.shared / name)
+
+    def close(self) -> None:
+        self.checker.close()
+
+
+_WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
+
+
+def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path) -> None:
+    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True))
+    _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
+
+
+def _columnar_part(payload: bytes, part: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+    from zhichan.parallel import from_ipc
+
+    return _WORKER[0].part(from_ipc(payload), part)
 
 
 def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -> None:
@@ -431,10 +549,9 @@ def _resolve_regions(records: list[dict[str, Any]], cache: dict[str, str | None]
         rec["region_code"] = code.ljust(6, "0")
 
 
-def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]],
-           checked: tuple[pa.Table, list[dict[str, Any]]] | None = None) -> None:
-    """Finalize a batch of mapped rows (and the records the columnar path finalized), drop
-    duplicates of earlier rows (rejected, in row order), and stage them as Parquet parts."""
+def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]]) -> None:
+    """Finalize a batch of mapped rows and stage them as a Parquet part (duplicates are found
+    once every part is staged: :func:`_drop_duplicates`)."""
     mapper, source = work.mapper, work.source
     table = mapper.table
     key_field = TABLES[table][1][0]
@@ -453,67 +570,79 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
             continue
         finals.append(final)
         events_of[row_number] = rec_events
-    staged = pa.Table.from_pylist(finals, schema=schema)
-    if checked is not None:
-        records, checked_events = checked
-        checked_records = _with_provenance(work, records)  # in row order already
-        staged = pa.concat_tables([staged, checked_records]).sort_by("source_row") if finals else checked_records
-        for ev in checked_events:
-            events_of.setdefault(ev["source_row"], []).append({k: v for k, v in ev.items() if k != "source_row"})
-    keys = staged.column(key_field).to_pylist()
-    rows = staged.column("source_row").to_pylist()
-    hashes = staged.column("content_hash").to_pylist()
-    if len(set(keys)) == len(keys) and work.seen.keys().isdisjoint(keys):  # no duplicate: no row-by-row check
-        work.seen.update(zip(keys, zip(rows, hashes, strict=True), strict=True))
-        _write_staged(work, staged, list(zip(rows, keys, strict=True)), events_of)
+    if finals:
+        _write_staged(work.folder, table, work.next_part(), work.stamp, pa.Table.from_pylist(finals, schema=schema),
+                      [(f["source_row"], f[key_field]) for f in finals], events_of)
+
+
+#: The staged rows (key, row) that repeat an earlier row's key: left out of the merge.
+_DUPLICATES = "duplicates.parquet"
+
+
+def _drop_duplicates(work: _Staging) -> None:
+    """Reject each staged record whose key an earlier row (in row order) already has — as an
+    identical row, or as the same key with different content (the first row is kept) — and
+    list them in ``duplicates.parquet`` for the merge to leave out. One query over every staged
+    part, whichever path (columns or rows, this process or a worker) staged the record."""
+    table = work.mapper.table
+    key = TABLES[table][1][0]
+    files = sorted(work.folder.glob(f"{table}-*.parquet"))
+    if not files:
         return
-    keep: list[int] = []
-    kept_rows: list[tuple[int, str]] = []
-    column = mapper.column_of(key_field)
-    for i, (key, content, row_number) in enumerate(zip(keys, hashes, rows, strict=True)):
-        if key in work.seen:
-            first_row, first_hash = work.seen[key]
-            reason = (
-                f"重复行：与第 {first_row} 行完全相同 / duplicate of row {first_row}"
-                if first_hash == content
-                else f"与第 {first_row} 行的{column}相同但内容不同，保留第 {first_row} 行 / "
-                f"same {key_field} as row {first_row} with different content; row {first_row} kept"
-            )
-            source.rejects.append(Reject(source.path.name, row_number, column, str(key), reason))
-            continue
-        work.seen[key] = (row_number, content)
-        keep.append(i)
-        kept_rows.append((row_number, key))
-    _write_staged(work, staged.take(pa.array(keep, pa.int64())), kept_rows, events_of)
+    con = duckdb_connect()
+    try:
+        found = con.sql(f"""
+            WITH s AS (SELECT {key} AS key, source_row, content_hash FROM read_parquet([{_file_list(files)}])),
+                 repeated AS (SELECT key FROM s GROUP BY key HAVING count(*) > 1)
+            SELECT key, source_row, content_hash,
+                   first_value(source_row) OVER w AS first_row, first_value(content_hash) OVER w AS first_hash
+            FROM s SEMI JOIN repeated USING (key)
+            WINDOW w AS (PARTITION BY key ORDER BY source_row)
+            QUALIFY row_number() OVER w > 1
+            ORDER BY source_row
+        """).to_arrow_table()
+    finally:
+        con.close()
+    if not found.num_rows:
+        return
+    column = work.mapper.column_of(key)
+    source = work.source
+    for k, row_number, content, first_row, first_hash in zip(*(c.to_pylist() for c in found.columns), strict=True):
+        reason = (
+            f"重复行：与第 {first_row} 行完全相同 / duplicate of row {first_row}"
+            if first_hash == content
+            else f"与第 {first_row} 行的{column}相同但内容不同，保留第 {first_row} 行 / "
+            f"same {key} as row {first_row} with different content; row {first_row} kept"
+        )
+        source.rejects.append(Reject(source.path.name, row_number, column, str(k), reason))
+    pa.parquet.write_table(found.select(["key", "source_row"]), work.folder / _DUPLICATES)
 
 
-def _write_staged(work: _Staging, staged: pa.Table, kept_rows: list[tuple[int, str]],
-                  events_of: dict[int, list[dict[str, Any]]]) -> None:
+def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, staged: pa.Table,
+                  kept_rows: list[tuple[int, str]], events_of: dict[int, list[dict[str, Any]]]) -> None:
     """One staged part (uncompressed, no statistics: it is read once, whole, by the merge) and,
     for patents, its events."""
-    table = work.mapper.table
     options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
-    pa.parquet.write_table(staged, work.folder / f"{table}-{work.parts:05d}.parquet", **options)
+    pa.parquet.write_table(staged, folder / f"{table}-{part:05d}.parquet", **options)
     if table == "patents":
         events: list[dict[str, Any]] = []
         for row_number, key in kept_rows:
             found = events_of.get(row_number)
             if not found:
                 continue
-            provenance = work.provenance(row_number)
+            provenance = stamp.of(row_number)
             for ev in found:
                 events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
         pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]),
-                               work.folder / f"events-{work.parts:05d}.parquet", **options)
-    work.parts += 1
+                               folder / f"events-{part:05d}.parquet", **options)
 
 
-def _with_provenance(work: _Staging, records: pa.Table) -> pa.Table:
+def _with_provenance(stamp: _Provenance, table: str, records: pa.Table) -> pa.Table:
     """The columnar path's records with the import's provenance (``source_row`` they carry)."""
     n = records.num_rows
-    constants = {"synthetic": False, "source": work.mapper.name, "import_id": work.result.import_id,
-                 "source_file": work.source.path.name, "source_date": work.source_date}
-    schema = TABLES[work.mapper.table][0]
+    constants = {"synthetic": False, "source": stamp.source, "import_id": stamp.import_id,
+                 "source_file": stamp.source_file, "source_date": stamp.source_date}
+    schema = TABLES[table][0]
     for name, value in constants.items():
         i = records.column_names.index(name)
         records = records.set_column(i, schema.field(name), pa.array([value] * n, schema.field(name).type))
@@ -531,7 +660,11 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
     try:
         con.execute(f"SET temp_directory = '{(staging / 'spill').as_posix()}'")  # the sort spills here, not in RAM
         _register_parent(con, parent)
-        con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet([{_file_list(staged_files)}])")
+        parts = f"read_parquet([{_file_list(staged_files)}])"
+        if (staging / _DUPLICATES).exists():  # the later rows of a repeated key are left out
+            parts = (f"(SELECT p.* FROM {parts} p ANTI JOIN read_parquet('{(staging / _DUPLICATES).as_posix()}') d "
+                     f"ON d.key = p.{key} AND d.source_row = p.source_row)")
+        con.execute(f"CREATE VIEW staged AS SELECT * FROM {parts}")
         con.execute(f"""
             CREATE TEMP TABLE outcome AS
             SELECT s.{key} AS key,
@@ -551,16 +684,15 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         with store.writer() as writer:  # the tables this import does not write carry over whole
             # in ranges of the key, each sorted within the memory limit (one sort of the whole
             # table spills to disk), written one after the other: the table is in key order
-            for where in _key_ranges(con, key, sum(counts.values())):
-                writer.copy_query(table, con, f"""
-                    SELECT {columns} FROM {table}
-                    WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated') AND {where.format(key=key)}
-                    UNION ALL
-                    SELECT {columns} FROM staged s
-                    WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
-                      AND {where.format(key="s." + key)}
-                    ORDER BY 1
-                """)
+            writer.replace(table, _in_background(con, [f"""
+                SELECT {columns} FROM {table}
+                WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated') AND {where.format(key=key)}
+                UNION ALL
+                SELECT {columns} FROM staged s
+                WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
+                  AND {where.format(key="s." + key)}
+                ORDER BY 1
+            """ for where in _key_ranges(con, key, sum(counts.values()))]))
             if table == "patents":
                 result.events_added = _merge_events(con, writer, staging, mapper.name)
             result.snapshot_id = writer.id  # the manifest's import block is the history record
@@ -568,6 +700,51 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             writer.commit(result.record())
     finally:
         con.close()
+
+
+def _in_background(con: Any, queries: list[str]) -> Iterator[pa.RecordBatch]:
+    """The results of ``queries`` one after the other, each computed by DuckDB in a thread of its
+    own while the caller writes the one before (DuckDB's sort and the snapshot's Parquet encoding
+    overlap; at most one result waits). ``con`` is the thread's until the iterator is done."""
+    import queue
+    import threading
+
+    done = threading.Event()
+    results: queue.Queue[pa.Table | Exception | None] = queue.Queue(maxsize=1)
+
+    def put(item: pa.Table | Exception | None) -> None:
+        while not done.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def compute() -> None:
+        try:
+            for sql in queries:
+                if done.is_set():
+                    return
+                put(con.sql(sql).to_arrow_table())
+            put(None)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, raised there
+            put(exc)
+
+    thread = threading.Thread(target=compute, name="import-merge", daemon=True)
+    thread.start()
+    finished = False
+    try:
+        while (item := results.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield from item.to_batches(max_chunksize=100_000)
+            del item
+        finished = True
+    finally:
+        if not finished:  # an error, or the caller stopped early: the query running is not needed
+            done.set()
+            con.interrupt()
+        thread.join()
 
 
 #: Records sorted at a time by the merge: ~250k wide records sort within the 1.5 GB limit.
@@ -592,7 +769,11 @@ def _merge_events(con: Any, writer: Any, staging: Path, source_name: str) -> int
     """Events of replaced applications from the same source are replaced; the rest are kept."""
     files = sorted(staging.glob("events-*.parquet"))
     columns = ", ".join(TABLES["events"][0].names)
-    con.execute(f"CREATE VIEW staged_events AS SELECT * FROM read_parquet([{_file_list(files)}])")
+    parts = f"read_parquet([{_file_list(files)}])"
+    if (staging / _DUPLICATES).exists():  # the events of a row left out are left out with it
+        parts = (f"(SELECT e.* FROM {parts} e ANTI JOIN read_parquet('{(staging / _DUPLICATES).as_posix()}') d "
+                 f"ON d.key = e.application_number AND d.source_row = e.source_row)")
+    con.execute(f"CREATE VIEW staged_events AS SELECT * FROM {parts}")
     new_events = con.execute(
         "SELECT count(*) FROM staged_events WHERE application_number IN "
         "(SELECT key FROM outcome WHERE outcome IN ('added','updated')) "

@@ -100,7 +100,6 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
         COLUMNS,
         DISPLAY_COLUMNS,
         prepare_batch,
-        to_ipc,
         worker_init,
         worker_prepare,
     )
@@ -117,36 +116,17 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
             yield prepare_batch(batch, row0, hv, projection)
             row0 += batch.num_rows
         return
-    import collections
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from zhichan.parallel import ordered_map, to_ipc
 
-    from zhichan.errors import ZhichanError
-
-    def result(future: Future[Prepared]) -> Prepared:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            raise ZhichanError(
-                "索引准备进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / an index "
-                "preparation process died (out of memory, killed, or the calling script lacks an "
-                "`if __name__ == \"__main__\":` guard — worker processes are spawned); use workers=1 to avoid them"
-            ) from None
-
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding index threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
-                             initargs=(hv, str(projection_file) if projection_file else None)) as pool:
-        pending: collections.deque[Future[Prepared]] = collections.deque()
+    def calls() -> Iterator[tuple[bytes, int]]:
         row0 = 0
         for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS):
             display(batch)
-            pending.append(pool.submit(worker_prepare, to_ipc(batch), row0))
+            yield to_ipc(batch), row0
             row0 += batch.num_rows
-            while len(pending) > 2 * workers:  # the memory bound: 2 × workers batches in flight
-                yield result(pending.popleft())
-        while pending:
-            yield result(pending.popleft())
+
+    yield from ordered_map(worker_prepare, calls(), workers=workers, initializer=worker_init,
+                           initargs=(hv, str(projection_file) if projection_file else None), what=("索引准备", "an index preparation"))
 
 
 def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 import re
 import time
@@ -373,13 +372,6 @@ def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]]
 
 # -- worker processes ----------------------------------------------------------------------------------
 _STATE: dict[str, Any] = {}
-
-
-def to_ipc(batch: pa.RecordBatch) -> bytes:
-    sink = io.BytesIO()
-    with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
-    return sink.getvalue()
 
 
 def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:

@@ -1,0 +1,29 @@
+"""zhichan.parallel: batches in worker processes, results in order, a clear message when one dies."""
+
+from __future__ import annotations
+
+import os
+
+import pyarrow as pa
+import pytest
+
+from zhichan.errors import ZhichanError
+from zhichan.parallel import from_ipc, ordered_map, to_ipc
+
+
+def test_results_come_back_in_the_order_of_the_calls() -> None:
+    calls = [(i, 2) for i in range(25)]  # more than the 2 × workers in flight
+    assert list(ordered_map(pow, calls, workers=2, initializer=int, initargs=(), what=("测试", "a test"))) == [
+        i * i for i in range(25)]
+
+
+def test_a_worker_that_dies_stops_the_work_with_a_message_in_both_languages() -> None:
+    with pytest.raises(ZhichanError) as raised:
+        list(ordered_map(os._exit, [(3,)], workers=2, initializer=int, initargs=(), what=("测试", "a test")))
+    assert str(raised.value).startswith("测试进程意外退出") and "a test process died" in str(raised.value)
+
+
+def test_a_table_and_a_batch_travel_whole() -> None:
+    table = pa.table({"a": [1, 2, None], "b": ["x", "中文", ""]})
+    assert from_ipc(to_ipc(table)).equals(table)
+    assert from_ipc(to_ipc(table.to_batches()[0])).equals(table)

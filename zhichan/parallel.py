@@ -1,0 +1,72 @@
+"""Batches handed to worker processes, results taken back in order (the index build's document
+preparation and an import's columnar checks).
+
+Workers are *spawned* (no fork of a process holding DuckDB or tantivy threads); each runs
+``initializer(*initargs)`` once, then the batches it is given. A batch travels as Arrow IPC
+bytes (:func:`to_ipc`, read back with :func:`from_ipc`). At most ``2 × workers`` batches are in
+flight, so memory stays bounded however long the input.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import pyarrow as pa
+
+from zhichan.errors import ZhichanError
+
+T = TypeVar("T")
+
+
+def to_ipc(data: pa.RecordBatch | pa.Table) -> bytes:
+    """``data`` as one Arrow IPC stream (uncompressed: the bytes go through a pipe, not a disk)."""
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, data.schema) as writer:
+        if isinstance(data, pa.Table):
+            writer.write_table(data)
+        else:
+            writer.write_batch(data)
+    return sink.getvalue()
+
+
+def from_ipc(payload: bytes) -> pa.Table:
+    """The table :func:`to_ipc` wrote."""
+    return pa.ipc.open_stream(payload).read_all()
+
+
+def ordered_map(fn: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int,
+                initializer: Callable[..., None], initargs: tuple[Any, ...], what: tuple[str, str]) -> Iterator[T]:
+    """``fn(*args)`` for each ``args`` of ``calls``, run in ``workers`` spawned processes, yielded in
+    the order of ``calls``. ``what`` names the work (Chinese; English with its article) in the message raised when a
+    worker dies (out of memory, killed, or a calling script without a ``__main__`` guard).
+    Leaving the iterator early (an exception in the caller) cancels the batches not yet started
+    and waits for the running ones, so nothing a worker writes outlives the call."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def result(future: Future[T]) -> T:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise ZhichanError(
+                f"{what[0]}进程意外退出（内存不足、被终止，或调用脚本缺少 if __name__ == \"__main__\": 保护） / "
+                f"{what[1]} process died (out of memory, killed, or the calling script lacks an "
+                "`if __name__ == \"__main__\":` guard — worker processes are spawned); use one worker to avoid them"
+            ) from None
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+    try:
+        pending: collections.deque[Future[T]] = collections.deque()
+        for args in calls:
+            pending.append(pool.submit(fn, *args))
+            while len(pending) > 2 * workers:  # the memory bound: 2 × workers batches in flight
+                yield result(pending.popleft())
+        while pending:
+            yield result(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
