@@ -12,8 +12,9 @@ cache and DuckDB); then the queries are timed round-robin, ``--runs`` times each
 takes seconds, ``--baseline-runs`` times), and each path separately:
 
 * ``index``    — ``openlicence.text_hits``: the search index's hits for the query (the same set for every path);
-* ``sql``      — the current path given those hits: the walk index read newest first, the hits matched in
-  Python, until the page of 100 (and one more) is found — or, after 8 listings walked per hit, every hit
+* ``sql``      — the current path given those hits: the walk index read newest first (in chunks sized by the
+  rate of matches seen), the hits matched in Python, until the page of 100 (and one more) is found — or,
+  after 2 listings walked per hit, every hit
   looked up by number — then the total (exact, or estimated from the listings of 500 evenly spaced hits,
   looked up by number) and the page's 100 rows;
 * ``previous`` — the path before it given the same hits (no total): up to 20,000 hits looked up by the (asset

@@ -101,7 +101,9 @@ def _expected(every: list[Listing], scope: Scope, *, mine: bool, mode: str, hits
     return sorted(kept, reverse=True)
 
 
-def test_listing_search_matches_python_filter(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("chunks", ["fixed", "by rate"])
+def test_listing_search_matches_python_filter(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              chunks: str) -> None:
     """Random listings, hit sets from three numbers to nearly all (a broad query), every kind of caller, with
     and without the mode and "mine" filters, three pages: the same listings as the Python filter, the same
     exact total, or an estimate flagged as one only when more listings match than the walk needed."""
@@ -109,7 +111,10 @@ def test_listing_search_matches_python_filter(engine: Engine, tmp_path: Path, mo
     world, numbers = _random_market(engine, rng, tmp_path)
     # small pages and chunks so that every path runs: walks over several pages, walks that run out of
     # budget and look the rest up, lookups over several chunks, walks that reach the oldest listing
-    monkeypatch.setattr(listings, "SCAN_PAGE", 9)
+    if chunks == "fixed":
+        monkeypatch.setattr(listings, "SCAN_PAGE", 9)
+    else:  # each walk as long as the rate seen so far says, from one listing up
+        monkeypatch.setattr(listings, "WALK_LEAST", 1)
     monkeypatch.setattr(listings, "HITS_CHUNK", 4)
     monkeypatch.setattr(listings, "WALK_PER_HIT", 3)
     monkeypatch.setattr(listings, "ESTIMATE_SAMPLE", 20)  # fewer than the hits of a broad query

@@ -14,6 +14,7 @@ see their area's (the organization subtree).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -54,12 +55,14 @@ ASSET_KINDS = ("patent", "trademark")
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
 #: listings on a page of the list and of a text search's results
 PAGE_SIZE = 100
-#: a text search walks the visible listings newest first, SCAN_PAGE (id, number) pairs at a time, until its
+#: a text search walks the visible listings newest first, WALK_LEAST to SCAN_PAGE (id, number) pairs at a time
+#: (as many as should hold the matches still wanted, at the rate seen so far), until its
 #: page is full or it has walked WALK_PER_HIT listings per hit; then it looks every hit up by the
 #: asset-number index, HITS_CHUNK numbers (bound parameters) per statement. A walked listing costs about a
 #: quarter of a looked-up hit (benchmarks/exchange_listing_search.py), so the walk costs at most half the
 #: lookup it may end in
 SCAN_PAGE = 2_000
+WALK_LEAST = 100
 WALK_PER_HIT = 2
 HITS_CHUNK = 2_000
 #: a search that stopped walking once its page was full estimates its total from this many of the hits
@@ -219,9 +222,9 @@ def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: s
     text query (:func:`zhichan.exchange.openlicence.text_hits`, the search index).
 
     Only the page's rows are loaded. A search walks the visible listings newest first by the walk index
-    (ids and numbers, :data:`SCAN_PAGE` at a time) and stops when the page is full; once it has walked
-    :data:`WALK_PER_HIT` listings per hit without filling it (few hits, or hits among old listings), it looks
-    every hit up by the asset-number index instead. Its work is bounded by the page and by the hits alike.
+    (ids and numbers, in chunks sized by the rate of matches seen) and stops when the page is full; once it
+    has walked :data:`WALK_PER_HIT` listings per hit without filling it (few hits, or hits among old
+    listings), it looks every hit up by the asset-number index instead. Its work is bounded by the page and by the hits alike.
     The total is exact when every match was seen; otherwise the listings of an evenly spaced sample of
     :data:`ESTIMATE_SAMPLE` hits, looked up by number, scaled up to all the hits."""
     query = visible(scope, select(Listing.id), Listing, "active")
@@ -271,7 +274,10 @@ def _matching_ids(session: Session, ids: Select[Any], hits: Set[str], wanted: in
     while len(matched) < wanted:
         if walked >= budget:  # every match, by the asset-number index
             return sorted(_looked_up(session, ids, sorted(hits)), reverse=True), True
-        size = min(SCAN_PAGE, budget - walked)
+        # about as many as should hold the matches still wanted at the rate seen so far (at first: one in 8)
+        rate = len(matched) / walked if walked else 1 / 8
+        size = math.ceil(1.25 * (wanted - len(matched)) / rate) if rate else SCAN_PAGE
+        size = min(SCAN_PAGE, budget - walked, max(WALK_LEAST, size))
         rows = session.execute((pairs.where(Listing.id < last) if walked else pairs).limit(size)).all()
         matched.extend(listing_id for listing_id, number in rows if number in hits)
         if len(rows) < size:
