@@ -410,3 +410,42 @@ def test_drill_down_records_show_coded_values_by_their_labels(env: WebEnv, clien
     assert [(r["asset_kind"], r["mode"], r["state"]) for r in listing["records"]] == [("patent", "exclusive", "active")]
     csv = client.get(base.replace("records?", "records.csv?").format("exchange_listings_posted") + f"&lang={lang}")
     assert csv.status_code == 200 and ",exclusive,active," in csv.text and "Exclusive licence" not in csv.text
+
+
+def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing search in pages: a broad query (the walk stops once the page is full) shows its total as an
+    estimate, 约 N, and links the next page, which continues where the first stopped; a narrow one (every match
+    seen) its exact total, without 约; the English page says "about"."""
+    from sqlalchemy import insert
+
+    from zhichan.exchange import listings
+    from zhichan.exchange.models import Listing
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        org = s.scalars(select(Organization).where(Organization.name == WUHOU_ENTERPRISE)).one()
+        rows = [{"asset_kind": "patent", "asset_number": number(i % 12), "title": f"挂牌{n}（合成）", "mode": mode,
+                 "price_yuan": None, "description": "", "owner": org.name, "ipc": "", "asset_region": "510107",
+                 "pledgee_consent": False, "state": "active", "org_id": org.id, "org_path": org.path,
+                 "party_key": org.party_key, "user_id": None, "synthetic": True,
+                 "created_at": dt.datetime(2026, 11, 1) + dt.timedelta(minutes=n)}
+                for n, (i, mode) in enumerate((i, mode) for i in range(12) for mode in ("sale", "ordinary", "equity"))]
+        s.execute(insert(Listing), rows)
+    monkeypatch.setattr(listings, "PAGE_SIZE", 5)
+    monkeypatch.setattr(listings, "SCAN_PAGE", 8)  # the first walk fills the page: the total is estimated
+    monkeypatch.setattr(listings, "ESTIMATE_SAMPLE", 4)  # from 4 of the hits (the 12 listed patents, 3 listings each)
+    first = client.get("/exchange/listings", params={"q": "锂离子电池"})
+    assert first.status_code == 200
+    total = re.search(r'<p class="muted" id="listings-total"([^>]*)>([^<]*)</p>', first.text)
+    assert total and 'data-estimated="true"' in total.group(1), first.text[:3000]
+    assert re.fullmatch(r"约 \d+ 条", total.group(2)), total.group(2)  # 36 in fact; the sample's hits decide
+    assert first.text.count('href="/exchange/listings/') == 5 and "挂牌35（合成）" in first.text
+    following = re.search(r'href="(\?page=2[^"]*)" id="listings-next"', first.text)
+    assert following and "q=%E9%94%82" in following.group(1)
+    second = client.get("/exchange/listings" + following.group(1).replace("&amp;", "&"))
+    assert "挂牌30（合成）" in second.text and "挂牌35（合成）" not in second.text and 'id="listings-previous"' in second.text
+    narrow = client.get("/exchange/listings", params={"q": "锂离子电池负极材料3"})  # one patent, every match seen
+    assert re.search(r'id="listings-total">共 3 条<', narrow.text) and "约" not in narrow.text.split('id="listings-total"')[1][:40]
+    english = client.get("/exchange/listings", params={"q": "锂离子电池", "lang": "en"})
+    assert re.search(r'id="listings-total"[^>]*>about \d+ in total<', english.text)

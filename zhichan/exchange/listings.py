@@ -14,10 +14,13 @@ see their area's (the organization subtree).
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Set
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
@@ -42,6 +45,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope, normalize_region_code
+from zhichan.search.index import approximate
 
 #: how an asset is offered, and the kinds of asset; their labels are the catalogue's
 #: ``exchange.listing_mode.<code>`` and ``exchange.asset_kind.<code>``
@@ -49,12 +53,20 @@ MODES = ("sale", "exclusive", "sole", "ordinary", "equity")
 LICENCE_MODES = ("exclusive", "sole", "ordinary")
 ASSET_KINDS = ("patent", "trademark")
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
-#: a text search's hits up to this many are looked up by the asset-number index, in chunks of HITS_CHUNK
-#: (bound parameters per statement); more are matched while walking the listings newest first, SCAN_PAGE
-#: at a time (benchmarks/exchange_listing_search.py)
-HITS_BY_INDEX = 20_000
-HITS_CHUNK = 2_000
+#: listings on a page of the list and of a text search's results
+PAGE_SIZE = 100
+#: a text search walks the visible listings newest first, WALK_LEAST to SCAN_PAGE (id, number) pairs at a time
+#: (as many as should hold the matches still wanted, at the rate seen so far), until its
+#: page is full or it has walked WALK_PER_HIT listings per hit; then it looks every hit up by the
+#: asset-number index, HITS_CHUNK numbers (bound parameters) per statement. A walked listing costs about a
+#: quarter of a looked-up hit (benchmarks/exchange_listing_search.py), so the walk costs at most half the
+#: lookup it may end in
 SCAN_PAGE = 2_000
+WALK_LEAST = 100
+WALK_PER_HIT = 2
+HITS_CHUNK = 2_000
+#: a search that stopped walking once its page was full estimates its total from this many of the hits
+ESTIMATE_SAMPLE = 500
 
 
 def money(text: str, field: str, *, required: bool = False) -> Decimal | None:
@@ -190,47 +202,96 @@ def get_listing(session: Session, scope: Scope, listing_id: int) -> Listing:
     return row
 
 
-def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: str = "", limit: int = 100,
-                  hits: set[str] | None = None) -> list[Listing]:
-    """Listings the caller sees, newest first; ``hits``: only those whose patent matched a text query
-    (:func:`zhichan.exchange.openlicence.text_hits`, the search index)."""
-    query = visible(scope, select(Listing), Listing, "active")
+@dataclass(frozen=True)
+class ListingPage:
+    """A page of listings, newest first, and how many there are in all: exact, or — when a text search stopped
+    walking once the page was full — ``estimated`` (shown as 约 N, two significant digits, as the search's
+    sampled facets are)."""
+
+    rows: list[Listing]
+    total: int
+    estimated: bool
+    page: int
+    per_page: int
+    has_next: bool
+
+
+def list_listings(session: Session, scope: Scope, *, mine: bool = False, mode: str = "", page: int = 1,
+                  per_page: int = PAGE_SIZE, hits: Set[str] | None = None) -> ListingPage:
+    """The listings the caller sees, newest first, page ``page``; ``hits``: only those whose patent matched a
+    text query (:func:`zhichan.exchange.openlicence.text_hits`, the search index).
+
+    Only the page's rows are loaded. A search walks the visible listings newest first by the walk index
+    (ids and numbers, in chunks sized by the rate of matches seen) and stops when the page is full; once it
+    has walked :data:`WALK_PER_HIT` listings per hit without filling it (few hits, or hits among old
+    listings), it looks every hit up by the asset-number index instead. Its work is bounded by the page and by the hits alike.
+    The total is exact when every match was seen; otherwise the listings of an evenly spaced sample of
+    :data:`ESTIMATE_SAMPLE` hits, looked up by number, scaled up to all the hits."""
+    query = visible(scope, select(Listing.id), Listing, "active")
     if mine:
         if not scope.is_authenticated:
-            return []
+            return ListingPage([], 0, False, page, per_page, False)
         query = query.where(Listing.org_id == scope.org_id) if scope.role == Role.ENTERPRISE_USER else \
             query.where(Listing.org_path.startswith(scope.org_path or "/", autoescape=True))
     if mode:
         query = query.where(Listing.mode == mode)
+    offset, wanted = (page - 1) * per_page, page * per_page + 1  # one more: whether a next page exists
+    estimated = False
     if hits is None:
-        return list(session.scalars(query.order_by(Listing.id.desc()).limit(limit)))
-    query = query.where(Listing.asset_kind == "patent")
-    if not hits:
-        return []
-    ids = query.with_only_columns(Listing.id)  # ids first, no ORDER BY: the planner keeps to the index
-    if len(hits) <= HITS_BY_INDEX:
-        # few hits: the asset-number index finds each chunk's listings; the newest of all are kept
-        numbers = sorted(hits)
-        found: list[int] = []
-        for i in range(0, len(numbers), HITS_CHUNK):
-            found.extend(session.scalars(ids.where(Listing.asset_number.in_(numbers[i:i + HITS_CHUNK]))))
-        chosen = sorted(found, reverse=True)[:limit]
+        chosen = list(session.scalars(query.order_by(Listing.id.desc()).offset(offset).limit(per_page + 1)))
+        total = session.scalar(query.with_only_columns(func.count(Listing.id))) or 0
+    elif not hits:
+        chosen, total = [], 0
     else:
-        # many hits (a broad query matches much of the corpus): walk the listings newest first, a page
-        # of (id, number) at a time, until ``limit`` have matched
-        chosen, last = [], None
-        pairs = query.with_only_columns(Listing.id, Listing.asset_number)
-        while len(chosen) < limit:
-            page = pairs if last is None else pairs.where(Listing.id < last)
-            rows = session.execute(page.order_by(Listing.id.desc()).limit(SCAN_PAGE)).all()
-            if not rows:
-                break
-            chosen.extend(listing_id for listing_id, number in rows if number in hits)
-            last = rows[-1][0]
-        chosen = chosen[:limit]
-    if not chosen:
-        return []
-    return list(session.scalars(select(Listing).where(Listing.id.in_(chosen)).order_by(Listing.id.desc())))
+        query = query.where(Listing.asset_kind == "patent")
+        matched, complete = _matching_ids(session, query, hits, wanted)
+        chosen = matched[offset:]
+        if complete:
+            total = len(matched)
+        else:
+            # the listings of an evenly spaced sample of the hits (by number), scaled up to all of them — a
+            # sample of the hits, not of the newest listings walked, whose subjects follow their age
+            from zhichan.exchange.openlicence import TextHits
+
+            numbers = hits.ordered if isinstance(hits, TextHits) else sorted(hits)
+            sample = numbers[::-(-len(numbers) // ESTIMATE_SAMPLE)]
+            found = len(_looked_up(session, query, sample))
+            if len(sample) == len(numbers):
+                total = found
+            else:
+                total, estimated = max(len(matched), approximate(found, len(numbers) / len(sample))), True
+    rows = list(session.scalars(select(Listing).where(Listing.id.in_(chosen[:per_page])).order_by(Listing.id.desc()))) \
+        if chosen else []
+    return ListingPage(rows, total, estimated, page, per_page, len(chosen) > per_page)
+
+
+def _matching_ids(session: Session, ids: Select[Any], hits: Set[str], wanted: int) -> tuple[list[int], bool]:
+    """The ids of the listings of ``ids`` whose number is a hit, newest first: at least ``wanted`` of them, or
+    all; and whether these are all."""
+    pairs = ids.add_columns(Listing.asset_number).order_by(Listing.id.desc())
+    matched: list[int] = []
+    walked, last, budget = 0, 0, WALK_PER_HIT * len(hits)
+    while len(matched) < wanted:
+        if walked >= budget:  # every match, by the asset-number index
+            return sorted(_looked_up(session, ids, sorted(hits)), reverse=True), True
+        # about as many as should hold the matches still wanted at the rate seen so far (at first: one in 8)
+        rate = len(matched) / walked if walked else 1 / 8
+        size = math.ceil(1.25 * (wanted - len(matched)) / rate) if rate else SCAN_PAGE
+        size = min(SCAN_PAGE, budget - walked, max(WALK_LEAST, size))
+        rows = session.execute((pairs.where(Listing.id < last) if walked else pairs).limit(size)).all()
+        matched.extend(listing_id for listing_id, number in rows if number in hits)
+        if len(rows) < size:
+            return matched, True  # walked to the oldest
+        last, walked = rows[-1][0], walked + len(rows)
+    return matched, False
+
+
+def _looked_up(session: Session, ids: Select[Any], numbers: list[str]) -> list[int]:
+    """The ids of the listings of ``ids`` with one of ``numbers``, by the asset-number index."""
+    found: list[int] = []
+    for i in range(0, len(numbers), HITS_CHUNK):
+        found.extend(session.scalars(ids.where(Listing.asset_number.in_(numbers[i:i + HITS_CHUNK]))))
+    return found
 
 
 def withdraw_listing(session: Session, scope: Scope, listing_id: int) -> Listing:

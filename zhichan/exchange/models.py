@@ -95,10 +95,12 @@ class Listing(Base):
     """挂牌: a patent or trademark offered for sale, licence or as capital contribution."""
 
     __tablename__ = "exchange_listings"
-    #: (asset_number, state): a text search's hits looked up with the visibility filter in one index
-    #: (SQLite's planner otherwise takes the state index, which every active listing shares)
+    #: a text search reads indexes only: _walk the public listings newest first (and the list's page; without
+    #: it SQLite sorts every active listing to find the newest), _number_state its hits looked up by number
+    #: with the visibility filter — both carry the kind and mode, or SQLite's planner prefers the other one
     __table_args__ = (Index("ix_exchange_listings_state", "state", "created_at"),
-                      Index("ix_exchange_listings_number_state", "asset_number", "state"))
+                      Index("ix_exchange_listings_number_state", "asset_number", "state", "asset_kind", "mode"),
+                      Index("ix_exchange_listings_walk", "state", "id", "asset_kind", "asset_number", "mode"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: patent | trademark

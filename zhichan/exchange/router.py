@@ -162,9 +162,10 @@ async def record_licence(request: Request, grant_id: Id, scope: Scope = ScopeDep
 
 @router.get("/exchange/listings", include_in_schema=False)
 def listings_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep, mine: bool = False,
-                  mode: str = Query("", max_length=20), q: str = Query("", max_length=500)) -> Response:
+                  mode: str = Query("", max_length=20), q: str = Query("", max_length=500),
+                  page: int = Query(1, ge=1, le=10_000)) -> Response:
     return render(request, "exchange/listings.html", views.listings_view(
-        session, scope, lang(request), mine=mine, mode=mode, q=q, snapshot=_corpus(request).snapshot()))
+        session, scope, lang(request), mine=mine, mode=mode, q=q, page=page, snapshot=_corpus(request).snapshot()))
 
 
 def _listing_form(request: Request, errors_: dict[str, str] | None = None, values: dict[str, str] | None = None,

@@ -115,10 +115,13 @@ def listing_json(row: Listing, lang: str) -> dict[str, Any]:
 
 
 def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = False, mode: str = "", q: str = "",
-                  snapshot: Snapshot | None = None) -> dict[str, Any]:
+                  page: int = 1, snapshot: Snapshot | None = None) -> dict[str, Any]:
     hits = openlicence.text_hits(snapshot, q)
-    rows = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", hits=hits)
-    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in rows], "mine": mine, "mode": mode, "q": q,
+    found = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", page=page,
+                                   per_page=listings.PAGE_SIZE, hits=hits)
+    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in found.rows],
+            "total": found.total, "estimated": found.estimated, "page": found.page, "has_next": found.has_next,
+            "mine": mine, "mode": mode, "q": q,
             "modes": [(k, coded(lang, "exchange.listing_mode", k)) for k in listings.MODES],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
