@@ -167,6 +167,15 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert JINJIANG_ENTERPRISE in client.get(f"{auction}/live").text  # the seller sees its bidders
     api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
     assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]
+    client.cookies.clear()  # the hall's auctions are public, the hall links them
+    assert 'href="/exchange/auctions"' in client.get("/exchange").text
+    running = client.get("/exchange/auctions").text
+    assert f'href="{auction}"' in running and 'id="auctions-running"' in running and "500,000.00" in running
+    assert JINJIANG_ENTERPRISE not in running  # bidders are never named in the list
+    listed = client.get("/api/v1/exchange/auctions").json()
+    assert [a["id"] for a in listed["running"]] == [int(auction.rsplit("/", 1)[1])] and listed["closed"] == []
+    assert listed["running"][0]["high_bid"] == "500000.00" and listed["running"][0]["bids"] == 1
+    login_as(client, env.engine, "ent_user")
     with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
         from zhichan.exchange.models import Auction, Listing
 
@@ -177,6 +186,12 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert client.get(auction).status_code == 200  # the seller still sees it
     client.cookies.clear()
     assert client.get(auction).status_code == 404
+    gone = client.get("/api/v1/exchange/auctions").json()  # nor is it listed, running or closed
+    assert gone == {"running": [], "closed": []} and 'id="auctions-none"' in client.get("/exchange/auctions").text
+    with session_scope(env.engine) as s:
+        s.get(Listing, 1).state = "active"  # type: ignore[union-attr]
+    closed_list = client.get("/exchange/auctions?lang=en").text
+    assert 'id="auctions-closed"' in closed_list and "Unsold" in closed_list
 
 
 def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:
@@ -271,7 +286,8 @@ def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang:
     auction = post(client, f"{listing}/auctions", {"starting_price": "1000", "increment": "100", "deposit": "100",
                                                    "closes_at": "2099-01-01T10:00"}, page=listing).headers["location"]
     for url in ("/exchange", "/exchange/open-licences", f"/exchange/open-licences/{declaration_id}",
-                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/needs", "/exchange/deals"):
+                "/exchange/listings", form, listing, auction, f"{auction}/live", "/exchange/auctions", "/exchange/needs",
+                "/exchange/deals"):
         body = client.get(f"{url}?lang={lang}").text
         assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing
 

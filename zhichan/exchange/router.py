@@ -244,6 +244,17 @@ def _auction_page(request: Request, scope: Scope, session: Session, auction_id: 
                                                      "values": values or {}}, status=status)
 
 
+@router.get("/exchange/auctions", include_in_schema=False)
+def auctions_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    return render(request, "exchange/auctions.html", views.auctions_view(session, lang(request)))
+
+
+@router.get("/api/v1/exchange/auctions", tags=["exchange"])
+def api_auctions(request: Request, session: Session = DbDep) -> Response:
+    """The running auctions, closing soonest first, and the latest closed ones with their outcome (public)."""
+    return fast_json(views.auctions_view(session, lang(request)))
+
+
 @router.get("/exchange/auctions/{auction_id}", include_in_schema=False)
 def auction_page(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     return _auction_page(request, scope, session, auction_id)

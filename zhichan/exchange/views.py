@@ -18,6 +18,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.procedures.views import china_time
 from zhichan.web.labels import coded
 
 KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
@@ -104,6 +105,29 @@ def hall_view(session: Session, scope: Scope) -> dict[str, Any]:
     }
     return {"counts": {k: int(v or 0) for k, v in counts.items()},
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+
+
+def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dict[str, Any]:
+    """The hall's auctions, public like each auction's page: every running one, closing soonest first, and the
+    latest closed ones with their outcome. An auction whose listing was withdrawn is left out (its page is the
+    seller's alone)."""
+    now = utcnow()
+    rows = session.execute(select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
+                           .where(Auction.state == "open", Listing.state != "withdrawn")
+                           .order_by(Auction.closes_at, Auction.id)).all()
+    closed = session.execute(select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
+                             .where(Auction.state == "closed", Listing.state != "withdrawn")
+                             .order_by(Auction.closed_at.desc(), Auction.id.desc()).limit(closed_limit)).all()
+
+    def item(auction: Auction, listing: Listing) -> dict[str, Any]:
+        left = max(int((auction.closes_at - now).total_seconds()), 0)
+        return {"id": auction.id, "listing": listing_json(listing, lang), "starting_price": auction.starting_price,
+                "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": china_time(auction.closes_at),
+                "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
+                "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
+                and auction.high_bid >= auction.reserve}
+
+    return {"running": [item(a, x) for a, x in rows], "closed": [item(a, x) for a, x in closed]}
 
 
 def listing_json(row: Listing, lang: str) -> dict[str, Any]:
