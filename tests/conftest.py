@@ -123,12 +123,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A Spark comparison reads the Parquet export, which is the same whichever database it came from:
-    it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases)."""
+    it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases).
+    Then the long tests go first, spread over the xdist workers (tests/schedule.py)."""
     twice = [item for item in items
              if item.get_closest_marker("spark") and item.get_closest_marker("postgres")]
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]
+    # the long tests first, spread over the xdist workers (tests/schedule.py)
+    from tests.schedule import order
+
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if config.getoption("dist", "no") != "worksteal":
+        workers = 1
+    spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
+    items[:] = [items[i] for i in order([item.nodeid for item in items], spark, workers)]
 
 
 @pytest.fixture
