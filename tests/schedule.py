@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 #: seconds per item (each parametrization) of the known long tests, by ``path::function``
 SLOW: dict[str, float] = {
-    "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 15.0,
+    "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 59.5,
     "tests/corpus/test_generator_texts.py::test_the_example_chains_find_patents_in_their_home_region": 34.2,
     "tests/procedures/test_export.py::test_spark_computes_the_same_case_figures": 33.3,
     "tests/test_lint.py::test_mypy_is_clean": 31.9,
