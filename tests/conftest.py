@@ -27,6 +27,13 @@ from zhichan.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Spark in the tests: corpora of a few thousand rows and one short-lived JVM per worker. One shuffle
+# partition per query, and the JVM's quick compiler only with the serial collector: the JIT and GC
+# threads of a fresh JVM otherwise cost more CPU than the queries (two Spark comparisons: 40 CPU-s
+# instead of 70, JVM included). The settings are read when the worker's SparkSession starts.
+os.environ.setdefault("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "1")
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
