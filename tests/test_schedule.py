@@ -31,8 +31,8 @@ def test_worksteal_slices_are_xdists() -> None:
 def _ids() -> tuple[list[str], set[str]]:
     slow = list(SLOW)
     ids = [f"tests/a/test_{m}.py::test_{i}" for m in range(30) for i in range(20)]
-    # the long tests among short ones, parametrized the way they are in the suite
-    ids[5:5] = [f"{slow[0]}[analyst-positive]", f"{slow[0]}[anonymous-negative]"]
+    # the long tests among short ones, some parametrized
+    ids[5:5] = [f"{slow[0]}[a]", f"{slow[0]}[b]"]
     ids[300:300] = [slow[2] + "[sqlite]", slow[2].split("::")[0] + "::test_short_neighbour", slow[3]]
     ids += [slow[5] + "[sqlite]", slow[6] + "[sqlite]", slow[1]]
     spark = {slow[2] + "[sqlite]", slow[5] + "[sqlite]", slow[6] + "[sqlite]"}
