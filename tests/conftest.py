@@ -27,6 +27,13 @@ from zhichan.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Spark in the tests: corpora of a few thousand rows and one short-lived JVM per worker. One shuffle
+# partition per query, and the JVM's quick compiler only with the serial collector: the JIT and GC
+# threads of a fresh JVM otherwise cost more CPU than the queries (two Spark comparisons: 40 CPU-s
+# instead of 70, JVM included). The settings are read when the worker's SparkSession starts.
+os.environ.setdefault("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "1")
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
@@ -123,12 +130,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A Spark comparison reads the Parquet export, which is the same whichever database it came from:
-    it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases)."""
+    it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases).
+    Then the long tests go first, spread over the xdist workers (tests/schedule.py)."""
     twice = [item for item in items
              if item.get_closest_marker("spark") and item.get_closest_marker("postgres")]
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]
+    # the long tests first, spread over the xdist workers (tests/schedule.py)
+    from tests.schedule import order
+
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if config.getoption("dist", "no") != "worksteal":
+        workers = 1
+    spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
+    items[:] = [items[i] for i in order([item.nodeid for item in items], spark, workers)]
 
 
 @pytest.fixture

@@ -275,12 +275,9 @@ def generated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 @pytest.fixture(scope="session")
 def spark():
     """One SparkSession for the whole test session (start-up ≈ 6 s), stopped at the end."""
-    import os
-
     from zhichan.indicators import engines
 
-    os.environ.setdefault("ZHICHAN_SPARK_SHUFFLE_PARTITIONS", "1")  # tiny test corpora
-    session = engines.spark_session()
+    session = engines.spark_session()  # its settings for the tests: tests/conftest.py
     yield session
     session.stop()
     engines.spark_session.cache_clear()

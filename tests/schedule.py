@@ -1,0 +1,103 @@
+"""The order the suite runs in under pytest-xdist: the long tests first, spread over the workers.
+
+``make test`` runs ``pytest -n auto --dist worksteal``. Worksteal hands each worker one contiguous
+slice of the collected tests (the first half to one worker, the second half to the other on two
+cores) and, when a worker runs dry, moves the *last* half of another worker's queue to it. In
+collection order the long tests sat anywhere in the slices, so a 30–60 s test collected late could
+run alone at the end while the other core idled. ``order`` puts the modules holding a known long
+test at the front of the slices, balanced over the workers (longest first, each to the least loaded
+worker), and leaves the rest in collection order behind them: what is left to steal at the end is
+short. A module moves as a whole, so its module-scoped fixtures are built once; the modules that
+run on Spark go to one worker, so one JVM starts and warms up.
+
+``SLOW`` lists the long tests with the seconds one item of each took in the clean-clone CI run (2
+cores; ``--durations``). tests/test_schedule.py checks every entry still names a test. A test
+taking more than about 8 s belongs in the list (docs/CONTRIBUTING.md, "Tests").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: seconds per item (each parametrization) of the known long tests, by ``path::function``
+SLOW: dict[str, float] = {
+    "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 59.5,
+    "tests/corpus/test_generator_texts.py::test_the_example_chains_find_patents_in_their_home_region": 34.2,
+    "tests/procedures/test_export.py::test_spark_computes_the_same_case_figures": 33.3,
+    "tests/test_lint.py::test_mypy_is_clean": 31.9,
+    "tests/web/test_web_languages.py::test_every_page_in_both_languages": 25.4,
+    "tests/indicators/test_engines.py::"
+    "test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark": 23.2,
+    "tests/exchange/test_dormant.py::test_spark_computes_the_same_dormant_figures": 23.1,
+    "tests/finance/test_figures.py::test_spark_computes_the_same_finance_figures": 20.2,
+    "tests/web/test_web_indicators.py::test_every_indicator_with_its_definition_and_records": 19.1,
+    "tests/services/test_services_demo.py::test_demo_data_goes_through_the_rules_and_is_synthetic": 17.9,
+    "tests/web/test_web_hardening.py::test_damaged_certificate_pdfs_are_refused_with_a_message": 16.4,
+    "tests/protection/test_figures.py::test_spark_computes_the_same_protection_figures": 14.4,
+    "tests/corpus/test_columnar_import.py::"
+    "test_the_unified_social_credit_code_in_columns_equals_python_stdnum": 14.2,
+    "tests/credit/test_credit_browser.py::test_listing_publication_repair_agency_and_inspection": 13.4,
+    "tests/exchange/test_exchange_browser.py::test_declare_publish_find_list_and_bid": 13.0,
+    "tests/web/test_web_navigation.py::test_the_report_page_in_both_languages_in_the_browser": 12.8,
+    "tests/exchange/test_figures.py::test_spark_computes_the_same_exchange_figures": 12.7,
+    "tests/dataip/test_dataip_browser.py::test_apply_publish_object_decide_verify": 12.3,
+    "tests/corpus/test_import_robustness.py::test_random_rows_never_crash_and_never_lose_the_good_row": 11.9,
+    "tests/search/test_facets_exact.py::test_index_has_several_segments": 11.5,
+    "tests/services/test_services_demo.py::test_spark_computes_the_same_demo_figures": 11.3,
+    "tests/web/test_web_serve.py::test_serve_runs_several_processes_and_one_job_runner": 10.8,
+    "tests/services/test_services_browser.py::test_service_figures_drill_down_to_the_records": 9.4,
+    "tests/protection/test_protection_browser.py::test_complaint_to_published_decision": 9.2,
+    "tests/finance/test_finance_browser.py::test_apply_confirm_register_certificate_cancel": 8.6,
+}
+#: what an unlisted test is assumed to take
+SHORT = 0.5
+
+
+def function_id(nodeid: str) -> str:
+    """``path::function`` of a test item's node id (without the parametrization)."""
+    return nodeid.split("[", 1)[0]
+
+
+def worksteal_slices(count: int, workers: int) -> list[int]:
+    """How many of ``count`` tests worksteal first sends to each worker (xdist's
+    ``WorkStealingScheduling.check_schedule``: the pending tests divided among the idle workers in turn)."""
+    sizes, left = [], count
+    for i in range(workers):
+        sizes.append(left // (workers - i))
+        left -= sizes[-1]
+    return sizes
+
+
+def order(nodeids: Sequence[str], spark: set[str], workers: int) -> list[int]:
+    """The run order (indices into ``nodeids``) for ``workers`` worksteal workers; ``spark`` holds
+    the node ids of the items that run on Spark."""
+    modules: dict[str, list[int]] = {}
+    for i, nodeid in enumerate(nodeids):
+        modules.setdefault(nodeid.split("::", 1)[0], []).append(i)
+    # a group is a module with a long test, or every module with a Spark test together
+    groups: dict[str, list[int]] = {}
+    light: list[int] = []
+    for module, items in modules.items():
+        if any(nodeids[i] in spark for i in items):
+            groups.setdefault("spark", []).extend(items)
+        elif any(function_id(nodeids[i]) in SLOW for i in items):
+            groups[module] = items
+        else:
+            light.extend(items)
+
+    def weight(items: list[int]) -> float:
+        return sum(SLOW.get(function_id(nodeids[i]), SHORT) for i in items)
+
+    bins: list[list[int]] = [[] for _ in range(max(workers, 1))]
+    loads = [0.0] * len(bins)
+    for items in sorted(groups.values(), key=weight, reverse=True):
+        least = loads.index(min(loads))
+        bins[least].extend(items)
+        loads[least] += weight(items)
+    # behind each worker's long tests, the rest in collection order up to the size of its slice
+    ordered: list[int] = []
+    for heavy, size in zip(bins, worksteal_slices(len(nodeids), len(bins)), strict=True):
+        fill = max(size - len(heavy), 0)
+        ordered += heavy + light[:fill]
+        light = light[fill:]
+    return ordered + light
