@@ -21,9 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
 from zhichan.settings import Settings, get_settings
+
+# no example may fail for taking long: a time limit per example is a timed assertion, and the shared
+# 2-core machine's load decides the time (property tests set their sizes, not their speed)
+hypothesis_settings.register_profile("zhichan", deadline=None)
+hypothesis_settings.load_profile("zhichan")
 
 ROOT = Path(__file__).resolve().parent.parent
 
