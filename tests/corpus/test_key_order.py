@@ -156,3 +156,25 @@ def test_a_generated_corpus_is_written_in_key_order_and_not_sorted_at_commit(
     for numbered in by_prefix.values():
         assert [s for s, _ in numbered] == [f"{i:07d}" for i in range(len(numbered))]
         assert [d for _, d in numbered] == sorted(d for _, d in numbered)
+
+
+def test_key_ordered_tables_get_whole_row_groups_whatever_the_batches(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer's batches (the generator's chunks) need not be multiples of the row group: rows wait
+    for the next batch, so every group but the last is whole (not 5, 2, 5, 2 …: more groups to read)."""
+    monkeypatch.setattr(store, "KEY_ROW_GROUP_ROWS", 5)
+    records = [patent(serial=i) for i in range(1, 22)]
+    corpus = CorpusStore(tmp_path / "corpus")
+    with corpus.writer(carry_over=False) as writer:
+        for start in range(0, 21, 7):
+            writer.write("patents", pa.Table.from_pylist(records[start:start + 7], schema=store.TABLES["patents"][0]))
+        snap = writer.commit({"source": "test"})
+    groups = [pq.read_metadata(f).row_group(i).num_rows for f in snap.files("patents")
+              for i in range(pq.read_metadata(f).num_row_groups)]
+    assert groups == [5, 5, 5, 5, 1]
+    con = snap.connect()
+    try:
+        stored = [r[0] for r in con.execute("SELECT application_number FROM patents").fetchall()]
+    finally:
+        con.close()
+    assert stored == [r["application_number"] for r in records]

@@ -194,6 +194,9 @@ class SnapshotWriter:
         self._parts: dict[str, int] = {}
         self._done: set[str] = set()  # linked from the parent
         self._written: set[str] = set()  # written by this writer (possibly with no rows)
+        # rows of a key-ordered table not yet making a whole row group (a writer's batches need not be
+        # multiples of KEY_ROW_GROUP_ROWS: the generator writes 25,000 patents and ~11,500 events a chunk)
+        self._pending: dict[str, list[pa.Table]] = {}
 
     def _new_part(self, table: str) -> pq.ParquetWriter:
         folder = self.tmp / table
@@ -213,6 +216,20 @@ class SnapshotWriter:
         schema = TABLES[table][0]
         batch_table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         batch_table = batch_table.select(schema.names).cast(schema)
+        if table in KEY_ORDER:
+            pending = self._pending.setdefault(table, [])
+            pending.append(batch_table)
+            rows = sum(t.num_rows for t in pending)
+            whole = rows - rows % KEY_ROW_GROUP_ROWS
+            if whole == 0:
+                return
+            joined = pa.concat_tables(pending)
+            self._pending[table] = [joined.slice(whole)] if whole < rows else []
+            self._write_part(table, joined.slice(0, whole))
+        else:
+            self._write_part(table, batch_table)
+
+    def _write_part(self, table: str, batch_table: pa.Table) -> None:
         writer = self._writers.get(table) or self._new_part(table)
         if self._part_rows[table] >= PART_ROWS:
             writer.close()
@@ -251,6 +268,10 @@ class SnapshotWriter:
         self._done.add(table)
 
     def _finish_parts(self) -> None:
+        for table, pending in list(self._pending.items()):
+            if pending:
+                self._write_part(table, pa.concat_tables(pending))
+        self._pending.clear()
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
