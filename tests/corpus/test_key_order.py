@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -81,3 +82,99 @@ def test_a_writer_already_in_order_is_not_rewritten(tmp_path: Path, monkeypatch:
         inodes = [f.stat().st_ino for f in written]
         again = writer.commit({"source": "test"})
     assert [f.stat().st_ino for f in again.files("patents")] == inodes != before
+
+
+def _key_file(path: Path, rows: list[tuple], groups: int) -> Path:
+    """A Parquet file of the events' key columns, ``rows`` in this order, in ``groups`` row groups."""
+    table = pa.table({"application_number": [r[0] for r in rows],
+                      "event_date": pa.array([r[1] for r in rows], pa.date32()),
+                      "event_id": [r[2] for r in rows]})
+    pq.write_table(table, path, row_group_size=-(-len(rows) // groups))
+    return path
+
+
+def test_the_order_is_checked_row_by_row_not_only_by_the_groups_ranges(tmp_path: Path) -> None:
+    """Row groups whose number ranges ascend can still hold rows out of order, or one patent's events
+    out of date or id order: the check reads the keys, as ORDER BY would put them (a missing date last)."""
+    key = store.KEY_ORDER["events"]
+    d1, d2 = dt.date(2020, 1, 1), dt.date(2021, 1, 1)
+    good = [("CN1", d1, "a"), ("CN1", d1, "b"), ("CN1", d2, "a"), ("CN1", None, "a"), ("CN2", d1, "a"),
+            ("CN3", d1, "a"), ("CN3", d1, "a"), ("CN4", None, "c")]
+    assert in_key_order([_key_file(tmp_path / "good.parquet", good, 2)], key)
+    assert in_key_order([_key_file(tmp_path / "g1.parquet", good[:3], 1), _key_file(tmp_path / "g2.parquet", good[3:], 1)], key)
+    scrambled = {  # each one row pair swapped; the groups' number ranges still ascend
+        "numbers": [good[i] for i in (0, 1, 2, 3, 5, 4, 6, 7)],
+        "dates": [good[i] for i in (0, 2, 1, 3, 4, 5, 6, 7)],
+        "a missing date first": [good[i] for i in (0, 1, 3, 2, 4, 5, 6, 7)],
+        "ids": [good[i] for i in (1, 0, 2, 3, 4, 5, 6, 7)],
+    }
+    for what, rows in scrambled.items():
+        path = _key_file(tmp_path / "bad.parquet", rows, 2)
+        assert not in_key_order([path], key), what
+        assert in_key_order([path]) == (what != "numbers"), what  # by number alone only the first is out of order
+    # out of order only across two files (each in order)
+    parts = [_key_file(tmp_path / "p1.parquet", good[4:], 1), _key_file(tmp_path / "p2.parquet", good[:4], 1)]
+    assert not in_key_order(parts, key)
+
+
+def test_a_generated_corpus_is_written_in_key_order_and_not_sorted_at_commit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator lays its rows out in application-number order (each chunk a contiguous, increasing
+    range of numbers; the events of a chunk by number, date and id): the commit reads the keys, finds
+    them in order and rewrites nothing; the stored order is the one ORDER BY gives."""
+    from zhichan.corpus.generator import generate, service
+
+    monkeypatch.setattr(service, "CHUNK_ROWS", 500)  # 8 chunks
+    monkeypatch.setattr(store, "KEY_ROW_GROUP_ROWS", 200)  # 20 row groups of patents: a sort would be due
+    sorted_tables: list[str] = []
+    copy_query = store.SnapshotWriter.copy_query
+
+    def spy(self: store.SnapshotWriter, table: str, con: object, sql: str) -> None:
+        sorted_tables.append(table)
+        copy_query(self, table, con, sql)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store.SnapshotWriter, "copy_query", spy)
+    snap = generate(4_000, 11, store=CorpusStore(tmp_path / "corpus"), workers=1)
+    assert sorted_tables == ["parties"]  # patents and events kept as written
+    con = snap.connect()
+    try:
+        for table, key in store.KEY_ORDER.items():
+            assert in_key_order(snap.files(table), key), table
+            columns = ", ".join(key)
+            stored = con.execute(f"SELECT {columns} FROM {table}").fetchall()
+            assert stored == con.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}").fetchall(), table
+            assert len(stored) == snap.counts[table] > 1_000, table
+        # serial numbers count up with the application date within each year and kind digit
+        rows = con.execute("SELECT substr(application_number, 3, 5), substr(application_number, 8, 7), "
+                           "application_date FROM patents").fetchall()
+    finally:
+        con.close()
+    by_prefix: dict[str, list[tuple[str, dt.date]]] = {}
+    for prefix, serial, day in rows:
+        by_prefix.setdefault(prefix, []).append((serial, day))
+    assert len(by_prefix) > 50
+    for numbered in by_prefix.values():
+        assert [s for s, _ in numbered] == [f"{i:07d}" for i in range(len(numbered))]
+        assert [d for _, d in numbered] == sorted(d for _, d in numbered)
+
+
+def test_key_ordered_tables_get_whole_row_groups_whatever_the_batches(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer's batches (the generator's chunks) need not be multiples of the row group: rows wait
+    for the next batch, so every group but the last is whole (not 5, 2, 5, 2 …: more groups to read)."""
+    monkeypatch.setattr(store, "KEY_ROW_GROUP_ROWS", 5)
+    records = [patent(serial=i) for i in range(1, 22)]
+    corpus = CorpusStore(tmp_path / "corpus")
+    with corpus.writer(carry_over=False) as writer:
+        for start in range(0, 21, 7):
+            writer.write("patents", pa.Table.from_pylist(records[start:start + 7], schema=store.TABLES["patents"][0]))
+        snap = writer.commit({"source": "test"})
+    groups = [pq.read_metadata(f).row_group(i).num_rows for f in snap.files("patents")
+              for i in range(pq.read_metadata(f).num_row_groups)]
+    assert groups == [5, 5, 5, 5, 1]
+    con = snap.connect()
+    try:
+        stored = [r[0] for r in con.execute("SELECT application_number FROM patents").fetchall()]
+    finally:
+        con.close()
+    assert stored == [r["application_number"] for r in records]

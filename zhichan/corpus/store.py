@@ -41,7 +41,8 @@ PART_ROWS = 500_000
 #: tables read by application number (a right on a date, :mod:`zhichan.corpus.rights`): stored in this
 #: order, in row groups small enough that a lookup of a few numbers reads a few groups, whatever the
 #: corpus's size (DuckDB skips the others by their min/max statistics)
-KEY_ORDER = {"patents": "application_number", "events": "application_number, event_date, event_id"}
+KEY_ORDER: dict[str, tuple[str, ...]] = {"patents": ("application_number",),
+                                         "events": ("application_number", "event_date", "event_id")}
 KEY_ROW_GROUP_ROWS = 10_000
 
 
@@ -195,6 +196,9 @@ class SnapshotWriter:
         self._done: set[str] = set()  # linked from the parent
         self._linked_from: dict[str, Snapshot] = {}
         self._written: set[str] = set()  # written by this writer (possibly with no rows)
+        # rows of a key-ordered table not yet making a whole row group (a writer's batches need not be
+        # multiples of KEY_ROW_GROUP_ROWS: the generator writes 25,000 patents and ~11,500 events a chunk)
+        self._pending: dict[str, list[pa.Table]] = {}
 
     def _new_part(self, table: str) -> pq.ParquetWriter:
         folder = self.tmp / table
@@ -214,6 +218,20 @@ class SnapshotWriter:
         schema = TABLES[table][0]
         batch_table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         batch_table = batch_table.select(schema.names).cast(schema)
+        if table in KEY_ORDER:
+            pending = self._pending.setdefault(table, [])
+            pending.append(batch_table)
+            rows = sum(t.num_rows for t in pending)
+            whole = rows - rows % KEY_ROW_GROUP_ROWS
+            if whole == 0:
+                return
+            joined = pa.concat_tables(pending)
+            self._pending[table] = [joined.slice(whole)] if whole < rows else []
+            self._write_part(table, joined.slice(0, whole))
+        else:
+            self._write_part(table, batch_table)
+
+    def _write_part(self, table: str, batch_table: pa.Table) -> None:
         writer = self._writers.get(table) or self._new_part(table)
         if self._part_rows[table] >= PART_ROWS:
             writer.close()
@@ -273,6 +291,10 @@ class SnapshotWriter:
             build_key_index(self.tmp, tuple(build))
 
     def _finish_parts(self) -> None:
+        for table, pending in list(self._pending.items()):
+            if pending:
+                self._write_part(table, pa.concat_tables(pending))
+        self._pending.clear()
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
@@ -286,15 +308,17 @@ class SnapshotWriter:
                 pq.write_table(schema.empty_table(), folder / "part-00000.parquet")
 
     def _sort_by_key(self) -> None:
-        """Rewrite the key-ordered tables this writer wrote out of order (the generator writes in the
-        order it draws; imports and exports already write in order and are left as they are). A table of
-        one row group's size or less has nothing to skip and keeps the writer's order."""
+        """Rewrite the key-ordered tables this writer wrote out of order. The generator, imports and
+        exports write in order and are left as they are — found so by reading their keys
+        (:func:`in_key_order`), not by trusting the writer. A table of one row group's size or less has
+        nothing to skip and keeps the writer's order."""
         self._finish_parts()
-        for table, order in KEY_ORDER.items():
+        for table, key in KEY_ORDER.items():
             files = sorted((self.tmp / table).glob("part-*.parquet"))
             if (table not in self._written or sum(pq.read_metadata(f).num_rows for f in files) <= KEY_ROW_GROUP_ROWS
-                    or in_key_order(files)):
+                    or in_key_order(files, key)):
                 continue
+            order = ", ".join(key)
             unsorted = self.tmp / f".unsorted-{table}"
             os.rename(self.tmp / table, unsorted)
             self._parts.pop(table, None)
@@ -390,13 +414,17 @@ class SnapshotWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def in_key_order(files: list[Path], key: str = "application_number") -> bool:
-    """Whether the row groups of ``files`` (in this order) hold ascending, non-overlapping ranges of
-    ``key``, by their statistics: what lets a reader skip every group that cannot hold a number."""
+def in_key_order(files: list[Path], key: tuple[str, ...] = ("application_number",)) -> bool:
+    """Whether the rows of ``files`` (in this order) ascend by ``key`` as ``ORDER BY`` would put them
+    (column by column, a missing value last), and their row groups hold non-overlapping ranges of the
+    first key column by their statistics — what lets a reader skip every group that cannot hold a number.
+
+    The statistics are checked first (cheap: a scrambled table fails there); then the key columns are
+    read and every row compared with the next."""
     previous = None
     for file in files:
         meta = pq.read_metadata(file)
-        column = next(i for i in range(meta.num_columns) if meta.schema.column(i).path == key)
+        column = next(i for i in range(meta.num_columns) if meta.schema.column(i).path == key[0])
         for i in range(meta.num_row_groups):
             group = meta.row_group(i)
             if group.num_rows == 0:
@@ -405,6 +433,41 @@ def in_key_order(files: list[Path], key: str = "application_number") -> bool:
             if stats is None or not stats.has_min_max or (previous is not None and stats.min < previous):
                 return False
             previous = stats.max
+    last: pa.RecordBatch | None = None
+    for file in files:
+        with pq.ParquetFile(file) as parquet:
+            for batch in parquet.iter_batches(batch_size=KEY_CHECK_ROWS, columns=list(key)):
+                if batch.num_rows == 0:
+                    continue
+                seam = None if last is None else pa.Table.from_batches([last, batch.slice(0, 1)]).combine_chunks().to_batches()[0]
+                if not _ascending(batch, key) or (seam is not None and not _ascending(seam, key)):
+                    return False
+                last = batch.slice(batch.num_rows - 1)
+    return True
+
+
+KEY_CHECK_ROWS = 500_000
+
+
+def _ascending(rows: pa.RecordBatch, key: tuple[str, ...]) -> bool:
+    """Every row ≤ the next by ``key`` (lexicographic over the columns; nulls sort last)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = rows.num_rows
+    if n < 2:
+        return True
+    decided = np.zeros(n - 1, dtype=bool)  # pairs already known to ascend by an earlier column
+    for name in key:
+        column = rows.column(name)
+        a, b = column.slice(0, n - 1), column.slice(1)
+        less = pc.or_(pc.fill_null(pc.less(a, b), False), pc.and_(pc.is_valid(a), pc.is_null(b)))
+        greater = pc.or_(pc.fill_null(pc.greater(a, b), False), pc.and_(pc.is_null(a), pc.is_valid(b)))
+        if (greater.to_numpy(zero_copy_only=False) & ~decided).any():
+            return False
+        decided |= less.to_numpy(zero_copy_only=False)
+        if decided.all():
+            break
     return True
 
 

@@ -1,8 +1,12 @@
 """One chunk of synthetic patents and their events, drawn column-wise with numpy.
 
-A chunk is rows ``[start, start + size)`` of the corpus; its random stream is seeded by
-``(seed, chunk index)`` with a fixed chunk size (:data:`CHUNK_ROWS`), so the corpus depends only on
-``(n, seed, as_of)``.
+The corpus is laid out in application-number order before any chunk is drawn (:func:`draw_filings`:
+every row's year, kind, origin and dates, sorted by year, kind digit and application date; the serial
+numbers count up in that order). A chunk is rows ``[start, start + size)`` of that layout — a
+contiguous, increasing range of application numbers — and draws everything else with its own random
+stream seeded by ``(seed, chunk index)``. Chunk size and layout blocks are fixed (:data:`CHUNK_ROWS`),
+so the corpus depends only on ``(n, seed, as_of)``, and written chunk after chunk it is already in the
+order a snapshot stores (:data:`zhichan.corpus.store.KEY_ORDER`): the commit finds it so and does not sort.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from zhichan.corpus.generator.rows import Column, build_table, digests
 from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
 from zhichan.corpus.records import PROVENANCE_FIELDS
 from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
+from zhichan.corpus.store import KEY_ORDER
 from zhichan.corpus.validate import check_character
 
 CHUNK_ROWS = 25_000
@@ -35,7 +40,6 @@ CO_APPLICANT_FOUND = 0.6
 _VALIDATE_WEIGHTS = np.array((2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), dtype=np.int64)
 _EPOCH = dt.date(1970, 1, 1)
 KIND_DIGIT = {"invention": 1, "utility_model": 2, "design": 3}
-_SERIAL_A, _SERIAL_B = 3_764_713, 1_234_567  # bijection on [0, 10^7): serial = (i·A + B) mod 10^7
 _PUB_A, _PUB_B = 48_271_207, 5_550_123  # bijection on [0, 10^8) for publication numbers
 
 
@@ -115,18 +119,62 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: ChunkContext) -> Chunk:
-    with no_cyclic_gc():
-        return _generate_chunk(world, chunk_index, start, size, ctx)
+@dataclass
+class Filings:
+    """Year, kind, origin, dates and serial number of consecutive rows of the corpus (compact dtypes)."""
+
+    year: np.ndarray
+    kind: np.ndarray  # index into KINDS
+    foreign: np.ndarray
+    pct_foreign: np.ndarray  # a foreign PCT national phase entry (kind digit 8)
+    app: np.ndarray  # application day (days since 1970)
+    pub: np.ndarray  # publication day
+    serial: np.ndarray  # the 7-digit serial of the application number
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+    def rows(self, start: int, stop: int) -> Filings:
+        return Filings(*(getattr(self, f)[start:stop] for f in _FILING_FIELDS))
+
+    def key_prefix(self) -> np.ndarray:
+        """year · 10 + kind digit: the application number's first five digits."""
+        return self.year.astype(np.int64) * 10 + np.where(self.pct_foreign, 8, self.kind.astype(np.int64) + 1)
 
 
-def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: ChunkContext) -> Chunk:
-    rng = np.random.default_rng([world.seed, 0xC0DE, chunk_index])
+_FILING_FIELDS = ("year", "kind", "foreign", "pct_foreign", "app", "pub", "serial")
+_FILING_DTYPES = (np.int16, np.int8, np.bool_, np.bool_, np.int32, np.int32, np.int32)
+
+
+def draw_filings(world: World, n: int, block_rows: int) -> Filings:
+    """Every row's year, kind, origin and dates, in application-number order, with serial numbers.
+
+    Drawn in blocks of ``block_rows`` rows, block *b* with its own stream seeded by ``(seed, b)``;
+    then sorted by (year, kind digit, application day, drawing order) — stable, so the result is a
+    function of ``(n, seed, as_of)`` — and numbered: the serial counts up from 0 within each year and
+    kind digit, so numbers follow the filing dates as real ones do, and row *i* of the layout has
+    the *i*-th smallest application number."""
+    blocks = [_draw_block(world, np.random.default_rng([world.seed, 0xF11E, b]), min(block_rows, n - start))
+              for b, start in enumerate(range(0, n, block_rows))]
+    drawn = Filings(*(np.concatenate([getattr(block, f) for block in blocks]) for f in _FILING_FIELDS))
+    del blocks
+    prefix = drawn.key_prefix()
+    app = drawn.app.astype(np.int64)
+    order = np.argsort(prefix * 100_000 + (app - app.min()), kind="stable")  # < 100,000 days between filings
+    del app
+    layout = Filings(*(getattr(drawn, f)[order] for f in _FILING_FIELDS))
+    prefix = prefix[order]
+    del drawn, order
+    starts = np.flatnonzero(np.concatenate([[True], prefix[1:] != prefix[:-1]]))
+    first = np.repeat(starts, np.diff(np.concatenate([starts, [len(prefix)]])))
+    layout.serial = (np.arange(len(prefix)) - first).astype(np.int32)  # < 10^7: at most MAX_PATENTS rows
+    return layout
+
+
+def _draw_block(world: World, rng: np.random.Generator, m: int) -> Filings:
+    """Kind, year, origin and dates of ``m`` filings; records not yet published at ``as_of`` are not in
+    any database: they are drawn again."""
     as_of_d = _days(world.as_of)
-    m = size
-    rows = np.arange(start, start + m, dtype=np.int64)
-
-    # ---------------------------------------------------------------- kind, year, origin, dates
     cell = np.searchsorted(world.cell_cum, rng.random(m), side="right").clip(0, len(world.cells) - 1)
     year = world.cells[cell, 0]
     kind = world.cells[cell, 1]
@@ -149,6 +197,26 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
         app[late] -= 730
         pub[late] -= 730
         year[late] = _years_of(app[late])
+    values = (year, kind, foreign, pct_foreign, app, pub, np.zeros(m))
+    return Filings(*(v.astype(t) for v, t in zip(values, _FILING_DTYPES, strict=True)))
+
+
+def generate_chunk(world: World, chunk_index: int, filings: Filings, start: int, ctx: ChunkContext) -> Chunk:
+    """Rows ``[start, start + len(filings))`` of the corpus (``filings``: their part of :func:`draw_filings`)."""
+    with no_cyclic_gc():
+        return _generate_chunk(world, chunk_index, filings, start, ctx)
+
+
+def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int, ctx: ChunkContext) -> Chunk:
+    rng = np.random.default_rng([world.seed, 0xC0DE, chunk_index])
+    as_of_d = _days(world.as_of)
+    m = len(filings)
+    rows = np.arange(start, start + m, dtype=np.int64)
+
+    # ---------------------------------------------------------------- kind, year, origin, dates (laid out)
+    year, kind = filings.year.astype(np.int64), filings.kind.astype(np.int64)
+    foreign, pct_foreign = filings.foreign.copy(), filings.pct_foreign.copy()
+    app, pub = filings.app.astype(np.int64), filings.pub.astype(np.int64)
     is_inv, is_um, is_des = kind == 0, kind == 1, kind == 2
 
     # ---------------------------------------------------------------- applicants and region
@@ -256,7 +324,8 @@ def _generate_chunk(world: World, chunk_index: int, start: int, size: int, ctx: 
     ev = _transactions(world, ctx, rng, st, kind, foreign, ptype, applicant, prov, rows, granted_ever, is_inv, is_um)
 
     # ---------------------------------------------------------------- rows
-    patents = _patent_table(world, ctx, rng, rows, kind, year, app, pub, st, foreign, applicant, co, co_applicant,
+    patents = _patent_table(world, ctx, rng, rows, filings.serial.astype(np.int64), kind, year, app, pub, st, foreign,
+                            applicant, co, co_applicant,
                             country, main_code, extra_owner, extra_code,
                             has_pct, pct_foreign, pct_app, pct_pub, national_entry, family_abroad, filed_abroad,
                             backward, npl, forward, ev, prov)
@@ -546,7 +615,8 @@ def _iso(days: np.ndarray) -> list[str | None]:
     return [None if d < 0 else t for d, t in zip(days.tolist(), text.tolist(), strict=True)]
 
 
-def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, rows: np.ndarray, kind: np.ndarray,
+def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, rows: np.ndarray, serial: np.ndarray,
+                  kind: np.ndarray,
                   year: np.ndarray, app: np.ndarray, pub: np.ndarray, st: dict[str, np.ndarray], foreign: np.ndarray,
                   applicant: np.ndarray, co: np.ndarray, co_applicant: np.ndarray, country: np.ndarray,
                   main_code: np.ndarray, extra_owner: np.ndarray, extra_code: np.ndarray, has_pct: np.ndarray, pct_foreign: np.ndarray, pct_app: np.ndarray,
@@ -560,7 +630,6 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     kinds = ctx.kind_names.take(kind)
     # application and publication numbers (12 digits: the year has four)
     kind_digit = np.where(pct_foreign, 8, kind + 1)
-    serial = (rows * _SERIAL_A + _SERIAL_B) % 10_000_000
     digits = year * 10**8 + kind_digit * 10**7 + serial
     app_no_arr = pc.binary_join_element_wise("CN", pa.array(digits).cast(pa.string()), ".", pa.array(_check_chars(digits)), "")
     ev["app_no"] = app_no_arr
@@ -921,7 +990,11 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
            cols["party_from"], cols["party_to"], cols["detail"]]
     joined = pc.binary_join_element_wise(*[pc.fill_null(k, "") for k in key], "|")
     cols["event_id"] = pc.utf8_slice_codeunits(digests(joined), 0, 32)
-    return build_table(EVENTS, cols, n, world.import_id, world.as_of.isoformat())
+    # stored in the snapshot's key order (KEY_ORDER: number, date — a missing one last, as DuckDB
+    # orders it — then id): the events of one patent on one day by their id, not by drawing order
+    keyed = pa.table({k: cols[k] for k in KEY_ORDER["events"]})
+    order_by_key = pc.sort_indices(keyed, sort_keys=[(k, "ascending", "at_end") for k in KEY_ORDER["events"]])
+    return build_table(EVENTS, cols, n, world.import_id, world.as_of.isoformat()).take(order_by_key)
 
 
 def _short(name: str) -> str:
@@ -936,5 +1009,6 @@ _STATUS_GROUPS = pa.array([LEGAL_STATUS_GROUP[LegalStatus(s)].value for s in _LS
 _STATUS_RAW = pa.array([_RAW.get(s) for s in _LS], pa.string())  # the generator draws no other status
 
 
-__all__ = ["CHUNK_ROWS", "Chunk", "ChunkContext", "check_character", "generate_chunk", "make_context"]
+__all__ = ["CHUNK_ROWS", "Chunk", "ChunkContext", "Filings", "check_character", "draw_filings", "generate_chunk",
+           "make_context"]
 

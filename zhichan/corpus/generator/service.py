@@ -21,6 +21,8 @@ from zhichan.corpus.generator.others import Task
 from zhichan.corpus.generator.patents import (
     CHUNK_ROWS,
     ChunkContext,
+    Filings,
+    draw_filings,
     generate_chunk,
     make_context,
     no_cyclic_gc,
@@ -30,8 +32,8 @@ from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import CorpusError, InputError
 from zhichan.progress import ProgressCallback, no_progress
 
-#: Application numbers carry a 7-digit serial per year and kind; the generator keeps them unique
-#: by numbering rows with a bijection on [0, 10^7).
+#: Application numbers carry a 7-digit serial per year and kind digit; the generator numbers the rows
+#: of each year and kind digit 0, 1, 2 … (patents.draw_filings), so at most 10^7 stay unique.
 MAX_PATENTS = 10_000_000
 DEFAULT_AS_OF = dt.date(2025, 12, 31)
 
@@ -72,6 +74,10 @@ def generate(
         world = build_world(n_patents, seed, as_of)
     ctx = make_context(world)
     stages["world"] = time.monotonic() - started
+    # every row's year, kind and dates, in application-number order: the chunks cover increasing
+    # ranges of numbers, so the snapshot is written in its key order and the commit does not sort
+    layout = draw_filings(world, n_patents, CHUNK_ROWS)
+    stages["layout"] = time.monotonic() - started - stages["world"]
     extra = others.counts(n_patents)
     total_units = n_patents + sum(extra.values())
     done = 0
@@ -81,7 +87,7 @@ def generate(
                         for i, start in enumerate(range(0, n_patents, CHUNK_ROWS))]
     plan += others.tasks(extra)
     with store.writer(carry_over=False) as writer:
-        for tables in _results(world, ctx, plan, _worker_count(workers, n_patents)):
+        for tables in _results(world, ctx, layout, plan, _worker_count(workers, n_patents)):
             for table, batch in tables:
                 if table != "events" or batch.num_rows:
                     writer.write(table, batch)
@@ -89,7 +95,7 @@ def generate(
                 if table != "events":
                     done += batch.num_rows
             progress(min(done, total_units), total_units)
-        stages["drawn"] = time.monotonic() - started - stages["world"]
+        stages["drawn"] = time.monotonic() - started - stages["world"] - stages["layout"]
         for table in ("trademarks", "geographical_indications", "copyrights"):
             counts.setdefault(table, 0)
         record = {
@@ -135,18 +141,25 @@ def _init_worker(world_file: str) -> None:
     _STATE["ctx"] = make_context(world)
 
 
-def _run(world: World, ctx: ChunkContext, task: Task) -> list[tuple[str, pa.Table]]:
-    """One task's tables: a chunk of patents with its events, or a batch of another table."""
-    table, index, start, size = task
+def _run(world: World, ctx: ChunkContext, task: Task, filings: Filings | None) -> list[tuple[str, pa.Table]]:
+    """One task's tables: a chunk of patents with its events (``filings``: its rows of the layout), or a
+    batch of another table."""
+    table, index, start, _ = task
     with no_cyclic_gc():
         if table == "patents":
-            chunk = generate_chunk(world, index, start, size, ctx)
+            assert filings is not None
+            chunk = generate_chunk(world, index, filings, start, ctx)
             return [("patents", chunk.patents), ("events", chunk.events)]
         return others.run_task(world, task)
 
 
-def _work(task: Task) -> list[tuple[str, pa.Table]]:
-    return _run(_STATE["world"], _STATE["ctx"], task)  # type: ignore[arg-type]
+def _filings(layout: Filings, task: Task) -> Filings | None:
+    table, _, start, size = task
+    return layout.rows(start, start + size) if table == "patents" else None
+
+
+def _work(task: Task, filings: Filings | None) -> list[tuple[str, pa.Table]]:
+    return _run(_STATE["world"], _STATE["ctx"], task, filings)  # type: ignore[arg-type]
 
 
 Result = list[tuple[str, pa.Table]]
@@ -167,33 +180,34 @@ def _result(future: Future[Result], pool: ProcessPoolExecutor) -> Result:
                 ) from None
 
 
-def _results(world: World, ctx: ChunkContext, plan: list[Task], workers: int) -> Iterator[Result]:
+def _results(world: World, ctx: ChunkContext, layout: Filings, plan: list[Task], workers: int) -> Iterator[Result]:
     """Each task's tables in plan order; with several workers, drawn in spawned processes (bounded
-    look-ahead) — the patents' chunks and the other tables' batches alike."""
+    look-ahead) — the patents' chunks (each sent its rows of the layout) and the other tables'
+    batches alike."""
     if workers <= 1 or len(plan) <= 1:
         for task in plan:
-            yield _run(world, ctx, task)
+            yield _run(world, ctx, task, _filings(layout, task))
         return
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="zhichan-gen-") as tmp:
         world_file = os.path.join(tmp, "world.pickle")
         with open(world_file, "wb") as fh:
             pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        yield from _parallel(plan, context, world_file, workers)
+        yield from _parallel(layout, plan, context, world_file, workers)
 
 
-def _parallel(plan: list[Task], context: multiprocessing.context.BaseContext, world_file: str,
+def _parallel(layout: Filings, plan: list[Task], context: multiprocessing.context.BaseContext, world_file: str,
               workers: int) -> Iterator[Result]:
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(world_file,)) as pool:
         pending: deque[Future[Result]] = deque()
         todo = iter(plan)
         for item in todo:
-            pending.append(pool.submit(_work, item))
+            pending.append(pool.submit(_work, item, _filings(layout, item)))
             if len(pending) >= workers + 1:
                 break
         while pending:
             result = _result(pending.popleft(), pool)
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(_work, nxt))
+                pending.append(pool.submit(_work, nxt, _filings(layout, nxt)))
             yield result
