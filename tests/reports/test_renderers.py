@@ -97,7 +97,7 @@ def test_unknown_format():
         render(sample_document(), "odt")
 
 
-@pytest.mark.parametrize(("lang", "yes", "no"), [("zh", "是", "否"), ("en", "yes", "no")])
+@pytest.mark.parametrize(("lang", "yes", "no"), [("zh", "是", "否"), ("en", "Yes", "No")])
 def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no: str) -> None:
     doc = Document("T", "", [], lang=lang)
     doc.sections = [Section("S").add(Table(["k", "pledged"], [["a", True], ["b", False]]))]

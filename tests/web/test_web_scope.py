@@ -34,6 +34,7 @@ PUBLIC_GET = {
     # auctions and open needs are public; what is not published stays with its party (404)
     "/exchange", "/exchange/open-licences", "/api/v1/exchange/open-licences", "/exchange/open-licences/{declaration_id}",
     "/api/v1/exchange/open-licences/{declaration_id}", "/exchange/listings", "/exchange/listings/{listing_id}",
+    "/exchange/auctions", "/api/v1/exchange/auctions",
     "/exchange/auctions/{auction_id}", "/exchange/auctions/{auction_id}/live", "/api/v1/exchange/auctions/{auction_id}",
     "/exchange/needs", "/exchange/needs/{need_id}/matches",
     # protection: anyone may file a complaint (the form lists every office); published decisions are public

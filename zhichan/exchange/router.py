@@ -249,7 +249,7 @@ def auctions_page(request: Request, scope: Scope = ScopeDep, session: Session = 
     return render(request, "exchange/auctions.html", views.auctions_view(session, lang(request)))
 
 
-@router.get("/api/v1/exchange/auctions", tags=["exchange"])
+@router.get("/api/v1/exchange/auctions", tags=["exchange"], responses=errors())
 def api_auctions(request: Request, session: Session = DbDep) -> Response:
     """The running auctions, closing soonest first, and the latest closed ones with their outcome (public)."""
     return fast_json(views.auctions_view(session, lang(request)))
