@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import proctree
+
 CHILD = """
 import json, sys, time
 from pathlib import Path
@@ -61,53 +63,6 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GB RAM, Python {platform.python_version()}"
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Summed VmRSS of ``pid`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, []))
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def _tree_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its live descendants (and their reaped children)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total, todo, seen = 0, [pid], set()
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        todo.extend(children.get(p, []))
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-    return total / tick
-
-
 def run(n: int, seed: int, workers: int, root: Path | None = None, every: float = 0) -> dict:
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="zhichan-bench-gen-"))
@@ -117,20 +72,19 @@ def run(n: int, seed: int, workers: int, root: Path | None = None, every: float 
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(seed), str(workers), str(root)],
                                 stdout=subprocess.DEVNULL)
-        peak = 0
+        peak = 0.0
         started = time.perf_counter()
         shown = started
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.2)
+        while not proctree.finished(proc):
+            peak = max(peak, proctree.rss_mb(proc.pid))
             if every and time.perf_counter() - shown >= every:
                 shown = time.perf_counter()
                 try:
                     done, total = (int(v) for v in (root / "progress.txt").read_text().split())
                 except (OSError, ValueError):
                     done, total = 0, 0
-                print(f"  {shown - started:7.0f} s: {done:,} of {total:,} records, {_tree_cpu_s(proc.pid):,.0f} CPU-s, "
-                      f"RSS {peak / 1024:,.0f} MB peak, load average {os.getloadavg()[0]:.1f}", flush=True)
+                print(f"  {shown - started:7.0f} s: {done:,} of {total:,} records, {proctree.cpu_s(proc.pid):,.0f} CPU-s, "
+                      f"RSS {peak:,.0f} MB peak, load average {os.getloadavg()[0]:.1f}", flush=True)
         if proc.returncode:
             raise SystemExit(f"generation failed ({proc.returncode})")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -138,7 +92,7 @@ def run(n: int, seed: int, workers: int, root: Path | None = None, every: float 
         result = json.loads((root / "result.json").read_text())
         size = sum(f.stat().st_size for f in Path(result["path"]).rglob("*") if f.is_file())
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        result.update(n=n, workers=workers, peak_rss_mb=peak / 1024, disk_mb=size / 2**20, cpu_s=cpu)
+        result.update(n=n, workers=workers, peak_rss_mb=peak, disk_mb=size / 2**20, cpu_s=cpu)
         return result
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import proctree
+
 STEPS = {
     "generate": """
 from zhichan.corpus.generator import generate
@@ -62,21 +64,6 @@ pd.read_csv(Path(r"{work}") / "export.csv", dtype=str).to_parquet(Path(r"{work}"
 }
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (worker processes), from /proc."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
-
-
 def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str, float | str]:
     script = (
         "import json, resource, sys, time\nfrom pathlib import Path\nNOTE = ''\n" + code.format(n=n, work=work, source=source)
@@ -87,13 +74,14 @@ def run_step(name: str, code: str, n: int, work: Path, source: Path) -> dict[str
     report_path = work / "step-report.json"
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-c", script, str(report_path)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")}) as proc:
+    errors = work / "step-stderr.txt"  # a file, not a pipe nobody reads while the step runs
+    with errors.open("w") as err, subprocess.Popen([sys.executable, "-c", script, str(report_path)],
+                                                   stdout=subprocess.DEVNULL, stderr=err,
+                                                   env={**os.environ, "ZHICHAN_DATA_DIR": str(work / "var")}) as proc:
         peak = 0.0  # the step's process and its workers together, sampled
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss_mb(proc.pid))
-            time.sleep(0.2)
-        stderr = proc.stderr.read() if proc.stderr else ""
+        while not proctree.finished(proc):
+            peak = max(peak, proctree.rss_mb(proc.pid))
+    stderr = errors.read_text(errors="replace")
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{name} failed:\n{stderr[-3000:]}")
