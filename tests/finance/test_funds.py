@@ -245,3 +245,15 @@ def test_a_fund_row_is_made_by_its_first_operation(engine: Engine) -> None:
     with session_scope(engine) as s:
         assert f.deposit(s, "zhuhai", "10") == M("10.00")
         assert f.balance(s, "zhongshan") == M("0.00") and loan_id
+
+
+def test_a_claim_stored_before_its_lines_were_messages_reads_as_it_was() -> None:
+    from zhichan.finance.views import arithmetic
+
+    old = Claim(arithmetic=json.dumps(["补偿基数 = 本金损失 ¥3,168,000.00（只补偿本金 / principal only）",
+                                       "补偿金额 = ¥1,267,200.00"], ensure_ascii=False))
+    for lang in ("zh", "en"):
+        assert arithmetic(old, lang) == ["补偿基数 = 本金损失 ¥3,168,000.00（只补偿本金 / principal only）",
+                                         "补偿金额 = ¥1,267,200.00"]
+    new = Claim(arithmetic=json.dumps([f.stored_message("finance.arith.amount", due="¥1.00")]))
+    assert arithmetic(new, "en") == ["Compensation = ¥1.00"] and arithmetic(new, "zh") == ["补偿金额 = ¥1.00"]

@@ -85,8 +85,9 @@ def funds_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundR
 
 
 def arithmetic(claim: Claim, lang: str) -> list[str]:
-    """A claim's computation, line by line, in ``lang`` (lines stored as messages; older rows' text as it is)."""
-    return [stored_text(line, lang) for line in json.loads(claim.arithmetic)]
+    """A claim's computation, line by line, in ``lang``: lines stored as messages in the page's language, the
+    Chinese lines of older rows as they were (not split: "（只补偿本金 / principal only）" is one line)."""
+    return [stored_text(line, lang) if isinstance(line, dict) else str(line) for line in json.loads(claim.arithmetic)]
 
 
 def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
