@@ -107,3 +107,17 @@ def test_search_marks_estimated_facets_and_counts_exactly_on_request(settings: S
 
     assert facet_lines(asked.output) == facet_lines(exact.output) and len(facet_lines(exact.output)) == 4
     get_settings.cache_clear()
+
+
+def test_index_build_updates_the_last_build_unless_told_full(settings: Settings) -> None:
+    patents = corpus.patents()
+    build_snapshot(settings.data_dir, patents=patents, events=corpus.events())
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build"]).exit_code == 0
+    build_snapshot(settings.data_dir, patents=patents[:-1], events=corpus.events())  # one patent left
+    updated = runner.invoke(app, ["index", "build"])
+    assert updated.exit_code == 0, updated.output
+    assert "incremental" in updated.output and "0 added, 1 deleted" in updated.output
+    full = runner.invoke(app, ["index", "build", "--full"])
+    assert full.exit_code == 0 and "incremental" not in full.output, full.output
+    assert "15" in full.output

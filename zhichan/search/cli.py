@@ -101,8 +101,10 @@ def similar(
 
 
 @app.command("build")
-def build() -> None:
-    """为当前快照建立检索索引（原子切换） / Build the search index of the current snapshot (atomic switch)."""
+def build(full: bool = typer.Option(False, "--full", help="全量重建（不从上一版索引增量构建） / rebuild every "
+                                    "document instead of updating the last build")) -> None:
+    """为当前快照建立检索索引（原子切换；变化不大时在上一版索引上增量构建） / Build the search index of the current
+    snapshot (atomic switch; from the last build when few patents changed)."""
     from zhichan.corpus.store import open_corpus
     from zhichan.progress import rich_progress
     from zhichan.search.build import build_index
@@ -110,7 +112,7 @@ def build() -> None:
 
     snapshot = open_corpus()
     with rich_progress("建立索引 / indexing", total=snapshot.counts.get("patents")) as progress:
-        build_index(snapshot, progress=progress)
+        build_index(snapshot, progress=progress, full=full)
     _print_status(index_status(snapshot) or {})
 
 
@@ -132,4 +134,8 @@ def _print_status(info: dict) -> None:
     table = Table("项目 / item", "值 / value")
     for key in ("snapshot_id", "documents", "built_at", "build_seconds", "high_value_as_of", "bytes", "path"):
         table.add_row(key, str(info.get(key, "")))
+    if "incremental" in info:
+        inc = info["incremental"]
+        table.add_row("incremental", f"{inc['added']} added, {inc['deleted']} deleted from {inc['base']} "
+                                     f"({inc['dead_rows']} deleted rows kept)")
     console.print(table)
