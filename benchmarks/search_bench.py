@@ -135,18 +135,19 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
     assert index is not None
     print(f"\nindex segments: {index.searcher.num_segments}")
     limit = get_settings().search_facets_exact_max_hits
-    print(f"\n## Query latency, ms (repeat {repeat}, the six ways interleaved; facets of more than {limit:,} hits "
+    print(f"\n## Query latency, ms (repeat {repeat}, the seven ways interleaved; facets of more than {limit:,} hits "
           f"estimated from a sample of ~{limit // service.SAMPLE_PART:,}; load average before {os.getloadavg()})\n"
           "search = service.search page 1 with facets (estimated above the limit) / with exact facets / without "
           "facets; facets = service.facets alone (the page's second request: count, then facets) estimated / exact; "
           "error = relative error of the estimated values holding ≥ 1 % of the hits, median / max. Every way but the "
-          "last runs cold: the index's result cache is emptied before it (outside the timing); page 2 = the next page "
-          "without facets right after page 1, from the result cache (warm)")
+          "last two run cold: the index's result caches are emptied before each (outside the timing); page 2 = the "
+          "next page without facets right after page 1, again = the same search with facets repeated: both from the "
+          "result caches (warm)")
     print("| query | hits | search p50 | search p95 | exact p50 | exact p95 | no facets p50 | no facets p95 "
-          "| facets p50 | facets p95 | facets exact p50 | facets exact p95 | page 2 p50 | page 2 p95 | sample (share) "
-          "| error median / max | CPU ms p50: search / exact / no facets / facets / facets exact / page 2 | FTS5 p50 "
-          "| FTS5 hits | DuckDB scan p50 |\n" + "|---" * 20 + "|")
-    ways = ("search", "search exact", "no facets", "facets", "facets exact", "page 2")
+          "| facets p50 | facets p95 | facets exact p50 | facets exact p95 | page 2 p50 | page 2 p95 | again p50 | again p95 "
+          "| sample (share) | error median / max | CPU ms p50: search / exact / no facets / facets / facets exact / page 2 "
+          "/ again | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n" + "|---" * 22 + "|")
+    ways = ("search", "search exact", "no facets", "facets", "facets exact", "page 2", "again")
     whole: dict[str, list[float]] = {w: [] for w in ways}
     # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
     # whatever the load of the machine (the wall-clock figures follow the load)
@@ -160,13 +161,15 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
             "facets": partial(service.facets, query, snapshot=snapshot),
             "facets exact": partial(service.facets, query, snapshot=snapshot, exact=True),
             "page 2": partial(service.search, query, snapshot=snapshot, facets=False, page=2),
+            "again": partial(service.search, query, snapshot=snapshot, facets=True),
         }
         times: dict[str, list[float]] = {w: [] for w in ways}
         cpu_before = {w: len(cpu[w]) for w in ways}
         for _ in range(repeat):
-            # page 2 right after page 1 (no facets), whose ranking the result cache then holds
-            for way in ("search", "search exact", "facets", "facets exact", "no facets", "page 2"):
-                if way != "page 2":
+            # page 2 right after page 1 (no facets), whose ranking the result cache then holds; the
+            # search again right after the search
+            for way in ("search", "again", "search exact", "facets", "facets exact", "no facets", "page 2"):
+                if way not in ("page 2", "again"):
                     index.forget_results()
                 t, c = time.perf_counter(), time.thread_time()
                 runs[way]()

@@ -280,5 +280,37 @@ def test_the_result_cache_is_bounded(ref_snapshot: Snapshot, monkeypatch: pytest
     monkeypatch.setattr(index_module, "RESULT_QUERIES", 3)
     for year in range(2000, 2010):
         service.search(f"AD>={year}", snapshot=ref_snapshot, facets=False)
-    assert len(index._results) == 3
-    assert {q for q, _ in index._results} == {"AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]", "AD=[2009-01-01 TO *]"}
+        service.facets(f"AD>={year}", snapshot=ref_snapshot, exact=True)
+    assert {q for q, _ in index._results.keys()} == {"AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+                                                     "AD=[2009-01-01 TO *]"}
+    assert [k[0] for k in index._facet_results.keys()] == ["AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+                                                           "AD=[2009-01-01 TO *]"]
+
+
+def test_facets_come_from_the_result_cache_and_equal_a_fresh_count(ref_snapshot: Snapshot,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    counted: list[int] = []
+    real_aggregate = index._aggregate
+
+    def counted_aggregate(*args: Any, **kwargs: Any) -> Any:
+        counted.append(1)
+        return real_aggregate(*args, **kwargs)
+
+    monkeypatch.setattr(index, "_aggregate", counted_aggregate)
+    node = parse("AD>=2000")
+    total = index.count(index.compile(node))
+    exact = [index.facets(node) for _ in range(3)]
+    estimated = [index.estimated_facets(node, total, 5) for _ in range(3)]
+    assert len(counted) == 2  # one exact count, one sample: each asked three times
+    assert exact[0] == exact[2] == real_aggregate(index.compiler.matching(node), tuple(exact[0]))[0]
+    assert estimated[0] == estimated[2] and estimated[0][1] is not None
+    index.estimated_facets(node, total + 1, 5)  # another total scales differently: counted again
+    assert len(counted) == 3
+    index.forget_results()
+    index.facets(node)
+    assert len(counted) == 4
