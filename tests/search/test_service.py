@@ -281,9 +281,9 @@ def test_the_result_cache_is_bounded(ref_snapshot: Snapshot, monkeypatch: pytest
     for year in range(2000, 2010):
         service.search(f"AD>={year}", snapshot=ref_snapshot, facets=False)
         service.facets(f"AD>={year}", snapshot=ref_snapshot, exact=True)
-    assert {q for q, _ in index._results.keys()} == {"AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+    assert {q for q, _ in index._results.in_use_order()} == {"AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
                                                      "AD=[2009-01-01 TO *]"}
-    assert [k[0] for k in index._facet_results.keys()] == ["AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+    assert [k[0] for k in index._facet_results.in_use_order()] == ["AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
                                                            "AD=[2009-01-01 TO *]"]
 
 
@@ -314,3 +314,28 @@ def test_facets_come_from_the_result_cache_and_equal_a_fresh_count(ref_snapshot:
     index.forget_results()
     index.facets(node)
     assert len(counted) == 4
+
+
+def test_the_facet_request_after_a_search_takes_its_total_from_the_result_cache(
+        ref_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    counts: list[int] = []
+    real_count = index.count
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        counts.append(1)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(index, "count", counted)
+    without_search = service.facets("AD>=2000", snapshot=ref_snapshot)
+    assert counts == [1]  # nothing cached: counted
+    index.forget_results()
+    searched = service.search("AD>=2000", snapshot=ref_snapshot, sort="date_desc", facets=False)
+    index._facet_results.clear()
+    after_search = service.facets("AD>=2000", snapshot=ref_snapshot)
+    assert counts == [1] and index.cached_total(parse("AD>=2000")) == searched.total
+    assert after_search == without_search

@@ -45,7 +45,7 @@ from zhichan.search.layout import (
     register_tokenizers,
     stale_index_version,
 )
-from zhichan.search.models import FacetSample
+from zhichan.search.models import SORTS, FacetSample
 
 TIE_MARGIN = 64
 #: Each index segment hands on every value it counted, not only its top ones: tantivy's default cut
@@ -87,7 +87,8 @@ class ResultCache:
             while len(self._entries) > RESULT_QUERIES:
                 self._entries.popitem(last=False)
 
-    def keys(self) -> list[tuple[Any, ...]]:
+    def in_use_order(self) -> list[tuple[Any, ...]]:
+        """The keys, least recently used first."""
         with self._lock:
             return list(self._entries)
 
@@ -184,6 +185,15 @@ class SearchIndex:
         total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort)
         self._results.put(key, (total, hits))
         return total, hits[offset:offset + limit]
+
+    def cached_total(self, node: Node) -> int | None:
+        """The hit total of ``node`` if a search of it (in any order) is in the result cache."""
+        query = to_query(node)
+        for sort in SORTS:
+            cached: tuple[int, Ranked] | None = self._results.get((query, sort))
+            if cached is not None:
+                return cached[0]
+        return None
 
     def forget_results(self) -> None:
         """Empty the result caches (benchmarks measure the cold path with it)."""

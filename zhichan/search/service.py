@@ -166,12 +166,15 @@ def facets(query: str, *, snapshot: Snapshot | None = None, region_prefix: str |
     """The facets over all hits of ``query`` alone (no page of hits): for a page that shows the
     hits first and fills the facets in with a second request. Estimated as in :func:`search`
     unless ``exact``. ``total`` is the query's hit count on this snapshot as :func:`search`
-    returned it (the web layer passes it only under its seal); without it the hits are counted
-    first, unless ``exact`` (exact counts do not need the total)."""
+    returned it (the web layer passes it only under its seal); without it the total a search of
+    the query left in the index's result cache, else the hits are counted first — unless
+    ``exact`` (exact counts do not need the total)."""
     snap = _snapshot(snapshot)
     index = SearchIndex.for_snapshot(snap)
     assert index is not None
     node = _scoped(parse(query), region_prefix)
+    if total is None and not exact:
+        total = index.cached_total(node)
     if total is None and not exact:
         total = index.count(index.compiler.matching(node))
     return _facets(index, node, total or 0, exact)
