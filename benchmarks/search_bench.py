@@ -22,6 +22,8 @@ import time
 from functools import partial
 from pathlib import Path
 
+import duckdb
+
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.search import service
 from zhichan.search.build import build_index
@@ -124,6 +126,86 @@ def facet_request(snapshot: Snapshot, repeat: int) -> None:
                   f"p95 {pct(broad[way], .95):.1f} ms")
 
 
+def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = None,
+            con: duckdb.DuckDBPyConnection | None = None, scan_runs: int = 0) -> None:
+    """The mixed set's latency, the five ways interleaved; with the FTS5 table ``db`` and the
+    snapshot's DuckDB ``con``, their baselines in the same run."""
+    service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
+    index = SearchIndex.for_snapshot(snapshot)
+    assert index is not None
+    print(f"\nindex segments: {index.searcher.num_segments}")
+    limit = get_settings().search_facets_exact_max_hits
+    print(f"\n## Query latency, ms (repeat {repeat}, the seven ways interleaved; facets of more than {limit:,} hits "
+          f"estimated from a sample of ~{limit // service.SAMPLE_PART:,}; load average before {os.getloadavg()})\n"
+          "search = service.search page 1 with facets (estimated above the limit) / with exact facets / without "
+          "facets; facets = service.facets alone (the page's second request: count, then facets) estimated / exact; "
+          "error = relative error of the estimated values holding ≥ 1 % of the hits, median / max. Every way but the "
+          "last two run cold: the index's result caches are emptied before each (outside the timing); page 2 = the "
+          "next page without facets right after page 1, again = the same search with facets repeated: both from the "
+          "result caches (warm)")
+    print("| query | hits | search p50 | search p95 | exact p50 | exact p95 | no facets p50 | no facets p95 "
+          "| facets p50 | facets p95 | facets exact p50 | facets exact p95 | page 2 p50 | page 2 p95 | again p50 | again p95 "
+          "| sample (share) | error median / max | CPU ms p50: search / exact / no facets / facets / facets exact / page 2 "
+          "/ again | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n" + "|---" * 22 + "|")
+    ways = ("search", "search exact", "no facets", "facets", "facets exact", "page 2", "again")
+    whole: dict[str, list[float]] = {w: [] for w in ways}
+    # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
+    # whatever the load of the machine (the wall-clock figures follow the load)
+    cpu: dict[str, list[float]] = {w: [] for w in ways}
+    for name, query in QUERIES:
+        compiled = index.compile(parse(query))
+        runs = {
+            "search": partial(service.search, query, snapshot=snapshot, facets=True),
+            "search exact": partial(service.search, query, snapshot=snapshot, facets=True, exact_facets=True),
+            "no facets": partial(service.search, query, snapshot=snapshot, facets=False),
+            "facets": partial(service.facets, query, snapshot=snapshot),
+            "facets exact": partial(service.facets, query, snapshot=snapshot, exact=True),
+            "page 2": partial(service.search, query, snapshot=snapshot, facets=False, page=2),
+            "again": partial(service.search, query, snapshot=snapshot, facets=True),
+        }
+        times: dict[str, list[float]] = {w: [] for w in ways}
+        cpu_before = {w: len(cpu[w]) for w in ways}
+        for _ in range(repeat):
+            # page 2 right after page 1 (no facets), whose ranking the result cache then holds; the
+            # search again right after the search
+            for way in ("search", "again", "search exact", "facets", "facets exact", "no facets", "page 2"):
+                if way not in ("page 2", "again"):
+                    index.forget_results()
+                t, c = time.perf_counter(), time.thread_time()
+                runs[way]()
+                times[way].append((time.perf_counter() - t) * 1000)
+                cpu[way].append((time.thread_time() - c) * 1000)
+        for way in ways:
+            whole[way] += times[way]
+        hits = index.count(compiled)
+        estimated, exact = service.facets(query, snapshot=snapshot), service.facets(query, snapshot=snapshot, exact=True)
+        errors = [e for f, values in estimated.values.items() for e in estimate_error(values, exact.values[f], hits)]
+        sampled = (f"{estimated.sample.hits:,} ({estimated.sample.share:.1%})" if estimated.sample else "exact")
+        error = (f"{statistics.median(errors):.1%} / {max(errors):.1%}" if estimated.sample and errors else "—")
+        fts_times, fts_hits = [], "n/a"
+        if FTS[name] and db is not None:
+            for _ in range(max(3, repeat // 4)):
+                t = time.perf_counter()
+                fts_hits = db.execute("SELECT count(*) FROM p WHERE p MATCH ?", (FTS[name],)).fetchone()[0]
+                fts_times.append((time.perf_counter() - t) * 1000)
+        sql, params = where_clause(query)
+        duck_times = []
+        for _ in range(scan_runs if con is not None else 0):
+            t = time.perf_counter()
+            con.execute(f"SELECT count(*) FROM patents WHERE {sql}", params).fetchall()
+            duck_times.append((time.perf_counter() - t) * 1000)
+        fts = f"{statistics.median(fts_times):.1f}" if fts_times else "—"
+        duck = f"{statistics.median(duck_times):.0f}" if duck_times else "not run"
+        cells = " | ".join(f"{pct(times[w], .5):.1f} | {pct(times[w], .95):.1f}" for w in ways)
+        cpus = " / ".join(f"{pct(cpu[w][cpu_before[w]:], .5):.1f}" for w in ways)
+        print(f"| {name}: `{query}` | {hits:,} | {cells} | {sampled} | {error} | {cpus} | {fts} | {fts_hits} | {duck} |",
+              flush=True)
+    print(f"\nload average after the latency runs: {os.getloadavg()}")
+    for way in ways:
+        print(f"whole mixed set, {way}: p50 {pct(whole[way], .5):.1f} ms, p95 {pct(whole[way], .95):.1f} ms wall; "
+              f"CPU of the calling thread p50 {pct(cpu[way], .5):.1f} ms, p95 {pct(cpu[way], .95):.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--patents", type=int, default=1_000_000)
@@ -139,6 +221,9 @@ def main() -> None:
                     help="search_facets_exact_max_hits for this run (default: the setting): facets of more hits are estimated")
     ap.add_argument("--scan-runs", type=int, default=2,
                     help="DuckDB full-scan runs per query (0: skip that baseline; at 10M one run of the set takes ~50 min)")
+    ap.add_argument("--index-only", action="store_true",
+                    help="only the index's latency (no FTS5, scan, recall, all-hits): for an index whose corpus "
+                    "does not hold its documents, e.g. one made by replicate_index.py")
     ap.add_argument("--facet-request-only", action="store_true",
                     help="only the facet request of the search page: hits counted again vs the page's sealed total")
     args = ap.parse_args()
@@ -181,6 +266,13 @@ def main() -> None:
     if args.facet_request_only:
         facet_request(snapshot, args.repeat)
         return
+    if args.index_only:
+        index = SearchIndex.for_snapshot(snapshot)
+        assert index is not None
+        print(f"index {index.path}: {index.info['documents']:,} documents"
+              + (f" — {index.info['replicated']['note']}" if "replicated" in index.info else ""))
+        latency(snapshot, args.repeat)
+        return
     con = snapshot.connect()
     fts_path = root / "fts5.sqlite3"
     if args.rebuild:
@@ -221,72 +313,7 @@ def main() -> None:
     else:
         print(f"| SQLite FTS5 trigram | (earlier run; --rebuild) | | | {fts_path.stat().st_size / 1e6:,.0f} MB |")
 
-    # -- latency -------------------------------------------------------------------------------------
-    service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
-    index = SearchIndex.for_snapshot(snapshot)
-    assert index is not None
-    print(f"\nindex segments: {index.searcher.num_segments}")
-    limit = get_settings().search_facets_exact_max_hits
-    print(f"\n## Query latency, ms (repeat {args.repeat}, the five ways interleaved; facets of more than {limit:,} hits "
-          f"estimated from a sample of ~{limit // service.SAMPLE_PART:,}; load average before {os.getloadavg()})\n"
-          "search = service.search page 1 with facets (estimated above the limit) / with exact facets / without "
-          "facets; facets = service.facets alone (the page's second request: count, then facets) estimated / exact; "
-          "error = relative error of the estimated values holding ≥ 1 % of the hits, median / max")
-    print("| query | hits | search p50 | search p95 | exact p50 | exact p95 | no facets p50 | no facets p95 "
-          "| facets p50 | facets p95 | facets exact p50 | facets exact p95 | sample (share) | error median / max "
-          "| CPU ms p50: search / exact / no facets / facets / facets exact | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n"
-          + "|---" * 18 + "|")
-    ways = ("search", "search exact", "no facets", "facets", "facets exact")
-    whole: dict[str, list[float]] = {w: [] for w in ways}
-    # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
-    # whatever the load of the machine (the wall-clock figures follow the load)
-    cpu: dict[str, list[float]] = {w: [] for w in ways}
-    for name, query in QUERIES:
-        compiled = index.compile(parse(query))
-        runs = {
-            "search": partial(service.search, query, snapshot=snapshot, facets=True),
-            "search exact": partial(service.search, query, snapshot=snapshot, facets=True, exact_facets=True),
-            "no facets": partial(service.search, query, snapshot=snapshot, facets=False),
-            "facets": partial(service.facets, query, snapshot=snapshot),
-            "facets exact": partial(service.facets, query, snapshot=snapshot, exact=True),
-        }
-        times: dict[str, list[float]] = {w: [] for w in ways}
-        cpu_before = {w: len(cpu[w]) for w in ways}
-        for _ in range(args.repeat):
-            for way in ways:
-                t, c = time.perf_counter(), time.thread_time()
-                runs[way]()
-                times[way].append((time.perf_counter() - t) * 1000)
-                cpu[way].append((time.thread_time() - c) * 1000)
-        for way in ways:
-            whole[way] += times[way]
-        hits = index.count(compiled)
-        estimated, exact = service.facets(query, snapshot=snapshot), service.facets(query, snapshot=snapshot, exact=True)
-        errors = [e for f, values in estimated.values.items() for e in estimate_error(values, exact.values[f], hits)]
-        sampled = (f"{estimated.sample.hits:,} ({estimated.sample.share:.1%})" if estimated.sample else "exact")
-        error = (f"{statistics.median(errors):.1%} / {max(errors):.1%}" if estimated.sample and errors else "—")
-        fts_times, fts_hits = [], "n/a"
-        if FTS[name]:
-            for _ in range(max(3, args.repeat // 4)):
-                t = time.perf_counter()
-                fts_hits = db.execute("SELECT count(*) FROM p WHERE p MATCH ?", (FTS[name],)).fetchone()[0]
-                fts_times.append((time.perf_counter() - t) * 1000)
-        sql, params = where_clause(query)
-        duck_times = []
-        for _ in range(args.scan_runs):
-            t = time.perf_counter()
-            con.execute(f"SELECT count(*) FROM patents WHERE {sql}", params).fetchall()
-            duck_times.append((time.perf_counter() - t) * 1000)
-        fts = f"{statistics.median(fts_times):.1f}" if fts_times else "—"
-        duck = f"{statistics.median(duck_times):.0f}" if duck_times else "not run"
-        cells = " | ".join(f"{pct(times[w], .5):.1f} | {pct(times[w], .95):.1f}" for w in ways)
-        cpus = " / ".join(f"{pct(cpu[w][cpu_before[w]:], .5):.1f}" for w in ways)
-        print(f"| {name}: `{query}` | {hits:,} | {cells} | {sampled} | {error} | {cpus} | {fts} | {fts_hits} | {duck} |",
-              flush=True)
-    print(f"\nload average after the latency runs: {os.getloadavg()}")
-    for way in ways:
-        print(f"whole mixed set, {way}: p50 {pct(whole[way], .5):.1f} ms, p95 {pct(whole[way], .95):.1f} ms wall; "
-              f"CPU of the calling thread p50 {pct(cpu[way], .5):.1f} ms, p95 {pct(cpu[way], .95):.1f} ms")
+    latency(snapshot, args.repeat, db, con, args.scan_runs)
 
     # -- recall ----------------------------------------------------------------------------------------
     rng = random.Random(7)

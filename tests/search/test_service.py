@@ -219,3 +219,123 @@ def test_long_and_deep_queries_run_on_every_backend(query: str, ref_snapshot: Sn
     result = service.search(query, snapshot=ref_snapshot, page_size=50)
     assert sorted(h.application_number for h in result.hits) == expected
     assert sorted(scan_application_numbers(node, ref_snapshot).to_pylist()) == expected
+
+
+def test_warm_loads_what_the_first_search_would_load(ref_snapshot: Snapshot, tmp_path: Path) -> None:
+    from zhichan.corpus.testing import build_snapshot
+    from zhichan.reference import ipc
+    from zhichan.search import parser
+    from zhichan.search.index import SearchIndex
+
+    SearchIndex._cache.pop(ref_snapshot.id, None)
+    for cached in (service._label, ipc._zh, parser._lark):
+        cached.cache_clear()
+    assert service.warm(ref_snapshot) is True
+    index = SearchIndex._cache[ref_snapshot.id]
+    assert index._facet_names is not None  # the applicant facet's names, read on first use otherwise
+    assert ipc._zh.cache_info().currsize == 1 and parser._lark.cache_info().currsize == 1
+    assert service._label("ipc", "H01M").startswith("H01M ")  # the IPC title, loaded
+    unindexed = build_snapshot(tmp_path / "var", patents=corpus.patents()[:2])
+    assert service.warm(unindexed) is False
+
+
+def test_pages_come_from_the_result_cache_and_equal_the_direct_ranking(ref_snapshot: Snapshot,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    runs: list[int] = []
+    real_top = index.top
+
+    def counted_top(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_top(*args, **kwargs)
+
+    monkeypatch.setattr(index, "top", counted_top)
+    for query in ("电池", "PA=科技", "AD>=2000"):
+        for sort in ("relevance", "date_desc", "date_asc"):
+            compiled = index.compile(parse(query))
+            for page in (1, 2, 3):
+                got = service.search(query, snapshot=ref_snapshot, page=page, page_size=2, sort=sort, facets=False)
+                total, direct = real_top(compiled, limit=2, offset=(page - 1) * 2, sort=sort)
+                assert got.total == total
+                assert [h.application_number for h in got.hits] == [
+                    d["application_number"] for d in index.displays([a for _, a in direct])]
+            assert len(runs) == 1  # pages 2 and 3 were cut from page 1's ranking: the query ran once
+            runs.clear()
+    # the reference corpus has fewer hits than the cached depth: every page, however deep, is cut from it
+    deep = service.search("AD>=2000", snapshot=ref_snapshot, page=3, page_size=100, facets=False)
+    assert deep.total < 200 and deep.hits == [] and runs == []
+
+
+def test_the_result_cache_is_bounded(ref_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search import index as index_module
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    monkeypatch.setattr(index_module, "RESULT_QUERIES", 3)
+    for year in range(2000, 2010):
+        service.search(f"AD>={year}", snapshot=ref_snapshot, facets=False)
+        service.facets(f"AD>={year}", snapshot=ref_snapshot, exact=True)
+    assert {q for q, _ in index._results.in_use_order()} == {"AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+                                                     "AD=[2009-01-01 TO *]"}
+    assert [k[0] for k in index._facet_results.in_use_order()] == ["AD=[2007-01-01 TO *]", "AD=[2008-01-01 TO *]",
+                                                           "AD=[2009-01-01 TO *]"]
+
+
+def test_facets_come_from_the_result_cache_and_equal_a_fresh_count(ref_snapshot: Snapshot,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    counted: list[int] = []
+    real_aggregate = index._aggregate
+
+    def counted_aggregate(*args: Any, **kwargs: Any) -> Any:
+        counted.append(1)
+        return real_aggregate(*args, **kwargs)
+
+    monkeypatch.setattr(index, "_aggregate", counted_aggregate)
+    node = parse("AD>=2000")
+    total = index.count(index.compile(node))
+    exact = [index.facets(node) for _ in range(3)]
+    estimated = [index.estimated_facets(node, total, 5) for _ in range(3)]
+    assert len(counted) == 2  # one exact count, one sample: each asked three times
+    assert exact[0] == exact[2] == real_aggregate(index.compiler.matching(node), tuple(exact[0]))[0]
+    assert estimated[0] == estimated[2] and estimated[0][1] is not None
+    index.estimated_facets(node, total + 1, 5)  # another total scales differently: counted again
+    assert len(counted) == 3
+    index.forget_results()
+    index.facets(node)
+    assert len(counted) == 4
+
+
+def test_the_facet_request_after_a_search_takes_its_total_from_the_result_cache(
+        ref_snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.search.index import SearchIndex
+
+    index = SearchIndex.for_snapshot(ref_snapshot)
+    assert index is not None
+    index.forget_results()
+    counts: list[int] = []
+    real_count = index.count
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        counts.append(1)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(index, "count", counted)
+    without_search = service.facets("AD>=2000", snapshot=ref_snapshot)
+    assert counts == [1]  # nothing cached: counted
+    index.forget_results()
+    searched = service.search("AD>=2000", snapshot=ref_snapshot, sort="date_desc", facets=False)
+    index._facet_results.clear()
+    after_search = service.facets("AD>=2000", snapshot=ref_snapshot)
+    assert counts == [1] and index.cached_total(parse("AD>=2000")) == searched.total
+    assert after_search == without_search

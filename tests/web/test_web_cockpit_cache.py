@@ -50,3 +50,13 @@ def test_warm_up_precomputes_every_governed_region(env):
     assert warm_cockpits(env.app) == 5  # nation, Sichuan, Chengdu, Wuhou, Jinjiang
     keys = {k[1:3] for k in env.app.state.corpus._cache}  # type: ignore[attr-defined]
     assert {("cockpit", "510107"), ("cockpit", "100000"), ("region_overview", "510104")} <= keys
+
+
+def test_warm_up_opens_the_search_index_of_the_page_snapshot(env):
+    from zhichan.search.index import SearchIndex
+    from zhichan.web.app import warm_search
+
+    snapshot = env.app.state.corpus.require_snapshot()  # type: ignore[attr-defined]
+    SearchIndex._cache.pop(snapshot.id, None)
+    assert warm_search(env.app) is True
+    assert SearchIndex._cache[snapshot.id]._facet_names is not None
