@@ -158,10 +158,10 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
-    writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year",
+    writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
                      "population_scale"])
     for c in overview["children"]:
-        writer.writerow([c["code"], csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
+        writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
                          c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
         writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
@@ -195,7 +195,8 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
         return rows
 
     values = access.cached(("region_indicators", code, as_of.isoformat()), compute)
-    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+    return {"code": code, "name": portal.region_display_name(code),
+            "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)),
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
@@ -260,7 +261,8 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     drill = registry.get_indicator(ind.drill_code)
-    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+    return {"code": code, "name": portal.region_display_name(code),
+            "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
