@@ -91,3 +91,19 @@ def _scope(client):  # the national view: the run is the city's
 
     return Scope(role=Role.ANALYST, user_id=1, username="t", org_path="/", region_code="100000")
 
+
+def test_a_bilingual_organization_name_shows_the_page_language_half(client, env):
+    """The demo tree names the national organization "国家知识产权局（演示） / CNIPA (demo)": the header and the
+    administration pages show the half of the page's language."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+
+    with env.engine.begin() as con:
+        con.execute(update(Organization).where(Organization.region_code == "100000")
+                    .values(name="国家知识产权局（演示） / CNIPA (demo)"))
+    login_as(client, env.engine, "root")
+    for url in ("/admin/orgs", "/admin/users"):
+        en, zh = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
+        assert "CNIPA (demo)" in en and "国家知识产权局（演示）" not in en, url
+        assert "国家知识产权局（演示）" in zh and "CNIPA (demo)" not in zh, url
