@@ -221,11 +221,18 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     prefixes = dict(relation.labels) if relation is not None else {}
-    if not prefixes:
+    named = dict(relation.names) if relation is not None else {}
+    if not prefixes and not named:
         return data
-    records = [{c: cell_label(lang, prefixes[c], v, row, registry) if c in prefixes and isinstance(v, str) else v
-                for c, v in row.items()} for row in data["records"]]
-    return {**data, "records": records}
+
+    def cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+        if not isinstance(value, str):
+            return value
+        if column in named:
+            return named[column](value, lang)
+        return cell_label(lang, prefixes[column], value, row, registry) if column in prefixes else value
+
+    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
 
 
 def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry: ProcedureRegistry | None) -> str:
