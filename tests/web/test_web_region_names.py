@@ -57,6 +57,8 @@ def test_english_pages_name_regions_in_english_and_chinese_pages_in_chinese(clie
         assert en_name in _visible_text(_main(en.text)), url
         zh = _visible_text(_main(client.get(f"{url}{sep}lang=zh").text))
         assert zh_name in zh and en_name not in zh, url
+    chain = _visible_text(_main(client.get("/navigation/chains/nev?lang=en").text))
+    assert "Home region (chain definition): Chengdu · Analysed for: Chengdu" in chain
 
 
 def test_the_api_gives_both_names_and_the_export_both_columns(client, env):
