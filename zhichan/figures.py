@@ -74,6 +74,10 @@ class Relation:
     #: titles its declaration gives). The records page shows the label in the page's language; the JSON
     #: API and the exports keep the code.
     labels: tuple[tuple[str, str], ...] = ()
+    #: drill columns whose codes the domain names itself, with the function giving a code's label in a
+    #: language (``("centre", centre_label)``: ``CN-CD`` reads as the centre's name) — the records page
+    #: shows it, the API and the exports keep the code, as for :attr:`labels`
+    names: tuple[tuple[str, Callable[[str, str], str]], ...] = ()
 
 
 #: a ``Relation.labels`` prefix: the column holds a procedure's name (``finance.pledge``), read as its

@@ -257,3 +257,29 @@ def test_a_claim_stored_before_its_lines_were_messages_reads_as_it_was() -> None
                                          "补偿金额 = ¥1,267,200.00"]
     new = Claim(arithmetic=json.dumps([f.stored_message("finance.arith.amount", due="¥1.00")]))
     assert arithmetic(new, "en") == ["Compensation = ¥1.00"] and arithmetic(new, "zh") == ["补偿金额 = ¥1.00"]
+
+
+def test_the_ledger_notes_read_in_the_page_language(engine: Engine, org: tuple[int, str]) -> None:
+    """The fund's own notes are messages; notes stored before as "中文 / English" show their half, and what an
+    officer typed is shown as typed (a " / " in it included)."""
+    from zhichan.finance.views import fund_view
+    from zhichan.platform.models import Role
+    from zhichan.platform.scope import Scope
+
+    claim_id = _approved_claim(engine, org, "zhuhai", "5000000")
+    with session_scope(engine) as s:
+        f.deposit(s, "zhuhai", "3000000")
+        f.deposit(s, "zhuhai", "10", memo="市财政 / 第二批")
+    with session_scope(engine) as s:
+        f.pay(s, "zhuhai", claim_id)
+        f.recover(s, FUNDS["zhuhai"], claim_id, "1000000")
+        s.add(LedgerEntry(fund_code="zhuhai", seq=99, kind="deposit", amount=M("0"), balance=M("0"),
+                          memo=f"补偿拨付 / payout of claim {claim_id}", at=dt.datetime(2026, 6, 2)))
+    scope = Scope(role=Role.CASE_OFFICER, user_id=1, username="t", org_path=org[1], region_code="100000", org_id=org[0])
+    with session_scope(engine) as s:
+        notes = {lang: [row["memo"] for row in fund_view(s, scope, FUNDS, "zhuhai", lang)["ledger"]]
+                 for lang in ("zh", "en")}
+    assert notes["zh"] == ["补偿拨付", "追偿返还", "补偿拨付", "市财政 / 第二批", "注资"]
+    assert notes["en"] == [f"payout of claim {claim_id}", f"recovery on claim {claim_id}", f"payout of claim {claim_id}",
+                           "市财政 / 第二批", "deposit"]
+    assert f.memo_text('{"key": "services.reason.listed"}', "en") == '{"key": "services.reason.listed"}'

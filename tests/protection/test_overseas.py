@@ -193,6 +193,20 @@ def test_alerts_once_each_and_who_sees_them(world: World, snap: Snapshot) -> Non
         assert overseas.alerts(s, world.scope("jinjiang_officer")) == []
         with pytest.raises(AuthenticationError):
             overseas.alerts(s, Scope.anonymous())
+        # the texts are messages: each page reads its language only
+        zh = {a["kind"]: a["message"] for a in overseas.alerts(s, world.scope("ent_user"))}
+        en = {a["kind"]: a["message"] for a in overseas.alerts(s, world.scope("ent_user"), lang="en")}
+        assert zh["dispute"].startswith("H01M10 领域新增海外纠纷：") and " / " not in zh["dispute"]
+        assert en["dispute"].startswith("a new overseas dispute in H01M10: US ") and "领域" not in en["dispute"]
+        assert "领域境外权利人占比" in zh["concentration"] and en["concentration"].startswith("foreign holders hold")
+
+
+def test_alerts_stored_before_their_texts_were_messages_read_by_their_half() -> None:
+    old = "H01M10 领域新增海外纠纷（涉及本企业 / involving 甲公司）：US 诉讼，对方 X Corp，2026-05-02 / " \
+          "a new overseas dispute in H01M10: US 诉讼, against X Corp"
+    assert overseas.alert_text(old, "zh") == "H01M10 领域新增海外纠纷（涉及本企业）：US 诉讼，对方 X Corp，2026-05-02"
+    assert overseas.alert_text(old, "en") == "a new overseas dispute in H01M10: US 诉讼, against X Corp"
+    assert overseas.alert_text("只有中文的预警", "en") == "只有中文的预警"
 
 
 def test_a_dispute_recorded_before_the_watch_raises_nothing(world: World, snap: Snapshot) -> None:

@@ -157,3 +157,49 @@ def test_an_officer_enters_complaints_for_its_own_area_only(env: WebEnv) -> None
     assert refused.status_code == 422 and 'id="start-handling_org-error"' in refused.text  # type: ignore[attr-defined]
     entered = file(officer, complaint(env, handling_org=wuhou_office(officer)))
     assert entered.status_code == 303  # type: ignore[attr-defined]
+
+
+def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(env: WebEnv) -> None:
+    """The checks are stored as messages with their values; rows stored before as "中文 / English" show
+    the page's half, a Chinese-only line shows whole."""
+    import json
+
+    from sqlalchemy import update
+
+    from zhichan.protection.models import Complaint
+
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    filed = file(party, complaint(env))
+    case_id = int(filed.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+
+    def checks(lang: str) -> str:
+        page = officer.get(f"/cases/{case_id}?lang={lang}").text
+        return page.split('id="right-checks"', 1)[1].split("</ul>", 1)[0]
+
+    zh, en = checks("zh"), checks("en")
+    assert "时有效（届满日" in zh and "in force on" not in zh and " / " not in zh
+    assert "in force on" in en and "(term ends" in en and "holds the patent" in en
+    assert not re.search(r"时有效|为专利权人", en)
+    api = officer.get(f"/api/v1/protection/cases/{case_id}?lang=en").json()
+    assert any(c["name"] == "in_force" and c["message"].startswith("in force on") for c in api["checks"])
+
+    old = [{"name": "in_force", "ok": True, "message": "2024-05-01 时有效（届满日 2035-01-01） / in force on 2024-05-01 "
+                                                      "(term ends 2035-01-01)"},
+           {"name": "holder", "ok": None, "message": "权利人名称待核实（只有中文）"}]
+    with env.engine.begin() as con:  # type: ignore[attr-defined]
+        con.execute(update(Complaint).where(Complaint.case_id == case_id).values(checks=json.dumps(old, ensure_ascii=False)))
+    zh, en = checks("zh"), checks("en")
+    assert "2024-05-01 时有效（届满日 2035-01-01）" in zh and "in force on" not in zh
+    assert "in force on 2024-05-01 (term ends 2035-01-01)" in en and "时有效" not in en
+    assert "权利人名称待核实（只有中文）" in zh and "权利人名称待核实（只有中文）" in en
+    # the demo's steps are taken by "合成演示 / synthetic": the timeline names it in the page's language
+    from zhichan.procedures.models import Step
+
+    with env.engine.begin() as con:  # type: ignore[attr-defined]
+        con.execute(update(Step).where(Step.case_id == case_id).values(username="合成演示 / synthetic"))
+    timeline = {lang: officer.get(f"/cases/{case_id}?lang={lang}").text.split("<tbody", 2)[-1] for lang in ("zh", "en")}
+    assert "synthetic" in timeline["en"] and "合成演示" not in timeline["en"]
+    assert "合成演示" in timeline["zh"] and "synthetic" not in timeline["zh"]

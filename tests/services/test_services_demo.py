@@ -100,3 +100,28 @@ def test_every_services_drill_down_reads_labels_not_codes(demo: Any) -> None:
 
     snapshot, _, _ = demo
     assert unlabelled_codes(snapshot, "zhichan.services", "CN", china_date(utcnow())) == []
+
+
+def test_the_centre_and_the_subject_read_as_their_declared_names(demo: Any) -> None:
+    """A grant's centre (``CN-HZ``) reads as the centre's name of services/centres.yaml, a recommendation's
+    subject as its declared choice (the procedures catalogue's ``choice.…``: one English for both)."""
+    from zhichan.indicators.views import labelled_records, record_cell
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.web.i18n import catalogue
+
+    snapshot, _, _ = demo
+    procedures = ProcedureRegistry.load()
+    today = china_date(utcnow())
+
+    def cells(indicator: str, column: str, lang: str) -> set[str]:
+        table = service.drilldown(indicator, "330100", today, snapshot=snapshot)
+        data = {"drill_indicator": indicator,
+                "records": [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]}
+        return {row[column] for row in labelled_records(data, lang, procedures)["records"]}
+
+    assert cells("preexam_granted", "centre", "zh") == {"中国（杭州）知识产权保护中心（示例）"}
+    assert cells("preexam_granted", "centre", "en") == {"China (Hangzhou) IP Protection Centre (example)"}
+    subjects = cells("priority_recommended", "subject", "en")
+    assert subjects and subjects <= {catalogue("en")[f"choice.{zh}"] for zh in
+                                     ("发明专利申请", "实用新型专利申请", "外观设计专利申请", "专利复审案件", "无效宣告案件")}
+    assert not any(k.startswith("services.priority_subject.") for k in catalogue("en"))

@@ -164,7 +164,7 @@ def test_a_bare_code_in_a_drill_down_is_named():
 #: key; sentences, fragments inside a sentence (units, citations, "rank {rank} (of …)") are not labels
 LABEL_KEYS = re.compile("|".join((
     r"^field\.", r"^badge\.", r"\.(status|state|due_state|run_status|pledge_status|case_state|stage|strength|change|"
-    r"applicant_type|origin|source|event|by|ground|date_source|priority_subject)\.[^.]+$",
+    r"applicant_type|origin|source|event|by|ground|date_source)\.[^.]+$",
     r"^(common|report|services|navigation\.doc)\.(yes|no)$", r"^search\.kind\.", r"^account\.revoked$",
     r"^services\.synthetic$", r"^evidence\.verify\.pass$",
 )))

@@ -155,7 +155,7 @@ def _seed_funds(engine: Engine, *, officer_id: int, rng: random.Random) -> int:
         for code, rules in funds.items():
             if s.scalar(select(Loan.id).where(Loan.fund_code == code).limit(1)) is not None:
                 continue
-            fund_rules.deposit(s, code, "20000000", memo=f"{MARK}演示注资 / synthetic demo deposit")
+            fund_rules.deposit(s, code, "20000000", memo=fund_rules.ledger_memo("demo_deposit"))
             for i in range(3):
                 cap = rules.eligibility.max_loan or Decimal("10000000")
                 principal = min(cap, Decimal(rng.randint(100, 800)) * 10_000)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib.resources import files
@@ -36,7 +37,7 @@ from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError
 from zhichan.finance.models import Claim, Fund, LedgerEntry, Loan
 from zhichan.legaltime.periods import add_years
 from zhichan.untrusted import yaml_safe_load
-from zhichan.web.i18n import stored_message
+from zhichan.web.i18n import in_language, stored_message, stored_text
 
 CENT = Decimal("0.01")
 ENTERPRISE_TYPES = {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业"}
@@ -373,13 +374,36 @@ def _append(session: Session, code: str, kind: str, amount: Decimal, *, claim_id
     return new
 
 
+#: the notes the fund wrote itself before they were kept as messages ("中文 / English")
+_OLD_NOTES = re.compile(r"注资 / deposit|补偿拨付 / payout of claim \d+|追偿返还 / recovery on claim \d+")
+
+
+def ledger_memo(kind: str, **values: object) -> str:
+    """A ledger note the fund writes itself: a message (``finance.ledger.<kind>``), shown in any language."""
+    return json.dumps(stored_message(f"finance.ledger.{kind}", **values), ensure_ascii=False)
+
+
+def memo_text(memo: str | None, lang: str) -> str:
+    """A ledger row's note in ``lang``: the fund's own notes (messages; the bilingual texts of older rows
+    by their half) — what an officer typed as typed."""
+    text = memo or ""
+    if text.startswith("{"):
+        try:
+            found = json.loads(text)
+        except ValueError:
+            found = None
+        if isinstance(found, dict) and str(found.get("key", "")).startswith("finance.ledger."):
+            return stored_text(found, lang)
+    return in_language(text, lang) if _OLD_NOTES.fullmatch(text) else text
+
+
 def deposit(session: Session, code: str, amount: Any, memo: str = "") -> Decimal:
     errors: dict[str, str] = {}
     value = _money(amount, "amount", "注资金额", errors)
     if errors:
         raise FormError(errors)
     _lock(session, code)
-    return _append(session, code, "deposit", value, memo=memo or "注资 / deposit")
+    return _append(session, code, "deposit", value, memo=memo or ledger_memo("deposit"))
 
 
 def pay(session: Session, code: str, claim_id: int) -> Decimal:
@@ -396,7 +420,7 @@ def pay(session: Session, code: str, claim_id: int) -> Decimal:
     paid = min(owed, available)
     if paid <= 0:
         raise ConflictError(f"资金池余额不足（余额 {yuan(available)}） / the pool is exhausted (balance {yuan(available)})")
-    _append(session, code, "payout", -paid, claim_id=row.id, memo=f"补偿拨付 / payout of claim {row.id}")
+    _append(session, code, "payout", -paid, claim_id=row.id, memo=ledger_memo("payout", claim=row.id))
     row.paid = row.paid + paid
     if row.paid == row.amount:
         row.status = "paid"
@@ -435,7 +459,7 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
             lines.append(stored_message("finance.arith.recovery_share", participant={"zh": p.zh, "en": p.en},
                                         amount=yuan(amount), bore=yuan(borne[p.key]), base=yuan(base), share=yuan(share)))
     if to_pool > 0:
-        _append(session, rules.code, "recovery", to_pool, claim_id=row.id, memo=f"追偿返还 / recovery on claim {row.id}")
+        _append(session, rules.code, "recovery", to_pool, claim_id=row.id, memo=ledger_memo("recovery", claim=row.id))
     row.recovered = row.recovered + to_pool
     session.flush()
     return to_pool, lines

@@ -105,7 +105,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id),
                                         "lines": arithmetic(claims[x.id], lang) if x.id in claims else []}
                                        for x in loans],
-            "ledger": [{"entry": e, "at": china_time(e.at)} for e in ledger], "balance": figures["balance"],
+            "ledger": [{"entry": e, "at": china_time(e.at), "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],
             "outstanding": figures["outstanding"], "leverage": figures["leverage"],
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
             "today": china_date(utcnow())}

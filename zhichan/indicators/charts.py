@@ -14,6 +14,7 @@ from typing import Any
 
 import altair as alt
 
+from zhichan.platform.portal import region_display_name
 from zhichan.reports import charts as rc
 from zhichan.web.i18n import translate
 
@@ -54,8 +55,13 @@ def trend_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     )
 
 
+def region_label(region: dict[str, Any], lang: str) -> str:
+    """A region of the overview (``name`` and ``name_en``) as a chart in ``lang`` labels it."""
+    return str(region.get("name_en") or region["name"]) if lang == "en" else str(region["name"])
+
+
 def ranking_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
-    rows = [{"name": c["name"], "valid_inventions": c["valid_inventions"]} for c in overview["children"][:15]]
+    rows = [{"name": region_label(c, lang), "valid_inventions": c["valid_inventions"]} for c in overview["children"][:15]]
     return rc.bar(
         "ranking", rows, category="name", value="valid_inventions", title=translate(lang, "cockpit.ranking"),
         value_title=translate(lang, "kpi.valid_inventions"), width=420,
@@ -67,7 +73,7 @@ def map_chart(
 ) -> rc.Chart:
     """Children of the region coloured by valid invention patents; ``adcode`` on each shape lets the
     page drill down on click."""
-    values = [{"adcode": c["code"], "name": c["name"], "valid_inventions": c["valid_inventions"]}
+    values = [{"adcode": c["code"], "name": region_label(c, lang), "valid_inventions": c["valid_inventions"]}
               for c in overview["children"]]
     if features is not None:
         data = alt.Data(values=list(features))
@@ -104,7 +110,7 @@ def map_chart(
 
 def gauge_label(target: dict[str, Any], lang: str) -> str:
     name = target["indicator_name"] if lang == "zh" else target.get("indicator_name_en") or target["indicator_name"]
-    return f"{target.get('region_name') or target['region_code']} · {name} · {target['target_year']}"
+    return f"{region_display_name(target['region_code'], lang)} · {name} · {target['target_year']}"
 
 
 def gauge_status(target: dict[str, Any]) -> str:

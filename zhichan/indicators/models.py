@@ -61,6 +61,13 @@ class IndicatorDef:
         return data
 
 
+def region_name_en(code: str) -> str:
+    """The English name the API gives beside ``region_name`` (the Chinese one, which the data keep)."""
+    from zhichan.reference import region_name
+
+    return region_name(code, "en")
+
+
 @dataclass(slots=True)
 class IndicatorValue:
     code: str
@@ -83,6 +90,7 @@ class IndicatorValue:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
+        data["region_name_en"] = region_name_en(self.region_code)
         return data
 
 
@@ -131,4 +139,5 @@ class TargetProgress:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
         data["trend"] = [(d.isoformat(), v) for d, v in self.trend]
+        data["region_name_en"] = region_name_en(self.region_code)
         return data

@@ -192,7 +192,8 @@ def region_indicators(
     day = views.parse_as_of(as_of, access)
     overview = portal.region_overview(access, scope, code, day)
     data = views.region_indicators(access, scope, code, day)
-    return fast_json({"code": overview["code"], "name": overview["name"], "year": overview["year"],
+    return fast_json({"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"],
+                      "year": overview["year"],
                       "kpis": overview["kpis"], "indicator_codes": overview["indicator_codes"],
                       "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
                       "coverage": data["coverage"], "indicators": data["indicators"],

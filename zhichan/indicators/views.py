@@ -158,10 +158,10 @@ def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
-    writer.writerow(["code", "name", "valid_inventions", "valid_inventions_per_10k", "applications_year",
+    writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
                      "population_scale"])
     for c in overview["children"]:
-        writer.writerow([c["code"], csv_cell(c["name"]), c["valid_inventions"], c["valid_inventions_per_10k"],
+        writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
                          c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
         writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
@@ -195,7 +195,8 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
         return rows
 
     values = access.cached(("region_indicators", code, as_of.isoformat()), compute)
-    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+    return {"code": code, "name": portal.region_display_name(code),
+            "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)),
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
@@ -220,11 +221,18 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     prefixes = dict(relation.labels) if relation is not None else {}
-    if not prefixes:
+    named = dict(relation.names) if relation is not None else {}
+    if not prefixes and not named:
         return data
-    records = [{c: cell_label(lang, prefixes[c], v, row, registry) if c in prefixes and isinstance(v, str) else v
-                for c, v in row.items()} for row in data["records"]]
-    return {**data, "records": records}
+
+    def cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+        if not isinstance(value, str):
+            return value
+        if column in named:
+            return named[column](value, lang)
+        return cell_label(lang, prefixes[column], value, row, registry) if column in prefixes else value
+
+    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
 
 
 def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry: ProcedureRegistry | None) -> str:
@@ -260,7 +268,8 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     drill = registry.get_indicator(ind.drill_code)
-    return {"code": code, "name": portal.region_display_name(code), "as_of": as_of.isoformat(),
+    return {"code": code, "name": portal.region_display_name(code),
+            "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,

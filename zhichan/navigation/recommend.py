@@ -64,7 +64,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
                       "local_share": b["local_share"], "chain_local_share": b["chain_local_share"],
                       "rta": b["rta"], "strength": b["strength"],
                       "targets": [{"name": t["name"], "region": region_label(t["region_code"]) if t["is_domestic"]
-                                   else None, "patents": t["patents"], "valid_inventions": t["valid_inventions"]}
+                                   else None, "region_code": t["region_code"] if t["is_domestic"] else None,
+                                   "patents": t["patents"], "valid_inventions": t["valid_inventions"]}
                                   for t in targets]},
             "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
                          "branch_local_share": round(b["local_share"], 4),
@@ -84,7 +85,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
                 "kind": "talent",
                 "target": inv["inventor"],
                 "facts": {"inventor": inv["inventor"], "applicant": inv["applicant"],
-                          "region": region_label(inv["region_code"]), "branches": names, "patents": inv["patents"],
+                          "region": region_label(inv["region_code"]), "region_code": inv["region_code"],
+                          "branches": names, "patents": inv["patents"],
                           "valid_inventions": inv["valid_inventions"]},
                 "evidence": {"patents": inv["patents"], "valid_inventions": inv["valid_inventions"],
                              "branches": ids},
@@ -137,16 +139,21 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
     def m(key: str, **values: object) -> str:
         return translate(lang, f"navigation.doc.{key}", **values)
 
-    f, region = rec["facts"], result.region_name
+    f, region = rec["facts"], region_label(result.region_code, lang)
+
+    def named(fact: dict[str, Any]) -> str | None:
+        """A region of the facts in ``lang`` (facts stored before they kept the code show their name)."""
+        return region_label(fact["region_code"], lang) if fact.get("region_code") else fact.get("region")
+
     if rec["kind"] == "investment":
         listed = m("item_sep").join(
-            m("rec.target", name=t["name"], region=t["region"] or m("rec.abroad"), patents=t["patents"],
+            m("rec.target", name=t["name"], region=named(t) or m("rec.abroad"), patents=t["patents"],
               valid_inventions=t["valid_inventions"]) for t in f["targets"])
         return m("rec.investment", path=f["path"], region=region, local=f["local"], domestic=f["domestic"],
                  local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
                  judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
     if rec["kind"] == "talent":
-        return m("rec.talent", inventor=f["inventor"], applicant=f["applicant"], home=f["region"], region=region,
+        return m("rec.talent", inventor=f["inventor"], applicant=f["applicant"], home=named(f), region=region,
                  branches=m("list_sep").join(f["branches"]), patents=f["patents"],
                  valid_inventions=f["valid_inventions"])
     if rec["kind"] == "transfer":

@@ -6,13 +6,14 @@ from zhichan.errors import InputError
 from zhichan.navigation import sql as Q
 
 
-def region_label(code: str | None) -> str:
+def region_label(code: str | None, lang: str = "zh") -> str:
+    """The name a report in ``lang`` prints for a region ("—" for none)."""
     if not code:
         return "—"
     try:
         from zhichan.reference import region_name
 
-        return str(region_name(code) or code)
+        return str(region_name(code, lang) or code)
     except Exception:  # noqa: BLE001 - an unknown code is shown as the code itself
         return code
 

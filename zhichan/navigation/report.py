@@ -14,6 +14,7 @@ from typing import Any
 
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
 from zhichan.navigation.recommend import recommendation_text
+from zhichan.navigation.regions import region_label
 from zhichan.reports import charts
 from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table
 from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
@@ -34,6 +35,10 @@ class Messages:
 
     def label(self, field: str, code: Any) -> str:
         return translate(self.lang, f"navigation.{field}.{code}")
+
+    def region(self, code: str | None) -> str:
+        """A region's name in the report's language (analysis results keep the codes)."""
+        return region_label(code, self.lang)
 
     def type_label(self, code: str | None) -> str:
         """An applicant type (a type the catalogue does not know is shown as stored)."""
@@ -64,7 +69,7 @@ def report_metadata(result: NavigationResult, generated_at: dt.datetime,
     chain = result.chain
     return [
         (m("meta.chain"), m("chain_named", name=chain.name, code=chain.code, version=chain.version)),
-        (m("meta.region"), m("region_named", name=result.region_name, code=result.region_code)),
+        (m("meta.region"), m("region_named", name=m.region(result.region_code), code=result.region_code)),
         (m("meta.as_of"), result.as_of.isoformat()),
         (m("meta.snapshot"), result.snapshot_id),
         (m("meta.chain_hash"), chain.definition_hash()),
@@ -78,12 +83,12 @@ def _overview(r: NavigationResult, m: Messages) -> Section:
     s.add(Paragraph(m(
         "overview.text", as_of=r.as_of.isoformat(), chain=r.chain.name, patents=o["patents"],
         inventions=o["inventions"], utility_models=o["utility_models"], designs=o["designs"],
-        applicants=o["applicants"], domestic=o["domestic"], region=r.region_name, local=o["local"],
+        applicants=o["applicants"], domestic=o["domestic"], region=m.region(r.region_code), local=o["local"],
         local_share=_pct(o["local_share"]), local_applicants=o["local_applicants"],
         local_valid_inventions=o["local_valid_inventions"], local_high_value=o["local_high_value"],
         stage=m.label("stage", r.life_cycle["stage"]),
     )))
-    s.add(Table([m("col.indicator"), m("col.all"), f"{r.region_name}"], [
+    s.add(Table([m("col.indicator"), m("col.all"), f"{m.region(r.region_code)}"], [
         [m("overview.applications"), o["patents"], o["local"]],
         [m("overview.applicants"), o["applicants"], o["local_applicants"]],
         [m("overview.valid_inventions"), o["valid_inventions"], o["local_valid_inventions"]],
@@ -101,7 +106,7 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
     s.add(Figure(charts.line(
         "nav-trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
         labels={"applications": m("trend.applications"), "applicants": m("trend.applicants"),
-                "local_applications": m("trend.local_applications", region=r.region_name)},
+                "local_applications": m("trend.local_applications", region=m.region(r.region_code))},
         title=m("trend.chart"), x_title=m("trend.year"), y_title=m("trend.y_title"),
     ), m("trend.figure", first=lc["incomplete"][0], last=lc["incomplete"][1])))
     s.add(Figure(charts.connected_scatter(
@@ -114,8 +119,8 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
         applicants_w2=lc["applicants_w2"], stage=m.label("stage", lc["stage"]),
     )))
     s.add(Table([m("trend.year"), m("trend.applications"), m("trend.applicants"), m("col.inventions"),
-                 m("trend.local_applications", region=r.region_name),
-                 m("trend.local_applicants", region=r.region_name)],
+                 m("trend.local_applications", region=m.region(r.region_code)),
+                 m("trend.local_applicants", region=m.region(r.region_code))],
                 [[t["year"], t["applications"], t["applicants"], t["inventions"], t["local_applications"],
                   t["local_applicants"]] for t in r.trend], caption=m("trend.table"), table_id="t-trend"))
     return s
@@ -127,20 +132,20 @@ def _regions(r: NavigationResult, m: Messages) -> Section:
     hr = r.home_rank
     rank_text = (m("regions.rank", rank=hr["rank"], of=hr["of"], peer=peer) if hr["rank"]
                  else m("regions.unranked", of=hr["of"], peer=peer))
-    s.add(Paragraph(m("regions.text", region=r.region_name, patents=hr["patents"], rank=rank_text,
+    s.add(Paragraph(m("regions.text", region=m.region(r.region_code), patents=hr["patents"], rank=rank_text,
                       share=_pct(hr["share"]))))
     top = r.regions[: r.params.top]
     if not any(x["is_home"] for x in top):
         top = top + [x for x in r.regions if x["is_home"]]
     if top:
         s.add(Figure(charts.bar(
-            "nav-regions", [{"region": x["name"], "patents": x["patents"]} for x in top], category="region",
+            "nav-regions", [{"region": m.region(x["region_code"]), "patents": x["patents"]} for x in top], category="region",
             value="patents", title=m("regions.chart", peer=peer), value_title=m("unit.patents"),
-            highlight=r.region_name,
-        ), m("regions.figure", peer=peer, region=r.region_name)))
+            highlight=m.region(r.region_code),
+        ), m("regions.figure", peer=peer, region=m.region(r.region_code))))
     s.add(Table([m("col.rank"), m("col.region_code"), m.label("peer_column", r.peer_level), m("col.applications"), m("col.inventions"),
                  m("col.valid_inventions"), m("col.applicants"), m("col.domestic_share")],
-                [[x["rank"], x["region_code"], x["name"], x["patents"], x["inventions"], x["valid_inventions"],
+                [[x["rank"], x["region_code"], m.region(x["region_code"]), x["patents"], x["inventions"], x["valid_inventions"],
                   x["applicants"], _pct(x["share"])] for x in top],
                 caption=m("regions.table", peer=peer), table_id="t-regions"))
     return s
@@ -149,19 +154,20 @@ def _regions(r: NavigationResult, m: Messages) -> Section:
 def _branches(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("branches.title"))
     s.add(Paragraph(m(
-        "branches.rule", region=r.region_name, chain_share=_pct(r.overview["local_share"]), missing=RTA_MISSING,
+        "branches.rule", region=m.region(r.region_code), chain_share=_pct(r.overview["local_share"]), missing=RTA_MISSING,
         weak=RTA_WEAK, strong=RTA_STRONG, min_patents=r.params.min_branch_patents,
     )))
     s.add(Table([m("col.branch_id"), m("col.branch"), m("col.level"), m("col.applications"), m("col.domestic"),
-                 f"{r.region_name}", m("col.local_share"), "RTA", m("col.judgement"), m("col.life_cycle")],
+                 f"{m.region(r.region_code)}", m("col.local_share"), "RTA", m("col.judgement"), m("col.life_cycle")],
                 [[b["branch_id"], b["path"], b["level"], b["patents"], b["domestic"], b["local"],
                   _pct(b["local_share"]), _rta(b["rta"]), m.label("strength", b["strength"]),
                   m.label("stage", b["stage"])] for b in r.branches],
                 caption=m("branches.table"), table_id="t-branches"))
     if r.matrix:
-        order_regions = [x["region"] for x in r.matrix if x["branch_id"] == r.branches[0]["branch_id"]]
+        matrix = [{**x, "region": m.region(x["region_code"]), "label": f"{x['patents']}"} for x in r.matrix]
+        order_regions = [x["region"] for x in matrix if x["branch_id"] == r.branches[0]["branch_id"]]
         s.add(Figure(charts.heatmap(
-            "nav-branch-matrix", [{**x, "label": f"{x['patents']}"} for x in r.matrix], x="region", y="branch",
+            "nav-branch-matrix", matrix, x="region", y="branch",
             value="rta", text="label", title=m("branches.matrix_chart"), value_title="RTA",
             x_order=order_regions, y_order=[b["name"] for b in r.branches], diverging_mid=1.0,
         ), m("branches.matrix_figure")))
@@ -175,7 +181,7 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
 
 
 def _applicant_rows(rows: list[dict[str, Any]], m: Messages) -> list[list[Any]]:
-    return [[x["rank"], x["name"], m.type_label(x["applicant_type"]), x["region"], x["patents"], x["inventions"],
+    return [[x["rank"], x["name"], m.type_label(x["applicant_type"]), m.region(x["region_code"]), x["patents"], x["inventions"],
              x["valid_inventions"], x["high_value"]] for x in rows]
 
 
@@ -194,8 +200,8 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
         ), m("innovators.national_figure")))
     national.add(Table(cols, _applicant_rows(r.top_national, m), caption=m("innovators.national_table"),
                        table_id="t-top-national"))
-    local = s.sub(m("innovators.local_title", region=r.region_name))
-    local.add(Table(cols, _applicant_rows(r.top_local, m), caption=m("innovators.local_table", region=r.region_name),
+    local = s.sub(m("innovators.local_title", region=m.region(r.region_code)))
+    local.add(Table(cols, _applicant_rows(r.top_local, m), caption=m("innovators.local_table", region=m.region(r.region_code)),
                     table_id="t-top-local"))
     types = s.sub(m("innovators.types"))
     types.add(Table([m("col.type"), m("col.applicants"), m("col.applications"), m("col.valid_inventions")],
@@ -220,7 +226,7 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
 def _collaboration(r: NavigationResult, m: Messages) -> Section:
     c = r.collaboration
     s = Section(m("collaboration.title"))
-    s.add(Paragraph(m("collaboration.text", joint=c.get("joint_patents", 0), region=r.region_name,
+    s.add(Paragraph(m("collaboration.text", joint=c.get("joint_patents", 0), region=m.region(r.region_code),
                       local_joint=c.get("local_joint_patents", 0),
                       industry_academia=c.get("industry_academia_patents", 0))))
     s.add(Table([m("col.applicant_a"), m("col.applicant_b"), m("col.joint_patents"), m("col.involves_local"),
@@ -265,7 +271,7 @@ def _core(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("core.title"))
     hv = r.high_value
     rows = [[m(f"core.{key}"), hv["chain"].get(key, 0), hv["local"].get(key, 0)] for key in HIGH_VALUE_ROWS]
-    s.add(Table([m("col.indicator"), m("col.all"), r.region_name], rows, caption=m("core.hv_table"),
+    s.add(Table([m("col.indicator"), m("col.all"), m.region(r.region_code)], rows, caption=m("core.hv_table"),
                 table_id="t-hv"))
     s.add(Table([m("col.application_number"), m("col.title"), m("col.applicant"), m("col.local"),
                  m("col.filing_year"), m("col.citations"), m("col.family"), m("col.high_value"), m("col.status")],
@@ -282,12 +288,12 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
         s.add(Figure(charts.pie("nav-legal-status", [{"status": m.label("status", x["status"]),
                                                       "patents": x["patents"]} for x in r.legal_status],
                                 category="status", value="patents", title=m("legal.chart")), m("legal.figure")))
-    s.add(Table([m("col.legal_status"), m("col.all"), r.region_name],
+    s.add(Table([m("col.legal_status"), m("col.all"), m.region(r.region_code)],
                 [[m.label("status", x["status"]), x["patents"], x["local"]] for x in r.legal_status],
                 caption=m("legal.table"), table_id="t-status"))
     s.add(Table([m("col.operation"), m("col.events"), m("col.patents_involved"),
-                 m("col.local_events", region=r.region_name), m("col.amount"),
-                 m("col.local_amount", region=r.region_name)],
+                 m("col.local_events", region=m.region(r.region_code)), m("col.amount"),
+                 m("col.local_amount", region=m.region(r.region_code))],
                 [[m.label("event", x["event_type"]), x["events"], x["patents"], x["local_events"], x["amount_yuan"],
                   x["local_amount_yuan"]] for x in r.operations],
                 caption=m("legal.operations_table"), table_id="t-operations"))
@@ -311,12 +317,12 @@ def _changes(r: NavigationResult, m: Messages) -> Section | None:
     s = Section(m("changes.title"))
     s.add(Paragraph(m(
         "changes.text", previous_as_of=c["previous_as_of"], previous_snapshot=c["previous_snapshot"],
-        patents_before=c["patents_before"], patents_now=c["patents_now"], region=r.region_name,
+        patents_before=c["patents_before"], patents_now=c["patents_now"], region=m.region(r.region_code),
         local_before=c["local_before"], local_now=c["local_now"], rank_before=c["rank_before"] or "—",
         rank_now=c["rank_now"] or "—",
     )))
     s.add(Table([m("col.branch_id"), m("col.branch"), m("col.before"), m("col.now"), m("col.delta"),
-                 m("col.local_before", region=r.region_name), m("col.local_now", region=r.region_name),
+                 m("col.local_before", region=m.region(r.region_code)), m("col.local_now", region=m.region(r.region_code)),
                  m("col.judgement")],
                 [[b["branch_id"], b["name"], b["before"], b["now"], b["delta"], b["local_before"], b["local_now"],
                   m.label("change", b["trend"])] for b in c["branches"]],
@@ -361,7 +367,7 @@ def build_document(result: NavigationResult, generated_at: dt.datetime, lang: st
     m = Messages(lang)
     doc = Document(
         title=m("title", chain=result.chain.name),
-        subtitle=m("subtitle", region=result.region_name, as_of=result.as_of.isoformat()),
+        subtitle=m("subtitle", region=m.region(result.region_code), as_of=result.as_of.isoformat()),
         metadata=report_metadata(result, generated_at, lang),
         generated_at=generated_at,
         synthetic=result.synthetic,

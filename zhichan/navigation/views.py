@@ -31,7 +31,9 @@ def chains(engine: Engine, scope: Scope) -> list[dict[str, Any]]:
     for c in service.list_chains(engine):
         region = analysis_region(scope, c.home_region)
         out.append({**c.model_dump(), "home_region_name": region_display_name(c.home_region),
-                    "analysis_region": region, "analysis_region_name": region_display_name(region)})
+                    "home_region_name_en": region_display_name(c.home_region, "en"),
+                    "analysis_region": region, "analysis_region_name": region_display_name(region),
+                    "analysis_region_name_en": region_display_name(region, "en")})
     return out
 
 
@@ -46,7 +48,9 @@ def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
                 for b in chain.branches]
     return {"code": chain.code, "name": chain.name, "description": chain.description, "version": chain.version,
             "home_region": chain.home_region, "home_region_name": region_display_name(chain.home_region),
+            "home_region_name_en": region_display_name(chain.home_region, "en"),
             "analysis_region": region, "analysis_region_name": region_display_name(region),
+            "analysis_region_name_en": region_display_name(region, "en"),
             "definition_hash": chain.definition_hash(), "branches": branches}
 
 
@@ -75,7 +79,8 @@ def job_params(engine: Engine, scope: Scope, code: str, as_of: dt.date) -> dict[
 def _run_dict(run: Any, settings: Settings) -> dict[str, Any]:
     files = json.loads(run.files or "{}")
     return {"id": run.id, "chain_code": run.chain_code, "region_code": run.region_code,
-            "region_name": region_display_name(run.region_code), "as_of": run.as_of.isoformat(),
+            "region_name": region_display_name(run.region_code),
+            "region_name_en": region_display_name(run.region_code, "en"), "as_of": run.as_of.isoformat(),
             "generated_at": run.generated_at.isoformat() + "Z", "snapshot_id": run.snapshot_id,
             "chain_hash": run.chain_hash, "status": run.status,
             "formats": sorted({key.split(".")[0] for key in files}),  # pdf and pdf.en: one link, the page's language
@@ -129,7 +134,8 @@ def schedules(engine: Engine, scope: Scope) -> list[dict[str, Any]]:
 
     require_navigation(scope)
     return [{"id": x.id, "chain_code": x.chain_code, "region_code": x.region_code,
-             "region_name": region_display_name(x.region_code), "formats": x.formats, "enabled": x.enabled,
+             "region_name": region_display_name(x.region_code),
+             "region_name_en": region_display_name(x.region_code, "en"), "formats": x.formats, "enabled": x.enabled,
              "next_as_of": x.next_as_of.isoformat(), "last_run_id": x.last_run_id}
             for x in service.list_schedules(engine) if covers(scope, x.region_code)]
 

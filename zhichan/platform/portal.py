@@ -138,11 +138,13 @@ def child_adcode(child: str) -> str:
     return child.ljust(6, "0")
 
 
-def region_display_name(code: str) -> str:
+def region_display_name(code: str, lang: str = "zh") -> str:
+    """A region's name as a page in ``lang`` shows it (``zhichan.reference.region_name``); an unknown
+    code is its own label. Pages call it as ``region(code)``; the API gives ``name`` and ``name_en``."""
     try:
         from zhichan.reference import region_name
 
-        return region_name(code)
+        return region_name(code, lang)
     except Exception:  # noqa: BLE001 - an unknown code still gets a label
         return code
 
@@ -254,7 +256,8 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     if width:
         keys = {k for k in (*stock, *flows) if len(k) == width and k.startswith(prefix) and k.isdigit()}
         for child in keys:
-            children.append({"code": child_adcode(child), "name": region_display_name(child), **figures(child)})
+            children.append({"code": child_adcode(child), "name": region_display_name(child),
+                             "name_en": region_display_name(child, "en"), **figures(child)})
         children.sort(key=lambda c: (-c["valid_inventions"], c["code"]))
     holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"])}
                for r in _rows(cur, registry.contributors_sql("valid_inventions", region, as_of, 10))]
@@ -262,6 +265,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     return {
         "code": code,
         "name": region_display_name(code),
+        "name_en": region_display_name(code, "en"),
         "level": region_level(code),
         "parent": parent_region(code),
         "year": year,

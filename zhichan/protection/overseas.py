@@ -41,6 +41,7 @@ from zhichan.procedures.service import StepTaken
 from zhichan.protection.models import OverseasAlert, OverseasDispute, OverseasWatch
 from zhichan.protection.scope import register_filter
 from zhichan.untrusted import check_xlsx
+from zhichan.web.i18n import stored_message, stored_text
 
 if TYPE_CHECKING:
     import duckdb
@@ -406,12 +407,11 @@ def raise_alerts(session: Session, snapshot: Snapshot | None, *, threshold: Deci
             if (watch.id, "dispute", d.ipc_group, d.id) in seen:
                 continue
             own = d.enterprise_key == watch.enterprise_key
-            who = f"（涉及本企业 / involving {watch.enterprise}）" if own else ""
             session.add(OverseasAlert(
                 watch_id=watch.id, kind="dispute", ipc_group=d.ipc_group, dispute_id=d.id, raised_at=now,
                 synthetic=watch.synthetic and d.synthetic,
-                message=f"{d.ipc_group} 领域新增海外纠纷{who}：{d.country} {d.kind}，对方 {d.opponent}，{d.started_on} / "
-                        f"a new overseas dispute in {d.ipc_group}: {d.country} {d.kind}, against {d.opponent}"))
+                message=_message("dispute_own" if own else "dispute", group=d.ipc_group, enterprise=watch.enterprise,
+                                 country=d.country, kind=d.kind, opponent=d.opponent, started_on=d.started_on)))
             seen.add((watch.id, "dispute", d.ipc_group, d.id))
             raised += 1
         for g in groups:
@@ -421,16 +421,37 @@ def raise_alerts(session: Session, snapshot: Snapshot | None, *, threshold: Deci
             session.add(OverseasAlert(
                 watch_id=watch.id, kind="concentration", ipc_group=g, dispute_id=0, snapshot_id=snapshot.id if snapshot else "",
                 share=percent(share["share"]), raised_at=now, synthetic=watch.synthetic,
-                message=f"{g} 领域境外权利人占比 {percent(share['share'])}%（{share['foreign']}/{share['patents']} 件有效或在审专利），"
-                        f"达到预警线 {percent(threshold)}% / foreign holders hold {percent(share['share'])}% of {g}"))
+                message=_message("concentration", group=g, share=percent(share["share"]), foreign=share["foreign"],
+                                 patents=share["patents"], threshold=percent(threshold))))
             seen.add((watch.id, "concentration", g, 0))
             raised += 1
     session.flush()
     return raised
 
 
-def alerts(session: Session, scope: Scope, *, limit: int = 200) -> list[dict[str, Any]]:
-    """An enterprise's own alerts (watches naming its corpus party), or an office's subtree's."""
+def _message(alert: str, **values: object) -> str:
+    """An alert's text as a message (``protection.alert.<alert>``), shown in the page's language."""
+    import json
+
+    return json.dumps(stored_message(f"protection.alert.{alert}", **values), ensure_ascii=False)
+
+
+#: alerts stored before their texts were messages: "中文（涉及本企业 / involving …）… / English"
+_OLD_OWN = re.compile(r"（涉及本企业 / involving [^）]*）")
+
+
+def alert_text(message: str, lang: str) -> str:
+    """An alert's text in ``lang``; an alert stored before as "中文 / English" shows its half."""
+    if message.startswith("{"):
+        return stored_text(message, lang)
+    zh, sep, en = message.rpartition(" / ")
+    if not sep:
+        return message
+    return en if lang == "en" else _OLD_OWN.sub("（涉及本企业）", zh)
+
+
+def alerts(session: Session, scope: Scope, *, limit: int = 200, lang: str = "zh") -> list[dict[str, Any]]:
+    """An enterprise's own alerts (watches naming its corpus party), or an office's subtree's, in ``lang``."""
     scope.require_authenticated()
     query = select(OverseasAlert, OverseasWatch.enterprise).join(OverseasWatch, OverseasWatch.id == OverseasAlert.watch_id)
     if scope.role == Role.ENTERPRISE_USER:
@@ -442,7 +463,7 @@ def alerts(session: Session, scope: Scope, *, limit: int = 200) -> list[dict[str
     else:
         raise PermissionDenied("无权查看预警 / alerts are for IP offices and the enterprises watched")
     rows = session.execute(query.order_by(OverseasAlert.raised_at.desc(), OverseasAlert.id.desc()).limit(limit)).all()
-    return [{"id": a.id, "kind": a.kind, "ipc_group": a.ipc_group, "share": a.share, "message": a.message,
+    return [{"id": a.id, "kind": a.kind, "ipc_group": a.ipc_group, "share": a.share, "message": alert_text(a.message, lang),
              "raised_at": a.raised_at, "enterprise": name, "synthetic": a.synthetic} for a, name in rows]
 
 

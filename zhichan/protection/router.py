@@ -180,7 +180,7 @@ def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session
     the admission checks, panel, track and publication (a dispute). The steps are at /api/v1/cases/{id}."""
     scope.require_authenticated()
     data = procedures(request).case(session, scope, case_id)
-    panel = views.case_panel(session, scope, {"case": data["case"], "officer": data["officer"]})
+    panel = views.case_panel(session, scope, {"case": data["case"], "officer": data["officer"]}, lang(request))
     if panel is None:
         raise NotFoundError(f"该办件没有保护登记 / case {case_id} has no protection register")
     return fast_json(panel)
@@ -221,7 +221,7 @@ def _overseas_data(request: Request, session: Session, scope: Scope) -> dict[str
     settings = request.app.state.settings
     return views.overseas_page(session, scope, request.app.state.corpus,
                                threshold=settings.protection_overseas_share,
-                               min_patents=settings.protection_overseas_min_patents)
+                               min_patents=settings.protection_overseas_min_patents, lang=lang(request))
 
 
 def _overseas_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
@@ -304,7 +304,7 @@ async def overseas_watch(request: Request, scope: Scope = ScopeDep, session: Ses
 
 
 def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
-    data = views.case_panel(session, scope, case)
+    data = views.case_panel(session, scope, case, lang(request))
     if data is None:
         return None
     return render_string(request, "protection/_case_panel.html", {"p": data, "case": case})

@@ -40,6 +40,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken
 from zhichan.protection.models import Dispute
+from zhichan.web.i18n import catalogue, stored_message, stored_text
 
 CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
@@ -64,10 +65,27 @@ REPORT_OK = "有且未发现不符合授权条件"
 class Check:
     name: str
     ok: bool | None
-    message: str
+    #: a :func:`zhichan.web.i18n.stored_message` (or a list of them), shown in the page's language by
+    #: ``stored_text``; checks stored before were "中文 / English" texts, which read the same way
+    message: Any
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _check(name: str, ok: bool | None, key: str, **values: object) -> Check:
+    return Check(name, ok, stored_message(f"protection.check.{key}", **values))
+
+
+def _choice(value: str) -> dict[str, str]:
+    """A declared choice (a requester's role, a licence's kind) as a value shown in each language."""
+    return {"zh": value, "en": catalogue("en").get(f"choice.{value}", value)}
+
+
+def bilingual(message: Any) -> str:
+    """A check's message as one "中文 / English" text (an error message refusing admission)."""
+    zh, en = stored_text(message, "zh"), stored_text(message, "en")
+    return zh if zh == en else f"{zh} / {en}"
 
 
 def normalized_patent_number(text: str) -> str:
@@ -106,29 +124,27 @@ def right_checks(right: RightStatus | None, claimant: str, on: dt.date, *, licen
     """The right invoked, as the corpus records it on ``on``: exists, granted and in force, held by the
     claimant (or licensed to it). ``right`` None: no corpus loaded, nothing can be told."""
     if right is None:
-        return [Check("right", None, "未载入专利数据，无法核对权利 / no corpus loaded: the right cannot be checked")]
+        return [_check("right", None, "no_corpus")]
     if not right.found:
-        return [Check("right", None, f"语料库中没有专利 {right.application_number}，请核对专利证书 / the corpus has no "
-                                     f"patent {right.application_number}: check the certificate")]
+        return [_check("right", None, "not_in_corpus", number=right.application_number)]
     out: list[Check] = []
     if not right.granted:
-        out.append(Check("in_force", False, f"{on} 时尚未授权 / not granted on {on}"))
+        out.append(_check("in_force", False, "not_granted", on=on))
     elif right.ended is not None:
-        out.append(Check("in_force", False, f"{on} 时已失效：{right.ended[0]} / no longer in force on {on}: {right.ended[1]}"))
+        out.append(_check("in_force", False, "ended", on=on, reason={"zh": right.ended[0], "en": right.ended[1]}))
     else:
-        out.append(Check("in_force", True, f"{on} 时有效（届满日 {right.term_end}） / in force on {on} (term ends {right.term_end})"))
+        out.append(_check("in_force", True, "in_force", on=on, term_end=right.term_end))
     if claimant:
         holders = "、".join(right.holders) or "—"
         licence = right.licensed_to(claimant) if licensee_ok else None
         if right.held_by(claimant):
-            out.append(Check("holder", True, f"{claimant} 为专利权人 / {claimant} holds the patent"))
+            out.append(_check("holder", True, "holder", claimant=claimant))
         elif licence is not None:
-            out.append(Check("holder", True, f"{claimant} 为{licence.kind}被许可人 / {claimant} is a licensee ({licence.kind})"))
+            out.append(_check("holder", True, "licensee", claimant=claimant, kind=_choice(licence.kind)))
         else:
-            out.append(Check("holder", None, f"语料库记载的专利权人为 {holders}，不是 {claimant}，也无其许可记录；请核对权利证明 / "
-                                             f"the corpus names {holders} as holder and records no licence to {claimant}"))
+            out.append(_check("holder", None, "not_holder", holders=holders, claimant=claimant))
     if right.invalidation_pending:
-        out.append(Check("invalidation", None, "无效宣告请求审查中 / an invalidation request is pending"))
+        out.append(_check("invalidation", None, "invalidation_pending"))
     return out
 
 
@@ -137,22 +153,20 @@ def admission_checks(fields: dict[str, Any], filed_on: dt.date, right: RightStat
     role = str(fields.get("requester_role") or "")
     checks: list[Check] = []
     if role in STANDING_ALONE:
-        checks.append(Check("standing", True, f"{role}可以单独请求 / may file alone"))
+        checks.append(_check("standing", True, "standing_alone", role=_choice(role)))
     elif role == SOLE_LICENSEE:
         if fields.get("patentee_declined") == "是":
-            checks.append(Check("standing", True, "排他实施许可被许可人，专利权人不请求 / sole licensee; the patentee does not file"))
+            checks.append(_check("standing", True, "sole_licensee_patentee_declined"))
         else:
-            checks.append(Check("standing", False, "排他实施许可合同的被许可人仅在专利权人不请求时可以单独请求 / a sole licensee "
-                                                   "may file only when the patentee does not"))
+            checks.append(_check("standing", False, "sole_licensee"))
     elif role == ORDINARY_LICENSEE:
-        checks.append(Check("standing", False, "普通实施许可合同的被许可人不能单独请求处理 / an ordinary licensee cannot "
-                                               "file on its own"))
+        checks.append(_check("standing", False, "ordinary_licensee"))
     else:
-        checks.append(Check("standing", None, "未载明请求人身份 / the requester's standing is not stated"))
+        checks.append(_check("standing", None, "standing_unstated"))
     if fields.get("court_suit") == "是":
-        checks.append(Check("court_suit", False, "当事人已就该纠纷向人民法院起诉 / the dispute is already before a court"))
+        checks.append(_check("court_suit", False, "court_suit"))
     elif fields.get("court_suit") == "否":
-        checks.append(Check("court_suit", True, "未向人民法院起诉 / no court suit"))
+        checks.append(_check("court_suit", True, "no_court_suit"))
     corpus = right_checks(right, str(fields.get("requester") or ""), filed_on,
                           licensee_ok=role not in ("专利权人", "专利权人的继承人"))
     in_force = next((c.ok for c in corpus if c.name == "in_force"), None)
@@ -161,25 +175,22 @@ def admission_checks(fields: dict[str, Any], filed_on: dt.date, right: RightStat
         known_on = dt.date.fromisoformat(str(known))
         within, end = within_limitation(known_on, filed_on)
         if within:
-            checks.append(Check("limitation", True, f"在三年时效内（至 {end}） / within three years (to {end})"))
+            checks.append(_check("limitation", True, "within_limitation", end=end))
         elif fields.get("continuing") == "是" and in_force:
-            checks.append(Check("limitation", True, f"已超过三年（{end}），但侵权仍在继续且专利权有效 / past three years ({end}), "
-                                                    "but the infringement continues and the patent is in force"))
+            checks.append(_check("limitation", True, "past_limitation_in_force", end=end))
         elif fields.get("continuing") == "是" and in_force is None:
-            checks.append(Check("limitation", None, f"已超过三年（{end}），侵权仍在继续：须核实专利权有效 / past three years "
-                                                    f"({end}); check that the patent is in force"))
+            checks.append(_check("limitation", None, "past_limitation_check_in_force", end=end))
         else:
-            checks.append(Check("limitation", False, f"超过三年请求时效（{end} 届满） / the three-year limitation ended on {end}"))
+            checks.append(_check("limitation", False, "limitation_ended", end=end))
     if right is not None and right.granted and any(c.name == "limitation" and c.ok for c in checks):
         # within three years a lapsed patent can still found a dispute over the infringement in its term
-        corpus = [Check(c.name, None, c.message + "；时效内仍可请求，请核实侵权发生在有效期内 / within the limitation: check "
-                        "the infringement fell within the term") if c.name == "in_force" and c.ok is False else c
-                  for c in corpus]
+        corpus = [Check(c.name, None, [c.message, stored_message("protection.check.lapsed_within_limitation")])
+                  if c.name == "in_force" and c.ok is False else c for c in corpus]
     return checks + corpus
 
 
 def blocking(checks: list[dict[str, Any]]) -> list[str]:
-    return [c["message"] for c in checks if c["ok"] is False]
+    return [bilingual(c["message"]) for c in checks if c["ok"] is False]
 
 
 def china_noon(day: dt.date) -> dt.datetime:

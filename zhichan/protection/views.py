@@ -17,6 +17,7 @@ from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
 from zhichan.procedures.views import start_view
 from zhichan.protection import service as protection
 from zhichan.protection.service import COMPLAINT, DISPUTE
+from zhichan.web.i18n import stored_text
 
 
 def offices(session: Session, scope: Scope) -> list[dict[str, Any]]:
@@ -41,20 +42,25 @@ def complaint_form(procedures: ProcedureService, session: Session, scope: Scope,
     return {**start_view(decl, lang), "offices": [] if own else offices(session, scope), "own_office": own}
 
 
-def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str, Any] | None:
-    """The protection part of a case page (``case``: the engine's case view), or ``None``."""
+def _checks(stored: str, lang: str) -> list[dict[str, Any]]:
+    """A case's stored checks with their messages in ``lang`` (messages, or the bilingual texts of old rows)."""
+    return [{**c, "message": stored_text(c["message"], lang)} for c in json.loads(stored)]
+
+
+def case_panel(session: Session, scope: Scope, case: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The protection part of a case page (``case``: the engine's case view) in ``lang``, or ``None``."""
     procedure = case["case"]["procedure"]
     case_id = case["case"]["id"]
     if procedure == COMPLAINT:
         row = protection.complaint_row(session, case_id)
-        return {"kind": "complaint", "checks": json.loads(row.checks), "anonymous": row.anonymous,
+        return {"kind": "complaint", "checks": _checks(row.checks, lang), "anonymous": row.anonymous,
                 "patent_number": row.patent_number, "route": row.route, "linked_case_id": row.linked_case_id,
                 "duplicates": protection.duplicates(session, scope, case_id) if case["officer"] else []}
     if procedure == DISPUTE:
         row = protection.dispute_row(session, case_id)
         if row is None:
             return None
-        return {"kind": "dispute", "checks": json.loads(row.checks) if case["officer"] else [],
+        return {"kind": "dispute", "checks": _checks(row.checks, lang) if case["officer"] else [],
                 "patent_number": row.patent_number, "panel": row.panel, "simplified": row.simplified,
                 "respondent_abroad": row.respondent_abroad, "complaint_case_id": row.complaint_case_id,
                 "decided_on": row.decided_on, "published_on": row.published_on,
@@ -63,7 +69,7 @@ def case_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str
 
 
 def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, threshold: Decimal,
-                  min_patents: int) -> dict[str, Any]:
+                  min_patents: int, lang: str = "zh") -> dict[str, Any]:
     """海外纠纷预警: an office's area (exposure, hot fields, disputes, watch list, alerts); an enterprise's
     own alerts. Anyone else: 401/403."""
     from zhichan.protection import overseas
@@ -71,7 +77,7 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
     scope.require_authenticated()
     if not overseas.can_see_alerts(scope):
         raise PermissionDenied("无权查看海外纠纷预警 / overseas warnings are for IP offices and the enterprises watched")
-    data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope),
+    data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope, lang=lang),
                             "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS, "guidance": overseas.GUIDANCE}
     if scope.governance:
         data["exposure"] = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)

@@ -29,6 +29,7 @@ RegionLevel = Literal["nation", "province", "city", "county"]
 
 NATION = "CN"
 NATION_NAME = "全国"
+NATION_NAME_EN = "China"
 #: The only census shipped. Indicators of every year divide by it until a table for that year is added.
 POPULATION_BASE_YEAR = 2020
 _NATION_ALIASES = {"CN", "00", "000000", "100000", "0"}
@@ -144,9 +145,23 @@ def region_level(code: str) -> RegionLevel:
     return found[0]
 
 
-def region_name(code: str) -> str:
-    """Chinese name: ``"11"`` → 北京市, ``"1101"`` → 北京市 (the source's 市辖区), ``"CN"`` → 全国."""
+@lru_cache(maxsize=1)
+def _names_en() -> dict[str, str]:
+    """Code → English name: provinces and cities hand-made (their established names), counties in
+    Hanyu Pinyin built by ``zhichan.reference.build_names_en`` (see ``data/PROVENANCE.md``)."""
+    names = {NATION: NATION_NAME_EN}
+    for rel in ("regions/names_en_provinces_cities.csv", "regions/names_en_counties.csv"):
+        with open_text(rel) as f:
+            names.update({r["code"]: r["name_en"] for r in csv.DictReader(f)})
+    return names
+
+
+def region_name(code: str, lang: str = "zh") -> str:
+    """The name in ``lang``: ``"11"`` → 北京市 / Beijing, ``"1101"`` → 北京市 (the source's 市辖区),
+    ``"510107"`` → 武侯区 / Wuhou District, ``"CN"`` → 全国 / China. Any language but ``"en"`` is Chinese."""
     classified = _classify(code)
+    if classified is not None and lang == "en":
+        return _names_en()[classified[1]]
     if classified is not None:
         level, c = classified
         t = _tables()
@@ -161,17 +176,20 @@ def region_name(code: str) -> str:
     raise InputError(f"未知的行政区划代码：{code!r} / unknown region code: {code!r}")
 
 
-def region_full_name(code: str) -> str:
-    """Province + city + county, without repeating a municipality: ``"110105"`` → 北京市朝阳区."""
+def region_full_name(code: str, lang: str = "zh") -> str:
+    """Province + city + county, without repeating a municipality: ``"110105"`` → 北京市朝阳区; in
+    English the smallest first: ``"510107"`` → "Wuhou District, Chengdu, Sichuan"."""
     c = normalize_region_code(code)
     if c == NATION:
-        return NATION_NAME
-    parts = [region_name(c[:2])]
-    if len(c) >= 4 and not region_name(c[:4]).startswith(parts[0]):
-        parts.append(region_name(c[:4]))
+        return region_name(c, lang)
+    parts = [region_name(c[:2], lang)]
+    # a municipality's city row (北京市, 重庆市（县）) is no level of its own in a name, and in English
+    # neither are a province's directly administered counties (省直辖县级行政区划)
+    if len(c) >= 4 and not region_name(c[:4]).startswith(region_name(c[:2])) and not (lang == "en" and c[2:4] == "90"):
+        parts.append(region_name(c[:4], lang))
     if len(c) == 6:
-        parts.append(region_name(c))
-    return "".join(parts)
+        parts.append(region_name(c, lang))
+    return ", ".join(reversed(parts)) if lang == "en" else "".join(parts)
 
 
 def parent_code(code: str) -> str | None:

@@ -198,6 +198,23 @@ def _defs() -> list[IndicatorDef]:
     return d
 
 
+def subject_label(code: str, lang: str) -> str:
+    """A priority-examination subject's code (``invention``) read as the declaration's choice, in ``lang``."""
+    from zhichan.services.priority import SUBJECTS
+    from zhichan.web.labels import choice
+
+    text = next((zh for zh, c in SUBJECTS.items() if c == code), code)
+    return choice(lang, text)
+
+
+def centre_label(code: str, lang: str) -> str:
+    """A protection centre's code (``CN-CD``) read as its declared name (``services/centres.yaml``) in ``lang``."""
+    from zhichan.services.preexam import centres
+
+    found = centres().get(code)
+    return found.name(lang) if found is not None else code
+
+
 FIGURES = Figures(
     tables=(
         WorkflowTable("services_priority", PRIORITY, lambda ctx: batches_of(_priority_rows(ctx), PRIORITY),
@@ -212,11 +229,11 @@ FIGURES = Figures(
         Relation("services_priority_cases", "zhichan.services", ("case_id", "applicant_key", "applicant", None),
                  ("case_id", "number", "geo", "application_number", "subject", "applicant", "recommended_on",
                   "notice_date", "concluded_on", "returned_on", "synthetic"),
-                 labels=(("subject", "services.priority_subject"),)),
+                 names=(("subject", subject_label),)),
         Relation("services_preexam_grants", "zhichan.services", ("case_id", "applicant_key", "applicant", None),
                  ("case_id", "number", "geo", "centre", "applicant", "application_number", "filing_date", "grant_date",
                   "days_to_grant", "date_source", "synthetic"),
-                 labels=(("date_source", "services.date_source"),)),
+                 labels=(("date_source", "services.date_source"),), names=(("centre", centre_label),)),
         Relation("services_subsidies", "zhichan.services", ("award_id", "applicant_key", "applicant", None),
                  ("award_id", "programme", "round_number", "applicant", "geo", "awarded_yuan", "disbursed_on", "voucher",
                   "synthetic")),

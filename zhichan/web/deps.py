@@ -19,7 +19,7 @@ from zhichan.errors import ZhichanError
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
-from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.domains import MENU_GROUPS, WebDomain
@@ -168,6 +168,9 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def event_detail(event_type: str, detail: str | None) -> str:
         return labels.event_detail(current_lang, event_type, detail)
 
+    def region(code: str | None) -> str:
+        return region_display_name(str(code), current_lang) if code else ""
+
     ctx = {
         "request": request,
         "t": t,
@@ -175,6 +178,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "in_lang": in_lang,
         "cite": cite,
         "event_detail": event_detail,
+        "region": region,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),

@@ -58,6 +58,13 @@ def coded(lang: str, prefix: str, value: Any) -> str:
     return str(value)
 
 
+def choice(lang: str, text: str) -> str:
+    """A declared choice (``发明专利申请``) as the page in ``lang`` shows it: the ``choice.<text>`` entry of
+    the procedures catalogue, the text itself where there is none."""
+    key = f"choice.{text}"
+    return translate(lang, key) if key in catalogue(lang) or key in catalogue("zh") else text
+
+
 def event_detail(lang: str, event_type: str, detail: str | None) -> str:
     """An event's detail as a reader sees it: a legal-status change names the new status and an award
     its kind and level in the page's language; free text (许可 kinds, 权利转移) stays as recorded."""
