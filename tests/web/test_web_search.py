@@ -311,3 +311,17 @@ def test_an_index_of_an_older_layout_is_said_and_rebuilt(env: WebEnv, client) ->
     with session_scope(env.engine) as s:
         queued = s.scalars(select(Job).where(Job.status == JobStatus.QUEUED)).all()
         assert [(j.kind, json.loads(j.params)["snapshot"]) for j in queued] == [("search.index", snap.id)]
+
+
+def test_english_search_facets_filters_and_patent_page_name_regions_in_english(env: WebEnv, client) -> None:
+    from tests.web.test_web_region_names import _chinese_region_names
+
+    facets = client.get("/search/facets", params={"q": Q, "lang": "en"}).text
+    assert "Chengdu" in facets and "Sichuan" in facets
+    assert not _chinese_region_names(f"<main>{facets}</main>"), _chinese_region_names(f"<main>{facets}</main>")
+    assert "成都市" in client.get("/search/facets", params={"q": Q, "lang": "zh"}).text
+    narrowed = client.get("/search", params={"q": Q, "f": "city:5101", "lang": "en"}).text
+    assert re.search(r'data-filter="city:5101">Chengdu ', narrowed), narrowed[:3000]
+    hit = client.get("/api/v1/search", params={"q": "RC=510107", "page_size": 1}).json()["hits"][0]
+    patent = client.get(f"/patents/{hit['application_number']}", params={"lang": "en"}).text
+    assert re.search(r'id="region-link"[^>]*>Wuhou District<', patent), patent[:3000]

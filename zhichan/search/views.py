@@ -195,18 +195,8 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
     family_size = detail.get("family_size")
     if family_size is None and members:
         family_size = len(members)
-    region = detail.get("region_code")
-    region_name = None
-    if region:
-        from zhichan.reference import region_name as name_of
-
-        try:
-            region_name = name_of(region)
-        except Exception:  # noqa: BLE001 - an unknown code is shown as the code
-            region_name = None
     return {**detail, "family_members": members, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
-            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
-            "region_name": region_name}
+            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"]}
 
 
 def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:
