@@ -100,7 +100,7 @@ def todo_ids(world: World, who: str) -> set[int]:
 
     from zhichan.errors import NotFoundError
     from zhichan.procedures.models import Case
-    from zhichan.procedures.service import awaits
+    from zhichan.procedures.service import on_todo
 
     scope = world.scope(who)
     with session_scope(world.engine) as s:
@@ -112,8 +112,8 @@ def todo_ids(world: World, who: str) -> set[int]:
             except NotFoundError:
                 continue
             mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id  # 我的待办: the own office's
-            if mine and any(awaits(t, scope.role, officer=view["officer"], party=view["party"],
-                                   counterparty=view["counterparty"]) for t in view["actions"]):
+            if mine and on_todo(view["declaration"], view["case"]["state"], view["actions"], scope.role,
+                                officer=view["officer"], party=view["party"], counterparty=view["counterparty"]):
                 offering.add(case_id)
     assert listed == offering, (who, listed, offering)
     return listed

@@ -146,8 +146,16 @@ def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[
 
 def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool) -> bool:
     """Whether an offered step is the caller's own to take — not only a public one (an objection an officer may
-    record for someone who brings it): a case is on the to-do list when it offers such a step."""
+    record for someone who brings it)."""
     return (officer and role in t.roles) or (party and t.party) or (counterparty and t.counterparty)
+
+
+def on_todo(decl: Declaration, state: str, actions: list[TransitionSpec], role: str, *, officer: bool, party: bool,
+            counterparty: bool) -> bool:
+    """Whether a case whose page offers the caller ``actions`` (:func:`offered`) is on its to-do list: one of them is
+    the caller's own (:func:`awaits`), in a state that awaits someone (a ``resting`` one awaits nobody)."""
+    return not decl.states[state].resting and any(
+        awaits(t, role, officer=officer, party=party, counterparty=counterparty) for t in actions)
 
 
 @dataclass(frozen=True)
@@ -790,7 +798,7 @@ class ProcedureService:
             counterparty = is_counterparty(scope, r.counterparty_org_id)
             steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
                             clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today)
-            if any(awaits(t, scope.role, officer=officer, party=party, counterparty=counterparty) for t in steps):
+            if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
                 ids.append(r.id)
         return ids
 
