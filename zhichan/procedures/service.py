@@ -140,14 +140,15 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
-    """``takes`` narrowed to the steps offered in every case of their states (``always``) or to the others."""
-    return lambda t: takes(t) and conditional(t) != always
+    """``takes`` narrowed to the steps someone waits for (not ``optional``) offered in every case of their states
+    (``always``), or to the others."""
+    return lambda t: takes(t) and not t.optional and conditional(t) != always
 
 
 def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool) -> bool:
-    """Whether an offered step is the caller's own to take — not only a public one (an objection an officer may
-    record for someone who brings it)."""
-    return (officer and role in t.roles) or (party and t.party) or (counterparty and t.counterparty)
+    """Whether an offered step is one the caller is waited for: its own to take — not only a public one (an
+    objection an officer may record for someone who brings it) — and not an ``optional`` one (a withdrawal)."""
+    return not t.optional and ((officer and role in t.roles) or (party and t.party) or (counterparty and t.counterparty))
 
 
 def on_todo(decl: Declaration, state: str, actions: list[TransitionSpec], role: str, *, officer: bool, party: bool,
