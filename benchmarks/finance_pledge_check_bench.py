@@ -18,7 +18,9 @@ On each: the holder with the most granted patents is the pledgor; 100 of its pat
 empty workflow database on SQLite, migrations applied). Measured, 3 warm-ups then 20 runs:
 :func:`zhichan.corpus.rights.rights_on` (the corpus part, through the snapshot's key index), wall p50 / p95
 and CPU p50 (all threads of the process: what the shared machine's load does not inflate as much), and
-its first call in the process (which maps the index files and reads their pages);
+its first call in the process, cold (the index unmapped and its files' pages dropped from the page cache: it
+maps the files and reads their pages from disk), then, cold again, the background warm-up the app runs when it
+starts or a snapshot becomes current (:func:`zhichan.corpus.keyindex.warm`) and the first call after it;
 :func:`zhichan.finance.service.check_application` (every refusal rule on the registration date, as the
 pledgor's filing and the officer's decision run it), wall p50 / p95; beside them, the same rows read
 without the key index (DuckDB over the Parquet files: every row group whose min/max can hold a number),
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -43,7 +46,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.keyindex import LOOKUP_COLUMNS, build_key_index, has_key_index
+from zhichan.corpus import keyindex
+from zhichan.corpus.keyindex import LOOKUP_COLUMNS, build_key_index, has_key_index, warm
 from zhichan.corpus.rights import lookup_rows, lookup_sql, rights_on
 from zhichan.corpus.store import KEY_ROW_GROUP_ROWS, CorpusStore, Snapshot, duckdb_connect
 from zhichan.finance.service import Application, Rights, check_application
@@ -128,13 +132,36 @@ def _p95(values: list[float]) -> float:
     return values[int(0.95 * len(values)) - 1]
 
 
+def _forget(snap: Snapshot) -> None:
+    """As in a fresh process on a machine that has not read the index lately: the index unmapped, and its files'
+    pages dropped from the page cache (POSIX_FADV_DONTNEED: only pages no process maps; the files are read only)."""
+    keyindex._opened.cache_clear()
+    gc.collect()  # the memory maps close with their last reference
+    for table in LOOKUP_COLUMNS:
+        path = keyindex.index_path(snap.path, table)
+        if path.exists():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
 def _measure(snap: Snapshot, session: Session, pledge: tuple[str, list[str], dt.date, int] | None = None,
              ) -> dict[str, float | int | str]:
     holder, numbers, on, size = pledge or _pledge(snap)
     app = Application(holder, Rights(patents=numbers), on + dt.timedelta(days=365))
+    _forget(snap)
     t0, c0 = time.perf_counter(), time.process_time()
-    rights_on(snap, numbers, on)  # the first in the process: the index files are mapped, their pages read
+    rights_on(snap, numbers, on)  # the first in the process, cold: the index files are mapped, their pages read
     first, first_cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+    _forget(snap)
+    t0 = time.perf_counter()
+    warm(snap.path)  # what the app does in the background when it starts or a snapshot becomes current
+    warming = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    rights_on(snap, numbers, on)  # the first after that warm-up
+    warmed, warmed_cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
     report = check_application(session, snap, app, on)
     checks, _ = _timed(lambda: check_application(session, snap, app, on))
     corpus, corpus_cpu = _timed(lambda: rights_on(snap, numbers, on))
@@ -145,6 +172,7 @@ def _measure(snap: Snapshot, session: Session, pledge: tuple[str, list[str], dt.
     refused = sum(1 for r in report.rights.values() if r["refusals"])
     return {"patents": size, "rights": len(numbers), "refused": refused, "indexed": has_key_index(snap.path),
             "rows": f"{len(patents)} · {len(events)}", "first": first, "first_cpu": first_cpu,
+            "warming": warming, "warmed": warmed, "warmed_cpu": warmed_cpu,
             "p50": statistics.median(checks), "p95": _p95(checks),
             "corpus_p50": statistics.median(corpus), "corpus_p95": _p95(corpus), "corpus_cpu": statistics.median(corpus_cpu),
             "old_p50": statistics.median(parquet), "old_cpu": statistics.median(parquet_cpu),
@@ -182,13 +210,15 @@ def main() -> None:
     print(f"{platform.python_implementation()} {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print("| corpus | patents | rights (refused) | key index | check_application p50 / p95 "
-          "| rights_on p50 / p95 (CPU p50) | its first call (CPU) | rows found: patents · events "
+          "| rights_on p50 / p95 (CPU p50) | its first call, cold (CPU) | warm-up | first call after it (CPU) "
+          "| rows found: patents · events "
           "| without the index p50 (CPU p50) | row groups it reads: patents · events |")
-    print("|---|---:|---:|---|---:|---:|---:|---|---:|---|")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|")
     for name, r in rows:
         print(f"| {name} | {r['patents']:,} | {r['rights']} ({r['refused']}) | {'yes' if r['indexed'] else 'no'} | "
               f"{r['p50']:.1f} / {r['p95']:.1f} ms | {r['corpus_p50']:.1f} / {r['corpus_p95']:.1f} ms "
-              f"({r['corpus_cpu']:.1f}) | {r['first']:.1f} ms ({r['first_cpu']:.1f}) | {r['rows']} | {r['old_p50']:.1f} ms ({r['old_cpu']:.1f}) | {r['groups']} |")
+              f"({r['corpus_cpu']:.1f}) | {r['first']:.1f} ms ({r['first_cpu']:.1f}) | {r['warming']:.1f} s "
+              f"| {r['warmed']:.1f} ms ({r['warmed_cpu']:.1f}) | {r['rows']} | {r['old_p50']:.1f} ms ({r['old_cpu']:.1f}) | {r['groups']} |")
 
 
 if __name__ == "__main__":

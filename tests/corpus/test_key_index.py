@@ -158,3 +158,44 @@ def test_the_command_gives_the_current_snapshot_an_index(settings: Settings) -> 
     assert has_key_index(snap.path)
     again = runner.invoke(app, ["corpus", "key-index"])
     assert again.exit_code == 0 and "already has a key index" in again.output, again.output
+
+
+def _mapped(snap: Snapshot) -> bool:
+    """Whether this process maps both index files of ``snap``."""
+    maps = Path("/proc/self/maps").read_text()
+    return all(str(index_path(snap.path, table)) in maps for table in keyindex.LOOKUP_COLUMNS)
+
+
+def test_warming_maps_the_index_and_reads_it_through(tmp_path: Path) -> None:
+    import threading
+
+    snap, numbers = _corpus(tmp_path)
+    assert not _mapped(snap)
+    size = sum(index_path(snap.path, table).stat().st_size for table in keyindex.LOOKUP_COLUMNS)
+    assert keyindex.warm(snap.path) == size
+    assert _mapped(snap)
+    stop = threading.Event()
+    stop.set()
+    assert keyindex.warm(snap.path, stop) == 0  # told to stop: reads nothing more
+    assert keyindex.warm(_without_index(snap, tmp_path / "old").path) == 0
+    assert lookup_rows(snap, sorted(numbers[:5])) == lookup_rows(snap, sorted(numbers[:5]), key_index=False)
+
+
+def test_the_app_reads_the_current_key_index_at_start_and_a_new_one_when_it_becomes_current(
+        settings: Settings) -> None:
+    """The first pledge check in a process does not map the index from disk: the app opens the current snapshot
+    when it starts, and a snapshot made current later when a request first sees it; either way its key index is
+    read in the background."""
+    from tests.helpers import wait_for
+    from zhichan.web.app import create_app
+    from zhichan.web.testing import TestClient
+
+    first = build_snapshot(settings.data_dir, patents=[patent(serial=i) for i in range(1, 4)])
+    app_ = create_app(settings, start_worker=False)
+    with TestClient(app_) as client:
+        wait_for(lambda: _mapped(first), what="the key index read at start")
+        second = build_snapshot(settings.data_dir, patents=[patent(serial=i) for i in range(1, 6)])
+        assert not _mapped(second)
+        assert client.get("/healthz").status_code == 200  # touches no corpus
+        assert app_.state.corpus.snapshot().id == second.id  # a request's first look at the corpus
+        wait_for(lambda: _mapped(second), what="the new snapshot's key index read")

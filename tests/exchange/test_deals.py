@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import UNIVERSITY, moment
-from tests.procedures.helpers import PASSWORD, _password_hash, pdf
+from tests.procedures.helpers import PASSWORD, _password_hash, pdf, todo_ids
 from zhichan.errors import ConflictError, FormError
 from zhichan.exchange.deals import PROCEDURE
 from zhichan.exchange.models import Deal
@@ -128,8 +128,11 @@ def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exch
     with pytest.raises(FormError) as info:
         _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000")
     assert "1150000.50" in info.value.errors["contract_price"]
+    assert todo_ids(ex.world, "buyer_user") == {case["id"]}  # its step to take
     done = _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000.50")
     assert done["state"] == "contracted"
+    assert todo_ids(ex.world, "buyer_user") == set()  # confirmed: nothing left for the buyer to do
+    assert todo_ids(ex.world, "wuhou_officer") == {case["id"]}  # the recording is the office's
     with session_scope(ex.world.engine) as s:  # taken: no longer offered, and refused if sent anyway
         offered = [t.event for t in ex.world.service.case(s, ex.world.scope("buyer_user"), case["id"])["actions"]]
     assert "confirm_contract" not in offered

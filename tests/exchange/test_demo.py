@@ -35,7 +35,7 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(DormantPatent).where(DormantPatent.approved_on.is_not(None))) \
             == made["dormant_approved"]
-        for model in (Listing, Need, OpenLicence, DormantPatent):
+        for model in (Listing, Need, OpenLicence, DormantPatent, Case):
             assert s.scalar(select(func.count()).select_from(model).where(model.synthetic.is_(False))) == 0
         assert s.scalar(select(func.count()).select_from(OpenLicence).where(OpenLicence.state == "published")) \
             == made["open_licences"]

@@ -260,6 +260,9 @@ def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifa
                                                                       "contract_price": "300000"},
                     uploads=(Upload("doc0", "合同.pdf", PDF),))
     sign_in(page, "ent2_user")
+    page.goto("/todo?lang=zh")  # the buyer's step to take
+    assert page.inner_text("#todo-total") == "1" and page.inner_text("#todo a") == case["number"]
+    page.screenshot(path=str(artifacts_dir / "deal-buyer-todo-zh.png"), full_page=True)
     page.goto(f"/cases/{case['id']}?lang=en")
     assert page.inner_text("#action-confirm_contract") == "The buyer confirms the contract"
     page.click("#action-confirm_contract")
@@ -274,3 +277,6 @@ def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifa
     page.click("#submit-confirm_contract")
     page.wait_for_selector("#timeline:has-text('受让方确认合同')")
     page.screenshot(path=str(artifacts_dir / "deal-buyer-confirmed-zh.png"), full_page=True)
+    page.goto("/todo")  # confirmed once: nothing left for the buyer (the recording is the seller's and the office's)
+    assert page.inner_text("#todo-total") == "0" and page.is_visible("#todo-empty")
+    page.screenshot(path=str(artifacts_dir / "deal-buyer-todo-after-zh.png"), full_page=True)

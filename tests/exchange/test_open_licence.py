@@ -12,7 +12,7 @@ from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import TODAY, declaration, moment
 from tests.exchange.helpers import declaration as declared
 from tests.helpers import migration_differences
-from tests.procedures.helpers import pdf
+from tests.procedures.helpers import pdf, todo_ids
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.exchange import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.exchange.models import OpenLicence
@@ -142,8 +142,13 @@ def _another_enterprise(ex: Exchange) -> str:
 def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
     ex = exchange
     case = _file(ex, declaration(ex.numbers["ok"]))
+    assert todo_ids(ex.world, "wuhou_officer") == {case["id"]}  # to publish or refuse
     _publish(ex, case["id"], dt.date(2026, 3, 5))
+    # in force until withdrawn: nobody has anything to do, though the patentee may withdraw from the case page
+    assert todo_ids(ex.world, "ent_user") == todo_ids(ex.world, "wuhou_officer") == set()
     with session_scope(ex.world.engine) as s:
+        offered = ex.world.service.case(s, ex.world.scope("ent_user"), case["id"])["actions"]
+        assert [t.event for t in offered] == ["withdraw"]
         row = s.scalar(select(OpenLicence).where(OpenLicence.case_id == case["id"]))
         assert (row.state, row.published_on, row.ipc) == ("published", dt.date(2026, 3, 5), "H01M4/13 H01M10/44")
         declaration_id = row.id

@@ -7,13 +7,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.procedures.helpers import PASSWORD, _password_hash
 from zhichan.corpus.store import CorpusStore
 from zhichan.finance import funds as fund_rules
 from zhichan.finance.demo import seed_finance_demo
 from zhichan.finance.export import SOURCE
 from zhichan.finance.models import Loan, Pledge
 from zhichan.indicators.service import data_as_of
+from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import scope_for_user
+from zhichan.procedures.models import Case
 from zhichan.settings import Settings
 from zhichan.web.app import procedure_service
 from zhichan.web.testing import make_env
@@ -25,10 +30,28 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
     try:
         store = CorpusStore(settings.corpus_dir)
         data_end = data_as_of(store.current())
-        made = seed_finance_demo(engine, procedure_service(settings, engine), store, registrations=5)  # type: ignore[arg-type]
+        service = procedure_service(settings, engine)
+        made = seed_finance_demo(engine, service, store, registrations=8)  # type: ignore[arg-type]
         assert made["registrations"] >= 1 and made["loans"] == 3 * len(fund_rules.load_funds())
+        # the first application registered, the next two left in progress (here two of the city's enterprises pass)
+        assert made["registrations"] + made["in_progress"] == 2 and made["in_progress"] == 1
         with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.synthetic.is_(False))) == 0
+            assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+            # the bank finds the confirmation it is to give on its to-do list; nothing awaits the officers yet
+            city = s.scalar(select(Organization).where(Organization.region_code == "510100",
+                                                       Organization.kind == OrgKind.CITY))
+            window = create_user(s, username="finance_demo_window", password=PASSWORD, role=Role.WINDOW_STAFF, org=city,
+                                 password_hash=_password_hash())
+            states = {}
+            for user in (s.scalar(select(User).where(User.username == "demo_bank_1")),
+                         s.scalar(select(User).where(User.username == "demo_finance_officer")), window):
+                items = service.todo(s, scope_for_user(s, user))["items"]
+                states[user.username] = sorted(i["state"].en for i in items)
+                assert all(i["synthetic"] for i in items)
+        assert states == {"demo_bank_1": ["Awaiting the pledgee's confirmation"], "demo_finance_officer": [],
+                          "finance_demo_window": []}
+        with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "registered")) == made[
                 "registrations"]
             assert s.scalar(select(func.count()).select_from(Loan).where(Loan.synthetic.is_(False))) == 0
@@ -42,6 +65,6 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         assert rows and all(synthetic for synthetic, _ in rows)
         # registered on the corpus's last day: the demo's data end (every page's default as-of) stays put
         assert data_as_of(store.current()) == data_end
-        assert seed_finance_demo(engine, procedure_service(settings, engine), store)["registrations"] == 0  # type: ignore[arg-type]
+        assert seed_finance_demo(engine, service, store)["registrations"] == 0  # type: ignore[arg-type]
     finally:
         engine.dispose()  # type: ignore[attr-defined]

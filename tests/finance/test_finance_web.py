@@ -58,10 +58,14 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         assert 'id="case-synthetic"' in client.get(f"/cases/{case_id}").text
         with env.engine.begin() as conn:  # type: ignore[attr-defined]
             conn.execute(update(Case).where(Case.id == case_id).values(synthetic=False))
-        token = csrf_from(client.get(f"/cases/{case_id}").text)
+        before = client.get(f"/cases/{case_id}").text  # no clock runs before the pledgee confirms: said, not an empty table
+        assert 'id="no-clocks"' in before and 'id="clocks"' not in before
+        token = csrf_from(before)
         r = client.post(f"/cases/{case_id}/act/confirm", data={"csrf_token": token, "version": _version(client, case_id),
                                                                "invalidation_consent": "否"}, follow_redirects=False)
         assert r.status_code == 303, r.text[:2000]
+        after = client.get(f"/cases/{case_id}").text
+        assert 'id="clocks"' in after and 'id="no-clocks"' not in after
 
         login_as(client, env.engine, "wuhou_officer")  # type: ignore[arg-type]
         page = client.get("/finance").text

@@ -148,6 +148,10 @@ def test_trademarks_are_checked_the_same_way(world: World) -> None:
 
 def test_joint_application_registers_and_a_right_cannot_be_pledged_twice(world: World) -> None:
     case = world.apply(DAY, rights=f"{N['ok']}，{N['ok2']}", guarantor="成都担保有限公司")
+    with session_scope(world.engine) as s:  # the pledgor waits for the bank: it may withdraw, but nothing awaits it
+        assert [a.event for a in world.service.case(s, world.scope("ent_user"), case["id"])["actions"]] == ["withdraw"]
+        assert world.service.todo(s, world.scope("ent_user"), today=DAY)["total"] == 0
+        assert world.service.todo(s, world.scope("bank_user"), today=DAY)["total"] == 1
     # while awaiting the pledgee, the rights are held: a second application is refused
     assert "已在本平台出质" in _refused(world, rights=N["ok2"])["rights"]
     # only the named bank confirms; another bank does not even see the case
@@ -163,6 +167,7 @@ def test_joint_application_registers_and_a_right_cannot_be_pledged_twice(world: 
     with session_scope(world.engine) as s:  # awaiting the decision: the district's to-do
         assert world.service.todo(s, world.scope("wuhou_officer"), today=D(2026, 3, 3))["total"] == 1
         assert world.service.todo(s, world.scope("bank_user"), today=D(2026, 3, 3))["total"] == 0
+        assert world.service.todo(s, world.scope("ent_user"), today=D(2026, 3, 3))["total"] == 0
     assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 4))["state"] == "registered"
     with session_scope(world.engine) as s:  # registered: it rests in nobody's to-do until it ends
         for who in ("wuhou_officer", "bank_user", "ent_user"):

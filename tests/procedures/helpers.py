@@ -90,3 +90,30 @@ def build_world(engine: Engine, files: Path, key: SigningKey, registry: Procedur
     evidence = EvidenceService(engine, key, "test.zhichan/evidence")
     service = ProcedureService(engine, registry or ProcedureRegistry.load(), evidence, files)
     return World(engine, service, users)
+
+
+def todo_ids(world: World, who: str) -> set[int]:
+    """The ids on ``who``'s to-do list, checked against the case pages: each listed case offers ``who`` a step of
+    its own, and no other of the caller's visible open cases does (one rule for both, ``procedures.service.offered``;
+    both as of today)."""
+    from sqlalchemy import select
+
+    from zhichan.errors import NotFoundError
+    from zhichan.procedures.models import Case
+    from zhichan.procedures.service import on_todo
+
+    scope = world.scope(who)
+    with session_scope(world.engine) as s:
+        listed = {i["id"] for i in world.service.todo(s, scope, limit=1000)["items"]}
+        offering = set()
+        for case_id in s.scalars(select(Case.id).where(Case.is_open.is_(True))):
+            try:
+                view = world.service.case(s, scope, case_id)
+            except NotFoundError:
+                continue
+            mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id  # 我的待办: the own office's
+            if mine and on_todo(view["declaration"], view["case"]["state"], view["actions"], scope.role,
+                                officer=view["officer"], party=view["party"], counterparty=view["counterparty"]):
+                offering.add(case_id)
+    assert listed == offering, (who, listed, offering)
+    return listed

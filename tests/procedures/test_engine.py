@@ -513,3 +513,25 @@ def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
     assert [n["created_local"][:10] for n in page["notices"]] == ["2026-03-07"]
+
+
+def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(world: World) -> None:
+    """A to-do entry means "you have a step to take": the window may only record a cure, so a filing is on its
+    list while a cure is asked for and not before or after; the officer's and the enterprise's (which may
+    withdraw) all along, each list as its case pages offer."""
+    from tests.procedures.helpers import PASSWORD, _password_hash, todo_ids
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, Role
+
+    with session_scope(world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        world.users["wuhou_window"] = create_user(s, username="wuhou_window", password=PASSWORD, role=Role.WINDOW_STAFF,
+                                                  org=wuhou, password_hash=_password_hash()).id
+    filing = start(world, who="ent_user")
+    assert todo_ids(world, "wuhou_officer") == todo_ids(world, "ent_user") == {filing["id"]}
+    assert todo_ids(world, "wuhou_window") == set()  # the office decides; nothing to cure
+    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告"})
+    assert todo_ids(world, "wuhou_window") == {filing["id"]}
+    act(world, "ent_user", filing, "cure", uploads=(pdf("extra", "report.pdf"),))
+    assert todo_ids(world, "wuhou_window") == set()
+    assert todo_ids(world, "wuhou_officer") == todo_ids(world, "ent_user") == {filing["id"]}

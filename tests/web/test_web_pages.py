@@ -130,6 +130,13 @@ def test_enterprise_user_sees_own_portfolio(client, env):
     assert client.get("/cockpit").status_code == 403
 
 
+def test_a_bank_user_starts_on_its_pledges(client, env):
+    login_as(client, env.engine, "cd_bank")
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/finance"
+    assert client.get("/").status_code == 200
+
+
 def test_the_jobs_menu_entry_is_for_who_may_start_a_job(client, env):
     login_as(client, env.engine, "wuhou")
     assert 'href="/jobs"' in client.get("/search").text

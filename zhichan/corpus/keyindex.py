@@ -22,6 +22,7 @@ import bisect
 import functools
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,12 +191,44 @@ def _opened(path: Path, stamp: tuple[int, int]) -> _Index:
     return _Index(path)
 
 
+def _open(path: Path) -> _Index:
+    stat = path.stat()
+    return _opened(path, (stat.st_ino, stat.st_mtime_ns))
+
+
+def warm(snapshot_path: Path, stop: threading.Event | None = None) -> int:
+    """Map the snapshot's key index and read its files through once, so that the first lookup in a process
+    does not wait for the disk: at 10M patents, read cold, a 100-patent lookup waited 1.5–2.7 s for a few
+    thousand scattered pages (its binary searches and its rows' columns), 60 ms warm. The files are read in
+    order, a chunk at a time, into the page cache — the system's, which it reclaims as it needs, not the
+    process's memory; a small corpus's index is a few megabytes. ``stop`` ends it early. Returns the bytes
+    read (0: the snapshot has no key index)."""
+    if not has_key_index(snapshot_path):
+        return 0
+    read = 0
+    with open(os.devnull, "wb") as sink:
+        for table in LOOKUP_COLUMNS:
+            path = index_path(snapshot_path, table)
+            _open(path)
+            with open(path, "rb") as file:  # sent to /dev/null by the kernel: nothing is copied into the process
+                offset = 0
+                while not (stop is not None and stop.is_set()):
+                    n = os.sendfile(sink.fileno(), file.fileno(), offset, WARM_CHUNK)
+                    if n == 0:
+                        break
+                    offset += n
+                read += offset
+    return read
+
+
+#: what :func:`warm` reads at a time
+WARM_CHUNK = 4 * 1024 * 1024
+
+
 def lookup(snapshot_path: Path, table: str, numbers: list[str]) -> list[tuple[Any, ...]]:
     """The rows of ``table`` (its :data:`LOOKUP_COLUMNS`) whose application number is one of ``numbers``
     (sorted, distinct), in :data:`INDEX_ORDER`, read from the key index of the snapshot at ``snapshot_path``."""
-    path = index_path(snapshot_path, table)
-    stat = path.stat()
-    index = _opened(path, (stat.st_ino, stat.st_mtime_ns))
+    index = _open(index_path(snapshot_path, table))
     found: list[pa.RecordBatch] = []  # zero-copy slices of the memory map
     for number in numbers:
         key = number.encode()

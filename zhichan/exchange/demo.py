@@ -17,7 +17,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
@@ -42,6 +42,7 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 
 OFFICER = "exchange_demo_officer"
 INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备", "生物医药", "节能环保")
@@ -133,6 +134,11 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             made["skipped"] += 1
     made.update(seed_activity(engine, procedures, sellers, licensors, enterprises, now=now))
     made.update(seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now))
+    with session_scope(engine) as s:  # the cases too (declarations, the deal, gradings): the engine's own flag,
+        # which the case pages, the to-do lists and the case statistics read
+        demo_users = select(User.id).where(or_(User.username.startswith("exchange_demo_"),
+                                               User.username.startswith("dormant_demo_")))
+        s.execute(update(Case).where(Case.party_user_id.in_(demo_users)).values(synthetic=True))
     return made
 
 

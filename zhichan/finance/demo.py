@@ -4,8 +4,9 @@ Calibrated to the seeds' scale for one city: Tai'an registered 134 pledges cover
 three quarters of 2023 (about 7.6 patents per registration, 1.006 billion yuan, ~7.5 million each);
 here ``registrations`` (default 30) pledges of the demo city's enterprises, 1–15 patents each, amounts
 drawn around that median. Each goes through the real procedure (filed by a demo enterprise user,
-confirmed by a demo bank user, registered by a demo officer), so every check runs; the pledges are
-then flagged synthetic and written into the corpus events (synthetic there too). The shipped funds get
+confirmed by a demo bank user, registered by a demo officer), so every check runs — but for the second and
+third, left in progress so that the bank, the officers and the window each have a step to take; the pledges and their
+cases are flagged synthetic and the registered ones written into the corpus events (synthetic there too). The shipped funds get
 a synthetic deposit and a few synthetic loans, one defaulted with its claim approved and paid.
 """
 
@@ -17,7 +18,7 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.rights import rights_on
@@ -35,6 +36,7 @@ from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user
+from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
 DEMO_CITY = "510100"
@@ -112,11 +114,18 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             assert user is not None
             return scope_for_user(s, user)
 
+    # after the first registration two applications stay in progress, so that each demo persona finds a step of
+    # its own on its to-do list: one awaits the pledgee's confirmation (the first bank: demo_bank's), and in the
+    # other the bureau has asked for a cure, which the window receives before the officers decide
+    stages = ["registered", "applied", "cure_requested"]
+    in_progress = 0
     for user_id, numbers in parties:
         rights = numbers[: rng.randint(1, min(15, len(numbers)))]
         # the synthetic contract names every co-owner the corpus lists as consenting
         co_owners = sorted({h for r in rights_on(snapshot, rights, today).values() for h in r.holders})
         bank_name, bank_user = rng.choice(banks)
+        if stages and stages[0] == "applied":
+            bank_name, bank_user = banks[0]
         amount = Decimal(max(1, round(rng.lognormvariate(15.8, 0.8) / 10_000))) * 10_000  # median ≈ 7.3 million
         fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
                   "debt_start": today.isoformat(), "debt_end": add_years(today, rng.choice((1, 2, 3))).isoformat(),
@@ -125,21 +134,39 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             with session_scope(engine) as s:
                 case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=f"{MARK}质押登记", now=when,
                                      uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
-            with session_scope(engine) as s:
-                service.act(s, scope(bank_user), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"},
-                            now=when)
-            with session_scope(engine) as s:
-                service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)
-                pledge = s.scalar(select(Pledge).where(Pledge.case_id == case["id"]))
-                assert pledge is not None
-                pledge.synthetic = True
-            made += 1
+                _synthetic(s, case["id"])
         except ZhichanError:
             continue  # a right the checks refuse (the demo corpus is synthetic too): the next enterprise
+        stage = stages.pop(0) if stages else "registered"
+        if stage == "applied":
+            in_progress += 1
+            continue
+        with session_scope(engine) as s:
+            service.act(s, scope(bank_user), case["id"], "confirm", version=1, fields={"invalidation_consent": "否"},
+                        now=when)
+        with session_scope(engine) as s:
+            if stage == "cure_requested":
+                service.act(s, scope(officer), case["id"], "request_cure", version=2, now=when,
+                            fields={"items": f"{MARK}请补充质押合同的签字页 / synthetic: the contract's signature page"})
+            elif stage == "registered":
+                service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)
+        if stage == "registered":
+            made += 1
+        else:
+            in_progress += 1
     loans = _seed_funds(engine, officer_id=officer, rng=rng)
     with session_scope(engine) as s:
         exported = export_events(s, store)
-    return {"registrations": made, "loans": loans, "snapshot": exported["snapshot_id"]}
+    return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
+
+
+def _synthetic(session: Session, case_id: int) -> None:
+    """The demo's pledge and its case labelled synthetic (the register's badge; the case pages, the to-do lists and
+    the case statistics read the engine's own flag)."""
+    pledge = session.scalar(select(Pledge).where(Pledge.case_id == case_id))
+    assert pledge is not None
+    pledge.synthetic = True
+    session.execute(update(Case).where(Case.id == case_id).values(synthetic=True))
 
 
 def _seed_funds(engine: Engine, *, officer_id: int, rng: random.Random) -> int:

@@ -12,6 +12,7 @@ other functions here (patent page, portfolio, basic search) are direct reads of 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +24,8 @@ import duckdb
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
 from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
+
+log = logging.getLogger(__name__)
 
 PUBLIC_PATENT_COLUMNS = (
     "application_number", "publication_number", "grant_number", "kind", "application_date",
@@ -53,6 +56,8 @@ class CorpusAccess:
         #: one lock per key being computed: concurrent requests for a cold key wait for the first
         #: computation instead of running the same DuckDB query N times (single flight)
         self._computing: dict[tuple[Any, ...], threading.Lock] = {}
+        #: set on close: a key-index warm-up still reading stops
+        self._closed = threading.Event()
 
     def snapshot(self) -> Snapshot | None:
         current = self.store.current_id()
@@ -65,6 +70,8 @@ class CorpusAccess:
                 self._snapshot = self.store.get(current)
                 self._con = self._snapshot.connect()
                 self._cache.clear()
+                threading.Thread(target=_warm_key_index, args=(self._snapshot.path, self._closed),
+                                 name="zhichan-keyindex", daemon=True).start()
             return self._snapshot
 
     def require_snapshot(self) -> Snapshot:
@@ -105,11 +112,25 @@ class CorpusAccess:
         return value
 
     def close(self) -> None:
+        self._closed.set()
         with self._lock:
             if self._con is not None:
                 self._con.close()
             self._con = None
             self._snapshot = None
+
+
+def _warm_key_index(path: Path, stop: threading.Event) -> None:
+    """A snapshot just made current (the app's start, an import): its key index read in the background, so the
+    first right looked up (a pledge's checks) does not wait for the disk (:func:`zhichan.corpus.keyindex.warm`)."""
+    from zhichan.corpus.keyindex import warm
+
+    try:
+        read = warm(path, stop)
+    except OSError as exc:  # a snapshot pruned meanwhile: the lookups read what is current then
+        log.info("key index warm-up of %s skipped: %s", path.name, exc)
+    else:
+        log.info("key index of %s read: %d bytes", path.name, read)
 
 
 def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

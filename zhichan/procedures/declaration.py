@@ -143,6 +143,9 @@ class TransitionSpec(StepSpec):
     public: bool = False
     #: taken at most once in a case (a buyer's confirmation): offered until taken, then refused
     once: bool = False
+    #: a step the taker may take at any time but nobody waits for (a party's withdrawal): offered on the case
+    #: page, it puts the case on no to-do list
+    optional: bool = False
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

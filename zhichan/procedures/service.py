@@ -30,10 +30,12 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
+    bindparam,
     false,
     func,
     insert,
     literal,
+    not_,
     or_,
     select,
     true,
@@ -115,6 +117,46 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
+
+
+def conditional(spec: TransitionSpec) -> bool:
+    """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case's
+    clocks must allow (:func:`clock_problem`)."""
+    return spec.once or bool(spec.pauses or spec.resumes or spec.extends)
+
+
+def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
+            counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
+            keep: str | None = None) -> list[TransitionSpec]:
+    """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
+    the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
+    name; ``taken``: the events already taken in it; ``keep``: a step just refused stays offered, so its form
+    shows the reason with the input kept."""
+    return [t for t in decl.transitions_from(state)
+            if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
+            and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
+            and (t.event == keep or clock_problem(decl, t, clocks, today) is None)
+            and not (t.once and t.event in taken)]
+
+
+def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
+    """``takes`` narrowed to the steps someone waits for (not ``optional``) offered in every case of their states
+    (``always``), or to the others."""
+    return lambda t: takes(t) and not t.optional and conditional(t) != always
+
+
+def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool) -> bool:
+    """Whether an offered step is one the caller is waited for: its own to take — not only a public one (an
+    objection an officer may record for someone who brings it) — and not an ``optional`` one (a withdrawal)."""
+    return not t.optional and ((officer and role in t.roles) or (party and t.party) or (counterparty and t.counterparty))
+
+
+def on_todo(decl: Declaration, state: str, actions: list[TransitionSpec], role: str, *, officer: bool, party: bool,
+            counterparty: bool) -> bool:
+    """Whether a case whose page offers the caller ``actions`` (:func:`offered`) is on its to-do list: one of them is
+    the caller's own (:func:`awaits`), in a state that awaits someone (a ``resting`` one awaits nobody)."""
+    return not decl.states[state].resting and any(
+        awaits(t, role, officer=officer, party=party, counterparty=counterparty) for t in actions)
 
 
 @dataclass(frozen=True)
@@ -706,30 +748,60 @@ class ProcedureService:
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
             if officer or n.kind == "party" or n.clock in party_clocks]
-        by_name, today = {c.name: c for c in rows}, china_date(utcnow())
-        actions = [t for t in decl.transitions_from(row.state)
-                   if row.is_open and decl.may_take(t, scope.role, is_party=party, is_officer=officer,
-                                                    is_counterparty=counterparty)
-                   and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
-                   and (t.event == keep or clock_problem(decl, t, by_name, today) is None)
-                   and not (t.once and any(s["event"] == t.event for s in steps))]
+        actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
+                          counterparty=counterparty, clocks={c.name: c for c in rows},
+                          taken={s["event"] for s in steps}, today=china_date(utcnow()), keep=keep)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
                 "officer": officer, "party": party, "counterparty": counterparty}
 
-    def _actionable(self, session: Session, scope: Scope, *, area: bool = False) -> Any:
-        """SQL: cases in which the caller can take a step once open (the caller adds ``is_open``) — as an officer
-        of its own organization (``area``: of its whole subtree, the oversight view of a city or province), as
-        the party, or as the counterparty organization a case names (a bank, an agency; an agency may also be a
-        party)."""
+    def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
+        """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`, :func:`awaits`)
+        — as an officer of its own organization (``area``: of its whole subtree, the oversight view of a city or
+        province), as the party, or as the counterparty organization a case names (a bank, an agency, the buyer
+        of a deal; an agency may also be a party). A state where the caller has a step offered whatever the case
+        is one term of SQL; a state where its steps are offered only in some cases (a step taken once, one the
+        clocks must allow) is decided per case by :func:`offered`, as the case page decides it."""
         if scope.governance:
             who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
-            return and_(who, self._in_states(session, lambda t: scope.role in t.roles))
-        mine = and_(party_filter(scope), self._in_states(session, lambda t: t.party))
-        if scope.role in COUNTERPARTY_ROLES:
-            mine = or_(mine, and_(counterparty_filter(scope), self._in_states(session, lambda t: t.counterparty)))
-        return mine
+            parts: list[tuple[Any, Callable[[TransitionSpec], bool]]] = [(who, lambda t: scope.role in t.roles)]
+        else:
+            parts = [(party_filter(scope), lambda t: t.party)]
+            if scope.role in COUNTERPARTY_ROLES:
+                parts.append((counterparty_filter(scope), lambda t: t.counterparty))
+        wanted = []
+        for who, takes in parts:
+            surely = self._in_states(session, _only(takes, always=True))
+            wanted.append(and_(who, surely))
+            maybe = self._in_states(session, _only(takes, always=False))
+            ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, maybe, not_(surely)), today)
+            if ids:
+                wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
+        return or_(*wanted)
+
+    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date) -> list[int]:
+        """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
+        candidates = select(CASES.c.id).where(where)
+        clocks: dict[int, dict[str, Any]] = {}
+        for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
+            clocks.setdefault(c.case_id, {})[c.name] = c
+        taken: dict[int, set[str]] = {}
+        for case_id, event in session.execute(select(STEPS.c.case_id, STEPS.c.event).distinct()
+                                              .where(STEPS.c.case_id.in_(candidates))):
+            taken.setdefault(case_id, set()).add(event)
+        ids = []
+        for r in session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
+                                        CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
+                                        CASES.c.party_key, CASES.c.counterparty_org_id).where(where)):
+            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
+            officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
+            counterparty = is_counterparty(scope, r.counterparty_org_id)
+            steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
+                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today)
+            if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
+                ids.append(r.id)
+        return ids
 
     def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
         """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
@@ -761,7 +833,7 @@ class ProcedureService:
         deadline first; ``area`` widens it to the organization's subtree (辖区待办, for oversight)."""
         scope.require_authenticated()
         today = today or china_date(utcnow())
-        where = self._actionable(session, scope, area=area)
+        where = self._actionable(session, scope, today, area=area)
         # overdue: an office clock ran out; a party's period running out (the answer period …) is the
         # office's turn to act, shown as 期限届满, not as a delay of the office
         counts = session.execute(select(

@@ -233,6 +233,10 @@ def create_app(
             import anyio.to_thread
 
             anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        try:  # the current snapshot opened now: its key index is read in the background (the first pledge check)
+            app.state.corpus.snapshot()
+        except ZhichanError as exc:
+            log.info("corpus not opened at start: %s", exc.message)
         if worker is not None:
             worker.start()
             # precompute the cockpit of every organization's area in the background (cheap: one

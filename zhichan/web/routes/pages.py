@@ -24,6 +24,8 @@ def home(scope: Scope = ScopeDep) -> Response:
         return RedirectResponse("/cockpit", status_code=303)
     if scope.role == Role.ENTERPRISE_USER:
         return RedirectResponse("/enterprise", status_code=303)
+    if scope.role == Role.BANK_USER:  # a bank's work here: the pledges it is pledgee of, its whitelists
+        return RedirectResponse("/finance", status_code=303)
     return RedirectResponse("/search", status_code=303)
 
 
