@@ -74,11 +74,12 @@ class NotColumnar(Exception):
     """The file is not one the fast path reads as the row path does (it then reads it row by row)."""
 
 
-def eligible(mapper: Any, path: Path, encoding: str | None, header: list[str]) -> bool:
-    """Commercial layout, a UTF-8 comma-separated file, a header of distinct named columns."""
+def eligible(mapper: Any, path: Path, encoding: str | None = "utf-8", header: list[str] | None = None) -> bool:
+    """Commercial layout, a UTF-8 comma-separated file, a header of distinct named columns
+    (without ``header``: whether a file of this mapper and name can be, before it is opened)."""
     return (type(mapper) is CommercialExportMapper and path.suffix.lower() in (".csv", ".txt")
             and (encoding or "").replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8")
-            and len(set(header)) == len(header) and all(header))
+            and (header is None or (len(set(header)) == len(header) and all(header))))
 
 
 def read_batches(path: Path, header: list[str], rows: int) -> Iterator[pa.Table]:
@@ -418,7 +419,7 @@ class ColumnarBatch:
             bad = low[_CONTROL_BYTES[data[low]]]
             if name in lists:
                 bad = np.concatenate([bad, np.flatnonzero(_whitespace_at(data, anywhere=True, space=False))])
-            if name in self.nfc_columns and not unicodedata.is_normalized("NFC", bytes(data).decode("utf-8")):
+            if name in self.nfc_columns and not unicodedata.is_normalized("NFC", str(memoryview(data_buffer)[: offsets[-1]], "utf-8")):
                 # a whole column in NFC (the usual case) has every cell in NFC; else find the cells
                 cells = array.to_pylist()
                 bad = np.concatenate([bad, offsets[[i for i, v in enumerate(cells)
@@ -631,7 +632,7 @@ def _sha256_each(texts: pa.ChunkedArray) -> pa.Array:
     for chunk in texts.chunks:
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1].tolist()
         data = chunk.buffers()[2]
-        raw = b"" if data is None else data.to_pybytes()
+        raw = memoryview(b"" if data is None else data)  # Arrow's buffer itself: no copy of the texts
         digests.extend(hashlib.sha256(raw[a:b]).hexdigest() for a, b in itertools.pairwise(offsets))
     return pa.array(digests, pa.string())
 
