@@ -518,19 +518,8 @@ class _ColumnarWorker:
 _WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
 
 
-#: How long a worker's Arrow allocator keeps freed pages for the next batch (milliseconds).
-WORKER_ARROW_DECAY_MS = 5000
-
-
 def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path) -> None:
-    # Arrow's memory in a worker from jemalloc, freed pages kept a few seconds: each batch then
-    # reuses the last one's pages, where the default allocator hands them back to the system and
-    # faults in (and zeroes) fresh ones — measured at 1M: 105 CPU-µs a record instead of 110
-    try:
-        pa.jemalloc_set_decay_ms(WORKER_ARROW_DECAY_MS)
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # a pyarrow built without jemalloc: its default allocator
-        pass
+    pa.set_memory_pool(columnar.reusing_pool())  # the worker's own process: all its Arrow memory
     _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True))
     _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
 
