@@ -91,7 +91,8 @@ def reusing_pool() -> pa.MemoryPool:
     last one's pages, where Arrow's default allocator (mimalloc) hands them back to the system and
     faults in (and zeroes) fresh ones. The default pool when pyarrow was built without jemalloc.
     The worker processes use it for all their Arrow memory (1M records: 105 CPU-µs a record
-    instead of 110, 24 system CPU-s instead of 30)."""
+    instead of 110, 24 system CPU-s instead of 30), the CSV reader for the batches it reads
+    (99–100 µs instead of 102–103)."""
     try:
         pa.jemalloc_set_decay_ms(ARROW_DECAY_MS)
         return pa.jemalloc_memory_pool()
@@ -125,6 +126,7 @@ def read_batches(path: Path, header: list[str], rows: int) -> Iterator[pa.Table]
                                              invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+            memory_pool=reusing_pool(),  # the batches' buffers: the pages of the ones before reused
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise NotColumnar(str(exc)) from exc
