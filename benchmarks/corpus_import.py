@@ -130,6 +130,17 @@ def main() -> None:
         if "import" in str(r["step"]):
             print(f"{r['step']}: {float(r['seconds']) / float(baseline['seconds']):.2f}× the baseline's time, "
                   f"{float(r['cpu_s']) / float(baseline['cpu_s']):.2f}× its CPU")
+    # the README's table rows ("Benchmarks", import with the columnar checks), ready to paste
+    print(f"\nREADME rows ({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC):")
+    for i, r in enumerate(results):
+        if not ("import" in str(r["step"]) or r is baseline):
+            continue
+        ratio = ("1" if r is baseline else f"{float(r['seconds']) / float(baseline['seconds']):.2f}× / "
+                 f"{float(r['cpu_s']) / float(baseline['cpu_s']):.2f}×")
+        first = f"{args.patents:,} ({size_mb / 1000:.2f} GB)" if i == 0 or r is results[0] else ""
+        print(f"| {first} | {r['step']} | {r['seconds']} s | {float(r['records_per_s']) / 1000:.1f}k/s | "
+              f"{r['cpu_s']} s ({r['cpu_us']} µs; main thread {r['main_share']}; ≤ {float(r['idle_2_cores']) / 1000:.1f}k/s "
+              f"on 2 idle cores) | {float(r['peak_rss_mb']) / 1000:.2f} GB | {r['load']} | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def main() -> None:
     patch(columnar.ColumnarBatch, "process", "cells: DuckDB checks, rest of process")
     from zhichan import parallel
 
-    patch(parallel, "to_ipc", "batches to Arrow IPC (for the workers)")
+    patch(parallel, "to_ipc_file", "batches to Arrow IPC files (for the workers)")
     patch(parallel, "ordered_map", "waiting for / taking results from the workers", iterator=True)
     patch(importing._Staging, "map_row", "row path (rows not in common form)")
     patch(importing, "_write_staged", "staging: Parquet parts, events")

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from zhichan.errors import ZhichanError
-from zhichan.parallel import from_ipc, ordered_map, to_ipc
+from zhichan.parallel import from_ipc, from_ipc_file, ordered_map, to_ipc, to_ipc_file
 
 
 def test_results_come_back_in_the_order_of_the_calls() -> None:
@@ -27,3 +27,11 @@ def test_a_table_and_a_batch_travel_whole() -> None:
     table = pa.table({"a": [1, 2, None], "b": ["x", "中文", ""]})
     assert from_ipc(to_ipc(table)).equals(table)
     assert from_ipc(to_ipc(table.to_batches()[0])).equals(table)
+
+
+def test_a_table_handed_over_as_a_file_is_mapped_back_whole_and_the_file_removed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    table = pa.table({"a": [1, 2, None], "b": ["x", "中文", ""]})
+    path = to_ipc_file(table, tmp_path / "batch-00000.arrow")
+    assert path.exists()
+    assert from_ipc_file(path).equals(table)
+    assert not path.exists()

@@ -280,3 +280,44 @@ def test_the_merge_in_key_ranges_writes_what_one_sort_writes(tmp_path: Path, set
             con.close()
         assert numbers == sorted(numbers) and len(numbers) == 450
     assert snapshots[37] == snapshots[100_000]
+
+
+def test_a_utf8_file_is_read_without_decoding_it_whole_first(tmp_path: Path, settings: Settings, generated,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The columnar reader validates every cell's UTF-8 as it reads: a file whose first bytes
+    are UTF-8 is not decoded (nor its lines counted) whole before its first batch."""
+    from zhichan.corpus.importers import base
+
+    header, rows = generated
+    path = write_csv(tmp_path / "export.csv", header, [list(r) for r in rows[:200]])
+    monkeypatch.setattr(base, "ENCODING_PREFIX_BYTES", 4096)
+    whole: list[str] = []
+    detect, count = base.detect_encoding, base._count_lines
+    monkeypatch.setattr(base, "detect_encoding", lambda p, *a: whole.append("decoded") or detect(p, *a))
+    monkeypatch.setattr(base, "_count_lines", lambda p, *a: whole.append("counted") or count(p, *a))
+    by_rows, by_columns = _both(path, tmp_path, monkeypatch)
+    assert whole == ["decoded", "counted"]  # the row path's import only
+    assert by_columns.encoding == by_rows.encoding == "utf-8-sig" and by_columns.columnar_rows == 200
+
+
+@pytest.mark.parametrize("tail", ["gb18030", "undecodable"])
+def test_a_file_utf8_only_in_its_first_bytes_is_decided_as_from_the_whole_file(
+        tmp_path: Path, settings: Settings, generated, monkeypatch: pytest.MonkeyPatch, tail: str) -> None:
+    """A row past the bytes the encoding was chosen from that is not UTF-8 (a GB18030 row, bytes
+    no encoding reads): the file is decided again from all its bytes, and imported as the row
+    path imports it — the same encoding, records and rejects."""
+    from zhichan.corpus.importers import base
+
+    header, rows = generated
+    path = write_csv(tmp_path / "export.csv", header, [list(r) for r in rows[:200]])
+    data = path.read_bytes().split(b"\n")
+    title = "一种"
+    line = 150
+    assert title.encode() in data[line]
+    bad = title.encode("gb18030") if tail == "gb18030" else b"\xff\xfe"
+    data[line] = data[line].replace(title.encode(), bad, 1)
+    path.write_bytes(b"\n".join(data))
+    monkeypatch.setattr(base, "ENCODING_PREFIX_BYTES", 4096)
+    by_rows, by_columns = _both(path, tmp_path, monkeypatch)
+    assert by_columns.encoding == by_rows.encoding and by_columns.columnar_rows == 0
+    assert by_rows.rejects  # the row (or the file, read under another encoding) is refused with a reason

@@ -120,8 +120,15 @@ def import_file(
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     spec = getattr(mapper, "spec", None)
+    columns = get_settings().import_columnar and columnar.eligible(mapper, path)
     source = read_source(path, encoding=encoding or getattr(spec, "encoding", None),
-                         sheet=sheet or getattr(spec, "sheet", None), expected_columns=mapper.required_columns)
+                         sheet=sheet or getattr(spec, "sheet", None), expected_columns=mapper.required_columns,
+                         prefix=columns)  # the columnar reader checks the rest of the file's UTF-8
+    if not source.encoding_checked and not (
+            columnar.eligible(mapper, path, source.encoding, source.header)
+            and all(c in source.header for c in mapper.required_columns)):
+        source.close()  # the row path: the encoding decided from the whole file
+        source = read_source(path, sheet=sheet or getattr(spec, "sheet", None), expected_columns=mapper.required_columns)
     result.encoding = source.encoding
     source_date = as_of or dt.date.fromtimestamp(path.stat().st_mtime)
     try:
@@ -369,13 +376,17 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
             _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored), progress)
             return
         except columnar.NotColumnar:  # a row Arrow cannot place: read the whole file row by row
-            for leftover in staging.glob("*.parquet"):
+            for leftover in (*staging.glob("*.parquet"), *staging.glob("batch-*.arrow")):
                 leftover.unlink()
             result.rows_read = result.columnar_rows = 0
             source.rejects.clear()
-            fresh = read_source(source.path, encoding=source.encoding, expected_columns=mapper.required_columns)
+            # an encoding chosen from the first bytes is decided again from the whole file
+            fresh = read_source(source.path, encoding=source.encoding if source.encoding_checked else None,
+                                expected_columns=mapper.required_columns)
             source.close()
             source.rows, source.rejects, source.close = fresh.rows, fresh.rejects, fresh.close
+            source.header, source.encoding = fresh.header or source.header, fresh.encoding
+            result.encoding = fresh.encoding
     work = _Staging(mapper, source, result, staging, source_date, stored)
     batch_rows = get_settings().import_batch_rows
     batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
@@ -416,10 +427,14 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
         finally:
             checker.close()
         return
-    from zhichan.parallel import ordered_map, to_ipc
+    from zhichan.parallel import ordered_map, to_ipc_file
 
-    calls = ((to_ipc(table), work.next_part()) for table in batches)
-    _stage_parts(work, ordered_map(_columnar_part, calls, workers=workers, initializer=_columnar_init,
+    def calls() -> Iterator[tuple[Path, int]]:
+        for table in batches:
+            part = work.next_part()
+            yield to_ipc_file(table, work.folder / f"batch-{part:05d}.arrow"), part
+
+    _stage_parts(work, ordered_map(_columnar_part, calls(), workers=workers, initializer=_columnar_init,
                                    initargs=(source.header, today, work.stamp, work.folder),
                                    what=("导入检查", "an import-checking")), progress)
 
@@ -504,14 +519,15 @@ _WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
 
 
 def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path) -> None:
+    pa.set_memory_pool(columnar.reusing_pool())  # the worker's own process: all its Arrow memory
     _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True))
     _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
 
 
-def _columnar_part(payload: bytes, part: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-    from zhichan.parallel import from_ipc
+def _columnar_part(batch: Path, part: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+    from zhichan.parallel import from_ipc_file
 
-    return _WORKER[0].part(from_ipc(payload), part)
+    return _WORKER[0].part(from_ipc_file(batch), part)
 
 
 def _check_required(mapper: RowMapper, rec: dict[str, Any], errors: RowErrors) -> None:

@@ -48,6 +48,28 @@ class SourceRows:
     rejects: list[Reject] = field(default_factory=list)
     total_hint: int | None = None
     close: Callable[[], None] = lambda: None  # releases the open file; import_file always calls it
+    #: False when the encoding was chosen from the file's first bytes only (``read_source(prefix=True)``):
+    #: its reader must then check the rest, or the file be opened again without ``prefix``
+    encoding_checked: bool = True
+
+
+#: Bytes decoded to choose a file's encoding when its reader checks the rest (``read_source(prefix=True)``).
+ENCODING_PREFIX_BYTES = 4 << 20
+
+
+def _utf8_prefix(path: Path) -> bytes | None:
+    """The file's first :data:`ENCODING_PREFIX_BYTES` when they are UTF-8 (a character cut at
+    their end allowed) and the file is longer; else None (the whole file is to be decoded)."""
+    with open(path, "rb") as fh:
+        head = fh.read(ENCODING_PREFIX_BYTES + 1)
+    if len(head) <= ENCODING_PREFIX_BYTES:
+        return None
+    head = head[:ENCODING_PREFIX_BYTES]
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return head
 
 
 def detect_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -77,12 +99,18 @@ def _check_encoding_name(name: str) -> str:
 
 
 def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = None,
-                expected_columns: tuple[str, ...] = ()) -> SourceRows:
+                expected_columns: tuple[str, ...] = (), prefix: bool = False) -> SourceRows:
     """Open a CSV or XLSX file; the first row is the header.
 
     ``expected_columns`` (the importer's required columns) let a CSV header that did not decode
     be told apart from a file that lacks the columns: when another encoding gives them, the file
     is refused with that encoding named.
+
+    ``prefix``: a caller whose reader validates UTF-8 as it reads (the columnar checks: Arrow
+    validates every cell) may have a file whose first :data:`ENCODING_PREFIX_BYTES` are UTF-8
+    taken as UTF-8 without decoding the rest first; the result then says ``encoding_checked=False``
+    and its row count is estimated. A file that turns out not to be UTF-8 is opened again
+    without ``prefix``, which decides as before.
     """
     path = Path(path)
     if not path.exists():
@@ -91,7 +119,8 @@ def read_source(path: Path, *, encoding: str | None = None, sheet: str | None = 
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, encoding, delimiter="\t" if suffix == ".tsv" else ",", expected=expected_columns)
+        return _read_csv(path, encoding, delimiter="\t" if suffix == ".tsv" else ",", expected=expected_columns,
+                         prefix=prefix)
     raise InputError(f"不支持的文件类型：{suffix}（支持 CSV、XLSX） / unsupported file type {suffix} (CSV or XLSX)")
 
 
@@ -135,7 +164,8 @@ def _wrong_encoding_reject(path: Path, used: str, right: str | None) -> Reject:
                               f"header not decodable as {used}: try --encoding {tries.replace('、', ', ')} or omit --encoding")
 
 
-def _read_csv(path: Path, encoding: str | None, delimiter: str, expected: tuple[str, ...] = ()) -> SourceRows:
+def _read_csv(path: Path, encoding: str | None, delimiter: str, expected: tuple[str, ...] = (),
+              prefix: bool = False) -> SourceRows:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     if not head.strip() and path.stat().st_size <= len(head):
@@ -143,7 +173,8 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str, expected: tuple[
     if b"\x00" in head.split(b"\n", 1)[0] and not (encoding or "").lower().startswith("utf-16"):  # a NUL in a row rejects the row
         return SourceRows(path, [], iter(()), encoding, [_file_reject(
             path, "表头含有 NUL 字节，不是文本 CSV（二进制文件或已损坏）/ NUL bytes in the header: not a text CSV (binary or damaged file)")])
-    enc = _check_encoding_name(encoding) if encoding else detect_encoding(path)
+    head_utf8 = _utf8_prefix(path) if prefix and not encoding else None
+    enc = _check_encoding_name(encoding) if encoding else "utf-8-sig" if head_utf8 else detect_encoding(path)
     # surrogateescape keeps undecodable bytes visible so the row holding them can be rejected
     stream = open(path, encoding=enc, errors="surrogateescape", newline="")  # noqa: SIM115 - SourceRows.close
     first = stream.read(1)
@@ -202,6 +233,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str, expected: tuple[
                 continue
             yield row_number, dict(zip(header, cells, strict=True))
 
+    if head_utf8 is not None:  # the rows estimated from the first bytes' (a progress bar's total)
+        total = round(head_utf8.count(b"\n") * path.stat().st_size / len(head_utf8))
+        return SourceRows(path, header, rows(), enc, rejects, total_hint=total, close=stream.close, encoding_checked=False)
     return SourceRows(path, header, rows(), enc, rejects, total_hint=_count_lines(path) - 1, close=stream.close)
 
 
