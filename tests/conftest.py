@@ -204,27 +204,35 @@ def live_server(env: Any) -> Iterator[str]:
         thread.join(10)
 
 
-@pytest.fixture
-def page(live_server: str):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """One headless Chromium per test session (worker), started when the first browser test asks:
+    Playwright's driver and a browser cost a second or two of CPU to start. Each test gets a context
+    of its own (cookies, storage, downloads), as separate as a browser of its own."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True, locale="zh-CN")
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        # a download aborts its navigation request (net::ERR_ABORTED), and a navigation aborts the
-        # page's low-priority favicon request: neither is a failure
-        pg.on("requestfailed", lambda req: None if "/export." in req.url or "/favicon.svg" in req.url
-              else errors.append(f"failed: {req.url}"))
-        yield pg
-        context.close()
+        yield browser
         browser.close()
-        assert errors == [], errors
+
+
+@pytest.fixture
+def page(live_server: str, chromium):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
+                                   accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a download aborts its navigation request (net::ERR_ABORTED), and a navigation aborts the
+    # page's low-priority favicon request: neither is a failure
+    pg.on("requestfailed", lambda req: None if "/export." in req.url or "/favicon.svg" in req.url
+          else errors.append(f"failed: {req.url}"))
+    yield pg
+    context.close()
+    assert errors == [], errors
 
 
 @pytest.fixture(autouse=True, scope="session")

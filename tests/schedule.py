@@ -21,15 +21,14 @@ from collections.abc import Sequence
 
 #: seconds per item (each parametrization) of the known long tests, by ``path::function``
 SLOW: dict[str, float] = {
-    "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 59.5,
-    "tests/corpus/test_generator_texts.py::test_the_example_chains_find_patents_in_their_home_region": 34.2,
+    "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 35.0,
     "tests/procedures/test_export.py::test_spark_computes_the_same_case_figures": 33.3,
     "tests/test_lint.py::test_mypy_is_clean": 31.9,
     "tests/web/test_web_languages.py::test_every_page_in_both_languages": 25.4,
     "tests/indicators/test_engines.py::"
-    "test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark": 23.2,
+    "test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark": 15.3,
     "tests/exchange/test_dormant.py::test_spark_computes_the_same_dormant_figures": 23.1,
-    "tests/finance/test_figures.py::test_spark_computes_the_same_finance_figures": 20.2,
+    "tests/finance/test_figures.py::test_spark_computes_the_same_finance_figures": 13.8,
     "tests/web/test_web_indicators.py::test_every_indicator_with_its_definition_and_records": 19.1,
     "tests/services/test_services_demo.py::test_demo_data_goes_through_the_rules_and_is_synthetic": 17.9,
     "tests/web/test_web_hardening.py::test_damaged_certificate_pdfs_are_refused_with_a_message": 16.4,
@@ -39,7 +38,7 @@ SLOW: dict[str, float] = {
     "tests/credit/test_credit_browser.py::test_listing_publication_repair_agency_and_inspection": 13.4,
     "tests/exchange/test_exchange_browser.py::test_declare_publish_find_list_and_bid": 13.0,
     "tests/web/test_web_navigation.py::test_the_report_page_in_both_languages_in_the_browser": 12.8,
-    "tests/exchange/test_figures.py::test_spark_computes_the_same_exchange_figures": 12.7,
+    "tests/exchange/test_figures.py::test_spark_computes_the_same_exchange_figures": 8.5,
     "tests/dataip/test_dataip_browser.py::test_apply_publish_object_decide_verify": 12.3,
     "tests/corpus/test_import_robustness.py::test_random_rows_never_crash_and_never_lose_the_good_row": 11.9,
     "tests/search/test_facets_exact.py::test_index_has_several_segments": 11.5,

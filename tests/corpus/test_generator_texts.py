@@ -16,7 +16,7 @@ import pytest
 from zhichan.corpus.generator import generate
 from zhichan.corpus.store import CorpusStore
 from zhichan.navigation.chain_io import builtin_chains
-from zhichan.search.duckdb_backend import where_clause
+from zhichan.search.duckdb_backend import where_clause, where_clauses_one_scan
 from zhichan.settings import get_settings
 from zhichan.web.i18n import catalogue
 
@@ -148,7 +148,10 @@ def test_the_example_chains_find_patents_in_their_home_region(tmp_path: Path):
                 for term in re.split(r"\s+OR\s+", group[0] or group[1])}
     assert len(keywords) > 150
     ordered = sorted(keywords)
-    clauses = [where_clause(f'TIAB="{k}"') for k in ordered]  # one scan for all keywords
-    counts = con.execute("SELECT " + ", ".join(f"count_if({sql})" for sql, _ in clauses) + " FROM patents",
+    # one scan for all keywords, each text column folded once per row (as an industry chain's branches
+    # are matched) rather than once per keyword: 1 CPU-s instead of 28, the same counts
+    clauses, folded = where_clauses_one_scan([f'TIAB="{k}"' for k in ordered])
+    counts = con.execute("SELECT " + ", ".join(f"count_if({sql})" for sql, _ in clauses)
+                         + f" FROM (SELECT *{''.join(', ' + f for f in folded)} FROM patents) AS patents",
                          [p for _, params in clauses for p in params]).fetchall()[0]
     assert [k for k, c in zip(ordered, counts, strict=True) if c == 0] == []

@@ -86,3 +86,55 @@ def test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spar
         assert duck_rows, code
         assert [{k: plain(v) for k, v in r.items()} for r in duck_rows] == \
                [{k: plain(v) for k, v in r.items()} for r in spark_rows], code
+
+
+@pytest.mark.spark
+def test_spark_registers_a_snapshots_tables_once_and_follows_snapshot_and_export(tmp_path, spark, monkeypatch):
+    """The session's views are registered once per snapshot and workflow export, not for every query
+    (each registration lists the files of every table), and they follow a switch of snapshot or a
+    new export: a query never reads another snapshot's tables."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.figures import workflow_tables
+    from zhichan.indicators.engines import SparkEngine
+
+    registered: list[str] = []
+    frame = type(spark.range(1))  # the session's DataFrame class
+    original = frame.createOrReplaceTempView
+
+    def spy(df, name):  # type: ignore[no-untyped-def]
+        registered.append(name)
+        original(df, name)
+
+    monkeypatch.setattr(frame, "createOrReplaceTempView", spy)
+    one = build_snapshot(tmp_path / "one", patents=[patent() for _ in range(2)])
+    two = build_snapshot(tmp_path / "two", patents=[patent() for _ in range(3)])
+    table, declared = next(iter(workflow_tables().items()))
+
+    def rows(n):  # type: ignore[no-untyped-def]
+        # a row of nulls, where the table allows one; one placeholder per type where it does not
+        fill = {pa.string(): "x", pa.int64(): 1, pa.int32(): 1, pa.bool_(): False, pa.date32(): dt.date(2024, 1, 1)}
+        row = {f.name: None if f.nullable else fill.get(f.type, 0) for f in declared.schema}
+        return pa.Table.from_pylist([dict(row) for _ in range(n)], schema=declared.schema)
+
+    def counts(snapshot):  # type: ignore[no-untyped-def]
+        row = SparkEngine(snapshot).query(f"SELECT (SELECT count(*) FROM patents) AS p, "
+                                          f"(SELECT count(*) FROM {table}) AS w").to_pylist()[0]
+        return row["p"], row["w"]
+
+    assert counts(one) == (2, 0)
+    views = len(registered)
+    assert views == len(set(registered)) and table in registered  # every table once
+    assert counts(one) == (2, 0) and len(registered) == views  # the same snapshot: nothing registered again
+    assert counts(two) == (3, 0) and len(registered) == 2 * views
+    assert counts(one) == (2, 0) and len(registered) == 3 * views
+    # an export (a workflow file written, then replaced) is read by the next query
+    path = one.workflow_file(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(rows(1), path)
+    assert counts(one) == (2, 1)
+    pq.write_table(rows(2), path.with_suffix(".tmp"))
+    path.with_suffix(".tmp").replace(path)
+    assert counts(one) == (2, 2) and len(registered) == 5 * views

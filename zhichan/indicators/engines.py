@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import weakref
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
@@ -84,6 +86,26 @@ def spark_session(master: str | None = None) -> Any:
     return session
 
 
+#: per SparkSession, what its temporary views point at (:func:`_views_key`); one lock serializes a
+#: session's queries, since the views are the session's, not the engine's
+_VIEWS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_VIEWS_LOCK = threading.Lock()
+
+
+def _views_key(snapshot: Snapshot) -> tuple[Any, ...]:
+    """What the views of ``snapshot`` read: its folder (a snapshot is immutable) and each exported
+    workflow file as it is now (replaced by every export; absent until the first)."""
+    files: list[tuple[int, int, int] | None] = []
+    for table in workflow_tables():
+        try:
+            st = snapshot.workflow_file(table).stat()
+        except FileNotFoundError:
+            files.append(None)
+        else:
+            files.append((st.st_ino, st.st_mtime_ns, st.st_size))
+    return (str(snapshot.path.resolve()), tuple(files))
+
+
 class SparkEngine:
     name = "spark"
 
@@ -92,7 +114,12 @@ class SparkEngine:
         self.spark = spark_session(master)
 
     def _register(self) -> None:
-        # Temporary views are per session: re-point them at this snapshot before each query.
+        """Point the session's temporary views at this snapshot, unless they already do: registering
+        the tables (a file listing each) used to cost as much as a small query, on every query."""
+        key = _views_key(self.snapshot)
+        if _VIEWS.get(self.spark) == key:
+            return
+        _VIEWS.pop(self.spark, None)  # half-registered views are nobody's
         for table in TABLES:
             schema = _spark_schema(table)
             df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
@@ -102,10 +129,12 @@ class SparkEngine:
             path = self.snapshot.workflow_file(table)
             df = self.spark.read.schema(schema).parquet(str(path)) if path.exists() else self.spark.createDataFrame([], schema)
             df.createOrReplaceTempView(table)
+        _VIEWS[self.spark] = key
 
     def query(self, sql: str) -> pa.Table:
-        self._register()
-        return self.spark.sql(to_spark_sql(sql)).toArrow()
+        with _VIEWS_LOCK:
+            self._register()
+            return self.spark.sql(to_spark_sql(sql)).toArrow()
 
     def close(self) -> None:
         """The session is shared by the process and stays up."""

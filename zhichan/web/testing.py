@@ -8,6 +8,7 @@ import re
 import shutil
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -73,9 +74,16 @@ def csrf_from(html: str) -> str:
     return found.group(1)
 
 
+@cache
+def _password_hash() -> str:
+    """argon2 is deliberately slow (0.2 CPU-s): one hash of :data:`PASSWORD` for every account of
+    every database a process seeds."""
+    return hash_password(PASSWORD)
+
+
 def seed(engine: Engine) -> None:
     """The test organization tree with one account per role (all with :data:`PASSWORD`)."""
-    shared_hash = hash_password(PASSWORD)  # argon2 is deliberately slow: hash once for all accounts
+    shared_hash = _password_hash()
     with session_scope(engine) as s:
         nation = create_org(s, "国家局", OrgKind.NATION, "100000")
         sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
