@@ -31,11 +31,11 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    exists,
     false,
     func,
     insert,
     literal,
-    not_,
     or_,
     select,
     true,
@@ -119,10 +119,15 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     return None
 
 
+def clocked(spec: TransitionSpec) -> bool:
+    """Whether the case's clocks must allow ``spec`` (:func:`clock_problem`)."""
+    return bool(spec.pauses or spec.resumes or spec.extends)
+
+
 def conditional(spec: TransitionSpec) -> bool:
     """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case's
     clocks must allow (:func:`clock_problem`)."""
-    return spec.once or bool(spec.pauses or spec.resumes or spec.extends)
+    return spec.once or clocked(spec)
 
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
@@ -772,17 +777,36 @@ class ProcedureService:
                 parts.append((counterparty_filter(scope), lambda t: t.counterparty))
         wanted = []
         for who, takes in parts:
-            surely = self._in_states(session, _only(takes, always=True))
-            wanted.append(and_(who, surely))
-            maybe = self._in_states(session, _only(takes, always=False))
-            ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, maybe, not_(surely)), today)
-            if ids:
-                wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
+            depends = _only(takes, always=False)
+            surely = self._state_keys(session, _only(takes, always=True))
+            wanted.append(and_(who, self._keys_sql(session, surely)))
+            # a step taken once: offered while the case has no such step, which SQL can tell
+            for decl in [*self.registry.all(), *self._kept(session)]:
+                for t in decl.transitions:
+                    if depends(t) and t.once and not clocked(t):
+                        states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
+                                  if not decl.states[s].resting} - surely
+                        if states:
+                            wanted.append(and_(who, self._keys_sql(session, states, seek=True), ~exists().where(
+                                STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
+            # a step the clocks must allow, in a state not already listed whole: decided case by case (few states
+            # of few declarations, so most calls read no case here)
+            maybe = self._state_keys(session, lambda t, depends=depends: depends(t) and clocked(t)) - surely
+            if maybe:
+                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who,
+                                                          self._keys_sql(session, maybe, seek=True)), today)
+                if ids:
+                    wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
         return or_(*wanted)
 
     def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date) -> list[int]:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
-        candidates = select(CASES.c.id).where(where)
+        rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
+                                      CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
+                                      CASES.c.party_key, CASES.c.counterparty_org_id).where(where)).all()
+        if not rows:
+            return []
+        candidates = bindparam(None, [r.id for r in rows], expanding=True)
         clocks: dict[int, dict[str, Any]] = {}
         for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
             clocks.setdefault(c.case_id, {})[c.name] = c
@@ -791,9 +815,7 @@ class ProcedureService:
                                               .where(STEPS.c.case_id.in_(candidates))):
             taken.setdefault(case_id, set()).add(event)
         ids = []
-        for r in session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
-                                        CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
-                                        CASES.c.party_key, CASES.c.counterparty_org_id).where(where)):
+        for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
@@ -805,26 +827,41 @@ class ProcedureService:
 
     def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
         """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
-        by_procedure: dict[str, dict[str, tuple[str, ...]]] = {}
+        return self._keys_sql(session, self._state_keys(session, takes))
+
+    def _state_keys(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> set[tuple[str, str, str]]:
+        """(procedure, jurisdiction, state) of every state where some step ``takes`` accepts starts, over the
+        declarations open cases may run under (resting states left out)."""
+        keys: set[tuple[str, str, str]] = set()
         for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
-            found = {s for t in decl.transitions if takes(t) for s in t.source if not decl.states[s].resting}
-            if found:
-                known = by_procedure.setdefault(decl.procedure, {})
-                known[decl.jurisdiction] = tuple(sorted(found | set(known.get(decl.jurisdiction, ()))))
+            keys |= {(decl.procedure, decl.jurisdiction, s) for t in decl.transitions if takes(t)
+                     for s in t.source if not decl.states[s].resting}
+        return keys
+
+    def _keys_sql(self, session: Session, keys: set[tuple[str, str, str]], *, seek: bool = False) -> Any:
+        """SQL: the case is in one of the states ``keys`` (:meth:`_state_keys`) names. ``seek``: one term per
+        procedure and jurisdiction, which the case indexes can seek (for a few states)."""
+        by_procedure: dict[str, dict[str, set[str]]] = {}
+        for procedure, jurisdiction, state in keys:
+            by_procedure.setdefault(procedure, {}).setdefault(jurisdiction, set()).add(state)
+        jurisdictions: dict[str, set[str]] = {}
+        for decl in [*self.registry.all(), *self._kept(session)]:
+            jurisdictions.setdefault(decl.procedure, set()).add(decl.jurisdiction)
         # the usual case — local rules change clocks, not who acts — is one IN list of "procedure state" keys
         # (a procedure's name has no space): one lookup per row instead of an OR of a term per procedure,
         # which cost most of the to-do count over 100,000 cases (benchmarks/protection_bench.py)
-        keys: list[str] = []
+        flat: list[str] = []
         wanted: list[Any] = []
         for procedure, per_jurisdiction in by_procedure.items():
-            state_sets = set(per_jurisdiction.values())
-            if len(state_sets) == 1:
-                keys.extend(f"{procedure} {state}" for state in next(iter(state_sets)))
+            state_sets = {frozenset(states) for states in per_jurisdiction.values()}
+            if not seek and len(state_sets) == 1 and set(per_jurisdiction) == jurisdictions.get(procedure, set()):
+                flat.extend(f"{procedure} {state}" for state in next(iter(state_sets)))
             else:
-                wanted.extend(and_(CASES.c.procedure == procedure, CASES.c.jurisdiction == j, CASES.c.state.in_(states))
-                              for j, states in per_jurisdiction.items())
-        if keys:
-            wanted.insert(0, (CASES.c.procedure + " " + CASES.c.state).in_(sorted(keys)))
+                wanted.extend(and_(CASES.c.procedure == procedure, CASES.c.jurisdiction == j,
+                                   CASES.c.state.in_(sorted(states)))
+                              for j, states in sorted(per_jurisdiction.items()))
+        if flat:
+            wanted.insert(0, (CASES.c.procedure + " " + CASES.c.state).in_(sorted(flat)))
         return or_(*wanted) if wanted else false()
 
     def todo(self, session: Session, scope: Scope, *, today: dt.date | None = None, limit: int = 50,
