@@ -791,7 +791,10 @@ class ProcedureService:
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
             # a step the clocks must allow, in a state not already listed whole: decided case by case (few states
             # of few declarations, so most calls read no case here)
-            maybe = self._state_keys(session, lambda t, depends=depends: depends(t) and clocked(t)) - surely
+            def clock_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
+                return depends(t) and clocked(t)
+
+            maybe = self._state_keys(session, clock_dependent) - surely
             if maybe:
                 ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who,
                                                           self._keys_sql(session, maybe, seek=True)), today)
@@ -806,7 +809,7 @@ class ProcedureService:
                                       CASES.c.party_key, CASES.c.counterparty_org_id).where(where)).all()
         if not rows:
             return []
-        candidates = bindparam(None, [r.id for r in rows], expanding=True)
+        candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
         clocks: dict[int, dict[str, Any]] = {}
         for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
             clocks.setdefault(c.case_id, {})[c.name] = c
