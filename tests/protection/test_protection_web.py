@@ -41,6 +41,16 @@ def file(client: TestClient, data: dict[str, str]) -> object:
                        files={"extra": ("证据.pdf", PDF, "application/pdf")}, follow_redirects=False)
 
 
+def filed_by_the_enterprise(env: WebEnv) -> tuple[int, TestClient]:
+    """A complaint the Wuhou enterprise files, and a client signed in as the Wuhou officer who handles it."""
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    filed = file(party, complaint(env))
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    return int(filed.headers["location"].rsplit("/", 1)[1]), officer  # type: ignore[attr-defined]
+
+
 def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> None:
     anon = env.client()
     office = wuhou_office(anon)
@@ -131,12 +141,7 @@ def test_roster_form_answers_beside_the_field_and_only_offices_see_it(env: WebEn
 
 
 def test_the_register_as_json_within_scope(env: WebEnv) -> None:
-    party = env.client()
-    login_as(party, env.engine, "ent_user")
-    filed = file(party, complaint(env))
-    case_id = int(filed.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
-    officer = env.client()
-    login_as(officer, env.engine, "wuhou_officer")
+    case_id, officer = filed_by_the_enterprise(env)
     data = officer.get(f"/api/v1/protection/cases/{case_id}").json()
     assert data["kind"] == "complaint" and data["patent_number"] == env.numbers["wuhou"]
     assert any(c["name"] == "holder" and c["ok"] for c in data["checks"])
@@ -168,12 +173,7 @@ def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(en
 
     from zhichan.protection.models import Complaint
 
-    party = env.client()
-    login_as(party, env.engine, "ent_user")
-    filed = file(party, complaint(env))
-    case_id = int(filed.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
-    officer = env.client()
-    login_as(officer, env.engine, "wuhou_officer")
+    case_id, officer = filed_by_the_enterprise(env)
 
     def checks(lang: str) -> str:
         page = officer.get(f"/cases/{case_id}?lang={lang}").text
