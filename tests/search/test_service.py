@@ -239,6 +239,19 @@ def test_warm_loads_what_the_first_search_would_load(ref_snapshot: Snapshot, tmp
     assert service.warm(unindexed) is False
 
 
+def _calls(monkeypatch: pytest.MonkeyPatch, obj: Any, name: str) -> list[int]:
+    """A list that grows by one at each call of ``obj.name`` (which still runs)."""
+    calls: list[int] = []
+    real = getattr(obj, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(obj, name, counted)
+    return calls
+
+
 def test_pages_come_from_the_result_cache_and_equal_the_direct_ranking(ref_snapshot: Snapshot,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from zhichan.search.index import SearchIndex
@@ -246,14 +259,8 @@ def test_pages_come_from_the_result_cache_and_equal_the_direct_ranking(ref_snaps
     index = SearchIndex.for_snapshot(ref_snapshot)
     assert index is not None
     index.forget_results()
-    runs: list[int] = []
     real_top = index.top
-
-    def counted_top(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return real_top(*args, **kwargs)
-
-    monkeypatch.setattr(index, "top", counted_top)
+    runs = _calls(monkeypatch, index, "top")
     for query in ("电池", "PA=科技", "AD>=2000"):
         for sort in ("relevance", "date_desc", "date_asc"):
             compiled = index.compile(parse(query))
@@ -294,14 +301,8 @@ def test_facets_come_from_the_result_cache_and_equal_a_fresh_count(ref_snapshot:
     index = SearchIndex.for_snapshot(ref_snapshot)
     assert index is not None
     index.forget_results()
-    counted: list[int] = []
     real_aggregate = index._aggregate
-
-    def counted_aggregate(*args: Any, **kwargs: Any) -> Any:
-        counted.append(1)
-        return real_aggregate(*args, **kwargs)
-
-    monkeypatch.setattr(index, "_aggregate", counted_aggregate)
+    counted = _calls(monkeypatch, index, "_aggregate")
     node = parse("AD>=2000")
     total = index.count(index.compile(node))
     exact = [index.facets(node) for _ in range(3)]
