@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, ZhichanError
-from zhichan.legaltime import CalendarNotPublished, add_working_days, china_date, is_workday
+from zhichan.legaltime import (
+    CalendarNotPublished,
+    add_working_days,
+    china_date,
+    is_workday,
+    next_workday_on_or_after,
+)
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope, region_prefix
@@ -82,9 +88,7 @@ class Clockwork:
         try:
             if working_days:
                 day = add_working_days(day, working_days)
-            day += dt.timedelta(days=days)
-            while not is_workday(day):
-                day += dt.timedelta(days=1)
+            day = next_workday_on_or_after(day + dt.timedelta(days=days))
         except CalendarNotPublished:
             raise _Pending from None  # a year whose holidays are not published yet lies after the present
         hour = self.rng.randint(1, 8)  # 09:00–16:00 China time
@@ -320,8 +324,7 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1))) if i < per_office \
                 else end - dt.timedelta(days=demo.rng.randrange(60))
             drawn = day
-            while not is_workday(day):
-                day += dt.timedelta(days=1)
+            day = next_workday_on_or_after(day)
             while day > end or not is_workday(day):  # not after the end: the working day before instead
                 drawn -= dt.timedelta(days=1)
                 day = drawn
