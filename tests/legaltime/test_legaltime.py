@@ -19,7 +19,9 @@ from zhichan.legaltime import (
     is_workday,
     load_schedule_file,
     net_days,
+    next_workday_on_or_after,
     period_end,
+    workday_on_or_before,
     working_days_between,
 )
 
@@ -54,6 +56,25 @@ def test_working_days_between_counts_make_up_saturdays() -> None:
     assert working_days_between(D(2024, 9, 30), D(2024, 10, 12)) == 5
     assert working_days_between(D(2024, 10, 12), D(2024, 10, 12)) == 0
     assert not is_workday(D(2026, 10, 3)) and is_workday(D(2026, 10, 10))
+
+
+@pytest.mark.parametrize(
+    ("day", "before", "after", "why"),
+    [
+        (D(2026, 10, 8), D(2026, 10, 8), D(2026, 10, 8), "a working day is its own nearest"),
+        (D(2026, 10, 3), D(2026, 9, 30), D(2026, 10, 8), "National Day 2026: back to 30 Sep, on to 8 Oct"),
+        (D(2026, 2, 22), D(2026, 2, 14), D(2026, 2, 24), "Spring Festival 2026: back to the make-up Saturday 14 Feb"),
+        (D(2025, 4, 26), D(2025, 4, 25), D(2025, 4, 27), "Sat 26 Apr 2025 off, Sun 27 Apr a make-up workday"),
+    ],
+)
+def test_nearest_working_day_either_way(day: dt.date, before: dt.date, after: dt.date, why: str) -> None:
+    assert workday_on_or_before(day) == before, why
+    assert next_workday_on_or_after(day) == after, why
+
+
+def test_nearest_working_day_before_a_published_schedule_is_refused() -> None:
+    with pytest.raises(CalendarNotPublished):
+        workday_on_or_before(D(2000, 1, 1))
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from zhichan.legaltime.workdays import (
     is_workday,
     load_schedule_file,
     next_workday_on_or_after,
+    workday_on_or_before,
     working_days_between,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "net_days",
     "next_workday_on_or_after",
     "period_end",
+    "workday_on_or_before",
     "working_days_between",
 ]

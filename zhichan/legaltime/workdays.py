@@ -76,6 +76,17 @@ def next_workday_on_or_after(day: dt.date) -> dt.date:
     return result
 
 
+def workday_on_or_before(day: dt.date) -> dt.date:
+    """``day`` when it is a working day, else the last working day before it (a date drawn back
+    into office hours; for the end of a period use :func:`next_workday_on_or_after`)."""
+    _check(day)
+    try:
+        result: dt.date = chinese_calendar.find_workday(-1, day + dt.timedelta(days=1))
+    except NotImplementedError:
+        raise CalendarNotPublished(min(_schedule.holidays).year - 1) from None
+    return result
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in ``(start, end]`` (0 when ``end <= start``)."""
     if end <= start:

@@ -27,8 +27,8 @@ from zhichan.legaltime import (
     CalendarNotPublished,
     add_working_days,
     china_date,
-    is_workday,
     next_workday_on_or_after,
+    workday_on_or_before,
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
@@ -323,11 +323,9 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
         for i in range(per_office + recent):
             day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1))) if i < per_office \
                 else end - dt.timedelta(days=demo.rng.randrange(60))
-            drawn = day
             day = next_workday_on_or_after(day)
-            while day > end or not is_workday(day):  # not after the end: the working day before instead
-                drawn -= dt.timedelta(days=1)
-                day = drawn
+            if day > end:  # not after the end: the working day before it instead
+                day = workday_on_or_before(end)
             filed = min(dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8)), now)
             try:
                 demo.complaint(office, patents, filed)
