@@ -233,7 +233,13 @@ def main() -> None:
                     "does not hold its documents, e.g. one made by replicate_index.py")
     ap.add_argument("--facet-request-only", action="store_true",
                     help="only the facet request of the search page: hits counted again vs the page's sealed total")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="search on one thread, never on two halves of the segments (the baseline of zhichan/search/halves.py)")
     args = ap.parse_args()
+    if args.one_thread:
+        from zhichan.search import halves
+
+        halves.SPLIT_MIN_DOCUMENTS = 2**62
     if args.facet_limit is not None:
         os.environ["ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS"] = str(args.facet_limit)
         get_settings.cache_clear()

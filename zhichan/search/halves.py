@@ -92,10 +92,12 @@ class Halves:
             self.searchers.append(index.searcher())
 
     @classmethod
-    def of(cls, folder: Path, searcher: tantivy.Searcher, min_documents: int = SPLIT_MIN_DOCUMENTS) -> Halves | None:
+    def of(cls, folder: Path, searcher: tantivy.Searcher, min_documents: int | None = None) -> Halves | None:
         """The halves of the build in ``folder`` (its tantivy folder), or None where one thread is
-        as good: a small build, a single segment, a single core."""
-        if (os.cpu_count() or 1) < 2 or searcher.num_segments < 2 or searcher.num_docs < min_documents:
+        as good: a small build (below ``min_documents``, by default :data:`SPLIT_MIN_DOCUMENTS`), a
+        single segment, a single core."""
+        least = SPLIT_MIN_DOCUMENTS if min_documents is None else min_documents
+        if (os.cpu_count() or 1) < 2 or searcher.num_segments < 2 or searcher.num_docs < least:
             return None
         return cls(folder)
 

@@ -39,7 +39,7 @@ from zhichan.search import fields as F
 from zhichan.search.ast import Node, to_query
 from zhichan.search.compiler import QueryCompiler
 from zhichan.search.errors import IndexMissing
-from zhichan.search.halves import SPLIT_MIN_DOCUMENTS, Halves
+from zhichan.search.halves import Halves
 from zhichan.search.layout import (
     FACET_FIELDS,
     SAMPLE_BUCKETS,
@@ -168,7 +168,7 @@ class SearchIndex:
 
     _cache: ClassVar[dict[str, SearchIndex]] = {}
 
-    def __init__(self, path: Path, split_min_documents: int = SPLIT_MIN_DOCUMENTS) -> None:
+    def __init__(self, path: Path, split_min_documents: int | None = None) -> None:
         self.path = path
         self.info = json.loads((path / "index.json").read_text("utf-8"))
         self.index = tantivy.Index.open(str(path / "tantivy"))
@@ -176,7 +176,7 @@ class SearchIndex:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         #: the segments in two halves searched side by side (both cores), None for one thread
-        self.halves = Halves.of(path / "tantivy", self.searcher, split_min_documents)
+        self.halves = Halves.of(path / "tantivy", self.searcher, split_min_documents)  # None: SPLIT_MIN_DOCUMENTS
         self.table = feather.read_table(path / "ids.arrow", memory_map=True)
         self._facet_names: dict[int, str] | None = None
         self.ids = self.table.column("application_number")
