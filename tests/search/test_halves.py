@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from zhichan.corpus.store import Snapshot
+from zhichan.search import halves as halves_module
 from zhichan.search import index as index_module
 from zhichan.search.halves import Halves, split_segments
 from zhichan.search.index import SearchIndex, merge_top
@@ -141,3 +142,22 @@ def test_ranking_goes_to_the_halves_only_when_it_pays(pair: tuple[SearchIndex, S
     got, want = two.ranked(node, limit=20, offset=20), one.ranked(node, limit=20, offset=20)
     assert split and got[0] == want[0]
     assert [(s, a.segment_ord, a.doc) for s, a in got[1]] == [(s, a.segment_ord, a.doc) for s, a in want[1]]
+
+
+def test_a_forked_child_makes_its_own_pool_and_leaves_the_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """A forked child inherits the pool object but not its threads, and the parent's folder."""
+    first = halves_module._shared_pool()
+    monkeypatch.setattr(halves_module, "_pool", halves_module._pool)  # restored after the test
+    monkeypatch.setattr(halves_module.os, "getpid", lambda: -1)
+    child = halves_module._shared_pool()
+    try:
+        assert child is not first and child.submit(lambda: 7).result(timeout=10) == 7
+    finally:
+        child.shutdown()
+    folder = tmp_path / "halves"
+    folder.mkdir()
+    halves_module._remove(str(folder), owner=-2)  # the exit of a process that did not make it
+    assert folder.exists()
+    halves_module._remove(str(folder), owner=-1)
+    assert not folder.exists()

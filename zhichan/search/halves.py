@@ -43,17 +43,23 @@ SPLIT_MIN_DOCUMENTS = 200_000
 
 T = TypeVar("T")
 
-_pool: ThreadPoolExecutor | None = None
+_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, the pool)
 _pool_lock = threading.Lock()
 
 
 def _shared_pool() -> ThreadPoolExecutor:
-    """The threads that run the second half of the searches of this process (one per core)."""
+    """The threads that run the second half of the searches of this process (one per core); a
+    forked child, which inherits the pool but not its threads, makes its own."""
     global _pool
     with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search-half")
-        return _pool
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search-half"))
+        return _pool[1]
+
+
+def _remove(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # not from a forked child's exit: the folder is its parent's
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def split_segments(segments: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -77,7 +83,7 @@ class Halves:
     def __init__(self, folder: Path) -> None:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
         self._dir = Path(tempfile.mkdtemp(prefix="zhichan-halves-"))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self._dir), True)
+        self._cleanup = weakref.finalize(self, _remove, str(self._dir), os.getpid())
         self.searchers: list[tantivy.Searcher] = []
         for i, group in enumerate(split_segments(meta["segments"])):
             half = self._dir / str(i)
