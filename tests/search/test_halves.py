@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tantivy
 
 from zhichan.corpus.store import Snapshot
 from zhichan.search import halves as halves_module
@@ -77,9 +79,9 @@ def test_a_halfs_own_scores_differ(pair: tuple[SearchIndex, SearchIndex]) -> Non
         assert any(abs(s - whole[int(r)]) > 1e-6 for (s, _), r in zip(hits, rows, strict=True))
 
 
-def _scored(searcher: object, query: object) -> tuple[list, list]:  # type: ignore[type-arg]
-    hits = searcher.search(query, 100_000, count=False).hits  # type: ignore[attr-defined]
-    return hits, searcher.fast_field_values("row", [a for _, a in hits])  # type: ignore[attr-defined]
+def _scored(searcher: tantivy.Searcher, query: tantivy.Query) -> tuple[list[Any], list[Any]]:
+    hits = searcher.search(query, 100_000, count=False).hits
+    return hits, searcher.fast_field_values("row", [a for _, a in hits])
 
 
 def test_merged_facet_lists() -> None:
@@ -104,7 +106,8 @@ def test_merged_facet_lists() -> None:
 
 
 def test_segments_split_by_live_documents() -> None:
-    segments = [{"segment_id": str(i), "max_doc": n, "deletes": None} for i, n in enumerate([100, 60, 50, 40, 10])]
+    segments: list[dict[str, Any]] = [{"segment_id": str(i), "max_doc": n, "deletes": None}
+                                      for i, n in enumerate([100, 60, 50, 40, 10])]
     segments[0]["deletes"] = {"num_deleted_docs": 50, "opstamp": 1}
     a, b = split_segments(segments)
     assert sorted(s["segment_id"] for s in a + b) == ["0", "1", "2", "3", "4"]
@@ -136,8 +139,13 @@ def test_ranking_goes_to_the_halves_only_when_it_pays(pair: tuple[SearchIndex, S
     assert not two.worth_halves(node)  # 20,000 patents read far fewer postings than the threshold
     monkeypatch.setattr(index_module, "SPLIT_RANK_MIN_POSTINGS", postings)
     assert two.worth_halves(node) and not one.worth_halves(node)
-    split = []
-    monkeypatch.setattr(two, "_top_split", lambda *a: split.append(a) or SearchIndex._top_split(two, *a))
+    split: list[tuple[Any, ...]] = []
+
+    def recorded(*args: Any) -> Any:
+        split.append(args)
+        return SearchIndex._top_split(two, *args)
+
+    monkeypatch.setattr(two, "_top_split", recorded)
     two.forget_results()
     got, want = two.ranked(node, limit=20, offset=20), one.ranked(node, limit=20, offset=20)
     assert split and got[0] == want[0]
