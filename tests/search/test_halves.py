@@ -33,8 +33,8 @@ def pair(segmented: Snapshot) -> tuple[SearchIndex, SearchIndex]:
     return one, two
 
 
-def page(index: SearchIndex, query: str, offset: int = 0) -> tuple[int, list[tuple[float, int]]]:
-    total, hits = index.top(index.compile(parse(query)), limit=20, offset=offset, split=True)
+def page(index: SearchIndex, query: str, offset: int = 0, sort: str = "relevance") -> tuple[int, list[tuple[float, int]]]:
+    total, hits = index.top(index.compile(parse(query)), limit=20, offset=offset, sort=sort, split=True)
     rows = index.searcher.fast_field_values("row", [a for _, a in hits]) if hits else []
     return total, [(score, int(row)) for (score, _), row in zip(hits, rows, strict=True)]  # type: ignore[arg-type]
 
@@ -54,6 +54,8 @@ def test_split_search_answers_as_the_single_searcher(pair: tuple[SearchIndex, Se
     assert two.count(two.compiler.matching(node)) == one.count(one.compiler.matching(node))
     for offset in (0, 20):  # the scores are the whole index's, not a half's
         assert page(two, query, offset) == page(one, query, offset)
+        for sort in ("date_desc", "date_asc"):  # equal dates in the whole index's order
+            assert page(two, query, offset, sort) == page(one, query, offset, sort)
     assert two.facets(node) == one.facets(node)
 
 
@@ -136,9 +138,10 @@ def test_ranking_goes_to_the_halves_only_when_it_pays(pair: tuple[SearchIndex, S
     assert two.compiler.postings(parse("电池 AND 深度学习"), two.searcher) == min(postings, other)  # its rarest part
     assert two.compiler.postings(parse("电池 OR 深度学习"), two.searcher) == postings + other
     assert two.compiler.postings(parse("锂"), two.searcher) is None  # a prefix: the dictionary cannot tell
-    assert not two.worth_halves(node)  # 20,000 patents read far fewer postings than the threshold
+    assert not two.worth_halves(node) and not two.worth_halves(node, "relevance")  # 20,000 patents read far fewer postings than the threshold
     monkeypatch.setattr(index_module, "SPLIT_RANK_MIN_POSTINGS", postings)
     assert two.worth_halves(node) and not one.worth_halves(node)
+    assert two.worth_halves(parse("涂层"), "date_desc")  # a date sort: always, nothing to score again
     split: list[tuple[Any, ...]] = []
 
     def recorded(*args: Any) -> Any:

@@ -85,7 +85,12 @@ class Halves:
         self._dir = Path(tempfile.mkdtemp(prefix="zhichan-halves-"))
         self._cleanup = weakref.finalize(self, _remove, str(self._dir), os.getpid())
         self.searchers: list[tantivy.Searcher] = []
+        #: per half, the whole index's ordinal of each of its segments (the whole searcher reads the
+        #: segments in the order meta.json lists them; a half keeps that order)
+        self.ordinals: list[list[int]] = []
+        position = {segment["segment_id"]: i for i, segment in enumerate(meta["segments"])}
         for i, group in enumerate(split_segments(meta["segments"])):
+            self.ordinals.append([position[segment["segment_id"]] for segment in group])
             half = self._dir / str(i)
             half.mkdir()
             for segment in group:

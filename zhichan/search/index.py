@@ -216,7 +216,7 @@ class SearchIndex:
     def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance", split: bool = False
             ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
         """The hit total and the hits ``offset`` … ``offset + limit`` in ``sort`` order; with ``split``
-        (and an index in halves) ranked on both halves side by side (:meth:`_top_split`)."""
+        (and an index in halves) on both halves side by side (:meth:`_top_split`, :meth:`_dated_split`)."""
         if sort == "relevance" and split and self.halves is not None:
             return self._top_split(query, offset + limit + TIE_MARGIN, offset, limit)
         if sort == "relevance":
@@ -228,10 +228,32 @@ class SearchIndex:
             rows = cast(list[int], self.searcher.fast_field_values("row", [a for _, a in hits])) if hits else []
             ranked = [h for h, _ in sorted(zip(hits, rows, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
             return int(result.count), ranked[offset:offset + limit]  # type: ignore[attr-defined]  # stub omits .count
-        else:
-            order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-            result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
+        order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+        if split and self.halves is not None and (merged := self._dated_split(query, offset, limit, order)):
+            return merged
+        result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
         return int(result.count), list(result.hits)  # type: ignore[attr-defined]  # stub omits .count
+
+    def _dated_split(self, query: tantivy.Query, offset: int, limit: int, order: tantivy.Order
+                     ) -> tuple[int, Ranked] | None:
+        """A date sort on the two halves side by side: each half's first ``offset + limit`` by date,
+        merged by date and then by the document's address in the whole index — tantivy's own order
+        of equal dates — so the page is the single searcher's (no scores: nothing to score again).
+        None (the caller sorts on one searcher) when a hit has no date."""
+        def first(searcher: tantivy.Searcher) -> tuple[int, list[tuple[Any, tantivy.DocAddress]]]:
+            result = searcher.search(query, offset + limit, count=True, order_by_field="ad", order=order)
+            return int(result.count), list(result.hits)  # type: ignore[attr-defined]  # stub omits .count
+
+        assert self.halves is not None
+        parts = self.halves.map(first)
+        merged = [(day, self.halves.ordinals[h][a.segment_ord], a.doc)
+                  for h, (_, hits) in enumerate(parts) for day, a in hits]
+        if any(day is None for day, _, _ in merged):
+            return None
+        sign = -1 if order == tantivy.Order.Desc else 1
+        merged.sort(key=lambda m: (sign * m[0], m[1], m[2]))
+        return (sum(count for count, _ in parts),
+                [(day, tantivy.DocAddress(segment, doc)) for day, segment, doc in merged[offset:offset + limit]])
 
     def _top_split(self, query: tantivy.Query, depth: int, offset: int, limit: int) -> tuple[int, Ranked]:
         """:meth:`top` by relevance on the two halves side by side: each half counts its hits and
@@ -270,13 +292,16 @@ class SearchIndex:
         i = bisect.bisect_right(self._chunk_starts, row) - 1
         return cast(str, self.ids.chunks[i][row - self._chunk_starts[i]].as_py())
 
-    def worth_halves(self, node: Node) -> bool:
-        """Whether ranking ``node`` on two halves pays: it costs a second search that scores the
-        halves' proposals again (~5–15 ms at 10M), so only for a query that reads at least
+    def worth_halves(self, node: Node, sort: str = "relevance") -> bool:
+        """Whether sorting the hits of ``node`` on two halves pays. A date sort always (its halves
+        merge by date at no extra cost); a ranking by relevance costs a second search that scores
+        the halves' proposals again (~12–17 ms at 10M), so only for a query that reads at least
         :data:`SPLIT_RANK_MIN_POSTINGS` postings (:meth:`QueryCompiler.postings`). Counting and
-        facets always run on both halves: their halves merge exactly at no extra cost."""
+        facets always run on both halves: they merge exactly at no extra cost."""
         if self.halves is None:
             return False
+        if sort != "relevance":
+            return True
         return (self.compiler.postings(node, self.searcher) or 0) >= SPLIT_RANK_MIN_POSTINGS
 
     def ranked(self, node: Node, *, limit: int, offset: int = 0, sort: str = "relevance") -> tuple[int, Ranked]:
@@ -287,8 +312,9 @@ class SearchIndex:
         if cached is not None and (offset + limit <= len(cached[1]) or len(cached[1]) == cached[0]):
             return cached[0], cached[1][offset:offset + limit]
         if offset + limit > RESULT_DEPTH:
-            return self.top(self.compile(node), limit=limit, offset=offset, sort=sort, split=self.worth_halves(node))
-        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort, split=self.worth_halves(node))
+            return self.top(self.compile(node), limit=limit, offset=offset, sort=sort,
+                            split=self.worth_halves(node, sort))
+        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort, split=self.worth_halves(node, sort))
         self._results.put(key, (total, hits))
         return total, hits[offset:offset + limit]
 
