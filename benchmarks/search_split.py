@@ -1,7 +1,8 @@
 """One search on both cores (zhichan/search/halves.py) beside one thread, on the same index in the same
-run: per query of the mixed set (benchmarks/search_bench.py QUERIES), the parts of a search — the
-ranked page with its count, the count alone, exact facets, estimated facets (above the setting's
-limit) — each way, interleaved; wall time and the CPU of the whole process (both threads), with the
+run: per query of the mixed set (benchmarks/search_bench.py QUERIES), a search as the product runs it
+(the ranked page — on the halves only where worth it — and the facets, estimated above the setting's
+limit) and its parts — the ranked page with its count (on the halves for every query), the count
+alone, exact facets, estimated facets — each way, interleaved; wall time and the CPU of the whole process (both threads), with the
 load. Checks on every run that the two ways agree: the hit total, the first page (score and row of
 each of the 20 hits) and every facet list.
 
@@ -74,6 +75,17 @@ class CriticalPath:
         return (time.thread_time() - c + self.longer_by) * 1000
 
 
+def searched(index: SearchIndex, node: Any, total: int, limit: int) -> None:
+    """What ``service.search`` asks of the index, cold: the ranked first page (on the halves only
+    where :meth:`SearchIndex.worth_halves` says so) and the facets, estimated above the limit."""
+    index.forget_results()
+    index.ranked(node, limit=20)
+    if total > limit:
+        index.estimated_facets(node, total, limit // service.SAMPLE_PART)
+    else:
+        index.facets(node)
+
+
 def half_scores(index: SearchIndex, query: object, one: list[tuple[float, int]]) -> str:
     """What the halves' own scores would rank (no scoring again on the whole index): of the single
     searcher's first 20 hits, how many the halves' merged first 20 hold at the same place / at all."""
@@ -102,11 +114,11 @@ def run(corpus: Path, repeat: int) -> None:
     for index in indexes.values():  # touch every file both ways before timing
         index.count(index.compile(parse("电池")))
         index.facets(parse("电池"))
-    parts = ("top (page + count)", "count", "facets exact", "facets estimated")
+    parts = ("search (the product's rule)", "top (page + count)", "count", "facets exact", "facets estimated")
     print(f"\nms p50 per part, wall (CPU of the process) — {' / '.join(WAYS)} [the halves' critical path: CPU of "
           f"the longest thread]; repeat {repeat}, interleaved\n"
           "| query | hits | " + " | ".join(parts) + " | same total, page 1, facets | halves' own scores: page 1 in place / in it |\n" + "|---" * (len(parts) + 4) + "|")
-    whole: dict[str, dict[str, list[float]]] = {w: {"wall": [], "cpu": []} for w in WAYS}
+    whole: dict[str, dict[str, list[float]]] = {w: {} for w in WAYS}
     agree = 0
     for name, query in QUERIES:
         node = parse(query)
@@ -114,7 +126,8 @@ def run(corpus: Path, repeat: int) -> None:
         total = one.count(matching)
         runs: dict[str, dict[str, Callable[[], object]]] = {}
         for way, index in indexes.items():
-            runs[way] = {"top (page + count)": partial(index.top, compiled, limit=20, split=index.halves is not None),
+            runs[way] = {"search (the product's rule)": partial(searched, index, node, total, limit),
+                         "top (page + count)": partial(index.top, compiled, limit=20, split=index.halves is not None),
                          "count": partial(index.count, matching),
                          "facets exact": partial(index._aggregate, matching, tuple(FACET_FIELDS))}
             if total > limit:  # what estimated_facets runs, without its cache
@@ -134,10 +147,12 @@ def run(corpus: Path, repeat: int) -> None:
                     cpu.setdefault((way, part), []).append((time.process_time() - c) * 1000)
                 if part in runs[WAYS[1]]:
                     path.setdefault(part, []).append(critical.measure(runs[WAYS[1]][part]))
-        for way in WAYS:  # the ranked page with its count
-            whole[way]["wall"] += wall[(way, "top (page + count)")]
-            whole[way]["cpu"] += cpu[(way, "top (page + count)")]
-        whole[WAYS[1]].setdefault("path", []).extend(path["top (page + count)"])
+        for way in WAYS:
+            for part in ("top (page + count)", "search (the product's rule)"):
+                whole[way].setdefault(f"wall {part}", []).extend(wall[(way, part)])
+                whole[way].setdefault(f"cpu {part}", []).extend(cpu[(way, part)])
+        for part in ("top (page + count)", "search (the product's rule)"):
+            whole[WAYS[1]].setdefault(f"path {part}", []).extend(path[part])
         same = (indexes["one thread"].count(matching) == indexes["two halves"].count(matching)
                 and page(indexes["one thread"], compiled) == page(indexes["two halves"], compiled)
                 and indexes["one thread"].facets(node) == indexes["two halves"].facets(node))
@@ -154,12 +169,15 @@ def run(corpus: Path, repeat: int) -> None:
         for index in indexes.values():
             index.forget_results()
     print(f"\nthe two ways agree on {agree} of {len(QUERIES)} queries; load after {os.getloadavg()}")
-    for way in WAYS:
-        print(f"whole set, the ranked page with its count ({way}): wall p50 {pct(whole[way]['wall'], .5):.1f} ms, "
-              f"p95 {pct(whole[way]['wall'], .95):.1f} ms; CPU of the process p50 {pct(whole[way]['cpu'], .5):.1f} ms, "
-              f"p95 {pct(whole[way]['cpu'], .95):.1f} ms"
-              + (f"; critical path p50 {pct(whole[way]['path'], .5):.1f} ms, p95 {pct(whole[way]['path'], .95):.1f} ms"
-                 if "path" in whole[way] else ""))
+    for part in ("top (page + count)", "search (the product's rule)"):
+        for way in WAYS:
+            w, c = whole[way][f"wall {part}"], whole[way][f"cpu {part}"]
+            line = (f"whole set, {part} ({way}): wall p50 {pct(w, .5):.1f} ms, p95 {pct(w, .95):.1f} ms; CPU of the "
+                    f"process p50 {pct(c, .5):.1f} ms, p95 {pct(c, .95):.1f} ms")
+            if f"path {part}" in whole[way]:
+                path_ms = whole[way][f"path {part}"]
+                line += f"; critical path p50 {pct(path_ms, .5):.1f} ms, p95 {pct(path_ms, .95):.1f} ms"
+            print(line)
 
 
 def main() -> None:
