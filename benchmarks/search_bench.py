@@ -133,7 +133,9 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
     service.search("电池", snapshot=snapshot)  # warm caches (labels, searcher)
     index = SearchIndex.for_snapshot(snapshot)
     assert index is not None
-    print(f"\nindex segments: {index.searcher.num_segments}")
+    print(f"\nindex segments: {index.searcher.num_segments}; "
+          + (f"searched in two halves of {[h.num_segments for h in index.halves.searchers]} segments"
+             if index.halves else "one thread"))
     limit = get_settings().search_facets_exact_max_hits
     print(f"\n## Query latency, ms (repeat {repeat}, the seven ways interleaved; facets of more than {limit:,} hits "
           f"estimated from a sample of ~{limit // service.SAMPLE_PART:,}; load average before {os.getloadavg()})\n"
@@ -149,9 +151,12 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
           "/ again | FTS5 p50 | FTS5 hits | DuckDB scan p50 |\n" + "|---" * 22 + "|")
     ways = ("search", "search exact", "no facets", "facets", "facets exact", "page 2", "again")
     whole: dict[str, list[float]] = {w: [] for w in ways}
-    # tantivy searches and aggregates on the calling thread: its CPU time is the cost of a query
-    # whatever the load of the machine (the wall-clock figures follow the load)
+    # tantivy searches and aggregates on the calling thread, and on a large index (two halves of its
+    # segments, zhichan/search/halves.py) on one more: the calling thread's CPU time is its own half and
+    # the serial parts — about the wall time on idle cores, whatever the load of the machine (the
+    # wall-clock figures follow the load); the process's CPU time is the work of both threads
     cpu: dict[str, list[float]] = {w: [] for w in ways}
+    work: dict[str, list[float]] = {w: [] for w in ways}
     for name, query in QUERIES:
         compiled = index.compile(parse(query))
         runs = {
@@ -171,10 +176,11 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
             for way in ("search", "again", "search exact", "facets", "facets exact", "no facets", "page 2"):
                 if way not in ("page 2", "again"):
                     index.forget_results()
-                t, c = time.perf_counter(), time.thread_time()
+                t, c, w = time.perf_counter(), time.thread_time(), time.process_time()
                 runs[way]()
                 times[way].append((time.perf_counter() - t) * 1000)
                 cpu[way].append((time.thread_time() - c) * 1000)
+                work[way].append((time.process_time() - w) * 1000)
         for way in ways:
             whole[way] += times[way]
         hits = index.count(compiled)
@@ -203,7 +209,8 @@ def latency(snapshot: Snapshot, repeat: int, db: sqlite3.Connection | None = Non
     print(f"\nload average after the latency runs: {os.getloadavg()}")
     for way in ways:
         print(f"whole mixed set, {way}: p50 {pct(whole[way], .5):.1f} ms, p95 {pct(whole[way], .95):.1f} ms wall; "
-              f"CPU of the calling thread p50 {pct(cpu[way], .5):.1f} ms, p95 {pct(cpu[way], .95):.1f} ms")
+              f"CPU of the calling thread p50 {pct(cpu[way], .5):.1f} ms, p95 {pct(cpu[way], .95):.1f} ms; "
+              f"of the process (both threads) p50 {pct(work[way], .5):.1f} ms, p95 {pct(work[way], .95):.1f} ms")
 
 
 def main() -> None:
@@ -226,7 +233,13 @@ def main() -> None:
                     "does not hold its documents, e.g. one made by replicate_index.py")
     ap.add_argument("--facet-request-only", action="store_true",
                     help="only the facet request of the search page: hits counted again vs the page's sealed total")
+    ap.add_argument("--one-thread", action="store_true",
+                    help="search on one thread, never on two halves of the segments (the baseline of zhichan/search/halves.py)")
     args = ap.parse_args()
+    if args.one_thread:
+        from zhichan.search import halves
+
+        halves.SPLIT_MIN_DOCUMENTS = 2**62
     if args.facet_limit is not None:
         os.environ["ZHICHAN_SEARCH_FACETS_EXACT_MAX_HITS"] = str(args.facet_limit)
         get_settings.cache_clear()

@@ -8,6 +8,8 @@ runs) and wall, and the first query of a fresh process.
 Parts: compile; count alone (the matching query, no scoring); the ranked page with its count
 (``SearchIndex.top``, what a search runs); the page's rows and snippets (display columns, highlight);
 exact facets; estimated facets (the sample of the setting's limit / 10 — only above the limit).
+CPU is the calling thread's: on an index searched in two halves (zhichan/search/halves.py) its own
+half and the serial parts; benchmarks/search_split.py gives both halves and the critical path.
 Reads only.
 """
 

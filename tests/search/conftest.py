@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from zhichan.corpus.store import Snapshot
+from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.corpus.testing import build_snapshot
 from zhichan.search.build import build_index
 from zhichan.search.highvalue import flags_by_patent, high_value_table
@@ -23,6 +24,19 @@ def ref_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]
     root: Path = tmp_path_factory.mktemp("search-ref") / "var"
     snapshot = build_snapshot(root, patents=corpus.patents(), events=corpus.events())
     build_index(snapshot)
+    yield snapshot
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+@pytest.fixture(scope="session")
+def segmented(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
+    """20,000 generated patents indexed single-threaded with a small writer heap: several segments,
+    in the same order on every run (test_facets_exact.py, test_halves.py)."""
+    from zhichan.corpus.generator import generate
+
+    store = CorpusStore(tmp_path_factory.mktemp("facets") / "var" / "corpus")
+    snapshot = generate(20_000, seed=1, store=store, as_of=dt.date(2023, 12, 31))
+    build_index(snapshot, heap_bytes=15_000_000, threads=1, with_vectors=False, workers=1)
     yield snapshot
     SearchIndex._cache.pop(snapshot.id, None)
 

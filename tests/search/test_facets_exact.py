@@ -1,20 +1,18 @@
 """Every facet count equals a DuckDB count over the snapshot, on an index of several segments.
 
 tantivy counts a facet per segment and merges; a value cut off in one segment's list would come
-out undercounted (and still look exact). The index here is built single-threaded with a small
-writer heap, so it has several segments in the same order on every run.
+out undercounted (and still look exact). The index (the ``segmented`` fixture, conftest.py) is
+built single-threaded with a small writer heap, so it has several segments in the same order on every run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 
-from zhichan.corpus.store import CorpusStore, Snapshot
+from zhichan.corpus.store import Snapshot
 from zhichan.search import service
-from zhichan.search.build import build_index
 from zhichan.search.duckdb_backend import where_clause
 from zhichan.search.index import SearchIndex
 from zhichan.search.layout import FACET_FIELDS
@@ -32,17 +30,6 @@ FACET_SQL = {
     "sei": "unnest(sei_codes)",
 }
 QUERIES = ("AD>=1985", "材料", "电池 OR 芯片", "AD>=2015 AND RC=44", "IPC=H01 NOT 电池", "PA=科技")
-
-
-@pytest.fixture(scope="module")
-def segmented(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
-    from zhichan.corpus.generator import generate
-
-    store = CorpusStore(tmp_path_factory.mktemp("facets") / "var" / "corpus")
-    snapshot = generate(20_000, seed=1, store=store, as_of=dt.date(2023, 12, 31))
-    build_index(snapshot, heap_bytes=15_000_000, threads=1, with_vectors=False, workers=1)
-    yield snapshot
-    SearchIndex._cache.pop(snapshot.id, None)
 
 
 def duckdb_counts(snapshot: Snapshot, query: str, facet: str) -> dict[str, int]:

@@ -35,7 +35,18 @@ def bigram_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Quer
     offsets = list(range(0, len(s) - 1, 2))
     if offsets[-1] != len(s) - 2:
         offsets.append(len(s) - 2)
-    return tantivy.Query.phrase_query(schema, field, [(i, s[i:i + 2]) for i in offsets])
+    return tantivy.Query.phrase_query(schema, field, [(i, s[i:i + 2]) for i in offsets])  # = bigram_terms
+
+
+def bigram_terms(value: str) -> list[str]:
+    """The bigram terms :func:`bigram_match` reads for ``value`` (none for one character: a prefix)."""
+    s = SPACE.sub(BLANK, value)
+    if len(s) < 2:
+        return []
+    offsets = list(range(0, len(s) - 1, 2))
+    if offsets[-1] != len(s) - 2:
+        offsets.append(len(s) - 2)
+    return [s[i:i + 2] for i in offsets]
 
 
 def word_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query | None:
@@ -119,6 +130,35 @@ class QueryCompiler:
         if isinstance(node, Not):
             return tantivy.Query.boolean_query([(tantivy.Occur.Must, everything),
                                                 (tantivy.Occur.MustNot, self.compile(node.child))])
+        raise TypeError(node)
+
+    def postings(self, node: Node, searcher: tantivy.Searcher) -> int | None:
+        """About how many postings ranking ``node`` reads, from the term dictionaries alone
+        (microseconds): the document frequencies of the bigram and word terms of a text clause and
+        of an exact code, summed over OR, the smallest part of AND (an intersection is led by its
+        rarest part); None for what the dictionaries do not tell (a prefix, one character, a date
+        range). :meth:`SearchIndex.top` decides by it whether a ranking is worth two threads."""
+        if isinstance(node, Text):
+            terms = bigram_terms(node.value)
+            if not terms:
+                return None
+            total = 0
+            for p in TEXT_PARTS.get(node.field, (node.field,)):
+                total += sum(searcher.doc_freq(BIGRAM_FIELDS[p], t) for t in terms)
+                if p in WORD_FIELDS:
+                    total += sum(searcher.doc_freq(WORD_FIELDS[p], w) for w in rjieba.cut(node.value) if w.strip())
+            return total
+        if isinstance(node, Code):
+            return None if node.prefix else searcher.doc_freq(CODE_FIELDS[node.field], node.value)
+        if isinstance(node, DateRange):
+            return None
+        if isinstance(node, Not):
+            return None
+        parts = [n for n in (self.postings(c, searcher) for c in node.children) if n is not None]
+        if isinstance(node, And):
+            return min(parts) if parts else None
+        if isinstance(node, Or):
+            return sum(parts) if len(parts) == len(node.children) else None
         raise TypeError(node)
 
     def compile(self, node: Node) -> tantivy.Query:

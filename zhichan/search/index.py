@@ -20,12 +20,15 @@ Building: :mod:`zhichan.search.build`; the query compiler: :mod:`zhichan.search.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import pyarrow as pa
 import pyarrow.feather as feather
@@ -36,6 +39,7 @@ from zhichan.search import fields as F
 from zhichan.search.ast import Node, to_query
 from zhichan.search.compiler import QueryCompiler
 from zhichan.search.errors import IndexMissing
+from zhichan.search.halves import Halves
 from zhichan.search.layout import (
     FACET_FIELDS,
     SAMPLE_BUCKETS,
@@ -48,11 +52,20 @@ from zhichan.search.layout import (
 from zhichan.search.models import SORTS, FacetSample
 
 TIE_MARGIN = 64
+T = TypeVar("T")
 #: Each index segment hands on every value it counted, not only its top ones: tantivy's default cut
 #: (10 × size per segment, as Elasticsearch per shard) undercounts a value that missed one
 #: segment's cut — a wrong number shown as exact (an IPC subclass's 160 patents instead of 161). The
 #: cost is merging the segments' value maps: noticeable only for the applicant facet of broad queries.
 EVERY_VALUE = 2**32 - 1
+
+#: Rank on two halves (:meth:`SearchIndex.worth_halves`) from this many postings read: measured at 10M,
+#: a ranking reading 1–2 million postings takes 25–75 ms CPU on one thread, one reading 5.5 million
+#: (``传感器``) 190 ms; scoring the halves' proposals again costs a fixed 5–15 ms.
+SPLIT_RANK_MIN_POSTINGS = 1_000_000
+#: A searcher (each half on the split path, :mod:`zhichan.search.halves`) lists this many times a
+#: facet's size, so that the top values are usually provable from its lists (:func:`merge_top`).
+FACET_MARGIN = 3
 
 FacetCounts = dict[str, list[tuple[Any, int]]]
 #: The result cache of an open index: per query as run (scope included) and sort, the hit total and
@@ -109,21 +122,65 @@ def approximate(count: int, scale: float, most: int | None = None) -> int:
     return rounded if most is None else min(rounded, most)
 
 
+def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    result = searcher.search(query, 1, count=True)  # limit 0 panics in tantivy-py
+    return int(result.count)  # type: ignore[attr-defined]  # the stub omits SearchResult.count
+
+
+def merge_top(parts: list[dict[str, Any]], size: int) -> list[dict[str, Any]] | None:
+    """The top ``size`` values of a facet, with their counts, from the terms aggregations of disjoint
+    parts of the hits (each ``{"buckets": [{"key", "doc_count"}…], "sum_other_doc_count"}``) — or None
+    where the parts' lists do not prove them. A part whose list was cut (other documents left) may
+    hold a value it does not list, at most as often as its last listed value: a value is *known*
+    when every part lists it or lists everything, and the merge is proven when each value taken is
+    known and no other value — listed or not — can reach the last one taken. Counted ties are
+    ordered by value, the whole index's lists alike."""
+    counts: dict[Any, int] = {}
+    listed: list[set[Any]] = []
+    floors: list[int] = []  # the most a part can hold of a value it does not list
+    for part in parts:
+        buckets = part.get("buckets", [])
+        listed.append({b["key"] for b in buckets})
+        for b in buckets:
+            counts[b["key"]] = counts.get(b["key"], 0) + int(b["doc_count"])
+        cut = int(part.get("sum_other_doc_count") or 0) > 0
+        floors.append(min((int(b["doc_count"]) for b in buckets), default=0) if cut else 0)
+
+    def most(key: Any) -> int:
+        return counts.get(key, 0) + sum(f for keys, f in zip(listed, floors, strict=True) if key not in keys)
+
+    order = sorted(counts, key=lambda k: (-counts[k], str(k)))
+    taken, rest = order[:size], order[size:]
+    if any(most(k) != counts[k] for k in taken):
+        return None
+    last = counts[taken[-1]] if len(taken) == size else 0
+    unlisted = sum(floors)  # a value no part lists
+    if len(taken) < size and unlisted > 0:
+        return None
+    if any(most(k) > last or (most(k) == last and most(k) != counts[k]) for k in rest) or (
+            unlisted and unlisted >= last):
+        return None
+    return [{"key": k, "doc_count": counts[k]} for k in taken]
+
+
 class SearchIndex:
     """An open index build: compiles syntax trees to tantivy queries and runs them."""
 
     _cache: ClassVar[dict[str, SearchIndex]] = {}
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, split_min_documents: int | None = None) -> None:
         self.path = path
         self.info = json.loads((path / "index.json").read_text("utf-8"))
         self.index = tantivy.Index.open(str(path / "tantivy"))
         register_tokenizers(self.index)  # tokenizers are not persisted: register after every open
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
+        #: the segments in two halves searched side by side (both cores), None for one thread
+        self.halves = Halves.of(path / "tantivy", self.searcher, split_min_documents)  # None: SPLIT_MIN_DOCUMENTS
         self.table = feather.read_table(path / "ids.arrow", memory_map=True)
         self._facet_names: dict[int, str] | None = None
         self.ids = self.table.column("application_number")
+        self._chunk_starts: list[int] | None = None
         self.compiler = QueryCompiler(self.schema)
         self._results = ResultCache()  # (query as run, sort) → (total, first RESULT_DEPTH ranked hits)
         self._facet_results = ResultCache()  # (query as run, facets, how counted) → counts
@@ -154,11 +211,14 @@ class SearchIndex:
 
     # run ---------------------------------------------------------------------------------------------
     def count(self, query: tantivy.Query) -> int:
-        result = self.searcher.search(query, 1, count=True)  # limit 0 panics in tantivy-py
-        return int(result.count)  # type: ignore[attr-defined]  # the stub omits SearchResult.count
+        return sum(self._each(lambda searcher: _count(searcher, query)))
 
-    def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance"
+    def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance", split: bool = False
             ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+        """The hit total and the hits ``offset`` … ``offset + limit`` in ``sort`` order; with ``split``
+        (and an index in halves) on both halves side by side (:meth:`_top_split`, :meth:`_dated_split`)."""
+        if sort == "relevance" and split and self.halves is not None:
+            return self._top_split(query, offset + limit + TIE_MARGIN, offset, limit)
         if sort == "relevance":
             # Equal scores are ordered by the document's row in the snapshot, not by tantivy's doc
             # address (which depends on how the index was built), so every build of a snapshot pages
@@ -168,10 +228,81 @@ class SearchIndex:
             rows = cast(list[int], self.searcher.fast_field_values("row", [a for _, a in hits])) if hits else []
             ranked = [h for h, _ in sorted(zip(hits, rows, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
             return int(result.count), ranked[offset:offset + limit]  # type: ignore[attr-defined]  # stub omits .count
-        else:
-            order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-            result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
+        order = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+        if split and self.halves is not None and (merged := self._dated_split(query, offset, limit, order)):
+            return merged
+        result = self.searcher.search(query, limit, count=True, offset=offset, order_by_field="ad", order=order)
         return int(result.count), list(result.hits)  # type: ignore[attr-defined]  # stub omits .count
+
+    def _dated_split(self, query: tantivy.Query, offset: int, limit: int, order: tantivy.Order
+                     ) -> tuple[int, Ranked] | None:
+        """A date sort on the two halves side by side: each half's first ``offset + limit`` by date,
+        merged by date and then by the document's address in the whole index — tantivy's own order
+        of equal dates — so the page is the single searcher's (no scores: nothing to score again).
+        None (the caller sorts on one searcher) when a hit has no date."""
+        def first(searcher: tantivy.Searcher) -> tuple[int, list[tuple[Any, tantivy.DocAddress]]]:
+            result = searcher.search(query, offset + limit, count=True, order_by_field="ad", order=order)
+            return int(result.count), list(result.hits)  # type: ignore[attr-defined]  # stub omits .count
+
+        assert self.halves is not None
+        parts = self.halves.map(first)
+        merged = [(day, self.halves.ordinals[h][a.segment_ord], a.doc)
+                  for h, (_, hits) in enumerate(parts) for day, a in hits]
+        if any(day is None for day, _, _ in merged):
+            return None
+        sign = -1 if order == tantivy.Order.Desc else 1
+        merged.sort(key=lambda m: (sign * m[0], m[1], m[2]))
+        return (sum(count for count, _ in parts),
+                [(day, tantivy.DocAddress(segment, doc)) for day, segment, doc in merged[offset:offset + limit]])
+
+    def _top_split(self, query: tantivy.Query, depth: int, offset: int, limit: int) -> tuple[int, Ranked]:
+        """:meth:`top` by relevance on the two halves side by side: each half counts its hits and
+        proposes its best ``depth``; the proposals are scored again on the whole index — the query
+        restricted to the proposed patents, a cheap search led by the restriction — because a half
+        scores with its own BM25 statistics (:mod:`zhichan.search.halves`). The scores are the single
+        searcher's; the ranking is the single searcher's unless a patent below a half's first
+        ``depth`` by the half's scores belongs in the whole index's first ``depth`` (scores within a
+        fraction of a per cent of each other across the cut: docs/search.md, "Search at 10M")."""
+
+        def propose(searcher: tantivy.Searcher) -> tuple[int, list[int]]:
+            result = searcher.search(query, depth, count=True)
+            hits = [a for _, a in result.hits]
+            rows = cast(list[int], searcher.fast_field_values("row", hits)) if hits else []
+            return int(result.count), rows  # type: ignore[attr-defined]  # the stub omits .count
+
+        proposed = self.halves.map(propose) if self.halves is not None else []
+        total = sum(count for count, _ in proposed)
+        rows = sorted({r for _, half in proposed for r in half})
+        if not rows:
+            return total, []
+        numbers = [F.normalize_an(self._number(r)) for r in rows]
+        among = tantivy.Query.const_score_query(tantivy.Query.term_set_query(self.schema, "an", numbers), 0.0)
+        result = self.searcher.search(tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, among)]), depth, count=False)
+        hits = list(result.hits)
+        scored = cast(list[int], self.searcher.fast_field_values("row", [a for _, a in hits])) if hits else []
+        ranked = [h for h, _ in sorted(zip(hits, scored, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
+        return total, ranked[offset:offset + limit]
+
+    def _number(self, row: int) -> str:
+        """The application number of one row (a lookup in its chunk: ``take`` on the chunked column
+        costs ~10 µs a row)."""
+        if self._chunk_starts is None:
+            self._chunk_starts = list(itertools.accumulate((len(c) for c in self.ids.chunks), initial=0))
+        i = bisect.bisect_right(self._chunk_starts, row) - 1
+        return cast(str, self.ids.chunks[i][row - self._chunk_starts[i]].as_py())
+
+    def worth_halves(self, node: Node, sort: str = "relevance") -> bool:
+        """Whether sorting the hits of ``node`` on two halves pays. A date sort always (its halves
+        merge by date at no extra cost); a ranking by relevance costs a second search that scores
+        the halves' proposals again (~12–17 ms at 10M), so only for a query that reads at least
+        :data:`SPLIT_RANK_MIN_POSTINGS` postings (:meth:`QueryCompiler.postings`). Counting and
+        facets always run on both halves: they merge exactly at no extra cost."""
+        if self.halves is None:
+            return False
+        if sort != "relevance":
+            return True
+        return (self.compiler.postings(node, self.searcher) or 0) >= SPLIT_RANK_MIN_POSTINGS
 
     def ranked(self, node: Node, *, limit: int, offset: int = 0, sort: str = "relevance") -> tuple[int, Ranked]:
         """:meth:`top` of ``node``, through the result cache (:data:`RESULT_DEPTH`): a page within the
@@ -181,8 +312,9 @@ class SearchIndex:
         if cached is not None and (offset + limit <= len(cached[1]) or len(cached[1]) == cached[0]):
             return cached[0], cached[1][offset:offset + limit]
         if offset + limit > RESULT_DEPTH:
-            return self.top(self.compile(node), limit=limit, offset=offset, sort=sort)
-        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort)
+            return self.top(self.compile(node), limit=limit, offset=offset, sort=sort,
+                            split=self.worth_halves(node, sort))
+        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort, split=self.worth_halves(node, sort))
         self._results.put(key, (total, hits))
         return total, hits[offset:offset + limit]
 
@@ -278,19 +410,32 @@ class SearchIndex:
 
     def _aggregate(self, query: tantivy.Query, names: tuple[str, ...]) -> tuple[FacetCounts, int]:
         """Every facet of ``names`` in one pass over the hits (tantivy terms aggregations), and the
-        number of hits counted."""
-        aggs: dict[str, Any] = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1],
-                                                 "segment_size": EVERY_VALUE}} for name in names}
+        number of hits counted — on the two halves side by side where the index is split, summed.
+        Each searcher lists a facet's top values with a margin (:data:`FACET_MARGIN` × the size);
+        where its lists cannot prove the top values and their counts (:func:`merge_top`: a tie at
+        the cut, a value one half cut off), that facet is counted again with every value listed."""
+        aggs: dict[str, Any] = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1]
+                                                 * FACET_MARGIN, "segment_size": EVERY_VALUE}} for name in names}
         aggs["_hits"] = {"value_count": {"field": "row"}}  # every document has its row
-        result = self.searcher.aggregate(query, aggs)
+        parts = self._each(lambda searcher: searcher.aggregate(query, aggs))
+        found = {name: merge_top([part.get(name, {}) for part in parts], FACET_FIELDS[name][1]) for name in names}
+        if again := [name for name, top in found.items() if top is None]:
+            every = {name: {"terms": {**aggs[name]["terms"], "size": EVERY_VALUE}} for name in again}
+            recount = self._each(lambda searcher: searcher.aggregate(query, every))
+            found |= {name: merge_top([part.get(name, {}) for part in recount], FACET_FIELDS[name][1]) for name in again}
         out: FacetCounts = {}
         for name in names:
-            buckets = result.get(name, {}).get("buckets", [])
+            buckets = found[name]
+            assert buckets is not None  # lists of every value always prove their top
             if name == "applicant":
                 names_by_key = self.facet_names()
                 buckets = [{"key": names_by_key.get(int(b["key"])), "doc_count": b["doc_count"]} for b in buckets]
             out[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", None)]
-        return out, int(result.get("_hits", {}).get("value") or 0)
+        return out, sum(int(part.get("_hits", {}).get("value") or 0) for part in parts)
+
+    def _each(self, fn: Callable[[tantivy.Searcher], T]) -> list[T]:
+        """``fn`` on each half side by side where the index is split, else on the one searcher."""
+        return self.halves.map(fn) if self.halves is not None else [fn(self.searcher)]
 
     def facet_names(self) -> dict[int, str]:
         """Applicant facet key → name (``facet_names.arrow``), read on first use."""

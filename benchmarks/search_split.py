@@ -1,0 +1,193 @@
+"""One search on both cores (zhichan/search/halves.py) beside one thread, on the same index in the same
+run: per query of the mixed set (benchmarks/search_bench.py QUERIES), a search as the product runs it
+(the ranked page — on the halves only where worth it — and the facets, estimated above the setting's
+limit) and its parts — the ranked page with its count (on the halves for every query), the count
+alone, exact facets, estimated facets — each way, interleaved; wall time and the CPU of the whole process (both threads), with the
+load. Checks on every run that the two ways agree: the hit total, the first page (score and row of
+each of the 20 hits) and every facet list.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/search_split.py --corpus /work/benchdata/search8-10m/corpus \\
+        --corpus /work/benchdata/facets-1m/corpus --repeat 10
+
+Reads only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from search_bench import QUERIES, pct
+
+from zhichan.corpus.store import CorpusStore
+from zhichan.search import service
+from zhichan.search.index import SearchIndex
+from zhichan.search.layout import FACET_FIELDS, SAMPLE_BUCKETS, index_path
+from zhichan.search.parser import parse
+from zhichan.settings import get_settings
+
+WAYS = ("one thread", "two halves")
+
+
+def page(index: SearchIndex, query: object) -> list[tuple[float, int]]:
+    _, hits = index.top(query, limit=20, split=index.halves is not None)  # type: ignore[arg-type]
+    rows = index.searcher.fast_field_values("row", [a for _, a in hits]) if hits else []
+    return [(round(score, 5), int(row)) for (score, _), row in zip(hits, rows, strict=True)]  # type: ignore[arg-type]
+
+
+class CriticalPath:
+    """The CPU on the longest thread of a run on the halves: the calling thread's CPU with its own
+    half's replaced by the longer of the two halves' — the wall time on two idle cores (the wall
+    figures of a loaded machine follow its load)."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        assert index.halves is not None
+        self.longer_by = 0.0
+        halves, plain = index.halves, index.halves.map
+
+        def timed_map(fn: Callable[[Any], Any]) -> list[Any]:
+            spent: dict[int, float] = {}
+
+            def run(i: int, searcher: Any) -> Any:
+                c = time.thread_time()
+                try:
+                    return fn(searcher)
+                finally:
+                    spent[i] = time.thread_time() - c
+
+            first = halves.searchers[0]
+            out = plain(lambda s: run(0 if s is first else 1, s))
+            self.longer_by += max(0.0, spent[1] - spent[0])
+            return out
+
+        halves.map = timed_map  # type: ignore[method-assign]
+
+    def measure(self, fn: Callable[[], object]) -> float:
+        self.longer_by = 0.0
+        c = time.thread_time()
+        fn()
+        return (time.thread_time() - c + self.longer_by) * 1000
+
+
+def searched(index: SearchIndex, node: Any, total: int, limit: int) -> None:
+    """What ``service.search`` asks of the index, cold: the ranked first page (on the halves only
+    where :meth:`SearchIndex.worth_halves` says so) and the facets, estimated above the limit."""
+    index.forget_results()
+    index.ranked(node, limit=20)
+    if total > limit:
+        index.estimated_facets(node, total, limit // service.SAMPLE_PART)
+    else:
+        index.facets(node)
+
+
+def half_scores(index: SearchIndex, query: object, one: list[tuple[float, int]]) -> str:
+    """What the halves' own scores would rank (no scoring again on the whole index): of the single
+    searcher's first 20 hits, how many the halves' merged first 20 hold at the same place / at all."""
+    assert index.halves is not None
+    merged = []
+    for searcher in index.halves.searchers:
+        hits = searcher.search(query, 20 + 64, count=False).hits  # type: ignore[arg-type]
+        rows = searcher.fast_field_values("row", [a for _, a in hits]) if hits else []
+        merged += [(score, int(row)) for (score, _), row in zip(hits, rows, strict=True)]  # type: ignore[arg-type]
+    got = [row for _, row in sorted(merged, key=lambda sr: (-sr[0], sr[1]))[:20]]
+    want = [row for _, row in one]
+    return f"{sum(a == b for a, b in zip(got, want, strict=False))} / {len(set(got) & set(want))} of {len(want)}"
+
+
+def run(corpus: Path, repeat: int) -> None:
+    snapshot = CorpusStore(corpus).current()
+    path = index_path(snapshot)
+    assert path is not None
+    indexes = {"one thread": SearchIndex(path, split_min_documents=2**62), "two halves": SearchIndex(path, 0)}
+    assert indexes["two halves"].halves is not None, "the index has one segment: nothing to split"
+    limit = get_settings().search_facets_exact_max_hits
+    one = indexes["one thread"]
+    critical = CriticalPath(indexes["two halves"])
+    print(f"\n# {path}: {one.searcher.num_docs:,} documents, {one.searcher.num_segments} segments; "
+          f"{os.cpu_count()} cores; load before {os.getloadavg()}")
+    for index in indexes.values():  # touch every file both ways before timing
+        index.count(index.compile(parse("电池")))
+        index.facets(parse("电池"))
+    parts = ("search (the product's rule)", "top (page + count)", "count", "facets exact", "facets estimated")
+    print(f"\nms p50 per part, wall (CPU of the process) — {' / '.join(WAYS)} [the halves' critical path: CPU of "
+          f"the longest thread]; repeat {repeat}, interleaved\n"
+          "| query | hits | " + " | ".join(parts) + " | same total, page 1, facets | halves' own scores: page 1 in place / in it |\n" + "|---" * (len(parts) + 4) + "|")
+    whole: dict[str, dict[str, list[float]]] = {w: {} for w in WAYS}
+    agree = 0
+    for name, query in QUERIES:
+        node = parse(query)
+        compiled, matching = one.compile(node), one.compiler.matching(node)
+        total = one.count(matching)
+        runs: dict[str, dict[str, Callable[[], object]]] = {}
+        for way, index in indexes.items():
+            runs[way] = {"search (the product's rule)": partial(searched, index, node, total, limit),
+                         "top (page + count)": partial(index.top, compiled, limit=20, split=index.halves is not None),
+                         "count": partial(index.count, matching),
+                         "facets exact": partial(index._aggregate, matching, tuple(FACET_FIELDS))}
+            if total > limit:  # what estimated_facets runs, without its cache
+                buckets = math.ceil(SAMPLE_BUCKETS * (limit // service.SAMPLE_PART) / total)
+                runs[way]["facets estimated"] = partial(index._estimate, node, tuple(FACET_FIELDS), buckets, total)
+        wall: dict[tuple[str, str], list[float]] = {}
+        cpu: dict[tuple[str, str], list[float]] = {}
+        path: dict[str, list[float]] = {}
+        for _ in range(repeat):
+            for part in parts:
+                for way in WAYS:
+                    if part not in runs[way]:
+                        continue
+                    t, c = time.perf_counter(), time.process_time()
+                    runs[way][part]()
+                    wall.setdefault((way, part), []).append((time.perf_counter() - t) * 1000)
+                    cpu.setdefault((way, part), []).append((time.process_time() - c) * 1000)
+                if part in runs[WAYS[1]]:
+                    path.setdefault(part, []).append(critical.measure(runs[WAYS[1]][part]))
+        for way in WAYS:
+            for part in ("top (page + count)", "search (the product's rule)"):
+                whole[way].setdefault(f"wall {part}", []).extend(wall[(way, part)])
+                whole[way].setdefault(f"cpu {part}", []).extend(cpu[(way, part)])
+        for part in ("top (page + count)", "search (the product's rule)"):
+            whole[WAYS[1]].setdefault(f"path {part}", []).extend(path[part])
+        same = (indexes["one thread"].count(matching) == indexes["two halves"].count(matching)
+                and page(indexes["one thread"], compiled) == page(indexes["two halves"], compiled)
+                and indexes["one thread"].facets(node) == indexes["two halves"].facets(node))
+        agree += same
+        own = half_scores(indexes["two halves"], compiled, page(indexes["one thread"], compiled))
+        cells = []
+        for part in parts:
+            if (WAYS[0], part) not in wall:
+                cells.append("—")
+                continue
+            cells.append(" / ".join(f"{pct(wall[(w, part)], .5):.1f} ({pct(cpu[(w, part)], .5):.1f})" for w in WAYS)
+                         + f" [{pct(path[part], .5):.1f}]")
+        print(f"| {name}: `{query}` | {total:,} | " + " | ".join(cells) + f" | {'yes' if same else 'NO'} | {own} |", flush=True)
+        for index in indexes.values():
+            index.forget_results()
+    print(f"\nthe two ways agree on {agree} of {len(QUERIES)} queries; load after {os.getloadavg()}")
+    for part in ("top (page + count)", "search (the product's rule)"):
+        for way in WAYS:
+            w, c = whole[way][f"wall {part}"], whole[way][f"cpu {part}"]
+            line = (f"whole set, {part} ({way}): wall p50 {pct(w, .5):.1f} ms, p95 {pct(w, .95):.1f} ms; CPU of the "
+                    f"process p50 {pct(c, .5):.1f} ms, p95 {pct(c, .95):.1f} ms")
+            if f"path {part}" in whole[way]:
+                path_ms = whole[way][f"path {part}"]
+                line += f"; critical path p50 {pct(path_ms, .5):.1f} ms, p95 {pct(path_ms, .95):.1f} ms"
+            print(line)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, action="append", required=True)
+    ap.add_argument("--repeat", type=int, default=10)
+    args = ap.parse_args()
+    for corpus in args.corpus:
+        run(corpus, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
