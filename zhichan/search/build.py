@@ -317,7 +317,8 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     column-wise (:mod:`zhichan.search.prepare`), in ``workers`` processes (default:
     :func:`_default_workers`; 1 = in-process) while tantivy indexes with ``threads`` threads and a
     ``heap_bytes`` budget; the similarity vectors are computed in the same pass from the same folded text
-    (the LSA projection is fitted on a sample first).
+    (the LSA projection is fitted on a sample: first when in-process; with workers in a thread beside
+    the document stage, the batches prepared before it ends projected from their bigram counts).
     """
     from zhichan.search.highvalue import compute_high_value, flags_by_patent, snapshot_date
 
