@@ -160,6 +160,7 @@ def fit_projection(snapshot: Snapshot, sample: int = FIT_SAMPLE, seed: int = 0) 
     """IDF and a TruncatedSVD (LSA) fitted on an evenly spread sample of ``sample`` patents."""
     import pyarrow as pa
     from sklearn.decomposition import TruncatedSVD
+    from threadpoolctl import threadpool_limits
 
     total = snapshot.counts.get("patents", 0)
     step = max(1, -(-total // sample))
@@ -187,7 +188,11 @@ def fit_projection(snapshot: Snapshot, sample: int = FIT_SAMPLE, seed: int = 0) 
         keep = keep[df[keep] > 0]
         k = min(DIMENSIONS, n - 1, len(keep) - 1)
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=2, random_state=seed)
-        svd.fit(weighted[:, keep])
+        # One BLAS thread: the factors are tall and thin (sample × 138), where OpenBLAS's threads
+        # mostly wait on each other — with its default (one per core) the fit took twice the CPU
+        # and, on a busy machine, twice the wall time (docs/search.md, "Index build").
+        with threadpool_limits(limits=1, user_api="blas"):
+            svd.fit(weighted[:, keep])
         components = np.zeros((k, N_FEATURES), dtype=np.float32)
         components[:, keep] = svd.components_
     else:
