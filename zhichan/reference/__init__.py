@@ -58,6 +58,7 @@ from zhichan.reference.sei import (
     sei_codes_for_ipc,
     sei_codes_for_ipc_batch,
     sei_lookup_table,
+    sei_name,
     sei_table_stats,
 )
 from zhichan.reference.tech_fields import TechField, tech_field, tech_field_for_ipc, tech_fields
@@ -108,6 +109,7 @@ __all__ = [
     "sei_codes_for_ipc",
     "sei_codes_for_ipc_batch",
     "sei_lookup_table",
+    "sei_name",
     "sei_table_stats",
     "tech_field",
     "tech_field_for_ipc",
