@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
+from zhichan.money import MoneyUnit, format_money
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
@@ -171,6 +172,12 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def region(code: str | None) -> str:
         return region_display_name(str(code), current_lang) if code else ""
 
+    def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
+        return labels.facet_value(current_lang, facet, value, fallback)
+
+    def money(value: Any, unit: MoneyUnit = "yuan") -> str:
+        return format_money(value, current_lang, unit)
+
     ctx = {
         "request": request,
         "t": t,
@@ -179,6 +186,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "cite": cite,
         "event_detail": event_detail,
         "region": region,
+        "facet_label": facet_label,
+        "money": money,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),
