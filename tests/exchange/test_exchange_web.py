@@ -493,3 +493,19 @@ def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: We
     # the next step's money field says its unit beside the input
     assert re.search(r'id="sign-contract_price"[^>]*inputmode="decimal"[^>]*>\s*<span class="muted" '
                      r'id="sign-contract_price-unit">yuan</span>', english), english
+
+
+def test_the_hall_asks_for_an_enterprise_account_only_of_those_without_one(env: WebEnv, client: TestClient) -> None:
+    def intros(lang: str = "zh") -> str:
+        pages = [client.get(url, params={"lang": lang}).text for url in ("/exchange", "/exchange/auctions")]
+        return " | ".join(re.findall(r'id="(?:hall|auctions)-intro">([^<]*)<', "".join(pages)))
+
+    login_as(client, env.engine, "ent_user")  # signed in with an enterprise account: nothing to ask
+    shown = intros()
+    assert shown.count("公开可查") == 2 and "创新主体" not in shown and "登录" not in shown, shown
+    english = intros("en")
+    assert "are public" in english and "account" not in english, english
+    login_as(client, env.engine, "wuhou_officer")  # an officer may not post: the hall says who may
+    assert intros().count("须以创新主体") == 2 and intros("en").count("account") == 2
+    client.cookies.clear()  # anonymous: the invitation to sign in
+    assert "以企业、高校或科研机构账号登录后可发布" in client.get("/exchange", params={"lang": "zh"}).text
