@@ -48,6 +48,7 @@ from zhichan.reference.regions import (
     region_full_name,
     region_level,
     region_name,
+    region_names,
     regions_frame,
 )
 from zhichan.reference.sei import (
@@ -99,6 +100,7 @@ __all__ = [
     "region_full_name",
     "region_level",
     "region_name",
+    "region_names",
     "regions_frame",
     "resolve_address",
     "resolve_address_level",
