@@ -40,7 +40,7 @@ from zhichan.legaltime import china_date, china_moment
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
+from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 
@@ -50,14 +50,15 @@ INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备",
 
 def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(enterprise, region, [(number, title)…]) for enterprises of the demo provinces with two or more
-    granted inventions."""
+    granted inventions, those of the demo city first (the first is the demo's enterprise sign-in)."""
     con = snapshot.connect()
     try:
         rows = con.execute(
             "SELECT first_patentee, region_code, application_number, title FROM patents "
             "WHERE kind = 'invention' AND legal_status = 'granted' AND first_patentee_type = 'enterprise' "
             f"AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
-            "ORDER BY first_patentee, application_number", provinces).fetchall()
+            "ORDER BY substr(region_code, 1, 4) <> ?, first_patentee, application_number",
+            [*provinces, DEMO_CITY[:4]]).fetchall()
     finally:
         con.close()
     by_party: dict[tuple[str, str], list[tuple[str, str]]] = {}
