@@ -24,7 +24,7 @@ from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.domains import MENU_GROUPS, WebDomain
-from zhichan.web.i18n import in_language, legal_citation, translate
+from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
@@ -197,6 +197,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "data_as_of": _data_as_of(snapshot),
         "json_script": json_script,
         "path": request.url.path,
+        **PUNCTUATION["en" if current_lang == "en" else "zh"],
         **(context or {}),
     }
     return ctx
