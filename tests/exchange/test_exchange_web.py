@@ -490,6 +490,8 @@ def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: We
     assert "<dd>25,610,000 元</dd>" in client.get(case, params={"lang": "zh"}).text
     english = client.get(case, params={"lang": "en"}).text
     assert "<dd>25,610,000 yuan</dd>" in english and "25610000" not in english
+    # a declared choice reads in the page's language too (the API keeps the stored value)
+    assert "<dd>Negotiated price</dd>" in english and "协议定价" not in english
     # the next step's money field says its unit beside the input
     assert re.search(r'id="sign-contract_price"[^>]*inputmode="decimal"[^>]*>\s*<span class="muted" '
                      r'id="sign-contract_price-unit">yuan</span>', english), english

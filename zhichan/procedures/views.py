@@ -13,6 +13,7 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
+from zhichan.web.labels import choice
 
 UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
                "year": ("年", "years"), "hour": ("小时", "hours")}
@@ -40,12 +41,13 @@ def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
 def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str) -> list[dict[str, Any]]:
     """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
     exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
-    ``25,610,000 元`` / ``25,610,000 yuan``)."""
+    ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction")."""
     specs = {f.name: f for f in fields}
     out = []
     for key, value in in_order(values, fields):
         spec = specs.get(key)
-        shown = format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money" else value
+        shown = (format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
+                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice" else value)
         out.append({"label": spec.label(lang) if spec is not None else key, "value": value, "shown": shown})
     return out
 
