@@ -45,9 +45,11 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
         create_user(s, username="demo_bank_1", password="Bank-demo-pw-1", role=Role.BANK_USER, org=bank)
     made = ensure_demo_personas(engine, "Demo-admin-pw-7")
     by_name = {row[0]: row for row in made}
-    # no exchange demo here: the enterprise persona has no organization to join and is left out, not invented
-    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise"}
-    assert by_name["demo_district"][2] == "武侯区知识产权局" and by_name["demo_bank"][2] == "（合成）演示银行"
+    # no exchange demo here: the enterprise and buyer personas have no organization to join and are left out
+    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer"}
+    # the demo's bureaus are named in both languages; a page shows the half of its own
+    assert by_name["demo_district"][2] == "武侯区知识产权局 / Wuhou District Intellectual Property Office"
+    assert by_name["demo_bank"][2] == "（合成）演示银行"
     with session_scope(engine) as s:
         roles = {u.username: (u.role, s.get(Organization, u.org_id).region_code)  # type: ignore[union-attr]
                  for u in s.scalars(select(User).where(User.username.like("demo_%")))}

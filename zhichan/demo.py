@@ -138,8 +138,10 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
-#: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, or the demo
-#: account whose organization it joins —, what to look at)
+#: the organization of the winning bidder of the demo's sold auction (the buyer of its deal)
+DEAL_BUYER = "deal_buyer"
+#: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, the demo
+#: account whose organization it joins, or DEAL_BUYER —, what to look at)
 PERSONAS = (
     ("demo_leader", "bureau_leader", "510100", "成都市局领导：驾驶舱、规划目标、审批 / city bureau leader: cockpit, plan targets, approvals"),
     ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、辖区待办 / city case officer: pledges, services, the area's to-dos"),
@@ -148,6 +150,7 @@ PERSONAS = (
     ("demo_analyst", "analyst", "510000", "四川省局分析员：指标、导航、检索 / province analyst: indicators, navigation, search"),
     ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可 / enterprise: listings, auctions, needs, open licences"),
     ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
+    ("demo_buyer", "enterprise_user", DEAL_BUYER, "竞得企业：确认成交合同 / winning bidder: confirms the sold auction's contract"),
 )
 
 
@@ -171,6 +174,8 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
                     org = s.scalar(select(Organization).where(
                         Organization.region_code == where,
                         Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))
+                elif where == DEAL_BUYER:
+                    org = _deal_buyer(s)
                 else:
                     member = s.scalar(select(User).where(User.username == where))
                     org = s.get(Organization, member.org_id) if member is not None and member.org_id else None
@@ -181,6 +186,19 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
             org = s.get(Organization, user.org_id)
             shown.append((username, role, org.name if org is not None else "", about))
     return shown
+
+
+def _deal_buyer(s: Any) -> Any:
+    """The organization of the winning bidder of the demo's first sold auction that opened a deal, or None."""
+    from sqlalchemy import select
+
+    from zhichan.exchange.models import Auction, Bid
+    from zhichan.platform.models import Organization, User
+
+    bidder = s.scalar(select(Bid.bidder_user_id).join(Auction, Auction.winner_bid_id == Bid.id)
+                      .where(Auction.outcome == "sold", Auction.deal_case_id.is_not(None)).order_by(Auction.id).limit(1))
+    user = s.get(User, bidder) if bidder is not None else None
+    return s.get(Organization, user.org_id) if user is not None else None
 
 
 def print_personas(personas: list[tuple[str, str, str, str]]) -> None:

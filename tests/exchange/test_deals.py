@@ -53,9 +53,12 @@ def _start(ex: Exchange, who: str, fields: dict[str, str], day: D = START) -> di
 
 def test_an_enterprise_deal_from_intent_to_record(exchange: Exchange) -> None:
     ex = exchange
-    with pytest.raises(FormError) as info:
+    with pytest.raises(FormError) as info:  # the declared money field first, then the deal's own checks
         _start(ex, "ent_user", _deal(patent_number=ex.numbers["foreign"], price="十万"))
-    assert set(info.value.errors) == {"patent_number", "price"}
+    assert set(info.value.errors) == {"price"} and info.value.errors["price"].startswith("“拟交易价格”应为金额（元）")
+    with pytest.raises(FormError) as info:
+        _start(ex, "ent_user", _deal(patent_number=ex.numbers["foreign"], price="100,000"))
+    assert set(info.value.errors) == {"patent_number"}
     case = _start(ex, "ent_user", _deal(patent_number=ex.numbers["ok"], pricing_method="评估定价",
                                         trading_mode="挂牌转让"))
     _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1150000.50")

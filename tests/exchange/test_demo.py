@@ -55,6 +55,23 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
         assert grant.recorded_on is not None and grant.evidence_index is not None
         declaration = s.get(OpenLicence, grant.open_licence_id)
         assert declaration is not None and grant.licensee != declaration.patentee
+    # the demo's enterprise sign-in is a company of the demo city; the deal's buyer signs in as demo_buyer
+    from zhichan.demo import ensure_demo_personas
+    from zhichan.platform.accounts import authenticate
+    from zhichan.platform.models import Organization, User
+
+    personas = {row[0]: row for row in ensure_demo_personas(engine, "Demo-admin-pw-7")}
+    with session_scope(engine) as s:
+        first = s.scalar(select(User).where(User.username == "exchange_demo_00"))
+        assert first is not None and s.get(Organization, first.org_id).region_code.startswith("5101")  # type: ignore[union-attr]
+        enterprise = s.scalar(select(User).where(User.username == "demo_enterprise"))
+        assert enterprise is not None and enterprise.org_id == first.org_id
+        buyer = s.scalar(select(User).where(User.username == "demo_buyer"))
+        sold = s.scalars(select(Auction).where(Auction.state == "closed")).one()
+        deal = s.get(Case, sold.deal_case_id)
+        assert buyer is not None and deal is not None and buyer.org_id == deal.counterparty_org_id
+        assert personas["demo_buyer"][2] == s.get(Organization, buyer.org_id).name  # type: ignore[union-attr]
+        assert authenticate(s, "demo_buyer", "Demo-admin-pw-7", "127.0.0.1").username == "demo_buyer"
     again = seed(engine, snapshot, procedures, count=6)  # idempotent: the same enterprises are not made twice
     assert again["enterprises"] == 0 and again["universities"] == 0 and again["auctions_running"] == 0
     assert again["licences_taken"] == 0

@@ -465,3 +465,49 @@ def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, mon
     assert re.search(r'id="listings-total">共 3 条<', narrow.text) and "约" not in narrow.text.split('id="listings-total"')[1][:40]
     english = client.get("/exchange/listings", params={"q": "锂离子电池", "lang": "en"})
     assert re.search(r'id="listings-total"[^>]*>about \d+ in total<', english.text)
+
+
+def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: WebEnv, client: TestClient) -> None:
+    """A declared money field: typed with separators or full-width digits, refused beside the field when it is
+    not an amount (Chinese first, the typed text kept), stored as the exact decimal the API gives, and shown on
+    the case page grouped with its unit in both languages."""
+    login_as(client, env.engine, "ent_user")
+    form = "/procedures/exchange.deal/new"
+    deal = {"patent_number": number(7), "buyer": "平台外受让方有限公司", "pricing_method": "协议定价",
+            "trading_mode": "协议交易", "deal_kind": "转让", "listing_id": ""}
+    for bad, why in (("二十五万", "应为金额（元）"), ("-5", "应大于 0"), ("1.234", "最多 2 位小数")):
+        r = post(client, form, {**deal, "price": bad}, files={"extra": ("", b"")}, page=form)
+        assert r.status_code == 422, r.text[:1500]
+        error = re.search(r'id="start-price-error">([^<]*)<', r.text)
+        assert error and error.group(1).startswith(f"“拟交易价格”{why}") and " / " in error.group(1), r.text[:3000]
+        assert f'value="{bad}"' in r.text
+    r = post(client, form, {**deal, "price": "２５,６１０,０００"}, files={"extra": ("", b"")}, page=form)
+    assert r.status_code == 303, r.text[:1500]
+    case = r.headers["location"]
+    case_id = int(case.rsplit("/", 1)[1])
+    assert {"label": "Proposed price", "value": "25610000", "shown": "25,610,000 yuan"} in client.get(
+        f"/api/v1/cases/{case_id}", params={"lang": "en"}).json()["filing"]
+    assert "<dd>25,610,000 元</dd>" in client.get(case, params={"lang": "zh"}).text
+    english = client.get(case, params={"lang": "en"}).text
+    assert "<dd>25,610,000 yuan</dd>" in english and "25610000" not in english
+    # a declared choice reads in the page's language too (the API keeps the stored value)
+    assert "<dd>Negotiated price</dd>" in english and "协议定价" not in english
+    # the next step's money field says its unit beside the input
+    assert re.search(r'id="sign-contract_price"[^>]*inputmode="decimal"[^>]*>\s*<span class="muted" '
+                     r'id="sign-contract_price-unit">yuan</span>', english), english
+
+
+def test_the_hall_asks_for_an_enterprise_account_only_of_those_without_one(env: WebEnv, client: TestClient) -> None:
+    def intros(lang: str = "zh") -> str:
+        pages = [client.get(url, params={"lang": lang}).text for url in ("/exchange", "/exchange/auctions")]
+        return " | ".join(re.findall(r'id="(?:hall|auctions)-intro">([^<]*)<', "".join(pages)))
+
+    login_as(client, env.engine, "ent_user")  # signed in with an enterprise account: nothing to ask
+    shown = intros()
+    assert shown.count("公开可查") == 2 and "创新主体" not in shown and "登录" not in shown, shown
+    english = intros("en")
+    assert "are public" in english and "account" not in english, english
+    login_as(client, env.engine, "wuhou_officer")  # an officer may not post: the hall says who may
+    assert intros().count("须以创新主体") == 2 and intros("en").count("account") == 2
+    client.cookies.clear()  # anonymous: the invitation to sign in
+    assert "以企业、高校或科研机构账号登录后可发布" in client.get("/exchange", params={"lang": "zh"}).text

@@ -74,6 +74,9 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         # the pool held 1,000,000: it paid that much, and never more
         assert re.search(r'id="fund-balance">0\.00<', page) and "已批准" in page
         assert re.search(r'id="fund-balanced">平衡（2）<', page)
+        english = client.get("/finance/funds/chengdu", params={"lang": "en"}).text
+        assert re.search(r'id="fund-balanced">Balanced \(2\)<', english), english[:3000]
+        client.get("/finance/funds/chengdu", params={"lang": "zh"})
 
         # the API: every fund's aggregates for anyone (no loan, no borrower); the loans to those who see them
         login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]

@@ -130,9 +130,13 @@ def test_pledgor_on_the_credit_list(world: World) -> None:
 
 
 def test_unknown_numbers_bank_and_amount_are_refused_beside_their_fields(world: World) -> None:
+    # an amount that is not one is refused by the declared money field, before the pledge's own checks
     errors = _refused(world, rights="CN202011111111.1\nnot-a-number", pledgee="没有的银行", debt_amount="一百万",
                       debt_end="2025-01-01")
-    assert set(errors) == {"rights", "pledgee", "debt_amount", "debt_end"}
+    assert set(errors) == {"debt_amount"} and errors["debt_amount"].startswith("“被担保主债权数额”应为金额（元）")
+    errors = _refused(world, rights="CN202011111111.1\nnot-a-number", pledgee="没有的银行", debt_amount="1,000,000",
+                      debt_end="2025-01-01")
+    assert set(errors) == {"rights", "pledgee", "debt_end"}
     errors = _refused(world, rights=patent(serial=99)["application_number"])
     assert "语料中没有该专利" in errors["rights"]
 

@@ -45,6 +45,7 @@ def test_list_compute_drill_plan_levers(corpus, tmp_path):
     out = runner.invoke(app, ["indicators", "compute", "--level", "county", "--parent", "5101", "-c",
                               "valid_inventions", "--as-of", "2023-12-31"])
     assert out.exit_code == 0 and "武侯区" in out.output and "1/" in out.output
+    assert "Wuhou" in out.output  # the region in both languages, as the CLI's messages
 
     out = runner.invoke(app, ["indicators", "drill", "high_value_inventions", "-r", "510107", "--as-of", "2023-12-31",
                               "--out", str(tmp_path / "d.csv")])

@@ -107,6 +107,32 @@ def test_the_shipped_declarations_load() -> None:
         "simplified"].amount == 60
 
 
+def test_every_withdrawal_a_party_may_take_is_optional() -> None:
+    """A party's own filing stays off its to-do list while the office has it: withdrawing (or abandoning) is a
+    step the party may take at any time, but nobody waits for it (docs/procedures.md, ``optional``)."""
+    steps = [(d.procedure, d.jurisdiction, t.event, t.optional) for d in ProcedureRegistry.load().all()
+             for t in d.transitions if t.event in ("withdraw", "abandon") and t.party]
+    assert {p for p, *_ in steps} >= {"dataip.registration", "exchange.deal", "exchange.open_licence", "finance.pledge",
+                                      "protection.mediation", "protection.overseas_guidance",
+                                      "protection.patent_dispute", "services.priority_exam", "services.search_service",
+                                      "services.subsidy_objection"}
+    # (an open licence is withdrawn from its resting published state, which is on no list anyway)
+    assert [s for s in steps if not s[3] and s[0] != "exchange.open_licence"] == []
+
+
+def test_money_fields_are_declared_as_money() -> None:
+    """Every amount a declaration asks for (its label says 元 or 金额) is a ``money`` field, parsed as Decimal and
+    shown grouped with its unit; a fee that may be a percentage stays text."""
+    fields = [(d.procedure, f) for d in ProcedureRegistry.load().all()
+              for step in (d.start, *d.transitions) for f in step.fields]
+    money = {(p, f.name) for p, f in fields if f.kind == "money"}
+    assert money >= {("exchange.deal", "price"), ("exchange.deal", "contract_price"), ("exchange.deal", "paid_yuan"),
+                     ("finance.pledge", "debt_amount"), ("finance.pledge", "proceeds"),
+                     ("services.subsidy_objection", "awarded")}
+    unmarked = {(p, f.name) for p, f in fields if f.kind != "money" and any(w in f.label.zh for w in ("元", "金额", "数额"))}
+    assert unmarked == {("exchange.open_licence", "fee_standard")}
+
+
 def _write(folder: Path, name: str, text: str) -> None:
     folder.mkdir(exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")

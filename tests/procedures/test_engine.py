@@ -517,8 +517,9 @@ def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None
 
 def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(world: World) -> None:
     """A to-do entry means "you have a step to take": the window may only record a cure, so a filing is on its
-    list while a cure is asked for and not before or after; the officer's and the enterprise's (which may
-    withdraw) all along, each list as its case pages offer."""
+    list while a cure is asked for and not before or after; the officer's all along; the enterprise's only while
+    the cure is its to give (it may withdraw at any time, but nobody waits for that), each list as its case pages
+    offer."""
     from tests.procedures.helpers import PASSWORD, _password_hash, todo_ids
     from zhichan.platform.accounts import create_user
     from zhichan.platform.models import Organization, Role
@@ -528,10 +529,13 @@ def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(
         world.users["wuhou_window"] = create_user(s, username="wuhou_window", password=PASSWORD, role=Role.WINDOW_STAFF,
                                                   org=wuhou, password_hash=_password_hash()).id
     filing = start(world, who="ent_user")
-    assert todo_ids(world, "wuhou_officer") == todo_ids(world, "ent_user") == {filing["id"]}
+    assert todo_ids(world, "wuhou_officer") == {filing["id"]}
+    assert todo_ids(world, "ent_user") == set()  # its own filing awaits the office; withdrawing is optional
     assert todo_ids(world, "wuhou_window") == set()  # the office decides; nothing to cure
     act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告"})
-    assert todo_ids(world, "wuhou_window") == {filing["id"]}
+    assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == {filing["id"]}
     act(world, "ent_user", filing, "cure", uploads=(pdf("extra", "report.pdf"),))
-    assert todo_ids(world, "wuhou_window") == set()
-    assert todo_ids(world, "wuhou_officer") == todo_ids(world, "ent_user") == {filing["id"]}
+    assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == set()
+    assert todo_ids(world, "wuhou_officer") == {filing["id"]}
+    with session_scope(world.engine) as s:  # the withdrawal is still offered on its case page
+        assert "withdraw" in [a.event for a in world.service.case(s, world.scope("ent_user"), filing["id"])["actions"]]

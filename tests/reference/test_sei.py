@@ -87,3 +87,24 @@ def test_lookup_table_as_a_duckdb_join_agrees_with_python():
         """
     ).fetchall()
     assert dict(rows) == {pid: sei_codes_for_ipc(codes) for pid, codes in patents if sei_codes_for_ipc(codes)}
+
+
+def test_every_sei_category_has_an_english_name_matching_its_chinese() -> None:
+    import csv
+
+    from zhichan.reference import SEI_LEVEL1, sei_categories, sei_name
+    from zhichan.reference._data import open_text
+
+    with open_text("concordance/sei_names_en.csv") as f:
+        rows = {row["code"]: row for row in csv.DictReader(f)}
+    codes = set(SEI_LEVEL1) | {c.code for c in sei_categories()}
+    assert set(rows) == codes
+    for code in codes:
+        # the data's own name (5.4's is cut short in the source: 新能源汽车相关服[务])
+        assert rows[code]["name_zh"].startswith(sei_name(code, "zh")), code
+        english = sei_name(code, "en")
+        assert english == rows[code]["name_en"] and english.isascii() and english[0].isupper(), code
+    assert sei_name("5.2", "en") == "New-energy vehicle devices and parts"
+    assert sei_name("5", "zh") == "新能源汽车产业"
+    with pytest.raises(InputError):
+        sei_name("5.9", "en")

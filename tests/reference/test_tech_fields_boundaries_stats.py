@@ -137,6 +137,11 @@ def test_cli():
     result = runner.invoke(app, ["reference", "regions", "1101"])
     assert result.exit_code == 0, result.output
     assert "北京市" in result.output and "21,893,095" in result.output and "110105" in result.output
+    # a region is printed in both languages, as the CLI's messages are
+    assert "北京市 Beijing" in result.output and "朝阳区 Chaoyang District" in result.output
+    result = runner.invoke(app, ["reference", "regions", "510107"])
+    assert "四川省成都市武侯区 Wuhou District, Chengdu, Sichuan" in result.output, result.output
     result = runner.invoke(app, ["reference", "ipc", "H01M 10/0525", "--text", "电动汽车"])
     assert result.exit_code == 0, result.output
     assert "H01M10/0525" in result.output and "5.2" in result.output and "technology field: 1" in result.output
+    assert "5.2 新能源汽车装置、配件制造 New-energy vehicle devices and parts" in result.output

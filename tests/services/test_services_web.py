@@ -33,6 +33,10 @@ def test_the_catalogue_is_public(client: TestClient) -> None:
                                                                          "ZC-YS-001": 5, "ZC-YS-002": 5}
     assert client.get("/services/XX").status_code == 422
     assert client.get("/services/ZC-ZZ-999").status_code == 404
+    # the area the catalogue applies to is named, in the page's language
+    assert '<span id="catalogue-area">武侯区</span>' in client.get("/services", params={"region": "510107"}).text
+    assert '<span id="catalogue-area">Wuhou District</span>' in client.get(
+        "/services", params={"region": "510107", "lang": "en"}).text
 
 
 def test_a_bureau_edits_its_areas_entry(env: WebEnv, client: TestClient) -> None:

@@ -3,12 +3,14 @@ i18n extension, and the packaging errors that stop the app from starting."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 import pytest
+from babel.messages.pofile import read_po
 
 from zhichan.errors import ConfigError
 from zhichan.web import i18n
@@ -163,3 +165,37 @@ def test_a_stored_reason_reads_in_the_page_language(lang, award, listed):
     assert stored_text("某人 被列入（依据；决定） / A is listed (ground; decision)", lang) == \
         ("某人 被列入（依据；决定）" if lang == "zh" else "A is listed (ground; decision)")
     assert stored_text("材料齐全；异议不成立", lang) == "材料齐全；异议不成立"
+
+
+#: full-width punctuation, which an English text never has (a Chinese page's 。，、；：（）【】 and the ideographic space)
+FULL_WIDTH = re.compile(r"[\u3000-\u3003\u3008-\u3011\uff01-\uff0f\uff1a-\uff1f\uff3b-\uff3d\uff5b-\uff5e]")
+
+
+def test_english_messages_have_no_full_width_punctuation():
+    from zhichan.domains import DOMAIN_PACKAGES
+
+    found = []
+    for package in ("zhichan.web", *DOMAIN_PACKAGES):
+        path = i18n.po_file(package, "en")
+        if not path.is_file():
+            continue
+        with path.open("rb") as f:
+            for message in read_po(f):
+                texts = message.string if isinstance(message.string, tuple) else (message.string,)
+                found += [(package, message.id, t) for t in texts if t and FULL_WIDTH.search(t)]
+    assert found == []
+
+
+def test_templates_write_their_punctuation_in_the_page_language():
+    """A template's own text between its values is the same on both pages, so its punctuation comes from
+    ``{{ colon }}``, ``{{ lp }}``/``{{ rp }}``, ``{{ sep }}``, ``{{ semi }}`` (web/i18n.PUNCTUATION) or a branch on
+    ``lang``. The data-certificate is a Chinese document by design."""
+    root = Path(__file__).resolve().parents[2] / "zhichan"
+    tag = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+    found = []
+    for template in sorted(root.glob("**/templates/**/*.html")):
+        if template.name == "certificate.html" and template.parent.parent.name == "evidence":
+            continue
+        text = tag.sub(" ", template.read_text("utf-8"))
+        found += [f"{template.relative_to(root)}: {m.group()}" for m in FULL_WIDTH.finditer(text)]
+    assert found == []

@@ -63,8 +63,10 @@ def test_cockpit_tiles_are_the_registry_figures(settings):
         assert children == {"510107": 1, "510104": 1}
         assert [h["valid_inventions"] for h in overview["top_holders"]] == [2]
         # each trend point is patent_applications at that 31 December (the term-ended 2000 filing is
-        # outside the ten years shown)
-        assert {r["year"]: r["applications"] for r in overview["trend"]} == {2019: 1, 2020: 1}
+        # outside the ten years shown), every one of the ten years shown, 0 where nothing was filed
+        years = [r["year"] for r in overview["trend"]]
+        assert years == list(range(years[0], years[0] + 10)) and 2020 in years
+        assert {r["year"]: r["applications"] for r in overview["trend"] if r["applications"]} == {2019: 1, 2020: 1}
         for row in overview["trend"]:
             [flow] = service.compute(["patent_applications"], ["5101"], dt.date(row["year"], 12, 31),
                                      snapshot=access.require_snapshot())
@@ -211,3 +213,27 @@ def test_the_records_page_in_both_languages_in_the_browser(page, artifacts_dir: 
         assert unit in value
         assert page.locator("#indicator-counts").count() == (lang == "en")
         page.screenshot(path=str(artifacts_dir / f"indicator-records-{lang}.png"), full_page=False)
+
+
+def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
+    """Filings in 2015 and 2018 only: the trend has 2016 and 2017 at 0 (the chart spaces years truly) and the
+    chart's count axis has whole-number ticks."""
+    from zhichan.platform.portal import enterprise_portfolio
+    from zhichan.reports import charts
+
+    name = "间断申请科技有限公司"
+    build_snapshot(settings.data_dir, patents=[
+        patent(title=f"间断{i}", application_date=day, region_code="510107", applicants=[name])
+        for i, day in enumerate(("2015-03-01", "2018-03-01", "2018-09-01"))])
+    access = CorpusAccess(settings.corpus_dir)
+    try:
+        nation = Scope(role=Role.ANALYST, user_id=1, username="t", org_path="/", region_code="100000")
+        data = enterprise_portfolio(access, nation, name)
+    finally:
+        access.close()
+    assert data["trend"] == [{"year": 2015, "applications": 1}, {"year": 2016, "applications": 0},
+                             {"year": 2017, "applications": 0}, {"year": 2018, "applications": 2}]
+    spec = charts.line("t", data["trend"], x="year", y="applications", title="").spec()
+    assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1, "tickCount": 2}
+    rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="").spec()
+    assert "format" not in rates["encoding"]["y"].get("axis", {})

@@ -66,6 +66,8 @@ def test_pages_show_labels_not_codes(client, env, lang, granted, invention, pled
         client.get("/search", params={"q": "锂离子电池", "lang": lang}).text,
     ]
     assert invention in pages[2]
+    region = re.search(r'id="enterprise-region"[^>]*>([^<]*)<', pages[2])  # named, not the code 510107
+    assert region and region.group(1) == {"zh": "武侯区", "en": "Wuhou District"}[lang]
     for html in pages:
         assert not RAW_IN_CELL.search(html), RAW_IN_CELL.search(html).group(0)  # type: ignore[union-attr]
 

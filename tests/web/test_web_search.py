@@ -325,3 +325,33 @@ def test_english_search_facets_filters_and_patent_page_name_regions_in_english(e
     hit = client.get("/api/v1/search", params={"q": "RC=510107", "page_size": 1}).json()["hits"][0]
     patent = client.get(f"/patents/{hit['application_number']}", params={"lang": "en"}).text
     assert re.search(r'id="region-link"[^>]*>Wuhou District<', patent), patent[:3000]
+
+
+def _facet_items(html: str, facet: str) -> list[tuple[str, str]]:
+    """(value, shown text) of each entry of one facet's list."""
+    return [(v, unescape(text)) for v, text in
+            re.findall(rf'<li data-value="([^"]+)"><a class="facet-link" data-facet="{facet}"[^>]*>([^<]*)</a>', html)]
+
+
+def test_english_search_names_ipc_groups_and_strategic_industries_in_english(client) -> None:
+    from zhichan.reference import ipc_title, sei_name
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    query = "TI=图像处理"  # the test corpus's patents of a strategic emerging industry (G06T7/00 → 9.1)
+    en = client.get("/search/facets", params={"q": query, "lang": "en"}).text
+    zh = client.get("/search/facets", params={"q": query, "lang": "zh"}).text
+    for facet in ("ipc", "sei"):
+        shown = _facet_items(en, facet)
+        assert shown, en
+        assert not [text for _, text in shown if cjk.search(text)], shown
+        assert _facet_items(zh, facet) and all(cjk.search(text) for _, text in _facet_items(zh, facet))
+    ipc, shown = _facet_items(en, "ipc")[0]
+    assert shown.lower() == f"{ipc} {ipc_title(ipc, 'en', clean=True)}".lower()  # WIPO's capitals in sentence case
+    assert shown[len(ipc) + 1:][1:].lower() == shown[len(ipc) + 1:][1:], shown
+    sei, shown = _facet_items(en, "sei")[0]
+    assert shown == f"{sei} {sei_name(sei, 'en')}"
+    # the active filters say the same
+    for facet, value in (("ipc", ipc), ("sei", sei)):
+        narrowed = client.get("/search", params={"q": query, "f": f"{facet}:{value}", "lang": "en"}).text
+        chip = re.search(rf'data-filter="{facet}:{re.escape(value)}">([^<]*)<', narrowed)
+        assert chip and chip.group(1).startswith(value + " ") and not cjk.search(chip.group(1)), narrowed[:3000]

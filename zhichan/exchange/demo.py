@@ -40,7 +40,7 @@ from zhichan.legaltime import china_date, china_moment
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
+from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 
@@ -50,20 +50,23 @@ INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备",
 
 def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(enterprise, region, [(number, title)…]) for enterprises of the demo provinces with two or more
-    granted inventions."""
+    granted inventions (the demo city's with one or more), those of the demo city first."""
     con = snapshot.connect()
     try:
         rows = con.execute(
             "SELECT first_patentee, region_code, application_number, title FROM patents "
             "WHERE kind = 'invention' AND legal_status = 'granted' AND first_patentee_type = 'enterprise' "
             f"AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
-            "ORDER BY first_patentee, application_number", provinces).fetchall()
+            "ORDER BY substr(region_code, 1, 4) <> ?, first_patentee, application_number",
+            [*provinces, DEMO_CITY[:4]]).fetchall()
     finally:
         con.close()
     by_party: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for party, region, number, title in rows:
         by_party.setdefault((party, region), []).append((number, title))
-    chosen = [(party, region, patents) for (party, region), patents in by_party.items() if len(patents) >= 2]
+    # the demo city's own need only one (a small demo corpus has few of them with two)
+    chosen = [(party, region, patents) for (party, region), patents in by_party.items()
+              if len(patents) >= 2 or region.startswith(DEMO_CITY[:4])]
     return chosen[:count]
 
 
@@ -91,7 +94,9 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             org = _new_enterprise(s, bureaus, party, region)
             if org is None:
                 continue
-            user = create_user(s, username=f"exchange_demo_{i:02d}", password=secrets.token_urlsafe(24),
+            # numbered as made: exchange_demo_00, the demo's enterprise sign-in, is the first one made (of the
+            # demo city when it has one the finance demo has not made already)
+            user = create_user(s, username=f"exchange_demo_{made['enterprises']:02d}", password=secrets.token_urlsafe(24),
                                role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
             scope = scope_for_user(s, user)
         made["enterprises"] += 1
@@ -108,14 +113,14 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             made["skipped"] += 1
         with session_scope(engine) as s:
             post_need(s, scope, title=f"寻求{INDUSTRIES[i % len(INDUSTRIES)]}领域合作技术",
-                      text=f"合成演示需求：希望引进与“{patents[1][1]}”相关的技术，开展联合开发。",
+                      text=f"合成演示需求：希望引进与“{patents[-1][1]}”相关的技术，开展联合开发。",
                       industry=INDUSTRIES[i % len(INDUSTRIES)], budget=str(500_000 * (1 + i % 4)), region="",
                       now=now, synthetic=True)
         made["needs"] += 1
         if i % 2:
             continue
         today = china_date(now)
-        fields = {"patent_number": patents[1][0], "patentee": party, "fee_method": "按净销售额提成",
+        fields = {"patent_number": patents[-1][0], "patentee": party, "fee_method": "按净销售额提成",
                   "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
                   "fee_note": "合成演示：按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
                   "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Set
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -42,6 +42,7 @@ from zhichan.exchange.dormant import mark_listed
 from zhichan.exchange.models import Listing, Need, OpenLicence
 from zhichan.exchange.scope import manages, visible
 from zhichan.legaltime import china_date
+from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope, normalize_region_code
@@ -70,18 +71,18 @@ ESTIMATE_SAMPLE = 500
 
 
 def money(text: str, field: str, *, required: bool = False) -> Decimal | None:
-    """A yuan amount typed in a form: Decimal with at most two decimals, or FormError beside ``field``."""
-    cleaned = (text or "").strip().replace(",", "").replace("，", "").removesuffix("元").strip()
-    if not cleaned:
+    """A yuan amount typed in a form (``zhichan.money.parse_money``, at most ``MAX_PRICE``), or FormError
+    beside ``field``."""
+    if not (text or "").strip():
         if required:
             raise FormError({field: "请填写金额 / enter an amount"})
         return None
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise FormError({field: "金额应为数字（元） / the amount must be a number (yuan)"}) from None
-    if not value.is_finite() or value <= 0 or value > MAX_PRICE or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise FormError({field: "金额应大于零、最多两位小数 / the amount must be above zero with at most two decimals"})
+        value = parse_money(text)
+    except MoneyError as exc:
+        raise FormError({field: f"金额{exc.reason}"}) from None
+    if value > MAX_PRICE:
+        raise FormError({field: f"金额不能超过 {MAX_PRICE:,} 元 / the amount must not exceed {MAX_PRICE:,} yuan"})
     return value
 
 

@@ -50,6 +50,7 @@ from zhichan.exchange.checks import (
 from zhichan.exchange.models import OpenLicence, OpenLicenceGrant
 from zhichan.exchange.scope import is_licensee, is_patentee_side, sees_declaration
 from zhichan.legaltime import china_date
+from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
@@ -252,12 +253,9 @@ def grants(session: Session, scope: Scope, row: OpenLicence) -> list[OpenLicence
 
 def _money(text: str, field: str) -> Decimal:
     try:
-        value = Decimal((text or "").strip().replace(",", ""))
-    except InvalidOperation:
-        raise FormError({field: "金额应为数字（元） / the amount must be a number (yuan)"}) from None
-    if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise FormError({field: "金额应大于零，最多两位小数 / the amount must be above zero, at most two decimals"})
-    return value
+        return parse_money(text)
+    except MoneyError as exc:
+        raise FormError({field: f"金额{exc.reason}"}) from None
 
 
 def _day(text: str, field: str) -> dt.date:

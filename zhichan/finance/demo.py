@@ -35,11 +35,10 @@ from zhichan.legaltime.periods import add_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import create_org, scope_for_user
+from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
-DEMO_CITY = "510100"
 BANKS = ("（合成）蓉城科创银行", "（合成）天府知识产权银行", "（合成）锦城商业银行")
 MARK = "（合成）"
 #: a one-page PDF standing in for the application form and the contract (synthetic)

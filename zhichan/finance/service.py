@@ -33,12 +33,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from zhichan import money
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
@@ -70,19 +71,12 @@ ANNUITY_NOTE = ("语料不记录年费缴纳：只有因未缴年费终止的专
 
 
 def parse_money(text: Any, label: str) -> Decimal:
-    """A positive amount in yuan with at most two decimals (``1,000,000.00`` and full-width digits accepted)."""
-    raw = unicodedata.normalize("NFKC", str(text or "")).replace(",", "").replace("，", "").strip()
+    """A positive amount in yuan with at most two decimals (``1,000,000.00`` and full-width digits accepted;
+    ``zhichan.money.parse_money``), or a FieldError naming ``label``."""
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise FieldError(f"“{label}”应为金额（元） / {label}: expected an amount in yuan") from None
-    if not value.is_finite() or value <= 0:
-        raise FieldError(f"“{label}”应大于 0 / {label} must be positive")
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise FieldError(f"“{label}”最多两位小数 / {label}: at most two decimals")
-    if value >= Decimal("1e16"):
-        raise FieldError(f"“{label}”过大 / {label} is too large")
-    return value.quantize(Decimal("0.01"))
+        return money.parse_money(text)
+    except money.MoneyError as exc:
+        raise FieldError(f"“{label}”{exc.reason}") from None
 
 
 @dataclass(frozen=True)

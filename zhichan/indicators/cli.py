@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from zhichan.progress import console
+from zhichan.reference import region_names
 
 app = typer.Typer(help="指标监测、高价值专利、规划目标与抓手 / indicators, high-value patents, plan targets, levers",
                   no_args_is_help=True)
@@ -90,7 +91,7 @@ def compute(
                   title=f"统计日 as of {day.isoformat()}" + _coverage_note(day)
                   + (" — 合成数据 synthetic" if values and values[0].synthetic else ""))
     for v in values:
-        table.add_row(inds[v.code].name_zh, f"{v.region_name} {v.region_code}", _fmt(v.value), v.unit,
+        table.add_row(inds[v.code].name_zh, f"{region_names(v.region_code)} {v.region_code}", _fmt(v.value), v.unit,
                       _fmt(v.yoy_change), _pct(v.yoy_change_pct),
                       "—" if v.share_of_parent is None else f"{100 * v.share_of_parent:.1f}%",
                       "—" if v.rank is None else f"{v.rank}/{v.rank_of}")
@@ -154,7 +155,7 @@ def plan(
                   "缺口完成 gap closed", "所需年增速 CAGR", "预测 forecast", "能否完成 will meet", title=loaded.name)
     for p in rows:
         table.add_row(
-            p.indicator_name, f"{p.region_name} {p.region_code}",
+            p.indicator_name, f"{region_names(p.region_code)} {p.region_code}",
             f"{_fmt(p.base_value)} ({p.base_year}, {p.base_value_source})", _fmt(p.current_value),
             f"{_fmt(p.target_value)} ({p.target_year})",
             "—" if p.progress_pct is None else f"{p.progress_pct:.0f}%",

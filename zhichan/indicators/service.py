@@ -393,7 +393,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     region = normalize_region(region_code)
     for label, value in (
         ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
-        ("地区 region", f"{reference.region_name(region)} {reference.region_name(region, 'en')} ({region})"),
+        ("地区 region", f"{reference.region_names(region)} ({region})"),
         ("统计日 as of", as_of.isoformat()),
         ("记录数 records", table.num_rows),
         ("定义 definition", ind.definition),

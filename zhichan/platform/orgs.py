@@ -202,6 +202,8 @@ def root_org(session: Session) -> Organization | None:
 # demo tree
 
 #: A few areas for the demo tree when the reference module cannot name regions: (code, name).
+#: the demo's city: its bureau's personas, banks, pledges and first enterprise are there
+DEMO_CITY = "510100"
 _DEMO_AREAS: tuple[tuple[str, str], ...] = (
     ("510000", "四川省"),
     ("510100", "成都市"),
@@ -217,11 +219,11 @@ _DEMO_AREAS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _region_name(code: str, fallback: str) -> str:
+def _region_name(code: str, fallback: str, lang: str = "zh") -> str:
     try:
         from zhichan.reference import region_name
 
-        return str(region_name(code)) or fallback
+        return str(region_name(code, lang)) or fallback
     except Exception:  # noqa: BLE001 - the reference module is optional for the demo tree
         return fallback
 
@@ -237,6 +239,7 @@ def seed_demo_tree(session: Session) -> Organization:
         prefix = region_prefix(code)
         parent_code = {2: NATION_CODE, 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
         kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(prefix)]
-        name = _region_name(code, fallback) + "知识产权局"
+        # "中文 / English", as the demo nation's: pages show the half of their language (in_lang)
+        name = f"{_region_name(code, fallback)}知识产权局 / {_region_name(code, code, 'en')} Intellectual Property Office"
         by_code[code] = create_org(session, name, kind, code, by_code[parent_code])
     return nation

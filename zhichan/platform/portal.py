@@ -266,6 +266,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
                    count(*) FILTER (WHERE kind = 'invention') AS invention_applications
             FROM patent_attribution WHERE {where} AND year(application_date) BETWEEN {year - 9} AND {year}
             GROUP BY 1 ORDER BY 1""", ["patent_attribution"], params))
+    trend = every_year(trend, year - 9, year, applications=0, invention_applications=0)
     grants = {r["year"]: r["grants"] for r in _rows(cur, registry.with_relations(
         f"""SELECT year(grant_date) AS year, count(*) AS grants FROM patent_attribution
             WHERE {where} AND kind = 'invention' AND year(grant_date) BETWEEN {year - 9} AND {year}
@@ -351,6 +352,13 @@ def party_lookup(access: CorpusAccess, party_key: str) -> str | None:
     return str(party.get("region_code") or "")
 
 
+def every_year(rows: list[dict[str, Any]], first: int, last: int, **zero: Any) -> list[dict[str, Any]]:
+    """Yearly rows with every year from ``first`` to ``last``, a year without a row as ``zero``: a count
+    by year has 0 where nothing happened, and a chart then spaces the years truly."""
+    by_year = {r["year"]: r for r in rows}
+    return [by_year.get(y) or {"year": y, **zero} for y in range(first, last + 1)]
+
+
 def enterprise_portfolio(
     access: CorpusAccess, scope: Scope, party_key: str, *, page: int = 1, page_size: int = 20
 ) -> dict[str, Any]:
@@ -377,9 +385,11 @@ def enterprise_portfolio(
         trend = _rows(
             cur,
             """SELECT year(application_date) AS year, count(*) AS applications FROM patents
-               WHERE first_patentee_key = ? GROUP BY 1 ORDER BY 1""",
+               WHERE first_patentee_key = ? AND application_date IS NOT NULL GROUP BY 1 ORDER BY 1""",
             [party_key],
         )
+        if trend:
+            trend = every_year(trend, trend[0]["year"], trend[-1]["year"], applications=0)
         total_row = cur.execute("SELECT count(*) FROM patents WHERE first_patentee_key = ?", [party_key]).fetchone()
         patents = _rows(
             cur,

@@ -30,6 +30,7 @@ from statemachine.statemachine import StateChart
 from zhichan.domains import DOMAIN_PACKAGES
 from zhichan.errors import ConfigError, InputError
 from zhichan.legaltime.clocks import Unit
+from zhichan.money import MoneyUnit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import region_prefix
 from zhichan.untrusted import yaml_safe_load
@@ -56,10 +57,14 @@ class Text(Strict):
 class FieldSpec(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: Text
-    kind: Literal["text", "textarea", "date", "integer", "choice"] = "text"
+    kind: Literal["text", "textarea", "date", "integer", "money", "choice"] = "text"
     required: bool = False
     max_length: int = Field(500, ge=1, le=20000)
     choices: tuple[str, ...] = ()
+    #: a ``money`` field's unit (元, or 万元 where the form asks for it); parsed as Decimal, shown grouped
+    unit: MoneyUnit = "yuan"
+    #: a ``money`` field that may be 0 (an award set to 0 removes it)
+    zero: bool = False
 
 
 class ClockSpec(Strict):

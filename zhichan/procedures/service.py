@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date
+from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
@@ -221,6 +222,11 @@ def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any]) -> dict[s
                 clean[spec.name] = int(text)
             except ValueError:
                 errors[spec.name] = f"“{spec.label.zh}”应为整数 / {spec.label.en}: expected a whole number"
+        elif spec.kind == "money":
+            try:
+                clean[spec.name] = format(parse_money(text, spec.unit, zero=spec.zero).normalize(), "f")
+            except MoneyError as exc:
+                errors[spec.name] = f"“{spec.label.zh}”{exc.reason}"
         elif spec.kind == "choice" and text not in spec.choices:
             errors[spec.name] = f"“{spec.label.zh}”不在可选范围内 / {spec.label.en}: not one of the choices"
         else:

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_moment
+from zhichan.money import format_money, unit_text
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
+from zhichan.web.labels import choice
 
 UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
                "year": ("年", "years"), "hour": ("小时", "hours")}
@@ -33,7 +35,21 @@ def china_time(moment: dt.datetime) -> str:
 
 def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
     return {"name": f.name, "label": f.label(lang), "kind": f.kind, "required": f.required, "max_length": f.max_length,
-            "choices": list(f.choices)}
+            "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {})}
+
+
+def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str) -> list[dict[str, Any]]:
+    """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
+    exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
+    ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction")."""
+    specs = {f.name: f for f in fields}
+    out = []
+    for key, value in in_order(values, fields):
+        spec = specs.get(key)
+        shown = (format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
+                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice" else value)
+        out.append({"label": spec.label(lang) if spec is not None else key, "value": value, "shown": shown})
+    return out
 
 
 def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
@@ -63,7 +79,6 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     decl: Declaration = data["declaration"]
     case = data["case"]
     today = china_date(utcnow())  # the day in China, as the to-do list and the sweep count it
-    start_fields = {f.name: f.label(lang) for f in decl.start.fields}
     clocks = []
     for c in data["clocks"]:
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
@@ -76,13 +91,13 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
-              "field_list": [{"label": own.get(k, k), "value": v} for k, v in in_order(s["fields"], fields)],
+              "field_list": shown_fields(s["fields"], fields, lang),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
               "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
              for s in data["steps"]
-             for fields in [specs.get(s["event"], ())] for own in [{f.name: f.label(lang) for f in fields}]]
+             for fields in [specs.get(s["event"], ())]]
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
                 "created_local": china_time(n["created_at"]),
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
@@ -97,7 +112,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                                       "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
-        "filing": [{"label": start_fields.get(k, k), "value": v} for k, v in in_order(case["fields"], decl.start.fields)],
+        "filing": shown_fields(case["fields"], decl.start.fields, lang),
         "clocks": clocks, "steps": steps, "notices": notices,
         "actions": [action_json(t, lang) for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],

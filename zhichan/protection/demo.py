@@ -39,6 +39,7 @@ from zhichan.progress import ProgressCallback, no_progress
 from zhichan.protection.documents import OFFICE_DOCUMENTS
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER, complaint_row
+from zhichan.web.i18n import in_language
 
 COMPLAINTS = cast(Table, Complaint.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
@@ -250,7 +251,7 @@ class DemoCases:
         if rng.random() < 0.5:
             applied = clock.later(days=rng.randint(3, 25))
             self.act(officer, case, "apply_confirmation", applied,
-                     {"court": f"{office.name.removesuffix('知识产权局')}人民法院", "applied_on": china_date(applied).isoformat()})
+                     {"court": f"{in_language(office.name, 'zh').removesuffix('知识产权局')}人民法院", "applied_on": china_date(applied).isoformat()})
             ruled = clock.later(days=rng.randint(5, 20))
             self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"（合成）{case['id']}号",
                                                              "ruled_on": china_date(ruled).isoformat()})

@@ -29,6 +29,7 @@ from zhichan.reports.document import Document, Paragraph, Section
 from zhichan.reports.docx import render_docx
 from zhichan.reports.pdf import render_pdf
 from zhichan.untrusted import yaml_safe_load
+from zhichan.web.i18n import in_language
 
 DISPUTES = cast(Table, Dispute.__table__)
 BLANK = "______"
@@ -108,7 +109,7 @@ class DocumentGenerator:
                                   else chinese_date(today)}
         if case.get("org_id"):
             org = session.get(Organization, case["org_id"])
-            values["office"] = org.name if org else BLANK
+            values["office"] = in_language(org.name, "zh") if org else BLANK  # a bilingual name: its Chinese
         if case.get("id"):
             row = session.execute(select(DISPUTES).where(DISPUTES.c.case_id == case["id"])).first()
             if row is not None:

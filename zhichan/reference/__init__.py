@@ -48,6 +48,7 @@ from zhichan.reference.regions import (
     region_full_name,
     region_level,
     region_name,
+    region_names,
     regions_frame,
 )
 from zhichan.reference.sei import (
@@ -58,6 +59,7 @@ from zhichan.reference.sei import (
     sei_codes_for_ipc,
     sei_codes_for_ipc_batch,
     sei_lookup_table,
+    sei_name,
     sei_table_stats,
 )
 from zhichan.reference.tech_fields import TechField, tech_field, tech_field_for_ipc, tech_fields
@@ -98,6 +100,7 @@ __all__ = [
     "region_full_name",
     "region_level",
     "region_name",
+    "region_names",
     "regions_frame",
     "resolve_address",
     "resolve_address_level",
@@ -108,6 +111,7 @@ __all__ = [
     "sei_codes_for_ipc",
     "sei_codes_for_ipc_batch",
     "sei_lookup_table",
+    "sei_name",
     "sei_table_stats",
     "tech_field",
     "tech_field_for_ipc",

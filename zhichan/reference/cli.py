@@ -21,20 +21,19 @@ def regions(code: str = typer.Argument(..., help="区划代码，如 41、4101�
         has_population,
         normalize_region_code,
         population,
-        region_full_name,
         region_level,
-        region_name,
+        region_names,
     )
 
     c = normalize_region_code(code)
-    console.print(f"[bold]{c}[/bold] {region_full_name(c)} ({region_level(c)})")
+    console.print(f"[bold]{c}[/bold] {region_names(c, full=True)} ({region_level(c)})")
     pop = f"{population(c):,}" if has_population(c) else "—"
     console.print(f"常住人口 / resident population (2020 census): {pop}")
     kids = children(c)
     if kids:
         table = Table("code", "name", "population")
         for k in kids:
-            table.add_row(k, region_name(k), f"{population(k):,}" if has_population(k) else "—")
+            table.add_row(k, region_names(k), f"{population(k):,}" if has_population(k) else "—")
         console.print(table)
 
 
@@ -44,7 +43,7 @@ def ipc(
     text: str = typer.Option(None, help="专利文本（用于关键词限定条目） / patent text for keyword-qualified entries"),
 ) -> None:
     """IPC 中英文名称、战略性新兴产业与技术领域 / IPC titles (zh, en), SEI codes and WIPO technology field."""
-    from zhichan.reference import ipc_known, ipc_title, normalize_ipc, sei_category, sei_codes_for_ipc
+    from zhichan.reference import ipc_known, ipc_title, normalize_ipc, sei_codes_for_ipc, sei_name
     from zhichan.reference.tech_fields import tech_field, tech_field_for_ipc
 
     c = normalize_ipc(code, allow_partial=True)
@@ -52,12 +51,12 @@ def ipc(
     console.print(f"zh: {ipc_title(c, 'zh') or '—'}")
     console.print(f"en: {ipc_title(c, 'en') or '—'}")
     sei = sei_codes_for_ipc([c], text)
-    console.print("SEI: " + ("; ".join(f"{s} {sei_category(s).name}" for s in sei) or "—"))
+    console.print("SEI: " + ("; ".join(f"{s} {sei_name(s)} {sei_name(s, 'en')}" for s in sei) or "—"))
     if not text:
         qualified = sorted(set(_keyword_candidates(c)) - set(sei))
         if qualified:
             console.print("SEI if the text names the keyword / 需关键词: " + "; ".join(
-                f"{s} {sei_category(s).name}" for s in qualified))
+                f"{s} {sei_name(s)} {sei_name(s, 'en')}" for s in qualified))
     nr = tech_field_for_ipc(c)
     console.print(f"technology field: {f'{nr} {tech_field(nr).name}' if nr else '—'}")
 

@@ -176,6 +176,17 @@ def region_name(code: str, lang: str = "zh") -> str:
     raise InputError(f"未知的行政区划代码：{code!r} / unknown region code: {code!r}")
 
 
+def region_names(code: str, *, full: bool = False) -> str:
+    """Both names, for output that serves both languages at once (the CLIs, whose messages are
+    "中文 / English"): ``"510100"`` → ``成都市 Chengdu``; ``full`` gives the full names
+    (``四川省成都市武侯区 Wuhou District, Chengdu, Sichuan``). An unknown code is shown as it is."""
+    name = region_full_name if full else region_name
+    try:
+        return f"{name(code)} {name(code, 'en')}"
+    except InputError:
+        return code
+
+
 def region_full_name(code: str, lang: str = "zh") -> str:
     """Province + city + county, without repeating a municipality: ``"110105"`` → 北京市朝阳区; in
     English the smallest first: ``"510107"`` → "Wuhou District, Chengdu, Sichuan"."""

@@ -91,6 +91,26 @@ def sei_categories() -> list[SeiCategory]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _names_en() -> dict[str, str]:
+    import csv
+
+    with open_text("concordance/sei_names_en.csv") as f:
+        return {row["code"]: row["name_en"] for row in csv.DictReader(f)}
+
+
+def sei_name(code: str, lang: str = "zh") -> str:
+    """A category's name (level 1 ``"5"`` or level 2 ``"5.2"``) in ``lang``: the Chinese of the 2018
+    classification, or the English of ``concordance/sei_names_en.csv`` (the classification has no
+    official English; data/PROVENANCE.md). An unknown code raises :class:`InputError`."""
+    if lang == "en":
+        name = _names_en().get(code)
+        if name is None:
+            raise InputError(f"未知的战略性新兴产业代码：{code!r} / unknown SEI code: {code!r}")
+        return name
+    return SEI_LEVEL1[code] if code in SEI_LEVEL1 else sei_category(code).name
+
+
 def sei_category(code: str) -> SeiCategory:
     for cat in sei_categories():
         if cat.code == code:

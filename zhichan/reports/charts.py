@@ -137,10 +137,15 @@ def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: st
     ys = [y] if isinstance(y, str) else list(y)
     base = _base(rows, title, width, height)
     labels = dict(labels or {})
+    # counts (every value a whole number) get whole-number ticks, never 0.5: at most one tick per unit
+    values = [r.get(k) for r in _jsonable(rows) for k in ys]
+    counts = all(isinstance(v, int) or v is None for v in values)
+    top = max((v for v in values if isinstance(v, int)), default=0)
+    y_axis = alt.Axis(format="d", tickMinStep=1, tickCount=max(1, min(top, 5))) if counts else alt.Axis()
     if len(ys) == 1:
         chart = base.mark_line(point=True).encode(
             x=alt.X(f"{x}:O", title=x_title or x),
-            y=alt.Y(f"{ys[0]}:Q", title=y_title or labels.get(ys[0], ys[0])),
+            y=alt.Y(f"{ys[0]}:Q", title=y_title or labels.get(ys[0], ys[0]), axis=y_axis),
             tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{ys[0]}:Q")],
         )
     else:
@@ -151,7 +156,7 @@ def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: st
             .mark_line(point=True)
             .encode(
                 x=alt.X(f"{x}:O", title=x_title or x),
-                y=alt.Y("value:Q", title=y_title),
+                y=alt.Y("value:Q", title=y_title, axis=y_axis),
                 color=alt.Color("series:N", title=series_title or None,
                                 sort=[labels.get(k, k) for k in ys]),
                 tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip("series:N"), alt.Tooltip("value:Q")],

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date
+from zhichan.money import MoneyError, parse_money
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
@@ -129,17 +130,15 @@ def file_objection(procedures: ProcedureService, session: Session, scope: Scope,
 
 
 def parse_amount(raw: Any, cap: Decimal) -> Decimal:
-    """A yuan amount with at most two decimals, from 0 to ``cap``; FormError beside ``awarded``."""
-    text = str(raw or "").strip().replace(",", "")
+    """A yuan amount with at most two decimals (``zhichan.money.parse_money``), from 0 to ``cap``; FormError
+    beside ``awarded``."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise FormError({"awarded": "金额应为元，最多两位小数，如 12000.00 / an amount in yuan with at most two decimals"})
-    if value < 0 or value > cap:
+        value = parse_money(raw, zero=True)
+    except MoneyError as exc:
+        raise FormError({"awarded": f"金额{exc.reason}"}) from None
+    if value > cap:
         raise FormError({"awarded": f"金额应在 0 至每个申请人上限 {cap} 元之间 / between 0 and the cap of {cap} yuan"})
-    return value.quantize(CENT)
+    return value
 
 
 def pending(session: Session, round_case_id: int) -> int:

@@ -27,6 +27,7 @@ from zhichan.reports.pdf import render_pdf
 from zhichan.services.catalogue import entry_for_procedure, shipped_entries
 from zhichan.services.documents import decision_document
 from zhichan.services.scope import applications_filter
+from zhichan.web.i18n import in_language
 
 
 def service_procedures() -> list[str]:
@@ -75,7 +76,7 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     # the deciding organization issues the document (a province recommends a county's case)
     org = session.get(Organization, scope.org_id)
     doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
-                            issuer=org.name if org else "", now=now)
+                            issuer=in_language(org.name, "zh") if org else "", now=now)
     name = f"{data['case']['number']}-{title.zh}"
     uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc, letter=True)),)
     if spec.attachments:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
+from zhichan.money import MoneyUnit, format_money
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
@@ -23,7 +24,7 @@ from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.domains import MENU_GROUPS, WebDomain
-from zhichan.web.i18n import in_language, legal_citation, translate
+from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
@@ -171,6 +172,12 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def region(code: str | None) -> str:
         return region_display_name(str(code), current_lang) if code else ""
 
+    def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
+        return labels.facet_value(current_lang, facet, value, fallback)
+
+    def money(value: Any, unit: MoneyUnit = "yuan") -> str:
+        return format_money(value, current_lang, unit)
+
     ctx = {
         "request": request,
         "t": t,
@@ -179,6 +186,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "cite": cite,
         "event_detail": event_detail,
         "region": region,
+        "facet_label": facet_label,
+        "money": money,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),
@@ -188,6 +197,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "data_as_of": _data_as_of(snapshot),
         "json_script": json_script,
         "path": request.url.path,
+        **PUNCTUATION["en" if current_lang == "en" else "zh"],
         **(context or {}),
     }
     return ctx

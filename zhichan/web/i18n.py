@@ -34,6 +34,12 @@ from zhichan.errors import ConfigError
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
+#: the punctuation a template writes between its texts, per language (templates: ``{{ colon }}``, ``{{ lp }}…{{ rp }}``,
+#: ``join(sep)``): an English page gets "Balanced (2)" and "Filters: ", never full-width （）：；、
+PUNCTUATION = {
+    "zh": {"colon": "：", "lp": "（", "rp": "）", "semi": "；", "sep": "、"},
+    "en": {"colon": ": ", "lp": " (", "rp": ")", "semi": "; ", "sep": ", "},
+}
 #: every package whose messages make up the catalogue (the web shell's first)
 PACKAGES: tuple[str, ...] = ("zhichan.web", *DOMAIN_PACKAGES)
 #: raise on a missing message instead of showing the key (or the Chinese text on an English page)

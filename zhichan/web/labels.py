@@ -9,6 +9,7 @@ An unknown value is shown as it is rather than hidden.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from zhichan.web.i18n import catalogue, translate
@@ -63,6 +64,44 @@ def choice(lang: str, text: str) -> str:
     the procedures catalogue, the text itself where there is none."""
     key = f"choice.{text}"
     return translate(lang, key) if key in catalogue(lang) or key in catalogue("zh") else text
+
+
+_SHOUTED = re.compile(r"[A-Z]{2,}")
+_ACRONYM = re.compile(r"([(\[])([a-z]{1,4})([)\]])")
+
+
+def _sentence_case(title: str) -> str:
+    """WIPO writes subclass titles in capitals (``PROCESSES OR MEANS, e.g. BATTERIES``); a list reads
+    them in sentence case, keeping a short acronym in brackets (``[PV]``)."""
+    if not _SHOUTED.search(title) or re.search(r"[a-z]{3,}", title.replace("e.g.", "").replace("i.e.", "")):
+        return title
+    lowered = _ACRONYM.sub(lambda m: m.group(1) + m.group(2).upper() + m.group(3), title.lower())
+    return lowered[:1].upper() + lowered[1:]
+
+
+def facet_value(lang: str, facet: str, value: Any, fallback: Any = None) -> str:
+    """A search facet's value (or an active filter's) as a page in ``lang`` shows it: a region by its
+    name, an IPC code with its title and a strategic emerging industry with its name from the reference
+    data in that language (``H01M 电池…`` / ``H01M Processes or means… ``), a coded value by its label;
+    anything else as ``fallback`` (the search's own label) or the value."""
+    if value is None or value == "":
+        return ""
+    from zhichan.errors import InputError
+    from zhichan.platform.portal import region_display_name
+    from zhichan.reference import ipc_title, sei_name
+
+    text = str(value)
+    if facet in ("province", "city"):
+        return region_display_name(text, lang)
+    if facet == "ipc":
+        title = ipc_title(text, lang, clean=True)
+        return f"{text} {_sentence_case(title)}" if title else text
+    if facet == "sei":
+        try:
+            return f"{text} {sei_name(text, lang)}"
+        except InputError:
+            return text
+    return label(lang, facet, value, fallback)
 
 
 def event_detail(lang: str, event_type: str, detail: str | None) -> str:

@@ -46,7 +46,8 @@ def _patents() -> list[dict]:
                        applicants=[WUHOU_ENTERPRISE], kind="utility_model", legal_status="granted"))
     for i in range(4):
         rows.append(patent(serial=400 + i, title=f"一种图像处理方法{i}", region_code="320102",
-                           application_date=f"{2018 + i}-02-01", applicants=["南京玄武软件有限公司"]))
+                           application_date=f"{2018 + i}-02-01", applicants=["南京玄武软件有限公司"],
+                           ipc=["G06T7/00"]))  # 9.1 新技术与创新创业服务: the corpus's strategic emerging industry
     return rows
 
 

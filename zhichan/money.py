@@ -1,0 +1,87 @@
+"""Money typed into a form and money shown on a page: one parser and one format for every domain.
+
+Amounts are :class:`decimal.Decimal` (``MONEY`` columns hold yuan to the fen). A form's field says its
+unit: ``yuan`` (元, two decimals at most) or ``wan_yuan`` (万元, where the form asks for it; six decimals
+at most, i.e. to the fen).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+MoneyUnit = Literal["yuan", "wan_yuan"]
+
+#: the largest amount a form takes (NUMERIC(18, 2) holds 16 digits before the point)
+LIMIT = Decimal("1e16")
+_DECIMALS = {"yuan": 2, "wan_yuan": 6}
+_SUFFIXES = {"yuan": ("元", "yuan", "CNY", "RMB"), "wan_yuan": ("万元", "万")}
+_UNIT_TEXT = {"yuan": ("元", "yuan"), "wan_yuan": ("万元", "× 10,000 yuan")}
+
+
+class MoneyError(ValueError):
+    """Input that is not an amount; ``reason`` is "中文 / English" without the field's name."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def unit_text(unit: MoneyUnit, lang: str) -> str:
+    zh, en = _UNIT_TEXT[unit]
+    return en if lang == "en" else zh
+
+
+def parse_money(text: Any, unit: MoneyUnit = "yuan", *, zero: bool = False) -> Decimal:
+    """An amount typed in a form (``1,000,000.00``, ``１２００ 元``, full-width digits and separators
+    accepted) in ``unit``; positive, or ``zero`` too. Raises :class:`MoneyError`."""
+    if isinstance(text, Decimal):
+        raw = str(text)
+    else:
+        raw = unicodedata.normalize("NFKC", str(text or "")).strip()
+        for suffix in _SUFFIXES[unit]:
+            if raw.upper().endswith(suffix.upper()):
+                raw = raw[: -len(suffix)]
+                break
+        raw = raw.replace(",", "").replace("、", "").replace(" ", "").strip()
+    zh, en = _UNIT_TEXT[unit]
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise MoneyError(f"应为金额（{zh}），如 12000.50 / expected an amount in {en}, e.g. 12000.50") from None
+    if not value.is_finite():
+        raise MoneyError(f"应为金额（{zh}），如 12000.50 / expected an amount in {en}, e.g. 12000.50")
+    if value < 0 or (value == 0 and not zero):
+        raise MoneyError("应大于 0 / must be above zero" if not zero else "不能为负数 / must not be negative")
+    places = _DECIMALS[unit]
+    if value.as_tuple().exponent < -places:  # type: ignore[operator]
+        raise MoneyError(f"最多 {places} 位小数 / at most {places} decimals")
+    if value * (10_000 if unit == "wan_yuan" else 1) >= LIMIT:
+        raise MoneyError("金额过大 / the amount is too large")
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def _grouped(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    text = f"{value:,f}".rstrip("0")
+    whole, _, cents = text.partition(".")
+    return f"{whole}.{cents.ljust(2, '0')}"
+
+
+def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan") -> str:
+    """An amount as a page shows it: grouped, with its unit in the page's language (``25,610,000 元`` /
+    ``25,610,000 yuan``; ``2,561 万元`` / ``25,610,000 yuan`` — an English reader gets yuan). A value
+    that is not a number is shown as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    if lang == "en":
+        return f"{_grouped(amount * 10_000 if unit == 'wan_yuan' else amount)} yuan"
+    return f"{_grouped(amount)} {_UNIT_TEXT[unit][0]}"
