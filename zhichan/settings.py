@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         0, ge=0,
         description="Web server processes. 0 = one per CPU core, at most 8. Background jobs run in one of them.",
     )
+    web_worker_healthcheck_seconds: int = Field(
+        60, ge=1,
+        description="How long a web server process may leave its supervisor's health check unanswered before it is "
+        "restarted. A process that is still starting (loading the search index and key index) on a busy machine can "
+        "take longer than the framework's 5 s; with 5 s the supervisor killed and restarted starting processes "
+        "over and over at load 27 on 2 cores.",
+    )
     secret_key: str | None = Field(
         None,
         description="Key signing session cookies and CSRF tokens. Default: generated once and stored in the data directory.",

@@ -116,3 +116,24 @@ def test_web_threads_bound_the_handler_thread_pool(settings, monkeypatch) -> Non
     # `chromium`, tests/conftest.py) holding this thread's event loop
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(anyio.run, tokens_while_serving).result() == 3
+
+
+def test_serve_gives_starting_processes_the_configured_health_check_time(env: WebEnv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn's supervisor kills a process that leaves its health check unanswered for
+    ``timeout_worker_healthcheck`` (5 s by default) — on a busy machine a process still loading its
+    indexes was killed and restarted over and over. serve hands the setting on."""
+    import uvicorn
+
+    from zhichan.settings import get_settings
+    from zhichan.web import server as web_server
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))  # serving would block
+    monkeypatch.setenv("ZHICHAN_DATA_DIR", str(env.settings.data_dir))
+    monkeypatch.setenv("ZHICHAN_WEB_WORKER_HEALTHCHECK_SECONDS", "45")
+    get_settings.cache_clear()
+    try:
+        web_server.run("127.0.0.1", _free_port(), demo_admin=False, workers=2)
+    finally:
+        get_settings.cache_clear()
+    assert seen["timeout_worker_healthcheck"] == 45 and seen["workers"] == 2

@@ -73,4 +73,5 @@ def run(host: str | None = None, port: int | None = None, *, demo_admin: bool = 
     # every process builds its own app from the same settings (the environment); uvicorn's
     # supervisor restarts a process that dies. Jobs run in one of them (zhichan.platform.jobs).
     uvicorn.run("zhichan.web.app:create_app", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", proxy_headers=False)
+                log_level="warning", proxy_headers=False,
+                timeout_worker_healthcheck=settings.web_worker_healthcheck_seconds)
