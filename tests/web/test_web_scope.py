@@ -74,7 +74,22 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
             "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1",
             "declaration_id": "1", "grant_id": "1", "listing_id": "1", "auction_id": "1", "need_id": "1",
-            "person_id": str(_jinjiang_person(env))}
+            "person_id": str(_jinjiang_person(env)), "panel_id": str(_jinjiang_panel(env))}
+
+
+def _jinjiang_panel(env) -> int:
+    """A panel 锦江区 drew (its title is a foreign marker): id."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.talent.panels import draw_panel
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "jinjiang_officer")))
+        return draw_panel(s, scope, None, {"title": "锦江区调解专家抽取", "purpose": "mediation",
+                                           "kind": "people_mediator", "size": "1", "seed": "s"}).id
 
 
 def _jinjiang_person(env) -> int:

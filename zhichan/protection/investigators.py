@@ -89,8 +89,9 @@ class Candidate:
     exclusions: tuple[str, ...]
 
 
-def _corpus_links(snapshot: Snapshot | None, who: list[str], parties: list[str]) -> dict[str, list[str]]:
-    """For each of ``who`` (a person or organization): the patents linking it to a party."""
+def corpus_links(snapshot: Snapshot | None, who: list[str], parties: list[str]) -> dict[str, list[str]]:
+    """For each of ``who`` (a person or organization): the patents linking it to a party (the roster's check, and
+    the talent library's panels')."""
     if snapshot is None or not who or not parties:
         return {}
     keys = {normalize_name(p): p for p in parties}
@@ -132,7 +133,7 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
             con.close()
         ipcs = list(found[0][0] or []) if found else []
     people = roster(session, scope)
-    links = _corpus_links(snapshot, sorted({p["name"] for p in people} | {p["organization"] for p in people if p["organization"]}),
+    links = corpus_links(snapshot, sorted({p["name"] for p in people} | {p["organization"] for p in people if p["organization"]}),
                           parties)
     party_keys = {normalize_name(p) for p in parties}
     assigned = {r.investigator_id for r in session.execute(select(ASSIGNMENTS.c.investigator_id)

@@ -76,3 +76,27 @@ class PersonKind(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("talent_people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     certificate: Mapped[str] = mapped_column(String(60), default="")
+
+
+class Panel(Base):
+    """A panel drawn from the library (评审、调解、评估专家的抽取): its published seed, the pool it was drawn from,
+    the conflicts with reasons and the draw — the record zhichan.credit.draws.redraw repeats."""
+
+    __tablename__ = "talent_panels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: one of zhichan.talent.panels.PURPOSES
+    purpose: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    ipc_field: Mapped[str] = mapped_column(String(20), default="")
+    #: the parties of the matter, one a line (a panel member may not share their organization or corpus links)
+    parties: Mapped[str] = mapped_column(Text, default="")
+    seed: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    #: JSON: zhichan.credit.draws.Draw.as_json of a draw with the matter as its one target
+    draw: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
+    org_path: Mapped[str] = mapped_column(String(400), index=True)
+    drawn_by: Mapped[str] = mapped_column(String(80))
+    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

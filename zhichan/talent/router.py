@@ -10,6 +10,7 @@ themself: a ``talent.registration`` case, then the engine's case page); officers
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,7 +51,7 @@ def _filters(kind: str, field: str, region: str, status: str) -> dict[str, str]:
 
 def _directory_page(request: Request, scope: Scope, session: Session, filters: dict[str, str], *,
                     errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-                    status: int = 200, message: str = "") -> Response:
+                    status: int = 200, report: dict[str, Any] | None = None) -> Response:
     try:
         data = views.directory_view(session, scope, lang=lang(request), **filters)
     except FormError as exc:
@@ -58,15 +59,14 @@ def _directory_page(request: Request, scope: Scope, session: Session, filters: d
         errors, status = {**exc.errors, **(errors or {})}, 422
         data["filters"] = filters
     return render(request, "talent/directory.html",
-                  {**data, "errors": errors or {}, "values": values or {}, "message": message}, status=status)
+                  {**data, "errors": errors or {}, "values": values or {}, "report": report},
+                  status=status)
 
 
 @router.get("/talent", include_in_schema=False)
 def directory_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep, kind: Kind = "",
-                   field: Field = "", region: Region = "", status: StatusQ = "",
-                   imported: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None) -> Response:
-    message = "" if imported is None else str(imported)
-    return _directory_page(request, scope, session, _filters(kind, field, region, status), message=message)
+                   field: Field = "", region: Region = "", status: StatusQ = "") -> Response:
+    return _directory_page(request, scope, session, _filters(kind, field, region, status))
 
 
 @router.get("/api/v1/talent", tags=["talent"], responses=errors(401, 403, 422))
@@ -106,6 +106,37 @@ async def enter(request: Request, scope: Scope = ScopeDep, session: Session = Db
                                status=422)
     session.commit()
     return RedirectResponse(f"/talent/people/{row.id}", status_code=303)
+
+
+#: an uploaded roster's largest size
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+@router.post("/talent/import", include_in_schema=False)
+async def import_roster(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """A roster (CSV/XLSX): good rows entered, every bad row in the rejects report shown on the page."""
+    from starlette.datastructures import UploadFile
+
+    from zhichan.errors import InputError
+    from zhichan.talent.importer import import_roster as run
+
+    scope.require_authenticated()
+    try:
+        async with request.form(max_files=1) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise InputError("请选择 CSV 或 XLSX 文件 / choose a CSV or XLSX file")
+            data, filename = await upload.read(UPLOAD_MAX_BYTES + 1), upload.filename
+        if len(data) > UPLOAD_MAX_BYTES:
+            raise InputError("文件超过 10 MB / the file is larger than 10 MB")
+        report = run(session, scope, data, filename)
+    except InputError as exc:
+        session.rollback()
+        return _directory_page(request, scope, session, _filters("", "", "", ""), errors={"file": exc.message},
+                               status=422)
+    session.commit()
+    return _directory_page(request, scope, session, _filters("", "", "", ""), report=report.as_dict(),
+                           status=200 if report.imported or not report.rejects else 422)
 
 
 def _person_page(request: Request, scope: Scope, session: Session, person_id: int, *,
@@ -171,6 +202,63 @@ async def apply_submit(request: Request, scope: Scope = ScopeDep, session: Sessi
         return _apply_page(request, scope, session, errors=exc.errors, values=fields, status=422)
     session.commit()
     return RedirectResponse(f"/cases/{created['id']}", status_code=303)
+
+
+# -- panels ---------------------------------------------------------------------------------------
+
+def _panels_page(request: Request, scope: Scope, session: Session, *, errors: dict[str, str] | None = None,
+                 values: dict[str, str] | None = None, status: int = 200) -> Response:
+    from zhichan.talent import panels
+
+    items = [panels.panel_json(p, lang(request)) for p in panels.panels(session, scope)]
+    kinds = [{"code": k.code, "label": k.label(lang(request))} for k in service.kinds().values()]
+    return render(request, "talent/panels.html", {"items": items, "kinds": kinds, "purposes": panels.PURPOSES,
+                                                  "errors": errors or {}, "values": values or {}}, status=status)
+
+
+@router.get("/talent/panels", include_in_schema=False)
+def panels_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    scope.require_authenticated()
+    return _panels_page(request, scope, session)
+
+
+@router.post("/talent/panels", include_in_schema=False)
+async def draw_panel(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """Draw a panel from the library (published seed; conflicts excluded with reasons)."""
+    from zhichan.talent import panels
+
+    scope.require_authenticated()
+    values = await form_fields(request)
+    try:
+        row = panels.draw_panel(session, scope, request.app.state.corpus.snapshot(), values)
+    except FormError as exc:
+        session.rollback()
+        return _panels_page(request, scope, session, errors=exc.errors, values=values, status=422)
+    session.commit()
+    return RedirectResponse(f"/talent/panels/{row.id}", status_code=303)
+
+
+PanelId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+
+
+@router.get("/talent/panels/{panel_id}", include_in_schema=False)
+def panel_page(request: Request, panel_id: PanelId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    from zhichan.talent import panels
+
+    scope.require_authenticated()
+    data = panels.panel_json(panels.get_panel(session, scope, panel_id), lang(request))
+    return render(request, "talent/panel.html", {"panel": data, "record": json.dumps(data["record"], ensure_ascii=False,
+                                                                                       indent=1)})
+
+
+@router.get("/api/v1/talent/panels/{panel_id}", tags=["talent"], responses=errors(401, 404, 422))
+def panel_api(request: Request, panel_id: PanelId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """一次专家抽取 / A panel drawn from the library: its seed, pool, conflicts and members; ``record`` is what
+    ``zhichan credit redraw`` repeats (officers of the drawing office's area)."""
+    from zhichan.talent import panels
+
+    scope.require_authenticated()
+    return fast_json(panels.panel_json(panels.get_panel(session, scope, panel_id), lang(request)))
 
 
 def _setup(app: FastAPI) -> None:

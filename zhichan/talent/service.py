@@ -108,6 +108,16 @@ class PersonInput:
     shared: list[str]
 
 
+def _share_code(text: str) -> str:
+    """A shared field given as its code or its label (an export's column imports back)."""
+    from zhichan.web.i18n import translate
+
+    for code in SHAREABLE:
+        if text in (translate("zh", f"talent.share.{code}"), translate("en", f"talent.share.{code}")):
+            return code
+    return text
+
+
 def clean_person(values: dict[str, Any], office: Organization | None = None) -> PersonInput:
     """Check a person's fields (every problem at once, :class:`FormError` by field). ``kinds``: codes or
     labels separated by ";"; ``certificates``: one ``kind: number`` per line (or ";"); ``shared``: fields of
@@ -169,7 +179,8 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
     if text["email"] and ("@" not in text["email"] or len(text["email"]) > 200):
         errors["email"] = "电子邮箱无效 / not an email address"
     shared = []
-    for part in _split(text["shared"].replace(",", ";")):
+    for part in _split(text["shared"].replace(",", ";").replace("、", ";")):
+        part = _share_code(part)
         if part not in SHAREABLE:
             errors["shared"] = f"不可共享的字段“{part[:20]}” / “{part[:20]}” cannot be shared"
             break
@@ -180,7 +191,7 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
                        text["email"], [s for s in SHAREABLE if s in shared])
 
 
-def _insert(session: Session, data: PersonInput, *, org_id: int, source: Source, status: Status,
+def insert_person(session: Session, data: PersonInput, *, org_id: int, source: Source, status: Status,
             user_id: int | None = None, case_id: int | None = None, synthetic: bool = False,
             now: dt.datetime | None = None) -> Person:
     now = now or utcnow()
@@ -213,7 +224,7 @@ def registration_hook(session: Session, scope: Scope, step: StepTaken) -> None:
                 select(Person.id).where(Person.user_id == step.party_user_id, Person.status.in_(ACTIVE))) is not None:
             raise FormError({"name": "您已在库或已有申请在审查中 / you are in the library or have an application "
                                      "under review already"})
-        _insert(session, data, org_id=step.org_id, source=Source.APPLIED, status=Status.APPLYING,
+        insert_person(session, data, org_id=step.org_id, source=Source.APPLIED, status=Status.APPLYING,
                 user_id=step.party_user_id, case_id=step.case_id, now=step.now)
         return
     person = session.scalars(select(Person).where(Person.case_id == step.case_id)).first()
@@ -243,15 +254,18 @@ def handling_office(session: Session, scope: Scope) -> Organization:
 
 def form_fields(form: dict[str, Any]) -> dict[str, str]:
     """The application page's inputs (a checkbox per kind and per shared field, a certificate box per kind)
-    as the declaration's fields."""
-    chosen = [c for c in kinds() if form.pop(f"kind_{c}", None)]
-    certificates = [f"{c}: {str(form.pop(f'cert_{c}', '')).strip()}" for c in kinds()
-                    if c in chosen and str(form.get(f"cert_{c}", "")).strip()]
-    for c in kinds():
-        form.pop(f"cert_{c}", None)
+    as the declaration's fields — kinds and shared fields by their Chinese labels, as the case page shows them
+    (:func:`clean_person` reads labels and codes alike)."""
+    from zhichan.web.i18n import translate
+
+    declared = kinds()
+    chosen = [c for c in declared if form.pop(f"kind_{c}", None)]
+    certificates = [f"{declared[c].zh}: {str(form.get(f'cert_{c}', '')).strip()}" for c in chosen
+                    if str(form.get(f"cert_{c}", "")).strip()]
     shared = [f for f in SHAREABLE if form.pop(f"share_{f}", None)]
     keep = {k: str(v) for k, v in form.items() if not k.startswith(("kind_", "cert_", "share_"))}
-    return {**keep, "kinds": ";".join(chosen), "certificates": "\n".join(certificates), "shared": ";".join(shared)}
+    return {**keep, "kinds": "；".join(declared[c].zh for c in chosen), "certificates": "\n".join(certificates),
+            "shared": "；".join(translate("zh", f"talent.share.{f}") for f in shared)}
 
 
 def apply(session: Session, scope: Scope, procedures: Any, form: dict[str, Any], uploads: tuple[Any, ...] = (),
@@ -284,7 +298,7 @@ def enter_person(session: Session, scope: Scope, values: dict[str, Any], *, sour
     org = session.get(Organization, scope.org_id)
     assert org is not None
     data = clean_person(values, org)
-    row = _insert(session, data, org_id=org.id, source=source, status=Status.IN_LIBRARY, synthetic=synthetic, now=now)
+    row = insert_person(session, data, org_id=org.id, source=source, status=Status.IN_LIBRARY, synthetic=synthetic, now=now)
     audit.record(session, scope, f"talent.person_{source}", data.name, detail={"person": row.id})
     return row
 

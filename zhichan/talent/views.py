@@ -46,7 +46,8 @@ def person_view(session: Session, scope: Scope, person_id: int, *, lang: str = "
 def export_columns(officer: bool) -> tuple[str, ...]:
     base = ("name", "organization", "region_code", "kinds", "certificates", "ipc_fields", "industry_chains",
             "phone", "email")
-    return (*base, "status", "status_reason", "status_on", "source", "shared", "synthetic") if officer else base
+    return (*base, "status", "status_reason", "status_on", "source", "shared", "synthetic") if officer else \
+        (*base, "synthetic")
 
 
 def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tuple[list[str], list[list[Any]]]:
@@ -57,9 +58,11 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
     columns = export_columns(bool(data["officer"]))
     header = [translate(lang, f"talent.field.{c}") for c in columns]
     rows = []
+    labels = {k.code: k.label(lang) for k in service.kinds().values()}
     for p in data["items"]:
         values = {**p, "kinds": "；".join(k["label"] for k in p["kinds"]),
-                  "certificates": "；".join(f"{c['kind']}: {c['number']}" for c in p["certificates"] or []),
+                  "certificates": "；".join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
+                                           for c in p["certificates"] or []),
                   "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": "；".join(p["industry_chains"] or []),
                   "shared": "；".join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
                   "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",

@@ -51,9 +51,28 @@ def upgrade() -> None:
     )
     op.create_index("ix_talent_person_kinds_person_id", "talent_person_kinds", ["person_id"])
     op.create_index("ix_talent_person_kinds_kind", "talent_person_kinds", ["kind"])
+    op.create_table(
+        "talent_panels",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("purpose", sa.String(20), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("ipc_field", sa.String(20), nullable=False),
+        sa.Column("parties", sa.Text, nullable=False),
+        sa.Column("seed", sa.String(200), nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("draw", sa.Text, nullable=False),
+        sa.Column("org_id", sa.Integer, sa.ForeignKey("platform_organizations.id"), nullable=False),
+        sa.Column("org_path", sa.String(400), nullable=False),
+        sa.Column("drawn_by", sa.String(80), nullable=False),
+        sa.Column("drawn_at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_talent_panels_org_path", "talent_panels", ["org_path"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_talent_panels_org_path", "talent_panels")
+    op.drop_table("talent_panels")
     op.drop_index("ix_talent_person_kinds_kind", "talent_person_kinds")
     op.drop_index("ix_talent_person_kinds_person_id", "talent_person_kinds")
     op.drop_table("talent_person_kinds")
