@@ -23,6 +23,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.draws import Draw
 from zhichan.errors import FormError, NotFoundError
+from zhichan.legaltime.periods import china_moment
 from zhichan.platform import audit
 from zhichan.platform.models import utcnow
 from zhichan.platform.scope import Scope
@@ -134,5 +135,6 @@ def panel_json(row: Panel, lang: str = "zh") -> dict[str, Any]:
     return {"id": row.id, "title": row.title, "purpose": row.purpose, "kind": row.kind,
             "kind_label": kind.label(lang) if kind else row.kind, "ipc_field": row.ipc_field,
             "parties": [p for p in row.parties.splitlines() if p], "seed": row.seed, "size": row.size,
-            "drawn_by": row.drawn_by, "drawn_at": row.drawn_at, "members": drawn["inspectors"],
+            "drawn_by": row.drawn_by, "drawn_at": row.drawn_at,
+            "drawn_on": china_moment(row.drawn_at).strftime("%Y-%m-%d %H:%M"), "members": drawn["inspectors"],
             "excluded": drawn["excluded"], "pool": record["inspectors"], "record": record}
