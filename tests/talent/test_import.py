@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from tests.talent.helpers import client_for, scope_of
 from zhichan.cli import app
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry
+from zhichan.settings import get_settings
 from zhichan.talent.importer import import_roster
 from zhichan.talent.models import Person, PersonKind
 from zhichan.web.testing import WebEnv, csrf_from
@@ -79,12 +81,20 @@ def test_an_export_imports_back_and_the_page_uploads(env: WebEnv) -> None:
                        files={"file": ("r.csv", ROSTER.encode(), "text/csv")}).status_code == 403
 
 
-def test_the_command_line_import(env: WebEnv, tmp_path: Path) -> None:
+def test_the_command_line_import(env: WebEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, "utf-8")
     rejects = tmp_path / "rejects.csv"
-    runner = CliRunner(env={"COLUMNS": "300", "ZHICHAN_DATABASE_URL": str(env.engine.url.render_as_string(hide_password=False))})  # type: ignore[attr-defined]
-    result = runner.invoke(app, ["talent", "import", str(roster), "--as", "cd_leader", "--rejects", str(rejects)])
+    # the command reads the database the settings name: this test's (SQLite or PostgreSQL)
+    monkeypatch.setenv("ZHICHAN_DATABASE_URL", env.engine.url.render_as_string(hide_password=False))  # type: ignore[attr-defined]
+    get_settings.cache_clear()
+    try:
+        result = CliRunner(env={"COLUMNS": "300"}).invoke(
+            app, ["talent", "import", str(roster), "--as", "cd_leader", "--rejects", str(rejects)])
+    finally:
+        get_settings.cache_clear()
     assert result.exit_code == 1, result.output
     assert "已导入 2 人" in result.output and "line 4" in result.output
     assert "资格证书编号" in rejects.read_text("utf-8-sig")
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert s.scalar(select(func.count()).select_from(Person).where(Person.source == "imported")) == 2
