@@ -73,6 +73,12 @@ def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  
     people = page.inner_text("#talent-people")
     assert "张评审" in people and "028-85550000" not in people and "李调解" not in people
     page.screenshot(path=str(artifacts_dir / "talent-member-zh.png"), full_page=True)
+    page.click("#talent-apply")
+    page.wait_for_selector("#apply-form")
+    page.goto("/talent/apply?lang=en")
+    assert "锦江区知识产权局" in page.inner_text("body")  # the member's own bureau reviews
+    page.screenshot(path=str(artifacts_dir / "talent-apply-en.png"), full_page=True)
+    page.goto("/talent?lang=zh")
     page.click("#logout")
     page.wait_for_url("**/login**")
     page.goto("/talent")
