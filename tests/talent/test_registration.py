@@ -13,7 +13,7 @@ from tests.talent.helpers import WUHOU_EXPERT, client_for, scope_of
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Case, Step
 from zhichan.talent.models import Person
-from zhichan.web.testing import WebEnv, csrf_from
+from zhichan.web.testing import WUHOU_ENTERPRISE, WebEnv, csrf_from
 
 
 def apply(env: WebEnv, who: str, values: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None,
@@ -87,6 +87,16 @@ def test_an_enterprise_employee_is_refused_with_reasons_and_bad_input_stays(env:
                                                "cert_patent_agent": "DL-1", "share_name": "1"})
     assert status == 303
     case_id = int(location.rsplit("/", 1)[1])
+    # the application is the applicant's own: a colleague of the same enterprise does not see it
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        from zhichan.platform.accounts import create_user
+        from zhichan.platform.models import Organization
+
+        firm = s.scalars(select(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)).one()
+        create_user(s, username="ent_colleague", password="correct horse battery", role="enterprise_user", org=firm,
+                    password_hash="-")
+    assert client_for(env, "ent_colleague").get(f"/cases/{case_id}").status_code == 404
+    assert client_for(env, "ent_user").get(f"/cases/{case_id}").status_code == 200
     step(env, "wuhou_officer", case_id, "refuse", {"reasons": "资格证书编号查无记录"})
     person = person_of(env, case_id)
     assert person.status == "refused" and person.status_reason == "资格证书编号查无记录"

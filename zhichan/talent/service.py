@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenied
@@ -225,7 +225,12 @@ def registration_hook(session: Session, scope: Scope, step: StepTaken) -> None:
             raise FormError({"name": "您已在库或已有申请在审查中 / you are in the library or have an application "
                                      "under review already"})
         insert_person(session, data, org_id=step.org_id, source=Source.APPLIED, status=Status.APPLYING,
-                user_id=step.party_user_id, case_id=step.case_id, now=step.now)
+                      user_id=step.party_user_id, case_id=step.case_id, now=step.now)
+        if step.party_key is not None:
+            # an application is the person's own: the applying user follows it, not its employer's other users
+            from zhichan.procedures.models import Case
+
+            session.execute(update(Case).where(Case.id == step.case_id).values(party_key=None))
         return
     person = session.scalars(select(Person).where(Person.case_id == step.case_id)).first()
     if person is None:
@@ -373,6 +378,7 @@ def _visible_query(who: Viewer) -> Any:
     if who.prefix:
         query = query.where(Person.region_code.like(who.prefix + "%"))
     if not who.officer:
+        # shared fields are stored in SHAREABLE's order, "name" first: a listed person's list starts with it
         query = query.where(Person.status == Status.IN_LIBRARY, Person.shared.like("name%"))
     return query
 
