@@ -33,6 +33,7 @@ DOMAIN_CLIS: list[tuple[str, str]] = [
     ("exchange", "zhichan.exchange.cli"),
     ("protection", "zhichan.protection.cli"),
     ("finance", "zhichan.finance.cli"),
+    ("talent", "zhichan.talent.cli"),
 ]
 
 #: Top-level commands a domain contributes directly (``zhichan generate``, ``zhichan search``…):

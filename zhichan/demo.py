@@ -138,6 +138,20 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
+def seed_talent_demo() -> int:
+    """Synthetic people in the demo city's talent library (zhichan.talent.demo), once per database."""
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.orgs import seed_demo_tree
+    from zhichan.talent.demo import seed
+
+    def run(engine: Engine, service: Any) -> int:
+        with session_scope(engine) as s:
+            seed_demo_tree(s)
+            return seed(s)
+
+    return _with_workflow(run)
+
+
 #: the organization of the winning bidder of the demo's sold auction (the buyer of its deal)
 DEAL_BUYER = "deal_buyer"
 #: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, the demo
@@ -237,6 +251,7 @@ def demo(
     if snapshot.synthetic:
         console.print(f"合成交易大厅数据 / synthetic exchange demo: {made_counts(seed_exchange_demo(snapshot))}")
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
+        console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
     if serve:
         from zhichan.platform.db import make_engine
         from zhichan.settings import get_settings

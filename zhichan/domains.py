@@ -18,4 +18,5 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "zhichan.protection",
     "zhichan.finance",
     "zhichan.navigation",
+    "zhichan.talent",
 )

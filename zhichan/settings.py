@@ -169,6 +169,12 @@ class Settings(BaseSettings):
         description="本局文书模板文件夹（受理通知书.yaml 等，覆盖随附的同名模板） / folder of the bureau's own document "
         "templates (受理通知书.yaml …) that replace the shipped ones of the same name",
     )
+    talent_kinds_file: Path | None = Field(
+        None,
+        description="本局的人才库人员类别文件（YAML，结构同随附的 zhichan/talent/kinds.yaml；其条目加入随附类别，同代码者替换） "
+        "/ the bureau's own talent-library kinds (YAML shaped like the shipped zhichan/talent/kinds.yaml; its entries are "
+        "added, one with a shipped code replaces it)",
+    )
 
     @property
     def corpus_dir(self) -> Path:

@@ -59,3 +59,40 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
 
 def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     return [xlsx_cell(sheet, v) for v in values]
+
+
+def read_table(data: bytes, filename: str, *, max_rows: int, what: str) -> list[list[Any]]:
+    """The rows (header first, at most ``max_rows`` after it) of an uploaded CSV (UTF-8 or GB18030) or the first
+    sheet of an XLSX file (``what`` names it in the messages); :class:`zhichan.errors.InputError` for a file
+    that cannot be read or is empty — the one reader of the rosters and lists people upload."""
+    import csv
+    import io
+
+    from zhichan.errors import InputError
+    from zhichan.untrusted import check_xlsx
+
+    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        check_xlsx(data, what=what)
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a bad file
+            raise InputError(f"无法读取 XLSX 文件 / cannot read the XLSX file: {exc}") from exc
+        try:
+            table = [list(r) for r in book.worksheets[0].iter_rows(values_only=True, max_row=max_rows + 1)]
+        finally:
+            book.close()
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError("无法识别文件编码（UTF-8 或 GB18030） / the file is neither UTF-8 nor GB18030")
+        table = [list(r) for r in csv.reader(io.StringIO(text))][:max_rows + 1]
+    if not table:
+        raise InputError("文件为空 / the file is empty")
+    return table

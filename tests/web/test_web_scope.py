@@ -41,6 +41,8 @@ PUBLIC_GET = {
     "/protection/complaints/new", "/protection/decisions", "/api/v1/protection/decisions",
     # finance: each risk-compensation fund's aggregates (no loan, no borrower) are public
     "/api/v1/finance/funds", "/api/v1/finance/statistics",
+    # talent (zhichan.talent.router): the public sees the counts per kind only, no person
+    "/talent", "/api/v1/talent",
 }
 #: Public only once published: an unpublished case's decision is 404 for everyone, signed in or not.
 PUBLIC_IF_PUBLISHED = {"/protection/decisions/{case_id}", "/protection/decisions/{case_id}/documents/{sha256}"}
@@ -71,7 +73,38 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
             "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
             "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1",
-            "declaration_id": "1", "grant_id": "1", "listing_id": "1", "auction_id": "1", "need_id": "1"}
+            "declaration_id": "1", "grant_id": "1", "listing_id": "1", "auction_id": "1", "need_id": "1",
+            "person_id": str(_jinjiang_person(env)), "panel_id": str(_jinjiang_panel(env))}
+
+
+def _jinjiang_panel(env) -> int:
+    """A panel 锦江区 drew (its title is a foreign marker): id."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.talent.panels import draw_panel
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "jinjiang_officer")))
+        return draw_panel(s, scope, None, {"title": "锦江区调解专家抽取", "purpose": "mediation",
+                                           "kind": "people_mediator", "size": "1", "seed": "s"}).id
+
+
+def _jinjiang_person(env) -> int:
+    """A mediator of 锦江区 in the talent library (sharing nothing: no enterprise sees it): id."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.talent.service import enter_person
+
+    with session_scope(env.engine) as s:
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "jinjiang_officer")))
+        return enter_person(s, scope, {"name": "锦江区调解员甲", "organization": "锦江区调解委员会", "region_code": "510104",
+                                       "kinds": "people_mediator", "phone": "13800000000"}).id
 
 
 def _jinjiang_case(env) -> tuple[int, str]:

@@ -355,11 +355,13 @@ class ProcedureService:
     def start(self, session: Session, scope: Scope, procedure: str, *, fields: dict[str, Any],
               uploads: tuple[Upload, ...] = (), title: str | None = None, now: dt.datetime | None = None,
               ip: str = "", handling_org_id: int | None = None,
-              party: tuple[int | None, str | None] | None = None) -> dict[str, Any]:
+              party: tuple[int | None, str | None] | None = None, filer_is_party: bool = False) -> dict[str, Any]:
         """Open a case: an officer for their organization (or, ``handling_org_id``, one below it), a party
         (an enterprise user) with the bureau its organization belongs to, or — where the declaration is
-        ``public`` — anyone, signed in or not, with the bureau ``handling_org_id`` names. ``party``: an
-        officer opening a case for a party (a complaint's complainant carried over to the case it led to)."""
+        ``public`` — anyone, signed in or not, with the bureau ``handling_org_id`` names (``filer_is_party``:
+        a signed-in filer there becomes the case's party and follows it, e.g. a bank's employee applying to the
+        talent library for themself). ``party``: an officer opening a case for a party (a complaint's
+        complainant carried over to the case it led to)."""
         now = now or utcnow()
         party_key: str | None = None
         party_user: int | None = None
@@ -372,6 +374,8 @@ class ProcedureService:
                 raise PermissionDenied("当前角色不能办理 / your role cannot open cases")
             if handling is None or handling.kind not in GOVERNANCE_KINDS:
                 raise FormError({"handling_org": "请选择受理机关 / choose the office to file with"})
+            if filer_is_party and scope.is_authenticated:
+                party_user = scope.user_id
         elif org is None:
             raise PermissionDenied("账号没有所属机构 / the account has no organization")
         elif scope.role == Role.ENTERPRISE_USER and org.kind == OrgKind.ENTERPRISE:

@@ -12,7 +12,6 @@ investigators):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -29,28 +28,13 @@ from zhichan.procedures.models import Case
 from zhichan.protection.models import Assignment, Investigator
 from zhichan.protection.scope import roster_filter
 from zhichan.protection.service import dispute_row
+from zhichan.reference.ipc import parse_fields
 
 INVESTIGATORS = cast(Table, Investigator.__table__)
 ASSIGNMENTS = cast(Table, Assignment.__table__)
 CASES = cast(Table, Case.__table__)
-#: an IPC symbol or a prefix of one: section, class, subclass, main group, subgroup (H, H01, H01M, H01M4/13)
-IPC_PREFIX = re.compile(r"^[A-H](\d{2}([A-Z](\d{1,4}(/\d{1,6})?)?)?)?$")
 KINDS = ("技术调查官", "专家")
 MANAGERS = (Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.SYSTEM_ADMIN)
-
-
-def parse_fields(text: str) -> list[str]:
-    """``H01M; G06F 16`` → ``["H01M", "G06F16"]``; :class:`FormError` for a symbol that is no IPC prefix."""
-    out = []
-    for part in re.split(r"[;；,，\s]+", str(text or "").upper()):
-        if not part:
-            continue
-        if not IPC_PREFIX.match(part):
-            raise FormError({"ipc_fields": f"“{part[:20]}”不是 IPC 分类号或其前缀（如 H01M、G06F16/30） / not an IPC symbol or prefix"})
-        out.append(part)
-    if not out:
-        raise FormError({"ipc_fields": "请填写技术领域（IPC） / give the technical fields (IPC)"})
-    return out
 
 
 def add_investigator(session: Session, scope: Scope, *, name: str, organization: str, kind: str, ipc_fields: str,
@@ -105,8 +89,9 @@ class Candidate:
     exclusions: tuple[str, ...]
 
 
-def _corpus_links(snapshot: Snapshot | None, who: list[str], parties: list[str]) -> dict[str, list[str]]:
-    """For each of ``who`` (a person or organization): the patents linking it to a party."""
+def corpus_links(snapshot: Snapshot | None, who: list[str], parties: list[str]) -> dict[str, list[str]]:
+    """For each of ``who`` (a person or organization): the patents linking it to a party (the roster's check, and
+    the talent library's panels')."""
     if snapshot is None or not who or not parties:
         return {}
     keys = {normalize_name(p): p for p in parties}
@@ -148,7 +133,7 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
             con.close()
         ipcs = list(found[0][0] or []) if found else []
     people = roster(session, scope)
-    links = _corpus_links(snapshot, sorted({p["name"] for p in people} | {p["organization"] for p in people if p["organization"]}),
+    links = corpus_links(snapshot, sorted({p["name"] for p in people} | {p["organization"] for p in people if p["organization"]}),
                           parties)
     party_keys = {normalize_name(p) for p in parties}
     assigned = {r.investigator_id for r in session.execute(select(ASSIGNMENTS.c.investigator_id)

@@ -40,7 +40,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.service import StepTaken
 from zhichan.protection.models import OverseasAlert, OverseasDispute, OverseasWatch
 from zhichan.protection.scope import register_filter
-from zhichan.untrusted import check_xlsx
+from zhichan.spreadsheet import read_table
 from zhichan.web.i18n import stored_message, stored_text
 
 if TYPE_CHECKING:
@@ -268,30 +268,7 @@ class ImportReport:
 
 def _rows(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     """(line, row by column name) of a CSV (UTF-8 or GB18030) or XLSX file; unknown columns ignored."""
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        check_xlsx(data, what="纠纷 XLSX / disputes XLSX")
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a bad file
-            raise InputError(f"无法读取 XLSX 文件 / cannot read the XLSX file: {exc}") from exc
-        try:
-            table = [list(r) for r in book.worksheets[0].iter_rows(values_only=True, max_row=IMPORT_MAX_ROWS + 1)]
-        finally:
-            book.close()
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError("无法识别文件编码（UTF-8 或 GB18030） / the file is neither UTF-8 nor GB18030")
-        table = [list(r) for r in csv.reader(io.StringIO(text))][:IMPORT_MAX_ROWS + 1]
-    if not table:
-        raise InputError("文件为空 / the file is empty")
+    table = read_table(data, filename, max_rows=IMPORT_MAX_ROWS, what="纠纷 XLSX / disputes XLSX")
     header = [_HEADER.get(str(h or "").strip()) for h in table[0]]
     missing = [f"{k}（{v}）" for k, v in COLUMNS.items() if k not in header and k not in ("forum", "summary")]
     if missing:

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal
 
-from zhichan.errors import InputError
+from zhichan.errors import FormError, InputError
 from zhichan.reference._data import open_text
 
 IpcLevel = Literal["section", "class", "subclass", "main_group", "subgroup"]
@@ -30,6 +30,24 @@ _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 _UNBALANCED = re.compile(r"[；;][^；;（）()]*(?:[A-H]\d{2}[A-Z]|入|见)[^；;（）()]*[）)]")
 _CODE_IN_TITLE = re.compile(r"[A-H]\d{2}[A-Z]\d*/\d+")
 _NOTE = re.compile(r"\s*(?:注意|附注|注：)\s*\d?\.?.*$")
+#: an IPC symbol or a prefix of one: section, class, subclass, main group, subgroup (H, H01, H01M, H01M4/13) —
+#: how a person's technical fields are given (the protection roster, the talent library)
+IPC_PREFIX = re.compile(r"^[A-H](\d{2}([A-Z](\d{1,4}(/\d{1,6})?)?)?)?$")
+
+
+def parse_fields(text: str, *, field: str = "ipc_fields", required: bool = True) -> list[str]:
+    """``H01M; G06F 16`` → ``["H01M", "G06F16"]``; :class:`FormError` (on ``field``) for a symbol that is no
+    IPC prefix, and for none at all when ``required``."""
+    out = []
+    for part in re.split(r"[;；,，、\s]+", str(text or "").upper()):
+        if not part:
+            continue
+        if not IPC_PREFIX.match(part):
+            raise FormError({field: f"“{part[:20]}”不是 IPC 分类号或其前缀（如 H01M、G06F16/30） / not an IPC symbol or prefix"})
+        out.append(part)
+    if not out and required:
+        raise FormError({field: "请填写技术领域（IPC） / give the technical fields (IPC)"})
+    return out
 
 
 def _clean_input(code: object) -> str:

@@ -47,6 +47,7 @@ from zhichan.protection import router as protection_router
 from zhichan.search import router as search_router
 from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
+from zhichan.talent import router as talent_router
 from zhichan.web import i18n
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
@@ -199,6 +200,7 @@ DOMAINS: tuple[WebDomain, ...] = (
     exchange_router.DOMAIN,
     protection_router.DOMAIN,
     finance_router.DOMAIN,
+    talent_router.DOMAIN,
 )
 
 

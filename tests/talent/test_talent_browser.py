@@ -1,0 +1,86 @@
+"""The talent library in the browser: a district officer enters an expert (a missing certificate answered beside
+the kind), finds it by IPC field, and the page reads in Chinese and English; an enterprise of the city sees the
+shared fields only; the public sees the counts per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.talent.helpers import JINJIANG_MEDIATOR, enter, talent_env
+from zhichan.settings import Settings
+from zhichan.web.testing import WebEnv
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
+    web = talent_env(settings, web_template, None)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    enter(env, "jinjiang_officer", JINJIANG_MEDIATOR)
+    sign_in(page, "wuhou_officer")
+    page.goto("/talent")
+    page.click("#enter summary")
+    page.fill("#enter-name", "张评审")
+    page.fill("#enter-organization", "四川大学")
+    page.fill("#enter-region_code", "510107")
+    page.check("input[name=kind_valuation_expert]")
+    page.check("input[name=kind_rights_aid_expert]")
+    page.fill("#enter-ipc_fields", "H01M; G06F16")
+    page.fill("#enter-phone", "028-85550000")
+    page.check("input[name=share_name]")
+    page.check("input[name=share_ipc_fields]")
+    page.click("#enter-submit")
+    page.wait_for_selector("#enter-certificates-error")
+    assert "评估专家" in page.inner_text("#enter-certificates-error")
+    assert page.input_value("#enter-name") == "张评审"
+    page.fill("input[name=cert_valuation_expert]", "PG-2024-0001")
+    page.click("#enter-submit")
+    page.wait_for_url("**/talent/people/*")
+    assert "在库" in page.inner_text("#person-status")
+    page.goto("/talent?field=H01M4")
+    assert "张评审" in page.inner_text("#talent-people") and "李调解" not in page.inner_text("body")
+    page.screenshot(path=str(artifacts_dir / "talent-officer-zh.png"), full_page=True)
+    page.goto("/talent?lang=en")
+    assert "Valuation expert" in page.inner_text("#talent-people")
+    page.screenshot(path=str(artifacts_dir / "talent-officer-en.png"), full_page=True)
+    page.goto("/talent/panels?lang=zh")
+    page.fill("#panel-title", "2026年度专利资助评审")
+    page.select_option("#panel-purpose", "subsidy_review")
+    page.select_option("#panel-kind", "valuation_expert")
+    page.fill("#panel-size", "1")
+    page.fill("#panel-parties", "四川大学")
+    page.click("#panel-submit")
+    page.wait_for_selector("#panel-size-error")  # the only valuation expert works for a party: nobody eligible
+    page.fill("#panel-parties", "成都示例科技有限公司")
+    page.fill("#panel-seed", "2026-资助-01")
+    page.click("#panel-submit")
+    page.wait_for_url("**/talent/panels/*")
+    assert "张评审" in page.inner_text("#panel-members")
+    page.screenshot(path=str(artifacts_dir / "talent-panel-zh.png"), full_page=True)
+    page.click("#logout")
+    page.wait_for_url("**/login**")
+    sign_in(page, "ent2_user")
+    page.goto("/talent?lang=zh")
+    people = page.inner_text("#talent-people")
+    assert "张评审" in people and "028-85550000" not in people and "李调解" not in people
+    page.screenshot(path=str(artifacts_dir / "talent-member-zh.png"), full_page=True)
+    page.click("#talent-apply")
+    page.wait_for_selector("#apply-form")
+    page.goto("/talent/apply?lang=en")
+    assert "锦江区知识产权局" in page.inner_text("body")  # the member's own bureau reviews
+    page.screenshot(path=str(artifacts_dir / "talent-apply-en.png"), full_page=True)
+    page.goto("/talent?lang=zh")
+    page.click("#logout")
+    page.wait_for_url("**/login**")
+    page.goto("/talent")
+    assert page.locator("#talent-people").count() == 0 and "评估专家" in page.inner_text("#talent-counts")
+    page.screenshot(path=str(artifacts_dir / "talent-public-zh.png"), full_page=True)

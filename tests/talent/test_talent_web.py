@@ -1,0 +1,148 @@
+"""The talent library through the real app on SQLite and PostgreSQL: who sees what (a district officer, the
+city, another city's officer and enterprise, an enterprise of the city, the public), the consent to share,
+the filters, the exports, an officer's audited entry and its errors beside the field, status changes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.helpers import migration_differences
+from tests.talent.helpers import JINJIANG_MEDIATOR, WUHOU_EXPERT, client_for, enter
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import AuditEntry
+from zhichan.talent.models import Person, Status
+from zhichan.web.testing import WebEnv, csrf_from
+
+
+def test_models_match_migration(env: WebEnv) -> None:
+    assert migration_differences(env.engine, "talent_") == []
+
+
+def test_officers_see_their_area_with_every_field(env: WebEnv) -> None:
+    wuhou, jinjiang = enter(env, "wuhou_officer", WUHOU_EXPERT), enter(env, "jinjiang_officer", JINJIANG_MEDIATOR)
+    own = client_for(env, "wuhou_officer").get("/api/v1/talent").json()
+    assert [p["name"] for p in own["items"]] == ["张评审"]
+    person = own["items"][0]
+    assert person["phone"] == "028-85550000" and person["status"] == "in_library" and person["source"] == "entered"
+    assert person["certificates"] == [{"kind": "valuation_expert", "number": "PG-2024-0001"}]
+    assert person["ipc_fields"] == ["H01M", "G06F16"]
+    city = client_for(env, "cd_leader").get("/api/v1/talent").json()
+    assert {p["name"] for p in city["items"]} == {"张评审", "李调解"}
+    # another city's officer sees none of Chengdu's people, nor a person's page
+    other = client_for(env, "my_officer")
+    assert other.get("/api/v1/talent").json()["items"] == []
+    assert other.get(f"/api/v1/talent/people/{wuhou}").status_code == 404
+    assert client_for(env, "wuhou_officer").get(f"/talent/people/{jinjiang}").status_code == 404
+    # filters: kind, IPC prefix (a person covering H01M lies within H01 and covers H01M4/13), region
+    officer = client_for(env, "cd_leader")
+    assert [p["name"] for p in officer.get("/api/v1/talent?kind=people_mediator").json()["items"]] == ["李调解"]
+    for field in ("H01", "H01M4/13", "G06F"):
+        assert [p["name"] for p in officer.get(f"/api/v1/talent?field={field}").json()["items"]] == ["张评审"], field
+    assert officer.get("/api/v1/talent?field=A61K").json()["items"] == []
+    assert [p["name"] for p in officer.get("/api/v1/talent?region=510104").json()["items"]] == ["李调解"]
+    assert officer.get("/api/v1/talent?kind=nonsense").status_code == 422
+    assert officer.get("/api/v1/talent?region=51x").status_code == 422
+    page = officer.get("/talent?field=1234")
+    assert page.status_code == 422 and "不是 IPC 分类号" in page.text
+
+
+def test_members_see_only_what_people_share(env: WebEnv) -> None:
+    wuhou = enter(env, "wuhou_officer", WUHOU_EXPERT)
+    enter(env, "jinjiang_officer", JINJIANG_MEDIATOR)
+    member = client_for(env, "ent2_user")  # an enterprise of Jinjiang: the city's library is shared with it
+    items = member.get("/api/v1/talent").json()["items"]
+    assert [p["name"] for p in items] == ["张评审"]  # the mediator shares nothing: not listed
+    shown = items[0]
+    assert shown["organization"] == "四川大学" and shown["ipc_fields"] == ["H01M", "G06F16"]
+    assert shown["phone"] is None and shown["email"] is None and shown["certificates"] is None
+    assert "status" not in shown and "source" not in shown
+    html = member.get("/talent").text
+    assert "028-85550000" not in html and "13800000000" not in html and "李调解" not in html
+    assert member.get(f"/api/v1/talent/people/{wuhou}").json()["person"]["phone"] is None
+    # a bank of the city sees the same; an enterprise of another city sees nobody
+    assert [p["name"] for p in client_for(env, "cd_bank").get("/api/v1/talent").json()["items"]] == ["张评审"]
+    assert client_for(env, "my_ent").get("/api/v1/talent").json()["items"] == []
+    assert client_for(env, "my_ent").get(f"/talent/people/{wuhou}").status_code == 404
+    # a member filtering on a field the person does not share finds nothing (the filter discloses nothing)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.get(Person, wuhou).shared = "name"  # type: ignore[union-attr]
+    assert member.get("/api/v1/talent?field=H01M").json()["items"] == []
+    assert [p["name"] for p in member.get("/api/v1/talent").json()["items"]] == ["张评审"]
+    # a suspended person is not shown to members
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.get(Person, wuhou).status = Status.SUSPENDED  # type: ignore[union-attr]
+    assert member.get("/api/v1/talent").json()["items"] == []
+
+
+def test_the_public_sees_counts_only(env: WebEnv) -> None:
+    enter(env, "wuhou_officer", WUHOU_EXPERT)
+    enter(env, "jinjiang_officer", JINJIANG_MEDIATOR)
+    anonymous = client_for(env, None)
+    data = anonymous.get("/api/v1/talent").json()
+    assert data["items"] is None
+    counts = {c["kind"]: c["count"] for c in data["counts"]}
+    assert counts["valuation_expert"] == 1 and counts["people_mediator"] == 1 and counts["patent_agent"] == 0
+    page = anonymous.get("/talent")
+    assert page.status_code == 200 and "张评审" not in page.text and "评估专家" in page.text
+    assert anonymous.get("/talent/export.csv", follow_redirects=False).status_code in (303, 401)
+    assert anonymous.get("/api/v1/talent/people/1").status_code == 401
+
+
+def test_exports_are_the_scoped_view(env: WebEnv) -> None:
+    enter(env, "wuhou_officer", WUHOU_EXPERT)
+    enter(env, "jinjiang_officer", {**JINJIANG_MEDIATOR, "name": "=HYPERLINK(1)"})
+    officer = client_for(env, "wuhou_officer")
+    rows = list(csv.reader(io.StringIO(officer.get("/talent/export.csv").content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["姓名", "工作单位"] and len(rows) == 2 and rows[1][0] == "张评审"
+    assert "028-85550000" in rows[1]
+    city = client_for(env, "cd_leader").get("/talent/export.csv?kind=people_mediator").content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in city and "张评审" not in city
+    member = client_for(env, "ent_user").get("/talent/export.xlsx")
+    book = load_workbook(io.BytesIO(member.content), read_only=True)
+    try:
+        values = [list(r) for r in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    assert len(values) == 2 and values[1][0] == "张评审" and "028-85550000" not in [str(v) for v in values[1]]
+    assert "状态" not in values[0]
+    english = client_for(env, "cd_leader").get("/talent/export.csv?lang=en")
+    assert english.content.decode("utf-8-sig").startswith("Name,Organization")
+
+
+def test_an_officer_enters_a_person_audited_and_errors_stay_beside_the_field(env: WebEnv) -> None:
+    officer = client_for(env, "wuhou_officer")
+    token = csrf_from(officer.get("/talent").text)
+    bad = officer.post("/talent/people", data={**WUHOU_EXPERT, "cert_valuation_expert": "", "region_code": "510104",
+                                               "ipc_fields": "H01M; 12", "csrf_token": token})
+    assert bad.status_code == 422
+    assert 'id="enter-certificates-error"' in bad.text and "评估专家" in bad.text
+    assert 'id="enter-region_code-error"' in bad.text and 'id="enter-ipc_fields-error"' in bad.text
+    assert 'value="张评审"' in bad.text  # the input is kept
+    ok = officer.post("/talent/people", data={**WUHOU_EXPERT, "csrf_token": token}, follow_redirects=False)
+    assert ok.status_code == 303
+    person_id = int(ok.headers["location"].rsplit("/", 1)[1])
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "talent.person_entered")).one()
+        assert entry.target == "张评审" and entry.username == "wuhou_officer"
+    # a member cannot enter anyone
+    member = client_for(env, "ent_user")
+    assert member.post("/talent/people", data={**WUHOU_EXPERT, "csrf_token": csrf_from(member.get("/talent").text)}
+                       ).status_code == 403
+    # suspend needs a reason; remove; another district's officer cannot touch it
+    page = officer.get(f"/talent/people/{person_id}")
+    token = csrf_from(page.text)
+    assert officer.post(f"/talent/people/{person_id}/status", data={"change": "suspend", "reason": "",
+                                                                    "csrf_token": token}).status_code == 422
+    assert officer.post(f"/talent/people/{person_id}/status", data={"change": "remove", "reason": "本人申请退出",
+                                                                    "csrf_token": token}).status_code == 200
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        person = s.get(Person, person_id)
+        assert person is not None and person.status == "removed" and person.status_reason == "本人申请退出"
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "talent.status_changed")).one()
+    other = client_for(env, "jinjiang_officer")
+    assert other.post(f"/talent/people/{person_id}/status", data={
+        "change": "reinstate", "reason": "", "csrf_token": csrf_from(other.get("/talent").text)}).status_code == 404

@@ -1,0 +1,107 @@
+"""The talent library's pages as dicts (the router renders them as HTML or returns them as JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhichan.errors import PermissionDenied
+from zhichan.platform.scope import Scope
+from zhichan.talent import service
+from zhichan.talent.scope import viewer
+from zhichan.web.i18n import translate
+
+
+def directory_view(session: Session, scope: Scope, *, kind: str = "", field: str = "", region: str = "",
+                   status: str = "", lang: str = "zh") -> dict[str, Any]:
+    """/talent: the people the caller sees (officers and members), and for everyone the counts per kind of
+    the caller's area (the public: the whole platform's)."""
+    who = viewer(session, scope)
+    area = who.prefix or ""
+    data: dict[str, Any] = {"counts": service.counts(session, region=area, lang=lang), "signed_in": scope.is_authenticated,
+                            "filters": {"kind": kind, "field": field, "region": region, "status": status},
+                            "kinds": [{"code": k.code, "label": k.label(lang), "certificate": k.certificate}
+                                      for k in service.kinds().values()],
+                            "statuses": [str(s) for s in service.Status], "shareable": list(service.SHAREABLE)}
+    if who.prefix is None:
+        return {**data, "officer": False, "items": None, "total": None, "more": False}
+    found = service.directory(session, scope, kind=kind, field=field, region=region, status=status, lang=lang)
+    manager = who.officer and scope.role in service.MANAGERS
+    may_apply = scope.is_authenticated and not scope.governance
+    return {**data, **found, "manager": manager, "may_apply": may_apply,
+            "region_code": scope.region_code if who.officer else None}
+
+
+def person_view(session: Session, scope: Scope, person_id: int, *, lang: str = "zh") -> dict[str, Any]:
+    who = viewer(session, scope)
+    person = service.get_person(session, scope, person_id)
+    data = service.person_json(person, service.kinds_of(session, [person.id]).get(person.id, []), who, lang)
+    return {"person": data, "officer": who.officer,
+            "manager": who.officer and scope.role in service.MANAGERS and person.case_id is None}
+
+
+def export_columns(officer: bool) -> tuple[str, ...]:
+    base = ("name", "organization", "region_code", "kinds", "certificates", "ipc_fields", "industry_chains",
+            "phone", "email")
+    return (*base, "status", "status_reason", "status_on", "source", "shared", "synthetic") if officer else \
+        (*base, "synthetic")
+
+
+def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tuple[list[str], list[list[Any]]]:
+    """The scoped directory (every row, not just the page's) as a header and rows for CSV/XLSX: the columns
+    the caller may see; a field the person does not share is left empty."""
+    scope.require_authenticated()
+    data = service.directory(session, scope, lang=lang, limit=None, **filters)
+    columns = export_columns(bool(data["officer"]))
+    header = [translate(lang, f"talent.field.{c}") for c in columns]
+    rows = []
+    labels = {k.code: k.label(lang) for k in service.kinds().values()}
+    for p in data["items"]:
+        values = {**p, "kinds": "；".join(k["label"] for k in p["kinds"]),
+                  "certificates": "；".join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
+                                           for c in p["certificates"] or []),
+                  "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": "；".join(p["industry_chains"] or []),
+                  "shared": "；".join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
+                  "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",
+                  "source": translate(lang, f"talent.source.{p['source']}") if p.get("source") else "",
+                  "synthetic": translate(lang, "badge.synthetic") if p.get("synthetic") else ""}
+        rows.append([values.get(c) if values.get(c) is not None else "" for c in columns])
+    return header, rows
+
+
+def export_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    from zhichan.spreadsheet import csv_row
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(csv_row(r) for r in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    from zhichan.spreadsheet import xlsx_row
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("talent")
+    sheet.append(header)
+    for r in rows:
+        sheet.append(xlsx_row(sheet, r))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def apply_view(session: Session, scope: Scope, lang: str) -> dict[str, Any]:
+    scope.require_authenticated()
+    if scope.governance:
+        raise PermissionDenied("管理部门人员请由本局直接录入 / officers are entered by their office")
+    office = service.handling_office(session, scope)
+    return {"kinds": [{"code": k.code, "label": k.label(lang), "certificate": k.certificate}
+                      for k in service.kinds().values()],
+            "shareable": list(service.SHAREABLE), "office": office.name}
