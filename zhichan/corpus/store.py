@@ -394,9 +394,15 @@ class SnapshotWriter:
                 if table not in self._written and table not in self._done:
                     self.link_from_parent(table, latest)
         self._close_writers()
-        self._build_parties()
-        self._close_writers()
-        self._build_key_index()
+        # the key index (patents, events) and the parties (from patents) read finished files and write
+        # their own: built side by side, on both cores, rather than one after the other
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="key-index") as pool:
+            index = pool.submit(self._build_key_index)
+            self._build_parties()
+            self._close_writers()
+            index.result()
         con = duckdb_connect()
         try:
             counts: dict[str, int] = {}
