@@ -17,6 +17,22 @@ def test_results_come_back_in_the_order_of_the_calls() -> None:
         i * i for i in range(25)]
 
 
+def test_every_worker_is_started_before_the_first_call_is_prepared() -> None:
+    """The workers import and initialize while the caller prepares the first batch (an import
+    reads it from the file), not one by one as batches are handed out."""
+    import multiprocessing
+    from collections.abc import Iterator
+
+    started: list[int] = []
+
+    def calls() -> Iterator[tuple[int, int]]:
+        started.append(len(multiprocessing.active_children()))
+        yield 2, 3
+
+    assert list(ordered_map(pow, calls(), workers=2, initializer=int, initargs=(), what=("测试", "a test"))) == [8]
+    assert started == [2]
+
+
 def test_a_worker_that_dies_stops_the_work_with_a_message_in_both_languages() -> None:
     with pytest.raises(ZhichanError) as raised:
         list(ordered_map(os._exit, [(3,)], workers=2, initializer=int, initargs=(), what=("测试", "a test")))

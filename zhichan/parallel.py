@@ -82,6 +82,10 @@ def ordered_map(fn: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, worke
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
     try:
+        # every worker started now, not as the first batches come: they import and initialize
+        # while the caller prepares the first batch (the pool starts one process a submitted call)
+        for _ in range(workers):
+            pool.submit(int)
         pending: collections.deque[Future[T]] = collections.deque()
         for args in calls:
             pending.append(pool.submit(fn, *args))

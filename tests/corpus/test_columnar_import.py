@@ -321,3 +321,34 @@ def test_a_file_utf8_only_in_its_first_bytes_is_decided_as_from_the_whole_file(
     by_rows, by_columns = _both(path, tmp_path, monkeypatch)
     assert by_columns.encoding == by_rows.encoding and by_columns.columnar_rows == 0
     assert by_rows.rejects  # the row (or the file, read under another encoding) is refused with a reason
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_the_first_import_moves_the_workers_parts_into_the_snapshot(tmp_path: Path, settings: Settings, generated,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    in_order: bool) -> None:
+    """The first import of a file in number order: each worker writes its batch in key order in the
+    snapshot's own form, and the merge moves those parts into the snapshot (no sort, no second
+    write) — the same snapshot the row path gives, in key order, row groups apart by their
+    statistics. A file not in number order (the parts' ranges overlap) is sorted by the merge."""
+    from zhichan.corpus import store as store_module
+    from zhichan.corpus.importers import columnar
+
+    monkeypatch.setattr(columnar, "READ_BLOCK_BYTES", 64 << 10)  # batches of ~100 rows: parts for both workers
+    header, rows = generated
+    body = [list(r) for r in rows[:500]]
+    assert [r[header.index("申请号")] for r in body] == sorted(r[header.index("申请号")] for r in body)
+    if not in_order:
+        body = body[::2] + body[1::2]  # every batch of the second half within the first half's range
+    path = write_csv(tmp_path / "export.csv", header, body)
+    sorted_by_duckdb: list[str] = []
+    replace = store_module.SnapshotWriter.replace
+    monkeypatch.setattr(store_module.SnapshotWriter, "replace",
+                        lambda self, table, batches: sorted_by_duckdb.append(table) or replace(self, table, batches))
+    _, columns_result = _both(path, tmp_path, monkeypatch, ZHICHAN_IMPORT_WORKERS="2", ZHICHAN_IMPORT_BATCH_ROWS="64")
+    assert columns_result.columnar_rows == columns_result.added == 500
+    # the workers' import (the row path's stages its 500 rows as one part, sorted: in order either way)
+    assert sorted_by_duckdb == ([] if in_order else ["patents"])
+    files = sorted((CorpusStore(tmp_path / "columns").current().path / "patents").glob("part-*.parquet"))
+    assert len(files) > 1 if in_order else len(files) == 1  # the workers' parts, or the merge's writer
+    assert store_module.in_key_order(files)

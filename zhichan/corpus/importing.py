@@ -39,7 +39,7 @@ from zhichan.corpus.importers.mapping import MappedFileMapper
 from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
 from zhichan.corpus.records import complete_from_stored, finalize_patent, finalize_record
 from zhichan.corpus.schema import TABLES
-from zhichan.corpus.store import CorpusStore, Snapshot, duckdb_connect
+from zhichan.corpus.store import KEY_ORDER, CorpusStore, Snapshot, duckdb_connect, write_part_file
 from zhichan.errors import CorpusError
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.settings import get_settings
@@ -149,6 +149,7 @@ def import_file(
 def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResult, staging: Path,
          source_date: dt.date, progress: ProgressCallback) -> None:
     path = source.path
+    final_parts = _first_of_its_table(store, mapper.table)
     missing = [c for c in mapper.required_columns if source.header and c not in source.header]
     if missing:
         source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
@@ -156,7 +157,7 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
     elif source.header:
         stored = _StoredRecords.open(store, mapper)
         try:
-            _stage(source, mapper, result, staging, source_date, progress, stored)
+            _stage(source, mapper, result, staging, source_date, progress, stored, final_parts=final_parts)
         finally:
             if stored is not None:
                 stored.close()
@@ -171,9 +172,18 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
     if result.rejects:
         result.rejects_path = str(_write_rejects(store, result))
     if (staging / "ok").exists():
-        _merge(store, staging, mapper, result)
+        _merge(store, staging, mapper, result, final_parts=final_parts)
     if result.snapshot_id is None:
         _finish(result)
+
+
+def _first_of_its_table(store: CorpusStore, table: str) -> bool:
+    """Whether the current snapshot holds no record of ``table`` (the first import of a table): the
+    staged parts are then written in the snapshot's own form, each in key order, and when they hold
+    ranges of the key that do not overlap (a file in number order) the merge moves them into the
+    snapshot instead of sorting and writing the rows again (:func:`_merge`)."""
+    parent = store.current_or_none()
+    return table in KEY_ORDER and (parent is None or not parent.counts.get(table))
 
 
 def _finish(result: ImportResult) -> None:
@@ -337,6 +347,8 @@ class _Staging:
     folder: Path
     source_date: dt.date
     stored: _StoredRecords | None = None
+    #: staged parts in the snapshot's form, each in key order (:func:`_first_of_its_table`)
+    final_parts: bool = False
     addresses: dict[str, str | None] = field(default_factory=dict)
     parts: int = 0
 
@@ -369,11 +381,11 @@ class _Staging:
 
 
 def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
-           progress: ProgressCallback, stored: _StoredRecords | None = None) -> None:
+           progress: ProgressCallback, stored: _StoredRecords | None = None, *, final_parts: bool = False) -> None:
     staging.mkdir(parents=True, exist_ok=True)
     if get_settings().import_columnar and columnar.eligible(mapper, source.path, source.encoding, source.header):
         try:
-            _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored), progress)
+            _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored, final_parts), progress)
             return
         except columnar.NotColumnar:  # a row Arrow cannot place: read the whole file row by row
             for leftover in (*staging.glob("*.parquet"), *staging.glob("batch-*.arrow")):
@@ -387,7 +399,7 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
             source.rows, source.rejects, source.close = fresh.rows, fresh.rejects, fresh.close
             source.header, source.encoding = fresh.header or source.header, fresh.encoding
             result.encoding = fresh.encoding
-    work = _Staging(mapper, source, result, staging, source_date, stored)
+    work = _Staging(mapper, source, result, staging, source_date, stored, final_parts)
     batch_rows = get_settings().import_batch_rows
     batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
     last_report = time.monotonic()
@@ -420,7 +432,8 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
     today = dt.date.today()
     batches = columnar.read_batches(source.path, source.header, get_settings().import_batch_rows)
     if workers <= 1:
-        checker = _ColumnarWorker(source.header, work.addresses, today, work.stamp, work.folder)
+        checker = _ColumnarWorker(source.header, work.addresses, today, work.stamp, work.folder,
+                                  final_parts=work.final_parts)
         try:
             parts = (checker.part(table, work.next_part()) for table in batches)
             _stage_parts(work, parts, progress)
@@ -435,7 +448,7 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
             yield to_ipc_file(table, work.folder / f"batch-{part:05d}.arrow"), part
 
     _stage_parts(work, ordered_map(_columnar_part, calls(), workers=workers, initializer=_columnar_init,
-                                   initargs=(source.header, today, work.stamp, work.folder),
+                                   initargs=(source.header, today, work.stamp, work.folder, work.final_parts),
                                    what=("导入检查", "an import-checking")), progress)
 
 
@@ -464,9 +477,9 @@ class _ColumnarWorker:
     their events); gives back the number of records and the rows left to the row path."""
 
     def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date,
-                 stamp: _Provenance, folder: Path, *, shared: bool = False) -> None:
+                 stamp: _Provenance, folder: Path, *, shared: bool = False, final_parts: bool = False) -> None:
         self.checker = columnar.ColumnarBatch(header, addresses, today)
-        self.stamp, self.folder, self.addresses = stamp, folder, addresses
+        self.stamp, self.folder, self.addresses, self.final_parts = stamp, folder, addresses, final_parts
         #: workers publish the addresses they resolve (``addresses/*.arrow``) and take the others'
         self.shared = folder / "addresses" if shared else None
         self._taken: set[str] = set()
@@ -482,7 +495,7 @@ class _ColumnarWorker:
             kept = list(zip(records.column("source_row").to_pylist(), records.column("application_number").to_pylist(),
                             strict=True)) if events_of else []
             _write_staged(self.folder, "patents", part, self.stamp, _with_provenance(self.stamp, "patents", records),
-                          kept, events_of)
+                          kept, events_of, final=self.final_parts)
         return records.num_rows, slow_rows
 
     def _take_shared(self) -> int:
@@ -518,9 +531,9 @@ class _ColumnarWorker:
 _WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
 
 
-def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path) -> None:
+def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path, final_parts: bool) -> None:
     pa.set_memory_pool(columnar.reusing_pool())  # the worker's own process: all its Arrow memory
-    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True))
+    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True, final_parts=final_parts))
     _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
 
 
@@ -588,7 +601,7 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
         events_of[row_number] = rec_events
     if finals:
         _write_staged(work.folder, table, work.next_part(), work.stamp, pa.Table.from_pylist(finals, schema=schema),
-                      [(f["source_row"], f[key_field]) for f in finals], events_of)
+                      [(f["source_row"], f[key_field]) for f in finals], events_of, final=work.final_parts)
 
 
 #: The staged rows (key, row) that repeat an earlier row's key: left out of the merge.
@@ -635,11 +648,17 @@ def _drop_duplicates(work: _Staging) -> None:
 
 
 def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, staged: pa.Table,
-                  kept_rows: list[tuple[int, str]], events_of: dict[int, list[dict[str, Any]]]) -> None:
-    """One staged part (uncompressed, no statistics: it is read once, whole, by the merge) and,
-    for patents, its events."""
+                  kept_rows: list[tuple[int, str]], events_of: dict[int, list[dict[str, Any]]], *,
+                  final: bool = False) -> None:
+    """One staged part and, for patents, its events. ``final``: the part in key order in the
+    snapshot's own form, for the merge to move into the snapshot (:func:`_merge`); else
+    uncompressed, with no statistics (read once, whole, by the merge)."""
     options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
-    pa.parquet.write_table(staged, folder / f"{table}-{part:05d}.parquet", **options)
+    if final:
+        write_part_file(folder / f"{table}-{part:05d}.parquet", table,
+                        staged.sort_by([(name, "ascending") for name in (*KEY_ORDER[table], "source_row")]))
+    else:
+        pa.parquet.write_table(staged, folder / f"{table}-{part:05d}.parquet", **options)
     if table == "patents":
         events: list[dict[str, Any]] = []
         for row_number, key in kept_rows:
@@ -665,7 +684,8 @@ def _with_provenance(stamp: _Provenance, table: str, records: pa.Table) -> pa.Ta
     return records.cast(schema)
 
 
-def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportResult) -> None:
+def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportResult, *,
+           final_parts: bool = False) -> None:
     table = mapper.table
     key = TABLES[table][1][0]
     staged_files = sorted(staging.glob(f"{table}-*.parquet"))
@@ -697,10 +717,17 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         if result.added + result.updated == 0:
             return
         columns = ", ".join(TABLES[table][0].names)
+        # the first import of a table, no duplicate, the staged parts' key ranges apart: they are the table
+        ordered = (_parts_in_order(staged_files, key)
+                   if final_parts and (parent is None or not parent.counts.get(table))
+                   and not (staging / _DUPLICATES).exists() else None)
         with store.writer() as writer:  # the tables this import does not write carry over whole
+            if ordered is not None:
+                writer.adopt(table, ordered)
             # in ranges of the key, each sorted within the memory limit (one sort of the whole
             # table spills to disk), written one after the other: the table is in key order
-            writer.replace(table, _in_background(con, [f"""
+            else:
+                writer.replace(table, _in_background(con, [f"""
                 SELECT {columns} FROM {table}
                 WHERE {key} NOT IN (SELECT key FROM outcome WHERE outcome = 'updated') AND {where.format(key=key)}
                 UNION ALL
@@ -716,6 +743,26 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             writer.commit(result.record())
     finally:
         con.close()
+
+
+def _parts_in_order(files: list[Path], key: str) -> list[Path] | None:
+    """``files`` (staged parts, each in key order) ordered so that their rows ascend by ``key``,
+    or None when two parts' ranges of the key overlap (or a part has no statistics)."""
+    ranges = []
+    for file in files:
+        meta = pa.parquet.read_metadata(file)
+        column = meta.schema.names.index(key)
+        groups = [meta.row_group(i) for i in range(meta.num_row_groups) if meta.row_group(i).num_rows]
+        if not groups:
+            continue
+        first, last = groups[0].column(column).statistics, groups[-1].column(column).statistics
+        if first is None or last is None or not (first.has_min_max and last.has_min_max):
+            return None
+        ranges.append((first.min, last.max, file))
+    ranges.sort(key=lambda r: r[0])
+    if any(a[1] >= b[0] for a, b in itertools.pairwise(ranges)):
+        return None
+    return [file for _, _, file in ranges]
 
 
 def _in_background(con: Any, queries: list[str]) -> Iterator[pa.RecordBatch]:

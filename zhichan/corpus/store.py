@@ -46,6 +46,24 @@ KEY_ORDER: dict[str, tuple[str, ...]] = {"patents": ("application_number",),
 KEY_ROW_GROUP_ROWS = 10_000
 
 
+def row_group_rows(table: str) -> int:
+    """Rows in a row group of ``table``'s part files."""
+    return KEY_ROW_GROUP_ROWS if table in KEY_ORDER else 100_000
+
+
+def part_writer(path: Path, table: str) -> pq.ParquetWriter:
+    """A writer of one of ``table``'s part files, in the snapshot's format."""
+    return pq.ParquetWriter(path, TABLES[table][0], compression="zstd")
+
+
+def write_part_file(path: Path, table: str, data: pa.Table) -> None:
+    """``data`` (in the canonical schema) as one part file of ``table``, as a :class:`SnapshotWriter`
+    writes them: a part written elsewhere (an import's worker) that the writer can :meth:`adopt
+    <SnapshotWriter.adopt>`."""
+    with part_writer(path, table) as writer:
+        writer.write_table(data, row_group_size=row_group_rows(table))
+
+
 def duckdb_connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection configured for offline use (no extension downloads) and quiet
     (no progress bar on stdout: the command line and the benchmarks print their own output)."""
@@ -206,7 +224,7 @@ class SnapshotWriter:
         n = self._parts.get(table, 0)
         self._parts[table] = n + 1
         self._part_rows[table] = 0
-        writer = pq.ParquetWriter(folder / f"part-{n:05d}.parquet", TABLES[table][0], compression="zstd")
+        writer = part_writer(folder / f"part-{n:05d}.parquet", table)
         self._writers[table] = writer
         return writer
 
@@ -236,7 +254,7 @@ class SnapshotWriter:
         if self._part_rows[table] >= PART_ROWS:
             writer.close()
             writer = self._new_part(table)
-        writer.write_table(batch_table, row_group_size=KEY_ROW_GROUP_ROWS if table in KEY_ORDER else 100_000)
+        writer.write_table(batch_table, row_group_size=row_group_rows(table))
         self._part_rows[table] += batch_table.num_rows
 
     def copy_query(self, table: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -251,6 +269,19 @@ class SnapshotWriter:
         self._written.add(table)
         for batch in batches:
             self.write(table, batch)
+
+    def adopt(self, table: str, files: list[Path]) -> None:
+        """``table`` is exactly ``files``, in this order: part files written by :func:`write_part_file`
+        (an import's workers write them while checking), moved into the snapshot, not written again."""
+        if table in self._done or table in self._written:
+            raise CorpusError(f"{table} already written to the new snapshot")
+        self._written.add(table)
+        folder = self.tmp / table
+        folder.mkdir(exist_ok=True)
+        for file in files:
+            n = self._parts.get(table, 0)
+            self._parts[table] = n + 1
+            shutil.move(file, folder / f"part-{n:05d}.parquet")
 
     def link_from_parent(self, table: str, source: Snapshot | None = None) -> None:
         """Reuse the parent's (or ``source``'s) files for an unchanged table (hard links; copies
@@ -363,9 +394,15 @@ class SnapshotWriter:
                 if table not in self._written and table not in self._done:
                     self.link_from_parent(table, latest)
         self._close_writers()
-        self._build_parties()
-        self._close_writers()
-        self._build_key_index()
+        # the key index (patents, events) and the parties (from patents) read finished files and write
+        # their own: built side by side, on both cores, rather than one after the other
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="key-index") as pool:
+            index = pool.submit(self._build_key_index)
+            self._build_parties()
+            self._close_writers()
+            index.result()
         con = duckdb_connect()
         try:
             counts: dict[str, int] = {}

@@ -100,6 +100,10 @@ def reusing_pool() -> pa.MemoryPool:
         return pa.default_memory_pool()
 
 
+#: Bytes of the file Arrow reads into one record batch (batches of ``rows`` are made of these).
+READ_BLOCK_BYTES = 4 << 20
+
+
 def read_batches(path: Path, header: list[str], rows: int) -> Iterator[pa.Table]:
     """The data rows as text, ``rows`` at a time, with ``__row`` (the row number, header = 1).
 
@@ -121,7 +125,7 @@ def read_batches(path: Path, header: list[str], rows: int) -> Iterator[pa.Table]
     try:
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=4 << 20),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=READ_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
