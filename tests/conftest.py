@@ -4,6 +4,8 @@
 - ``pg_server``: a throwaway PostgreSQL cluster started once per test session from Debian's
   binaries (``make test`` installs them) — or the server named by ``ZHICHAN_TEST_PG_URL``.
 - ``db_url``: parametrized over SQLite and PostgreSQL; each test gets an empty database.
+- ``migrated_db_url`` / ``engine``: the ``db_url`` database with every domain's migrations — a copy of
+  one migrated per session and backend (``migrated_sqlite``, ``migrated_pg``), the database an upgrade makes.
 - ``artifacts_dir``: ``test-artifacts/`` for screenshots and rendered pages worth keeping.
 """
 
@@ -109,21 +111,39 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+@pytest.fixture(scope="session")
+def pg_admin(pg_server: str) -> Iterator[Engine]:
+    """A connection pool to the server's ``postgres`` database, for creating and dropping databases."""
     import sqlalchemy as sa
 
-    name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(f"{pg_server}/postgres", isolation_level="AUTOCOMMIT")
+    yield admin
+    admin.dispose()
+
+
+def _pg_create(admin: Engine, name: str, template: str | None = None) -> None:
+    import sqlalchemy as sa
+
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+
+def _pg_drop(admin: Engine, name: str) -> None:
+    import sqlalchemy as sa
+
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_url(pg_server: str, pg_admin: Engine) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    _pg_create(pg_admin, name)
     try:
         yield f"{pg_server}/{name}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _pg_drop(pg_admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -144,22 +164,72 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]
     # the long tests first, spread over the xdist workers (tests/schedule.py)
-    from tests.schedule import order
+    from tests.schedule import reorder
 
-    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-    if config.getoption("dist", "no") != "worksteal":
-        workers = 1
-    spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
-    items[:] = [items[i] for i in order([item.nodeid for item in items], spark, workers)]
+    reorder(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(pytest-xdist, on the controller) Each worker learns the run's ``--dist`` mode (tests/schedule.py)."""
+    from tests.schedule import tell_worker
+
+    tell_worker(node)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite workflow database with every domain's migrations, made once per session (worker)."""
+    from zhichan.platform.db import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("migrated") / "workflow.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    eng.dispose()
+    # the last connection closed checkpoints the write-ahead log: the file holds everything
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_pg(pg_server: str, pg_admin: Engine) -> str:
+    """The name of a PostgreSQL database with every domain's migrations, made once per session
+    (worker): the template of each test's migrated database. Nothing connects to it afterwards
+    (CREATE DATABASE … TEMPLATE needs it without sessions)."""
+    from zhichan.platform.db import make_engine, upgrade
+
+    name = f"migrated_{uuid.uuid4().hex[:12]}"
+    _pg_create(pg_admin, name)
+    eng = make_engine(f"{pg_server}/{name}")
+    upgrade(eng)
+    eng.dispose()
+    return name
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """A workflow database on ``db_url`` (SQLite, then PostgreSQL) with every domain's migrations."""
-    from zhichan.platform.db import make_engine, upgrade
+def migrated_db_url(db_url: str, request: pytest.FixtureRequest) -> str:
+    """``db_url`` (SQLite, then PostgreSQL) with every domain's migrations: a copy of the session's
+    migrated database (Alembic's upgrade costs 0.2–0.5 CPU-s, and seconds of wall time on PostgreSQL;
+    a copy costs milliseconds). The migrations themselves run once per session and backend, and every
+    domain's ``migration_differences`` test and tests/platform/test_platform_db.py check the result."""
+    if db_url.startswith("sqlite"):
+        path = Path(db_url.split("///", 1)[1])
+        assert not path.exists(), "a migrated copy replaces the empty database db_url names"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+    else:
+        admin = request.getfixturevalue("pg_admin")
+        name = db_url.rsplit("/", 1)[1]
+        _pg_drop(admin, name)
+        _pg_create(admin, name, template=request.getfixturevalue("migrated_pg"))
+    return db_url
 
-    eng = make_engine(db_url)
-    upgrade(eng)
+
+@pytest.fixture
+def engine(migrated_db_url: str) -> Iterator[Engine]:
+    """A workflow database on ``db_url`` (SQLite, then PostgreSQL) with every domain's migrations."""
+    from zhichan.platform.db import make_engine
+
+    eng = make_engine(migrated_db_url)
     yield eng
     eng.dispose()
 

@@ -18,6 +18,7 @@ taking more than about 8 s belongs in the list (docs/CONTRIBUTING.md, "Tests").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 #: seconds per item (each parametrization) of the known long tests, by ``path::function``
 SLOW: dict[str, float] = {
@@ -104,3 +105,23 @@ def order(nodeids: Sequence[str], spark: set[str], workers: int) -> list[int]:
         ordered += heavy + light[:fill]
         light = light[fill:]
     return ordered + light
+
+
+def tell_worker(node: Any) -> None:
+    """(``pytest_configure_node``, on the xdist controller) Pass the run's ``--dist`` mode to a worker:
+    xdist resets a worker's own ``dist`` option to "no", so the worker cannot read it there."""
+    node.workerinput["zhichan_dist"] = node.config.getoption("dist")
+
+
+def worker_count(config: Any) -> int:
+    """How many worksteal workers share the run (1 outside xdist and under another ``--dist`` mode)."""
+    workerinput = getattr(config, "workerinput", {})
+    if workerinput.get("zhichan_dist") != "worksteal":
+        return 1
+    return int(workerinput["workercount"])
+
+
+def reorder(config: Any, items: list[Any]) -> None:
+    """(``pytest_collection_modifyitems``) Put ``items`` in the run order of :func:`order`."""
+    spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
+    items[:] = [items[i] for i in order([item.nodeid for item in items], spark, worker_count(config))]

@@ -63,3 +63,42 @@ def test_one_worker_runs_the_long_tests_first() -> None:
     heavy = [i for i in ids if not i.startswith("tests/a/")]
     assert set(ran[:len(heavy)]) == set(heavy)
     assert ran[len(heavy):] == [i for i in ids if i.startswith("tests/a/")]
+
+
+def test_each_xdist_worker_starts_with_a_long_test(tmp_path: Path) -> None:
+    """A real worksteal run of two workers (xdist resets a worker's own ``--dist`` option, so the workers
+    must learn the mode from the controller): each worker's first test is a long one."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n"
+        "from tests.schedule import reorder, tell_worker\n\n"
+        "def pytest_collection_modifyitems(config, items):\n    reorder(config, items)\n\n"
+        "@pytest.hookimpl(optionalhook=True)\n"
+        "def pytest_configure_node(node):\n    tell_worker(node)\n", encoding="utf-8")
+    record = ("import os\n\ndef ran(name):\n"
+              "    with open(os.environ['RAN_LOG'], 'a', encoding='utf-8') as f:\n"
+              "        f.write(os.environ['PYTEST_XDIST_WORKER'] + ' ' + name + '\\n')\n\n")
+    long_tests = list(SLOW)[:2]
+    for name in long_tests:
+        path, function = name.split("::")
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(record + f"def {function}():\n    ran({name!r})\n", encoding="utf-8")
+    (tmp_path / "tests" / "light").mkdir(parents=True)
+    for m in range(4):
+        (tmp_path / "tests" / "light" / f"test_light_{m}.py").write_text(
+            record + "".join(f"def test_{i}():\n    ran('light')\n\n" for i in range(10)), encoding="utf-8")
+    log = tmp_path / "ran.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(RAN_LOG=str(log), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "worksteal", "-q", "-p", "no:cacheprovider",
+                           "--import-mode=importlib"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    first: dict[str, str] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        worker, name = line.split(" ", 1)
+        first.setdefault(worker, name)
+    assert sorted(first.values()) == sorted(long_tests), first

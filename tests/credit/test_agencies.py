@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.procedures.helpers import PASSWORD
+from tests.procedures.helpers import PASSWORD, _password_hash
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.credit import agencies
 from zhichan.credit.agencies import (
@@ -54,7 +54,7 @@ def tree(engine: Engine) -> Engine:
         for name, role, org in (("cd_leader", Role.BUREAU_LEADER, chengdu), ("wuhou_officer", Role.CASE_OFFICER, wuhou),
                                 ("jinjiang_officer", Role.CASE_OFFICER, jinjiang),
                                 ("agency_user", Role.AGENCY_USER, agency_org)):
-            create_user(s, username=name, password=PASSWORD, role=role, org=org)
+            create_user(s, username=name, password=PASSWORD, role=role, org=org, password_hash=_password_hash())
     return engine
 
 

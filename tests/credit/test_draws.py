@@ -11,7 +11,7 @@ import random
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.procedures.helpers import PASSWORD
+from tests.procedures.helpers import PASSWORD, _password_hash
 from zhichan.credit.agencies import parse_cutoffs, record_item, register_agency
 from zhichan.credit.draws import (
     Draw,
@@ -124,7 +124,8 @@ def area(engine: Engine) -> Engine:
                                          ("qian", "钱二", Role.CASE_OFFICER, jinjiang),
                                          ("analyst", "分析员", Role.ANALYST, chengdu),
                                          ("jinjiang_officer", "孙三", Role.CASE_OFFICER, jinjiang)):
-            create_user(s, username=name, password=PASSWORD, role=role, org=org, display_name=display)
+            create_user(s, username=name, password=PASSWORD, role=role, org=org, display_name=display,
+                        password_hash=_password_hash())
     return engine
 
 

@@ -20,8 +20,8 @@ NEW = "/procedures/dataip.registration/new"
 
 
 @pytest.fixture
-def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, db_url, search_index=False)
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, migrated_db_url, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
 

@@ -17,8 +17,8 @@ from zhichan.web.testing import TestClient, WebEnv, login_as, make_env
 
 
 @pytest.fixture
-def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if db_url.startswith("sqlite") else db_url)
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
     web.numbers.update(university_in_web(web))
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]

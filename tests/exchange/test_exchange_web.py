@@ -19,8 +19,8 @@ from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_a
 
 
 @pytest.fixture
-def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if db_url.startswith("sqlite") else db_url)
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
 

@@ -12,7 +12,8 @@ from zhichan.web.testing import WebEnv, make_env
 
 
 @pytest.fixture
-def env(settings: Settings, web_template: Path, db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, db_url if db_url.startswith("postgresql") else None, search_index=False)
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, migrated_db_url if migrated_db_url.startswith("postgresql") else None,
+                   search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.helpers import migration_differences
-from tests.procedures.helpers import World, at, build_world, pdf
+from tests.procedures.helpers import World, _password_hash, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
 from zhichan.errors import FormError
@@ -59,7 +59,8 @@ def world(engine: Engine, tmp_path: Path) -> World:
     with session_scope(engine) as s:
         chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
         w.users["chengdu_leader"] = create_user(s, username="chengdu_leader", password="correct horse battery",
-                                                role=Role.BUREAU_LEADER, org=chengdu).id
+                                                role=Role.BUREAU_LEADER, org=chengdu,
+                                                password_hash=_password_hash()).id
     return w
 
 

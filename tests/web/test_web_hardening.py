@@ -222,11 +222,11 @@ def test_failed_sign_ins_reach_the_accounts_administrators(client, env):
 
 # item: concurrent writes on SQLite (and PostgreSQL) --------------------------------------------------
 @pytest.fixture
-def db_client(settings, web_template, db_url):
+def db_client(settings, web_template, migrated_db_url):
     """The app on SQLite, then on PostgreSQL (seeded the same way)."""
     from zhichan.web.testing import make_env
 
-    web = make_env(settings, web_template, db_url)
+    web = make_env(settings, web_template, migrated_db_url)
     with web.client() as c:
         yield web, c
     web.engine.dispose()
