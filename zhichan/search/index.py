@@ -59,10 +59,11 @@ T = TypeVar("T")
 #: cost is merging the segments' value maps: noticeable only for the applicant facet of broad queries.
 EVERY_VALUE = 2**32 - 1
 
-#: Rank on two halves (:meth:`SearchIndex.worth_halves`) from this many postings read: measured at 10M,
-#: a ranking reading 1–2 million postings takes 25–75 ms CPU on one thread, one reading 5.5 million
-#: (``传感器``) 190 ms; scoring the halves' proposals again costs a fixed 5–15 ms.
-SPLIT_RANK_MIN_POSTINGS = 1_000_000
+#: Rank on two halves (:meth:`SearchIndex.worth_halves`) from this many postings read. On the quiet
+#: machine (10M, wall time; docs/benchmarks.md, "Retrieval") ranking on the halves made the queries
+#: reading 1–3 million postings slower (p50 +20–60 %: the proposals' second scoring costs more than
+#: the halved matching saves) and ``传感器`` (5.5 million) ~5 % faster; so only such queries go there.
+SPLIT_RANK_MIN_POSTINGS = 4_000_000
 #: A searcher (each half on the split path, :mod:`zhichan.search.halves`) lists this many times a
 #: facet's size, so that the top values are usually provable from its lists (:func:`merge_top`).
 FACET_MARGIN = 3
