@@ -48,6 +48,10 @@ def test_officers_see_their_area_with_every_field(env: WebEnv) -> None:
     assert officer.get("/api/v1/talent?region=51x").status_code == 422
     page = officer.get("/talent?field=1234")
     assert page.status_code == 422 and "不是 IPC 分类号" in page.text
+    # the page's title is its name, not the import form (which a manager sees once, in the page)
+    html = officer.get("/talent").text
+    title = html[html.index("<title>") + len("<title>"):html.index("</title>")]
+    assert "<" not in title and "人才" in title and html.count('id="import-form"') == 1
 
 
 def test_members_see_only_what_people_share(env: WebEnv) -> None:

@@ -214,9 +214,6 @@ def api_cases(request: Request, scope: Scope = ScopeDep, session: Session = DbDe
 
 # --- 海外纠纷预警 ---------------------------------------------------------------------------------------
 
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-
-
 def _overseas_data(request: Request, session: Session, scope: Scope) -> dict[str, Any]:
     settings = request.app.state.settings
     return views.overseas_page(session, scope, request.app.state.corpus,
@@ -264,20 +261,13 @@ async def overseas_record(request: Request, scope: Scope = ScopeDep, session: Se
 @router.post("/protection/overseas/import", include_in_schema=False)
 async def overseas_import(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """CSV or XLSX of overseas disputes: good rows recorded, every bad row reported with its line."""
-    from starlette.datastructures import UploadFile
-
     from zhichan.errors import InputError
     from zhichan.protection.overseas import import_disputes
+    from zhichan.web.uploads import read_upload
 
     scope.require_authenticated()
     try:
-        async with request.form(max_files=1) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InputError("请选择 CSV 或 XLSX 文件 / choose a CSV or XLSX file")
-            data, filename = await upload.read(UPLOAD_MAX_BYTES + 1), upload.filename
-        if len(data) > UPLOAD_MAX_BYTES:
-            raise InputError("文件超过 10 MB / the file is larger than 10 MB")
+        data, filename = await read_upload(request)
         report = import_disputes(session, scope, data, filename)
     except InputError as exc:
         session.rollback()

@@ -108,27 +108,16 @@ async def enter(request: Request, scope: Scope = ScopeDep, session: Session = Db
     return RedirectResponse(f"/talent/people/{row.id}", status_code=303)
 
 
-#: an uploaded roster's largest size
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-
-
 @router.post("/talent/import", include_in_schema=False)
 async def import_roster(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A roster (CSV/XLSX): good rows entered, every bad row in the rejects report shown on the page."""
-    from starlette.datastructures import UploadFile
-
     from zhichan.errors import InputError
     from zhichan.talent.importer import import_roster as run
+    from zhichan.web.uploads import read_upload
 
     scope.require_authenticated()
     try:
-        async with request.form(max_files=1) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InputError("请选择 CSV 或 XLSX 文件 / choose a CSV or XLSX file")
-            data, filename = await upload.read(UPLOAD_MAX_BYTES + 1), upload.filename
-        if len(data) > UPLOAD_MAX_BYTES:
-            raise InputError("文件超过 10 MB / the file is larger than 10 MB")
+        data, filename = await read_upload(request)
         report = run(session, scope, data, filename)
     except InputError as exc:
         session.rollback()
