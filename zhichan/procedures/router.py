@@ -47,7 +47,7 @@ def menu(scope: Scope) -> list[MenuItem]:
     return []
 
 
-async def _form(request: Request, fields: dict[str, Any]) -> tuple[tuple[Upload, ...], int | None]:
+async def read_step_form(request: Request, fields: dict[str, Any]) -> tuple[tuple[Upload, ...], int | None]:
     """The submitted step: its fields go into ``fields`` as they are read, so a refusal on the files
     still re-renders the form with the typed text; the version is ``None`` unless a plain number."""
     uploads: list[Upload] = []
@@ -121,7 +121,7 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        uploads, _ = await _form(request, fields)
+        uploads, _ = await read_step_form(request, fields)
         created = service(request).start(session, scope, procedure, fields=fields, uploads=uploads,
                                          ip=request.client.host if request.client else "")
     except FormError as exc:
@@ -153,7 +153,7 @@ async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        uploads, version = await _form(request, fields)
+        uploads, version = await read_step_form(request, fields)
         service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
                              ip=request.client.host if request.client else "")
     except FormError as exc:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from zhichan.errors import FormError, NotFoundError
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.procedures.router import MAX_INT, _form
+from zhichan.procedures.router import MAX_INT, read_step_form
 from zhichan.procedures.service import ProcedureService
 from zhichan.protection import service as protection
 from zhichan.protection import views
@@ -66,7 +66,7 @@ async def complaint_submit(request: Request, scope: Scope = ScopeDep, session: S
     fields: dict[str, Any] = {}
     raw_office = ""
     try:
-        uploads, _ = await _form(request, fields)
+        uploads, _ = await read_step_form(request, fields)
         raw_office = str(fields.pop("handling_org", "") or "")
         office = int(raw_office) if re.fullmatch(r"[0-9]{1,9}", raw_office) else None
         filer = scope if scope.is_authenticated else PUBLIC_FILER

@@ -16,7 +16,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.procedures.router import MAX_INT, _form, service
+from zhichan.procedures.router import MAX_INT, read_step_form, service
 from zhichan.services import catalogue, library, objections, priority, subsidies, views
 from zhichan.services import service as applications
 from zhichan.services.hooks import install
@@ -99,7 +99,7 @@ async def decide_submit(request: Request, case_id: CaseId, event: str, scope: Sc
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        _, version = await _form(request, fields)
+        _, version = await read_step_form(request, fields)
         applications.decide(service(request), session, scope, case_id, event, version=version or 0, fields=fields,
                             ip=_ip(request))
     except FormError as exc:
@@ -219,7 +219,7 @@ async def programme_object(request: Request, programme: ProgrammeCode, scope: Sc
     subsidies.programme(programme)  # 404 for an unknown programme
     fields: dict[str, Any] = {}
     try:
-        uploads, _ = await _form(request, fields)
+        uploads, _ = await read_step_form(request, fields)
         case = objections.file_objection(service(request), session, scope, programme, fields=fields, uploads=uploads,
                                          ip=_ip(request))
     except FormError as exc:

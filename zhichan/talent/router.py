@@ -178,12 +178,12 @@ def apply_form(request: Request, scope: Scope = ScopeDep, session: Session = DbD
 async def apply_submit(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """申请入库: the caller applies for themself (a ``talent.registration`` case; materials' digests go to the
     evidence log with the engine's step)."""
-    from zhichan.procedures.router import _form
+    from zhichan.procedures.router import read_step_form
 
     scope.require_authenticated()
     fields: dict[str, Any] = {}
     try:
-        uploads, _ = await _form(request, fields)
+        uploads, _ = await read_step_form(request, fields)
         created = service.apply(session, scope, request.app.state.procedures, fields, uploads,
                                 ip=request.client.host if request.client else "")
     except FormError as exc:
