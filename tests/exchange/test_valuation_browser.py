@@ -36,7 +36,7 @@ def test_value_a_listed_patent(page, env: WebEnv, artifacts_dir: Path) -> None: 
     assert page.input_value("#v-patent_number") == number(4)
     page.fill("#v-annual_revenue", "三百万")
     page.click("#valuation-submit")
-    assert "金额应为数字" in page.inner_text("#v-annual_revenue-error")
+    assert "应为金额（元）" in page.inner_text("#v-annual_revenue-error")
     page.screenshot(path=str(artifacts_dir / "exchange-valuation-error.png"), full_page=True)
     page.fill("#v-annual_revenue", "3000000")
     page.fill("#v-rd_cost", "1800000")

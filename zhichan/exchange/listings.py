@@ -80,7 +80,7 @@ def money(text: str, field: str, *, required: bool = False) -> Decimal | None:
     try:
         value = parse_money(text)
     except MoneyError as exc:
-        raise FormError({field: f"金额{exc.reason}"}) from None
+        raise FormError({field: exc.reason}) from None
     if value > MAX_PRICE:
         raise FormError({field: f"金额不能超过 {MAX_PRICE:,} 元 / the amount must not exceed {MAX_PRICE:,} yuan"})
     return value

@@ -255,7 +255,7 @@ def _money(text: str, field: str) -> Decimal:
     try:
         return parse_money(text)
     except MoneyError as exc:
-        raise FormError({field: f"金额{exc.reason}"}) from None
+        raise FormError({field: exc.reason}) from None
 
 
 def _day(text: str, field: str) -> dt.date:

@@ -135,7 +135,7 @@ def parse_amount(raw: Any, cap: Decimal) -> Decimal:
     try:
         value = parse_money(raw, zero=True)
     except MoneyError as exc:
-        raise FormError({"awarded": f"金额{exc.reason}"}) from None
+        raise FormError({"awarded": exc.reason}) from None
     if value > cap:
         raise FormError({"awarded": f"金额应在 0 至每个申请人上限 {cap} 元之间 / between 0 and the cap of {cap} yuan"})
     return value

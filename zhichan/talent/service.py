@@ -30,6 +30,7 @@ from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
 from zhichan.talent.models import Person, PersonKind, Source, Status
 from zhichan.talent.scope import Viewer, viewer
+from zhichan.untrusted import yaml_safe_load
 
 PROCEDURE = "talent.registration"
 KINDS_FILE = Path(__file__).resolve().parent / "kinds.yaml"
@@ -65,7 +66,7 @@ def _load_kinds(extra: Path | None) -> dict[str, Kind]:
     out: dict[str, Kind] = {}
     for path in (KINDS_FILE, *([extra] if extra else [])):
         try:
-            data = yaml.safe_load(path.read_text("utf-8")) or {}
+            data = yaml_safe_load(path.read_text("utf-8")) or {}
             for code, spec in (data.get("kinds") or {}).items():
                 out[str(code)] = Kind(str(code), str(spec["zh"]), str(spec["en"]), bool(spec.get("certificate", False)))
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
