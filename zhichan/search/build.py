@@ -27,7 +27,6 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,17 +106,9 @@ class _DisplayWriter:
         self.writer.close()
 
 
-#: Documents prepared while the similarity projection is still being fitted keep their bigram counts
-#: (~2.4 KB each) until it is; beyond this many the preparation waits for the fit (memory bound).
-DEFERRED_MAX_ROWS = 131_072
-
-
 def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None, workers: int,
-              sink: _DisplayWriter, *, first_row: int = 0, only: pa.Array | None = None,
-              fitting: Future[Path] | None = None) -> Iterator[Prepared]:
-    """Prepared documents (and vectors) batch by batch, in row order; display columns go to ``sink``.
-    With ``fitting`` (the projection being fitted in a thread; worker processes only), the batches
-    prepared before it is done come with their bigram counts instead of vectors."""
+              sink: _DisplayWriter, *, first_row: int = 0, only: pa.Array | None = None) -> Iterator[Prepared]:
+    """Prepared documents (and vectors) batch by batch, in row order; display columns go to ``sink``."""
     from zhichan.search.prepare import (
         COLUMNS,
         DISPLAY_COLUMNS,
@@ -140,42 +131,15 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
         return
     from zhichan.parallel import ordered_map, to_ipc
 
-    def calls() -> Iterator[tuple[bytes, int, str | None]]:
-        row0, deferred = first_row, 0
+    def calls() -> Iterator[tuple[bytes, int]]:
+        row0 = first_row
         for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS, only):
             display(batch)
-            fitted = None
-            if fitting is not None:
-                if not fitting.done() and deferred + batch.num_rows > DEFERRED_MAX_ROWS:
-                    fitting.result()  # wait: the counts kept so far are the memory bound
-                if fitting.done():
-                    fitted = str(fitting.result())
-                else:
-                    deferred += batch.num_rows
-            yield to_ipc(batch), row0, fitted
+            yield to_ipc(batch), row0
             row0 += batch.num_rows
 
     yield from ordered_map(worker_prepare, calls(), workers=workers, initializer=worker_init,
-                           initargs=(hv, str(projection_file) if projection_file else None, fitting is not None),
-                           what=("索引准备", "an index preparation"))
-
-
-def _fit(snapshot: Snapshot, folder: Path, timings: dict[str, float]) -> Path:
-    """The similarity projection fitted and saved to ``folder`` (in a thread beside the document stage)."""
-    from zhichan.search import similar
-
-    t, cpu = time.perf_counter(), time.thread_time()
-    path = similar.fit_projection(snapshot).save(folder)
-    timings["lsa_fit"] = time.perf_counter() - t
-    timings["lsa_fit_cpu"] = time.thread_time() - cpu  # its own thread (Arrow's reading threads aside)
-    return path
-
-
-def _vector_file(folder: Path, rows: int, projection_file: Path) -> np.memmap:
-    from zhichan.search.similar import Projection
-
-    return np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float32,
-                                     shape=(rows, Projection.load(projection_file).components.shape[0]))
+                           initargs=(hv, str(projection_file) if projection_file else None), what=("索引准备", "an index preparation"))
 
 
 #: An incremental build is made when the new and changed patents plus the removed ones are at most this
@@ -333,8 +297,6 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     total = snapshot.counts.get("patents", 0)
     timings: dict[str, float] = {}
     cpu_start = _cpu_seconds()
-    fitter: ThreadPoolExecutor | None = None
-    fitting: Future[Path] | None = None
     try:
         as_of = snapshot_date(snapshot)
         hv_table = compute_high_value(snapshot, as_of)
@@ -354,7 +316,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             workers = _default_workers(adding)
         rows = delta.rows if delta is not None else total
         projection_file = None
-        vectors: np.memmap | None = None
+        vectors = None
         if with_vectors:
             from zhichan.search import similar
 
@@ -362,17 +324,12 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             if delta is not None:
                 projection_file = tmp / "lsa.npz"
                 shutil.copy2(delta.base / "lsa.npz", projection_file)
-            elif workers > 1:
-                # fitted in a thread while the workers prepare the first documents: the fit runs on one
-                # core, so the document stage has the other from the start (docs/search.md)
-                fitter = ThreadPoolExecutor(1, thread_name_prefix="lsa-fit")
-                fitting = fitter.submit(_fit, snapshot, tmp, timings)
             else:
                 projection_file = similar.fit_projection(snapshot).save(tmp)
                 timings["lsa_fit"] = time.perf_counter() - t
                 timings["lsa_fit_cpu"] = _cpu_seconds() - cpu
-            if projection_file is not None:
-                vectors = _vector_file(tmp, rows, projection_file)
+            vectors = np.lib.format.open_memmap(tmp / "vectors.npy", mode="w+", dtype=np.float32,
+                                                shape=(rows, similar.Projection.load(projection_file).components.shape[0]))
         sink = _DisplayWriter(tmp / "ids.arrow")
         names: dict[int, str] = {}
         if delta is not None:
@@ -397,15 +354,13 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         t, cpu = time.perf_counter(), _cpu_seconds()
         row_id = delta.base_rows if delta is not None else 0
         stage_cpu: dict[str, float] = {}
-        deferred: list[tuple[int, Any]] = []  # (first row, bigram counts) of batches prepared before the fit ended
-        deferred_rows = 0
         collecting = gc.isenabled()
         main_cpu = time.thread_time()
         add_cpu = 0.0
         gc.disable()  # millions of short-lived acyclic objects: the cyclic collector only costs (~10 %)
         try:
             for prepared in _prepared(snapshot, hv, projection_file, workers, sink, first_row=row_id,
-                                      only=delta.add if delta is not None else None, fitting=fitting):
+                                      only=delta.add if delta is not None else None):
                 names.update(prepared.names)
                 for stage, seconds in prepared.cpu.items():
                     stage_cpu[stage] = stage_cpu.get(stage, 0.0) + seconds
@@ -414,18 +369,10 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
                     for line in prepared.docs.split("\n"):
                         writer.add_json(line)
                 add_cpu += time.thread_time() - adding_started
-                if prepared.counts is not None:
-                    deferred.append((row_id, prepared.counts))
-                    deferred_rows += prepared.size
-                elif vectors is not None and prepared.vectors is not None:
+                if vectors is not None and prepared.vectors is not None:
                     vectors[row_id:row_id + prepared.size] = prepared.vectors
-                if deferred and fitting is not None and fitting.done():
-                    vectors = _project_deferred(deferred, fitting.result(), vectors, tmp, rows)
                 row_id += prepared.size
                 progress(row_id - (delta.base_rows if delta is not None else 0), adding)
-            if fitting is not None:
-                timings["vectors_deferred_rows"] = deferred_rows  # prepared before the fit ended
-                vectors = _project_deferred(deferred, fitting.result(), vectors, tmp, rows)
         finally:
             if collecting:
                 gc.enable()
@@ -434,8 +381,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
                                         "name": pa.array(list(names.values()), pa.string())}),
                               tmp / "facet_names.arrow", compression="uncompressed")
         timings["documents"] = time.perf_counter() - t
-        # main + tantivy + Arrow threads + workers (without the overlapping fit's own thread)
-        timings["documents_cpu"] = _cpu_seconds() - cpu - (timings.get("lsa_fit_cpu", 0.0) if fitting else 0.0)
+        timings["documents_cpu"] = _cpu_seconds() - cpu  # main + tantivy + Arrow threads + workers
         timings["documents_main_thread_cpu"] = time.thread_time() - main_cpu  # the serial part
         timings["add_json_cpu"] = add_cpu  # of which: handing the JSON lines to tantivy
         timings.update({f"prepare_cpu: {stage}": seconds for stage, seconds in stage_cpu.items()})
@@ -473,34 +419,14 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         os.replace(pointer, folder / "CURRENT")
         _fsync_dir(folder)
     except BaseException:
-        if fitter is not None:
-            fitter.shutdown(wait=True, cancel_futures=True)  # nothing writes into tmp once it is removed
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:
-        if fitter is not None:
-            fitter.shutdown(wait=True)
     for old in folder.glob("b-*"):
         if old != final:
             shutil.rmtree(old, ignore_errors=True)
     _remove_orphans(snapshot)
     SearchIndex._cache.pop(snapshot.id, None)
     return final
-
-
-def _project_deferred(deferred: list[tuple[int, Any]], projection_file: Path, vectors: np.memmap | None,
-                      folder: Path, rows: int) -> np.memmap:
-    """The vectors of the batches prepared before the projection was fitted, from their bigram counts
-    (the same :meth:`~zhichan.search.similar.Projection.transform_counts` the workers run)."""
-    from zhichan.search.similar import Projection
-
-    if vectors is None:
-        vectors = _vector_file(folder, rows, projection_file)
-    projection = Projection.load(projection_file)
-    for first, counts in deferred:
-        vectors[first:first + counts.shape[0]] = projection.transform_counts(counts)
-    deferred.clear()
-    return vectors
 
 
 def _remove_orphans(snapshot: Snapshot) -> None:

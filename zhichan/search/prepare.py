@@ -36,8 +36,7 @@ import pyarrow.compute as pc
 
 from zhichan.search import fields as F
 from zhichan.search.layout import sample_bucket, sample_buckets, ymd
-from zhichan.search.similar import Projection, counts_from_codes
-from zhichan.search.similar import counts as similar_counts
+from zhichan.search.similar import Projection
 from zhichan.search.text import SEP, bigram_strings, bigrams_from, blank_spaces, fold_codes, word_strings
 
 #: the patent columns a build reads
@@ -191,9 +190,6 @@ class Prepared(NamedTuple):
     vectors: np.ndarray | None  # similarity vectors of the batch, with a projection
     names: dict[int, str]  # facet key → first patentee (see :func:`name_key`)
     cpu: dict[str, float]  # CPU seconds of each preparation stage (this thread)
-    #: with ``counts`` and no projection (it is still being fitted): the batch's hashed bigram counts
-    #: (:func:`zhichan.search.similar.counts_from_codes`), for the building process to project
-    counts: Any = None
 
 
 @functools.lru_cache(maxsize=300_000)
@@ -217,10 +213,8 @@ def _members(key: str, values: list[str]) -> list[str]:
 
 
 def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | None = None,
-                  projection: Any = None, counts: bool = False) -> Prepared:
-    """The documents of ``batch`` (rows ``row0``…) as JSON lines and, with a projection, their vectors
-    (without one but with ``counts``: their bigram counts, which the projection turns into the same
-    vectors once it is fitted).
+                  projection: Any = None) -> Prepared:
+    """The documents of ``batch`` (rows ``row0``…) as JSON lines and, with a projection, their vectors.
 
     Built field by field over the whole batch (one list of JSON members per field, joined per
     document at the end) — no dict per document; :func:`reference_document` is the per-document
@@ -247,23 +241,18 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     lap("fold")
     word_cols = word_strings(main_text, folded_main)
     lap("words (rjieba)")
-    vectors = bigram_counts = None
-    counts = counts and projection is None
+    vectors = None
     if folded_main is not None:
         blanked = blank_spaces(folded_main[0])
         bg_main = bigrams_from(blanked, folded_main[1])
         lap("bigrams")
         if projection is not None:
             vectors = projection.transform_codes(blanked, folded_main[1], n)
-        elif counts:
-            bigram_counts = counts_from_codes(blanked, folded_main[1], n)
     else:
         bg_main = bigram_strings(main_text)
         lap("bigrams")
     if projection is not None and vectors is None:
         vectors = projection.transform(titles, abstracts, claims)
-    if counts and bigram_counts is None:
-        bigram_counts = similar_counts(titles, abstracts, claims)
     lap("vectors")
     bg_other = bigram_strings(other_text, folded_other)
     if folded_main is None or _needs_escape(folded_main[0]):
@@ -328,7 +317,7 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     lap("fields")
     docs = "\n".join(map("".join, zip(*columns, strict=True)))
     lap("JSON lines")
-    return Prepared(docs, n, vectors, names, cpu, bigram_counts)
+    return Prepared(docs, n, vectors, names, cpu)
 
 
 def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]] | None = None) -> dict[str, Any]:
@@ -385,10 +374,8 @@ def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]]
 _STATE: dict[str, Any] = {}
 
 
-def worker_init(hv: dict[str, set[str]], projection_path: str | None, counts: bool = False) -> None:
-    """A preparing process's state: the high-value flags, the projection (or, with ``counts``, none
-    yet: batches then return their bigram counts until a call names the fitted projection's file,
-    :func:`worker_prepare`). Its cyclic garbage
+def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:
+    """A preparing process's state: the high-value flags and the projection. Its cyclic garbage
     collector is off, as in the building process's document loop: a batch allocates ~10^6
     acyclic lists and strings, and each collection walked the flags and the code caches (~10^5
     objects) again — ~13 % of the preparation's CPU in one process, ~30 % in a worker."""
@@ -398,13 +385,8 @@ def worker_init(hv: dict[str, set[str]], projection_path: str | None, counts: bo
     gc.disable()
     _STATE["hv"] = hv
     _STATE["projection"] = Projection.load(Path(projection_path)) if projection_path else None
-    _STATE["counts"] = counts
 
 
-def worker_prepare(payload: bytes, row0: int, projection_path: str | None = None) -> Prepared:
-    if projection_path is not None and _STATE["projection"] is None:
-        from pathlib import Path
-
-        _STATE["projection"] = Projection.load(Path(projection_path))
+def worker_prepare(payload: bytes, row0: int) -> Prepared:
     batch = pa.ipc.open_stream(payload).read_next_batch()
-    return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"], counts=_STATE.get("counts", False))
+    return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
