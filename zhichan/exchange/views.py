@@ -15,6 +15,7 @@ from zhichan.exchange import bidding, listings, openlicence, valuation
 from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant, Valuation
 from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
+from zhichan.money import format_money
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
@@ -32,7 +33,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 def fee_text(row: OpenLicence, lang: str) -> str:
     if row.fee_method == "fixed":
-        return f"{row.fee_value:,.2f} 元" if lang != "en" else f"{row.fee_value:,.2f} yuan"
+        return format_money(row.fee_value, lang)
     rate = f"{row.fee_value.normalize():f}%"
     return f"{openlicence.FEE_METHOD_LABELS[row.fee_method]} {rate}" if lang != "en" else \
         f"{FEE_METHODS_EN[row.fee_method]} {rate}"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import utcnow
+from zhichan.money import format_money
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, region_prefix
@@ -109,7 +110,7 @@ def _override(session: Session, code: str, region_code: str | None) -> Catalogue
 def fee_text(fee: Decimal, lang: str) -> str:
     if fee == 0:
         return "Free" if lang == "en" else "不收费"
-    return f"{fee:,.2f} yuan" if lang == "en" else f"{fee:,.2f} 元"
+    return format_money(fee, lang)
 
 
 def entry_view(session: Session, registry: ProcedureRegistry, e: Entry, region_code: str | None,
