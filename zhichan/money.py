@@ -62,7 +62,9 @@ def parse_money(text: Any, unit: MoneyUnit = "yuan", *, zero: bool = False) -> D
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-def _grouped(value: Decimal) -> str:
+def grouped_amount(value: Decimal) -> str:
+    """The number part of :func:`format_money` (``25,610,000``, ``1,150,000.50``): for a stored message whose
+    catalogue text carries the unit in each language."""
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     text = f"{value:,f}".rstrip("0")
@@ -83,5 +85,5 @@ def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan") -> str:
     if not amount.is_finite():
         return str(value)
     if lang == "en":
-        return f"{_grouped(amount * 10_000 if unit == 'wan_yuan' else amount)} yuan"
-    return f"{_grouped(amount)} {_UNIT_TEXT[unit][0]}"
+        return f"{grouped_amount(amount * 10_000 if unit == 'wan_yuan' else amount)} yuan"
+    return f"{grouped_amount(amount)} {_UNIT_TEXT[unit][0]}"

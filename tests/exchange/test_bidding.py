@@ -82,16 +82,16 @@ def _auction_row(ex: Exchange) -> Auction:
 def test_bids_follow_the_rules(ex: Exchange) -> None:
     a, b, no_deposit = ex.bidders
     minute = dt.timedelta(minutes=1)
-    with pytest.raises(FormError, match="起拍价"):
+    with pytest.raises(FormError, match=r"起拍价 100,000 元 .* 100,000 yuan"):  # amounts as pages show them
         _bid(ex, a, "99999.99", START + minute)
     with pytest.raises(FormError, match="保证金"):
         _bid(ex, no_deposit, "100000", START + minute)
     with pytest.raises(PermissionDenied):  # the seller
         _bid(ex, "ent_user", "100000", START + minute)
     assert _bid(ex, a, "100000", START + minute).seq == 1
-    with pytest.raises(FormError, match="105000"):  # an equal bid is below the high bid plus the increment
+    with pytest.raises(FormError, match=r"即 105,000 元 .* 105,000 yuan"):  # an equal bid is below the high bid plus the increment
         _bid(ex, b, "100000", START + 2 * minute)
-    with pytest.raises(FormError, match="105000"):  # below the increment
+    with pytest.raises(FormError, match="105,000 元"):  # below the increment
         _bid(ex, b, "104999.99", START + 2 * minute)
     with pytest.raises(FormError, match="金额"):
         _bid(ex, b, "十万", START + 2 * minute)

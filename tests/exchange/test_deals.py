@@ -130,7 +130,7 @@ def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exch
             _act(ex, who, case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1150000.50")
     with pytest.raises(FormError) as info:
         _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000")
-    assert "1150000.50" in info.value.errors["contract_price"]
+    assert "1,150,000.50 元" in info.value.errors["contract_price"]
     assert todo_ids(ex.world, "buyer_user") == {case["id"]}  # its step to take
     done = _act(ex, "buyer_user", case["id"], "confirm_contract", 2, D(2026, 3, 6), contract_price="1,150,000.50")
     assert done["state"] == "contracted"

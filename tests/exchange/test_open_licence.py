@@ -163,7 +163,7 @@ def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
             take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-10",
                          paid_yuan="49999.99", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,
                          now=moment(dt.date(2026, 3, 12)))
-        assert "50000.00" in info.value.errors["paid_yuan"]
+        assert "50,000 元 / pay the published fee of 50,000 yuan" in info.value.errors["paid_yuan"]
     with session_scope(ex.world.engine) as s:
         with pytest.raises(FormError) as info:
             take_licence(s, licensee, evidence, declaration_id, licensee="", notice_on="2026-13-10", paid_yuan="x",

@@ -179,10 +179,10 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     page.click("#submit-uphold")
     page.wait_for_selector("#case-state:has-text('异议成立')")
     page.goto("/services/subsidies/SUB-2026-01")
-    assert "资助由 20000.00 元调整为 4000.00 元" in page.inner_text("#results")
+    assert "资助由 20,000 元调整为 4,000 元" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-zh.png"), full_page=True)
     page.goto("/services/subsidies/SUB-2026-01?lang=en")
-    assert "award changed from 20000.00 to 4000.00 yuan" in page.inner_text("#results")
+    assert "award changed from 20,000 yuan to 4,000 yuan" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-en.png"), full_page=True)
 
 
@@ -215,7 +215,7 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
     assert "Subsidies paid" in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "services-figures-records-en.png"), full_page=True)
     # the published line's reason in the page's language only (kept as a message, not "中文 / English")
-    for lang, reason, other in (("zh", "全额资助 20000.00 元", "Paid in full"), ("en", "Paid in full: 20000.00 yuan", "全额资助")):
+    for lang, reason, other in (("zh", "全额资助 20,000 元", "Paid in full"), ("en", "Paid in full: 20,000 yuan", "全额资助")):
         page.goto(f"/services/subsidies/SUB-2026-01?lang={lang}")
         line = page.locator("#award-1").inner_text()
         assert reason in line and other not in line, line

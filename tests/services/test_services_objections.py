@@ -122,7 +122,7 @@ def test_objections_change_awards_within_the_budget(world: World, tmp_path: Path
     _decide(world, second["id"], "uphold", {"awarded": "30000", "decision": "按全额核定"}, D(2026, 8, 12))
     with pytest.raises(FormError) as info:
         _decide(world, third["id"], "uphold", {"awarded": "5000.01", "decision": "补计一件"}, D(2026, 8, 12))
-    assert "5000.00" in info.value.errors["awarded"]
+    assert "预算余额仅 5,000 元" in info.value.errors["awarded"]
     _decide(world, third["id"], "uphold", {"awarded": "5000.00", "decision": "补计一件，预算余额全部用尽"}, D(2026, 8, 13))
     with session_scope(world.engine) as s:
         awards = [a.awarded_yuan for a in s.scalars(select(SubsidyAward).order_by(SubsidyAward.seq))]
@@ -176,7 +176,7 @@ def test_an_applicant_left_off_the_list_objects_and_is_added(world: World, tmp_p
     # the budget is spent: upholding with money needs another line cut first
     with pytest.raises(FormError) as info:
         _decide(world, mine["id"], "uphold", {"awarded": "5000.00", "decision": "核实有授权发明"}, D(2026, 8, 6))
-    assert "预算余额仅 0.00 元" in info.value.errors["awarded"]
+    assert "预算余额仅 0 元" in info.value.errors["awarded"]
     cut = _object(world, c_user, 1, D(2026, 8, 5))
     _decide(world, cut["id"], "uphold", {"awarded": "16000.00", "decision": "部分发明不属申请人"}, D(2026, 8, 6))
     _decide(world, mine["id"], "uphold", {"awarded": "5000.00", "decision": "核实有授权发明"}, D(2026, 8, 6))

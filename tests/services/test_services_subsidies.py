@@ -43,7 +43,7 @@ def test_the_budget_is_never_exceeded() -> None:
     out = allocate_budget(Y("40000.00"), [("a", Y("21000.00")), ("b", Y("30000.00")), ("c", Y("2000.00"))])
     assert [(a.key, a.awarded) for a in out] == [("a", Y("21000.00")), ("b", Y("19000.00")), ("c", Y("0.00"))]
     assert "部分资助" in stored_text(out[1].reason, "zh") and "已用尽" in stored_text(out[2].reason, "zh")
-    assert stored_text(out[2].reason, "en") == "Not paid: the budget of 40000.00 yuan is spent"
+    assert stored_text(out[2].reason, "en") == "Not paid: the budget of 40,000 yuan is spent"
     # an exact fit leaves nothing for the next; cents are kept exactly (0.1 + 0.2 is 0.3 here)
     out = allocate_budget(Y("0.30"), [("x", Y("0.10")), ("y", Y("0.20")), ("z", Y("0.01"))])
     assert [a.awarded for a in out] == [Y("0.10"), Y("0.20"), Y("0.00")]
@@ -64,7 +64,7 @@ def test_eligibility_gives_its_reasons() -> None:
     r = eligibility(p, counts={"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1},
                     region_code="510107", listing_reason=None)
     assert r.eligible and r.amount == Y("21000.00")
-    assert "期内授权发明专利 3 件 × 2000.00 元 = 6000.00 元" in _texts(r)
+    assert "期内授权发明专利 3 件 × 2,000 元 = 6,000 元" in _texts(r)
     # kept as messages: each page shows them in its language only
     assert not any(re.search(r"[\u4e00-\u9fff]", x) for x in _texts(r, "en")), _texts(r, "en")
     # 20 × 2,000 = 40,000, capped at 30,000

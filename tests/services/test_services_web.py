@@ -195,10 +195,10 @@ def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None
     result = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
     assert [(a["applicant"], a["awarded"]) for a in result["published"]] == [("成都示例科技有限公司", "20000.00")]
     # the line's reason is kept as a message: each language reads its own, never "中文 / English"
-    assert result["published"][0]["reason"] == "全额资助 20000.00 元"
+    assert result["published"][0]["reason"] == "全额资助 20,000 元"
     english = client.get("/services/subsidies/SUB-2026-01", params={"lang": "en"}).text
-    assert "Paid in full: 20000.00 yuan" in english and "全额资助" not in english
-    assert "全额资助 20000.00 元" in public.text and "paid in full" not in public.text.lower()
+    assert "Paid in full: 20,000 yuan" in english and "全额资助" not in english
+    assert "全额资助 20,000 元" in public.text and "paid in full" not in public.text.lower()
     login_as(client, env.engine, "cd_leader")
     page = client.get("/services/subsidies/SUB-2026-01")
     assert 'id="disburse-1"' in page.text

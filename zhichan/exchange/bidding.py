@@ -42,6 +42,7 @@ from zhichan.exchange.listings import get_listing, money
 from zhichan.exchange.models import Auction, AuctionDeposit, Bid, Listing
 from zhichan.exchange.scope import manages
 from zhichan.legaltime.periods import CST, china_moment
+from zhichan.money import format_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, User
 from zhichan.platform.orgs import scope_for_user
@@ -161,16 +162,18 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
         raise ConflictError("竞价尚未开始 / the auction has not started")
     if session.scalar(select(AuctionDeposit.id).where(AuctionDeposit.auction_id == auction.id,
                                                       AuctionDeposit.bidder_user_id == scope.user_id)) is None:
-        raise FormError({"amount": f"请先缴纳保证金 {auction.deposit} 元 / pay the deposit of {auction.deposit} yuan first"})
+        raise FormError({"amount": f"请先缴纳保证金 {format_money(auction.deposit, 'zh')} / pay the deposit of "
+                                   f"{format_money(auction.deposit, 'en')} first"})
     value = money(amount, "amount", required=True)
     assert value is not None
     minimum = auction.starting_price if auction.high_bid is None else auction.high_bid + auction.increment
     if value < minimum:
         if auction.high_bid is None:
-            raise FormError({"amount": f"首次出价不得低于起拍价 {auction.starting_price} 元 / the first bid must be at "
-                                       f"least the starting price of {auction.starting_price} yuan"})
-        raise FormError({"amount": f"出价须不低于当前最高价 {auction.high_bid} 元加加价幅度 {auction.increment} 元，即 "
-                                   f"{minimum} 元 / a bid must be at least the high bid plus the increment: {minimum} yuan"})
+            raise FormError({"amount": f"首次出价不得低于起拍价 {format_money(auction.starting_price, 'zh')} / the first bid must "
+                                       f"be at least the starting price of {format_money(auction.starting_price, 'en')}"})
+        raise FormError({"amount": f"出价须不低于当前最高价 {format_money(auction.high_bid, 'zh')}加加价幅度 "
+                                   f"{format_money(auction.increment, 'zh')}，即 {format_money(minimum, 'zh')} / a bid must be "
+                                   f"at least the high bid plus the increment: {format_money(minimum, 'en')}"})
     seq = auction.bid_count
     entry = evidence.append_records([{
         "kind": "exchange.bid", "auction": auction.id, "seq": seq, "bidder": bidder, "amount": str(value),

@@ -35,6 +35,7 @@ from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
 from zhichan.legaltime import china_date
+from zhichan.money import format_money
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
@@ -98,8 +99,8 @@ def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
     ``once``, which the engine enforces)."""
     price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
     if price != row.contract_price:
-        raise FormError({"contract_price": f"与登记的合同金额 {row.contract_price} 元不一致，请与转让方核实 / differs "
-                                           f"from the registered contract price, {row.contract_price} yuan"})
+        raise FormError({"contract_price": f"与登记的合同金额 {format_money(row.contract_price, 'zh')}不一致，请与转让方核实 / differs "
+                                           f"from the registered contract price, {format_money(row.contract_price, 'en')}"})
 
 
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
@@ -128,8 +129,9 @@ def _valuation_problem(session: Session, scope: Scope, valuation_id: object, num
     if valuation.low_yuan is None or valuation.high_yuan is None:
         return "该估值没有货币区间（未给出收益或成本输入） / that valuation has no monetary range"
     if price is not None and not valuation.low_yuan <= price <= valuation.high_yuan:
-        return (f"大数据系统估价的价格应在估值区间 {valuation.low_yuan:,.2f} – {valuation.high_yuan:,.2f} 元内 / the price "
-                f"must lie within the valuation's range")
+        return (f"大数据系统估价的价格应在估值区间 {format_money(valuation.low_yuan, 'zh')} – "
+                f"{format_money(valuation.high_yuan, 'zh')}内 / the price must lie within the valuation's range, "
+                f"{format_money(valuation.low_yuan, 'en')} – {format_money(valuation.high_yuan, 'en')}")
     return None
 
 

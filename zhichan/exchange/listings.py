@@ -42,7 +42,7 @@ from zhichan.exchange.dormant import mark_listed
 from zhichan.exchange.models import Listing, Need, OpenLicence
 from zhichan.exchange.scope import manages, visible
 from zhichan.legaltime import china_date
-from zhichan.money import MoneyError, parse_money
+from zhichan.money import MoneyError, format_money, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope, normalize_region_code
@@ -82,7 +82,8 @@ def money(text: str, field: str, *, required: bool = False) -> Decimal | None:
     except MoneyError as exc:
         raise FormError({field: exc.reason}) from None
     if value > MAX_PRICE:
-        raise FormError({field: f"金额不能超过 {MAX_PRICE:,} 元 / the amount must not exceed {MAX_PRICE:,} yuan"})
+        raise FormError({field: f"金额不能超过 {format_money(MAX_PRICE, 'zh')} / the amount must not exceed "
+                                f"{format_money(MAX_PRICE, 'en')}"})
     return value
 
 

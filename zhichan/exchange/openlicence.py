@@ -50,7 +50,7 @@ from zhichan.exchange.checks import (
 from zhichan.exchange.models import OpenLicence, OpenLicenceGrant
 from zhichan.exchange.scope import is_licensee, is_patentee_side, sees_declaration
 from zhichan.legaltime import china_date
-from zhichan.money import MoneyError, parse_money
+from zhichan.money import MoneyError, format_money, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
@@ -304,8 +304,8 @@ def take_licence(session: Session, scope: Scope, evidence: EvidenceService, decl
     if effective > row.term_until:
         raise FormError({"notice_on": f"许可期限已于 {row.term_until} 届满 / the licence term ended on {row.term_until}"})
     if row.fee_method == "fixed" and row.payment_schedule == "一次性支付" and amount < row.fee_value:
-        raise FormError({"paid_yuan": f"应按公告标准一次性支付 {row.fee_value:.2f} 元 / pay the published fee of "
-                                      f"{row.fee_value:.2f} yuan"})
+        raise FormError({"paid_yuan": f"应按公告标准一次性支付 {format_money(row.fee_value, 'zh')} / pay the published fee "
+                                      f"of {format_money(row.fee_value, 'en')}"})
     entry = evidence.append_records([{
         "kind": "exchange.open_licence.licence", "declaration": row.id, "patent": row.application_number,
         "licensee": licensee.strip(), "notice_on": notice_day.isoformat(), "paid_on": paid_day.isoformat(),

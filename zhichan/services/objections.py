@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date
-from zhichan.money import MoneyError, parse_money
+from zhichan.money import MoneyError, format_money, grouped_amount, parse_money
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
@@ -137,7 +137,7 @@ def parse_amount(raw: Any, cap: Decimal) -> Decimal:
     except MoneyError as exc:
         raise FormError({"awarded": exc.reason}) from None
     if value > cap:
-        raise FormError({"awarded": f"金额应在 0 至每个申请人上限 {cap} 元之间 / between 0 and the cap of {cap} yuan"})
+        raise FormError({"awarded": f"金额应在 0 至每个申请人上限 {format_money(cap, 'zh')}之间 / between 0 and the cap of {format_money(cap, 'en')}"})
     return value
 
 
@@ -189,8 +189,8 @@ def make_objection_hook(declared: Any) -> Any:
                 SubsidyAward.id != (award.id if award is not None else -1))) or Decimal(0)
             left = p.budget_yuan - Decimal(others)
             if amount > left:
-                raise FormError({"awarded": f"预算余额仅 {left.quantize(CENT)} 元，不能超过预算 {p.budget_yuan} 元 / "
-                                            f"only {left.quantize(CENT)} yuan of the budget is left"})
+                raise FormError({"awarded": f"预算余额仅 {format_money(left, 'zh')}，不能超过预算 {format_money(p.budget_yuan, 'zh')} / "
+                                            f"only {format_money(left, 'en')} of the budget is left"})
             if award is None:  # the objector's own application, left off the list: it gets the next line
                 application = session.get(SubsidyApplication, row.application_id)
                 assert application is not None
@@ -207,7 +207,7 @@ def make_objection_hook(declared: Any) -> Any:
             award.awarded_yuan = amount
             award.reason = json.dumps([*stored_messages(award.reason),
                                        stored_message("services.reason.objection_upheld", number=step.number,
-                                                      amount=amount)], ensure_ascii=False)
+                                                      amount=grouped_amount(amount))], ensure_ascii=False)
         if step.event in ("uphold", "dismiss", "withdraw"):
             row.status = {"uphold": "upheld", "dismiss": "dismissed", "withdraw": "withdrawn"}[step.event]
             row.decided_on = china_date(step.now)

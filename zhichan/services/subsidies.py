@@ -39,6 +39,7 @@ from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
+from zhichan.money import grouped_amount
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.models import CaseClock
@@ -160,12 +161,13 @@ def eligibility(p: Programme, *, counts: dict[str, int], region_code: str,
         part = (c.per_item_yuan * n).quantize(CENT)
         total += part
         reasons.append(stored_message("services.reason.criterion", criterion={"zh": c.title.zh, "en": c.title.en}, n=n,
-                                      per_item=c.per_item_yuan, part=part))
+                                      per_item=grouped_amount(c.per_item_yuan), part=grouped_amount(part)))
     if total == 0:
         ok = False
         reasons.append(stored_message("services.reason.no_criterion"))
     if total > p.cap_per_applicant_yuan:
-        reasons.append(stored_message("services.reason.capped", total=total, cap=p.cap_per_applicant_yuan))
+        reasons.append(stored_message("services.reason.capped", total=grouped_amount(total),
+                                      cap=grouped_amount(p.cap_per_applicant_yuan)))
         total = p.cap_per_applicant_yuan
     return Eligibility(ok, counts, total if ok else Decimal("0.00"), tuple(reasons))
 
@@ -185,12 +187,13 @@ def allocate_budget(budget: Decimal, requests: list[tuple[Any, Decimal]]) -> lis
     out = []
     for key, amount in requests:
         if amount <= remaining:
-            awarded, reason = amount, stored_message("services.reason.paid_in_full", amount=amount)
+            awarded, reason = amount, stored_message("services.reason.paid_in_full", amount=grouped_amount(amount))
         elif remaining > 0:
             awarded = remaining
-            reason = stored_message("services.reason.partly_paid", remaining=remaining, amount=amount)
+            reason = stored_message("services.reason.partly_paid", remaining=grouped_amount(remaining),
+                                    amount=grouped_amount(amount))
         else:
-            awarded, reason = Decimal("0.00"), stored_message("services.reason.budget_spent", budget=budget)
+            awarded, reason = Decimal("0.00"), stored_message("services.reason.budget_spent", budget=grouped_amount(budget))
         remaining -= awarded
         out.append(Allotment(key, amount, awarded, reason))
     assert sum((a.awarded for a in out), Decimal(0)) <= budget
