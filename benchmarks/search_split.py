@@ -8,6 +8,10 @@ each of the 20 hits) and every facet list.
 
     PYTHONPATH=. .venv/bin/python benchmarks/search_split.py --corpus /work/benchdata/search8-10m/corpus \\
         --corpus /work/benchdata/facets-1m/corpus --repeat 10
+    # the ranking's threshold (zhichan.search.index.SPLIT_RANK_MIN_POSTINGS): the product's search with
+    # its ranking on one thread and on the halves, interleaved, and the set's p50 / p95 per threshold
+    PYTHONPATH=. .venv/bin/python benchmarks/search_split.py --corpus /work/benchdata/s10-search/s10m/corpus \\
+        --threshold --repeat 10
 
 Reads only.
 """
@@ -27,7 +31,7 @@ from search_bench import QUERIES, pct
 
 from zhichan.corpus.store import CorpusStore
 from zhichan.search import service
-from zhichan.search.index import SearchIndex
+from zhichan.search.index import RESULT_DEPTH, SearchIndex
 from zhichan.search.layout import FACET_FIELDS, SAMPLE_BUCKETS, index_path
 from zhichan.search.parser import parse
 from zhichan.settings import get_settings
@@ -84,6 +88,80 @@ def searched(index: SearchIndex, node: Any, total: int, limit: int) -> None:
         index.estimated_facets(node, total, limit // service.SAMPLE_PART)
     else:
         index.facets(node)
+
+
+def searched_ranking(index: SearchIndex, node: Any, total: int, limit: int, split: bool) -> None:
+    """:func:`searched` with the ranking forced onto one thread or the halves (the facets on the halves
+    either way): the two paths :data:`zhichan.search.index.SPLIT_RANK_MIN_POSTINGS` chooses between."""
+    index.forget_results()
+    index.top(index.compile(node), limit=RESULT_DEPTH, split=split)
+    if total > limit:
+        index.estimated_facets(node, total, limit // service.SAMPLE_PART)
+    else:
+        index.facets(node)
+
+
+THRESHOLDS = (("1,000,000", 1_000_000), ("4,000,000", 4_000_000), ("never", 2**62))
+
+
+def threshold(corpus: Path, repeat: int) -> None:
+    """Per query of the mixed set, the product's search (ranked first page + facets, cold) with the
+    ranking on one thread and on the halves, interleaved, on the index in halves; then, per candidate
+    threshold, the whole set's p50 / p95 taking each query's figures of the path that threshold
+    chooses for it (by :meth:`QueryCompiler.postings`). Wall time, CPU of the process and the critical
+    path (the longest thread's CPU: the wall time on two idle cores)."""
+    snapshot = CorpusStore(corpus).current()
+    path = index_path(snapshot)
+    assert path is not None
+    index = SearchIndex(path, 0)
+    assert index.halves is not None, "the index has one segment: nothing to split"
+    limit = get_settings().search_facets_exact_max_hits
+    critical = CriticalPath(index)
+    print(f"\n# {path}: {index.searcher.num_docs:,} documents, {index.searcher.num_segments} segments; "
+          f"{os.cpu_count()} cores; load before {os.getloadavg()}")
+    index.count(index.compile(parse("电池")))
+    index.facets(parse("电池"))
+    ways = {"ranking on one thread": False, "ranking on the halves": True}
+    print(f"\nthe product's search (ranked page 1, {RESULT_DEPTH} deep, + facets), cold, ms p50 / p95; repeat {repeat}, "
+          "interleaved\n| query | hits | postings | " + " | ".join(
+              f"{w}: wall | {w}: CPU of the process | {w}: critical path" for w in ways) + " | same page |\n"
+          + "|---" * (4 + 3 * len(ways)) + "|")
+    samples: dict[tuple[str, str], dict[str, list[float]]] = {}
+    postings: dict[str, int] = {}
+    for name, query in QUERIES:
+        node = parse(query)
+        total = index.count(index.compiler.matching(node))
+        postings[name] = index.compiler.postings(node, index.searcher) or 0
+        for _ in range(repeat):
+            for way, split in ways.items():
+                got = samples.setdefault((name, way), {"wall": [], "cpu": [], "path": []})
+                t, c = time.perf_counter(), time.process_time()
+                searched_ranking(index, node, total, limit, split)
+                got["wall"].append((time.perf_counter() - t) * 1000)
+                got["cpu"].append((time.process_time() - c) * 1000)
+                got["path"].append(critical.measure(partial(searched_ranking, index, node, total, limit, split)))
+        compiled = index.compile(node)
+        pages = []
+        for halves in (False, True):
+            count, hits = index.top(compiled, limit=20, split=halves)
+            rows = index.searcher.fast_field_values("row", [a for _, a in hits]) if hits else []
+            pages.append((count, [(round(s, 5), int(r)) for (s, _), r in zip(hits, rows, strict=True)]))  # type: ignore[arg-type]
+        same = pages[0] == pages[1]
+        cells = " | ".join(f"{pct(samples[(name, w)][k], .5):.1f} / {pct(samples[(name, w)][k], .95):.1f}"
+                           for w in ways for k in ("wall", "cpu", "path"))
+        print(f"| {name}: `{query}` | {total:,} | {postings[name]:,} | {cells} | {'yes' if same else 'NO'} |", flush=True)
+    print(f"\nload after {os.getloadavg()}\n\nthe whole set per threshold (a query ranks on the halves when it reads at "
+          "least that many postings), ms p50 / p95\n| threshold | queries on the halves | wall | CPU of the process "
+          "| critical path |\n|---|---|---|---|---|")
+    for label, least in THRESHOLDS:
+        chosen = {name: "ranking on the halves" if postings[name] >= least else "ranking on one thread"
+                  for name, _ in QUERIES}
+        figures: list[str] = []
+        for k in ("wall", "cpu", "path"):
+            values = [v for name, _ in QUERIES for v in samples[(name, chosen[name])][k]]
+            figures.append(f"{pct(values, .5):.1f} / {pct(values, .95):.1f}")
+        on_halves = [name for name in chosen if chosen[name] == "ranking on the halves"]
+        print(f"| {label} | {len(on_halves)}: {', '.join(on_halves) or '—'} | " + " | ".join(figures) + " |")
 
 
 def half_scores(index: SearchIndex, query: object, one: list[tuple[float, int]]) -> str:
@@ -184,9 +262,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, action="append", required=True)
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--threshold", action="store_true",
+                    help="only the ranking's threshold: the product's search with the ranking on one thread and on "
+                    "the halves, and the whole set per candidate SPLIT_RANK_MIN_POSTINGS")
     args = ap.parse_args()
     for corpus in args.corpus:
-        run(corpus, args.repeat)
+        (threshold if args.threshold else run)(corpus, args.repeat)
 
 
 if __name__ == "__main__":

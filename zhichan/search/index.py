@@ -63,6 +63,9 @@ EVERY_VALUE = 2**32 - 1
 #: machine (10M, wall time; docs/benchmarks.md, "Retrieval") ranking on the halves made the queries
 #: reading 1–3 million postings slower (p50 +20–60 %: the proposals' second scoring costs more than
 #: the halved matching saves) and ``传感器`` (5.5 million) ~5 % faster; so only such queries go there.
+#: Measured against 1M and never (``benchmarks/search_split.py --threshold``, docs/search.md "Search at
+#: 10M"): between 1 and 4 million the halves gain for two queries, lose for four and tie for two, for
+#: −5 to +58 % CPU; the two queries above 4 million gain 7–17 % on the critical path.
 SPLIT_RANK_MIN_POSTINGS = 4_000_000
 #: A searcher (each half on the split path, :mod:`zhichan.search.halves`) lists this many times a
 #: facet's size, so that the top values are usually provable from its lists (:func:`merge_top`).
