@@ -805,8 +805,10 @@ def _merge_runs(stored: list[list[_Group]], key: str, new: Any, schema: pa.Schem
     A stored row group no new key falls into is read and passed on as it is; one some fall into is
     read, its replaced rows left out, the new ones put in and sorted (a row group's worth); new
     keys between groups go between them. A stored part file no new key falls into is passed on
-    as its :class:`~pathlib.Path` (linked into the snapshot, not read). Memory: a row group and
-    one batch of new records, whatever the table's size."""
+    as its :class:`~pathlib.Path` (linked into the snapshot, not read). Memory: a row group, one
+    batch of new records and the new records that fall into one row group's range of the key,
+    whatever the stored table's size (an update adding many records inside one stored group's
+    range holds them all: a first load split over two files would, not a weekly update)."""
     import bisect
 
     import pyarrow.compute as pc
