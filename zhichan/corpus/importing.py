@@ -721,9 +721,21 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         ordered = (_parts_in_order(staged_files, key)
                    if final_parts and (parent is None or not parent.counts.get(table))
                    and not (staging / _DUPLICATES).exists() else None)
+        # an update of a table stored in key order: the stored row groups and the new records
+        # (sorted alone) merged as two sorted runs, not the whole table sorted again
+        stored_groups = (_stored_groups(parent.files(table), key)
+                         if MERGE_SORTED_RUNS and ordered is None and parent is not None
+                         and parent.counts.get(table) and KEY_ORDER.get(table) == (key,) else None)
         with store.writer() as writer:  # the tables this import does not write carry over whole
             if ordered is not None:
                 writer.adopt(table, ordered)
+            elif stored_groups is not None:
+                writer.replace(table, _prefetched(_merge_runs(
+                    stored_groups, key, con.sql(f"""
+                        SELECT {columns} FROM staged s
+                        WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
+                        ORDER BY 1
+                    """).to_arrow_reader(MERGE_BATCH_ROWS), TABLES[table][0])))
             # in ranges of the key, each sorted within the memory limit (one sort of the whole
             # table spills to disk), written one after the other: the table is in key order
             else:
@@ -743,6 +755,158 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
             writer.commit(result.record())
     finally:
         con.close()
+
+
+#: An update import merges the stored table (in key order) with its new records as sorted runs
+#: (:func:`_merge_runs`); False: the whole table is sorted again (the path before; the tests compare).
+MERGE_SORTED_RUNS = True
+#: New records read from DuckDB's sort at a time by the merge of sorted runs.
+MERGE_BATCH_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One row group of a stored part file and its range of the key (from its statistics)."""
+
+    file: Path
+    index: int
+    low: Any
+    high: Any
+
+
+def _stored_groups(files: list[Path], key: str) -> list[list[_Group]] | None:
+    """The stored table's row groups, file by file, when their ranges of ``key`` ascend without
+    overlapping (a snapshot's key-ordered table); None when they do not, or a group has no
+    statistics (the merge then sorts the whole table)."""
+    out: list[list[_Group]] = []
+    previous = None
+    for file in files:
+        meta = pa.parquet.read_metadata(file)
+        column = meta.schema.names.index(key)
+        groups = []
+        for i in range(meta.num_row_groups):
+            if not meta.row_group(i).num_rows:
+                continue
+            stats = meta.row_group(i).column(column).statistics
+            if (stats is None or not stats.has_min_max or stats.null_count
+                    or (previous is not None and stats.min <= previous)):
+                return None
+            groups.append(_Group(file, i, stats.min, stats.max))
+            previous = stats.max
+        if groups:
+            out.append(groups)
+    return out
+
+
+def _merge_runs(stored: list[list[_Group]], key: str, new: Any, schema: pa.Schema) -> Iterator[pa.Table | Path]:
+    """The stored table's rows and the ``new`` records (a reader of record batches in key order,
+    each key at most once) merged in key order; a new record replaces the stored one of its key.
+
+    A stored row group no new key falls into is read and passed on as it is; one some fall into is
+    read, its replaced rows left out, the new ones put in and sorted (a row group's worth); new
+    keys between groups go between them. A stored part file no new key falls into is passed on
+    as its :class:`~pathlib.Path` (linked into the snapshot, not read). Memory: a row group, one
+    batch of new records and the new records that fall into one row group's range of the key,
+    whatever the stored table's size (an update adding many records inside one stored group's
+    range holds them all: a first load split over two files would, not a weekly update)."""
+    import bisect
+
+    import pyarrow.compute as pc
+
+    buffer = pa.table({})  # new records read and not yet placed
+    keys: list[Any] = []
+    exhausted = False
+
+    def fill(high: Any) -> None:
+        """Read new records until one lies beyond ``high`` (or none is left)."""
+        nonlocal buffer, keys, exhausted
+        while not exhausted and (not keys or keys[-1] <= high):
+            try:
+                batch = new.read_next_batch()
+            except StopIteration:
+                exhausted = True
+                return
+            if batch.num_rows:
+                table = pa.Table.from_batches([batch])
+                buffer = pa.concat_tables([buffer, table]) if keys else table
+                keys += batch.column(key).to_pylist()
+
+    def take(end: int) -> pa.Table:
+        """The first ``end`` buffered new records, removed from the buffer."""
+        nonlocal buffer, keys
+        taken = buffer.slice(0, end)
+        buffer, keys = buffer.slice(end), keys[end:]
+        return taken
+
+    for groups in stored:
+        fill(groups[0].low)
+        before = bisect.bisect_left(keys, groups[0].low)
+        if before:
+            yield take(before)  # new keys below the file's range
+        if not keys or keys[0] > groups[-1].high:
+            yield groups[0].file  # no new key in the file's range: the file as it is
+            continue
+        with pa.parquet.ParquetFile(groups[0].file) as parquet:
+            for group in groups:
+                fill(group.high)
+                inside = bisect.bisect_right(keys, group.high)
+                before = bisect.bisect_left(keys, group.low)
+                if before:
+                    yield take(before)  # new keys between the previous group and this one
+                    inside -= before
+                rows = parquet.read_row_group(group.index).cast(schema)
+                if inside:
+                    added = take(inside).cast(schema)
+                    kept = rows.filter(pc.invert(pc.is_in(rows.column(key), added.column(key))))
+                    rows = pa.concat_tables([kept, added]).sort_by(key)
+                yield rows
+    if keys:
+        yield take(len(keys))  # new keys above the stored table's range
+    while not exhausted:
+        try:
+            yield new.read_next_batch()
+        except StopIteration:
+            exhausted = True
+
+
+def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``items`` computed in a thread of their own, at most ``depth`` ahead of the caller (the
+    stored row groups are read and merged while the caller encodes the ones before)."""
+    import queue
+    import threading
+
+    done = threading.Event()
+    results: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    end = object()
+
+    def put(item: Any) -> None:
+        while not done.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def compute() -> None:
+        try:
+            for item in items:
+                if done.is_set():
+                    return
+                put(item)
+            put(end)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            put(exc)
+
+    thread = threading.Thread(target=compute, name="import-merge-runs", daemon=True)
+    thread.start()
+    try:
+        while (item := results.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        done.set()
+        thread.join()
 
 
 def _parts_in_order(files: list[Path], key: str) -> list[Path] | None:

@@ -264,11 +264,39 @@ class SnapshotWriter:
         for batch in reader:
             self.write(table, batch)
 
-    def replace(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
-        """``table`` is exactly ``batches`` in the new snapshot (none: empty, not carried over)."""
+    def replace(self, table: str, batches: Iterable[pa.RecordBatch | pa.Table | Path]) -> None:
+        """``table`` is exactly ``batches`` in the new snapshot (none: empty, not carried over). A
+        :class:`~pathlib.Path` among them is a part file of another snapshot taken whole, in its
+        place (:meth:`link_part`): an update import's merge keeps the stored parts no new record
+        falls into."""
         self._written.add(table)
         for batch in batches:
-            self.write(table, batch)
+            if isinstance(batch, Path):
+                self.link_part(table, batch)
+            else:
+                self.write(table, batch)
+
+    def link_part(self, table: str, file: Path) -> None:
+        """``file`` (a part file of a snapshot, in the snapshot's form) as the next part of ``table``,
+        hard-linked (copied across devices), not read or written again. The rows written before it
+        are finished first, as a part of their own (its last row group may be short)."""
+        if table in self._done:
+            raise CorpusError(f"{table} already linked from the parent snapshot")
+        self._written.add(table)
+        pending = self._pending.pop(table, [])
+        if pending:
+            self._write_part(table, pa.concat_tables(pending))
+        writer = self._writers.pop(table, None)
+        if writer is not None:
+            writer.close()
+        folder = self.tmp / table
+        folder.mkdir(exist_ok=True)
+        n = self._parts.get(table, 0)
+        self._parts[table] = n + 1
+        try:
+            os.link(file, folder / f"part-{n:05d}.parquet")
+        except OSError:
+            shutil.copy2(file, folder / f"part-{n:05d}.parquet")
 
     def adopt(self, table: str, files: list[Path]) -> None:
         """``table`` is exactly ``files``, in this order: part files written by :func:`write_part_file`
