@@ -37,6 +37,7 @@ from zhichan.talent.models import Person, PersonKind, Status, Via
 
 ASSIGNMENTS = cast(Table, Assignment.__table__)
 CASES = cast(Table, Case.__table__)
+ORGANIZATIONS = cast(Table, Organization.__table__)
 #: the library's kinds that make up the roster
 ROSTER_KINDS = ("technical_investigator", "technical_expert")
 #: the roster's former labels, still accepted where a kind is given
@@ -106,7 +107,7 @@ def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
         select(Person.id, Person.name, Person.organization, Person.ipc_fields, Person.prior_parties, Person.status,
                Person.org_id, Organization.name.label("office"))
         .join(Organization, Organization.id == Person.org_id)
-        .where(Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)), roster_filter(scope, Organization.path),
+        .where(Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)), roster_filter(scope, ORGANIZATIONS.c.path),
                Person.id.in_(select(PersonKind.person_id).where(PersonKind.kind.in_(ROSTER_KINDS))))).all()
     kinds = talent.kinds_of(session, [r.id for r in rows])
     out = [{"id": r.id, "name": r.name, "organization": r.organization, "ipc_fields": r.ipc_fields,

@@ -45,11 +45,13 @@ def upgrade() -> None:
         status = "in_library" if r.available else "suspended"
         reason = "" if r.available else UNAVAILABLE
         day = china_date(r.created_at)
-        person_id = bind.execute(people.insert().values(
+        inserted = bind.execute(people.insert().values(
             name=r.name, organization=r.organization, region_code=r.office_region, ipc_fields=r.ipc_fields[:400],
             industry_chains="", phone="", email="", shared="", prior_parties=r.prior_parties, status=status,
             status_reason=reason, status_on=day, source="entered", org_id=r.org_id, user_id=None, case_id=None,
-            synthetic=False, created_at=r.created_at, updated_at=now)).inserted_primary_key[0]
+            synthetic=False, created_at=r.created_at, updated_at=now)).inserted_primary_key
+        assert inserted is not None
+        person_id = inserted[0]
         bind.execute(kinds.insert().values(person_id=person_id, kind=KIND_CODES.get(r.kind, "technical_expert"),
                                            certificate=""))
         bind.execute(changes.insert().values(person_id=person_id, status=status, previous_status="", changed_on=day,
