@@ -150,3 +150,12 @@ def test_every_talent_drill_down_reads_labels_not_codes(built: dict[str, int], e
     from tests.helpers import unlabelled_codes
 
     assert unlabelled_codes(env.app.state.corpus.snapshot(), "zhichan.talent", "CN", AS_OF) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.spark
+def test_spark_computes_the_same_talent_figures(built: dict[str, int], env: WebEnv) -> None:
+    snapshot = env.app.state.corpus.snapshot()  # type: ignore[attr-defined]
+    for region, day in (("510100", AS_OF), ("510107", D(2026, 3, 15))):
+        duck = {v.code: v.value for v in indicators.compute(CODES, [region], day, snapshot=snapshot, engine="duckdb")}
+        assert {v.code: v.value for v in indicators.compute(CODES, [region], day, snapshot=snapshot,
+                                                             engine="spark")} == duck

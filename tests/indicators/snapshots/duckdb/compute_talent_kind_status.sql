@@ -51,6 +51,7 @@ SELECT
   count(*) FILTER (WHERE status = 'in_library' AND kind = 'people_mediator') AS talent_in_library_people_mediator,
   count(*) FILTER (WHERE status = 'in_library' AND kind = 'valuation_expert') AS talent_in_library_valuation_expert,
   count(*) FILTER (WHERE status = 'in_library' AND kind = 'technical_investigator') AS talent_in_library_technical_investigator,
+  count(*) FILTER (WHERE status = 'in_library' AND kind = 'technical_expert') AS talent_in_library_technical_expert,
   count(*) FILTER (WHERE status = 'in_library' AND kind = 'review_expert') AS talent_in_library_review_expert,
   count(*) FILTER (WHERE status = 'in_library' AND kind = 'leading_talent') AS talent_in_library_leading_talent
 FROM talent_kind_status

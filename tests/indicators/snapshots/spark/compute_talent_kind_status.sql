@@ -59,6 +59,8 @@ SELECT
   COUNT(*) FILTER(WHERE
     status = 'in_library' AND kind = 'technical_investigator') AS talent_in_library_technical_investigator,
   COUNT(*) FILTER(WHERE
+    status = 'in_library' AND kind = 'technical_expert') AS talent_in_library_technical_expert,
+  COUNT(*) FILTER(WHERE
     status = 'in_library' AND kind = 'review_expert') AS talent_in_library_review_expert,
   COUNT(*) FILTER(WHERE
     status = 'in_library' AND kind = 'leading_talent') AS talent_in_library_leading_talent
