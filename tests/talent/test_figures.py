@@ -87,7 +87,11 @@ def values(env: WebEnv, region: str, as_of: dt.date) -> dict[str, Any]:
     return {v.code: v.value for v in indicators.compute(CODES, [region], as_of, snapshot=snapshot)}
 
 
-def test_every_path_writes_the_history(built: dict[str, int], env: WebEnv) -> None:
+def test_the_history_and_the_figures_on_a_date_by_region_and_kind(built: dict[str, int], env: WebEnv) -> None:
+    """Every path wrote its row; the figures count them on a date; every drill-down reads labels, not codes
+    (one test: the world takes a while to build)."""
+    from tests.helpers import unlabelled_codes
+
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         rows = {key: [(c.previous_status, c.status, c.changed_on, c.via, c.actor, c.reason) for c in s.scalars(
             select(StatusChange).where(StatusChange.person_id == built[key]).order_by(StatusChange.id))]
@@ -99,9 +103,6 @@ def test_every_path_writes_the_history(built: dict[str, int], env: WebEnv) -> No
     assert rows["D"] == [("", "applying", D(2026, 3, 2), "applied", "cd_bank", ""),
                          ("applying", "in_library", D(2026, 3, 10), "case_step", "cd_leader", "材料齐全")]
     assert rows["E"] == [("", "applying", D(2026, 6, 1), "applied", "ent2_user", "")]
-
-
-def test_the_figures_on_a_date_by_region_and_kind(built: dict[str, int], env: WebEnv) -> None:
     assert values(env, "510100", AS_OF) == {
         "talent_in_library": 3, "talent_suspended": 0, "talent_admitted": 3, "talent_removed": 1,  # A B D; B C D
         "talent_in_library_people_mediator": 1, "talent_in_library_patent_agent": 1,
@@ -122,6 +123,7 @@ def test_the_figures_on_a_date_by_region_and_kind(built: dict[str, int], env: We
     today = {v.code: v.value for v in indicators.compute(
         [f"talent_in_library_{k}" for k in live], ["510100"], AS_OF, snapshot=snapshot)}
     assert {k: today[f"talent_in_library_{k}"] for k in live} == live
+    assert unlabelled_codes(snapshot, "zhichan.talent", "CN", AS_OF) == []
 
 
 def test_the_records_are_the_areas_officers_only(built: dict[str, int], env: WebEnv) -> None:
@@ -144,12 +146,6 @@ def test_the_records_are_the_areas_officers_only(built: dict[str, int], env: Web
     api = officer.get(f"/api/v1/talent/statistics?region=510100&as_of={AS_OF}").json()
     assert {f["code"]: f["value"] for f in api["figures"]}["talent_in_library"] == 3
     assert "items" not in api and "records" not in api
-
-
-def test_every_talent_drill_down_reads_labels_not_codes(built: dict[str, int], env: WebEnv) -> None:
-    from tests.helpers import unlabelled_codes
-
-    assert unlabelled_codes(env.app.state.corpus.snapshot(), "zhichan.talent", "CN", AS_OF) == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.spark
