@@ -19,6 +19,7 @@ on today's rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,9 @@ from zhichan.indicators.models import IndicatorDef
 from zhichan.talent.models import Person, PersonKind, StatusChange
 
 CATEGORY = "服务"
+#: a kind whose code is an identifier has its own indicator (every shipped kind; a bureau's kind named otherwise
+#: is counted in talent_in_library only)
+KIND_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RELATIONS = ("talent_people_status", "talent_kind_status", "talent_status_events")
 PEOPLE = pa.schema([
     pa.field("person_id", pa.int64(), nullable=False),
@@ -120,6 +124,8 @@ def _defs() -> list[IndicatorDef]:
             "status = 'removed' AND in_period"),
     ]
     for kind in kinds().values():
+        if not KIND_CODE.fullmatch(kind.code):  # the code names a SQL column and sits in a literal
+            continue
         d.append(IndicatorDef(
             f"talent_in_library_{kind.code}", f"人才库在库{kind.zh}人数", f"{kind.en}: people in the library", "人",
             "count", "stock", f"统计日在库且属“{kind.zh}”类别的人数（一人属多类时在各类中各计一次）。",
