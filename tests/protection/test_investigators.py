@@ -97,3 +97,44 @@ def test_a_city_roster_serves_its_districts_and_a_district_keeps_its_own(engine:
 
         assert [p["name"] for p in roster(s, world.scope("wuhou_officer"))] == ["市级专家"]
         assert sorted(p["name"] for p in roster(s, world.scope("chengdu_officer"))) == ["市级专家", "锦江调查官"]
+
+
+def test_the_roster_is_the_talent_library(engine: Engine, tmp_path: Path) -> None:
+    """A person added to the roster is a person of the library (kind, fields, prior parties, its history); a
+    person already in the library gains the kind instead of a second row; a suspension in the library makes
+    them unavailable, a removal takes them off the roster; another kind of the library is not on it."""
+    from sqlalchemy import select
+
+    from zhichan.protection.investigators import roster
+    from zhichan.talent import service as talent
+    from zhichan.talent.models import Person, PersonKind, StatusChange
+
+    world = build_world(engine, tmp_path / "files", SigningKey.generate())
+    officer = world.scope("wuhou_officer")
+    with session_scope(engine) as s:
+        reviewer = talent.enter_person(s, officer, {"name": "郑专家", "organization": "某研究院", "region_code": "510107",
+                                                    "kinds": "评审专家", "ipc_fields": "G06F"}).id
+        talent.enter_person(s, officer, {"name": "冯评估", "organization": "", "region_code": "510107",
+                                         "kinds": "评估专家", "certificates": "评估专家: PG-1"})
+        added = add_investigator(s, officer, name="郑专家", organization="某研究院", kind="技术专家", ipc_fields="H01M",
+                                 prior_parties="某公司")
+        investigator = add_investigator(s, officer, name="卫调查官", organization="", kind="technical_investigator",
+                                        ipc_fields="H01M")
+        with pytest.raises(FormError) as info:
+            add_investigator(s, officer, name="郑专家", organization="某研究院", kind="专家", ipc_fields="H01M")
+        assert "already on the roster" in info.value.errors["name"]
+    assert added == reviewer
+    with session_scope(engine) as s:
+        person = s.get(Person, reviewer)
+        assert person is not None and person.ipc_fields == "G06F;H01M" and person.prior_parties == "某公司"
+        assert sorted(s.scalars(select(PersonKind.kind).where(PersonKind.person_id == reviewer))) == [
+            "review_expert", "technical_expert"]
+        assert [(c.status, c.via) for c in s.scalars(select(StatusChange).where(
+            StatusChange.person_id == investigator))] == [("in_library", "entered")]
+        assert {(p["name"], p["available"]) for p in roster(s, officer)} == {("郑专家", True), ("卫调查官", True)}
+        talent.change_status(s, officer, investigator, "suspend", "回避期间")
+    with session_scope(engine) as s:
+        assert {(p["name"], p["available"]) for p in roster(s, officer)} == {("郑专家", True), ("卫调查官", False)}
+        talent.change_status(s, officer, investigator, "remove", "调离")
+    with session_scope(engine) as s:
+        assert [p["name"] for p in roster(s, officer)] == ["郑专家"]

@@ -18,7 +18,7 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry
 from zhichan.settings import get_settings
 from zhichan.talent.importer import import_roster
-from zhichan.talent.models import Person, PersonKind
+from zhichan.talent.models import Person, PersonKind, StatusChange
 from zhichan.web.testing import WebEnv, csrf_from
 
 ROSTER = ("姓名,工作单位,所在地区,人员类别,资格证书编号,技术领域,产业链,联系电话,电子邮箱,同意共享的信息\n"
@@ -43,6 +43,9 @@ def test_roster_rows_are_imported_or_reported(env: WebEnv) -> None:
         kinds = dict(s.execute(select(PersonKind.kind, PersonKind.certificate).where(PersonKind.person_id == qian.id)).all())
         assert kinds == {"valuation_expert": "PG-7", "review_expert": ""}
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "talent.person_imported")) == 2
+        # the import is the first row of the person's status history
+        assert [(c.status, c.via, c.actor) for c in s.scalars(select(StatusChange).where(
+            StatusChange.person_id == qian.id))] == [("in_library", "imported", "cd_leader")]
     # the same roster again adds nobody (each good row is a reject: already in the library)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         again = import_roster(s, scope_of(env, "cd_leader"), ROSTER.encode("gb18030"), "名册.csv")
@@ -60,6 +63,7 @@ def test_an_export_imports_back_and_the_page_uploads(env: WebEnv) -> None:
     exported = city.get("/talent/export.xlsx").content
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         s.execute(delete(PersonKind))
+        s.execute(delete(StatusChange))
         s.execute(delete(Person))
     token = csrf_from(city.get("/talent").text)
     page = city.post("/talent/import", data={"csrf_token": token},

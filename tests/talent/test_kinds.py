@@ -46,3 +46,21 @@ def test_a_person_is_checked_all_at_once() -> None:
         clean_person({"name": "", "region_code": "51", "kinds": "专利代理师", "ipc_fields": "Z99", "email": "x",
                       "shared": "身份证号"})
     assert set(caught.value.errors) == {"name", "region_code", "certificates", "ipc_fields", "email", "shared"}
+
+
+def test_a_bureaus_kind_has_its_figure_when_its_code_is_an_identifier(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.settings import get_settings
+    from zhichan.talent.figures import _defs
+
+    own = tmp_path / "kinds.yaml"
+    own.write_text("kinds:\n  arbitrator: {zh: 仲裁员, en: Arbitrator}\n  \"bad-code'\": {zh: 坏, en: Bad}\n", "utf-8")
+    monkeypatch.setenv("ZHICHAN_TALENT_KINDS_FILE", str(own))
+    get_settings.cache_clear()
+    try:
+        codes = {d.code for d in _defs()}
+    finally:
+        monkeypatch.delenv("ZHICHAN_TALENT_KINDS_FILE")
+        get_settings.cache_clear()
+    assert {"talent_in_library_arbitrator", "talent_in_library_technical_expert"} <= codes
+    assert not any("bad" in c for c in codes)

@@ -28,6 +28,7 @@ def test_a_panel_excludes_conflicts_and_repeats(env: WebEnv, tmp_path: Path) -> 
         enter(env, "wuhou_officer", expert(f"专家{i}", f"研究院{i}"))
     enter(env, "wuhou_officer", expert("同单位专家", "成都甲公司"))
     enter(env, "wuhou_officer", expert("语料关联专家", "某大学"))
+    enter(env, "wuhou_officer", {**expert("曾代理专家", "研究院7"), "prior_parties": "某律所\n成都乙公司"})
     enter(env, "wuhou_officer", expert("另一领域专家", "研究院9", fields="A61K"))
     enter(env, "jinjiang_officer", expert("锦江专家", "研究院8", region="510104"))
     snapshot_dir = tmp_path / "corpus"
@@ -39,10 +40,11 @@ def test_a_panel_excludes_conflicts_and_repeats(env: WebEnv, tmp_path: Path) -> 
         record = json.loads(row.draw)
         panel_id = row.id
     pool = {p["name"] for p in record["inspectors"]}
-    assert pool == {f"专家{i}" for i in range(6)} | {"同单位专家", "语料关联专家"}  # kind, field, area
+    assert pool == {f"专家{i}" for i in range(6)} | {"同单位专家", "语料关联专家", "曾代理专家"}  # kind, field, area
     excluded = {e["name"]: e["reason"] for e in record["draw"][0]["excluded"]}
-    assert set(excluded) == {"同单位专家", "语料关联专家"}
+    assert set(excluded) == {"同单位专家", "语料关联专家", "曾代理专家"}
     assert "same organization" in excluded["同单位专家"] and "corpus link" in excluded["语料关联专家"]
+    assert "earlier represented" in excluded["曾代理专家"] and "成都乙公司" in excluded["曾代理专家"]
     members = [m["name"] for m in record["draw"][0]["inspectors"]]
     assert len(members) == 3 and not set(members) & set(excluded)
     # the same seed and pool draw the same panel; the command line repeats it from the record alone

@@ -84,3 +84,45 @@ def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  
     page.goto("/talent")
     assert page.locator("#talent-people").count() == 0 and "评估专家" in page.inner_text("#talent-counts")
     page.screenshot(path=str(artifacts_dir / "talent-public-zh.png"), full_page=True)
+
+
+def test_history_figures_and_the_investigator_roster(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A person's status history on its page, the library's figures on the region's indicator page with the
+    people behind a number, and protection's roster drawn from the library — in Chinese and English."""
+    from tests.talent.helpers import scope_of
+    from zhichan.figures import export_workflow
+    from zhichan.legaltime import china_date
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import utcnow
+    from zhichan.protection.investigators import add_investigator
+    from zhichan.talent import service
+
+    mediator = enter(env, "wuhou_officer", {**JINJIANG_MEDIATOR, "region_code": "510107", "name": "周调解"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.change_status(s, scope_of(env, "wuhou_officer"), mediator, "suspend", "外出学习")
+        service.change_status(s, scope_of(env, "wuhou_officer"), mediator, "reinstate", "")
+        add_investigator(s, scope_of(env, "wuhou_officer"), name="卫调查官", organization="某研究院",
+                         kind="technical_investigator", ipc_fields="H01M", prior_parties="某公司")
+    export_workflow(env.engine, env.app.state.procedures.registry, env.settings.data_dir)  # type: ignore[arg-type]
+    today = china_date(utcnow()).isoformat()
+    sign_in(page, "wuhou_officer")
+    for lang in ("zh", "en"):
+        page.goto(f"/talent/people/{mediator}?lang={lang}")
+        rows = page.inner_text("#person-history")
+        assert ("外出学习" in rows) and (("已暂停" in rows) if lang == "zh" else ("Suspended" in rows)), rows
+        page.screenshot(path=str(artifacts_dir / f"talent-history-{lang}.png"), full_page=True)
+        page.goto(f"/regions/510107/indicators?as_of={today}&lang={lang}")
+        row = page.inner_text("tr[data-code=talent_in_library]")
+        assert "2" in row, row
+        # the picture shows the library's rows only (the page lists every indicator)
+        page.evaluate("document.querySelectorAll('#all-indicators tbody tr:not([data-code^=talent_])')"
+                      ".forEach(r => r.remove())")
+        page.screenshot(path=str(artifacts_dir / f"talent-figures-{lang}.png"), full_page=True)
+        page.goto(f"/regions/510107/indicators/talent_in_library/records?as_of={today}&lang={lang}")
+        records = page.inner_text("main")
+        assert "周调解" in records and "卫调查官" in records, records
+        page.screenshot(path=str(artifacts_dir / f"talent-records-{lang}.png"), full_page=True)
+        page.goto(f"/protection/investigators?lang={lang}")
+        roster = page.inner_text("#roster")
+        assert "卫调查官" in roster and ("技术调查官" if lang == "zh" else "Technical investigator") in roster, roster
+        page.screenshot(path=str(artifacts_dir / f"talent-roster-{lang}.png"), full_page=True)

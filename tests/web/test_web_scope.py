@@ -41,8 +41,9 @@ PUBLIC_GET = {
     "/protection/complaints/new", "/protection/decisions", "/api/v1/protection/decisions",
     # finance: each risk-compensation fund's aggregates (no loan, no borrower) are public
     "/api/v1/finance/funds", "/api/v1/finance/statistics",
-    # talent (zhichan.talent.router): the public sees the counts per kind only, no person
-    "/talent", "/api/v1/talent",
+    # talent (zhichan.talent.router): the public sees the counts per kind only, no person; the library's
+    # figures are counts only too
+    "/talent", "/api/v1/talent", "/api/v1/talent/statistics",
 }
 #: Public only once published: an unpublished case's decision is 404 for everyone, signed in or not.
 PUBLIC_IF_PUBLISHED = {"/protection/decisions/{case_id}", "/protection/decisions/{case_id}/documents/{sha256}"}

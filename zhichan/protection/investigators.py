@@ -1,5 +1,8 @@
-"""Technical investigators and experts (技术调查官、专家): a roster with technical fields (IPC) and
-availability, and suggestions for a case — candidates ranked by how closely their fields match the
+"""Technical investigators and experts (技术调查官、专家): the roster is the talent library's — the people of
+kinds ``technical_investigator`` and ``technical_expert`` (zhichan/talent/kinds.yaml) kept by the calling
+office, one above it or one below it, in the library (在库) or suspended (已暂停: shown, not available). Adding a
+person here enters them into the library (zhichan.talent.service.enter_person, audited); suspending,
+reinstating or removing them is done on their library page. Here: suggestions for a case — candidates ranked by how closely their fields match the
 patent's IPC, conflicts excluded with the reason shown (81号令 第五条 recusal covers technical
 investigators):
 
@@ -15,61 +18,103 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
 from zhichan.platform import audit
-from zhichan.platform.models import Role
+from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
-from zhichan.protection.models import Assignment, Investigator
+from zhichan.protection.models import Assignment
 from zhichan.protection.scope import roster_filter
 from zhichan.protection.service import dispute_row
 from zhichan.reference.ipc import parse_fields
+from zhichan.talent import service as talent
+from zhichan.talent.models import Person, PersonKind, Status, Via
 
-INVESTIGATORS = cast(Table, Investigator.__table__)
 ASSIGNMENTS = cast(Table, Assignment.__table__)
 CASES = cast(Table, Case.__table__)
-KINDS = ("技术调查官", "专家")
+ORGANIZATIONS = cast(Table, Organization.__table__)
+#: the library's kinds that make up the roster
+ROSTER_KINDS = ("technical_investigator", "technical_expert")
+#: the roster's former labels, still accepted where a kind is given
+ALIASES = {"专家": "technical_expert"}
 MANAGERS = (Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.SYSTEM_ADMIN)
+UNAVAILABLE = "暂不可用 / not available"
+
+
+def roster_kind(text: str) -> str | None:
+    """A roster kind given as its code, its label in the library or a former label (专家)."""
+    code = ALIASES.get(text.strip()) or talent.kind_code(text)
+    return code if code in ROSTER_KINDS else None
 
 
 def add_investigator(session: Session, scope: Scope, *, name: str, organization: str, kind: str, ipc_fields: str,
                      prior_parties: str = "", available: bool = True) -> int:
+    """Enter a technical investigator or expert into the talent library, kept by the caller's office (its region
+    the office's); not available: suspended at once with that reason. Returns the person's id."""
     scope.require_roles(*MANAGERS)
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "请填写姓名 / the name is required"
-    if kind not in KINDS:
+    code = roster_kind(kind)
+    if code is None:
         errors["kind"] = "类别无效 / unknown kind"
     try:
-        fields = parse_fields(ipc_fields)
+        parse_fields(ipc_fields)  # the roster requires fields (the library does not)
     except FormError as exc:
         errors.update(exc.errors)
-        fields = []
     if len(name) > 100 or len(organization) > 200:
         errors["name" if len(name) > 100 else "organization"] = "过长 / too long"
     if errors:
         raise FormError(errors)
-    assert scope.org_id is not None and scope.org_path is not None
-    result = cast(CursorResult[Any], session.execute(INVESTIGATORS.insert().values(
-        name=name.strip(), organization=organization.strip(), kind=kind, ipc_fields=";".join(fields),
-        prior_parties="\n".join(p.strip() for p in prior_parties.splitlines() if p.strip()), available=available,
-        org_id=scope.org_id, org_path=scope.org_path)))
-    audit.record(session, scope, "protection.investigator_added", name.strip())
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    office = session.get(Organization, scope.org_id)
+    assert office is not None and code is not None
+    existing = session.scalars(select(Person).where(
+        Person.name == name.strip(), Person.organization == organization.strip(), Person.org_id == office.id,
+        Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)))).first()
+    if existing is not None:  # already in the library (e.g. as a review expert): the same person, one more kind
+        if session.scalar(select(PersonKind.id).where(PersonKind.person_id == existing.id, PersonKind.kind == code)):
+            raise FormError({"name": f"已在名录中（人才库编号 {existing.id}） / already on the roster (library no. {existing.id})"})
+        session.add(PersonKind(person_id=existing.id, kind=code, certificate=""))
+        fields = [f for f in existing.ipc_fields.split(";") if f]
+        existing.ipc_fields = ";".join(fields + [f for f in parse_fields(ipc_fields) if f not in fields])[:400]
+        prior = [q for q in existing.prior_parties.splitlines() if q]
+        existing.prior_parties = "\n".join(prior + [q.strip() for q in prior_parties.splitlines()
+                                                     if q.strip() and q.strip() not in prior])
+        existing.updated_at = utcnow()
+        audit.record(session, scope, "protection.investigator_added", existing.name, detail={"person": existing.id})
+        return existing.id
+    person = talent.enter_person(session, scope, {
+        "name": name, "organization": organization, "region_code": office.region_code, "kinds": code,
+        "ipc_fields": ipc_fields, "prior_parties": prior_parties})
+    if not available:
+        talent.set_status(session, person, Status.SUSPENDED, UNAVAILABLE, now=utcnow(), actor=scope.username or "",
+                          via=Via.OFFICER)
+    audit.record(session, scope, "protection.investigator_added", person.name, detail={"person": person.id})
+    return person.id
 
 
 def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
-    """The investigators a bureau may call on: its own roster and those of the offices above it."""
+    """The investigators and experts an office may call on: the library's people of the roster kinds kept by
+    the office, the offices above it and those below it, in the library or suspended (not available)."""
     if not scope.governance or scope.org_path is None:
         raise PermissionDenied("仅办案机关可查看名录 / offices only")
-    rows = session.execute(select(INVESTIGATORS).where(roster_filter(scope, INVESTIGATORS.c.org_path))
-        .order_by(INVESTIGATORS.c.kind, INVESTIGATORS.c.name)).all()
-    return [dict(r._mapping) for r in rows]
+    rows = session.execute(
+        select(Person.id, Person.name, Person.organization, Person.ipc_fields, Person.prior_parties, Person.status,
+               Person.org_id, Organization.name.label("office"))
+        .join(Organization, Organization.id == Person.org_id)
+        .where(Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)), roster_filter(scope, ORGANIZATIONS.c.path),
+               Person.id.in_(select(PersonKind.person_id).where(PersonKind.kind.in_(ROSTER_KINDS))))).all()
+    kinds = talent.kinds_of(session, [r.id for r in rows])
+    out = [{"id": r.id, "name": r.name, "organization": r.organization, "ipc_fields": r.ipc_fields,
+            "prior_parties": r.prior_parties, "available": r.status == Status.IN_LIBRARY, "status": r.status,
+            "org_id": r.org_id, "office": r.office,
+            "kinds": [k for k, _ in kinds.get(r.id, []) if k in ROSTER_KINDS]} for r in rows]
+    return sorted(out, key=lambda p: (ROSTER_KINDS.index(p["kinds"][0]), p["name"], p["id"]))
 
 
 def match_depth(fields: list[str], ipcs: list[str]) -> int:
@@ -136,13 +181,13 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
     links = corpus_links(snapshot, sorted({p["name"] for p in people} | {p["organization"] for p in people if p["organization"]}),
                           parties)
     party_keys = {normalize_name(p) for p in parties}
-    assigned = {r.investigator_id for r in session.execute(select(ASSIGNMENTS.c.investigator_id)
+    assigned = {r.person_id for r in session.execute(select(ASSIGNMENTS.c.person_id)
                                                            .where(ASSIGNMENTS.c.case_id == case_id))}
     out = []
     for p in people:
         reasons = []
         if not p["available"]:
-            reasons.append("暂不可用 / not available")
+            reasons.append(UNAVAILABLE)
         if p["organization"] and normalize_name(p["organization"]) in party_keys:
             reasons.append(f"与当事人同属 {p['organization']} / same organization as a party")
         earlier = [q for q in p["prior_parties"].splitlines() if normalize_name(q) in party_keys]
@@ -168,7 +213,7 @@ def assign(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: i
         raise FormError({"investigator": "；".join(chosen["exclusions"])})
     if investigator_id in data["assigned"]:
         return
-    session.execute(ASSIGNMENTS.insert().values(case_id=case_id, investigator_id=investigator_id,
+    session.execute(ASSIGNMENTS.insert().values(case_id=case_id, person_id=investigator_id,
                                                 assigned_by=scope.username))
     audit.record(session, scope, "protection.investigator_assigned", data["number"] or str(case_id),
                  detail={"investigator": chosen["name"]})

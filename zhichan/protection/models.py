@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from zhichan.platform.db import Base
 from zhichan.platform.models import utcnow
 from zhichan.procedures import models as procedure_models  # noqa: F401 - the table case_id refers to
+from zhichan.talent import models as talent_models  # noqa: F401 - the table person_id refers to
 
 
 class Complaint(Base):
@@ -70,36 +71,17 @@ class Dispute(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-class Investigator(Base):
-    """A technical investigator or expert on a bureau's roster (技术调查官名录库)."""
-
-    __tablename__ = "protection_investigators"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    organization: Mapped[str] = mapped_column(String(200), default="")
-    #: 技术调查官 | 专家
-    kind: Mapped[str] = mapped_column(String(10))
-    #: IPC symbols or prefixes, ";"-separated (H01M;G06F16)
-    ipc_fields: Mapped[str] = mapped_column(String(500))
-    #: parties the person represented or advised before, one per line (a conflict)
-    prior_parties: Mapped[str] = mapped_column(Text, default="")
-    available: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: the bureau keeping the roster: its subtree's offices call on it
-    org_id: Mapped[int] = mapped_column(ForeignKey("platform_organizations.id"))
-    org_path: Mapped[str] = mapped_column(String(400), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
 class Assignment(Base):
-    """An investigator assigned to a case (after the conflict checks)."""
+    """A technical investigator or expert of the talent library assigned to a case (after the conflict checks).
+    The roster is the library's (zhichan.protection.investigators.roster): no table of its own."""
 
     __tablename__ = "protection_assignments"
-    __table_args__ = (Index("ix_protection_assignments_case", "case_id", "investigator_id", unique=True),)
+    __table_args__ = (Index("ix_protection_assignments_case", "case_id", "person_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"))
-    investigator_id: Mapped[int] = mapped_column(ForeignKey("protection_investigators.id"))
+    #: the person in the talent library (talent_people)
+    person_id: Mapped[int] = mapped_column(ForeignKey("talent_people.id"))
     assigned_by: Mapped[str] = mapped_column(String(80))
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -118,10 +118,20 @@ def investigators_page(request: Request, scope: Scope = ScopeDep, session: Sessi
 
 def _roster_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
                  values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    from zhichan.protection.investigators import KINDS, roster
+    from zhichan.protection.investigators import roster
 
     return render(request, "protection/investigators.html", {
-        "items": roster(session, scope), "kinds": KINDS, "errors": errors or {}, "values": values or {}}, status=status)
+        "items": roster(session, scope), "kinds": _roster_kinds(request), "errors": errors or {},
+        "values": values or {}}, status=status)
+
+
+def _roster_kinds(request: Request) -> dict[str, str]:
+    """The roster's kinds (the talent library's) by code, labelled in the page's language."""
+    from zhichan.protection.investigators import ROSTER_KINDS
+    from zhichan.talent.service import kinds
+
+    declared = kinds()
+    return {code: declared[code].label(lang(request)) for code in ROSTER_KINDS}
 
 
 @router.post("/protection/investigators", include_in_schema=False)
@@ -145,7 +155,8 @@ def _suggest_page(request: Request, session: Session, scope: Scope, case_id: int
     from zhichan.protection.investigators import suggest
 
     data = suggest(session, scope, request.app.state.corpus.snapshot(), case_id)
-    return render(request, "protection/case_investigators.html", {**data, "errors": errors or {}}, status=status)
+    return render(request, "protection/case_investigators.html",
+                  {**data, "kinds": _roster_kinds(request), "errors": errors or {}}, status=status)
 
 
 @router.get("/protection/cases/{case_id}/investigators", include_in_schema=False)

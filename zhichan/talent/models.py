@@ -2,7 +2,9 @@
 
 A person admitted through the ``talent.registration`` procedure keeps its case (``case_id``); the steps of
 that case keep the row's status in step (zhichan.talent.service.registration_hook). People a bureau enters
-or imports have no case; their status changes are audited.
+or imports have no case; their status changes are audited. Every status a person takes, by whichever path, is
+also a row of ``talent_status_changes`` (zhichan.talent.service.set_status): the history the library's
+figures count on a date (zhichan/talent/figures.py).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class Person(Base):
     #: 共享开放: the fields the person consents to show to enterprises, universities and banks (";"-joined,
     #: of zhichan.talent.service.SHAREABLE); without "name" the person is not listed to them at all
     shared: Mapped[str] = mapped_column(String(200), default="")
+    #: parties the person represented or advised before, one a line (a conflict for protection's technical
+    #: investigators and for panels); officers only, never shared
+    prior_parties: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -76,6 +81,39 @@ class PersonKind(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("talent_people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     certificate: Mapped[str] = mapped_column(String(60), default="")
+
+
+class Via(StrEnum):
+    """How a status change was made (the history's ``via``)."""
+
+    APPLIED = "applied"  # the application that opened a registration case
+    ENTERED = "entered"  # an officer's entry
+    IMPORTED = "imported"  # a roster import
+    CASE_STEP = "case_step"  # a step of the person's registration case (admit, suspend, reinstate, remove …)
+    OFFICER = "officer"  # an officer's change of a case-less person's status
+    MIGRATED = "migrated"  # moved in from protection's former investigator roster
+    BACKFILLED = "backfilled"  # one row per person who was in the library before the history was kept
+
+
+class StatusChange(Base):
+    """One status a person took (状态变更记录): on which day, why, by whom and how. Written by every path that
+    changes a status (zhichan.talent.service.set_status); append-only."""
+
+    __tablename__ = "talent_status_changes"
+    __table_args__ = (Index("ix_talent_status_changes_person", "person_id", "changed_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("talent_people.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    #: the status before ("" for a person's first row)
+    previous_status: Mapped[str] = mapped_column(String(16), default="")
+    #: the China date the change takes effect
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: the user who made it ("" where not known: a back-filled row)
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    via: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Panel(Base):

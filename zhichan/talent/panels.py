@@ -3,8 +3,8 @@ a mediation, a valuation — from a published seed, reproducibly, with conflicts
 
 The draw is :mod:`zhichan.credit.draws`' (the random inspections'): the matter is its one target, the pool the
 admitted people of the officer's area of the kind and field; each person's ticket is SHA-256 of the seed, role and
-id, and the first ``size`` without a conflict are drawn. Conflicts (回避): the same organization as a party, or a
-patent in the corpus naming the person (or its organization) beside a party as applicant or inventor
+id, and the first ``size`` without a conflict are drawn. Conflicts (回避): the same organization as a party, a
+party the person represented before (recorded by the office), or a patent in the corpus naming the person (or its organization) beside a party as applicant or inventor
 (:func:`zhichan.protection.investigators.corpus_links`, the investigator roster's check). The record
 (:meth:`Draw.as_json`) holds seed, pool and conflicts, so ``zhichan credit redraw`` repeats it from the record
 alone.
@@ -57,6 +57,9 @@ def conflicts(people: list[Person], parties: list[str], snapshot: Snapshot | Non
         reasons = []
         if p.organization and normalize_name(p.organization) in keys:
             reasons.append(f"与当事人同属 {p.organization} / same organization as a party")
+        earlier = [q for q in p.prior_parties.splitlines() if normalize_name(q) in keys]
+        if earlier:  # recorded by the office (the same check as protection's investigators)
+            reasons.append(f"曾代理当事人 {'、'.join(earlier)} / earlier represented a party")
         for who in (p.name, p.organization):
             for link in links.get(who, [])[:3] if who else []:
                 reasons.append(f"语料库关联：{who} 见于 {link} / corpus link")

@@ -24,7 +24,7 @@ from zhichan.platform.scope import Scope
 from zhichan.talent import service, views
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import errors, fast_json
+from zhichan.web.openapi import IsoDate, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -76,6 +76,23 @@ def directory_api(request: Request, scope: Scope = ScopeDep, session: Session = 
     every field; enterprises, universities, banks: admitted people of their city, only the fields each
     consented to share) and the counts per kind; the public gets the counts only (``items`` null)."""
     return fast_json(views.directory_view(session, scope, lang=lang(request), **_filters(kind, field, region, status)))
+
+
+@router.get("/api/v1/talent/statistics", tags=["talent"], responses=errors(400, 422))
+def statistics_api(
+    request: Request,
+    region: str = Query("CN", pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
+                        description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN"),
+    as_of: Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: the "
+                                                       "data end)")] = None,
+) -> Response:
+    """人才库统计（公开，仅人数） / The library's figures (public, counts only): people in the library on the day,
+    all and per kind, suspended, admitted and removed in the year to date, with 同比 — the registered
+    indicators over the status history. The people behind each number are on the region's records pages, for
+    its officers. Every figure's definition is at ``definition_ref``."""
+    from zhichan.talent.figures import statistics
+
+    return fast_json(statistics(request.app.state.corpus.require_snapshot(), region, as_of, lang(request)))
 
 
 @router.get("/talent/export.{fmt}", include_in_schema=False)

@@ -28,7 +28,7 @@ from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.scope import Scope, normalize_region_code, party_within, region_prefix
 from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
-from zhichan.talent.models import Person, PersonKind, Source, Status
+from zhichan.talent.models import Person, PersonKind, Source, Status, StatusChange, Via
 from zhichan.talent.scope import Viewer, viewer
 from zhichan.untrusted import yaml_safe_load
 
@@ -107,6 +107,8 @@ class PersonInput:
     phone: str
     email: str
     shared: list[str]
+    #: parties represented or advised before, one a line (officers only)
+    prior_parties: str = ""
 
 
 def _share_code(text: str) -> str:
@@ -127,6 +129,7 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
     text = {k: unicodedata.normalize("NFKC", str(values.get(k) or "")).strip() for k in
             ("name", "organization", "region_code", "kinds", "certificates", "ipc_fields", "industry_chains",
              "phone", "email", "shared")}
+    prior = "\n".join(p.strip() for p in str(values.get("prior_parties") or "").splitlines() if p.strip())
     if not text["name"]:
         errors["name"] = "请填写姓名 / the name is required"
     elif len(text["name"]) > 100:
@@ -177,6 +180,8 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
         errors["ipc_fields" if len(";".join(fields)) > 400 else "industry_chains"] = "过长 / too long"
     if len(text["phone"]) > 40:
         errors["phone"] = "电话超过 40 字 / longer than 40 characters"
+    if len(prior) > 3000:
+        errors["prior_parties"] = "超过 3000 字 / longer than 3000 characters"
     if text["email"] and ("@" not in text["email"] or len(text["email"]) > 200):
         errors["email"] = "电子邮箱无效 / not an email address"
     shared = []
@@ -189,23 +194,44 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
     if errors:
         raise FormError(errors)
     return PersonInput(text["name"], text["organization"], region, chosen, fields, chains, text["phone"],
-                       text["email"], [s for s in SHAREABLE if s in shared])
+                       text["email"], [s for s in SHAREABLE if s in shared], unicodedata.normalize("NFKC", prior))
 
 
 def insert_person(session: Session, data: PersonInput, *, org_id: int, source: Source, status: Status,
-            user_id: int | None = None, case_id: int | None = None, synthetic: bool = False,
-            now: dt.datetime | None = None) -> Person:
+                  user_id: int | None = None, case_id: int | None = None, synthetic: bool = False,
+                  now: dt.datetime | None = None, actor: str = "", reason: str = "") -> Person:
+    """A new person, with the first row of its status history (``via`` its source)."""
     now = now or utcnow()
     row = Person(name=data.name, organization=data.organization, region_code=data.region_code,
                  ipc_fields=";".join(data.ipc_fields), industry_chains=";".join(data.industry_chains),
-                 phone=data.phone, email=data.email, shared=";".join(data.shared), status=status, status_reason="",
-                 status_on=china_date(now), source=source, org_id=org_id, user_id=user_id, case_id=case_id,
-                 synthetic=synthetic, created_at=now, updated_at=now)
+                 phone=data.phone, email=data.email, shared=";".join(data.shared), prior_parties=data.prior_parties,
+                 status=status, status_reason="", status_on=china_date(now), source=source, org_id=org_id,
+                 user_id=user_id, case_id=case_id, synthetic=synthetic, created_at=now, updated_at=now)
     session.add(row)
     session.flush()
     session.add_all(PersonKind(person_id=row.id, kind=code, certificate=number) for code, number in data.kinds.items())
+    set_status(session, row, status, reason, now=now, actor=actor, via=Via(str(source)), first=True)
     session.flush()
     return row
+
+
+def set_status(session: Session, person: Person, status: Status, reason: str, *, now: dt.datetime, actor: str,
+               via: Via, first: bool = False) -> None:
+    """The one way a person's status changes: the row's status, reason and day, and a row of its history
+    (``talent_status_changes``: day, reason, actor, how) — what the library's figures count on a date."""
+    previous = "" if first else str(person.status)
+    day = china_date(now)
+    person.status, person.status_reason, person.status_on, person.updated_at = status, reason, day, now
+    session.add(StatusChange(person_id=person.id, status=str(status), previous_status=previous, changed_on=day,
+                             reason=reason, actor=actor[:80], via=str(via), created_at=now))
+
+
+def history(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """A person's status changes, oldest first (officers see them on the person's page)."""
+    rows = session.scalars(select(StatusChange).where(StatusChange.person_id == person_id)
+                           .order_by(StatusChange.changed_on, StatusChange.id))
+    return [{"status": r.status, "previous_status": r.previous_status, "changed_on": r.changed_on, "reason": r.reason,
+             "actor": r.actor, "via": r.via} for r in rows]
 
 
 def _within(org: Organization, region: str) -> bool:
@@ -226,7 +252,7 @@ def registration_hook(session: Session, scope: Scope, step: StepTaken) -> None:
             raise FormError({"name": "您已在库或已有申请在审查中 / you are in the library or have an application "
                                      "under review already"})
         insert_person(session, data, org_id=step.org_id, source=Source.APPLIED, status=Status.APPLYING,
-                      user_id=step.party_user_id, case_id=step.case_id, now=step.now)
+                      user_id=step.party_user_id, case_id=step.case_id, now=step.now, actor=scope.username or "")
         if step.party_key is not None:
             # an application is the person's own: the applying user follows it, not its employer's other users
             from zhichan.procedures.models import Case
@@ -237,11 +263,10 @@ def registration_hook(session: Session, scope: Scope, step: StepTaken) -> None:
     if person is None:
         raise NotFoundError(f"办件 {step.number} 没有人才库记录 / case {step.number} has no library row")
     status = STATUS_OF_STATE.get(step.target)
-    if status is None or (status == person.status and step.target != "admitted"):
+    if status is None or status == person.status:  # a cure keeps the application under review
         return
     reason = str(step.fields.get("reasons") or step.fields.get("reason") or step.fields.get("note") or "")
-    person.status, person.status_reason = status, reason
-    person.status_on, person.updated_at = china_date(step.now), step.now
+    set_status(session, person, status, reason, now=step.now, actor=scope.username or "", via=Via.CASE_STEP)
 
 
 def handling_office(session: Session, scope: Scope) -> Organization:
@@ -304,12 +329,14 @@ def enter_person(session: Session, scope: Scope, values: dict[str, Any], *, sour
     org = session.get(Organization, scope.org_id)
     assert org is not None
     data = clean_person(values, org)
-    row = insert_person(session, data, org_id=org.id, source=source, status=Status.IN_LIBRARY, synthetic=synthetic, now=now)
+    row = insert_person(session, data, org_id=org.id, source=source, status=Status.IN_LIBRARY, synthetic=synthetic,
+                        now=now, actor=scope.username or "")
     audit.record(session, scope, f"talent.person_{source}", data.name, detail={"person": row.id})
     return row
 
 
-def change_status(session: Session, scope: Scope, person_id: int, change: str, reason: str) -> Person:
+def change_status(session: Session, scope: Scope, person_id: int, change: str, reason: str, *,
+                  now: dt.datetime | None = None) -> Person:
     """Suspend, reinstate or remove a person who came without a case (audited); a person admitted through
     a case changes through that case's steps (:class:`FormError` names it)."""
     require_manager(scope)
@@ -327,8 +354,7 @@ def change_status(session: Session, scope: Scope, person_id: int, change: str, r
         raise FormError({"reason": "请填写理由 / give the reason"})
     if len(reason) > 3000:
         raise FormError({"reason": "理由超过 3000 字 / longer than 3000 characters"})
-    now = utcnow()
-    person.status, person.status_reason, person.status_on, person.updated_at = status, reason, china_date(now), now
+    set_status(session, person, status, reason, now=now or utcnow(), actor=scope.username or "", via=Via.OFFICER)
     audit.record(session, scope, "talent.status_changed", person.name,
                  detail={"person": person.id, "status": str(status), "reason": reason})
     return person

@@ -39,7 +39,10 @@ def person_view(session: Session, scope: Scope, person_id: int, *, lang: str = "
     who = viewer(session, scope)
     person = service.get_person(session, scope, person_id)
     data = service.person_json(person, service.kinds_of(session, [person.id]).get(person.id, []), who, lang)
+    if who.officer:
+        data["prior_parties"] = person.prior_parties
     return {"person": data, "officer": who.officer,
+            "history": service.history(session, person.id) if who.officer else [],
             "manager": who.officer and scope.role in service.MANAGERS and person.case_id is None}
 
 
