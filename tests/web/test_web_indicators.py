@@ -189,6 +189,14 @@ def test_every_indicator_unit_has_a_label_saying_what_it_counts():
     assert {translate("zh", registry.unit_key(c)) for c in cases} == {"件"}
 
 
+def test_every_indicator_group_reads_in_the_page_language():
+    from zhichan.web.i18n import translate
+
+    groups = {ind.category for ind in registry.indicators().values()}  # a missing key raises (strict catalogues)
+    assert {translate("en", f"indicators.category.{g}") for g in groups} >= {"Creation", "Use", "Protection"}
+    assert all(translate("zh", f"indicators.category.{g}") == g for g in groups)
+
+
 def test_the_records_page_speaks_the_page_language(env, client):
     """A Chinese page shows the (Chinese) definition, not the English note of what is counted; an English
     page the note; the unit names what is counted."""
