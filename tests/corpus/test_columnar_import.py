@@ -352,3 +352,40 @@ def test_the_first_import_moves_the_workers_parts_into_the_snapshot(tmp_path: Pa
     files = sorted((CorpusStore(tmp_path / "columns").current().path / "patents").glob("part-*.parquet"))
     assert len(files) > 1 if in_order else len(files) == 1  # the workers' parts, or the merge's writer
     assert store_module.in_key_order(files)
+
+
+@pytest.mark.parametrize("duplicates", [False, True])
+def test_the_first_import_out_of_number_order_merges_the_sorted_parts(
+        tmp_path: Path, settings: Settings, generated, monkeypatch: pytest.MonkeyPatch, duplicates: bool) -> None:
+    """A first import whose parts' ranges overlap (a file not in number order) is merged range by
+    range from the parts' row groups (``_sorted_part_ranges``), ranges cutting through row groups
+    and the duplicates' later rows left out: the snapshot DuckDB's sort of the staged rows gives,
+    in key order, and the row path's."""
+    import zhichan.corpus.importing as importing
+    from zhichan.corpus import store as store_module
+    from zhichan.corpus.importers import columnar
+
+    monkeypatch.setattr(columnar, "READ_BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(importing, "MERGE_RANGE_ROWS", 90)  # several ranges, row groups across their bounds
+    header, rows = generated
+    body = [list(r) for r in rows[:500]]
+    body = body[::2] + body[1::2]  # every part of the second half within the first half's range
+    if duplicates:
+        changed = list(body[10])
+        changed[header.index("专利名称")] += "（另一行）"
+        body += [list(body[3]), changed, list(body[300])]
+    path = write_csv(tmp_path / "export.csv", header, body)
+    merged: list[bool] = []
+    ranges = importing._sorted_part_ranges
+    monkeypatch.setattr(importing, "_sorted_part_ranges", lambda *a: merged.append(True) or ranges(*a))
+    env = {"ZHICHAN_IMPORT_WORKERS": "2", "ZHICHAN_IMPORT_BATCH_ROWS": "64"}
+    _, by_parts = _both(path, tmp_path, monkeypatch, **env)
+    assert merged and by_parts.added == 500 and by_parts.rejected == (3 if duplicates else 0)
+    with monkeypatch.context() as patched:  # the same file through DuckDB's sort
+        patched.setattr(importing, "MERGE_READ_FACTOR", 0.0)
+        by_sort = _import(path, CorpusStore(tmp_path / "sorted"), monkeypatch, columnar=True, **env)
+    assert [r.as_dict() for r in by_sort.rejects] == [r.as_dict() for r in by_parts.rejects]
+    assert _tables(CorpusStore(tmp_path / "sorted")) == _tables(CorpusStore(tmp_path / "columns"))
+    for name in ("columns", "rows"):
+        files = sorted((CorpusStore(tmp_path / name).current().path / "patents").glob("part-*.parquet"))
+        assert store_module.in_key_order(files)

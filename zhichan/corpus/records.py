@@ -7,6 +7,7 @@ An importer maps its source columns to canonical field names and calls :func:`fi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from typing import Any
@@ -34,10 +35,26 @@ def _json_default(value: Any) -> str:
     raise TypeError(type(value))
 
 
+@functools.cache
+def _names(table: str) -> tuple[str, ...]:
+    """The schema's field names (read once: ``Schema.names`` builds a new list at every call)."""
+    return tuple(TABLES[table][0].names)
+
+
+@functools.cache
+def _content_names(table: str) -> tuple[str, ...]:
+    return tuple(n for n in _names(table) if n not in PROVENANCE_FIELDS)
+
+
+@functools.cache
+def _not_null(table: str, *, flags: bool = False) -> tuple[str, ...]:
+    """The fields the schema declares non-nullable (``flags``: only the yes/no ones)."""
+    return tuple(f.name for f in TABLES[table][0] if not f.nullable and (not flags or pa.types.is_boolean(f.type)))
+
+
 def content_hash(table: str, record: dict[str, Any]) -> str:
     """SHA-256 over the record's content fields (provenance excluded): equal content, equal hash."""
-    schema = TABLES[table][0]
-    content = {name: record.get(name) for name in schema.names if name not in PROVENANCE_FIELDS}
+    content = {name: record.get(name) for name in _content_names(table)}
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True, default=_json_default, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -50,11 +67,15 @@ def split_region(region_code: str | None) -> tuple[str | None, str | None]:
 
 
 def _with_defaults(table: str, record: dict[str, Any]) -> dict[str, Any]:
-    schema = TABLES[table][0]
-    unknown = set(record) - set(schema.names)
-    if unknown:
-        raise KeyError(f"{table}: not canonical fields: {sorted(unknown)}")
-    return {name: record.get(name) for name in schema.names}
+    names = _names(table)
+    if not record.keys() <= _name_set(table):
+        raise KeyError(f"{table}: not canonical fields: {sorted(set(record) - set(names))}")
+    return {name: record.get(name) for name in names}
+
+
+@functools.cache
+def _name_set(table: str) -> frozenset[str]:
+    return frozenset(_names(table))
 
 
 def finalize_patent(record: dict[str, Any], *, derive_classifications: bool = True) -> dict[str, Any]:
@@ -171,14 +192,14 @@ def finalize_record(table: str, record: dict[str, Any]) -> dict[str, Any]:
 
 def _default_flags(table: str, row: dict[str, Any]) -> None:
     """A yes/no field the source does not give is "no" (e.g. ``is_geographical_indication``)."""
-    for f in TABLES[table][0]:
-        if not f.nullable and pa.types.is_boolean(f.type) and row.get(f.name) is None:
-            row[f.name] = False
+    for name in _not_null(table, flags=True):
+        if row.get(name) is None:
+            row[name] = False
 
 
 def _check_not_null(table: str, row: dict[str, Any]) -> None:
     """Every field the schema declares non-nullable is filled — else a clear reason, never an Arrow error."""
-    empty = [f.name for f in TABLES[table][0] if not f.nullable and row.get(f.name) is None]
+    empty = [name for name in _not_null(table) if row.get(name) is None]
     if empty:
         raise ValueError(f"缺少必填字段 {', '.join(empty)} / required fields missing: {', '.join(empty)}")
 

@@ -356,18 +356,19 @@ class ColumnarBatch:
         types = self._labelled(cells.column("__申请人类型"), "types", _party_types)
         kind_digits = cells.column("__kind_digit").to_pylist()
         status_raw = cells.column("__法律状态").to_pylist()
-        for i in range(n):
-            if _ERROR in (kinds[i], statuses[i], origins[i], types[i]):
-                slow[i] = True
+        if any(v is _ERROR for cache in self._labels.values() for v in cache.values()):  # a label no rule knows
+            for i in range(n):
+                if _ERROR in (kinds[i], statuses[i], origins[i], types[i]):
+                    slow[i] = True
         # events: the row path's own code, for the few rows that have any
         events: dict[int, list[dict[str, Any]]] = {}
         has_events = cells.column("__has_events").to_numpy(zero_copy_only=False)
-        event_cells = {c: batch.column(c).to_pylist() for c in _EVENT_COLUMNS if c in self.header} if has_events.any() else {}
-        for i in map(int, has_events.nonzero()[0]):
-            if slow[i]:
-                continue
+        with_events = [i for i in map(int, has_events.nonzero()[0]) if not slow[i]]
+        taken = pa.array(with_events, pa.int64())  # only those rows' cells become Python strings
+        event_cells = {c: batch.column(c).take(taken).to_pylist() for c in _EVENT_COLUMNS if c in self.header}
+        for j, i in enumerate(with_events):
             errors = RowErrors()
-            found = commercial_events({c: v[i] for c, v in event_cells.items()}, errors)
+            found = commercial_events({c: v[j] for c, v in event_cells.items()}, errors)
             if errors:
                 slow[i] = True
             else:
@@ -537,18 +538,14 @@ class ColumnarBatch:
         from zhichan.reference import tech_field_for_ipc
 
         self._register_sei()
-        mains = cells.column("main_ipc").to_pylist()
-        ipcs = cells.column("ipc").to_pylist()
-        tech: list[int | None] = []
-        for main, ipc in zip(mains, ipcs, strict=True):
-            main = main or (ipc[0] if ipc else None)
-            if main is None:
-                tech.append(None)
-                continue
+        # the main IPC code, else the first one: its technology field once per distinct code
+        mains = pc.coalesce(cells.column("main_ipc").combine_chunks(), _first_items(cells.column("ipc").combine_chunks()))
+        distinct = pc.unique(mains).drop_null()
+        for main in distinct.to_pylist():
             if main not in self._tech:
                 self._tech[main] = tech_field_for_ipc(main)
-            tech.append(self._tech[main])
-        cells = cells.append_column("tech_field", pa.array(tech, pa.int8()))
+        fields = pa.array([self._tech[main] for main in distinct.to_pylist()], pa.int8())
+        cells = cells.append_column("tech_field", fields.take(pc.index_in(mains, value_set=distinct)))
         cells = cells.append_column("sei_codes", self._sei_column(cells))
         mainland = ", ".join(_s(p) for p in sorted(MAINLAND_PROVINCES))
         schema = TABLES["patents"][0]
