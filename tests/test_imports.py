@@ -1,5 +1,5 @@
 """What a process pays to start: importing the platform or the CLI loads no library that only some
-requests or commands use. Each of these costs 0.1–0.4 CPU-s at import (altair more), paid by every
+requests or commands use. Each of these costs 0.1–0.7 CPU-s at import, paid by every
 server worker, every ``zhichan`` command and every test that starts one; they are imported by the
 function that needs them (a chart, a query with words, a document, the Spark engine)."""
 
