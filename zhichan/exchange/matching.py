@@ -58,9 +58,9 @@ def offers(session: Session) -> list[Offer]:
 
 
 def words(text: str) -> set[str]:
-    import rjieba
+    from zhichan.search.text import cut
 
-    return {w for w in rjieba.cut(text or "") if len(w) >= 2 and (not w.isascii() or w.isalnum())}
+    return {w for w in cut(text or "") if len(w) >= 2 and (not w.isascii() or w.isalnum())}
 
 
 def subclass(code: str) -> str:

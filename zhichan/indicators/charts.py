@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
-
 from zhichan.platform.portal import region_display_name
 from zhichan.reports import charts as rc
 from zhichan.web.i18n import translate
@@ -73,6 +71,8 @@ def map_chart(
 ) -> rc.Chart:
     """Children of the region coloured by valid invention patents; ``adcode`` on each shape lets the
     page drill down on click."""
+    import altair as alt  # with the chart, not the module (zhichan.reports.charts)
+
     values = [{"adcode": c["code"], "name": region_label(c, lang), "valid_inventions": c["valid_inventions"]}
               for c in overview["children"]]
     if features is not None:
@@ -124,6 +124,8 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
     the bar is the current value (green: forecast meets the target, red: will miss), the black tick
     the forecast for the end of the target year, the grey line the target (100 %), the thin tick
     the base. The tooltip carries the raw values, the required annual growth and the forecast method."""
+    import altair as alt  # with the chart, not the module (zhichan.reports.charts)
+
     status_labels = {s: translate(lang, f"plans.status.{s}") for s in ("meet", "miss", "unknown")}
     rows = []
     for t in targets:

@@ -18,7 +18,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
-import sqlglot
 
 from zhichan.corpus.schema import TABLES
 from zhichan.errors import InputError, MissingDependency
@@ -32,7 +31,10 @@ ENGINES = ("duckdb", "spark")
 
 
 def to_spark_sql(duckdb_sql: str) -> str:
-    """DuckDB dialect → Spark SQL (``array_length`` → ``SIZE``, ``DATE 'x'`` → ``CAST``, …)."""
+    """DuckDB dialect → Spark SQL (``array_length`` → ``SIZE``, ``DATE 'x'`` → ``CAST``, …).
+    SQLGlot is imported here: only the Spark engine needs it."""
+    import sqlglot
+
     return sqlglot.transpile(duckdb_sql, read="duckdb", write="spark", pretty=True, comments=False)[0]
 
 

@@ -250,7 +250,7 @@ def authenticate(session: Session, username: str, password: str, ip: str, device
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         # spend the same time for unknown names, so response time does not reveal user names
-        verify_password(_DUMMY_HASH, password or "")
+        verify_password(_dummy_hash(), password or "")
         raise AuthenticationError("用户名或密码错误 / wrong user name or password")
     if not (verify_password(user.password_hash, password or "") and user.is_active):
         raise AuthenticationError("用户名或密码错误 / wrong user name or password")
@@ -272,7 +272,11 @@ def audit_path_of(session: Session, username: str) -> str:
     return path or "/"
 
 
-_DUMMY_HASH = hash_password("not-a-real-password-" + secrets.token_hex(4))
+@cache
+def _dummy_hash() -> str:
+    """The hash an unknown user name is checked against, made at the first such sign-in (an argon2
+    hash costs 0.2–0.3 CPU-s: not at import, which every CLI command and server process pays)."""
+    return hash_password("not-a-real-password-" + secrets.token_hex(4))
 
 
 def change_password(session: Session, scope: Scope, old: str, new: str, keep_session: str | None = None) -> None:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.progress import console
+
+if TYPE_CHECKING:
+    from zhichan.procedures.declaration import ProcedureRegistry
 
 app = typer.Typer(help="办理程序与法定期限 / procedures and legal periods", no_args_is_help=True)
 
 
 def _registry() -> ProcedureRegistry:
     from zhichan.legaltime import load_schedule_file
+    from zhichan.procedures.declaration import ProcedureRegistry
     from zhichan.settings import get_settings
 
     settings = get_settings()

@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from zhichan.protection.documents import SHIPPED
-
 app = typer.Typer(help="知识产权保护 / protection: complaints, adjudication, mediation", no_args_is_help=True)
 
 
@@ -21,6 +19,8 @@ def templates(
     overwrite: Annotated[bool, typer.Option(help="覆盖已有文件 / replace files already there")] = False,
 ) -> None:
     """导出随附的文书模板供本局修改 / copy the shipped document templates for a bureau to edit."""
+    from zhichan.protection.documents import SHIPPED
+
     out.mkdir(parents=True, exist_ok=True)
     copied = 0
     for item in sorted(files("zhichan.protection").joinpath(SHIPPED).iterdir(), key=lambda p: p.name):

@@ -26,8 +26,6 @@ from zhichan.platform.models import Organization
 from zhichan.procedures.service import DocumentRequest, Upload
 from zhichan.protection.models import Dispute
 from zhichan.reports.document import Document, Paragraph, Section
-from zhichan.reports.docx import render_docx
-from zhichan.reports.pdf import render_pdf
 from zhichan.untrusted import yaml_safe_load
 from zhichan.web.i18n import in_language
 
@@ -75,6 +73,9 @@ def fill(text: str, values: Mapping[str, Any]) -> str:
 
 def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bool = False) -> tuple[bytes, bytes]:
     """The filled template as (PDF, DOCX)."""
+    from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
+    from zhichan.reports.pdf import render_pdf
+
     paragraphs = [Paragraph(fill(str(p), values)) for p in template["paragraphs"]]
     doc = Document(title=str(template.get("title", "")), sections=[Section("", list(paragraphs))], layout="letter",
                    generated_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), synthetic=synthetic)

@@ -12,6 +12,10 @@ renderers turn it into PNG (or SVG) with ``vl-convert`` — no browser, nothing 
 
 Chinese text needs a CJK font: every chart uses "Noto Sans CJK SC" (Debian ``fonts-noto-cjk``),
 whose folder is registered with vl-convert once per process.
+
+Altair is imported by the functions that build a chart, not with this module: its import (with
+jsonschema and narwhals) costs 0.4–0.7 CPU-s, which every process importing the platform (each CLI
+command, each server worker) would pay before it draws any chart.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import altair as alt
+from typing import TYPE_CHECKING, Any
 
 from zhichan.errors import MissingDependency
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts")
@@ -115,6 +120,8 @@ class Chart:
 
 
 def _base(rows: Rows, title: str, width: int | None, height: int | None) -> alt.Chart:
+    import altair as alt
+
     return alt.Chart(alt.Data(values=_jsonable(rows))).properties(
         title=title, width=width or DEFAULT_WIDTH, height=height or DEFAULT_HEIGHT
     )
@@ -134,6 +141,8 @@ def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: st
          y_title: str = "", series_title: str = "", labels: Mapping[str, str] | None = None,
          width: int | None = None, height: int | None = None) -> Chart:
     """Lines over an ordinal x (years): one line per column in ``y`` (folded into a legend)."""
+    import altair as alt
+
     ys = [y] if isinstance(y, str) else list(y)
     base = _base(rows, title, width, height)
     labels = dict(labels or {})
@@ -173,6 +182,8 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     ``highlight`` names a category drawn in the accent colour (the home region in a ranking).
     ``color`` stacks bars by that column.
     """
+    import altair as alt
+
     order = list(dict.fromkeys(str(r[category]) for r in rows))
     cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order,
                                            axis=alt.Axis(labelLimit=260))
@@ -201,6 +212,8 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
     ``diverging_mid`` switches to a diverging scheme centred on that value (e.g. 1.0 for an
     advantage index, so weak cells are red and strong ones blue).
     """
+    import altair as alt
+
     xs = list(x_order) if x_order is not None else list(dict.fromkeys(str(r[x]) for r in rows))
     ys = list(y_order) if y_order is not None else list(dict.fromkeys(str(r[y]) for r in rows))
     scale = (alt.Scale(scheme="redblue", domainMid=diverging_mid) if diverging_mid is not None
@@ -225,6 +238,8 @@ def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, 
                       x_title: str = "", y_title: str = "", width: int | None = None,
                       height: int | None = None) -> Chart:
     """Points joined in ``order`` (the technology life-cycle plot: applicants vs applications by year)."""
+    import altair as alt
+
     base = _base(rows, title, width, height)
     path = base.mark_line(point=True).encode(
         x=alt.X(f"{x}:Q", title=x_title or x),
@@ -241,6 +256,8 @@ def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, 
 def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, width: int | None = None,
         height: int | None = None) -> Chart:
     """A donut of shares (legal status, applicant types), categories in row order."""
+    import altair as alt
+
     order = list(dict.fromkeys(str(r[category]) for r in rows))
     chart = _base(rows, title, width or 320, height or 240).mark_arc(innerRadius=50).encode(
         theta=alt.Theta(f"{value}:Q"),

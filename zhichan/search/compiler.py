@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import rjieba
 import tantivy
 
 from zhichan.search.ast import And, Code, DateRange, Node, Not, Or, Text
@@ -21,7 +20,7 @@ from zhichan.search.layout import (
     WORD_FIELDS,
     ymd,
 )
-from zhichan.search.text import BLANK
+from zhichan.search.text import BLANK, cut
 
 
 def bigram_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query:
@@ -51,7 +50,7 @@ def bigram_terms(value: str) -> list[str]:
 
 def word_match(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query | None:
     """``value``'s rjieba words as a phrase of a field indexed as words (for ranking), or ``None``."""
-    tokens: list[str | tuple[int, str]] = [w for w in rjieba.cut(value) if w.strip()]
+    tokens: list[str | tuple[int, str]] = [w for w in cut(value) if w.strip()]
     if not tokens:
         return None
     if len(tokens) == 1:
@@ -146,7 +145,7 @@ class QueryCompiler:
             for p in TEXT_PARTS.get(node.field, (node.field,)):
                 total += sum(searcher.doc_freq(BIGRAM_FIELDS[p], t) for t in terms)
                 if p in WORD_FIELDS:
-                    total += sum(searcher.doc_freq(WORD_FIELDS[p], w) for w in rjieba.cut(node.value) if w.strip())
+                    total += sum(searcher.doc_freq(WORD_FIELDS[p], w) for w in cut(node.value) if w.strip())
             return total
         if isinstance(node, Code):
             return None if node.prefix else searcher.doc_freq(CODE_FIELDS[node.field], node.value)

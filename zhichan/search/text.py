@@ -11,7 +11,6 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
-import rjieba
 
 from zhichan.search import fields as F
 
@@ -78,8 +77,17 @@ def bigrams(text: str) -> str:
     return " ".join(a + b for a, b in itertools.pairwise(s))
 
 
+def cut(text: str) -> list[str]:
+    """rjieba's words of ``text`` (the platform's one segmenter). It is imported by the first call,
+    not with this module: its import loads the dictionary (0.2–0.5 CPU-s), which every process
+    importing the platform would pay before any text is cut."""
+    import rjieba
+
+    return rjieba.cut(text)
+
+
 def words(text: str) -> str:
-    return " ".join(rjieba.cut(F.fold(text)))
+    return " ".join(cut(F.fold(text)))
 
 
 def bigram_strings(texts: Sequence[str], folded: tuple[np.ndarray, np.ndarray] | None = None) -> list[str]:
@@ -104,7 +112,7 @@ def word_strings(texts: Sequence[str], folded: tuple[np.ndarray, np.ndarray] | N
     text = codes.tobytes().decode("utf-32-le")
     if text.count(END) != len(texts):  # a text contains ␃ itself
         return [words(t) for t in texts]
-    parts = " ".join(rjieba.cut(text)).split(END)
+    parts = " ".join(cut(text)).split(END)
     if len(parts) != len(texts) + 1:
         return [words(t) for t in texts]
     return parts[:-1]

@@ -22,8 +22,6 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES
 from zhichan.procedures.service import ProcedureService, Upload, check_fields
-from zhichan.reports.docx import render_docx
-from zhichan.reports.pdf import render_pdf
 from zhichan.services.catalogue import entry_for_procedure, shipped_entries
 from zhichan.services.documents import decision_document
 from zhichan.services.scope import applications_filter
@@ -65,6 +63,9 @@ def decision_actions(procedures: ProcedureService, session: Session, scope: Scop
 def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id: int, event: str, *, version: int,
            fields: dict[str, Any], now: dt.datetime | None = None, ip: str = "") -> dict[str, Any]:
     """Take a decision step with its generated document (PDF as the declared document, DOCX attached)."""
+    from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
+    from zhichan.reports.pdf import render_pdf
+
     now = now or utcnow()
     data = decision_actions(procedures, session, scope, case_id)
     title = data["generated"].get(event)
