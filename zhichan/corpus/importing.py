@@ -24,7 +24,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -875,9 +875,11 @@ def _merge_runs(stored: list[list[_Group]], key: str, new: Any, schema: pa.Schem
             exhausted = True
 
 
-def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+def _prefetched(items: Iterator[Any], depth: int = 2, *, abandon: Callable[[], None] | None = None) -> Iterator[Any]:
     """``items`` computed in a thread of their own, at most ``depth`` ahead of the caller (the
-    stored row groups are read and merged while the caller encodes the ones before)."""
+    stored row groups are read and merged, or DuckDB sorts the next range, while the caller encodes
+    the ones before). ``abandon`` is called when the caller stops early or an item fails (e.g. to
+    interrupt the query the thread is waiting on)."""
     import queue
     import threading
 
@@ -903,15 +905,20 @@ def _prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
             put(exc)
 
-    thread = threading.Thread(target=compute, name="import-merge-runs", daemon=True)
+    thread = threading.Thread(target=compute, name="import-merge", daemon=True)
     thread.start()
+    finished = False
     try:
         while (item := results.get()) is not end:
             if isinstance(item, BaseException):
                 raise item
             yield item
+            del item
+        finished = True
     finally:
         done.set()
+        if not finished and abandon is not None:
+            abandon()
         thread.join()
 
 
@@ -1012,45 +1019,9 @@ def _in_background(con: Any, queries: list[str]) -> Iterator[pa.RecordBatch]:
     """The results of ``queries`` one after the other, each computed by DuckDB in a thread of its
     own while the caller writes the one before (DuckDB's sort and the snapshot's Parquet encoding
     overlap; at most one result waits). ``con`` is the thread's until the iterator is done."""
-    import queue
-    import threading
-
-    done = threading.Event()
-    results: queue.Queue[pa.Table | Exception | None] = queue.Queue(maxsize=1)
-
-    def put(item: pa.Table | Exception | None) -> None:
-        while not done.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def compute() -> None:
-        try:
-            for sql in queries:
-                if done.is_set():
-                    return
-                put(con.sql(sql).to_arrow_table())
-            put(None)
-        except Exception as exc:  # noqa: BLE001 - handed to the caller, raised there
-            put(exc)
-
-    thread = threading.Thread(target=compute, name="import-merge", daemon=True)
-    thread.start()
-    finished = False
-    try:
-        while (item := results.get()) is not None:
-            if isinstance(item, Exception):
-                raise item
-            yield from item.to_batches(max_chunksize=100_000)
-            del item
-        finished = True
-    finally:
-        if not finished:  # an error, or the caller stopped early: the query running is not needed
-            done.set()
-            con.interrupt()
-        thread.join()
+    results = (con.sql(sql).to_arrow_table() for sql in queries)
+    for table in _prefetched(results, depth=1, abandon=con.interrupt):
+        yield from table.to_batches(max_chunksize=100_000)
 
 
 #: Records sorted at a time by the merge: ~250k wide records sort within the 1.5 GB limit.
