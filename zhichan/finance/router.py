@@ -27,7 +27,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import IsoDate, errors, fast_json
+from zhichan.web.openapi import StatsAsOf, StatsRegion, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -119,10 +119,8 @@ def pledge_api(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session
 @router.get("/api/v1/finance/statistics", tags=["finance"], responses=errors(400, 422))
 def statistics_api(
     request: Request,
-    region: str = Query("CN", pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
-                        description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN"),
-    as_of: Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: the "
-                                                       "data end)")] = None,
+    region: StatsRegion = "CN",
+    as_of: StatsAsOf = None,
 ) -> Response:
     """知识产权金融统计（公开，仅汇总） / IP finance statistics (public, aggregates only): registrations (笔),
     pledged rights (件), secured debt, first-time pledgors, the corpus events' patent pledges, fund claims,

@@ -24,7 +24,7 @@ from zhichan.platform.scope import Scope
 from zhichan.talent import service, views
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import IsoDate, errors, fast_json
+from zhichan.web.openapi import StatsAsOf, StatsRegion, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -81,10 +81,8 @@ def directory_api(request: Request, scope: Scope = ScopeDep, session: Session = 
 @router.get("/api/v1/talent/statistics", tags=["talent"], responses=errors(400, 422))
 def statistics_api(
     request: Request,
-    region: str = Query("CN", pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
-                        description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN"),
-    as_of: Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: the "
-                                                       "data end)")] = None,
+    region: StatsRegion = "CN",
+    as_of: StatsAsOf = None,
 ) -> Response:
     """人才库统计（公开，仅人数） / The library's figures (public, counts only): people in the library on the day,
     all and per kind, suspended, admitted and removed in the year to date, with 同比 — the registered

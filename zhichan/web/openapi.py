@@ -96,6 +96,13 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
 ]
 
+#: A statistics API's region: a GB/T 2260 code of a province, city or county, or ``CN`` (the default).
+StatsRegion = Annotated[str, Query(pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
+                                   description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN")]
+#: A statistics API's as-of day; none: the last day the data describe.
+StatsAsOf = Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: "
+                                                        "the data end)")]
+
 
 def allowed_methods(request: Request) -> str:
     """Every method some route answers at this request's path (for ``Allow`` on a 405)."""
