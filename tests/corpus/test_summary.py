@@ -34,3 +34,13 @@ def test_corpus_summary_command_prints_both_names(tmp_path: Path, monkeypatch) -
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "四川省 Sichuan (51)" in result.output
+
+
+def test_summary_names_event_types_in_both_languages(tmp_path: Path) -> None:
+    from zhichan.corpus.testing import event
+
+    first = patent(serial=1)
+    snapshot = build_snapshot(tmp_path, patents=[first],
+                              events=[event(first["application_number"], "pledge_release", "2021-01-01")])
+    events = dict(corpus_summary(snapshot)["breakdowns"]["事件 / events"])
+    assert events == {"质押解除 Pledge released": 1}

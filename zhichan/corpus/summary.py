@@ -29,6 +29,11 @@ def _label(title: str, value: Any) -> str:
 
         # both names, as every CLI prints a region ("四川省 Sichuan"): the summary serves both languages
         return f"{region_names(value)} ({value})"
+    if title.startswith("事件") and value:
+        from zhichan.web.labels import label
+
+        # the event types' labels every page shows (the web catalogues), both languages as in the CLIs
+        return f"{label('zh', 'event_type', value)} {label('en', 'event_type', value)}"
     return KIND_LABELS.get(str(value), str(value))
 
 
