@@ -107,3 +107,10 @@ def test_numbers_sit_right_in_their_columns_and_action_links_look_like_buttons(p
     first, second = (links.nth(i).bounding_box() for i in (0, 1))
     assert first is not None and second is not None and second["x"] >= first["x"] + first["width"] + 4
     page.screenshot(path=str(artifacts_dir / "review-finance-en.png"), full_page=True)
+
+
+def test_the_patent_page_marks_a_field_the_record_lacks(client, env):
+    login_as(client, env.engine, "cd_leader")
+    html = client.get(f"/patents/{env.numbers['wuhou']}?lang=en").text  # no agency, inventors given
+    assert re.search(r"<dt>Agency</dt><dd>—</dd>", html)
+    assert not re.search(r"<dd>\s*</dd>", html.split('class="biblio"', 1)[1].split("</dl>", 1)[0])
