@@ -114,3 +114,15 @@ def test_the_patent_page_marks_a_field_the_record_lacks(client, env):
     html = client.get(f"/patents/{env.numbers['wuhou']}?lang=en").text  # no agency, inventors given
     assert re.search(r"<dt>Agency</dt><dd>—</dd>", html)
     assert not re.search(r"<dd>\s*</dd>", html.split('class="biblio"', 1)[1].split("</dl>", 1)[0])
+
+
+def test_a_county_without_sub_regions_says_so_instead_of_empty_panels(client, env):
+    login_as(client, env.engine, "wuhou")
+    for lang, words in (("en", "no sub-regions"), ("zh", "没有下级行政区划")):
+        cockpit = client.get(f"/cockpit?region=510107&lang={lang}").text
+        assert 'id="children-table"' not in cockpit
+        for panel in ("map-none", "ranking-none"):
+            found = re.search(rf'id="{panel}">(.*?)</p>', cockpit, re.S)
+            assert found is not None and words in found.group(1), (lang, panel)
+        region = client.get(f"/regions/510107?lang={lang}").text
+        assert words in re.search(r'id="children-none">(.*?)</p>', region, re.S).group(1), lang  # type: ignore[union-attr]
