@@ -198,7 +198,8 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
                 user = create_user(s, username=username, password=password, password_hash=hashed, role=role, org=org,
                                    display_name=username)
             org = s.get(Organization, user.org_id)
-            shown.append((username, role, org.name if org is not None else "", about))
+            named = f"{org.name} / {org.name_en}" if org is not None and org.name_en else (org.name if org else "")
+            shown.append((username, role, named, about))
     return shown
 
 

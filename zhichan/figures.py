@@ -17,6 +17,7 @@ The procedures domain is the worked example: its cases are the table ``cases``, 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import importlib.util
 import json
@@ -161,7 +162,10 @@ def export_workflow(engine: Engine, registry: ProcedureRegistry, data_dir: Path,
         for table in workflow_tables().values():
             target = folder / f"{table.name}.parquet"
             version = table.version(session)
-            if if_changed and target.exists() and done.get(table.name, {}).get("version") == version:
+            # a table whose columns changed (a new release) is written again even if its rows did not
+            shape = hashlib.sha256(table.schema.to_string().encode()).hexdigest()[:16]
+            last = done.get(table.name, {})
+            if if_changed and target.exists() and last.get("version") == version and last.get("schema") == shape:
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{table.name}-{os.getpid()}.parquet"
@@ -169,7 +173,7 @@ def export_workflow(engine: Engine, registry: ProcedureRegistry, data_dir: Path,
                 for batch in table.batches(ctx):
                     writer.write_batch(batch)
             os.replace(tmp, target)
-            done[table.name] = {"version": version, "as_of": ctx.today.isoformat(),
+            done[table.name] = {"version": version, "schema": shape, "as_of": ctx.today.isoformat(),
                                 "exported_at": moment.isoformat(timespec="seconds")}
             written.append(target)
     if written:

@@ -122,6 +122,12 @@ def test_finance_figures_by_hand(exported: dict[str, Any]) -> None:
     rights = service.drilldown("finance_pledged_rights", "510107", YEAR_END, snapshot=snap).to_pylist()
     assert sorted((r["kind"], r["industry"]) for r in rights) == [
         ("dataip", ""), ("patent", "0"), ("patent", "1"), ("patent", "1"), ("patent", "2"), ("trademark", "")]
+    # the export names each industry in both languages, as region exports carry name and name_en
+    assert {(r["industry"], r["industry_name"], r["industry_name_en"]) for r in rights} == {
+        ("", "未分类（仅商标或数据知识产权）", "Unclassified (trademarks or data IP only)"),
+        ("0", "非战略性新兴产业", "Not a strategic emerging industry"),
+        ("1", "新一代信息技术产业", "New-generation information technology"),
+        ("2", "高端装备制造产业", "High-end equipment manufacturing")}
 
 
 def test_public_statistics_break_the_registrations_down_by_bank_and_industry(exported: dict[str, Any]) -> None:
@@ -130,9 +136,12 @@ def test_public_statistics_break_the_registrations_down_by_bank_and_industry(exp
     assert figures["finance_pledge_registrations"] == 3 and "ip_pledge_count" in figures
     assert data["by"]["bank"]["registrations"] == [{"bank": BANK, "count": 3, "amount": "3500000.50"}]
     assert data["by"]["industry"]["registrations"] == [
-        {"industry": "新一代信息技术产业", "count": 1, "amount": "1000000.00"},
-        {"industry": "未分类（仅商标或数据知识产权）", "count": 1, "amount": "2000000.00"},
-        {"industry": "非战略性新兴产业", "count": 1, "amount": "500000.50"}]
+        {"industry": "新一代信息技术产业", "industry_en": "New-generation information technology", "count": 1,
+         "amount": "1000000.00"},
+        {"industry": "未分类（仅商标或数据知识产权）", "industry_en": "Unclassified (trademarks or data IP only)",
+         "count": 1, "amount": "2000000.00"},
+        {"industry": "非战略性新兴产业", "industry_en": "Not a strategic emerging industry", "count": 1,
+         "amount": "500000.50"}]
     assert sum(x["count"] for x in data["by"]["industry"]["rights"]) == figures["finance_pledged_rights"]
 
 
@@ -147,3 +156,22 @@ def test_spark_computes_the_same_finance_figures(exported: dict[str, Any]) -> No
 def test_every_finance_drill_down_reads_labels_not_codes(exported: dict[str, Any]) -> None:
     """A pledge's state and a right's kind are stored as codes; the records page shows their labels."""
     assert unlabelled_codes(exported["snapshot"], "zhichan.finance", "CN", YEAR_END) == []
+
+
+def test_an_export_whose_columns_changed_is_written_again(exported: dict[str, Any], world: World,
+                                                          settings: Settings) -> None:
+    """A release that adds a column (industry_name_en) rewrites the table though its rows did not change:
+    the SQL reading the new column never meets an old file."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    meta = settings.data_dir / "workflow" / "export.json"
+    done = json.loads(meta.read_text("utf-8"))
+    old = pq.read_table(settings.data_dir / "workflow" / "finance_register.parquet").drop(["industry_name_en"])
+    pq.write_table(old, settings.data_dir / "workflow" / "finance_register.parquet")
+    done["finance_register"]["schema"] = "an older release"
+    meta.write_text(json.dumps(done), "utf-8")
+    again = export_workflow(world.engine, world.service.registry, settings.data_dir, if_changed=True)
+    assert [p.name for p in again] == ["finance_register.parquet"]
+    assert "industry_name_en" in pq.read_schema(again[0]).names

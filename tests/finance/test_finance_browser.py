@@ -137,7 +137,7 @@ def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifact
     sign_in(page, "wuhou_officer")
     page.goto(list_url)
     feedback = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE).locator(".feedback").inner_text()
-    assert BANK in feedback and "3,000,000.00" in feedback
+    assert BANK in feedback and "3,000,000 元" in feedback  # the amount with its unit
     page.screenshot(path=str(artifacts_dir / "finance-whitelist-bureau.png"), full_page=True)
 
 

@@ -76,6 +76,9 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         assert re.search(r'id="fund-balanced">平衡（2）<', page)
         english = client.get("/finance/funds/chengdu", params={"lang": "en"}).text
         assert re.search(r'id="fund-balanced">Balanced \(2\)<', english), english[:3000]
+        # the claim's line gives each amount with its unit, in the page's language
+        assert re.search(r'id="claim-\d+">.*?1,500,000 元.*?1,000,000 元', page), page[:3000]
+        assert re.search(r'id="claim-\d+">.*?1,500,000 yuan.*?1,000,000 yuan', english)
         client.get("/finance/funds/chengdu", params={"lang": "zh"})
 
         # the API: every fund's aggregates for anyone (no loan, no borrower); the loans to those who see them

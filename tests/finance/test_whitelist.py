@@ -78,6 +78,7 @@ def test_build_push_and_feedback(world: World) -> None:
     with session_scope(world.engine) as s:
         view = wl.whitelist_view(s, officer, list_id)
         fb = next(e["feedback"] for e in view["entries"] if e["entry"].name == PLEDGOR)
-        assert fb == [{"bank": "成都示例银行股份有限公司", "decision": "approved", "loan_amount": Decimal("3000000.00"),
-                       "note": "首贷", "at": fb[0]["at"]}]
-        assert view["pushed"] == ["成都示例银行股份有限公司"]
+        # each bank with its English name where known (none here), for English pages
+        assert fb == [{"bank": "成都示例银行股份有限公司", "bank_en": None, "decision": "approved",
+                       "loan_amount": Decimal("3000000.00"), "note": "首贷", "at": fb[0]["at"]}]
+        assert view["pushed"] == [("成都示例银行股份有限公司", None)]

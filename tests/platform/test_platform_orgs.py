@@ -25,3 +25,29 @@ def test_an_enterprise_is_found_by_its_party_key_or_exact_name_and_only_when_one
         # two organizations behind one name: neither is named
         create_org(s, "锦江某大学", OrgKind.ENTERPRISE, "510104", tree.jinjiang, party_key="锦江某大学（分部）")
         assert enterprise_named(s, "锦江某大学") is None
+
+
+def test_an_organization_is_named_in_the_pages_language_with_its_name_as_fallback(engine: Engine, tree: Tree) -> None:
+    from zhichan.platform import accounts
+    from zhichan.platform.models import Organization, User
+    from zhichan.platform.orgs import org_display_name
+
+    with session_scope(engine) as s:
+        s.get(Organization, tree.wuhou.id).name_en = "Wuhou District Intellectual Property Office"  # type: ignore[union-attr]
+        token = accounts.create_session(s, s.get(User, tree.users["wuhou_analyst"].id))  # type: ignore[arg-type]
+        bank = create_org(s, "成都某银行", OrgKind.BANK, "510100", tree.chengdu, name_en="  Chengdu Some Bank ")
+        assert bank.name_en == "Chengdu Some Bank"
+    # the scope the per-request lookup builds (SQLite and PostgreSQL) and the one built from the rows agree
+    with session_scope(engine) as s:
+        looked_up = accounts.resolve_session(s.connection(), token, 3600)
+    assert looked_up is not None and looked_up.org_name_en == "Wuhou District Intellectual Property Office"
+    assert tree.scope(engine, "wuhou_analyst").org_name_en == looked_up.org_name_en
+    assert org_display_name(looked_up.org_name, looked_up.org_name_en, "en") == "Wuhou District Intellectual Property Office"
+    assert org_display_name(looked_up.org_name, looked_up.org_name_en, "zh") == "武侯区知识产权局"
+    # no English name: the name, on every page (a name the platform does not know in English is data)
+    assert org_display_name("锦江区知识产权局", None, "en") == "锦江区知识产权局"
+    # a name stored as "中文 / English" (organizations named before name_en): the page's half
+    assert org_display_name("成都市知识产权局 / Chengdu IPO", None, "en") == "Chengdu IPO"
+    assert org_display_name("成都市知识产权局 / Chengdu IPO", None, "zh") == "成都市知识产权局"
+    assert org_display_name("成都市知识产权局 / Chengdu IPO", "Chengdu Intellectual Property Office", "en") == \
+        "Chengdu Intellectual Property Office"

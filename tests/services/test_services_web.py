@@ -289,7 +289,8 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "letter.pdf"),
                     str(artifacts_dir / "services-priority-letter")], check=True)
     quotas = client.get("/services/priority/quotas").text
-    assert '<tr id="allocation-510100"><td>510100</td><td>1</td><td>1</td><td>0</td></tr>' in quotas  # used up
+    assert ('<tr id="allocation-510100"><td>成都市 <small class="muted">510100</small></td><td class="num">1</td>'
+            '<td class="num">1</td><td class="num">0</td></tr>') in quotas  # used up
 
 
 def test_an_objection_to_a_published_result(env: WebEnv, client: TestClient) -> None:

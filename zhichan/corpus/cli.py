@@ -135,7 +135,7 @@ def print_summary(snapshot: Snapshot) -> None:
     counts.add_row("其中合成 / of which synthetic", f"{synthetic:,}")
     console.print(counts)
     for title, rows in data["breakdowns"].items():
-        table = Table(title, "count")
+        table = Table(title, "数量 / count")
         for label, count in rows:
             table.add_row(str(label), f"{count:,}")
         console.print(table)

@@ -13,7 +13,7 @@ BREAKDOWNS = {
         "SELECT year(application_date) AS y, count(*) FROM patents GROUP BY 1 ORDER BY 1 DESC LIMIT 10"
     ),
     "省份 / province (top 10)": (
-        "SELECT coalesce(province_code, '(境外/未知)'), count(*) FROM patents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+        "SELECT coalesce(province_code, '(境外/未知 foreign/unknown)'), count(*) FROM patents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
     ),
     "事件 / events": "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC",
 }
@@ -25,9 +25,15 @@ KIND_LABELS = {"invention": "发明 invention", "utility_model": "实用新型 u
 
 def _label(title: str, value: Any) -> str:
     if title.startswith("省份") and isinstance(value, str) and value.isdigit():
-        from zhichan.reference import region_name
+        from zhichan.reference.regions import region_names
 
-        return f"{region_name(value)} ({value})"
+        # both names, as every CLI prints a region ("四川省 Sichuan"): the summary serves both languages
+        return f"{region_names(value)} ({value})"
+    if title.startswith("事件") and value:
+        from zhichan.web.labels import label
+
+        # the event types' labels every page shows (the web catalogues), both languages as in the CLIs
+        return f"{label('zh', 'event_type', value)} {label('en', 'event_type', value)}"
     return KIND_LABELS.get(str(value), str(value))
 
 

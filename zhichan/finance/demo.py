@@ -40,6 +40,8 @@ from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
 BANKS = ("（合成）蓉城科创银行", "（合成）天府知识产权银行", "（合成）锦城商业银行")
+#: their English names (English pages show them)
+BANKS_EN = ("(Synthetic) Rongcheng Sci-Tech Bank", "(Synthetic) Tianfu IP Bank", "(Synthetic) Jincheng Commercial Bank")
 MARK = "（合成）"
 #: a one-page PDF standing in for the application form and the contract (synthetic)
 PAPER = b"%PDF-1.4\n% synthetic demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -88,7 +90,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         banks = []
         for i, name in enumerate(BANKS):
             bank = s.scalar(select(Organization).where(Organization.name == name)) or create_org(
-                s, name, OrgKind.BANK, DEMO_CITY, city)
+                s, name, OrgKind.BANK, DEMO_CITY, city, name_en=BANKS_EN[i])
             banks.append((bank.name, _user(s, f"demo_bank_{i + 1}", Role.BANK_USER, bank).id))
         officer = _user(s, "demo_finance_officer", Role.CASE_OFFICER, city).id
         parties = []

@@ -41,11 +41,13 @@ from zhichan.finance.models import (
 from zhichan.indicators.models import AsOf, IndicatorDef
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
-from zhichan.reference.sei import SEI_LEVEL1
+from zhichan.reference.sei import SEI_LEVEL1, sei_name
 
 MONEY = pa.decimal128(18, 2)
-NO_INDUSTRY = ("", "未分类（仅商标或数据知识产权）")
-NOT_SEI = ("0", "非战略性新兴产业")
+#: a pledge's or right's industry: (code, Chinese name, English name) — the exports carry both names, as
+#: region exports carry ``name`` and ``name_en``
+NO_INDUSTRY = ("", "未分类（仅商标或数据知识产权）", "Unclassified (trademarks or data IP only)")
+NOT_SEI = ("0", "非战略性新兴产业", "Not a strategic emerging industry")
 
 PLEDGES = pa.schema([
     pa.field("pledge_id", pa.int64(), nullable=False),
@@ -56,6 +58,7 @@ PLEDGES = pa.schema([
     pa.field("bank", pa.string(), nullable=False),  # the pledgee
     pa.field("industry", pa.string(), nullable=False),
     pa.field("industry_name", pa.string(), nullable=False),
+    pa.field("industry_name_en", pa.string(), nullable=False),
     pa.field("debt_amount", MONEY, nullable=False),
     pa.field("rights", pa.int32(), nullable=False),
     pa.field("patents", pa.int32(), nullable=False),
@@ -81,6 +84,7 @@ RIGHTS = pa.schema([
     pa.field("bank", pa.string(), nullable=False),
     pa.field("industry", pa.string(), nullable=False),
     pa.field("industry_name", pa.string(), nullable=False),
+    pa.field("industry_name_en", pa.string(), nullable=False),
     pa.field("registered_on", pa.date32(), nullable=False),
     pa.field("ended_on", pa.date32()),
     pa.field("synthetic", pa.bool_(), nullable=False),
@@ -142,7 +146,7 @@ WHITELISTED = pa.schema([
 
 # -- export ---------------------------------------------------------------------------------------
 
-def _patent_industries(numbers: list[str]) -> dict[str, tuple[str, str]]:
+def _patent_industries(numbers: list[str]) -> dict[str, tuple[str, str, str]]:
     """Each patent's industry from the current corpus (level-1 SEI category of its smallest code)."""
     from zhichan.corpus.store import CorpusStore
 
@@ -161,7 +165,7 @@ def _patent_industries(numbers: list[str]) -> dict[str, tuple[str, str]]:
     for number, codes in rows:
         if codes:
             top = min(str(c) for c in codes).split(".", 1)[0]
-            out[number] = (top, SEI_LEVEL1.get(top, top))
+            out[number] = (top, SEI_LEVEL1.get(top, top), sei_name(top, "en") if top in SEI_LEVEL1 else top)
     return out
 
 
@@ -191,13 +195,15 @@ def _pledge_rows(ctx: ExportContext) -> tuple[list[dict[str, Any]], list[dict[st
                   "registered_on": p.registered_on, "ended_on": p.ended_on, "synthetic": bool(p.synthetic)}
         pledge_rows.append({**common, "pledge_id": p.id, "pledgor_key": normalize_name(p.pledgor) or p.pledgor,
                             "pledgor": p.pledgor, "industry": industry[0], "industry_name": industry[1],
+                            "industry_name_en": industry[2],
                             "debt_amount": p.debt_amount, "rights": len(mine), "patents": kinds["patent"],
                             "trademarks": kinds["trademark"], "data_ip": kinds["dataip"], "status": p.status,
                             "first_time": first})
         for r in mine:
             own = industries[r.number] if r.kind == "patent" else NO_INDUSTRY
             right_rows.append({**common, "right_id": r.id, "pledge_id": p.id, "kind": r.kind, "number": r.number,
-                               "title": r.title, "pledgor": p.pledgor, "industry": own[0], "industry_name": own[1]})
+                               "title": r.title, "pledgor": p.pledgor, "industry": own[0], "industry_name": own[1],
+                               "industry_name_en": own[2]})
     return pledge_rows, right_rows
 
 
@@ -364,12 +370,12 @@ FIGURES = Figures(
     relations=(
         Relation("finance_pledges", "zhichan.finance", ("pledge_id", "bank", "bank", None),
                  ("pledge_id", "registration_number", "geo", "pledgor", "bank", "industry", "industry_name",
-                  "debt_amount", "rights", "patents", "trademarks", "data_ip", "registered_on", "ended_on", "state",
+                  "industry_name_en", "debt_amount", "rights", "patents", "trademarks", "data_ip", "registered_on", "ended_on", "state",
                   "first_time", "synthetic"),
                  labels=(("state", "finance.pledge_status"),)),
         Relation("finance_pledged_rights", "zhichan.finance", ("right_id", "industry", "industry_name", None),
                  ("right_id", "registration_number", "kind", "number", "title", "geo", "pledgor", "bank", "industry",
-                  "industry_name", "registered_on", "synthetic"),
+                  "industry_name", "industry_name_en", "registered_on", "synthetic"),
                  labels=(("kind", "finance.kind"),)),
         Relation("finance_fund_loans", "zhichan.finance", ("loan_id", "bank", "bank", None),
                  ("loan_id", "fund", "geo", "borrower", "bank", "principal", "enrolled_on", "claimed_on",

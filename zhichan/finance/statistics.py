@@ -27,12 +27,16 @@ def _grouped(snapshot: Snapshot, code: str, region: str, as_of: dt.date, by: str
     records = service.drilldown(code, region, as_of, snapshot=snapshot).to_pylist()
     name = "bank" if by == "bank" else "industry_name"
     groups: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal("0.00")])
+    english: dict[str, str] = {}  # an industry's English name (the export's industry_name_en)
     for r in records:
         key = r[name] or ""
         groups[key][0] += 1
         if amount:
             groups[key][1] += Decimal(r[amount] or 0)
-    rows = [{by: k, "count": n, **({"amount": str(a.quantize(Decimal("0.01")))} if amount else {})}
+        if by == "industry":
+            english[key] = r["industry_name_en"] or key
+    rows = [{by: k, **({"industry_en": english[k]} if by == "industry" else {}), "count": n,
+             **({"amount": str(a.quantize(Decimal("0.01")))} if amount else {})}
             for k, (n, a) in groups.items()]
     return sorted(rows, key=lambda x: (-x["count"], x[by]))
 

@@ -252,7 +252,7 @@ def whitelist_api(session: Session, scope: Scope, whitelist_id: int) -> dict[str
     data = wl.whitelist_view(session, scope, whitelist_id)
     out = _whitelist_row(data["whitelist"])
     if scope.governance:
-        out["pushed_to"] = data["pushed"]
+        out["pushed_to"] = [name for name, _ in data["pushed"]]
     out["entries"] = [{
         "id": e["entry"].id, "name": e["entry"].name, "region_code": e["entry"].region_code,
         "valid_patents": e["entry"].valid_patents, "high_value_patents": e["entry"].high_value_patents,

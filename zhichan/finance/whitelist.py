@@ -163,16 +163,16 @@ def whitelist_view(session: Session, scope: Scope, whitelist_id: int) -> dict[st
     row = visible(session, scope, whitelist_id)
     entries = list(session.scalars(select(WhitelistEntry).where(WhitelistEntry.whitelist_id == row.id)
                                    .order_by(WhitelistEntry.high_value_patents.desc(), WhitelistEntry.id)))
-    query = (select(WhitelistFeedback, Organization.name).join(Organization, Organization.id == WhitelistFeedback.bank_org_id)
+    query = (select(WhitelistFeedback, Organization.name, Organization.name_en).join(Organization, Organization.id == WhitelistFeedback.bank_org_id)
              .where(WhitelistFeedback.entry_id.in_([e.id for e in entries])))
     if not scope.governance:
         query = query.where(WhitelistFeedback.bank_org_id == scope.org_id)
     by_entry: dict[int, list[dict[str, Any]]] = {}
-    for fb, bank_name in session.execute(query):
-        by_entry.setdefault(fb.entry_id, []).append({"bank": bank_name, "decision": fb.decision,
+    for fb, bank_name, bank_name_en in session.execute(query):
+        by_entry.setdefault(fb.entry_id, []).append({"bank": bank_name, "bank_en": bank_name_en, "decision": fb.decision,
                                                      "loan_amount": fb.loan_amount, "note": fb.note, "at": fb.at})
-    pushed = [name for (name,) in session.execute(
-        select(Organization.name).join(WhitelistPush, WhitelistPush.bank_org_id == Organization.id)
+    pushed = [(name, name_en) for (name, name_en) in session.execute(
+        select(Organization.name, Organization.name_en).join(WhitelistPush, WhitelistPush.bank_org_id == Organization.id)
         .where(WhitelistPush.whitelist_id == row.id).order_by(Organization.name))] if scope.governance else []
     return {"whitelist": row, "criteria": json.loads(row.criteria), "pushed": pushed,
             "entries": [{"entry": e, "feedback": by_entry.get(e.id, [])} for e in entries]}

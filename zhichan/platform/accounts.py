@@ -327,14 +327,15 @@ def create_session(session: Session, user: User, ip: str = "") -> str:
 
 #: What the per-request credential lookup reads besides the credential: the caller's scope.
 _CALLER = (User.id.label("user_id"), User.username, User.role, User.is_active, Organization.id.label("org_id"),
-           Organization.name.label("org_name"), Organization.kind.label("org_kind"),
+           Organization.name.label("org_name"), Organization.name_en.label("org_name_en"),
+           Organization.kind.label("org_kind"),
            Organization.path.label("org_path"), Organization.region_code, Organization.party_key,
            User.must_change_password)
 
 
 def _caller_scope(row: Any) -> Scope:
     return make_scope(role=row.role, user_id=row.user_id, username=row.username, org_id=row.org_id,
-                      org_name=row.org_name, org_kind=row.org_kind, org_path=row.org_path,
+                      org_name=row.org_name, org_name_en=row.org_name_en or "", org_kind=row.org_kind, org_path=row.org_path,
                       region_code=row.region_code, party_key=row.party_key,
                       must_change_password=bool(row.must_change_password))
 

@@ -56,6 +56,8 @@ class Organization(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: the English name where known (English pages show it; without it they show ``name``)
+    name_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     #: GB/T 2260 6-digit code of the area the organization governs (or where an enterprise sits).
     region_code: Mapped[str] = mapped_column(String(12))

@@ -37,13 +37,19 @@ def create_org(
     parent: Organization | None = None,
     *,
     party_key: str | None = None,
+    name_en: str | None = None,
 ) -> Organization:
-    """Add an organization below ``parent``; its region must lie inside the parent's."""
+    """Add an organization below ``parent``; its region must lie inside the parent's. ``name_en``: its
+    English name where known (English pages fall back to ``name`` without it)."""
     kind = OrgKind(kind)
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InputError("机构名称不能为空且不超过200字 / organization name must be 1-200 characters",
                          details={"field": "name"})
+    name_en = (name_en or "").strip() or None
+    if name_en is not None and len(name_en) > 200:
+        raise InputError("英文名称不超过200字 / the English name must be at most 200 characters",
+                         details={"field": "name_en"})
     region_code = _field(normalize_region_code, region_code, "region_code")
     if parent is None:
         if kind != OrgKind.NATION and session.scalar(select(Organization.id).limit(1)) is not None:
@@ -60,13 +66,24 @@ def create_org(
     if kind == OrgKind.ENTERPRISE and not party_key:
         raise InputError("企业须关联权利人 / an enterprise needs its corpus party_key", details={"field": "party_key"})
     org = Organization(
-        name=name, kind=kind, region_code=region_code, parent_id=parent.id if parent else None, party_key=party_key
+        name=name, name_en=name_en, kind=kind, region_code=region_code, parent_id=parent.id if parent else None, party_key=party_key
     )
     session.add(org)
     session.flush()
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     session.flush()
     return org
+
+
+def org_display_name(name: str | None, name_en: str | None, lang: str) -> str:
+    """An organization's name as a page in ``lang`` shows it: in English its English name, else the
+    English half of a name stored as ``"中文 / English"`` (as organizations were named before ``name_en``),
+    else its (Chinese) name — a name the platform does not know in English is data, shown as it is; in
+    Chinese the name (the Chinese half of a bilingual one)."""
+    zh, sep, en = (name or "").partition(" / ")
+    if lang == "en":
+        return (name_en or "").strip() or (en if sep else zh)
+    return zh
 
 
 def get_org(session: Session, org_id: int) -> Organization:
@@ -120,7 +137,7 @@ PartyLookup = Callable[[str], str | None]
 
 def add_org(
     session: Session, scope: Scope, *, name: str, kind: str, region_code: str, parent_id: int,
-    party_key: str | None = None, parties: PartyLookup | None = None,
+    party_key: str | None = None, parties: PartyLookup | None = None, name_en: str | None = None,
 ) -> Organization:
     """Admin action: create an organization inside the admin's own subtree.
 
@@ -157,7 +174,7 @@ def add_org(
                 details={"field": "party_key"})
     else:
         party_key = None
-    return create_org(session, name, kind, region_code, parent, party_key=party_key)
+    return create_org(session, name, kind, region_code, parent, party_key=party_key, name_en=name_en)
 
 
 def _field(check: Callable[[str], str], value: str, field: str) -> str:
@@ -172,12 +189,13 @@ def scope_for_user(session: Session, user: User, org: Organization | None = None
     """Derive the caller's :class:`Scope` from its user row and organization (loaded when not given)."""
     org = org if org is not None and org.id == user.org_id else get_org(session, user.org_id)
     return make_scope(role=user.role, user_id=user.id, username=user.username, org_id=org.id, org_name=org.name,
-                      org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key,
+                      org_name_en=org.name_en or "", org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key,
                       must_change_password=bool(user.must_change_password))
 
 
 def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name: str, org_kind: str,
-               org_path: str, region_code: str, party_key: str | None, must_change_password: bool = False) -> Scope:
+               org_path: str, region_code: str, party_key: str | None, must_change_password: bool = False,
+               org_name_en: str = "") -> Scope:
     """The one rule turning a user and its organization into a :class:`Scope` (ORM rows or the
     columns the per-request credential lookup reads)."""
     region: str | None = region_code
@@ -190,7 +208,7 @@ def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name:
     if Role(role) in (Role.ENTERPRISE_USER, Role.BANK_USER, Role.AGENCY_USER, Role.PUBLIC):
         region = None
     return Scope(role=Role(role), user_id=user_id, username=username, org_id=org_id, org_name=org_name,
-                 org_path=org_path, region_code=region, party_key=key, party_area=area,
+                 org_name_en=org_name_en, org_path=org_path, region_code=region, party_key=key, party_area=area,
                  must_change_password=must_change_password)
 
 
@@ -233,13 +251,13 @@ def seed_demo_tree(session: Session) -> Organization:
     existing = root_org(session)
     if existing is not None:
         return existing
-    nation = create_org(session, "国家知识产权局（演示） / CNIPA (demo)", OrgKind.NATION, NATION_CODE)
+    nation = create_org(session, "国家知识产权局（演示）", OrgKind.NATION, NATION_CODE, name_en="CNIPA (demo)")
     by_code: dict[str, Organization] = {NATION_CODE: nation}
     for code, fallback in _DEMO_AREAS:
         prefix = region_prefix(code)
         parent_code = {2: NATION_CODE, 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
         kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(prefix)]
-        # "中文 / English", as the demo nation's: pages show the half of their language (in_lang)
-        name = f"{_region_name(code, fallback)}知识产权局 / {_region_name(code, code, 'en')} Intellectual Property Office"
-        by_code[code] = create_org(session, name, kind, code, by_code[parent_code])
+        # named in both languages: pages show the name of theirs (org_display_name)
+        by_code[code] = create_org(session, f"{_region_name(code, fallback)}知识产权局", kind, code, by_code[parent_code],
+                                   name_en=f"{_region_name(code, code, 'en')} Intellectual Property Office")
     return nation

@@ -73,6 +73,8 @@ class Scope:
     username: str = ""
     org_id: int | None = None
     org_name: str = ""
+    #: its English name where known (:func:`zhichan.platform.orgs.org_display_name` picks a page's)
+    org_name_en: str = ""
     #: Materialized path of the caller's organization (``/1/4/``); ``None`` for anonymous callers.
     org_path: str | None = None
     #: Region code of the caller's organization (6 digits) — ``None`` when it grants no region access.

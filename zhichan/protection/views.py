@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
+from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
@@ -23,12 +24,12 @@ from zhichan.web.i18n import stored_text
 def offices(session: Session, scope: Scope) -> list[dict[str, Any]]:
     """The offices a complaint may be filed with (a county office handles its area, 第十二条、第二十五条):
     any for the public; an officer enters complaints for its own office or one below it."""
-    query = select(Organization.id, Organization.name, Organization.region_code).where(
+    query = select(Organization.id, Organization.name, Organization.name_en, Organization.region_code).where(
         Organization.kind.in_([str(k) for k in GOVERNANCE_KINDS]))
     if scope.governance and scope.org_path is not None:
         query = query.where(Organization.path.like(scope.org_path_like()))
     rows = session.execute(query.order_by(Organization.region_code, Organization.id)).all()
-    return [{"id": r.id, "name": r.name, "region_code": r.region_code} for r in rows]
+    return [{"id": r.id, "name": r.name, "name_en": r.name_en, "region_code": r.region_code} for r in rows]
 
 
 def complaint_form(procedures: ProcedureService, session: Session, scope: Scope, lang: str) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def complaint_form(procedures: ProcedureService, session: Session, scope: Scope,
     if scope.role == Role.ENTERPRISE_USER and scope.org_id is not None:
         org = session.get(Organization, scope.org_id)
         parent = session.get(Organization, org.parent_id) if org is not None and org.parent_id else None
-        own = parent.name if parent is not None else None
+        own = org_display_name(parent.name, parent.name_en, lang) if parent is not None else None
     return {**start_view(decl, lang), "offices": [] if own else offices(session, scope), "own_office": own}
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
+from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.talent import service
 from zhichan.talent.scope import viewer
@@ -107,4 +108,4 @@ def apply_view(session: Session, scope: Scope, lang: str) -> dict[str, Any]:
     office = service.handling_office(session, scope)
     return {"kinds": [{"code": k.code, "label": k.label(lang), "certificate": k.certificate}
                       for k in service.kinds().values()],
-            "shareable": list(service.SHAREABLE), "office": office.name}
+            "shareable": list(service.SHAREABLE), "office": org_display_name(office.name, office.name_en, lang)}

@@ -20,6 +20,7 @@ from zhichan.money import MoneyUnit, format_money
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
+from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
@@ -172,6 +173,10 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def region(code: str | None) -> str:
         return region_display_name(str(code), current_lang) if code else ""
 
+    def org_name(name: str | None, name_en: str | None = None) -> str:
+        # an organization in the page's language: its English name where known, else its name
+        return org_display_name(name, name_en, current_lang)
+
     def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
         return labels.facet_value(current_lang, facet, value, fallback)
 
@@ -186,6 +191,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "cite": cite,
         "event_detail": event_detail,
         "region": region,
+        "org_name": org_name,
         "facet_label": facet_label,
         "money": money,
         "lang": current_lang,

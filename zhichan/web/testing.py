@@ -30,6 +30,7 @@ WUHOU_ENTERPRISE = "成都示例科技有限公司"
 JINJIANG_ENTERPRISE = "锦江独有材料有限公司"
 JINJIANG_TITLE = "锦江专属的一种储能装置"
 BANK = "成都示例银行股份有限公司"
+BANK_EN = "Chengdu Example Bank Co., Ltd."
 XSS_TITLE = '一种<script>alert("xss")</script>装置'
 
 
@@ -88,13 +89,15 @@ def seed(engine: Engine) -> None:
     with session_scope(engine) as s:
         nation = create_org(s, "国家局", OrgKind.NATION, "100000")
         sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
-        chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan)
+        # Chengdu's bureau and the bank have English names, the other bureaus none (English pages show their name)
+        chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan,
+                             name_en="Chengdu Intellectual Property Office")
         wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu)
         jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
         ent = create_org(s, WUHOU_ENTERPRISE, OrgKind.ENTERPRISE, "510107", wuhou, party_key=WUHOU_ENTERPRISE)
         ent2 = create_org(s, JINJIANG_ENTERPRISE, OrgKind.ENTERPRISE, "510104", jinjiang,
                           party_key=JINJIANG_ENTERPRISE)
-        bank = create_org(s, BANK, OrgKind.BANK, "510100", chengdu)
+        bank = create_org(s, BANK, OrgKind.BANK, "510100", chengdu, name_en=BANK_EN)
         for username, role, org in [
             ("root", Role.SYSTEM_ADMIN, nation), ("cd_admin", Role.SYSTEM_ADMIN, chengdu),
             ("cd_leader", Role.BUREAU_LEADER, chengdu), ("wuhou", Role.ANALYST, wuhou),

@@ -12,6 +12,7 @@ SELECT
   bank,
   industry,
   industry_name,
+  industry_name_en,
   registered_on,
   registered_on >= DATE '${period_start}' AS registered_in_period,
   synthetic

@@ -10,6 +10,7 @@ SELECT
   bank,
   industry,
   industry_name,
+  industry_name_en,
   debt_amount,
   rights,
   patents,

@@ -102,6 +102,7 @@ def orgs_create(
     request: Request,
     name: str = Form(..., max_length=200),
     kind: str = Form(..., max_length=20),
+    name_en: str = Form("", max_length=200),
     region_code: str = Form(..., max_length=12),
     parent_id: int = Form(...),
     party_key: str = Form("", max_length=300),
@@ -112,15 +113,16 @@ def orgs_create(
     scope.require_admin()
     try:
         org = orgs.add_org(session, scope, name=name, kind=kind, region_code=region_code, parent_id=parent_id,
-                           party_key=party_key or None, parties=lambda key: portal.party_lookup(access, key))
+                           party_key=party_key or None, parties=lambda key: portal.party_lookup(access, key),
+                           name_en=name_en or None)
     except ZhichanError as exc:
-        form = {"name": name, "kind": kind, "region_code": region_code, "parent_id": parent_id,
+        form = {"name": name, "name_en": name_en, "kind": kind, "region_code": region_code, "parent_id": parent_id,
                 "party_key": party_key}
         refused = form_errors(session, exc, form)
         return render(request, "admin_orgs.html", {**_orgs_context(session, scope), **refused},
                       status=exc.http_status)
     audit.record(session, scope, "org.create", f"org:{org.id}",
-                 detail={"name": name, "kind": kind, "party_key": org.party_key}, ip=client_ip(request))
+                 detail={"name": name, "name_en": name_en, "kind": kind, "party_key": org.party_key}, ip=client_ip(request))
     return RedirectResponse("/admin/orgs", status_code=303)
 
 

@@ -34,6 +34,8 @@ class Me(BaseModel):
     username: str
     role: str
     organization: str
+    #: its English name where known, else ""
+    organization_en: str = ""
     region_code: str | None
     enterprise: str | None
 
@@ -89,7 +91,7 @@ def _job_out(job: Job) -> JobOut:
 @router.get("/me", response_model=Me, summary="当前调用者 / the caller", responses=errors(401))
 def me(scope: Scope = ScopeDep) -> Me:
     return Me(authenticated=scope.is_authenticated, username=scope.username, role=scope.role,
-              organization=scope.org_name, region_code=scope.region_code, enterprise=scope.party_key)
+              organization=scope.org_name, organization_en=scope.org_name_en, region_code=scope.region_code, enterprise=scope.party_key)
 
 
 @router.get("/jobs", response_model=list[JobOut], summary="后台任务 / jobs of your organization subtree",
@@ -121,14 +123,14 @@ def get_job(job_id: int = Path(..., ge=1, le=2**31 - 1), scope: Scope = ScopeDep
 @router.get("/admin/users", summary="用户（管理员）/ users (admins)", responses=errors(401, 403))
 def admin_users(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[str, Any]]:
     return [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
-             "org_id": o.id, "organization": o.name, "active": u.is_active}
+             "org_id": o.id, "organization": o.name, "organization_en": o.name_en, "active": u.is_active}
             for u, o in accounts.list_users(session, scope)]
 
 
 @router.get("/admin/orgs", summary="机构（管理员）/ organizations (admins)", responses=errors(401, 403))
 def admin_orgs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[str, Any]]:
     scope.require_admin()
-    return [{"id": o.id, "name": o.name, "kind": o.kind, "region_code": o.region_code, "parent_id": o.parent_id,
+    return [{"id": o.id, "name": o.name, "name_en": o.name_en, "kind": o.kind, "region_code": o.region_code, "parent_id": o.parent_id,
              "party_key": o.party_key} for o in orgs.list_orgs(session, scope)]
 
 

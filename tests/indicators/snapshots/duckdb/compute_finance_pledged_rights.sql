@@ -13,6 +13,7 @@ WITH finance_pledged_rights AS (
     bank,
     industry,
     industry_name,
+    industry_name_en,
     registered_on,
     registered_on >= DATE '2023-01-01' AS registered_in_period,
     synthetic

@@ -11,6 +11,7 @@ WITH finance_pledges AS (
     bank,
     industry,
     industry_name,
+    industry_name_en,
     debt_amount,
     rights,
     patents,

@@ -11,6 +11,7 @@ WITH finance_pledged_rights AS (
     bank,
     industry,
     industry_name,
+    industry_name_en,
     registered_on,
     registered_on >= CAST('2023-01-01' AS DATE) AS registered_in_period,
     synthetic

@@ -8,6 +8,7 @@ WITH finance_pledges AS (
     bank,
     industry,
     industry_name,
+    industry_name_en,
     debt_amount,
     rights,
     patents,

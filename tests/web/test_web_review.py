@@ -1,0 +1,128 @@
+"""What the page-by-page review of the pages a bureau sees first found (session 10): numbers aligned and
+formatted in their columns, tables with headings, regions named rather than coded, filters that say
+what an empty choice means, empty panels that say why — in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import sign_in
+from tests.web.test_web_languages import _visible_text
+from zhichan.platform.db import session_scope
+from zhichan.web.testing import login_as
+
+
+def _main(html: str) -> str:
+    return html.split("<main>", 1)[-1].split("</main>", 1)[0]
+
+
+def test_sub_region_tables_right_align_numbers_with_two_decimals_per_10k(client, env):
+    login_as(client, env.engine, "cd_leader")
+    for url, table in (("/regions/510100", r"<table class=\"list\">.*?</table>"),
+                       ("/cockpit?region=510100", r"<table class=\"list\" id=\"children-table\">.*?</table>")):
+        html = re.search(table, client.get(url).text, re.S)
+        assert html is not None, url
+        head = html.group(0).split("</thead>", 1)[0]
+        assert head.count('<th class="num">') == 2, url
+        # each row: the count (a link on the cockpit), then the rate per 10k people with two decimals
+        rates = re.findall(r'</td><td class="num">([^<]*)</td></tr>', html.group(0))
+        assert rates and all(re.fullmatch(r"[0-9,]+\.[0-9]{2}", r) for r in rates), (url, rates)
+
+
+def test_the_cockpits_top_holders_have_headings(client, env):
+    login_as(client, env.engine, "cd_leader")
+    for lang, heads in (("en", ("Patentee", "Valid invention patents")), ("zh", ("专利权人", "有效发明专利"))):
+        html = client.get(f"/cockpit?region=510100&lang={lang}").text
+        table = html.split('id="top-holders"', 1)[1].split("</table>", 1)[0]
+        assert all(h in _visible_text(table.split("</thead>", 1)[0]) for h in heads), lang
+
+
+def test_the_enterprise_page_heads_its_kind_and_status_table(client, env):
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    login_as(client, env.engine, "cd_leader")
+    html = client.get(f"/enterprises/{WUHOU_ENTERPRISE}?lang=en").text
+    table = html.split('id="by-kind"', 1)[1].split("</table>", 1)[0]
+    assert "Kind" in table and "Status" in table and '<th class="num">Patents</th>' in table
+    assert re.search(r'<td class="num">[0-9,]+</td>', table)
+
+
+def test_priority_quotas_name_the_province_and_its_cities(client, env):
+    from sqlalchemy import select
+
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.services import priority
+
+    with session_scope(env.engine) as s:
+        root = scope_for_user(s, s.scalar(select(User).where(User.username == "root")))
+        priority.set_quota(s, root, 2026, "510000", 12)
+        priority.allocate(s, root, 2026, "510100", 5)
+    login_as(client, env.engine, "root")
+    for lang, names, codes_only in (("en", ("Sichuan", "Chengdu"), "四川省"), ("zh", ("四川省", "成都市"), "Sichuan")):
+        section = _main(client.get(f"/services/priority/quotas?year=2026&lang={lang}").text)
+        section = section.split('id="quota-510000"', 1)[1].split("</section>", 1)[0]
+        text = _visible_text(section)
+        assert all(n in text for n in names) and codes_only not in text, (lang, text)
+
+
+def test_the_talent_filters_say_what_an_empty_choice_means(client, env):
+    login_as(client, env.engine, "wuhou_officer")
+    for lang, kinds, status, region in (("en", "All kinds", "Any status", "Region"),
+                                        ("zh", "全部类别", "全部状态", "地区")):
+        html = client.get(f"/talent?lang={lang}").text
+        assert f'<option value="">{kinds}</option>' in html and f'<option value="">{status}</option>' in html, lang
+        if 'id="talent-people"' in html:
+            assert f"<th>{region}</th>" in html.split('id="talent-people"', 1)[1].split("</thead>", 1)[0], lang
+
+
+def test_the_navigation_page_says_why_it_lists_no_report(client, env):
+    login_as(client, env.engine, "cd_leader")
+    for lang, words in (("en", "run an analysis"), ("zh", "运行分析")):
+        html = client.get(f"/navigation?lang={lang}").text
+        empty = re.search(r'<p class="muted" id="runs-empty">(.*?)</p>', html, re.S)
+        assert empty is not None and words in empty.group(1), lang
+
+
+def test_the_services_catalogue_labels_its_area(client, env):
+    login_as(client, env.engine, "cd_leader")
+    assert "Area: " in _visible_text(client.get("/services?region=510100&lang=en").text)
+
+
+@pytest.mark.browser
+def test_numbers_sit_right_in_their_columns_and_action_links_look_like_buttons(page, artifacts_dir: Path) -> None:
+    sign_in(page, "cd_leader")
+    page.goto("/regions/510100?lang=en")
+    cell = page.locator("table.list td.num").first
+    assert cell.evaluate("e => getComputedStyle(e).textAlign") == "right"
+    assert page.locator("table.list th.num").first.evaluate("e => getComputedStyle(e).textAlign") == "right"
+    page.screenshot(path=str(artifacts_dir / "review-region-en.png"), full_page=True)
+    page.goto("/finance?lang=en")
+    links = page.locator("a.button")
+    assert links.count() >= 2
+    assert links.first.evaluate("e => getComputedStyle(e).display") == "inline-block"
+    first, second = (links.nth(i).bounding_box() for i in (0, 1))
+    assert first is not None and second is not None and second["x"] >= first["x"] + first["width"] + 4
+    page.screenshot(path=str(artifacts_dir / "review-finance-en.png"), full_page=True)
+
+
+def test_the_patent_page_marks_a_field_the_record_lacks(client, env):
+    login_as(client, env.engine, "cd_leader")
+    html = client.get(f"/patents/{env.numbers['wuhou']}?lang=en").text  # no agency, inventors given
+    assert re.search(r"<dt>Agency</dt><dd>—</dd>", html)
+    assert not re.search(r"<dd>\s*</dd>", html.split('class="biblio"', 1)[1].split("</dl>", 1)[0])
+
+
+def test_a_county_without_sub_regions_says_so_instead_of_empty_panels(client, env):
+    login_as(client, env.engine, "wuhou")
+    for lang, words in (("en", "no sub-regions"), ("zh", "没有下级行政区划")):
+        cockpit = client.get(f"/cockpit?region=510107&lang={lang}").text
+        assert 'id="children-table"' not in cockpit
+        for panel in ("map-none", "ranking-none"):
+            found = re.search(rf'id="{panel}">(.*?)</p>', cockpit, re.S)
+            assert found is not None and words in found.group(1), (lang, panel)
+        region = client.get(f"/regions/510107?lang={lang}").text
+        assert words in re.search(r'id="children-none">(.*?)</p>', region, re.S).group(1), lang  # type: ignore[union-attr]
