@@ -110,6 +110,28 @@ def test_an_update_with_every_kind_of_row_gives_the_whole_sorts_snapshot(
     assert result.added > 100 and result.updated > 50 and result.unchanged > 20 and result.rejected >= 2
 
 
+def test_the_whole_sort_of_a_small_update_to_a_large_table_runs_in_ranges(
+        tmp_path: Path, settings: Settings, generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback sort's ranges count the stored rows too: 30 records updated in a table of 600 are
+    sorted in ranges of ~100 (before: one range of the whole table, since 30 staged rows made one)."""
+    monkeypatch.setattr(importing, "MERGE_RANGE_ROWS", 100)
+    ranges: list[int] = []
+    key_ranges = importing._key_ranges
+
+    def spy(*args: Any) -> list[str]:
+        found = key_ranges(*args)
+        ranges.append(len(found))
+        return found
+
+    monkeypatch.setattr(importing, "_key_ranges", spy)
+    header, rows = generated
+    first = write_csv(tmp_path / "first.csv", header, [list(r) for r in rows[:600]])
+    update = [_changed(header, r) for r in rows[:600:20]]
+    result, _ = _both_ways(tmp_path, monkeypatch, first, write_csv(tmp_path / "update.csv", header, update))
+    assert result.updated == 30
+    assert ranges[-1] >= 6  # the update's whole sort (the first import's too: 600 rows)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_updates_give_the_whole_sorts_snapshot(tmp_path: Path, settings: Settings, generated,
                                                          monkeypatch: pytest.MonkeyPatch, seed: int) -> None:

@@ -753,7 +753,8 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
                 WHERE s.{key} IN (SELECT key FROM outcome WHERE outcome IN ('added', 'updated'))
                   AND {where.format(key="s." + key)}
                 ORDER BY 1
-            """ for where in _key_ranges(con, key, sum(counts.values()))]))
+            """ for where in _key_ranges(con, key, table,
+                                         sum(counts.values()) + (parent.counts.get(table, 0) if parent else 0))]))
             if table == "patents":
                 result.events_added = _merge_events(con, writer, staging, mapper.name)
             result.snapshot_id = writer.id  # the manifest's import block is the history record
@@ -1028,14 +1029,17 @@ def _in_background(con: Any, queries: list[str]) -> Iterator[pa.RecordBatch]:
 MERGE_RANGE_ROWS = 250_000
 
 
-def _key_ranges(con: Any, key: str, staged_rows: int) -> list[str]:
+def _key_ranges(con: Any, key: str, table: str, rows: int) -> list[str]:
     """Conditions (``{key}`` to fill in) that split the key space into ranges of about
-    :data:`MERGE_RANGE_ROWS` staged records each, bounded by quantiles of the staged keys."""
-    parts = -(-staged_rows // MERGE_RANGE_ROWS)
+    :data:`MERGE_RANGE_ROWS` of the ``rows`` to merge each (stored and staged: an update of a few
+    records to a large table is sorted in ranges too), bounded by quantiles of the stored and staged keys."""
+    parts = -(-rows // MERGE_RANGE_ROWS)
     if parts <= 1:
         return ["true"]
     quantiles = ", ".join(str(i / parts) for i in range(1, parts))
-    bounds = sorted(set(con.execute(f"SELECT quantile_disc({key}, [{quantiles}]) FROM staged").fetchall()[0][0]))
+    bounds = sorted(set(con.execute(f"""
+        SELECT quantile_disc(k, [{quantiles}]) FROM (SELECT {key} AS k FROM {table} UNION ALL SELECT {key} FROM staged)
+    """).fetchall()[0][0]))
     literals = ["'" + str(b).replace("'", "''") + "'" for b in bounds]
     conditions = [f"{{key}} < {literals[0]}"]
     conditions += [f"{{key}} >= {lo} AND {{key}} < {hi}" for lo, hi in itertools.pairwise(literals)]
