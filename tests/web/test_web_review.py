@@ -126,3 +126,21 @@ def test_a_county_without_sub_regions_says_so_instead_of_empty_panels(client, en
             assert found is not None and words in found.group(1), (lang, panel)
         region = client.get(f"/regions/510107?lang={lang}").text
         assert words in re.search(r'id="children-none">(.*?)</p>', region, re.S).group(1), lang  # type: ignore[union-attr]
+
+
+def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(client, env):
+    """A chart in a card drew its own title under the card's heading ("Map" twice, "Ranking" twice);
+    the static image keeps it. The indicator panel's values sit right like every number column."""
+    import json
+
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/cockpit?region=510100&lang=en").text
+    specs = dict(re.findall(r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>', html, re.S))
+    assert {"chart-map", "chart-trend", "chart-ranking"} <= set(specs)
+    for name in ("chart-map", "chart-trend", "chart-ranking"):
+        assert "title" not in json.loads(specs[name]), name
+    from zhichan.indicators import charts
+
+    assert charts.trend_chart({"trend": [{"year": 2024, "applications": 1, "invention_grants": 1}]}, "en").spec()["title"]
+    panel = html.split('id="indicator-table"', 1)[1].split("</table>", 1)[0]
+    assert '<th class="num">Value</th>' in panel and panel.count('<td class="num"><a class="records-link"') >= 3

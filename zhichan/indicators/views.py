@@ -60,7 +60,7 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
         for target in data["targets"]:
             target["status"] = charts.gauge_status(target)
             target["label"] = charts.gauge_label(target, lang)
-        data["chart"] = charts.gauges_chart(data["targets"], lang).spec() if data["targets"] else None
+        data["chart"] = charts.gauges_chart(data["targets"], lang).card_spec() if data["targets"] else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
         data["_fingerprint"] = plans.fingerprint(files)
         data["per_10k"] = portal.per_10k_basis(access.require_snapshot())
@@ -89,9 +89,9 @@ def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt
     overview = portal.region_overview(access, scope, code, as_of)
     has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
     specs = {
-        "trend": charts.trend_chart(overview, lang).spec(),
-        "ranking": charts.ranking_chart(overview, lang).spec() if overview["children"] else None,
-        "map": charts.map_chart(overview, lang, geo_url=f"/geo/{overview['code']}.json").spec() if has_geo else None,
+        "trend": charts.trend_chart(overview, lang).card_spec(),
+        "ranking": charts.ranking_chart(overview, lang).card_spec() if overview["children"] else None,
+        "map": charts.map_chart(overview, lang, geo_url=f"/geo/{overview['code']}.json").card_spec() if has_geo else None,
     }
     return {
         "overview": overview,

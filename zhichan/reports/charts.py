@@ -95,6 +95,13 @@ class Chart:
         # Altair names inline datasets by content hash: stable, but the $schema URL is only a label.
         return json.loads(json.dumps(spec, ensure_ascii=False, sort_keys=True))
 
+    def card_spec(self) -> dict[str, Any]:
+        """The specification for a page's card whose heading already names the chart: without its
+        title (images, reports and exports keep it)."""
+        spec = self.spec()
+        spec.pop("title", None)
+        return spec
+
     def spec_json(self) -> str:
         return json.dumps(self.spec(), ensure_ascii=False, sort_keys=True)
 
