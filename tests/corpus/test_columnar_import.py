@@ -8,7 +8,6 @@ the row path in every way the columnar expressions leave to it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.corpus.helpers import write_csv
+from tests.corpus.helpers import generated_export, write_csv
 from zhichan.corpus.importing import ImportResult, import_file
 from zhichan.corpus.store import CorpusStore, duckdb_connect
 from zhichan.corpus.validate import FieldError, check_character, normalize_application_number
@@ -65,15 +64,7 @@ def _both(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: st
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
-    from zhichan.corpus.exporting import export_commercial
-    from zhichan.corpus.generator import generate
-
-    folder = tmp_path_factory.mktemp("generated")
-    source = generate(600, 23, store=CorpusStore(folder / "source"))
-    export_commercial(source, folder / "export.csv")
-    with open(folder / "export.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    return rows[0], rows[1:]
+    return generated_export(tmp_path_factory.mktemp("generated"), 600, 23)
 
 
 #: (column, value) put into one row each: rows the columnar expressions must leave to the row path

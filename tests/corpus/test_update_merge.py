@@ -9,7 +9,6 @@ some and leaves others (which are then taken whole: hard links to the parent's f
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import random
@@ -21,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import zhichan.corpus.importing as importing
-from tests.corpus.helpers import write_csv
+from tests.corpus.helpers import generated_export, write_csv
 from zhichan.corpus import store as store_module
 from zhichan.corpus.store import CorpusStore, in_key_order
 from zhichan.settings import Settings
@@ -31,15 +30,7 @@ AS_OF = dt.date(2025, 12, 31)
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
-    from zhichan.corpus.exporting import export_commercial
-    from zhichan.corpus.generator import generate
-
-    folder = tmp_path_factory.mktemp("generated")
-    source = generate(900, 31, store=CorpusStore(folder / "source"))
-    export_commercial(source, folder / "export.csv")
-    with open(folder / "export.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    return rows[0], rows[1:]
+    return generated_export(tmp_path_factory.mktemp("generated"), 900, 31)
 
 
 def _tables(store: CorpusStore) -> dict[str, list[tuple[Any, ...]]]:

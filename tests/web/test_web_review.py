@@ -96,6 +96,7 @@ def test_the_services_catalogue_labels_its_area(client, env):
 def test_numbers_sit_right_in_their_columns_and_action_links_look_like_buttons(page, artifacts_dir: Path) -> None:
     sign_in(page, "cd_leader")
     page.goto("/regions/510100?lang=en")
+    page.wait_for_load_state("networkidle")  # the map's boundaries fetched (leaving earlier aborts the request)
     cell = page.locator("table.list td.num").first
     assert cell.evaluate("e => getComputedStyle(e).textAlign") == "right"
     assert page.locator("table.list th.num").first.evaluate("e => getComputedStyle(e).textAlign") == "right"
@@ -144,3 +145,5 @@ def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(c
     assert charts.trend_chart({"trend": [{"year": 2024, "applications": 1, "invention_grants": 1}]}, "en").spec()["title"]
     panel = html.split('id="indicator-table"', 1)[1].split("</table>", 1)[0]
     assert '<th class="num">Value</th>' in panel and panel.count('<td class="num"><a class="records-link"') >= 3
+    tile = re.search(r'valid_inventions_per_10k/records\?as_of=[0-9-]+">([^<]*)</a>', html)
+    assert tile is not None and re.fullmatch(r"[0-9,]+\.[0-9]{2}", tile.group(1)), tile  # as the tables show it
