@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -302,7 +303,26 @@ def read_yaml(text: bytes | str, source: str) -> dict[str, Any]:
 
 
 def parse_declaration(data: dict[str, Any], source: str) -> Declaration:
-    """A declaration from its mapping, checked; :class:`ConfigError` names the file and the problem."""
+    """A declaration from its mapping, checked; :class:`ConfigError` names the file and the problem.
+    Declarations are immutable, so one mapping is checked (and its state chart built) once per process:
+    every app, CLI run and test loads the registry, and checking ~25 declarations cost ~0.3 CPU-s."""
+    try:
+        key = (source, json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr))
+    except (TypeError, ValueError):  # keys of mixed types: checked every time, like any invalid file
+        return _parse(data, source)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= 512:  # a bureau editing its files all day: keep the memory bounded
+            _PARSED.clear()
+        found = _PARSED[key] = _parse(data, source)
+    return found
+
+
+#: checked declarations by (source, canonical mapping); a few dozen per process
+_PARSED: dict[tuple[str, str], Declaration] = {}
+
+
+def _parse(data: dict[str, Any], source: str) -> Declaration:
     try:
         declaration = Declaration.model_validate(data)
         declaration.machine  # noqa: B018 - builds and checks the state graph
@@ -327,6 +347,22 @@ def overlay(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[dict[str, Any], str], ...]:
+    """The declaration files shipped in the domain packages, read once per process (they are part of
+    the installed code); each load works on a copy."""
+    found: list[tuple[dict[str, Any], str]] = []
+    for package in DOMAIN_PACKAGES:
+        shipped = files(package) / "definitions"
+        if not shipped.is_dir():
+            continue
+        for item in sorted(shipped.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".yaml"):
+                source = f"{package.removeprefix('zhichan.')}/definitions/{item.name}"
+                found.append((read_yaml(item.read_bytes(), source), source))
+    return tuple(found)
+
+
 class ProcedureRegistry:
     """The declarations one app (or CLI run) uses: the shipped ones, replaced by local files."""
 
@@ -339,15 +375,8 @@ class ProcedureRegistry:
     def load(cls, local_dir: Path | None = None) -> ProcedureRegistry:
         """The shipped declarations, then a bureau's own folder: a local file replaces the shipped file of
         the same procedure and jurisdiction; two files of one folder for the same pair are refused."""
-        raw: list[tuple[dict[str, Any], str, str]] = []
-        for package in DOMAIN_PACKAGES:
-            shipped = files(package) / "definitions"
-            if not shipped.is_dir():
-                continue
-            for item in sorted(shipped.iterdir(), key=lambda p: p.name):
-                if item.name.endswith(".yaml"):
-                    source = f"{package.removeprefix('zhichan.')}/definitions/{item.name}"
-                    raw.append((read_yaml(item.read_bytes(), source), source, "shipped"))
+        raw: list[tuple[dict[str, Any], str, str]] = [(copy.deepcopy(data), source, "shipped")
+                                                      for data, source in _shipped()]
         if local_dir is not None:
             for path in sorted(Path(local_dir).glob("*.yaml")):
                 raw.append((read_yaml(path.read_bytes(), str(path)), str(path), "local"))
