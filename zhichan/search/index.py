@@ -304,7 +304,8 @@ class SearchIndex:
     def worth_halves(self, node: Node, sort: str = "relevance") -> bool:
         """Whether sorting the hits of ``node`` on two halves pays. A date sort always (its halves
         merge by date at no extra cost); a ranking by relevance costs a second search that scores
-        the halves' proposals again (~12–17 ms at 10M), so only for a query that reads at least
+        the halves' proposals again (at 10M ~4–18 ms CPU by QueryCompiler.rescoring, the term set 3–12
+        of it; by the query itself, where that does not apply, up to ~35), so only for a query that reads at least
         :data:`SPLIT_RANK_MIN_POSTINGS` postings (:meth:`QueryCompiler.postings`). Counting and
         facets always run on both halves: they merge exactly at no extra cost."""
         if self.halves is None:
