@@ -103,7 +103,7 @@ def searched_ranking(index: SearchIndex, node: Any, total: int, limit: int, spli
     """:func:`searched` with the ranking forced onto one thread or the halves (the facets on the halves
     either way): the two paths :data:`zhichan.search.index.SPLIT_RANK_MIN_POSTINGS` chooses between."""
     index.forget_results()
-    index.top(index.compile(node), limit=RESULT_DEPTH, split=split)
+    index.top(index.compile(node), limit=RESULT_DEPTH, split=split, node=node)
     if total > limit:
         index.estimated_facets(node, total, limit // service.SAMPLE_PART)
     else:
