@@ -12,6 +12,9 @@ each of the 20 hits) and every facet list.
     # its ranking on one thread and on the halves, interleaved, and the set's p50 / p95 per threshold
     PYTHONPATH=. .venv/bin/python benchmarks/search_split.py --corpus /work/benchdata/s10-search/s10m/corpus \\
         --threshold --repeat 10
+    # the second scoring of a ranking on the halves: the query AND the proposals vs QueryCompiler.rescoring
+    PYTHONPATH=. .venv/bin/python benchmarks/search_split.py --corpus /work/benchdata/s11-search/s10m/corpus \\
+        --rescoring --repeat 10
 
 Reads only.
 """
@@ -90,11 +93,17 @@ def searched(index: SearchIndex, node: Any, total: int, limit: int) -> None:
         index.facets(node)
 
 
+def ranked_page(index: SearchIndex, node: Any) -> None:
+    """The ranked first page alone, cold (a search without facets)."""
+    index.forget_results()
+    index.ranked(node, limit=20)
+
+
 def searched_ranking(index: SearchIndex, node: Any, total: int, limit: int, split: bool) -> None:
     """:func:`searched` with the ranking forced onto one thread or the halves (the facets on the halves
     either way): the two paths :data:`zhichan.search.index.SPLIT_RANK_MIN_POSTINGS` chooses between."""
     index.forget_results()
-    index.top(index.compile(node), limit=RESULT_DEPTH, split=split)
+    index.top(index.compile(node), limit=RESULT_DEPTH, split=split, node=node)
     if total > limit:
         index.estimated_facets(node, total, limit // service.SAMPLE_PART)
     else:
@@ -162,6 +171,67 @@ def threshold(corpus: Path, repeat: int) -> None:
             figures.append(f"{pct(values, .5):.1f} / {pct(values, .95):.1f}")
         on_halves = [name for name in chosen if chosen[name] == "ranking on the halves"]
         print(f"| {label} | {len(on_halves)}: {', '.join(on_halves) or '—'} | " + " | ".join(figures) + " |")
+
+
+def rescoring(corpus: Path, repeat: int) -> None:
+    """The second scoring of a ranking on the halves (``SearchIndex._top_split``): the proposals scored
+    by ``query AND among`` (before 2026-12-05 afternoon) and by ``QueryCompiler.rescoring(node) AND
+    among``, interleaved (the order rotating), in the product's search as the product runs it (cold,
+    the ranking on the halves above the threshold): the ranked page alone and with the facets. Wall
+    time, CPU of the process, critical path; checks that both ways give the same first page."""
+    snapshot = CorpusStore(corpus).current()
+    path = index_path(snapshot)
+    assert path is not None
+    index = SearchIndex(path, 0)
+    assert index.halves is not None, "the index has one segment: nothing to split"
+    limit = get_settings().search_facets_exact_max_hits
+    critical = CriticalPath(index)
+    real = index.compiler.rescoring
+    ways: dict[str, Callable[[Any], Any]] = {"query AND among": lambda node: None, "rescoring(node) AND among": real}
+    print(f"\n# {path}: {index.searcher.num_docs:,} documents, {index.searcher.num_segments} segments; "
+          f"{os.cpu_count()} cores; load before {os.getloadavg()}")
+    index.count(index.compile(parse("电池")))
+    index.facets(parse("电池"))
+    kinds = ("page", "page + facets")
+    print(f"\nms p50 (critical path), repeat {repeat}, interleaved: " + " → ".join(ways) +
+          "\n| query | hits | on the halves | page | page + facets | CPU of the process, page + facets | same page |"
+          "\n|---|---:|---|---:|---:|---:|---|")
+    whole: dict[tuple[str, str, str], list[float]] = {}
+    for _, query in QUERIES:
+        node = parse(query)
+        total = index.count(index.compiler.matching(node))
+        samples: dict[tuple[str, str, str], list[float]] = {}
+        names = list(ways)
+        for i in range(repeat):
+            for way in names[i % 2:] + names[:i % 2]:
+                index.compiler.rescoring = ways[way]  # type: ignore[method-assign]
+                for kind in kinds:
+                    run = partial(searched, index, node, total, limit) if kind == "page + facets" else partial(
+                        ranked_page, index, node)
+                    t, c = time.perf_counter(), time.process_time()
+                    got = critical.measure(run)
+                    for m, v in (("wall", (time.perf_counter() - t) * 1000), ("cpu", (time.process_time() - c) * 1000),
+                                 ("path", got)):
+                        samples.setdefault((way, kind, m), []).append(v)
+                        whole.setdefault((way, kind, m), []).append(v)
+        pages = []
+        for way in ways:
+            index.compiler.rescoring = ways[way]  # type: ignore[method-assign]
+            index.forget_results()
+            count, hits = index.ranked(node, limit=20)
+            rows = index.searcher.fast_field_values("row", [a for _, a in hits]) if hits else []
+            pages.append((count, [(s, int(r)) for (s, _), r in zip(hits, rows, strict=True)]))  # type: ignore[arg-type]
+        cells = " | ".join(" → ".join(f"{pct(samples[(w, k, 'path')], .5):.1f}" for w in ways) for k in kinds)
+        process = " → ".join(f"{pct(samples[(w, 'page + facets', 'cpu')], .5):.1f}" for w in ways)
+        print(f"| `{query}` | {total:,} | {'yes' if index.worth_halves(node) else 'no'} | {cells} | {process} "
+              f"| {'yes' if pages[0] == pages[1] else 'NO'} |", flush=True)
+    index.compiler.rescoring = real  # type: ignore[method-assign]
+    print(f"\nload after {os.getloadavg()}")
+    for kind in kinds:
+        for m, label in (("path", "critical path"), ("cpu", "CPU of the process"), ("wall", "wall")):
+            print(f"whole set, {kind}, {label}: " + " → ".join(
+                f"p50 {pct(whole[(w, kind, m)], .5):.1f} / p95 {pct(whole[(w, kind, m)], .95):.1f}" for w in ways)
+                + f" ms (p95 {(pct(whole[(names[1], kind, m)], .95) / pct(whole[(names[0], kind, m)], .95) - 1) * 100:+.0f} %)")
 
 
 def half_scores(index: SearchIndex, query: object, one: list[tuple[float, int]]) -> str:
@@ -265,9 +335,12 @@ def main() -> None:
     ap.add_argument("--threshold", action="store_true",
                     help="only the ranking's threshold: the product's search with the ranking on one thread and on "
                     "the halves, and the whole set per candidate SPLIT_RANK_MIN_POSTINGS")
+    ap.add_argument("--rescoring", action="store_true",
+                    help="only the second scoring of a ranking on the halves: query AND among vs "
+                    "QueryCompiler.rescoring(node) AND among, in the product's search")
     args = ap.parse_args()
     for corpus in args.corpus:
-        (threshold if args.threshold else run)(corpus, args.repeat)
+        (threshold if args.threshold else rescoring if args.rescoring else run)(corpus, args.repeat)
 
 
 if __name__ == "__main__":

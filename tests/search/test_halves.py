@@ -5,19 +5,24 @@ facets — on an index of several segments, every kind of query of the mixed set
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import tantivy
 
 from zhichan.corpus.store import Snapshot
+from zhichan.search import fields as F
 from zhichan.search import halves as halves_module
 from zhichan.search import index as index_module
+from zhichan.search.ast import Code, DateRange, Not, Or, walk
 from zhichan.search.halves import Halves, split_segments
 from zhichan.search.index import SearchIndex, merge_top
 from zhichan.search.layout import FACET_FIELDS, SAMPLE_BUCKETS, index_path
 from zhichan.search.parser import parse
+
+from .reference_doc import examples
 
 QUERIES = ("电池", "TI=电池", "(电池 OR 芯片) AND 材料 NOT 回收", '"锂离子电池"', "传感器", "锂", "材料",
            "AD=[2018 TO 2020] AND 芯片", "IPC=H01M AND 材料", "PA=科技", "AD>=1985", "IPC=H01 NOT 电池",
@@ -57,6 +62,62 @@ def test_split_search_answers_as_the_single_searcher(pair: tuple[SearchIndex, Se
         for sort in ("date_desc", "date_asc"):  # equal dates in the whole index's order
             assert page(two, query, offset, sort) == page(one, query, offset, sort)
     assert two.facets(node) == one.facets(node)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_split_ranking_with_the_tree_answers_as_the_single_searcher(pair: tuple[SearchIndex, SearchIndex],
+                                                                    query: str) -> None:
+    """The product path (``ranked``: the tree passed on, the proposals scored by
+    ``QueryCompiler.rescoring`` where it can) on the halves gives the single searcher's pages."""
+    one, two = pair
+    node = parse(query)
+    for offset in (0, 20, 180):
+        want = one.top(one.compile(node), limit=20, offset=offset)
+        got = two.top(two.compile(node), limit=20, offset=offset, split=True, node=node)
+        assert got[0] == want[0]
+        assert [(s, a.segment_ord, a.doc) for s, a in got[1]] == [(s, a.segment_ord, a.doc) for s, a in want[1]]
+
+
+def _rescoring_queries() -> list[str]:
+    return list(dict.fromkeys([*QUERIES, *(q for q, expected in examples() if not expected.startswith("错误"))]))
+
+
+@pytest.mark.parametrize("query", _rescoring_queries())
+def test_rescoring_gives_the_querys_scores_bit_for_bit(pair: tuple[SearchIndex, SearchIndex], query: str) -> None:
+    """``rescoring(node) AND among`` scores every matching document of ``among`` exactly as ``compile(node)``
+    (the float32 scores compared for equality, not closeness), for every query of the reference page
+    that it takes; among holds 300 of the hits and 50 other documents (those it may match too, never
+    ranked by it in the product)."""
+    one, _ = pair
+    node = parse(query)
+    rescoring = one.compiler.rescoring(node)
+    if rescoring is None:
+        assert any(isinstance(n, Or) for n in walk(node)) or isinstance(node, Not) or sum(
+            1 for c in getattr(node, "children", ()) if not isinstance(c, Not | Code | DateRange)) > 2
+        return
+    hits = one.searcher.search(one.compile(node), 100_000, count=False).hits
+    if not hits:
+        return
+    scores = {int(cast(int, r)): s for r, (s, _) in zip(one.searcher.fast_field_values("row", [a for _, a in hits]), hits,
+                                                        strict=True)}
+    rng = random.Random(query)
+    rows = rng.sample(sorted(scores), min(300, len(scores))) + rng.sample(range(one.searcher.num_docs), 50)
+    among = tantivy.Query.const_score_query(tantivy.Query.term_set_query(
+        one.schema, "an", [F.normalize_an(one._number(r)) for r in rows]), 0.0)
+    rescored = one.searcher.search(tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, rescoring), (tantivy.Occur.Must, among)]), 1_000, count=False).hits
+    got = {int(cast(int, r)): s for r, (s, _) in zip(one.searcher.fast_field_values("row", [a for _, a in rescored]),
+                                                     rescored, strict=True)}
+    sampled = [r for r in rows if r in scores]
+    assert sampled and all(got[r] == scores[r] for r in sampled)
+
+
+def test_rescoring_is_none_where_sums_could_change(pair: tuple[SearchIndex, SearchIndex]) -> None:
+    one, _ = pair
+    for query in ("电池 OR 芯片", "NOT 电池", "电池 AND 芯片 AND 材料", "(电池 OR 芯片) AND 材料"):
+        assert one.compiler.rescoring(parse(query)) is None
+    for query in ("电池", "TI=电池", "电池 AND 芯片 AND IPC=H01M NOT 回收", "IPC=H01M AND AD>=2015"):
+        assert one.compiler.rescoring(parse(query)) is not None
 
 
 @pytest.mark.parametrize("query", ["AD>=1985", "材料", "电池 OR 芯片"])

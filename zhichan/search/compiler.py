@@ -131,6 +131,62 @@ class QueryCompiler:
                                                 (tantivy.Occur.MustNot, self.compile(node.child))])
         raise TypeError(node)
 
+    def rescoring(self, node: Node) -> tantivy.Query | None:
+        """A query that scores every document matching ``node`` as :meth:`compile` does, bit for bit,
+        but is cheap to seek: ``rescoring(node) AND among`` (a small set scored 0) scores the documents
+        of ``among`` that match ``node`` without evaluating ``node`` around them — or None for a tree
+        where that is not shown (an OR, a NOT alone, an AND of three or more text parts). It matches
+        other documents too: only for scoring a few hundred documents known to match
+        (:meth:`SearchIndex._top_split`).
+
+        ``compile(node) AND among`` gives those scores too, but costs a large share of a full
+        evaluation: a text clause is a union (title OR abstract OR claim, and the word clauses), and
+        tantivy's union, sought to a document past its 4,096-document window, refills the window
+        from every part — reading and scoring every hit in it, per sought document. Here a text
+        clause is two chains on every document scored 0, each link ``MUST(chain) SHOULD(one field's
+        clause)`` (tantivy's RequiredOptionalScorer: the clause is sought only at the documents the
+        chain is asked for, no window): the bigram chain scores ``((0 + title) + abstract) + claim``
+        — the union's sum in its order (the union adds its parts in the order they were built; only
+        an exhausted part reorders them, which cannot matter for three parts or fewer) — the word
+        chain likewise, and the two chains intersected add up as the text clause's ``MUST(bigrams)
+        SHOULD(words)`` does (two parts: IEEE addition commutes; the 0 of ``among`` changes no sum).
+        Filters (codes, dates) score 0 and NOT scores nothing: the documents match them already, so
+        they are left out. An AND adds its scoring parts in the order of their cost, which this
+        changes — the same sum for at most two scoring parts. An OR is not done: a text clause that
+        does not match can still have a matching word clause (a space between two words in the
+        text), which a chain would count."""
+
+        def chain(clauses: list[tantivy.Query]) -> tantivy.Query:
+            out = tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
+            for clause in clauses:
+                out = tantivy.Query.boolean_query([(tantivy.Occur.Must, out), (tantivy.Occur.Should, clause)])
+            return out
+
+        if isinstance(node, Text):
+            parts = TEXT_PARTS.get(node.field, (node.field,))
+            bigrams = chain([tantivy.Query.boost_query(self._bigram_match(BIGRAM_FIELDS[p], node.value), BOOST[p])
+                             for p in parts])
+            words = [tantivy.Query.boost_query(q, 2.0 * BOOST[p]) for p in parts
+                     if p in WORD_FIELDS and (q := self._word_match(WORD_FIELDS[p], node.value)) is not None]
+            if not words:
+                return bigrams
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, bigrams), (tantivy.Occur.Must, chain(words))])
+        if isinstance(node, And):
+            scoring = [c for c in node.children if not isinstance(c, Not | Code | DateRange)]
+            if not scoring:
+                return chain([])
+            if len(scoring) > 2:
+                return None
+            parts_ = [self.rescoring(c) for c in scoring]
+            if any(q is None for q in parts_):
+                return None
+            if len(parts_) == 1:
+                return parts_[0]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in parts_ if q is not None])
+        if isinstance(node, Code | DateRange):
+            return chain([])
+        return None
+
     def postings(self, node: Node, searcher: tantivy.Searcher) -> int | None:
         """About how many postings ranking ``node`` reads, from the term dictionaries alone
         (microseconds): the document frequencies of the bigram and word terms of a text clause and

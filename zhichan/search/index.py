@@ -217,12 +217,13 @@ class SearchIndex:
     def count(self, query: tantivy.Query) -> int:
         return sum(self._each(lambda searcher: _count(searcher, query)))
 
-    def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance", split: bool = False
-            ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+    def top(self, query: tantivy.Query, *, limit: int, offset: int = 0, sort: str = "relevance", split: bool = False,
+            node: Node | None = None) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
         """The hit total and the hits ``offset`` … ``offset + limit`` in ``sort`` order; with ``split``
-        (and an index in halves) on both halves side by side (:meth:`_top_split`, :meth:`_dated_split`)."""
+        (and an index in halves) on both halves side by side (:meth:`_top_split`, :meth:`_dated_split`;
+        ``node``, the syntax tree ``query`` was compiled from, makes the ranking's second step cheaper)."""
         if sort == "relevance" and split and self.halves is not None:
-            return self._top_split(query, offset + limit + TIE_MARGIN, offset, limit)
+            return self._top_split(query, offset + limit + TIE_MARGIN, offset, limit, node)
         if sort == "relevance":
             # Equal scores are ordered by the document's row in the snapshot, not by tantivy's doc
             # address (which depends on how the index was built), so every build of a snapshot pages
@@ -259,14 +260,17 @@ class SearchIndex:
         return (sum(count for count, _ in parts),
                 [(day, tantivy.DocAddress(segment, doc)) for day, segment, doc in merged[offset:offset + limit]])
 
-    def _top_split(self, query: tantivy.Query, depth: int, offset: int, limit: int) -> tuple[int, Ranked]:
+    def _top_split(self, query: tantivy.Query, depth: int, offset: int, limit: int,
+                   node: Node | None = None) -> tuple[int, Ranked]:
         """:meth:`top` by relevance on the two halves side by side: each half counts its hits and
         proposes its best ``depth``; the proposals are scored again on the whole index — the query
         restricted to the proposed patents, a cheap search led by the restriction — because a half
         scores with its own BM25 statistics (:mod:`zhichan.search.halves`). The scores are the single
         searcher's; the ranking is the single searcher's unless a patent below a half's first
         ``depth`` by the half's scores belongs in the whole index's first ``depth`` (scores within a
-        fraction of a per cent of each other across the cut: docs/search.md, "Search at 10M")."""
+        fraction of a per cent of each other across the cut: docs/search.md, "Search at 10M"). With the
+        syntax tree ``node`` the proposals are scored by :meth:`QueryCompiler.rescoring` (the same
+        scores, without evaluating the query's unions around each proposal) where it can be."""
 
         def propose(searcher: tantivy.Searcher) -> tuple[int, list[int]]:
             result = searcher.search(query, depth, count=True)
@@ -281,8 +285,9 @@ class SearchIndex:
             return total, []
         numbers = [F.normalize_an(self._number(r)) for r in rows]
         among = tantivy.Query.const_score_query(tantivy.Query.term_set_query(self.schema, "an", numbers), 0.0)
+        scoring = (self.compiler.rescoring(node) if node is not None else None) or query
         result = self.searcher.search(tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, among)]), depth, count=False)
+            [(tantivy.Occur.Must, scoring), (tantivy.Occur.Must, among)]), depth, count=False)
         hits = list(result.hits)
         scored = cast(list[int], self.searcher.fast_field_values("row", [a for _, a in hits])) if hits else []
         ranked = [h for h, _ in sorted(zip(hits, scored, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
@@ -299,7 +304,8 @@ class SearchIndex:
     def worth_halves(self, node: Node, sort: str = "relevance") -> bool:
         """Whether sorting the hits of ``node`` on two halves pays. A date sort always (its halves
         merge by date at no extra cost); a ranking by relevance costs a second search that scores
-        the halves' proposals again (~12–17 ms at 10M), so only for a query that reads at least
+        the halves' proposals again (at 10M ~4–18 ms CPU by QueryCompiler.rescoring, the term set 3–12
+        of it; by the query itself, where that does not apply, up to ~35), so only for a query that reads at least
         :data:`SPLIT_RANK_MIN_POSTINGS` postings (:meth:`QueryCompiler.postings`). Counting and
         facets always run on both halves: they merge exactly at no extra cost."""
         if self.halves is None:
@@ -317,8 +323,9 @@ class SearchIndex:
             return cached[0], cached[1][offset:offset + limit]
         if offset + limit > RESULT_DEPTH:
             return self.top(self.compile(node), limit=limit, offset=offset, sort=sort,
-                            split=self.worth_halves(node, sort))
-        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort, split=self.worth_halves(node, sort))
+                            split=self.worth_halves(node, sort), node=node)
+        total, hits = self.top(self.compile(node), limit=RESULT_DEPTH, sort=sort, split=self.worth_halves(node, sort),
+                               node=node)
         self._results.put(key, (total, hits))
         return total, hits[offset:offset + limit]
 
