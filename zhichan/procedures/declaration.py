@@ -350,7 +350,7 @@ def overlay(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[dict[str, Any], str], ...]:
     """The declaration files shipped in the domain packages, read once per process (they are part of
-    the installed code); each load works on a copy."""
+    the installed code). Nothing changes them: an overlay merges onto a deep copy of its base."""
     found: list[tuple[dict[str, Any], str]] = []
     for package in DOMAIN_PACKAGES:
         shipped = files(package) / "definitions"
@@ -375,7 +375,7 @@ class ProcedureRegistry:
     def load(cls, local_dir: Path | None = None) -> ProcedureRegistry:
         """The shipped declarations, then a bureau's own folder: a local file replaces the shipped file of
         the same procedure and jurisdiction; two files of one folder for the same pair are refused."""
-        raw: list[tuple[dict[str, Any], str, str]] = [(copy.deepcopy(data), source, "shipped")
+        raw: list[tuple[dict[str, Any], str, str]] = [(data, source, "shipped")
                                                       for data, source in _shipped()]
         if local_dir is not None:
             for path in sorted(Path(local_dir).glob("*.yaml")):
