@@ -151,3 +151,11 @@ def test_english_report_names_the_chain_and_its_branches_in_english(hand_result)
     assert appendix is not None and "<td>正极</td><td>Cathodes</td>" in appendix.group(0)
     zh = _text(build_document(result, PINNED, "zh"))
     assert "电池 / 正极" in zh and "Cathodes" not in zh and "Test industry" not in zh
+
+
+def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The pledge amounts of the operations table read as the pages show money (they read 1000000.0)."""
+    for lang in ("zh", "en"):
+        table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
+                          flags=re.S)
+        assert table is not None and "<td>1,000,000</td>" in table.group(0) and "1000000" not in table.group(0), lang

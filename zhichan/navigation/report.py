@@ -10,8 +10,10 @@ SHA-256 and a full copy in the appendix), the snapshot id, the as-of date and th
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
 from zhichan.navigation.recommend import recommendation_text
 from zhichan.navigation.regions import region_label
@@ -71,6 +73,11 @@ APPLICANT_TYPES = ("enterprise", "university", "institute", "individual", "gover
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _yuan(x: float | None) -> str:
+    """An amount in yuan grouped as the pages show it (``1,000,000``; the column heading names the unit)."""
+    return "—" if x is None else grouped_amount(Decimal(str(round(x, 2))))
 
 
 def _rta(x: float | None) -> str:
@@ -309,8 +316,8 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
     s.add(Table([m("col.operation"), m("col.events"), m("col.patents_involved"),
                  m("col.local_events", region=m.region(r.region_code)), m("col.amount"),
                  m("col.local_amount", region=m.region(r.region_code))],
-                [[m.label("event", x["event_type"]), x["events"], x["patents"], x["local_events"], x["amount_yuan"],
-                  x["local_amount_yuan"]] for x in r.operations],
+                [[m.label("event", x["event_type"]), x["events"], x["patents"], x["local_events"], _yuan(x["amount_yuan"]),
+                  _yuan(x["local_amount_yuan"])] for x in r.operations],
                 caption=m("legal.operations_table"), table_id="t-operations"))
     return s
 
