@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import subprocess
 from html import unescape
@@ -144,6 +145,8 @@ def test_english_report_names_the_chain_and_its_branches_in_english(hand_result)
     assert "Batteries / Cathodes" in body and "A chain for tests." in _text(doc)
     specs = " ".join(f.chart.spec_json() for f in doc.figures())
     assert '"Motors"' in specs and '"电机"' not in specs  # the branch × region matrix
+    matrix = next(f.chart.spec() for f in doc.figures() if f.chart.chart_id == "nav-branch-matrix")
+    assert '"labelLimit": 260' in json.dumps(matrix)  # a long English branch name is not cut at 180 px
     for rec in result.recommendations:  # a recommendation names its branch in English
         text = recommendation_text(rec, result, "en")
         assert not set(HAN.findall(text)) & names, text
