@@ -211,4 +211,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         **PUNCTUATION["en" if current_lang == "en" else "zh"],
         **(context or {}),
     }
+    errors = ctx.get("errors")
+    if current_lang == "en" and isinstance(errors, dict):
+        # a form's messages are written "中文 / English": beside a field of an English page, the English half
+        ctx["errors"] = {k: in_language(v, "en") if isinstance(v, str) else v for k, v in errors.items()}
     return ctx
