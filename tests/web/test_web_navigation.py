@@ -109,7 +109,8 @@ def test_county_runs_and_schedules_stay_in_its_area(client, env):
     assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
     [sched] = client.get("/api/v1/navigation/schedules").json()
     assert sched["chain_code"] == "ic" and sched["region_code"] == "510107"
-    assert 'data-chain="ic"' in client.get("/navigation").text
+    listed = client.get("/navigation", params={"lang": "en"}).text.split('data-chain="ic">')[1].split("</tr>")[0]
+    assert "<td>Integrated circuits <span" in listed and "<td>DOCX, PDF</td>" in listed  # names, not codes
     login_as(client, env.engine, "cd_leader")  # the city sees its counties' schedules, but may not schedule
     assert len(client.get("/api/v1/navigation/schedules").json()) == 1
     assert _post(client, "/navigation/chains/ic/schedule").status_code == 403
