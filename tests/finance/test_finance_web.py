@@ -117,6 +117,10 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         # the register keeps the parties' names as registered; English pages show a registered organization's
         # English name (the bank has one, the enterprise none: its name as it is)
         assert (body["pledgee_en"], body["pledgor_en"]) == (BANK_EN, None)
+        assert body["status_label"] == "已登记"  # the label in the request's language (it was always Chinese)
+        english_body = client.get(f"/api/v1/finance/pledges/{pledge_id}", params={"lang": "en"}).json()
+        assert english_body["status_label"] == "Registered"
+        assert client.get("/api/v1/finance/pledges", params={"lang": "en"}).json()["items"][0]["status_label"] == "Registered"
         english = client.get("/finance", params={"lang": "en"}).text
         assert f"<td>{BANK_EN}</td>" in english and BANK not in english and f"<td>{WUHOU_ENTERPRISE}</td>" in english
         assert f'id="pledge-pledgee">{BANK_EN}<' in client.get(f"/finance/pledges/{pledge_id}", params={"lang": "en"}).text

@@ -132,10 +132,11 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _pledge_row(pledge: Pledge, case_number: str | None, rights: int, english: dict[int, str]) -> dict[str, Any]:
+def _pledge_row(pledge: Pledge, case_number: str | None, rights: int, english: dict[int, str],
+                lang: str = "zh") -> dict[str, Any]:
     return {"id": pledge.id, "case_id": pledge.case_id, "case_number": case_number,
             "registration_number": pledge.registration_number, "status": pledge.status,
-            "status_label": translate("zh", f"finance.pledge_status.{pledge.status}"), "pledgor": pledge.pledgor,
+            "status_label": translate(lang, f"finance.pledge_status.{pledge.status}"), "pledgor": pledge.pledgor,
             "pledgor_en": english.get(pledge.pledgor_org_id), "pledgee": pledge.pledgee,
             "pledgee_en": english.get(pledge.pledgee_org_id), "guarantor": pledge.guarantor, "debt_amount": _money(pledge.debt_amount),
             "debt_start": pledge.debt_start.isoformat(), "debt_end": pledge.debt_end.isoformat(),
@@ -144,7 +145,7 @@ def _pledge_row(pledge: Pledge, case_number: str | None, rights: int, english: d
             "rights": rights, "synthetic": pledge.synthetic}
 
 
-def register_api(session: Session, scope: Scope, *, limit: int, offset: int) -> dict[str, Any]:
+def register_api(session: Session, scope: Scope, *, limit: int, offset: int, lang: str = "zh") -> dict[str, Any]:
     """The pledge register as the caller sees it (the page's rule), newest first, one page."""
     scope.require_authenticated()
     total = session.scalar(select(func.count()).select_from(Pledge).where(pledge_filter(scope))) or 0
@@ -155,17 +156,17 @@ def register_api(session: Session, scope: Scope, *, limit: int, offset: int) -> 
                                   .group_by(PledgedRight.pledge_id)).all())
     english = party_names_en(session, [p for p, _ in rows])
     return {"total": int(total), "limit": limit, "offset": offset,
-            "items": [_pledge_row(p, number, counts.get(p.id, 0), english) for p, number in rows]}
+            "items": [_pledge_row(p, number, counts.get(p.id, 0), english, lang) for p, number in rows]}
 
 
 def pledge_api(session: Session, scope: Scope, pledge_id: int, rules: PledgeRules,
-               snapshot: Snapshot | None) -> dict[str, Any]:
+               snapshot: Snapshot | None, lang: str = "zh") -> dict[str, Any]:
     """One registration the caller sees: the register row, its rights, the certificate's addresses once
     registered, and while it awaits a decision the checks as they stand today (the page's data)."""
     data = pledge_view(session, scope, pledge_id, rules, snapshot)
     pledge: Pledge = data["pledge"]
     out = _pledge_row(pledge, data["case"].number, len(data["rights"]),
-                      {pledge.pledgor_org_id: data["pledgor_en"], pledge.pledgee_org_id: data["pledgee_en"]})
+                      {pledge.pledgor_org_id: data["pledgor_en"], pledge.pledgee_org_id: data["pledgee_en"]}, lang)
     report = data["report"]
     out["rights"] = [{"kind": r.kind, "number": r.number, "title": r.title,
                       "refusals": report.rights[r.number]["refusals"] if report and r.number in report.rights else []}
