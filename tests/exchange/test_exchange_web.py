@@ -67,6 +67,11 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     client.cookies.clear()
     catalogue = client.get("/exchange/open-licences").text
     assert f"/exchange/open-licences/{declaration_id}" in catalogue
+    # the payment schedule is a declared choice: its label in the page's language (it showed 按年支付)
+    english = client.get("/exchange/open-licences", params={"lang": "en"}).text
+    assert "Yearly payments" in english and "按年支付" not in english
+    assert "Yearly payments" in client.get(f"/exchange/open-licences/{declaration_id}", params={"lang": "en"}).text
+    assert "按年支付" in client.get("/exchange/open-licences", params={"lang": "zh"}).text
     for query, found in (("q=锂离子", True), ("q=图像处理", False), ("q=TI%3D负极", True), ("ipc=H01M", True),
                          ("ipc=H01M4", True), ("ipc=G06F", False), ("fee_method=sales_royalty", True),
                          ("fee_method=fixed", False), ("region=510107", True), ("region=510104", False)):

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from tests.procedures.helpers import PDF
 from zhichan.evidence.verify import verify_pdf
 from zhichan.procedures.models import Case
-from zhichan.web.testing import BANK, WUHOU_ENTERPRISE, WebEnv, csrf_from, login_as
+from zhichan.web.testing import BANK, BANK_EN, WUHOU_ENTERPRISE, WebEnv, csrf_from, login_as
 
 
 def _wuhou_numbers(env: WebEnv) -> list[str]:
@@ -114,6 +114,17 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
             "registered", "5000000.00", WUHOU_ENTERPRISE, BANK)
         assert [(r["kind"], r["number"]) for r in body["rights"]] == [("patent", n) for n in free]
         assert body["certificate"]["pdf"] == f"/finance/pledges/{pledge_id}/certificate.pdf" and body["checks"] is None
+        # the register keeps the parties' names as registered; English pages show a registered organization's
+        # English name (the bank has one, the enterprise none: its name as it is)
+        assert (body["pledgee_en"], body["pledgor_en"]) == (BANK_EN, None)
+        assert body["status_label"] == "已登记"  # the label in the request's language (it was always Chinese)
+        english_body = client.get(f"/api/v1/finance/pledges/{pledge_id}", params={"lang": "en"}).json()
+        assert english_body["status_label"] == "Registered"
+        assert client.get("/api/v1/finance/pledges", params={"lang": "en"}).json()["items"][0]["status_label"] == "Registered"
+        english = client.get("/finance", params={"lang": "en"}).text
+        assert f"<td>{BANK_EN}</td>" in english and BANK not in english and f"<td>{WUHOU_ENTERPRISE}</td>" in english
+        assert f'id="pledge-pledgee">{BANK_EN}<' in client.get(f"/finance/pledges/{pledge_id}", params={"lang": "en"}).text
+        assert f"<td>{BANK}</td>" in client.get("/finance", params={"lang": "zh"}).text
 
 
 def test_public_statistics_api(env: WebEnv) -> None:
@@ -128,3 +139,36 @@ def test_public_statistics_api(env: WebEnv) -> None:
         assert client.get("/api/v1/finance/statistics?region=51x").status_code == 422
         r = client.get("/api/v1/finance/statistics?region=999999")
         assert r.status_code == 400 and "999999" in r.json()["message"]
+
+
+def test_empty_register_and_whitelists_say_why_and_what_to_do(env: WebEnv) -> None:
+    """Nothing registered or pushed yet: each reader is told why the page is empty and what to do (it
+    read "Nothing yet")."""
+    expected = {
+        ("cd_bank", "/finance/whitelists", "whitelists-empty"): (
+            "尚无知识产权局向贵行推送白名单", "No IP office has pushed a whitelist to your bank yet"),
+        ("wuhou_officer", "/finance/whitelists", "whitelists-empty"): (
+            "本辖区尚未生成白名单", "No whitelist has been built in your area yet"),
+        ("cd_bank", "/finance", "pledges-empty"): (
+            "尚无以贵行为质权人的质押登记", "No pledge registration names your bank as pledgee yet"),
+        ("ent_user", "/finance", "pledges-empty"): ("贵单位尚无质押登记", "Your organization has no pledge registration"),
+        ("wuhou_officer", "/finance", "pledges-empty"): ("辖区内尚无质押登记", "No pledge registration in your area yet"),
+    }
+    with env.client() as client:
+        for (user, url, element), texts in expected.items():
+            login_as(client, env.engine, user)  # type: ignore[arg-type]
+            for lang, text in zip(("zh", "en"), texts, strict=True):
+                page = client.get(url, params={"lang": lang}).text
+                shown = page.split(f'id="{element}">')[1].split("</")[0]
+                assert shown.startswith(text), (user, url, lang, shown)
+
+
+def test_a_form_error_beside_the_field_speaks_the_page_language(env: WebEnv) -> None:
+    """A service's "中文 / English" message beside a field of an English page shows its English half."""
+    with env.client() as client:
+        login_as(client, env.engine, "wuhou_officer")  # type: ignore[arg-type]
+        token = csrf_from(client.get("/finance/whitelists").text)
+        for lang, shown, hidden in (("en", "give the list a title", "请填写名称"), ("zh", "请填写名称", None)):
+            r = client.post(f"/finance/whitelists?lang={lang}", data={"csrf_token": token, "title": "", "min_high_value": "1"})
+            message = r.text.split('id="whitelist-title-error">')[1].split("</span>")[0]
+            assert r.status_code == 422 and shown in message and (hidden is None or hidden not in message), (lang, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -34,6 +35,56 @@ def test_shipped_chains():
         validate_queries(chain)  # every query parses with the search grammar
 
 
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_shipped_chains_are_named_in_english():
+    for chain in builtin_chains().values():
+        english = [chain.name_en, chain.description_en, *(b.name_en for b in chain.branches)]
+        assert all(english), chain.code
+        assert not [text for text in english if HAN.search(text)], chain.code
+        assert len({b.name_en for b in chain.branches}) == len(chain.branches), chain.code
+    nev = builtin_chains()["nev"]
+    assert nev.label("en") == "New energy vehicles" and nev.label("zh") == "新能源汽车"
+    assert nev.path_name("1.4.1", "en") == "Power batteries / Battery management systems / State-of-charge estimation"
+    assert nev.path_name("1.4.1") == "动力电池 / 电池管理系统 / 荷电状态估计"
+
+
+def test_english_names_are_optional_and_leave_the_hash_alone():
+    chain = chain_from_dict(TEST_CHAIN)  # no English names: shown in Chinese on English pages
+    assert chain.label("en") == "测试产业链" and chain.branch("1.1").label("en") == "正极"
+    assert chain.path_name("1.1", "en") == "电池 / 正极"
+    assert "name_en" not in chain.canonical_json() and "description_en" not in chain_to_yaml(chain)
+    # the hash a chain without English names had before they existed
+    assert chain.definition_hash() == "0ab98c3733d64f4d0c7f0748866badde57a7a3175ddc063cc84ebdc379d26c8e"
+    named = chain_from_dict({**TEST_CHAIN, "name_en": "Test chain", "branches": [
+        {**b, "name_en": f"Branch {b['id']}"} for b in TEST_CHAIN["branches"]]})
+    assert named.definition_hash() != chain.definition_hash()
+    assert named.path_name("1.1", "en") == "Branch 1 / Branch 1.1"
+    assert chain_from_yaml(chain_to_yaml(named)) == named == chain_from_xlsx(chain_to_xlsx(named))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda c: c.update(name_en="x" * 121), "name_en"),
+    (lambda c: c["branches"][0].update(name_en="Battery\ncells"), "one line"),
+])
+def test_english_names_are_validated(change, message):
+    data = {**TEST_CHAIN, "branches": [dict(b) for b in TEST_CHAIN["branches"]]}
+    change(data)
+    with pytest.raises(ChainInvalid, match=message):
+        chain_from_dict(data)
+
+
+def test_xlsx_without_the_english_column_still_imports():
+    named = chain_from_dict({**TEST_CHAIN, "branches": [{**b, "name_en": "x"} for b in TEST_CHAIN["branches"]]})
+    wb = load_workbook(io.BytesIO(chain_to_xlsx(named)))
+    assert wb["技术分解表"]["C1"].value == "英文名称 / name_en"
+    wb["技术分解表"].delete_cols(3)
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert [b.name_en for b in chain_from_xlsx(buf.getvalue()).branches] == ["", "", ""]
+
+
 @pytest.mark.parametrize("code", sorted(builtin_chains()))
 def test_yaml_and_xlsx_round_trip(code):
     chain = builtin_chains()[code]
@@ -45,7 +96,7 @@ def test_yaml_and_xlsx_round_trip(code):
 def test_xlsx_with_chinese_headers_and_numeric_ids():
     wb = load_workbook(io.BytesIO(chain_to_xlsx(chain_from_dict(TEST_CHAIN))))
     ws = wb["技术分解表"]
-    for cell, name in zip(ws[1], ["编号", "名称", "层级", "上级", "检索式", "说明"], strict=True):
+    for cell, name in zip(ws[1], ["编号", "名称", "英文名称", "层级", "上级", "检索式", "说明"], strict=True):
         cell.value = name
     ws["A2"].value = 1  # Excel turns "1" into a number
     buf = io.BytesIO()

@@ -4,7 +4,9 @@ chains, branches, applicants, inventors, regions, patent titles)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import re
 import subprocess
 from html import unescape
@@ -123,3 +125,40 @@ def test_an_unknown_language_is_refused(hand_snapshot, test_chain, tmp_path: Pat
 
     with pytest.raises(InputError, match="unsupported report language"):
         service.generate_report(test_chain, AS_OF, ["docx"], snapshot=hand_snapshot, out=tmp_path, languages=("fr",))
+
+
+def test_english_report_names_the_chain_and_its_branches_in_english(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """A chain with English names: the English report shows no Chinese chain or branch name (the
+    appendix keeps the Chinese names of the definition beside the English ones), the Chinese report
+    no English one."""
+    english = {"1": "Batteries", "1.1": "Cathodes", "2": "Motors"}
+    chain = hand_result.chain.model_copy(update={
+        "name_en": "Test", "description_en": "A chain for tests.",
+        "branches": [b.model_copy(update={"name_en": english[b.id]}) for b in hand_result.chain.branches]})
+    result = _with_changes(dataclasses.replace(hand_result, chain=chain))
+    doc = build_document(result, PINNED, "en")
+    assert doc.title == "Patent navigation report: the Test industry chain"
+    body = _text(dataclasses.replace(doc, sections=[s for s in doc.sections if "Appendix" not in s.title]))
+    names = {chain.name, *(b.name for b in chain.branches)}
+    data = set(HAN.findall(_data(result))) - names  # applicants, inventors, regions, titles
+    assert not sorted(set(HAN.findall(body)) - data)
+    assert "Batteries / Cathodes" in body and "A chain for tests." in _text(doc)
+    specs = " ".join(f.chart.spec_json() for f in doc.figures())
+    assert '"Motors"' in specs and '"电机"' not in specs  # the branch × region matrix
+    matrix = next(f.chart.spec() for f in doc.figures() if f.chart.chart_id == "nav-branch-matrix")
+    assert '"labelLimit": 260' in json.dumps(matrix)  # a long English branch name is not cut at 180 px
+    for rec in result.recommendations:  # a recommendation names its branch in English
+        text = recommendation_text(rec, result, "en")
+        assert not set(HAN.findall(text)) & names, text
+    appendix = re.search(r'<table id="t-chain">.*?</table>', render_fragment(doc), flags=re.S)
+    assert appendix is not None and "<td>正极</td><td>Cathodes</td>" in appendix.group(0)
+    zh = _text(build_document(result, PINNED, "zh"))
+    assert "电池 / 正极" in zh and "Cathodes" not in zh and "Test industry" not in zh
+
+
+def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The pledge amounts of the operations table read as the pages show money (they read 1000000.0)."""
+    for lang in ("zh", "en"):
+        table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
+                          flags=re.S)
+        assert table is not None and "<td>1,000,000</td>" in table.group(0) and "1000000" not in table.group(0), lang

@@ -186,3 +186,25 @@ def test_documents_and_certificates_download_only_within_scope(env: WebEnv) -> N
     assert officer.get(f"/cases/{other}/documents/{sha.group(1)}").status_code == 404
     assert [officer.get(p).status_code for p in paths] == [200, 200]
     assert [env.client().get(p, follow_redirects=False).status_code for p in paths] == [303, 303]  # to sign in
+
+
+def test_the_todo_counts_say_what_they_count(env: WebEnv) -> None:
+    """The to-do page's figure counts the cases awaiting the caller's step and says so; the start menu's
+    number is the kinds of procedure the caller may start, said as such (it read "Open items 1" beside
+    "New (12)")."""
+    officer = client_for(env, "wuhou_officer")
+    start_case(officer)
+    for lang, awaiting, help_text, start in (
+            ("zh", "待您办理", "统计您的机构可以办理下一步的未办结办件", "新建办件（您可发起 {n} 类）"),
+            ("en", "Awaiting your step", "Counts the open cases in which your organization can take the next step",
+             "Start a new case ({n} kinds you may start)")):
+        page = officer.get("/todo", params={"lang": lang}).text
+        kinds = len(re.findall(r'id="start-[a-z_]+\.[a-z_.]+"', page))
+        assert kinds > 1 and f"<summary>{start.format(n=kinds)}</summary>" in page, lang
+        assert f'<div class="label">{awaiting}</div><div class="value" id="todo-total">1</div>' in page, lang
+        assert help_text in page.split('id="todo-counts-help"')[1].split("</p>")[0], lang
+    area = officer.get("/todo", params={"lang": "en", "area": "true"}).text
+    assert '<div class="label">Awaiting a step in the area</div>' in area and "an office of the area" in area
+    assert "Open items" not in area and "<summary>New" not in area
+    quiet = client_for(env, "jinjiang_officer").get("/todo", params={"lang": "en", "area": "true"}).text
+    assert '<p class="muted" id="todo-empty">Nothing in your area awaits a step.</p>' in quiet

@@ -55,6 +55,14 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
     assert client.get("/api/v1/protection/cases?status=gone").status_code == 422
     assert client.get("/api/v1/protection/cases?procedure=finance.pledge").status_code == 404
     assert env.client().get("/api/v1/protection/cases").status_code == 401
+    # an empty list says which cases it holds and where the closed ones are (it showed "—")
+    login_as(client, env.engine, "jinjiang_officer")
+    for lang, text in (("zh", "没有办理中的保护案件"), ("en", "No open protection case")):
+        empty = client.get("/protection/cases", params={"lang": lang}).text
+        assert empty.split('id="case-list-empty">')[1].startswith(text), lang
+    closed = client.get("/protection/cases", params={"lang": "en", "status": "closed"}).text
+    assert closed.split('id="case-list-empty">')[1].startswith("No protection case matches")
+    assert '<option value="">All procedures</option>' in closed
 
 
 @pytest.mark.browser

@@ -82,6 +82,14 @@ def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: W
     data = officer.get("/api/v1/protection/overseas").json()
     assert [h["ipc_group"] for h in data["exposure"]["hot"]] == ["H01M10"]
     assert [i["name"] for i in data["exposure"]["items"]] == [WUHOU_ENTERPRISE]  # 锦江's enterprise is not ours
+    # the page: the enterprise's region by name; the empty tables say why and what to do (they showed "—")
+    page = officer.get("/protection/overseas", params={"lang": "en"}).text
+    exposure = page.split('id="exposure-list"')[1].split("</table>")[0]
+    assert "<td>Wuhou District</td>" in exposure and "510107" not in exposure
+    for element, text in (("alerts-none", "No alert yet"), ("watches-none", "The watch list is empty"),
+                          ("disputes-none", "No overseas dispute recorded yet")):
+        assert page.split(f'id="{element}">')[1].startswith(text), element
+    assert 'id="watches-none">关注名单为空' in officer.get("/protection/overseas", params={"lang": "zh"}).text
 
     bad = post(officer, "/protection/overseas/disputes", {**DISPUTE, "country": "中国", "started_on": "2099-01-01"})
     assert bad.status_code == 422  # type: ignore[attr-defined]

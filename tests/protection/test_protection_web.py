@@ -4,13 +4,17 @@ adjudication opening a linked case, parties' scope, and the public seeing publis
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.procedures.helpers import PDF
+from zhichan.procedures.models import Case
 from zhichan.settings import Settings
 from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
 
@@ -203,3 +207,39 @@ def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(en
     timeline = {lang: officer.get(f"/cases/{case_id}?lang={lang}").text.split("<tbody", 2)[-1] for lang in ("zh", "en")}
     assert "synthetic" in timeline["en"] and "合成演示" not in timeline["en"]
     assert "合成演示" in timeline["zh"] and "synthetic" not in timeline["zh"]
+
+
+def test_case_titles_join_the_parties_in_the_page_language(env: WebEnv) -> None:
+    """An adjudication reads "A v. B", a mediation "A and B" on English pages (诉 / 与 on Chinese ones) —
+    the case page, the to-do list, the case list and their JSON; the stored title stays as it was."""
+    first, officer = filed_by_the_enterprise(env)
+    party = env.client()
+    login_as(party, env.engine, "ent_user")
+    second = int(file(party, complaint(env, respondent="另一家商行")).headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+    token = csrf_from(officer.get(f"/cases/{first}").text)
+    assert officer.post(f"/cases/{first}/act/to_adjudication", data={
+        "csrf_token": token, "version": "1", "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-11-02",
+        "continuing": "是"}, follow_redirects=False).status_code == 303
+    assert officer.post(f"/cases/{second}/act/to_mediation", data={"csrf_token": token, "version": "1"},
+                        follow_redirects=False).status_code == 303
+    number = env.numbers["wuhou"]
+    titles = {
+        "protection.patent_dispute": {"zh": f"{WUHOU_ENTERPRISE} 诉 某某电子商行 · {number}",
+                                      "en": f"{WUHOU_ENTERPRISE} v. 某某电子商行 · {number}"},
+        "protection.mediation": {"zh": f"{WUHOU_ENTERPRISE} 与 另一家商行 · {number}",
+                                 "en": f"{WUHOU_ENTERPRISE} and 另一家商行 · {number}"},
+    }
+    listed = {c["procedure"]: c for c in officer.get("/api/v1/protection/cases").json()["items"]}
+    for procedure, title in titles.items():
+        case_id = listed[procedure]["id"]
+        for lang in ("zh", "en"):
+            assert officer.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()["case"]["title"] == title[lang]
+            page = officer.get(f"/cases/{case_id}", params={"lang": lang}).text
+            assert html.escape(title[lang], quote=False) in page.split("</h1>")[0], lang
+            items = officer.get("/api/v1/protection/cases", params={"lang": lang}).json()["items"]
+            assert [c["title"] for c in items if c["id"] == case_id] == [title[lang]]
+            todo = officer.get("/api/v1/todo", params={"lang": lang}).json()["items"]
+            assert [c["title"] for c in todo if c["id"] == case_id] == [title[lang]], lang
+    with Session(env.engine) as s:  # what the case record holds is not rewritten
+        stored = dict(s.execute(select(Case.procedure, Case.title).where(Case.procedure.in_(list(titles)))).all())
+    assert stored == {p: t["zh"] for p, t in titles.items()}

@@ -34,6 +34,18 @@ def test_chains_tree_and_branch_queries_link_to_search(client, env):
     assert r.status_code == 200 and 'id="search-error"' not in r.text
     en = client.get("/navigation/chains/nev", params={"lang": "en"})
     assert "Technology decomposition" in en.text
+    # the chain and its branches in the page's language (the Chinese names stay beside them as data)
+    chains = {c["code"]: c for c in client.get("/api/v1/navigation/chains").json()}
+    assert chains["nev"]["name"] == "新能源汽车" and chains["nev"]["name_en"] == "New energy vehicles"
+    assert data["name_en"] == "New energy vehicles" and data["description_en"].startswith("Technology decomposition")
+    assert [data["branches"][5][k] for k in ("name_en", "path_en")] == [
+        "State-of-charge estimation", "Power batteries / Battery management systems / State-of-charge estimation"]
+    assert "<title>New energy vehicles" in en.text and "1.4.1 State-of-charge estimation" in en.text
+    assert "新能源汽车产业链技术分解表" not in en.text
+    assert "新能源汽车" in page.text and "1.4.1 荷电状态估计" in page.text and "New energy vehicles" not in page.text
+    listed = client.get("/navigation", params={"lang": "en"}).text
+    assert ">New energy vehicles</a>" in listed and ">Intelligent manufacturing equipment</a>" in listed
+    assert ">新能源汽车</a>" in client.get("/navigation", params={"lang": "zh"}).text
 
 
 def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
@@ -61,6 +73,8 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     en = client.get(f"/navigation/runs/{run_id}", params={"lang": "en"})
     report = en.text.split('id="navigation-report"')[1]
     assert "1. Overview" in report and "一、总体概况" not in report and 'id="report-language"' not in en.text
+    assert "the New energy vehicles industry chain" in report and "Power batteries / Cathode materials" in report
+    assert "← New energy vehicles</a>" in en.text and "← 新能源汽车</a>" in page.text
     assert 'lang="zh' not in en.text.split("<body")[1]
     assert f'href="/navigation/runs/{run_id}/report.pdf?lang=en"' in en.text
     pdf_en = client.get(f"/navigation/runs/{run_id}/report.pdf", params={"lang": "en"})
@@ -95,7 +109,8 @@ def test_county_runs_and_schedules_stay_in_its_area(client, env):
     assert _post(client, "/navigation/chains/ic/schedule").status_code == 303
     [sched] = client.get("/api/v1/navigation/schedules").json()
     assert sched["chain_code"] == "ic" and sched["region_code"] == "510107"
-    assert 'data-chain="ic"' in client.get("/navigation").text
+    listed = client.get("/navigation", params={"lang": "en"}).text.split('data-chain="ic">')[1].split("</tr>")[0]
+    assert "<td>Integrated circuits <span" in listed and "<td>DOCX, PDF</td>" in listed  # names, not codes
     login_as(client, env.engine, "cd_leader")  # the city sees its counties' schedules, but may not schedule
     assert len(client.get("/api/v1/navigation/schedules").json()) == 1
     assert _post(client, "/navigation/chains/ic/schedule").status_code == 403

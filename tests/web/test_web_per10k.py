@@ -54,3 +54,20 @@ def test_real_scale_shows_no_note(client, env):
     assert api["per_10k"] == {"population_scale": 1.0, "scaled": False, "note": None,
                               "formula": "count / (population × population_scale) × 10000"}
     assert "scaled-note" not in client.get("/cockpit").text
+
+
+def test_the_scale_factor_reads_as_a_plain_decimal(settings, web_template):
+    """A demo corpus's factor is small: shown as 0.0000537, not in the exponent notation 5.37e-05."""
+    web = make_env(settings, web_template)
+    try:
+        [manifest_path] = (settings.data_dir / "corpus" / "snapshots").glob("*/manifest.json")
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        manifest.setdefault("import", {}).setdefault("generator", {})["scale"] = 5.3712e-05
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+        with web.client() as client:
+            login_as(client, web.engine, "wuhou")
+            assert "（人口 × 0.0000537）" in client.get("/regions/510107", params={"lang": "zh"}).text
+            english = client.get("/regions/510107", params={"lang": "en"}).text
+            assert "(population × 0.0000537)" in english and "e-05" not in english
+    finally:
+        web.engine.dispose()

@@ -55,6 +55,9 @@ def test_shipped_national_plan_gauges_on_the_nation_cockpit(client, env):
 def test_county_user_sees_the_targets_of_its_own_area_only(client, env):
     login_as(client, env.engine, "wuhou")
     assert client.get("/api/v1/plans").json()["targets"] == []  # the national target is not its area
+    for lang, text in (("en", "No plan is loaded for your area yet"), ("zh", "本机构范围内还没有载入规划")):
+        page = client.get("/plans", params={"lang": lang}).text  # an empty list says why and who loads one
+        assert page.split('id="plan-files-none">')[1].startswith(text), lang
     r = _upload(client, "武侯 plan.yaml", WUHOU_PLAN.encode())
     assert r.status_code == 303, r.text[:300]
     data = client.get("/api/v1/plans", params={"as_of": "2023-12-31"}).json()

@@ -99,13 +99,13 @@ def pledge_certificate(request: Request, pledge_id: Id, scope: Scope = ScopeDep,
 
 
 @router.get("/api/v1/finance/pledges", tags=["finance"], responses=errors(401, 422))
-def pledges_api(scope: Scope = ScopeDep, session: Session = DbDep,
+def pledges_api(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
                 limit: int = Query(200, ge=1, le=1000, description="每页条数 / page size"),
                 offset: int = Query(0, ge=0, le=MAX_INT, description="跳过的条数 / rows to skip")) -> Response:
     """质押登记簿 as the caller sees it, newest first: officers their area's registrations, an enterprise its
     own (as pledgor), a bank those naming it as pledgee. Amounts are exact decimal strings (yuan). The
     public gets the aggregates only: ``/api/v1/finance/statistics``."""
-    return fast_json(views.register_api(session, scope, limit=limit, offset=offset))
+    return fast_json(views.register_api(session, scope, limit=limit, offset=offset, lang=lang(request)))
 
 
 @router.get("/api/v1/finance/pledges/{pledge_id}", tags=["finance"], responses=errors(401, 404, 422))
@@ -113,7 +113,8 @@ def pledge_api(request: Request, pledge_id: Id, scope: Scope = ScopeDep, session
     """One pledge registration the caller sees: parties, secured debt, term, pledged rights (patent,
     trademark, data-IP), the certificate once registered, and while it awaits a decision the automatic
     checks as they stand today. The steps are at ``/api/v1/cases/{case_id}``."""
-    return fast_json(views.pledge_api(session, scope, pledge_id, _rules(request), request.app.state.corpus.snapshot()))
+    return fast_json(views.pledge_api(session, scope, pledge_id, _rules(request), request.app.state.corpus.snapshot(),
+                                      lang(request)))
 
 
 @router.get("/api/v1/finance/statistics", tags=["finance"], responses=errors(400, 422))

@@ -35,6 +35,16 @@ from zhichan.procedures.views import china_time
 from zhichan.web.i18n import stored_text, translate
 
 
+def party_names_en(session: Session, pledges: list[Pledge]) -> dict[int, str]:
+    """The English names of the pledges' parties by organization id, where the organization has one: the
+    register keeps each party's name as registered (Chinese); English pages show the organization's."""
+    ids = {p.pledgor_org_id for p in pledges} | {p.pledgee_org_id for p in pledges}
+    if not ids:
+        return {}
+    return {i: n for i, n in session.execute(select(Organization.id, Organization.name_en).where(
+        Organization.id.in_(ids), Organization.name_en.is_not(None))).all() if n}
+
+
 def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[str, Any]:
     """质押登记簿 as the caller may see it."""
     scope.require_authenticated()
@@ -42,7 +52,10 @@ def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[s
         Pledge, Pledge.id == PledgedRight.pledge_id).where(pledge_filter(scope)).group_by(PledgedRight.pledge_id)).all())
     rows = session.execute(select(Pledge, Case.number).join(Case, Case.id == Pledge.case_id)
                            .where(pledge_filter(scope)).order_by(Pledge.id.desc()).limit(limit)).all()
-    return {"pledges": [{"pledge": p, "case_number": number, "rights": counts.get(p.id, 0)} for p, number in rows]}
+    english = party_names_en(session, [p for p, _ in rows])
+    return {"pledges": [{"pledge": p, "case_number": number, "rights": counts.get(p.id, 0),
+                         "pledgor_en": english.get(p.pledgor_org_id), "pledgee_en": english.get(p.pledgee_org_id)}
+                        for p, number in rows]}
 
 
 def visible_pledge(session: Session, scope: Scope, pledge_id: int) -> Pledge:
@@ -62,7 +75,9 @@ def pledge_view(session: Session, scope: Scope, pledge_id: int, rules: PledgeRul
     report = None
     if pledge.status in HOLDING and pledge.status != "registered" and snapshot is not None:
         report = rules.report(session, pledge, json.loads(case.fields or "{}"), china_date(utcnow()))
-    return {"pledge": pledge, "case": case, "rights": rights, "report": report}
+    english = party_names_en(session, [pledge])
+    return {"pledge": pledge, "case": case, "rights": rights, "report": report,
+            "pledgor_en": english.get(pledge.pledgor_org_id), "pledgee_en": english.get(pledge.pledgee_org_id)}
 
 
 # -- funds ---------------------------------------------------------------------------------------
@@ -117,18 +132,20 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _pledge_row(pledge: Pledge, case_number: str | None, rights: int) -> dict[str, Any]:
+def _pledge_row(pledge: Pledge, case_number: str | None, rights: int, english: dict[int, str],
+                lang: str = "zh") -> dict[str, Any]:
     return {"id": pledge.id, "case_id": pledge.case_id, "case_number": case_number,
             "registration_number": pledge.registration_number, "status": pledge.status,
-            "status_label": translate("zh", f"finance.pledge_status.{pledge.status}"), "pledgor": pledge.pledgor,
-            "pledgee": pledge.pledgee, "guarantor": pledge.guarantor, "debt_amount": _money(pledge.debt_amount),
+            "status_label": translate(lang, f"finance.pledge_status.{pledge.status}"), "pledgor": pledge.pledgor,
+            "pledgor_en": english.get(pledge.pledgor_org_id), "pledgee": pledge.pledgee,
+            "pledgee_en": english.get(pledge.pledgee_org_id), "guarantor": pledge.guarantor, "debt_amount": _money(pledge.debt_amount),
             "debt_start": pledge.debt_start.isoformat(), "debt_end": pledge.debt_end.isoformat(),
             "registered_on": pledge.registered_on.isoformat() if pledge.registered_on else None,
             "ended_on": pledge.ended_on.isoformat() if pledge.ended_on else None, "region_code": pledge.region_code,
             "rights": rights, "synthetic": pledge.synthetic}
 
 
-def register_api(session: Session, scope: Scope, *, limit: int, offset: int) -> dict[str, Any]:
+def register_api(session: Session, scope: Scope, *, limit: int, offset: int, lang: str = "zh") -> dict[str, Any]:
     """The pledge register as the caller sees it (the page's rule), newest first, one page."""
     scope.require_authenticated()
     total = session.scalar(select(func.count()).select_from(Pledge).where(pledge_filter(scope))) or 0
@@ -137,17 +154,19 @@ def register_api(session: Session, scope: Scope, *, limit: int, offset: int) -> 
     counts = dict(session.execute(select(PledgedRight.pledge_id, func.count())
                                   .where(PledgedRight.pledge_id.in_([p.id for p, _ in rows]))
                                   .group_by(PledgedRight.pledge_id)).all())
+    english = party_names_en(session, [p for p, _ in rows])
     return {"total": int(total), "limit": limit, "offset": offset,
-            "items": [_pledge_row(p, number, counts.get(p.id, 0)) for p, number in rows]}
+            "items": [_pledge_row(p, number, counts.get(p.id, 0), english, lang) for p, number in rows]}
 
 
 def pledge_api(session: Session, scope: Scope, pledge_id: int, rules: PledgeRules,
-               snapshot: Snapshot | None) -> dict[str, Any]:
+               snapshot: Snapshot | None, lang: str = "zh") -> dict[str, Any]:
     """One registration the caller sees: the register row, its rights, the certificate's addresses once
     registered, and while it awaits a decision the checks as they stand today (the page's data)."""
     data = pledge_view(session, scope, pledge_id, rules, snapshot)
     pledge: Pledge = data["pledge"]
-    out = _pledge_row(pledge, data["case"].number, len(data["rights"]))
+    out = _pledge_row(pledge, data["case"].number, len(data["rights"]),
+                      {pledge.pledgor_org_id: data["pledgor_en"], pledge.pledgee_org_id: data["pledgee_en"]}, lang)
     report = data["report"]
     out["rights"] = [{"kind": r.kind, "number": r.number, "title": r.title,
                       "refusals": report.rights[r.number]["refusals"] if report and r.number in report.rights else []}

@@ -48,7 +48,8 @@ def trend_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     }
     return rc.line(
         "trend", overview["trend"], x="year", y=["applications", "invention_grants"],
-        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "field.year"), labels=labels, width=460,
+        # 400 wide: with its legend on the right it fits the half-width card (460 ran past its border)
+        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "field.year"), labels=labels, width=400,
         height=220,
     )
 
@@ -102,7 +103,8 @@ def map_chart(
     chart = (
         alt.layer(regions, lines)
         .project(type="mercator")
-        .properties(width=460, height=380, title=translate(lang, "cockpit.map"))
+        # 400 wide: the legend (its English title is long) stays inside the half-width card
+        .properties(width=400, height=360, title=translate(lang, "cockpit.map"))
     )
     configured = chart.configure(font=rc.FONT_FAMILY, background="white").configure_title(fontSize=14, anchor="start")
     return rc.Chart("map", translate(lang, "cockpit.map"), configured)

@@ -3,10 +3,11 @@
 XLSX layout (what a city's analysts edit in Excel/WPS):
 
 - sheet ``产业链`` (chain): two columns, 字段/field and 值/value — ``code``, ``name``,
-  ``home_region``, ``description``, ``version``;
-- sheet ``技术分解表`` (branches): one row per branch, columns ``id``, ``name``, ``level``,
-  ``parent``, ``query``, ``description`` (Chinese headers 编号, 名称, 层级, 上级, 检索式, 说明 are
-  accepted too), parents listed before their children.
+  ``name_en``, ``home_region``, ``description``, ``description_en``, ``version`` (the English ones
+  optional);
+- sheet ``技术分解表`` (branches): one row per branch, columns ``id``, ``name``, ``name_en``
+  (optional), ``level``, ``parent``, ``query``, ``description`` (Chinese headers 编号, 名称, 英文名称,
+  层级, 上级, 检索式, 说明 are accepted too), parents listed before their children.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from zhichan.untrusted import check_xlsx, load_yaml
 
 CHAIN_SHEET = "产业链"
 BRANCH_SHEET = "技术分解表"
-BRANCH_COLUMNS = ("id", "name", "level", "parent", "query", "description")
-_ZH_HEADERS = {"编号": "id", "名称": "name", "层级": "level", "上级": "parent", "检索式": "query", "说明": "description"}
+BRANCH_COLUMNS = ("id", "name", "name_en", "level", "parent", "query", "description")
+_ZH_HEADERS = {"编号": "id", "名称": "name", "英文名称": "name_en", "层级": "level", "上级": "parent", "检索式": "query",
+               "说明": "description"}
 _ZH_COLUMN = {v: k for k, v in _ZH_HEADERS.items()}
-CHAIN_FIELDS = ("code", "name", "home_region", "description", "version")
+CHAIN_FIELDS = ("code", "name", "name_en", "home_region", "description", "description_en", "version")
 
 
 class ChainInvalid(InputError):
@@ -72,7 +74,7 @@ def validate_queries(chain: Chain) -> None:
 
 # YAML ------------------------------------------------------------------------------------------
 def chain_to_yaml(chain: Chain) -> str:
-    data = chain.model_dump(mode="json")
+    data = {k: v for k, v in chain.model_dump(mode="json").items() if not (k.endswith("_en") and v == "")}
     data["branches"] = [{k: v for k, v in b.items() if v not in (None, "")} for b in data["branches"]]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
 
@@ -104,12 +106,13 @@ def chain_to_xlsx(chain: Chain) -> bytes:
     bs = wb.create_sheet(BRANCH_SHEET)
     bs.append([f"{_ZH_COLUMN[c]} / {c}" for c in BRANCH_COLUMNS])
     for b in chain.branches:
-        bs.append(xlsx_row(bs, [b.id, b.name, b.level, b.parent or "", b.query, b.description]))
+        bs.append(xlsx_row(bs, [b.id, b.name, b.name_en, b.level, b.parent or "", b.query, b.description]))
     for sheet in (ws, bs):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
     bs.column_dimensions["B"].width = 24
-    bs.column_dimensions["E"].width = 90
+    bs.column_dimensions["C"].width = 32
+    bs.column_dimensions["F"].width = 90
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -171,6 +174,7 @@ def chain_from_xlsx(data: bytes, *, check_queries: bool = True) -> Chain:
         except (TypeError, ValueError) as exc:
             raise ChainInvalid(f"第 {line} 行层级不是数字 / row {line}: level is not a number") from exc
         record["description"] = record.get("description") or ""
+        record["name_en"] = str(record.get("name_en") or "")
         branches.append(record)
     chain["branches"] = branches
     return chain_from_dict(chain, check_queries=check_queries)

@@ -21,6 +21,7 @@ import duckdb
 
 from zhichan.navigation import sql as Q
 from zhichan.navigation.regions import region_label
+from zhichan.navigation.schemas import branch_label
 from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
 
 if TYPE_CHECKING:
@@ -133,6 +134,15 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
     return out
 
 
+def _branch_names(rec: dict[str, Any], result: NavigationResult, lang: str) -> list[str]:
+    """The branches of a talent recommendation in ``lang`` (the facts keep the Chinese names, the
+    evidence their ids in the same order)."""
+    names, ids = rec["facts"]["branches"], rec.get("evidence", {}).get("branches") or []
+    if len(ids) != len(names):
+        return list(names)
+    return [branch_label(result.chain, i, lang, n) for i, n in zip(ids, names, strict=True)]
+
+
 def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str = DEFAULT_LANGUAGE) -> str:
     """A recommendation as a sentence in ``lang`` (``navigation.doc.rec.<kind>``), with its numbers."""
 
@@ -145,21 +155,24 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
         """A region of the facts in ``lang`` (facts stored before they kept the code show their name)."""
         return region_label(fact["region_code"], lang) if fact.get("region_code") else fact.get("region")
 
+    def path() -> str:
+        return branch_label(result.chain, rec.get("branch_id") or "", lang, f["path"], path=True)
+
     if rec["kind"] == "investment":
         listed = m("item_sep").join(
             m("rec.target", name=t["name"], region=named(t) or m("rec.abroad"), patents=t["patents"],
               valid_inventions=t["valid_inventions"]) for t in f["targets"])
-        return m("rec.investment", path=f["path"], region=region, local=f["local"], domestic=f["domestic"],
+        return m("rec.investment", path=path(), region=region, local=f["local"], domestic=f["domestic"],
                  local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
                  judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
     if rec["kind"] == "talent":
         return m("rec.talent", inventor=f["inventor"], applicant=f["applicant"], home=named(f), region=region,
-                 branches=m("list_sep").join(f["branches"]), patents=f["patents"],
+                 branches=m("list_sep").join(_branch_names(rec, result, lang)), patents=f["patents"],
                  valid_inventions=f["valid_inventions"])
     if rec["kind"] == "transfer":
         return m("rec.transfer", holder=f["holder"], holder_type=translate(lang, f"navigation.applicant_type.{f['holder_type']}"),
                  patents=f["patents"], as_of=result.as_of.isoformat(), top_patent=f["top_patent"],
                  citations=f["citations"])
     lead = m("rec.leader", name=f["leader"]["name"], patents=f["leader"]["patents"]) if f["leader"] else ""
-    return m("rec.strengthen", path=f["path"], region=region, local=f["local"], local_share=_pct(f["local_share"]),
+    return m("rec.strengthen", path=path(), region=region, local=f["local"], local_share=_pct(f["local_share"]),
              rta=f"{f['rta']:.2f}", local_applicants=f["local_applicants"], leader=lead)

@@ -10,11 +10,14 @@ SHA-256 and a full copy in the appendix), the snapshot id, the as-of date and th
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
 from zhichan.navigation.recommend import recommendation_text
 from zhichan.navigation.regions import region_label
+from zhichan.navigation.schemas import Chain, branch_label
 from zhichan.reports import charts
 from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table
 from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
@@ -27,8 +30,9 @@ class Messages:
     """The report's texts in one language: ``m("key", …)`` is ``navigation.doc.<key>``; the labels of
     coded values (``navigation.<field>.<code>``) through :meth:`label`."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, chain: Chain) -> None:
         self.lang = lang
+        self.chain = chain
 
     def __call__(self, key: str, **values: object) -> str:
         return translate(self.lang, f"navigation.doc.{key}", **values)
@@ -39,6 +43,18 @@ class Messages:
     def region(self, code: str | None) -> str:
         """A region's name in the report's language (analysis results keep the codes)."""
         return region_label(code, self.lang)
+
+    def chain_name(self) -> str:
+        """The chain's name in the report's language (its Chinese name where it has no English one)."""
+        return self.chain.label(self.lang)
+
+    def branch(self, branch_id: str, stored: str) -> str:
+        """A branch's name in the report's language (``stored`` for a branch the chain no longer has)."""
+        return branch_label(self.chain, branch_id, self.lang, stored)
+
+    def path(self, branch_id: str, stored: str) -> str:
+        """A branch with its ancestors (``动力电池 / 正极材料``) in the report's language."""
+        return branch_label(self.chain, branch_id, self.lang, stored, path=True)
 
     def type_label(self, code: str | None) -> str:
         """An applicant type (a type the catalogue does not know is shown as stored)."""
@@ -59,16 +75,21 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
 
+def _yuan(x: float | None) -> str:
+    """An amount in yuan grouped as the pages show it (``1,000,000``; the column heading names the unit)."""
+    return "—" if x is None else grouped_amount(Decimal(str(round(x, 2))))
+
+
 def _rta(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
 def report_metadata(result: NavigationResult, generated_at: dt.datetime,
                     lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    m = Messages(lang)
+    m = Messages(lang, result.chain)
     chain = result.chain
     return [
-        (m("meta.chain"), m("chain_named", name=chain.name, code=chain.code, version=chain.version)),
+        (m("meta.chain"), m("chain_named", name=m.chain_name(), code=chain.code, version=chain.version)),
         (m("meta.region"), m("region_named", name=m.region(result.region_code), code=result.region_code)),
         (m("meta.as_of"), result.as_of.isoformat()),
         (m("meta.snapshot"), result.snapshot_id),
@@ -81,7 +102,7 @@ def _overview(r: NavigationResult, m: Messages) -> Section:
     o = r.overview
     s = Section(m("overview.title"))
     s.add(Paragraph(m(
-        "overview.text", as_of=r.as_of.isoformat(), chain=r.chain.name, patents=o["patents"],
+        "overview.text", as_of=r.as_of.isoformat(), chain=m.chain_name(), patents=o["patents"],
         inventions=o["inventions"], utility_models=o["utility_models"], designs=o["designs"],
         applicants=o["applicants"], domestic=o["domestic"], region=m.region(r.region_code), local=o["local"],
         local_share=_pct(o["local_share"]), local_applicants=o["local_applicants"],
@@ -159,21 +180,22 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
     )))
     s.add(Table([m("col.branch_id"), m("col.branch"), m("col.level"), m("col.applications"), m("col.domestic"),
                  f"{m.region(r.region_code)}", m("col.local_share"), "RTA", m("col.judgement"), m("col.life_cycle")],
-                [[b["branch_id"], b["path"], b["level"], b["patents"], b["domestic"], b["local"],
+                [[b["branch_id"], m.path(b["branch_id"], b["path"]), b["level"], b["patents"], b["domestic"], b["local"],
                   _pct(b["local_share"]), _rta(b["rta"]), m.label("strength", b["strength"]),
                   m.label("stage", b["stage"])] for b in r.branches],
                 caption=m("branches.table"), table_id="t-branches"))
     if r.matrix:
-        matrix = [{**x, "region": m.region(x["region_code"]), "label": f"{x['patents']}"} for x in r.matrix]
+        matrix = [{**x, "region": m.region(x["region_code"]), "branch": m.branch(x["branch_id"], x["branch"]),
+                   "label": f"{x['patents']}"} for x in r.matrix]
         order_regions = [x["region"] for x in matrix if x["branch_id"] == r.branches[0]["branch_id"]]
         s.add(Figure(charts.heatmap(
             "nav-branch-matrix", matrix, x="region", y="branch",
             value="rta", text="label", title=m("branches.matrix_chart"), value_title="RTA",
-            x_order=order_regions, y_order=[b["name"] for b in r.branches], diverging_mid=1.0,
+            x_order=order_regions, y_order=[m.branch(b["branch_id"], b["name"]) for b in r.branches], diverging_mid=1.0,
         ), m("branches.matrix_figure")))
     missing = [b for b in r.branches if b["strength"] in ("missing", "weak")]
     strong = [b for b in r.branches if b["strength"] == "strong"]
-    items = [m("branches.item", judgement=m.label("strength", b["strength"]), path=b["path"], local=b["local"],
+    items = [m("branches.item", judgement=m.label("strength", b["strength"]), path=m.path(b["branch_id"], b["path"]), local=b["local"],
                domestic=b["domestic"], rta=_rta(b["rta"])) for b in missing + strong]
     if items:
         s.add(BulletList(items))
@@ -294,8 +316,8 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
     s.add(Table([m("col.operation"), m("col.events"), m("col.patents_involved"),
                  m("col.local_events", region=m.region(r.region_code)), m("col.amount"),
                  m("col.local_amount", region=m.region(r.region_code))],
-                [[m.label("event", x["event_type"]), x["events"], x["patents"], x["local_events"], x["amount_yuan"],
-                  x["local_amount_yuan"]] for x in r.operations],
+                [[m.label("event", x["event_type"]), x["events"], x["patents"], x["local_events"], _yuan(x["amount_yuan"]),
+                  _yuan(x["local_amount_yuan"])] for x in r.operations],
                 caption=m("legal.operations_table"), table_id="t-operations"))
     return s
 
@@ -324,7 +346,7 @@ def _changes(r: NavigationResult, m: Messages) -> Section | None:
     s.add(Table([m("col.branch_id"), m("col.branch"), m("col.before"), m("col.now"), m("col.delta"),
                  m("col.local_before", region=m.region(r.region_code)), m("col.local_now", region=m.region(r.region_code)),
                  m("col.judgement")],
-                [[b["branch_id"], b["name"], b["before"], b["now"], b["delta"], b["local_before"], b["local_now"],
+                [[b["branch_id"], m.path(b["branch_id"], b["name"]), b["before"], b["now"], b["delta"], b["local_before"], b["local_now"],
                   m.label("change", b["trend"])] for b in c["branches"]],
                 caption=m("changes.branches_table"), table_id="t-change-branches"))
     if c["new_applicants"]:
@@ -354,19 +376,23 @@ def _about(r: NavigationResult, m: Messages) -> Section:
 
 def _appendix(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("appendix.title"))
-    s.add(Paragraph(m("appendix.text", chain=m("chain_named", name=r.chain.name, code=r.chain.code,
-                                               version=r.chain.version), description=r.chain.description)))
-    s.add(Table([m("col.branch_id"), m("col.name"), m("col.level"), m("col.parent"), m("col.query")],
-                [[b.id, b.name, b.level, b.parent or "", b.query] for b in r.chain.branches],
+    s.add(Paragraph(m("appendix.text", chain=m("chain_named", name=m.chain_name(), code=r.chain.code,
+                                               version=r.chain.version), description=r.chain.description_in(m.lang))))
+    # the English appendix gives both names: the Chinese one is the definition's, the queries use it
+    names = [m("col.name_zh"), m("col.name_en")] if m.lang == "en" else [m("col.name")]
+    s.add(Table([m("col.branch_id"), *names, m("col.level"),
+                 m("col.parent"), m("col.query")],
+                [[b.id, b.name, *([b.name_en or "—"] if m.lang == "en" else []), b.level, b.parent or "", b.query]
+                 for b in r.chain.branches],
                 caption=m("appendix.table"), table_id="t-chain"))
     return s
 
 
 def build_document(result: NavigationResult, generated_at: dt.datetime, lang: str = DEFAULT_LANGUAGE) -> Document:
     """The report in ``lang`` (a language of :data:`zhichan.web.i18n.LANGUAGES`)."""
-    m = Messages(lang)
+    m = Messages(lang, result.chain)
     doc = Document(
-        title=m("title", chain=result.chain.name),
+        title=m("title", chain=m.chain_name()),
         subtitle=m("subtitle", region=m.region(result.region_code), as_of=result.as_of.isoformat()),
         metadata=report_metadata(result, generated_at, lang),
         generated_at=generated_at,

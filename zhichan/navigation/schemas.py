@@ -18,6 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 _REGION = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+_OPTIONAL_EN = ("name_en", "description_en")
+
+
+def _one_line(value: str) -> str:
+    if any(ch in value for ch in "\r\n\t"):
+        raise ValueError("英文名称须为一行 / an English name must be one line")
+    return value
 
 
 class Branch(BaseModel):
@@ -27,6 +34,8 @@ class Branch(BaseModel):
 
     id: str = Field(description="Stable id within the chain, e.g. 1, 1.2, 1.2.3")
     name: str = Field(min_length=1, max_length=80, description="分支名称")
+    name_en: str = Field("", max_length=120, description="English name (optional; English pages and reports "
+                         "show the Chinese name without one)")
     level: int = Field(ge=1, le=3, description="1 一级分支, 2 二级, 3 三级")
     parent: str | None = Field(None, description="id of the parent branch (None for level 1)")
     query: str = Field(min_length=1, description="检索式 in the retrieval syntax")
@@ -38,6 +47,15 @@ class Branch(BaseModel):
         if not _ID.match(value):
             raise ValueError(f"分支编号只能含字母、数字、点、下划线 / branch id must be alphanumeric: {value!r}")
         return value
+
+    @field_validator("name_en")
+    @classmethod
+    def _name_en_line(cls, value: str) -> str:
+        return _one_line(value)
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang``: the English name on English pages where there is one, else the Chinese."""
+        return self.name_en or self.name if lang == "en" else self.name
 
     @field_validator("parent", mode="before")
     @classmethod
@@ -52,8 +70,10 @@ class Chain(BaseModel):
 
     code: str = Field(description="Short identifier used by the CLI and URLs, e.g. nev")
     name: str = Field(min_length=1, max_length=80, description="产业链名称")
+    name_en: str = Field("", max_length=120, description="English name (optional)")
     home_region: str = Field(description="本地区划代码: 2-digit province, 4-digit city or 6-digit county")
     description: str = ""
+    description_en: str = Field("", description="English description (optional)")
     version: int = Field(1, ge=1)
     branches: list[Branch] = Field(min_length=1)
 
@@ -71,6 +91,18 @@ class Chain(BaseModel):
         if not _REGION.match(text):
             raise ValueError(f"区划代码须为 2/4/6 位数字 / region code must be 2, 4 or 6 digits: {value!r}")
         return text
+
+    @field_validator("name_en")
+    @classmethod
+    def _name_en_line(cls, value: str) -> str:
+        return _one_line(value)
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang`` (the Chinese name where the chain has no English one)."""
+        return self.name_en or self.name if lang == "en" else self.name
+
+    def description_in(self, lang: str) -> str:
+        return self.description_en or self.description if lang == "en" else self.description
 
     @model_validator(mode="after")
     def _tree(self) -> Chain:
@@ -106,27 +138,43 @@ class Chain(BaseModel):
     def children(self, branch_id: str | None) -> list[Branch]:
         return [b for b in self.branches if b.parent == branch_id]
 
-    def path_name(self, branch_id: str) -> str:
-        """``动力电池 / 正极材料`` — the branch with its ancestors."""
+    def path_name(self, branch_id: str, lang: str = "zh") -> str:
+        """``动力电池 / 正极材料`` — the branch with its ancestors (in ``lang``: :meth:`Branch.label`)."""
         names = []
         b: Branch | None = self.branch(branch_id)
         while b is not None:
-            names.append(b.name)
+            names.append(b.label(lang))
             b = self.branch(b.parent) if b.parent else None
         return " / ".join(reversed(names))
 
     def canonical_json(self) -> str:
-        """The definition as canonical JSON (sorted keys): what the hash covers."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        """The definition as canonical JSON (sorted keys): what the hash covers. English names and
+        descriptions are left out where empty, so a chain defined before they existed keeps its hash."""
+        data = self.model_dump(mode="json")
+        for record in (data, *data["branches"]):
+            for key in _OPTIONAL_EN:
+                if record.get(key) == "":
+                    del record[key]
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def definition_hash(self) -> str:
         """SHA-256 of :meth:`canonical_json` — recorded in every report."""
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
 
+def branch_label(chain: Chain, branch_id: str, lang: str, stored: str, *, path: bool = False) -> str:
+    """A branch of ``chain`` named in ``lang`` — the analysis rows keep the Chinese names, the chain
+    has both; a branch id the chain does not know keeps the name it was stored with."""
+    try:
+        return chain.path_name(branch_id, lang) if path else chain.branch(branch_id).label(lang)
+    except KeyError:
+        return stored
+
+
 class ChainSummary(BaseModel):
     code: str
     name: str
+    name_en: str
     home_region: str
     branches: int
     version: int

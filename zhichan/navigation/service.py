@@ -66,7 +66,7 @@ def list_chains(engine: Engine | None = None) -> list[ChainSummary]:
     """Shipped chains, overridden by chains saved in the workflow database (when given)."""
     merged: dict[str, tuple[Chain, str]] = {c: (ch, "builtin") for c, ch in builtin_chains().items()}
     merged.update({c: (ch, "database") for c, ch in _db_chains(engine).items()})
-    return [ChainSummary(code=c, name=ch.name, home_region=ch.home_region, branches=len(ch.branches),
+    return [ChainSummary(code=c, name=ch.name, name_en=ch.name_en, home_region=ch.home_region, branches=len(ch.branches),
                          version=ch.version, source=src, definition_hash=ch.definition_hash())
             for c, (ch, src) in sorted(merged.items())]
 

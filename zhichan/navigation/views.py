@@ -44,9 +44,10 @@ def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
     require_navigation(scope)
     chain = service.get_chain(code, engine)
     region = analysis_region(scope, chain.home_region)
-    branches = [{**b.model_dump(), "path": chain.path_name(b.id), "children": len(chain.children(b.id))}
-                for b in chain.branches]
-    return {"code": chain.code, "name": chain.name, "description": chain.description, "version": chain.version,
+    branches = [{**b.model_dump(), "path": chain.path_name(b.id), "path_en": chain.path_name(b.id, "en"),
+                 "children": len(chain.children(b.id))} for b in chain.branches]
+    return {"code": chain.code, "name": chain.name, "name_en": chain.name_en, "description": chain.description,
+            "description_en": chain.description_en, "version": chain.version,
             "home_region": chain.home_region, "home_region_name": region_display_name(chain.home_region),
             "home_region_name_en": region_display_name(chain.home_region, "en"),
             "analysis_region": region, "analysis_region_name": region_display_name(region),
@@ -78,7 +79,9 @@ def job_params(engine: Engine, scope: Scope, code: str, as_of: dt.date) -> dict[
 # runs ---------------------------------------------------------------------------------------------
 def _run_dict(run: Any, settings: Settings) -> dict[str, Any]:
     files = json.loads(run.files or "{}")
-    return {"id": run.id, "chain_code": run.chain_code, "region_code": run.region_code,
+    chain = json.loads(run.chain_definition or "{}")  # the chain as the run used it
+    return {"id": run.id, "chain_code": run.chain_code, "chain_name": chain.get("name") or run.chain_code,
+            "chain_name_en": chain.get("name_en") or "", "region_code": run.region_code,
             "region_name": region_display_name(run.region_code),
             "region_name_en": region_display_name(run.region_code, "en"), "as_of": run.as_of.isoformat(),
             "generated_at": run.generated_at.isoformat() + "Z", "snapshot_id": run.snapshot_id,
@@ -133,7 +136,10 @@ def schedules(engine: Engine, scope: Scope) -> list[dict[str, Any]]:
     from zhichan.navigation import service
 
     require_navigation(scope)
-    return [{"id": x.id, "chain_code": x.chain_code, "region_code": x.region_code,
+    names = {c.code: c for c in service.list_chains(engine)}
+    return [{"id": x.id, "chain_code": x.chain_code, "chain_name": names[x.chain_code].name if x.chain_code in names
+             else x.chain_code, "chain_name_en": names[x.chain_code].name_en if x.chain_code in names else "",
+             "region_code": x.region_code,
              "region_name": region_display_name(x.region_code),
              "region_name_en": region_display_name(x.region_code, "en"), "formats": x.formats, "enabled": x.enabled,
              "next_as_of": x.next_as_of.isoformat(), "last_run_id": x.last_run_id}

@@ -22,6 +22,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -262,6 +263,8 @@ class StepTaken:
 #: a domain's hook on the steps of its procedures; it runs in the step's transaction, so raising
 #: (``FormError`` for a field, ``ConflictError`` for a rule) refuses the step and nothing is kept
 StepHook = Callable[[Session, Scope, StepTaken], None]
+#: a domain's title of a case from its start fields, in a language (None: show the stored title)
+CaseTitler = Callable[[dict[str, Any], str], str | None]
 
 
 class ProcedureService:
@@ -275,6 +278,7 @@ class ProcedureService:
         self._hooks: dict[str, list[StepHook]] = {}
         self._stored: dict[str, Declaration] = {}
         self._generators: dict[str, DocumentGenerator] = {}
+        self._titlers: dict[str, CaseTitler] = {}
 
     def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -293,6 +297,16 @@ class ProcedureService:
                                                       case, utcnow()))
 
         return generate
+
+    def add_titler(self, procedure: str, titler: CaseTitler) -> None:
+        """Show the cases of ``procedure`` under a title ``titler`` builds from their start fields in the
+        page's language (the parties joined as the case kind joins them); the stored title is kept."""
+        self._titlers[procedure] = titler
+
+    def case_title(self, procedure: str, stored: str, fields: dict[str, Any], lang: str) -> str:
+        """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one."""
+        titler = self._titlers.get(procedure)
+        return (titler(fields, lang) if titler else None) or stored
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -896,7 +910,7 @@ class ProcedureService:
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
-                   CASES.c.declaration_digest, CASES.c.synthetic)
+                   CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         items = []
@@ -905,6 +919,8 @@ class ProcedureService:
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
+                # the title in a language: a function of it, like the procedure's and the state's
+                "shown_title": partial(self.case_title, r.procedure, r.title, json.loads(r.fields or "{}")),
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),

@@ -67,7 +67,8 @@ def in_order(values: dict[str, Any], fields: tuple[FieldSpec, ...]) -> list[tupl
 def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
               per_page: int = 50, area: bool = False) -> dict[str, Any]:
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
-    items = [{**i, "procedure": i["procedure"](lang), "state": i["state"](lang)} for i in data["items"]]
+    items = [{**{k: v for k, v in i.items() if k != "shown_title"}, "title": i["shown_title"](lang),
+              "procedure": i["procedure"](lang), "state": i["state"](lang)} for i in data["items"]]
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
@@ -108,8 +109,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         kept = [{"label": own.get(k, k), "value": v} for k, v in values.items() if str(v).strip()]
     return {
         "kept_input": kept,
-        "case": {k: case[k] for k in ("id", "number", "title", "state", "version", "is_open", "next_due", "created_at",
-                                      "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
+        "case": {**{k: case[k] for k in ("id", "number", "state", "version", "is_open", "next_due", "created_at",
+                                         "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
+                 "title": service.case_title(case["procedure"], case["title"], case["fields"], lang)},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
         "filing": shown_fields(case["fields"], decl.start.fields, lang),

@@ -21,6 +21,7 @@ from zhichan.protection.mediation import MEDIATION, JudicialConfirmation, Mediat
 from zhichan.protection.overseas import GUIDANCE, GuidanceRules
 from zhichan.protection.rules import DisputeRules
 from zhichan.protection.service import COMPLAINT, DISPUTE, ComplaintRules
+from zhichan.protection.titles import titler
 
 
 def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], template_dir: Path | None, *,
@@ -36,5 +37,7 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(ENFORCEMENT, EnforcementRules(service))
     service.add_hook(GUIDANCE, GuidanceRules())
     service.add_generator(DISPUTE, documents)
+    service.add_titler(DISPUTE, titler(DISPUTE))
+    service.add_titler(MEDIATION, titler(MEDIATION))
     service.add_generator(MEDIATION, documents)
     service.add_generator(ENFORCEMENT, documents)

@@ -229,6 +229,7 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
     """案件列表: the protection cases an office's subtree handles (an enterprise: its own), newest first,
     with the total — every protection procedure, or one (``procedure``)."""
     from zhichan.procedures.scope import WALK_IDS, officer_filter, party_filter, walk_in_order
+    from zhichan.protection.titles import case_title
 
     scope.require_authenticated()
     procedures = sorted(p for p in registry.procedures() if p.startswith("protection."))
@@ -246,13 +247,14 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
     where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS)
     rows = session.execute(
         select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic)
+               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields)
         .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
     items = []
     for r in rows:
         decl = registry.get(r.procedure, "default")  # a jurisdiction's file changes clocks, not state names
         state = decl.states.get(r.state)
-        items.append(dict(r._mapping) | {
+        row = {k: v for k, v in r._mapping.items() if k != "fields"}
+        items.append(row | {"title": case_title(r.procedure, json.loads(r.fields or "{}"), lang) or r.title,
             "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
             "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "opened_on": china_date(r.created_at)})
     return {"items": items, "total": total, "status": status, "procedure": procedure,

@@ -228,7 +228,8 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
     base = _base(rows, title, width or max(240, 60 * len(xs)), height or max(160, 22 * len(ys)))
     rect = base.mark_rect().encode(
         x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys),
+        # long row labels (an English branch name, an applicant) whole up to 260 px, not cut at Vega's 180
+        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=260)),
         color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
     )

@@ -177,6 +177,10 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         # an organization in the page's language: its English name where known, else its name
         return org_display_name(name, name_en, current_lang)
 
+    def name_in_lang(name: str | None, name_en: str | None = None) -> str:
+        # a named thing with an optional English name (a chain, a branch): the Chinese name where it has none
+        return (name_en or name or "") if current_lang == "en" else (name or "")
+
     def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
         return labels.facet_value(current_lang, facet, value, fallback)
 
@@ -192,6 +196,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "event_detail": event_detail,
         "region": region,
         "org_name": org_name,
+        "name_in_lang": name_in_lang,
         "facet_label": facet_label,
         "money": money,
         "lang": current_lang,
@@ -206,4 +211,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         **PUNCTUATION["en" if current_lang == "en" else "zh"],
         **(context or {}),
     }
+    errors = ctx.get("errors")
+    if current_lang == "en" and isinstance(errors, dict):
+        # a form's messages are written "中文 / English": beside a field of an English page, the English half
+        ctx["errors"] = {k: in_language(v, "en") if isinstance(v, str) else v for k, v in errors.items()}
     return ctx
