@@ -75,6 +75,15 @@ def test_tree_shapes() -> None:
     assert parse("ＬＥＤ") == Text("TIABC", "led")
 
 
+def test_a_text_value_never_holds_the_separator_of_a_fields_values() -> None:
+    """␟ joins a field's values in the index (zhichan.search.text.SEP): read as a space, so no
+    query phrase can span two values (control characters likewise)."""
+    from zhichan.search.text import SEP
+
+    assert parse(f'IN="伟{SEP}李"') == parse('IN="伟\x1f李"') == Text("IN", "伟 李")
+    assert parse(f"PA=公司{SEP}") == Text("PA", "公司")
+
+
 @pytest.mark.parametrize("query", ["", "   ", "x" * 5000, "TI=电池 AND", "(((", "TI==a", "AD=[2020 TO]"])
 def test_malformed_queries_are_input_errors(query: str) -> None:
     with pytest.raises(QuerySyntaxError) as caught:

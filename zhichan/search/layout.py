@@ -20,8 +20,9 @@ import tantivy
 
 from zhichan.corpus.store import Snapshot
 
-#: 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet; 4: the ``sample`` field
-SCHEMA_VERSION = 4
+#: 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet; 4: the ``sample`` field;
+#: 5: the values of a multi-valued field separated by ␟ (U+241F), not by a space
+SCHEMA_VERSION = 5
 SPACE = re.compile(r"\s")
 
 #: text field code → (bigram index fields, word index fields)

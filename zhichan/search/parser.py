@@ -94,7 +94,8 @@ def _unquote(token: Token) -> str:
 def _text_leaf(field: str, token: Token) -> Node:
     raw = _unquote(token)
     parts = [raw] if token.type == "PHRASE" else raw.split("*")
-    values = [re.sub(r"\s+", " ", F.fold(re.sub(r"[\x00-\x1f\x7f]", " ", p))).strip() for p in parts]
+    # control characters and ␟ (the index's separator between a field's values, text.SEP) read as spaces
+    values = [re.sub(r"\s+", " ", F.fold(re.sub(r"[\x00-\x1f\x7f\u241f]", " ", p))).strip() for p in parts]
     values = [v for v in values if v]
     if not values:
         raise _Fail(token.start_pos, "检索词为空", "empty term", ("检索词",))

@@ -16,7 +16,10 @@ from zhichan.search import fields as F
 
 END = "\u2403"  # ␃ end-of-text sentinel: every character starts a bigram
 BLANK = "\u2581"  # ▁ stands for whitespace inside bigrams
-SEP = "\x1f"  # between values of a multi-valued field (whitespace, so it becomes ▁ like a space)
+#: between the values of a multi-valued field (applicants, inventors): ␟, a character of its own —
+#: not whitespace, so not ▁ — which no query value holds, so a phrase never spans two values
+#: (``IN="伟 李"`` does not match the inventors 张伟, 李娜), as in the oracle and DuckDB.
+SEP = "\u241f"
 _END_CP, _BLANK_CP = ord(END), ord(BLANK)
 #: ``re`` ``\s`` (= ``str.isspace``) as a table: no whitespace code point lies above U+3000.
 _WS_MAX = 0x3000
