@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,8 +67,11 @@ _LABEL_COLUMNS = ("专利类型", "法律状态", "申请人地址", "国省代�
 
 def _list_sql(cell: str) -> str:
     """``validate.split_list`` of a cell whose only whitespace is U+0020 (``_byte_checks`` sends
-    any other to the row path): the items between separators, spaces around them dropped."""
-    return f"list_filter(string_split_regex(trim({cell}), ' *{_LIST_SPLIT} *'), lambda x: x <> '')"
+    any other to the row path): the items between separators, spaces around them dropped. An
+    empty cell is an empty list without splitting it; no trim: a cell starting or ending with a
+    space takes the row path (``_byte_checks``), so this result of such a row is never kept."""
+    return (f"CASE WHEN {cell} = '' THEN []::VARCHAR[] "
+            f"ELSE list_filter(string_split_regex({cell}, ' *{_LIST_SPLIT} *'), lambda x: x <> '') END")
 
 
 class NotColumnar(Exception):
@@ -284,8 +288,9 @@ class ColumnarBatch:
                 continue
             day = f"CAST(try_strptime({c}, '%Y%m%d') AS DATE)"
             out.append(f"CASE WHEN {c} <> '' THEN {day} END AS {f}")
-            slow.append(f"({c} <> '' AND NOT coalesce(regexp_full_match({c}, '[0-9]{{8}}') AND {day} "
-                        f"BETWEEN DATE '1900-01-01' AND DATE '{self.today + dt.timedelta(days=1)}', false))")
+            # CASE, not AND: an empty cell (most of the sparse date columns) is not parsed at all
+            slow.append(f"CASE WHEN {c} = '' THEN false ELSE NOT coalesce(regexp_full_match({c}, '[0-9]{{8}}') "
+                        f"AND {day} BETWEEN DATE '1900-01-01' AND DATE '{self.today + dt.timedelta(days=1)}', false) END")
         for f in _INT_FIELDS:
             c = col.get(f)
             if c is None:
@@ -296,10 +301,12 @@ class ColumnarBatch:
         # priority dates: every item 8 digits, a real date in range; the earliest kept
         p = _q("优先权日") if "优先权日" in self.header else "''"
         p_items = _list_sql(p)
-        out.append(f"list_min(list_transform({p_items}, lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) AS priority_date")
-        slow.append(f"coalesce(list_bool_or(list_transform({p_items}, lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
+        out.append(f"CASE WHEN {p} <> '' THEN list_min(list_transform({p_items}, "
+                   f"lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) END AS priority_date")
+        slow.append(f"CASE WHEN {p} = '' THEN false ELSE coalesce(list_bool_or(list_transform({p_items}, "
+                    f"lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
                     f"AND CAST(try_strptime(x, '%Y%m%d') AS DATE) BETWEEN DATE '1900-01-01' "
-                    f"AND DATE '{self.today + dt.timedelta(days=1)}', false))), false)")
+                    f"AND DATE '{self.today + dt.timedelta(days=1)}', false))), false) END")
         # CPC: the list, else the main CPC column
         if "CPC主分类号" in self.header:
             main_cpc = _q("CPC主分类号")
@@ -332,9 +339,15 @@ class ColumnarBatch:
         """``RowMapper.extra_json``: the unmapped columns' non-empty cells, keys sorted, ``json.dumps`` spacing."""
         if not self.extra:
             return "NULL::VARCHAR"
-        items = [f"CASE WHEN {_q(c)} <> '' THEN '\"' || {_esc(_s(c))} || '\": \"' || {_esc(_q(c))} || '\"' END"
-                 for c in self.extra]
-        return f"nullif('{{' || concat_ws(', ', {', '.join(items)}) || '}}', '{{}}')"
+        # one concat a cell (no chain of copies); the key escaped here, the cell's characters
+        # escaped only in a cell that holds one (few do)
+        needs_escape = r"'[\\\"\t\n\r]'"
+        items = []
+        for c in self.extra:
+            key = _s(json.dumps(c, ensure_ascii=False) + ': "')
+            cell = f"CASE WHEN regexp_matches({_q(c)}, {needs_escape}) THEN {_esc(_q(c))} ELSE {_q(c)} END"
+            items.append(f"CASE WHEN {_q(c)} <> '' THEN concat({key}, {cell}, '\"') END")
+        return f"nullif(concat('{{', concat_ws(', ', {', '.join(items)}), '}}'), '{{}}')"
 
     # ------------------------------------------------------------------ per distinct value
     def process(self, batch: pa.Table) -> tuple[pa.Table, list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
