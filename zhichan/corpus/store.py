@@ -115,6 +115,11 @@ class Snapshot:
     def counts(self) -> dict[str, int]:
         return dict(self.manifest.get("counts", {}))
 
+    def content_hash_version(self, table: str) -> int:
+        """The version of ``table``'s content hashes (``records.content_hash``; 1 in a snapshot
+        written before versions were recorded)."""
+        return int((self.manifest.get("content_hash") or {}).get(table, 1))
+
     @property
     def synthetic(self) -> bool:
         """True when any record in the snapshot is synthetic (the UI labels it)."""
@@ -214,6 +219,9 @@ class SnapshotWriter:
         self._done: set[str] = set()  # linked from the parent
         self._linked_from: dict[str, Snapshot] = {}
         self._written: set[str] = set()  # written by this writer (possibly with no rows)
+        #: the content hash version of each table this writer writes (1 unless set: the generator's
+        #: and every other writer's); a table linked from a snapshot keeps that snapshot's
+        self.content_hash_versions: dict[str, int] = {}
         # rows of a key-ordered table not yet making a whole row group (a writer's batches need not be
         # multiples of KEY_ROW_GROUP_ROWS: the generator writes 25,000 patents and ~11,500 events a chunk)
         self._pending: dict[str, list[pa.Table]] = {}
@@ -458,6 +466,8 @@ class SnapshotWriter:
             "generator": generator if synthetic else None,
             "import": import_record or {},
             "schema_version": 1,
+            "content_hash": {table: (self._linked_from[table].content_hash_version(table) if table in self._linked_from
+                                     else self.content_hash_versions.get(table, 1)) for table in TABLES},
         }
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
         self._busy.close()
