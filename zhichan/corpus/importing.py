@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zhichan.corpus.importers import columnar
 from zhichan.corpus.importers.base import Reject, read_source
@@ -676,8 +677,10 @@ def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, stage
     uncompressed, with no statistics (read once, whole, by the merge)."""
     options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     if final:
-        write_part_file(folder / f"{table}-{part:05d}.parquet", table,
-                        staged.sort_by([(name, "ascending") for name in (*KEY_ORDER[table], "source_row")]))
+        order = KEY_ORDER[table]
+        if not (len(order) == 1 and _strictly_ascending(staged.column(order[0]))):  # a batch of a file in
+            staged = staged.sort_by([(name, "ascending") for name in (*order, "source_row")])  # order is already
+        write_part_file(folder / f"{table}-{part:05d}.parquet", table, staged)
     else:
         pa.parquet.write_table(staged, folder / f"{table}-{part:05d}.parquet", **options)
     if table == "patents":
@@ -691,6 +694,15 @@ def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, stage
                 events.append(finalize_record("events", {"application_number": key, **provenance, **ev}))
         pa.parquet.write_table(pa.Table.from_pylist(events, schema=TABLES["events"][0]),
                                folder / f"events-{part:05d}.parquet", **options)
+
+
+def _strictly_ascending(column: pa.ChunkedArray) -> bool:
+    """Whether each value is below the next (byte order, as Arrow's sort and DuckDB's ``ORDER BY``
+    put text) and none is missing: the rows are then in key order, ties by row number included."""
+    values = column.combine_chunks()
+    if values.null_count:
+        return False
+    return len(values) < 2 or bool(pc.all(pc.less(values.slice(0, len(values) - 1), values.slice(1))).as_py())
 
 
 def _with_provenance(stamp: _Provenance, table: str, records: pa.Table) -> pa.Table:
