@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zhichan.corpus.importers import columnar
 from zhichan.corpus.importers.base import Reject, read_source
 from zhichan.corpus.importers.commercial import CommercialExportMapper
 from zhichan.corpus.importers.mapping import MappedFileMapper
 from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
-from zhichan.corpus.records import complete_from_stored, finalize_patent, finalize_record
+from zhichan.corpus.records import NEW_TABLE_HASH_VERSION, complete_from_stored, finalize_record
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.store import KEY_ORDER, CorpusStore, Snapshot, duckdb_connect, write_part_file
 from zhichan.errors import CorpusError
@@ -150,6 +151,7 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
          source_date: dt.date, progress: ProgressCallback) -> None:
     path = source.path
     final_parts = _first_of_its_table(store, mapper.table)
+    hash_version = _hash_version(store, mapper.table)
     missing = [c for c in mapper.required_columns if source.header and c not in source.header]
     if missing:
         source.rejects.append(Reject(path.name, 1, ",".join(missing), "",
@@ -157,7 +159,8 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
     elif source.header:
         stored = _StoredRecords.open(store, mapper)
         try:
-            _stage(source, mapper, result, staging, source_date, progress, stored, final_parts=final_parts)
+            _stage(source, mapper, result, staging, source_date, progress, stored, final_parts=final_parts,
+                   hash_version=hash_version)
         finally:
             if stored is not None:
                 stored.close()
@@ -172,7 +175,7 @@ def _run(source: Any, mapper: RowMapper, store: CorpusStore, result: ImportResul
     if result.rejects:
         result.rejects_path = str(_write_rejects(store, result))
     if (staging / "ok").exists():
-        _merge(store, staging, mapper, result, final_parts=final_parts)
+        _merge(store, staging, mapper, result, final_parts=final_parts, hash_version=hash_version)
     if result.snapshot_id is None:
         _finish(result)
 
@@ -184,6 +187,17 @@ def _first_of_its_table(store: CorpusStore, table: str) -> bool:
     snapshot instead of sorting and writing the rows again (:func:`_merge`)."""
     parent = store.current_or_none()
     return table in KEY_ORDER and (parent is None or not parent.counts.get(table))
+
+
+def _hash_version(store: CorpusStore, table: str) -> int:
+    """The content hash version of the records this import stages (``records.content_hash``): the
+    stored table's, so the merge compares hashes of one version (an installation whose patents an
+    older release imported keeps version 1); a table the current snapshot holds no record of gets
+    the newest (:data:`~zhichan.corpus.records.NEW_TABLE_HASH_VERSION`)."""
+    parent = store.current_or_none()
+    if parent is not None and parent.counts.get(table):
+        return parent.content_hash_version(table)
+    return NEW_TABLE_HASH_VERSION.get(table, 1)
 
 
 def _finish(result: ImportResult) -> None:
@@ -349,6 +363,8 @@ class _Staging:
     stored: _StoredRecords | None = None
     #: staged parts in the snapshot's form, each in key order (:func:`_first_of_its_table`)
     final_parts: bool = False
+    #: the content hash version of the staged records (:func:`_hash_version`)
+    hash_version: int = 1
     addresses: dict[str, str | None] = field(default_factory=dict)
     parts: int = 0
 
@@ -381,11 +397,13 @@ class _Staging:
 
 
 def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, source_date: dt.date,
-           progress: ProgressCallback, stored: _StoredRecords | None = None, *, final_parts: bool = False) -> None:
+           progress: ProgressCallback, stored: _StoredRecords | None = None, *, final_parts: bool = False,
+           hash_version: int = 1) -> None:
     staging.mkdir(parents=True, exist_ok=True)
     if get_settings().import_columnar and columnar.eligible(mapper, source.path, source.encoding, source.header):
         try:
-            _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored, final_parts), progress)
+            _stage_columnar(_Staging(mapper, source, result, staging, source_date, stored, final_parts, hash_version),
+                            progress)
             return
         except columnar.NotColumnar:  # a row Arrow cannot place: read the whole file row by row
             for leftover in (*staging.glob("*.parquet"), *staging.glob("batch-*.arrow")):
@@ -399,7 +417,7 @@ def _stage(source: Any, mapper: RowMapper, result: ImportResult, staging: Path, 
             source.rows, source.rejects, source.close = fresh.rows, fresh.rejects, fresh.close
             source.header, source.encoding = fresh.header or source.header, fresh.encoding
             result.encoding = fresh.encoding
-    work = _Staging(mapper, source, result, staging, source_date, stored, final_parts)
+    work = _Staging(mapper, source, result, staging, source_date, stored, final_parts, hash_version)
     batch_rows = get_settings().import_batch_rows
     batch: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
     last_report = time.monotonic()
@@ -433,7 +451,7 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
     batches = columnar.read_batches(source.path, source.header, get_settings().import_batch_rows)
     if workers <= 1:
         checker = _ColumnarWorker(source.header, work.addresses, today, work.stamp, work.folder,
-                                  final_parts=work.final_parts)
+                                  final_parts=work.final_parts, hash_version=work.hash_version)
         try:
             parts = (checker.part(table, work.next_part()) for table in batches)
             _stage_parts(work, parts, progress)
@@ -448,7 +466,8 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
             yield to_ipc_file(table, work.folder / f"batch-{part:05d}.arrow"), part
 
     _stage_parts(work, ordered_map(_columnar_part, calls(), workers=workers, initializer=_columnar_init,
-                                   initargs=(source.header, today, work.stamp, work.folder, work.final_parts),
+                                   initargs=(source.header, today, work.stamp, work.folder, work.final_parts,
+                                             work.hash_version),
                                    what=("导入检查", "an import-checking")), progress)
 
 
@@ -477,8 +496,9 @@ class _ColumnarWorker:
     their events); gives back the number of records and the rows left to the row path."""
 
     def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date,
-                 stamp: _Provenance, folder: Path, *, shared: bool = False, final_parts: bool = False) -> None:
-        self.checker = columnar.ColumnarBatch(header, addresses, today)
+                 stamp: _Provenance, folder: Path, *, shared: bool = False, final_parts: bool = False,
+                 hash_version: int = 1) -> None:
+        self.checker = columnar.ColumnarBatch(header, addresses, today, hash_version=hash_version)
         self.stamp, self.folder, self.addresses, self.final_parts = stamp, folder, addresses, final_parts
         #: workers publish the addresses they resolve (``addresses/*.arrow``) and take the others'
         self.shared = folder / "addresses" if shared else None
@@ -531,9 +551,11 @@ class _ColumnarWorker:
 _WORKER: list[_ColumnarWorker] = []  # in a worker process: its checker
 
 
-def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path, final_parts: bool) -> None:
+def _columnar_init(header: list[str], today: dt.date, stamp: _Provenance, folder: Path, final_parts: bool,
+                   hash_version: int) -> None:
     pa.set_memory_pool(columnar.reusing_pool())  # the worker's own process: all its Arrow memory
-    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True, final_parts=final_parts))
+    _WORKER.append(_ColumnarWorker(header, {}, today, stamp, folder, shared=True, final_parts=final_parts,
+                                   hash_version=hash_version))
     _WORKER[0].checker.con.execute("SET threads = 1")  # two workers: one core each
 
 
@@ -593,7 +615,7 @@ def _flush(work: _Staging, batch: list[tuple[int, dict[str, Any], list[dict[str,
     events_of: dict[int, list[dict[str, Any]]] = {}
     for row_number, rec, rec_events in batch:
         try:
-            final = finalize_patent(rec) if table == "patents" else finalize_record(table, rec)
+            final = finalize_record(table, rec, work.hash_version)
         except (ValueError, KeyError) as exc:
             source.rejects.append(Reject(source.path.name, row_number, "", "", f"记录不完整：{exc} / incomplete record"))
             continue
@@ -655,8 +677,10 @@ def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, stage
     uncompressed, with no statistics (read once, whole, by the merge)."""
     options: dict[str, Any] = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     if final:
-        write_part_file(folder / f"{table}-{part:05d}.parquet", table,
-                        staged.sort_by([(name, "ascending") for name in (*KEY_ORDER[table], "source_row")]))
+        order = KEY_ORDER[table]
+        if not (len(order) == 1 and _strictly_ascending(staged.column(order[0]))):  # a batch of a file in
+            staged = staged.sort_by([(name, "ascending") for name in (*order, "source_row")])  # order is already
+        write_part_file(folder / f"{table}-{part:05d}.parquet", table, staged)
     else:
         pa.parquet.write_table(staged, folder / f"{table}-{part:05d}.parquet", **options)
     if table == "patents":
@@ -672,6 +696,15 @@ def _write_staged(folder: Path, table: str, part: int, stamp: _Provenance, stage
                                folder / f"events-{part:05d}.parquet", **options)
 
 
+def _strictly_ascending(column: pa.ChunkedArray) -> bool:
+    """Whether each value is below the next (byte order, as Arrow's sort and DuckDB's ``ORDER BY``
+    put text) and none is missing: the rows are then in key order, ties by row number included."""
+    values = column.combine_chunks()
+    if values.null_count:
+        return False
+    return len(values) < 2 or bool(pc.all(pc.less(values.slice(0, len(values) - 1), values.slice(1))).as_py())
+
+
 def _with_provenance(stamp: _Provenance, table: str, records: pa.Table) -> pa.Table:
     """The columnar path's records with the import's provenance (``source_row`` they carry)."""
     n = records.num_rows
@@ -685,13 +718,19 @@ def _with_provenance(stamp: _Provenance, table: str, records: pa.Table) -> pa.Ta
 
 
 def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportResult, *,
-           final_parts: bool = False) -> None:
+           final_parts: bool = False, hash_version: int = 1) -> None:
     table = mapper.table
     key = TABLES[table][1][0]
     staged_files = sorted(staging.glob(f"{table}-*.parquet"))
     if not staged_files:
         return
     parent = store.current_or_none()
+    if parent is not None and parent.counts.get(table) and parent.content_hash_version(table) != hash_version:
+        # another import stored this table meanwhile, with hashes of another version: comparing
+        # them would call every record changed, and the table would mix two versions
+        raise CorpusError(f"导入期间语料已被另一导入更改，请重新导入 / the corpus's {table} changed during "
+                          f"this import (content hash version {parent.content_hash_version(table)}, "
+                          f"staged {hash_version}): run the import again")
     con = duckdb_connect(memory_limit=get_settings().import_memory_limit)
     try:
         con.execute(f"SET temp_directory = '{(staging / 'spill').as_posix()}'")  # the sort spills here, not in RAM
@@ -731,6 +770,7 @@ def _merge(store: CorpusStore, staging: Path, mapper: RowMapper, result: ImportR
         runs = (_sorted_part_ranges(staged_files, key, staging / _DUPLICATES)
                 if ordered is None and final_parts and (parent is None or not parent.counts.get(table)) else None)
         with store.writer() as writer:  # the tables this import does not write carry over whole
+            writer.content_hash_versions[table] = hash_version
             if ordered is not None:
                 writer.adopt(table, ordered)
             elif stored_groups is not None:

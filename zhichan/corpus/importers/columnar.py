@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,8 +67,11 @@ _LABEL_COLUMNS = ("专利类型", "法律状态", "申请人地址", "国省代�
 
 def _list_sql(cell: str) -> str:
     """``validate.split_list`` of a cell whose only whitespace is U+0020 (``_byte_checks`` sends
-    any other to the row path): the items between separators, spaces around them dropped."""
-    return f"list_filter(string_split_regex(trim({cell}), ' *{_LIST_SPLIT} *'), lambda x: x <> '')"
+    any other to the row path): the items between separators, spaces around them dropped. An
+    empty cell is an empty list without splitting it; no trim: a cell starting or ending with a
+    space takes the row path (``_byte_checks``), so this result of such a row is never kept."""
+    return (f"CASE WHEN {cell} = '' THEN []::VARCHAR[] "
+            f"ELSE list_filter(string_split_regex({cell}, ' *{_LIST_SPLIT} *'), lambda x: x <> '') END")
 
 
 class NotColumnar(Exception):
@@ -185,6 +189,30 @@ def content_json_sql(table: str) -> str:
     return "to_json({" + ", ".join(f"{_s(n)}: {_q(n)}" for n in names) + "})"
 
 
+def content_bytes_v2_sql(table: str) -> str:
+    """:func:`zhichan.corpus.records.content_bytes_v2` as a DuckDB expression over the canonical
+    columns: one flat ``concat`` (a text's length prefix and the text as two arguments, so no
+    intermediate copies); a list's JSON is ``to_json``, the same text as ``json.dumps`` for items
+    without control characters other than tab, newline and carriage return (the columnar path
+    leaves any other to the row path)."""
+    from zhichan.corpus.records import _v2_kinds
+
+    parts = []
+    for name, kind in _v2_kinds(table):
+        c = _q(name)
+        if kind == "text":
+            parts.append(f"CASE WHEN {c} IS NULL THEN 'N' ELSE CAST(strlen({c}) AS VARCHAR) || ':' END, {c}")
+        elif kind == "list":
+            parts.append(f"coalesce(CAST(to_json({c}) AS VARCHAR), 'N')")
+        elif kind == "date":
+            parts.append(f"coalesce(CAST({c} AS VARCHAR), 'N')")
+        elif kind == "int":
+            parts.append(f"coalesce(CAST({c} AS VARCHAR) || ';', 'N')")
+        else:
+            parts.append(f"CASE WHEN {c} THEN 'T' WHEN NOT {c} THEN 'F' ELSE 'N' END")
+    return "concat(" + ", ".join(parts) + ")"
+
+
 def _kind_digit_sql(number: str) -> str:
     """The kind digit of a number :func:`application_number_sql` accepts (the 5th of 12 digits, the 3rd of 8)."""
     return f"substr({number}, CASE WHEN length({number}) = 16 THEN 7 ELSE 5 END, 1)"
@@ -228,8 +256,11 @@ def uscc_sql(code: str) -> str:
 class ColumnarBatch:
     """Checks and finalizes batches of one import; caches per distinct value across batches."""
 
-    def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date | None = None) -> None:
+    def __init__(self, header: list[str], addresses: dict[str, str | None], today: dt.date | None = None,
+                 hash_version: int = 1) -> None:
         self.header = header
+        #: the content hash's version (``records.content_hash``): the stored table's, or a new table's
+        self.hash_version = hash_version
         self.today = today or dt.date.today()
         self.con = duckdb.connect(config={"autoinstall_known_extensions": "false",  # one batch at a time
                                           "autoload_known_extensions": "false", "memory_limit": "1GB"})
@@ -284,8 +315,9 @@ class ColumnarBatch:
                 continue
             day = f"CAST(try_strptime({c}, '%Y%m%d') AS DATE)"
             out.append(f"CASE WHEN {c} <> '' THEN {day} END AS {f}")
-            slow.append(f"({c} <> '' AND NOT coalesce(regexp_full_match({c}, '[0-9]{{8}}') AND {day} "
-                        f"BETWEEN DATE '1900-01-01' AND DATE '{self.today + dt.timedelta(days=1)}', false))")
+            # CASE, not AND: an empty cell (most of the sparse date columns) is not parsed at all
+            slow.append(f"CASE WHEN {c} = '' THEN false ELSE NOT coalesce(regexp_full_match({c}, '[0-9]{{8}}') "
+                        f"AND {day} BETWEEN DATE '1900-01-01' AND DATE '{self.today + dt.timedelta(days=1)}', false) END")
         for f in _INT_FIELDS:
             c = col.get(f)
             if c is None:
@@ -296,10 +328,12 @@ class ColumnarBatch:
         # priority dates: every item 8 digits, a real date in range; the earliest kept
         p = _q("优先权日") if "优先权日" in self.header else "''"
         p_items = _list_sql(p)
-        out.append(f"list_min(list_transform({p_items}, lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) AS priority_date")
-        slow.append(f"coalesce(list_bool_or(list_transform({p_items}, lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
+        out.append(f"CASE WHEN {p} <> '' THEN list_min(list_transform({p_items}, "
+                   f"lambda x: CAST(try_strptime(x, '%Y%m%d') AS DATE))) END AS priority_date")
+        slow.append(f"CASE WHEN {p} = '' THEN false ELSE coalesce(list_bool_or(list_transform({p_items}, "
+                    f"lambda x: NOT coalesce(regexp_full_match(x, '[0-9]{{8}}') "
                     f"AND CAST(try_strptime(x, '%Y%m%d') AS DATE) BETWEEN DATE '1900-01-01' "
-                    f"AND DATE '{self.today + dt.timedelta(days=1)}', false))), false)")
+                    f"AND DATE '{self.today + dt.timedelta(days=1)}', false))), false) END")
         # CPC: the list, else the main CPC column
         if "CPC主分类号" in self.header:
             main_cpc = _q("CPC主分类号")
@@ -332,9 +366,15 @@ class ColumnarBatch:
         """``RowMapper.extra_json``: the unmapped columns' non-empty cells, keys sorted, ``json.dumps`` spacing."""
         if not self.extra:
             return "NULL::VARCHAR"
-        items = [f"CASE WHEN {_q(c)} <> '' THEN '\"' || {_esc(_s(c))} || '\": \"' || {_esc(_q(c))} || '\"' END"
-                 for c in self.extra]
-        return f"nullif('{{' || concat_ws(', ', {', '.join(items)}) || '}}', '{{}}')"
+        # one concat a cell (no chain of copies); the key escaped here, the cell's characters
+        # escaped only in a cell that holds one (few do)
+        needs_escape = r"'[\\\"\t\n\r]'"
+        items = []
+        for c in self.extra:
+            key = _s(json.dumps(c, ensure_ascii=False) + ': "')
+            cell = f"CASE WHEN regexp_matches({_q(c)}, {needs_escape}) THEN {_esc(_q(c))} ELSE {_q(c)} END"
+            items.append(f"CASE WHEN {_q(c)} <> '' THEN concat({key}, {cell}, '\"') END")
+        return f"nullif(concat('{{', concat_ws(', ', {', '.join(items)}), '}}'), '{{}}')"
 
     # ------------------------------------------------------------------ per distinct value
     def process(self, batch: pa.Table) -> tuple[pa.Table, list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
@@ -590,12 +630,13 @@ class ColumnarBatch:
                f"{_REGION} AS region_code, {_PROVINCE} AS __province FROM cells) s")
         self.con.register("cells", cells)
         try:
-            final = self.con.sql(f"SELECT *, {content_json_sql('patents')} AS __json FROM ({sql})").to_arrow_table()
+            content = content_bytes_v2_sql("patents") if self.hash_version == 2 else content_json_sql("patents")
+            final = self.con.sql(f"SELECT *, {content} AS __json FROM ({sql})").to_arrow_table()
         finally:
             self.con.unregister("cells")
         if not pc.all(pc.equal(final.column("source_row"), cells.column("__row"))).as_py():
             final = final.sort_by("source_row")  # the rows of ``cells`` are in row order
-        hashes = _sha256_each(final.column("__json"))
+        hashes = _sha256_each(final.column("__json"), 32 if self.hash_version == 2 else 64)
         final = final.drop_columns(["__json"])
         return final.set_column(final.column_names.index("content_hash"), "content_hash", hashes)
 
@@ -646,14 +687,19 @@ _PROVINCE = ("CASE WHEN length(nullif(__address_code, '')) < 4 THEN coalesce(nul
              "ELSE __province END")
 
 
-def _sha256_each(texts: pa.ChunkedArray) -> pa.Array:
-    """The SHA-256 hex digest of each string's UTF-8 bytes (hashlib: the CPU's SHA instructions)."""
+def _sha256_each(texts: pa.ChunkedArray, width: int = 64) -> pa.Array:
+    """The SHA-256 hex digest of each string's UTF-8 bytes (hashlib: the CPU's SHA instructions),
+    its first ``width`` hex characters."""
     digests: list[str] = []
+    sha = hashlib.sha256
     for chunk in texts.chunks:
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1].tolist()
         data = chunk.buffers()[2]
         raw = memoryview(b"" if data is None else data)  # Arrow's buffer itself: no copy of the texts
-        digests.extend(hashlib.sha256(raw[a:b]).hexdigest() for a, b in itertools.pairwise(offsets))
+        if width == 64:
+            digests.extend(sha(raw[a:b]).hexdigest() for a, b in itertools.pairwise(offsets))
+        else:
+            digests.extend(sha(raw[a:b]).hexdigest()[:width] for a, b in itertools.pairwise(offsets))
     return pa.array(digests, pa.string())
 
 
