@@ -83,3 +83,18 @@ def test_the_platform_reads_yaml_only_through_these_loaders():
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if path.name != "untrusted.py" and direct.search(path.read_text("utf-8"))]
     assert not offenders, offenders
+
+
+def test_a_refusal_names_the_file_kind_once_in_each_language() -> None:
+    """A bilingual ``what`` gives a message of one Chinese and one English half, each naming the kind in
+    its language, so a page shows its own half (an English page showed "规划文件 YAML" alone before)."""
+    from zhichan.web.i18n import in_language
+
+    with pytest.raises(InputError) as refused:
+        load_yaml("name: 武侯区规划".encode("gb18030"), what="规划文件 YAML / plan YAML")
+    message = str(refused.value)
+    assert message.count(" / ") == 1
+    assert in_language(message, "zh").startswith("规划文件 YAML 须为 UTF-8 编码") and "plan" not in in_language(message, "zh")
+    assert in_language(message, "en").startswith("plan YAML must be UTF-8")
+    # a text whose halves cannot be told apart is shown whole, never cut in the wrong place
+    assert in_language("分支 动力电池 / 正极材料 无查询 / branch 动力电池 / 正极材料 has no query", "en").count(" / ") == 3

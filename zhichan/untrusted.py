@@ -96,14 +96,23 @@ def yaml_safe_load(text: str | bytes) -> Any:
     return yaml.load(text, Loader=_FileLoader)  # a SafeLoader
 
 
+def halves(what: str) -> tuple[str, str]:
+    """The Chinese and English names of an uploaded file's kind, given as ``"规划文件 YAML / plan YAML"``
+    (or one name for both): a message says ``"<zh> … / <en> …"``, one Chinese half and one English
+    half, so a page in either language can show its own (``zhichan.web.i18n.in_language``)."""
+    zh, sep, en = what.partition(" / ")
+    return (zh, en) if sep else (what, what)
+
+
 def load_yaml(data: bytes | str, *, what: str = "YAML") -> Any:
     """One YAML document from an upload, within the bounds above; ``InputError`` with the reason."""
+    zh, en = halves(what)
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{what} 须为 UTF-8 编码（第 {exc.start} 字节无法解码；请用 UTF-8 另存） / {what} must be UTF-8 "
+                f"{zh} 须为 UTF-8 编码（第 {exc.start} 字节无法解码；请用 UTF-8 另存） / {en} must be UTF-8 "
                 f"(byte {exc.start} does not decode; save it as UTF-8)"
             ) from None
     else:
@@ -111,35 +120,36 @@ def load_yaml(data: bytes | str, *, what: str = "YAML") -> Any:
     try:
         return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise InputError(f"{what} 格式错误 / malformed {what}: {str(exc)[:300]}") from None
+        raise InputError(f"{zh} 格式错误 / malformed {en}: {str(exc)[:300]}") from None
     except RecursionError:
-        raise InputError(f"{what} 嵌套过深 / {what} nested too deeply") from None
+        raise InputError(f"{zh} 嵌套过深 / {en} nested too deeply") from None
 
 
 def check_xlsx(source: Path | bytes, *, max_bytes: int = XLSX_MAX_BYTES, max_members: int = XLSX_MAX_MEMBERS,
                max_ratio: int = XLSX_MAX_RATIO, what: str = "XLSX") -> None:
     """Refuse an XLSX that is not a plain Office workbook of bounded size (see the module notes)."""
+    zh, en = halves(what)
     handle = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         with zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
             if len(members) > max_members:
-                raise InputError(f"{what} 文件结构异常（{len(members)} 个部件） / {what} has too many parts")
+                raise InputError(f"{zh} 文件结构异常（{len(members)} 个部件） / {en} has too many parts")
             total = sum(m.file_size for m in members)
             if total > max_bytes:
                 raise InputError(
-                    f"{what} 解压后过大（{total >> 20} MB，最多 {max_bytes >> 20} MB） / {what} unpacks to "
+                    f"{zh} 解压后过大（{total >> 20} MB，最多 {max_bytes >> 20} MB） / {en} unpacks to "
                     f"{total >> 20} MB (at most {max_bytes >> 20} MB)"
                 )
             for member in members:
                 if member.file_size > max_ratio * max(member.compress_size, 1024):
-                    raise InputError(f"{what} 压缩比异常（疑似压缩炸弹） / {what} compresses suspiciously well "
+                    raise InputError(f"{zh} 压缩比异常（疑似压缩炸弹） / {en} compresses suspiciously well "
                                      f"({member.filename[:60]})")
                 if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):
-                    raise InputError(f"{what} 含有 DTD/实体声明，已拒绝 / {what} declares a DTD or entities "
+                    raise InputError(f"{zh} 含有 DTD/实体声明，已拒绝 / {en} declares a DTD or entities "
                                      f"({member.filename[:60]}); Office never writes one")
     except zipfile.BadZipFile:
-        raise InputError(f"{what} 文件已损坏或不是 XLSX / {what} is damaged or not an XLSX file") from None
+        raise InputError(f"{zh} 文件已损坏或不是 XLSX / {en} is damaged or not an XLSX file") from None
 
 
 def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:

@@ -269,7 +269,7 @@ def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifa
     page.fill("#confirm_contract-contract_price", "280000")
     page.click("#submit-confirm_contract")
     page.wait_for_selector("#confirm_contract-contract_price-error")
-    assert "300,000 元" in page.inner_text("#confirm_contract-contract_price-error")
+    assert "300,000 yuan" in page.inner_text("#confirm_contract-contract_price-error")  # the English half
     page.screenshot(path=str(artifacts_dir / "deal-buyer-confirm-refused-en.png"), full_page=True)
     page.goto(f"/cases/{case['id']}?lang=zh")
     page.click("#action-confirm_contract")

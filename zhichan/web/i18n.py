@@ -178,9 +178,11 @@ def install(env: jinja2.Environment) -> None:
 
 def in_language(text: str, lang: str) -> str:
     """The ``lang`` half of a bilingual ``"中文 / English"`` text (a registered job kind's title, a
-    rule shared with error messages); a text without the separator is returned as it is."""
+    rule shared with error messages); a text without the separator is returned as it is, and so is a
+    text with more than one (a message quoting a "中文 / English" name or a branch path: either half
+    could be cut in the wrong place, so the page shows both, as it would without this rule)."""
     zh, sep, en = text.partition(" / ")
-    if not sep:
+    if not sep or " / " in en:
         return text
     return en if lang == "en" else zh
 
