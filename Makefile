@@ -10,12 +10,10 @@ demo:
 # The suite compiles the tree once: with PYTHONDONTWRITEBYTECODE set (as some environments do), each
 # xdist worker and every process a test starts (CLI, server, spawned build workers) compiled the
 # modules it imported again. The bytecode goes to the usual __pycache__ folders (git ignores them).
-# One xdist worker more than cores: a worker waits for its server, browser, PostgreSQL or subprocess
-# ~15-30 % of the time (the 2-core runs kept ~1.7 cores busy), and the extra worker fills that.
 test:
 	scripts/bootstrap.sh test
 	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m compileall -q -j 0 zhichan
-	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m pytest -n $$(( $$(nproc) + 1 )) --dist worksteal --durations=25
+	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m pytest -n auto --dist worksteal --durations=25
 
 bench:
 	scripts/bootstrap.sh bench
