@@ -27,7 +27,23 @@ def _one_line(value: str) -> str:
     return value
 
 
-class Branch(BaseModel):
+class _Named(BaseModel):
+    """A chain or a branch: a Chinese name and an optional one-line English name."""
+
+    name: str
+    name_en: str
+
+    @field_validator("name_en", check_fields=False)
+    @classmethod
+    def _name_en_line(cls, value: str) -> str:
+        return _one_line(value)
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang``: the English name on English pages where there is one, else the Chinese."""
+        return self.name_en or self.name if lang == "en" else self.name
+
+
+class Branch(_Named):
     """One node of the decomposition tree (技术分支)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -48,22 +64,13 @@ class Branch(BaseModel):
             raise ValueError(f"分支编号只能含字母、数字、点、下划线 / branch id must be alphanumeric: {value!r}")
         return value
 
-    @field_validator("name_en")
-    @classmethod
-    def _name_en_line(cls, value: str) -> str:
-        return _one_line(value)
-
-    def label(self, lang: str) -> str:
-        """The name in ``lang``: the English name on English pages where there is one, else the Chinese."""
-        return self.name_en or self.name if lang == "en" else self.name
-
     @field_validator("parent", mode="before")
     @classmethod
     def _empty_parent(cls, value: Any) -> Any:
         return None if value in ("", None) else str(value)
 
 
-class Chain(BaseModel):
+class Chain(_Named):
     """An industry chain: code, name, home region and its branches (parents before children)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -91,15 +98,6 @@ class Chain(BaseModel):
         if not _REGION.match(text):
             raise ValueError(f"区划代码须为 2/4/6 位数字 / region code must be 2, 4 or 6 digits: {value!r}")
         return text
-
-    @field_validator("name_en")
-    @classmethod
-    def _name_en_line(cls, value: str) -> str:
-        return _one_line(value)
-
-    def label(self, lang: str) -> str:
-        """The name in ``lang`` (the Chinese name where the chain has no English one)."""
-        return self.name_en or self.name if lang == "en" else self.name
 
     def description_in(self, lang: str) -> str:
         return self.description_en or self.description if lang == "en" else self.description
