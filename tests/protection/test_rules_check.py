@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Any
 
 from tests.procedures.helpers import World, at
-from tests.protection.test_adjudication import PANEL, act, due, start
-from tests.protection.test_adjudication import world as world  # noqa: F401 - the fixture
+from tests.protection.test_adjudication import PANEL, act, due, pdf, start
+from tests.protection.test_adjudication import world as world  # the fixture
 from tests.protection.test_channels import NUMBER
 from zhichan.platform.db import session_scope
 from zhichan.protection.service import COMPLAINT, ComplaintRules
@@ -44,3 +44,50 @@ def test_a_complainant_is_told_within_the_seven_working_days_a_named_reporter_fi
     act(world, "wuhou_officer", report, "refuse", at(D(2026, 2, 26)), {"ground": "不属于本机关职责或处理权限", "reasons": "不属于本部门处理权限"})
     # 第三十一条: a named reporter within five working days of the decision — 27, Sat 28 February, 2, 3, 4 March
     assert due(world, report, "inform") == D(2026, 3, 4)
+
+
+def _todo(world: World, who: str, today: dt.date, case_id: int) -> dict[str, Any] | None:
+    with session_scope(world.engine) as s:
+        items = world.service.todo(s, world.scope(who), today=today)["items"]
+    return next((i for i in items if i["id"] == case_id), None)
+
+
+def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and_extended_twice(world: World) -> None:
+    """81号令 第三十七条 as the product declares it (docs/procedures.md): 3 months from 立案; the paused days
+    (鉴定, 和解) added in calendar days; each extension runs on from the nominal last day (民法典 第二百零二条
+    clamps 31 January + 1 month to 28 February); the rest-day rule (第二百零三条) once, on the final day."""
+    case = start(world, at(D(2025, 10, 29)))
+    act(world, "wuhou_officer", case, "accept", at(D(2025, 10, 31)), PANEL)
+    # 31 October + 3 months = Saturday 31 January 2026 → Monday 2 February
+    assert due(world, case, "closing") == D(2026, 2, 2)
+    act(world, "wuhou_officer", case, "serve", at(D(2025, 11, 4)), {"received_on": "2025-11-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2025, 11, 18)))
+    item = _todo(world, "wuhou_officer", D(2025, 12, 1), case["id"])
+    assert item is not None and item["next_due"] == D(2026, 2, 2) and not item["overdue"]
+
+    act(world, "wuhou_officer", case, "suspend", at(D(2025, 12, 15)), {"ground": "鉴定"})
+    assert due(world, case, "closing") is None  # while appraised: no closing date
+    item = _todo(world, "wuhou_officer", D(2025, 12, 20), case["id"])
+    assert item is not None and item["next_due"] is None and not item["overdue"]
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 1, 5)))
+    # 15 December – 4 January not counted: 21 days; 31 January + 21 = Saturday 21 February, inside the Spring
+    # Festival holiday (15–23 February) → Tuesday 24 February
+    assert due(world, case, "closing") == D(2026, 2, 24)
+
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 1, 20)), {"ground": "和解"})
+    assert due(world, case, "closing") is None
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 2, 3)))
+    # 20 January – 2 February: 14 more days, 35 in all; 31 January + 35 = Saturday 7 March → Monday 9 March
+    assert due(world, case, "closing") == D(2026, 3, 9)
+
+    act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 2, 10)), {"reason": "和解未成，案情复杂"})
+    # 31 January + 1 month = 28 February; + 35 = Saturday 4 April, Qingming (4–6 April) → Tuesday 7 April
+    assert due(world, case, "closing") == D(2026, 4, 7)
+    act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 20)),
+        {"approval": "成知〔2026〕7号", "reason": "鉴定结论有争议"})
+    # 28 February + 2 months = 28 April; + 35 = Tuesday 2 June
+    assert due(world, case, "closing") == D(2026, 6, 2)
+    item = _todo(world, "wuhou_officer", D(2026, 5, 25), case["id"])
+    assert item is not None and item["next_due"] == D(2026, 6, 2) and (item["next_due"] - D(2026, 5, 25)).days == 8
+    item = _todo(world, "wuhou_officer", D(2026, 6, 3), case["id"])
+    assert item is not None and item["overdue"]
