@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from tests.procedures.helpers import World, at
 from tests.protection.test_adjudication import PANEL, act, due, pdf, start
 from tests.protection.test_adjudication import world as world  # the fixture
 from tests.protection.test_channels import NUMBER
+from zhichan.errors import FormError
 from zhichan.platform.db import session_scope
 from zhichan.protection.service import COMPLAINT, ComplaintRules
 
@@ -91,3 +94,26 @@ def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and
     assert item is not None and item["next_due"] == D(2026, 6, 2) and (item["next_due"] - D(2026, 5, 25)).days == 8
     item = _todo(world, "wuhou_officer", D(2026, 6, 3), case["id"])
     assert item is not None and item["overdue"]
+
+
+def test_a_jurisdiction_objection_only_within_the_answer_period(world: World) -> None:
+    """81号令 第九条: raised within the answer period (15 days from receipt, 第二十二条), decided in 5 working days."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    assert due(world, case, "answer") == D(2026, 3, 23)  # 7 Mar + 15 = Sunday 22 Mar → Monday 23 Mar
+    late = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", late, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", late, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", late, "object_jurisdiction", at(D(2026, 3, 24)), {"grounds": "被请求人住所地不在本辖区"})
+    assert "2026-03-23" in info.value.errors["grounds"]
+    assert due(world, late, "closing") == D(2026, 6, 3)  # not paused by the refused objection
+    # on the last day of the answer period it is in time: the closing clock pauses, the decision is due in
+    # 5 working days (24, 25, 26, 27, 30 March)
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 23)), {"grounds": "被请求人住所地不在本辖区"})
+    assert due(world, case, "closing") is None
+    assert due(world, case, "jurisdiction") == D(2026, 3, 30)
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 26)), {"outcome": "异议不成立，继续处理"})
+    # 3 March + 3 months = 3 June; 23–25 March not counted (3 days) → Saturday 6 June → Monday 8 June
+    assert due(world, case, "closing") == D(2026, 6, 8)
