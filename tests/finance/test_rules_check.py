@@ -1,7 +1,8 @@
-"""An outsider's check of risk compensation against RULES.md rule 5 ("covers principal only, pro rata to the
-IP share, and stops when the pool balance runs out"), worked by hand to the cent on SQLite and PostgreSQL:
-a fund that compensates only the IP's share of the collateral, the interest left out, the pool running
-dry and refusing, the ledger balanced after every operation, a recovery pro rata to the whole loss."""
+"""An outsider's check of IP finance against RULES.md rule 5, worked by hand on SQLite and PostgreSQL: the
+registration decision's 3 working days run from the complete file, so afresh from a cure (专利权质押登记办法
+2021 [S]); risk compensation "covers principal only, pro rata to the IP share, and stops when the pool
+balance runs out" — to the cent, the interest left out, the pool running dry and refusing, the ledger
+balanced after every operation, a recovery pro rata to the whole loss."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from tests.finance.test_funds import org as org  # noqa: F401 - the fixture
+from tests.finance.helpers import World
+from tests.finance.test_funds import org as org  # the fixture
+from tests.finance.test_pledge_checks import N
+from tests.finance.test_pledge_checks import world as world  # the fixture
 from zhichan.errors import ConflictError
 from zhichan.finance import funds as f
 from zhichan.finance.models import Claim
@@ -88,3 +92,24 @@ def test_without_the_setting_the_whole_principal_loss_is_the_base(engine: Engine
     amount, lines, _ = f.claim_arithmetic(f.load_funds()["zhuhai"], M("1000000"), M("85000"), ON)
     assert amount == M("400000.00")
     assert not any("知识产权部分" in stored_text(x, "zh") for x in lines)
+
+
+def _decision_due(world: World, case_id: int) -> dt.date | None:
+    with session_scope(world.engine) as s:
+        c = world.service.case(s, world.scope("wuhou_officer"), case_id)
+    return next(x for x in c["clocks"] if x["name"] == "decision")["due_on"]
+
+
+def test_the_decision_runs_three_working_days_afresh_from_the_cure(world: World) -> None:
+    case = world.apply(dt.date(2026, 2, 11), rights=N["ok"])
+    # the bank confirms on Thursday 12 February 2026, the day before the Spring Festival make-up Saturday:
+    # 13, Sat 14, then 24 February (the holiday is 15–23)
+    world.act("bank_user", case["id"], "confirm", dt.date(2026, 2, 12), invalidation_consent="否")
+    assert _decision_due(world, case["id"]) == dt.date(2026, 2, 24)
+    world.act("wuhou_officer", case["id"], "request_cure", dt.date(2026, 2, 13), items="质押合同缺少签章页")
+    assert _decision_due(world, case["id"]) is None
+    world.act("ent_user", case["id"], "cure", dt.date(2026, 2, 26))
+    # the complete file arrives on Thursday 26 February: 27, Sat 28 February (a make-up workday), Monday 2 March.
+    # (Resuming the paused clock would count the cure day itself: 26, 27, 28 February.)
+    assert _decision_due(world, case["id"]) == dt.date(2026, 3, 2)
+    assert world.act("wuhou_officer", case["id"], "register", dt.date(2026, 3, 2))["state"] == "registered"
