@@ -6,16 +6,21 @@ and is extended twice from a month-end 立案."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
-from tests.procedures.helpers import World, at
+from tests.procedures.helpers import World, at, build_world
 from tests.protection.test_adjudication import PANEL, act, due, pdf, start
 from tests.protection.test_adjudication import world as world  # the fixture
 from tests.protection.test_channels import NUMBER
 from zhichan.errors import FormError
+from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
+from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.mediation import MEDIATION, MediationRules
 from zhichan.protection.service import COMPLAINT, ComplaintRules
 
 D = dt.date
@@ -117,3 +122,30 @@ def test_a_jurisdiction_objection_only_within_the_answer_period(world: World) ->
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 26)), {"outcome": "异议不成立，继续处理"})
     # 3 March + 3 months = 3 June; 23–25 March not counted (3 days) → Saturday 6 June → Monday 8 June
     assert due(world, case, "closing") == D(2026, 6, 8)
+
+
+def test_a_mediation_is_refused_for_want_of_a_reply_only_after_the_reply_period(engine: Engine, tmp_path: Path) -> None:
+    """81号令 第六十三条–第七十条: the respondent's statement is due in 15 days from receipt; no reply in time
+    is a ground to refuse — not before those days have run out (as `answer_lapsed` in adjudication)."""
+    from tests.protection.test_mediation import act as mediation_act
+    from tests.protection.test_mediation import clock
+    from tests.protection.test_mediation import start as mediation_start
+
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    w.service.add_hook(MEDIATION, MediationRules(w.service))
+    w.service.add_generator(MEDIATION, DocumentGenerator(None))
+    unserved = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
+    with pytest.raises(FormError) as info:  # not even served
+        mediation_act(w, "wuhou_officer", unserved, "refuse", at(D(2026, 3, 3)), {"ground": "被请求人逾期未答复"})
+    assert "尚未送达" in info.value.errors["ground"]
+    case = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
+    mediation_act(w, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"})
+    assert clock(w, case, "reply")["due_on"] == D(2026, 3, 23)  # 7 Mar + 15 = Sunday 22 Mar → Monday
+    with pytest.raises(FormError) as info:  # the last day of the reply period is still the respondent's
+        mediation_act(w, "wuhou_officer", case, "refuse", at(D(2026, 3, 23)), {"ground": "被请求人逾期未答复"})
+    assert "2026-03-23" in info.value.errors["ground"]
+    mediation_act(w, "wuhou_officer", case, "refuse", at(D(2026, 3, 24)), {"ground": "被请求人逾期未答复"})
+    assert case["state"] == "refused"
+    # refusing because the respondent declined needs no waiting
+    other = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
+    mediation_act(w, "wuhou_officer", other, "refuse", at(D(2026, 3, 3)), {"ground": "被请求人不同意调解"})

@@ -28,6 +28,7 @@ from zhichan.legaltime import (
     add_working_days,
     china_date,
     next_workday_on_or_after,
+    period_end,
     workday_on_or_before,
 )
 from zhichan.platform.db import session_scope
@@ -233,7 +234,13 @@ class DemoCases:
         served = clock.later(working_days=rng.randint(1, 4))
         self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()})
         if rng.random() < 0.15:
-            self.act(officer, case, "refuse", clock.later(days=16), {"ground": "被请求人逾期未答复"})
+            # refused for want of a reply the day after the reply period (15 days from receipt, off rest days) ran out
+            received = china_date(served)
+            try:
+                lapsed = (period_end(received, 15, "day") - received).days + 1
+            except CalendarNotPublished:
+                raise _Pending from None  # a year whose holidays are not published yet lies after the present
+            self.act(officer, case, "refuse", clock.later(days=lapsed), {"ground": "被请求人逾期未答复"})
             return
         self.act(officer, case, "reply", clock.later(days=rng.randint(2, 12)))
         self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)), {"mediators": "、".join(rng.sample(NAMES, 2))})
