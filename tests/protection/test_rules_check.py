@@ -149,3 +149,27 @@ def test_a_mediation_is_refused_for_want_of_a_reply_only_after_the_reply_period(
     # refusing because the respondent declined needs no waiting
     other = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
     mediation_act(w, "wuhou_officer", other, "refuse", at(D(2026, 3, 3)), {"ground": "被请求人不同意调解"})
+
+
+def test_a_case_settled_while_suspended_for_settlement_closed_on_time(world: World, tmp_path: Path) -> None:
+    """按期结案率 (RULES.md: closed within 3 months plus approved extensions ÷ closed): an agreement reached
+    while the closing clock is paused for 和解 stops a clock that cannot have run out — it counts as on time."""
+    import pyarrow.parquet as pq
+
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.figures import export_workflow
+    from zhichan.indicators import service
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 5, 20)), {"ground": "和解"})
+    # settled on 15 June, after the nominal 3 June, while the clock was paused since 20 May (due then: none)
+    act(world, "wuhou_officer", case, "mediate", at(D(2026, 6, 15)), {"effective_on": "2026-06-15"}, (pdf(),))
+    snapshot = build_snapshot(tmp_path / "stats", patents=[patent("202010000001")])
+    export_workflow(world.engine, world.service.registry, tmp_path / "stats", now=at(D(2026, 6, 30)))
+    row = pq.read_table(tmp_path / "stats" / "workflow" / "cases.parquet").to_pylist()[0]
+    # 3 March – 15 June is 104 days, 20 May – 15 June (26) not counted: 78 days, within the 3 months
+    assert (row["cycle_days"], row["cycle_paused_days"], row["cycle_in_time"]) == (78, 26, True)
+    values = {v.code: v.value for v in service.compute(["adjudication_cycle_cases", "adjudication_on_time_rate"],
+                                                       ["510107"], D(2026, 6, 30), snapshot=snapshot)}
+    assert values == {"adjudication_cycle_cases": 1, "adjudication_on_time_rate": 100.0}
