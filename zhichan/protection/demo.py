@@ -171,7 +171,8 @@ class DemoCases:
             fields = {"note": "（合成）涉嫌假冒专利", "team": "、".join(rng.sample(NAMES, 2))}
         elif route == "refuse":
             fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "（合成）"}
-        self.act(officer, opened, route, clock.later(working_days=rng.randint(1, 6)), fields)
+        triaged = rng.randint(1, 6)  # working days after receipt, within the 7 of 第十四条
+        self.act(officer, opened, route, clock.later(working_days=triaged), fields)
         with session_scope(self.engine) as s:
             linked = complaint_row(s, opened["id"]).linked_case_id
         if linked is not None:
@@ -179,7 +180,8 @@ class DemoCases:
         if anonymous:
             self.act(officer, opened, "close_anonymous", clock.later(working_days=rng.randint(0, 2)))
         else:
-            self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 4)), {"how": "短信"})
+            # a complainant is told within the same 7 working days from receipt (第十四条)
+            self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 7 - triaged)), {"how": "短信"})
         if linked is None:
             return
         start = Clockwork(rng, clock.now)
