@@ -99,6 +99,9 @@ class FundRules(Strict):
     caps: Caps = Caps()
     #: 放大倍数: enrolled principal outstanding per yuan of pool balance, shown beside the pool
     leverage: Decimal | None = Field(None, gt=0)
+    #: the loss is compensated only for the IP's share of the collateral (IP value / all collateral),
+    #: e.g. 海口 "仅限知识产权部分" [S]; the rest of the loss stays with the lender
+    ip_share_only: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> FundRules:
@@ -161,17 +164,37 @@ def ensure_funds(session: Session, funds: dict[str, FundRules]) -> None:
 
 # -- the arithmetic ------------------------------------------------------------------------------
 
+def loss_base(rules: FundRules, principal_loss: Decimal, interest_loss: Decimal) -> Decimal:
+    """The loss the scheme covers before the IP share: the principal, or the principal and the interest."""
+    return principal_loss + (interest_loss if rules.covers == "principal_and_interest" else Decimal(0))
+
+
+def ip_collateral_of(rules: FundRules, loan: Loan) -> tuple[Decimal, Decimal] | None:
+    """(IP value, all collateral) of a loan when the fund compensates only the IP's share, else ``None``."""
+    if not rules.ip_share_only or not loan.collateral:
+        return None
+    return Decimal(loan.ip_collateral), Decimal(loan.collateral)
+
+
 def claim_arithmetic(rules: FundRules, principal_loss: Decimal, interest_loss: Decimal, on: dt.date,
-                     used_this_year: Decimal = Decimal(0)) -> tuple[Decimal, list[dict[str, Any]], dict[str, Decimal]]:
+                     used_this_year: Decimal = Decimal(0), ip_collateral: tuple[Decimal, Decimal] | None = None,
+                     ) -> tuple[Decimal, list[dict[str, Any]], dict[str, Decimal]]:
     """The pool's share of a loss after caps, the lines of its computation (each a stored message, shown in the
-    page's language by ``web.i18n.stored_text``), and each participant's part."""
+    page's language by ``web.i18n.stored_text``), and each participant's part. ``ip_collateral``: (IP value, all
+    collateral) where the fund compensates only the IP's share of the loss (:func:`ip_collateral_of`)."""
     lines: list[dict[str, Any]] = []
-    base = principal_loss + (interest_loss if rules.covers == "principal_and_interest" else Decimal(0))
+    base = loss_base(rules, principal_loss, interest_loss)
     if rules.covers == "principal_and_interest":
         lines.append(stored_message("finance.arith.base_interest", principal=yuan(principal_loss),
                                     interest=yuan(interest_loss), base=yuan(base)))
     else:
         lines.append(stored_message("finance.arith.base_principal", principal=yuan(principal_loss)))
+    if ip_collateral is not None:
+        ip_value, all_value = ip_collateral
+        whole = base
+        base = (whole * ip_value / all_value).quantize(CENT, rounding=ROUND_HALF_UP)
+        lines.append(stored_message("finance.arith.ip_share", loss=yuan(whole), ip=yuan(ip_value),
+                                    collateral=yuan(all_value), base=yuan(base)))
     total = rules.total_shares
     parts: dict[str, Decimal] = {}
     for p in rules.participants:
@@ -283,7 +306,8 @@ def claim(session: Session, rules: FundRules, loan: Loan, *, principal_loss: Any
         raise FormError(errors)
     if loan.status != "enrolled":
         raise ConflictError("该贷款已申请过补偿 / this loan already has a claim")
-    amount, lines, _ = claim_arithmetic(rules, principal, interest, on, _year_used(session, rules.code, on.year))
+    amount, lines, _ = claim_arithmetic(rules, principal, interest, on, _year_used(session, rules.code, on.year),
+                                        ip_collateral_of(rules, loan))
     row = Claim(loan_id=loan.id, fund_code=rules.code, principal_loss=principal, interest_loss=interest, amount=amount,
                 paid=Decimal("0.00"), recovered=Decimal("0.00"), arithmetic=json.dumps(lines, ensure_ascii=False),
                 status="claimed", claimed_on=on)
@@ -293,13 +317,20 @@ def claim(session: Session, rules: FundRules, loan: Loan, *, principal_loss: Any
     return row
 
 
+def _loan_of(session: Session, claim_row: Claim) -> Loan:
+    loan = session.get(Loan, claim_row.loan_id)
+    assert loan is not None  # a claim's loan is never deleted
+    return loan
+
+
 def approve(session: Session, rules: FundRules, claim_row: Claim, on: dt.date) -> Claim:
     """审批: the amount recomputed on the approval date (the year's cap counts what was approved before)."""
     if claim_row.status != "claimed":
         raise ConflictError("该补偿申请不在待审批状态 / the claim is not awaiting approval")
     _lock(session, rules.code)  # approvals of one fund in turn, so the year's cap holds
     amount, lines, _ = claim_arithmetic(rules, claim_row.principal_loss, claim_row.interest_loss, on,
-                                        _year_used(session, rules.code, on.year, exclude=claim_row.id))
+                                        _year_used(session, rules.code, on.year, exclude=claim_row.id),
+                                        ip_collateral_of(rules, _loan_of(session, claim_row)))
     claim_row.amount, claim_row.arithmetic = amount, json.dumps(lines, ensure_ascii=False)
     claim_row.status, claim_row.approved_on = "approved", on
     session.flush()
@@ -440,13 +471,17 @@ def recover(session: Session, rules: FundRules, claim_id: int, recovered: Any) -
     if row is None:
         raise NotFoundError(f"没有补偿申请 {claim_id} / no claim {claim_id}")
     session.refresh(row)
-    _, _, parts = claim_arithmetic(rules, row.principal_loss, row.interest_loss, row.approved_on or row.claimed_on)
-    base = sum(parts.values(), Decimal(0))
+    _, _, parts = claim_arithmetic(rules, row.principal_loss, row.interest_loss, row.approved_on or row.claimed_on,
+                                   ip_collateral=ip_collateral_of(rules, _loan_of(session, row)))
+    covered = sum(parts.values(), Decimal(0))
+    # the whole loss: the part outside the IP's share (a fund compensating only that share) stayed with the lender
+    base = loss_base(rules, row.principal_loss, row.interest_loss)
     pool_nominal = sum((parts[p.key] for p in rules.participants if p.pool), Decimal(0))
     borne = {p.key: (Decimal(0) if p.pool else parts[p.key]) for p in rules.participants}
     residual = next((p.key for p in rules.participants if p.residual), None)
     if residual is not None:
         borne[residual] += pool_nominal - row.paid  # what the caps (or an unpaid remainder) left to the lender
+        borne[residual] += base - covered
     pool_bore = row.paid
     lines = [stored_message("finance.arith.recovered", amount=yuan(amount), base=yuan(base))]
     to_pool = (amount * pool_bore / base).quantize(CENT, rounding=ROUND_HALF_UP) if base else Decimal(0)

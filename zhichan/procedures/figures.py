@@ -69,6 +69,10 @@ def _clock_row(clock: Any, today: dt.date) -> tuple[dt.date, dt.date | None, int
     paused = (until - started).days - net
     due = clock.due_on
     in_time = None if stopped is None or due is None else stopped <= due
+    if stopped is not None and due is None and pauses and pauses[-1].end is None:
+        # stopped while paused (an agreement reached during a 和解 suspension): a clock paused inside its period
+        # has no deadline (one paused after it keeps its expired one), so it cannot have run out
+        in_time = True
     overdue = due is not None and (stopped > due if stopped else today > due)
     return started, stopped, paused, (net if stopped else None), in_time, overdue
 

@@ -28,6 +28,7 @@ from zhichan.legaltime import (
     add_working_days,
     china_date,
     next_workday_on_or_after,
+    period_end,
     workday_on_or_before,
 )
 from zhichan.platform.db import session_scope
@@ -170,7 +171,8 @@ class DemoCases:
             fields = {"note": "（合成）涉嫌假冒专利", "team": "、".join(rng.sample(NAMES, 2))}
         elif route == "refuse":
             fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "（合成）"}
-        self.act(officer, opened, route, clock.later(working_days=rng.randint(1, 6)), fields)
+        triaged = rng.randint(1, 6)  # working days after receipt, within the 7 of 第十四条
+        self.act(officer, opened, route, clock.later(working_days=triaged), fields)
         with session_scope(self.engine) as s:
             linked = complaint_row(s, opened["id"]).linked_case_id
         if linked is not None:
@@ -178,7 +180,8 @@ class DemoCases:
         if anonymous:
             self.act(officer, opened, "close_anonymous", clock.later(working_days=rng.randint(0, 2)))
         else:
-            self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 4)), {"how": "短信"})
+            # a complainant is told within the same 7 working days from receipt (第十四条)
+            self.act(officer, opened, "inform", clock.later(working_days=rng.randint(1, 7 - triaged)), {"how": "短信"})
         if linked is None:
             return
         start = Clockwork(rng, clock.now)
@@ -233,7 +236,13 @@ class DemoCases:
         served = clock.later(working_days=rng.randint(1, 4))
         self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()})
         if rng.random() < 0.15:
-            self.act(officer, case, "refuse", clock.later(days=16), {"ground": "被请求人逾期未答复"})
+            # refused for want of a reply the day after the reply period (15 days from receipt, off rest days) ran out
+            received = china_date(served)
+            try:
+                lapsed = (period_end(received, 15, "day") - received).days + 1
+            except CalendarNotPublished:
+                raise _Pending from None  # a year whose holidays are not published yet lies after the present
+            self.act(officer, case, "refuse", clock.later(days=lapsed), {"ground": "被请求人逾期未答复"})
             return
         self.act(officer, case, "reply", clock.later(days=rng.randint(2, 12)))
         self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)), {"mediators": "、".join(rng.sample(NAMES, 2))})

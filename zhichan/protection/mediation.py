@@ -22,6 +22,8 @@ from zhichan.protection.rules import china_noon
 CLOCKS = cast(Table, CaseClock.__table__)
 MEDIATION = "protection.mediation"
 OWNERSHIP = "专利申请权或专利权权属纠纷"
+#: the refusal ground "no reply in time": only once the reply period has run out
+NO_REPLY = "被请求人逾期未答复"
 
 
 def _clock(session: Session, case_id: int, name: str) -> Any:
@@ -87,6 +89,12 @@ class MediationRules:
                                           "the two-month track"})
         if step.event == "accept_ownership" and not ownership:
             raise FormError({"mediators": "仅权属纠纷适用二个月期限 / only an ownership dispute takes the two-month track"})
+        if step.event == "refuse" and f.get("ground") == NO_REPLY:
+            reply = _clock(session, step.case_id, "reply")
+            if reply is None or reply.due_on is None or reply.due_on >= today:
+                until = f"（答复期至 {reply.due_on} 届满）" if reply is not None and reply.due_on else "（尚未送达）"
+                raise FormError({"ground": f"被请求人答复期尚未届满{until}，不能以逾期未答复为由不予立案 / the respondent's "
+                                           "reply period has not run out: no refusal for want of a reply yet"})
         if step.event == "serve":
             received = _day(f, "received_on") or today
             if received > today:

@@ -331,6 +331,15 @@ class DisputeRules:
             raise FormError({"_clock": f"答辩期至 {clock.due_on or '（待定）'} 届满，届满前不能按未答辩处理 / the answer period "
                                        f"runs to {clock.due_on}: not lapsed yet"})
 
+    def on_object_jurisdiction(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                               today: dt.date) -> None:
+        """第九条: a jurisdiction objection is raised within the answer period; a later one is not one (it would
+        pause the closing clock for nothing)."""
+        clock = _clock(session, step.case_id, "answer")
+        if clock is not None and clock.due_on is not None and today > clock.due_on:
+            raise FormError({"grounds": f"管辖权异议应在答辩期内提出，答辩期已于 {clock.due_on} 届满 / a jurisdiction objection "
+                                        f"is raised within the answer period, which ended on {clock.due_on}"})
+
     def on_schedule_hearing(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                             today: dt.date) -> None:
         problem = hearing_problem(dt.date.fromisoformat(f["hearing_date"]), today)

@@ -30,7 +30,7 @@ from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
-from zhichan.procedures.models import NO_DEADLINE, Case, Step
+from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload
 from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
@@ -41,6 +41,7 @@ COMPLAINTS = cast(Table, Complaint.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
 CASES = cast(Table, Case.__table__)
 STEPS = cast(Table, Step.__table__)
+CLOCKS = cast(Table, CaseClock.__table__)
 COMPLAINT = "protection.complaint"
 DISPUTE = "protection.patent_dispute"
 MEDIATION = "protection.mediation"
@@ -163,6 +164,13 @@ class ComplaintRules:
             linked = int(opened["id"])
         session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
             route=step.event, linked_case_id=linked))
+        if row.kind == "投诉":
+            # 第十四条: the decision "并告知投诉人" within the same working days from receipt; the five working days
+            # after the decision (第三十一条) are a named reporter's
+            acceptance = session.execute(select(CLOCKS.c.started_at, CLOCKS.c.amount).where(
+                CLOCKS.c.case_id == step.case_id, CLOCKS.c.name == "acceptance")).one()
+            self.service.set_clock(session, step.case_id, "inform", started_at=acceptance.started_at,
+                                   amount=acceptance.amount)
 
 
 def complaint_row(session: Session, case_id: int) -> Any:

@@ -53,3 +53,26 @@ def priority_deadlines(subject: str = typer.Argument(..., help="invention|utilit
     console.print(f"结案 / closure: {due.closure or '—'}")
     if due.problem:
         console.print(f"[yellow]{due.problem}[/yellow]")
+
+
+@app.command("priority-response")
+def priority_response(subject: str = typer.Argument(..., help="invention|utility_model|design"),
+                      sent_on: str = typer.Argument(..., help="审查意见通知书发文日 YYYY-MM-DD"),
+                      received_on: str = typer.Option("", help="能证明的实际收到日 / proven day of receipt"),
+                      electronic: bool = typer.Option(False, help="电子形式送达 / served electronically")) -> None:
+    """The applicant's last day to respond to an examination opinion under 令85号 (invention 1 month, utility
+    model and design 15 days, from receipt; by post presumed 15 days after sending)."""
+    from zhichan.errors import ZhichanError
+    from zhichan.services.priority import response_deadline
+
+    try:
+        received = dt.date.fromisoformat(received_on) if received_on else None
+        due = response_deadline(subject, dt.date.fromisoformat(sent_on), received_on=received, electronic=electronic)
+    except ValueError:
+        console.print("[red]日期应为 YYYY-MM-DD 且收到日不早于发文日，事项应为 invention/utility_model/design / a YYYY-MM-DD "
+                      "date, received no earlier than sent, and invention, utility_model or design[/red]")
+        raise typer.Exit(2) from None
+    except ZhichanError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"答复期限届满日 / last day to respond: {due}")

@@ -35,7 +35,7 @@ from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.credit.service import active_listing
 from zhichan.errors import FormError, PermissionDenied
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import CalendarNotPublished, add_years, china_date, period_end
+from zhichan.legaltime import CalendarNotPublished, add_years, china_date, last_day_of_period, period_end
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
@@ -101,6 +101,31 @@ def examination_deadlines(subject: str, notice_date: dt.date, *, design: bool = 
             due.append(None)
             problem = exc.message
     return Deadlines(due[0], due[1], problem)
+
+
+#: 令85号: the applicant's response to an examination opinion — an invention's within 1 month, a utility model's or
+#: design's within 15 days (令76号 allowed an invention 2 months); counted from the opinion's receipt
+RESPONSE_PERIODS: dict[str, tuple[int, str]] = {"invention": (1, "month"), "utility_model": (15, "day"),
+                                                "design": (15, "day")}
+#: 专利法实施细则 第四条: a document sent by post is presumed received 15 days after it was sent
+PRESUMED_RECEIPT_DAYS = 15
+
+
+def response_deadline(subject: str, sent_on: dt.date, *, received_on: dt.date | None = None,
+                      electronic: bool = False) -> dt.date:
+    """The last day of the applicant's response to an examination opinion under 令85号. The period runs from
+    receipt (专利法实施细则 第四条): an electronic document's day in the applicant's system (``sent_on`` unless
+    ``received_on`` says otherwise), a posted one's proven ``received_on`` or else 15 days after it was sent (the
+    presumed day of receipt is not moved off a rest day: it is no deadline); the period starts the next day and
+    its last day moves off a rest day (第五条). Reexamination and invalidation have no such period here."""
+    if subject not in RESPONSE_PERIODS:
+        raise ValueError(f"no response period for {subject!r}")
+    if received_on is None:
+        received_on = sent_on if electronic else last_day_of_period(sent_on, PRESUMED_RECEIPT_DAYS, "day")
+    if received_on < sent_on:
+        raise ValueError("received before it was sent")
+    amount, unit = RESPONSE_PERIODS[subject]
+    return period_end(received_on, amount, unit)  # type: ignore[arg-type]
 
 
 def city_of(region_code: str) -> str:
