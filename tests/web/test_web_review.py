@@ -147,3 +147,20 @@ def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(c
     assert '<th class="num">Value</th>' in panel and panel.count('<td class="num"><a class="records-link"') >= 3
     tile = re.search(r'valid_inventions_per_10k/records\?as_of=[0-9-]+">([^<]*)</a>', html)
     assert tile is not None and re.fullmatch(r"[0-9,]+\.[0-9]{2}", tile.group(1)), tile  # as the tables show it
+
+
+def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env):
+    """青羊区 has no patents: the share of high-value inventions has nothing to divide by. It showed "not available
+    yet %" (the unit after a missing value, and "yet" promising a number no data will give) linked to no records;
+    the top holders showed "None"."""
+    login_as(client, env.engine, "cd_leader")
+    for lang, words, unit, holders in (("en", "cannot be computed", "%", "holds a valid invention"),
+                                       ("zh", "无法计算", "%", "没有持有有效发明专利")):
+        cockpit = client.get(f"/cockpit?region=510105&lang={lang}").text
+        row = re.search(r'<tr data-code="high_value_share">(.*?)</tr>', cockpit, re.S)
+        assert row is not None, lang
+        cell = row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0]
+        assert words in _visible_text(cell) and unit not in _visible_text(cell) and "records-link" not in cell, cell
+        assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
+        page = client.get(f"/regions/510105/indicators?lang={lang}").text
+        assert words in _visible_text(page) and "not available yet" not in page, lang
