@@ -164,3 +164,32 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
         assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
         page = client.get(f"/regions/510105/indicators?lang={lang}").text
         assert words in _visible_text(page) and "not available yet" not in page, lang
+
+
+@pytest.mark.browser
+def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_dir: Path) -> None:
+    """At 390 px the cockpit (its charts and its two-column grid), a service catalogue, a filtered case list and
+    the search page widened the page past the screen (a 645 px pledge register made the whole page scroll
+    sideways): wide tables now scroll inside their own box. A stacked form's text field was 172 px wide and cut
+    a twelve-character company name."""
+    sign_in(page, "wuhou_officer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/cockpit?region=510107", "/services", "/protection/cases", "/search?q=电池", "/todo"):
+        for lang in ("zh", "en"):
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            name = path.strip("/").split("?")[0].replace("/", "-")
+            page.screenshot(path=str(artifacts_dir / f"review-phone-{name}-{lang}.png"), full_page=True)
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+                > document.documentElement.clientWidth + 1 && !e.closest('table.list, .chart, .menu-items'))
+                .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))""")
+            assert width <= 391, (path, lang, width, wide[:6])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.clear_cookies()
+    sign_in(page, "ent_user")
+    page.goto("/procedures/services.search_service/new?lang=en")
+    field = page.locator("#start-applicant")
+    field.fill("南通信方测控技术有限公司")
+    assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), field.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    page.screenshot(path=str(artifacts_dir / "review-apply-form-en.png"), full_page=True)
