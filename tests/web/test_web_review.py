@@ -193,3 +193,23 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
     field.fill("南通信方测控技术有限公司")
     assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), field.evaluate("e => [e.scrollWidth, e.clientWidth]")
     page.screenshot(path=str(artifacts_dir / "review-apply-form-en.png"), full_page=True)
+
+
+def test_empty_lists_say_why_instead_of_none(client, env):
+    """Lists that were empty said only "None" (无): each now says what is missing and, where a page offers it,
+    how to make one; the inspection form names its default area instead of giving only its code."""
+    login_as(client, env.engine, "wuhou_officer")
+    for lang, texts in (("en", {"/credit/inspections": ("No random inspection has been drawn yet", "Wuhou District 510107"),
+                                "/talent/panels": ("No expert panel has been drawn yet",),
+                                "/regions/510105/indicators/valid_inventions/records": ("No record counts towards",)}),
+                        ("zh", {"/credit/inspections": ("尚未抽取随机检查", "武侯区 510107"),
+                                "/talent/panels": ("尚未抽取专家组",),
+                                "/regions/510105/indicators/valid_inventions/records": ("没有记录计入这个数",)})):
+        for url, wanted in texts.items():
+            if url.startswith("/regions"):
+                login_as(client, env.engine, "cd_leader")
+            page = client.get(f"{url}?lang={lang}")
+            assert page.status_code == 200, (url, page.status_code)
+            text = _visible_text(_main(page.text))
+            assert all(w in text for w in wanted) and "None" not in text.split() and "无" not in text.split(), (url, lang, text[:600])
+        login_as(client, env.engine, "wuhou_officer")
