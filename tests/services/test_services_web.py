@@ -352,3 +352,12 @@ def test_a_synthetic_mark_in_a_stored_title_is_shown_as_the_pages_badge(env: Web
             part = html.split(start, 1)[1].split(end, 1)[0]
             assert "成都示例科技有限公司 · 固态电池电解质专利布局" in part and "合成】" not in part and "（合成）" not in part, (url, part)
             assert f'<span class="badge synthetic small">{badge}</span>' in part, (url, lang, part)
+
+
+def test_a_choice_says_what_its_empty_option_means(env: WebEnv, client: TestClient) -> None:
+    """A declared choice began with an empty option: a required one now asks to choose, in the page's language."""
+    login_as(client, env.engine, "ent_user")
+    for lang, prompt in (("en", "Choose…"), ("zh", "请选择")):
+        form = client.get(f"/procedures/{SEARCH}/new?lang={lang}").text
+        select = form.split('id="start-purpose"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="">{prompt}</option>' in select, (lang, select[:200])
