@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from zhichan.evidence import witness
 from zhichan.evidence.keys import PublicKey, key_dir, load_signing_key
@@ -67,6 +68,15 @@ def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
         ok = anonymous.post("/evidence/verify", data={"csrf_token": token},
                             files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)})
         assert ok.status_code == 200 and 'id="verify-verdict">核验通过' in ok.text
+        # each check is named in the page's language only (it read "inclusion proof / 包含证明" on both)
+        for lang, names, other in (("en", ("inclusion proof", "checkpoint signature (SM2)"), "包含证明"),
+                                   ("zh", ("包含证明", "检查点签名 (SM2)"), "inclusion proof")):
+            anonymous.get(f"/evidence/verify?lang={lang}")  # the language is kept in a cookie
+            page = anonymous.post("/evidence/verify", data={"csrf_token": token},
+                                  files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)}).text
+            checks = [re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0])
+                      for row in page.split('class="list verify-checks"', 1)[1].split("</tbody>", 1)[0].split("<tr><td>")[1:]]
+            assert all(n in checks for n in names) and not any(other in c for c in checks), (lang, checks)
         wrong = anonymous.post("/evidence/verify", data={"csrf_token": token},
                                files={"certificate": ("cert.pdf", pdf), "file": ("other.pdf", DOC + b"!")})
         assert '核验未通过' in wrong.text and "≠ certified" in wrong.text

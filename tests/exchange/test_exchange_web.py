@@ -226,6 +226,21 @@ def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:
         assert ("固态电解质" in client.get("/exchange/needs").text) is sees, username
 
 
+def test_the_needs_table_names_the_region_and_aligns_the_budget(env: WebEnv, client: TestClient) -> None:
+    """A need's region is named in the page's language (not its code), under a heading that says so, and its
+    budget sits right in a column whose heading is not the form's "optional"."""
+    login_as(client, env.engine, "ent2_user")
+    r = post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
+                                         "budget": "2000000", "region": ""}, page="/exchange/needs")
+    assert r.status_code == 303
+    for lang, region, heads in (("en", "Jinjiang District", ("Budget (yuan)", "Region")), ("zh", "锦江区", ("预算（元）", "地区"))):
+        table = client.get(f"/exchange/needs?lang={lang}").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+        head, body = table.split("</thead>", 1)
+        assert f'<th class="num">{heads[0]}</th>' in head and f"<th>{heads[1]}</th>" in head, (lang, head)
+        assert "510104" not in body and f"<td>{region}" in body, (lang, body)
+        assert re.search(r'<td class="num">2,000,000\.00</td>', body), body
+
+
 def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:
     """锦江区's enterprise files a declaration (not yet published), lists a patent and withdraws it, posts a
     need and closes it: no 武侯区 user — analyst, officer, administrator, enterprise — sees any of it,

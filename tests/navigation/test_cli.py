@@ -77,3 +77,17 @@ def test_out_is_a_file_for_one_report_and_a_folder_for_several(settings, tmp_pat
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "both").iterdir())
     assert len(names) == 2 and sum(n.endswith(".en.html") for n in names) == 1, names
+
+
+def test_chains_list_and_show_give_english_names_beside_the_chinese(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """`chains list` and `chains show` printed the Chinese names only."""
+    from zhichan.navigation import cli as navigation_cli
+
+    monkeypatch.setattr(navigation_cli.console, "width", 250)  # a wide terminal: no name is cut
+    runner = CliRunner()
+    listed = runner.invoke(app, ["chains", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "New energy vehicles" in listed.output and "English name" in listed.output, listed.output
+    shown = runner.invoke(app, ["chains", "show", "nev"])
+    assert shown.exit_code == 0, shown.output
+    assert "New energy vehicles" in shown.output.splitlines()[0] and "English name" in shown.output, shown.output

@@ -243,3 +243,21 @@ def test_case_titles_join_the_parties_in_the_page_language(env: WebEnv) -> None:
     with Session(env.engine) as s:  # what the case record holds is not rewritten
         stored = dict(s.execute(select(Case.procedure, Case.title).where(Case.procedure.in_(list(titles)))).all())
     assert stored == {p: t["zh"] for p, t in titles.items()}
+
+
+def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> None:
+    """The history named the filer of the public form 公众（网上投诉举报） on English pages too."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import Case
+
+    anon = env.client()
+    assert file(anon, complaint(env, handling_org=wuhou_office(anon))).status_code == 201  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:
+        case_id = s.scalar(select(Case.id).order_by(Case.id.desc()).limit(1))
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    for lang, filer, other in (("en", "the public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "the public")):
+        history = officer.get(f"/cases/{case_id}?lang={lang}").text.split('id="timeline"', 1)[-1]
+        assert f"<td>{filer}</td>" in history and other not in history.split("</tr>", 2)[1], (lang, history[:1500])

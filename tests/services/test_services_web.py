@@ -332,3 +332,32 @@ def test_an_objection_to_a_published_result(env: WebEnv, client: TestClient) -> 
     login_as(client, env.engine, "ent_user")  # the public page names no objector
     assert JINJIANG_ENTERPRISE not in client.get("/services/subsidies/SUB-2026-01").text
     assert round_id
+
+
+def test_a_synthetic_mark_in_a_stored_title_is_shown_as_the_pages_badge(env: WebEnv, client: TestClient) -> None:
+    """The demo wrote 【合成】 (and （合成）) into its cases' titles: English pages showed the Chinese mark inside the
+    title. The title is shown without it and the mark as the synthetic badge in the page's language."""
+    from sqlalchemy import update
+
+    from zhichan.procedures.models import Case
+
+    case_id = _apply(env, client)
+    with session_scope(env.engine) as s:
+        s.execute(update(Case).where(Case.id == case_id).values(title="【合成】成都示例科技有限公司 · 固态电池电解质专利布局（合成）"))
+    for lang, badge in (("en", "Synthetic data"), ("zh", "合成数据")):
+        for url, start, end in (("/services/applications", f'href="/services/applications/{case_id}"', "</tr>"),
+                                (f"/services/applications/{case_id}", 'id="application-state"', "</p>"),
+                                (f"/cases/{case_id}", "<h1>", "</h1>")):
+            html = client.get(f"{url}?lang={lang}").text
+            part = html.split(start, 1)[1].split(end, 1)[0]
+            assert "成都示例科技有限公司 · 固态电池电解质专利布局" in part and "合成】" not in part and "（合成）" not in part, (url, part)
+            assert f'<span class="badge synthetic small">{badge}</span>' in part, (url, lang, part)
+
+
+def test_a_choice_says_what_its_empty_option_means(env: WebEnv, client: TestClient) -> None:
+    """A declared choice began with an empty option: a required one now asks to choose, in the page's language."""
+    login_as(client, env.engine, "ent_user")
+    for lang, prompt in (("en", "Choose…"), ("zh", "请选择")):
+        form = client.get(f"/procedures/{SEARCH}/new?lang={lang}").text
+        select = form.split('id="start-purpose"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="">{prompt}</option>' in select, (lang, select[:200])

@@ -150,3 +150,13 @@ def test_an_officer_enters_a_person_audited_and_errors_stay_beside_the_field(env
     other = client_for(env, "jinjiang_officer")
     assert other.post(f"/talent/people/{person_id}/status", data={
         "change": "reinstate", "reason": "", "csrf_token": csrf_from(other.get("/talent").text)}).status_code == 404
+
+
+def test_a_chain_the_platform_knows_is_named_in_the_pages_language(env: WebEnv) -> None:
+    """The chain column is free text: a chain the platform's navigation knows (by its Chinese name or its code)
+    reads in English on an English page — it showed 新能源汽车 there —, any other text stays as written."""
+    person = enter(env, "wuhou_officer", {**WUHOU_EXPERT, "industry_chains": "新能源汽车；ic；量子计算"})
+    officer = client_for(env, "wuhou_officer")
+    for lang, shown in (("en", "New energy vehicles, Integrated circuits, 量子计算"), ("zh", "新能源汽车、集成电路、量子计算")):
+        for url in (f"/talent?lang={lang}", f"/talent/people/{person}?lang={lang}"):
+            assert f"<td>{shown}</td>" in officer.get(url).text, (url, lang)

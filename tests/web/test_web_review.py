@@ -147,3 +147,74 @@ def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(c
     assert '<th class="num">Value</th>' in panel and panel.count('<td class="num"><a class="records-link"') >= 3
     tile = re.search(r'valid_inventions_per_10k/records\?as_of=[0-9-]+">([^<]*)</a>', html)
     assert tile is not None and re.fullmatch(r"[0-9,]+\.[0-9]{2}", tile.group(1)), tile  # as the tables show it
+
+
+def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env):
+    """青羊区 has no patents: the share of high-value inventions has nothing to divide by. It showed "not available
+    yet %" (the unit after a missing value, and "yet" promising a number no data will give) linked to no records;
+    the top holders showed "None"."""
+    login_as(client, env.engine, "cd_leader")
+    for lang, words, unit, holders in (("en", "cannot be computed", "%", "holds a valid invention"),
+                                       ("zh", "无法计算", "%", "没有持有有效发明专利")):
+        cockpit = client.get(f"/cockpit?region=510105&lang={lang}").text
+        row = re.search(r'<tr data-code="high_value_share">(.*?)</tr>', cockpit, re.S)
+        assert row is not None, lang
+        cell = row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0]
+        assert words in _visible_text(cell) and unit not in _visible_text(cell) and "records-link" not in cell, cell
+        assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
+        page = client.get(f"/regions/510105/indicators?lang={lang}").text
+        assert words in _visible_text(page) and "not available yet" not in page, lang
+
+
+@pytest.mark.browser
+def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_dir: Path) -> None:
+    """At 390 px the cockpit (its charts and its two-column grid), a service catalogue, a filtered case list and
+    the search page widened the page past the screen (a 645 px pledge register made the whole page scroll
+    sideways): wide tables now scroll inside their own box. A stacked form's text field was 172 px wide and cut
+    a twelve-character company name."""
+    sign_in(page, "wuhou_officer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/cockpit?region=510107", "/services", "/protection/cases", "/search?q=电池", "/todo"):
+        for lang in ("zh", "en"):
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            name = path.strip("/").split("?")[0].replace("/", "-")
+            page.screenshot(path=str(artifacts_dir / f"review-phone-{name}-{lang}.png"), full_page=True)
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+                > document.documentElement.clientWidth + 1 && !e.closest('table.list, .chart, .menu-items'))
+                .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))""")
+            assert width <= 391, (path, lang, width, wide[:6])
+            if path.startswith("/cockpit"):  # two key figures a row, not one half-empty row each
+                tops = page.evaluate("[...document.querySelectorAll('.kpis .kpi')].slice(0, 2).map(k => k.getBoundingClientRect().top)")
+                assert len(tops) == 2 and tops[0] == tops[1], tops
+            # a badge (a state, 合成数据) reads whole: in a narrow column 已提交 stood one character a line
+            assert page.evaluate("[...document.querySelectorAll('.badge')].every(b => getComputedStyle(b).whiteSpace === 'nowrap')")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.clear_cookies()
+    sign_in(page, "ent_user")
+    page.goto("/procedures/services.search_service/new?lang=en")
+    field = page.locator("#start-applicant")
+    field.fill("南通信方测控技术有限公司")
+    assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), field.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    page.screenshot(path=str(artifacts_dir / "review-apply-form-en.png"), full_page=True)
+
+
+def test_empty_lists_say_why_instead_of_none(client, env):
+    """Lists that were empty said only "None" (无): each now says what is missing and, where a page offers it,
+    how to make one; the inspection form names its default area instead of giving only its code."""
+    login_as(client, env.engine, "wuhou_officer")
+    for lang, texts in (("en", {"/credit/inspections": ("No random inspection has been drawn yet", "Wuhou District 510107"),
+                                "/talent/panels": ("No expert panel has been drawn yet",),
+                                "/regions/510105/indicators/valid_inventions/records": ("No record counts towards",)}),
+                        ("zh", {"/credit/inspections": ("尚未抽取随机检查", "武侯区 510107"),
+                                "/talent/panels": ("尚未抽取专家组",),
+                                "/regions/510105/indicators/valid_inventions/records": ("没有记录计入这个数",)})):
+        for url, wanted in texts.items():
+            if url.startswith("/regions"):
+                login_as(client, env.engine, "cd_leader")
+            page = client.get(f"{url}?lang={lang}")
+            assert page.status_code == 200, (url, page.status_code)
+            text = _visible_text(_main(page.text))
+            assert all(w in text for w in wanted) and "None" not in text.split() and "无" not in text.split(), (url, lang, text[:600])
+        login_as(client, env.engine, "wuhou_officer")

@@ -353,7 +353,7 @@ class EvidenceService:
             checkpoint=proof.checkpoint, title="",
         )
         report = verify_certificate(cert, self.public_key)
-        report.add("stored leaf hash / 存储的叶哈希", proof.leaf_hash == entry.leaf_hash, f"entry {index}")
+        report.add("存储的叶哈希 / stored leaf hash", proof.leaf_hash == entry.leaf_hash, f"entry {index}")
         return report
 
     # -- audit ---------------------------------------------------------------------------------

@@ -52,23 +52,23 @@ def verify_certificate(
     leaf = cert.leaf.encode("utf-8")
     fields = _leaf_fields(cert.leaf)
     leaf_ok = fields is not None and canonical_json(fields) == leaf and fields.get("index") == cert.index
-    report.add("entry / 存证条目", leaf_ok, f"entry {cert.index}" if leaf_ok else "leaf is not this entry's canonical JSON")
+    report.add("存证条目 / entry", leaf_ok, f"entry {cert.index}" if leaf_ok else "leaf is not this entry's canonical JSON")
     fields = fields or {}
 
     if sm3 is not None or sha256 is not None:
         same = fields.get("sm3") == sm3 and fields.get("sha256") == sha256
         report.add(
-            "file digests / 文件摘要", same,
+            "文件摘要 / file digests", same,
             f"SM3 {sm3}" if same else f"file SM3 {sm3} ≠ certified {fields.get('sm3')}",
         )
 
     try:
         note = CheckpointNote.parse(cert.checkpoint.note)
     except EvidenceError as exc:
-        report.add("checkpoint / 检查点", False, exc.message)
+        report.add("检查点 / checkpoint", False, exc.message)
         return report
     if origin is not None:
-        report.add("log origin / 日志名称", note.origin == origin, note.origin)
+        report.add("日志名称 / log origin", note.origin == origin, note.origin)
 
     try:
         proof = [unb64(p) for p in cert.inclusion_proof]
@@ -78,7 +78,7 @@ def verify_certificate(
         merkle.SM3, cert.index, note.tree_size, merkle.SM3.leaf(leaf), proof, note.root_hash
     )
     report.add(
-        "inclusion proof / 包含证明", included,
+        "包含证明 / inclusion proof", included,
         f"entry {cert.index} in tree of {note.tree_size}, root {note.root_hash.hex()[:16]}…",
     )
 
@@ -89,7 +89,7 @@ def verify_certificate(
         signature = b""
     signed = same_key and public_key.verify(cert.checkpoint.note.encode("utf-8"), signature)
     report.add(
-        "checkpoint signature / 检查点签名 (SM2)", signed,
+        "检查点签名 (SM2) / checkpoint signature (SM2)", signed,
         f"key {public_key.fingerprint[:16]}…" if same_key else "signed by a different key than the one given",
     )
     return report
@@ -122,5 +122,5 @@ def verify_pdf(
     printed = [str(fields.get(k)) for k in ("sm3", "sha256") if fields.get(k)]
     # an entry without digests (a data-IP registration without a sample, a case step) prints its number only
     shown = all(value in compact for value in printed) and f"#{cert.index}" in compact
-    report.add("printed data / 证书页面内容", shown, "page shows the certified digests and entry number")
+    report.add("证书页面内容 / printed data", shown, "page shows the certified digests and entry number")
     return report

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -66,9 +66,11 @@ def list_() -> None:
     """列出产业链 / List industry chains (shipped and imported)."""
     from zhichan.navigation.service import list_chains
 
-    table = Table("code", "名称", "本地", "分支", "版本", "来源", "hash")
+    table = Table(Column("code", no_wrap=True), Column("名称", no_wrap=True), "English name", "本地", "分支", "版本", "来源",
+                  Column("hash", no_wrap=True))
     for c in list_chains(_engine()):
-        table.add_row(c.code, c.name, c.home_region, str(c.branches), str(c.version), c.source, c.definition_hash[:12])
+        table.add_row(c.code, c.name, c.name_en or "—", c.home_region, str(c.branches), str(c.version), c.source,
+                      c.definition_hash[:12])
     console.print(table)
 
 
@@ -78,10 +80,13 @@ def show(chain: Annotated[str, typer.Argument(help="产业链代码 / chain code
     from zhichan.navigation.service import get_chain
 
     c = get_chain(chain, _engine())
-    console.print(f"[bold]{c.name}[/bold] ({c.code}) 本地 {c.home_region} 版本 {c.version} hash {c.definition_hash()}")
-    table = Table("id", "名称", "层级", "检索式")
+    english = f" {c.name_en}" if c.name_en else ""
+    console.print(f"[bold]{c.name}[/bold]{english} ({c.code}) 本地 / home region {c.home_region} "
+                  f"版本 / version {c.version} hash {c.definition_hash()}")
+    table = Table(Column("id", no_wrap=True), "名称", "English name", "层级", "检索式 / query")
     for b in c.branches:
-        table.add_row(b.id, "  " * (b.level - 1) + b.name, str(b.level), b.query)
+        indent = "  " * (b.level - 1)
+        table.add_row(b.id, indent + b.name, indent + b.name_en if b.name_en else "—", str(b.level), b.query)
     console.print(table)
 
 

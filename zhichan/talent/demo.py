@@ -20,7 +20,8 @@ GIVEN = ("明", "华", "建国", "丽", "伟", "静", "磊", "洋", "艳", "勇"
 ORGANIZATIONS = ("四川大学（演示）", "电子科技大学（演示）", "西南交通大学（演示）", "成都示例专利代理事务所（演示）",
                  "成都示例资产评估有限公司（演示）", "武侯区人民调解委员会（演示）", "成都技术转移中心（演示）")
 FIELDS = ("H01M", "G06F", "H04L", "A61K", "B60L", "G06N", "H01L", "C12N")
-CHAINS = ("新能源汽车", "电子信息", "生物医药", "轨道交通", "人工智能")
+#: named as the platform's industry chains (zhichan/navigation/chains), so the directory names them in the page's language
+CHAINS = ("新能源汽车", "新一代信息技术", "生物医药", "集成电路", "智能制造装备")
 #: how many people of each kind the demo enters
 COUNTS = {"patent_agent": 8, "ip_practitioner_intermediate": 5, "ip_practitioner_senior": 2, "technology_broker": 4,
           "rights_aid_expert": 6, "people_mediator": 5, "valuation_expert": 6, "technical_investigator": 3,

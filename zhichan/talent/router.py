@@ -49,6 +49,19 @@ def _filters(kind: str, field: str, region: str, status: str) -> dict[str, str]:
     return {"kind": kind, "field": field, "region": region, "status": status}
 
 
+def chain_names(request: Request) -> dict[str, str]:
+    """The industry chains the platform knows (navigation's, shipped and saved), by Chinese name and by code, named
+    in the page's language: the library's chain column is free text, and a chain a person names that the platform
+    knows reads in English on an English page; any other text stays as written (it is data)."""
+    from zhichan.navigation.service import list_chains
+
+    english = lang(request) == "en"
+    names: dict[str, str] = {}
+    for chain in list_chains(request.app.state.engine):
+        names[chain.name] = names[chain.code] = (chain.name_en or chain.name) if english else chain.name
+    return names
+
+
 def _directory_page(request: Request, scope: Scope, session: Session, filters: dict[str, str], *,
                     errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
                     status: int = 200, report: dict[str, Any] | None = None) -> Response:
@@ -59,7 +72,8 @@ def _directory_page(request: Request, scope: Scope, session: Session, filters: d
         errors, status = {**exc.errors, **(errors or {})}, 422
         data["filters"] = filters
     return render(request, "talent/directory.html",
-                  {**data, "errors": errors or {}, "values": values or {}, "report": report},
+                  {**data, "errors": errors or {}, "values": values or {}, "report": report,
+                   "chain_names": chain_names(request)},
                   status=status)
 
 
@@ -146,7 +160,8 @@ async def import_roster(request: Request, scope: Scope = ScopeDep, session: Sess
 def _person_page(request: Request, scope: Scope, session: Session, person_id: int, *,
                  errors: dict[str, str] | None = None, status: int = 200) -> Response:
     data = views.person_view(session, scope, person_id, lang=lang(request))
-    return render(request, "talent/person.html", {**data, "errors": errors or {}}, status=status)
+    return render(request, "talent/person.html", {**data, "errors": errors or {}, "chain_names": chain_names(request)},
+                  status=status)
 
 
 @router.get("/talent/people/{person_id}", include_in_schema=False)

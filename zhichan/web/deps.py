@@ -25,7 +25,7 @@ from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels
 from zhichan.web.domains import MENU_GROUPS, WebDomain
-from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate
+from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate, without_synthetic_mark
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
@@ -181,6 +181,12 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         # a named thing with an optional English name (a chain, a branch): the Chinese name where it has none
         return (name_en or name or "") if current_lang == "en" else (name or "")
 
+    def case_title(title: str | None, badged: bool = False) -> Markup:
+        # a stored title without the demo's 【合成】 mark; the synthetic badge instead, unless the row shows one already
+        text, marked = without_synthetic_mark(title)
+        badge = Markup(' <span class="badge synthetic small">{}</span>').format(t("badge.synthetic"))
+        return Markup("{}{}").format(text, badge if marked and not badged else "")
+
     def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
         return labels.facet_value(current_lang, facet, value, fallback)
 
@@ -197,6 +203,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "region": region,
         "org_name": org_name,
         "name_in_lang": name_in_lang,
+        "case_title": case_title,
         "facet_label": facet_label,
         "money": money,
         "lang": current_lang,

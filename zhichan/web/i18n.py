@@ -300,3 +300,15 @@ def legal_citation(text: str | None, lang: str) -> str:
     if STRICT and _HAN.search(out):
         raise MissingMessage(f"no {lang} form for the legal citation {text!r} (add cite.… entries): {out!r}")
     return out
+
+
+#: the demo generators' synthetic mark inside a stored title (【合成】… or …（合成）)
+_SYNTHETIC_MARK = re.compile(r"\s*[【（(]合成[】）)]\s*")
+
+
+def without_synthetic_mark(title: str | None) -> tuple[str, bool]:
+    """A stored title without the synthetic mark the demo data wrote into it, and whether it carried one: a page
+    shows the mark as its synthetic badge, in the page's language, not as Chinese inside the title."""
+    text = str(title or "")
+    cleaned, found = _SYNTHETIC_MARK.subn(" ", text)
+    return (re.sub(r"\s{2,}", " ", cleaned).strip(), True) if found else (text, False)
