@@ -47,6 +47,8 @@ AGREED_PRICE = "协议定价"
 SYSTEM_VALUATION = "大数据系统估价"
 #: sellers whose 协议定价 is publicised first (促进科技成果转化法 第十八条: 国家设立的研究开发机构、高等院校)
 NOTICE_SELLERS = ("university", "institute")
+#: the deal kinds that are licences, recorded within 3 months of the contract taking effect (专利法实施细则 第十五条)
+LICENCE_KINDS = ("独占许可", "排他许可", "普通许可")
 
 
 def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
@@ -61,8 +63,10 @@ def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
     return str(rows[0][0]) if rows and rows[0][0] else "enterprise"
 
 
-def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken) -> None:
-    """Check and register each step of an ``exchange.deal`` case (runs in its transaction)."""
+def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, *,
+            procedures: ProcedureService) -> None:
+    """Check and register each step of an ``exchange.deal`` case (runs in its transaction); ``procedures`` starts
+    a licence's recording period at the contract's date."""
     today = china_date(step.now)
     if step.event == "start":
         _open(snapshot, session, scope, step, today)
@@ -77,6 +81,12 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
             _notice_served(session, step, today)
         row.contract_price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
         row.contract_on = dt.date.fromisoformat(step.fields["contract_on"])
+        if row.contract_on > today:
+            raise FormError({"contract_on": "签约日期不能晚于今天 / the contract date is in the future"})
+        if row.deal_kind in LICENCE_KINDS:
+            # counted from the contract's day (noon in China: naive UTC 04:00), whenever the step is recorded
+            procedures.start_clock(session, step.case_id, "licence_record",
+                                   started_at=dt.datetime.combine(row.contract_on, dt.time(4)))
         mark_deal(session, row.party_key, row.application_number, row.contract_on)
     elif step.event == "confirm_contract":
         _confirm_contract(session, step, row)
