@@ -89,10 +89,10 @@ def test_a_universitys_agreed_price_is_publicised_for_the_whole_notice_first(exc
     with pytest.raises(ConflictError, match="异议"):
         _act(ex, univ, case["id"], "sign", 3, D(2026, 3, 20), contract_on="2026-03-20", contract_price="1200000")
     _act(ex, univ, case["id"], "resolve", 3, D(2026, 3, 12), handling="经评估后维持原价")
-    # paused 10 → 12 March: the notice now runs to 19 March
-    with pytest.raises(ConflictError, match="2026-03-19"):
-        _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 19), contract_on="2026-03-19", contract_price="1200000")
-    assert _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 20), contract_on="2026-03-20",
+    # the objection held the contract, not the notice: it still runs to 17 March
+    with pytest.raises(ConflictError, match="2026-03-17"):
+        _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 17), contract_on="2026-03-17", contract_price="1200000")
+    assert _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 18), contract_on="2026-03-18",
                 contract_price="1200000")["state"] == "contracted"
     with session_scope(ex.world.engine) as s:
         assert s.scalar(select(Deal.seller_type)) == "university"

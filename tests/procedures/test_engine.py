@@ -539,3 +539,17 @@ def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(
     assert todo_ids(world, "wuhou_officer") == {filing["id"]}
     with session_scope(world.engine) as s:  # the withdrawal is still offered on its case page
         assert "withdraw" in [a.event for a in world.service.case(s, world.scope("ent_user"), filing["id"])["actions"]]
+
+
+def test_a_hook_starts_a_declared_clock_from_a_day_of_its_choice(world: World) -> None:
+    """``start_clock``: a period only some cases owe, counted from a recorded day (a licence's recording from the
+    contract's date); a case kept on a declaration without that clock is left as it is."""
+    case = start(world)
+    with session_scope(world.engine) as s:
+        # preservation, 7 days from Friday 2026-02-13 (the make-up Saturday does not matter to calendar days):
+        # Friday 20 February is inside the Spring Festival holiday (15–23) → Tuesday 24 February
+        assert world.service.start_clock(s, case["id"], "preservation", started_at=at(D(2026, 2, 13)))
+        assert not world.service.start_clock(s, case["id"], "no_such_clock", started_at=at(D(2026, 2, 13)))
+    found = clocks(world, case)
+    assert set(found) == {"admission", "preservation"}
+    assert (found["preservation"]["due_on"], found["preservation"]["status"]) == (D(2026, 2, 24), "running")

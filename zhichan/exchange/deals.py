@@ -14,7 +14,6 @@ open the case as an auction's winner does; any other buyer stays a name.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -39,7 +38,7 @@ from zhichan.money import format_money
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock
+from zhichan.procedures.models import CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken
 
 PROCEDURE = "exchange.deal"
@@ -48,6 +47,8 @@ AGREED_PRICE = "协议定价"
 SYSTEM_VALUATION = "大数据系统估价"
 #: sellers whose 协议定价 is publicised first (促进科技成果转化法 第十八条: 国家设立的研究开发机构、高等院校)
 NOTICE_SELLERS = ("university", "institute")
+#: the deal kinds that are licences, recorded within 3 months of the contract taking effect (专利法实施细则 第十五条)
+LICENCE_KINDS = ("独占许可", "排他许可", "普通许可")
 
 
 def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
@@ -62,8 +63,10 @@ def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
     return str(rows[0][0]) if rows and rows[0][0] else "enterprise"
 
 
-def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken) -> None:
-    """Check and register each step of an ``exchange.deal`` case (runs in its transaction)."""
+def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, *,
+            procedures: ProcedureService) -> None:
+    """Check and register each step of an ``exchange.deal`` case (runs in its transaction); ``procedures`` starts
+    a licence's recording period at the contract's date."""
     today = china_date(step.now)
     if step.event == "start":
         _open(snapshot, session, scope, step, today)
@@ -71,11 +74,19 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
     row = session.scalar(select(Deal).where(Deal.case_id == step.case_id))
     if row is None:  # pragma: no cover - every case has its register row from its start
         raise NotFoundError("没有该交易 / no such deal")
+    if step.event == "resolve" and not _open_objections(session, step.case_id):
+        raise ConflictError("没有待处理的异议 / no objection is open")
     if step.event == "sign":
         if row.pricing_method == AGREED_PRICE and row.seller_type in NOTICE_SELLERS:
             _notice_served(session, step, today)
         row.contract_price = money(str(step.fields.get("contract_price", "")), "contract_price", required=True)
         row.contract_on = dt.date.fromisoformat(step.fields["contract_on"])
+        if row.contract_on > today:
+            raise FormError({"contract_on": "签约日期不能晚于今天 / the contract date is in the future"})
+        if row.deal_kind in LICENCE_KINDS:
+            # counted from the contract's day (noon in China: naive UTC 04:00), whenever the step is recorded
+            procedures.start_clock(session, step.case_id, "licence_record",
+                                   started_at=dt.datetime.combine(row.contract_on, dt.time(4)))
         mark_deal(session, row.party_key, row.application_number, row.contract_on)
     elif step.event == "confirm_contract":
         _confirm_contract(session, step, row)
@@ -103,15 +114,23 @@ def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
                                            f"from the registered contract price, {format_money(row.contract_price, 'en')}"})
 
 
+def _open_objections(session: Session, case_id: int) -> int:
+    """Objections received since the last 异议处理完毕 (which answers every objection before it)."""
+    events = session.scalars(select(Step.event).where(Step.case_id == case_id, Step.event.in_(("object", "resolve")))
+                             .order_by(Step.seq)).all()
+    return len(events) - (max(i for i, e in enumerate(events) if e == "resolve") + 1 if "resolve" in events else 0)
+
+
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
-    """协议定价 by a university or institute: publicised, the whole notice period over, no objection open."""
+    """协议定价 by a university or institute: publicised, the whole notice period over, no objection open.
+    An objection does not stop the notice (it stays published and its days run); it holds the contract until
+    it is resolved — so any number of objections, also while others are open, are received."""
     clock = session.scalar(select(CaseClock).where(CaseClock.case_id == step.case_id,
                                                    CaseClock.name == "public_notice"))
     if step.source != "notice" or clock is None:
         raise ConflictError("高校、科研机构协议定价须先公示成果名称和拟交易价格 / an agreed price of a university or "
                             "research institute is publicised before the contract (促进科技成果转化法第十八条)")
-    pauses = json.loads(clock.pauses or "[]")
-    if pauses and pauses[-1].get("end") is None:  # the step stopped the clock; an open pause stays open
+    if _open_objections(session, step.case_id):
         raise ConflictError("公示期内的异议尚未处理完毕 / an objection to the notice is still open")
     if clock.due_on is None or today <= clock.due_on:
         raise ConflictError(f"公示期至 {clock.due_on} 届满，届满后方可签约 / the notice runs until {clock.due_on}: sign "

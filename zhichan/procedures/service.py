@@ -621,6 +621,20 @@ class ProcedureService:
         ))
         self._recompute(session, decl, case_id, name)
 
+    def start_clock(self, session: Session, case_id: int, name: str, *, started_at: dt.datetime) -> bool:
+        """Start a declared clock from ``started_at`` — a domain rule the declaration cannot say (a period
+        only some cases of a step owe, counted from a day a field records) — and recompute the case's next
+        deadline. False, and nothing started, for a case kept on a declaration without that clock (opened
+        before the clock was declared)."""
+        case = session.execute(select(CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest)
+                               .where(CASES.c.id == case_id)).one()
+        decl = self.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
+        if name not in decl.clocks:
+            return False
+        self._start_clock(session, decl, case_id, name, started_at)
+        self._refresh_next_due(session, decl, case_id)
+        return True
+
     def set_clock(self, session: Session, case_id: int, name: str, *, started_at: dt.datetime | None = None,
                   amount: int | None = None) -> None:
         """Restart a running clock from another moment or with another length — a domain rule the
