@@ -1062,7 +1062,12 @@ def _sorted_part_ranges(files: list[Path], key: str, duplicates: Path) -> Iterat
                 waiting = later
                 if pieces:
                     merged = pa.concat_tables(pieces)
-                    yield merged.take(pc.sort_indices(merged, [(key, "ascending"), ("source_row", "ascending")]))
+                    done = merged.take(pc.sort_indices(merged, [(key, "ascending"), ("source_row", "ascending")]))
+                    # the range's unsorted rows let go before the next range is read (the writer holds one
+                    # sorted range and the prefetch the next: not the pieces of both as well)
+                    del merged, pieces
+                    yield done
+                    del done
         finally:
             for parquet in opened.values():
                 parquet.close()
