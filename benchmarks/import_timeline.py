@@ -92,23 +92,35 @@ def main() -> None:
     samples: list[tuple[float, float, float]] = []  # (time, CPU of the tree, CPU of the import's process)
     stop = threading.Event()
     me = os.getpid()
+    peak_mb = 0.0
 
     def sample() -> None:
+        nonlocal peak_mb
         while not stop.is_set():
             samples.append((time.perf_counter() - T0, proctree.cpu_s(me), _own_cpu(me)))
+            peak_mb = max(peak_mb, proctree.rss_mb(me))
             stop.wait(0.25)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     load = os.getloadavg()[0]
+    before = os.times()
     _mark("start")
     result = importing.import_file(args.csv, as_of=dt.date(2025, 12, 31))
     _mark("end")
+    after = os.times()
     stop.set()
     thread.join()
     n = result.rows_read
+    import zhichan
+
+    # the whole import's CPU: this process (all threads) and its workers (children, counted when they end)
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+    print(f"code: {Path(zhichan.__file__).parent}")
     print(f"{n:,} rows; added {result.added:,}, rejected {result.rejected:,}, columnar {result.columnar_rows:,}; "
           f"load {load:.1f}–{os.getloadavg()[0]:.1f}")
+    print(f"wall {MARKS['end'] - MARKS['start']:.1f} s, CPU {cpu:.1f} s ({cpu / max(n, 1) * 1e6:.0f} µs a record), "
+          f"peak RSS of the import and its workers {peak_mb / 1000:.2f} GB")
     phases = [("start", "start", "first batch checked"), ("checking", "first batch checked", "last batch read"),
               ("last batches", "last batch read", "last batch checked"), ("duplicates", "duplicates", "merge"),
               ("merge", "merge", "events"), ("events", "events", "key order"), ("key order", "key order", "parties"),

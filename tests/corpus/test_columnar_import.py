@@ -13,6 +13,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests.corpus.helpers import generated_export, write_csv
@@ -345,13 +347,15 @@ def test_the_first_import_moves_the_workers_parts_into_the_snapshot(tmp_path: Pa
     assert store_module.in_key_order(files)
 
 
-@pytest.mark.parametrize("duplicates", [False, True])
+@pytest.mark.parametrize(("duplicates", "order"), [(False, "halves"), (True, "halves"), (True, "spread")])
 def test_the_first_import_out_of_number_order_merges_the_sorted_parts(
-        tmp_path: Path, settings: Settings, generated, monkeypatch: pytest.MonkeyPatch, duplicates: bool) -> None:
+        tmp_path: Path, settings: Settings, generated, monkeypatch: pytest.MonkeyPatch, duplicates: bool,
+        order: str) -> None:
     """A first import whose parts' ranges overlap (a file not in number order) is merged range by
     range from the parts' row groups (``_sorted_part_ranges``), ranges cutting through row groups
     and the duplicates' later rows left out: the snapshot DuckDB's sort of the staged rows gives,
-    in key order, and the row path's."""
+    in key order, and the row path's. ``spread``: the first batch holds every 8th row, so its row
+    group reaches into every range and waits, read once, until the last."""
     import zhichan.corpus.importing as importing
     from zhichan.corpus import store as store_module
     from zhichan.corpus.importers import columnar
@@ -360,20 +364,38 @@ def test_the_first_import_out_of_number_order_merges_the_sorted_parts(
     monkeypatch.setattr(importing, "MERGE_RANGE_ROWS", 90)  # several ranges, row groups across their bounds
     header, rows = generated
     body = [list(r) for r in rows[:500]]
-    body = body[::2] + body[1::2]  # every part of the second half within the first half's range
+    if order == "halves":
+        body = body[::2] + body[1::2]  # every part of the second half within the first half's range
+    else:
+        body = body[::8] + [r for i, r in enumerate(body) if i % 8]
     if duplicates:
         changed = list(body[10])
         changed[header.index("专利名称")] += "（另一行）"
         body += [list(body[3]), changed, list(body[300])]
     path = write_csv(tmp_path / "export.csv", header, body)
-    merged: list[bool] = []
+    merged: list[bool] = []  # whether the merge of the parts took the file (or left it to DuckDB's sort)
     ranges = importing._sorted_part_ranges
-    monkeypatch.setattr(importing, "_sorted_part_ranges", lambda *a: merged.append(True) or ranges(*a))
+
+    def spy(*args: object) -> object:
+        found = ranges(*args)  # type: ignore[arg-type]
+        merged.append(found is not None)
+        return found
+
+    monkeypatch.setattr(importing, "_sorted_part_ranges", spy)
+    reads: list[tuple[int, int]] = []  # (file, row group): each group of a part is read once
+    read_row_group = pq.ParquetFile.read_row_group
+
+    def counted(self: pq.ParquetFile, i: int, *args: Any, **kwargs: Any) -> pa.Table:
+        reads.append((id(self), i))
+        return read_row_group(self, i, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", counted)
     env = {"ZHICHAN_IMPORT_WORKERS": "2", "ZHICHAN_IMPORT_BATCH_ROWS": "64"}
     _, by_parts = _both(path, tmp_path, monkeypatch, **env)
-    assert merged and by_parts.added == 500 and by_parts.rejected == (3 if duplicates else 0)
+    assert reads and len(reads) == len(set(reads))
+    assert merged and all(merged) and by_parts.added == 500 and by_parts.rejected == (3 if duplicates else 0)
     with monkeypatch.context() as patched:  # the same file through DuckDB's sort
-        patched.setattr(importing, "MERGE_READ_FACTOR", 0.0)
+        patched.setattr(importing, "MERGE_HELD_FACTOR", -1.0)
         by_sort = _import(path, CorpusStore(tmp_path / "sorted"), monkeypatch, columnar=True, **env)
     assert [r.as_dict() for r in by_sort.rejects] == [r.as_dict() for r in by_parts.rejects]
     assert _tables(CorpusStore(tmp_path / "sorted")) == _tables(CorpusStore(tmp_path / "columns"))

@@ -983,20 +983,25 @@ def _parts_in_order(files: list[Path], key: str) -> list[Path] | None:
     return [file for _, _, file in ranges]
 
 
-#: A merge of sorted parts reads at most this many times the staged rows (row groups that straddle
-#: a range's bounds are read for each range they reach); beyond it (a file in no order at all) the
-#: merge sorts with DuckDB instead.
-MERGE_READ_FACTOR = 1.5
+#: A merge of sorted parts holds at most this many times :data:`MERGE_RANGE_ROWS` rows of row groups
+#: read but not yet written (each group is read once; one whose range of the key reaches past the
+#: range being written is kept for the next ranges); beyond it (a file in no order at all, whose
+#: groups each span most of the key) the merge sorts with DuckDB instead, within its memory limit.
+MERGE_HELD_FACTOR = 4.0
 
 
 def _sorted_part_ranges(files: list[Path], key: str, duplicates: Path) -> Iterator[pa.Table] | None:
     """The staged parts of a first import (each in key order, row groups of ``KEY_ROW_GROUP_ROWS``
     with statistics: :func:`write_part_file`) whose ranges of the key overlap — a file not in number
-    order — as tables in key order, one range of about :data:`MERGE_RANGE_ROWS` records at a time:
-    each range is read from the row groups whose min/max can hold it, cut to the range, stripped of
-    the duplicates' rows and sorted by Arrow. DuckDB's merge instead reads every part once per range
-    and sorts the wide rows again (at 3M records 1.3× the CPU of a record at 1M). None when a part
-    lacks statistics or the ranges would read the rows more than :data:`MERGE_READ_FACTOR` times."""
+    order — as tables in key order, one range of about :data:`MERGE_RANGE_ROWS` records at a time.
+    Each row group is read once, when the first range its min/max can reach is written, stripped of
+    the duplicates' rows; its rows beyond that range (a group is in key order: a slice, not a copy)
+    wait for the next ranges. Each range's rows are sorted by Arrow. DuckDB's merge instead reads
+    every part once per range and sorts the wide rows again (at 3M records 1.3× the CPU of a record
+    at 1M); reading a group again for each range it reaches (the merge before) read the 10M replica
+    1.65 times. None when a part lacks statistics or more than :data:`MERGE_HELD_FACTOR` ranges'
+    rows would be held at once."""
+    import numpy as np
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -1015,7 +1020,6 @@ def _sorted_part_ranges(files: list[Path], key: str, duplicates: Path) -> Iterat
     if not groups:
         return None
     groups.sort(key=lambda g: g[0])
-    total = sum(g[2] for g in groups)
     bounds: list[Any] = []  # range i is [bounds[i-1], bounds[i]): each a row group's min
     rows = 0
     for low, _, n, _, _ in groups:
@@ -1023,32 +1027,47 @@ def _sorted_part_ranges(files: list[Path], key: str, duplicates: Path) -> Iterat
             bounds.append(low)
             rows = 0
         rows += n
-    ranges = list(zip([None, *bounds], [*bounds, None], strict=True))
-    reads = [[g for g in groups if (hi is None or g[0] < hi) and (lo is None or g[1] >= lo)] for lo, hi in ranges]
-    if sum(g[2] for found in reads for g in found) > MERGE_READ_FACTOR * total:
-        return None
+    if bounds:  # the rows held once a range is written: the groups read that reach past its bound
+        lows, highs = np.array([g[0] for g in groups]), np.array([g[1] for g in groups])
+        sizes = np.array([g[2] for g in groups])
+        held = max(int(sizes[(lows < bound) & (highs >= bound)].sum()) for bound in bounds)
+        if held > MERGE_HELD_FACTOR * MERGE_RANGE_ROWS:
+            return None
     dropped = pq.read_table(duplicates, columns=["source_row"]).column(0).combine_chunks() if duplicates.exists() else None
 
     def tables() -> Iterator[pa.Table]:
         opened: dict[Path, pq.ParquetFile] = {}
+        waiting: list[pa.Table] = []  # rows read, in key order each, of the ranges still to write
+        following = iter(groups)
+        ahead = next(following, None)
         try:
-            for (lo, hi), found in zip(ranges, reads, strict=True):
-                pieces = []
-                for g_min, g_max, _, file, i in found:
+            for high in [*bounds, None]:
+                while ahead is not None and (high is None or ahead[0] < high):
+                    _, _, _, file, i = ahead
                     if file not in opened:
                         opened[file] = pq.ParquetFile(file)
                     piece = opened[file].read_row_group(i)
-                    if (lo is not None and g_min < lo) or (hi is not None and g_max >= hi):  # straddles a bound
-                        keys = piece.column(key)
-                        above = pc.greater_equal(keys, lo) if lo is not None else None
-                        below = pc.less(keys, hi) if hi is not None else None
-                        piece = piece.filter(above if below is None else below if above is None else pc.and_(above, below))
                     if dropped is not None:
                         piece = piece.filter(pc.invert(pc.is_in(piece.column("source_row"), value_set=dropped)))
-                    pieces.append(piece)
+                    waiting.append(piece)
+                    ahead = next(following, None)
+                pieces, later = [], []
+                for piece in waiting:
+                    # the rows below the bound: a prefix of the piece (its keys ascend)
+                    cut = piece.num_rows if high is None else pc.sum(pc.less(piece.column(key), high)).as_py() or 0
+                    if cut:
+                        pieces.append(piece.slice(0, cut))
+                    if cut < piece.num_rows:
+                        later.append(piece.slice(cut))
+                waiting = later
                 if pieces:
                     merged = pa.concat_tables(pieces)
-                    yield merged.take(pc.sort_indices(merged, [(key, "ascending"), ("source_row", "ascending")]))
+                    done = merged.take(pc.sort_indices(merged, [(key, "ascending"), ("source_row", "ascending")]))
+                    # the range's unsorted rows let go before the next range is read (the writer holds one
+                    # sorted range and the prefetch the next: not the pieces of both as well)
+                    del merged, pieces
+                    yield done
+                    del done
         finally:
             for parquet in opened.values():
                 parquet.close()
