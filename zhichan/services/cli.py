@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
@@ -11,6 +13,22 @@ from rich.table import Table
 app = typer.Typer(help="公共服务：服务事项清单、优先审查期限 / public services: catalogue, priority-examination deadlines",
                   no_args_is_help=True)
 console = Console()
+
+
+@contextmanager
+def _refused(bad_input: str) -> Iterator[None]:
+    """A date or subject that does not parse (``bad_input``, both languages) or a refusal of the rules, printed
+    as a message with exit code 2 instead of a traceback."""
+    from zhichan.errors import ZhichanError
+
+    try:
+        yield
+    except ValueError:
+        console.print(f"[red]{bad_input}[/red]")
+        raise typer.Exit(2) from None
+    except ZhichanError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command("catalogue")
@@ -35,19 +53,11 @@ def priority_deadlines(subject: str = typer.Argument(..., help="invention|utilit
                        notice_date: str = typer.Argument(..., help="通知书发文日 YYYY-MM-DD"),
                        design: bool = typer.Option(False, help="无效宣告的对象为外观设计 / the invalidated patent is a design")) -> None:
     """CNIPA's deadlines under 令85号 from a notice date."""
-    from zhichan.errors import ZhichanError
     from zhichan.services.priority import examination_deadlines
 
-    try:
-        day = dt.date.fromisoformat(notice_date)
-        due = examination_deadlines(subject, day, design=design)
-    except ValueError:
-        console.print("[red]日期应为 YYYY-MM-DD，事项应为 invention/utility_model/design/reexamination/invalidation / "
-                      "a YYYY-MM-DD date and a known subject[/red]")
-        raise typer.Exit(2) from None
-    except ZhichanError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(2) from None
+    with _refused("日期应为 YYYY-MM-DD，事项应为 invention/utility_model/design/reexamination/invalidation / "
+                  "a YYYY-MM-DD date and a known subject"):
+        due = examination_deadlines(subject, dt.date.fromisoformat(notice_date), design=design)
     if due.first_action:
         console.print(f"第一次审查意见通知书 / first action: {due.first_action}")
     console.print(f"结案 / closure: {due.closure or '—'}")
@@ -62,17 +72,10 @@ def priority_response(subject: str = typer.Argument(..., help="invention|utility
                       electronic: bool = typer.Option(False, help="电子形式送达 / served electronically")) -> None:
     """The applicant's last day to respond to an examination opinion under 令85号 (invention 1 month, utility
     model and design 15 days, from receipt; by post presumed 15 days after sending)."""
-    from zhichan.errors import ZhichanError
     from zhichan.services.priority import response_deadline
 
-    try:
+    with _refused("日期应为 YYYY-MM-DD 且收到日不早于发文日，事项应为 invention/utility_model/design / a YYYY-MM-DD "
+                  "date, received no earlier than sent, and invention, utility_model or design"):
         received = dt.date.fromisoformat(received_on) if received_on else None
         due = response_deadline(subject, dt.date.fromisoformat(sent_on), received_on=received, electronic=electronic)
-    except ValueError:
-        console.print("[red]日期应为 YYYY-MM-DD 且收到日不早于发文日，事项应为 invention/utility_model/design / a YYYY-MM-DD "
-                      "date, received no earlier than sent, and invention, utility_model or design[/red]")
-        raise typer.Exit(2) from None
-    except ZhichanError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(2) from None
     console.print(f"答复期限届满日 / last day to respond: {due}")
