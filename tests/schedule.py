@@ -13,6 +13,8 @@ run on Spark go to one worker, so one JVM starts and warms up.
 ``SLOW`` lists the long tests with the seconds one item of each took in the clean-clone CI run (2
 cores; ``--durations``). tests/test_schedule.py checks every entry still names a test. A test
 taking more than about 8 s belongs in the list (docs/CONTRIBUTING.md, "Tests").
+
+``sqlite_is_enough`` names the PostgreSQL repeats left out: a test marked ``one_database("why")``.
 """
 
 from __future__ import annotations
@@ -130,3 +132,17 @@ def reorder(config: Any, items: list[Any]) -> None:
     """(``pytest_collection_modifyitems``) Put ``items`` in the run order of :func:`order`."""
     spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
     items[:] = [items[i] for i in order([item.nodeid for item in items], spark, worker_count(config))]
+
+
+def sqlite_is_enough(item: Any) -> bool:
+    """(``pytest_collection_modifyitems``) Whether ``item`` is the PostgreSQL repeat of a test marked
+    ``one_database("why")``: a test whose SQL and locking are the same on both databases, or run on both
+    in the module the reason names (page rendering, forms, browser flows). Such a test runs on SQLite
+    only. A test marked ``postgres`` by itself (a PostgreSQL-only test) is not a repeat and still runs."""
+    marker = item.get_closest_marker("one_database")
+    callspec = getattr(item, "callspec", None)
+    if marker is None or callspec is None or callspec.params.get("db_url") != "postgresql":
+        return False
+    if not (marker.args and isinstance(marker.args[0], str) and marker.args[0].strip()):
+        raise ValueError(f"{item.nodeid}: one_database needs the reason SQLite is enough there")
+    return True
