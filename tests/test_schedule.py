@@ -95,9 +95,12 @@ def test_each_xdist_worker_starts_with_a_long_test(tmp_path: Path) -> None:
             record + "".join(f"def test_{i}():\n    ran('light')\n\n" for i in range(10)), encoding="utf-8")
     log = tmp_path / "ran.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(RAN_LOG=str(log), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "worksteal", "-q", "-p", "no:cacheprovider",
-                           "--import-mode=importlib"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    # xdist alone: the plugins installed for other tests (schemathesis, locust) cost each of the three
+    # processes more to import than the run itself
+    env.update(RAN_LOG=str(log), PYTHONPATH=str(ROOT), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "xdist", "-n", "2", "--dist", "worksteal", "-q",
+                           "-p", "no:cacheprovider", "--import-mode=importlib"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     first: dict[str, str] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
