@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from sqlalchemy import Engine
 
 from zhichan.corpus.testing import build_snapshot, event, patent
@@ -50,6 +52,27 @@ def _patents() -> list[dict]:
                            application_date=f"{2018 + i}-02-01", applicants=["南京玄武软件有限公司"],
                            ipc=["G06T7/00"]))  # 9.1 新技术与创新创业服务: the corpus's strategic emerging industry
     return rows
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """The compiled templates of every app a test process makes. Each test's app has a Jinja
+    environment of its own, which compiled every template the test rendered again (tens of ms a
+    page); the compiled code depends only on the template's source (the bucket's checksum), so one
+    compilation per process serves them all."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # a changed source (checksum) is compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
 
 
 @dataclass
@@ -150,6 +173,7 @@ def make_env(settings: Settings, template: Path, db_url: str | None = None, *, s
         upgrade(engine)
         seed(engine)
     app = create_app(settings, engine=engine, start_worker=False)
+    app.state.templates.env.bytecode_cache = _BYTECODE
     return WebEnv(settings, app, engine, numbers)
 
 
