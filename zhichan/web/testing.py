@@ -4,6 +4,7 @@ a seeded organization tree with one user per role, and sign-in helpers."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import warnings
@@ -161,9 +162,7 @@ def build_template(data_dir: Path) -> dict[str, str]:
 
 
 def make_env(settings: Settings, template: Path, db_url: str | None = None, *, search_index: bool = True) -> WebEnv:
-    """A fresh copy of the template data directory for one test, and the app over it."""
-    from zhichan.web.app import create_app
-
+    """A fresh copy of the template data directory for one test, and the app over it (``_app``)."""
     shutil.copytree(template, settings.data_dir, dirs_exist_ok=True)
     if not search_index:
         shutil.rmtree(settings.data_dir / "index")
@@ -172,9 +171,32 @@ def make_env(settings: Settings, template: Path, db_url: str | None = None, *, s
     if db_url:
         upgrade(engine)
         seed(engine)
+    return WebEnv(settings, _app(settings, engine), engine, numbers)
+
+
+#: the app a pytest process reuses, and the test it was last given to
+_SHARED: dict[str, object] = {}
+
+
+def _app(settings: Settings, engine: Engine) -> object:
+    """The app of one test's environment. Under pytest, each worker builds one app and gives it to
+    the next test with its new data directory and database (``reset_app``: every per-instance object
+    made anew, FastAPI's prepared routes and the compiled templates kept). A test that asks for a
+    second environment while holding the first gets an app of its own; outside pytest, every call
+    gets a new app."""
+    from zhichan.web.app import create_app, reset_app
+
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    shared = _SHARED.get("app")
+    if shared is not None and test and _SHARED.get("test") != test:
+        reset_app(shared, settings, engine)  # type: ignore[arg-type]
+        _SHARED["test"] = test
+        return shared
     app = create_app(settings, engine=engine, start_worker=False)
     app.state.templates.env.bytecode_cache = _BYTECODE
-    return WebEnv(settings, app, engine, numbers)
+    if shared is None and test:
+        _SHARED.update(app=app, test=test)
+    return app
 
 
 def login_as(client: TestClient, engine: Engine, username: str) -> None:
