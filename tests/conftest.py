@@ -154,18 +154,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "one_database(reason): runs on SQLite only, not again on PostgreSQL "
+                            "(the reason says why the database makes no difference there)")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A Spark comparison reads the Parquet export, which is the same whichever database it came from:
     it runs once, on the SQLite parameter (the DuckDB figures are still checked on both databases).
+    A test marked ``one_database`` runs on SQLite only (``tests.schedule.sqlite_is_enough``).
     Then the long tests go first, spread over the xdist workers (tests/schedule.py)."""
-    twice = [item for item in items
-             if item.get_closest_marker("spark") and item.get_closest_marker("postgres")]
+    from tests.schedule import reorder, sqlite_is_enough
+
+    twice = [item for item in items if item.get_closest_marker("postgres")
+             and (item.get_closest_marker("spark") or sqlite_is_enough(item))]
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]
     # the long tests first, spread over the xdist workers (tests/schedule.py)
-    from tests.schedule import reorder
-
     reorder(config, items)
 
 

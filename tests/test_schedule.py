@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.schedule import SLOW, order, worksteal_slices
+import pytest
+
+from tests.schedule import SLOW, order, sqlite_is_enough, worksteal_slices
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,12 +95,41 @@ def test_each_xdist_worker_starts_with_a_long_test(tmp_path: Path) -> None:
             record + "".join(f"def test_{i}():\n    ran('light')\n\n" for i in range(10)), encoding="utf-8")
     log = tmp_path / "ran.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(RAN_LOG=str(log), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "worksteal", "-q", "-p", "no:cacheprovider",
-                           "--import-mode=importlib"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    # xdist alone: the plugins installed for other tests (schemathesis, locust) cost each of the three
+    # processes more to import than the run itself
+    env.update(RAN_LOG=str(log), PYTHONPATH=str(ROOT), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "xdist", "-n", "2", "--dist", "worksteal", "-q",
+                           "-p", "no:cacheprovider", "--import-mode=importlib"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     first: dict[str, str] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
         worker, name = line.split(" ", 1)
         first.setdefault(worker, name)
     assert sorted(first.values()) == sorted(long_tests), first
+
+
+class _Item:
+    """What ``sqlite_is_enough`` reads of a collected test: its id, parameters and nearest markers."""
+
+    def __init__(self, db: str | None, marker: pytest.MarkDecorator | None) -> None:
+        self.nodeid = f"tests/a/test_m.py::test_f[{db}]"
+        if db is not None:
+            self.callspec = type("CallSpec", (), {"params": {"db_url": db}})()
+        self.marker = marker.mark if marker is not None else None
+
+    def get_closest_marker(self, name: str) -> pytest.Mark | None:
+        return self.marker if self.marker is not None and self.marker.name == name else None
+
+
+def test_only_the_postgresql_repeat_of_a_one_database_test_is_left_out() -> None:
+    why = pytest.mark.one_database("page rendering")
+    assert sqlite_is_enough(_Item("postgresql", why))
+    assert not sqlite_is_enough(_Item("sqlite", why))
+    assert not sqlite_is_enough(_Item(None, why))  # marked postgres by itself: a PostgreSQL-only test
+    assert not sqlite_is_enough(_Item("postgresql", None))
+    assert not sqlite_is_enough(_Item("postgresql", pytest.mark.browser))
+    with pytest.raises(ValueError, match="reason"):
+        sqlite_is_enough(_Item("postgresql", pytest.mark.one_database()))
+    with pytest.raises(ValueError, match="reason"):
+        sqlite_is_enough(_Item("postgresql", pytest.mark.one_database(" ")))

@@ -59,6 +59,7 @@ def number_of(env: WebEnv, case_id: int) -> str:
         return str(s.scalar(select(Registration.number).where(Registration.case_id == case_id)))
 
 
+@pytest.mark.one_database("the pages of the flow; the procedure, objections and register run on PostgreSQL in test_procedure.py and test_dataip.py")
 def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
     enterprise, officer, other = (client_for(env, u) for u in ("ent_user", "wuhou_officer", "ent2_user"))
     # the start form: missing and malformed fields are refused beside the field, the input kept
@@ -170,6 +171,7 @@ def test_the_public_sees_only_published_registrations(env: WebEnv) -> None:
     assert number_of(env, submitted) not in jinjiang.get("/todo").text
 
 
+@pytest.mark.one_database("a redirect and the menu; no SQL")
 def test_the_old_address_redirects_and_the_menu_comes_from_the_domain(env: WebEnv) -> None:
     anonymous = env.client()
     r = anonymous.get("/evidence/notices?date=2025-02-13", follow_redirects=False)
@@ -186,6 +188,7 @@ def test_the_old_address_redirects_and_the_menu_comes_from_the_domain(env: WebEn
     assert 'id="start-dataip.registration"' in enterprise.get("/todo").text
 
 
+@pytest.mark.one_database("the notice page's form; no SQL of its own")
 def test_a_dated_notice_list_is_not_an_objection_form(env: WebEnv) -> None:
     """Yesterday's list shows what was under notice then; objections are for today's notices only."""
     officer = client_for(env, "wuhou_officer")

@@ -30,6 +30,7 @@ def client(env: WebEnv) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.one_database("the pages of the flow; inventory and grading run on PostgreSQL in test_dormant.py")
 def test_a_university_takes_its_inventory_and_grades_from_it(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "inventor")
     page = client.get("/exchange/dormant")

@@ -48,6 +48,7 @@ def _published(env: WebEnv, client: TestClient, patent: str) -> int:
         return int(s.scalar(select(OpenLicence.id).where(OpenLicence.case_id == case_id)))
 
 
+@pytest.mark.one_database("the form's errors on the page; the declaration rules run on PostgreSQL in test_open_licence.py")
 def test_declaration_form_errors_stand_beside_their_fields(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "ent_user")
     r = declare(client, number(1), commitment="")  # the declared fields first (the engine checks them)
@@ -295,6 +296,7 @@ def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -
         assert client.get(f"/exchange/open-licences/{declaration_id}").status_code == 200
 
 
+@pytest.mark.one_database("the pages' language; no SQL of its own")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang: str) -> None:
     """No message key shows through untranslated on any exchange page, in either language."""
@@ -399,6 +401,7 @@ def _cells(html: str, column: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(rf'<td class="col-{column}">(.*?)</td>', html, re.S)]
 
 
+@pytest.mark.one_database("labels on the page; the export from PostgreSQL is read in test_figures.py")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_drill_down_records_show_coded_values_by_their_labels(env: WebEnv, client: TestClient, lang: str) -> None:
     """The records page shows a listing's kind, mode and state and a deal's pricing method, trading mode
@@ -448,6 +451,7 @@ def test_drill_down_records_show_coded_values_by_their_labels(env: WebEnv, clien
     assert csv.status_code == 200 and ",exclusive,active," in csv.text and "Exclusive licence" not in csv.text
 
 
+@pytest.mark.one_database("the page's pager; the listing search's SQL runs on PostgreSQL in test_listing_search.py")
 def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """The listing search in pages: a broad query (the walk stops once the page is full) shows its total as an
     estimate, 约 N, and links the next page, which continues where the first stopped; a narrow one (every match
@@ -517,6 +521,7 @@ def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: We
                      r'id="sign-contract_price-unit">yuan</span>', english), english
 
 
+@pytest.mark.one_database("the hall's text by role; no SQL of its own")
 def test_the_hall_asks_for_an_enterprise_account_only_of_those_without_one(env: WebEnv, client: TestClient) -> None:
     def intros(lang: str = "zh") -> str:
         pages = [client.get(url, params={"lang": lang}).text for url in ("/exchange", "/exchange/auctions")]

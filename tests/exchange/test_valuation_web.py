@@ -31,6 +31,7 @@ def client(env: WebEnv) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.one_database("the page and its downloads; valuations are stored and read on PostgreSQL in test_valuation.py")
 def test_value_a_patent_see_its_factors_and_download_the_report(env: WebEnv, client: TestClient) -> None:
     assert client.get(FORM, follow_redirects=False).status_code in (303, 401)  # signed-in users only
     login_as(client, env.engine, "ent_user")

@@ -13,7 +13,9 @@ from tests.helpers import sign_in
 from tests.procedures.helpers import PDF
 from zhichan.web.testing import BANK, WUHOU_ENTERPRISE, WebEnv
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database(
+    "what the pages show; the pledge procedure, ledger and register run on PostgreSQL in test_pledge_checks.py, "
+    "test_funds.py, test_finance_web.py and test_whitelist_api.py")]
 
 
 def _logout(page) -> None:  # type: ignore[no-untyped-def]

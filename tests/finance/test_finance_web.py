@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import update
 
 from tests.procedures.helpers import PDF
@@ -127,6 +128,7 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         assert f"<td>{BANK}</td>" in client.get("/finance", params={"lang": "zh"}).text
 
 
+@pytest.mark.one_database("figures from DuckDB on the corpus and an empty register; the export from PostgreSQL is read in test_figures.py")
 def test_public_statistics_api(env: WebEnv) -> None:
     from zhichan.finance.statistics import CODES
 
@@ -141,6 +143,7 @@ def test_public_statistics_api(env: WebEnv) -> None:
         assert r.status_code == 400 and "999999" in r.json()["message"]
 
 
+@pytest.mark.one_database("the empty pages' text by role")
 def test_empty_register_and_whitelists_say_why_and_what_to_do(env: WebEnv) -> None:
     """Nothing registered or pushed yet: each reader is told why the page is empty and what to do (it
     read "Nothing yet")."""
@@ -163,6 +166,7 @@ def test_empty_register_and_whitelists_say_why_and_what_to_do(env: WebEnv) -> No
                 assert shown.startswith(text), (user, url, lang, shown)
 
 
+@pytest.mark.one_database("a form error's language; no SQL")
 def test_a_form_error_beside_the_field_speaks_the_page_language(env: WebEnv) -> None:
     """A service's "中文 / English" message beside a field of an English page shows its English half."""
     with env.client() as client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from zhichan.finance import whitelist as wl
@@ -108,6 +109,7 @@ def test_whitelist_api_scope_and_feedback(env: WebEnv) -> None:
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.one_database("the API schema; no SQL")
 def test_whitelist_api_is_documented(env: WebEnv) -> None:
     with env.client() as client:
         paths = client.get("/api/openapi.json").json()["paths"]

@@ -276,16 +276,17 @@ def test_damaged_certificate_pdfs_are_refused_with_a_message(client, env):
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     pdf = r.content
     read_pdf(pdf)
-    # byte mutations over the tail (cross-reference and object streams: the embedded certificate)
+    # byte mutations over the tail (cross-reference and object streams: the embedded certificate):
+    # every 13th byte of it, set to 0x00 and 0xFF in turn (each value every 26 bytes; both at every
+    # position made 400 reads where 200 reach the same structures)
     refused = []
-    for position in range(len(pdf) - 2600, len(pdf), 13):
-        for value in (0x00, 0xFF):
-            damaged = bytearray(pdf)
-            damaged[position] = value
-            try:
-                read_pdf(bytes(damaged))
-            except ZhichanError:
-                refused.append(bytes(damaged))
+    for i, position in enumerate(range(len(pdf) - 2600, len(pdf), 13)):
+        damaged = bytearray(pdf)
+        damaged[position] = (0x00, 0xFF)[i % 2]
+        try:
+            read_pdf(bytes(damaged))
+        except ZhichanError:
+            refused.append(bytes(damaged))
     assert refused
     with env.client() as anonymous:
         token = csrf_from(anonymous.get("/evidence/verify").text)

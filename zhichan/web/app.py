@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import MutableHeaders, State
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -220,41 +220,45 @@ def procedure_service(settings: Settings, engine: Engine) -> Any:
                             max_attachment_bytes=settings.procedure_attachment_max_mb * 1024 * 1024)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # what this start opened is what its end closes, even if the app was given new state meanwhile (reset_app)
+    settings: Settings = app.state.settings
+    worker: JobWorker | None = app.state.worker
+    corpus: CorpusAccess = app.state.corpus
+    warm_stop: threading.Event = app.state.warm_stop
+    upgrade(app.state.engine)
+    if settings.web_threads:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+    try:  # the current snapshot opened now: its key index is read in the background (the first pledge check)
+        corpus.snapshot()
+    except ZhichanError as exc:
+        log.info("corpus not opened at start: %s", exc.message)
+    if worker is not None:
+        worker.start()
+        # precompute the cockpit of every organization's area in the background (cheap: one
+        # region_overview + indicator panel per region; snapshots are immutable, so it stays valid)
+        warm = threading.Thread(target=warm_up, args=(app,), name="zhichan-warm", daemon=True)
+        warm.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+        # the warm-up stops after its current region: closing the corpus under a running query fails
+        warm_stop.set()
+        if worker is not None:
+            warm.join(60)
+        corpus.close()
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, start_worker: bool = True
 ) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.effective_database_url)
-    job_registry = JobRegistry()
-    worker = JobWorker(engine, job_registry, lock_path=settings.data_dir / "jobs.lock") if start_worker else None
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        upgrade(engine)
-        if settings.web_threads:
-            import anyio.to_thread
-
-            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
-        try:  # the current snapshot opened now: its key index is read in the background (the first pledge check)
-            app.state.corpus.snapshot()
-        except ZhichanError as exc:
-            log.info("corpus not opened at start: %s", exc.message)
-        if worker is not None:
-            worker.start()
-            # precompute the cockpit of every organization's area in the background (cheap: one
-            # region_overview + indicator panel per region; snapshots are immutable, so it stays valid)
-            warm = threading.Thread(target=warm_up, args=(app,), name="zhichan-warm", daemon=True)
-            warm.start()
-        try:
-            yield
-        finally:
-            if worker is not None:
-                worker.stop()
-            # the warm-up stops after its current region: closing the corpus under a running query fails
-            app.state.warm_stop.set()
-            if worker is not None:
-                warm.join(60)
-            app.state.corpus.close()
 
     app = FastAPI(
         title="知产 zhichan API",
@@ -263,7 +267,7 @@ def create_app(
         "或登录会话（写操作需 `X-CSRF-Token`）。 / JSON API of the zhichan platform. Authenticate with an "
         "API token (`Authorization: Bearer zc_…`, created on the Account page) or a session cookie "
         "(unsafe methods then need `X-CSRF-Token`).",
-        lifespan=lifespan,
+        lifespan=_lifespan,
         dependencies=[Depends(csrf_guard)],
         # FastAPI's Swagger UI / ReDoc pages load their JavaScript from a CDN and initialise it
         # inline: off. /api/docs (below) serves Swagger UI from installed files, CSP-clean.
@@ -271,12 +275,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.worker = worker
-    app.state.secret_key = load_secret_key(settings.secret_key, settings.data_dir)
-    app.state.corpus = CorpusAccess(settings.corpus_dir)
-    app.state.warm_stop = threading.Event()
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
@@ -323,20 +321,48 @@ def create_app(
     def api_docs(request: Request) -> Response:
         """Swagger UI for /api/openapi.json, every file served by the platform (intranet)."""
         return request.app.state.templates.TemplateResponse(request, "api_docs.html", {"version": __version__})
+
+    api.list_job_kinds_in_schema(app)
+    _bind(app, settings, engine, start_worker)
+    return app
+
+
+def reset_app(app: FastAPI, settings: Settings, engine: Engine) -> None:
+    """Give an app :func:`create_app` built (without its job worker) another data directory and
+    database, as if built anew: every per-instance object (corpus, jobs, procedures, the domains'
+    hooks, the secret key, the generated API schema) made again; the routes, middleware and
+    templates kept. The tests' reset hook: FastAPI prepares each route on its first request
+    (~0.2 CPU-s for every route of a fresh app), a cost each test's own app paid again."""
+    if app.state.worker is not None:
+        raise RuntimeError("reset_app: the app runs a job worker")
+    templates = app.state.templates
+    app.state = State()
+    app.state.templates = templates
+    _bind(app, settings, engine, start_worker=False)
+
+
+def _bind(app: FastAPI, settings: Settings, engine: Engine, start_worker: bool) -> None:
+    """The app's per-instance state: everything that follows the data directory and the database."""
     from zhichan.web.jobkinds import register_builtin_jobs
 
+    job_registry = JobRegistry()
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.worker = JobWorker(engine, job_registry, lock_path=settings.data_dir / "jobs.lock") if start_worker else None
+    app.state.secret_key = load_secret_key(settings.secret_key, settings.data_dir)
+    app.state.corpus = CorpusAccess(settings.corpus_dir)
+    app.state.warm_stop = threading.Event()
     app.state.jobs = job_registry
-    api.list_job_kinds_in_schema(app)
     register_builtin_jobs(job_registry, app.state.corpus, settings)
     app.state.procedures = procedure_service(settings, engine)
     app.state.domains = DOMAINS
     for domain in DOMAINS:
         domain.setup(app)
     app.state.translate = translate
-    return app
+    app.openapi_schema = None  # generated again on the next request: the job kinds are this state's
 
 
-__all__ = ["AuthenticationError", "create_app", "warm_cockpits", "warm_search", "warm_up"]
+__all__ = ["AuthenticationError", "create_app", "reset_app", "warm_cockpits", "warm_search", "warm_up"]
 
 
 def warm_up(app: FastAPI) -> None:

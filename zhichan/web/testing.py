@@ -4,6 +4,7 @@ a seeded organization tree with one user per role, and sign-in helpers."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import warnings
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from sqlalchemy import Engine
 
 from zhichan.corpus.testing import build_snapshot, event, patent
@@ -50,6 +53,27 @@ def _patents() -> list[dict]:
                            application_date=f"{2018 + i}-02-01", applicants=["南京玄武软件有限公司"],
                            ipc=["G06T7/00"]))  # 9.1 新技术与创新创业服务: the corpus's strategic emerging industry
     return rows
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """The compiled templates of every app a test process makes. Each test's app has a Jinja
+    environment of its own, which compiled every template the test rendered again (tens of ms a
+    page); the compiled code depends only on the template's source (the bucket's checksum), so one
+    compilation per process serves them all."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # a changed source (checksum) is compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
 
 
 @dataclass
@@ -138,9 +162,7 @@ def build_template(data_dir: Path) -> dict[str, str]:
 
 
 def make_env(settings: Settings, template: Path, db_url: str | None = None, *, search_index: bool = True) -> WebEnv:
-    """A fresh copy of the template data directory for one test, and the app over it."""
-    from zhichan.web.app import create_app
-
+    """A fresh copy of the template data directory for one test, and the app over it (``_app``)."""
     shutil.copytree(template, settings.data_dir, dirs_exist_ok=True)
     if not search_index:
         shutil.rmtree(settings.data_dir / "index")
@@ -149,8 +171,32 @@ def make_env(settings: Settings, template: Path, db_url: str | None = None, *, s
     if db_url:
         upgrade(engine)
         seed(engine)
+    return WebEnv(settings, _app(settings, engine), engine, numbers)
+
+
+#: the app a pytest process reuses, and the test it was last given to
+_SHARED: dict[str, object] = {}
+
+
+def _app(settings: Settings, engine: Engine) -> object:
+    """The app of one test's environment. Under pytest, each worker builds one app and gives it to
+    the next test with its new data directory and database (``reset_app``: every per-instance object
+    made anew, FastAPI's prepared routes and the compiled templates kept). A test that asks for a
+    second environment while holding the first gets an app of its own; outside pytest, every call
+    gets a new app."""
+    from zhichan.web.app import create_app, reset_app
+
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    shared = _SHARED.get("app")
+    if shared is not None and test and _SHARED.get("test") != test:
+        reset_app(shared, settings, engine)  # type: ignore[arg-type]
+        _SHARED["test"] = test
+        return shared
     app = create_app(settings, engine=engine, start_worker=False)
-    return WebEnv(settings, app, engine, numbers)
+    app.state.templates.env.bytecode_cache = _BYTECODE
+    if shared is None and test:
+        _SHARED.update(app=app, test=test)
+    return app
 
 
 def login_as(client: TestClient, engine: Engine, username: str) -> None:
