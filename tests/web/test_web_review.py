@@ -151,8 +151,9 @@ def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(c
 
 def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env):
     """青羊区 has no patents: the share of high-value inventions has nothing to divide by. It showed "not available
-    yet %" (the unit after a missing value, and "yet" promising a number no data will give) linked to no records;
-    the top holders showed "None"."""
+    yet %" (the unit after a missing value, and "yet" promising a number no data will give); it still links to its
+    records (the definition's numerator and denominator, none of them), as every figure does. The top holders showed
+    "None"."""
     login_as(client, env.engine, "cd_leader")
     for lang, words, unit, holders in (("en", "cannot be computed", "%", "holds a valid invention"),
                                        ("zh", "无法计算", "%", "没有持有有效发明专利")):
@@ -160,10 +161,13 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
         row = re.search(r'<tr data-code="high_value_share">(.*?)</tr>', cockpit, re.S)
         assert row is not None, lang
         cell = row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0]
-        assert words in _visible_text(cell) and unit not in _visible_text(cell) and "records-link" not in cell, cell
+        assert words in _visible_text(cell) and unit not in _visible_text(cell), cell
+        assert 'href="/regions/510105/indicators/high_value_share/records?as_of=' in cell, cell
         assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
         page = client.get(f"/regions/510105/indicators?lang={lang}").text
         assert words in _visible_text(page) and "not available yet" not in page, lang
+        records = client.get(f"/regions/510105/indicators/high_value_share/records?lang={lang}")
+        assert records.status_code == 200, lang
 
 
 @pytest.mark.browser
