@@ -34,6 +34,5 @@ def exchange(engine: Engine, tmp_path: Path, signing_key: SigningKey) -> Exchang
     world = build_world(engine, tmp_path / "files", signing_key)
     snapshot, numbers = corpus(tmp_path / "var")
     world.service.add_hook(openlicence.PROCEDURE, lambda s, scope, step: openlicence.on_step(snapshot, s, scope, step))
-    world.service.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(snapshot, s, scope, step,
-                                                                                         procedures=world.service))
+    deals.install(world.service, lambda: snapshot)
     return Exchange(world, snapshot, numbers)

@@ -76,8 +76,7 @@ def build_campus(engine: Engine, root: Path, key: SigningKey) -> Campus:
     world = build_world(engine, root / "files", key)
     snapshot, numbers = campus_corpus(root / "var")
     world.service.add_hook(dormant.PROCEDURE, dormant.on_step)
-    world.service.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(snapshot, s, scope, step,
-                                                                                         procedures=world.service))
+    deals.install(world.service, lambda: snapshot)
     with session_scope(engine) as s:
         wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107",
                                                     Organization.kind == OrgKind.COUNTY))

@@ -12,7 +12,16 @@ from zhichan.corpus.store import CorpusStore
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.demo import seed
-from zhichan.exchange.models import Auction, Bid, DormantPatent, Listing, Need, OpenLicence, OpenLicenceGrant
+from zhichan.exchange.models import (
+    Auction,
+    Bid,
+    Deal,
+    DormantPatent,
+    Listing,
+    Need,
+    OpenLicence,
+    OpenLicenceGrant,
+)
 from zhichan.platform.db import make_engine, session_scope, upgrade
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case
@@ -50,6 +59,11 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
         assert sold.outcome == "sold" and winner is not None and winner.amount == 240000
         deal = s.get(Case, sold.deal_case_id)
         assert deal is not None and deal.procedure == "exchange.deal" and winner.bidder in deal.title
+        # the deal rules ran on its opening, as in the app (the demo skipped them: no deal row)
+        registered = s.scalar(select(Deal).where(Deal.case_id == sold.deal_case_id))
+        listing = s.get(Listing, sold.listing_id)
+        assert registered is not None and listing is not None
+        assert registered.application_number == listing.asset_number and registered.price == 240000
         assert s.get(Listing, sold.listing_id).state == "concluded"  # type: ignore[union-attr]
         grant = s.scalars(select(OpenLicenceGrant)).one()
         assert grant.recorded_on is not None and grant.evidence_index is not None

@@ -62,8 +62,7 @@ def close_auctions() -> None:
     upgrade(engine)
     procedures = procedure_service(settings, engine)
     snapshot = open_corpus()  # the sold auctions' deals check the patent against it, as in the app
-    procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(snapshot, s, scope, step,
-                                                                                       procedures=procedures))
+    deals.install(procedures, lambda: snapshot)
     with session_scope(engine) as session:
         closed = close_due(session, procedures, now=utcnow())
     engine.dispose()

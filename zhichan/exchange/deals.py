@@ -14,6 +14,7 @@ open the case as an auction's winner does; any other buyer stays a name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -61,6 +62,12 @@ def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
     finally:
         con.close()
     return str(rows[0][0]) if rows and rows[0][0] else "enterprise"
+
+
+def install(procedures: ProcedureService, snapshot: Callable[[], Snapshot | None]) -> None:
+    """Check and register every step of a deal case (:func:`on_step`) against the snapshot ``snapshot()`` gives at
+    that step — the way the app, the auction sweep and the demo all run the deal rules."""
+    procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot(), s, scope, step, procedures=procedures))
 
 
 def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, *,

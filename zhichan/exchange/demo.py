@@ -24,7 +24,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.evidence.service import utcnow
-from zhichan.exchange import bidding, dormant
+from zhichan.exchange import bidding, deals, dormant
 from zhichan.exchange.dormant import PROCEDURE as DORMANT
 from zhichan.exchange.listings import MODES, create_listing, post_need
 from zhichan.exchange.models import Auction, DormantPatent, OpenLicence
@@ -73,6 +73,7 @@ def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tu
 def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12) -> dict[str, int]:
     """Seed up to ``count`` demo enterprises' listings, needs and open licences; counts of what was made."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
+    deals.install(procedures, lambda: snapshot)  # the sold auction's deal is checked as in the app
     now = utcnow()
     made = {"enterprises": 0, "listings": 0, "needs": 0, "open_licences": 0, "skipped": 0}
     sellers: list[tuple[Scope, int]] = []  # (the enterprise, its listing) for the auctions

@@ -445,8 +445,7 @@ def _setup(app: FastAPI) -> None:
     jobs.register_dormant(app.state.jobs, corpus)
     app.state.procedures.add_hook(openlicence.PROCEDURE,
                                   lambda s, scope, step: openlicence.on_step(corpus.snapshot(), s, scope, step))
-    app.state.procedures.add_hook(deals.PROCEDURE, lambda s, scope, step: deals.on_step(
-        corpus.snapshot(), s, scope, step, procedures=app.state.procedures))
+    deals.install(app.state.procedures, corpus.snapshot)
     jobs.register(app.state.jobs, app.state.procedures, app.state.settings.exchange_auction_sweep_seconds)
 
 
