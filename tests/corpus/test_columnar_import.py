@@ -383,9 +383,11 @@ def test_the_first_import_out_of_number_order_merges_the_sorted_parts(
 
     monkeypatch.setattr(importing, "_sorted_part_ranges", spy)
     reads: list[tuple[int, int]] = []  # (file, row group): each group of a part is read once
+    opened: list[pq.ParquetFile] = []  # held, so that no file's id is reused by one opened later
     read_row_group = pq.ParquetFile.read_row_group
 
     def counted(self: pq.ParquetFile, i: int, *args: Any, **kwargs: Any) -> pa.Table:
+        opened.append(self)
         reads.append((id(self), i))
         return read_row_group(self, i, *args, **kwargs)
 
