@@ -16,8 +16,10 @@ from zhichan.legaltime import (
     Extension,
     Pause,
     add_working_days,
+    china_date,
     is_workday,
     load_schedule_file,
+    moment_on,
     net_days,
     next_workday_on_or_after,
     period_end,
@@ -237,3 +239,9 @@ def test_extension_units_match_the_clock() -> None:
         Clock(24, "hour", dt.datetime(2026, 3, 2, 2), extensions=(Extension(1, "day", "局长 张三"),))
     assert Clock(24, "hour", dt.datetime(2026, 3, 2, 2), extensions=(Extension(24, "hour", "x"),)).due_at() == \
         dt.datetime(2026, 3, 4, 2)
+
+
+def test_a_moment_on_a_china_day_is_naive_utc() -> None:
+    assert moment_on(D(2026, 3, 1), 12) == dt.datetime(2026, 3, 1, 4)
+    assert moment_on(D(2026, 3, 1), 2) == dt.datetime(2026, 2, 28, 18)  # 02:00 in China is the day before in UTC
+    assert china_date(moment_on(D(2026, 3, 1), 2)) == D(2026, 3, 1)

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_date, moment_on
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
@@ -361,7 +361,7 @@ class DataIPService:
         if on is not None and on > china_date(now or utcnow()):
             raise InputError(f"公示日期 {on} 尚未到来 / the publication date {on} is in the future")
         if now is None and on is not None and on != china_date(utcnow()):
-            now = dt.datetime.combine(on, dt.time(2))  # 10:00 China time, naive UTC
+            now = moment_on(on, 10)
         return self._step(scope, registration_id, "publish", {}, now)
 
     def object(self, scope: Scope, registration_id: int, *, objector: str, reason: str,

@@ -34,7 +34,7 @@ from zhichan.exchange.checks import (
 from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_date, moment_on
 from zhichan.money import format_money
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
@@ -91,9 +91,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         if row.contract_on > today:
             raise FormError({"contract_on": "签约日期不能晚于今天 / the contract date is in the future"})
         if row.deal_kind in LICENCE_KINDS:
-            # counted from the contract's day (noon in China: naive UTC 04:00), whenever the step is recorded
-            procedures.start_clock(session, step.case_id, "licence_record",
-                                   started_at=dt.datetime.combine(row.contract_on, dt.time(4)))
+            # counted from the contract's day, whenever the step is recorded
+            procedures.start_clock(session, step.case_id, "licence_record", started_at=moment_on(row.contract_on, 12))
         mark_deal(session, row.party_key, row.application_number, row.contract_on)
     elif step.event == "confirm_contract":
         _confirm_contract(session, step, row)

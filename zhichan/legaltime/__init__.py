@@ -19,6 +19,7 @@ from zhichan.legaltime.periods import (
     china_moment,
     last_day_of_period,
     last_day_of_years,
+    moment_on,
     period_end,
 )
 from zhichan.legaltime.workdays import (
@@ -47,6 +48,7 @@ __all__ = [
     "last_day_of_period",
     "last_day_of_years",
     "load_schedule_file",
+    "moment_on",
     "net_days",
     "next_workday_on_or_after",
     "period_end",

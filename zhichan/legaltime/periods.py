@@ -36,6 +36,11 @@ def china_date(moment: dt.datetime) -> dt.date:
     return china_moment(moment).date()
 
 
+def moment_on(day: dt.date, hour: int) -> dt.datetime:
+    """The naive-UTC moment of ``hour`` o'clock China Standard Time on ``day`` (a step recorded on a given day)."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=CST).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by ``months``, clamped to the month's last day (2023-01-31 + 1 → 2023-02-28)."""
     result: dt.date = day + relativedelta(months=months)

@@ -27,6 +27,7 @@ from zhichan.legaltime import (
     CalendarNotPublished,
     add_working_days,
     china_date,
+    moment_on,
     next_workday_on_or_after,
     period_end,
     workday_on_or_before,
@@ -268,7 +269,7 @@ class DemoCases:
             with session_scope(self.engine) as s:
                 due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"],
                                                               CaseClock.name == "confirmation"))
-            clock.now = max(clock.now, dt.datetime.combine(due or china_date(clock.now), dt.time(2)))
+            clock.now = max(clock.now, moment_on(due or china_date(clock.now), 10))
             self.act(officer, case, "confirmation_lapsed", clock.later(days=1))
 
     def fast_channel(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
