@@ -105,6 +105,9 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
+            if status == "running" and row is not None and row.status == "paused" and not any(
+                    p["end"] is None and p.get("event", spec.event) == spec.event for p in json.loads(row.pauses)):
+                continue  # paused on another ground (suspended): a second excluded period may open inside it
             if row is None or row.status != status:
                 word = {"running": "计时中", "paused": "已中止"}[status]
                 return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
@@ -119,6 +122,23 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
+
+
+def resumed_pause(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> int:
+    """Which open pause a resuming step ends, where two overlap (a jurisdiction objection during a suspension):
+    the one opened by the step whose clock this one stops (an objection's, by the decision on it); else one whose
+    opening step no resuming step answers that way (a suspension's, by 恢复); else the latest."""
+    open_ = [i for i, p in enumerate(pauses) if p["end"] is None]
+
+    def answered_by(event: str | None, resuming: TransitionSpec) -> bool:
+        return any(set(t.starts) & set(resuming.stops) for t in decl.transitions if t.event == event)
+
+    resumers = [t for t in decl.transitions if t.resumes]
+    for chosen in ([i for i in open_ if answered_by(pauses[i].get("event"), spec)],
+                   [i for i in open_ if not any(answered_by(pauses[i].get("event"), t) for t in resumers)], open_):
+        if chosen:
+            return chosen[-1]
+    raise AssertionError("a resume needs an open pause (clock_problem checks it)")
 
 
 def clocked(spec: TransitionSpec) -> bool:
@@ -665,13 +685,16 @@ class ProcedureService:
             raise FormError({"_clock": problem})
         for name in spec.pauses:
             row = clocks[name]
-            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
+            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None,
+                                                "reason": fields.get("ground", ""), "event": spec.event}]
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
         for name in spec.resumes:
             row = clocks[name]
             pauses = json.loads(row.pauses)
-            pauses[-1]["end"] = today.isoformat()
-            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
+            pauses[resumed_pause(decl, spec, pauses)]["end"] = today.isoformat()
+            still = any(p["end"] is None for p in pauses)
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
+                pauses=_json(pauses), status="paused" if still else "running"))
         if spec.extends is not None:
             row = clocks[spec.extends.clock]
             granted = [*json.loads(row.extensions), {

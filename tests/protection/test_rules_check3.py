@@ -1,0 +1,75 @@
+"""A third outsider's check of protection's clocks, worked by hand on SQLite and PostgreSQL: a jurisdiction
+objection raised while the case is suspended (81号令 第九条: within the answer period — a suspension does not
+take that right away; 第三十七条: both periods are left out of the closing period, a day excluded on two
+grounds once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.procedures.helpers import World, at
+from tests.protection.test_adjudication import PANEL, act, due, pdf, start
+from tests.protection.test_adjudication import world as world  # the fixture
+from zhichan.errors import FormError
+from zhichan.legaltime import Pause, net_days
+from zhichan.platform.db import session_scope
+
+D = dt.date
+INVALIDATION = "第二十九条 发明专利无效宣告"
+OBJECTION = {"grounds": "被请求人住所地不在本辖区"}
+
+
+def _served_and_suspended(world: World) -> dict:
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    assert due(world, case, "closing") == D(2026, 6, 3)  # 3 March + 3 months, a Wednesday
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    assert due(world, case, "answer") == D(2026, 3, 23)  # 7 March + 15 = Sunday 22 → Monday 23 March
+    # the respondent asks the office to suspend for its invalidation request (第二十九条) on Tuesday 10 March
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 10)), {"ground": INVALIDATION})
+    assert due(world, case, "closing") is None
+    return case
+
+
+def _pauses(world: World, case: dict) -> list[dict]:
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    return clocks["closing"]["pauses"]
+
+
+def test_a_jurisdiction_objection_while_suspended_is_received_and_its_days_excluded_once(world: World) -> None:
+    case = _served_and_suspended(world)
+    # Monday 16 March, inside the answer period: received (it was refused — "the closing clock is not running")
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 16)), OBJECTION)
+    assert due(world, case, "jurisdiction") == D(2026, 3, 23)  # 5 working days: 17, 18, 19, 20, 23 March
+    with pytest.raises(FormError):  # the same objection cannot be opened twice
+        act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 17)), OBJECTION)
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 19)), {"outcome": "异议不成立，继续处理"})
+    # the objection decided, the suspension still runs: no closing date yet; the decision ended the objection's pause
+    assert due(world, case, "closing") is None
+    assert [(p["event"], p["start"], p["end"]) for p in _pauses(world, case)] == [
+        ("suspend", "2026-03-10", None), ("object_jurisdiction", "2026-03-16", "2026-03-19")]
+    # resumed on Tuesday 7 April, after Qingming (4–6 April): 10 March – 6 April not counted, 28 days (the objection's
+    # 16–18 March inside them, not again): 3 June + 28 = Wednesday 1 July (adding the 3 days twice: Saturday 4 July
+    # → Monday 6 July)
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 4, 7)))
+    assert due(world, case, "closing") == D(2026, 7, 1)
+    # 结案周期 if decided on 1 July: 120 days from 立案, 28 of them excluded once — 92 (not 89)
+    pauses = [Pause(D.fromisoformat(p["start"]), D.fromisoformat(p["end"])) for p in _pauses(world, case)]
+    assert net_days(D(2026, 3, 3), D(2026, 7, 1), pauses) == 92
+
+
+def test_a_suspension_lifted_before_the_objection_is_decided(world: World) -> None:
+    case = _served_and_suspended(world)
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 16)), OBJECTION)
+    # the suspension ends first (Wednesday 18 March): its own pause ends, the objection's keeps the clock paused
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 18)))
+    assert due(world, case, "closing") is None
+    assert [(p["event"], p["end"]) for p in _pauses(world, case)] == [
+        ("suspend", "2026-03-18"), ("object_jurisdiction", None)]
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 20)), {"outcome": "异议不成立，继续处理"})
+    # 10–19 March not counted: 10 days; 3 June + 10 = Saturday 13 June → Monday 15 June
+    assert due(world, case, "closing") == D(2026, 6, 15)
+
