@@ -73,3 +73,30 @@ def test_a_suspension_lifted_before_the_objection_is_decided(world: World) -> No
     # 10–19 March not counted: 10 days; 3 June + 10 = Saturday 13 June → Monday 15 June
     assert due(world, case, "closing") == D(2026, 6, 15)
 
+
+def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: World) -> None:
+    """81号令 第二十二条 (RULES.md M6 [P]): the office forwards the answer to the requester within 5 working days
+    of receiving it — a period the declaration did not track."""
+    from zhichan.errors import ConflictError
+
+    case = start(world, at(D(2026, 4, 7)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 4, 8)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 4, 14)), {"received_on": "2026-04-14"}, (pdf(),))
+    assert due(world, case, "answer") == D(2026, 4, 29)  # 14 April + 15 days, a Wednesday
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 4, 29)))
+    # 30 April, then Labour Day (1–5 May), 6, 7, 8 May and the make-up Saturday 9 May: the fifth working day
+    assert due(world, case, "forward") == D(2026, 5, 9)
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 5, 8)))
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+        assert clocks["forward"]["status"] == "stopped"
+    with pytest.raises(ConflictError):  # forwarded once
+        act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 5, 11)))
+    # no answer in time: nothing to forward, no period runs
+    silent = start(world, at(D(2026, 4, 7)))
+    act(world, "wuhou_officer", silent, "accept", at(D(2026, 4, 8)), PANEL)
+    act(world, "wuhou_officer", silent, "serve", at(D(2026, 4, 14)), {"received_on": "2026-04-14"}, (pdf(),))
+    act(world, "wuhou_officer", silent, "answer_lapsed", at(D(2026, 4, 30)))
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", silent, "forward_answer", at(D(2026, 5, 6)))
+    assert "_clock" in info.value.errors
