@@ -6,8 +6,10 @@ grounds once)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from tests.procedures.helpers import World, at
 from tests.protection.test_adjudication import PANEL, act, due, pdf, start
@@ -100,3 +102,35 @@ def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: 
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", silent, "forward_answer", at(D(2026, 5, 6)))
     assert "_clock" in info.value.errors
+
+
+def test_the_holders_enforcement_months_follow_an_office_window_moved_past_national_day(
+        engine: Engine, tmp_path: Path) -> None:
+    """81号令 第八十条 (RULES.md M6): the office applies to the court within 3 months of the decision becoming
+    final, the right holder within 6 months after that. The office's last day falling in a holiday moves to the
+    next working day (民法典 第二百零三条), and the holder's months run from that day: the office's period has
+    not ended before it."""
+    from tests.procedures.helpers import build_world
+    from tests.protection.test_channels import start as channel_start
+    from zhichan.evidence.keys import SigningKey
+    from zhichan.protection.channels import ENFORCEMENT, EnforcementRules
+    from zhichan.protection.demo import placeholder_generator
+
+    w = build_world(engine, tmp_path / "files", SigningKey.generate())
+    w.service.add_hook(ENFORCEMENT, EnforcementRules(w.service))
+    w.service.add_generator(ENFORCEMENT, placeholder_generator)
+    fields = {"decision_number": "PD-2025-000009", "respondent": "某某电子商行", "final_on": "2025-07-01"}
+    case = channel_start(w, ENFORCEMENT, fields, at(D(2025, 7, 2)))
+    # 1 July + 3 months = 1 October 2025, National Day (1–8 October) → Thursday 9 October
+    assert _clock(w, case, "office_window")["due_on"] == D(2025, 10, 9)
+    with pytest.raises(FormError):  # the office's last day is still its own
+        act(w, "wuhou_officer", case, "office_lapsed", at(D(2025, 10, 9)))
+    act(w, "wuhou_officer", case, "office_lapsed", at(D(2025, 10, 10)))
+    # 9 October + 6 months = Thursday 9 April 2026 (from the nominal 1 October it would be 1 April)
+    assert _clock(w, case, "holder_window")["due_on"] == D(2026, 4, 9)
+
+
+def _clock(world: World, case: dict, name: str) -> dict:
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    return clocks[name]
