@@ -76,6 +76,29 @@ def test_a_suspension_lifted_before_the_objection_is_decided(world: World) -> No
     assert due(world, case, "closing") == D(2026, 6, 15)
 
 
+def test_resume_does_not_end_an_objections_pause_nor_the_decision_on_it_a_suspension(world: World) -> None:
+    """Each excluded period ends by its own step: 恢复 ends a suspension, the decision on the objection ends the
+    objection's pause — 恢复 ending the objection's pause would leave the objection undecidable (its decision needs
+    the paused clock) and the closing clock running while the objection is pending."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 16)), OBJECTION)
+    with session_scope(world.engine) as s:
+        offered = [a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]]
+    assert "decide_jurisdiction" in offered and "resume" not in offered
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 17)))
+    assert "_clock" in info.value.errors
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 17)), {"ground": INVALIDATION})
+    act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 18)), {"outcome": "异议不成立，继续处理"})
+    with pytest.raises(FormError):  # the objection decided: only the suspension's pause is left, not its to end
+        act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 19)), {"outcome": "异议不成立，继续处理"})
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 20)))
+    # 16–19 March not counted: 4 days; 3 June + 4 = Sunday 7 June → Monday 8 June
+    assert due(world, case, "closing") == D(2026, 6, 8)
+
+
 def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: World) -> None:
     """81号令 第二十二条 (RULES.md M6 [P]): the office forwards the answer to the requester within 5 working days
     of receiving it — a period the declaration did not track."""

@@ -111,6 +111,9 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
             if row is None or row.status != status:
                 word = {"running": "计时中", "paused": "已中止"}[status]
                 return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
+            if status == "paused" and not resumable(decl, spec, json.loads(row.pauses)):
+                return (f"“{decl.clocks[name].title.zh}”的中止不由此步骤结束 / this step does not end what pauses the "
+                        f"{decl.clocks[name].title.en} clock")
     if spec.extends is not None:
         title = decl.clocks[spec.extends.clock].title
         row = clocks.get(spec.extends.clock)
@@ -124,21 +127,22 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     return None
 
 
-def resumed_pause(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> int:
-    """Which open pause a resuming step ends, where two overlap (a jurisdiction objection during a suspension):
-    the one opened by the step whose clock this one stops (an objection's, by the decision on it); else one whose
-    opening step no resuming step answers that way (a suspension's, by 恢复); else the latest."""
-    open_ = [i for i, p in enumerate(pauses) if p["end"] is None]
+def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> list[int]:
+    """The open pauses a resuming step may end, where pauses overlap (a jurisdiction objection during a suspension).
+    A step that answers a pausing step — it stops the clock that step started, as the decision on an objection stops
+    the objection's — ends only the pauses those steps opened; any other (恢复) only the pauses no step answers that
+    way (a suspension's). A pause stored before pauses named their step may be ended by any."""
+    def answered(pauser: TransitionSpec, resumer: TransitionSpec) -> bool:
+        return bool(pauser.pauses and set(pauser.starts) & set(resumer.stops))
 
-    def answered_by(event: str | None, resuming: TransitionSpec) -> bool:
-        return any(set(t.starts) & set(resuming.stops) for t in decl.transitions if t.event == event)
-
-    resumers = [t for t in decl.transitions if t.resumes]
-    for chosen in ([i for i in open_ if answered_by(pauses[i].get("event"), spec)],
-                   [i for i in open_ if not any(answered_by(pauses[i].get("event"), t) for t in resumers)], open_):
-        if chosen:
-            return chosen[-1]
-    raise AssertionError("a resume needs an open pause (clock_problem checks it)")
+    own = {t.event for t in decl.transitions if answered(t, spec)}
+    answered_by_some = {t.event for t in decl.transitions for r in decl.transitions if r.resumes and answered(t, r)}
+    out = []
+    for i, p in enumerate(pauses):
+        event = p.get("event")
+        if p["end"] is None and (event is None or (event in own if own else event not in answered_by_some)):
+            out.append(i)
+    return out
 
 
 def clocked(spec: TransitionSpec) -> bool:
@@ -691,7 +695,7 @@ class ProcedureService:
         for name in spec.resumes:
             row = clocks[name]
             pauses = json.loads(row.pauses)
-            pauses[resumed_pause(decl, spec, pauses)]["end"] = today.isoformat()
+            pauses[resumable(decl, spec, pauses)[-1]]["end"] = today.isoformat()
             still = any(p["end"] is None for p in pauses)
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
                 pauses=_json(pauses), status="paused" if still else "running"))
