@@ -113,3 +113,36 @@ def test_the_decision_runs_three_working_days_afresh_from_the_cure(world: World)
     # (Resuming the paused clock would count the cure day itself: 26, 27, 28 February.)
     assert _decision_due(world, case["id"]) == dt.date(2026, 3, 2)
     assert world.act("wuhou_officer", case["id"], "register", dt.date(2026, 3, 2))["state"] == "registered"
+
+
+def test_a_change_is_certified_again_so_the_record_still_verifies(world: World) -> None:
+    """变更登记 (专利权质押登记办法: change with the application and proof): the register's record after a change is
+    what `record.json` serves, so the certificate must cover it — a certificate still holding the registration's
+    digest would fail verification against the changed record (and show the old debt)."""
+    from sqlalchemy import select
+
+    from tests.finance.helpers import documents
+    from zhichan.finance.models import Pledge
+    from zhichan.finance.service import record_digest, registration_record
+
+    case = world.apply(dt.date(2026, 3, 2), rights=N["ok"])
+    world.act("bank_user", case["id"], "confirm", dt.date(2026, 3, 2), invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "register", dt.date(2026, 3, 4))
+    with session_scope(world.engine) as s:
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None and pledge.certificate_index is not None
+        first = pledge.certificate_index
+    # the debt raised to 1,200,000.50 and the term moved to the end of June 2027 (the patent runs to 2039-12-31)
+    world.act("wuhou_officer", case["id"], "change", dt.date(2026, 4, 1), uploads=documents()[:1],
+              debt_amount="1,200,000.50", debt_end="2027-06-30")
+    with session_scope(world.engine) as s:
+        pledge = s.scalar(select(Pledge))
+        assert pledge is not None and pledge.certificate_index is not None
+        _, sm3, _ = record_digest(registration_record(s, pledge))
+        entry = world.rules.evidence.get_entry(pledge.certificate_index)
+        assert pledge.certificate_index != first and pledge.record_sm3 == sm3
+        assert entry.fields["sm3"] == sm3 and entry.fields["debt_amount"] == "1200000.50 元"
+        assert entry.fields["debt_term"] == "2026-01-05 至 2027-06-30"
+        assert entry.fields["registered_on"] == "2026-03-04"  # still registered on the day it was
+        # the registration's own entry stays in the append-only log as it was
+        assert world.rules.evidence.get_entry(first).fields["debt_amount"] == "1000000.00 元"

@@ -80,6 +80,7 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "ent_user", b, "object_jurisdiction", fields={"grounds": "被请求人住所地不在本区"})
     act(world, "wuhou_officer", b, "decide_jurisdiction", fields={"outcome": "异议不成立，继续处理"})
     act(world, "wuhou_officer", b, "answer", uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", b, "forward_answer")
     act(world, "wuhou_officer", b, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
     act(world, "ent_user", b, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": "2026-03-03"})
     act(world, "wuhou_officer", b, "record_ruling", fields={"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特1号",
@@ -376,6 +377,7 @@ def test_suspending_an_overdue_case_does_not_hide_it(world: World) -> None:
     act(world, "wuhou_officer", case, "accept", when=at(D(2026, 3, 3)), fields={"panel": "甲乙丙"}, uploads=(pdf(),))
     act(world, "wuhou_officer", case, "serve", when=at(D(2026, 3, 4)), uploads=(pdf(),))
     act(world, "wuhou_officer", case, "answer", when=at(D(2026, 3, 10)))
+    act(world, "wuhou_officer", case, "forward_answer", when=at(D(2026, 3, 11)))
     assert clocks(world, case)["closing"]["due_on"] == D(2026, 6, 3)
     # suspended a week after the closing deadline: the pause revives nothing, the case stays overdue
     act(world, "wuhou_officer", case, "suspend", when=at(D(2026, 6, 10)), fields={"ground": "鉴定"})

@@ -38,6 +38,7 @@ def _cases(world: World) -> None:
     act(world, "wuhou_officer", b, "accept", at(D(2026, 3, 3)), PANEL, (pdf(),))
     act(world, "wuhou_officer", b, "serve", at(D(2026, 3, 4)), uploads=(pdf(),))
     act(world, "wuhou_officer", b, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", b, "forward_answer", at(D(2026, 3, 12)))  # within 5 working days (第二十二条)
     act(world, "wuhou_officer", b, "mediate", at(D(2026, 3, 25)), {"effective_on": "2026-03-25"}, (pdf(),))
     act(world, "wuhou_officer", b, "apply_confirmation", at(D(2026, 3, 26)), {"court": "成都市中级人民法院",
                                                                                "applied_on": "2026-03-26"})

@@ -78,6 +78,18 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     today = china_date(utcnow()).isoformat()  # the day in China, as the clocks count it
     take(page, "serve", fields={"received_on": today}, files={"doc0": str(evidence)}, state="已送达")
     take(page, "answer", files={"extra": str(evidence)}, state="答辩期结束")
+    # 第二十二条: the answer's copy to the requester within 5 working days — a clock and a step taken once
+    assert "答辩书副本送达请求人" in page.inner_text("#clocks")
+    page.click("#action-forward_answer")
+    page.click("#submit-forward_answer")
+    page.wait_for_selector("#timeline:has-text('答辩书副本已送达请求人')")
+    assert page.locator("#action-forward_answer").count() == 0
+    page.screenshot(path=str(artifacts_dir / "protection-dispute-answered-zh.png"), full_page=True)
+    case_url = page.url.split("?")[0]
+    page.goto(case_url + "?lang=en")
+    page.wait_for_selector("#timeline:has-text('Answer forwarded to the requester')")
+    page.screenshot(path=str(artifacts_dir / "protection-dispute-answered-en.png"), full_page=True)
+    page.goto(case_url + "?lang=zh")
     take(page, "decide", fields={"ruling": "被请求人立即停止销售侵权产品。"}, state="已裁决待公开")
     assert "裁决书.pdf" in page.inner_text("#timeline") and "受理通知书.docx" in page.inner_text("#timeline")
     take(page, "publish", fields={"url": "https://ip.example.invalid/decisions/1"}, state="已结案")

@@ -70,6 +70,7 @@ def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and
     assert due(world, case, "closing") == D(2026, 2, 2)
     act(world, "wuhou_officer", case, "serve", at(D(2025, 11, 4)), {"received_on": "2025-11-04"}, (pdf(),))
     act(world, "wuhou_officer", case, "answer", at(D(2025, 11, 18)))
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2025, 11, 20)))
     item = _todo(world, "wuhou_officer", D(2025, 12, 1), case["id"])
     assert item is not None and item["next_due"] == D(2026, 2, 2) and not item["overdue"]
 
@@ -93,7 +94,10 @@ def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and
     assert due(world, case, "closing") == D(2026, 4, 7)
     act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 20)),
         {"approval": "成知〔2026〕7号", "reason": "鉴定结论有争议"})
-    # 28 February + 2 months = 28 April; + 35 = Tuesday 2 June
+    # 28 February + 2 months = 28 April; + 35 = Tuesday 2 June. (Extending the period's paused end instead — 31
+    # January + 35 = 7 March, + 1 + 2 months = Sunday 7 June → Monday 8 June — would treat the extension as a period
+    # of its own after the first; 浙江省专利条例 第二十六条 puts the extension inside the one 处理期限 counted from 受理
+    # and leaves 公告、鉴定、中止 out of that whole period, which is what is computed here.)
     assert due(world, case, "closing") == D(2026, 6, 2)
     item = _todo(world, "wuhou_officer", D(2026, 5, 25), case["id"])
     assert item is not None and item["next_due"] == D(2026, 6, 2) and (item["next_due"] - D(2026, 5, 25)).days == 8

@@ -406,6 +406,11 @@ class PledgeRules:
             self._certify(session, pledge, step)
         elif step.event == "change":
             self._change(session, pledge, step.fields, today)
+            # the changed registration is certified anew: record.json serves the register as it now stands, and a
+            # certificate still holding the registration's digest would no longer verify against it (nor show the
+            # debt now secured); the registration's own entry stays in the log
+            session.flush()
+            self._certify(session, pledge, step)
         elif step.event == "dispose":
             try:
                 parse_money(step.fields.get("proceeds"), "处置所得")

@@ -5,7 +5,8 @@ spans when it did not run, the extensions granted — and computes its deadline 
 demand, so a stored clock is never out of step with the rules.
 
 - **Pauses** (中止, 公告, 鉴定, 管辖权异议, 和解 …): the days from a pause's first day up to the day
-  counting resumes are not counted. For a calendar clock they push the last day back by as many
+  counting resumes are not counted. Pauses may overlap (a jurisdiction objection while the case is
+  suspended): a day excluded on two grounds is excluded once (:func:`merged`). For a calendar clock they push the last day back by as many
   calendar days; for a working-day clock by as many working days. Only counted days are excluded:
   a pause begun on the event's own day (never counted) takes nothing for that day. A pause on a
   last day moved past rest days (第二百零三条) is inside the period; one that begins after the last
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from zhichan.legaltime.periods import add_hours, china_date, last_day_of_period
 from zhichan.legaltime.workdays import add_working_days, next_workday_on_or_after, working_days_between
@@ -50,6 +51,21 @@ class Pause:
         if unit == "working_day":
             return working_days_between(start - dt.timedelta(days=1), self.end - dt.timedelta(days=1))
         return (self.end - start).days
+
+
+def merged(pauses: tuple[Pause, ...] | list[Pause]) -> list[Pause]:
+    """Overlapping or touching pauses as one span each (an open one reaching to the end), in order of start: the
+    days a clock did not run, each once — an objection's pause inside a suspension excludes nothing more."""
+    spans: list[list[Any]] = []
+    for p in sorted(pauses, key=lambda p: p.start):
+        end = dt.date.max if p.end is None else p.end
+        if spans and p.start <= spans[-1][1]:
+            if end > spans[-1][1]:
+                spans[-1][1] = end
+                spans[-1][2] = p.reason
+        else:
+            spans.append([p.start, end, p.reason])
+    return [Pause(a, None if b == dt.date.max else b, r) for a, b, r in spans]
 
 
 @dataclass(frozen=True)
@@ -108,7 +124,7 @@ class Clock:
         for ext in self.extensions:
             assert ext.unit != "hour"
             end = last_day_of_period(end, ext.amount, ext.unit)
-        for pause in sorted(self.pauses, key=lambda p: p.start):
+        for pause in merged(self.pauses):
             if pause.start > end:
                 # the last day moved past rest days (第二百零三条) is still inside the period
                 last = next_workday_on_or_after(end)
@@ -127,14 +143,14 @@ class Clock:
 
     def excluded_days(self) -> int:
         """Calendar days the clock did not run (closed pauses only)."""
-        return sum((p.end - p.start).days for p in self.pauses if p.end is not None and p.end > p.start)
+        return sum((p.end - p.start).days for p in merged(self.pauses) if p.end is not None and p.end > p.start)
 
 
 def net_days(started: dt.date, ended: dt.date, pauses: tuple[Pause, ...] | list[Pause] = ()) -> int:
-    """Calendar days from ``started`` to ``ended`` minus the paused days inside — 结案周期
-    (closed − filed − excluded periods), never the naive difference."""
+    """Calendar days from ``started`` to ``ended`` minus the paused days inside, each once (overlapping pauses
+    merged) — 结案周期 (closed − filed − excluded periods), never the naive difference."""
     total = (ended - started).days
-    for p in pauses:
+    for p in merged(pauses):
         stop = ended if p.end is None else min(p.end, ended)
         begin = max(p.start, started)
         if stop > begin:

@@ -69,7 +69,7 @@ def _clock_row(clock: Any, today: dt.date) -> tuple[dt.date, dt.date | None, int
     paused = (until - started).days - net
     due = clock.due_on
     in_time = None if stopped is None or due is None else stopped <= due
-    if stopped is not None and due is None and pauses and pauses[-1].end is None:
+    if stopped is not None and due is None and any(p.end is None for p in pauses):
         # stopped while paused (an agreement reached during a 和解 suspension): a clock paused inside its period
         # has no deadline (one paused after it keeps its expired one), so it cannot have run out
         in_time = True

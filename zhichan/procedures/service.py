@@ -105,9 +105,15 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
+            if status == "running" and row is not None and row.status == "paused" and not any(
+                    p["end"] is None and p.get("event", spec.event) == spec.event for p in json.loads(row.pauses)):
+                continue  # paused on another ground (suspended): a second excluded period may open inside it
             if row is None or row.status != status:
                 word = {"running": "计时中", "paused": "已中止"}[status]
                 return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
+            if status == "paused" and not resumable(decl, spec, json.loads(row.pauses)):
+                return (f"“{decl.clocks[name].title.zh}”的中止不由此步骤结束 / this step does not end what pauses the "
+                        f"{decl.clocks[name].title.en} clock")
     if spec.extends is not None:
         title = decl.clocks[spec.extends.clock].title
         row = clocks.get(spec.extends.clock)
@@ -119,6 +125,24 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
+
+
+def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> list[int]:
+    """The open pauses a resuming step may end, where pauses overlap (a jurisdiction objection during a suspension).
+    A step that answers a pausing step — it stops the clock that step started, as the decision on an objection stops
+    the objection's — ends only the pauses those steps opened; any other (恢复) only the pauses no step answers that
+    way (a suspension's). A pause stored before pauses named their step may be ended by any."""
+    def answered(pauser: TransitionSpec, resumer: TransitionSpec) -> bool:
+        return bool(pauser.pauses and set(pauser.starts) & set(resumer.stops))
+
+    own = {t.event for t in decl.transitions if answered(t, spec)}
+    answered_by_some = {t.event for t in decl.transitions for r in decl.transitions if r.resumes and answered(t, r)}
+    out = []
+    for i, p in enumerate(pauses):
+        event = p.get("event")
+        if p["end"] is None and (event is None or (event in own if own else event not in answered_by_some)):
+            out.append(i)
+    return out
 
 
 def clocked(spec: TransitionSpec) -> bool:
@@ -665,13 +689,16 @@ class ProcedureService:
             raise FormError({"_clock": problem})
         for name in spec.pauses:
             row = clocks[name]
-            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None, "reason": fields.get("ground", "")}]
+            pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None,
+                                                "reason": fields.get("ground", ""), "event": spec.event}]
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="paused"))
         for name in spec.resumes:
             row = clocks[name]
             pauses = json.loads(row.pauses)
-            pauses[-1]["end"] = today.isoformat()
-            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(pauses=_json(pauses), status="running"))
+            pauses[resumable(decl, spec, pauses)[-1]]["end"] = today.isoformat()
+            still = any(p["end"] is None for p in pauses)
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
+                pauses=_json(pauses), status="paused" if still else "running"))
         if spec.extends is not None:
             row = clocks[spec.extends.clock]
             granted = [*json.loads(row.extensions), {

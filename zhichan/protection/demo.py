@@ -86,7 +86,9 @@ class Clockwork:
     rng: random.Random
     now: dt.datetime
 
-    def later(self, working_days: int = 0, days: int = 0, hours: int = 0) -> dt.datetime:
+    def later(self, working_days: int = 0, days: int = 0, hours: int = 0, *, draw: bool = True) -> dt.datetime:
+        """A moment that many (working) days on, at a drawn office hour (``draw=False``: the present's hour, so a
+        step added later leaves the other cases' draws as they were)."""
         day = china_date(self.now)
         try:
             if working_days:
@@ -94,7 +96,7 @@ class Clockwork:
             day = next_workday_on_or_after(day + dt.timedelta(days=days))
         except CalendarNotPublished:
             raise _Pending from None  # a year whose holidays are not published yet lies after the present
-        hour = self.rng.randint(1, 8)  # 09:00–16:00 China time
+        hour = self.rng.randint(1, 8) if draw else self.now.hour  # 09:00–16:00 China time
         moment = dt.datetime(day.year, day.month, day.day, hour) + dt.timedelta(hours=hours)
         self.now = max(moment, self.now + dt.timedelta(minutes=5))
         return self.now
@@ -216,6 +218,7 @@ class DemoCases:
             self.act(officer, case, "withdraw", clock.later(days=rng.randint(2, 10)), {"reason": "（合成）和解撤回"})
             return
         self.act(officer, case, "answer", clock.later(days=rng.randint(3, 12) if simplified else rng.randint(8, 14)))
+        self.act(officer, case, "forward_answer", clock.later(working_days=2, draw=False))  # 第二十二条: within 5 working days
         if fate < 0.25:
             agreed = clock.later(days=rng.randint(3, 20))
             self.act(officer, case, "mediate", agreed, {"effective_on": china_date(agreed).isoformat()},

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +30,7 @@ from zhichan.figures import (
 )
 from zhichan.indicators.models import AsOf, IndicatorDef
 from zhichan.legaltime import china_date
-from zhichan.legaltime.clocks import net_days
+from zhichan.legaltime.clocks import merged, net_days
 from zhichan.procedures.figures import _pauses
 from zhichan.procedures.models import Case, CaseClock
 
@@ -82,16 +81,7 @@ def handling_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
 
 def _merged(pauses: list[Any]) -> list[Any]:
     """The pauses of several clocks as one set of periods (a day paused on two clocks is left out once)."""
-    from zhichan.legaltime.clocks import Pause
-
-    spans = sorted((p.start, p.end or dt.date.max) for p in pauses)
-    merged: list[list[dt.date]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [Pause(a, None if b == dt.date.max else b, "") for a, b in merged]
+    return merged(pauses)
 
 
 def handling_version(session: Session) -> str:
