@@ -99,6 +99,11 @@ def test_resume_does_not_end_an_objections_pause_nor_the_decision_on_it_a_suspen
     assert due(world, case, "closing") == D(2026, 6, 8)
 
 
+def _offered(world: World, case: dict) -> list[str]:
+    with session_scope(world.engine) as s:
+        return [t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]]
+
+
 def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: World) -> None:
     """81号令 第二十二条 (RULES.md M6 [P]): the office forwards the answer to the requester within 5 working days
     of receiving it — a period the declaration did not track."""
@@ -111,6 +116,7 @@ def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: 
     act(world, "wuhou_officer", case, "answer", at(D(2026, 4, 29)))
     # 30 April, then Labour Day (1–5 May), 6, 7, 8 May and the make-up Saturday 9 May: the fifth working day
     assert due(world, case, "forward") == D(2026, 5, 9)
+    assert "forward_answer" in _offered(world, case)
     act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 5, 8)))
     with session_scope(world.engine) as s:
         clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
@@ -122,6 +128,7 @@ def test_the_answer_is_forwarded_within_five_working_days_of_its_receipt(world: 
     act(world, "wuhou_officer", silent, "accept", at(D(2026, 4, 8)), PANEL)
     act(world, "wuhou_officer", silent, "serve", at(D(2026, 4, 14)), {"received_on": "2026-04-14"}, (pdf(),))
     act(world, "wuhou_officer", silent, "answer_lapsed", at(D(2026, 4, 30)))
+    assert "forward_answer" not in _offered(world, silent)  # the case page does not offer a step it would refuse
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", silent, "forward_answer", at(D(2026, 5, 6)))
     assert "_clock" in info.value.errors

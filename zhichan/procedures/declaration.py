@@ -143,6 +143,9 @@ class TransitionSpec(StepSpec):
     stops: tuple[str, ...] = ()
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
+    #: clocks this step answers: offered only while each was started and not stopped (forwarding an answer
+    #: the office received — after 答辩期满未答辩 there is none, and the step is not offered)
+    answers: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
@@ -192,7 +195,8 @@ class Declaration(Strict):
                 if (t.event, s) in taken:
                     problems.append(f"{t.event}: declared twice from state {s}")
                 taken.add((t.event, s))
-            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *([t.extends.clock] if t.extends else [])):
+            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers,
+                      *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
             if t.starts and t.target in self.states and self.states[t.target].final:

@@ -101,7 +101,13 @@ def next_alert(level: int, due: dt.date) -> dt.date | None:
 def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], today: dt.date) -> str | None:
     """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
     a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
-    extended as often as declared. The step refuses with it; the case page offers only steps without one."""
+    extended as often as declared, an answer a clock started and not stopped. The step refuses with it; the case
+    page offers only steps without one."""
+    for name in spec.answers:
+        row = clocks.get(name)
+        if row is None or row.status == "stopped":
+            title = decl.clocks[name].title
+            return f"“{title.zh}”期限未在计时，此步骤无从办理 / no “{title.en}” period is running for this step to answer"
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
@@ -147,7 +153,7 @@ def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, An
 
 def clocked(spec: TransitionSpec) -> bool:
     """Whether the case's clocks must allow ``spec`` (:func:`clock_problem`)."""
-    return bool(spec.pauses or spec.resumes or spec.extends)
+    return bool(spec.pauses or spec.resumes or spec.answers or spec.extends)
 
 
 def conditional(spec: TransitionSpec) -> bool:

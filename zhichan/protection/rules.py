@@ -9,8 +9,8 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
   continues and the patent is in force.
 - 第二十条 a collegial panel of an odd number of at least three officers.
 - 第二十二条 the answer period runs from the respondent's receipt: 15 days, 30 without a domicile in China; an
-  answer received is forwarded to the requester within 5 working days (declared: the ``forward`` clock), and only
-  an answer received is forwarded.
+  answer received is forwarded to the requester within 5 working days (declared: the ``forward`` clock, which the
+  step ``answers`` — so it is offered only after an answer was received).
 - 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing).
 - 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
 - 第五十四条 an evidence period of at least 15 days.
@@ -332,13 +332,6 @@ class DisputeRules:
         if clock is not None and (clock.due_on is None or clock.due_on >= today):
             raise FormError({"_clock": f"答辩期至 {clock.due_on or '（待定）'} 届满，届满前不能按未答辩处理 / the answer period "
                                        f"runs to {clock.due_on}: not lapsed yet"})
-
-    def on_forward_answer(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
-                          today: dt.date) -> None:
-        """第二十二条: what is forwarded is the answer received — after 答辩期满未答辩 there is none."""
-        clock = _clock(session, step.case_id, "forward")
-        if clock is None:
-            raise FormError({"_clock": "被请求人未提交答辩书，无答辩书副本可送达 / no answer was received: nothing to forward"})
 
     def on_object_jurisdiction(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                                today: dt.date) -> None:
