@@ -165,3 +165,19 @@ def test_an_incremental_build_with_workers_equals_a_full_build(tmp_path: Path, m
     assert np.allclose(np.linalg.norm(vectors[16:], axis=1), 1, atol=1e-4)  # the added rows, written by the workers
     for snapshot in (a, b, full):
         SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_a_failing_worker_stops_the_build_with_its_error(ref_snapshot: Snapshot, tmp_path: Path) -> None:
+    """A worker that fails (here: its projection file is missing) reports its traceback; the build
+    raises it instead of waiting, and no worker outlives the call."""
+    import multiprocessing
+
+    from zhichan.errors import ZhichanError
+    from zhichan.search.build import _DisplayWriter, _index_in_workers
+
+    sink = _DisplayWriter(tmp_path / "ids.arrow")
+    with pytest.raises(ZhichanError, match="index worker") as failed:
+        _index_in_workers(ref_snapshot, {}, tmp_path / "missing.npz", None, 2, sink, tmp_path / "parts",
+                          heap_bytes=100_000_000, threads=2, first_row=0, only=None, on_batch=lambda size, names: None)
+    assert "missing.npz" in str(failed.value)
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
