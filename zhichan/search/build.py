@@ -400,12 +400,13 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     **Incremental** unless ``full``: when another snapshot has a build of this layout, the most recent
     one serves as the base if the change is small (:func:`_delta`): its segments are linked, the
     documents of changed and removed patents deleted, new and changed patents added with rows after the
-    base's, its similarity projection reused. Otherwise a **full** build: documents are prepared
-    column-wise (:mod:`zhichan.search.prepare`), in ``workers`` processes (default:
-    :func:`_default_workers`; 1 = in-process) while tantivy indexes with ``threads`` threads and a
-    ``heap_bytes`` budget; the similarity vectors are computed in the same pass from the same folded text
-    (the LSA projection is fitted on a sample: first when in-process; with workers in a thread beside
-    the document stage, the batches prepared before it ends projected from their bigram counts).
+    base's, its similarity projection reused. Otherwise a **full** build: the similarity projection is
+    fitted on a sample first, then documents are prepared column-wise (:mod:`zhichan.search.prepare`)
+    with their vectors from the same folded text. With ``workers`` > 1 (default:
+    :func:`_default_workers`) each worker process prepares batches and indexes them into a tantivy index
+    of its own (``heap_bytes / workers``, ``threads / workers`` indexing threads), and the build lists
+    every worker's segments in one ``meta.json`` (:func:`_index_in_workers`, :func:`_adopt_segments`);
+    with 1 this process prepares and one writer of ``threads`` threads and ``heap_bytes`` indexes.
     """
     from zhichan.search.highvalue import compute_high_value, flags_by_patent, snapshot_date
 
