@@ -1,5 +1,6 @@
-"""Batches handed to worker processes, results taken back in order (the index build's document
-preparation and an import's columnar checks).
+"""Batches handed to worker processes, results taken back in order (an import's columnar checks;
+the index build's workers, which index what they prepare, have a loop of their own:
+:func:`zhichan.search.build._index_in_workers`).
 
 Workers are *spawned* (no fork of a process holding DuckDB or tantivy threads); each runs
 ``initializer(*initargs)`` once, then the batches it is given. A batch travels as Arrow IPC

@@ -26,7 +26,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,13 +49,14 @@ PARALLEL_FROM = 100_000  # documents: below this a build prepares them in-proces
 
 
 def _default_workers(total: int) -> int:
-    """Preparation processes: none below :data:`PARALLEL_FROM` documents (starting a process costs
-    ~1 s); else one per core beyond tantivy's two indexing threads, at least 2 and at most 4. On 2
-    cores the two workers, tantivy's two threads and the main thread share them: the main thread
-    only hands tantivy JSON lines (~20 CPU-µs per document), so no one part is serial."""
+    """Building processes: none below :data:`PARALLEL_FROM` documents (starting a process costs
+    ~1 s); else one per two cores, at least 2 and at most 4. Each prepares its batches and indexes
+    them into its own tantivy index with one indexing thread of its own (:func:`_index_in_workers`):
+    on 2 cores, two preparing threads and two indexing threads share them, and the building process
+    only reads the batches and writes the display columns — no part of the document stage is serial."""
     if total < PARALLEL_FROM:
         return 1
-    return min(4, max(2, (os.cpu_count() or 1) - 2))
+    return min(4, max(2, (os.cpu_count() or 1) // 2))
 
 
 CHUNK_ROWS = 8_192
@@ -106,40 +107,162 @@ class _DisplayWriter:
         self.writer.close()
 
 
-def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None, workers: int,
-              sink: _DisplayWriter, *, first_row: int = 0, only: pa.Array | None = None) -> Iterator[Prepared]:
-    """Prepared documents (and vectors) batch by batch, in row order; display columns go to ``sink``."""
-    from zhichan.search.prepare import (
-        COLUMNS,
-        DISPLAY_COLUMNS,
-        prepare_batch,
-        worker_init,
-        worker_prepare,
-    )
+def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None, sink: _DisplayWriter, *,
+              first_row: int = 0, only: pa.Array | None = None) -> Iterator[Prepared]:
+    """Prepared documents (and vectors) batch by batch, in row order, in this process (a build with
+    worker processes: :func:`_index_in_workers`); display columns go to ``sink``."""
+    from zhichan.search.prepare import COLUMNS, DISPLAY_COLUMNS, prepare_batch
     from zhichan.search.similar import Projection
 
-    def display(batch: pa.RecordBatch) -> None:
+    projection = Projection.load(projection_file) if projection_file else None
+    row0 = first_row
+    for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS, only):
         sink.write(batch.select(list(DISPLAY_COLUMNS)))
+        yield prepare_batch(batch, row0, hv, projection)
+        row0 += batch.num_rows
 
-    if workers <= 1:
-        projection = Projection.load(projection_file) if projection_file else None
+
+@dataclass
+class _WorkerStats:
+    """What the indexing worker processes report: CPU per preparation stage, per process, peak memory."""
+
+    stages: dict[str, float]
+    process_cpu: list[float]
+    thread_cpu: list[float]
+    peak_rss: list[int]
+
+
+def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None,
+                      vectors_file: Path | None, workers: int, sink: _DisplayWriter, parts: Path, *,
+                      heap_bytes: int, threads: int, first_row: int, only: pa.Array | None,
+                      on_batch: Callable[[int, dict[int, str]], None]) -> tuple[list[Path], _WorkerStats]:
+    """The document stage with worker processes that prepare *and index*: each spawned process
+    (:func:`zhichan.search.prepare.worker_index`) writes its own tantivy index under ``parts`` from the
+    batches it takes, and the vectors of each batch straight into ``vectors_file``. This process reads
+    the batches in row order, writes their display columns to ``sink`` (``ids.arrow``, row order) and
+    hands each to the first free worker as Arrow IPC bytes with its first row (every document carries
+    its ``row``; nothing depends on which worker indexed it). At most ``2 × workers`` batches wait in
+    the queue, so memory stays bounded: per worker its writer heap (``heap_bytes / workers``), its
+    resident size and the batch it works on. Returns the workers' index folders."""
+    import multiprocessing
+    import queue
+
+    from zhichan.errors import ZhichanError
+    from zhichan.parallel import to_ipc
+    from zhichan.search.prepare import COLUMNS, DISPLAY_COLUMNS, worker_index
+
+    context = multiprocessing.get_context("spawn")
+    tasks = context.Queue(maxsize=2 * workers)
+    results = context.Queue()
+    folders = [parts / f"w{k}" for k in range(workers)]
+    heap = max(heap_bytes // workers, 50_000_000)
+    per_worker = max(1, threads // workers)
+    processes = []
+    for k, folder in enumerate(folders):
+        folder.mkdir(parents=True)
+        processes.append(context.Process(
+            target=worker_index, name=f"zhichan-index-{k}", daemon=True,
+            args=(k, str(folder), heap, per_worker, hv, str(projection_file) if projection_file else None,
+                  str(vectors_file) if vectors_file else None, tasks, results)))
+    stats = _WorkerStats({}, [0.0] * workers, [0.0] * workers, [0] * workers)
+    done: set[int] = set()
+
+    def take(message: tuple[Any, ...]) -> None:
+        if message[0] == "batch":
+            _, _, size, names, cpu = message
+            for stage, seconds in cpu.items():
+                stats.stages[stage] = stats.stages.get(stage, 0.0) + seconds
+            on_batch(size, names)
+        elif message[0] == "done":
+            _, k, stats.process_cpu[k], stats.thread_cpu[k], stats.peak_rss[k] = message
+            done.add(k)
+        else:
+            raise ZhichanError(f"索引进程 {message[1]} 出错 / index worker {message[1]} failed:\n{message[2]}")
+
+    def drain(wait: float) -> None:
+        """Take what the workers reported; with ``wait``, block up to that long for the first report.
+        A worker that died without a word (out of memory, killed) stops the build."""
+        try:
+            take(results.get(timeout=wait) if wait else results.get_nowait())
+            while True:
+                take(results.get_nowait())
+        except queue.Empty:
+            pass
+        for k, process in enumerate(processes):
+            if k not in done and not process.is_alive():
+                try:  # its last words may still be in the pipe
+                    while True:
+                        take(results.get(timeout=1.0))
+                except queue.Empty:
+                    pass
+                if k not in done:
+                    raise ZhichanError(
+                        f"索引进程意外退出（代码 {process.exitcode}；内存不足或被终止） / an index worker died "
+                        f"(exit code {process.exitcode}: out of memory, or killed); use one worker to avoid them")
+
+    try:
+        for process in processes:
+            process.start()
         row0 = first_row
         for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS, only):
-            display(batch)
-            yield prepare_batch(batch, row0, hv, projection)
+            sink.write(batch.select(list(DISPLAY_COLUMNS)))
+            task = (to_ipc(batch), row0)
             row0 += batch.num_rows
-        return
-    from zhichan.parallel import ordered_map, to_ipc
+            del batch
+            while True:
+                drain(0)
+                try:
+                    tasks.put(task, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+        for _ in processes:
+            while True:
+                drain(0)
+                try:
+                    tasks.put(None, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+        while len(done) < workers:
+            drain(0.5)
+        for process in processes:
+            process.join()
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            if process.pid is not None:
+                process.join()
+        tasks.close()
+        results.close()
+        tasks.cancel_join_thread()
+    return folders, stats
 
-    def calls() -> Iterator[tuple[bytes, int]]:
-        row0 = first_row
-        for batch in _batches(snapshot, COLUMNS, CHUNK_ROWS, only):
-            display(batch)
-            yield to_ipc(batch), row0
-            row0 += batch.num_rows
 
-    yield from ordered_map(worker_prepare, calls(), workers=workers, initializer=worker_init,
-                           initargs=(hv, str(projection_file) if projection_file else None), what=("索引准备", "an index preparation"))
+def _adopt_segments(target: Path, folders: list[Path]) -> int:
+    """List the segments of the workers' indexes (``folders``) in the index at ``target`` (its writer
+    closed): their files moved in, their entries added to ``meta.json`` and ``.managed.json``. A tantivy
+    segment is self-contained (its own term dictionaries, postings, fast fields, norms) and BM25 takes
+    its statistics — documents, tokens per field, each term's document frequency — summed over the
+    segments of the searcher, so the index scores as one writer's would. Returns the segments added."""
+    meta = json.loads((target / "meta.json").read_text("utf-8"))
+    managed = json.loads((target / ".managed.json").read_text("utf-8"))
+    added = 0
+    for folder in folders:
+        part = json.loads((folder / "meta.json").read_text("utf-8"))
+        for segment in part["segments"]:
+            stem = segment["segment_id"].replace("-", "")
+            for f in sorted(folder.glob(f"{stem}.*")):
+                os.rename(f, target / f.name)
+                managed.append(f.name)
+            meta["segments"].append(segment)
+            added += 1
+    for name, data in ((".managed.json", managed), ("meta.json", meta)):
+        temporary = target / f".{name}.tmp"
+        temporary.write_text(json.dumps(data), "utf-8")
+        os.replace(temporary, target / name)
+    return added
 
 
 #: An incremental build is made when the new and changed patents plus the removed ones are at most this
@@ -277,12 +400,13 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     **Incremental** unless ``full``: when another snapshot has a build of this layout, the most recent
     one serves as the base if the change is small (:func:`_delta`): its segments are linked, the
     documents of changed and removed patents deleted, new and changed patents added with rows after the
-    base's, its similarity projection reused. Otherwise a **full** build: documents are prepared
-    column-wise (:mod:`zhichan.search.prepare`), in ``workers`` processes (default:
-    :func:`_default_workers`; 1 = in-process) while tantivy indexes with ``threads`` threads and a
-    ``heap_bytes`` budget; the similarity vectors are computed in the same pass from the same folded text
-    (the LSA projection is fitted on a sample: first when in-process; with workers in a thread beside
-    the document stage, the batches prepared before it ends projected from their bigram counts).
+    base's, its similarity projection reused. Otherwise a **full** build: the similarity projection is
+    fitted on a sample first, then documents are prepared column-wise (:mod:`zhichan.search.prepare`)
+    with their vectors from the same folded text. With ``workers`` > 1 (default:
+    :func:`_default_workers`) each worker process prepares batches and indexes them into a tantivy index
+    of its own (``heap_bytes / workers``, ``threads / workers`` indexing threads), and the build lists
+    every worker's segments in one ``meta.json`` (:func:`_index_in_workers`, :func:`_adopt_segments`);
+    with 1 this process prepares and one writer of ``threads`` threads and ``heap_bytes`` indexes.
     """
     from zhichan.search.highvalue import compute_high_value, flags_by_patent, snapshot_date
 
@@ -341,7 +465,10 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         else:
             index = tantivy.Index(schema(), path=str(tmp / "tantivy"), reuse=False)
         register_tokenizers(index)
-        writer = index.writer(heap_size=heap_bytes, num_threads=threads)
+        # with worker processes the documents go to the workers' own indexes: this writer only deletes
+        # (an incremental build's changed and removed patents) and commits, so it needs no large heap
+        writer = (index.writer(heap_size=heap_bytes, num_threads=threads) if workers <= 1
+                  else index.writer(heap_size=50_000_000, num_threads=1))
         if delta is not None:
             import pyarrow.compute as pc
 
@@ -352,27 +479,42 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             timings["base"] = time.perf_counter() - t
             timings["base_cpu"] = _cpu_seconds() - cpu
         t, cpu = time.perf_counter(), _cpu_seconds()
-        row_id = delta.base_rows if delta is not None else 0
+        first_row = row_id = delta.base_rows if delta is not None else 0
         stage_cpu: dict[str, float] = {}
         collecting = gc.isenabled()
         main_cpu = time.thread_time()
         add_cpu = 0.0
+        parts: list[Path] = []
+        worker_stats = None
         gc.disable()  # millions of short-lived acyclic objects: the cyclic collector only costs (~10 %)
         try:
-            for prepared in _prepared(snapshot, hv, projection_file, workers, sink, first_row=row_id,
-                                      only=delta.add if delta is not None else None):
-                names.update(prepared.names)
-                for stage, seconds in prepared.cpu.items():
-                    stage_cpu[stage] = stage_cpu.get(stage, 0.0) + seconds
-                adding_started = time.thread_time()
-                if prepared.size:
-                    for line in prepared.docs.split("\n"):
-                        writer.add_json(line)
-                add_cpu += time.thread_time() - adding_started
-                if vectors is not None and prepared.vectors is not None:
-                    vectors[row_id:row_id + prepared.size] = prepared.vectors
-                row_id += prepared.size
-                progress(row_id - (delta.base_rows if delta is not None else 0), adding)
+            if workers > 1:
+                def batch_done(size: int, batch_names: dict[int, str]) -> None:
+                    nonlocal row_id
+                    names.update(batch_names)
+                    row_id += size
+                    progress(row_id - first_row, adding)
+
+                parts, worker_stats = _index_in_workers(
+                    snapshot, hv, projection_file, tmp / "vectors.npy" if vectors is not None else None, workers,
+                    sink, tmp / "parts", heap_bytes=heap_bytes, threads=threads, first_row=first_row,
+                    only=delta.add if delta is not None else None, on_batch=batch_done)
+                stage_cpu = worker_stats.stages
+            else:
+                for prepared in _prepared(snapshot, hv, projection_file, sink, first_row=row_id,
+                                          only=delta.add if delta is not None else None):
+                    names.update(prepared.names)
+                    for stage, seconds in prepared.cpu.items():
+                        stage_cpu[stage] = stage_cpu.get(stage, 0.0) + seconds
+                    adding_started = time.thread_time()
+                    if prepared.size:
+                        for line in prepared.docs.split("\n"):
+                            writer.add_json(line)
+                    add_cpu += time.thread_time() - adding_started
+                    if vectors is not None and prepared.vectors is not None:
+                        vectors[row_id:row_id + prepared.size] = prepared.vectors
+                    row_id += prepared.size
+                    progress(row_id - first_row, adding)
         finally:
             if collecting:
                 gc.enable()
@@ -380,14 +522,28 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         feather.write_feather(pa.table({"key": pa.array(list(names), pa.uint64()),
                                         "name": pa.array(list(names.values()), pa.string())}),
                               tmp / "facet_names.arrow", compression="uncompressed")
-        timings["documents"] = time.perf_counter() - t
+        timings["documents"] = time.perf_counter() - t  # with workers: their commits included
         timings["documents_cpu"] = _cpu_seconds() - cpu  # main + tantivy + Arrow threads + workers
         timings["documents_main_thread_cpu"] = time.thread_time() - main_cpu  # the serial part
-        timings["add_json_cpu"] = add_cpu  # of which: handing the JSON lines to tantivy
+        timings["add_json_cpu"] = add_cpu  # of which: handing the JSON lines to tantivy (in-process builds)
         timings.update({f"prepare_cpu: {stage}": seconds for stage, seconds in stage_cpu.items()})
+        peak: dict[str, Any] = {}
+        if worker_stats is not None:
+            # per worker process: its whole CPU, and what its tantivy indexing threads took besides
+            # the preparing thread (the preparation stages above, add_json included)
+            timings["workers_cpu"] = sum(worker_stats.process_cpu)
+            timings["workers_index_threads_cpu"] = sum(worker_stats.process_cpu) - sum(worker_stats.thread_cpu)
+            peak["workers_mb"] = [round(b / 1e6) for b in worker_stats.peak_rss]
         t = time.perf_counter()
         writer.commit()
         writer.wait_merging_threads()
+        del writer
+        if parts:
+            segments = _adopt_segments(tmp / "tantivy", parts)
+            shutil.rmtree(tmp / "parts")
+            index = tantivy.Index.open(str(tmp / "tantivy"))
+            register_tokenizers(index)
+            timings["segments_adopted"] = segments
         timings["commit_merge"] = time.perf_counter() - t
         if vectors is not None:
             vectors.flush()
@@ -397,11 +553,14 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         documents = index.searcher().num_docs
         if documents != total:  # the delta and the deletions must leave exactly the snapshot's patents
             raise RuntimeError(f"index holds {documents} documents, the snapshot {total} patents")
+        import resource
+
+        peak["main_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
         manifest: dict[str, Any] = {
             "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": documents, "rows": row_id,
             "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 1), "build": token, "workers": workers,
-            "timings": {k: round(v, 2) for k, v in timings.items()},
+            "timings": {k: round(v, 2) for k, v in timings.items()}, "peak_rss": peak,
         }
         if delta is not None:
             manifest["incremental"] = {"base": f"{delta.base.parent.name}/{delta.base.name}", "added": len(delta.add),

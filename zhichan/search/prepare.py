@@ -390,3 +390,55 @@ def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:
 def worker_prepare(payload: bytes, row0: int) -> Prepared:
     batch = pa.ipc.open_stream(payload).read_next_batch()
     return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
+
+
+def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: dict[str, set[str]],
+                 projection_path: str | None, vectors_path: str | None, tasks: Any, results: Any) -> None:
+    """A building process that prepares **and indexes** (zhichan.search.build, with worker processes):
+    its own tantivy index in ``folder`` (a writer of ``heap_bytes`` and ``threads`` indexing threads),
+    into which it adds the documents of every batch it takes from ``tasks`` (``(Arrow IPC bytes, first
+    row)``; ``None``: commit and stop). A batch's similarity vectors go straight into the build's
+    ``vectors.npy`` (memory-mapped, rows ``row0`` …); what goes back on ``results`` is small:
+    ``("batch", worker, documents, facet names, CPU per stage)`` per batch, then ``("done", worker,
+    process CPU, this thread's CPU, peak resident bytes)``, or ``("error", worker, traceback)``.
+    The segments it commits are listed in the build's ``meta.json`` by the building process."""
+    import resource
+    import traceback
+
+    import tantivy
+
+    from zhichan.search.layout import register_tokenizers, schema
+
+    try:
+        worker_init(hv, projection_path)
+        projection = _STATE["projection"]
+        index = tantivy.Index(schema(), path=folder, reuse=False)
+        register_tokenizers(index)
+        writer = index.writer(heap_size=heap_bytes, num_threads=threads)
+        vectors = np.load(vectors_path, mmap_mode="r+") if vectors_path else None
+        sent: set[int] = set()  # facet names already sent back (names repeat across batches)
+        while (task := tasks.get()) is not None:
+            payload, row0 = task
+            batch = pa.ipc.open_stream(payload).read_next_batch()
+            del payload
+            prepared = prepare_batch(batch, row0, hv, projection)
+            clock = time.thread_time()
+            add = writer.add_json
+            for line in prepared.docs.split("\n"):
+                add(line)
+            prepared.cpu["add_json"] = time.thread_time() - clock
+            if vectors is not None and prepared.vectors is not None:
+                vectors[row0:row0 + prepared.size] = prepared.vectors
+            names = {key: name for key, name in prepared.names.items() if key not in sent}
+            sent.update(names)
+            results.put(("batch", worker, prepared.size, names, prepared.cpu))
+        writer.commit()
+        writer.wait_merging_threads()
+        if vectors is not None:
+            vectors.flush()
+            del vectors
+        results.put(("done", worker, time.process_time(), time.thread_time(),
+                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+    except BaseException:
+        results.put(("error", worker, traceback.format_exc()))
+        raise

@@ -1,0 +1,183 @@
+"""A build whose worker processes index their own segments equals the in-process build.
+
+From 100,000 patents each worker process prepares its batches *and* adds them to its own tantivy
+index; the build ends by listing every worker's segments in one ``meta.json``
+(:func:`zhichan.search.build._adopt_segments`). Segments are self-contained and BM25 sums its
+statistics over the searcher's segments, so hits, scores, facets, display rows and vectors must be
+those of the in-process build — checked on every example of the query-language page.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.feather as feather
+import pytest
+import tantivy
+
+from zhichan.corpus.store import Snapshot
+from zhichan.corpus.testing import build_snapshot
+from zhichan.parallel import to_ipc
+from zhichan.search import build as build_module
+from zhichan.search import service
+from zhichan.search.build import _adopt_segments, _batches, build_index
+from zhichan.search.errors import QuerySyntaxError
+from zhichan.search.highvalue import flags_by_patent, high_value_table
+from zhichan.search.index import SearchIndex
+from zhichan.search.layout import index_path, register_tokenizers, schema
+from zhichan.search.parser import parse
+from zhichan.search.prepare import COLUMNS, worker_index
+
+from . import corpus
+from .reference_doc import examples
+
+SORTS = ("relevance", "date_desc", "date_asc")
+
+
+def _queries() -> list[str]:
+    out = []
+    for query, _expected in examples():
+        try:
+            parse(query)
+        except QuerySyntaxError:
+            continue
+        out.append(query)
+    return out
+
+
+def _answers(snapshot: Snapshot, query: str, sort: str) -> tuple[Any, ...]:
+    result = service.search(query, snapshot=snapshot, page_size=100, sort=sort, exact_facets=True)
+    hits = [(h.application_number, round(h.score, 5) if sort == "relevance" else None, h.title, h.snippet_html)
+            for h in result.hits]
+    if sort != "relevance":  # equal dates are in tantivy's document order, which no build fixes: compare as sets
+        hits = sorted(hits, key=repr)
+    return result.total, hits, {k: [(v.value, v.count) for v in vs] for k, vs in result.facets.items()}
+
+
+def _same_as_reference(snapshot: Snapshot, reference: Snapshot) -> int:
+    queries = _queries()
+    assert len(queries) > 50
+    for query in queries:
+        for sort in SORTS:
+            assert _answers(snapshot, query, sort) == _answers(reference, query, sort), (query, sort)
+    ours, theirs = index_path(snapshot), index_path(reference)
+    assert ours is not None and theirs is not None
+    assert np.allclose(np.load(ours / "vectors.npy"), np.load(theirs / "vectors.npy"), atol=1e-6)
+    assert feather.read_table(ours / "ids.arrow").equals(feather.read_table(theirs / "ids.arrow"))
+    names = feather.read_table(ours / "facet_names.arrow").sort_by("key")
+    assert names.equals(feather.read_table(theirs / "facet_names.arrow").sort_by("key"))
+    return len(queries)
+
+
+def test_a_build_whose_workers_index_their_own_segments_equals_the_in_process_build(
+        ref_snapshot: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 2 patents: the 16 reference patents reach the workers as 8 batches."""
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 2)
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    path = build_index(snapshot, workers=2)
+    info = json.loads((path / "index.json").read_text("utf-8"))
+    assert info["workers"] == 2 and info["timings"]["segments_adopted"] >= 1
+    assert "prepare_cpu: add_json" in info["timings"] and info["timings"]["workers_cpu"] > 0
+    assert len(info["peak_rss"]["workers_mb"]) == 2
+    assert not (path / "parts").exists()
+    meta = json.loads((path / "tantivy" / "meta.json").read_text("utf-8"))
+    managed = set(json.loads((path / "tantivy" / ".managed.json").read_text("utf-8")))
+    for segment in meta["segments"]:  # every segment's files moved in and managed
+        files = list((path / "tantivy").glob(segment["segment_id"].replace("-", "") + ".*"))
+        assert files and {f.name for f in files} <= managed
+    _same_as_reference(snapshot, ref_snapshot)
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_segments_of_several_indexes_listed_in_one_score_as_one_index(ref_snapshot: Snapshot, tmp_path: Path) -> None:
+    """The adoption itself, made deterministic: two workers run in this process (thread queues), the
+    batches dealt alternately, each writing its own index; their segments adopted into an empty index
+    that replaces the in-process build's tantivy folder. Every example query, in every sort, answers
+    as the in-process build (hits, scores, facets)."""
+    reference = index_path(ref_snapshot)
+    assert reference is not None
+    hv = flags_by_patent(high_value_table(ref_snapshot))
+    parts = [tmp_path / "w0", tmp_path / "w1"]
+    results: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    tasks: list[queue.Queue[Any]] = [queue.Queue(), queue.Queue()]
+    row0 = 0
+    for i, batch in enumerate(_batches(ref_snapshot, COLUMNS, 3)):
+        tasks[i % 2].put((to_ipc(batch), row0))
+        row0 += batch.num_rows
+    assert row0 == 16
+    for k, folder in enumerate(parts):
+        folder.mkdir()
+        tasks[k].put(None)
+        worker_index(k, str(folder), 15_000_000, 1, hv, None, None, tasks[k], results)
+    done: list[tuple[Any, ...]] = []
+    while not results.empty():
+        message = results.get_nowait()
+        assert message[0] in ("batch", "done"), message
+        done += [message] if message[0] == "done" else []
+    assert len(done) == 2
+    # a build folder like the reference's, its tantivy folder an empty index that adopts the parts
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    build_index(snapshot, with_vectors=True)  # the same display files, vectors and CURRENT pointer
+    path = index_path(snapshot)
+    assert path is not None
+    shutil.rmtree(path / "tantivy")
+    (path / "tantivy").mkdir()
+    tantivy.Index(schema(), path=str(path / "tantivy"), reuse=False)
+    assert _adopt_segments(path / "tantivy", parts) == 2
+    index = tantivy.Index.open(str(path / "tantivy"))
+    register_tokenizers(index)
+    assert index.searcher().num_docs == 16 and index.searcher().num_segments == 2
+    SearchIndex._cache.pop(snapshot.id, None)
+    _same_as_reference(snapshot, ref_snapshot)
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_an_incremental_build_with_workers_equals_a_full_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build whose new and changed patents go to worker processes: the base's segments
+    (with the changed and removed patents deleted) and the workers' segments in one index, rows after
+    the base's — every example answers as an in-process full build of the same snapshot."""
+    from .test_incremental_build import _snapshots
+
+    monkeypatch.setattr(build_module, "INCREMENTAL_MAX_SHARE", 1.0)
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 1)
+    a, b = _snapshots(tmp_path / "inc" / "var", 1)
+    build_index(a)
+    path = build_index(b, workers=2)
+    info = json.loads((path / "index.json").read_text("utf-8"))
+    assert info["incremental"]["added"] == 2 and info["workers"] == 2 and info["rows"] == 18
+    full = _snapshots(tmp_path / "full" / "var", 1)[1]
+    build_index(full, workers=1, full=True)
+    queries = _queries()
+    for query in queries:
+        got = service.search(query, snapshot=b, page_size=100, exact_facets=True)
+        want = service.search(query, snapshot=full, page_size=100, exact_facets=True)
+        assert got.total == want.total, query
+        assert sorted(h.application_number for h in got.hits) == sorted(h.application_number for h in want.hits)
+        assert {k: [(v.value, v.count) for v in vs] for k, vs in got.facets.items()} == \
+            {k: [(v.value, v.count) for v in vs] for k, vs in want.facets.items()}, query
+    vectors = np.load(path / "vectors.npy")
+    assert np.isnan(vectors[[0, 15]]).all()  # the dead rows
+    assert np.allclose(np.linalg.norm(vectors[16:], axis=1), 1, atol=1e-4)  # the added rows, written by the workers
+    for snapshot in (a, b, full):
+        SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_a_failing_worker_stops_the_build_with_its_error(ref_snapshot: Snapshot, tmp_path: Path) -> None:
+    """A worker that fails (here: its projection file is missing) reports its traceback; the build
+    raises it instead of waiting, and no worker outlives the call."""
+    import multiprocessing
+
+    from zhichan.errors import ZhichanError
+    from zhichan.search.build import _DisplayWriter, _index_in_workers
+
+    sink = _DisplayWriter(tmp_path / "ids.arrow")
+    with pytest.raises(ZhichanError, match="index worker") as failed:
+        _index_in_workers(ref_snapshot, {}, tmp_path / "missing.npz", None, 2, sink, tmp_path / "parts",
+                          heap_bytes=100_000_000, threads=2, first_row=0, only=None, on_batch=lambda size, names: None)
+    assert "missing.npz" in str(failed.value)
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
