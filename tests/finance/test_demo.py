@@ -38,6 +38,10 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.synthetic.is_(False))) == 0
             assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+            # labelled by the flag (a badge in the page's language), not inside the stored names and titles
+            banks = s.scalars(select(Organization).where(Organization.kind == OrgKind.BANK)).all()
+            assert banks and all("合成" not in b.name and "ynthetic" not in (b.name_en or "") for b in banks)
+            assert all("合成" not in t for t in s.scalars(select(Case.title)))
             # the bank finds the confirmation it is to give on its to-do list; nothing awaits the officers yet
             city = s.scalar(select(Organization).where(Organization.region_code == "510100",
                                                        Organization.kind == OrgKind.CITY))

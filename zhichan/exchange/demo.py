@@ -43,9 +43,13 @@ from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.reference.sei import SEI_LEVEL1, sei_name
 
 OFFICER = "exchange_demo_officer"
-INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备", "生物医药", "节能环保")
+#: the demo's industries: 战略性新兴产业 categories (codes of zhichan.reference.sei), so pages name them in their
+#: language (新能源 / New energy)
+INDUSTRY_CODES = ("6", "3", "1", "2", "4", "7")
+INDUSTRIES = tuple(SEI_LEVEL1[code].removesuffix("产业") for code in INDUSTRY_CODES)
 
 
 def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -113,8 +117,12 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         except ZhichanError:
             made["skipped"] += 1
         with session_scope(engine) as s:
+            # flagged synthetic (the pages' badge), in both languages: the product shows the English form on English pages
+            code = INDUSTRY_CODES[i % len(INDUSTRY_CODES)]
             post_need(s, scope, title=f"寻求{INDUSTRIES[i % len(INDUSTRIES)]}领域合作技术",
-                      text=f"合成演示需求：希望引进与“{patents[-1][1]}”相关的技术，开展联合开发。",
+                      text=f"希望引进与“{patents[-1][1]}”相关的技术，开展联合开发。",
+                      title_en=f"Seeking partner technology: {sei_name(code, 'en')}",
+                      text_en=f"We wish to bring in technology related to “{patents[-1][1]}” and develop it jointly.",
                       industry=INDUSTRIES[i % len(INDUSTRIES)], budget=str(500_000 * (1 + i % 4)), region="",
                       now=now, synthetic=True)
         made["needs"] += 1

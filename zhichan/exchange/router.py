@@ -403,7 +403,7 @@ async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: 
 
 @router.get("/exchange/needs", include_in_schema=False)
 def needs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": {}, "values": {}})
+    return render(request, "exchange/needs.html", {**views.needs_view(session, scope, lang(request)), "errors": {}, "values": {}})
 
 
 @router.post("/exchange/needs", include_in_schema=False)
@@ -414,10 +414,11 @@ async def need_submit(request: Request, scope: Scope = ScopeDep, session: Sessio
         fields, _ = await _fields(request)
         listings.post_need(session, scope, title=fields.get("title", ""), text=fields.get("text", ""),
                            industry=fields.get("industry", ""), budget=fields.get("budget", ""),
-                           region=fields.get("region", ""), now=utcnow())
+                           region=fields.get("region", ""), now=utcnow(), title_en=fields.get("title_en", ""),
+                           text_en=fields.get("text_en", ""))
     except FormError as exc:
         session.rollback()
-        return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": exc.errors,
+        return render(request, "exchange/needs.html", {**views.needs_view(session, scope, lang(request)), "errors": exc.errors,
                                                        "values": fields}, status=422)
     session.commit()
     return RedirectResponse("/exchange/needs", status_code=303)

@@ -39,9 +39,11 @@ from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
-BANKS = ("（合成）蓉城科创银行", "（合成）天府知识产权银行", "（合成）锦城商业银行")
+#: invented banks; their pledges are flagged synthetic and shown with the badge in the page's language, so the names
+#: carry no mark of their own (a stored （合成） showed inside the name on English pages)
+BANKS = ("蓉城科创银行", "天府知识产权银行", "锦城商业银行")
 #: their English names (English pages show them)
-BANKS_EN = ("(Synthetic) Rongcheng Sci-Tech Bank", "(Synthetic) Tianfu IP Bank", "(Synthetic) Jincheng Commercial Bank")
+BANKS_EN = ("Rongcheng Sci-Tech Bank", "Tianfu IP Bank", "Jincheng Commercial Bank")
 MARK = "（合成）"
 #: a one-page PDF standing in for the application form and the contract (synthetic)
 PAPER = b"%PDF-1.4\n% synthetic demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -133,7 +135,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
                   "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
         try:
             with session_scope(engine) as s:
-                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=f"{MARK}质押登记", now=when,
+                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title="质押登记", now=when,
                                      uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
                 _synthetic(s, case["id"])
         except ZhichanError:
