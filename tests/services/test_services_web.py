@@ -169,6 +169,31 @@ def test_every_link_to_an_application_leads_to_its_progress_page(env: WebEnv, cl
     assert "Please cure the listed items" in english and ">Cure</a>" in english and "补正" not in english
 
 
+def test_the_enterprises_home_leads_to_its_applications(env: WebEnv, client: TestClient) -> None:
+    """An enterprise's own home page lists its latest service applications, each leading to its progress page; with
+    none it says so and where to apply; another enterprise's page (seen by an officer) carries no such list."""
+    login_as(client, env.engine, "ent_user")
+    home = client.get("/enterprise")
+    assert 'id="home-applications-none"' in home.text and 'href="/services"' in home.text
+    assert 'id="applications-empty"' in client.get("/services/applications").text
+    english = client.get("/enterprise", params={"lang": "en"}).text
+    assert "No service application yet" in english
+    client.get("/enterprise", params={"lang": "zh"})
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    r = client.post(f"/procedures/{SEARCH}/new", follow_redirects=False,
+                    data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池", "purpose": "专利布局",
+                          "contact": "王五 028-12345678"}, files={"doc0": ("申请表.pdf", PDF, "application/pdf")})
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    home = client.get("/enterprise").text
+    panel = home.split('id="home-applications"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/services/applications/{case_id}"' in panel and "已提交" in panel and "专利信息检索分析服务" in panel
+    login_as(client, env.engine, "wuhou_officer")
+    assert "辖区内尚无" not in client.get("/services/applications").text  # the district has one
+    login_as(client, env.engine, "cd_leader")  # a bureau reads the enterprise's portfolio, not its own list
+    page = client.get(f"/enterprises/{WUHOU_ENTERPRISE}")
+    assert page.status_code == 200 and "home-applications" not in page.text
+
+
 def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "root")
     token = csrf_from(client.get("/services/priority/quotas?year=2026").text)

@@ -326,5 +326,11 @@ def case_panel(request: Request, session: Session, scope: Scope, case: dict[str,
     return render_string(request, "services/_case_panel.html", {"url": url}) if url else None
 
 
+def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:
+    """On an enterprise's own home: its latest service applications, each leading to its progress page."""
+    items = applications.applications(service(request), session, scope, lang(request), limit=5)
+    return render_string(request, "services/_home_panel.html", {"items": items})
+
+
 DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="services",
-                   case_page=application_page_of, case_panel=case_panel)
+                   case_page=application_page_of, case_panel=case_panel, home_panel=home_panel)

@@ -52,3 +52,6 @@ class WebDomain:
     #: procedure and the case id; ``None`` where the generic case page is the case's page. Every link to a case
     #: goes through :func:`zhichan.web.deps.case_url`
     case_page: Callable[[str, int], str | None] | None = None
+    #: the domain's part of an enterprise's own home page (``/enterprise``): what it has under way there (its
+    #: service applications), HTML, or ``None`` when it has nothing
+    home_panel: Callable[[Request, Session, Scope], Markup | None] | None = None
