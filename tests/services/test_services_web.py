@@ -155,7 +155,7 @@ def test_every_link_to_an_application_leads_to_its_progress_page(env: WebEnv, cl
     item = next(i for i in client.get("/api/v1/todo").json()["items"] if i["id"] == case_id)
     assert item["url"] == f"/services/applications/{case_id}"
     case_page = client.get(f"/cases/{case_id}").text  # the generic page of the same case leads back
-    assert f'id="application-page-link">查看申请办理进度</a>' in case_page
+    assert 'id="application-page-link">查看申请办理进度</a>' in case_page
     assert f'href="/services/applications/{case_id}"' in case_page
     token = csrf_from(case_page)
     assert client.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "1",

@@ -155,7 +155,7 @@ def _value_axis(values: Sequence[Any], **kwargs: Any) -> Any:
 
 
 def _is_count(values: Sequence[Any]) -> bool:
-    return all(isinstance(v, int) and not isinstance(v, bool) or v is None for v in values)
+    return all((isinstance(v, int) and not isinstance(v, bool)) or v is None for v in values)
 
 
 def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: str, x_title: str = "",
