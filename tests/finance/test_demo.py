@@ -56,6 +56,14 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         assert states == {"demo_bank_1": ["Awaiting the pledgee's confirmation"], "demo_finance_officer": [],
                           "finance_demo_window": []}
         with session_scope(engine) as s:  # type: ignore[arg-type]
+            # the first bank has the city's whitelist to read (pushed by the demo officer); another bank has none
+            from zhichan.finance import whitelist
+
+            for username, count in (("demo_bank_1", 1), ("demo_bank_2", 0)):
+                bank_user = s.scalar(select(User).where(User.username == username))
+                lists = whitelist.lists(s, scope_for_user(s, bank_user))
+                assert len(lists) == count, username
+        with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "registered")) == made[
                 "registrations"]
             assert s.scalar(select(func.count()).select_from(Loan).where(Loan.synthetic.is_(False))) == 0
