@@ -111,7 +111,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             with session_scope(engine) as s:
                 listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
                                          mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
-                                         description=f"合成演示挂牌：{title}", pledgee_consent=False, now=now)
+                                         description=f"技术转让：{title}", pledgee_consent=False, now=now)
                 sellers.append((scope, listing.id))
             made["listings"] += 1
         except ZhichanError:
@@ -131,7 +131,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         today = china_date(now)
         fields = {"patent_number": patents[-1][0], "patentee": party, "fee_method": "按净销售额提成",
                   "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
-                  "fee_note": "合成演示：按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
+                  "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
                   "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
                   "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
         try:
@@ -271,7 +271,7 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
         for i, number in enumerate(numbers):
             fields = {"patent_number": number, "prospect": ("高", "中", "低")[i % 3], "application_field":
                       INDUSTRIES[i % len(INDUSTRIES)], "willingness": ("愿意转化", "视条件转化")[i % 2],
-                      "college": "合成演示学院", "note": "合成演示自评"}
+                      "college": "机械工程学院", "note": "自评：技术成熟，可许可实施"}
             with session_scope(engine) as s:
                 case = procedures.start(s, who("inventor"), DORMANT, fields=fields, now=now)
             made["dormant_graded"] += 1
@@ -279,14 +279,14 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
                 continue
             for version, (event, role) in enumerate((("college_approve", "college"), ("university_approve", "office")), 1):
                 with session_scope(engine) as s:
-                    procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "合成演示：同意"},
+                    procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "同意"},
                                    now=now)
             made["dormant_approved"] += 1
             if i == 0:
                 try:
                     with session_scope(engine) as s:
                         create_listing(s, who("office"), snapshot, asset_kind="patent", number=number, mode="sale",
-                                       price="", description="合成演示：转化资源库专利挂牌", pledgee_consent=False, now=now)
+                                       price="", description="转化资源库专利挂牌", pledgee_consent=False, now=now)
                 except ZhichanError:
                     pass
     return made

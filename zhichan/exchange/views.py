@@ -246,7 +246,7 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
             "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
-def dormant_view(session: Session, scope: Scope, *, state: str = "") -> dict[str, Any]:
+def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str = "zh") -> dict[str, Any]:
     """存量专利盘活: progress per institution and the inventory (an institution's own; an officer's area's)."""
     from zhichan.exchange import dormant
 
@@ -255,7 +255,8 @@ def dormant_view(session: Session, scope: Scope, *, state: str = "") -> dict[str
     return {"progress": dormant.progress(session, scope), "states": states, "state": state,
             "items": [{"id": r.id, "institution": r.institution, "application_number": r.application_number,
                        "title": r.title, "kind": r.kind, "inventoried_on": r.inventoried_on, "state": r.state,
-                       "case_id": r.case_id, "prospect": r.prospect, "field": r.field, "willingness": r.willingness,
+                       "case_id": r.case_id, "prospect": r.prospect,
+                       "field": industry_name(r.field, lang) if r.field else r.field, "willingness": r.willingness,
                        "college": r.college, "note": r.note, "graded_on": r.graded_on, "approved_on": r.approved_on,
                        "listed_on": r.listed_on, "activated_on": r.activated_on, "activated_by": r.activated_by,
                        "synthetic": r.synthetic} for r in rows],
