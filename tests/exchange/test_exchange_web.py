@@ -71,6 +71,7 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     # the payment schedule is a declared choice: its label in the page's language (it showed 按年支付)
     english = client.get("/exchange/open-licences", params={"lang": "en"}).text
     assert "Yearly payments" in english and "按年支付" not in english
+    assert f"{number(1)} · Invention</small>" in english  # the patent's kind as the other pages label it
     assert "Yearly payments" in client.get(f"/exchange/open-licences/{declaration_id}", params={"lang": "en"}).text
     assert "按年支付" in client.get("/exchange/open-licences", params={"lang": "zh"}).text
     for query, found in (("q=锂离子", True), ("q=图像处理", False), ("q=TI%3D负极", True), ("ipc=H01M", True),
@@ -410,6 +411,10 @@ def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, 
     login_as(client, env.engine, "ent2_user")
     deals = client.get("/exchange/deals").text
     assert f'href="{case}"' in deals and f'href="/cases/{cases[1]}"' not in deals
+    # the kind of deal is a declared choice: its label in the page's language (English pages showed 转让)
+    english = client.get("/exchange/deals", params={"lang": "en"}).text.split('<table', 1)[1]
+    assert "转让" not in english and "Assignment" in english, english[:1500]
+    client.get("/exchange/deals", params={"lang": "zh"})
     assert client.get(f"/cases/{cases[1]}").status_code == 404
     for user in ("ent3_user", "jinjiang", "jinjiang_officer", "cd_bank"):
         login_as(client, env.engine, user)

@@ -22,8 +22,8 @@ from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
 from zhichan.web.labels import coded
 
-KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
-               "design": ("外观设计", "design")}
+KIND_LABELS = {"invention": ("发明", "Invention"), "utility_model": ("实用新型", "Utility model"),
+               "design": ("外观设计", "Design")}
 FEE_METHODS_EN = {"fixed": "fixed fee", "sales_royalty": "royalty on net sales", "profit_royalty": "royalty on profit"}
 
 
