@@ -45,8 +45,8 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
         create_user(s, username="demo_bank_1", password="Bank-demo-pw-1", role=Role.BANK_USER, org=bank)
     made = ensure_demo_personas(engine, "Demo-admin-pw-7")
     by_name = {row[0]: row for row in made}
-    # no exchange demo here: the enterprise and buyer personas have no organization to join and are left out
-    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer"}
+    # no exchange demo here: the enterprise, buyer and university personas have no organization to join and are left out
+    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer", "demo_university"}
     # the demo's bureaus are named in both languages; a page shows the half of its own
     assert by_name["demo_district"][2] == "武侯区知识产权局 / Wuhou District Intellectual Property Office"
     assert by_name["demo_bank"][2] == "（合成）演示银行"

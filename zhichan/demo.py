@@ -165,6 +165,8 @@ PERSONAS = (
     ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可 / enterprise: listings, auctions, needs, open licences"),
     ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
     ("demo_buyer", "enterprise_user", DEAL_BUYER, "竞得企业：确认成交合同 / winning bidder: confirms the sold auction's contract"),
+    ("demo_university", "enterprise_user", "dormant_demo_00_office",
+     "高校成果转化办公室：存量专利盘点、审批、挂牌 / university tech-transfer office: dormant-patent inventory, approvals, listing"),
 )
 
 

@@ -68,18 +68,23 @@ def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
         ok = anonymous.post("/evidence/verify", data={"csrf_token": token},
                             files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)})
         assert ok.status_code == 200 and 'id="verify-verdict">核验通过' in ok.text
-        # each check is named in the page's language only (it read "inclusion proof / 包含证明" on both)
-        for lang, names, other in (("en", ("inclusion proof", "checkpoint signature (SM2)"), "包含证明"),
-                                   ("zh", ("包含证明", "检查点签名 (SM2)"), "inclusion proof")):
+        # each check is named and explained in the page's language only (it read "inclusion proof / 包含证明" on
+        # both, and the details were English on Chinese pages)
+        for lang, names, other, detail, other_detail in (
+                ("en", ("inclusion proof", "checkpoint signature (SM2)"), "包含证明", "in tree of", "树中"),
+                ("zh", ("包含证明", "检查点签名 (SM2)"), "inclusion proof", "树中", "in tree of")):
             anonymous.get(f"/evidence/verify?lang={lang}")  # the language is kept in a cookie
             page = anonymous.post("/evidence/verify", data={"csrf_token": token},
                                   files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)}).text
-            checks = [re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0])
-                      for row in page.split('class="list verify-checks"', 1)[1].split("</tbody>", 1)[0].split("<tr><td>")[1:]]
+            rows = page.split('class="list verify-checks"', 1)[1].split("</tbody>", 1)[0].split("<tr><td>")[1:]
+            checks = [re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0]) for row in rows]
+            details = [re.sub(r"<[^>]+>", "", row.split("</td>")[2]) for row in rows]
             assert all(n in checks for n in names) and not any(other in c for c in checks), (lang, checks)
+            assert any(detail in d for d in details) and not any(other_detail in d or " / " in d for d in details), \
+                (lang, details)
         wrong = anonymous.post("/evidence/verify", data={"csrf_token": token},
                                files={"certificate": ("cert.pdf", pdf), "file": ("other.pdf", DOC + b"!")})
-        assert '核验未通过' in wrong.text and "≠ certified" in wrong.text
+        assert '核验未通过' in wrong.text and "≠ 证书所载" in wrong.text and "certified" not in wrong.text
         pasted = anonymous.post("/evidence/verify", files={"certificate": ("c.pdf", pdf)},
                                 data={"csrf_token": token, "digest": digest_bytes(DOC).sha256.upper()})
         assert '核验通过' in pasted.text

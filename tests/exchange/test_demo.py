@@ -46,6 +46,9 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
             == made["dormant_approved"]
         for model in (Listing, Need, OpenLicence, DormantPatent, Case):
             assert s.scalar(select(func.count()).select_from(model).where(model.synthetic.is_(False))) == 0
+        # the needs say what they seek in both languages, labelled by their flag, not by a mark in their text
+        needs = s.scalars(select(Need)).all()
+        assert needs and all(n.title_en and n.text_en and "合成" not in n.text for n in needs)
         assert s.scalar(select(func.count()).select_from(OpenLicence).where(OpenLicence.state == "published")) \
             == made["open_licences"]
     # the hall's activity: a running auction, a sold one whose close opened the deal, a licence taken and recorded
@@ -86,6 +89,11 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
         assert buyer is not None and deal is not None and buyer.org_id == deal.counterparty_org_id
         assert personas["demo_buyer"][2] == s.get(Organization, buyer.org_id).name  # type: ignore[union-attr]
         assert authenticate(s, "demo_buyer", "Demo-admin-pw-7", "127.0.0.1").username == "demo_buyer"
+        # a university signs in too: the tech-transfer office of the first demo university (its inventory, listing)
+        university = s.scalar(select(User).where(User.username == "demo_university"))
+        office = s.scalar(select(User).where(User.username == "dormant_demo_00_office"))
+        assert university is not None and office is not None and university.org_id == office.org_id
+        assert personas["demo_university"][2] == s.get(Organization, office.org_id).name  # type: ignore[union-attr]
     again = seed(engine, snapshot, procedures, count=6)  # idempotent: the same enterprises are not made twice
     assert again["enterprises"] == 0 and again["universities"] == 0 and again["auctions_running"] == 0
     assert again["licences_taken"] == 0

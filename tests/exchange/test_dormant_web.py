@@ -49,6 +49,14 @@ def test_a_university_takes_its_inventory_and_grades_from_it(env: WebEnv, client
     data = client.get("/api/v1/exchange/dormant").json()
     assert [(p["institution"], p["inventoried"], p["activated"]) for p in data["progress"]] == [(UNIVERSITY, 3, 0)]
     assert len(data["items"]) == 3 and {i["state"] for i in data["items"]} == {"inventoried"}
+    # graded with an application field that names a 战略性新兴产业 category: English pages name it in English
+    r = post(client, "/procedures/exchange.dormant/new", {
+        "patent_number": number, "prospect": "高", "application_field": "新能源", "willingness": "愿意转化",
+        "college": "材料学院", "note": ""}, page=f"/procedures/exchange.dormant/new?patent_number={number}")
+    assert r.status_code == 303, r.text[:2000]
+    row = client.get("/exchange/dormant?lang=en").text.split(f"{number}</small>", 1)[1].split("</tr>", 1)[0]
+    assert "New energy" in row and "新能源" not in row, row
+    assert "新能源 · " in client.get("/exchange/dormant?lang=zh").text
 
 
 def test_who_sees_the_inventory(env: WebEnv, client: TestClient) -> None:

@@ -71,6 +71,7 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     # the payment schedule is a declared choice: its label in the page's language (it showed 按年支付)
     english = client.get("/exchange/open-licences", params={"lang": "en"}).text
     assert "Yearly payments" in english and "按年支付" not in english
+    assert f"{number(1)} · Invention</small>" in english  # the patent's kind as the other pages label it
     assert "Yearly payments" in client.get(f"/exchange/open-licences/{declaration_id}", params={"lang": "en"}).text
     assert "按年支付" in client.get("/exchange/open-licences", params={"lang": "zh"}).text
     for query, found in (("q=锂离子", True), ("q=图像处理", False), ("q=TI%3D负极", True), ("ipc=H01M", True),
@@ -242,6 +243,27 @@ def test_the_needs_table_names_the_region_and_aligns_the_budget(env: WebEnv, cli
         assert re.search(r'<td class="num">2,000,000\.00</td>', body), body
 
 
+def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, client: TestClient) -> None:
+    """English pages show a need's English title and description where the poster gave them, and its industry
+    under the English name of the 战略性新兴产业 category it names; Chinese pages the Chinese."""
+    login_as(client, env.engine, "ent2_user")
+    fields = {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源", "budget": "", "region": ""}
+    too_long = post(client, "/exchange/needs", {**fields, "title_en": "x" * 301}, page="/exchange/needs")
+    assert too_long.status_code == 422 and 'id="n-title_en-error"' in too_long.text
+    r = post(client, "/exchange/needs", {**fields, "title_en": "Solid electrolytes",
+                                         "text_en": "We need solid-state battery electrolyte technology"},
+             page="/exchange/needs")
+    assert r.status_code == 303
+    post(client, "/exchange/needs", {**fields, "title": "只有中文的需求", "text": "只写了中文", "industry": "材料"},
+         page="/exchange/needs")
+    english = client.get("/exchange/needs?lang=en").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert "Solid electrolytes" in english and "We need solid-state battery electrolyte technology" in english
+    assert "固态电解质" not in english and "需要固态电池" not in english and "<td>New energy</td>" in english
+    assert "只有中文的需求" in english and "<td>材料</td>" in english  # what was written in Chinese only is data
+    chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert "固态电解质" in chinese and "Solid electrolytes" not in chinese and "<td>新能源</td>" in chinese
+
+
 def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:
     """锦江区's enterprise files a declaration (not yet published), lists a patent and withdraws it, posts a
     need and closes it: no 武侯区 user — analyst, officer, administrator, enterprise — sees any of it,
@@ -389,6 +411,10 @@ def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, 
     login_as(client, env.engine, "ent2_user")
     deals = client.get("/exchange/deals").text
     assert f'href="{case}"' in deals and f'href="/cases/{cases[1]}"' not in deals
+    # the kind of deal is a declared choice: its label in the page's language (English pages showed 转让)
+    english = client.get("/exchange/deals", params={"lang": "en"}).text.split('<table', 1)[1]
+    assert "转让" not in english and "Assignment" in english, english[:1500]
+    client.get("/exchange/deals", params={"lang": "zh"})
     assert client.get(f"/cases/{cases[1]}").status_code == 404
     for user in ("ent3_user", "jinjiang", "jinjiang_officer", "cd_bank"):
         login_as(client, env.engine, user)

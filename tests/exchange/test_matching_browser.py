@@ -54,6 +54,10 @@ def test_a_need_shows_its_explained_matches(page, env: WebEnv, artifacts_dir: Pa
     first = page.inner_text("#matches tbody tr:first-child")
     assert "× 0.6 =" in first and "H01M" in first and "负极" in first
     page.screenshot(path=str(artifacts_dir / "exchange-matches.png"), full_page=True)
+    assert "锦江区" in page.inner_text("#need-summary") and "510104" not in page.inner_text("#need-summary")
+    page.goto(f"/exchange/needs/{need_id}/matches?lang=en")  # the need's region named, its industry in English
+    summary = page.inner_text("#need-summary")
+    assert "Jinjiang District" in summary and "New energy" in summary and "510104" not in summary
 
 
 def test_a_deal_registered_through_its_form(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

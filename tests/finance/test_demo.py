@@ -38,6 +38,10 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.synthetic.is_(False))) == 0
             assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+            # labelled by the flag (a badge in the page's language), not inside the stored names and titles
+            banks = s.scalars(select(Organization).where(Organization.kind == OrgKind.BANK)).all()
+            assert banks and all("合成" not in b.name and "ynthetic" not in (b.name_en or "") for b in banks)
+            assert all("合成" not in t for t in s.scalars(select(Case.title)))
             # the bank finds the confirmation it is to give on its to-do list; nothing awaits the officers yet
             city = s.scalar(select(Organization).where(Organization.region_code == "510100",
                                                        Organization.kind == OrgKind.CITY))
@@ -51,6 +55,14 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
                 assert all(i["synthetic"] for i in items)
         assert states == {"demo_bank_1": ["Awaiting the pledgee's confirmation"], "demo_finance_officer": [],
                           "finance_demo_window": []}
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            # the first bank has the city's whitelist to read (pushed by the demo officer); another bank has none
+            from zhichan.finance import whitelist
+
+            for username, count in (("demo_bank_1", 1), ("demo_bank_2", 0)):
+                bank_user = s.scalar(select(User).where(User.username == username))
+                lists = whitelist.lists(s, scope_for_user(s, bank_user))
+                assert len(lists) == count, username
         with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "registered")) == made[
                 "registrations"]

@@ -50,6 +50,11 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
 
         login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
         assert str(case_id) in client.get("/todo").text
+        # the case is titled in the page's language from its filing (it showed its first fields, or 质押登记 in English)
+        assert "质押登记 · 2 项权利 · 担保 5,000,000 元" in client.get("/todo").text
+        english = client.get(f"/cases/{case_id}", params={"lang": "en"}).text
+        assert "Pledge registration · 2 rights · securing 5,000,000 yuan" in english and "质押登记" not in english
+        client.get("/todo", params={"lang": "zh"})
         # a synthetic case says so in the to-do list and on its page; a real one does not
         assert "badge synthetic small" not in client.get("/todo").text
         assert 'id="case-synthetic"' not in client.get(f"/cases/{case_id}").text

@@ -41,6 +41,13 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
         assert s.scalar(select(func.count()).where(Dispute.published_on.is_not(None))) >= 1
         assert all(t.startswith("【合成】") for t in s.scalars(select(Case.title).where(
             Case.procedure == "protection.complaint")))
+        # labelled by the flag and the title's mark (a badge), not inside the filings' and steps' values
+        from zhichan.procedures.models import Step
+
+        # (the parties here are the test corpus's 合成企业…: data)
+        marks = ("（合成", "合成演示", "合成展会", "合成电商")
+        assert not any(m in f for f in s.scalars(select(Case.fields)) for m in marks)
+        assert not any(m in f for f in s.scalars(select(Step.fields)) for m in marks)
         # every simplified case was decided before its limit (a stopped clock never passed its deadline)
         late = s.scalar(select(func.count()).select_from(CaseClock).where(
             CaseClock.name == "simplified", CaseClock.status == "stopped",

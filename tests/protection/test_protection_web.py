@@ -245,6 +245,24 @@ def test_case_titles_join_the_parties_in_the_page_language(env: WebEnv) -> None:
     assert stored == {p: t["zh"] for p, t in titles.items()}
 
 
+def test_a_complaint_is_titled_by_its_filer_and_an_anonymous_report_in_the_page_language(env: WebEnv) -> None:
+    """A complaint reads "filer · patent"; an anonymous report "匿名举报 · patent" / "Anonymous report · patent" (it was
+    stored as the form's first fields, 举报 · , and the demo's 匿名举报 showed on English pages)."""
+    anon = env.client()
+    office = wuhou_office(anon)
+    assert file(anon, complaint(env, handling_org=office, kind="举报", reporter="", contact="")).status_code == 201  # type: ignore[attr-defined]
+    assert file(anon, complaint(env, handling_org=office)).status_code == 201  # type: ignore[attr-defined]
+    with Session(env.engine) as s:
+        report, named = s.scalars(select(Case.id).where(Case.procedure == "protection.complaint").order_by(Case.id)).all()
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    number = env.numbers["wuhou"]
+    for case_id, lang, title in ((report, "en", f"Anonymous report · {number}"), (report, "zh", f"匿名举报 · {number}"),
+                                 (named, "en", f"{WUHOU_ENTERPRISE} · {number}")):
+        assert officer.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()["case"]["title"] == title
+        assert title in officer.get(f"/cases/{case_id}", params={"lang": lang}).text.split("</h1>")[0], (lang, title)
+
+
 def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> None:
     """The history named the filer of the public form 公众（网上投诉举报） on English pages too."""
     from sqlalchemy import select

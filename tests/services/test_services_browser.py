@@ -36,8 +36,9 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     page.fill("#start-contact", "王五 028-12345678")
     page.set_input_files("#start-doc0", str(form_file))
     page.click("#start-submit")
-    page.wait_for_url("**/cases/*")
+    page.wait_for_url("**/services/applications/*")  # the application's own progress page
     case_id = page.url.rsplit("/", 1)[1]
+    assert page.inner_text("#application-state") == "已提交"
     page.goto("/services/applications")
     assert "已提交" in page.inner_text("#applications")
     page.click("#logout")
@@ -46,7 +47,9 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     sign_in(page, "wuhou_officer")
     page.goto("/todo")
     page.click("#todo a")
-    page.wait_for_url(f"**/cases/{case_id}")
+    page.wait_for_url(f"**/services/applications/{case_id}")
+    page.click("#step-accept")  # acceptance is taken on the case page
+    page.wait_for_url(f"**/cases/{case_id}#action-accept")
     page.click("#action-accept")
     page.click("#submit-accept")
     page.wait_for_selector("#case-state:has-text('已受理')")

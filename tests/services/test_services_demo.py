@@ -41,6 +41,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
         assert all(t.startswith("【合成】") for t in s.scalars(select(Case.title)))
+        # the mark is the title's (shown as a badge); the filings' values carry none (English pages showed （合成）)
+        assert not any("（合成" in f for f in s.scalars(select(Case.fields)))
         procedures_made = set(s.scalars(select(Case.procedure).distinct()))
         assert {"services.search_service", "services.priority_exam", "services.preexam_filing",
                 "services.preexam_case"} <= procedures_made

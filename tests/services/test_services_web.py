@@ -135,6 +135,65 @@ def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClien
     assert client.get(f"/services/applications/{case_id}").status_code == 200
 
 
+def test_every_link_to_an_application_leads_to_its_progress_page(env: WebEnv, client: TestClient) -> None:
+    """A submitted application opens its own progress page, not the generic case page; the to-do (page and API)
+    leads there too; the case page leads back; the enterprise reads the office's notices and its own next step
+    (a cure) on the progress page, in the page's language."""
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    r = client.post(f"/procedures/{SEARCH}/new", follow_redirects=False,
+                    data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池", "purpose": "专利布局",
+                          "contact": "王五 028-12345678"}, files={"doc0": ("申请表.pdf", PDF, "application/pdf")})
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/services/applications/"), location
+    case_id = int(location.rsplit("/", 1)[1])
+    assert f'href="/services/applications/{case_id}"' in client.get("/services/applications").text
+    login_as(client, env.engine, "wuhou_officer")
+    todo = client.get("/todo").text
+    assert f'href="/services/applications/{case_id}"' in todo and f'href="/cases/{case_id}"' not in todo
+    item = next(i for i in client.get("/api/v1/todo").json()["items"] if i["id"] == case_id)
+    assert item["url"] == f"/services/applications/{case_id}"
+    case_page = client.get(f"/cases/{case_id}").text  # the generic page of the same case leads back
+    assert 'id="application-page-link">查看申请办理进度</a>' in case_page
+    assert f'href="/services/applications/{case_id}"' in case_page
+    token = csrf_from(case_page)
+    assert client.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "1",
+                                                                    "items": "申请表缺少盖章"},
+                       follow_redirects=False).status_code == 303
+    login_as(client, env.engine, "ent_user")
+    page = client.get(f"/services/applications/{case_id}").text
+    assert "请按通知一次性补正材料" in page  # the office's notice
+    assert f'<a href="/cases/{case_id}#action-cure" id="step-cure">补正材料</a>' in page  # its own next step
+    english = client.get(f"/services/applications/{case_id}", params={"lang": "en"}).text
+    assert "Please cure the listed items" in english and ">Cure</a>" in english and "补正" not in english
+
+
+def test_the_enterprises_home_leads_to_its_applications(env: WebEnv, client: TestClient) -> None:
+    """An enterprise's own home page lists its latest service applications, each leading to its progress page; with
+    none it says so and where to apply; another enterprise's page (seen by an officer) carries no such list."""
+    login_as(client, env.engine, "ent_user")
+    home = client.get("/enterprise")
+    assert 'id="home-applications-none"' in home.text and 'href="/services"' in home.text
+    assert 'id="applications-empty"' in client.get("/services/applications").text
+    english = client.get("/enterprise", params={"lang": "en"}).text
+    assert "No service application yet" in english
+    client.get("/enterprise", params={"lang": "zh"})
+    token = csrf_from(client.get(f"/procedures/{SEARCH}/new").text)
+    r = client.post(f"/procedures/{SEARCH}/new", follow_redirects=False,
+                    data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池", "purpose": "专利布局",
+                          "contact": "王五 028-12345678"}, files={"doc0": ("申请表.pdf", PDF, "application/pdf")})
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    home = client.get("/enterprise").text
+    panel = home.split('id="home-applications"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/services/applications/{case_id}"' in panel and "已提交" in panel and "专利信息检索分析服务" in panel
+    login_as(client, env.engine, "wuhou_officer")
+    assert "辖区内尚无" not in client.get("/services/applications").text  # the district has one
+    login_as(client, env.engine, "cd_leader")  # a bureau reads the enterprise's portfolio, not its own list
+    page = client.get(f"/enterprises/{WUHOU_ENTERPRISE}")
+    assert page.status_code == 200 and "home-applications" not in page.text
+
+
 def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "root")
     token = csrf_from(client.get("/services/priority/quotas?year=2026").text)

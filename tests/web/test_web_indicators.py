@@ -242,6 +242,6 @@ def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
     assert data["trend"] == [{"year": 2015, "applications": 1}, {"year": 2016, "applications": 0},
                              {"year": 2017, "applications": 0}, {"year": 2018, "applications": 2}]
     spec = charts.line("t", data["trend"], x="year", y="applications", title="").spec()
-    assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1, "tickCount": 2}
+    assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1, "tickCount": 2}
     rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="").spec()
     assert "format" not in rates["encoding"]["y"].get("axis", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -85,6 +86,12 @@ def test_cockpit_city_level_with_map_and_drilldown(client, env):
     codes = {c["code"]: c["valid_inventions"] for c in data["overview"]["children"]}
     assert codes["510107"] == 12 and codes["510104"] == 6
     assert data["charts"]["map"]["data"]["url"] == "/geo/510100.json"
+    # the ranking counts patents: whole-number ticks only (it showed 0.2 steps on a small area)
+    ranking = data["charts"]["ranking"]
+    ranking = ranking.get("spec", ranking)
+    assert ranking["encoding"]["x"]["axis"] == {"format": ",d", "tickMinStep": 1, "tickCount": 5}
+    map_spec = data["charts"]["map"].get("spec", data["charts"]["map"])  # and so does the map's colour legend
+    assert json.dumps(map_spec).count('"legend": {"format": ",d", "tickMinStep": 1}') == 1
     r = client.get("/cockpit", params={"region": "510107"})
     assert r.status_code == 200 and "武侯区" in r.text and 'id="cockpit-up"' in r.text
     assert client.get("/geo/510100.json").json()["type"] == "FeatureCollection"

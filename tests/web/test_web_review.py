@@ -178,7 +178,8 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
     a twelve-character company name."""
     sign_in(page, "wuhou_officer")
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/cockpit?region=510107", "/services", "/protection/cases", "/search?q=电池", "/todo"):
+    # the certificate check: its digest field (70 characters) and the log key's fingerprint widened it to 568 px
+    for path in ("/cockpit?region=510107", "/services", "/protection/cases", "/search?q=电池", "/todo", "/evidence/verify"):
         for lang in ("zh", "en"):
             page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
             page.wait_for_load_state("networkidle")
@@ -192,6 +193,10 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
             if path.startswith("/cockpit"):  # two key figures a row, not one half-empty row each
                 tops = page.evaluate("[...document.querySelectorAll('.kpis .kpi')].slice(0, 2).map(k => k.getBoundingClientRect().top)")
                 assert len(tops) == 2 and tops[0] == tops[1], tops
+            # the header's language switch and sign-out read on one line (中文 stood one character a line)
+            lines = """['lang-switch', 'logout'].map(i => { const r = document.createRange();
+                r.selectNodeContents(document.getElementById(i)); return new Set([...r.getClientRects()].map(c => c.top)).size; })"""
+            assert page.evaluate(lines) == [1, 1], (path, lang, page.evaluate(lines))
             # a badge (a state, 合成数据) reads whole: in a narrow column 已提交 stood one character a line
             assert page.evaluate("[...document.querySelectorAll('.badge')].every(b => getComputedStyle(b).whiteSpace === 'nowrap')")
     page.set_viewport_size({"width": 1280, "height": 900})

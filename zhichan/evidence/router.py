@@ -86,7 +86,8 @@ def verify_upload(
         if digest is not None:
             fields = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
             same = digest in (fields.get("sm3"), fields.get("sha256"))
-            report.add("摘要 / digest", same, digest if same else f"{digest} is not the certified file's digest")
+            report.add("摘要 / digest", same,
+                       digest if same else f"{digest} 不是证书所证文件的摘要 / {digest} is not the certified file's digest")
         return {"mode": "certificate", "reports": [(cert.index, report)], "found": True}
     wanted = file_digest.sm3 if file_digest else digest
     if wanted is None:

@@ -43,9 +43,13 @@ from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.reference.sei import SEI_LEVEL1, sei_name
 
 OFFICER = "exchange_demo_officer"
-INDUSTRIES = ("新能源", "新材料", "新一代信息技术", "高端装备", "生物医药", "节能环保")
+#: the demo's industries: 战略性新兴产业 categories (codes of zhichan.reference.sei), so pages name them in their
+#: language (新能源 / New energy)
+INDUSTRY_CODES = ("6", "3", "1", "2", "4", "7")
+INDUSTRIES = tuple(SEI_LEVEL1[code].removesuffix("产业") for code in INDUSTRY_CODES)
 
 
 def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -107,14 +111,18 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             with session_scope(engine) as s:
                 listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
                                          mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
-                                         description=f"合成演示挂牌：{title}", pledgee_consent=False, now=now)
+                                         description=f"技术转让：{title}", pledgee_consent=False, now=now)
                 sellers.append((scope, listing.id))
             made["listings"] += 1
         except ZhichanError:
             made["skipped"] += 1
         with session_scope(engine) as s:
+            # flagged synthetic (the pages' badge), in both languages: the product shows the English form on English pages
+            code = INDUSTRY_CODES[i % len(INDUSTRY_CODES)]
             post_need(s, scope, title=f"寻求{INDUSTRIES[i % len(INDUSTRIES)]}领域合作技术",
-                      text=f"合成演示需求：希望引进与“{patents[-1][1]}”相关的技术，开展联合开发。",
+                      text=f"希望引进与“{patents[-1][1]}”相关的技术，开展联合开发。",
+                      title_en=f"Seeking partner technology: {sei_name(code, 'en')}",
+                      text_en=f"We wish to bring in technology related to “{patents[-1][1]}” and develop it jointly.",
                       industry=INDUSTRIES[i % len(INDUSTRIES)], budget=str(500_000 * (1 + i % 4)), region="",
                       now=now, synthetic=True)
         made["needs"] += 1
@@ -123,7 +131,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         today = china_date(now)
         fields = {"patent_number": patents[-1][0], "patentee": party, "fee_method": "按净销售额提成",
                   "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
-                  "fee_note": "合成演示：按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
+                  "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
                   "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
                   "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
         try:
@@ -263,7 +271,7 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
         for i, number in enumerate(numbers):
             fields = {"patent_number": number, "prospect": ("高", "中", "低")[i % 3], "application_field":
                       INDUSTRIES[i % len(INDUSTRIES)], "willingness": ("愿意转化", "视条件转化")[i % 2],
-                      "college": "合成演示学院", "note": "合成演示自评"}
+                      "college": "机械工程学院", "note": "自评：技术成熟，可许可实施"}
             with session_scope(engine) as s:
                 case = procedures.start(s, who("inventor"), DORMANT, fields=fields, now=now)
             made["dormant_graded"] += 1
@@ -271,14 +279,14 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
                 continue
             for version, (event, role) in enumerate((("college_approve", "college"), ("university_approve", "office")), 1):
                 with session_scope(engine) as s:
-                    procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "合成演示：同意"},
+                    procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "同意"},
                                    now=now)
             made["dormant_approved"] += 1
             if i == 0:
                 try:
                     with session_scope(engine) as s:
                         create_listing(s, who("office"), snapshot, asset_kind="patent", number=number, mode="sale",
-                                       price="", description="合成演示：转化资源库专利挂牌", pledgee_consent=False, now=now)
+                                       price="", description="转化资源库专利挂牌", pledgee_consent=False, now=now)
                 except ZhichanError:
                     pass
     return made

@@ -341,12 +341,15 @@ def value_indicators(access: Any, snapshot: Snapshot | None, number: str, on: dt
 # -- needs ---------------------------------------------------------------------------------------
 
 def post_need(session: Session, scope: Scope, *, title: str, text: str, industry: str, budget: str, region: str,
-              now: dt.datetime, synthetic: bool = False) -> Need:
+              now: dt.datetime, synthetic: bool = False, title_en: str = "", text_en: str = "") -> Need:
+    """A need; ``title_en`` and ``text_en`` (optional) are its title and description in English."""
     org = _org(session, scope)
     errors: dict[str, str] = {}
-    for name, value, limit in (("title", title, 300), ("text", text, 5000), ("industry", industry, 100)):
+    for name, value, limit in (("title", title, 300), ("text", text, 5000), ("industry", industry, 100),
+                               ("title_en", title_en, 300), ("text_en", text_en, 5000)):
         if not value.strip():
-            errors[name] = "必填 / required"
+            if not name.endswith("_en"):
+                errors[name] = "必填 / required"
         elif len(value) > limit:
             errors[name] = f"不超过 {limit} 字 / at most {limit} characters"
     try:
@@ -362,7 +365,8 @@ def post_need(session: Session, scope: Scope, *, title: str, text: str, industry
             errors["region"] = "行政区划代码应为 2、4 或 6 位数字 / a region code has 2, 4 or 6 digits"
     if errors:
         raise FormError(errors)
-    need = Need(title=title.strip(), text=text.strip(), industry=industry.strip(), budget_yuan=budget_yuan,
+    need = Need(title=title.strip(), text=text.strip(), title_en=title_en.strip() or None, text_en=text_en.strip() or None,
+                industry=industry.strip(), budget_yuan=budget_yuan,
                 region_code=code, state="open", org_id=org.id, org_path=org.path, party_key=scope.party_key,
                 poster=org.name, synthetic=synthetic, created_at=now)
     session.add(need)

@@ -367,7 +367,7 @@ def dormant_page(request: Request, scope: Scope = ScopeDep, session: Session = D
                  added: int | None = Query(None, ge=0, le=MAX_INT)) -> Response:
     """The institution's inventory and its progress (an officer: the area's institutions)."""
     scope.require_authenticated()
-    return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, state=state), "errors": {},
+    return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, state=state, lang=lang(request)), "errors": {},
                                                      "values": {}, "found": found, "added": added})
 
 
@@ -377,7 +377,7 @@ def api_dormant(request: Request, scope: Scope = ScopeDep, session: Session = Db
     """存量专利盘活: progress per institution (inventoried, graded, approved into the 转化资源库, listed,
     activated) and the inventory — an institution's own, an officer's area's."""
     scope.require_authenticated()
-    return fast_json(views.dormant_view(session, scope, state=state))
+    return fast_json(views.dormant_view(session, scope, state=state, lang=lang(request)))
 
 
 @router.post("/exchange/dormant/inventory", include_in_schema=False)
@@ -393,7 +393,7 @@ async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: 
                                         now=utcnow())
     except FormError as exc:
         session.rollback()
-        return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope), "errors": exc.errors,
+        return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, lang=lang(request)), "errors": exc.errors,
                                                          "values": fields, "found": None, "added": None}, status=422)
     session.commit()
     return RedirectResponse(f"/exchange/dormant?found={counts['found']}&added={counts['added']}", status_code=303)
@@ -403,7 +403,7 @@ async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: 
 
 @router.get("/exchange/needs", include_in_schema=False)
 def needs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": {}, "values": {}})
+    return render(request, "exchange/needs.html", {**views.needs_view(session, scope, lang(request)), "errors": {}, "values": {}})
 
 
 @router.post("/exchange/needs", include_in_schema=False)
@@ -414,10 +414,11 @@ async def need_submit(request: Request, scope: Scope = ScopeDep, session: Sessio
         fields, _ = await _fields(request)
         listings.post_need(session, scope, title=fields.get("title", ""), text=fields.get("text", ""),
                            industry=fields.get("industry", ""), budget=fields.get("budget", ""),
-                           region=fields.get("region", ""), now=utcnow())
+                           region=fields.get("region", ""), now=utcnow(), title_en=fields.get("title_en", ""),
+                           text_en=fields.get("text_en", ""))
     except FormError as exc:
         session.rollback()
-        return render(request, "exchange/needs.html", {**views.needs_view(session, scope), "errors": exc.errors,
+        return render(request, "exchange/needs.html", {**views.needs_view(session, scope, lang(request)), "errors": exc.errors,
                                                        "values": fields}, status=422)
     session.commit()
     return RedirectResponse("/exchange/needs", status_code=303)

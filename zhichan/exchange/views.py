@@ -22,8 +22,8 @@ from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
 from zhichan.web.labels import coded
 
-KIND_LABELS = {"invention": ("发明", "invention"), "utility_model": ("实用新型", "utility model"),
-               "design": ("外观设计", "design")}
+KIND_LABELS = {"invention": ("发明", "Invention"), "utility_model": ("实用新型", "Utility model"),
+               "design": ("外观设计", "Design")}
 FEE_METHODS_EN = {"fixed": "fixed fee", "sales_royalty": "royalty on net sales", "profit_royalty": "royalty on profit"}
 
 
@@ -194,11 +194,32 @@ def _masked(name: str) -> str:
     return (name[:2] + "＊＊＊") if len(name) > 2 else "＊＊＊"
 
 
-def needs_view(session: Session, scope: Scope) -> dict[str, Any]:
+def industry_name(industry: str, lang: str) -> str:
+    """An industry as typed; on English pages the English name of the 战略性新兴产业 category it names (``新能源产业``
+    or ``新能源`` → "New energy"), any other text as it is (data)."""
+    from zhichan.reference.sei import SEI_LEVEL1, sei_name
+
+    text = industry.strip()
+    if lang != "en":
+        return industry  # as the poster wrote it
+    for code, name in SEI_LEVEL1.items():
+        if text in (name, name.removesuffix("产业")):
+            return sei_name(code, lang)
+    return industry
+
+
+def _need(n: Need, lang: str) -> dict[str, Any]:
+    """A need as its pages show it: English pages its English title and description where the poster gave them."""
+    english = lang == "en"
+    return {"id": n.id, "title": (n.title_en if english and n.title_en else n.title),
+            "text": (n.text_en if english and n.text_en else n.text), "industry": industry_name(n.industry, lang),
+            "budget_yuan": n.budget_yuan, "region_code": n.region_code, "poster": n.poster, "state": n.state,
+            "created_at": n.created_at, "synthetic": n.synthetic}
+
+
+def needs_view(session: Session, scope: Scope, lang: str = "zh") -> dict[str, Any]:
     rows = listings.list_needs(session, scope)
-    return {"items": [{"id": n.id, "title": n.title, "text": n.text, "industry": n.industry, "budget_yuan": n.budget_yuan,
-                       "region_code": n.region_code, "poster": n.poster, "state": n.state, "created_at": n.created_at,
-                       "own": manages(scope, n), "synthetic": n.synthetic} for n in rows],
+    return {"items": [{**_need(n, lang), "own": manages(scope, n)} for n in rows],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
@@ -208,9 +229,7 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
 
     need = listings.get_need(session, scope, need_id)
     matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
-    return {"need": {"id": need.id, "title": need.title, "text": need.text, "industry": need.industry,
-                     "region_code": need.region_code, "poster": need.poster},
-            "matches": matches}
+    return {"need": _need(need, lang), "matches": matches}
 
 
 def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
@@ -227,7 +246,7 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
             "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
-def dormant_view(session: Session, scope: Scope, *, state: str = "") -> dict[str, Any]:
+def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str = "zh") -> dict[str, Any]:
     """存量专利盘活: progress per institution and the inventory (an institution's own; an officer's area's)."""
     from zhichan.exchange import dormant
 
@@ -236,7 +255,8 @@ def dormant_view(session: Session, scope: Scope, *, state: str = "") -> dict[str
     return {"progress": dormant.progress(session, scope), "states": states, "state": state,
             "items": [{"id": r.id, "institution": r.institution, "application_number": r.application_number,
                        "title": r.title, "kind": r.kind, "inventoried_on": r.inventoried_on, "state": r.state,
-                       "case_id": r.case_id, "prospect": r.prospect, "field": r.field, "willingness": r.willingness,
+                       "case_id": r.case_id, "prospect": r.prospect,
+                       "field": industry_name(r.field, lang) if r.field else r.field, "willingness": r.willingness,
                        "college": r.college, "note": r.note, "graded_on": r.graded_on, "approved_on": r.approved_on,
                        "listed_on": r.listed_on, "activated_on": r.activated_on, "activated_by": r.activated_by,
                        "synthetic": r.synthetic} for r in rows],

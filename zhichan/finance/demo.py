@@ -26,6 +26,7 @@ from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.evidence.service import utcnow
 from zhichan.finance import funds as fund_rules
+from zhichan.finance import whitelist
 from zhichan.finance.export import export_events
 from zhichan.finance.models import Loan, Pledge
 from zhichan.finance.service import PROCEDURE, PledgeRules
@@ -39,9 +40,11 @@ from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
-BANKS = ("（合成）蓉城科创银行", "（合成）天府知识产权银行", "（合成）锦城商业银行")
+#: invented banks; their pledges are flagged synthetic and shown with the badge in the page's language, so the names
+#: carry no mark of their own (a stored （合成） showed inside the name on English pages)
+BANKS = ("蓉城科创银行", "天府知识产权银行", "锦城商业银行")
 #: their English names (English pages show them)
-BANKS_EN = ("(Synthetic) Rongcheng Sci-Tech Bank", "(Synthetic) Tianfu IP Bank", "(Synthetic) Jincheng Commercial Bank")
+BANKS_EN = ("Rongcheng Sci-Tech Bank", "Tianfu IP Bank", "Jincheng Commercial Bank")
 MARK = "（合成）"
 #: a one-page PDF standing in for the application form and the contract (synthetic)
 PAPER = b"%PDF-1.4\n% synthetic demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -133,7 +136,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
                   "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
         try:
             with session_scope(engine) as s:
-                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=f"{MARK}质押登记", now=when,
+                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title="质押登记", now=when,
                                      uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
                 _synthetic(s, case["id"])
         except ZhichanError:
@@ -155,10 +158,24 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             made += 1
         else:
             in_progress += 1
+    _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=today)
     loans = _seed_funds(engine, officer_id=officer, rng=rng)
     with session_scope(engine) as s:
         exported = export_events(s, store)
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
+
+
+def _seed_whitelist(engine: Engine, snapshot: Snapshot, *, officer_id: int, bank_name: str, on: dt.date) -> None:
+    """The city's whitelist of enterprises holding high-value inventions, built from the (synthetic) corpus as an
+    officer builds it and pushed to the first bank, so that ``demo_bank`` has a list to read and answer."""
+    with session_scope(engine) as s:
+        officer = s.get(User, officer_id)
+        bank = s.scalar(select(Organization).where(Organization.name == bank_name, Organization.kind == OrgKind.BANK))
+        if officer is None or bank is None:
+            return
+        scope = scope_for_user(s, officer)
+        row = whitelist.build(s, scope, snapshot, title="成都市高价值发明专利企业白名单", min_high_value=1, as_of=on)
+        whitelist.push(s, scope, row.id, [bank.id])
 
 
 def _synthetic(session: Session, case_id: int) -> None:

@@ -91,7 +91,9 @@ def map_chart(
                                                                  ["name", "valid_inventions"]))
         .transform_calculate(valid_inventions="datum.valid_inventions || 0", name="datum.name || datum.properties.name")
         .encode(
-            color=alt.Color("valid_inventions:Q", title=metric, scale=alt.Scale(scheme="blues")),
+            # a count: whole-number legend labels (0, 1, 2 — not 0.5 steps on a small area)
+            color=alt.Color("valid_inventions:Q", title=metric, scale=alt.Scale(scheme="blues"),
+                            legend=alt.Legend(format=",d", tickMinStep=1)),
             tooltip=[alt.Tooltip("name:N"), alt.Tooltip("valid_inventions:Q", title=metric)],
         )
     )

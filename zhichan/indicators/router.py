@@ -161,14 +161,18 @@ def own_enterprise(scope: Scope = ScopeDep) -> Response:
 @router.get("/enterprises/{party_key}")
 def enterprise_page(
     request: Request, party_key: str, page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep,
-    access: CorpusAccess = CorpusDep,
+    access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
     data = portal.enterprise_portfolio(access, scope, party_key, page=page)
+    # its own home: what it has under way in the domains (its service applications), above its portfolio
+    own = scope.role == Role.ENTERPRISE_USER and scope.party_key == party_key
+    panels = [p for d in request.app.state.domains if own and d.home_panel
+              for p in [d.home_panel(request, session, scope)] if p is not None]
     from zhichan.reports import charts as rc
 
     trend = rc.line("enterprise_trend", data["trend"], x="year", y="applications", title="", width=420, height=180,
                     x_title=translate(lang(request), "field.year"), y_title=translate(lang(request), "field.applications"))
-    return render(request, "indicators/enterprise.html", {"d": data, "trend_spec": trend.spec()})
+    return render(request, "indicators/enterprise.html", {"d": data, "trend_spec": trend.spec(), "panels": panels})
 
 
 

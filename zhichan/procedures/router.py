@@ -19,7 +19,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures import views
 from zhichan.procedures.service import FormError, ProcedureService, Upload
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, case_url, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -77,9 +77,16 @@ async def read_step_form(request: Request, fields: dict[str, Any]) -> tuple[tupl
 def todo_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
               page: int = Query(1, ge=1, le=10_000), area: bool = False) -> Response:
     scope.require_authenticated()
-    data = views.todo_view(service(request), session, scope, lang(request), page=page, area=area)
+    data = _todo(request, session, scope, page=page, area=area)
     starts = [(d.procedure, d.title(lang(request))) for d in _startable(request, scope)]
     return render(request, "procedures/todo.html", {**data, "starts": starts})
+
+
+def _todo(request: Request, session: Session, scope: Scope, *, page: int, area: bool) -> dict[str, Any]:
+    """The to-do list, each case with the address of its page (a service application's own progress page)."""
+    data = views.todo_view(service(request), session, scope, lang(request), page=page, area=area)
+    domains = request.app.state.domains
+    return {**data, "items": [{**i, "url": case_url(domains, i["code"], i["id"])} for i in data["items"]]}
 
 
 def _startable(request: Request, scope: Scope) -> list[Any]:
@@ -128,7 +135,8 @@ async def start_submit(request: Request, procedure: str, scope: Scope = ScopeDep
         session.rollback()
         return _start_page(request, scope, procedure, errors=exc.errors, values=fields, status=422)
     session.commit()
-    return RedirectResponse(f"/cases/{created['id']}", status_code=303)
+    # the new case's own page: a service application opens its progress page, other cases the case page
+    return RedirectResponse(case_url(request.app.state.domains, procedure, created["id"]), status_code=303)
 
 
 def _case_page(request: Request, scope: Scope, session: Session, case_id: CaseId, *, errors: dict[str, str] | None = None,
@@ -202,7 +210,7 @@ def api_todo(request: Request, scope: Scope = ScopeDep, session: Session = DbDep
     """我的待办: open cases of the caller's organization awaiting a step it may take, nearest deadline
     first; ``area=true``: of the whole area below it (辖区待办)."""
     scope.require_authenticated()
-    return fast_json(views.todo_view(service(request), session, scope, lang(request), page=page, area=area))
+    return fast_json(_todo(request, session, scope, page=page, area=area))
 
 
 @router.get("/api/v1/cases/{case_id}", tags=["procedures"], responses=errors(401, 404, 422))

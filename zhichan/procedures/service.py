@@ -965,7 +965,8 @@ class ProcedureService:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             due = None if r.next_due == NO_DEADLINE else r.next_due
             items.append({
-                "id": r.id, "number": r.number, "title": r.title, "procedure": decl.title, "state": decl.states[r.state].title,
+                "id": r.id, "number": r.number, "title": r.title, "code": r.procedure, "procedure": decl.title,
+                "state": decl.states[r.state].title,
                 # the title in a language: a function of it, like the procedure's and the state's
                 "shown_title": partial(self.case_title, r.procedure, r.title, json.loads(r.fields or "{}")),
                 "next_due": due, "overdue": r.next_office_due < today,

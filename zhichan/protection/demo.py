@@ -156,24 +156,24 @@ class DemoCases:
             opened = self.service.start(s, PUBLIC_FILER, COMPLAINT, now=filed, handling_org_id=office.id,
                                         title=f"{SYNTHETIC}{'匿名举报' if anonymous else holder} · {number}", fields={
                                             "kind": "举报" if anonymous else "投诉", "reporter": "" if anonymous else holder,
-                                            "contact": "" if anonymous else "028-0000000（合成）", "patent_number": number,
+                                            "contact": "" if anonymous else "028-00000000", "patent_number": number,
                                             "respondent": respondent, "target_kind": target_kind,
-                                            "target": f"（合成演示数据）涉嫌侵权{target_kind}", "facts": "（合成演示数据）"})
+                                            "target": f"涉嫌侵权{target_kind}", "facts": "权利人发现被投诉人未经许可实施其专利。"})
         self.made.append(opened["id"])
         clock = Clockwork(rng, filed)
         officer = _officer(office)
         route = _pick(rng, REPORT_ROUTES if anonymous else COMPLAINT_ROUTES)
-        fields: dict[str, Any] = {"note": "（合成）"}
+        fields: dict[str, Any] = {"note": "材料齐全"}
         if route == "to_adjudication":
             known = china_date(filed) - dt.timedelta(days=rng.randint(10, 300))
             fields = {"requester_role": "专利权人", "court_suit": "否", "known_on": known.isoformat(), "continuing": "是"}
         elif route == "to_fast_channel":
-            fields = {"channel": "展会投诉机构" if target_kind == "展会" else "电子商务平台", "note": "（合成）",
-                      "venue": "合成展会" if target_kind == "展会" else "合成电商平台", "booth": f"A-{rng.randint(1, 99)}"}
+            fields = {"channel": "展会投诉机构" if target_kind == "展会" else "电子商务平台", "note": "材料齐全",
+                      "venue": "西部博览会" if target_kind == "展会" else "电商平台", "booth": f"A-{rng.randint(1, 99)}"}
         elif route == "to_police":
-            fields = {"note": "（合成）涉嫌假冒专利", "team": "、".join(rng.sample(NAMES, 2))}
+            fields = {"note": "涉嫌假冒专利", "team": "、".join(rng.sample(NAMES, 2))}
         elif route == "refuse":
-            fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "（合成）"}
+            fields = {"ground": rng.choice(("未提供必要材料", "知道权益受侵害之日起超过三年", "重复投诉举报")), "reasons": "经审查，不符合受理条件。"}
         triaged = rng.randint(1, 6)  # working days after receipt, within the 7 of 第十四条
         self.act(officer, opened, route, clock.later(working_days=triaged), fields)
         with session_scope(self.engine) as s:
@@ -202,7 +202,7 @@ class DemoCases:
             # the admission rules refuse it (e.g. the patent was granted after the request): the officer
             # refuses with the rule's reason, as the page tells a real one to — no request is left pending
             reason = exc.errors["_admission"].split(" / ")[0]  # an officer writes the reasons in Chinese
-            self.act(officer, case, "refuse", decided, {"reasons": f"（合成）{reason}"})
+            self.act(officer, case, "refuse", decided, {"reasons": reason})
             return
         simplified = rng.random() < 0.5
         if simplified:
@@ -215,7 +215,7 @@ class DemoCases:
         self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()},
                  (Upload("doc0", "送达回证（合成）.pdf", placeholder("送达回证")),))
         if fate < 0.1:
-            self.act(officer, case, "withdraw", clock.later(days=rng.randint(2, 10)), {"reason": "（合成）和解撤回"})
+            self.act(officer, case, "withdraw", clock.later(days=rng.randint(2, 10)), {"reason": "和解撤回"})
             return
         self.act(officer, case, "answer", clock.later(days=rng.randint(3, 12) if simplified else rng.randint(8, 14)))
         self.act(officer, case, "forward_answer", clock.later(working_days=2, draw=False))  # 第二十二条: within 5 working days
@@ -231,7 +231,7 @@ class DemoCases:
             self.act(officer, case, "schedule_hearing", noticed, {"hearing_date": hearing.isoformat(), "place": "第一审理庭"})
             clock.now = max(clock.now, dt.datetime(hearing.year, hearing.month, hearing.day, 2))
         self.act(officer, case, "decide", clock.later(working_days=rng.randint(1, 3) if simplified else rng.randint(5, 20)),
-                 {"ruling": "（合成演示数据）被请求人立即停止侵权行为。"})
+                 {"ruling": "被请求人立即停止侵权行为。"})
         self.act(officer, case, "publish", clock.later(working_days=rng.randint(1, 15)),
                  {"url": f"https://ip.example.invalid/decisions/{case['id']}"})
 
@@ -251,7 +251,7 @@ class DemoCases:
         self.act(officer, case, "reply", clock.later(days=rng.randint(2, 12)))
         self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)), {"mediators": "、".join(rng.sample(NAMES, 2))})
         if rng.random() < 0.3:
-            self.act(officer, case, "fail", clock.later(days=rng.randint(7, 40)), {"reason": "（合成）双方分歧较大"})
+            self.act(officer, case, "fail", clock.later(days=rng.randint(7, 40)), {"reason": "双方分歧较大"})
             return
         agreed = clock.later(days=rng.randint(5, 30))
         self.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
@@ -266,7 +266,7 @@ class DemoCases:
             self.act(officer, case, "apply_confirmation", applied,
                      {"court": f"{in_language(office.name, 'zh').removesuffix('知识产权局')}人民法院", "applied_on": china_date(applied).isoformat()})
             ruled = clock.later(days=rng.randint(5, 20))
-            self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"（合成）{case['id']}号",
+            self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"调确字第{case['id']}号",
                                                              "ruled_on": china_date(ruled).isoformat()})
         else:  # the window has run out: the day after its deadline (the engine's, holidays included)
             with session_scope(self.engine) as s:
@@ -292,12 +292,12 @@ class DemoCases:
             self.act(officer, case, "counter_notice", reached, {"reached_on": china_date(reached).isoformat()})
             self.act(officer, case, "holder_acted", clock.later(days=rng.randint(2, 10)), {"where": "本局（行政裁决）"})
         else:
-            self.act(officer, case, "close", clock.later(days=rng.randint(0, 3)), {"note": "（合成）经营者未声明，措施维持"})
+            self.act(officer, case, "close", clock.later(days=rng.randint(0, 3)), {"note": "经营者未声明，措施维持"})
 
     def police(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         rng = self.rng
         self.act(_officer(office, Role.BUREAU_LEADER), case, "approve", clock.later(working_days=rng.randint(1, 2)))
-        self.act(_officer(office), case, "transfer", clock.later(hours=rng.randint(1, 6)), {"police": "公安分局（合成）"},
+        self.act(_officer(office), case, "transfer", clock.later(hours=rng.randint(1, 6)), {"police": "市公安局经济犯罪侦查支队"},
                  (Upload("doc0", "涉嫌犯罪案件移送书（合成）.pdf", placeholder("移送书")),))
         self.act(_officer(office), case, "police_filed", clock.later(days=rng.randint(1, 3)))
         self.act(_officer(office), case, "hand_over", clock.later(days=rng.randint(1, 3)))

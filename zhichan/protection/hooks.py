@@ -37,6 +37,7 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(ENFORCEMENT, EnforcementRules(service))
     service.add_hook(GUIDANCE, GuidanceRules())
     service.add_generator(DISPUTE, documents)
+    service.add_titler(COMPLAINT, titler(COMPLAINT))
     service.add_titler(DISPUTE, titler(DISPUTE))
     service.add_titler(MEDIATION, titler(MEDIATION))
     service.add_generator(MEDIATION, documents)

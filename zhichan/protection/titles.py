@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhichan.protection.service import DISPUTE, MEDIATION
+from zhichan.protection.service import COMPLAINT, DISPUTE, MEDIATION
 from zhichan.web.i18n import translate
 
 #: message keys: the parties of an adjudication (the requester against the respondent) and of a mediation
@@ -20,6 +20,8 @@ JOINED = {DISPUTE: "protection.case_title.against", MEDIATION: "protection.case_
 def case_title(procedure: str, fields: dict[str, Any], lang: str) -> str | None:
     """The title of a ``procedure`` case with these start fields in ``lang``; None where the kind of
     case has no such title or its parties are not both named (the stored title is then shown)."""
+    if procedure == COMPLAINT:
+        return complaint_title(fields, lang)
     key = JOINED.get(procedure)
     requester, respondent = (str(fields.get(k) or "").strip() for k in ("requester", "respondent"))
     if key is None or not requester or not respondent:
@@ -36,3 +38,13 @@ def titler(procedure: str) -> Any:
         return case_title(procedure, fields, lang)
 
     return title
+
+
+def complaint_title(fields: dict[str, Any], lang: str) -> str | None:
+    """A complaint or report: who filed it (匿名举报 / Anonymous report where nobody is named), then the patent —
+    the stored title was "投诉 · 某公司" (the form's first fields) or the demo's 匿名举报, Chinese on English pages."""
+    number = str(fields.get("patent_number") or "").strip()
+    if not number:
+        return None
+    reporter = str(fields.get("reporter") or "").strip()
+    return f"{reporter or translate(lang, 'protection.case_title.anonymous')} · {number}"

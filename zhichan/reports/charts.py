@@ -144,6 +144,20 @@ def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def _value_axis(values: Sequence[Any], **kwargs: Any) -> Any:
+    """The value axis: counts (every value a whole number) get whole-number ticks, never 0.2 or 0.5 — at most one
+    tick per unit, at most five."""
+    import altair as alt
+
+    top = max((v for v in values if isinstance(v, int)), default=0)
+    return alt.Axis(format=",d", tickMinStep=1, tickCount=max(1, min(top, 5)), **kwargs) if _is_count(values) \
+        else alt.Axis(**kwargs)
+
+
+def _is_count(values: Sequence[Any]) -> bool:
+    return all((isinstance(v, int) and not isinstance(v, bool)) or v is None for v in values)
+
+
 def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: str, x_title: str = "",
          y_title: str = "", series_title: str = "", labels: Mapping[str, str] | None = None,
          width: int | None = None, height: int | None = None) -> Chart:
@@ -153,11 +167,7 @@ def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: st
     ys = [y] if isinstance(y, str) else list(y)
     base = _base(rows, title, width, height)
     labels = dict(labels or {})
-    # counts (every value a whole number) get whole-number ticks, never 0.5: at most one tick per unit
-    values = [r.get(k) for r in _jsonable(rows) for k in ys]
-    counts = all(isinstance(v, int) or v is None for v in values)
-    top = max((v for v in values if isinstance(v, int)), default=0)
-    y_axis = alt.Axis(format="d", tickMinStep=1, tickCount=max(1, min(top, 5))) if counts else alt.Axis()
+    y_axis = _value_axis([r.get(k) for r in _jsonable(rows) for k in ys])
     if len(ys) == 1:
         chart = base.mark_line(point=True).encode(
             x=alt.X(f"{x}:O", title=x_title or x),
@@ -194,7 +204,10 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     order = list(dict.fromkeys(str(r[category]) for r in rows))
     cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order,
                                            axis=alt.Axis(labelLimit=260))
-    val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title or value)
+    counted = [r.get(value) for r in _jsonable(rows)]
+    # counts get whole-number ticks (a ranking of 0–3 patents showed 0.2 steps); other values Vega's own axis
+    axis = {"axis": _value_axis(counted)} if _is_count(counted) else {}
+    val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title or value, **axis)
     enc: dict[str, Any] = {"tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")]}
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color_title or None)

@@ -145,8 +145,8 @@ class Demo:
         purposes = ("研发立项", "专利布局", "侵权风险排查", "技术引进")
         for scope, name, _ in firms:
             filed = _moment(self.rng, self.today - dt.timedelta(days=self.rng.randint(20, 120)))
-            case = self.start(scope, SEARCH, {"applicant": name, "topic": f"{name}主营技术的专利检索分析（合成）",
-                                              "purpose": self.rng.choice(purposes), "contact": "合成联系人 000-00000000"},
+            case = self.start(scope, SEARCH, {"applicant": name, "topic": f"{name}主营技术的专利检索分析",
+                                              "purpose": self.rng.choice(purposes), "contact": "王工 000-00000000"},
                               filed, _docs("服务申请表"))
             office = self.handling(case)
             accepted = _moment(self.rng, add_working_days(china_date(filed), self.rng.randint(1, 2)))
@@ -154,7 +154,7 @@ class Demo:
             decided = _moment(self.rng, add_working_days(china_date(accepted), self.rng.randint(3, 9)))
             if decided.date() < self.today:
                 self.act(_officer(office), case, "approve", decided,
-                         {"conclusion": "已完成检索分析，报告见附件（合成演示）"}, _docs("准予办理决定书"))
+                         {"conclusion": "已完成检索分析，报告见附件。"}, _docs("准予办理决定书"))
 
     def priority(self, firms: list[tuple[Scope, str, str]], count: int) -> int:
         start = max(PRIORITY_FROM, self.today - dt.timedelta(days=120))
@@ -174,13 +174,13 @@ class Demo:
             number = application_number_with_check(f"{filed.year}1{9_000_000 + i:07d}")
             fields = {"application_number": number, "subject": "发明专利申请",
                       "ground": self.rng.choice(("战略性新兴产业、未来产业或关键核心技术", "省市重点发展产业", "已实施或有他人实施")),
-                      "applicant": name, "consents": name, "contact": "合成联系人 000-00000000"}
+                      "applicant": name, "consents": name, "contact": "王工 000-00000000"}
             try:
                 case = self.start(scope, priority.PROCEDURE, fields, filed, _docs("优先审查请求书", "全体申请人/专利权人同意书"))
                 # Zhejiang: handled within 3 days
                 recommended = filed + dt.timedelta(days=self.rng.randint(1, 3))
                 self.act(_officer(province), case, "recommend", recommended,
-                         {"opinion": "符合推荐条件，予以推荐（合成演示）"}, _docs("推荐函"))
+                         {"opinion": "符合推荐条件，予以推荐。"}, _docs("推荐函"))
             except ZhichanError:
                 self.skipped += 1
                 continue
@@ -188,7 +188,7 @@ class Demo:
             notice = china_date(recommended) + dt.timedelta(days=self.rng.randint(5, 20))
             if notice < self.today:
                 self.act(_officer(province), case, "notice", _moment(self.rng, notice),
-                         {"notice_date": notice.isoformat(), "notice_number": f"合成-{i:05d}"})
+                         {"notice_date": notice.isoformat(), "notice_number": f"YS-{i:05d}"})
         return made
 
     def preexam(self, firms: list[tuple[Scope, str, str]], count: int) -> int:
@@ -198,7 +198,7 @@ class Demo:
             filed = _moment(self.rng, self.today - dt.timedelta(days=200 + self.rng.randint(0, 30)))
             case = self.start(scope, preexam.FILING, {
                 "centre": centre.code, "applicant": name, "credit_code": make_uscc("91", region, 900_000 + j),
-                "fields_ipc": "\n".join(centre.ipc[:3]), "contact": "合成联系人 000-00000000"}, filed, _docs("备案申请表"))
+                "fields_ipc": "\n".join(centre.ipc[:3]), "contact": "王工 000-00000000"}, filed, _docs("备案申请表"))
             office = self.handling(case)
             self.act(_officer(office), case, "record", _moment(self.rng, add_working_days(china_date(filed), 2)))
             recorded.append((scope, name, office))
@@ -208,7 +208,7 @@ class Demo:
             submitted = _moment(self.rng, self.today - dt.timedelta(days=self.rng.randint(30, 170)))
             ipc = self.rng.choice(centre.ipc)
             case = self.start(scope, preexam.CASE, {"centre": centre.code, "applicant": name,
-                                                     "title": f"一种{ipc}领域的装置（合成）", "kind": "发明",
+                                                     "title": f"一种{ipc}领域的装置", "kind": "发明",
                                                      "main_ipc": f"{ipc} 1/00"}, submitted, _docs("申请文件"))
             passed = _moment(self.rng, add_working_days(china_date(submitted), self.rng.randint(2, 5)))
             self.act(_officer(office), case, "pass_preexam", passed)
@@ -247,18 +247,18 @@ class Demo:
             objector = firms[-1][0]
             with session_scope(self.engine) as s:
                 filed = objections.file_objection(self.procedures, s, objector, PROGRAMME,
-                                                  fields={"line": str(lines[0].seq), "grounds": "对资助计算有疑问（合成演示）"},
+                                                  fields={"line": str(lines[0].seq), "grounds": "对资助计算有疑问"},
                                                   now=opened + dt.timedelta(days=1))
             self.made.append(filed["id"])
             self.act(_officer(city), {**filed}, "dismiss", opened + dt.timedelta(days=3),
-                     {"decision": "经复核，资助按项目办法计算无误（合成演示）"})
+                     {"decision": "经复核，资助按项目办法计算无误。"})
         concluded = _moment(self.rng, add_working_days(china_date(opened), 8))
-        self.act(_officer(city), case, "conclude", concluded, {"objections": "公示期内收到异议一件，已处理（合成演示）"})
+        self.act(_officer(city), case, "conclude", concluded, {"objections": "公示期内收到异议一件，已处理。"})
         with session_scope(self.engine) as s:
             for n, award in enumerate(lines):
                 if award.awarded_yuan > 0:
                     paid = china_date(concluded) + dt.timedelta(days=5)
-                    subsidies.disburse(s, _officer(city), award.id, paid.isoformat(), f"合成拨付-{n + 1:03d}")
+                    subsidies.disburse(s, _officer(city), award.id, paid.isoformat(), f"BF-{n + 1:03d}")
         return len(lines)
 
     def mark(self) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, InputError
@@ -21,7 +22,7 @@ from zhichan.services import catalogue, library, objections, priority, subsidies
 from zhichan.services import service as applications
 from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -314,4 +315,22 @@ def _setup(app: FastAPI) -> None:
     install(app.state.procedures, app.state.corpus.snapshot)
 
 
-DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="services")
+def application_page_of(procedure: str, case_id: int) -> str | None:
+    """A service application's own page is its progress page (the to-do and a new application lead there)."""
+    return f"/services/applications/{case_id}" if catalogue.entry_for_procedure(procedure) else None
+
+
+def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
+    """On the generic case page of a service application: the way back to its progress page."""
+    url = application_page_of(case["case"]["procedure"], case["case"]["id"])
+    return render_string(request, "services/_case_panel.html", {"url": url}) if url else None
+
+
+def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:
+    """On an enterprise's own home: its latest service applications, each leading to its progress page."""
+    items = applications.applications(service(request), session, scope, lang(request), limit=5)
+    return render_string(request, "services/_home_panel.html", {"items": items})
+
+
+DOMAIN = WebDomain("services", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="services",
+                   case_page=application_page_of, case_panel=case_panel, home_panel=home_panel)

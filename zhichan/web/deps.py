@@ -124,6 +124,16 @@ def nav_groups(s: Scope, domains: tuple[WebDomain, ...] = (),
     return [(name, items) for name, items in groups.items() if items]
 
 
+def case_url(domains: tuple[WebDomain, ...], procedure: str, case_id: int) -> str:
+    """Where a link to a case leads: its domain's own page of it (a service application's progress page,
+    ``/services/applications/<id>``), else the generic case page."""
+    for domain in domains:
+        own = domain.case_page(procedure, case_id) if domain.case_page else None
+        if own:
+            return own
+    return f"/cases/{case_id}"
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, template, _context(request, context),
                                                         status_code=status)
@@ -187,6 +197,9 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         badge = Markup(' <span class="badge synthetic small">{}</span>').format(t("badge.synthetic"))
         return Markup("{}{}").format(text, badge if marked and not badged else "")
 
+    def case_link(procedure: str, case_id: int) -> str:
+        return case_url(app.state.domains, procedure, case_id)
+
     def facet_label(facet: str, value: Any, fallback: Any = None) -> str:
         return labels.facet_value(current_lang, facet, value, fallback)
 
@@ -204,6 +217,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "org_name": org_name,
         "name_in_lang": name_in_lang,
         "case_title": case_title,
+        "case_url": case_link,
         "facet_label": facet_label,
         "money": money,
         "lang": current_lang,

@@ -48,3 +48,10 @@ class WebDomain:
     #: the domain's own part of the generic case page (``/cases/{id}``) for the cases of its procedures
     #: (a register's checks, linked cases, generated documents): HTML, or ``None`` for other cases
     case_panel: Callable[[Request, Session, Scope, dict[str, Any]], Markup | None] | None = None
+    #: the domain's own page of a case of its procedures (a service application's progress page), given the
+    #: procedure and the case id; ``None`` where the generic case page is the case's page. Every link to a case
+    #: goes through :func:`zhichan.web.deps.case_url`
+    case_page: Callable[[str, int], str | None] | None = None
+    #: the domain's part of an enterprise's own home page (``/enterprise``): what it has under way there (its
+    #: service applications), HTML, or ``None`` when it has nothing
+    home_panel: Callable[[Request, Session, Scope], Markup | None] | None = None
