@@ -21,16 +21,24 @@ def wait_for(condition: Callable[[], T], timeout: float = 60.0, what: str = "con
     return value
 
 
-def sign_in(page: Any, username: str, password: str | None = None) -> None:
-    """Sign in through the login form in a browser page and wait until it has left /login (a
-    navigation started before then would abort the sign-in's redirect)."""
+def sign_in(page: Any, username: str, password: str | None = None, then: str = "/") -> None:
+    """Sign in through the login form in a browser page, going on to ``then`` (the form's ``next``), and
+    wait until that page has loaded (a navigation started before the form has left /login would abort
+    the sign-in's redirect). A test going on to a page of its own names it here rather than loading the
+    home page first (an analyst's is the cockpit: charts and the map's boundaries)."""
+    from urllib.parse import quote, urlsplit
+
     from zhichan.web.testing import PASSWORD
 
-    page.goto("/login")
+    parts = urlsplit(then)  # a page's own address (``page.url``) is absolute: the form takes its path
+    then = parts.path + (f"?{parts.query}" if parts.query else "")
+    page.goto("/login" if then == "/" else f"/login?next={quote(then, safe='/')}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password or PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+    if then != "/":
+        assert urlsplit(page.url).path == parts.path, (page.url, then)
 
 
 def migration_differences(engine: Any, table_prefix: str) -> list[Any]:

@@ -27,8 +27,7 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
 
 
 def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "wuhou_officer")
-    page.goto("/credit/manage")
+    sign_in(page, "wuhou_officer", then="/credit/manage")
     page.click("#start-listing")
     page.fill("#start-subject", "成都某某专利代理有限公司")
     page.fill("#start-credit_code", "91510100MA61R5XA2X")
@@ -60,8 +59,7 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "ent_user")
-    page.goto("/credit/mine")
+    sign_in(page, "ent_user", then="/credit/mine")
     page.click("#own-listings a")
     page.wait_for_url(f"**/cases/{case_id}")
     page.click("#action-request_repair")
@@ -73,9 +71,7 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "cd_leader")
-    page.wait_for_load_state("networkidle")  # the leader lands on the cockpit: let its map load
-    page.goto("/credit/agencies")
+    sign_in(page, "cd_leader", then="/credit/agencies")
     page.fill("#agency-name", "成都天府专利代理事务所")
     page.fill("#agency-region_code", "510107")
     page.fill("#agency-agents", "王五；赵六")

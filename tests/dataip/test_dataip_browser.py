@@ -37,8 +37,7 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     from zhichan.dataip.models import Registration
     from zhichan.platform.db import session_scope
 
-    sign_in(page, "ent_user")
-    page.goto("/dataip/notices")
+    sign_in(page, "ent_user", then="/dataip/notices")
     page.click("#dataip-apply")
     for name, value in FORM.items():
         page.fill(f"#start-{name}", value)
@@ -57,8 +56,7 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
         number = str(s.scalar(select(Registration.number).where(Registration.case_id == case_id)))
     sign_out(page)
 
-    sign_in(page, "wuhou_officer")
-    page.goto("/todo")
+    sign_in(page, "wuhou_officer", then="/todo")
     page.click("#todo a")
     page.wait_for_url(case_url)
     page.click("#action-publish")
@@ -76,8 +74,7 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     assert page.inner_text(".sign-in-to-object") == "Sign in to object"
     page.screenshot(path=str(artifacts_dir / "dataip-notices-anonymous-en.png"), full_page=True)
     page.goto("/dataip/notices?lang=zh")
-    sign_in(page, "ent2_user")
-    page.goto("/dataip/notices")
+    sign_in(page, "ent2_user", then="/dataip/notices")
     page.click(f"#object-{number}")
     page.click(f"#object-submit-{number}")  # no grounds
     page.wait_for_selector(f"#object-{number}-reason-error")
@@ -87,8 +84,7 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     page.wait_for_selector("#objection-filed")
     sign_out(page)
 
-    sign_in(page, "wuhou_officer")
-    page.goto(case_url)
+    sign_in(page, "wuhou_officer", then=case_url)
     assert page.inner_text("#case-state") == "有异议待处理"
     assert "授权范围外" in page.inner_text("#timeline")
     page.click("#action-dismiss_objections")

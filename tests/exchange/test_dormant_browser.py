@@ -39,8 +39,7 @@ def _act(page, case_url: str, event: str, opinion: str) -> None:  # type: ignore
 
 def test_inventory_grading_and_approval(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     number = env.numbers["一种钠离子电池正极材料及其制备方法"]
-    sign_in(page, "inventor")
-    page.goto("/exchange/dormant")
+    sign_in(page, "inventor", then="/exchange/dormant")
     page.click("#take-inventory")
     page.wait_for_selector("#inventory-result")
     assert page.locator("#inventory tbody tr").count() == 3

@@ -32,8 +32,7 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "ent_user")
-    page.goto("/exchange")
+    sign_in(page, "ent_user", then="/exchange")
     page.click("#declare")
     page.fill("#start-patent_number", number(1))
     page.fill("#start-patentee", "成都示例科技有限公司")
@@ -57,8 +56,7 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     case_url = page.url
     _logout(page)
 
-    sign_in(page, "wuhou_officer")
-    page.goto(case_url)
+    sign_in(page, "wuhou_officer", then=case_url)
     page.click("#action-publish")
     page.click("#submit-publish")
     page.wait_for_selector("#case-state:has-text('已公告')")
@@ -72,8 +70,7 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     assert "按净销售额提成 3%" in page.inner_text("#fee")
     page.screenshot(path=str(artifacts_dir / "exchange-open-licence.png"), full_page=True)
 
-    sign_in(page, "ent_user")
-    page.goto("/exchange/listings/new")
+    sign_in(page, "ent_user", then="/exchange/listings/new")
     page.select_option("#f-asset_kind", "patent")
     page.fill("#f-number", number(3))
     page.select_option("#f-mode", "sale")
@@ -93,8 +90,7 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     auction_url = page.url
     _logout(page)
 
-    sign_in(page, "ent2_user")
-    page.goto(auction_url)
+    sign_in(page, "ent2_user", then=auction_url)
     page.click("#pay-deposit")
     page.wait_for_selector("#deposit-paid")
     page.fill("#b-amount", "400000")
@@ -197,8 +193,7 @@ def test_the_buyer_named_by_the_seller_opens_the_deal(page, env: WebEnv, artifac
     from zhichan.platform.orgs import scope_for_user
     from zhichan.web.testing import JINJIANG_ENTERPRISE
 
-    sign_in(page, "ent_user")
-    page.goto("/procedures/exchange.deal/new")
+    sign_in(page, "ent_user", then="/procedures/exchange.deal/new")
     page.fill("#start-patent_number", number(9))
     page.fill("#start-buyer", JINJIANG_ENTERPRISE)
     page.select_option("#start-pricing_method", "协议定价")
@@ -210,8 +205,7 @@ def test_the_buyer_named_by_the_seller_opens_the_deal(page, env: WebEnv, artifac
     case_url = page.url
     case_id = int(case_url.rsplit("/", 1)[1])
     _logout(page)
-    sign_in(page, "ent2_user")
-    page.goto("/exchange/deals")
+    sign_in(page, "ent2_user", then="/exchange/deals")
     page.screenshot(path=str(artifacts_dir / "exchange-deal-buyer-list.png"), full_page=True)
     page.click(f'a[href="/cases/{case_id}"]')
     page.wait_for_url(case_url)
@@ -229,8 +223,7 @@ def test_the_buyer_named_by_the_seller_opens_the_deal(page, env: WebEnv, artifac
         procedures.act(s, seller, case_id, "sign", version=1, fields={"contract_on": today, "contract_price": "480000"},
                        uploads=(pdf("doc0", "合同.pdf"),))
     export_workflow(env.engine, procedures.registry, env.settings.data_dir)
-    sign_in(page, "wuhou")
-    page.goto(f"/regions/510107/indicators/exchange_deals_contracted/records?as_of={today}&lang=en")
+    sign_in(page, "wuhou", then=f"/regions/510107/indicators/exchange_deals_contracted/records?as_of={today}&lang=en")
     assert page.inner_text("td.col-pricing_method") == "Negotiated price"
     assert page.inner_text("td.col-deal_kind") == "Exclusive licence"
     page.screenshot(path=str(artifacts_dir / "exchange-deal-records-en.png"), full_page=True)
@@ -259,8 +252,7 @@ def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifa
         service.act(s, seller, case["id"], "sign", version=1, fields={"contract_on": "2026-03-05",
                                                                       "contract_price": "300000"},
                     uploads=(Upload("doc0", "合同.pdf", PDF),))
-    sign_in(page, "ent2_user")
-    page.goto("/todo?lang=zh")  # the buyer's step to take
+    sign_in(page, "ent2_user", then="/todo?lang=zh")  # the buyer's step to take
     assert page.inner_text("#todo-total") == "1" and page.inner_text("#todo a") == case["number"]
     page.screenshot(path=str(artifacts_dir / "deal-buyer-todo-zh.png"), full_page=True)
     page.goto(f"/cases/{case['id']}?lang=en")

@@ -65,8 +65,7 @@ def test_a_deal_registered_through_its_form(page, env: WebEnv, artifacts_dir: Pa
     and finds it in its deals with the pricing method and mode; the hall and the needs page render."""
     from tests.helpers import sign_in
 
-    sign_in(page, "ent_user")
-    page.goto("/exchange")
+    sign_in(page, "ent_user", then="/exchange")
     page.screenshot(path=str(artifacts_dir / "exchange-hall.png"), full_page=True)
     page.goto("/procedures/exchange.deal/new")
     page.fill("#start-patent_number", number(4))

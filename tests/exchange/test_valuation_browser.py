@@ -25,8 +25,7 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
 
 
 def test_value_a_listed_patent(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "ent_user")
-    page.goto("/exchange/listings/new")
+    sign_in(page, "ent_user", then="/exchange/listings/new")
     page.fill("#f-number", number(4))
     page.select_option("#f-mode", "sale")
     page.click("#listing-submit")

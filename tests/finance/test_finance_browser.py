@@ -34,8 +34,7 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     paper = tmp_path / "合同.pdf"
     paper.write_bytes(PDF)
 
-    sign_in(page, "ent_user")
-    page.goto("/finance")
+    sign_in(page, "ent_user", then="/finance")
     page.click("#finance-apply")
     page.fill("#start-rights", "\n".join([env.numbers["wuhou"], *free]))
     page.fill("#start-pledgee", BANK)
@@ -58,8 +57,7 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     case_url = page.url
     _logout(page)
 
-    sign_in(page, "cd_bank")
-    page.goto("/todo")
+    sign_in(page, "cd_bank", then="/todo")
     page.click("#todo a")
     page.wait_for_url(case_url)
     page.click("#action-confirm")
@@ -68,8 +66,7 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     page.wait_for_selector("#case-state:has-text('待登记审查')")
     _logout(page)
 
-    sign_in(page, "wuhou_officer")
-    page.goto("/finance")
+    sign_in(page, "wuhou_officer", then="/finance")
     page.click("#pledges a")
     page.wait_for_selector("#pledge-rights")
     assert page.locator("#pledge-rights tbody tr").count() == 3
@@ -107,8 +104,7 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
 
 
 def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "wuhou_officer")
-    page.goto("/finance")
+    sign_in(page, "wuhou_officer", then="/finance")
     page.click("#finance-whitelists")
     page.fill("#whitelist-title", "")
     page.click("#whitelist-submit")  # no title: refused beside the field
@@ -124,8 +120,7 @@ def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifact
     list_url = page.url
     _logout(page)
 
-    sign_in(page, "cd_bank")
-    page.goto("/finance/whitelists")
+    sign_in(page, "cd_bank", then="/finance/whitelists")
     page.click("#whitelists a")
     page.wait_for_url(list_url)
     row = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE)
@@ -136,8 +131,7 @@ def test_whitelist_pushed_to_a_bank_and_its_feedback(page, env: WebEnv, artifact
     page.screenshot(path=str(artifacts_dir / "finance-whitelist-bank.png"), full_page=True)
     _logout(page)
 
-    sign_in(page, "wuhou_officer")
-    page.goto(list_url)
+    sign_in(page, "wuhou_officer", then=list_url)
     feedback = page.locator("#entries tbody tr", has_text=WUHOU_ENTERPRISE).locator(".feedback").inner_text()
     assert BANK in feedback and "3,000,000 元" in feedback  # the amount with its unit
     page.screenshot(path=str(artifacts_dir / "finance-whitelist-bureau.png"), full_page=True)
@@ -186,8 +180,7 @@ def test_data_ip_pledge_shows_on_the_pledge_and_in_the_data_ip_register(page, en
         assert pledge is not None
         pledge_id, registration_no = pledge.id, pledge.registration_number
 
-    sign_in(page, "wuhou_officer")
-    page.goto(f"/finance/pledges/{pledge_id}")
+    sign_in(page, "wuhou_officer", then=f"/finance/pledges/{pledge_id}")
     row = page.locator("#pledge-rights tbody tr")
     assert row.count() == 1 and "数据知识产权" in row.inner_text()
     page.screenshot(path=str(artifacts_dir / "finance-dataip-pledge.png"), full_page=True)
@@ -238,8 +231,7 @@ def test_finance_figures_on_the_region_indicators_page(page, env: WebEnv, artifa
     export_workflow(env.engine, service.registry, env.settings.data_dir)  # type: ignore[arg-type]
     today = china_date(utcnow()).isoformat()
 
-    sign_in(page, "wuhou_officer")
-    page.goto(f"/regions/510107/indicators?as_of={today}")
+    sign_in(page, "wuhou_officer", then=f"/regions/510107/indicators?as_of={today}")
     row = page.locator("#all-indicators tr", has_text="知识产权质押登记笔数")
     assert row.locator(".records-link").inner_text().strip() == "1"
     assert page.locator("#all-indicators tr", has_text="质押登记涉及的知识产权件数").locator(".records-link").inner_text() == "2"

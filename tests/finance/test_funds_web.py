@@ -110,8 +110,7 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
 def test_fund_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.helpers import sign_in
 
-    sign_in(page, "cd_leader")
-    page.goto("/finance/funds/chengdu")
+    sign_in(page, "cd_leader", then="/finance/funds/chengdu")
     page.fill("#deposit-amount", "2000000")
     page.click("#deposit-submit")
     page.wait_for_selector("#fund-balance:has-text('2,000,000.00')")

@@ -27,8 +27,7 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
 def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     request_form = tmp_path / "请求书.pdf"
     request_form.write_bytes(PDF)
-    sign_in(page, "ent_user")
-    page.goto("/todo")
+    sign_in(page, "ent_user", then="/todo")
     page.click("#start-menu summary")  # the procedures one may start, folded under one button
     page.click("#start-protection\\.patent_dispute")
     page.fill("#start-patent_number", "ZL202310000001.X")
@@ -50,8 +49,7 @@ def test_file_online_then_accept_from_the_todo_list(page, artifacts_dir: Path, t
     page.click("#logout")
     page.wait_for_url("**/login")  # else the next goto aborts the logout's redirect (a failed request)
 
-    sign_in(page, "wuhou_officer")
-    page.goto("/todo")
+    sign_in(page, "wuhou_officer", then="/todo")
     assert page.inner_text("#todo-total") == "1"
     page.click("#todo a")
     page.wait_for_url(case_url)

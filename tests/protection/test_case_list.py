@@ -67,8 +67,7 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
 
 @pytest.mark.browser
 def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "wuhou_officer")
-    page.goto("/protection/cases")
+    sign_in(page, "wuhou_officer", then="/protection/cases")
     assert "共计: 3" in page.inner_text("#case-total")
     page.select_option("#case-status", "closed")
     page.click("#case-filter-submit")

@@ -164,8 +164,7 @@ def test_exposure_is_computed_once_per_snapshot_and_area(env: WebEnv, monkeypatc
 
 @pytest.mark.browser
 def test_overseas_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "wuhou_officer")
-    page.goto("/protection/overseas")
+    sign_in(page, "wuhou_officer", then="/protection/overseas")
     page.fill("#dispute-enterprise", WUHOU_ENTERPRISE)
     page.fill("#dispute-country", "CN")
     page.fill("#dispute-opponent", "Foreign Cell Co 1")

@@ -44,8 +44,7 @@ def take(page, event: str, fields: dict[str, str] | None = None, selects: dict[s
 def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     evidence = tmp_path / "证据.pdf"
     evidence.write_bytes(PDF)
-    sign_in(page, "ent_user")
-    page.goto("/protection/complaints/new")
+    sign_in(page, "ent_user", then="/protection/complaints/new")
     page.select_option("#start-kind", "投诉")
     page.fill("#start-reporter", "成都示例科技有限公司")
     page.fill("#start-patent_number", "CN202310000001.X")  # a wrong check character
@@ -66,8 +65,7 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "wuhou_officer")
-    page.goto(complaint_url)
+    sign_in(page, "wuhou_officer", then=complaint_url)
     assert "为专利权人" in page.inner_text("#right-checks")
     page.screenshot(path=str(artifacts_dir / "protection-complaint.png"), full_page=True)
     take(page, "to_adjudication", fields={"known_on": "2026-11-02"},
@@ -111,8 +109,7 @@ def test_agreement_inside_an_adjudication_in_the_browser(page, env: WebEnv, arti
     evidence = tmp_path / "调解协议书.pdf"
     evidence.write_bytes(PDF)
     today = china_date(utcnow()).isoformat()
-    sign_in(page, "wuhou_officer")
-    page.goto("/procedures/protection.patent_dispute/new")
+    sign_in(page, "wuhou_officer", then="/procedures/protection.patent_dispute/new")
     for name, value in {"patent_number": env.numbers["wuhou"], "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
                         "claims": "请求责令停止侵权", "known_on": today}.items():
         page.fill(f"#start-{name}", value)

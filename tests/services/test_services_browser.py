@@ -20,8 +20,7 @@ pytestmark = pytest.mark.browser
 def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     form_file = tmp_path / "服务申请表.pdf"
     form_file.write_bytes(PDF)
-    sign_in(page, "ent_user")
-    page.goto("/services")
+    sign_in(page, "ent_user", then="/services")
     page.screenshot(path=str(artifacts_dir / "services-catalogue.png"), full_page=True)
     page.click("#apply-ZC-XX-001")
     page.wait_for_url("**/procedures/services.search_service/new")
@@ -44,8 +43,7 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "wuhou_officer")
-    page.goto("/todo")
+    sign_in(page, "wuhou_officer", then="/todo")
     page.click("#todo a")
     page.wait_for_url(f"**/services/applications/{case_id}")
     page.click("#step-accept")  # acceptance is taken on the case page
@@ -63,8 +61,7 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "ent_user")
-    page.goto(f"/services/applications/{case_id}")
+    sign_in(page, "ent_user", then=f"/services/applications/{case_id}")
     assert page.inner_text("#application-state") == "已办结（准予）"
     assert "准予办理决定书" in page.inner_text("#documents")
     page.screenshot(path=str(artifacts_dir / "services-application-decided.png"), full_page=True)
@@ -85,9 +82,7 @@ def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # t
     concluded_round(env)
     page.goto("/services/subsidies/SUB-2026-01")  # the public
     assert "成都示例科技有限公司" in page.inner_text("#results")
-    sign_in(page, "cd_leader")
-    page.wait_for_load_state("networkidle")  # the cockpit it lands on loads its map: let it finish
-    page.goto("/services/subsidies/SUB-2026-01")
+    sign_in(page, "cd_leader", then="/services/subsidies/SUB-2026-01")
     page.fill("#voucher-1", "CD-2026-001")
     page.click("#disburse-1 button")  # no payment day: answered beside the field
     page.wait_for_selector("#paid_on-1-error")
@@ -107,9 +102,7 @@ def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-u
 
 
 def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, "root")
-    page.wait_for_load_state("networkidle")
-    page.goto("/services/priority/quotas?year=2026")
+    sign_in(page, "root", then="/services/priority/quotas?year=2026")
     page.fill("#quota-province_code", "510000")
     page.fill("#quota-total", "12")
     page.click("#quota-submit")
@@ -151,8 +144,7 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
 
     published_round(env)
     _apply_late(env, "ent2_user")  # not on the published list: it may object to being left off (line 0)
-    sign_in(page, "ent2_user")
-    page.goto("/services/subsidies/SUB-2026-01")
+    sign_in(page, "ent2_user", then="/services/subsidies/SUB-2026-01")
     assert page.inner_text("#objection-line option[value='0']") == "0 · 本企业的申报（未列入名单）"
     page.select_option("#objection-line", "1")
     page.click("#objection-submit")  # no grounds: answered beside the field
@@ -170,9 +162,7 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     page.click("#logout")
     page.wait_for_url("**/login")
 
-    sign_in(page, "cd_officer")
-    page.wait_for_load_state("networkidle")
-    page.goto(case_url)
+    sign_in(page, "cd_officer", then=case_url)
     page.click("#action-uphold")
     page.fill("#uphold-awarded", "30000.01")  # past the cap: answered beside the field
     page.fill("#uphold-decision", "经核实，资助期内授权发明为 2 件")
@@ -204,9 +194,7 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
         officer = scope_for_user(s, s.scalar(select(User).where(User.username == "cd_officer")))
         disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
     export_workflow(env.engine, env.app.state.procedures.registry, env.settings.data_dir)
-    sign_in(page, "cd_leader")
-    page.wait_for_load_state("networkidle")
-    page.goto("/regions/510100/indicators?as_of=2026-09-30")
+    sign_in(page, "cd_leader", then="/regions/510100/indicators?as_of=2026-09-30")
     assert "资助奖励拨付金额" in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "services-figures-zh.png"), full_page=True)
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30")

@@ -26,8 +26,7 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
 
 def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     enter(env, "jinjiang_officer", JINJIANG_MEDIATOR)
-    sign_in(page, "wuhou_officer")
-    page.goto("/talent")
+    sign_in(page, "wuhou_officer", then="/talent")
     page.click("#enter summary")
     page.fill("#enter-name", "张评审")
     page.fill("#enter-organization", "四川大学")
@@ -68,8 +67,7 @@ def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  
     page.screenshot(path=str(artifacts_dir / "talent-panel-zh.png"), full_page=True)
     page.click("#logout")
     page.wait_for_url("**/login**")
-    sign_in(page, "ent2_user")
-    page.goto("/talent?lang=zh")
+    sign_in(page, "ent2_user", then="/talent?lang=zh")
     people = page.inner_text("#talent-people")
     assert "张评审" in people and "028-85550000" not in people and "李调解" not in people
     page.screenshot(path=str(artifacts_dir / "talent-member-zh.png"), full_page=True)

@@ -199,8 +199,7 @@ def test_search_facet_click_sort_then_a_similar_patent(page, artifacts_dir: Path
     assert page.locator("#patent-number").inner_text() == number != first
 
 def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifacts_dir: Path, env: WebEnv) -> None:
-    sign_in(page, "wuhou")
-    page.goto("/account")
+    sign_in(page, "wuhou", then="/account")
     page.click("#change-password")
     page.wait_for_url("**/account/password")
     assert "password12" in page.locator("#password-policy").inner_text()
@@ -222,8 +221,7 @@ def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifa
     assert "/login" not in page.url
 
     page.context.clear_cookies()
-    sign_in(page, "cd_admin")
-    page.goto("/admin/users")
+    sign_in(page, "cd_admin", then="/admin/users")
     page.fill("#new-user-form input[name=username]", "wuhou")
     page.fill("#new-user-form input[name=display_name]", "重名的人")
     page.fill("#new-user-form input[name=password]", "correct horse battery")
@@ -236,8 +234,7 @@ def test_password_change_and_an_admin_form_refused_beside_its_field(page, artifa
 
 
 def test_the_menu_groups_open_one_at_a_time_and_lead_to_their_pages(page, artifacts_dir: Path, env: WebEnv) -> None:
-    sign_in(page, "cd_leader")
-    page.goto("/plans")
+    sign_in(page, "cd_leader", then="/plans")
     analysis, protection = page.locator("#menu-analysis"), page.locator("#menu-protection")
     assert "active" in (analysis.get_attribute("class") or "")  # the page's group is marked
     assert not page.locator("#menu-protection .menu-items a").first.is_visible()  # closed until asked

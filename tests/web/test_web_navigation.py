@@ -180,8 +180,7 @@ def test_an_admin_runs_the_due_schedules_of_its_own_area(client, env):
 @pytest.mark.browser
 def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """A run's interactive report reads in the page's language, charts included."""
-    sign_in(page, "cd_leader")
-    page.goto("/navigation/chains/nev")
+    sign_in(page, "cd_leader", then="/navigation/chains/nev")
     token = page.locator("#run-form input[name=csrf_token]").get_attribute("value")
     # the form's request, without opening the jobs page (its polling would be cut off by the next page)
     r = page.request.post("/navigation/chains/nev/run", form={"csrf_token": token, "as_of": "2023-12-31"},

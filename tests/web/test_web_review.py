@@ -94,8 +94,7 @@ def test_the_services_catalogue_labels_its_area(client, env):
 
 @pytest.mark.browser
 def test_numbers_sit_right_in_their_columns_and_action_links_look_like_buttons(page, artifacts_dir: Path) -> None:
-    sign_in(page, "cd_leader")
-    page.goto("/regions/510100?lang=en")
+    sign_in(page, "cd_leader", then="/regions/510100?lang=en")
     page.wait_for_load_state("networkidle")  # the map's boundaries fetched (leaving earlier aborts the request)
     cell = page.locator("table.list td.num").first
     assert cell.evaluate("e => getComputedStyle(e).textAlign") == "right"
@@ -201,8 +200,7 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
             assert page.evaluate("[...document.querySelectorAll('.badge')].every(b => getComputedStyle(b).whiteSpace === 'nowrap')")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.context.clear_cookies()
-    sign_in(page, "ent_user")
-    page.goto("/procedures/services.search_service/new?lang=en")
+    sign_in(page, "ent_user", then="/procedures/services.search_service/new?lang=en")
     field = page.locator("#start-applicant")
     field.fill("南通信方测控技术有限公司")
     assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), field.evaluate("e => [e.scrollWidth, e.clientWidth]")

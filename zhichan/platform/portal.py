@@ -58,6 +58,8 @@ class CorpusAccess:
         self._computing: dict[tuple[Any, ...], threading.Lock] = {}
         #: set on close: a key-index warm-up still reading stops
         self._closed = threading.Event()
+        #: results known before a snapshot opens (:meth:`preload`)
+        self._preload: Callable[[Snapshot], dict[tuple[Any, ...], Any]] | None = None
 
     def snapshot(self) -> Snapshot | None:
         current = self.store.current_id()
@@ -70,6 +72,8 @@ class CorpusAccess:
                 self._snapshot = self.store.get(current)
                 self._con = self._snapshot.connect()
                 self._cache.clear()
+                if self._preload is not None:
+                    self._cache.update(self._preload(self._snapshot))
                 threading.Thread(target=_warm_key_index, args=(self._snapshot.path, self._closed),
                                  name="zhichan-keyindex", daemon=True).start()
             return self._snapshot
@@ -85,6 +89,13 @@ class CorpusAccess:
         with self._lock:
             assert self._con is not None
             return self._con.cursor()
+
+    def preload(self, results: Callable[[Snapshot], dict[tuple[Any, ...], Any]] | None) -> None:
+        """Results computed elsewhere, taken into the cache each time a snapshot opens: ``results(snapshot)``
+        returns them keyed as :meth:`cached` keys them (the snapshot id first), or nothing for a snapshot it
+        does not know. The tests' hook (``zhichan.web.testing``): each test's app starts with the cockpits
+        of the test data computed once per process, as an app that had served them before."""
+        self._preload = results
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         snap = self.require_snapshot()

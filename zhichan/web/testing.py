@@ -3,6 +3,8 @@ a seeded organization tree with one user per role, and sign-in helpers."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import re
@@ -11,11 +13,13 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
 from sqlalchemy import Engine
 
+from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot, event, patent
 from zhichan.platform.accounts import create_user, hash_password
 from zhichan.platform.db import make_engine, session_scope, upgrade
@@ -161,8 +165,11 @@ def build_template(data_dir: Path) -> dict[str, str]:
     return numbers
 
 
-def make_env(settings: Settings, template: Path, db_url: str | None = None, *, search_index: bool = True) -> WebEnv:
-    """A fresh copy of the template data directory for one test, and the app over it (``_app``)."""
+def make_env(settings: Settings, template: Path, db_url: str | None = None, *, search_index: bool = True,
+             cockpits: bool = True) -> WebEnv:
+    """A fresh copy of the template data directory for one test, and the app over it (``_app``).
+    Under pytest, the app's corpus access starts with the template's cockpits (:func:`_cockpits`)
+    unless ``cockpits`` is false (a test of the cockpit's computation or warm-up)."""
     shutil.copytree(template, settings.data_dir, dirs_exist_ok=True)
     if not search_index:
         shutil.rmtree(settings.data_dir / "index")
@@ -171,7 +178,56 @@ def make_env(settings: Settings, template: Path, db_url: str | None = None, *, s
     if db_url:
         upgrade(engine)
         seed(engine)
-    return WebEnv(settings, _app(settings, engine), engine, numbers)
+    app = _app(settings, engine)
+    if cockpits and os.environ.get("PYTEST_CURRENT_TEST"):
+        app.state.corpus.preload(functools.partial(_cockpits, template, settings))  # type: ignore[attr-defined]
+    return WebEnv(settings, app, engine, numbers)
+
+
+def _files(snapshot: Path) -> list[tuple[str, int, int]]:
+    """Name, size and modification time (ns) of each file of a snapshot: a copy (``copytree`` keeps the
+    times) lists the same until a test changes a file in it."""
+    return sorted((str(f.relative_to(snapshot)), f.stat().st_size, f.stat().st_mtime_ns)
+                  for f in snapshot.rglob("*") if f.is_file())
+
+
+#: settings that do not change what the corpus holds or how a cockpit counts it
+_OWN_SETTINGS = {"data_dir", "database_url", "plans_dir", "secret_key"}
+#: per template folder: its snapshot id, files and settings, and the cockpits computed on it (``_cockpits``)
+_TEMPLATE_COCKPITS: dict[Path, tuple[str, list[tuple[str, int, int]], dict[str, Any], dict[tuple[Any, ...], Any]]] = {}
+
+
+def _cockpits(template: Path, settings: Settings, snapshot: Snapshot) -> dict[tuple[Any, ...], Any]:
+    """(``CorpusAccess.preload``) The cockpit of every region of :func:`seed`'s organizations in both
+    languages (data, charts, indicator panel; the page's plan gauges and rendered body are not among
+    them), computed once per process on the template's own snapshot, for a test's app opening its copy.
+    Each test's app computed them again (~0.4 CPU-s per test that shows a cockpit or region). Only a copy
+    with the same files and the same settings gets them: a test that changes its corpus (an import makes
+    another snapshot; a file edited in place) or a setting computes its own; each test gets its own copy
+    of the results."""
+    from zhichan.indicators import views
+    from zhichan.platform.models import Role
+    from zhichan.platform.portal import CorpusAccess
+    from zhichan.platform.scope import Scope
+
+    own = settings.model_dump(exclude=_OWN_SETTINGS)
+    known = _TEMPLATE_COCKPITS.get(template)
+    if known is None:
+        access = CorpusAccess(template / "corpus")
+        try:
+            snap = access.require_snapshot()
+            for code in ("100000", "510000", "510100", "510107", "510104"):
+                scope = Scope(role=Role.ANALYST, user_id=0, username="template", org_path="/", region_code=code)
+                for lang in ("zh", "en"):
+                    views.cockpit(access, scope, code, lang)
+            known = (snap.id, _files(snap.path), own, dict(access._cache))
+        finally:
+            access.close()
+        _TEMPLATE_COCKPITS[template] = known
+    snapshot_id, files, template_settings, results = known
+    if snapshot.id != snapshot_id or own != template_settings or _files(snapshot.path) != files:
+        return {}
+    return copy.deepcopy(results)
 
 
 #: the app a pytest process reuses, and the test it was last given to
