@@ -19,10 +19,10 @@ from zhichan.figures import export_workflow
 from zhichan.indicators import service
 from zhichan.legaltime import china_date
 from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import Organization, Role
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.platform.models import Organization, Role
 from zhichan.services.demo import _officer, seed
 from zhichan.services.models import PriorityRecommendation, SubsidyAward, SubsidyObjection
 
