@@ -3,6 +3,7 @@ the pledges in the corpus events as synthetic too; a second run adds nothing."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -53,6 +54,10 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
                 items = service.todo(s, scope_for_user(s, user))["items"]
                 states[user.username] = sorted(i["state"].en for i in items)
                 assert all(i["synthetic"] for i in items)
+                # the subject names the pledged right and the pledgee (the English to-do list showed 质押登记, the
+                # procedure's Chinese name, in its subject column)
+                assert all(re.search(r"CN\d{12}\.[\dX] .*· ", i["title"]) and "质押登记" not in i["title"]
+                           for i in items)
         assert states == {"demo_bank_1": ["Awaiting the pledgee's confirmation"], "demo_finance_officer": [],
                           "finance_demo_window": []}
         with session_scope(engine) as s:  # type: ignore[arg-type]

@@ -147,3 +147,27 @@ def test_fast_channel_opens_the_ecommerce_or_exhibition_case(world: World) -> No
 
         linked = {complaint_row(s, c["id"]).linked_case_id for c in (shop, fair)}
         assert {s.get(Case, i).procedure for i in linked} == {ECOMMERCE, "protection.exhibition"}  # type: ignore[union-attr]
+
+
+def test_the_case_page_offers_telling_only_a_named_complainant(world: World) -> None:
+    """After triage the case page offered both 已告知投诉人/举报人 and 办结（匿名举报）, and the hook refused the one that
+    did not fit: an anonymous report now has no period to tell anyone (its clock stopped) and is offered its
+    closing only; a named complainant is offered telling only."""
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    base = {"patent_number": NUMBER, "respondent": "某假冒专利工厂", "target_kind": "产品", "target": "电池", "facts": "销售"}
+    anonymous = start(world, COMPLAINT, {"kind": "举报", **base}, at(D(2026, 11, 2)))
+    named = start(world, COMPLAINT, {"kind": "投诉", "reporter": HOLDER, "contact": "028-0000000", **base},
+                  at(D(2026, 11, 2)))
+    for case in (anonymous, named):
+        act(world, "wuhou_officer", case, "to_enforcement", at(D(2026, 11, 3)), {"note": "转执法"})
+    assert {"close_anonymous"} <= offered(anonymous) and "inform" not in offered(anonymous)
+    assert clocks(world, anonymous["id"])["inform"]["status"] == "stopped"
+    assert "inform" in offered(named) and "close_anonymous" not in offered(named)
+    with pytest.raises(FormError):
+        act(world, "wuhou_officer", named, "close_anonymous", at(D(2026, 11, 4)))
+    act(world, "wuhou_officer", named, "inform", at(D(2026, 11, 4)), {"how": "电话"})
+    act(world, "wuhou_officer", anonymous, "close_anonymous", at(D(2026, 11, 4)))
+    assert named["state"] == anonymous["state"] == "closed"

@@ -19,10 +19,11 @@ from zhichan.figures import export_workflow
 from zhichan.indicators import service
 from zhichan.legaltime import china_date
 from zhichan.platform.db import make_engine, session_scope, upgrade
+from zhichan.platform.models import Organization, Role
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.services.demo import seed
+from zhichan.services.demo import _officer, seed
 from zhichan.services.models import PriorityRecommendation, SubsidyAward, SubsidyObjection
 
 
@@ -62,6 +63,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         if made["subsidy_awards"]:
             assert s.scalar(select(func.count()).select_from(SubsidyObjection)) == 1
             assert s.scalar(select(func.count()).select_from(SubsidyAward)) == made["subsidy_awards"]
+        # a city's applications leave a step for each desk: one filed awaits the window's acceptance, one accepted
+        # an officer's decision (every one used to be completed, and the window had nothing on its to-do list)
+        searches = s.execute(select(Case.id, Case.state, Case.org_id).where(
+            Case.procedure == "services.search_service")).all()
+        states = {state for _, state, _ in searches}
+        assert {"approved", "accepted", "filed"} <= states, states
+        for state, role, event in (("filed", Role.WINDOW_STAFF, "accept"), ("accepted", Role.CASE_OFFICER, "approve")):
+            case_id, _, org_id = next(row for row in searches if row.state == state)
+            office = s.get(Organization, org_id)
+            desk = _officer(office, role)
+            todo = procedures.todo(s, desk)["items"]
+            assert case_id in {i["id"] for i in todo}, (state, role)
+            item = next(i for i in todo if i["id"] == case_id)
+            assert not item["overdue"], item  # filed days ago, its handling clock still running
+            assert event in {a.event for a in procedures.case(s, desk, case_id)["actions"]}, (state, event)
     assert seed(engine, store.current(), procedures) is None  # once per database
     export_workflow(engine, procedures.registry, tmp_path)
     engine.dispose()

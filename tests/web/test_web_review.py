@@ -225,3 +225,38 @@ def test_empty_lists_say_why_instead_of_none(client, env):
             text = _visible_text(_main(page.text))
             assert all(w in text for w in wanted) and "None" not in text.split() and "无" not in text.split(), (url, lang, text[:600])
         login_as(client, env.engine, "wuhou_officer")
+
+
+@pytest.mark.browser
+def test_cockpit_charts_fit_a_phone(page, artifacts_dir: Path) -> None:
+    """At 390 px the city cockpit's charts were drawn at their declared width inside a box that scrolls: the trend's
+    last two years and its legend, the map's right side and the ranking's axis title were cut off. A chart wider
+    than its box is now drawn again at the box's width."""
+    sign_in(page, "cd_leader")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/cockpit?region=510100&lang={lang}")
+        page.wait_for_function("[...document.querySelectorAll('.chart')].every(c => c.getAttribute('data-rendered') === '1')")
+        page.screenshot(path=str(artifacts_dir / f"review-phone-cockpit-city-{lang}.png"), full_page=True)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.chart')].map(c => [c.id,
+            Math.round(c.querySelector('svg').getBoundingClientRect().width), c.clientWidth])""")
+        assert len(sizes) >= 3, sizes
+        assert all(svg <= box + 1 for _, svg, box in sizes), (lang, sizes)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/cockpit?region=510100&lang=zh")  # a wide screen keeps the declared size (the trend is 400 px wide)
+    page.wait_for_function("document.getElementById('chart-trend').getAttribute('data-rendered') === '1'")
+    assert page.evaluate("document.querySelector('#chart-trend svg').getBoundingClientRect().width") > 420
+
+
+def test_another_districts_page_is_refused_by_name(client, env):
+    """A district officer opening another district's cockpit read "出错了 (403)" / "Something went wrong" and a bare
+    region code: the refusal now says what it is and names the district, in the page's language."""
+    login_as(client, env.engine, "wuhou_officer")
+    for lang, heading, named in (("zh", "无权查看 (403)", "无权查看锦江区（510104）的数据"),
+                                 ("en", "Not permitted (403)", "Jinjiang District (510104) is outside your organization's area")):
+        page = client.get(f"/cockpit?region=510104&lang={lang}")
+        assert page.status_code == 403
+        text = _visible_text(_main(page.text))
+        assert heading in text and named in text, (lang, text[:300])
+        missing = client.get(f"/cases/999999?lang={lang}")
+        assert missing.status_code == 404 and ("未找到 (404)" if lang == "zh" else "Not found (404)") in missing.text

@@ -134,9 +134,12 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
                   "debt_start": today.isoformat(), "debt_end": add_years(today, rng.choice((1, 2, 3))).isoformat(),
                   "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
+        # the subject names what is pledged to whom, as a real filing's does (its first two fields) — not the
+        # procedure's name, which the to-do list shows in its own column (and in the page's language)
+        subject = f"{rights[0]}{f' +{len(rights) - 1}' if len(rights) > 1 else ''} · {bank_name}"
         try:
             with session_scope(engine) as s:
-                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title="质押登记", now=when,
+                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=subject, now=when,
                                      uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
                 _synthetic(s, case["id"])
         except ZhichanError:

@@ -137,9 +137,13 @@ class Scope:
         normalized = normalize_region_code(code)
         self.require_authenticated()
         if not self.covers_region(normalized):
-            raise PermissionDenied(
-                f"无权查看该地区（{normalized}）的数据 / region {normalized} is outside your organization's area"
-            )
+            from zhichan.reference.regions import region_name
+
+            try:  # named, as a bureau user knows it (a bare code read like a system fault)
+                zh, en = f"{region_name(normalized)}（{normalized}）", f"{region_name(normalized, 'en')} ({normalized})"
+            except InputError:
+                zh, en = f"该地区（{normalized}）", f"region {normalized}"
+            raise PermissionDenied(f"无权查看{zh}的数据 / {en} is outside your organization's area")
         return normalized
 
     def home_region(self) -> str:

@@ -146,6 +146,9 @@ class TransitionSpec(StepSpec):
     #: clocks this step answers: offered only while each was started and not stopped (forwarding an answer
     #: the office received — after 答辩期满未答辩 there is none, and the step is not offered)
     answers: tuple[str, ...] = ()
+    #: clocks that must not run for this step: offered only while each is stopped or was never started (closing
+    #: an anonymous report, whose hook stops the clock for telling the reporter: there is nobody to tell)
+    idle: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
@@ -195,7 +198,7 @@ class Declaration(Strict):
                 if (t.event, s) in taken:
                     problems.append(f"{t.event}: declared twice from state {s}")
                 taken.add((t.event, s))
-            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers,
+            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle,
                       *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")

@@ -101,13 +101,18 @@ def next_alert(level: int, due: dt.date) -> dt.date | None:
 def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], today: dt.date) -> str | None:
     """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
     a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
-    extended as often as declared, an answer a clock started and not stopped. The step refuses with it; the case
-    page offers only steps without one."""
+    extended as often as declared, an ``answers`` step a clock started and not stopped, an ``idle`` step its clocks
+    stopped or never started. The step refuses with it; the case page offers only steps without one."""
     for name in spec.answers:
         row = clocks.get(name)
         if row is None or row.status == "stopped":
             title = decl.clocks[name].title
             return f"“{title.zh}”期限未在计时，此步骤无从办理 / no “{title.en}” period is running for this step to answer"
+    for name in spec.idle:
+        row = clocks.get(name)
+        if row is not None and row.status != "stopped":
+            title = decl.clocks[name].title
+            return f"“{title.zh}”期限在计时，此步骤不适用 / the “{title.en}” period is running: this step does not apply"
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
@@ -153,7 +158,7 @@ def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, An
 
 def clocked(spec: TransitionSpec) -> bool:
     """Whether the case's clocks must allow ``spec`` (:func:`clock_problem`)."""
-    return bool(spec.pauses or spec.resumes or spec.answers or spec.extends)
+    return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.extends)
 
 
 def conditional(spec: TransitionSpec) -> bool:
@@ -664,6 +669,16 @@ class ProcedureService:
         self._start_clock(session, decl, case_id, name, started_at)
         self._refresh_next_due(session, decl, case_id)
         return True
+
+    def stop_clock(self, session: Session, case_id: int, name: str, *, now: dt.datetime) -> None:
+        """Stop a clock a domain rule ends without a step (an anonymous report: nobody to tell), and refresh the
+        case's next deadline."""
+        session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name,
+                                             CLOCKS.c.status != "stopped").values(status="stopped", stopped_at=now))
+        case = session.execute(select(CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest)
+                               .where(CASES.c.id == case_id)).one()
+        self._refresh_next_due(session, self.declaration_of(session, case.procedure, case.jurisdiction,
+                                                            case.declaration_digest), case_id)
 
     def set_clock(self, session: Session, case_id: int, name: str, *, started_at: dt.datetime | None = None,
                   amount: int | None = None) -> None:

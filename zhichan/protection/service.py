@@ -171,6 +171,10 @@ class ComplaintRules:
                 CLOCKS.c.case_id == step.case_id, CLOCKS.c.name == "acceptance")).one()
             self.service.set_clock(session, step.case_id, "inform", started_at=acceptance.started_at,
                                    amount=acceptance.amount)
+        elif row.anonymous:
+            # an anonymous report has nobody to tell: no period runs, and the case page offers only its closing
+            # (it offered 已告知投诉人/举报人 too, which this hook then refused)
+            self.service.stop_clock(session, step.case_id, "inform", now=step.now)
 
 
 def complaint_row(session: Session, case_id: int) -> Any:

@@ -142,17 +142,27 @@ class Demo:
     # -- the services ------------------------------------------------------------------------------
 
     def search_service(self, firms: list[tuple[Scope, str, str]]) -> None:
+        """A city's first application completed; its second accepted and awaiting an officer's decision, its third
+        just filed and awaiting the window's acceptance — so that the window and the officers each find a step of
+        their own on their to-do list (every application used to be completed, and the window had none to take)."""
         purposes = ("研发立项", "专利布局", "侵权风险排查", "技术引进")
-        for scope, name, _ in firms:
-            filed = _moment(self.rng, self.today - dt.timedelta(days=self.rng.randint(20, 120)))
+        per_city: dict[str, int] = {}
+        for scope, name, code in firms:
+            nth = per_city[code[:4]] = per_city.get(code[:4], -1) + 1
+            back = self.rng.randint(20, 120) if nth == 0 else 6 if nth == 1 else 2
+            while next_workday_on_or_after(self.today - dt.timedelta(days=back)) >= self.today:
+                back += 1  # filed on a past working day, its handling clock running
+            filed = _moment(self.rng, self.today - dt.timedelta(days=back))
             case = self.start(scope, SEARCH, {"applicant": name, "topic": f"{name}主营技术的专利检索分析",
                                               "purpose": self.rng.choice(purposes), "contact": "王工 000-00000000"},
                               filed, _docs("服务申请表"))
             office = self.handling(case)
             accepted = _moment(self.rng, add_working_days(china_date(filed), self.rng.randint(1, 2)))
+            if nth == 2 or accepted.date() >= self.today:
+                continue
             self.act(_officer(office, Role.WINDOW_STAFF), case, "accept", accepted)
             decided = _moment(self.rng, add_working_days(china_date(accepted), self.rng.randint(3, 9)))
-            if decided.date() < self.today:
+            if nth == 0 and decided.date() < self.today:
                 self.act(_officer(office), case, "approve", decided,
                          {"conclusion": "已完成检索分析，报告见附件。"}, _docs("准予办理决定书"))
 

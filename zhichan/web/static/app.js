@@ -20,6 +20,19 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
+  // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
+  // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
+  function fitted(target, spec, result) {
+    var svg = target.querySelector("svg");
+    var style = getComputedStyle(target);
+    var room = Math.floor(target.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    if (!svg || typeof spec.width !== "number" || room < 120 || svg.getBoundingClientRect().width <= room + 1) {
+      return result;
+    }
+    result.finalize();
+    var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    return window.vegaEmbed(target, narrow, { actions: false, renderer: "svg" });
+  }
   function renderCharts() {
     if (typeof window.vegaEmbed !== "function") { return; }
     document.querySelectorAll("script[data-chart-for]").forEach(function (island) {
@@ -28,6 +41,8 @@
       var spec = JSON.parse(island.textContent);
       target.setAttribute("data-rendered", "pending");
       window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function (result) {
+        return fitted(target, spec, result);
+      }).then(function (result) {
         target.setAttribute("data-rendered", "1");
         if (target.getAttribute("data-drill")) {
           result.view.addEventListener("click", function (_event, item) {
