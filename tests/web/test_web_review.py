@@ -107,6 +107,12 @@ def test_numbers_sit_right_in_their_columns_and_action_links_look_like_buttons(p
     first, second = (links.nth(i).bounding_box() for i in (0, 1))
     assert first is not None and second is not None and second["x"] >= first["x"] + first["width"] + 4
     page.screenshot(path=str(artifacts_dir / "review-finance-en.png"), full_page=True)
+    # the menu in one row at 1280 px in English, beside or above an office's long name (it stood four rows high)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    groups = [b for b in (s.bounding_box() for s in page.locator("header.top nav > *").all()) if b]
+    tops = [b["y"] for b in groups]
+    assert len(groups) >= 4 and max(tops) - min(tops) < 8, groups  # a second row would sit ~20 px lower
+    page.screenshot(path=str(artifacts_dir / "review-header-en-1280.png"))
 
 
 def test_the_patent_page_marks_a_field_the_record_lacks(client, env):
