@@ -200,6 +200,17 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
                         f"索引进程意外退出（代码 {process.exitcode}；内存不足或被终止） / an index worker died "
                         f"(exit code {process.exitcode}: out of memory, or killed); use one worker to avoid them")
 
+    def put(task: Any) -> None:
+        """Queue ``task`` for the next free worker, taking their reports while the queue is full (a worker that
+        died would otherwise leave the build waiting for room)."""
+        while True:
+            drain(0)
+            try:
+                tasks.put(task, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
     try:
         for process in processes:
             process.start()
@@ -209,21 +220,9 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
             task = (to_ipc(batch), row0)
             row0 += batch.num_rows
             del batch
-            while True:
-                drain(0)
-                try:
-                    tasks.put(task, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+            put(task)
         for _ in processes:
-            while True:
-                drain(0)
-                try:
-                    tasks.put(None, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+            put(None)  # one end mark per worker
         while len(done) < workers:
             drain(0.5)
         for process in processes:
