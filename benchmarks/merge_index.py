@@ -25,6 +25,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from benchmarks.replicate_index import publish
+
 SHARED = ("ids.arrow", "facet_names.arrow", "high_value.parquet", "lsa.npz", "vectors.npy")
 
 
@@ -105,15 +107,10 @@ def merge(source: Path, target: Path, groups: list[int]) -> Path:
             listed += new
         else:
             listed += part
-    meta["segments"] = listed
     files = sorted(p.name for p in (out / "tantivy").iterdir())
-    (out / "tantivy" / "meta.json").write_text(json.dumps(meta), "utf-8")
-    (out / "tantivy" / ".managed.json").write_text(json.dumps([*files, "meta.json"]), "utf-8")
     info.update({"build": name, "merged": {"source": str(build), "groups": groups,
                                            "segments": [s["max_doc"] for s in listed]}})
-    (out / "index.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
-    os.sync()
-    (target / "index" / snapshot_id / "CURRENT").write_text(name, "utf-8")
+    publish(out, meta, listed, files, info)
     return out
 
 

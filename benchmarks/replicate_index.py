@@ -69,16 +69,22 @@ def replicate(source: Path, target: Path, copies: int) -> Path:
                 shutil.copyfile(path, copied)
                 files.append(copied.name)
             segments.append({**segment, "segment_id": str(new)})
-    meta["segments"] = segments
-    (out / "tantivy" / "meta.json").write_text(json.dumps(meta), "utf-8")
-    (out / "tantivy" / ".managed.json").write_text(json.dumps([*files, "meta.json"]), "utf-8")
     info.update({"documents": info["documents"] * copies, "build": name,
                  "replicated": {"source": str(build), "copies": copies,
                                 "note": f"the source index replicated {copies} times (benchmarks/replicate_index.py)"}})
+    publish(out, meta, segments, files, info)
+    return out
+
+
+def publish(out: Path, meta: dict, segments: list[dict], files: list[str], info: dict) -> None:
+    """List ``segments`` in the build's ``meta.json`` (``files`` are tantivy's managed files), write its
+    ``index.json`` and make the build the snapshot's current one (``out`` is ``index/<snapshot>/<build>``)."""
+    meta["segments"] = segments
+    (out / "tantivy" / "meta.json").write_text(json.dumps(meta), "utf-8")
+    (out / "tantivy" / ".managed.json").write_text(json.dumps([*files, "meta.json"]), "utf-8")
     (out / "index.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), "utf-8")
     os.sync()
-    (target / "index" / snapshot_id / "CURRENT").write_text(name, "utf-8")
-    return out
+    (out.parent / "CURRENT").write_text(out.name, "utf-8")
 
 
 def main() -> None:
