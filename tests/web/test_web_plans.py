@@ -48,6 +48,11 @@ def test_shipped_national_plan_gauges_on_the_nation_cockpit(client, env):
     assert 'data-status="miss"' in page.text and "预计无法完成" in page.text
     en = client.get("/cockpit", params={"region": "100000", "as_of": "2023-12-31", "lang": "en"})
     assert "On the current trend these targets will be missed" in en.text and "Will miss" in en.text
+    # the plan named in the page's language (its English name was Chinese on English pages)
+    assert "National 14th Five-Year Plan — high-value invention patents per 10,000 people" in en.text
+    assert "国家“十四五”规划 — 每万人口高价值发明专利拥有量" in page.text
+    assert "National 14th Five-Year Plan" in client.get("/plans", params={"lang": "en"}).text
+    assert target["plan_name_en"].startswith("National 14th")
     spec = client.get("/api/v1/cockpit", params={"region": "100000", "as_of": "2023-12-31"}).json()["gauges"]["chart"]
     assert len(spec["layer"]) == 5  # one chart definition: background, progress bar, base, target, forecast
 

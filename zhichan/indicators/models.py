@@ -111,6 +111,8 @@ class Plan:
     targets: list[PlanTarget]
     source: str = ""
     path: str = ""
+    #: the plan's name on English pages (optional: pages fall back to ``name``)
+    name_en: str = ""
 
 
 @dataclass(slots=True)

@@ -154,7 +154,7 @@ def load_plan(path: str | Path) -> Plan:
         targets = [_target(_canonical_row(row if isinstance(row, dict) else {}), f"targets[{i}]")
                    for i, row in enumerate(data["targets"])]
         return Plan(name=str(data.get("name") or path.stem), targets=targets, source=str(data.get("source") or ""),
-                    path=str(path))
+                    path=str(path), name_en=str(data.get("name_en") or ""))
     if suffix == ".xlsx":
         rows = _xlsx_rows(path)
         if len(rows) < 2:

@@ -110,7 +110,8 @@ def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget
         return {**tp.to_dict(), "indicator_name_en": ind.name_en, "region": platform_region(tp.region_code)}
 
     data = access.cached(("plan_target", pf.id, pf.mtime_ns, index, as_of.isoformat()), compute)
-    return {**data, "plan_id": pf.id, "plan_name": pf.plan.name if pf.plan else "", "note": target.note,
+    return {**data, "plan_id": pf.id, "plan_name": pf.plan.name if pf.plan else "",
+            "plan_name_en": pf.plan.name_en if pf.plan else "", "note": target.note,
             "source": pf.plan.source if pf.plan else ""}
 
 
@@ -137,8 +138,8 @@ def targets_for(
         mine = visible_targets(pf.plan, scope)
         if not mine:
             continue
-        plans.append({"id": pf.id, "name": pf.plan.name, "source": pf.plan.source, "origin": pf.source,
-                      "targets": len(mine)})
+        plans.append({"id": pf.id, "name": pf.plan.name, "name_en": pf.plan.name_en, "source": pf.plan.source,
+                      "origin": pf.source, "targets": len(mine)})
         for index, target in mine:
             if region is not None and platform_region(target.region_code) != region:
                 continue
