@@ -19,6 +19,21 @@ def examples() -> list[tuple[str, str]]:
     return out
 
 
+def valid_queries() -> list[str]:
+    """The page's example queries that parse (the rows expecting an error left out)."""
+    from zhichan.search.errors import QuerySyntaxError
+    from zhichan.search.parser import parse
+
+    out = []
+    for query, _expected in examples():
+        try:
+            parse(query)
+        except QuerySyntaxError:
+            continue
+        out.append(query)
+    return out
+
+
 def canonical_examples() -> list[tuple[str, str]]:
     out = []
     for line in DOC.read_text("utf-8").splitlines():

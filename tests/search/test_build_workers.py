@@ -26,28 +26,15 @@ from zhichan.parallel import to_ipc
 from zhichan.search import build as build_module
 from zhichan.search import service
 from zhichan.search.build import _adopt_segments, _batches, build_index
-from zhichan.search.errors import QuerySyntaxError
 from zhichan.search.highvalue import flags_by_patent, high_value_table
 from zhichan.search.index import SearchIndex
 from zhichan.search.layout import index_path, register_tokenizers, schema
-from zhichan.search.parser import parse
 from zhichan.search.prepare import COLUMNS, worker_index
 
 from . import corpus
-from .reference_doc import examples
+from .reference_doc import valid_queries
 
 SORTS = ("relevance", "date_desc", "date_asc")
-
-
-def _queries() -> list[str]:
-    out = []
-    for query, _expected in examples():
-        try:
-            parse(query)
-        except QuerySyntaxError:
-            continue
-        out.append(query)
-    return out
 
 
 def _answers(snapshot: Snapshot, query: str, sort: str) -> tuple[Any, ...]:
@@ -60,7 +47,7 @@ def _answers(snapshot: Snapshot, query: str, sort: str) -> tuple[Any, ...]:
 
 
 def _same_as_reference(snapshot: Snapshot, reference: Snapshot) -> int:
-    queries = _queries()
+    queries = valid_queries()
     assert len(queries) > 50
     for query in queries:
         for sort in SORTS:
@@ -152,7 +139,7 @@ def test_an_incremental_build_with_workers_equals_a_full_build(tmp_path: Path, m
     assert info["incremental"]["added"] == 2 and info["workers"] == 2 and info["rows"] == 18
     full = _snapshots(tmp_path / "full" / "var", 1)[1]
     build_index(full, workers=1, full=True)
-    queries = _queries()
+    queries = valid_queries()
     for query in queries:
         got = service.search(query, snapshot=b, page_size=100, exact_facets=True)
         want = service.search(query, snapshot=full, page_size=100, exact_facets=True)

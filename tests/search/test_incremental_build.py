@@ -23,14 +23,13 @@ from zhichan.corpus.testing import build_snapshot
 from zhichan.search import build as build_module
 from zhichan.search import service
 from zhichan.search.build import _delta, build_index
-from zhichan.search.errors import QuerySyntaxError
 from zhichan.search.highvalue import FILE_NAME, compute_high_value, snapshot_date
 from zhichan.search.index import SearchIndex
 from zhichan.search.layout import index_path
 from zhichan.search.parser import parse
 
 from . import corpus
-from .reference_doc import examples
+from .reference_doc import valid_queries
 
 NEW = corpus._p("202310000099", title="一种钠离子电池正极材料", abstract="本发明公开一种钠离子电池正极材料，成本低。",
                 first_claim="1.一种钠离子电池正极材料。", ipc=["H01M4/58"], applicants=["宜宾钠电科技有限公司"],
@@ -81,17 +80,6 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             SearchIndex._cache.pop(snapshot.id, None)
 
 
-def _queries() -> list[str]:
-    out = []
-    for query, _expected in examples():
-        try:
-            parse(query)
-        except QuerySyntaxError:
-            continue
-        out.append(query)
-    return out
-
-
 def test_the_builds_are_incremental_and_say_what_they_changed(builds: dict[str, Any]) -> None:
     assert "incremental" not in builds["base_info"]
     b, c = builds["b_info"]["incremental"], builds["c_info"]["incremental"]
@@ -106,7 +94,7 @@ def test_the_builds_are_incremental_and_say_what_they_changed(builds: dict[str, 
 @pytest.mark.parametrize("generation", ["b", "c"])
 def test_every_example_finds_what_a_full_build_finds(builds: dict[str, Any], generation: str) -> None:
     inc, full = builds[generation], builds[f"full_{generation}"]
-    queries = _queries()
+    queries = valid_queries()
     assert len(queries) > 50
     for query in queries:
         got = service.search(query, snapshot=inc, page_size=100, exact_facets=True)
