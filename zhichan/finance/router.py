@@ -22,7 +22,7 @@ from zhichan.finance import whitelist as wl
 from zhichan.finance.models import Claim, Loan
 from zhichan.finance.scope import loan_filter
 from zhichan.finance.service import PROCEDURE, PledgeRules, record_digest, registration_record
-from zhichan.finance.titles import titler as pledge_titler
+from zhichan.finance.titles import pledge_title
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
@@ -369,7 +369,7 @@ def _setup(app: FastAPI) -> None:
     rules = PledgeRules(app.state.corpus.snapshot, app.state.procedures.evidence)
     app.state.finance_rules = rules
     app.state.procedures.add_hook(PROCEDURE, rules)
-    app.state.procedures.add_titler(PROCEDURE, pledge_titler)  # the title in the page's language
+    app.state.procedures.add_titler(PROCEDURE, pledge_title)  # the title in the page's language
     jobs.register(app.state.jobs, app.state.engine)
     fund_rules.load_funds(app.state.settings.finance_fund_dir)  # a broken fund file stops the start, with its name
 

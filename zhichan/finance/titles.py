@@ -26,7 +26,3 @@ def pledge_title(fields: dict[str, Any], lang: str) -> str | None:
     key = "finance.case_title_amount" if amount else "finance.case_title"
     return translate(lang, key, n=count, amount=amount)
 
-
-def titler(fields: dict[str, Any], lang: str) -> str | None:
-    """:func:`pledge_title` as the procedure engine's titler (``ProcedureService.add_titler``)."""
-    return pledge_title(fields, lang)
