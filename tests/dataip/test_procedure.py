@@ -52,7 +52,7 @@ def test_every_transition_keeps_the_register_in_step(world: World, registry: Dat
     # the enterprise applies; the officer asks for a cure, the enterprise cures, the officer publishes
     case = start(world, "ent_user")
     assert register_row(registry, case)["status"] == "submitted"
-    act(world, "wuhou_officer", case, "request_cure", when=at(D(2025, 9, 25)), items="补充数据来源授权")
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2025, 9, 25)), items="补充数据来源授权", cure_days=15)
     assert case["state"] == "curing" and register_row(registry, case)["status"] == "submitted"
     act(world, "ent_user", case, "cure", when=at(D(2025, 9, 25), 15), reply="已补充授权书")
     assert case["state"] == "submitted"

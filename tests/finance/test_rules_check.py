@@ -106,7 +106,7 @@ def test_the_decision_runs_three_working_days_afresh_from_the_cure(world: World)
     # 13, Sat 14, then 24 February (the holiday is 15–23)
     world.act("bank_user", case["id"], "confirm", dt.date(2026, 2, 12), invalidation_consent="否")
     assert _decision_due(world, case["id"]) == dt.date(2026, 2, 24)
-    world.act("wuhou_officer", case["id"], "request_cure", dt.date(2026, 2, 13), items="质押合同缺少签章页")
+    world.act("wuhou_officer", case["id"], "request_cure", dt.date(2026, 2, 13), items="质押合同缺少签章页", cure_days=15)
     assert _decision_due(world, case["id"]) is None
     world.act("ent_user", case["id"], "cure", dt.date(2026, 2, 26))
     # the complete file arrives on Thursday 26 February: 27, Sat 28 February (a make-up workday), Monday 2 March.

@@ -69,6 +69,11 @@ def _final_step_starts_a_clock(d: dict[str, Any]) -> None:
     _step(d, "confirmation_lapsed")["starts"] = ["publication"]  # a closed case with a running clock, warned of forever
 
 
+def _set_period_without_its_field(d: dict[str, Any]) -> None:
+    step = _step(d, "request_cure")  # starts the cure period whose length the office sets in this step
+    step["fields"] = [f for f in step["fields"] if f["name"] != "cure_days"]
+
+
 def _event_named_like_a_state(d: dict[str, Any]) -> None:
     _step(d, "mediate")["to"] = "mediate"  # python-statemachine shares one namespace: taking it would crash
     d["states"]["mediate"] = {"title": {"zh": "调解", "en": "Mediated"}, "final": True}
@@ -87,6 +92,7 @@ def _event_named_like_a_state(d: dict[str, Any]) -> None:
     (_reserved_field, "version"),
     (_document_slot_field, "doc0"),
     (_duplicate_field, "items"),
+    (_set_period_without_its_field, "request_cure: starts clock cure"),
 ])
 def test_a_broken_declaration_is_refused_at_load(mutate: Callable[[dict[str, Any]], None], problem: str) -> None:
     data = copy.deepcopy(SHIPPED)
@@ -105,6 +111,24 @@ def test_the_shipped_declarations_load() -> None:
     assert hangzhou.jurisdiction == "330100" and hangzhou.clocks["admission"].amount == 3
     assert hangzhou.clocks["simplified"].amount == 30 and registry.get("protection.patent_dispute", "default").clocks[
         "simplified"].amount == 60
+
+
+def test_every_cure_notice_sets_the_period_the_party_keeps() -> None:
+    """A 一次性告知补正 names the days the party has (the office's 指定期限): every declaration's cure notice starts
+    a party's clock whose length the notice sets, the cure stops it, and so does every other step out of that
+    state that leaves the case open (an acceptance without the cure) — no reminder runs on after."""
+    seen = set()
+    for d in ProcedureRegistry.load().all():
+        for notice in (t for t in d.transitions if t.event == "request_cure"):
+            [period] = [c for c in notice.starts if d.clocks[c].set_by]
+            assert d.clocks[period].binds == "party" and d.clocks[period].remind_party, d.procedure
+            running = {notice.target if notice.target != "." else s for s in notice.source}
+            leaving = [t for t in d.transitions if set(t.source) & running and t.event != notice.event
+                       and not (t.target != "." and d.states[t.target].final) and (t.target != "." or t.resumes)]
+            assert leaving and all(period in t.stops for t in leaving), (d.procedure, [t.event for t in leaving])
+            seen.add(d.procedure)
+    assert seen >= {"protection.patent_dispute", "finance.pledge", "services.priority_exam", "services.search_service",
+                    "services.preexam_case", "talent.registration", "dataip.registration"}
 
 
 def test_every_withdrawal_a_party_may_take_is_optional() -> None:

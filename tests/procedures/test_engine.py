@@ -52,7 +52,7 @@ def clocks(world: World, case: dict[str, Any], who: str = "wuhou_officer") -> di
 def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     panel = {"panel": "张三、李四、王五"}
     a = start(world, who="ent_user")  # the enterprise files online and cures its own filing
-    act(world, "wuhou_officer", a, "request_cure", fields={"items": "补充专利权评价报告"})
+    act(world, "wuhou_officer", a, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15})
     act(world, "ent_user", a, "cure", uploads=(pdf("extra", "report.pdf"),))
     act(world, "wuhou_leader", a, "extend_admission", fields={"reason": "材料复杂"})
     act(world, "wuhou_officer", a, "accept", fields=panel, uploads=(pdf(),))
@@ -235,11 +235,11 @@ def test_sweep_warns_once_per_stage_and_todo_lists_due_work(world: World) -> Non
     assert city_own["total"] == 0  # 我的待办: the city's own cases only
     assert analyst["total"] == 0  # analysts take no step in this procedure
     assert party["total"] == 0  # the officers' cases are not the enterprise's
-    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"})
+    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正", "cure_days": 15})
     with session_scope(world.engine) as s:
         assert service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))["total"] == 0
         own = start(world, who="ent_user")
-        act(world, "wuhou_officer", own, "request_cure", fields={"items": "补正请求书"})
+        act(world, "wuhou_officer", own, "request_cure", fields={"items": "补正请求书", "cure_days": 15})
         party = service.todo(s, world.scope("ent_user"), today=D(2026, 3, 10))
     assert [i["id"] for i in party["items"]] == [own["id"]]
 
@@ -287,14 +287,14 @@ def test_a_deadline_unchanged_by_a_pause_is_not_warned_twice(world: World) -> No
     with session_scope(world.engine) as s:
         assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 1
     # asked to cure and cured the same day: nothing excluded, the deadline stays 9 Mar
-    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 7)), fields={"items": "补正"})
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 7)), fields={"items": "补正", "cure_days": 15})
     act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 7)))
     assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 9)
     with session_scope(world.engine) as s:
         assert world.service.sweep(s, D(2026, 3, 7))["warning"] == 0  # already warned of this deadline
         assert world.service.sweep(s, D(2026, 3, 9))["due"] == 1
     # a deadline that moves is announced afresh
-    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 9)), fields={"items": "再补正"})
+    act(world, "wuhou_officer", case, "request_cure", when=at(D(2026, 3, 9)), fields={"items": "再补正", "cure_days": 15})
     act(world, "wuhou_officer", case, "cure", when=at(D(2026, 3, 11)))
     assert clocks(world, case)["admission"]["due_on"] == D(2026, 3, 11)
     with session_scope(world.engine) as s:
@@ -361,7 +361,7 @@ def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
     now = utcnow()  # the case page judges expiry by today's date
     case = start(world, who="ent_user", when=now)
     assert "cure" not in offered("ent_user")  # nothing was asked to cure
-    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正"}, when=now)
+    act(world, "wuhou_officer", case, "request_cure", fields={"items": "补正", "cure_days": 15}, when=now)
     assert "cure" in offered("ent_user") and "request_cure" not in offered()
     act(world, "ent_user", case, "cure", when=now)
     act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),), when=now)
@@ -534,7 +534,7 @@ def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(
     assert todo_ids(world, "wuhou_officer") == {filing["id"]}
     assert todo_ids(world, "ent_user") == set()  # its own filing awaits the office; withdrawing is optional
     assert todo_ids(world, "wuhou_window") == set()  # the office decides; nothing to cure
-    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告"})
+    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15})
     assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == {filing["id"]}
     act(world, "ent_user", filing, "cure", uploads=(pdf("extra", "report.pdf"),))
     assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == set()

@@ -77,9 +77,13 @@ def act(world: World, who: str, case: dict[str, Any], event_name: str, when: dt.
                                       fields=fields or {}, uploads=uploads, now=when))
 
 
-def due(world: World, case: dict[str, Any], clock: str) -> dt.date | None:
+def view(world: World, case: dict[str, Any]) -> dict[str, Any]:
     with session_scope(world.engine) as s:
-        found = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+        return world.service.case(s, world.scope("wuhou_officer"), case["id"])
+
+
+def due(world: World, case: dict[str, Any], clock: str) -> dt.date | None:
+    found = {c["name"]: c for c in view(world, case)["clocks"]}
     return found[clock]["due_on"]
 
 
@@ -229,10 +233,10 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
 
 def test_one_cure_notice_objection_and_preservation_clocks(world: World) -> None:
     case = start(world, at(D(2026, 3, 2)))
-    act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 3)), {"items": "补充权利证明、证据目录"})
+    act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 3)), {"items": "补充权利证明、证据目录", "cure_days": 15})
     act(world, "wuhou_officer", case, "cure", at(D(2026, 3, 5)))
     with pytest.raises(FormError) as info:  # 第十六条: one notice
-        act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 6)), {"items": "再补正"})
+        act(world, "wuhou_officer", case, "request_cure", at(D(2026, 3, 6)), {"items": "再补正", "cure_days": 15})
     assert set(info.value.errors) == {"items"}
     act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 6)), PANEL)
     act(world, "wuhou_officer", case, "request_preservation", at(D(2026, 3, 6)), {"items": "销售记录"})
@@ -244,6 +248,31 @@ def test_one_cure_notice_objection_and_preservation_clocks(world: World) -> None
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)), {"outcome": "异议不成立，继续处理"})
     # 11, 12, 13 March excluded: the nominal 6 June + 3 days = Tuesday 9 June (the rest-day rule applies once, at the end)
     assert due(world, case, "closing") == D(2026, 6, 9)
+
+
+def test_the_cure_period_is_the_one_the_office_sets(world: World) -> None:
+    """第十六条 names no cure period: the office sets one in its notice (days, 民法典 第二百零一条/第二百零三条), the
+    platform keeps it as the party's clock — reminded, stopped by the cure or by the acceptance; a length outside 1–60
+    days is refused beside the field and nothing is written."""
+    case = start(world, at(D(2026, 4, 23)))
+    for bad in (0, 61, "十五"):
+        with pytest.raises(FormError) as info:
+            act(world, "wuhou_officer", case, "request_cure", at(D(2026, 4, 24)), {"items": "补充权利证明", "cure_days": bad})
+        assert set(info.value.errors) == {"cure_days"}, bad
+    assert case["version"] == 1 and "cure" not in {c["name"] for c in view(world, case)["clocks"]}
+    act(world, "wuhou_officer", case, "request_cure", at(D(2026, 4, 24)), {"items": "补充权利证明", "cure_days": 7})
+    # Friday 24 April + 7 days = Friday 1 May, in the Labour Day holiday (1–5 May) → Wednesday 6 May
+    assert due(world, case, "cure") == D(2026, 5, 6) and due(world, case, "admission") is None  # admission paused
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 5, 3))["warning"] >= 1  # 3 days before
+    act(world, "wuhou_officer", case, "cure", at(D(2026, 4, 28)))
+    cure = next(c for c in view(world, case)["clocks"] if c["name"] == "cure")
+    assert cure["status"] == "stopped" and due(world, case, "admission") is not None
+    # cured or not, accepting the request ends the party's period
+    other = start(world, at(D(2026, 4, 23)))
+    act(world, "wuhou_officer", other, "request_cure", at(D(2026, 4, 24)), {"items": "补充证据目录", "cure_days": 15})
+    act(world, "wuhou_officer", other, "accept", at(D(2026, 4, 27)), PANEL)
+    assert next(c for c in view(world, other)["clocks"] if c["name"] == "cure")["status"] == "stopped"
 
 
 def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Path) -> None:

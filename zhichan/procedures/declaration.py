@@ -68,6 +68,11 @@ class FieldSpec(Strict):
     zero: bool = False
 
 
+#: a period's unit in words (zh, en)
+UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
+               "year": ("年", "years"), "hour": ("小时", "hours")}
+
+
 class ClockSpec(Strict):
     title: Text
     amount: int = Field(ge=1)
@@ -81,6 +86,9 @@ class ClockSpec(Strict):
     #: the sweep's warnings on this clock are shown to the case's party too (a period the parties keep,
     #: such as the 30 days to apply for judicial confirmation), not only to the officers
     remind_party: bool = False
+    #: a period the office sets in the step that starts it (指定期限: "请于收到本通知之日起 N 日内补正"): its
+    #: length is that step's integer field of this name, from 1 up to ``amount`` (then the longest allowed)
+    set_by: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class ExtensionSpec(Strict):
@@ -212,6 +220,12 @@ class Declaration(Strict):
                 problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
                                 f"but counts {self.clocks[t.extends.clock].unit}")
         problems.extend(_step_problems("start", self.start))
+        for step_name, step in (("start", self.start), *((t.event, t) for t in self.transitions)):
+            for c in step.starts:
+                setter = self.clocks[c].set_by if c in self.clocks else None
+                if setter and not any(f.name == setter and f.kind == "integer" and f.required for f in step.fields):
+                    problems.append(f"{step_name}: starts clock {c}, whose length the office sets, "
+                                    f"without a required integer field {setter}")
         if self.cycle_clock is not None and self.cycle_clock not in self.clocks:
             problems.append(f"cycle_clock: unknown clock {self.cycle_clock}")
         for c in self.start.starts:

@@ -53,7 +53,14 @@ from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import Declaration, FieldSpec, ProcedureRegistry, Text, TransitionSpec
+from zhichan.procedures.declaration import (
+    UNIT_LABELS,
+    Declaration,
+    FieldSpec,
+    ProcedureRegistry,
+    Text,
+    TransitionSpec,
+)
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import (
     COUNTERPARTY_ROLES,
@@ -136,6 +143,23 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
+
+
+def check_set_lengths(decl: Declaration, starts: tuple[str, ...], fields: dict[str, Any]) -> None:
+    """Refuse, before anything is written, a period the office sets (``set_by``) outside 1 … its declared
+    longest ``amount``."""
+    errors: dict[str, str] = {}
+    for name in starts:
+        spec = decl.clocks[name]
+        if spec.set_by is None:
+            continue
+        value = fields.get(spec.set_by)
+        if not isinstance(value, int) or not 1 <= value <= spec.amount:
+            zh, en = UNIT_LABELS[spec.unit]
+            errors[spec.set_by] = (f"“{spec.title.zh}”须为 1 至 {spec.amount}{zh} / the {spec.title.en.lower()} "
+                                   f"must be 1 to {spec.amount} {en}")
+    if errors:
+        raise FormError(errors)
 
 
 def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> list[int]:
@@ -451,6 +475,7 @@ class ProcedureService:
         clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads,
                                          generate=self._generator(session, decl, "start", None),
                                          generates=decl.start.generates)
+        check_set_lengths(decl, decl.start.starts, clean)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
         result = cast(CursorResult[Any], session.execute(insert(CASES).values(
             procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
@@ -463,7 +488,7 @@ class ProcedureService:
         number = f"{decl.number_prefix}-{china_date(now).year}-{case_id:06d}"
         session.execute(update(CASES).where(CASES.c.id == case_id).values(number=number))
         for name in decl.start.starts:
-            self._start_clock(session, decl, case_id, name, now)
+            self._start_clock(session, decl, case_id, name, now, clean)
         self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, number, decl.procedure, decl.jurisdiction, "start", None,
                                              decl.initial_state, clean, clean, party_key, party_user, handling.id,
@@ -647,11 +672,16 @@ class ProcedureService:
 
     # -- clocks --------------------------------------------------------------------------------
 
-    def _start_clock(self, session: Session, decl: Declaration, case_id: int, name: str, now: dt.datetime) -> None:
+    def _start_clock(self, session: Session, decl: Declaration, case_id: int, name: str, now: dt.datetime,
+                     fields: dict[str, Any] | None = None) -> None:
+        """Start (or start afresh) a declared clock; one the office sets (``set_by``) takes its length from the
+        step's ``fields``, from 1 up to the declared ``amount``."""
         spec = decl.clocks[name]
+        check_set_lengths(decl, (name,), fields or {})
+        amount = int((fields or {})[spec.set_by]) if spec.set_by is not None else spec.amount
         session.execute(CLOCKS.delete().where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name))
         session.execute(insert(CLOCKS).values(
-            case_id=case_id, name=name, amount=spec.amount, unit=spec.unit, started_at=now, status="running",
+            case_id=case_id, name=name, amount=amount, unit=spec.unit, started_at=now, status="running",
             pauses="[]", extensions="[]", warned=0, alert_on=None,
         ))
         self._recompute(session, decl, case_id, name)
@@ -708,6 +738,7 @@ class ProcedureService:
         problem = clock_problem(decl, spec, clocks, today)
         if problem:
             raise FormError({"_clock": problem})
+        check_set_lengths(decl, spec.starts, fields)
         for name in spec.pauses:
             row = clocks[name]
             pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None,
@@ -734,7 +765,7 @@ class ProcedureService:
             session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped")
                             .values(status="stopped", stopped_at=now))
         for name in spec.starts:
-            self._start_clock(session, decl, case_id, name, now)
+            self._start_clock(session, decl, case_id, name, now, fields)
         for name in {*spec.pauses, *spec.resumes, *([spec.extends.clock] if spec.extends else [])}:
             self._recompute(session, decl, case_id, name)
 

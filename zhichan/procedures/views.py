@@ -11,12 +11,9 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_moment
 from zhichan.money import format_money, unit_text
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec
+from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
 from zhichan.web.labels import choice
-
-UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "days"), "month": ("个月", "months"),
-               "year": ("年", "years"), "hour": ("小时", "hours")}
 
 
 def late(clock: dict[str, Any], today: dt.date) -> bool:
