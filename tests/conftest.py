@@ -299,6 +299,10 @@ def chromium():  # type: ignore[no-untyped-def]
 def page(live_server: str, chromium):  # type: ignore[no-untyped-def]
     context = chromium.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
                                    accept_downloads=True, locale="zh-CN")
+    # Playwright's 30 s is a timeout, not a speed check: on a shared machine at load 12 one indicators page took
+    # longer (a whole run took 61 min instead of 12); a page that never comes still fails the test
+    context.set_default_navigation_timeout(120_000)
+    context.set_default_timeout(60_000)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
