@@ -57,10 +57,11 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
 
     def compute(_cur: Any) -> dict[str, Any]:
         data = plans.targets_for(access, settings, scope, as_of, region=region, files=files)
-        for target in data["targets"]:
+        for target in data["targets"] + data["references"]:
             target["status"] = charts.gauge_status(target)
             target["label"] = charts.gauge_label(target, lang)
-        data["chart"] = charts.gauges_chart(data["targets"], lang).card_spec() if data["targets"] else None
+        shown = data["targets"] + data["references"]
+        data["chart"] = charts.gauges_chart(shown, lang).card_spec() if shown else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
         data["_fingerprint"] = plans.fingerprint(files)
         data["per_10k"] = portal.per_10k_basis(access.require_snapshot())
