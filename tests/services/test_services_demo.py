@@ -68,6 +68,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         searches = s.execute(select(Case.id, Case.state, Case.org_id).where(
             Case.procedure == "services.search_service")).all()
         states = {state for _, state, _ in searches}
+        # what a firm asks to have searched is a technology, not the firm's own name again (its title repeated it)
+        for fields in s.scalars(select(Case.fields).where(Case.procedure == "services.search_service")):
+            f = json.loads(fields)
+            assert f["applicant"] not in f["topic"] and f["topic"].endswith("相关技术的专利检索分析"), f
         assert {"approved", "accepted", "filed"} <= states, states
         for state, role, event in (("filed", Role.WINDOW_STAFF, "accept"), ("accepted", Role.CASE_OFFICER, "approve")):
             case_id, _, org_id = next(row for row in searches if row.state == state)
