@@ -27,6 +27,8 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
   growth rate) when all values are positive, else linear. With fewer than
   :data:`MIN_FORECAST_POINTS` values there is no forecast and the method says why (a line through
   two points, one of them a year the data do not cover, forecast nothing);
+- once the target year is over (the as-of date on or after its 31 December, the corpus covering it), the
+  "forecast" is the value on that day, and the method says so;
 - ``will_meet`` compares the forecast with the target in the plan's direction at the precision the
   figures are shown (2 decimals), so a forecast shown equal to the target meets it.
 """
@@ -232,6 +234,12 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
         if years_left > 0 and current > 0 and target.target_value > 0:
             growth = (target.target_value / current) ** (1 / years_left) - 1
     forecast, method = _fit(points, target_day)
+    # the target year is over: its last day's value is known, nothing to forecast (a fit beside it read 13.63 for a
+    # year that ended at 15.06)
+    actual = next((v for d, v in points if d == target_day), None) if as_of >= target_day else None
+    if actual is not None:
+        forecast, method = actual, (f"目标年已结束：{target_day.isoformat()} 的实际值 / "
+                                    f"the target year is over: the value on {target_day.isoformat()}")
     rising = target.target_value >= (base_value if base_value is not None else (current or 0))
     will_meet: bool | None = None
     if forecast is not None:
