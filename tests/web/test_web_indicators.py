@@ -212,6 +212,16 @@ def test_the_records_page_speaks_the_page_language(env, client):
     assert row and "</a> trademarks" in row.group(0)
 
 
+def test_the_records_columns_have_distinct_headings(env, client):
+    """A patent's recorded county (``region_code``) and the region it is counted in (``geo``) were both headed
+    "Region code" on English pages: two columns that read as one twice."""
+    login_as(client, env.engine, "cd_leader")
+    for lang in ("zh", "en"):
+        html = client.get(f"/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31&lang={lang}").text
+        heads = re.findall(r'<th title="[^"]*">([^<]*)</th>', html.split('id="records-table"', 1)[1].split("</thead>", 1)[0])
+        assert len(heads) > 10 and len(set(heads)) == len(heads), (lang, heads)
+
+
 @pytest.mark.browser
 def test_the_records_page_in_both_languages_in_the_browser(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "cd_leader")
