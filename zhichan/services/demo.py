@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.generator.world import make_uscc
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
@@ -115,7 +116,8 @@ class Demo:
                 org = s.scalar(select(Organization).where(Organization.party_key == key))
                 if org is None:
                     bureau = next(bureaus[c] for c in (region, city) if c in bureaus)
-                    org = create_org(s, name, OrgKind.ENTERPRISE, region, bureau, party_key=key)
+                    org = create_org(s, name, OrgKind.ENTERPRISE, region, bureau, party_key=key,
+                                     name_en=english_name(name, region))
                 user = s.scalar(select(User).where(User.org_id == org.id, User.role == Role.ENTERPRISE_USER))
                 if user is None:
                     user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=secrets.token_urlsafe(24),
