@@ -255,3 +255,20 @@ def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
     assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1, "tickCount": 2}
     rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="").spec()
     assert "format" not in rates["encoding"]["y"].get("axis", {})
+
+
+@pytest.mark.browser
+def test_the_indicator_list_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the list of every indicator squeezed its six columns into the screen: an indicator's name stood a
+    character or two a line and its code (``patent_applications``) a letter a line. The table scrolls in its box."""
+    sign_in(page, "cd_leader", then="/regions/510100/indicators?lang=zh")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/regions/510100/indicators?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"indicators-phone-{lang}.png"))
+        code_lines = page.evaluate("""() => { const r = document.createRange();
+            r.selectNodeContents(document.querySelector('#all-indicators code'));
+            return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }""")
+        name_width = page.evaluate("document.querySelector('#all-indicators tbody td:nth-child(2)').getBoundingClientRect().width")
+        assert code_lines == 1 and name_width >= 120, (lang, code_lines, name_width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391
