@@ -65,8 +65,11 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
         text = _visible_text(gauges)
         assert label in text and note in text, (lang, text[:500])
         assert 'id="plan-will-miss"' not in gauges  # a reference is not one of the region's own targets
-        plans = _visible_text(client.get("/plans", params={"as_of": AS_OF, "lang": lang}).text)
+        plans_page = client.get("/plans", params={"as_of": AS_OF, "lang": lang}).text
+        plans = _visible_text(plans_page)
         assert listed in plans, (lang, plans[:800])
+        # the cockpit links to the plans page; the plans page did to itself
+        assert 'id="plans-link"' in page and 'id="plans-link"' not in plans_page
     # no growth can be given from nothing (Chengdu has no high-value patent): "—", not "the target year has passed"
     # as the column said for any target without a growth rate; after the target year, it has passed
     for as_of, said in ((AS_OF, "—"), ("2026-01-31", "目标年已过")):
