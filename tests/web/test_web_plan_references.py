@@ -135,3 +135,11 @@ def test_the_gauges_fit_a_phone(page, artifacts_dir: Path) -> None:
             assert all(left >= box[0] - 1 and right <= box[1] + 1 for left, right, _ in bars), (width, lang, box, bars)
             assert max(w for _, _, w in bars) >= (box[1] - box[0]) / 5, (width, lang, box, bars)
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    # the list of plans: its origin (平台规划目录) stood a character a line
+    page.goto(f"/plans?lang=zh&as_of={AS_OF}")
+    assert page.evaluate("document.querySelector('#plan-files tbody td:nth-child(2)').getBoundingClientRect().width") >= 70
+    page.locator("#plan-files").screenshot(path=str(artifacts_dir / "plan-files-1280-zh.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/plans?lang=zh&as_of={AS_OF}")
+    assert page.evaluate("document.querySelector('#plan-files tbody td:nth-child(2)').getBoundingClientRect().width") >= 70
+    page.locator("#plan-files").screenshot(path=str(artifacts_dir / "plan-files-390-zh.png"))
