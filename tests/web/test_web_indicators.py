@@ -220,6 +220,14 @@ def test_the_records_columns_have_distinct_headings(env, client):
         html = client.get(f"/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31&lang={lang}").text
         heads = re.findall(r'<th title="[^"]*">([^<]*)</th>', html.split('id="records-table"', 1)[1].split("</thead>", 1)[0])
         assert len(heads) > 10 and len(set(heads)) == len(heads), (lang, heads)
+        # a patent's kind, status and patentee's type read as their labels, not as codes (invention on a Chinese page)
+        cells = {c: re.findall(rf'<td class="col-{c}">([^<]*)</td>', html) for c in ("kind", "legal_status", "first_patentee_type")}
+        wanted = {"zh": ("发明", "有权-授权", "企业"), "en": ("Invention", "In force – granted", "Enterprise")}[lang]
+        assert all(w in cells[c] for w, c in zip(wanted, cells, strict=True)), (lang, cells)
+        assert not {"invention", "granted", "enterprise"} & {v for vs in cells.values() for v in vs}, (lang, cells)
+    # the API keeps the codes
+    api = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
+    assert {r["kind"] for r in api["records"]} == {"invention"}
 
 
 @pytest.mark.browser
