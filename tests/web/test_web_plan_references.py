@@ -103,6 +103,22 @@ def test_a_district_takes_its_citys_ratio_target_and_never_a_count(client, env):
     assert "Wuhou District · High-value invention patents per 10,000 people · 2025 · reference: Chengdu's target" in en
 
 
+def test_a_region_already_above_a_rising_reference_has_met_it(client, env):
+    """A reference takes its plan's direction: measured on a region already above it, a rising target read as one to
+    fall to (the region's own base above the target) and was "will miss"."""
+    login_as(client, env.engine, "root")
+    plan = ('name: 四川测试\ntargets:\n  - {indicator: valid_inventions_per_10k, region: "510000", base_year: 2020, '
+            'base_value: 0.000001, target_year: 2025, target_value: 0.00001}\n')
+    uploaded = client.post("/plans", data={"csrf_token": csrf_from(client.get("/plans").text)}, follow_redirects=False,
+                           files={"file": ("sichuan.yaml", io.BytesIO(plan.encode()), "application/x-yaml")})
+    assert uploaded.status_code == 303, uploaded.text[:300]
+    login_as(client, env.engine, "cd_leader")
+    [ref] = [r for r in _plans(client)["references"] if r["indicator"] == "valid_inventions_per_10k"]
+    assert ref["reference_region"] == "510000" and ref["current_value"] > ref["target_value"]
+    assert ref["base_value"] > ref["target_value"]  # Chengdu was above Sichuan's target before it was set
+    assert ref["will_meet"] is True and ref["status"] == "meet"
+
+
 def test_gauge_labels_are_wrapped_for_the_axis_and_whole_in_the_tooltip(client, env):
     login_as(client, env.engine, "cd_leader")
     for lang in ("zh", "en"):

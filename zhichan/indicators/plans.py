@@ -200,7 +200,11 @@ def _reaches(value: float, target: float, rising: bool) -> bool:
     return shown >= goal if rising else shown <= goal
 
 
-def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb") -> TargetProgress:
+def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb",
+                    rising: bool | None = None) -> TargetProgress:
+    """Progress of one target at ``as_of``. ``rising``: whether the target is an increase (a reference target
+    measured on another region takes its plan's direction); by default, the target against its base (else the
+    current value)."""
     ind = registry.get_indicator(target.indicator)
     region = service.normalize_region(target.region_code)
     data_end = service.data_as_of(snapshot)
@@ -240,7 +244,8 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     if actual is not None:
         forecast, method = actual, (f"目标年已结束：{target_day.isoformat()} 的实际值 / "
                                     f"the target year is over: the value on {target_day.isoformat()}")
-    rising = target.target_value >= (base_value if base_value is not None else (current or 0))
+    if rising is None:
+        rising = target.target_value >= (base_value if base_value is not None else (current or 0))
     will_meet: bool | None = None
     if forecast is not None:
         will_meet = _reaches(forecast, target.target_value, rising)

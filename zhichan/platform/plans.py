@@ -156,7 +156,10 @@ def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarge
         mine = PlanTarget(indicator=target.indicator, region_code=reference.normalize_region_code(region),
                           target_year=target.target_year, target_value=target.target_value,
                           base_year=target.base_year)
-        tp = target_progress(mine, as_of, snapshot=access.require_snapshot())
+        # the plan's direction, not this region's: a region above the target already has met it (the national 12
+        # per 10,000 read as a target to fall to for a region at 15, and "will miss")
+        rising = target.target_value >= target.base_value if target.base_value is not None else None
+        tp = target_progress(mine, as_of, snapshot=access.require_snapshot(), rising=rising)
         return {**tp.to_dict(), "gap_closed_pct": None, "indicator_name_en": get_indicator(tp.indicator).name_en,
                 "region": region}
 
