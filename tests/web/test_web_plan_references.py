@@ -117,6 +117,13 @@ def test_a_region_already_above_a_rising_reference_has_met_it(client, env):
     assert ref["reference_region"] == "510000" and ref["current_value"] > ref["target_value"]
     assert ref["base_value"] > ref["target_value"]  # Chengdu was above Sichuan's target before it was set
     assert ref["will_meet"] is True and ref["status"] == "meet"
+    # no growth is required of a region already there (the rate was negative: a plan to shrink)
+    assert ref["reached"] is True and ref["required_annual_growth"] is None
+    for lang, said in (("zh", "已达到目标"), ("en", "target reached")):
+        page = client.get("/cockpit", params={"as_of": AS_OF, "lang": lang}).text
+        row = page.split('data-reference="510000"', 1)[1].split("</tr>", 1)[0]
+        cells = [_visible_text("<td" + c).strip() for c in row.split("<td")[1:]]
+        assert cells[6] == said, (lang, cells)
 
 
 def test_gauge_labels_are_wrapped_for_the_axis_and_whole_in_the_tooltip(client, env):

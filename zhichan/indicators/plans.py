@@ -29,6 +29,7 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
   two points, one of them a year the data do not cover, forecast nothing);
 - once the target year is over (the as-of date on or after its 31 December, the corpus covering it), the
   "forecast" is the value on that day, and the method says so;
+- ``reached``: the current value already meets the target (in its direction); no required growth is given then;
 - ``will_meet`` compares the forecast with the target in the plan's direction at the precision the
   figures are shown (2 decimals), so a forecast shown equal to the target meets it.
 """
@@ -246,6 +247,10 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
                                     f"the target year is over: the value on {target_day.isoformat()}")
     if rising is None:
         rising = target.target_value >= (base_value if base_value is not None else (current or 0))
+    # already there: no growth is required (a rate of −35 %/year read as a plan to shrink)
+    reached = current is not None and _reaches(current, target.target_value, rising)
+    if reached:
+        growth = None
     will_meet: bool | None = None
     if forecast is not None:
         will_meet = _reaches(forecast, target.target_value, rising)
@@ -257,7 +262,7 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
         base_value=base_value, base_value_source=base_source, target_year=target.target_year,
         target_value=target.target_value, current_value=current, progress_pct=progress, gap_closed_pct=gap,
         required_annual_growth=growth, forecast=forecast, forecast_method=method, will_meet=will_meet,
-        trend=points, unit=ind.unit,
+        trend=points, unit=ind.unit, reached=reached,
     )
 
 
