@@ -58,3 +58,15 @@ def test_the_verdict_follows_the_forecast_as_shown(growing):
     [r] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2027, round(forecast, 2) + 0.01)]),
                         day, snapshot=growing)
     assert r.will_meet is False
+
+
+def test_once_the_target_year_is_over_its_value_is_the_forecast(growing):
+    """At the end of the target year the gauges forecast 13.63 from a fit beside an actual 15.06 for the same day."""
+    day = dt.date(2025, 12, 31)
+    [p] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2025, 14.0, base_year=2021)]), day, snapshot=growing)
+    assert p.current_value == 15 and p.forecast == 15 and p.will_meet is True
+    assert "目标年已结束" in p.forecast_method and "the target year is over" in p.forecast_method
+    [q] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2024, 14.0, base_year=2021)]), day, snapshot=growing)
+    assert q.forecast == 10 and q.will_meet is False  # 1 + 2 + 3 + 4 valid at the end of 2024
+    [r] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2027, 40.0)]), day, snapshot=growing)
+    assert "least squares" in r.forecast_method  # a target year still to come is forecast as before

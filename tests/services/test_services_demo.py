@@ -19,7 +19,7 @@ from zhichan.figures import export_workflow
 from zhichan.indicators import service
 from zhichan.legaltime import china_date
 from zhichan.platform.db import make_engine, session_scope, upgrade
-from zhichan.platform.models import Organization, Role
+from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
@@ -45,6 +45,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         # the mark is the title's (shown as a badge); the filings' values carry none (English pages showed （合成）)
         assert not any("（合成" in f for f in s.scalars(select(Case.fields)))
         procedures_made = set(s.scalars(select(Case.procedure).distinct()))
+        # the demo's enterprises are named in English too (English pages showed their Chinese names)
+        firms = s.execute(select(Organization.name, Organization.name_en).where(Organization.kind == OrgKind.ENTERPRISE)).all()
+        assert firms and all(en and en.isascii() for _, en in firms), firms
         assert {"services.search_service", "services.priority_exam", "services.preexam_filing",
                 "services.preexam_case"} <= procedures_made
         # priority: recommended within 3 days of the request (Zhejiang's seed)
@@ -68,6 +71,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         searches = s.execute(select(Case.id, Case.state, Case.org_id).where(
             Case.procedure == "services.search_service")).all()
         states = {state for _, state, _ in searches}
+        # what a firm asks to have searched is a technology, not the firm's own name again (its title repeated it)
+        for fields in s.scalars(select(Case.fields).where(Case.procedure == "services.search_service")):
+            f = json.loads(fields)
+            assert f["applicant"] not in f["topic"] and f["topic"].endswith("相关技术的专利检索分析"), f
         assert {"approved", "accepted", "filed"} <= states, states
         for state, role, event in (("filed", Role.WINDOW_STAFF, "accept"), ("accepted", Role.CASE_OFFICER, "approve")):
             case_id, _, org_id = next(row for row in searches if row.state == state)

@@ -413,7 +413,8 @@ def test_a_synthetic_mark_in_a_stored_title_is_shown_as_the_pages_badge(env: Web
                                 (f"/cases/{case_id}", "<h1>", "</h1>")):
             html = client.get(f"{url}?lang={lang}").text
             part = html.split(start, 1)[1].split(end, 1)[0]
-            assert "成都示例科技有限公司 · 固态电池电解质专利布局" in part and "合成】" not in part and "（合成）" not in part, (url, part)
+            # the title as the services build it (services/titles.py): what is asked for, then who asks
+            assert "固态电池电解质专利布局 · 成都示例科技有限公司" in part and "合成】" not in part and "（合成）" not in part, (url, part)
             assert f'<span class="badge synthetic small">{badge}</span>' in part, (url, lang, part)
 
 

@@ -212,6 +212,24 @@ def test_the_records_page_speaks_the_page_language(env, client):
     assert row and "</a> trademarks" in row.group(0)
 
 
+def test_the_records_columns_have_distinct_headings(env, client):
+    """A patent's recorded county (``region_code``) and the region it is counted in (``geo``) were both headed
+    "Region code" on English pages: two columns that read as one twice."""
+    login_as(client, env.engine, "cd_leader")
+    for lang in ("zh", "en"):
+        html = client.get(f"/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31&lang={lang}").text
+        heads = re.findall(r'<th title="[^"]*">([^<]*)</th>', html.split('id="records-table"', 1)[1].split("</thead>", 1)[0])
+        assert len(heads) > 10 and len(set(heads)) == len(heads), (lang, heads)
+        # a patent's kind, status and patentee's type read as their labels, not as codes (invention on a Chinese page)
+        cells = {c: re.findall(rf'<td class="col-{c}">([^<]*)</td>', html) for c in ("kind", "legal_status", "first_patentee_type")}
+        wanted = {"zh": ("发明", "有权-授权", "企业"), "en": ("Invention", "In force – granted", "Enterprise")}[lang]
+        assert all(w in cells[c] for w, c in zip(wanted, cells, strict=True)), (lang, cells)
+        assert not {"invention", "granted", "enterprise"} & {v for vs in cells.values() for v in vs}, (lang, cells)
+    # the API keeps the codes
+    api = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
+    assert {r["kind"] for r in api["records"]} == {"invention"}
+
+
 @pytest.mark.browser
 def test_the_records_page_in_both_languages_in_the_browser(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "cd_leader")
@@ -245,3 +263,20 @@ def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
     assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1, "tickCount": 2}
     rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="").spec()
     assert "format" not in rates["encoding"]["y"].get("axis", {})
+
+
+@pytest.mark.browser
+def test_the_indicator_list_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the list of every indicator squeezed its six columns into the screen: an indicator's name stood a
+    character or two a line and its code (``patent_applications``) a letter a line. The table scrolls in its box."""
+    sign_in(page, "cd_leader", then="/regions/510100/indicators?lang=zh")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/regions/510100/indicators?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"indicators-phone-{lang}.png"))
+        code_lines = page.evaluate("""() => { const r = document.createRange();
+            r.selectNodeContents(document.querySelector('#all-indicators code'));
+            return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }""")
+        name_width = page.evaluate("document.querySelector('#all-indicators tbody td:nth-child(2)').getBoundingClientRect().width")
+        assert code_lines == 1 and name_width >= 120, (lang, code_lines, name_width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391

@@ -197,5 +197,8 @@ def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_d
         assert heading in report.inner_text()
         assert chart_title in page.locator("#chart-nav-trend").inner_text()
         page.screenshot(path=str(artifacts_dir / f"navigation-report-{lang}.png"), full_page=True)
+        # the contents list: its headings carry their numbers, the list adds none ("2. 1. Overview" on the page)
+        styles = page.evaluate("[...document.querySelectorAll('#navigation-report nav.toc li')].map(li => getComputedStyle(li).listStyleType)")
+        assert styles and set(styles) == {"none"}, styles
         if lang == "en":
             assert not re.search(r"[\u3400-\u9fff]", " ".join(report.locator("section > h2").all_inner_texts()))

@@ -4,7 +4,7 @@ API beside it, and the administrator's organization form that records an English
 from __future__ import annotations
 
 from tests.web.test_web_languages import _visible_text
-from zhichan.web.testing import BANK, BANK_EN, csrf_from, login_as
+from zhichan.web.testing import BANK, BANK_EN, NATION_EN, WUHOU_ENTERPRISE, csrf_from, login_as
 
 
 def _header(html: str) -> str:
@@ -22,8 +22,8 @@ def test_the_header_names_the_callers_organization_in_the_pages_language(client,
 
 
 def test_an_organization_without_an_english_name_shows_its_name(client, env):
-    login_as(client, env.engine, "wuhou")  # 武侯区知识产权局: no English name recorded
-    assert "武侯区知识产权局" in _header(client.get("/talent?lang=en").text)
+    login_as(client, env.engine, "ent_user")  # an enterprise: the corpus party's name, no English one recorded
+    assert WUHOU_ENTERPRISE in _header(client.get("/talent?lang=en").text)
     login_as(client, env.engine, "cd_bank")
     assert BANK_EN in _header(client.get("/finance/whitelists?lang=en").text)
     assert BANK in _header(client.get("/finance/whitelists?lang=zh").text)
@@ -43,3 +43,45 @@ def test_an_administrator_records_an_organizations_english_name(client, env):
     en = _visible_text(client.get("/admin/orgs?lang=en").text.split("<main>", 1)[1])
     assert "Wenjiang District Intellectual Property Office" in en and "温江区知识产权局" not in en
     assert "温江区知识产权局" in client.get("/admin/orgs?lang=zh").text
+
+
+BUREAUS = {"国家局": NATION_EN, "四川省知识产权局": "Sichuan Intellectual Property Office",
+           "成都市知识产权局": "Chengdu Intellectual Property Office",
+           "武侯区知识产权局": "Wuhou District Intellectual Property Office",
+           "锦江区知识产权局": "Jinjiang District Intellectual Property Office"}
+
+
+def test_every_bureau_is_named_in_english_on_english_pages(client, env):
+    """The root organization 国家局 had no English name: the national administrator's header and the organization
+    list showed it in Chinese on English pages (so did Sichuan's and the districts' bureaus)."""
+    login_as(client, env.engine, "root")
+    assert NATION_EN in _header(client.get("/admin/orgs?lang=en").text)
+    orgs = _visible_text(client.get("/admin/orgs?lang=en").text.split("<main>", 1)[1])
+    assert all(en in orgs and zh not in orgs for zh, en in BUREAUS.items()), orgs[:600]
+    zh = _visible_text(client.get("/admin/orgs?lang=zh").text.split("<main>", 1)[1])
+    assert all(name in zh for name in BUREAUS)
+
+
+def test_the_roster_and_the_agency_list_name_their_offices_in_the_pages_language(client, env):
+    """The investigators' roster (their office) and the agency list (who published it) gave an office's Chinese name
+    on English pages."""
+    login_as(client, env.engine, "wuhou_officer")
+    page = client.get("/protection/investigators")
+    added = client.post("/protection/investigators", data={"csrf_token": csrf_from(page.text), "name": "赵专家",
+                                                           "organization": "电子科技大学", "kind": "技术调查官",
+                                                           "ipc_fields": "H01M"}, follow_redirects=False)
+    assert added.status_code == 303, added.text[:300]
+    for lang, name, other in (("en", BUREAUS["武侯区知识产权局"], "武侯区知识产权局"),
+                              ("zh", "武侯区知识产权局", BUREAUS["武侯区知识产权局"])):
+        roster = _visible_text(client.get(f"/protection/investigators?lang={lang}").text.split("<main>", 1)[1])
+        assert name in roster and other not in roster, (lang, roster[:600])
+    login_as(client, env.engine, "cd_leader")
+    for _ in range(2):  # the list of publications is shown beside the second
+        published = client.post("/credit/agencies/publish", follow_redirects=False,
+                                data={"csrf_token": csrf_from(client.get("/credit/agencies").text)})
+        assert published.status_code == 303
+    for lang, name, other in (("en", BUREAUS["成都市知识产权局"], "成都市知识产权局"),
+                              ("zh", "成都市知识产权局", BUREAUS["成都市知识产权局"])):
+        listed = client.get(f"/credit/agency-list?lang={lang}").text
+        publications = _visible_text(listed.split('id="publications"', 1)[1].split("</ul>", 1)[0])
+        assert name in publications and other not in publications, (lang, publications)

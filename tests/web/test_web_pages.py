@@ -97,11 +97,16 @@ def test_cockpit_city_level_with_map_and_drilldown(client, env):
     assert client.get("/geo/510100.json").json()["type"] == "FeatureCollection"
 
 
-def test_official_indicators_and_no_plan_for_the_region(client, env):
+def test_official_indicators_and_no_plan_for_the_region(client, env, tmp_path):
     login_as(client, env.engine, "cd_leader")
     r = client.get("/cockpit")
     assert 'id="indicator-table"' in r.text and 'data-code="high_value_inventions_per_10k"' in r.text
-    # the shipped plan is national: outside Chengdu's area, so the gauges say there is none, no numbers
+    # the shipped plan is national: outside Chengdu's area, so it is only Chengdu's reference, never its own target
+    gauges = r.text.split('id="plan-gauges"', 1)[1].split("</section>", 1)[0]
+    assert gauges.count("<tr data-indicator") == gauges.count('data-reference="100000"') == 1
+    # without any plan, the gauges say there is none, no numbers
+    env.settings.plans_dir = tmp_path / "none"
+    r = client.get("/cockpit")
     assert 'id="plan-gauges"' in r.text and 'id="plan-none"' in r.text and 'id="plan-table"' not in r.text
     en = client.get("/cockpit", params={"lang": "en"})
     assert "No plan target for this region" in en.text and "Cockpit" in en.text

@@ -57,12 +57,15 @@ def test_shipped_national_plan_gauges_on_the_nation_cockpit(client, env):
     assert len(spec["layer"]) == 5  # one chart definition: background, progress bar, base, target, forecast
 
 
-def test_county_user_sees_the_targets_of_its_own_area_only(client, env):
+def test_county_user_sees_the_targets_of_its_own_area_only(client, env, tmp_path):
     login_as(client, env.engine, "wuhou")
-    assert client.get("/api/v1/plans").json()["targets"] == []  # the national target is not its area
+    # the national target is not its area (it is its reference: tests/web/test_web_plan_references.py)
+    assert client.get("/api/v1/plans").json()["targets"] == []
+    env.settings.plans_dir = tmp_path / "none"  # a platform without the shipped example: no plan above it either
     for lang, text in (("en", "No plan is loaded for your area yet"), ("zh", "本机构范围内还没有载入规划")):
         page = client.get("/plans", params={"lang": lang}).text  # an empty list says why and who loads one
         assert page.split('id="plan-files-none">')[1].startswith(text), lang
+    env.settings.plans_dir = None
     r = _upload(client, "武侯 plan.yaml", WUHOU_PLAN.encode())
     assert r.status_code == 303, r.text[:300]
     data = client.get("/api/v1/plans", params={"as_of": "2023-12-31"}).json()
@@ -75,7 +78,8 @@ def test_county_user_sees_the_targets_of_its_own_area_only(client, env):
     assert first["gap_closed_pct"] == pytest.approx(100 * (11 - 5) / (400 - 5))
     assert data["targets"][1]["will_meet"] is True  # already above 8 and growing
     cockpit = client.get("/cockpit", params={"as_of": "2023-12-31"})
-    assert 'id="plan-table"' in cockpit.text and cockpit.text.count('data-region="510107" data-status') == 2
+    assert 'id="plan-table"' in cockpit.text and cockpit.text.count('data-region="510107" data-status') == 3
+    assert cockpit.text.count('data-reference="100000"') == 1  # its two targets and the national per-10k reference
     # a target outside the uploader's area is refused as a whole
     assert _upload(client, "x.yaml", WUHOU_PLAN.replace('"510107"', '"510104"').encode()).status_code == 403
     # the neighbouring county sees none of it; the city sees its counties' targets

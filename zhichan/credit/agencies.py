@@ -364,8 +364,10 @@ def latest_publication(session: Session, publication_id: int | None = None) -> d
 
 
 def publications(session: Session, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent publications (public): day, area and organization, newest first."""
+    """The most recent publications (public): day, area and organization (its English name beside, where
+    recorded), newest first."""
     rows = session.execute(select(AgencyPublication.id, AgencyPublication.as_of, AgencyPublication.region_code,
-                                  Organization.name).join(Organization, Organization.id == AgencyPublication.org_id)
+                                  Organization.name, Organization.name_en)
+                           .join(Organization, Organization.id == AgencyPublication.org_id)
                            .order_by(AgencyPublication.created_at.desc(), AgencyPublication.id.desc()).limit(limit))
-    return [{"id": i, "as_of": d, "region_code": r, "publisher": n} for i, d, r, n in rows]
+    return [{"id": i, "as_of": d, "region_code": r, "publisher": n, "publisher_en": en} for i, d, r, n, en in rows]

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
@@ -236,7 +237,8 @@ def _new_enterprise(s: Session, bureaus: dict[str, Organization], party: str, re
     if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
         return None
     bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
-    return create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key)
+    return create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key,
+                      name_en=english_name(party, region))
 
 
 def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus: dict[str, Organization],

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.rights import rights_on
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import ZhichanError
@@ -100,7 +101,8 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         for name, region, numbers in _candidates(snapshot, registrations):
             org = s.scalar(select(Organization).where(Organization.name == name, Organization.kind == OrgKind.ENTERPRISE))
             if org is None:
-                org = create_org(s, name, OrgKind.ENTERPRISE, region or DEMO_CITY, city, party_key=name)
+                org = create_org(s, name, OrgKind.ENTERPRISE, region or DEMO_CITY, city, party_key=name,
+                                 name_en=english_name(name, region or DEMO_CITY))
             parties.append((_user(s, f"demo_ent_{org.id}", Role.ENTERPRISE_USER, org).id, numbers))
 
     rules = PledgeRules(lambda: snapshot, service.evidence)

@@ -8,6 +8,7 @@ defined here. The map's boundaries are the reference GeoJSON: on the page the sp
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -113,8 +114,48 @@ def map_chart(
 
 
 def gauge_label(target: dict[str, Any], lang: str) -> str:
+    """``成都市 · 每万人口高价值发明专利拥有量 · 2025``; a reference target (``plans.reference_targets``) says
+    whose target it is (``· 参照全国目标`` / ``· against China's target``)."""
     name = target["indicator_name"] if lang == "zh" else target.get("indicator_name_en") or target["indicator_name"]
-    return f"{region_display_name(target['region_code'], lang)} · {name} · {target['target_year']}"
+    label = f"{region_display_name(target['region_code'], lang)} · {name} · {target['target_year']}"
+    if target.get("reference"):
+        label += " · " + translate(lang, "plans.reference_of", region=region_display_name(target["reference_region"], lang))
+    return label
+
+
+#: a gauge's row label is wrapped into lines of at most this many units (a CJK character counts 2, anything else
+#: 1: 14 characters or ~28 letters, ~160 px at the axis's 11 px) so that the bars keep their room on a phone
+LABEL_LINE_UNITS = 28
+LABEL_LIMIT_PX = 180
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def wrap_label(label: str, units: int = LABEL_LINE_UNITS) -> list[str]:
+    """A row label as lines: its `` · `` parts packed greedily, a part longer than a line broken between words
+    (English) or characters (Chinese)."""
+    pieces: list[str] = []
+    for part in label.split(" · "):
+        if _units(part) <= units:
+            pieces.append(part)
+            continue
+        line = ""
+        for token in re.findall(r"\S+\s*" if " " in part else r".", part):
+            if line and _units(line + token.rstrip()) > units:
+                pieces.append(line.rstrip())
+                line = ""
+            line += token
+        if line.strip():
+            pieces.append(line.rstrip())
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and _units(f"{lines[-1]} · {piece}") <= units:
+            lines[-1] = f"{lines[-1]} · {piece}"
+        else:
+            lines.append(piece)
+    return lines
 
 
 def gauge_status(target: dict[str, Any]) -> str:
@@ -140,7 +181,8 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
 
         growth = t.get("required_annual_growth")
         rows.append({
-            "label": gauge_label(t, lang), "status": status_labels[gauge_status(t)],
+            "label": gauge_label(t, lang), "lines": "\n".join(wrap_label(gauge_label(t, lang))),
+            "status": status_labels[gauge_status(t)],
             "progress_pct": pct(t.get("current_value")), "forecast_pct": pct(t.get("forecast")),
             "base_pct": pct(t.get("base_value")), "target_pct": 100.0,
             "current": t.get("current_value"), "target": t["target_value"], "forecast": t.get("forecast"),
@@ -148,7 +190,10 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
         })
     title = translate(lang, "cockpit.gauges")
     axis_title = translate(lang, "plans.axis")
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
+    # the axis shows the label wrapped (``lines``; the tooltip the whole label): a long label on one line pushed the
+    # bars off a 390 px screen
+    y = alt.Y("lines:N", title=None, sort=None,
+              axis=alt.Axis(labelLimit=LABEL_LIMIT_PX, labelExpr="split(datum.label, '\\n')"))
     tooltip = [
         alt.Tooltip("label:N", title=translate(lang, "plans.target")),
         alt.Tooltip("current:Q", title=translate(lang, "plans.current"), format=",.2f"),
@@ -159,11 +204,13 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
         alt.Tooltip("status:N", title=translate(lang, "plans.outlook")),
     ]
     base = alt.Chart(alt.Data(values=rc._jsonable(rows)))
-    height = max(60, 42 * len(rows))
+    height = max(60, 42 * sum(max(2, len(r["lines"].split("\n"))) for r in rows) // 2)
     background = base.mark_bar(color="#eef1f5", size=26).encode(x=alt.X("target_pct:Q"), y=y)
     bar = base.mark_bar(size=16).encode(
         x=alt.X("progress_pct:Q", title=axis_title), y=y,
+        # the legend below the bars: beside them it took a third of a phone's width
         color=alt.Color("status:N", title=translate(lang, "plans.outlook"),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
                         scale=alt.Scale(domain=list(status_labels.values()),
                                         range=["#2ca02c", "#d62728", "#7f7f7f"])),
         tooltip=tooltip,

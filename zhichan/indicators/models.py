@@ -136,6 +136,7 @@ class TargetProgress:
     will_meet: bool | None
     trend: list[tuple[dt.date, float | None]] = field(default_factory=list)
     unit: str = ""
+    reached: bool = False  # the current value already meets the target (no growth required)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -27,6 +27,9 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
   growth rate) when all values are positive, else linear. With fewer than
   :data:`MIN_FORECAST_POINTS` values there is no forecast and the method says why (a line through
   two points, one of them a year the data do not cover, forecast nothing);
+- once the target year is over (the as-of date on or after its 31 December, the corpus covering it), the
+  "forecast" is the value on that day, and the method says so;
+- ``reached``: the current value already meets the target (in its direction); no required growth is given then;
 - ``will_meet`` compares the forecast with the target in the plan's direction at the precision the
   figures are shown (2 decimals), so a forecast shown equal to the target meets it.
 """
@@ -198,7 +201,11 @@ def _reaches(value: float, target: float, rising: bool) -> bool:
     return shown >= goal if rising else shown <= goal
 
 
-def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb") -> TargetProgress:
+def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, engine: str = "duckdb",
+                    rising: bool | None = None) -> TargetProgress:
+    """Progress of one target at ``as_of``. ``rising``: whether the target is an increase (a reference target
+    measured on another region takes its plan's direction); by default, the target against its base (else the
+    current value)."""
     ind = registry.get_indicator(target.indicator)
     region = service.normalize_region(target.region_code)
     data_end = service.data_as_of(snapshot)
@@ -232,7 +239,18 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
         if years_left > 0 and current > 0 and target.target_value > 0:
             growth = (target.target_value / current) ** (1 / years_left) - 1
     forecast, method = _fit(points, target_day)
-    rising = target.target_value >= (base_value if base_value is not None else (current or 0))
+    # the target year is over: its last day's value is known, nothing to forecast (a fit beside it read 13.63 for a
+    # year that ended at 15.06)
+    actual = next((v for d, v in points if d == target_day), None) if as_of >= target_day else None
+    if actual is not None:
+        forecast, method = actual, (f"目标年已结束：{target_day.isoformat()} 的实际值 / "
+                                    f"the target year is over: the value on {target_day.isoformat()}")
+    if rising is None:
+        rising = target.target_value >= (base_value if base_value is not None else (current or 0))
+    # already there: no growth is required (a rate of −35 %/year read as a plan to shrink)
+    reached = current is not None and _reaches(current, target.target_value, rising)
+    if reached:
+        growth = None
     will_meet: bool | None = None
     if forecast is not None:
         will_meet = _reaches(forecast, target.target_value, rising)
@@ -244,7 +262,7 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
         base_value=base_value, base_value_source=base_source, target_year=target.target_year,
         target_value=target.target_value, current_value=current, progress_pct=progress, gap_closed_pct=gap,
         required_annual_growth=growth, forecast=forecast, forecast_method=method, will_meet=will_meet,
-        trend=points, unit=ind.unit,
+        trend=points, unit=ind.unit, reached=reached,
     )
 
 

@@ -57,10 +57,11 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
 
     def compute(_cur: Any) -> dict[str, Any]:
         data = plans.targets_for(access, settings, scope, as_of, region=region, files=files)
-        for target in data["targets"]:
+        for target in data["targets"] + data["references"]:
             target["status"] = charts.gauge_status(target)
             target["label"] = charts.gauge_label(target, lang)
-        data["chart"] = charts.gauges_chart(data["targets"], lang).card_spec() if data["targets"] else None
+        shown = data["targets"] + data["references"]
+        data["chart"] = charts.gauges_chart(shown, lang).card_spec() if shown else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
         data["_fingerprint"] = plans.fingerprint(files)
         data["per_10k"] = portal.per_10k_basis(access.require_snapshot())
@@ -211,17 +212,32 @@ def record_cell(value: Any) -> Any:
     return value
 
 
+#: the corpus relations' coded columns and the field (:data:`zhichan.web.labels.PREFIXES`) that labels them: a
+#: patent's kind, legal status and first patentee's type read ``invention``, ``granted``, ``enterprise`` on the
+#: records page, in Chinese too
+CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_type": "party_type",
+                "event_type": "event_type"}
+
+
 def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
     """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
     columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang`` (a procedure's
-    name and a case's state by the titles of ``registry``'s declarations); the JSON API and the CSV/XLSX
-    exports keep the codes (data another system reads, the same in every language)."""
+    name and a case's state by the titles of ``registry``'s declarations), a corpus relation's
+    (:data:`CORPUS_CODED`) as the corpus's labels; the JSON API and the CSV/XLSX exports keep the codes (data
+    another system reads, the same in every language)."""
     from zhichan.figures import domain_relations
     from zhichan.indicators import registry as indicators
+    from zhichan.web.labels import label
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
-    prefixes = dict(relation.labels) if relation is not None else {}
-    named = dict(relation.names) if relation is not None else {}
+    if relation is None:
+        coded = [c for c in data["columns"] if c in CORPUS_CODED]
+        if not coded:
+            return data
+        return {**data, "records": [{c: label(lang, CORPUS_CODED[c], v) if c in CORPUS_CODED and isinstance(v, str) else v
+                                     for c, v in row.items()} for row in data["records"]]}
+    prefixes = dict(relation.labels)
+    named = dict(relation.names)
     if not prefixes and not named:
         return data
 

@@ -115,22 +115,81 @@ def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget
             "source": pf.plan.source if pf.plan else ""}
 
 
+def reference_targets(access: CorpusAccess, region: str, as_of: dt.date, files: list[PlanFile]) -> list[dict[str, Any]]:
+    """参照目标: for each ratio indicator (per 10,000 people, a share, a mean) that no plan sets for ``region``
+    itself, the targets of the nearest region above it that has one (its city, province, then the nation),
+    measured on ``region``'s own figures — a city whose own plan states its aims in words (Chengdu's does)
+    sees where it stands against the national 12 per 10,000 by 2025. A count or an amount is never a
+    reference: a province's count says nothing about one of its cities. The higher region's own figures are
+    not computed (a caller sees only the plan's published target); the base is ``region``'s own value in
+    the plan's base year, and no "planned increase achieved" is given (the increase was planned for
+    the other region). Each row carries ``reference: True`` and ``reference_region``."""
+    from zhichan.indicators.registry import get_indicator
+    from zhichan.platform.portal import parent_region
+
+    by_region: dict[str, list[tuple[PlanFile, int, PlanTarget]]] = {}
+    for pf in files:
+        for index, target in enumerate(pf.plan.targets if pf.plan else ()):
+            by_region.setdefault(platform_region(target.region_code), []).append((pf, index, target))
+    covered = {t.indicator for _, _, t in by_region.get(region, [])}
+    out = []
+    above = parent_region(region)
+    while above is not None:
+        found = set()
+        for pf, index, target in by_region.get(above, []):
+            if target.indicator in covered or get_indicator(target.indicator).additive:
+                continue
+            found.add(target.indicator)
+            out.append(_reference(access, pf, index, target, region, above, as_of))
+        covered |= found
+        above = parent_region(above)
+    return out
+
+
+def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget, region: str, above: str,
+               as_of: dt.date) -> dict[str, Any]:
+    from zhichan import reference
+    from zhichan.indicators.plans import target_progress
+    from zhichan.indicators.registry import get_indicator
+
+    def compute(_cur: Any) -> dict[str, Any]:
+        mine = PlanTarget(indicator=target.indicator, region_code=reference.normalize_region_code(region),
+                          target_year=target.target_year, target_value=target.target_value,
+                          base_year=target.base_year)
+        # the plan's direction, not this region's: a region above the target already has met it (the national 12
+        # per 10,000 read as a target to fall to for a region at 15, and "will miss")
+        rising = target.target_value >= target.base_value if target.base_value is not None else None
+        tp = target_progress(mine, as_of, snapshot=access.require_snapshot(), rising=rising)
+        return {**tp.to_dict(), "gap_closed_pct": None, "indicator_name_en": get_indicator(tp.indicator).name_en,
+                "region": region}
+
+    data = access.cached(("plan_reference", pf.id, pf.mtime_ns, index, region, as_of.isoformat()), compute)
+    plan = pf.plan
+    assert plan is not None
+    return {**data, "plan_id": pf.id, "plan_name": plan.name, "plan_name_en": plan.name_en, "note": "",
+            "source": plan.source, "reference": True, "reference_region": above}
+
+
 def targets_for(
     access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, *, region: str | None = None,
     files: list[PlanFile] | None = None,
 ) -> dict[str, Any]:
-    """Progress of every target the caller may see (only those of ``region`` when given).
+    """Progress of every target the caller may see (only those of ``region`` when given), and the
+    reference targets of ``region`` (else of the caller's own area) from the plans above it
+    (:func:`reference_targets`).
 
-    Returns ``{"targets": [...], "plans": [...], "errors": [...]}``; each target carries the
-    indicator's progress %, gap closed %, required annual growth, forecast (+ method) and ``will_meet``.
+    Returns ``{"targets": [...], "references": [...], "plans": [...], "errors": [...]}``; each target
+    carries the indicator's progress %, gap closed %, required annual growth, forecast (+ method) and
+    ``will_meet``.
     """
     scope.require_authenticated()
     if not scope.governance:
         raise PermissionDenied("当前账号不能查看规划目标 / this account has no access to plan targets")
     if region is not None:
         region = scope.require_region(region)
+    files = list_plan_files(settings) if files is None else files
     targets, plans, errors = [], [], []
-    for pf in list_plan_files(settings) if files is None else files:
+    for pf in files:
         if pf.plan is None:
             if scope.is_admin:
                 errors.append({"plan_id": pf.id, "error": pf.error})
@@ -144,7 +203,18 @@ def targets_for(
             if region is not None and platform_region(target.region_code) != region:
                 continue
             targets.append(_progress(access, pf, index, target, as_of))
-    return {"as_of": as_of.isoformat(), "targets": targets, "plans": plans, "errors": errors}
+    references = reference_targets(access, region or scope.home_region(), as_of, files)
+    for pf in files:  # a plan that only gives references is listed too, with none of its own targets here
+        used = sum(1 for r in references if r["plan_id"] == pf.id)
+        if used and pf.plan is not None:
+            listed = next((p for p in plans if p["id"] == pf.id), None)
+            if listed is None:
+                listed = {"id": pf.id, "name": pf.plan.name, "name_en": pf.plan.name_en, "source": pf.plan.source,
+                          "origin": pf.source, "targets": 0}
+                plans.append(listed)
+            listed["references"] = used
+    return {"as_of": as_of.isoformat(), "targets": targets, "references": references, "plans": plans,
+            "errors": errors}
 
 
 def _safe_stem(filename: str) -> str:

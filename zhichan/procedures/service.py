@@ -363,9 +363,15 @@ class ProcedureService:
         self._titlers[procedure] = titler
 
     def case_title(self, procedure: str, stored: str, fields: dict[str, Any], lang: str) -> str:
-        """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one."""
+        """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one.
+        A built title keeps the stored one's synthetic mark (【合成】), which pages show as their synthetic badge."""
+        from zhichan.web.i18n import without_synthetic_mark
+
         titler = self._titlers.get(procedure)
-        return (titler(fields, lang) if titler else None) or stored
+        titled = titler(fields, lang) if titler else None
+        if not titled:
+            return stored
+        return f"【合成】{titled}" if without_synthetic_mark(stored)[1] else titled
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the

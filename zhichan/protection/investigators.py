@@ -105,14 +105,14 @@ def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
         raise PermissionDenied("仅办案机关可查看名录 / offices only")
     rows = session.execute(
         select(Person.id, Person.name, Person.organization, Person.ipc_fields, Person.prior_parties, Person.status,
-               Person.org_id, Organization.name.label("office"))
+               Person.org_id, Organization.name.label("office"), Organization.name_en.label("office_en"))
         .join(Organization, Organization.id == Person.org_id)
         .where(Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)), roster_filter(scope, ORGANIZATIONS.c.path),
                Person.id.in_(select(PersonKind.person_id).where(PersonKind.kind.in_(ROSTER_KINDS))))).all()
     kinds = talent.kinds_of(session, [r.id for r in rows])
     out = [{"id": r.id, "name": r.name, "organization": r.organization, "ipc_fields": r.ipc_fields,
             "prior_parties": r.prior_parties, "available": r.status == Status.IN_LIBRARY, "status": r.status,
-            "org_id": r.org_id, "office": r.office,
+            "org_id": r.org_id, "office": r.office, "office_en": r.office_en,
             "kinds": [k for k, _ in kinds.get(r.id, []) if k in ROSTER_KINDS]} for r in rows]
     return sorted(out, key=lambda p: (ROSTER_KINDS.index(p["kinds"][0]), p["name"], p["id"]))
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import secrets
 from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.generator.world import make_uscc
 from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
@@ -114,7 +116,8 @@ class Demo:
                 org = s.scalar(select(Organization).where(Organization.party_key == key))
                 if org is None:
                     bureau = next(bureaus[c] for c in (region, city) if c in bureaus)
-                    org = create_org(s, name, OrgKind.ENTERPRISE, region, bureau, party_key=key)
+                    org = create_org(s, name, OrgKind.ENTERPRISE, region, bureau, party_key=key,
+                                     name_en=english_name(name, region))
                 user = s.scalar(select(User).where(User.org_id == org.id, User.role == Role.ENTERPRISE_USER))
                 if user is None:
                     user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=secrets.token_urlsafe(24),
@@ -153,7 +156,7 @@ class Demo:
             while next_workday_on_or_after(self.today - dt.timedelta(days=back)) >= self.today:
                 back += 1  # filed on a past working day, its handling clock running
             filed = _moment(self.rng, self.today - dt.timedelta(days=back))
-            case = self.start(scope, SEARCH, {"applicant": name, "topic": f"{name}主营技术的专利检索分析",
+            case = self.start(scope, SEARCH, {"applicant": name, "topic": self.search_topic(name),
                                               "purpose": self.rng.choice(purposes), "contact": "王工 000-00000000"},
                               filed, _docs("服务申请表"))
             office = self.handling(case)
@@ -165,6 +168,24 @@ class Demo:
             if nth == 0 and decided.date() < self.today:
                 self.act(_officer(office), case, "approve", decided,
                          {"conclusion": "已完成检索分析，报告见附件。"}, _docs("准予办理决定书"))
+
+    def search_topic(self, firm: str) -> str:
+        """What a firm asks to have searched: the technology of most of its patents (its commonest main IPC
+        subclass) — ``B25J（机械手）相关技术的专利检索分析`` (the topic was "<firm>主营技术的…", which named the firm
+        a second time in the application's title)."""
+        from zhichan.reference.ipc import ipc_title
+
+        con = self.snapshot.connect()
+        try:
+            found = con.execute("SELECT substr(main_ipc, 1, 4) AS sub FROM patents WHERE first_patentee = ? AND main_ipc IS NOT NULL "
+                                "GROUP BY sub ORDER BY count(*) DESC, sub LIMIT 1", [firm]).fetchall()
+        finally:
+            con.close()
+        if not found:
+            return "主营技术的专利检索分析"
+        code = found[0][0]
+        title = re.split(r"[，；、]", ipc_title(code, "zh", clean=True) or "")[0]
+        return f"{code}（{title}）相关技术的专利检索分析" if title else f"{code} 相关技术的专利检索分析"
 
     def priority(self, firms: list[tuple[Scope, str, str]], count: int) -> int:
         start = max(PRIORITY_FROM, self.today - dt.timedelta(days=120))

@@ -23,3 +23,7 @@ def install(procedures: ProcedureService, snapshot_of: Any) -> None:
     library.entries()
     for procedure in (preexam.FILING, preexam.CASE):
         procedures.add_hook(procedure, preexam.make_hook())
+    from zhichan.services.titles import TITLERS  # imports the web's message catalogues
+
+    for procedure, titler in TITLERS.items():  # pages show a title in their language (services/titles.py)
+        procedures.add_titler(procedure, titler)

@@ -43,7 +43,8 @@ def applications(procedures: ProcedureService, session: Session, scope: Scope, l
     for r in rows:
         decl = procedures.registry.get(r.procedure, r.jurisdiction)
         entry = entry_for_procedure(r.procedure)
-        out.append({"id": r.id, "number": r.number, "title": r.title, "service": decl.title(lang),
+        title = procedures.case_title(r.procedure, r.title, json.loads(r.fields or "{}"), lang)
+        out.append({"id": r.id, "number": r.number, "title": title, "service": decl.title(lang),
                     "code": entry.code if entry else "", "state": decl.states[r.state].title(lang),
                     "is_open": r.is_open, "created_at": r.created_at,
                     "next_due": None if r.next_due == NO_DEADLINE else r.next_due})

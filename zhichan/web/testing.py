@@ -38,6 +38,8 @@ JINJIANG_ENTERPRISE = "锦江独有材料有限公司"
 JINJIANG_TITLE = "锦江专属的一种储能装置"
 BANK = "成都示例银行股份有限公司"
 BANK_EN = "Chengdu Example Bank Co., Ltd."
+#: the root organization's English name (it is 国家局, the national administration, in Chinese)
+NATION_EN = "China National Intellectual Property Administration (CNIPA)"
 XSS_TITLE = '一种<script>alert("xss")</script>装置'
 
 
@@ -115,13 +117,17 @@ def seed(engine: Engine) -> None:
     """The test organization tree with one account per role (all with :data:`PASSWORD`)."""
     shared_hash = _password_hash()
     with session_scope(engine) as s:
-        nation = create_org(s, "国家局", OrgKind.NATION, "100000")
-        sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation)
-        # Chengdu's bureau and the bank have English names, the other bureaus none (English pages show their name)
+        # every bureau and the bank named in both languages, as the demo's are (English pages showed 国家局); the
+        # enterprises are corpus parties, named as the corpus names them (English pages show that name)
+        nation = create_org(s, "国家局", OrgKind.NATION, "100000", name_en=NATION_EN)
+        sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation,
+                             name_en="Sichuan Intellectual Property Office")
         chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan,
                              name_en="Chengdu Intellectual Property Office")
-        wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu)
-        jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
+        wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu,
+                           name_en="Wuhou District Intellectual Property Office")
+        jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu,
+                              name_en="Jinjiang District Intellectual Property Office")
         ent = create_org(s, WUHOU_ENTERPRISE, OrgKind.ENTERPRISE, "510107", wuhou, party_key=WUHOU_ENTERPRISE)
         ent2 = create_org(s, JINJIANG_ENTERPRISE, OrgKind.ENTERPRISE, "510104", jinjiang,
                           party_key=JINJIANG_ENTERPRISE)

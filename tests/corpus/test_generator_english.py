@@ -1,0 +1,38 @@
+"""English names of the generator's synthetic organizations (the demo's enterprises and universities were Chinese on
+English pages): every industry word, company form and university field the generator uses has its English, the
+brand its Pinyin; a name the generator did not make has none."""
+
+from __future__ import annotations
+
+import re
+
+from zhichan.corpus.generator import lexicon
+from zhichan.corpus.generator.english import FIELD_EN, INDUSTRY_EN, english_name
+from zhichan.corpus.generator.names import BRAND_CHARS, COMPANY_FORMS
+
+ENGLISH = re.compile(r"[A-Z][A-Za-z ,.'()-]+")
+
+
+def test_every_part_the_generator_names_with_has_its_english() -> None:
+    industries = {w for t in (*lexicon.TOPICS, *lexicon.SECTION_FALLBACK.values()) for w in t.industry}
+    fields = {w for t in (*lexicon.TOPICS, *lexicon.SECTION_FALLBACK.values()) for w in t.university}
+    assert industries <= set(INDUSTRY_EN) and fields <= set(FIELD_EN)
+    for industry in sorted(industries):
+        for form, _ in COMPANY_FORMS:
+            name = f"成都{BRAND_CHARS[0]}{BRAND_CHARS[-1]}{industry}{form}"
+            found = english_name(name, "510107")
+            assert found is not None and ENGLISH.fullmatch(found), (name, found)
+    for field in sorted(fields):
+        for suffix in ("大学", "学院"):
+            assert english_name(f"成都{field}{suffix}", "510107") is not None, field
+
+
+def test_names_read_as_an_enterprise_of_that_name_would_register_them() -> None:
+    assert english_name("成都威海生物医药集团有限公司", "510117") == "Chengdu Weihai Biomedicine Group Co., Ltd."
+    assert english_name("成都晟正集成电路有限公司", "510114") == "Chengdu Shengzheng Integrated Circuit Co., Ltd."
+    assert english_name("武侯华瑞科技有限公司", "510107") == "Wuhou Huarui Technology Co., Ltd."  # its county's name
+    assert english_name("浙江大学", "330110") == "Zhejiang University"  # the province's
+    assert english_name("成都信息工程学院", "510112") == "Chengdu Information Engineering College"
+    # names the generator did not make: a real party, an institute, a person
+    for name in ("南通信方测控技术有限公司", "四川省材料研究中心", "张伟", "成都示例科技有限公司"):
+        assert english_name(name, "510107") is None, name

@@ -1,0 +1,48 @@
+"""An application's title in the page's language (services/titles.py): the search service's named its company twice
+(the topic began with it), a priority request's subject and an objection stayed Chinese on English pages, a
+pre-examination led with its centre's code."""
+
+from __future__ import annotations
+
+from tests.procedures.helpers import PDF
+from tests.web.test_web_languages import _visible_text
+from zhichan.services.titles import objection_title, preexam_case_title, preexam_filing_title, priority_title
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as
+
+SEARCH = "services.search_service"
+
+
+def test_a_search_application_names_its_company_once(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "ent_user")
+    fields = {"csrf_token": csrf_from(client.get(f"/procedures/{SEARCH}/new").text), "applicant": WUHOU_ENTERPRISE,
+              "topic": f"{WUHOU_ENTERPRISE}主营技术的专利检索分析", "purpose": "专利布局", "contact": "王五 028-12345678"}
+    r = client.post(f"/procedures/{SEARCH}/new", data=fields, files={"doc0": ("申请表.pdf", PDF, "application/pdf")},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    for lang in ("zh", "en"):
+        for url, start, end in (("/services/applications", f'href="/services/applications/{case_id}"', "</tr>"),
+                                (f"/services/applications/{case_id}", 'id="application-state"', "</p>"),
+                                (f"/cases/{case_id}", "<h1>", "</h1>")):
+            part = _visible_text(client.get(f"{url}?lang={lang}").text.split(start, 1)[1].split(end, 1)[0])
+            assert f"主营技术的专利检索分析 · {WUHOU_ENTERPRISE}" in part and part.count(WUHOU_ENTERPRISE) == 1, (url, lang, part)
+    # the district officer's to-do list (the application awaits its acceptance) reads the same
+    login_as(client, env.engine, "wuhou_officer")
+    todo = _visible_text(client.get("/todo?lang=en").text)
+    assert f"主营技术的专利检索分析 · {WUHOU_ENTERPRISE}" in todo, todo[:800]
+
+
+def test_titles_read_in_the_pages_language() -> None:
+    priority = {"application_number": "CN202619000000.1", "subject": "发明专利申请"}
+    assert priority_title(priority, "zh") == "CN202619000000.1 · 发明专利申请"
+    assert priority_title(priority, "en") == "CN202619000000.1 · Invention application"
+    filing = {"centre": "CN-HZ", "applicant": "杭州某科技有限公司"}
+    assert preexam_filing_title(filing, "en") == "China (Hangzhou) IP Protection Centre (example) · 杭州某科技有限公司"
+    assert preexam_filing_title(filing, "zh") == "中国（杭州）知识产权保护中心（示例） · 杭州某科技有限公司"
+    assert preexam_filing_title({"centre": "XX-NO", "applicant": "某"}, "en") is None  # the stored title then
+    assert preexam_case_title({"title": "一种装置", "applicant": "某公司", "centre": "CN-HZ"}, "en") == "一种装置 · 某公司"
+    objection = {"programme": "SUB-2026-01", "line": 1, "grounds": "…"}
+    assert objection_title(objection, "zh") == "SUB-2026-01 第 1 号 · 资助结果异议"
+    assert objection_title(objection, "en") == "SUB-2026-01 line 1 · objection to the award"
+    assert objection_title({"programme": "SUB-2026-01", "line": ""}, "en") == \
+        "SUB-2026-01 application left off the list · objection to the award"

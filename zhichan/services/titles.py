@@ -1,0 +1,80 @@
+"""A service application's title in the page's language, from its filing (案件标题).
+
+An application was stored under its form's first two fields: the search service's "某公司 · 某公司主营技术的专利检索
+分析" named the company twice (the demo's topic began with it, as an applicant's own often does), a pre-examination
+"CN-HZ · 某公司" led with a centre's code, a priority request "CN… · 发明专利申请" and an objection "SUB-… 第 1 号 ·
+资助结果异议" stayed Chinese on English pages. Pages show the title built here — what is asked for, then who asks —
+and the stored title stays part of the case's record. The service itself is named beside the title (its column in
+the list, its heading on the case page), so the title does not repeat it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhichan.services import objections, preexam, priority
+from zhichan.web.i18n import translate
+
+SEARCH_PROCEDURE = "services.search_service"
+
+
+def _text(fields: dict[str, Any], name: str) -> str:
+    return " ".join(str(fields.get(name) or "").split())
+
+
+def without_applicant(topic: str, applicant: str) -> str:
+    """A topic without the applicant's name it begins with (``某公司主营技术的…`` → ``主营技术的…``)."""
+    if applicant and topic.startswith(applicant) and len(topic) > len(applicant):
+        rest = topic[len(applicant):].lstrip(" ·:：,，")
+        return rest[1:] if rest.startswith("的") and len(rest) > 1 else rest
+    return topic
+
+
+def search_title(fields: dict[str, Any], lang: str) -> str | None:
+    """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name), then the company."""
+    applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
+    if not applicant or not topic:
+        return None
+    topic = without_applicant(topic, applicant)
+    return f"{topic[:80]}{'…' if len(topic) > 80 else ''} · {applicant}"
+
+
+def priority_title(fields: dict[str, Any], lang: str) -> str | None:
+    """``CN202619000000.1 · 发明专利申请`` / ``… · Invention application``."""
+    number, subject = _text(fields, "application_number"), _text(fields, "subject")
+    if not number or not subject:
+        return None
+    return f"{number} · {translate(lang, f'choice.{subject}')}"
+
+
+def preexam_filing_title(fields: dict[str, Any], lang: str) -> str | None:
+    """``中国（杭州）知识产权保护中心（示例） · 某公司`` — the centre by its name in the page's language, not its code."""
+    centre, applicant = preexam.centres().get(_text(fields, "centre")), _text(fields, "applicant")
+    if centre is None or not applicant:
+        return None
+    return f"{centre.name.en if lang == 'en' else centre.name.zh} · {applicant}"
+
+
+def preexam_case_title(fields: dict[str, Any], lang: str) -> str | None:
+    """``一种…的装置 · 某公司`` — the application's own title, then the applicant."""
+    title, applicant = _text(fields, "title"), _text(fields, "applicant")
+    return f"{title} · {applicant}" if title and applicant else None
+
+
+def objection_title(fields: dict[str, Any], lang: str) -> str | None:
+    """``SUB-2026-01 第 1 号 · 资助结果异议`` / ``SUB-2026-01 line 1 · objection to the result``."""
+    programme, line = _text(fields, "programme"), _text(fields, "line")
+    if not programme:
+        return None
+    if line:
+        return translate(lang, "services.case_title.objection", programme=programme, line=line)
+    return translate(lang, "services.case_title.objection_unlisted", programme=programme)
+
+
+TITLERS = {
+    SEARCH_PROCEDURE: search_title,
+    priority.PROCEDURE: priority_title,
+    preexam.FILING: preexam_filing_title,
+    preexam.CASE: preexam_case_title,
+    objections.PROCEDURE: objection_title,
+}
