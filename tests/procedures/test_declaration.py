@@ -74,7 +74,12 @@ def _event_named_like_a_state(d: dict[str, Any]) -> None:
     d["states"]["mediate"] = {"title": {"zh": "调解", "en": "Mediated"}, "final": True}
 
 
+def _requires_no_start_field(d: dict[str, Any]) -> None:
+    _step(d, "accept")["requires"] = ["reporter"]  # the adjudication's start names its requester `requester`
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_requires_no_start_field, "requires reporter"),
     (_final_step_starts_a_clock, "confirmation_lapsed"),
     (_event_named_like_a_state, "named like a state"),
     (_bad_jurisdiction, "abc"),

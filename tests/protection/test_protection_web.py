@@ -279,3 +279,28 @@ def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> N
     for lang, filer, other in (("en", "the public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "the public")):
         history = officer.get(f"/cases/{case_id}?lang={lang}").text.split('id="timeline"', 1)[-1]
         assert f"<td>{filer}</td>" in history and other not in history.split("</tr>", 2)[1], (lang, history[:1500])
+
+
+def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv) -> None:
+    """An anonymous report's case page offered 转行政裁决（立专利侵权纠纷案） and the hook refused it; now the page, in
+    both languages, offers only what the engine takes, and a forged post is answered 409 with the reason."""
+    anon = env.client()
+    office = wuhou_office(anon)
+    assert file(anon, complaint(env, handling_org=office, kind="举报", reporter="", contact="")).status_code == 201  # type: ignore[attr-defined]
+    assert file(anon, complaint(env, handling_org=office, respondent="另一商行")).status_code == 201  # type: ignore[attr-defined]
+    with Session(env.engine) as s:
+        report, named = s.scalars(select(Case.id).where(Case.procedure == "protection.complaint").order_by(Case.id)).all()
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    for lang, word in (("zh", "转行政裁决"), ("en", "Open a patent-dispute adjudication")):
+        page = officer.get(f"/cases/{report}", params={"lang": lang}).text
+        for event in ("to_adjudication", "to_mediation", "to_fast_channel"):
+            assert f"/cases/{report}/act/{event}" not in page, (lang, event)
+        assert word not in page and f"/cases/{report}/act/to_enforcement" in page, lang
+        assert word in officer.get(f"/cases/{named}", params={"lang": lang}).text, lang
+    page = officer.get(f"/cases/{report}").text
+    refused = officer.post(f"/cases/{report}/act/to_adjudication", data={
+        "csrf_token": csrf_from(page), "version": "1", "requester_role": "专利权人", "court_suit": "否",
+        "known_on": "2026-11-02", "continuing": "是"})
+    assert refused.status_code == 409 and 'id="conflict"' in refused.text and "does not apply" in refused.text
+    assert officer.get(f"/api/v1/cases/{report}").json()["case"]["state"] == "received"

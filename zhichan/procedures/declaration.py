@@ -149,6 +149,9 @@ class TransitionSpec(StepSpec):
     #: clocks that must not run for this step: offered only while each is stopped or was never started (closing
     #: an anonymous report, whose hook stops the clock for telling the reporter: there is nobody to tell)
     idle: tuple[str, ...] = ()
+    #: start fields the case must have been filed with: offered only in a case where each is filled in (an
+    #: anonymous report names no requester, so it cannot open an adjudication or a mediation)
+    requires: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
@@ -202,6 +205,9 @@ class Declaration(Strict):
                       *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
+            for f in t.requires:
+                if f not in {spec.name for spec in self.start.fields}:
+                    problems.append(f"{t.event}: requires {f}, which is no field of the start")
             if t.starts and t.target in self.states and self.states[t.target].final:
                 problems.append(f"{t.event}: a step into a final state cannot start a clock")
             for c in (*t.pauses, *t.resumes):

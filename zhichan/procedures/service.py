@@ -161,23 +161,41 @@ def clocked(spec: TransitionSpec) -> bool:
     return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.extends)
 
 
+def missing_fields(decl: Declaration, spec: TransitionSpec, case_fields: dict[str, Any]) -> str | None:
+    """Why ``spec`` does not apply to a case filed with ``case_fields`` (a start field it ``requires`` left
+    empty: an anonymous report has no requester to open an adjudication for), or ``None``."""
+    for name in spec.requires:
+        if not str(case_fields.get(name) or "").strip():
+            label = next((f.label for f in decl.start.fields if f.name == name), Text(zh=name, en=name))
+            return (f"本办件未填写“{label.zh}”，不能办理“{spec.title.zh}” / the case was filed without "
+                    f"“{label.en}”: “{spec.title.en}” does not apply")
+    return None
+
+
+def per_case(spec: TransitionSpec) -> bool:
+    """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`)
+    or the start fields it was filed with (:func:`missing_fields`)."""
+    return clocked(spec) or bool(spec.requires)
+
+
 def conditional(spec: TransitionSpec) -> bool:
-    """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case's
-    clocks must allow (:func:`clock_problem`)."""
-    return spec.once or clocked(spec)
+    """Whether ``spec`` is offered only in some cases of its states: a step taken once, one the case's
+    clocks must allow (:func:`clock_problem`), or one its start fields must allow (:func:`missing_fields`)."""
+    return spec.once or per_case(spec)
 
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
-            keep: str | None = None) -> list[TransitionSpec]:
+            case_fields: dict[str, Any], keep: str | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
-    name; ``taken``: the events already taken in it; ``keep``: a step just refused stays offered, so its form
-    shows the reason with the input kept."""
+    name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``keep``: a
+    step just refused stays offered, so its form shows the reason with the input kept."""
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
             and (t.event == keep or clock_problem(decl, t, clocks, today) is None)
+            and missing_fields(decl, t, case_fields) is None
             and not (t.once and t.event in taken)]
 
 
@@ -503,6 +521,9 @@ class ProcedureService:
                                                                  STEPS.c.event == event).limit(1)) is not None:
             raise ConflictError(f"“{spec.title.zh}”已办理，只能办理一次 / '{spec.title.en}' was taken already; "
                                 "it is taken once", details={"state": row.state, "version": row.version})
+        missing = missing_fields(decl, spec, json.loads(row.fields or "{}"))
+        if missing:
+            raise ConflictError(missing, details={"state": row.state, "version": row.version})
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, decl, event, row), generates=spec.generates)
         machine = decl.machine(start_value=row.state)
@@ -841,7 +862,8 @@ class ProcedureService:
             if officer or n.kind == "party" or n.clock in party_clocks]
         actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
                           counterparty=counterparty, clocks={c.name: c for c in rows},
-                          taken={s["event"] for s in steps}, today=china_date(utcnow()), keep=keep)
+                          taken={s["event"] for s in steps}, today=china_date(utcnow()),
+                          case_fields=json.loads(row.fields or "{}"), keep=keep)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
@@ -869,18 +891,18 @@ class ProcedureService:
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in [*self.registry.all(), *self._kept(session)]:
                 for t in decl.transitions:
-                    if depends(t) and t.once and not clocked(t):
+                    if depends(t) and t.once and not per_case(t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states:
                             wanted.append(and_(who, self._keys_sql(session, states, seek=True), ~exists().where(
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
-            # a step the clocks must allow, in a state not already listed whole: decided case by case (few states
-            # of few declarations, so most calls read no case here)
-            def clock_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
-                return depends(t) and clocked(t)
+            # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
+            # case (few states of few declarations, so most calls read no case here)
+            def case_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
+                return depends(t) and per_case(t)
 
-            maybe = self._state_keys(session, clock_dependent) - surely
+            maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
                 ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who,
                                                           self._keys_sql(session, maybe, seek=True)), today)
@@ -892,7 +914,7 @@ class ProcedureService:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
-                                      CASES.c.party_key, CASES.c.counterparty_org_id).where(where)).all()
+                                      CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields).where(where)).all()
         if not rows:
             return []
         candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
@@ -909,7 +931,8 @@ class ProcedureService:
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
             steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
-                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today)
+                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
+                            case_fields=json.loads(r.fields or "{}"))
             if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
                 ids.append(r.id)
         return ids

@@ -116,8 +116,6 @@ class ComplaintRules:
         row = complaint_row(session, step.case_id)
         linked: int | None = None
         if step.event == "to_adjudication":
-            if row.anonymous:
-                raise FormError({"requester_role": "匿名举报没有请求人，不能转行政裁决 / an anonymous report has no requester"})
             c = step.case_fields
             fields = {"patent_number": row.patent_number, "requester": row.reporter, "respondent": row.respondent,
                       "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000],
@@ -130,8 +128,6 @@ class ComplaintRules:
             linked = int(opened["id"])
             session.execute(update(DISPUTES).where(DISPUTES.c.case_id == linked).values(complaint_case_id=step.case_id))
         elif step.event == "to_mediation":
-            if row.anonymous:
-                raise FormError({"note": "匿名举报没有请求人，不能转行政调解 / an anonymous report has no requester"})
             c = step.case_fields
             fields = {"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
                       "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]}
@@ -141,8 +137,6 @@ class ComplaintRules:
                 uploads=self.request_form("调解请求书", fields, step.now))
             linked = int(opened["id"])
         elif step.event == "to_fast_channel":
-            if row.anonymous:
-                raise FormError({"venue": "匿名举报没有权利人，不能转快速处理 / an anonymous report has no right holder"})
             f = step.fields
             if f["channel"] == "电子商务平台":
                 procedure, fields = ECOMMERCE, {"patent_number": row.patent_number, "holder": row.reporter,
