@@ -168,3 +168,12 @@ def test_two_local_files_of_one_procedure_and_jurisdiction_are_refused(tmp_path:
     (tmp_path / "b.yaml").unlink()
     local = ProcedureRegistry.load(tmp_path).get("protection.patent_dispute", "510000")
     assert local.clocks["admission"].amount == 4  # one local file replaces nothing and is taken
+
+
+def test_lapsed_and_within_name_declared_clocks() -> None:
+    for key in ("lapsed", "within"):
+        data = copy.deepcopy(SHIPPED)
+        _step(data, "answer_lapsed")[key] = ["no_such_clock"]
+        with pytest.raises(ConfigError) as info:
+            parse_declaration(data, "broken.yaml")
+        assert "answer_lapsed: unknown clock no_such_clock" in info.value.message

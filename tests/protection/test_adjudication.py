@@ -330,3 +330,38 @@ def test_an_agreement_inside_an_adjudication_tracks_judicial_confirmation(world:
     act(world, "wuhou_officer", other, "record_ruling", at(D(2026, 9, 20)),
         {"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特8号", "ruled_on": "2026-09-18"})
     assert other["state"] == "mediated"
+
+
+def test_steps_on_the_answer_period_are_offered_only_on_their_side_of_its_last_day(world: World) -> None:
+    """答辩期满未答辩 was offered while the answer period ran and the hook refused it; a jurisdiction objection was
+    offered after the period (第九条: raised within it) and refused. The declaration says so now (``lapsed`` /
+    ``within``): the case page offers each only on its side of the last day, and the engine refuses the other."""
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    today = china_date(utcnow())
+    days = dt.timedelta
+    running = start(world, at(today - days(3)))
+    act(world, "wuhou_officer", running, "accept", at(today - days(2)), PANEL)
+    act(world, "wuhou_officer", running, "serve", at(today - days(1)), {"received_on": (today - days(1)).isoformat()},
+        (pdf(),))
+    assert "object_jurisdiction" in offered(running) and "answer_lapsed" not in offered(running)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", running, "answer_lapsed", at(today))
+    assert set(info.value.errors) == {"_clock"} and "this step can be taken from" in info.value.errors["_clock"]
+    past = start(world, at(today - days(60)))
+    act(world, "wuhou_officer", past, "accept", at(today - days(59)), PANEL)
+    act(world, "wuhou_officer", past, "serve", at(today - days(58)), {"received_on": (today - days(58)).isoformat()},
+        (pdf(),))
+    answer_due = due(world, past, "answer")
+    assert answer_due is not None and answer_due < today
+    assert "answer_lapsed" in offered(past) and "object_jurisdiction" not in offered(past)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", past, "object_jurisdiction", at(today), {"grounds": "住所地不在本区"})
+    assert set(info.value.errors) == {"_clock"} and "within it" in info.value.errors["_clock"]
+    act(world, "wuhou_officer", past, "answer_lapsed", at(today))
+    assert past["state"] == "answered"

@@ -149,6 +149,12 @@ class TransitionSpec(StepSpec):
     #: clocks that must not run for this step: offered only while each is stopped or was never started (closing
     #: an anonymous report, whose hook stops the clock for telling the reporter: there is nobody to tell)
     idle: tuple[str, ...] = ()
+    #: clocks whose period must have run out: offered only once each one's last day has passed (答辩期满未答辩, a
+    #: lapsed window for judicial confirmation, the decision after the period for statements)
+    lapsed: tuple[str, ...] = ()
+    #: clocks whose period must not have run out: offered only up to each one's last day (a jurisdiction objection
+    #: within the answer period)
+    within: tuple[str, ...] = ()
     #: start fields the case must have been filed with: offered only in a case where each is filled in (an
     #: anonymous report names no requester, so it cannot open an adjudication or a mediation)
     requires: tuple[str, ...] = ()
@@ -201,7 +207,7 @@ class Declaration(Strict):
                 if (t.event, s) in taken:
                     problems.append(f"{t.event}: declared twice from state {s}")
                 taken.add((t.event, s))
-            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle,
+            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle, *t.lapsed, *t.within,
                       *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")

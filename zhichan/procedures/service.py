@@ -102,7 +102,8 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
     a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
     extended as often as declared, an ``answers`` step a clock started and not stopped, an ``idle`` step its clocks
-    stopped or never started. The step refuses with it; the case page offers only steps without one."""
+    stopped or never started, a ``lapsed`` step a running clock whose last day has passed, a ``within`` step none
+    whose last day has passed. The step refuses with it; the case page offers only steps without one."""
     for name in spec.answers:
         row = clocks.get(name)
         if row is None or row.status == "stopped":
@@ -113,6 +114,22 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if row is not None and row.status != "stopped":
             title = decl.clocks[name].title
             return f"“{title.zh}”期限在计时，此步骤不适用 / the “{title.en}” period is running: this step does not apply"
+    for name in spec.lapsed:
+        row = clocks.get(name)
+        if row is None or row.status == "stopped" or row.due_on is None or row.due_on >= today:
+            title = decl.clocks[name].title
+            if row is None or row.status == "stopped" or row.due_on is None:
+                return (f"“{title.zh}”未在计时或届满之日尚不能确定，此步骤须待其届满 / the “{title.en}” is not running "
+                        "or its last day is not known yet: this step comes after it")
+            after = row.due_on + dt.timedelta(days=1)
+            return (f"“{title.zh}”至 {row.due_on} 届满，{after} 起方可办理此步骤 / the “{title.en}” runs until "
+                    f"{row.due_on}: this step can be taken from {after}")
+    for name in spec.within:
+        row = clocks.get(name)
+        if row is not None and row.due_on is not None and row.due_on < today:
+            title = decl.clocks[name].title
+            return (f"“{title.zh}”已于 {row.due_on} 届满，此步骤须在期内办理 / the “{title.en}” ended on {row.due_on}: "
+                    "this step is taken within it")
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
@@ -158,7 +175,7 @@ def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, An
 
 def clocked(spec: TransitionSpec) -> bool:
     """Whether the case's clocks must allow ``spec`` (:func:`clock_problem`)."""
-    return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.extends)
+    return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.lapsed or spec.within or spec.extends)
 
 
 def missing_fields(decl: Declaration, spec: TransitionSpec, case_fields: dict[str, Any]) -> str | None:

@@ -25,7 +25,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError
-from zhichan.errors import FormError, InputError, NotFoundError
+from zhichan.errors import ConflictError, FormError, InputError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
@@ -115,6 +115,11 @@ class ComplaintRules:
     def on_triage(self, session: Session, scope: Scope, step: StepTaken) -> None:
         row = complaint_row(session, step.case_id)
         linked: int | None = None
+        if step.event in ("to_adjudication", "to_mediation", "to_fast_channel") and row.anonymous:
+            # the declaration says so (requires: [reporter]) and the engine refuses first; a case opened under an
+            # earlier declaration, which did not, is refused here
+            raise ConflictError("匿名举报没有请求人或权利人，此步骤不适用 / an anonymous report has no requester or right "
+                                "holder: this step does not apply")
         if step.event == "to_adjudication":
             c = step.case_fields
             fields = {"patent_number": row.patent_number, "requester": row.reporter, "respondent": row.respondent,
