@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.helpers import migration_differences
-from tests.procedures.helpers import World, _password_hash, at, build_world, pdf
+from tests.procedures.helpers import PDF, World, _password_hash, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
 from zhichan.errors import FormError
@@ -365,3 +365,36 @@ def test_steps_on_the_answer_period_are_offered_only_on_their_side_of_its_last_d
     assert set(info.value.errors) == {"_clock"} and "within it" in info.value.errors["_clock"]
     act(world, "wuhou_officer", past, "answer_lapsed", at(today))
     assert past["state"] == "answered"
+
+
+def test_a_decision_is_published_on_the_platform_after_its_review(world: World) -> None:
+    """公开裁决书 asked the officer for the address where the decision was published; the platform's page of decisions
+    is where it is published. The step now records the review before publication (privacy, trade secrets) and,
+    where something was removed, takes the redacted text, which the public page then shows instead of the decision."""
+    from zhichan.procedures.service import Upload
+    from zhichan.protection.rules import REDACTED
+    from zhichan.protection.service import published_decision
+
+    def decided() -> dict[str, Any]:
+        case = start(world, at(D(2026, 3, 2)))
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+        act(world, "wuhou_officer", case, "answer_lapsed", at(D(2026, 3, 24)))
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 25)), {"ruling": "被请求人停止侵权"})
+        return case
+
+    plain, redacted = decided(), decided()
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", plain, "publish", at(D(2026, 3, 26)), {"url": "https://example.invalid/1"})
+    assert set(info.value.errors) == {"redaction"}  # the review is required; an address is not asked for
+    act(world, "wuhou_officer", plain, "publish", at(D(2026, 3, 26)), {"redaction": "已审查，裁决书原文公开"})
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", redacted, "publish", at(D(2026, 3, 26)), {"redaction": REDACTED})
+    assert "redacted" in info.value.errors["redaction"]
+    act(world, "wuhou_officer", redacted, "publish", at(D(2026, 3, 26)), {"redaction": REDACTED},
+        (Upload("extra", "裁决书（删节本）.pdf", PDF + b"redacted"),))
+    with session_scope(world.engine) as s:
+        shown, cut = published_decision(s, plain["id"]), published_decision(s, redacted["id"])
+    assert [d["file_name"] for d in shown["documents"]] == ["裁决书.pdf", "裁决书.docx"] and not shown["redacted"]
+    assert shown["published_on"] == D(2026, 3, 26) and shown["publication_url"] == f"/protection/decisions/{plain['id']}"
+    assert [d["file_name"] for d in cut["documents"]] == ["裁决书（删节本）.pdf"] and cut["redacted"]

@@ -227,8 +227,11 @@ def published_decision(session: Session, case_id: int) -> dict[str, Any]:
     found = _published(session, DISPUTES.c.case_id == case_id, limit=1)
     if not found:
         raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
-    docs = session.scalar(select(STEPS.c.documents).where(STEPS.c.case_id == case_id, STEPS.c.event == "decide"))
-    return found[0] | {"documents": [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]}
+    steps = dict(session.execute(select(STEPS.c.event, STEPS.c.documents).where(
+        STEPS.c.case_id == case_id, STEPS.c.event.in_(("decide", "publish")))).all())
+    redacted = json.loads(steps.get("publish") or "[]")  # the redacted text published instead of the decision
+    published = redacted or [d for d in json.loads(steps.get("decide") or "[]") if d.get("label") == "裁决书"]
+    return found[0] | {"documents": published, "redacted": bool(redacted)}
 
 
 #: which cases a protection case list shows
