@@ -177,3 +177,18 @@ def test_lapsed_and_within_name_declared_clocks() -> None:
         with pytest.raises(ConfigError) as info:
             parse_declaration(data, "broken.yaml")
         assert "answer_lapsed: unknown clock no_such_clock" in info.value.message
+
+
+def test_a_region_code_typed_into_a_form_is_shown_by_its_name() -> None:
+    """Generic case pages showed a filing's region code as typed (510107) on Chinese and English pages alike."""
+    from zhichan.procedures.declaration import FieldSpec, Text
+    from zhichan.procedures.views import shown_fields
+
+    fields = (FieldSpec(name="region_code", label=Text(zh="所在地区", en="Region"), shows="region"),
+              FieldSpec(name="pledgee", label=Text(zh="质权人", en="Pledgee"), shows="organization"))
+    values = {"region_code": "510107", "pledgee": "蓉城科创银行"}
+    names = {"蓉城科创银行": "Rongcheng Sci-Tech Bank"}
+    assert [f["shown"] for f in shown_fields(values, fields, "en", names)] == [
+        "Wuhou District (510107)", "Rongcheng Sci-Tech Bank"]
+    assert [f["shown"] for f in shown_fields(values, fields, "zh", {})] == ["武侯区（510107）", "蓉城科创银行"]
+    assert shown_fields({"region_code": "999999"}, fields, "en")[0]["shown"] == "999999"  # unknown: as typed

@@ -66,6 +66,9 @@ class FieldSpec(Strict):
     unit: MoneyUnit = "yuan"
     #: a ``money`` field that may be 0 (an award set to 0 removes it)
     zero: bool = False
+    #: what a text field's value names, so pages show it in their language: ``region`` a region code (成都市 /
+    #: Chengdu), ``organization`` an organization on the platform by its name (a pledgee bank's English name)
+    shows: Literal["value", "region", "organization"] = "value"
 
 
 class ClockSpec(Strict):
