@@ -158,6 +158,10 @@ class TransitionSpec(StepSpec):
     #: clocks whose period must not have run out: offered only up to each one's last day (a jurisdiction objection
     #: within the answer period)
     within: tuple[str, ...] = ()
+    #: who may not take it: for each group of events, the taker of the latest step among them (four eyes: the college's
+    #: review is not the grader's own — ``[[start, regrade]]`` —, the university's neither the grader's nor the
+    #: college's — ``[[start, regrade], [college_approve]]``); offered to, and taken by, anyone else only
+    not_by: tuple[tuple[str, ...], ...] = ()
     #: start fields the case must have been filed with: offered only in a case where each is filled in (an
     #: anonymous report names no requester, so it cannot open an adjudication or a mediation)
     requires: tuple[str, ...] = ()
@@ -214,6 +218,9 @@ class Declaration(Strict):
                       *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
+            for e in (e for group in t.not_by for e in group):
+                if e != "start" and e not in {x.event for x in self.transitions}:
+                    problems.append(f"{t.event}: not_by names no step {e}")
             for f in t.requires:
                 if f not in {spec.name for spec in self.start.fields}:
                     problems.append(f"{t.event}: requires {f}, which is no field of the start")

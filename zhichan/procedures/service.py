@@ -189,10 +189,20 @@ def missing_fields(decl: Declaration, spec: TransitionSpec, case_fields: dict[st
     return None
 
 
+def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], user_id: int | None) -> bool:
+    """Whether the caller took one of the steps ``spec`` must be taken by someone else than (``not_by``: for each
+    group of events, the taker of the latest step among them). ``takers``: the case's steps (event, user) in order."""
+    for group in spec.not_by:
+        last = next((user for event, user in reversed(takers) if event in group), None)
+        if last is not None and last == user_id:
+            return True
+    return False
+
+
 def per_case(spec: TransitionSpec) -> bool:
-    """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`)
-    or the start fields it was filed with (:func:`missing_fields`)."""
-    return clocked(spec) or bool(spec.requires)
+    """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
+    the start fields it was filed with (:func:`missing_fields`) or who took its earlier steps (``not_by``)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by)
 
 
 def conditional(spec: TransitionSpec) -> bool:
@@ -203,16 +213,19 @@ def conditional(spec: TransitionSpec) -> bool:
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
-            case_fields: dict[str, Any], keep: str | None = None) -> list[TransitionSpec]:
+            case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
+            keep: str | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
-    name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``keep``: a
-    step just refused stays offered, so its form shows the reason with the input kept."""
+    name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
+    steps (event, user) in order, for ``not_by`` against the caller's ``user_id``; ``keep``: a step just refused
+    stays offered, so its form shows the reason with the input kept."""
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
             and (t.event == keep or clock_problem(decl, t, clocks, today) is None)
             and missing_fields(decl, t, case_fields) is None
+            and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)]
 
 
@@ -541,6 +554,11 @@ class ProcedureService:
         missing = missing_fields(decl, spec, json.loads(row.fields or "{}"))
         if missing:
             raise ConflictError(missing, details={"state": row.state, "version": row.version})
+        if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
+                select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
+                scope.user_id):
+            raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
+                                   "someone other than who took the step before it")
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, decl, event, row), generates=spec.generates)
         machine = decl.machine(start_value=row.state)
@@ -880,7 +898,8 @@ class ProcedureService:
         actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
                           counterparty=counterparty, clocks={c.name: c for c in rows},
                           taken={s["event"] for s in steps}, today=china_date(utcnow()),
-                          case_fields=json.loads(row.fields or "{}"), keep=keep)
+                          case_fields=json.loads(row.fields or "{}"),
+                          takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
@@ -939,9 +958,12 @@ class ProcedureService:
         for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
             clocks.setdefault(c.case_id, {})[c.name] = c
         taken: dict[int, set[str]] = {}
-        for case_id, event in session.execute(select(STEPS.c.case_id, STEPS.c.event).distinct()
-                                              .where(STEPS.c.case_id.in_(candidates))):
+        takers: dict[int, list[tuple[str, int | None]]] = {}
+        for case_id, event, user_id in session.execute(select(STEPS.c.case_id, STEPS.c.event, STEPS.c.user_id)
+                                                       .where(STEPS.c.case_id.in_(candidates))
+                                                       .order_by(STEPS.c.case_id, STEPS.c.seq)):
             taken.setdefault(case_id, set()).add(event)
+            takers.setdefault(case_id, []).append((event, user_id))
         ids = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
@@ -949,7 +971,8 @@ class ProcedureService:
             counterparty = is_counterparty(scope, r.counterparty_org_id)
             steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
                             clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
-                            case_fields=json.loads(r.fields or "{}"))
+                            case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
+                            user_id=scope.user_id)
             if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
                 ids.append(r.id)
         return ids
