@@ -254,8 +254,17 @@ def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Pa
         act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria | {"facts_clear": "否",
                                                                                      "evaluation_report": "无或有不利结论"})
     assert set(info.value.errors) == {"facts_clear", "evaluation_report"}
+    with session_scope(world.engine) as s:
+        assert "simplify" in {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
     act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
     assert due(world, case, "simplified") == D(2026, 5, 6)  # national default 60 days: 2 May, in Labour Day (1–5 May) → 6 May
+    # on the track, it is neither offered again (the case page offered it, and taking it restarted the limit) nor taken
+    with session_scope(world.engine) as s:
+        assert "simplify" not in {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 20)), criteria)
+    assert set(info.value.errors) == {"_clock"}
+    assert due(world, case, "simplified") == D(2026, 5, 6)
     with session_scope(world.engine) as s:
         hz = world.service.start(s, world.scope("hz_officer"), DISPUTE, fields=filing(), uploads=(pdf(),),
                                  now=at(D(2026, 3, 2)))
