@@ -407,3 +407,28 @@ def test_a_decision_is_published_on_the_platform_after_its_review(world: World) 
     assert [d["file_name"] for d in shown["documents"]] == ["裁决书.pdf", "裁决书.docx"] and not shown["redacted"]
     assert shown["published_on"] == D(2026, 3, 26) and shown["publication_url"] == f"/protection/decisions/{plain['id']}"
     assert [d["file_name"] for d in cut["documents"]] == ["裁决书（删节本）.pdf"] and cut["redacted"]
+
+
+def test_the_decision_waits_for_the_answer_to_reach_the_requester(world: World) -> None:
+    """第二十二条: an answer received is forwarded to the requester within 5 working days. The case page offered
+    作出裁决 before that and the decision left the forwarding clock running; now it is offered, and taken, only once
+    the answer was forwarded (or none came: 答辩期满未答辩 starts no forwarding)."""
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    assert "decide" not in offered(case) and "forward_answer" in offered(case)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 11)), {"ruling": "驳回请求"})
+    assert set(info.value.errors) == {"_clock"}
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 11)))
+    assert "decide" in offered(case)
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 12)), {"ruling": "驳回请求"})
+    assert case["state"] == "decided"
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c["status"] for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    assert clocks["forward"] == "stopped"
