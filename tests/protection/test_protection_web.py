@@ -58,6 +58,11 @@ def filed_by_the_enterprise(env: WebEnv) -> tuple[int, TestClient]:
 def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> None:
     anon = env.client()
     office = wuhou_office(anon)
+    # the office is chosen like every other choice of the form (its first option was blank)
+    for lang, choose in (("zh", "请选择"), ("en", "Choose…")):
+        form = anon.get("/protection/complaints/new", params={"lang": lang}).text
+        assert f'name="handling_org"><option value="">{choose}</option>' in form, lang
+    anon.get("/protection/complaints/new", params={"lang": "zh"})
     bad = file(anon, complaint(env, reporter="", contact="", patent_number="CN202310000001.X", handling_org=office))
     assert bad.status_code == 422  # type: ignore[attr-defined]
     text = bad.text  # type: ignore[attr-defined]
