@@ -189,11 +189,12 @@ def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(en
         return page.split('id="right-checks"', 1)[1].split("</ul>", 1)[0]
 
     zh, en = checks("zh"), checks("en")
-    assert "时有效（届满日" in zh and "in force on" not in zh and " / " not in zh
-    assert "in force on" in en and "(term ends" in en and "holds the patent" in en
+    assert "时有效（届满日" in zh and "In force on" not in zh and " / " not in zh
+    # each line starts with a capital, like the rest of the English UI ("✔ no court suit" beside "✔ Patentee: …")
+    assert "In force on" in en and "(term ends" in en and "holds the patent" in en and "in force on" not in en
     assert not re.search(r"时有效|为专利权人", en)
     api = officer.get(f"/api/v1/protection/cases/{case_id}?lang=en").json()
-    assert any(c["name"] == "in_force" and c["message"].startswith("in force on") for c in api["checks"])
+    assert any(c["name"] == "in_force" and c["message"].startswith("In force on") for c in api["checks"])
 
     old = [{"name": "in_force", "ok": True, "message": "2024-05-01 时有效（届满日 2035-01-01） / in force on 2024-05-01 "
                                                       "(term ends 2035-01-01)"},
