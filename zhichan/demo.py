@@ -138,6 +138,14 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
+def seed_credit_demo() -> int:
+    """A synthetic listing on the public credit list, through the real procedure (zhichan.credit.demo), once per
+    database."""
+    from zhichan.credit.demo import seed
+
+    return _with_workflow(seed)
+
+
 def seed_talent_demo() -> int:
     """Synthetic people in the demo city's talent library (zhichan.talent.demo), once per database."""
     from zhichan.platform.db import session_scope
@@ -255,6 +263,7 @@ def demo(
         console.print(f"合成交易大厅数据 / synthetic exchange demo: {made_counts(seed_exchange_demo(snapshot))}")
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
+        console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
     if serve:
         from zhichan.platform.db import make_engine
         from zhichan.settings import get_settings

@@ -69,13 +69,17 @@ def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
                             files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)})
         assert ok.status_code == 200 and 'id="verify-verdict">核验通过' in ok.text
         # each check is named and explained in the page's language only (it read "inclusion proof / 包含证明" on
-        # both, and the details were English on Chinese pages)
-        for lang, names, other, detail, other_detail in (
-                ("en", ("inclusion proof", "checkpoint signature (SM2)"), "包含证明", "in tree of", "树中"),
-                ("zh", ("包含证明", "检查点签名 (SM2)"), "inclusion proof", "树中", "in tree of")):
+        # both, and the details were English on Chinese pages); English names are capitalized like the rest of the
+        # English UI (they read "inclusion proof", "printed data"), and the entry is named by what it certifies
+        for lang, names, other, detail, other_detail, kind in (
+                ("en", ("Inclusion proof", "Checkpoint signature (SM2)", "Printed data", "File digests"), "包含证明",
+                 "in a tree of", "树中", "Electronic Evidence Deposit Certificate"),
+                ("zh", ("包含证明", "检查点签名 (SM2)", "证书页面内容", "文件摘要"), "Inclusion proof", "树中", "in a tree of",
+                 "电子数据存证证书")):
             anonymous.get(f"/evidence/verify?lang={lang}")  # the language is kept in a cookie
             page = anonymous.post("/evidence/verify", data={"csrf_token": token},
                                   files={"certificate": ("cert.pdf", pdf), "file": ("说明书.pdf", DOC)}).text
+            assert f'<span class="verify-kind">{kind}</span>' in page, lang
             rows = page.split('class="list verify-checks"', 1)[1].split("</tbody>", 1)[0].split("<tr><td>")[1:]
             checks = [re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0]) for row in rows]
             details = [re.sub(r"<[^>]+>", "", row.split("</td>")[2]) for row in rows]

@@ -110,6 +110,12 @@ def step(c: Campus, case_id: int, event_name: str, user: str, version: int, day:
                                    fields=fields or {"opinion": "同意"}, now=moment(day))
 
 
+def offered(c: Campus, case_id: int, user: str) -> set[str]:
+    """The steps the case page offers ``user``."""
+    with session_scope(c.world.engine) as s:
+        return {a.event for a in c.world.service.case(s, c.world.scope(user), case_id)["actions"]}
+
+
 def approve(c: Campus, name: str, day: dt.date = INVENTORY_DAY) -> int:
     """Graded by the inventor, approved by the college, admitted by the university: the case id."""
     case = grade(c, name, day=day)

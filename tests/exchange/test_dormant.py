@@ -20,6 +20,7 @@ from tests.exchange.dormant_helpers import (
     build_campus,
     grade,
     inventory,
+    offered,
     step,
 )
 from tests.exchange.helpers import moment
@@ -84,14 +85,18 @@ def test_grading_and_college_then_university_approval(campus: Campus) -> None:
         with pytest.raises(FormError) as refused:
             grade(campus, name)
         assert "patent_number" in refused.value.errors
-    # the college's review is someone else's than the grader's …
-    with pytest.raises(FormError) as own:
+    # the college's review is someone else's than the grader's: not offered to the grader (it was, and the hook
+    # refused it) and refused by the engine …
+    assert offered(campus, case["id"], "inventor") == set()
+    assert offered(campus, case["id"], "college") == {"college_approve", "college_return", "decline"}
+    with pytest.raises(PermissionDenied):
         step(campus, case["id"], "college_approve", "inventor", 1)
-    assert "opinion" in own.value.errors
     step(campus, case["id"], "college_approve", "college", 1)
     # … and the university's someone else's than both
+    assert offered(campus, case["id"], "college") == offered(campus, case["id"], "inventor") == set()
+    assert offered(campus, case["id"], "office") == {"university_approve", "university_return", "decline"}
     for user in ("inventor", "college"):
-        with pytest.raises(FormError):
+        with pytest.raises(PermissionDenied):
             step(campus, case["id"], "university_approve", user, 2)
     step(campus, case["id"], "university_approve", "office", 2, D(2026, 3, 9))
     row = _rows(campus)["dormant_a"]
@@ -112,7 +117,7 @@ def test_a_returned_grading_is_graded_again(campus: Campus) -> None:
          willingness="视条件转化")
     row = _rows(campus)["dormant_b"]
     assert (row.state, row.prospect, row.field) == ("graded", "中", "交通基础设施")
-    with pytest.raises(FormError):  # the one who graded it last cannot review it
+    with pytest.raises(PermissionDenied):  # the one who graded it last cannot review it
         step(campus, case["id"], "college_approve", "college", 3)
     step(campus, case["id"], "decline", "inventor", 3, opinion="暂无转化条件")
     assert _rows(campus)["dormant_b"].state == "declined"

@@ -54,6 +54,9 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         assert "质押登记 · 2 项权利 · 担保 5,000,000 元" in client.get("/todo").text
         english = client.get(f"/cases/{case_id}", params={"lang": "en"}).text
         assert "Pledge registration · 2 rights · securing 5,000,000 yuan" in english and "质押登记" not in english
+        # the filing names the pledgee bank as typed; an English page shows the bank's English name (it showed 蓉城…)
+        assert f"<dd>{BANK_EN}</dd>" in english and BANK not in english
+        assert f"<dd>{BANK}</dd>" in client.get(f"/cases/{case_id}", params={"lang": "zh"}).text
         client.get("/todo", params={"lang": "zh"})
         # a synthetic case says so in the to-do list and on its page; a real one does not
         assert "badge synthetic small" not in client.get("/todo").text

@@ -141,8 +141,8 @@ def test_a_change_is_certified_again_so_the_record_still_verifies(world: World) 
         _, sm3, _ = record_digest(registration_record(s, pledge))
         entry = world.rules.evidence.get_entry(pledge.certificate_index)
         assert pledge.certificate_index != first and pledge.record_sm3 == sm3
-        assert entry.fields["sm3"] == sm3 and entry.fields["debt_amount"] == "1200000.50 元"
+        assert entry.fields["sm3"] == sm3 and entry.fields["debt_amount"] == "1,200,000.50 元"  # grouped (it printed 1200000.50 元)
         assert entry.fields["debt_term"] == "2026-01-05 至 2027-06-30"
         assert entry.fields["registered_on"] == "2026-03-04"  # still registered on the day it was
         # the registration's own entry stays in the append-only log as it was
-        assert world.rules.evidence.get_entry(first).fields["debt_amount"] == "1000000.00 元"
+        assert world.rules.evidence.get_entry(first).fields["debt_amount"] == "1,000,000 元"

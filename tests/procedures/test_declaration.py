@@ -79,7 +79,12 @@ def _event_named_like_a_state(d: dict[str, Any]) -> None:
     d["states"]["mediate"] = {"title": {"zh": "调解", "en": "Mediated"}, "final": True}
 
 
+def _requires_no_start_field(d: dict[str, Any]) -> None:
+    _step(d, "accept")["requires"] = ["reporter"]  # the adjudication's start names its requester `requester`
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_requires_no_start_field, "requires reporter"),
     (_final_step_starts_a_clock, "confirmation_lapsed"),
     (_event_named_like_a_state, "named like a state"),
     (_bad_jurisdiction, "abc"),
@@ -187,3 +192,27 @@ def test_two_local_files_of_one_procedure_and_jurisdiction_are_refused(tmp_path:
     (tmp_path / "b.yaml").unlink()
     local = ProcedureRegistry.load(tmp_path).get("protection.patent_dispute", "510000")
     assert local.clocks["admission"].amount == 4  # one local file replaces nothing and is taken
+
+
+def test_lapsed_and_within_name_declared_clocks() -> None:
+    for key in ("lapsed", "within"):
+        data = copy.deepcopy(SHIPPED)
+        _step(data, "answer_lapsed")[key] = ["no_such_clock"]
+        with pytest.raises(ConfigError) as info:
+            parse_declaration(data, "broken.yaml")
+        assert "answer_lapsed: unknown clock no_such_clock" in info.value.message
+
+
+def test_a_region_code_typed_into_a_form_is_shown_by_its_name() -> None:
+    """Generic case pages showed a filing's region code as typed (510107) on Chinese and English pages alike."""
+    from zhichan.procedures.declaration import FieldSpec, Text
+    from zhichan.procedures.views import shown_fields
+
+    fields = (FieldSpec(name="region_code", label=Text(zh="所在地区", en="Region"), shows="region"),
+              FieldSpec(name="pledgee", label=Text(zh="质权人", en="Pledgee"), shows="organization"))
+    values = {"region_code": "510107", "pledgee": "蓉城科创银行"}
+    names = {"蓉城科创银行": "Rongcheng Sci-Tech Bank"}
+    assert [f["shown"] for f in shown_fields(values, fields, "en", names)] == [
+        "Wuhou District (510107)", "Rongcheng Sci-Tech Bank"]
+    assert [f["shown"] for f in shown_fields(values, fields, "zh", {})] == ["武侯区（510107）", "蓉城科创银行"]
+    assert shown_fields({"region_code": "999999"}, fields, "en")[0]["shown"] == "999999"  # unknown: as typed

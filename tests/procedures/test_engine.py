@@ -61,10 +61,10 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
     act(world, "wuhou_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
     act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
-    act(world, "wuhou_officer", a, "answer_lapsed")
-    act(world, "wuhou_officer", a, "schedule_hearing", fields={"hearing_date": "2026-04-20"})
-    act(world, "wuhou_officer", a, "decide", uploads=(pdf(),))
-    act(world, "wuhou_officer", a, "publish", fields={"url": "https://example.invalid/decision"})
+    act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 3, 19)))  # the 15 days ended on 18 March
+    act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 3, 19)), fields={"hearing_date": "2026-04-20"})
+    act(world, "wuhou_officer", a, "decide", at(D(2026, 4, 21)), uploads=(pdf(),))
+    act(world, "wuhou_officer", a, "publish", at(D(2026, 4, 22)), fields={"redaction": "已审查，裁决书原文公开"})
     assert a["state"] == "closed"
     b = start(world, who="ent_user")
     act(world, "wuhou_officer", b, "accept", fields=panel, uploads=(pdf(),))

@@ -32,7 +32,7 @@ def _cases(world: World) -> None:
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 4, 13)))
     act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 4, 14)), {"hearing_date": "2026-04-24"})
     act(world, "wuhou_officer", a, "decide", at(D(2026, 5, 11)), uploads=(pdf(),))
-    act(world, "wuhou_officer", a, "publish", at(D(2026, 5, 12)), {"url": "https://example.invalid/d"})
+    act(world, "wuhou_officer", a, "publish", at(D(2026, 5, 12)), {"redaction": "已审查，裁决书原文公开"})
     # B: 立案 3 Mar, settled by mediation 25 Mar → 22 days
     b = start(world, when=at(D(2026, 3, 2)))
     act(world, "wuhou_officer", b, "accept", at(D(2026, 3, 3)), PANEL, (pdf(),))

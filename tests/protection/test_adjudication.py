@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.helpers import migration_differences
-from tests.procedures.helpers import World, _password_hash, at, build_world, pdf
+from tests.procedures.helpers import PDF, World, _password_hash, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
 from zhichan.errors import FormError
@@ -283,8 +283,17 @@ def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Pa
         act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria | {"facts_clear": "否",
                                                                                      "evaluation_report": "无或有不利结论"})
     assert set(info.value.errors) == {"facts_clear", "evaluation_report"}
+    with session_scope(world.engine) as s:
+        assert "simplify" in {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
     act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
     assert due(world, case, "simplified") == D(2026, 5, 6)  # national default 60 days: 2 May, in Labour Day (1–5 May) → 6 May
+    # on the track, it is neither offered again (the case page offered it, and taking it restarted the limit) nor taken
+    with session_scope(world.engine) as s:
+        assert "simplify" not in {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 20)), criteria)
+    assert set(info.value.errors) == {"_clock"}
+    assert due(world, case, "simplified") == D(2026, 5, 6)
     with session_scope(world.engine) as s:
         hz = world.service.start(s, world.scope("hz_officer"), DISPUTE, fields=filing(), uploads=(pdf(),),
                                  now=at(D(2026, 3, 2)))
@@ -359,3 +368,96 @@ def test_an_agreement_inside_an_adjudication_tracks_judicial_confirmation(world:
     act(world, "wuhou_officer", other, "record_ruling", at(D(2026, 9, 20)),
         {"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特8号", "ruled_on": "2026-09-18"})
     assert other["state"] == "mediated"
+
+
+def test_steps_on_the_answer_period_are_offered_only_on_their_side_of_its_last_day(world: World) -> None:
+    """答辩期满未答辩 was offered while the answer period ran and the hook refused it; a jurisdiction objection was
+    offered after the period (第九条: raised within it) and refused. The declaration says so now (``lapsed`` /
+    ``within``): the case page offers each only on its side of the last day, and the engine refuses the other."""
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    today = china_date(utcnow())
+    days = dt.timedelta
+    running = start(world, at(today - days(3)))
+    act(world, "wuhou_officer", running, "accept", at(today - days(2)), PANEL)
+    act(world, "wuhou_officer", running, "serve", at(today - days(1)), {"received_on": (today - days(1)).isoformat()},
+        (pdf(),))
+    assert "object_jurisdiction" in offered(running) and "answer_lapsed" not in offered(running)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", running, "answer_lapsed", at(today))
+    assert set(info.value.errors) == {"_clock"} and "this step can be taken from" in info.value.errors["_clock"]
+    past = start(world, at(today - days(60)))
+    act(world, "wuhou_officer", past, "accept", at(today - days(59)), PANEL)
+    act(world, "wuhou_officer", past, "serve", at(today - days(58)), {"received_on": (today - days(58)).isoformat()},
+        (pdf(),))
+    answer_due = due(world, past, "answer")
+    assert answer_due is not None and answer_due < today
+    assert "answer_lapsed" in offered(past) and "object_jurisdiction" not in offered(past)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", past, "object_jurisdiction", at(today), {"grounds": "住所地不在本区"})
+    assert set(info.value.errors) == {"_clock"} and "within it" in info.value.errors["_clock"]
+    act(world, "wuhou_officer", past, "answer_lapsed", at(today))
+    assert past["state"] == "answered"
+
+
+def test_a_decision_is_published_on_the_platform_after_its_review(world: World) -> None:
+    """公开裁决书 asked the officer for the address where the decision was published; the platform's page of decisions
+    is where it is published. The step now records the review before publication (privacy, trade secrets) and,
+    where something was removed, takes the redacted text, which the public page then shows instead of the decision."""
+    from zhichan.procedures.service import Upload
+    from zhichan.protection.rules import REDACTED
+    from zhichan.protection.service import published_decision
+
+    def decided() -> dict[str, Any]:
+        case = start(world, at(D(2026, 3, 2)))
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
+        act(world, "wuhou_officer", case, "answer_lapsed", at(D(2026, 3, 24)))
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 25)), {"ruling": "被请求人停止侵权"})
+        return case
+
+    plain, redacted = decided(), decided()
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", plain, "publish", at(D(2026, 3, 26)), {"url": "https://example.invalid/1"})
+    assert set(info.value.errors) == {"redaction"}  # the review is required; an address is not asked for
+    act(world, "wuhou_officer", plain, "publish", at(D(2026, 3, 26)), {"redaction": "已审查，裁决书原文公开"})
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", redacted, "publish", at(D(2026, 3, 26)), {"redaction": REDACTED})
+    assert "redacted" in info.value.errors["redaction"]
+    act(world, "wuhou_officer", redacted, "publish", at(D(2026, 3, 26)), {"redaction": REDACTED},
+        (Upload("extra", "裁决书（删节本）.pdf", PDF + b"redacted"),))
+    with session_scope(world.engine) as s:
+        shown, cut = published_decision(s, plain["id"]), published_decision(s, redacted["id"])
+    assert [d["file_name"] for d in shown["documents"]] == ["裁决书.pdf", "裁决书.docx"] and not shown["redacted"]
+    assert shown["published_on"] == D(2026, 3, 26) and shown["publication_url"] == f"/protection/decisions/{plain['id']}"
+    assert [d["file_name"] for d in cut["documents"]] == ["裁决书（删节本）.pdf"] and cut["redacted"]
+
+
+def test_the_decision_waits_for_the_answer_to_reach_the_requester(world: World) -> None:
+    """第二十二条: an answer received is forwarded to the requester within 5 working days. The case page offered
+    作出裁决 before that and the decision left the forwarding clock running; now it is offered, and taken, only once
+    the answer was forwarded (or none came: 答辩期满未答辩 starts no forwarding)."""
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    assert "decide" not in offered(case) and "forward_answer" in offered(case)
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 11)), {"ruling": "驳回请求"})
+    assert set(info.value.errors) == {"_clock"}
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 11)))
+    assert "decide" in offered(case)
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 12)), {"ruling": "驳回请求"})
+    assert case["state"] == "decided"
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c["status"] for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+    assert clocks["forward"] == "stopped"

@@ -171,3 +171,33 @@ def test_the_case_page_offers_telling_only_a_named_complainant(world: World) -> 
     act(world, "wuhou_officer", named, "inform", at(D(2026, 11, 4)), {"how": "电话"})
     act(world, "wuhou_officer", anonymous, "close_anonymous", at(D(2026, 11, 4)))
     assert named["state"] == anonymous["state"] == "closed"
+
+
+def test_an_anonymous_report_is_not_offered_what_needs_a_requester(world: World) -> None:
+    """The case page of an anonymous report offered 转行政裁决, 转行政调解 and 转快速处理 — steps that open a case in the
+    requester's or right holder's name — and the hook then refused them. The declaration now says they need the
+    filer (``requires: [reporter]``): the engine neither offers nor takes them; a named complaint is offered them."""
+    from zhichan.errors import ConflictError
+
+    def offered(case: dict[str, Any]) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {a.event for a in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+
+    base = {"patent_number": NUMBER, "respondent": "某假冒专利工厂", "target_kind": "产品", "target": "电池", "facts": "销售"}
+    anonymous = start(world, COMPLAINT, {"kind": "举报", "reporter": "  ", **base}, at(D(2026, 11, 2)))
+    named = start(world, COMPLAINT, {"kind": "举报", "reporter": HOLDER, **base}, at(D(2026, 11, 2)))
+    needs_filer = {"to_adjudication", "to_mediation", "to_fast_channel"}
+    assert offered(anonymous) == {"to_enforcement", "to_police", "refuse"}
+    assert needs_filer | {"to_enforcement", "to_police", "refuse"} == offered(named)
+    with pytest.raises(ConflictError) as info:
+        act(world, "wuhou_officer", anonymous, "to_mediation", at(D(2026, 11, 3)), {"note": "调解"})
+    assert "投诉人/举报人" in info.value.message and "does not apply" in info.value.message
+    with pytest.raises(ConflictError):
+        act(world, "wuhou_officer", anonymous, "to_fast_channel", at(D(2026, 11, 3)),
+            {"channel": "电子商务平台", "venue": "某电商平台"})
+    # still on the officer's to-do list: it has steps to take
+    with session_scope(world.engine) as s:
+        listed = {c["id"] for c in world.service.todo(s, world.scope("wuhou_officer"))["items"]}
+    assert anonymous["id"] in listed
+    act(world, "wuhou_officer", anonymous, "to_enforcement", at(D(2026, 11, 3)), {"note": "转执法"})
+    assert anonymous["state"] == "enforcement"

@@ -57,7 +57,7 @@ def mediation(world: World, ending: str) -> None:
         act(world, case, "fail", at(D(2026, 4, 1)), {"reason": "分歧较大"})
         return
     act(world, case, "agree", at(D(2026, 4, 1)), {"effective_on": "2026-04-01"}, (pdf(),))
-    act(world, case, "confirmation_lapsed", at(D(2026, 5, 6)))
+    act(world, case, "confirmation_lapsed", at(D(2026, 5, 7)))  # the day after the 30 days (due 6 May)
 
 
 def cases(world: World) -> None:

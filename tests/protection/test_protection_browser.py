@@ -90,7 +90,8 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     page.goto(case_url + "?lang=zh")
     take(page, "decide", fields={"ruling": "被请求人立即停止销售侵权产品。"}, state="已裁决待公开")
     assert "裁决书.pdf" in page.inner_text("#timeline") and "受理通知书.docx" in page.inner_text("#timeline")
-    take(page, "publish", fields={"url": "https://ip.example.invalid/decisions/1"}, state="已结案")
+    assert "公开网址" not in page.content()  # the platform publishes it: no address to type (it asked for one)
+    take(page, "publish", selects={"redaction": "已审查，裁决书原文公开"}, state="已结案")
     page.screenshot(path=str(artifacts_dir / "protection-dispute.png"), full_page=True)
     page.click("#logout")
     page.wait_for_url("**/login")
@@ -100,6 +101,10 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     page.wait_for_selector("#ruling")
     assert "停止销售侵权产品" in page.inner_text("#ruling")
     page.screenshot(path=str(artifacts_dir / "protection-decision.png"), full_page=True)
+    page.goto(page.url.split("?")[0] + "?lang=en")
+    page.wait_for_selector("#ruling")
+    assert "Administrative decision" in page.inner_text("h1") and page.locator(".decision-document").count() >= 1
+    page.screenshot(path=str(artifacts_dir / "protection-decision-en.png"), full_page=True)
 
 
 def test_agreement_inside_an_adjudication_in_the_browser(page, env: WebEnv, artifacts_dir: Path,  # type: ignore[no-untyped-def]

@@ -58,6 +58,11 @@ def filed_by_the_enterprise(env: WebEnv) -> tuple[int, TestClient]:
 def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> None:
     anon = env.client()
     office = wuhou_office(anon)
+    # the office is chosen like every other choice of the form (its first option was blank)
+    for lang, choose in (("zh", "请选择"), ("en", "Choose…")):
+        form = anon.get("/protection/complaints/new", params={"lang": lang}).text
+        assert f'name="handling_org"><option value="">{choose}</option>' in form, lang
+    anon.get("/protection/complaints/new", params={"lang": "zh"})
     bad = file(anon, complaint(env, reporter="", contact="", patent_number="CN202310000001.X", handling_org=office))
     assert bad.status_code == 422  # type: ignore[attr-defined]
     text = bad.text  # type: ignore[attr-defined]
@@ -184,11 +189,12 @@ def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(en
         return page.split('id="right-checks"', 1)[1].split("</ul>", 1)[0]
 
     zh, en = checks("zh"), checks("en")
-    assert "时有效（届满日" in zh and "in force on" not in zh and " / " not in zh
-    assert "in force on" in en and "(term ends" in en and "holds the patent" in en
+    assert "时有效（届满日" in zh and "In force on" not in zh and " / " not in zh
+    # each line starts with a capital, like the rest of the English UI ("✔ no court suit" beside "✔ Patentee: …")
+    assert "In force on" in en and "(term ends" in en and "holds the patent" in en and "in force on" not in en
     assert not re.search(r"时有效|为专利权人", en)
     api = officer.get(f"/api/v1/protection/cases/{case_id}?lang=en").json()
-    assert any(c["name"] == "in_force" and c["message"].startswith("in force on") for c in api["checks"])
+    assert any(c["name"] == "in_force" and c["message"].startswith("In force on") for c in api["checks"])
 
     old = [{"name": "in_force", "ok": True, "message": "2024-05-01 时有效（届满日 2035-01-01） / in force on 2024-05-01 "
                                                       "(term ends 2035-01-01)"},
@@ -279,3 +285,28 @@ def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> N
     for lang, filer, other in (("en", "the public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "the public")):
         history = officer.get(f"/cases/{case_id}?lang={lang}").text.split('id="timeline"', 1)[-1]
         assert f"<td>{filer}</td>" in history and other not in history.split("</tr>", 2)[1], (lang, history[:1500])
+
+
+def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv) -> None:
+    """An anonymous report's case page offered 转行政裁决（立专利侵权纠纷案） and the hook refused it; now the page, in
+    both languages, offers only what the engine takes, and a forged post is answered 409 with the reason."""
+    anon = env.client()
+    office = wuhou_office(anon)
+    assert file(anon, complaint(env, handling_org=office, kind="举报", reporter="", contact="")).status_code == 201  # type: ignore[attr-defined]
+    assert file(anon, complaint(env, handling_org=office, respondent="另一商行")).status_code == 201  # type: ignore[attr-defined]
+    with Session(env.engine) as s:
+        report, named = s.scalars(select(Case.id).where(Case.procedure == "protection.complaint").order_by(Case.id)).all()
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    for lang, word in (("zh", "转行政裁决"), ("en", "Open a patent-dispute adjudication")):
+        page = officer.get(f"/cases/{report}", params={"lang": lang}).text
+        for event in ("to_adjudication", "to_mediation", "to_fast_channel"):
+            assert f"/cases/{report}/act/{event}" not in page, (lang, event)
+        assert word not in page and f"/cases/{report}/act/to_enforcement" in page, lang
+        assert word in officer.get(f"/cases/{named}", params={"lang": lang}).text, lang
+    page = officer.get(f"/cases/{report}").text
+    refused = officer.post(f"/cases/{report}/act/to_adjudication", data={
+        "csrf_token": csrf_from(page), "version": "1", "requester_role": "专利权人", "court_suit": "否",
+        "known_on": "2026-11-02", "continuing": "是"})
+    assert refused.status_code == 409 and 'id="conflict"' in refused.text and "does not apply" in refused.text
+    assert officer.get(f"/api/v1/cases/{report}").json()["case"]["state"] == "received"

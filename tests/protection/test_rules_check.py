@@ -116,7 +116,7 @@ def test_a_jurisdiction_objection_only_within_the_answer_period(world: World) ->
     act(world, "wuhou_officer", late, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", late, "object_jurisdiction", at(D(2026, 3, 24)), {"grounds": "被请求人住所地不在本辖区"})
-    assert "2026-03-23" in info.value.errors["grounds"]
+    assert "2026-03-23" in info.value.errors["_clock"]  # the declaration's `within: [answer]`, before the hook
     assert due(world, late, "closing") == D(2026, 6, 3)  # not paused by the refused objection
     # on the last day of the answer period it is in time: the closing clock pauses, the decision is due in
     # 5 working days (24, 25, 26, 27, 30 March)

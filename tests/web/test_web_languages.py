@@ -236,8 +236,9 @@ def _objects(env: WebEnv) -> dict[str, dict[str, str]]:
     _act(env, "jinjiang_officer", dispute, "accept", {"panel": "张三、李四、王五"})
     _act(env, "jinjiang_officer", dispute, "serve", {"received_on": today}, ("送达回证",))
     _act(env, "jinjiang_officer", dispute, "answer", {}, ("答辩书",), slot="extra")
+    _act(env, "jinjiang_officer", dispute, "forward_answer")
     _act(env, "jinjiang_officer", dispute, "decide", {"ruling": "驳回请求"}, ("裁决书",))
-    _act(env, "jinjiang_officer", dispute, "publish", {"url": "https://example.org/decisions/1"})
+    _act(env, "jinjiang_officer", dispute, "publish", {"redaction": "已审查，裁决书原文公开"})
     # a navigation report run by the job runner
     login_as(client, env.engine, "cd_leader")
     _post(client, "/navigation/chains/nev/run", {"as_of": "2023-12-31"}, "/navigation/chains/nev")

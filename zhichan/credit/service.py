@@ -307,11 +307,22 @@ def own_listings(session: Session, scope: Scope) -> list[CreditListing]:
                                 .order_by(CreditListing.listed_from.desc())))
 
 
-def listing_json(row: CreditListing, on: dt.date) -> dict[str, Any]:
+def synthetic_listings(session: Session, rows: list[CreditListing]) -> set[int]:
+    """The ids of the listings among ``rows`` whose case the demo generator made (shown with the synthetic badge)."""
+    from zhichan.procedures.models import Case
+
+    cases = {r.case_id: r.id for r in rows if r.case_id is not None}
+    if not cases:
+        return set()
+    made = session.scalars(select(Case.id).where(Case.id.in_(list(cases)), Case.synthetic.is_(True)))
+    return {cases[c] for c in made}
+
+
+def listing_json(row: CreditListing, on: dt.date, *, synthetic: bool = False) -> dict[str, Any]:
     zh, en = ground_label("zh", row.ground), ground_label("en", row.ground)
     return {"id": row.id, "subject": row.subject, "credit_code": row.credit_code, "ground": row.ground,
             "ground_zh": zh, "ground_en": en, "decision_number": row.decision_number, "listed_from": row.listed_from,
             "listed_until": row.listed_until, "repaired_on": row.repaired_on, "published_on": row.published_on,
             "repair_from": repair_allowed_from(row.listed_from), "region_code": row.region_code,
             "in_force": row.listed_from <= on <= row.listed_until and (row.repaired_on is None or row.repaired_on > on),
-            "case_id": row.case_id}
+            "case_id": row.case_id, "synthetic": synthetic}

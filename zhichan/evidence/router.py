@@ -86,15 +86,25 @@ def verify_upload(
         if digest is not None:
             fields = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
             same = digest in (fields.get("sm3"), fields.get("sha256"))
-            report.add("摘要 / digest", same,
+            report.add("摘要 / Digest", same,
                        digest if same else f"{digest} 不是证书所证文件的摘要 / {digest} is not the certified file's digest")
-        return {"mode": "certificate", "reports": [(cert.index, report)], "found": True}
+        leaf = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
+        return {"mode": "certificate", "reports": [(cert.index, report)], "found": True,
+                "kinds": {cert.index: _kind_name(leaf.get("kind"))}}
     wanted = file_digest.sm3 if file_digest else digest
     if wanted is None:
         raise EvidenceError("请上传证书、文件或填写摘要 / upload a certificate or a file, or paste a digest")
     entries = service.find(wanted)
     reports = [(e.index, service.verify_entry(e.index)) for e in entries]
-    return {"mode": "lookup", "reports": reports, "found": bool(entries), "entries": {e.index: e for e in entries}}
+    return {"mode": "lookup", "reports": reports, "found": bool(entries), "entries": {e.index: e for e in entries},
+            "kinds": {e.index: _kind_name(e.kind) for e in entries}}
+
+
+def _kind_name(kind: str | None) -> tuple[str, str] | None:
+    """What an entry certifies, as its certificate's heading names it (中文, English), for the verification page."""
+    from zhichan.evidence.certificate import HEADINGS
+
+    return HEADINGS.get(kind or "")
 
 
 @router.get("/evidence/verify", include_in_schema=False)

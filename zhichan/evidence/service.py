@@ -353,8 +353,8 @@ class EvidenceService:
             checkpoint=proof.checkpoint, title="",
         )
         report = verify_certificate(cert, self.public_key)
-        report.add("存储的叶哈希 / stored leaf hash", proof.leaf_hash == entry.leaf_hash,
-                   f"第 {index} 条 / entry {index}")
+        report.add("存储的叶哈希 / Stored leaf hash", proof.leaf_hash == entry.leaf_hash,
+                   f"第 {index} 条 / Entry {index}")
         return report
 
     # -- audit ---------------------------------------------------------------------------------

@@ -52,25 +52,25 @@ def verify_certificate(
     leaf = cert.leaf.encode("utf-8")
     fields = _leaf_fields(cert.leaf)
     leaf_ok = fields is not None and canonical_json(fields) == leaf and fields.get("index") == cert.index
-    report.add("存证条目 / entry", leaf_ok, f"第 {cert.index} 条 / entry {cert.index}" if leaf_ok
-               else "叶数据不是该条目的规范 JSON / leaf is not this entry's canonical JSON")
+    report.add("存证条目 / Entry", leaf_ok, f"第 {cert.index} 条 / Entry {cert.index}" if leaf_ok
+               else "叶数据不是该条目的规范 JSON / The leaf is not this entry's canonical JSON")
     fields = fields or {}
 
     if sm3 is not None or sha256 is not None:
         same = fields.get("sm3") == sm3 and fields.get("sha256") == sha256
         report.add(
-            "文件摘要 / file digests", same,
-            f"SM3 {sm3}" if same else f"文件 SM3 {sm3} ≠ 证书所载 {fields.get('sm3')} / file SM3 {sm3} ≠ certified "
+            "文件摘要 / File digests", same,
+            f"SM3 {sm3}" if same else f"文件 SM3 {sm3} ≠ 证书所载 {fields.get('sm3')} / File SM3 {sm3} ≠ certified "
             f"{fields.get('sm3')}",
         )
 
     try:
         note = CheckpointNote.parse(cert.checkpoint.note)
     except EvidenceError as exc:
-        report.add("检查点 / checkpoint", False, exc.message)
+        report.add("检查点 / Checkpoint", False, exc.message)
         return report
     if origin is not None:
-        report.add("日志名称 / log origin", note.origin == origin, note.origin)
+        report.add("日志名称 / Log origin", note.origin == origin, note.origin)
 
     try:
         proof = [unb64(p) for p in cert.inclusion_proof]
@@ -80,8 +80,8 @@ def verify_certificate(
         merkle.SM3, cert.index, note.tree_size, merkle.SM3.leaf(leaf), proof, note.root_hash
     )
     report.add(
-        "包含证明 / inclusion proof", included,
-        f"第 {cert.index} 条在 {note.tree_size} 条的树中，根 {note.root_hash.hex()[:16]}… / entry {cert.index} in tree of "
+        "包含证明 / Inclusion proof", included,
+        f"第 {cert.index} 条在 {note.tree_size} 条的树中，根 {note.root_hash.hex()[:16]}… / Entry {cert.index} in a tree of "
         f"{note.tree_size}, root {note.root_hash.hex()[:16]}…",
     )
 
@@ -92,9 +92,9 @@ def verify_certificate(
         signature = b""
     signed = same_key and public_key.verify(cert.checkpoint.note.encode("utf-8"), signature)
     report.add(
-        "检查点签名 (SM2) / checkpoint signature (SM2)", signed,
-        f"公钥 {public_key.fingerprint[:16]}… / key {public_key.fingerprint[:16]}…" if same_key
-        else "签名所用的密钥不是所给公钥 / signed by a different key than the one given",
+        "检查点签名 (SM2) / Checkpoint signature (SM2)", signed,
+        f"公钥 {public_key.fingerprint[:16]}… / Key {public_key.fingerprint[:16]}…" if same_key
+        else "签名所用的密钥不是所给公钥 / Signed by a different key than the one given",
     )
     return report
 
@@ -126,7 +126,7 @@ def verify_pdf(
     printed = [str(fields.get(k)) for k in ("sm3", "sha256") if fields.get(k)]
     # an entry without digests (a data-IP registration without a sample, a case step) prints its number only
     shown = all(value in compact for value in printed) and f"#{cert.index}" in compact
-    report.add("证书页面内容 / printed data", shown,
-               "页面印有证书所载摘要与条目编号 / page shows the certified digests and entry number" if shown
-               else "页面未印出证书所载摘要或条目编号 / page does not show the certified digests or entry number")
+    report.add("证书页面内容 / Printed data", shown,
+               "页面印有证书所载摘要与条目编号 / The page shows the certified digests and entry number" if shown
+               else "页面未印出证书所载摘要或条目编号 / The page does not show the certified digests or entry number")
     return report

@@ -66,6 +66,9 @@ class FieldSpec(Strict):
     unit: MoneyUnit = "yuan"
     #: a ``money`` field that may be 0 (an award set to 0 removes it)
     zero: bool = False
+    #: what a text field's value names, so pages show it in their language: ``region`` a region code (成都市 /
+    #: Chengdu), ``organization`` an organization on the platform by its name (a pledgee bank's English name)
+    shows: Literal["value", "region", "organization"] = "value"
 
 
 #: a period's unit in words (zh, en)
@@ -157,6 +160,19 @@ class TransitionSpec(StepSpec):
     #: clocks that must not run for this step: offered only while each is stopped or was never started (closing
     #: an anonymous report, whose hook stops the clock for telling the reporter: there is nobody to tell)
     idle: tuple[str, ...] = ()
+    #: clocks whose period must have run out: offered only once each one's last day has passed (答辩期满未答辩, a
+    #: lapsed window for judicial confirmation, the decision after the period for statements)
+    lapsed: tuple[str, ...] = ()
+    #: clocks whose period must not have run out: offered only up to each one's last day (a jurisdiction objection
+    #: within the answer period)
+    within: tuple[str, ...] = ()
+    #: who may not take it: for each group of events, the taker of the latest step among them (four eyes: the college's
+    #: review is not the grader's own — ``[[start, regrade]]`` —, the university's neither the grader's nor the
+    #: college's — ``[[start, regrade], [college_approve]]``); offered to, and taken by, anyone else only
+    not_by: tuple[tuple[str, ...], ...] = ()
+    #: start fields the case must have been filed with: offered only in a case where each is filled in (an
+    #: anonymous report names no requester, so it cannot open an adjudication or a mediation)
+    requires: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
@@ -206,10 +222,16 @@ class Declaration(Strict):
                 if (t.event, s) in taken:
                     problems.append(f"{t.event}: declared twice from state {s}")
                 taken.add((t.event, s))
-            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle,
+            for c in (*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle, *t.lapsed, *t.within,
                       *([t.extends.clock] if t.extends else [])):
                 if c not in self.clocks:
                     problems.append(f"{t.event}: unknown clock {c}")
+            for e in (e for group in t.not_by for e in group):
+                if e != "start" and e not in {x.event for x in self.transitions}:
+                    problems.append(f"{t.event}: not_by names no step {e}")
+            for f in t.requires:
+                if f not in {spec.name for spec in self.start.fields}:
+                    problems.append(f"{t.event}: requires {f}, which is no field of the start")
             if t.starts and t.target in self.states and self.states[t.target].final:
                 problems.append(f"{t.event}: a step into a final state cannot start a clock")
             for c in (*t.pauses, *t.resumes):

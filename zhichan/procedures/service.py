@@ -109,7 +109,8 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     """Why the case's clocks do not allow ``spec`` now (``clocks``: its clock rows by name), or ``None``:
     a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
     extended as often as declared, an ``answers`` step a clock started and not stopped, an ``idle`` step its clocks
-    stopped or never started. The step refuses with it; the case page offers only steps without one."""
+    stopped or never started, a ``lapsed`` step a running clock whose last day has passed, a ``within`` step none
+    whose last day has passed. The step refuses with it; the case page offers only steps without one."""
     for name in spec.answers:
         row = clocks.get(name)
         if row is None or row.status == "stopped":
@@ -120,6 +121,22 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if row is not None and row.status != "stopped":
             title = decl.clocks[name].title
             return f"“{title.zh}”期限在计时，此步骤不适用 / the “{title.en}” period is running: this step does not apply"
+    for name in spec.lapsed:
+        row = clocks.get(name)
+        if row is None or row.status == "stopped" or row.due_on is None or row.due_on >= today:
+            title = decl.clocks[name].title
+            if row is None or row.status == "stopped" or row.due_on is None:
+                return (f"“{title.zh}”未在计时或届满之日尚不能确定，此步骤须待其届满 / the “{title.en}” is not running "
+                        "or its last day is not known yet: this step comes after it")
+            after = row.due_on + dt.timedelta(days=1)
+            return (f"“{title.zh}”至 {row.due_on} 届满，{after} 起方可办理此步骤 / the “{title.en}” runs until "
+                    f"{row.due_on}: this step can be taken from {after}")
+    for name in spec.within:
+        row = clocks.get(name)
+        if row is not None and row.due_on is not None and row.due_on < today:
+            title = decl.clocks[name].title
+            return (f"“{title.zh}”已于 {row.due_on} 届满，此步骤须在期内办理 / the “{title.en}” ended on {row.due_on}: "
+                    "this step is taken within it")
     for names, status in ((spec.pauses, "running"), (spec.resumes, "paused")):
         for name in names:
             row = clocks.get(name)
@@ -182,26 +199,57 @@ def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, An
 
 def clocked(spec: TransitionSpec) -> bool:
     """Whether the case's clocks must allow ``spec`` (:func:`clock_problem`)."""
-    return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.extends)
+    return bool(spec.pauses or spec.resumes or spec.answers or spec.idle or spec.lapsed or spec.within or spec.extends)
+
+
+def missing_fields(decl: Declaration, spec: TransitionSpec, case_fields: dict[str, Any]) -> str | None:
+    """Why ``spec`` does not apply to a case filed with ``case_fields`` (a start field it ``requires`` left
+    empty: an anonymous report has no requester to open an adjudication for), or ``None``."""
+    for name in spec.requires:
+        if not str(case_fields.get(name) or "").strip():
+            label = next((f.label for f in decl.start.fields if f.name == name), Text(zh=name, en=name))
+            return (f"本办件未填写“{label.zh}”，不能办理“{spec.title.zh}” / the case was filed without "
+                    f"“{label.en}”: “{spec.title.en}” does not apply")
+    return None
+
+
+def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], user_id: int | None) -> bool:
+    """Whether the caller took one of the steps ``spec`` must be taken by someone else than (``not_by``: for each
+    group of events, the taker of the latest step among them). ``takers``: the case's steps (event, user) in order."""
+    for group in spec.not_by:
+        last = next((user for event, user in reversed(takers) if event in group), None)
+        if last is not None and last == user_id:
+            return True
+    return False
+
+
+def per_case(spec: TransitionSpec) -> bool:
+    """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
+    the start fields it was filed with (:func:`missing_fields`) or who took its earlier steps (``not_by``)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by)
 
 
 def conditional(spec: TransitionSpec) -> bool:
-    """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case's
-    clocks must allow (:func:`clock_problem`)."""
-    return spec.once or clocked(spec)
+    """Whether ``spec`` is offered only in some cases of its states: a step taken once, one the case's
+    clocks must allow (:func:`clock_problem`), or one its start fields must allow (:func:`missing_fields`)."""
+    return spec.once or per_case(spec)
 
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
+            case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
             keep: str | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
-    name; ``taken``: the events already taken in it; ``keep``: a step just refused stays offered, so its form
-    shows the reason with the input kept."""
+    name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
+    steps (event, user) in order, for ``not_by`` against the caller's ``user_id``; ``keep``: a step just refused
+    stays offered, so its form shows the reason with the input kept."""
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
             and (t.event == keep or clock_problem(decl, t, clocks, today) is None)
+            and missing_fields(decl, t, case_fields) is None
+            and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)]
 
 
@@ -534,6 +582,14 @@ class ProcedureService:
                                                                  STEPS.c.event == event).limit(1)) is not None:
             raise ConflictError(f"“{spec.title.zh}”已办理，只能办理一次 / '{spec.title.en}' was taken already; "
                                 "it is taken once", details={"state": row.state, "version": row.version})
+        missing = missing_fields(decl, spec, json.loads(row.fields or "{}"))
+        if missing:
+            raise ConflictError(missing, details={"state": row.state, "version": row.version})
+        if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
+                select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
+                scope.user_id):
+            raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
+                                   "someone other than who took the step before it")
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, decl, event, row), generates=spec.generates)
         machine = decl.machine(start_value=row.state)
@@ -878,7 +934,9 @@ class ProcedureService:
             if officer or n.kind == "party" or n.clock in party_clocks]
         actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
                           counterparty=counterparty, clocks={c.name: c for c in rows},
-                          taken={s["event"] for s in steps}, today=china_date(utcnow()), keep=keep)
+                          taken={s["event"] for s in steps}, today=china_date(utcnow()),
+                          case_fields=json.loads(row.fields or "{}"),
+                          takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
@@ -906,18 +964,18 @@ class ProcedureService:
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in [*self.registry.all(), *self._kept(session)]:
                 for t in decl.transitions:
-                    if depends(t) and t.once and not clocked(t):
+                    if depends(t) and t.once and not per_case(t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states:
                             wanted.append(and_(who, self._keys_sql(session, states, seek=True), ~exists().where(
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
-            # a step the clocks must allow, in a state not already listed whole: decided case by case (few states
-            # of few declarations, so most calls read no case here)
-            def clock_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
-                return depends(t) and clocked(t)
+            # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
+            # case (few states of few declarations, so most calls read no case here)
+            def case_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
+                return depends(t) and per_case(t)
 
-            maybe = self._state_keys(session, clock_dependent) - surely
+            maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
                 ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who,
                                                           self._keys_sql(session, maybe, seek=True)), today)
@@ -929,7 +987,7 @@ class ProcedureService:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
-                                      CASES.c.party_key, CASES.c.counterparty_org_id).where(where)).all()
+                                      CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields).where(where)).all()
         if not rows:
             return []
         candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
@@ -937,16 +995,21 @@ class ProcedureService:
         for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
             clocks.setdefault(c.case_id, {})[c.name] = c
         taken: dict[int, set[str]] = {}
-        for case_id, event in session.execute(select(STEPS.c.case_id, STEPS.c.event).distinct()
-                                              .where(STEPS.c.case_id.in_(candidates))):
+        takers: dict[int, list[tuple[str, int | None]]] = {}
+        for case_id, event, user_id in session.execute(select(STEPS.c.case_id, STEPS.c.event, STEPS.c.user_id)
+                                                       .where(STEPS.c.case_id.in_(candidates))
+                                                       .order_by(STEPS.c.case_id, STEPS.c.seq)):
             taken.setdefault(case_id, set()).add(event)
+            takers.setdefault(case_id, []).append((event, user_id))
         ids = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
             steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
-                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today)
+                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
+                            case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
+                            user_id=scope.user_id)
             if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
                 ids.append(r.id)
         return ids

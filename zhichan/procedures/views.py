@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhichan.errors import InputError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_moment
 from zhichan.money import format_money, unit_text
+from zhichan.platform.models import Organization
+from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, TransitionSpec
 from zhichan.procedures.service import ProcedureService
+from zhichan.reference.regions import region_name
 from zhichan.web.labels import choice
 
 
@@ -35,18 +40,44 @@ def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
             "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {})}
 
 
-def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str) -> list[dict[str, Any]]:
+def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str,
+                 names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
     exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
-    ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction")."""
+    ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction"; a region
+    code by its name, 成都市 / Chengdu; an organization by its name in ``lang`` from ``names``, where known)."""
     specs = {f.name: f for f in fields}
     out = []
     for key, value in in_order(values, fields):
         spec = specs.get(key)
         shown = (format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
-                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice" else value)
+                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice"
+                 else region_shown(str(value), lang) if spec is not None and spec.shows == "region"
+                 else (names or {}).get(str(value), value) if spec is not None and spec.shows == "organization"
+                 else value)
         out.append({"label": spec.label(lang) if spec is not None else key, "value": value, "shown": shown})
     return out
+
+
+def region_shown(code: str, lang: str) -> str:
+    """A region code typed into a form, by its name with the code (成都市（510100） / Chengdu (510100)); a code
+    the reference data does not know as typed."""
+    try:
+        name = region_name(code.strip(), lang)
+    except InputError:
+        return code
+    return f"{name} ({code})" if lang == "en" else f"{name}（{code}）"
+
+
+def organization_names(session: Session, values: list[Any], lang: str) -> dict[str, str]:
+    """Organizations named in ``values`` (by their name on the platform) → their name in ``lang``."""
+    if lang != "en":
+        return {}
+    wanted = sorted({str(v) for v in values if v})
+    if not wanted:
+        return {}
+    rows = session.execute(select(Organization.name, Organization.name_en).where(Organization.name.in_(wanted)))
+    return {name: org_display_name(name, name_en, lang) for name, name_en in rows}
 
 
 def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
@@ -88,8 +119,12 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                        "lapsed": late(c, today) and c["binds"] == "party"})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
+    named = [values.get(f.name) for values, fields in [(case["fields"], decl.start.fields)] +
+             [(s["fields"], specs.get(s["event"], ())) for s in data["steps"]]
+             for f in fields if f.shows == "organization"]
+    names = organization_names(session, named, lang)
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
-              "field_list": shown_fields(s["fields"], fields, lang),
+              "field_list": shown_fields(s["fields"], fields, lang, names),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
@@ -111,7 +146,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  "title": service.case_title(case["procedure"], case["title"], case["fields"], lang)},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
-        "filing": shown_fields(case["fields"], decl.start.fields, lang),
+        "filing": shown_fields(case["fields"], decl.start.fields, lang, names),
         "clocks": clocks, "steps": steps, "notices": notices,
         "actions": [action_json(t, lang) for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],

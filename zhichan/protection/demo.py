@@ -233,7 +233,7 @@ class DemoCases:
         self.act(officer, case, "decide", clock.later(working_days=rng.randint(1, 3) if simplified else rng.randint(5, 20)),
                  {"ruling": "被请求人立即停止侵权行为。"})
         self.act(officer, case, "publish", clock.later(working_days=rng.randint(1, 15)),
-                 {"url": f"https://ip.example.invalid/decisions/{case['id']}"})
+                 {"redaction": "已审查，裁决书原文公开"})
 
     def mediation(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         rng, officer = self.rng, _officer(office)

@@ -61,6 +61,8 @@ EVIDENCE_PERIOD_DAYS = 15
 #: 简案快办 (local criteria, e.g. Hubei's draft): every one confirmed
 SIMPLIFIED_CRITERIA = ("facts_clear", "rights_clear", "evidence_sufficient")
 REPORT_OK = "有且未发现不符合授权条件"
+#: the publication step's choice when personal privacy or trade secrets were removed: the redacted text is attached
+REDACTED = "已删除个人隐私和商业秘密，公开删节本"
 
 
 @dataclass(frozen=True)
@@ -393,5 +395,10 @@ class DisputeRules:
             decided_on=today, ruling=f.get("ruling", "")))
 
     def on_publish(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
+        """第八十三条: published on the platform's own page of decisions — the decision as decided, or the redacted
+        text attached to this step when privacy or trade secrets were removed (a case under an earlier declaration
+        gave the address where it was published elsewhere)."""
+        if f.get("redaction") == REDACTED and not step.documents:
+            raise FormError({"redaction": "公开删节本须附删节后的裁决书 / attach the redacted decision to publish it"})
         session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
-            published_on=today, publication_url=f["url"]))
+            published_on=today, publication_url=f.get("url") or f"/protection/decisions/{step.case_id}"))

@@ -25,7 +25,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError
-from zhichan.errors import FormError, InputError, NotFoundError
+from zhichan.errors import ConflictError, FormError, InputError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
@@ -115,9 +115,12 @@ class ComplaintRules:
     def on_triage(self, session: Session, scope: Scope, step: StepTaken) -> None:
         row = complaint_row(session, step.case_id)
         linked: int | None = None
+        if step.event in ("to_adjudication", "to_mediation", "to_fast_channel") and row.anonymous:
+            # the declaration says so (requires: [reporter]) and the engine refuses first; a case opened under an
+            # earlier declaration, which did not, is refused here
+            raise ConflictError("匿名举报没有请求人或权利人，此步骤不适用 / an anonymous report has no requester or right "
+                                "holder: this step does not apply")
         if step.event == "to_adjudication":
-            if row.anonymous:
-                raise FormError({"requester_role": "匿名举报没有请求人，不能转行政裁决 / an anonymous report has no requester"})
             c = step.case_fields
             fields = {"patent_number": row.patent_number, "requester": row.reporter, "respondent": row.respondent,
                       "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000],
@@ -130,8 +133,6 @@ class ComplaintRules:
             linked = int(opened["id"])
             session.execute(update(DISPUTES).where(DISPUTES.c.case_id == linked).values(complaint_case_id=step.case_id))
         elif step.event == "to_mediation":
-            if row.anonymous:
-                raise FormError({"note": "匿名举报没有请求人，不能转行政调解 / an anonymous report has no requester"})
             c = step.case_fields
             fields = {"dispute_kind": "专利侵权纠纷", "patent_number": row.patent_number, "requester": row.reporter,
                       "respondent": row.respondent, "claims": f"{c.get('target', '')}：{c.get('facts', '')}"[:5000]}
@@ -141,8 +142,6 @@ class ComplaintRules:
                 uploads=self.request_form("调解请求书", fields, step.now))
             linked = int(opened["id"])
         elif step.event == "to_fast_channel":
-            if row.anonymous:
-                raise FormError({"venue": "匿名举报没有权利人，不能转快速处理 / an anonymous report has no right holder"})
             f = step.fields
             if f["channel"] == "电子商务平台":
                 procedure, fields = ECOMMERCE, {"patent_number": row.patent_number, "holder": row.reporter,
@@ -228,8 +227,11 @@ def published_decision(session: Session, case_id: int) -> dict[str, Any]:
     found = _published(session, DISPUTES.c.case_id == case_id, limit=1)
     if not found:
         raise NotFoundError(f"没有已公开的裁决 {case_id} / no published decision {case_id}")
-    docs = session.scalar(select(STEPS.c.documents).where(STEPS.c.case_id == case_id, STEPS.c.event == "decide"))
-    return found[0] | {"documents": [d for d in json.loads(docs or "[]") if d.get("label") == "裁决书"]}
+    steps = dict(session.execute(select(STEPS.c.event, STEPS.c.documents).where(
+        STEPS.c.case_id == case_id, STEPS.c.event.in_(("decide", "publish")))).all())
+    redacted = json.loads(steps.get("publish") or "[]")  # the redacted text published instead of the decision
+    published = redacted or [d for d in json.loads(steps.get("decide") or "[]") if d.get("label") == "裁决书"]
+    return found[0] | {"documents": published, "redacted": bool(redacted)}
 
 
 #: which cases a protection case list shows
