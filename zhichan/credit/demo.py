@@ -63,14 +63,14 @@ def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = N
                              fields={"subject": SUBJECT, "credit_code": make_uscc("91", CITY, 990_001),
                                      "ground": "从事非正常专利申请行为", "facts": FACTS})
         s.execute(update(Case).where(Case.id == case["id"]).values(synthetic=True))
-    act(engine, service, officer, case, "notify", noticed, {"notice_number": "【合成】成知信告〔2026〕1号"})
+    act(engine, service, officer, case, "notify", noticed, {"notice_number": f"【合成】成知信告〔{noticed.year}〕1号"})
     with session_scope(engine) as s:  # the decision comes the working day after the period for statements
         due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"], CaseClock.name == "statements"))
     if due is None:
         return 1  # its last day is not known yet: the case waits there, as a bureau's would
     decided = add_working_days(due, 1)
     published = add_working_days(decided, 1)
-    for who, event, day, fields in ((leader, "decide", decided, {"decision_number": "【合成】成知信决〔2026〕1号"}),
+    for who, event, day, fields in ((leader, "decide", decided, {"decision_number": f"【合成】成知信决〔{decided.year}〕1号"}),
                                     (officer, "publish", published, {})):
         if day > today:
             break  # the present stops it here (a demo made right after a long holiday)
