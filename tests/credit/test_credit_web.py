@@ -174,7 +174,9 @@ def test_agency_pages_their_form_errors_and_the_agency_users_own_file(env: WebEn
     public = env.client().get("/api/v1/credit/agency-list").json()
     assert sorted((a["name"], a["score"], a["grade"]) for a in public["agencies"]) == \
         sorted([("武侯乙专利代理所", 100, "A+"), ("武侯甲专利代理所", 90, "A")])
-    assert "投诉1号" in env.client().get("/credit/agency-list").text
+    listing = env.client().get("/credit/agency-list").text
+    assert "投诉1号" in listing and "范围 成都市（510100）" in listing  # the area by its name, not a bare code
+    assert "area Chengdu (510100)" in env.client().get("/credit/agency-list", params={"lang": "en"}).text
 
 
 def test_inspection_pages_answer_beside_the_field_and_publish(env: WebEnv) -> None:
