@@ -92,7 +92,8 @@ def _scope(client):  # the national view: the run is the city's
 
 
 def test_a_bilingual_organization_name_shows_the_page_language_half(client, env):
-    """The demo tree names the national organization "国家知识产权局（演示） / CNIPA (demo)": the header and the
+    """An organization named in both languages in one name (the demo tree's national organization:
+    "国家知识产权局（演示） / CNIPA (demo)") and without an English name of its own: the header and the
     administration pages show the half of the page's language."""
     from sqlalchemy import update
 
@@ -100,7 +101,7 @@ def test_a_bilingual_organization_name_shows_the_page_language_half(client, env)
 
     with env.engine.begin() as con:
         con.execute(update(Organization).where(Organization.region_code == "100000")
-                    .values(name="国家知识产权局（演示） / CNIPA (demo)"))
+                    .values(name="国家知识产权局（演示） / CNIPA (demo)", name_en=None))
     login_as(client, env.engine, "root")
     for url in ("/admin/orgs", "/admin/users"):
         en, zh = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
