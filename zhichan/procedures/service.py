@@ -162,23 +162,6 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     return None
 
 
-def check_set_lengths(decl: Declaration, starts: tuple[str, ...], fields: dict[str, Any]) -> None:
-    """Refuse, before anything is written, a period the office sets (``set_by``) outside 1 … its declared
-    longest ``amount``."""
-    errors: dict[str, str] = {}
-    for name in starts:
-        spec = decl.clocks[name]
-        if spec.set_by is None:
-            continue
-        value = fields.get(spec.set_by)
-        if not isinstance(value, int) or not 1 <= value <= spec.amount:
-            zh, en = UNIT_LABELS[spec.unit]
-            errors[spec.set_by] = (f"“{spec.title.zh}”须为 1 至 {spec.amount}{zh} / the {spec.title.en.lower()} "
-                                   f"must be 1 to {spec.amount} {en}")
-    if errors:
-        raise FormError(errors)
-
-
 def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> list[int]:
     """The open pauses a resuming step may end, where pauses overlap (a jurisdiction objection during a suspension).
     A step that answers a pausing step — it stops the clock that step started, as the decision on an objection stops
@@ -529,7 +512,6 @@ class ProcedureService:
         clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads,
                                          generate=self._generator(session, decl, "start", None),
                                          generates=decl.start.generates)
-        check_set_lengths(decl, decl.start.starts, clean)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
         result = cast(CursorResult[Any], session.execute(insert(CASES).values(
             procedure=decl.procedure, jurisdiction=decl.jurisdiction, revision=decl.revision, title=subject,
@@ -739,8 +721,13 @@ class ProcedureService:
         """Start (or start afresh) a declared clock; one the office sets (``set_by``) takes its length from the
         step's ``fields``, from 1 up to the declared ``amount``."""
         spec = decl.clocks[name]
-        check_set_lengths(decl, (name,), fields or {})
-        amount = int((fields or {})[spec.set_by]) if spec.set_by is not None else spec.amount
+        amount: Any = spec.amount
+        if spec.set_by is not None:  # the step's form set it (the caller rolls the step back on a FormError)
+            amount = (fields or {}).get(spec.set_by)
+            if not isinstance(amount, int) or not 1 <= amount <= spec.amount:
+                zh, en = UNIT_LABELS[spec.unit]
+                raise FormError({spec.set_by: f"“{spec.title.zh}”须为 1 至 {spec.amount}{zh} / the "
+                                              f"{spec.title.en.lower()} must be 1 to {spec.amount} {en}"})
         session.execute(CLOCKS.delete().where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name))
         session.execute(insert(CLOCKS).values(
             case_id=case_id, name=name, amount=amount, unit=spec.unit, started_at=now, status="running",
@@ -800,7 +787,6 @@ class ProcedureService:
         problem = clock_problem(decl, spec, clocks, today)
         if problem:
             raise FormError({"_clock": problem})
-        check_set_lengths(decl, spec.starts, fields)
         for name in spec.pauses:
             row = clocks[name]
             pauses = [*json.loads(row.pauses), {"start": today.isoformat(), "end": None,
