@@ -13,7 +13,13 @@ from sqlalchemy import Engine, select, update
 
 from zhichan.corpus.generator.world import make_uscc
 from zhichan.credit.service import PROCEDURE, listing_hook
-from zhichan.legaltime import CalendarNotPublished, add_working_days, china_date, next_workday_on_or_after
+from zhichan.legaltime import (
+    CalendarNotPublished,
+    add_working_days,
+    china_date,
+    moment_on,
+    next_workday_on_or_after,
+)
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import seed_demo_tree
@@ -36,10 +42,6 @@ def _scope(org: Organization, role: Role) -> Scope:
                  org_path=org.path, region_code=org.region_code)
 
 
-def _at(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, 2)  # 10:00 China time
-
-
 def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = None) -> int:
     """Propose, notify, decide and publish one synthetic listing; 1 when made, 0 when the database has one
     already (or the holidays of the days it needs are not published)."""
@@ -59,7 +61,7 @@ def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = N
     except CalendarNotPublished:
         return 0
     with session_scope(engine) as s:
-        case = service.start(s, officer, PROCEDURE, now=_at(proposed), title=f"{SUBJECT} · 列入严重违法失信名单",
+        case = service.start(s, officer, PROCEDURE, now=moment_on(proposed, 10), title=f"{SUBJECT} · 列入严重违法失信名单",
                              fields={"subject": SUBJECT, "credit_code": make_uscc("91", CITY, 990_001),
                                      "ground": "从事非正常专利申请行为", "facts": FACTS})
         s.execute(update(Case).where(Case.id == case["id"]).values(synthetic=True))
@@ -81,4 +83,4 @@ def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = N
 def act(engine: Engine, service: ProcedureService, who: Scope, case: dict[str, Any], event: str, day: dt.date,
         fields: dict[str, Any]) -> None:
     with session_scope(engine) as s:
-        case.update(service.act(s, who, case["id"], event, version=case["version"], fields=fields, now=_at(day)))
+        case.update(service.act(s, who, case["id"], event, version=case["version"], fields=fields, now=moment_on(day, 10)))
