@@ -148,6 +148,8 @@ def merge_top(parts: list[dict[str, Any]], size: int) -> list[dict[str, Any]] | 
         for b in buckets:
             counts[b["key"]] = counts.get(b["key"], 0) + int(b["doc_count"])
         cut = int(part.get("sum_other_doc_count") or 0) > 0
+        if cut and not buckets:  # documents left and no value listed: nothing bounds them
+            return None
         floors.append(min((int(b["doc_count"]) for b in buckets), default=0) if cut else 0)
 
     def most(key: Any) -> int:
@@ -155,15 +157,19 @@ def merge_top(parts: list[dict[str, Any]], size: int) -> list[dict[str, Any]] | 
 
     order = sorted(counts, key=lambda k: (-counts[k], str(k)))
     taken, rest = order[:size], order[size:]
+    unlisted = sum(floors)  # a value no part lists; also the most any value can lack
+    if unlisted == 0:  # every part listed every value: the sums are the counts
+        return [{"key": k, "doc_count": counts[k]} for k in taken]
     if any(most(k) != counts[k] for k in taken):
         return None
     last = counts[taken[-1]] if len(taken) == size else 0
-    unlisted = sum(floors)  # a value no part lists
-    if len(taken) < size and unlisted > 0:
+    if len(taken) < size or unlisted >= last:
         return None
-    if any(most(k) > last or (most(k) == last and most(k) != counts[k]) for k in rest) or (
-            unlisted and unlisted >= last):
-        return None
+    for k in rest:  # by count, highest first: from the first that cannot reach ``last`` none can
+        if counts[k] + unlisted < last:
+            break
+        if most(k) > last or (most(k) == last and most(k) != counts[k]):
+            return None
     return [{"key": k, "doc_count": counts[k]} for k in taken]
 
 
@@ -415,7 +421,9 @@ class SearchIndex:
                   ) -> tuple[FacetCounts, FacetSample | None]:
         in_sample = tantivy.Query.range_query(self.schema, SAMPLE_FIELD, tantivy.FieldType.Unsigned, 0, buckets - 1,
                                               use_inverted_index=True)
-        counts, hits = self._aggregate(self.compiler.matching(node, in_sample), names)
+        # a sample of ~10^4 hits holds few documents of each value: its lists, cut, would seldom prove
+        # their top (ties at the cut) and be counted again; listing every value costs less
+        counts, hits = self._aggregate(self.compiler.matching(node, in_sample), names, every=True)
         if hits == 0:  # nothing to scale (a total this broad leaves no bucket empty in practice)
             return self.facets(node, names), None
         scale = total / hits
@@ -423,14 +431,17 @@ class SearchIndex:
                      for name, values in counts.items()}
         return estimated, FacetSample(buckets, hits, total)
 
-    def _aggregate(self, query: tantivy.Query, names: tuple[str, ...]) -> tuple[FacetCounts, int]:
+    def _aggregate(self, query: tantivy.Query, names: tuple[str, ...], every: bool = False
+                   ) -> tuple[FacetCounts, int]:
         """Every facet of ``names`` in one pass over the hits (tantivy terms aggregations), and the
         number of hits counted — on the two halves side by side where the index is split, summed.
         Each searcher lists a facet's top values with a margin (:data:`FACET_MARGIN` × the size);
         where its lists cannot prove the top values and their counts (:func:`merge_top`: a tie at
-        the cut, a value one half cut off), that facet is counted again with every value listed."""
-        aggs: dict[str, Any] = {name: {"terms": {"field": FACET_FIELDS[name][0], "size": FACET_FIELDS[name][1]
-                                                 * FACET_MARGIN, "segment_size": EVERY_VALUE}} for name in names}
+        the cut, a value one half cut off), that facet is counted again with every value listed.
+        ``every``: every value listed at once (for few hits, where a cut list seldom proves its top)."""
+        aggs: dict[str, Any] = {name: {"terms": {"field": FACET_FIELDS[name][0], "segment_size": EVERY_VALUE,
+                                                 "size": EVERY_VALUE if every else FACET_FIELDS[name][1] * FACET_MARGIN}}
+                                for name in names}
         aggs["_hits"] = {"value_count": {"field": "row"}}  # every document has its row
         parts = self._each(lambda searcher: searcher.aggregate(query, aggs))
         found = {name: merge_top([part.get(name, {}) for part in parts], FACET_FIELDS[name][1]) for name in names}
