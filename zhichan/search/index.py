@@ -446,8 +446,8 @@ class SearchIndex:
         parts = self._each(lambda searcher: searcher.aggregate(query, aggs))
         found = {name: merge_top([part.get(name, {}) for part in parts], FACET_FIELDS[name][1]) for name in names}
         if again := [name for name, top in found.items() if top is None]:
-            every = {name: {"terms": {**aggs[name]["terms"], "size": EVERY_VALUE}} for name in again}
-            recount = self._each(lambda searcher: searcher.aggregate(query, every))
+            listed = {name: {"terms": {**aggs[name]["terms"], "size": EVERY_VALUE}} for name in again}
+            recount = self._each(lambda searcher: searcher.aggregate(query, listed))
             found |= {name: merge_top([part.get(name, {}) for part in recount], FACET_FIELDS[name][1]) for name in again}
         out: FacetCounts = {}
         for name in names:
