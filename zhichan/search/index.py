@@ -192,8 +192,8 @@ class SearchIndex:
         self.ids = self.table.column("application_number")
         #: the column's chunks and where each starts (``ChunkedArray.chunks`` builds a new list of every chunk on each
         #: call: ~1.2 ms at 2,000 chunks, the number a 10M build writes — once per proposal, that was 0.6 s a search)
-        self._chunks: list[pa.Array] | None = None
-        self._chunk_starts: list[int] = []
+        self._batches: list[pa.RecordBatch] | None = None  # ids.arrow's record batches, read on first use
+        self._batch_starts: list[int] = []
         self.compiler = QueryCompiler(self.schema)
         self._results = ResultCache()  # (query as run, sort) → (total, first RESULT_DEPTH ranked hits)
         self._facet_results = ResultCache()  # (query as run, facets, how counted) → counts
@@ -302,14 +302,21 @@ class SearchIndex:
         ranked = [h for h, _ in sorted(zip(hits, scored, strict=True), key=lambda hr: (-hr[0][0], hr[1]))]
         return total, ranked[offset:offset + limit]
 
+    def _row(self, row: int) -> tuple[pa.RecordBatch, int]:
+        """The record batch of ``ids.arrow`` holding ``row``, and the row's place in it (~3 µs). The
+        file holds one batch per build batch (2,000 at 10M): slicing or indexing the chunked table
+        finds the chunk by walking them (~0.2 ms a row at 10M), and ``ChunkedArray.chunks`` builds a
+        new list of them on every call (1.2 ms), so the batches and their first rows are read once."""
+        if self._batches is None:
+            self._batches = self.table.to_batches()
+            self._batch_starts = list(itertools.accumulate((b.num_rows for b in self._batches), initial=0))
+        i = bisect.bisect_right(self._batch_starts, row) - 1
+        return self._batches[i], row - self._batch_starts[i]
+
     def _number(self, row: int) -> str:
-        """The application number of one row: a lookup in its chunk (~3 µs; ``take`` on the chunked column of
-        a 10M build's 2,000 chunks costs 45 ms for 528 rows)."""
-        if self._chunks is None:
-            self._chunks = self.ids.chunks
-            self._chunk_starts = list(itertools.accumulate((len(c) for c in self._chunks), initial=0))
-        i = bisect.bisect_right(self._chunk_starts, row) - 1
-        return cast(str, self._chunks[i][row - self._chunk_starts[i]].as_py())
+        """The application number of one row."""
+        batch, at = self._row(row)
+        return cast(str, batch.column("application_number")[at].as_py())
 
     def worth_halves(self, node: Node, sort: str = "relevance") -> bool:
         """Whether sorting the hits of ``node`` on two halves pays. A date sort always (its halves
@@ -359,8 +366,11 @@ class SearchIndex:
             return []
         # "row" is an integer fast field every document has: never a float, bool or None
         rows = cast(list[int], self.searcher.fast_field_values("row", list(addresses)))
-        # one zero-copy slice per row: ``take`` on the chunked table would concatenate its chunks
-        out = [self.table.slice(int(r), 1).to_pylist()[0] for r in rows]
+        # one zero-copy slice of its batch per row: ``take`` on the chunked table would concatenate its chunks
+        out = []
+        for r in rows:
+            batch, at = self._row(int(r))
+            out.append(batch.slice(at, 1).to_pylist()[0])
         for d in out:
             day = d["application_date"]
             d["application_date"] = day.isoformat() if day else None
