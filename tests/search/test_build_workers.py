@@ -71,6 +71,10 @@ def test_a_build_whose_workers_index_their_own_segments_equals_the_in_process_bu
     assert info["workers"] == 2 and info["timings"]["segments_adopted"] >= 1
     assert "prepare_cpu: add_json" in info["timings"] and info["timings"]["workers_cpu"] > 0
     assert len(info["peak_rss"]["workers_mb"]) == 2
+    # their own memory, apart from the pages of the files they wrote (Linux /proc)
+    anonymous = info["peak_rss"]["workers_anonymous_mb"]
+    assert all(0 < a <= r for a, r in zip(anonymous, info["peak_rss"]["workers_mb"], strict=True))
+    assert 0 < info["peak_rss"]["main_anonymous_mb"] <= info["peak_rss"]["main_mb"]
     assert not (path / "parts").exists()
     meta = json.loads((path / "tantivy" / "meta.json").read_text("utf-8"))
     managed = set(json.loads((path / "tantivy" / ".managed.json").read_text("utf-8")))

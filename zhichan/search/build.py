@@ -43,7 +43,7 @@ from zhichan.search import fields as F
 from zhichan.search.highvalue import FILE_NAME
 from zhichan.search.index import SearchIndex
 from zhichan.search.layout import SCHEMA_VERSION, index_root, register_tokenizers, schema
-from zhichan.search.prepare import Prepared
+from zhichan.search.prepare import Prepared, anonymous_bytes
 
 PARALLEL_FROM = 100_000  # documents: below this a build prepares them in-process
 
@@ -130,6 +130,8 @@ class _WorkerStats:
     process_cpu: list[float]
     thread_cpu: list[float]
     peak_rss: list[int]
+    peak_anonymous: list[int]
+    main_anonymous: int = 0  # the building process's, sampled at each batch
 
 
 def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None,
@@ -164,7 +166,7 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
             target=worker_index, name=f"zhichan-index-{k}", daemon=True,
             args=(k, str(folder), heap, per_worker, hv, str(projection_file) if projection_file else None,
                   str(vectors_file) if vectors_file else None, tasks, results)))
-    stats = _WorkerStats({}, [0.0] * workers, [0.0] * workers, [0] * workers)
+    stats = _WorkerStats({}, [0.0] * workers, [0.0] * workers, [0] * workers, [0] * workers)
     done: set[int] = set()
 
     def take(message: tuple[Any, ...]) -> None:
@@ -173,8 +175,9 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
             for stage, seconds in cpu.items():
                 stats.stages[stage] = stats.stages.get(stage, 0.0) + seconds
             on_batch(size, names)
+            stats.main_anonymous = max(stats.main_anonymous, anonymous_bytes())
         elif message[0] == "done":
-            _, k, stats.process_cpu[k], stats.thread_cpu[k], stats.peak_rss[k] = message
+            _, k, stats.process_cpu[k], stats.thread_cpu[k], stats.peak_rss[k], stats.peak_anonymous[k] = message
             done.add(k)
         else:
             raise ZhichanError(f"索引进程 {message[1]} 出错 / index worker {message[1]} failed:\n{message[2]}")
@@ -533,6 +536,8 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             timings["workers_cpu"] = sum(worker_stats.process_cpu)
             timings["workers_index_threads_cpu"] = sum(worker_stats.process_cpu) - sum(worker_stats.thread_cpu)
             peak["workers_mb"] = [round(b / 1e6) for b in worker_stats.peak_rss]
+            # of which their own (heaps), not the pages of the files they read and wrote
+            peak["workers_anonymous_mb"] = [round(b / 1e6) for b in worker_stats.peak_anonymous]
         t = time.perf_counter()
         writer.commit()
         writer.wait_merging_threads()
@@ -555,6 +560,8 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         import resource
 
         peak["main_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6)
+        if worker_stats is not None:
+            peak["main_anonymous_mb"] = round(max(worker_stats.main_anonymous, anonymous_bytes()) / 1e6)
         manifest: dict[str, Any] = {
             "snapshot_id": snapshot.id, "schema_version": SCHEMA_VERSION, "documents": documents, "rows": row_id,
             "high_value_as_of": as_of.isoformat(), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import time
 from typing import Any, NamedTuple
@@ -374,6 +375,41 @@ def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]]
 _STATE: dict[str, Any] = {}
 
 
+def anonymous_bytes() -> int:
+    """This process's anonymous resident memory (``RssAnon``: its heaps — the tantivy writer's, Python's —
+    not the pages of files it reads or writes), 0 where ``/proc`` does not say."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class _VectorFile:
+    """The build's ``vectors.npy``, written row range by row range at its offsets (``os.pwrite``). Not
+    memory-mapped: every page a worker wrote through a map counted in its resident size — at 10M the
+    whole 5 GB file, in each worker — though the pages were the file's, not the worker's."""
+
+    def __init__(self, path: str) -> None:
+        header = np.load(path, mmap_mode="r")
+        self.offset, self.dtype = header.offset, header.dtype
+        self.row_bytes = int(np.prod(header.shape[1:])) * header.dtype.itemsize
+        del header
+        self.fd = os.open(path, os.O_WRONLY)
+
+    def write(self, row0: int, rows: np.ndarray) -> None:
+        data = np.ascontiguousarray(rows, dtype=self.dtype).data
+        written = os.pwrite(self.fd, data, self.offset + row0 * self.row_bytes)
+        if written != data.nbytes:
+            raise OSError(f"vectors.npy: {written} of {data.nbytes} bytes written at row {row0}")
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 def worker_init(hv: dict[str, set[str]], projection_path: str | None) -> None:
     """A preparing process's state: the high-value flags and the projection. Its cyclic garbage
     collector is off, as in the building process's document loop: a batch allocates ~10^6
@@ -415,8 +451,9 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
         index = tantivy.Index(schema(), path=folder, reuse=False)
         register_tokenizers(index)
         writer = index.writer(heap_size=heap_bytes, num_threads=threads)
-        vectors = np.load(vectors_path, mmap_mode="r+") if vectors_path else None
+        vectors = _VectorFile(vectors_path) if vectors_path else None
         sent: set[int] = set()  # facet names already sent back (names repeat across batches)
+        anon = 0  # the most anonymous memory seen (after each batch and after the commit)
         while (task := tasks.get()) is not None:
             payload, row0 = task
             batch = pa.ipc.open_stream(payload).read_next_batch()
@@ -428,17 +465,18 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
                 add(line)
             prepared.cpu["add_json"] = time.thread_time() - clock
             if vectors is not None and prepared.vectors is not None:
-                vectors[row0:row0 + prepared.size] = prepared.vectors
+                vectors.write(row0, prepared.vectors)
             names = {key: name for key, name in prepared.names.items() if key not in sent}
             sent.update(names)
             results.put(("batch", worker, prepared.size, names, prepared.cpu))
+            anon = max(anon, anonymous_bytes())
         writer.commit()
         writer.wait_merging_threads()
+        anon = max(anon, anonymous_bytes())
         if vectors is not None:
-            vectors.flush()
-            del vectors
+            vectors.close()
         results.put(("done", worker, time.process_time(), time.thread_time(),
-                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, anon))
     except BaseException:
         results.put(("error", worker, traceback.format_exc()))
         raise
