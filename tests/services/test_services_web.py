@@ -425,3 +425,64 @@ def test_a_choice_says_what_its_empty_option_means(env: WebEnv, client: TestClie
         form = client.get(f"/procedures/{SEARCH}/new?lang={lang}").text
         select = form.split('id="start-purpose"', 1)[1].split("</select>", 1)[0]
         assert f'<option value="">{prompt}</option>' in select, (lang, select[:200])
+
+
+def test_a_centre_is_chosen_from_a_list_and_shown_by_its_name(env: WebEnv, client: TestClient) -> None:
+    """The pre-examination forms asked for a centre's *code* ("见 services/centres.yaml") and the pages then showed
+    ``CN-CD``: the filer now chooses among the centres serving its area, named in the page's language, the server
+    refuses a value that is no centre beside the field (Chinese first), and every page shows the centre's name."""
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+    from zhichan.web.testing import PASSWORD
+
+    filing = "/procedures/services.preexam_filing/new"
+    chengdu_zh, chengdu_en = "中国（成都）知识产权保护中心（示例）", "China (Chengdu) IP Protection Centre (example)"
+    login_as(client, env.engine, "ent_user")  # registered in 武侯区, Chengdu: the Chengdu centre only
+    for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
+        form = client.get(f"{filing}?lang={lang}").text
+        listed = form.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="CN-CD">{name}</option>' in listed, (lang, listed)
+        assert "CN-HZ" not in listed and "centres.yaml" not in form and "CN-CD）" not in form, lang
+    token = csrf_from(client.get(filing).text)
+    fields = {"csrf_token": token, "applicant": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24",
+              "fields_ipc": "H01M", "contact": "王五 028-12345678"}
+    doc = {"doc0": ("备案申请表.pdf", PDF, "application/pdf")}
+    for bad, lang, said in (("XX-YY", "zh", "“保护中心”请从列表中选择（没有“XX-YY”）"),
+                            (chengdu_zh, "en", "Protection centre: choose one from the list")):
+        refused = client.post(f"{filing}?lang={lang}", data={**fields, "centre": bad}, files=doc)
+        assert refused.status_code == 422, bad
+        error = refused.text.split('id="start-centre-error">', 1)[1].split("</span>", 1)[0]
+        assert error.startswith(said), error
+        assert 'value="王五 028-12345678"' in refused.text  # the input is kept
+    made = client.post(filing, data={**fields, "centre": "CN-CD"}, files=doc, follow_redirects=False)
+    assert made.status_code == 303, made.text[:300]
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    for user in ("ent_user", "wuhou_officer"):  # the filer, and the district's officer who records it
+        login_as(client, env.engine, user)
+        for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
+            for url in (f"/services/applications/{case_id}", f"/cases/{case_id}", "/services/applications",
+                        *(["/todo"] if user == "wuhou_officer" else [])):
+                page = client.get(f"{url}?lang={lang}").text
+                assert name in page and "CN-CD" not in page, (user, url, lang)
+            shown = {f["label"]: f["shown"] for f in client.get(f"/api/v1/cases/{case_id}?lang={lang}").json()["filing"]}
+            assert shown["Protection centre" if lang == "en" else "保护中心"] == name, shown
+    # window staff see the centres serving their office's area; an area no centre serves is told so
+    with session_scope(env.engine) as s:
+        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100",
+                                          Organization.kind == OrgKind.CITY))
+        nation = s.scalar(select(Organization).where(Organization.region_code == "100000"))
+        assert chengdu is not None and nation is not None
+        jiangsu = create_org(s, "江苏省知识产权局", OrgKind.PROVINCE, "320000", nation, name_en="Jiangsu IP Office")
+        nanjing = create_org(s, "南京市知识产权局", OrgKind.CITY, "320100", jiangsu, name_en="Nanjing IP Office")
+        firm = create_org(s, "南京示例科技有限公司", OrgKind.ENTERPRISE, "320104", nanjing, party_key="南京示例科技有限公司")
+        create_user(s, username="cd_window", password=PASSWORD, role=Role.WINDOW_STAFF, org=chengdu)
+        create_user(s, username="nj_ent", password=PASSWORD, role=Role.ENTERPRISE_USER, org=firm)
+    login_as(client, env.engine, "cd_window")
+    listed = client.get(filing).text.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+    assert 'value="CN-CD"' in listed and "CN-HZ" not in listed
+    login_as(client, env.engine, "nj_ent")
+    for lang, none in (("zh", "没有服务本地区的可选项"), ("en", "None of the list serves your area")):
+        form = client.get(f"/procedures/services.preexam_case/new?lang={lang}").text
+        listed = form.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+        assert "CN-" not in listed and f'id="start-centre-none">{none}</span>' in form, lang
