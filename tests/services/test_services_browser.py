@@ -211,3 +211,56 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
         line = page.locator("#award-1").inner_text()
         assert reason in line and other not in line, line
         page.screenshot(path=str(artifacts_dir / f"services-results-{lang}.png"), full_page=True)
+
+
+def _started_late_in_the_year(env) -> int:  # type: ignore[no-untyped-def]
+    """A search application filed on 28 December 2026: its 10 working days reach into 2027, whose holiday schedule
+    is not loaded — the deadline waits for it."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    with session_scope(env.engine) as s:
+        ent = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case = env.app.state.procedures.start(
+            s, ent, "services.search_service", now=dt.datetime(2026, 12, 28, 2),
+            fields={"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
+                    "contact": "王五 028-12345678"}, uploads=(Upload("doc0", "申请表.pdf", PDF),))
+    return int(case["id"])
+
+
+def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """"computed once next year's holiday schedule is loaded" (待载入次年节假日安排后计算) was a badge that never wraps: at
+    390 px it ran out of its cell and widened the page. It is a note that wraps now, on the case page and on the
+    application page (which showed "—" for it) and in the to-do list (which said "no running deadline"); no text of a
+    deadline table runs out of its cell there."""
+    case_id = _started_late_in_the_year(env)
+    sign_in(page, "ent_user", then=f"/cases/{case_id}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    outside = """sel => [...document.querySelectorAll(sel + ' td *')].filter(e => {
+        const cell = e.closest('td').getBoundingClientRect(), r = e.getBoundingClientRect();
+        return r.width > 0 && (r.right > cell.right + 1 || r.right > document.documentElement.clientWidth + 1); })
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))"""
+    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+        for url, name in ((f"/cases/{case_id}", "case"), (f"/services/applications/{case_id}", "application"),
+                          ("/todo", "todo")):
+            if name == "todo":  # the district's officer, whose list holds the application (the filer's holds nothing)
+                page.context.clear_cookies()
+                sign_in(page, "wuhou_officer", then=f"/todo?lang={lang}")
+                assert page.locator(f"a[href='/services/applications/{case_id}']").count() == 1
+                # its deadline is unknown, not absent ("no running deadline" it said)
+                assert page.locator("table.list .due-problem").inner_text() == note, lang
+            page.goto(f"{url}?lang={lang}")
+            page.screenshot(path=str(artifacts_dir / f"deadlines-phone-{name}-{lang}.png"), full_page=True)
+            table = "#clocks" if name != "todo" else "table.list"
+            if name != "todo":
+                assert page.locator(f"{table} .due-problem").inner_text() == note, (name, lang)
+            assert page.evaluate(outside, table) == [], (name, lang)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 391, (name, lang)
+        page.context.clear_cookies()
+        sign_in(page, "ent_user", then=f"/cases/{case_id}")

@@ -1112,6 +1112,11 @@ class ProcedureService:
                    CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
+        # a running deadline not computed yet (it reaches into a year whose holiday schedule is not loaded) is not "no
+        # deadline": the page says it is waiting for the schedule, as the case page does
+        unknown = set(session.scalars(select(CLOCKS.c.case_id).where(
+            CLOCKS.c.case_id.in_(bindparam(None, [r.id for r in rows] or [0], expanding=True)),
+            CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_(None), CLOCKS.c.due_problem.is_not(None)))) if rows else set()
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
@@ -1124,6 +1129,7 @@ class ProcedureService:
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
+                "due_unknown": r.id in unknown,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
