@@ -166,6 +166,19 @@ def ground_code(value: str) -> str | None:
     return next((code for code in GROUNDS if ground_label("zh", code) == value), None)
 
 
+def listing_title(fields: dict[str, Any], lang: str) -> str | None:
+    """A listing case's title in ``lang``: the subject, then the ground (``某公司 · 从事非正常专利申请行为`` / ``… · Abnormal
+    patent applications``); the stored one stayed Chinese on English pages. A synthetic subject's mark is the page's
+    badge (the stored title carries it)."""
+    from zhichan.web.i18n import without_synthetic_mark
+
+    subject = without_synthetic_mark(" ".join(str(fields.get("subject") or "").split()))[0]
+    code = ground_code(str(fields.get("ground") or ""))
+    if not subject or code is None:
+        return None
+    return f"{subject} · {ground_label(lang, code)}"
+
+
 def listing_of_case(session: Session, case_id: int) -> CreditListing | None:
     return session.scalars(select(CreditListing).where(CreditListing.case_id == case_id)).first()
 

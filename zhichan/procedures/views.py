@@ -26,7 +26,10 @@ def late(clock: dict[str, Any], today: dt.date) -> bool:
 
 
 def period_text(amount: int, unit: str, lang: str) -> str:
+    """``1年`` / ``1 year``, ``6个月`` / ``6 months`` (the term of a listing read "1 years")."""
     zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    if lang == "en" and amount == 1 and en.endswith("s"):
+        en = en[:-1]
     return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
 
 
