@@ -3,7 +3,9 @@ its generated decision, quotas — every invalid value answered beside its field
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -354,6 +356,19 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
     quotas = client.get("/services/priority/quotas").text
     assert ('<tr id="allocation-510100"><td>成都市 <small class="muted">510100</small></td><td class="num">1</td>'
             '<td class="num">1</td><td class="num">0</td></tr>') in quotas  # used up
+    # CNIPA's notice of today: the invalidation is closed within 5 months, in a year whose holiday schedule is not
+    # loaded — the page says the deadline waits for it (it showed "—" and the operator's message, both languages)
+    token = csrf_from(client.get(f"/cases/{case_id}").text)
+    noticed = client.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token}, json={
+        "event": "notice", "version": 2, "fields": {"notice_date": china_date(utcnow()).isoformat()}})
+    assert noticed.status_code == 200, noticed.text
+    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+        panel = client.get(f"/services/applications/{case_id}?lang={lang}").text.split('id="priority"', 1)[1]
+        panel = panel.split("</section>", 1)[0]
+        closure = html.unescape(panel.split('id="closure-due">', 1)[1].split("</dd>", 1)[0])
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", panel))  # what the page reads, not the note's tooltip
+        assert note in closure and "chinesecalendar" not in shown and "—" not in closure, (lang, panel)
+        assert 'id="due-problem"' not in panel and "first-action-due" not in panel  # no first action for invalidation
 
 
 def test_an_objection_to_a_published_result(env: WebEnv, client: TestClient) -> None:
