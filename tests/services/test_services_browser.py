@@ -262,5 +262,10 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
                 assert page.locator(f"{table} .due-problem").inner_text() == note, (name, lang)
             assert page.evaluate(outside, table) == [], (name, lang)
             assert page.evaluate("document.documentElement.scrollWidth") <= 391, (name, lang)
+            if name != "todo":  # a period and a clock's state read whole (5个工作日 and 计时中 stood a character a line)
+                lines = page.evaluate("""() => [...document.querySelectorAll('#clocks tbody tr')].map(r =>
+                    [r.cells[1], r.cells[r.cells.length - 1]].map(c => { const g = document.createRange();
+                    g.selectNodeContents(c); return new Set([...g.getClientRects()].map(x => Math.round(x.top))).size; }))""")
+                assert all(n == 1 for row in lines for n in row), (name, lang, lines)
         page.context.clear_cookies()
         sign_in(page, "ent_user", then=f"/cases/{case_id}")
