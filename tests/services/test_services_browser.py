@@ -213,7 +213,7 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
         page.screenshot(path=str(artifacts_dir / f"services-results-{lang}.png"), full_page=True)
 
 
-def _started_late_in_the_year(env) -> int:  # type: ignore[no-untyped-def]
+def _started_late_in_the_year(env, day: tuple[int, int, int] = (2026, 12, 28)) -> int:  # type: ignore[no-untyped-def]
     """A search application filed on 28 December 2026: its 10 working days reach into 2027, whose holiday schedule
     is not loaded — the deadline waits for it."""
     import datetime as dt
@@ -228,7 +228,7 @@ def _started_late_in_the_year(env) -> int:  # type: ignore[no-untyped-def]
     with session_scope(env.engine) as s:
         ent = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
         case = env.app.state.procedures.start(
-            s, ent, "services.search_service", now=dt.datetime(2026, 12, 28, 2),
+            s, ent, "services.search_service", now=dt.datetime(*day, 2),
             fields={"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
                     "contact": "王五 028-12345678"}, uploads=(Upload("doc0", "申请表.pdf", PDF),))
     return int(case["id"])
@@ -240,6 +240,7 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
     application page (which showed "—" for it) and in the to-do list (which said "no running deadline"); no text of a
     deadline table runs out of its cell there."""
     case_id = _started_late_in_the_year(env)
+    _started_late_in_the_year(env, (2026, 12, 1))  # one whose last day is known: the to-do list's date reads whole
     sign_in(page, "ent_user", then=f"/cases/{case_id}")
     page.set_viewport_size({"width": 390, "height": 844})
     outside = """sel => [...document.querySelectorAll(sel + ' td *')].filter(e => {
@@ -255,6 +256,14 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
                 assert page.locator(f"a[href='/services/applications/{case_id}']").count() == 1
                 # its deadline is unknown, not absent ("no running deadline" it said)
                 assert page.locator("table.list .due-problem").inner_text() == note, lang
+                # a day reads whole (2026-12- / 15 broke in the narrow column)
+                day = page.locator("table.list td .nowrap").first
+                assert day.inner_text() == "2026-12-15" and len(day.evaluate("e => [...e.getClientRects()]")) == 1, lang
+                # and a state (已提交 stood one character a line)
+                heights = page.evaluate("""() => [...document.querySelectorAll('table.list td.keep')].map(c => {
+                    const g = document.createRange(); g.selectNodeContents(c);
+                    return new Set([...g.getClientRects()].map(x => Math.round(x.top))).size; })""")
+                assert heights and all(h == 1 for h in heights), (lang, heights)
             page.goto(f"{url}?lang={lang}")
             page.screenshot(path=str(artifacts_dir / f"deadlines-phone-{name}-{lang}.png"), full_page=True)
             table = "#clocks" if name != "todo" else "table.list"
