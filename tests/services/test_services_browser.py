@@ -278,3 +278,26 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
                 assert all(n == 1 for row in lines for n in row), (name, lang, lines)
         page.context.clear_cookies()
         sign_in(page, "ent_user", then=f"/cases/{case_id}")
+
+
+def test_the_catalogue_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the catalogue squeezed its short columns: 在线申请 stood one character a line in its button, a
+    service's code broke in three, 信息服务 and 不收费 stood in columns of one character."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    one_line = """() => [...document.querySelectorAll('#catalogue td.keep, #catalogue td.nowrap, #catalogue a.button')]
+        .map(c => { const g = document.createRange(); g.selectNodeContents(c);
+                    return [c.textContent.trim(), new Set([...g.getClientRects()].map(x => Math.round(x.top))).size]; })
+        .filter(([, n]) => n > 1)"""
+    for lang in ("zh", "en"):
+        page.goto(f"/services?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"services-catalogue-phone-{lang}.png"), full_page=True)
+        assert page.locator("#catalogue a.button").count() >= 4
+        broken = page.evaluate(one_line)
+        # English wraps at spaces ("10 working days"); a Chinese cell and every code and button read whole
+        assert [b for b in broken if lang == "zh" or b[0].startswith("ZC-") or b[0] == "Apply online"] == [], (lang, broken)
+        # and the service's name is not the column that gives way (专利信息检索分析服务 one character a line)
+        widths = page.evaluate("[...document.querySelectorAll('#catalogue td.entry-name')].map(c => c.getBoundingClientRect().width)")
+        assert widths and min(widths) >= 120, (lang, widths)
+        # while the table scrolls, "apply online" stays on the screen
+        rights = page.evaluate("[...document.querySelectorAll('#catalogue a.button')].map(b => b.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 390, (lang, rights)
