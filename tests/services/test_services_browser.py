@@ -88,6 +88,13 @@ def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # t
     page.wait_for_selector("#paid_on-1-error")
     assert page.input_value("#voucher-1") == "CD-2026-001"
     page.screenshot(path=str(artifacts_dir / "services-subsidy-results.png"), full_page=True)
+    # at 390 px the applicant and the objections keep a readable width (成都英恒电子有限公司 stood a character a line)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/services/subsidies/SUB-2026-01?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"services-subsidy-results-phone-{lang}.png"), full_page=True)
+        width = page.evaluate("document.querySelector('#results td.applicant').getBoundingClientRect().width")
+        assert width >= 100 and page.evaluate("document.documentElement.scrollWidth") <= 391, (lang, width)
 
 
 def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -264,6 +264,11 @@ def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None
     english = client.get("/services/subsidies/SUB-2026-01", params={"lang": "en"}).text
     assert "Paid in full: 20,000 yuan" in english and "全额资助" not in english
     assert "全额资助 20,000 元" in public.text and "paid in full" not in public.text.lower()
+    # the amounts grouped as the budget is (20000.00 stood beside 200,000.00), the area by its name (it read 510100)
+    row = public.text.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
+    assert row.count('<td class="num">20,000.00</td>') == 2, row
+    assert '<dd id="programme-area">成都市</dd>' in public.text and '<dd id="programme-area">Chengdu</dd>' in english
+    assert "期内提交的PCT国际申请：10,000.00 元/件" in public.text  # a criterion's amount too (10000.00)
     login_as(client, env.engine, "cd_leader")
     page = client.get("/services/subsidies/SUB-2026-01")
     assert 'id="disburse-1"' in page.text
