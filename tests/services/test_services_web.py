@@ -299,6 +299,8 @@ def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> Non
     assert [e.id for e in library().search("pct")] == ["P-0001"]  # folded like patent text
     page = client.get("/services/library", params={"q": "预审"})
     assert page.status_code == 200 and "专利预审服务备案指引" in page.text and "合成示例" in page.text
+    # the synthetic mark is the entry's badge, not repeated in its title (【合成示例】… 合成示例)
+    assert "<strong>知识产权保护中心专利预审服务备案指引</strong>" in page.text and "【合成示例】" not in page.text
     data = client.get("/api/v1/services/library", params={"q": "优先审查", "kind": "policy"}).json()
     assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
     assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
