@@ -1,7 +1,7 @@
 """Credit in the browser: a district officer proposes a listing (the bad credit code answered beside
 the field) and notifies the subject; on a listing decided earlier, the officer publishes it from the case
-page and the public list shows it; the listed enterprise asks for repair too early and reads the date it
-becomes possible beside the field; an officer records a complaint in an agency's credit file and draws a
+page and the public list shows it; the listed enterprise reads on its case page the day from which it may ask for
+repair (the step is not offered before); an officer records a complaint in an agency's credit file and draws a
 random inspection."""
 
 from __future__ import annotations
@@ -62,12 +62,10 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     sign_in(page, "ent_user", then="/credit/mine")
     page.click("#own-listings a")
     page.wait_for_url(f"**/cases/{case_id}")
-    page.click("#action-request_repair")
-    page.fill("#request_repair-measures", "已撤回全部非正常申请")
-    page.click("#submit-request_repair")
-    page.wait_for_selector("#request_repair-measures-error")
-    assert "2027-04-13" in page.inner_text("#request_repair-measures-error")
-    page.screenshot(path=str(artifacts_dir / "credit-repair-refused.png"), full_page=True)
+    # repair is not offered before six months have run; the page says from which day
+    assert page.locator("#action-request_repair").count() == 0
+    assert "2027-04-14 起可办理：申请信用修复" in page.inner_text("#clocks")
+    page.screenshot(path=str(artifacts_dir / "credit-repair-not-yet.png"), full_page=True)
     page.click("#logout")
     page.wait_for_url("**/login")
 

@@ -26,7 +26,7 @@ def test_models_match_migration(engine: Engine) -> None:
 def test_periods_follow_the_civil_code() -> None:
     assert measures_end(D(2026, 3, 2)) == D(2027, 3, 2)
     assert measures_end(D(2024, 2, 29)) == D(2025, 2, 28)
-    assert repair_allowed_from(D(2025, 8, 31)) == D(2026, 2, 28)
+    assert repair_allowed_from(D(2025, 8, 31)) == D(2026, 3, 1)  # six months run to 28 February
 
 
 def test_active_listing_by_name_or_code_within_its_year(engine: Engine) -> None:

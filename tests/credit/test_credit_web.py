@@ -86,18 +86,32 @@ def test_officers_see_their_area_and_the_subject_its_own(env: WebEnv) -> None:
     assert jinjiang.get(f"/cases/{case_id}").status_code == 404
     ent = client_for(env, "ent_user")
     mine = ent.get("/credit/mine")
-    assert mine.status_code == 200 and "成知信〔2026〕7号" in mine.text and "2027-04-13" in mine.text
+    # decided on 13 October 2026: six months run to 13 April 2027, repair may be asked for from the 14th
+    assert mine.status_code == 200 and "成知信〔2026〕7号" in mine.text and "2027-04-14" in mine.text
     other = client_for(env, "ent2_user")
     assert "成知信〔2026〕7号" not in other.get("/credit/mine").text
     assert other.get(f"/cases/{case_id}").status_code == 404
-    # the subject asks for repair online before six months: refused beside the field, input kept
-    page = ent.get(f"/cases/{case_id}")
-    assert page.status_code == 200 and "request_repair" in page.text
-    refused = ent.post(f"/cases/{case_id}/act/request_repair",
+    # before six months the case page does not offer repair (it did, and the hook refused it): it says from when
+    for lang, opens in (("zh", "2027-04-14 起可办理：申请信用修复"), ("en", "From 2027-04-14: Request credit repair")):
+        page = ent.get(f"/cases/{case_id}?lang={lang}")
+        assert page.status_code == 200 and "action-request_repair" not in page.text, lang
+        assert opens in page.text.split('id="clocks"', 1)[1].split("</table>", 1)[0], lang
+    # nor does it remove the listing before the term's end, to an administrator
+    admin = client_for(env, "root")
+    removal = admin.get(f"/cases/{case_id}?lang=en").text
+    assert "action-expire" not in removal and "From 2027-10-14: Remove at the end of the term" in removal
+    assert ">1 year</td>" in removal and ">6 months</td>" in removal and "1 years" not in removal  # "1 years" it said
+    # the case is titled in the page's language: the subject and the ground (the stored title stayed Chinese), the
+    # ground worded as the public list words it
+    heading = removal.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.endswith(f"{WUHOU_ENTERPRISE} · Abnormal patent applications"), heading
+    listed = env.client().get("/credit/listings?lang=en").text
+    assert "Abnormal patent applications" in listed.split('id="listings"', 1)[1]
+    # a request sent anyway is refused with the day, the input kept
+    refused = ent.post(f"/cases/{case_id}/act/request_repair?lang=zh",
                        data={"csrf_token": csrf_from(page.text), "version": "4", "measures": "已全部撤回"})
     assert refused.status_code == 422
-    assert 'id="request_repair-measures-error"' in refused.text and "2027-04-13 起可以申请" in refused.text
-    assert "已全部撤回" in refused.text
+    assert "2027-04-14 起方可办理此步骤" in refused.text and "已全部撤回" in refused.text
 
 
 def test_the_proposal_form_answers_beside_the_field(env: WebEnv) -> None:

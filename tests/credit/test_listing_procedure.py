@@ -17,6 +17,7 @@ from zhichan.credit.service import active_listing, expire_listings, own_listings
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
+from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice
 
 D = dt.date
 
@@ -70,8 +71,9 @@ def test_notice_decision_publication_and_the_term(world: World) -> None:
     with session_scope(world.engine) as s:  # the last day of the term: nothing to end yet
         assert expire_listings(s, world.service, now=at(D(2026, 10, 14))) == 0
         assert public_listings(s, on=D(2026, 10, 14))[0] == 1
-    with pytest.raises(FormError):  # nor by hand before the term is over
+    with pytest.raises(FormError) as early:  # nor by hand before the term is over
         act(world, "root", case, "expire", D(2026, 10, 14))
+    assert "2026-10-15 起方可办理此步骤" in early.value.errors["_clock"]
     with session_scope(world.engine) as s:
         assert expire_listings(s, world.service, now=at(D(2026, 10, 15))) == 1
     with session_scope(world.engine) as s:
@@ -84,16 +86,17 @@ def test_repair_refused_before_six_months_and_granted_after(world: World) -> Non
     case = notified_and_decided(world)
     act(world, "wuhou_officer", case, "publish", D(2025, 10, 15))
     measures = {"measures": "已撤回全部非正常申请并完成整改"}
-    # six months from 14 Oct 2025: 14 Apr 2026; the subject asks online the day before
+    # six months from 14 Oct 2025 run to 14 Apr 2026: repair may be asked for from 15 April; the subject asks online
+    # on the six months' last day
     with pytest.raises(FormError) as early:
-        act(world, "ent_user", case, "request_repair", D(2026, 4, 13), measures)
-    assert "2026-04-14 起可以申请" in early.value.errors["measures"]
-    act(world, "ent_user", case, "request_repair", D(2026, 4, 14), measures)
+        act(world, "ent_user", case, "request_repair", D(2026, 4, 14), measures)
+    assert "至 2026-04-14 届满，2026-04-15 起方可办理此步骤" in early.value.errors["_clock"]
+    act(world, "ent_user", case, "request_repair", D(2026, 4, 15), measures)
     with session_scope(world.engine) as s:
         clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
-    # fifteen working days from 14 Apr 2026 (Tuesday), Labour Day 1–5 May off, Saturday 9 May a workday:
-    # 15–30 Apr give 12, 6, 7, 8 May 15
-    assert clocks["repair_review"]["due_on"] == D(2026, 5, 8)
+    # fifteen working days from 15 Apr 2026 (Wednesday), Labour Day 1–5 May off, Saturday 9 May a workday:
+    # 16–30 Apr give 11, 6, 7, 8 May 14, Saturday 9 May 15
+    assert clocks["repair_review"]["due_on"] == D(2026, 5, 9)
     act(world, "wuhou_officer", case, "refuse_repair", D(2026, 4, 20), {"reasons": "尚未履行行政处罚决定"})
     act(world, "ent_user", case, "request_repair", D(2026, 5, 6), measures)
     act(world, "wuhou_leader", case, "repair", D(2026, 5, 11), {"repair_number": "武知信修〔2026〕1号"})
@@ -155,3 +158,57 @@ def test_a_listed_agency_follows_its_own_case(world: World) -> None:
             world.service.case(s, world.scope("other_agency"), case["id"])
     with pytest.raises(NotFoundError):
         act(world, "other_agency", case, "statement", D(2025, 9, 30), {"statement": "冒名"})
+
+
+def test_repair_and_removal_are_offered_only_once_their_term_has_run(world: World) -> None:
+    """The case page offered 申请信用修复 before six months and 管理期满移出 before the term's end, and the hook then
+    refused them: both are now terms the decision starts (``waits``), offered by the engine's one rule (page, to-do
+    list, refusal) from the day after their last day — and, being nobody's deadline, never warned of nor overdue."""
+    from zhichan.procedures.service import offered
+
+    case = notified_and_decided(world)  # decided on Tuesday 14 October 2025
+    act(world, "wuhou_officer", case, "publish", D(2025, 10, 15))
+
+    def steps(who: str, today: dt.date) -> set[str]:
+        with session_scope(world.engine) as s:
+            scope = world.scope(who)
+            data = world.service.case(s, scope, case["id"])
+            rows = {r.name: r for r in s.execute(select(CaseClock).where(CaseClock.case_id == case["id"])).scalars()}
+            return {t.event for t in offered(data["declaration"], data["case"]["state"], True, scope.role,
+                                             officer=data["officer"], party=data["party"], counterparty=False,
+                                             clocks=rows, taken=set(), today=today, case_fields=data["case"]["fields"])}
+
+    assert steps("ent_user", D(2026, 4, 14)) == set() and steps("ent_user", D(2026, 4, 15)) == {"request_repair"}
+    assert "expire" not in steps("root", D(2026, 10, 14)) and "expire" in steps("root", D(2026, 10, 15))
+    with session_scope(world.engine) as s:
+        clocks = {c["name"]: c for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
+        # the terms end on their corresponding day, the listing row's own (民法典 第二百零一条)
+        assert (clocks["repair_wait"]["due_on"], clocks["term"]["due_on"]) == (D(2026, 4, 14), D(2026, 10, 14))
+        assert row_until(s, case["id"]) == D(2026, 10, 14)
+        # nobody's deadline: the case has none, the sweep warns of neither term, the to-do lists nothing overdue
+        assert s.get(Case, case["id"]).next_due == NO_DEADLINE  # type: ignore[union-attr]
+        for day in (D(2026, 4, 10), D(2026, 4, 14), D(2026, 4, 20), D(2026, 10, 20)):
+            world.service.sweep(s, day, now=at(day))
+        assert s.scalars(select(Notice.clock).where(Notice.case_id == case["id"], Notice.clock.is_not(None))).all() == []
+        for who in ("wuhou_officer", "wuhou_leader", "ent_user"):
+            todo = world.service.todo(s, world.scope(who), today=D(2026, 5, 1))
+            assert todo["overdue"] == 0 and all(i["id"] != case["id"] for i in todo["items"]), who
+        # the day after the term the platform's administrator has the removal to take (the job takes it)
+        root = world.scope("root")
+        assert [i["id"] for i in world.service.todo(s, root, today=D(2026, 10, 15), area=True)["items"]] == [case["id"]]
+        assert world.service.todo(s, root, today=D(2026, 10, 14), area=True)["items"] == []
+
+
+def test_a_term_is_not_moved_off_a_rest_day() -> None:
+    """A term to wait out ends on its corresponding day even on a rest day (第二百零三条 gives a working last day to
+    one who must act within a period); a period to act within still moves to the next working day."""
+    from zhichan.legaltime import Clock
+
+    assert Clock(6, "month", at(D(2025, 10, 18)), term=True).due() == D(2026, 4, 18)  # a Saturday
+    assert Clock(6, "month", at(D(2025, 10, 18))).due() == D(2026, 4, 20)
+    with pytest.raises(ValueError):
+        Clock(6, "hour", at(D(2025, 10, 18)), term=True)
+
+
+def row_until(s: object, case_id: int) -> dt.date:
+    return s.scalars(select(CreditListing.listed_until).where(CreditListing.case_id == case_id)).one()  # type: ignore[attr-defined]

@@ -83,7 +83,22 @@ def _requires_no_start_field(d: dict[str, Any]) -> None:
     _step(d, "accept")["requires"] = ["reporter"]  # the adjudication's start names its requester `requester`
 
 
+def _term_paused(d: dict[str, Any]) -> None:
+    d["clocks"]["admission"] = {**d["clocks"]["admission"], "waits": True}  # a term to wait out that a step pauses
+
+
+def _term_binds_the_party(d: dict[str, Any]) -> None:
+    d["clocks"]["answer"] = {**d["clocks"]["answer"], "waits": True}  # nobody's time limit, not the party's
+
+
+def _options_on_a_text_field(d: dict[str, Any]) -> None:
+    d["start"]["fields"][0] = {**d["start"]["fields"][0], "options": "services.centres"}
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_term_paused, "clock admission is a term to wait out"),
+    (_term_binds_the_party, "clock answer: a term to wait out"),
+    (_options_on_a_text_field, "takes its options from a list"),
     (_requires_no_start_field, "requires reporter"),
     (_final_step_starts_a_clock, "confirmation_lapsed"),
     (_event_named_like_a_state, "named like a state"),

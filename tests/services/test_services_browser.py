@@ -88,6 +88,13 @@ def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # t
     page.wait_for_selector("#paid_on-1-error")
     assert page.input_value("#voucher-1") == "CD-2026-001"
     page.screenshot(path=str(artifacts_dir / "services-subsidy-results.png"), full_page=True)
+    # at 390 px the applicant and the objections keep a readable width (成都英恒电子有限公司 stood a character a line)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/services/subsidies/SUB-2026-01?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"services-subsidy-results-phone-{lang}.png"), full_page=True)
+        width = page.evaluate("document.querySelector('#results td.applicant').getBoundingClientRect().width")
+        assert width >= 100 and page.evaluate("document.documentElement.scrollWidth") <= 391, (lang, width)
 
 
 def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -211,3 +218,93 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
         line = page.locator("#award-1").inner_text()
         assert reason in line and other not in line, line
         page.screenshot(path=str(artifacts_dir / f"services-results-{lang}.png"), full_page=True)
+
+
+def _started_late_in_the_year(env, day: tuple[int, int, int] = (2026, 12, 28)) -> int:  # type: ignore[no-untyped-def]
+    """A search application filed on 28 December 2026: its 10 working days reach into 2027, whose holiday schedule
+    is not loaded — the deadline waits for it."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    with session_scope(env.engine) as s:
+        ent = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case = env.app.state.procedures.start(
+            s, ent, "services.search_service", now=dt.datetime(*day, 2),
+            fields={"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
+                    "contact": "王五 028-12345678"}, uploads=(Upload("doc0", "申请表.pdf", PDF),))
+    return int(case["id"])
+
+
+def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """"computed once next year's holiday schedule is loaded" (待载入次年节假日安排后计算) was a badge that never wraps: at
+    390 px it ran out of its cell and widened the page. It is a note that wraps now, on the case page and on the
+    application page (which showed "—" for it) and in the to-do list (which said "no running deadline"); no text of a
+    deadline table runs out of its cell there."""
+    case_id = _started_late_in_the_year(env)
+    _started_late_in_the_year(env, (2026, 12, 1))  # one whose last day is known: the to-do list's date reads whole
+    sign_in(page, "ent_user", then=f"/cases/{case_id}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    outside = """sel => [...document.querySelectorAll(sel + ' td *')].filter(e => {
+        const cell = e.closest('td').getBoundingClientRect(), r = e.getBoundingClientRect();
+        return r.width > 0 && (r.right > cell.right + 1 || r.right > document.documentElement.clientWidth + 1); })
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))"""
+    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+        for url, name in ((f"/cases/{case_id}", "case"), (f"/services/applications/{case_id}", "application"),
+                          ("/todo", "todo")):
+            if name == "todo":  # the district's officer, whose list holds the application (the filer's holds nothing)
+                page.context.clear_cookies()
+                sign_in(page, "wuhou_officer", then=f"/todo?lang={lang}")
+                assert page.locator(f"a[href='/services/applications/{case_id}']").count() == 1
+                # its deadline is unknown, not absent ("no running deadline" it said)
+                assert page.locator("table.list .due-problem").inner_text() == note, lang
+                # a day reads whole (2026-12- / 15 broke in the narrow column)
+                day = page.locator("table.list td .nowrap").first
+                assert day.inner_text() == "2026-12-15" and len(day.evaluate("e => [...e.getClientRects()]")) == 1, lang
+                # and a state (已提交 stood one character a line)
+                heights = page.evaluate("""() => [...document.querySelectorAll('table.list td.keep')].map(c => {
+                    const g = document.createRange(); g.selectNodeContents(c);
+                    return new Set([...g.getClientRects()].map(x => Math.round(x.top))).size; })""")
+                assert heights and all(h == 1 for h in heights), (lang, heights)
+            page.goto(f"{url}?lang={lang}")
+            page.screenshot(path=str(artifacts_dir / f"deadlines-phone-{name}-{lang}.png"), full_page=True)
+            table = "#clocks" if name != "todo" else "table.list"
+            if name != "todo":
+                assert page.locator(f"{table} .due-problem").inner_text() == note, (name, lang)
+            assert page.evaluate(outside, table) == [], (name, lang)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 391, (name, lang)
+            if name != "todo":  # a period and a clock's state read whole (5个工作日 and 计时中 stood a character a line)
+                lines = page.evaluate("""() => [...document.querySelectorAll('#clocks tbody tr')].map(r =>
+                    [r.cells[1], r.cells[r.cells.length - 1]].map(c => { const g = document.createRange();
+                    g.selectNodeContents(c); return new Set([...g.getClientRects()].map(x => Math.round(x.top))).size; }))""")
+                assert all(n == 1 for row in lines for n in row), (name, lang, lines)
+        page.context.clear_cookies()
+        sign_in(page, "ent_user", then=f"/cases/{case_id}")
+
+
+def test_the_catalogue_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the catalogue squeezed its short columns: 在线申请 stood one character a line in its button, a
+    service's code broke in three, 信息服务 and 不收费 stood in columns of one character."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    one_line = """() => [...document.querySelectorAll('#catalogue td.keep, #catalogue td.nowrap, #catalogue a.button')]
+        .map(c => { const g = document.createRange(); g.selectNodeContents(c);
+                    return [c.textContent.trim(), new Set([...g.getClientRects()].map(x => Math.round(x.top))).size]; })
+        .filter(([, n]) => n > 1)"""
+    for lang in ("zh", "en"):
+        page.goto(f"/services?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"services-catalogue-phone-{lang}.png"), full_page=True)
+        assert page.locator("#catalogue a.button").count() >= 4
+        broken = page.evaluate(one_line)
+        # English wraps at spaces ("10 working days"); a Chinese cell and every code and button read whole
+        assert [b for b in broken if lang == "zh" or b[0].startswith("ZC-") or b[0] == "Apply online"] == [], (lang, broken)
+        # and the service's name is not the column that gives way (专利信息检索分析服务 one character a line)
+        widths = page.evaluate("[...document.querySelectorAll('#catalogue td.entry-name')].map(c => c.getBoundingClientRect().width)")
+        assert widths and min(widths) >= 120, (lang, widths)
+        # while the table scrolls, "apply online" stays on the screen
+        rights = page.evaluate("[...document.querySelectorAll('#catalogue a.button')].map(b => b.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 390, (lang, rights)

@@ -13,7 +13,7 @@ from zhichan.errors import FormError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization
 from zhichan.procedures.service import Upload
-from zhichan.services.preexam import CASE, FILING, make_hook
+from zhichan.services.preexam import CASE, CENTRES, FILING, centre_options, make_hook
 
 D = dt.date
 USCC = "91510100MA61R5XA24"
@@ -32,6 +32,7 @@ def _case(**over: str) -> dict[str, str]:
 def hooked(world: World) -> World:
     for procedure in (FILING, CASE):
         world.service.add_hook(procedure, make_hook())
+    world.service.add_options(CENTRES, centre_options)
     return world
 
 

@@ -3,7 +3,9 @@ its generated decision, quotas — every invalid value answered beside its field
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -166,11 +168,11 @@ def test_every_link_to_an_application_leads_to_its_progress_page(env: WebEnv, cl
     assert "请按通知一次性补正材料" in page  # the office's notice
     # what to cure and by when: the notice's items and the days the office gave, kept as the party's clock
     assert "需补正事项：申请表缺少盖章" in page and "补正期限（日，自通知次日起算）：15" in page
-    assert "<td>补正期限</td><td>15日</td>" in page
+    assert "<td>补正期限</td><td class=\"nowrap\">15日</td>" in page
     assert f'<a href="/cases/{case_id}#action-cure" id="step-cure">补正材料</a>' in page  # its own next step
     english = client.get(f"/services/applications/{case_id}", params={"lang": "en"}).text
     assert "Please cure the listed items" in english and ">Cure</a>" in english and "补正" not in english
-    assert "<td>Period to cure</td><td>15 days</td>" in english and "Items to cure: 申请表缺少盖章" in english
+    assert "<td>Period to cure</td><td class=\"nowrap\">15 days</td>" in english and "Items to cure: 申请表缺少盖章" in english
 
 
 def test_the_enterprises_home_leads_to_its_applications(env: WebEnv, client: TestClient) -> None:
@@ -262,6 +264,11 @@ def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None
     english = client.get("/services/subsidies/SUB-2026-01", params={"lang": "en"}).text
     assert "Paid in full: 20,000 yuan" in english and "全额资助" not in english
     assert "全额资助 20,000 元" in public.text and "paid in full" not in public.text.lower()
+    # the amounts grouped as the budget is (20000.00 stood beside 200,000.00), the area by its name (it read 510100)
+    row = public.text.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
+    assert row.count('<td class="num">20,000.00</td>') == 2, row
+    assert '<dd id="programme-area">成都市</dd>' in public.text and '<dd id="programme-area">Chengdu</dd>' in english
+    assert "期内提交的PCT国际申请：10,000.00 元/件" in public.text  # a criterion's amount too (10000.00)
     login_as(client, env.engine, "cd_leader")
     page = client.get("/services/subsidies/SUB-2026-01")
     assert 'id="disburse-1"' in page.text
@@ -292,6 +299,8 @@ def test_the_library_is_searched_by_the_search_engine(client: TestClient) -> Non
     assert [e.id for e in library().search("pct")] == ["P-0001"]  # folded like patent text
     page = client.get("/services/library", params={"q": "预审"})
     assert page.status_code == 200 and "专利预审服务备案指引" in page.text and "合成示例" in page.text
+    # the synthetic mark is the entry's badge, not repeated in its title (【合成示例】… 合成示例)
+    assert "<strong>知识产权保护中心专利预审服务备案指引</strong>" in page.text and "【合成示例】" not in page.text
     data = client.get("/api/v1/services/library", params={"q": "优先审查", "kind": "policy"}).json()
     assert [i["id"] for i in data["items"]] == ["P-0003"] and data["synthetic"] is True
     assert client.get("/api/v1/services/library", params={"kind": "law"}).status_code == 422
@@ -354,6 +363,19 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
     quotas = client.get("/services/priority/quotas").text
     assert ('<tr id="allocation-510100"><td>成都市 <small class="muted">510100</small></td><td class="num">1</td>'
             '<td class="num">1</td><td class="num">0</td></tr>') in quotas  # used up
+    # CNIPA's notice of today: the invalidation is closed within 5 months, in a year whose holiday schedule is not
+    # loaded — the page says the deadline waits for it (it showed "—" and the operator's message, both languages)
+    token = csrf_from(client.get(f"/cases/{case_id}").text)
+    noticed = client.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token}, json={
+        "event": "notice", "version": 2, "fields": {"notice_date": china_date(utcnow()).isoformat()}})
+    assert noticed.status_code == 200, noticed.text
+    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+        panel = client.get(f"/services/applications/{case_id}?lang={lang}").text.split('id="priority"', 1)[1]
+        panel = panel.split("</section>", 1)[0]
+        closure = html.unescape(panel.split('id="closure-due">', 1)[1].split("</dd>", 1)[0])
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", panel))  # what the page reads, not the note's tooltip
+        assert note in closure and "chinesecalendar" not in shown and "—" not in closure, (lang, panel)
+        assert 'id="due-problem"' not in panel and "first-action-due" not in panel  # no first action for invalidation
 
 
 def test_an_objection_to_a_published_result(env: WebEnv, client: TestClient) -> None:
@@ -425,3 +447,64 @@ def test_a_choice_says_what_its_empty_option_means(env: WebEnv, client: TestClie
         form = client.get(f"/procedures/{SEARCH}/new?lang={lang}").text
         select = form.split('id="start-purpose"', 1)[1].split("</select>", 1)[0]
         assert f'<option value="">{prompt}</option>' in select, (lang, select[:200])
+
+
+def test_a_centre_is_chosen_from_a_list_and_shown_by_its_name(env: WebEnv, client: TestClient) -> None:
+    """The pre-examination forms asked for a centre's *code* ("见 services/centres.yaml") and the pages then showed
+    ``CN-CD``: the filer now chooses among the centres serving its area, named in the page's language, the server
+    refuses a value that is no centre beside the field (Chinese first), and every page shows the centre's name."""
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+    from zhichan.web.testing import PASSWORD
+
+    filing = "/procedures/services.preexam_filing/new"
+    chengdu_zh, chengdu_en = "中国（成都）知识产权保护中心（示例）", "China (Chengdu) IP Protection Centre (example)"
+    login_as(client, env.engine, "ent_user")  # registered in 武侯区, Chengdu: the Chengdu centre only
+    for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
+        form = client.get(f"{filing}?lang={lang}").text
+        listed = form.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="CN-CD">{name}</option>' in listed, (lang, listed)
+        assert "CN-HZ" not in listed and "centres.yaml" not in form and "CN-CD）" not in form, lang
+    token = csrf_from(client.get(filing).text)
+    fields = {"csrf_token": token, "applicant": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24",
+              "fields_ipc": "H01M", "contact": "王五 028-12345678"}
+    doc = {"doc0": ("备案申请表.pdf", PDF, "application/pdf")}
+    for bad, lang, said in (("XX-YY", "zh", "“保护中心”请从列表中选择（没有“XX-YY”）"),
+                            (chengdu_zh, "en", "Protection centre: choose one from the list")):
+        refused = client.post(f"{filing}?lang={lang}", data={**fields, "centre": bad}, files=doc)
+        assert refused.status_code == 422, bad
+        error = refused.text.split('id="start-centre-error">', 1)[1].split("</span>", 1)[0]
+        assert error.startswith(said), error
+        assert 'value="王五 028-12345678"' in refused.text  # the input is kept
+    made = client.post(filing, data={**fields, "centre": "CN-CD"}, files=doc, follow_redirects=False)
+    assert made.status_code == 303, made.text[:300]
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    for user in ("ent_user", "wuhou_officer"):  # the filer, and the district's officer who records it
+        login_as(client, env.engine, user)
+        for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
+            for url in (f"/services/applications/{case_id}", f"/cases/{case_id}", "/services/applications",
+                        *(["/todo"] if user == "wuhou_officer" else [])):
+                page = client.get(f"{url}?lang={lang}").text
+                assert name in page and "CN-CD" not in page, (user, url, lang)
+            shown = {f["label"]: f["shown"] for f in client.get(f"/api/v1/cases/{case_id}?lang={lang}").json()["filing"]}
+            assert shown["Protection centre" if lang == "en" else "保护中心"] == name, shown
+    # window staff see the centres serving their office's area; an area no centre serves is told so
+    with session_scope(env.engine) as s:
+        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100",
+                                          Organization.kind == OrgKind.CITY))
+        nation = s.scalar(select(Organization).where(Organization.region_code == "100000"))
+        assert chengdu is not None and nation is not None
+        jiangsu = create_org(s, "江苏省知识产权局", OrgKind.PROVINCE, "320000", nation, name_en="Jiangsu IP Office")
+        nanjing = create_org(s, "南京市知识产权局", OrgKind.CITY, "320100", jiangsu, name_en="Nanjing IP Office")
+        firm = create_org(s, "南京示例科技有限公司", OrgKind.ENTERPRISE, "320104", nanjing, party_key="南京示例科技有限公司")
+        create_user(s, username="cd_window", password=PASSWORD, role=Role.WINDOW_STAFF, org=chengdu)
+        create_user(s, username="nj_ent", password=PASSWORD, role=Role.ENTERPRISE_USER, org=firm)
+    login_as(client, env.engine, "cd_window")
+    listed = client.get(filing).text.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+    assert 'value="CN-CD"' in listed and "CN-HZ" not in listed
+    login_as(client, env.engine, "nj_ent")
+    for lang, none in (("zh", "没有服务本地区的可选项"), ("en", "None of the list serves your area")):
+        form = client.get(f"/procedures/services.preexam_case/new?lang={lang}").text
+        listed = form.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
+        assert "CN-" not in listed and f'id="start-centre-none">{none}</span>' in form, lang

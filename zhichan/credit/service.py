@@ -19,7 +19,7 @@ from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
 from zhichan.legaltime import china_date
-from zhichan.legaltime.periods import add_months, add_years
+from zhichan.legaltime.periods import last_day_of_period
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 
@@ -69,12 +69,14 @@ def ground_label(lang: str, ground: str) -> str:
 
 def measures_end(listed_from: dt.date) -> dt.date:
     """The last day the measures apply: one year from the listing (民法典 第二百零一条: the period
-    starts the next day and ends on the corresponding day)."""
-    return add_years(listed_from, MEASURE_YEARS)
+    starts the next day and ends on the corresponding day) — the listing case's ``term`` clock's last day."""
+    return last_day_of_period(listed_from, MEASURE_YEARS, "year")
 
 
 def repair_allowed_from(listed_from: dt.date) -> dt.date:
-    return add_months(listed_from, REPAIR_AFTER_MONTHS)
+    """The first day credit repair may be asked for: the day after six months from the listing have run (listed on
+    14 October, from 15 April) — when the listing case's ``repair_wait`` clock has lapsed, as the case page offers it."""
+    return last_day_of_period(listed_from, REPAIR_AFTER_MONTHS, "month") + dt.timedelta(days=1)
 
 
 def active_listing(session: Session, *, on: dt.date, name: str | None = None,
@@ -162,6 +164,19 @@ def ground_code(value: str) -> str | None:
         return value
     # the declaration's choices are the grounds' Chinese labels
     return next((code for code in GROUNDS if ground_label("zh", code) == value), None)
+
+
+def listing_title(fields: dict[str, Any], lang: str) -> str | None:
+    """A listing case's title in ``lang``: the subject, then the ground (``某公司 · 从事非正常专利申请行为`` / ``… · Abnormal
+    patent applications``); the stored one stayed Chinese on English pages. A synthetic subject's mark is the page's
+    badge (the stored title carries it)."""
+    from zhichan.web.i18n import without_synthetic_mark
+
+    subject = without_synthetic_mark(" ".join(str(fields.get("subject") or "").split()))[0]
+    code = ground_code(str(fields.get("ground") or ""))
+    if not subject or code is None:
+        return None
+    return f"{subject} · {ground_label(lang, code)}"
 
 
 def listing_of_case(session: Session, case_id: int) -> CreditListing | None:

@@ -92,6 +92,9 @@ class Clock:
     started: dt.datetime
     pauses: tuple[Pause, ...] = field(default=())
     extensions: tuple[Extension, ...] = field(default=())
+    #: a term to wait out (the six months before a credit-repair request): its last day is not moved past rest
+    #: days — 第二百零三条 gives one who must act within a period a working last day, it does not lengthen a term
+    term: bool = False
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -100,6 +103,8 @@ class Clock:
             raise ValueError("a period lasts at least one unit")
         if self.unit == "hour" and self.pauses:
             raise ValueError("hour periods do not pause")
+        if self.term and (self.unit == "hour" or self.pauses or self.extensions):
+            raise ValueError("a term counts days, months or years, as set: it neither pauses nor is extended")
         if any((e.unit == "hour") != (self.unit == "hour") for e in self.extensions):
             raise ValueError("an hour period is extended by hours, a day period by days, months or years")
 
@@ -121,6 +126,8 @@ class Clock:
         event = china_date(self.started)
         first = event + dt.timedelta(days=1)
         end = last_day_of_period(event, self.amount, self.unit)
+        if self.term:
+            return end
         for ext in self.extensions:
             assert ext.unit != "hour"
             end = last_day_of_period(end, ext.amount, ext.unit)

@@ -69,6 +69,11 @@ class FieldSpec(Strict):
     #: what a text field's value names, so pages show it in their language: ``region`` a region code (成都市 /
     #: Chengdu), ``organization`` an organization on the platform by its name (a pledgee bank's English name)
     shows: Literal["value", "region", "organization"] = "value"
+    #: a ``choice`` field whose choices are a domain's data rather than the declaration's (a protection centre): the
+    #: list the domain registers under this name (``ProcedureService.add_options``). The form offers the options open
+    #: to the filer's area by their label in the page's language, the engine refuses a value not in the list, and
+    #: pages show the label, never the stored value (``CN-CD``)
+    options: str | None = Field(None, pattern=r"^[a-z][a-z0-9_.]{0,39}$")
 
 
 #: a period's unit in words (zh, en)
@@ -92,6 +97,11 @@ class ClockSpec(Strict):
     #: a period the office sets in the step that starts it (指定期限: "请于收到本通知之日起 N 日内补正"): its
     #: length is that step's integer field of this name, from 1 up to ``amount`` (then the longest allowed)
     set_by: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    #: a term that must run out before a step (``lapsed``), nobody's time limit (等待期: the six months before credit
+    #: repair may be asked for, the one-year term of a listing's measures). Its last day stays where it falls — 民法典
+    #: 第二百零三条 moves the last day of a period to act within, not a term's —, the sweep does not warn of it, it is
+    #: not a deadline of the case (neither due nor overdue), and pages show the day its steps become possible
+    waits: bool = False
 
 
 class ExtensionSpec(Strict):
@@ -237,6 +247,10 @@ class Declaration(Strict):
             for c in (*t.pauses, *t.resumes):
                 if c in self.clocks and self.clocks[c].unit == "hour":
                     problems.append(f"{t.event}: clock {c} counts hours and cannot pause")
+            for c in (*t.pauses, *t.resumes, *t.answers, *t.within, *([t.extends.clock] if t.extends else [])):
+                if c in self.clocks and self.clocks[c].waits:
+                    problems.append(f"{t.event}: clock {c} is a term to wait out: it is neither paused, extended, "
+                                    "answered nor acted within")
             if t.extends and t.extends.clock in self.clocks and \
                     (t.extends.unit == "hour") != (self.clocks[t.extends.clock].unit == "hour"):
                 problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
@@ -250,6 +264,10 @@ class Declaration(Strict):
                                     f"without a required integer field {setter}")
         if self.cycle_clock is not None and self.cycle_clock not in self.clocks:
             problems.append(f"cycle_clock: unknown clock {self.cycle_clock}")
+        for clock_name, spec in self.clocks.items():
+            if spec.waits and (spec.unit == "hour" or spec.set_by is not None or spec.binds != "office" or spec.remind_party):
+                problems.append(f"clock {clock_name}: a term to wait out counts days, months or years, as declared, "
+                                "and binds nobody")
         for c in self.start.starts:
             if c not in self.clocks:
                 problems.append(f"start: unknown clock {c}")
@@ -326,8 +344,10 @@ def _step_problems(name: str, step: StepSpec) -> list[str]:
         seen.add(f.name)
         if RESERVED_FIELD.match(f.name):
             problems.append(f"{name}: field name {f.name} is reserved for the form itself")
-        if f.kind == "choice" and not f.choices:
+        if f.kind == "choice" and not f.choices and f.options is None:
             problems.append(f"{name}: choice field {f.name} has no choices")
+        if f.options is not None and (f.kind != "choice" or f.choices):
+            problems.append(f"{name}: field {f.name} takes its options from a list: a choice field without choices")
     return problems
 
 

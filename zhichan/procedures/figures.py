@@ -82,7 +82,7 @@ def case_batches(ctx: ExportContext) -> Iterator[pa.RecordBatch]:
     registry, today, s = ctx.registry, ctx.today, ctx.session
     cycle_of: dict[tuple[str, str], str | None] = {d.key: d.cycle_clock for d in registry.all()}
     party_clocks = {(d.procedure, d.jurisdiction, name) for d in registry.all() for name, c in d.clocks.items()
-                    if c.binds == "party"}
+                    if c.binds == "party" or c.waits}  # a term to wait out is nobody's delay either
     last = 0
     while True:
         cases = s.execute(select(Case.id, Case.number, Case.procedure, Case.jurisdiction, Case.state, Case.is_open,

@@ -108,8 +108,12 @@ def _start_page(request: Request, scope: Scope, procedure: str, *, errors: dict[
         raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
     region = scope.region_code
     decl = service(request).registry.for_region(procedure, region) if region else decl
-    return render(request, "procedures/start.html",
-                  {**views.start_view(decl, lang(request)), "errors": errors or {}, "values": values or {}}, status=status)
+    # a list's choices open to the filer's area — an office's, or an enterprise's registered one (the protection
+    # centres serving it)
+    area = region or scope.party_area
+    options = {f.name: service(request).options(f, area) for f in decl.start.fields if f.options is not None}
+    return render(request, "procedures/start.html", {**views.start_view(decl, lang(request), options),
+                                                     "errors": errors or {}, "values": values or {}}, status=status)
 
 
 @router.get("/procedures/{procedure}/new", include_in_schema=False)

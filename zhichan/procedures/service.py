@@ -46,7 +46,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date
 from zhichan.money import MoneyError, parse_money
@@ -290,8 +290,22 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any]) -> dict[str, Any]:
-    """The declared fields' values, cleaned; :class:`FormError` lists every problem at once."""
+@dataclass(frozen=True)
+class Option:
+    """One choice of a domain's list (``FieldSpec.options``): the value stored, its label in both languages."""
+
+    value: str
+    label: Text
+
+
+#: a domain's list of choices (``FieldSpec.options``) open to a filer in an area (a region code), or every one (None)
+OptionList = Callable[[str | None], tuple[Option, ...]]
+
+
+def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any],
+                 options: dict[str, OptionList] | None = None) -> dict[str, Any]:
+    """The declared fields' values, cleaned; :class:`FormError` lists every problem at once. ``options``: the
+    domains' lists by name, for fields that take their choices from one (a value not in it is refused)."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     for spec in specs:
@@ -318,13 +332,24 @@ def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any]) -> dict[s
                 clean[spec.name] = format(parse_money(text, spec.unit, zero=spec.zero).normalize(), "f")
             except MoneyError as exc:
                 errors[spec.name] = f"“{spec.label.zh}”{exc.reason}"
-        elif spec.kind == "choice" and text not in spec.choices:
+        elif spec.options is not None and text not in option_values(options, spec.options):
+            errors[spec.name] = (f"“{spec.label.zh}”请从列表中选择（没有“{text[:40]}”） / {spec.label.en}: choose one "
+                                 f"from the list (there is no “{text[:40]}”)")
+        elif spec.kind == "choice" and spec.options is None and text not in spec.choices:
             errors[spec.name] = f"“{spec.label.zh}”不在可选范围内 / {spec.label.en}: not one of the choices"
         else:
             clean[spec.name] = text
     if errors:
         raise FormError(errors)
     return clean
+
+
+def option_values(options: dict[str, OptionList] | None, name: str) -> set[str]:
+    """Every value of the domain's list ``name`` (a declaration naming a list no domain registered is refused)."""
+    found = (options or {}).get(name)
+    if found is None:
+        raise ConfigError(f"没有选项列表 {name} / no list of options {name}")
+    return {o.value for o in found(None)}
 
 
 @dataclass(frozen=True)
@@ -369,6 +394,7 @@ class ProcedureService:
         self._stored: dict[str, Declaration] = {}
         self._generators: dict[str, DocumentGenerator] = {}
         self._titlers: dict[str, CaseTitler] = {}
+        self._options: dict[str, OptionList] = {}
 
     def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -403,6 +429,24 @@ class ProcedureService:
         if not titled:
             return stored
         return f"【合成】{titled}" if without_synthetic_mark(stored)[1] else titled
+
+    def add_options(self, name: str, options: OptionList) -> None:
+        """Register a domain's list of choices under ``name``, for declared fields ``options: <name>`` (the protection
+        centres): ``options(region)`` lists those open to a filer in ``region`` (``None``: every one)."""
+        self._options[name] = options
+
+    def options(self, spec: FieldSpec, region: str | None) -> tuple[Option, ...]:
+        """The choices of a field with ``options`` open to a filer in ``region`` (``None``: all), in their list's order."""
+        if spec.options is None:
+            return ()
+        found = self._options.get(spec.options)
+        if found is None:
+            raise ConfigError(f"没有选项列表 {spec.options} / no list of options {spec.options}")
+        return found(region)
+
+    def option_labels(self, fields: tuple[FieldSpec, ...]) -> dict[str, dict[str, Text]]:
+        """For each field with ``options``, every value's label (what a page shows instead of the stored value)."""
+        return {f.name: {o.value: o.label for o in self.options(f, None)} for f in fields if f.options is not None}
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -629,7 +673,7 @@ class ProcedureService:
         clean: dict[str, Any] = {}
         documents: list[dict[str, Any]] = []
         try:
-            clean = check_fields(specs, fields)
+            clean = check_fields(specs, fields, self._options)
         except FormError as exc:
             errors.update(exc.errors)
         if generate is not None and not errors:
@@ -818,12 +862,12 @@ class ProcedureService:
             self._recompute(session, decl, case_id, name)
 
     @staticmethod
-    def clock_of(row: Any) -> Clock:
+    def clock_of(row: Any, *, term: bool = False) -> Clock:
         pauses = tuple(Pause(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]) if p["end"] else None,
                              p.get("reason", "")) for p in json.loads(row.pauses))
         extensions = tuple(Extension(e["amount"], e["unit"], e["approver"], e.get("reason", ""))
                            for e in json.loads(row.extensions))
-        return Clock(row.amount, row.unit, row.started_at, pauses=pauses, extensions=extensions)
+        return Clock(row.amount, row.unit, row.started_at, pauses=pauses, extensions=extensions, term=term)
 
     def _recompute(self, session: Session, decl: Declaration, case_id: int, name: str) -> None:
         row = session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
@@ -840,13 +884,16 @@ class ProcedureService:
         session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
 
     def deadline_values(self, decl: Declaration, row: Any) -> dict[str, Any]:
-        clock = self.clock_of(row)
+        spec = decl.clocks.get(row.name)
+        waits = spec is not None and spec.waits
+        clock = self.clock_of(row, term=waits)
         try:
             due = clock.due()
         except CalendarNotPublished as exc:
             return {"due_on": None, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0,
                     "due_problem": exc.message}
-        spec = decl.clocks.get(row.name)
+        if waits:  # a term to wait out: its last day, and nothing for the sweep to warn of
+            return {"due_on": due, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0, "due_problem": None}
         warn_before = spec.warn_before_days if spec else 0
         return {
             "due_on": due,
@@ -862,7 +909,8 @@ class ProcedureService:
         """The case's nearest deadline, and the nearest of the office's own clocks (a party's period —
         ``binds: party`` — running out is the office's turn to act, not its delay)."""
         due = [(r.name, r.due_on) for r in session.execute(select(CLOCKS.c.name, CLOCKS.c.due_on).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_not(None)))]
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_not(None)))
+            if r.name not in decl.clocks or not decl.clocks[r.name].waits]  # a term to wait out is no deadline
         office = [d for name, d in due if name not in decl.clocks or decl.clocks[name].binds == "office"]
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
             next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE)))
@@ -911,6 +959,9 @@ class ProcedureService:
                 "unit": c.unit, "status": c.status, "started_at": c.started_at, "due_on": c.due_on, "due_at": c.due_at,
                 "due_problem": c.due_problem, "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
                 "basis": spec.basis if spec else "", "binds": spec.binds if spec else "office",
+                "waits": bool(spec and spec.waits),
+                # a term to wait out: the steps its end opens (offered from the day after its last day)
+                "opens": [t.title for t in decl.transitions if c.name in t.lapsed] if spec and spec.waits else [],
             })
         steps = [dict(s._mapping) | {"fields": json.loads(s.fields), "documents": json.loads(s.documents)}
                  for s in session.execute(select(STEPS).where(STEPS.c.case_id == case_id).order_by(STEPS.c.seq))]
@@ -1061,6 +1112,11 @@ class ProcedureService:
                    CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
+        # a running deadline not computed yet (it reaches into a year whose holiday schedule is not loaded) is not "no
+        # deadline": the page says it is waiting for the schedule, as the case page does
+        unknown = set(session.scalars(select(CLOCKS.c.case_id).where(
+            CLOCKS.c.case_id.in_(bindparam(None, [r.id for r in rows] or [0], expanding=True)),
+            CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_(None), CLOCKS.c.due_problem.is_not(None)))) if rows else set()
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
@@ -1073,6 +1129,7 @@ class ProcedureService:
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
+                "due_unknown": r.id in unknown,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}

@@ -15,8 +15,8 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, TransitionSpec
-from zhichan.procedures.service import ProcedureService
+from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, Text, TransitionSpec
+from zhichan.procedures.service import Option, ProcedureService
 from zhichan.reference.regions import region_name
 from zhichan.web.labels import choice
 
@@ -26,7 +26,10 @@ def late(clock: dict[str, Any], today: dt.date) -> bool:
 
 
 def period_text(amount: int, unit: str, lang: str) -> str:
+    """``1年`` / ``1 year``, ``6个月`` / ``6 months`` (the term of a listing read "1 years")."""
     zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    if lang == "en" and amount == 1 and en.endswith("s"):
+        en = en[:-1]
     return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
 
 
@@ -35,23 +38,31 @@ def china_time(moment: dt.datetime) -> str:
     return china_moment(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def field_json(f: FieldSpec, lang: str) -> dict[str, Any]:
+def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+    """A declared field for a form; ``options``: the choices a domain's list (``FieldSpec.options``) opens to the
+    filer, by field name — each with its label in ``lang``."""
     return {"name": f.name, "label": f.label(lang), "kind": f.kind, "required": f.required, "max_length": f.max_length,
-            "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {})}
+            "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {}),
+            **({"options": [{"value": o.value, "label": o.label(lang)} for o in (options or {}).get(f.name, ())]}
+               if f.options is not None else {})}
 
 
 def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str,
-                 names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                 names: dict[str, str] | None = None,
+                 labels: dict[str, dict[str, Text]] | None = None) -> list[dict[str, Any]]:
     """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
     exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
     ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction"; a region
-    code by its name, 成都市 / Chengdu; an organization by its name in ``lang`` from ``names``, where known)."""
+    code by its name, 成都市 / Chengdu; an organization by its name in ``lang`` from ``names``, where known; a value of a
+    domain's list by its label from ``labels``, field → value → label: a protection centre by its name, not ``CN-CD``)."""
     specs = {f.name: f for f in fields}
     out = []
     for key, value in in_order(values, fields):
         spec = specs.get(key)
-        shown = (format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
-                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice"
+        listed = (labels or {}).get(key, {}).get(str(value)) if spec is not None and spec.options is not None else None
+        shown = (listed(lang) if listed is not None
+                 else format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
+                 else choice(lang, str(value)) if spec is not None and spec.kind == "choice" and spec.options is None
                  else region_shown(str(value), lang) if spec is not None and spec.shows == "region"
                  else (names or {}).get(str(value), value) if spec is not None and spec.shows == "organization"
                  else value)
@@ -80,8 +91,8 @@ def organization_names(session: Session, values: list[Any], lang: str) -> dict[s
     return {name: org_display_name(name, name_en, lang) for name, name_en in rows}
 
 
-def action_json(t: TransitionSpec, lang: str) -> dict[str, Any]:
-    return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang) for f in t.fields],
+def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+    return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang, options) for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
             "extends": t.extends.model_dump() if t.extends else None}
 
@@ -115,16 +126,20 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                        "extensions": extensions,
                        "started_local": china_time(c["started_at"]),
                        # a clock not stopped past its day: the office's is overdue; a party's period has lapsed (届满)
-                       "overdue": late(c, today) and c["binds"] == "office",
-                       "lapsed": late(c, today) and c["binds"] == "party"})
+                       "overdue": late(c, today) and c["binds"] == "office" and not c["waits"],
+                       "lapsed": late(c, today) and c["binds"] == "party",
+                       # a term to wait out: the day the steps it holds back are offered from, and those steps
+                       "opens_on": c["due_on"] + dt.timedelta(days=1) if c["waits"] and c["due_on"] else None,
+                       "opens": [t(lang) for t in c["opens"]]})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     named = [values.get(f.name) for values, fields in [(case["fields"], decl.start.fields)] +
              [(s["fields"], specs.get(s["event"], ())) for s in data["steps"]]
              for f in fields if f.shows == "organization"]
     names = organization_names(session, named, lang)
+    listed = service.option_labels((*decl.start.fields, *(f for t in decl.transitions for f in t.fields)))
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
-              "field_list": shown_fields(s["fields"], fields, lang, names),
+              "field_list": shown_fields(s["fields"], fields, lang, names, listed),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
@@ -146,9 +161,10 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  "title": service.case_title(case["procedure"], case["title"], case["fields"], lang)},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
-        "filing": shown_fields(case["fields"], decl.start.fields, lang, names),
+        "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed),
         "clocks": clocks, "steps": steps, "notices": notices,
-        "actions": [action_json(t, lang) for t in data["actions"]],
+        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
+                    for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
     }
 
@@ -165,9 +181,11 @@ def start_prefill(decl: Declaration, scope: Scope) -> dict[str, str]:
     return {f.name: scope.org_name for f in decl.start.fields if f.name in APPLICANT_FIELDS}
 
 
-def start_view(decl: Declaration, lang: str) -> dict[str, Any]:
+def start_view(decl: Declaration, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+    """The start form; ``options``: the choices of the fields that take theirs from a domain's list, as open to the
+    filer (:meth:`ProcedureService.options`)."""
     return {"procedure": decl.procedure, "title": decl.title(lang), "basis": decl.basis,
-            "start": {"title": decl.start.title(lang), "fields": [field_json(f, lang) for f in decl.start.fields],
+            "start": {"title": decl.start.title(lang), "fields": [field_json(f, lang, options) for f in decl.start.fields],
                       "documents": [d(lang) for d in decl.start.documents], "attachments": decl.start.attachments},
             "clocks": [{"title": c.title(lang), "period": period_text(c.amount, c.unit, lang), "basis": c.basis}
                        for c in decl.clocks.values()]}

@@ -27,11 +27,13 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.declaration import Text
-from zhichan.procedures.service import StepTaken
+from zhichan.procedures.service import Option, StepTaken
 from zhichan.services.models import PreexamFiling
 from zhichan.untrusted import yaml_safe_load
 
 FILING = "services.preexam_filing"
+#: the declarations' list of centres (``options: services.centres``)
+CENTRES = "services.centres"
 CASE = "services.preexam_case"
 IPC_SUBCLASS = re.compile(r"^[A-H][0-9]{2}[A-Z]$")
 IPC_CODE = re.compile(r"^([A-H][0-9]{2}[A-Z])\s*([0-9]{1,4}/[0-9]{1,6})?$")
@@ -60,6 +62,17 @@ def centres() -> dict[str, Centre]:
     return {c.code: c for c in found}
 
 
+def serves(centre: Centre, region: str) -> bool:
+    """Whether ``centre`` serves an applicant registered in ``region`` (within the centre's area)."""
+    return normalize_region_code(region).startswith(region_prefix(centre.region))
+
+
+def centre_options(region: str | None) -> tuple[Option, ...]:
+    """The centres a filer registered in ``region`` may choose (``None``: every centre), by name — the list the
+    declarations' ``centre`` field takes its choices from (``options: services.centres``)."""
+    return tuple(Option(c.code, c.name) for c in centres().values() if region is None or serves(c, region))
+
+
 def _centre(code: str) -> Centre:
     found = centres().get(code)
     if found is None:
@@ -75,7 +88,7 @@ def check_filing(session: Session, fields: dict[str, Any], region_code: str, on:
     """A filing's rules, every problem beside its field."""
     centre = _centre(str(fields.get("centre", "")))
     errors: dict[str, str] = {}
-    if not region_code.startswith(region_prefix(centre.region)):
+    if not serves(centre, region_code):
         errors["applicant"] = (f"注册地 {region_code} 不在{centre.name.zh}服务范围（{centre.region}）内 / registered outside the "
                                "centre's area")
     try:

@@ -423,8 +423,14 @@ def recommendation_view(session: Session, case_id: int) -> dict[str, Any] | None
             return "in_time" if end <= due else "late"
         return "overdue" if open_ and due < today else "running"
 
+    # a deadline waiting for its year's holiday schedule (not one under the old order's rules): the page says so beside
+    # each deadline that applies, briefly, as the case page does — not "—" and the operator's long bilingual message
+    waiting = bool(rec.notice_date and rec.due_problem and rec.recommended_on >= IN_FORCE)
+    first_applies = rec.subject in PERIODS and PERIODS[rec.subject][0] is not None
     return {"application_number": rec.application_number, "subject": rec.subject, "recommended_on": rec.recommended_on,
             "notice_date": rec.notice_date, "first_action_due": rec.first_action_due, "closure_due": rec.closure_due,
             "closure_state": state(rec.closure_due),
+            "first_action_waits": waiting and first_applies and rec.first_action_due is None,
+            "closure_waits": waiting and rec.closure_due is None, "calendar_missing": waiting,
             "due_problem": rec.due_problem, "returned_on": rec.returned_on, "return_reason": rec.return_reason,
             "concluded_on": rec.concluded_on}
