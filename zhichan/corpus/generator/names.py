@@ -1,8 +1,11 @@
 """Word lists for synthetic names: people, companies, universities, institutes, agencies, banks.
 
-Nothing here names a real organization on purpose; combinations may coincide with real names
-(城市 + 常见字号 is how Chinese companies are named), which is why every record is labelled
-synthetic.
+Nothing here names a real organization on purpose. Every synthetic organization carries a 字号 (two
+:data:`BRAND_CHARS`, never one of :data:`RESERVED_BRANDS` or a place's name) after its place, so that a
+university, an institute or a public body never has the plain ``{place}{field}大学`` / ``{place}研究所`` /
+``{county}人民医院`` form of a real public one (:func:`zhichan.corpus.generator.world._domestic_names`).
+An enterprise's name may still coincide with a small real firm's (城市 + 常见字号 + 行业 is how Chinese
+companies are named), which is why every record is labelled synthetic.
 """
 
 from __future__ import annotations
@@ -36,6 +39,18 @@ BRAND_CHARS = list(
     "华瑞德新科金宏恒盛泰达信博远中天英创智联海龙鑫源鼎润康安隆兴佳昌力凯腾飞捷诺迈卓越众正通晟能光明"
     "誉祥顺丰锦伟嘉航宇星辰汇诚合聚晶拓弘泽铭欣益亿汉唐尚品优锐睿云峰蓝启航易达美亚威乐思特立东方"
 )
+#: 字号 a synthetic organization never takes, although both characters are brand characters: words that name a
+#: region or a direction (华中 as in 华中科技大学, 东方 as in 东方电气 or 黑龙江东方学院), the 字号 of well-known
+#: companies, banks and brokers (中兴, 海信, 华润, 顺丰 …) and of real private universities and independent colleges
+#: (西安思源学院, 哈尔滨华德学院, 长春光华学院, 西安明德理工学院 …). Places' own names (泰安, 嘉兴, 光明 …) are
+#: reserved too, from the region table, by the generator.
+RESERVED_BRANDS = frozenset("""
+华中 华东 中华 东华 中天 东方 天东 中东 东亚 亚东 中亚 海东 华亚 华海 天华 中海 东海 新华 中新 华新
+中兴 海信 华润 恒瑞 迈瑞 通威 正泰 宇通 中联 华星 康佳 海康 晶科 天合 恒力 中信 天能 顺丰 中通 华泰 中泰 海通
+方正 锐捷 泰达 立信 华安 安信 信达 光明 美亚 康恒 金龙 华龙 恒安 华源 德力 远东 中远 中金 金瑞 华宇 天瑞
+华凯 宏达 鼎龙 华天 合力 天海 海天 华能 中能 华信 中科 科华 华科 华联 联华 星宇 金海
+思源 华德 光华 明德 汇华 华立 明达 英华 诚信 德信 华锐 安康 泰康 康泰 华美 美华 新东
+""".split())
 #: Industry words, university and institute fields by technical field: :mod:`zhichan.corpus.generator.lexicon`.
 COMPANY_FORMS = [("有限公司", 0.72), ("股份有限公司", 0.16), ("有限责任公司", 0.08), ("集团有限公司", 0.04)]
 AGENCY_WORDS = ["专利代理事务所（普通合伙）", "知识产权代理有限公司", "专利事务所", "知识产权服务有限公司",
