@@ -60,3 +60,44 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
     with session_scope(engine) as s:
         assert authenticate(s, "demo_district", "Demo-admin-pw-7", "127.0.0.1").username == "demo_district"
     engine.dispose()
+
+
+def test_an_older_demo_folders_organizations_get_their_english_names(engine) -> None:  # type: ignore[no-untyped-def]
+    """A demo folder made before its organizations had English names keeps Chinese-only names (the seeds make an
+    organization once): the demo setup names them — bureaus, banks, generated enterprises and universities — and
+    keeps every name someone entered or changed."""
+    from sqlalchemy import select, update
+
+    from zhichan.demo import name_demo_organizations
+    from zhichan.finance.demo import BANKS
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind
+    from zhichan.platform.orgs import create_org, seed_demo_tree
+
+    with session_scope(engine) as s:
+        nation = seed_demo_tree(s)
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        create_org(s, BANKS[0], OrgKind.BANK, "510100", city)
+        for name, key in (("成都瑞博理工大学", "p1"), ("成都威海生物医药集团有限公司", "p2"), ("成都理工大学", "p3"),
+                          ("成都自填科技有限公司", "p4")):
+            create_org(s, name, OrgKind.ENTERPRISE, "510107", city, party_key=key)
+        create_org(s, "成都华瑞科技有限公司", OrgKind.ENTERPRISE, "510107", city, party_key="p5",
+                   name_en="Entered By Hand Ltd.")
+        # as an older release left them: no English names; one bureau renamed by its administrator
+        s.execute(update(Organization).where(Organization.name_en != "Entered By Hand Ltd.").values(name_en=None))
+        s.execute(update(Organization).where(Organization.region_code == "510104").values(name="锦江区市场监管局"))
+        assert nation.id
+    with session_scope(engine) as s:
+        assert name_demo_organizations(s, synthetic=True) == {"bureaus": 11, "banks": 1, "enterprises": 2}
+    with session_scope(engine) as s:
+        names = {o.name: o.name_en for o in s.scalars(select(Organization))}
+    assert names["武侯区知识产权局"] == "Wuhou District Intellectual Property Office"
+    assert names["国家知识产权局（演示）"] == "CNIPA (demo)" and names[BANKS[0]] == "Rongcheng Sci-Tech Bank"
+    assert names["成都瑞博理工大学"] == "Chengdu Ruibo Science and Technology University"
+    assert names["成都威海生物医药集团有限公司"] == "Chengdu Weihai Biomedicine Group Co., Ltd."
+    # kept: a name entered by hand, a bureau renamed, a real university's plain form and a name the generator does
+    # not make
+    assert names["成都华瑞科技有限公司"] == "Entered By Hand Ltd." and names["锦江区市场监管局"] is None
+    assert names["成都理工大学"] is None and names["成都自填科技有限公司"] is None
+    with session_scope(engine) as s:  # once: a second run names nothing
+        assert name_demo_organizations(s, synthetic=True) == {"bureaus": 0, "banks": 0, "enterprises": 0}

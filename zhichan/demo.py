@@ -160,6 +160,47 @@ def seed_talent_demo() -> int:
     return _with_workflow(run)
 
 
+def name_demo_organizations(session: Any, *, synthetic: bool) -> dict[str, int]:
+    """English names for the organizations a demo made before they were given one (the seeds make an
+    organization once and never touch it again, so a demo folder made before keeps its Chinese-only names): the
+    bureaus of the demo tree (:func:`zhichan.platform.orgs.name_demo_tree_in_english`), the finance demo's banks, and
+    — when the corpus is synthetic — each enterprise or university linked to a corpus party whose name the generator
+    made (:func:`zhichan.corpus.generator.english.english_name`). Only an organization without an English name gets
+    one: a name someone entered or changed, and every other record, is kept. The counts named."""
+    from sqlalchemy import or_, select
+
+    from zhichan.corpus.generator.english import english_name
+    from zhichan.finance.demo import BANKS, BANKS_EN
+    from zhichan.platform.models import Organization, OrgKind
+    from zhichan.platform.orgs import name_demo_tree_in_english
+
+    unnamed = or_(Organization.name_en.is_(None), Organization.name_en == "")
+    made = {"bureaus": name_demo_tree_in_english(session), "banks": 0, "enterprises": 0}
+    for org in session.scalars(select(Organization).where(Organization.kind == OrgKind.BANK, unnamed,
+                                                          Organization.name.in_(BANKS))):
+        org.name_en = BANKS_EN[BANKS.index(org.name)]
+        made["banks"] += 1
+    if synthetic:
+        for org in session.scalars(select(Organization).where(Organization.kind == OrgKind.ENTERPRISE, unnamed,
+                                                              Organization.party_key.is_not(None))):
+            name_en = english_name(org.name, org.region_code)
+            if name_en is not None:
+                org.name_en = name_en
+                made["enterprises"] += 1
+    return made
+
+
+def update_demo_names(snapshot: Snapshot) -> dict[str, int]:
+    """:func:`name_demo_organizations` on the workflow database of this demo folder."""
+    from zhichan.platform.db import session_scope
+
+    def run(engine: Engine, _service: Any) -> dict[str, int]:
+        with session_scope(engine) as s:
+            return name_demo_organizations(s, synthetic=snapshot.synthetic)
+
+    return _with_workflow(run)
+
+
 #: the organization of the winning bidder of the demo's sold auction (the buyer of its deal)
 DEAL_BUYER = "deal_buyer"
 #: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, the demo
@@ -264,6 +305,8 @@ def demo(
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
+    # a demo folder made by an older release: its organizations' English names brought up to date
+    console.print(f"补齐机构英文名称 / English names filled in: {made_counts(update_demo_names(snapshot))}")
     if serve:
         from zhichan.platform.db import make_engine
         from zhichan.settings import get_settings
