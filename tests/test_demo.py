@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhichan.demo import build_demo_corpus, made_counts
+from zhichan.demo import build_demo_corpus, made_counts, names_notice
 from zhichan.settings import Settings
 
 
@@ -21,6 +21,18 @@ def test_demo_corpus_holds_synthetic_and_real_records_and_is_searchable(settings
     assert hits.total == 5  # 机载多功能盒, 巡检系统, 空气污染物溯源系统, 清除垃圾, 农作物监管
     again = build_demo_corpus(1500)  # a second run reuses the corpus and the index
     assert again.id == snapshot.id
+    assert names_notice(snapshot) is None  # generated under the names' rule
+
+
+def test_a_demo_corpus_from_before_the_names_rule_is_said_to_keep_its_names() -> None:
+    """The demo does not rename an existing corpus (its records are what the demo's records point at): it says so,
+    and how to get the new names."""
+    from types import SimpleNamespace
+
+    old = SimpleNamespace(generator={"n_patents": 20_000, "seed": 20261121})  # the block an older release wrote
+    notice = names_notice(old)  # type: ignore[arg-type]
+    assert notice is not None and "北京大学" in notice and "ZHICHAN_DATA_DIR" in notice and "not renamed" in notice
+    assert names_notice(SimpleNamespace(generator=None)) is None  # type: ignore[arg-type]  # real data: nothing to say
 
 
 def test_what_a_demo_seed_made_is_one_readable_line() -> None:

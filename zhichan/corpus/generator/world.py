@@ -23,6 +23,10 @@ KINDS = ("invention", "utility_model", "design")
 TYPES = ("enterprise", "university", "institute", "individual", "government")
 FOREIGN = tuple(cal.FOREIGN_COUNTRIES)
 EPOCH = np.datetime64("1970-01-01", "D")
+#: The names' rule a corpus was generated under, recorded in the manifest's ``generator`` block (``names``): 2 — a
+#: 字号 after every organization's place (:func:`_domestic_names`); a corpus without it was named by the plain
+#: ``{place}{field}大学`` rule, which made real institutions' names.
+NAMES_RULE = 2
 
 #: Cities that get more innovation weight than their population alone (provincial capitals,
 #: sub-provincial cities and the large manufacturing cities; assumption).
