@@ -27,6 +27,11 @@ REAL = ("北京大学", "浙江大学", "成都大学", "四川大学", "上海�
         "北京理工大学", "成都理工大学", "浙江工业大学", "南京医科大学", "成都中医药大学", "北京交通大学", "浙江工商大学",
         "北京邮电大学", "四川农业大学", "西安石油大学", "北京科技大学", "成都信息工程大学", "嘉兴学院", "泰山学院",
         "四川省农业科学院", "北京市科学技术研究院", "双流人民医院", "武侯人民医院")
+#: famous foreign companies' Chinese names and the starts the generator's foreign stems once had (三星 + 电子株式会社,
+#: 诺基 + 亚, 爱立 + 信, 鸿 + 海 + 精密工业股份有限公司)
+FAMOUS_FOREIGN = ("三星", "现代", "乐金", "大宇", "韩华", "丰田", "日立", "佳能", "住友", "富士", "村田", "博世",
+                  "诺基亚", "爱立信", "阿斯利康", "菲亚特", "倍耐力", "阿尔斯通", "鸿海", "诺华", "罗氏", "戴森", "飞利",
+                  "雷诺", "米其", "ABB", "施耐德", "通力", "恒隆", "嘉华", "澳博")
 GENERIC_SUFFIXES = ("大学", "学院", "研究院", "研究所", "研究中心", *lexicon.GOVERNMENT_UNITS)
 
 
@@ -74,6 +79,8 @@ def test_no_organization_has_a_real_public_bodys_plain_form(world: World) -> Non
     assert all(n.endswith(("大学", "学院")) for n in by_kind["university"])
     assert all(n.endswith(("研究院", "研究所", "研究中心")) for n in by_kind["institute"])
     assert all("新区" in n for n in by_kind["government"])
+    foreign = [name for name, country in zip(names, world.pool.country.tolist(), strict=True) if country != "CN"]
+    assert len(foreign) > 20 and [n for n in foreign if any(w in n for w in FAMOUS_FOREIGN)] == []
 
 
 def test_every_organization_carries_an_unreserved_brand_after_its_place(world: World) -> None:
