@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from zhichan.corpus.generator import generate, lexicon
-from zhichan.corpus.generator.names import BRAND_CHARS, RESERVED_BRANDS
+from zhichan.corpus.generator.names import AGENCY_RESERVED, BRAND_CHARS, RESERVED_BRANDS
 from zhichan.corpus.generator.world import TYPES, World, build_world, reserved_brands, short_place
 from zhichan.corpus.store import CorpusStore
 from zhichan.settings import Settings
@@ -79,6 +79,11 @@ def test_no_organization_has_a_real_public_bodys_plain_form(world: World) -> Non
     assert all(n.endswith(("大学", "学院")) for n in by_kind["university"])
     assert all(n.endswith(("研究院", "研究所", "研究中心")) for n in by_kind["institute"])
     assert all("新区" in n for n in by_kind["government"])
+    # agencies (the credit list grades them): a 字号 after the city, neither reserved nor a well-known agency's
+    reserved = reserved_brands(world.county_name, world.city_name, world.province_name) | AGENCY_RESERVED
+    cities = {short_place(x) for x in world.city_name.values()}
+    brands = [_brand_after_place(a, cities) for a in world.agency_name]
+    assert len(world.agency_name) > 50 and None not in brands and not reserved & set(brands)  # type: ignore[operator]
     foreign = [name for name, country in zip(names, world.pool.country.tolist(), strict=True) if country != "CN"]
     assert len(foreign) > 20 and [n for n in foreign if any(w in n for w in FAMOUS_FOREIGN)] == []
 

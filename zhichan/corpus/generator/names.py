@@ -57,6 +57,9 @@ RESERVED_BRANDS = frozenset({
 })
 #: Industry words, university and institute fields by technical field: :mod:`zhichan.corpus.generator.lexicon`.
 COMPANY_FORMS = [("有限公司", 0.72), ("股份有限公司", 0.16), ("有限责任公司", 0.08), ("集团有限公司", 0.04)]
+#: 字号 of well-known patent agencies and law firms made of brand characters (北京康信知识产权代理有限责任公司, 北京品源
+#: 专利代理有限公司, 北京汇泽, 北京金信, 德恒, 天达): an agency never takes one (the credit list grades agencies).
+AGENCY_RESERVED = frozenset({"康信", "品源", "汇泽", "金信", "德恒", "天达"})
 AGENCY_WORDS = ["专利代理事务所（普通合伙）", "知识产权代理有限公司", "专利事务所", "知识产权服务有限公司",
                 "专利代理有限公司"]
 BANKS = [

@@ -320,7 +320,9 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     pool_focus = np.concatenate([d_focus, f_focus])
     weights_pool = np.concatenate([d_weight, f_weight])
 
-    # agencies: per province, proportional to its records
+    # agencies: per province, proportional to its records; a 字号 neither reserved (a place, a famous brand) nor a
+    # well-known agency's (北京品源专利代理有限公司 is real)
+    agency_reserved = reserved_brands(county_name, city_name, province_name) | nm.AGENCY_RESERVED
     agency_name: list[str] = []
     agency_province: list[int] = []
     agency_start = np.zeros(len(provinces), dtype=np.int64)
@@ -337,7 +339,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
                 brand = "".join(nm.BRAND_CHARS[int(i)] for i in rng.integers(0, len(nm.BRAND_CHARS), size=2))
                 word = nm.AGENCY_WORDS[int(rng.integers(0, len(nm.AGENCY_WORDS)))]
                 name = f"{short_place(city_name[county_city[c]])}{brand}{word}"
-                if name not in used_names:
+                if name not in used_names and brand not in agency_reserved:
                     break
             used_names.add(name)
             agency_name.append(name)
