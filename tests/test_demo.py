@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhichan.demo import build_demo_corpus, made_counts
+from zhichan.demo import build_demo_corpus, made_counts, names_notice
 from zhichan.settings import Settings
 
 
@@ -21,6 +21,18 @@ def test_demo_corpus_holds_synthetic_and_real_records_and_is_searchable(settings
     assert hits.total == 5  # 机载多功能盒, 巡检系统, 空气污染物溯源系统, 清除垃圾, 农作物监管
     again = build_demo_corpus(1500)  # a second run reuses the corpus and the index
     assert again.id == snapshot.id
+    assert names_notice(snapshot) is None  # generated under the names' rule
+
+
+def test_a_demo_corpus_from_before_the_names_rule_is_said_to_keep_its_names() -> None:
+    """The demo does not rename an existing corpus (its records are what the demo's records point at): it says so,
+    and how to get the new names."""
+    from types import SimpleNamespace
+
+    old = SimpleNamespace(generator={"n_patents": 20_000, "seed": 20261121})  # the block an older release wrote
+    notice = names_notice(old)  # type: ignore[arg-type]
+    assert notice is not None and "北京大学" in notice and "ZHICHAN_DATA_DIR" in notice and "not renamed" in notice
+    assert names_notice(SimpleNamespace(generator=None)) is None  # type: ignore[arg-type]  # real data: nothing to say
 
 
 def test_what_a_demo_seed_made_is_one_readable_line() -> None:
@@ -60,3 +72,44 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
     with session_scope(engine) as s:
         assert authenticate(s, "demo_district", "Demo-admin-pw-7", "127.0.0.1").username == "demo_district"
     engine.dispose()
+
+
+def test_an_older_demo_folders_organizations_get_their_english_names(engine) -> None:  # type: ignore[no-untyped-def]
+    """A demo folder made before its organizations had English names keeps Chinese-only names (the seeds make an
+    organization once): the demo setup names them — bureaus, banks, generated enterprises and universities — and
+    keeps every name someone entered or changed."""
+    from sqlalchemy import select, update
+
+    from zhichan.demo import name_demo_organizations
+    from zhichan.finance.demo import BANKS
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind
+    from zhichan.platform.orgs import create_org, seed_demo_tree
+
+    with session_scope(engine) as s:
+        nation = seed_demo_tree(s)
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        create_org(s, BANKS[0], OrgKind.BANK, "510100", city)
+        for name, key in (("成都瑞博理工大学", "p1"), ("成都威海生物医药集团有限公司", "p2"), ("成都理工大学", "p3"),
+                          ("成都自填科技有限公司", "p4")):
+            create_org(s, name, OrgKind.ENTERPRISE, "510107", city, party_key=key)
+        create_org(s, "成都华瑞科技有限公司", OrgKind.ENTERPRISE, "510107", city, party_key="p5",
+                   name_en="Entered By Hand Ltd.")
+        # as an older release left them: no English names; one bureau renamed by its administrator
+        s.execute(update(Organization).where(Organization.name_en != "Entered By Hand Ltd.").values(name_en=None))
+        s.execute(update(Organization).where(Organization.region_code == "510104").values(name="锦江区市场监管局"))
+        assert nation.id
+    with session_scope(engine) as s:
+        assert name_demo_organizations(s, synthetic=True) == {"bureaus": 11, "banks": 1, "enterprises": 2}
+    with session_scope(engine) as s:
+        names = {o.name: o.name_en for o in s.scalars(select(Organization))}
+    assert names["武侯区知识产权局"] == "Wuhou District Intellectual Property Office"
+    assert names["国家知识产权局（演示）"] == "CNIPA (demo)" and names[BANKS[0]] == "Rongcheng Sci-Tech Bank"
+    assert names["成都瑞博理工大学"] == "Chengdu Ruibo Science and Technology University"
+    assert names["成都威海生物医药集团有限公司"] == "Chengdu Weihai Biomedicine Group Co., Ltd."
+    # kept: a name entered by hand, a bureau renamed, a real university's plain form and a name the generator does
+    # not make
+    assert names["成都华瑞科技有限公司"] == "Entered By Hand Ltd." and names["锦江区市场监管局"] is None
+    assert names["成都理工大学"] is None and names["成都自填科技有限公司"] is None
+    with session_scope(engine) as s:  # once: a second run names nothing
+        assert name_demo_organizations(s, synthetic=True) == {"bureaus": 0, "banks": 0, "enterprises": 0}

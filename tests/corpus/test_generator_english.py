@@ -1,6 +1,6 @@
 """English names of the generator's synthetic organizations (the demo's enterprises and universities were Chinese on
 English pages): every industry word, company form and university field the generator uses has its English, the
-brand its Pinyin; a name the generator did not make has none."""
+brand its Pinyin; a name the generator does not make (a real university's plain form among them) has none."""
 
 from __future__ import annotations
 
@@ -24,15 +24,21 @@ def test_every_part_the_generator_names_with_has_its_english() -> None:
             assert found is not None and ENGLISH.fullmatch(found), (name, found)
     for field in sorted(fields):
         for suffix in ("大学", "学院"):
-            assert english_name(f"成都{field}{suffix}", "510107") is not None, field
+            for brand in (BRAND_CHARS[0] + BRAND_CHARS[-1], BRAND_CHARS[1] * 3):  # three where a name was drawn again
+                found = english_name(f"成都{brand}{field}{suffix}", "510107")
+                assert found is not None and ENGLISH.fullmatch(found), (field, brand, found)
 
 
 def test_names_read_as_an_enterprise_of_that_name_would_register_them() -> None:
     assert english_name("成都威海生物医药集团有限公司", "510117") == "Chengdu Weihai Biomedicine Group Co., Ltd."
     assert english_name("成都晟正集成电路有限公司", "510114") == "Chengdu Shengzheng Integrated Circuit Co., Ltd."
     assert english_name("武侯华瑞科技有限公司", "510107") == "Wuhou Huarui Technology Co., Ltd."  # its county's name
-    assert english_name("浙江大学", "330110") == "Zhejiang University"  # the province's
-    assert english_name("成都信息工程学院", "510112") == "Chengdu Information Engineering College"
-    # names the generator did not make: a real party, an institute, a person
-    for name in ("南通信方测控技术有限公司", "四川省材料研究中心", "张伟", "成都示例科技有限公司"):
+    assert english_name("浙江恒远大学", "330110") == "Zhejiang Hengyuan University"  # the province's
+    assert english_name("成都瑞博信息工程学院", "510112") == "Chengdu Ruibo Information Engineering College"
+    assert english_name("成都瑞博科技大学", "510112") == "Chengdu Ruibo Science and Technology University"
+    assert english_name("成都瑞博华科技大学", "510112") == "Chengdu Ruibohua Science and Technology University"
+    # names the generator does not make: a real party, real universities (the plain form the generator no longer
+    # makes), an institute, a person
+    for name in ("南通信方测控技术有限公司", "浙江大学", "成都信息工程学院", "成都理工大学", "四川省材料研究中心", "张伟",
+                 "成都示例科技有限公司"):
         assert english_name(name, "510107") is None, name

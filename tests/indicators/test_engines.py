@@ -86,6 +86,12 @@ def test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spar
         assert duck_rows, code
         assert [{k: plain(v) for k, v in r.items()} for r in duck_rows] == \
                [{k: plain(v) for k, v in r.items()} for r in spark_rows], code
+    # the holders' ranking, with which holders are synthetic (generated parties) and which not (the edge rows)
+    from zhichan.indicators.levers import top_contributors
+
+    duck_top = top_contributors("valid_inventions", "CN", AS_OF, 50, snapshot=random_corpus, engine="duckdb")
+    spark_top = top_contributors("valid_inventions", "CN", AS_OF, 50, snapshot=random_corpus, engine="spark")
+    assert duck_top == spark_top and any(r["synthetic"] for r in duck_top)
 
 
 @pytest.mark.spark

@@ -131,3 +131,14 @@ def test_top_contributors(lever_corpus):
     enterprises = levers.top_contributors("valid_inventions_per_10k", "5101", D, 10, party_types=("enterprise",),
                                           snapshot=lever_corpus)
     assert {r["holder_type"] for r in enterprises} == {"enterprise"} and len(enterprises) == 2
+    assert not any(r["synthetic"] for r in rows)  # no synthetic record: no holder marked
+
+
+def test_top_contributors_mark_the_holders_of_synthetic_records(tmp_path: Path) -> None:
+    """A ranking says which holders are generated parties (the CLI marks them and titles the table)."""
+    snapshot = build_snapshot(tmp_path, patents=[
+        inv("S1", applicants=["成都瑞博理工大学"], applicant_types=["university"], synthetic=True),
+        inv("S2", applicants=["成都瑞博理工大学"], applicant_types=["university"], synthetic=True),
+        inv("R1", applicants=["成都真实科技有限公司"])])
+    rows = levers.top_contributors("valid_inventions", "5101", D, 10, snapshot=snapshot)
+    assert [(r["holder"], r["synthetic"]) for r in rows] == [("成都瑞博理工大学", True), ("成都真实科技有限公司", False)]

@@ -162,3 +162,16 @@ def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[n
         table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
                           flags=re.S)
         assert table is not None and "<td>1,000,000</td>" in table.group(0) and "1000000" not in table.group(0), lang
+
+
+def test_the_rankings_of_a_synthetic_corpus_say_their_applicants_are_fictional(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The report's notice says the data is synthetic; the applicant rankings say, where the names are read, that
+    the applicants are generated parties and no real institution (a synthetic 浙江大学 once topped them)."""
+    said = {"zh": "下列排名中的申请人是生成语料中的虚构主体，名称不指代任何真实机构",
+            "en": "the applicants ranked below are fictional parties of the generated corpus"}
+    for lang, words in said.items():
+        synthetic = build_document(dataclasses.replace(hand_result, synthetic=True), PINNED, lang)
+        innovators = next(x for x in synthetic.sections if x.title == translate(lang, "navigation.doc.innovators.title"))
+        assert words in _text(synthetic), lang
+        assert any(words in getattr(b, "text", "") for b in innovators.blocks), (lang, innovators.title)
+        assert words not in _text(build_document(dataclasses.replace(hand_result, synthetic=False), PINNED, lang)), lang

@@ -266,3 +266,20 @@ def test_another_districts_page_is_refused_by_name(client, env):
         assert heading in text and named in text, (lang, text[:300])
         missing = client.get(f"/cases/999999?lang={lang}")
         assert missing.status_code == 404 and ("未找到 (404)" if lang == "zh" else "Not found (404)") in missing.text
+
+
+def test_the_cockpits_top_holders_mark_synthetic_holders_as_fictional(client, env):
+    """A ranking of holders from synthetic data says so, row by row and under the table (a synthetic 浙江大学 once
+    topped the national list); a holder of real records carries no mark."""
+    from zhichan.web.testing import JINJIANG_ENTERPRISE, WUHOU_ENTERPRISE
+
+    login_as(client, env.engine, "cd_leader")
+    for lang, badge, note in (("zh", "合成数据", "名称不指代任何真实机构"), ("en", "Synthetic data", "do not refer to any real institution")):
+        html = client.get(f"/cockpit?region=510100&lang={lang}").text
+        rows = {_visible_text(r.split("</td>", 1)[0]).strip(): r for r in
+                html.split('id="top-holders"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]}
+        synthetic = next(r for name, r in rows.items() if name.startswith(WUHOU_ENTERPRISE))
+        real = next(r for name, r in rows.items() if name.startswith(JINJIANG_ENTERPRISE))
+        assert f'<span class="badge synthetic small">{badge}</span>' in synthetic, lang
+        assert "badge synthetic" not in real, lang
+        assert note in _visible_text(re.search(r'id="top-holders-synthetic">(.*?)</p>', html, re.S).group(1)), lang  # type: ignore[union-attr]

@@ -20,6 +20,9 @@ app.add_typer(levers_app, name="levers")
 AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认数据截止日） / as-of date (default: the last date the corpus describes)")]
 Region = Annotated[str, typer.Option("--region", "-r", help="地区代码（CN=全国） / region code (CN = nation)")]
 Engine = Annotated[str, typer.Option(help="计算引擎 duckdb | spark / engine")]
+#: the title of a ranking that holds generated parties
+SYNTHETIC_HOLDERS = ("合成数据：标“合成”的权利人是生成的虚构主体，名称不指代真实机构 / synthetic data: holders marked "
+                     "“synthetic” are generated, fictional parties; their names do not refer to real institutions")
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -217,8 +220,11 @@ def top(code: Annotated[str, typer.Argument(help="指标 / indicator")], region:
     from zhichan.indicators.levers import top_contributors
 
     rows = top_contributors(code, region, _as_of(as_of), n, party_types=("enterprise",) if enterprises_only else None)
-    table = Table("#", "权利人 holder", "类型 type", "贡献 contribution", "记录 records", "占比 share")
+    synthetic = any(r["synthetic"] for r in rows)
+    table = Table("#", "权利人 holder", "类型 type", "贡献 contribution", "记录 records", "占比 share",
+                  title=SYNTHETIC_HOLDERS if synthetic else None)
     for r in rows:
-        table.add_row(str(r["rank"]), r["holder"] or "", r["holder_type"] or "", _fmt(r["contribution"]),
+        table.add_row(str(r["rank"]), (r["holder"] or "") + (" （合成 synthetic）" if r["synthetic"] else ""),
+                      r["holder_type"] or "", _fmt(r["contribution"]),
                       _fmt(r["records"]), "—" if r["share"] is None else f"{100 * r['share']:.1f}%")
     console().print(table)

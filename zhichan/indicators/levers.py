@@ -123,7 +123,7 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
     """Holders ranked by their contribution to ``code`` (a ratio: to its numerator) in ``region``.
 
     Each row: ``rank, holder, holder_type, contribution, records, share`` (share of the region's
-    value of the additive indicator, 0–1). ``party_types=("enterprise",)`` keeps enterprises only.
+    value of the additive indicator, 0–1), ``synthetic`` (a generated party of the synthetic corpus). ``party_types=("enterprise",)`` keeps enterprises only.
     """
     if n < 1:
         raise InputError(f"n 应为正整数：{n} / n must be positive: {n}")
@@ -138,6 +138,6 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
         rows.append({
             "rank": rank, "holder": row["holder"], "holder_type": row["holder_type"],
             "contribution": contribution, "records": row["records"],
-            "share": contribution / total if total else None, "indicator": ind.code,
+            "share": contribution / total if total else None, "indicator": ind.code, "synthetic": bool(row["synthetic"]),
         })
     return rows

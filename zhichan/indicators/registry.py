@@ -361,11 +361,14 @@ def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_
 
 def contributors_sql(code: str, region_code: str, as_of: dt.date, limit: int,
                      party_types: tuple[str, ...] | None = None) -> str:
-    """Holders ranked by their contribution to ``code`` (records or amount) in a region."""
+    """Holders ranked by their contribution to ``code`` (records or amount) in a region, each with ``synthetic``
+    (it holds synthetic records: a generated party, whatever its name reads like)."""
     ind = get_indicator(get_indicator(code).drill_code)
     assert ind.source is not None and ind.where is not None
     _, holder_key, holder_name, holder_type = source_keys(ind.source)
     type_col = f"min({holder_type})" if holder_type else "CAST(NULL AS VARCHAR)"
+    # a holder of synthetic records is a generated party: rankings say so (its name is no real institution's)
+    synthetic_col = "bool_or(synthetic)" if "synthetic" in drill_columns(ind.source) else "false"
     measure = f"sum({ind.amount})" if ind.amount else "count(*)"
     where = f"({ind.where})\n  AND {region_filter(region_code)}\n  AND {holder_key} IS NOT NULL"
     if party_types:
@@ -374,7 +377,7 @@ def contributors_sql(code: str, region_code: str, as_of: dt.date, limit: int,
         types = ", ".join(f"'{t}'" for t in party_types if t.isidentifier())
         where += f"\n  AND {holder_type} IN ({types})"
     body = (f"SELECT\n  {holder_key} AS holder_key,\n  min({holder_name}) AS holder,\n  {type_col} AS holder_type,\n"
-            f"  {measure} AS contribution,\n  count(*) AS records\nFROM {ind.source}\nWHERE {where}\n"
+            f"  {measure} AS contribution,\n  count(*) AS records,\n  {synthetic_col} AS synthetic\nFROM {ind.source}\nWHERE {where}\n"
             f"GROUP BY {holder_key}\nORDER BY contribution DESC, holder_key\nLIMIT {int(limit)}")
     return with_relations(body, [ind.source], parameters(as_of))
 

@@ -209,6 +209,8 @@ def _applicant_rows(rows: list[dict[str, Any]], m: Messages) -> list[list[Any]]:
 
 def _innovators(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("innovators.title"))
+    if r.synthetic:  # the rankings name generated parties: say so where their names are read
+        s.add(Paragraph(m("innovators.synthetic")))
     cols = [m("col.rank"), m("col.applicant"), m("col.type"), m("col.region"), m("col.applications"),
             m("col.inventions"), m("col.valid_inventions"), m("col.high_value")]
     national = s.sub(m("innovators.national"))

@@ -246,18 +246,45 @@ def _region_name(code: str, fallback: str, lang: str = "zh") -> str:
         return fallback
 
 
+def _demo_tree_names() -> dict[str, tuple[OrgKind, str, str]]:
+    """The demo tree's bureaus: region code → (kind, Chinese name, English name)."""
+    names = {NATION_CODE: (OrgKind.NATION, "国家知识产权局（演示）", "CNIPA (demo)")}
+    for code, fallback in _DEMO_AREAS:
+        kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(region_prefix(code))]
+        names[code] = (kind, f"{_region_name(code, fallback)}知识产权局",
+                       f"{_region_name(code, code, 'en')} Intellectual Property Office")
+    return names
+
+
 def seed_demo_tree(session: Session) -> Organization:
     """Nation → a few provinces → cities → counties (idempotent); returns the nation."""
     existing = root_org(session)
     if existing is not None:
         return existing
-    nation = create_org(session, "国家知识产权局（演示）", OrgKind.NATION, NATION_CODE, name_en="CNIPA (demo)")
+    names = _demo_tree_names()
+    kind, name, name_en = names[NATION_CODE]
+    nation = create_org(session, name, kind, NATION_CODE, name_en=name_en)
     by_code: dict[str, Organization] = {NATION_CODE: nation}
-    for code, fallback in _DEMO_AREAS:
+    for code, _ in _DEMO_AREAS:
         prefix = region_prefix(code)
         parent_code = {2: NATION_CODE, 4: prefix[:2] + "0000", 6: prefix[:4] + "00"}[len(prefix)]
-        kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(prefix)]
+        kind, name, name_en = names[code]
         # named in both languages: pages show the name of theirs (org_display_name)
-        by_code[code] = create_org(session, f"{_region_name(code, fallback)}知识产权局", kind, code, by_code[parent_code],
-                                   name_en=f"{_region_name(code, code, 'en')} Intellectual Property Office")
+        by_code[code] = create_org(session, name, kind, code, by_code[parent_code], name_en=name_en)
     return nation
+
+
+def name_demo_tree_in_english(session: Session) -> int:
+    """The English names of the demo tree's bureaus, for a demo folder made before they had them
+    (:func:`seed_demo_tree` returns at once when the tree exists, so its names never reached an old tree): a bureau
+    that still has the demo's Chinese name and no English name gets the demo's; a name someone entered or changed is
+    kept. The count named."""
+    names = _demo_tree_names()
+    named = 0
+    for org in session.scalars(select(Organization).where(Organization.kind.in_(
+            (OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)))):
+        kind, name, name_en = names.get(org.region_code, (None, None, None))
+        if not (org.name_en or "").strip() and org.kind == kind and org.name == name:
+            org.name_en = name_en
+            named += 1
+    return named

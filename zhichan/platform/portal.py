@@ -292,7 +292,8 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
             children.append({"code": child_adcode(child), "name": region_display_name(child),
                              "name_en": region_display_name(child, "en"), **figures(child)})
         children.sort(key=lambda c: (-c["valid_inventions"], c["code"]))
-    holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"])}
+    holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"]),
+                "synthetic": bool(r["synthetic"])}
                for r in _rows(cur, registry.contributors_sql("valid_inventions", region, as_of, 10))]
     kpis = figures(region)
     return {

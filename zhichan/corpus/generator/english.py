@@ -1,12 +1,14 @@
 """English names of the generator's synthetic organizations, for the demo's organizations (English pages).
 
 The generator names an enterprise ``<place><brand><industry><form>`` (成都威海生物医药集团有限公司) and a university
-``<place><field>大学|学院`` (:func:`zhichan.corpus.generator.world`); the demo makes organizations of such parties,
-and English pages showed their Chinese names. :func:`english_name` reads a name back into its parts and gives the
-English an enterprise of that name would register (Chengdu Weihai Biomedicine Group Co., Ltd.): the place by the
-reference module's English name, the brand in Hanyu Pinyin (the readings below, checked by hand — 晟 as in names,
-shèng), the industry and the company form by the tables below. A name the generator did not make (a real party of
-an imported corpus) has none: it is shown as it is, like any name the corpus holds.
+``<place><brand><field>大学|学院`` (成都瑞博理工大学; :func:`zhichan.corpus.generator.world._domestic_names`); the demo
+makes organizations of such parties, and English pages showed their Chinese names. :func:`english_name` reads a name
+back into its parts and gives the English an organization of that name would register (Chengdu Weihai Biomedicine
+Group Co., Ltd.; Chengdu Ruibo Science and Technology University): the place by the reference module's English name,
+the brand in Hanyu Pinyin (the readings below, checked by hand — 晟 as in names, shèng), the industry, the
+university's field and the company form by the tables below. A name the generator does not make — a real party of an
+imported corpus, or a plain ``<place><field>大学`` such as 浙江大学, which the generator no longer makes because it
+is a real university's form — has none: it is shown as it is, like any name the corpus holds.
 """
 
 from __future__ import annotations
@@ -120,9 +122,13 @@ def english_name(name: str, region_code: str) -> str | None:
             continue
         rest = name[len(short):]
         for suffix, kind in (("大学", "University"), ("学院", "College")):
-            if rest.endswith(suffix) and rest[: -len(suffix)] in FIELD_EN:
-                field = FIELD_EN[rest[: -len(suffix)]]
-                return " ".join(part for part in (place, field, kind) if part)
+            if not rest.endswith(suffix):
+                continue
+            for size in (2, 3):  # the brand: two characters, three where the generator drew a name again
+                brand, field = rest[:size], rest[size: -len(suffix)]
+                if len(brand) == size and field in FIELD_EN and all(ch in BRAND_PINYIN for ch in brand):
+                    pinyin = "".join(BRAND_PINYIN[ch] for ch in brand).capitalize()
+                    return " ".join(part for part in (place, pinyin, FIELD_EN[field], kind) if part)
         form = next(((zh, en) for zh, en in FORMS_EN if rest.endswith(zh)), None)
         if form is None:
             continue

@@ -1,8 +1,11 @@
 """Word lists for synthetic names: people, companies, universities, institutes, agencies, banks.
 
-Nothing here names a real organization on purpose; combinations may coincide with real names
-(城市 + 常见字号 is how Chinese companies are named), which is why every record is labelled
-synthetic.
+Nothing here names a real organization on purpose. Every synthetic organization carries a 字号 (two
+:data:`BRAND_CHARS`, never one of :data:`RESERVED_BRANDS` or a place's name) after its place, so that a
+university, an institute or a public body never has the plain ``{place}{field}大学`` / ``{place}研究所`` /
+``{county}人民医院`` form of a real public one (:func:`zhichan.corpus.generator.world._domestic_names`).
+An enterprise's name may still coincide with a small real firm's (城市 + 常见字号 + 行业 is how Chinese
+companies are named), which is why every record is labelled synthetic.
 """
 
 from __future__ import annotations
@@ -36,8 +39,27 @@ BRAND_CHARS = list(
     "华瑞德新科金宏恒盛泰达信博远中天英创智联海龙鑫源鼎润康安隆兴佳昌力凯腾飞捷诺迈卓越众正通晟能光明"
     "誉祥顺丰锦伟嘉航宇星辰汇诚合聚晶拓弘泽铭欣益亿汉唐尚品优锐睿云峰蓝启航易达美亚威乐思特立东方"
 )
+#: 字号 a synthetic organization never takes, although both characters are brand characters: words that name a
+#: region or a direction (华中 as in 华中科技大学, 东方 as in 东方电气 or 黑龙江东方学院), the 字号 of well-known
+#: companies, banks and brokers (中兴, 海信, 华润, 顺丰 …) and of real private universities and independent colleges
+#: (西安思源学院, 哈尔滨华德学院, 长春光华学院, 西安明德理工学院 …). Places' own names (泰安, 嘉兴, 光明 …) are
+#: reserved too, from the region table, by the generator.
+RESERVED_BRANDS = frozenset({
+    "华中", "华东", "中华", "东华", "中天", "东方", "天东", "中东", "东亚", "亚东", "中亚", "海东",
+    "华亚", "华海", "天华", "中海", "东海", "新华", "中新", "华新", "中兴", "海信", "华润", "恒瑞",
+    "迈瑞", "通威", "正泰", "宇通", "中联", "华星", "康佳", "海康", "晶科", "天合", "恒力", "中信",
+    "天能", "顺丰", "中通", "华泰", "中泰", "海通", "方正", "锐捷", "泰达", "立信", "华安", "安信",
+    "信达", "光明", "美亚", "康恒", "金龙", "华龙", "恒安", "华源", "德力", "远东", "中远", "中金",
+    "金瑞", "华宇", "天瑞", "华凯", "宏达", "鼎龙", "华天", "合力", "天海", "海天", "华能", "中能",
+    "华信", "中科", "科华", "华科", "华联", "联华", "星宇", "金海", "思源", "华德", "光华", "明德",
+    "汇华", "华立", "明达", "英华", "诚信", "德信", "华锐", "安康", "泰康", "康泰", "华美", "美华",
+    "新东",
+})
 #: Industry words, university and institute fields by technical field: :mod:`zhichan.corpus.generator.lexicon`.
 COMPANY_FORMS = [("有限公司", 0.72), ("股份有限公司", 0.16), ("有限责任公司", 0.08), ("集团有限公司", 0.04)]
+#: 字号 of well-known patent agencies and law firms made of brand characters (北京康信知识产权代理有限责任公司, 北京品源
+#: 专利代理有限公司, 北京汇泽, 北京金信, 德恒, 天达): an agency never takes one (the credit list grades agencies).
+AGENCY_RESERVED = frozenset({"康信", "品源", "汇泽", "金信", "德恒", "天达"})
 AGENCY_WORDS = ["专利代理事务所（普通合伙）", "知识产权代理有限公司", "专利事务所", "知识产权服务有限公司",
                 "专利代理有限公司"]
 BANKS = [
@@ -57,24 +79,28 @@ POSTAL_PREFIX = {
     "42": "43", "43": "41", "44": "51", "45": "53", "46": "57", "50": "40", "51": "61", "52": "55",
     "53": "65", "54": "85", "61": "71", "62": "73", "63": "81", "64": "75", "65": "83",
 }
+#: Foreign applicants: name stems by country (each name is a stem, one or more brand characters and a form). The
+#: stems are plain transliterations or rare characters, never a famous company's or the start of one (三星, 丰田, 博世;
+#: 诺基 + 亚 made 诺基亚, 爱立 + 信 爱立信, 鸿 + 海 + 精密工业股份有限公司 Foxconn's legal name, 恒 + 隆 Hang Lung); each
+#: country keeps its number of stems, so the draws are those of before.
 FOREIGN_STEMS = {
-    "JP": (["富士", "东和", "大和", "日立", "三和", "丰田", "松浦", "住友", "精工", "村田", "京阳", "佳能"],
+    "JP": (["北泽", "东和", "高濑", "野岛", "小坂", "森下", "松浦", "西泽", "荒木", "植田", "京阳", "浅野"],
            ["电机株式会社", "化学株式会社", "精工株式会社", "工业株式会社", "电子株式会社", "制作所株式会社"]),
-    "US": (["阿尔法", "贝克", "卡特", "戴维斯", "艾默", "格林", "哈里斯", "杰克逊", "摩尔", "斯坦顿", "泰勒"],
+    "US": (["奥尔登", "贝克", "卡特", "戴维斯", "艾默", "格林", "哈里斯", "杰克逊", "摩尔", "斯坦顿", "泰勒"],
            ["技术公司", "有限责任公司", "公司", "系统公司", "医疗公司", "控股公司"]),
-    "DE": (["博世", "克劳斯", "施密特", "韦伯", "穆勒", "福格", "赫尔曼", "施耐德"],
+    "DE": (["布伦纳", "克劳斯", "施密特", "韦伯", "穆勒", "福格", "赫尔曼", "施泰纳"],
            ["股份公司", "有限责任公司", "两合公司"]),
-    "KR": (["三星", "现代", "大宇", "新韩", "东进", "韩华", "乐金"], ["电子株式会社", "株式会社", "化学株式会社"]),
-    "TW": (["鸿", "台", "联", "华", "友", "宏", "英"], ["精密工业股份有限公司", "电子股份有限公司", "科技股份有限公司"]),
-    "FR": (["阿尔斯", "雷诺", "米其", "赛诺"], ["公司", "股份有限公司"]),
-    "CH": (["诺华", "ABB", "罗氏", "苏尔"], ["股份公司", "有限公司"]),
-    "NL": (["飞利", "阿斯", "帝斯"], ["知识产权公司", "公司"]),
-    "GB": (["戴森", "阿斯利", "罗尔斯"], ["有限公司", "技术有限公司"]),
-    "SE": (["爱立", "沃尔", "斯凯"], ["公司", "电话股份有限公司"]),
-    "HK": (["港", "嘉", "恒"], ["科技有限公司", "实业有限公司"]),
-    "IT": (["菲亚", "倍耐", "博洛"], ["股份公司", "有限公司"]),
-    "MO": (["澳"], ["科技有限公司"]),
-    "FI": (["诺基", "通力"], ["公司", "技术有限公司"]),
+    "KR": (["新元", "东林", "汉宁", "昌信", "东进", "永进", "大元"], ["电子株式会社", "株式会社", "化学株式会社"]),
+    "TW": (["竑", "璟", "彧", "晋", "秉", "沛", "钰"], ["精密工业股份有限公司", "电子股份有限公司", "科技股份有限公司"]),
+    "FR": (["博瓦", "杜兰", "拉福", "马蒂"], ["公司", "股份有限公司"]),
+    "CH": (["韦尔", "哈斯勒", "布鲁恩", "温特"], ["股份公司", "有限公司"]),
+    "NL": (["范德", "胡斯", "德弗里"], ["知识产权公司", "公司"]),
+    "GB": (["霍尔特", "惠特菲", "布莱克"], ["有限公司", "技术有限公司"]),
+    "SE": (["埃克隆", "奥斯伯", "伦德伯"], ["公司", "电话股份有限公司"]),
+    "HK": (["浚", "琛", "澜"], ["科技有限公司", "实业有限公司"]),
+    "IT": (["罗西", "贝尔蒂", "卡尔达"], ["股份公司", "有限公司"]),
+    "MO": (["濠"], ["科技有限公司"]),
+    "FI": (["维尔塔", "萨洛"], ["公司", "技术有限公司"]),
 }
 #: Design patents: product names with their Locarno class (洛迦诺分类).
 DESIGN_PRODUCTS: list[tuple[str, str]] = [

@@ -27,7 +27,7 @@ from zhichan.corpus.generator.patents import (
     make_context,
     no_cyclic_gc,
 )
-from zhichan.corpus.generator.world import World, build_world
+from zhichan.corpus.generator.world import NAMES_RULE, World, build_world
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import CorpusError, InputError
 from zhichan.progress import ProgressCallback, no_progress
@@ -103,6 +103,7 @@ def generate(
             "import_id": world.import_id,
             "generator": {
                 "n_patents": n_patents, "seed": seed, "as_of": as_of.isoformat(), "chunk_rows": CHUNK_ROWS,
+                "names": NAMES_RULE,  # the names' rule (docs/synthetic-corpus.md, "Names")
                 # one synthetic record stands for 1/scale real ones (calibration against national figures)
                 "scale": world.scale,
             },

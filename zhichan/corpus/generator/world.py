@@ -23,6 +23,10 @@ KINDS = ("invention", "utility_model", "design")
 TYPES = ("enterprise", "university", "institute", "individual", "government")
 FOREIGN = tuple(cal.FOREIGN_COUNTRIES)
 EPOCH = np.datetime64("1970-01-01", "D")
+#: The names' rule a corpus was generated under, recorded in the manifest's ``generator`` block (``names``): 2 — a
+#: 字号 after every organization's place (:func:`_domestic_names`); a corpus without it was named by the plain
+#: ``{place}{field}大学`` rule, which made real institutions' names.
+NAMES_RULE = 2
 
 #: Cities that get more innovation weight than their population alone (provincial capitals,
 #: sub-provincial cities and the large manufacturing cities; assumption).
@@ -264,8 +268,9 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     d_weight = _cap_by_segment(1.0 + _lomax(rng, shapes), seg_start.ravel(), seg_end.ravel())
     d_focus = np.searchsorted(focus_cum, rng.random(total), side="right").clip(0, len(ipc.subclasses) - 1)
     _regional_fields(rng, d_focus, county_city[d_county], d_weight, ipc, sub_w[0])
-    d_names = _domestic_names(rng, d_type, d_county, d_focus, ipc, county_name, county_city, county_province,
-                              city_name, province_name)
+    # the names draw from their own stream: how often a name is drawn again does not move the draws after them
+    d_names = _domestic_names(np.random.default_rng([seed, 0x4A3E, 0]), d_type, d_county, d_focus, ipc, county_name,
+                              county_city, county_province, city_name, province_name)
     prefixes = np.array(["91", "12", "12", "", "11"])[d_type]
     org_values = rng.integers(0, 2**40, size=total)
     d_uscc = [make_uscc(p, str(county_code[c]), int(v)) if p else ""
@@ -315,7 +320,9 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     pool_focus = np.concatenate([d_focus, f_focus])
     weights_pool = np.concatenate([d_weight, f_weight])
 
-    # agencies: per province, proportional to its records
+    # agencies: per province, proportional to its records; a 字号 neither reserved (a place, a famous brand) nor a
+    # well-known agency's (北京品源专利代理有限公司 is real)
+    agency_reserved = reserved_brands(county_name, city_name, province_name) | nm.AGENCY_RESERVED
     agency_name: list[str] = []
     agency_province: list[int] = []
     agency_start = np.zeros(len(provinces), dtype=np.int64)
@@ -332,7 +339,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
                 brand = "".join(nm.BRAND_CHARS[int(i)] for i in rng.integers(0, len(nm.BRAND_CHARS), size=2))
                 word = nm.AGENCY_WORDS[int(rng.integers(0, len(nm.AGENCY_WORDS)))]
                 name = f"{short_place(city_name[county_city[c]])}{brand}{word}"
-                if name not in used_names:
+                if name not in used_names and brand not in agency_reserved:
                     break
             used_names.add(name)
             agency_name.append(name)
@@ -415,12 +422,20 @@ def _pick(rng: np.random.Generator, items: list[str], size: int) -> list[str]:
 def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.ndarray, d_focus: np.ndarray,
                     ipc: IpcPool, county_name: list[str], county_city: np.ndarray, county_province: np.ndarray,
                     city_name: dict[str, str], province_name: dict[str, str]) -> list[str]:
-    """Names for the domestic pool; organizations' names are unique (drawn again on collision)."""
+    """Names for the domestic pool; organizations' names are unique (drawn again on collision).
+
+    Every organization carries a 字号 of two brand characters after its place — an enterprise
+    (成都瑞博新能源科技有限公司), a university (成都瑞博理工大学, 四川恒远大学), an institute (四川省瑞博材料研究院)
+    and a public institution, which belongs to a fictional new area (成都瑞博新区人民医院) — so none has the plain
+    ``{place}{field}大学`` / ``{place}{field}研究所`` / ``{county}{unit}`` form of a real public body (浙江大学,
+    成都理工大学, 双流人民医院). A 字号 is never one of :data:`names.RESERVED_BRANDS` nor a place's short name
+    (泰安, 嘉兴): such a draw is drawn again like a collision."""
     total = len(d_type)
     city_short = [short_place(city_name[c]) for c in county_city]
     county_short = [short_place(x) for x in county_name]
     prov_short = {p: short_place(nm_) for p, nm_ in province_name.items()}
     prov_word = {p: prov_short[p] + ("" if province_name[p].endswith(("市", "区")) else "省") for p in province_name}
+    reserved = reserved_brands(county_name, city_name, province_name)
     plan = tx.text_plan(ipc)
     topic_of = plan.subclass_topic
     topics = plan.topics
@@ -442,6 +457,10 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
         extra = _pick(rng, nm.BRAND_CHARS, m) if attempt > 2 else [""] * m
         retry: list[int] = []
         for j, i in enumerate(todo.tolist()):
+            if b1[j] + b2[j] in reserved or b2[j] + extra[j] in reserved:
+                retry.append(i)
+                continue
+            brand = b1[j] + b2[j] + extra[j]
             t = int(d_type[i])
             c = int(d_county[i])
             topic = topics[topic_of[d_focus[i]]]  # the applicant's name says its field
@@ -450,24 +469,24 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
                 place = county_short[c] if own_county else city_short[c]
                 industry = topic.industry[int(r[j, 1] * len(topic.industry))]
                 form = next(f for f, cum in _FORM_CUM if r[j, 2] <= cum)
-                name = f"{place}{b1[j]}{b2[j]}{extra[j]}{industry}{form}"
+                name = f"{place}{brand}{industry}{form}"
             elif t == 1:
-                fields = (*topic.university, "")  # "" — a comprehensive university (成都大学)
+                fields = (*topic.university, "")  # "" — a comprehensive university (四川恒远大学)
                 field = fields[int(r[j, 1] * len(fields))]
                 place = city_short[c] if r[j, 0] < 0.7 else prov_short[county_province[c]]
                 suffix = "大学" if r[j, 2] < 0.6 else "学院"
-                name = f"{place}{field}{suffix}" if attempt < 4 else f"{place}{b1[j]}{extra[j]}{field}{suffix}"
+                name = f"{place}{brand}{field}{suffix}"
             elif t == 2:
                 field = topic.institute[int(r[j, 1] * len(topic.institute))]
                 form = ("研究院", "研究所", "研究中心")[int(r[j, 2] * 3)]
                 place = prov_word[county_province[c]] if r[j, 0] < 0.5 else city_short[c] + "市"
-                name = f"{place}{field}{form}" if attempt < 4 else f"{place}{county_short[c]}{b1[j]}{extra[j]}{field}{form}"
+                name = f"{place}{brand}{field}{form}"
             else:  # a public institution works in the fields of its unit (a hospital: medicine)
                 unit = units[int(r[j, 1] * len(units))]
                 work = [sub_index[x] for x in lx.GOVERNMENT_UNITS[unit] if x in sub_index]
                 if work:
                     d_focus[i] = work[int(r[j, 3] * len(work))]
-                name = f"{county_short[c]}{unit}" if attempt < 2 else f"{city_short[c]}{county_short[c]}{b1[j]}{extra[j]}{unit}"
+                name = f"{city_short[c]}{brand}新区{unit}"
             if name in used:
                 retry.append(i)
             else:
@@ -477,6 +496,13 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
     for i in todo.tolist():  # practically never: make it unique by its index
         names[i] = f"{names[i] or '合作单位'}{i}"
     return names
+
+
+def reserved_brands(county_name: list[str], city_name: dict[str, str], province_name: dict[str, str]) -> frozenset[str]:
+    """The 字号 no synthetic organization takes: :data:`names.RESERVED_BRANDS` and every region's short name of two
+    characters (泰安, 嘉兴, 光明 — a 字号 that is a place would read as one: 嘉兴学院 is real)."""
+    places = {short_place(x) for x in (*county_name, *city_name.values(), *province_name.values())}
+    return nm.RESERVED_BRANDS | {p for p in places if len(p) == 2}
 
 
 _FORM_CUM = [(f, c) for (f, _), c in zip(nm.COMPANY_FORMS, np.cumsum([w for _, w in nm.COMPANY_FORMS]), strict=True)]
