@@ -59,14 +59,15 @@ T = TypeVar("T")
 #: cost is merging the segments' value maps: noticeable only for the applicant facet of broad queries.
 EVERY_VALUE = 2**32 - 1
 
-#: Rank on two halves (:meth:`SearchIndex.worth_halves`) from this many postings read. On the quiet
-#: machine (10M, wall time; docs/benchmarks.md, "Retrieval") ranking on the halves made the queries
-#: reading 1–3 million postings slower (p50 +20–60 %: the proposals' second scoring costs more than
-#: the halved matching saves) and ``传感器`` (5.5 million) ~5 % faster; so only such queries go there.
-#: Measured against 1M and never (``benchmarks/search_split.py --threshold``, docs/search.md "Search at
-#: 10M"): between 1 and 4 million the halves gain for two queries, lose for four and tie for two, for
-#: −5 to +58 % CPU; the two queries above 4 million gain 7–17 % on the critical path.
-SPLIT_RANK_MIN_POSTINGS = 4_000_000
+#: Rank on two halves (:meth:`SearchIndex.worth_halves`) from this many postings read. Measured on the
+#: real 10M build on the quiet machine (2026-12-06 02:50, ``benchmarks/search_split.py --threshold``, wall;
+#: docs/search.md "Search at 10M"): of the 9 queries reading 1–4 million postings, 7 are faster ranked on
+#: the halves (the boolean 114 → 97 ms p50, ``"深度学习模型"`` 86 → 71, ``储能系统`` 108 → 85, ``锂离子电池``
+#: 113 → 98), 2 within 2 ms; below 1 million all lose (``涂层`` 17 → 24). The set's p50 57.2 ms from 1
+#: million against 61.5 from 4 million, for +15–40 % CPU of the process on the queries sent there. (4
+#: million was chosen on the 1M index replicated ten times, when reading the proposals' numbers cost up
+#: to 60 ms a ranking on the halves.)
+SPLIT_RANK_MIN_POSTINGS = 1_000_000
 #: A searcher (each half on the split path, :mod:`zhichan.search.halves`) lists this many times a
 #: facet's size, so that the top values are usually provable from its lists (:func:`merge_top`).
 FACET_MARGIN = 3
