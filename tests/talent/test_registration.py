@@ -110,3 +110,29 @@ def test_officers_are_entered_not_applying_and_the_public_cannot_apply(env: WebE
     assert officer.get("/talent/apply").status_code == 403
     anonymous = client_for(env, None)
     assert anonymous.get("/talent/apply", follow_redirects=False).status_code in (303, 401)
+
+
+def test_the_region_is_chosen_by_name_from_the_office_area(env: WebEnv) -> None:
+    """The form offers the handling office's regions by name with their codes (it asked for "6 位行政区划代码");
+    a code the list does not offer is still refused beside the field (the service checks the area)."""
+    from zhichan.talent.views import region_choices
+
+    client = client_for(env, "ent_user")  # an enterprise of 武侯区: its office is 武侯区局
+    zh = client.get("/talent/apply").text
+    assert '<select id="apply-region_code" name="region_code">' in zh and "武侯区（510107）" in zh
+    assert "Wuhou District (510107)" in client.get("/talent/apply?lang=en").text
+    city = region_choices("510100", "zh")
+    assert city is not None and [o["code"] for o in city[0]["options"]][:2] == ["510100", "510104"]
+    assert {"code": "510107", "label": "武侯区（510107）"} in city[0]["options"]
+    province = region_choices("510000", "en")
+    assert province is not None and province[0]["options"] == [{"code": "510000", "label": "Sichuan (510000)"}]
+    assert any(g["label"] == "Chengdu" for g in province)
+    assert region_choices("100000", "zh") is None  # a national office: ~3,000 counties, the code box
+    officer = client_for(env, "wuhou_officer").get("/procedures/talent.registration/new?lang=en").text  # the window's form
+    assert 'name="region_code"' in officer and "Wuhou District (510107)" in officer and "6-digit" not in officer
+    directory = client_for(env, "cd_leader").get("/talent?region=510107").text  # the filter: the city's regions
+    assert '<select id="f-region" name="region">' in directory
+    assert '<option value="510107" selected>武侯区（510107）</option>' in directory
+    status, text = apply(env, "ent_user", {"name": "赵代理", "region_code": "510104", "kind_patent_agent": "1",
+                                           "cert_patent_agent": "1234567"})
+    assert status == 422 and 'id="apply-region_code-error"' in text

@@ -30,7 +30,7 @@ def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  
     page.click("#enter summary")
     page.fill("#enter-name", "张评审")
     page.fill("#enter-organization", "四川大学")
-    page.fill("#enter-region_code", "510107")
+    page.select_option("#enter-region_code", "510107")  # a choice of the office's regions, by name
     page.check("input[name=kind_valuation_expert]")
     page.check("input[name=kind_rights_aid_expert]")
     page.fill("#enter-ipc_fields", "H01M; G06F16")

@@ -307,9 +307,12 @@ def apply(session: Session, scope: Scope, procedures: Any, form: dict[str, Any],
     if scope.governance:
         raise PermissionDenied("管理部门人员请由本局直接录入 / officers are entered by their office")
     fields = form_fields(dict(form))
+    office = handling_office(session, scope)
+    # every problem at once, as the hook would name them: the engine stops at its own field checks (a region
+    # not in the form's list) before the hook's (the certificates a kind needs)
+    clean_person(fields, office)
     if scope.role == Role.ENTERPRISE_USER:  # the engine's party: the user and its enterprise, with its bureau
         return dict(procedures.start(session, scope, PROCEDURE, fields=fields, uploads=uploads, now=now, ip=ip))
-    office = handling_office(session, scope)
     return dict(procedures.start(session, scope, PROCEDURE, fields=fields, uploads=uploads, now=now, ip=ip,
                                  handling_org_id=office.id, filer_is_party=True))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from typing import Any
 
@@ -11,9 +12,63 @@ from sqlalchemy.orm import Session
 from zhichan.errors import PermissionDenied
 from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import Text
+from zhichan.procedures.service import Option
+from zhichan.reference.regions import (
+    all_cities,
+    all_counties,
+    all_provinces,
+    children,
+    region_full_name,
+    region_level,
+    region_name,
+)
 from zhichan.talent import service
 from zhichan.talent.scope import viewer
 from zhichan.web.i18n import translate
+
+#: a longer list of regions (a national office's ~3,000 counties) is a code box instead of a choice
+REGION_CHOICES_MAX = 400
+
+
+def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
+    """The regions a person may be filed under by the office of ``area`` (its 6-digit code) — the area
+    itself and every region below it, grouped by city, each named in ``lang`` with its code (武侯区（510107）
+    / Wuhou District (510107)) — or None where the list would be too long to choose from (a national
+    office: the form then asks for the code). The service still checks the value (its area, 6 digits)."""
+    if not area or region_level(area) == "nation":
+        return None
+
+    def option(code: str) -> dict[str, str]:
+        name = region_name(code, lang)
+        return {"code": code, "label": f"{name} ({code})" if lang == "en" else f"{name}（{code}）"}
+
+    level = region_level(area)
+    if level == "county":
+        return [{"label": region_name(area, lang), "options": [option(area)]}]
+    cities = [c.ljust(6, "0") for c in children(area)] if level == "province" else [area]
+    groups = [{"label": region_name(area, lang), "options": [option(area)]}] if level == "province" else []
+    groups += [{"label": region_name(city, lang), "options": [option(city)] + [option(c) for c in children(city)]}
+               for city in cities]
+    return groups if sum(len(g["options"]) for g in groups) <= REGION_CHOICES_MAX else None
+
+
+def region_options(area: str | None) -> tuple[Option, ...]:
+    """The talent declaration's region field's list (``options: talent.regions``): the regions of
+    :func:`region_choices` for a filer in ``area``, in both languages; ``None`` (the engine's check)
+    or a national office: every province, city and county."""
+    return _region_options(area)
+
+
+@functools.lru_cache(maxsize=64)
+def _region_options(area: str | None) -> tuple[Option, ...]:
+    zh, en = region_choices(area, "zh"), region_choices(area, "en")
+    if zh is None or en is None:
+        codes = [c.ljust(6, "0") for c in all_provinces() + all_cities()] + all_counties()
+        return tuple(Option(c, Text(zh=f"{region_full_name(c)}（{c}）", en=f"{region_full_name(c, 'en')} ({c})"))
+                     for c in sorted(codes))
+    return tuple(Option(a["code"], Text(zh=a["label"], en=b["label"]))
+                 for g, h in zip(zh, en, strict=True) for a, b in zip(g["options"], h["options"], strict=True))
 
 
 def directory_view(session: Session, scope: Scope, *, kind: str = "", field: str = "", region: str = "",
@@ -26,7 +81,10 @@ def directory_view(session: Session, scope: Scope, *, kind: str = "", field: str
                             "filters": {"kind": kind, "field": field, "region": region, "status": status},
                             "kinds": [{"code": k.code, "label": k.label(lang), "certificate": k.certificate}
                                       for k in service.kinds().values()],
-                            "statuses": [str(s) for s in service.Status], "shareable": list(service.SHAREABLE)}
+                            "statuses": [str(s) for s in service.Status], "shareable": list(service.SHAREABLE),
+                            "regions": region_choices(scope.region_code if scope.governance else None, lang),
+                            # the filter offers the regions of the caller's area by name (a national view: a code box)
+                            "filter_regions": region_choices(area.ljust(6, "0") if area else None, lang)}
     if who.prefix is None:
         return {**data, "officer": False, "items": None, "total": None, "more": False}
     found = service.directory(session, scope, kind=kind, field=field, region=region, status=status, lang=lang)
@@ -108,4 +166,5 @@ def apply_view(session: Session, scope: Scope, lang: str) -> dict[str, Any]:
     office = service.handling_office(session, scope)
     return {"kinds": [{"code": k.code, "label": k.label(lang), "certificate": k.certificate}
                       for k in service.kinds().values()],
-            "shareable": list(service.SHAREABLE), "office": org_display_name(office.name, office.name_en, lang)}
+            "shareable": list(service.SHAREABLE), "office": org_display_name(office.name, office.name_en, lang),
+            "regions": region_choices(office.region_code, lang)}
