@@ -71,7 +71,7 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
 
     sign_in(page, "cd_leader", then="/credit/agencies")
     page.fill("#agency-name", "成都天府专利代理事务所")
-    page.fill("#agency-region_code", "510107")
+    page.select_option("#agency-region_code", "510107")  # the area's regions, by name
     page.fill("#agency-agents", "王五；赵六")
     page.click("#register-submit")
     page.wait_for_url("**/credit/agencies/*")

@@ -20,7 +20,8 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.reference.regions import region_options
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -91,8 +92,10 @@ def _agencies_page(request: Request, scope: Scope, session: Session, *, errors: 
             raise NotFoundError("本机构尚未登记 / your agency is not registered yet")
         return RedirectResponse(f"/credit/agencies/{own.id}", status_code=303)
     data = views.agencies_view(session, scope, on=today(), cutoffs=cutoffs(request))
-    return render(request, "credit/agencies.html", {**data, "errors": errors or {}, "values": values or {}},
-                  status=status)
+    # the registration form offers the officer's area's regions by name (a national office: the code box)
+    regions = region_options(scope.region_code if scope.governance else None, lang(request))
+    return render(request, "credit/agencies.html", {**data, "errors": errors or {}, "values": values or {},
+                                                    "regions": regions}, status=status)
 
 
 @router.get("/credit/agencies", include_in_schema=False)

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from zhichan.errors import InputError, NotFoundError
 from zhichan.reference._data import open_text
@@ -223,6 +223,38 @@ def children(code: str) -> list[str]:
     if level == "county":
         return []
     raise InputError(f"未知的行政区划代码：{code!r} / unknown region code: {code!r}")
+
+
+#: a longer list of regions (a national office's ~3,000 counties) is a code box instead of a choice
+REGION_CHOICES_MAX = 400
+
+
+def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
+    """What a form offers where a region is chosen within ``area`` (an office's 6-digit code): the area
+    itself and every region below it, grouped by city, each named in ``lang`` with its code (武侯区（510107）
+    / Wuhou District (510107)) — or None where the list would be too long to choose from (a national
+    office: the form then asks for the code). The services still check the value they are sent."""
+    if not area or region_level(area) == "nation":
+        return None
+
+    def option(code: str) -> dict[str, str]:
+        name = region_name(code, lang)
+        return {"code": code, "label": f"{name} ({code})" if lang == "en" else f"{name}（{code}）"}
+
+    level = region_level(area)
+    if level == "county":
+        return [{"label": region_name(area, lang), "options": [option(area)]}]
+    cities = [c.ljust(6, "0") for c in children(area)] if level == "province" else [area]
+    groups = [{"label": region_name(area, lang), "options": [option(area)]}] if level == "province" else []
+    groups += [{"label": region_name(city, lang), "options": [option(city)] + [option(c) for c in children(city)]}
+               for city in cities]
+    return groups if sum(len(g["options"]) for g in groups) <= REGION_CHOICES_MAX else None
+
+
+def region_options(area: str | None, lang: str) -> list[tuple[str, str]] | None:
+    """:func:`region_choices` as one list of (code, label), for a plain select."""
+    groups = region_choices(area, lang)
+    return None if groups is None else [(o["code"], o["label"]) for g in groups for o in g["options"]]
 
 
 def all_provinces() -> list[str]:

@@ -18,39 +18,12 @@ from zhichan.reference.regions import (
     all_cities,
     all_counties,
     all_provinces,
-    children,
+    region_choices,
     region_full_name,
-    region_level,
-    region_name,
 )
 from zhichan.talent import service
 from zhichan.talent.scope import viewer
 from zhichan.web.i18n import translate
-
-#: a longer list of regions (a national office's ~3,000 counties) is a code box instead of a choice
-REGION_CHOICES_MAX = 400
-
-
-def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
-    """The regions a person may be filed under by the office of ``area`` (its 6-digit code) — the area
-    itself and every region below it, grouped by city, each named in ``lang`` with its code (武侯区（510107）
-    / Wuhou District (510107)) — or None where the list would be too long to choose from (a national
-    office: the form then asks for the code). The service still checks the value (its area, 6 digits)."""
-    if not area or region_level(area) == "nation":
-        return None
-
-    def option(code: str) -> dict[str, str]:
-        name = region_name(code, lang)
-        return {"code": code, "label": f"{name} ({code})" if lang == "en" else f"{name}（{code}）"}
-
-    level = region_level(area)
-    if level == "county":
-        return [{"label": region_name(area, lang), "options": [option(area)]}]
-    cities = [c.ljust(6, "0") for c in children(area)] if level == "province" else [area]
-    groups = [{"label": region_name(area, lang), "options": [option(area)]}] if level == "province" else []
-    groups += [{"label": region_name(city, lang), "options": [option(city)] + [option(c) for c in children(city)]}
-               for city in cities]
-    return groups if sum(len(g["options"]) for g in groups) <= REGION_CHOICES_MAX else None
 
 
 def region_options(area: str | None) -> tuple[Option, ...]:
