@@ -203,6 +203,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
 
 def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "ent2_user")
+    form = client.get("/exchange/needs").text  # the region chosen by name among the province's (it asked for a code)
+    assert '<select id="n-region" name="region">' in form and '<option value="" selected>本单位所在地区</option>' in form
+    assert '<option value="510107">武侯区（510107）</option>' in form
     r = post(client, "/exchange/needs", {"title": "", "text": "需要固态电池电解质技术", "industry": "新能源",
                                          "budget": "-5", "region": "51"}, page="/exchange/needs")
     assert r.status_code == 422 and 'id="n-title-error"' in r.text and 'id="n-budget-error"' in r.text

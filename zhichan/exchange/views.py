@@ -20,6 +20,8 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
+from zhichan.reference.regions import region_options
+from zhichan.web.i18n import translate
 from zhichan.web.labels import coded
 
 KIND_LABELS = {"invention": ("发明", "Invention"), "utility_model": ("实用新型", "Utility model"),
@@ -219,8 +221,12 @@ def _need(n: Need, lang: str) -> dict[str, Any]:
 
 def needs_view(session: Session, scope: Scope, lang: str = "zh") -> dict[str, Any]:
     rows = listings.list_needs(session, scope)
+    # the region a need names is chosen by name among its province's (empty: the poster's own region)
+    area = scope.party_area or ""
+    regions = region_options(area[:2].ljust(6, "0") if len(area) >= 2 else None, lang)
     return {"items": [{**_need(n, lang), "own": manages(scope, n)} for n in rows],
-            "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+            "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key),
+            "need_regions": [("", translate(lang, "exchange.own_region")), *regions] if regions else None}
 
 
 def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need_id: int, lang: str) -> dict[str, Any]:
