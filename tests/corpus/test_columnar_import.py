@@ -155,14 +155,28 @@ def test_the_check_character_in_columns_equals_the_validator() -> None:
 
     rng = np.random.default_rng(16)
     n = 1_000_000
+    check_chars = np.frombuffer(b"0123456789X", dtype=np.uint8)
     digits = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(n, 12))]
-    checks = np.frombuffer(b"0123456789X", dtype=np.uint8)[rng.integers(0, 11, size=n)]
+    checks = check_chars[rng.integers(0, 11, size=n)]
     short = rng.random(n) < 0.25  # pre-2003 8-digit numbers
     right = rng.random(n) < 0.1
-    values: list[str] = []
-    for row, check, is_short, is_right in zip(digits, checks, short, right, strict=True):
-        number = bytes(row[:8] if is_short else row).decode()
-        values.append(f"CN{number}.{check_character(number) if is_right else chr(check)}")
+    # the right check character of the chosen ones, for all rows at once (a row's loop took 2.4 CPU-s);
+    # ``check_character`` itself gives the first and last, and the count of accepted numbers below
+    # tells a wrong one here (a tenth would no longer pass)
+    weights = np.array([2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5], dtype=np.int64)
+    worth = (digits - ord("0")).astype(np.int64)
+    total = (worth[:, :8] * weights[:8]).sum(axis=1) + np.where(short, 0, (worth[:, 8:] * weights[8:]).sum(axis=1))
+    checks = np.where(right, check_chars[total % 11], checks)
+    # "CN", 12 digits, ".", the check character; an 8-digit number ends 4 bytes earlier (NUL bytes, dropped)
+    coded = np.zeros((n, 16), dtype=np.uint8)
+    coded[:, :2] = np.frombuffer(b"CN", dtype=np.uint8)
+    coded[:, 2:14] = digits
+    coded[:, 14], coded[:, 15] = ord("."), checks
+    coded[short, 10], coded[short, 11], coded[short, 12:] = ord("."), checks[short], 0
+    values: list[str] = coded.view("S16").ravel().astype("U16").tolist()
+    for i in (int(np.flatnonzero(right)[0]), int(np.flatnonzero(right)[-1])):
+        number = values[i][2:].split(".")[0]
+        assert values[i] == f"CN{number}.{check_character(number)}"
     values += ["", "CN", "CN.X", "CN202010000001.", "CN2020100000011.4", "CN20201000000.4", "202010000001.4",
                "CN202010000001.x", "CN202010000001.44", "CN202010000001,4", "CN202010000001.4 "]
     con = duckdb_connect()

@@ -14,7 +14,7 @@ import pytest
 from zhichan.corpus.testing import build_snapshot
 from zhichan.navigation import service
 from zhichan.navigation.analysis import AnalysisParams
-from zhichan.platform.db import make_engine, upgrade
+from zhichan.platform.db import make_engine
 
 from .conftest import AS_OF, DING, WU, YI, hand_events, hand_patents
 
@@ -115,9 +115,8 @@ def _without(names: set[str]) -> list[dict]:
     return [p for k, p in hand_patents().items() if k not in names]
 
 
-def test_quarterly_schedule_runs_and_changes(db_url, tmp_path, test_chain, settings):  # type: ignore[no-untyped-def]
-    engine = make_engine(db_url)
-    upgrade(engine)
+def test_quarterly_schedule_runs_and_changes(migrated_db_url, tmp_path, test_chain, settings):  # type: ignore[no-untyped-def]
+    engine = make_engine(migrated_db_url)
     service.save_chain(test_chain, engine)
     # last quarter's data had neither P11 (泰安丁, 电机) nor P12 (成都戊, 电机)
     ps = hand_patents()

@@ -24,7 +24,7 @@ JINJIANG_MEDIATOR = {"name": "李调解", "organization": "锦江区调解委员
                      "kind_people_mediator": "1", "phone": "13800000000"}
 
 
-def talent_env(settings: Settings, web_template: Path, db_url: str) -> WebEnv:
+def talent_env(settings: Settings, web_template: Path, db_url: str | None) -> WebEnv:
     """The web world with another city (绵阳): its bureau's officer ``my_officer`` and an enterprise user ``my_ent``."""
     web = make_env(settings, web_template, db_url, search_index=False)
     with session_scope(web.engine) as s:  # type: ignore[arg-type]
