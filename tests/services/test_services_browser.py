@@ -110,11 +110,11 @@ def test_library_search(page, artifacts_dir: Path) -> None:  # type: ignore[no-u
 
 def test_quota_and_catalogue_editing_pages(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "root", then="/services/priority/quotas?year=2026")
-    page.fill("#quota-province_code", "510000")
+    page.select_option("#quota-province_code", "510000")  # by name: 四川省（510000）
     page.fill("#quota-total", "12")
     page.click("#quota-submit")
     page.wait_for_selector("#quota-510000")
-    page.fill("#allocation-city_code", "510100")
+    page.select_option("#allocation-city_code", "510100")
     page.fill("#allocation-allocated", "13")
     page.click("#allocation-submit")  # more than the province has: answered beside the field, input kept
     page.wait_for_selector("#allocation-allocated-error")

@@ -202,7 +202,11 @@ def test_the_enterprises_home_leads_to_its_applications(env: WebEnv, client: Tes
 
 def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "root")
-    token = csrf_from(client.get("/services/priority/quotas?year=2026").text)
+    form = client.get("/services/priority/quotas?year=2026").text
+    token = csrf_from(form)
+    # the province and the city are chosen by name (the forms asked for codes): the nation's office every one
+    assert '<option value="510000">四川省（510000）</option>' in form
+    assert '<option value="510100">成都市（510100）</option>' in form and 'id="allocation-city_code"' in form
     bad = client.post("/services/priority/quotas", data={"csrf_token": token, "year": "26", "province_code": "5101",
                                                           "total": "ten"})
     assert bad.status_code == 422

@@ -238,8 +238,7 @@ def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
         return None
 
     def option(code: str) -> dict[str, str]:
-        name = region_name(code, lang)
-        return {"code": code, "label": f"{name} ({code})" if lang == "en" else f"{name}（{code}）"}
+        return {"code": code, "label": labelled([code], lang)[0][1]}
 
     level = region_level(area)
     if level == "county":
@@ -255,6 +254,11 @@ def region_options(area: str | None, lang: str) -> list[tuple[str, str]] | None:
     """:func:`region_choices` as one list of (code, label), for a plain select."""
     groups = region_choices(area, lang)
     return None if groups is None else [(o["code"], o["label"]) for g in groups for o in g["options"]]
+
+
+def labelled(codes: list[str], lang: str) -> list[tuple[str, str]]:
+    """(code, "成都市（510100）" / "Chengdu (510100)") for each 6-digit code: a select's options."""
+    return [(c, f"{region_name(c, lang)} ({c})" if lang == "en" else f"{region_name(c, lang)}（{c}）") for c in codes]
 
 
 def all_provinces() -> list[str]:

@@ -18,6 +18,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, read_step_form, service
+from zhichan.reference.regions import all_provinces, children, labelled
 from zhichan.services import catalogue, library, objections, priority, subsidies, views
 from zhichan.services import service as applications
 from zhichan.services.hooks import install
@@ -121,8 +122,13 @@ def _quota_page(request: Request, scope: Scope, session: Session, year: int | No
                 values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     year = year or china_date(utcnow()).year
     data = priority.quota_view(session, scope, year)
+    # the forms choose the province and its cities by name (a province's office its own; the nation's every one)
+    prefix = scope.region_prefix or ""
+    provinces = [prefix.ljust(6, "0")] if len(prefix) == 2 else [p.ljust(6, "0") for p in all_provinces()]
+    choices = {"province_code": labelled(provinces, lang(request)),
+               "city_code": labelled([c.ljust(6, "0") for p in provinces for c in children(p)], lang(request))}
     return render(request, "services/quotas.html", {**data, "form": form, "values": values or {},
-                                                    "errors": errors or {}}, status=status)
+                                                    "errors": errors or {}, "choices": choices}, status=status)
 
 
 @router.get("/services/priority/quotas", include_in_schema=False)
