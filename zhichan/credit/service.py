@@ -18,8 +18,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
-from zhichan.legaltime import china_date
-from zhichan.legaltime.periods import last_day_of_period
+from zhichan.legaltime import china_date, first_day_after, last_day_of_period
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 
@@ -76,7 +75,7 @@ def measures_end(listed_from: dt.date) -> dt.date:
 def repair_allowed_from(listed_from: dt.date) -> dt.date:
     """The first day credit repair may be asked for: the day after six months from the listing have run (listed on
     14 October, from 15 April) — when the listing case's ``repair_wait`` clock has lapsed, as the case page offers it."""
-    return last_day_of_period(listed_from, REPAIR_AFTER_MONTHS, "month") + dt.timedelta(days=1)
+    return first_day_after(last_day_of_period(listed_from, REPAIR_AFTER_MONTHS, "month"))
 
 
 def active_listing(session: Session, *, on: dt.date, name: str | None = None,
@@ -226,7 +225,7 @@ def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
             return
         if due is None or today <= due:
             until = due.isoformat() if due else "（待定 / not yet known）"
-            after = (due + dt.timedelta(days=1)).isoformat() if due else "—"
+            after = first_day_after(due).isoformat() if due else "—"
             raise FormError({"_clock": f"陈述申辩期至 {until} 届满，{after} 起方可作出列入决定 / the period for "
                                        f"statements runs until {until}; the decision can be taken from {after}"})
         org = session.get(Organization, step.org_id)

@@ -60,6 +60,13 @@ def last_day_of_years(start: dt.date, years: int) -> dt.date:
     return add_years(start, years) - dt.timedelta(days=1)
 
 
+def first_day_after(last_day: dt.date) -> dt.date:
+    """The first day after a period whose last day is ``last_day`` (第二百零三条: the last day ends at 24:00): the day
+    a step waiting for the period to run out may be taken — a lapsed answer period, the six months before credit
+    repair."""
+    return last_day + dt.timedelta(days=1)
+
+
 def add_hours(moment: dt.datetime, hours: int) -> dt.datetime:
     """The end of a period of ``hours`` hours starting at ``moment`` (24 小时内移送 …)."""
     return moment + dt.timedelta(hours=hours)

@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
-from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date
+from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date, first_day_after
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
@@ -102,7 +102,7 @@ WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
 
 def next_alert(level: int, due: dt.date) -> dt.date | None:
     """The day the sweep next has something to say about a deadline warned of up to ``level``."""
-    return {1: due, 2: due + dt.timedelta(days=1)}.get(level)
+    return {1: due, 2: first_day_after(due)}.get(level)  # overdue from the day after
 
 
 def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], today: dt.date) -> str | None:
@@ -128,7 +128,7 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
             if row is None or row.status == "stopped" or row.due_on is None:
                 return (f"“{title.zh}”未在计时或届满之日尚不能确定，此步骤须待其届满 / the “{title.en}” is not running "
                         "or its last day is not known yet: this step comes after it")
-            after = row.due_on + dt.timedelta(days=1)
+            after = first_day_after(row.due_on)
             return (f"“{title.zh}”至 {row.due_on} 届满，{after} 起方可办理此步骤 / the “{title.en}” runs until "
                     f"{row.due_on}: this step can be taken from {after}")
     for name in spec.within:
@@ -1154,7 +1154,7 @@ class ProcedureService:
         # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
         stages: tuple[tuple[str, Any, Any], ...] = (
             ("warning", and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
-            ("due", CLOCKS.c.due_on == today, literal(today + dt.timedelta(days=1))),
+            ("due", CLOCKS.c.due_on == today, literal(first_day_after(today))),
             ("overdue", CLOCKS.c.due_on < today, None),
         )
         counts: dict[str, int] = {"retried": retried}

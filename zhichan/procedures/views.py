@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date, china_moment
+from zhichan.legaltime import china_date, china_moment, first_day_after
 from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import org_display_name
@@ -129,7 +129,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                        "overdue": late(c, today) and c["binds"] == "office" and not c["waits"],
                        "lapsed": late(c, today) and c["binds"] == "party",
                        # a term to wait out: the day the steps it holds back are offered from, and those steps
-                       "opens_on": c["due_on"] + dt.timedelta(days=1) if c["waits"] and c["due_on"] else None,
+                       "opens_on": first_day_after(c["due_on"]) if c["waits"] and c["due_on"] else None,
                        "opens": [t(lang) for t in c["opens"]]})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
