@@ -238,7 +238,7 @@ def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
         return None
 
     def option(code: str) -> dict[str, str]:
-        return {"code": code, "label": labelled([code], lang)[0][1]}
+        return {"code": code, "label": region_label(code, lang)}
 
     level = region_level(area)
     if level == "county":
@@ -256,9 +256,16 @@ def region_options(area: str | None, lang: str) -> list[tuple[str, str]] | None:
     return None if groups is None else [(o["code"], o["label"]) for g in groups for o in g["options"]]
 
 
+def region_label(code: str, lang: str, *, full: bool = False) -> str:
+    """A region as a form's choice names it: "成都市（510100）" / "Chengdu (510100)"; ``full`` with its province and
+    city (a nation-wide list, where names repeat: 朝阳区)."""
+    name = (region_full_name if full else region_name)(code, lang)
+    return f"{name} ({code})" if lang == "en" else f"{name}（{code}）"
+
+
 def labelled(codes: list[str], lang: str) -> list[tuple[str, str]]:
-    """(code, "成都市（510100）" / "Chengdu (510100)") for each 6-digit code: a select's options."""
-    return [(c, f"{region_name(c, lang)} ({c})" if lang == "en" else f"{region_name(c, lang)}（{c}）") for c in codes]
+    """(code, :func:`region_label`) for each 6-digit code: a select's options."""
+    return [(c, region_label(c, lang)) for c in codes]
 
 
 def all_provinces() -> list[str]:

@@ -191,8 +191,6 @@ class SearchIndex:
         self.table = feather.read_table(path / "ids.arrow", memory_map=True)
         self._facet_names: dict[int, str] | None = None
         self.ids = self.table.column("application_number")
-        #: the column's chunks and where each starts (``ChunkedArray.chunks`` builds a new list of every chunk on each
-        #: call: ~1.2 ms at 2,000 chunks, the number a 10M build writes — once per proposal, that was 0.6 s a search)
         self._batches: list[pa.RecordBatch] | None = None  # ids.arrow's record batches, read on first use
         self._batch_starts: list[int] = []
         self.compiler = QueryCompiler(self.schema)

@@ -282,7 +282,7 @@ def panel_api(request: Request, panel_id: PanelId, scope: Scope = ScopeDep, sess
 
 def _setup(app: FastAPI) -> None:
     app.state.procedures.add_hook(service.PROCEDURE, service.registration_hook)
-    app.state.procedures.add_options("talent.regions", views.region_options)  # the declaration's region, by name
+    app.state.procedures.add_options("talent.regions", views.declared_regions)  # the declaration's region, by name
 
 
 DOMAIN = WebDomain("talent", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="services")

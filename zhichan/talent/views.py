@@ -14,32 +14,22 @@ from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Text
 from zhichan.procedures.service import Option
-from zhichan.reference.regions import (
-    all_cities,
-    all_counties,
-    all_provinces,
-    region_choices,
-    region_full_name,
-)
+from zhichan.reference.regions import all_cities, all_counties, all_provinces, region_choices, region_label
 from zhichan.talent import service
 from zhichan.talent.scope import viewer
 from zhichan.web.i18n import translate
 
 
-def region_options(area: str | None) -> tuple[Option, ...]:
+@functools.lru_cache(maxsize=64)
+def declared_regions(area: str | None) -> tuple[Option, ...]:
     """The talent declaration's region field's list (``options: talent.regions``): the regions of
     :func:`region_choices` for a filer in ``area``, in both languages; ``None`` (the engine's check)
-    or a national office: every province, city and county."""
-    return _region_options(area)
-
-
-@functools.lru_cache(maxsize=64)
-def _region_options(area: str | None) -> tuple[Option, ...]:
+    or a national office: every province, city and county, with their full names."""
     zh, en = region_choices(area, "zh"), region_choices(area, "en")
     if zh is None or en is None:
-        codes = [c.ljust(6, "0") for c in all_provinces() + all_cities()] + all_counties()
-        return tuple(Option(c, Text(zh=f"{region_full_name(c)}（{c}）", en=f"{region_full_name(c, 'en')} ({c})"))
-                     for c in sorted(codes))
+        codes = sorted([c.ljust(6, "0") for c in all_provinces() + all_cities()] + all_counties())
+        return tuple(Option(c, Text(zh=region_label(c, "zh", full=True), en=region_label(c, "en", full=True)))
+                     for c in codes)
     return tuple(Option(a["code"], Text(zh=a["label"], en=b["label"]))
                  for g, h in zip(zh, en, strict=True) for a, b in zip(g["options"], h["options"], strict=True))
 
