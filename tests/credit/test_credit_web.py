@@ -145,7 +145,8 @@ def test_agency_pages_their_form_errors_and_the_agency_users_own_file(env: WebEn
     page = officer.get("/credit/agencies")
     token = csrf_from(page.text)
     # the region is chosen by name from the officer's area (it asked for a code)
-    assert '<select id="agency-region_code" name="region_code">' in page.text and "武侯区（510107）" in page.text
+    assert '<select id="agency-region_code" name="region_code"><option value="">请选择</option>' in page.text
+    assert "武侯区（510107）" in page.text
     assert "Wuhou District (510107)" in client_for(env, "wuhou_officer").get("/credit/agencies?lang=en").text
     bad = officer.post("/credit/agencies", data={"csrf_token": token, "name": "武侯甲专利代理所",
                                                  "credit_code": "123", "region_code": "510104"})
