@@ -302,6 +302,14 @@ class Option:
 OptionList = Callable[[str | None], tuple[Option, ...]]
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A field shown by a domain's list (:meth:`ProcedureService.option_labels`): its label, each value's label."""
+
+    label: Text
+    values: dict[str, Text]
+
+
 def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any],
                  options: dict[str, OptionList] | None = None) -> dict[str, Any]:
     """The declared fields' values, cleaned; :class:`FormError` lists every problem at once. ``options``: the
@@ -444,9 +452,32 @@ class ProcedureService:
             raise ConfigError(f"没有选项列表 {spec.options} / no list of options {spec.options}")
         return found(region)
 
-    def option_labels(self, fields: tuple[FieldSpec, ...]) -> dict[str, dict[str, Text]]:
-        """For each field with ``options``, every value's label (what a page shows instead of the stored value)."""
-        return {f.name: {o.value: o.label for o in self.options(f, None)} for f in fields if f.options is not None}
+    def option_labels(self, decl: Declaration) -> dict[str, Listed]:
+        """For each field of ``decl`` (its start's and its steps') that takes its choices from a list, its label and
+        every value's label — what a page shows instead of the stored value. A case runs under the declaration it was
+        filed under: a field that declaration took as typed text and the procedure's current declaration takes from a
+        list (the pre-examination centre, typed as a code — "保护中心代码（…如 CN-CD）" — before the forms listed the
+        centres by name) reads by that list and under the current label too. The stored value stays as filed, only
+        its display changes; a value not in the list shows as stored."""
+        fields: dict[str, FieldSpec] = {}
+        for d in (*self._current(decl), decl):
+            fields |= {f.name: f for f in (*d.start.fields, *(f for t in d.transitions for f in t.fields))
+                       if f.options is not None}
+        found: dict[str, Listed] = {}
+        for name, spec in fields.items():
+            found[name] = Listed(spec.label, {o.value: o.label for o in self.options(spec, None)})
+        return found
+
+    def _current(self, decl: Declaration) -> tuple[Declaration, ...]:
+        """The procedure's current declaration for ``decl``'s jurisdiction (else its default one), when ``decl`` is an
+        earlier one a case was filed under; none when it is the current one or the procedure is gone."""
+        for jurisdiction in dict.fromkeys((decl.jurisdiction, "default")):
+            try:
+                current = self.registry.get(decl.procedure, jurisdiction)
+            except NotFoundError:
+                continue
+            return () if current.digest == decl.digest else (current,)
+        return ()
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
