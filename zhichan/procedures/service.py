@@ -1087,7 +1087,7 @@ class ProcedureService:
             # case (few states of few declarations, so most calls read no case here)
             def case_dependent(d: Declaration, t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends,
                                always: Callable[[TransitionSpec], bool] = always) -> bool:
-                return (depends(t) and per_case(t)) or (always(t) and self._is_held(d, t))
+                return (depends(t) and per_case(t)) or ((depends(t) or always(t)) and self._is_held(d, t))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
