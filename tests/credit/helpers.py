@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from tests.procedures.helpers import World, at, build_world
-from zhichan.credit.service import PROCEDURE, listing_hook
+from zhichan.credit.service import PROCEDURE, install
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
 
@@ -19,7 +19,7 @@ PROPOSAL = {"subject": "成都示例科技有限公司", "credit_code": "9151010
 
 def credit_world(engine: Engine, files: Path, key: SigningKey) -> World:
     world = build_world(engine, files, key)
-    world.service.add_hook(PROCEDURE, listing_hook)
+    install(world.service)
     return world
 
 
@@ -35,3 +35,17 @@ def act(world: World, who: str, case: dict[str, Any], event: str, when: dt.date,
                                    fields=fields or {}, now=at(when))
     case.update(result)
     return result
+
+
+def first_declaration(raw: dict[str, Any]) -> None:
+    """The listing declaration as it was first shipped (revision 1): no declared terms — repair and removal at the
+    term's end were offered in any listed case, the hook refusing them before their days — and the repair request
+    a to-do item."""
+    for clock in ("term", "repair_wait"):
+        raw["clocks"].pop(clock)
+    for t in raw["transitions"]:
+        t["starts"] = [c for c in t["starts"] if c not in ("term", "repair_wait")]
+        t["lapsed"] = [c for c in t["lapsed"] if c not in ("term", "repair_wait")]
+        if t["event"] == "request_repair":
+            t["optional"] = False
+    raw["revision"] = 1

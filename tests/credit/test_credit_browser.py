@@ -112,3 +112,20 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.goto(inspection_url)  # public once published
     assert "未发现问题" in page.inner_text("#draw") and "2026-12-04 上证综指收盘" in page.inner_text("#inspection-seed")
     page.screenshot(path=str(artifacts_dir / "credit-inspection.png"), full_page=True)
+
+
+def test_a_listing_of_the_first_declaration_says_when_repair_opens(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A listing case opened before the terms were declared offered 申请信用修复 at once (the hook then refused it):
+    its page now says from which day, in either language, at desk and phone width, and offers no step before it."""
+    from tests.credit.helpers import first_declaration
+
+    case_id = listed_case(env, earlier=first_declaration)
+    sign_in(page, "ent_user", then=f"/cases/{case_id}?lang=zh")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang, opens in (("zh", "2027-04-14 起可办理：申请信用修复"), ("en", "From 2027-04-14: Request credit repair")):
+            page.goto(f"/cases/{case_id}?lang={lang}")
+            assert page.inner_text("#held-1") == opens, (lang, width)
+            assert page.locator("#action-request_repair").count() == 0
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (lang, width)
+            page.screenshot(path=str(artifacts_dir / f"credit-first-declaration-{width}-{lang}.png"), full_page=True)

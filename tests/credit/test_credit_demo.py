@@ -28,7 +28,7 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
 
 
 def test_the_demo_lists_a_synthetic_subject_through_the_real_rules(env: WebEnv) -> None:
-    from zhichan.credit.service import measures_end
+    from zhichan.credit.service import declared_listing, measures_end
     from zhichan.evidence.service import utcnow
     from zhichan.legaltime import add_working_days, china_date
     from zhichan.procedures.models import CaseClock
@@ -49,7 +49,7 @@ def test_the_demo_lists_a_synthetic_subject_through_the_real_rules(env: WebEnv) 
     assert statements == add_working_days(china_date(steps["notify"]), 5)
     assert china_date(steps["decide"]) == add_working_days(statements, 1) == listing.listed_from
     assert listing.published_on == china_date(steps["publish"]) == add_working_days(listing.listed_from, 1) <= today
-    assert listing.listed_until == measures_end(listing.listed_from) > today  # in force: one year from the decision
+    assert listing.listed_until == measures_end(listing.listed_from, declared_listing(listing.region_code)) > today  # in force: one year from the decision
     assert listing.subject.startswith("【合成】")
     anon = env.client()
     for lang, badge in (("zh", "合成数据"), ("en", "Synthetic data")):

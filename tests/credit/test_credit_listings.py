@@ -9,7 +9,13 @@ from sqlalchemy import Engine
 
 from tests.helpers import migration_differences
 from zhichan.credit import models  # noqa: F401 - registers the table on Base.metadata
-from zhichan.credit.service import active_listing, measures_end, record_listing, repair_allowed_from
+from zhichan.credit.service import (
+    active_listing,
+    declared_listing,
+    measures_end,
+    record_listing,
+    repair_allowed_from,
+)
 from zhichan.errors import FormError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import OrgKind
@@ -24,9 +30,10 @@ def test_models_match_migration(engine: Engine) -> None:
 
 
 def test_periods_follow_the_civil_code() -> None:
-    assert measures_end(D(2026, 3, 2)) == D(2027, 3, 2)
-    assert measures_end(D(2024, 2, 29)) == D(2025, 2, 28)
-    assert repair_allowed_from(D(2025, 8, 31)) == D(2026, 3, 1)  # six months run to 28 February
+    shipped = declared_listing("510107")  # the shipped declaration's terms: one year, six months
+    assert measures_end(D(2026, 3, 2), shipped) == D(2027, 3, 2)
+    assert measures_end(D(2024, 2, 29), shipped) == D(2025, 2, 28)
+    assert repair_allowed_from(D(2025, 8, 31), shipped) == D(2026, 3, 1)  # six months run to 28 February
 
 
 def test_active_listing_by_name_or_code_within_its_year(engine: Engine) -> None:

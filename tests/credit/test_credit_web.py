@@ -5,14 +5,16 @@ errors beside the field, scope between districts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.procedures.helpers import at
+from tests.credit.helpers import first_declaration
+from tests.procedures.helpers import at, filed_under_earlier
 from zhichan.credit.service import PROCEDURE
+from zhichan.errors import FormError
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import User
 from zhichan.platform.orgs import scope_for_user
@@ -44,13 +46,18 @@ def _scope(s: Any, username: str) -> Any:
 
 
 def listed_case(env: WebEnv, *, subject: str = WUHOU_ENTERPRISE, who: str = "wuhou_officer",
-                leader: str = "cd_leader", publish: bool = True) -> int:
+                leader: str = "cd_leader", publish: bool = True,
+                earlier: Callable[[dict[str, Any]], None] | None = None) -> int:
     """A listing decided on 13 October 2026 (the period for statements after the notice of 29 September
-    ends on 12 October across National Day) and published the next day: in force until 13 October 2027."""
+    ends on 12 October across National Day) and published the next day: in force until 13 October 2027.
+    ``earlier``: the case opened under an earlier declaration, as this edits the current one."""
     service = env.app.state.procedures  # type: ignore[attr-defined]
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         case = service.start(s, _scope(s, who), PROCEDURE, fields={**PROPOSAL, "subject": subject},
                              now=at(D(2026, 9, 28)))
+    if earlier is not None:
+        filed_under_earlier(env.engine, case["id"], earlier)  # type: ignore[arg-type]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
         case = service.act(s, _scope(s, who), case["id"], "notify", version=1, fields={"notice_number": "告〔2026〕1号"},
                            now=at(D(2026, 9, 29)))
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
@@ -265,3 +272,52 @@ def test_a_new_snapshot_is_seeded_into_the_registry_once(env: WebEnv) -> None:
     checks["credit.seed_agencies"](env.engine)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         assert len(s.scalars(select(Job).where(Job.kind == "credit.seed_agencies")).all()) == 1
+
+
+def test_a_listing_opened_under_the_first_declaration_offers_repair_and_removal_on_their_days(env: WebEnv) -> None:
+    """A case opened under the first declaration has no declared terms: its page offered 申请信用修复 from the
+    decision on (and put it on the subject's to-do list), the administrator's 管理期满移出 too, and the hook refused
+    both. The days now come from the listing's dates through the same terms, and the page, the to-do list and the
+    step agree: not before 14 April / 14 October 2027, and the page says so."""
+    from zhichan.credit.models import CreditListing
+    from zhichan.procedures.models import Case, CaseClock
+
+    case_id = listed_case(env, earlier=first_declaration)
+    service = env.app.state.procedures  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case = s.get(Case, case_id)
+        assert case is not None and case.state == "listed"
+        assert {c.name for c in s.query(CaseClock).filter(CaseClock.case_id == case_id)} == {"statements"}  # no terms
+        listing = s.query(CreditListing).filter(CreditListing.case_id == case_id).one()
+        assert (listing.listed_from, listing.listed_until) == (D(2026, 10, 13), D(2027, 10, 13))
+    ent = client_for(env, "ent_user")
+    for lang, opens in (("zh", "2027-04-14 起可办理：申请信用修复"), ("en", "From 2027-04-14: Request credit repair")):
+        page = ent.get(f"/cases/{case_id}?lang={lang}")
+        assert page.status_code == 200 and "action-request_repair" not in page.text, lang
+        assert opens in page.text.split('id="held-1"', 1)[1].split("</p>", 1)[0], lang
+    assert "2027-04-14" in ent.get("/credit/mine").text
+    admin = client_for(env, "root")
+    removal = admin.get(f"/cases/{case_id}?lang=en").text
+    assert "action-expire" not in removal and "From 2027-10-14: Remove at the end of the term" in removal
+    # a request sent anyway is refused by the engine with the day, the input kept
+    refused = ent.post(f"/cases/{case_id}/act/request_repair?lang=zh",
+                       data={"csrf_token": csrf_from(page.text), "version": "4", "measures": "已全部撤回"})
+    assert refused.status_code == 422
+    assert "2027-04-14 起方可办理" in refused.text and "已全部撤回" in refused.text
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        # the to-do list agrees: the subject's request (a to-do item under that declaration) from 14 April, the
+        # removal the administrator's from the day after the term
+        for day, listed in ((D(2027, 4, 13), False), (D(2027, 4, 14), True)):
+            items = service.todo(s, _scope(s, "ent_user"), today=day)["items"]
+            assert (case_id in {i["id"] for i in items}) is listed, day
+        for day, listed in ((D(2027, 10, 13), False), (D(2027, 10, 14), True)):
+            items = service.todo(s, _scope(s, "root"), today=day, area=True)["items"]
+            assert (case_id in {i["id"] for i in items}) is listed, day
+    with pytest.raises(FormError) as early, session_scope(env.engine) as s:  # type: ignore[arg-type]
+        service.act(s, _scope(s, "ent_user"), case_id, "request_repair", version=4,
+                    fields={"measures": "已全部撤回"}, now=at(D(2027, 4, 13)))
+    assert "2027-04-14" in early.value.errors["_clock"]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        done = service.act(s, _scope(s, "ent_user"), case_id, "request_repair", version=4,
+                           fields={"measures": "已全部撤回"}, now=at(D(2027, 4, 14)))
+        assert done["state"] == "repair_requested"

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.credit.helpers import act, credit_world, start
-from tests.procedures.helpers import PASSWORD, World, at
+from tests.procedures.helpers import PASSWORD, World, at, build_world
 from zhichan.credit.models import CreditListing
 from zhichan.credit.service import active_listing, expire_listings, own_listings, public_listings
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice
+from zhichan.settings import Settings
 
 D = dt.date
 
@@ -212,3 +213,47 @@ def test_a_term_is_not_moved_off_a_rest_day() -> None:
 
 def row_until(s: object, case_id: int) -> dt.date:
     return s.scalars(select(CreditListing.listed_until).where(CreditListing.case_id == case_id)).one()  # type: ignore[attr-defined]
+
+
+def test_a_bureaus_overlay_sets_the_listings_days(engine: Engine, tmp_path: Path, settings: Settings,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The credit domain repeated the declared terms' amounts as constants (one year, six months): a bureau's overlay
+    changing the clocks changed the case's clocks but not the listing's last day, its repair day nor the hook's
+    refusal. Chengdu's overlay here (two years, three months) sets them all; an area without one keeps the shipped
+    terms, for a listing entered without a procedure too."""
+    from zhichan.credit.service import install, record_listing, repair_days
+    from zhichan.platform.models import Organization, OrgKind
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.settings import get_settings
+
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    (folder / "credit.listing.510100.yaml").write_text(
+        "procedure: credit.listing\njurisdiction: '510100'\nbased_on: default\nclocks:\n"
+        "  term: {title: {zh: 管理期限, en: Term of the measures}, amount: 2, unit: year, waits: true, basis: 成都示例规定}\n"
+        "  repair_wait: {title: {zh: 申请信用修复前须满的期限, en: Wait before credit repair}, amount: 3, unit: month, "
+        "waits: true, basis: 成都示例规定}\n", encoding="utf-8")
+    monkeypatch.setenv("ZHICHAN_PROCEDURE_DIR", str(folder))
+    get_settings.cache_clear()
+    world = build_world(engine, tmp_path / "files", SigningKey.generate(), ProcedureRegistry.load(folder))
+    install(world.service)
+    case = notified_and_decided(world)  # decided in Wuhou District, Chengdu, on 14 October 2025
+    act(world, "wuhou_officer", case, "publish", D(2025, 10, 15))
+    row = listing(world, case["id"])
+    assert (row.listed_from, row.listed_until) == (D(2025, 10, 14), D(2027, 10, 14))  # two years, not one
+    with session_scope(world.engine) as s:
+        assert repair_days(s, [row]) == {row.id: D(2026, 1, 15)}  # three months run to 14 January
+        assert active_listing(s, name="成都示例科技有限公司", on=D(2027, 10, 14)) is not None
+    measures = {"measures": "已撤回全部非正常申请并完成整改"}
+    with pytest.raises(FormError) as early:
+        act(world, "ent_user", case, "request_repair", D(2026, 1, 14), measures)
+    assert "2026-01-15 起方可办理" in early.value.errors["_clock"]
+    act(world, "ent_user", case, "request_repair", D(2026, 1, 15), measures)
+    with session_scope(world.engine) as s:
+        orgs = {o.region_code: o for o in s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY))}
+        entered = {region: record_listing(s, subject=f"录入主体{region}", ground="other", decision_number=f"信〔2026〕{region}",
+                                          listed_from=D(2026, 3, 2), org_id=orgs[region].id, org_path=orgs[region].path,
+                                          region_code=region) for region in ("510107", "330106")}
+        assert {r: e.listed_until for r, e in entered.items()} == {"510107": D(2028, 3, 2), "330106": D(2027, 3, 2)}
+        assert repair_days(s, list(entered.values())) == {entered["510107"].id: D(2026, 6, 3),
+                                                          entered["330106"].id: D(2026, 9, 3)}

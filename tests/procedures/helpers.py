@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -117,3 +120,24 @@ def todo_ids(world: World, who: str) -> set[int]:
                 offering.add(case_id)
     assert listed == offering, (who, listed, offering)
     return listed
+
+
+def filed_under_earlier(engine: Engine, case_id: int, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Make ``case_id`` a case filed under an earlier declaration of its procedure: the one it runs under, as ``edit``
+    changes it (a field without the list it now takes its choices from, a term not yet declared), kept and pinned to
+    the case as the engine keeps a declaration a bureau later edits — the case's filed data is left as it is."""
+    from sqlalchemy import insert, select, update
+
+    from zhichan.procedures.declaration import Declaration
+    from zhichan.procedures.models import Case, StoredDeclaration
+
+    with session_scope(engine) as s:
+        digest = s.scalar(select(Case.declaration_digest).where(Case.id == case_id))
+        raw = json.loads(s.scalar(select(StoredDeclaration.body).where(StoredDeclaration.digest == digest)) or "{}")
+        edit(raw)
+        earlier = Declaration.from_body(json.dumps(raw, ensure_ascii=False))
+        if s.get(StoredDeclaration, earlier.digest) is None:
+            s.execute(insert(StoredDeclaration).values(digest=earlier.digest, procedure=earlier.procedure,
+                                                       jurisdiction=earlier.jurisdiction, revision=earlier.revision,
+                                                       body=earlier.body, created_at=dt.datetime(2026, 1, 1)))
+        s.execute(update(Case).where(Case.id == case_id).values(declaration_digest=earlier.digest))

@@ -555,3 +555,27 @@ def test_a_hook_starts_a_declared_clock_from_a_day_of_its_choice(world: World) -
     found = clocks(world, case)
     assert set(found) == {"admission", "preservation"}
     assert (found["preservation"]["due_on"], found["preservation"]["status"]) == (D(2026, 2, 24), "running")
+
+
+def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
+    """``add_holds``: a step the declaration lets through, which a domain's data holds back until a day (a case opened
+    before its term was declared), is neither offered nor taken before that day — on the case page, which says from
+    which day, and by the engine, with the day — and is both from it."""
+    from zhichan.procedures.views import case_view
+
+    days = {"accept": D(2099, 3, 10)}  # far beyond the day the page is read on
+    world.service.add_holds(PROCEDURE, ("accept",), lambda s, case_id, decl: dict(days))
+    case = start(world, when=at(D(2026, 3, 2)))
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "en")
+    assert "accept" not in {a["event"] for a in page["actions"]} and "refuse" in {a["event"] for a in page["actions"]}
+    assert page["held"] == [{"day": D(2099, 3, 10), "steps": ["Accept"]}], page["held"]
+    with pytest.raises(FormError) as early:
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    assert "2099-03-10 起方可办理" in early.value.errors["_clock"]
+    days["accept"] = D(2026, 3, 3)  # its day has come
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert "accept" in {a["event"] for a in page["actions"]} and page["held"] == []
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    assert case["state"] == "accepted"

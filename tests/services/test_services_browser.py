@@ -308,3 +308,30 @@ def test_the_catalogue_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # t
         # while the table scrolls, "apply online" stays on the screen
         rights = page.evaluate("[...document.querySelectorAll('#catalogue a.button')].map(b => b.getBoundingClientRect().right)")
         assert rights and max(rights) <= 390, (lang, rights)
+
+
+def test_a_filing_made_with_a_centres_code_reads_its_name(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A pre-examination filing made when the form asked for the centre's code showed 保护中心代码 … CN-CD on its case
+    page: it reads 保护中心 / Protection centre and the centre's name, at desk and phone width."""
+    from tests.procedures.helpers import PDF, filed_under_earlier
+    from tests.services.test_services_web import _centre_typed_as_a_code
+    from zhichan.web.testing import WUHOU_ENTERPRISE, csrf_from, login_as
+
+    client = env.client()
+    login_as(client, env.engine, "ent_user")
+    filing = "/procedures/services.preexam_filing/new"
+    made = client.post(filing, data={"csrf_token": csrf_from(client.get(filing).text), "centre": "CN-CD",
+                                     "applicant": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24",
+                                     "fields_ipc": "H01M", "contact": "王五 028-12345678"},
+                       files={"doc0": ("备案申请表.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    filed_under_earlier(env.engine, case_id, _centre_typed_as_a_code)
+    sign_in(page, "ent_user", then=f"/cases/{case_id}?lang=zh")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang, label, name in (("zh", "保护中心", "中国（成都）知识产权保护中心（示例）"),
+                                  ("en", "Protection centre", "China (Chengdu) IP Protection Centre (example)")):
+            page.goto(f"/cases/{case_id}?lang={lang}")
+            details = page.inner_text("dl.biblio")
+            assert f"{label}\n{name}" in details and "CN-CD" not in details, (lang, width, details[:200])
+            page.screenshot(path=str(artifacts_dir / f"preexam-code-filing-{width}-{lang}.png"), full_page=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.procedures.helpers import PDF
+from tests.procedures.helpers import PDF, filed_under_earlier
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
@@ -512,3 +512,46 @@ def test_a_centre_is_chosen_from_a_list_and_shown_by_its_name(env: WebEnv, clien
         form = client.get(f"/procedures/services.preexam_case/new?lang={lang}").text
         listed = form.split('id="start-centre"', 1)[1].split("</select>", 1)[0]
         assert "CN-" not in listed and f'id="start-centre-none">{none}</span>' in form, lang
+
+
+def _centre_typed_as_a_code(raw: dict[str, object]) -> None:
+    """The pre-examination declarations before the forms listed the centres (revision 2): the centre typed as a code."""
+    start = raw["start"]
+    assert isinstance(start, dict)
+    for field in start["fields"]:
+        if field["name"] == "centre":
+            field.update(kind="text", options=None,
+                         label={"zh": "保护中心代码（见 services/centres.yaml，如 CN-CD）", "en": "Centre code (e.g. CN-CD)"})
+    raw["revision"] = 2
+
+
+def test_a_case_filed_with_a_centres_code_shows_the_centres_name(env: WebEnv, client: TestClient) -> None:
+    """A filing made when the form asked for the centre's code runs under that declaration (no list behind the field):
+    its filing details, the application page and the API's ``shown`` read ``CN-CD`` there. The code stays as filed;
+    every page names the centre in its language, as for a case filed by name."""
+    filing = "/procedures/services.preexam_filing/new"
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get(filing).text)
+    made = client.post(filing, data={"csrf_token": token, "centre": "CN-CD", "applicant": WUHOU_ENTERPRISE,
+                                     "credit_code": "91510100MA61R5XA24", "fields_ipc": "H01M", "contact": "王五 028-12345678"},
+                       files={"doc0": ("备案申请表.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert made.status_code == 303, made.text[:300]
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    filed_under_earlier(env.engine, case_id, _centre_typed_as_a_code)
+    with session_scope(env.engine) as s:
+        from zhichan.procedures.models import Case
+
+        case = s.get(Case, case_id)
+        assert case is not None and json.loads(case.fields)["centre"] == "CN-CD"  # the filed value, unchanged
+    names = {"zh": "中国（成都）知识产权保护中心（示例）", "en": "China (Chengdu) IP Protection Centre (example)"}
+    for user in ("ent_user", "wuhou_officer"):
+        login_as(client, env.engine, user)
+        for lang, name in names.items():
+            for url in (f"/cases/{case_id}", f"/services/applications/{case_id}", "/services/applications",
+                        *(["/todo"] if user == "wuhou_officer" else [])):
+                page = client.get(f"{url}?lang={lang}").text
+                assert name in page and "CN-CD" not in page, (user, url, lang)
+            data = client.get(f"/api/v1/cases/{case_id}?lang={lang}").json()
+            shown = {f["value"]: (f["label"], f["shown"]) for f in data["filing"]}
+            # the value as filed, shown by name under the list's label ("centre code" would name a code)
+            assert shown["CN-CD"] == ("Protection centre" if lang == "en" else "保护中心", name), shown

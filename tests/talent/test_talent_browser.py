@@ -139,3 +139,32 @@ def test_the_directory_reads_on_a_phone(page, env: WebEnv, artifacts_dir: Path) 
         widths = page.evaluate("[...document.querySelectorAll('#talent-people tbody td')].map(c => c.getBoundingClientRect().width)")
         assert widths and min(widths) >= 60, (lang, widths)
         assert page.evaluate("document.documentElement.scrollWidth") <= 391, lang
+
+
+#: the inputs of the page whose placeholder is wider than their box (name, placeholder, px needed, px there)
+CUT_PLACEHOLDERS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll('input[placeholder]')].filter(e => e.getBoundingClientRect().width).map(e => {
+    const cs = getComputedStyle(e); ctx.font = cs.font;
+    return [e.name, e.placeholder, Math.ceil(ctx.measureText(e.placeholder).width),
+            Math.floor(e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight))];
+  }).filter(([, , need, have]) => need > have);
+}"""
+
+
+def test_the_certificate_numbers_read_whole_on_a_phone(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the certificate-number box beside each kind was narrower than its placeholder ('Certificate nu…',
+    资格证书编号 at the edge): on the application and on the officer's entry form it now stands under its kind, as
+    wide as the form, and every placeholder reads whole — in Chinese and English, and at 1280 px too."""
+    for who, url, kinds in (("ent_user", "/talent/apply", "#apply-kinds"), ("wuhou_officer", "/talent", "#enter-kinds")):
+        sign_in(page, who, then=f"{url}?lang=zh")
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            for lang in ("zh", "en"):
+                page.goto(f"{url}?lang={lang}")
+                if url == "/talent":
+                    page.click("#enter summary")  # the officer's entry form
+                assert len(page.query_selector_all("input[name^=cert_]")) == 6, (url, lang)
+                assert page.evaluate(CUT_PLACEHOLDERS) == [], (url, lang, width)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (url, lang, width)
+                page.locator(kinds).screenshot(path=str(artifacts_dir / f"talent-kinds-{who}-{width}-{lang}.png"))

@@ -93,9 +93,9 @@ def expire() -> None:
 
     engine = _engine()
     service = procedure_service(get_settings(), engine)
-    from zhichan.credit.service import PROCEDURE, listing_hook
+    from zhichan.credit.service import install
 
-    service.add_hook(PROCEDURE, listing_hook)
+    install(service)  # the hook, and the days of cases opened before the terms were declared
     with session_scope(engine) as s:
         n = expire_listings(s, service, now=utcnow())
     engine.dispose()

@@ -269,9 +269,9 @@ def inspection_publish(request: Request, inspection_id: Id, scope: Scope = Scope
 
 def _setup(app: FastAPI) -> None:
     from zhichan.credit import jobs
-    from zhichan.credit.service import PROCEDURE, listing_hook, listing_title
+    from zhichan.credit.service import PROCEDURE, install, listing_title
 
-    app.state.procedures.add_hook(PROCEDURE, listing_hook)
+    install(app.state.procedures)  # the listing hook, and the days of cases opened before the terms were declared
     app.state.procedures.add_titler(PROCEDURE, listing_title)  # the subject and the ground in the page's language
     jobs.register(app.state.jobs, app.state.procedures, app.state.corpus, app.state.settings, app.state.engine)
 

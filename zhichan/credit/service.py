@@ -1,14 +1,17 @@
 """The credit list's rules. :func:`active_listing` is the one check every other module calls.
 
 Under 国家知识产权局知识产权信用管理规定 (2022) the measures against a listed subject last one year
-from the listing; the subject may ask for credit repair after six months. Both periods are calendar
-periods computed by :mod:`zhichan.legaltime`.
+from the listing; the subject may ask for credit repair after six months. Both are the listing procedure's declared
+terms (``term`` and ``repair_wait`` in definitions/credit.listing.yaml, a bureau's overlay may change them), computed
+by :mod:`zhichan.legaltime` — the one definition of both days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -18,20 +21,22 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
-from zhichan.legaltime import china_date, first_day_after, last_day_of_period
+from zhichan.legaltime import Clock, china_date, first_day_after, moment_on
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 
 if TYPE_CHECKING:
+    from zhichan.procedures.declaration import Declaration, ProcedureRegistry
     from zhichan.procedures.service import ProcedureService, StepTaken
 
 #: the listing grounds of the 2022 rules (第六条), as codes; their labels are ``credit.ground.<code>`` in the
 #: catalogues (:func:`ground_label`), the Chinese ones also the listing declaration's choices
 GROUNDS = ("abnormal_filing", "malicious_trademark", "unlicensed_agency", "false_material", "repeat_infringement",
            "refused_decision", "other")
-#: the measures last this long; repair may be asked for after REPAIR_AFTER_MONTHS
-MEASURE_YEARS = 1
-REPAIR_AFTER_MONTHS = 6
+#: the listing procedure's declared terms, both started by the decision: the measures' term, and the wait before
+#: credit repair may be asked for
+TERM = "term"
+REPAIR_WAIT = "repair_wait"
 
 
 @dataclass(frozen=True)
@@ -66,16 +71,57 @@ def ground_label(lang: str, ground: str) -> str:
     return translate(lang, f"credit.ground.{ground if ground in GROUNDS else 'other'}")
 
 
-def measures_end(listed_from: dt.date) -> dt.date:
-    """The last day the measures apply: one year from the listing (民法典 第二百零一条: the period
-    starts the next day and ends on the corresponding day) — the listing case's ``term`` clock's last day."""
-    return last_day_of_period(listed_from, MEASURE_YEARS, "year")
+@lru_cache(maxsize=4)
+def _registry(folder: Path | None) -> ProcedureRegistry:
+    from zhichan.procedures.declaration import ProcedureRegistry
+
+    return ProcedureRegistry.load(folder)
 
 
-def repair_allowed_from(listed_from: dt.date) -> dt.date:
-    """The first day credit repair may be asked for: the day after six months from the listing have run (listed on
-    14 October, from 15 April) — when the listing case's ``repair_wait`` clock has lapsed, as the case page offers it."""
-    return first_day_after(last_day_of_period(listed_from, REPAIR_AFTER_MONTHS, "month"))
+def declared_listing(region_code: str | None) -> Declaration:
+    """The listing declaration a decision in ``region_code`` is taken under now — the shipped one, or a bureau's
+    overlay in ``ZHICHAN_PROCEDURE_DIR`` (as the engine chooses it for a case opened there)."""
+    from zhichan.settings import get_settings
+
+    return _registry(get_settings().procedure_dir).for_region(PROCEDURE, region_code)
+
+
+def term_last_day(decl: Declaration, clock: str, listed_from: dt.date) -> dt.date:
+    """The last day of the declared term ``clock`` (:data:`TERM`, :data:`REPAIR_WAIT`) started by a decision on
+    ``listed_from``, as the engine computes it for the case: a term to wait out (民法典 第二百零一条: counted from the
+    next day, ending on the corresponding day, not moved off a rest day)."""
+    spec = decl.clocks[clock]
+    # noon China time: the moment's day is the decision day, whatever the hour the engine recorded
+    day = Clock(spec.amount, spec.unit, moment_on(listed_from, 12), term=True).due()
+    assert day is not None  # a term neither pauses nor waits for a holiday schedule beyond its unit's
+    return day
+
+
+def measures_end(listed_from: dt.date, decl: Declaration) -> dt.date:
+    """The last day the measures apply — ``decl``'s :data:`TERM` from the listing (one year, shipped: listed on
+    2 March 2026, until 2 March 2027)."""
+    return term_last_day(decl, TERM, listed_from)
+
+
+def repair_allowed_from(listed_from: dt.date, decl: Declaration) -> dt.date:
+    """The first day credit repair may be asked for: the day after ``decl``'s :data:`REPAIR_WAIT` has run (six months,
+    shipped: listed on 14 October, from 15 April) — when the listing case's ``repair_wait`` clock has lapsed."""
+    return first_day_after(term_last_day(decl, REPAIR_WAIT, listed_from))
+
+
+def repair_days(session: Session, rows: list[CreditListing]) -> dict[int, dt.date]:
+    """Each listing's first day of credit repair (listing id → day): the day after its case's ``repair_wait`` clock
+    ran out; for a listing without one (decided under the first declaration, or entered without a procedure) the
+    day the declaration of its area now gives for its listing day."""
+    from zhichan.procedures.models import CaseClock
+
+    cases = [r.case_id for r in rows if r.case_id is not None]
+    clocked: dict[int, dt.date] = {}
+    for start in range(0, len(cases), 500):
+        clocked |= {case_id: due for case_id, due in session.execute(select(CaseClock.case_id, CaseClock.due_on).where(
+            CaseClock.case_id.in_(cases[start:start + 500]), CaseClock.name == REPAIR_WAIT)) if due is not None}
+    return {r.id: first_day_after(clocked[r.case_id]) if r.case_id in clocked
+            else repair_allowed_from(r.listed_from, declared_listing(r.region_code)) for r in rows}
 
 
 def active_listing(session: Session, *, on: dt.date, name: str | None = None,
@@ -123,9 +169,11 @@ def active_listings(session: Session, *, on: dt.date,
 
 def record_listing(session: Session, *, subject: str, ground: str, decision_number: str, listed_from: dt.date,
                    org_id: int, org_path: str, region_code: str, credit_code: str | None = None, facts: str = "",
-                   case_id: int | None = None, published_on: dt.date | None = None) -> CreditListing:
-    """Enter a listing decision (the listing procedure's last step calls this; so do imports of
-    decisions taken elsewhere and the demo data)."""
+                   case_id: int | None = None, published_on: dt.date | None = None,
+                   listed_until: dt.date | None = None) -> CreditListing:
+    """Enter a listing decision (the listing procedure's decision calls this, with the last day of its case's
+    ``term`` clock; so do imports of decisions taken elsewhere and the demo data). ``listed_until``: the measures'
+    last day; by default the :data:`TERM` the declaration of ``region_code`` gives."""
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = "请填写被列入主体 / name the subject"
@@ -143,7 +191,8 @@ def record_listing(session: Session, *, subject: str, ground: str, decision_numb
         raise FormError(errors)
     row = CreditListing(subject=subject.strip(), subject_key=normalize_name(subject), credit_code=code, ground=ground,
                         facts=facts, decision_number=decision_number.strip(), listed_from=listed_from,
-                        listed_until=measures_end(listed_from), org_id=org_id, org_path=org_path,
+                        listed_until=listed_until or measures_end(listed_from, declared_listing(region_code)),
+                        org_id=org_id, org_path=org_path,
                         region_code=region_code, case_id=case_id, published_on=published_on)
     session.add(row)
     session.flush()
@@ -185,8 +234,9 @@ def listing_of_case(session: Session, case_id: int) -> CreditListing | None:
 def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
     """The credit list's rules on the steps of ``credit.listing`` (runs in the step's transaction):
     the subject becomes the case's party, the decision waits for the period for statements, the
-    listing row is written with the decision and published with the publication step, repair is
-    refused before six months (with the day it becomes possible), expiry only after the last day."""
+    listing row is written with the decision — the measures until the last day of the case's declared ``term`` — and
+    published with the publication step. Repair and expiry wait for the declared terms (the engine's ``lapsed``), in a
+    case opened before they were declared for the days :func:`listing_holds` gives."""
     from zhichan.procedures.models import Case, CaseClock
 
     today = china_date(step.now)
@@ -230,26 +280,46 @@ def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
                                        f"statements runs until {until}; the decision can be taken from {after}"})
         org = session.get(Organization, step.org_id)
         assert org is not None
+        # the term the decision just started (a case opened under the first declaration has none: the declared one)
+        until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id, CaseClock.name == TERM))
         record_listing(session, subject=str(fields["subject"]), ground=ground_code(str(fields["ground"])) or "other",
                        credit_code=str(fields.get("credit_code") or "") or None, facts=str(fields.get("facts", "")),
                        decision_number=str(step.fields["decision_number"]), listed_from=today, org_id=org.id,
-                       org_path=org.path, region_code=org.region_code, case_id=step.case_id)
+                       org_path=org.path, region_code=org.region_code, case_id=step.case_id, listed_until=until)
         return
     listing = listing_of_case(session, step.case_id)
     if listing is None:
         return
     if step.event == "publish":
         listing.published_on = today
-    elif step.event == "request_repair":
-        allowed = repair_allowed_from(listing.listed_from)
-        if today < allowed:
-            raise FormError({"measures": f"列入满六个月后方可申请信用修复，{allowed.isoformat()} 起可以申请 / credit "
-                                         f"repair can be asked for six months after the listing, from {allowed}"})
     elif step.event == "repair":
         listing.repaired_on = today
-    elif step.event == "expire" and today <= listing.listed_until:
-        raise FormError({"_clock": f"管理期限至 {listing.listed_until.isoformat()}，期满后方可移出 / the measures run "
-                                   f"until {listing.listed_until}; removal comes after that day"})
+
+
+#: the steps that wait for the listing's terms
+HELD = ("request_repair", "expire")
+
+
+def listing_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, dt.date]:
+    """The first days of credit repair and removal in a listing case whose declaration does not hold them back
+    itself — one opened under the first declaration, before the terms were declared (its page offered repair from the
+    decision on and the hook then refused it): repair from the day the listing's repair day gives
+    (:func:`repair_days`), removal from the day after the listing's last day. The engine offers and takes them from
+    then (``ProcedureService.add_holds``): the case page, the to-do list and the step agree."""
+    waits = {t.event: set(t.lapsed) for t in decl.transitions}
+    unheld = [e for e, clock in zip(HELD, (REPAIR_WAIT, TERM), strict=True) if e in waits and clock not in waits[e]]
+    listing = listing_of_case(session, case_id) if unheld else None
+    if listing is None:
+        return {}
+    days = {"request_repair": repair_days(session, [listing])[listing.id], "expire": first_day_after(listing.listed_until)}
+    return {e: days[e] for e in unheld}
+
+
+def install(service: ProcedureService) -> None:
+    """The credit list's rules on the engine: the listing hook, and the days of repair and removal in cases opened
+    before their terms were declared."""
+    service.add_hook(PROCEDURE, listing_hook)
+    service.add_holds(PROCEDURE, HELD, listing_holds)
 
 
 def system_scope(session: Session) -> Scope:
@@ -332,11 +402,12 @@ def synthetic_listings(session: Session, rows: list[CreditListing]) -> set[int]:
     return {cases[c] for c in made}
 
 
-def listing_json(row: CreditListing, on: dt.date, *, synthetic: bool = False) -> dict[str, Any]:
+def listing_json(row: CreditListing, on: dt.date, repair_from: dt.date, *, synthetic: bool = False) -> dict[str, Any]:
+    """A listing as the pages and the API read it; ``repair_from``: its first day of credit repair (:func:`repair_days`)."""
     zh, en = ground_label("zh", row.ground), ground_label("en", row.ground)
     return {"id": row.id, "subject": row.subject, "credit_code": row.credit_code, "ground": row.ground,
             "ground_zh": zh, "ground_en": en, "decision_number": row.decision_number, "listed_from": row.listed_from,
             "listed_until": row.listed_until, "repaired_on": row.repaired_on, "published_on": row.published_on,
-            "repair_from": repair_allowed_from(row.listed_from), "region_code": row.region_code,
+            "repair_from": repair_from, "region_code": row.region_code,
             "in_force": row.listed_from <= on <= row.listed_until and (row.repaired_on is None or row.repaired_on > on),
             "case_id": row.case_id, "synthetic": synthetic}

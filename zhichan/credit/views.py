@@ -16,8 +16,8 @@ from zhichan.platform.scope import Scope
 
 def listings_view(session: Session, *, on: dt.date, page: int, per_page: int) -> dict[str, Any]:
     total, rows = service.public_listings(session, on=on, offset=(page - 1) * per_page, limit=per_page)
-    made = service.synthetic_listings(session, rows)
-    items = [{k: v for k, v in service.listing_json(r, on, synthetic=r.id in made).items() if k != "case_id"}
+    made, repair = service.synthetic_listings(session, rows), service.repair_days(session, rows)
+    items = [{k: v for k, v in service.listing_json(r, on, repair[r.id], synthetic=r.id in made).items() if k != "case_id"}
              for r in rows]
     return {"on": on, "page": page, "per_page": per_page, "total": total, "items": items}
 
@@ -25,16 +25,18 @@ def listings_view(session: Session, *, on: dt.date, page: int, per_page: int) ->
 def manage_view(session: Session, scope: Scope, *, on: dt.date, page: int, per_page: int = 50) -> dict[str, Any]:
     require_officer(scope)
     total, rows = service.area_listings(session, scope, offset=(page - 1) * per_page, limit=per_page)
-    made = service.synthetic_listings(session, rows)
+    made, repair = service.synthetic_listings(session, rows), service.repair_days(session, rows)
     return {"on": on, "page": page, "per_page": per_page, "total": total,
-            "items": [service.listing_json(r, on, synthetic=r.id in made) for r in rows],
+            "items": [service.listing_json(r, on, repair[r.id], synthetic=r.id in made) for r in rows],
             "may_start": scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
 
 
 def mine_view(session: Session, scope: Scope, *, on: dt.date) -> dict[str, Any]:
     scope.require_authenticated()
     own = agencies.own_agency(session, scope) if scope.role == Role.AGENCY_USER else None
-    return {"on": on, "items": [service.listing_json(r, on) for r in service.own_listings(session, scope)],
+    rows = service.own_listings(session, scope)
+    repair = service.repair_days(session, rows)
+    return {"on": on, "items": [service.listing_json(r, on, repair[r.id]) for r in rows],
             "agency_id": own.id if own else None}
 
 

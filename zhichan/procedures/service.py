@@ -162,6 +162,14 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     return None
 
 
+def held_problem(spec: TransitionSpec, held: dict[str, dt.date], today: dt.date) -> str | None:
+    """Why a step a domain holds back until a day (``held``: event → its first day) cannot be taken ``today``."""
+    day = held.get(spec.event)
+    if day is None or day <= today:
+        return None
+    return f"“{spec.title.zh}”自 {day} 起方可办理 / “{spec.title.en}” can be taken from {day}"
+
+
 def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, Any]]) -> list[int]:
     """The open pauses a resuming step may end, where pauses overlap (a jurisdiction objection during a suspension).
     A step that answers a pausing step — it stops the clock that step started, as the decision on an objection stops
@@ -221,16 +229,18 @@ def conditional(spec: TransitionSpec) -> bool:
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
             case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
-            keep: str | None = None) -> list[TransitionSpec]:
+            keep: str | None = None, held: dict[str, dt.date] | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
     name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
     steps (event, user) in order, for ``not_by`` against the caller's ``user_id``; ``keep``: a step just refused
-    stays offered, so its form shows the reason with the input kept."""
+    stays offered, so its form shows the reason with the input kept; ``held``: the first day of steps a domain holds
+    back (:meth:`ProcedureService.add_holds`)."""
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
-            and (t.event == keep or clock_problem(decl, t, clocks, today) is None)
+            and (t.event == keep or (clock_problem(decl, t, clocks, today) is None
+                                     and held_problem(t, held or {}, today) is None))
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)]
@@ -300,6 +310,14 @@ class Option:
 
 #: a domain's list of choices (``FieldSpec.options``) open to a filer in an area (a region code), or every one (None)
 OptionList = Callable[[str | None], tuple[Option, ...]]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A field shown by a domain's list (:meth:`ProcedureService.option_labels`): its label, each value's label."""
+
+    label: Text
+    values: dict[str, Text]
 
 
 def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any],
@@ -380,6 +398,10 @@ class StepTaken:
 StepHook = Callable[[Session, Scope, StepTaken], None]
 #: a domain's title of a case from its start fields, in a language (None: show the stored title)
 CaseTitler = Callable[[dict[str, Any], str], str | None]
+#: a domain's first days for steps of a case its declaration does not hold back itself (a case opened under an earlier
+#: declaration, before the term the step waits for was declared): (session, case id, the case's declaration) → event →
+#: the first day it may be taken (:meth:`ProcedureService.add_holds`)
+Holds = Callable[[Session, int, Declaration], dict[str, dt.date]]
 
 
 class ProcedureService:
@@ -395,6 +417,7 @@ class ProcedureService:
         self._generators: dict[str, DocumentGenerator] = {}
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
+        self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
 
     def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -444,9 +467,48 @@ class ProcedureService:
             raise ConfigError(f"没有选项列表 {spec.options} / no list of options {spec.options}")
         return found(region)
 
-    def option_labels(self, fields: tuple[FieldSpec, ...]) -> dict[str, dict[str, Text]]:
-        """For each field with ``options``, every value's label (what a page shows instead of the stored value)."""
-        return {f.name: {o.value: o.label for o in self.options(f, None)} for f in fields if f.options is not None}
+    def option_labels(self, decl: Declaration) -> dict[str, Listed]:
+        """For each field of ``decl`` (its start's and its steps') that takes its choices from a list, its label and
+        every value's label — what a page shows instead of the stored value. A case runs under the declaration it was
+        filed under: a field that declaration took as typed text and the procedure's current declaration takes from a
+        list (the pre-examination centre, typed as a code — "保护中心代码（…如 CN-CD）" — before the forms listed the
+        centres by name) reads by that list and under the current label too. The stored value stays as filed, only
+        its display changes; a value not in the list shows as stored."""
+        fields: dict[str, FieldSpec] = {}
+        for d in (*self._current(decl), decl):
+            fields |= {f.name: f for f in (*d.start.fields, *(f for t in d.transitions for f in t.fields))
+                       if f.options is not None}
+        found: dict[str, Listed] = {}
+        for name, spec in fields.items():
+            found[name] = Listed(spec.label, {o.value: o.label for o in self.options(spec, None)})
+        return found
+
+    def _current(self, decl: Declaration) -> tuple[Declaration, ...]:
+        """The procedure's current declaration for ``decl``'s jurisdiction (else its default one), when ``decl`` is an
+        earlier one a case was filed under; none when it is the current one or the procedure is gone."""
+        for jurisdiction in dict.fromkeys((decl.jurisdiction, "default")):
+            try:
+                current = self.registry.get(decl.procedure, jurisdiction)
+            except NotFoundError:
+                continue
+            return () if current.digest == decl.digest else (current,)
+        return ()
+
+    def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds) -> None:
+        """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
+        list's repair and removal in a case opened before their terms were declared: from the days the listing's dates
+        give). The case page, the to-do list and :meth:`act` then agree, as they do for a declared ``lapsed`` term:
+        the step is neither offered nor taken before its day, and the case page says from which day."""
+        self._holds[procedure] = (frozenset(events), holds)
+
+    def _held(self, session: Session, procedure: str, case_id: int, decl: Declaration) -> dict[str, dt.date]:
+        found = self._holds.get(procedure)
+        return found[1](session, case_id, decl) if found is not None else {}
+
+    def _is_held(self, decl: Declaration, t: TransitionSpec) -> bool:
+        """Whether a domain may hold ``t`` back in some of ``decl``'s cases (offered case by case, then)."""
+        found = self._holds.get(decl.procedure)
+        return found is not None and t.event in found[0]
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -611,6 +673,9 @@ class ProcedureService:
         missing = missing_fields(decl, spec, json.loads(row.fields or "{}"))
         if missing:
             raise ConflictError(missing, details={"state": row.state, "version": row.version})
+        held = held_problem(spec, self._held(session, row.procedure, row.id, decl), china_date(now))
+        if held:
+            raise FormError({"_clock": held})
         if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
                 select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
                 scope.user_id):
@@ -969,14 +1034,20 @@ class ProcedureService:
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
             if officer or n.kind == "party" or n.clock in party_clocks]
+        today = china_date(utcnow())
+        held = self._held(session, row.procedure, row.id, decl)
         actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
                           counterparty=counterparty, clocks={c.name: c for c in rows},
-                          taken={s["event"] for s in steps}, today=china_date(utcnow()),
+                          taken={s["event"] for s in steps}, today=today,
                           case_fields=json.loads(row.fields or "{}"),
-                          takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep)
+                          takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep,
+                          held=held)
+        # the steps held back from this state, and from which day (what a declared term's row says on the page)
+        waiting = [(day, t.title) for t in decl.transitions_from(row.state) if row.is_open
+                   for day in [held.get(t.event)] if day is not None and day > today]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
-                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions,
+                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting),
                 "officer": officer, "party": party, "counterparty": counterparty}
 
     def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
@@ -996,12 +1067,17 @@ class ProcedureService:
         wanted = []
         for who, takes in parts:
             depends = _only(takes, always=False)
-            surely = self._state_keys(session, _only(takes, always=True))
+            always = _only(takes, always=True)
+            # a step a domain may hold back (:meth:`add_holds`) is offered case by case, like one a term holds back
+            def unheld(d: Declaration, t: TransitionSpec, always: Callable[[TransitionSpec], bool] = always) -> bool:
+                return always(t) and not self._is_held(d, t)
+
+            surely = self._state_keys(session, unheld)
             wanted.append(and_(who, self._keys_sql(session, surely)))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in [*self.registry.all(), *self._kept(session)]:
                 for t in decl.transitions:
-                    if depends(t) and t.once and not per_case(t):
+                    if depends(t) and t.once and not per_case(t) and not self._is_held(decl, t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states:
@@ -1009,8 +1085,9 @@ class ProcedureService:
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
             # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
             # case (few states of few declarations, so most calls read no case here)
-            def case_dependent(t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends) -> bool:
-                return depends(t) and per_case(t)
+            def case_dependent(d: Declaration, t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends,
+                               always: Callable[[TransitionSpec], bool] = always) -> bool:
+                return (depends(t) and per_case(t)) or ((depends(t) or always(t)) and self._is_held(d, t))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
@@ -1046,21 +1123,18 @@ class ProcedureService:
             steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
                             clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
                             case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
-                            user_id=scope.user_id)
+                            user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
             if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
                 ids.append(r.id)
         return ids
 
-    def _in_states(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> Any:
-        """SQL: the case is in a state where some step ``takes`` accepts starts (resting states left out)."""
-        return self._keys_sql(session, self._state_keys(session, takes))
-
-    def _state_keys(self, session: Session, takes: Callable[[TransitionSpec], bool]) -> set[tuple[str, str, str]]:
+    def _state_keys(self, session: Session,
+                    takes: Callable[[Declaration, TransitionSpec], bool]) -> set[tuple[str, str, str]]:
         """(procedure, jurisdiction, state) of every state where some step ``takes`` accepts starts, over the
         declarations open cases may run under (resting states left out)."""
         keys: set[tuple[str, str, str]] = set()
         for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
-            keys |= {(decl.procedure, decl.jurisdiction, s) for t in decl.transitions if takes(t)
+            keys |= {(decl.procedure, decl.jurisdiction, s) for t in decl.transitions if takes(decl, t)
                      for s in t.source if not decl.states[s].resting}
         return keys
 

@@ -15,8 +15,8 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, Text, TransitionSpec
-from zhichan.procedures.service import Option, ProcedureService
+from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, TransitionSpec
+from zhichan.procedures.service import Listed, Option, ProcedureService
 from zhichan.reference.regions import region_name
 from zhichan.web.labels import choice
 
@@ -49,24 +49,29 @@ def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] |
 
 def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str,
                  names: dict[str, str] | None = None,
-                 labels: dict[str, dict[str, Text]] | None = None) -> list[dict[str, Any]]:
+                 labels: dict[str, Listed] | None = None) -> list[dict[str, Any]]:
     """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
     exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
     ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction"; a region
     code by its name, 成都市 / Chengdu; an organization by its name in ``lang`` from ``names``, where known; a value of a
-    domain's list by its label from ``labels``, field → value → label: a protection centre by its name, not ``CN-CD``)."""
+    domain's list by its label from ``labels``, field → the list's label and each value's: a protection centre by its
+    name, not ``CN-CD`` — also in a case filed when the form asked for the code, :meth:`ProcedureService.option_labels`)."""
     specs = {f.name: f for f in fields}
     out = []
     for key, value in in_order(values, fields):
         spec = specs.get(key)
-        listed = (labels or {}).get(key, {}).get(str(value)) if spec is not None and spec.options is not None else None
+        # a field taking its choices from a domain's list — or one an earlier declaration took as text — by the list
+        listing = (labels or {}).get(key) if spec is not None else None
+        listed = listing.values.get(str(value)) if listing is not None else None
         shown = (listed(lang) if listed is not None
                  else format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
                  else choice(lang, str(value)) if spec is not None and spec.kind == "choice" and spec.options is None
                  else region_shown(str(value), lang) if spec is not None and spec.shows == "region"
                  else (names or {}).get(str(value), value) if spec is not None and spec.shows == "organization"
                  else value)
-        out.append({"label": spec.label(lang) if spec is not None else key, "value": value, "shown": shown})
+        label = (listing.label if listed is not None and listing is not None else spec.label if spec is not None
+                 else None)
+        out.append({"label": label(lang) if label is not None else key, "value": value, "shown": shown})
     return out
 
 
@@ -137,7 +142,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              [(s["fields"], specs.get(s["event"], ())) for s in data["steps"]]
              for f in fields if f.shows == "organization"]
     names = organization_names(session, named, lang)
-    listed = service.option_labels((*decl.start.fields, *(f for t in decl.transitions for f in t.fields)))
+    listed = service.option_labels(decl)
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
               "field_list": shown_fields(s["fields"], fields, lang, names, listed),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
@@ -163,6 +168,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "state_title": decl.states[case["state"]].title(lang),
         "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed),
         "clocks": clocks, "steps": steps, "notices": notices,
+        # steps a domain holds back until a day (no declared term of the case says so): the day, and those steps
+        "held": [{"day": day, "steps": [t(lang) for d, t in data["held"] if d == day]}
+                 for day in sorted({d for d, _ in data["held"]})],
         "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
                     for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
