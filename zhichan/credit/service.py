@@ -72,7 +72,10 @@ def ground_label(lang: str, ground: str) -> str:
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
 def _registry(folder: Path | None) -> ProcedureRegistry:
+    """The declarations with a bureau's folder ``folder``, read once per process and folder — as the app reads its
+    engine's at start (reading them costs ~30 ms, and a page of listings asks for each row's)."""
     from zhichan.procedures.declaration import ProcedureRegistry
 
     return ProcedureRegistry.load(folder)
@@ -120,8 +123,9 @@ def repair_days(session: Session, rows: list[CreditListing]) -> dict[int, dt.dat
     for start in range(0, len(cases), 500):
         clocked |= {case_id: due for case_id, due in session.execute(select(CaseClock.case_id, CaseClock.due_on).where(
             CaseClock.case_id.in_(cases[start:start + 500]), CaseClock.name == REPAIR_WAIT)) if due is not None}
+    declared = {region: declared_listing(region) for region in {r.region_code for r in rows if r.case_id not in clocked}}
     return {r.id: first_day_after(clocked[r.case_id]) if r.case_id in clocked
-            else repair_allowed_from(r.listed_from, declared_listing(r.region_code)) for r in rows}
+            else repair_allowed_from(r.listed_from, declared[r.region_code]) for r in rows}
 
 
 def active_listing(session: Session, *, on: dt.date, name: str | None = None,
