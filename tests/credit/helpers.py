@@ -48,4 +48,6 @@ def first_declaration(raw: dict[str, Any]) -> None:
         t["lapsed"] = [c for c in t["lapsed"] if c not in ("term", "repair_wait")]
         if t["event"] == "request_repair":
             t["optional"] = False
+        for n in t.get("notify", []):  # its notice said the term as fixed text
+            n["text"] = {"zh": n["text"]["zh"].replace("{term}", "一年"), "en": n["text"]["en"].replace("{term}", "one year")}
     raw["revision"] = 1

@@ -241,6 +241,10 @@ def test_a_bureaus_overlay_sets_the_listings_days(engine: Engine, tmp_path: Path
     act(world, "wuhou_officer", case, "publish", D(2025, 10, 15))
     row = listing(world, case["id"])
     assert (row.listed_from, row.listed_until) == (D(2025, 10, 14), D(2027, 10, 14))  # two years, not one
+    from zhichan.procedures.models import Notice
+    with session_scope(world.engine) as s:  # the decision's notice says the overlay's term (it said 一年 as fixed text)
+        told = [(n.text_zh, n.text_en) for n in s.scalars(select(Notice).where(Notice.case_id == case["id"]))]
+    assert ("本局已决定将您列入严重违法失信名单，管理期限2年", "You have been listed; the measures last 2 years") in told
     with session_scope(world.engine) as s:
         assert repair_days(s, [row]) == {row.id: D(2026, 1, 15)}  # three months run to 14 January
         assert active_listing(s, name="成都示例科技有限公司", on=D(2027, 10, 14)) is not None

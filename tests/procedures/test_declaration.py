@@ -218,6 +218,28 @@ def test_lapsed_and_within_name_declared_clocks() -> None:
         assert "answer_lapsed: unknown clock no_such_clock" in info.value.message
 
 
+def test_a_notice_names_a_declared_period_as_declared(tmp_path: Path) -> None:
+    """The mediation's notice said "三十日内" as fixed text: a bureau's overlay of the confirmation period left it saying
+    thirty days. A notice now names the clock ({confirmation}) and reads its declared period; a name that is no clock
+    is refused when the declarations load."""
+    from zhichan.procedures.declaration import Text
+
+    shipped = ProcedureRegistry.load(None).get("protection.mediation", "default")
+    notice = next(n.text for t in shipped.transitions for n in t.notify if "{confirmation}" in n.text.zh)
+    assert "自协议生效之日起30日内" in shipped.notice_text(notice, "zh")
+    assert "within 30 days" in shipped.notice_text(notice, "en")
+    _write(tmp_path, "m.yaml", "procedure: protection.mediation\njurisdiction: '510100'\nbased_on: default\nclocks:\n"
+           "  confirmation: {title: {zh: 申请司法确认, en: Judicial confirmation}, amount: 2, unit: month, basis: 示例}\n")
+    local = ProcedureRegistry.load(tmp_path).get("protection.mediation", "510100")
+    assert "自协议生效之日起2个月内" in local.notice_text(notice, "zh")
+    assert local.notice_text(Text(zh="{confirmation}", en="{confirmation}"), "en") == "2 months"
+    data = copy.deepcopy(SHIPPED)
+    _step(data, "answer_lapsed")["notify"] = [{"to": "party", "text": {"zh": "{no_such_clock}内", "en": "within"}}]
+    with pytest.raises(ConfigError) as info:
+        parse_declaration(data, "broken.yaml")
+    assert "answer_lapsed: its notice names {no_such_clock}, which is no clock" in info.value.message
+
+
 def test_a_region_code_typed_into_a_form_is_shown_by_its_name() -> None:
     """Generic case pages showed a filing's region code as typed (510107) on Chinese and English pages alike."""
     from zhichan.procedures.declaration import FieldSpec, Text

@@ -39,7 +39,7 @@ def list_() -> None:
 @app.command()
 def show(procedure: str, region: Annotated[str, typer.Option(help="办理机关所在地区代码 / region code")] = "") -> None:
     """一个程序在某地适用的步骤与期限 / A procedure's steps and clocks as they apply in a region."""
-    from zhichan.procedures.views import period_text
+    from zhichan.procedures.declaration import period_text
 
     d = _registry().for_region(procedure, region or None)
     console().print(f"{d.title.zh} / {d.title.en} — {d.basis} [jurisdiction {d.jurisdiction}]")

@@ -81,6 +81,18 @@ UNIT_LABELS = {"working_day": ("个工作日", "working days"), "day": ("日", "
                "year": ("年", "years"), "hour": ("小时", "hours")}
 
 
+def period_text(amount: int, unit: str, lang: str) -> str:
+    """``1年`` / ``1 year``, ``6个月`` / ``6 months`` (the term of a listing read "1 years")."""
+    zh, en = UNIT_LABELS.get(unit, (unit, unit))
+    if lang == "en" and amount == 1 and en.endswith("s"):
+        en = en[:-1]
+    return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
+
+
+#: a declared clock's period named in a notice's text: ``{term}`` reads ``1年`` / ``1 year`` as declared
+PERIOD_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
 class ClockSpec(Strict):
     title: Text
     amount: int = Field(ge=1)
@@ -271,6 +283,11 @@ class Declaration(Strict):
         for c in self.start.starts:
             if c not in self.clocks:
                 problems.append(f"start: unknown clock {c}")
+        for step_name, step in (("start", self.start), *((t.event, t) for t in self.transitions)):
+            for n in step.notify:
+                for name in {*PERIOD_PLACEHOLDER.findall(n.text.zh), *PERIOD_PLACEHOLDER.findall(n.text.en)}:
+                    if name not in self.clocks:
+                        problems.append(f"{step_name}: its notice names {{{name}}}, which is no clock")
         if self.jurisdiction != "default":
             try:
                 if not region_prefix(self.jurisdiction):
@@ -284,6 +301,12 @@ class Declaration(Strict):
     @property
     def key(self) -> tuple[str, str]:
         return (self.procedure, self.jurisdiction)
+
+    def notice_text(self, text: Text, lang: str) -> str:
+        """A notice's text in ``lang``, each ``{clock}`` read as that clock's period as declared here — so a bureau's
+        overlay that changes the period changes what the notice says (the listing's "管理期限{term}")."""
+        return PERIOD_PLACEHOLDER.sub(
+            lambda m: period_text(self.clocks[m[1]].amount, self.clocks[m[1]].unit, lang), text(lang))
 
     @property
     def initial_state(self) -> str:

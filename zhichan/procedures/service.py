@@ -637,7 +637,7 @@ class ProcedureService:
                                              handling.region_code, now, tuple(documents)))
         self._record(session, scope, decl, case_id, number, 1, "start", None, decl.initial_state, clean, documents, now,
                      ip=ip)
-        self._notify(session, case_id, decl.start.notify, now)
+        self._notify(session, case_id, decl, decl.start.notify, now)
         return {"id": case_id, "number": number, "state": decl.initial_state, "version": 1}
 
     # -- acting --------------------------------------------------------------------------------
@@ -697,7 +697,7 @@ class ProcedureService:
         seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)
-        self._notify(session, case_id, spec.notify, now)
+        self._notify(session, case_id, decl, spec.notify, now)
         return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
 
     @staticmethod
@@ -1000,10 +1000,12 @@ class ProcedureService:
         audit.record(session, scope, f"procedure.{event}", number, ip=ip,
                      detail={"procedure": decl.procedure, "from": source, "to": target, "evidence": entry.index})
 
-    def _notify(self, session: Session, case_id: int, notices: tuple[Any, ...], now: dt.datetime) -> None:
+    def _notify(self, session: Session, case_id: int, decl: Declaration, notices: tuple[Any, ...],
+                now: dt.datetime) -> None:
         for n in notices:
             session.execute(insert(NOTICES).values(case_id=case_id, kind=n.to, clock=None, due_on=None,
-                                                   text_zh=n.text.zh, text_en=n.text.en, created_at=now))
+                                                   text_zh=decl.notice_text(n.text, "zh"),
+                                                   text_en=decl.notice_text(n.text, "en"), created_at=now))
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import org_display_name
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import UNIT_LABELS, Declaration, FieldSpec, TransitionSpec
+from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.service import Listed, Option, ProcedureService
 from zhichan.reference.regions import region_name
 from zhichan.web.labels import choice
@@ -23,14 +23,6 @@ from zhichan.web.labels import choice
 
 def late(clock: dict[str, Any], today: dt.date) -> bool:
     return bool(clock["status"] != "stopped" and clock["due_on"] is not None and clock["due_on"] < today)
-
-
-def period_text(amount: int, unit: str, lang: str) -> str:
-    """``1年`` / ``1 year``, ``6个月`` / ``6 months`` (the term of a listing read "1 years")."""
-    zh, en = UNIT_LABELS.get(unit, (unit, unit))
-    if lang == "en" and amount == 1 and en.endswith("s"):
-        en = en[:-1]
-    return f"{amount} {en}" if lang == "en" else f"{amount}{zh}"
 
 
 def china_time(moment: dt.datetime) -> str:

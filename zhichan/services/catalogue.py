@@ -26,9 +26,8 @@ from zhichan.money import format_money
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, region_prefix
-from zhichan.procedures.declaration import Declaration, ProcedureRegistry, Text
+from zhichan.procedures.declaration import Declaration, ProcedureRegistry, Text, period_text
 from zhichan.procedures.service import StepTaken
-from zhichan.procedures.views import period_text
 from zhichan.services.models import CatalogueOverride
 from zhichan.untrusted import yaml_safe_load
 
