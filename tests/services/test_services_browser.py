@@ -277,6 +277,11 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
             if name != "todo":
                 assert page.locator(f"{table} .due-problem").inner_text() == note, (name, lang)
             assert page.evaluate(outside, table) == [], (name, lang)
+            if name == "case":  # deadlines and steps stack, each cell as wide as the page (beside columns that never
+                # wrap, 陈述申辩期 stood one character a line, and a step's fields a word a line)
+                widths = page.evaluate("""() => [...document.querySelectorAll('#clocks td, #timeline td')]
+                    .filter(c => c.getClientRects().length).map(c => c.getBoundingClientRect().width)""")
+                assert widths and min(widths) > 300, (lang, widths)
             assert page.evaluate("document.documentElement.scrollWidth") <= 391, (name, lang)
             if name != "todo":  # a period and a clock's state read whole (5个工作日 and 计时中 stood a character a line)
                 lines = page.evaluate("""() => [...document.querySelectorAll('#clocks tbody tr')].map(r =>
