@@ -36,7 +36,8 @@ def test_a_demo_corpus_from_before_the_names_rule_is_said_to_keep_its_names() ->
 
 
 def test_what_a_demo_seed_made_is_one_readable_line() -> None:
-    assert made_counts({"listings": 1200, "skipped": 0, "auctions_running": 1}) == "listings 1,200, auctions running 1"
+    assert made_counts({"listings": 1200, "skipped": 0, "auctions_running": 1}) == \
+        "挂牌 listings 1,200, 进行中的竞价 auctions running 1"
     assert made_counts({"listings": 0}) == made_counts(None) == "已有，未新增 / already there, nothing added"
 
 
@@ -219,8 +220,8 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
     assert "demo_enterprise：演示未生成其机构 / demo_enterprise: the demo made no organization for it" in short
     assert not any(line.startswith(("demo_leader", "demo_officer", "demo_window", "demo_analyst")) for line in short)
     line = exchange_counts({"enterprises": 3, "listings": 3, "enterprises_wanted": 12})
-    assert line.startswith("enterprises 3, listings 3；只有 3 家企业（共需 12 家）") and "only 3 of 12 enterprises" in line
-    assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "enterprises 12"
+    assert line.startswith("企业 enterprises 3, 挂牌 listings 3; 只有 3 家企业（共需 12 家）") and "only 3 of 12" in line
+    assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "企业 enterprises 12"
 
 
 def test_a_corpus_party_is_one_organization_whichever_demo_makes_it(engine) -> None:  # type: ignore[no-untyped-def]

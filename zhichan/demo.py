@@ -378,10 +378,21 @@ def print_personas(personas: list[tuple[str, str, str, str]]) -> None:
         console.print(f"  [bold]{username}[/bold] ({role}, {org}) — {about}")
 
 
+#: the Chinese names of the counts the demo seeds return (the output says what was made in Chinese first)
+COUNT_NAMES = {
+    "enterprises": "企业", "listings": "挂牌", "needs": "需求", "open_licences": "开放许可", "skipped": "规则拒绝而未生成",
+    "auctions_running": "进行中的竞价", "auctions_sold": "成交的竞价", "deals": "交易", "licences_taken": "实施的开放许可",
+    "universities": "高校", "dormant_inventoried": "盘点的存量专利", "dormant_graded": "自评分级",
+    "dormant_approved": "入库", "priority": "优先审查推荐", "preexam": "预审", "subsidy_awards": "资助",
+    "cases": "办件", "bureaus": "知识产权局", "banks": "银行",
+}
+
+
 def made_counts(made: dict[str, int] | None) -> str:
-    """What a demo seed made, as one line: ``listings 6, needs 6``; a seed that found its data already
-    there says so."""
-    shown = ", ".join(f"{name.replace('_', ' ')} {count:,}" for name, count in (made or {}).items() if count)
+    """What a demo seed made, as one line, each count named in Chinese then English: ``挂牌 listings 6, 需求 needs 6``;
+    a seed that found its data already there says so."""
+    shown = ", ".join(f"{COUNT_NAMES[name] + ' ' if name in COUNT_NAMES else ''}{name.replace('_', ' ')} {count:,}"
+                      for name, count in (made or {}).items() if count)
     return shown or "已有，未新增 / already there, nothing added"
 
 
@@ -422,7 +433,7 @@ def exchange_counts(made: dict[str, int]) -> str:
     line = made_counts(made)
     got = made.get("enterprises", 0)
     if got < wanted:
-        line += (f"；只有 {got} 家企业（共需 {wanted} 家）：演示省份中持有可挂牌的有效发明专利的企业只有这些 / only {got} of "
+        line += (f"; 只有 {got} 家企业（共需 {wanted} 家）：演示省份中持有可挂牌的有效发明专利的企业只有这些 / only {got} of "
                  f"{wanted} enterprises: the corpus has no more enterprises in the demo provinces holding a granted "
                  "invention they can list")
     return line
