@@ -36,7 +36,8 @@ def test_a_demo_corpus_from_before_the_names_rule_is_said_to_keep_its_names() ->
 
 
 def test_what_a_demo_seed_made_is_one_readable_line() -> None:
-    assert made_counts({"listings": 1200, "skipped": 0, "auctions_running": 1}) == "listings 1,200, auctions running 1"
+    assert made_counts({"listings": 1200, "skipped": 0, "auctions_running": 1}) == \
+        "挂牌 listings 1,200, 进行中的竞价 auctions running 1"
     assert made_counts({"listings": 0}) == made_counts(None) == "已有，未新增 / already there, nothing added"
 
 
@@ -113,3 +114,134 @@ def test_an_older_demo_folders_organizations_get_their_english_names(engine) -> 
     assert names["成都理工大学"] is None and names["成都自填科技有限公司"] is None
     with session_scope(engine) as s:  # once: a second run names nothing
         assert name_demo_organizations(s, synthetic=True) == {"bureaus": 0, "banks": 0, "enterprises": 0}
+
+
+def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Settings) -> None:
+    """``zhichan demo --patents 2000 --no-serve`` (the smallest it makes), then each README sentence on a demo account
+    checked against what its account sees: demo_enterprise a Chengdu enterprise with listings and auctions (it was
+    南通信方测控 at 3,000 patents), demo_district 武侯区's officer with the district's protection cases and to-dos (none
+    at 3,000), demo_buyer the buyer of the sold auction's deal, demo_bank a bank with a registration and an application
+    awaiting its confirmation, demo_university an office with its inventory, gradings to approve and a listing; the
+    exchange demo makes the 12 enterprises it asks for (3 at 20,000), and no enterprise is made twice (the finance
+    demo keyed it by its raw name, the exchange demo by the normalized one)."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from zhichan.corpus.parties import normalize_name
+    from zhichan.demo import demo, ensure_demo_personas
+    from zhichan.exchange.models import Auction, DormantPatent, Listing
+    from zhichan.finance.models import Pledge
+    from zhichan.platform.db import make_engine, session_scope
+    from zhichan.platform.models import Organization, OrgKind, User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.models import Case
+    from zhichan.web.app import procedure_service
+
+    demo(patents=2000, serve=False)
+    engine = make_engine(settings.effective_database_url)
+    made = {row[0]: row for row in ensure_demo_personas(engine, "Demo-admin-pw-7")}
+    service = procedure_service(settings, engine)
+    assert {"demo_enterprise", "demo_district", "demo_buyer", "demo_bank", "demo_university"} <= set(made)
+    with session_scope(engine) as s:
+        def persona(name: str) -> tuple[Organization, int]:
+            user = s.scalar(select(User).where(User.username == name))
+            assert user is not None
+            org = s.get(Organization, user.org_id)
+            assert org is not None
+            return org, int(service.todo(s, scope_for_user(s, user))["total"])
+
+        def count(*where: object, model: object = Case) -> int:
+            return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)  # type: ignore[arg-type]
+
+        enterprise, _ = persona("demo_enterprise")
+        assert enterprise.kind == OrgKind.ENTERPRISE and enterprise.region_code.startswith("5101")
+        listings = select(Listing.id).where(Listing.org_id == enterprise.id)
+        assert count(Listing.org_id == enterprise.id, model=Listing) >= 1
+        assert count(Auction.listing_id.in_(listings), model=Auction) >= 1
+
+        district, todo = persona("demo_district")
+        assert district.region_code == "510107"
+        assert count(Case.org_id == district.id, Case.procedure.startswith("protection.")) >= 1 and todo >= 1
+
+        buyer, _ = persona("demo_buyer")
+        assert count(Case.counterparty_org_id == buyer.id, Case.procedure == "exchange.deal") == 1
+
+        bank, todo = persona("demo_bank")
+        assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "registered", model=Pledge) >= 1
+        assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "applied", model=Pledge) == 1 and todo >= 1
+
+        university, todo = persona("demo_university")
+        assert count(DormantPatent.org_id == university.id, model=DormantPatent) >= 1 and todo >= 1
+        assert count(Listing.org_id == university.id, model=Listing) >= 1
+
+        accounts = s.scalars(select(User.username).where(User.username.startswith("exchange_demo_"))).all()
+        assert len([a for a in accounts if re.fullmatch(r"exchange_demo_\d\d", a)]) == 12
+        names = [normalize_name(n) for n in s.scalars(select(Organization.name).where(
+            Organization.kind == OrgKind.ENTERPRISE))]
+        assert names and len(names) == len(set(names))  # one organization per enterprise
+    engine.dispose()
+    from zhichan.demo import check_personas
+
+    assert check_personas() == []  # what the demo prints: every account holds what the README says
+
+
+def test_a_demo_corpus_too_small_for_the_demo_accounts_is_refused_saying_why(settings: Settings) -> None:
+    import pytest
+
+    from zhichan.corpus.store import CorpusStore
+    from zhichan.demo import MIN_DEMO_PATENTS, demo
+    from zhichan.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        demo(patents=MIN_DEMO_PATENTS - 1, serve=False)
+    assert "demo_enterprise" in refused.value.message and "至少需要 2,000 件" in refused.value.message
+    assert CorpusStore().current_id() is None  # refused before anything was generated
+
+
+def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises(engine) -> None:  # type: ignore[no-untyped-def]
+    """An empty demo tree lacks every organization a persona needs, and says so in both languages; the exchange's
+    line says why it made fewer enterprises than it asked for."""
+    from zhichan.demo import exchange_counts, persona_shortfalls
+    from zhichan.evidence.keys import SigningKey
+    from zhichan.evidence.service import EvidenceService
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.orgs import seed_demo_tree
+    from zhichan.procedures.declaration import ProcedureRegistry
+    from zhichan.procedures.service import ProcedureService
+
+    service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),
+                               Path("/nonexistent"))
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+        short = persona_shortfalls(s, service)
+    assert "demo_district：本区没有保护案件、待办为空 / demo_district: no protection cases of the district, an empty " \
+           "to-do list" in short
+    assert "demo_enterprise：演示未生成其机构 / demo_enterprise: the demo made no organization for it" in short
+    assert not any(line.startswith(("demo_leader", "demo_officer", "demo_window", "demo_analyst")) for line in short)
+    line = exchange_counts({"enterprises": 3, "listings": 3, "enterprises_wanted": 12})
+    assert line.startswith("企业 enterprises 3, 挂牌 listings 3; 只有 3 家企业（共需 12 家）") and "only 3 of 12" in line
+    assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "企业 enterprises 12"
+
+
+def test_a_corpus_party_is_one_organization_whichever_demo_makes_it(engine) -> None:  # type: ignore[no-untyped-def]
+    """The finance demo keyed an enterprise by its raw name and the exchange demo by its normalized one, so a name the
+    normalization changes (有限责任公司 → 有限公司) became two organizations: both now find it through one function."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, OrgKind
+    from zhichan.platform.orgs import party_organization, seed_demo_tree
+
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+        first, made = party_organization(s, "成都新嘉集成电路有限责任公司", "510107")
+        again, made_again = party_organization(s, "成都新嘉集成电路有限公司 ", "510183")
+        assert made and not made_again and again.id == first.id
+        assert first.party_key == "成都新嘉集成电路有限公司"
+        parent = s.get(Organization, first.parent_id)
+        assert parent is not None and parent.region_code == "510107"  # under its county's bureau
+        far, _ = party_organization(s, "广州某某科技有限公司", "440106")  # outside the demo tree: under the root
+        assert s.get(Organization, far.parent_id).kind == OrgKind.NATION  # type: ignore[union-attr]
+    with session_scope(engine) as s:
+        assert len(s.scalars(select(Organization).where(Organization.kind == OrgKind.ENTERPRISE)).all()) == 2

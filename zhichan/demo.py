@@ -8,7 +8,11 @@
 5. generate synthetic complaints and protection cases through the real engine (once per database),
    the exchange's demo listings, needs and open licences, and the public services' applications,
    priority-examination recommendations, pre-examinations and a subsidy round;
-6. print a summary, then start the web platform with a demo administrator.
+6. check that each demo account holds what the README says of it (:func:`persona_shortfalls`) and say plainly
+   what one lacks;
+7. print a summary, then start the web platform with a demo administrator.
+
+A corpus smaller than :data:`MIN_DEMO_PATENTS` is refused before anything is generated.
 """
 
 from __future__ import annotations
@@ -239,6 +243,21 @@ PERSONAS = (
 )
 
 
+def _persona_org(s: Any, where: str) -> Any:
+    """The organization a persona joins (:data:`PERSONAS`' ``where``), or None when the demo has not made it."""
+    from sqlalchemy import select
+
+    from zhichan.platform.models import Organization, OrgKind, User
+
+    if where.isdigit():
+        return s.scalar(select(Organization).where(
+            Organization.region_code == where, Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))
+    if where == DEAL_BUYER:
+        return _deal_buyer(s)
+    member = s.scalar(select(User).where(User.username == where))
+    return s.get(Organization, member.org_id) if member is not None and member.org_id else None
+
+
 def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, str, str]]:
     """One account per kind of user of the demo, signing in with ``password`` (the demo administrator's), made
     once: (user name, role, organization, what to look at) of each made now or already there. A persona whose
@@ -247,7 +266,7 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
 
     from zhichan.platform.accounts import create_user, hash_password
     from zhichan.platform.db import session_scope
-    from zhichan.platform.models import Organization, OrgKind, User
+    from zhichan.platform.models import Organization, User
 
     hashed = hash_password(password)
     shown = []
@@ -255,15 +274,7 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
         for username, role, where, about in PERSONAS:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
-                if where.isdigit():
-                    org = s.scalar(select(Organization).where(
-                        Organization.region_code == where,
-                        Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))
-                elif where == DEAL_BUYER:
-                    org = _deal_buyer(s)
-                else:
-                    member = s.scalar(select(User).where(User.username == where))
-                    org = s.get(Organization, member.org_id) if member is not None and member.org_id else None
+                org = _persona_org(s, where)
                 if org is None:
                     continue
                 user = create_user(s, username=username, password=password, password_hash=hashed, role=role, org=org,
@@ -272,6 +283,79 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
             named = f"{org.name} / {org.name_en}" if org is not None and org.name_en else (org.name if org else "")
             shown.append((username, role, named, about))
     return shown
+
+
+def persona_shortfalls(session: Any, procedures: Any) -> list[str]:
+    """What the README promises of each demo account and this demo folder does not hold, one "中文 / English" line
+    each (empty when every promise holds): each persona's organization, and the demo enterprise's city, listings and
+    auctions; the district officer's protection cases and to-dos; the buyer's deal; the bank's registrations and
+    the application awaiting its confirmation; the university's inventory, gradings to approve and listing. The
+    to-dos are the engine's own list (:meth:`ProcedureService.todo`) for the persona's role and organization, so
+    this reads what the persona will see whether or not its account is made yet."""
+    from sqlalchemy import func, select
+
+    from zhichan.exchange.models import Auction, DormantPatent, Listing
+    from zhichan.finance.models import Pledge
+    from zhichan.platform.orgs import DEMO_CITY, make_scope
+    from zhichan.procedures.models import Case
+
+    def count(query: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    short = []
+    for username, role, where, _about in PERSONAS:
+        org = _persona_org(session, where)
+        if org is None:
+            short.append(f"{username}：演示未生成其机构 / {username}: the demo made no organization for it")
+            continue
+        scope = make_scope(role=role, user_id=0, username=username, org_id=org.id, org_name=org.name,
+                           org_kind=org.kind, org_path=org.path, region_code=org.region_code, party_key=org.party_key)
+        todo = int(procedures.todo(session, scope, limit=1)["total"])
+        missing: list[tuple[str, str]] = []
+        if username == "demo_enterprise":
+            listings = select(Listing.id).where(Listing.org_id == org.id)
+            if not org.region_code.startswith(DEMO_CITY[:4]):
+                missing.append(("不是成都的企业", "not a Chengdu enterprise"))
+            if not count(listings):
+                missing.append(("没有挂牌", "no listing"))
+            if not count(select(Auction.id).where(Auction.listing_id.in_(listings))):
+                missing.append(("没有竞价", "no auction"))
+        elif username == "demo_district":
+            if not count(select(Case.id).where(Case.org_id == org.id, Case.procedure.startswith("protection."))):
+                missing.append(("本区没有保护案件", "no protection cases of the district"))
+            if not todo:
+                missing.append(("待办为空", "an empty to-do list"))
+        elif username == "demo_buyer":
+            if not count(select(Case.id).where(Case.counterparty_org_id == org.id, Case.procedure == "exchange.deal")):
+                missing.append(("没有成交的交易", "no deal"))
+        elif username == "demo_bank":
+            if not count(select(Pledge.id).where(Pledge.pledgee_org_id == org.id, Pledge.status == "registered")):
+                missing.append(("没有已登记的质押", "no registered pledge"))
+            if not count(select(Pledge.id).where(Pledge.pledgee_org_id == org.id, Pledge.status == "applied")) \
+                    or not todo:
+                missing.append(("没有待其确认的申请", "no application awaiting its confirmation"))
+        elif username == "demo_university":
+            if not count(select(DormantPatent.id).where(DormantPatent.org_id == org.id)):
+                missing.append(("没有存量专利盘点", "no dormant-patent inventory"))
+            if not todo:
+                missing.append(("没有待审批的分级", "no grading to approve"))
+            if not count(select(Listing.id).where(Listing.org_id == org.id)):
+                missing.append(("没有挂牌", "no listing"))
+        if missing:
+            short.append(f"{username}：{'、'.join(zh for zh, _ in missing)} / {username}: "
+                         f"{', '.join(en for _, en in missing)}")
+    return short
+
+
+def check_personas() -> list[str]:
+    """:func:`persona_shortfalls` on the workflow database of this demo folder."""
+    from zhichan.platform.db import session_scope
+
+    def run(engine: Engine, service: Any) -> list[str]:
+        with session_scope(engine) as s:
+            return persona_shortfalls(s, service)
+
+    return _with_workflow(run)
 
 
 def _deal_buyer(s: Any) -> Any:
@@ -294,24 +378,81 @@ def print_personas(personas: list[tuple[str, str, str, str]]) -> None:
         console.print(f"  [bold]{username}[/bold] ({role}, {org}) — {about}")
 
 
+#: the Chinese names of the counts the demo seeds return (the output says what was made in Chinese first)
+COUNT_NAMES = {
+    "enterprises": "企业", "listings": "挂牌", "needs": "需求", "open_licences": "开放许可", "skipped": "规则拒绝而未生成",
+    "auctions_running": "进行中的竞价", "auctions_sold": "成交的竞价", "deals": "交易", "licences_taken": "实施的开放许可",
+    "universities": "高校", "dormant_inventoried": "盘点的存量专利", "dormant_graded": "自评分级",
+    "dormant_approved": "入库", "priority": "优先审查推荐", "preexam": "预审", "subsidy_awards": "资助",
+    "cases": "办件", "bureaus": "知识产权局", "banks": "银行",
+}
+
+
 def made_counts(made: dict[str, int] | None) -> str:
-    """What a demo seed made, as one line: ``listings 6, needs 6``; a seed that found its data already
-    there says so."""
-    shown = ", ".join(f"{name.replace('_', ' ')} {count:,}" for name, count in (made or {}).items() if count)
+    """What a demo seed made, as one line, each count named in Chinese then English: ``挂牌 listings 6, 需求 needs 6``;
+    a seed that found its data already there says so."""
+    shown = ", ".join(f"{COUNT_NAMES[name] + ' ' if name in COUNT_NAMES else ''}{name.replace('_', ' ')} {count:,}"
+                      for name, count in (made or {}).items() if count)
     return shown or "已有，未新增 / already there, nothing added"
 
 
+#: the smallest demo corpus whose demo city holds what the demo accounts need: enterprises with granted patents to
+#: pledge (demo_bank's registration and the application awaiting it) and to list and auction (demo_enterprise). At
+#: 1,500 patents (the demo's seed) Chengdu has one enterprise with a single granted patent the finance demo can pledge
+#: (no application is left awaiting the bank); 2,000, 2,500, 3,000, 4,000, 6,000, 10,000 and 20,000 hold. The demo's
+#: protection cases and to-dos and the exchange's enterprises hold at any size.
+MIN_DEMO_PATENTS = 2_000
+
+
+def check_demo_size(patents: int | None) -> None:
+    """Refuse a demo corpus too small for the demo accounts (:data:`MIN_DEMO_PATENTS`), saying why; a corpus made
+    before is kept whatever its size (:func:`persona_shortfalls` then says what it lacks)."""
+    from zhichan.errors import InputError
+    from zhichan.settings import get_settings
+
+    n = patents or get_settings().demo_patents
+    if n < MIN_DEMO_PATENTS:
+        raise InputError(
+            f"演示语料至少需要 {MIN_DEMO_PATENTS:,} 件专利（当前 {n:,}）：更小的语料中成都没有足够持有有效专利的企业，"
+            f"演示账号 demo_enterprise、demo_bank 无法具备其内容 / the demo corpus needs {MIN_DEMO_PATENTS:,} patents at "
+            f"least ({n:,} asked): a smaller one has too few Chengdu enterprises holding granted patents for the "
+            "demo accounts demo_enterprise and demo_bank")
+
+
+def cases_per_office(patents: int) -> int:
+    """The demo's synthetic complaints per county office for a corpus of ``patents``: 30 at the default 20,000, in
+    proportion below it, never fewer than 5 — every county office gets cases (its area's patents or, in a small corpus,
+    its city's or anyone's: zhichan.protection.demo), and a small demo stays quick."""
+    return max(5, min(30, round(30 * patents / 20_000)))
+
+
+def exchange_counts(made: dict[str, int]) -> str:
+    """:func:`made_counts` of the exchange demo, and why it made fewer enterprises than it asked for."""
+    made = dict(made)
+    wanted = made.pop("enterprises_wanted", 0)
+    line = made_counts(made)
+    got = made.get("enterprises", 0)
+    if got < wanted:
+        line += (f"; 只有 {got} 家企业（共需 {wanted} 家）：演示省份中持有可挂牌的有效发明专利的企业只有这些 / only {got} of "
+                 f"{wanted} enterprises: the corpus has no more enterprises in the demo provinces holding a granted "
+                 "invention they can list")
+    return line
+
+
 def demo(
-    patents: Annotated[int | None, typer.Option(help="演示语料规模 / demo corpus size")] = None,
+    patents: Annotated[int | None, typer.Option(help="演示语料规模（至少 2,000） / demo corpus size (2,000 at least)")] = None,
     regenerate: Annotated[bool, typer.Option(help="重新生成语料 / regenerate even if a snapshot exists")] = False,
     serve: Annotated[bool, typer.Option(help="构建后启动网页平台 / start the web platform afterwards")] = True,
-    cases: Annotated[int, typer.Option(help="每个区县的合成投诉数（0 不生成） / synthetic complaints per county office "
-                                            "(0: none)")] = 30,
+    cases: Annotated[int | None, typer.Option(help="每个区县的合成投诉数（0 不生成；默认随语料规模，2 万件时 30） / "
+                                                   "synthetic complaints per county office (0: none; by default "
+                                                   "scaled to the corpus, 30 at 20,000 patents)")] = None,
 ) -> None:
     """演示：生成并导入演示语料、建立索引、打印概况并启动平台 / Demo corpus, index, summary, then serve."""
     from zhichan.corpus.cli import print_summary
     from zhichan.corpus.store import CorpusStore
 
+    if regenerate or CorpusStore().current_id() is None:
+        check_demo_size(patents)
     snapshot = build_demo_corpus(patents, regenerate=regenerate)
     seed_demo_workflow()
     snapshot = ensure_index(CorpusStore().current())  # the finance seed wrote its pledges as events
@@ -319,17 +460,29 @@ def demo(
     notice = names_notice(snapshot)
     if notice:
         console.print(f"[yellow]{notice}[/yellow]")
+    if cases is None:
+        cases = cases_per_office(int(snapshot.counts.get("patents", 0)))
     if cases:
         made = build_demo_cases(snapshot, cases)
         if made is not None:
             console.print(f"合成保护案件 / synthetic protection cases: {made['cases']}")
     if snapshot.synthetic:
-        console.print(f"合成交易大厅数据 / synthetic exchange demo: {made_counts(seed_exchange_demo(snapshot))}")
+        console.print(f"合成交易大厅数据 / synthetic exchange demo: {exchange_counts(seed_exchange_demo(snapshot))}")
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
     # a demo folder made by an older release: its organizations' English names brought up to date
     console.print(f"补齐机构英文名称 / English names filled in: {made_counts(update_demo_names(snapshot))}")
+    if snapshot.synthetic:
+        short = check_personas()
+        if short:
+            console.print("[yellow]演示账号缺少 README 所述的内容 / what the demo accounts lack of the README's "
+                          "description:[/yellow]")
+            for line in short:
+                console.print(f"[yellow]  {line}[/yellow]")
+        else:
+            console.print("演示账号核对：每个账号都有 README 所述的内容 / demo accounts checked: each holds what the "
+                          "README describes")
     if serve:
         from zhichan.platform.db import make_engine
         from zhichan.settings import get_settings

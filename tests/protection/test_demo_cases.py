@@ -12,7 +12,9 @@ from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import seed_demo_tree
+from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService
@@ -35,7 +37,10 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
                           end=dt.date(2025, 6, 30))
     assert made["skipped"] == 0 and made["cases"] > 24
     with session_scope(engine) as s:
-        assert s.scalar(select(func.count()).select_from(Complaint)) == 24  # 3 county offices with patents × 8
+        # every county office of the demo tree × 8: an office whose area holds none of the patents (锦江 here, 温江,
+        # 玄武) gets complaints about its city's, its province's or any (an infringement is complained of where it
+        # happens); none is received today (the complaints end on 2025-06-30)
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 8
         assert s.scalar(select(func.count()).where(Complaint.synthetic.is_(False))) == 0
         assert s.scalar(select(func.count()).where(Dispute.synthetic.is_(False))) == 0
         assert s.scalar(select(func.count()).where(Dispute.published_on.is_not(None))) >= 1
@@ -81,6 +86,14 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         open_cases = s.scalars(select(Case).where(Case.is_open.is_(True))).all()
         assert len(open_cases) >= 3  # 20 complaints filed in the last 60 days: several still in hand
         assert {c.procedure for c in open_cases} - {"protection.complaint"}  # cases beyond the complaint too
-        assert s.scalar(select(func.count()).select_from(Complaint)) == 20  # 2 offices with patents × (2 + 8)
+        # every county office × (6 + 4 recent + 1 received a few minutes ago)
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 11
+        # each office's case officers have work in hand, whatever the draws: the complaint just received awaits
+        # its triage on their to-do list (温江 holds none of the patents)
+        offices = s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY)).all()
+        for office in offices:
+            officer = Scope(role=Role.CASE_OFFICER, user_id=0, username="t", org_id=office.id, org_name=office.name,
+                            org_path=office.path, region_code=office.region_code)
+            assert service.todo(s, officer)["total"] >= 1, office.region_code
         # a case the present stopped at its first step is labelled synthetic like every other
         assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0

@@ -18,10 +18,8 @@ import secrets
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
-from sqlalchemy.orm import Session
 
 from zhichan.corpus.generator.english import english_name
-from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.evidence.service import utcnow
@@ -41,7 +39,7 @@ from zhichan.legaltime import china_date, china_moment
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user, seed_demo_tree
+from zhichan.platform.orgs import DEMO_CITY, party_organization, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.reference.sei import SEI_LEVEL1, sei_name
@@ -53,30 +51,40 @@ INDUSTRY_CODES = ("6", "3", "1", "2", "4", "7")
 INDUSTRIES = tuple(SEI_LEVEL1[code].removesuffix("产业") for code in INDUSTRY_CODES)
 
 
-def _candidates(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(enterprise, region, [(number, title)…]) for enterprises of the demo provinces with two or more
-    granted inventions (the demo city's with one or more), those of the demo city first."""
+def _candidates(snapshot: Snapshot, provinces: list[str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(enterprise, region, [(number, title)…]) for every enterprise of the demo provinces holding a granted
+    invention — or, failing that, a granted utility model, which a small corpus's demo city may have alone —: the
+    demo city's first, then those with the most inventions."""
     con = snapshot.connect()
     try:
         rows = con.execute(
-            "SELECT first_patentee, region_code, application_number, title FROM patents "
-            "WHERE kind = 'invention' AND legal_status = 'granted' AND first_patentee_type = 'enterprise' "
-            f"AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
-            "ORDER BY substr(region_code, 1, 4) <> ?, first_patentee, application_number",
-            [*provinces, DEMO_CITY[:4]]).fetchall()
+            "SELECT first_patentee, region_code, application_number, title, kind FROM patents "
+            "WHERE kind IN ('invention', 'utility_model') AND legal_status = 'granted' "
+            f"AND first_patentee_type = 'enterprise' AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
+            "ORDER BY first_patentee, application_number", provinces).fetchall()
     finally:
         con.close()
-    by_party: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for party, region, number, title in rows:
-        by_party.setdefault((party, region), []).append((number, title))
-    # the demo city's own need only one (a small demo corpus has few of them with two)
-    chosen = [(party, region, patents) for (party, region), patents in by_party.items()
-              if len(patents) >= 2 or region.startswith(DEMO_CITY[:4])]
-    return chosen[:count]
+    by_party: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
+    for party, region, number, title, kind in rows:
+        by_party.setdefault((party, region), {}).setdefault(kind, []).append((number, title))
+    found = [(party, region, kinds.get("invention") or kinds["utility_model"], len(kinds.get("invention", ())))
+             for (party, region), kinds in by_party.items()]
+    found.sort(key=lambda c: (not c[1].startswith(DEMO_CITY[:4]), -c[3], not c[3] and -len(c[2]), c[0]))
+    return [(party, region, patents) for party, region, patents, _ in found]
+
+
+class _NothingListed(Exception):
+    """None of an enterprise's patents can be listed (the rules refuse each): its account is not made."""
+
+
+#: the first demo enterprise's account; its presence means the exchange demo ran on this database
+FIRST = "exchange_demo_00"
 
 
 def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12) -> dict[str, int]:
-    """Seed up to ``count`` demo enterprises' listings, needs and open licences; counts of what was made."""
+    """Seed ``count`` demo enterprises — each with a listing, a need and every second one an open licence — once
+    per database; counts of what was made, ``enterprises_wanted`` the ``count`` asked for (fewer are made when the
+    corpus has fewer enterprises in the demo provinces with a granted invention the rules let them list)."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
     deals.install(procedures, lambda: snapshot)  # the sold auction's deal is checked as in the app
     now = utcnow()
@@ -86,6 +94,9 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
     enterprises: list[Scope] = []
     with session_scope(engine) as s:
         nation = seed_demo_tree(s)
+        if s.scalar(select(User.id).where(User.username == FIRST)) is not None:  # seeded before: nothing added
+            return {**made, "auctions_running": 0, "auctions_sold": 0, "deals": 0, "licences_taken": 0,
+                    "universities": 0, "dormant_inventoried": 0, "dormant_graded": 0, "dormant_approved": 0}
         bureaus = {o.region_code: o for o in s.scalars(select(Organization).where(
             Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))}
         officer = s.scalar(select(User).where(User.username == OFFICER))
@@ -95,28 +106,40 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         officer_id = officer.id
     modes = list(MODES)
     provinces = sorted({code[:2] for code in bureaus})
-    for i, (party, region, patents) in enumerate(_candidates(snapshot, provinces, count)):
-        with session_scope(engine) as s:
-            org = _new_enterprise(s, bureaus, party, region)
-            if org is None:
-                continue
-            # numbered as made: exchange_demo_00, the demo's enterprise sign-in, is the first one made (of the
-            # demo city when it has one the finance demo has not made already)
-            user = create_user(s, username=f"exchange_demo_{made['enterprises']:02d}", password=secrets.token_urlsafe(24),
-                               role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
-            scope = scope_for_user(s, user)
-        made["enterprises"] += 1
-        enterprises.append(scope)
-        number, title = patents[0]
+    for party, region, patents in _candidates(snapshot, provinces):
+        if made["enterprises"] >= count:
+            break
+        i = made["enterprises"]
+        # an enterprise another demo made (the finance demo's pledgors are the demo city's) takes part too: one
+        # organization per party (party_organization), with an account of the exchange demo's own. Numbered as made:
+        # exchange_demo_00, the demo's enterprise sign-in, is the first — of the demo city when it has one that can list
         try:
             with session_scope(engine) as s:
-                listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
-                                         mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
-                                         description=f"技术转让：{title}", pledgee_consent=False, now=now)
+                org, _ = party_organization(s, party, region, name_en=english_name(party, region))
+                user = create_user(s, username=f"exchange_demo_{i:02d}", password=secrets.token_urlsafe(24),
+                                   role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
+                scope = scope_for_user(s, user)
+                listing = None
+                # the first patent the rules let it list (in force, not pledged …); failing that, one pledged by the
+                # finance demo with its pledgee's consent, as the listing form allows (the demo city's few enterprises
+                # of a small corpus are the finance demo's pledgors)
+                for (number, title), consent in [*((p, False) for p in patents), *((p, True) for p in patents)]:
+                    try:
+                        listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
+                                                 mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
+                                                 description=f"技术转让：{title}", pledgee_consent=consent, now=now)
+                        break
+                    except ZhichanError:  # refused before it wrote anything: the next patent
+                        continue
+                if listing is None:
+                    raise _NothingListed
                 sellers.append((scope, listing.id))
-            made["listings"] += 1
-        except ZhichanError:
+        except _NothingListed:
             made["skipped"] += 1
+            continue
+        made["enterprises"] += 1
+        made["listings"] += 1
+        enterprises.append(scope)
         with session_scope(engine) as s:
             # flagged synthetic (the pages' badge), in both languages: the product shows the English form on English pages
             code = INDUSTRY_CODES[i % len(INDUSTRY_CODES)]
@@ -130,30 +153,41 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         if i % 2:
             continue
         today = china_date(now)
-        fields = {"patent_number": patents[-1][0], "patentee": party, "fee_method": "按净销售额提成",
-                  "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
-                  "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
-                  "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
-                  "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
-        try:
-            with session_scope(engine) as s:
-                case = procedures.start(s, scope, PROCEDURE, fields=fields, now=now)
-            with session_scope(engine) as s:
-                acting = s.get(User, officer_id)
-                assert acting is not None
-                procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
-                               version=case["version"], fields={}, now=now)
+        # its last patent the open-licence rules accept (not pledged, no exclusive licence …), of three at most
+        for number, _title in [*reversed(patents)][:3]:
+            fields = {"patent_number": number, "patentee": party, "fee_method": "按净销售额提成",
+                      "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
+                      "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
+                      "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
+                      "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
+            try:
+                with session_scope(engine) as s:
+                    case = procedures.start(s, scope, PROCEDURE, fields=fields, now=now)
+            except ZhichanError:
+                made["skipped"] += 1
+                continue
+            try:
+                with session_scope(engine) as s:
+                    acting = s.get(User, officer_id)
+                    assert acting is not None
+                    procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
+                                   version=case["version"], fields={}, now=now)
+            except ZhichanError:
+                made["skipped"] += 1
+                break  # filed, refused publication: the declaration stands refused, as anyone's would
             made["open_licences"] += 1
             licensors.append((scope, int(case["id"])))
-        except ZhichanError:
-            made["skipped"] += 1
-    made.update(seed_activity(engine, procedures, sellers, licensors, enterprises, now=now))
-    made.update(seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now))
+            break
+    for more in (seed_activity(engine, procedures, sellers, licensors, enterprises, now=now),
+                 seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now)):
+        for name, n in more.items():
+            made[name] = made.get(name, 0) + n
     with session_scope(engine) as s:  # the cases too (declarations, the deal, gradings): the engine's own flag,
         # which the case pages, the to-do lists and the case statistics read
         demo_users = select(User.id).where(or_(User.username.startswith("exchange_demo_"),
                                                User.username.startswith("dormant_demo_")))
         s.execute(update(Case).where(Case.party_user_id.in_(demo_users)).values(synthetic=True))
+    made["enterprises_wanted"] = count
     return made
 
 
@@ -230,17 +264,6 @@ def _universities(snapshot: Snapshot, provinces: list[str], count: int) -> list[
         con.close()
 
 
-def _new_enterprise(s: Session, bureaus: dict[str, Organization], party: str, region: str) -> Organization | None:
-    """The demo organization of a corpus party, under the most specific demo bureau whose area holds it
-    (county, else city, else province); ``None`` when the party already has one."""
-    key = normalize_name(party)
-    if s.scalar(select(Organization.id).where(Organization.party_key == key)) is not None:
-        return None
-    bureau = next(bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus)
-    return create_org(s, party, OrgKind.ENTERPRISE, region, s.get(Organization, bureau.id), party_key=key,
-                      name_en=english_name(party, region))
-
-
 def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus: dict[str, Organization],
                  now: dt.datetime, count: int = 2, graded: int = 6) -> dict[str, int]:
     """存量专利盘活: demo universities take their inventory; an inventor grades some patents, a college reviewer
@@ -249,11 +272,11 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
     made = {"universities": 0, "dormant_inventoried": 0, "dormant_graded": 0, "dormant_approved": 0}
     provinces = sorted({code[:2] for code in bureaus})
     for u, (party, region) in enumerate(_universities(snapshot, provinces, count)):
-        key = normalize_name(party)
         with session_scope(engine) as s:
-            org = _new_enterprise(s, bureaus, party, region)
-            if org is None:
-                continue
+            org, new = party_organization(s, party, region, name_en=english_name(party, region))
+            if not new:
+                continue  # taken part before
+            key = org.party_key
             accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=secrets.token_urlsafe(24),
                                           role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}{label}（合成）").id
                         for role, label in (("inventor", "发明人"), ("college", "学院"), ("office", "成果转化办公室"))}

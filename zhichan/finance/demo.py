@@ -37,7 +37,7 @@ from zhichan.legaltime.periods import add_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import DEMO_CITY, create_org, scope_for_user
+from zhichan.platform.orgs import DEMO_CITY, create_org, party_organization, scope_for_user
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
@@ -61,22 +61,29 @@ def _user(session: Session, username: str, role: Role, org: Organization) -> Use
 
 
 def _candidates(snapshot: Snapshot, limit: int) -> list[tuple[str, str, list[str]]]:
-    """Enterprises of the demo city holding granted inventions with no recorded pledge, and those patents."""
+    """Enterprises of the demo city holding granted inventions with no recorded pledge, and those patents, the most
+    first; then, for a small corpus whose demo city has few of them, those holding only granted utility models (the
+    newest, in their 10-year term for a few years more) — a utility model is pledged like an invention."""
     today = china_date(utcnow())
     con = snapshot.connect()
     try:
         rows = con.execute("""
-            SELECT first_patentee, any_value(region_code), list(application_number ORDER BY application_date DESC)
+            SELECT first_patentee, any_value(region_code),
+                   list(application_number ORDER BY application_date DESC) FILTER (WHERE kind = 'invention'),
+                   list(application_number ORDER BY application_date DESC) FILTER (WHERE kind = 'utility_model'
+                                                                                   AND application_date > ?)
             FROM patents
-            WHERE region_code LIKE ? AND kind = 'invention' AND legal_status = 'granted'
+            WHERE region_code LIKE ? AND kind IN ('invention', 'utility_model') AND legal_status = 'granted'
               AND first_patentee_type = 'enterprise' AND application_date > ?
               AND application_number NOT IN (SELECT application_number FROM events WHERE event_type = 'pledge')
             GROUP BY first_patentee
-            ORDER BY count(*) DESC, first_patentee LIMIT ?
-        """, [f"{DEMO_CITY[:4]}%", add_years(today, -17), limit]).fetchall()
+            HAVING count(*) FILTER (WHERE kind = 'invention') > 0 OR count(*) FILTER (WHERE kind = 'utility_model'
+                                                                                       AND application_date > ?) > 0
+            ORDER BY count(*) FILTER (WHERE kind = 'invention') DESC, first_patentee LIMIT ?
+        """, [add_years(today, -7), f"{DEMO_CITY[:4]}%", add_years(today, -17), add_years(today, -7), limit]).fetchall()
     finally:
         con.close()
-    return [(r[0], r[1], list(r[2])) for r in rows]
+    return [(r[0], r[1], list(r[2] or r[3])) for r in rows]
 
 
 def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusStore | None = None, *,
@@ -99,11 +106,9 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         officer = _user(s, "demo_finance_officer", Role.CASE_OFFICER, city).id
         parties = []
         for name, region, numbers in _candidates(snapshot, registrations):
-            org = s.scalar(select(Organization).where(Organization.name == name, Organization.kind == OrgKind.ENTERPRISE))
-            if org is None:
-                org = create_org(s, name, OrgKind.ENTERPRISE, region or DEMO_CITY, city, party_key=name,
-                                 name_en=english_name(name, region or DEMO_CITY))
+            org, _ = party_organization(s, name, region or DEMO_CITY, name_en=english_name(name, region or DEMO_CITY))
             parties.append((_user(s, f"demo_ent_{org.id}", Role.ENTERPRISE_USER, org).id, numbers))
+        parties = _split_for_stages(parties, 3)
 
     rules = PledgeRules(lambda: snapshot, service.evidence)
     service.add_hook(PROCEDURE, rules)
@@ -120,9 +125,10 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             assert user is not None
             return scope_for_user(s, user)
 
-    # after the first registration two applications stay in progress, so that each demo persona finds a step of
-    # its own on its to-do list: one awaits the pledgee's confirmation (the first bank: demo_bank's), and in the
-    # other the bureau has asked for a cure, which the window receives before the officers decide
+    # the first registration is the first bank's (demo_bank's), and after it two applications stay in progress, so
+    # that each demo persona finds a step of its own on its to-do list: one awaits the pledgee's confirmation (the
+    # first bank's too), and in the other the bureau has asked for a cure, which the window receives before the
+    # officers decide
     stages = ["registered", "applied", "cure_requested"]
     in_progress = 0
     for user_id, numbers in parties:
@@ -130,7 +136,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         # the synthetic contract names every co-owner the corpus lists as consenting
         co_owners = sorted({h for r in rights_on(snapshot, rights, today).values() for h in r.holders})
         bank_name, bank_user = rng.choice(banks)
-        if stages and stages[0] == "applied":
+        if stages and stages[0] in ("registered", "applied"):  # demo_bank's: a registration and an application
             bank_name, bank_user = banks[0]
         amount = Decimal(max(1, round(rng.lognormvariate(15.8, 0.8) / 10_000))) * 10_000  # median ≈ 7.3 million
         fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
@@ -169,6 +175,22 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     with session_scope(engine) as s:
         exported = export_events(s, store)
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
+
+
+def _split_for_stages(parties: list[tuple[int, list[str]]], stages: int) -> list[tuple[int, list[str]]]:
+    """The filings, one per enterprise — but where the demo city has fewer enterprises than the demo's stages (a
+    registration, an application awaiting the bank, one with a cure requested: a small corpus), the enterprise with the
+    most patents files twice, on two halves of them, until there are as many filings as stages or no enterprise has
+    two patents left to split."""
+    parties = list(parties)
+    while len(parties) < stages:
+        k = max(range(len(parties)), key=lambda i: len(parties[i][1]), default=None)
+        if k is None or len(parties[k][1]) < 2:
+            break
+        user_id, numbers = parties[k]
+        half = len(numbers) // 2
+        parties[k:k + 1] = [(user_id, numbers[:half]), (user_id, numbers[half:])]
+    return parties
 
 
 def _seed_whitelist(engine: Engine, snapshot: Snapshot, *, officer_id: int, bank_name: str, on: dt.date) -> None:

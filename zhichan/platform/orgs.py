@@ -118,6 +118,26 @@ def organization_named(session: Session, name: str, kind: OrgKind) -> Organizati
     return None
 
 
+def party_organization(session: Session, party: str, region: str, *,
+                       name_en: str | None = None) -> tuple[Organization, bool]:
+    """The organization of a corpus party (an enterprise, university or institute), keyed as the corpus keys its
+    parties — :func:`normalize_name` of the name, the ``party_key`` scopes and rules compare with — and made once:
+    ``(organization, made now)``. A new one sits under the most specific bureau whose area holds ``region`` (county,
+    else city, else province, else the root). Every demo seed finds or makes an enterprise through this one function,
+    so two seeds never make one enterprise twice (the finance demo keyed it by the raw name, the exchange demo by the
+    normalized one: a name the normalization changes — 有限责任公司 → 有限公司 — became two organizations)."""
+    key = normalize_name(party)
+    found = session.scalar(select(Organization).where(Organization.party_key == key,
+                                                      Organization.kind == OrgKind.ENTERPRISE).order_by(Organization.id))
+    if found is not None:
+        return found, False
+    bureaus = {o.region_code: o for o in session.scalars(select(Organization).where(
+        Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))}
+    parent = next((bureaus[c] for c in (region, region[:4] + "00", region[:2] + "0000") if c in bureaus), None)
+    parent = parent or root_org(session)
+    return create_org(session, party, OrgKind.ENTERPRISE, region, parent, party_key=key, name_en=name_en), True
+
+
 def enterprise_named(session: Session, name: str) -> Organization | None:
     """The enterprise (企业、高校、科研机构) a typed name names (:func:`organization_named`)."""
     return organization_named(session, name, OrgKind.ENTERPRISE)

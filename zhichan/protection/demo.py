@@ -112,15 +112,22 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
 
 
 def _patents(snapshot: Snapshot, region: str, limit: int = 300) -> list[tuple[str, str]]:
+    """Granted patents a complaint to the office of ``region`` names: its area's holders' first; where its area has
+    none (a small demo corpus), its city's, its province's, then any — an infringement is complained of where it
+    happens, and the holder may sit anywhere, so every office of the demo has cases by construction."""
     con = snapshot.connect()
     try:
-        rows = con.execute(
-            "SELECT application_number, current_patentees[1] FROM patents WHERE legal_status = 'granted' "
-            "AND len(current_patentees) > 0 AND region_code LIKE ? ORDER BY application_number LIMIT ?",
-            [region_prefix(region) + "%", limit]).fetchall()
+        prefix = region_prefix(region)
+        for within in dict.fromkeys((prefix, prefix[:4], prefix[:2], "")):
+            rows = con.execute(
+                "SELECT application_number, current_patentees[1] FROM patents WHERE legal_status = 'granted' "
+                "AND len(current_patentees) > 0 AND region_code LIKE ? ORDER BY application_number LIMIT ?",
+                [within + "%", limit]).fetchall()
+            if rows:
+                return [(r[0], r[1]) for r in rows]
     finally:
         con.close()
-    return [(r[0], r[1]) for r in rows]
+    return []
 
 
 class DemoCases:
@@ -319,7 +326,10 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
     filed between ``start`` and ``end`` (default: today). A case goes as far as the present allows: a step
     that would fall after now is not taken, so the cases filed in the last months are open, each where its
     officer would be today, with its clocks running — what a bureau's lists and to-dos show. ``recent`` more
-    complaints per office are filed in the 60 days before ``end``, the work in hand of a bureau."""
+    complaints per office are filed in the 60 days before ``end``, the work in hand of a bureau; and each office
+    receives one complaint a few minutes before now (when ``end`` is today), so that its case officers find it on
+    their to-do list whatever the draws (its triage is due in 7 working days). An office whose area holds no granted
+    patent (a small corpus) gets complaints about its city's, its province's or any (:func:`_patents`)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     end = end or china_date(now)
     with session_scope(engine) as s:
@@ -329,18 +339,21 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
     demo = DemoCases(engine, service, snapshot, seed, horizon=now)
     span = (end - start).days
     done = skipped = 0
-    total = (per_office + recent) * len(offices)
+    arriving = int(end >= china_date(now))  # the one just received, when the complaints run up to today
+    total = (per_office + recent + arriving) * len(offices)
     for office in offices:
         patents = _patents(snapshot, office.region_code)
         if not patents:
             continue
-        for i in range(per_office + recent):
+        for i in range(per_office + recent + arriving):
             day = start + dt.timedelta(days=demo.rng.randrange(max(span, 1))) if i < per_office \
                 else end - dt.timedelta(days=demo.rng.randrange(60))
             day = next_workday_on_or_after(day)
             if day > end:  # not after the end: the working day before it instead
                 day = workday_on_or_before(end)
             filed = min(dt.datetime(day.year, day.month, day.day, demo.rng.randint(1, 8)), now)
+            if i == per_office + recent:  # the one just received: awaiting its triage
+                filed = now - dt.timedelta(minutes=5)
             try:
                 demo.complaint(office, patents, filed)
             except _Pending:

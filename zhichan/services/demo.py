@@ -31,7 +31,6 @@ from sqlalchemy import Engine, select, update
 
 from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.generator.world import make_uscc
-from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import application_number_with_check
 from zhichan.errors import ZhichanError
@@ -39,7 +38,7 @@ from zhichan.legaltime import add_working_days, china_date, next_workday_on_or_a
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import create_org, scope_for_user, seed_demo_tree
+from zhichan.platform.orgs import party_organization, scope_for_user, seed_demo_tree
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
@@ -109,15 +108,8 @@ class Demo:
             con.close()
         out = []
         with session_scope(self.engine) as s:
-            bureaus = {o.region_code: o for o in s.scalars(select(Organization).where(
-                Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))}
             for i, (name, region) in enumerate(rows):
-                key = normalize_name(name)
-                org = s.scalar(select(Organization).where(Organization.party_key == key))
-                if org is None:
-                    bureau = next(bureaus[c] for c in (region, city) if c in bureaus)
-                    org = create_org(s, name, OrgKind.ENTERPRISE, region, bureau, party_key=key,
-                                     name_en=english_name(name, region))
+                org, _ = party_organization(s, name, region, name_en=english_name(name, region))
                 user = s.scalar(select(User).where(User.org_id == org.id, User.role == Role.ENTERPRISE_USER))
                 if user is None:
                     user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=secrets.token_urlsafe(24),
