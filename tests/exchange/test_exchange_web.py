@@ -136,6 +136,7 @@ def test_unpublished_declarations_and_cases_stay_with_their_party(env: WebEnv, c
 
 def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) -> None:
     login_as(client, env.engine, "ent_user")
+    assert 'id="home-listings-none"' in client.get("/enterprise").text  # its home says it has listed nothing yet
     form = "/exchange/listings/new"
     r = post(client, form, {"asset_kind": "patent", "number": number(0), "mode": "sale", "price": "abc"}, page=form)
     assert r.status_code == 422
@@ -172,6 +173,12 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert "500,000.00" in public and JINJIANG_ENTERPRISE not in public and "锦江＊＊＊" in public
     login_as(client, env.engine, "ent_user")
     assert JINJIANG_ENTERPRISE in client.get(f"{auction}/live").text  # the seller sees its bidders
+    # its own home shows the listing and its running auction (it showed only service applications)
+    panel = client.get("/enterprise").text.split('id="home-listings"', 1)[1].split("</section>", 1)[0]
+    assert f'href="{listing}"' in panel and f'href="{auction}"' in panel and "当前最高价 500,000.00 · 出价次数 1" in panel
+    english = client.get("/enterprise", params={"lang": "en"}).text
+    assert "Your listings" in english and "High bid 500,000.00 · Bids 1" in english
+    client.get("/enterprise", params={"lang": "zh"})
     api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
     assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]
     client.cookies.clear()  # the hall's auctions are public, the hall links them

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -24,7 +25,7 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.reports import MEDIA_TYPES
 from zhichan.reports import render as render_report
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.labels import coded
 from zhichan.web.openapi import errors, fast_json
@@ -450,4 +451,9 @@ def _setup(app: FastAPI) -> None:
     jobs.register(app.state.jobs, app.state.procedures, app.state.settings.exchange_auction_sweep_seconds)
 
 
-DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")
+def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:
+    """On an enterprise's own home: its latest listings, a running auction's high bid and time left beside each."""
+    return render_string(request, "exchange/_home_panel.html", views.home_listings(session, scope, lang(request)))
+
+
+DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel)

@@ -133,6 +133,23 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
     return {"running": [item(a, x) for a, x in rows], "closed": [item(a, x) for a, x in closed]}
 
 
+def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) -> dict[str, Any]:
+    """An enterprise's own listings for its home page, newest first, each with its running auction (the high bid and
+    the time left) — what it has on the exchange, seen on signing in."""
+    found = listings.list_listings(session, scope, mine=True, per_page=limit)
+    ids = [r.id for r in found.rows]
+    now = utcnow()
+    running = {a.listing_id: a for a in session.scalars(select(Auction).where(Auction.listing_id.in_(ids),
+                                                                              Auction.state == "open"))} if ids else {}
+    items = []
+    for row in found.rows:
+        auction = running.get(row.id)
+        items.append(listing_json(row, lang) | {"auction": None if auction is None else {
+            "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
+            "time_left": bidding.time_left(max(int((auction.closes_at - now).total_seconds()), 0), lang)}})
+    return {"items": items, "total": found.total}
+
+
 def listing_json(row: Listing, lang: str) -> dict[str, Any]:
     return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
