@@ -295,6 +295,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"]),
                 "synthetic": bool(r["synthetic"])}
                for r in _rows(cur, registry.contributors_sql("valid_inventions", region, as_of, 10))]
+    holders = with_party_names_en(cur, holders)
     kpis = figures(region)
     return {
         "code": code,
@@ -354,6 +355,33 @@ def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     return rows[0]
 
 
+def party_name_en(name: str, region_code: str | None, synthetic: bool) -> str | None:
+    """The English name of a corpus party, where the corpus implies one: a generated party of the synthetic
+    corpus has the English its generator's name reads as (:func:`zhichan.corpus.generator.english.english_name`,
+    as the demo's organizations are named); a party of real records has none (its name is data, shown as it
+    is) — a real name that happens to read like a generated one is not translated."""
+    if not synthetic:
+        return None
+    from zhichan.corpus.generator.english import english_name
+
+    return english_name(name, region_code or "")
+
+
+def with_party_names_en(cur: duckdb.DuckDBPyConnection, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
+    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for
+    :func:`zhichan.platform.orgs.holder_display_name`."""
+    keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
+    regions: dict[str, str] = {}
+    if keys:
+        marks = ", ".join("?" for _ in keys)
+        regions = {r["party_key"]: r["region_code"] or "" for r in
+                   _rows(cur, f"SELECT party_key, region_code FROM parties WHERE party_key IN ({marks})", keys)}
+    return [{**h, "region_code": regions.get(h["party_key"], ""),
+             "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}
+            for h in holders]
+
+
 def party_lookup(access: CorpusAccess, party_key: str) -> str | None:
     """Where a party sits (its region code; ``""`` unknown), ``None`` when the corpus has no such
     party — what binding an enterprise organization checks (``orgs.add_org``)."""
@@ -386,6 +414,7 @@ def enterprise_portfolio(
         scope.require_party(party_key, None)
         raise
     scope.require_party(party_key, party.get("region_code"))
+    party = {**party, "name_en": party_name_en(party["name"], party.get("region_code"), bool(party.get("synthetic")))}
     cur = access.cursor()
     try:
         by_kind = _rows(
