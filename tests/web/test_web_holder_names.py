@@ -1,6 +1,6 @@
 """Holders in English (session 16): English cockpit pages listed the generated holders of the synthetic corpus by their
 Chinese names although the demo's organizations carry an English name. Every ranking or list of holders now shows
-a holder through one function (``zhichan.platform.orgs.holder_display_name``): on English pages the English name of
+a holder through one function (``zhichan.corpus.parties.holder_display_name``): on English pages the English name of
 the organization bound to it, else the English the generator's name reads as (synthetic records only), else its
 name; the legal (Chinese) name stays on a second line."""
 
@@ -12,10 +12,11 @@ import re
 from sqlalchemy import select, update
 
 from tests.web.test_web_languages import _visible_text
+from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
-from zhichan.platform.orgs import create_org, holder_display_name, holders_named_in_english
+from zhichan.platform.orgs import create_org, holders_named_in_english
 from zhichan.platform.portal import CorpusAccess, region_overview
 from zhichan.platform.scope import Scope
 from zhichan.web.testing import WUHOU_ENTERPRISE, login_as

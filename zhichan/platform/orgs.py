@@ -6,7 +6,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -87,21 +87,10 @@ def org_display_name(name: str | None, name_en: str | None, lang: str) -> str:
     return zh
 
 
-def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:
-    """A holder of a ranking or list (a corpus party: ``name`` as the corpus holds it, ``name_en`` where one is
-    known — :func:`holders_named_in_english`) as a page in ``lang`` shows it: in English its English name, else
-    its name (data, shown as it is); in Chinese its name. Every page that lists holders calls this one function;
-    an English page shows the legal (Chinese) name beside it, so the holder stays findable."""
-    name = str(holder.get("name") or "")
-    if lang == "en":
-        return str(holder.get("name_en") or "").strip() or name
-    return name
-
-
 def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``holders`` (dicts with ``party_key``, ``name`` and perhaps ``name_en``) with the English name of the
     platform's organization bound to each party (``Organization.party_key``): a name an organization registered
-    comes before one derived from the corpus (:func:`zhichan.platform.portal.party_name_en`). New dicts; the
+    comes before one derived from the corpus (:func:`zhichan.corpus.parties.party_name_en`). New dicts; the
     given ones — often cached — are left as they are."""
     keys = {str(h["party_key"]) for h in holders if h.get("party_key")}
     if session is None or not keys:

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
 from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
@@ -355,22 +356,10 @@ def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     return rows[0]
 
 
-def party_name_en(name: str, region_code: str | None, synthetic: bool) -> str | None:
-    """The English name of a corpus party, where the corpus implies one: a generated party of the synthetic
-    corpus has the English its generator's name reads as (:func:`zhichan.corpus.generator.english.english_name`,
-    as the demo's organizations are named); a party of real records has none (its name is data, shown as it
-    is) — a real name that happens to read like a generated one is not translated."""
-    if not synthetic:
-        return None
-    from zhichan.corpus.generator.english import english_name
-
-    return english_name(name, region_code or "")
-
-
 def with_party_names_en(cur: duckdb.DuckDBPyConnection, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
-    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for
-    :func:`zhichan.platform.orgs.holder_display_name`."""
+    ``name_en`` (:func:`zhichan.corpus.parties.party_name_en`; ``None`` where there is none) — for
+    :func:`zhichan.corpus.parties.holder_display_name`."""
     keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
     regions: dict[str, str] = {}
     if keys:

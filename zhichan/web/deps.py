@@ -14,13 +14,14 @@ from fastapi.routing import APIRoute
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.money import MoneyUnit, format_money
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import holder_display_name, org_display_name
+from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web import labels

@@ -8,7 +8,7 @@ makes organizations of such parties, and English pages showed their Chinese name
 back into its parts and gives the English an organization of that name would register (Chengdu Weihai Biomedicine
 Group Co., Ltd.; Chengdu Ruibo Science and Technology University; Sichuan Ruibo Materials Research Institute; Chengdu
 Ruibo New Area People's Hospital; English pages' rankings of holders of synthetic records show the same,
-:func:`zhichan.platform.portal.party_name_en`): the place by the reference module's English name,
+:func:`zhichan.corpus.parties.party_name_en`): the place by the reference module's English name,
 the brand in Hanyu Pinyin (the readings below, checked by hand — 晟 as in names, shèng), the industry, the
 university's field and the company form by the tables below. A name the generator does not make — a real party of an
 imported corpus, or a plain ``<place><field>大学`` such as 浙江大学, which the generator no longer makes because it
