@@ -283,3 +283,20 @@ def test_the_cockpits_top_holders_mark_synthetic_holders_as_fictional(client, en
         assert f'<span class="badge synthetic small">{badge}</span>' in synthetic, lang
         assert "badge synthetic" not in real, lang
         assert note in _visible_text(re.search(r'id="top-holders-synthetic">(.*?)</p>', html, re.S).group(1)), lang  # type: ignore[union-attr]
+
+
+def test_a_year_on_year_without_a_percentage_says_so(client, env):
+    """The cockpit's and the indicator list's 同比 cell was empty where a year earlier the value was 0 (Wuhou's
+    high-value patents in the demo): a blank a bureau reads as missing data. It now reads "—" with the reason."""
+    login_as(client, env.engine, "cd_leader")
+    values = client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]
+    none = [v["code"] for v in values if v["yoy_change_pct"] is None]
+    assert none, "the test corpus has an indicator without a year-on-year percentage in Wuhou"
+    for lang, help_text in (("zh", "无同比百分比"), ("en", "No percentage")):
+        for url in (f"/cockpit?region=510107&lang={lang}", f"/regions/510107/indicators?lang={lang}"):
+            html = client.get(url).text
+            for code in none:
+                row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', html, re.S)
+                assert row is not None, (url, code)
+                cell = row.group(1).split('<td class="yoy">', 1)[1].split("</td>", 1)[0]
+                assert _visible_text(cell, attributes=False).strip() == "—" and help_text in cell, (url, code, cell)
