@@ -565,3 +565,30 @@ def test_the_hall_asks_for_an_enterprise_account_only_of_those_without_one(env: 
     assert intros().count("须以创新主体") == 2 and intros("en").count("account") == 2
     client.cookies.clear()  # anonymous: the invitation to sign in
     assert "以企业、高校或科研机构账号登录后可发布" in client.get("/exchange", params={"lang": "zh"}).text
+
+
+def test_a_listings_owner_reads_in_the_pages_language(env: WebEnv, client: TestClient) -> None:
+    """English listing, auction and hall pages named the owner by its Chinese name although its organization has an
+    English one (the demo university's listing): the owner is an organization, shown through ``org_name``."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(3), "mode": "sale", "price": "800000"}, page=form)
+    assert r.status_code == 303
+    listing = r.headers["location"]
+    r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                             "closes_at": "2099-01-01T10:00"}, page=listing)
+    assert r.status_code == 303
+    auction = r.headers["location"]
+    client.cookies.clear()
+    for url in ("/exchange/listings", listing, "/exchange/auctions", auction):
+        english, chinese = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
+        assert "Chengdu Example Technology Co., Ltd." in english and WUHOU_ENTERPRISE not in english, url
+        assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url

@@ -17,6 +17,7 @@ from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.money import format_money
 from zhichan.platform.models import Role
+from zhichan.platform.orgs import org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -122,9 +123,11 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
                              .where(Auction.state == "closed", Listing.state != "withdrawn")
                              .order_by(Auction.closed_at.desc(), Auction.id.desc()).limit(closed_limit)).all()
 
+    names_en = org_names_en(session, [x.org_id for _, x in (*rows, *closed)])
+
     def item(auction: Auction, listing: Listing) -> dict[str, Any]:
         left = max(int((auction.closes_at - now).total_seconds()), 0)
-        return {"id": auction.id, "listing": listing_json(listing, lang), "starting_price": auction.starting_price,
+        return {"id": auction.id, "listing": listing_json(listing, lang, names_en), "starting_price": auction.starting_price,
                 "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": china_time(auction.closes_at),
                 "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
                 "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
@@ -133,11 +136,14 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
     return {"running": [item(a, x) for a, x in rows], "closed": [item(a, x) for a, x in closed]}
 
 
-def listing_json(row: Listing, lang: str) -> dict[str, Any]:
+def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
+    """A listing as pages and the API show it; ``owner_en``: its owner organization's English name where known
+    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``)."""
     return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
             "mode_label": coded(lang, "exchange.listing_mode", row.mode), "price_yuan": row.price_yuan,
-            "description": row.description, "owner": row.owner, "ipc": row.ipc.split(), "state": row.state,
+            "description": row.description, "owner": row.owner,
+            "owner_en": (names_en or {}).get(row.org_id), "ipc": row.ipc.split(), "state": row.state,
             "created_at": row.created_at, "synthetic": row.synthetic}
 
 
@@ -146,7 +152,8 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
     hits = openlicence.text_hits(snapshot, q)
     found = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", page=page,
                                    per_page=listings.PAGE_SIZE, hits=hits)
-    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in found.rows],
+    names_en = org_names_en(session, [r.org_id for r in found.rows])
+    return {"items": [listing_json(r, lang, names_en) | {"own": manages(scope, r)} for r in found.rows],
             "total": found.total, "estimated": found.estimated, "page": found.page, "has_next": found.has_next,
             "mine": mine, "mode": mode, "q": q,
             "modes": [(k, coded(lang, "exchange.listing_mode", k)) for k in listings.MODES],
@@ -160,7 +167,7 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
         if row.asset_kind == "patent" and snapshot is not None else {}
     auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
     own = manages(scope, row)
-    return {"listing": listing_json(row, lang), "own": own, "indicators": indicators,
+    return {"listing": listing_json(row, lang, org_names_en(session, [row.org_id])), "own": own, "indicators": indicators,
             "auctions": [{"id": a.id, "state": a.state, "high_bid": a.high_bid, "outcome": a.outcome} for a in auctions],
             "may_auction": own and scope.role == Role.ENTERPRISE_USER and row.state == "active"
             and not any(a.state == "open" for a in auctions)}
@@ -187,7 +194,7 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
-    return {"auction": data, "listing": listing_json(listing, lang), "seller": seller,
+    return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
             "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
 
 

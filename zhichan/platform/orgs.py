@@ -87,6 +87,16 @@ def org_display_name(name: str | None, name_en: str | None, lang: str) -> str:
     return zh
 
 
+def org_names_en(session: Session, org_ids: list[int]) -> dict[int, str]:
+    """The English names of the given organizations (those that have one): for rows that keep an organization's
+    name as it was written (a listing's owner) and are shown through ``org_name(name, name_en)``."""
+    ids = sorted({i for i in org_ids if i is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(Organization.id, Organization.name_en).where(Organization.id.in_(ids)))
+    return {org_id: (name_en or "").strip() for org_id, name_en in rows if (name_en or "").strip()}
+
+
 def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``holders`` (dicts with ``party_key``, ``name`` and perhaps ``name_en``) with the English name of the
     platform's organization bound to each party (``Organization.party_key``): a name an organization registered
