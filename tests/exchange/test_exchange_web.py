@@ -265,6 +265,18 @@ def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, cli
     assert "只有中文的需求" in english and "<td>材料</td>" in english  # what was written in Chinese only is data
     chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
     assert "固态电解质" in chinese and "Solid electrolytes" not in chinese and "<td>新能源</td>" in chinese
+    # the poster is an organization: its English name on English pages (it read in Chinese)
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == JINJIANG_ENTERPRISE)
+                  .values(name_en="Jinjiang Materials Co., Ltd."))
+    english = client.get("/exchange/needs?lang=en").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert "<td>Jinjiang Materials Co., Ltd.</td>" in english and JINJIANG_ENTERPRISE not in english
+    chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{JINJIANG_ENTERPRISE}</td>" in chinese and "Jinjiang Materials" not in chinese
 
 
 def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:

@@ -217,12 +217,14 @@ def industry_name(industry: str, lang: str) -> str:
     return industry
 
 
-def _need(n: Need, lang: str) -> dict[str, Any]:
-    """A need as its pages show it: English pages its English title and description where the poster gave them."""
+def _need(n: Need, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
+    """A need as its pages show it: English pages its English title and description where the poster gave them, and
+    the poster organization's English name where it has one (``poster_en``, shown through ``org_name``)."""
     english = lang == "en"
     return {"id": n.id, "title": (n.title_en if english and n.title_en else n.title),
             "text": (n.text_en if english and n.text_en else n.text), "industry": industry_name(n.industry, lang),
-            "budget_yuan": n.budget_yuan, "region_code": n.region_code, "poster": n.poster, "state": n.state,
+            "budget_yuan": n.budget_yuan, "region_code": n.region_code, "poster": n.poster,
+            "poster_en": (names_en or {}).get(n.org_id), "state": n.state,
             "created_at": n.created_at, "synthetic": n.synthetic}
 
 
@@ -231,7 +233,8 @@ def needs_view(session: Session, scope: Scope, lang: str = "zh") -> dict[str, An
     # the region a need names is chosen by name among its province's (empty: the poster's own region)
     area = scope.party_area or ""
     regions = region_options(area[:2].ljust(6, "0") if len(area) >= 2 else None, lang)
-    return {"items": [{**_need(n, lang), "own": manages(scope, n)} for n in rows],
+    names_en = org_names_en(session, [n.org_id for n in rows])
+    return {"items": [{**_need(n, lang, names_en), "own": manages(scope, n)} for n in rows],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key),
             "need_regions": [("", translate(lang, "exchange.own_region")), *regions] if regions else None}
 
@@ -242,7 +245,7 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
 
     need = listings.get_need(session, scope, need_id)
     matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
-    return {"need": _need(need, lang), "matches": matches}
+    return {"need": _need(need, lang, org_names_en(session, [need.org_id])), "matches": matches}
 
 
 def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
