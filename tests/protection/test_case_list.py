@@ -68,7 +68,8 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
 @pytest.mark.browser
 def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "wuhou_officer", then="/protection/cases")
-    assert "共计: 3" in page.inner_text("#case-total")
+    # the total reads as every list's (共 N 条 / N in total); it read "共计: 3", a Latin colon in Chinese
+    assert page.inner_text("#case-total") == "共 3 条"
     page.select_option("#case-status", "closed")
     page.click("#case-filter-submit")
     page.wait_for_selector("#case-list-empty")
@@ -76,6 +77,7 @@ def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> Non
     page.screenshot(path=str(artifacts_dir / "protection-cases-zh.png"), full_page=True)
     page.goto("/protection/cases?lang=en")
     page.wait_for_selector("h1:has-text('IP protection cases')")
+    assert page.inner_text("#case-total") == "3 in total"
     page.screenshot(path=str(artifacts_dir / "protection-cases-en.png"), full_page=True)
 
 
