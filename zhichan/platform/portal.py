@@ -247,6 +247,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     """Every figure comes from the indicator registry (``zhichan.indicators``): the tiles, the map and
     the ranking are the same numbers as the indicator table and the API — one definition each."""
     from zhichan.indicators import registry, service
+    from zhichan.reference import children as reference_children
 
     region = service.normalize_region(code)
     prefix = region_prefix(code)
@@ -289,6 +290,9 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     width = {0: 2, 2: 4, 4: 6}.get(len(prefix))
     if width:
         keys = {k for k in (*stock, *flows) if len(k) == width and k.startswith(prefix) and k.isdigit()}
+        # every sub-region, a region without a record at 0: the ranking lists the peers the indicators rank
+        # among (their "rank 9 of 21" counts every one), not only those the corpus happens to hold
+        keys |= {k for k in reference_children(region) if len(k) == width and k.startswith(prefix)}
         for child in keys:
             children.append({"code": child_adcode(child), "name": region_display_name(child),
                              "name_en": region_display_name(child, "en"), **figures(child)})
