@@ -604,3 +604,25 @@ def test_a_listings_owner_reads_in_the_pages_language(env: WebEnv, client: TestC
         english, chinese = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
         assert "Chengdu Example Technology Co., Ltd." in english and WUHOU_ENTERPRISE not in english, url
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
+
+
+def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: WebEnv, client: TestClient) -> None:
+    """The English catalogue and declaration named the patentee in Chinese although the organization bound to it has
+    an English name (the demo's open licences): it reads in English with the legal name below; a co-owned patent's
+    list of patentees would stay as written (only a sole patentee that is the organization's party is named)."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    declaration_id = _published(env, client, number(1))
+    client.cookies.clear()
+    for url in ("/exchange/open-licences", f"/exchange/open-licences/{declaration_id}"):
+        english = client.get(url, params={"lang": "en"}).text
+        assert f'Chengdu Example Technology Co., Ltd.<span class="legal-name muted small" lang="zh-CN">' \
+               f'{WUHOU_ENTERPRISE}</span>' in english, url
+        chinese = client.get(url, params={"lang": "zh"}).text
+        assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
@@ -17,7 +18,7 @@ from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.money import format_money
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import org_names_en
+from zhichan.platform.orgs import org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -42,11 +43,16 @@ def fee_text(row: OpenLicence, lang: str) -> str:
         f"{FEE_METHODS_EN[row.fee_method]} {rate}"
 
 
-def declaration_json(row: OpenLicence, lang: str) -> dict[str, Any]:
+def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | None = None) -> dict[str, Any]:
+    """A declaration as pages and the API show it; ``patentee_en``: the English name of the organization bound to the
+    patentee (:func:`zhichan.platform.orgs.party_names_en`) where the patentee is that one party — a co-owned
+    patent's list of patentees stays as written. Pages show it through ``holder_name``."""
+    sole = normalize_name(row.patentee) == row.party_key
     return {
         "id": row.id, "case_id": row.case_id, "application_number": row.application_number, "title": row.title,
         "kind": _pick(KIND_LABELS.get(row.patent_kind, (row.patent_kind, row.patent_kind)), lang),
         "ipc": row.ipc.split(), "patent_region": row.patent_region, "patentee": row.patentee,
+        "patentee_en": (names_en or {}).get(row.party_key or "") if sole else None,
         "fee_method": row.fee_method,
         "fee_method_label": FEE_METHODS_EN[row.fee_method] if lang == "en" else openlicence.FEE_METHOD_LABELS[row.fee_method],
         "fee_value": row.fee_value, "fee": fee_text(row, lang), "payment_schedule": row.payment_schedule,
@@ -57,7 +63,8 @@ def declaration_json(row: OpenLicence, lang: str) -> dict[str, Any]:
 
 def catalogue_view(session: Session, snapshot: Snapshot | None, lang: str, **filters: Any) -> dict[str, Any]:
     data = openlicence.catalogue(session, snapshot, **filters)
-    return {**data, "items": [declaration_json(r, lang) for r in data["items"]], "fee_methods": fee_methods(lang)}
+    names_en = party_names_en(session, [r.party_key for r in data["items"] if r.party_key])
+    return {**data, "items": [declaration_json(r, lang, names_en) for r in data["items"]], "fee_methods": fee_methods(lang)}
 
 
 def fee_methods(lang: str) -> list[tuple[str, str]]:
@@ -84,7 +91,7 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
     lines = openlicence.reduction(session, row, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
     return {
-        "declaration": declaration_json(row, lang),
+        "declaration": declaration_json(row, lang, party_names_en(session, [row.party_key] if row.party_key else [])),
         "patentee_side": is_patentee_side(scope, row),
         "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
         "grants": [{"id": g.id, "licensee": g.licensee, "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,

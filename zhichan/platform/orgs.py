@@ -97,17 +97,25 @@ def org_names_en(session: Session, org_ids: list[int]) -> dict[int, str]:
     return {org_id: (name_en or "").strip() for org_id, name_en in rows if (name_en or "").strip()}
 
 
+def party_names_en(session: Session, party_keys: list[str]) -> dict[str, str]:
+    """The English names of the platform's organizations bound to the given corpus parties
+    (``Organization.party_key``), for those that have one."""
+    keys = sorted({k for k in party_keys if k})
+    if not keys:
+        return {}
+    rows = session.execute(select(Organization.party_key, Organization.name_en)
+                           .where(Organization.party_key.in_(keys), Organization.name_en.is_not(None)))
+    return {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
+
+
 def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``holders`` (dicts with ``party_key``, ``name`` and perhaps ``name_en``) with the English name of the
-    platform's organization bound to each party (``Organization.party_key``): a name an organization registered
+    platform's organization bound to each party (:func:`party_names_en`): a name an organization registered
     comes before one derived from the corpus (:func:`zhichan.corpus.parties.party_name_en`). New dicts; the
     given ones — often cached — are left as they are."""
-    keys = {str(h["party_key"]) for h in holders if h.get("party_key")}
-    if session is None or not keys:
+    if session is None or not holders:
         return holders
-    rows = session.execute(select(Organization.party_key, Organization.name_en)
-                           .where(Organization.party_key.in_(sorted(keys)), Organization.name_en.is_not(None)))
-    named = {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
+    named = party_names_en(session, [str(h["party_key"]) for h in holders if h.get("party_key")])
     return [{**h, "name_en": named[h["party_key"]]} if h.get("party_key") in named else h for h in holders]
 
 
