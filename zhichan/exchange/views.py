@@ -275,8 +275,13 @@ def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str =
 
     states = ("inventoried", "graded", "college_approved", "returned", "approved", "declined")
     rows = dormant.inventory(session, scope, state=state if state in states else "")
-    return {"progress": dormant.progress(session, scope), "states": states, "state": state,
-            "items": [{"id": r.id, "institution": r.institution, "application_number": r.application_number,
+    progress = dormant.progress(session, scope)
+    # the institution as an organization: its English name on English pages where it has one (``org_name``)
+    names_en = org_names_en(session, [r.org_id for r in rows] + [p["org_id"] for p in progress])
+    return {"progress": [{**p, "institution_en": names_en.get(p["org_id"])} for p in progress], "states": states,
+            "state": state,
+            "items": [{"id": r.id, "institution": r.institution, "institution_en": names_en.get(r.org_id),
+                       "application_number": r.application_number,
                        "title": r.title, "kind": r.kind, "inventoried_on": r.inventoried_on, "state": r.state,
                        "case_id": r.case_id, "prospect": r.prospect,
                        "field": industry_name(r.field, lang) if r.field else r.field, "willingness": r.willingness,
