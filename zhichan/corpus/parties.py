@@ -106,7 +106,7 @@ def party_name_en(name: str, region_code: str | None, synthetic: bool) -> str | 
 
 def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:
     """A holder of a ranking or list (a corpus party: ``name`` as the corpus holds it, ``name_en`` where one is
-    known: :func:`zhichan.platform.portal.with_party_names_en`, then
+    known: :func:`with_party_names_en`, then
     :func:`zhichan.platform.orgs.holders_named_in_english`) as a page in ``lang`` shows it: in English its English name, else
     its name (data, shown as it is); in Chinese its name. Every page that lists holders calls this one function;
     an English page shows the legal (Chinese) name beside it, so the holder stays findable."""
@@ -114,3 +114,18 @@ def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:
     if lang == "en":
         return str(holder.get("name_en") or "").strip() or name
     return name
+
+
+def with_party_names_en(cur: Any, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
+    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for :func:`holder_display_name`.
+    ``cur``: a DuckDB cursor on a snapshot."""
+    keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
+    regions: dict[str, str] = {}
+    if keys:
+        marks = ", ".join("?" for _ in keys)
+        found = cur.execute(f"SELECT party_key, region_code FROM parties WHERE party_key IN ({marks})", keys).fetchall()
+        regions = {key: region or "" for key, region in found}
+    return [{**h, "region_code": regions.get(h["party_key"], ""),
+             "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}
+            for h in holders]

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from zhichan.corpus.parties import party_name_en
+from zhichan.corpus.parties import party_name_en, with_party_names_en
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
 from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
@@ -358,21 +358,6 @@ def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     if not rows:
         raise NotFoundError("未找到该创新主体 / no such enterprise")
     return rows[0]
-
-
-def with_party_names_en(cur: duckdb.DuckDBPyConnection, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
-    ``name_en`` (:func:`zhichan.corpus.parties.party_name_en`; ``None`` where there is none) — for
-    :func:`zhichan.corpus.parties.holder_display_name`."""
-    keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
-    regions: dict[str, str] = {}
-    if keys:
-        marks = ", ".join("?" for _ in keys)
-        regions = {r["party_key"]: r["region_code"] or "" for r in
-                   _rows(cur, f"SELECT party_key, region_code FROM parties WHERE party_key IN ({marks})", keys)}
-    return [{**h, "region_code": regions.get(h["party_key"], ""),
-             "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}
-            for h in holders]
 
 
 def party_lookup(access: CorpusAccess, party_key: str) -> str | None:
