@@ -74,3 +74,24 @@ def test_who_sees_the_inventory(env: WebEnv, client: TestClient) -> None:
     client.cookies.clear()
     assert client.get("/api/v1/exchange/dormant").status_code == 401
     assert UNIVERSITY not in client.get("/exchange/dormant", follow_redirects=True).text
+
+
+@pytest.mark.one_database("a page's wording; the organization lookup runs on PostgreSQL in tests/web/test_web_holder_names.py")
+def test_the_institution_reads_in_english_where_it_has_an_english_name(env: WebEnv, client: TestClient) -> None:
+    """The English inventory named the university in Chinese although its organization has an English name (the
+    demo's 杭州华博理工大学): the progress table and each row name it through ``org_name``."""
+    from sqlalchemy import update
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.name == UNIVERSITY).values(name_en="Example University"))
+    login_as(client, env.engine, "inventor")
+    assert post(client, "/exchange/dormant/inventory", {"on": ""}, page="/exchange/dormant").status_code == 303
+    english = client.get("/exchange/dormant?lang=en").text
+    progress = english.split('<tbody>', 1)[1].split("</tbody>", 1)[0]
+    assert "<td>Example University</td>" in progress and UNIVERSITY not in progress
+    assert english.count("<td>Example University</td>") == 1 + 3 and UNIVERSITY not in english.split("<main>", 1)[1]
+    chinese = client.get("/exchange/dormant?lang=zh").text
+    assert chinese.count(f"<td>{UNIVERSITY}</td>") == 1 + 3 and "Example University" not in chinese

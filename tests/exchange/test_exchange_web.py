@@ -272,6 +272,18 @@ def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, cli
     assert "只有中文的需求" in english and "<td>材料</td>" in english  # what was written in Chinese only is data
     chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
     assert "固态电解质" in chinese and "Solid electrolytes" not in chinese and "<td>新能源</td>" in chinese
+    # the poster is an organization: its English name on English pages (it read in Chinese)
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == JINJIANG_ENTERPRISE)
+                  .values(name_en="Jinjiang Materials Co., Ltd."))
+    english = client.get("/exchange/needs?lang=en").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert "<td>Jinjiang Materials Co., Ltd.</td>" in english and JINJIANG_ENTERPRISE not in english
+    chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{JINJIANG_ENTERPRISE}</td>" in chinese and "Jinjiang Materials" not in chinese
 
 
 def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:
@@ -572,3 +584,52 @@ def test_the_hall_asks_for_an_enterprise_account_only_of_those_without_one(env: 
     assert intros().count("须以创新主体") == 2 and intros("en").count("account") == 2
     client.cookies.clear()  # anonymous: the invitation to sign in
     assert "以企业、高校或科研机构账号登录后可发布" in client.get("/exchange", params={"lang": "zh"}).text
+
+
+def test_a_listings_owner_reads_in_the_pages_language(env: WebEnv, client: TestClient) -> None:
+    """English listing, auction and hall pages named the owner by its Chinese name although its organization has an
+    English one (the demo university's listing): the owner is an organization, shown through ``org_name``."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    r = post(client, form, {"asset_kind": "patent", "number": number(3), "mode": "sale", "price": "800000"}, page=form)
+    assert r.status_code == 303
+    listing = r.headers["location"]
+    r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                             "closes_at": "2099-01-01T10:00"}, page=listing)
+    assert r.status_code == 303
+    auction = r.headers["location"]
+    client.cookies.clear()
+    for url in ("/exchange/listings", listing, "/exchange/auctions", auction):
+        english, chinese = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
+        assert "Chengdu Example Technology Co., Ltd." in english and WUHOU_ENTERPRISE not in english, url
+        assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
+
+
+def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: WebEnv, client: TestClient) -> None:
+    """The English catalogue and declaration named the patentee in Chinese although the organization bound to it has
+    an English name (the demo's open licences): it reads in English with the legal name below; a co-owned patent's
+    list of patentees would stay as written (only a sole patentee that is the organization's party is named)."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    declaration_id = _published(env, client, number(1))
+    client.cookies.clear()
+    for url in ("/exchange/open-licences", f"/exchange/open-licences/{declaration_id}"):
+        english = client.get(url, params={"lang": "en"}).text
+        assert f'Chengdu Example Technology Co., Ltd.<span class="legal-name muted small" lang="zh-CN">' \
+               f'{WUHOU_ENTERPRISE}</span>' in english, url
+        chinese = client.get(url, params={"lang": "zh"}).text
+        assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url

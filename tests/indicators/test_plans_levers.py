@@ -142,3 +142,5 @@ def test_top_contributors_mark_the_holders_of_synthetic_records(tmp_path: Path) 
         inv("R1", applicants=["成都真实科技有限公司"])])
     rows = levers.top_contributors("valid_inventions", "5101", D, 10, snapshot=snapshot)
     assert [(r["holder"], r["synthetic"]) for r in rows] == [("成都瑞博理工大学", True), ("成都真实科技有限公司", False)]
+    # the levers ranking names a generated holder in English too, as the cockpit does (the CLI prints it below)
+    assert [r["holder_en"] for r in rows] == ["Chengdu Ruibo Science and Technology University", None]

@@ -175,3 +175,29 @@ def test_the_rankings_of_a_synthetic_corpus_say_their_applicants_are_fictional(h
         assert words in _text(synthetic), lang
         assert any(words in getattr(b, "text", "") for b in innovators.blocks), (lang, innovators.title)
         assert words not in _text(build_document(dataclasses.replace(hand_result, synthetic=False), PINNED, lang)), lang
+
+
+def test_the_english_report_names_generated_applicants_in_english(tmp_path, test_chain) -> None:  # type: ignore[no-untyped-def]
+    """The English report listed the synthetic corpus's generated applicants by their Chinese names: they now read
+    in English with the legal name after it (``parties.holder_display_name``); a real record's applicant whose name
+    reads like a generated one stays as it is, and the Chinese report is unchanged."""
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.navigation.analysis import analyse
+
+    generated, real = "成都威海生物医药集团有限公司", "成都瑞博科技有限公司"
+    snap = build_snapshot(tmp_path, patents=[
+        *[patent(f"2021100000{i}", application_date=f"2021-0{i}-01", ipc=["H01M4/13"], applicants=[generated],
+                 applicant_types=["enterprise"], region_code="510117", synthetic=True) for i in range(1, 4)],
+        patent("20221000001", application_date="2022-01-01", ipc=["H01M4/13"], applicants=[real],
+               applicant_types=["enterprise"], region_code="510107"),
+    ])
+    con = snap.connect()
+    try:
+        result = analyse(con, test_chain, AS_OF, snapshot_id=snap.id, params=AnalysisParams(min_branch_patents=1))
+    finally:
+        con.close()
+    english = _text(build_document(result, PINNED, "en"))
+    assert f"Chengdu Weihai Biomedicine Group Co., Ltd. ({generated})" in english
+    assert f"({real})" not in english and real in english
+    chinese = _text(build_document(result, PINNED, "zh"))
+    assert "Chengdu Weihai" not in chinese and generated in chinese

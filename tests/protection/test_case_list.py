@@ -68,7 +68,8 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
 @pytest.mark.browser
 def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "wuhou_officer", then="/protection/cases")
-    assert "共计: 3" in page.inner_text("#case-total")
+    # the total reads as every list's (共 N 条 / N in total); it read "共计: 3", a Latin colon in Chinese
+    assert page.inner_text("#case-total") == "共 3 条"
     page.select_option("#case-status", "closed")
     page.click("#case-filter-submit")
     page.wait_for_selector("#case-list-empty")
@@ -76,4 +77,39 @@ def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> Non
     page.screenshot(path=str(artifacts_dir / "protection-cases-zh.png"), full_page=True)
     page.goto("/protection/cases?lang=en")
     page.wait_for_selector("h1:has-text('IP protection cases')")
+    assert page.inner_text("#case-total") == "3 in total"
     page.screenshot(path=str(artifacts_dir / "protection-cases-en.png"), full_page=True)
+
+
+def test_a_deadline_waiting_for_next_years_schedule_says_so_in_the_list(env: WebEnv) -> None:
+    """A complaint received on 28 December 2026: its 7 working days reach into 2027, whose holiday schedule is not
+    loaded. The case list showed "—" (no deadline) for it while the to-do list and the case page say the deadline
+    waits for the schedule; the list now says so too (one rule: procedures.service.due_unknown)."""
+    import datetime as dt
+    import re
+    from html import unescape
+
+    from sqlalchemy import select
+
+    from tests.protection.test_protection_web import PDF
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    client = env.client()
+    fields = dict(complaint(env))
+    fields["handling_org"] = wuhou_office(client)
+    with session_scope(env.engine) as s:
+        ent = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        assert fields["reporter"] == WUHOU_ENTERPRISE
+        case = env.app.state.procedures.start(s, ent, "protection.complaint", now=dt.datetime(2026, 12, 28, 2),
+                                              fields=fields, uploads=(Upload("extra", "证据.pdf", PDF),))
+    login_as(client, env.engine, "wuhou_officer")
+    item = next(i for i in client.get("/api/v1/protection/cases").json()["items"] if i["id"] == case["id"])
+    assert item["next_due"] is None and item["due_unknown"] is True
+    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+        html = client.get(f"/protection/cases?lang={lang}").text
+        row = re.search(rf'<tr><td><a href="/cases/{case["id"]}">.*?</tr>', html, re.S)
+        assert row is not None and note in unescape(row.group(0)) and '<td class="date">—</td>' not in row.group(0), lang

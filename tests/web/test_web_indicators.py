@@ -60,7 +60,12 @@ def test_cockpit_tiles_are_the_registry_figures(settings):
         assert overview["kpis"]["valid_inventions"] == values["valid_inventions"] == 2
         assert overview["kpis"]["valid_inventions_per_10k"] == round(values["valid_inventions_per_10k"], 2)
         children = {c["code"]: c["valid_inventions"] for c in overview["children"]}
-        assert children == {"510107": 1, "510104": 1}
+        assert {k: v for k, v in children.items() if v} == {"510107": 1, "510104": 1}
+        # every district is listed, one without a record at 0 (the ranking listed only those with records)
+        from zhichan.reference import children as reference_children
+
+        assert sorted(children) == sorted(reference_children("5101")) and len(children) == 20
+        assert [c["code"] for c in overview["children"]][:2] == ["510104", "510107"]
         assert [h["valid_inventions"] for h in overview["top_holders"]] == [2]
         # each trend point is patent_applications at that 31 December (the term-ended 2000 filing is
         # outside the ten years shown), every one of the ten years shown, 0 where nothing was filed

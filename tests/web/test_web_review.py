@@ -283,3 +283,42 @@ def test_the_cockpits_top_holders_mark_synthetic_holders_as_fictional(client, en
         assert f'<span class="badge synthetic small">{badge}</span>' in synthetic, lang
         assert "badge synthetic" not in real, lang
         assert note in _visible_text(re.search(r'id="top-holders-synthetic">(.*?)</p>', html, re.S).group(1)), lang  # type: ignore[union-attr]
+
+
+def test_a_year_on_year_without_a_percentage_says_so(client, env):
+    """The cockpit's and the indicator list's 同比 cell was empty where a year earlier the value was 0 (Wuhou's
+    high-value patents in the demo): a blank a bureau reads as missing data. It now reads "—" with the reason."""
+    login_as(client, env.engine, "cd_leader")
+    values = client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]
+    none = [v["code"] for v in values if v["yoy_change_pct"] is None]
+    assert none, "the test corpus has an indicator without a year-on-year percentage in Wuhou"
+    for lang, help_text in (("zh", "无同比百分比"), ("en", "No percentage")):
+        for url in (f"/cockpit?region=510107&lang={lang}", f"/regions/510107/indicators?lang={lang}"):
+            html = client.get(url).text
+            for code in none:
+                row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', html, re.S)
+                assert row is not None, (url, code)
+                cell = row.group(1).split('<td class="yoy">', 1)[1].split("</td>", 1)[0]
+                assert _visible_text(cell, attributes=False).strip() == "—" and help_text in cell, (url, code, cell)
+
+
+def test_a_count_of_one_reads_in_the_singular(client, env):
+    """English indicator tables read "1 patents" (the demo's Chengdu districts): a unit is a plural message, its form
+    chosen by the value — 1 patent, 0 or 2 patents, 15.06 patents (a decimal reads plural); Chinese has one form."""
+    from zhichan.web.i18n import translate
+
+    assert translate("en", "unit.件.domestic_patents", n=1) == "patent"
+    assert [translate("en", "unit.件.domestic_patents", n=n) for n in (0, 2, 15.06, 1.0)] == ["patents"] * 4
+    assert translate("en", "unit.件.domestic_patents") == "patents" and translate("zh", "unit.件.domestic_patents", n=1) == "件"
+    login_as(client, env.engine, "cd_leader")
+    found = {region: [v["code"] for v in client.get(f"/api/v1/regions/{region}/indicators").json()["indicators"]
+                      if v["value"] == 1 and isinstance(v["value"], int) and v["unit"] == "件"]
+             for region in ("510107", "510104", "510100")}
+    region, ones = next((r, codes) for r, codes in found.items() if codes)
+    for url in (f"/regions/{region}/indicators?lang=en",):
+        html = client.get(url).text
+        for code in ones:
+            row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', html, re.S)
+            assert row is not None, (url, code)
+            value = _visible_text(row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0], attributes=False)
+            assert " ".join(value.split()) == "1 patent", (url, code, value)

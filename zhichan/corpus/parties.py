@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from zhichan.corpus.schema import PartyType
 
@@ -88,3 +90,42 @@ WHERE first_patentee_key IS NOT NULL AND first_patentee_key <> ''
 GROUP BY first_patentee_key
 ORDER BY party_key
 """
+
+
+def party_name_en(name: str, region_code: str | None, synthetic: bool) -> str | None:
+    """The English name of a corpus party, where the corpus implies one: a generated party of the synthetic
+    corpus has the English its generator's name reads as (:func:`zhichan.corpus.generator.english.english_name`,
+    as the demo's organizations are named); a party of real records has none (its name is data, shown as it
+    is) — a real name that happens to read like a generated one is not translated."""
+    if not synthetic:
+        return None
+    from zhichan.corpus.generator.english import english_name
+
+    return english_name(name, region_code or "")
+
+
+def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:
+    """A holder of a ranking or list (a corpus party: ``name`` as the corpus holds it, ``name_en`` where one is
+    known: :func:`with_party_names_en`, then
+    :func:`zhichan.platform.orgs.holders_named_in_english`) as a page in ``lang`` shows it: in English its English name, else
+    its name (data, shown as it is); in Chinese its name. Every page that lists holders calls this one function;
+    an English page shows the legal (Chinese) name beside it, so the holder stays findable."""
+    name = str(holder.get("name") or "")
+    if lang == "en":
+        return str(holder.get("name_en") or "").strip() or name
+    return name
+
+
+def with_party_names_en(cur: Any, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
+    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for :func:`holder_display_name`.
+    ``cur``: a DuckDB cursor on a snapshot."""
+    keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
+    regions: dict[str, str] = {}
+    if keys:
+        marks = ", ".join("?" for _ in keys)
+        found = cur.execute(f"SELECT party_key, region_code FROM parties WHERE party_key IN ({marks})", keys).fetchall()
+        regions = {key: region or "" for key, region in found}
+    return [{**h, "region_code": regions.get(h["party_key"], ""),
+             "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}
+            for h in holders]

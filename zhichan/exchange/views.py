@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
@@ -17,6 +18,7 @@ from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.money import format_money
 from zhichan.platform.models import Role
+from zhichan.platform.orgs import org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -41,11 +43,16 @@ def fee_text(row: OpenLicence, lang: str) -> str:
         f"{FEE_METHODS_EN[row.fee_method]} {rate}"
 
 
-def declaration_json(row: OpenLicence, lang: str) -> dict[str, Any]:
+def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | None = None) -> dict[str, Any]:
+    """A declaration as pages and the API show it; ``patentee_en``: the English name of the organization bound to the
+    patentee (:func:`zhichan.platform.orgs.party_names_en`) where the patentee is that one party — a co-owned
+    patent's list of patentees stays as written. Pages show it through ``holder_name``."""
+    sole = normalize_name(row.patentee) == row.party_key
     return {
         "id": row.id, "case_id": row.case_id, "application_number": row.application_number, "title": row.title,
         "kind": _pick(KIND_LABELS.get(row.patent_kind, (row.patent_kind, row.patent_kind)), lang),
         "ipc": row.ipc.split(), "patent_region": row.patent_region, "patentee": row.patentee,
+        "patentee_en": (names_en or {}).get(row.party_key or "") if sole else None,
         "fee_method": row.fee_method,
         "fee_method_label": FEE_METHODS_EN[row.fee_method] if lang == "en" else openlicence.FEE_METHOD_LABELS[row.fee_method],
         "fee_value": row.fee_value, "fee": fee_text(row, lang), "payment_schedule": row.payment_schedule,
@@ -56,7 +63,8 @@ def declaration_json(row: OpenLicence, lang: str) -> dict[str, Any]:
 
 def catalogue_view(session: Session, snapshot: Snapshot | None, lang: str, **filters: Any) -> dict[str, Any]:
     data = openlicence.catalogue(session, snapshot, **filters)
-    return {**data, "items": [declaration_json(r, lang) for r in data["items"]], "fee_methods": fee_methods(lang)}
+    names_en = party_names_en(session, [r.party_key for r in data["items"] if r.party_key])
+    return {**data, "items": [declaration_json(r, lang, names_en) for r in data["items"]], "fee_methods": fee_methods(lang)}
 
 
 def fee_methods(lang: str) -> list[tuple[str, str]]:
@@ -83,7 +91,7 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
     lines = openlicence.reduction(session, row, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
     return {
-        "declaration": declaration_json(row, lang),
+        "declaration": declaration_json(row, lang, party_names_en(session, [row.party_key] if row.party_key else [])),
         "patentee_side": is_patentee_side(scope, row),
         "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
         "grants": [{"id": g.id, "licensee": g.licensee, "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
@@ -122,9 +130,11 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
                              .where(Auction.state == "closed", Listing.state != "withdrawn")
                              .order_by(Auction.closed_at.desc(), Auction.id.desc()).limit(closed_limit)).all()
 
+    names_en = org_names_en(session, [x.org_id for _, x in (*rows, *closed)])
+
     def item(auction: Auction, listing: Listing) -> dict[str, Any]:
         left = max(int((auction.closes_at - now).total_seconds()), 0)
-        return {"id": auction.id, "listing": listing_json(listing, lang), "starting_price": auction.starting_price,
+        return {"id": auction.id, "listing": listing_json(listing, lang, names_en), "starting_price": auction.starting_price,
                 "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": china_time(auction.closes_at),
                 "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
                 "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
@@ -150,11 +160,14 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
     return {"items": items, "total": found.total}
 
 
-def listing_json(row: Listing, lang: str) -> dict[str, Any]:
+def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
+    """A listing as pages and the API show it; ``owner_en``: its owner organization's English name where known
+    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``)."""
     return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
             "mode_label": coded(lang, "exchange.listing_mode", row.mode), "price_yuan": row.price_yuan,
-            "description": row.description, "owner": row.owner, "ipc": row.ipc.split(), "state": row.state,
+            "description": row.description, "owner": row.owner,
+            "owner_en": (names_en or {}).get(row.org_id), "ipc": row.ipc.split(), "state": row.state,
             "created_at": row.created_at, "synthetic": row.synthetic}
 
 
@@ -163,7 +176,8 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
     hits = openlicence.text_hits(snapshot, q)
     found = listings.list_listings(session, scope, mine=mine, mode=mode if mode in listings.MODES else "", page=page,
                                    per_page=listings.PAGE_SIZE, hits=hits)
-    return {"items": [listing_json(r, lang) | {"own": manages(scope, r)} for r in found.rows],
+    names_en = org_names_en(session, [r.org_id for r in found.rows])
+    return {"items": [listing_json(r, lang, names_en) | {"own": manages(scope, r)} for r in found.rows],
             "total": found.total, "estimated": found.estimated, "page": found.page, "has_next": found.has_next,
             "mine": mine, "mode": mode, "q": q,
             "modes": [(k, coded(lang, "exchange.listing_mode", k)) for k in listings.MODES],
@@ -177,7 +191,7 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
         if row.asset_kind == "patent" and snapshot is not None else {}
     auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
     own = manages(scope, row)
-    return {"listing": listing_json(row, lang), "own": own, "indicators": indicators,
+    return {"listing": listing_json(row, lang, org_names_en(session, [row.org_id])), "own": own, "indicators": indicators,
             "auctions": [{"id": a.id, "state": a.state, "high_bid": a.high_bid, "outcome": a.outcome} for a in auctions],
             "may_auction": own and scope.role == Role.ENTERPRISE_USER and row.state == "active"
             and not any(a.state == "open" for a in auctions)}
@@ -204,7 +218,7 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
-    return {"auction": data, "listing": listing_json(listing, lang), "seller": seller,
+    return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
             "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
 
 
@@ -227,12 +241,14 @@ def industry_name(industry: str, lang: str) -> str:
     return industry
 
 
-def _need(n: Need, lang: str) -> dict[str, Any]:
-    """A need as its pages show it: English pages its English title and description where the poster gave them."""
+def _need(n: Need, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
+    """A need as its pages show it: English pages its English title and description where the poster gave them, and
+    the poster organization's English name where it has one (``poster_en``, shown through ``org_name``)."""
     english = lang == "en"
     return {"id": n.id, "title": (n.title_en if english and n.title_en else n.title),
             "text": (n.text_en if english and n.text_en else n.text), "industry": industry_name(n.industry, lang),
-            "budget_yuan": n.budget_yuan, "region_code": n.region_code, "poster": n.poster, "state": n.state,
+            "budget_yuan": n.budget_yuan, "region_code": n.region_code, "poster": n.poster,
+            "poster_en": (names_en or {}).get(n.org_id), "state": n.state,
             "created_at": n.created_at, "synthetic": n.synthetic}
 
 
@@ -241,7 +257,8 @@ def needs_view(session: Session, scope: Scope, lang: str = "zh") -> dict[str, An
     # the region a need names is chosen by name among its province's (empty: the poster's own region)
     area = scope.party_area or ""
     regions = region_options(area[:2].ljust(6, "0") if len(area) >= 2 else None, lang)
-    return {"items": [{**_need(n, lang), "own": manages(scope, n)} for n in rows],
+    names_en = org_names_en(session, [n.org_id for n in rows])
+    return {"items": [{**_need(n, lang, names_en), "own": manages(scope, n)} for n in rows],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key),
             "need_regions": [("", translate(lang, "exchange.own_region")), *regions] if regions else None}
 
@@ -252,7 +269,7 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
 
     need = listings.get_need(session, scope, need_id)
     matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
-    return {"need": _need(need, lang), "matches": matches}
+    return {"need": _need(need, lang, org_names_en(session, [need.org_id])), "matches": matches}
 
 
 def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
@@ -275,8 +292,13 @@ def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str =
 
     states = ("inventoried", "graded", "college_approved", "returned", "approved", "declined")
     rows = dormant.inventory(session, scope, state=state if state in states else "")
-    return {"progress": dormant.progress(session, scope), "states": states, "state": state,
-            "items": [{"id": r.id, "institution": r.institution, "application_number": r.application_number,
+    progress = dormant.progress(session, scope)
+    # the institution as an organization: its English name on English pages where it has one (``org_name``)
+    names_en = org_names_en(session, [r.org_id for r in rows] + [p["org_id"] for p in progress])
+    return {"progress": [{**p, "institution_en": names_en.get(p["org_id"])} for p in progress], "states": states,
+            "state": state,
+            "items": [{"id": r.id, "institution": r.institution, "institution_en": names_en.get(r.org_id),
+                       "application_number": r.application_number,
                        "title": r.title, "kind": r.kind, "inventoried_on": r.inventoried_on, "state": r.state,
                        "case_id": r.case_id, "prospect": r.prospect,
                        "field": industry_name(r.field, lang) if r.field else r.field, "willingness": r.willingness,

@@ -224,7 +224,8 @@ def top(code: Annotated[str, typer.Argument(help="指标 / indicator")], region:
     table = Table("#", "权利人 holder", "类型 type", "贡献 contribution", "记录 records", "占比 share",
                   title=SYNTHETIC_HOLDERS if synthetic else None)
     for r in rows:
-        table.add_row(str(r["rank"]), (r["holder"] or "") + (" （合成 synthetic）" if r["synthetic"] else ""),
+        table.add_row(str(r["rank"]), (r["holder"] or "") + (" （合成 synthetic）" if r["synthetic"] else "")
+                      + (f"\n{r['holder_en']}" if r["holder_en"] else ""),
                       r["holder_type"] or "", _fmt(r["contribution"]),
                       _fmt(r["records"]), "—" if r["share"] is None else f"{100 * r['share']:.1f}%")
     console().print(table)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from zhichan.corpus.parties import with_party_names_en
 from zhichan.corpus.store import Snapshot, open_corpus
 from zhichan.errors import InputError
 from zhichan.indicators import registry, service
@@ -123,7 +124,9 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
     """Holders ranked by their contribution to ``code`` (a ratio: to its numerator) in ``region``.
 
     Each row: ``rank, holder, holder_type, contribution, records, share`` (share of the region's
-    value of the additive indicator, 0–1), ``synthetic`` (a generated party of the synthetic corpus). ``party_types=("enterprise",)`` keeps enterprises only.
+    value of the additive indicator, 0–1), ``synthetic`` (a generated party of the synthetic corpus), ``holder_key``
+    and ``holder_en`` (its English name where the corpus implies one: :func:`zhichan.corpus.parties.party_name_en`).
+    ``party_types=("enterprise",)`` keeps enterprises only.
     """
     if n < 1:
         raise InputError(f"n 应为正整数：{n} / n must be positive: {n}")
@@ -139,5 +142,13 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
             "rank": rank, "holder": row["holder"], "holder_type": row["holder_type"],
             "contribution": contribution, "records": row["records"],
             "share": contribution / total if total else None, "indicator": ind.code, "synthetic": bool(row["synthetic"]),
+            "holder_key": row["holder_key"],
         })
-    return rows
+    # the holder's English name where the corpus implies one (a generated party), as the cockpit shows it
+    con = snap.connect()
+    try:
+        named = with_party_names_en(con, [{"party_key": r["holder_key"], "name": r["holder"] or "",
+                                           "synthetic": r["synthetic"]} for r in rows])
+    finally:
+        con.close()
+    return [{**r, "holder_en": h["name_en"]} for r, h in zip(rows, named, strict=True)]

@@ -18,6 +18,7 @@ from zhichan.indicators import views
 from zhichan.indicators.registry import unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
+from zhichan.platform.orgs import holders_named_in_english
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render, render_string
@@ -35,10 +36,11 @@ api_router = APIRouter(prefix="/api/v1", responses=errors(), route_class=Transac
 def cockpit_page(
     request: Request, region: str | None = Query(None, max_length=6),
     as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
 ) -> Response:
     current_lang = lang(request)
     data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of, access),
-                         settings=request.app.state.settings)
+                         settings=request.app.state.settings, session=session)
     # the content depends only on the view's key (snapshot, region, as-of, language, plan files, the
     # caller's area): rendered once, then reused — the page around it carries the caller's details
     body = access.cached(("cockpit_html", *data.pop("_view_key")),
@@ -164,6 +166,7 @@ def enterprise_page(
     access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
     data = portal.enterprise_portfolio(access, scope, party_key, page=page)
+    data["party"] = holders_named_in_english(session, [data["party"]])[0]
     # its own home: what it has under way in the domains (its service applications), above its portfolio
     own = scope.role == Role.ENTERPRISE_USER and scope.party_key == party_key
     panels = [p for d in request.app.state.domains if own and d.home_panel
@@ -222,9 +225,10 @@ def cockpit(
     as_of: IsoDate | None = AsOf,
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
 ) -> Response:
     return fast_json(public_dict(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of, access),
-                                           settings=request.app.state.settings)))
+                                           settings=request.app.state.settings, session=session)))
 
 
 @api_router.get("/plans", summary="规划目标完成度（本机构范围）/ plan-target progress (scoped)", responses=SCOPED)

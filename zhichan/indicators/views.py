@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zhichan.errors import InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.platform import portal
+from zhichan.platform.orgs import holders_named_in_english
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
@@ -26,6 +27,8 @@ from zhichan.spreadsheet import csv_cell
 from zhichan.web.openapi import parse_day
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from zhichan.procedures.declaration import ProcedureRegistry
 
 
@@ -72,7 +75,10 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
 
 
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
-            as_of: dt.date | None = None, settings: Settings | None = None) -> dict[str, Any]:
+            as_of: dt.date | None = None, settings: Settings | None = None,
+            session: Session | None = None) -> dict[str, Any]:
+    """The cockpit's data; with ``session``, its top holders carry the English names of the organizations bound
+    to them (:func:`zhichan.platform.orgs.holders_named_in_english`)."""
     code = scope.require_region(region or scope.home_region())
     as_of = as_of or portal.data_as_of(access)
     # everything below depends only on (snapshot, region, as-of, language): computed once, then cached
@@ -81,9 +87,12 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *
     parent = data["overview"]["parent"]
     gauges = plan_gauges(access, settings, scope, as_of, lang, region=code) if settings is not None else None
     visible_parent = parent if parent is not None and scope.covers_region(parent) else None
+    # the organizations' names live in the workflow database: read each time, and part of the rendered body's key
+    holders = holders_named_in_english(session, data["overview"]["top_holders"])
     view_key = (code, as_of.isoformat(), lang, visible_parent, scope.region_prefix, scope.is_admin,
-                gauges["_fingerprint"] if gauges else None)
-    return {**data, "parent": visible_parent, "gauges": gauges, "_view_key": view_key}
+                gauges["_fingerprint"] if gauges else None, tuple(h.get("name_en") for h in holders))
+    return {**data, "overview": {**data["overview"], "top_holders": holders}, "parent": visible_parent,
+            "gauges": gauges, "_view_key": view_key}
 
 
 def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date) -> dict[str, Any]:

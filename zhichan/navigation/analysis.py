@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.indicators.service import PUBLICATION_LAG_YEARS
 from zhichan.navigation import sql as Q
@@ -313,6 +314,8 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
         r.local_by_type[kind] = _rows(
             con, Q.TOP_APPLICANTS.format(where=f"AND is_local AND applicant_type = '{kind}'"), {"top": 5}
         )
+    for row in (*r.top_national, *r.top_local, *(x for rows in r.local_by_type.values() for x in rows)):
+        row["name_en"] = party_name_en(row["name"], row.pop("party_region_code"), bool(row["synthetic"]))
     r.teams = inventor_teams(_rows(con, Q.LOCAL_INVENTORS), params.team_min_members, params.top)
     progress(8, steps)
 

@@ -65,7 +65,7 @@ def compare(result: NavigationResult, previous: dict[str, Any], *, top: int = 10
         before = prev_ranks.get(x["applicant_key"], {}).get("rank")
         move = "new" if before is None else ("↑" + str(before - x["rank"]) if before > x["rank"]
                                               else ("↓" + str(x["rank"] - before) if before < x["rank"] else "—"))
-        rank_changes.append({"name": x["name"], "rank_before": before, "rank_now": x["rank"], "move": move})
+        rank_changes.append({"name": x["name"], "name_en": x.get("name_en"), "rank_before": before, "rank_now": x["rank"], "move": move})
     return {
         "previous_as_of": previous.get("as_of"),
         "previous_snapshot": previous.get("snapshot_id"),

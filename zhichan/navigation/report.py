@@ -10,9 +10,11 @@ SHA-256 and a full copy in the appendix), the snapshot id, the as-of date and th
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from zhichan.corpus.parties import holder_display_name
 from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
 from zhichan.navigation.recommend import recommendation_text
@@ -55,6 +57,13 @@ class Messages:
     def path(self, branch_id: str, stored: str) -> str:
         """A branch with its ancestors (``动力电池 / 正极材料``) in the report's language."""
         return branch_label(self.chain, branch_id, self.lang, stored, path=True)
+
+    def holder(self, row: dict[str, Any], legal: bool = True) -> str:
+        """An applicant in the report's language (:func:`zhichan.corpus.parties.holder_display_name`); in English
+        with its legal (Chinese) name after it where they differ, unless ``legal`` is false (a chart's label)."""
+        shown = holder_display_name(row, self.lang)
+        name = str(row.get("name") or "")
+        return f"{shown} ({name})" if legal and shown != name else shown
 
     def type_label(self, code: str | None) -> str:
         """An applicant type (a type the catalogue does not know is shown as stored)."""
@@ -203,7 +212,7 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
 
 
 def _applicant_rows(rows: list[dict[str, Any]], m: Messages) -> list[list[Any]]:
-    return [[x["rank"], x["name"], m.type_label(x["applicant_type"]), m.region(x["region_code"]), x["patents"], x["inventions"],
+    return [[x["rank"], m.holder(x), m.type_label(x["applicant_type"]), m.region(x["region_code"]), x["patents"], x["inventions"],
              x["valid_inventions"], x["high_value"]] for x in rows]
 
 
@@ -215,8 +224,10 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
             m("col.inventions"), m("col.valid_inventions"), m("col.high_value")]
     national = s.sub(m("innovators.national"))
     if r.top_national:
+        # a bar per applicant: two whose English names coincide (新/信/鑫 all read xin) keep their legal names
+        short = Counter(m.holder(x, legal=False) for x in r.top_national)
         national.add(Figure(charts.bar(
-            "nav-top-applicants", [{"name": x["name"], "patents": x["patents"],
+            "nav-top-applicants", [{"name": m.holder(x, legal=short[m.holder(x, legal=False)] > 1), "patents": x["patents"],
                                     "local": m("innovators.local" if x["is_local"] else "innovators.external")}
                                    for x in r.top_national],
             category="name", value="patents", color="local", title=m("innovators.chart"),
@@ -236,7 +247,7 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
         rows = r.local_by_type.get(kind) or []
         if rows:
             types.add(Paragraph(m("innovators.of_type", type=m.type_label(kind), applicants=m("item_sep").join(
-                m("innovators.applicant_patents", name=x["name"], patents=x["patents"]) for x in rows))))
+                m("innovators.applicant_patents", name=m.holder(x), patents=x["patents"]) for x in rows))))
     teams = s.sub(m("innovators.teams"))
     teams.add(Paragraph(m("innovators.teams_rule")))
     teams.add(Table([m("col.lead_inventor"), m("col.lead_patents"), m("col.members"), m("col.team_patents"),
@@ -358,7 +369,7 @@ def _changes(r: NavigationResult, m: Messages) -> Section | None:
     else:
         s.add(Paragraph(m("changes.new_applicants", n=c["new_applicants_count"])))
     s.add(Table([m("col.applicant"), m("col.rank_before"), m("col.rank_now"), m("col.delta")],
-                [[x["name"], x["rank_before"] or "—", x["rank_now"],
+                [[m.holder(x), x["rank_before"] or "—", x["rank_now"],
                   m("changes.entered") if x["move"] == "new" else x["move"]] for x in c["rank_changes"]],
                 caption=m("changes.ranks_table"), table_id="t-change-ranks"))
     return s

@@ -48,6 +48,7 @@ SELECT
     p.city_code,
     p.province_code,
     p.is_domestic,
+    p.synthetic,
     p.{peer}                                        AS peer_code,
     coalesce(p.{peer} = $home, false)               AS is_local,
     coalesce(p.forward_citations, 0)                AS forward_citations,
@@ -192,6 +193,9 @@ SELECT
     min(first_patentee)                                        AS name,
     min(applicant_type)                                        AS applicant_type,
     min(peer_code)                                             AS region_code,
+    -- the applicant's own county and whether it holds synthetic records: its English name (parties.party_name_en)
+    min(chain_patents.region_code)                             AS party_region_code,
+    bool_or(synthetic)                                         AS synthetic,
     bool_or(is_local)                                          AS is_local,
     count(*)                                                   AS patents,
     count(*) FILTER (WHERE kind = 'invention')                 AS inventions,

@@ -7,6 +7,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,6 +85,38 @@ def org_display_name(name: str | None, name_en: str | None, lang: str) -> str:
     if lang == "en":
         return (name_en or "").strip() or (en if sep else zh)
     return zh
+
+
+def org_names_en(session: Session, org_ids: list[int]) -> dict[int, str]:
+    """The English names of the given organizations (those that have one): for rows that keep an organization's
+    name as it was written (a listing's owner) and are shown through ``org_name(name, name_en)``."""
+    ids = sorted({i for i in org_ids if i is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(Organization.id, Organization.name_en).where(Organization.id.in_(ids)))
+    return {org_id: (name_en or "").strip() for org_id, name_en in rows if (name_en or "").strip()}
+
+
+def party_names_en(session: Session, party_keys: list[str]) -> dict[str, str]:
+    """The English names of the platform's organizations bound to the given corpus parties
+    (``Organization.party_key``), for those that have one."""
+    keys = sorted({k for k in party_keys if k})
+    if not keys:
+        return {}
+    rows = session.execute(select(Organization.party_key, Organization.name_en)
+                           .where(Organization.party_key.in_(keys), Organization.name_en.is_not(None)))
+    return {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
+
+
+def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``holders`` (dicts with ``party_key``, ``name`` and perhaps ``name_en``) with the English name of the
+    platform's organization bound to each party (:func:`party_names_en`): a name an organization registered
+    comes before one derived from the corpus (:func:`zhichan.corpus.parties.party_name_en`). New dicts; the
+    given ones — often cached — are left as they are."""
+    if session is None or not holders:
+        return holders
+    named = party_names_en(session, [str(h["party_key"]) for h in holders if h.get("party_key")])
+    return [{**h, "name_en": named[h["party_key"]]} if h.get("party_key") in named else h for h in holders]
 
 
 def get_org(session: Session, org_id: int) -> Organization:

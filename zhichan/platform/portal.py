@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from zhichan.corpus.parties import party_name_en, with_party_names_en
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
 from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
@@ -246,6 +247,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     """Every figure comes from the indicator registry (``zhichan.indicators``): the tiles, the map and
     the ranking are the same numbers as the indicator table and the API — one definition each."""
     from zhichan.indicators import registry, service
+    from zhichan.reference import children as reference_children
 
     region = service.normalize_region(code)
     prefix = region_prefix(code)
@@ -288,6 +290,9 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     width = {0: 2, 2: 4, 4: 6}.get(len(prefix))
     if width:
         keys = {k for k in (*stock, *flows) if len(k) == width and k.startswith(prefix) and k.isdigit()}
+        # every sub-region, a region without a record at 0: the ranking lists the peers the indicators rank
+        # among (their "rank 9 of 21" counts every one), not only those the corpus happens to hold
+        keys |= {k for k in reference_children(region) if len(k) == width and k.startswith(prefix)}
         for child in keys:
             children.append({"code": child_adcode(child), "name": region_display_name(child),
                              "name_en": region_display_name(child, "en"), **figures(child)})
@@ -295,6 +300,7 @@ def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, 
     holders = [{"party_key": r["holder_key"], "name": r["holder"], "valid_inventions": int(r["contribution"]),
                 "synthetic": bool(r["synthetic"])}
                for r in _rows(cur, registry.contributors_sql("valid_inventions", region, as_of, 10))]
+    holders = with_party_names_en(cur, holders)
     kpis = figures(region)
     return {
         "code": code,
@@ -386,6 +392,7 @@ def enterprise_portfolio(
         scope.require_party(party_key, None)
         raise
     scope.require_party(party_key, party.get("region_code"))
+    party = {**party, "name_en": party_name_en(party["name"], party.get("region_code"), bool(party.get("synthetic")))}
     cur = access.cursor()
     try:
         by_kind = _rows(

@@ -96,6 +96,17 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 #: the label of a further attachment (declared documents carry their own)
 ATTACHMENT = Text(zh="附件", en="Attachment")
 
+def due_unknown(session: Session, case_ids: list[int]) -> set[int]:
+    """Of ``case_ids``, the cases with a running deadline not computed yet (it reaches into a year whose holiday
+    schedule is not loaded): not "no deadline" — every list of cases says it waits for the schedule, as the case
+    page does (the to-do list, the protection case list)."""
+    if not case_ids:
+        return set()
+    return set(session.scalars(select(CLOCKS.c.case_id).where(
+        CLOCKS.c.case_id.in_(bindparam(None, case_ids, expanding=True)),
+        CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_(None), CLOCKS.c.due_problem.is_not(None))))
+
+
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
 WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
 
@@ -1188,11 +1199,7 @@ class ProcedureService:
                    CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
-        # a running deadline not computed yet (it reaches into a year whose holiday schedule is not loaded) is not "no
-        # deadline": the page says it is waiting for the schedule, as the case page does
-        unknown = set(session.scalars(select(CLOCKS.c.case_id).where(
-            CLOCKS.c.case_id.in_(bindparam(None, [r.id for r in rows] or [0], expanding=True)),
-            CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_(None), CLOCKS.c.due_problem.is_not(None)))) if rows else set()
+        unknown = due_unknown(session, [r.id for r in rows])
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)

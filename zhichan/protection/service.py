@@ -31,7 +31,7 @@ from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, Upload
+from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_unknown
 from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.rules import Check, normalized_patent_number, right_checks
@@ -263,6 +263,7 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
         select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields)
         .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
+    unknown = due_unknown(session, [r.id for r in rows if r.is_open])
     items = []
     for r in rows:
         decl = registry.get(r.procedure, "default")  # a jurisdiction's file changes clocks, not state names
@@ -270,6 +271,7 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
         row = {k: v for k, v in r._mapping.items() if k != "fields"}
         items.append(row | {"title": case_title(r.procedure, json.loads(r.fields or "{}"), lang) or r.title,
             "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
-            "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "opened_on": china_date(r.created_at)})
+            "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "due_unknown": r.id in unknown,
+            "opened_on": china_date(r.created_at)})
     return {"items": items, "total": total, "status": status, "procedure": procedure,
             "procedures": [(p, registry.get(p, "default").title(lang)) for p in procedures]}

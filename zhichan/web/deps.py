@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fastapi import Depends, Request
@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
 from zhichan.money import MoneyUnit, format_money
@@ -187,6 +188,17 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         # an organization in the page's language: its English name where known, else its name
         return org_display_name(name, name_en, current_lang)
 
+    def holder_name(holder: Mapping[str, Any]) -> str:
+        # a holder (a corpus party) in the page's language: its English name on English pages where known
+        return holder_display_name(holder, current_lang)
+
+    def holder_legal_name(holder: Mapping[str, Any]) -> Markup:
+        # under an English name, the legal (Chinese) name: what the holder is found and filed by
+        legal = str(holder.get("name") or "")
+        if holder_display_name(holder, current_lang) == legal:
+            return Markup("")
+        return Markup('<span class="legal-name muted small" lang="zh-CN">{}</span>').format(legal)
+
     def name_in_lang(name: str | None, name_en: str | None = None) -> str:
         # a named thing with an optional English name (a chain, a branch): the Chinese name where it has none
         return (name_en or name or "") if current_lang == "en" else (name or "")
@@ -216,6 +228,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "region": region,
         "org_name": org_name,
         "name_in_lang": name_in_lang,
+        "holder_name": holder_name,
+        "holder_legal_name": holder_legal_name,
         "case_title": case_title,
         "case_url": case_link,
         "facet_label": facet_label,

@@ -1,10 +1,14 @@
 """English names of the generator's synthetic organizations, for the demo's organizations (English pages).
 
-The generator names an enterprise ``<place><brand><industry><form>`` (成都威海生物医药集团有限公司) and a university
-``<place><brand><field>大学|学院`` (成都瑞博理工大学; :func:`zhichan.corpus.generator.world._domestic_names`); the demo
+The generator names an enterprise ``<place><brand><industry><form>`` (成都威海生物医药集团有限公司), a university
+``<place><brand><field>大学|学院`` (成都瑞博理工大学), an institute ``<province省|city市><brand><field>研究院|研究所|研究中心``
+(四川省瑞博材料研究院) and a public institution ``<city><brand>新区<unit>`` (成都瑞博新区人民医院;
+:func:`zhichan.corpus.generator.world._domestic_names`); the demo
 makes organizations of such parties, and English pages showed their Chinese names. :func:`english_name` reads a name
 back into its parts and gives the English an organization of that name would register (Chengdu Weihai Biomedicine
-Group Co., Ltd.; Chengdu Ruibo Science and Technology University): the place by the reference module's English name,
+Group Co., Ltd.; Chengdu Ruibo Science and Technology University; Sichuan Ruibo Materials Research Institute; Chengdu
+Ruibo New Area People's Hospital; English pages' rankings of holders of synthetic records show the same,
+:func:`zhichan.corpus.parties.party_name_en`): the place by the reference module's English name,
 the brand in Hanyu Pinyin (the readings below, checked by hand — 晟 as in names, shèng), the industry, the
 university's field and the company form by the tables below. A name the generator does not make — a real party of an
 imported corpus, or a plain ``<place><field>大学`` such as 浙江大学, which the generator no longer makes because it
@@ -84,6 +88,30 @@ FIELD_EN = {
     "自动化": "Automation", "药科": "Pharmaceutical", "计量": "Metrology", "设计": "Design", "财经": "Finance and Economics",
     "轻工": "Light Industry", "邮电": "Posts and Telecommunications", "食品": "Food", "": "",
 }
+#: the institutes' fields (lexicon ``institute``) and forms (``…研究院`` / ``…研究所`` / ``…研究中心``)
+INSTITUTE_FIELD_EN = {
+    "交通": "Transportation", "人工智能": "Artificial Intelligence", "仪器仪表": "Instrumentation",
+    "信息技术": "Information Technology", "光电技术": "Optoelectronic Technology", "农业科学": "Agricultural Sciences",
+    "冶金": "Metallurgy", "动力": "Power", "化学": "Chemistry", "化工": "Chemical Engineering", "医学": "Medical",
+    "医疗器械": "Medical Devices", "半导体": "Semiconductor", "土木": "Civil Engineering", "地质": "Geology",
+    "建筑材料": "Building Materials", "建筑科学": "Building Science", "微电子": "Microelectronics",
+    "智能制造": "Intelligent Manufacturing", "服装": "Garment", "机械": "Mechanical Engineering", "材料": "Materials",
+    "核技术": "Nuclear Technology", "检测技术": "Testing Technology", "汽车": "Automotive", "测绘": "Surveying and Mapping",
+    "消防": "Fire Protection", "热工": "Thermal Engineering", "环境科学": "Environmental Sciences",
+    "生物技术": "Biotechnology", "电力": "Electric Power", "电子": "Electronics", "电机": "Electric Machinery",
+    "电气": "Electrical Engineering", "石油": "Petroleum", "矿山": "Mining", "管理科学": "Management Science",
+    "纺织": "Textile", "经济": "Economics", "能源": "Energy", "自动化": "Automation", "药物": "Pharmaceutical",
+    "计算技术": "Computing Technology", "计量测试": "Metrology and Testing", "软件": "Software", "轻工": "Light Industry",
+    "通信": "Communications", "遥感": "Remote Sensing", "集成电路": "Integrated Circuit", "食品": "Food",
+}
+INSTITUTE_FORMS_EN = (("研究中心", "Research Center"), ("研究院", "Research Institute"), ("研究所", "Institute"))
+#: the public institutions of a fictional new area (lexicon ``GOVERNMENT_UNITS``): ``<city><brand>新区<unit>``
+UNIT_EN = {
+    "人民医院": "People's Hospital", "中心医院": "Central Hospital", "中医医院": "Hospital of Traditional Chinese Medicine",
+    "妇幼保健院": "Maternal and Child Health Hospital", "疾病预防控制中心": "Center for Disease Control and Prevention",
+    "农业技术推广中心": "Agricultural Technology Extension Center", "气象局": "Meteorological Bureau",
+    "水利局": "Water Resources Bureau", "供电局": "Power Supply Bureau", "交通运输局": "Transport Bureau",
+}
 #: English place names drop their kind ("Wuhou District" → Wuhou) inside an organization's name
 _PLACE_KINDS = (" District", " County", " City", " Autonomous Prefecture", " Prefecture", " League", " Province")
 
@@ -113,6 +141,34 @@ def _places(region_code: str) -> list[tuple[str, str]]:
     return out
 
 
+def _brand_en(brand: str) -> str | None:
+    """A brand of two characters (three where the generator drew a name again) in Pinyin, or None."""
+    if not 2 <= len(brand) <= 3 or any(ch not in BRAND_PINYIN for ch in brand):
+        return None
+    return "".join(BRAND_PINYIN[ch] for ch in brand).capitalize()
+
+
+def _institution_en(place: str, rest: str) -> str | None:
+    """An institute (``[省|市]<brand><field>研究院|研究所|研究中心``: Sichuan Ruibo Materials Research Institute) or
+    a public institution of a fictional new area (``<brand>新区<unit>``: Chengdu Ruibo New Area People's Hospital)
+    after its place; None for anything else."""
+    for unit, unit_en in UNIT_EN.items():
+        if rest.endswith("新区" + unit):
+            brand = _brand_en(rest[: -len("新区" + unit)])
+            return f"{place} {brand} New Area {unit_en}" if brand else None
+    form = next(((zh, en) for zh, en in INSTITUTE_FORMS_EN if rest.endswith(zh)), None)
+    if form is None:
+        return None
+    rest = rest[: -len(form[0])]
+    if rest[:1] in ("省", "市"):  # the institute's place is 四川省 or 成都市
+        rest = rest[1:]
+    for size in (2, 3):
+        brand, field = _brand_en(rest[:size]), rest[size:]
+        if brand and field in INSTITUTE_FIELD_EN:
+            return f"{place} {brand} {INSTITUTE_FIELD_EN[field]} {form[1]}"
+    return None
+
+
 def english_name(name: str, region_code: str) -> str | None:
     """The English name of a synthetic enterprise or university named by the generator in ``region_code``
     (its county); ``None`` for a name the generator did not make."""
@@ -129,6 +185,9 @@ def english_name(name: str, region_code: str) -> str | None:
                 if len(brand) == size and field in FIELD_EN and all(ch in BRAND_PINYIN for ch in brand):
                     pinyin = "".join(BRAND_PINYIN[ch] for ch in brand).capitalize()
                     return " ".join(part for part in (place, pinyin, FIELD_EN[field], kind) if part)
+        found = _institution_en(place, rest)
+        if found is not None:
+            return found
         form = next(((zh, en) for zh, en in FORMS_EN if rest.endswith(zh)), None)
         if form is None:
             continue

@@ -1,0 +1,94 @@
+"""Holders in English (session 16): English cockpit pages listed the generated holders of the synthetic corpus by their
+Chinese names although the demo's organizations carry an English name. Every ranking or list of holders now shows
+a holder through one function (``zhichan.corpus.parties.holder_display_name``): on English pages the English name of
+the organization bound to it, else the English the generator's name reads as (synthetic records only), else its
+name; the legal (Chinese) name stays on a second line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select, update
+
+from tests.web.test_web_languages import _visible_text
+from zhichan.corpus.parties import holder_display_name
+from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import create_org, holders_named_in_english
+from zhichan.platform.portal import CorpusAccess, region_overview
+from zhichan.platform.scope import Scope
+from zhichan.web.testing import WUHOU_ENTERPRISE, login_as
+
+GENERATED = "成都威海生物医药集团有限公司"
+GENERATED_EN = "Chengdu Weihai Biomedicine Group Co., Ltd."
+INSTITUTE = "成都市达宇化学研究中心"
+#: a real record's holder whose name happens to read like a generated one: never translated
+REAL_LOOKALIKE = "成都瑞博科技有限公司"
+
+
+def test_synthetic_holders_read_in_english_and_real_ones_as_they_are(settings):
+    build_snapshot(settings.data_dir, patents=[
+        *[patent(title=f"合成{i}", application_date="2019-03-01", legal_status="granted", region_code="510117",
+                 applicants=[GENERATED], synthetic=True) for i in range(3)],
+        *[patent(title=f"研究{i}", application_date="2019-04-01", legal_status="granted", region_code="510107",
+                 applicants=[INSTITUTE], synthetic=True) for i in range(2)],
+        patent(title="真实", application_date="2019-05-01", legal_status="granted", region_code="510104",
+               applicants=[REAL_LOOKALIKE]),
+    ])
+    access = CorpusAccess(settings.corpus_dir)
+    try:
+        nation = Scope(role=Role.ANALYST, user_id=1, username="t", org_path="/", region_code="100000")
+        holders = region_overview(access, nation, "510100", dt.date(2024, 6, 30))["top_holders"]
+    finally:
+        access.close()
+    by_name = {h["name"]: h for h in holders}
+    assert set(by_name) == {GENERATED, INSTITUTE, REAL_LOOKALIKE}
+    assert holder_display_name(by_name[GENERATED], "en") == GENERATED_EN
+    assert holder_display_name(by_name[INSTITUTE], "en") == "Chengdu Dayu Chemistry Research Center"
+    assert holder_display_name(by_name[REAL_LOOKALIKE], "en") == REAL_LOOKALIKE  # real records: data as it is
+    assert [holder_display_name(h, "zh") for h in holders] == [h["name"] for h in holders]
+
+
+def test_an_organizations_english_name_comes_first(engine):
+    """The English name an organization registered beats the one the generator's name reads as; a holder
+    without an organization keeps its own; the given (cached) rows are not changed."""
+    with session_scope(engine) as s:
+        city = create_org(s, "成都市局", OrgKind.CITY, "510100")
+        create_org(s, GENERATED, OrgKind.ENTERPRISE, "510117", city, party_key=GENERATED, name_en="Weihai Biomed Group")
+        create_org(s, "无英文名有限公司", OrgKind.ENTERPRISE, "510117", city, party_key="无英文名有限公司")
+    holders = [{"party_key": GENERATED, "name": GENERATED, "name_en": GENERATED_EN},
+               {"party_key": "无英文名有限公司", "name": "无英文名有限公司", "name_en": None},
+               {"party_key": INSTITUTE, "name": INSTITUTE, "name_en": "Chengdu Dayu Chemistry Research Center"}]
+    with session_scope(engine) as s:
+        named = holders_named_in_english(s, holders)
+    assert [holder_display_name(h, "en") for h in named] == [
+        "Weihai Biomed Group", "无英文名有限公司", "Chengdu Dayu Chemistry Research Center"]
+    assert holders[0]["name_en"] == GENERATED_EN
+
+
+def test_the_cockpit_and_the_enterprise_page_name_holders_in_english(client, env):
+    """The test corpus's synthetic Wuhou enterprise has a name the generator does not make; once its organization
+    has an English name, the English cockpit's top holders and its enterprise page show it, with the legal name
+    below; the Chinese pages show the legal name only."""
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+        assert s.scalar(select(Organization.name_en).where(Organization.party_key == WUHOU_ENTERPRISE))
+    login_as(client, env.engine, "cd_leader")
+    for lang in ("en", "zh"):
+        html = client.get(f"/cockpit?region=510100&lang={lang}").text
+        table = html.split('id="top-holders"', 1)[1].split("</table>", 1)[0]
+        row = next(r for r in table.split("<tr>")[2:] if WUHOU_ENTERPRISE in r)
+        text = _visible_text(row)
+        page = client.get(f"/enterprises/{WUHOU_ENTERPRISE}?lang={lang}").text
+        title = _visible_text(re.search(r'<h1 id="enterprise-title">(.*?)</h1>', page, re.S).group(1))  # type: ignore[union-attr]
+        if lang == "en":
+            assert text.strip().startswith("Chengdu Example Technology Co., Ltd.") and WUHOU_ENTERPRISE in text, text
+            assert f'<span class="legal-name muted small" lang="zh-CN">{WUHOU_ENTERPRISE}</span>' in row
+            assert "Chengdu Example Technology Co., Ltd." in title and WUHOU_ENTERPRISE in title, title
+            assert "<title>Chengdu Example Technology Co., Ltd." in page
+        else:
+            assert "Chengdu Example" not in row and "legal-name" not in row and "Chengdu Example" not in page
+            assert WUHOU_ENTERPRISE in text and WUHOU_ENTERPRISE in title
