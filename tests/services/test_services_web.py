@@ -168,11 +168,11 @@ def test_every_link_to_an_application_leads_to_its_progress_page(env: WebEnv, cl
     assert "请按通知一次性补正材料" in page  # the office's notice
     # what to cure and by when: the notice's items and the days the office gave, kept as the party's clock
     assert "需补正事项：申请表缺少盖章" in page and "补正期限（日，自通知次日起算）：15" in page
-    assert "<td>补正期限</td><td class=\"nowrap\">15日</td>" in page
+    assert "<td>补正期限</td><td class=\"nowrap\" data-label=\"期间\">15日</td>" in page
     assert f'<a href="/cases/{case_id}#action-cure" id="step-cure">补正材料</a>' in page  # its own next step
     english = client.get(f"/services/applications/{case_id}", params={"lang": "en"}).text
     assert "Please cure the listed items" in english and ">Cure</a>" in english and "补正" not in english
-    assert "<td>Period to cure</td><td class=\"nowrap\">15 days</td>" in english and "Items to cure: 申请表缺少盖章" in english
+    assert "<td>Period to cure</td><td class=\"nowrap\" data-label=\"Period\">15 days</td>" in english and "Items to cure: 申请表缺少盖章" in english
 
 
 def test_the_enterprises_home_leads_to_its_applications(env: WebEnv, client: TestClient) -> None:
