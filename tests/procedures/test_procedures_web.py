@@ -152,7 +152,8 @@ def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
     assert "+5 working days" in clocks and "Bureau leader" in clocks
     assert "working_day" not in clocks and "bureau_leader" not in clocks
     # a day reads whole at 390 px (the last day broke as 2026-12- / 03 on a phone)
-    assert re.search(r'<td class="date">\d{4}-\d\d-\d\d</td>\s*<td><span class="nowrap">\d{4}-\d\d-\d\d</span>', clocks)
+    assert re.search(r'<td class="date" data-label="Triggered on">\d{4}-\d\d-\d\d</td>\s*'
+                     r'<td data-label="Last day"><span class="nowrap">\d{4}-\d\d-\d\d</span>', clocks)
     filing = page[page.index('class="biblio"'):]
     assert filing.index("Patent number") < filing.index("Requester") < filing.index("Respondent") < \
         filing.index("Requests and grounds")  # in the declared order, not the stored keys' order

@@ -284,7 +284,8 @@ def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> N
     login_as(officer, env.engine, "wuhou_officer")
     for lang, filer, other in (("en", "the public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "the public")):
         history = officer.get(f"/cases/{case_id}?lang={lang}").text.split('id="timeline"', 1)[-1]
-        assert f"<td>{filer}</td>" in history and other not in history.split("</tr>", 2)[1], (lang, history[:1500])
+        assert re.search(rf'<td data-label="[^"]+">{re.escape(filer)}</td>', history) \
+            and other not in history.split("</tr>", 2)[1], (lang, history[:1500])
 
 
 def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv) -> None:
