@@ -77,7 +77,7 @@ def _batches(snapshot: Snapshot, columns: tuple[str, ...], rows: int, only: pa.A
         return
     wanted = None if only is None else pc.field("application_number").isin(only)
     # Arrow reads ahead 16 batches of 4 files by default: 1.75 GB of the building process's own memory while reading
-    # 3M rows of the 10M corpus, against 0.57 GB with this (docs/search.md "Memory"); the workers set the pace
+    # 3M rows of the 10M corpus, against 0.57 GB with this (docs/search.md "Building fast", Memory); the workers set the pace
     for batch in ds.dataset(files, format="parquet").to_batches(columns=list(columns), batch_size=rows,
                                                                 filter=wanted, batch_readahead=READAHEAD_BATCHES,
                                                                 fragment_readahead=1):
