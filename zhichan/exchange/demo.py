@@ -35,7 +35,7 @@ from zhichan.exchange.openlicence import (
     record_licence,
     take_licence,
 )
-from zhichan.legaltime import china_date, china_moment
+from zhichan.legaltime import china_date, china_moment, last_day_of_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -158,7 +158,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             fields = {"patent_number": number, "patentee": party, "fee_method": "按净销售额提成",
                       "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
                       "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
-                      "term_until": (today + dt.timedelta(days=3 * 365)).isoformat(), "contact": "演示联系人（合成）",
+                      "term_until": last_day_of_years(today, 3).isoformat(), "contact": "演示联系人（合成）",
                       "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
             try:
                 with session_scope(engine) as s:
