@@ -120,6 +120,7 @@ def test_the_records_page_reads_how_a_dormant_patent_was_activated_in_its_langua
     assert labelled_records(other, "en") == other  # a relation without coded columns is left as it is
 
 
+@pytest.mark.one_database("labels are read from the exported Parquet by DuckDB; the export from PostgreSQL is tested in test_exchange_figures_by_hand")
 def test_every_exchange_drill_down_reads_labels_not_codes(exported: Exchange, tmp_path: Any) -> None:
     """Every exchange relation's records page shows labels, never stored codes (a listing's kind, mode and
     state, a deal's choices, how a dormant patent was activated), in Chinese and English."""

@@ -153,6 +153,7 @@ def test_spark_computes_the_same_finance_figures(exported: dict[str, Any]) -> No
     assert _values(snap, FUND_CODES, "4404", today, "spark") == _values(snap, FUND_CODES, "4404", today)
 
 
+@pytest.mark.one_database("labels are read from the exported Parquet by DuckDB; the export from PostgreSQL is tested in test_finance_figures_by_hand")
 def test_every_finance_drill_down_reads_labels_not_codes(exported: dict[str, Any]) -> None:
     """A pledge's state and a right's kind are stored as codes; the records page shows their labels."""
     assert unlabelled_codes(exported["snapshot"], "zhichan.finance", "CN", YEAR_END) == []

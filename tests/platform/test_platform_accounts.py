@@ -25,6 +25,25 @@ def test_passwords_are_argon2_hashes(engine, tree):
         assert not accounts.verify_password(user.password_hash, PASSWORD + "x")
 
 
+def test_an_account_made_without_a_password_signs_in_only_after_a_reset(engine, tree):
+    """A demo's system account is made with no password (no argon2 work): nothing signs in to it — not the empty
+    string, not its stored text — until an administrator gives it one."""
+    from zhichan.platform.models import Organization
+
+    with session_scope(engine) as s:
+        org = s.get(Organization, tree.users["wuhou_analyst"].org_id)
+        user = accounts.create_user(s, username="system_demo_01", password=None, role=Role.CASE_OFFICER, org=org)
+        stored, user_id = user.password_hash, user.id
+    assert stored.startswith(accounts.NO_PASSWORD) and not stored.startswith("$argon2")
+    for guess in ("", stored, stored[1:], PASSWORD):
+        with pytest.raises(AuthenticationError), session_scope(engine) as s:
+            accounts.authenticate(s, "system_demo_01", guess, "10.0.7.1", device="d" * 64)
+    with session_scope(engine) as s:
+        accounts.reset_password(s, tree.scope(engine, "cd_admin"), user_id, "temporary pass 99")
+    with session_scope(engine) as s:
+        assert accounts.authenticate(s, "system_demo_01", "temporary pass 99", "10.0.7.1").must_change_password
+
+
 def test_login_and_wrong_password(engine, tree):
     with session_scope(engine) as s:
         assert accounts.authenticate(s, "root", PASSWORD, "10.0.0.1").username == "root"

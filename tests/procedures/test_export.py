@@ -101,6 +101,7 @@ def test_spark_computes_the_same_case_figures(exported: Any) -> None:
         assert _values(exported, region, D(2026, 6, 30), "spark") == _values(exported, region, D(2026, 6, 30), "duckdb")
 
 
+@pytest.mark.one_database("labels are read from the exported Parquet by DuckDB; the export from PostgreSQL is tested in this module's figure tests")
 def test_the_case_records_read_procedure_and_state_titles_not_codes(exported: Any) -> None:
     """``procedure_cases`` holds a procedure's name and a case's state as codes (``open`` while not
     closed on the as-of date); the records page shows their titles in Chinese and English."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from zhichan.corpus.testing import build_snapshot, patent
@@ -22,6 +23,10 @@ from zhichan.protection.demo import generate_cases, placeholder_generator
 from zhichan.protection.hooks import install
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.service import published_decisions
+
+pytestmark = pytest.mark.one_database(
+    "the demo opens and moves its cases through the engine's start and act, whose SQL and locking run on both "
+    "databases in tests/procedures and tests/protection")
 
 
 def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path: Path) -> None:

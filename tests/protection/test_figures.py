@@ -128,6 +128,7 @@ def test_spark_computes_the_same_protection_figures(exported: Any) -> None:
         assert values(exported, region, D(2026, 6, 30), "spark") == values(exported, region, D(2026, 6, 30), "duckdb")
 
 
+@pytest.mark.one_database("labels are read from the exported Parquet by DuckDB; the export from PostgreSQL is tested in test_protection_and_credit_figures")
 @pytest.mark.parametrize("package", ["zhichan.protection", "zhichan.credit"])
 def test_every_protection_and_credit_drill_down_reads_labels_not_codes(exported: Any, package: str) -> None:
     """A case's procedure and state and a listing's ground are stored as codes; the records page shows the

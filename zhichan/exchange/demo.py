@@ -14,7 +14,6 @@ taken under a published open licence and recorded (备案). The rows carry ``syn
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
@@ -101,7 +100,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))}
         officer = s.scalar(select(User).where(User.username == OFFICER))
         if officer is None:  # acts for the bureau in the demo; nobody signs in with it
-            officer = create_user(s, username=OFFICER, password=secrets.token_urlsafe(24), role=Role.CASE_OFFICER,
+            officer = create_user(s, username=OFFICER, password=None, role=Role.CASE_OFFICER,
                                   org=nation, display_name="交易大厅演示办件人（合成） / exchange demo officer (synthetic)")
         officer_id = officer.id
     modes = list(MODES)
@@ -116,7 +115,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         try:
             with session_scope(engine) as s:
                 org, _ = party_organization(s, party, region, name_en=english_name(party, region))
-                user = create_user(s, username=f"exchange_demo_{i:02d}", password=secrets.token_urlsafe(24),
+                user = create_user(s, username=f"exchange_demo_{i:02d}", password=None,
                                    role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
                 scope = scope_for_user(s, user)
                 listing = None
@@ -277,7 +276,7 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
             if not new:
                 continue  # taken part before
             key = org.party_key
-            accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=secrets.token_urlsafe(24),
+            accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=None,
                                           role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}{label}（合成）").id
                         for role, label in (("inventor", "发明人"), ("college", "学院"), ("office", "成果转化办公室"))}
         made["universities"] += 1

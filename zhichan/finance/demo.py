@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -55,8 +54,8 @@ def _user(session: Session, username: str, role: Role, org: Organization) -> Use
     found = session.scalar(select(User).where(User.username == username))
     if found is not None:
         return found
-    # demo accounts nobody signs in with: a random password, never shown
-    return create_user(session, username=username, password=secrets.token_urlsafe(24), role=role, org=org,
+    # demo accounts nobody signs in with: no password signs in to them (accounts.no_password)
+    return create_user(session, username=username, password=None, role=role, org=org,
                        display_name=f"{MARK}演示账号 / synthetic demo account")
 
 

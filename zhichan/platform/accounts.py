@@ -80,6 +80,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+#: the start of a stored hash no password matches (argon2 refuses it as no hash of its own)
+NO_PASSWORD = "!"
+
+
+def no_password() -> str:
+    """The stored hash of an account nobody signs in with (a demo's system accounts): no password verifies
+    against it until an administrator sets one, and it costs no argon2 work (a random password hashed
+    cost 0.2-0.3 CPU-s per account)."""
+    return NO_PASSWORD + secrets.token_hex(16)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -122,7 +133,7 @@ def create_user(
     session: Session,
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: Role | str,
     org: Organization,
     display_name: str = "",
@@ -130,7 +141,8 @@ def create_user(
 ) -> User:
     """Create a user (no scope check: for seeding and for :func:`add_user`).
 
-    ``password_hash`` (an argon2 hash of ``password``) lets a seeder hash once for many accounts."""
+    ``password_hash`` (an argon2 hash of ``password``) lets a seeder hash once for many accounts; ``password=None``
+    makes an account no password signs in to (:func:`no_password`) until an administrator resets it."""
     username = (username or "").strip()
     if not _USERNAME.match(username):
         raise InputError("用户名须为3–80位字母、数字或 _.@- / user names are 3-80 letters, digits or _.@-",
@@ -147,14 +159,15 @@ def create_user(
     if kind in MEMBER_ROLES and role not in (MEMBER_ROLES[kind], Role.PUBLIC):
         raise InputError(f"{MEMBER_LABELS[kind]}下只能设立本机构用户 / an organization of kind {kind.value} only has "
                          f"{MEMBER_ROLES[kind].value} users", details={"field": "org_id"})
-    check_password_policy(password, username)
+    if password is not None:
+        check_password_policy(password, username)
     taken = ConflictError(f"用户名 {username} 已存在 / user name {username} is taken", details={"field": "username"})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise taken
     user = User(
         username=username,
         display_name=(display_name or username)[:200],
-        password_hash=password_hash or hash_password(password),
+        password_hash=password_hash or (no_password() if password is None else hash_password(password)),
         role=role,
         org_id=org.id,
         is_active=True,

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import secrets
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -112,7 +111,7 @@ class Demo:
                 org, _ = party_organization(s, name, region, name_en=english_name(name, region))
                 user = s.scalar(select(User).where(User.org_id == org.id, User.role == Role.ENTERPRISE_USER))
                 if user is None:
-                    user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=secrets.token_urlsafe(24),
+                    user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=None,
                                        role=Role.ENTERPRISE_USER, org=org, display_name=f"{name}（合成）")
                 out.append((scope_for_user(s, user), name, org.region_code))
         return out
