@@ -1,0 +1,50 @@
+"""A service's decision document as a bureau hands it out: read back out of the PDF and the DOCX it is rendered to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+
+from tests.helpers import docx_text, pdf_text, pdf_words
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.reports.docx import render_docx
+from zhichan.reports.pdf import render_pdf
+from zhichan.services.documents import decision_document
+
+SYNTHETIC_NOTICE = "本文件含合成（演示）数据，不代表真实情况。"
+
+
+def _decision(*, synthetic: bool) -> Any:
+    decl = ProcedureRegistry.load().get("services.search_service", "default")
+    case = {"number": "SS-2026-000007", "created_at": dt.datetime(2026, 11, 30, 1, 0), "synthetic": synthetic,
+            "fields": {"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
+                       "contact": "王五 028-12345678"}}
+    return decision_document(title="准予办理决定书", decl=decl, spec=decl.transition("approve", "accepted"), case=case,
+                             fields={"conclusion": "已完成检索分析，报告见附件。"}, issuer="武侯区知识产权局",
+                             now=dt.datetime(2026, 12, 7, 2, 0), seq=3)
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_a_decision_is_a_one_page_chinese_letter_in_both_files(synthetic: bool) -> None:
+    """The DOCX was a report — a cover page, then a table of contents — where the PDF was a letter; the days were
+    written 2026-11-30, the 文号 ended in the step's code (``-approve``), and a synthetic case's decision did not say so."""
+    from docx import Document
+
+    pdf = render_pdf(_decision(synthetic=synthetic))
+    docx = render_docx(_decision(synthetic=synthetic))
+    pdf_out, docx_out = pdf_text(pdf), docx_text(docx)
+    assert pdf_out.count("\f") == 1  # one page
+    for text in (pdf_out, docx_out):
+        assert "你（单位）于2026年11月30日提交的" in text and "2026年12月7日" in text and "2026-1" not in text
+        assert "SS-2026-000007-3" in text and "approve" not in text
+        assert "目录" not in text and "Decision" not in text  # a letter in Chinese: no contents, no English labels
+        assert (SYNTHETIC_NOTICE in text) is synthetic
+    body = Document(io.BytesIO(docx)).element.body.xml
+    assert "TOC \\o" not in body and 'w:type="page"' not in body  # no contents field, no page break
+    # the office and the date stand at the right of the page, as an official document signs
+    right = [w for w in pdf_words(pdf) if w["x_min"] > w["width"] / 2]  # the subtitle and 日期 name them at the left
+    assert [w["text"] for w in right] == ["武侯区知识产权局", "2026年12月7日"]
+    assert all(w["width"] - w["x_max"] < 60 for w in right)  # flush with the right margin (18 mm ≈ 51 pt)
