@@ -105,3 +105,19 @@ def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no:
     assert f"<td>{yes}</td>" in page and f"<td>{no}</td>" in page
     table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
     assert [c.text for c in table.columns[1].cells] == ["pledged", yes, no]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "（合成数据）"), ("en", "(synthetic data)")])
+def test_every_page_of_a_synthetic_pdf_says_so_in_its_running_head(lang: str, mark: str) -> None:
+    """Only the cover said 合成数据: a page printed or copied on its own read like real data (the DOCX header
+    always said it)."""
+    from tests.helpers import pdf_text
+
+    doc = sample_document()
+    doc.lang = lang
+    pages = pdf_text(render(doc, "pdf")).split("\f")[:-1]
+    assert len(pages) >= 4
+    assert all(mark in page for page in pages[1:]), [page[:80] for page in pages]
+    doc.synthetic = False
+    assert not any(mark in page for page in pdf_text(render(doc, "pdf")).split("\f"))

@@ -57,6 +57,11 @@ def check_cjk_font() -> None:
         raise MissingDependency("中文字体 Noto CJK / CJK font", "apt-get install fonts-noto-cjk")
 
 
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS string in double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
 def render_pdf(doc: Document) -> bytes:
     """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded); a ``letter``
     layout (决定书, 推荐函, 通知书) on as few pages as it needs: no cover page, no contents — the same
@@ -69,10 +74,14 @@ def render_pdf(doc: Document) -> bytes:
     created = doc.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ") if doc.generated_at else ""
     meta = f'<meta name="dcterms.created" content="{created}"><meta name="dcterms.modified" content="{created}">' \
         if created else ""
+    # every page's running head names the report, and says 合成数据 when it is (a page printed on its own keeps it;
+    # the DOCX header does the same)
+    synthetic = f'.zc-report h1 {{ string-set: doctitle content() "{_css_string(doc.word("synthetic_header"))}"; }}' \
+        if doc.synthetic else ""
     html = (
         f'<!DOCTYPE html><html lang="{doc.html_lang}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
         f'<meta name="generator" content="zhichan">{meta}'
-        f"<style>{BASE_CSS}{PRINT_CSS}</style></head>"
+        f"<style>{BASE_CSS}{PRINT_CSS}{synthetic}</style></head>"
         f"<body>{render_fragment(doc, mode='png')}</body></html>"
     )
     pdf = weasyprint.HTML(string=html, base_url=".").write_pdf(pdf_identifier=b"zhichan-report", uncompressed_pdf=False)
