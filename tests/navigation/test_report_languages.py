@@ -75,7 +75,11 @@ def test_english_report_has_no_chinese_but_data(hand_result) -> None:  # type: i
     assert doc.title == "Patent navigation report: the 测试产业链 industry chain" and doc.html_lang == "en"
     assert [s.title for s in doc.sections][:3] == ["About this report", "1. Overview",
                                                    "2. Filing trend and technology life cycle"]
-    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found 14 patents" in text
+    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found patents: 14" in text
+    # no count set before a plural noun whatever the count ("with 1 local applicants", "1 local patents"): the
+    # sentences name what they count, then the number
+    assert not re.findall(r"(?<![\d.,])1 (?:local |valid |high-value |domestic )*(?:patents|applicants|inventions|times)\b",
+                          text)
     assert "The technology life cycle is judged to be \"Growth\"." in text
     assert "Table 14 Branches that grew or shrank" in text and "grew" in text
     # the recommendations in English, with the numbers of the Chinese ones
