@@ -45,6 +45,22 @@ def test_a_decision_is_a_one_page_chinese_letter_in_both_files(synthetic: bool) 
     body = Document(io.BytesIO(docx)).element.body.xml
     assert "TOC \\o" not in body and 'w:type="page"' not in body  # no contents field, no page break
     # the office and the date stand at the right of the page, as an official document signs
-    right = [w for w in pdf_words(pdf) if w["x_min"] > w["width"] / 2]  # the subtitle and 日期 name them at the left
-    assert [w["text"] for w in right] == ["武侯区知识产权局", "2026年12月7日"]
+    signature = ("武侯区知识产权局", "2026年12月7日")  # the subtitle and 日期 name them too, at the left
+    right = [w for w in pdf_words(pdf) if w["x_min"] > w["width"] / 2 and w["text"] in signature]
+    assert [w["text"] for w in right] == list(signature)
     assert all(w["width"] - w["x_max"] < 60 for w in right)  # flush with the right margin (18 mm ≈ 51 pt)
+
+
+def test_a_priority_recommendation_with_the_deadlines_and_the_filing_fits_one_page() -> None:
+    """The recommendation letter (推荐函) printed the 令85号 deadlines and the six lines of the filing: as a letter
+    it ran onto a second page for its last three table rows."""
+    decl = ProcedureRegistry.load().get("services.priority_exam", "default")
+    case = {"number": "PE-2026-000092", "created_at": dt.datetime(2026, 11, 30, 1, 0), "synthetic": True,
+            "fields": {"applicant": "杭州昌晶智能装备有限公司", "application_number": "CN202619000003.5",
+                       "consents": "杭州昌晶智能装备有限公司", "contact": "王工 000-00000000",
+                       "ground": "战略性新兴产业、未来产业或关键核心技术", "subject": "发明专利申请"}}
+    doc = decision_document(title="专利优先审查推荐函", decl=decl, spec=decl.transition("recommend", "filed"), case=case,
+                            fields={"opinion": "符合推荐条件，予以推荐。"}, issuer="四川省知识产权局",
+                            now=dt.datetime(2026, 12, 1, 2, 0), seq=2)
+    text = pdf_text(render_pdf(doc))
+    assert text.count("\f") == 1 and "无效宣告案件：5个月内结案" in text and "王工 000-00000000" in text

@@ -39,10 +39,10 @@ html { font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }
 .zc-report tr { page-break-inside: avoid; }
 .zc-report figure { page-break-inside: avoid; }
 .zc-report img.chart { max-width: 100%; }
-.zc-letter h1 { margin-top: 10mm; text-align: center; }
+.zc-letter h1 { margin-top: 2mm; text-align: center; }
 .zc-letter header.cover { page-break-after: auto; }
 .zc-letter section > h2 { page-break-before: auto; }
-.zc-letter p { font-size: 12pt; line-height: 1.8; }
+.zc-letter p { font-size: 11pt; line-height: 1.65; margin: .45em 0; }
 .zc-letter p.note { font-size: 8.5pt; line-height: 1.5; }
 """
 
