@@ -104,6 +104,12 @@ def test_chinese_report_keeps_its_wording_and_shows_status_labels(hand_result) -
     # the core patents' status is its label (it showed the code "valid")
     core = re.search(r'<table id="t-core">.*?</table>', render_fragment(doc), flags=re.S)
     assert core is not None and "<td>有效</td>" in core.group(0) and "<td>valid</td>" not in core.group(0)
+    # a transfer with no recorded price reads "—" (unknown), not "0" yuan; the pledge's amount is grouped
+    operations = re.search(r'<table id="t-operations">.*?</table>', render_fragment(doc), flags=re.S)
+    assert operations is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", operations.group(0))
+    assert "<td>转让</td>" in rows[1] and rows[1].endswith("<td>—</td><td>—</td>")
+    assert "<td>1,000,000</td>" in rows[3]
 
 
 def test_reports_in_both_languages_from_one_analysis(hand_snapshot, test_chain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
