@@ -103,6 +103,7 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         from zhichan.platform.db import session_scope
 
         assert "合成（演示）数据" not in pdf_text(pdf.content)
+        assert "5,000,000.00元" in "".join(pdf_text(pdf.content).split())  # the secured debt to the fen
         with session_scope(env.engine) as s:
             s.execute(update(Pledge).where(Pledge.id == pledge_id).values(synthetic=True))
         assert "合成（演示）数据" in pdf_text(client.get(f"/finance/pledges/{pledge_id}/certificate.pdf").content)
