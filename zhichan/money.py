@@ -71,8 +71,8 @@ def grouped_amount(value: Decimal, *, cents: bool = False) -> str:
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     text = f"{value:,f}".rstrip("0")
-    whole, _, cents = text.partition(".")
-    return f"{whole}.{cents.ljust(2, '0')}"
+    whole, _, fen = text.partition(".")
+    return f"{whole}.{fen.ljust(2, '0')}"
 
 
 def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan", *, cents: bool = False) -> str:
