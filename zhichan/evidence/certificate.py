@@ -71,6 +71,12 @@ LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace
 }
 
 
+#: a coded value an entry records, as the certificate prints it (the page is bilingual, as its labels)
+CODED: dict[str, dict[str, str]] = {
+    "decision": {"registered": "准予登记 Registered", "rejected": "不予登记 Refused"},
+}
+
+
 @lru_cache(maxsize=1)
 def _template() -> Any:
     import jinja2
@@ -122,6 +128,7 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
     for name, (label, is_hex) in LABELS.items():
         if name in fields:
             value = _beijing(fields[name]) if name == "time" else str(fields[name])
+            value = CODED.get(name, {}).get(value, value)
             rows.append((label, value, is_hex))
     documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)
