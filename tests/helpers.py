@@ -96,3 +96,49 @@ def unlabelled_codes(snapshot: Any, package: str, region: str, as_of: dt.date) -
         found += sorted({f"{relation.name}.{c}={v}" for row in records for c, v in row.items()
                          if c not in identifiers and isinstance(v, str) and BARE_CODE.match(v)})
     return found
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as a reader copies it out (poppler's ``pdftotext``), pages separated by form feeds."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def pdf_words(pdf: bytes) -> list[dict[str, Any]]:
+    """Every word of a PDF with where it stands (``pdftotext -bbox``): ``text``, ``page`` (from 1), ``x_min``, ``x_max``,
+    ``y_min`` in points, and the page's ``width`` — for a test that measures a layout."""
+    import html
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    words: list[dict[str, Any]] = []
+    for number, (width, body) in enumerate(re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', out, re.S), 1):
+        for x_min, y_min, x_max, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', body):
+            words.append({"text": html.unescape(text), "page": number, "x_min": float(x_min), "x_max": float(x_max),
+                          "y_min": float(y_min), "width": float(width)})
+    return words
+
+
+def docx_text(docx: bytes) -> str:
+    """The text of a DOCX as Word shows it: body paragraphs and table cells in order, then headers and footers."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(docx))
+    parts: list[str] = []
+    def texts(element: Any) -> str:
+        return "".join(t.text or "" for t in element.iter() if t.tag.endswith("}t"))
+
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            parts.append(texts(block) + "\n")
+        elif block.tag.endswith("}tbl"):  # a row a line, its cells separated by tabs
+            parts.extend("\t".join(texts(cell) for cell in row.iterchildren() if cell.tag.endswith("}tc")) + "\n"
+                         for row in block.iterchildren() if row.tag.endswith("}tr"))
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            parts.extend(p.text + "\n" for p in part.paragraphs)
+    return "".join(parts)

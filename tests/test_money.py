@@ -28,3 +28,12 @@ def test_every_fee_is_shown_as_money_is() -> None:
     assert service_fee(Decimal("0"), "en") == "Free"
     licence = cast(Any, SimpleNamespace(fee_method="fixed", fee_value=Decimal("50000")))
     assert licence_fee(licence, "en") == "50,000 yuan" and licence_fee(licence, "zh") == "50,000 元"
+
+
+def test_a_document_of_record_writes_money_to_the_fen() -> None:
+    """A registration certificate read "6,250,000 元" for a secured debt of 6250000.00: a document of record states
+    the amount to the fen."""
+    assert format_money(Decimal("6250000"), "zh", cents=True) == "6,250,000.00 元"
+    assert format_money(Decimal("1150000.5"), "en", cents=True) == "1,150,000.50 yuan"
+    assert format_money(Decimal("2561"), "zh", "wan_yuan", cents=True) == "25,610,000.00 元"
+    assert format_money(Decimal("6250000"), "zh") == "6,250,000 元"  # pages keep their shorter form

@@ -62,20 +62,24 @@ def parse_money(text: Any, unit: MoneyUnit = "yuan", *, zero: bool = False) -> D
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-def grouped_amount(value: Decimal) -> str:
+def grouped_amount(value: Decimal, *, cents: bool = False) -> str:
     """The number part of :func:`format_money` (``25,610,000``, ``1,150,000.50``): for a stored message whose
-    catalogue text carries the unit in each language."""
+    catalogue text carries the unit in each language. ``cents``: always to the fen (``25,610,000.00``), as a
+    document of record states an amount (a registration certificate, a report's table of amounts)."""
+    if cents:
+        return f"{value.quantize(Decimal('0.01')):,.2f}"
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     text = f"{value:,f}".rstrip("0")
-    whole, _, cents = text.partition(".")
-    return f"{whole}.{cents.ljust(2, '0')}"
+    whole, _, fen = text.partition(".")
+    return f"{whole}.{fen.ljust(2, '0')}"
 
 
-def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan") -> str:
+def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan", *, cents: bool = False) -> str:
     """An amount as a page shows it: grouped, with its unit in the page's language (``25,610,000 元`` /
     ``25,610,000 yuan``; ``2,561 万元`` / ``25,610,000 yuan`` — an English reader gets yuan). A value
-    that is not a number is shown as it is."""
+    that is not a number is shown as it is. ``cents``: yuan to the fen (``25,610,000.00 元``), as a document of
+    record writes it."""
     if value is None or value == "":
         return ""
     try:
@@ -84,6 +88,8 @@ def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan") -> str:
         return str(value)
     if not amount.is_finite():
         return str(value)
+    if cents:  # to the fen: in yuan whatever the unit typed
+        return f"{grouped_amount(amount * 10_000 if unit == 'wan_yuan' else amount, cents=True)} {unit_text('yuan', lang)}"
     if lang == "en":
         return f"{grouped_amount(amount * 10_000 if unit == 'wan_yuan' else amount)} yuan"
     return f"{grouped_amount(amount)} {_UNIT_TEXT[unit][0]}"

@@ -141,6 +141,10 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
 
     key = PublicKey.from_text(anonymous.get("/evidence/pubkey.pem").text)
     assert verify_pdf(pdf.content, key).ok and number in cert.leaf
+    from tests.helpers import pdf_text
+
+    printed = pdf_text(pdf.content)  # the decision by its name, not the stored code (it printed "registered")
+    assert "准予登记 Registered" in printed and "\nregistered\n" not in printed
     verified = anonymous.post("/evidence/verify", data={"csrf_token": token}, files={"certificate": ("c.pdf", pdf.content)})
     assert 'id="verify-verdict">核验通过' in verified.text
 

@@ -153,3 +153,38 @@ def test_cli_deposit_certificate_verify_audit(tmp_path: Path, settings, monkeypa
     assert runner.invoke(app, ["audit"]).exit_code == 0
     result = runner.invoke(app, ["consistency", "0"])
     assert result.exit_code == 0 and json.loads(result.output)["second"] == 1
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_step_certificate_names_its_documents_and_verifies_each(issued) -> None:  # type: ignore[no-untyped-def]
+    """A generated 决定书 says it is verified with its step's certificate; the certificate printed only the case number
+    and the time, and verifying the document against it failed ("≠ 证书所载 None"): the step's entry lists its
+    documents' digests, the verifier compared the entry's own digest only."""
+    from tests.helpers import pdf_text
+
+    service, _cert, _pdf, _content = issued
+    decision, attachment = "准予办理决定书（PDF）".encode(), "准予办理决定书（DOCX）".encode()
+    documents = [{"label": label, "file_name": name, "size": len(data), "sm3": digest_bytes(data).sm3,
+                  "sha256": digest_bytes(data).sha256}
+                 for label, name, data in (("决定书", "SS-2026-000007-准予办理决定书.pdf", decision),
+                                           ("附件", "SS-2026-000007-准予办理决定书.docx", attachment))]
+    entry = service.append_records([{
+        "kind": "procedure.step", "procedure": "services.search_service", "case": "SS-2026-000007", "seq": 3,
+        "event": "approve", "from": "accepted", "to": "approved", "actor": "wuhou_officer", "role": "case_officer",
+        "at": "2026-12-07T02:00:00", "fields_sm3": "0" * 64, "documents": documents}])[0]
+    cert = service.certificate(entry.index)
+    pdf = render_pdf(cert, details=(("办理步骤 Step", "第 3 步：准予办理 · Step 3: Grant"),), synthetic=True)
+    compact = "".join(pdf_text(pdf).split())
+    for expected in ("办件步骤存证证明", "第3步：准予办理", "合成（演示）数据", "wuhou_officer", "SS-2026-000007-准予办理决定书.pdf",
+                     *(d[k] for d in documents for k in ("sm3", "sha256"))):
+        assert expected in compact, expected
+    assert pdf_text(pdf).count("\f") == 1  # still one page with the QR code
+    for data in (decision, attachment):
+        d = digest_bytes(data)
+        report = verify_pdf(pdf, service.public_key, sm3=d.sm3, sha256=d.sha256)
+        assert report.ok, report
+    other = digest_bytes(b"another file")
+    assert not verify_pdf(pdf, service.public_key, sm3=other.sm3, sha256=other.sha256).ok
+    mixed = digest_bytes(decision).sm3, digest_bytes(attachment).sha256  # one document's SM3, the other's SHA-256
+    assert not verify_certificate(cert, service.public_key, sm3=mixed[0], sha256=mixed[1]).ok
+    assert "合成" not in pdf_text(render_pdf(cert))  # a real case's certificate carries no such notice

@@ -142,6 +142,30 @@ def test_a_deal_priced_by_the_system_valuation_stays_in_its_range(exchange: Exch
         assert s.scalar(select(Deal.valuation_id)) == row.id
 
 
+def test_the_report_is_written_in_its_reader_s_language(exchange: Exchange) -> None:
+    """The report was one bilingual text whatever the language asked for: an English reader got Chinese headings,
+    labels and sentences (年收入 … 元，分成率 …, 是 / yes), a Chinese one English halves after every label."""
+    import re
+
+    from tests.helpers import docx_text, pdf_text
+
+    row = _value(exchange, annual_revenue="2000000", rd_cost="500000")
+    for lang in ("zh", "en"):
+        doc = valuation.report(row, lang)
+        for text in (pdf_text(render(doc, "pdf")), docx_text(render(doc, "docx"))):
+            # the patent's title is data, in the language it was filed in; the indicator set's digest is hex
+            data = text.replace(row.title, "").replace(row.model_digest, "")
+            if lang == "en":
+                assert not re.search(r"[\u4e00-\u9fff]", data), re.findall(r".{0,20}[\u4e00-\u9fff]+.{0,20}", data)
+                assert "Annual revenue 2,000,000.00 yuan" in text and "Replacement cost 500,000.00 yuan" in text
+                assert "Patent valuation report (reference estimate)" in text and "Yes" in text
+            else:
+                assert not re.search(r"[A-Za-z]{4,}", data.replace("GB/T", "")), \
+                    re.findall(r".{0,20}[A-Za-z]{4,}.{0,20}", data)
+                assert "年收入 2,000,000.00 元" in text and "重置成本 500,000.00 元" in text and "专利价值评估参考报告" in text
+            assert row.application_number in text
+
+
 def test_the_report_in_docx_and_pdf_carries_the_factors(exchange: Exchange) -> None:
     row = _value(exchange, annual_revenue="2000000")
     doc = valuation.report(row)

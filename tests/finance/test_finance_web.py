@@ -97,6 +97,18 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         tampered = record.content.replace(b"5000000.00", b"9000000.00")
         assert not verify_pdf(pdf.content, key, sm3=hashlib.new("sm3", tampered).hexdigest(),
                               sha256=hashlib.sha256(tampered).hexdigest()).ok
+        # a demo registration's certificate says it is synthetic (the demo's read like real certificates)
+        from tests.helpers import pdf_text
+        from zhichan.finance.models import Pledge
+        from zhichan.platform.db import session_scope
+
+        assert "合成（演示）数据" not in pdf_text(pdf.content)
+        assert "5,000,000.00元" in "".join(pdf_text(pdf.content).split())  # the secured debt to the fen
+        with session_scope(env.engine) as s:
+            s.execute(update(Pledge).where(Pledge.id == pledge_id).values(synthetic=True))
+        assert "合成（演示）数据" in pdf_text(client.get(f"/finance/pledges/{pledge_id}/certificate.pdf").content)
+        with session_scope(env.engine) as s:
+            s.execute(update(Pledge).where(Pledge.id == pledge_id).values(synthetic=False))
 
         for user in ("jinjiang_officer", "ent2_user", "wuhou"):  # another district, enterprise; analysts see it
             login_as(client, env.engine, user)  # type: ignore[arg-type]

@@ -115,8 +115,10 @@ def test_legal_status_and_operations(hand_result):
     assert [(r["status"], r["patents"], r["local"]) for r in hand_result.legal_status] == [
         ("valid", 8, 3), ("pending", 5, 2), ("invalid", 1, 0)]
     ops = {r["event_type"]: (r["events"], r["local_events"], r["amount_yuan"]) for r in hand_result.operations}
-    # the 2025 transfer of P3 is after the date; the award is not an operation
-    assert ops == {"transfer": (1, 1, 0.0), "licence": (1, 0, 0.0), "pledge": (1, 1, 1_000_000.0)}
+    # the 2025 transfer of P3 is after the date; the award is not an operation; an operation whose events record no
+    # amount has none (the report printed "0" for the transfers and licences, as if they were free)
+    assert ops == {"transfer": (1, 1, None), "licence": (1, 0, None), "pledge": (1, 1, 1_000_000.0)}
+    assert [r["local_amount_yuan"] for r in hand_result.operations] == [None, None, 1_000_000.0]
 
 
 def test_recommendations_cite_their_numbers(hand_result):

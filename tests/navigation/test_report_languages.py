@@ -75,7 +75,11 @@ def test_english_report_has_no_chinese_but_data(hand_result) -> None:  # type: i
     assert doc.title == "Patent navigation report: the 测试产业链 industry chain" and doc.html_lang == "en"
     assert [s.title for s in doc.sections][:3] == ["About this report", "1. Overview",
                                                    "2. Filing trend and technology life cycle"]
-    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found 14 patents" in text
+    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found patents: 14" in text
+    # no count set before a plural noun whatever the count ("with 1 local applicants", "1 local patents"): the
+    # sentences name what they count, then the number
+    assert not re.findall(r"(?<![\d.,])1 (?:local |valid |high-value |domestic )*(?:patents|applicants|inventions|times)\b",
+                          text)
     assert "The technology life cycle is judged to be \"Growth\"." in text
     assert "Table 14 Branches that grew or shrank" in text and "grew" in text
     # the recommendations in English, with the numbers of the Chinese ones
@@ -100,6 +104,12 @@ def test_chinese_report_keeps_its_wording_and_shows_status_labels(hand_result) -
     # the core patents' status is its label (it showed the code "valid")
     core = re.search(r'<table id="t-core">.*?</table>', render_fragment(doc), flags=re.S)
     assert core is not None and "<td>有效</td>" in core.group(0) and "<td>valid</td>" not in core.group(0)
+    # a transfer with no recorded price reads "—" (unknown), not "0" yuan; the pledge's amount is grouped, to the fen
+    operations = re.search(r'<table id="t-operations">.*?</table>', render_fragment(doc), flags=re.S)
+    assert operations is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", operations.group(0))
+    assert "<td>转让</td>" in rows[1] and rows[1].endswith("<td>—</td><td>—</td>")
+    assert "<td>1,000,000.00</td>" in rows[3]
 
 
 def test_reports_in_both_languages_from_one_analysis(hand_snapshot, test_chain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -157,11 +167,12 @@ def test_english_report_names_the_chain_and_its_branches_in_english(hand_result)
 
 
 def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[no-untyped-def]
-    """The pledge amounts of the operations table read as the pages show money (they read 1000000.0)."""
+    """The pledge amounts of the operations table are grouped (they read 1000000.0), to the fen as a report of
+    record writes money (they read 1,000,000)."""
     for lang in ("zh", "en"):
         table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
                           flags=re.S)
-        assert table is not None and "<td>1,000,000</td>" in table.group(0) and "1000000" not in table.group(0), lang
+        assert table is not None and "<td>1,000,000.00</td>" in table.group(0) and "1000000" not in table.group(0), lang
 
 
 def test_the_rankings_of_a_synthetic_corpus_say_their_applicants_are_fictional(hand_result) -> None:  # type: ignore[no-untyped-def]

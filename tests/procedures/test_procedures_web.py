@@ -65,6 +65,16 @@ def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> N
     assert doc.status_code == 200 and doc.content.startswith(b"%PDF") and doc.headers["cache-control"] == "no-store"
     cert = officer.get(f"/cases/{case_id}/steps/2/certificate.pdf")
     assert cert.status_code == 200 and cert.content.startswith(b"%PDF")
+    # the certificate names the step as the declaration does and lists the document its digests certify (it showed
+    # the case number and the time only), and the document verifies against it
+    from tests.helpers import pdf_text
+    from zhichan.evidence.service import digest_bytes
+
+    printed = "".join(pdf_text(cert.content).split())
+    assert "第2步：立案" in printed and "受理通知书.pdf" in printed and digest_bytes(PDF + b"1").sm3 in printed, printed
+    verified = officer.post("/evidence/verify", data={"csrf_token": token}, files={
+        "certificate": ("c.pdf", cert.content, "application/pdf"), "file": ("受理通知书.pdf", PDF + b"1")})
+    assert 'id="verify-verdict">核验通过' in verified.text
     api = officer.get(f"/api/v1/cases/{case_id}").json()
     assert api["case"]["state"] == "accepted" and [s["event"] for s in api["steps"]] == ["start", "accept"]
     todo = officer.get("/api/v1/todo").json()

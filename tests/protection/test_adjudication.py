@@ -5,6 +5,7 @@ the upper-level approver checked, every admission and refusal rule, and the gene
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -229,6 +230,35 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     path = world.service.files_dir / made[0]["sha256"][:2] / made[0]["sha256"]
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "本局受理通知" in text and "______" in text
+
+
+def test_a_synthetic_case_s_generated_notice_says_so_and_signs_at_the_right(world: World) -> None:
+    """The documents generated for a synthetic case (the demo's, left open for a visitor to move on) read like real
+    notices: nothing on them said the parties and the case were made up. The office and the date now sign at the
+    right of the page in both files."""
+    from docx import Document
+    from sqlalchemy import update
+
+    from tests.helpers import docx_text, pdf_text, pdf_words
+    from zhichan.procedures.models import Case
+
+    made = {}
+    for synthetic in (True, False):
+        case = start(world, at(D(2026, 3, 2)))
+        with session_scope(world.engine) as s:
+            s.execute(update(Case).where(Case.id == case["id"]).values(synthetic=synthetic))
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        with session_scope(world.engine) as s:
+            docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "accept")))
+        made[synthetic] = [(world.service.files_dir / d["sha256"][:2] / d["sha256"]).read_bytes() for d in docs]
+    for synthetic, (pdf_file, docx_file) in made.items():
+        for text in (pdf_text(pdf_file), docx_text(docx_file)):
+            assert "2026年3月3日" in text and "武侯区知识产权局" in text
+            assert ("本文件含合成（演示）数据，不代表真实情况。" in text) is synthetic, synthetic
+        right = [w["text"] for w in pdf_words(pdf_file) if w["x_min"] > w["width"] / 2]
+        assert right == ["武侯区知识产权局", "2026年3月3日"]
+        signature = Document(io.BytesIO(docx_file)).paragraphs[-2:]
+        assert [(p.text, p.alignment) for p in signature] == [("武侯区知识产权局", 2), ("2026年3月3日", 2)]  # RIGHT
 
 
 def test_one_cure_notice_objection_and_preservation_clocks(world: World) -> None:

@@ -105,3 +105,34 @@ def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no:
     assert f"<td>{yes}</td>" in page and f"<td>{no}</td>" in page
     table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
     assert [c.text for c in table.columns[1].cells] == ["pledged", yes, no]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "（合成数据）"), ("en", "(synthetic data)")])
+def test_every_page_of_a_synthetic_pdf_says_so_in_its_running_head(lang: str, mark: str) -> None:
+    """Only the cover said 合成数据: a page printed or copied on its own read like real data (the DOCX header
+    always said it)."""
+    from tests.helpers import pdf_text
+
+    doc = sample_document()
+    doc.lang = lang
+    pages = pdf_text(render(doc, "pdf")).split("\f")[:-1]
+    assert len(pages) >= 4
+    assert all(mark in page for page in pages[1:]), [page[:80] for page in pages]
+    doc.synthetic = False
+    assert not any(mark in page for page in pdf_text(render(doc, "pdf")).split("\f"))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page() -> None:
+    """The navigation report's 表 7 stood at the foot of one page and its table at the top of the next: with 52 or 53
+    paragraphs before it here, the caption did too."""
+    from tests.helpers import pdf_text
+
+    for n in range(50, 56):
+        doc = Document("标题")
+        doc.sections = [Section("一、测试", [*(Paragraph(f"第 {i} 段。") for i in range(n)), Table(
+            ["类型", "申请人", "申请量"], [["企业", 1, 5], ["高校", 2, 3]], caption="表 7 本地创新主体类型")])]
+        pages = pdf_text(render(doc, "pdf")).split("\f")
+        caption = next(i for i, p in enumerate(pages) if "表 7 本地创新主体类型" in p)
+        assert "申请人" in pages[caption], n

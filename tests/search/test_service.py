@@ -128,6 +128,28 @@ def test_export_writes_every_hit(fmt: str, tmp_path: Path, ref_snapshot: Snapsho
     assert {r[status] for r in rows[1:]} <= set(service.STATUS_LABELS.values())
 
 
+def test_an_english_export_is_headed_and_labelled_in_english(tmp_path: Path, ref_snapshot: Snapshot) -> None:
+    """An English page's export came out as the Chinese one (申请号 …, 发明, 有权-授权, 是): every heading, coded
+    value and sheet name is now in the page's language; the titles, names and addresses are data."""
+    import re
+
+    service.export("NOT 电池", tmp_path / "hits.xlsx", snapshot=ref_snapshot, lang="en")
+    book = load_workbook(tmp_path / "hits.xlsx", read_only=True)
+    rows = [list(r) for r in book["Hits"].iter_rows(values_only=True)]
+    about = [list(r) for r in book["Query"].iter_rows(values_only=True)]
+    book.close()
+    assert rows[0][:3] == ["Application no.", "Title", "Applicants"] and "Legal status" in rows[0]
+    assert not [h for h in rows[0] if re.search(r"[\u4e00-\u9fff]", h)]
+    kind, status, synthetic = rows[0].index("Kind"), rows[0].index("Legal status"), rows[0].index("Synthetic record")
+    assert {r[kind] for r in rows[1:]} <= {"Invention", "Utility model", "Design"}
+    assert all(r[status] and not re.search(r"[\u4e00-\u9fff]", r[status]) for r in rows[1:])
+    assert {r[synthetic] for r in rows[1:]} <= {"Yes", "No"}
+    assert [r[0] for r in about] == ["Query", "Snapshot", "Hits", "Synthetic data"]
+    service.export("NOT 电池", tmp_path / "hits.csv", snapshot=ref_snapshot, lang="en")
+    with open(tmp_path / "hits.csv", encoding="utf-8-sig", newline="") as fh:
+        assert next(csv.reader(fh)) == rows[0]
+
+
 def test_similar_from_text_and_from_a_patent(ref_snapshot: Snapshot) -> None:
     hits = service.similar(text="锂离子电池负极材料的制备", k=3, snapshot=ref_snapshot)
     assert hits[0].application_number == corpus.an("202110000001")

@@ -115,6 +115,8 @@ def test_exports_are_the_scoped_view(env: WebEnv) -> None:
     assert "状态" not in values[0]
     english = client_for(env, "cd_leader").get("/talent/export.csv?lang=en")
     assert english.content.decode("utf-8-sig").startswith("Name,Organization")
+    # lists in an English export are separated as English writes them (they read "Name；Organization；…")
+    assert "；" not in english.content.decode("utf-8-sig")
 
 
 def test_an_officer_enters_a_person_audited_and_errors_stay_beside_the_field(env: WebEnv) -> None:

@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace
     "rights": ("出质的权利 Pledged rights", False),
     "registered_on": ("登记日 Registered on", False),
     "case": ("办件编号 Case", False),
+    "actor": ("办理人 Taken by", False),
     "title": ("名称 Title", False),
     "category": ("类别 Category", False),
     "data_name": ("数据名称 Data name", False),
@@ -67,6 +68,12 @@ LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace
     "time": ("存证时间 Deposit time", False),
     "sm3": ("SM3 摘要 SM3 digest", True),
     "sha256": ("SHA-256 摘要 SHA-256 digest", True),
+}
+
+
+#: a coded value an entry records, as the certificate prints it (the page is bilingual, as its labels)
+CODED: dict[str, dict[str, str]] = {
+    "decision": {"registered": "准予登记 Registered", "rejected": "不予登记 Refused"},
 }
 
 
@@ -111,15 +118,19 @@ def qr_png(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def render_html(cert: Certificate) -> str:
+def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), synthetic: bool = False) -> str:
+    """``details``: (label, value) rows the caller knows and the entry does not say in words (a case step's procedure
+    and step names, from its declaration); ``synthetic``: what the entry records is synthetic demo data."""
     fields = json.loads(cert.leaf)
     kind = fields.get("kind", "deposit")
     heading, heading_en = HEADINGS.get(kind, (cert.title or "存证证明", "Evidence Record"))
-    rows = []
+    rows = [(label, value, False) for label, value in details]
     for name, (label, is_hex) in LABELS.items():
         if name in fields:
             value = _beijing(fields[name]) if name == "time" else str(fields[name])
+            value = CODED.get(name, {}).get(value, value)
             rows.append((label, value, is_hex))
+    documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)
     payload, compact = qr_payload(cert)
     png = qr_png(payload)
@@ -127,13 +138,15 @@ def render_html(cert: Certificate) -> str:
         _template().render(
             cert=cert, heading=heading, heading_en=heading_en, rows=rows, note=note, origin=note.origin,
             qr_data_uri="data:image/png;base64," + base64.b64encode(png).decode(), qr_mm=52, qr_compact=compact,
-            attachment_name=ATTACHMENT_NAME,
+            attachment_name=ATTACHMENT_NAME, documents=[d for d in documents if isinstance(d, dict)],
+            synthetic=synthetic,
         )
     )
 
 
-def render_pdf(cert: Certificate) -> bytes:
-    """The certificate as PDF bytes, with the certificate JSON embedded as a file."""
+def render_pdf(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), synthetic: bool = False) -> bytes:
+    """The certificate as PDF bytes, with the certificate JSON embedded as a file (``details``, ``synthetic``: see
+    :func:`render_html`)."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - weasyprint is a core dependency
@@ -142,5 +155,5 @@ def render_pdf(cert: Certificate) -> bytes:
         file_obj=io.BytesIO(cert.to_json()), name=ATTACHMENT_NAME,
         description="zhichan evidence certificate (machine-readable) / 证书核验数据",
     )
-    html = weasyprint.HTML(string=render_html(cert), base_url=str(TEMPLATES))
+    html = weasyprint.HTML(string=render_html(cert, details=details, synthetic=synthetic), base_url=str(TEMPLATES))
     return bytes(html.write_pdf(attachments=[attachment]))

@@ -68,7 +68,7 @@ def verify_upload(
     service: EvidenceService, certificate: bytes | None, file_digest: Any | None, digest: str | None
 ) -> dict[str, Any]:
     """The verification the page shows: offline code with a certificate, else a lookup in the log."""
-    from zhichan.evidence.verify import verify_certificate, verify_pdf
+    from zhichan.evidence.verify import certified_files, verify_certificate, verify_pdf
 
     digest = (digest or "").strip().lower() or None
     if digest is not None and not HEX64.match(digest):
@@ -85,7 +85,7 @@ def verify_upload(
             report = verify_certificate(cert, service.public_key, **kwargs)
         if digest is not None:
             fields = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
-            same = digest in (fields.get("sm3"), fields.get("sha256"))
+            same = any(digest in (f["sm3"], f["sha256"]) for f in certified_files(fields))
             report.add("摘要 / Digest", same,
                        digest if same else f"{digest} 不是证书所证文件的摘要 / {digest} is not the certified file's digest")
         leaf = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}

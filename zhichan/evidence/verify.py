@@ -39,6 +39,26 @@ def _leaf_fields(leaf: str) -> dict[str, Any] | None:
     return fields if isinstance(fields, dict) else None
 
 
+def certified_files(fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files an entry certifies, each ``{sm3, sha256, name}``: the entry's own file (a deposit, a registration's
+    sample) and the documents of a case step (a generated 决定书, an uploaded 请求书), which the step's entry lists
+    with their digests — a document's certificate is its step's."""
+    files = []
+    if fields.get("sm3") and fields.get("sha256"):
+        files.append({"sm3": fields["sm3"], "sha256": fields["sha256"], "name": str(fields.get("file_name") or "")})
+    documents = fields.get("documents")
+    for d in documents if isinstance(documents, list) else []:
+        if isinstance(d, dict) and d.get("sm3") and d.get("sha256"):
+            files.append({"sm3": d["sm3"], "sha256": d["sha256"], "name": str(d.get("file_name") or "")})
+    return files
+
+
+def certified_file(fields: dict[str, Any], *, sm3: str | None = None, sha256: str | None = None) -> dict[str, Any] | None:
+    """The file of the entry with these digests (each one given must match), or ``None``."""
+    return next((f for f in certified_files(fields) if (sm3 is None or f["sm3"] == sm3)
+                 and (sha256 is None or f["sha256"] == sha256)), None)
+
+
 def verify_certificate(
     cert: Certificate,
     public_key: PublicKey,
@@ -57,11 +77,13 @@ def verify_certificate(
     fields = fields or {}
 
     if sm3 is not None or sha256 is not None:
-        same = fields.get("sm3") == sm3 and fields.get("sha256") == sha256
+        found = certified_file(fields, sm3=sm3, sha256=sha256)
+        certified = "、".join(f["sm3"] for f in certified_files(fields)) or "—"
+        named = f" · {found['name']}" if found is not None and found["name"] and "documents" in fields else ""
         report.add(
-            "文件摘要 / File digests", same,
-            f"SM3 {sm3}" if same else f"文件 SM3 {sm3} ≠ 证书所载 {fields.get('sm3')} / File SM3 {sm3} ≠ certified "
-            f"{fields.get('sm3')}",
+            "文件摘要 / File digests", found is not None,
+            f"SM3 {sm3}{named}" if found is not None
+            else f"文件 SM3 {sm3} ≠ 证书所载 {certified} / File SM3 {sm3} ≠ certified {certified}",
         )
 
     try:
@@ -123,8 +145,9 @@ def verify_pdf(
     report = verify_certificate(cert, public_key, sm3=sm3, sha256=sha256, origin=origin)
     fields = _leaf_fields(cert.leaf) or {}
     compact = "".join(text.split())
-    printed = [str(fields.get(k)) for k in ("sm3", "sha256") if fields.get(k)]
-    # an entry without digests (a data-IP registration without a sample, a case step) prints its number only
+    printed = [f[k] for f in certified_files(fields) for k in ("sm3", "sha256")]
+    # an entry without digests (a data-IP registration without a sample, a step without documents) prints its
+    # number only
     shown = all(value in compact for value in printed) and f"#{cert.index}" in compact
     report.add("证书页面内容 / Printed data", shown,
                "页面印有证书所载摘要与条目编号 / The page shows the certified digests and entry number" if shown

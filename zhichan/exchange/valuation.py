@@ -399,71 +399,70 @@ def as_dict(row: Valuation) -> dict[str, Any]:
             "disclaimer": DISCLAIMER}
 
 
-def _shown(value: Any) -> str:
-    return ("是 / yes" if value else "否 / no") if isinstance(value, bool) else str(value)
-
-
 def _yuan(value: Any) -> str:
     return "—" if value in (None, "") else f"{Decimal(str(value)):,.2f}"
 
 
 def report(row: Valuation, lang: str = "zh") -> Document:
-    """The valuation as a report (DOCX or PDF through :mod:`zhichan.reports`): the same stored factors."""
+    """The valuation as a report in ``lang`` (DOCX or PDF through :mod:`zhichan.reports`): the same stored factors,
+    in the words of the valuation page (``exchange.valuation.*``)."""
+    from zhichan.web.i18n import translate
+
+    def t(key: str, **values: Any) -> str:
+        return translate(lang, f"exchange.valuation.{key}", **values)
+
     data = as_dict(row)
-    en = lang == "en"
 
     def pick(label: dict[str, str]) -> str:
-        return label["en"] if en else label["zh"]
+        return label["en"] if lang == "en" else label["zh"]
 
-    summary = Section("结论 / Result", [
-        Paragraph(DISCLAIMER, style="lead"),
-        Table(["项目 / Item", "值 / Value"], [
-            ["专利 / Patent", f"{row.application_number} {row.title}"],
-            ["评估场景 / Scenario", pick(data["scenario_label"])],
-            ["基准日 / As of", row.as_of.isoformat()],
-            ["价值度 / Value degree (0–100)", f"{row.degree:.2f}"],
-            ["参考估值区间（元） / Range (yuan)", f"{_yuan(row.low_yuan)} – {_yuan(row.high_yuan)}"
-             if row.low_yuan is not None else "未计算（未给出收益或成本输入且无可比交易） / not computed"],
-            ["指标集 / Indicator set", f"{pick(data['model'])} ({row.model_digest})"],
+    summary = Section(t("result"), [
+        Paragraph(t("disclaimer"), style="lead"),
+        Table([t("item"), t("value_column")], [
+            [t("patent"), f"{row.application_number} {row.title}"],
+            [t("scenario"), pick(data["scenario_label"])],
+            [t("as_of"), row.as_of.isoformat()],
+            [t("degree_scale"), f"{row.degree:.2f}"],
+            [t("range"), f"{_yuan(row.low_yuan)} – {_yuan(row.high_yuan)}" if row.low_yuan is not None
+             else t("no_range")],
+            [t("model"), f"{pick(data['model'])} ({row.model_digest})"],
         ])])
-    lines = Section("价值度：各指标贡献 / Value degree: each indicator's contribution", [
-        Paragraph("贡献 = 一级权重 × 二级权重 × 三级权重 × 得分；各项贡献之和即价值度。指标名称为本平台默认集，并非标准原文 / "
-                  "contribution = dimension weight × second-level weight × indicator weight × score; they add up to the "
-                  "degree. The indicator names are the platform's default set, not the standard's.", style="note"),
-        Table(["一级 / Dimension", "二级 / Second level", "三级 / Indicator", "数据 / Value", "得分 / Score",
-               "权重 / Weights", "贡献 / Contribution"],
-              [[pick(x["dimension_label"]), pick(x["group_label"]), pick(x["label"]), _shown(x["value"]), x["score"],
+    lines = Section(t("lines"), [
+        Paragraph(f"{t('lines_note')} {t('names_note')}", style="note"),
+        Table([t("dimension"), t("group"), t("indicator"), t("value"), t("score"), t("weights"), t("contribution")],
+              # a yes/no datum stays a bool: every renderer writes it as yes/no in the document's language
+              [[pick(x["dimension_label"]), pick(x["group_label"]), pick(x["label"]),
+                x["value"] if isinstance(x["value"], bool) else str(x["value"]), x["score"],
                 f"{x['dimension_weight']} × {x['group_weight']} × {x['weight']}", x["contribution"]]
                for x in data["lines"]])])
-    money_section = Section("货币估值 / Monetary estimates")
+    money_section = Section(t("money"))
     approaches = data["approaches"]
     if "income" in approaches:
         inc = approaches["income"]
         p = inc["inputs"]
-        money_section.sub("收益法 / Income approach", Paragraph(
-            f"年收入 {_yuan(p['annual_revenue'])} 元，分成率 {p['share_rate']}%"
-            f"{'（平台建议值）' if p['share_rate_suggested'] else ''}，折现率 {p['discount_rate']}%，增长率 {p['growth_rate']}%，"
-            f"收益年限 {p['years']} 年 / revenue, share, discount, growth and years as given"),
-            Table(["年 / Year", "分成收益 / Income", "折现系数 / Factor", "现值 / Present value"],
+        money_section.sub(t("income"), Paragraph(t(
+            "income_inputs", revenue=_yuan(p["annual_revenue"]), share=p["share_rate"],
+            suggested=t("suggested_mark") if p["share_rate_suggested"] else "", discount=p["discount_rate"],
+            growth=p["growth_rate"], years=p["years"])),
+            Table([t("year"), t("share_income"), t("factor"), t("present")],
                   [[y["year"], _yuan(y["income"]), y["factor"], _yuan(y["present"])] for y in inc["years"]]),
-            Paragraph(f"现值 {_yuan(inc['point'])} 元；折现率 ±{DISCOUNT_SPREAD} 个百分点：{_yuan(inc['low'])} – "
-                      f"{_yuan(inc['high'])} 元 / at the discount rate ± {DISCOUNT_SPREAD} points"))
+            Paragraph(t("income_total", point=_yuan(inc["point"]), spread=DISCOUNT_SPREAD, low=_yuan(inc["low"]),
+                        high=_yuan(inc["high"]))))
     if "market" in approaches:
         mk = approaches["market"]
-        money_section.sub("市场法（可比交易） / Market approach (comparable deals)", Table(
-            ["交易 / Deal", "专利 / Patent", "类型 / Kind", "价格 / Price", "价值度 / Degree", "调整后 / Adjusted"],
-            [[str(d["deal"]), d["number"], d["kind"], _yuan(d["price"]), d["degree"], _yuan(d["adjusted"])]
-             for d in mk["deals"]]),
-            Paragraph(f"调整后价格 = 成交价 × 本专利价值度 / 可比专利价值度；中位数 {_yuan(mk['point'])} 元，区间 "
-                      f"{_yuan(mk['low'])} – {_yuan(mk['high'])} 元 / adjusted = price × our degree / theirs"))
+        money_section.sub(t("market"), Table(
+            [t("deal"), t("patent"), t("deal_kind"), t("price"), t("degree"), t("adjusted")],
+            [[str(d["deal"]), d["number"], translate(lang, f"choice.{d['kind']}"), _yuan(d["price"]), d["degree"],
+              _yuan(d["adjusted"])] for d in mk["deals"]]),
+            Paragraph(t("market_note", point=_yuan(mk["point"]), low=_yuan(mk["low"]), high=_yuan(mk["high"]))))
     if "cost" in approaches:
         co = approaches["cost"]
-        money_section.sub("成本法 / Cost approach", Paragraph(
-            f"重置成本 {_yuan(co['inputs']['rd_cost'])} 元 × 剩余保护期占比 {co['remaining_share']}（法定保护期 "
-            f"{co['term_years']} 年） = {_yuan(co['point'])} 元 / replacement cost × remaining share of the term"))
+        money_section.sub(t("cost"), Paragraph(t(
+            "cost_note", cost=_yuan(co["inputs"]["rd_cost"]), share=co["remaining_share"], term=co["term_years"],
+            point=_yuan(co["point"]))))
     if not approaches:
-        money_section.add(Paragraph("未给出收益或成本输入，平台也没有可比交易 / no income or cost inputs and no comparable deals"))
-    return Document(title="专利价值评估参考报告 / Patent valuation (reference estimate)",
-                    subtitle=f"{row.application_number} · GB/T 42748-2023", generated_at=row.created_at,
-                    metadata=[("估值编号 / Valuation", str(row.id)), ("基准日 / As of", row.as_of.isoformat())],
+        money_section.add(Paragraph(t("no_range")))
+    return Document(title=t("report_title"), subtitle=f"{row.application_number} · GB/T 42748-2023",
+                    generated_at=row.created_at, lang=lang,
+                    metadata=[(t("number"), str(row.id)), (t("as_of"), row.as_of.isoformat())],
                     sections=[summary, lines, money_section], synthetic=row.synthetic)

@@ -93,7 +93,8 @@ def pledge_certificate(request: Request, pledge_id: Id, scope: Scope = ScopeDep,
     pledge = views.visible_pledge(session, scope, pledge_id)
     if pledge.certificate_index is None:
         raise NotFoundError("尚未登记，没有登记证书 / not registered: no certificate")
-    pdf = render_pdf(request.app.state.procedures.evidence.certificate(pledge.certificate_index))
+    pdf = render_pdf(request.app.state.procedures.evidence.certificate(pledge.certificate_index),
+                     synthetic=pledge.synthetic)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="pledge-{pledge.registration_number}.pdf"',
         "Cache-Control": "no-store"})

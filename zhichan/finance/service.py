@@ -548,7 +548,7 @@ class PledgeRules:
         shown = "；".join(r["number"] for r in rights[:20]) + (f" 等 {len(rights)} 项" if len(rights) > 20 else "")
         entry = self.evidence.append_records([{
             "kind": "finance.pledge_registration", "registration_no": pledge.registration_number, "case": step.number,
-            "pledgor": pledge.pledgor, "pledgee": pledge.pledgee, "debt_amount": money.format_money(pledge.debt_amount, "zh", "yuan"),  # grouped, as the pages show it
+            "pledgor": pledge.pledgor, "pledgee": pledge.pledgee, "debt_amount": money.format_money(pledge.debt_amount, "zh", "yuan", cents=True),  # to the fen
             "debt_term": record["debt_term"], "rights": shown, "registered_on": record["registered_on"],
             "sm3": sm3, "sha256": sha,
         }], now=step.now, conn=session.connection())[0]

@@ -333,9 +333,9 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
                     "local": _one(con, Q.HIGH_VALUE_FLAGS.format(where="WHERE is_local"))}
     r.legal_status = _rows(con, Q.LEGAL_STATUS)
     r.operations = _rows(con, Q.OPERATIONS)
-    for row in r.operations:
-        row["amount_yuan"] = float(row["amount_yuan"])
-        row["local_amount_yuan"] = float(row["local_amount_yuan"])
+    for row in r.operations:  # None: no event of the kind records an amount
+        for key in ("amount_yuan", "local_amount_yuan"):
+            row[key] = None if row[key] is None else float(row[key])
     r.operations_by_year = _rows(con, Q.OPERATIONS_BY_YEAR)
     progress(10, steps)
 

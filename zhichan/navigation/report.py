@@ -85,8 +85,8 @@ def _pct(x: float | None) -> str:
 
 
 def _yuan(x: float | None) -> str:
-    """An amount in yuan grouped as the pages show it (``1,000,000``; the column heading names the unit)."""
-    return "—" if x is None else grouped_amount(Decimal(str(round(x, 2))))
+    """An amount in yuan to the fen (``1,000,000.00``; the column heading names the unit), — when none is known."""
+    return "—" if x is None else grouped_amount(Decimal(str(round(x, 2))), cents=True)
 
 
 def _rta(x: float | None) -> str:

@@ -306,8 +306,9 @@ SELECT
     count(*)                                                   AS events,
     count(DISTINCT application_number)                         AS patents,
     count(*) FILTER (WHERE is_local)                           AS local_events,
-    coalesce(sum(amount_yuan), 0)                              AS amount_yuan,
-    coalesce(sum(amount_yuan) FILTER (WHERE is_local), 0)      AS local_amount_yuan
+    -- NULL, not 0, when no event of the kind records an amount: the report prints "—" (unknown), not "0 元"
+    sum(amount_yuan)                                           AS amount_yuan,
+    sum(amount_yuan) FILTER (WHERE is_local)                   AS local_amount_yuan
 FROM chain_events
 GROUP BY event_type
 ORDER BY CASE event_type WHEN 'transfer' THEN 1 WHEN 'licence' THEN 2 ELSE 3 END

@@ -435,8 +435,9 @@ class ProcedureService:
         standard document generated from the case); they are stored and logged like uploads."""
         self._generators[procedure] = generator
 
-    def _generator(self, session: Session, decl: Declaration, event: str,
-                   row: Any) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
+    def _generator(self, session: Session, decl: Declaration, event: str, row: Any,
+                   now: dt.datetime) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
+        """The step's document generator; ``now``: the step's moment, the day its documents are dated."""
         generator = self._generators.get(decl.procedure)
         if generator is None:
             return None
@@ -444,7 +445,7 @@ class ProcedureService:
 
         def generate(fields: dict[str, Any], label: Text, slot: str) -> tuple[Upload, ...]:
             return generator(session, DocumentRequest(decl.procedure, decl.jurisdiction, event, label, slot, fields,
-                                                      case, utcnow()))
+                                                      case, now))
 
         return generate
 
@@ -627,7 +628,7 @@ class ProcedureService:
         if not allowed:
             raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
         clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads,
-                                         generate=self._generator(session, decl, "start", None),
+                                         generate=self._generator(session, decl, "start", None, now),
                                          generates=decl.start.generates)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
         result = cast(CursorResult[Any], session.execute(insert(CASES).values(
@@ -693,7 +694,8 @@ class ProcedureService:
             raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
                                    "someone other than who took the step before it")
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
-                                         generate=self._generator(session, decl, event, row), generates=spec.generates)
+                                         generate=self._generator(session, decl, event, row, now),
+                                         generates=spec.generates)
         machine = decl.machine(start_value=row.state)
         machine.send(event)
         target = str(machine.current_state_value)

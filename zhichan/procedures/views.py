@@ -189,3 +189,25 @@ def start_view(decl: Declaration, lang: str, options: dict[str, tuple[Option, ..
                       "documents": [d(lang) for d in decl.start.documents], "attachments": decl.start.attachments},
             "clocks": [{"title": c.title(lang), "period": period_text(c.amount, c.unit, lang), "basis": c.basis}
                        for c in decl.clocks.values()]}
+
+
+def step_certificate(service: ProcedureService, session: Session, scope: Scope, case_id: int,
+                     seq: int) -> tuple[int, tuple[tuple[str, str], ...], bool]:
+    """What the certificate of a visible case's step prints beside its log entry: the entry's index, the procedure and
+    the step by their declared names (the entry keeps their codes), and whether the case is synthetic."""
+    from zhichan.procedures.models import Case, Step
+
+    index = service.step_evidence_index(session, scope, case_id, seq)  # 404 outside the caller's scope
+    case = session.get(Case, case_id)
+    step = session.scalar(select(Step).where(Step.case_id == case_id, Step.seq == seq))
+    if case is None or step is None:  # pragma: no cover - step_evidence_index found both
+        return index, (), False
+    decl = service.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
+    spec = decl.transition(step.event, step.from_state) if step.from_state is not None else None
+    title = decl.start.title if step.event == "start" else spec.title if spec is not None else None
+    state = decl.states.get(step.to_state)
+    details = [("办理事项 Procedure", f"{decl.title.zh} · {decl.title.en}")]
+    if title is not None and state is not None:
+        details.append(("办理步骤 Step", f"第 {seq} 步：{title.zh}（→ {state.title.zh}） · Step {seq}: {title.en} "
+                                       f"(→ {state.title.en})"))
+    return index, tuple(details), bool(case.synthetic)

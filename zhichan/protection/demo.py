@@ -68,7 +68,8 @@ class PlaceholderDocuments:
             return ()
         return (Upload(request.slot, f"{request.label.zh}（合成）.pdf", placeholder(request.label.zh), generated=True),)
 
-    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime, *,
+                     synthetic: bool = False) -> tuple[Upload, ...]:
         return (Upload("doc0", f"{name}（合成）.pdf", placeholder(name), generated=True),)
 
 

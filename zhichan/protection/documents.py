@@ -25,7 +25,7 @@ from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
 from zhichan.procedures.service import DocumentRequest, Upload
 from zhichan.protection.models import Dispute
-from zhichan.reports.document import Document, Paragraph, Section
+from zhichan.reports.document import Document, Paragraph, Section, chinese_date
 from zhichan.untrusted import yaml_safe_load
 from zhichan.web.i18n import in_language
 
@@ -57,10 +57,6 @@ def load_template(name: str, local_dir: Path | None) -> dict[str, Any] | None:
     return data
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def fill(text: str, values: Mapping[str, Any]) -> str:
     """``{name}`` placeholders filled; unknown ones and stray braces print as blanks, never raise."""
     out = []
@@ -71,12 +67,17 @@ def fill(text: str, values: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+#: a template line that is only one of these is the document's signature (the issuing office, the date): flush right
+SIGNATURE_LINES = frozenset({"{office}", "{today}"})
+
+
 def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bool = False) -> tuple[bytes, bytes]:
-    """The filled template as (PDF, DOCX)."""
+    """The filled template as (PDF, DOCX); ``synthetic``: the case is synthetic, and the document says so."""
     from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
     from zhichan.reports.pdf import render_pdf
 
-    paragraphs = [Paragraph(fill(str(p), values)) for p in template["paragraphs"]]
+    paragraphs = [Paragraph(fill(str(p), values), style="signature" if str(p).strip() in SIGNATURE_LINES else "body")
+                  for p in template["paragraphs"]]
     doc = Document(title=str(template.get("title", "")), sections=[Section("", list(paragraphs))], layout="letter",
                    generated_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), synthetic=synthetic)
     return render_pdf(doc), render_docx(doc)
@@ -92,7 +93,8 @@ class Documents(Protocol):
 
     def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]: ...
 
-    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]: ...
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime, *,
+                     synthetic: bool = False) -> tuple[Upload, ...]: ...
 
 
 class DocumentGenerator:
@@ -121,17 +123,20 @@ class DocumentGenerator:
                 values[name] = chinese_date(dt.date.fromisoformat(str(values[name])))
         return values
 
-    def make(self, name: str, values: Mapping[str, Any], slot: str = "doc0") -> tuple[Upload, ...]:
+    def make(self, name: str, values: Mapping[str, Any], slot: str = "doc0", *,
+             synthetic: bool = False) -> tuple[Upload, ...]:
         template = load_template(name, self.template_dir)
         if template is None:
             return ()
-        pdf, docx = render(template, values)
+        pdf, docx = render(template, values, synthetic=synthetic)
         return (Upload(slot, f"{name}.pdf", pdf, generated=True), Upload(slot, f"{name}.docx", docx, generated=True))
 
     def __call__(self, session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
         if request.label.zh not in OFFICE_DOCUMENTS:
             return ()
-        return self.make(request.label.zh, self.values(session, request), request.slot)
+        return self.make(request.label.zh, self.values(session, request), request.slot,
+                         synthetic=bool((request.case or {}).get("synthetic")))
 
-    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
-        return self.make(name, {**fields, "today": chinese_date(china_date(now))})
+    def request_form(self, name: str, fields: Mapping[str, Any], now: dt.datetime, *,
+                     synthetic: bool = False) -> tuple[Upload, ...]:
+        return self.make(name, {**fields, "today": chinese_date(china_date(now))}, synthetic=synthetic)

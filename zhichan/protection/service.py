@@ -67,8 +67,10 @@ class ComplaintRules:
         self.snapshot = snapshot
         self.documents = documents
 
-    def request_form(self, name: str, fields: dict[str, Any], now: dt.datetime) -> tuple[Upload, ...]:
-        return self.documents.request_form(name, fields, now) if self.documents is not None else ()
+    def request_form(self, name: str, fields: dict[str, Any], now: dt.datetime, *,
+                     synthetic: bool = False) -> tuple[Upload, ...]:
+        """A party's request drawn up from a complaint (synthetic when the complaint is)."""
+        return self.documents.request_form(name, fields, now, synthetic=synthetic) if self.documents is not None else ()
 
     def __call__(self, session: Session, scope: Scope, step: StepTaken) -> None:
         if step.event == "start":
@@ -127,7 +129,7 @@ class ComplaintRules:
                       **{k: step.fields[k] for k in DISPUTE_FIELDS if k in step.fields},
                       }
             opened = self.service.start(session, scope, DISPUTE, fields=fields, now=step.now,
-                                        uploads=self.request_form("请求书", fields, step.now),
+                                        uploads=self.request_form("请求书", fields, step.now, synthetic=bool(row.synthetic)),
                                         handling_org_id=step.org_id, party=(step.party_user_id, step.party_key),
                                         title=f"{row.reporter} 诉 {row.respondent} · {row.patent_number}")
             linked = int(opened["id"])
@@ -139,7 +141,7 @@ class ComplaintRules:
             opened = self.service.start(
                 session, scope, MEDIATION, now=step.now, handling_org_id=step.org_id, fields=fields,
                 party=(step.party_user_id, step.party_key), title=f"{row.reporter} 与 {row.respondent} · {row.patent_number}",
-                uploads=self.request_form("调解请求书", fields, step.now))
+                uploads=self.request_form("调解请求书", fields, step.now, synthetic=bool(row.synthetic)))
             linked = int(opened["id"])
         elif step.event == "to_fast_channel":
             f = step.fields

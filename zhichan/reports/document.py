@@ -20,7 +20,9 @@ from zhichan.reports.charts import Chart
 @dataclass
 class Paragraph:
     text: str
-    style: str = "body"  # body | note | lead
+    #: body | note | lead | signature (the issuing office and the date at the foot of an official document,
+    #: flush right as GB/T 9704 places 发文机关署名 and 成文日期)
+    style: str = "body"
 
 
 @dataclass
@@ -113,6 +115,9 @@ class Document:
         rec(self.sections, "s")
 
 
+def chinese_date(day: dt.date) -> str:
+    """A date as an official Chinese document writes it: ``2026年11月30日`` (not ``2026-11-30``)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def fmt_cell(value: Any, lang: str = "zh") -> str:

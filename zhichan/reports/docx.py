@@ -163,6 +163,8 @@ def _section(document: Any, section: Section, level: int, width_mm: float, lang:
     for block in section.blocks:
         if isinstance(block, Paragraph):
             p = document.add_paragraph(block.text)
+            if block.style == "signature":
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if block.style == "note":
                 for run in p.runs:
                     run.font.size = Pt(8.5)

@@ -49,6 +49,7 @@ BASE_CSS = """
 .zc-report .meta td { border: none; padding: 0 .8rem 0 0; }
 .zc-report .note { font-size: .85rem; color: #555; }
 .zc-report .lead { font-size: 1.05rem; }
+.zc-report .signature { text-align: right; margin: .2rem 0; }
 .zc-report .synthetic { background: #fff3cd; border: 1px solid #e0b000; padding: .3rem .6rem; }
 .zc-report nav.toc ol { list-style: none; padding-left: 1rem; }
 .zc-report nav.toc > ol { padding-left: 0; }

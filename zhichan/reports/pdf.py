@@ -37,20 +37,14 @@ html { font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }
 .zc-report h4 { bookmark-level: 3; page-break-after: avoid; }
 .zc-report table { font-size: 8.5pt; page-break-inside: auto; }
 .zc-report tr { page-break-inside: avoid; }
+.zc-report caption { break-after: avoid; page-break-after: avoid; }
 .zc-report figure { page-break-inside: avoid; }
 .zc-report img.chart { max-width: 100%; }
-.zc-letter h1 { margin-top: 10mm; text-align: center; }
+.zc-letter h1 { margin-top: 2mm; text-align: center; }
 .zc-letter header.cover { page-break-after: auto; }
 .zc-letter section > h2 { page-break-before: auto; }
-.zc-letter p { font-size: 12pt; line-height: 1.8; }
-"""
-
-
-#: a letter (决定书, 推荐函): no cover page, no table of contents, sections run on
-LETTER_CSS = """
-.zc-report h1 { margin-top: 0; text-align: center; }
-.zc-report header.cover { page-break-after: auto; }
-.zc-report section > h2 { page-break-before: auto; }
+.zc-letter p { font-size: 11pt; line-height: 1.65; margin: .45em 0; }
+.zc-letter p.note { font-size: 8.5pt; line-height: 1.5; }
 """
 
 
@@ -64,9 +58,15 @@ def check_cjk_font() -> None:
         raise MissingDependency("中文字体 Noto CJK / CJK font", "apt-get install fonts-noto-cjk")
 
 
-def render_pdf(doc: Document, *, letter: bool = False) -> bytes:
-    """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded); ``letter``:
-    a short official document on as few pages as it needs (no cover page, no contents)."""
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS string in double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def render_pdf(doc: Document) -> bytes:
+    """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded); a ``letter``
+    layout (决定书, 推荐函, 通知书) on as few pages as it needs: no cover page, no contents — the same
+    ``Document.layout`` the DOCX follows."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - listed in pyproject
@@ -75,11 +75,15 @@ def render_pdf(doc: Document, *, letter: bool = False) -> bytes:
     created = doc.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ") if doc.generated_at else ""
     meta = f'<meta name="dcterms.created" content="{created}"><meta name="dcterms.modified" content="{created}">' \
         if created else ""
+    # every page's running head names the report, and says 合成数据 when it is (a page printed on its own keeps it;
+    # the DOCX header does the same)
+    synthetic = f'.zc-report h1 {{ string-set: doctitle content() "{_css_string(doc.word("synthetic_header"))}"; }}' \
+        if doc.synthetic else ""
     html = (
         f'<!DOCTYPE html><html lang="{doc.html_lang}"><head><meta charset="utf-8"><title>{escape(doc.title)}</title>'
         f'<meta name="generator" content="zhichan">{meta}'
-        f"<style>{BASE_CSS}{PRINT_CSS}{LETTER_CSS if letter else ''}</style></head>"
-        f"<body>{render_fragment(doc, mode='png', toc=not letter)}</body></html>"
+        f"<style>{BASE_CSS}{PRINT_CSS}{synthetic}</style></head>"
+        f"<body>{render_fragment(doc, mode='png')}</body></html>"
     )
     pdf = weasyprint.HTML(string=html, base_url=".").write_pdf(pdf_identifier=b"zhichan-report", uncompressed_pdf=False)
     return bytes(pdf)

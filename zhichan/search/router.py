@@ -113,7 +113,8 @@ def search_export(
     f: FacetFilters = None,
     access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
-    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f or [])
+    path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f or [],
+                               lang=lang(request))
     audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": (f or [])[:12]},
                  ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",

@@ -236,17 +236,46 @@ EXPORT_COLUMNS = (
 )
 
 
-def _cell(value: Any) -> Any:
+#: an English export's heading of a column: the web catalogue's ``field.<key>`` (the Chinese export keeps the
+#: CNIPA-style headings of EXPORT_COLUMNS)
+EXPORT_FIELD_KEYS = {"applicant_address": "address"}
+
+
+def export_header(lang: str) -> list[str]:
+    """The export's column headings in ``lang``."""
+    if lang == "zh":
+        return [zh for _, zh in EXPORT_COLUMNS]
+    from zhichan.web.i18n import translate
+
+    return [translate(lang, f"field.{EXPORT_FIELD_KEYS.get(c, c)}") for c, _ in EXPORT_COLUMNS]
+
+
+def _cell(value: Any, lang: str = "zh") -> Any:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value if v is not None)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "是" if value else "否"
+        if lang == "zh":
+            return "是" if value else "否"
+        from zhichan.web.i18n import translate
+
+        return translate(lang, "report.yes" if value else "report.no")
     return value
 
 
-def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000) -> Iterator[list[list[Any]]]:
+def _coded(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The labels of the kind and legal-status codes in ``lang`` (the Chinese ones are CNIPA's: 发明, 有权-授权)."""
+    if lang == "zh":
+        return KIND_LABELS, STATUS_LABELS
+    from zhichan.web.i18n import translate
+
+    return ({k: translate(lang, f"kind.{k}") for k in KIND_LABELS},
+            {k: translate(lang, f"legal_status.{k}") for k in STATUS_LABELS})
+
+
+def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000,
+                    lang: str = "zh") -> Iterator[list[list[Any]]]:
     con = snap.connect()
     try:
         con.register("search_hits", pa.table({"application_number": numbers}))
@@ -255,21 +284,23 @@ def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000)
             f"SELECT {columns} FROM patents p JOIN search_hits h USING (application_number) "
             "ORDER BY p.application_date DESC, p.application_number").to_arrow_reader(batch_rows)
         names = [c for c, _ in EXPORT_COLUMNS]
-        coded = {names.index("kind"): KIND_LABELS, names.index("legal_status"): STATUS_LABELS}
+        kinds, statuses = _coded(lang)
+        coded = {names.index("kind"): kinds, names.index("legal_status"): statuses}
         for batch in reader:
             cols = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-            for i, table in coded.items():  # the header is Chinese: so are the coded values (发明, 有权-授权)
+            for i, table in coded.items():  # the coded values in the header's language (发明, 有权-授权)
                 cols[i] = [table.get(v, v) for v in cols[i]]
-            yield [[_cell(v) for v in row] for row in zip(*cols, strict=True)]
+            yield [[_cell(v, lang) for v in row] for row in zip(*cols, strict=True)]
     finally:
         con.close()
 
 
 def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None, snapshot: Snapshot | None = None,
-           progress: ProgressCallback = no_progress, region_prefix: str | None = None) -> int:
+           progress: ProgressCallback = no_progress, region_prefix: str | None = None, lang: str = "zh") -> int:
     """Write *all* hits of ``query`` (no cap) to ``path`` as CSV (UTF-8 with BOM, for Excel) or
     XLSX (openpyxl write-only, constant memory). Returns the number of rows written. The file is
-    written beside ``path`` and renamed into place, so a failed export leaves no partial file."""
+    written beside ``path`` and renamed into place, so a failed export leaves no partial file.
+    ``lang``: the headings, coded values and sheet names (Chinese: CNIPA's headings; English for an English page)."""
     path = Path(path)
     fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
@@ -281,7 +312,7 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
     numbers = match_application_numbers(node, snap)
     total = len(numbers)
     progress(0, total)
-    header = [zh for _, zh in EXPORT_COLUMNS]
+    header = export_header(lang)
     tmp = path.with_name(f".{path.name}.part")
     written = 0
     try:
@@ -289,26 +320,31 @@ def export(query: str, path: Path, *, fmt: Literal["csv", "xlsx"] | None = None,
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 out = csv.writer(fh)
                 out.writerow(header)
-                for rows in _export_batches(numbers, snap):
+                for rows in _export_batches(numbers, snap, lang=lang):
                     out.writerows(csv_row(row) for row in rows)
                     written += len(rows)
                     progress(written, total)
         else:
             from openpyxl import Workbook
 
+            from zhichan.web.i18n import translate
+
+            def word(key: str) -> str:
+                return translate(lang, f"search.export.{key}")
+
             book = Workbook(write_only=True)
-            sheet = book.create_sheet("检索结果")
+            sheet = book.create_sheet(word("hits_sheet"))
             sheet.append(header)
-            for rows in _export_batches(numbers, snap):
+            for rows in _export_batches(numbers, snap, lang=lang):
                 for row in rows:
                     sheet.append(xlsx_row(sheet, row))
                 written += len(rows)
                 progress(written, total)
-            info = book.create_sheet("检索式")
-            info.append(xlsx_row(info, ["检索式 query", to_query(node)]))
-            info.append(["快照 snapshot", snap.id])
-            info.append(["命中 hits", written])
-            info.append(["合成数据 synthetic", "是" if snap.synthetic else "否"])
+            info = book.create_sheet(word("query_sheet"))
+            info.append(xlsx_row(info, [word("query"), to_query(node)]))
+            info.append([word("snapshot"), snap.id])
+            info.append([word("hits"), written])
+            info.append([word("synthetic"), _cell(snap.synthetic, lang)])
             book.save(tmp)
         tmp.replace(path)
     except BaseException:

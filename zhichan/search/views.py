@@ -378,8 +378,8 @@ def _hit(h: dict[str, Any]) -> dict[str, Any]:
 
 
 def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
-                  filters: list[str] | tuple[str, ...] = ()) -> Path:
-    """All hits of ``query`` (narrowed by facet ``filters``) as CSV or XLSX in ``folder``."""
+                  filters: list[str] | tuple[str, ...] = (), lang: str = "zh") -> Path:
+    """All hits of ``query`` (narrowed by facet ``filters``) as CSV or XLSX in ``folder``, headed in ``lang``."""
     if fmt not in ("csv", "xlsx"):
         raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
     result = search(access, query, page=1, page_size=1, filters=filters)  # validates the query first
@@ -392,5 +392,5 @@ def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
     from zhichan.search import service
 
     # every hit (no cap), through the index or by a scan: the search module's one export
-    service.export(query, path, fmt="xlsx" if fmt == "xlsx" else "csv", snapshot=access.require_snapshot())
+    service.export(query, path, fmt="xlsx" if fmt == "xlsx" else "csv", snapshot=access.require_snapshot(), lang=lang)
     return path

@@ -78,9 +78,10 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     # the deciding organization issues the document (a province recommends a county's case)
     org = session.get(Organization, scope.org_id)
     doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
-                            issuer=in_language(org.name, "zh") if org else "", now=now)
+                            issuer=in_language(org.name, "zh") if org else "", now=now,
+                            seq=max((s["seq"] for s in data["steps"]), default=0) + 1)
     name = f"{data['case']['number']}-{title.zh}"
-    uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc, letter=True)),)
+    uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc)),)
     if spec.attachments:
         uploads += (Upload("extra", f"{name}.docx", render_docx(doc)),)
     return procedures.act(session, scope, case_id, event, version=version, fields=clean, uploads=uploads, now=now, ip=ip)

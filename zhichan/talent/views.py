@@ -84,12 +84,13 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
     header = [translate(lang, f"talent.field.{c}") for c in columns]
     rows = []
     labels = {k.code: k.label(lang) for k in service.kinds().values()}
+    sep = "; " if lang == "en" else "；"  # the roster import reads either
     for p in data["items"]:
-        values = {**p, "kinds": "；".join(k["label"] for k in p["kinds"]),
-                  "certificates": "；".join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
+        values = {**p, "kinds": sep.join(k["label"] for k in p["kinds"]),
+                  "certificates": sep.join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
                                            for c in p["certificates"] or []),
-                  "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": "；".join(p["industry_chains"] or []),
-                  "shared": "；".join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
+                  "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": sep.join(p["industry_chains"] or []),
+                  "shared": sep.join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
                   "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",
                   "source": translate(lang, f"talent.source.{p['source']}") if p.get("source") else "",
                   "synthetic": translate(lang, "badge.synthetic") if p.get("synthetic") else ""}

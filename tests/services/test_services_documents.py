@@ -1,0 +1,66 @@
+"""A service's decision document as a bureau hands it out: read back out of the PDF and the DOCX it is rendered to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+
+from tests.helpers import docx_text, pdf_text, pdf_words
+from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.reports.docx import render_docx
+from zhichan.reports.pdf import render_pdf
+from zhichan.services.documents import decision_document
+
+SYNTHETIC_NOTICE = "本文件含合成（演示）数据，不代表真实情况。"
+
+
+def _decision(*, synthetic: bool) -> Any:
+    decl = ProcedureRegistry.load().get("services.search_service", "default")
+    case = {"number": "SS-2026-000007", "created_at": dt.datetime(2026, 11, 30, 1, 0), "synthetic": synthetic,
+            "fields": {"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局", "purpose": "专利布局",
+                       "contact": "王五 028-12345678"}}
+    return decision_document(title="准予办理决定书", decl=decl, spec=decl.transition("approve", "accepted"), case=case,
+                             fields={"conclusion": "已完成检索分析，报告见附件。"}, issuer="武侯区知识产权局",
+                             now=dt.datetime(2026, 12, 7, 2, 0), seq=3)
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_a_decision_is_a_one_page_chinese_letter_in_both_files(synthetic: bool) -> None:
+    """The DOCX was a report — a cover page, then a table of contents — where the PDF was a letter; the days were
+    written 2026-11-30, the 文号 ended in the step's code (``-approve``), and a synthetic case's decision did not say so."""
+    from docx import Document
+
+    pdf = render_pdf(_decision(synthetic=synthetic))
+    docx = render_docx(_decision(synthetic=synthetic))
+    pdf_out, docx_out = pdf_text(pdf), docx_text(docx)
+    assert pdf_out.count("\f") == 1  # one page
+    for text in (pdf_out, docx_out):
+        assert "你（单位）于2026年11月30日提交的" in text and "2026年12月7日" in text and "2026-1" not in text
+        assert "SS-2026-000007-3" in text and "approve" not in text
+        assert "目录" not in text and "Decision" not in text  # a letter in Chinese: no contents, no English labels
+        assert (SYNTHETIC_NOTICE in text) is synthetic
+    body = Document(io.BytesIO(docx)).element.body.xml
+    assert "TOC \\o" not in body and 'w:type="page"' not in body  # no contents field, no page break
+    # the office and the date stand at the right of the page, as an official document signs
+    signature = ("武侯区知识产权局", "2026年12月7日")  # the subtitle and 日期 name them too, at the left
+    right = [w for w in pdf_words(pdf) if w["x_min"] > w["width"] / 2 and w["text"] in signature]
+    assert [w["text"] for w in right] == list(signature)
+    assert all(w["width"] - w["x_max"] < 60 for w in right)  # flush with the right margin (18 mm ≈ 51 pt)
+
+
+def test_a_priority_recommendation_with_the_deadlines_and_the_filing_fits_one_page() -> None:
+    """The recommendation letter (推荐函) printed the 令85号 deadlines and the six lines of the filing: as a letter
+    it ran onto a second page for its last three table rows."""
+    decl = ProcedureRegistry.load().get("services.priority_exam", "default")
+    case = {"number": "PE-2026-000092", "created_at": dt.datetime(2026, 11, 30, 1, 0), "synthetic": True,
+            "fields": {"applicant": "杭州昌晶智能装备有限公司", "application_number": "CN202619000003.5",
+                       "consents": "杭州昌晶智能装备有限公司", "contact": "王工 000-00000000",
+                       "ground": "战略性新兴产业、未来产业或关键核心技术", "subject": "发明专利申请"}}
+    doc = decision_document(title="专利优先审查推荐函", decl=decl, spec=decl.transition("recommend", "filed"), case=case,
+                            fields={"opinion": "符合推荐条件，予以推荐。"}, issuer="四川省知识产权局",
+                            now=dt.datetime(2026, 12, 1, 2, 0), seq=2)
+    text = pdf_text(render_pdf(doc))
+    assert text.count("\f") == 1 and "无效宣告案件：5个月内结案" in text and "王工 000-00000000" in text
