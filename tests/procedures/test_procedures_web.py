@@ -123,6 +123,45 @@ def test_oversized_and_unsupported_attachments_are_refused_beside_the_field(env:
     assert exe.status_code == 422 and "文件类型不受支持" in exe.text
 
 
+def test_a_word_or_excel_attachment_downloads_as_what_it_is_not_as_an_archive(env: WebEnv) -> None:
+    """DOCX, XLSX and OFD are ZIP packages: stored as ``application/zip`` a browser saved a 请求书.docx as an
+    archive. The part that makes a package (word/document.xml …) names it; any other ZIP stays an archive."""
+    import io
+    import zipfile
+
+    from zhichan.procedures.service import media_type, served_media_type
+
+    def package(*parts: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for part in parts:
+                z.writestr(part, "<x/>")
+        return out.getvalue()
+
+    docx = package("[Content_Types].xml", "word/document.xml")
+    assert media_type(docx) == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert media_type(package("xl/workbook.xml")) == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert media_type(package("OFD.xml", "Doc_0/Document.xml")) == "application/ofd"
+    assert media_type(package("notes.txt")) == "application/zip"
+    assert media_type(b"PK\x03\x04 not a whole archive") == "application/zip" and media_type(b"MZ") is None
+    # a document stored before: named by its file name's extension
+    assert served_media_type("application/zip", "请求书.DOCX") == media_type(docx)
+    assert served_media_type("application/zip", "证据.zip") == "application/zip"
+
+    officer = client_for(env, "wuhou_officer")
+    page = officer.get("/procedures/protection.patent_dispute/new")
+    made = officer.post("/procedures/protection.patent_dispute/new",
+                        data={"csrf_token": csrf_from(page.text), **FILING},
+                        files={"doc0": ("请求书.docx", docx, "application/octet-stream")}, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    sha = re.search(r"/documents/([0-9a-f]{64})", officer.get(f"/cases/{case_id}").text)
+    assert sha is not None
+    got = officer.get(f"/cases/{case_id}/documents/{sha.group(1)}")
+    assert got.status_code == 200 and got.content == docx
+    assert got.headers["content-type"] == media_type(docx)
+
+
 def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_large(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     case_id = start_case(officer)

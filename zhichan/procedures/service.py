@@ -89,8 +89,38 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
-    (b"PK\x03\x04", "application/zip"),  # DOCX, XLSX, OFD
+    (b"PK\x03\x04", "application/zip"),  # DOCX, XLSX, OFD: named by what the archive holds (media_type)
 )
+#: the packages a ZIP upload may be, by the part that makes it one
+PACKAGES: tuple[tuple[str, str, str], ...] = (
+    ("word/document.xml", ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xl/workbook.xml", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("OFD.xml", ".ofd", "application/ofd"),
+)
+
+
+def media_type(data: bytes) -> str | None:
+    """An attachment's media type by its first bytes, a ZIP package's by the part that makes it a DOCX, XLSX or
+    OFD (served as ``application/zip`` a browser saved a decision as an archive); ``None``: not accepted."""
+    media = next((m for magic, m in MAGIC if data.startswith(magic)), None)
+    if media != "application/zip":
+        return media
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return media
+    return next((m for part, _, m in PACKAGES if part in names), media)
+
+
+def served_media_type(media: str, file_name: str) -> str:
+    """The media type a stored document is served as: a package stored as ``application/zip`` before
+    :func:`media_type` named packages is named by its file name's extension."""
+    if media == "application/zip":
+        return next((m for _, ext, m in PACKAGES if file_name.lower().endswith(ext)), media)
+    return media
 
 
 #: the label of a further attachment (declared documents carry their own)
@@ -804,7 +834,7 @@ class ProcedureService:
             mb = self.max_attachment_bytes // (1024 * 1024)
             errors[slot] = f"“{label}”超过 {mb} MB / larger than {mb} MB"
             return {}
-        media = next((m for magic, m in MAGIC if data.startswith(magic)), None)
+        media = media_type(data)
         if media is None:
             errors[slot] = f"“{label}”的文件类型不受支持（PDF、PNG、JPEG、DOCX/XLSX/OFD） / unsupported file type"
             return {}
@@ -826,7 +856,8 @@ class ProcedureService:
         for (docs,) in session.execute(select(STEPS.c.documents).where(STEPS.c.case_id == case_id)):
             for d in json.loads(docs):
                 if d["sha256"] == sha256:
-                    return self.files_dir / sha256[:2] / sha256, d["file_name"], d["media_type"]
+                    return self.files_dir / sha256[:2] / sha256, d["file_name"], served_media_type(d["media_type"],
+                                                                                                   d["file_name"])
         raise NotFoundError("没有该文件 / no such document")
 
     def step_evidence_index(self, session: Session, scope: Scope, case_id: int, seq: int) -> int:

@@ -17,7 +17,7 @@ from zhichan.errors import FormError, NotFoundError
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, read_step_form
-from zhichan.procedures.service import ProcedureService
+from zhichan.procedures.service import ProcedureService, served_media_type
 from zhichan.protection import service as protection
 from zhichan.protection import views
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
@@ -100,8 +100,8 @@ def decision_document(request: Request, case_id: CaseId, sha256: str, session: S
     if doc is None:
         raise NotFoundError("没有该文件 / no such document")
     path = procedures(request).files_dir / sha256[:2] / sha256
-    return FileResponse(path, media_type=doc["media_type"], filename=doc["file_name"],
-                        headers={"Cache-Control": "no-store"})
+    return FileResponse(path, media_type=served_media_type(doc["media_type"], doc["file_name"]),
+                        filename=doc["file_name"], headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/v1/protection/decisions", tags=["protection"], responses=errors(422))
