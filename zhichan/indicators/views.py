@@ -200,7 +200,7 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
             ind = inds[value.code]
             rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en, "kind": ind.kind,
                          "as_of_kind": ind.as_of, "category": ind.category, "definition": ind.definition,
-                         "counts": ind.counts, "drill_code": ind.drill_code,
+                         "definition_en": ind.definition_en, "drill_code": ind.drill_code,
                          "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={as_of.isoformat()}"})
         return rows
 
@@ -297,6 +297,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
+            "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
 
