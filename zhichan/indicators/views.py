@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zhichan.errors import InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.platform import portal
-from zhichan.platform.orgs import holders_named_in_english
+from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
@@ -323,3 +323,13 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
                              snapshot=snap)
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
+
+
+def enterprise_data(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """An enterprise's portfolio with the organization bound to its party: the page titles it by the organization's
+    name (成都示例科技有限责任公司, as its own header shows it), not the corpus's normalized key (…有限公司), and
+    names the party as the corpus holds it where the two differ."""
+    party = holders_named_in_english(session, [data["party"]])[0]
+    org = party_bound_organization(session, str(party["party_key"]))
+    organization = None if org is None else {"name": org.name, "name_en": org.name_en}
+    return {**data, "party": party, "organization": organization}
