@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.exchange.web_helpers import number
-from tests.helpers import sign_in
+from tests.helpers import choose, sign_in
 from zhichan.settings import Settings
 from zhichan.web.testing import PASSWORD, WebEnv, make_env
 
@@ -43,8 +43,8 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     page.fill("#start-term_from", "2026-01-01")
     page.fill("#start-term_until", "2030-12-31")
     page.fill("#start-contact", "李经理 028-87654321")
-    page.select_option("#start-evaluation", "不适用（发明专利）")
-    page.select_option("#start-commitment", "本声明内容真实，符合开放许可的规定，无夸大宣传")
+    choose(page, "start-evaluation", "不适用（发明专利）")
+    choose(page, "start-commitment", "本声明内容真实，符合开放许可的规定，无夸大宣传")
     page.click("#start-submit")
     page.wait_for_selector("#start-fee_standard-error")
     assert "20%" in page.inner_text("#start-fee_standard-error")
