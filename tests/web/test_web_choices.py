@@ -78,10 +78,15 @@ MEASURE = """() => {
 @pytest.mark.browser
 def test_no_choice_is_cut_at_phone_width_and_the_form_submits(page, env: WebEnv,  # type: ignore[no-untyped-def]
                                                               artifacts_dir: Path) -> None:
-    """At 390 px, in Chinese and English, no option of a declared form is cut: a radio label wraps within the screen,
-    a select is wider than its longest option. The credit list's ground is chosen with the keyboard (Tab into the
-    group, arrows between its buttons) and the proposal is filed: the case shows the ground chosen."""
+    """At 390 px, in Chinese and English, no option of a declared form (nor the complaint form's office) is cut: a
+    radio label wraps within the screen, a select is wider than its longest option. The credit list's ground is chosen
+    with the keyboard (Tab into the group, arrows between its buttons) and the proposal is filed: the case shows the
+    ground chosen."""
     page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):  # the public complaint form: the handling office among the offices, by name
+        page.goto(f"/protection/complaints/new?lang={lang}")
+        assert page.evaluate(MEASURE) == [], ("complaint", lang)
+        page.screenshot(path=str(artifacts_dir / f"choices-complaint-{lang}-390.png"), full_page=True)
     sign_in(page, "ent_user", then=PRIORITY)
     for path in (PRIORITY, OPEN_LICENCE):
         for lang in ("zh", "en"):
