@@ -65,6 +65,20 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     page.goto("/exchange/open-licences?q=锂离子&ipc=H01M")
     assert page.locator("#catalogue tbody tr").count() == 1
     page.screenshot(path=str(artifacts_dir / "exchange-catalogue.png"), full_page=True)
+    # the region chosen by name (it asked for a code), at desk and phone width, in both languages
+    for lang, city in (("en", "Chengdu (510100)"), ("zh", "成都市（510100）")):
+        page.goto(f"/exchange/open-licences?lang={lang}")
+        page.select_option("#c-region", label=city)
+        page.click("#catalogue-submit")
+        page.wait_for_url("**region=510100**")
+        assert page.locator("#catalogue tbody tr").count() == 1, lang
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(artifacts_dir / f"exchange-catalogue-region-{lang}-{width}.png"), full_page=True)
+            if width == 390:  # each licence a block: the patentee stood one character a line in six columns
+                widths = page.evaluate("[...document.querySelectorAll('#catalogue tbody td')].map(c => c.clientWidth)")
+                assert widths and min(widths) > 300, (lang, widths)
+        page.set_viewport_size({"width": 1400, "height": 1000})
     page.click("#catalogue tbody a")
     page.wait_for_selector("#reduction")
     assert "按净销售额提成 3%" in page.inner_text("#fee")
