@@ -41,6 +41,17 @@ def sign_in(page: Any, username: str, password: str | None = None, then: str = "
         assert urlsplit(page.url).path == parts.path, (page.url, then)
 
 
+def choose(page: Any, field_id: str, value: str) -> None:
+    """Choose ``value`` in a form's choice ``field_id`` (``start-ground``) as a person does: the option of its select,
+    or where a few long labels are offered as radio buttons (``_form.html`` ``choice``, zhichan/web/choices.py) the
+    button of that value in the group."""
+    control = page.locator(f"#{field_id}")
+    if control.evaluate("e => e.tagName") == "SELECT":
+        control.select_option(value)
+    else:
+        control.locator(f'input[type=radio][value="{value}"]').check()
+
+
 def migration_differences(engine: Any, table_prefix: str) -> list[Any]:
     """What differs between the migrated database and the models, for the tables named
     ``<table_prefix>…`` (each domain's test checks its own tables; other domains' tables refer to

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.credit.test_credit_web import listed_case
-from tests.helpers import sign_in
+from tests.helpers import choose, sign_in
 from zhichan.settings import Settings
 from zhichan.web.testing import WebEnv, make_env
 
@@ -31,7 +31,7 @@ def test_listing_publication_repair_agency_and_inspection(page, env: WebEnv, art
     page.click("#start-listing")
     page.fill("#start-subject", "成都某某专利代理有限公司")
     page.fill("#start-credit_code", "91510100MA61R5XA2X")
-    page.select_option("#start-ground", "违法从事专利、商标代理业务")
+    choose(page, "start-ground", "违法从事专利、商标代理业务")
     page.fill("#start-facts", "无资质从事专利代理业务")
     page.click("#start-submit")
     page.wait_for_selector("#start-credit_code-error")

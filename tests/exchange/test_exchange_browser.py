@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.exchange.web_helpers import number
-from tests.helpers import sign_in
+from tests.helpers import choose, sign_in
 from zhichan.settings import Settings
 from zhichan.web.testing import PASSWORD, WebEnv, make_env
 
@@ -43,8 +43,8 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     page.fill("#start-term_from", "2026-01-01")
     page.fill("#start-term_until", "2030-12-31")
     page.fill("#start-contact", "李经理 028-87654321")
-    page.select_option("#start-evaluation", "不适用（发明专利）")
-    page.select_option("#start-commitment", "本声明内容真实，符合开放许可的规定，无夸大宣传")
+    choose(page, "start-evaluation", "不适用（发明专利）")
+    choose(page, "start-commitment", "本声明内容真实，符合开放许可的规定，无夸大宣传")
     page.click("#start-submit")
     page.wait_for_selector("#start-fee_standard-error")
     assert "20%" in page.inner_text("#start-fee_standard-error")
@@ -65,6 +65,20 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     page.goto("/exchange/open-licences?q=锂离子&ipc=H01M")
     assert page.locator("#catalogue tbody tr").count() == 1
     page.screenshot(path=str(artifacts_dir / "exchange-catalogue.png"), full_page=True)
+    # the region chosen by name (it asked for a code), at desk and phone width, in both languages
+    for lang, city in (("en", "Chengdu (510100)"), ("zh", "成都市（510100）")):
+        page.goto(f"/exchange/open-licences?lang={lang}")
+        page.select_option("#c-region", label=city)
+        page.click("#catalogue-submit")
+        page.wait_for_url("**region=510100**")
+        assert page.locator("#catalogue tbody tr").count() == 1, lang
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(artifacts_dir / f"exchange-catalogue-region-{lang}-{width}.png"), full_page=True)
+            if width == 390:  # each licence a block: the patentee stood one character a line in six columns
+                widths = page.evaluate("[...document.querySelectorAll('#catalogue tbody td')].map(c => c.clientWidth)")
+                assert widths and min(widths) > 300, (lang, widths)
+        page.set_viewport_size({"width": 1400, "height": 1000})
     page.click("#catalogue tbody a")
     page.wait_for_selector("#reduction")
     assert "按净销售额提成 3%" in page.inner_text("#fee")

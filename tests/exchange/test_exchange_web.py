@@ -80,6 +80,20 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
         page = client.get(f"/exchange/open-licences?{query}")
         assert page.status_code == 200, query
         assert (f"/exchange/open-licences/{declaration_id}" in page.text) is found, query
+    # the region is chosen by name among the licences' regions (it asked for a code); a code in the address still works
+    for lang, names in (("zh", ("四川省（510000）", "成都市（510100）", "武侯区（510107）")),
+                        ("en", ("Sichuan (510000)", "Chengdu (510100)", "Wuhou District (510107)"))):
+        form = client.get("/exchange/open-licences", params={"lang": lang}).text
+        select_html = form.split('<select id="c-region" name="region">', 1)[1].split("</select>", 1)[0]
+        assert all(f">{n}</option>" in select_html for n in names), (lang, select_html)
+        assert '<input id="c-region"' not in form and "锦江区" not in select_html  # only where a licence lies
+    for code in ("5101", "510100"):
+        chosen = client.get("/exchange/open-licences", params={"region": code, "lang": "zh"}).text
+        assert '<option value="510100" selected>成都市（510100）</option>' in chosen, code
+        assert f"/exchange/open-licences/{declaration_id}" in chosen, code
+    elsewhere = client.get("/exchange/open-licences", params={"region": "510104", "lang": "zh"}).text
+    assert '<option value="510104" selected>锦江区（510104）</option>' in elsewhere  # named though no licence lies there
+    assert f"/exchange/open-licences/{declaration_id}" not in elsewhere
     assert client.get("/exchange/open-licences?q=TI%3D(").status_code == 400  # a malformed query is a 4xx
     bad = client.get("/exchange/open-licences?ipc=銀")
     assert bad.status_code == 422 and 'id="c-ipc-error"' in bad.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,21 @@ def test_every_indicator_is_documented_and_declared_once():
             assert ind.source in registry.relations() and ind.where
         else:
             assert registry.get_indicator(str(ind.numerator)).additive
+
+
+def test_every_definition_reads_as_prose_for_a_bureau():
+    """The indicator pages show the definition in the page's language. The English ones had named table columns and
+    codes ("domestic patent records with application_date in the year to date", "the records of valid_inventions",
+    "sum of cycle_days"): each reads as a sentence a bureau reads, as the Chinese one does, and neither names a
+    column, a relation, a flag or another indicator by its code."""
+    for ind in service.list_indicators():
+        for text in (ind.definition, ind.definition_en):
+            # no snake_case identifier (application_date, valid_inventions, in_library) nor a dotted code
+            # (protection.complaint), in either language
+            assert not re.search(r"[A-Za-z]\w*_\w+|\b[a-z]+\.[a-z_]+\b", text), (ind.code, text)
+        english = ind.definition_en
+        assert english[0].isupper() and english.endswith((".", ")")), (ind.code, english)
+        assert "the records of" not in english and "year to date" not in english, (ind.code, english)
 
 
 def test_bad_input_gets_a_clear_error(regional_corpus):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import sign_in
+from tests.helpers import choose, sign_in
 from tests.procedures.helpers import PDF
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
@@ -33,7 +33,7 @@ def take(page, event: str, fields: dict[str, str] | None = None, selects: dict[s
     for name, value in (fields or {}).items():
         page.fill(f"#{event}-{name}", value)
     for name, value in (selects or {}).items():
-        page.select_option(f"#{event}-{name}", value)
+        choose(page, f"{event}-{name}", value)
     for name, path in (files or {}).items():
         page.set_input_files(f"#{event}-{name}", path)
     page.click(f"#submit-{event}")

@@ -294,7 +294,9 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
 
 def test_the_catalogue_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """At 390 px the catalogue squeezed its short columns: 在线申请 stood one character a line in its button, a
-    service's code broke in three, 信息服务 and 不收费 stood in columns of one character."""
+    service's code broke in three, 信息服务 and 不收费 stood in columns of one character. Then its sticky "apply online"
+    column covered the columns scrolling under it (the time limit and fee read only by scrolling them out from under
+    the button): each service is now a block, its facts labelled, the link under them, nothing covering anything."""
     page.set_viewport_size({"width": 390, "height": 844})
     one_line = """() => [...document.querySelectorAll('#catalogue td.keep, #catalogue td.nowrap, #catalogue a.button')]
         .map(c => { const g = document.createRange(); g.selectNodeContents(c);
@@ -310,9 +312,15 @@ def test_the_catalogue_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # t
         # and the service's name is not the column that gives way (专利信息检索分析服务 one character a line)
         widths = page.evaluate("[...document.querySelectorAll('#catalogue td.entry-name')].map(c => c.getBoundingClientRect().width)")
         assert widths and min(widths) >= 120, (lang, widths)
-        # while the table scrolls, "apply online" stays on the screen
-        rights = page.evaluate("[...document.querySelectorAll('#catalogue a.button')].map(b => b.getBoundingClientRect().right)")
-        assert rights and max(rights) <= 390, (lang, rights)
+        # every cell lies on the screen, and at its middle the page finds the cell itself: nothing lies over it
+        covered = page.evaluate("""() => [...document.querySelectorAll('#catalogue tbody td')].map(c => {
+            const r = c.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            window.scrollTo(0, window.scrollY + y - window.innerHeight / 2);
+            const s = c.getBoundingClientRect(), found = document.elementFromPoint(s.left + s.width / 2, s.top + s.height / 2);
+            return [c.textContent.trim().slice(0, 12), Math.round(r.left), Math.round(r.right), !!found && c.contains(found)];
+        }).filter(([, left, right, mine]) => left < 0 || right > 390 || !mine)""")
+        assert covered == [], (lang, covered)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, lang
 
 
 def test_a_filing_made_with_a_centres_code_reads_its_name(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -92,3 +92,36 @@ def test_the_cockpit_and_the_enterprise_page_name_holders_in_english(client, env
         else:
             assert "Chengdu Example" not in row and "legal-name" not in row and "Chengdu Example" not in page
             assert WUHOU_ENTERPRISE in text and WUHOU_ENTERPRISE in title
+
+
+def test_the_enterprise_page_is_titled_by_its_organizations_name(client, env):
+    """An enterprise registered as 成都示例科技有限责任公司 is keyed in the corpus by its normalized name (…有限公司):
+    its page was titled by the key while its own header showed the organization's name. It is titled as it registered
+    (in English by its English name, the Chinese one below), the name the patent data hold given beside where the two
+    differ; the API gives the organization too."""
+    registered = "成都示例科技有限责任公司"
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name=registered, name_en="Chengdu Example Technology Co., Ltd."))
+    login_as(client, env.engine, "ent_user")
+    for lang in ("zh", "en"):
+        page = client.get(f"/enterprises/{WUHOU_ENTERPRISE}?lang={lang}").text
+        title = _visible_text(re.search(r'<h1 id="enterprise-title">(.*?)</h1>', page, re.S).group(1))  # type: ignore[union-attr]
+        header = _visible_text(page.split("</header>", 1)[0])
+        corpus = " ".join(_visible_text(re.search(r'<p[^>]*id="enterprise-corpus-name">(.*?)</p>', page, re.S)  # type: ignore[union-attr]
+                                        .group(1)).split())
+        if lang == "zh":
+            assert registered in title and WUHOU_ENTERPRISE not in title, title
+            assert registered in header and f"<title>{registered}" in page
+            assert corpus.replace(" ", "") == f"专利数据中的名称：{WUHOU_ENTERPRISE}", corpus
+        else:
+            assert "Chengdu Example Technology Co., Ltd." in title and registered in title, title
+            assert WUHOU_ENTERPRISE not in title, title
+            assert corpus == f"Name in the patent data: {WUHOU_ENTERPRISE}", corpus
+    data = client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").json()
+    assert data["organization"] == {"name": registered, "name_en": "Chengdu Example Technology Co., Ltd."}
+    assert data["party"]["name"] == WUHOU_ENTERPRISE
+    # where the two names agree, nothing is repeated
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name=WUHOU_ENTERPRISE))
+    assert 'id="enterprise-corpus-name"' not in client.get(f"/enterprises/{WUHOU_ENTERPRISE}").text

@@ -203,14 +203,19 @@ def test_every_indicator_group_reads_in_the_page_language():
 
 
 def test_the_records_page_speaks_the_page_language(env, client):
-    """A Chinese page shows the (Chinese) definition, not the English note of what is counted; an English
-    page the note; the unit names what is counted."""
+    """A Chinese page shows the Chinese definition, an English page the English one (prose: it had shown "domestic
+    patent records with application_date in the year to date"); the unit names what is counted."""
     login_as(client, env.engine, "cd_leader")
-    counts = registry.get_indicator("patent_applications").counts
+    ind = registry.get_indicator("patent_applications")
     zh = client.get("/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang=zh").text
-    assert counts not in zh and 'id="indicator-definition"' in zh
+    assert ind.definition in zh and ind.definition_en not in zh
     en = client.get("/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang=en").text
-    assert counts in en and 'id="indicator-definition"' not in en
+    assert ind.definition_en in en and ind.definition not in en and "application_date" not in en.split("<table")[0]
+    # a ratio lists its numerator's records, named (it read "(valid_inventions)" on either page)
+    for lang, named in (("zh", "比值指标：列出其分子“有效发明专利拥有量”的记录"),
+                        ("en", "A ratio: the records of its numerator, Valid invention patents")):
+        ratio = client.get(f"/regions/510100/indicators/valid_inventions_per_10k/records?as_of=2023-12-31&lang={lang}")
+        assert named in ratio.text and "(valid_inventions)" not in ratio.text, lang
     assert re.search(r'id="indicator-value">[\d,]+</strong> patents', en)
     page = client.get("/regions/510100/indicators?lang=en").text
     row = re.search(r'<tr data-code="trademark_registrations">.*?</tr>', page, re.S)
@@ -242,7 +247,10 @@ def test_the_records_page_in_both_languages_in_the_browser(page, artifacts_dir: 
         page.goto(f"/regions/510100/indicators/patent_applications/records?as_of=2023-12-31&lang={lang}")
         value = page.locator("#indicator-value").locator("xpath=..").inner_text()
         assert unit in value
-        assert page.locator("#indicator-counts").count() == (lang == "en")
+        # the definition in the page's language, prose without a column's name (application_date)
+        definition = page.inner_text("#indicator-definition")
+        assert ("1月1日至统计日" if lang == "zh" else "from 1 January to the statistics date") in definition, definition
+        assert "application_date" not in definition and "_" not in definition, definition
         page.screenshot(path=str(artifacts_dir / f"indicator-records-{lang}.png"), full_page=False)
 
 

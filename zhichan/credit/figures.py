@@ -57,10 +57,13 @@ def _defs() -> list[IndicatorDef]:
         IndicatorDef(
             "credit_listings_in_force", "失信名单在列数", "Credit-list listings in force", "条", "count", "stock",
             "统计日仍在列的严重违法失信名单列入决定数（自列入之日至期满，信用修复后移出；按作出决定的机关所在地）。",
-            "listings in force on the day", "保护", src, "in_force"),
+            "Decisions listing a party on the list of serious violations of law and trust in force on the statistics date "
+            "(from the listing to the end of its term, or removal after credit repair), counted where the deciding office "
+            "is located.", "保护", src, "in_force"),
         IndicatorDef(
             "credit_listings_new", "失信名单新增列入数", "New credit-list listings", "条", "count", "flow",
-            "当年1月1日至统计日新列入严重违法失信名单的决定数。", "listings whose measures began in the year to date",
+            "当年1月1日至统计日新列入严重违法失信名单的决定数。", "Decisions newly listing a party on the list of serious violations of law and trust from 1 January to the "
+            "statistics date.",
             "保护", src, "listed_in_period"),
     ]
 

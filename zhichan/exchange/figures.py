@@ -144,74 +144,87 @@ def dormant_version(session: Session) -> str:
 
 
 #: the six pricing methods and five trading modes (exchange.deal.yaml) with the codes of their figures
-PRICING_METHODS = (("协议定价", "agreed", "agreed price"), ("评估定价", "appraised", "appraised price"),
-                   ("网络竞价", "online_bidding", "online bidding"), ("拍卖竞价", "auction", "auction"),
-                   ("竞争性谈判", "negotiation", "competitive negotiation"),
-                   ("大数据系统估价", "system_valuation", "the platform's valuation"))
-TRADING_MODES = (("协议交易", "agreement", "by agreement"), ("竞价交易", "bidding", "by bidding"),
-                 ("定向交易", "directed", "directed"), ("挂牌转让", "listed", "listed"),
-                 ("联盟交易", "alliance", "within an alliance"))
+#: — each with the words of the figure's English name and the choice's English label as the deal form shows it
+PRICING_METHODS = (("协议定价", "agreed", "agreed price", "Negotiated price"),
+                   ("评估定价", "appraised", "appraised price", "Appraised price"),
+                   ("网络竞价", "online_bidding", "online bidding", "Online bidding"),
+                   ("拍卖竞价", "auction", "auction", "Auction"),
+                   ("竞争性谈判", "negotiation", "competitive negotiation", "Competitive negotiation"),
+                   ("大数据系统估价", "system_valuation", "the platform's valuation", "Big-data valuation"))
+TRADING_MODES = (("协议交易", "agreement", "by agreement", "Negotiated deal"), ("竞价交易", "bidding", "by bidding", "Bidding"),
+                 ("定向交易", "directed", "directed", "Directed deal"), ("挂牌转让", "listed", "listed", "Listed transfer"),
+                 ("联盟交易", "alliance", "within an alliance", "Alliance deal"))
 
 
 def _defs() -> list[IndicatorDef]:
     d = [
         IndicatorDef("exchange_listings_posted", "交易大厅挂牌量", "Exchange listings posted", "项", "count", _FLOW,
                      "当年1月1日至统计日在交易大厅发布的挂牌（专利、商标的转让、许可、作价入股）数，按挂牌单位所在地统计。",
-                     "listings posted in the year to date", CATEGORY, "exchange_listing_posts", "listed_in_period"),
+                     "Listings posted in the exchange hall (transfers, licences and contributions as capital of patents and "
+                     "trademarks) from 1 January to the statistics date, counted where the listing organization is located.", CATEGORY, "exchange_listing_posts", "listed_in_period"),
         IndicatorDef("exchange_open_licences_published", "专利开放许可声明公告量", "Open licences published", "件",
                      "count", _FLOW, "当年1月1日至统计日公告的专利开放许可声明数（按声明单位所在地）。",
-                     "open-licence declarations published in the year to date", CATEGORY,
+                     "Open-licence declarations of patents published from 1 January to the statistics date (counted where the "
+                     "declaring organization is located).", CATEGORY,
                      "exchange_open_licence_status", "published_in_period"),
         IndicatorDef("exchange_open_licences_in_force", "有效的专利开放许可声明", "Open licences in force", "件",
                      "count", _STOCK, "统计日已公告、且未撤回或撤销的专利开放许可声明数。",
-                     "open-licence declarations published and neither withdrawn nor revoked on the date", CATEGORY,
+                     "Open-licence declarations of patents published and neither withdrawn nor revoked on the statistics date.", CATEGORY,
                      "exchange_open_licence_status", "in_force"),
         IndicatorDef("exchange_open_licences_taken", "开放许可达成量", "Licences formed under open licences", "件",
                      "count", _FLOW, "当年1月1日至统计日生效的开放许可实施许可数（书面通知并支付许可使用费，专利法第五十一条）。",
-                     "licences under open licences that took effect in the year to date", CATEGORY,
+                     "Licences under open licences that took effect from 1 January to the statistics date (written notice and "
+                     "payment of the fee, Patent Law art. 51).", CATEGORY,
                      "exchange_licences_formed", "formed_in_period"),
         IndicatorDef("exchange_open_licence_fees", "开放许可使用费", "Open-licence fees paid", "元", "amount", _FLOW,
-                     "上述开放许可实施许可已支付的许可使用费之和。", "the same licences, sum of paid_yuan", CATEGORY,
+                     "上述开放许可实施许可已支付的许可使用费之和。", "The licence fees paid under those licences added up.", CATEGORY,
                      "exchange_licences_formed", "formed_in_period", amount="paid_yuan"),
         IndicatorDef("exchange_licence_deals", "许可交易签约量", "Licence deals contracted", "件", "count", _FLOW,
                      "当年1月1日至统计日签约的独占、排他、普通许可交易数（不含已终止交易）。",
-                     "deals of exclusive, sole or ordinary licences contracted in the year to date", CATEGORY,
+                     "Deals of exclusive, sole or ordinary licences contracted from 1 January to the statistics date (deals ended "
+                     "without effect left out).", CATEGORY,
                      "exchange_deal_records", "contracted_in_period AND is_licence"),
         IndicatorDef("exchange_deals_contracted", "交易签约量", "Deals contracted", "件", "count", _FLOW,
                      "当年1月1日至统计日签约的交易数（不含已终止交易），按卖方所在地统计。",
-                     "deals contracted in the year to date", CATEGORY, "exchange_deal_records", "contracted_in_period"),
+                     "Deals contracted from 1 January to the statistics date (deals ended without effect left out), counted "
+                     "where the seller is located.", CATEGORY, "exchange_deal_records", "contracted_in_period"),
         IndicatorDef("exchange_deal_amount", "交易签约金额", "Amount of deals contracted", "元", "amount", _FLOW,
-                     "上述交易的合同金额之和。", "the same deals, sum of the contract price", CATEGORY,
+                     "上述交易的合同金额之和。", "The contract prices of those deals added up.", CATEGORY,
                      "exchange_deal_records", "contracted_in_period", amount="amount_yuan"),
         IndicatorDef("exchange_dormant_inventoried", "存量专利盘点量", "Dormant patents inventoried", "件", "count",
                      _STOCK, "截至统计日高校、科研机构盘点出的存量专利数：盘点日有效、且此前从未转让或许可的专利"
                      "（国知发运字〔2024〕5号），按单位所在地统计。",
-                     "patents universities' and institutes' inventories found in force and never transferred or "
-                     "licensed, inventoried on or before the date", CATEGORY, "exchange_dormant_status", "inventoried"),
+                     "Dormant patents universities and research institutes have inventoried by the statistics date: in "
+                     "force on the day of the inventory and never transferred or licensed before it (CNIPA notice "
+                     "〔2024〕No. 5), counted where the institution is located.", CATEGORY, "exchange_dormant_status", "inventoried"),
         IndicatorDef("exchange_dormant_in_pool", "转化资源库存量专利", "Dormant patents in the transfer pool", "件",
                      "count", _STOCK, "统计日已经学院、学校审核入库（转化资源库）且尚未盘活的存量专利数。",
-                     "inventoried patents approved into the transfer pool and not yet activated on the date",
+                     "Dormant patents approved into the transfer pool by their college and university and not yet activated on "
+                     "the statistics date.",
                      CATEGORY, "exchange_dormant_status", "in_pool"),
         IndicatorDef("exchange_dormant_activated", "存量专利盘活量", "Dormant patents activated", "件", "count", _FLOW,
                      "当年1月1日至统计日盘活的存量专利数：盘点后首次转让或许可（语料记录），或在交易大厅签订交易合同。",
-                     "inventoried patents first transferred or licensed after the inventory (corpus), or whose "
-                     "deal was contracted on the platform, in the year to date", CATEGORY, "exchange_dormant_status",
+                     "Dormant patents activated from 1 January to the statistics date: first transferred or licensed "
+                     "after the inventory (in the patent data), or whose deal was contracted in the exchange hall.", CATEGORY, "exchange_dormant_status",
                      "activated_in_period"),
     ]
     for column, values, zh_kind, en_kind in (("pricing_method", PRICING_METHODS, "定价方式", "priced by"),
                                              ("trading_mode", TRADING_MODES, "交易模式", "traded")):
+        en_column = "pricing method" if column == "pricing_method" else "trading mode"
         prefix = "method" if column == "pricing_method" else "mode"
-        for label, slug, english in values:
+        for label, slug, english, choice_en in values:
             where = f"contracted_in_period AND {column} = '{label}'"
             d.append(IndicatorDef(
                 f"exchange_deals_{prefix}_{slug}", f"交易签约量（{label}）", f"Deals contracted, {en_kind} {english}",
                 "件", "count", _FLOW, f"当年1月1日至统计日签约、{zh_kind}为“{label}”的交易数。",
-                f"deals contracted in the year to date, {en_kind} {english}", CATEGORY, "exchange_deal_records", where))
+                f"Deals contracted from 1 January to the statistics date whose {en_column} is “{choice_en}”.", CATEGORY,
+                "exchange_deal_records", where))
             d.append(IndicatorDef(
                 f"exchange_deal_amount_{prefix}_{slug}", f"交易签约金额（{label}）",
                 f"Amount of deals contracted, {en_kind} {english}", "元", "amount", _FLOW,
                 f"当年1月1日至统计日签约、{zh_kind}为“{label}”的交易的合同金额之和。",
-                "the same deals, sum of the contract price", CATEGORY, "exchange_deal_records", where,
+                f"The contract prices of the deals contracted from 1 January to the statistics date whose {en_column} "
+                f"is “{choice_en}” added up.", CATEGORY, "exchange_deal_records", where,
                 amount="amount_yuan"))
     return d
 

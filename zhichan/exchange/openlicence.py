@@ -417,6 +417,12 @@ def ipc_matches(codes: str, prefix: str) -> bool:
     return False
 
 
+def catalogue_regions(session: Session) -> list[str]:
+    """The regions of the published open licences' patents: what the catalogue's region filter offers by name."""
+    query = select(OpenLicence.patent_region).where(OpenLicence.state == "published").distinct()
+    return sorted(code for code in session.scalars(query) if code)
+
+
 def catalogue(session: Session, snapshot: Snapshot | None, *, q: str = "", ipc: str = "", fee_method: str = "",
               region: str = "", page: int = 1) -> dict[str, Any]:
     """The public catalogue of published open licences: text through the search index, filters by IPC,

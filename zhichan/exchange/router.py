@@ -92,7 +92,7 @@ def catalogue_page(request: Request, session: Session = DbDep, q: str = Query(""
     except FormError as exc:
         return render(request, "exchange/catalogue.html", {"items": [], "total": 0, "page": 1, "per_page": 20,
                                                            "filters": filters, "errors": exc.errors,
-                                                           "fee_methods": views.fee_methods(lang(request))},
+                                                           **views.catalogue_choices(session, lang(request), region)},
                       status=422)
     return render(request, "exchange/catalogue.html", {**data, "errors": {}})
 

@@ -22,7 +22,14 @@ from zhichan.platform.orgs import org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
-from zhichan.reference.regions import region_options
+from zhichan.reference.regions import (
+    is_region_code,
+    normalize_region_code,
+    region_choices_among,
+    region_label,
+    region_name,
+    region_options,
+)
 from zhichan.web.i18n import translate
 from zhichan.web.labels import coded
 
@@ -64,7 +71,19 @@ def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | Non
 def catalogue_view(session: Session, snapshot: Snapshot | None, lang: str, **filters: Any) -> dict[str, Any]:
     data = openlicence.catalogue(session, snapshot, **filters)
     names_en = party_names_en(session, [r.party_key for r in data["items"] if r.party_key])
-    return {**data, "items": [declaration_json(r, lang, names_en) for r in data["items"]], "fee_methods": fee_methods(lang)}
+    return {**data, "items": [declaration_json(r, lang, names_en) for r in data["items"]],
+            **catalogue_choices(session, lang, str(filters.get("region") or ""))}
+
+
+def catalogue_choices(session: Session, lang: str, region: str) -> dict[str, Any]:
+    """The catalogue form's choices: the fee methods, and the regions of the published licences by name (the
+    provinces, cities and counties their patents lie in) with the one chosen — a code in the address (``510100``,
+    ``5101``) is still taken, and shown by its name even where no licence lies."""
+    groups = region_choices_among(openlicence.catalogue_regions(session), lang)
+    chosen = normalize_region_code(region).ljust(6, "0") if region.strip() and is_region_code(region) else region
+    if chosen and all(o["code"] != chosen for g in groups for o in g["options"]) and is_region_code(chosen):
+        groups.append({"label": region_name(chosen[:2], lang), "options": [{"code": chosen, "label": region_label(chosen, lang)}]})
+    return {"fee_methods": fee_methods(lang), "regions": groups, "region_chosen": chosen}
 
 
 def fee_methods(lang: str) -> list[tuple[str, str]]:

@@ -304,51 +304,59 @@ CATEGORY = "运用"
 def _defs() -> list[IndicatorDef]:
     d: list[IndicatorDef] = []
 
-    def add(code: str, zh: str, en: str, unit: str, kind: str, as_of: AsOf, definition: str, counts: str,
+    def add(code: str, zh: str, en: str, unit: str, kind: str, as_of: AsOf, definition: str, definition_en: str,
             source: str | None = None, where: str | None = None, **more: str) -> None:
-        d.append(IndicatorDef(code, zh, en, unit, kind, as_of, definition, counts, CATEGORY,  # type: ignore[arg-type]
+        d.append(IndicatorDef(code, zh, en, unit, kind, as_of, definition, definition_en, CATEGORY,  # type: ignore[arg-type]
                               source, where, **more))
 
     add("finance_pledge_registrations", "知识产权质押登记笔数", "IP pledge registrations", "笔", "count", _FLOW,
         "当年1月1日至统计日在本平台准予登记的知识产权质押（专利、商标、数据知识产权）笔数，按办理机关所在地。",
-        "pledges registered in the year to date", "finance_pledges", "registered_in_period")
+        "IP pledges (patents, trademarks, data IP) registered on the platform from 1 January to the statistics date, "
+        "counted where the handling office is located.", "finance_pledges", "registered_in_period")
     add("finance_pledged_rights", "质押登记涉及的知识产权件数", "Rights pledged in registrations", "件", "count", _FLOW,
         "上述质押登记所涉及的专利、注册商标和数据知识产权件数（一笔登记可含多件）。",
-        "the rights of the pledges registered in the year to date", "finance_pledged_rights", "registered_in_period")
+        "The patents, registered trademarks and data-IP registrations those pledge registrations cover (one "
+        "registration may cover several).", "finance_pledged_rights", "registered_in_period")
     add("finance_pledge_secured_amount", "质押登记主债权金额", "Debt secured by registered pledges", "元", "amount",
         _FLOW, "上述质押登记的被担保主债权数额之和（变更登记后的数额）。专利质押融资金额按语料事件计，见“知识产权质押融资金额”指标。",
-        "pledges registered in the year to date, sum of debt_amount", "finance_pledges", "registered_in_period",
+        "The principal debts those pledge registrations secure added up (as amended by a change registration); patent "
+        "pledge financing in the patent data is the indicator “Patent pledge financing”.", "finance_pledges", "registered_in_period",
         amount="debt_amount")
     add("finance_first_time_pledgors", "首次质押融资企业数", "First-time pledgors", "家", "count", _FLOW,
         "当年1月1日至统计日在本平台首次办理质押登记的出质人数（以本平台登记簿为准）。",
-        "pledges registered in the year to date that are their pledgor's first here", "finance_pledges",
+        "Pledgors registering a pledge on the platform for the first time from 1 January to the statistics date (as "
+        "the platform's register shows).", "finance_pledges",
         "registered_in_period AND first_time")
     add("finance_fund_claims", "风险补偿申请笔数", "Risk-compensation claims", "笔", "count", _FLOW,
         "当年1月1日至统计日提出的风险补偿（代偿）申请笔数，按资金所属辖区。",
-        "claims made in the year to date", "finance_fund_loans", "claimed_in_period")
+        "Risk-compensation claims made from 1 January to the statistics date, counted in the area of the fund.", "finance_fund_loans", "claimed_in_period")
     add("finance_fund_claim_amount", "风险补偿核定金额", "Risk compensation approved", "元", "amount", _FLOW,
         "当年1月1日至统计日批准的风险补偿金额（按资金规则计算、封顶后的资金池承担部分）。",
-        "claims approved in the year to date, sum of claim_amount", "finance_fund_loans", "approved_in_period",
+        "Risk compensation approved from 1 January to the statistics date: the pool's share as the fund's rules "
+        "compute it, capped.", "finance_fund_loans", "approved_in_period",
         amount="claim_amount")
     add("finance_fund_payouts", "风险补偿拨付金额", "Risk compensation paid out", "元", "amount", _FLOW,
         "当年1月1日至统计日资金池实际拨付的补偿金额（账本中的拨付记录）。",
-        "pool payouts in the year to date, sum of paid", "finance_fund_payouts", "paid_in_period", amount="paid")
+        "Compensation the pools actually paid out from 1 January to the statistics date (the payouts in the ledger).", "finance_fund_payouts", "paid_in_period", amount="paid")
     add("finance_fund_balance", "风险补偿资金池余额", "Risk-compensation pool balance", "元", "amount", _STOCK,
         "统计日资金池余额：各资金账本在统计日及以前最后一笔操作后的余额之和。",
-        "each fund's pool after its last operation on or before the date", "finance_fund_positions", "TRUE",
+        "The pools' balance on the statistics date: each fund's ledger balance after its last operation on or before "
+        "that day, added up.", "finance_fund_positions", "TRUE",
         amount="balance")
     add("finance_fund_outstanding", "入池贷款在贷余额", "Enrolled loans outstanding", "元", "amount", _STOCK,
-        "统计日已入池、尚未违约代偿的贷款本金之和。", "each fund's loans enrolled and not defaulted on the date",
+        "统计日已入池、尚未违约代偿的贷款本金之和。", "The principal of the loans enrolled in the funds and not defaulted on the statistics date.",
         "finance_fund_positions", "TRUE", amount="outstanding")
     add("finance_fund_leverage", "风险补偿资金放大倍数", "Risk-compensation leverage", "倍", "mean", _STOCK,
-        "入池贷款在贷余额 ÷ 风险补偿资金池余额。", "the records of finance_fund_outstanding",
+        "入池贷款在贷余额 ÷ 风险补偿资金池余额。", "Enrolled loans outstanding ÷ risk-compensation pool balance.",
         numerator="finance_fund_outstanding", denominator="finance_fund_balance")
     add("finance_whitelist_enterprises", "白名单企业数", "Whitelisted enterprises", "家", "count", _FLOW,
         "当年1月1日至统计日知识产权局推送给银行的白名单所列企业数（同一企业列入多份名单计一次）。",
-        "enterprises listed in the year to date, once each", "finance_whitelist_enterprises", "TRUE")
+        "Enterprises on the whitelists the IP office pushed to banks from 1 January to the statistics date (an "
+        "enterprise on several lists counts once).", "finance_whitelist_enterprises", "TRUE")
     add("finance_whitelist_loans", "白名单企业获贷金额", "Loans to whitelisted enterprises", "元", "amount", _FLOW,
         "当年1月1日至统计日银行对白名单企业反馈“授信”的贷款金额之和。",
-        "banks' approvals of whitelisted enterprises in the year to date, sum of loan_amount",
+        "The loans banks reported as granted to whitelisted enterprises from 1 January to the statistics date, added "
+        "up.",
         "finance_whitelist_loans", "decided_in_period", amount="loan_amount")
     return d
 

@@ -22,7 +22,9 @@ class IndicatorDef:
     kind: IndicatorKind
     as_of: AsOf
     definition: str  # 定义 — what a reader of a statistical bulletin needs to know
-    counts: str  # which records it counts (the drill-down lists exactly these)
+    #: the definition in English, prose for a bureau as the Chinese one is (what it counts, over which period, where
+    #: counted): "filed from 1 January to the statistics date", never a column's name (``application_date``)
+    definition_en: str
     category: str  # 创造 / 运用 / 质量 …
     source: str | None = None  # relation in sql/ the records come from (count / amount)
     where: str | None = None  # SQL predicate over ``source`` selecting the records

@@ -164,53 +164,60 @@ def _defs() -> list[IndicatorDef]:
     d.append(IndicatorDef(
         "patent_applications", "专利申请量", "Patent applications", "件", "count", _FLOW,
         "国内申请人（第一权利人所在地）当年1月1日至统计日提交的专利申请件数（发明、实用新型、外观设计合计）。",
-        "domestic patent records with application_date in the year to date", "创造", src, "filed_in_period"))
+        "Patent applications (inventions, utility models and designs together) filed by domestic applicants from 1 January "
+        "to the statistics date, counted where the first patentee is located.", "创造", src, "filed_in_period"))
     for kind, zh, en in _PATENT_KINDS:
         d.append(IndicatorDef(
             f"{kind}_applications", f"{zh}专利申请量", f"{en.capitalize()} patent applications", "件", "count", _FLOW,
             f"国内申请人当年1月1日至统计日提交的{zh}专利申请件数。",
-            f"domestic {kind} records with application_date in the year to date", "创造", src,
+            f"{en.capitalize()} patent applications filed by domestic applicants from 1 January to the statistics date.", "创造", src,
             f"filed_in_period AND kind = '{kind}'"))
     d.append(IndicatorDef(
         "patent_grants", "专利授权量", "Patent grants", "件", "count", _FLOW,
         "当年1月1日至统计日授权公告的国内专利件数（三种专利合计）。",
-        "domestic patent records with grant_date in the year to date", "创造", src, "granted_in_period"))
+        "Domestic patents (all three kinds) whose grant was announced from 1 January to the statistics date.", "创造", src, "granted_in_period"))
     for kind, zh, en in _PATENT_KINDS:
         d.append(IndicatorDef(
             f"{kind}_grants", f"{zh}专利授权量", f"{en.capitalize()} patent grants", "件", "count", _FLOW,
             f"当年1月1日至统计日授权公告的国内{zh}专利件数。",
-            f"domestic {kind} records with grant_date in the year to date", "创造", src,
+            f"Domestic {en} patents whose grant was announced from 1 January to the statistics date.", "创造", src,
             f"granted_in_period AND kind = '{kind}'"))
     d.append(IndicatorDef(
         "pct_applications", "PCT国际专利申请量", "PCT international applications", "件", "count", _FLOW,
         "国内申请人当年1月1日至统计日提交的PCT国际专利申请件数（按国际申请日）。",
-        "domestic patent records whose pct_application_date is in the year to date", "创造", src,
+        "PCT international applications filed by domestic applicants from 1 January to the statistics date (by "
+        "international filing date).", "创造", src,
         "pct_filed_in_period"))
     # -- 创造/质量: stocks at the as-of date
     d.append(IndicatorDef(
         "valid_inventions", "有效发明专利拥有量", "Valid invention patents", "件", "count", _STOCK,
         "统计日有效的国内发明专利件数：已授权、未失效（失效日晚于统计日）、未超过20年保护期。",
-        "domestic invention patents valid at the as-of date", "创造", src, "is_valid_invention"))
+        "Domestic invention patents in force on the statistics date: granted, not lapsed (a lapse only after the "
+        "statistics date) and within their 20-year term.", "创造", src, "is_valid_invention"))
     d.append(IndicatorDef(
         "valid_inventions_per_10k", "每万人口发明专利拥有量", "Valid invention patents per 10,000 people", "件",
         "per_10k", _STOCK,
         "有效发明专利拥有量 ÷（常住人口 ÷ 10000）；常住人口为第七次全国人口普查（2020）数。",
-        "the records of valid_inventions", "创造", numerator="valid_inventions"))
+        "Valid invention patents ÷ (resident population ÷ 10,000); the resident population of the Seventh National "
+        "Population Census (2020).", "创造", numerator="valid_inventions"))
     d.append(IndicatorDef(
         "high_value_inventions", "高价值发明专利拥有量", "High-value invention patents", "件", "count", _STOCK,
         "统计日有效且满足下列任一条件的国内发明专利：战略性新兴产业；在海外有同族专利权；维持年限超过10年；"
         "实现较高质押融资金额；获得国家科学技术奖或中国专利奖。",
-        "domestic valid inventions with any high-value flag", "质量", src, "is_high_value"))
+        "Domestic invention patents in force on the statistics date that meet any of these criteria: a strategic emerging "
+        "industry; a granted patent of the same family abroad; maintained for more than 10 years; a high pledge-financing "
+        "amount; a National Science and Technology Award or a China Patent Award.", "质量", src, "is_high_value"))
     d.append(IndicatorDef(
         "high_value_inventions_per_10k", "每万人口高价值发明专利拥有量",
         "High-value invention patents per 10,000 people", "件", "per_10k", _STOCK,
         "高价值发明专利拥有量 ÷（常住人口 ÷ 10000）；“十四五”规划经济社会发展主要指标。",
-        "the records of high_value_inventions", "质量", numerator="high_value_inventions"))
+        "High-value invention patents ÷ (resident population ÷ 10,000); a main indicator of the 14th Five-Year Plan for "
+        "economic and social development.", "质量", numerator="high_value_inventions"))
     d.append(IndicatorDef(
         "high_value_share", "高价值发明专利占比", "High-value share of valid inventions", "%", "share", _STOCK,
         "高价值发明专利拥有量 ÷ 有效发明专利拥有量 × 100（2023年全国为41.5%）。",
-        "the records of high_value_inventions", "质量", numerator="high_value_inventions",
-        denominator="valid_inventions"))
+        "High-value invention patents ÷ valid invention patents × 100 (41.5 % nationwide in 2023).", "质量",
+        numerator="high_value_inventions", denominator="valid_inventions"))
     for flag, zh, en in (
         ("sei_flag", "战略性新兴产业", "strategic emerging industry"),
         ("overseas_family_flag", "海外有同族专利权", "granted overseas family member"),
@@ -222,57 +229,61 @@ def _defs() -> list[IndicatorDef]:
         d.append(IndicatorDef(
             f"high_value_{short}", f"高价值发明专利（{zh}）", f"High-value inventions: {en}", "件", "count", _STOCK,
             f"统计日有效的国内发明专利中满足“{zh}”条件的件数（一件专利可满足多项条件，各项之和大于高价值总数）。",
-            f"domestic valid inventions with {flag}", "质量", src, f"is_valid_invention AND {flag}"))
+            f"Domestic invention patents in force on the statistics date that meet the criterion “{en}” (a patent may meet "
+            "several criteria, so the criteria add up to more than the high-value total).", "质量", src, f"is_valid_invention AND {flag}"))
     # -- 运用: transfers, licences, pledges (flows)
     ev = "patent_events"
     d.append(IndicatorDef(
         "patent_transfers", "专利转让次数", "Patent transfers", "次", "count", _FLOW,
         "当年1月1日至统计日登记的国内专利权转让（权利转移）次数，按专利第一权利人所在地归属。",
-        "transfer events in the year to date on domestic patents", "运用", ev, "event_type = 'transfer'"))
+        "Transfers of domestic patents (changes of owner) recorded from 1 January to the statistics date, counted where "
+        "the patent's first patentee is located.", "运用", ev, "event_type = 'transfer'"))
     d.append(IndicatorDef(
         "patent_licences", "专利许可次数", "Patent licences", "次", "count", _FLOW,
         "当年1月1日至统计日备案的国内专利实施许可次数。",
-        "licence events in the year to date on domestic patents", "运用", ev, "event_type = 'licence'"))
+        "Licences of domestic patents recorded from 1 January to the statistics date.", "运用", ev, "event_type = 'licence'"))
     d.append(IndicatorDef(
         "ip_pledge_count", "知识产权质押融资（专利质押件次）", "Patent pledges", "件次", "count", _FLOW,
         "当年1月1日至统计日办理质押登记的国内专利件次（一项合同质押多件专利时每件计一次）。",
-        "pledge events in the year to date on domestic patents", "运用", ev, "event_type = 'pledge'"))
+        "Domestic patents pledged from 1 January to the statistics date (a contract pledging several patents counts "
+        "each of them once).", "运用", ev, "event_type = 'pledge'"))
     d.append(IndicatorDef(
         "ip_pledge_amount", "知识产权质押融资金额", "Patent pledge financing", "元", "amount", _FLOW,
         "当年1月1日至统计日登记的国内专利质押融资金额合计（元）。",
-        "pledge events in the year to date on domestic patents (sum of amount_yuan)", "运用", ev,
+        "Pledge financing registered on domestic patents from 1 January to the statistics date, in yuan.", "运用", ev,
         "event_type = 'pledge'", amount="amount_yuan"))
     # -- trademarks, geographical indications, copyright
     d.append(IndicatorDef(
         "valid_trademarks", "有效注册商标量", "Registered trademarks in force", "件", "count", _STOCK,
         "统计日有效的国内注册商标件数：已注册、未到期、未被注销/撤销/宣告无效。",
-        "domestic trademarks valid at the as-of date", "创造", "domestic_trademarks", "is_valid"))
+        "Domestic registered trademarks in force on the statistics date: registered, not expired, and not cancelled, "
+        "revoked or declared invalid.", "创造", "domestic_trademarks", "is_valid"))
     d.append(IndicatorDef(
         "trademark_registrations", "商标注册量", "Trademark registrations", "件", "count", _FLOW,
         "当年1月1日至统计日核准注册的国内商标件数。",
-        "domestic trademarks registered in the year to date", "创造", "domestic_trademarks",
+        "Domestic trademarks registered from 1 January to the statistics date.", "创造", "domestic_trademarks",
         "registered_in_period"))
     d.append(IndicatorDef(
         "geographical_indications", "地理标志总量", "Geographical indications", "件", "count", _STOCK,
         "统计日受保护的地理标志件数（地理标志产品与地理标志商标合计）。",
-        "geographical indications approved by the as-of date and protected", "创造",
+        "Geographical indications protected on the statistics date (geographical-indication products and marks together).", "创造",
         "geographical_indication_status", "is_protected"))
     d.append(IndicatorDef(
         "gi_products", "地理标志保护产品", "Geographical-indication products", "件", "count", _STOCK,
-        "统计日受保护的地理标志保护产品件数。", "protected GIs of type product", "创造",
+        "统计日受保护的地理标志保护产品件数。", "Geographical-indication products protected on the statistics date.", "创造",
         "geographical_indication_status", "is_protected AND gi_type = 'product'"))
     d.append(IndicatorDef(
         "gi_marks", "地理标志商标", "Geographical-indication marks", "件", "count", _STOCK,
-        "统计日有效的地理标志集体商标、证明商标件数。", "protected GIs of type mark", "创造",
+        "统计日有效的地理标志集体商标、证明商标件数。", "Geographical-indication collective and certification marks in force on the statistics date.", "创造",
         "geographical_indication_status", "is_protected AND gi_type = 'mark'"))
     d.append(IndicatorDef(
         "copyright_registrations", "著作权登记量", "Copyright registrations", "件", "count", _FLOW,
         "当年1月1日至统计日的著作权登记件数（作品与计算机软件合计）。",
-        "copyright registrations dated in the year to date", "创造", "copyright_registrations", "TRUE"))
+        "Copyright registrations (works and computer software together) from 1 January to the statistics date.", "创造", "copyright_registrations", "TRUE"))
     d.append(IndicatorDef(
         "software_copyright_registrations", "软件著作权登记量", "Software copyright registrations", "件", "count",
         _FLOW, "当年1月1日至统计日的计算机软件著作权登记件数。",
-        "software copyright registrations dated in the year to date", "创造", "copyright_registrations",
+        "Computer software copyright registrations from 1 January to the statistics date.", "创造", "copyright_registrations",
         "work_type = 'software'"))
     d.extend(domain_indicators())
     return d

@@ -18,7 +18,6 @@ from zhichan.indicators import views
 from zhichan.indicators.registry import unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import holders_named_in_english
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render, render_string
@@ -165,8 +164,7 @@ def enterprise_page(
     request: Request, party_key: str, page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
-    data = portal.enterprise_portfolio(access, scope, party_key, page=page)
-    data["party"] = holders_named_in_english(session, [data["party"]])[0]
+    data = views.enterprise_data(session, portal.enterprise_portfolio(access, scope, party_key, page=page))
     # its own home: what it has under way in the domains (its service applications), above its portfolio
     own = scope.role == Role.ENTERPRISE_USER and scope.party_key == party_key
     panels = [p for d in request.app.state.domains if own and d.home_panel
@@ -252,8 +250,12 @@ def enterprise(
     page: int = Query(1, ge=1, le=10_000),
     scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
 ) -> dict[str, Any]:
-    return portal.enterprise_portfolio(access, scope, party_key, page=page)
+    """The portfolio, with ``organization``: the platform's enterprise bound to the party (its ``name`` and
+    ``name_en`` as it registered), ``null`` where none is."""
+    return views.enterprise_data(session, portal.enterprise_portfolio(access, scope, party_key, page=page))
+
 
 
 def _setup(app: FastAPI) -> None:

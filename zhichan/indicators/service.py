@@ -397,7 +397,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
         ("统计日 as of", as_of.isoformat()),
         ("记录数 records", table.num_rows),
         ("定义 definition", ind.definition),
-        ("计数对象 counts", ind.counts),
+        ("英文定义 definition (English)", ind.definition_en),
         ("公式 formula", ind.formula_sql),
         ("快照 snapshot", snap.id),
         ("合成数据 synthetic", "是 yes" if snap.synthetic else "否 no"),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zhichan.errors import InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.platform import portal
-from zhichan.platform.orgs import holders_named_in_english
+from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
@@ -200,7 +200,7 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
             ind = inds[value.code]
             rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en, "kind": ind.kind,
                          "as_of_kind": ind.as_of, "category": ind.category, "definition": ind.definition,
-                         "counts": ind.counts, "drill_code": ind.drill_code,
+                         "definition_en": ind.definition_en, "drill_code": ind.drill_code,
                          "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={as_of.isoformat()}"})
         return rows
 
@@ -297,6 +297,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
+            "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
 
@@ -322,3 +323,13 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
                              snapshot=snap)
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
+
+
+def enterprise_data(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """An enterprise's portfolio with the organization bound to its party: the page titles it by the organization's
+    name (成都示例科技有限责任公司, as its own header shows it), not the corpus's normalized key (…有限公司), and
+    names the party as the corpus holds it where the two differ."""
+    party = holders_named_in_english(session, [data["party"]])[0]
+    org = party_bound_organization(session, str(party["party_key"]))
+    organization = None if org is None else {"name": org.name, "name_en": org.name_en}
+    return {**data, "party": party, "organization": organization}

@@ -108,6 +108,15 @@ def party_names_en(session: Session, party_keys: list[str]) -> dict[str, str]:
     return {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
 
 
+def party_bound_organization(session: Session, party_key: str) -> Organization | None:
+    """The platform's enterprise bound to a corpus party (``Organization.party_key``; the first made where there are
+    several): named as it registered (成都某某科技有限责任公司), where the corpus keys the party by its normalized
+    name (…有限公司)."""
+    return session.scalar(select(Organization).where(Organization.party_key == party_key,
+                                                     Organization.kind == OrgKind.ENTERPRISE)
+                          .order_by(Organization.id).limit(1))
+
+
 def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``holders`` (dicts with ``party_key``, ``name`` and perhaps ``name_en``) with the English name of the
     platform's organization bound to each party (:func:`party_names_en`): a name an organization registered

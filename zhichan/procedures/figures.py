@@ -140,6 +140,11 @@ CASE_DOMAINS = (
 )
 
 
+def upper_first(text: str) -> str:
+    """A sentence's first letter capitalized, the rest kept ("IP protection cases", not str.capitalize's "Ip …")."""
+    return text[:1].upper() + text[1:]
+
+
 def _case_defs() -> list[IndicatorDef]:
     """Case statistics: the same four figures for every domain's procedures, and the adjudication
     figures of protection (结案周期, 按期结案率, 调解结案占比), all over ``procedure_cases``."""
@@ -148,56 +153,62 @@ def _case_defs() -> list[IndicatorDef]:
     for domain, category, zh, en in CASE_DOMAINS:
         mine = f"domain = '{domain}'"
         d.append(IndicatorDef(
-            f"{domain}_cases_opened", f"{zh}受理量", f"{en.capitalize()} opened", "件", "count", _FLOW,
+            f"{domain}_cases_opened", f"{zh}受理量", f"{upper_first(en)} opened", "件", "count", _FLOW,
             f"当年1月1日至统计日新收的{zh}件数（按办理机关所在地）。",
-            f"{domain} cases opened in the year to date", category, src, f"{mine} AND opened_in_period"))
+            f"{upper_first(en)} received from 1 January to the statistics date, counted where the handling office is located.",
+            category, src, f"{mine} AND opened_in_period"))
         d.append(IndicatorDef(
-            f"{domain}_cases_closed", f"{zh}办结量", f"{en.capitalize()} closed", "件", "count", _FLOW,
+            f"{domain}_cases_closed", f"{zh}办结量", f"{upper_first(en)} closed", "件", "count", _FLOW,
             f"当年1月1日至统计日办结（进入终结状态）的{zh}件数。",
-            f"{domain} cases closed in the year to date", category, src, f"{mine} AND closed_in_period"))
+            f"{upper_first(en)} closed (in a final state) from 1 January to the statistics date.", category, src, f"{mine} AND closed_in_period"))
         d.append(IndicatorDef(
-            f"{domain}_cases_closed_in_time", f"{zh}按时办结量", f"{en.capitalize()} closed in time", "件", "count",
+            f"{domain}_cases_closed_in_time", f"{zh}按时办结量", f"{upper_first(en)} closed in time", "件", "count",
             _FLOW, f"当年1月1日至统计日办结、且没有任何法定期限逾期的{zh}件数。",
-            f"{domain} cases closed in the year to date with no deadline missed", category, src,
+            f"{upper_first(en)} closed from 1 January to the statistics date without any legal deadline missed.", category, src,
             f"{mine} AND closed_in_period AND overdue_clocks = 0"))
         d.append(IndicatorDef(
-            f"{domain}_in_time_rate", f"{zh}按时办结率", f"{en.capitalize()}: share closed in time", "%", "share",
-            _FLOW, f"{zh}按时办结量 ÷ {zh}办结量 × 100。", f"the records of {domain}_cases_closed_in_time",
+            f"{domain}_in_time_rate", f"{zh}按时办结率", f"{upper_first(en)}: share closed in time", "%", "share",
+            _FLOW, f"{zh}按时办结量 ÷ {zh}办结量 × 100。", f"{upper_first(en)} closed in time ÷ {en} closed × 100.",
             category, numerator=f"{domain}_cases_closed_in_time", denominator=f"{domain}_cases_closed"))
     adjudication = "procedure = 'protection.patent_dispute'"
     d.append(IndicatorDef(
         "adjudication_cycle_cases", "行政裁决结案数（计周期）", "Adjudications closed (timed)", "件", "count", _FLOW,
         "当年1月1日至统计日结案期限停止（结案）的专利侵权纠纷行政裁决案件数。",
-        "adjudications whose closing clock stopped in the year to date", "保护", src,
+        "Patent infringement adjudications whose time limit for closing stopped (the case closed) from 1 January to the "
+        "statistics date.", "保护", src,
         f"{adjudication} AND cycle_ended_in_period"))
     d.append(IndicatorDef(
         "adjudication_cycle_days_total", "行政裁决结案周期合计", "Adjudication handling days, total", "天", "amount",
         _FLOW, "上述案件的结案周期之和；结案周期 = 结案日 − 立案日 − 不计入期限的期间（中止、公告、鉴定、管辖异议等）。",
-        "the same cases, sum of cycle_days", "保护", src, f"{adjudication} AND cycle_ended_in_period",
+        "The handling days of those cases added up; handling days = closing date − filing date − the periods not counted "
+        "(suspension, public notice, expert appraisal, jurisdiction objections …).", "保护", src, f"{adjudication} AND cycle_ended_in_period",
         amount="cycle_days"))
     d.append(IndicatorDef(
         "adjudication_cycle_days", "行政裁决平均结案周期", "Average adjudication handling time", "天", "mean", _FLOW,
         "行政裁决结案周期合计 ÷ 行政裁决结案数（计周期）；结案周期扣除中止等不计入期限的期间，不是简单的日期相减。",
-        "the records of adjudication_cycle_cases", "保护", numerator="adjudication_cycle_days_total",
+        "Adjudication handling days, total ÷ adjudications closed (timed); the periods not counted (suspension …) are left "
+        "out, so it is not a plain difference of dates.", "保护", numerator="adjudication_cycle_days_total",
         denominator="adjudication_cycle_cases"))
     d.append(IndicatorDef(
         "adjudication_closed_on_time", "行政裁决按期结案数", "Adjudications closed on time", "件", "count", _FLOW,
         "当年1月1日至统计日结案、且在结案期限（立案起3个月，加经批准的延长）内结案的行政裁决案件数。",
-        "adjudications closed in the year to date within the (extended) closing deadline", "保护", src,
+        "Adjudications closed from 1 January to the statistics date within their time limit for closing (3 months from "
+        "filing, plus any approved extension).", "保护", src,
         f"{adjudication} AND cycle_ended_in_period AND cycle_in_time"))
     d.append(IndicatorDef(
         "adjudication_on_time_rate", "行政裁决按期结案率", "Adjudications: share closed on time", "%", "share", _FLOW,
-        "行政裁决按期结案数 ÷ 行政裁决结案数（计周期） × 100。", "the records of adjudication_closed_on_time", "保护",
+        "行政裁决按期结案数 ÷ 行政裁决结案数（计周期） × 100。", "Adjudications closed on time ÷ adjudications closed (timed) × 100.", "保护",
         numerator="adjudication_closed_on_time", denominator="adjudication_cycle_cases"))
     d.append(IndicatorDef(
         "protection_mediated", "调解结案量", "Cases settled by mediation", "件", "count", _FLOW,
         "当年1月1日至统计日以调解协议结案的知识产权保护案件数：行政裁决中调解结案的，和专利纠纷行政调解达成协议办结的。",
-        "adjudications closed as mediated and stand-alone mediations closed with an agreement", "保护", src,
+        "IP protection cases closed with a mediation agreement from 1 January to the statistics date: adjudications "
+        "settled by mediation, and administrative mediations of patent disputes closed with an agreement.", "保护", src,
         "closed_in_period AND ((procedure = 'protection.patent_dispute' AND state = 'mediated') "
         "OR (procedure = 'protection.mediation' AND state = 'closed'))"))
     d.append(IndicatorDef(
         "protection_out_of_court_share", "调解结案占比", "Share settled by mediation", "%", "share", _FLOW,
-        "调解结案量 ÷ 知识产权保护案件办结量 × 100（纠纷在诉讼外化解的比例）。", "the records of protection_mediated", "保护",
+        "调解结案量 ÷ 知识产权保护案件办结量 × 100（纠纷在诉讼外化解的比例）。", "Cases settled by mediation ÷ IP protection cases closed × 100 (the share of disputes resolved out of court).", "保护",
         numerator="protection_mediated", denominator="protection_cases_closed"))
     return d
 

@@ -100,35 +100,39 @@ def _defs() -> list[IndicatorDef]:
         mine = f"procedure = '{procedure}'"
         d.append(IndicatorDef(
             f"protection_{part}_received", f"{zh}收案量", f"{en.capitalize()} received", "件", "count", _FLOW,
-            f"当年1月1日至统计日新收的{zh}件数（按办理机关所在地）。", f"{procedure} cases opened in the year to date",
+            f"当年1月1日至统计日新收的{zh}件数（按办理机关所在地）。", f"{en.capitalize()} received from 1 January to the statistics date, counted where the handling office is "
+            "located.",
             "保护", cases, f"{mine} AND opened_in_period"))
         d.append(IndicatorDef(
             f"protection_{part}_closed", f"{zh}办结量", f"{en.capitalize()} closed", "件", "count", _FLOW,
-            f"当年1月1日至统计日办结（进入终结状态）的{zh}件数。", f"{procedure} cases closed in the year to date",
+            f"当年1月1日至统计日办结（进入终结状态）的{zh}件数。", f"{en.capitalize()} closed (in a final state) from 1 January to the statistics date.",
             "保护", cases, f"{mine} AND closed_in_period"))
     d.append(IndicatorDef(
         "protection_mediations_agreed", "调解成功量", "Mediations closed with an agreement", "件", "count", _FLOW,
         "当年1月1日至统计日以调解协议办结的专利纠纷行政调解件数（无论是否申请司法确认）。",
-        "protection.mediation cases closed in the year to date in the state closed (agreement)", "保护", cases,
+        "Administrative mediations of patent disputes closed with a mediation agreement from 1 January to the statistics "
+        "date (whether or not judicial confirmation was sought).", "保护", cases,
         f"procedure = '{MEDIATION}' AND closed_in_period AND state = '{AGREED}'"))
     d.append(IndicatorDef(
         "protection_mediation_success_rate", "调解成功率", "Mediation success rate", "%", "share", _FLOW,
         "调解成功量 ÷ 专利纠纷行政调解办结量 × 100（办结含调解不成、不予立案和撤回）。",
-        "the records of protection_mediations_agreed", "保护",
+        "Mediations closed with an agreement ÷ mediations closed × 100 (closed includes mediations that failed, were "
+        "not accepted or were withdrawn).", "保护",
         numerator="protection_mediations_agreed", denominator="protection_mediations_closed"))
     handled = "protection_case_times"
     ecommerce = f"procedure = '{ECOMMERCE}' AND closed_in_period"
     d.append(IndicatorDef(
         "ecommerce_handled", "电商侵权通知办结量（计时长）", "E-commerce notices closed (timed)", "件", "count", _FLOW,
-        "当年1月1日至统计日办结的电商平台侵权通知件数。", "e-commerce notices closed in the year to date", "保护",
+        "当年1月1日至统计日办结的电商平台侵权通知件数。", "Notices of infringement on e-commerce platforms closed from 1 January to the statistics date.", "保护",
         handled, ecommerce))
     d.append(IndicatorDef(
         "ecommerce_handling_days_total", "电商侵权通知处理时长合计", "E-commerce handling days, total", "天", "amount",
         _FLOW, "上述通知自收到至办结的天数之和（按法定期间模块的净天数计算，扣除暂停期间）。",
-        "the same notices, sum of handling_days", "保护", handled, ecommerce, amount="handling_days"))
+        "The days from receipt to closing of those notices added up (net days as the legal-time module counts them, "
+        "pauses left out).", "保护", handled, ecommerce, amount="handling_days"))
     d.append(IndicatorDef(
         "ecommerce_handling_days", "电商纠纷平均处理时长", "Average e-commerce handling time", "天", "mean", _FLOW,
-        "电商侵权通知处理时长合计 ÷ 电商侵权通知办结量（计时长）。", "the records of ecommerce_handled", "保护",
+        "电商侵权通知处理时长合计 ÷ 电商侵权通知办结量（计时长）。", "E-commerce handling days, total ÷ e-commerce notices closed (timed).", "保护",
         numerator="ecommerce_handling_days_total", denominator="ecommerce_handled"))
     return d
 

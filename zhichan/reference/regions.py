@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -248,6 +249,25 @@ def region_choices(area: str | None, lang: str) -> list[dict[str, Any]] | None:
     groups += [{"label": region_name(city, lang), "options": [option(city)] + [option(c) for c in children(city)]}
                for city in cities]
     return groups if sum(len(g["options"]) for g in groups) <= REGION_CHOICES_MAX else None
+
+
+def region_choices_among(codes: Iterable[str | None], lang: str) -> list[dict[str, Any]]:
+    """:func:`region_choices`' groups for the regions some records lie in (``codes``: their regions, any level):
+    per province, the province, and each city and county of a record, every one a 6-digit code with its label
+    (成都市（510100）) — so a filter by prefix (the province, a city, a county) is chosen by name. Codes the
+    reference data do not know are left out."""
+    wanted: set[str] = set()
+    for code in codes:
+        found = _classify(code) if code else None
+        if found is None or found[0] == "nation":
+            continue
+        c = found[1]
+        wanted.update(c[:n] for n in (2, 4, 6) if n <= len(c))
+    groups: dict[str, list[dict[str, str]]] = {}
+    for c in sorted(wanted):
+        code = c.ljust(6, "0")
+        groups.setdefault(c[:2], []).append({"code": code, "label": region_label(code, lang)})
+    return [{"label": region_name(province, lang), "options": options} for province, options in groups.items()]
 
 
 def region_options(area: str | None, lang: str) -> list[tuple[str, str]] | None:

@@ -150,50 +150,58 @@ def _defs() -> list[IndicatorDef]:
         d.append(IndicatorDef(
             f"services_applications_{short}", f"{title.zh}申请量", f"Applications: {title.en}", "件", "count", _FLOW,
             f"当年1月1日至统计日提交的“{title.zh}”（{e.code}）申请件数（按受理机关所在地）。",
-            f"{e.procedure} cases opened in the year to date", CATEGORY, "procedure_cases",
+            f"Applications for “{title.en}” ({e.code}) filed from 1 January to the statistics date, counted where the office "
+            "receiving them is located.", CATEGORY, "procedure_cases",
             f"procedure = '{e.procedure}' AND opened_in_period"))
     services = " OR ".join(f"procedure = '{e.procedure}'" for e in shipped_entries())
     d.append(IndicatorDef(
         "services_cycle_cases", "公共服务办结数（计时）", "Service applications closed (timed)", "件", "count", _FLOW,
         "当年1月1日至统计日承诺办结时限停止（办结）的公共服务事项申请件数。",
-        "service applications whose committed time limit stopped in the year to date", CATEGORY, "procedure_cases",
+        "Public-service applications whose committed time limit stopped (the application closed) from 1 January to the "
+        "statistics date.", CATEGORY, "procedure_cases",
         f"({services}) AND cycle_ended_in_period"))
     d.append(IndicatorDef(
         "services_cycle_days_total", "公共服务办理天数合计", "Service handling days, total", "天", "amount", _FLOW,
         "上述申请的办理天数之和；办理天数 = 承诺办结时限的实际运行天数（补正等暂停期间不计）。",
-        "the same applications, sum of cycle_days", CATEGORY, "procedure_cases",
+        "The handling days of those applications added up; handling days = the days the committed time limit actually "
+        "ran (pauses such as a period to cure left out).", CATEGORY, "procedure_cases",
         f"({services}) AND cycle_ended_in_period", amount="cycle_days"))
     d.append(IndicatorDef(
         "services_cycle_days", "公共服务平均办理时间", "Average service handling time", "天", "mean", _FLOW,
         "公共服务办理天数合计 ÷ 公共服务办结数（计时）；暂停（补正）期间不计，不是简单的日期相减。",
-        "the records of services_cycle_cases", CATEGORY, numerator="services_cycle_days_total",
+        "Service handling days, total ÷ service applications closed (timed); pauses (a period to cure) are left out, so "
+        "it is not a plain difference of dates.", CATEGORY, numerator="services_cycle_days_total",
         denominator="services_cycle_cases"))
     d.append(IndicatorDef(
         "priority_recommended", "专利优先审查推荐量", "Priority examinations recommended", "件", "count", _FLOW,
         "当年1月1日至统计日出具推荐函的专利优先审查推荐件数（令85号；按受理机关所在地），每件占用一个推荐名额。",
-        "priority-examination recommendations made in the year to date", CATEGORY, "services_priority_cases",
+        "Priority-examination recommendations whose letter was issued from 1 January to the statistics date (CNIPA Order "
+        "No. 85; counted where the office receiving them is located), each taking one place of the quota.", CATEGORY, "services_priority_cases",
         "recommended_in_period"))
     d.append(IndicatorDef(
         "preexam_granted", "预审案件授权量", "Pre-examined applications granted", "件", "count", _FLOW,
         "当年1月1日至统计日授权公告的经保护中心预审的专利申请件数（授权日、申请日以语料库为准，语料库尚无该号时用登记值）。",
-        "pre-examined applications granted in the year to date", CATEGORY, "services_preexam_grants",
+        "Patent applications pre-examined by a protection centre whose grant was announced from 1 January to the "
+        "statistics date (grant and filing dates from the patent data; the recorded ones where the data lack the number).", CATEGORY, "services_preexam_grants",
         "granted_in_period"))
     d.append(IndicatorDef(
         "preexam_days_to_grant_total", "预审案件授权周期合计", "Pre-examination days to grant, total", "天", "amount",
-        _FLOW, "上述申请自申请日至授权公告日的天数之和。", "the same applications, sum of days_to_grant", CATEGORY,
+        _FLOW, "上述申请自申请日至授权公告日的天数之和。", "The days from filing to the announcement of grant of those applications added up.", CATEGORY,
         "services_preexam_grants", "granted_in_period", amount="days_to_grant"))
     d.append(IndicatorDef(
         "preexam_days_to_grant", "预审案件平均授权周期", "Pre-examination: average days to grant", "天", "mean", _FLOW,
-        "预审案件授权周期合计 ÷ 预审案件授权量（申请日至授权公告日）。", "the records of preexam_granted", CATEGORY,
+        "预审案件授权周期合计 ÷ 预审案件授权量（申请日至授权公告日）。", "Pre-examination days to grant, total ÷ pre-examined applications granted (filing date to announcement of grant).", CATEGORY,
         numerator="preexam_days_to_grant_total", denominator="preexam_granted"))
     d.append(IndicatorDef(
         "subsidies_paid_count", "资助奖励拨付笔数", "Subsidy payments", "笔", "count", _FLOW,
-        "当年1月1日至统计日拨付的资助奖励笔数（按申请人注册地）。", "awards paid in the year to date", CATEGORY,
+        "当年1月1日至统计日拨付的资助奖励笔数（按申请人注册地）。", "Subsidy and award payments made from 1 January to the statistics date (counted where the applicant is "
+        "registered).", CATEGORY,
         "services_subsidies", "paid_in_period"))
     d.append(IndicatorDef(
         "subsidies_paid", "资助奖励拨付金额", "Subsidies paid", "元", "amount", _FLOW,
         "当年1月1日至统计日拨付的资助奖励金额合计（元，精确到分；按申请人注册地）。",
-        "awards paid in the year to date (sum of awarded_yuan)", CATEGORY, "services_subsidies", "paid_in_period",
+        "Subsidies and awards paid from 1 January to the statistics date, in yuan to the fen (counted where the applicant "
+        "is registered).", CATEGORY, "services_subsidies", "paid_in_period",
         amount="awarded_yuan"))
     return d
 

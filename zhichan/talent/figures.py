@@ -109,18 +109,20 @@ def _defs() -> list[IndicatorDef]:
         IndicatorDef(
             "talent_in_library", "人才库在库人数", "People in the talent library", "人", "count", "stock",
             "统计日在人才库、专家库中（在库状态，不含申请审查中、暂停、移出）的人数，按其工作所在地统计；一人属多类只计一次。",
-            "people whose status on the day is in_library", CATEGORY, people, "status = 'in_library'"),
+            "People in the talent and expert library on the statistics date (admitted; not under review, suspended or "
+            "removed), counted where they work; a person of several kinds counts once.", CATEGORY, people, "status = 'in_library'"),
         IndicatorDef(
             "talent_suspended", "人才库暂停人数", "People suspended in the talent library", "人", "count", "stock",
-            "统计日处于暂停状态（暂不参与抽取）的人数。", "people whose status on the day is suspended", CATEGORY,
+            "统计日处于暂停状态（暂不参与抽取）的人数。", "People suspended (not drawn for panels for the time being) on the statistics date.", CATEGORY,
             people, "status = 'suspended'"),
         IndicatorDef(
             "talent_admitted", "人才库新入库人数", "People admitted to the talent library", "人", "count", "flow",
             "当年1月1日至统计日首次入库的人数（经申请准予入库、管理部门录入或名册导入；恢复在库不计）。",
-            "admissions in the year to date", CATEGORY, events, "admission AND in_period"),
+            "People admitted to the library for the first time from 1 January to the statistics date (on application, "
+            "entered by an office or imported from a roster; reinstatements not counted).", CATEGORY, events, "admission AND in_period"),
         IndicatorDef(
             "talent_removed", "人才库移出人数", "People removed from the talent library", "人", "count", "flow",
-            "当年1月1日至统计日移出人才库的人数。", "removals in the year to date", CATEGORY, events,
+            "当年1月1日至统计日移出人才库的人数。", "People removed from the library from 1 January to the statistics date.", CATEGORY, events,
             "status = 'removed' AND in_period"),
     ]
     for kind in kinds().values():
@@ -129,7 +131,8 @@ def _defs() -> list[IndicatorDef]:
         d.append(IndicatorDef(
             f"talent_in_library_{kind.code}", f"人才库在库{kind.zh}人数", f"{kind.en}: people in the library", "人",
             "count", "stock", f"统计日在库且属“{kind.zh}”类别的人数（一人属多类时在各类中各计一次）。",
-            f"people of kind {kind.code} whose status on the day is in_library", CATEGORY, by_kind,
+            f"People in the library of the kind “{kind.en}” on the statistics date (a person of several kinds counts "
+            "once in each).", CATEGORY, by_kind,
             f"status = 'in_library' AND kind = '{kind.code}'"))
     return d
 

@@ -49,6 +49,7 @@ from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
 from zhichan.talent import router as talent_router
 from zhichan.web import i18n
+from zhichan.web.choices import as_radios
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
 from zhichan.web.routes.assets import CachedStaticFiles, asset_url
@@ -282,6 +283,7 @@ def create_app(
     ])
     templates.env.globals["version"] = __version__
     templates.env.globals["asset_url"] = asset_url
+    templates.env.globals["as_radios"] = as_radios  # _form.html's choice: radio buttons or a select
     i18n.check()
     i18n.install(templates.env)
     app.state.templates = templates
