@@ -145,4 +145,4 @@ def test_a_change_is_certified_again_so_the_record_still_verifies(world: World) 
         assert entry.fields["debt_term"] == "2026-01-05 至 2027-06-30"
         assert entry.fields["registered_on"] == "2026-03-04"  # still registered on the day it was
         # the registration's own entry stays in the append-only log as it was
-        assert world.rules.evidence.get_entry(first).fields["debt_amount"] == "1,000,000 元"
+        assert world.rules.evidence.get_entry(first).fields["debt_amount"] == "1,000,000.00 元"  # to the fen, as recorded
