@@ -330,9 +330,9 @@ def _domestic_name_en(name: str, region_code: str) -> str | None:
         rest = rest[: -len(form[0])]
         # every industry the name ends with, longest first: 铭新 + 能源科技 also ends with 新能源科技
         for industry in (w for w in _INDUSTRIES_LONGEST_FIRST if rest.endswith(w)):
-            brand = _brand_en(rest[: -len(industry)])
-            if brand is not None:
-                return f"{place} {brand} {INDUSTRY_EN[industry]} {form[1]}"
+            brand_en = _brand_en(rest[: -len(industry)])
+            if brand_en is not None:
+                return f"{place} {brand_en} {INDUSTRY_EN[industry]} {form[1]}"
     return None
 
 
