@@ -92,3 +92,31 @@ def test_the_cockpit_and_the_enterprise_page_name_holders_in_english(client, env
         else:
             assert "Chengdu Example" not in row and "legal-name" not in row and "Chengdu Example" not in page
             assert WUHOU_ENTERPRISE in text and WUHOU_ENTERPRISE in title
+
+
+def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_applicants_country(settings, web_template):
+    """A synthetic foreign applicant's patent page showed no region and the applicant, owners and inventors in
+    Chinese on English pages: they read in English (the legal names beside them) and the region is the country; a
+    real record's parties stay as they are."""
+    from zhichan.web.testing import make_env
+
+    web = make_env(settings, web_template)
+    made = patent(serial=901, title="合成境外", application_date="2021-03-01", applicants=["艾默源控股公司"],
+                  current_patentees=["艾默源控股公司"], region_code=None, applicant_country="US",
+                  inventors=["丁春", "欧阳子涵"], synthetic=True)
+    kept = patent(serial=902, title="真实境外", application_date="2021-04-01", applicants=["艾默源控股公司"],
+                  region_code=None, applicant_country="US", inventors=["丁春"])
+    build_snapshot(settings.data_dir, patents=[made, kept])
+    synthetic, real = (f"/patents/{p['application_number']}" for p in (made, kept))
+    try:
+        with web.client() as c:
+            login_as(c, web.engine, "cd_leader")
+            english = _visible_text(c.get(synthetic, params={"lang": "en"}).text.split("<main>", 1)[1])
+            assert "Emer Yuan Holdings Inc." in english and "艾默源控股公司" in english  # the legal name beside it
+            assert "United States" in english and "Ding Chun (丁春); Ouyang Zihan (欧阳子涵)" in english, english
+            chinese = _visible_text(c.get(synthetic, params={"lang": "zh"}).text.split("<main>", 1)[1])
+            assert "美国" in chinese and "Emer Yuan" not in chinese and "Ding Chun" not in chinese
+            english = _visible_text(c.get(real, params={"lang": "en"}).text.split("<main>", 1)[1])
+            assert "United States" in english and "Emer Yuan" not in english and "Ding Chun" not in english
+    finally:
+        web.engine.dispose()  # type: ignore[attr-defined]

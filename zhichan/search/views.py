@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError
 from zhichan.platform import portal
@@ -195,8 +196,13 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
     family_size = detail.get("family_size")
     if family_size is None and members:
         family_size = len(members)
+    # the parties in English where the generator named them (synthetic records; pages show them through holder_name)
+    synthetic, region = bool(detail.get("synthetic")), detail.get("region_code")
     return {**detail, "family_members": members, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
-            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"]}
+            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
+            "applicants_en": [party_name_en(a, region, synthetic) for a in detail.get("applicants") or []],
+            "current_patentees_en": [party_name_en(a, region, synthetic) for a in detail.get("current_patentees") or []],
+            "inventors_en": [party_name_en(i, None, synthetic) for i in detail.get("inventors") or []]}
 
 
 def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:
