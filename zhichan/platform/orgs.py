@@ -6,7 +6,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -108,7 +108,7 @@ def party_names_en(session: Session, party_keys: list[str]) -> dict[str, str]:
     return {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
 
 
-def names_en_by_name(session: Session, names: list[str | None]) -> dict[str, str]:
+def names_en_by_name(session: Session, names: Iterable[str | None]) -> dict[str, str]:
     """The English names of the platform's organizations that names stored as written name (a deal's seller and buyer,
     a bidder, an open licence's licensee, a programme's applicant, a case's party): by the corpus party key
     (:func:`normalize_name`, as :func:`organization_named` matches a typed name) or else the exact name, for those that
