@@ -379,8 +379,18 @@ def _hit(h: dict[str, Any]) -> dict[str, Any]:
         "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
         "application_date": h["application_date"], "legal_status": h["legal_status"], "status_field": "legal_status",
         "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
-        "synthetic": bool(h.get("synthetic")),
+        "synthetic": bool(h.get("synthetic")), "applicants_en": _applicants_en(h),
     }
+
+
+def _applicants_en(h: dict[str, Any]) -> str | None:
+    """A hit's applicants as an English page lists them, where the generator named one (synthetic records; the
+    others as stored); ``None`` where none has an English name."""
+    if not h.get("synthetic"):
+        return None
+    applicants = h.get("applicants") or []
+    named = [party_name_en(a, h.get("region_code"), True) for a in applicants]
+    return "; ".join(en or a for en, a in zip(named, applicants, strict=True)) if any(named) else None
 
 
 def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,
