@@ -205,10 +205,11 @@ def test_the_page_names_enterprises_in_english_and_a_disputes_country(env: WebEn
         assert raise_alerts(s, env.app.state.corpus.snapshot(), threshold=Decimal("0.3"), min_patents=5)  # type: ignore[attr-defined]
     english = officer.get("/protection/overseas", params={"lang": "en"}).text
     chinese = officer.get("/protection/overseas", params={"lang": "zh"}).text
-    for table in ("exposure-list", "watch-list", "dispute-list", "alert-list"):
-        shown = english.split(f'id="{table}"')[1].split("</table>")[0]
-        assert "Chengdu Example Technology Co., Ltd." in shown, table
-        assert (WUHOU_ENTERPRISE in shown) is (table == "exposure-list"), table  # the holder's legal name below
+    for table, column in (("exposure-list", 0), ("watch-list", 0), ("dispute-list", 1), ("alert-list", 1)):
+        row = english.split(f'id="{table}"')[1].split("</table>")[0].split("<tbody>")[1]
+        cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column]
+        assert cell.startswith("Chengdu Example Technology Co., Ltd."), (table, cell)
+        assert (WUHOU_ENTERPRISE in cell) is (table == "exposure-list"), table  # the holder's legal name below
         assert "Chengdu Example" not in chinese.split(f'id="{table}"')[1].split("</table>")[0], table
     disputes = english.split('id="dispute-list"')[1].split("</table>")[0]
     assert "<td>United States</td>" in disputes and "<td>美国</td>" in chinese.split('id="dispute-list"')[1]
