@@ -21,6 +21,7 @@ from zhichan.corpus.generator.english import (
     foreign_applicant,
 )
 from zhichan.corpus.generator.names import (
+    AGENCY_WORDS,
     BRAND_CHARS,
     COMPANY_FORMS,
     FOREIGN_STEMS,
@@ -104,6 +105,18 @@ def test_people_and_foreign_applicants_read_in_english() -> None:
     # not the generator's: a real person's rarer characters, a surname alone, a famous company, a stem without brand
     for name in ("王煜炜", "靳宝", "王", "王一二三", "三星电子株式会社", "艾默控股公司", "中科大数据研究院"):
         assert english_name(name, "510107") is None, name
+
+
+def test_patent_agencies_read_in_english() -> None:
+    """A generated agency (上海恒睿专利代理有限公司) stayed Chinese on English patent and credit pages: every agency form
+    has its English, the city by the reference module's name — any city of the party's province."""
+    for word in AGENCY_WORDS:
+        found = english_name(f"上海恒睿{word}", "310104")
+        assert found is not None and found.startswith("Shanghai Hengrui ") and ENGLISH.fullmatch(found), (word, found)
+    assert english_name("上海恒睿专利代理有限公司", "310104") == "Shanghai Hengrui Patent Agency Co., Ltd."
+    assert english_name("绵阳瑞博专利事务所", "510107") == "Mianyang Ruibo Patent Law Office"  # another city of 四川
+    assert english_name("绵阳瑞博专利事务所", "440305") is None  # not of the party's province
+    assert english_name("上海专利事务所", "310104") is None and english_name("上海恒专利事务所", "310104") is None
 
 
 def test_every_reading_is_one_the_character_has() -> None:

@@ -120,6 +120,10 @@ def test_every_applicant_the_generator_names_reads_in_english(world: World) -> N
             assert foreign_applicant(name) == (english_name(name, ""), country), name
             foreign += 1
     assert missing == [] and foreign > 20
+    # patent agencies, by their province (a patent's agency is of its applicant's province, any city of it)
+    agencies = [n for n, p in zip(world.agency_name, world.agency_province.tolist(), strict=True)
+                if english_name(n, world.provinces[p]) is None]
+    assert agencies == [] and len(world.agency_name) > 50
 
 
 def test_a_generated_corpus_names_no_holder_like_a_real_institution(tmp_path: Path, settings: Settings) -> None:

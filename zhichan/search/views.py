@@ -202,7 +202,8 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
             "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
             "applicants_en": [party_name_en(a, region, synthetic) for a in detail.get("applicants") or []],
             "current_patentees_en": [party_name_en(a, region, synthetic) for a in detail.get("current_patentees") or []],
-            "inventors_en": [party_name_en(i, None, synthetic) for i in detail.get("inventors") or []]}
+            "inventors_en": [party_name_en(i, None, synthetic) for i in detail.get("inventors") or []],
+            "agency_en": party_name_en(detail["agency"], region, synthetic) if detail.get("agency") else None}
 
 
 def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:

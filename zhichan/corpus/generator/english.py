@@ -25,7 +25,7 @@ its brand characters read as one word in Pinyin (竑瑞精密工业股份有限�
 
 from __future__ import annotations
 
-from zhichan.corpus.generator.names import BRAND_CHARS, FOREIGN_STEMS, GIVEN_CHARS, SURNAMES
+from zhichan.corpus.generator.names import AGENCY_WORDS, BRAND_CHARS, FOREIGN_STEMS, GIVEN_CHARS, SURNAMES
 
 #: the brand characters' readings (Hanyu Pinyin without tones)
 BRAND_PINYIN = {
@@ -120,6 +120,13 @@ UNIT_EN = {
     "妇幼保健院": "Maternal and Child Health Hospital", "疾病预防控制中心": "Center for Disease Control and Prevention",
     "农业技术推广中心": "Agricultural Technology Extension Center", "气象局": "Meteorological Bureau",
     "水利局": "Water Resources Bureau", "供电局": "Power Supply Bureau", "交通运输局": "Transport Bureau",
+}
+#: the patent agencies' forms (:data:`names.AGENCY_WORDS`): ``<city><brand><form>`` (上海恒睿专利代理有限公司 → Shanghai
+#: Hengrui Patent Agency Co., Ltd.)
+AGENCY_WORDS_EN = {
+    "专利代理事务所（普通合伙）": "Patent Agency (General Partnership)", "知识产权代理有限公司": "Intellectual Property Agency Co., Ltd.",
+    "专利事务所": "Patent Law Office", "知识产权服务有限公司": "Intellectual Property Services Co., Ltd.",
+    "专利代理有限公司": "Patent Agency Co., Ltd.",
 }
 #: the generator's surnames (:data:`names.SURNAMES`) in Hanyu Pinyin as a surname reads (曾 zeng, 覃 qin), ü kept as
 #: GB/T 28039-2011 writes it (吕 Lü); tests/corpus/test_generator_english.py checks each against pypinyin's readings
@@ -301,10 +308,38 @@ def english_name(name: str, region_code: str) -> str | None:
     in ``region_code`` (its county), a person (:func:`person_name_en`) or a foreign applicant
     (:func:`foreign_applicant`); ``None`` for a name the generator did not make."""
     name = (name or "").strip()
-    found = _domestic_name_en(name, region_code) or person_name_en(name)
+    found = _domestic_name_en(name, region_code) or person_name_en(name) or _agency_in_province(name, region_code)
     if found is None and (foreign := foreign_applicant(name)) is not None:
         found = foreign[0]
     return found
+
+
+def _agency_en(place: str, rest: str) -> str | None:
+    """A patent agency after its city (``<brand><form>``: Shanghai Hengrui Patent Agency Co., Ltd.); None else."""
+    for word, word_en in AGENCY_WORDS_EN.items():
+        brand = _brand_en(rest[: -len(word)]) if rest.endswith(word) and len(rest) - len(word) == 2 else None
+        if brand is not None:
+            return f"{place} {brand} {word_en}"
+    return None
+
+
+def _agency_in_province(name: str, region_code: str) -> str | None:
+    """A patent agency of ``region_code``'s province in any of its cities: a patent's agency is drawn from its
+    applicant's province, not its city (:func:`zhichan.corpus.generator.world.build_world`)."""
+    if not name.endswith(tuple(AGENCY_WORDS_EN)) or len(region_code or "") < 2:
+        return None
+    from zhichan.corpus.generator.world import short_place
+    from zhichan.reference import children, region_name
+
+    try:
+        cities = children(region_code[:2])
+    except Exception:  # noqa: BLE001 - an unknown province names no place
+        return None
+    for city in cities:
+        short = short_place(region_name(city))
+        if short and name.startswith(short) and (found := _agency_en(_place_en(city), name[len(short):])):
+            return found
+    return None
 
 
 def _domestic_name_en(name: str, region_code: str) -> str | None:
@@ -313,6 +348,8 @@ def _domestic_name_en(name: str, region_code: str) -> str | None:
         if not short or not name.startswith(short):
             continue
         rest = name[len(short):]
+        if (agency := _agency_en(place, rest)) is not None:
+            return agency
         for suffix, kind in (("大学", "University"), ("学院", "College")):
             if not rest.endswith(suffix):
                 continue
@@ -339,5 +376,6 @@ def _domestic_name_en(name: str, region_code: str) -> str | None:
 assert set(BRAND_CHARS) <= set(BRAND_PINYIN), "every brand character has its reading"
 assert {s for s, _ in SURNAMES} == set(SURNAME_PINYIN), "every surname the generator draws has its reading"
 assert set(GIVEN_CHARS) == set(GIVEN_PINYIN), "every given-name character the generator draws has its reading"
+assert set(AGENCY_WORDS) == set(AGENCY_WORDS_EN), "every agency form has its English"
 assert all(set(stems) == set(FOREIGN_STEM_EN[c]) and set(forms) == set(FOREIGN_FORM_EN[c])
            for c, (stems, forms) in FOREIGN_STEMS.items()), "every foreign stem and form has its English"
