@@ -106,7 +106,9 @@ def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_appl
                   inventors=["丁春", "欧阳子涵"], synthetic=True)
     kept = patent(serial=902, title="真实境外", application_date="2021-04-01", applicants=["艾默源控股公司"],
                   region_code=None, applicant_country="US", inventors=["丁春"])
-    build_snapshot(settings.data_dir, patents=[made, kept])
+    agent = patent(serial=903, title="合成代理", application_date="2021-05-01", applicants=["上海瑞博科技有限公司"],
+                   region_code="310104", agency="上海恒睿专利代理有限公司", synthetic=True)
+    build_snapshot(settings.data_dir, patents=[made, kept, agent])
     synthetic, real = (f"/patents/{p['application_number']}" for p in (made, kept))
     try:
         with web.client() as c:
@@ -118,5 +120,9 @@ def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_appl
             assert "美国" in chinese and "Emer Yuan" not in chinese and "Ding Chun" not in chinese
             english = _visible_text(c.get(real, params={"lang": "en"}).text.split("<main>", 1)[1])
             assert "United States" in english and "Emer Yuan" not in english and "Ding Chun" not in english
+            # a generated agency, in a city of the applicant's province
+            english = _visible_text(c.get(f"/patents/{agent['application_number']}", params={"lang": "en"}).text)
+            assert "Shanghai Ruibo Technology Co., Ltd." in english
+            assert "Shanghai Hengrui Patent Agency Co., Ltd." in english and "上海恒睿专利代理有限公司" in english
     finally:
         web.engine.dispose()  # type: ignore[attr-defined]
