@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from zhichan.corpus.generator import generate, lexicon
+from zhichan.corpus.generator.english import english_name, foreign_applicant
 from zhichan.corpus.generator.names import AGENCY_RESERVED, BRAND_CHARS, RESERVED_BRANDS
 from zhichan.corpus.generator.world import TYPES, World, build_world, reserved_brands, short_place
 from zhichan.corpus.store import CorpusStore
@@ -103,6 +104,26 @@ def test_every_organization_carries_an_unreserved_brand_after_its_place(world: W
         assert brand is not None and set(brand) <= brands and brand not in reserved, name
         checked += 1
     assert checked > 500
+
+
+def test_every_applicant_the_generator_names_reads_in_english(world: World) -> None:
+    """English pages show a generated party by the English its name reads as (zhichan.corpus.generator.english): every
+    applicant of the pool has one — organizations in their county, people in Pinyin, foreign applicants by their stem,
+    whose country is the pool's. (北京铭新能源科技有限责任公司 had none: its industry was read as 新能源科技.)"""
+    missing = []
+    foreign = 0
+    for i, (name, country) in enumerate(zip(world.pool.name.to_pylist(), world.pool.country.tolist(), strict=True)):
+        county = int(world.pool_county[i])
+        if english_name(name, str(world.county_code[county]) if county >= 0 else "") is None:
+            missing.append(name)
+        if country != "CN":
+            assert foreign_applicant(name) == (english_name(name, ""), country), name
+            foreign += 1
+    assert missing == [] and foreign > 20
+    # patent agencies, by their province (a patent's agency is of its applicant's province, any city of it)
+    agencies = [n for n, p in zip(world.agency_name, world.agency_province.tolist(), strict=True)
+                if english_name(n, world.provinces[p]) is None]
+    assert agencies == [] and len(world.agency_name) > 50
 
 
 def test_a_generated_corpus_names_no_holder_like_a_real_institution(tmp_path: Path, settings: Settings) -> None:

@@ -647,3 +647,64 @@ def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: Web
                f'{WUHOU_ENTERPRISE}</span>' in english, url
         chinese = client.get(url, params={"lang": "zh"}).text
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
+
+
+def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client: TestClient) -> None:
+    """English pages showed the exchange's stored party names as written although each names an organization with an
+    English name (the demo's deal, bidders and licensee): the deals list, the auction's bids (the seller sees them),
+    the deal case's buyer and an open licence's licensee now read in English; Chinese pages keep the legal names."""
+    from sqlalchemy import update
+
+    from zhichan.exchange.bidding import close_due
+    from zhichan.exchange.models import Auction
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    english_names = {WUHOU_ENTERPRISE: "Chengdu Example Technology Co., Ltd.",
+                     JINJIANG_ENTERPRISE: "Jinjiang Example Materials Co., Ltd."}
+    with session_scope(env.engine) as s:
+        for name, name_en in english_names.items():
+            s.execute(update(Organization).where(Organization.party_key == name).values(name_en=name_en))
+    # an auction ent2_user wins: the bid, the deal, its case
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listing = post(client, form, {"asset_kind": "patent", "number": number(4), "mode": "sale", "price": ""},
+                   page=form).headers["location"]
+    closes = dt.datetime.now() + dt.timedelta(days=2)
+    auction = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                                   "reserve": "500000", "closes_at": closes.strftime("%Y-%m-%dT%H:%M")},
+                   page=listing).headers["location"]
+    login_as(client, env.engine, "ent2_user")
+    assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
+    assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
+    with session_scope(env.engine) as s:
+        assert close_due(s, env.app.state.procedures, now=closes + dt.timedelta(days=1)) != []  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:
+        case_id = s.scalar(select(Auction.deal_case_id))
+    # and an open licence ent2_user takes
+    declaration_id = _published(env, client, number(1))
+    today = dt.date.today().isoformat()
+    login_as(client, env.engine, "ent2_user")
+    page = f"/exchange/open-licences/{declaration_id}"
+    r = post(client, f"{page}/licences", {"licensee": JINJIANG_ENTERPRISE, "notice_on": today, "paid_yuan": "12000",
+                                          "paid_on": today},
+             files={"notice": ("通知.pdf", PDF), "payment_proof": ("付款.pdf", PDF)}, page=page)
+    assert r.status_code == 303, r.text[:1500]
+
+    def main(url: str, lang: str) -> str:
+        return client.get(url, params={"lang": lang}).text.split("<main>", 1)[-1]  # a fragment has none
+
+    login_as(client, env.engine, "ent_user")  # the seller and the patentee: sees the bidder and the licensee
+    for url, names in (("/exchange/deals", (WUHOU_ENTERPRISE, JINJIANG_ENTERPRISE)), (f"{auction}/live", (JINJIANG_ENTERPRISE,)),
+                       (auction, (JINJIANG_ENTERPRISE,)), (f"/cases/{case_id}", (JINJIANG_ENTERPRISE,)),
+                       (page, (JINJIANG_ENTERPRISE,))):
+        english, chinese = main(url, "en"), main(url, "zh")
+        for name in names:
+            assert english_names[name] in english, (url, name)
+            assert name in chinese and english_names[name] not in chinese, (url, name)
+        # the legal names stay only where a page shows them beside the English one (the open licence's patentee)
+        if url != page:
+            assert not any(name in english.split("</h1>", 1)[-1] for name in names), url
+    client.cookies.clear()  # the public sees the bidder masked, in the page's language
+    live = main(f"{auction}/live", "en")
+    assert "Ji＊＊＊" in live and english_names[JINJIANG_ENTERPRISE] not in live

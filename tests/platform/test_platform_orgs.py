@@ -51,3 +51,26 @@ def test_an_organization_is_named_in_the_pages_language_with_its_name_as_fallbac
     assert org_display_name("成都市知识产权局 / Chengdu IPO", None, "zh") == "成都市知识产权局"
     assert org_display_name("成都市知识产权局 / Chengdu IPO", "Chengdu Intellectual Property Office", "en") == \
         "Chengdu Intellectual Property Office"
+
+
+def test_stored_names_read_as_their_organizations_english_names(engine: Engine, tree: Tree) -> None:
+    """Workflow rows keep a party's name as written (a deal's buyer, a bidder, a licensee, a case's requester): pages
+    show each by the English name of the organization it names — matched as a typed name is, by party key under any
+    spelling the corpus folds together, else by exact name — and a name no such organization bears as stored."""
+    from zhichan.platform.models import Organization
+    from zhichan.platform.orgs import names_en_by_name
+
+    with session_scope(engine) as s:
+        s.get(Organization, tree.enterprise.id).name_en = "Chengdu Example Technology Co., Ltd."  # type: ignore[union-attr]
+        create_org(s, "成都某银行", OrgKind.BANK, "510100", tree.chengdu, name_en="Chengdu Some Bank")
+        create_org(s, "锦江某大学", OrgKind.ENTERPRISE, "510104", tree.jinjiang, party_key="锦江某大学（本部）",
+                   name_en="Jinjiang Some University")
+        create_org(s, "锦江无英文名有限公司", OrgKind.ENTERPRISE, "510104", tree.jinjiang, party_key="锦江无英文名有限公司")
+        typed = ["成都示例科技有限公司", " 成都示例科技 有限责任公司 ", "成都某银行", "锦江某大学", "锦江无英文名有限公司",
+                 "平台外某公司", "", None]
+        found = names_en_by_name(s, typed)
+    assert found == {"成都示例科技有限公司": "Chengdu Example Technology Co., Ltd.",
+                     " 成都示例科技 有限责任公司 ": "Chengdu Example Technology Co., Ltd.",
+                     "成都某银行": "Chengdu Some Bank", "锦江某大学": "Jinjiang Some University"}
+    with session_scope(engine) as s:
+        assert names_en_by_name(s, []) == {} and names_en_by_name(s, [None, " "]) == {}

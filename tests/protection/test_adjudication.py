@@ -466,6 +466,15 @@ def test_a_decision_is_published_on_the_platform_after_its_review(world: World) 
     assert [d["file_name"] for d in shown["documents"]] == ["裁决书.pdf", "裁决书.docx"] and not shown["redacted"]
     assert shown["published_on"] == D(2026, 3, 26) and shown["publication_url"] == f"/protection/decisions/{plain['id']}"
     assert [d["file_name"] for d in cut["documents"]] == ["裁决书（删节本）.pdf"] and cut["redacted"]
+    # the parties as organizations: the requester's English name where its organization has one (English pages)
+    assert shown["requester"] == HOLDER and shown["requester_en"] is None and shown["respondent_en"] is None
+    with session_scope(world.engine) as s:
+        s.execute(Organization.__table__.update().where(Organization.party_key == HOLDER)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    with session_scope(world.engine) as s:
+        from zhichan.protection.service import published_decisions
+
+        assert {d["requester_en"] for d in published_decisions(s)} == {"Chengdu Example Technology Co., Ltd."}
 
 
 def test_the_decision_waits_for_the_answer_to_reach_the_requester(world: World) -> None:

@@ -184,3 +184,32 @@ def test_overseas_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) ->
     page.goto("/protection/overseas?lang=en")
     page.wait_for_selector("h1:has-text('Overseas IP dispute early warning')")
     page.screenshot(path=str(artifacts_dir / "protection-overseas-en.png"), full_page=True)
+
+
+def test_the_page_names_enterprises_in_english_and_a_disputes_country(env: WebEnv) -> None:
+    """English pages named the exposed enterprise, the watched one, the dispute's parties and the alerts' enterprise
+    by their Chinese names although the organization has an English one, and a dispute's country by its code: they
+    read in English (the exposed enterprise with its legal name below), the country by its name."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    assert post(officer, "/protection/overseas/watches", {"enterprise": WUHOU_ENTERPRISE, "ipc_groups": ""}).status_code == 303  # type: ignore[attr-defined]
+    assert post(officer, "/protection/overseas/disputes", DISPUTE).status_code == 303  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert raise_alerts(s, env.app.state.corpus.snapshot(), threshold=Decimal("0.3"), min_patents=5)  # type: ignore[attr-defined]
+    english = officer.get("/protection/overseas", params={"lang": "en"}).text
+    chinese = officer.get("/protection/overseas", params={"lang": "zh"}).text
+    for table, column in (("exposure-list", 0), ("watch-list", 0), ("dispute-list", 1), ("alert-list", 1)):
+        row = english.split(f'id="{table}"')[1].split("</table>")[0].split("<tbody>")[1]
+        cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[column]
+        assert cell.startswith("Chengdu Example Technology Co., Ltd."), (table, cell)
+        assert (WUHOU_ENTERPRISE in cell) is (table == "exposure-list"), table  # the holder's legal name below
+        assert "Chengdu Example" not in chinese.split(f'id="{table}"')[1].split("</table>")[0], table
+    disputes = english.split('id="dispute-list"')[1].split("</table>")[0]
+    assert "<td>United States</td>" in disputes and "<td>美国</td>" in chinese.split('id="dispute-list"')[1]

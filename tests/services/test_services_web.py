@@ -561,3 +561,23 @@ def test_a_case_filed_with_a_centres_code_shows_the_centres_name(env: WebEnv, cl
             shown = {f["value"]: (f["label"], f["shown"]) for f in data["filing"]}
             # the value as filed, shown by name under the list's label ("centre code" would name a code)
             assert shown["CN-CD"] == ("Protection centre" if lang == "en" else "保护中心", name), shown
+
+
+def test_published_results_name_the_applicant_in_english(env: WebEnv, client: TestClient) -> None:
+    """English results named the applicant by its Chinese name although its organization has an English one (the
+    demo's awards): the applicant reads in English; the Chinese page keeps the legal name."""
+    from sqlalchemy import update
+
+    from tests.services.helpers import concluded_round
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    concluded_round(env)
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == "成都示例科技有限公司")
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    english = client.get("/services/subsidies/SUB-2026-01", params={"lang": "en"}).text
+    row = english.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="applicant">Chengdu Example Technology Co., Ltd.</td>' in row, row
+    chinese = client.get("/services/subsidies/SUB-2026-01", params={"lang": "zh"}).text.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="applicant">成都示例科技有限公司</td>' in chinese and "Chengdu Example" not in chinese

@@ -25,3 +25,22 @@ def test_demo_people_are_synthetic_and_made_once(env: WebEnv) -> None:
     assert items and all(p["synthetic"] for p in items)
     assert "badge synthetic" in member.get("/talent").text
     assert "合成数据" in member.get("/talent/export.csv").content.decode("utf-8-sig").splitlines()[1]
+
+
+def test_demo_people_read_in_pinyin_on_english_pages(env: WebEnv) -> None:
+    """The demo's people (the generator's surnames and given names) stayed Chinese on English pages: they read in
+    Pinyin, family name first, the name as entered below it; the Chinese pages and the API's ``name`` keep it."""
+    from zhichan.corpus.generator.english import person_name_en
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        seed(s)
+    officer = client_for(env, "cd_leader")
+    items = officer.get("/api/v1/talent").json()["items"]
+    first = items[0]
+    assert first["name_en"] == person_name_en(first["name"]) and first["name_en"].isascii()
+    english = officer.get("/talent", params={"lang": "en"}).text
+    assert f'{first["name_en"]}</a><span class="legal-name muted small" lang="zh-CN">{first["name"]}</span>' in english
+    page = officer.get(f"/talent/people/{first['id']}", params={"lang": "en"}).text
+    assert f"<h1>{first['name_en']}<span" in page
+    chinese = officer.get("/talent", params={"lang": "zh"}).text
+    assert first["name"] in chinese and first["name_en"] not in chinese

@@ -89,6 +89,8 @@ def test_the_cockpit_and_the_enterprise_page_name_holders_in_english(client, env
             assert f'<span class="legal-name muted small" lang="zh-CN">{WUHOU_ENTERPRISE}</span>' in row
             assert "Chengdu Example Technology Co., Ltd." in title and WUHOU_ENTERPRISE in title, title
             assert "<title>Chengdu Example Technology Co., Ltd." in page
+            portfolio = page.rsplit('<table class="list">', 1)[1].split("</table>")[0]  # its patents' applicant
+            assert "Chengdu Example Technology Co., Ltd." in portfolio and WUHOU_ENTERPRISE not in portfolio
         else:
             assert "Chengdu Example" not in row and "legal-name" not in row and "Chengdu Example" not in page
             assert WUHOU_ENTERPRISE in text and WUHOU_ENTERPRISE in title
@@ -125,3 +127,37 @@ def test_the_enterprise_page_is_titled_by_its_organizations_name(client, env):
     with session_scope(env.engine) as s:
         s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name=WUHOU_ENTERPRISE))
     assert 'id="enterprise-corpus-name"' not in client.get(f"/enterprises/{WUHOU_ENTERPRISE}").text
+
+
+def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_applicants_country(settings, web_template):
+    """A synthetic foreign applicant's patent page showed no region and the applicant, owners and inventors in
+    Chinese on English pages: they read in English (the legal names beside them) and the region is the country; a
+    real record's parties stay as they are."""
+    from zhichan.web.testing import make_env
+
+    web = make_env(settings, web_template)
+    made = patent(serial=901, title="合成境外", application_date="2021-03-01", applicants=["艾默源控股公司"],
+                  current_patentees=["艾默源控股公司"], region_code=None, applicant_country="US",
+                  inventors=["丁春", "欧阳子涵"], synthetic=True)
+    kept = patent(serial=902, title="真实境外", application_date="2021-04-01", applicants=["艾默源控股公司"],
+                  region_code=None, applicant_country="US", inventors=["丁春"])
+    agent = patent(serial=903, title="合成代理", application_date="2021-05-01", applicants=["上海瑞博科技有限公司"],
+                   region_code="310104", agency="上海恒睿专利代理有限公司", synthetic=True)
+    build_snapshot(settings.data_dir, patents=[made, kept, agent])
+    synthetic, real = (f"/patents/{p['application_number']}" for p in (made, kept))
+    try:
+        with web.client() as c:
+            login_as(c, web.engine, "cd_leader")
+            english = _visible_text(c.get(synthetic, params={"lang": "en"}).text.split("<main>", 1)[1])
+            assert "Emer Yuan Holdings Inc." in english and "艾默源控股公司" in english  # the legal name beside it
+            assert "United States" in english and "Ding Chun (丁春); Ouyang Zihan (欧阳子涵)" in english, english
+            chinese = _visible_text(c.get(synthetic, params={"lang": "zh"}).text.split("<main>", 1)[1])
+            assert "美国" in chinese and "Emer Yuan" not in chinese and "Ding Chun" not in chinese
+            english = _visible_text(c.get(real, params={"lang": "en"}).text.split("<main>", 1)[1])
+            assert "United States" in english and "Emer Yuan" not in english and "Ding Chun" not in english
+            # a generated agency, in a city of the applicant's province
+            english = _visible_text(c.get(f"/patents/{agent['application_number']}", params={"lang": "en"}).text)
+            assert "Shanghai Ruibo Technology Co., Ltd." in english
+            assert "Shanghai Hengrui Patent Agency Co., Ltd." in english and "上海恒睿专利代理有限公司" in english
+    finally:
+        web.engine.dispose()  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.credit import agencies, draws, service
 from zhichan.credit.scope import require_officer
 from zhichan.legaltime import china_date
@@ -43,17 +44,25 @@ def mine_view(session: Session, scope: Scope, *, on: dt.date) -> dict[str, Any]:
 def agencies_view(session: Session, scope: Scope, *, on: dt.date, cutoffs: tuple[tuple[str, int], ...]) -> dict[str, Any]:
     rows = agencies.agencies_in_area(session, scope)
     files = agencies.credit_files(session, rows, as_of=on, cutoffs=cutoffs)
-    return {"on": on, "cutoffs": cutoffs, "items": [{k: f[k] for k in ("id", "name", "credit_code", "region_code",
-                                                                          "source", "filings", "score", "grade",
-                                                                          "listing", "synthetic")} for f in files]}
+    return {"on": on, "cutoffs": cutoffs, "items": [{**{k: f[k] for k in ("id", "name", "credit_code", "region_code",
+                                                                            "source", "filings", "score", "grade",
+                                                                            "listing", "synthetic")},
+                                                     "name_en": _agency_en(f)} for f in files]}
+
+
+def _agency_en(file: dict[str, Any]) -> str | None:
+    """An agency's English name where the generator named it (synthetic agencies: pages show it through
+    ``holder_name``, the legal name beside it)."""
+    return party_name_en(file["name"], file.get("region_code"), bool(file.get("synthetic")))
 
 
 def agency_view(session: Session, scope: Scope, agency_id: int, *, on: dt.date,
                 cutoffs: tuple[tuple[str, int], ...]) -> dict[str, Any]:
     row = agencies.get_agency(session, scope, agency_id)
     file = agencies.credit_file(session, row, as_of=on, cutoffs=cutoffs)
-    return {**file, "cutoffs": cutoffs, "address": row.address,
-            "agents": [{"name": a.name, "source": a.source, "filings": a.filings,
+    return {**file, "name_en": _agency_en(file), "cutoffs": cutoffs, "address": row.address,
+            "agents": [{"name": a.name, "name_en": party_name_en(a.name, None, row.synthetic), "source": a.source,
+                        "filings": a.filings,
                         "certificate_number": a.certificate_number} for a in agencies.agents_of(session, row.id)],
             "item_kinds": [{"code": k.code, "zh": k.zh, "en": k.en, "points": k.points}
                            for k in agencies.rating().items.values()],

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
@@ -18,7 +18,7 @@ from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.money import format_money
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import org_names_en, party_names_en
+from zhichan.platform.orgs import names_en_by_name, org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -55,11 +55,14 @@ def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | Non
     patentee (:func:`zhichan.platform.orgs.party_names_en`) where the patentee is that one party — a co-owned
     patent's list of patentees stays as written. Pages show it through ``holder_name``."""
     sole = normalize_name(row.patentee) == row.party_key
+    # else the English the generator's name reads as, for a synthetic declaration's generated patentee
+    patentee_en = ((names_en or {}).get(row.party_key or "")
+                   or party_name_en(row.patentee, row.patent_region, row.synthetic)) if sole else None
     return {
         "id": row.id, "case_id": row.case_id, "application_number": row.application_number, "title": row.title,
         "kind": _pick(KIND_LABELS.get(row.patent_kind, (row.patent_kind, row.patent_kind)), lang),
         "ipc": row.ipc.split(), "patent_region": row.patent_region, "patentee": row.patentee,
-        "patentee_en": (names_en or {}).get(row.party_key or "") if sole else None,
+        "patentee_en": patentee_en,
         "fee_method": row.fee_method,
         "fee_method_label": FEE_METHODS_EN[row.fee_method] if lang == "en" else openlicence.FEE_METHOD_LABELS[row.fee_method],
         "fee_value": row.fee_value, "fee": fee_text(row, lang), "payment_schedule": row.payment_schedule,
@@ -109,11 +112,12 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
     row = openlicence.get(session, scope, declaration_id)
     lines = openlicence.reduction(session, row, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
+    licensees_en = names_en_by_name(session, [g.licensee for g in grants])
     return {
         "declaration": declaration_json(row, lang, party_names_en(session, [row.party_key] if row.party_key else [])),
         "patentee_side": is_patentee_side(scope, row),
         "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
-        "grants": [{"id": g.id, "licensee": g.licensee, "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
+        "grants": [{"id": g.id, "licensee": g.licensee, "licensee_en": licensees_en.get(g.licensee), "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
                     "paid_on": g.paid_on, "effective_on": g.effective_on, "until": g.until, "recorded_on": g.recorded_on,
                     "evidence_index": g.evidence_index} for g in grants],
         "reduction": [{"year": line.year, "starts": line.starts, "ends": line.ends, "due": line.due,
@@ -226,11 +230,14 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
+    bidders_en = names_en_by_name(session, [bid["bidder"] for bid in data["bids"]])
     for bid in data["bids"]:
         bidder_user = bid.pop("user_id")
         bid["mine"] = own_user is not None and bidder_user == own_user
+        bid["bidder_en"] = bidders_en.get(bid["bidder"])  # shown through ``org_name``
         if not (seller or bid["mine"]):
             bid["bidder"] = _masked(bid["bidder"])
+            bid["bidder_en"] = _masked(bid["bidder_en"]) if bid["bidder_en"] else None
     # the deal the close opened: the seller (the case's party) and the winner (its counterparty) open its case
     won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
     data["deal_case_id"] = auction.deal_case_id if seller or won else None
@@ -296,9 +303,12 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
     from zhichan.exchange.scope import deals_visible
 
     scope.require_authenticated()
-    rows = session.scalars(deals_visible(scope, select(Deal)).order_by(Deal.id.desc()).limit(200))
+    rows = list(session.scalars(deals_visible(scope, select(Deal)).order_by(Deal.id.desc()).limit(200)))
+    # the parties as organizations: their English names on English pages where they have one (``org_name``)
+    names_en = names_en_by_name(session, [name for d in rows for name in (d.seller, d.buyer)])
     return {"items": [{"id": d.id, "case_id": d.case_id, "application_number": d.application_number, "title": d.title,
-                       "seller": d.seller, "buyer": d.buyer, "pricing_method": d.pricing_method,
+                       "seller": d.seller, "seller_en": names_en.get(d.seller), "buyer": d.buyer,
+                       "buyer_en": names_en.get(d.buyer), "pricing_method": d.pricing_method,
                        "trading_mode": d.trading_mode, "deal_kind": d.deal_kind, "price": d.price,
                        "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
                        "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],

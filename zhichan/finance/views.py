@@ -29,6 +29,7 @@ from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
+from zhichan.platform.orgs import names_en_by_name, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -38,11 +39,7 @@ from zhichan.web.i18n import stored_text, translate
 def party_names_en(session: Session, pledges: list[Pledge]) -> dict[int, str]:
     """The English names of the pledges' parties by organization id, where the organization has one: the
     register keeps each party's name as registered (Chinese); English pages show the organization's."""
-    ids = {p.pledgor_org_id for p in pledges} | {p.pledgee_org_id for p in pledges}
-    if not ids:
-        return {}
-    return {i: n for i, n in session.execute(select(Organization.id, Organization.name_en).where(
-        Organization.id.in_(ids), Organization.name_en.is_not(None))).all() if n}
+    return org_names_en(session, [i for p in pledges for i in (p.pledgor_org_id, p.pledgee_org_id)])
 
 
 def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[str, Any]:
@@ -117,7 +114,10 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
                                   .order_by(LedgerEntry.seq.desc()).limit(50)))
     figures = fund_rules.figures(session, code)
     balanced, operations, _ = fund_rules.verify_ledger(session, code)
-    return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id),
+    # a loan's borrower and bank as written: their organizations' English names where they have one (``org_name``)
+    names_en = names_en_by_name(session, [n for x in loans for n in (x.borrower, x.bank)])
+    return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id), "borrower_en": names_en.get(x.borrower),
+                                        "bank_en": names_en.get(x.bank),
                                         "lines": arithmetic(claims[x.id], lang) if x.id in claims else []}
                                        for x in loans],
             "ledger": [{"entry": e, "at": china_time(e.at), "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],

@@ -27,6 +27,7 @@ from zhichan.finance.models import Whitelist, WhitelistEntry, WhitelistFeedback,
 from zhichan.finance.scope import whitelist_filter
 from zhichan.indicators.high_value import high_value_flags_sql
 from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import party_names_en
 from zhichan.platform.scope import Scope
 
 MAX_ENTRIES = 500
@@ -174,8 +175,11 @@ def whitelist_view(session: Session, scope: Scope, whitelist_id: int) -> dict[st
     pushed = [(name, name_en) for (name, name_en) in session.execute(
         select(Organization.name, Organization.name_en).join(WhitelistPush, WhitelistPush.bank_org_id == Organization.id)
         .where(WhitelistPush.whitelist_id == row.id).order_by(Organization.name))] if scope.governance else []
+    # an entry is a corpus party: the English name of the organization bound to it, where it has one (``holder_name``)
+    names_en = party_names_en(session, [e.party_key for e in entries])
     return {"whitelist": row, "criteria": json.loads(row.criteria), "pushed": pushed,
-            "entries": [{"entry": e, "feedback": by_entry.get(e.id, [])} for e in entries]}
+            "entries": [{"entry": e, "name_en": names_en.get(e.party_key), "feedback": by_entry.get(e.id, [])}
+                        for e in entries]}
 
 
 def lists(session: Session, scope: Scope) -> list[Whitelist]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from zhichan.corpus.parties import party_name_en
+from zhichan.corpus.parties import normalize_name, party_name_en, with_party_names_en
 from zhichan.corpus.store import Snapshot
 from zhichan.indicators.service import PUBLICATION_LAG_YEARS
 from zhichan.navigation import sql as Q
@@ -172,12 +172,15 @@ def inventor_teams(rows: list[dict[str, Any]], min_members: int, top: int) -> li
 
     patents_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     applicant_names: dict[str, str] = {}
+    real: set[tuple[str, str]] = set()  # inventors of a real (not synthetic) record: their names are data
     for row in rows:
         members = sorted({(name.strip(), row["applicant_key"]) for name in row["inventors"] or [] if name and name.strip()})
         applicant_names[row["applicant_key"]] = row["applicant"]
         for m in members:
             parent.setdefault(m, m)
             patents_of[m].add(row["application_number"])
+            if not row.get("synthetic", False):
+                real.add(m)
         for m in members[1:]:
             union(members[0], m)
     components: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -197,7 +200,9 @@ def inventor_teams(rows: list[dict[str, Any]], min_members: int, top: int) -> li
             "members": len(members),
             "patents": len(patents),
             "applicant": applicant_names.get(main_applicant, main_applicant),
+            "applicant_key": main_applicant,
             "member_names": sorted({m[0] for m in members})[:8],
+            "synthetic": not real & set(members),
         })
     teams.sort(key=lambda t: (-t["patents"], -t["members"], t["lead_inventor"], t["applicant"]))
     return teams[:top]
@@ -304,7 +309,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     r.top_national = _rows(con, Q.TOP_APPLICANTS.format(where=""), {"top": params.top})
     r.top_local = _rows(con, Q.TOP_APPLICANTS.format(where="AND is_local"), {"top": params.top})
     for row in (*r.top_national, *r.top_local):
-        row["region"] = region_label(row["region_code"])
+        row["region"] = region_label(row["region_code"], country=row["country"])
     r.applicant_counts = {x["applicant_key"]: x["patents"] for x in _rows(con, Q.APPLICANT_COUNTS)}
     progress(7, steps)
 
@@ -317,11 +322,24 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     for row in (*r.top_national, *r.top_local, *(x for rows in r.local_by_type.values() for x in rows)):
         row["name_en"] = party_name_en(row["name"], row.pop("party_region_code"), bool(row["synthetic"]))
     r.teams = inventor_teams(_rows(con, Q.LOCAL_INVENTORS), params.team_min_members, params.top)
+    teams_applicants = with_party_names_en(con, [{"party_key": t["applicant_key"], "name": t["applicant"],
+                                                  "synthetic": t["synthetic"]} for t in r.teams])
+    for t, applicant in zip(r.teams, teams_applicants, strict=True):
+        # people and the team's applicant in English where the generator named them (synthetic records only)
+        t["lead_inventor_en"] = party_name_en(t["lead_inventor"], None, t["synthetic"])
+        t["member_names_en"] = [party_name_en(n, None, t["synthetic"]) for n in t["member_names"]]
+        t["applicant_en"] = applicant["name_en"]
     progress(8, steps)
 
     # collaboration ------------------------------------------------------------------------------
     r.collaboration = _one(con, Q.COLLABORATION_SUMMARY)
     r.pairs = _rows(con, Q.CO_APPLICANT_PAIRS, {"top": params.top})
+    for side in ("a", "b"):  # each co-applicant in English where the corpus implies a name (with_party_names_en)
+        named = with_party_names_en(con, [{"party_key": normalize_name(row[f"applicant_{side}"]),
+                                           "name": row[f"applicant_{side}"], "synthetic": row["synthetic"]}
+                                          for row in r.pairs])
+        for row, party in zip(r.pairs, named, strict=True):
+            row[f"applicant_{side}_en"] = party["name_en"]
     for row in r.pairs:
         types = {row["type_a"], row["type_b"]}
         row["industry_academia"] = "enterprise" in types and bool(types & {"university", "institute"})

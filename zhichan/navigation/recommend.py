@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from zhichan.corpus.parties import holder_display_name, party_name_en, with_party_names_en
 from zhichan.navigation import sql as Q
 from zhichan.navigation.regions import region_label
 from zhichan.navigation.schemas import branch_label
@@ -41,6 +42,15 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> l
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def _names_en(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], key: str = "applicant_key",
+               name: str = "name") -> list[str | None]:
+    """The English name of each row's party where the corpus implies one (:func:`with_party_names_en`: synthetic
+    records only); ``None`` else."""
+    named = with_party_names_en(con, [{"party_key": r.get(key) or "", "name": r[name] or "",
+                                       "synthetic": bool(r.get("synthetic"))} for r in rows])
+    return [n["name_en"] for n in named]
+
+
 def weak_branches(result: NavigationResult) -> list[dict[str, Any]]:
     weak = [b for b in result.branches if b["strength"] in ("missing", "weak")]
     return sorted(weak, key=lambda b: (b["rta"] if b["rta"] is not None else 0.0, b["branch_id"]))
@@ -57,6 +67,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "branch": b["branch_id"], "min_patents": p.min_target_patents, "top": p.targets_per_branch})
         if not targets:
             continue
+        for t, name_en in zip(targets, _names_en(con, targets), strict=True):
+            t["name_en"] = name_en
         out.append({
             "kind": "investment",
             "branch_id": b["branch_id"],
@@ -64,8 +76,10 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "facts": {"path": b["path"], "local": b["local"], "domestic": b["domestic"],
                       "local_share": b["local_share"], "chain_local_share": b["chain_local_share"],
                       "rta": b["rta"], "strength": b["strength"],
-                      "targets": [{"name": t["name"], "region": region_label(t["region_code"]) if t["is_domestic"]
+                      "targets": [{"name": t["name"], "name_en": t["name_en"],
+                                   "region": region_label(t["region_code"]) if t["is_domestic"]
                                    else None, "region_code": t["region_code"] if t["is_domestic"] else None,
+                                   "country": None if t["is_domestic"] else t["country"],
                                    "patents": t["patents"], "valid_inventions": t["valid_inventions"]}
                                   for t in targets]},
             "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
@@ -81,12 +95,16 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
         names = [b["name"] for b in weak]
         inventors = _rows(con, Q.EXTERNAL_INVENTORS_IN_BRANCHES, {
             "branches": ids, "min_patents": p.min_target_patents, "top": p.top})
-        for inv in inventors[: max(3, p.targets_per_branch * 2)]:
+        shown = inventors[: max(3, p.targets_per_branch * 2)]
+        for inv, applicant_en in zip(shown, _names_en(con, shown, name="applicant"), strict=True):
             out.append({
                 "kind": "talent",
                 "target": inv["inventor"],
                 "facts": {"inventor": inv["inventor"], "applicant": inv["applicant"],
-                          "region": region_label(inv["region_code"]), "region_code": inv["region_code"],
+                          "inventor_en": party_name_en(inv["inventor"], None, bool(inv["synthetic"])),
+                          "applicant_en": applicant_en, "country": inv["country"],
+                          "region": region_label(inv["region_code"], country=inv["country"]),
+                          "region_code": inv["region_code"],
                           "branches": names, "patents": inv["patents"],
                           "valid_inventions": inv["valid_inventions"]},
                 "evidence": {"patents": inv["patents"], "valid_inventions": inv["valid_inventions"],
@@ -97,12 +115,13 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
     for d in result.dormant:
         holders[d["applicant_key"]].append(d)
     ranked = sorted(holders.values(), key=lambda ps: (-len(ps), ps[0]["applicant_key"]))
-    for ps in ranked[: p.top]:
-        best = ps[0]  # rows come most-cited first
+    bests = [ps[0] for ps in ranked[: p.top]]  # rows come most-cited first
+    for ps, holder_en in zip(ranked[: p.top], _names_en(con, bests, name="holder"), strict=True):
+        best = ps[0]
         out.append({
             "kind": "transfer",
             "target": best["holder"],
-            "facts": {"holder": best["holder"],
+            "facts": {"holder": best["holder"], "holder_en": holder_en,
                       "holder_type": "university" if best["applicant_type"] == "university" else "institute",
                       "patents": len(ps), "top_patent": best["application_number"],
                       "citations": best["forward_citations"]},
@@ -114,7 +133,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
         if b["strength"] != "strong":
             continue
         leader = _rows(con, """
-            SELECT min(c.first_patentee) AS name, count(*) AS patents
+            SELECT min(c.first_patentee) AS name, count(*) AS patents, c.applicant_key,
+                   bool_and(c.synthetic) AS synthetic
             FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
             WHERE h.branch_id = $branch AND c.is_local AND c.applicant_key <> ''
             GROUP BY c.applicant_key ORDER BY patents DESC, c.applicant_key LIMIT 1""",
@@ -125,7 +145,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "target": b["name"],
             "facts": {"path": b["path"], "local": b["local"], "local_share": b["local_share"], "rta": b["rta"],
                       "local_applicants": b["local_applicants"],
-                      "leader": {"name": leader[0]["name"], "patents": leader[0]["patents"]} if leader else None},
+                      "leader": {"name": leader[0]["name"], "name_en": _names_en(con, leader)[0],
+                                 "patents": leader[0]["patents"]} if leader else None},
             "evidence": {"branch_local": b["local"], "rta": round(b["rta"], 4),
                          "local_applicants": b["local_applicants"]},
         })
@@ -153,26 +174,34 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
 
     def named(fact: dict[str, Any]) -> str | None:
         """A region of the facts in ``lang`` (facts stored before they kept the code show their name)."""
-        return region_label(fact["region_code"], lang) if fact.get("region_code") else fact.get("region")
+        if fact.get("region_code") or fact.get("country"):  # a foreign inventor's country
+            return region_label(fact.get("region_code"), lang, country=fact.get("country"))
+        return fact.get("region")
 
     def path() -> str:
         return branch_label(result.chain, rec.get("branch_id") or "", lang, f["path"], path=True)
 
+    def party(name: str, name_en: str | None) -> str:
+        """A party or person in ``lang``: in English its English name with the legal (Chinese) one after it."""
+        shown = holder_display_name({"name": name, "name_en": name_en}, lang)
+        return f"{shown} ({name})" if shown != name else name
+
     if rec["kind"] == "investment":
         listed = m("item_sep").join(
-            m("rec.target", name=t["name"], region=named(t) or m("rec.abroad"), patents=t["patents"],
+            m("rec.target", name=party(t["name"], t.get("name_en")), region=named(t) or m("rec.abroad"), patents=t["patents"],
               valid_inventions=t["valid_inventions"]) for t in f["targets"])
         return m("rec.investment", path=path(), region=region, local=f["local"], domestic=f["domestic"],
                  local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
                  judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
     if rec["kind"] == "talent":
-        return m("rec.talent", inventor=f["inventor"], applicant=f["applicant"], home=named(f), region=region,
+        return m("rec.talent", inventor=party(f["inventor"], f.get("inventor_en")),
+                 applicant=party(f["applicant"], f.get("applicant_en")), home=named(f), region=region,
                  branches=m("list_sep").join(_branch_names(rec, result, lang)), patents=f["patents"],
                  valid_inventions=f["valid_inventions"])
     if rec["kind"] == "transfer":
-        return m("rec.transfer", holder=f["holder"], holder_type=translate(lang, f"navigation.applicant_type.{f['holder_type']}"),
+        return m("rec.transfer", holder=party(f["holder"], f.get("holder_en")), holder_type=translate(lang, f"navigation.applicant_type.{f['holder_type']}"),
                  patents=f["patents"], as_of=result.as_of.isoformat(), top_patent=f["top_patent"],
                  citations=f["citations"])
-    lead = m("rec.leader", name=f["leader"]["name"], patents=f["leader"]["patents"]) if f["leader"] else ""
+    lead = m("rec.leader", name=party(f["leader"]["name"], f["leader"].get("name_en")), patents=f["leader"]["patents"]) if f["leader"] else ""
     return m("rec.strengthen", path=path(), region=region, local=f["local"], local_share=_pct(f["local_share"]),
              rta=f"{f['rta']:.2f}", local_applicants=f["local_applicants"], leader=lead)

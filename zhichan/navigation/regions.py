@@ -6,10 +6,13 @@ from zhichan.errors import InputError
 from zhichan.navigation import sql as Q
 
 
-def region_label(code: str | None, lang: str = "zh") -> str:
-    """The name a report in ``lang`` prints for a region ("—" for none)."""
+def region_label(code: str | None, lang: str = "zh", country: str | None = None) -> str:
+    """The name a report in ``lang`` prints for a region; for a party without one, its ``country`` (a foreign
+    applicant's ISO code: 美国 / United States, :func:`zhichan.reference.country_name`); "—" for neither."""
     if not code:
-        return "—"
+        from zhichan.reference import country_name
+
+        return country_name(country, lang) or "—"
     try:
         from zhichan.reference import region_name
 

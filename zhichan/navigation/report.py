@@ -46,6 +46,15 @@ class Messages:
         """A region's name in the report's language (analysis results keep the codes)."""
         return region_label(code, self.lang)
 
+    def place(self, row: dict[str, Any]) -> str:
+        """Where an applicant is from: its region, else its country (a foreign applicant; results kept before they
+        held the country show "—")."""
+        return region_label(row.get("region_code"), self.lang, country=row.get("country"))
+
+    def person(self, name: str, name_en: str | None, legal: bool = True) -> str:
+        """A person (an inventor) in the report's language, as :meth:`holder` shows an applicant."""
+        return self.holder({"name": name, "name_en": name_en}, legal=legal)
+
     def chain_name(self) -> str:
         """The chain's name in the report's language (its Chinese name where it has no English one)."""
         return self.chain.label(self.lang)
@@ -212,7 +221,7 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
 
 
 def _applicant_rows(rows: list[dict[str, Any]], m: Messages) -> list[list[Any]]:
-    return [[x["rank"], m.holder(x), m.type_label(x["applicant_type"]), m.region(x["region_code"]), x["patents"], x["inventions"],
+    return [[x["rank"], m.holder(x), m.type_label(x["applicant_type"]), m.place(x), x["patents"], x["inventions"],
              x["valid_inventions"], x["high_value"]] for x in rows]
 
 
@@ -252,8 +261,11 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
     teams.add(Paragraph(m("innovators.teams_rule")))
     teams.add(Table([m("col.lead_inventor"), m("col.lead_patents"), m("col.members"), m("col.team_patents"),
                      m("col.team_applicant"), m("col.member_names")],
-                    [[t["lead_inventor"], t["lead_patents"], t["members"], t["patents"], t["applicant"],
-                      m.sep().join(t["member_names"])] for t in r.teams],
+                    [[m.person(t["lead_inventor"], t.get("lead_inventor_en")), t["lead_patents"], t["members"], t["patents"],
+                      m.holder({"name": t["applicant"], "name_en": t.get("applicant_en")}),
+                      m.sep().join(m.person(n, en, legal=False) for n, en in
+                                   zip(t["member_names"], t.get("member_names_en") or [None] * len(t["member_names"]),
+                                       strict=True))] for t in r.teams],
                     caption=m("innovators.teams_table"), table_id="t-teams"))
     return s
 
@@ -264,12 +276,19 @@ def _collaboration(r: NavigationResult, m: Messages) -> Section:
     s.add(Paragraph(m("collaboration.text", joint=c.get("joint_patents", 0), region=m.region(r.region_code),
                       local_joint=c.get("local_joint_patents", 0),
                       industry_academia=c.get("industry_academia_patents", 0))))
+    def side(p: dict[str, Any], x: str, legal: bool = True) -> str:
+        return m.holder({"name": p[f"applicant_{x}"], "name_en": p.get(f"applicant_{x}_en")}, legal=legal)
+
     s.add(Table([m("col.applicant_a"), m("col.applicant_b"), m("col.joint_patents"), m("col.involves_local"),
                  m("col.industry_academia")],
-                [[p["applicant_a"], p["applicant_b"], p["patents"], m.yes_no(p["involves_local"]),
+                [[side(p, "a"), side(p, "b"), p["patents"], m.yes_no(p["involves_local"]),
                   m.yes_no(p["industry_academia"])] for p in r.pairs],
                 caption=m("collaboration.table"), table_id="t-pairs"))
-    cells, names = collaboration_matrix(r.pairs)
+    # the chart's axes in the report's language; two parties whose English names coincide keep their legal names
+    short = Counter(shown for shown, _ in {(side(p, x, legal=False), p[f"applicant_{x}"]) for p in r.pairs for x in "ab"})
+    shown = [{**p, **{f"applicant_{x}": side(p, x, legal=short[side(p, x, legal=False)] > 1) for x in "ab"}}
+             for p in r.pairs]
+    cells, names = collaboration_matrix(shown)
     if cells:
         s.add(Figure(charts.heatmap(
             "nav-collaboration", cells, x="applicant_b", y="applicant_a", value="patents", text="label",

@@ -48,6 +48,7 @@ SELECT
     p.city_code,
     p.province_code,
     p.is_domestic,
+    p.applicant_country,
     p.synthetic,
     p.{peer}                                        AS peer_code,
     coalesce(p.{peer} = $home, false)               AS is_local,
@@ -193,6 +194,8 @@ SELECT
     min(first_patentee)                                        AS name,
     min(applicant_type)                                        AS applicant_type,
     min(peer_code)                                             AS region_code,
+    -- a foreign applicant's country or region (ISO 3166), shown where a domestic one's region is
+    min(applicant_country) FILTER (WHERE NOT is_domestic)      AS country,
     -- the applicant's own county and whether it holds synthetic records: its English name (parties.party_name_en)
     min(chain_patents.region_code)                             AS party_region_code,
     bool_or(synthetic)                                         AS synthetic,
@@ -234,7 +237,7 @@ ORDER BY patents DESC, applicant_type
 #: The local inventors of each local patent (input to the co-inventor clustering in Python).
 LOCAL_INVENTORS = """
 SELECT application_number, applicant_key, min(first_patentee) OVER (PARTITION BY applicant_key) AS applicant,
-       inventors
+       inventors, synthetic
 FROM chain_patents
 WHERE is_local AND len(inventors) > 0
 ORDER BY application_number
@@ -243,14 +246,15 @@ ORDER BY application_number
 #: Co-applicant pairs (联合申请): each unordered pair of distinct applicant names on one patent.
 CO_APPLICANT_PAIRS = """
 WITH named AS (
-    SELECT application_number, is_local,
+    SELECT application_number, is_local, synthetic,
            unnest(applicants) AS name, unnest(applicant_types) AS type
     FROM chain_patents
     WHERE len(applicants) >= 2
 )
 SELECT a.name AS applicant_a, a.type AS type_a, b.name AS applicant_b, b.type AS type_b,
        count(DISTINCT a.application_number)                    AS patents,
-       bool_or(a.is_local)                                     AS involves_local
+       bool_or(a.is_local)                                     AS involves_local,
+       bool_and(a.synthetic)                                   AS synthetic
 FROM named AS a
 JOIN named AS b ON a.application_number = b.application_number AND a.name < b.name
 GROUP BY a.name, a.type, b.name, b.type
@@ -325,7 +329,8 @@ ORDER BY year, event_type
 #: partners, not investment targets).
 EXTERNAL_APPLICANTS_IN_BRANCH = """
 SELECT c.applicant_key, min(c.first_patentee) AS name, min(c.peer_code) AS region_code,
-       bool_or(c.is_domestic) AS is_domestic,
+       bool_or(c.is_domestic) AS is_domestic, bool_and(c.synthetic) AS synthetic,
+       min(c.applicant_country) FILTER (WHERE NOT c.is_domestic) AS country,
        count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions
 FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
 WHERE h.branch_id = $branch AND NOT c.is_local AND c.applicant_key <> '' AND c.applicant_type = 'enterprise'
@@ -343,11 +348,12 @@ WITH weak AS (
     WHERE list_contains($branches, h.branch_id)
 ), inv AS (
     SELECT c.application_number, unnest(c.inventors) AS inventor, c.applicant_key, c.first_patentee,
-           c.peer_code, c.is_valid_invention
+           c.peer_code, c.is_domestic, c.applicant_country, c.synthetic, c.is_valid_invention
     FROM chain_patents AS c JOIN weak USING (application_number)
     WHERE NOT c.is_local
 )
 SELECT inventor, applicant_key, min(first_patentee) AS applicant, min(peer_code) AS region_code,
+       min(applicant_country) FILTER (WHERE NOT is_domestic) AS country, bool_and(synthetic) AS synthetic,
        count(DISTINCT application_number) AS patents,
        count(DISTINCT application_number) FILTER (WHERE is_valid_invention) AS valid_inventions
 FROM inv
@@ -362,7 +368,7 @@ LIMIT $top
 #: (no transfer or licence event registered on or before the date).
 DORMANT_LOCAL_PATENTS = """
 SELECT c.application_number, c.title, c.first_patentee AS holder, c.applicant_key, c.applicant_type, c.kind,
-       c.filing_year, c.forward_citations
+       c.filing_year, c.forward_citations, c.synthetic
 FROM chain_patents AS c
 WHERE c.is_local AND c.is_valid
   AND c.applicant_type IN ('university', 'institute')

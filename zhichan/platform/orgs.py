@@ -6,7 +6,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -115,6 +115,25 @@ def party_bound_organization(session: Session, party_key: str) -> Organization |
     return session.scalar(select(Organization).where(Organization.party_key == party_key,
                                                      Organization.kind == OrgKind.ENTERPRISE)
                           .order_by(Organization.id).limit(1))
+
+
+def names_en_by_name(session: Session, names: Iterable[str | None]) -> dict[str, str]:
+    """The English names of the platform's organizations that names stored as written name (a deal's seller and buyer,
+    a bidder, an open licence's licensee, a programme's applicant, a case's party): by the corpus party key
+    (:func:`normalize_name`, as :func:`organization_named` matches a typed name) or else the exact name, for those that
+    have one; keyed by the name as given. Pages show each as ``org_name(name, names_en.get(name))``; a name no
+    organization with an English name bears is shown as stored (data)."""
+    wanted = {name: normalize_name(name) for name in names if name and name.strip()}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
+                           .where(Organization.name_en.is_not(None),
+                                  Organization.party_key.in_(sorted(set(wanted.values())))
+                                  | Organization.name.in_(sorted({n.strip() for n in wanted})))).all()
+    by_key = {key: (en or "").strip() for _, key, en in rows if key and (en or "").strip()}
+    by_name = {name: (en or "").strip() for name, _, en in rows if (en or "").strip()}
+    found = {name: by_key.get(key) or by_name.get(name.strip()) for name, key in wanted.items()}
+    return {name: en for name, en in found.items() if en}
 
 
 def holders_named_in_english(session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:

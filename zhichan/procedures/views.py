@@ -12,8 +12,7 @@ from zhichan.errors import InputError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_moment, first_day_after
 from zhichan.money import format_money, unit_text
-from zhichan.platform.models import Organization
-from zhichan.platform.orgs import org_display_name
+from zhichan.platform.orgs import names_en_by_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.service import Listed, Option, ProcedureService
@@ -78,14 +77,11 @@ def region_shown(code: str, lang: str) -> str:
 
 
 def organization_names(session: Session, values: list[Any], lang: str) -> dict[str, str]:
-    """Organizations named in ``values`` (by their name on the platform) → their name in ``lang``."""
+    """Organizations named in ``values`` (typed names, matched as :func:`zhichan.platform.orgs.names_en_by_name`
+    matches them) → their name in ``lang``, for those that have one there."""
     if lang != "en":
         return {}
-    wanted = sorted({str(v) for v in values if v})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Organization.name, Organization.name_en).where(Organization.name.in_(wanted)))
-    return {name: org_display_name(name, name_en, lang) for name, name_en in rows}
+    return names_en_by_name(session, [str(v) for v in values if v])
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, with_party_names_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.legaltime import china_date
@@ -147,13 +147,13 @@ def _exposure(con: duckdb.DuckDBPyConnection, snapshot_id: str, prefix: str, *, 
     rows = con.execute(f"""
         WITH p AS (
             SELECT first_patentee_key AS party_key, first_patentee AS name, region_code, {_GROUP_SQL} AS g,
-                   {_ABROAD} AS abroad
+                   {_ABROAD} AS abroad, synthetic
             FROM patents
             WHERE {_LIVE} AND is_domestic AND first_patentee_key IS NOT NULL
               AND coalesce(region_code, '') LIKE ? || '%')
         SELECT party_key, min(name), min(region_code), count(*) AS patents,
                count(*) FILTER (WHERE abroad) AS abroad,
-               list(DISTINCT g.s || g.g) FILTER (WHERE abroad AND g.s <> '') AS groups
+               list(DISTINCT g.s || g.g) FILTER (WHERE abroad AND g.s <> '') AS groups, bool_and(synthetic)
         FROM p GROUP BY party_key HAVING count(*) FILTER (WHERE abroad) > 0""", [prefix]).fetchall()
     counts = dict(con.execute(f"""
         SELECT first_patentee_key || '|' || g.s || g.g, count(*) FROM (
@@ -162,13 +162,14 @@ def _exposure(con: duckdb.DuckDBPyConnection, snapshot_id: str, prefix: str, *, 
               AND {_ABROAD})
         WHERE g.s <> '' GROUP BY 1""", [prefix]).fetchall())
     items = []
-    for key, name, region, patents, abroad, groups in rows:
+    for key, name, region, patents, abroad, groups, synthetic in rows:
         fields = sorted(({"ipc_group": g, "patents": counts.get(f"{key}|{g}", 0), "share": percent(hot[g]["share"])}
                          for g in (groups or []) if g in hot), key=lambda f: (-f["patents"], f["ipc_group"]))
         items.append({"party_key": key, "name": name, "region_code": region, "patents": patents, "abroad": abroad,
-                      "exposed": sum(f["patents"] for f in fields), "fields": fields})
+                      "exposed": sum(f["patents"] for f in fields), "fields": fields, "synthetic": bool(synthetic)})
     items.sort(key=lambda i: (-i["exposed"], -i["abroad"], i["party_key"]))
-    return {"items": items[:limit], "total": len(items), "threshold": percent(threshold),
+    # each enterprise in English where the generator named it (holder_name; an organization's own name comes first)
+    return {"items": with_party_names_en(con, items[:limit]), "total": len(items), "threshold": percent(threshold),
             "hot": [{"ipc_group": g, **v, "share": percent(v["share"])}
                     for g, v in sorted(hot.items(), key=lambda kv: (-kv[1]["share"], kv[0]))][:50],
             "snapshot": snapshot_id}

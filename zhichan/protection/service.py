@@ -28,6 +28,7 @@ from zhichan.corpus.validate import FieldError
 from zhichan.errors import ConflictError, FormError, InputError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
+from zhichan.platform.orgs import names_en_by_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
@@ -215,7 +216,10 @@ def _published(session: Session, *conditions: Any, limit: int = 50, offset: int 
         .join(CASES, CASES.c.id == DISPUTES.c.case_id)
         .where(DISPUTES.c.published_on.is_not(None), *conditions)
         .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
-    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None}
+    # the parties as organizations: their English names on English pages where they have one (``org_name``)
+    names_en = names_en_by_name(session, [name for r in rows for name in (r.requester, r.respondent)])
+    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None,
+                                "requester_en": names_en.get(r.requester), "respondent_en": names_en.get(r.respondent)}
             for r in rows]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import org_display_name
+from zhichan.platform.orgs import holders_named_in_english, names_en_by_name, org_display_name
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
@@ -81,11 +81,20 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
     data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope, lang=lang),
                             "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS, "guidance": overseas.GUIDANCE}
     if scope.governance:
-        data["exposure"] = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)
-        data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "country": d.country, "kind": d.kind,
-                             "opponent": d.opponent, "ipc_group": d.ipc_group, "started_on": d.started_on,
-                             "forum": d.forum, "source": d.source, "synthetic": d.synthetic}
-                            for d in overseas.disputes(session, scope)]
-        data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "ipc_groups": w.ipc_groups.split(";"),
-                            "created_at": w.created_at, "synthetic": w.synthetic} for w in overseas.watches(session, scope)]
+        exposure = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)
+        data["exposure"] = exposure and {**exposure, "items": holders_named_in_english(session, exposure["items"])}
+        disputes, watches = overseas.disputes(session, scope), overseas.watches(session, scope)
+        names_en = names_en_by_name(session, [n for d in disputes for n in (d.enterprise, d.opponent)]
+                                    + [w.enterprise for w in watches])
+        data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "enterprise_en": names_en.get(d.enterprise),
+                             "country": d.country, "kind": d.kind, "opponent": d.opponent,
+                             "opponent_en": names_en.get(d.opponent), "ipc_group": d.ipc_group,
+                             "started_on": d.started_on, "forum": d.forum, "source": d.source, "synthetic": d.synthetic}
+                            for d in disputes]
+        data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "enterprise_en": names_en.get(w.enterprise),
+                            "ipc_groups": w.ipc_groups.split(";"), "created_at": w.created_at, "synthetic": w.synthetic}
+                           for w in watches]
+    # the watched enterprise as an organization: its English name where it has one (``org_name``)
+    alerts_en = names_en_by_name(session, [a["enterprise"] for a in data["alerts"]])
+    data["alerts"] = [{**a, "enterprise_en": alerts_en.get(a["enterprise"])} for a in data["alerts"]]
     return data

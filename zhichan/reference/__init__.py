@@ -14,6 +14,7 @@ from zhichan.reference.address import (
     resolve_addresses_level,
 )
 from zhichan.reference.boundaries import geojson, geojson_codes, has_geojson
+from zhichan.reference.countries import country_codes, country_name
 from zhichan.reference.ipc import (
     clean_title,
     ipc_known,
@@ -76,6 +77,8 @@ __all__ = [
     "children",
     "city_only_population",
     "clean_title",
+    "country_codes",
+    "country_name",
     "design_in_force_2023_by_region",
     "domestic_in_force_2009_by_kind_region",
     "geojson",

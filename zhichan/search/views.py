@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError
 from zhichan.platform import portal
@@ -195,8 +196,14 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
     family_size = detail.get("family_size")
     if family_size is None and members:
         family_size = len(members)
+    # the parties in English where the generator named them (synthetic records; pages show them through holder_name)
+    synthetic, region = bool(detail.get("synthetic")), detail.get("region_code")
     return {**detail, "family_members": members, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
-            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"]}
+            "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
+            "applicants_en": [party_name_en(a, region, synthetic) for a in detail.get("applicants") or []],
+            "current_patentees_en": [party_name_en(a, region, synthetic) for a in detail.get("current_patentees") or []],
+            "inventors_en": [party_name_en(i, None, synthetic) for i in detail.get("inventors") or []],
+            "agency_en": party_name_en(detail["agency"], region, synthetic) if detail.get("agency") else None}
 
 
 def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:
@@ -373,8 +380,18 @@ def _hit(h: dict[str, Any]) -> dict[str, Any]:
         "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
         "application_date": h["application_date"], "legal_status": h["legal_status"], "status_field": "legal_status",
         "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
-        "synthetic": bool(h.get("synthetic")),
+        "synthetic": bool(h.get("synthetic")), "applicants_en": _applicants_en(h),
     }
+
+
+def _applicants_en(h: dict[str, Any]) -> str | None:
+    """A hit's applicants as an English page lists them, where the generator named one (synthetic records; the
+    others as stored); ``None`` where none has an English name."""
+    if not h.get("synthetic"):
+        return None
+    applicants = h.get("applicants") or []
+    named = [party_name_en(a, h.get("region_code"), True) for a in applicants]
+    return "; ".join(en or a for en, a in zip(named, applicants, strict=True)) if any(named) else None
 
 
 def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,

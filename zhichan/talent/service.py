@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import party_name_en
 from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenied
 from zhichan.legaltime import china_date
 from zhichan.platform import audit
@@ -388,6 +389,8 @@ def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer
     shared = set(person.shared.split(";")) if person.shared else set()
     visible = set(SHAREABLE) if who.officer else shared
     out["name"] = person.name if "name" in visible else None
+    # a synthetic (demo) person's name in Pinyin on English pages, as the generator's people read (holder_name)
+    out["name_en"] = party_name_en(person.name, None, person.synthetic) if "name" in visible else None
     out["organization"] = person.organization if "organization" in visible else None
     out["ipc_fields"] = [f for f in person.ipc_fields.split(";") if f] if "ipc_fields" in visible else None
     out["industry_chains"] = [c for c in person.industry_chains.split(";") if c] if "industry_chains" in visible else None

@@ -24,6 +24,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
+from zhichan.reference.countries import country_name
 from zhichan.web import labels
 from zhichan.web.domains import MENU_GROUPS, WebDomain
 from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate, without_synthetic_mark
@@ -184,6 +185,10 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def region(code: str | None) -> str:
         return region_display_name(str(code), current_lang) if code else ""
 
+    def country(code: str | None) -> str:
+        # a foreign party's country or region by its ISO code (美国 / United States), where a region would stand
+        return country_name(code, current_lang)
+
     def org_name(name: str | None, name_en: str | None = None) -> str:
         # an organization in the page's language: its English name where known, else its name
         return org_display_name(name, name_en, current_lang)
@@ -226,6 +231,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "cite": cite,
         "event_detail": event_detail,
         "region": region,
+        "country": country,
         "org_name": org_name,
         "name_in_lang": name_in_lang,
         "holder_name": holder_name,

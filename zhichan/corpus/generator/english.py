@@ -13,11 +13,19 @@ the brand in Hanyu Pinyin (the readings below, checked by hand — 晟 as in nam
 university's field and the company form by the tables below. A name the generator does not make — a real party of an
 imported corpus, or a plain ``<place><field>大学`` such as 浙江大学, which the generator no longer makes because it
 is a real university's form — has none: it is shown as it is, like any name the corpus holds.
+
+The generator's people (inventors and individual applicants: a surname of :data:`names.SURNAMES` and one or two
+:data:`names.GIVEN_CHARS`, :func:`zhichan.corpus.generator.names.person_names`) read in Hanyu Pinyin, family name first
+and the given name as one word (丁春 → Ding Chun, 欧阳子涵 → Ouyang Zihan; GB/T 28039-2011), and its foreign
+applicants (``<stem><brand characters><form>`` from :data:`names.FOREIGN_STEMS`: 艾默源控股公司) as the name the stem
+transliterates, the brand characters in Pinyin and the form as a company of that country writes it (Emer Yuan
+Holdings Inc.). The stems of Taiwan, Hong Kong and Macao are Chinese characters, not transliterations: the stem and
+its brand characters read as one word in Pinyin (竑瑞精密工业股份有限公司 → Hongrui Precision Industry Co., Ltd.).
 """
 
 from __future__ import annotations
 
-from zhichan.corpus.generator.names import BRAND_CHARS
+from zhichan.corpus.generator.names import AGENCY_WORDS, BRAND_CHARS, FOREIGN_STEMS, GIVEN_CHARS, SURNAMES
 
 #: the brand characters' readings (Hanyu Pinyin without tones)
 BRAND_PINYIN = {
@@ -71,6 +79,7 @@ INDUSTRY_EN = {
     "风电科技": "Wind Power Technology", "食品": "Food", "食品科技": "Food Technology", "驱动技术": "Drive Technology",
     "高分子材料": "Polymer Materials",
 }
+_INDUSTRIES_LONGEST_FIRST = sorted(INDUSTRY_EN, key=len, reverse=True)
 #: the company forms (COMPANY_FORMS), longest first
 FORMS_EN = (("集团有限公司", "Group Co., Ltd."), ("股份有限公司", "Co., Ltd."), ("有限责任公司", "Co., Ltd."),
             ("有限公司", "Co., Ltd."))
@@ -112,6 +121,95 @@ UNIT_EN = {
     "农业技术推广中心": "Agricultural Technology Extension Center", "气象局": "Meteorological Bureau",
     "水利局": "Water Resources Bureau", "供电局": "Power Supply Bureau", "交通运输局": "Transport Bureau",
 }
+#: the patent agencies' forms (:data:`names.AGENCY_WORDS`): ``<city><brand><form>`` (上海恒睿专利代理有限公司 → Shanghai
+#: Hengrui Patent Agency Co., Ltd.)
+AGENCY_WORDS_EN = {
+    "专利代理事务所（普通合伙）": "Patent Agency (General Partnership)", "知识产权代理有限公司": "Intellectual Property Agency Co., Ltd.",
+    "专利事务所": "Patent Law Office", "知识产权服务有限公司": "Intellectual Property Services Co., Ltd.",
+    "专利代理有限公司": "Patent Agency Co., Ltd.",
+}
+#: the generator's surnames (:data:`names.SURNAMES`) in Hanyu Pinyin as a surname reads (曾 zeng, 覃 qin), ü kept as
+#: GB/T 28039-2011 writes it (吕 Lü); tests/corpus/test_generator_english.py checks each against pypinyin's readings
+SURNAME_PINYIN = {
+    "王": "wang", "李": "li", "张": "zhang", "刘": "liu", "陈": "chen", "杨": "yang", "黄": "huang", "赵": "zhao",
+    "吴": "wu", "周": "zhou", "徐": "xu", "孙": "sun", "马": "ma", "朱": "zhu", "胡": "hu", "郭": "guo", "何": "he",
+    "林": "lin", "高": "gao", "罗": "luo", "郑": "zheng", "梁": "liang", "谢": "xie", "宋": "song", "唐": "tang",
+    "许": "xu", "韩": "han", "邓": "deng", "冯": "feng", "曹": "cao", "彭": "peng", "曾": "zeng", "肖": "xiao",
+    "田": "tian", "董": "dong", "潘": "pan", "袁": "yuan", "蔡": "cai", "蒋": "jiang", "余": "yu", "于": "yu", "杜": "du",
+    "叶": "ye", "程": "cheng", "魏": "wei", "苏": "su", "吕": "lü", "丁": "ding", "任": "ren", "卢": "lu", "姚": "yao",
+    "沈": "shen", "钟": "zhong", "姜": "jiang", "崔": "cui", "谭": "tan", "陆": "lu", "范": "fan", "汪": "wang",
+    "廖": "liao", "石": "shi", "金": "jin", "韦": "wei", "贾": "jia", "夏": "xia", "付": "fu", "方": "fang", "邹": "zou",
+    "熊": "xiong", "白": "bai", "孟": "meng", "秦": "qin", "邱": "qiu", "侯": "hou", "江": "jiang", "尹": "yin",
+    "薛": "xue", "闫": "yan", "段": "duan", "雷": "lei", "龙": "long", "黎": "li", "史": "shi", "陶": "tao", "贺": "he",
+    "毛": "mao", "郝": "hao", "顾": "gu", "龚": "gong", "邵": "shao", "万": "wan", "覃": "qin", "武": "wu", "钱": "qian",
+    "戴": "dai", "严": "yan", "欧阳": "ouyang", "司马": "sima", "诸葛": "zhuge", "上官": "shangguan",
+}
+#: the given-name characters (:data:`names.GIVEN_CHARS`) as they read in names (柏 bai, 强 qiang, 俊 jun: the reading a name takes)
+GIVEN_PINYIN = {
+    "伟": "wei", "芳": "fang", "娜": "na", "敏": "min", "静": "jing", "丽": "li", "强": "qiang", "磊": "lei", "军": "jun",
+    "洋": "yang", "勇": "yong", "艳": "yan", "杰": "jie", "娟": "juan", "涛": "tao", "明": "ming", "超": "chao",
+    "秀": "xiu", "霞": "xia", "平": "ping", "刚": "gang", "桂": "gui", "英": "ying", "华": "hua", "玉": "yu", "兰": "lan",
+    "红": "hong", "梅": "mei", "鹏": "peng", "飞": "fei", "宇": "yu", "浩": "hao", "然": "ran", "子": "zi", "涵": "han",
+    "欣": "xin", "怡": "yi", "梓": "zi", "轩": "xuan", "雨": "yu", "泽": "ze", "博": "bo", "文": "wen", "思": "si",
+    "远": "yuan", "嘉": "jia", "俊": "jun", "晨": "chen", "阳": "yang", "佳": "jia", "琪": "qi", "志": "zhi",
+    "建": "jian", "国": "guo", "海": "hai", "燕": "yan", "丹": "dan", "晓": "xiao", "东": "dong", "春": "chun",
+    "晖": "hui", "立": "li", "新": "xin", "永": "yong", "振": "zhen", "栋": "dong", "辉": "hui", "波": "bo", "德": "de",
+    "斌": "bin", "鑫": "xin", "凯": "kai", "琳": "lin", "瑶": "yao", "婷": "ting", "倩": "qian", "颖": "ying",
+    "慧": "hui", "晶": "jing", "亮": "liang", "峰": "feng", "宁": "ning", "健": "jian", "成": "cheng", "林": "lin",
+    "旭": "xu", "昊": "hao", "天": "tian", "睿": "rui", "哲": "zhe", "楠": "nan", "帆": "fan", "翔": "xiang", "琦": "qi",
+    "雪": "xue", "冰": "bing", "松": "song", "柏": "bai", "宏": "hong", "彬": "bin", "毅": "yi", "诚": "cheng",
+    "航": "hang", "瑞": "rui", "源": "yuan", "泓": "hong", "清": "qing", "卓": "zhuo", "凡": "fan", "越": "yue",
+    "骏": "jun", "逸": "yi", "宸": "chen", "铭": "ming", "昕": "xin", "恒": "heng",
+}
+#: the foreign applicants' stems (:data:`names.FOREIGN_STEMS`) as the names they transliterate are written: Japanese
+#: in Hepburn, Korean in Revised Romanization, the others in their own spelling. The generator keeps no source
+#: spelling; a stem that is a name without its last syllable (惠特菲 Whitfie-ld, 伦德伯 Lundber-g, 奥斯伯 Osber-g,
+#: 德弗里 De Vrie-s) is written as the whole name. Taiwan's, Hong Kong's and Macao's stems are Chinese characters:
+#: their Pinyin, written with the brand characters as one word.
+FOREIGN_STEM_EN = {
+    "JP": {"北泽": "Kitazawa", "东和": "Towa", "高濑": "Takase", "野岛": "Nojima", "小坂": "Kosaka", "森下": "Morishita",
+           "松浦": "Matsuura", "西泽": "Nishizawa", "荒木": "Araki", "植田": "Ueda", "京阳": "Kyoyo", "浅野": "Asano"},
+    "US": {"奥尔登": "Alden", "贝克": "Baker", "卡特": "Carter", "戴维斯": "Davis", "艾默": "Emer", "格林": "Green",
+           "哈里斯": "Harris", "杰克逊": "Jackson", "摩尔": "Moore", "斯坦顿": "Stanton", "泰勒": "Taylor"},
+    "DE": {"布伦纳": "Brenner", "克劳斯": "Kraus", "施密特": "Schmidt", "韦伯": "Weber", "穆勒": "Müller", "福格": "Vogg",
+           "赫尔曼": "Hermann", "施泰纳": "Steiner"},
+    "KR": {"新元": "Shinwon", "东林": "Donglim", "汉宁": "Hannyeong", "昌信": "Changshin", "东进": "Dongjin",
+           "永进": "Youngjin", "大元": "Daewon"},
+    "TW": {"竑": "hong", "璟": "jing", "彧": "yu", "晋": "jin", "秉": "bing", "沛": "pei", "钰": "yu"},
+    "FR": {"博瓦": "Boivat", "杜兰": "Durand", "拉福": "Lafon", "马蒂": "Marty"},
+    "CH": {"韦尔": "Weil", "哈斯勒": "Hasler", "布鲁恩": "Bruhn", "温特": "Winter"},
+    "NL": {"范德": "Van der", "胡斯": "Huys", "德弗里": "De Vries"},
+    "GB": {"霍尔特": "Holt", "惠特菲": "Whitfield", "布莱克": "Blake"},
+    "SE": {"埃克隆": "Eklund", "奥斯伯": "Osberg", "伦德伯": "Lundberg"},
+    "HK": {"浚": "jun", "琛": "chen", "澜": "lan"},
+    "IT": {"罗西": "Rossi", "贝尔蒂": "Berti", "卡尔达": "Carda"},
+    "MO": {"濠": "hao"},
+    "FI": {"维尔塔": "Virta", "萨洛": "Salo"},
+}
+#: countries whose stems are Chinese characters read in Pinyin with the brand (see :data:`FOREIGN_STEM_EN`)
+PINYIN_STEMS = frozenset({"TW", "HK", "MO"})
+#: the foreign forms as a company of that country writes its own (株式会社 Co., Ltd.; 股份公司 AG in Germany and
+#: Switzerland, S.p.A. in Italy; 两合公司 KG; 有限责任公司 LLC in the US, GmbH in Germany)
+FOREIGN_FORM_EN = {
+    "JP": {"电机株式会社": "Electric Co., Ltd.", "化学株式会社": "Chemical Co., Ltd.", "精工株式会社": "Precision Co., Ltd.",
+           "工业株式会社": "Industries Co., Ltd.", "电子株式会社": "Electronics Co., Ltd.",
+           "制作所株式会社": "Manufacturing Co., Ltd."},
+    "US": {"技术公司": "Technologies Inc.", "有限责任公司": "LLC", "公司": "Inc.", "系统公司": "Systems Inc.",
+           "医疗公司": "Medical Inc.", "控股公司": "Holdings Inc."},
+    "DE": {"股份公司": "AG", "有限责任公司": "GmbH", "两合公司": "KG"},
+    "KR": {"电子株式会社": "Electronics Co., Ltd.", "株式会社": "Co., Ltd.", "化学株式会社": "Chemical Co., Ltd."},
+    "TW": {"精密工业股份有限公司": "Precision Industry Co., Ltd.", "电子股份有限公司": "Electronics Co., Ltd.",
+           "科技股份有限公司": "Technology Co., Ltd."},
+    "FR": {"公司": "SAS", "股份有限公司": "SA"},
+    "CH": {"股份公司": "AG", "有限公司": "GmbH"},
+    "NL": {"知识产权公司": "IP B.V.", "公司": "B.V."},
+    "GB": {"有限公司": "Limited", "技术有限公司": "Technology Limited"},
+    "SE": {"公司": "AB", "电话股份有限公司": "Telefon AB"},
+    "HK": {"科技有限公司": "Technology Limited", "实业有限公司": "Industrial Limited"},
+    "IT": {"股份公司": "S.p.A.", "有限公司": "S.r.l."},
+    "MO": {"科技有限公司": "Technology Limited"},
+    "FI": {"公司": "Oy", "技术有限公司": "Technologies Oy"},
+}
 #: English place names drop their kind ("Wuhou District" → Wuhou) inside an organization's name
 _PLACE_KINDS = (" District", " County", " City", " Autonomous Prefecture", " Prefecture", " League", " Province")
 
@@ -141,11 +239,47 @@ def _places(region_code: str) -> list[tuple[str, str]]:
     return out
 
 
+def pinyin_word(syllables: list[str]) -> str:
+    """Syllables written as one word, capitalized, with the apostrophe before a syllable that starts with a, o or e
+    (GB/T 16159-2012 §5.1.2: Hua'an, not Huaan)."""
+    word = "".join(("'" if i and syl[:1] in ("a", "o", "e") else "") + syl for i, syl in enumerate(syllables))
+    return word[:1].upper() + word[1:]
+
+
 def _brand_en(brand: str) -> str | None:
     """A brand of two characters (three where the generator drew a name again) in Pinyin, or None."""
     if not 2 <= len(brand) <= 3 or any(ch not in BRAND_PINYIN for ch in brand):
         return None
-    return "".join(BRAND_PINYIN[ch] for ch in brand).capitalize()
+    return pinyin_word([BRAND_PINYIN[ch] for ch in brand])
+
+
+def person_name_en(name: str) -> str | None:
+    """A person the generator names (丁春, 欧阳子涵) in Hanyu Pinyin, family name first (Ding Chun, Ouyang Zihan);
+    None for a name of other characters."""
+    for size in (2, 1):  # a compound surname (欧阳) first: none of its first characters is a surname alone
+        surname, given = name[:size], name[size:]
+        if surname in SURNAME_PINYIN and 1 <= len(given) <= 2 and all(ch in GIVEN_PINYIN for ch in given):
+            return f"{pinyin_word([SURNAME_PINYIN[surname]])} {pinyin_word([GIVEN_PINYIN[ch] for ch in given])}"
+    return None
+
+
+def foreign_applicant(name: str) -> tuple[str, str] | None:
+    """``(English name, country code)`` of a foreign applicant the generator names (``<stem><brand characters><form>``,
+    :func:`zhichan.corpus.generator.world.build_world`): 艾默源控股公司 → ("Emer Yuan Holdings Inc.", "US"); None
+    for any other name. The stem says the country (no stem is two countries')."""
+    for country, forms in FOREIGN_FORM_EN.items():
+        form = next((f for f in sorted(forms, key=len, reverse=True) if name.endswith(f)), None)
+        if form is None:
+            continue
+        rest = name[: -len(form)]
+        for stem, stem_en in sorted(FOREIGN_STEM_EN[country].items(), key=lambda kv: -len(kv[0])):
+            extra = rest[len(stem):]
+            if not rest.startswith(stem) or not extra or any(ch not in BRAND_PINYIN for ch in extra):
+                continue
+            brand = [BRAND_PINYIN[ch] for ch in extra]
+            words = [pinyin_word([stem_en, *brand])] if country in PINYIN_STEMS else [stem_en, pinyin_word(brand)]
+            return " ".join((*words, forms[form])), country
+    return None
 
 
 def _institution_en(place: str, rest: str) -> str | None:
@@ -170,20 +304,59 @@ def _institution_en(place: str, rest: str) -> str | None:
 
 
 def english_name(name: str, region_code: str) -> str | None:
-    """The English name of a synthetic enterprise or university named by the generator in ``region_code``
-    (its county); ``None`` for a name the generator did not make."""
+    """The English name of a party the generator named: an enterprise, university, institute or public institution
+    in ``region_code`` (its county), a person (:func:`person_name_en`) or a foreign applicant
+    (:func:`foreign_applicant`); ``None`` for a name the generator did not make."""
     name = (name or "").strip()
+    found = _domestic_name_en(name, region_code) or person_name_en(name) or _agency_in_province(name, region_code)
+    if found is None and (foreign := foreign_applicant(name)) is not None:
+        found = foreign[0]
+    return found
+
+
+def _agency_en(place: str, rest: str) -> str | None:
+    """A patent agency after its city (``<brand><form>``: Shanghai Hengrui Patent Agency Co., Ltd.); None else."""
+    for word, word_en in AGENCY_WORDS_EN.items():
+        brand = _brand_en(rest[: -len(word)]) if rest.endswith(word) and len(rest) - len(word) == 2 else None
+        if brand is not None:
+            return f"{place} {brand} {word_en}"
+    return None
+
+
+def _agency_in_province(name: str, region_code: str) -> str | None:
+    """A patent agency of ``region_code``'s province in any of its cities: a patent's agency is drawn from its
+    applicant's province, not its city (:func:`zhichan.corpus.generator.world.build_world`)."""
+    if not name.endswith(tuple(AGENCY_WORDS_EN)) or len(region_code or "") < 2:
+        return None
+    from zhichan.corpus.generator.world import short_place
+    from zhichan.reference import children, region_name
+
+    try:
+        cities = children(region_code[:2])
+    except Exception:  # noqa: BLE001 - an unknown province names no place
+        return None
+    for city in cities:
+        short = short_place(region_name(city))
+        if short and name.startswith(short) and (found := _agency_en(_place_en(city), name[len(short):])):
+            return found
+    return None
+
+
+def _domestic_name_en(name: str, region_code: str) -> str | None:
+    """A domestic organization's English (:func:`english_name`), its place among ``region_code``'s."""
     for short, place in _places(region_code):
         if not short or not name.startswith(short):
             continue
         rest = name[len(short):]
+        if (agency := _agency_en(place, rest)) is not None:
+            return agency
         for suffix, kind in (("大学", "University"), ("学院", "College")):
             if not rest.endswith(suffix):
                 continue
             for size in (2, 3):  # the brand: two characters, three where the generator drew a name again
                 brand, field = rest[:size], rest[size: -len(suffix)]
                 if len(brand) == size and field in FIELD_EN and all(ch in BRAND_PINYIN for ch in brand):
-                    pinyin = "".join(BRAND_PINYIN[ch] for ch in brand).capitalize()
+                    pinyin = pinyin_word([BRAND_PINYIN[ch] for ch in brand])
                     return " ".join(part for part in (place, pinyin, FIELD_EN[field], kind) if part)
         found = _institution_en(place, rest)
         if found is not None:
@@ -192,14 +365,17 @@ def english_name(name: str, region_code: str) -> str | None:
         if form is None:
             continue
         rest = rest[: -len(form[0])]
-        industry = next((w for w in sorted(INDUSTRY_EN, key=len, reverse=True) if rest.endswith(w)), None)
-        if industry is None:
-            continue
-        brand = rest[: -len(industry)]
-        if not 2 <= len(brand) <= 3 or any(ch not in BRAND_PINYIN for ch in brand):
-            continue
-        return f"{place} {''.join(BRAND_PINYIN[ch] for ch in brand).capitalize()} {INDUSTRY_EN[industry]} {form[1]}"
+        # every industry the name ends with, longest first: 铭新 + 能源科技 also ends with 新能源科技
+        for industry in (w for w in _INDUSTRIES_LONGEST_FIRST if rest.endswith(w)):
+            brand_en = _brand_en(rest[: -len(industry)])
+            if brand_en is not None:
+                return f"{place} {brand_en} {INDUSTRY_EN[industry]} {form[1]}"
     return None
 
 
 assert set(BRAND_CHARS) <= set(BRAND_PINYIN), "every brand character has its reading"
+assert {s for s, _ in SURNAMES} == set(SURNAME_PINYIN), "every surname the generator draws has its reading"
+assert set(GIVEN_CHARS) == set(GIVEN_PINYIN), "every given-name character the generator draws has its reading"
+assert set(AGENCY_WORDS) == set(AGENCY_WORDS_EN), "every agency form has its English"
+assert all(set(stems) == set(FOREIGN_STEM_EN[c]) and set(forms) == set(FOREIGN_FORM_EN[c])
+           for c, (stems, forms) in FOREIGN_STEMS.items()), "every foreign stem and form has its English"
