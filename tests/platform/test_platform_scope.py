@@ -43,6 +43,10 @@ def test_city_and_nation_scope(engine, tree):
     assert city.covers_region("510107") and city.covers_region("510100") and not city.covers_region("510000")
     nation = tree.scope(engine, "root")
     assert nation.covers_region("100000") and nation.covers_region("320102")
+    # a foreign applicant (no region of China): within the nation's area, outside a city's or county's
+    assert nation.covers_party("艾默源控股公司", None) and nation.covers_party("艾默源控股公司", "")
+    assert not city.covers_party("艾默源控股公司", None)
+    assert not tree.scope(engine, "wuhou_analyst").covers_party("艾默源控股公司", None)
 
 
 def test_enterprise_scope(engine, tree):

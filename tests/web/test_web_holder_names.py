@@ -155,6 +155,14 @@ def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_appl
             assert "美国" in chinese and "Emer Yuan" not in chinese and "Ding Chun" not in chinese
             english = _visible_text(c.get(real, params={"lang": "en"}).text.split("<main>", 1)[1])
             assert "United States" in english and "Emer Yuan" not in english and "Ding Chun" not in english
+            # the applicant from abroad's enterprise page: the nation's bureau opens it, a city's is not sent to a
+            # refusal (the link led Chengdu's leader to a 403)
+            assert 'id="enterprise-link"' not in c.get(synthetic).text
+            # nor to a Shanghai enterprise's (outside Chengdu's area; its own city's patents link: test_web_search.py)
+            assert 'id="enterprise-link"' not in c.get(f"/patents/{agent['application_number']}").text
+            login_as(c, web.engine, "root")
+            link = re.search(r'id="enterprise-link" href="(/enterprises/[^"]+)"', c.get(synthetic).text)
+            assert link is not None and c.get(link.group(1)).status_code == 200
             # a generated agency, in a city of the applicant's province
             english = _visible_text(c.get(f"/patents/{agent['application_number']}", params={"lang": "en"}).text)
             assert "Shanghai Ruibo Technology Co., Ltd." in english

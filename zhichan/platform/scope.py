@@ -172,8 +172,10 @@ class Scope:
             if self.party_key is None or party_key != self.party_key or self.party_area is None:
                 return False
             return party_within(party_region, region_prefix(self.party_area))
-        if not self.governance or not party_region:
+        if not self.governance:
             return False
+        if not party_region:  # an applicant from abroad (no region of China): the nation's bureaus only
+            return self.region_prefix == ""
         try:
             return self.covers_region(party_region)
         except InputError:
