@@ -130,7 +130,7 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
     p = views.patent_page(access, application_number)
     # the enterprise page's link where the caller may open it (signing in first, if need be): a county's officer
     # following it to an applicant from abroad met a refusal
-    key = p.get("first_patentee_key")
+    key = p.get("first_patentee_key") or ""
     open_to = bool(key) and (not scope.is_authenticated or scope.covers_party(key, p.get("region_code")))
     return render(request, "search/patent.html", {"p": {**p, "enterprise_link": open_to}, "quote_term": quote})
 
