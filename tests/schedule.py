@@ -1,8 +1,7 @@
 """The order the suite runs in under pytest-xdist: the long tests first, spread over the workers.
 
-``make test`` runs ``pytest -n auto --dist worksteal``. Worksteal hands each worker one contiguous
-slice of the collected tests (the first half to one worker, the second half to the other on two
-cores) and, when a worker runs dry, moves the *last* half of another worker's queue to it. In
+``make test`` runs ``pytest -n <cores + 1> --dist worksteal``. Worksteal hands each worker one contiguous
+slice of the collected tests (a third of them each with three workers) and, when a worker runs dry, moves the *last* half of another worker's queue to it. In
 collection order the long tests sat anywhere in the slices, so a 30–60 s test collected late could
 run alone at the end while the other core idled. ``order`` puts the modules holding a known long
 test at the front of the slices, balanced over the workers (longest first, each to the least loaded
