@@ -118,6 +118,8 @@ def test_the_enterprise_page_is_titled_by_its_organizations_name(client, env):
             assert corpus.replace(" ", "") == f"专利数据中的名称：{WUHOU_ENTERPRISE}", corpus
         else:
             assert "Chengdu Example Technology Co., Ltd." in title and registered in title, title
+            # 创新主体: an enterprise, a university or a person alike (a person's page read "Enterprise · Wang Haoying")
+            assert title.startswith("Innovation entity ·"), title
             assert WUHOU_ENTERPRISE not in title, title
             assert corpus == f"Name in the patent data: {WUHOU_ENTERPRISE}", corpus
     data = client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").json()
