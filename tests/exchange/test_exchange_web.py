@@ -372,9 +372,9 @@ def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang:
         assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing
 
 
-def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: TestClient) -> None:
-    """The seller (the deal case's party) and the winning bidder (its counterparty) open the case the
-    close opened; a bank, another district and anonymous callers get 404 (or the sign-in)."""
+def _auction_won_by_ent2(env: WebEnv, client: TestClient) -> tuple[int, str]:
+    """ent_user lists patent 4 and auctions it; ent2_user pays the deposit and bids the reserve; the close (a day
+    after the auction's end) opens the deal case: its id and the auction's page (signed in as ent2_user)."""
     import datetime as dt
 
     from zhichan.exchange.bidding import close_due
@@ -397,6 +397,13 @@ def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: Te
     with session_scope(env.engine) as s:
         case_id = s.scalar(select(Auction.deal_case_id))
     assert case_id is not None
+    return int(case_id), auction
+
+
+def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: TestClient) -> None:
+    """The seller (the deal case's party) and the winning bidder (its counterparty) open the case the
+    close opened; a bank, another district and anonymous callers get 404 (or the sign-in)."""
+    case_id, auction = _auction_won_by_ent2(env, client)
     case = f"/cases/{case_id}"
     for user in ("ent2_user", "ent_user", "wuhou"):
         login_as(client, env.engine, user)
@@ -655,8 +662,6 @@ def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client:
     the deal case's buyer and an open licence's licensee now read in English; Chinese pages keep the legal names."""
     from sqlalchemy import update
 
-    from zhichan.exchange.bidding import close_due
-    from zhichan.exchange.models import Auction
     from zhichan.platform.models import Organization
     from zhichan.web.testing import WUHOU_ENTERPRISE
 
@@ -666,21 +671,7 @@ def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client:
         for name, name_en in english_names.items():
             s.execute(update(Organization).where(Organization.party_key == name).values(name_en=name_en))
     # an auction ent2_user wins: the bid, the deal, its case
-    login_as(client, env.engine, "ent_user")
-    form = "/exchange/listings/new"
-    listing = post(client, form, {"asset_kind": "patent", "number": number(4), "mode": "sale", "price": ""},
-                   page=form).headers["location"]
-    closes = dt.datetime.now() + dt.timedelta(days=2)
-    auction = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
-                                                   "reserve": "500000", "closes_at": closes.strftime("%Y-%m-%dT%H:%M")},
-                   page=listing).headers["location"]
-    login_as(client, env.engine, "ent2_user")
-    assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
-    assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
-    with session_scope(env.engine) as s:
-        assert close_due(s, env.app.state.procedures, now=closes + dt.timedelta(days=1)) != []  # type: ignore[attr-defined]
-    with session_scope(env.engine) as s:
-        case_id = s.scalar(select(Auction.deal_case_id))
+    case_id, auction = _auction_won_by_ent2(env, client)
     # and an open licence ent2_user takes
     declaration_id = _published(env, client, number(1))
     today = dt.date.today().isoformat()
