@@ -7,7 +7,8 @@ Public (anonymous) — anyone can check without an account, which is the point o
   file or its pasted digest) with :mod:`zhichan.evidence.verify` — the *same* offline code as
   ``zhichan evidence verify`` — or, without a certificate, look the file/digest up in the log
   (:mod:`zhichan.evidence.views`: every entry certifying it, a case step's within the caller's scope);
-- ``GET /api/v1/evidence/lookup``: the same look-up by a digest the client computed;
+- ``GET /api/v1/evidence/lookup`` and ``GET /evidence/verify?digest=`` (the address of a certificate's online
+  QR code): the same look-up by a digest;
 - ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
   the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
 
@@ -138,9 +139,13 @@ def _lookup(request: Request, scope: Scope, session: Session) -> Callable[[str],
 
 
 @router.get("/evidence/verify", include_in_schema=False)
-def verify_page(request: Request) -> Response:
+def verify_page(request: Request, digest: Annotated[str, Query(max_length=200)] = "", scope: Scope = ScopeDep,
+                session: Session = DbDep) -> Response:
+    """The form; with ``digest`` (the address a certificate's second QR code holds), the look-up of that file."""
     service = evidence_service(request)
-    return _page(request, "verify.html", {"result": None, "fingerprint": service.public_key.fingerprint})
+    result = verify_upload(service, None, None, digest, _lookup(request, scope, session)) if digest else None
+    return _page(request, "verify.html", {"result": result, "ok": bool(result and result["ok"]), "digest": digest,
+                                          "fingerprint": service.public_key.fingerprint})
 
 
 @router.post("/evidence/verify", include_in_schema=False)
