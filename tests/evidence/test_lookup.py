@@ -73,6 +73,24 @@ def test_a_steps_documents_are_found_by_their_digests(log: EvidenceService, engi
     assert [e.index for e in log.find(digest_bytes(LETTER).sha256)] == [3, 5]
 
 
+def test_a_look_up_is_index_searches_on_sqlite(tmp_path: Path) -> None:
+    """A file is found in a log of millions by digest: every part of the query is an index search, never a scan."""
+    from sqlalchemy.dialects import sqlite
+
+    from zhichan.evidence.log import certifying_query
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.sqlite3'}")
+    upgrade(engine)
+    sql = str(certifying_query("a" * 64).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = [str(row[-1]) for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql))]
+    assert not any(step.startswith("SCAN") for step in plan), plan
+    for index in ("ix_evidence_entries_sm3", "ix_evidence_entries_sha256", "ix_evidence_documents_sm3",
+                  "ix_evidence_documents_sha256"):
+        assert any(f"USING INDEX {index}" in step for step in plan), (index, plan)
+    engine.dispose()
+
+
 @pytest.mark.parametrize("edit", ["digest", "delete", "extra"])
 def test_the_audit_checks_the_index_against_the_leaves(log: EvidenceService, engine: Engine, edit: str) -> None:
     log.deposit(request(0))

@@ -55,6 +55,16 @@ def node_query(wanted: Sequence[merkle.Node]) -> Select[Any]:
     return select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(condition)
 
 
+def certifying_query(digest: str) -> Select[Any]:
+    """``(idx, leaf)`` of the entries certifying a file with this SM3 or SHA-256 digest (lowercase hex): its own
+    (the entries' digest columns) or listed among its documents (the document index). Four index searches on
+    either database (``tests/evidence/test_lookup.py`` checks SQLite's plan)."""
+    e, d = ENTRIES, DOCUMENTS
+    own = select(e.c.idx).where(or_(e.c.sm3 == digest, e.c.sha256 == digest))
+    listed = select(d.c.idx).where(or_(d.c.sm3 == digest, d.c.sha256 == digest))
+    return select(e.c.idx, e.c.leaf).where(e.c.idx.in_(own.union(listed))).order_by(e.c.idx)
+
+
 def fetch_nodes_lenient(conn: Connection, wanted: Sequence[merkle.Node]) -> dict[merkle.Node, bytes]:
     """The stored hashes of ``wanted`` nodes that exist, in batched primary-key lookups."""
     found: dict[merkle.Node, bytes] = {}

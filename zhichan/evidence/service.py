@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, select
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import log, merkle
@@ -235,13 +235,8 @@ class EvidenceService:
         digest = digest.strip().lower()
         if not HEX64.match(digest):
             raise EvidenceError("摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters")
-        e, d = log.ENTRIES, log.DOCUMENTS
-        own = select(e.c.idx).where(or_(e.c.sm3 == digest, e.c.sha256 == digest))
-        listed = select(d.c.idx).where(or_(d.c.sm3 == digest, d.c.sha256 == digest))
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(e.c.idx, e.c.leaf).where(e.c.idx.in_(own.union(listed))).order_by(e.c.idx)
-            ).all()
+            rows = conn.execute(log.certifying_query(digest)).all()
         return [entry_from_leaf(int(i), bytes(leaf)) for i, leaf in rows]
 
     def latest_checkpoint(self) -> SignedCheckpoint:
