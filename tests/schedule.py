@@ -79,6 +79,10 @@ SLOW: dict[str, float] = {
     "tests/evidence/test_bulk.py::test_bulk_load_matches_normal_deposits_row_for_row": 8.0,
     "tests/navigation/test_reports_and_runs.py::test_same_chain_same_snapshot_identical_report": 8.9,
     "tests/talent/test_talent_browser.py::test_history_figures_and_the_investigator_roster": 8.6,
+    # session 18, not yet from a CI run: measured in a two-worker run of tests/evidence (an application carried to
+    # its generated decision, then looked up; three certificates rendered)
+    "tests/evidence/test_lookup.py::test_a_decision_letter_is_found_by_its_bytes_alone": 20.0,
+    "tests/evidence/test_certificate.py::test_a_configured_public_address_adds_a_qr_code_for_a_phone": 9.0,
 }
 #: what an unlisted test is assumed to take
 SHORT = 0.5

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
         description="Name of this deployment's evidence log (存证日志), the first line of every signed checkpoint; "
         "set it once, e.g. to the platform's host name, and never change it.",
     )
+    public_base_url: str | None = Field(
+        None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*[^\s?#/])?$",
+        description="平台的公开访问地址（如 https://ip.example.gov.cn，末尾不带 /）；设置后存证证书另印一个二维码，手机扫码即打开该文件的"
+        "在线核验页；未设置时证书只有离线核验数据的二维码 / the platform's public address (e.g. https://ip.example.gov.cn, no "
+        "trailing /); when set, evidence certificates carry a second QR code a phone's camera opens as the file's online "
+        "verification page; unset: only the QR code of the offline verification data.",
+    )
     spark_master: str = Field(
         "local[2]", description="Spark master for the Spark engine of the indicators (e.g. local[2], spark://host:7077)",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -188,3 +189,48 @@ def test_a_step_certificate_names_its_documents_and_verifies_each(issued) -> Non
     mixed = digest_bytes(decision).sm3, digest_bytes(attachment).sha256  # one document's SM3, the other's SHA-256
     assert not verify_certificate(cert, service.public_key, sm3=mixed[0], sha256=mixed[1]).ok
     assert "合成" not in pdf_text(render_pdf(cert))  # a real case's certificate carries no such notice
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_configured_public_address_adds_a_qr_code_for_a_phone(issued, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                                  artifacts_dir: Path, tmp_path: Path) -> None:
+    """The data QR code verifies offline but a phone's camera shows JSON: with the platform's public address set, a
+    second QR code opens the file's online verification page; without it the certificate is as before."""
+    from pydantic import ValidationError
+
+    from tests.helpers import pdf_text
+    from zhichan.evidence.certificate import render_html, verification_url
+    from zhichan.settings import Settings, get_settings
+
+    service, cert, _pdf, content = issued
+    letter = "准予办理决定书（合成）".encode()
+    step = service.append_records([{
+        "kind": "procedure.step", "procedure": "services.search_service", "case": "SS-2026-000009", "seq": 3,
+        "event": "approve", "from": "accepted", "to": "approved", "actor": "wuhou_officer", "role": "case_officer",
+        "at": "2026-12-07T02:00:00", "fields_sm3": "0" * 64, "documents": [
+            {"label": label, "file_name": f"SS-2026-000009-准予办理决定书.{ext}", "size": len(data),
+             "sm3": digest_bytes(data).sm3, "sha256": digest_bytes(data).sha256}
+            for label, ext, data in (("决定书", "pdf", letter), ("附件", "docx", letter + b"x"))]}])[0]
+    step_cert = service.certificate(step.index)
+    assert verification_url(cert) is None and "在线核验" not in render_html(cert)  # unset: as before
+    for wrong in ("ip.example.gov.cn", "https://ip.example.gov.cn/", "https://ip.example.gov.cn/?a=1"):
+        with pytest.raises(ValidationError):
+            Settings(public_base_url=wrong)
+    monkeypatch.setenv("ZHICHAN_PUBLIC_BASE_URL", "https://ip.example.gov.cn/zhichan")
+    get_settings.cache_clear()
+    try:
+        own = f"https://ip.example.gov.cn/zhichan/evidence/verify?digest={digest_bytes(content).sm3}"
+        first_document = f"https://ip.example.gov.cn/zhichan/evidence/verify?digest={digest_bytes(letter).sm3}"
+        assert (verification_url(cert), verification_url(step_cert)) == (own, first_document)
+        html = render_html(cert)
+        assert own in html and "data:image/png;base64," + base64.b64encode(qr_png(own.encode())).decode() in html
+        for issued_cert, url in ((cert, own), (step_cert, first_document)):
+            pdf = render_pdf(issued_cert)
+            assert url in "".join(pdf_text(pdf).split()) and pdf_text(pdf).count("\f") == 1  # one page still
+            assert verify_pdf(pdf, service.public_key).ok  # the data QR code and the attachment are unchanged
+        (tmp_path / "step.pdf").write_bytes(pdf)  # the step's, the fuller page
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(tmp_path / "step.pdf"),
+                        str(artifacts_dir / "evidence-certificate-online-qr")], check=True)
+    finally:
+        monkeypatch.delenv("ZHICHAN_PUBLIC_BASE_URL")
+        get_settings.cache_clear()

@@ -123,7 +123,8 @@ def _proof(web: WebEnv) -> list[str]:
 #: This router's public routes (what the integrator adds to tests/web/test_web_scope.py's PUBLIC_GET,
 #: plus the two public verification POSTs).
 PUBLIC = {("GET", "/evidence/verify"), ("POST", "/evidence/verify"),
-          ("GET", "/evidence/checkpoint.json"), ("GET", "/evidence/pubkey.pem"), ("POST", "/api/v1/evidence/verify")}
+          ("GET", "/evidence/checkpoint.json"), ("GET", "/evidence/pubkey.pem"), ("POST", "/api/v1/evidence/verify"),
+          ("GET", "/api/v1/evidence/lookup")}
 
 
 def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None:
@@ -144,4 +145,5 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
                 assert r.status_code in (303, 401), (path, r.status_code)
         for method, path in PUBLIC:
             if method == "GET":
-                assert client.get(path).status_code in (200, 404), path  # 404: the empty log has no checkpoint
+                params = {"digest": "0" * 64} if path.endswith("/lookup") else {}
+                assert client.get(path, params=params).status_code in (200, 404), path  # 404: the empty log has no checkpoint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -77,3 +77,34 @@ def published_round(env: WebEnv, programme: str = "SUB-2026-01", day: dt.datetim
         service.act(s, scope("cd_officer"), case["id"], "allot", version=1, fields={}, now=day)
         service.act(s, scope("cd_leader"), case["id"], "publish", version=2, fields={}, now=day)
     return int(case["id"])
+
+
+def decided_search_application(env: WebEnv, client: Any) -> tuple[int, list[dict[str, Any]]]:
+    """The web template's enterprise (``ent_user``) applies for the patent search service, 武侯区's officer accepts and
+    approves it — the engine generates the 准予办理决定书 (PDF and DOCX): the case id and the decision step's documents.
+    ``client`` is left signed in as the officer."""
+    import json
+
+    from tests.procedures.helpers import PDF
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import Step
+    from zhichan.web.testing import csrf_from, login_as
+
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/procedures/services.search_service/new").text)
+    filed = client.post("/procedures/services.search_service/new", follow_redirects=False,
+                        files={"doc0": ("申请表.pdf", PDF, "application/pdf")},
+                        data={"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局",
+                              "purpose": "专利布局", "contact": "王五 028-12345678"})
+    assert filed.status_code == 303, filed.text
+    case_id = int(filed.headers["location"].rsplit("/", 1)[1])
+    login_as(client, env.engine, "wuhou_officer")
+    token = csrf_from(client.get(f"/services/applications/{case_id}").text)
+    assert client.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1"},
+                       follow_redirects=False).status_code == 303
+    assert client.post(f"/services/applications/{case_id}/decide/approve", follow_redirects=False,
+                       data={"csrf_token": token, "version": "2", "conclusion": "已完成检索分析，报告见附件。"}
+                       ).status_code == 303
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case_id, Step.event == "approve")) or "[]")
+    return case_id, docs

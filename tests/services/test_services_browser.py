@@ -1,7 +1,8 @@
 """An application in the browser: an enterprise finds the service in the public catalogue, applies with
 the form generated from its declaration (a bad value answered beside its field), uploads its form;
 the window accepts it; the officer decides on the application page, which generates the decision
-document; the enterprise follows the progress and opens the decision (a PDF, looked at as an image)."""
+document; the enterprise follows the progress and opens the decision (a PDF, looked at as an image), and the
+decision alone, uploaded to the public verify page, finds the step that issued it."""
 
 from __future__ import annotations
 
@@ -74,6 +75,24 @@ def test_apply_from_the_catalogue_to_the_decision(page, artifacts_dir: Path, tmp
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(artifacts_dir / "services-decision")],
                    check=True)
     assert (artifacts_dir / "services-decision-1.png").exists()
+    # the letter alone on the public verify page finds the step that issued it; its party is led to the case
+    page.goto("/evidence/verify")
+    page.set_input_files("#verify-file", str(pdf))
+    page.click("#verify-submit")
+    page.wait_for_selector("#verify-verdict:has-text('核验通过')")
+    entry = page.inner_text(".lookup-entry")
+    assert all(s in entry for s in ("决定书", "专利信息检索分析服务", "准予办理", "武侯区知识产权局")), entry
+    page.click(".lookup-case")
+    page.wait_for_url(f"**/services/applications/{case_id}")
+    page.click("#logout")
+    page.wait_for_url("**/login")
+    page.goto("/evidence/verify")  # anyone learns the same, without the case
+    page.set_input_files("#verify-file", str(pdf))
+    page.click("#verify-submit")
+    page.wait_for_selector("#verify-verdict:has-text('核验通过')")
+    assert page.locator(".lookup-case").count() == 0 and page.locator(".lookup-private").count() == 1
+    assert "武侯区知识产权局" in page.inner_text(".lookup-entry")
+    page.screenshot(path=str(artifacts_dir / "services-decision-looked-up.png"), full_page=True)
 
 
 def test_published_subsidy_results(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

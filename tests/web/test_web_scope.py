@@ -17,8 +17,9 @@ PUBLIC_GET = {
     "/patents/{application_number}/similar", "/api/v1/search",
     "/api/v1/patents/{application_number}", "/api/v1/similar", "/api/v1/me", "/login", "/", "/geo/{adcode}.json",
     "/assets/vega-bundle.js", "/api/openapi.json", "/api/docs", "/healthz",
-    # evidence (zhichan.evidence.router): certificate verification is public
-    "/evidence/verify", "/evidence/checkpoint.json", "/evidence/pubkey.pem",
+    # evidence (zhichan.evidence.router): certificate verification is public, and so is the look-up of a file by its
+    # digest (a case step's case only within the caller's scope: tests/evidence/test_lookup.py)
+    "/evidence/verify", "/evidence/checkpoint.json", "/evidence/pubkey.pem", "/api/v1/evidence/lookup",
     # data-IP (zhichan.dataip.router): the notices (and their old address), the register, its certificates
     "/dataip/notices", "/evidence/notices", "/api/v1/dataip/notices", "/dataip/register", "/dataip/register/{number}",
     "/dataip/register/{number}/certificate.pdf",

@@ -1,7 +1,7 @@
 """Bulk loading of the evidence log on SQLite — for benchmarks and migrations, not for deposits.
 
 :func:`bulk_append_sqlite` writes exactly the rows that ``EvidenceService.deposit_many(records,
-batch_size=b, now=t)`` would write — the same entries, the same tree nodes, one signed checkpoint
+batch_size=b, now=t)`` would write — the same entries and document-index rows, the same tree nodes, one signed checkpoint
 of the same size, root, note and time per batch of ``b`` records, the same append-lock count — but
 in one streaming pass: leaf and node hashes come from a :class:`~zhichan.evidence.merkle.Frontier`
 (O(log n) memory), rows go to SQLite with ``executemany`` in large transactions, without fsyncs,
@@ -33,6 +33,7 @@ from zhichan.progress import ProgressCallback, no_progress
 _INDEXES = ("ix_evidence_entries_sm3", "ix_evidence_entries_sha256")
 _INSERT_ENTRY = "INSERT INTO evidence_entries (idx, kind, leaf, sm3, sha256, title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _INSERT_NODE = "INSERT INTO evidence_nodes (level, idx, hash) VALUES (?, ?, ?)"
+_INSERT_DOCUMENT = "INSERT INTO evidence_documents (idx, position, sm3, sha256) VALUES (?, ?, ?, ?)"
 _INSERT_CHECKPOINT = (
     "INSERT INTO evidence_checkpoints (tree_size, root_hash, created_at, note, signature, key_fingerprint) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -97,6 +98,7 @@ def bulk_append_sqlite(
         entries: list[tuple[Any, ...]] = []
         nodes: list[tuple[int, int, bytes]] = []
         checkpoints: list[tuple[Any, ...]] = []
+        documents: list[tuple[Any, ...]] = []
         in_batch = batches = done = 0
 
         def checkpoint() -> None:
@@ -110,6 +112,8 @@ def bulk_append_sqlite(
             db.executemany(_INSERT_ENTRY, entries)
             db.executemany(_INSERT_NODE, nodes)
             db.executemany(_INSERT_CHECKPOINT, checkpoints)
+            db.executemany(_INSERT_DOCUMENT, documents)
+            documents.clear()
             entries.clear()
             nodes.clear()
             checkpoints.clear()
@@ -131,6 +135,7 @@ def bulk_append_sqlite(
                 (index, fields["kind"], leaf, fields.get("sm3"), fields.get("sha256"), fields.get("title") or None,
                  created_at)
             )
+            documents.extend(tuple(r.values()) for r in log.document_index_rows(index, fields))
             in_batch += 1
             if in_batch == batch_size:
                 checkpoint()

@@ -3,7 +3,9 @@
 The machine-readable certificate (:class:`~zhichan.evidence.schemas.Certificate` as JSON) goes
 into the PDF twice: as the embedded file ``zhichan-certificate.json`` (always complete) and in the
 QR code (complete when it fits a version-40 QR code at error-correction level L, 2,953 bytes;
-otherwise a short form with the entry number, digests and checkpoint, and the page says so).
+otherwise a short form with the entry number, digests and checkpoint, and the page says so). Where the platform's
+public address is configured (``ZHICHAN_PUBLIC_BASE_URL``) a second, small QR code holds the address of the
+file's online verification page, for a phone's camera.
 ``zhichan evidence verify FILE CERT.pdf --pubkey KEY`` reads the embedded file.
 """
 
@@ -106,6 +108,21 @@ def qr_payload(cert: Certificate) -> tuple[bytes, bool]:
     return json.dumps(short, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), True
 
 
+def verification_url(cert: Certificate) -> str | None:
+    """The address a phone's camera opens to verify the certified file online: the verify page looking up the
+    entry's first certified file (its own, else a case step's first document) by SM3, under the configured
+    ``public_base_url``. ``None`` without that setting (the platform does not know its own public address) or for an
+    entry certifying no file."""
+    from zhichan.evidence.verify import certified_files
+    from zhichan.settings import get_settings
+
+    base = get_settings().public_base_url
+    files = certified_files(json.loads(cert.leaf))
+    if base is None or not files:
+        return None
+    return f"{base}/evidence/verify?digest={files[0]['sm3']}"
+
+
 def qr_png(data: bytes) -> bytes:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_L
@@ -134,10 +151,12 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
     note = CheckpointNote.parse(cert.checkpoint.note)
     payload, compact = qr_payload(cert)
     png = qr_png(payload)
+    url = verification_url(cert)
     return str(
         _template().render(
             cert=cert, heading=heading, heading_en=heading_en, rows=rows, note=note, origin=note.origin,
             qr_data_uri="data:image/png;base64," + base64.b64encode(png).decode(), qr_mm=52, qr_compact=compact,
+            url=url, url_qr_data_uri=url and "data:image/png;base64," + base64.b64encode(qr_png(url.encode())).decode(),
             attachment_name=ATTACHMENT_NAME, documents=[d for d in documents if isinstance(d, dict)],
             synthetic=synthetic,
         )

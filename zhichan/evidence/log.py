@@ -22,12 +22,14 @@ from sqlalchemy import Connection, RowMapping, Select, Table, and_, func, or_, s
 from zhichan.errors import NotFoundError
 from zhichan.evidence import merkle
 from zhichan.evidence.keys import SigningKey
-from zhichan.evidence.models import AppendLock, Checkpoint, LogEntry, TreeNode
+from zhichan.evidence.models import AppendLock, CertifiedDocument, Checkpoint, LogEntry, TreeNode
 from zhichan.evidence.schemas import CheckpointNote, SignedCheckpoint, b64, canonical_json, utc_text
+from zhichan.evidence.verify import certified_documents
 
 HASHER = merkle.SM3
 ENTRIES = cast(Table, LogEntry.__table__)
 NODES = cast(Table, TreeNode.__table__)
+DOCUMENTS = cast(Table, CertifiedDocument.__table__)
 CHECKPOINTS = cast(Table, Checkpoint.__table__)
 LOCK = cast(Table, AppendLock.__table__)
 
@@ -51,6 +53,16 @@ def node_query(wanted: Sequence[merkle.Node]) -> Select[Any]:
         by_level.setdefault(level, []).append(idx)
     condition = or_(*(and_(NODES.c.level == lv, NODES.c.idx.in_(ids)) for lv, ids in sorted(by_level.items())))
     return select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(condition)
+
+
+def certifying_query(digest: str) -> Select[Any]:
+    """``(idx, leaf)`` of the entries certifying a file with this SM3 or SHA-256 digest (lowercase hex): its own
+    (the entries' digest columns) or listed among its documents (the document index). Four index searches on
+    either database (``tests/evidence/test_lookup.py`` checks SQLite's plan)."""
+    e, d = ENTRIES, DOCUMENTS
+    own = select(e.c.idx).where(or_(e.c.sm3 == digest, e.c.sha256 == digest))
+    listed = select(d.c.idx).where(or_(d.c.sm3 == digest, d.c.sha256 == digest))
+    return select(e.c.idx, e.c.leaf).where(e.c.idx.in_(own.union(listed))).order_by(e.c.idx)
 
 
 def fetch_nodes_lenient(conn: Connection, wanted: Sequence[merkle.Node]) -> dict[merkle.Node, bytes]:
@@ -121,7 +133,8 @@ def append(
     """Append ``records`` (leaf fields without ``index``/``time``) and sign a checkpoint of the new size.
 
     Runs inside the caller's transaction. Returns ``(index, leaf bytes, leaf hash)`` per record
-    and the checkpoint. Every record gets the same ``time`` (the batch's commit time, UTC).
+    and the checkpoint. Every record gets the same ``time`` (the batch's commit time, UTC). The documents a
+    record lists (a case step's) go into the document index in the same transaction.
     """
     conn.execute(update(LOCK).where(LOCK.c.id == 1).values(appends=LOCK.c.appends + 1))
     size = tree_size(conn)
@@ -129,6 +142,7 @@ def append(
     time_text = utc_text(now)
     entry_rows: list[dict[str, Any]] = []
     node_rows: list[dict[str, Any]] = []
+    document_rows: list[dict[str, Any]] = []
     out: list[tuple[int, bytes, bytes]] = []
     for record in records:
         index = tree.size
@@ -150,14 +164,23 @@ def append(
                 "created_at": now,
             }
         )
+        document_rows += document_index_rows(index, fields)
         out.append((index, leaf, leaf_hash))
     if not entry_rows:
         raise ValueError("append needs at least one record")
     conn.execute(ENTRIES.insert(), entry_rows)
     conn.execute(NODES.insert(), node_rows)
+    if document_rows:
+        conn.execute(DOCUMENTS.insert(), document_rows)
     checkpoint = sign_checkpoint(key, origin, tree.size, tree.root(), now)
     conn.execute(CHECKPOINTS.insert(), [checkpoint])
     return out, to_signed(checkpoint)
+
+
+def document_index_rows(index: int, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of ``evidence_documents`` for entry ``index`` with these leaf fields."""
+    return [{"idx": index, "position": position, "sm3": d["sm3"], "sha256": d["sha256"]}
+            for position, d in certified_documents(fields)]
 
 
 def latest_checkpoint_row(conn: Connection, at_least: int = 0) -> RowMapping | None:

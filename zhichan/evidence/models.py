@@ -1,8 +1,9 @@
 """Tables of the evidence log (存证日志). Created by the Alembic branch ``evidence``.
 
 The log is three append-only tables — entries, tree nodes, signed checkpoints — whose UPDATE,
-DELETE (and on PostgreSQL TRUNCATE) are refused by database triggers created in the migration.
-The fourth table is a one-row lock that serializes appenders on SQLite and PostgreSQL alike.
+DELETE (and on PostgreSQL TRUNCATE) are refused by database triggers created in the migration, and
+a fourth, append-only too, that indexes the documents an entry lists (a case step's 决定书) by digest.
+The fifth table is a one-row lock that serializes appenders on SQLite and PostgreSQL alike.
 
 Times are naive UTC, as in the platform tables. The searchable columns of an entry (digests,
 kind, title, time) are copies of fields inside ``leaf``; the audit checks they agree.
@@ -15,6 +16,7 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     DateTime,
+    ForeignKey,
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
@@ -39,6 +41,20 @@ class LogEntry(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CertifiedDocument(Base):
+    """A document entry ``idx`` lists besides its own file (a case step's 决定书, notice or attachment, at ``position``
+    in the leaf's ``documents``), so that the file alone finds the entry by its digest. Written in the entry's
+    transaction; like the entry's own digest columns, a copy of the leaf that the audit checks."""
+
+    __tablename__ = "evidence_documents"
+    __table_args__ = (PrimaryKeyConstraint("idx", "position"),)
+
+    idx: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"))
+    position: Mapped[int] = mapped_column(Integer)
+    sm3: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class TreeNode(Base):

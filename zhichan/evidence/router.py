@@ -5,7 +5,10 @@ Public (anonymous) — anyone can check without an account, which is the point o
 
 - ``GET/POST /evidence/verify``: verify a certificate (upload the certificate PDF or JSON, plus the
   file or its pasted digest) with :mod:`zhichan.evidence.verify` — the *same* offline code as
-  ``zhichan evidence verify`` — or, without a certificate, look the file/digest up in the log;
+  ``zhichan evidence verify`` — or, without a certificate, look the file/digest up in the log
+  (:mod:`zhichan.evidence.views`: every entry certifying it, a case step's within the caller's scope);
+- ``GET /api/v1/evidence/lookup`` and ``GET /evidence/verify?digest=`` (the address of a certificate's online
+  QR code): the same look-up by a digest;
 - ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
   the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
 
@@ -20,18 +23,22 @@ entry; its texts are in ``locale/{zh,en}/LC_MESSAGES/messages.po`` (keys ``evide
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
+from zhichan.evidence.views import Lookup, lookup_view
+from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import ScopeDep, render
+from zhichan.web.deps import DbDep, ScopeDep, case_url, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
 
@@ -65,9 +72,10 @@ def evidence_service(request: Request) -> EvidenceService:
 
 
 def verify_upload(
-    service: EvidenceService, certificate: bytes | None, file_digest: Any | None, digest: str | None
+    service: EvidenceService, certificate: bytes | None, file_digest: Any | None, digest: str | None,
+    lookup: Callable[[str], Lookup],
 ) -> dict[str, Any]:
-    """The verification the page shows: offline code with a certificate, else a lookup in the log."""
+    """The verification the page shows: offline code with a certificate, else ``lookup`` of the file in the log."""
     from zhichan.evidence.verify import certified_files, verify_certificate, verify_pdf
 
     digest = (digest or "").strip().lower() or None
@@ -89,15 +97,13 @@ def verify_upload(
             report.add("摘要 / Digest", same,
                        digest if same else f"{digest} 不是证书所证文件的摘要 / {digest} is not the certified file's digest")
         leaf = json.loads(cert.leaf) if report.checks and report.checks[0].ok else {}
-        return {"mode": "certificate", "reports": [(cert.index, report)], "found": True,
+        return {"mode": "certificate", "reports": [(cert.index, report)], "found": True, "ok": report.ok,
                 "kinds": {cert.index: _kind_name(leaf.get("kind"))}}
     wanted = file_digest.sm3 if file_digest else digest
     if wanted is None:
         raise EvidenceError("请上传证书、文件或填写摘要 / upload a certificate or a file, or paste a digest")
-    entries = service.find(wanted)
-    reports = [(e.index, service.verify_entry(e.index)) for e in entries]
-    return {"mode": "lookup", "reports": reports, "found": bool(entries), "entries": {e.index: e for e in entries},
-            "kinds": {e.index: _kind_name(e.kind) for e in entries}}
+    found = lookup(wanted)
+    return {"mode": "lookup", "lookup": found, "found": found.found, "ok": found.ok}
 
 
 def _kind_name(kind: str | None) -> tuple[str, str] | None:
@@ -107,10 +113,39 @@ def _kind_name(kind: str | None) -> tuple[str, str] | None:
     return HEADINGS.get(kind or "")
 
 
-@router.get("/evidence/verify", include_in_schema=False)
-def verify_page(request: Request) -> Response:
+def _lookup(request: Request, scope: Scope, session: Session) -> Callable[[str], Lookup]:
+    """The look-up of a file alone for this caller: a case step is described by the procedure engine, within the
+    caller's scope (:mod:`zhichan.procedures.certified`)."""
+    from zhichan.platform.orgs import org_display_name
+    from zhichan.procedures.certified import certified_steps
+
+    language, domains, procedures = lang(request), request.app.state.domains, request.app.state.procedures
+
+    def steps(entries: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+        said: dict[int, dict[str, Any]] = {}
+        for index, step in certified_steps(procedures, session, scope, entries).items():
+            about: dict[str, Any] = {
+                "procedure": step.procedure(language), "step": step.step(language) if step.step else None,
+                "office": org_display_name(step.office, step.office_en, language), "synthetic": step.synthetic,
+                "documents": {sha: label(language) for sha, label in step.documents.items()}}
+            if step.case is not None:
+                about |= {"case": step.case.number, "case_url": case_url(domains, step.case.procedure, step.case.id),
+                          "certificate_url": f"/cases/{step.case.id}/steps/{step.case.seq}/certificate.pdf"}
+            said[index] = about
+        return said
+
     service = evidence_service(request)
-    return _page(request, "verify.html", {"result": None, "fingerprint": service.public_key.fingerprint})
+    return lambda digest: lookup_view(service, digest, language, {"procedure.step": steps})
+
+
+@router.get("/evidence/verify", include_in_schema=False)
+def verify_page(request: Request, digest: Annotated[str, Query(max_length=200)] = "", scope: Scope = ScopeDep,
+                session: Session = DbDep) -> Response:
+    """The form; with ``digest`` (the address a certificate's second QR code holds), the look-up of that file."""
+    service = evidence_service(request)
+    result = verify_upload(service, None, None, digest, _lookup(request, scope, session)) if digest else None
+    return _page(request, "verify.html", {"result": result, "ok": bool(result and result["ok"]), "digest": digest,
+                                          "fingerprint": service.public_key.fingerprint})
 
 
 @router.post("/evidence/verify", include_in_schema=False)
@@ -119,6 +154,7 @@ async def verify_submit(
     certificate: Annotated[UploadFile | None, File()] = None,
     file: Annotated[UploadFile | None, File()] = None,
     digest: Annotated[str, Form(max_length=200)] = "",
+    scope: Scope = ScopeDep,
 ) -> Response:
     service = evidence_service(request)
     cert_bytes = None
@@ -127,10 +163,14 @@ async def verify_submit(
         if len(cert_bytes) > MAX_CERTIFICATE_BYTES:
             raise EvidenceError("证书文件过大 / the certificate file is too large")
     file_digest = await run_in_threadpool(digest_stream, file.file) if file is not None and file.filename else None
-    result = await run_in_threadpool(verify_upload, service, cert_bytes, file_digest, digest)
-    ok = result["found"] and all(r.ok for _, r in result["reports"])
-    return _page(request, "verify.html", {"result": result, "ok": ok, "fingerprint": service.public_key.fingerprint},
-                 status=200)
+
+    def verify() -> dict[str, Any]:
+        with session_scope(request.app.state.engine) as session:
+            return verify_upload(service, cert_bytes, file_digest, digest, _lookup(request, scope, session))
+
+    result = await run_in_threadpool(verify)
+    return _page(request, "verify.html", {"result": result, "ok": result["ok"],
+                                          "fingerprint": service.public_key.fingerprint}, status=200)
 
 
 @router.get("/evidence/checkpoint.json", include_in_schema=False)
@@ -235,6 +275,18 @@ def verify_api(
     return verify_certificate(certificate, evidence_service(request).public_key, sm3=sm3 and sm3.lower(),
                               sha256=sha256 and sha256.lower())
 
+
+
+@router.get("/api/v1/evidence/lookup", tags=["evidence"], responses=errors(422))
+def lookup_api(
+    request: Request, digest: Annotated[str, Query(pattern=DIGEST, description=(
+        "文件的 SM3 或 SHA-256 摘要（64 位十六进制，客户端计算） / the file's SM3 or SHA-256 digest (64 hex, computed by "
+        "the client)"))],
+    scope: Scope = ScopeDep, session: Session = DbDep,
+) -> Lookup:
+    """按文件摘要查找证明该文件的全部条目（公开；办件详情仅向可见该办件者） / Every entry certifying the file with this digest
+    (public; a case's details only to a caller who sees the case)."""
+    return _lookup(request, scope, session)(digest)
 
 
 DOMAIN = WebDomain("evidence", (router,), TEMPLATES, menu=menu)

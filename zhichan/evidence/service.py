@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, select
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import log, merkle
@@ -228,15 +228,15 @@ class EvidenceService:
         return entry_from_leaf(index, bytes(leaf))
 
     def find(self, digest: str) -> list[Entry]:
-        """Entries whose file has this SM3 or SHA-256 digest (公开核验: verify by digest)."""
+        """Every entry certifying a file with this SM3 or SHA-256 digest (公开核验: verify by digest): entries whose
+        own file it is (a deposit) and entries listing it among their documents (the case step that issued a 决定书),
+        found through the document index — which, like every search column, is not trusted: the caller proves
+        the file against the signed leaf (:meth:`verify_entry` with ``digest``)."""
         digest = digest.strip().lower()
         if not HEX64.match(digest):
             raise EvidenceError("摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters")
-        e = log.ENTRIES
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(e.c.idx, e.c.leaf).where(or_(e.c.sm3 == digest, e.c.sha256 == digest)).order_by(e.c.idx)
-            ).all()
+            rows = conn.execute(log.certifying_query(digest)).all()
         return [entry_from_leaf(int(i), bytes(leaf)) for i, leaf in rows]
 
     def latest_checkpoint(self) -> SignedCheckpoint:
@@ -342,9 +342,11 @@ class EvidenceService:
             index=index, leaf=entry.leaf, inclusion_proof=[b64(p) for p in path], checkpoint=log.to_signed(row), title=title
         )
 
-    def verify_entry(self, index: int) -> VerificationReport:
-        """Online check of one entry against the newest checkpoint: leaf hash, inclusion, signature."""
-        from zhichan.evidence.verify import verify_certificate
+    def verify_entry(self, index: int, *, digest: str | None = None) -> VerificationReport:
+        """Online check of one entry against the newest checkpoint: leaf hash, inclusion, signature — and with
+        ``digest`` (a file's SM3 or SHA-256), that the signed leaf certifies that file (its own or a listed document;
+        only the digest is named, not the document's file name)."""
+        from zhichan.evidence.verify import certified_files, verify_certificate
 
         entry = self.get_entry(index)
         proof = self.inclusion_proof(index)
@@ -355,6 +357,12 @@ class EvidenceService:
         report = verify_certificate(cert, self.public_key)
         report.add("存储的叶哈希 / Stored leaf hash", proof.leaf_hash == entry.leaf_hash,
                    f"第 {index} 条 / Entry {index}")
+        if digest is not None:
+            digest = digest.strip().lower()
+            found = next((f for f in certified_files(entry.fields) if digest in (f["sm3"], f["sha256"])), None)
+            report.add("文件摘要 / File digests", found is not None,
+                       f"SM3 {found['sm3']}" if found is not None
+                       else f"条目不证明摘要为 {digest} 的文件 / The entry does not certify a file with digest {digest}")
         return report
 
     # -- audit ---------------------------------------------------------------------------------
@@ -376,11 +384,12 @@ class EvidenceService:
     def audit(self, *, progress: ProgressCallback = no_progress) -> AuditReport:
         """Recompute the whole log from its entries and check every stored node and every checkpoint.
 
-        O(n) reads and O(log n) memory. Finds: edited or missing entries, search columns that disagree
-        with their leaf, edited nodes, checkpoints whose root, size, origin or signature is wrong.
+        O(n) reads and O(log n) memory. Finds: edited or missing entries, search columns and document index rows
+        that disagree with their leaf, edited nodes, checkpoints whose root, size, origin or signature is wrong.
         """
         problems: list[str] = []
         frontier = merkle.Frontier(log.HASHER)
+        listed: dict[tuple[int, int], tuple[str, str]] = {}  # the document index the leaves of a batch call for
         with self.engine.connect() as conn:
             size = log.tree_size(conn)
             count = conn.execute(select(func.count()).select_from(log.ENTRIES)).scalar() or 0
@@ -391,19 +400,26 @@ class EvidenceService:
             pending: list[tuple[merkle.Node, bytes]] = []
             if 0 in by_size:
                 self._audit_checkpoint(by_size[0], frontier.root(), problems)
+            checked = 0  # the entries below this one have had their document index checked
 
             def flush() -> None:
+                nonlocal checked
                 stored = log.fetch_nodes_lenient(conn, [n for n, _ in pending])
                 for node, h in pending:
                     if stored.get(node) != h:
                         problems.append(f"tree node {node} does not match the entries")
                 pending.clear()
+                self._audit_documents(conn, listed, checked, frontier.size, problems)
+                listed.clear()
+                checked = frontier.size
 
             for index, leaf, row in self._leaves(conn):
                 if index != frontier.size:
                     problems.append(f"entry {frontier.size} is missing")
                     break
-                self._audit_leaf(index, leaf, row, problems)
+                fields = self._audit_leaf(index, leaf, row, problems)
+                listed.update({(index, r["position"]): (r["sm3"], r["sha256"])
+                               for r in log.document_index_rows(index, fields)})
                 pending.extend(frontier.append(log.HASHER.leaf(leaf)))
                 if frontier.size in by_size:
                     self._audit_checkpoint(by_size[frontier.size], frontier.root(), problems)
@@ -411,6 +427,11 @@ class EvidenceService:
                     flush()
                     progress(frontier.size, size)
             flush()
+            # rows of the index naming no entry read (the foreign key stops them unless the database was altered)
+            d = log.DOCUMENTS
+            beyond = conn.execute(select(func.count()).select_from(d).where(d.c.idx >= frontier.size)).scalar() or 0
+            if beyond:
+                problems.append(f"{beyond} document index rows name entries beyond the log")
             expected_nodes = sum(size >> level for level in range(size.bit_length()))
             stored_nodes = conn.execute(select(func.count()).select_from(log.NODES)).scalar() or 0
             if stored_nodes != expected_nodes:
@@ -421,21 +442,33 @@ class EvidenceService:
         progress(size, size)
         return AuditReport(tree_size=size, checkpoints=len(checkpoints), problems=problems[:1000])
 
-    def _audit_leaf(self, index: int, leaf: bytes, row: Any, problems: list[str]) -> None:
+    def _audit_documents(self, conn: Any, listed: dict[tuple[int, int], tuple[str, str]], start: int, end: int,
+                         problems: list[str]) -> None:
+        """The document index of entries ``start`` … ``end - 1`` against what their leaves list."""
+        d = log.DOCUMENTS
+        stored = {(int(r.idx), int(r.position)): (r.sm3, r.sha256) for r in conn.execute(
+            select(d.c.idx, d.c.position, d.c.sm3, d.c.sha256).where(d.c.idx >= start, d.c.idx < end))}
+        for key in sorted(listed.keys() | stored.keys()):
+            if listed.get(key) != stored.get(key):
+                problems.append(f"entry {key[0]}: document index row {key[1]} disagrees with the leaf")
+
+    def _audit_leaf(self, index: int, leaf: bytes, row: Any, problems: list[str]) -> dict[str, Any]:
+        """Problems of one leaf; its fields (empty when it is not canonical JSON)."""
         try:
             fields = json.loads(leaf)
         except ValueError:
             problems.append(f"entry {index}: leaf is not JSON")
-            return
+            return {}
         if not isinstance(fields, dict) or canonical_json(fields) != leaf:
             problems.append(f"entry {index}: leaf is not canonical JSON")
-            return
+            return {}
         if fields.get("index") != index:
             problems.append(f"entry {index}: leaf says index {fields.get('index')}")
         columns = {"kind": row[2], "sm3": row[3], "sha256": row[4], "title": row[5]}
         for name, value in columns.items():
             if fields.get(name) != value:
                 problems.append(f"entry {index}: column {name} disagrees with the leaf")
+        return fields
 
     def _audit_checkpoint(self, row: Any, root: bytes, problems: list[str]) -> None:
         signed = log.to_signed(row)

@@ -39,6 +39,14 @@ def _leaf_fields(leaf: str) -> dict[str, Any] | None:
     return fields if isinstance(fields, dict) else None
 
 
+def certified_documents(fields: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The documents an entry lists besides its own file (a case step's 决定书, notices, attachments), each with its
+    place in the entry's ``documents``: what the log's document index (``evidence_documents``) holds for the entry."""
+    documents = fields.get("documents")
+    return [(position, d) for position, d in enumerate(documents if isinstance(documents, list) else [])
+            if isinstance(d, dict) and d.get("sm3") and d.get("sha256")]
+
+
 def certified_files(fields: dict[str, Any]) -> list[dict[str, Any]]:
     """The files an entry certifies, each ``{sm3, sha256, name}``: the entry's own file (a deposit, a registration's
     sample) and the documents of a case step (a generated 决定书, an uploaded 请求书), which the step's entry lists
@@ -46,10 +54,8 @@ def certified_files(fields: dict[str, Any]) -> list[dict[str, Any]]:
     files = []
     if fields.get("sm3") and fields.get("sha256"):
         files.append({"sm3": fields["sm3"], "sha256": fields["sha256"], "name": str(fields.get("file_name") or "")})
-    documents = fields.get("documents")
-    for d in documents if isinstance(documents, list) else []:
-        if isinstance(d, dict) and d.get("sm3") and d.get("sha256"):
-            files.append({"sm3": d["sm3"], "sha256": d["sha256"], "name": str(d.get("file_name") or "")})
+    for _, d in certified_documents(fields):
+        files.append({"sm3": d["sm3"], "sha256": d["sha256"], "name": str(d.get("file_name") or "")})
     return files
 
 

@@ -191,6 +191,7 @@ def step_certificate(service: ProcedureService, session: Session, scope: Scope, 
                      seq: int) -> tuple[int, tuple[tuple[str, str], ...], bool]:
     """What the certificate of a visible case's step prints beside its log entry: the entry's index, the procedure and
     the step by their declared names (the entry keeps their codes), and whether the case is synthetic."""
+    from zhichan.procedures.certified import step_title
     from zhichan.procedures.models import Case, Step
 
     index = service.step_evidence_index(session, scope, case_id, seq)  # 404 outside the caller's scope
@@ -199,8 +200,7 @@ def step_certificate(service: ProcedureService, session: Session, scope: Scope, 
     if case is None or step is None:  # pragma: no cover - step_evidence_index found both
         return index, (), False
     decl = service.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
-    spec = decl.transition(step.event, step.from_state) if step.from_state is not None else None
-    title = decl.start.title if step.event == "start" else spec.title if spec is not None else None
+    title = step_title(decl, step.event, step.from_state)
     state = decl.states.get(step.to_state)
     details = [("办理事项 Procedure", f"{decl.title.zh} · {decl.title.en}")]
     if title is not None and state is not None:
