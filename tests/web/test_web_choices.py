@@ -138,7 +138,10 @@ WHOLE_CHOICE = """() => {
     const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
     const lines = Math.max(1, Math.ceil((width - 4) / room)), r = sel.getBoundingClientRect();
     const tall = sel.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
-    if (r.left < 0 || r.right > window.innerWidth || tall < lines * parseFloat(cs.fontSize) * 1.2)
+    // and no taller than those lines (the arrow beside the text, not on a line of its own under it)
+    const most = Math.ceil(width / (room - 12)) + 0.5;
+    if (r.left < 0 || r.right > window.innerWidth || tall < lines * parseFloat(cs.fontSize) * 1.2
+        || tall > most * parseFloat(cs.fontSize) * 1.6)
       cut.push([sel.id || sel.name, text, Math.round(width), Math.round(room), Math.round(tall)]);
   }
   return cut;
@@ -149,7 +152,7 @@ WHOLE_CHOICE = """() => {
 SELECT_PAGES = {
     "wuhou_officer": ["/protection/cases", "/protection/investigators", "/protection/overseas", "/talent",
                       "/talent/panels", "/services/library"],
-    "root": ["/admin/orgs", "/admin/users", "/jobs", "/search/form", "/evidence/deposit"],
+    "root": ["/admin/orgs", "/admin/users", "/jobs", "/search/form", "/evidence/deposit", "/exchange/open-licences"],
 }
 
 
