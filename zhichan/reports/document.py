@@ -140,7 +140,7 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
     for i in range(len(table.columns)):
         cells = [row[i] for row in table.rows]
         texts = [fmt_cell(v, lang) for v in cells]
-        figures = [isinstance(v, int | float) and not isinstance(v, bool) or bool(_FIGURE.fullmatch(t.strip()))
+        figures = [(isinstance(v, int | float) and not isinstance(v, bool)) or bool(_FIGURE.fullmatch(t.strip()))
                    for v, t in zip(cells, texts, strict=True)]
         if any(figures) and all(f or t.strip() in _NONE for f, t in zip(figures, texts, strict=True)):
             layout.append("num")
