@@ -11,7 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from zhichan.web.app import all_routes
-from zhichan.web.query_errors import REQUIRED
+from zhichan.web.query_errors import REQUIRED, query_fields
 from zhichan.web.testing import WebEnv, login_as
 
 pytestmark = pytest.mark.one_database("requests through the app; the lists' SQL runs on both databases in their domains")
@@ -80,3 +80,18 @@ def test_an_unknown_region_in_the_catalogue_is_shown_beside_its_field(env: WebEn
         assert r.text.count("/exchange/open-licences/") == whole.count("/exchange/open-licences/")
     api = client.get("/api/v1/exchange/open-licences?region=XYZ")
     assert api.status_code == 422 and "region" in api.json()["details"]["fields"]
+
+
+def test_a_refused_value_is_said_chinese_first_with_what_the_field_takes() -> None:
+    fields = query_fields([
+        {"loc": ("query", "page"), "type": "greater_than_equal", "ctx": {"ge": 1}},
+        {"loc": ("query", "status"), "type": "string_pattern_mismatch", "ctx": {"pattern": "^(open|closed|all)$"}},
+        {"loc": ("query", "region"), "type": "string_pattern_mismatch", "ctx": {"pattern": "^[0-9]{6}$"}},
+        {"loc": ("query", "as_of"), "type": "date_from_datetime_parsing", "ctx": {}},
+    ])
+    assert fields == {"page": "应不小于 1 / must be at least 1",
+                      "status": "应为 open、closed、all 之一 / must be one of open, closed, all",
+                      "region": "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)",
+                      "as_of": "应为日期，如 2024-03-07 / must be a date such as 2024-03-07"}
+    # an error in a form's body or a path is not the address's: no page is run again for it
+    assert query_fields([{"loc": ("body", "name"), "type": "missing"}, *([{"loc": ("query", "page"), "type": "x"}])]) == {}

@@ -28,9 +28,12 @@ ERROR_PAGE_KEY = "error_page"
 REQUIRED = "必填 / required"
 
 
-def validation_message(error: Mapping[str, Any]) -> str:
-    """One refused query value's message, "中文 / English", from a pydantic error (its ``type`` and ``ctx``)."""
+def validation_message(error: Mapping[str, Any], name: str = "") -> str:
+    """One refused query value's message, "中文 / English", from a pydantic error (its ``type`` and ``ctx``) and the
+    parameter's ``name``."""
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and name in ("region", "region_code"):
+        return "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)"
     if kind == "missing":
         return REQUIRED
     if kind == "int_parsing" or kind == "int_from_float":
@@ -64,7 +67,7 @@ def query_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         loc = [str(part) for part in error.get("loc", ())]
         if len(loc) < 2 or loc[0] != "query":
             return {}
-        fields.setdefault(loc[1], validation_message(error))
+        fields.setdefault(loc[1], validation_message(error, loc[1]))
     return fields
 
 
