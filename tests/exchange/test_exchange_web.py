@@ -94,7 +94,9 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     elsewhere = client.get("/exchange/open-licences", params={"region": "510104", "lang": "zh"}).text
     assert '<option value="510104" selected>锦江区（510104）</option>' in elsewhere  # named though no licence lies there
     assert f"/exchange/open-licences/{declaration_id}" not in elsewhere
-    assert client.get("/exchange/open-licences?q=TI%3D(").status_code == 400  # a malformed query is a 4xx
+    malformed = client.get("/exchange/open-licences?q=TI%3D(&lang=zh")  # the catalogue, the message beside the box
+    assert malformed.status_code == 422 and 'id="c-q-error"' in malformed.text and "查询语法错误" in malformed.text
+    assert f"/exchange/open-licences/{declaration_id}" in malformed.text
     bad = client.get("/exchange/open-licences?ipc=銀")
     assert bad.status_code == 422 and 'id="c-ipc-error"' in bad.text
     api = client.get("/api/v1/exchange/open-licences?fee_method=sales_royalty").json()
@@ -163,7 +165,8 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     listing = r.headers["location"]
     assert listing in client.get("/exchange/listings?q=锂离子").text  # text through the search index
     assert listing not in client.get("/exchange/listings?q=图像处理").text
-    assert client.get("/exchange/listings?q=TI%3D(").status_code == 400
+    malformed = client.get("/exchange/listings?q=TI%3D(&lang=zh")  # the listings without it, the message on the page
+    assert malformed.status_code == 422 and "查询语法错误" in malformed.text and listing in malformed.text
     page = client.get(listing).text
     assert 'id="value"' in page and 'id="remaining"' in page and "800,000.00" in page
     r = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "0", "deposit": "50000",

@@ -100,16 +100,16 @@ def test_chinese_report_keeps_its_wording_and_shows_status_labels(hand_result) -
     assert ("截至 2024-12-31，测试产业链产业链共检索到专利 14 件（发明 13 件、实用新型 1 件、外观设计 0 件），"
             "涉及申请人 7 个；其中国内申请 13 件。成都市拥有 5 件，占国内的 38.5%") in text
     assert "新进入申请人 " in text and "十、本期变化（与上期比较）" in text
-    assert "<td>增长</td>" in render_fragment(doc) and "9.1 招商引资（补链）" in text
+    assert '<td class="nowrap">增长</td>' in render_fragment(doc) and "9.1 招商引资（补链）" in text
     # the core patents' status is its label (it showed the code "valid")
     core = re.search(r'<table id="t-core">.*?</table>', render_fragment(doc), flags=re.S)
-    assert core is not None and "<td>有效</td>" in core.group(0) and "<td>valid</td>" not in core.group(0)
+    assert core is not None and '<td class="nowrap">有效</td>' in core.group(0) and "valid</td>" not in core.group(0)
     # a transfer with no recorded price reads "—" (unknown), not "0" yuan; the pledge's amount is grouped, to the fen
     operations = re.search(r'<table id="t-operations">.*?</table>', render_fragment(doc), flags=re.S)
     assert operations is not None
     rows = re.findall(r"<tr>(.*?)</tr>", operations.group(0))
-    assert "<td>转让</td>" in rows[1] and rows[1].endswith("<td>—</td><td>—</td>")
-    assert "<td>1,000,000.00</td>" in rows[3]
+    assert '<td class="nowrap">转让</td>' in rows[1] and rows[1].endswith('<td class="num">—</td><td class="num">—</td>')
+    assert '<td class="num">1,000,000.00</td>' in rows[3]
 
 
 def test_reports_in_both_languages_from_one_analysis(hand_snapshot, test_chain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -161,7 +161,7 @@ def test_english_report_names_the_chain_and_its_branches_in_english(hand_result)
         text = recommendation_text(rec, result, "en")
         assert not set(HAN.findall(text)) & names, text
     appendix = re.search(r'<table id="t-chain">.*?</table>', render_fragment(doc), flags=re.S)
-    assert appendix is not None and "<td>正极</td><td>Cathodes</td>" in appendix.group(0)
+    assert appendix is not None and '<td class="nowrap">正极</td><td class="nowrap">Cathodes</td>' in appendix.group(0)
     zh = _text(build_document(result, PINNED, "zh"))
     assert "电池 / 正极" in zh and "Cathodes" not in zh and "Test industry" not in zh
 
@@ -172,8 +172,22 @@ def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[n
     for lang in ("zh", "en"):
         table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
                           flags=re.S)
-        assert table is not None and "<td>1,000,000.00</td>" in table.group(0) and "1000000" not in table.group(0), lang
+        assert table is not None and '<td class="num">1,000,000.00</td>' in table.group(0) and "1000000" not in table.group(0), lang
 
+
+
+def test_the_reports_figures_are_right_aligned_and_its_states_read_whole(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The HTML the PDF is rendered from: the operations' amounts (and "—" where none) right-aligned under right-aligned
+    headings; the core patents' state, local and high-value columns never wrapped (状态 and 有效 stood one character a
+    line in the PDF)."""
+    for lang, state, heading in (("zh", "有效", "状态"), ("en", "In force", "Status")):
+        html = render_fragment(build_document(hand_result, PINNED, lang), mode="png")
+        operations = html.split('<table id="t-operations">', 1)[1].split("</table>", 1)[0]
+        heads = re.findall(r"<th[^>]*>", operations)
+        assert all(h.startswith('<th class="num') for h in heads[-2:]) and operations.count('<td class="num">—</td>') >= 2, lang
+        core = html.split('<table id="t-core">', 1)[1].split("</table>", 1)[0]
+        assert f'<th class="nowrap">{heading}</th>' in core and f'<td class="nowrap">{state}</td>' in core, lang
+        assert re.search(r'<td class="num">20\d\d</td>', core), lang  # the filing year
 
 def test_the_rankings_of_a_synthetic_corpus_say_their_applicants_are_fictional(hand_result) -> None:  # type: ignore[no-untyped-def]
     """The report's notice says the data is synthetic; the applicant rankings say, where the names are read, that

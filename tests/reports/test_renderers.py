@@ -102,7 +102,7 @@ def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no:
     doc = Document("T", "", [], lang=lang)
     doc.sections = [Section("S").add(Table(["k", "pledged"], [["a", True], ["b", False]]))]
     page = render(doc, "html").decode("utf-8")
-    assert f"<td>{yes}</td>" in page and f"<td>{no}</td>" in page
+    assert f'<td class="nowrap">{yes}</td>' in page and f'<td class="nowrap">{no}</td>' in page
     table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
     assert [c.text for c in table.columns[1].cells] == ["pledged", yes, no]
 
@@ -136,3 +136,31 @@ def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page() -> None:
         pages = pdf_text(render(doc, "pdf")).split("\f")
         caption = next(i for i, p in enumerate(pages) if "表 7 本地创新主体类型" in p)
         assert "申请人" in pages[caption], n
+
+
+#: a table as reports have them: a short state, an identifier, amounts to the fen ("—" where none), a share
+LEDGER = Table(["编号", "运营类型", "状态", "次数", "金额（元）", "占比"],
+               [["1.1", "专利权转让（含受让方为本地企业的情形）", "有效", 3, "1,000,000.00", "57.1%"],
+                ["2", "许可", "审中", 12, "—", "6.0%"]], caption="表 1 运营", table_id="t-ledger")
+
+
+def test_figures_are_right_aligned_and_short_labels_never_wrap() -> None:
+    """A report's table (the PDF is rendered from this HTML, the DOCX follows the same layout): figures — counts,
+    amounts of money formatted to the fen, shares, "—" where none — right-aligned under a right-aligned heading, their
+    digits of equal width; a short label (有效) and a short heading (状态) never wrapped — the navigation report's 状态
+    stood one character a line and its amounts left-aligned; an identifier (1.1) is no figure, and a long label wraps."""
+    doc = Document("示例", "", [])
+    doc.sections = [Section("一、运营", [LEDGER])]
+    html = render_fragment(doc, mode="png")
+    table = html.split('<table id="t-ledger">', 1)[1].split("</table>", 1)[0]
+    assert '<th class="num nowrap">次数</th>' in table and '<th class="num nowrap">金额（元）</th>' in table
+    assert '<td class="num">1,000,000.00</td>' in table and '<td class="num">—</td>' in table
+    assert '<td class="num">57.1%</td>' in table and '<td class="num">12</td>' in table
+    assert '<th class="nowrap">状态</th>' in table and '<td class="nowrap">有效</td>' in table
+    assert '<td class="nowrap">1.1</td>' in table and "<td>专利权转让（含受让方为本地企业的情形）</td>" in table
+    page = render(doc, "html").decode("utf-8")  # the standalone file and the PDF carry the rules
+    assert ".zc-report td.num, .zc-report th.num { text-align: right" in page and ".zc-report .nowrap { white-space: nowrap" in page
+    d = docx.Document(io.BytesIO(render(doc, "docx")))
+    cells = d.tables[-1].rows[1].cells
+    assert [c.paragraphs[0].alignment for c in cells[3:]] == [docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT] * 3
+    assert cells[0].paragraphs[0].alignment is None and "w:noWrap" in cells[2]._tc.xml and "w:noWrap" not in cells[1]._tc.xml

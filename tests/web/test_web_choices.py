@@ -117,3 +117,59 @@ def test_no_choice_is_cut_at_phone_width_and_the_form_submits(page, env: WebEnv,
     page.click("#start-submit")
     page.wait_for_url("**/cases/*")
     assert chosen in page.inner_text("body")
+
+
+#: every select on the page shown with its longest option chosen: within the screen, and as tall as the lines that
+#: option needs in the room the select leaves it (its padding and arrow aside) — one line where it fits, else the
+#: select wraps it (app.css: at phone width a select takes its row and, where the browser can, wraps its choice)
+WHOLE_CHOICE = """() => {
+  const cut = [];
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const sel of document.querySelectorAll('select')) {
+    // a select in a table's cell (the search form's rows) is as wide as its longest option, the table scrolls
+    if (!sel.getClientRects().length || !sel.options.length || sel.closest('td')) continue;
+    const cs = getComputedStyle(sel);
+    ctx.font = cs.font;
+    let longest = 0;
+    for (let i = 1; i < sel.options.length; i++)
+      if (ctx.measureText(sel.options[i].text).width > ctx.measureText(sel.options[longest].text).width) longest = i;
+    sel.selectedIndex = longest;
+    const text = sel.options[longest].text, width = ctx.measureText(text).width;
+    const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+    const lines = Math.max(1, Math.ceil((width - 4) / room)), r = sel.getBoundingClientRect();
+    const tall = sel.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    // and no taller than those lines (the arrow beside the text, not on a line of its own under it)
+    const most = Math.ceil(width / (room - 12)) + 0.5;
+    if (r.left < 0 || r.right > window.innerWidth || tall < lines * parseFloat(cs.fontSize) * 1.2
+        || tall > most * parseFloat(cs.fontSize) * 1.6)
+      cut.push([sel.id || sel.name, text, Math.round(width), Math.round(room), Math.round(tall)]);
+  }
+  return cut;
+}"""
+
+#: the pages whose selects were cut at 390 px in English (the case list's procedure, the organizations' parent and a
+#: user's organization, a job's kind) and their siblings: every page with a select, as a user who sees it
+SELECT_PAGES = {
+    "wuhou_officer": ["/protection/cases", "/protection/investigators", "/protection/overseas", "/talent",
+                      "/talent/panels", "/services/library"],
+    "root": ["/admin/orgs", "/admin/users", "/jobs", "/search/form", "/evidence/deposit", "/exchange/open-licences"],
+}
+
+
+@pytest.mark.browser
+def test_a_select_shows_its_whole_choice_at_phone_width(page, env: WebEnv,  # type: ignore[no-untyped-def]
+                                                       artifacts_dir: Path) -> None:
+    """At 390 px in English a select's longest option, chosen, is shown whole: the case list's procedure filter
+    (Administrative adjudication of a patent infringement dispute), an organization's parent (China National
+    Intellectual Property Administration (CNIPA)) and a job's kind had been cut at the select's edge."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    for user, paths in SELECT_PAGES.items():
+        page.context.clear_cookies()
+        sign_in(page, user, then=paths[0])
+        for path in paths:
+            page.goto(f"{path}?lang=en")
+            assert page.locator("select").count(), path
+            assert page.evaluate(WHOLE_CHOICE) == [], path
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            page.screenshot(path=str(artifacts_dir / f"select-{path.strip('/').replace('/', '-')}-en-390.png"),
+                            full_page=True)

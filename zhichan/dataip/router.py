@@ -12,6 +12,7 @@ engine's generic pages (``/procedures/dataip.registration/new``, ``/cases/{id}``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -123,6 +124,8 @@ def notices_api(
 @router.get("/dataip/register", include_in_schema=False)
 def register_page(request: Request, page: int = Query(1, ge=1, le=10_000),
                   number: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    if number and not re.fullmatch(NUMBER, number.strip().upper()):  # the register, the message beside the field
+        raise FormError({"number": "登记号应为 DIP-年份-8 位数字 / a registration number reads DIP-<year>-<8 digits>"})
     if number:
         return RedirectResponse(f"/dataip/register/{quote(number.strip().upper(), safe='')}", status_code=303)
     return render(request, "dataip/register.html", views.register_view(service(request), page=page))

@@ -383,10 +383,14 @@ def text_hits(snapshot: Snapshot | None, query: str) -> TextHits | None:
     term searches title, abstract and claims), through the search index; ``None`` for no query."""
     if not query.strip():
         return None
+    from zhichan.search.errors import QuerySyntaxError
     from zhichan.search.index import SearchIndex
     from zhichan.search.parser import parse
 
-    node = parse(query)  # QuerySyntaxError (a 4xx with the position) for a malformed query
+    try:
+        node = parse(query)
+    except QuerySyntaxError as exc:  # beside the text field, with the position (zhichan.web.query_errors)
+        raise FormError({"q": exc.message}) from None
     if snapshot is None:
         return TextHits([])
     index = SearchIndex.for_snapshot(snapshot, required=False)
@@ -427,12 +431,12 @@ def catalogue(session: Session, snapshot: Snapshot | None, *, q: str = "", ipc: 
               region: str = "", page: int = 1) -> dict[str, Any]:
     """The public catalogue of published open licences: text through the search index, filters by IPC,
     fee method and the patent's region."""
-    from zhichan.platform.scope import region_prefix
+    from zhichan.platform.scope import region_filter, region_prefix
 
     ipc_code = ipc_prefix(ipc)
     if fee_method and fee_method not in FEE_METHOD_LABELS:
         raise FormError({"fee_method": "计费方式无效 / unknown fee method"})
-    prefix = region_prefix(region) if region.strip() else ""
+    prefix = region_prefix(region_filter(region)) if region.strip() else ""
     query = select(OpenLicence).where(OpenLicence.state == "published")
     if fee_method:
         query = query.where(OpenLicence.fee_method == fee_method)

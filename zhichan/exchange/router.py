@@ -86,15 +86,10 @@ def _catalogue(request: Request, session: Session, q: str, ipc: str, fee_method:
 def catalogue_page(request: Request, session: Session = DbDep, q: str = Query("", max_length=500),
                    ipc: str = Query("", max_length=20), fee_method: str = Query("", max_length=20),
                    region: str = Query("", max_length=6), page: int = Query(1, ge=1, le=10_000)) -> Response:
-    filters = {"q": q, "ipc": ipc, "fee_method": fee_method, "region": region}
-    try:
-        data = _catalogue(request, session, q, ipc, fee_method, region, page)
-    except FormError as exc:
-        return render(request, "exchange/catalogue.html", {"items": [], "total": 0, "page": 1, "per_page": 20,
-                                                           "filters": filters, "errors": exc.errors,
-                                                           **views.catalogue_choices(session, lang(request), region)},
-                      status=422)
-    return render(request, "exchange/catalogue.html", {**data, "errors": {}})
+    # a filter it cannot read (an unknown region or fee method): the catalogue without it, the message beside its
+    # field (zhichan.web.query_errors)
+    return render(request, "exchange/catalogue.html", {**_catalogue(request, session, q, ipc, fee_method, region, page),
+                                                       "errors": {}})
 
 
 @router.get("/api/v1/exchange/open-licences", tags=["exchange"], responses=errors(400, 409, 422))

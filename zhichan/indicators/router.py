@@ -19,7 +19,7 @@ from zhichan.indicators.registry import unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
-from zhichan.platform.scope import Scope
+from zhichan.platform.scope import Scope, region_filter
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import translate
@@ -38,13 +38,15 @@ def cockpit_page(
     session: Session = DbDep,
 ) -> Response:
     current_lang = lang(request)
+    region = region_filter(region) if region else None  # an invalid code: the cockpit, the message beside it
     data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of, access),
                          settings=request.app.state.settings, session=session)
     # the content depends only on the view's key (snapshot, region, as-of, language, plan files, the
     # caller's area): rendered once, then reused — the page around it carries the caller's details
     body = access.cached(("cockpit_html", *data.pop("_view_key")),
                          lambda _cur: render_string(request, "indicators/_cockpit_body.html", data))
-    return render(request, "indicators/cockpit.html", {"body": body, "overview": data["overview"]})
+    return render(request, "indicators/cockpit.html", {"body": body, "overview": data["overview"], "parent": data["parent"],
+                                                       "errors": {}})
 
 
 # plan targets ------------------------------------------------------------------------------------
@@ -54,7 +56,7 @@ def plans_page(
     access: CorpusAccess = CorpusDep,
 ) -> Response:
     gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request))
-    return render(request, "indicators/plans.html", {"gauges": gauges, "can_upload": scope.role in plans.UPLOAD_ROLES,
+    return render(request, "indicators/plans.html", {"gauges": gauges, "errors": {}, "can_upload": scope.role in plans.UPLOAD_ROLES,
                                           "uploaded": request.query_params.get("uploaded", "")[:120]})
 
 

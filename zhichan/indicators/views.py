@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhichan.errors import InputError, NotFoundError, ZhichanError
+from zhichan.errors import FormError, InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.platform import portal
 from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
@@ -44,8 +44,8 @@ def parse_as_of(value: str | dt.date | None, access: CorpusAccess | None = None)
         return portal.data_as_of(access)
     try:
         return parse_day(value)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
+        raise FormError({"as_of": str(exc)}) from None
 
 
 def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, lang: str,

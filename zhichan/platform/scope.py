@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhichan.errors import InputError, PermissionDenied
+from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.models import Role
 
@@ -35,6 +35,15 @@ def normalize_region_code(code: str) -> str:
     if not code.isascii() or not code.isdigit() or len(code) not in (2, 4, 6):
         raise InputError(f"行政区划代码无效：{code[:20]!r} / invalid region code {code[:20]!r}")
     return code.ljust(6, "0")
+
+
+def region_filter(code: str, field: str = "region") -> str:
+    """A region code given as a filter (a list's address, a form): its 6-digit form, or a :class:`FormError` naming
+    the field, so a page shows it beside its region field and the API answers 422 with the field."""
+    try:
+        return normalize_region_code(code)
+    except InputError as exc:
+        raise FormError({field: exc.message}) from None
 
 
 def region_prefix(code: str) -> str:

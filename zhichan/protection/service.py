@@ -25,7 +25,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError
-from zhichan.errors import ConflictError, FormError, InputError, NotFoundError
+from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import names_en_by_name
@@ -254,9 +254,9 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
     scope.require_authenticated()
     procedures = sorted(p for p in registry.procedures() if p.startswith("protection."))
     if procedure is not None and procedure not in procedures:
-        raise NotFoundError(f"没有保护程序 {procedure} / no protection procedure {procedure}")
+        raise FormError({"procedure": f"没有保护程序 {procedure[:64]} / no protection procedure {procedure[:64]}"})
     if status not in LIST_STATUSES:
-        raise InputError(f"status 应为 {'/'.join(LIST_STATUSES)} / status must be one of {', '.join(LIST_STATUSES)}")
+        raise FormError({"status": f"应为 {'/'.join(LIST_STATUSES)} / must be one of {', '.join(LIST_STATUSES)}"})
     who = (officer_filter(scope, dialect=session.get_bind().dialect.name) if scope.governance
            else party_filter(scope))
     where = and_(who, CASES.c.procedure.in_([procedure] if procedure else procedures))

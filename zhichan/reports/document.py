@@ -120,6 +120,44 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+#: a figure a report formats before it is a cell (so it is text): an amount to the fen ``1,000,000.00``, a ratio
+#: ``0.43``, a share ``57.1%``, a change ``+2``, a grouped count ``12,345`` — not an identifier (a branch ``1.1``)
+_FIGURE = re.compile(r"[+\-−]?\d[\d,]*\.\d\d|[+\-−]?\d[\d,]*(\.\d+)?%|[+\-−]\d[\d,]*|\d{1,3}(,\d{3})+")
+#: what a cell with no figure shows
+_NONE = ("", "—", "-")
+#: a cell at most this wide (in em of its type: a Chinese character 1, another 0.55) is a short label that never wraps
+#: (有效, 高价值, 是, 企业): in a narrow column 状态 stood one character a line
+SHORT_EM = 5.0
+
+
+def column_layout(table: Table, lang: str = "zh") -> list[str]:
+    """How every renderer sets each column of ``table``: ``"num"`` — figures (counts, amounts, shares; "—" where
+    none), right-aligned and never wrapped, so their digits line up; ``"short"`` — short labels, never wrapped; ``""``
+    — text, which wraps."""
+    from zhichan.web.choices import label_em
+
+    layout = []
+    for i in range(len(table.columns)):
+        cells = [row[i] for row in table.rows]
+        texts = [fmt_cell(v, lang) for v in cells]
+        figures = [(isinstance(v, int | float) and not isinstance(v, bool)) or bool(_FIGURE.fullmatch(t.strip()))
+                   for v, t in zip(cells, texts, strict=True)]
+        if any(figures) and all(f or t.strip() in _NONE for f, t in zip(figures, texts, strict=True)):
+            layout.append("num")
+        elif texts and all(label_em(t) <= SHORT_EM for t in texts):
+            layout.append("short")
+        else:
+            layout.append("")
+    return layout
+
+
+def is_short(text: str) -> bool:
+    """Whether a heading or a cell reads as one short label (:data:`SHORT_EM`), never wrapped."""
+    from zhichan.web.choices import label_em
+
+    return label_em(text) <= SHORT_EM
+
+
 def fmt_cell(value: Any, lang: str = "zh") -> str:
     """How every renderer prints a table cell: integers plain, floats with 2 decimals, None as —, a
     boolean as yes/no in the document's language."""

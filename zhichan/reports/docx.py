@@ -33,7 +33,9 @@ from zhichan.reports.document import (
     Paragraph,
     Section,
     Table,
+    column_layout,
     fmt_cell,
+    is_short,
 )
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -125,23 +127,36 @@ def _shade(cell: Any, hex_fill: str) -> None:
     tcpr.append(shd)
 
 
+def _no_wrap(cell: Any) -> None:
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
 def _table(document: Any, table: Table, lang: str) -> None:
+    """As the HTML's: figures right-aligned under a right-aligned heading, short labels and headings kept on one line
+    (:func:`zhichan.reports.document.column_layout`)."""
     if table.caption:
         document.add_paragraph(table.caption, style="Caption")
+    layout = column_layout(table, lang)
     t = document.add_table(rows=1, cols=len(table.columns))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, name in zip(t.rows[0].cells, table.columns, strict=True):
+    for cell, name, kind in zip(t.rows[0].cells, table.columns, layout, strict=True):
         cell.text = name
         _shade(cell, "EEF3F8")
         for run in cell.paragraphs[0].runs:
             run.bold = True
+        if kind == "num":
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if is_short(name):
+            _no_wrap(cell)
     for row in table.rows:
         cells = t.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
+        for cell, value, kind in zip(cells, row, layout, strict=True):
             cell.text = fmt_cell(value, lang)
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if kind == "num":
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if kind:
+                _no_wrap(cell)
     for row in t.rows:
         for cell in row.cells:
             for p in cell.paragraphs:

@@ -25,7 +25,9 @@ from zhichan.reports.document import (
     Paragraph,
     Section,
     Table,
+    column_layout,
     fmt_cell,
+    is_short,
 )
 
 ChartMode = Literal["vega", "svg", "png"]
@@ -41,7 +43,8 @@ BASE_CSS = """
 .zc-report table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .85rem; width: 100%; }
 .zc-report th, .zc-report td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; vertical-align: top; }
 .zc-report th { background: #eef3f8; }
-.zc-report td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.zc-report td.num, .zc-report th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.zc-report td.num, .zc-report .nowrap { white-space: nowrap; }
 .zc-report caption { caption-side: top; text-align: left; font-weight: bold; padding: .2rem 0; }
 .zc-report figure { margin: .8rem 0 1.2rem; }
 .zc-report figcaption { font-size: .85rem; color: #555; }
@@ -78,18 +81,20 @@ EMBED_SCRIPT = """
 DEFAULT_VEGA_SCRIPTS = ("/assets/vega-bundle.js",)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _cell(tag: str, text: str, classes: list[str]) -> str:
+    return f'<{tag} class="{" ".join(classes)}">{escape(text)}</{tag}>' if classes else f"<{tag}>{escape(text)}</{tag}>"
 
 
 def _table(table: Table, lang: str) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    """A table: figures right-aligned under a right-aligned heading, short labels and headings never wrapped
+    (:func:`zhichan.reports.document.column_layout`)."""
+    layout = column_layout(table, lang)
+    head = "".join(_cell("th", c, (["num"] if kind == "num" else []) + (["nowrap"] if is_short(c) else []))
+                   for c, kind in zip(table.columns, layout, strict=True))
     body = []
     for row in table.rows:
-        cells = "".join(
-            f'<td class="num">{escape(fmt_cell(v, lang))}</td>' if _is_number(v) else f"<td>{escape(fmt_cell(v, lang))}</td>"
-            for v in row
-        )
+        cells = "".join(_cell("td", fmt_cell(v, lang), {"num": ["num"], "short": ["nowrap"]}.get(kind, []))
+                        for v, kind in zip(row, layout, strict=True))
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
     tid = f' id="{escape(table.table_id)}"' if table.table_id else ""

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhichan import __version__
 from zhichan.credit import router as credit_router
 from zhichan.dataip import router as dataip_router
-from zhichan.errors import ZhichanError
+from zhichan.errors import FormError, ZhichanError
 from zhichan.evidence import router as evidence_router
 from zhichan.exchange import router as exchange_router
 from zhichan.finance import router as finance_router
@@ -48,7 +48,7 @@ from zhichan.search import router as search_router
 from zhichan.services import router as services_router
 from zhichan.settings import Settings, get_settings
 from zhichan.talent import router as talent_router
-from zhichan.web import i18n
+from zhichan.web import i18n, query_errors
 from zhichan.web.choices import as_radios
 from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
@@ -82,6 +82,7 @@ def _error_response(request: Request, status: int, body: dict[str, Any]) -> Resp
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     from zhichan.web.deps import render
 
+    request.scope.setdefault("state", {})[query_errors.ERROR_PAGE_KEY] = True
     return render(request, "error.html", {"status": status, "message": body.get("message", "")}, status=status)
 
 
@@ -89,6 +90,11 @@ async def _zhichan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ZhichanError)
     if exc.http_status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message)
+    if isinstance(exc, FormError) and not _wants_json(request):
+        # a filter in a page's address the domain cannot read (an unknown region): the page, the message beside it
+        page = await query_errors.page_without(request, exc.errors)
+        if page is not None:
+            return page
     return _error_response(request, exc.http_status, exc.to_dict())
 
 
@@ -97,7 +103,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     details = [
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
     ][:20]
-    body = {"error": "input", "message": "请求参数无效 / invalid request parameters", "details": {"errors": details}}
+    fields = query_errors.query_fields(exc.errors())
+    if fields and not _wants_json(request):
+        # a page's address with a value its parameters do not take (page=0): the page, the message beside the field
+        page = await query_errors.page_without(request, fields)
+        if page is not None:
+            return page
+    body = {"error": "input", "message": "请求参数无效 / invalid request parameters",
+            "details": {"errors": details, **({"fields": fields} if fields else {})}}
     return _error_response(request, 422, body)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import holder_display_name
@@ -25,7 +25,7 @@ from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.reference.countries import country_name
-from zhichan.web import labels
+from zhichan.web import labels, query_errors
 from zhichan.web.domains import MENU_GROUPS, WebDomain
 from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate, without_synthetic_mark
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
@@ -137,6 +137,19 @@ def case_url(domains: tuple[WebDomain, ...], procedure: str, case_id: int) -> st
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    refused = request.scope.get("state", {}).get(query_errors.STATE_KEY)
+    if refused and isinstance((context or {}).get("errors", {}), dict):
+        # values of the address the page could not take (zhichan.web.query_errors): beside their fields, where the
+        # page has them, and at the top of the page those it did not show (a page number, a date in the address)
+        context = {**(context or {}), "errors": {**refused, **(context or {}).get("errors", {})}}
+        response = request.app.state.templates.TemplateResponse(request, template, _context(request, context),
+                                                                status_code=status)
+        page = bytes(response.body).decode()
+        unshown = {name: message for name, message in refused.items()
+                   if str(escape(in_language(message, lang(request)))) not in page}
+        if not unshown:
+            return response
+        context["query_notice"] = unshown
     return request.app.state.templates.TemplateResponse(request, template, _context(request, context),
                                                         status_code=status)
 

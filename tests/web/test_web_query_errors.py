@@ -1,0 +1,97 @@
+"""A page's address with a value it cannot take (``/exchange/open-licences?region=XYZ``, ``?page=0``, a date that is no
+date): every list and catalogue page answers with itself, without that value, and the message beside the field (a
+value with no field on the page — a page number — at the top of the page), status 422; the API answers 422 JSON
+naming the field; nothing answers 500 (zhichan.web.query_errors)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+
+from zhichan.web.app import all_routes
+from zhichan.web.query_errors import REQUIRED, query_fields
+from zhichan.web.testing import WebEnv, login_as
+
+pytestmark = pytest.mark.one_database("requests through the app; the lists' SQL runs on both databases in their domains")
+
+#: values no filter, page number, date, sort key or kind takes
+BAD = ("XYZ", "0", "-1", "2024-13-45", "9" * 25)
+#: parameters whose refusal is not an invalid value: a search API's malformed query is its documented 400, a lookup of
+#: a patent or text that is not there a 404; the search page's facet list is a part its page fetches (hits, seal)
+NOT_A_FILTER = {("/api/v1/search", "q"), ("/api/v1/similar", "application_number"), ("/api/v1/similar", "text")}
+PARTS = {"/search/facets"}
+
+
+def _routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every GET route without path parameters and each of its query parameters but the language."""
+    return [(route.path, param.alias) for route in all_routes(app)
+            if isinstance(route, APIRoute) and "GET" in route.methods and "{" not in route.path
+            and route.path not in PARTS for param in route.dependant.query_params if param.alias != "lang"]
+
+
+def _beside_field(html: str, name: str) -> bool:
+    """Whether the message of ``name`` is shown beside its field: in the form holding a control of that name, an
+    element of class field-error; or, where the page has no such control, in the list at the top of the page."""
+    for form in re.findall(r"<form\b.*?</form>", html, re.S):
+        if 'method="post"' in form:
+            continue  # a form that files something, not the list's filters
+        for control in re.findall(rf'<(?:input|select|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', form):
+            if 'type="hidden"' not in control:
+                return "field-error" in form
+    return "field-error" in html  # at the top of the page (query-<name>-error), or the form's own message
+
+
+def test_no_bad_value_in_an_address_gives_the_error_page_or_a_500(env: WebEnv) -> None:
+    client = env.client()
+    login_as(client, env.engine, "root")  # sees every list
+    params = _routes(env.app)
+    assert ("/exchange/open-licences", "region") in params and ("/credit/listings", "page") in params
+    wrong = []
+    for path, name in params:
+        for bad in BAD:
+            r = client.get(path, params={name: bad, "lang": "zh"})
+            if r.status_code >= 500:
+                wrong.append((path, name, bad, r.status_code))
+            elif path.startswith("/api/"):
+                if r.status_code >= 400 and (path, name) not in NOT_A_FILTER:
+                    fields = (r.json().get("details") or {}).get("fields") or {}
+                    # named, or the request lacks a value the operation requires (the search's q): that one named
+                    if r.status_code != 422 or not (name in fields or set(fields.values()) == {REQUIRED}):
+                        wrong.append((path, name, bad, r.status_code, r.text[:200]))
+            elif r.status_code >= 400 and r.status_code not in (400, 422):
+                wrong.append((path, name, bad, r.status_code))  # a 404 for a value: the error page
+            elif r.status_code >= 400 and ('id="error-message"' in r.text or not _beside_field(r.text, name)):
+                wrong.append((path, name, bad, "no message beside the field"))
+    assert wrong == [], "\n".join(map(repr, wrong))
+
+
+def test_an_unknown_region_in_the_catalogue_is_shown_beside_its_field(env: WebEnv) -> None:
+    """/exchange/open-licences?region=XYZ: the catalogue (every published licence), the message beside the region
+    field, Chinese on a Chinese page; the API answers 422 naming the field."""
+    client = env.client()
+    whole = client.get("/exchange/open-licences?lang=zh").text
+    for lang, words in (("zh", "行政区划代码无效"), ("en", "invalid region code")):
+        r = client.get(f"/exchange/open-licences?region=XYZ&lang={lang}")
+        assert r.status_code == 422 and 'id="error-message"' not in r.text
+        message = r.text.split('id="c-region-error">', 1)[1].split("</span>", 1)[0]
+        assert message.startswith(words), message
+        assert r.text.count("/exchange/open-licences/") == whole.count("/exchange/open-licences/")
+    api = client.get("/api/v1/exchange/open-licences?region=XYZ")
+    assert api.status_code == 422 and "region" in api.json()["details"]["fields"]
+
+
+def test_a_refused_value_is_said_chinese_first_with_what_the_field_takes() -> None:
+    fields = query_fields([
+        {"loc": ("query", "page"), "type": "greater_than_equal", "ctx": {"ge": 1}},
+        {"loc": ("query", "status"), "type": "string_pattern_mismatch", "ctx": {"pattern": "^(open|closed|all)$"}},
+        {"loc": ("query", "region"), "type": "string_pattern_mismatch", "ctx": {"pattern": "^[0-9]{6}$"}},
+        {"loc": ("query", "as_of"), "type": "date_from_datetime_parsing", "ctx": {}},
+    ])
+    assert fields == {"page": "应不小于 1 / must be at least 1",
+                      "status": "应为 open、closed、all 之一 / must be one of open, closed, all",
+                      "region": "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)",
+                      "as_of": "应为日期，如 2024-03-07 / must be a date such as 2024-03-07"}
+    # an error in a form's body or a path is not the address's: no page is run again for it
+    assert query_fields([{"loc": ("body", "name"), "type": "missing"}, *([{"loc": ("query", "page"), "type": "x"}])]) == {}

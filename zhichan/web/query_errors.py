@@ -1,0 +1,102 @@
+"""A page's address with a value it cannot take (``?region=XYZ``, ``?page=0``, ``?as_of=2024-13-45``): the page itself,
+as it is without that value, with the message beside its field — not the generic error page.
+
+A list or catalogue page reads its filters from the query string. FastAPI refuses a value its declaration does not take
+(a page number of 0, a date that is no date, a text longer than allowed) before the page's function runs, and a domain
+refuses one it cannot read (an unknown region, fee method or procedure) with a :class:`zhichan.errors.FormError` naming
+the field. Either way, for a page (not the API, which answers 422 with the field), the route is run again without the
+refused values and with their messages in ``request.state.query_errors``; :func:`zhichan.web.deps.render` adds them to
+the page's ``errors`` (beside the field where the page has one) and lists at the top of the page any its template did
+not show (a page number has no field). The answer keeps the status 422.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message
+
+STATE_KEY = "query_errors"
+#: set on the request's state where the generic error page was rendered (the page failed for another reason)
+ERROR_PAGE_KEY = "error_page"
+REQUIRED = "必填 / required"
+
+
+def validation_message(error: Mapping[str, Any], name: str = "") -> str:
+    """One refused query value's message, "中文 / English", from a pydantic error (its ``type`` and ``ctx``) and the
+    parameter's ``name``."""
+    kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and name in ("region", "region_code"):
+        return "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)"
+    if kind == "missing":
+        return REQUIRED
+    if kind == "int_parsing" or kind == "int_from_float":
+        return "应为整数 / must be a whole number"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {ctx.get('ge', ctx.get('gt'))} / must be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {ctx.get('le', ctx.get('lt'))} / must be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "应为日期，如 2024-03-07 / must be a date such as 2024-03-07"
+    if kind == "string_too_long":
+        return f"不超过 {ctx.get('max_length')} 个字符 / at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"至少 {ctx.get('min_length')} 个字符 / at least {ctx.get('min_length')} characters"
+    if kind == "bool_parsing":
+        return "应为 true 或 false / must be true or false"
+    if kind in ("literal_error", "enum"):
+        return f"应为 {ctx.get('expected', '')} 之一 / must be one of {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        choices = re.fullmatch(r"\^\(([\w.|-]+)\)\$", str(ctx.get("pattern", "")))
+        if choices:  # a choice among a few words (status: open|closed|all)
+            return f"应为 {'、'.join(choices[1].split('|'))} 之一 / must be one of {', '.join(choices[1].split('|'))}"
+        return "格式不符 / not in the expected form"
+    return "值无效 / invalid value"
+
+
+def query_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The refused query values by parameter name, or nothing where an error is elsewhere (a path, a body)."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if len(loc) < 2 or loc[0] != "query":
+            return {}
+        fields.setdefault(loc[1], validation_message(error, loc[1]))
+    return fields
+
+
+async def page_without(request: Request, fields: Mapping[str, str]) -> Response | None:
+    """The page of ``request`` run again without the query values in ``fields`` and with their messages (status 422),
+    or None where it cannot be (not a page's GET, a value refused twice, a required value, a name not in the address)."""
+    route = request.scope.get("route")
+    state = request.scope.setdefault("state", {})
+    refused = state.get(STATE_KEY, {})  # refused before, on the way here: the address no longer has them
+    if (request.method != "GET" or not isinstance(route, APIRoute) or not fields
+            or any(name in refused or name not in request.query_params for name in fields)):
+        return None
+    declared = {param.alias: param for param in route.dependant.query_params}
+    if any(name in declared and declared[name].field_info.is_required() for name in fields):
+        return None
+    scope = dict(request.scope)
+    scope["query_string"] = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in fields]).encode()
+    state[STATE_KEY] = {**refused, **fields}  # the request's own state (its language, its cookies)
+    state.pop(ERROR_PAGE_KEY, None)
+    messages: list[Message] = []
+
+    async def keep(message: Message) -> None:
+        messages.append(message)
+
+    await route.app(scope, request.receive, keep)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    if start["status"] not in (200, 422) or state.get(ERROR_PAGE_KEY):
+        return None  # the page answers otherwise anyway (sign-in, 403, 404): that answer, for the address as given
+    response = Response(b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body"),
+                        status_code=422)
+    response.raw_headers = [(k, v) for k, v in start["headers"]]
+    return response
