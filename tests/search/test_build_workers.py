@@ -172,3 +172,60 @@ def test_a_failing_worker_stops_the_build_with_its_error(ref_snapshot: Snapshot,
                           heap_bytes=100_000_000, threads=2, first_row=0, only=None, on_batch=lambda size, names: None)
     assert "missing.npz" in str(failed.value)
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
+
+
+_ORPHAN_SCRIPT = """
+import multiprocessing, sys, time
+from zhichan.search.prepare import worker_index
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    workers = [context.Process(target=worker_index, args=(k, sys.argv[1] + f"/w{k}", 15_000_000, 1, {}, None, None,
+                                                          tasks, results), daemon=True) for k in range(2)]
+    for process in workers:
+        process.start()
+    print(" ".join(str(p.pid) for p in workers), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_exit_when_the_building_process_is_killed(tmp_path: Path) -> None:
+    """A building process killed outright (out of memory, SIGKILL) cannot stop its workers; each would
+    wait for a batch forever, holding its writer's heap. They notice and exit."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    for k in range(2):
+        (tmp_path / f"w{k}").mkdir()
+    script = tmp_path / "build.py"
+    script.write_text(_ORPHAN_SCRIPT, "utf-8")
+    pids: list[int] = []
+    root = str(Path(__file__).resolve().parents[2])  # this checkout's code, not an installed copy
+    building = subprocess.Popen([sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                                cwd=root, env={**os.environ, "PYTHONPATH": root})
+    try:
+        assert building.stdout is not None
+        pids += [int(p) for p in building.stdout.readline().split()]
+        assert len(pids) == 2
+        workers = [psutil.Process(pid) for pid in pids]
+        time.sleep(1.5)  # the workers are waiting for batches
+        assert all(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+        os.kill(building.pid, signal.SIGKILL)
+        building.wait()
+        _gone, alive = psutil.wait_procs(workers, timeout=20)
+        assert not alive, [w.pid for w in alive]
+    finally:
+        if building.poll() is None:
+            building.kill()
+        if building.stdout is not None:
+            building.stdout.close()
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()

@@ -428,6 +428,23 @@ def worker_prepare(payload: bytes, row0: int) -> Prepared:
     return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
 
 
+def _next_task(tasks: Any, parent: Any) -> Any:
+    """The next task from ``tasks``. A worker whose building process is gone (killed, out of memory) would
+    wait for one forever, holding its writer's heap: it looks every second and exits."""
+    import queue
+
+    while True:
+        try:
+            return tasks.get(timeout=1.0)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise _Orphaned from None
+
+
+class _Orphaned(SystemExit):
+    """The building process is gone: nothing will read what this worker reports."""
+
+
 def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: dict[str, set[str]],
                  projection_path: str | None, vectors_path: str | None, tasks: Any, results: Any) -> None:
     """A building process that prepares **and indexes** (zhichan.search.build, with worker processes):
@@ -438,6 +455,7 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
     ``("batch", worker, documents, facet names, CPU per stage)`` per batch, then ``("done", worker,
     process CPU, this thread's CPU, peak resident bytes)``, or ``("error", worker, traceback)``.
     The segments it commits are listed in the build's ``meta.json`` by the building process."""
+    import multiprocessing
     import resource
     import traceback
 
@@ -454,7 +472,8 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
         vectors = _VectorFile(vectors_path) if vectors_path else None
         sent: set[int] = set()  # facet names already sent back (names repeat across batches)
         anon = 0  # the most anonymous memory seen (after each batch and after the commit)
-        while (task := tasks.get()) is not None:
+        parent = multiprocessing.parent_process()  # None when run in the building process itself (tests)
+        while (task := _next_task(tasks, parent)) is not None:
             payload, row0 = task
             batch = pa.ipc.open_stream(payload).read_next_batch()
             del payload
@@ -477,6 +496,10 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
             vectors.close()
         results.put(("done", worker, time.process_time(), time.thread_time(),
                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, anon))
+    except _Orphaned:
+        if hasattr(results, "cancel_join_thread"):
+            results.cancel_join_thread()  # do not wait at exit to hand reports to a process that is gone
+        raise
     except BaseException:
         results.put(("error", worker, traceback.format_exc()))
         raise
