@@ -85,6 +85,49 @@ def test_a_build_whose_workers_index_their_own_segments_equals_the_in_process_bu
     SearchIndex._cache.pop(snapshot.id, None)
 
 
+def test_the_projection_fitted_while_the_workers_index_gives_the_same_vectors(
+        ref_snapshot: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full build fits the similarity projection in a thread while the workers already index; the
+    batches they took before it was ready get their vectors afterwards. Made certain here: the fit waits
+    until a first batch has been indexed. Hits, scores, facets, display rows and vectors equal the
+    in-process build's."""
+    import threading
+
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 2)
+    indexed = threading.Event()
+    fit = build_module._fit
+
+    def late_fit(snapshot: Snapshot, folder: Path) -> Path:
+        assert indexed.wait(120), "no batch was indexed before the projection"
+        return fit(snapshot, folder)
+
+    monkeypatch.setattr(build_module, "_fit", late_fit)
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    path = build_index(snapshot, workers=2, progress=lambda done, total: indexed.set())
+    timings = json.loads((path / "index.json").read_text("utf-8"))["timings"]
+    assert timings["prepare_cpu: vectors (after the fit)"] >= 0 and timings["lsa_fit"] > 0
+    _same_as_reference(snapshot, ref_snapshot)
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_a_failing_fit_stops_the_build_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The projection fitted beside the workers fails: the build raises its error, keeps no temporary
+    folder and leaves no worker behind."""
+    import multiprocessing
+
+    def failing_fit(snapshot: Snapshot, folder: Path) -> Path:
+        raise ValueError("the sample holds no text")
+
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(build_module, "_fit", failing_fit)
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    with pytest.raises(ValueError, match="holds no text"):
+        build_index(snapshot, workers=2)
+    assert index_path(snapshot) is None
+    assert not list((tmp_path / "var").rglob(".tmp-*"))
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
+
+
 def test_segments_of_several_indexes_listed_in_one_score_as_one_index(ref_snapshot: Snapshot, tmp_path: Path) -> None:
     """The adoption itself, made deterministic: two workers run in this process (thread queues), the
     batches dealt alternately, each writing its own index; their segments adopted into an empty index
