@@ -80,6 +80,10 @@ SLOW: dict[str, float] = {
     "tests/evidence/test_bulk.py::test_bulk_load_matches_normal_deposits_row_for_row": 8.0,
     "tests/navigation/test_reports_and_runs.py::test_same_chain_same_snapshot_identical_report": 8.9,
     "tests/talent/test_talent_browser.py::test_history_figures_and_the_investigator_roster": 8.6,
+    # measured alone at load ~8: a build with two spawned workers, the fit held until a batch is indexed; a
+    # building process killed under its two waiting workers
+    "tests/search/test_build_workers.py::test_the_projection_fitted_while_the_workers_index_gives_the_same_vectors": 10.0,
+    "tests/search/test_build_workers.py::test_workers_exit_when_the_building_process_is_killed": 9.0,
 }
 #: what an unlisted test is assumed to take
 SHORT = 0.5
