@@ -7,6 +7,7 @@ same run, substring recall, the all-hits path.
     .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb --facet-limit 10000
     .venv/bin/python benchmarks/search_bench.py --corpus $ZHICHAN_DATA_DIR/corpus --root /tmp/sb --facet-limit 10000 \
         --facet-request-only   # the page's facet request: hits counted again vs the sealed total
+    .venv/bin/python benchmarks/search_bench.py --root /tmp/sb --rebuild --build-only   # the build beside FTS5's
 Prints tables; writes nothing outside --root (default benchmarks/out/search-<n>): with --corpus
 the corpus and its index are only read (the index must exist), the FTS5 table goes to --root.
 """
@@ -228,6 +229,8 @@ def main() -> None:
                     help="search_facets_exact_max_hits for this run (default: the setting): facets of more hits are estimated")
     ap.add_argument("--scan-runs", type=int, default=2,
                     help="DuckDB full-scan runs per query (0: skip that baseline; at 10M one run of the set takes ~50 min)")
+    ap.add_argument("--build-only", action="store_true",
+                    help="the index build and the FTS5 baseline's, side by side; no latency")
     ap.add_argument("--index-only", action="store_true",
                     help="only the index's latency (no FTS5, scan, recall, all-hits): for an index whose corpus "
                     "does not hold its documents, e.g. one made by replicate_index.py")
@@ -326,6 +329,8 @@ def main() -> None:
     else:
         print(f"| SQLite FTS5 trigram | (earlier run; --rebuild) | | | {fts_path.stat().st_size / 1e6:,.0f} MB |")
 
+    if args.build_only:
+        return
     latency(snapshot, args.repeat, db, con, args.scan_runs)
 
     # -- recall ----------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ run alone at the end while the other core idled. ``order`` puts the modules hold
 test at the front of the slices, balanced over the workers (longest first, each to the least loaded
 worker), and leaves the rest in collection order behind them: what is left to steal at the end is
 short. A module moves as a whole, so its module-scoped fixtures are built once; the modules that
-run on Spark go to one worker, so one JVM starts and warms up.
+run on Spark go to one worker, so one JVM starts and warms up, and so do the modules that use one expensive
+session fixture (``SHARED_FIXTURES``: the 20,000-patent index of several segments, ~11 s), so it is built once.
 
 ``SLOW`` lists the long tests with the seconds one item of each took in the clean-clone CI run (2
 cores; ``--durations``). tests/test_schedule.py checks every entry still names a test. A test
@@ -18,7 +19,7 @@ taking more than about 8 s belongs in the list (docs/CONTRIBUTING.md, "Tests").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 #: seconds per item (each parametrization) of the known long tests, by ``path::function``
@@ -86,6 +87,10 @@ SLOW: dict[str, float] = {
     # its generated decision, then looked up; three certificates rendered)
     "tests/evidence/test_lookup.py::test_a_decision_letter_is_found_by_its_bytes_alone": 20.0,
     "tests/evidence/test_certificate.py::test_a_configured_public_address_adds_a_qr_code_for_a_phone": 9.0,
+    # measured alone at load ~8: a build with two spawned workers, the fit held until a batch is indexed; a
+    # building process killed under its two waiting workers
+    "tests/search/test_build_workers.py::test_the_projection_fitted_while_the_workers_index_gives_the_same_vectors": 10.0,
+    "tests/search/test_build_workers.py::test_workers_exit_when_the_building_process_is_killed": 9.0,
 }
 #: what an unlisted test is assumed to take
 SHORT = 0.5
@@ -106,18 +111,20 @@ def worksteal_slices(count: int, workers: int) -> list[int]:
     return sizes
 
 
-def order(nodeids: Sequence[str], spark: set[str], workers: int) -> list[int]:
-    """The run order (indices into ``nodeids``) for ``workers`` worksteal workers; ``spark`` holds
-    the node ids of the items that run on Spark."""
+def order(nodeids: Sequence[str], together: Mapping[str, str], workers: int) -> list[int]:
+    """The run order (indices into ``nodeids``) for ``workers`` worksteal workers; ``together`` names, by
+    node id, the items whose modules go to one worker with every other module holding an item of the same
+    name (those that run on Spark: one JVM; those that use an expensive session fixture: built once)."""
     modules: dict[str, list[int]] = {}
     for i, nodeid in enumerate(nodeids):
         modules.setdefault(nodeid.split("::", 1)[0], []).append(i)
-    # a group is a module with a long test, or every module with a Spark test together
+    # a group is a module with a long test, or every module sharing a name in ``together``
     groups: dict[str, list[int]] = {}
     light: list[int] = []
     for module, items in modules.items():
-        if any(nodeids[i] in spark for i in items):
-            groups.setdefault("spark", []).extend(items)
+        shared = next((together[nodeids[i]] for i in items if nodeids[i] in together), None)
+        if shared is not None:
+            groups.setdefault(f"together: {shared}", []).extend(items)
         elif any(function_id(nodeids[i]) in SLOW for i in items):
             groups[module] = items
         else:
@@ -155,10 +162,21 @@ def worker_count(config: Any) -> int:
     return int(workerinput["workercount"])
 
 
+#: session fixtures that cost seconds to build, built once per worker that uses them: their modules run on one worker
+SHARED_FIXTURES = ("segmented",)
+
+
+def together(item: Any) -> str | None:
+    """The name of the group ``item``'s module runs in (see :func:`order`), or None."""
+    if item.get_closest_marker("spark"):
+        return "spark"
+    return next((f"fixture {name}" for name in SHARED_FIXTURES if name in getattr(item, "fixturenames", ())), None)
+
+
 def reorder(config: Any, items: list[Any]) -> None:
     """(``pytest_collection_modifyitems``) Put ``items`` in the run order of :func:`order`."""
-    spark = {item.nodeid for item in items if item.get_closest_marker("spark")}
-    items[:] = [items[i] for i in order([item.nodeid for item in items], spark, worker_count(config))]
+    groups = {item.nodeid: name for item in items if (name := together(item)) is not None}
+    items[:] = [items[i] for i in order([item.nodeid for item in items], groups, worker_count(config))]
 
 
 def sqlite_is_enough(item: Any) -> bool:

@@ -43,7 +43,7 @@ def _ids() -> tuple[list[str], set[str]]:
 
 def test_the_long_tests_lead_each_workers_slice() -> None:
     ids, spark = _ids()
-    ran = [ids[i] for i in order(ids, spark, 2)]
+    ran = [ids[i] for i in order(ids, dict.fromkeys(spark, "spark"), 2)]
     assert sorted(ran) == sorted(ids)  # nothing lost, nothing twice
     size = worksteal_slices(len(ids), 2)[0]
     slices = ran[:size], ran[size:]
@@ -59,9 +59,31 @@ def test_the_long_tests_lead_each_workers_slice() -> None:
     assert [i for i in ran if i.startswith("tests/a/")] == [i for i in ids if i.startswith("tests/a/")]
 
 
+def test_modules_sharing_an_expensive_fixture_run_on_one_worker() -> None:
+    """The modules using one expensive session fixture go to one worker, each whole; two such groups may not."""
+    ids = [f"tests/a/test_{m}.py::test_{i}" for m in range(30) for i in range(20)]
+    sharing = {f"tests/a/test_{m}.py::test_3": "fixture segmented" for m in (2, 11, 27)}
+    sharing.update({f"tests/a/test_{m}.py::test_0": "spark" for m in (5, 20)})
+    ran = [ids[i] for i in order(ids, sharing, 3)]
+    assert sorted(ran) == sorted(ids)
+    slices, start = [], 0
+    for size in worksteal_slices(len(ids), 3):
+        slices.append(ran[start:start + size])
+        start += size
+    holder = {}
+    for name in ("fixture segmented", "spark"):
+        modules = {i.split("::")[0] for i, n in sharing.items() if n == name}
+        holders = [k for k, part in enumerate(slices) if any(i.split("::")[0] in modules for i in part)]
+        assert len(holders) == 1, name
+        holder[name] = holders[0]
+        assert ({i for i in slices[holder[name]] if i.split("::")[0] in modules}
+                == {i for i in ids if i.split("::")[0] in modules})
+    assert holder["fixture segmented"] != holder["spark"]  # two groups, balanced over the workers
+
+
 def test_one_worker_runs_the_long_tests_first() -> None:
     ids, spark = _ids()
-    ran = [ids[i] for i in order(ids, spark, 1)]
+    ran = [ids[i] for i in order(ids, dict.fromkeys(spark, "spark"), 1)]
     heavy = [i for i in ids if not i.startswith("tests/a/")]
     assert set(ran[:len(heavy)]) == set(heavy)
     assert ran[len(heavy):] == [i for i in ids if i.startswith("tests/a/")]

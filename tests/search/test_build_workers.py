@@ -85,6 +85,49 @@ def test_a_build_whose_workers_index_their_own_segments_equals_the_in_process_bu
     SearchIndex._cache.pop(snapshot.id, None)
 
 
+def test_the_projection_fitted_while_the_workers_index_gives_the_same_vectors(
+        ref_snapshot: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full build fits the similarity projection in a thread while the workers already index; the
+    batches they took before it was ready get their vectors afterwards. Made certain here: the fit waits
+    until a first batch has been indexed. Hits, scores, facets, display rows and vectors equal the
+    in-process build's."""
+    import threading
+
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 2)
+    indexed = threading.Event()
+    fit = build_module._fit
+
+    def late_fit(snapshot: Snapshot, folder: Path) -> Path:
+        assert indexed.wait(120), "no batch was indexed before the projection"
+        return fit(snapshot, folder)
+
+    monkeypatch.setattr(build_module, "_fit", late_fit)
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    path = build_index(snapshot, workers=2, progress=lambda done, total: indexed.set())
+    timings = json.loads((path / "index.json").read_text("utf-8"))["timings"]
+    assert timings["prepare_cpu: vectors (after the fit)"] >= 0 and timings["lsa_fit"] > 0
+    _same_as_reference(snapshot, ref_snapshot)
+    SearchIndex._cache.pop(snapshot.id, None)
+
+
+def test_a_failing_fit_stops_the_build_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The projection fitted beside the workers fails: the build raises its error, keeps no temporary
+    folder and leaves no worker behind."""
+    import multiprocessing
+
+    def failing_fit(snapshot: Snapshot, folder: Path) -> Path:
+        raise ValueError("the sample holds no text")
+
+    monkeypatch.setattr(build_module, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(build_module, "_fit", failing_fit)
+    snapshot = build_snapshot(tmp_path / "var", patents=corpus.patents(), events=corpus.events())
+    with pytest.raises(ValueError, match="holds no text"):
+        build_index(snapshot, workers=2)
+    assert index_path(snapshot) is None
+    assert not list((tmp_path / "var").rglob(".tmp-*"))
+    assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
+
+
 def test_segments_of_several_indexes_listed_in_one_score_as_one_index(ref_snapshot: Snapshot, tmp_path: Path) -> None:
     """The adoption itself, made deterministic: two workers run in this process (thread queues), the
     batches dealt alternately, each writing its own index; their segments adopted into an empty index
@@ -172,3 +215,60 @@ def test_a_failing_worker_stops_the_build_with_its_error(ref_snapshot: Snapshot,
                           heap_bytes=100_000_000, threads=2, first_row=0, only=None, on_batch=lambda size, names: None)
     assert "missing.npz" in str(failed.value)
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("zhichan-index-")]
+
+
+_ORPHAN_SCRIPT = """
+import multiprocessing, sys, time
+from zhichan.search.prepare import worker_index
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    workers = [context.Process(target=worker_index, args=(k, sys.argv[1] + f"/w{k}", 15_000_000, 1, {}, None, None,
+                                                          tasks, results), daemon=True) for k in range(2)]
+    for process in workers:
+        process.start()
+    print(" ".join(str(p.pid) for p in workers), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_workers_exit_when_the_building_process_is_killed(tmp_path: Path) -> None:
+    """A building process killed outright (out of memory, SIGKILL) cannot stop its workers; each would
+    wait for a batch forever, holding its writer's heap. They notice and exit."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    for k in range(2):
+        (tmp_path / f"w{k}").mkdir()
+    script = tmp_path / "build.py"
+    script.write_text(_ORPHAN_SCRIPT, "utf-8")
+    pids: list[int] = []
+    root = str(Path(__file__).resolve().parents[2])  # this checkout's code, not an installed copy
+    building = subprocess.Popen([sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                                cwd=root, env={**os.environ, "PYTHONPATH": root})
+    try:
+        assert building.stdout is not None
+        pids += [int(p) for p in building.stdout.readline().split()]
+        assert len(pids) == 2
+        workers = [psutil.Process(pid) for pid in pids]
+        time.sleep(1.5)  # the workers are waiting for batches
+        assert all(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+        os.kill(building.pid, signal.SIGKILL)
+        building.wait()
+        _gone, alive = psutil.wait_procs(workers, timeout=20)
+        assert not alive, [w.pid for w in alive]
+    finally:
+        if building.poll() is None:
+            building.kill()
+        if building.stdout is not None:
+            building.stdout.close()
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()

@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -128,6 +129,64 @@ def _prepared(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path
         row0 += batch.num_rows
 
 
+def _fit(snapshot: Snapshot, folder: Path) -> Path:
+    """The similarity projection fitted on a sample of the snapshot, saved as ``folder/lsa.npz``."""
+    from zhichan.search import similar
+
+    return similar.fit_projection(snapshot).save(folder)
+
+
+def _vector_file(folder: Path, projection_file: Path, rows: int) -> np.memmap[Any, Any]:
+    """``folder/vectors.npy``: ``rows`` vectors of the projection's width (memory-mapped, to be filled)."""
+    from zhichan.search.similar import Projection
+
+    width = Projection.load(projection_file).components.shape[0]
+    return np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float32, shape=(rows, width))
+
+
+class _Fitting(threading.Thread):
+    """A full build's similarity projection, fitted in a thread of the building process while the workers
+    already index (the fit reads a sample and runs on one core; the workers' batches need it only for
+    their vectors). When ``lsa.npz`` and ``vectors.npy`` exist it sets ``ready`` (an event the workers
+    see); an error is raised by :meth:`check` in the building process."""
+
+    def __init__(self, snapshot: Snapshot, folder: Path, rows: int) -> None:
+        super().__init__(name="zhichan-index-fit", daemon=True)
+        self.snapshot, self.folder, self.rows = snapshot, folder, rows
+        self.projection_file = folder / "lsa.npz"
+        self.error: BaseException | None = None
+        self.seconds = self.cpu = 0.0
+        self._lock = threading.Lock()
+        self._ready: Any = None  # the workers' event
+        self._fitted = False
+
+    def attach(self, ready: Any) -> None:
+        """The event to set when the projection is ready (now, if it is already)."""
+        with self._lock:
+            self._ready = ready
+            if self._fitted:
+                ready.set()
+
+    def run(self) -> None:
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            _fit(self.snapshot, self.folder)
+            _vector_file(self.folder, self.projection_file, self.rows)  # made at its full size, then closed
+        except BaseException as error:  # noqa: BLE001 — raised in the building process by check()
+            self.error = error
+            return
+        finally:
+            self.seconds, self.cpu = time.perf_counter() - started, time.thread_time() - cpu
+        with self._lock:
+            self._fitted = True
+            if self._ready is not None:
+                self._ready.set()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 @dataclass
 class _WorkerStats:
     """What the indexing worker processes report: CPU per preparation stage, per process, peak memory."""
@@ -143,7 +202,8 @@ class _WorkerStats:
 def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_file: Path | None,
                       vectors_file: Path | None, workers: int, sink: _DisplayWriter, parts: Path, *,
                       heap_bytes: int, threads: int, first_row: int, only: pa.Array | None,
-                      on_batch: Callable[[int, dict[int, str]], None]) -> tuple[list[Path], _WorkerStats]:
+                      on_batch: Callable[[int, dict[int, str]], None], fitting: _Fitting | None = None,
+                      ) -> tuple[list[Path], _WorkerStats]:
     """The document stage with worker processes that prepare *and index*: each spawned process
     (:func:`zhichan.search.prepare.worker_index`) writes its own tantivy index under ``parts`` from the
     batches it takes, and the vectors of each batch straight into ``vectors_file``. This process reads
@@ -151,7 +211,9 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
     hands each to the first free worker as Arrow IPC bytes with its first row (every document carries
     its ``row``; nothing depends on which worker indexed it). At most ``2 × workers`` batches wait in
     the queue, so memory stays bounded: per worker its writer heap (``heap_bytes / workers``), its
-    resident size and the batch it works on. Returns the workers' index folders."""
+    resident size and the batch it works on. With ``fitting`` (the similarity projection being fitted in a
+    thread of this process), the workers index at once and write each batch's vectors once it is ready.
+    Returns the workers' index folders."""
     import multiprocessing
     import queue
 
@@ -165,13 +227,17 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
     folders = [parts / f"w{k}" for k in range(workers)]
     heap = max(heap_bytes // workers, 50_000_000)
     per_worker = max(1, threads // workers)
+    ready = None
+    if fitting is not None:
+        ready = context.Event()
+        fitting.attach(ready)
     processes = []
     for k, folder in enumerate(folders):
         folder.mkdir(parents=True)
         processes.append(context.Process(
             target=worker_index, name=f"zhichan-index-{k}", daemon=True,
             args=(k, str(folder), heap, per_worker, hv, str(projection_file) if projection_file else None,
-                  str(vectors_file) if vectors_file else None, tasks, results)))
+                  str(vectors_file) if vectors_file else None, tasks, results, ready)))
     stats = _WorkerStats({}, [0.0] * workers, [0.0] * workers, [0] * workers, [0] * workers)
     done: set[int] = set()
 
@@ -197,6 +263,8 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
                 take(results.get_nowait())
         except queue.Empty:
             pass
+        if fitting is not None:
+            fitting.check()
         for k, process in enumerate(processes):
             if k not in done and not process.is_alive():
                 try:  # its last words may still be in the pipe
@@ -236,6 +304,9 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
             drain(0.5)
         for process in processes:
             process.join()
+        if fitting is not None:
+            fitting.join()
+            fitting.check()
     finally:
         for process in processes:
             if process.is_alive():
@@ -429,6 +500,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     total = snapshot.counts.get("patents", 0)
     timings: dict[str, float] = {}
     cpu_start = _cpu_seconds()
+    fitting: _Fitting | None = None
     try:
         as_of = snapshot_date(snapshot)
         hv_table = compute_high_value(snapshot, as_of)
@@ -448,20 +520,22 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
             workers = _default_workers(adding)
         rows = delta.rows if delta is not None else total
         projection_file = None
-        vectors = None
+        vectors: np.memmap[Any, Any] | None = None
         if with_vectors:
-            from zhichan.search import similar
-
-            t, cpu = time.perf_counter(), _cpu_seconds()
             if delta is not None:
                 projection_file = tmp / "lsa.npz"
                 shutil.copy2(delta.base / "lsa.npz", projection_file)
+                vectors = _vector_file(tmp, projection_file, rows)
+            elif workers > 1:  # fitted while the workers already index (they wait for it only for vectors)
+                fitting = _Fitting(snapshot, tmp, rows)
+                projection_file = fitting.projection_file
+                fitting.start()
             else:
-                projection_file = similar.fit_projection(snapshot).save(tmp)
+                t, cpu = time.perf_counter(), _cpu_seconds()
+                projection_file = _fit(snapshot, tmp)
                 timings["lsa_fit"] = time.perf_counter() - t
                 timings["lsa_fit_cpu"] = _cpu_seconds() - cpu
-            vectors = np.lib.format.open_memmap(tmp / "vectors.npy", mode="w+", dtype=np.float32,
-                                                shape=(rows, similar.Projection.load(projection_file).components.shape[0]))
+                vectors = _vector_file(tmp, projection_file, rows)
         sink = _DisplayWriter(tmp / "ids.arrow")
         names: dict[int, str] = {}
         if delta is not None:
@@ -504,10 +578,12 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
                     progress(row_id - first_row, adding)
 
                 parts, worker_stats = _index_in_workers(
-                    snapshot, hv, projection_file, tmp / "vectors.npy" if vectors is not None else None, workers,
+                    snapshot, hv, projection_file, tmp / "vectors.npy" if with_vectors else None, workers,
                     sink, tmp / "parts", heap_bytes=heap_bytes, threads=threads, first_row=first_row,
-                    only=delta.add if delta is not None else None, on_batch=batch_done)
+                    only=delta.add if delta is not None else None, on_batch=batch_done, fitting=fitting)
                 stage_cpu = worker_stats.stages
+                if fitting is not None:
+                    timings["lsa_fit"], timings["lsa_fit_cpu"] = fitting.seconds, fitting.cpu
             else:
                 for prepared in _prepared(snapshot, hv, projection_file, sink, first_row=row_id,
                                           only=delta.add if delta is not None else None):
@@ -590,6 +666,8 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
         os.replace(pointer, folder / "CURRENT")
         _fsync_dir(folder)
     except BaseException:
+        if fitting is not None and fitting.ident is not None:
+            fitting.join()  # it writes into the temporary folder
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     for old in folder.glob("b-*"):

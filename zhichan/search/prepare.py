@@ -29,6 +29,7 @@ import json
 import os
 import re
 import time
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -321,6 +322,17 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     return Prepared(docs, n, vectors, names, cpu)
 
 
+def batch_vectors(batch: pa.RecordBatch, projection: Any) -> np.ndarray:
+    """The similarity vectors of ``batch``: those :func:`prepare_batch` computes with ``projection`` (the
+    same folding, the same code path), for batches indexed before the projection was fitted."""
+    col = batch.column
+    titles, abstracts, claims = _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
+    folded = fold_codes(titles + abstracts + claims)
+    if folded is None:
+        return np.asarray(projection.transform(titles, abstracts, claims))
+    return np.asarray(projection.transform_codes(blank_spaces(folded[0]), folded[1], batch.num_rows))
+
+
 def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]] | None = None) -> dict[str, Any]:
     """One patent's index document, field by field from the per-text definitions
     (:func:`zhichan.search.text.bigrams`, :func:`~zhichan.search.text.words`): what
@@ -428,16 +440,40 @@ def worker_prepare(payload: bytes, row0: int) -> Prepared:
     return prepare_batch(batch, row0, _STATE["hv"], _STATE["projection"])
 
 
+def _next_task(tasks: Any, parent: Any) -> Any:
+    """The next task from ``tasks``. A worker whose building process is gone (killed, out of memory) would
+    wait for one forever, holding its writer's heap: it looks every second and exits."""
+    import queue
+
+    while True:
+        try:
+            return tasks.get(timeout=1.0)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise _Orphaned from None
+
+
+class _Orphaned(SystemExit):
+    """The building process is gone: nothing will read what this worker reports."""
+
+
 def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: dict[str, set[str]],
-                 projection_path: str | None, vectors_path: str | None, tasks: Any, results: Any) -> None:
+                 projection_path: str | None, vectors_path: str | None, tasks: Any, results: Any,
+                 projection_ready: Any = None) -> None:
     """A building process that prepares **and indexes** (zhichan.search.build, with worker processes):
     its own tantivy index in ``folder`` (a writer of ``heap_bytes`` and ``threads`` indexing threads),
     into which it adds the documents of every batch it takes from ``tasks`` (``(Arrow IPC bytes, first
     row)``; ``None``: commit and stop). A batch's similarity vectors go straight into the build's
-    ``vectors.npy`` (memory-mapped, rows ``row0`` …); what goes back on ``results`` is small:
+    ``vectors.npy`` (written at their rows' offset); what goes back on ``results`` is small:
     ``("batch", worker, documents, facet names, CPU per stage)`` per batch, then ``("done", worker,
     process CPU, this thread's CPU, peak resident bytes)``, or ``("error", worker, traceback)``.
-    The segments it commits are listed in the build's ``meta.json`` by the building process."""
+    The segments it commits are listed in the build's ``meta.json`` by the building process.
+
+    ``projection_ready`` (an event; None: ready now) is set by the building process once the similarity
+    projection at ``projection_path`` and ``vectors.npy`` exist: a full build fits the projection while
+    the workers already index. Batches taken before it are indexed at once and kept; their vectors are
+    computed when it is set (:func:`batch_vectors`, the same numbers), at the latest before the commit."""
+    import multiprocessing
     import resource
     import traceback
 
@@ -446,18 +482,43 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
     from zhichan.search.layout import register_tokenizers, schema
 
     try:
-        worker_init(hv, projection_path)
-        projection = _STATE["projection"]
+        worker_init(hv, None)
+        projection: Projection | None = None
+        vectors: _VectorFile | None = None
+        waiting: list[tuple[int, pa.RecordBatch]] = []  # batches indexed before the projection was ready
+
+        def take_projection(wait: bool) -> None:
+            """Load the projection once it is ready (``wait``: wait for it) and write the waiting batches' vectors."""
+            nonlocal projection, vectors
+            if projection is not None or projection_path is None:
+                return
+            if projection_ready is not None and not projection_ready.is_set():
+                if not wait:
+                    return
+                while not projection_ready.wait(1.0):
+                    if parent is not None and not parent.is_alive():
+                        raise _Orphaned
+            projection = Projection.load(Path(projection_path))
+            vectors = _VectorFile(vectors_path) if vectors_path else None
+            if waiting:
+                clock = time.thread_time()
+                for row0, kept in waiting:
+                    if vectors is not None:
+                        vectors.write(row0, batch_vectors(kept, projection))
+                waiting.clear()
+                results.put(("batch", worker, 0, {}, {"vectors (after the fit)": time.thread_time() - clock}))
+
         index = tantivy.Index(schema(), path=folder, reuse=False)
         register_tokenizers(index)
         writer = index.writer(heap_size=heap_bytes, num_threads=threads)
-        vectors = _VectorFile(vectors_path) if vectors_path else None
         sent: set[int] = set()  # facet names already sent back (names repeat across batches)
         anon = 0  # the most anonymous memory seen (after each batch and after the commit)
-        while (task := tasks.get()) is not None:
+        parent = multiprocessing.parent_process()  # None when run in the building process itself (tests)
+        while (task := _next_task(tasks, parent)) is not None:
             payload, row0 = task
             batch = pa.ipc.open_stream(payload).read_next_batch()
             del payload
+            take_projection(wait=False)
             prepared = prepare_batch(batch, row0, hv, projection)
             clock = time.thread_time()
             add = writer.add_json
@@ -466,10 +527,13 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
             prepared.cpu["add_json"] = time.thread_time() - clock
             if vectors is not None and prepared.vectors is not None:
                 vectors.write(row0, prepared.vectors)
+            elif projection is None and projection_path is not None:
+                waiting.append((row0, batch))
             names = {key: name for key, name in prepared.names.items() if key not in sent}
             sent.update(names)
             results.put(("batch", worker, prepared.size, names, prepared.cpu))
             anon = max(anon, anonymous_bytes())
+        take_projection(wait=True)
         writer.commit()
         writer.wait_merging_threads()
         anon = max(anon, anonymous_bytes())
@@ -477,6 +541,10 @@ def worker_index(worker: int, folder: str, heap_bytes: int, threads: int, hv: di
             vectors.close()
         results.put(("done", worker, time.process_time(), time.thread_time(),
                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, anon))
+    except _Orphaned:
+        if hasattr(results, "cancel_join_thread"):
+            results.cancel_join_thread()  # do not wait at exit to hand reports to a process that is gone
+        raise
     except BaseException:
         results.put(("error", worker, traceback.format_exc()))
         raise
