@@ -220,7 +220,8 @@ def test_a_decision_letter_is_found_by_its_bytes_alone(web: WebEnv) -> None:
         # the address a certificate's online QR code holds shows the same look-up
         opened = anonymous.get("/evidence/verify", params={"digest": digest_bytes(letter).sm3}).text
         assert 'id="verify-verdict">核验通过' in opened and _entries(opened)[0].split("<table")[0] == entry.split("<table")[0]
-        assert anonymous.get("/evidence/verify", params={"digest": "xyz"}).status_code == 400
+        refused = anonymous.get("/evidence/verify", params={"digest": "xyz"})
+        assert refused.status_code == 422 and 'id="verify-digest-error"' in refused.text  # beside the field
         english = anonymous.post("/evidence/verify?lang=en", data={"csrf_token": token},
                                  files={"file": ("x.pdf", letter)}).text
         assert "Patent information search and analysis" in english and "Wuhou District Intellectual Property Office" \

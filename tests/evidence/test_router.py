@@ -103,7 +103,8 @@ def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
         assert '核验通过' in lookup.text and "储能装置技术秘密" in lookup.text
         missing = anonymous.post("/evidence/verify", data={"csrf_token": token, "digest": "0" * 64})
         assert 'id="verify-not-found"' in missing.text and "核验未通过" in missing.text
-        assert anonymous.post("/evidence/verify", data={"csrf_token": token, "digest": "xyz"}).status_code == 400
+        refused = anonymous.post("/evidence/verify", data={"csrf_token": token, "digest": "xyz"})
+        assert refused.status_code == 422 and 'id="verify-digest-error"' in refused.text  # beside the field
         api = anonymous.post("/api/v1/evidence/verify", headers={"X-CSRF-Token": token},
                              params={"sm3": digest_bytes(DOC).sm3, "sha256": digest_bytes(DOC).sha256},
                              json=json.loads(cert.to_json()))

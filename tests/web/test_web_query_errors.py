@@ -95,3 +95,19 @@ def test_a_refused_value_is_said_chinese_first_with_what_the_field_takes() -> No
                       "as_of": "应为日期，如 2024-03-07 / must be a date such as 2024-03-07"}
     # an error in a form's body or a path is not the address's: no page is run again for it
     assert query_fields([{"loc": ("body", "name"), "type": "missing"}, *([{"loc": ("query", "page"), "type": "x"}])]) == {}
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "摘要应为 64 位十六进制"), ("en", "a digest is 64 hexadecimal characters")])
+def test_a_bad_digest_on_the_verification_page_is_shown_beside_its_field(env: WebEnv, lang: str, words: str) -> None:
+    """In the page's address (a mistyped link of a certificate's QR code) or in its form: the message beside the digest
+    field in the page's language, status 422, what was typed kept in the field — never the error page."""
+    client = env.client()
+    page = client.get(f"/evidence/verify?digest=XYZ&lang={lang}")
+    assert page.status_code == 422 and 'id="error-message"' not in page.text
+    assert page.text.split('id="verify-digest-error">', 1)[1].split("</span>", 1)[0] == words
+    form = client.get(f"/evidence/verify?lang={lang}").text
+    token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    posted = client.post(f"/evidence/verify?lang={lang}", data={"csrf_token": token, "digest": "0" * 63})
+    assert posted.status_code == 422 and 'id="error-message"' not in posted.text
+    assert posted.text.split('id="verify-digest-error">', 1)[1].split("</span>", 1)[0] == words
+    assert 'value="' + "0" * 63 + '"' in posted.text

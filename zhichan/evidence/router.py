@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from zhichan.errors import FormError
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
 from zhichan.evidence.views import Lookup, lookup_view
@@ -80,7 +81,7 @@ def verify_upload(
 
     digest = (digest or "").strip().lower() or None
     if digest is not None and not HEX64.match(digest):
-        raise EvidenceError("摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters")
+        raise FormError({"digest": "摘要应为 64 位十六进制 / a digest is 64 hexadecimal characters"})
     if certificate:
         kwargs = {"sm3": file_digest.sm3, "sha256": file_digest.sha256} if file_digest else {}
         if certificate.startswith(b"%PDF"):
@@ -168,7 +169,11 @@ async def verify_submit(
         with session_scope(request.app.state.engine) as session:
             return verify_upload(service, cert_bytes, file_digest, digest, _lookup(request, scope, session))
 
-    result = await run_in_threadpool(verify)
+    try:
+        result = await run_in_threadpool(verify)
+    except FormError as refused:  # the form again, the message beside its field
+        return _page(request, "verify.html", {"result": None, "ok": False, "digest": digest, "errors": refused.errors,
+                                              "fingerprint": service.public_key.fingerprint}, status=422)
     return _page(request, "verify.html", {"result": result, "ok": result["ok"],
                                           "fingerprint": service.public_key.fingerprint}, status=200)
 
