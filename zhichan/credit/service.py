@@ -9,6 +9,7 @@ by :mod:`zhichan.legaltime` — the one definition of both days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -218,13 +219,14 @@ def ground_code(value: str) -> str | None:
     return next((code for code in GROUNDS if ground_label("zh", code) == value), None)
 
 
-def listing_title(fields: dict[str, Any], lang: str) -> str | None:
+def listing_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """A listing case's title in ``lang``: the subject, then the ground (``某公司 · 从事非正常专利申请行为`` / ``… · Abnormal
     patent applications``); the stored one stayed Chinese on English pages. A synthetic subject's mark is the page's
     badge (the stored title carries it)."""
     from zhichan.web.i18n import without_synthetic_mark
 
-    subject = without_synthetic_mark(" ".join(str(fields.get("subject") or "").split()))[0]
+    typed = str(fields.get("subject") or "")
+    subject = without_synthetic_mark(" ".join((names or {}).get(typed, typed).split()))[0]
     code = ground_code(str(fields.get("ground") or ""))
     if not subject or code is None:
         return None

@@ -25,6 +25,8 @@ its brand characters read as one word in Pinyin (竑瑞精密工业股份有限�
 
 from __future__ import annotations
 
+import re
+
 from zhichan.corpus.generator.names import AGENCY_WORDS, BRAND_CHARS, FOREIGN_STEMS, GIVEN_CHARS, SURNAMES
 
 #: the brand characters' readings (Hanyu Pinyin without tones)
@@ -303,15 +305,50 @@ def _institution_en(place: str, rest: str) -> str | None:
     return None
 
 
+#: the demos' fictional organizations (not the generator's): the talent library's people's employers
+#: (zhichan/talent/demo.py ``ORGANIZATIONS``, marked 演示) and the credit demo's listed agency (zhichan/credit/demo.py
+#: ``SUBJECT``, marked 【合成】 — the mark is the page's badge); tests/corpus/test_generator_english.py checks each
+#: demo's names are here
+DEMO_NAMES_EN = {
+    "四川大学（演示）": "Sichuan University (demo)",
+    "电子科技大学（演示）": "University of Electronic Science and Technology of China (demo)",
+    "西南交通大学（演示）": "Southwest Jiaotong University (demo)",
+    "成都示例专利代理事务所（演示）": "Chengdu Example Patent Agency (demo)",
+    "成都示例资产评估有限公司（演示）": "Chengdu Example Asset Appraisal Co., Ltd. (demo)",
+    "武侯区人民调解委员会（演示）": "Wuhou District People's Mediation Committee (demo)",
+    "成都技术转移中心（演示）": "Chengdu Technology Transfer Center (demo)",
+    "成都示例专利代理有限公司": "Chengdu Example Patent Agency Co., Ltd.",
+}
+#: the protection demo's fictional respondents, ``某某<kind><n>号`` (zhichan/protection/demo.py ``SHOPS``): 某某 is
+#: the "XX" of a name left out
+DEMO_SHOPS_EN = {"某某电子商行": "XX Electronics Shop", "某某五金店": "XX Hardware Store",
+                 "某某科技有限公司": "XX Technology Co., Ltd.", "某某贸易商行": "XX Trading Shop", "某某网店": "XX Online Shop"}
+_DEMO_SHOP = re.compile(r"(某某\w+?)(\d+)号")
+
+
+def demo_name_en(name: str) -> str | None:
+    """A demo's fictional organization in English (:data:`DEMO_NAMES_EN`, :data:`DEMO_SHOPS_EN`: 某某五金店12号 → XX
+    Hardware Store No. 12); None for any other name. A leading synthetic mark 【合成】 is left out (pages show it as
+    their badge)."""
+    name = (name or "").strip().removeprefix("【合成】")
+    if name in DEMO_NAMES_EN:
+        return DEMO_NAMES_EN[name]
+    shop = _DEMO_SHOP.fullmatch(name)
+    if shop is not None and shop[1] in DEMO_SHOPS_EN:
+        return f"{DEMO_SHOPS_EN[shop[1]]} No. {int(shop[2])}"
+    return None
+
+
 def english_name(name: str, region_code: str) -> str | None:
     """The English name of a party the generator named: an enterprise, university, institute or public institution
     in ``region_code`` (its county), a person (:func:`person_name_en`) or a foreign applicant
-    (:func:`foreign_applicant`); ``None`` for a name the generator did not make."""
+    (:func:`foreign_applicant`) — or a demo's fictional organization (:func:`demo_name_en`); ``None`` for a name the
+    generator did not make."""
     name = (name or "").strip()
     found = _domestic_name_en(name, region_code) or person_name_en(name) or _agency_in_province(name, region_code)
     if found is None and (foreign := foreign_applicant(name)) is not None:
         found = foreign[0]
-    return found
+    return found or demo_name_en(name)
 
 
 def _agency_en(place: str, rest: str) -> str | None:
