@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import holders_named_in_english, names_en_by_name, org_display_name
+from zhichan.platform.orgs import (
+    holders_named_in_english,
+    names_en_by_name,
+    org_display_name,
+    synthetic_names_en,
+)
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
@@ -86,6 +91,9 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
         disputes, watches = overseas.disputes(session, scope), overseas.watches(session, scope)
         names_en = names_en_by_name(session, [n for d in disputes for n in (d.enterprise, d.opponent)]
                                     + [w.enterprise for w in watches])
+        # the demo's (synthetic) rows: the generator's names in English, placed by the office's area
+        names_en = synthetic_names_en([n for d in disputes if d.synthetic for n in (d.enterprise, d.opponent)]
+                                      + [w.enterprise for w in watches if w.synthetic], scope.region_code) | names_en
         data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "enterprise_en": names_en.get(d.enterprise),
                              "country": d.country, "kind": d.kind, "opponent": d.opponent,
                              "opponent_en": names_en.get(d.opponent), "ipc_group": d.ipc_group,
@@ -94,7 +102,4 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
         data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "enterprise_en": names_en.get(w.enterprise),
                             "ipc_groups": w.ipc_groups.split(";"), "created_at": w.created_at, "synthetic": w.synthetic}
                            for w in watches]
-    # the watched enterprise as an organization: its English name where it has one (``org_name``)
-    alerts_en = names_en_by_name(session, [a["enterprise"] for a in data["alerts"]])
-    data["alerts"] = [{**a, "enterprise_en": alerts_en.get(a["enterprise"])} for a in data["alerts"]]
     return data
