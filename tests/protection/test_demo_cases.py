@@ -107,7 +107,8 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
 def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engine, tmp_path: Path) -> None:
     """The demo's cases were titled on English pages by their Chinese parties (成都瑞博五金工具有限公司 v. 某某五金店12号):
     a party the generator named reads as its English (Chengdu Ruibo Hardware Tools Co., Ltd.), a fictional respondent
-    as XX Hardware Store No. 12 — in the case list, the case's title and its party fields; Chinese pages as written."""
+    as XX Hardware Store No. 12 — in the case list, the case's title and its party fields, and the published
+    decisions; the panel's officers in Pinyin; Chinese pages as written."""
     import re
 
     from zhichan.procedures.views import case_view
@@ -141,3 +142,12 @@ def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engin
         shown = {f["label"]: f["shown"] for f in page["filing"]}
         assert shown["Requester"] == "Chengdu Ruibo Hardware Tools Co., Ltd." and shown["Respondent"].startswith("XX ")
         assert page["case"]["title"] == disputes[0]["title"]
+        # the demo's panel (its fictional officers, 张伟、王芳、李娜) in Pinyin, listed as English lists
+        panels = [f["shown"] for d in disputes for step in case_view(service, s, scope, d["id"], "en")["steps"]
+                  for f in step["field_list"] if step["event"] == "accept" and f["label"].startswith("Panel")]
+        assert panels and all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+(, [A-Z][a-z]+ [A-Z][a-z]+){2}", p) for p in panels)
+        # the public's published decisions name them so too (the decision's record keeps them as written)
+        public = published_decisions(s)
+        assert public and all(d["requester"] == holder and d["requester_en"] == "Chengdu Ruibo Hardware Tools Co., Ltd."
+                              and d["respondent"].startswith("某某") and d["respondent_en"].startswith("XX ")
+                              for d in public), public

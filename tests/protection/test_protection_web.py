@@ -320,8 +320,9 @@ def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv
 def test_english_pages_name_a_cases_parties_in_english_also_under_an_earlier_declaration(env: WebEnv) -> None:
     """English pages built a case's title of its parties as typed (成都示例科技有限公司 v. …) although the enterprise has
     an English name: the title (case page, case list, to-do list and their JSON) and the party fields name it in
-    English — also in a case filed under a declaration from before its party fields were declared organizations. The
-    Chinese pages, a name no organization bears (the respondent) and the stored title keep what was typed."""
+    English — also in a case filed under a declaration from before its party fields were declared organizations —,
+    and so do the right's checks. The Chinese pages, a name no organization bears (the respondent) and the stored
+    title keep what was typed."""
     from sqlalchemy import update
 
     from tests.procedures.helpers import filed_under_earlier
@@ -364,5 +365,11 @@ def test_english_pages_name_a_cases_parties_in_english_also_under_an_earlier_dec
             assert [c["title"] for c in items if c["id"] == case_id] in ([], [title[lang]]), (case_id, lang)
     todo = officer.get("/todo", params={"lang": "en"}).text
     assert html.escape(titles[dispute_id]["en"], quote=False) in todo and WUHOU_ENTERPRISE + " v." not in todo
+    # the right's checks (a message the platform composed, kept with the name as typed) name the party so too
+    for case_id in titles:
+        checks = officer.get(f"/cases/{case_id}", params={"lang": "en"}).text.split('-checks">')[1].split("</ul>")[0]
+        assert f"{english} holds the patent" in html.unescape(checks) and WUHOU_ENTERPRISE not in checks, checks
+        chinese = officer.get(f"/cases/{case_id}", params={"lang": "zh"}).text.split('-checks">')[1].split("</ul>")[0]
+        assert WUHOU_ENTERPRISE in chinese and english not in chinese
     with Session(env.engine) as s:  # the case record keeps the title as it was written
         assert s.scalar(select(Case.title).where(Case.id == dispute_id)) == titles[dispute_id]["zh"]

@@ -503,9 +503,15 @@ class ProcedureService:
         """The fields of ``decl`` (its start's and its steps') that name a party (``shows: organization``) there or in
         the procedure's current declaration: a case filed before its declaration said so shows its parties as one
         filed now does (the stored values stay as typed; only their display changes, as :meth:`option_labels`)."""
+        return self._fields_showing(decl, "organization")
+
+    def people_fields(self, decl: Declaration) -> frozenset[str]:
+        """The fields of ``decl`` that list people (``shows: people``), there or in the current declaration."""
+        return self._fields_showing(decl, "people")
+
+    def _fields_showing(self, decl: Declaration, shows: str) -> frozenset[str]:
         return frozenset(f.name for d in (*self._current(decl), decl)
-                         for f in (*d.start.fields, *(f for t in d.transitions for f in t.fields))
-                         if f.shows == "organization")
+                         for f in (*d.start.fields, *(f for t in d.transitions for f in t.fields)) if f.shows == shows)
 
     def party_names(self, session: Session, cases: list[tuple[Declaration, dict[str, Any], str | None, bool]],
                     lang: str) -> list[dict[str, str]]:
