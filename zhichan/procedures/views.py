@@ -76,7 +76,7 @@ def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: st
 
 
 #: what separates the people a field lists (合议组成员: 张伟、王芳、李娜)
-PEOPLE_SEPARATORS = re.compile(r"[、，,；;\s]+")
+PEOPLE_SEPARATORS = re.compile(r"\s*[、，,；;\n]\s*")
 
 
 def people_listed(value: Any) -> list[str]:
