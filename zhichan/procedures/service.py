@@ -521,8 +521,8 @@ class ProcedureService:
         (demo) case the English the demo's names read as; nothing on a Chinese page (the names are written in Chinese)."""
         if lang != "en":
             return [{} for _ in cases]
-        named = [[v for k, v in fields.items() if isinstance(v, str) and v.strip() and k in self.organization_fields(decl)]
-                 for decl, fields, _, _ in cases]
+        named = [[v for k, v in fields.items() if isinstance(v, str) and v.strip() and k in parties]
+                 for decl, fields, _, _ in cases for parties in [self.organization_fields(decl)]]
         found = names_en_by_name(session, [n for names in named for n in names])
         return [(synthetic_names_en(names, region) if synthetic else {}) | {n: found[n] for n in names if n in found}
                 for names, (_, _, region, synthetic) in zip(named, cases, strict=True)]
