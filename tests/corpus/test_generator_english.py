@@ -152,3 +152,35 @@ def test_every_name_the_generator_draws_has_its_english() -> None:
             for form in forms:
                 found = foreign_applicant(f"{stem}{BRAND_CHARS[3]}{BRAND_CHARS[7]}{form}")
                 assert found is not None and found[1] == country and ENGLISH.fullmatch(found[0]), (stem, form, found)
+
+
+def test_every_demo_fictional_name_reads_in_english() -> None:
+    """The demos' fictional organizations — the talent library's employers (as typed and as the library keeps them,
+    NFKC), the protection demo's respondents, the credit demo's listed agency, the overseas demo's marked opponents —
+    read in English on English pages of synthetic rows; other names do not."""
+    import unicodedata
+
+    from zhichan.corpus.generator.english import DEMO_SHOPS_EN, demo_name_en
+    from zhichan.corpus.parties import party_name_en
+    from zhichan.credit.demo import SUBJECT
+    from zhichan.protection.demo import SHOPS
+    from zhichan.talent.demo import ORGANIZATIONS
+
+    for name in ORGANIZATIONS:
+        for kept in (name, unicodedata.normalize("NFKC", name)):
+            found = party_name_en(kept, "510107", True)
+            assert found is not None and found.endswith("(demo)") and found.isascii(), kept
+    assert set(SHOPS) == set(DEMO_SHOPS_EN)
+    assert party_name_en(f"{SHOPS[1]}12号", "320102", True) == "XX Hardware Store No. 12"
+    assert party_name_en(SUBJECT, "510100", True) == "Chengdu Example Patent Agency Co., Ltd."
+    assert demo_name_en("【合成】Overseas Rival 7") == "Overseas Rival 7"
+    assert party_name_en(f"{SHOPS[1]}12号", "320102", False) is None  # a real row's name is data
+    assert demo_name_en("某某五金店") is None and demo_name_en("四川大学") is None
+
+
+def test_a_generated_name_reads_by_its_own_place_outside_the_region_given() -> None:
+    """A demo case handled by another province's office kept its Chengdu holder: the name reads by its own place."""
+    from zhichan.corpus.parties import party_name_en
+
+    assert party_name_en("成都瑞博五金工具有限公司", "320102", True) == "Chengdu Ruibo Hardware Tools Co., Ltd."
+    assert party_name_en("成都瑞博五金工具有限公司", "320102", False) is None

@@ -52,10 +52,23 @@ def test_the_demo_lists_a_synthetic_subject_through_the_real_rules(env: WebEnv) 
     assert listing.listed_until == measures_end(listing.listed_from, declared_listing(listing.region_code)) > today  # in force: one year from the decision
     assert listing.subject.startswith("【合成】")
     anon = env.client()
-    for lang, badge in (("zh", "合成数据"), ("en", "Synthetic data")):
+    chinese, english = demo.SUBJECT.replace("【合成】", ""), "Chengdu Example Patent Agency Co., Ltd."
+    for lang, badge, subject, other in (("zh", "合成数据", chinese, english), ("en", "Synthetic data", english, chinese)):
         page = anon.get("/credit/listings", params={"lang": lang}).text
         row = page.split('id="listings"', 1)[1].split("</tr>", 2)[1]
-        # the subject's 【合成】 mark is shown as the badge, not beside it (it read "【合成】… 合成数据")
-        assert demo.SUBJECT.replace("【合成】", "") in row and badge in row and "【合成】" not in row, (lang, row)
+        # the subject's 【合成】 mark is shown as the badge, not beside it (it read "【合成】… 合成数据"); the demo's
+        # fictional agency in the page's language (English pages showed its Chinese name)
+        assert subject in row and other not in row and badge in row and "【合成】" not in row, (lang, row)
+        assert api_title(env, case.id, lang) == f"【合成】{subject} · " + ("从事非正常专利申请行为" if lang == "zh"
+                                                                        else "Abnormal patent applications")
     api = anon.get("/api/v1/credit/listings").json()
     assert [(i["subject"], i["synthetic"]) for i in api["items"]] == [(demo.SUBJECT, True)]
+
+
+def api_title(env: WebEnv, case_id: int, lang: str) -> str:
+    """The listing case's title as the officers' case page gives it (the city's leader)."""
+    from zhichan.web.testing import login_as
+
+    leader = env.client()
+    login_as(leader, env.engine, "cd_leader")
+    return str(leader.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()["case"]["title"])

@@ -202,6 +202,18 @@ def test_agency_pages_their_form_errors_and_the_agency_users_own_file(env: WebEn
     listing = env.client().get("/credit/agency-list").text
     assert "投诉1号" in listing and "范围 成都市（510100）" in listing  # the area by its name, not a bare code
     assert "area Chengdu (510100)" in env.client().get("/credit/agency-list", params={"lang": "en"}).text
+    # an agency the platform knows by an English name reads so on the English list (it was the published Chinese
+    # name), its legal name below; the Chinese list and the published record as they were
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Organization).where(Organization.name == "武侯甲专利代理所").values(name_en="Wuhou Jia Patent Agency"))
+    english = env.client().get("/credit/agency-list", params={"lang": "en"}).text.split('id="agency-list"')[1]
+    assert 'Wuhou Jia Patent Agency<span class="legal-name muted small" lang="zh-CN">武侯甲专利代理所</span>' in english
+    assert "Wuhou Jia" not in env.client().get("/credit/agency-list", params={"lang": "zh"}).text
+    assert "武侯甲专利代理所" in [a["name"] for a in env.client().get("/api/v1/credit/agency-list").json()["agencies"]]
 
 
 def test_inspection_pages_answer_beside_the_field_and_publish(env: WebEnv) -> None:

@@ -97,6 +97,12 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> No
         assert university is not None and office is not None and university.org_id == office.org_id
         uni = s.get(Organization, office.org_id)
         assert uni is not None and uni.name_en and personas["demo_university"][2] == f"{uni.name} / {uni.name_en}"
+        # the demo accounts' display names in both languages (the admin's user list showed the Chinese on English pages)
+        from zhichan.web.i18n import in_language
+
+        assert in_language(first.display_name, "en").endswith(" (synthetic)") and "合成" not in in_language(
+            first.display_name, "en") and in_language(first.display_name, "zh").endswith("（合成）")
+        assert in_language(office.display_name, "en") == f"{uni.name_en} tech-transfer office (synthetic)"
     again = seed(engine, snapshot, procedures, count=6)  # idempotent: the same enterprises are not made twice
     assert again["enterprises"] == 0 and again["universities"] == 0 and again["auctions_running"] == 0
     assert again["licences_taken"] == 0

@@ -702,3 +702,24 @@ def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client:
     client.cookies.clear()  # the public sees the bidder masked, in the page's language
     live = main(f"{auction}/live", "en")
     assert "Ji＊＊＊" in live and english_names[JINJIANG_ENTERPRISE] not in live
+
+
+def test_a_deals_title_names_the_buyer_and_the_pricing_in_the_pages_language(env: WebEnv, client: TestClient) -> None:
+    """A deal case's title was stored in Chinese (the buyer's name and 网络竞价) and English pages showed it so: it
+    reads the patent, the buyer by its English name and the pricing method by its label; the stored title is kept."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Organization
+    from zhichan.procedures.models import Case
+
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.name == JINJIANG_ENTERPRISE)
+                  .values(name_en="Jinjiang Materials Co., Ltd."))
+    case_id, _ = _auction_won_by_ent2(env, client)
+    titles = {lang: client.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()["case"]["title"]
+              for lang in ("zh", "en")}
+    assert titles["en"] == f"{number(4)} · Jinjiang Materials Co., Ltd. · Online bidding", titles
+    assert titles["zh"] == f"{number(4)} · {JINJIANG_ENTERPRISE} · 网络竞价", titles
+    assert titles["en"] in client.get(f"/cases/{case_id}", params={"lang": "en"}).text
+    with session_scope(env.engine) as s:
+        assert "网络竞价" in (s.scalar(select(Case.title).where(Case.id == case_id)) or "")

@@ -74,3 +74,23 @@ def test_matches_are_ranked_and_explained(market) -> None:  # type: ignore[no-un
 def test_proximity() -> None:
     assert (proximity("510107", "510107"), proximity("510107", "510104"), proximity("510107", "513200"),
             proximity("510107", "320102"), proximity("510107", None)) == (1.0, 0.7, 0.4, 0.0, 0.0)
+
+
+def test_a_needs_matches_name_each_owner_in_the_pages_language(market) -> None:  # type: ignore[no-untyped-def]
+    """A need's matches named each patent's owner by its Chinese name on English pages: the owner's organization's
+    English name where it has one (a name nobody knows in English as it is); Chinese pages as the corpus has it."""
+    from sqlalchemy import update
+
+    from zhichan.exchange.listings import post_need
+    from zhichan.exchange.views import matches_view
+    from zhichan.platform.models import Organization
+
+    world, snapshot, numbers = market
+    with session_scope(world.engine) as s:
+        s.execute(update(Organization).where(Organization.name == OWNER).values(name_en="Chengdu Example Technology Co., Ltd."))
+        need = post_need(s, world.scope("ent_user"), title="寻求锂离子电池负极材料技术", text="提高循环寿命", industry="新能源",
+                         budget="", region="510107", now=moment(dt.date(2026, 3, 3)))
+        shown = {lang: matches_view(s, world.scope("ent_user"), snapshot, need.id, lang)["matches"] for lang in ("zh", "en")}
+    english = {m["application_number"]: m["owner_en"] for m in shown["en"]}
+    assert english[numbers[0]] == "Chengdu Example Technology Co., Ltd."
+    assert all(m["owner"] == OWNER for m in shown["zh"] if m["application_number"] in numbers)

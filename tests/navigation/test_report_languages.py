@@ -226,3 +226,31 @@ def test_the_english_report_names_generated_applicants_in_english(tmp_path, test
     assert f"({real})" not in english and real in english
     chinese = _text(build_document(result, PINNED, "zh"))
     assert "Chengdu Weihai" not in chinese and generated in chinese
+
+
+def test_the_english_core_patents_table_names_generated_applicants_in_english(tmp_path, test_chain) -> None:  # type: ignore[no-untyped-def]
+    """The core patents' table (t-core) of the English report kept the applicant's Chinese name when every other table
+    read the generated applicants in English: it names them so too, the legal name after it; the Chinese table and a
+    real record's applicant as they are."""
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.navigation.analysis import analyse
+
+    generated, real = "成都威海生物医药集团有限公司", "成都瑞博科技有限公司"
+    snap = build_snapshot(tmp_path, patents=[
+        patent("20211000001", application_date="2021-01-01", ipc=["H01M4/13"], applicants=[generated],
+               applicant_types=["enterprise"], region_code="510117", synthetic=True, forward_citations=3),
+        patent("20221000001", application_date="2022-01-01", ipc=["H01M4/13"], applicants=[real],
+               applicant_types=["enterprise"], region_code="510107", forward_citations=2),
+    ])
+    con = snap.connect()
+    try:
+        result = analyse(con, test_chain, AS_OF, snapshot_id=snap.id, params=AnalysisParams(min_branch_patents=1))
+    finally:
+        con.close()
+    tables = {lang: re.search(r'<table id="t-core">.*?</table>', render_fragment(build_document(result, PINNED, lang)),
+                              flags=re.S) for lang in ("zh", "en")}
+    assert tables["en"] is not None and tables["zh"] is not None
+    english, chinese = unescape(tables["en"].group(0)), tables["zh"].group(0)
+    assert f"<td>Chengdu Weihai Biomedicine Group Co., Ltd. ({generated})</td>" in english, english
+    assert f"<td>{real}</td>" in english
+    assert f"<td>{generated}</td>" in chinese and "Chengdu Weihai" not in chinese

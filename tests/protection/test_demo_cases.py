@@ -102,3 +102,52 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
             assert service.todo(s, officer)["total"] >= 1, office.region_code
         # a case the present stopped at its first step is labelled synthetic like every other
         assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+
+
+def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engine, tmp_path: Path) -> None:
+    """The demo's cases were titled on English pages by their Chinese parties (成都瑞博五金工具有限公司 v. 某某五金店12号):
+    a party the generator named reads as its English (Chengdu Ruibo Hardware Tools Co., Ltd.), a fictional respondent
+    as XX Hardware Store No. 12 — in the case list, the case's title and its party fields, and the published
+    decisions; the panel's officers in Pinyin; Chinese pages as written."""
+    import re
+
+    from zhichan.procedures.views import case_view
+    from zhichan.protection.service import case_list
+
+    holder = "成都瑞博五金工具有限公司"  # a name the corpus generator makes (place, brand, industry, form)
+    snap = build_snapshot(tmp_path / "corpus", patents=[
+        patent(serial=i, region_code="510107", application_date="2019-03-01", applicants=[holder], synthetic=True)
+        for i in range(1, 4)])
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+    service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),
+                               tmp_path / "files")
+    install(service, lambda: snap, None, generator=placeholder_generator)
+    generate_cases(engine, service, snap, per_office=6, seed=11, start=dt.date(2025, 3, 3), end=dt.date(2025, 6, 30))
+    with session_scope(engine) as s:
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert city is not None
+        scope = Scope(role=Role.CASE_OFFICER, user_id=0, username="t", org_id=city.id, org_name=city.name,
+                      org_path=city.path, region_code=city.region_code)
+        listed = {lang: case_list(s, scope, service, lang, status="all", limit=200)["items"] for lang in ("zh", "en")}
+        disputes = [c for c in listed["en"] if c["procedure"] == "protection.patent_dispute"]
+        assert disputes
+        for case in disputes:
+            assert re.fullmatch(r"Chengdu Ruibo Hardware Tools Co\., Ltd\. v\. XX [A-Za-z ,.]+ No\. \d+ · CN\S+",
+                                case["title"]), case["title"]
+        assert all(c["title"].startswith(f"{holder} 诉 某某") for c in listed["zh"]
+                   if c["procedure"] == "protection.patent_dispute")
+        assert not [c["title"] for c in listed["en"] if re.search(r"[\u4e00-\u9fff]", c["title"])]
+        page = case_view(service, s, scope, disputes[0]["id"], "en")
+        shown = {f["label"]: f["shown"] for f in page["filing"]}
+        assert shown["Requester"] == "Chengdu Ruibo Hardware Tools Co., Ltd." and shown["Respondent"].startswith("XX ")
+        assert page["case"]["title"] == disputes[0]["title"]
+        # the demo's panel (its fictional officers, 张伟、王芳、李娜) in Pinyin, listed as English lists
+        panels = [f["shown"] for d in disputes for step in case_view(service, s, scope, d["id"], "en")["steps"]
+                  for f in step["field_list"] if step["event"] == "accept" and f["label"].startswith("Panel")]
+        assert panels and all(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+(, [A-Z][a-z]+ [A-Z][a-z]+){2}", p) for p in panels)
+        # the public's published decisions name them so too (the decision's record keeps them as written)
+        public = published_decisions(s)
+        assert public and all(d["requester"] == holder and d["requester_en"] == "Chengdu Ruibo Hardware Tools Co., Ltd."
+                              and d["respondent"].startswith("某某") and d["respondent_en"].startswith("XX ")
+                              for d in public), public

@@ -131,7 +131,7 @@ def test_case_list_pages_equal_the_rows_sorted_in_python(world: World, who: str,
             and (c.procedure == procedure if procedure else c.procedure.startswith("protection."))
             and (status == "all" or c.is_open == (status == "open"))]
     mine.sort(key=lambda c: -c.id)
-    result, plans = pages(world, lambda s: case_list(s, scope, world.service.registry, "zh", status=status,
+    result, plans = pages(world, lambda s: case_list(s, scope, world.service, "zh", status=status,
                                                      procedure=procedure, offset=offset))
     assert mine and [i["id"] for i in result["items"]] == [c.id for c in mine[offset:offset + 50]]
     assert result["total"] == len(mine)

@@ -5,6 +5,7 @@ Chromium, in Chinese and English."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -213,3 +214,35 @@ def test_the_page_names_enterprises_in_english_and_a_disputes_country(env: WebEn
         assert "Chengdu Example" not in chinese.split(f'id="{table}"')[1].split("</table>")[0], table
     disputes = english.split('id="dispute-list"')[1].split("</table>")[0]
     assert "<td>United States</td>" in disputes and "<td>美国</td>" in chinese.split('id="dispute-list"')[1]
+
+
+def test_an_alerts_text_names_the_parties_country_and_kind_in_the_pages_language(env: WebEnv) -> None:
+    """An alert keeps its text as a message and its values, but English pages showed the values as stored: the
+    enterprise by its Chinese name, the country by its code, the kind of dispute in Chinese (…involving 成都示例科技有限公司:
+    US 诉讼…). It is composed at render: the enterprise by its English name, the country by its name and the kind by
+    its label — in Chinese too (美国 诉讼), the stored record unchanged."""
+    from sqlalchemy import select, update
+
+    from zhichan.platform.models import Organization
+    from zhichan.protection.models import OverseasAlert
+
+    english_name = "Chengdu Example Technology Co., Ltd."
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name_en=english_name))
+    officer = env.client()
+    login_as(officer, env.engine, "wuhou_officer")
+    assert post(officer, "/protection/overseas/watches", {"enterprise": WUHOU_ENTERPRISE, "ipc_groups": ""}).status_code == 303  # type: ignore[attr-defined]
+    assert post(officer, "/protection/overseas/disputes", DISPUTE).status_code == 303  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert raise_alerts(s, env.app.state.corpus.snapshot(), threshold=Decimal("0.3"), min_patents=5)  # type: ignore[attr-defined]
+        stored = s.scalar(select(OverseasAlert.message).where(OverseasAlert.kind == "dispute"))
+    texts = {lang: next(a["message"] for a in officer.get("/api/v1/protection/overseas", params={"lang": lang}).json()[
+        "alerts"] if a["kind"] == "dispute") for lang in ("zh", "en")}
+    assert texts["en"] == (f"a new overseas dispute in H01M10 involving {english_name}: United States Lawsuit, "
+                           "against Foreign Cell Co 1, 2026-03-02")
+    assert texts["zh"] == "H01M10 领域新增海外纠纷（涉及本企业）：美国 诉讼，对方 Foreign Cell Co 1，2026-03-02"
+    page = officer.get("/protection/overseas", params={"lang": "en"}).text.split('id="alert-list"')[1].split("</table>")[0]
+    assert html.escape(texts["en"]) in page and WUHOU_ENTERPRISE not in page and "诉讼" not in page
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert s.scalar(select(OverseasAlert.message).where(OverseasAlert.kind == "dispute")) == stored
+        assert WUHOU_ENTERPRISE in stored and '"US"' in stored  # the record as it was written

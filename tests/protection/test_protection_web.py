@@ -315,3 +315,61 @@ def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv
         "known_on": "2026-11-02", "continuing": "是"})
     assert refused.status_code == 409 and 'id="conflict"' in refused.text and "does not apply" in refused.text
     assert officer.get(f"/api/v1/cases/{report}").json()["case"]["state"] == "received"
+
+
+def test_english_pages_name_a_cases_parties_in_english_also_under_an_earlier_declaration(env: WebEnv) -> None:
+    """English pages built a case's title of its parties as typed (成都示例科技有限公司 v. …) although the enterprise has
+    an English name: the title (case page, case list, to-do list and their JSON) and the party fields name it in
+    English — also in a case filed under a declaration from before its party fields were declared organizations —,
+    and so do the right's checks. The Chinese pages, a name no organization bears (the respondent) and the stored
+    title keep what was typed."""
+    from sqlalchemy import update
+
+    from tests.procedures.helpers import filed_under_earlier
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    english = "Chengdu Example Technology Co., Ltd."
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.name == WUHOU_ENTERPRISE).values(name_en=english))
+    complaint_id, officer = filed_by_the_enterprise(env)
+    token = csrf_from(officer.get(f"/cases/{complaint_id}").text)
+    assert officer.post(f"/cases/{complaint_id}/act/to_adjudication", data={
+        "csrf_token": token, "version": "1", "requester_role": "专利权人", "court_suit": "否", "known_on": "2026-11-02",
+        "continuing": "是"}, follow_redirects=False).status_code == 303
+    dispute_id = next(c["id"] for c in officer.get("/api/v1/protection/cases").json()["items"]
+                      if c["procedure"] == "protection.patent_dispute")
+
+    def without_parties(raw: dict[str, object]) -> None:
+        for field in raw["start"]["fields"]:  # type: ignore[index]
+            field.pop("shows", None)
+
+    filed_under_earlier(env.engine, dispute_id, without_parties)
+    number = env.numbers["wuhou"]
+    titles = {dispute_id: {"en": f"{english} v. 某某电子商行 · {number}", "zh": f"{WUHOU_ENTERPRISE} 诉 某某电子商行 · {number}"},
+              complaint_id: {"en": f"{english} · {number}", "zh": f"{WUHOU_ENTERPRISE} · {number}"}}
+    for case_id, title in titles.items():
+        for lang, other in (("en", "zh"), ("zh", "en")):
+            case = officer.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()
+            assert case["case"]["title"] == title[lang], (case_id, lang)
+            party = "requester" if case_id == dispute_id else "reporter"
+            shown = {f["label"]: f["shown"] for f in case["filing"]}
+            assert (english if lang == "en" else WUHOU_ENTERPRISE) in shown.values(), (case_id, lang, shown)
+            assert ("某某电子商行" in shown.values()), party  # no organization bears it: as typed
+            page = officer.get(f"/cases/{case_id}", params={"lang": lang}).text
+            assert html.escape(title[lang], quote=False) in page.split("</h1>")[0], (case_id, lang)
+            assert title[other] not in page
+            listed = officer.get("/protection/cases", params={"lang": lang, "status": "all"}).text
+            assert html.escape(title[lang], quote=False) in listed and html.escape(title[other], quote=False) not in listed
+            items = officer.get("/api/v1/todo", params={"lang": lang}).json()["items"]
+            assert [c["title"] for c in items if c["id"] == case_id] in ([], [title[lang]]), (case_id, lang)
+    todo = officer.get("/todo", params={"lang": "en"}).text
+    assert html.escape(titles[dispute_id]["en"], quote=False) in todo and WUHOU_ENTERPRISE + " v." not in todo
+    # the right's checks (a message the platform composed, kept with the name as typed) name the party so too
+    for case_id in titles:
+        checks = officer.get(f"/cases/{case_id}", params={"lang": "en"}).text.split('-checks">')[1].split("</ul>")[0]
+        assert f"{english} holds the patent" in html.unescape(checks) and WUHOU_ENTERPRISE not in checks, checks
+        chinese = officer.get(f"/cases/{case_id}", params={"lang": "zh"}).text.split('-checks">')[1].split("</ul>")[0]
+        assert WUHOU_ENTERPRISE in chinese and english not in chinese
+    with Session(env.engine) as s:  # the case record keeps the title as it was written
+        assert s.scalar(select(Case.title).where(Case.id == dispute_id)) == titles[dispute_id]["zh"]

@@ -99,9 +99,11 @@ def party_name_en(name: str, region_code: str | None, synthetic: bool) -> str | 
     is) — a real name that happens to read like a generated one is not translated."""
     if not synthetic:
         return None
-    from zhichan.corpus.generator.english import english_name
+    from zhichan.corpus.generator.english import english_name, named_places
 
-    return english_name(name, region_code or "")
+    found = english_name(name, region_code or "")
+    # a name whose place lies outside the region given (a row keeping the name away from its party's region)
+    return found or next((en for code in named_places(name) if (en := english_name(name, code))), None)
 
 
 def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import Agency, AgencyItem, AgencyPublication, Agent
@@ -35,6 +35,7 @@ from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
+from zhichan.platform.orgs import names_en_by_name
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.untrusted import yaml_safe_load
 
@@ -353,14 +354,20 @@ def publish_due(session: Session, *, today: dt.date, every_days: int, cutoffs: t
 
 
 def latest_publication(session: Session, publication_id: int | None = None) -> dict[str, Any] | None:
-    """A publication (the newest by default) as the public reads it."""
+    """A publication (the newest by default) as the public reads it: the record as published, each agency with the
+    English name it is known by now (``name_en``: its organization's, else a generated agency's — Shanghai Hengrui
+    Patent Agency Co., Ltd. —, as the agency pages name it; None where none is known)."""
     query = select(AgencyPublication).order_by(AgencyPublication.created_at.desc(), AgencyPublication.id.desc())
     if publication_id is not None:
         query = select(AgencyPublication).where(AgencyPublication.id == publication_id)
     row = session.scalars(query.limit(1)).first()
     if row is None:
         return None
-    return {"id": row.id, "as_of": row.as_of, "region_code": row.region_code, **json.loads(row.payload)}
+    published = json.loads(row.payload)
+    named = names_en_by_name(session, [a["name"] for a in published.get("agencies", [])])
+    published["agencies"] = [{**a, "name_en": named.get(a["name"]) or party_name_en(
+        a["name"], a.get("region_code"), bool(a.get("synthetic")))} for a in published.get("agencies", [])]
+    return {"id": row.id, "as_of": row.as_of, "region_code": row.region_code, **published}
 
 
 def publications(session: Session, limit: int = 20) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ by :mod:`zhichan.legaltime` — the one definition of both days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
 from zhichan.legaltime import Clock, china_date, first_day_after, moment_on
 from zhichan.platform.models import Organization, Role
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope
 
 if TYPE_CHECKING:
@@ -218,13 +220,14 @@ def ground_code(value: str) -> str | None:
     return next((code for code in GROUNDS if ground_label("zh", code) == value), None)
 
 
-def listing_title(fields: dict[str, Any], lang: str) -> str | None:
+def listing_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """A listing case's title in ``lang``: the subject, then the ground (``某公司 · 从事非正常专利申请行为`` / ``… · Abnormal
     patent applications``); the stored one stayed Chinese on English pages. A synthetic subject's mark is the page's
     badge (the stored title carries it)."""
     from zhichan.web.i18n import without_synthetic_mark
 
-    subject = without_synthetic_mark(" ".join(str(fields.get("subject") or "").split()))[0]
+    typed = str(fields.get("subject") or "")
+    subject = without_synthetic_mark(" ".join((names or {}).get(typed, typed).split()))[0]
     code = ground_code(str(fields.get("ground") or ""))
     if not subject or code is None:
         return None
@@ -406,10 +409,23 @@ def synthetic_listings(session: Session, rows: list[CreditListing]) -> set[int]:
     return {cases[c] for c in made}
 
 
-def listing_json(row: CreditListing, on: dt.date, repair_from: dt.date, *, synthetic: bool = False) -> dict[str, Any]:
-    """A listing as the pages and the API read it; ``repair_from``: its first day of credit repair (:func:`repair_days`)."""
+def subjects_en(session: Session, rows: list[CreditListing], synthetic: set[int]) -> dict[int, str]:
+    """Listing id → its subject's English name, where known: the platform's organization of that name
+    (:func:`zhichan.platform.orgs.names_en_by_name`), else in a synthetic listing (``synthetic``: their ids) the one
+    the demo named (成都示例专利代理有限公司 → Chengdu Example Patent Agency Co., Ltd.)."""
+    named = names_en_by_name(session, [r.subject for r in rows])
+    found = {r.id: named.get(r.subject) or (synthetic_names_en([r.subject], r.region_code).get(r.subject)
+                                            if r.id in synthetic else None) for r in rows}
+    return {i: en for i, en in found.items() if en}
+
+
+def listing_json(row: CreditListing, on: dt.date, repair_from: dt.date, *, synthetic: bool = False,
+                 subject_en: str | None = None) -> dict[str, Any]:
+    """A listing as the pages and the API read it; ``repair_from``: its first day of credit repair (:func:`repair_days`);
+    ``subject_en``: the subject's English name where known (:func:`subjects_en`)."""
     zh, en = ground_label("zh", row.ground), ground_label("en", row.ground)
-    return {"id": row.id, "subject": row.subject, "credit_code": row.credit_code, "ground": row.ground,
+    return {"id": row.id, "subject": row.subject, "subject_en": subject_en, "credit_code": row.credit_code,
+            "ground": row.ground,
             "ground_zh": zh, "ground_en": en, "decision_number": row.decision_number, "listed_from": row.listed_from,
             "listed_until": row.listed_until, "repaired_on": row.repaired_on, "published_on": row.published_on,
             "repair_from": repair_from, "region_code": row.region_code,

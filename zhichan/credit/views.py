@@ -18,7 +18,9 @@ from zhichan.platform.scope import Scope
 def listings_view(session: Session, *, on: dt.date, page: int, per_page: int) -> dict[str, Any]:
     total, rows = service.public_listings(session, on=on, offset=(page - 1) * per_page, limit=per_page)
     made, repair = service.synthetic_listings(session, rows), service.repair_days(session, rows)
-    items = [{k: v for k, v in service.listing_json(r, on, repair[r.id], synthetic=r.id in made).items() if k != "case_id"}
+    named = service.subjects_en(session, rows, made)
+    items = [{k: v for k, v in service.listing_json(r, on, repair[r.id], synthetic=r.id in made,
+                                                    subject_en=named.get(r.id)).items() if k != "case_id"}
              for r in rows]
     return {"on": on, "page": page, "per_page": per_page, "total": total, "items": items}
 
@@ -27,8 +29,10 @@ def manage_view(session: Session, scope: Scope, *, on: dt.date, page: int, per_p
     require_officer(scope)
     total, rows = service.area_listings(session, scope, offset=(page - 1) * per_page, limit=per_page)
     made, repair = service.synthetic_listings(session, rows), service.repair_days(session, rows)
+    named = service.subjects_en(session, rows, made)
     return {"on": on, "page": page, "per_page": per_page, "total": total,
-            "items": [service.listing_json(r, on, repair[r.id], synthetic=r.id in made) for r in rows],
+            "items": [service.listing_json(r, on, repair[r.id], synthetic=r.id in made, subject_en=named.get(r.id))
+                      for r in rows],
             "may_start": scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
 
 

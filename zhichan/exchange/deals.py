@@ -14,8 +14,9 @@ open the case as an auction's winner does; any other buyer stays a name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +69,20 @@ def install(procedures: ProcedureService, snapshot: Callable[[], Snapshot | None
     """Check and register every step of a deal case (:func:`on_step`) against the snapshot ``snapshot()`` gives at
     that step — the way the app, the auction sweep and the demo all run the deal rules."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot(), s, scope, step, procedures=procedures))
+    procedures.add_titler(PROCEDURE, deal_title)
+
+
+def deal_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
+    """A deal's title in ``lang``: the patent, the buyer (its English name where known) and the pricing method by its
+    label (``CN… · 苏州康博电子有限公司 · 网络竞价`` / ``CN… · Suzhou Kangbo Electronics Co., Ltd. · Online auction``) —
+    the stored title was written in Chinese (the buyer and 网络竞价 on English pages)."""
+    from zhichan.web.labels import choice
+
+    number, buyer = str(fields.get("patent_number") or "").strip(), str(fields.get("buyer") or "").strip()
+    pricing = str(fields.get("pricing_method") or "").strip()
+    if not number or not buyer or not pricing:
+        return None
+    return f"{number} · {(names or {}).get(buyer, buyer)} · {choice(lang, pricing)}"
 
 
 def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, *,

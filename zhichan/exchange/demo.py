@@ -35,7 +35,7 @@ from zhichan.exchange.openlicence import (
     take_licence,
 )
 from zhichan.legaltime import china_date, china_moment, last_day_of_years
-from zhichan.platform.accounts import create_user
+from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import DEMO_CITY, party_organization, scope_for_user, seed_demo_tree
@@ -116,7 +116,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
             with session_scope(engine) as s:
                 org, _ = party_organization(s, party, region, name_en=english_name(party, region))
                 user = create_user(s, username=f"exchange_demo_{i:02d}", password=None,
-                                   role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}（合成）")
+                                   role=Role.ENTERPRISE_USER, org=org, display_name=demo_display_name(party, org.name_en))
                 scope = scope_for_user(s, user)
                 listing = None
                 # the first patent the rules let it list (in force, not pledged …); failing that, one pledged by the
@@ -277,8 +277,10 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
                 continue  # taken part before
             key = org.party_key
             accounts = {role: create_user(s, username=f"dormant_demo_{u:02d}_{role}", password=None,
-                                          role=Role.ENTERPRISE_USER, org=org, display_name=f"{party}{label}（合成）").id
-                        for role, label in (("inventor", "发明人"), ("college", "学院"), ("office", "成果转化办公室"))}
+                                          role=Role.ENTERPRISE_USER, org=org,
+                                          display_name=demo_display_name(party, org.name_en, label)).id
+                        for role, label in (("inventor", ("发明人", "inventor")), ("college", ("学院", "college")),
+                                            ("office", ("成果转化办公室", "tech-transfer office")))}
         made["universities"] += 1
 
         def who(role: str, accounts: dict[str, int] = accounts) -> Any:

@@ -104,11 +104,12 @@ class Matcher:
             con.execute("CREATE TEMP TABLE wanted(n VARCHAR)")
             con.executemany("INSERT INTO wanted VALUES (?)", [(n,) for n in sorted(set(numbers))])
             rows = con.execute("SELECT p.application_number, p.title, p.abstract, p.ipc, p.region_code, "
-                               "p.applicant_types, p.first_patentee FROM patents p JOIN wanted w "
+                               "p.applicant_types, p.first_patentee, p.synthetic FROM patents p JOIN wanted w "
                                "ON p.application_number = w.n").fetchall()
         finally:
             con.close()
-        keys = ("application_number", "title", "abstract", "ipc", "region_code", "applicant_types", "first_patentee")
+        keys = ("application_number", "title", "abstract", "ipc", "region_code", "applicant_types", "first_patentee",
+                "synthetic")
         return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
 
     def rows_of(self, numbers: list[str]) -> list[int]:
@@ -162,6 +163,7 @@ class Matcher:
                                                                                          key=lambda kv: -kv[1])[:5]},
                 "shared_terms": shared_terms, "owner": patent["first_patentee"],
                 "owner_type": (patent["applicant_types"] or [None])[0], "region_code": patent["region_code"],
+                "synthetic": bool(patent["synthetic"]),
             })
         out.sort(key=lambda m: (-m["score"], m["application_number"]))
         return out[:k]

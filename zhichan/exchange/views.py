@@ -295,6 +295,13 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
 
     need = listings.get_need(session, scope, need_id)
     matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
+    # each patent's owner in English where known: its organization's English name, else a generated party's
+    owners = names_en_by_name(session, [m["owner"] for m in matches]
+                              + [o["label"] for m in matches for o in m.get("offers", []) if o["kind"] == "resource_pool"])
+    matches = [{**m, "owner_en": owners.get(m["owner"]) or party_name_en(m["owner"] or "", m["region_code"],
+                                                                        m["synthetic"]),
+                "pool_en": {o["id"]: owners.get(o["label"]) for o in m.get("offers", []) if o["kind"] == "resource_pool"}}
+               for m in matches]
     return {"need": _need(need, lang, org_names_en(session, [need.org_id])), "matches": matches}
 
 

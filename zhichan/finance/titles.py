@@ -7,6 +7,7 @@ rights are pledged and the secured amount — and the stored title stays part of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from zhichan.corpus.validate import FieldError
@@ -15,7 +16,7 @@ from zhichan.money import format_money
 from zhichan.web.i18n import translate
 
 
-def pledge_title(fields: dict[str, Any], lang: str) -> str | None:
+def pledge_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``质押登记 · 3 项权利 · 担保 7,300,000 元`` / ``Pledge registration · 3 rights · securing 7,300,000 yuan``;
     None where the filing names no readable right (the stored title is then shown)."""
     try:

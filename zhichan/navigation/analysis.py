@@ -347,6 +347,10 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
 
     # core patents, legal status, operations ----------------------------------------------------------
     r.core_patents = _rows(con, Q.CORE_PATENTS, {"top": params.top})
+    core_applicants = with_party_names_en(con, [{"party_key": c["applicant_key"], "name": c["applicant"],
+                                                 "synthetic": c["synthetic"]} for c in r.core_patents])
+    for c, applicant in zip(r.core_patents, core_applicants, strict=True):
+        c["applicant_en"] = applicant["name_en"]  # the applicant in English where the corpus implies a name
     r.high_value = {"chain": _one(con, Q.HIGH_VALUE_FLAGS.format(where="")),
                     "local": _one(con, Q.HIGH_VALUE_FLAGS.format(where="WHERE is_local"))}
     r.legal_status = _rows(con, Q.LEGAL_STATUS)

@@ -329,7 +329,8 @@ def _core(r: NavigationResult, m: Messages) -> Section:
                 table_id="t-hv"))
     s.add(Table([m("col.application_number"), m("col.title"), m("col.applicant"), m("col.local"),
                  m("col.filing_year"), m("col.citations"), m("col.family"), m("col.high_value"), m("col.status")],
-                [[c["application_number"], c["title"], c["applicant"], m.yes_no(c["is_local"]), c["filing_year"],
+                [[c["application_number"], c["title"], m.holder({"name": c["applicant"], "name_en": c.get("applicant_en")}),
+                  m.yes_no(c["is_local"]), c["filing_year"],
                   c["forward_citations"], c["family_size"], m.yes_no(c["is_high_value"]),
                   m.label("status", c["status_as_of"])] for c in r.core_patents],
                 caption=m("core.table"), table_id="t-core"))

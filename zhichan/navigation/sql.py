@@ -275,7 +275,7 @@ FROM chain_patents
 
 #: Core patents: most cited, then largest family; with their high-value flags.
 CORE_PATENTS = """
-SELECT application_number, title, first_patentee AS applicant, is_local, filing_year,
+SELECT application_number, title, first_patentee AS applicant, applicant_key, synthetic, is_local, filing_year,
        forward_citations, family_size, is_high_value, sei_flag, overseas_family_flag,
        maintained_10y_flag, pledge_flag, award_flag, status_as_of
 FROM chain_patents

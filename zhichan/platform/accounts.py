@@ -129,6 +129,14 @@ MEMBER_ROLES = {OrgKind.ENTERPRISE: Role.ENTERPRISE_USER, OrgKind.BANK: Role.BAN
 MEMBER_LABELS = {OrgKind.ENTERPRISE: "创新主体（企业）机构", OrgKind.BANK: "金融机构", OrgKind.AGENCY: "专利代理机构"}
 
 
+def demo_display_name(name: str, name_en: str | None, label: tuple[str, str] = ("", "")) -> str:
+    """A demo account's display name: its organization's name (and ``label``, zh and en: 发明人 / inventor) marked
+    synthetic, in both languages where the organization has an English name ("…（合成） / … (synthetic)", shown by the
+    page's half), else in Chinese."""
+    zh = f"{name}{label[0]}（合成）"
+    return f"{zh} / {name_en}{' ' + label[1] if label[1] else ''} (synthetic)" if name_en else zh
+
+
 def create_user(
     session: Session,
     *,

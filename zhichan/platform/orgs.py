@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.errors import InputError, NotFoundError, PermissionDenied
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, party_within, region_prefix
@@ -117,15 +117,20 @@ def party_bound_organization(session: Session, party_key: str) -> Organization |
                           .order_by(Organization.id).limit(1))
 
 
-def names_en_by_name(session: Session, names: Iterable[str | None]) -> dict[str, str]:
+def names_en_by_name(session: Session, names: Iterable[str | None], *,
+                     synthetic_in: str | None = None) -> dict[str, str]:
     """The English names of the platform's organizations that names stored as written name (a deal's seller and buyer,
     a bidder, an open licence's licensee, a programme's applicant, a case's party): by the corpus party key
     (:func:`normalize_name`, as :func:`organization_named` matches a typed name) or else the exact name, for those that
     have one; keyed by the name as given. Pages show each as ``org_name(name, names_en.get(name))``; a name no
-    organization with an English name bears is shown as stored (data)."""
+    organization with an English name bears is shown as stored (data). ``synthetic_in``: the region of a synthetic
+    (demo) row the names come from — a name no organization names then reads as the demo wrote it
+    (:func:`synthetic_names_en`)."""
     wanted = {name: normalize_name(name) for name in names if name and name.strip()}
     if not wanted:
         return {}
+    if synthetic_in is not None:
+        return synthetic_names_en(wanted, synthetic_in) | names_en_by_name(session, wanted)
     rows = session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
                            .where(Organization.name_en.is_not(None),
                                   Organization.party_key.in_(sorted(set(wanted.values())))
@@ -133,6 +138,16 @@ def names_en_by_name(session: Session, names: Iterable[str | None]) -> dict[str,
     by_key = {key: (en or "").strip() for _, key, en in rows if key and (en or "").strip()}
     by_name = {name: (en or "").strip() for name, _, en in rows if (en or "").strip()}
     found = {name: by_key.get(key) or by_name.get(name.strip()) for name, key in wanted.items()}
+    return {name: en for name, en in found.items() if en}
+
+
+def synthetic_names_en(names: Iterable[str | None], region_code: str | None) -> dict[str, str]:
+    """Names a synthetic (demo) row keeps, in English where a demo made them: a party of the synthetic corpus or a
+    person the generator named (:func:`zhichan.corpus.parties.party_name_en`, the place read among ``region_code``'s
+    county, city and province) or a demo's fictional organization (某某五金店12号 → XX Hardware Store No. 12). Only for
+    rows flagged synthetic: a real name that reads like a generated one is data, shown as typed. An organization's
+    own English name comes first (:func:`names_en_by_name`)."""
+    found = {name: party_name_en(name.strip(), region_code, True) for name in names if name and name.strip()}
     return {name: en for name, en in found.items() if en}
 
 

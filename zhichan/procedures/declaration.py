@@ -67,8 +67,11 @@ class FieldSpec(Strict):
     #: a ``money`` field that may be 0 (an award set to 0 removes it)
     zero: bool = False
     #: what a text field's value names, so pages show it in their language: ``region`` a region code (成都市 /
-    #: Chengdu), ``organization`` an organization on the platform by its name (a pledgee bank's English name)
-    shows: Literal["value", "region", "organization"] = "value"
+    #: Chengdu), ``organization`` an organization on the platform by its name (a pledgee bank's English name) — or a
+    #: party, a person or an organization, as written —, ``people`` the names it lists (a panel: 张伟、王芳、李娜; a
+    #: pledge's consenting co-owners, one a line), each shown as ``organization`` shows a name (a demo case's officers in
+    #: Pinyin)
+    shows: Literal["value", "region", "organization", "people"] = "value"
     #: a ``choice`` field whose choices are a domain's data rather than the declaration's (a protection centre): the
     #: list the domain registers under this name (``ProcedureService.add_options``). The form offers the options open
     #: to the filer's area by their label in the page's language, the engine refuses a value not in the list, and

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -52,6 +52,7 @@ from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, chi
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import (
     UNIT_LABELS,
@@ -437,8 +438,9 @@ class StepTaken:
 #: a domain's hook on the steps of its procedures; it runs in the step's transaction, so raising
 #: (``FormError`` for a field, ``ConflictError`` for a rule) refuses the step and nothing is kept
 StepHook = Callable[[Session, Scope, StepTaken], None]
-#: a domain's title of a case from its start fields, in a language (None: show the stored title)
-CaseTitler = Callable[[dict[str, Any], str], str | None]
+#: a domain's title of a case from its start fields, in a language, naming the parties the fields name as the mapping
+#: gives them in that language (:meth:`ProcedureService.party_names`; a name not in it as typed); None: the stored title
+CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 #: a domain's first days for steps of a case its declaration does not hold back itself (a case opened under an earlier
 #: declaration, before the term the step waits for was declared): (session, case id, the case's declaration) → event →
 #: the first day it may be taken (:meth:`ProcedureService.add_holds`)
@@ -484,16 +486,46 @@ class ProcedureService:
         page's language (the parties joined as the case kind joins them); the stored title is kept."""
         self._titlers[procedure] = titler
 
-    def case_title(self, procedure: str, stored: str, fields: dict[str, Any], lang: str) -> str:
+    def case_title(self, procedure: str, stored: str, fields: dict[str, Any], lang: str,
+                   names: Mapping[str, str] | None = None) -> str:
         """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one.
-        A built title keeps the stored one's synthetic mark (【合成】), which pages show as their synthetic badge."""
+        A built title keeps the stored one's synthetic mark (【合成】), which pages show as their synthetic badge.
+        ``names``: the parties the fields name, in ``lang`` (:meth:`party_names`) — a title built of them names each so."""
         from zhichan.web.i18n import without_synthetic_mark
 
         titler = self._titlers.get(procedure)
-        titled = titler(fields, lang) if titler else None
+        titled = titler(fields, lang, names or {}) if titler else None
         if not titled:
             return stored
         return f"【合成】{titled}" if without_synthetic_mark(stored)[1] else titled
+
+    def organization_fields(self, decl: Declaration) -> frozenset[str]:
+        """The fields of ``decl`` (its start's and its steps') that name a party (``shows: organization``) there or in
+        the procedure's current declaration: a case filed before its declaration said so shows its parties as one
+        filed now does (the stored values stay as typed; only their display changes, as :meth:`option_labels`)."""
+        return self._fields_showing(decl, "organization")
+
+    def people_fields(self, decl: Declaration) -> frozenset[str]:
+        """The fields of ``decl`` that list people (``shows: people``), there or in the current declaration."""
+        return self._fields_showing(decl, "people")
+
+    def _fields_showing(self, decl: Declaration, shows: str) -> frozenset[str]:
+        return frozenset(f.name for d in (*self._current(decl), decl)
+                         for f in (*d.start.fields, *(f for t in d.transitions for f in t.fields)) if f.shows == shows)
+
+    def party_names(self, session: Session, cases: list[tuple[Declaration, dict[str, Any], str | None, bool]],
+                    lang: str) -> list[dict[str, str]]:
+        """For each case — its declaration, start fields, region and whether it is synthetic — the parties its start
+        fields name, in ``lang`` where known there (for :meth:`case_title`): on an English page an organization's
+        English name (:func:`zhichan.platform.orgs.names_en_by_name`, one query for them all), else in a synthetic
+        (demo) case the English the demo's names read as; nothing on a Chinese page (the names are written in Chinese)."""
+        if lang != "en":
+            return [{} for _ in cases]
+        named = [[v for k, v in fields.items() if isinstance(v, str) and v.strip() and k in parties]
+                 for decl, fields, _, _ in cases for parties in [self.organization_fields(decl)]]
+        found = names_en_by_name(session, [n for names in named for n in names])
+        return [(synthetic_names_en(names, region) if synthetic else {}) | {n: found[n] for n in names if n in found}
+                for names, (_, _, region, synthetic) in zip(named, cases, strict=True)]
 
     def add_options(self, name: str, options: OptionList) -> None:
         """Register a domain's list of choices under ``name``, for declared fields ``options: <name>`` (the protection
@@ -1229,7 +1261,7 @@ class ProcedureService:
         rows = session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
-                   CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields)
+                   CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields, CASES.c.region_code)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         unknown = due_unknown(session, [r.id for r in rows])
@@ -1237,11 +1269,14 @@ class ProcedureService:
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             due = None if r.next_due == NO_DEADLINE else r.next_due
+            fields = json.loads(r.fields or "{}")
             items.append({
                 "id": r.id, "number": r.number, "title": r.title, "code": r.procedure, "procedure": decl.title,
                 "state": decl.states[r.state].title,
-                # the title in a language: a function of it, like the procedure's and the state's
-                "shown_title": partial(self.case_title, r.procedure, r.title, json.loads(r.fields or "{}")),
+                # the title in a language: a function of it (and of the parties' names in it), like the procedure's
+                "shown_title": partial(self.case_title, r.procedure, r.title, fields),
+                # what the title's parties are looked up from (:meth:`party_names`)
+                "named": (decl, fields, r.region_code, bool(r.synthetic)),
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),

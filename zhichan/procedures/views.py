@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -40,13 +41,18 @@ def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] |
 
 def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: str,
                  names: dict[str, str] | None = None,
-                 labels: dict[str, Listed] | None = None) -> list[dict[str, Any]]:
+                 labels: dict[str, Listed] | None = None,
+                 parties: frozenset[str] | None = None,
+                 people: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """A step's stored values under their labels, in the declaration's order: ``value`` as stored (the API's
     exact decimal string for money), ``shown`` as the page reads it (money grouped with its unit:
     ``25,610,000 元`` / ``25,610,000 yuan``; a declared choice by its label, 网络竞价 / "Online auction"; a region
     code by its name, 成都市 / Chengdu; an organization by its name in ``lang`` from ``names``, where known; a value of a
     domain's list by its label from ``labels``, field → the list's label and each value's: a protection centre by its
-    name, not ``CN-CD`` — also in a case filed when the form asked for the code, :meth:`ProcedureService.option_labels`)."""
+    name, not ``CN-CD`` — also in a case filed when the form asked for the code, :meth:`ProcedureService.option_labels`).
+    ``parties``: the fields that name a party (:meth:`ProcedureService.organization_fields`), else those ``fields``
+    declare so; ``people``: those that list people (:meth:`ProcedureService.people_fields`), each person from
+    ``names`` where known, listed as the page's language lists (张伟、王芳 / Zhang Wei, Wang Fang)."""
     specs = {f.name: f for f in fields}
     out = []
     for key, value in in_order(values, fields):
@@ -58,12 +64,32 @@ def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: st
                  else format_money(value, lang, spec.unit) if spec is not None and spec.kind == "money"
                  else choice(lang, str(value)) if spec is not None and spec.kind == "choice" and spec.options is None
                  else region_shown(str(value), lang) if spec is not None and spec.shows == "region"
-                 else (names or {}).get(str(value), value) if spec is not None and spec.shows == "organization"
+                 else listed_people(str(value), names or {}, lang) if (key in people if people is not None
+                                                                       else spec is not None and spec.shows == "people")
+                 else (names or {}).get(str(value), value) if (key in parties if parties is not None
+                                                               else spec is not None and spec.shows == "organization")
                  else value)
         label = (listing.label if listed is not None and listing is not None else spec.label if spec is not None
                  else None)
         out.append({"label": label(lang) if label is not None else key, "value": value, "shown": shown})
     return out
+
+
+#: what separates the people a field lists (合议组成员: 张伟、王芳、李娜)
+PEOPLE_SEPARATORS = re.compile(r"\s*[、，,；;\n]\s*")
+
+
+def people_listed(value: Any) -> list[str]:
+    """The people a ``shows: people`` field lists."""
+    return [p for p in PEOPLE_SEPARATORS.split(str(value or "").strip()) if p]
+
+
+def listed_people(value: str, names: dict[str, str], lang: str) -> str:
+    """A list of people in ``lang``: each by ``names`` where known there, else as typed, joined as ``lang`` joins."""
+    people = people_listed(value)
+    if not any(p in names for p in people):
+        return value
+    return ("、" if lang == "zh" else ", ").join(names.get(p, p) for p in people)
 
 
 def region_shown(code: str, lang: str) -> str:
@@ -76,12 +102,14 @@ def region_shown(code: str, lang: str) -> str:
     return f"{name} ({code})" if lang == "en" else f"{name}（{code}）"
 
 
-def organization_names(session: Session, values: list[Any], lang: str) -> dict[str, str]:
+def organization_names(session: Session, values: list[Any], lang: str, *,
+                       synthetic_in: str | None = None) -> dict[str, str]:
     """Organizations named in ``values`` (typed names, matched as :func:`zhichan.platform.orgs.names_en_by_name`
-    matches them) → their name in ``lang``, for those that have one there."""
+    matches them) → their name in ``lang``, for those that have one there; ``synthetic_in``: a synthetic (demo) case's
+    region, whose names read as the demo wrote them."""
     if lang != "en":
         return {}
-    return names_en_by_name(session, [str(v) for v in values if v])
+    return names_en_by_name(session, [str(v) for v in values if v], synthetic_in=synthetic_in)
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
@@ -99,8 +127,9 @@ def in_order(values: dict[str, Any], fields: tuple[FieldSpec, ...]) -> list[tupl
 def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
               per_page: int = 50, area: bool = False) -> dict[str, Any]:
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
-    items = [{**{k: v for k, v in i.items() if k != "shown_title"}, "title": i["shown_title"](lang),
-              "procedure": i["procedure"](lang), "state": i["state"](lang)} for i in data["items"]]
+    names = service.party_names(session, [i["named"] for i in data["items"]], lang)
+    items = [{**{k: v for k, v in i.items() if k not in ("shown_title", "named")}, "title": i["shown_title"](lang, n),
+              "procedure": i["procedure"](lang), "state": i["state"](lang)} for i, n in zip(data["items"], names, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
@@ -126,13 +155,15 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                        "opens": [t(lang) for t in c["opens"]]})
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
-    named = [values.get(f.name) for values, fields in [(case["fields"], decl.start.fields)] +
-             [(s["fields"], specs.get(s["event"], ())) for s in data["steps"]]
-             for f in fields if f.shows == "organization"]
-    names = organization_names(session, named, lang)
+    # the fields naming a party or listing people: as the case's declaration or the procedure's current one says
+    parties, people = service.organization_fields(decl), service.people_fields(decl)
+    named = [name for values in [case["fields"], *(s["fields"] for s in data["steps"])]
+             for key, value in values.items() if key in parties or key in people
+             for name in (people_listed(value) if key in people else [value])]
+    names = organization_names(session, named, lang, synthetic_in=case["region_code"] if case["synthetic"] else None)
     listed = service.option_labels(decl)
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
-              "field_list": shown_fields(s["fields"], fields, lang, names, listed),
+              "field_list": shown_fields(s["fields"], fields, lang, names, listed, parties, people),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
               "from_title": decl.states[s["from_state"]].title(lang) if s["from_state"] in decl.states else "",
@@ -151,10 +182,10 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "kept_input": kept,
         "case": {**{k: case[k] for k in ("id", "number", "state", "version", "is_open", "next_due", "created_at",
                                          "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
-                 "title": service.case_title(case["procedure"], case["title"], case["fields"], lang)},
+                 "title": service.case_title(case["procedure"], case["title"], case["fields"], lang, names)},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),
-        "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed),
+        "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed, parties, people),
         "clocks": clocks, "steps": steps, "notices": notices,
         # steps a domain holds back until a day (no declared term of the case says so): the day, and those steps
         "held": [{"day": day, "steps": [t(lang) for d, t in data["held"] if d == day]}

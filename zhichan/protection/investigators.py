@@ -21,11 +21,12 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.protection.models import Assignment
@@ -105,12 +106,19 @@ def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
         raise PermissionDenied("仅办案机关可查看名录 / offices only")
     rows = session.execute(
         select(Person.id, Person.name, Person.organization, Person.ipc_fields, Person.prior_parties, Person.status,
-               Person.org_id, Organization.name.label("office"), Organization.name_en.label("office_en"))
+               Person.org_id, Organization.name.label("office"), Organization.name_en.label("office_en"),
+               Person.synthetic, Person.region_code)
         .join(Organization, Organization.id == Person.org_id)
         .where(Person.status.in_((Status.IN_LIBRARY, Status.SUSPENDED)), roster_filter(scope, ORGANIZATIONS.c.path),
                Person.id.in_(select(PersonKind.person_id).where(PersonKind.kind.in_(ROSTER_KINDS))))).all()
     kinds = talent.kinds_of(session, [r.id for r in rows])
-    out = [{"id": r.id, "name": r.name, "organization": r.organization, "ipc_fields": r.ipc_fields,
+    # in English as the talent library shows them: a synthetic (demo) person in Pinyin, an organization by its English name
+    organizations = names_en_by_name(session, [r.organization for r in rows])
+    for r in rows:
+        if r.synthetic and r.organization and r.organization not in organizations:
+            organizations |= synthetic_names_en([r.organization], r.region_code)
+    out = [{"id": r.id, "name": r.name, "name_en": party_name_en(r.name, None, r.synthetic), "organization": r.organization,
+            "organization_en": organizations.get(r.organization) if r.organization else None, "ipc_fields": r.ipc_fields,
             "prior_parties": r.prior_parties, "available": r.status == Status.IN_LIBRARY, "status": r.status,
             "org_id": r.org_id, "office": r.office, "office_en": r.office_en,
             "kinds": [k for k, _ in kinds.get(r.id, []) if k in ROSTER_KINDS]} for r in rows]
@@ -198,7 +206,9 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
                 reasons.append(f"语料库关联：{w} 见于 {link} / corpus link")
         out.append(Candidate(p, match_depth(p["ipc_fields"].split(";"), ipcs), tuple(reasons)))
     out.sort(key=lambda c: (bool(c.exclusions), -c.match, c.investigator["name"]))
-    return {"case_id": case_id, "number": case.number, "ipc": ipcs, "parties": parties, "assigned": sorted(assigned),
+    named = names_en_by_name(session, parties, synthetic_in=case.region_code if case.synthetic else None)
+    return {"case_id": case_id, "number": case.number, "ipc": ipcs, "parties": parties,
+            "parties_en": [named.get(p) for p in parties], "assigned": sorted(assigned),
             "candidates": [{**c.investigator, "match": c.match, "exclusions": list(c.exclusions)} for c in out]}
 
 

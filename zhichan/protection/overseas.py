@@ -23,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -35,13 +37,16 @@ from zhichan.corpus.parties import normalize_name, with_party_names_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.legaltime import china_date
-from zhichan.platform.models import Role, utcnow
+from zhichan.platform.models import Organization, Role, utcnow
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import StepTaken
 from zhichan.protection.models import OverseasAlert, OverseasDispute, OverseasWatch
 from zhichan.protection.scope import register_filter
+from zhichan.reference.countries import country_name
 from zhichan.spreadsheet import read_table
 from zhichan.web.i18n import stored_message, stored_text
+from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
     import duckdb
@@ -409,8 +414,6 @@ def raise_alerts(session: Session, snapshot: Snapshot | None, *, threshold: Deci
 
 def _message(alert: str, **values: object) -> str:
     """An alert's text as a message (``protection.alert.<alert>``), shown in the page's language."""
-    import json
-
     return json.dumps(stored_message(f"protection.alert.{alert}", **values), ensure_ascii=False)
 
 
@@ -418,10 +421,22 @@ def _message(alert: str, **values: object) -> str:
 _OLD_OWN = re.compile(r"（涉及本企业 / involving [^）]*）")
 
 
-def alert_text(message: str, lang: str) -> str:
-    """An alert's text in ``lang``; an alert stored before as "中文 / English" shows its half."""
+def alert_text(message: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """An alert's text in ``lang``, composed now of what it stored: the country by its name (美国 / United States, it
+    was the code), the kind of dispute by its label, the enterprise and the opponent in ``lang`` where ``names`` knows
+    them (:func:`alert_names`) — they showed as typed on English pages. An alert stored before as "中文 / English"
+    shows its half."""
     if message.startswith("{"):
-        return stored_text(message, lang)
+        stored = json.loads(message)
+        values = dict(stored.get("values") or {})
+        if isinstance(values.get("country"), str):
+            values["country"] = country_name(values["country"], lang)
+        if isinstance(values.get("kind"), str):
+            values["kind"] = choice(lang, values["kind"])
+        for party in ("enterprise", "opponent"):
+            if isinstance(values.get(party), str):
+                values[party] = (names or {}).get(values[party]) or values[party]
+        return stored_text({**stored, "values": values}, lang)
     zh, sep, en = message.rpartition(" / ")
     if not sep:
         return message
@@ -440,9 +455,31 @@ def alerts(session: Session, scope: Scope, *, limit: int = 200, lang: str = "zh"
         query = query.where(register_filter(scope, OverseasWatch.org_path))
     else:
         raise PermissionDenied("无权查看预警 / alerts are for IP offices and the enterprises watched")
-    rows = session.execute(query.order_by(OverseasAlert.raised_at.desc(), OverseasAlert.id.desc()).limit(limit)).all()
-    return [{"id": a.id, "kind": a.kind, "ipc_group": a.ipc_group, "share": a.share, "message": alert_text(a.message, lang),
-             "raised_at": a.raised_at, "enterprise": name, "synthetic": a.synthetic} for a, name in rows]
+    rows = session.execute(query.add_columns(OverseasWatch.org_id)
+                           .order_by(OverseasAlert.raised_at.desc(), OverseasAlert.id.desc()).limit(limit)).all()
+    names = alert_names(session, [(a, name, org_id) for a, name, org_id in rows], lang)
+    return [{"id": a.id, "kind": a.kind, "ipc_group": a.ipc_group, "share": a.share,
+             "message": alert_text(a.message, lang, names), "raised_at": a.raised_at, "enterprise": name,
+             "enterprise_en": names.get(name), "synthetic": a.synthetic} for a, name, _ in rows]
+
+
+def alert_names(session: Session, rows: list[tuple[OverseasAlert, str, int]], lang: str) -> dict[str, str]:
+    """The parties alerts name (the watched enterprise, a dispute's enterprise and opponent) in ``lang`` where known
+    there: on English pages an organization's English name (:func:`zhichan.platform.orgs.names_en_by_name`), else in a
+    synthetic (demo) alert the English the generator's name reads as, placed by the watching office's area."""
+    if lang != "en" or not rows:
+        return {}
+    named: list[tuple[list[str], int, bool]] = []
+    for alert, enterprise, org_id in rows:
+        values = (json.loads(alert.message).get("values") or {}) if alert.message.startswith("{") else {}
+        names = [enterprise, *(v for k, v in values.items() if k in ("enterprise", "opponent") and isinstance(v, str))]
+        named.append((names, org_id, alert.synthetic))
+    found = names_en_by_name(session, [n for names, _, _ in named for n in names])
+    regions = dict(session.execute(select(Organization.id, Organization.region_code)
+                                   .where(Organization.id.in_(sorted({o for _, o, s in named if s})))).all())
+    made = {n: en for names, org_id, synthetic in named if synthetic
+            for n, en in synthetic_names_en(names, regions.get(org_id)).items()}
+    return made | found
 
 
 def can_see_alerts(scope: Scope) -> bool:

@@ -201,7 +201,7 @@ def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session
 
 def _case_list(request: Request, session: Session, scope: Scope, status: str, procedure: str | None,
                page: int) -> dict[str, Any]:
-    data = protection.case_list(session, scope, procedures(request).registry, lang(request), status=status,
+    data = protection.case_list(session, scope, procedures(request), lang(request), status=status,
                                 procedure=procedure or None, limit=50, offset=(page - 1) * 50)
     return {**data, "page": page, "per_page": 50}
 

@@ -28,9 +28,8 @@ from zhichan.corpus.validate import FieldError
 from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_unknown
 from zhichan.protection.documents import Documents
@@ -216,11 +215,15 @@ def _published(session: Session, *conditions: Any, limit: int = 50, offset: int 
         .join(CASES, CASES.c.id == DISPUTES.c.case_id)
         .where(DISPUTES.c.published_on.is_not(None), *conditions)
         .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
-    # the parties as organizations: their English names on English pages where they have one (``org_name``)
+    # the parties as organizations: their English names on English pages where they have one (``org_name``); a
+    # synthetic (demo) decision's generated and fictional parties as the demo wrote them
     names_en = names_en_by_name(session, [name for r in rows for name in (r.requester, r.respondent)])
-    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None,
-                                "requester_en": names_en.get(r.requester), "respondent_en": names_en.get(r.respondent)}
-            for r in rows]
+    out = []
+    for r in rows:
+        named = (synthetic_names_en([r.requester, r.respondent], r.region_code) if r.synthetic else {}) | names_en
+        out.append(dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None,
+                                       "requester_en": named.get(r.requester), "respondent_en": named.get(r.respondent)})
+    return out
 
 
 def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -244,13 +247,15 @@ def published_decision(session: Session, case_id: int) -> dict[str, Any]:
 LIST_STATUSES = ("open", "closed", "all")
 
 
-def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang: str, *, status: str = "open",
+def case_list(session: Session, scope: Scope, service: ProcedureService, lang: str, *, status: str = "open",
               procedure: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """案件列表: the protection cases an office's subtree handles (an enterprise: its own), newest first,
-    with the total — every protection procedure, or one (``procedure``)."""
+    with the total — every protection procedure, or one (``procedure``). A title names its parties in ``lang``
+    (:meth:`ProcedureService.party_names`)."""
     from zhichan.procedures.scope import WALK_IDS, officer_filter, party_filter, walk_in_order
     from zhichan.protection.titles import case_title
 
+    registry = service.registry
     scope.require_authenticated()
     procedures = sorted(p for p in registry.procedures() if p.startswith("protection."))
     if procedure is not None and procedure not in procedures:
@@ -267,15 +272,20 @@ def case_list(session: Session, scope: Scope, registry: ProcedureRegistry, lang:
     where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS)
     rows = session.execute(
         select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields)
+               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields,
+               CASES.c.region_code)
         .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
     unknown = due_unknown(session, [r.id for r in rows if r.is_open])
+    # a jurisdiction's file changes clocks, not state names nor fields
+    decls = [registry.get(r.procedure, "default") for r in rows]
+    fields = [json.loads(r.fields or "{}") for r in rows]
+    names = service.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
+                                          for d, f, r in zip(decls, fields, rows, strict=True)], lang)
     items = []
-    for r in rows:
-        decl = registry.get(r.procedure, "default")  # a jurisdiction's file changes clocks, not state names
+    for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
         state = decl.states.get(r.state)
-        row = {k: v for k, v in r._mapping.items() if k != "fields"}
-        items.append(row | {"title": case_title(r.procedure, json.loads(r.fields or "{}"), lang) or r.title,
+        row = {k: v for k, v in r._mapping.items() if k not in ("fields", "region_code")}
+        items.append(row | {"title": case_title(r.procedure, filed, lang, named) or r.title,
             "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
             "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "due_unknown": r.id in unknown,
             "opened_on": china_date(r.created_at)})

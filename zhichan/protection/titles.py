@@ -8,6 +8,7 @@ joined as the kind of case joins them in the page's language (诉 / v., 与 / an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from zhichan.protection.service import COMPLAINT, DISPUTE, MEDIATION
@@ -17,16 +18,18 @@ from zhichan.web.i18n import translate
 JOINED = {DISPUTE: "protection.case_title.against", MEDIATION: "protection.case_title.between"}
 
 
-def case_title(procedure: str, fields: dict[str, Any], lang: str) -> str | None:
-    """The title of a ``procedure`` case with these start fields in ``lang``; None where the kind of
-    case has no such title or its parties are not both named (the stored title is then shown)."""
+def case_title(procedure: str, fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
+    """The title of a ``procedure`` case with these start fields in ``lang``, its parties as ``names`` gives them
+    in ``lang`` (else as typed); None where the kind of case has no such title or its parties are not both named (the
+    stored title is then shown)."""
     if procedure == COMPLAINT:
-        return complaint_title(fields, lang)
+        return complaint_title(fields, lang, names)
     key = JOINED.get(procedure)
     requester, respondent = (str(fields.get(k) or "").strip() for k in ("requester", "respondent"))
     if key is None or not requester or not respondent:
         return None
-    parties = translate(lang, key, requester=requester, respondent=respondent)
+    named = names or {}
+    parties = translate(lang, key, requester=named.get(requester, requester), respondent=named.get(respondent, respondent))
     number = str(fields.get("patent_number") or "").strip()
     return f"{parties} · {number}" if number else parties
 
@@ -34,17 +37,17 @@ def case_title(procedure: str, fields: dict[str, Any], lang: str) -> str | None:
 def titler(procedure: str) -> Any:
     """``case_title`` for one procedure, as the procedure engine's titler (``ProcedureService.add_titler``)."""
 
-    def title(fields: dict[str, Any], lang: str) -> str | None:
-        return case_title(procedure, fields, lang)
+    def title(fields: dict[str, Any], lang: str, names: Mapping[str, str]) -> str | None:
+        return case_title(procedure, fields, lang, names)
 
     return title
 
 
-def complaint_title(fields: dict[str, Any], lang: str) -> str | None:
+def complaint_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """A complaint or report: who filed it (匿名举报 / Anonymous report where nobody is named), then the patent —
     the stored title was "投诉 · 某公司" (the form's first fields) or the demo's 匿名举报, Chinese on English pages."""
     number = str(fields.get("patent_number") or "").strip()
     if not number:
         return None
     reporter = str(fields.get("reporter") or "").strip()
-    return f"{reporter or translate(lang, 'protection.case_title.anonymous')} · {number}"
+    return f"{(names or {}).get(reporter, reporter) or translate(lang, 'protection.case_title.anonymous')} · {number}"

@@ -11,11 +11,16 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import holders_named_in_english, names_en_by_name, org_display_name
+from zhichan.platform.orgs import (
+    holders_named_in_english,
+    names_en_by_name,
+    org_display_name,
+    synthetic_names_en,
+)
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
-from zhichan.procedures.views import start_view
+from zhichan.procedures.views import listed_people, people_listed, start_view
 from zhichan.protection import service as protection
 from zhichan.protection.service import COMPLAINT, DISPUTE
 from zhichan.web.i18n import stored_text
@@ -43,9 +48,46 @@ def complaint_form(procedures: ProcedureService, session: Session, scope: Scope,
     return {**start_view(decl, lang), "offices": [] if own else offices(session, scope), "own_office": own}
 
 
-def _checks(stored: str, lang: str) -> list[dict[str, Any]]:
-    """A case's stored checks with their messages in ``lang`` (messages, or the bilingual texts of old rows)."""
-    return [{**c, "message": stored_text(c["message"], lang)} for c in json.loads(stored)]
+#: the values of a check's message that name parties: one, or several joined by 、 (the corpus's holders)
+CHECK_PARTIES = ("claimant", "holders")
+
+
+def _checks(session: Session, stored: str, lang: str, case: dict[str, Any]) -> list[dict[str, Any]]:
+    """A case's stored checks with their messages in ``lang`` (messages, or the bilingual texts of old rows); on English
+    pages the parties they name by their English names where known (an organization's; in a synthetic case the demo's
+    names), the stored check unchanged."""
+    checks = json.loads(stored)
+    if lang == "en":
+        named = [n for c in checks for m in _messages(c["message"]) for k, v in (m.get("values") or {}).items()
+                 if k in CHECK_PARTIES and isinstance(v, str) for n in v.split("、")]
+        names = names_en_by_name(session, named, synthetic_in=case["region_code"] if case["synthetic"] else None)
+        checks = [{**c, "message": _named(c["message"], names)} for c in checks]
+    return [{**c, "message": stored_text(c["message"], lang)} for c in checks]
+
+
+def _panel(session: Session, panel: str | None, lang: str, case: dict[str, Any]) -> str | None:
+    """The panel's members in ``lang`` (as the case's ``shows: people`` fields show them: a demo case's in Pinyin)."""
+    if not panel or lang != "en":
+        return panel
+    names = names_en_by_name(session, people_listed(panel), synthetic_in=case["region_code"] if case["synthetic"] else None)
+    return listed_people(panel, names, lang)
+
+
+def _messages(message: Any) -> list[dict[str, Any]]:
+    """The stored messages of a check (one, or a list of them; an old row's text has none)."""
+    items = message if isinstance(message, list) else [message]
+    return [m for m in items if isinstance(m, dict) and "key" in m]
+
+
+def _named(message: Any, names: dict[str, str]) -> Any:
+    """A check's stored message with the parties it names as ``names`` gives them (English lists joined by ", ")."""
+    if isinstance(message, list):
+        return [_named(m, names) for m in message]
+    if not isinstance(message, dict) or "key" not in message:
+        return message
+    values = {k: ", ".join(names.get(n, n) for n in v.split("、")) if k in CHECK_PARTIES and isinstance(v, str) else v
+              for k, v in (message.get("values") or {}).items()}
+    return {**message, "values": values}
 
 
 def case_panel(session: Session, scope: Scope, case: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -54,15 +96,17 @@ def case_panel(session: Session, scope: Scope, case: dict[str, Any], lang: str) 
     case_id = case["case"]["id"]
     if procedure == COMPLAINT:
         row = protection.complaint_row(session, case_id)
-        return {"kind": "complaint", "checks": _checks(row.checks, lang), "anonymous": row.anonymous,
+        return {"kind": "complaint", "checks": _checks(session, row.checks, lang, case["case"]), "anonymous": row.anonymous,
                 "patent_number": row.patent_number, "route": row.route, "linked_case_id": row.linked_case_id,
                 "duplicates": protection.duplicates(session, scope, case_id) if case["officer"] else []}
     if procedure == DISPUTE:
         row = protection.dispute_row(session, case_id)
         if row is None:
             return None
-        return {"kind": "dispute", "checks": _checks(row.checks, lang) if case["officer"] else [],
-                "patent_number": row.patent_number, "panel": row.panel, "simplified": row.simplified,
+        return {"kind": "dispute", "checks": _checks(session, row.checks, lang, case["case"]) if case["officer"] else [],
+                "patent_number": row.patent_number, "panel": row.panel, "panel_shown": _panel(session, row.panel, lang,
+                                                                                            case["case"]),
+                "simplified": row.simplified,
                 "respondent_abroad": row.respondent_abroad, "complaint_case_id": row.complaint_case_id,
                 "decided_on": row.decided_on, "published_on": row.published_on,
                 "challenge_until": protection.challenge_until(row.decided_on) if row.decided_on else None}
@@ -86,6 +130,9 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
         disputes, watches = overseas.disputes(session, scope), overseas.watches(session, scope)
         names_en = names_en_by_name(session, [n for d in disputes for n in (d.enterprise, d.opponent)]
                                     + [w.enterprise for w in watches])
+        # the demo's (synthetic) rows: the generator's names in English, placed by the office's area
+        names_en = synthetic_names_en([n for d in disputes if d.synthetic for n in (d.enterprise, d.opponent)]
+                                      + [w.enterprise for w in watches if w.synthetic], scope.region_code) | names_en
         data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "enterprise_en": names_en.get(d.enterprise),
                              "country": d.country, "kind": d.kind, "opponent": d.opponent,
                              "opponent_en": names_en.get(d.opponent), "ipc_group": d.ipc_group,
@@ -94,7 +141,4 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
         data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "enterprise_en": names_en.get(w.enterprise),
                             "ipc_groups": w.ipc_groups.split(";"), "created_at": w.created_at, "synthetic": w.synthetic}
                            for w in watches]
-    # the watched enterprise as an organization: its English name where it has one (``org_name``)
-    alerts_en = names_en_by_name(session, [a["enterprise"] for a in data["alerts"]])
-    data["alerts"] = [{**a, "enterprise_en": alerts_en.get(a["enterprise"])} for a in data["alerts"]]
     return data

@@ -34,7 +34,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import application_number_with_check
 from zhichan.errors import ZhichanError
 from zhichan.legaltime import add_working_days, china_date, next_workday_on_or_after
-from zhichan.platform.accounts import create_user
+from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import party_organization, scope_for_user, seed_demo_tree
@@ -112,7 +112,7 @@ class Demo:
                 user = s.scalar(select(User).where(User.org_id == org.id, User.role == Role.ENTERPRISE_USER))
                 if user is None:
                     user = create_user(s, username=f"services_demo_{city[:4]}_{i:02d}", password=None,
-                                       role=Role.ENTERPRISE_USER, org=org, display_name=f"{name}（合成）")
+                                       role=Role.ENTERPRISE_USER, org=org, display_name=demo_display_name(name, org.name_en))
                 out.append((scope_for_user(s, user), name, org.region_code))
         return out
 

@@ -39,11 +39,14 @@ def applications(procedures: ProcedureService, session: Session, scope: Scope, l
     where = applications_filter(scope, service_procedures(), dialect=procedures.engine.dialect.name)
     rows = session.execute(select(CASES).where(where).order_by(CASES.c.created_at.desc(), CASES.c.id.desc())
                            .limit(limit)).all()
+    decls = [procedures.registry.get(r.procedure, r.jurisdiction) for r in rows]
+    fields = [json.loads(r.fields or "{}") for r in rows]
+    names = procedures.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
+                                             for d, f, r in zip(decls, fields, rows, strict=True)], lang)
     out = []
-    for r in rows:
-        decl = procedures.registry.get(r.procedure, r.jurisdiction)
+    for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
         entry = entry_for_procedure(r.procedure)
-        title = procedures.case_title(r.procedure, r.title, json.loads(r.fields or "{}"), lang)
+        title = procedures.case_title(r.procedure, r.title, filed, lang, named)
         out.append({"id": r.id, "number": r.number, "title": title, "service": decl.title(lang),
                     "code": entry.code if entry else "", "state": decl.states[r.state].title(lang),
                     "is_open": r.is_open, "created_at": r.created_at,

@@ -10,6 +10,7 @@ the list, its heading on the case page), so the title does not repeat it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from zhichan.services import objections, preexam, priority
@@ -30,16 +31,23 @@ def without_applicant(topic: str, applicant: str) -> str:
     return topic
 
 
-def search_title(fields: dict[str, Any], lang: str) -> str | None:
-    """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name), then the company."""
+def search_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
+    """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name), then the company (in ``lang``
+    from ``names`` where known there; the topic is the applicant's own words, as typed)."""
     applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
     if not applicant or not topic:
         return None
     topic = without_applicant(topic, applicant)
-    return f"{topic[:80]}{'…' if len(topic) > 80 else ''} · {applicant}"
+    return f"{topic[:80]}{'…' if len(topic) > 80 else ''} · {_party(fields, 'applicant', names)}"
 
 
-def priority_title(fields: dict[str, Any], lang: str) -> str | None:
+def _party(fields: dict[str, Any], name: str, names: Mapping[str, str] | None) -> str:
+    """A field naming a party, in the page's language where ``names`` knows it (:meth:`ProcedureService.party_names`)."""
+    typed = str(fields.get(name) or "")
+    return " ".join((names or {}).get(typed, typed).split())
+
+
+def priority_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``CN202619000000.1 · 发明专利申请`` / ``… · Invention application``."""
     number, subject = _text(fields, "application_number"), _text(fields, "subject")
     if not number or not subject:
@@ -47,21 +55,21 @@ def priority_title(fields: dict[str, Any], lang: str) -> str | None:
     return f"{number} · {translate(lang, f'choice.{subject}')}"
 
 
-def preexam_filing_title(fields: dict[str, Any], lang: str) -> str | None:
+def preexam_filing_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``中国（杭州）知识产权保护中心（示例） · 某公司`` — the centre by its name in the page's language, not its code."""
     centre, applicant = preexam.centres().get(_text(fields, "centre")), _text(fields, "applicant")
     if centre is None or not applicant:
         return None
-    return f"{centre.name.en if lang == 'en' else centre.name.zh} · {applicant}"
+    return f"{centre.name.en if lang == 'en' else centre.name.zh} · {_party(fields, 'applicant', names)}"
 
 
-def preexam_case_title(fields: dict[str, Any], lang: str) -> str | None:
+def preexam_case_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``一种…的装置 · 某公司`` — the application's own title, then the applicant."""
     title, applicant = _text(fields, "title"), _text(fields, "applicant")
-    return f"{title} · {applicant}" if title and applicant else None
+    return f"{title} · {_party(fields, 'applicant', names)}" if title and applicant else None
 
 
-def objection_title(fields: dict[str, Any], lang: str) -> str | None:
+def objection_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``SUB-2026-01 第 1 号 · 资助结果异议`` / ``SUB-2026-01 line 1 · objection to the result``."""
     programme, line = _text(fields, "programme"), _text(fields, "line")
     if not programme:

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.draws import Draw
 from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime.periods import china_moment
 from zhichan.platform import audit
 from zhichan.platform.models import utcnow
+from zhichan.platform.orgs import names_en_by_name
 from zhichan.platform.scope import Scope
 from zhichan.protection.investigators import corpus_links
 from zhichan.reference.ipc import parse_fields
@@ -131,13 +133,36 @@ def panels(session: Session, scope: Scope) -> list[Panel]:
                                 .order_by(Panel.drawn_at.desc(), Panel.id.desc()).limit(200)))
 
 
-def panel_json(row: Panel, lang: str = "zh") -> dict[str, Any]:
+def names_en(session: Session, rows: list[Panel], lang: str) -> dict[str, str]:
+    """For English pages, the names the panels' records keep in English where known: the people drawn or excluded,
+    keyed ``person:<id>`` (a synthetic person — the demo's — in Pinyin, as the directory shows it, from the name the
+    record kept), and the parties typed (the platform's organizations' English names)."""
+    if lang != "en" or not rows:
+        return {}
+    kept = {str(p["id"]): str(p["name"]) for row in rows for p in json.loads(row.draw)["inspectors"]}
+    ids = sorted(int(i) for i in kept if i.isdigit())
+    synthetic = set(session.scalars(select(Person.id).where(Person.id.in_(ids), Person.synthetic.is_(True))))
+    people = {f"person:{i}": en for i, name in kept.items()
+              if i.isdigit() and int(i) in synthetic and (en := party_name_en(name, None, True))}
+    return people | names_en_by_name(session, [p for row in rows for p in row.parties.splitlines()])
+
+
+def panel_json(row: Panel, lang: str = "zh", names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A panel as its pages and API show it; ``names``: English names (:func:`names_en`) — each member, excluded
+    person and party gets ``name_en`` (None where none is known: shown as recorded)."""
     record = json.loads(row.draw)
     drawn = record["draw"][0]
     kind = kinds().get(row.kind)
+    named = names or {}
+
+    def person(p: dict[str, Any]) -> dict[str, Any]:
+        return {**p, "name_en": named.get(f"person:{p['id']}")}
+
+    parties = [p for p in row.parties.splitlines() if p]
     return {"id": row.id, "title": row.title, "purpose": row.purpose, "kind": row.kind,
             "kind_label": kind.label(lang) if kind else row.kind, "ipc_field": row.ipc_field,
-            "parties": [p for p in row.parties.splitlines() if p], "seed": row.seed, "size": row.size,
+            "parties": parties, "parties_en": [named.get(p) for p in parties], "seed": row.seed, "size": row.size,
             "drawn_by": row.drawn_by, "drawn_at": row.drawn_at,
-            "drawn_on": china_moment(row.drawn_at).strftime("%Y-%m-%d %H:%M"), "members": drawn["inspectors"],
-            "excluded": drawn["excluded"], "pool": record["inspectors"], "record": record}
+            "drawn_on": china_moment(row.drawn_at).strftime("%Y-%m-%d %H:%M"),
+            "members": [person(m) for m in drawn["inspectors"]],
+            "excluded": [person(e) for e in drawn["excluded"]], "pool": record["inspectors"], "record": record}

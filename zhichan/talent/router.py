@@ -229,7 +229,9 @@ def _panels_page(request: Request, scope: Scope, session: Session, *, errors: di
                  values: dict[str, str] | None = None, status: int = 200) -> Response:
     from zhichan.talent import panels
 
-    items = [panels.panel_json(p, lang(request)) for p in panels.panels(session, scope)]
+    rows = panels.panels(session, scope)
+    names = panels.names_en(session, rows, lang(request))
+    items = [panels.panel_json(p, lang(request), names) for p in rows]
     kinds = [{"code": k.code, "label": k.label(lang(request))} for k in service.kinds().values()]
     return render(request, "talent/panels.html", {"items": items, "kinds": kinds, "purposes": panels.PURPOSES,
                                                   "errors": errors or {}, "values": values or {}}, status=status)
@@ -265,7 +267,8 @@ def panel_page(request: Request, panel_id: PanelId, scope: Scope = ScopeDep, ses
     from zhichan.talent import panels
 
     scope.require_authenticated()
-    data = panels.panel_json(panels.get_panel(session, scope, panel_id), lang(request))
+    row = panels.get_panel(session, scope, panel_id)
+    data = panels.panel_json(row, lang(request), panels.names_en(session, [row], lang(request)))
     return render(request, "talent/panel.html", {"panel": data, "record": json.dumps(data["record"], ensure_ascii=False,
                                                                                        indent=1)})
 
@@ -277,7 +280,8 @@ def panel_api(request: Request, panel_id: PanelId, scope: Scope = ScopeDep, sess
     from zhichan.talent import panels
 
     scope.require_authenticated()
-    return fast_json(panels.panel_json(panels.get_panel(session, scope, panel_id), lang(request)))
+    row = panels.get_panel(session, scope, panel_id)
+    return fast_json(panels.panel_json(row, lang(request), panels.names_en(session, [row], lang(request))))
 
 
 def _setup(app: FastAPI) -> None:

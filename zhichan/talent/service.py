@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenie
 from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
+from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
 from zhichan.platform.scope import Scope, normalize_region_code, party_within, region_prefix
 from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
@@ -380,8 +382,22 @@ def field_matches(fields: list[str], wanted: str) -> bool:
     return any(f.startswith(wanted) or wanted.startswith(f) for f in fields)
 
 
-def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer, lang: str = "zh") -> dict[str, Any]:
-    """A person as ``who`` may see it: officers every field; members the consented ones."""
+def organizations_en(session: Session, people: Iterable[Person]) -> dict[str, str]:
+    """The English names of the organizations ``people`` work for, where known: the platform's organization of that
+    name (:func:`zhichan.platform.orgs.names_en_by_name`), else for a synthetic (demo) person the one its demo named
+    (四川大学（演示） → Sichuan University (demo)); a typed name nobody knows in English is shown as typed."""
+    people = list(people)
+    made: dict[str, str] = {}
+    for p in people:
+        if p.synthetic and p.organization:
+            made |= synthetic_names_en([p.organization], p.region_code)
+    return made | names_en_by_name(session, [p.organization for p in people])
+
+
+def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer, lang: str = "zh",
+                organizations: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A person as ``who`` may see it: officers every field; members the consented ones. ``organizations``: the
+    English names of organizations (:func:`organizations_en`), for ``organization_en``."""
     declared = kinds()
     out: dict[str, Any] = {
         "id": person.id, "region_code": person.region_code, "synthetic": person.synthetic,
@@ -392,6 +408,7 @@ def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer
     # a synthetic (demo) person's name in Pinyin on English pages, as the generator's people read (holder_name)
     out["name_en"] = party_name_en(person.name, None, person.synthetic) if "name" in visible else None
     out["organization"] = person.organization if "organization" in visible else None
+    out["organization_en"] = (organizations or {}).get(person.organization) if "organization" in visible else None
     out["ipc_fields"] = [f for f in person.ipc_fields.split(";") if f] if "ipc_fields" in visible else None
     out["industry_chains"] = [c for c in person.industry_chains.split(";") if c] if "industry_chains" in visible else None
     out["certificates"] = ([{"kind": k, "number": n} for k, n in person_kinds if n]
@@ -457,8 +474,9 @@ def directory(session: Session, scope: Scope, *, kind: str = "", field: str = ""
     total = len(people)
     shown = people if limit is None else people[:limit]
     person_kinds = kinds_of(session, [p.id for p in shown])
+    named = organizations_en(session, shown) if lang == "en" else {}
     return {"officer": who.officer, "total": total, "more": total > len(shown),
-            "items": [person_json(p, person_kinds.get(p.id, []), who, lang) for p in shown]}
+            "items": [person_json(p, person_kinds.get(p.id, []), who, lang, named) for p in shown]}
 
 
 def counts(session: Session, *, region: str = "", lang: str = "zh") -> list[dict[str, Any]]:

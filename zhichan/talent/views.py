@@ -60,7 +60,8 @@ def directory_view(session: Session, scope: Scope, *, kind: str = "", field: str
 def person_view(session: Session, scope: Scope, person_id: int, *, lang: str = "zh") -> dict[str, Any]:
     who = viewer(session, scope)
     person = service.get_person(session, scope, person_id)
-    data = service.person_json(person, service.kinds_of(session, [person.id]).get(person.id, []), who, lang)
+    data = service.person_json(person, service.kinds_of(session, [person.id]).get(person.id, []), who, lang,
+                               service.organizations_en(session, [person]) if lang == "en" else {})
     if who.officer:
         data["prior_parties"] = person.prior_parties
     return {"person": data, "officer": who.officer,

@@ -25,6 +25,10 @@ its brand characters read as one word in Pinyin (竑瑞精密工业股份有限�
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import lru_cache
+
 from zhichan.corpus.generator.names import AGENCY_WORDS, BRAND_CHARS, FOREIGN_STEMS, GIVEN_CHARS, SURNAMES
 
 #: the brand characters' readings (Hanyu Pinyin without tones)
@@ -303,15 +307,79 @@ def _institution_en(place: str, rest: str) -> str | None:
     return None
 
 
+#: the demos' fictional organizations (not the generator's): the talent library's people's employers
+#: (zhichan/talent/demo.py ``ORGANIZATIONS``, marked 演示) and the credit demo's listed agency (zhichan/credit/demo.py
+#: ``SUBJECT``, marked 【合成】 — the mark is the page's badge); tests/corpus/test_generator_english.py checks each
+#: demo's names are here
+DEMO_NAMES_EN = {
+    "四川大学（演示）": "Sichuan University (demo)",
+    "电子科技大学（演示）": "University of Electronic Science and Technology of China (demo)",
+    "西南交通大学（演示）": "Southwest Jiaotong University (demo)",
+    "成都示例专利代理事务所（演示）": "Chengdu Example Patent Agency (demo)",
+    "成都示例资产评估有限公司（演示）": "Chengdu Example Asset Appraisal Co., Ltd. (demo)",
+    "武侯区人民调解委员会（演示）": "Wuhou District People's Mediation Committee (demo)",
+    "成都技术转移中心（演示）": "Chengdu Technology Transfer Center (demo)",
+    "成都示例专利代理有限公司": "Chengdu Example Patent Agency Co., Ltd.",
+}
+#: the protection demo's fictional respondents, ``某某<kind><n>号`` (zhichan/protection/demo.py ``SHOPS``): 某某 is
+#: the "XX" of a name left out
+DEMO_SHOPS_EN = {"某某电子商行": "XX Electronics Shop", "某某五金店": "XX Hardware Store",
+                 "某某科技有限公司": "XX Technology Co., Ltd.", "某某贸易商行": "XX Trading Shop", "某某网店": "XX Online Shop"}
+#: as typed or as a form stores it (NFKC: the talent library keeps 四川大学(演示) with ASCII brackets)
+_DEMO_NAMES_FOLDED = {unicodedata.normalize("NFKC", k): v for k, v in DEMO_NAMES_EN.items()}
+_DEMO_SHOP = re.compile(r"(某某\w+?)(\d+)号")
+
+
+def demo_name_en(name: str) -> str | None:
+    """A demo's fictional organization in English (:data:`DEMO_NAMES_EN`, in either width of bracket;
+    :data:`DEMO_SHOPS_EN`: 某某五金店12号 → XX Hardware Store No. 12); None for any other name. A leading synthetic mark 【合成】 is left out (pages show it as
+    their badge): a marked English name is its English (the overseas demo's 【合成】Overseas Rival 7)."""
+    marked = (name or "").strip()
+    name = marked.removeprefix("【合成】")
+    found = _DEMO_NAMES_FOLDED.get(unicodedata.normalize("NFKC", name))
+    if found is not None:
+        return found
+    if name != marked and name.isascii():  # an English name the demo marked (【合成】Overseas Rival 7): the mark is the badge
+        return name
+    shop = _DEMO_SHOP.fullmatch(name)
+    if shop is not None and shop[1] in DEMO_SHOPS_EN:
+        return f"{DEMO_SHOPS_EN[shop[1]]} No. {int(shop[2])}"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _place_index() -> dict[str, tuple[str, ...]]:
+    """Each short place name the generator writes (成都, 武侯, 四川) → the region codes so named."""
+    from zhichan.corpus.generator.world import short_place
+    from zhichan.reference import all_cities, all_counties, all_provinces, region_name
+
+    index: dict[str, tuple[str, ...]] = {}
+    for code in [c.ljust(6, "0") for c in (*all_provinces(), *all_cities())] + list(all_counties()):
+        try:
+            short = short_place(region_name(code))
+        except Exception:  # noqa: BLE001 - a code the reference cannot name names no place
+            continue
+        index[short] = (*index.get(short, ()), code)
+    return index
+
+
+def named_places(name: str) -> list[str]:
+    """The region codes whose short place name begins ``name`` (longest first): where a generated name says it is
+    from, for a name kept without its party's region (a demo case handled by another city's office)."""
+    index = _place_index()
+    return [code for size in range(min(len(name), 6), 1, -1) for code in index.get(name[:size], ())]
+
+
 def english_name(name: str, region_code: str) -> str | None:
     """The English name of a party the generator named: an enterprise, university, institute or public institution
     in ``region_code`` (its county), a person (:func:`person_name_en`) or a foreign applicant
-    (:func:`foreign_applicant`); ``None`` for a name the generator did not make."""
+    (:func:`foreign_applicant`) — or a demo's fictional organization (:func:`demo_name_en`); ``None`` for a name the
+    generator did not make."""
     name = (name or "").strip()
     found = _domestic_name_en(name, region_code) or person_name_en(name) or _agency_in_province(name, region_code)
     if found is None and (foreign := foreign_applicant(name)) is not None:
         found = foreign[0]
-    return found
+    return found or demo_name_en(name)
 
 
 def _agency_en(place: str, rest: str) -> str | None:
