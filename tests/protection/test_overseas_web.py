@@ -187,23 +187,29 @@ def test_overseas_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) ->
     page.screenshot(path=str(artifacts_dir / "protection-overseas-en.png"), full_page=True)
 
 
-def test_the_page_names_enterprises_in_english_and_a_disputes_country(env: WebEnv) -> None:
-    """English pages named the exposed enterprise, the watched one, the dispute's parties and the alerts' enterprise
-    by their Chinese names although the organization has an English one, and a dispute's country by its code: they
-    read in English (the exposed enterprise with its legal name below), the country by its name."""
+def _alerts_raised_for_an_enterprise_named_in_english(env: WebEnv, english_name: str) -> Any:
+    """The Wuhou enterprise given an English name, watched by the Wuhou officer, a dispute recorded against it and the
+    alerts raised: the officer's client."""
     from sqlalchemy import update
 
     from zhichan.platform.models import Organization
 
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
-        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE)
-                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name_en=english_name))
     officer = env.client()
     login_as(officer, env.engine, "wuhou_officer")
     assert post(officer, "/protection/overseas/watches", {"enterprise": WUHOU_ENTERPRISE, "ipc_groups": ""}).status_code == 303  # type: ignore[attr-defined]
     assert post(officer, "/protection/overseas/disputes", DISPUTE).status_code == 303  # type: ignore[attr-defined]
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         assert raise_alerts(s, env.app.state.corpus.snapshot(), threshold=Decimal("0.3"), min_patents=5)  # type: ignore[attr-defined]
+    return officer
+
+
+def test_the_page_names_enterprises_in_english_and_a_disputes_country(env: WebEnv) -> None:
+    """English pages named the exposed enterprise, the watched one, the dispute's parties and the alerts' enterprise
+    by their Chinese names although the organization has an English one, and a dispute's country by its code: they
+    read in English (the exposed enterprise with its legal name below), the country by its name."""
+    officer = _alerts_raised_for_an_enterprise_named_in_english(env, "Chengdu Example Technology Co., Ltd.")
     english = officer.get("/protection/overseas", params={"lang": "en"}).text
     chinese = officer.get("/protection/overseas", params={"lang": "zh"}).text
     for table, column in (("exposure-list", 0), ("watch-list", 0), ("dispute-list", 1), ("alert-list", 1)):
@@ -221,20 +227,13 @@ def test_an_alerts_text_names_the_parties_country_and_kind_in_the_pages_language
     enterprise by its Chinese name, the country by its code, the kind of dispute in Chinese (…involving 成都示例科技有限公司:
     US 诉讼…). It is composed at render: the enterprise by its English name, the country by its name and the kind by
     its label — in Chinese too (美国 诉讼), the stored record unchanged."""
-    from sqlalchemy import select, update
+    from sqlalchemy import select
 
-    from zhichan.platform.models import Organization
     from zhichan.protection.models import OverseasAlert
 
     english_name = "Chengdu Example Technology Co., Ltd."
+    officer = _alerts_raised_for_an_enterprise_named_in_english(env, english_name)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
-        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name_en=english_name))
-    officer = env.client()
-    login_as(officer, env.engine, "wuhou_officer")
-    assert post(officer, "/protection/overseas/watches", {"enterprise": WUHOU_ENTERPRISE, "ipc_groups": ""}).status_code == 303  # type: ignore[attr-defined]
-    assert post(officer, "/protection/overseas/disputes", DISPUTE).status_code == 303  # type: ignore[attr-defined]
-    with session_scope(env.engine) as s:  # type: ignore[arg-type]
-        assert raise_alerts(s, env.app.state.corpus.snapshot(), threshold=Decimal("0.3"), min_patents=5)  # type: ignore[attr-defined]
         stored = s.scalar(select(OverseasAlert.message).where(OverseasAlert.kind == "dispute"))
     texts = {lang: next(a["message"] for a in officer.get("/api/v1/protection/overseas", params={"lang": lang}).json()[
         "alerts"] if a["kind"] == "dispute") for lang in ("zh", "en")}
