@@ -20,6 +20,7 @@ import pyarrow.feather as feather
 import pytest
 import tantivy
 
+from tests.helpers import wait_for
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot
 from zhichan.parallel import to_ipc
@@ -218,7 +219,7 @@ def test_a_failing_worker_stops_the_build_with_its_error(ref_snapshot: Snapshot,
 
 
 _ORPHAN_SCRIPT = """
-import multiprocessing, sys, time
+import multiprocessing, signal, sys
 from zhichan.search.prepare import worker_index
 
 if __name__ == "__main__":
@@ -229,7 +230,7 @@ if __name__ == "__main__":
     for process in workers:
         process.start()
     print(" ".join(str(p.pid) for p in workers), flush=True)
-    time.sleep(600)
+    signal.pause()  # until killed
 """
 
 
@@ -250,7 +251,6 @@ def test_workers_exit_when_the_building_process_is_killed(tmp_path: Path) -> Non
     import signal
     import subprocess
     import sys
-    import time
 
     for k in range(2):
         (tmp_path / f"w{k}").mkdir()
@@ -264,14 +264,12 @@ def test_workers_exit_when_the_building_process_is_killed(tmp_path: Path) -> Non
         assert building.stdout is not None
         pids += [int(p) for p in building.stdout.readline().split()]
         assert len(pids) == 2
-        time.sleep(1.5)  # the workers are waiting for batches
+        # each worker has made its index (meta.json) and goes on to wait for batches
+        wait_for(lambda: all((tmp_path / f"w{k}" / "meta.json").exists() for k in range(2)), what="the workers' indexes")
         assert all(_running(pid) for pid in pids)
         os.kill(building.pid, signal.SIGKILL)
         building.wait()
-        deadline = time.monotonic() + 20
-        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not [pid for pid in pids if _running(pid)]
+        wait_for(lambda: not any(_running(pid) for pid in pids), timeout=20, what="the orphaned workers to exit")
     finally:
         if building.poll() is None:
             building.kill()
