@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
@@ -60,6 +60,8 @@ def _default_workers(total: int) -> int:
     return min(4, max(2, (os.cpu_count() or 1) // 2))
 
 
+#: how the index workers start (a fresh interpreter: the building process may hold threads and open indexes)
+WORKER_START: Final = "spawn"
 CHUNK_ROWS = 8_192
 #: batches of the snapshot read ahead of the one being handed out (Arrow's default, 16 from 4 files at once, held
 #: ~1.2 GB more of the building process's memory at 10M and saved nothing: the workers set the pace)
@@ -147,40 +149,29 @@ def _vector_file(folder: Path, projection_file: Path, rows: int) -> np.memmap[An
 class _Fitting(threading.Thread):
     """A full build's similarity projection, fitted in a thread of the building process while the workers
     already index (the fit reads a sample and runs on one core; the workers' batches need it only for
-    their vectors). When ``lsa.npz`` and ``vectors.npy`` exist it sets ``ready`` (an event the workers
-    see); an error is raised by :meth:`check` in the building process."""
+    their vectors). When ``lsa.npz`` and ``vectors.npy`` exist it sets ``ready``, an event of the workers'
+    process context; an error is raised by :meth:`check` in the building process."""
 
     def __init__(self, snapshot: Snapshot, folder: Path, rows: int) -> None:
+        import multiprocessing
+
         super().__init__(name="zhichan-index-fit", daemon=True)
         self.snapshot, self.folder, self.rows = snapshot, folder, rows
         self.projection_file = folder / "lsa.npz"
+        self.ready = multiprocessing.get_context(WORKER_START).Event()
         self.error: BaseException | None = None
         self.seconds = self.cpu = 0.0
-        self._lock = threading.Lock()
-        self._ready: Any = None  # the workers' event
-        self._fitted = False
-
-    def attach(self, ready: Any) -> None:
-        """The event to set when the projection is ready (now, if it is already)."""
-        with self._lock:
-            self._ready = ready
-            if self._fitted:
-                ready.set()
 
     def run(self) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             _fit(self.snapshot, self.folder)
             _vector_file(self.folder, self.projection_file, self.rows)  # made at its full size, then closed
+            self.ready.set()
         except BaseException as error:  # noqa: BLE001 — raised in the building process by check()
             self.error = error
-            return
         finally:
             self.seconds, self.cpu = time.perf_counter() - started, time.thread_time() - cpu
-        with self._lock:
-            self._fitted = True
-            if self._ready is not None:
-                self._ready.set()
 
     def check(self) -> None:
         if self.error is not None:
@@ -221,16 +212,13 @@ def _index_in_workers(snapshot: Snapshot, hv: dict[str, set[str]], projection_fi
     from zhichan.parallel import to_ipc
     from zhichan.search.prepare import COLUMNS, DISPLAY_COLUMNS, worker_index
 
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(WORKER_START)
     tasks = context.Queue(maxsize=2 * workers)
     results = context.Queue()
     folders = [parts / f"w{k}" for k in range(workers)]
     heap = max(heap_bytes // workers, 50_000_000)
     per_worker = max(1, threads // workers)
-    ready = None
-    if fitting is not None:
-        ready = context.Event()
-        fitting.attach(ready)
+    ready = fitting.ready if fitting is not None else None
     processes = []
     for k, folder in enumerate(folders):
         folder.mkdir(parents=True)

@@ -233,7 +233,7 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
 
     n = batch.num_rows
     col = batch.column
-    titles, abstracts, claims = _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
+    titles, abstracts, claims = _main_texts(batch)
     applicants, patentees = col("applicants").to_pylist(), col("current_patentees").to_pylist()
     main_text = titles + abstracts + claims
     other_text = ([_parties(a, p) for a, p in zip(applicants, patentees, strict=True)]
@@ -243,18 +243,14 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     lap("fold")
     word_cols = word_strings(main_text, folded_main)
     lap("words (rjieba)")
-    vectors = None
+    blanked = None
     if folded_main is not None:
         blanked = blank_spaces(folded_main[0])
         bg_main = bigrams_from(blanked, folded_main[1])
-        lap("bigrams")
-        if projection is not None:
-            vectors = projection.transform_codes(blanked, folded_main[1], n)
     else:
         bg_main = bigram_strings(main_text)
-        lap("bigrams")
-    if projection is not None and vectors is None:
-        vectors = projection.transform(titles, abstracts, claims)
+    lap("bigrams")
+    vectors = _vectors(projection, (titles, abstracts, claims), folded_main, blanked) if projection is not None else None
     lap("vectors")
     bg_other = bigram_strings(other_text, folded_other)
     if folded_main is None or _needs_escape(folded_main[0]):
@@ -322,15 +318,27 @@ def prepare_batch(batch: pa.RecordBatch, row0: int, hv: dict[str, set[str]] | No
     return Prepared(docs, n, vectors, names, cpu)
 
 
-def batch_vectors(batch: pa.RecordBatch, projection: Any) -> np.ndarray:
-    """The similarity vectors of ``batch``: those :func:`prepare_batch` computes with ``projection`` (the
-    same folding, the same code path), for batches indexed before the projection was fitted."""
+def _main_texts(batch: pa.RecordBatch) -> tuple[list[str], list[str], list[str]]:
+    """Titles, abstracts and first claims of ``batch`` ("" where missing)."""
     col = batch.column
-    titles, abstracts, claims = _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
-    folded = fold_codes(titles + abstracts + claims)
-    if folded is None:
-        return np.asarray(projection.transform(titles, abstracts, claims))
-    return np.asarray(projection.transform_codes(blank_spaces(folded[0]), folded[1], batch.num_rows))
+    return _strings(col("title")), _strings(col("abstract")), _strings(col("first_claim"))
+
+
+def _vectors(projection: Any, texts: tuple[list[str], list[str], list[str]],
+             folded: tuple[np.ndarray, np.ndarray] | None, blanked: np.ndarray | None) -> np.ndarray:
+    """The similarity vectors of a batch's main texts: from their folded code points (``blanked``: whitespace as ▁)
+    where the batch folds in one pass, else text by text."""
+    if folded is not None and blanked is not None:
+        return np.asarray(projection.transform_codes(blanked, folded[1], len(texts[0])))
+    return np.asarray(projection.transform(*texts))
+
+
+def batch_vectors(batch: pa.RecordBatch, projection: Any) -> np.ndarray:
+    """The similarity vectors of ``batch``, as :func:`prepare_batch` computes them with ``projection`` (for batches
+    indexed before the projection was fitted)."""
+    texts = _main_texts(batch)
+    folded = fold_codes(texts[0] + texts[1] + texts[2])
+    return _vectors(projection, texts, folded, blank_spaces(folded[0]) if folded is not None else None)
 
 
 def reference_document(row: int, record: dict[str, Any], hv: dict[str, set[str]] | None = None) -> dict[str, Any]:
