@@ -134,8 +134,6 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
     """How every renderer sets each column of ``table``: ``"num"`` — figures (counts, amounts, shares; "—" where
     none), right-aligned and never wrapped, so their digits line up; ``"short"`` — short labels, never wrapped; ``""``
     — text, which wraps."""
-    from zhichan.web.choices import label_em
-
     layout = []
     for i in range(len(table.columns)):
         cells = [row[i] for row in table.rows]
@@ -144,7 +142,7 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
                    for v, t in zip(cells, texts, strict=True)]
         if any(figures) and all(f or t.strip() in _NONE for f, t in zip(figures, texts, strict=True)):
             layout.append("num")
-        elif texts and all(label_em(t) <= SHORT_EM for t in texts):
+        elif texts and all(map(is_short, texts)):
             layout.append("short")
         else:
             layout.append("")
