@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/evidence_log.py --entries 1000000
     .venv/bin/python benchmarks/evidence_log.py --entries 10000000 --batch 5000   # ~10+ min, ~6 GB disk
+    .venv/bin/python benchmarks/evidence_log.py --entries 500000 --steps 500000 --back-fill --skip-audit
 
 Deposits go through the real service (validation, canonical leaf, node writes, one SM2-signed
 checkpoint and one fsync per batch: SQLite WAL with synchronous=FULL). Proof timings include the
@@ -34,6 +35,16 @@ def requests(start: int, count: int):  # type: ignore[no-untyped-def]
         )
 
 
+def step(i: int) -> dict[str, object]:
+    """A case step's record as the procedure engine writes it, listing its decision and notice (synthetic)."""
+    return {"kind": "procedure.step", "procedure": "bench.synthetic", "case": f"ZC-BENCH-{i:07d}", "seq": 2,
+            "event": "decide", "documents": [
+                {"label": label, "file_name": f"{label}-{i}.pdf", "size": 1000,
+                 "sm3": hashlib.new("sm3", f"{i}-{name}".encode()).hexdigest(),
+                 "sha256": hashlib.sha256(f"{i}-{name}".encode()).hexdigest()}
+                for label, name in (("决定书", "decision"), ("通知书", "notice"))]}
+
+
 def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     out = []
     for _ in range(repeat):
@@ -56,6 +67,10 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--skip-audit", action="store_true")
+    parser.add_argument("--steps", type=int, default=0,
+                        help="case-step records appended after the deposits, each listing two documents")
+    parser.add_argument("--back-fill", action="store_true",
+                        help="also time the document index's back-fill (migration evidence_0002) over the whole log")
     args = parser.parse_args()
 
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="zhichan-evidence-bench-"))
@@ -89,6 +104,12 @@ def main() -> None:
         rows.append((f"deposits/s up to {args.entries:,} entries", f"{rest / (time.perf_counter() - t):,.0f}"))
     single = timed(lambda: log.deposit(next(requests(log.size(), 1))), 50)
     rows.append(("single deposit + checkpoint (one transaction)", ms(single)))
+    if args.steps:
+        t = time.perf_counter()
+        for first_step in range(0, args.steps, args.batch):
+            log.append_records([step(i) for i in range(first_step, min(args.steps, first_step + args.batch))])
+        rows.append((f"case steps/s ({args.steps:,}, two documents each, batches of {args.batch})",
+                     f"{args.steps / (time.perf_counter() - t):,.0f}"))
     size = log.size()
     db_bytes = sum(p.stat().st_size for p in workdir.glob("bench.sqlite3*"))
     rows.append(("database size", f"{db_bytes / 1e9:.2f} GB ({db_bytes / size:.0f} B/entry)"))
@@ -149,6 +170,20 @@ def main() -> None:
         report = log.audit()
         assert report.ok, report.problems[:5]
         rows.append((f"full audit of {size:,} entries", f"{time.perf_counter() - t:.1f} s"))
+
+    if args.back_fill:  # a deployment upgrading to evidence_0002 indexes every entry written before it
+        from alembic import command
+
+        from zhichan.platform.db import alembic_config
+
+        command.downgrade(alembic_config(engine), "evidence_0001")  # drops the index, keeps the log
+        t, cpu = time.perf_counter(), time.process_time()
+        upgrade(engine)
+        rows.append((f"document index back-fill of {size:,} entries (upgrade to evidence_0002)",
+                     f"{time.perf_counter() - t:.1f} s wall, {time.process_time() - cpu:.1f} CPU-s"))
+        if args.steps:
+            listed = log.find(hashlib.new("sm3", b"0-decision").hexdigest())
+            assert [e.index for e in listed] == [size - args.steps], listed  # the first step's letter, found again
 
     width = max(len(r[0]) for r in rows)
     print(f"\nevidence log benchmark — {workdir}")

@@ -63,9 +63,11 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("idx", "position", name="pk_evidence_documents"),
     )
+    back_fill(op.get_bind())
+    # indexed after the back-fill: building an index over the rows sorts once, where inserting under it placed each
+    # random digest in its B-tree (docs/evidence.md, "The document index")
     op.create_index("ix_evidence_documents_sm3", TABLE, ["sm3"])
     op.create_index("ix_evidence_documents_sha256", TABLE, ["sha256"])
-    back_fill(op.get_bind())
     # append-only from here, as the log it indexes (evidence_0001 made the PostgreSQL function)
     if op.get_bind().dialect.name == "sqlite":
         for action in ("UPDATE", "DELETE"):
