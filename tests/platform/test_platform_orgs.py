@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine
 
 from tests.platform.conftest import Tree
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import OrgKind
-from zhichan.platform.orgs import create_org, enterprise_named
+from zhichan.platform.orgs import RowName, create_org, english_names, enterprise_named
 
 
 def test_an_enterprise_is_found_by_its_party_key_or_exact_name_and_only_when_one(engine: Engine, tree: Tree) -> None:
@@ -58,7 +60,6 @@ def test_stored_names_read_as_their_organizations_english_names(engine: Engine, 
     show each by the English name of the organization it names — matched as a typed name is, by party key under any
     spelling the corpus folds together, else by exact name — and a name no such organization bears as stored."""
     from zhichan.platform.models import Organization
-    from zhichan.platform.orgs import names_en_by_name
 
     with session_scope(engine) as s:
         s.get(Organization, tree.enterprise.id).name_en = "Chengdu Example Technology Co., Ltd."  # type: ignore[union-attr]
@@ -68,9 +69,64 @@ def test_stored_names_read_as_their_organizations_english_names(engine: Engine, 
         create_org(s, "锦江无英文名有限公司", OrgKind.ENTERPRISE, "510104", tree.jinjiang, party_key="锦江无英文名有限公司")
         typed = ["成都示例科技有限公司", " 成都示例科技 有限责任公司 ", "成都某银行", "锦江某大学", "锦江无英文名有限公司",
                  "平台外某公司", "", None]
-        found = names_en_by_name(s, typed)
-    assert found == {"成都示例科技有限公司": "Chengdu Example Technology Co., Ltd.",
-                     " 成都示例科技 有限责任公司 ": "Chengdu Example Technology Co., Ltd.",
-                     "成都某银行": "Chengdu Some Bank", "锦江某大学": "Jinjiang Some University"}
+        found = english_names(s, [RowName(n) for n in typed])
+    assert found == {RowName("成都示例科技有限公司"): "Chengdu Example Technology Co., Ltd.",
+                     RowName(" 成都示例科技 有限责任公司 "): "Chengdu Example Technology Co., Ltd.",
+                     RowName("成都某银行"): "Chengdu Some Bank", RowName("锦江某大学"): "Jinjiang Some University"}
     with session_scope(engine) as s:
-        assert names_en_by_name(s, []) == {} and names_en_by_name(s, [None, " "]) == {}
+        assert english_names(s, []) == {} and english_names(s, [RowName(None), RowName(" ", "510107", True)]) == {}
+
+
+def test_a_synthetic_rows_name_reads_as_the_demo_made_it_after_any_organizations(engine: Engine, tree: Tree) -> None:
+    """An organization's registered English name comes first, in any row; else only a row flagged synthetic reads a
+    generated (or a demo's fictional) name as the demo made it — the same name in a real row is data, shown as typed."""
+    from zhichan.platform.models import Organization
+
+    with session_scope(engine) as s:
+        s.get(Organization, tree.enterprise.id).name_en = "Chengdu Example Tech (registered)"  # type: ignore[union-attr]
+        create_org(s, "武侯瑞博科技有限公司", OrgKind.ENTERPRISE, "510107", tree.wuhou, party_key="武侯瑞博科技有限公司",
+                   name_en="Ruibo Registered Name Ltd.")
+        found = english_names(s, [
+            RowName("武侯瑞博科技有限公司", "510107", True),  # generated-looking, but an organization named it
+            RowName("武侯瑞博科技有限公司", "510107", False),
+            RowName("成都示例科技有限公司", "510100", True),
+            RowName("武侯恒达科技有限公司", "510107", True),  # the generator's: its English
+            RowName("武侯恒达科技有限公司", "510107", False),  # a real row's look-alike: as typed
+            RowName("某某五金店12号", "510107", True), RowName("某某五金店12号", "510107", False),
+            RowName("张伟", "510107", True), RowName("张伟", None, False),
+        ])
+    assert found == {RowName("武侯瑞博科技有限公司", "510107", True): "Ruibo Registered Name Ltd.",
+                     RowName("武侯瑞博科技有限公司", "510107", False): "Ruibo Registered Name Ltd.",
+                     RowName("成都示例科技有限公司", "510100", True): "Chengdu Example Tech (registered)",
+                     RowName("武侯恒达科技有限公司", "510107", True): "Wuhou Hengda Technology Co., Ltd.",
+                     RowName("某某五金店12号", "510107", True): "XX Hardware Store No. 12",
+                     RowName("张伟", "510107", True): "Zhang Wei"}
+
+
+def test_each_synthetic_rows_name_is_read_among_its_own_regions_places_in_one_query(engine: Engine, tree: Tree) -> None:
+    """Rows of several regions in one call (a province's list of its cities' rows): each generated name is placed
+    among its own row's county, city and province — 兴安 is Xing'an District in Hegang and Hinggan League in Inner
+    Mongolia, 乌鲁木齐 the city Urumqi and the county Wulumuqi — not among one region given for all; and the
+    organizations of all the names are looked up in one statement."""
+    from sqlalchemy import event
+
+    rows = [RowName("兴安瑞博科技有限公司", "230405", True), RowName("乌鲁木齐瑞博科技有限公司", "650121", True),
+            RowName("兴安瑞博科技有限公司", "152200", True), RowName("乌鲁木齐瑞博科技有限公司", "650100", True),
+            RowName("成都示例科技有限公司", "510100", False), RowName("平台外某公司")]
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append(statement)
+
+    with session_scope(engine) as s:
+        s.connection()  # the session's transaction begun before counting
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            found = english_names(s, rows)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert found == {RowName("兴安瑞博科技有限公司", "230405", True): "Xing'an Ruibo Technology Co., Ltd.",
+                     RowName("乌鲁木齐瑞博科技有限公司", "650121", True): "Wulumuqi Ruibo Technology Co., Ltd.",
+                     RowName("兴安瑞博科技有限公司", "152200", True): "Hinggan Ruibo Technology Co., Ltd.",
+                     RowName("乌鲁木齐瑞博科技有限公司", "650100", True): "Urumqi Ruibo Technology Co., Ltd."}
+    assert len(statements) == 1 and "platform_organizations" in statements[0], statements

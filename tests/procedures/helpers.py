@@ -95,6 +95,30 @@ def build_world(engine: Engine, files: Path, key: SigningKey, registry: Procedur
     return World(engine, service, users)
 
 
+#: a generated name that reads differently among the places of an office and of the office below it: 乌鲁木齐 is the
+#: city Urumqi (650100) and the county Wulumuqi (650121) — English names: by region code
+URUMQI_NAME = "乌鲁木齐瑞博科技有限公司"
+URUMQI_NAME_EN = {"650100": "Urumqi Ruibo Technology Co., Ltd.", "650121": "Wulumuqi Ruibo Technology Co., Ltd."}
+
+
+def urumqi_offices(world: World) -> dict[str, Scope]:
+    """Adds to ``world`` the Xinjiang province, the Urumqi city office and the Urumqi county office below it, with a
+    case officer in each: their scopes by region code (650100, 650121)."""
+    from sqlalchemy import select
+
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(world.engine) as s:
+        nation = s.scalar(select(Organization).where(Organization.kind == OrgKind.NATION))
+        xinjiang = create_org(s, "新疆维吾尔自治区知识产权局", OrgKind.PROVINCE, "650000", nation)
+        city = create_org(s, "乌鲁木齐市知识产权局", OrgKind.CITY, "650100", xinjiang)
+        county = create_org(s, "乌鲁木齐县知识产权局", OrgKind.COUNTY, "650121", city)
+        users = {org.region_code: create_user(s, username=f"officer_{org.region_code}", password=PASSWORD,
+                                              role=Role.CASE_OFFICER, org=org, password_hash=_password_hash())
+                 for org in (city, county)}
+        return {code: scope_for_user(s, user) for code, user in users.items()}
+
+
 def todo_ids(world: World, who: str) -> set[int]:
     """The ids on ``who``'s to-do list, checked against the case pages: each listed case offers ``who`` a step of
     its own, and no other of the caller's visible open cases does (one rule for both, ``procedures.service.offered``;

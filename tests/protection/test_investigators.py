@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tests.procedures.helpers import World, at, build_world, pdf
+from tests.procedures.helpers import URUMQI_NAME, URUMQI_NAME_EN, World, at, build_world, pdf, urumqi_offices
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
@@ -138,3 +138,20 @@ def test_the_roster_is_the_talent_library(engine: Engine, tmp_path: Path) -> Non
         talent.change_status(s, officer, investigator, "remove", "调离")
     with session_scope(engine) as s:
         assert [p["name"] for p in roster(s, officer)] == ["郑专家"]
+
+
+def test_the_rosters_demo_people_name_their_organizations_among_their_own_regions(engine: Engine, tmp_path: Path) -> None:
+    """A city office's roster lists its own and its county's people: a demo (synthetic) person's organization reads in
+    English among that person's region's places — the same name is Urumqi … for the city's, Wulumuqi … for the
+    county's — not as the first person working there read it; a real person's the same name stays as typed."""
+    from zhichan.protection.investigators import roster
+    from zhichan.talent import service as talent
+
+    offices = urumqi_offices(build_world(engine, tmp_path / "files", SigningKey.generate()))
+    with session_scope(engine) as s:
+        for code, name in (("650100", "甲调查官"), ("650121", "乙调查官"), ("650121", "丙调查官")):
+            talent.enter_person(s, offices[code], {"name": name, "organization": URUMQI_NAME, "region_code": code,
+                                                   "kinds": "技术调查官", "ipc_fields": "H01M"}, synthetic=name != "丙调查官")
+    with session_scope(engine) as s:
+        shown = {p["name"]: p["organization_en"] for p in roster(s, offices["650100"])}
+    assert shown == {"甲调查官": URUMQI_NAME_EN["650100"], "乙调查官": URUMQI_NAME_EN["650121"], "丙调查官": None}

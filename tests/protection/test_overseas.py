@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.procedures.helpers import World, at, build_world
+from tests.procedures.helpers import URUMQI_NAME, URUMQI_NAME_EN, World, at, build_world, urumqi_offices
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenied
@@ -272,3 +272,39 @@ def test_demo_rows_are_synthetic_and_raise_alerts(engine: Any, snap: Snapshot) -
         assert all(d.synthetic and d.opponent.startswith("【合成】") for d in s.scalars(select(OverseasDispute)))
         assert overseas.raise_alerts(s, snap, threshold=Decimal("0.3"), min_patents=5) >= 3
         assert all(a.synthetic for a in s.scalars(select(OverseasAlert)))
+
+
+def test_demo_rows_of_several_offices_read_their_names_among_each_offices_places(world: World, tmp_path: Path) -> None:
+    """A city office sees its own and its county's demo (synthetic) watches, disputes and alerts: on English pages each
+    generated name is read among the places of the office that keeps the watch or recorded the dispute (the same name
+    is Urumqi … at the city's, Wulumuqi … at the county's) — not among the viewer's, nor as the first row of that name
+    read it."""
+    from zhichan.corpus.parties import normalize_name
+    from zhichan.platform.models import Organization
+    from zhichan.platform.portal import CorpusAccess
+    from zhichan.protection.models import OverseasWatch
+    from zhichan.protection.views import overseas_page
+
+    offices = urumqi_offices(world)
+    with session_scope(world.engine) as s:
+        for office in (s.get(Organization, scope.org_id) for scope in offices.values()):
+            assert office is not None
+            s.add(OverseasDispute(enterprise=URUMQI_NAME, enterprise_key=normalize_name(URUMQI_NAME), country="US",
+                                  kind="诉讼", opponent="【合成】Overseas Rival 7", ipc_group="H01M10", started_on=D(2026, 3, 2),
+                                  org_path=office.path, recorded_by="demo", synthetic=True))
+            watch = OverseasWatch(enterprise=URUMQI_NAME, enterprise_key=normalize_name(URUMQI_NAME), ipc_groups="H01M10",
+                                  org_id=office.id, org_path=office.path, created_by="demo", synthetic=True)
+            s.add(watch)
+            s.flush()
+            s.add(OverseasAlert(watch_id=watch.id, kind="concentration", ipc_group="H01M10", share="40.00", synthetic=True,
+                                message=overseas._message("concentration", group="H01M10", share="40.00", foreign=4,
+                                                          patents=10, threshold="30.00")))
+    both = sorted(URUMQI_NAME_EN.values())
+    city = offices["650100"]
+    with session_scope(world.engine) as s:
+        assert sorted(a["enterprise_en"] for a in overseas.alerts(s, city, lang="en")) == both
+        page = overseas_page(s, city, CorpusAccess(tmp_path / "no-corpus"), threshold=Decimal("0.3"), min_patents=5,
+                             lang="en")
+    assert sorted(d["enterprise_en"] for d in page["disputes"]) == both
+    assert sorted(w["enterprise_en"] for w in page["watches"]) == both
+    assert {d["opponent_en"] for d in page["disputes"]} == {"Overseas Rival 7"}

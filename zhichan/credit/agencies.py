@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.parties import normalize_name, party_name_en
+from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import Agency, AgencyItem, AgencyPublication, Agent
@@ -35,7 +35,7 @@ from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.untrusted import yaml_safe_load
 
@@ -364,9 +364,10 @@ def latest_publication(session: Session, publication_id: int | None = None) -> d
     if row is None:
         return None
     published = json.loads(row.payload)
-    named = names_en_by_name(session, [a["name"] for a in published.get("agencies", [])])
-    published["agencies"] = [{**a, "name_en": named.get(a["name"]) or party_name_en(
-        a["name"], a.get("region_code"), bool(a.get("synthetic")))} for a in published.get("agencies", [])]
+    agencies = [(a, RowName(a["name"], a.get("region_code"), bool(a.get("synthetic"))))
+                for a in published.get("agencies", [])]
+    named = english_names(session, [n for _, n in agencies])
+    published["agencies"] = [{**a, "name_en": named.get(n)} for a, n in agencies]
     return {"id": row.id, "as_of": row.as_of, "region_code": row.region_code, **published}
 
 

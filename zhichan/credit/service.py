@@ -24,7 +24,7 @@ from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
 from zhichan.legaltime import Clock, china_date, first_day_after, moment_on
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 
 if TYPE_CHECKING:
@@ -410,13 +410,12 @@ def synthetic_listings(session: Session, rows: list[CreditListing]) -> set[int]:
 
 
 def subjects_en(session: Session, rows: list[CreditListing], synthetic: set[int]) -> dict[int, str]:
-    """Listing id → its subject's English name, where known: the platform's organization of that name
-    (:func:`zhichan.platform.orgs.names_en_by_name`), else in a synthetic listing (``synthetic``: their ids) the one
-    the demo named (成都示例专利代理有限公司 → Chengdu Example Patent Agency Co., Ltd.)."""
-    named = names_en_by_name(session, [r.subject for r in rows])
-    found = {r.id: named.get(r.subject) or (synthetic_names_en([r.subject], r.region_code).get(r.subject)
-                                            if r.id in synthetic else None) for r in rows}
-    return {i: en for i, en in found.items() if en}
+    """Listing id → its subject's English name, where known (:func:`zhichan.platform.orgs.english_names`): the
+    platform's organization of that name, else in a synthetic listing (``synthetic``: their ids) the one the demo named
+    (成都示例专利代理有限公司 → Chengdu Example Patent Agency Co., Ltd.)."""
+    subjects = {r.id: RowName(r.subject, r.region_code, r.id in synthetic) for r in rows}
+    named = english_names(session, subjects.values())
+    return {i: named[subject] for i, subject in subjects.items() if subject in named}
 
 
 def listing_json(row: CreditListing, on: dt.date, repair_from: dt.date, *, synthetic: bool = False,

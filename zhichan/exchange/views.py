@@ -18,7 +18,7 @@ from zhichan.exchange.scope import is_patentee_side, manages
 from zhichan.legaltime import china_date
 from zhichan.money import format_money
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import names_en_by_name, org_names_en, party_names_en
+from zhichan.platform.orgs import RowName, english_names, org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -112,12 +112,12 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
     row = openlicence.get(session, scope, declaration_id)
     lines = openlicence.reduction(session, row, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
-    licensees_en = names_en_by_name(session, [g.licensee for g in grants])
+    licensees_en = english_names(session, [RowName(g.licensee) for g in grants])
     return {
         "declaration": declaration_json(row, lang, party_names_en(session, [row.party_key] if row.party_key else [])),
         "patentee_side": is_patentee_side(scope, row),
         "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
-        "grants": [{"id": g.id, "licensee": g.licensee, "licensee_en": licensees_en.get(g.licensee), "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
+        "grants": [{"id": g.id, "licensee": g.licensee, "licensee_en": licensees_en.get(RowName(g.licensee)), "notice_on": g.notice_on, "paid_yuan": g.paid_yuan,
                     "paid_on": g.paid_on, "effective_on": g.effective_on, "until": g.until, "recorded_on": g.recorded_on,
                     "evidence_index": g.evidence_index} for g in grants],
         "reduction": [{"year": line.year, "starts": line.starts, "ends": line.ends, "due": line.due,
@@ -230,11 +230,11 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
-    bidders_en = names_en_by_name(session, [bid["bidder"] for bid in data["bids"]])
+    bidders_en = english_names(session, [RowName(bid["bidder"]) for bid in data["bids"]])
     for bid in data["bids"]:
         bidder_user = bid.pop("user_id")
         bid["mine"] = own_user is not None and bidder_user == own_user
-        bid["bidder_en"] = bidders_en.get(bid["bidder"])  # shown through ``org_name``
+        bid["bidder_en"] = bidders_en.get(RowName(bid["bidder"]))  # shown through ``org_name``
         if not (seller or bid["mine"]):
             bid["bidder"] = _masked(bid["bidder"])
             bid["bidder_en"] = _masked(bid["bidder_en"]) if bid["bidder_en"] else None
@@ -296,12 +296,12 @@ def matches_view(session: Session, scope: Scope, snapshot: Snapshot | None, need
     need = listings.get_need(session, scope, need_id)
     matches = match_need(session, snapshot, text=f"{need.title} {need.text} {need.industry}", region=need.region_code)
     # each patent's owner in English where known: its organization's English name, else a generated party's
-    owners = names_en_by_name(session, [m["owner"] for m in matches]
-                              + [o["label"] for m in matches for o in m.get("offers", []) if o["kind"] == "resource_pool"])
-    matches = [{**m, "owner_en": owners.get(m["owner"]) or party_name_en(m["owner"] or "", m["region_code"],
-                                                                        m["synthetic"]),
-                "pool_en": {o["id"]: owners.get(o["label"]) for o in m.get("offers", []) if o["kind"] == "resource_pool"}}
-               for m in matches]
+    owners = [RowName(m["owner"], m["region_code"], bool(m["synthetic"])) for m in matches]
+    named = english_names(session, owners + [RowName(o["label"]) for m in matches for o in m.get("offers", [])
+                                             if o["kind"] == "resource_pool"])
+    matches = [{**m, "owner_en": named.get(owner),
+                "pool_en": {o["id"]: named.get(RowName(o["label"])) for o in m.get("offers", []) if o["kind"] == "resource_pool"}}
+               for m, owner in zip(matches, owners, strict=True)]
     return {"need": _need(need, lang, org_names_en(session, [need.org_id])), "matches": matches}
 
 
@@ -312,10 +312,10 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
     scope.require_authenticated()
     rows = list(session.scalars(deals_visible(scope, select(Deal)).order_by(Deal.id.desc()).limit(200)))
     # the parties as organizations: their English names on English pages where they have one (``org_name``)
-    names_en = names_en_by_name(session, [name for d in rows for name in (d.seller, d.buyer)])
+    names_en = english_names(session, [RowName(name) for d in rows for name in (d.seller, d.buyer)])
     return {"items": [{"id": d.id, "case_id": d.case_id, "application_number": d.application_number, "title": d.title,
-                       "seller": d.seller, "seller_en": names_en.get(d.seller), "buyer": d.buyer,
-                       "buyer_en": names_en.get(d.buyer), "pricing_method": d.pricing_method,
+                       "seller": d.seller, "seller_en": names_en.get(RowName(d.seller)), "buyer": d.buyer,
+                       "buyer_en": names_en.get(RowName(d.buyer)), "pricing_method": d.pricing_method,
                        "trading_mode": d.trading_mode, "deal_kind": d.deal_kind, "price": d.price,
                        "contract_price": d.contract_price, "paid_total": d.paid_total, "state": d.state,
                        "recorded_on": d.recorded_on, "synthetic": d.synthetic} for d in rows],

@@ -29,7 +29,7 @@ from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization
-from zhichan.platform.orgs import names_en_by_name, org_names_en
+from zhichan.platform.orgs import RowName, english_names, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.views import china_time
@@ -115,9 +115,9 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     figures = fund_rules.figures(session, code)
     balanced, operations, _ = fund_rules.verify_ledger(session, code)
     # a loan's borrower and bank as written: their organizations' English names where they have one (``org_name``)
-    names_en = names_en_by_name(session, [n for x in loans for n in (x.borrower, x.bank)])
-    return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id), "borrower_en": names_en.get(x.borrower),
-                                        "bank_en": names_en.get(x.bank),
+    names_en = english_names(session, [RowName(n) for x in loans for n in (x.borrower, x.bank)])
+    return {"rules": rules, "loans": [{"loan": x, "claim": claims.get(x.id), "borrower_en": names_en.get(RowName(x.borrower)),
+                                        "bank_en": names_en.get(RowName(x.bank)),
                                         "lines": arithmetic(claims[x.id], lang) if x.id in claims else []}
                                        for x in loans],
             "ledger": [{"entry": e, "at": china_time(e.at), "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],

@@ -7,7 +7,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,20 +117,37 @@ def party_bound_organization(session: Session, party_key: str) -> Organization |
                           .order_by(Organization.id).limit(1))
 
 
-def names_en_by_name(session: Session, names: Iterable[str | None], *,
-                     synthetic_in: str | None = None) -> dict[str, str]:
-    """The English names of the platform's organizations that names stored as written name (a deal's seller and buyer,
-    a bidder, an open licence's licensee, a programme's applicant, a case's party): by the corpus party key
-    (:func:`normalize_name`, as :func:`organization_named` matches a typed name) or else the exact name, for those that
-    have one; keyed by the name as given. Pages show each as ``org_name(name, names_en.get(name))``; a name no
-    organization with an English name bears is shown as stored (data). ``synthetic_in``: the region of a synthetic
-    (demo) row the names come from — a name no organization names then reads as the demo wrote it
-    (:func:`synthetic_names_en`)."""
-    wanted = {name: normalize_name(name) for name in names if name and name.strip()}
+class RowName(NamedTuple):
+    """A name a workflow row keeps as written (a deal's buyer, a bidder, a case's party, a listing's subject, a
+    person's employer) with that row's region (GB/T 2260) and whether the row is synthetic (demo): what
+    :func:`english_names` reads. A row never synthetic (an application, a loan) gives the name alone."""
+
+    name: str | None
+    region_code: str | None = None
+    synthetic: bool = False
+
+
+def english_names(session: Session, named: Iterable[RowName]) -> dict[RowName, str]:
+    """The English names of names rows keep as written, keyed by the :class:`RowName` given, for those that have one:
+    the platform's organization the name names — by the corpus party key (:func:`normalize_name`, as
+    :func:`organization_named` matches a typed name) or else the exact name — with its English name first (one query
+    for all the names); else, only in a row flagged synthetic, the English a demo's name reads as
+    (:func:`zhichan.corpus.parties.party_name_en`: the generator's parties and people, their places read among that
+    row's region's county, city and province; a demo's fictional organization, 某某五金店12号 → XX Hardware Store No. 12).
+    A real row's name that reads like a generated one is data, shown as typed. Pages show each as
+    ``org_name(name, found.get(RowName(name, region, synthetic)))``."""
+    wanted = {n for n in named if n.name and n.name.strip()}
     if not wanted:
         return {}
-    if synthetic_in is not None:
-        return synthetic_names_en(wanted, synthetic_in) | names_en_by_name(session, wanted)
+    registered = _registered_names_en(session, {str(n.name) for n in wanted})
+    found = {n: registered.get(str(n.name)) or (party_name_en(str(n.name).strip(), n.region_code, True)
+                                                if n.synthetic else None) for n in wanted}
+    return {n: en for n, en in found.items() if en}
+
+
+def _registered_names_en(session: Session, names: set[str]) -> dict[str, str]:
+    """Name as given → the English name of the organization it names (:func:`english_names`), for those that have one."""
+    wanted = {name: normalize_name(name) for name in names}
     rows = session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
                            .where(Organization.name_en.is_not(None),
                                   Organization.party_key.in_(sorted(set(wanted.values())))
@@ -138,16 +155,6 @@ def names_en_by_name(session: Session, names: Iterable[str | None], *,
     by_key = {key: (en or "").strip() for _, key, en in rows if key and (en or "").strip()}
     by_name = {name: (en or "").strip() for name, _, en in rows if (en or "").strip()}
     found = {name: by_key.get(key) or by_name.get(name.strip()) for name, key in wanted.items()}
-    return {name: en for name, en in found.items() if en}
-
-
-def synthetic_names_en(names: Iterable[str | None], region_code: str | None) -> dict[str, str]:
-    """Names a synthetic (demo) row keeps, in English where a demo made them: a party of the synthetic corpus or a
-    person the generator named (:func:`zhichan.corpus.parties.party_name_en`, the place read among ``region_code``'s
-    county, city and province) or a demo's fictional organization (某某五金店12号 → XX Hardware Store No. 12). Only for
-    rows flagged synthetic: a real name that reads like a generated one is data, shown as typed. An organization's
-    own English name comes first (:func:`names_en_by_name`)."""
-    found = {name: party_name_en(name.strip(), region_code, True) for name in names if name and name.strip()}
     return {name: en for name, en in found.items() if en}
 
 

@@ -52,7 +52,7 @@ from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, chi
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import (
     UNIT_LABELS,
@@ -516,16 +516,16 @@ class ProcedureService:
     def party_names(self, session: Session, cases: list[tuple[Declaration, dict[str, Any], str | None, bool]],
                     lang: str) -> list[dict[str, str]]:
         """For each case — its declaration, start fields, region and whether it is synthetic — the parties its start
-        fields name, in ``lang`` where known there (for :meth:`case_title`): on an English page an organization's
-        English name (:func:`zhichan.platform.orgs.names_en_by_name`, one query for them all), else in a synthetic
-        (demo) case the English the demo's names read as; nothing on a Chinese page (the names are written in Chinese)."""
+        fields name, in ``lang`` where known there (for :meth:`case_title`): on an English page the English name
+        :func:`zhichan.platform.orgs.english_names` finds (an organization's, else in a synthetic case the demo's; one
+        query for them all); nothing on a Chinese page (the names are written in Chinese)."""
         if lang != "en":
             return [{} for _ in cases]
-        named = [[v for k, v in fields.items() if isinstance(v, str) and v.strip() and k in parties]
-                 for decl, fields, _, _ in cases for parties in [self.organization_fields(decl)]]
-        found = names_en_by_name(session, [n for names in named for n in names])
-        return [(synthetic_names_en(names, region) if synthetic else {}) | {n: found[n] for n in names if n in found}
-                for names, (_, _, region, synthetic) in zip(named, cases, strict=True)]
+        named = [[RowName(v, region, synthetic) for k, v in fields.items()
+                  if isinstance(v, str) and v.strip() and k in parties]
+                 for decl, fields, region, synthetic in cases for parties in [self.organization_fields(decl)]]
+        found = english_names(session, [n for names in named for n in names])
+        return [{str(n.name): found[n] for n in names if n in found} for names in named]
 
     def add_options(self, name: str, options: OptionList) -> None:
         """Register a domain's list of choices under ``name``, for declared fields ``options: <name>`` (the protection

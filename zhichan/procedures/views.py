@@ -13,7 +13,7 @@ from zhichan.errors import InputError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_moment, first_day_after
 from zhichan.money import format_money, unit_text
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.service import Listed, Option, ProcedureService
@@ -102,14 +102,14 @@ def region_shown(code: str, lang: str) -> str:
     return f"{name} ({code})" if lang == "en" else f"{name}（{code}）"
 
 
-def organization_names(session: Session, values: list[Any], lang: str, *,
-                       synthetic_in: str | None = None) -> dict[str, str]:
-    """Organizations named in ``values`` (typed names, matched as :func:`zhichan.platform.orgs.names_en_by_name`
-    matches them) → their name in ``lang``, for those that have one there; ``synthetic_in``: a synthetic (demo) case's
-    region, whose names read as the demo wrote them."""
+def organization_names(session: Session, values: list[Any], lang: str, case: dict[str, Any]) -> dict[str, str]:
+    """Organizations named in ``values`` (typed names) of ``case`` → their name in ``lang``, for those that have one
+    there (:func:`zhichan.platform.orgs.english_names`: an organization's English name, else in a synthetic case the
+    demo's, read among the case's region's places)."""
     if lang != "en":
         return {}
-    return names_en_by_name(session, [str(v) for v in values if v], synthetic_in=synthetic_in)
+    found = english_names(session, [RowName(str(v), case["region_code"], case["synthetic"]) for v in values if v])
+    return {str(n.name): en for n, en in found.items()}
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
@@ -160,7 +160,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     named = [name for values in [case["fields"], *(s["fields"] for s in data["steps"])]
              for key, value in values.items() if key in parties or key in people
              for name in (people_listed(value) if key in people else [value])]
-    names = organization_names(session, named, lang, synthetic_in=case["region_code"] if case["synthetic"] else None)
+    names = organization_names(session, named, lang, case)
     listed = service.option_labels(decl)
     steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
               "field_list": shown_fields(s["fields"], fields, lang, names, listed, parties, people),

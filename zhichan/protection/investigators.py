@@ -26,7 +26,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.protection.models import Assignment
@@ -113,15 +113,13 @@ def roster(session: Session, scope: Scope) -> list[dict[str, Any]]:
                Person.id.in_(select(PersonKind.person_id).where(PersonKind.kind.in_(ROSTER_KINDS))))).all()
     kinds = talent.kinds_of(session, [r.id for r in rows])
     # in English as the talent library shows them: a synthetic (demo) person in Pinyin, an organization by its English name
-    organizations = names_en_by_name(session, [r.organization for r in rows])
-    for r in rows:
-        if r.synthetic and r.organization and r.organization not in organizations:
-            organizations |= synthetic_names_en([r.organization], r.region_code)
+    employers = [RowName(r.organization, r.region_code, r.synthetic) for r in rows]
+    organizations = english_names(session, employers)
     out = [{"id": r.id, "name": r.name, "name_en": party_name_en(r.name, None, r.synthetic), "organization": r.organization,
-            "organization_en": organizations.get(r.organization) if r.organization else None, "ipc_fields": r.ipc_fields,
+            "organization_en": organizations.get(employer), "ipc_fields": r.ipc_fields,
             "prior_parties": r.prior_parties, "available": r.status == Status.IN_LIBRARY, "status": r.status,
             "org_id": r.org_id, "office": r.office, "office_en": r.office_en,
-            "kinds": [k for k, _ in kinds.get(r.id, []) if k in ROSTER_KINDS]} for r in rows]
+            "kinds": [k for k, _ in kinds.get(r.id, []) if k in ROSTER_KINDS]} for r, employer in zip(rows, employers, strict=True)]
     return sorted(out, key=lambda p: (ROSTER_KINDS.index(p["kinds"][0]), p["name"], p["id"]))
 
 
@@ -206,9 +204,9 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
                 reasons.append(f"语料库关联：{w} 见于 {link} / corpus link")
         out.append(Candidate(p, match_depth(p["ipc_fields"].split(";"), ipcs), tuple(reasons)))
     out.sort(key=lambda c: (bool(c.exclusions), -c.match, c.investigator["name"]))
-    named = names_en_by_name(session, parties, synthetic_in=case.region_code if case.synthetic else None)
+    named = english_names(session, [RowName(p, case.region_code, case.synthetic) for p in parties])
     return {"case_id": case_id, "number": case.number, "ipc": ipcs, "parties": parties,
-            "parties_en": [named.get(p) for p in parties], "assigned": sorted(assigned),
+            "parties_en": [named.get(RowName(p, case.region_code, case.synthetic)) for p in parties], "assigned": sorted(assigned),
             "candidates": [{**c.investigator, "match": c.match, "exclusions": list(c.exclusions)} for c in out]}
 
 

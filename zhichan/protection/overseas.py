@@ -25,7 +25,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -38,7 +38,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.legaltime import china_date
 from zhichan.platform.models import Organization, Role, utcnow
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import StepTaken
 from zhichan.protection.models import OverseasAlert, OverseasDispute, OverseasWatch
@@ -459,27 +459,39 @@ def alerts(session: Session, scope: Scope, *, limit: int = 200, lang: str = "zh"
                            .order_by(OverseasAlert.raised_at.desc(), OverseasAlert.id.desc()).limit(limit)).all()
     names = alert_names(session, [(a, name, org_id) for a, name, org_id in rows], lang)
     return [{"id": a.id, "kind": a.kind, "ipc_group": a.ipc_group, "share": a.share,
-             "message": alert_text(a.message, lang, names), "raised_at": a.raised_at, "enterprise": name,
-             "enterprise_en": names.get(name), "synthetic": a.synthetic} for a, name, _ in rows]
+             "message": alert_text(a.message, lang, named), "raised_at": a.raised_at, "enterprise": name,
+             "enterprise_en": named.get(name), "synthetic": a.synthetic} for (a, name, _), named in zip(rows, names, strict=True)]
 
 
-def alert_names(session: Session, rows: list[tuple[OverseasAlert, str, int]], lang: str) -> dict[str, str]:
-    """The parties alerts name (the watched enterprise, a dispute's enterprise and opponent) in ``lang`` where known
-    there: on English pages an organization's English name (:func:`zhichan.platform.orgs.names_en_by_name`), else in a
-    synthetic (demo) alert the English the generator's name reads as, placed by the watching office's area."""
+def alert_names(session: Session, rows: list[tuple[OverseasAlert, str, int]], lang: str) -> list[dict[str, str]]:
+    """For each alert (with its watched enterprise and the watching office), the parties it names (the watched
+    enterprise, a dispute's enterprise and opponent) in ``lang`` where known there: on English pages
+    :func:`zhichan.platform.orgs.english_names` (an organization's English name, else in a synthetic alert the English
+    the generator's name reads as, placed by that alert's watching office's area)."""
     if lang != "en" or not rows:
-        return {}
-    named: list[tuple[list[str], int, bool]] = []
+        return [{} for _ in rows]
+    regions = office_regions(session, [org_id for alert, _, org_id in rows if alert.synthetic])
+    named: list[list[RowName]] = []
     for alert, enterprise, org_id in rows:
         values = (json.loads(alert.message).get("values") or {}) if alert.message.startswith("{") else {}
         names = [enterprise, *(v for k, v in values.items() if k in ("enterprise", "opponent") and isinstance(v, str))]
-        named.append((names, org_id, alert.synthetic))
-    found = names_en_by_name(session, [n for names, _, _ in named for n in names])
-    regions = dict(session.execute(select(Organization.id, Organization.region_code)
-                                   .where(Organization.id.in_(sorted({o for _, o, s in named if s})))).all())
-    made = {n: en for names, org_id, synthetic in named if synthetic
-            for n, en in synthetic_names_en(names, regions.get(org_id)).items()}
-    return made | found
+        named.append([RowName(n, regions.get(org_id), alert.synthetic) for n in names])
+    found = english_names(session, [n for names in named for n in names])
+    return [{str(n.name): found[n] for n in names if n in found} for names in named]
+
+
+def office_regions(session: Session, org_ids: Iterable[int]) -> dict[int, str]:
+    """The region of each office (organization id) that keeps a watch or recorded a dispute: where the generator's
+    names in its synthetic (demo) rows are read."""
+    ids = sorted(set(org_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(Organization.id, Organization.region_code).where(Organization.id.in_(ids))).all())
+
+
+def recording_office(org_path: str) -> int:
+    """The office that recorded a dispute: the last organization of its ``org_path`` (``/1/4/9/`` → 9)."""
+    return int(org_path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def can_see_alerts(scope: Scope) -> bool:

@@ -28,7 +28,7 @@ from zhichan.corpus.validate import FieldError
 from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_unknown
@@ -217,13 +217,12 @@ def _published(session: Session, *conditions: Any, limit: int = 50, offset: int 
         .order_by(DISPUTES.c.published_on.desc(), DISPUTES.c.case_id.desc()).limit(limit).offset(offset)).all()
     # the parties as organizations: their English names on English pages where they have one (``org_name``); a
     # synthetic (demo) decision's generated and fictional parties as the demo wrote them
-    names_en = names_en_by_name(session, [name for r in rows for name in (r.requester, r.respondent)])
-    out = []
-    for r in rows:
-        named = (synthetic_names_en([r.requester, r.respondent], r.region_code) if r.synthetic else {}) | names_en
-        out.append(dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None,
-                                       "requester_en": named.get(r.requester), "respondent_en": named.get(r.respondent)})
-    return out
+    names_en = english_names(session, [RowName(name, r.region_code, r.synthetic)
+                                       for r in rows for name in (r.requester, r.respondent)])
+    return [dict(r._mapping) | {"challenge_until": challenge_until(r.decided_on) if r.decided_on else None,
+                                "requester_en": names_en.get(RowName(r.requester, r.region_code, r.synthetic)),
+                                "respondent_en": names_en.get(RowName(r.respondent, r.region_code, r.synthetic))}
+            for r in rows]
 
 
 def published_decisions(session: Session, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

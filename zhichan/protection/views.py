@@ -11,16 +11,11 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import PermissionDenied
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import (
-    holders_named_in_english,
-    names_en_by_name,
-    org_display_name,
-    synthetic_names_en,
-)
+from zhichan.platform.orgs import RowName, english_names, holders_named_in_english, org_display_name
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import GOVERNANCE_KINDS, ProcedureService
-from zhichan.procedures.views import listed_people, people_listed, start_view
+from zhichan.procedures.views import listed_people, organization_names, people_listed, start_view
 from zhichan.protection import service as protection
 from zhichan.protection.service import COMPLAINT, DISPUTE
 from zhichan.web.i18n import stored_text
@@ -60,7 +55,7 @@ def _checks(session: Session, stored: str, lang: str, case: dict[str, Any]) -> l
     if lang == "en":
         named = [n for c in checks for m in _messages(c["message"]) for k, v in (m.get("values") or {}).items()
                  if k in CHECK_PARTIES and isinstance(v, str) for n in v.split("、")]
-        names = names_en_by_name(session, named, synthetic_in=case["region_code"] if case["synthetic"] else None)
+        names = organization_names(session, named, lang, case)
         checks = [{**c, "message": _named(c["message"], names)} for c in checks]
     return [{**c, "message": stored_text(c["message"], lang)} for c in checks]
 
@@ -69,8 +64,7 @@ def _panel(session: Session, panel: str | None, lang: str, case: dict[str, Any])
     """The panel's members in ``lang`` (as the case's ``shows: people`` fields show them: a demo case's in Pinyin)."""
     if not panel or lang != "en":
         return panel
-    names = names_en_by_name(session, people_listed(panel), synthetic_in=case["region_code"] if case["synthetic"] else None)
-    return listed_people(panel, names, lang)
+    return listed_people(panel, organization_names(session, people_listed(panel), lang, case), lang)
 
 
 def _messages(message: Any) -> list[dict[str, Any]]:
@@ -128,17 +122,21 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
         exposure = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)
         data["exposure"] = exposure and {**exposure, "items": holders_named_in_english(session, exposure["items"])}
         disputes, watches = overseas.disputes(session, scope), overseas.watches(session, scope)
-        names_en = names_en_by_name(session, [n for d in disputes for n in (d.enterprise, d.opponent)]
-                                    + [w.enterprise for w in watches])
-        # the demo's (synthetic) rows: the generator's names in English, placed by the office's area
-        names_en = synthetic_names_en([n for d in disputes if d.synthetic for n in (d.enterprise, d.opponent)]
-                                      + [w.enterprise for w in watches if w.synthetic], scope.region_code) | names_en
-        data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "enterprise_en": names_en.get(d.enterprise),
+        # the demo's (synthetic) rows: the generator's names in English, placed by the area of the office that
+        # recorded the dispute or keeps the watch (not the viewer's: a province sees its cities' rows)
+        offices = [overseas.recording_office(d.org_path) for d in disputes]
+        regions = overseas.office_regions(session, [*offices, *(w.org_id for w in watches)])
+        disputes_named = [(d, RowName(d.enterprise, region, d.synthetic), RowName(d.opponent, region, d.synthetic))
+                          for d, o in zip(disputes, offices, strict=True) for region in [regions.get(o)]]
+        watches_named = [(w, RowName(w.enterprise, regions.get(w.org_id), w.synthetic)) for w in watches]
+        names_en = english_names(session, [n for _, e, o in disputes_named for n in (e, o)]
+                                 + [n for _, n in watches_named])
+        data["disputes"] = [{"id": d.id, "enterprise": d.enterprise, "enterprise_en": names_en.get(enterprise),
                              "country": d.country, "kind": d.kind, "opponent": d.opponent,
-                             "opponent_en": names_en.get(d.opponent), "ipc_group": d.ipc_group,
+                             "opponent_en": names_en.get(opponent), "ipc_group": d.ipc_group,
                              "started_on": d.started_on, "forum": d.forum, "source": d.source, "synthetic": d.synthetic}
-                            for d in disputes]
-        data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "enterprise_en": names_en.get(w.enterprise),
+                            for d, enterprise, opponent in disputes_named]
+        data["watches"] = [{"id": w.id, "enterprise": w.enterprise, "enterprise_en": names_en.get(enterprise),
                             "ipc_groups": w.ipc_groups.split(";"), "created_at": w.created_at, "synthetic": w.synthetic}
-                           for w in watches]
+                           for w, enterprise in watches_named]
     return data

@@ -35,7 +35,7 @@ from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime import china_date
 from zhichan.money import MoneyError, format_money, grouped_amount, parse_money
 from zhichan.platform.models import Role
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.scope import CASES
@@ -225,11 +225,11 @@ def by_award(session: Session, code: str, *, officer: bool) -> dict[int | None, 
     rows = session.execute(select(SubsidyObjection, Case.number).join(Case, Case.id == SubsidyObjection.case_id)
                            .where(SubsidyObjection.programme == code).order_by(SubsidyObjection.id)).all()
     # an objector as an organization: its English name on English pages where it has one (``org_name``)
-    names_en = names_en_by_name(session, [o.objector for o, _ in rows]) if officer else {}
+    names_en = english_names(session, [RowName(o.objector) for o, _ in rows]) if officer else {}
     for o, number in rows:
         out.setdefault(o.award_id, []).append({
             "number": number, "case_id": o.case_id, "filed_on": china_date(o.filed_at), "status": o.status,
             "decided_on": o.decided_on, "decision": o.decision, "before": o.amount_before, "after": o.amount_after,
-            "objector": o.objector if officer else None, "objector_en": names_en.get(o.objector)})
+            "objector": o.objector if officer else None, "objector_en": names_en.get(RowName(o.objector))})
     return out
 

@@ -41,7 +41,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.money import grouped_amount
 from zhichan.platform.models import Organization, OrgKind, Role
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.models import CaseClock
 from zhichan.procedures.service import StepTaken
@@ -320,8 +320,8 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     officer = objections.oversees(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
     # applicants as organizations: their English names on English pages where they have one (``org_name``)
-    names_en = names_en_by_name(session, [app.applicant for _, app, _ in awards])
-    published = [{"seq": a.seq, "applicant": app.applicant, "applicant_en": names_en.get(app.applicant),
+    names_en = english_names(session, [RowName(app.applicant) for _, app, _ in awards])
+    published = [{"seq": a.seq, "applicant": app.applicant, "applicant_en": names_en.get(RowName(app.applicant)),
                   "requested": a.requested_yuan, "awarded": a.awarded_yuan,
                   "reason": stored_text(a.reason, lang), "id": a.id, "disbursed_on": a.disbursed_on, "voucher": a.voucher,
                   "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
@@ -330,11 +330,11 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     if scope.is_authenticated:
         rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
                                .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
-        names_en |= names_en_by_name(session, [r.applicant for r in rows])
+        names_en |= english_names(session, [RowName(r.applicant) for r in rows])
         for r in rows:
             own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
             if (officer and scope.covers_org_path(r.org_path)) or own:
-                applications.append({"applicant": r.applicant, "applicant_en": names_en.get(r.applicant), "eligible": r.eligible, "requested": r.requested_yuan,
+                applications.append({"applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))

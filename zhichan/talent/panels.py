@@ -27,7 +27,7 @@ from zhichan.errors import FormError, NotFoundError
 from zhichan.legaltime.periods import china_moment
 from zhichan.platform import audit
 from zhichan.platform.models import utcnow
-from zhichan.platform.orgs import names_en_by_name
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.protection.investigators import corpus_links
 from zhichan.reference.ipc import parse_fields
@@ -144,7 +144,8 @@ def names_en(session: Session, rows: list[Panel], lang: str) -> dict[str, str]:
     synthetic = set(session.scalars(select(Person.id).where(Person.id.in_(ids), Person.synthetic.is_(True))))
     people = {f"person:{i}": en for i, name in kept.items()
               if i.isdigit() and int(i) in synthetic and (en := party_name_en(name, None, True))}
-    return people | names_en_by_name(session, [p for row in rows for p in row.parties.splitlines()])
+    parties = english_names(session, [RowName(p) for row in rows for p in row.parties.splitlines()])
+    return people | {str(n.name): en for n, en in parties.items()}
 
 
 def panel_json(row: Panel, lang: str = "zh", names: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenie
 from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
-from zhichan.platform.orgs import names_en_by_name, synthetic_names_en
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, normalize_region_code, party_within, region_prefix
 from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
@@ -382,20 +382,21 @@ def field_matches(fields: list[str], wanted: str) -> bool:
     return any(f.startswith(wanted) or wanted.startswith(f) for f in fields)
 
 
-def organizations_en(session: Session, people: Iterable[Person]) -> dict[str, str]:
-    """The English names of the organizations ``people`` work for, where known: the platform's organization of that
-    name (:func:`zhichan.platform.orgs.names_en_by_name`), else for a synthetic (demo) person the one its demo named
-    (四川大学（演示） → Sichuan University (demo)); a typed name nobody knows in English is shown as typed."""
-    people = list(people)
-    made: dict[str, str] = {}
-    for p in people:
-        if p.synthetic and p.organization:
-            made |= synthetic_names_en([p.organization], p.region_code)
-    return made | names_en_by_name(session, [p.organization for p in people])
+def employer(person: Person) -> RowName:
+    """The organization a person works for, as :func:`organizations_en` keys its English name."""
+    return RowName(person.organization, person.region_code, person.synthetic)
+
+
+def organizations_en(session: Session, people: Iterable[Person]) -> dict[RowName, str]:
+    """The English names of the organizations ``people`` work for (by :func:`employer`), where known
+    (:func:`zhichan.platform.orgs.english_names`): the platform's organization of that name, else for a synthetic (demo)
+    person the one its demo named (四川大学（演示） → Sichuan University (demo)); a typed name nobody knows in English
+    is shown as typed."""
+    return english_names(session, [employer(p) for p in people])
 
 
 def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer, lang: str = "zh",
-                organizations: Mapping[str, str] | None = None) -> dict[str, Any]:
+                organizations: Mapping[RowName, str] | None = None) -> dict[str, Any]:
     """A person as ``who`` may see it: officers every field; members the consented ones. ``organizations``: the
     English names of organizations (:func:`organizations_en`), for ``organization_en``."""
     declared = kinds()
@@ -408,7 +409,7 @@ def person_json(person: Person, person_kinds: list[tuple[str, str]], who: Viewer
     # a synthetic (demo) person's name in Pinyin on English pages, as the generator's people read (holder_name)
     out["name_en"] = party_name_en(person.name, None, person.synthetic) if "name" in visible else None
     out["organization"] = person.organization if "organization" in visible else None
-    out["organization_en"] = (organizations or {}).get(person.organization) if "organization" in visible else None
+    out["organization_en"] = (organizations or {}).get(employer(person)) if "organization" in visible else None
     out["ipc_fields"] = [f for f in person.ipc_fields.split(";") if f] if "ipc_fields" in visible else None
     out["industry_chains"] = [c for c in person.industry_chains.split(";") if c] if "industry_chains" in visible else None
     out["certificates"] = ([{"kind": k, "number": n} for k, n in person_kinds if n]
