@@ -309,8 +309,8 @@ def test_an_index_of_an_older_layout_is_said_and_rebuilt(env: WebEnv, client) ->
     assert "older layout (version 3)" in client.get("/search", params={"q": Q, "lang": "en"}).text
     index_new_snapshot(env.app.state.corpus, env.app.state.jobs, env.engine)  # type: ignore[attr-defined]
     with session_scope(env.engine) as s:
-        queued = s.scalars(select(Job).where(Job.status == JobStatus.QUEUED)).all()
-        assert [(j.kind, json.loads(j.params)["snapshot"]) for j in queued] == [("search.index", snap.id)]
+        queued = s.scalars(select(Job).where(Job.status == JobStatus.QUEUED, Job.kind == "search.index")).all()
+        assert [json.loads(j.params)["snapshot"] for j in queued] == [snap.id]  # other kinds: the runner's own
 
 
 def test_english_search_facets_filters_and_patent_page_name_regions_in_english(env: WebEnv, client) -> None:
