@@ -80,6 +80,13 @@ class TransactionRoute(APIRoute):
         super().__init__(path, _commit_in_route(endpoint), **kwargs)
 
 
+class PartRoute(TransactionRoute):
+    """A part of a page: an HTML fragment its page loads with HTMX in its place (the search page's facets). A value of
+    its address it cannot take — a required one missing, a number that is none, a filter it cannot read — is said in
+    the part itself, status 4xx (:func:`zhichan.web.query_errors.part_refused`): the error page does not fit there,
+    and the page around it is not the part's to run again without the value."""
+
+
 def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field_prefix: str = "") -> dict[str, Any]:
     """What a form page needs to show a refused submission again: the input (``form``) and the
     message beside its field (``errors``; the service names the field in ``details["field"]``,
