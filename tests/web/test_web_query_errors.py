@@ -170,3 +170,19 @@ def test_a_forged_seal_only_costs_the_count(env: WebEnv) -> None:
     forged = client.get("/search/facets", params={"q": "TI=锂离子电池", "hits": "5", "seal": "a" * 32})
     assert whole.status_code == forged.status_code == 200 and "facet-link" in forged.text
     assert forged.text == whole.text
+
+
+@pytest.mark.parametrize("lang,field,notice,other", [
+    ("zh", "行政区划代码无效", "应不小于 1", "must be"), ("en", "invalid region code", "must be at least 1", "应")])
+def test_a_refused_value_reads_in_the_page_language_beside_its_field_and_at_the_top(env: WebEnv, lang: str, field: str,
+                                                                                    notice: str, other: str) -> None:
+    """A "中文 / English" message shows the page's half, wherever the page shows it: beside the field (a Chinese page
+    showed both halves there) and in the notice at the top of the page (which showed the page's half) — the rule of the
+    error page and of every bilingual text (in_lang)."""
+    client = env.client()
+    beside = client.get("/exchange/open-licences", params={"region": "XYZ", "lang": lang}).text
+    message = beside.split('id="c-region-error">', 1)[1].split("</span>", 1)[0]
+    assert message.startswith(field) and " / " not in message and other not in message, message
+    top = client.get("/credit/listings", params={"page": "0", "lang": lang}).text
+    message = top.split('id="query-page-error">', 1)[1].split("</span>", 1)[0].split("</code>", 1)[1]
+    assert notice in message and " / " not in message and other not in message, message

@@ -273,7 +273,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         **(context or {}),
     }
     errors = ctx.get("errors")
-    if current_lang == "en" and isinstance(errors, dict):
-        # a form's messages are written "中文 / English": beside a field of an English page, the English half
-        ctx["errors"] = {k: in_language(v, "en") if isinstance(v, str) else v for k, v in errors.items()}
+    if isinstance(errors, dict):
+        # a form's messages are written "中文 / English": beside a field, the page's half — as on the error page, at the
+        # top of a page (a value of its address refused) and wherever a bilingual text is shown (in_lang)
+        ctx["errors"] = {k: in_language(v, current_lang) if isinstance(v, str) else v for k, v in errors.items()}
     return ctx
