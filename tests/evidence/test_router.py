@@ -11,7 +11,7 @@ from zhichan.evidence import witness
 from zhichan.evidence.keys import PublicKey, key_dir, load_signing_key
 from zhichan.evidence.schemas import Certificate
 from zhichan.evidence.service import EvidenceService, digest_bytes
-from zhichan.evidence.verify import read_pdf
+from zhichan.evidence.verify import read_pdf, verify_pdf
 from zhichan.web.testing import WebEnv, csrf_from, login_as
 
 DOC = "技术秘密说明书（合成）".encode() * 50
@@ -132,12 +132,13 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
     from zhichan.evidence.router import router
 
     routes = {(m, r.path) for r in router.routes for m in getattr(r, "methods", set()) if m != "HEAD"}
-    assert routes >= PUBLIC and len(routes - PUBLIC) == 3  # the deposit form (GET, POST) and the deposit API
+    # the deposit form (GET, POST), the deposit API, a deposit's page and its certificate (its depositor's only)
+    assert routes >= PUBLIC and len(routes - PUBLIC) == 5
     with web.client() as client:
         token = _token(client)
         for method, path in sorted(routes - PUBLIC):
             if method == "GET":
-                r = client.get(path, follow_redirects=False)
+                r = client.get(path.replace("{index}", "0"), follow_redirects=False)
                 assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
             else:  # a complete, valid request: refused for want of a session, not for its form
                 kwargs = ({"json": {"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"}} if path.startswith("/api/")
@@ -148,3 +149,50 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
             if method == "GET":
                 params = {"digest": "0" * 64} if path.endswith("/lookup") else {}
                 assert client.get(path, params=params).status_code in (200, 404), path  # 404: the empty log has no checkpoint
+
+
+def test_a_deposit_certificate_is_downloaded_by_its_depositor_only(web: WebEnv) -> None:
+    """A deposit's page links its certificate PDF, and a look-up of its file links both — for its depositor (its
+    organization's users); another enterprise and the office above get 404 for the page and the PDF and no link in
+    the look-up (which still says the file is deposited, and its title); anonymous callers are sent to sign in."""
+    data = "门店设计稿（合成）".encode() * 30
+    with web.client() as client:
+        login_as(client, web.engine, "ent_user")
+        form = client.get("/evidence/deposit")
+        r = client.post("/evidence/deposit", files={"file": ("设计稿.pdf", data)},
+                        data={"csrf_token": csrf_from(form.text), "title": "门店设计稿", "category": "设计稿"})
+        index = read_pdf(r.content)[0].index
+        page_url, pdf_url = f"/evidence/deposits/{index}", f"/evidence/deposits/{index}/certificate.pdf"
+        for lang, words in (("zh", "下载存证证书"), ("en", "Download the deposit certificate")):
+            page = client.get(page_url, params={"lang": lang})
+            assert page.status_code == 200 and f'id="deposit-certificate" href="{pdf_url}"' in page.text
+            assert words in page.text and "门店设计稿" in page.text and 'id="deposit-verdict"' in page.text
+        pdf = client.get(pdf_url)
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        cert = read_pdf(pdf.content)[0]
+        assert cert.index == index and json.loads(cert.leaf)["depositor"] == "成都示例科技有限公司"
+        key = load_signing_key(key_dir(web.settings.data_dir)).public
+        assert verify_pdf(pdf.content, key, sm3=digest_bytes(data).sm3).ok
+        looked = client.post("/evidence/verify", data={"csrf_token": csrf_from(form.text)}, files={"file": ("f", data)})
+        assert f'class="lookup-deposit" href="{page_url}"' in looked.text and f'href="{pdf_url}"' in looked.text
+        api = client.get("/api/v1/evidence/lookup", params={"digest": digest_bytes(data).sha256}).json()
+        assert (api["entries"][0]["certificate_url"], api["entries"][0]["deposit_url"]) == (pdf_url, page_url)
+        assert client.get(f"/evidence/deposits/{index + 1}").status_code == 404  # no such entry: the same answer
+
+        for other in ("ent2_user", "wuhou_officer", "wuhou"):
+            login_as(client, web.engine, other)
+            assert client.get(page_url).status_code == 404, other
+            assert client.get(pdf_url).status_code == 404, other
+            looked = client.post("/evidence/verify", data={"csrf_token": csrf_from(client.get("/evidence/verify").text)},
+                                 files={"file": ("f", data)}).text
+            assert "门店设计稿" in looked and "/evidence/deposits/" not in looked, other
+            api = client.get("/api/v1/evidence/lookup", params={"digest": digest_bytes(data).sha256}).json()
+            assert api["entries"][0]["certificate_url"] is None and api["entries"][0]["deposit_url"] is None, other
+
+    with web.client() as anonymous:
+        for url in (page_url, pdf_url):
+            r = anonymous.get(url, follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"].startswith("/login"), url
+        token = _token(anonymous)
+        looked = anonymous.post("/evidence/verify", data={"csrf_token": token}, files={"file": ("f", data)}).text
+        assert "门店设计稿" in looked and "/evidence/deposits/" not in looked

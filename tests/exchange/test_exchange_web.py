@@ -565,8 +565,8 @@ def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, mon
 
 def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: WebEnv, client: TestClient) -> None:
     """A declared money field: typed with separators or full-width digits, refused beside the field when it is
-    not an amount (Chinese first, the typed text kept), stored as the exact decimal the API gives, and shown on
-    the case page grouped with its unit in both languages."""
+    not an amount (in the page's language: its Chinese half on a Chinese page, the typed text kept), stored as the
+    exact decimal the API gives, and shown on the case page grouped with its unit in both languages."""
     login_as(client, env.engine, "ent_user")
     form = "/procedures/exchange.deal/new"
     deal = {"patent_number": number(7), "buyer": "平台外受让方有限公司", "pricing_method": "协议定价",
@@ -575,7 +575,7 @@ def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: We
         r = post(client, form, {**deal, "price": bad}, files={"extra": ("", b"")}, page=form)
         assert r.status_code == 422, r.text[:1500]
         error = re.search(r'id="start-price-error">([^<]*)<', r.text)
-        assert error and error.group(1).startswith(f"“拟交易价格”{why}") and " / " in error.group(1), r.text[:3000]
+        assert error and error.group(1).startswith(f"“拟交易价格”{why}") and " / " not in error.group(1), r.text[:3000]
         assert f'value="{bad}"' in r.text
     r = post(client, form, {**deal, "price": "２５,６１０,０００"}, files={"extra": ("", b"")}, page=form)
     assert r.status_code == 303, r.text[:1500]

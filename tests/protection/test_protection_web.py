@@ -314,6 +314,12 @@ def test_an_anonymous_reports_page_offers_only_what_the_engine_takes(env: WebEnv
         "csrf_token": csrf_from(page), "version": "1", "requester_role": "专利权人", "court_suit": "否",
         "known_on": "2026-11-02", "continuing": "是"})
     assert refused.status_code == 409 and 'id="conflict"' in refused.text and "does not apply" in refused.text
+    # the notice of a refused step speaks the page's language only (a Chinese page showed "… / … does not apply")
+    refused = officer.post(f"/cases/{report}/act/to_adjudication?lang=zh", data={
+        "csrf_token": csrf_from(page), "version": "1", "requester_role": "专利权人", "court_suit": "否",
+        "known_on": "2026-11-02", "continuing": "是"})
+    conflict = refused.text.split('id="conflict">', 1)[1].split("</p>", 1)[0]
+    assert refused.status_code == 409 and "不能办理" in conflict and "does not apply" not in conflict, conflict
     assert officer.get(f"/api/v1/cases/{report}").json()["case"]["state"] == "received"
 
 

@@ -34,6 +34,7 @@ from tests.web.test_web_scope import (
     _fill,
     _foreign_values,
     _jinjiang_case,
+    _jinjiang_deposit,
     _jinjiang_dormant,
     _jinjiang_finance,
     _jinjiang_job,
@@ -270,7 +271,8 @@ def _objects(env: WebEnv) -> dict[str, dict[str, str]]:
 def _urls(env: WebEnv) -> dict[str, str]:
     """Route path → a URL of it naming an object that exists (锦江区's, which the administrator sees,
     and those of :func:`_objects`), and the form of every declared procedure."""
-    values = _foreign_values(env, _jinjiang_job(env), _jinjiang_case(env), _jinjiang_finance(env))
+    values = {**_foreign_values(env, _jinjiang_job(env), _jinjiang_case(env), _jinjiang_finance(env)),
+              "index": str(_jinjiang_deposit(env))}  # its page and certificate: ent2_user's
     _jinjiang_dormant(env)
     objects = _objects(env)
     values.update(objects.pop(""))

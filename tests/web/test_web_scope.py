@@ -79,6 +79,16 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
             "person_id": str(_jinjiang_person(env)), "panel_id": str(_jinjiang_panel(env))}
 
 
+def _jinjiang_deposit(env) -> int:
+    """A deposit of 锦江区's enterprise (its depositor a foreign marker; its page and certificate its own): index."""
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.evidence.service import DepositRequest, EvidenceService
+
+    log = EvidenceService(env.engine, load_signing_key(key_dir(env.settings.data_dir)), env.settings.evidence_log_origin)
+    return log.deposit(DepositRequest(sm3="1" * 64, sha256="2" * 64, title="锦江门店设计稿（合成）",
+                                      depositor=JINJIANG_ENTERPRISE, category="设计稿")).index
+
+
 def _jinjiang_panel(env) -> int:
     """A panel 锦江区 drew (its title is a foreign marker): id."""
     from sqlalchemy import select
@@ -255,7 +265,7 @@ def test_county_and_enterprise_users_cannot_read_foreign_data(env, client, usern
     valuation = _jinjiang_valuation(env)
     _jinjiang_dormant(env)
     login_as(client, env.engine, username)
-    values = {**_foreign_values(env, job, case, finance), "valuation_id": str(valuation)}
+    values = {**_foreign_values(env, job, case, finance), "valuation_id": str(valuation), "index": str(_jinjiang_deposit(env))}
     checked = 0
     for method, path in _routes(env.app):
         if method != "GET" or path in PUBLIC_GET or path.startswith("/static"):

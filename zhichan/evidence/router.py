@@ -12,7 +12,9 @@ Public (anonymous) — anyone can check without an account, which is the point o
 - ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
   the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
 
-Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate PDF) and
+Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate PDF), a deposit's page and certificate
+``GET /evidence/deposits/{index}[/certificate.pdf]`` for its depositor only (:mod:`zhichan.evidence.scope`; 404 to
+anyone else), and
 ``POST /api/v1/evidence/deposits`` (JSON). The depositor recorded is the caller's organization.
 
 The domain's ``DOMAIN`` (listed in ``zhichan.web.app.DOMAINS``) hands the shell its router, its
@@ -24,10 +26,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -35,15 +37,16 @@ from starlette.concurrency import run_in_threadpool
 
 from zhichan.errors import FormError
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
+from zhichan.evidence.scope import depositor as _depositor
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
-from zhichan.evidence.views import Lookup, lookup_view
+from zhichan.evidence.views import Lookup, deposit_view, lookup_view, owned_deposit, owned_deposits
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, case_url, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "web"
+TEMPLATES = FilePath(__file__).resolve().parent / "templates" / "web"
 MAX_CERTIFICATE_BYTES = 5 << 20
 
 router = APIRouter()
@@ -136,7 +139,8 @@ def _lookup(request: Request, scope: Scope, session: Session) -> Callable[[str],
         return said
 
     service = evidence_service(request)
-    return lambda digest: lookup_view(service, digest, language, {"procedure.step": steps})
+    return lambda digest: lookup_view(service, digest, language, {"procedure.step": steps,
+                                                                  "deposit": owned_deposits(scope)})
 
 
 @router.get("/evidence/verify", include_in_schema=False)
@@ -195,11 +199,6 @@ def public_key_file(request: Request) -> Response:
 # -- signed in: deposits ------------------------------------------------------------------------
 
 
-def _depositor(scope: Scope) -> str:
-    scope.require_authenticated()
-    return scope.org_name or scope.username
-
-
 @router.get("/evidence/deposit", include_in_schema=False)
 def deposit_page(request: Request, scope: Scope = ScopeDep) -> Response:
     depositor = _depositor(scope)
@@ -215,18 +214,42 @@ def deposit_submit(
     category: Annotated[str, Form(max_length=50)] = "其他",
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    from zhichan.evidence.certificate import render_pdf
-
     depositor = _depositor(scope)
     d = digest_stream(file.file)
     service = evidence_service(request)
     entry = service.deposit(DepositRequest(
-        sm3=d.sm3, sha256=d.sha256, size=d.size, file_name=Path(file.filename or "file").name[:255],
-        title=title or Path(file.filename or "file").name[:200], depositor=depositor, category=category, note=note or None,
+        sm3=d.sm3, sha256=d.sha256, size=d.size, file_name=FilePath(file.filename or "file").name[:255],
+        title=title or FilePath(file.filename or "file").name[:200], depositor=depositor, category=category, note=note or None,
     ))
-    pdf = render_pdf(service.certificate(entry.index))
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="evidence-{entry.index}.pdf"'})
+    return _certificate_pdf(service, entry.index)
+
+
+def _certificate_pdf(service: EvidenceService, index: int) -> Response:
+    from zhichan.evidence.certificate import render_pdf
+
+    return Response(render_pdf(service.certificate(index)), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="evidence-{index}.pdf"'})
+
+
+#: an entry's number in a page's address (the log's index: a BIGINT)
+EntryIndex = Annotated[int, Path(ge=0, le=2**62)]
+
+
+@router.get("/evidence/deposits/{index}", include_in_schema=False)
+def deposit_entry_page(request: Request, index: EntryIndex, scope: Scope = ScopeDep) -> Response:
+    """A deposit's page, for its depositor (zhichan.evidence.scope): what was deposited, its checks, its certificate's
+    link; sign-in first, then a 404 for anyone else."""
+    deposit = deposit_view(evidence_service(request), scope, index)
+    own_en = scope.org_name_en if deposit["depositor"] == scope.org_name else None
+    return _page(request, "deposit_entry.html", {"d": deposit, "depositor_en": own_en, "categories": CATEGORIES})
+
+
+@router.get("/evidence/deposits/{index}/certificate.pdf", include_in_schema=False)
+def deposit_certificate(request: Request, index: EntryIndex, scope: Scope = ScopeDep) -> Response:
+    """The certificate of a deposit, for its depositor only (the PDF prints the whole leaf): sign-in first, then 404."""
+    service = evidence_service(request)
+    owned_deposit(service, scope, index)
+    return _certificate_pdf(service, index)
 
 
 #: a digest as the client sends it (the service lowercases it)

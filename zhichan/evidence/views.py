@@ -5,7 +5,9 @@ among its documents (a 决定书, a notice, an attachment) — each proven onlin
 including that the signed leaf, not only the index, certifies the file. What is said about a case step comes
 from the domain that keeps the case (``describe``: for the procedure engine
 :func:`zhichan.procedures.certified.certified_steps`), scoped there: to anyone, the procedure, the step, the
-document, the office and the time; the case and its certificate only to a caller who sees the case.
+document, the office and the time; the case and its certificate only to a caller who sees the case. A deposit's
+title is said to anyone; its page and certificate only to its depositor (:mod:`zhichan.evidence.scope`,
+:func:`deposit_view`, :func:`owned_deposits`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from zhichan.errors import NotFoundError
 from zhichan.evidence.schemas import Check
+from zhichan.evidence.scope import owns_deposit
 from zhichan.evidence.service import EvidenceService
 from zhichan.evidence.verify import certified_documents
 from zhichan.legaltime import china_moment
+from zhichan.platform.scope import Scope
 
 #: index → leaf fields of the entries of one kind, to what may be said of each (the keys of :class:`Certifying`)
 Describe = Callable[[Mapping[int, Mapping[str, Any]]], Mapping[int, Mapping[str, Any]]]
@@ -41,7 +46,9 @@ class Certifying(BaseModel):
     synthetic: bool = False
     case: str | None = Field(None, description="办件编号（仅向可见该办件者） / case number (only to who sees the case)")
     case_url: str | None = None
-    certificate_url: str | None = None
+    certificate_url: str | None = Field(None, description="存证证书 PDF（仅向可见者：办件步骤的办件可见者、存证的存证人） / the "
+                                        "certificate PDF (only to who may see it: a step's case, a deposit's depositor)")
+    deposit_url: str | None = Field(None, description="存证详情页（仅向存证人） / the deposit's page (only to its depositor)")
     ok: bool
     checks: list[Check]
 
@@ -83,3 +90,41 @@ def lookup_view(service: EvidenceService, digest: str, lang: str,
             item["document"] = labels.get(listed["sha256"]) or listed.get("label") or None
         out.append(Certifying(**item, **about))
     return Lookup(digest=digest, found=bool(out), ok=bool(out) and all(c.ok for c in out), entries=out)
+
+
+def deposit_url(index: int) -> str:
+    return f"/evidence/deposits/{index}"
+
+
+def owned_deposits(scope: Scope) -> Describe:
+    """The look-up's word on deposits for this caller: its own deposits' page and certificate (nothing on others')."""
+    def describe(entries: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+        return {index: {"deposit_url": deposit_url(index), "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
+                for index, fields in entries.items() if owns_deposit(scope, fields)}
+    return describe
+
+
+def owned_deposit(service: EvidenceService, scope: Scope, index: int) -> Any:
+    """Entry ``index`` where it is a deposit of the caller (sign-in first); a 404 for anyone else's, for an entry of
+    another kind and for one that is not there alike — the answer does not tell them apart."""
+    scope.require_authenticated()
+    try:
+        entry = service.get_entry(index)
+    except NotFoundError:
+        entry = None
+    if entry is None or not owns_deposit(scope, entry.fields):
+        raise NotFoundError(f"没有第 {index} 号存证 / no deposit {index}")
+    return entry
+
+
+def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str, Any]:
+    """A deposit's page, for its depositor: what was deposited, by whom and when, the checks of its entry against the
+    newest signed checkpoint, and its certificate's address."""
+    entry = owned_deposit(service, scope, index)
+    fields = entry.fields
+    moment = dt.datetime.strptime(str(fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
+    report = service.verify_entry(index)
+    return {"index": index, "time": fields.get("time"), "time_china": f"{china_moment(moment):%Y-%m-%d %H:%M}",
+            **{name: fields.get(name) for name in ("title", "category", "depositor", "file_name", "size", "media_type",
+                                                  "note", "sm3", "sha256")},
+            "ok": report.ok, "checks": report.checks, "certificate_url": f"{deposit_url(index)}/certificate.pdf"}

@@ -51,7 +51,8 @@ def parse_filter(text: str) -> Filter:
     try:
         parse(found.clause)
     except QuerySyntaxError as exc:
-        raise InputError(f"筛选条件取值无效 {text[:60]!r}：{exc.message}") from None
+        zh, _, en = exc.message.partition(" / ")  # the query language's own message, each half in its language
+        raise InputError(f"筛选条件取值无效 {text[:60]!r}：{zh} / invalid filter value {text[:60]!r}: {en}") from None
     return found
 
 

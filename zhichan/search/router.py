@@ -19,12 +19,15 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search import views
 from zhichan.search.filters import FACET_FIELD, MAX_FILTERS
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.search.models import SORTS
+from zhichan.web.deps import CorpusDep, DbDep, PartRoute, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import WebDomain
 from zhichan.web.openapi import errors
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+#: the parts the search page loads in its place (zhichan.web.deps.PartRoute): a value they cannot take is said there
+parts = APIRouter(include_in_schema=False, route_class=PartRoute)
 #: the JSON twins (public: the corpus is published data)
 api_router = APIRouter(prefix="/api/v1", responses=errors(), route_class=TransactionRoute)
 
@@ -34,6 +37,7 @@ FacetFilters = Annotated[list[str] | None, Query(max_length=220)]
 #: a repeated field of the form search (one per row or checkbox); a type, not a shared default:
 #: FastAPI binds a ``Query`` object to the first parameter that uses it
 FormList = Annotated[list[str] | None, Query(max_length=500)]
+SORT_PATTERN = f"^({'|'.join(SORTS)})$"
 
 
 @router.get("/search")
@@ -91,15 +95,17 @@ def search_form(
                   status=400 if state["error"] else 200)
 
 
-@router.get("/search/facets")
+@parts.get("/search/facets")
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
-                  sort: str = Query("relevance", max_length=20), f: FacetFilters = None,
+                  sort: str = Query("relevance", pattern=SORT_PATTERN), f: FacetFilters = None,
                   exact_facets: bool = Query(False), hits: int | None = Query(None, ge=0),
-                  seal: str = Query("", max_length=64), access: CorpusAccess = CorpusDep) -> Response:
+                  seal: str = Query("", pattern=views.SEAL_PATTERN), access: CorpusAccess = CorpusDep) -> Response:
     """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
     a link that adds it as a filter; estimated counts (约) with a link to the exact ones. ``hits``
-    and ``seal``: the page's hit total, used only if the seal is the server's (views.hits_seal)."""
+    and ``seal``: the page's hit total, used only if the seal is the server's (views.hits_seal) —
+    a seal of another total, query or key only costs the count; a value that is no seal or no
+    number, like a missing query or a filter it cannot read, is refused in the panel (PartRoute)."""
     counted = views.search_facets(access, q, f or [], exact=exact_facets, hits=hits, seal=seal,
                                   secret=request.app.state.secret_key)
     return render(request, "search/_search_facets.html",
@@ -155,7 +161,7 @@ def search(
     q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
     page: int = Query(1, ge=1, le=10_000, description="页码；超过末页时返回末页（clamped=true）/ page; past the end: the last page"),
     page_size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
-    sort: str = Query("relevance", pattern="^(relevance|date_desc|date_asc)$"),
+    sort: str = Query("relevance", pattern=SORT_PATTERN),
     f: list[FacetFilter] = ApiFacetFilters,
     exact_facets: bool = Query(False, description="精确计数分面（命中超过上限时默认按抽样估算，标 approximate）/ count the "
                                "facets exactly (above the hit limit they are estimated from a sample, flagged approximate)"),
@@ -187,4 +193,4 @@ def patent(
     return portal.patent_detail(access, application_number)
 
 
-DOMAIN = WebDomain("search", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates")
+DOMAIN = WebDomain("search", (router, parts, api_router), templates=PathLib(__file__).resolve().parent / "templates")

@@ -299,6 +299,10 @@ def _stale_index(snapshot: Snapshot) -> int | None:
     return stale_index_version(snapshot)
 
 
+#: what :func:`hits_seal` gives (or nothing): another value in a facet request's address is no seal at all, refused
+SEAL_PATTERN = r"^([0-9a-f]{32})?$"
+
+
 def hits_seal(secret: str, snapshot_id: str, canonical_query: str, total: int) -> str:
     """The seal of a hit total: an HMAC (the app's secret key) of the snapshot, the query as the
     search ran it (``canonical_query``, filters included) and its ``total``. The search page hands

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhichan import __version__
 from zhichan.credit import router as credit_router
 from zhichan.dataip import router as dataip_router
-from zhichan.errors import FormError, ZhichanError
+from zhichan.errors import FormError, InputError, ZhichanError
 from zhichan.evidence import router as evidence_router
 from zhichan.exchange import router as exchange_router
 from zhichan.finance import router as finance_router
@@ -90,6 +90,12 @@ async def _zhichan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ZhichanError)
     if exc.http_status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message)
+    if isinstance(exc, InputError) and not _wants_json(request):
+        # a part of a page (the search page's facets) given a value it cannot read: the message in the part's place
+        named = exc.errors if isinstance(exc, FormError) else {}
+        part = query_errors.part_refused(request, exc.http_status, named, "" if named else exc.message)
+        if part is not None:
+            return part
     if isinstance(exc, FormError) and not _wants_json(request):
         # a filter in a page's address the domain cannot read (an unknown region): the page, the message beside it
         page = await query_errors.page_without(request, exc.errors)
@@ -105,6 +111,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     ][:20]
     fields = query_errors.query_fields(exc.errors())
     if fields and not _wants_json(request):
+        # a part of a page (the search page's facets) with such a value: the message in the part's place
+        part = query_errors.part_refused(request, 422, fields)
+        if part is not None:
+            return part
         # a page's address with a value its parameters do not take (page=0): the page, the message beside the field
         page = await query_errors.page_without(request, fields)
         if page is not None:

@@ -80,6 +80,13 @@ class TransactionRoute(APIRoute):
         super().__init__(path, _commit_in_route(endpoint), **kwargs)
 
 
+class PartRoute(TransactionRoute):
+    """A part of a page: an HTML fragment its page loads with HTMX in its place (the search page's facets). A value of
+    its address it cannot take — a required one missing, a number that is none, a filter it cannot read — is said in
+    the part itself, status 4xx (:func:`zhichan.web.query_errors.part_refused`): the error page does not fit there,
+    and the page around it is not the part's to run again without the value."""
+
+
 def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field_prefix: str = "") -> dict[str, Any]:
     """What a form page needs to show a refused submission again: the input (``form``) and the
     message beside its field (``errors``; the service names the field in ``details["field"]``,
@@ -266,7 +273,8 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         **(context or {}),
     }
     errors = ctx.get("errors")
-    if current_lang == "en" and isinstance(errors, dict):
-        # a form's messages are written "中文 / English": beside a field of an English page, the English half
-        ctx["errors"] = {k: in_language(v, "en") if isinstance(v, str) else v for k, v in errors.items()}
+    if isinstance(errors, dict):
+        # a form's messages are written "中文 / English": beside a field, the page's half — as on the error page, at the
+        # top of a page (a value of its address refused) and wherever a bilingual text is shown (in_lang)
+        ctx["errors"] = {k: in_language(v, current_lang) if isinstance(v, str) else v for k, v in errors.items()}
     return ctx

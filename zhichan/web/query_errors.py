@@ -8,6 +8,10 @@ the field. Either way, for a page (not the API, which answers 422 with the field
 refused values and with their messages in ``request.state.query_errors``; :func:`zhichan.web.deps.render` adds them to
 the page's ``errors`` (beside the field where the page has one) and lists at the top of the page any its template did
 not show (a page number has no field). The answer keeps the status 422.
+
+A part of a page (:class:`zhichan.web.deps.PartRoute`, an HTML fragment its page loads with HTMX: the search page's
+facets) has no fields and its values are the page's to give (a required query, a sealed hit total): it answers with the
+messages in its own place (:func:`part_refused`, 422 or the domain's 400), never with the error page.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ STATE_KEY = "query_errors"
 #: set on the request's state where the generic error page was rendered (the page failed for another reason)
 ERROR_PAGE_KEY = "error_page"
 REQUIRED = "必填 / required"
+#: the header of a part's refusal: the page's script (static/app.js) shows it in the part's place, where HTMX leaves
+#: any other 4xx answer unshown
+PART_REFUSED_HEADER = "X-Part-Refused"
 
 
 def validation_message(error: Mapping[str, Any], name: str = "") -> str:
@@ -34,8 +41,8 @@ def validation_message(error: Mapping[str, Any], name: str = "") -> str:
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
     if kind == "string_pattern_mismatch" and name in ("region", "region_code"):
         return "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)"
-    if kind == "missing":
-        return REQUIRED
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return REQUIRED  # an empty value of a required one (q=) is as good as none
     if kind == "int_parsing" or kind == "int_from_float":
         return "应为整数 / must be a whole number"
     if kind in ("greater_than_equal", "greater_than"):
@@ -99,4 +106,17 @@ async def page_without(request: Request, fields: Mapping[str, str]) -> Response 
     response = Response(b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body"),
                         status_code=422)
     response.raw_headers = [(k, v) for k, v in start["headers"]]
+    return response
+
+
+def part_refused(request: Request, status: int, fields: Mapping[str, str], message: str = "") -> Response | None:
+    """The part of a page ``request`` asks for saying what it could not take, status ``status``: each refused query
+    value's message by name (``fields``) or, refused without a name, ``message`` (a filter it cannot read); None where
+    the route is not a part (:class:`zhichan.web.deps.PartRoute`) or the request not a GET."""
+    from zhichan.web.deps import PartRoute, render
+
+    if request.method != "GET" or not isinstance(request.scope.get("route"), PartRoute):
+        return None
+    response = render(request, "_part_refused.html", {"refused": dict(fields), "message": message}, status=status)
+    response.headers[PART_REFUSED_HEADER] = "1"
     return response

@@ -20,6 +20,15 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
+  // a part of a page that could not take a value of its address says so in its place (4xx, X-Part-Refused;
+  // zhichan.web.query_errors.part_refused): HTMX leaves a 4xx answer unshown, and the part would say "loading" forever
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Part-Refused")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
   // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
   function fitted(target, spec, result) {
