@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from zhichan.demo import build_demo_corpus, made_counts, names_notice
-from zhichan.settings import Settings
+from zhichan.settings import Settings, get_settings
 
 
 def test_demo_corpus_holds_synthetic_and_real_records_and_is_searchable(settings: Settings) -> None:
@@ -116,8 +118,11 @@ def test_an_older_demo_folders_organizations_get_their_english_names(engine) -> 
         assert name_demo_organizations(s, synthetic=True) == {"bureaus": 0, "banks": 0, "enterprises": 0}
 
 
-def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Settings) -> None:
-    """``zhichan demo --patents 2000 --no-serve`` (the smallest it makes), then each README sentence on a demo account
+def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zhichan demo --patents 2000 --no-serve`` (the smallest it makes) makes the demo accounts the README lists, each
+    signing in with the administrator's password (only the serving path made them: a bureau running ``demo --no-serve``
+    then ``serve`` had none but ``admin``), then each README sentence on a demo account
     checked against what its account sees: demo_enterprise a Chengdu enterprise with listings and auctions (it was
     南通信方测控 at 3,000 patents), demo_district 武侯区's officer with the district's protection cases and to-dos (none
     at 3,000), demo_buyer the buyer of the sold auction's deal, demo_bank a bank with a registration and an application
@@ -129,21 +134,27 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from sqlalchemy import func, select
 
     from zhichan.corpus.parties import normalize_name
-    from zhichan.demo import demo, ensure_demo_personas
+    from zhichan.demo import PERSONAS, demo
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
+    from zhichan.platform.accounts import verify_password
     from zhichan.platform.db import make_engine, session_scope
     from zhichan.platform.models import Organization, OrgKind, User
     from zhichan.platform.orgs import scope_for_user
     from zhichan.procedures.models import Case
     from zhichan.web.app import procedure_service
 
+    monkeypatch.setenv("ZHICHAN_ADMIN_PASSWORD", "Chengdu-pw-2026x")
+    get_settings.cache_clear()
     demo(patents=2000, serve=False)
     engine = make_engine(settings.effective_database_url)
-    made = {row[0]: row for row in ensure_demo_personas(engine, "Demo-admin-pw-7")}
     service = procedure_service(settings, engine)
-    assert {"demo_enterprise", "demo_district", "demo_buyer", "demo_bank", "demo_university"} <= set(made)
     with session_scope(engine) as s:
+        users = {u.username: u for u in s.scalars(select(User).where(
+            User.username.in_(["admin", *(p[0] for p in PERSONAS)])))}
+        assert set(users) == {"admin", *(p[0] for p in PERSONAS)}  # every account the README lists
+        assert all(verify_password(u.password_hash, "Chengdu-pw-2026x") for u in users.values())
+
         def persona(name: str) -> tuple[Organization, int]:
             user = s.scalar(select(User).where(User.username == name))
             assert user is not None
@@ -187,8 +198,6 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
 
 
 def test_a_demo_corpus_too_small_for_the_demo_accounts_is_refused_saying_why(settings: Settings) -> None:
-    import pytest
-
     from zhichan.corpus.store import CorpusStore
     from zhichan.demo import MIN_DEMO_PATENTS, demo
     from zhichan.errors import InputError

@@ -10,7 +10,8 @@
    priority-examination recommendations, pre-examinations and a subsidy round;
 6. check that each demo account holds what the README says of it (:func:`persona_shortfalls`) and say plainly
    what one lacks;
-7. print a summary, then start the web platform with a demo administrator.
+7. make the demo administrator and the demo accounts (:func:`make_demo_accounts`, printed), then start the web
+   platform unless ``--no-serve``.
 
 A corpus smaller than :data:`MIN_DEMO_PATENTS` is refused before anything is generated.
 """
@@ -483,17 +484,27 @@ def demo(
         else:
             console.print("演示账号核对：每个账号都有 README 所述的内容 / demo accounts checked: each holds what the "
                           "README describes")
+    make_demo_accounts()
     if serve:
-        from zhichan.platform.db import make_engine
-        from zhichan.settings import get_settings
-        from zhichan.web.server import announce_demo_admin, run
+        from zhichan.web.server import run
 
-        settings = get_settings()
-        engine = make_engine(settings.effective_database_url)
-        try:
-            password = announce_demo_admin(engine, settings.admin_password)
-            if password is not None:
-                print_personas(ensure_demo_personas(engine, password))
-        finally:
-            engine.dispose()
         run(demo_admin=False)
+
+
+def make_demo_accounts() -> None:
+    """The demo administrator and the demo accounts the README lists, made and printed by ``zhichan demo`` whether it
+    serves or not: a bureau running ``demo --no-serve`` and then ``serve`` signs in as the accounts listed (only the
+    serving path made them). The accounts sign in with the administrator's password, so they are made only when that
+    password is known now (generated now, or ``ZHICHAN_ADMIN_PASSWORD``); an existing account is left as it is."""
+    from zhichan.platform.db import make_engine
+    from zhichan.settings import get_settings
+    from zhichan.web.server import announce_demo_admin
+
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        password = announce_demo_admin(engine, settings.admin_password)
+        if password is not None:
+            print_personas(ensure_demo_personas(engine, password))
+    finally:
+        engine.dispose()

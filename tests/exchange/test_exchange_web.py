@@ -266,8 +266,9 @@ def test_the_needs_table_names_the_region_and_aligns_the_budget(env: WebEnv, cli
         table = client.get(f"/exchange/needs?lang={lang}").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
         head, body = table.split("</thead>", 1)
         assert f'<th class="num">{heads[0]}</th>' in head and f"<th>{heads[1]}</th>" in head, (lang, head)
-        assert "510104" not in body and f"<td>{region}" in body, (lang, body)
-        assert re.search(r'<td class="num">2,000,000\.00</td>', body), body
+        # (each cell labelled for a phone, where the rows stack: table.stack-phone)
+        assert "510104" not in body and re.search(rf'<td data-label="{heads[1]}">{region}', body), (lang, body)
+        assert re.search(r'<td class="num" data-label="[^"]+">2,000,000\.00</td>', body), body
 
 
 def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, client: TestClient) -> None:
@@ -285,10 +286,10 @@ def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, cli
          page="/exchange/needs")
     english = client.get("/exchange/needs?lang=en").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
     assert "Solid electrolytes" in english and "We need solid-state battery electrolyte technology" in english
-    assert "固态电解质" not in english and "需要固态电池" not in english and "<td>New energy</td>" in english
-    assert "只有中文的需求" in english and "<td>材料</td>" in english  # what was written in Chinese only is data
+    assert "固态电解质" not in english and "需要固态电池" not in english and re.search(r'<td data-label="[^"]+">New energy</td>', english)
+    assert "只有中文的需求" in english and re.search(r'<td data-label="[^"]+">材料</td>', english)  # what was written in Chinese only is data
     chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
-    assert "固态电解质" in chinese and "Solid electrolytes" not in chinese and "<td>新能源</td>" in chinese
+    assert "固态电解质" in chinese and "Solid electrolytes" not in chinese and re.search(r'<td data-label="[^"]+">新能源</td>', chinese)
     # the poster is an organization: its English name on English pages (it read in Chinese)
     from sqlalchemy import update
 
@@ -298,9 +299,9 @@ def test_a_need_reads_in_english_where_its_poster_wrote_english(env: WebEnv, cli
         s.execute(update(Organization).where(Organization.party_key == JINJIANG_ENTERPRISE)
                   .values(name_en="Jinjiang Materials Co., Ltd."))
     english = client.get("/exchange/needs?lang=en").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
-    assert "<td>Jinjiang Materials Co., Ltd.</td>" in english and JINJIANG_ENTERPRISE not in english
+    assert re.search(r"<td data-label=\"[^\"]+\">Jinjiang Materials Co., Ltd.</td>", english) and JINJIANG_ENTERPRISE not in english
     chinese = client.get("/exchange/needs?lang=zh").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
-    assert f"<td>{JINJIANG_ENTERPRISE}</td>" in chinese and "Jinjiang Materials" not in chinese
+    assert re.search(rf"<td data-label=\"[^\"]+\">{JINJIANG_ENTERPRISE}</td>", chinese) and "Jinjiang Materials" not in chinese
 
 
 def test_what_is_not_public_stays_in_its_area(env: WebEnv, client: TestClient) -> None:

@@ -213,6 +213,65 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
     page.screenshot(path=str(artifacts_dir / "review-apply-form-en.png"), full_page=True)
 
 
+def _public_rows(env) -> None:  # type: ignore[no-untyped-def]
+    """A row on each public list that has one to show: a published decision (锦江区's dispute), a listing and its
+    auction, a technology need."""
+    from tests.web.test_web_languages import _act, _post
+    from tests.web.test_web_scope import _jinjiang_case
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
+    from zhichan.web.testing import _patents
+
+    dispute, _ = _jinjiang_case(env)
+    today = china_date(utcnow()).isoformat()
+    for event, fields, docs, slot in (("accept", {"panel": "张三、李四、王五"}, (), "doc"),
+                                      ("serve", {"received_on": today}, ("送达回证",), "doc"),
+                                      ("answer", {}, ("答辩书",), "extra"), ("forward_answer", {}, (), "doc"),
+                                      ("decide", {"ruling": "驳回请求"}, ("裁决书",), "doc"),
+                                      ("publish", {"redaction": "已审查，裁决书原文公开"}, (), "doc")):
+        _act(env, "jinjiang_officer", dispute, event, fields, docs, slot=slot)
+    with env.client() as client:
+        login_as(client, env.engine, "ent_user")
+        listing = _post(client, "/exchange/listings/new", {
+            "asset_kind": "patent", "number": str(_patents()[3]["application_number"]), "mode": "sale",
+            "price": "800000", "description": "成套技术转让"}, "/exchange/listings/new")
+        _post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                              "closes_at": "2099-01-01T10:00"}, listing)
+        _post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
+                                          "budget": "2000000", "region": ""}, "/exchange/needs")
+
+
+@pytest.mark.browser
+def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every public page with a table (found from the app's routes, so a new one is held to it), signed out, at 390 px:
+    the page no wider than the screen and no table wider than its box. The published decisions cut a decision's parties
+    at the screen's edge and hid its dates (so did the credit list and the exchange's listings, auctions and needs):
+    the test above loads signed-in pages only, and lets a table scroll inside its own box (an officer's wide list); a
+    visitor's list stacks each row instead (table.stack-phone), as the service catalogue and the open licences do."""
+    from tests.web.test_web_languages import _get_routes
+
+    _public_rows(env)
+    with env.client() as client:  # signed out: the pages anyone sees, with a table
+        paths = sorted(p for p in set(_get_routes(env.app)) if "{" not in p
+                       for r in [client.get(p, follow_redirects=False)]
+                       if r.status_code == 200 and "text/html" in r.headers.get("content-type", "") and "<table" in r.text)
+    assert {"/protection/decisions", "/exchange/auctions", "/exchange/needs", "/exchange/listings"} <= set(paths), paths
+    page.set_viewport_size({"width": 390, "height": 844})
+    cut = []
+    for path in paths:
+        for lang in ("zh", "en"):
+            page.goto(f"{path}?lang={lang}")
+            page.wait_for_load_state("networkidle")
+            name = path.strip("/").replace("/", "-")
+            page.screenshot(path=str(artifacts_dir / f"review-phone-public-{name}-{lang}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            tables = page.evaluate("""() => [...document.querySelectorAll('main table')].filter(t => t.rows.length > 1
+                && t.scrollWidth > t.clientWidth + 1).map(t => `${t.id || t.className} ${t.scrollWidth}/${t.clientWidth}`)""")
+            if width > 391 or tables:
+                cut.append((path, lang, width, tables))
+    assert not cut, cut
+
+
 def test_empty_lists_say_why_instead_of_none(client, env):
     """Lists that were empty said only "None" (无): each now says what is missing and, where a page offers it,
     how to make one; the inspection form names its default area instead of giving only its code."""

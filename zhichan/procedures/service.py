@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -447,6 +448,17 @@ CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 Holds = Callable[[Session, int, Declaration], dict[str, dt.date]]
 
 
+def named_in(stored: str, names: Mapping[str, str]) -> str:
+    """A stored title with each party it names as ``names`` gives the party in the page's language (the longest name
+    first, so a name inside another is not replaced within it); as stored where ``names`` is empty (a Chinese page).
+    The stored title is the case's record and stays as it is."""
+    found = sorted((n for n in names if n and names[n] and names[n] != n), key=len, reverse=True)
+    if not found:
+        return stored
+    pattern = re.compile("|".join(re.escape(n) for n in found))
+    return pattern.sub(lambda m: names[m.group(0)], stored)
+
+
 class ProcedureService:
     def __init__(self, engine: Engine, registry: ProcedureRegistry, evidence: EvidenceService, files_dir: Path,
                  *, max_attachment_bytes: int = 20 * 1024 * 1024) -> None:
@@ -488,15 +500,20 @@ class ProcedureService:
 
     def case_title(self, procedure: str, stored: str, fields: dict[str, Any], lang: str,
                    names: Mapping[str, str] | None = None) -> str:
-        """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one.
-        A built title keeps the stored one's synthetic mark (【合成】), which pages show as their synthetic badge.
-        ``names``: the parties the fields name, in ``lang`` (:meth:`party_names`) — a title built of them names each so."""
+        """A case's title in ``lang``: its domain's (:meth:`add_titler`) where it can build one, else the stored one
+        naming its parties in ``lang`` (:func:`named_in`). A built title keeps the stored one's synthetic mark (【合成】),
+        which pages show as their synthetic badge. ``names``: the parties the fields name, in ``lang``
+        (:meth:`party_names`) — a title built of them names each so.
+
+        Every procedure's title is shown so, whatever its domain registers: a kind of case with no titler of its own
+        (a transfer to the police was stored as "某某电子商行48号 · CN…", a bureau's own declaration as its first two
+        fields) names its parties in the page's language all the same."""
         from zhichan.web.i18n import without_synthetic_mark
 
         titler = self._titlers.get(procedure)
         titled = titler(fields, lang, names or {}) if titler else None
         if not titled:
-            return stored
+            return named_in(stored, names or {})
         return f"【合成】{titled}" if without_synthetic_mark(stored)[1] else titled
 
     def organization_fields(self, decl: Declaration) -> frozenset[str]:

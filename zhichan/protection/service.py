@@ -252,7 +252,7 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
     with the total — every protection procedure, or one (``procedure``). A title names its parties in ``lang``
     (:meth:`ProcedureService.party_names`)."""
     from zhichan.procedures.scope import WALK_IDS, officer_filter, party_filter, walk_in_order
-    from zhichan.protection.titles import case_title
+    from zhichan.web.i18n import without_synthetic_mark
 
     registry = service.registry
     scope.require_authenticated()
@@ -284,7 +284,8 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
     for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
         state = decl.states.get(r.state)
         row = {k: v for k, v in r._mapping.items() if k not in ("fields", "region_code")}
-        items.append(row | {"title": case_title(r.procedure, filed, lang, named) or r.title,
+        # the title without the synthetic mark: the row's ``synthetic`` is its badge
+        items.append(row | {"title": without_synthetic_mark(service.case_title(r.procedure, r.title, filed, lang, named))[0],
             "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
             "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "due_unknown": r.id in unknown,
             "opened_on": china_date(r.created_at)})
