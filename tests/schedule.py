@@ -88,6 +88,8 @@ SLOW: dict[str, float] = {
     # building process killed under its two waiting workers
     "tests/search/test_build_workers.py::test_the_projection_fitted_while_the_workers_index_gives_the_same_vectors": 10.0,
     "tests/search/test_build_workers.py::test_workers_exit_when_the_building_process_is_killed": 9.0,
+    # session 19: the CI run of 2026-12-06 afternoon (13:08–14:59 for ~2,145 tests), where it was missing from this list
+    "tests/services/test_services_browser.py::test_apply_from_the_catalogue_to_the_decision": 17.0,
 }
 #: what an unlisted test is assumed to take
 SHORT = 0.5
