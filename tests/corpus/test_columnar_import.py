@@ -147,14 +147,16 @@ def test_a_file_arrow_cannot_split_is_read_by_the_row_path(tmp_path: Path, setti
 
 @pytest.mark.slow
 def test_the_check_character_in_columns_equals_the_validator() -> None:
-    """1M random application numbers (one in eleven with the right check character) and edge forms:
-    the columnar expression accepts exactly those ``normalize_application_number`` returns unchanged."""
+    """200,000 random application numbers (one in eleven with the right check character) and edge forms:
+    the columnar expression accepts exactly those ``normalize_application_number`` returns unchanged.
+    (1M numbers until session 19: 200,000 still hold ~15,000 right 12-digit and ~5,000 right 8-digit numbers
+    and ~180,000 with a wrong check character; a wrong weight or kind digit fails on thousands of them.)"""
     import numpy as np
 
     from zhichan.corpus.importers.columnar import application_number_sql
 
     rng = np.random.default_rng(16)
-    n = 1_000_000
+    n = 200_000
     check_chars = np.frombuffer(b"0123456789X", dtype=np.uint8)
     digits = np.frombuffer(b"0123456789", dtype=np.uint8)[rng.integers(0, 10, size=(n, 12))]
     checks = check_chars[rng.integers(0, 11, size=n)]
@@ -196,14 +198,16 @@ def test_the_check_character_in_columns_equals_the_validator() -> None:
 
     expected = [accepted(v) for v in values]
     assert columnar == expected
-    assert 50_000 < sum(expected) < 200_000
+    assert 10_000 < sum(expected) < 40_000
 
 
 @pytest.mark.slow
 def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> None:
-    """1M random codes (one in 31 with the right check character, some with letters GB 32100
+    """200,000 random codes (one in 31 with the right check character, some with letters GB 32100
     leaves out or a letter in the first 8) and edge forms: the columnar expression accepts a
-    compact code exactly when ``stdnum.cn.uscc.is_valid`` does."""
+    compact code exactly when ``stdnum.cn.uscc.is_valid`` does. (1M codes until session 19: 200,000
+    still hold ~4,000 codes with a left-out or lower-case letter — each of the 6 at each of the 18
+    places ~37 times —, ~20,000 with a letter in the first 8 and ~30,000 right check characters.)"""
     import numpy as np
     import pyarrow as pa
     from stdnum.cn import uscc
@@ -211,7 +215,7 @@ def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> Non
     from zhichan.corpus.importers.columnar import USCC_ALPHABET, uscc_sql
 
     rng = np.random.default_rng(32100)
-    n = 1_000_000
+    n = 200_000
     letters = np.frombuffer((USCC_ALPHABET + "IOZSVa").encode(), dtype=np.uint8)
     chars = letters[rng.integers(0, len(USCC_ALPHABET), size=(n, 18))]
     odd = rng.random(n) < 0.02  # a letter outside the alphabet, or lower case, somewhere
@@ -237,7 +241,7 @@ def test_the_unified_social_credit_code_in_columns_equals_python_stdnum() -> Non
     finally:
         con.close()
     assert columnar == expected
-    assert 100_000 < sum(expected) < 300_000
+    assert 20_000 < sum(expected) < 60_000
 
 
 def test_applicant_types_are_extended_row_by_row_as_the_row_path_does() -> None:
