@@ -102,6 +102,8 @@ def deposit_url(index: int) -> str:
 def owned_deposits(service: EvidenceService, scope: Scope) -> Describe:
     """The look-up's word on deposits for this caller: its own deposits' page and certificate (nothing on others')."""
     def describe(entries: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+        if not entries or not scope.is_authenticated:
+            return {}
         with service.engine.connect() as conn:
             mine = owned(conn, scope, entries)
         return {index: {"deposit_url": deposit_url(index), "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
