@@ -32,3 +32,9 @@ def web(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
     env = make_env(settings, web_template, search_index=False)
     yield env
     env.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def env(web: WebEnv) -> WebEnv:
+    """The app the browser tests' ``live_server`` serves (the same as ``web``)."""
+    return web

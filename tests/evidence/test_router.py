@@ -51,7 +51,13 @@ def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
         form = client.get("/evidence/deposit")
         assert form.status_code == 200 and "成都示例科技有限公司" in form.text
         r = client.post("/evidence/deposit", files={"file": ("说明书.pdf", DOC)},
-                        data={"csrf_token": csrf_from(form.text), "title": "储能装置技术秘密", "category": "商业秘密"})
+                        data={"csrf_token": csrf_from(form.text), "title": "储能装置技术秘密", "category": "商业秘密"},
+                        follow_redirects=False)
+        # to the new deposit's page (a reload there deposits nothing again), which links its certificate
+        assert r.status_code == 303 and r.headers["location"] == "/evidence/deposits/0"
+        page = client.get(r.headers["location"])
+        assert page.status_code == 200 and 'id="deposit-certificate" href="/evidence/deposits/0/certificate.pdf"' in page.text
+        r = client.get("/evidence/deposits/0/certificate.pdf")
         assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
         pdf = r.content
         cert, _ = read_pdf(pdf)
@@ -132,12 +138,15 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
     from zhichan.evidence.router import router
 
     routes = {(m, r.path) for r in router.routes for m in getattr(r, "methods", set()) if m != "HEAD"}
-    # the deposit form (GET, POST), the deposit API, a deposit's page and its certificate (its depositor's only)
-    assert routes >= PUBLIC and len(routes - PUBLIC) == 5
+    # the deposit form (GET, POST), the deposit API, the caller's deposits (page and API), a deposit's page and its
+    # certificate (its depositor's only)
+    assert routes >= PUBLIC and len(routes - PUBLIC) == 7
     with web.client() as client:
         token = _token(client)
         for method, path in sorted(routes - PUBLIC):
-            if method == "GET":
+            if method == "GET" and path.startswith("/api/"):
+                assert client.get(path).status_code == 401, path
+            elif method == "GET":
                 r = client.get(path.replace("{index}", "0"), follow_redirects=False)
                 assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
             else:  # a complete, valid request: refused for want of a session, not for its form
@@ -160,8 +169,9 @@ def test_a_deposit_certificate_is_downloaded_by_its_depositor_only(web: WebEnv) 
         login_as(client, web.engine, "ent_user")
         form = client.get("/evidence/deposit")
         r = client.post("/evidence/deposit", files={"file": ("设计稿.pdf", data)},
-                        data={"csrf_token": csrf_from(form.text), "title": "门店设计稿", "category": "设计稿"})
-        index = read_pdf(r.content)[0].index
+                        data={"csrf_token": csrf_from(form.text), "title": "门店设计稿", "category": "设计稿"},
+                        follow_redirects=False)
+        index = int(r.headers["location"].rsplit("/", 1)[1])
         page_url, pdf_url = f"/evidence/deposits/{index}", f"/evidence/deposits/{index}/certificate.pdf"
         for lang, words in (("zh", "下载存证证书"), ("en", "Download the deposit certificate")):
             page = client.get(page_url, params={"lang": lang})
@@ -196,3 +206,53 @@ def test_a_deposit_certificate_is_downloaded_by_its_depositor_only(web: WebEnv) 
         token = _token(anonymous)
         looked = anonymous.post("/evidence/verify", data={"csrf_token": token}, files={"file": ("f", data)}).text
         assert "门店设计稿" in looked and "/evidence/deposits/" not in looked
+
+
+def test_a_renamed_organization_keeps_its_deposits_and_a_namesake_gets_none(web: WebEnv) -> None:
+    """Who deposited is recorded by identity: the depositor's organization renamed still opens its deposit's page and
+    certificate and lists it among its deposits; an organization that now bears the name the leaf records gets 404 and
+    an empty list. A deposit no one owns (from the command line) tells the platform's administrator so."""
+    from sqlalchemy import select, update
+
+    from zhichan.evidence.service import DepositRequest
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, Role, User
+    from zhichan.platform.orgs import create_org
+
+    with web.client() as client:
+        login_as(client, web.engine, "ent_user")
+        token = csrf_from(client.get("/evidence/deposit").text)
+        digest = {"sm3": hashlib.new("sm3", b"renamed").hexdigest(), "sha256": hashlib.sha256(b"renamed").hexdigest()}
+        index = client.post("/api/v1/evidence/deposits", headers={"X-CSRF-Token": token},
+                            json={**digest, "title": "更名前的存证（合成）"}).json()["index"]
+        page = f"/evidence/deposits/{index}"
+        assert client.get(page).status_code == 200
+        with session_scope(web.engine) as s:
+            org = s.get_one(Organization, s.scalar(select(User.org_id).where(User.username == "ent_user")))
+            s.execute(update(Organization).where(Organization.id == org.id).values(name="成都示例（更名后，合成）"))
+            namesake = create_org(s, "成都示例科技有限公司", org.kind, org.region_code, s.get_one(Organization, org.parent_id),
+                                  party_key="成都示例科技有限公司")
+            create_user(s, username="namesake_user", password=None, role=Role.ENTERPRISE_USER, org=namesake)
+        assert client.get(page).status_code == 200 and client.get(f"{page}/certificate.pdf").status_code == 200
+        mine = client.get("/evidence/deposits")
+        assert mine.status_code == 200 and f'class="deposit-link" href="{page}"' in mine.text
+        assert [d["index"] for d in client.get("/api/v1/evidence/deposits").json()["deposits"]] == [index]
+
+        login_as(client, web.engine, "namesake_user")
+        assert client.get(page).status_code == 404 and client.get(f"{page}/certificate.pdf").status_code == 404
+        assert 'id="deposits-empty"' in client.get("/evidence/deposits").text
+        assert client.get("/api/v1/evidence/deposits").json() == {"total": 0, "page": 1, "per_page": 20, "deposits": []}
+        assert client.get("/api/v1/evidence/deposits", params={"page": "0"}).status_code == 422
+
+        log = EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)),  # type: ignore[arg-type]
+                              web.settings.evidence_log_origin)
+        cli = log.deposit(DepositRequest(sm3="3" * 64, sha256="4" * 64, title="命令行存证（合成）", depositor="成都示例科技有限公司"))
+        assert client.get(f"/evidence/deposits/{cli.index}").status_code == 404  # the name gives it to no one
+        login_as(client, web.engine, "root")
+        for lang, words in (("zh", "没有记录存证人"), ("en", "No owner (organization and user) is recorded")):
+            told = client.get(f"/evidence/deposits/{cli.index}", params={"lang": lang})
+            assert told.status_code == 200 and 'id="deposit-unowned"' in told.text and words in told.text, lang
+            assert "3333" not in told.text and "certificate.pdf" not in told.text
+        assert client.get(f"/evidence/deposits/{cli.index}/certificate.pdf").status_code == 404
+        assert client.get(page).status_code == 404  # an owned deposit stays its owner's

@@ -272,7 +272,8 @@ def test_damaged_certificate_pdfs_are_refused_with_a_message(client, env):
     login_as(client, env.engine, "ent_user")
     form = client.get("/evidence/deposit")
     r = client.post("/evidence/deposit", files={"file": ("a.txt", b"synthetic secret " * 40)},
-                    data={"csrf_token": csrf_from(form.text), "title": "t", "category": "商业秘密"})
+                    data={"csrf_token": csrf_from(form.text), "title": "t", "category": "商业秘密"}, follow_redirects=False)
+    r = client.get(r.headers["location"] + "/certificate.pdf")  # the new deposit's page links it
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     pdf = r.content
     read_pdf(pdf)

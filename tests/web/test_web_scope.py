@@ -80,13 +80,21 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
 
 
 def _jinjiang_deposit(env) -> int:
-    """A deposit of 锦江区's enterprise (its depositor a foreign marker; its page and certificate its own): index."""
-    from zhichan.evidence.keys import key_dir, load_signing_key
-    from zhichan.evidence.service import DepositRequest, EvidenceService
+    """A deposit of 锦江区's enterprise by its user ent2_user (its depositor a foreign marker; its page and certificate
+    its own): index."""
+    from sqlalchemy import select
 
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.evidence.service import DepositRequest, EvidenceService, Owner
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+
+    with session_scope(env.engine) as s:
+        user = s.scalar(select(User).where(User.username == "ent2_user"))
+        owner = Owner(org_id=user.org_id, user_id=user.id)
     log = EvidenceService(env.engine, load_signing_key(key_dir(env.settings.data_dir)), env.settings.evidence_log_origin)
     return log.deposit(DepositRequest(sm3="1" * 64, sha256="2" * 64, title="锦江门店设计稿（合成）",
-                                      depositor=JINJIANG_ENTERPRISE, category="设计稿")).index
+                                      depositor=JINJIANG_ENTERPRISE, category="设计稿"), owner=owner).index
 
 
 def _jinjiang_panel(env) -> int:

@@ -22,7 +22,14 @@ from sqlalchemy import Connection, RowMapping, Select, Table, and_, func, or_, s
 from zhichan.errors import NotFoundError
 from zhichan.evidence import merkle
 from zhichan.evidence.keys import SigningKey
-from zhichan.evidence.models import AppendLock, CertifiedDocument, Checkpoint, LogEntry, TreeNode
+from zhichan.evidence.models import (
+    AppendLock,
+    CertifiedDocument,
+    Checkpoint,
+    DepositOwner,
+    LogEntry,
+    TreeNode,
+)
 from zhichan.evidence.schemas import CheckpointNote, SignedCheckpoint, b64, canonical_json, utc_text
 from zhichan.evidence.verify import certified_documents
 
@@ -31,6 +38,7 @@ ENTRIES = cast(Table, LogEntry.__table__)
 NODES = cast(Table, TreeNode.__table__)
 DOCUMENTS = cast(Table, CertifiedDocument.__table__)
 CHECKPOINTS = cast(Table, Checkpoint.__table__)
+OWNERS = cast(Table, DepositOwner.__table__)
 LOCK = cast(Table, AppendLock.__table__)
 
 #: SQLite allows 32,766 bound parameters per statement; 3 per node leaves room.

@@ -2,8 +2,9 @@
 
 The log is three append-only tables — entries, tree nodes, signed checkpoints — whose UPDATE,
 DELETE (and on PostgreSQL TRUNCATE) are refused by database triggers created in the migration, and
-a fourth, append-only too, that indexes the documents an entry lists (a case step's 决定书) by digest.
-The fifth table is a one-row lock that serializes appenders on SQLite and PostgreSQL alike.
+a fourth, append-only too, that indexes the documents an entry lists (a case step's 决定书) by digest, and a
+fifth, append-only as well, that records who deposited each deposit (its organization and user, by id).
+The sixth table is a one-row lock that serializes appenders on SQLite and PostgreSQL alike.
 
 Times are naive UTC, as in the platform tables. The searchable columns of an entry (digests,
 kind, title, time) are copies of fields inside ``leaf``; the audit checks they agree.
@@ -17,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
@@ -55,6 +57,26 @@ class CertifiedDocument(Base):
     position: Mapped[int] = mapped_column(Integer)
     sm3: Mapped[str] = mapped_column(String(64), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class DepositOwner(Base):
+    """Who deposited entry ``idx`` (a deposit): the caller's organization and user, by id — not by the name the leaf
+    records as ``depositor``, which an organization's rename would orphan and a namesake would match
+    (:mod:`zhichan.evidence.scope`). Written in the deposit's transaction; append-only like the log.
+
+    ``source`` says how the row came: ``deposit`` (written with the deposit) or ``name`` (back-filled by
+    ``evidence_0003`` for a deposit made before it, where exactly one organization bore the recorded name; such a row
+    has no user). A deposit with no row has no owner: no one opens its page (docs/evidence.md)."""
+
+    __tablename__ = "evidence_deposit_owners"
+    __table_args__ = (Index("ix_evidence_deposit_owners_org", "org_id", "idx"),
+                      Index("ix_evidence_deposit_owners_user", "user_id", "idx"))
+
+    idx: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"), primary_key=True,
+                                     autoincrement=False)
+    org_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(16))
 
 
 class TreeNode(Base):

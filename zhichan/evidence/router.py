@@ -12,10 +12,12 @@ Public (anonymous) — anyone can check without an account, which is the point o
 - ``GET /evidence/checkpoint.json``, ``GET /evidence/pubkey.pem``: the newest signed checkpoint in
   the witness format (``zhichan-checkpoint/1``) and the log's public key, for witnesses.
 
-Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → certificate PDF), a deposit's page and certificate
+Signed-in users only: ``GET/POST /evidence/deposit`` (HTML form → the new deposit's page), the caller's deposits
+``GET /evidence/deposits`` and ``GET /api/v1/evidence/deposits`` (newest first, paged), a deposit's page and certificate
 ``GET /evidence/deposits/{index}[/certificate.pdf]`` for its depositor only (:mod:`zhichan.evidence.scope`; 404 to
 anyone else), and
-``POST /api/v1/evidence/deposits`` (JSON). The depositor recorded is the caller's organization.
+``POST /api/v1/evidence/deposits`` (JSON). The leaf states the caller's organization's name as depositor; who owns the
+deposit is recorded beside it by id (organization, user).
 
 The domain's ``DOMAIN`` (listed in ``zhichan.web.app.DOMAINS``) hands the shell its router, its
 templates (``templates/web/``, rendered as ``evidence/…``, extending ``base.html``) and its menu
@@ -30,7 +32,7 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -38,8 +40,18 @@ from starlette.concurrency import run_in_threadpool
 from zhichan.errors import FormError
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.scope import depositor as _depositor
+from zhichan.evidence.scope import owner as _owner
 from zhichan.evidence.service import CATEGORIES, HEX64, DepositRequest, EvidenceService, digest_stream
-from zhichan.evidence.views import Lookup, deposit_view, lookup_view, owned_deposit, owned_deposits
+from zhichan.evidence.views import (
+    Lookup,
+    MyDeposits,
+    deposit_url,
+    deposit_view,
+    lookup_view,
+    my_deposits_view,
+    owned_deposit,
+    owned_deposits,
+)
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, case_url, lang, render
@@ -140,7 +152,7 @@ def _lookup(request: Request, scope: Scope, session: Session) -> Callable[[str],
 
     service = evidence_service(request)
     return lambda digest: lookup_view(service, digest, language, {"procedure.step": steps,
-                                                                  "deposit": owned_deposits(scope)})
+                                                                  "deposit": owned_deposits(service, scope)})
 
 
 @router.get("/evidence/verify", include_in_schema=False)
@@ -220,8 +232,10 @@ def deposit_submit(
     entry = service.deposit(DepositRequest(
         sm3=d.sm3, sha256=d.sha256, size=d.size, file_name=FilePath(file.filename or "file").name[:255],
         title=title or FilePath(file.filename or "file").name[:200], depositor=depositor, category=category, note=note or None,
-    ))
-    return _certificate_pdf(service, entry.index)
+    ), owner=_owner(scope))
+    # to the deposit's page (what was deposited, its checks, the certificate's link), which a reload does not
+    # deposit again, rather than a PDF download that left the form on screen as if nothing had happened
+    return RedirectResponse(deposit_url(entry.index), status_code=303)
 
 
 def _certificate_pdf(service: EvidenceService, index: int) -> Response:
@@ -235,12 +249,30 @@ def _certificate_pdf(service: EvidenceService, index: int) -> Response:
 EntryIndex = Annotated[int, Path(ge=0, le=2**62)]
 
 
+#: a page of a list (``?page=``)
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@router.get("/evidence/deposits", include_in_schema=False)
+def my_deposits_page(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep) -> Response:
+    """The caller's deposits, newest first (its organization's, by id: zhichan.evidence.scope); sign-in first."""
+    mine = my_deposits_view(evidence_service(request), scope, page)
+    return _page(request, "deposits.html", {"mine": mine, "categories": CATEGORIES})
+
+
+@router.get("/api/v1/evidence/deposits", tags=["evidence"], responses=errors(401, 422))
+def my_deposits_api(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep) -> MyDeposits:
+    """我的存证（需登录；本机构的存证，新者在前，分页） / The caller's deposits (sign-in required; its organization's,
+    newest first, paged)."""
+    return my_deposits_view(evidence_service(request), scope, page)
+
+
 @router.get("/evidence/deposits/{index}", include_in_schema=False)
 def deposit_entry_page(request: Request, index: EntryIndex, scope: Scope = ScopeDep) -> Response:
     """A deposit's page, for its depositor (zhichan.evidence.scope): what was deposited, its checks, its certificate's
     link; sign-in first, then a 404 for anyone else."""
     deposit = deposit_view(evidence_service(request), scope, index)
-    own_en = scope.org_name_en if deposit["depositor"] == scope.org_name else None
+    own_en = scope.org_name_en if deposit["depositor"] == scope.org_name and not deposit["unowned"] else None
     return _page(request, "deposit_entry.html", {"d": deposit, "depositor_en": own_en, "categories": CATEGORIES})
 
 
@@ -282,7 +314,7 @@ def deposit_api(body: DepositIn, request: Request, scope: Scope = ScopeDep) -> D
     """存证（需登录；客户端本地计算摘要，文件不上传） / Deposit digests computed by the client (sign-in required)."""
     depositor = _depositor(scope)
     service = evidence_service(request)
-    entry = service.deposit(DepositRequest(depositor=depositor, **body.model_dump()))
+    entry = service.deposit(DepositRequest(depositor=depositor, **body.model_dump()), owner=_owner(scope))
     return DepositOut(index=entry.index, leaf=entry.leaf, certificate=service.certificate(entry.index))
 
 

@@ -122,6 +122,15 @@ class DepositRequest:
         return record
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Who deposits, by id (``evidence_deposit_owners``; :func:`zhichan.evidence.scope.owner`): the caller's
+    organization and user. The leaf keeps the depositor's name as stated; ownership is these ids."""
+
+    org_id: int | None
+    user_id: int | None
+
+
 def entry_from_leaf(index: int, leaf: bytes) -> Entry:
     fields = json.loads(leaf)
     return Entry(
@@ -169,9 +178,20 @@ class EvidenceService:
                 appended, _ = log.append(own, records, key=self.key, origin=self.origin, now=now or utcnow())
         return [entry_from_leaf(i, leaf) for i, leaf, _ in appended]
 
-    def deposit(self, request: DepositRequest, *, now: dt.datetime | None = None) -> Entry:
-        """存证: record one file's digests and metadata; returns the entry (its certificate is ready at once)."""
-        return self.append_records([request.record()], now=now)[0]
+    def deposit(self, request: DepositRequest, *, owner: Owner | None = None, now: dt.datetime | None = None) -> Entry:
+        """存证: record one file's digests and metadata; returns the entry (its certificate is ready at once).
+
+        ``owner``: who deposits (the web layer's caller), recorded in the entry's transaction; without it (the
+        command line) the deposit has no owner and no one opens its page (docs/evidence.md, "Who deposited")."""
+        record = request.record()
+        if owner is None:
+            return self.append_records([record], now=now)[0]
+        self._durable()
+        with self.engine.begin() as conn:
+            entry = self.append_records([record], now=now, conn=conn)[0]
+            conn.execute(log.OWNERS.insert(), [{"idx": entry.index, "org_id": owner.org_id, "user_id": owner.user_id,
+                                                "source": "deposit"}])
+        return entry
 
     def deposit_many(
         self, requests: Iterable[DepositRequest], *, batch_size: int = 1000, progress: ProgressCallback = no_progress,

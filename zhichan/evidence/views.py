@@ -7,20 +7,23 @@ from the domain that keeps the case (``describe``: for the procedure engine
 :func:`zhichan.procedures.certified.certified_steps`), scoped there: to anyone, the procedure, the step, the
 document, the office and the time; the case and its certificate only to a caller who sees the case. A deposit's
 title is said to anyone; its page and certificate only to its depositor (:mod:`zhichan.evidence.scope`,
-:func:`deposit_view`, :func:`owned_deposits`).
+:func:`deposit_view`, :func:`owned_deposits`); the caller's own deposits are :func:`my_deposits_view`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 
 from zhichan.errors import NotFoundError
-from zhichan.evidence.schemas import Check
-from zhichan.evidence.scope import owns_deposit
+from zhichan.evidence import log
+from zhichan.evidence.schemas import Check, Entry
+from zhichan.evidence.scope import owned, owned_query, owns_deposit
 from zhichan.evidence.service import EvidenceService
 from zhichan.evidence.verify import certified_documents
 from zhichan.legaltime import china_moment
@@ -96,35 +99,120 @@ def deposit_url(index: int) -> str:
     return f"/evidence/deposits/{index}"
 
 
-def owned_deposits(scope: Scope) -> Describe:
+def owned_deposits(service: EvidenceService, scope: Scope) -> Describe:
     """The look-up's word on deposits for this caller: its own deposits' page and certificate (nothing on others')."""
     def describe(entries: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+        if not entries or not scope.is_authenticated:
+            return {}
+        with service.engine.connect() as conn:
+            mine = owned(conn, scope, entries)
         return {index: {"deposit_url": deposit_url(index), "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
-                for index, fields in entries.items() if owns_deposit(scope, fields)}
+                for index in entries if index in mine}
     return describe
 
 
-def owned_deposit(service: EvidenceService, scope: Scope, index: int) -> Any:
-    """Entry ``index`` where it is a deposit of the caller (sign-in first); a 404 for anyone else's, for an entry of
-    another kind and for one that is not there alike — the answer does not tell them apart."""
-    scope.require_authenticated()
+def _deposit(service: EvidenceService, index: int) -> Entry | None:
+    """Entry ``index`` where it is a deposit."""
     try:
         entry = service.get_entry(index)
     except NotFoundError:
-        entry = None
-    if entry is None or not owns_deposit(scope, entry.fields):
-        raise NotFoundError(f"没有第 {index} 号存证 / no deposit {index}")
-    return entry
+        return None
+    return entry if entry.kind == "deposit" else None
+
+
+def _not_found(index: int) -> NotFoundError:
+    return NotFoundError(f"没有第 {index} 号存证 / no deposit {index}")
+
+
+def owned_deposit(service: EvidenceService, scope: Scope, index: int) -> Entry:
+    """Entry ``index`` where it is a deposit of the caller (sign-in first); a 404 for anyone else's, for an entry of
+    another kind and for one that is not there alike — the answer does not tell them apart."""
+    scope.require_authenticated()
+    entry = _deposit(service, index)
+    if entry is not None:
+        with service.engine.connect() as conn:
+            if owns_deposit(conn, scope, index):
+                return entry
+    raise _not_found(index)
+
+
+def _china_time(fields: Mapping[str, Any]) -> str:
+    moment = dt.datetime.strptime(str(fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{china_moment(moment):%Y-%m-%d %H:%M}"
 
 
 def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str, Any]:
     """A deposit's page, for its depositor: what was deposited, by whom and when, the checks of its entry against the
-    newest signed checkpoint, and its certificate's address."""
-    entry = owned_deposit(service, scope, index)
+    newest signed checkpoint, and its certificate's address.
+
+    To an administrator of the platform (the root organization's), a deposit no one owns (no ``evidence_deposit_owners`` row: made before owners were recorded
+    by id where no single organization bore its recorded name, or from the command line) is not a 404 but a page
+    saying so — its number, time, title and the name it records, nothing the certificate adds — so that it is not
+    lost silently. Another's owned deposit stays a 404 to an administrator too."""
+    scope.require_authenticated()
+    entry = _deposit(service, index)
+    if entry is None:
+        raise _not_found(index)
     fields = entry.fields
-    moment = dt.datetime.strptime(str(fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
+    with service.engine.connect() as conn:
+        mine = owns_deposit(conn, scope, index)
+        # the platform's administrators (at the root organization): a deposit belongs to no office's area
+        unowned = not mine and scope.is_admin and scope.at_root and conn.execute(
+            select(log.OWNERS.c.idx).where(log.OWNERS.c.idx == index)).first() is None
+    if unowned:
+        return {"index": index, "unowned": True, "time_china": _china_time(fields), "title": fields.get("title"),
+                "depositor": fields.get("depositor")}
+    if not mine:
+        raise _not_found(index)
     report = service.verify_entry(index)
-    return {"index": index, "time": fields.get("time"), "time_china": f"{china_moment(moment):%Y-%m-%d %H:%M}",
+    return {"index": index, "unowned": False, "time": fields.get("time"), "time_china": _china_time(fields),
             **{name: fields.get(name) for name in ("title", "category", "depositor", "file_name", "size", "media_type",
                                                   "note", "sm3", "sha256")},
             "ok": report.ok, "checks": report.checks, "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
+
+
+#: deposits a page of "my deposits" lists
+DEPOSITS_PER_PAGE = 20
+
+
+class DepositItem(BaseModel):
+    """One of the caller's deposits in its list."""
+
+    index: int
+    time: str = Field(description="存证时间（UTC，条目所载） / time of the entry (UTC, as signed)")
+    time_china: str = Field(description="北京时间 / the same time in China (UTC+8)")
+    title: str | None = None
+    category: str | None = None
+    file_name: str | None = None
+    size: int | None = None
+    deposit_url: str
+    certificate_url: str
+
+
+class MyDeposits(BaseModel):
+    """The caller's deposits, newest first, one page of them."""
+
+    total: int
+    page: int
+    per_page: int
+    deposits: list[DepositItem]
+
+
+def my_deposits_view(service: EvidenceService, scope: Scope, page: int = 1) -> MyDeposits:
+    """The caller's deposits (its organization's, through ``evidence_deposit_owners``), newest first, paged; sign-in
+    first. A page beyond the last is empty, not an error."""
+    scope.require_authenticated()
+    e, mine = log.ENTRIES, owned_query(scope).subquery()
+    with service.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(mine)).scalar() or 0
+        rows = conn.execute(select(e.c.idx, e.c.leaf).where(e.c.idx.in_(select(mine.c.idx)))
+                            .order_by(e.c.idx.desc()).limit(DEPOSITS_PER_PAGE)
+                            .offset((page - 1) * DEPOSITS_PER_PAGE)).all()
+    items = []
+    for idx, leaf in rows:
+        fields = json.loads(bytes(leaf))
+        items.append(DepositItem(
+            index=int(idx), time=str(fields.get("time")), time_china=_china_time(fields), title=fields.get("title"),
+            category=fields.get("category"), file_name=fields.get("file_name"), size=fields.get("size"),
+            deposit_url=deposit_url(int(idx)), certificate_url=f"{deposit_url(int(idx))}/certificate.pdf"))
+    return MyDeposits(total=int(total), page=page, per_page=DEPOSITS_PER_PAGE, deposits=items)
