@@ -666,6 +666,8 @@ def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client:
     the deal case's buyer and an open licence's licensee now read in English; Chinese pages keep the legal names."""
     from sqlalchemy import update
 
+    from zhichan.evidence.service import utcnow
+    from zhichan.legaltime import china_date
     from zhichan.platform.models import Organization
     from zhichan.web.testing import WUHOU_ENTERPRISE
 
@@ -678,7 +680,8 @@ def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client:
     case_id, auction = _auction_won_by_ent2(env, client)
     # and an open licence ent2_user takes
     declaration_id = _published(env, client, number(1))
-    today = dt.date.today().isoformat()
+    today = china_date(utcnow()).isoformat()  # the licence's day in Beijing, as the platform dates it (after 16:00 UTC
+    # the machine's date is the day before: a notice dated before the licence's publication is refused)
     login_as(client, env.engine, "ent2_user")
     page = f"/exchange/open-licences/{declaration_id}"
     r = post(client, f"{page}/licences", {"licensee": JINJIANG_ENTERPRISE, "notice_on": today, "paid_yuan": "12000",
