@@ -340,7 +340,7 @@ def live_server(env: Any) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    wait_for(lambda: server.started or not thread.is_alive(), timeout=20, what="uvicorn to start")
+    wait_for(lambda: server.started or not thread.is_alive(), timeout=60, what="uvicorn to start")
     assert server.started, "uvicorn did not start"
     try:
         yield f"http://127.0.0.1:{port}"

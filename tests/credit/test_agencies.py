@@ -179,3 +179,18 @@ def test_the_periodic_publication(tree: Engine) -> None:
     assert (row["score"], row["grade"]) == (90, "A")
     assert [(i["zh"], i["points"], i["reference"]) for i in row["items"]] == [("投诉举报经查属实", 10, "投诉 2026-001")]
     json.dumps(published, default=str)
+
+
+def test_an_item_cannot_be_dated_after_today_in_beijing(tree: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 01:00 on 1 April in Beijing (17:00 UTC on 31 March) an item of 1 April is today's, one of 2 April is not."""
+    from zhichan.legaltime import periods
+
+    monkeypatch.setattr(periods, "utcnow", lambda: dt.datetime(2026, 3, 31, 17, 0))
+    officer = scope_of(tree, "wuhou_officer")
+    with session_scope(tree) as s:
+        agency_id = register_agency(s, officer, {"name": AGENCY, "region_code": "510107"}).id
+    with session_scope(tree) as s:
+        record_item(s, officer, agency_id, item="complaint_upheld", occurred_on="2026-04-01")
+    with session_scope(tree) as s, pytest.raises(FormError) as refused:
+        record_item(s, officer, agency_id, item="complaint_upheld", occurred_on="2026-04-02")
+    assert "occurred_on" in refused.value.errors

@@ -186,3 +186,25 @@ def test_english_labels_start_with_a_capital():
             "dataip.status.registered", "kind.invention"} <= labels
     lower = sorted(f"{k} = {english[k]!r}" for k in labels if english[k][:1].islower())
     assert lower == [], lower
+
+
+def test_the_audit_page_shows_beijing_time(client, env):
+    """A stored moment is naive UTC; the pages show it as read in Beijing (eight hours later, the day after from
+    16:00 UTC), through the one ``china_time`` filter (that every template does: tests/legaltime/test_today.py)."""
+    from sqlalchemy import select
+
+    from zhichan.legaltime import china_time
+    from zhichan.platform import audit as audit_log
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import AuditEntry, User
+    from zhichan.platform.orgs import scope_for_user
+
+    login_as(client, env.engine, "root")
+    with session_scope(env.engine) as s:
+        root = scope_for_user(s, s.scalars(select(User).where(User.username == "root")).one())
+        audit_log.record(s, root, "user.create", "user:beijing-time")
+    with session_scope(env.engine) as s:
+        at = s.scalars(select(AuditEntry.at).where(AuditEntry.target == "user:beijing-time")).one()
+    audit = client.get("/admin/audit").text
+    assert china_time(at, "%Y-%m-%d %H:%M:%S") in audit
+    assert at.strftime("%Y-%m-%d %H:%M:%S") not in audit

@@ -42,6 +42,7 @@ from zhichan.corpus.records import NEW_TABLE_HASH_VERSION, complete_from_stored,
 from zhichan.corpus.schema import TABLES
 from zhichan.corpus.store import KEY_ORDER, CorpusStore, Snapshot, duckdb_connect, write_part_file
 from zhichan.errors import CorpusError
+from zhichan.legaltime import china_today
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.settings import get_settings
 
@@ -447,7 +448,7 @@ def _stage_columnar(work: _Staging, progress: ProgressCallback) -> None:
     source = work.source
     workers = get_settings().import_workers or (
         min(2, os.cpu_count() or 1) if source.path.stat().st_size >= PARALLEL_FROM_BYTES else 1)
-    today = dt.date.today()
+    today = china_today()
     batches = columnar.read_batches(source.path, source.header, get_settings().import_batch_rows)
     if workers <= 1:
         checker = _ColumnarWorker(source.header, work.addresses, today, work.stamp, work.folder,

@@ -20,6 +20,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from zhichan.corpus.schema import PatentKind
+from zhichan.legaltime import china_today
 
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _APPNO = re.compile(r"^(?:CN)?(\d{8}|\d{12})\.?([0-9X])?$")
@@ -128,7 +129,7 @@ def parse_date(value: object, *, field: str = "日期") -> dt.date | None:
 
 
 def _in_range(parsed: dt.date, field: str) -> dt.date:
-    if parsed < dt.date(1900, 1, 1) or parsed > dt.date.today() + dt.timedelta(days=1):
+    if parsed < dt.date(1900, 1, 1) or parsed > china_today() + dt.timedelta(days=1):
         raise FieldError(f"{field}超出合理范围：{parsed.isoformat()} / date out of range")
     return parsed
 

@@ -33,6 +33,7 @@ from zhichan.credit.scope import officer_covers, require_agency, require_officer
 from zhichan.credit.service import active_listings
 from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
+from zhichan.legaltime import china_today
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names
@@ -301,7 +302,7 @@ def record_item(session: Session, scope: Scope, agency_id: int, *, item: str, oc
         day = occurred_on if isinstance(occurred_on, dt.date) else dt.date.fromisoformat(str(occurred_on).strip())
     except ValueError:
         errors["occurred_on"] = "日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD"
-    if day is not None and day > utcnow().date() + dt.timedelta(days=1):
+    if day is not None and day > china_today():
         errors["occurred_on"] = "发生日期不能晚于今天 / the date cannot be in the future"
     if len(reference) > 80:
         errors["reference"] = "文号超过 80 字 / reference longer than 80 characters"

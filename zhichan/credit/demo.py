@@ -16,7 +16,7 @@ from zhichan.credit.service import PROCEDURE, listing_hook
 from zhichan.legaltime import (
     CalendarNotPublished,
     add_working_days,
-    china_date,
+    china_today,
     moment_on,
     next_workday_on_or_after,
 )
@@ -45,7 +45,7 @@ def _scope(org: Organization, role: Role) -> Scope:
 def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = None) -> int:
     """Propose, notify, decide and publish one synthetic listing; 1 when made, 0 when the database has one
     already (or the holidays of the days it needs are not published)."""
-    today = today or china_date(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    today = today or china_today()
     with session_scope(engine) as s:
         seed_demo_tree(s)
         if s.scalar(select(Case.id).where(Case.procedure == PROCEDURE, Case.synthetic.is_(True)).limit(1)) is not None:

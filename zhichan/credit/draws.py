@@ -40,7 +40,7 @@ from zhichan.credit.models import Agency, Agent, Inspection
 from zhichan.credit.scope import officer_covers, require_officer
 from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Organization, Role, User
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 
@@ -193,7 +193,7 @@ def create_inspection(session: Session, scope: Scope, fields: dict[str, str], *,
             counts[name] = int(raw)
     if errors:
         raise FormError(errors)
-    base = pools(session, scope, region, on=china_date(utcnow()), cutoffs=cutoffs)
+    base = pools(session, scope, region, on=china_today(), cutoffs=cutoffs)
     if counts["target_count"] > len(base.targets):
         errors["target_count"] = (f"对象库只有 {len(base.targets)} 个机构 / the target pool holds "
                                   f"{len(base.targets)} agencies")
@@ -267,7 +267,7 @@ def record_result(session: Session, scope: Scope, inspection_id: int, fields: di
     results[target] = {"finding": finding, "note": note, "by": scope.username}
     row.results = json.dumps(results, ensure_ascii=False)
     if finding == "problem":
-        record_item(session, scope, int(target), item="inspection_problem", occurred_on=china_date(utcnow()),
+        record_item(session, scope, int(target), item="inspection_problem", occurred_on=china_today(),
                     source="inspection", reference=f"抽查 {row.id}", note=note)
     return row
 
@@ -278,7 +278,7 @@ def publish_inspection(session: Session, scope: Scope, inspection_id: int, *, to
     if missing:
         raise FormError({"_form": f"尚有 {len(missing)} 个对象未录入结果：{'、'.join(missing[:5])} / "
                                   f"{len(missing)} targets have no result yet"})
-    row.published_on = today or china_date(utcnow())
+    row.published_on = today or china_today()
     return row
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from zhichan.credit import agencies
 from zhichan.credit.service import expire_listings
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobContext, JobRegistry
 from zhichan.platform.models import Job, Role
@@ -60,7 +60,7 @@ def register(registry: JobRegistry, service: ProcedureService, access: CorpusAcc
     def publish(engine: Engine) -> None:
         cutoffs = agencies.parse_cutoffs(settings.credit_agency_grades)
         with session_scope(engine) as s:
-            agencies.publish_due(s, today=china_date(utcnow()), every_days=settings.credit_agency_publish_days,
+            agencies.publish_due(s, today=china_today(), every_days=settings.credit_agency_publish_days,
                                  cutoffs=cutoffs)
 
     registry.register_periodic("credit.seed_agencies", SNAPSHOT_CHECK_SECONDS, seed_new_snapshot)

@@ -6,7 +6,7 @@ Thin: the service and views decide. The listing cases themselves use the engine'
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from zhichan.credit import agencies, draws, views
 from zhichan.credit.scope import require_officer
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
-from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.reference.regions import region_options
@@ -41,10 +40,6 @@ def menu(scope: Scope) -> list[MenuItem]:
     return items
 
 
-def today() -> Any:
-    return china_date(utcnow())
-
-
 def cutoffs(request: Request) -> tuple[tuple[str, int], ...]:
     return agencies.parse_cutoffs(request.app.state.settings.credit_agency_grades)
 
@@ -58,7 +53,7 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 @router.get("/credit/listings", include_in_schema=False)
 def listings_page(request: Request, session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
-    return render(request, "credit/listings.html", views.listings_view(session, on=today(), page=page, per_page=50))
+    return render(request, "credit/listings.html", views.listings_view(session, on=china_today(), page=page, per_page=50))
 
 
 @router.get("/api/v1/credit/listings", tags=["credit"], responses=errors(422))
@@ -66,20 +61,20 @@ def api_listings(session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)
                  per_page: int = Query(50, ge=1, le=200)) -> Response:
     """The public credit list (知识产权领域严重违法失信名单): published listings in force today (China
     time), newest first; expired and repaired listings are no longer shown. No sign-in needed."""
-    return fast_json(views.listings_view(session, on=today(), page=page, per_page=per_page))
+    return fast_json(views.listings_view(session, on=china_today(), page=page, per_page=per_page))
 
 
 @router.get("/credit/manage", include_in_schema=False)
 def manage_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
                 page: int = Query(1, ge=1, le=10_000)) -> Response:
     scope.require_authenticated()
-    return render(request, "credit/manage.html", views.manage_view(session, scope, on=today(), page=page))
+    return render(request, "credit/manage.html", views.manage_view(session, scope, on=china_today(), page=page))
 
 
 @router.get("/credit/mine", include_in_schema=False)
 def mine_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
-    return render(request, "credit/mine.html", views.mine_view(session, scope, on=today()))
+    return render(request, "credit/mine.html", views.mine_view(session, scope, on=china_today()))
 
 
 # -- agencies --------------------------------------------------------------------------------------
@@ -91,7 +86,7 @@ def _agencies_page(request: Request, scope: Scope, session: Session, *, errors: 
         if own is None:
             raise NotFoundError("本机构尚未登记 / your agency is not registered yet")
         return RedirectResponse(f"/credit/agencies/{own.id}", status_code=303)
-    data = views.agencies_view(session, scope, on=today(), cutoffs=cutoffs(request))
+    data = views.agencies_view(session, scope, on=china_today(), cutoffs=cutoffs(request))
     # the registration form offers the officer's area's regions by name (a national office: the code box)
     regions = region_options(scope.region_code if scope.governance else None, lang(request))
     return render(request, "credit/agencies.html", {**data, "errors": errors or {}, "values": values or {},
@@ -133,7 +128,7 @@ def publish_agencies(request: Request, scope: Scope = ScopeDep, session: Session
     require_officer(scope)
     org = session.get(Organization, scope.org_id)
     assert org is not None
-    row = agencies.publish(session, org, as_of=today(), cutoffs=cutoffs(request))
+    row = agencies.publish(session, org, as_of=china_today(), cutoffs=cutoffs(request))
     session.commit()
     return RedirectResponse(f"/credit/agency-list?publication={row.id}", status_code=303)
 
@@ -141,7 +136,7 @@ def publish_agencies(request: Request, scope: Scope = ScopeDep, session: Session
 def _agency_page(request: Request, scope: Scope, session: Session, agency_id: int, *,
                  errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
                  status: int = 200) -> Response:
-    data = views.agency_view(session, scope, agency_id, on=today(), cutoffs=cutoffs(request))
+    data = views.agency_view(session, scope, agency_id, on=china_today(), cutoffs=cutoffs(request))
     return render(request, "credit/agency.html", {**data, "errors": errors or {}, "values": values or {}},
                   status=status)
 
@@ -157,7 +152,7 @@ def api_agency(request: Request, agency_id: Id, scope: Scope = ScopeDep, session
     """An agency's credit file: score, grade and the negative items behind them (officers of its area;
     the agency's own users)."""
     scope.require_authenticated()
-    return fast_json(views.agency_view(session, scope, agency_id, on=today(), cutoffs=cutoffs(request)))
+    return fast_json(views.agency_view(session, scope, agency_id, on=china_today(), cutoffs=cutoffs(request)))
 
 
 @router.post("/credit/agencies/{agency_id}/items", include_in_schema=False)
@@ -259,7 +254,7 @@ async def inspection_result(request: Request, inspection_id: Id, scope: Scope = 
 def inspection_publish(request: Request, inspection_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
     try:
-        draws.publish_inspection(session, scope, inspection_id, today=today())
+        draws.publish_inspection(session, scope, inspection_id, today=china_today())
     except FormError as exc:
         session.rollback()
         return _inspection_page(request, scope, session, inspection_id, errors=exc.errors, status=422)

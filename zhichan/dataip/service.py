@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
-from zhichan.legaltime import china_date, moment_on
+from zhichan.legaltime import china_date, china_today, moment_on
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
@@ -275,7 +275,7 @@ class DataIPService:
 
     def under_notice(self, today: dt.date | None = None) -> list[dict[str, Any]]:
         """公示中的登记 — the public list: registrations whose notice window contains ``today``."""
-        today = today or china_date(utcnow())
+        today = today or china_today()
         query = (
             select(REGS)
             .where(REGS.c.status.in_([Status.IN_NOTICE, Status.OBJECTED]))
@@ -360,7 +360,7 @@ class DataIPService:
         recorded on that day (10:00 China time) when ``on`` is given and ``now`` is not."""
         if on is not None and on > china_date(now or utcnow()):
             raise InputError(f"公示日期 {on} 尚未到来 / the publication date {on} is in the future")
-        if now is None and on is not None and on != china_date(utcnow()):
+        if now is None and on is not None and on != china_today():
             now = moment_on(on, 10)
         return self._step(scope, registration_id, "publish", {}, now)
 

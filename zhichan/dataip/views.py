@@ -7,9 +7,8 @@ from typing import Any
 
 from zhichan.dataip.models import Status
 from zhichan.dataip.service import PROCEDURE, DataIPService, published
-from zhichan.evidence.service import utcnow
 from zhichan.finance.service import registered_pledges
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_date, china_today
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 
@@ -24,7 +23,7 @@ def may_apply(service: DataIPService, scope: Scope) -> bool:
 def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = None) -> dict[str, Any]:
     """公示: the registrations under notice on ``date`` (default today, China time); on today's list a
     signed-in user may object to each (the notice clock decides again when the objection arrives)."""
-    today = china_date(utcnow())
+    today = china_today()
     day = date or today
     regs = service.under_notice(day)
     relation = service.relation(scope, [r["case_id"] for r in regs if r["case_id"] is not None])

@@ -34,6 +34,7 @@ from zhichan.evidence.schemas import (
     b64,
     canonical_json,
 )
+from zhichan.legaltime import utcnow
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.settings import get_settings
 
@@ -47,10 +48,6 @@ LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "
 
 #: The usual deposit categories (存证类别); any other short label is accepted too.
 CATEGORIES = ("数据知识产权", "设计稿", "商业秘密", "电商侵权证据", "原创作品", "合同协议", "技术资料", "其他")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from zhichan.evidence.schemas import Check, Entry
 from zhichan.evidence.scope import owned, owned_query, owns_deposit
 from zhichan.evidence.service import EvidenceService
 from zhichan.evidence.verify import certified_documents
-from zhichan.legaltime import china_moment
+from zhichan.legaltime import china_time
 from zhichan.platform.scope import Scope
 
 #: index → leaf fields of the entries of one kind, to what may be said of each (the keys of :class:`Certifying`)
@@ -83,7 +83,7 @@ def lookup_view(service: EvidenceService, digest: str, lang: str,
         listed = next((d for _, d in certified_documents(e.fields) if digest in (d["sm3"], d["sha256"])), None)
         item: dict[str, Any] = {
             "index": e.index, "kind": e.kind, "heading": heading[1] if lang == "en" else heading[0],
-            "time": e.fields.get("time"), "time_china": f"{china_moment(moment):%Y-%m-%d %H:%M}",
+            "time": e.fields.get("time"), "time_china": china_time(moment),
             "title": (e.fields.get("title") or e.fields.get("data_name")) if own else None,
             "ok": report.ok, "checks": report.checks,
         }
@@ -138,7 +138,7 @@ def owned_deposit(service: EvidenceService, scope: Scope, index: int) -> Entry:
 
 def _china_time(fields: Mapping[str, Any]) -> str:
     moment = dt.datetime.strptime(str(fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
-    return f"{china_moment(moment):%Y-%m-%d %H:%M}"
+    return china_time(moment)
 
 
 def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from zhichan.evidence.service import utcnow
 from zhichan.exchange.bidding import close_due
 from zhichan.exchange.dormant import refresh_from_corpus
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.portal import CorpusAccess
@@ -34,7 +34,7 @@ def register_dormant(registry: JobRegistry, corpus: CorpusAccess, every_seconds:
     """Inventoried dormant patents the corpus now records as transferred or licensed become activated."""
     def refresh(engine: Engine) -> None:
         with session_scope(engine) as session:
-            changed = refresh_from_corpus(session, corpus.snapshot(), china_date(utcnow()))
+            changed = refresh_from_corpus(session, corpus.snapshot(), china_today())
         if changed:
             log.info("dormant patents activated: %s", changed)
 

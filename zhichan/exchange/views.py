@@ -15,13 +15,12 @@ from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding, listings, openlicence, valuation
 from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant, Valuation
 from zhichan.exchange.scope import is_patentee_side, manages
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_time, china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
 from zhichan.platform.orgs import RowName, english_names, org_names_en, party_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
-from zhichan.procedures.views import china_time
 from zhichan.reference.regions import (
     is_region_code,
     normalize_region_code,
@@ -210,7 +209,7 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
 def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, lang: str) -> dict[str, Any]:
     row = listings.get_listing(session, scope, listing_id)
     snapshot = access.snapshot()
-    indicators = listings.value_indicators(access, snapshot, row.asset_number, china_date(utcnow())) \
+    indicators = listings.value_indicators(access, snapshot, row.asset_number, china_today()) \
         if row.asset_kind == "patent" and snapshot is not None else {}
     auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
     own = manages(scope, row)

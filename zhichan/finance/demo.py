@@ -24,14 +24,13 @@ from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.rights import rights_on
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import ZhichanError
-from zhichan.evidence.service import utcnow
 from zhichan.finance import funds as fund_rules
 from zhichan.finance import whitelist
 from zhichan.finance.export import export_events
 from zhichan.finance.models import Loan, Pledge
 from zhichan.finance.service import PROCEDURE, PledgeRules
 from zhichan.indicators.service import data_as_of
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.legaltime.periods import add_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
@@ -63,7 +62,7 @@ def _candidates(snapshot: Snapshot, limit: int) -> list[tuple[str, str, list[str
     """Enterprises of the demo city holding granted inventions with no recorded pledge, and those patents, the most
     first; then, for a small corpus whose demo city has few of them, those holding only granted utility models (the
     newest, in their 10-year term for a few years more) — a utility model is pledged like an invention."""
-    today = china_date(utcnow())
+    today = china_today()
     con = snapshot.connect()
     try:
         rows = con.execute("""
@@ -114,7 +113,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     rng = random.Random(seed)
     # registered on the last day the corpus describes (10:00 in China): pledges dated after it would
     # move the demo's data end, and with it every page's default as-of, past the synthetic data
-    today = min(data_as_of(snapshot), china_date(utcnow()))
+    today = min(data_as_of(snapshot), china_today())
     when = dt.datetime(today.year, today.month, today.day, 2)
     made = 0
 
@@ -216,7 +215,7 @@ def _synthetic(session: Session, case_id: int) -> None:
 
 def _seed_funds(engine: Engine, *, officer_id: int, rng: random.Random) -> int:
     funds = fund_rules.load_funds()
-    today = china_date(utcnow())
+    today = china_today()
     made = 0
     with session_scope(engine) as s:
         fund_rules.ensure_funds(s, funds)

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
-from zhichan.evidence.service import utcnow
 from zhichan.finance import funds as fund_rules
 from zhichan.finance import views
 from zhichan.finance import whitelist as wl
@@ -23,7 +22,7 @@ from zhichan.finance.models import Claim, Loan
 from zhichan.finance.scope import loan_filter
 from zhichan.finance.service import PROCEDURE, PledgeRules, record_digest, registration_record
 from zhichan.finance.titles import pledge_title
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
@@ -185,7 +184,7 @@ async def fund_action(request: Request, fund: FundCode, action: str, scope: Scop
     """deposit (注资) · enrol (入池)."""
     rules = _operable(request, scope, fund)
     values = await _form(request)
-    today = china_date(utcnow())
+    today = china_today()
     try:
         if action == "deposit":
             fund_rules.deposit(session, fund, values.get("amount"), memo=str(values.get("memo", "")))
@@ -213,7 +212,7 @@ async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str
     if loan is None:
         raise NotFoundError(f"没有贷款 {loan_id} / no loan {loan_id}")
     values = await _form(request)
-    today = china_date(utcnow())
+    today = china_today()
     row = session.scalar(select(Claim).where(Claim.loan_id == loan.id))
     try:
         if action == "claim":
@@ -261,7 +260,7 @@ async def whitelist_build(request: Request, scope: Scope = ScopeDep, session: Se
     try:
         row = wl.build(session, scope, snapshot, title=str(values.get("title", "")),
                        min_high_value=values.get("min_high_value", ""),
-                       as_of=china_date(utcnow()))
+                       as_of=china_today())
     except FormError as exc:
         session.rollback()
         return _whitelists_page(request, scope, session, errors=exc.errors, values=values, status=422)

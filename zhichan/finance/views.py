@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import NotFoundError, PermissionDenied
-from zhichan.evidence.service import utcnow
 from zhichan.finance import funds as fund_rules
 from zhichan.finance import whitelist as wl
 from zhichan.finance.models import (
@@ -27,12 +26,11 @@ from zhichan.finance.models import (
 )
 from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_time, china_today
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
-from zhichan.procedures.views import china_time
 from zhichan.web.i18n import stored_text, translate
 
 
@@ -71,7 +69,7 @@ def pledge_view(session: Session, scope: Scope, pledge_id: int, rules: PledgeRul
     rights = list(session.scalars(select(PledgedRight).where(PledgedRight.pledge_id == pledge.id).order_by(PledgedRight.id)))
     report = None
     if pledge.status in HOLDING and pledge.status != "registered" and snapshot is not None:
-        report = rules.report(session, pledge, json.loads(case.fields or "{}"), china_date(utcnow()))
+        report = rules.report(session, pledge, json.loads(case.fields or "{}"), china_today())
     english = party_names_en(session, [pledge])
     return {"pledge": pledge, "case": case, "rights": rights, "report": report,
             "pledgor_en": english.get(pledge.pledgor_org_id), "pledgee_en": english.get(pledge.pledgee_org_id)}
@@ -123,7 +121,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
             "ledger": [{"entry": e, "at": china_time(e.at), "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],
             "outstanding": figures["outstanding"], "leverage": figures["leverage"],
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
-            "today": china_date(utcnow())}
+            "today": china_today()}
 
 
 # -- the JSON API (money as exact decimal strings, days as ISO dates) -------------------------------

@@ -34,6 +34,7 @@ from zhichan.indicators import registry
 from zhichan.indicators.dates import same_day_last_year
 from zhichan.indicators.engines import open_engine, plain
 from zhichan.indicators.models import IndicatorDef, IndicatorValue, Level
+from zhichan.legaltime import china_today
 from zhichan.settings import get_settings
 from zhichan.spreadsheet import csv_row, xlsx_row
 
@@ -84,7 +85,7 @@ def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
     """
     snap = _snapshot(snapshot)
     day = _data_as_of(str(snap.path), snap.id)
-    today = dt.date.today()
+    today = china_today()
     return today if day is None or day > today else day
 
 

@@ -17,11 +17,14 @@ from zhichan.legaltime.periods import (
     add_years,
     china_date,
     china_moment,
+    china_time,
+    china_today,
     first_day_after,
     last_day_of_period,
     last_day_of_years,
     moment_on,
     period_end,
+    utcnow,
 )
 from zhichan.legaltime.workdays import (
     CalendarNotPublished,
@@ -45,6 +48,8 @@ __all__ = [
     "add_years",
     "china_date",
     "china_moment",
+    "china_time",
+    "china_today",
     "first_day_after",
     "is_workday",
     "last_day_of_period",
@@ -54,6 +59,7 @@ __all__ = [
     "net_days",
     "next_workday_on_or_after",
     "period_end",
+    "utcnow",
     "workday_on_or_before",
     "working_days_between",
 ]

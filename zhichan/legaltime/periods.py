@@ -26,9 +26,28 @@ CST = dt.timezone(dt.timedelta(hours=8))
 CalendarUnit = Literal["working_day", "day", "month", "year"]
 
 
+def utcnow() -> dt.datetime:
+    """Now, as the platform stores every moment: naive UTC. The platform's one clock."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def china_today() -> dt.date:
+    """Today's date in China Standard Time — the day a workflow, a default "as of" or a "not in the future" check
+    means. Never the machine's ``date.today()``: on a server whose clock runs in UTC that is a day behind from 16:00
+    to 24:00 UTC (00:00–08:00 in Beijing)."""
+    return china_date(utcnow())
+
+
 def china_moment(moment: dt.datetime) -> dt.datetime:
-    """A naive-UTC moment in China Standard Time (what officers and parties read)."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(CST)
+    """A naive-UTC moment (or an aware one) in China Standard Time (what officers and parties read)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).astimezone(CST)
+
+
+def china_time(moment: dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as officers and parties read it: China Standard Time, to the minute unless ``fmt`` says otherwise
+    (``"%Y-%m-%d"`` for its day in China). Every page and document shows a stored moment through this (the pages'
+    template filter ``china_time``), never the stored naive-UTC value itself."""
+    return china_moment(moment).strftime(fmt)
 
 
 def china_date(moment: dt.datetime) -> dt.date:

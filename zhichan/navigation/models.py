@@ -12,11 +12,8 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhichan.legaltime import utcnow
 from zhichan.platform.db import Base
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class NavigationChain(Base):

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
+from zhichan.legaltime import china_today
 from zhichan.navigation.analysis import AnalysisParams, NavigationResult, analyse
 from zhichan.navigation.chain_io import (
     ChainNotFound,
@@ -332,7 +333,7 @@ def schedule_chain(engine: Engine, chain_code: str, *, region_code: str | None =
     for fmt in fmts:
         if fmt not in FORMATS:
             raise InputError(f"不支持的报告格式 {fmt} / unsupported report format {fmt}")
-    first = last_completed_quarter_end(today or dt.date.today())
+    first = last_completed_quarter_end(today or china_today())
     with session_scope(engine) as s:
         row = s.scalars(select(NavigationSchedule).where(
             NavigationSchedule.chain_code == chain_code, NavigationSchedule.region_code == region)).one_or_none()
@@ -352,7 +353,7 @@ def list_schedules(engine: Engine) -> list[NavigationSchedule]:
 
 def due_schedules(engine: Engine, *, today: dt.date | None = None, within: str | None = None) -> list[NavigationSchedule]:
     """Enabled schedules whose quarter has ended; ``within``: only those of regions inside that one."""
-    today = today or dt.date.today()
+    today = today or china_today()
     prefix = region_prefix(within) if within else ""
     return [x for x in list_schedules(engine)
             if x.enabled and x.next_as_of < today and x.region_code.startswith(prefix)]
@@ -369,7 +370,7 @@ def run_due(engine: Engine, *, today: dt.date | None = None, snapshot: Snapshot 
     A schedule several quarters behind reports only the latest completed quarter, then waits for
     the next one.
     """
-    today = today or dt.date.today()
+    today = today or china_today()
     done: list[ReportOutcome] = []
     due = due_schedules(engine, today=today, within=within)
     for i, sched in enumerate(due):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from zhichan.errors import InputError, NotFoundError
+from zhichan.legaltime import china_today
 from zhichan.navigation.jobs import REPORT_FORMATS, fragment_path
 from zhichan.navigation.scope import analysis_region, covers, require_navigation
 from zhichan.platform.models import Role
@@ -60,7 +61,7 @@ def default_as_of(today: dt.date | None = None, data_end: dt.date | None = None)
     ``zhichan.indicators.service.data_as_of``), so a default analysis never counts an empty stretch."""
     from zhichan.navigation.service import last_completed_quarter_end
 
-    day = today or dt.date.today()
+    day = today or china_today()
     if data_end is not None:
         day = min(day, data_end + dt.timedelta(days=1))
     return last_completed_quarter_end(day)

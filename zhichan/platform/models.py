@@ -13,11 +13,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhichan.legaltime import utcnow
 from zhichan.platform.db import Base
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class OrgKind(StrEnum):

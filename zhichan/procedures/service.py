@@ -49,7 +49,15 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
-from zhichan.legaltime import CalendarNotPublished, Clock, Extension, Pause, china_date, first_day_after
+from zhichan.legaltime import (
+    CalendarNotPublished,
+    Clock,
+    Extension,
+    Pause,
+    china_date,
+    china_today,
+    first_day_after,
+)
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
@@ -1129,7 +1137,7 @@ class ProcedureService:
         notices = [dict(n._mapping) for n in session.execute(
             select(NOTICES).where(NOTICES.c.case_id == case_id).order_by(NOTICES.c.id))
             if officer or n.kind == "party" or n.clock in party_clocks]
-        today = china_date(utcnow())
+        today = china_today()
         held = self._held(session, row.procedure, row.id, decl)
         actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
                           counterparty=counterparty, clocks={c.name: c for c in rows},
@@ -1264,7 +1272,7 @@ class ProcedureService:
         """我的待办: open cases of the caller's organization awaiting a step its role may take, nearest
         deadline first; ``area`` widens it to the organization's subtree (辖区待办, for oversight)."""
         scope.require_authenticated()
-        today = today or china_date(utcnow())
+        today = today or china_today()
         where = self._actionable(session, scope, today, area=area)
         # overdue: an office clock ran out; a party's period running out (the answer period …) is the
         # office's turn to act, shown as 期限届满, not as a delay of the office

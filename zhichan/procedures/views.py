@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError
-from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date, china_moment, first_day_after
+from zhichan.legaltime import china_time, china_today, first_day_after
 from zhichan.money import format_money, unit_text
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -23,11 +22,6 @@ from zhichan.web.labels import choice
 
 def late(clock: dict[str, Any], today: dt.date) -> bool:
     return bool(clock["status"] != "stopped" and clock["due_on"] is not None and clock["due_on"] < today)
-
-
-def china_time(moment: dt.datetime) -> str:
-    """A naive-UTC moment as China Standard Time, to the minute (what officers and parties read)."""
-    return china_moment(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
@@ -140,7 +134,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     data = service.case(session, scope, case_id, keep=keep)
     decl: Declaration = data["declaration"]
     case = data["case"]
-    today = china_date(utcnow())  # the day in China, as the to-do list and the sweep count it
+    today = china_today()  # the day in China, as the to-do list and the sweep count it
     clocks = []
     for c in data["clocks"]:
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]

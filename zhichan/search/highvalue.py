@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhichan.corpus.store import Snapshot
+from zhichan.legaltime import china_date, china_today
 from zhichan.search.layout import index_path
 
 #: criterion code in the query language → flag column of ``patent_status``
@@ -29,11 +30,14 @@ FILE_NAME = "high_value.parquet"
 
 
 def snapshot_date(snapshot: Snapshot) -> dt.date:
-    """The date a snapshot describes: the day it was created (UTC)."""
+    """The date a snapshot describes: the day in China it was created."""
     created = snapshot.manifest.get("created_at")
     if created:
-        return dt.datetime.fromisoformat(created).date()
-    return dt.date.today()
+        moment = dt.datetime.fromisoformat(created)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return china_date(moment)
+    return china_today()
 
 
 def compute_high_value(snapshot: Snapshot, as_of: dt.date | None = None) -> pa.Table:

@@ -33,7 +33,7 @@ from zhichan.corpus.generator.world import make_uscc
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import application_number_with_check
 from zhichan.errors import ZhichanError
-from zhichan.legaltime import add_working_days, china_date, next_workday_on_or_after
+from zhichan.legaltime import add_working_days, china_date, china_today, next_workday_on_or_after
 from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -76,7 +76,7 @@ class Demo:
     def __init__(self, engine: Engine, procedures: ProcedureService, snapshot: Snapshot, seed: int) -> None:
         self.engine, self.procedures, self.snapshot = engine, procedures, snapshot
         self.rng = random.Random(seed)
-        self.today = china_date(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        self.today = china_today()
         self.made: list[int] = []
         self.skipped = 0
 

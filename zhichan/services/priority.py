@@ -35,7 +35,14 @@ from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.credit.service import active_listing
 from zhichan.errors import FormError, PermissionDenied
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import CalendarNotPublished, add_years, china_date, last_day_of_period, period_end
+from zhichan.legaltime import (
+    CalendarNotPublished,
+    add_years,
+    china_date,
+    china_today,
+    last_day_of_period,
+    period_end,
+)
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
@@ -412,7 +419,7 @@ def recommendation_view(session: Session, case_id: int) -> dict[str, Any] | None
     if rec.due_problem and rec.recommended_on >= IN_FORCE:
         _fill_deadlines(rec)  # a holiday schedule loaded since: the deadline is known now
         session.flush()
-    today = china_date(utcnow())
+    today = china_today()
     open_ = rec.concluded_on is None and rec.returned_on is None
 
     def state(due: dt.date | None) -> str:

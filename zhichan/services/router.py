@@ -13,8 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, InputError
-from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, read_step_form, service
@@ -120,7 +119,7 @@ async def decide_submit(request: Request, case_id: CaseId, event: str, scope: Sc
 
 def _quota_page(request: Request, scope: Scope, session: Session, year: int | None, *, form: str = "",
                 values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    year = year or china_date(utcnow()).year
+    year = year or china_today().year
     data = priority.quota_view(session, scope, year)
     # the forms choose the province and its cities by name (a province's office its own; the nation's every one)
     prefix = scope.region_prefix or ""

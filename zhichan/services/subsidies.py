@@ -38,7 +38,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import utcnow
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_date, china_today
 from zhichan.money import grouped_amount
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
@@ -281,7 +281,7 @@ def disburse(session: Session, scope: Scope, award_id: int, paid_on: str, vouche
     errors: dict[str, str] = {}
     try:
         day = dt.date.fromisoformat(paid_on.strip())
-        if day > china_date(utcnow()):
+        if day > china_today():
             errors["paid_on"] = "拨付日期不能晚于今天 / the payment day cannot be in the future"
     except ValueError:
         errors["paid_on"] = "拨付日期应为 YYYY-MM-DD / a YYYY-MM-DD date"
@@ -339,7 +339,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
-                           and china_date(utcnow()) <= objection_until)
+                           and china_today() <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
             "awarded_total": spent, "objection_until": objection_until,
             "budget_left": p.budget_yuan - spent if published else None,

@@ -30,6 +30,7 @@ from zhichan.corpus.generator.patents import (
 from zhichan.corpus.generator.world import NAMES_RULE, World, build_world
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import CorpusError, InputError
+from zhichan.legaltime import china_today
 from zhichan.progress import ProgressCallback, no_progress
 
 #: Application numbers carry a 7-digit serial per year and kind digit; the generator numbers the rows
@@ -64,7 +65,7 @@ def generate(
         raise InputError(
             f"合成专利数量上限为 {MAX_PATENTS:,} / at most {MAX_PATENTS:,} synthetic patents (7-digit serial numbers)"
         )
-    if as_of.year < 2005 or as_of > dt.date.today() + dt.timedelta(days=3660):
+    if as_of.year < 2005 or as_of > china_today() + dt.timedelta(days=3660):
         raise InputError(f"as_of 超出范围：{as_of} / as_of out of range")
     progress = progress or no_progress
     store = store or CorpusStore()

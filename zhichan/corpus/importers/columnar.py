@@ -44,6 +44,7 @@ from zhichan.corpus.importers.rows import RowErrors
 from zhichan.corpus.records import MAINLAND_PROVINCES, PROVENANCE_FIELDS
 from zhichan.corpus.schema import LEGAL_STATUS_GROUP, TABLES, LegalStatus
 from zhichan.corpus.validate import KIND_DIGITS, FieldError
+from zhichan.legaltime import china_today
 
 #: Python's ``str.strip()`` whitespace, as an RE2 class: a cell starting or ending with one of
 #: these is stripped by the row path, so such a cell (rare) is left to it.
@@ -261,7 +262,7 @@ class ColumnarBatch:
         self.header = header
         #: the content hash's version (``records.content_hash``): the stored table's, or a new table's
         self.hash_version = hash_version
-        self.today = today or dt.date.today()
+        self.today = today or china_today()
         self.con = duckdb.connect(config={"autoinstall_known_extensions": "false",  # one batch at a time
                                           "autoload_known_extensions": "false", "memory_limit": "1GB"})
         self.known = set(CommercialExportMapper.known_columns) - set(EXTRA_COLUMNS)
