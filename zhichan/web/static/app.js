@@ -20,11 +20,12 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
-  // a part of a page that could not take a value of its address says so in its place (4xx, X-Part-Refused;
-  // zhichan.web.query_errors.part_refused): HTMX leaves a 4xx answer unshown, and the part would say "loading" forever
+  // a part of a page that cannot be shown says why in its place (4xx or 5xx, X-Part-Refused; a value of its address
+  // it cannot take, a thing no longer there, a session that ended, a failure: zhichan.web.query_errors.part_refused):
+  // HTMX leaves such an answer unshown, and the part would say "loading" forever
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Part-Refused")) {
+    if (xhr.status >= 400 && xhr.getResponseHeader("X-Part-Refused")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
