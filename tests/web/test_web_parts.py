@@ -105,7 +105,7 @@ def test_similar_patents_without_an_index_say_why_in_the_page_language(settings:
         web.engine.dispose()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("lang,words,other", [("zh", "最新数据", "newest"), ("en", "newest data", "最新")])
+@pytest.mark.parametrize("lang,words,other", [("zh", "最新导入", "newest"), ("en", "newest data", "最新")])
 def test_similar_patents_of_a_patent_newer_than_the_index_say_why(settings: Settings, web_template: Path, lang: str,
                                                                   words: str, other: str) -> None:
     """A snapshot just imported, its index being built: search answers from the previous snapshot's index, which does
