@@ -89,25 +89,30 @@ def test_similar_patents_of_a_number_not_in_the_snapshot_say_so_in_their_section
     assert _said(r.text) == words and other not in r.text
 
 
-@pytest.mark.parametrize("lang,words,other", [("zh", "检索索引尚未就绪", "index"), ("en", "index is not ready yet", "检索")])
-def test_similar_patents_without_an_index_say_why_in_the_page_language(settings: Settings, web_template: Path,
-                                                                       lang: str, words: str, other: str) -> None:
+#: (language, words the reason says, words of the other language it must not show)
+IN_BOTH = (("zh", "检索索引尚未就绪", "index"), ("en", "index is not ready yet", "检索"))
+
+
+def _reason(client: TestClient, number: str, lang: str) -> str:
+    r = client.get(f"/patents/{number}/similar", params={"lang": lang})
+    assert r.status_code == 200, r.text[:500]
+    return unescape(r.text.split('id="similar-unavailable">', 1)[1].split("</p>", 1)[0])
+
+
+def test_similar_patents_without_an_index_say_why_in_the_page_language(settings: Settings, web_template: Path) -> None:
     """No search index yet (a snapshot just imported, its index being built): the section says so plainly, in the
-    page's half of the message — it showed "中文 / English" on either page."""
+    page's half of the message — it showed "中文 / English" on either page, and told a visitor to run a command."""
     web = make_env(settings, web_template, search_index=False)
     try:
         with web.client() as client:
-            r = client.get(f"/patents/{web.numbers['wuhou']}/similar", params={"lang": lang})
-        assert r.status_code == 200, r.text[:500]
-        reason = unescape(r.text.split('id="similar-unavailable">', 1)[1].split("</p>", 1)[0])
-        assert words in reason and other not in reason and " / " not in reason, reason
+            for lang, words, other in IN_BOTH:
+                reason = _reason(client, web.numbers["wuhou"], lang)
+                assert words in reason and other not in reason and " / " not in reason, reason
     finally:
         web.engine.dispose()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("lang,words,other", [("zh", "最新导入", "newest"), ("en", "newest data", "最新")])
-def test_similar_patents_of_a_patent_newer_than_the_index_say_why(settings: Settings, web_template: Path, lang: str,
-                                                                  words: str, other: str) -> None:
+def test_similar_patents_of_a_patent_newer_than_the_index_say_why(settings: Settings, web_template: Path) -> None:
     """A snapshot just imported, its index being built: search answers from the previous snapshot's index, which does
     not hold a patent the import brought — the section says so plainly (it said "no patent …" in both languages on a
     page showing that patent)."""
@@ -121,10 +126,9 @@ def test_similar_patents_of_a_patent_newer_than_the_index_say_why(settings: Sett
         build_snapshot(settings.data_dir, patents=[new])
         with web.client() as client:
             assert client.get(f"/patents/{new['application_number']}").status_code == 200
-            r = client.get(f"/patents/{new['application_number']}/similar", params={"lang": lang})
-        assert r.status_code == 200, r.text[:500]
-        reason = unescape(r.text.split('id="similar-unavailable">', 1)[1].split("</p>", 1)[0])
-        assert words in reason and other not in reason and " / " not in reason, reason
+            for lang, words, other in (("zh", "最新导入", "newest"), ("en", "newest data", "最新")):
+                reason = _reason(client, new["application_number"], lang)
+                assert words in reason and other not in reason and " / " not in reason, reason
     finally:
         web.engine.dispose()  # type: ignore[attr-defined]
 
