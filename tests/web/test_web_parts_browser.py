@@ -88,3 +88,23 @@ def test_an_auction_that_went_away_says_so_in_its_live_figures(page, artifacts_d
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=str(artifacts_dir / f"auction-gone-{lang}-{width}.png"), full_page=True)
         withdraw_behind_the_auction(env, auction, listed)  # listed again for the next language
+
+
+def test_a_part_that_gets_no_answer_says_so_instead_of_loading(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
+    """The similar patents' and the facets' request getting no answer at all (the server unreachable, the connection
+    cut; aborted here, which the page fixture does not count as the server failing): the "loading" line says so in the
+    page's language — there is no answer to swap in."""
+    page.route("**/patents/*/similar*", lambda route: route.abort("aborted"))
+    page.route("**/search/facets?*", lambda route: route.abort("aborted"))
+    for lang, words in (("zh", "无法连接服务器"), ("en", "could not be reached")):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/patents/{env.numbers['wuhou']}?lang={lang}")
+        page.wait_for_selector("#similar #part-unreachable")
+        assert words in page.locator("#similar #part-unreachable").inner_text()
+        assert page.locator("#similar [data-part-unreachable]").count() == 0
+        page.goto(f"/search?q=TI%3D锂离子电池&lang={lang}")
+        page.wait_for_selector("#facets #part-unreachable")
+        assert words in page.locator("#facets #part-unreachable").inner_text()
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(artifacts_dir / f"search-facets-unreachable-{lang}-{width}.png"), full_page=True)

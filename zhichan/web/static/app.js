@@ -30,6 +30,22 @@
       event.detail.isError = false;
     }
   });
+  // a part loaded once whose request got no answer at all (the server unreachable, the connection cut): its "loading"
+  // line says so instead (data-part-unreachable, in the page's language); a poll just tries again at its next tick
+  function unreachable(event) {
+    var target = event.detail.target;
+    var loading = target && target.querySelector("[data-part-unreachable]");
+    if (!loading) { return; }
+    var said = document.createElement("div");
+    said.className = "error part-refused";
+    said.id = "part-unreachable";
+    said.setAttribute("role", "alert");
+    said.textContent = loading.getAttribute("data-part-unreachable");
+    loading.replaceWith(said);
+  }
+  document.addEventListener("htmx:sendError", unreachable);
+  document.addEventListener("htmx:sendAbort", unreachable);
+  document.addEventListener("htmx:timeout", unreachable);
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
   // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
   function fitted(target, spec, result) {
