@@ -283,13 +283,14 @@ def test_estimated_facets_are_marked_and_counted_exactly_on_a_click(page, artifa
 
 def test_a_facet_request_it_cannot_take_says_so_in_the_panel(page, artifacts_dir: Path, env: WebEnv) -> None:
     """The facet panel's request with a value it cannot take (a hit total that is no number, as an edited address
-    gives): the panel shows the message in its place, in the page's language — HTMX leaves a 4xx unshown, so the panel
-    said "loading" for ever."""
+    gives): the panel shows the message in its place under its heading, in the page's language — HTMX leaves a 4xx
+    unshown, so the panel said "loading" for ever; then the refusal took the heading's place too."""
     page.route("**/search/facets?*", lambda route: route.continue_(url=re.sub(r"hits=\d+", "hits=abc", route.request.url)))
-    for lang, words in (("zh", "应为整数"), ("en", "must be a whole number")):
+    for lang, words, heading in (("zh", "应为整数", "分面"), ("en", "must be a whole number", "Facets")):
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"/search?q=TI%3D锂离子电池&lang={lang}")
             page.wait_for_selector("#facets #part-refused")
             assert words in page.locator("#facets #part-hits-error").inner_text()
+            assert page.locator("#facets h3").all_inner_texts() == [heading]  # once: the "loading" line is gone
             page.screenshot(path=str(artifacts_dir / f"search-facets-refused-{lang}-{width}.png"), full_page=True)

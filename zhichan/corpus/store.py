@@ -601,7 +601,7 @@ class CorpusStore:
         snapshot_id = self.current_id()
         if snapshot_id is None:
             raise CorpusError(
-                "尚无语料快照，请先导入或生成数据（zhichan generate / zhichan import） / "
+                "尚无语料快照，请先导入或生成数据（zhichan generate 或 zhichan import） / "
                 "no corpus snapshot yet: run `zhichan generate` or `zhichan import` first"
             )
         return Snapshot(self.snapshots_dir / snapshot_id)

@@ -25,13 +25,24 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.reports import MEDIA_TYPES
 from zhichan.reports import render as render_report
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
+from zhichan.web.deps import (
+    DbDep,
+    PartRoute,
+    ScopeDep,
+    TransactionRoute,
+    lang,
+    page_part,
+    render,
+    render_string,
+)
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.labels import coded
 from zhichan.web.openapi import errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
+#: the parts the exchange's pages load in their place (zhichan.web.deps.PartRoute): what they cannot show is said there
+parts = APIRouter(include_in_schema=False, route_class=PartRoute)
 
 MAX_INT = 2**31 - 1
 Id = Annotated[int, PathParam(ge=1, le=MAX_INT)]
@@ -256,9 +267,11 @@ def auction_page(request: Request, auction_id: Id, scope: Scope = ScopeDep, sess
     return _auction_page(request, scope, session, auction_id)
 
 
-@router.get("/exchange/auctions/{auction_id}/live", include_in_schema=False)
+@parts.get("/exchange/auctions/{auction_id}/live")
+@page_part(element=("section", "auction-live", "card"))
 def auction_live(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    """The page's live part (high bid, close, bids), polled by HTMX every two seconds while it is open."""
+    """The page's live part (high bid, close, bids), polled by HTMX every two seconds while it is open; an auction no
+    longer shown to the caller says so in its place and the poll stops."""
     return render(request, "exchange/_auction_live.html", views.auction_view(session, scope, auction_id, lang(request)))
 
 
@@ -451,4 +464,4 @@ def home_panel(request: Request, session: Session, scope: Scope) -> Markup | Non
     return render_string(request, "exchange/_home_panel.html", views.home_listings(session, scope, lang(request)))
 
 
-DOMAIN = WebDomain("exchange", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel)
+DOMAIN = WebDomain("exchange", (router, parts), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel)

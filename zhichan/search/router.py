@@ -20,13 +20,14 @@ from zhichan.platform.scope import Scope
 from zhichan.search import views
 from zhichan.search.filters import FACET_FIELD, MAX_FILTERS
 from zhichan.search.models import SORTS
-from zhichan.web.deps import CorpusDep, DbDep, PartRoute, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import CorpusDep, DbDep, PartRoute, ScopeDep, TransactionRoute, lang, page_part, render
 from zhichan.web.domains import WebDomain
 from zhichan.web.openapi import errors
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
-#: the parts the search page loads in its place (zhichan.web.deps.PartRoute): a value they cannot take is said there
+#: the parts the search and patent pages load in their place (zhichan.web.deps.PartRoute): what they cannot show is said
+#: there
 parts = APIRouter(include_in_schema=False, route_class=PartRoute)
 #: the JSON twins (public: the corpus is published data)
 api_router = APIRouter(prefix="/api/v1", responses=errors(), route_class=TransactionRoute)
@@ -96,6 +97,7 @@ def search_form(
 
 
 @parts.get("/search/facets")
+@page_part(heading="search.facets", level=3)
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
                   sort: str = Query("relevance", pattern=SORT_PATTERN), f: FacetFilters = None,
@@ -141,10 +143,14 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
     return render(request, "search/patent.html", {"p": {**p, "enterprise_link": open_to}, "quote_term": quote})
 
 
-@router.get("/patents/{application_number}/similar")
+@parts.get("/patents/{application_number}/similar")
+@page_part(heading="patent.similar")
 def patent_similar(request: Request, application_number: str, access: CorpusAccess = CorpusDep) -> Response:
-    """The patent page's similar patents (an HTML fragment HTMX loads after the page)."""
-    return render(request, "search/_similar.html", {"p": views.similar_fragment(access, application_number)})
+    """The patent page's similar patents (an HTML fragment HTMX loads after the page). A number the current snapshot
+    does not hold (it changed since the page was shown, or an edited address) is said in the section (PartRoute);
+    no index or no similarity vectors yet, the reason why there is no list."""
+    return render(request, "search/_similar.html", {"p": views.similar_fragment(access, application_number),
+                                                    "similar_reasons": views.SIMILAR_REASONS})
 
 
 #: one facet click, ``facet:value`` (zhichan.search.filters); whether the value fits its field is the query

@@ -162,16 +162,26 @@ def similar(access: CorpusAccess, application_number: str | None = None, text: s
     return {"application_number": number, "text": text, "snapshot_id": snap.id, "hits": hits}
 
 
+#: why a patent page has no similar patents to show, by reason (messages ``patent.<reason>``)
+SIMILAR_REASONS = ("no_vectors", "no_index", "not_indexed")
+
+
 def _similar_or_reason(access: CorpusAccess, number: str) -> tuple[list[dict[str, Any]], str | None]:
-    """Similar patents for the page; the reason instead when there are none to show (no index, no
-    vectors in this build) — the page never fails because of them."""
+    """Similar patents for the page; the reason instead when there are none to show — a reason of
+    :data:`SIMILAR_REASONS` (no vectors in this build; no index ready yet, being built or to be rebuilt; the patent
+    newer than the index searched meanwhile, the previous snapshot's) or another error's message — the page never
+    fails because of them."""
     from zhichan.errors import ZhichanError
-    from zhichan.search.errors import VectorsMissing
+    from zhichan.search.errors import IndexMissing, PatentNotFound, VectorsMissing
 
     try:
         return similar(access, number)["hits"], None
     except VectorsMissing:
         return [], "no_vectors"
+    except IndexMissing:
+        return [], "no_index"
+    except PatentNotFound:
+        return [], "not_indexed"
     except ZhichanError as exc:
         return [], exc.message
 

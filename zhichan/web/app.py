@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -73,9 +73,17 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+def _error_response(request: Request, status: int, body: dict[str, Any], fields: Mapping[str, str] | None = None,
+                    address: bool = False) -> Response:
+    """The answer to a request that failed: JSON for the API; in a part of a page, the reason in the part's place
+    (``fields``/``address``: values of its address it could not take); else the sign-in page for a signed-out GET,
+    the password form where one must be changed first, or the error page."""
     if _wants_json(request):
         return JSONResponse(body, status_code=status)
+    part = query_errors.part_refused(request, status, str(body.get("message", "")), fields, address=address,
+                                     code=str(body.get("error", "")))
+    if part is not None:
+        return part
     if body.get("error") == "password_change_required" and request.method == "GET":
         return RedirectResponse("/account/password", status_code=303)
     if status == 401 and request.method == "GET":
@@ -91,18 +99,14 @@ async def _zhichan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ZhichanError)
     if exc.http_status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message)
-    if isinstance(exc, InputError) and not _wants_json(request):
-        # a part of a page (the search page's facets) given a value it cannot read: the message in the part's place
-        named = exc.errors if isinstance(exc, FormError) else {}
-        part = query_errors.part_refused(request, exc.http_status, named, "" if named else exc.message)
-        if part is not None:
-            return part
     if isinstance(exc, FormError) and not _wants_json(request):
         # a filter in a page's address the domain cannot read (an unknown region): the page, the message beside it
         page = await query_errors.page_without(request, exc.errors)
         if page is not None:
             return page
-    return _error_response(request, exc.http_status, exc.to_dict())
+    # in a part of a page (the search page's facets) a value it cannot read is said in the part's place
+    named = exc.errors if isinstance(exc, FormError) else {}
+    return _error_response(request, exc.http_status, exc.to_dict(), named, address=isinstance(exc, InputError))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -112,17 +116,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     ][:20]
     fields = query_errors.query_fields(exc.errors())
     if fields and not _wants_json(request):
-        # a part of a page (the search page's facets) with such a value: the message in the part's place
-        part = query_errors.part_refused(request, 422, fields)
-        if part is not None:
-            return part
         # a page's address with a value its parameters do not take (page=0): the page, the message beside the field
         page = await query_errors.page_without(request, fields)
         if page is not None:
             return page
     body = {"error": "input", "message": "请求参数无效 / invalid request parameters",
             "details": {"errors": details, **({"fields": fields} if fields else {})}}
-    return _error_response(request, 422, body)
+    # in a part of a page (the search page's facets) the message in the part's place
+    return _error_response(request, 422, body, fields, address=True)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -336,6 +337,7 @@ def create_app(
     app.include_router(assets.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(pages.parts)
     app.include_router(admin.router)
     app.include_router(api.router)
     for domain in DOMAINS:

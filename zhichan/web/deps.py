@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
@@ -80,11 +81,47 @@ class TransactionRoute(APIRoute):
         super().__init__(path, _commit_in_route(endpoint), **kwargs)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Where a part stands in its page, so that its refusal stands there too (:func:`page_part`).
+
+    ``heading``: the message key of the heading the part starts with (the facets' 分面, the similar patents'), kept
+    above a refusal at level ``level``. ``element``: a part its page polls replaces its own element (``hx-swap=
+    "outerHTML"``: the jobs table, an auction's live figures) — its tag, id and class; its refusal is that element
+    without the poll, so the poll stops, and a failure of the server's (5xx) is no refusal there: the page keeps the
+    part as it last was and the poll tries again."""
+
+    heading: str = ""
+    level: int = 2
+    element: tuple[str, str, str] | None = None
+
+    @property
+    def polled(self) -> bool:
+        return self.element is not None
+
+
+def page_part(heading: str = "", level: int = 2,
+              element: tuple[str, str, str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a :class:`PartRoute`'s endpoint a part of its page standing as :class:`Part` says."""
+
+    def declare(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint.page_part = Part(heading, level, element)  # type: ignore[attr-defined]
+        return endpoint
+
+    return declare
+
+
 class PartRoute(TransactionRoute):
-    """A part of a page: an HTML fragment its page loads with HTMX in its place (the search page's facets). A value of
-    its address it cannot take — a required one missing, a number that is none, a filter it cannot read — is said in
-    the part itself, status 4xx (:func:`zhichan.web.query_errors.part_refused`): the error page does not fit there,
-    and the page around it is not the part's to run again without the value."""
+    """A part of a page: an HTML fragment its page loads with HTMX in its place (the search page's facets, a patent's
+    similar patents, the jobs table and an auction's live figures, which their pages poll). Whatever it cannot answer
+    — a value of its address it cannot take, a thing no longer there, a session that ended, a failure — is said in
+    the part itself, with the status (:func:`zhichan.web.query_errors.part_refused`): the error page or the sign-in
+    page does not fit there, and the page around it is not the part's to run again without the value. Its endpoint
+    says where it stands with :func:`page_part`."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self.part: Part = getattr(endpoint, "page_part", Part())
 
 
 def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field_prefix: str = "") -> dict[str, Any]:

@@ -10,8 +10,10 @@ the page's ``errors`` (beside the field where the page has one) and lists at the
 not show (a page number has no field). The answer keeps the status 422.
 
 A part of a page (:class:`zhichan.web.deps.PartRoute`, an HTML fragment its page loads with HTMX: the search page's
-facets) has no fields and its values are the page's to give (a required query, a sealed hit total): it answers with the
-messages in its own place (:func:`part_refused`, 422 or the domain's 400), never with the error page.
+facets, a patent's similar patents, the polled jobs table and auction figures) has no fields and its values are the
+page's to give (a required query, a sealed hit total): it answers with the messages in its own place
+(:func:`part_refused`, 422 or the domain's 400), never with the error page — and so it answers whatever else it cannot
+show (a thing no longer there, a session that ended, a failure).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi.routing import APIRoute
 from starlette.requests import Request
@@ -31,7 +33,7 @@ STATE_KEY = "query_errors"
 ERROR_PAGE_KEY = "error_page"
 REQUIRED = "必填 / required"
 #: the header of a part's refusal: the page's script (static/app.js) shows it in the part's place, where HTMX leaves
-#: any other 4xx answer unshown
+#: any other 4xx or 5xx answer unshown
 PART_REFUSED_HEADER = "X-Part-Refused"
 
 
@@ -80,11 +82,14 @@ def query_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 async def page_without(request: Request, fields: Mapping[str, str]) -> Response | None:
     """The page of ``request`` run again without the query values in ``fields`` and with their messages (status 422),
-    or None where it cannot be (not a page's GET, a value refused twice, a required value, a name not in the address)."""
+    or None where it cannot be (not a page's GET — a part's neither: it says them in its place —, a value refused
+    twice, a required value, a name not in the address)."""
+    from zhichan.web.deps import PartRoute
+
     route = request.scope.get("route")
     state = request.scope.setdefault("state", {})
     refused = state.get(STATE_KEY, {})  # refused before, on the way here: the address no longer has them
-    if (request.method != "GET" or not isinstance(route, APIRoute) or not fields
+    if (request.method != "GET" or not isinstance(route, APIRoute) or isinstance(route, PartRoute) or not fields
             or any(name in refused or name not in request.query_params for name in fields)):
         return None
     declared = {param.alias: param for param in route.dependant.query_params}
@@ -109,14 +114,33 @@ async def page_without(request: Request, fields: Mapping[str, str]) -> Response 
     return response
 
 
-def part_refused(request: Request, status: int, fields: Mapping[str, str], message: str = "") -> Response | None:
-    """The part of a page ``request`` asks for saying what it could not take, status ``status``: each refused query
-    value's message by name (``fields``) or, refused without a name, ``message`` (a filter it cannot read); None where
-    the route is not a part (:class:`zhichan.web.deps.PartRoute`) or the request not a GET."""
+def part_refused(request: Request, status: int, message: str = "", fields: Mapping[str, str] | None = None, *,
+                 address: bool = False, code: str = "") -> Response | None:
+    """The part of a page ``request`` asks for saying, in its place and with ``status``, why it cannot be shown: each
+    refused query value's message by name (``fields``) or the answer's ``message`` ("中文 / English"); ``address``:
+    a value of its address it could not take (a filter it cannot read, a required query missing). Signed out (401),
+    a link to sign in that comes back to the page; a password to change first (``code``), a link to that form. None
+    where the route is not a part (:class:`zhichan.web.deps.PartRoute`) or the request not a GET, and for a failure
+    of the server's (5xx) in a part its page polls: that answer is left unshown, the poll tries again."""
     from zhichan.web.deps import PartRoute, render
 
-    if request.method != "GET" or not isinstance(request.scope.get("route"), PartRoute):
+    route = request.scope.get("route")
+    if request.method != "GET" or not isinstance(route, PartRoute) or (status >= 500 and route.part.polled):
         return None
-    response = render(request, "_part_refused.html", {"refused": dict(fields), "message": message}, status=status)
+    context: dict[str, Any] = {"part": route.part, "refused": dict(fields or {}), "message": message,
+                               "address": address, "signed_out": status == 401,
+                               "change_password": code == "password_change_required"}
+    if status == 401:
+        context["sign_in"] = "/login?" + urlencode({"next": page_address(request)})
+    response = render(request, "_part_refused.html", context, status=status)
     response.headers[PART_REFUSED_HEADER] = "1"
     return response
+
+
+def page_address(request: Request) -> str:
+    """The address of the page a part was loaded into (HTMX's ``HX-Current-URL``), its path and query only; the home
+    page where there is none."""
+    from zhichan.web.routes.auth import safe_next
+
+    page = urlsplit(request.headers.get("hx-current-url", ""))
+    return safe_next(page.path + (f"?{page.query}" if page.query else ""))

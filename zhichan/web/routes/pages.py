@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from zhichan.platform import accounts, audit, jobs
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import DbDep, PartRoute, ScopeDep, TransactionRoute, page_part, render
 from zhichan.web.jobkinds import generic_kinds, refuse_parametrized
 from zhichan.web.security import client_ip
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
+#: the parts these pages load in their place (zhichan.web.deps.PartRoute): what they cannot show is said there
+parts = APIRouter(include_in_schema=False, route_class=PartRoute)
 
 
 @router.get("/")
@@ -40,9 +42,10 @@ def jobs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDe
     return render(request, "jobs.html", _jobs_context(request, session, scope))
 
 
-@router.get("/jobs/table")
+@parts.get("/jobs/table")
+@page_part(element=("div", "jobs-table", ""))
 def jobs_table(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    """The HTMX fragment the jobs page polls."""
+    """The HTMX fragment the jobs page polls; signed out meanwhile, it says so in its place and the poll stops."""
     scope.require_authenticated()
     return render(request, "_jobs_table.html", _jobs_context(request, session, scope))
 

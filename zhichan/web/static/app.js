@@ -20,15 +20,32 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
-  // a part of a page that could not take a value of its address says so in its place (4xx, X-Part-Refused;
-  // zhichan.web.query_errors.part_refused): HTMX leaves a 4xx answer unshown, and the part would say "loading" forever
+  // a part of a page that cannot be shown says why in its place (4xx or 5xx, X-Part-Refused; a value of its address
+  // it cannot take, a thing no longer there, a session that ended, a failure: zhichan.web.query_errors.part_refused):
+  // HTMX leaves such an answer unshown, and the part would say "loading" forever
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Part-Refused")) {
+    if (xhr.status >= 400 && xhr.getResponseHeader("X-Part-Refused")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });
+  // a part loaded once whose request got no answer at all (the server unreachable, the connection cut): its "loading"
+  // line says so instead (data-part-unreachable, in the page's language); a poll just tries again at its next tick
+  function unreachable(event) {
+    var target = event.detail.target;
+    var loading = target && target.querySelector("[data-part-unreachable]");
+    if (!loading) { return; }
+    var said = document.createElement("div");
+    said.className = "error part-refused";
+    said.id = "part-unreachable";
+    said.setAttribute("role", "alert");
+    said.textContent = loading.getAttribute("data-part-unreachable");
+    loading.replaceWith(said);
+  }
+  document.addEventListener("htmx:sendError", unreachable);
+  document.addEventListener("htmx:sendAbort", unreachable);
+  document.addEventListener("htmx:timeout", unreachable);
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
   // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
   function fitted(target, spec, result) {
