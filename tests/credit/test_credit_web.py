@@ -196,6 +196,15 @@ def test_agency_pages_their_form_errors_and_the_agency_users_own_file(env: WebEn
     published = leader.post("/credit/agencies/publish", data={"csrf_token": csrf_from(leader.get("/credit/agencies").text)},
                             follow_redirects=False)
     assert published.status_code == 303
+    # reading the snapshot's agencies into the registry is the platform's job: a city's leader has no button for it
+    # (the address refuses), the administrator's button leads to the jobs page, which lists the job
+    agencies_page = leader.get("/credit/agencies").text
+    assert 'id="publish-agencies"' in agencies_page and 'id="seed-agencies"' not in agencies_page
+    assert 'id="publish-agencies"' not in officer.get("/credit/agencies").text
+    assert leader.post("/credit/agencies/seed", data={"csrf_token": csrf_from(agencies_page)}).status_code == 403
+    root = client_for(env, "root")
+    seeded = root.post("/credit/agencies/seed", data={"csrf_token": csrf_from(root.get("/credit/agencies").text)})
+    assert seeded.status_code == 200 and str(seeded.url).endswith("/jobs") and "从语料登记专利代理机构" in seeded.text
     public = env.client().get("/api/v1/credit/agency-list").json()
     assert sorted((a["name"], a["score"], a["grade"]) for a in public["agencies"]) == \
         sorted([("武侯乙专利代理所", 100, "A+"), ("武侯甲专利代理所", 90, "A")])

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from zhichan.credit import agencies, draws, views
+from zhichan.credit.jobs import SEED_KIND
 from zhichan.credit.scope import require_officer
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
 from zhichan.legaltime import china_today
@@ -89,8 +90,12 @@ def _agencies_page(request: Request, scope: Scope, session: Session, *, errors: 
     data = views.agencies_view(session, scope, on=china_today(), cutoffs=cutoffs(request))
     # the registration form offers the officer's area's regions by name (a national office: the code box)
     regions = region_options(scope.region_code if scope.governance else None, lang(request))
+    # the buttons only for who may press them: reading the snapshot's agencies is the platform's job (its
+    # administrator and a platform-wide leader), publishing the area's list a leader's or the administrator's
+    may = {"seed": any(k.kind == SEED_KIND for k in request.app.state.jobs.kinds(scope)),
+           "publish": scope.role in (Role.SYSTEM_ADMIN, Role.BUREAU_LEADER)}
     return render(request, "credit/agencies.html", {**data, "errors": errors or {}, "values": values or {},
-                                                    "regions": regions}, status=status)
+                                                    "regions": regions, "may": may}, status=status)
 
 
 @router.get("/credit/agencies", include_in_schema=False)
@@ -116,9 +121,9 @@ async def register_agency(request: Request, scope: Scope = ScopeDep, session: Se
 def seed_agencies(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """Queue the job that reads the current snapshot's agencies and agents into the registry."""
     snap = request.app.state.corpus.require_snapshot()
-    job = request.app.state.jobs.submit(session, scope, "credit.seed_agencies", {"snapshot": snap.id})
+    request.app.state.jobs.submit(session, scope, SEED_KIND, {"snapshot": snap.id})
     session.commit()
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return RedirectResponse("/jobs", status_code=303)  # the jobs page lists it with its progress
 
 
 @router.post("/credit/agencies/publish", include_in_schema=False)
