@@ -3,6 +3,7 @@ its generated decision, quotas — every invalid value answered beside its field
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -99,7 +100,10 @@ def _apply(env: WebEnv, client: TestClient) -> int:
 
 def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClient, tmp_path: Path) -> None:
     case_id = _apply(env, client)
-    assert any(a["id"] == case_id for a in client.get("/api/v1/services/applications").json()["items"])
+    mine = [a for a in client.get("/api/v1/services/applications").json()["items"] if a["id"] == case_id]
+    # a stored moment is naive UTC; the API marks it so (a client in Beijing read it eight hours off)
+    assert len(mine) == 1 and mine[0]["created_at"].endswith("Z")
+    assert dt.datetime.fromisoformat(mine[0]["created_at"]) > dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
     login_as(client, env.engine, "wuhou_officer")
     page = client.get(f"/services/applications/{case_id}")
     assert page.status_code == 200 and "decide-form-approve" not in page.text  # accept first

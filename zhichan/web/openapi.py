@@ -120,7 +120,10 @@ def public_dict(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json_default(value: Any) -> str:
-    """Dates and times as ISO 8601 (``2026-03-02``, ``2026-03-02T02:00:00``); anything else as text."""
+    """Dates and times as ISO 8601 (``2026-03-02``; a stored moment, naive UTC, marked so: ``2026-03-02T02:00:00Z``,
+    which a client's clock reads right in any time zone); anything else as text."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.isoformat() + "Z"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
