@@ -13,6 +13,7 @@ from tests.dataip.helpers import FORM, D, application, at
 from tests.procedures.helpers import World
 from zhichan.dataip.service import PROCEDURE, DataIPService, RegisterHook, install
 from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
+from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Step
@@ -178,7 +179,7 @@ def test_a_publication_date_in_the_future_is_refused(world: World, registry: Dat
     officer = world.scope("wuhou_officer")
     reg = registry.submit(officer, application(), now=at(D(2025, 3, 3)))
     with pytest.raises(InputError, match="尚未到来"):
-        registry.publish(officer, reg["id"], on=dt.date.today() + dt.timedelta(days=30))
+        registry.publish(officer, reg["id"], on=china_today() + dt.timedelta(days=30))
     assert registry.get(reg["id"])["status"] == "submitted"
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.dataip.helpers import FORM, rewind_notice
 from zhichan.evidence.verify import read_pdf, verify_pdf
+from zhichan.legaltime import china_today
 from zhichan.settings import Settings
 from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
 
@@ -200,7 +201,7 @@ def test_a_dated_notice_list_is_not_an_objection_form(env: WebEnv) -> None:
     step(officer, case_id, "publish")
     number = number_of(env, case_id)
     other = client_for(env, "ent2_user")
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (china_today() + dt.timedelta(days=1)).isoformat()
     page = other.get(f"/dataip/notices?date={tomorrow}")
     assert number in page.text and f'id="object-form-{number}"' in page.text  # still under notice today
 

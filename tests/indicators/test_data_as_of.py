@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from zhichan.cli import app
 from zhichan.corpus.testing import build_snapshot
 from zhichan.indicators import service
+from zhichan.legaltime import china_today
 
 from .conftest import inv
 
@@ -43,6 +44,6 @@ def test_cli_defaults_to_the_data_end(settings):
     runner = CliRunner(env={"COLUMNS": "300"})
     out = runner.invoke(app, ["indicators", "compute", "-r", "5101", "-c", "patent_applications"])
     assert out.exit_code == 0, out.output
-    assert "2025-12-31" in out.output and dt.date.today().isoformat() not in out.output
+    assert "2025-12-31" in out.output and china_today().isoformat() not in out.output
     # the 2025 filing counts (at today's date the year-to-date flow of a later year would be 0)
     assert any(line.split("│")[3].strip() == "1" for line in out.output.splitlines() if "专利申请量" in line)

@@ -38,6 +38,7 @@ def test_a_moment_is_shown_in_beijing_time() -> None:
     assert china_time(UTC_EVENING) == "2026-04-01 01:00"
     assert china_time(UTC_EVENING, "%Y-%m-%d") == "2026-04-01"
     assert china_time(UTC_EVENING.replace(tzinfo=dt.UTC), "%H:%M:%S") == "01:00:00"  # an aware moment alike
+    assert china_time("2026-03-31T17:00:00Z") == china_time("2026-03-31T17:00:00") == "2026-04-01 01:00"  # as the API writes it
     beijing = dt.datetime(2026, 4, 1, 1, 0, tzinfo=periods.CST)
     assert china_time(beijing) == "2026-04-01 01:00"  # one already in China Standard Time stays as it is
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import yaml
 from typer.testing import CliRunner
 
 from zhichan.cli import app
 from zhichan.corpus.testing import build_snapshot
+from zhichan.legaltime import china_today
 
 from .conftest import TEST_CHAIN, hand_events, hand_patents
 
@@ -32,11 +31,11 @@ def test_chains_and_navigate(settings, tmp_path):  # type: ignore[no-untyped-def
                                  "--out", str(out), "--generated-at", "2025-01-05T08:00:00"])
     assert result.exit_code == 0, result.output
     assert "专利 14 件，本地 5 件" in result.output
-    assert "2025-01-05 08:00:00 UTC" in out.read_text("utf-8")
+    assert "2025-01-05 16:00:00 北京时间 (UTC+8)" in out.read_text("utf-8")  # 08:00 UTC, read in Beijing
 
     result = runner.invoke(app, ["chains", "schedule", "testchain", "--format", "html"])
     assert result.exit_code == 0, result.output
-    today = dt.date.today()
+    today = china_today()
     result = runner.invoke(app, ["chains", "run-due", "--out", str(tmp_path / "q")])
     assert result.exit_code == 0, result.output
     assert "run 2" in result.output and any((tmp_path / "q").glob("testchain-5101-*.html"))

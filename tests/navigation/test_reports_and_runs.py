@@ -63,7 +63,7 @@ def test_docx_sections_tables_figures(reports, hand_snapshot, test_chain):  # ty
     meta = [[c.text for c in r.cells] for r in d.tables[0].rows]
     assert ["数据快照 / snapshot", hand_snapshot.id] in meta
     assert ["产业链定义 SHA-256 / chain hash", test_chain.definition_hash()] in meta
-    assert ["生成时间 / generated", "2025-01-05 08:00:00 UTC"] in meta
+    assert ["生成时间 / generated", "2025-01-05 16:00:00 北京时间 (UTC+8)"] in meta  # 08:00 UTC
     appendix = [[c.text for c in r.cells] for r in d.tables[-1].rows]
     assert appendix[1:] == [["1", "电池", "1", "", "IPC=H01M"], ["1.1", "正极", "2", "1", "IPC=H01M4"],
                             ["2", "电机", "1", "", "IPC=H02K"]]

@@ -61,6 +61,10 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     [run] = client.get("/api/v1/navigation/runs").json()
     assert run["id"] == run_id and run["region_code"] == "5101" and run["as_of"] == "2023-12-31"
     assert run["formats"] == ["docx", "pdf"] and run["interactive"]
+    # the list shows when it was made as read in Beijing (the API's moment is UTC, marked Z)
+    from zhichan.legaltime import china_time
+
+    assert run["generated_at"].endswith("Z") and china_time(run["generated_at"]) in client.get("/navigation").text
     page = client.get(f"/navigation/runs/{run_id}")
     assert page.status_code == 200 and 'class="zc-report"' in page.text and "data-chart-for" in page.text
     assert "<script>" not in page.text.split('id="navigation-report"')[1]  # CSP: charts via app.js islands

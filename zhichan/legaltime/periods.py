@@ -43,10 +43,13 @@ def china_moment(moment: dt.datetime) -> dt.datetime:
     return (moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)).astimezone(CST)
 
 
-def china_time(moment: dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def china_time(moment: dt.datetime | str, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A moment as officers and parties read it: China Standard Time, to the minute unless ``fmt`` says otherwise
-    (``"%Y-%m-%d"`` for its day in China). Every page and document shows a stored moment through this (the pages'
-    template filter ``china_time``), never the stored naive-UTC value itself."""
+    (``"%Y-%m-%d"`` for its day in China). ``moment``: naive UTC as stored, aware, or ISO 8601 text as the API writes
+    it (``2026-12-06T17:00:00Z``). Every page and document shows a moment through this (the pages' template filter
+    ``china_time``), never the stored value itself."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     return china_moment(moment).strftime(fmt)
 
 

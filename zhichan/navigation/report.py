@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhichan.corpus.parties import holder_display_name
+from zhichan.legaltime import china_time
 from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
 from zhichan.navigation.recommend import recommendation_text
@@ -112,7 +113,7 @@ def report_metadata(result: NavigationResult, generated_at: dt.datetime,
         (m("meta.as_of"), result.as_of.isoformat()),
         (m("meta.snapshot"), result.snapshot_id),
         (m("meta.chain_hash"), chain.definition_hash()),
-        (m("meta.generated"), generated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        (m("meta.generated"), f'{china_time(generated_at, "%Y-%m-%d %H:%M:%S")} {m("meta.beijing_time")}'),
     ]
 
 
