@@ -91,7 +91,7 @@ def _beijing(utc_text: str) -> str:
     from zhichan.legaltime import china_moment
 
     moment = china_moment(dt.datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ"))
-    return f"{moment:%Y-%m-%d %H:%M:%S} 北京时间 (UTC+8)　{utc_text}"
+    return f"{moment:%Y-%m-%d %H:%M:%S} 北京时间 Beijing time (UTC+8)　{utc_text}"
 
 
 def _category(value: str) -> str:

@@ -83,7 +83,7 @@ def assign_owner(engine: Engine, scope: Scope, index: int, *, org_id: int | None
         if username:
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
-                refused["username"] = f"没有用户 {username} / no user {username}"
+                refused["username"] = f"没有用户名为 {username} 的用户 / no user is named {username}"
             elif org is not None and user.org_id != org.id:
                 refused["username"] = (f"用户 {username} 不属于所选机构 / user {username} is not of the chosen "
                                        "organization")
