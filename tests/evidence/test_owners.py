@@ -257,7 +257,7 @@ def test_the_audit_reports_what_it_can_of_the_owners(engine: Engine, log: Eviden
     step = log.append_records([{"kind": "procedure.step", "procedure": "p", "case": "ZC-1", "seq": 1, "event": "e"}])[0]
     report = log.audit()
     assert report.ok, report.problems
-    assert "2 deposits have no owner" in " ".join(report.notices)
+    assert "deposits without an owner: 2" in " ".join(report.notices)
 
     with engine.begin() as conn:  # the schema's keys stop these; an altered database has none
         if engine.dialect.name == "postgresql":
@@ -280,7 +280,7 @@ def test_the_audit_reports_what_it_can_of_the_owners(engine: Engine, log: Eviden
     assert f"owner row of deposit {nobody} names neither an organization nor a user" in problems
     if engine.dialect.name == "postgresql":  # SQLite's primary key cannot be dropped in place
         assert f"deposit {bare}: 2 owner rows" in problems
-    assert not any("have no owner" in n for n in report.notices)
+    assert not any("without an owner" in n for n in report.notices)
 
 
 def test_the_command_line_deposits_for_an_organization_and_gives_owners(
@@ -325,7 +325,7 @@ def test_the_command_line_deposits_for_an_organization_and_gives_owners(
         EvidenceService.open(engine, create_key=False), a).deposits] == [0]
 
     audit = run("audit")
-    assert audit.exit_code == 0 and "1 deposits have no owner" in audit.output, audit.output  # type: ignore[attr-defined]
+    assert audit.exit_code == 0 and "deposits without an owner: 1" in audit.output, audit.output  # type: ignore[attr-defined]
     refused = run("owner", "1", "--org", str(acme_id), "--reason", "核实（合成）", "--user", "acme_a")
     assert refused.exit_code != 0 and 1 not in _owners(engine)  # type: ignore[attr-defined]
     given = run("owner", "1", "--org", str(acme_id), "--owner-user", "acme_b", "--reason", "核实了原件（合成）",
@@ -338,7 +338,7 @@ def test_the_command_line_deposits_for_an_organization_and_gives_owners(
     again = run("owner", "1", "--org", str(acme_id), "--reason", "再次（合成）", "--user", "root_admin")
     assert again.exit_code != 0  # type: ignore[attr-defined]
     audit = run("audit")
-    assert audit.exit_code == 0 and "have no owner" not in audit.output, audit.output  # type: ignore[attr-defined]
+    assert audit.exit_code == 0 and "without an owner" not in audit.output, audit.output  # type: ignore[attr-defined]
     engine.dispose()
     get_settings.cache_clear()
 

@@ -521,7 +521,7 @@ class EvidenceService:
             e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())).scalar() or 0
         notices = ["owner rows by source: " + (", ".join(f"{s} {n}" for s, n in sorted(by_source.items())) or "none")]
         if unowned:
-            notices.append(f"{unowned} deposits have no owner (zhichan evidence owner INDEX --org ID --reason … gives one)")
+            notices.append(f"deposits without an owner: {unowned} (zhichan evidence owner INDEX --org ID --reason … gives one)")
         return notices
 
     def _audit_documents(self, conn: Any, listed: dict[tuple[int, int], tuple[str, str]], start: int, end: int,
