@@ -326,8 +326,9 @@ def test_the_command_line_deposits_for_an_organization_and_gives_owners(
 
     audit = run("audit")
     assert audit.exit_code == 0 and "deposits without an owner: 1" in audit.output, audit.output  # type: ignore[attr-defined]
-    refused = run("owner", "1", "--org", str(acme_id), "--reason", "核实（合成）", "--user", "acme_a")
-    assert refused.exit_code != 0 and 1 not in _owners(engine)  # type: ignore[attr-defined]
+    refused = runner.invoke(app, ["owner", "1", "--org", str(acme_id), "--reason", "核实（合成）", "--user", "acme_a"])
+    assert refused.exit_code != 0 and 1 not in _owners(engine)
+    assert "not a platform administrator" in str(refused.exception)
     given = run("owner", "1", "--org", str(acme_id), "--owner-user", "acme_b", "--reason", "核实了原件（合成）",
                 "--user", "root_admin")
     assert given.exit_code == 0, given.output  # type: ignore[attr-defined]

@@ -148,8 +148,8 @@ def owner(
     (a platform administrator; recorded in the audit log; final)."""
     from sqlalchemy import select
 
-    from zhichan.errors import InputError, ZhichanError
-    from zhichan.evidence.owners import assign_owner
+    from zhichan.errors import InputError, PermissionDenied, ZhichanError
+    from zhichan.evidence.owners import assign_owner, may_assign
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import User
     from zhichan.platform.orgs import scope_for_user
@@ -160,6 +160,9 @@ def owner(
         if account is None or not account.is_active:
             raise InputError(f"没有可用账号 {user} / no active account {user}")
         scope = scope_for_user(session, account)
+    if not may_assign(scope):  # the web answers 404 (it does not tell who may); the operator is told
+        raise PermissionDenied(f"{user} 不是平台管理员（根机构的系统管理员），不能指定存证人 / {user} is not a platform "
+                               "administrator (a system administrator of the root organization) and gives no owner")
     try:
         given = assign_owner(service.engine, scope, index, org_id=org, username=owner_user, reason=reason, via="cli")
     except ZhichanError as exc:
