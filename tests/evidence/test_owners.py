@@ -257,7 +257,7 @@ def test_the_audit_reports_what_it_can_of_the_owners(engine: Engine, log: Eviden
     step = log.append_records([{"kind": "procedure.step", "procedure": "p", "case": "ZC-1", "seq": 1, "event": "e"}])[0]
     report = log.audit()
     assert report.ok, report.problems
-    assert "deposits without an owner: 2" in " ".join(report.notices)
+    assert f"deposits without an owner: 2 — entries {bare}, {nobody} (" in " ".join(report.notices)
 
     with engine.begin() as conn:  # the schema's keys stop these; an altered database has none
         if engine.dialect.name == "postgresql":

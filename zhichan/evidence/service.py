@@ -517,11 +517,14 @@ class EvidenceService:
                                                                   a.c.success.is_(True))).scalars())
             for idx in sorted(i for i in assigned if owner_assign_target(int(i)) not in recorded)[:1000]:
                 problems.append(f"deposit {idx}: owner assigned, but the audit log records no assignment")
-        unowned = conn.execute(select(func.count()).select_from(e).where(
-            e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())).scalar() or 0
+        no_owner = (e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())
+        unowned = conn.execute(select(func.count()).select_from(e).where(*no_owner)).scalar() or 0
         notices = ["owner rows by source: " + (", ".join(f"{s} {n}" for s, n in sorted(by_source.items())) or "none")]
         if unowned:
-            notices.append(f"deposits without an owner: {unowned} (zhichan evidence owner INDEX --org ID --reason … gives one)")
+            first = [str(i) for i in conn.execute(select(e.c.idx).where(*no_owner).order_by(e.c.idx).limit(20)).scalars()]
+            notices.append(f"deposits without an owner: {unowned} — entries {', '.join(first)}"
+                           f"{' …' if unowned > len(first) else ''} (zhichan evidence owner INDEX --org ID --reason … "
+                           "gives one; its page /evidence/deposits/INDEX, to a platform administrator)")
         return notices
 
     def _audit_documents(self, conn: Any, listed: dict[tuple[int, int], tuple[str, str]], start: int, end: int,
