@@ -348,3 +348,44 @@ def _owners(engine: Engine) -> dict[int, tuple[object, ...]]:
     with engine.connect() as conn:
         return {int(r.idx): (r.org_id, r.user_id, r.source) for r in conn.execute(sa.text(
             "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+
+
+def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log: EvidenceService) -> None:
+    """Two administrators submitting at the same moment: one owner row and one audit entry; the other is told the
+    deposit has an owner (409), not a database error — whichever way the two transactions interleave."""
+    import threading
+
+    from zhichan.errors import ConflictError
+    from zhichan.evidence.owners import assign_owner
+    from zhichan.platform.models import AuditEntry
+
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        nation = s.scalar(select(Organization.id).where(Organization.name == "国家局"))
+        second = create_user(s, username="root_admin_2", password=None, role=Role.SYSTEM_ADMIN,
+                             org=s.get_one(Organization, nation)).id
+    admins = [_scope(engine, ids["root_admin"]), _scope(engine, second)]
+    for round_ in range(4):
+        index = log.deposit(request(round_, depositor="无此机构（合成）")).index
+        start = threading.Barrier(2)
+        outcomes: list[object] = [None, None]
+
+        def give(i: int, index: int = index, start: threading.Barrier = start, outcomes: list[object] = outcomes) -> None:
+            start.wait()
+            try:
+                outcomes[i] = assign_owner(engine, admins[i], index, org_id=ids["city"], reason=f"同时指定 {i}（合成）")
+            except ConflictError as exc:
+                outcomes[i] = exc
+            except Exception as exc:  # noqa: BLE001 — reported below, as the failure it is
+                outcomes[i] = exc
+
+        threads = [threading.Thread(target=give, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(type(o).__name__ for o in outcomes) == ["Assigned", "ConflictError"], outcomes
+        with session_scope(engine) as s:
+            assert s.scalar(select(sa.func.count()).select_from(AuditEntry)
+                            .where(AuditEntry.target == f"deposit:{index}")) == 1
+        assert _owners(engine)[index][2] == "assigned"
