@@ -289,7 +289,13 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_pa
             token = csrf_from(client.get("/evidence/deposit").text)
             assert client.post(action, data={**fields, "csrf_token": token}).status_code == 404, other
 
+        for other in ("ent_user", "cd_admin"):  # the list of deposits no one owns is the platform administrator's
+            login_as(client, web.engine, other)
+            assert 'id="unowned-deposits"' not in client.get("/evidence/deposits").text, other
         login_as(client, web.engine, "root")
+        listed = client.get("/evidence/deposits", params={"lang": "en"})
+        assert f'class="unowned-link" href="{page}"' in listed.text and "1 deposit has no owner" in listed.text
+        assert "Chengdu Example Technology Co., Ltd. (synthetic)" in listed.text  # the recorded name, in English
         for lang, words in (("zh", "指定存证人"), ("en", "Give this deposit its owner")):
             shown = client.get(page, params={"lang": lang})
             assert shown.status_code == 200 and 'id="owner-form"' in shown.text and words in shown.text, lang
@@ -310,6 +316,7 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_pa
             told = client.get(page, params={"lang": lang})
             assert told.status_code == 200 and words in told.text and "企业出示了原件" in told.text, lang
             assert 'id="owner-form"' not in told.text and "5555" not in told.text and "certificate.pdf" not in told.text
+        assert 'id="unowned-deposits"' not in client.get("/evidence/deposits").text  # none left
         audit = client.get("/admin/audit", params={"action": "evidence.owner_assign", "lang": "en"})
         assert audit.status_code == 200 and "Deposit owner given" in audit.text and f"deposit:{index}" in audit.text
         for lang, message in (("zh", "已有存证人"), ("en", "already has an owner")):

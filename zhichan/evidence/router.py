@@ -51,6 +51,7 @@ from zhichan.evidence.views import (
     my_deposits_view,
     owned_deposit,
     owned_deposits,
+    unowned_deposits_view,
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
@@ -257,10 +258,19 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 @router.get("/evidence/deposits", include_in_schema=False)
-def my_deposits_page(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep) -> Response:
-    """The caller's deposits, newest first (its organization's, by id: zhichan.evidence.scope); sign-in first."""
-    mine = my_deposits_view(evidence_service(request), scope, page)
-    return _page(request, "deposits.html", {"mine": mine, "categories": CATEGORIES})
+def my_deposits_page(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep,
+                     session: Session = DbDep) -> Response:
+    """The caller's deposits, newest first (its organization's, by id: zhichan.evidence.scope); sign-in first. To a
+    platform administrator, also the newest deposits no one owns (their pages give them an owner)."""
+    from zhichan.platform.orgs import RowName, english_names
+
+    service = evidence_service(request)
+    mine = my_deposits_view(service, scope, page)
+    unowned = unowned_deposits_view(service, scope)
+    names = {d["depositor"] for d in (unowned or {}).get("deposits", []) if d["depositor"]}
+    found = english_names(session, [RowName(n) for n in names])
+    return _page(request, "deposits.html", {"mine": mine, "categories": CATEGORIES, "unowned": unowned,
+                                            "depositors_en": {n: found.get(RowName(n)) for n in names}})
 
 
 @router.get("/api/v1/evidence/deposits", tags=["evidence"], responses=errors(401, 422))

@@ -222,3 +222,27 @@ def my_deposits_view(service: EvidenceService, scope: Scope, page: int = 1) -> M
             category=fields.get("category"), file_name=fields.get("file_name"), size=fields.get("size"),
             deposit_url=deposit_url(int(idx)), certificate_url=f"{deposit_url(int(idx))}/certificate.pdf"))
     return MyDeposits(total=int(total), page=page, per_page=DEPOSITS_PER_PAGE, deposits=items)
+
+
+#: deposits no one owns a platform administrator's "my deposits" page lists (the newest; the audit counts them all)
+UNOWNED_LISTED = 20
+
+
+def unowned_deposits_view(service: EvidenceService, scope: Scope) -> dict[str, Any] | None:
+    """To a platform administrator, the deposits no one owns — how many, and the newest :data:`UNOWNED_LISTED` with
+    what an unowned deposit's page shows of each (number, time, title, the recorded name) — so that their pages, where
+    an owner is given, can be found; ``None`` to anyone else."""
+    if not may_assign(scope):
+        return None
+    e, o = log.ENTRIES, log.OWNERS
+    no_owner = (e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())
+    with service.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(e).where(*no_owner)).scalar() or 0
+        rows = conn.execute(select(e.c.idx, e.c.leaf).where(*no_owner).order_by(e.c.idx.desc())
+                            .limit(UNOWNED_LISTED)).all() if total else []
+    listed = []
+    for idx, leaf in rows:
+        fields = json.loads(bytes(leaf))
+        listed.append({"index": int(idx), "time_china": _china_time(fields), "title": fields.get("title"),
+                       "depositor": fields.get("depositor"), "deposit_url": deposit_url(int(idx))})
+    return {"total": int(total), "limit": UNOWNED_LISTED, "deposits": listed}
