@@ -50,6 +50,7 @@ def test_pdf_text_comes_back_out_and_fonts_are_embedded(issued, tmp_path: Path, 
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     compact = "".join(text.split())
     for expected in ("电子数据存证证书", "杭州示例数据科技有限公司（合成）", "一种数据确权方法申请文件", "#12",
+                     "类别Category其他Other",  # a usual category in both languages, as the page's labels
                      digest_bytes(content).sm3, digest_bytes(content).sha256, cert.checkpoint.parsed.root_hash.hex()):
         assert expected in compact, expected
     reader = PdfReader(str(path))
@@ -62,6 +63,9 @@ def test_pdf_text_comes_back_out_and_fonts_are_embedded(issued, tmp_path: Path, 
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
             fonts.add(str(font["/BaseFont"]))
     assert any("Noto-Sans-CJK-SC" in f for f in fonts), fonts
+    # every text in the certificate's fonts: the footer (a page margin box, which does not inherit body's font) was
+    # set in the default serif font
+    assert all("Noto-Sans" in f for f in fonts), fonts
     subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(path),
                     str(artifacts_dir / "evidence-certificate")], check=True)
     assert (artifacts_dir / "evidence-certificate.png").stat().st_size > 10_000

@@ -32,3 +32,34 @@ def test_deposit_then_open_it_from_my_deposits(page, tmp_path: Path) -> None:  #
     page.wait_for_url("**/evidence/deposits")
     assert page.get_attribute("#deposits tbody tr:first-child .deposit-link", "href") == f"/evidence/deposits/{index}"
     assert "门店设计稿" in page.inner_text("#deposits tbody tr:first-child")
+
+
+def test_the_platform_administrator_gives_an_unowned_deposit_its_owner(page, env) -> None:  # type: ignore[no-untyped-def]
+    """A command-line deposit with no owner: the platform's administrator opens its page, chooses the organization,
+    is told beside the field that a reason is needed, gives one, and the page then shows the owner given; the
+    organization's user opens the deposit as its own."""
+    from sqlalchemy import select
+
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.evidence.service import DepositRequest, EvidenceService
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+
+    log = EvidenceService(env.engine, load_signing_key(key_dir(env.settings.data_dir)), env.settings.evidence_log_origin)
+    index = log.deposit(DepositRequest(sm3="3" * 64, sha256="4" * 64, title="命令行存证（合成）",
+                                       depositor="成都示例科技有限公司")).index
+    with session_scope(env.engine) as s:
+        org_id = s.scalar(select(User.org_id).where(User.username == "ent_user"))
+    sign_in(page, "root", then=f"/evidence/deposits/{index}")
+    assert page.is_visible("#deposit-unowned")
+    page.select_option("#owner-org", str(org_id))
+    page.evaluate("document.querySelector('#owner-reason').removeAttribute('required')")  # the server's check
+    page.click("#owner-submit")
+    assert "请说明理由" in page.inner_text("#error-reason")
+    page.fill("#owner-reason", "企业出示了原件与营业执照（合成）")
+    page.click("#owner-submit")
+    page.wait_for_selector("#deposit-assigned")
+    assert "成都示例科技有限公司" in page.inner_text("#deposit-owner") and not page.is_visible("#owner-form")
+    page.context.clear_cookies()
+    sign_in(page, "ent_user", then=f"/evidence/deposits/{index}")
+    assert page.inner_text("#deposit-title") == "命令行存证（合成）" and page.is_visible("#deposit-certificate")

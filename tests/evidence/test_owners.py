@@ -4,6 +4,8 @@ transaction, append-only), not the name its leaf records — on SQLite and Postg
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -161,3 +163,229 @@ def test_the_migration_back_fills_owners_by_a_name_one_organization_bears(db_url
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:  # and append-only again
         conn.execute(sa.text("DELETE FROM evidence_deposit_owners"))
     engine.dispose()
+
+
+def test_a_platform_administrator_gives_an_unowned_deposit_its_owner(engine: Engine, log: EvidenceService) -> None:
+    """A deposit no one owns gets its owner from the platform's administrator only — one ``assigned`` row and, in the
+    same transaction, the audit entry saying who, when and why; the organization's users then see it as their own.
+    A deposit that has an owner keeps it: a second assignment is refused (409), as is one on a deposit owned with its
+    deposit; anyone else gets the deposit page's 404."""
+    from zhichan.errors import ConflictError, FormError
+    from zhichan.evidence.owners import assign_owner
+    from zhichan.platform.models import AuditEntry
+
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        acme_id = s.scalar(select(Organization.id).where(Organization.name == ACME))
+        city_admin = create_user(s, username="city_admin", password=None, role=Role.SYSTEM_ADMIN,
+                                 org=s.get_one(Organization, ids["city"])).id
+    a, admin = _scope(engine, ids["acme_a"]), _scope(engine, ids["root_admin"])
+    unowned = log.deposit(request(0, depositor="重名公司（合成）")).index
+    owned = log.deposit(request(1, depositor=ACME), owner=owner(a)).index
+    step = log.append_records([{"kind": "procedure.step", "procedure": "p", "case": "ZC-1", "seq": 1, "event": "e"}])[0]
+
+    def give(scope: Scope, index: int = unowned, **fields: object) -> object:
+        values: dict[str, object] = {"org_id": acme_id, "username": "acme_b", "reason": "企业提交了营业执照与原始合同（合成）"}
+        return assign_owner(engine, scope, index, **(values | fields))  # type: ignore[arg-type]
+
+    # no one but the platform's administrator: a district's administrator, the enterprise itself, a public user
+    for scope in (_scope(engine, city_admin), a, Scope(role=Role.PUBLIC, user_id=999, username="x")):
+        with pytest.raises(NotFoundError):
+            give(scope)
+    with pytest.raises(NotFoundError):  # an entry that is not a deposit, one that is not there
+        give(admin, step.index)
+    with pytest.raises(NotFoundError):
+        give(admin, step.index + 1)
+    # fields the administrator can fix, each beside its field
+    with pytest.raises(FormError) as refused:
+        give(admin, org_id=None, reason="  ")
+    assert set(refused.value.errors) == {"org_id", "reason"}
+    with pytest.raises(FormError) as refused:
+        give(admin, org_id=10**6, username="nobody")
+    assert set(refused.value.errors) == {"org_id", "username"}
+    with pytest.raises(FormError) as refused:
+        give(admin, username="other")  # a user of another organization
+    assert set(refused.value.errors) == {"username"}
+    with pytest.raises(ConflictError) as taken:  # owned with its deposit
+        give(admin, owned)
+    assert taken.value.details == {"field": "org_id"} and taken.value.http_status == 409
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM evidence_deposit_owners")).scalar() == 1
+
+    given = give(admin)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT org_id, user_id, source FROM evidence_deposit_owners WHERE idx = :i"),
+                           {"i": unowned}).one()
+    assert tuple(row) == (acme_id, ids["acme_b"], "assigned")
+    with session_scope(engine) as s:
+        entry = s.get_one(AuditEntry, given.audit_id)  # type: ignore[attr-defined]
+        assert (entry.action, entry.target, entry.username) == ("evidence.owner_assign", f"deposit:{unowned}", "root_admin")
+        assert "营业执照" in entry.detail and f'"org_id": {acme_id}' in entry.detail
+    # the organization's users own it now; the administrator sees what was given, not the deposit's leaf
+    assert deposit_view(log, a, unowned)["sm3"] and unowned in [d.index for d in my_deposits_view(log, a).deposits]
+    said = deposit_view(log, admin, unowned)
+    assert not said["unowned"] and "sm3" not in said and "certificate_url" not in said
+    assert said["assigned"]["org_name"] == ACME and said["assigned"]["username"] == "acme_b"
+    assert said["assigned"]["by"] == "root_admin" and "营业执照" in said["assigned"]["reason"]
+    with pytest.raises(ConflictError):  # and keeps it
+        give(admin, org_id=ids["city"], username="")
+    with pytest.raises(NotFoundError):
+        deposit_view(log, admin, owned)  # an owner's own deposit stays its own
+
+
+def _insert_owner(engine: Engine, **row: object) -> None:
+    """An owner row written past the schema's keys (as an altered database would hold it)."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.execute(sa.text("INSERT INTO evidence_deposit_owners (idx, org_id, user_id, source) "
+                             "VALUES (:idx, :org_id, :user_id, :source)"),
+                     {"org_id": None, "user_id": None, "source": "deposit"} | row)
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def test_the_audit_reports_what_it_can_of_the_owners(engine: Engine, log: EvidenceService) -> None:
+    """Owners are not in the signed leaf, so the audit cannot prove them; it fails on rows the platform never writes
+    (an owner of an entry that is not a deposit or is not there, two owners of one deposit, an owner naming no one, an
+    assignment the audit log does not record) and reports, without failing, the deposits no one owns."""
+    ids = _orgs_and_users(engine)
+    a = _scope(engine, ids["acme_a"])
+    log.deposit(request(0, depositor=ACME), owner=owner(a))
+    bare = log.deposit(request(1, depositor=ACME)).index
+    nobody = log.deposit(request(2, depositor=ACME)).index
+    step = log.append_records([{"kind": "procedure.step", "procedure": "p", "case": "ZC-1", "seq": 1, "event": "e"}])[0]
+    report = log.audit()
+    assert report.ok, report.problems
+    assert f"deposits without an owner: 2 — entries {bare}, {nobody} (" in " ".join(report.notices)
+
+    with engine.begin() as conn:  # the schema's keys stop these; an altered database has none
+        if engine.dialect.name == "postgresql":
+            for name in sa.inspect(conn).get_foreign_keys("evidence_deposit_owners"):
+                conn.exec_driver_sql(f'ALTER TABLE evidence_deposit_owners DROP CONSTRAINT "{name["name"]}"')
+            primary = sa.inspect(conn).get_pk_constraint("evidence_deposit_owners")["name"]
+            conn.exec_driver_sql(f'ALTER TABLE evidence_deposit_owners DROP CONSTRAINT "{primary}"')
+    _insert_owner(engine, idx=step.index, org_id=ids["city"])
+    _insert_owner(engine, idx=step.index + 5, org_id=ids["city"])
+    _insert_owner(engine, idx=bare, source="assigned", org_id=ids["city"])  # no audit entry says so
+    _insert_owner(engine, idx=nobody, source="deposit")  # names no one
+    if engine.dialect.name == "postgresql":
+        _insert_owner(engine, idx=bare, source="deposit", org_id=ids["city"])  # a second owner
+    report = log.audit()
+    problems = " | ".join(report.problems)
+    assert not report.ok
+    assert f"owner row of entry {step.index}: a procedure.step, not a deposit" in problems
+    assert f"owner row of entry {step.index + 5}: no such entry" in problems
+    assert f"deposit {bare}: owner assigned, but the audit log records no assignment" in problems
+    assert f"owner row of deposit {nobody} names neither an organization nor a user" in problems
+    if engine.dialect.name == "postgresql":  # SQLite's primary key cannot be dropped in place
+        assert f"deposit {bare}: 2 owner rows" in problems
+    assert not any("without an owner" in n for n in report.notices)
+
+
+def test_the_command_line_deposits_for_an_organization_and_gives_owners(
+        migrated_db_url: str, settings: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zhichan evidence deposit --org ID`` owns its deposits as a web deposit is owned (``source = command``, the
+    organization's name recorded as depositor); without it the output says the deposit has no owner and how to give
+    one; ``zhichan evidence owner`` gives it as a platform administrator (``--user``), recorded in the audit log, and
+    refuses anyone else and a deposit that has an owner; ``audit`` reports the deposits no one owns without failing."""
+    from typer.testing import CliRunner
+
+    from zhichan.evidence.cli import app
+    from zhichan.platform.models import AuditEntry
+    from zhichan.settings import get_settings
+
+    monkeypatch.setenv("ZHICHAN_DATABASE_URL", migrated_db_url)
+    get_settings.cache_clear()
+    engine = make_engine(migrated_db_url)
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        acme_id = int(s.scalar(select(Organization.id).where(Organization.name == ACME)) or 0)
+    doc = tmp_path / "合同.txt"
+    doc.write_text("技术许可合同（合成）", encoding="utf-8")
+    runner = CliRunner()
+
+    def run(*args: str) -> object:
+        return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+    owned = run("deposit", str(doc), "--org", str(acme_id), "--title", "合同（合成）")
+    assert owned.exit_code == 0, owned.output  # type: ignore[attr-defined]
+    bare = run("deposit", str(doc), "--depositor", "无此机构（合成）")
+    assert bare.exit_code == 0 and "no owner" in bare.output, bare.output  # type: ignore[attr-defined]
+    assert "zhichan evidence owner 1 --org" in bare.output  # type: ignore[attr-defined]
+    assert run("deposit", str(doc), "--org", "999999").exit_code != 0  # type: ignore[attr-defined]
+    assert run("deposit", str(doc)).exit_code != 0  # type: ignore[attr-defined]  # neither --org nor --depositor
+    with engine.connect() as conn:
+        rows = {int(r.idx): (r.org_id, r.user_id, r.source) for r in conn.execute(sa.text(
+            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+        leaf = conn.execute(sa.text("SELECT leaf FROM evidence_entries WHERE idx = 0")).scalar()
+    assert rows == {0: (acme_id, None, "command")} and f'"depositor":"{ACME}"' in bytes(leaf).decode()  # type: ignore[arg-type]
+    a = _scope(engine, ids["acme_a"])
+    assert [d.index for d in my_deposits_view(
+        EvidenceService.open(engine, create_key=False), a).deposits] == [0]
+
+    audit = run("audit")
+    assert audit.exit_code == 0 and "deposits without an owner: 1" in audit.output, audit.output  # type: ignore[attr-defined]
+    refused = runner.invoke(app, ["owner", "1", "--org", str(acme_id), "--reason", "核实（合成）", "--user", "acme_a"])
+    assert refused.exit_code != 0 and 1 not in _owners(engine)
+    assert "not a platform administrator" in str(refused.exception)
+    given = run("owner", "1", "--org", str(acme_id), "--owner-user", "acme_b", "--reason", "核实了原件（合成）",
+                "--user", "root_admin")
+    assert given.exit_code == 0, given.output  # type: ignore[attr-defined]
+    assert _owners(engine)[1] == (acme_id, ids["acme_b"], "assigned")
+    with session_scope(engine) as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "evidence.owner_assign")).one()
+        assert entry.username == "root_admin" and entry.target == "deposit:1" and "核实了原件" in entry.detail
+    again = run("owner", "1", "--org", str(acme_id), "--reason", "再次（合成）", "--user", "root_admin")
+    assert again.exit_code != 0  # type: ignore[attr-defined]
+    audit = run("audit")
+    assert audit.exit_code == 0 and "without an owner" not in audit.output, audit.output  # type: ignore[attr-defined]
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def _owners(engine: Engine) -> dict[int, tuple[object, ...]]:
+    with engine.connect() as conn:
+        return {int(r.idx): (r.org_id, r.user_id, r.source) for r in conn.execute(sa.text(
+            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+
+
+def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log: EvidenceService) -> None:
+    """Two administrators submitting at the same moment: one owner row and one audit entry; the other is told the
+    deposit has an owner (409), not a database error — whichever way the two transactions interleave."""
+    import threading
+
+    from zhichan.errors import ConflictError
+    from zhichan.evidence.owners import assign_owner
+    from zhichan.platform.models import AuditEntry
+
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        nation = s.scalar(select(Organization.id).where(Organization.name == "国家局"))
+        second = create_user(s, username="root_admin_2", password=None, role=Role.SYSTEM_ADMIN,
+                             org=s.get_one(Organization, nation)).id
+    admins = [_scope(engine, ids["root_admin"]), _scope(engine, second)]
+    for round_ in range(4):
+        index = log.deposit(request(round_, depositor="无此机构（合成）")).index
+        start = threading.Barrier(2)
+        outcomes: list[object] = [None, None]
+
+        def give(i: int, index: int = index, start: threading.Barrier = start, outcomes: list[object] = outcomes) -> None:
+            start.wait()
+            try:
+                outcomes[i] = assign_owner(engine, admins[i], index, org_id=ids["city"], reason=f"同时指定 {i}（合成）")
+            except ConflictError as exc:
+                outcomes[i] = exc
+            except Exception as exc:  # noqa: BLE001 — reported below, as the failure it is
+                outcomes[i] = exc
+
+        threads = [threading.Thread(target=give, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(type(o).__name__ for o in outcomes) == ["Assigned", "ConflictError"], outcomes
+        with session_scope(engine) as s:
+            assert s.scalar(select(sa.func.count()).select_from(AuditEntry)
+                            .where(AuditEntry.target == f"deposit:{index}")) == 1
+        assert _owners(engine)[index][2] == "assigned"

@@ -139,8 +139,8 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
 
     routes = {(m, r.path) for r in router.routes for m in getattr(r, "methods", set()) if m != "HEAD"}
     # the deposit form (GET, POST), the deposit API, the caller's deposits (page and API), a deposit's page and its
-    # certificate (its depositor's only)
-    assert routes >= PUBLIC and len(routes - PUBLIC) == 7
+    # certificate (its depositor's only), the platform administrator's form giving an unowned deposit its owner
+    assert routes >= PUBLIC and len(routes - PUBLIC) == 8
     with web.client() as client:
         token = _token(client)
         for method, path in sorted(routes - PUBLIC):
@@ -152,7 +152,8 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
             else:  # a complete, valid request: refused for want of a session, not for its form
                 kwargs = ({"json": {"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"}} if path.startswith("/api/")
                           else {"data": {"csrf_token": token}, "files": {"file": ("a.txt", b"a")}})
-                r = client.post(path, headers={"X-CSRF-Token": token}, follow_redirects=False, **kwargs)
+                r = client.post(path.replace("{index}", "0"), headers={"X-CSRF-Token": token}, follow_redirects=False,
+                                **kwargs)
                 assert r.status_code in (303, 401), (path, r.status_code)
         for method, path in PUBLIC:
             if method == "GET":
@@ -256,3 +257,129 @@ def test_a_renamed_organization_keeps_its_deposits_and_a_namesake_gets_none(web:
             assert "3333" not in told.text and "certificate.pdf" not in told.text
         assert client.get(f"/evidence/deposits/{cli.index}/certificate.pdf").status_code == 404
         assert client.get(page).status_code == 404  # an owned deposit stays its owner's
+
+
+def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_page(web: WebEnv) -> None:
+    """A deposit made from the command line has no owner: its page shows the platform's administrator a form choosing
+    the organization (and a user of it) with a reason; a field left wrong is refused beside it (422, the page's half
+    of the message), the assignment goes to the audit log and the page then says who owns it — the organization's
+    users open its page and certificate; a second assignment is refused beside the field (409); any other caller
+    gets 404 (anonymous: sign in first)."""
+    from sqlalchemy import select, update
+
+    from zhichan.evidence.service import DepositRequest
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, User
+
+    log = EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)),  # type: ignore[arg-type]
+                          web.settings.evidence_log_origin)
+    index = log.deposit(DepositRequest(sm3="5" * 64, sha256="6" * 64, title="命令行存证（合成）",
+                                       depositor="成都示例科技有限公司")).index
+    with session_scope(web.engine) as s:
+        org_id = s.scalar(select(User.org_id).where(User.username == "ent_user"))
+        s.execute(update(Organization).where(Organization.id == org_id)
+                  .values(name_en="Chengdu Example Technology Co., Ltd. (synthetic)"))
+    page, action = f"/evidence/deposits/{index}", f"/evidence/deposits/{index}/owner"
+    fields = {"org_id": str(org_id), "username": "ent_user", "reason": "企业出示了原件与营业执照（合成）"}
+    with web.client() as client:
+        r = client.post(action, data=fields, follow_redirects=False)
+        assert r.status_code in (303, 401, 403)  # anonymous: sign in first (or no CSRF token)
+        for other in ("ent_user", "cd_admin", "wuhou_admin"):
+            login_as(client, web.engine, other)
+            token = csrf_from(client.get("/evidence/deposit").text)
+            assert client.post(action, data={**fields, "csrf_token": token}).status_code == 404, other
+
+        for other in ("ent_user", "cd_admin"):  # the list of deposits no one owns is the platform administrator's
+            login_as(client, web.engine, other)
+            assert 'id="unowned-deposits"' not in client.get("/evidence/deposits").text, other
+        login_as(client, web.engine, "root")
+        listed = client.get("/evidence/deposits", params={"lang": "en"})
+        assert f'class="unowned-link" href="{page}"' in listed.text and "1 deposit has no owner" in listed.text
+        assert "Chengdu Example Technology Co., Ltd. (synthetic)" in listed.text  # the recorded name, in English
+        for lang, words in (("zh", "指定存证人"), ("en", "Give this deposit its owner")):
+            shown = client.get(page, params={"lang": lang})
+            assert shown.status_code == 200 and 'id="owner-form"' in shown.text and words in shown.text, lang
+        assert "Chengdu Example Technology Co., Ltd. (synthetic)" in client.get(page, params={"lang": "en"}).text
+        token = csrf_from(shown.text)
+        for lang, message in (("zh", "请说明理由"), ("en", "give a reason")):
+            refused = client.post(action, params={"lang": lang}, data={**fields, "reason": " ", "csrf_token": token})
+            assert refused.status_code == 422 and 'id="error-reason"' in refused.text, lang
+            assert message in refused.text and ("give a reason" in refused.text) == (lang == "en"), lang
+        refused = client.post(action, data={**fields, "org_id": "甲", "csrf_token": token})
+        assert refused.status_code == 422 and 'id="error-org_id"' in refused.text
+        assert index not in _owner_rows(web)
+
+        done = client.post(action, data={**fields, "csrf_token": token}, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == page
+        for lang, words in (("zh", "管理员已为此存证指定存证人：成都示例科技有限公司"),
+                            ("en", "An administrator gave this deposit its owner (Chengdu Example Technology")):
+            told = client.get(page, params={"lang": lang})
+            assert told.status_code == 200 and words in told.text and "企业出示了原件" in told.text, lang
+            assert 'id="owner-form"' not in told.text and "5555" not in told.text and "certificate.pdf" not in told.text
+        assert 'id="unowned-deposits"' not in client.get("/evidence/deposits").text  # none left
+        audit = client.get("/admin/audit", params={"action": "evidence.owner_assign", "lang": "en"})
+        assert audit.status_code == 200 and "Deposit owner given" in audit.text and f"deposit:{index}" in audit.text
+        for lang, message in (("zh", "已有存证人"), ("en", "already has an owner")):
+            again = client.post(action, params={"lang": lang}, data={**fields, "csrf_token": token})
+            assert again.status_code == 409 and 'id="error-org_id"' in again.text and message in again.text, lang
+            assert "命令行存证" not in again.text  # no more of a deposit now owned than its number
+
+        assert _owner_rows(web)[index][1:] == (_user_id(web, "ent_user"), "assigned")
+
+        login_as(client, web.engine, "ent_user")
+        assert client.get(page).status_code == 200 and client.get(f"{page}/certificate.pdf").status_code == 200
+        assert index in [d["index"] for d in client.get("/api/v1/evidence/deposits").json()["deposits"]]
+
+
+def _user_id(web: WebEnv, username: str) -> int:
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+
+    with session_scope(web.engine) as s:
+        return int(s.scalar(select(User.id).where(User.username == username)) or 0)
+
+
+
+def _owner_rows(web: WebEnv) -> dict[int, tuple[object, ...]]:
+    """The owner rows of the web app's database, by entry index."""
+    import sqlalchemy as sa
+
+    with web.engine.connect() as conn:  # type: ignore[attr-defined]
+        return {int(r[0]): tuple(r[1:]) for r in conn.execute(sa.text(
+            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+
+
+def test_the_depositor_is_named_as_its_organization_in_the_pages_language(web: WebEnv) -> None:
+    """The deposit form, a deposit's page and an unowned deposit's page name the depositor the leaf records through
+    the organizations' English names on English pages (they showed the Chinese name)."""
+    from sqlalchemy import select, update
+
+    from zhichan.evidence.service import DepositRequest
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, User
+
+    english_name = "Chengdu Example Technology Co., Ltd. (synthetic)"
+    with session_scope(web.engine) as s:
+        org_id = s.scalar(select(User.org_id).where(User.username == "ent_user"))
+        s.execute(update(Organization).where(Organization.id == org_id).values(name_en=english_name))
+    log = EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)),  # type: ignore[arg-type]
+                          web.settings.evidence_log_origin)
+    unowned = log.deposit(DepositRequest(sm3="7" * 64, sha256="8" * 64, title="命令行存证（合成）",
+                                         depositor="成都示例科技有限公司")).index
+    with web.client() as client:
+        login_as(client, web.engine, "ent_user")
+        token = csrf_from(client.get("/evidence/deposit").text)
+        index = client.post("/api/v1/evidence/deposits", headers={"X-CSRF-Token": token},
+                            json={"sm3": "9" * 64, "sha256": "a" * 64, "title": "存证（合成）"}).json()["index"]
+        pages = [("ent_user", "/evidence/deposit"), ("ent_user", f"/evidence/deposits/{index}"),
+                 ("root", f"/evidence/deposits/{unowned}")]
+        for user, url in pages:
+            login_as(client, web.engine, user)
+            english, chinese = (client.get(url, params={"lang": lang}).text for lang in ("en", "zh"))
+            assert english_name in english and "成都示例科技有限公司" in chinese and english_name not in chinese, url
+            if user != "root":
+                assert "成都示例科技有限公司" not in english, url
+        # to the administrator, the name as the entry records it too (what no single organization bore), as data
+        assert f'<dd id="deposit-depositor">{english_name}<br><span class="muted small">成都示例科技有限公司</span>' in english

@@ -88,8 +88,19 @@ def _template() -> Any:
 
 
 def _beijing(utc_text: str) -> str:
-    moment = dt.datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(hours=8)
-    return f"{moment:%Y-%m-%d %H:%M:%S} 北京时间 (UTC+8)　{utc_text}"
+    from zhichan.legaltime import china_moment
+
+    moment = china_moment(dt.datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%S.%fZ"))
+    return f"{moment:%Y-%m-%d %H:%M:%S} 北京时间 Beijing time (UTC+8)　{utc_text}"
+
+
+def _category(value: str) -> str:
+    """A deposit's category as the certificate prints it: one of the usual ones in both languages (设计稿 Design
+    drafts, from the catalogues), any other label as the depositor wrote it."""
+    from zhichan.evidence.service import CATEGORIES
+    from zhichan.web.i18n import translate
+
+    return f"{value} {translate('en', f'evidence.category.{value}')}" if value in CATEGORIES else value
 
 
 def qr_payload(cert: Certificate) -> tuple[bytes, bool]:
@@ -146,6 +157,10 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
         if name in fields:
             value = _beijing(fields[name]) if name == "time" else str(fields[name])
             value = CODED.get(name, {}).get(value, value)
+            if name == "category" and kind == "deposit":
+                value = _category(value)
+            elif name == "size" and isinstance(fields[name], int):
+                value = f"{fields[name]:,}"  # 1,048,576: a size a reader counts the digits of
             rows.append((label, value, is_hex))
     documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)

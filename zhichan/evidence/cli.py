@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,11 +17,25 @@ app = typer.Typer(
 console = Console()
 
 
+#: the engines a command opened, closed when it ends (a pool left open warns on PostgreSQL)
+_ENGINES: list[Any] = []
+
+
+@app.callback()
+def _group(context: typer.Context) -> None:
+    def close() -> None:
+        while _ENGINES:
+            _ENGINES.pop().dispose()
+
+    context.call_on_close(close)
+
+
 def _service(create_key: bool = True):
     from zhichan.evidence.service import EvidenceService
     from zhichan.platform.db import make_engine, upgrade
 
     engine = make_engine()
+    _ENGINES.append(engine)
     upgrade(engine)
     return EvidenceService.open(engine, create_key=create_key)
 
@@ -55,30 +69,109 @@ def pubkey(fmt: Annotated[str, typer.Option("--format", help="pem | hex")] = "pe
     typer.echo(key.to_hex() if fmt == "hex" else key.to_pem().rstrip())
 
 
+#: the organization that owns a deposit, by its number (the first column of the administration's organizations page)
+OrgOption = Annotated[int | None, typer.Option("--org", help=(
+    "存证人机构编号（管理后台机构列表的 #） / the owning organization's number (# on the administration's "
+    "organizations page)"))]
+
+#: who acts: an account of the platform (as `zhichan dataip`)
+UserOption = Annotated[str, typer.Option("--user", "-u", envvar="ZHICHAN_USER",
+                                         help="以该账号办理（平台管理员） / act as this account (a platform administrator)")]
+
+
+def _organization(service, org_id: int):
+    from zhichan.errors import NotFoundError
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    with session_scope(service.engine) as session:
+        org = session.get(Organization, org_id)
+        if org is None:
+            raise NotFoundError(f"没有编号为 {org_id} 的机构 / no organization {org_id}")
+        session.expunge(org)
+        return org
+
+
 @app.command()
 def deposit(
     files: Annotated[list[Path], typer.Argument(help="要存证的文件（只记录摘要） / files to deposit (only digests are kept)")],
     title: Annotated[str | None, typer.Option(help="标题（默认文件名） / title (default: file name)")] = None,
-    depositor: Annotated[str, typer.Option(help="存证人 / depositor")] = ...,  # type: ignore[assignment]
+    org: OrgOption = None,
+    depositor: Annotated[str | None, typer.Option(help=(
+        "条目所载存证人名称（默认 --org 机构的名称） / the depositor's name the entry records (default: the --org "
+        "organization's name)"))] = None,
     note: Annotated[str | None, typer.Option(help="备注 / note")] = None,
     category: Annotated[str, typer.Option(
         help="类别：数据知识产权、设计稿、商业秘密、电商侵权证据、原创作品、合同协议、技术资料、其他 / category")] = "其他",
     certificate: Annotated[Path | None, typer.Option(help="把证书 PDF 写到此处（单个文件时） / write the PDF certificate here")] = None,
 ) -> None:
-    """存证：记录文件的 SM3 与 SHA-256 摘要 / Deposit files: record their SM3 and SHA-256 digests."""
-    from zhichan.evidence.service import DepositRequest
+    """存证：记录文件的 SM3 与 SHA-256 摘要；--org 指定拥有它的机构 / Deposit files: record their SM3 and SHA-256
+    digests; --org names the organization that owns them."""
+    from zhichan.evidence.service import DepositRequest, Owner
 
     service = _service()
-    requests = [DepositRequest.for_file(f, title=title or f.name, depositor=depositor, note=note, category=category) for f in files]
-    entries = service.append_records([r.record() for r in requests])
+    owning = _organization(service, org) if org is not None else None
+    name = depositor or (owning.name if owning is not None else None)
+    if not name:
+        raise typer.BadParameter("需要 --org 或 --depositor / give --org (or at least --depositor)")
+    requests = [DepositRequest.for_file(f, title=title or f.name, depositor=name, note=note, category=category) for f in files]
+    owned_by = Owner(org_id=owning.id, user_id=None, source="command") if owning is not None else None
+    entries = service.deposit_all(requests, owner=owned_by)
     table = Table("#", "file", "SM3")
     for f, entry in zip(files, entries, strict=True):
         table.add_row(str(entry.index), str(f), entry.fields["sm3"])
     console.print(table)
+    if owning is not None:
+        console.print(f"存证人 owner: {owning.name} (#{owning.id})")
+    else:
+        first = entries[0].index
+        console.print(
+            "[yellow]这些存证没有存证人：任何人都不能在网页上打开其详情页与证书。平台管理员可在其详情页或用命令为它指定 / "
+            "these deposits have no owner: no one can open their pages or certificates on the web. A platform "
+            f"administrator gives each one on its page (/evidence/deposits/{first}) or with[/yellow]\n"
+            f"  zhichan evidence owner {first} --org ORG_ID --reason REASON --user ADMIN")
     if certificate is not None:
         if len(entries) != 1:
             raise typer.BadParameter("--certificate 只用于单个文件 / --certificate needs exactly one file")
         _write_certificate(service, entries[0].index, certificate)
+
+
+@app.command()
+def owner(
+    index: Annotated[int, typer.Argument(help="存证条目编号 / the deposit's entry number")],
+    org: Annotated[int, typer.Option("--org", help="存证人机构编号（管理后台机构列表的 #） / the owning organization's number")],
+    reason: Annotated[str, typer.Option(help="理由（记入审计日志） / the reason (kept in the audit log)")],
+    user: UserOption,
+    owner_user: Annotated[str, typer.Option(help="该机构中拥有它的用户名（可选） / a user of that organization who owns it")] = "",
+) -> None:
+    """为没有存证人的存证指定存证人（平台管理员；记入审计日志；不可更改） / Give a deposit that has no owner its owner
+    (a platform administrator; recorded in the audit log; final)."""
+    from sqlalchemy import select
+
+    from zhichan.errors import InputError, PermissionDenied, ZhichanError
+    from zhichan.evidence.owners import assign_owner, may_assign
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    service = _service(create_key=False)
+    with session_scope(service.engine) as session:
+        account = session.scalar(select(User).where(User.username == user))
+        if account is None or not account.is_active:
+            raise InputError(f"没有可用账号 {user} / no active account {user}")
+        scope = scope_for_user(session, account)
+    if not may_assign(scope):  # the web answers 404 (it does not tell who may); the operator is told
+        raise PermissionDenied(f"{user} 不是平台管理员（根机构的系统管理员），不能指定存证人 / {user} is not a platform "
+                               "administrator (a system administrator of the root organization) and gives no owner")
+    try:
+        given = assign_owner(service.engine, scope, index, org_id=org, username=owner_user, reason=reason, via="cli")
+    except ZhichanError as exc:
+        if isinstance(exc.details.get("fields"), dict):  # a FormError: each field's message
+            raise InputError("；".join(exc.details["fields"].values())) from None
+        raise
+    who = f" · {given.username}" if given.username else ""
+    console.print(f"存证 deposit #{index} → 存证人 owner: {given.org_name} (#{given.org_id}){who}; "
+                  f"审计日志 audit log #{given.audit_id}")
 
 
 def _write_certificate(service, index: int, out: Path) -> None:
@@ -239,6 +332,8 @@ def _full_audit() -> None:
         report = service.audit(progress=progress)
     for problem in report.problems:
         console.print(f"[red]✗[/red] {problem}")
+    for notice in report.notices:  # not failures (docs/evidence.md, "Who deposited")
+        console.print(f"[yellow]·[/yellow] {notice}")
     console.print(
         f"{report.tree_size} 条, {report.checkpoints} 个检查点 / entries, checkpoints — "
         + ("[bold green]完好 intact[/]" if report.ok else f"[bold red]{len(report.problems)} 个问题 problems[/]")

@@ -64,9 +64,11 @@ class DepositOwner(Base):
     records as ``depositor``, which an organization's rename would orphan and a namesake would match
     (:mod:`zhichan.evidence.scope`). Written in the deposit's transaction; append-only like the log.
 
-    ``source`` says how the row came: ``deposit`` (written with the deposit) or ``name`` (back-filled by
-    ``evidence_0003`` for a deposit made before it, where exactly one organization bore the recorded name; such a row
-    has no user). A deposit with no row has no owner: no one opens its page (docs/evidence.md)."""
+    ``source`` says how the row came (:data:`zhichan.evidence.service.OWNER_SOURCES`): ``deposit`` (written with a web
+    or API deposit), ``command`` (with a command-line deposit's ``--org``; no user), ``name`` (back-filled by
+    ``evidence_0003`` for a deposit made before it, where exactly one organization bore the recorded name; no user) or
+    ``assigned`` (given afterwards by a platform administrator, :mod:`zhichan.evidence.owners`; who and why are in the
+    platform's audit log). A deposit with no row has no owner: no one opens its page (docs/evidence.md)."""
 
     __tablename__ = "evidence_deposit_owners"
     __table_args__ = (Index("ix_evidence_deposit_owners_org", "org_id", "idx"),

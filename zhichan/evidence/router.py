@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from zhichan.errors import FormError
+from zhichan.errors import ConflictError, FormError
 from zhichan.evidence.schemas import Certificate, EvidenceError, VerificationReport
 from zhichan.evidence.scope import depositor as _depositor
 from zhichan.evidence.scope import owner as _owner
@@ -51,6 +51,7 @@ from zhichan.evidence.views import (
     my_deposits_view,
     owned_deposit,
     owned_deposits,
+    unowned_deposits_view,
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
@@ -214,7 +215,10 @@ def public_key_file(request: Request) -> Response:
 @router.get("/evidence/deposit", include_in_schema=False)
 def deposit_page(request: Request, scope: Scope = ScopeDep) -> Response:
     depositor = _depositor(scope)
-    return _page(request, "deposit.html", {"categories": CATEGORIES, "depositor": depositor})
+    # the name the leaf will record is the caller's organization's (else its user name): shown as that organization
+    depositor_en = scope.org_name_en if scope.org_name and depositor == scope.org_name else None
+    return _page(request, "deposit.html", {"categories": CATEGORIES, "depositor": depositor,
+                                           "depositor_en": depositor_en})
 
 
 @router.post("/evidence/deposit", include_in_schema=False)
@@ -254,10 +258,19 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 @router.get("/evidence/deposits", include_in_schema=False)
-def my_deposits_page(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep) -> Response:
-    """The caller's deposits, newest first (its organization's, by id: zhichan.evidence.scope); sign-in first."""
-    mine = my_deposits_view(evidence_service(request), scope, page)
-    return _page(request, "deposits.html", {"mine": mine, "categories": CATEGORIES})
+def my_deposits_page(request: Request, page: PageNumber = 1, scope: Scope = ScopeDep,
+                     session: Session = DbDep) -> Response:
+    """The caller's deposits, newest first (its organization's, by id: zhichan.evidence.scope); sign-in first. To a
+    platform administrator, also the newest deposits no one owns (their pages give them an owner)."""
+    from zhichan.platform.orgs import RowName, english_names
+
+    service = evidence_service(request)
+    mine = my_deposits_view(service, scope, page)
+    unowned = unowned_deposits_view(service, scope)
+    names = {d["depositor"] for d in (unowned or {}).get("deposits", []) if d["depositor"]}
+    found = english_names(session, [RowName(n) for n in names])
+    return _page(request, "deposits.html", {"mine": mine, "categories": CATEGORIES, "unowned": unowned,
+                                            "depositors_en": {n: found.get(RowName(n)) for n in names}})
 
 
 @router.get("/api/v1/evidence/deposits", tags=["evidence"], responses=errors(401, 422))
@@ -268,12 +281,56 @@ def my_deposits_api(request: Request, page: PageNumber = 1, scope: Scope = Scope
 
 
 @router.get("/evidence/deposits/{index}", include_in_schema=False)
-def deposit_entry_page(request: Request, index: EntryIndex, scope: Scope = ScopeDep) -> Response:
+def deposit_entry_page(request: Request, index: EntryIndex, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A deposit's page, for its depositor (zhichan.evidence.scope): what was deposited, its checks, its certificate's
     link; sign-in first, then a 404 for anyone else."""
-    deposit = deposit_view(evidence_service(request), scope, index)
-    own_en = scope.org_name_en if deposit["depositor"] == scope.org_name and not deposit["unowned"] else None
-    return _page(request, "deposit_entry.html", {"d": deposit, "depositor_en": own_en, "categories": CATEGORIES})
+    return _deposit_entry(request, scope, session, deposit_view(evidence_service(request), scope, index))
+
+
+def _deposit_entry(request: Request, scope: Scope, session: Session, deposit: dict[str, Any],
+                   form: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    """A deposit's page; to the platform's administrator, on a deposit no one owns, with the form giving it an
+    owner (``form``, ``errors``: the form again, its messages beside their fields)."""
+    from zhichan.platform.orgs import RowName, english_names, list_orgs
+
+    # the name the leaf records as written: its English name through the organizations (docs/CONTRIBUTING.md)
+    names_en = english_names(session, [RowName(deposit.get("depositor"))])
+    orgs = list_orgs(session, scope) if deposit.get("unowned") else []
+    return _page(request, "deposit_entry.html", {
+        "d": deposit, "depositor_en": names_en.get(RowName(deposit.get("depositor"))), "categories": CATEGORIES,
+        "orgs": orgs, "form": form or {}, "errors": errors or {}}, status=status)
+
+
+@router.post("/evidence/deposits/{index}/owner", include_in_schema=False)
+def deposit_owner_submit(
+    request: Request, index: EntryIndex, scope: Scope = ScopeDep, session: Session = DbDep,
+    org_id: Annotated[str, Form(max_length=20)] = "",
+    username: Annotated[str, Form(max_length=80)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The platform administrator gives a deposit no one owns its owner (zhichan.evidence.owners); anyone else gets the
+    deposit page's 404. Then to the deposit's page, which shows the assignment."""
+    from zhichan.evidence.owners import assign_owner
+    from zhichan.web.security import client_ip
+
+    service = evidence_service(request)
+    form = {"org_id": org_id, "username": username, "reason": reason}
+    try:
+        chosen = int(org_id) if org_id.strip() else None
+    except ValueError:
+        chosen = -1  # no organization has it: refused beside the field
+    try:
+        assign_owner(service.engine, scope, index, org_id=chosen, username=username, reason=reason,
+                     ip=client_ip(request))
+    except FormError as refused:
+        return _deposit_entry(request, scope, session, deposit_view(service, scope, index), form, refused.errors, 422)
+    except ConflictError as taken:
+        # owned meanwhile: the form again with the message beside the field — no more of the deposit than its number
+        # (its owner's deposit is not the administrator's to read)
+        said = {"index": index, "unowned": True, "conflict": True}
+        return _deposit_entry(request, scope, session, said, form,
+                              {str(taken.details.get("field") or "org_id"): taken.message}, 409)
+    return RedirectResponse(deposit_url(index), status_code=303)
 
 
 @router.get("/evidence/deposits/{index}/certificate.pdf", include_in_schema=False)

@@ -166,9 +166,13 @@ class VerificationReport(BaseModel):
 
 
 class AuditReport(BaseModel):
+    """``problems`` fail the audit (the database does not say what the log says, or was altered); ``notices`` are
+    what the audit reports without failing (deposits no one owns: docs/evidence.md, "Who deposited")."""
+
     tree_size: int
     checkpoints: int
     problems: list[str]
+    notices: list[str] = []
 
     @property
     def ok(self) -> bool:

@@ -122,10 +122,26 @@ class DepositRequest:
 @dataclass(frozen=True)
 class Owner:
     """Who deposits, by id (``evidence_deposit_owners``; :func:`zhichan.evidence.scope.owner`): the caller's
-    organization and user. The leaf keeps the depositor's name as stated; ownership is these ids."""
+    organization and user. The leaf keeps the depositor's name as stated; ownership is these ids. ``source``: how the
+    row comes (:data:`OWNER_SOURCES`)."""
 
     org_id: int | None
     user_id: int | None
+    source: str = "deposit"
+
+
+#: how an owner row came (``evidence_deposit_owners.source``): written with a deposit through the web or the API
+#: (``deposit``) or the command line's ``--org`` (``command``), back-filled by the name ``evidence_0003`` found one
+#: organization bearing (``name``), given afterwards by a platform administrator (``assigned``: who and why are in the
+#: platform's audit log, action ``evidence.owner_assign``; :mod:`zhichan.evidence.owners`)
+OWNER_SOURCES = ("deposit", "command", "name", "assigned")
+
+#: the platform audit log's action for an owner given to a deposit, on the target :func:`owner_assign_target`
+OWNER_ASSIGN_ACTION = "evidence.owner_assign"
+
+
+def owner_assign_target(index: int) -> str:
+    return f"deposit:{index}"
 
 
 def entry_from_leaf(index: int, leaf: bytes) -> Entry:
@@ -180,15 +196,23 @@ class EvidenceService:
 
         ``owner``: who deposits (the web layer's caller), recorded in the entry's transaction; without it (the
         command line) the deposit has no owner and no one opens its page (docs/evidence.md, "Who deposited")."""
-        record = request.record()
+        return self.deposit_all([request], owner=owner, now=now)[0]
+
+    def deposit_all(self, requests: list[DepositRequest], *, owner: Owner | None = None,
+                    now: dt.datetime | None = None) -> list[Entry]:
+        """Deposit several files in one append (one signed checkpoint), each owned by ``owner`` when given — the
+        entries and their owner rows in one transaction."""
+        records = [r.record() for r in requests]
         if owner is None:
-            return self.append_records([record], now=now)[0]
+            return self.append_records(records, now=now)
+        if owner.source not in OWNER_SOURCES:
+            raise EvidenceError(f"未知的存证人来源 {owner.source} / unknown owner source {owner.source}")
         self._durable()
         with self.engine.begin() as conn:
-            entry = self.append_records([record], now=now, conn=conn)[0]
-            conn.execute(log.OWNERS.insert(), [{"idx": entry.index, "org_id": owner.org_id, "user_id": owner.user_id,
-                                                "source": "deposit"}])
-        return entry
+            entries = self.append_records(records, now=now, conn=conn)
+            conn.execute(log.OWNERS.insert(), [{"idx": e.index, "org_id": owner.org_id, "user_id": owner.user_id,
+                                                "source": owner.source} for e in entries])
+        return entries
 
     def deposit_many(
         self, requests: Iterable[DepositRequest], *, batch_size: int = 1000, progress: ProgressCallback = no_progress,
@@ -456,8 +480,49 @@ class EvidenceService:
             for c in checkpoints:
                 if int(c["tree_size"]) > frontier.size:
                     problems.append(f"checkpoint of size {c['tree_size']} is beyond the log ({frontier.size} entries)")
+            notices = self._audit_owners(conn, problems)
         progress(size, size)
-        return AuditReport(tree_size=size, checkpoints=len(checkpoints), problems=problems[:1000])
+        return AuditReport(tree_size=size, checkpoints=len(checkpoints), problems=problems[:1000], notices=notices)
+
+    def _audit_owners(self, conn: Any, problems: list[str]) -> list[str]:
+        """What can be checked of ``evidence_deposit_owners``, which the signed leaves do not cover (who owns a deposit
+        is not in its leaf, so no owner can be proven right or wrong): problems — a row naming no entry or an entry
+        that is not a deposit, two rows for one deposit, a row naming neither organization nor user, a source the
+        platform does not write, an ``assigned`` row the audit log has no assignment for (the schema's primary key and
+        foreign key stop the first two unless the database was altered); notices — the rows by source and the
+        deposits without an owner (made from the command line without ``--org``, or left unowned by the back-fill),
+        which are not a fault of the log: an administrator gives them an owner."""
+        from zhichan.platform.models import AuditEntry
+
+        o, e = log.OWNERS, log.ENTRIES
+        for idx, kind in conn.execute(select(o.c.idx, e.c.kind).select_from(o.outerjoin(e, e.c.idx == o.c.idx))
+                                      .where(e.c.idx.is_(None) | (e.c.kind != "deposit")).order_by(o.c.idx).limit(1000)):
+            problems.append(f"owner row of entry {idx}: " + ("no such entry" if kind is None else f"a {kind}, not a deposit"))
+        for idx, count in conn.execute(select(o.c.idx, func.count()).group_by(o.c.idx).having(func.count() > 1)
+                                       .order_by(o.c.idx).limit(1000)):
+            problems.append(f"deposit {idx}: {count} owner rows")
+        for idx in conn.execute(select(o.c.idx).where(o.c.org_id.is_(None), o.c.user_id.is_(None))
+                                .order_by(o.c.idx).limit(1000)).scalars():
+            problems.append(f"owner row of deposit {idx} names neither an organization nor a user")
+        by_source = {str(source): int(n) for source, n in conn.execute(select(o.c.source, func.count()).group_by(o.c.source))}
+        for source in sorted(set(by_source) - set(OWNER_SOURCES)):
+            problems.append(f"{by_source[source]} owner rows of an unknown source {source!r}")
+        assigned = set(conn.execute(select(o.c.idx).where(o.c.source == "assigned")).scalars())
+        if assigned:
+            a = AuditEntry.__table__
+            recorded = set(conn.execute(select(a.c.target).where(a.c.action == OWNER_ASSIGN_ACTION,
+                                                                  a.c.success.is_(True))).scalars())
+            for idx in sorted(i for i in assigned if owner_assign_target(int(i)) not in recorded)[:1000]:
+                problems.append(f"deposit {idx}: owner assigned, but the audit log records no assignment")
+        no_owner = (e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())
+        unowned = conn.execute(select(func.count()).select_from(e).where(*no_owner)).scalar() or 0
+        notices = ["owner rows by source: " + (", ".join(f"{s} {n}" for s, n in sorted(by_source.items())) or "none")]
+        if unowned:
+            first = [str(i) for i in conn.execute(select(e.c.idx).where(*no_owner).order_by(e.c.idx).limit(20)).scalars()]
+            notices.append(f"deposits without an owner: {unowned} — entries {', '.join(first)}"
+                           f"{' …' if unowned > len(first) else ''} (zhichan evidence owner INDEX --org ID --reason … "
+                           "gives one; its page /evidence/deposits/INDEX, to a platform administrator)")
+        return notices
 
     def _audit_documents(self, conn: Any, listed: dict[tuple[int, int], tuple[str, str]], start: int, end: int,
                          problems: list[str]) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import log
+from zhichan.evidence.owners import assignment, may_assign
 from zhichan.evidence.schemas import Check, Entry
 from zhichan.evidence.scope import owned, owned_query, owns_deposit
 from zhichan.evidence.service import EvidenceService
@@ -147,8 +148,10 @@ def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str
 
     To an administrator of the platform (the root organization's), a deposit no one owns (no ``evidence_deposit_owners`` row: made before owners were recorded
     by id where no single organization bore its recorded name, or from the command line) is not a 404 but a page
-    saying so — its number, time, title and the name it records, nothing the certificate adds — so that it is not
-    lost silently. Another's owned deposit stays a 404 to an administrator too."""
+    saying so — its number, time, title and the name it records, nothing the certificate adds — where the
+    administrator gives it an owner (:mod:`zhichan.evidence.owners`); one an administrator gave an owner shows the
+    same and the assignment (``assigned``: the organization, the user, who gave it, when, why). Another's owned
+    deposit stays a 404 to an administrator too."""
     scope.require_authenticated()
     entry = _deposit(service, index)
     if entry is None:
@@ -157,15 +160,18 @@ def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str
     with service.engine.connect() as conn:
         mine = owns_deposit(conn, scope, index)
         # the platform's administrators (at the root organization): a deposit belongs to no office's area
-        unowned = not mine and scope.is_admin and scope.at_root and conn.execute(
-            select(log.OWNERS.c.idx).where(log.OWNERS.c.idx == index)).first() is None
-    if unowned:
-        return {"index": index, "unowned": True, "time_china": _china_time(fields), "title": fields.get("title"),
-                "depositor": fields.get("depositor")}
+        source = None if mine or not may_assign(scope) else (conn.execute(
+            select(log.OWNERS.c.source).where(log.OWNERS.c.idx == index)).scalar() or "")
+    said = {"index": index, "unowned": source == "", "time_china": _china_time(fields), "title": fields.get("title"),
+            "depositor": fields.get("depositor")}
+    if source == "":  # no owner: the administrator gives it one (zhichan.evidence.owners)
+        return said
+    if source == "assigned":  # given by an administrator: what was given, by whom and why — not the leaf's rest
+        return said | {"assigned": assignment(service.engine, index)}
     if not mine:
         raise _not_found(index)
     report = service.verify_entry(index)
-    return {"index": index, "unowned": False, "time": fields.get("time"), "time_china": _china_time(fields),
+    return {"index": index, "unowned": False, "assigned": None, "time": fields.get("time"), "time_china": _china_time(fields),
             **{name: fields.get(name) for name in ("title", "category", "depositor", "file_name", "size", "media_type",
                                                   "note", "sm3", "sha256")},
             "ok": report.ok, "checks": report.checks, "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
@@ -216,3 +222,27 @@ def my_deposits_view(service: EvidenceService, scope: Scope, page: int = 1) -> M
             category=fields.get("category"), file_name=fields.get("file_name"), size=fields.get("size"),
             deposit_url=deposit_url(int(idx)), certificate_url=f"{deposit_url(int(idx))}/certificate.pdf"))
     return MyDeposits(total=int(total), page=page, per_page=DEPOSITS_PER_PAGE, deposits=items)
+
+
+#: deposits no one owns a platform administrator's "my deposits" page lists (the newest; the audit counts them all)
+UNOWNED_LISTED = 20
+
+
+def unowned_deposits_view(service: EvidenceService, scope: Scope) -> dict[str, Any] | None:
+    """To a platform administrator, the deposits no one owns — how many, and the newest :data:`UNOWNED_LISTED` with
+    what an unowned deposit's page shows of each (number, time, title, the recorded name) — so that their pages, where
+    an owner is given, can be found; ``None`` to anyone else."""
+    if not may_assign(scope):
+        return None
+    e, o = log.ENTRIES, log.OWNERS
+    no_owner = (e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())
+    with service.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(e).where(*no_owner)).scalar() or 0
+        rows = conn.execute(select(e.c.idx, e.c.leaf).where(*no_owner).order_by(e.c.idx.desc())
+                            .limit(UNOWNED_LISTED)).all() if total else []
+    listed = []
+    for idx, leaf in rows:
+        fields = json.loads(bytes(leaf))
+        listed.append({"index": int(idx), "time_china": _china_time(fields), "title": fields.get("title"),
+                       "depositor": fields.get("depositor"), "deposit_url": deposit_url(int(idx))})
+    return {"total": int(total), "limit": UNOWNED_LISTED, "deposits": listed}
