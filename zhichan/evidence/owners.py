@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.evidence import log
 from zhichan.evidence.service import OWNER_ASSIGN_ACTION, owner_assign_target
-from zhichan.legaltime import china_moment
+from zhichan.legaltime import china_time
 from zhichan.platform import audit
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry, Organization, User
@@ -132,4 +132,4 @@ def assignment(engine: Engine, index: int) -> dict[str, Any] | None:
         return {"org_name": org.name if org else None, "org_name_en": org.name_en if org else None,
                 "username": user.username if user else None, "by": entry.username if entry else None,
                 "at": entry.at if entry else None, "reason": detail.get("reason"),
-                "at_china": f"{china_moment(entry.at):%Y-%m-%d %H:%M}" if entry else None}
+                "at_china": china_time(entry.at) if entry else None}

@@ -34,7 +34,7 @@ from zhichan.exchange.openlicence import (
     record_licence,
     take_licence,
 )
-from zhichan.legaltime import china_date, china_moment, last_day_of_years
+from zhichan.legaltime import china_date, china_time, last_day_of_years
 from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -209,7 +209,7 @@ def seed_activity(engine: Engine, procedures: Any, sellers: list[tuple[Scope, in
             with session_scope(engine) as s:
                 auction = bidding.create_auction(
                     s, seller, listing_id, starting_price="200000", increment="10000", reserve="210000",
-                    deposit="20000", starts_at="", closes_at=f"{china_moment(closes):%Y-%m-%d %H:%M}",
+                    deposit="20000", starts_at="", closes_at=china_time(closes),
                     extend_window_minutes=5, extend_minutes=5, now=now)
                 auction_id = auction.id
             for step, amount in enumerate(("200000", "220000", "240000")):
