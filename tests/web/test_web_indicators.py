@@ -179,6 +179,34 @@ def test_cockpit_as_of_form_keeps_the_region(env, client):
     assert "2023 年提交的申请尚未全部公开" in html  # … but 2023's filings are not all published yet
 
 
+def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
+    """A leader looking at the cockpit of an earlier date who drills into a district, goes up, opens the region
+    page or downloads its CSV or a chart sees that date's figures, not the data end's."""
+    login_as(client, env.engine, "cd_leader")
+    day = "2022-06-30"
+    main = client.get(f"/cockpit?region=510100&as_of={day}").text.split("<main>", 1)[1].split("</main>", 1)[0]
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/(?:cockpit|regions|charts)[^"]*)"', main)]
+    assert any(h.startswith("/cockpit?region=5101") for h in links) and any("/export.csv" in h for h in links)
+    undated = [h for h in links if "as_of=" not in h]
+    assert not undated, undated
+    assert all(f"as_of={day}" in h for h in links if "/records" not in h), links
+    assert f'data-drill="1" data-as-of="{day}"' in main  # the map's click goes to the region at this date
+    at_day = client.get(f"/api/v1/cockpit?region=510100&as_of={day}").json()["overview"]["children"]
+    latest = client.get("/api/v1/cockpit?region=510100").json()["overview"]["children"]
+    counts = {c["code"]: c["valid_inventions"] for c in at_day}
+    assert counts != {c["code"]: c["valid_inventions"] for c in latest}  # the date makes a difference here
+    export = client.get(f"/regions/510100/export.csv?as_of={day}")
+    assert export.status_code == 200 and day in export.headers["content-disposition"]
+    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
+    assert {r["code"]: int(r["valid_inventions"]) for r in rows} == counts
+    region_page = client.get(f"/regions/510100?as_of={day}").text
+    assert f"统计日 {day}" in region_page
+    assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
+    assert client.get("/regions/510100/export.csv?as_of=2022-02-30").status_code == 422
+    chart = client.get(f"/charts/trend.svg?region=510100&as_of={day}")
+    assert chart.status_code == 200 and ">2021<" in chart.text and ">2022<" not in chart.text  # its last complete year
+
+
 def test_every_indicator_unit_has_a_label_saying_what_it_counts():
     from zhichan.web.i18n import LANGUAGES, translate
 
