@@ -321,3 +321,20 @@ def test_the_indicator_list_reads_on_a_phone(page, artifacts_dir: Path) -> None:
         name_width = page.evaluate("document.querySelector('#all-indicators tbody td:nth-child(2)').getBoundingClientRect().width")
         assert code_lines == 1 and name_width >= 120, (lang, code_lines, name_width)
         assert page.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+def test_every_figure_reads_by_what_it_measures(env, client):
+    """A count whole, an amount (元, 天) and a ratio with two decimals, whatever type the number came in: an amount
+    no record adds to (a sum of nothing, 0) read "0 元" beside "10,000.00 元" on the same list."""
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/regions/510100/indicators").text
+    rows = [(code, figure.group(1)) for code, row in re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S)
+            for figure in [re.search(r'<a class="records-link" href="[^"]*">([^<]*)</a>', row)] if figure]
+    assert len(rows) > 20
+    kinds = {code: registry.get_indicator(code).kind for code, _ in rows}
+    assert {"count", "amount", "per_10k", "share"} <= set(kinds.values())
+    wrong = [(code, text) for code, text in rows
+             if not re.fullmatch(r"[0-9,]+" if kinds[code] == "count" else r"[0-9,]+\.[0-9]{2}", text)]
+    assert not wrong, wrong
+    assert any(text == "0.00" and kinds[code] == "amount" for code, text in rows)  # the case the list got wrong
+    assert registry.figure_text("ip_pledge_amount", 0) == "0.00" and registry.figure_text("valid_inventions", 29.0) == "29"
