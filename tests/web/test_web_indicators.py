@@ -338,3 +338,23 @@ def test_every_figure_reads_by_what_it_measures(env, client):
     assert not wrong, wrong
     assert any(text == "0.00" and kinds[code] == "amount" for code, text in rows)  # the case the list got wrong
     assert registry.figure_text("ip_pledge_amount", 0) == "0.00" and registry.figure_text("valid_inventions", 29.0) == "29"
+
+
+def test_a_rank_shared_with_other_regions_says_so(env, client):
+    """A district with no PCT filing, as none of its neighbours has, read "rank 1/12" on the leader's panel — first
+    of twelve with nothing; a shared rank now says how many share it (competition ranking, 1, 2, 2, 4)."""
+    login_as(client, env.engine, "cd_leader")
+    rows = client.get("/api/v1/regions/510107/indicators").json()["indicators"]
+    ranked = [r for r in rows if r["rank"] is not None]
+    assert ranked and all(1 <= r["rank_tied"] <= r["rank_of"] for r in ranked)
+    tied = [r for r in ranked if r["rank_tied"] > 1]
+    assert tied, ranked[:3]
+    alone = [r for r in ranked if r["rank_tied"] == 1]
+    for lang, word in (("zh", "个并列"), ("en", "tied")):
+        html = client.get(f"/regions/510107/indicators?lang={lang}").text
+        cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))
+        for r in tied:
+            assert f'{r["rank"]}/{r["rank_of"]} <span class="muted small rank-tied">' in cells[r["code"]], r["code"]
+            assert f'{r["rank_tied"]} {word}' in cells[r["code"]] or f'（{r["rank_tied"]} {word}）' in cells[r["code"]], r["code"]
+        assert all("rank-tied" not in cells[r["code"]] for r in alone)
+    assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)
