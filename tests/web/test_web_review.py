@@ -427,3 +427,21 @@ def test_subsidy_programmes_name_their_area(client, env):
         html = client.get(f"/services/subsidies?lang={lang}").text
         areas = re.findall(r'class="programme-area">([^<]*)</td>', html)
         assert areas and all(a == name for a in areas), (lang, areas)
+
+
+def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
+    """The same demo case was 合成数据 on the to-do list and the case page but 合成演示数据 on the protection case list
+    (and its published decision): one badge, one wording."""
+    from zhichan.procedures.models import Case
+    from tests.web.test_web_scope import _jinjiang_case
+
+    case_id, _ = _jinjiang_case(env)
+    with session_scope(env.engine) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.synthetic = True
+    login_as(client, env.engine, "jinjiang_officer")
+    for lang in ("zh", "en"):
+        badges = {path: set(re.findall(r'<span class="badge synthetic[^"]*"[^>]*>([^<]+)</span>', client.get(f"{path}?lang={lang}").text))
+                  for path in ("/todo", "/protection/cases", f"/cases/{case_id}")}
+        assert all(badges.values()) and len(set.union(*badges.values())) == 1, (lang, badges)
