@@ -432,8 +432,8 @@ def test_subsidy_programmes_name_their_area(client, env):
 def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
     """The same demo case was 合成数据 on the to-do list and the case page but 合成演示数据 on the protection case list
     (and its published decision): one badge, one wording."""
-    from zhichan.procedures.models import Case
     from tests.web.test_web_scope import _jinjiang_case
+    from zhichan.procedures.models import Case
 
     case_id, _ = _jinjiang_case(env)
     with session_scope(env.engine) as s:
