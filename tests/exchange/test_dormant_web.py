@@ -95,3 +95,31 @@ def test_the_institution_reads_in_english_where_it_has_an_english_name(env: WebE
     assert english.count("<td>Example University</td>") == 1 + 3 and UNIVERSITY not in english.split("<main>", 1)[1]
     chinese = client.get("/exchange/dormant?lang=zh").text
     assert chinese.count(f"<td>{UNIVERSITY}</td>") == 1 + 3 and "Example University" not in chinese
+
+
+#: a day (YYYY-MM-DD) of a page's text broken over two lines: a narrow column broke 2026-12-07 after its second hyphen
+DAYS_BROKEN = r"""() => { const out = [], day = /\d{4}-\d{2}-\d{2}/g;
+  const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) { day.lastIndex = 0;
+    for (let m = day.exec(n.textContent); m; m = day.exec(n.textContent)) {
+      const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + 10);
+      if (new Set([...r.getClientRects()].map(c => Math.round(c.top))).size > 1) out.push(m[0]); } }
+  return out; }"""
+
+
+@pytest.mark.one_database("the page's layout; the inventory's SQL runs on both databases in test_dormant.py")
+@pytest.mark.browser
+def test_the_inventory_never_breaks_a_day_over_two_lines(env: WebEnv, page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The inventory's progress column read "Inventoried 2026-12-" and "07" on the next line, on a desktop's page."""
+    from tests.helpers import sign_in
+
+    sign_in(page, "office", then="/exchange/dormant?lang=en")
+    page.click("#inventory-form button[type=submit]")
+    page.wait_for_url(lambda url: "found=" in url)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang in ("en", "zh"):
+            page.goto(f"/exchange/dormant?lang={lang}")
+            assert page.locator("#inventory td").count() > 0
+            page.screenshot(path=str(artifacts_dir / f"dormant-days-{width}-{lang}.png"), full_page=True)
+            assert page.evaluate(DAYS_BROKEN) == [], (width, lang)

@@ -223,6 +223,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
         s.get(Listing, 1).state = "active"  # type: ignore[union-attr]
     closed_list = client.get("/exchange/auctions?lang=en").text
     assert 'id="auctions-closed"' in closed_list and "Unsold" in closed_list
+    # an auction that is over has no "current" high bid (当前最高价): its highest bid
+    closed_zh = client.get("/exchange/auctions?lang=zh").text.split('id="auctions-closed"', 1)[1]
+    assert "最高出价" in closed_zh and "当前最高价" not in closed_zh
 
 
 def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:

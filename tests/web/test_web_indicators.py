@@ -179,6 +179,34 @@ def test_cockpit_as_of_form_keeps_the_region(env, client):
     assert "2023 年提交的申请尚未全部公开" in html  # … but 2023's filings are not all published yet
 
 
+def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
+    """A leader looking at the cockpit of an earlier date who drills into a district, goes up, opens the region
+    page or downloads its CSV or a chart sees that date's figures, not the data end's."""
+    login_as(client, env.engine, "cd_leader")
+    day = "2022-06-30"
+    main = client.get(f"/cockpit?region=510100&as_of={day}").text.split("<main>", 1)[1].split("</main>", 1)[0]
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/(?:cockpit|regions|charts)[^"]*)"', main)]
+    assert any(h.startswith("/cockpit?region=5101") for h in links) and any("/export.csv" in h for h in links)
+    undated = [h for h in links if "as_of=" not in h]
+    assert not undated, undated
+    assert all(f"as_of={day}" in h for h in links if "/records" not in h), links
+    assert f'data-drill="1" data-as-of="{day}"' in main  # the map's click goes to the region at this date
+    at_day = client.get(f"/api/v1/cockpit?region=510100&as_of={day}").json()["overview"]["children"]
+    latest = client.get("/api/v1/cockpit?region=510100").json()["overview"]["children"]
+    counts = {c["code"]: c["valid_inventions"] for c in at_day}
+    assert counts != {c["code"]: c["valid_inventions"] for c in latest}  # the date makes a difference here
+    export = client.get(f"/regions/510100/export.csv?as_of={day}")
+    assert export.status_code == 200 and day in export.headers["content-disposition"]
+    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
+    assert {r["code"]: int(r["valid_inventions"]) for r in rows} == counts
+    region_page = client.get(f"/regions/510100?as_of={day}").text
+    assert f"统计日 {day}" in region_page
+    assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
+    assert client.get("/regions/510100/export.csv?as_of=2022-02-30").status_code == 422
+    chart = client.get(f"/charts/trend.svg?region=510100&as_of={day}")
+    assert chart.status_code == 200 and ">2021<" in chart.text and ">2022<" not in chart.text  # its last complete year
+
+
 def test_every_indicator_unit_has_a_label_saying_what_it_counts():
     from zhichan.web.i18n import LANGUAGES, translate
 
@@ -293,3 +321,40 @@ def test_the_indicator_list_reads_on_a_phone(page, artifacts_dir: Path) -> None:
         name_width = page.evaluate("document.querySelector('#all-indicators tbody td:nth-child(2)').getBoundingClientRect().width")
         assert code_lines == 1 and name_width >= 120, (lang, code_lines, name_width)
         assert page.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+def test_every_figure_reads_by_what_it_measures(env, client):
+    """A count whole, an amount (元, 天) and a ratio with two decimals, whatever type the number came in: an amount
+    no record adds to (a sum of nothing, 0) read "0 元" beside "10,000.00 元" on the same list."""
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/regions/510100/indicators").text
+    rows = [(code, figure.group(1)) for code, row in re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S)
+            for figure in [re.search(r'<a class="records-link" href="[^"]*">([^<]*)</a>', row)] if figure]
+    assert len(rows) > 20
+    kinds = {code: registry.get_indicator(code).kind for code, _ in rows}
+    assert {"count", "amount", "per_10k", "share"} <= set(kinds.values())
+    wrong = [(code, text) for code, text in rows
+             if not re.fullmatch(r"[0-9,]+" if kinds[code] == "count" else r"[0-9,]+\.[0-9]{2}", text)]
+    assert not wrong, wrong
+    assert any(text == "0.00" and kinds[code] == "amount" for code, text in rows)  # the case the list got wrong
+    assert registry.figure_text("ip_pledge_amount", 0) == "0.00" and registry.figure_text("valid_inventions", 29.0) == "29"
+
+
+def test_a_rank_shared_with_other_regions_says_so(env, client):
+    """A district with no PCT filing, as none of its neighbours has, read "rank 1/12" on the leader's panel — first
+    of twelve with nothing; a shared rank now says how many share it (competition ranking, 1, 2, 2, 4)."""
+    login_as(client, env.engine, "cd_leader")
+    rows = client.get("/api/v1/regions/510107/indicators").json()["indicators"]
+    ranked = [r for r in rows if r["rank"] is not None]
+    assert ranked and all(1 <= r["rank_tied"] <= r["rank_of"] for r in ranked)
+    tied = [r for r in ranked if r["rank_tied"] > 1]
+    assert tied, ranked[:3]
+    alone = [r for r in ranked if r["rank_tied"] == 1]
+    for lang, word in (("zh", "个并列"), ("en", "tied")):
+        html = client.get(f"/regions/510107/indicators?lang={lang}").text
+        cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))
+        for r in tied:
+            assert f'{r["rank"]}/{r["rank_of"]} <span class="muted small rank-tied">' in cells[r["code"]], r["code"]
+            assert f'{r["rank_tied"]} {word}' in cells[r["code"]] or f'（{r["rank_tied"]} {word}）' in cells[r["code"]], r["code"]
+        assert all("rank-tied" not in cells[r["code"]] for r in alone)
+    assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)

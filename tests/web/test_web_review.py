@@ -381,3 +381,67 @@ def test_a_count_of_one_reads_in_the_singular(client, env):
             assert row is not None, (url, code)
             value = _visible_text(row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0], attributes=False)
             assert " ".join(value.split()) == "1 patent", (url, code, value)
+
+
+#: a table cell squeezed to a character a line at phone width: at least 4 characters in a cell under 2.6 of its
+#: font's em wide and over 3.5 em tall (a Chinese text breaks between any two characters, so the browser gave its
+#: column what the columns that never wrap — numbers, dates, a patent number — left over)
+_SQUEEZED = """() => [...document.querySelectorAll('main table td, main table th')].filter(c => {
+    const text = c.innerText.trim(), box = c.getBoundingClientRect(), em = parseFloat(getComputedStyle(c).fontSize);
+    return text.length >= 4 && box.width > 0 && box.width < 2.6 * em && box.height > 3.5 * em;
+}).map(c => `${(c.closest('table') || {}).id} ${c.innerText.trim().slice(0, 20)} ${Math.round(c.getBoundingClientRect().width)}px`)"""
+
+
+@pytest.mark.browser
+def test_signed_in_lists_never_stand_a_column_one_character_a_line_on_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px a case officer's to-do list stood its procedure (知识产权投诉举报) one character a line, and so did the
+    bank's pledge register its pledgor and pledgee, an enterprise's own page its rights: a signed-in list scrolls in
+    its own box, its columns at least a few characters wide."""
+    from tests.web.test_web_scope import _jinjiang_case
+
+    _jinjiang_case(env)  # a patent dispute awaiting 锦江区's step
+    page.set_viewport_size({"width": 390, "height": 844})
+    squeezed, looked = [], []
+    for user, paths in (("jinjiang_officer", ("/todo", "/protection/cases", "/services/applications")),
+                        ("cd_bank", ("/finance",)), ("ent_user", ("/enterprise",))):
+        page.context.clear_cookies()
+        sign_in(page, user, then="/todo")
+        for path in paths:
+            for lang in ("zh", "en"):
+                page.goto(f"{path}?lang={lang}")
+                page.wait_for_load_state("load")
+                if page.locator("main table td").count():
+                    looked.append((user, path))
+                page.screenshot(path=str(artifacts_dir / f"review-phone-list-{user}-{path.strip('/').replace('/', '-')}-{lang}.png"),
+                                full_page=True)
+                cells = page.evaluate(_SQUEEZED)
+                if cells:
+                    squeezed.append((user, path, lang, cells[:4]))
+    assert ("jinjiang_officer", "/todo") in looked and ("jinjiang_officer", "/protection/cases") in looked, looked
+    assert not squeezed, squeezed
+
+
+def test_subsidy_programmes_name_their_area(client, env):
+    """The public list of subsidy programmes gave a programme's area as its code (510100)."""
+    for lang, name in (("zh", "成都市"), ("en", "Chengdu")):
+        html = client.get(f"/services/subsidies?lang={lang}").text
+        areas = re.findall(r'class="programme-area">([^<]*)</td>', html)
+        assert areas and all(a == name for a in areas), (lang, areas)
+
+
+def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
+    """The same demo case was 合成数据 on the to-do list and the case page but 合成演示数据 on the protection case list
+    (and its published decision): one badge, one wording."""
+    from tests.web.test_web_scope import _jinjiang_case
+    from zhichan.procedures.models import Case
+
+    case_id, _ = _jinjiang_case(env)
+    with session_scope(env.engine) as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.synthetic = True
+    login_as(client, env.engine, "jinjiang_officer")
+    for lang in ("zh", "en"):
+        badges = {path: set(re.findall(r'<span class="badge synthetic[^"]*"[^>]*>([^<]+)</span>', client.get(f"{path}?lang={lang}").text))
+                  for path in ("/todo", "/protection/cases", f"/cases/{case_id}")}
+        assert all(badges.values()) and len(set.union(*badges.values())) == 1, (lang, badges)

@@ -12,7 +12,7 @@ import pytest
 
 from zhichan.search import fields as F
 from zhichan.search.parser import parse
-from zhichan.web.testing import WUHOU_ENTERPRISE, WebEnv
+from zhichan.web.testing import WUHOU_ENTERPRISE, WebEnv, login_as
 
 Q = "TI=锂离子电池"  # 12 patents of the web corpus, filed 2015–2022
 
@@ -355,3 +355,21 @@ def test_english_search_names_ipc_groups_and_strategic_industries_in_english(cli
         narrowed = client.get("/search", params={"q": query, "f": f"{facet}:{value}", "lang": "en"}).text
         chip = re.search(rf'data-filter="{facet}:{re.escape(value)}">([^<]*)<', narrowed)
         assert chip and chip.group(1).startswith(value + " ") and not cjk.search(chip.group(1)), narrowed[:3000]
+
+
+def test_the_patent_page_links_its_region_only_for_whom_may_open_it(env: WebEnv, client) -> None:
+    """Every other user met a refusal behind the region link: an enterprise, a bank, another district's officer
+    (the region page is a bureau's). The region stays named; a visitor signs in first, as for the enterprise page."""
+    number = env.numbers["wuhou"]  # a patent of 武侯区 (510107)
+    assert 'id="region-link" href="/regions/510107"' in client.get(f"/patents/{number}").text  # signs in first
+    for user, opens in (("cd_leader", True), ("wuhou_officer", True), ("jinjiang_officer", False),
+                        ("ent_user", False), ("cd_bank", False)):
+        login_as(client, env.engine, user)
+        html = client.get(f"/patents/{number}").text
+        link = re.search(r'id="region-link" href="([^"]+)"', html)
+        assert bool(link) is opens, user
+        if link:
+            assert client.get(link.group(1)).status_code == 200, user
+        else:
+            assert re.search(r'id="patent-region">武侯区<', html), user
+            assert client.get("/regions/510107").status_code == 403, user  # what the link led to

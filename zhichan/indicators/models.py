@@ -85,6 +85,8 @@ class IndicatorValue:
     share_of_parent: float | None = None  # fraction (0–1) of the parent region's value; additive only
     rank: int | None = None  # among the siblings (same parent), 1 = largest
     rank_of: int | None = None  # how many siblings have a value
+    #: how many siblings share the rank (1: alone): 0 applications ranked "1/21" beside twenty other zeros
+    rank_tied: int | None = None
     parent_code: str | None = None
     definition_ref: str = ""
     synthetic: bool = False  # the snapshot holds generated demo data

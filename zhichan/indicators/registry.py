@@ -308,6 +308,17 @@ def unit_key(code: str) -> str:
     return f"unit.{ind.unit}"
 
 
+def figure_text(code: str, value: float | int | None) -> str:
+    """An indicator's value as a page shows it, by what it measures, not by the number's type: a count whole
+    (1,234), an amount (元, 天) and a ratio with two decimals — an amount of no record (0 from the database) read
+    "0 元" beside "10,000.00 元"."""
+    if value is None:
+        return "—"
+    if get_indicator(code).kind == "count":
+        return f"{round(value):,}"
+    return f"{value:,.2f}"
+
+
 def get_indicator(code: str) -> IndicatorDef:
     """By code or by Chinese name (``每万人口高价值发明专利拥有量``)."""
     table = indicators()

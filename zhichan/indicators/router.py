@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
 from zhichan.indicators import views
-from zhichan.indicators.registry import unit_key
+from zhichan.indicators.registry import figure_text, unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -87,23 +87,28 @@ def plans_delete(
 @router.get("/charts/{chart_id}.{fmt}")
 def chart_image(
     request: Request, chart_id: str, fmt: str, region: str | None = Query(None, max_length=6),
-    scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
-    """The page's chart as a static image — same definition, rendered by vl-convert."""
+    """The page's chart as a static image — same definition, rendered by vl-convert, at the page's date."""
     scope.require_region(region or scope.home_region())  # scope before anything else
     if fmt not in ("svg", "png"):
         raise InputError("图片格式只能是 svg 或 png / image format must be svg or png")
-    chart = views.chart_for(access, scope, chart_id, region, lang(request))
+    chart = views.chart_for(access, scope, chart_id, region, lang(request), views.parse_as_of(as_of, access))
     if fmt == "svg":
         return Response(chart.svg(), media_type="image/svg+xml")
     return Response(chart.png(), media_type="image/png")
 
 
 @router.get("/regions/{code}")
-def region_page(request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
-    overview = portal.region_overview(access, scope, code)
+def region_page(
+    request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep,
+) -> Response:
+    # at the date of the page it was opened from (the cockpit, the indicators), the data end without one
+    day = views.parse_as_of(as_of, access)
+    overview = portal.region_overview(access, scope, code, day)
     return render(request, "indicators/region.html", {"overview": overview,
-                                            "indicators": views.indicator_panel(scope, overview["code"], access)})
+                                            "indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
 
 
 @router.get("/regions/{code}/indicators")
@@ -143,13 +148,14 @@ def indicator_records_export(
 
 @router.get("/regions/{code}/export.csv")
 def region_export(
-    request: Request, code: str, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
-    session: Session = DbDep,
+    request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
+    access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
-    portal.region_overview(access, scope, code)  # scope check before streaming
-    audit.record(session, scope, "region.export", code[:12], ip=client_ip(request))
-    return StreamingResponse(views.region_csv(access, scope, code), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}.csv",
+    day = views.parse_as_of(as_of, access)  # the cockpit's date: the file holds the figures the page shows
+    portal.region_overview(access, scope, code, day)  # scope check before streaming
+    audit.record(session, scope, "region.export", code[:12], detail={"as_of": day.isoformat()}, ip=client_ip(request))
+    return StreamingResponse(views.region_csv(access, scope, code, day), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}-{day.isoformat()}.csv",
                                       "Cache-Control": "no-store"})
 
 
@@ -263,6 +269,7 @@ def enterprise(
 def _setup(app: FastAPI) -> None:
     # ``t(unit_key(code))``: an indicator's unit says what it counts (registry.unit_key)
     app.state.templates.env.globals["unit_key"] = unit_key
+    app.state.templates.env.globals["figure_text"] = figure_text  # its value, formatted by what it measures
 
 
 DOMAIN = WebDomain("indicators", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates",

@@ -215,12 +215,14 @@ def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0)
     return numerator / denominator if ind.kind == "mean" else 100.0 * numerator / denominator
 
 
-def _ranks(values: list[float | int | None]) -> tuple[dict[float | int, int], int]:
-    """Competition ranking (1, 2, 2, 4), largest first; regions without a value are not ranked."""
+def _ranks(values: list[float | int | None]) -> tuple[dict[float | int, tuple[int, int]], int]:
+    """Competition ranking (1, 2, 2, 4), largest first, each value with how many regions share its rank; regions
+    without a value are not ranked."""
     present = sorted((v for v in values if v is not None), reverse=True)
-    ranks: dict[float | int, int] = {}
+    ranks: dict[float | int, tuple[int, int]] = {}
     for index, v in enumerate(present):
-        ranks.setdefault(v, index + 1)
+        rank, tied = ranks.get(v, (index + 1, 0))
+        ranks[v] = (rank, tied + 1)
     return ranks, len(present)
 
 
@@ -237,20 +239,21 @@ class _Evaluator:
         self.totals = totals
         self.scale = scale
         self._values: dict[str, float | int | None] = {}
-        self._ranks: dict[str, tuple[dict[float | int, int], int]] = {}
+        self._ranks: dict[str, tuple[dict[float | int, tuple[int, int]], int]] = {}
 
     def value(self, region: str) -> float | int | None:
         if region not in self._values:
             self._values[region] = value_of(self.ind, region, self.totals, self.scale)
         return self._values[region]
 
-    def rank(self, region: str, parent: str) -> tuple[int | None, int | None]:
-        """Rank among the children of ``parent`` and how many of them have a value."""
+    def rank(self, region: str, parent: str) -> tuple[int | None, int | None, int | None]:
+        """Rank among the children of ``parent``, how many of them have a value and how many share the rank."""
         if parent not in self._ranks:
             self._ranks[parent] = _ranks([self.value(c) for c in _children(parent)])
         ranks, ranked = self._ranks[parent]
         value = self.value(region)
-        return (None if value is None else ranks.get(value)), (ranked or None)
+        rank, tied = (None, None) if value is None else ranks.get(value, (None, None))
+        return rank, (ranked or None), tied
 
 
 def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.date, synthetic: bool) -> IndicatorValue:
@@ -260,16 +263,16 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     change = None if value is None or previous is None else value - previous
     change_pct = None if change is None or not previous else 100.0 * change / previous
     name, level, parent = _region_meta(region)
-    share = rank = rank_of = None
+    share = rank = rank_of = tied = None
     if parent is not None:
         if ind.additive and value is not None:
             parent_value = now.value(parent)
             share = value / parent_value if parent_value else None
-        rank, rank_of = now.rank(region, parent)
+        rank, rank_of, tied = now.rank(region, parent)
     return IndicatorValue(
         code=ind.code, region_code=region, region_name=name, level=level, as_of=as_of, value=value, unit=ind.unit,
         previous_value=previous, yoy_change=change, yoy_change_pct=change_pct, share_of_parent=share,
-        rank=rank, rank_of=rank_of, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
+        rank=rank, rank_of=rank_of, rank_tied=tied, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
     )
 
 

@@ -144,11 +144,12 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
             "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(as_of, portal.data_as_of(access))}
 
 
-def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str) -> charts.rc.Chart:
-    """The same chart definition as the page, for static images (documents, downloads)."""
+def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str,
+              as_of: dt.date | None = None) -> charts.rc.Chart:
+    """The same chart definition as the page (at its as-of date), for static images (documents, downloads)."""
     if chart_id not in charts.CHART_IDS:
         raise InputError(f"未知图表 {chart_id[:20]} / unknown chart")
-    overview = portal.region_overview(access, scope, region or scope.home_region())
+    overview = portal.region_overview(access, scope, region or scope.home_region(), as_of)
     if chart_id == "trend":
         return charts.trend_chart(overview, lang)
     if chart_id == "ranking":
@@ -163,8 +164,9 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
     return charts.map_chart(overview, lang, features=json.loads(geo).get("features", []))
 
 
-def region_csv(access: CorpusAccess, scope: Scope, code: str) -> Iterator[str]:
-    overview = portal.region_overview(access, scope, code)
+def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
+    """The cockpit's sub-region table at ``as_of`` (default: the data end) as CSV."""
+    overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]

@@ -140,7 +140,18 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
     # following it to an applicant from abroad met a refusal
     key = p.get("first_patentee_key") or ""
     open_to = bool(key) and (not scope.is_authenticated or scope.covers_party(key, p.get("region_code")))
-    return render(request, "search/patent.html", {"p": {**p, "enterprise_link": open_to}, "quote_term": quote})
+    # the region page's link likewise: an enterprise, a bank or another district's officer was refused (403)
+    region_code = p.get("region_code") or ""
+    region_open = bool(region_code) and (not scope.is_authenticated or _covers_region(scope, region_code))
+    return render(request, "search/patent.html", {"p": {**p, "enterprise_link": open_to, "region_link": region_open},
+                                                  "quote_term": quote})
+
+
+def _covers_region(scope: Scope, code: str) -> bool:
+    try:
+        return scope.covers_region(code)
+    except InputError:  # a code the reference does not know: no page to open
+        return False
 
 
 @parts.get("/patents/{application_number}/similar")

@@ -75,7 +75,10 @@
             var code = item && item.datum && (item.datum.adcode || (item.datum.properties && item.datum.properties.adcode));
             // only a region (a 6-digit code) is a drill target, never a line such as the 九段线
             if (code && /^[0-9]{6}$/.test(String(code))) {
-              window.location.href = "/cockpit?region=" + encodeURIComponent(String(code));
+              // the region at the date this cockpit shows, as the ranking table's links do
+              var asOf = target.getAttribute("data-as-of");
+              window.location.href = "/cockpit?region=" + encodeURIComponent(String(code)) +
+                (asOf ? "&as_of=" + encodeURIComponent(asOf) : "");
             }
           });
         }
