@@ -264,12 +264,11 @@ def random_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 @pytest.fixture(scope="session")
 def generated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
-    """The synthetic national corpus, 20,000 patents as of end-2023 (the 41.5 % calibration point)."""
-    from zhichan.corpus.generator import generate
-    from zhichan.corpus.store import CorpusStore
+    """The synthetic national corpus, 20,000 patents as of end-2023 (the 41.5 % calibration point): the corpus
+    of the search tests' ``segmented`` index, generated once per run (``tests.helpers.generated_snapshot``)."""
+    from tests.helpers import generated_snapshot
 
-    return generate(20_000, seed=1, store=CorpusStore(tmp_path_factory.mktemp("national") / "corpus"),
-                    as_of=dt.date(2023, 12, 31))
+    return generated_snapshot(tmp_path_factory, 20_000, 1, dt.date(2023, 12, 31))
 
 
 @pytest.fixture(scope="session")
