@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import re
+import shutil
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import pytest
+
+    from zhichan.corpus.store import Snapshot
 
 T = TypeVar("T")
 
@@ -19,6 +29,71 @@ def wait_for(condition: Callable[[], T], timeout: float = 60.0, what: str = "con
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
     return value
+
+
+def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's temporary root: the worker's own under pytest-xdist is a folder of it."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+@contextmanager
+def run_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The folder ``name`` in the test run's temporary root, held under an exclusive lock while the block runs.
+
+    Every xdist worker of a run sees the same folder (the workers' temporary roots are folders of the run's,
+    as pytest-xdist documents), so what one worker builds there under the lock the others open afterwards.
+    The folder is not made: the block makes it (and finds what an earlier holder left in it)."""
+    shared = run_root(tmp_path_factory) / "shared"
+    shared.mkdir(exist_ok=True)
+    with open(shared / f"{name}.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield shared / name
+
+
+#: the corpora :func:`generated_snapshot` has opened in this process, by (patents, seed, as of)
+_GENERATED: dict[tuple[int, int, dt.date], Snapshot] = {}
+
+
+def generated_snapshot(tmp_path_factory: pytest.TempPathFactory, patents: int, seed: int,
+                       as_of: dt.date | None = None) -> Snapshot:
+    """The synthetic generator's corpus of ``patents`` and ``seed`` as of ``as_of`` (the generator's default when
+    None), generated once per test run and shared by every test and xdist worker that asks for the same: the first
+    asking generates it under a lock (:func:`run_folder`), the others open it. Its data folder is the snapshot's
+    ``path.parents[2]`` (an index built for it lands there: the caller locks ``run_folder(…, name + "-index")``).
+
+    Read only: a test that writes anything beside it (an export of workflow tables, an import, an index of its
+    own) takes a copy (:func:`generated_copy`)."""
+    from zhichan.corpus.generator import generate
+    from zhichan.corpus.generator.service import DEFAULT_AS_OF
+    from zhichan.corpus.store import CorpusStore
+
+    key = (patents, seed, as_of or DEFAULT_AS_OF)
+    if key not in _GENERATED:
+        with run_folder(tmp_path_factory, generated_name(*key)) as folder:
+            if not (folder / "generated").exists():
+                shutil.rmtree(folder, ignore_errors=True)  # a generation that failed half-way
+                generate(patents, seed, store=CorpusStore(folder / "var" / "corpus"), as_of=key[2])
+                (folder / "generated").touch()
+            _GENERATED[key] = CorpusStore(folder / "var" / "corpus").current()
+    return _GENERATED[key]
+
+
+def generated_name(patents: int, seed: int, as_of: dt.date) -> str:
+    """The name of the run folder (:func:`run_folder`) of a generated corpus."""
+    return f"generated-{patents}-{seed}-{as_of:%Y%m%d}"
+
+
+def generated_copy(tmp_path_factory: pytest.TempPathFactory, patents: int, seed: int, folder: Path,
+                   as_of: dt.date | None = None) -> Snapshot:
+    """A copy of :func:`generated_snapshot`'s corpus of its own as ``folder / "corpus"`` (a store whose data folder is
+    ``folder``), for a test that writes beside it; a copy of its files costs milliseconds, generating it again
+    a few hundred of them."""
+    from zhichan.corpus.store import CorpusStore
+
+    shared = generated_snapshot(tmp_path_factory, patents, seed, as_of)
+    shutil.copytree(shared.path.parents[1], folder / "corpus")
+    return CorpusStore(folder / "corpus").current()
 
 
 def sign_in(page: Any, username: str, password: str | None = None, then: str = "/") -> None:

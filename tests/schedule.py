@@ -165,7 +165,8 @@ def worker_count(config: Any) -> int:
     return int(workerinput["workercount"])
 
 
-#: session fixtures that cost seconds to build, built once per worker that uses them: their modules run on one worker
+#: session fixtures that cost seconds to build: their modules run on one worker, so it builds them while the others
+#: run other tests (``segmented``'s index is built once per run, under a lock: a second worker would wait for it)
 SHARED_FIXTURES = ("segmented",)
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from zhichan.corpus.generator import generate, lexicon
+from tests.helpers import generated_snapshot
+from zhichan.corpus.generator import lexicon
 from zhichan.corpus.generator.english import english_name, foreign_applicant
 from zhichan.corpus.generator.names import AGENCY_RESERVED, BRAND_CHARS, RESERVED_BRANDS
 from zhichan.corpus.generator.world import TYPES, World, build_world, reserved_brands, short_place
-from zhichan.corpus.store import CorpusStore
 from zhichan.settings import Settings
 
 #: real institutions the plain forms produced (or would) — none may appear
@@ -126,8 +125,9 @@ def test_every_applicant_the_generator_names_reads_in_english(world: World) -> N
     assert agencies == [] and len(world.agency_name) > 50
 
 
-def test_a_generated_corpus_names_no_holder_like_a_real_institution(tmp_path: Path, settings: Settings) -> None:
-    snapshot = generate(6_000, 11, store=CorpusStore(tmp_path / "corpus"))
+def test_a_generated_corpus_names_no_holder_like_a_real_institution(tmp_path_factory: pytest.TempPathFactory,
+                                                                     settings: Settings) -> None:
+    snapshot = generated_snapshot(tmp_path_factory, 6_000, 11)  # the texts tests' corpus, generated once per run
     con = snapshot.connect()
     holders = {r[0] for r in con.execute(
         "SELECT DISTINCT name FROM (SELECT unnest(applicants) AS name FROM patents UNION ALL "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import generated_snapshot
 from zhichan.corpus.generator import generate
 from zhichan.corpus.store import CorpusStore
 from zhichan.navigation.chain_io import builtin_chains
@@ -31,8 +32,8 @@ MIN_RATE, MAX_RATE = 0.003, 0.05
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory):
-    snapshot = generate(N, 11, store=CorpusStore(tmp_path_factory.mktemp("texts") / "corpus"))
-    return snapshot.connect()
+    """A connection to the generated corpus of N patents, seed 11 (test_generator_names.py reads it too)."""
+    return generated_snapshot(tmp_path_factory, N, 11).connect()
 
 
 def _count(con, query: str) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from zhichan.corpus.generator import generate
-from zhichan.corpus.store import CorpusStore
+from tests.helpers import generated_snapshot
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.demo import seed
@@ -28,10 +28,9 @@ from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService
 
 
-def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path) -> None:
-    store = CorpusStore(tmp_path / "corpus")
-    generate(3000, 11, store=store, workers=1)
-    snapshot = store.current()
+def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    snapshot = generated_snapshot(tmp_path_factory, 3000, 11)  # read only (the services demo's corpus)
     engine = make_engine(f"sqlite:///{tmp_path / 'workflow.sqlite3'}")
     upgrade(engine)
     procedures = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),

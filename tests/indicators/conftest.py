@@ -31,6 +31,15 @@ def inv(name: str, **fields: Any) -> dict[str, Any]:
     return patent(number, title=f"{name} 一种测试装置", **fields)
 
 
+@pytest.fixture(autouse=True)
+def _numbers_from_one() -> None:
+    """Each test numbers its patents from 1: a corpus built the same for many tests (``regional_corpus``, a module's
+    own) then has the same rows each time, and ``build_snapshot`` copies its first build instead of writing it again
+    (~0.15 CPU-s a build). Numbers were unique across the tests of a worker before; nothing relied on that."""
+    global _serial
+    _serial = count(1)
+
+
 def foreign(name: str, **fields: Any) -> dict[str, Any]:
     return inv(name, region_code=None, is_domestic=False, applicant_country="US",
                applicants=["Example Corp."], applicant_types=["enterprise"], **fields)
@@ -264,12 +273,11 @@ def random_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 @pytest.fixture(scope="session")
 def generated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
-    """The synthetic national corpus, 20,000 patents as of end-2023 (the 41.5 % calibration point)."""
-    from zhichan.corpus.generator import generate
-    from zhichan.corpus.store import CorpusStore
+    """The synthetic national corpus, 20,000 patents as of end-2023 (the 41.5 % calibration point): the corpus
+    of the search tests' ``segmented`` index, generated once per run (``tests.helpers.generated_snapshot``)."""
+    from tests.helpers import generated_snapshot
 
-    return generate(20_000, seed=1, store=CorpusStore(tmp_path_factory.mktemp("national") / "corpus"),
-                    as_of=dt.date(2023, 12, 31))
+    return generated_snapshot(tmp_path_factory, 20_000, 1, dt.date(2023, 12, 31))
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from zhichan.corpus.store import CorpusStore, Snapshot
+from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot
 from zhichan.search.build import build_index
 from zhichan.search.highvalue import flags_by_patent, high_value_table
 from zhichan.search.index import SearchIndex
+from zhichan.search.layout import index_path
 
 from . import corpus
 
@@ -31,12 +32,16 @@ def ref_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]
 @pytest.fixture(scope="session")
 def segmented(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
     """20,000 generated patents indexed single-threaded with a small writer heap: several segments,
-    in the same order on every run (test_facets_exact.py, test_halves.py)."""
-    from zhichan.corpus.generator import generate
+    in the same order on every run (test_facets_exact.py, test_halves.py). The corpus is the indicator
+    tests' national one, generated once per run and read only (``tests.helpers.generated_snapshot``); its
+    index is built once per run too, in the corpus's data folder, by the first worker to ask."""
+    from tests.helpers import generated_name, generated_snapshot, run_folder
 
-    store = CorpusStore(tmp_path_factory.mktemp("facets") / "var" / "corpus")
-    snapshot = generate(20_000, seed=1, store=store, as_of=dt.date(2023, 12, 31))
-    build_index(snapshot, heap_bytes=15_000_000, threads=1, with_vectors=False, workers=1)
+    as_of = dt.date(2023, 12, 31)
+    snapshot = generated_snapshot(tmp_path_factory, 20_000, 1, as_of)
+    with run_folder(tmp_path_factory, generated_name(20_000, 1, as_of) + "-index"):
+        if index_path(snapshot) is None:
+            build_index(snapshot, heap_bytes=15_000_000, threads=1, with_vectors=False, workers=1)
     yield snapshot
     SearchIndex._cache.pop(snapshot.id, None)
 

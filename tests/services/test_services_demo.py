@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from zhichan.corpus.generator import generate
+from tests.helpers import generated_copy
 from zhichan.corpus.store import CorpusStore
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService, utcnow
@@ -31,8 +31,9 @@ from zhichan.services.models import PriorityRecommendation, SubsidyAward, Subsid
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo seeded once on a generated corpus, checked, and its workflow exported: (snapshot, made)."""
     tmp_path = tmp_path_factory.mktemp("services-demo")
+    # a copy of its own: the workflow export below is written beside the corpus (the exchange demo's corpus)
+    generated_copy(tmp_path_factory, 3000, 11, tmp_path)
     store = CorpusStore(tmp_path / "corpus")
-    generate(3000, 11, store=store, workers=1)
     engine = make_engine(f"sqlite:///{tmp_path / 'workflow.sqlite3'}")
     upgrade(engine)
     procedures = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "t"),
