@@ -12,7 +12,6 @@ title is said to anyone; its page and certificate only to its depositor (:mod:`z
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -79,12 +78,11 @@ def lookup_view(service: EvidenceService, digest: str, lang: str,
     for e in entries:
         report = service.verify_entry(e.index, digest=digest)
         heading = HEADINGS.get(e.kind, ("存证条目", "Evidence entry"))
-        moment = dt.datetime.strptime(str(e.fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
         own = digest in (e.sm3, e.sha256)
         listed = next((d for _, d in certified_documents(e.fields) if digest in (d["sm3"], d["sha256"])), None)
         item: dict[str, Any] = {
             "index": e.index, "kind": e.kind, "heading": heading[1] if lang == "en" else heading[0],
-            "time": e.fields.get("time"), "time_china": china_time(moment),
+            "time": e.fields.get("time"), "time_china": _china_time(e.fields),
             "title": (e.fields.get("title") or e.fields.get("data_name")) if own else None,
             "ok": report.ok, "checks": report.checks,
         }
@@ -138,8 +136,8 @@ def owned_deposit(service: EvidenceService, scope: Scope, index: int) -> Entry:
 
 
 def _china_time(fields: Mapping[str, Any]) -> str:
-    moment = dt.datetime.strptime(str(fields.get("time")), "%Y-%m-%dT%H:%M:%S.%fZ")
-    return china_time(moment)
+    """An entry's time (``2026-12-06T17:28:16.072989Z``, as the log records it) as read in Beijing."""
+    return china_time(str(fields.get("time")))
 
 
 def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str, Any]:
