@@ -47,7 +47,7 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         for lang, text in (("en", "No risk-compensation fund in your area: funds are declared per jurisdiction"),
                            ("zh", "本辖区没有风险补偿资金：资金按辖区以 YAML 文件声明")):  # zh last: the cookie keeps it
             page = client.get("/finance/funds", params={"lang": lang}).text  # why, and how a bureau gets one
-            assert page.split('id="funds-empty">')[1].startswith(text) and "ZHICHAN_FINANCE_FUND_DIR" in page
+            assert page.split('id="funds-empty" data-empty="none">')[1].startswith(text) and "ZHICHAN_FINANCE_FUND_DIR" in page
         assert client.get("/finance/funds/chengdu").status_code == 404
         login_as(client, env.engine, "ent_user")  # type: ignore[arg-type]
         assert client.get("/finance/funds").status_code == 403

@@ -261,4 +261,4 @@ def test_the_todo_counts_say_what_they_count(env: WebEnv) -> None:
     assert '<div class="label">Awaiting a step in the area</div>' in area and "an office of the area" in area
     assert "Open items" not in area and "<summary>New" not in area
     quiet = client_for(env, "jinjiang_officer").get("/todo", params={"lang": "en", "area": "true"}).text
-    assert '<p class="muted" id="todo-empty">Nothing in your area awaits a step.</p>' in quiet
+    assert '<p class="muted empty" id="todo-empty" data-empty="none">Nothing in your area awaits a step.</p>' in quiet
