@@ -120,7 +120,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         page = await query_errors.page_without(request, fields)
         if page is not None:
             return page
-    body = {"error": "input", "message": "请求参数无效 / invalid request parameters",
+    body = {"error": "input", "message": "请求参数无效 / Invalid request parameters",
             "details": {"errors": details, **({"fields": fields} if fields else {})}}
     # in a part of a page (the search page's facets) the message in the part's place
     return _error_response(request, 422, body, fields, address=True)
@@ -128,7 +128,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: "页面不存在 / not found", 405: "不支持该请求方法 / method not allowed"}
+    messages = {404: "页面不存在 / Page not found", 405: "不支持该请求方法 / Method not allowed"}
     body = {"error": f"http_{exc.status_code}", "message": messages.get(exc.status_code, str(exc.detail))}
     response = _error_response(request, exc.status_code, body)
     for key, value in (exc.headers or {}).items():
@@ -144,11 +144,11 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     """A unique key taken by a concurrent request is a conflict (409); a database still busy after
     waiting for its lock is a moment's unavailability (503, retry) — neither is an internal error."""
     if isinstance(exc, IntegrityError):
-        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / conflicts with an existing record"}
+        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / Conflicts with an existing record"}
         return _error_response(request, 409, body)
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
         log.warning("database busy on %s %s", request.method, request.url.path)
-        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / the database is busy; retry shortly"}
+        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / The database is busy; retry shortly"}
         response = _error_response(request, 503, body)
         response.headers["Retry-After"] = "1"
         return response
@@ -157,7 +157,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    body = {"error": "internal", "message": "服务器内部错误，已记录 / internal error; it has been logged"}
+    body = {"error": "internal", "message": "服务器内部错误，已记录 / Internal error; it has been logged"}
     return _error_response(request, 500, body)
 
 
