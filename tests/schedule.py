@@ -206,6 +206,10 @@ def reorder(config: Any, items: list[Any]) -> None:
     items[:] = [items[i] for i in order([item.nodeid for item in items], groups, worker_count(config))]
 
 
+#: the fixtures parametrized over the two databases (tests/conftest.py)
+DATABASES = ("db_url", "module_engine")
+
+
 def sqlite_is_enough(item: Any) -> bool:
     """(``pytest_collection_modifyitems``) Whether ``item`` is the PostgreSQL repeat of a test marked
     ``one_database("why")``: a test whose SQL and locking are the same on both databases, or run on both
@@ -213,7 +217,8 @@ def sqlite_is_enough(item: Any) -> bool:
     only. A test marked ``postgres`` by itself (a PostgreSQL-only test) is not a repeat and still runs."""
     marker = item.get_closest_marker("one_database")
     callspec = getattr(item, "callspec", None)
-    if marker is None or callspec is None or callspec.params.get("db_url") != "postgresql":
+    # the database parameter: a test's own (``db_url``) or its module's (``module_engine``, tests/conftest.py)
+    if marker is None or callspec is None or "postgresql" not in (callspec.params.get(name) for name in DATABASES):
         return False
     if not (marker.args and isinstance(marker.args[0], str) and marker.args[0].strip()):
         raise ValueError(f"{item.nodeid}: one_database needs the reason SQLite is enough there")
