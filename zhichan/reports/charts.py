@@ -223,6 +223,10 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     return Chart(chart_id, title, _configure(chart))
 
 
+#: the relative luminance (WCAG) below which white text contrasts more than black: (1.05 / (L + 0.05) = (L + 0.05) / 0.05)
+WHITE_TEXT_BELOW = 0.179
+
+
 def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str = "",
             y_title: str = "", value_title: str = "", text: str | None = None,
             x_order: Sequence[str] | None = None, y_order: Sequence[str] | None = None,
@@ -248,8 +252,12 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
     )
     layers: list[Any] = [rect]
     if text:
+        # a cell's number in white on a dark cell, black on a light one (the 0 of a dark-red RTA cell was black on
+        # maroon): whichever contrasts more with the cell's own colour, the luminance where they tie being 0.179
+        dark = f"luminance(scale('color', datum[{json.dumps(value)}])) < {WHITE_TEXT_BELOW}"
         layers.append(base.mark_text(fontSize=10).encode(
-            x=alt.X(f"{x}:N", sort=xs), y=alt.Y(f"{y}:N", sort=ys), text=alt.Text(f"{text}:N")
+            x=alt.X(f"{x}:N", sort=xs), y=alt.Y(f"{y}:N", sort=ys), text=alt.Text(f"{text}:N"),
+            color=alt.condition(dark, alt.value("white"), alt.value("black")),
         ))
     chart = alt.layer(*layers) if len(layers) > 1 else rect
     return Chart(chart_id, title, _configure(chart))
