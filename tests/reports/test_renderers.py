@@ -208,3 +208,16 @@ def test_every_number_in_a_heatmap_cell_reads_against_the_cell(mid: float | None
         if (lighter + 0.05) / (darker + 0.05) < 4.5:
             low.append((key, fill, texts[key]))
     assert low == []
+
+
+def test_a_heatmap_of_counts_has_a_legend_in_whole_numbers() -> None:
+    """The report's co-applicant matrix counts joint applications (1 or 2): its colour legend read 1.0, 1.2 … 2.0."""
+    import re
+
+    def legend(values: list[float]) -> list[str]:
+        rows = [{"a": f"p{i}", "b": f"q{i}", "patents": v, "label": str(v)} for i, v in enumerate(values)]
+        svg = charts.heatmap("m", rows, x="b", y="a", value="patents", text="label", title="t").svg()
+        return re.findall(r">([^<>]+)</text>", svg.split("role-legend-label", 1)[1].split("</g>", 1)[0])
+
+    assert legend([2, 1, 2, 1]) == ["1", "2"]
+    assert legend([1, 3, 7, 12]) == ["1", "4", "7", "10"]

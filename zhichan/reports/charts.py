@@ -223,6 +223,19 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     return Chart(chart_id, title, _configure(chart))
 
 
+def _count_legend(rows: Rows, column: str) -> Any:
+    """A colour legend in whole numbers where ``column`` holds counts (joint applications 1 and 2: it read 1.0, 1.2 …
+    2.0, as if half an application could be filed); Vega-Lite's own legend otherwise."""
+    import altair as alt
+
+    values = [r.get(column) for r in rows]
+    if not values or not all(isinstance(v, int | float) and float(v).is_integer() for v in values):
+        return alt.Undefined
+    low, high = int(min(values)), int(max(values))  # type: ignore[type-var, call-overload]
+    step = max(1, -(-(high - low) // 5))  # at most six labels
+    return alt.Legend(format="d", values=list(range(low, high + 1, step)))
+
+
 #: the relative luminance (WCAG) below which white text contrasts more than black: (1.05 / (L + 0.05) = (L + 0.05) / 0.05)
 WHITE_TEXT_BELOW = 0.179
 
@@ -247,7 +260,7 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
         x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=-30)),
         # long row labels (an English branch name, an applicant) whole up to 260 px, not cut at Vega's 180
         y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=260)),
-        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale),
+        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale, legend=_count_legend(rows, value)),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
     )
     layers: list[Any] = [rect]
