@@ -95,7 +95,7 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         with session_scope(env.engine) as s:  # type: ignore[arg-type]
             s.execute(update(LedgerEntry).where(LedgerEntry.fund_code == "chengdu").values(at=UTC_EVENING))
         ledger = client.get("/finance/funds/chengdu").text.split('id="ledger"')[1]
-        assert ledger.count("<td>2026-04-01 01:00</td>") == 2 and "2026-03-31" not in ledger
+        assert ledger.count(">2026-04-01 01:00</td>") == 2 and "2026-03-31" not in ledger
 
         # the API: every fund's aggregates for anyone (no loan, no borrower); the loans to those who see them
         login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
