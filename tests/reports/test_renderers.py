@@ -221,3 +221,25 @@ def test_a_heatmap_of_counts_has_a_legend_in_whole_numbers() -> None:
 
     assert legend([2, 1, 2, 1]) == ["1", "2"]
     assert legend([1, 3, 7, 12]) == ["1", "4", "7", "10"]
+
+
+#: the navigation report's filing trend (applicants, applications) of 2000–2025, as the demo's report drew it
+TREND = [(2, 2), (3, 3), (2, 2), (1, 1), (2, 2), (1, 1), (5, 5), (9, 9), (6, 6), (11, 11), (21, 21), (25, 27), (35, 40),
+         (48, 57), (48, 57), (47, 57), (53, 59), (63, 70), (76, 89), (75, 88), (92, 111), (115, 130), (109, 124),
+         (100, 126), (71, 81), (18, 18)]
+
+
+def test_the_life_cycle_plot_never_prints_one_year_over_another() -> None:
+    """The life-cycle plot labelled every year: the early ones, a few applications each, printed a dozen years over
+    one another in one corner. Each label shown stands clear of the others; the first and the last year are shown."""
+    import re
+
+    rows = [{"year": 2000 + i, "applicants": a, "applications": n} for i, (a, n) in enumerate(TREND)]
+    svg = charts.connected_scatter("lc", rows, x="applicants", y="applications", order="year", title="t").svg()
+    layer = svg.split('aria-roledescription="text mark container"', 1)[1].split("</g>", 1)[0]
+    labels = [(float(px), float(py), text) for px, py, text in
+              re.findall(r'transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>(\d{4})</text>', layer)]
+    assert {"2000", "2025"} <= {text for _, _, text in labels} and len(labels) >= 10, labels
+    crowded = [(a[2], b[2]) for i, a in enumerate(labels) for b in labels[i + 1:]
+               if abs(a[0] - b[0]) < 24 and abs(a[1] - b[1]) < 10]
+    assert crowded == []

@@ -236,6 +236,9 @@ def _count_legend(rows: Rows, column: str) -> Any:
     return alt.Legend(format="d", values=list(range(low, high + 1, step)))
 
 
+#: the height of a point's label (10 px text) in a connected scatter
+LABEL_HEIGHT = 12
+
 #: the relative luminance (WCAG) below which white text contrasts more than black: (1.05 / (L + 0.05) = (L + 0.05) / 0.05)
 WHITE_TEXT_BELOW = 0.179
 
@@ -289,10 +292,32 @@ def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, 
         order=alt.Order(f"{order}:O"),
         tooltip=[alt.Tooltip(f"{order}:O"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q")],
     )
-    labels = base.mark_text(align="left", dx=5, dy=-5, fontSize=10).encode(
-        x=f"{x}:Q", y=f"{y}:Q", text=alt.Text(f"{order}:O")
+    shown = _clear_labels(rows, x, y, order, width or DEFAULT_WIDTH, height or DEFAULT_HEIGHT)
+    labels = _base([{**r, "label": str(r[order])} for i, r in enumerate(rows) if i in shown], title, width,
+                   height).mark_text(align="left", dx=5, dy=-5, fontSize=10).encode(
+        x=f"{x}:Q", y=f"{y}:Q", text=alt.Text("label:N")
     )
     return Chart(chart_id, title, _configure(alt.layer(path, labels)))
+
+
+def _clear_labels(rows: Rows, x: str, y: str, order: str, width: int, height: int) -> set[int]:
+    """Which points of a connected scatter get their label: the last, the first and the highest, then the others from the latest
+    back, each only where it stands clear of those already placed (the life-cycle plot's early years, a handful of
+    applications each, printed a dozen years over one another). Positions as on the chart's zero-based axes, with
+    room for Vega's rounding of their ends; a label's box as wide as its characters at 10 px."""
+    if not rows:
+        return set()
+    span_x = max(float(r[x]) for r in rows) * 1.25 or 1.0
+    span_y = max(float(r[y]) for r in rows) * 1.25 or 1.0
+    spots = [(float(r[x]) / span_x * width, float(r[y]) / span_y * height, 6.5 * len(str(r[order]))) for r in rows]
+    placed: set[int] = set()
+    peak = max(range(len(rows)), key=lambda i: spots[i][1])
+    for i in dict.fromkeys([len(rows) - 1, 0, peak, *range(len(rows) - 2, 0, -1)]):
+        px, py, w = spots[i]
+        if all(abs(px - qx) >= max(w, qw) or abs(py - qy) >= LABEL_HEIGHT for qx, qy, qw in
+               (spots[j] for j in placed)):
+            placed.add(i)
+    return placed
 
 
 def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, width: int | None = None,
