@@ -228,10 +228,10 @@ def _count_legend(rows: Rows, column: str) -> Any:
     2.0, as if half an application could be filed); Vega-Lite's own legend otherwise."""
     import altair as alt
 
-    values = [r.get(column) for r in rows]
-    if not values or not all(isinstance(v, int | float) and float(v).is_integer() for v in values):
+    values = [v for r in rows if isinstance(v := r.get(column), int | float) and float(v).is_integer()]
+    if not values or len(values) < len(rows):
         return alt.Undefined
-    low, high = int(min(values)), int(max(values))  # type: ignore[type-var, call-overload]
+    low, high = int(min(values)), int(max(values))
     step = max(1, -(-(high - low) // 5))  # at most six labels
     return alt.Legend(format="d", values=list(range(low, high + 1, step)))
 
