@@ -206,6 +206,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     listed = client.get("/api/v1/exchange/auctions").json()
     assert [a["id"] for a in listed["running"]] == [int(auction.rsplit("/", 1)[1])] and listed["closed"] == []
     assert listed["running"][0]["high_bid"] == "500000.00" and listed["running"][0]["bids"] == 1
+    # closing at 10:00 Beijing time as typed: the page says so, the API gives the moment with its zone (02:00 UTC)
+    assert "2099-01-01 10:00" in running and "2099-01-01 02:00" not in running
+    assert listed["running"][0]["closes_at"] == "2099-01-01T02:00:00Z"
     login_as(client, env.engine, "ent_user")
     with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
         from zhichan.exchange.models import Auction, Listing

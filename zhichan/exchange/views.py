@@ -15,7 +15,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding, listings, openlicence, valuation
 from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant, Valuation
 from zhichan.exchange.scope import is_patentee_side, manages
-from zhichan.legaltime import china_time, china_today
+from zhichan.legaltime import china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
 from zhichan.platform.orgs import RowName, english_names, org_names_en, party_names_en
@@ -157,7 +157,7 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
     def item(auction: Auction, listing: Listing) -> dict[str, Any]:
         left = max(int((auction.closes_at - now).total_seconds()), 0)
         return {"id": auction.id, "listing": listing_json(listing, lang, names_en), "starting_price": auction.starting_price,
-                "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": china_time(auction.closes_at),
+                "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": auction.closes_at,
                 "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
                 "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
                 and auction.high_bid >= auction.reserve}

@@ -7,6 +7,7 @@ templates and the job worker. Domain errors become responses in exactly one plac
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import AsyncIterator, Mapping
@@ -280,6 +281,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         corpus.close()
 
 
+def shown_value(value: Any) -> Any:
+    """What a template's ``{{ … }}`` prints. A view passes a page its moments as stored (naive UTC) and the template
+    formats them with the ``china_time`` filter; one printed bare would read as UTC, eight hours early. The suite
+    (strict, as for messages) refuses it, so a template that forgets the filter fails its page's test; a page served
+    shows it in Beijing time all the same."""
+    if isinstance(value, dt.datetime):
+        if i18n.STRICT:
+            raise TypeError(f"a moment printed without the china_time filter: {value!r}")
+        return china_time(value)
+    return value
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, start_worker: bool = True
 ) -> FastAPI:
@@ -310,6 +323,7 @@ def create_app(
     templates.env.globals["asset_url"] = asset_url
     templates.env.globals["as_radios"] = as_radios  # _form.html's choice: radio buttons or a select
     templates.env.filters["china_time"] = china_time  # a stored (naive-UTC) moment as read in China
+    templates.env.finalize = shown_value
     i18n.check()
     i18n.install(templates.env)
     app.state.templates = templates
