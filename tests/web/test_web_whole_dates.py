@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.browser,
 def test_a_message_keeps_its_dates_whole_and_escapes_the_rest():
     text = translate_whole_dates("zh", "credit.listings.intro", on=dt.date(2026, 12, 7))
     assert isinstance(text, Markup) and '截至 <span class="date">2026-12-07</span> 仍在管理期内' in text
+    # a moment (naive UTC as stored) reads in Beijing time, as every moment on a page: 17:00 UTC is 01:00 the next day
+    evening = translate_whole_dates("zh", "credit.listings.intro", on=dt.datetime(2026, 3, 31, 17, 0))
+    assert '<span class="date">2026-04-01 01:00</span>' in evening
     plain = translate_whole_dates("en", "credit.listings.intro", on="2026-12-07<b>")  # not a date: text, for Jinja
     assert not isinstance(plain, Markup) and "2026-12-07<b>;" in plain  # to escape as it escapes any text
     mixed = translate_whole_dates("zh", "credit.agency_list.as_of", day="2026-12-07", region="<i>成都</i>")

@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 
 from zhichan.domains import DOMAIN_PACKAGES
 from zhichan.errors import ConfigError
+from zhichan.legaltime.periods import china_time
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -154,8 +155,9 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def translate_whole_dates(lang: str, key: str, **values: object) -> str:
     """:func:`translate` for a page: a date among ``values`` (a ``date``, or text that is an ISO date) kept on one
     line — a browser breaks ``2026-12-07`` after a hyphen at a phone's width — as ``<span class="date">`` (the
-    ``td.date`` rule). Markup then, the message and its other values escaped; the text itself unchanged."""
-    days = {name: str(v) for name, v in values.items()
+    ``td.date`` rule), a moment (naive UTC as stored) in Beijing time like any moment a page shows. Markup then, the
+    message and its other values escaped; the text itself unchanged."""
+    days = {name: china_time(v) if isinstance(v, dt.datetime) else str(v) for name, v in values.items()
             if isinstance(v, dt.date) or (isinstance(v, str) and _DAY.fullmatch(v))}
     if not days:
         return translate(lang, key, **values)
