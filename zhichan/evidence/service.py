@@ -41,7 +41,7 @@ from zhichan.settings import get_settings
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("deposit", "dataip.application", "dataip.notice", "dataip.objection", "dataip.decision", "procedure.step",
          "exchange.open_licence.licence", "exchange.open_licence.record", "exchange.bid", "exchange.auction.close",
-         "finance.pledge_registration")
+         "exchange.auction.stop", "finance.pledge_registration")
 
 #: Field limits keep a leaf (and so the certificate's QR code) small; see docs/evidence.md.
 LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500, "category": 50}
