@@ -232,6 +232,8 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert post(client, f"{auction}/stop", ended, page=auction).status_code == 303
     told = client.get(auction).text
     assert 'id="auction-terminated"' in told and 'id="auction-stops"' in told and 'id="stop-form"' not in told
+    figures = told.split('id="auction-live"', 1)[1].split("</section>", 1)[0]
+    assert "最高出价" in figures and "当前最高价" not in figures  # over: its highest bid, not a "current" one
     assert JINJIANG_ENTERPRISE in told.split('id="deposits-owed"', 1)[1].split("</p>", 1)[0]  # its deposit owed back
     login_as(client, env.engine, "ent2_user")
     assert post(client, f"{auction}/bids", {"amount": "600000"}, page=auction).status_code == 409
