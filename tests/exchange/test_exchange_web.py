@@ -227,6 +227,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     refused = post(client, f"{auction}/bids", {"amount": "600000"}, page=auction)
     assert refused.status_code == 409 and "竞价已中止，暂停缴纳保证金和出价" in refused.text and 'id="conflict"' in refused.text
     assert client.get("/api/v1/exchange/auctions").json()["running"][0]["state"] == "suspended"
+    login_as(client, env.engine, "ent_user")  # its seller's home says so beside the auction
+    panel = client.get("/enterprise").text.split('id="home-listings"', 1)[1].split("</section>", 1)[0]
+    assert "已中止" in panel
     login_as(client, env.engine, "wuhou_officer")
     ended = {"action": "terminate", "ground": "no_right", "reason": "法院认定挂牌方无处分权（合成）"}
     assert post(client, f"{auction}/stop", ended, page=auction).status_code == 303

@@ -189,7 +189,8 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
         auction = running.get(row.id)
         items.append(listing_json(row, lang) | {"auction": None if auction is None else {
             "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
-            "time_left": bidding.time_left(max(int((auction.closes_at - now).total_seconds()), 0), lang)}})
+            "state": auction.state, "time_left": bidding.time_left(max(int((auction.closes_at - (
+                auction.suspended_at or now)).total_seconds()), 0), lang)}})  # suspended: the time it had left waits
     return {"items": items, "total": found.total}
 
 
