@@ -64,9 +64,21 @@ def test_a_page_past_the_last_links_to_the_last(env):
         empty = re.search(r'<p class="muted empty" id="portfolio-empty" data-empty="past-end">(.*?)</p>', r.text, re.S)
         assert empty and "Page 99 is past the last page, page 1." in empty.group(1)
         assert 'href="?lang=en&amp;page=1" id="portfolio-empty-last"' in empty.group(1)
+        assert 'href="?page=98"' not in r.text  # no "previous" to another empty page beside the link back
         r = client.get("/regions/510107/indicators/patent_applications/records", params={"page": 999, "lang": "zh"})
         assert r.status_code == 200 and 'id="records-none" data-empty="past-end"' in r.text
         assert "第 999 页已超出末页" in r.text
         login_as(client, env.engine, "wuhou_officer")
         r = client.get("/protection/cases", params={"procedure": "protection.mediation", "lang": "zh"})
         assert 'id="case-list-empty" data-empty="filtered"' in r.text and "没有符合筛选条件的记录" in r.text
+
+
+def test_every_rank_cell_of_the_indicator_list_says_something(env):
+    """A figure without a rank (no siblings to rank among, or no value) left its cell empty: on a phone the cell's
+    label 排名 stood alone. It reads "—" like a year-on-year change without a percentage."""
+    with env.client() as client:
+        login_as(client, env.engine, "wuhou")
+        html = client.get("/regions/510107/indicators", params={"lang": "zh"}).text
+        cells = re.findall(r'<td data-label="同级排名">(.*?)</td>', html, re.S)
+        assert cells and all(cell.strip() for cell in cells), [c for c in cells if not c.strip()][:3]
+        assert any("—" in cell for cell in cells)  # the district has figures without a rank
