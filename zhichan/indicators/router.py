@@ -211,7 +211,7 @@ def region_indicators(
                       "year": overview["year"],
                       "kpis": overview["kpis"], "indicator_codes": overview["indicator_codes"],
                       "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
-                      "coverage": data["coverage"], "indicators": data["indicators"],
+                      "coverage": data["coverage"], "dates": data["dates"], "indicators": data["indicators"],
                       "official_indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
 
 
