@@ -309,15 +309,76 @@ def engine(migrated_db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def module_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """``engine``'s migrated database (SQLite, then PostgreSQL) once per module instead of per test: for a module
+    fixture that records a world of cases once and tests that only read it (the figures modules: the world was
+    built again for every test and database). A test that writes takes ``module_engine_copy``."""
+    from zhichan.platform.db import make_engine
+
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module-db") / "workflow.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+        return
+    copies: PgCopies = request.getfixturevalue("pg_copies")
+    name = copies.take()
+    eng = make_engine(f"{copies.server}/{name}")
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        copies.drop(name)
+
+
+@pytest.fixture
+def module_engine_copy(module_engine: Engine, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of ``module_engine``'s database as the module's fixtures left it, for a test that writes (or whose
+    writes must not reach the next test): SQLite's backup API (consistent with its write-ahead log), PostgreSQL's
+    ``CREATE DATABASE … TEMPLATE`` (the module's pool closed first: a template may have no sessions)."""
+    import sqlite3
+
+    from zhichan.platform.db import make_engine
+
+    if module_engine.dialect.name == "sqlite":
+        path = tmp_path / "copy.sqlite3"
+        with module_engine.connect() as conn:
+            target = sqlite3.connect(path)
+            conn.connection.driver_connection.backup(target)  # type: ignore[union-attr]
+            target.close()
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+        return
+    admin, server = request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_server")
+    module_engine.dispose()
+    name = f"c_{uuid.uuid4().hex[:12]}"
+    _pg_create(admin, name, template=module_engine.url.database)
+    eng = make_engine(f"{server}/{name}")
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        _pg_drop(admin, name)
+
+
 @pytest.fixture(scope="session")
 def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web platform's seeded data directory (corpus, search index, accounts), built once per
-    session for every domain; each test works on a copy (``zhichan.web.testing.make_env``)."""
+    """The web platform's seeded data directory (corpus, search index, accounts), built once per run
+    for every domain and xdist worker (the first worker asking builds it under a lock, as
+    ``tests.helpers.generated_snapshot`` does; ~1 CPU-s a worker spent building its own); each test
+    works on a copy (``zhichan.web.testing.make_env``), never in it."""
+    from tests.helpers import run_folder
     from zhichan.web.testing import build_template
 
-    folder = tmp_path_factory.mktemp("web-template") / "var"
-    build_template(folder)
-    return folder
+    with run_folder(tmp_path_factory, "web-template") as folder:
+        if not (folder / "built").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            build_template(folder / "var")
+            (folder / "built").touch()
+    return folder / "var"
 
 
 # -- the browser flows (tests/web, tests/procedures): the real app served by uvicorn, Debian Chromium --

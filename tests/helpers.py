@@ -96,6 +96,15 @@ def generated_copy(tmp_path_factory: pytest.TempPathFactory, patents: int, seed:
     return CorpusStore(folder / "corpus").current()
 
 
+_WHOLE_DATE = re.compile(r'<span class="date">([^<]*)</span>')
+
+
+def whole_dates(html: str) -> str:
+    """A page's HTML with the spans that keep a message's dates on one line left out (their text kept): what a
+    test looking for a sentence in the HTML reads (``zhichan.web.i18n.translate_whole_dates``)."""
+    return _WHOLE_DATE.sub(r"\1", html)
+
+
 def sign_in(page: Any, username: str, password: str | None = None, then: str = "/") -> None:
     """Sign in through the login form in a browser page, going on to ``then`` (the form's ``next``), and
     wait until that page has loaded (a navigation started before the form has left /login would abort

@@ -134,10 +134,10 @@ def test_each_xdist_worker_starts_with_a_long_test(tmp_path: Path) -> None:
 class _Item:
     """What ``sqlite_is_enough`` reads of a collected test: its id, parameters and nearest markers."""
 
-    def __init__(self, db: str | None, marker: pytest.MarkDecorator | None) -> None:
+    def __init__(self, db: str | None, marker: pytest.MarkDecorator | None, fixture: str = "db_url") -> None:
         self.nodeid = f"tests/a/test_m.py::test_f[{db}]"
         if db is not None:
-            self.callspec = type("CallSpec", (), {"params": {"db_url": db}})()
+            self.callspec = type("CallSpec", (), {"params": {fixture: db}})()
         self.marker = marker.mark if marker is not None else None
 
     def get_closest_marker(self, name: str) -> pytest.Mark | None:
@@ -148,6 +148,9 @@ def test_only_the_postgresql_repeat_of_a_one_database_test_is_left_out() -> None
     why = pytest.mark.one_database("page rendering")
     assert sqlite_is_enough(_Item("postgresql", why))
     assert not sqlite_is_enough(_Item("sqlite", why))
+    # the database of the module's world (tests/conftest.py ``module_engine``) alike
+    assert sqlite_is_enough(_Item("postgresql", why, "module_engine"))
+    assert not sqlite_is_enough(_Item("sqlite", why, "module_engine"))
     assert not sqlite_is_enough(_Item(None, why))  # marked postgres by itself: a PostgreSQL-only test
     assert not sqlite_is_enough(_Item("postgresql", None))
     assert not sqlite_is_enough(_Item("postgresql", pytest.mark.browser))

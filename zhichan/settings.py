@@ -151,6 +151,10 @@ class Settings(BaseSettings):
         5, ge=1, description="网络竞价：每次自动延时后距截止的分钟数 / online bidding: the close moves to this many minutes "
         "after a late bid",
     )
+    exchange_auction_resume_minutes: int = Field(
+        10, ge=0, description="网络竞价：中止后恢复时距截止至少的分钟数（无权威规则，可设） / online bidding: the close of an auction "
+        "resumed after a suspension is at least this many minutes after the resumption (no authoritative rule: a setting)",
+    )
     exchange_auction_sweep_seconds: int = Field(
         5, ge=1, description="网络竞价到期结束的检查间隔（秒） / how often the job runner closes auctions that are due (seconds)",
     )

@@ -238,9 +238,9 @@ def _insert_owner(engine: Engine, **row: object) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.execute(sa.text("INSERT INTO evidence_deposit_owners (idx, org_id, user_id, source) "
-                             "VALUES (:idx, :org_id, :user_id, :source)"),
-                     {"org_id": None, "user_id": None, "source": "deposit"} | row)
+        conn.execute(sa.text("INSERT INTO evidence_deposit_owners (idx, seq, org_id, user_id, source, replaces) "
+                             "VALUES (:idx, :seq, :org_id, :user_id, :source, :replaces)"),
+                     {"seq": 0, "org_id": None, "user_id": None, "source": "deposit", "replaces": None} | row)
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
@@ -279,7 +279,7 @@ def test_the_audit_reports_what_it_can_of_the_owners(engine: Engine, log: Eviden
     assert f"deposit {bare}: owner assigned, but the audit log records no assignment" in problems
     assert f"owner row of deposit {nobody} names neither an organization nor a user" in problems
     if engine.dialect.name == "postgresql":  # SQLite's primary key cannot be dropped in place
-        assert f"deposit {bare}: 2 owner rows" in problems
+        assert f"deposit {bare}: 2 current owners" in problems
     assert not any("without an owner" in n for n in report.notices)
 
 
@@ -338,6 +338,11 @@ def test_the_command_line_deposits_for_an_organization_and_gives_owners(
         assert entry.username == "root_admin" and entry.target == "deposit:1" and "核实了原件" in entry.detail
     again = run("owner", "1", "--org", str(acme_id), "--reason", "再次（合成）", "--user", "root_admin")
     assert again.exit_code != 0  # type: ignore[attr-defined]
+    fixed = run("owner", "1", "--org", str(ids["city"]), "--reason", "指定有误（合成）", "--user", "root_admin", "--correct")
+    assert fixed.exit_code == 0 and "corrected to" in fixed.output, fixed.output  # type: ignore[attr-defined]
+    assert _owner_chain(engine, 1) == [(0, acme_id, ids["acme_b"], "assigned", None), (1, ids["city"], None, "corrected", 0)]
+    assert run("owner", "0", "--org", str(ids["city"]), "--reason", "r", "--user", "root_admin",
+               "--correct").exit_code != 0  # type: ignore[attr-defined]  # owned by its command-line deposit
     audit = run("audit")
     assert audit.exit_code == 0 and "without an owner" not in audit.output, audit.output  # type: ignore[attr-defined]
     engine.dispose()
@@ -347,7 +352,7 @@ def test_the_command_line_deposits_for_an_organization_and_gives_owners(
 def _owners(engine: Engine) -> dict[int, tuple[object, ...]]:
     with engine.connect() as conn:
         return {int(r.idx): (r.org_id, r.user_id, r.source) for r in conn.execute(sa.text(
-            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners ORDER BY idx, seq"))}
 
 
 def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log: EvidenceService) -> None:
@@ -389,3 +394,169 @@ def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log
             assert s.scalar(select(sa.func.count()).select_from(AuditEntry)
                             .where(AuditEntry.target == f"deposit:{index}")) == 1
         assert _owners(engine)[index][2] == "assigned"
+
+
+def test_an_owner_given_by_mistake_is_corrected_by_a_new_row(engine: Engine, log: EvidenceService) -> None:
+    """The platform administrator corrects an owner an administrator gave: a new row (``corrected``, numbered after the
+    one it ``replaces``) and its audit entry, the old row kept; the deposit is the new organization's from then on
+    (its page, its "my deposits") and no longer the old one's; the administrator's view shows the history. Refused: any
+    other caller (404), a deposit no one owns (409: it is given an owner, not corrected), one its enterprise owns by
+    depositing it (404: not the administrator's to read), the same owner again and each field left wrong (beside it)."""
+    from zhichan.errors import ConflictError, FormError
+    from zhichan.evidence.owners import assign_owner, correct_owner
+    from zhichan.platform.models import AuditEntry
+
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        acme_id = s.scalar(select(Organization.id).where(Organization.name == ACME))
+        other_id = s.scalar(select(Organization.id).where(Organization.name == "乙科技有限公司（合成）"))
+    a, b, admin = _scope(engine, ids["acme_a"]), _scope(engine, ids["other"]), _scope(engine, ids["root_admin"])
+    given = log.deposit(request(0, depositor="重名公司（合成）")).index
+    unowned = log.deposit(request(1, depositor="重名公司（合成）")).index
+    owned = log.deposit(request(2, depositor=ACME), owner=owner(a)).index
+    assign_owner(engine, admin, given, org_id=acme_id, username="acme_b", reason="误以为是甲公司的（合成）")
+    assert given in [d.index for d in my_deposits_view(log, a).deposits]
+
+    def correct(scope: Scope, index: int = given, **fields: object) -> object:
+        values: dict[str, object] = {"org_id": other_id, "username": "other", "reason": "乙公司出示了原始文件（合成）"}
+        return correct_owner(engine, scope, index, **(values | fields))  # type: ignore[arg-type]
+
+    for scope in (a, b, Scope(role=Role.PUBLIC, user_id=999, username="x")):
+        with pytest.raises(NotFoundError):
+            correct(scope)
+    with pytest.raises(ConflictError) as none:
+        correct(admin, unowned)
+    assert none.value.http_status == 409 and "指定而非更正" in none.value.message
+    with pytest.raises(NotFoundError):
+        correct(admin, owned)
+    with pytest.raises(FormError) as refused:
+        correct(admin, org_id=acme_id, username="acme_b")
+    assert set(refused.value.errors) == {"org_id"} and "相同" in refused.value.errors["org_id"]
+    with pytest.raises(FormError) as refused:
+        correct(admin, org_id=10**6, username="acme_a", reason="")
+    assert set(refused.value.errors) == {"org_id", "reason"}
+    with pytest.raises(FormError) as refused:
+        correct(admin, username="acme_a")  # a user of another organization
+    assert set(refused.value.errors) == {"username"}
+    assert _owner_chain(engine, given) == [(0, acme_id, ids["acme_b"], "assigned", None)]
+
+    done = correct(admin)
+    assert _owner_chain(engine, given) == [(0, acme_id, ids["acme_b"], "assigned", None),
+                                           (1, other_id, ids["other"], "corrected", 0)]
+    with session_scope(engine) as s:
+        entry = s.get_one(AuditEntry, done.audit_id)  # type: ignore[attr-defined]
+        assert (entry.action, entry.target, entry.username) == ("evidence.owner_correct", f"deposit:{given}", "root_admin")
+        assert '"seq": 1' in entry.detail and "原始文件" in entry.detail and f'"previous_org_id": {acme_id}' in entry.detail
+    # the deposit follows its current owner: 乙 opens it and lists it, 甲 no longer does
+    assert deposit_view(log, b, given)["sm3"] and given in [d.index for d in my_deposits_view(log, b).deposits]
+    assert given not in [d.index for d in my_deposits_view(log, a).deposits]
+    with pytest.raises(NotFoundError):
+        deposit_view(log, a, given)
+    said = deposit_view(log, admin, given)["assigned"]
+    assert said["org_name"] == "乙科技有限公司（合成）" and said["source"] == "corrected" and "原始文件" in said["reason"]
+    assert [(h["seq"], h["source"], h["username"], h["by"]) for h in said["history"]] == [
+        (0, "assigned", "acme_b", "root_admin"), (1, "corrected", "other", "root_admin")]
+    assert "误以为" in said["history"][0]["reason"]
+    # corrected again (back to 甲, with no user): the chain grows, the audit accepts it
+    correct(admin, org_id=acme_id, username="", reason="再次核实，确属甲公司（合成）")
+    assert [r[0:2] + r[3:] for r in _owner_chain(engine, given)][-1] == (2, acme_id, "corrected", 1)
+    assert given in [d.index for d in my_deposits_view(log, a).deposits]
+    assert given not in [d.index for d in my_deposits_view(log, b).deposits]
+    report = log.audit()
+    assert report.ok, report.problems
+    assert "corrected 2" in " ".join(report.notices)
+
+
+def _owner_chain(engine: Engine, index: int) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            "SELECT seq, org_id, user_id, source, replaces FROM evidence_deposit_owners WHERE idx = :i ORDER BY seq"),
+            {"i": index})]
+
+
+def test_two_administrators_correcting_at_once_leave_one_current_owner(engine: Engine, log: EvidenceService) -> None:
+    """Two administrators correcting the owner they both saw (row 0) at the same moment: one correction row and one
+    audit entry; the other is told the owner was corrected meanwhile (409), not a database error — whichever way they
+    interleave — and a correction of a row since replaced is refused the same way."""
+    import threading
+
+    from zhichan.errors import ConflictError
+    from zhichan.evidence.owners import assign_owner, correct_owner
+    from zhichan.platform.models import AuditEntry
+
+    ids = _orgs_and_users(engine)
+    with session_scope(engine) as s:
+        nation = s.scalar(select(Organization.id).where(Organization.name == "国家局"))
+        acme_id = s.scalar(select(Organization.id).where(Organization.name == ACME))
+        second = create_user(s, username="root_admin_2", password=None, role=Role.SYSTEM_ADMIN,
+                             org=s.get_one(Organization, nation)).id
+    admins = [_scope(engine, ids["root_admin"]), _scope(engine, second)]
+    targets = [acme_id, ids["city"]]
+    for round_ in range(4):
+        index = log.deposit(request(round_, depositor="无此机构（合成）")).index
+        assign_owner(engine, admins[0], index, org_id=nation, reason="误指定（合成）")
+        start = threading.Barrier(2)
+        outcomes: list[object] = [None, None]
+
+        def fix(i: int, index: int = index, start: threading.Barrier = start, outcomes: list[object] = outcomes) -> None:
+            start.wait()
+            try:
+                outcomes[i] = correct_owner(engine, admins[i], index, org_id=targets[i], replaces=0,
+                                            reason=f"同时更正 {i}（合成）")
+            except ConflictError as exc:
+                outcomes[i] = exc
+            except Exception as exc:  # noqa: BLE001 — reported below, as the failure it is
+                outcomes[i] = exc
+
+        threads = [threading.Thread(target=fix, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(type(o).__name__ for o in outcomes) == ["Assigned", "ConflictError"], outcomes
+        won = next(o for o in outcomes if not isinstance(o, ConflictError))
+        with session_scope(engine) as s:
+            assert s.scalar(select(sa.func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "evidence.owner_correct", AuditEntry.target == f"deposit:{index}")) == 1
+        with pytest.raises(ConflictError):  # the row the form showed is no longer the owner
+            correct_owner(engine, admins[0], index, org_id=nation, replaces=0, reason="过时的更正（合成）")
+        chain = _owner_chain(engine, index)
+        assert [(r[0], r[3], r[4]) for r in chain] == [(0, "assigned", None), (1, "corrected", 0)]
+        assert chain[1][1] == won.org_id  # type: ignore[attr-defined]
+    assert log.audit().ok
+
+
+def test_the_audit_checks_the_corrections(engine: Engine, log: EvidenceService) -> None:
+    """Corrections the platform wrote pass the audit; it fails on a correction replacing a row that is not there, on
+    two current owners of one deposit (two rows nothing replaces), on a correction the audit log does not record, and
+    on a row other than a correction that replaces another."""
+    from zhichan.evidence.owners import assign_owner, correct_owner
+
+    ids = _orgs_and_users(engine)
+    admin = _scope(engine, ids["root_admin"])
+    with session_scope(engine) as s:
+        acme_id = s.scalar(select(Organization.id).where(Organization.name == ACME))
+    fine, gap, twice, silent, odd = (log.deposit(request(i, depositor="无此机构（合成）")).index for i in range(5))
+    for index in (fine, gap, twice, silent, odd):
+        assign_owner(engine, admin, index, org_id=ids["city"], reason="指定（合成）")
+    correct_owner(engine, admin, fine, org_id=acme_id, reason="更正（合成）")
+    assert log.audit().ok, log.audit().problems
+
+    if engine.dialect.name == "postgresql":  # the primary key stops two rows of one number unless it is dropped
+        with engine.begin() as conn:
+            primary = sa.inspect(conn).get_pk_constraint("evidence_deposit_owners")["name"]
+            conn.exec_driver_sql(f'ALTER TABLE evidence_deposit_owners DROP CONSTRAINT "{primary}"')
+    _insert_owner(engine, idx=gap, seq=2, replaces=1, source="corrected", org_id=acme_id)  # row 1 is not there
+    _insert_owner(engine, idx=silent, seq=1, replaces=0, source="corrected", org_id=acme_id)  # no audit entry
+    _insert_owner(engine, idx=odd, seq=1, replaces=0, source="deposit", org_id=acme_id)
+    if engine.dialect.name == "postgresql":
+        _insert_owner(engine, idx=twice, seq=0, source="assigned", org_id=acme_id)  # a second first row
+    else:  # SQLite keeps its primary key: two current owners through a correction of a row that is not there
+        _insert_owner(engine, idx=twice, seq=5, replaces=4, source="corrected", org_id=acme_id)
+    problems = " | ".join(log.audit().problems)
+    assert f"deposit {gap}: correction 2 replaces owner row 1, which is not before it" in problems
+    assert f"deposit {gap}: 2 current owners" in problems
+    assert f"deposit {twice}: 2 current owners" in problems
+    assert f"deposit {silent}: owner corrected (row 1), but the audit log records no correction" in problems
+    assert f"deposit {odd}: owner row 1 is 'deposit' but replaces another (only a correction does)" in problems
+    assert f"deposit {fine}" not in problems

@@ -139,8 +139,9 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
 
     routes = {(m, r.path) for r in router.routes for m in getattr(r, "methods", set()) if m != "HEAD"}
     # the deposit form (GET, POST), the deposit API, the caller's deposits (page and API), a deposit's page and its
-    # certificate (its depositor's only), the platform administrator's form giving an unowned deposit its owner
-    assert routes >= PUBLIC and len(routes - PUBLIC) == 8
+    # certificate (its depositor's only), the platform administrator's forms giving an unowned deposit its owner and
+    # correcting one given by mistake, and their API
+    assert routes >= PUBLIC and len(routes - PUBLIC) == 11
     with web.client() as client:
         token = _token(client)
         for method, path in sorted(routes - PUBLIC):
@@ -150,7 +151,8 @@ def test_every_route_of_the_router_is_classified_and_scoped(web: WebEnv) -> None
                 r = client.get(path.replace("{index}", "0"), follow_redirects=False)
                 assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
             else:  # a complete, valid request: refused for want of a session, not for its form
-                kwargs = ({"json": {"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"}} if path.startswith("/api/")
+                kwargs = ({"json": {"org_id": 1, "reason": "r"}} if path.startswith("/api/") and "owner" in path
+                          else {"json": {"sm3": "0" * 64, "sha256": "0" * 64, "title": "t"}} if path.startswith("/api/")
                           else {"data": {"csrf_token": token}, "files": {"file": ("a.txt", b"a")}})
                 r = client.post(path.replace("{index}", "0"), headers={"X-CSRF-Token": token}, follow_redirects=False,
                                 **kwargs)
@@ -331,6 +333,98 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_pa
         assert index in [d["index"] for d in client.get("/api/v1/evidence/deposits").json()["deposits"]]
 
 
+def test_the_platform_administrator_corrects_an_owner_on_its_page_and_by_the_api(web: WebEnv) -> None:
+    """The public look-up links the platform administrator (no one else) to a deposit no one owns; the API gives it an
+    owner and, given by mistake, corrects it — the same service as the page's forms, refused with the message's
+    Chinese first (422 beside the field, 409 for a row corrected meanwhile, 404 to anyone else); the page's correction
+    form writes a correction too, and the page shows the administrator the current owner and its history, zh and en;
+    the deposit follows its current owner."""
+    from sqlalchemy import select
+
+    from zhichan.evidence.service import DepositRequest
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, User
+
+    log = EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)),  # type: ignore[arg-type]
+                          web.settings.evidence_log_origin)
+    index = log.deposit(DepositRequest(sm3="7" * 64, sha256="8" * 64, title="命令行存证（合成）",
+                                       depositor="无此机构（合成）")).index
+    with session_scope(web.engine) as s:
+        ent = s.scalar(select(User.org_id).where(User.username == "ent_user"))
+        ent2 = s.scalar(select(User.org_id).where(User.username == "ent2_user"))
+        ent2_name = s.scalar(select(Organization.name).where(Organization.id == ent2))
+    page, api = f"/evidence/deposits/{index}", f"/api/v1/evidence/deposits/{index}/owner"
+    with web.client() as client:
+        for other in ("ent_user", "cd_admin", None):  # the look-up says nothing new to anyone else
+            if other:
+                login_as(client, web.engine, other)
+            looked = client.get("/api/v1/evidence/lookup", params={"digest": "7" * 64}).json()["entries"][0]
+            assert looked["deposit_url"] is None and looked["unowned"] is False, other
+            assert "lookup-owner" not in client.get("/evidence/verify", params={"digest": "7" * 64}).text
+        login_as(client, web.engine, "cd_admin")
+        token = csrf_from(client.get("/evidence/deposit").text)
+        headers = {"X-CSRF-Token": token}
+        assert client.post(api, json={"org_id": ent, "reason": "r"}, headers=headers).status_code == 404
+
+        login_as(client, web.engine, "root")
+        looked = client.get("/api/v1/evidence/lookup", params={"digest": "7" * 64}).json()["entries"][0]
+        assert looked["deposit_url"] == page and looked["unowned"] is True and looked["certificate_url"] is None
+        for lang, words in (("zh", "无存证人：打开存证页指定存证人"), ("en", "No owner: open its page to give it one")):
+            shown = client.get("/evidence/verify", params={"digest": "7" * 64, "lang": lang}).text
+            assert f'class="lookup-deposit lookup-owner" href="{page}">{words}' in shown, lang
+        token = csrf_from(client.get("/evidence/deposit").text)
+        headers = {"X-CSRF-Token": token}
+        refused = client.post(api, json={"org_id": ent, "reason": "  "}, headers=headers)
+        assert refused.status_code == 422 and refused.json()["message"].startswith("请更正")
+        assert refused.json()["details"]["fields"] == {"reason": "请说明理由 / give a reason"}
+        assert client.post(api, json={"org_id": "1", "reason": "r"}, headers=headers).status_code == 422  # strict
+        given = client.post(api, json={"org_id": ent, "username": "ent_user", "reason": "误以为（合成）"}, headers=headers)
+        assert given.status_code == 200, given.text
+        assert given.json()["org_id"] == ent and [h["source"] for h in given.json()["history"]] == ["assigned"]
+        again = client.post(api, json={"org_id": ent2, "reason": "再指定（合成）"}, headers=headers)
+        assert again.status_code == 409 and "已有存证人" in again.json()["message"]
+        looked = client.get("/api/v1/evidence/lookup", params={"digest": "7" * 64}).json()["entries"][0]
+        assert looked["deposit_url"] == page and looked["unowned"] is False  # given: its page, to correct it
+
+        fixed = client.post(f"{api}/corrections", json={"org_id": ent2, "reason": "锦江企业出示原件（合成）", "replaces": 0},
+                            headers=headers)
+        assert fixed.status_code == 200, fixed.text
+        assert fixed.json()["org_id"] == ent2 and [(h["seq"], h["source"], h["replaces"], h["by"])
+                                                   for h in fixed.json()["history"]] == [
+            (0, "assigned", None, "root"), (1, "corrected", 0, "root")]
+        stale = client.post(f"{api}/corrections", json={"org_id": ent, "reason": "过时（合成）", "replaces": 0},
+                            headers=headers)
+        assert stale.status_code == 409 and stale.json()["message"].startswith("第 ")
+        assert _owner_rows(web)[index][1:] == (None, "corrected")
+
+        for lang, words in (("zh", ("管理员已更正此存证的存证人，现为", "存证人记录", "更正存证人")),
+                            ("en", ("An administrator corrected this deposit", "Owner record", "Correct the owner"))):
+            shown = client.get(page, params={"lang": lang})
+            assert shown.status_code == 200 and all(w in shown.text for w in words), lang
+            assert 'id="owner-history"' in shown.text and "误以为" in shown.text and "锦江企业出示原件" in shown.text
+            assert 'id="owner-correction-form"' in shown.text and 'name="replaces" value="1"' in shown.text
+            assert "7777" not in shown.text and "certificate.pdf" not in shown.text
+        # the page's correction form: a field left wrong beside it, a stale row 409, then the correction
+        form = {"org_id": str(ent), "username": "ent_user", "reason": "", "replaces": "1", "csrf_token": token}
+        refused = client.post(f"{page}/owner/correction", params={"lang": "en"}, data=form)
+        assert refused.status_code == 422 and 'id="error-reason"' in refused.text and "give a reason" in refused.text
+        stale = client.post(f"{page}/owner/correction", data=form | {"reason": "过时（合成）", "replaces": "0"})
+        assert stale.status_code == 409 and "corrected meanwhile" in stale.text and 'name="replaces" value="1"' in stale.text
+        done = client.post(f"{page}/owner/correction", data=form | {"reason": "确属成都企业（合成）"},
+                           follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == page
+        assert _owner_rows(web)[index][1:] == (_user_id(web, "ent_user"), "corrected")
+        audit = client.get("/admin/audit", params={"action": "evidence.owner_correct", "lang": "en"})
+        assert "Deposit owner corrected" in audit.text and audit.text.count(f"deposit:{index}") == 2
+
+        login_as(client, web.engine, "ent2_user")  # the deposit follows its current owner
+        assert client.get(page).status_code == 404
+        assert index not in [d["index"] for d in client.get("/api/v1/evidence/deposits").json()["deposits"]]
+        login_as(client, web.engine, "ent_user")
+        assert client.get(page).status_code == 200
+    assert ent2_name
+
+
 def _user_id(web: WebEnv, username: str) -> int:
     from sqlalchemy import select
 
@@ -348,7 +442,7 @@ def _owner_rows(web: WebEnv) -> dict[int, tuple[object, ...]]:
 
     with web.engine.connect() as conn:  # type: ignore[attr-defined]
         return {int(r[0]): tuple(r[1:]) for r in conn.execute(sa.text(
-            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners"))}
+            "SELECT idx, org_id, user_id, source FROM evidence_deposit_owners ORDER BY idx, seq"))}
 
 
 def test_the_depositor_is_named_as_its_organization_in_the_pages_language(web: WebEnv) -> None:

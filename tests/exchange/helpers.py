@@ -4,11 +4,16 @@ procedure engine with the exchange's hook on it (the organization tree of tests/
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from tests.procedures.helpers import World, build_world
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.testing import build_snapshot, event, patent
+from zhichan.evidence.keys import SigningKey
 
 OWNER = "成都示例科技有限公司"
 OTHER = "锦江独有材料有限公司"
@@ -75,3 +80,22 @@ def declaration(number: str, **overrides: str) -> dict[str, str]:
     }
     fields.update(overrides)
     return fields
+
+
+@dataclass
+class Exchange:
+    world: World
+    snapshot: Snapshot
+    numbers: dict[str, str]
+
+
+def open_exchange(engine: Engine, folder: Path, key: SigningKey) -> Exchange:
+    """The procedure engine on ``engine`` with the exchange's hooks, the organizations of tests/procedures and the
+    corpus of :func:`corpus`, files and corpus under ``folder``."""
+    from zhichan.exchange import deals, openlicence
+
+    world = build_world(engine, folder / "files", key)
+    snapshot, numbers = corpus(folder / "var")
+    world.service.add_hook(openlicence.PROCEDURE, lambda s, scope, step: openlicence.on_step(snapshot, s, scope, step))
+    deals.install(world.service, lambda: snapshot)
+    return Exchange(world, snapshot, numbers)

@@ -206,26 +206,59 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     listed = client.get("/api/v1/exchange/auctions").json()
     assert [a["id"] for a in listed["running"]] == [int(auction.rsplit("/", 1)[1])] and listed["closed"] == []
     assert listed["running"][0]["high_bid"] == "500000.00" and listed["running"][0]["bids"] == 1
+    # closing at 10:00 Beijing time as typed: the page says so, the API gives the moment with its zone (02:00 UTC)
+    assert "2099-01-01 10:00" in running and "2099-01-01 02:00" not in running
+    assert listed["running"][0]["closes_at"] == "2099-01-01T02:00:00Z"
+    # the area's officer suspends it (its bidders see why, no bid is taken) and terminates it: no one else may
     login_as(client, env.engine, "ent_user")
-    with session_scope(env.engine) as s:  # the auction is over and the listing withdrawn: it goes out of view
-        from zhichan.exchange.models import Auction, Listing
-
-        closed = s.get(Auction, 1)
-        assert closed is not None
-        closed.state, closed.outcome = "closed", "unsold"  # as close_due leaves it (an outcome is always set)
-        s.get(Listing, 1).state = "withdrawn"  # type: ignore[union-attr]
+    assert 'id="stop-form"' not in client.get(auction).text
+    stop = {"action": "suspend", "ground": "ownership_dispute", "reason": "第三人提出权属争议（合成）"}
+    assert post(client, f"{auction}/stop", stop, page=auction).status_code == 403  # the seller
+    login_as(client, env.engine, "jinjiang_officer")
+    assert post(client, f"{auction}/stop", stop, page=auction).status_code == 403  # another district's officer
+    login_as(client, env.engine, "wuhou_officer")
+    form = client.get(auction).text
+    assert 'id="stop-form"' in form and 'value="suspend"' in form and 'value="resume"' not in form
+    refused = post(client, f"{auction}/stop", stop | {"reason": " ", "ground": ""}, page=auction)
+    assert refused.status_code == 422 and 'id="s-reason-error"' in refused.text and 'id="s-ground-error"' in refused.text
+    assert post(client, f"{auction}/stop", stop, page=auction).status_code == 303
+    again = post(client, f"{auction}/stop", stop, page=auction)
+    assert again.status_code == 409 and "已中止" in again.text
+    login_as(client, env.engine, "ent2_user")
+    live = client.get(f"{auction}/live").text
+    assert 'id="auction-suspended"' in live and "第三人提出权属争议" in live and 'hx-get=' in live  # it may resume
+    refused = post(client, f"{auction}/bids", {"amount": "600000"}, page=auction)
+    assert refused.status_code == 409 and "竞价已中止，暂停缴纳保证金和出价" in refused.text and 'id="conflict"' in refused.text
+    assert client.get("/api/v1/exchange/auctions").json()["running"][0]["state"] == "suspended"
+    login_as(client, env.engine, "ent_user")  # its seller's home says so beside the auction
+    panel = client.get("/enterprise").text.split('id="home-listings"', 1)[1].split("</section>", 1)[0]
+    assert "已中止" in panel
+    login_as(client, env.engine, "wuhou_officer")
+    ended = {"action": "terminate", "ground": "no_right", "reason": "法院认定挂牌方无处分权（合成）"}
+    assert post(client, f"{auction}/stop", ended, page=auction).status_code == 303
+    told = client.get(auction).text
+    assert 'id="auction-terminated"' in told and 'id="auction-stops"' in told and 'id="stop-form"' not in told
+    figures = told.split('id="auction-live"', 1)[1].split("</section>", 1)[0]
+    assert "最高出价" in figures and "当前最高价" not in figures  # over: its highest bid, not a "current" one
+    assert JINJIANG_ENTERPRISE in told.split('id="deposits-owed"', 1)[1].split("</p>", 1)[0]  # its deposit owed back
+    login_as(client, env.engine, "ent2_user")
+    assert post(client, f"{auction}/bids", {"amount": "600000"}, page=auction).status_code == 409
+    assert "hx-get=" not in client.get(f"{auction}/live").text  # over: the poll stops
+    client.cookies.clear()
+    assert 'id="deposits-owed"' in client.get(auction).text and JINJIANG_ENTERPRISE not in client.get(auction).text
+    closed_list = client.get("/exchange/auctions?lang=en").text
+    assert 'id="auctions-closed"' in closed_list and "Terminated (no result)" in closed_list
+    # an auction that is over has no "current" high bid (当前最高价): its highest bid
+    closed_zh = client.get("/exchange/auctions?lang=zh").text.split('id="auctions-closed"', 1)[1]
+    assert "最高出价" in closed_zh and "当前最高价" not in closed_zh
+    # the auction is over, so its seller may withdraw the listing: then it goes out of view
+    login_as(client, env.engine, "ent_user")
+    assert post(client, f"{listing}/withdraw", {}, page=listing).status_code == 303
     assert client.get(auction).status_code == 200  # the seller still sees it
     client.cookies.clear()
     assert client.get(auction).status_code == 404
     gone = client.get("/api/v1/exchange/auctions").json()  # nor is it listed, running or closed
     assert gone == {"running": [], "closed": []} and 'id="auctions-none"' in client.get("/exchange/auctions").text
-    with session_scope(env.engine) as s:
-        s.get(Listing, 1).state = "active"  # type: ignore[union-attr]
-    closed_list = client.get("/exchange/auctions?lang=en").text
-    assert 'id="auctions-closed"' in closed_list and "Unsold" in closed_list
-    # an auction that is over has no "current" high bid (当前最高价): its highest bid
-    closed_zh = client.get("/exchange/auctions?lang=zh").text.split('id="auctions-closed"', 1)[1]
-    assert "最高出价" in closed_zh and "当前最高价" not in closed_zh
 
 
 def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
-from tests.exchange.conftest import Exchange
-from tests.exchange.helpers import declaration, moment
+from tests.exchange.helpers import Exchange, declaration, moment, open_exchange
 from tests.exchange.test_open_licence import _another_enterprise, _file, _publish
 from tests.procedures.helpers import pdf
+from zhichan.evidence.keys import SigningKey
 from zhichan.exchange.deals import PROCEDURE as DEAL
 from zhichan.exchange.listings import create_listing
 from zhichan.exchange.openlicence import take_licence
@@ -44,9 +46,12 @@ def _deal(ex: Exchange, name: str, method: str, mode: str, kind: str, price: str
                                  uploads=(pdf("doc0", "合同.pdf"),) if event == "sign" else (), now=moment(day))
 
 
-@pytest.fixture
-def exported(exchange: Exchange, tmp_path: Any) -> Exchange:
-    ex = exchange
+@pytest.fixture(scope="module")
+def exported(module_engine: Engine, tmp_path_factory: pytest.TempPathFactory, signing_key: SigningKey) -> Exchange:
+    """The listings, the open licence and the deals recorded and exported once per module and database: the tests
+    read them; one that writes takes a copy."""
+    folder = tmp_path_factory.mktemp("exchange-figures")
+    ex = open_exchange(module_engine, folder, signing_key)
     with session_scope(ex.world.engine) as s:
         for name, mode in (("ok", "sale"), ("resumed", "ordinary")):
             create_listing(s, ex.world.scope("ent_user"), ex.snapshot, asset_kind="patent", number=ex.numbers[name],
@@ -67,7 +72,7 @@ def exported(exchange: Exchange, tmp_path: Any) -> Exchange:
     _deal(ex, "resumed", "拍卖竞价", "竞价交易", "普通许可", "300000", D(2026, 5, 6))
     _deal(ex, "expired_exclusive", "拍卖竞价", "竞价交易", "转让", "999999", D(2026, 5, 7), ("sign", "abandon"))
     _deal(ex, "ordinary_licensed", "协议定价", "协议交易", "转让", "777777", D(2026, 5, 8), ())  # intent only
-    export_workflow(ex.world.engine, ex.world.service.registry, tmp_path / "var", now=moment(D(2026, 6, 30)))
+    export_workflow(ex.world.engine, ex.world.service.registry, folder / "var", now=moment(D(2026, 6, 30)))
     return ex
 
 
@@ -121,20 +126,27 @@ def test_the_records_page_reads_how_a_dormant_patent_was_activated_in_its_langua
 
 
 @pytest.mark.one_database("labels are read from the exported Parquet by DuckDB; the export from PostgreSQL is tested in test_exchange_figures_by_hand")
-def test_every_exchange_drill_down_reads_labels_not_codes(exported: Exchange, tmp_path: Any) -> None:
+def test_every_exchange_drill_down_reads_labels_not_codes(exported: Exchange, module_engine_copy: Engine,
+                                                         tmp_path: Path) -> None:
     """Every exchange relation's records page shows labels, never stored codes (a listing's kind, mode and
     state, a deal's choices, how a dormant patent was activated), in Chinese and English."""
+    import shutil
+
     from sqlalchemy import select
 
     from tests.helpers import unlabelled_codes
+    from zhichan.corpus.store import CorpusStore
     from zhichan.exchange.models import DormantPatent
     from zhichan.platform.models import Organization
 
-    with session_scope(exported.world.engine) as s:  # a dormant patent activated by the deal above
+    # a dormant patent added to a copy of the module's records (database and data folder)
+    shutil.copytree(exported.snapshot.path.parents[2], tmp_path / "var")
+    snapshot = CorpusStore(tmp_path / "var" / "corpus").current()
+    with session_scope(module_engine_copy) as s:  # a dormant patent activated by the deal above
         org = s.scalars(select(Organization).where(Organization.name == "成都示例科技有限公司")).one()
         s.add(DormantPatent(org_id=org.id, org_path=org.path, party_key=org.party_key or org.name,
                             institution=org.name, application_number=exported.numbers["ok"], title="合成休眠专利",
                             kind="invention", inventoried_on=D(2026, 2, 2), state="approved", approved_on=D(2026, 2, 9),
                             listed_on=D(2026, 2, 10), activated_on=D(2026, 3, 10), activated_by="deal", synthetic=True))
-    export_workflow(exported.world.engine, exported.world.service.registry, tmp_path / "var", now=moment(D(2026, 6, 30)))
-    assert unlabelled_codes(exported.snapshot, "zhichan.exchange", "CN", D(2026, 6, 30)) == []
+    export_workflow(module_engine_copy, exported.world.service.registry, tmp_path / "var", now=moment(D(2026, 6, 30)))
+    assert unlabelled_codes(snapshot, "zhichan.exchange", "CN", D(2026, 6, 30)) == []

@@ -5,7 +5,10 @@ finance indicators, checked against hand-counted values, with drill-down and Duc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +26,7 @@ from zhichan.indicators import service
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import utcnow
-from zhichan.settings import Settings
+from zhichan.settings import Settings, get_settings
 
 D = dt.date
 YEAR_END = D(2026, 12, 31)
@@ -43,20 +46,48 @@ def _registered(world: World, day: dt.date, rights: str, amount: str) -> int:
     return int(case["id"])
 
 
+@dataclass
+class Recorded:
+    """The world of :func:`recorded`: its data folder (corpus, files, workflow export) and what the tests read."""
+
+    world: World
+    data_dir: Path
+    snapshot: Any
+    today: dt.date
+
+
+@pytest.fixture(scope="module")
+def recorded(module_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    """The pledges, the fund's claim and the whitelists recorded and exported once per module and database (they
+    were recorded again for every test): the tests read them; one that writes takes a copy."""
+    data_dir = tmp_path_factory.mktemp("finance-figures") / "var"
+    with pytest.MonkeyPatch.context() as mp:  # as the ``settings`` fixture points a test at its data folder
+        mp.setenv("ZHICHAN_DATA_DIR", str(data_dir))
+        get_settings.cache_clear()
+        try:
+            return _record(module_engine, get_settings())
+        finally:
+            get_settings.cache_clear()
+
+
 @pytest.fixture
-def world(engine: Engine, settings: Settings) -> World:
+def exported(recorded: Recorded, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """What a reading test gets of :func:`recorded`, with the settings pointed at its data folder."""
+    monkeypatch.setenv("ZHICHAN_DATA_DIR", str(recorded.data_dir))
+    get_settings.cache_clear()
+    yield {"snapshot": recorded.snapshot, "today": recorded.today}
+    get_settings.cache_clear()
+
+
+def _record(engine: Engine, settings: Settings) -> Recorded:
+    from zhichan.dataip.models import Registration
+
     marks = [record("trademarks", registration_number="12345678", mark_name="示例", registrant=PLEDGOR,
                     is_geographical_indication=False, is_domestic=True, status="registered", expiry_date="2031-01-01")]
     snap = build_snapshot(settings.data_dir, trademarks=marks, patents=[
         patent(serial=i, ipc=ipc) for i, ipc in ((1, ["G06F16/30"]), (2, ["G06F16/30"]), (3, ["A01B1/00"]),
                                                  (4, ["H01M4/13"]))])
-    return build_world(engine, settings.data_dir / "files", SigningKey.generate(), snap)
-
-
-@pytest.fixture
-def exported(world: World, settings: Settings) -> dict[str, Any]:
-    from zhichan.dataip.models import Registration
-
+    world = build_world(engine, settings.data_dir / "files", SigningKey.generate(), snap)
     # three registrations of one pledgor in 武侯区 (510107); one more only applied (not counted)
     _registered(world, D(2026, 3, 2), f"{P_IT}\n{P_IT2}\n{P_MACHINE}", "1,000,000")  # industry 1 (two of three)
     cancelled = _registered(world, D(2026, 3, 9), f"{P_PLAIN}\nTM12345678", "500,000.50")  # industry 0
@@ -96,7 +127,7 @@ def exported(world: World, settings: Settings) -> dict[str, Any]:
     paths = export_workflow(world.engine, world.service.registry, settings.data_dir, now=utcnow())
     assert {p.name for p in paths} >= {"finance_register.parquet", "finance_ledger.parquet"}
     assert export_workflow(world.engine, world.service.registry, settings.data_dir, if_changed=True) == []
-    return {"snapshot": world.snapshot[0], "today": today}
+    return Recorded(world, settings.data_dir, world.snapshot[0], today)
 
 
 def _values(snapshot: Any, codes: list[str], region: str, as_of: dt.date, engine: str = "duckdb") -> dict[str, Any]:
@@ -159,20 +190,23 @@ def test_every_finance_drill_down_reads_labels_not_codes(exported: dict[str, Any
     assert unlabelled_codes(exported["snapshot"], "zhichan.finance", "CN", YEAR_END) == []
 
 
-def test_an_export_whose_columns_changed_is_written_again(exported: dict[str, Any], world: World,
+def test_an_export_whose_columns_changed_is_written_again(recorded: Recorded, module_engine_copy: Engine,
                                                           settings: Settings) -> None:
     """A release that adds a column (industry_name_en) rewrites the table though its rows did not change:
     the SQL reading the new column never meets an old file."""
     import json
+    import shutil
 
     import pyarrow.parquet as pq
 
-    meta = settings.data_dir / "workflow" / "export.json"
+    data_dir = settings.data_dir  # a copy of the module's records (the export reads the corpus there): it is rewritten
+    shutil.copytree(recorded.data_dir, data_dir)
+    meta = data_dir / "workflow" / "export.json"
     done = json.loads(meta.read_text("utf-8"))
-    old = pq.read_table(settings.data_dir / "workflow" / "finance_register.parquet").drop(["industry_name_en"])
-    pq.write_table(old, settings.data_dir / "workflow" / "finance_register.parquet")
+    old = pq.read_table(data_dir / "workflow" / "finance_register.parquet").drop(["industry_name_en"])
+    pq.write_table(old, data_dir / "workflow" / "finance_register.parquet")
     done["finance_register"]["schema"] = "an older release"
     meta.write_text(json.dumps(done), "utf-8")
-    again = export_workflow(world.engine, world.service.registry, settings.data_dir, if_changed=True)
+    again = export_workflow(module_engine_copy, recorded.world.service.registry, data_dir, if_changed=True)
     assert [p.name for p in again] == ["finance_register.parquet"]
     assert "industry_name_en" in pq.read_schema(again[0]).names

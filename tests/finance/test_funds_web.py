@@ -4,13 +4,17 @@ outside the fund's area does not find it; the ledger page says it is balanced.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from zhichan.finance.funds import load_funds
+from zhichan.finance.models import LedgerEntry
+from zhichan.platform.db import session_scope
 from zhichan.settings import Settings, get_settings
 from zhichan.web.testing import WebEnv, csrf_from, login_as, make_env
 
@@ -24,6 +28,8 @@ participants:
   - {key: bank, zh: 贷款银行, en: Bank, share: 1, residual: true}
 eligibility: {max_loan: "5000000", min_ip_share: "0.5"}
 """
+#: 17:00 UTC on 31 March 2026 = 01:00 on 1 April in Beijing
+UTC_EVENING = dt.datetime(2026, 3, 31, 17, 0)
 
 
 @pytest.fixture
@@ -47,7 +53,7 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         for lang, text in (("en", "No risk-compensation fund in your area: funds are declared per jurisdiction"),
                            ("zh", "本辖区没有风险补偿资金：资金按辖区以 YAML 文件声明")):  # zh last: the cookie keeps it
             page = client.get("/finance/funds", params={"lang": lang}).text  # why, and how a bureau gets one
-            assert page.split('id="funds-empty">')[1].startswith(text) and "ZHICHAN_FINANCE_FUND_DIR" in page
+            assert page.split('id="funds-empty" data-empty="none">')[1].startswith(text) and "ZHICHAN_FINANCE_FUND_DIR" in page
         assert client.get("/finance/funds/chengdu").status_code == 404
         login_as(client, env.engine, "ent_user")  # type: ignore[arg-type]
         assert client.get("/finance/funds").status_code == 403
@@ -84,6 +90,12 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         assert re.search(r'id="claim-\d+">.*?1,500,000 元.*?1,000,000 元', page), page[:3000]
         assert re.search(r'id="claim-\d+">.*?1,500,000 yuan.*?1,000,000 yuan', english)
         client.get("/finance/funds/chengdu", params={"lang": "zh"})
+        # the ledger's moments as stored (naive UTC): 17:00 UTC on 31 March is 01:00 on 1 April in Beijing — the page
+        # shows Beijing time, the API the moment with its zone (ISO 8601, Z)
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            s.execute(update(LedgerEntry).where(LedgerEntry.fund_code == "chengdu").values(at=UTC_EVENING))
+        ledger = client.get("/finance/funds/chengdu").text.split('id="ledger"')[1]
+        assert ledger.count(">2026-04-01 01:00</td>") == 2 and "2026-03-31" not in ledger
 
         # the API: every fund's aggregates for anyone (no loan, no borrower); the loans to those who see them
         login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
@@ -91,6 +103,7 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
         assert [(x["id"], x["claim"]["amount"], [p["amount"] for p in x["claim"]["payouts"]]) for x in loans] == [
             (loan_id, "1500000.00", ["-1000000.00"])]
         assert loans[0]["claim"]["arithmetic"] and loans[0]["principal"] == "4000000.00"
+        assert [p["at"] for p in loans[0]["claim"]["payouts"]] == ["2026-03-31T17:00:00Z"]
         for user in ("wuhou_officer", "ent_user"):  # outside the city's loans; not the lender
             login_as(client, env.engine, user)  # type: ignore[arg-type]
             assert client.get("/api/v1/finance/funds/chengdu/loans").json()["loans"] == [], user

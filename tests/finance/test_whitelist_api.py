@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from zhichan.finance import whitelist as wl
+from zhichan.finance.models import Whitelist, WhitelistFeedback
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -101,6 +102,12 @@ def test_whitelist_api_scope_and_feedback(env: WebEnv) -> None:
         answers = next(e for e in client.get(url).json()["entries"] if e["id"] == entry_id)["feedback"]
         assert [(a["bank"], a["decision"], a["loan_amount"], a["note"]) for a in answers] == [
             (BANK, "approved", "3000000.10", "首贷")]
+        # moments as stored (naive UTC) given with their zone, never as Beijing time without one
+        with session_scope(env.engine) as s:
+            answered = s.scalar(select(WhitelistFeedback.at).where(WhitelistFeedback.entry_id == entry_id))
+            created = s.scalar(select(Whitelist.created_at).where(Whitelist.id == list_id))
+        assert [a["at"] for a in answers] == [answered.isoformat() + "Z"]
+        assert (item["created_at"], client.get(url).json()["created_at"]) == (created.isoformat() + "Z",) * 2
         page = client.get(f"/finance/whitelists/{list_id}").text  # the page reads the same record
         assert "3000000.10" in page.replace(",", "") or "3,000,000.10" in page
 

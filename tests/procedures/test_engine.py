@@ -17,6 +17,7 @@ from tests.helpers import migration_differences
 from tests.procedures.helpers import PROCEDURE, World, at, build_world, pdf
 from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
+from zhichan.legaltime import china_time
 from zhichan.platform.db import make_engine, session_scope
 from zhichan.platform.models import AuditEntry
 from zhichan.procedures.declaration import ProcedureRegistry
@@ -348,7 +349,9 @@ def test_notices_are_dated_in_china_time(world: World) -> None:
         uploads=(pdf(),))
     with session_scope(world.engine) as s:
         page = views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
-    assert [n["created_local"] for n in page["notices"]] == ["2026-03-04 01:30"]
+    # the page's data keeps the moment as stored; the page shows it in Beijing time (tests/web/test_web_moments.py)
+    assert [n["created_at"] for n in page["notices"]] == [dt.datetime(2026, 3, 3, 17, 30)]
+    assert [china_time(n["created_at"]) for n in page["notices"]] == ["2026-03-04 01:30"]
 
 
 def test_the_case_offers_only_steps_its_clocks_allow(world: World) -> None:
@@ -514,7 +517,7 @@ def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None
         assert world.service.sweep(s, D(2026, 3, 7), now=dt.datetime(2026, 3, 6, 20, 0))["warning"] == 1
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
-    assert [n["created_local"][:10] for n in page["notices"]] == ["2026-03-07"]
+    assert [china_time(n["created_at"], "%Y-%m-%d") for n in page["notices"]] == ["2026-03-07"]
 
 
 def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(world: World) -> None:

@@ -261,4 +261,35 @@ def test_the_todo_counts_say_what_they_count(env: WebEnv) -> None:
     assert '<div class="label">Awaiting a step in the area</div>' in area and "an office of the area" in area
     assert "Open items" not in area and "<summary>New" not in area
     quiet = client_for(env, "jinjiang_officer").get("/todo", params={"lang": "en", "area": "true"}).text
-    assert '<p class="muted" id="todo-empty">Nothing in your area awaits a step.</p>' in quiet
+    assert '<p class="muted empty" id="todo-empty" data-empty="none">Nothing in your area awaits a step.</p>' in quiet
+
+
+def test_the_case_page_shows_its_moments_in_beijing_time_and_the_api_with_their_zone(env: WebEnv) -> None:
+    """A step, a clock's start and a notice are stored as naive UTC: 17:00 UTC on 31 March is 01:00 on 1 April in
+    Beijing. The page reads Beijing time (a UTC one showed officers the evening before); the API gives the moment with
+    its zone (ISO 8601, Z), never Beijing time without one."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import CaseClock, Notice, Step
+
+    evening = dt.datetime(2026, 3, 31, 17, 0)
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Step).where(Step.case_id == case_id).values(at=evening))
+        s.execute(update(CaseClock).where(CaseClock.case_id == case_id).values(started_at=evening))
+        s.add(Notice(case_id=case_id, kind="party", text_zh="请补正材料", text_en="Please complete the file",
+                     created_at=evening))
+    page = officer.get(f"/cases/{case_id}").text
+    timeline = page.split('id="timeline"', 1)[1] if 'id="timeline"' in page else page
+    assert "2026-04-01 01:00" in timeline and "2026-03-31" not in page
+    assert "2026-04-01 · 请补正材料" in page  # the notice on Beijing's day
+    data = officer.get(f"/api/v1/cases/{case_id}").json()
+    assert {s["at"] for s in data["steps"]} == {"2026-03-31T17:00:00Z"}
+    assert {c["started_at"] for c in data["clocks"]} == {"2026-03-31T17:00:00Z"}
+    assert [n["created_at"] for n in data["notices"]] == ["2026-03-31T17:00:00Z"]
+    shown = {key for row in (*data["steps"], *data["clocks"], *data["notices"]) for key in row}
+    assert not {"at_local", "started_local", "created_local"} & shown  # no zoneless Beijing text beside them

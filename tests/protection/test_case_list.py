@@ -60,9 +60,9 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
     login_as(client, env.engine, "jinjiang_officer")
     for lang, text in (("zh", "没有办理中的保护案件"), ("en", "No open protection case")):
         empty = client.get("/protection/cases", params={"lang": lang}).text
-        assert empty.split('id="case-list-empty">')[1].startswith(text), lang
+        assert empty.split('id="case-list-empty" data-empty="none">')[1].startswith(text), lang
     closed = client.get("/protection/cases", params={"lang": "en", "status": "closed"}).text
-    assert closed.split('id="case-list-empty">')[1].startswith("No protection case matches")
+    assert closed.split('id="case-list-empty" data-empty="none">')[1].startswith("No protection case matches")
     assert '<option value="">All procedures</option>' in closed
 
 

@@ -6,11 +6,10 @@ to the records, and the same numbers on Spark."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from tests.procedures.helpers import World, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
@@ -80,16 +79,14 @@ def cases(world: World) -> None:
             row.repaired_on = repaired
 
 
-@pytest.fixture
-def world(engine: Any, tmp_path: Path) -> World:
-    return build_world(engine, tmp_path / "files", SigningKey.generate())
-
-
-@pytest.fixture
-def exported(world: World, tmp_path: Path) -> Any:
-    snapshot = build_snapshot(tmp_path, patents=[patent("202010000001")])
+@pytest.fixture(scope="module")
+def exported(module_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The cases recorded and exported once per module and database (the tests only read the export)."""
+    folder = tmp_path_factory.mktemp("protection-figures")
+    world = build_world(module_engine, folder / "files", SigningKey.generate())
+    snapshot = build_snapshot(folder, patents=[patent("202010000001")])
     cases(world)
-    written = {p.name for p in export_workflow(world.engine, world.service.registry, tmp_path, now=at(D(2026, 6, 30)))}
+    written = {p.name for p in export_workflow(world.engine, world.service.registry, folder, now=at(D(2026, 6, 30)))}
     assert {"protection_handling.parquet", "credit_listings.parquet"} <= written
     return snapshot
 

@@ -90,7 +90,7 @@ def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: W
     for element, text in (("alerts-none", "No alert yet"), ("watches-none", "The watch list is empty"),
                           ("disputes-none", "No overseas dispute recorded yet")):
         assert page.split(f'id="{element}">')[1].startswith(text), element
-    assert 'id="watches-none">关注名单为空' in officer.get("/protection/overseas", params={"lang": "zh"}).text
+    assert 'id="watches-none" data-empty="none">关注名单为空' in officer.get("/protection/overseas", params={"lang": "zh"}).text
 
     bad = post(officer, "/protection/overseas/disputes", {**DISPUTE, "country": "中国", "started_on": "2099-01-01"})
     assert bad.status_code == 422  # type: ignore[attr-defined]

@@ -164,3 +164,82 @@ def test_figures_are_right_aligned_and_short_labels_never_wrap() -> None:
     cells = d.tables[-1].rows[1].cells
     assert [c.paragraphs[0].alignment for c in cells[3:]] == [docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT] * 3
     assert cells[0].paragraphs[0].alignment is None and "w:noWrap" in cells[2]._tc.xml and "w:noWrap" not in cells[1]._tc.xml
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    def channel(c: int) -> float:
+        c8 = c / 255
+        return c8 / 12.92 if c8 <= 0.03928 else ((c8 + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    import re
+
+    named = {"black": (0, 0, 0), "white": (255, 255, 255)}
+    if colour in named:
+        return named[colour]
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(v) for v in re.findall(r"\d+", colour)[:3])
+
+
+@pytest.mark.parametrize("mid", [1.0, None], ids=["diverging", "sequential"])
+def test_every_number_in_a_heatmap_cell_reads_against_the_cell(mid: float | None) -> None:
+    """The report's branch × region matrix printed each cell's number in black, on maroon (an RTA of 0) and navy
+    (the strongest) alike. Each number must contrast with its own cell as WCAG asks of text (4.5:1)."""
+    import re
+
+    values = [0.0, 0.1, 0.3, 0.6, 0.9, 1.0, 1.2, 1.6, 2.0, 2.5, 3.0, 3.6, 4.2, 5.3]
+    rows = [{"branch": f"b{i}", "region": f"r{j}", "rta": v * (j + 1) / 2, "n": str(i)}
+            for i, v in enumerate(values) for j in range(2)]
+    svg = charts.heatmap("m", rows, x="region", y="branch", value="rta", title="t", text="n", diverging_mid=mid).svg()
+    cells = {m.group(1): m.group(2) for m in re.finditer(
+        r'aria-label="(region: [^;]+; branch: [^;]+); rta: [^"]*"[^>]*aria-roledescription="rect mark"[^>]*fill="([^"]+)"', svg)}
+    texts = {m.group(1): m.group(2) for m in re.finditer(
+        r'aria-label="(region: [^;]+; branch: [^;]+); n: [^"]*"[^>]*aria-roledescription="text mark"[^>]*fill="([^"]+)"', svg)}
+    assert len(cells) == len(texts) == len(rows), (len(cells), len(texts))
+    low = []
+    for key, fill in cells.items():
+        lighter, darker = sorted((_luminance(_rgb(fill)), _luminance(_rgb(texts[key]))), reverse=True)
+        if (lighter + 0.05) / (darker + 0.05) < 4.5:
+            low.append((key, fill, texts[key]))
+    assert low == []
+
+
+def test_a_heatmap_of_counts_has_a_legend_in_whole_numbers() -> None:
+    """The report's co-applicant matrix counts joint applications (1 or 2): its colour legend read 1.0, 1.2 … 2.0."""
+    import re
+
+    def legend(values: list[float]) -> list[str]:
+        rows = [{"a": f"p{i}", "b": f"q{i}", "patents": v, "label": str(v)} for i, v in enumerate(values)]
+        svg = charts.heatmap("m", rows, x="b", y="a", value="patents", text="label", title="t").svg()
+        return re.findall(r">([^<>]+)</text>", svg.split("role-legend-label", 1)[1].split("</g>", 1)[0])
+
+    assert legend([2, 1, 2, 1]) == ["1", "2"]
+    assert legend([1, 3, 7, 12]) == ["1", "4", "7", "10"]
+
+
+#: the navigation report's filing trend (applicants, applications) of 2000–2025, as the demo's report drew it
+TREND = [(2, 2), (3, 3), (2, 2), (1, 1), (2, 2), (1, 1), (5, 5), (9, 9), (6, 6), (11, 11), (21, 21), (25, 27), (35, 40),
+         (48, 57), (48, 57), (47, 57), (53, 59), (63, 70), (76, 89), (75, 88), (92, 111), (115, 130), (109, 124),
+         (100, 126), (71, 81), (18, 18)]
+
+
+def test_the_life_cycle_plot_never_prints_one_year_over_another() -> None:
+    """The life-cycle plot labelled every year: the early ones, a few applications each, printed a dozen years over
+    one another in one corner. Each label shown stands clear of the others; the first and the last year are shown."""
+    import re
+
+    rows = [{"year": 2000 + i, "applicants": a, "applications": n} for i, (a, n) in enumerate(TREND)]
+    svg = charts.connected_scatter("lc", rows, x="applicants", y="applications", order="year", title="t").svg()
+    layer = svg.split('aria-roledescription="text mark container"', 1)[1].split("</g>", 1)[0]
+    labels = [(float(px), float(py), text) for px, py, text in
+              re.findall(r'transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>(\d{4})</text>', layer)]
+    assert {"2000", "2025"} <= {text for _, _, text in labels} and len(labels) >= 10, labels
+    crowded = [(a[2], b[2]) for i, a in enumerate(labels) for b in labels[i + 1:]
+               if abs(a[0] - b[0]) < 24 and abs(a[1] - b[1]) < 10]
+    assert crowded == []

@@ -4,6 +4,7 @@ corpus co-applicant link), the record repeated by ``zhichan credit redraw``; ano
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def test_a_panel_excludes_conflicts_and_repeats(env: WebEnv, tmp_path: Path) -> 
             "size": "3", "seed": "published-seed-1", "parties": "成都甲公司\n成都乙公司"})
         record = json.loads(row.draw)
         panel_id = row.id
+        row.drawn_at = dt.datetime(2026, 3, 31, 17, 0)  # 01:00 on 1 April in Beijing
     pool = {p["name"] for p in record["inspectors"]}
     assert pool == {f"专家{i}" for i in range(6)} | {"同单位专家", "语料关联专家", "曾代理专家"}  # kind, field, area
     excluded = {e["name"]: e["reason"] for e in record["draw"][0]["excluded"]}
@@ -60,6 +62,10 @@ def test_a_panel_excludes_conflicts_and_repeats(env: WebEnv, tmp_path: Path) -> 
     page = officer.get(f"/talent/panels/{panel_id}")
     assert page.status_code == 200 and "published-seed-1" in page.text and "同单位专家" in page.text
     assert officer.get(f"/api/v1/talent/panels/{panel_id}").json()["members"][0]["name"] in members
+    # when it was drawn: Beijing time on the page, the moment with its zone in the API
+    assert "2026-04-01 01:00" in page.text and "2026-03-31" not in page.text
+    drawn = officer.get(f"/api/v1/talent/panels/{panel_id}").json()
+    assert drawn["drawn_at"] == "2026-03-31T17:00:00Z" and "drawn_on" not in drawn  # no zoneless Beijing text beside
     assert client_for(env, "jinjiang_officer").get(f"/api/v1/talent/panels/{panel_id}").status_code == 404
     assert client_for(env, "ent_user").get(f"/talent/panels/{panel_id}").status_code == 404
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -212,21 +213,28 @@ def _open_auction(env: WebEnv) -> int:
         return int(auction.id)
 
 
-def withdraw_behind_the_auction(env: WebEnv, auction_id: int, state: str = "withdrawn") -> str:
-    """The auction's listing withdrawn behind it, in the database (the exchange refuses to withdraw a listing while its
-    auction runs, so nothing on the platform takes a running auction away yet): its auctions go with it for everyone
-    but the seller — what a poll meets when the thing it polls is gone. Returns the listing's state before."""
-    from sqlalchemy import update
+def withdraw_behind_the_auction(env: WebEnv, auction_id: int) -> None:
+    """The auction taken away as the platform does it: the area's officer terminates it (终止, zhichan.exchange.
+    auction_stops) and its seller then withdraws the listing — its auctions go with it for everyone but the seller,
+    what a poll meets when the thing it polls is gone."""
+    from sqlalchemy import select
 
-    from zhichan.exchange.models import Auction, Listing
+    from zhichan.exchange.auction_stops import stop_auction
+    from zhichan.exchange.listings import withdraw_listing
+    from zhichan.exchange.models import Auction
+    from zhichan.legaltime import utcnow
     from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+
+    def who(s: Any, name: str) -> Any:
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
 
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
-        listing = s.get(Listing, s.get(Auction, auction_id).listing_id)  # type: ignore[union-attr]
-        assert listing is not None
-        before = listing.state
-        s.execute(update(Listing).where(Listing.id == listing.id).values(state=state))
-    return str(before)
+        stop_auction(s, who(s, "wuhou_officer"), env.app.state.procedures.evidence, auction_id,  # type: ignore[attr-defined]
+                     action="terminate", ground="no_right", reason="挂牌方无处分权（合成）", now=utcnow())
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        withdraw_listing(s, who(s, "ent_user"), s.get_one(Auction, auction_id).listing_id)
 
 
 @pytest.mark.parametrize("lang,words", [("zh", "没有竞价"), ("en", "no auction")])

@@ -75,19 +75,18 @@ def test_the_jobs_table_says_in_its_place_that_the_session_ended(page, artifacts
 def test_an_auction_that_went_away_says_so_in_its_live_figures(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
     """A visitor watching an open auction (its figures polled every two seconds) when the auction goes away: the
     figures' place says so, and the poll stops."""
-    auction = _open_auction(env)
     for lang, words in (("zh", "没有竞价"), ("en", "no auction")):
+        auction = _open_auction(env)  # one for each language: a terminated auction does not come back
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"/exchange/auctions/{auction}?lang={lang}")
         page.wait_for_selector("#auction-live[hx-trigger]")
-        listed = withdraw_behind_the_auction(env, auction)
+        withdraw_behind_the_auction(env, auction)
         page.wait_for_selector("#auction-live #part-refused")
         assert words in page.locator("#auction-live #part-error").inner_text()
         assert page.locator("#auction-live[hx-trigger]").count() == 0 and page.locator("#auction-live").count() == 1
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=str(artifacts_dir / f"auction-gone-{lang}-{width}.png"), full_page=True)
-        withdraw_behind_the_auction(env, auction, listed)  # listed again for the next language
 
 
 def test_a_part_that_gets_no_answer_says_so_instead_of_loading(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]

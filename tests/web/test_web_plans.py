@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from tests.helpers import whole_dates
 from zhichan.web.testing import csrf_from, login_as
 
 WUHOU_PLAN = """
@@ -64,7 +65,7 @@ def test_county_user_sees_the_targets_of_its_own_area_only(client, env, tmp_path
     env.settings.plans_dir = tmp_path / "none"  # a platform without the shipped example: no plan above it either
     for lang, text in (("en", "No plan is loaded for your area yet"), ("zh", "本机构范围内还没有载入规划")):
         page = client.get("/plans", params={"lang": lang}).text  # an empty list says why and who loads one
-        assert page.split('id="plan-files-none">')[1].startswith(text), lang
+        assert page.split('id="plan-files-none" data-empty="none">')[1].startswith(text), lang
     env.settings.plans_dir = None
     r = _upload(client, "武侯 plan.yaml", WUHOU_PLAN.encode())
     assert r.status_code == 303, r.text[:300]
@@ -116,3 +117,43 @@ def test_xlsx_upload_with_chinese_headers_and_bad_files(client, env):
     assert client.post("/plans/delete", data={"csrf_token": token, "plan_id": plan_id},
                        follow_redirects=False).status_code == 303
     assert client.get("/api/v1/plans").json()["targets"] == []
+
+
+PAST_PLAN = """
+name: 武侯区有效发明目标（测试）
+source: 测试
+targets:
+  - indicator: valid_inventions
+    region: "510107"
+    base_year: 2019
+    base_value: 1
+    target_year: 2022
+    target_value: 400
+  - indicator: valid_inventions
+    region: "510107"
+    base_year: 2019
+    base_value: 1
+    target_year: 2023
+    target_value: 2
+"""
+
+
+def test_a_passed_target_year_says_what_was_reached_against_the_target(client, env):
+    """Once the target year is over its row says what the value was on its last day against the target (met or
+    short), or that the data do not reach that day yet — it said only "target year passed"."""
+    login_as(client, env.engine, "wuhou")
+    assert _upload(client, "past.yaml", PAST_PLAN.encode()).status_code == 303
+    api = client.get("/api/v1/plans", params={"as_of": "2024-01-31"}).json()
+    reached = {t["target_year"]: t["at_target_year"] for t in api["targets"] if t["region"] == "510107"}
+    assert reached[2022] is not None and reached[2023] is not None
+    html = whole_dates(client.get("/plans", params={"as_of": "2024-01-31", "lang": "zh"}).text)
+    short = f"目标年已过：2022-12-31 为 {reached[2022]:,.2f}，未达到目标 400.00"
+    met = f"目标年已过：2023-12-31 为 {reached[2023]:,.2f}，已达到目标 2.00"
+    assert short in html and met in html
+    en = whole_dates(client.get("/plans", params={"as_of": "2024-01-31", "lang": "en"}).text)
+    assert f"Target year over: {reached[2023]:,.2f} on 2023-12-31, the target of 2.00 met" in en
+    # the national target (2025) at a day the data do not reach: the outcome awaits the data
+    login_as(client, env.engine, "root")
+    later = client.get("/cockpit", params={"region": "100000", "as_of": "2026-06-30", "lang": "zh"})
+    assert later.status_code == 200, later.text[:500]
+    assert "目标年已过；数据尚未覆盖 2025-12-31，达成情况待数据更新" in whole_dates(later.text)

@@ -107,3 +107,23 @@ def test_a_bilingual_organization_name_shows_the_page_language_half(client, env)
         en, zh = client.get(f"{url}?lang=en").text, client.get(f"{url}?lang=zh").text
         assert "CNIPA (demo)" in en and "国家知识产权局（演示）" not in en, url
         assert "国家知识产权局（演示）" in zh and "CNIPA (demo)" not in zh, url
+
+
+def test_the_admin_pages_name_regions_not_codes(client, env):
+    """The organizations page names each organization's region (its code beside it, secondary), a city's
+    administrator chooses a new organization's region by name, and the API gives the region's two names."""
+    login_as(client, env.engine, "cd_admin")
+    for lang, jinjiang, chengdu in (("zh", "锦江区", "成都市"), ("en", "Jinjiang", "Chengdu")):
+        html = client.get("/admin/orgs", params={"lang": lang}).text
+        table = html.split('id="orgs-table"', 1)[1].split("</table>", 1)[0]
+        cells = re.findall(r'<td class="region">(.*?)</td>', table, re.S)
+        assert cells and all(re.match(r"\s*[^\d<\s]", c) for c in cells), cells  # a name first, never a bare code
+        assert any(jinjiang in c and '<span class="muted small nowrap region-code">510104</span>' in c for c in cells)
+        form = html.split('id="new-org-form"', 1)[1]
+        assert '<select id="org-region" name="region_code">' in form and f">{chengdu}" in form
+    orgs = client.get("/api/v1/admin/orgs").json()
+    jinjiang_org = next(o for o in orgs if o["region_code"] == "510104")
+    assert jinjiang_org["region_name"] == "锦江区" and jinjiang_org["region_name_en"].startswith("Jinjiang")
+    login_as(client, env.engine, "cd_leader")
+    edit = client.get("/services/ZC-XX-001/edit", params={"lang": "zh"}).text  # a service entry's area, by name
+    assert "本机构辖区（成都市）" in edit and "（510100）" not in edit

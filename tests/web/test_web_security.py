@@ -121,6 +121,9 @@ def test_errors_are_json_with_clear_messages(env, client):
     assert r.status_code == 422 and r.json()["error"] == "input" and r.json()["details"]["errors"]
     r = client.get("/api/v1/nope")
     assert r.status_code == 404 and r.json()["error"] == "http_404"
+    # a page's own words in the page's language, as a sentence (it read "not found")
+    page = client.get("/nope?lang=en")
+    assert page.status_code == 404 and "Page not found" in page.text and "页面不存在" not in page.text
     login_as(client, env.engine, "wuhou")
     token = csrf_from(client.get("/jobs").text)
     r = client.post("/api/v1/jobs", content=b"{not json", headers={"X-CSRF-Token": token,

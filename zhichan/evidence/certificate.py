@@ -34,6 +34,7 @@ HEADINGS = {
     "exchange.open_licence.record": ("开放许可备案存证证明", "Open Licence Recording Record"),
     "exchange.bid": ("网络竞价出价存证证明", "Auction Bid Record"),
     "exchange.auction.close": ("网络竞价结果存证证明", "Auction Result Record"),
+    "exchange.auction.stop": ("网络竞价中止、恢复或终止存证证明", "Auction Suspension, Resumption or Termination Record"),
     "finance.pledge_registration": ("知识产权质押登记证书", "IP Pledge Registration Certificate"),
 }
 

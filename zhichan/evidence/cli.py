@@ -143,13 +143,17 @@ def owner(
     reason: Annotated[str, typer.Option(help="理由（记入审计日志） / the reason (kept in the audit log)")],
     user: UserOption,
     owner_user: Annotated[str, typer.Option(help="该机构中拥有它的用户名（可选） / a user of that organization who owns it")] = "",
+    correct: Annotated[bool, typer.Option("--correct", help=(
+        "更正管理员指定有误的存证人（新记录取代现记录，原记录保留） / correct an owner an administrator gave by mistake "
+        "(a new row supersedes the current one, which is kept)"))] = False,
 ) -> None:
-    """为没有存证人的存证指定存证人（平台管理员；记入审计日志；不可更改） / Give a deposit that has no owner its owner
-    (a platform administrator; recorded in the audit log; final)."""
+    """为没有存证人的存证指定存证人，或以 --correct 更正指定有误的存证人（平台管理员；记入审计日志） / Give a deposit that has
+    no owner its owner, or with --correct correct one given by mistake (a platform administrator; recorded in the
+    audit log)."""
     from sqlalchemy import select
 
     from zhichan.errors import InputError, PermissionDenied, ZhichanError
-    from zhichan.evidence.owners import assign_owner, may_assign
+    from zhichan.evidence.owners import assign_owner, correct_owner, may_assign
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import User
     from zhichan.platform.orgs import scope_for_user
@@ -164,13 +168,15 @@ def owner(
         raise PermissionDenied(f"{user} 不是平台管理员（根机构的系统管理员），不能指定存证人 / {user} is not a platform "
                                "administrator (a system administrator of the root organization) and gives no owner")
     try:
-        given = assign_owner(service.engine, scope, index, org_id=org, username=owner_user, reason=reason, via="cli")
+        act = correct_owner if correct else assign_owner
+        given = act(service.engine, scope, index, org_id=org, username=owner_user, reason=reason, via="cli")
     except ZhichanError as exc:
         if isinstance(exc.details.get("fields"), dict):  # a FormError: each field's message
             raise InputError("；".join(exc.details["fields"].values())) from None
         raise
     who = f" · {given.username}" if given.username else ""
-    console.print(f"存证 deposit #{index} → 存证人 owner: {given.org_name} (#{given.org_id}){who}; "
+    said = "更正为 corrected to" if correct else "存证人 owner:"
+    console.print(f"存证 deposit #{index} → {said} {given.org_name} (#{given.org_id}){who}; "
                   f"审计日志 audit log #{given.audit_id}")
 
 

@@ -68,17 +68,21 @@ class DepositOwner(Base):
     or API deposit), ``command`` (with a command-line deposit's ``--org``; no user), ``name`` (back-filled by
     ``evidence_0003`` for a deposit made before it, where exactly one organization bore the recorded name; no user) or
     ``assigned`` (given afterwards by a platform administrator, :mod:`zhichan.evidence.owners`; who and why are in the
-    platform's audit log). A deposit with no row has no owner: no one opens its page (docs/evidence.md)."""
+    platform's audit log) or ``corrected`` (an owner an administrator gave, corrected by one: ``replaces`` names the
+    ``seq`` it supersedes). A deposit's rows are numbered from 0 (``seq``); its owner is the row of the highest number
+    (the history is every row). A deposit with no row has no owner: no one opens its page (docs/evidence.md)."""
 
     __tablename__ = "evidence_deposit_owners"
-    __table_args__ = (Index("ix_evidence_deposit_owners_org", "org_id", "idx"),
+    __table_args__ = (PrimaryKeyConstraint("idx", "seq"),
+                      Index("ix_evidence_deposit_owners_org", "org_id", "idx"),
                       Index("ix_evidence_deposit_owners_user", "user_id", "idx"))
 
-    idx: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"), primary_key=True,
-                                     autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, ForeignKey("evidence_entries.idx"), autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, server_default="0", autoincrement=False)
     org_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source: Mapped[str] = mapped_column(String(16))
+    replaces: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class TreeNode(Base):

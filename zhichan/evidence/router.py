@@ -295,7 +295,7 @@ def _deposit_entry(request: Request, scope: Scope, session: Session, deposit: di
 
     # the name the leaf records as written: its English name through the organizations (docs/CONTRIBUTING.md)
     names_en = english_names(session, [RowName(deposit.get("depositor"))])
-    orgs = list_orgs(session, scope) if deposit.get("unowned") else []
+    orgs = list_orgs(session, scope) if deposit.get("unowned") or deposit.get("assigned") else []
     return _page(request, "deposit_entry.html", {
         "d": deposit, "depositor_en": names_en.get(RowName(deposit.get("depositor"))), "categories": CATEGORIES,
         "orgs": orgs, "form": form or {}, "errors": errors or {}}, status=status)
@@ -316,11 +316,7 @@ def deposit_owner_submit(
     service = evidence_service(request)
     form = {"org_id": org_id, "username": username, "reason": reason}
     try:
-        chosen = int(org_id) if org_id.strip() else None
-    except ValueError:
-        chosen = -1  # no organization has it: refused beside the field
-    try:
-        assign_owner(service.engine, scope, index, org_id=chosen, username=username, reason=reason,
+        assign_owner(service.engine, scope, index, org_id=_org_field(org_id), username=username, reason=reason,
                      ip=client_ip(request))
     except FormError as refused:
         return _deposit_entry(request, scope, session, deposit_view(service, scope, index), form, refused.errors, 422)
@@ -331,6 +327,130 @@ def deposit_owner_submit(
         return _deposit_entry(request, scope, session, said, form,
                               {str(taken.details.get("field") or "org_id"): taken.message}, 409)
     return RedirectResponse(deposit_url(index), status_code=303)
+
+
+@router.post("/evidence/deposits/{index}/owner/correction", include_in_schema=False)
+def deposit_owner_correction_submit(
+    request: Request, index: EntryIndex, scope: Scope = ScopeDep, session: Session = DbDep,
+    org_id: Annotated[str, Form(max_length=20)] = "",
+    username: Annotated[str, Form(max_length=80)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    replaces: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The platform administrator corrects the owner an administrator gave a deposit (zhichan.evidence.owners): a new
+    owner row supersedes the current one; anyone else gets the deposit page's 404. Then to the deposit's page, which
+    shows the new owner and the history."""
+    from zhichan.evidence.owners import correct_owner
+    from zhichan.web.security import client_ip
+
+    service = evidence_service(request)
+    form = {"org_id": org_id, "username": username, "reason": reason, "replaces": replaces}
+    try:
+        correct_owner(service.engine, scope, index, org_id=_org_field(org_id), username=username, reason=reason,
+                      replaces=_org_field(replaces), ip=client_ip(request))
+    except FormError as refused:
+        return _deposit_entry(request, scope, session, deposit_view(service, scope, index), form, refused.errors, 422)
+    except ConflictError as taken:  # corrected meanwhile: the page as it is now, the message beside the field
+        return _deposit_entry(request, scope, session, deposit_view(service, scope, index), form | {"replaces": ""},
+                              {str(taken.details.get("field") or "org_id"): taken.message}, 409)
+    return RedirectResponse(deposit_url(index), status_code=303)
+
+
+def _org_field(number: str) -> int | None:
+    """A form's number (an organization's, an owner row's); -1, which none has, for text that is not one: refused."""
+    try:
+        return int(number) if number.strip() else None
+    except ValueError:
+        return -1
+
+
+class OwnerIn(BaseModel):
+    """An owner a platform administrator gives or corrects: the organization by its number, optionally a user of it."""
+
+    model_config = ConfigDict(strict=True)
+
+    org_id: int = Field(..., ge=1, le=2**31 - 1, description="存证人机构编号 / the owning organization's number")
+    username: str = Field("", max_length=80, description="该机构的用户名（可选） / a user of that organization (optional)")
+    reason: str = Field(..., max_length=2000, description="理由（必填，至多 500 字） / the reason (required, up to 500 "
+                        "characters)")
+
+
+class OwnerCorrectionIn(OwnerIn):
+    """A correction: the new owner, and the number of the owner row the caller saw and corrects."""
+
+    replaces: int | None = Field(None, ge=0, le=2**31 - 1, description=(
+        "所更正的存证人记录序号（history 中的 seq；已被他人更正时 409） / the number of the owner row corrected (its "
+        "``seq`` in ``history``; 409 where another correction replaced it meanwhile)"))
+
+
+class OwnerStep(BaseModel):
+    """One owner row an administrator wrote: given (``assigned``) or corrected (``corrected``)."""
+
+    seq: int
+    source: str
+    replaces: int | None = None
+    org_name: str | None = None
+    org_name_en: str | None = None
+    username: str | None = None
+    by: str | None = Field(None, description="指定或更正的管理员 / the administrator who gave or corrected it")
+    at: str | None = Field(None, description="时间（UTC） / when (UTC)")
+    reason: str | None = None
+
+
+class OwnerOut(BaseModel):
+    """A deposit's owner as an administrator gave it, and how it came to be (oldest first)."""
+
+    index: int
+    org_id: int
+    org_name: str
+    org_name_en: str | None = None
+    user_id: int | None = None
+    username: str | None = None
+    deposit_url: str
+    history: list[OwnerStep]
+
+
+def _owner_out(service: EvidenceService, given: Any) -> OwnerOut:
+    from zhichan.evidence.owners import history
+
+    steps = [OwnerStep(**{k: v for k, v in h.items() if k in OwnerStep.model_fields and k != "at"},
+                       at=h["at"].isoformat() + "Z" if h.get("at") else None) for h in history(service.engine, given.index)]
+    return OwnerOut(index=given.index, org_id=given.org_id, org_name=given.org_name, org_name_en=given.org_name_en,
+                    user_id=given.user_id, username=given.username, deposit_url=deposit_url(given.index), history=steps)
+
+
+_OWNER_ERRORS = errors(400, 401, 403, 404, 409, 422, _403="缺少 CSRF 令牌（会话登录时）/ no CSRF token (signed in by session)",
+                       _404="没有该存证，或调用者不是平台管理员 / no such deposit, or the caller is not the platform "
+                       "administrator", _409="存证已有存证人（指定）、尚无存证人或刚被更正（更正） / the deposit has an owner "
+                       "(give), has none or was corrected meanwhile (correct)")
+
+
+@router.post("/api/v1/evidence/deposits/{index}/owner", tags=["evidence"], responses=_OWNER_ERRORS)
+def deposit_owner_api(body: OwnerIn, request: Request, index: EntryIndex, scope: Scope = ScopeDep) -> OwnerOut:
+    """为没有存证人的存证指定存证人（仅平台管理员；记入审计日志） / Give a deposit no one owns its owner (the platform
+    administrator only; recorded in the audit log)."""
+    from zhichan.evidence.owners import assign_owner
+    from zhichan.web.security import client_ip
+
+    service = evidence_service(request)
+    given = assign_owner(service.engine, scope, index, org_id=body.org_id, username=body.username, reason=body.reason,
+                         ip=client_ip(request), via="api")
+    return _owner_out(service, given)
+
+
+@router.post("/api/v1/evidence/deposits/{index}/owner/corrections", tags=["evidence"], responses=_OWNER_ERRORS)
+def deposit_owner_correction_api(body: OwnerCorrectionIn, request: Request, index: EntryIndex,
+                                 scope: Scope = ScopeDep) -> OwnerOut:
+    """更正管理员指定有误的存证人（仅平台管理员；新记录取代现记录，原记录保留，记入审计日志） / Correct an owner an
+    administrator gave by mistake (the platform administrator only; a new row supersedes the current one, which is
+    kept; recorded in the audit log)."""
+    from zhichan.evidence.owners import correct_owner
+    from zhichan.web.security import client_ip
+
+    service = evidence_service(request)
+    given = correct_owner(service.engine, scope, index, org_id=body.org_id, username=body.username, reason=body.reason,
+                          replaces=body.replaces, ip=client_ip(request), via="api")
+    return _owner_out(service, given)
 
 
 @router.get("/evidence/deposits/{index}/certificate.pdf", include_in_schema=False)

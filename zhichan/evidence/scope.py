@@ -3,7 +3,8 @@
 Anyone looking a file up learns that it is deposited, when, and the deposit's title (a depositor publishes its
 deposit's metadata). The certificate prints the whole leaf — the depositor, the file's name and size, the note — so
 it, and the deposit's page, are for its depositor only: the organization (or, for a user of no organization, the
-user) that ``evidence_deposit_owners`` records beside the entry, by id. The name the leaf records as ``depositor`` is
+user) that ``evidence_deposit_owners`` records beside the entry, by id — its current row, where an owner given by
+mistake was corrected. The name the leaf records as ``depositor`` is
 what the depositor stated, not who it is: an organization keeps its deposits when renamed, and a namesake gets none.
 Everyone else, officers of the offices above included, gets a 404, as for a case they do not see
 (:mod:`zhichan.procedures.certified`): a deposit is an enterprise's own evidence, not a case an office handles.
@@ -34,11 +35,17 @@ def owner(scope: Scope) -> Owner:
     return Owner(org_id=scope.org_id, user_id=scope.user_id)
 
 
+def current_owner() -> ColumnElement[bool]:
+    """The owner rows that are their deposit's owner now: no row of a higher number (a correction) follows them."""
+    o, later = log.OWNERS, log.OWNERS.alias("later_owner")
+    return ~select(later.c.idx).where(later.c.idx == o.c.idx, later.c.seq > o.c.seq).exists()
+
+
 def _owned_by(scope: Scope) -> ColumnElement[bool]:
     o = log.OWNERS
     if scope.org_id is not None:  # an organization's deposits are its users' alike
-        return o.c.org_id == scope.org_id
-    return and_(o.c.org_id.is_(None), o.c.user_id == scope.user_id)
+        return and_(o.c.org_id == scope.org_id, current_owner())
+    return and_(o.c.org_id.is_(None), o.c.user_id == scope.user_id, current_owner())
 
 
 def owned_query(scope: Scope) -> Select[Any]:

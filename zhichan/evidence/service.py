@@ -41,7 +41,7 @@ from zhichan.settings import get_settings
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("deposit", "dataip.application", "dataip.notice", "dataip.objection", "dataip.decision", "procedure.step",
          "exchange.open_licence.licence", "exchange.open_licence.record", "exchange.bid", "exchange.auction.close",
-         "finance.pledge_registration")
+         "exchange.auction.stop", "finance.pledge_registration")
 
 #: Field limits keep a leaf (and so the certificate's QR code) small; see docs/evidence.md.
 LIMITS = {"title": 200, "depositor": 200, "file_name": 255, "media_type": 100, "note": 500, "category": 50}
@@ -133,11 +133,14 @@ class Owner:
 #: how an owner row came (``evidence_deposit_owners.source``): written with a deposit through the web or the API
 #: (``deposit``) or the command line's ``--org`` (``command``), back-filled by the name ``evidence_0003`` found one
 #: organization bearing (``name``), given afterwards by a platform administrator (``assigned``: who and why are in the
-#: platform's audit log, action ``evidence.owner_assign``; :mod:`zhichan.evidence.owners`)
-OWNER_SOURCES = ("deposit", "command", "name", "assigned")
+#: platform's audit log, action ``evidence.owner_assign``; :mod:`zhichan.evidence.owners`) or corrected by one
+#: (``corrected``: a row numbered after the one it ``replaces``; action ``evidence.owner_correct``)
+OWNER_SOURCES = ("deposit", "command", "name", "assigned", "corrected")
 
 #: the platform audit log's action for an owner given to a deposit, on the target :func:`owner_assign_target`
 OWNER_ASSIGN_ACTION = "evidence.owner_assign"
+#: the platform audit log's action for an owner corrected (its detail's ``seq`` the row it wrote)
+OWNER_CORRECT_ACTION = "evidence.owner_correct"
 
 
 def owner_assign_target(index: int) -> str:
@@ -487,9 +490,11 @@ class EvidenceService:
     def _audit_owners(self, conn: Any, problems: list[str]) -> list[str]:
         """What can be checked of ``evidence_deposit_owners``, which the signed leaves do not cover (who owns a deposit
         is not in its leaf, so no owner can be proven right or wrong): problems — a row naming no entry or an entry
-        that is not a deposit, two rows for one deposit, a row naming neither organization nor user, a source the
-        platform does not write, an ``assigned`` row the audit log has no assignment for (the schema's primary key and
-        foreign key stop the first two unless the database was altered); notices — the rows by source and the
+        that is not a deposit, two current owners of one deposit (two rows nothing replaces), a correction replacing a
+        row that is not there (or not before it), a row other than a correction replacing one, a row naming neither
+        organization nor user, a source the platform does not write, an ``assigned`` row the audit log has no
+        assignment for, a ``corrected`` row it has no correction for (the schema's primary key and foreign key stop
+        the first two unless the database was altered); notices — the rows by source and the
         deposits without an owner (made from the command line without ``--org``, or left unowned by the back-fill),
         which are not a fault of the log: an administrator gives them an owner."""
         from zhichan.platform.models import AuditEntry
@@ -498,9 +503,27 @@ class EvidenceService:
         for idx, kind in conn.execute(select(o.c.idx, e.c.kind).select_from(o.outerjoin(e, e.c.idx == o.c.idx))
                                       .where(e.c.idx.is_(None) | (e.c.kind != "deposit")).order_by(o.c.idx).limit(1000)):
             problems.append(f"owner row of entry {idx}: " + ("no such entry" if kind is None else f"a {kind}, not a deposit"))
-        for idx, count in conn.execute(select(o.c.idx, func.count()).group_by(o.c.idx).having(func.count() > 1)
-                                       .order_by(o.c.idx).limit(1000)):
-            problems.append(f"deposit {idx}: {count} owner rows")
+        # a deposit's rows are a chain: the first (seq 0), then each correction replacing the one before it; the
+        # owner is the row nothing replaces — one per deposit (the primary key stops two first rows or two
+        # corrections of one row unless the database was altered)
+        later = o.alias("later_owner")
+        heads = (select(o.c.idx, func.count().label("n"))
+                 .where(~select(later.c.idx).where(later.c.idx == o.c.idx, later.c.replaces == o.c.seq).exists())
+                 .group_by(o.c.idx).having(func.count() > 1).order_by(o.c.idx).limit(1000))
+        for idx, count in conn.execute(heads):
+            problems.append(f"deposit {idx}: {count} current owners (owner rows nothing replaces)")
+        replaced = o.alias("replaced_owner")
+        for idx, seq, replaces in conn.execute(
+                select(o.c.idx, o.c.seq, o.c.replaces).where(o.c.source == "corrected", (
+                    o.c.replaces.is_(None) | (o.c.replaces >= o.c.seq)
+                    | ~select(replaced.c.idx).where(replaced.c.idx == o.c.idx, replaced.c.seq == o.c.replaces).exists()))
+                .order_by(o.c.idx, o.c.seq).limit(1000)):
+            problems.append(f"deposit {idx}: correction {seq} replaces owner row {replaces}, which is not before it")
+        for idx, seq, source in conn.execute(
+                select(o.c.idx, o.c.seq, o.c.source).where(o.c.source != "corrected", (o.c.seq != 0)
+                                                           | o.c.replaces.is_not(None))
+                .order_by(o.c.idx, o.c.seq).limit(1000)):
+            problems.append(f"deposit {idx}: owner row {seq} is {source!r} but replaces another (only a correction does)")
         for idx in conn.execute(select(o.c.idx).where(o.c.org_id.is_(None), o.c.user_id.is_(None))
                                 .order_by(o.c.idx).limit(1000)).scalars():
             problems.append(f"owner row of deposit {idx} names neither an organization nor a user")
@@ -514,6 +537,19 @@ class EvidenceService:
                                                                   a.c.success.is_(True))).scalars())
             for idx in sorted(i for i in assigned if owner_assign_target(int(i)) not in recorded)[:1000]:
                 problems.append(f"deposit {idx}: owner assigned, but the audit log records no assignment")
+        corrected = {(int(i), int(n)) for i, n in conn.execute(select(o.c.idx, o.c.seq).where(o.c.source == "corrected"))}
+        if corrected:
+            a = AuditEntry.__table__
+            logged = set()
+            for target, detail in conn.execute(select(a.c.target, a.c.detail).where(
+                    a.c.action == OWNER_CORRECT_ACTION, a.c.success.is_(True))):
+                try:
+                    seq = json.loads(detail).get("seq")
+                except (ValueError, AttributeError):
+                    continue
+                logged.add((str(target), seq))
+            for idx, seq in sorted(c for c in corrected if (owner_assign_target(c[0]), c[1]) not in logged)[:1000]:
+                problems.append(f"deposit {idx}: owner corrected (row {seq}), but the audit log records no correction")
         no_owner = (e.c.kind == "deposit", ~select(o.c.idx).where(o.c.idx == e.c.idx).exists())
         unowned = conn.execute(select(func.count()).select_from(e).where(*no_owner)).scalar() or 0
         notices = ["owner rows by source: " + (", ".join(f"{s} {n}" for s, n in sorted(by_source.items())) or "none")]

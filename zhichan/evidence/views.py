@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 
 from zhichan.errors import NotFoundError
 from zhichan.evidence import log
-from zhichan.evidence.owners import assignment, may_assign
+from zhichan.evidence.owners import GIVEN, assignment, may_assign
 from zhichan.evidence.schemas import Check, Entry
-from zhichan.evidence.scope import owned, owned_query, owns_deposit
+from zhichan.evidence.scope import current_owner, owned, owned_query, owns_deposit
 from zhichan.evidence.service import EvidenceService
 from zhichan.evidence.verify import certified_documents
 from zhichan.legaltime import china_time
@@ -51,7 +51,12 @@ class Certifying(BaseModel):
     case_url: str | None = None
     certificate_url: str | None = Field(None, description="存证证书 PDF（仅向可见者：办件步骤的办件可见者、存证的存证人） / the "
                                         "certificate PDF (only to who may see it: a step's case, a deposit's depositor)")
-    deposit_url: str | None = Field(None, description="存证详情页（仅向存证人） / the deposit's page (only to its depositor)")
+    deposit_url: str | None = Field(None, description=(
+        "存证详情页（仅向存证人；平台管理员另见无存证人或由管理员指定存证人的存证页，在该页指定或更正存证人） / the deposit's "
+        "page (only to its depositor; to the platform administrator also that of a deposit no one owns or whose owner "
+        "an administrator gave, where it gives or corrects the owner)"))
+    unowned: bool = Field(False, description="无存证人（仅向平台管理员说明） / the deposit has no owner (said only to the "
+                          "platform administrator)")
     ok: bool
     checks: list[Check]
 
@@ -99,15 +104,33 @@ def deposit_url(index: int) -> str:
 
 
 def owned_deposits(service: EvidenceService, scope: Scope) -> Describe:
-    """The look-up's word on deposits for this caller: its own deposits' page and certificate (nothing on others')."""
+    """The look-up's word on deposits for this caller: its own deposits' page and certificate (nothing on others'); to
+    the platform administrator also the page of a deposit no one owns (``unowned``) or whose owner an administrator
+    gave — the page where it gives or corrects the owner, not the certificate."""
     def describe(entries: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
         if not entries or not scope.is_authenticated:
             return {}
         with service.engine.connect() as conn:
             mine = owned(conn, scope, entries)
-        return {index: {"deposit_url": deposit_url(index), "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
-                for index in entries if index in mine}
+            sources = _current_sources(conn, [i for i in entries if i not in mine]) if may_assign(scope) else {}
+        said: dict[int, dict[str, Any]] = {
+            index: {"deposit_url": deposit_url(index), "certificate_url": f"{deposit_url(index)}/certificate.pdf"}
+            for index in entries if index in mine}
+        for index, source in sources.items():
+            if source is None or source in GIVEN:
+                said[index] = {"deposit_url": deposit_url(index), "unowned": source is None}
+        return said
     return describe
+
+
+def _current_sources(conn: Any, indices: list[int]) -> dict[int, str | None]:
+    """The source of each of these deposits' current owner row (``None``: no owner)."""
+    o = log.OWNERS
+    found: dict[int, str | None] = dict.fromkeys(indices)
+    if indices:
+        for idx, source in conn.execute(select(o.c.idx, o.c.source).where(o.c.idx.in_(indices), current_owner())):
+            found[int(idx)] = str(source)
+    return found
 
 
 def _deposit(service: EvidenceService, index: int) -> Entry | None:
@@ -148,7 +171,8 @@ def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str
     by id where no single organization bore its recorded name, or from the command line) is not a 404 but a page
     saying so — its number, time, title and the name it records, nothing the certificate adds — where the
     administrator gives it an owner (:mod:`zhichan.evidence.owners`); one an administrator gave an owner shows the
-    same and the assignment (``assigned``: the organization, the user, who gave it, when, why). Another's owned
+    same and the assignment (``assigned``: the current organization and user, who gave or corrected it, when, why,
+    and under ``history`` every owner given, oldest first), with the form correcting it. Another's owned
     deposit stays a 404 to an administrator too."""
     scope.require_authenticated()
     entry = _deposit(service, index)
@@ -159,12 +183,13 @@ def deposit_view(service: EvidenceService, scope: Scope, index: int) -> dict[str
         mine = owns_deposit(conn, scope, index)
         # the platform's administrators (at the root organization): a deposit belongs to no office's area
         source = None if mine or not may_assign(scope) else (conn.execute(
-            select(log.OWNERS.c.source).where(log.OWNERS.c.idx == index)).scalar() or "")
+            select(log.OWNERS.c.source).where(log.OWNERS.c.idx == index).order_by(log.OWNERS.c.seq.desc())
+            .limit(1)).scalar() or "")
     said = {"index": index, "unowned": source == "", "time_china": _china_time(fields), "title": fields.get("title"),
             "depositor": fields.get("depositor")}
     if source == "":  # no owner: the administrator gives it one (zhichan.evidence.owners)
         return said
-    if source == "assigned":  # given by an administrator: what was given, by whom and why — not the leaf's rest
+    if source in GIVEN:  # given (and corrected) by an administrator: what, by whom, when and why — not the leaf's rest
         return said | {"assigned": assignment(service.engine, index)}
     if not mine:
         raise _not_found(index)

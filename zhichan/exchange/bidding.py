@@ -25,6 +25,9 @@ auction when it is created — a running auction keeps the rules it was announce
   own checks refused it (``deal_problem``: the patent lapsed, a trademark listing …); every sweep also
   opens the deal of any sold auction that has neither, so an auction closed by an older version gets
   its deal too, and none gets two.
+* **Stopping it.** The area's officers suspend (中止), resume or terminate (终止) a running auction
+  (:mod:`zhichan.exchange.auction_stops`): no deposit and no bid while it is suspended (its close waits: the sweep
+  closes ``open`` auctions only) or after it was terminated.
 """
 
 from __future__ import annotations
@@ -90,7 +93,8 @@ def create_auction(session: Session, scope: Scope, listing_id: int, *, starting_
         errors["closes_at"] = "截止时间应晚于开始时间和当前时间 / the close must come after the start and now"
     if listing.state != "active":
         errors["listing"] = "挂牌不在有效状态 / the listing is not active"
-    if session.scalar(select(Auction.id).where(Auction.listing_id == listing.id, Auction.state == "open")) is not None:
+    if session.scalar(select(Auction.id).where(Auction.listing_id == listing.id,
+                                               Auction.state.in_(IN_PROGRESS))) is not None:
         errors["listing"] = "该挂牌已有进行中的竞价 / an auction is already running on this listing"
     if errors:
         raise FormError(errors)
@@ -125,12 +129,26 @@ def _bidder(session: Session, scope: Scope, auction: Auction) -> str:
     return org.name if org is not None else scope.username
 
 
+#: an auction running or suspended (中止: it may resume) — the listing's one auction in progress
+IN_PROGRESS = ("open", "suspended")
+
+
+def _refuse_unless_open(auction: Auction) -> None:
+    """No deposit and no bid while an auction is suspended or after it was terminated (zhichan.exchange.auction_stops)."""
+    if auction.state == "suspended":
+        raise ConflictError("竞价已中止，暂停缴纳保证金和出价 / the auction is suspended: no deposits or bids until it "
+                            "resumes")
+    if auction.state == "terminated":
+        raise ConflictError("竞价已终止，出价无效 / the auction was terminated: no more bids")
+
+
 def pay_deposit(session: Session, scope: Scope, auction_id: int, *, now: dt.datetime) -> AuctionDeposit:
     """Register as a bidder by paying the deposit (保证金). The payment itself is settled outside the
     platform; this records it, once per bidder."""
     auction = get_auction(session, auction_id)
     name = _bidder(session, scope, auction)
-    if auction.state != "open" or now >= auction.closes_at:
+    _refuse_unless_open(auction)
+    if now >= auction.closes_at:
         raise ConflictError("竞价已结束 / the auction has closed")
     existing = session.scalar(select(AuctionDeposit).where(AuctionDeposit.auction_id == auction.id,
                                                            AuctionDeposit.bidder_user_id == scope.user_id))
@@ -155,6 +173,7 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
     auction = session.execute(select(Auction).where(Auction.id == auction_id)
                               .execution_options(populate_existing=True)).scalar_one()
     bidder = _bidder(session, scope, auction)
+    _refuse_unless_open(auction)
     if auction.state != "open" or now >= auction.closes_at:
         raise ConflictError(f"竞价已于 {china_moment(auction.closes_at):%Y-%m-%d %H:%M:%S} 截止，出价无效 / the auction "
                             "closed before this bid")
@@ -304,4 +323,6 @@ def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.da
         "bids": [{"seq": b.seq, "bidder": b.bidder, "user_id": b.bidder_user_id, "amount": b.amount, "at": china_moment(b.at),
                   "evidence_index": b.evidence_index, "winner": b.id == auction.winner_bid_id} for b in bids],
         "my_deposit": deposit is not None,
+        "suspended_at": china_moment(auction.suspended_at) if auction.suspended_at else None,
+        "deposits": session.query(AuctionDeposit).filter(AuctionDeposit.auction_id == auction.id).count(),
     }

@@ -302,7 +302,8 @@ def withdraw_listing(session: Session, scope: Scope, listing_id: int) -> Listing
         raise PermissionDenied("只有挂牌单位可以撤牌 / only the listing organization may withdraw it")
     from zhichan.exchange.models import Auction
 
-    if session.scalar(select(Auction.id).where(Auction.listing_id == row.id, Auction.state == "open")) is not None:
+    if session.scalar(select(Auction.id).where(Auction.listing_id == row.id,
+                                               Auction.state.in_(("open", "suspended")))) is not None:
         raise ConflictError("竞价进行中，不能撤牌 / an auction is running on this listing")
     row.state = "withdrawn"
     session.flush()

@@ -145,8 +145,11 @@ class Auction(Base):
     closes_at: Mapped[dt.datetime] = mapped_column(DateTime)
     extend_window_minutes: Mapped[int] = mapped_column(Integer)
     extend_by_minutes: Mapped[int] = mapped_column(Integer)
-    #: open | closed
+    #: open | suspended (中止: no bids, its close waits) | terminated (终止: no result) | closed
+    #: (:mod:`zhichan.exchange.auction_stops`)
     state: Mapped[str] = mapped_column(String(20), default="open")
+    #: when it was suspended (while ``suspended``): the time left then runs on from its resumption
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     #: bumped by every accepted bid: the row lock that serializes concurrent bidders
     bid_count: Mapped[int] = mapped_column(Integer, default=0)
     high_bid: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
@@ -163,6 +166,27 @@ class Auction(Base):
     deal_problem: Mapped[str | None] = mapped_column(Text, nullable=True)
     org_path: Mapped[str] = mapped_column(String(400), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuctionStop(Base):
+    """A running auction suspended (中止), resumed or terminated (终止) by the bureau: who, when, on which ground, why,
+    and its close before and after. Never updated; each act is also an entry of the evidence log and the audit log."""
+
+    __tablename__ = "exchange_auction_stops"
+    __table_args__ = (Index("ix_exchange_auction_stops_auction", "auction_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("exchange_auctions.id"))
+    #: suspend | resume | terminate
+    action: Mapped[str] = mapped_column(String(20))
+    ground: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closes_before: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    closes_after: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    evidence_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AuctionDeposit(Base):

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from zhichan.errors import FormError, InputError
+from zhichan.errors import ConflictError, FormError, InputError
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.exchange import bidding, listings, openlicence, valuation, views
 from zhichan.platform.portal import CorpusAccess
@@ -298,6 +298,33 @@ async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep,
     except FormError as exc:
         session.rollback()
         return _auction_page(request, scope, session, auction_id, errors_=exc.errors, values=fields, status=422)
+    except ConflictError as exc:  # closed, suspended or terminated meanwhile: the page as it is now, and why
+        session.rollback()
+        return _auction_page(request, scope, session, auction_id, message=exc.message, values=fields, status=409)
+    session.commit()
+    return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
+
+
+@router.post("/exchange/auctions/{auction_id}/stop", include_in_schema=False)
+async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """The area's officers suspend (中止), resume or terminate (终止) a running auction with its ground and reason
+    (zhichan.exchange.auction_stops); a field left wrong beside it (422), an act its state no longer allows the page
+    with the message (409)."""
+    from zhichan.exchange.auction_stops import stop_auction
+
+    scope.require_authenticated()
+    fields: dict[str, str] = {}
+    try:
+        fields, _ = await _fields(request)
+        stop_auction(session, scope, _evidence(request), auction_id, action=fields.get("action", ""),
+                     ground=fields.get("ground", ""), reason=fields.get("reason", ""), now=utcnow(),
+                     resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
+    except FormError as exc:
+        session.rollback()
+        return _auction_page(request, scope, session, auction_id, errors_=exc.errors, values=fields, status=422)
+    except ConflictError as exc:
+        session.rollback()
+        return _auction_page(request, scope, session, auction_id, message=exc.message, values=fields, status=409)
     session.commit()
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 

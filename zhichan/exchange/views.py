@@ -12,10 +12,18 @@ from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
-from zhichan.exchange import bidding, listings, openlicence, valuation
-from zhichan.exchange.models import Auction, Listing, Need, OpenLicence, OpenLicenceGrant, Valuation
+from zhichan.exchange import auction_stops, bidding, listings, openlicence, valuation
+from zhichan.exchange.models import (
+    Auction,
+    AuctionDeposit,
+    Listing,
+    Need,
+    OpenLicence,
+    OpenLicenceGrant,
+    Valuation,
+)
 from zhichan.exchange.scope import is_patentee_side, manages
-from zhichan.legaltime import china_time, china_today
+from zhichan.legaltime import china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
 from zhichan.platform.orgs import RowName, english_names, org_names_en, party_names_en
@@ -133,7 +141,7 @@ def hall_view(session: Session, scope: Scope) -> dict[str, Any]:
         "open_licences": session.scalar(select(func.count()).select_from(OpenLicence).where(OpenLicence.state == "published")),
         "licences": session.scalar(select(func.count()).select_from(OpenLicenceGrant)),
         "listings": session.scalar(select(func.count()).select_from(Listing).where(Listing.state == "active")),
-        "auctions": session.scalar(select(func.count()).select_from(Auction).where(Auction.state == "open")),
+        "auctions": session.scalar(select(func.count()).select_from(Auction).where(Auction.state.in_(bidding.IN_PROGRESS))),
         "needs": session.scalar(select(func.count()).select_from(Need).where(Need.state == "open")),
     }
     return {"counts": {k: int(v or 0) for k, v in counts.items()},
@@ -146,18 +154,21 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
     seller's alone)."""
     now = utcnow()
     rows = session.execute(select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
-                           .where(Auction.state == "open", Listing.state != "withdrawn")
+                           .where(Auction.state.in_(bidding.IN_PROGRESS), Listing.state != "withdrawn")
                            .order_by(Auction.closes_at, Auction.id)).all()
     closed = session.execute(select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
-                             .where(Auction.state == "closed", Listing.state != "withdrawn")
+                             .where(Auction.state.in_(("closed", "terminated")), Listing.state != "withdrawn")
                              .order_by(Auction.closed_at.desc(), Auction.id.desc()).limit(closed_limit)).all()
 
     names_en = org_names_en(session, [x.org_id for _, x in (*rows, *closed)])
 
     def item(auction: Auction, listing: Listing) -> dict[str, Any]:
         left = max(int((auction.closes_at - now).total_seconds()), 0)
-        return {"id": auction.id, "listing": listing_json(listing, lang, names_en), "starting_price": auction.starting_price,
-                "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": china_time(auction.closes_at),
+        if auction.state == "suspended" and auction.suspended_at is not None:  # its clock waits: the time it had left
+            left = max(int((auction.closes_at - auction.suspended_at).total_seconds()), 0)
+        return {"id": auction.id, "state": auction.state, "listing": listing_json(listing, lang, names_en),
+                "starting_price": auction.starting_price,
+                "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": auction.closes_at,
                 "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
                 "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
                 and auction.high_bid >= auction.reserve}
@@ -171,14 +182,15 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
     found = listings.list_listings(session, scope, mine=True, per_page=limit)
     ids = [r.id for r in found.rows]
     now = utcnow()
-    running = {a.listing_id: a for a in session.scalars(select(Auction).where(Auction.listing_id.in_(ids),
-                                                                              Auction.state == "open"))} if ids else {}
+    running = {a.listing_id: a for a in session.scalars(select(Auction).where(
+        Auction.listing_id.in_(ids), Auction.state.in_(bidding.IN_PROGRESS)))} if ids else {}
     items = []
     for row in found.rows:
         auction = running.get(row.id)
         items.append(listing_json(row, lang) | {"auction": None if auction is None else {
             "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
-            "time_left": bidding.time_left(max(int((auction.closes_at - now).total_seconds()), 0), lang)}})
+            "state": auction.state, "time_left": bidding.time_left(max(int((auction.closes_at - (
+                auction.suspended_at or now)).total_seconds()), 0), lang)}})  # suspended: the time it had left waits
     return {"items": items, "total": found.total}
 
 
@@ -243,6 +255,18 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
+    if auction.state == "suspended" and auction.suspended_at is not None:  # the clock waits: the time it had left
+        data["time_left"] = bidding.time_left(max(int((auction.closes_at - auction.suspended_at).total_seconds()), 0),
+                                              lang)
+    data["stops"] = [{"action": r.action, "ground": r.ground, "reason": r.reason, "at": r.at, "closes_after": r.closes_after,
+                      "evidence_index": r.evidence_index} for r in auction_stops.stops(session, auction.id)]
+    # the bidders whose deposit (保证金) is owed back, to who sees bidders (the seller, the bureau) once terminated
+    staff = auction_stops.may_stop(scope, auction)
+    data["deposits_owed"] = [d.bidder for d in session.scalars(select(AuctionDeposit).where(
+        AuctionDeposit.auction_id == auction.id).order_by(AuctionDeposit.id))] \
+        if auction.state == "terminated" and (seller or staff) else []
+    data["may_stop"] = staff
+    data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
             "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
 

@@ -26,7 +26,7 @@ from zhichan.finance.models import (
 )
 from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
-from zhichan.legaltime import china_time, china_today
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names, org_names_en
 from zhichan.platform.scope import Scope
@@ -118,7 +118,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
                                         "bank_en": names_en.get(RowName(x.bank)),
                                         "lines": arithmetic(claims[x.id], lang) if x.id in claims else []}
                                        for x in loans],
-            "ledger": [{"entry": e, "at": china_time(e.at), "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],
+            "ledger": [{"entry": e, "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],
             "outstanding": figures["outstanding"], "leverage": figures["leverage"],
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
             "today": china_today()}
@@ -204,7 +204,7 @@ def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.F
     for e in session.scalars(select(LedgerEntry).where(LedgerEntry.claim_id.in_([c.id for c in claims.values()]))
                              .order_by(LedgerEntry.seq)):
         payouts.setdefault(e.claim_id or 0, []).append({"seq": e.seq, "kind": e.kind, "amount": _money(e.amount),
-                                                        "balance_after": _money(e.balance), "at": china_time(e.at)})
+                                                        "balance_after": _money(e.balance), "at": e.at})
     items = []
     for x in loans:
         c = claims.get(x.id)
@@ -224,19 +224,15 @@ def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.F
 
 # -- whitelists (白名单双向推送): the pages' data as JSON ----------------------------------------------
 
-def _day_time(value: Any) -> str | None:
-    return None if value is None else china_time(value)
-
-
 def feedback_row(fb: WhitelistFeedback, bank: str) -> dict[str, Any]:
     return {"entry_id": fb.entry_id, "bank": bank, "decision": fb.decision,
             "decision_label": wl.DECISIONS.get(fb.decision, (fb.decision,))[0], "loan_amount": _money(fb.loan_amount),
-            "note": fb.note, "at": _day_time(fb.at)}
+            "note": fb.note, "at": fb.at}
 
 
 def _whitelist_row(row: Whitelist) -> dict[str, Any]:
     return {"id": row.id, "title": row.title, "region_code": row.region_code, "as_of": row.as_of.isoformat(),
-            "created_at": _day_time(row.created_at), "criteria": json.loads(row.criteria)}
+            "created_at": row.created_at, "criteria": json.loads(row.criteria)}
 
 
 def whitelists_api(session: Session, scope: Scope) -> dict[str, Any]:
@@ -275,6 +271,6 @@ def whitelist_api(session: Session, scope: Scope, whitelist_id: int) -> dict[str
         "valid_patents": e["entry"].valid_patents, "high_value_patents": e["entry"].high_value_patents,
         "feedback": [{"bank": f["bank"], "decision": f["decision"],
                       "decision_label": wl.DECISIONS.get(f["decision"], (f["decision"],))[0],
-                      "loan_amount": _money(f["loan_amount"]), "note": f["note"], "at": _day_time(f["at"])}
+                      "loan_amount": _money(f["loan_amount"]), "note": f["note"], "at": f["at"]}
                      for f in e["feedback"]]} for e in data["entries"]]
     return out

@@ -147,6 +147,7 @@ class TargetProgress:
     trend: list[tuple[dt.date, float | None]] = field(default_factory=list)
     unit: str = ""
     reached: bool = False  # the current value already meets the target (no growth required)
+    at_target_year: float | None = None  # the target year over and covered by the data: the value on its last day
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -29,7 +29,8 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
   :data:`MIN_FORECAST_POINTS` values there is no forecast and the method says why (a line through
   two points, one of them a year the data do not cover, forecast nothing);
 - once the target year is over (the as-of date on or after its 31 December, the corpus covering it), the
-  "forecast" is the value on that day, and the method says so;
+  "forecast" is the value on that day (``at_target_year``: what was reached against the target), and the method
+  says so;
 - ``reached``: the current value already meets the target (in its direction); no required growth is given then;
 - ``will_meet`` compares the forecast with the target in the plan's direction at the precision the
   figures are shown (2 decimals), so a forecast shown equal to the target meets it.
@@ -263,7 +264,7 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
         base_value=base_value, base_value_source=base_source, target_year=target.target_year,
         target_value=target.target_value, current_value=current, progress_pct=progress, gap_closed_pct=gap,
         required_annual_growth=growth, forecast=forecast, forecast_method=method, will_meet=will_meet,
-        trend=points, unit=ind.unit, reached=reached,
+        trend=points, unit=ind.unit, reached=reached, at_target_year=actual,
     )
 
 

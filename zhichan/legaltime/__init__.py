@@ -24,6 +24,7 @@ from zhichan.legaltime.periods import (
     last_day_of_years,
     moment_on,
     period_end,
+    resumed_moment,
     utcnow,
 )
 from zhichan.legaltime.workdays import (
@@ -59,6 +60,7 @@ __all__ = [
     "net_days",
     "next_workday_on_or_after",
     "period_end",
+    "resumed_moment",
     "utcnow",
     "workday_on_or_before",
     "working_days_between",

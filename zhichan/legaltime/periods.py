@@ -89,6 +89,15 @@ def first_day_after(last_day: dt.date) -> dt.date:
     return last_day + dt.timedelta(days=1)
 
 
+def resumed_moment(deadline: dt.datetime, paused_at: dt.datetime, resumed_at: dt.datetime, *,
+                   at_least_minutes: int = 0) -> dt.datetime:
+    """A moment-deadline that did not run from ``paused_at`` to ``resumed_at`` (中止 … 恢复): the time it had left
+    when paused runs on from the resumption — and, where ``at_least_minutes`` is given, no less than that from it (an
+    auction resumed seconds before its close gives its bidders time to come back)."""
+    left = max(deadline - paused_at, dt.timedelta(0))
+    return resumed_at + max(left, dt.timedelta(minutes=at_least_minutes))
+
+
 def add_hours(moment: dt.datetime, hours: int) -> dt.datetime:
     """The end of a period of ``hours`` hours starting at ``moment`` (24 小时内移送 …)."""
     return moment + dt.timedelta(hours=hours)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError
-from zhichan.legaltime import china_time, china_today, first_day_after
+from zhichan.legaltime import china_today, first_day_after
 from zhichan.money import format_money, unit_text
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -140,7 +140,6 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions,
-                       "started_local": china_time(c["started_at"]),
                        # a clock not stopped past its day: the office's is overdue; a party's period has lapsed (届满)
                        "overdue": late(c, today) and c["binds"] == "office" and not c["waits"],
                        "lapsed": late(c, today) and c["binds"] == "party",
@@ -156,7 +155,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              for name in (people_listed(value) if key in people else [value])]
     names = organization_names(session, named, lang, case)
     listed = service.option_labels(decl)
-    steps = [{**s, "title": labels.get(s["event"], s["event"]), "at_local": china_time(s["at"]),
+    steps = [{**s, "title": labels.get(s["event"], s["event"]),
               "field_list": shown_fields(s["fields"], fields, lang, names, listed, parties, people),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
@@ -165,7 +164,6 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              for s in data["steps"]
              for fields in [specs.get(s["event"], ())]]
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
-                "created_local": china_time(n["created_at"]),
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
     kept: list[dict[str, Any]] = []

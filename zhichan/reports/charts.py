@@ -223,6 +223,26 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     return Chart(chart_id, title, _configure(chart))
 
 
+def _count_legend(rows: Rows, column: str) -> Any:
+    """A colour legend in whole numbers where ``column`` holds counts (joint applications 1 and 2: it read 1.0, 1.2 …
+    2.0, as if half an application could be filed); Vega-Lite's own legend otherwise."""
+    import altair as alt
+
+    values = [v for r in rows if isinstance(v := r.get(column), int | float) and float(v).is_integer()]
+    if not values or len(values) < len(rows):
+        return alt.Undefined
+    low, high = int(min(values)), int(max(values))
+    step = max(1, -(-(high - low) // 5))  # at most six labels
+    return alt.Legend(format="d", values=list(range(low, high + 1, step)))
+
+
+#: the height of a point's label (10 px text) in a connected scatter
+LABEL_HEIGHT = 12
+
+#: the relative luminance (WCAG) below which white text contrasts more than black: (1.05 / (L + 0.05) = (L + 0.05) / 0.05)
+WHITE_TEXT_BELOW = 0.179
+
+
 def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str = "",
             y_title: str = "", value_title: str = "", text: str | None = None,
             x_order: Sequence[str] | None = None, y_order: Sequence[str] | None = None,
@@ -243,13 +263,17 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
         x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=-30)),
         # long row labels (an English branch name, an applicant) whole up to 260 px, not cut at Vega's 180
         y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=260)),
-        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale),
+        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale, legend=_count_legend(rows, value)),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
     )
     layers: list[Any] = [rect]
     if text:
+        # a cell's number in white on a dark cell, black on a light one (the 0 of a dark-red RTA cell was black on
+        # maroon): whichever contrasts more with the cell's own colour, the luminance where they tie being 0.179
+        dark = f"luminance(scale('color', datum[{json.dumps(value)}])) < {WHITE_TEXT_BELOW}"
         layers.append(base.mark_text(fontSize=10).encode(
-            x=alt.X(f"{x}:N", sort=xs), y=alt.Y(f"{y}:N", sort=ys), text=alt.Text(f"{text}:N")
+            x=alt.X(f"{x}:N", sort=xs), y=alt.Y(f"{y}:N", sort=ys), text=alt.Text(f"{text}:N"),
+            color=alt.condition(dark, alt.value("white"), alt.value("black")),
         ))
     chart = alt.layer(*layers) if len(layers) > 1 else rect
     return Chart(chart_id, title, _configure(chart))
@@ -268,10 +292,32 @@ def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, 
         order=alt.Order(f"{order}:O"),
         tooltip=[alt.Tooltip(f"{order}:O"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q")],
     )
-    labels = base.mark_text(align="left", dx=5, dy=-5, fontSize=10).encode(
-        x=f"{x}:Q", y=f"{y}:Q", text=alt.Text(f"{order}:O")
+    shown = _clear_labels(rows, x, y, order, width or DEFAULT_WIDTH, height or DEFAULT_HEIGHT)
+    labels = _base([{**r, "label": str(r[order])} for i, r in enumerate(rows) if i in shown], title, width,
+                   height).mark_text(align="left", dx=5, dy=-5, fontSize=10).encode(
+        x=f"{x}:Q", y=f"{y}:Q", text=alt.Text("label:N")
     )
     return Chart(chart_id, title, _configure(alt.layer(path, labels)))
+
+
+def _clear_labels(rows: Rows, x: str, y: str, order: str, width: int, height: int) -> set[int]:
+    """Which points of a connected scatter get their label: the last, the first and the highest, then the others from the latest
+    back, each only where it stands clear of those already placed (the life-cycle plot's early years, a handful of
+    applications each, printed a dozen years over one another). Positions as on the chart's zero-based axes, with
+    room for Vega's rounding of their ends; a label's box as wide as its characters at 10 px."""
+    if not rows:
+        return set()
+    span_x = max(float(r[x]) for r in rows) * 1.25 or 1.0
+    span_y = max(float(r[y]) for r in rows) * 1.25 or 1.0
+    spots = [(float(r[x]) / span_x * width, float(r[y]) / span_y * height, 6.5 * len(str(r[order]))) for r in rows]
+    placed: set[int] = set()
+    peak = max(range(len(rows)), key=lambda i: spots[i][1])
+    for i in dict.fromkeys([len(rows) - 1, 0, peak, *range(len(rows) - 2, 0, -1)]):
+        px, py, w = spots[i]
+        if all(abs(px - qx) >= max(w, qw) or abs(py - qy) >= LABEL_HEIGHT for qx, qy, qw in
+               (spots[j] for j in placed)):
+            placed.add(i)
+    return placed
 
 
 def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, width: int | None = None,

@@ -24,7 +24,6 @@ from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.draws import Draw
 from zhichan.errors import FormError, NotFoundError
-from zhichan.legaltime import china_time
 from zhichan.platform import audit
 from zhichan.platform.models import utcnow
 from zhichan.platform.orgs import RowName, english_names
@@ -164,6 +163,5 @@ def panel_json(row: Panel, lang: str = "zh", names: Mapping[str, str] | None = N
             "kind_label": kind.label(lang) if kind else row.kind, "ipc_field": row.ipc_field,
             "parties": parties, "parties_en": [named.get(p) for p in parties], "seed": row.seed, "size": row.size,
             "drawn_by": row.drawn_by, "drawn_at": row.drawn_at,
-            "drawn_on": china_time(row.drawn_at),
             "members": [person(m) for m in drawn["inspectors"]],
             "excluded": [person(e) for e in drawn["excluded"]], "pool": record["inspectors"], "record": record}

@@ -7,6 +7,7 @@ templates and the job worker. Domain errors become responses in exactly one plac
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import AsyncIterator, Mapping
@@ -120,7 +121,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         page = await query_errors.page_without(request, fields)
         if page is not None:
             return page
-    body = {"error": "input", "message": "请求参数无效 / invalid request parameters",
+    body = {"error": "input", "message": "请求参数无效 / Invalid request parameters",
             "details": {"errors": details, **({"fields": fields} if fields else {})}}
     # in a part of a page (the search page's facets) the message in the part's place
     return _error_response(request, 422, body, fields, address=True)
@@ -128,7 +129,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: "页面不存在 / not found", 405: "不支持该请求方法 / method not allowed"}
+    messages = {404: "页面不存在 / Page not found", 405: "不支持该请求方法 / Method not allowed"}
     body = {"error": f"http_{exc.status_code}", "message": messages.get(exc.status_code, str(exc.detail))}
     response = _error_response(request, exc.status_code, body)
     for key, value in (exc.headers or {}).items():
@@ -144,11 +145,11 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     """A unique key taken by a concurrent request is a conflict (409); a database still busy after
     waiting for its lock is a moment's unavailability (503, retry) — neither is an internal error."""
     if isinstance(exc, IntegrityError):
-        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / conflicts with an existing record"}
+        body = {"error": "conflict", "message": "与已有记录冲突（可能刚被同时创建） / Conflicts with an existing record"}
         return _error_response(request, 409, body)
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
         log.warning("database busy on %s %s", request.method, request.url.path)
-        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / the database is busy; retry shortly"}
+        body = {"error": "busy", "message": "数据库繁忙，请稍后重试 / The database is busy; retry shortly"}
         response = _error_response(request, 503, body)
         response.headers["Retry-After"] = "1"
         return response
@@ -157,7 +158,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    body = {"error": "internal", "message": "服务器内部错误，已记录 / internal error; it has been logged"}
+    body = {"error": "internal", "message": "服务器内部错误，已记录 / Internal error; it has been logged"}
     return _error_response(request, 500, body)
 
 
@@ -280,6 +281,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         corpus.close()
 
 
+def shown_value(value: Any) -> Any:
+    """What a template's ``{{ … }}`` prints. A view passes a page its moments as stored (naive UTC) and the template
+    formats them with the ``china_time`` filter; one printed bare would read as UTC, eight hours early. The suite
+    (strict, as for messages) refuses it, so a template that forgets the filter fails its page's test; a page served
+    shows it in Beijing time all the same."""
+    if isinstance(value, dt.datetime):
+        if i18n.STRICT:
+            raise TypeError(f"a moment printed without the china_time filter: {value!r}")
+        return china_time(value)
+    return value
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, start_worker: bool = True
 ) -> FastAPI:
@@ -310,6 +323,7 @@ def create_app(
     templates.env.globals["asset_url"] = asset_url
     templates.env.globals["as_radios"] = as_radios  # _form.html's choice: radio buttons or a select
     templates.env.filters["china_time"] = china_time  # a stored (naive-UTC) moment as read in China
+    templates.env.finalize = shown_value
     i18n.check()
     i18n.install(templates.env)
     app.state.templates = templates

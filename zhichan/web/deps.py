@@ -28,7 +28,13 @@ from zhichan.platform.scope import Scope
 from zhichan.reference.countries import country_name
 from zhichan.web import labels, query_errors
 from zhichan.web.domains import MENU_GROUPS, WebDomain
-from zhichan.web.i18n import PUNCTUATION, in_language, legal_citation, translate, without_synthetic_mark
+from zhichan.web.i18n import (
+    PUNCTUATION,
+    in_language,
+    legal_citation,
+    translate_whole_dates,
+    without_synthetic_mark,
+)
 from zhichan.web.security import Caller, csrf_token, require_password_changed, resolve_caller
 
 
@@ -219,7 +225,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     snapshot = app.state.corpus.snapshot()
 
     def t(key: str, **values: object) -> str:
-        return translate(current_lang, key, **values)
+        return translate_whole_dates(current_lang, key, **values)
 
     def json_script(value: Any) -> Markup:
         """JSON for a ``<script type="application/json">`` island (``<`` escaped so it cannot close the tag)."""

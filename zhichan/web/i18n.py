@@ -15,6 +15,7 @@ suite turns it on), when either raises :class:`MissingMessage`.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Mapping
@@ -28,9 +29,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from markupsafe import Markup, escape
 
 from zhichan.domains import DOMAIN_PACKAGES
 from zhichan.errors import ConfigError
+from zhichan.legaltime.periods import china_time
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -144,6 +147,25 @@ def translate(lang: str, key: str, **values: object) -> str:
             raise MissingMessage(f"no {lang} message for {key!r}")
         text = _lookup(DEFAULT_LANGUAGE, key, values.get("n")) or key
     return text.format(**values) if values else text
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def translate_whole_dates(lang: str, key: str, **values: object) -> str:
+    """:func:`translate` for a page: a date among ``values`` (a ``date``, or text that is an ISO date) kept on one
+    line — a browser breaks ``2026-12-07`` after a hyphen at a phone's width — as ``<span class="date">`` (the
+    ``td.date`` rule), a moment (naive UTC as stored) in Beijing time like any moment a page shows. Markup then, the
+    message and its other values escaped; the text itself unchanged."""
+    days = {name: china_time(v) if isinstance(v, dt.datetime) else str(v) for name, v in values.items()
+            if isinstance(v, dt.date) or (isinstance(v, str) and _DAY.fullmatch(v))}
+    if not days:
+        return translate(lang, key, **values)
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(days)}
+    text = str(escape(translate(lang, key, **{**values, **marks})))
+    for name, mark in marks.items():
+        text = text.replace(mark, f'<span class="date">{escape(days[name])}</span>')
+    return Markup(text)
 
 
 def reset() -> None:

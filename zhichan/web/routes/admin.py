@@ -16,6 +16,7 @@ from zhichan.platform import accounts, audit, orgs, portal
 from zhichan.platform.models import OrgKind, Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
+from zhichan.reference.regions import region_choices
 from zhichan.web import labels
 from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, lang, render
 from zhichan.web.i18n import in_language
@@ -87,14 +88,16 @@ def users_reset_password(
     return RedirectResponse("/admin/users", status_code=303)
 
 
-def _orgs_context(session: Session, scope: Scope) -> dict[str, Any]:
-    return {"orgs": orgs.list_orgs(session, scope), "kinds": list(OrgKind), "errors": {}, "form": {}}
+def _orgs_context(session: Session, scope: Scope, language: str) -> dict[str, Any]:
+    # a new organization's region chosen by name within the administrator's area (None: the code, nation-wide)
+    return {"orgs": orgs.list_orgs(session, scope), "kinds": list(OrgKind), "errors": {}, "form": {},
+            "regions": region_choices(scope.region_code, language)}
 
 
 @router.get("/orgs")
 def orgs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_admin()
-    return render(request, "admin_orgs.html", _orgs_context(session, scope))
+    return render(request, "admin_orgs.html", _orgs_context(session, scope, lang(request)))
 
 
 @router.post("/orgs")
@@ -119,7 +122,7 @@ def orgs_create(
         form = {"name": name, "name_en": name_en, "kind": kind, "region_code": region_code, "parent_id": parent_id,
                 "party_key": party_key}
         refused = form_errors(session, exc, form)
-        return render(request, "admin_orgs.html", {**_orgs_context(session, scope), **refused},
+        return render(request, "admin_orgs.html", {**_orgs_context(session, scope, lang(request)), **refused},
                       status=exc.http_status)
     audit.record(session, scope, "org.create", f"org:{org.id}",
                  detail={"name": name, "name_en": name_en, "kind": kind, "party_key": org.party_key}, ip=client_ip(request))

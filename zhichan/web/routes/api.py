@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.platform import accounts, audit, jobs, orgs
 from zhichan.platform.models import Job
+from zhichan.platform.portal import region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute
 from zhichan.web.jobkinds import refuse_parametrized
@@ -130,8 +131,9 @@ def admin_users(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[
 @router.get("/admin/orgs", summary="机构（管理员）/ organizations (admins)", responses=errors(401, 403))
 def admin_orgs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[dict[str, Any]]:
     scope.require_admin()
-    return [{"id": o.id, "name": o.name, "name_en": o.name_en, "kind": o.kind, "region_code": o.region_code, "parent_id": o.parent_id,
-             "party_key": o.party_key} for o in orgs.list_orgs(session, scope)]
+    return [{"id": o.id, "name": o.name, "name_en": o.name_en, "kind": o.kind, "region_code": o.region_code,
+             "region_name": region_display_name(o.region_code, "zh"), "region_name_en": region_display_name(o.region_code, "en"),
+             "parent_id": o.parent_id, "party_key": o.party_key} for o in orgs.list_orgs(session, scope)]
 
 
 @router.get("/admin/audit", summary="审计日志（管理员）/ audit log (admins)", responses=errors(401, 403, 422))
