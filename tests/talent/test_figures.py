@@ -168,6 +168,7 @@ def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
     the date, every figure counts on that day. The page says both dates, and the API and the page give one number."""
     import re
 
+    from tests.helpers import whole_dates
     from zhichan.indicators.models import Plan, PlanTarget
     from zhichan.indicators.plans import plan_progress
     from zhichan.legaltime import periods
@@ -180,10 +181,11 @@ def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
     leader = client_for(env, "cd_leader")
     page = leader.get("/regions/510100/indicators")
     assert page.status_code == 200
-    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', page.text, re.S).group(0)  # type: ignore[union-attr]
+    html = whole_dates(page.text)
+    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
     assert f'records?as_of={today}">3</a>' in row and f"截至 {today}" in row  # today's records, and its date
-    assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in page.text
-    english = leader.get("/regions/510100/indicators?lang=en").text
+    assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in html
+    english = whole_dates(leader.get("/regions/510100/indicators?lang=en").text)
     assert f"Patent data through {end}; platform records through {today} (today)" in english
     by_default = {v.code: v for v in indicators.compute(["talent_in_library", "valid_inventions"], ["510100"], None,
                                                          snapshot=snapshot)}
@@ -201,9 +203,9 @@ def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
     public = env.client().get("/api/v1/talent/statistics?region=510100").json()
     assert public["as_of"] == today and {f["code"]: f["value"] for f in public["figures"]}["talent_in_library"] == 3
     # a date given: every figure on it, the page says so
-    dated = leader.get(f"/regions/510100/indicators?as_of={end}&lang=zh")
-    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', dated.text, re.S).group(0)  # type: ignore[union-attr]
-    assert f'records?as_of={end}">0</a>' in row and f"全部数据（专利数据与平台业务数据）均统计到 {end}" in dated.text
+    dated = whole_dates(leader.get(f"/regions/510100/indicators?as_of={end}&lang=zh").text)
+    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', dated, re.S).group(0)  # type: ignore[union-attr]
+    assert f'records?as_of={end}">0</a>' in row and f"全部数据（专利数据与平台业务数据）均统计到 {end}" in dated
     api = {r["code"]: r for r in leader.get(f"/api/v1/regions/510100/indicators?as_of={end}").json()["indicators"]}
     assert (api["talent_in_library"]["value"], api["talent_in_library"]["as_of"]) == (0, end.isoformat())
     # the region's API takes the date too, validated like the pages
@@ -213,7 +215,7 @@ def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
     bad = leader.get("/api/v1/regions/510100?as_of=2026-02-30")
     assert bad.status_code == 422 and "日期格式应为" in bad.text
     # the cockpit says both dates and passes on no date it was not given (each page then applies the default)
-    cockpit = leader.get("/cockpit?region=510100").text
+    cockpit = whole_dates(leader.get("/cockpit?region=510100").text)
     assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in cockpit
     assert 'href="/regions/510100/indicators" id="all-indicators-link"' in cockpit
     assert f'href="/regions/510100/indicators?as_of={end}" id="all-indicators-link"' in leader.get(
