@@ -139,7 +139,12 @@ def domain_relations() -> dict[str, Relation]:
 
 
 def domain_indicators() -> list[IndicatorDef]:
-    return [ind for figures in all_figures() for ind in figures.indicators()]
+    """Every domain's indicators. A domain's figures count the platform's own records (its workflow tables, a
+    corpus table at most refining a date: ``preexam_granted``), so their data source is the platform's: counted to
+    today by default, not to the corpus's data end (docs/indicators.md, "Which date a figure is at")."""
+    from dataclasses import replace
+
+    return [replace(ind, data_source="platform") for figures in all_figures() for ind in figures.indicators()]
 
 
 def export_workflow(engine: Engine, registry: ProcedureRegistry, data_dir: Path, now: dt.datetime | None = None,

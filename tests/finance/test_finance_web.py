@@ -164,6 +164,16 @@ def test_public_statistics_api(env: WebEnv) -> None:
         body = r.json()
         assert [f["code"] for f in body["figures"]] == list(CODES) and body["region"] == "5101"
         assert set(body["by"]) == {"bank", "industry"}
+        # without a date each figure at its source's: the register's at today, the patent data's pledges at their end
+        from zhichan.indicators.service import data_as_of
+        from zhichan.legaltime import china_today
+
+        dates = {f["code"]: (f["data_source"], f["as_of"]) for f in body["figures"]}
+        end = data_as_of(env.app.state.corpus.require_snapshot()).isoformat()  # type: ignore[attr-defined]
+        assert dates["finance_pledge_secured_amount"] == ("platform", china_today().isoformat()) == ("platform", body["as_of"])
+        assert dates["ip_pledge_amount"] == ("corpus", end) != dates["finance_pledge_secured_amount"]
+        dated = client.get(f"/api/v1/finance/statistics?region=5101&as_of={end}").json()
+        assert {f["as_of"] for f in dated["figures"]} == {end} == {dated["as_of"]}
         assert client.get("/api/v1/finance/statistics?region=51x").status_code == 422
         r = client.get("/api/v1/finance/statistics?region=999999")
         assert r.status_code == 400 and "999999" in r.json()["message"]

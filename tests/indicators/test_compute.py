@@ -105,6 +105,32 @@ def test_drilldown_of_a_flow_and_an_amount(regional_corpus):
     assert sorted(r["title"].split(" ")[0] for r in grants.to_pylist()) == ["c1", "j2", "w3", "w7"]
 
 
+def test_every_figure_says_whose_records_it_counts():
+    """A figure reading the platform's exported records is a platform figure (counted to today by default), one
+    reading only the patent data a corpus figure (counted to the data end); a ratio's parts are of its source."""
+    from zhichan.figures import workflow_tables
+
+    platform_tables = set(workflow_tables())
+    for ind in service.list_indicators():
+        if not ind.additive:
+            parts = [registry.get_indicator(p) for p in (ind.numerator, ind.denominator) if p]
+            assert {p.data_source for p in parts} == {ind.data_source}, ind.code
+            continue
+        assert ind.source is not None
+        reads = {t for name in registry._closure([ind.source])
+                 for t in re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", registry.relation_sql(name), re.I)}
+        assert ind.data_source == ("platform" if reads & platform_tables else "corpus"), ind.code
+    assert registry.get_indicator("talent_in_library").data_source == "platform"
+    assert registry.get_indicator("ip_pledge_amount").data_source == "corpus"
+    assert registry.get_indicator("finance_pledge_secured_amount").data_source == "platform"
+    # the two pledge amounts side by side say where each comes from, and that they need not agree
+    patent_data, registered = registry.get_indicator("ip_pledge_amount"), registry.get_indicator("finance_pledge_secured_amount")
+    assert "专利数据" in patent_data.name_zh and "patent data" in patent_data.name_en
+    assert "本平台登记" in registered.name_zh and "on the platform" in registered.name_en
+    for ind in (patent_data, registered):
+        assert "数额不必相等" in ind.definition and "need not agree" in ind.definition_en
+
+
 def test_every_indicator_is_documented_and_declared_once():
     inds = service.list_indicators()
     assert len({i.code for i in inds}) == len(inds)

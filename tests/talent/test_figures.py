@@ -155,3 +155,71 @@ def test_spark_computes_the_same_talent_figures(built: dict[str, int], env: WebE
         duck = {v.code: v.value for v in indicators.compute(CODES, [region], day, snapshot=snapshot, engine="duckdb")}
         assert {v.code: v.value for v in indicators.compute(CODES, [region], day, snapshot=snapshot,
                                                              engine="spark")} == duck
+
+
+#: 10:00 on 30 June 2026 in Beijing: "today" for the test below, long after the web world's corpus ends (2024)
+TODAY_UTC = dt.datetime(2026, 6, 30, 2, 0)
+
+
+def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
+        built: dict[str, int], env: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's situation: the corpus ends before today and the library's records come after its end. Without a
+    date the talent figures count today's records and the patent figures stop at the data end; with the data end as
+    the date, every figure counts on that day. The page says both dates, and the API and the page give one number."""
+    import re
+
+    from tests.helpers import whole_dates
+    from zhichan.indicators.models import Plan, PlanTarget
+    from zhichan.indicators.plans import plan_progress
+    from zhichan.legaltime import periods
+
+    monkeypatch.setattr(periods, "utcnow", lambda: TODAY_UTC)
+    today = AS_OF.isoformat()
+    snapshot = env.app.state.corpus.snapshot()  # type: ignore[attr-defined]
+    end = indicators.data_as_of(snapshot)
+    assert end < D(2025, 11, 10)  # the corpus ends before the library's first record
+    leader = client_for(env, "cd_leader")
+    page = leader.get("/regions/510100/indicators")
+    assert page.status_code == 200
+    html = whole_dates(page.text)
+    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert f'records?as_of={today}">3</a>' in row and f"截至 {today}" in row  # today's records, and its date
+    assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in html
+    english = whole_dates(leader.get("/regions/510100/indicators?lang=en").text)
+    assert f"Patent data through {end}; platform records through {today} (today)" in english
+    by_default = {v.code: v for v in indicators.compute(["talent_in_library", "valid_inventions"], ["510100"], None,
+                                                         snapshot=snapshot)}
+    assert (by_default["talent_in_library"].value, by_default["talent_in_library"].as_of) == (3, AS_OF)
+    assert by_default["valid_inventions"].as_of == end
+    assert values(env, "510100", end)["talent_in_library"] == 0  # on the data end: nobody yet
+    # a plan target on a platform figure is measured at the same default
+    [progress] = plan_progress(Plan("人才", [PlanTarget("talent_in_library", "510100", 2027, 10.0)]), None,
+                               snapshot=snapshot)
+    assert (progress.as_of, progress.current_value) == (AS_OF, 3)
+    # the API: the same figure at the same date (one definition), and the public statistics agree
+    api = {r["code"]: r for r in leader.get("/api/v1/regions/510100/indicators").json()["indicators"]}
+    assert (api["talent_in_library"]["value"], api["talent_in_library"]["as_of"]) == (3, today)
+    assert api["valid_inventions"]["as_of"] == end.isoformat()
+    public = env.client().get("/api/v1/talent/statistics?region=510100").json()
+    assert public["as_of"] == today and {f["code"]: f["value"] for f in public["figures"]}["talent_in_library"] == 3
+    # a date given: every figure on it, the page says so
+    dated = whole_dates(leader.get(f"/regions/510100/indicators?as_of={end}&lang=zh").text)
+    row = re.search(r'<tr data-code="talent_in_library">.*?</tr>', dated, re.S).group(0)  # type: ignore[union-attr]
+    assert f'records?as_of={end}">0</a>' in row and f"全部数据（专利数据与平台业务数据）均统计到 {end}" in dated
+    api = {r["code"]: r for r in leader.get(f"/api/v1/regions/510100/indicators?as_of={end}").json()["indicators"]}
+    assert (api["talent_in_library"]["value"], api["talent_in_library"]["as_of"]) == (0, end.isoformat())
+    # the region's API takes the date too, validated like the pages
+    region = leader.get("/api/v1/regions/510100").json()
+    assert (region["as_of"], region["dates"]["platform"], region["dates"]["given"]) == (end.isoformat(), today, None)
+    assert leader.get(f"/api/v1/regions/510100?as_of={end}").json()["dates"]["given"] == end.isoformat()
+    bad = leader.get("/api/v1/regions/510100?as_of=2026-02-30")
+    assert bad.status_code == 422 and "日期格式应为" in bad.text
+    # the cockpit says both dates and passes on no date it was not given (each page then applies the default)
+    cockpit = whole_dates(leader.get("/cockpit?region=510100").text)
+    assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in cockpit
+    assert 'href="/regions/510100/indicators" id="all-indicators-link"' in cockpit
+    assert f'href="/regions/510100/indicators?as_of={end}" id="all-indicators-link"' in leader.get(
+        f"/cockpit?region=510100&as_of={end}").text
+    # the directory's link to the figures carries no date: the default applies
+    directory = client_for(env, "wuhou_officer").get("/talent").text
+    assert '<a href="/regions/510107/indicators">' in directory

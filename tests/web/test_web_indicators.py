@@ -15,6 +15,7 @@ import pytest
 from tests.helpers import sign_in, whole_dates
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.indicators import registry, service, views
+from zhichan.legaltime import china_today
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess, region_overview
 from zhichan.platform.scope import Scope
@@ -86,9 +87,12 @@ def test_every_indicator_with_its_definition_and_records(env, client):
     assert r.status_code == 200
     rows = re.findall(r'<tr data-code="([a-z0-9_]+)"', r.text)
     assert rows == list(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
+    # each figure at its source's default date: the patent data's at their data end, the platform's records at today
+    today = china_today().isoformat()
     for ind in registry.indicators().values():
         assert ind.definition in r.text
-        assert f"/regions/510100/indicators/{ind.code}/records?as_of={DATA_END}" in r.text
+        day = DATA_END if ind.data_source == "corpus" else today
+        assert f"/regions/510100/indicators/{ind.code}/records?as_of={day}" in r.text, ind.code
 
     # the records behind each number: as many as the count (ratios: their numerator's records)
     access = env.app.state.corpus  # type: ignore[attr-defined]

@@ -305,7 +305,7 @@ def _defs() -> list[IndicatorDef]:
     d: list[IndicatorDef] = []
 
     def add(code: str, zh: str, en: str, unit: str, kind: str, as_of: AsOf, definition: str, definition_en: str,
-            source: str | None = None, where: str | None = None, **more: str) -> None:
+            source: str | None = None, where: str | None = None, **more: Any) -> None:
         d.append(IndicatorDef(code, zh, en, unit, kind, as_of, definition, definition_en, CATEGORY,  # type: ignore[arg-type]
                               source, where, **more))
 
@@ -317,10 +317,15 @@ def _defs() -> list[IndicatorDef]:
         "上述质押登记所涉及的专利、注册商标和数据知识产权件数（一笔登记可含多件）。",
         "The patents, registered trademarks and data-IP registrations those pledge registrations cover (one "
         "registration may cover several).", "finance_pledged_rights", "registered_in_period")
-    add("finance_pledge_secured_amount", "质押登记主债权金额", "Debt secured by registered pledges", "元", "amount",
-        _FLOW, "上述质押登记的被担保主债权数额之和（变更登记后的数额）。专利质押融资金额按语料事件计，见“知识产权质押融资金额”指标。",
-        "The principal debts those pledge registrations secure added up (as amended by a change registration); patent "
-        "pledge financing in the patent data is the indicator “Patent pledge financing”.", "finance_pledges", "registered_in_period",
+    add("finance_pledge_secured_amount", "质押登记主债权金额（本平台登记）", "Debt secured by pledges registered on the platform",
+        "元", "amount",
+        _FLOW, "上述在本平台准予登记的质押（专利、商标、数据知识产权）的被担保主债权数额之和（变更登记后的数额），"
+        "统计到今天。专利数据中的全部专利质押（不论在何处办理）见“知识产权质押融资金额（专利数据）”：两者来源、范围和日期不同，"
+        "数额不必相等。",
+        "The principal debts secured by the pledges (patents, trademarks, data IP) registered on this platform added "
+        "up (as amended by a change registration), counted to today. Every patent pledge in the patent data, wherever "
+        "it was filed, is “Patent pledge financing (patent data)”: the two differ in source, scope and date, so their "
+        "amounts need not agree.", "finance_pledges", "registered_in_period",
         amount="debt_amount")
     add("finance_first_time_pledgors", "首次质押融资企业数", "First-time pledgors", "家", "count", _FLOW,
         "当年1月1日至统计日在本平台首次办理质押登记的出质人数（以本平台登记簿为准）。",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhichan.corpus.store import Snapshot
-from zhichan.indicators import service
+from zhichan.indicators import registry, service
 
 #: the figures shown, in order: the register's, the funds', the whitelists', and the patent pledges of
 #: the corpus events (every source, this register's included) — defined once, in the events
@@ -42,17 +42,21 @@ def _grouped(snapshot: Snapshot, code: str, region: str, as_of: dt.date, by: str
 
 
 def statistics(snapshot: Snapshot, region: str, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The finance figures of ``region`` on ``as_of`` (default: the data end) with 同比, and the
-    registrations (笔, secured amount) and pledged rights (件) by bank and by industry."""
+    """The finance figures of ``region`` on ``as_of`` (default: each at its own default date — the register's,
+    funds' and whitelists' at today, the patent data's pledges at the corpus's data end; each figure says its
+    ``as_of``) with 同比, and the registrations (笔, secured amount) and pledged rights (件) by bank and by
+    industry (at the register's date)."""
     region = service.normalize_region(region)
-    day = as_of or service.data_as_of(snapshot)
-    values = service.compute(list(CODES), [region], day, snapshot=snapshot)
-    figures = [{"code": v.code, "value": v.value, "unit": v.unit,
+    day = service.figure_as_of("finance_pledge_registrations", as_of, snapshot)
+    values = service.compute(list(CODES), [region], as_of, snapshot=snapshot)
+    figures = [{"code": v.code, "as_of": v.as_of.isoformat(), "data_source": registry.get_indicator(v.code).data_source,
+                "value": v.value, "unit": v.unit,
                 "previous_value": v.previous_value, "yoy_change_pct": v.yoy_change_pct,
                 "definition_ref": v.definition_ref} for v in values]
     breakdown = {by: {"registrations": _grouped(snapshot, "finance_pledge_registrations", region, day, by,
                                                 "debt_amount"),
                       "rights": _grouped(snapshot, "finance_pledged_rights", region, day, by, None)}
                  for by in BY}
-    return {"region": region, "as_of": day.isoformat(), "figures": figures, "by": breakdown,
+    return {"region": region, "as_of": day.isoformat(), "dates": service.figure_dates(as_of, snapshot),
+            "figures": figures, "by": breakdown,
             "synthetic": any(v.synthetic for v in values)}

@@ -17,7 +17,9 @@ app = typer.Typer(help="指标监测、高价值专利、规划目标与抓手 /
 levers_app = typer.Typer(help="抓手 / levers: 10-year mark, annuities due, top holders", no_args_is_help=True)
 app.add_typer(levers_app, name="levers")
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认数据截止日） / as-of date (default: the last date the corpus describes)")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="统计日 YYYY-MM-DD（默认：专利数据截至数据截止日，平台业务数据截至今天） / "
+                                                          "as-of date (default: patent data at the last date the corpus "
+                                                          "describes, the platform's own records at today)")]
 Region = Annotated[str, typer.Option("--region", "-r", help="地区代码（CN=全国） / region code (CN = nation)")]
 Engine = Annotated[str, typer.Option(help="计算引擎 duckdb | spark / engine")]
 #: the title of a ranking that holds generated parties
@@ -26,10 +28,32 @@ SYNTHETIC_HOLDERS = ("合成数据：标“合成”的权利人是生成的虚�
 
 
 def _as_of(value: str | None) -> dt.date:
+    """The levers' date (they read the patent data): given, or the corpus's data end."""
     from zhichan.indicators.dates import parse_date
     from zhichan.indicators.service import data_as_of
 
     return parse_date(value) if value else data_as_of()
+
+
+def _given(value: str | None) -> dt.date | None:
+    """The as-of date given, or None: each figure at its default date (``service.default_as_of``)."""
+    from zhichan.indicators.dates import parse_date
+
+    return parse_date(value) if value else None
+
+
+def _dates_title(given: dt.date | None, values: list[Any]) -> str:
+    """``统计日 …`` with the data end when every figure is at one date (given, or all of one source), else the two
+    dates the figures are at (the corpus's data end and today)."""
+    from zhichan.indicators.service import figure_dates
+
+    days = sorted({v.as_of for v in values})
+    if given is not None or len(days) == 1:
+        day = given or days[0]
+        return f"统计日 as of {day.isoformat()}" + _coverage_note(day)
+    dates = figure_dates(None)
+    return (f"专利数据截至 patent data through {dates['corpus']}；平台业务数据截至 platform records through "
+            f"{dates['platform']}（今天 today）" + _coverage_note(dt.date.fromisoformat(dates["corpus"])))
 
 
 def _coverage_note(day: dt.date) -> str:
@@ -82,7 +106,7 @@ def compute(
     from zhichan.errors import InputError
     from zhichan.indicators import service
 
-    day = _as_of(as_of)
+    day = _given(as_of)
     if level:
         if not code or len(code) != 1:
             raise InputError("--level 需要且仅需要一个 --code / --level needs exactly one --code")
@@ -91,7 +115,7 @@ def compute(
         values = service.compute(code or None, region or ["CN"], day, engine=engine)
     inds = {i.code: i for i in service.list_indicators()}
     table = Table("指标 indicator", "地区 region", "值 value", "单位", "同比 YoY", "同比%", "占上级 share", "排名 rank",
-                  title=f"统计日 as of {day.isoformat()}" + _coverage_note(day)
+                  title=_dates_title(day, values)
                   + (" — 合成数据 synthetic" if values and values[0].synthetic else ""))
     for v in values:
         table.add_row(inds[v.code].name_zh, f"{region_names(v.region_code)} {v.region_code}", _fmt(v.value), v.unit,
@@ -128,7 +152,7 @@ def drill(
     """列出指标背后的记录 / List (and export) the records behind a number."""
     from zhichan.indicators import service
 
-    day = _as_of(as_of)
+    day = service.figure_as_of(service.registry.get_indicator(code).code, _given(as_of))
     if out:
         path = service.export_drilldown(code, region, day, out)
         console().print(f"已导出 / exported: {path}")
@@ -151,7 +175,7 @@ def plan(
     from zhichan.progress import rich_progress
 
     loaded = load_plan(path)
-    day = _as_of(as_of)
+    day = _given(as_of)
     with rich_progress("计算规划目标 / plan targets", total=len(loaded.targets)) as progress:
         rows = plan_progress(loaded, day, engine=engine, progress=progress)
     table = Table("指标 indicator", "地区 region", "基期 base", "现值 current", "目标 target", "完成 progress",

@@ -94,9 +94,10 @@ _VIEWS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDiction
 _VIEWS_LOCK = threading.Lock()
 
 
-def _views_key(snapshot: Snapshot) -> tuple[Any, ...]:
-    """What the views of ``snapshot`` read: its folder (a snapshot is immutable) and each exported
-    workflow file as it is now (replaced by every export; absent until the first)."""
+def workflow_version(snapshot: Snapshot) -> tuple[tuple[int, int, int] | None, ...]:
+    """Each exported workflow file of ``snapshot``'s data directory as it is now (replaced by every export;
+    absent until the first): part of the key of anything cached from the platform's records, which change
+    without a new snapshot."""
     files: list[tuple[int, int, int] | None] = []
     for table in workflow_tables():
         try:
@@ -105,7 +106,13 @@ def _views_key(snapshot: Snapshot) -> tuple[Any, ...]:
             files.append(None)
         else:
             files.append((st.st_ino, st.st_mtime_ns, st.st_size))
-    return (str(snapshot.path.resolve()), tuple(files))
+    return tuple(files)
+
+
+def _views_key(snapshot: Snapshot) -> tuple[Any, ...]:
+    """What the views of ``snapshot`` read: its folder (a snapshot is immutable) and each exported
+    workflow file as it is now."""
+    return (str(snapshot.path.resolve()), workflow_version(snapshot))
 
 
 class SparkEngine:

@@ -8,6 +8,10 @@ from typing import Any, Literal
 
 IndicatorKind = Literal["count", "amount", "per_10k", "share", "mean"]
 AsOf = Literal["stock", "flow"]
+#: where a figure's records come from, which decides its default date (:func:`zhichan.indicators.service.default_as_of`):
+#: ``corpus`` — the patent, trademark, GI and copyright data, counted to the corpus's data end; ``platform`` — the
+#: platform's own records (cases, the talent library, pledges registered, deals…), counted to today in Beijing
+DataSource = Literal["corpus", "platform"]
 Level = Literal["nation", "province", "city", "county"]
 
 
@@ -31,6 +35,8 @@ class IndicatorDef:
     amount: str | None = None  # column summed (``amount``); None counts records
     numerator: str | None = None  # per_10k / share: the indicators the ratio is made of
     denominator: str | None = None  # share and mean
+    #: whose records: the corpus's or the platform's own (:data:`DataSource`); a ratio's is its parts'
+    data_source: DataSource = "corpus"
 
     @property
     def additive(self) -> bool:

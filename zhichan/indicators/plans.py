@@ -22,7 +22,8 @@ Progress, as Chinese plan evaluations report it (泰安: "完成预期目标的7
   as-of date to 31 December of the target year;
 - ``forecast``: least-squares fit on the indicator's values at the end of each *complete* year
   (at most the last 6 before the as-of date; a year counts only when the corpus covers its
-  31 December, see ``service.data_as_of``), plus — for a stock indicator — the as-of date itself
+  31 December — the corpus's data end for a corpus figure, today for a platform figure, see
+  ``service.default_as_of``), plus — for a stock indicator — the as-of date itself
   when the corpus reaches it, extrapolated to 31 December of the target year: log-linear (constant
   growth rate) when all values are positive, else linear. With fewer than
   :data:`MIN_FORECAST_POINTS` values there is no forecast and the method says why (a line through
@@ -209,7 +210,7 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     current value)."""
     ind = registry.get_indicator(target.indicator)
     region = service.normalize_region(target.region_code)
-    data_end = service.data_as_of(snapshot)
+    data_end = service.default_as_of(ind.code, snapshot)  # its source's data end: the corpus's, or today's records
     first_year = max(as_of.year - FORECAST_YEARS, target.base_year or 0)
     # complete years only: a year the corpus does not cover to its end would enter as a collapse
     years = [y for y in range(first_year, as_of.year + 1)
@@ -267,13 +268,14 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     )
 
 
-def plan_progress(plan: Plan, as_of: dt.date, *, snapshot: Snapshot | None = None, engine: str = "duckdb",
+def plan_progress(plan: Plan, as_of: dt.date | None, *, snapshot: Snapshot | None = None, engine: str = "duckdb",
                   progress: ProgressCallback = no_progress) -> list[TargetProgress]:
-    """Progress of every target of ``plan`` at ``as_of``."""
+    """Progress of every target of ``plan`` at ``as_of`` (None: each at its figure's default date)."""
     snap = snapshot if snapshot is not None else open_corpus()
     out = []
     for done, target in enumerate(plan.targets):
         progress(done, len(plan.targets))
-        out.append(target_progress(target, as_of, snapshot=snap, engine=engine))
+        day = service.figure_as_of(registry.get_indicator(target.indicator).code, as_of, snap)
+        out.append(target_progress(target, day, snapshot=snap, engine=engine))
     progress(len(plan.targets), len(plan.targets))
     return out

@@ -87,6 +87,11 @@ def relations() -> dict[str, tuple[str, ...]]:
     return merged
 
 
+def reads_workflow(source: str) -> bool:
+    """Whether ``source`` (or a relation it reads) is a domain's: it counts the platform's exported records."""
+    return any(name in domain_relations() for name in _closure([source]))
+
+
 def source_keys(source: str) -> tuple[str, str, str, str | None]:
     """A source's record key (drill-down order) and holder columns (contributors)."""
     domain = domain_relations().get(source)
@@ -248,9 +253,16 @@ def _defs() -> list[IndicatorDef]:
         "Domestic patents pledged from 1 January to the statistics date (a contract pledging several patents counts "
         "each of them once).", "运用", ev, "event_type = 'pledge'"))
     d.append(IndicatorDef(
-        "ip_pledge_amount", "知识产权质押融资金额", "Patent pledge financing", "元", "amount", _FLOW,
-        "当年1月1日至统计日登记的国内专利质押融资金额合计（元）。",
-        "Pledge financing registered on domestic patents from 1 January to the statistics date, in yuan.", "运用", ev,
+        "ip_pledge_amount", "知识产权质押融资金额（专利数据）", "Patent pledge financing (patent data)", "元", "amount", _FLOW,
+        "当年1月1日至统计日登记的国内专利质押融资金额合计（元），取自专利数据中的质押登记事件（国家知识产权局记载的全部"
+        "专利质押，不论在何处办理；本平台登记的专利质押待专利数据更新后计入），统计到专利数据截止日。本平台受理的质押登记（含商标、数据知识产权）见"
+        "“质押登记主债权金额（本平台登记）”：两者来源、范围和日期不同，数额不必相等。",
+        "Pledge financing registered on domestic patents from 1 January to the statistics date, in yuan, from the "
+        "pledge events in the patent data (every patent pledge CNIPA recorded, wherever it was filed; "
+        "those registered on this platform once the patent data are updated), counted to the "
+        "patent data's end. The pledges registered on this platform (trademarks and data IP included) are “Debt "
+        "secured by pledges registered on the platform”: the two differ in source, scope and date, so their amounts "
+        "need not agree.", "运用", ev,
         "event_type = 'pledge'", amount="amount_yuan"))
     # -- trademarks, geographical indications, copyright
     d.append(IndicatorDef(

@@ -39,7 +39,7 @@ def cockpit_page(
 ) -> Response:
     current_lang = lang(request)
     region = region_filter(region) if region else None  # an invalid code: the cockpit, the message beside it
-    data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of, access),
+    data = views.cockpit(access, scope, region, current_lang, as_of=views.parse_as_of(as_of),
                          settings=request.app.state.settings, session=session)
     # the content depends only on the view's key (snapshot, region, as-of, language, plan files, the
     # caller's area): rendered once, then reused — the page around it carries the caller's details
@@ -55,7 +55,7 @@ def plans_page(
     request: Request, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request))
+    gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request))
     return render(request, "indicators/plans.html", {"gauges": gauges, "errors": {}, "can_upload": scope.role in plans.UPLOAD_ROLES,
                                           "uploaded": request.query_params.get("uploaded", "")[:120]})
 
@@ -93,7 +93,7 @@ def chart_image(
     scope.require_region(region or scope.home_region())  # scope before anything else
     if fmt not in ("svg", "png"):
         raise InputError("图片格式只能是 svg 或 png / image format must be svg or png")
-    chart = views.chart_for(access, scope, chart_id, region, lang(request), views.parse_as_of(as_of, access))
+    chart = views.chart_for(access, scope, chart_id, region, lang(request), views.parse_as_of(as_of))
     if fmt == "svg":
         return Response(chart.svg(), media_type="image/svg+xml")
     return Response(chart.png(), media_type="image/png")
@@ -105,7 +105,7 @@ def region_page(
     access: CorpusAccess = CorpusDep,
 ) -> Response:
     # at the date of the page it was opened from (the cockpit, the indicators), the data end without one
-    day = views.parse_as_of(as_of, access)
+    day = views.parse_as_of(as_of)
     overview = portal.region_overview(access, scope, code, day)
     return render(request, "indicators/region.html", {"overview": overview,
                                             "indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
@@ -116,7 +116,7 @@ def region_indicators_page(
     request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
-    data = views.region_indicators(access, scope, code, views.parse_as_of(as_of, access))
+    data = views.region_indicators(access, scope, code, views.parse_as_of(as_of))
     return render(request, "indicators/indicators.html", {"d": data})
 
 
@@ -125,7 +125,7 @@ def indicator_records_page(
     request: Request, code: str, indicator: str, as_of: str | None = Query(None, max_length=10),
     page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
-    data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page)
+    data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page)
     return render(request, "indicators/indicator_records.html", {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry)})
 
 
@@ -134,11 +134,11 @@ def indicator_records_export(
     request: Request, code: str, indicator: str, fmt: str, as_of: str | None = Query(None, max_length=10),
     scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
-    day = views.parse_as_of(as_of, access)
+    day = views.parse_as_of(as_of)
     path, name = views.indicator_records_export(access, scope, code, indicator, day, fmt,
                                                 request.app.state.settings.data_dir / "tmp")
     audit.record(session, scope, "indicator.export", f"{code[:12]}:{indicator[:80]}",
-                 detail={"format": fmt, "as_of": day.isoformat()}, ip=client_ip(request))
+                 detail={"format": fmt, "as_of": day.isoformat() if day else None}, ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
     # scoped data: never kept by a browser or proxy cache
@@ -151,11 +151,11 @@ def region_export(
     request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
-    day = views.parse_as_of(as_of, access)  # the cockpit's date: the file holds the figures the page shows
-    portal.region_overview(access, scope, code, day)  # scope check before streaming
-    audit.record(session, scope, "region.export", code[:12], detail={"as_of": day.isoformat()}, ip=client_ip(request))
+    day = views.parse_as_of(as_of)  # the cockpit's date: the file holds the figures the page shows
+    overview = portal.region_overview(access, scope, code, day)  # scope check before streaming
+    audit.record(session, scope, "region.export", code[:12], detail={"as_of": overview["as_of"]}, ip=client_ip(request))
     return StreamingResponse(views.region_csv(access, scope, code, day), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}-{day.isoformat()}.csv",
+                             headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}-{overview['as_of']}.csv",
                                       "Cache-Control": "no-store"})
 
 
@@ -187,8 +187,10 @@ def enterprise_page(
 
 
 @api_router.get("/regions/{code}", summary="地区概况 / region overview (scoped)", responses=SCOPED)
-def region(code: str = RegionCode, scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep) -> Response:
-    return fast_json(portal.region_overview(access, scope, code))
+def region(code: str = RegionCode, as_of: IsoDate | None = AsOf, scope: Scope = ScopeDep,
+           access: CorpusAccess = CorpusDep) -> Response:
+    """The region page's figures at ``as_of`` (none: each at its default date; ``dates`` says which)."""
+    return fast_json(portal.region_overview(access, scope, code, views.parse_as_of(as_of)))
 
 
 IndicatorCode = Path(..., min_length=1, max_length=80, description="指标代码或中文名 / indicator code or Chinese name")
@@ -202,14 +204,14 @@ def region_indicators(
     """The key figures (``kpis``: registry indicators, see ``indicator_codes``) and every indicator of
     the registry with its definition, 同比, rank and the address of its records — the page
     ``/regions/{code}/indicators`` renders the same ``indicators`` list."""
-    day = views.parse_as_of(as_of, access)
+    day = views.parse_as_of(as_of)
     overview = portal.region_overview(access, scope, code, day)
     data = views.region_indicators(access, scope, code, day)
     return fast_json({"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"],
                       "year": overview["year"],
                       "kpis": overview["kpis"], "indicator_codes": overview["indicator_codes"],
                       "snapshot": overview["snapshot"], "per_10k": overview["per_10k"],
-                      "coverage": data["coverage"], "indicators": data["indicators"],
+                      "coverage": data["coverage"], "dates": data["dates"], "indicators": data["indicators"],
                       "official_indicators": views.indicator_panel(scope, overview["code"], access, as_of=day)})
 
 
@@ -221,7 +223,7 @@ def indicator_records(
 ) -> Response:
     """The same definition as the number and as ``zhichan indicators drill`` (50 records a page);
     CSV/XLSX of all records: ``/regions/{code}/indicators/{indicator}/records.csv`` (``.xlsx``)."""
-    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of, access), page))
+    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page))
 
 
 @api_router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)", responses=SCOPED)
@@ -233,7 +235,7 @@ def cockpit(
     access: CorpusAccess = CorpusDep,
     session: Session = DbDep,
 ) -> Response:
-    return fast_json(public_dict(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of, access),
+    return fast_json(public_dict(views.cockpit(access, scope, region, lang(request), as_of=views.parse_as_of(as_of),
                                            settings=request.app.state.settings, session=session)))
 
 
@@ -247,7 +249,7 @@ def plan_targets(
 ) -> dict[str, Any]:
     """Progress %, share of the planned increase achieved, required annual growth, forecast (with its
     method) and ``will_meet`` of every plan target inside the caller's area (``zhichan.indicators.plans``)."""
-    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of, access), lang(request),
+    data = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request),
                              region=scope.require_region(region) if region else None)
     return public_dict({k: v for k, v in data.items() if k != "chart"})
 

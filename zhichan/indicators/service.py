@@ -1,8 +1,11 @@
 """The indicator API the web layer, the CLI and reports call (no web framework here).
 
     list_indicators()                                   the registry
-    data_as_of(snapshot)                                the last date the corpus describes (default as-of)
-    compute(codes, region_codes, as_of)                 values with 同比, share of parent, rank
+    data_as_of(snapshot)                                the last date the corpus describes
+    default_as_of(code, snapshot)                       a figure's default date: its source's data end
+    figure_dates(as_of, snapshot)                       the dates a page's figures are at (as given, or by source)
+    compute(codes, region_codes, as_of)                 values with 同比, share of parent, rank (as_of None: each
+                                                        figure at its default date)
     compute_level(code, "county", as_of, parent="5101") every region of a level (maps, rankings)
     trend(code, region_code, years)                     one value per year end
     drilldown(code, region_code, as_of)                 the records behind a number (Arrow)
@@ -11,7 +14,8 @@
 How a number is made: the engine scans each source once per as-of date (``GROUP BY geo``, see
 :mod:`zhichan.indicators.registry`), giving additive counts per attribution key; those roll up by
 code prefix (county → city → province → nation); ratios divide the rolled-up counts. Results are
-cached per (snapshot, as-of date, engine, pledge threshold): snapshots never change.
+cached per (snapshot, as-of date, engine, pledge threshold, and for the platform's records their latest export):
+snapshots never change.
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ from zhichan.corpus.store import Snapshot, open_corpus
 from zhichan.errors import InputError
 from zhichan.indicators import registry
 from zhichan.indicators.dates import same_day_last_year
-from zhichan.indicators.engines import open_engine, plain
-from zhichan.indicators.models import IndicatorDef, IndicatorValue, Level
+from zhichan.indicators.engines import open_engine, plain, workflow_version
+from zhichan.indicators.models import DataSource, IndicatorDef, IndicatorValue, Level
 from zhichan.legaltime import china_today
 from zhichan.settings import get_settings
 from zhichan.spreadsheet import csv_row, xlsx_row
@@ -76,8 +80,8 @@ def _data_as_of(path: str, snapshot_id: str) -> dt.date | None:
 
 
 def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
-    """The last date the corpus describes (数据截止日): the default as-of date of every indicator,
-    page, API call and command, so figures never count an empty stretch after the data ends.
+    """The last date the corpus describes (数据截止日): the default as-of date of every corpus figure
+    (:func:`default_as_of`), so they never count an empty stretch after the data ends.
 
     It is the latest ``source_date`` of the snapshot's records (the date each import's source
     describes: the generator's ``as_of``, ``zhichan import --as-of`` or the file's date); records
@@ -87,6 +91,35 @@ def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
     day = _data_as_of(str(snap.path), snap.id)
     today = china_today()
     return today if day is None or day > today else day
+
+
+def source_data_end(source: DataSource, snapshot: Snapshot | None = None) -> dt.date:
+    """The last date a data source describes: the corpus's data end (:func:`data_as_of`) for the patent data,
+    today in Beijing for the platform's own records (its cases, talent library, registered pledges, deals…)."""
+    return data_as_of(snapshot) if source == "corpus" else china_today()
+
+
+def default_as_of(code: str, snapshot: Snapshot | None = None) -> dt.date:
+    """The date a figure is at when none is given — the one rule every page, API call, export, plan target and
+    command follows: its data source's end (:func:`source_data_end`). A corpus figure at today would count an
+    empty stretch after the data end; a platform figure at the corpus's end would leave out every record since
+    (人才库在库人数 0 beside a directory of 47 people)."""
+    return source_data_end(registry.get_indicator(code).data_source, snapshot)
+
+
+def figure_as_of(code: str, as_of: dt.date | None, snapshot: Snapshot | None = None) -> dt.date:
+    """The date ``code`` is computed at: ``as_of`` when given (every figure at that date), else its default."""
+    return as_of if as_of is not None else default_as_of(code, snapshot)
+
+
+def figure_dates(as_of: dt.date | None, snapshot: Snapshot | None = None) -> dict[str, Any]:
+    """Which dates a page's figures are at, for the line beside its date picker: ``given`` (the as-of date asked
+    for, or None), the date of corpus figures and of platform figures (both ``given`` when one is) and today."""
+    today = china_today()
+    corpus = as_of if as_of is not None else source_data_end("corpus", snapshot)
+    platform = as_of if as_of is not None else source_data_end("platform", snapshot)
+    return {"given": None if as_of is None else as_of.isoformat(), "corpus": corpus.isoformat(),
+            "platform": platform.isoformat(), "today": today.isoformat(), "platform_is_today": platform == today}
 
 
 def year_complete(year: int, data_end: dt.date) -> bool:
@@ -141,7 +174,10 @@ def rollup_keys(geo: str) -> list[str]:
 def source_totals(snapshot: Snapshot, source: str, as_of: dt.date, engine: str = "duckdb") -> Totals:
     """Every additive indicator of ``source`` for every region at ``as_of`` (cached)."""
     threshold = get_settings().high_value_pledge_threshold_yuan
-    key = (str(snapshot.path), snapshot.id, source, as_of, engine, threshold)
+    # a source reading the platform's records: their latest export is part of the key (a person admitted today
+    # counts once exported, not tomorrow)
+    exported = workflow_version(snapshot) if registry.reads_workflow(source) else None
+    key = (str(snapshot.path), snapshot.id, source, as_of, engine, threshold, exported)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -276,9 +312,10 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     )
 
 
-def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *, snapshot: Snapshot | None = None,
-            engine: str = "duckdb") -> list[IndicatorValue]:
-    """Values of ``codes`` (default: every indicator) for each region, with 同比, share of parent, rank.
+def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date | None, *,
+            snapshot: Snapshot | None = None, engine: str = "duckdb") -> list[IndicatorValue]:
+    """Values of ``codes`` (default: every indicator) for each region, with 同比, share of parent, rank — at
+    ``as_of``, or without one each at its default date (:func:`default_as_of`; each value carries its date).
 
     Year-on-year compares with the same day one year earlier (flows: the same year-to-date period).
     """
@@ -287,14 +324,19 @@ def compute(codes: list[str] | None, region_codes: list[str], as_of: dt.date, *,
     regions = [_normalized(r) for r in region_codes]
     if not regions:
         raise InputError("请至少指定一个地区 / give at least one region")
-    wanted = [i.code for i in inds]
-    now = all_totals(snap, as_of, engine, wanted)
-    before = all_totals(snap, same_day_last_year(as_of), engine, wanted)
+    days = {ind.code: figure_as_of(ind.code, as_of, snap) for ind in inds}
+    scale = population_scale(snap)
+    evaluators: dict[dt.date, tuple[Totals, Totals]] = {}
+    for day in dict.fromkeys(days.values()):
+        wanted = [code for code, d in days.items() if d == day]
+        evaluators[day] = (all_totals(snap, day, engine, wanted),
+                           all_totals(snap, same_day_last_year(day), engine, wanted))
     out: list[IndicatorValue] = []
     for ind in inds:
-        scale = population_scale(snap)
+        day = days[ind.code]
+        now, before = evaluators[day]
         now_eval, before_eval = _Evaluator(ind, now, scale), _Evaluator(ind, before, scale)
-        out.extend(_build_value(now_eval, before_eval, region, as_of, snap.synthetic) for region in regions)
+        out.extend(_build_value(now_eval, before_eval, region, day, snap.synthetic) for region in regions)
     return out
 
 
@@ -311,7 +353,7 @@ def regions_of_level(level: Level, parent: str | None = None) -> list[str]:
     return codes
 
 
-def compute_level(code: str, level: Level, as_of: dt.date, *, parent: str | None = None,
+def compute_level(code: str, level: Level, as_of: dt.date | None, *, parent: str | None = None,
                   snapshot: Snapshot | None = None, engine: str = "duckdb") -> list[IndicatorValue]:
     """One indicator for every region of a level (optionally under ``parent``) — maps and rankings."""
     return compute([code], regions_of_level(level, parent), as_of, snapshot=snapshot, engine=engine)

@@ -32,30 +32,30 @@ if TYPE_CHECKING:
     from zhichan.procedures.declaration import ProcedureRegistry
 
 
-def parse_as_of(value: str | dt.date | None, access: CorpusAccess | None = None) -> dt.date:
+def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     """``YYYY-MM-DD`` (1985–2100, :func:`zhichan.web.openapi.parse_day`) — the date indicators and plan
-    targets are computed at; a day the API already validated (``IsoDate``) as it is; default: the last
-    date the corpus describes (:func:`zhichan.platform.portal.data_as_of`, as in the CLI)."""
+    targets are computed at; a day the API already validated (``IsoDate``) as it is; none given: None, each
+    figure at its default date (:func:`zhichan.indicators.service.default_as_of`: the corpus's data end for the
+    patent data, today for the platform's own records)."""
     if isinstance(value, dt.date):
         return value
     if not value:
-        if access is None:
-            raise InputError("缺少日期 / a date is required")
-        return portal.data_as_of(access)
+        return None
     try:
         return parse_day(value)
     except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
         raise FormError({"as_of": str(exc)}) from None
 
 
-def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, lang: str,
+def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date | None, lang: str,
                 region: str | None = None) -> dict[str, Any]:
     """Plan targets the caller may see (of ``region`` only when given) with progress, required growth,
-    forecast and the gauge chart spec. Cached per (snapshot, plan files, caller's area, region, as-of, language)."""
+    forecast and the gauge chart spec — at ``as_of``, or each target at its figure's default date. Cached per
+    (snapshot, plan files, caller's area, region, the figures' dates, language, the platform's latest export)."""
     from zhichan.platform import plans
 
     files = plans.list_plan_files(settings)
-    key = ("plan_gauges", scope.region_prefix, scope.is_admin, region, as_of.isoformat(), lang,
+    key = ("plan_gauges", scope.region_prefix, scope.is_admin, region, *_dates_key(access, as_of), lang,
            plans.fingerprint(files))
 
     def compute(_cur: Any) -> dict[str, Any]:
@@ -74,28 +74,39 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
     return access.cached(key, compute)
 
 
+def _dates_key(access: CorpusAccess, as_of: dt.date | None) -> tuple[Any, ...]:
+    """What a cached page's figures depend on besides the snapshot: the date asked for, each source's date (today
+    moves) and the platform's records as last exported."""
+    from zhichan.indicators import service
+    from zhichan.indicators.engines import workflow_version
+
+    snap = access.require_snapshot()
+    dates = service.figure_dates(as_of, snap)
+    return dates["given"], dates["corpus"], dates["platform"], workflow_version(snap)
+
+
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
             as_of: dt.date | None = None, settings: Settings | None = None,
             session: Session | None = None) -> dict[str, Any]:
     """The cockpit's data; with ``session``, its top holders carry the English names of the organizations bound
     to them (:func:`zhichan.platform.orgs.holders_named_in_english`)."""
     code = scope.require_region(region or scope.home_region())
-    as_of = as_of or portal.data_as_of(access)
-    # everything below depends only on (snapshot, region, as-of, language): computed once, then cached
-    data = access.cached(("cockpit", code, as_of.isoformat(), lang),
+    dates_key = _dates_key(access, as_of)
+    # everything below depends only on (snapshot, region, the figures' dates, language): computed once, then cached
+    data = access.cached(("cockpit", code, *dates_key, lang),
                          lambda _cur: _cockpit(access, scope, code, lang, as_of))
     parent = data["overview"]["parent"]
     gauges = plan_gauges(access, settings, scope, as_of, lang, region=code) if settings is not None else None
     visible_parent = parent if parent is not None and scope.covers_region(parent) else None
     # the organizations' names live in the workflow database: read each time, and part of the rendered body's key
     holders = holders_named_in_english(session, data["overview"]["top_holders"])
-    view_key = (code, as_of.isoformat(), lang, visible_parent, scope.region_prefix, scope.is_admin,
+    view_key = (code, *dates_key, lang, visible_parent, scope.region_prefix, scope.is_admin,
                 gauges["_fingerprint"] if gauges else None, tuple(h.get("name_en") for h in holders))
     return {**data, "overview": {**data["overview"], "top_holders": holders}, "parent": visible_parent,
             "gauges": gauges, "_view_key": view_key}
 
 
-def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date) -> dict[str, Any]:
+def _cockpit(access: CorpusAccess, scope: Scope, code: str, lang: str, as_of: dt.date | None) -> dict[str, Any]:
     overview = portal.region_overview(access, scope, code, as_of)
     has_geo = bool(overview["children"]) and charts.geojson_bytes(overview["code"]) is not None
     specs = {
@@ -125,23 +136,24 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
     if access is None:
         return {"available": False, "module": "zhichan.indicators", "values": []}
     snap = access.require_snapshot()
-    as_of = as_of or portal.data_as_of(access)
+    dates = service.figure_dates(as_of, snap)
 
     def compute(_cur: Any) -> list[dict[str, Any]]:
         from zhichan.indicators.registry import get_indicator
 
         rows = []
-        for value in service.compute(list(PANEL_INDICATORS), [code], as_of, snapshot=snap):
+        for value in service.compute(list(PANEL_INDICATORS), [code], as_of, snapshot=snap):  # None: each its default
             ind = get_indicator(value.code)
             rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en})
         return rows
 
     try:
-        values = access.cached(("indicator_panel", code, as_of.isoformat()), compute)
+        values = access.cached(("indicator_panel", code, *_dates_key(access, as_of)), compute)
     except ZhichanError as exc:
         return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
-    return {"available": True, "module": "zhichan.indicators", "as_of": as_of.isoformat(), "values": values,
-            "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(as_of, portal.data_as_of(access))}
+    corpus_day = dt.date.fromisoformat(dates["corpus"])
+    return {"available": True, "module": "zhichan.indicators", "as_of": dates["corpus"], "dates": dates, "values": values,
+            "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access))}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str,
@@ -165,7 +177,7 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
 
 
 def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
-    """The cockpit's sub-region table at ``as_of`` (default: the data end) as CSV."""
+    """The cockpit's sub-region table at ``as_of`` (default: its figures' date, the corpus's data end) as CSV."""
     overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -187,13 +199,15 @@ RECORDS_PAGE_SIZE = 50
 MAX_RECORDS_EXPORT = 1_000_000
 
 
-def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date) -> dict[str, Any]:
-    """Every indicator of the registry for one region at ``as_of``, each with its definition, 同比,
-    rank and the address of the records behind it (the same computation as the CLI and the API)."""
+def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None) -> dict[str, Any]:
+    """Every indicator of the registry for one region at ``as_of`` (None: each at its default date — the corpus's
+    data end or today, ``dates`` says which), each with its definition, its date, 同比, rank and the address of
+    the records behind it (the same computation as the CLI and the API)."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
     snap = access.require_snapshot()
+    dates = service.figure_dates(as_of, snap)
 
     def compute(_cur: Any) -> list[dict[str, Any]]:
         inds = registry.indicators()
@@ -203,13 +217,15 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
             rows.append({**value.to_dict(), "name_zh": ind.name_zh, "name_en": ind.name_en, "kind": ind.kind,
                          "as_of_kind": ind.as_of, "category": ind.category, "definition": ind.definition,
                          "definition_en": ind.definition_en, "drill_code": ind.drill_code,
-                         "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={as_of.isoformat()}"})
+                         "data_source": ind.data_source,
+                         "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={value.as_of.isoformat()}"})
         return rows
 
-    values = access.cached(("region_indicators", code, as_of.isoformat()), compute)
+    values = access.cached(("region_indicators", code, *_dates_key(access, as_of)), compute)
+    corpus_day = dt.date.fromisoformat(dates["corpus"])
     return {"code": code, "name": portal.region_display_name(code),
-            "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
-            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)),
+            "name_en": portal.region_display_name(code, "en"), "as_of": dates["corpus"], "dates": dates,
+            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access)),
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
 
@@ -281,15 +297,17 @@ def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry
     return coded(lang, prefix, value)
 
 
-def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
+def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
                       page: int = 1) -> dict[str, Any]:
-    """One page of the records behind an indicator's value (``zhichan indicators drill``)."""
+    """One page of the records behind an indicator's value (``zhichan indicators drill``), at ``as_of`` or the
+    figure's default date."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
     check_paging(page, RECORDS_PAGE_SIZE)
     ind = registry.get_indicator(indicator[:80])
     snap = access.require_snapshot()
+    as_of = service.figure_as_of(ind.code, as_of, snap)
     value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
@@ -304,7 +322,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
 
 
-def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date,
+def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
                              fmt: str, folder: Path) -> tuple[Path, str]:
     """All records behind an indicator as CSV or XLSX — ``zhichan.indicators.service.export_drilldown``,
     the function ``zhichan indicators drill --out`` calls. Returns the file and a download name."""
@@ -315,6 +333,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
         raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
     ind = registry.get_indicator(indicator[:80])
     snap = access.require_snapshot()
+    as_of = service.figure_as_of(ind.code, as_of, snap)
     total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap)
     if total > MAX_RECORDS_EXPORT:
         raise InputError(f"记录过多（{total:,} 条，网页导出上限 {MAX_RECORDS_EXPORT:,} 条），请选择下级地区或使用命令行 "

@@ -100,22 +100,38 @@ def visible_targets(plan: Plan, scope: Scope) -> list[tuple[int, PlanTarget]]:
     return [(i, t) for i, t in enumerate(plan.targets) if scope.covers_region(platform_region(t.region_code))]
 
 
-def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget, as_of: dt.date) -> dict[str, Any]:
+def _target_day(access: CorpusAccess, target: PlanTarget, as_of: dt.date | None) -> tuple[dt.date, Any]:
+    """The date a target is measured at (``as_of``, else its figure's default date: a platform figure's today) and
+    what its cached progress depends on besides (the platform's records as last exported, for such a figure)."""
+    from zhichan.indicators import registry, service
+    from zhichan.indicators.engines import workflow_version
+
+    snap = access.require_snapshot()
+    ind = registry.get_indicator(target.indicator)
+    exported = workflow_version(snap) if ind.data_source == "platform" else None
+    return service.figure_as_of(ind.code, as_of, snap), exported
+
+
+def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget,
+              as_of: dt.date | None) -> dict[str, Any]:
     from zhichan.indicators.plans import target_progress
     from zhichan.indicators.registry import get_indicator
 
+    day, exported = _target_day(access, target, as_of)
+
     def compute(_cur: Any) -> dict[str, Any]:
-        tp = target_progress(target, as_of, snapshot=access.require_snapshot())
+        tp = target_progress(target, day, snapshot=access.require_snapshot())
         ind = get_indicator(tp.indicator)
         return {**tp.to_dict(), "indicator_name_en": ind.name_en, "region": platform_region(tp.region_code)}
 
-    data = access.cached(("plan_target", pf.id, pf.mtime_ns, index, as_of.isoformat()), compute)
+    data = access.cached(("plan_target", pf.id, pf.mtime_ns, index, day.isoformat(), exported), compute)
     return {**data, "plan_id": pf.id, "plan_name": pf.plan.name if pf.plan else "",
             "plan_name_en": pf.plan.name_en if pf.plan else "", "note": target.note,
             "source": pf.plan.source if pf.plan else ""}
 
 
-def reference_targets(access: CorpusAccess, region: str, as_of: dt.date, files: list[PlanFile]) -> list[dict[str, Any]]:
+def reference_targets(access: CorpusAccess, region: str, as_of: dt.date | None,
+                      files: list[PlanFile]) -> list[dict[str, Any]]:
     """参照目标: for each ratio indicator (per 10,000 people, a share, a mean) that no plan sets for ``region``
     itself, the targets of the nearest region above it that has one (its city, province, then the nation),
     measured on ``region``'s own figures — a city whose own plan states its aims in words (Chengdu's does)
@@ -147,10 +163,12 @@ def reference_targets(access: CorpusAccess, region: str, as_of: dt.date, files: 
 
 
 def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget, region: str, above: str,
-               as_of: dt.date) -> dict[str, Any]:
+               as_of: dt.date | None) -> dict[str, Any]:
     from zhichan import reference
     from zhichan.indicators.plans import target_progress
     from zhichan.indicators.registry import get_indicator
+
+    day, exported = _target_day(access, target, as_of)
 
     def compute(_cur: Any) -> dict[str, Any]:
         mine = PlanTarget(indicator=target.indicator, region_code=reference.normalize_region_code(region),
@@ -159,11 +177,11 @@ def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarge
         # the plan's direction, not this region's: a region above the target already has met it (the national 12
         # per 10,000 read as a target to fall to for a region at 15, and "will miss")
         rising = target.target_value >= target.base_value if target.base_value is not None else None
-        tp = target_progress(mine, as_of, snapshot=access.require_snapshot(), rising=rising)
+        tp = target_progress(mine, day, snapshot=access.require_snapshot(), rising=rising)
         return {**tp.to_dict(), "gap_closed_pct": None, "indicator_name_en": get_indicator(tp.indicator).name_en,
                 "region": region}
 
-    data = access.cached(("plan_reference", pf.id, pf.mtime_ns, index, region, as_of.isoformat()), compute)
+    data = access.cached(("plan_reference", pf.id, pf.mtime_ns, index, region, day.isoformat(), exported), compute)
     plan = pf.plan
     assert plan is not None
     return {**data, "plan_id": pf.id, "plan_name": plan.name, "plan_name_en": plan.name_en, "note": "",
@@ -171,7 +189,7 @@ def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarge
 
 
 def targets_for(
-    access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date, *, region: str | None = None,
+    access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date | None, *, region: str | None = None,
     files: list[PlanFile] | None = None,
 ) -> dict[str, Any]:
     """Progress of every target the caller may see (only those of ``region`` when given), and the
@@ -180,7 +198,8 @@ def targets_for(
 
     Returns ``{"targets": [...], "references": [...], "plans": [...], "errors": [...]}``; each target
     carries the indicator's progress %, gap closed %, required annual growth, forecast (+ method) and
-    ``will_meet``.
+    ``will_meet`` — at ``as_of``, or each at its figure's default date (its own ``as_of``; ``dates`` says which
+    dates the targets' figures are at).
     """
     scope.require_authenticated()
     if not scope.governance:
@@ -213,8 +232,11 @@ def targets_for(
                           "origin": pf.source, "targets": 0}
                 plans.append(listed)
             listed["references"] = used
-    return {"as_of": as_of.isoformat(), "targets": targets, "references": references, "plans": plans,
-            "errors": errors}
+    from zhichan.indicators.service import figure_dates
+
+    dates = figure_dates(as_of, access.require_snapshot())
+    return {"as_of": dates["given"] or dates["corpus"], "dates": dates, "targets": targets, "references": references,
+            "plans": plans, "errors": errors}
 
 
 def _safe_stem(filename: str) -> str:

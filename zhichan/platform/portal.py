@@ -222,8 +222,9 @@ def parent_region(code: str) -> str | None:
 
 
 def data_as_of(access: CorpusAccess) -> dt.date:
-    """The last date the current snapshot describes — the default as-of date of every page and API
-    call (``zhichan.indicators.service.data_as_of``, the same function the CLI uses)."""
+    """The last date the current snapshot describes — the default as-of date of corpus figures
+    (``zhichan.indicators.service.data_as_of``, the same function the CLI uses; a figure's default is
+    ``zhichan.indicators.service.default_as_of``)."""
     from zhichan.indicators.service import data_as_of as indicators_data_as_of
 
     return indicators_data_as_of(access.require_snapshot())
@@ -231,15 +232,19 @@ def data_as_of(access: CorpusAccess) -> dt.date:
 
 def region_overview(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """KPIs, yearly trend, children (for the map and ranking) and top holders of a region at ``as_of``
-    (default: the last date the corpus describes)."""
+    (default: the date its figures — the corpus's — are at, ``zhichan.indicators.service.default_as_of``)."""
+    from zhichan.indicators.service import figure_as_of, figure_dates
+
     code = scope.require_region(code)
     snap = access.require_snapshot()
     basis = per_10k_basis(snap)
     data_end = data_as_of(access)
-    as_of = as_of or data_end
-    overview = access.cached(("region_overview", code, as_of.isoformat()),
-                             lambda cur: _region_overview(cur, snap, code, as_of, data_end))
-    return {**overview, "snapshot": snap.id, "per_10k": basis}
+    # ``dates``: which dates the page's figures are at (the corpus's here; the platform's beside them)
+    dates = figure_dates(as_of, snap)
+    day = figure_as_of("valid_inventions", as_of, snap)
+    overview = access.cached(("region_overview", code, day.isoformat()),
+                             lambda cur: _region_overview(cur, snap, code, day, data_end))
+    return {**overview, "snapshot": snap.id, "per_10k": basis, "dates": dates}
 
 
 def _region_overview(cur: duckdb.DuckDBPyConnection, snap: Snapshot, code: str, as_of: dt.date,

@@ -180,9 +180,11 @@ def _defs() -> list[IndicatorDef]:
         "recommended_in_period"))
     d.append(IndicatorDef(
         "preexam_granted", "预审案件授权量", "Pre-examined applications granted", "件", "count", _FLOW,
-        "当年1月1日至统计日授权公告的经保护中心预审的专利申请件数（授权日、申请日以语料库为准，语料库尚无该号时用登记值）。",
+        "当年1月1日至统计日授权公告的经保护中心预审的专利申请件数（授权日、申请日以语料库为准，语料库尚无该号时用登记值）。"
+        "所计为平台登记的预审授权，属平台业务数据，默认统计到今天。",
         "Patent applications pre-examined by a protection centre whose grant was announced from 1 January to the "
-        "statistics date (grant and filing dates from the patent data; the recorded ones where the data lack the number).", CATEGORY, "services_preexam_grants",
+        "statistics date (grant and filing dates from the patent data; the recorded ones where the data lack the number). "
+        "It counts the grants recorded on the platform, so it is a platform figure, counted to today by default.", CATEGORY, "services_preexam_grants",
         "granted_in_period"))
     d.append(IndicatorDef(
         "preexam_days_to_grant_total", "预审案件授权周期合计", "Pre-examination days to grant, total", "天", "amount",

@@ -160,14 +160,15 @@ FIGURES = Figures(
 
 
 def statistics(snapshot: Any, region: str, as_of: dt.date | None = None, lang: str = "zh") -> dict[str, Any]:
-    """The library's figures for ``region`` (``CN`` or a code) on ``as_of`` (default: the data end), with 同比 —
+    """The library's figures for ``region`` (``CN`` or a code) on ``as_of`` (default: today, the platform's records'
+    default date — ``zhichan.indicators.service.default_as_of``), with 同比 —
     counts only, what the public may read (``GET /api/v1/talent/statistics``); the people behind them are on
     the region's records pages, for its officers."""
     from zhichan.indicators import registry, service
 
     region = service.normalize_region(region)
-    day = as_of or service.data_as_of(snapshot)
     codes = [i.code for i in registry.indicators().values() if i.source in RELATIONS]
+    day = service.figure_as_of(codes[0], as_of, snapshot)
     found = service.compute(codes, [region], day, snapshot=snapshot)
     names = {i.code: (i.name_en if lang == "en" else i.name_zh) for i in registry.indicators().values()}
     return {"region": region, "as_of": day.isoformat(), "synthetic": any(v.synthetic for v in found),

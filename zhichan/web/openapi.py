@@ -99,9 +99,10 @@ IsoDate = Annotated[
 #: A statistics API's region: a GB/T 2260 code of a province, city or county, or ``CN`` (the default).
 StatsRegion = Annotated[str, Query(pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",
                                    description="GB/T 2260 代码（2/4/6位）或 CN / region code or CN")]
-#: A statistics API's as-of day; none: the last day the data describe.
-StatsAsOf = Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认数据截止日）/ as-of date (default: "
-                                                        "the data end)")]
+#: A statistics API's as-of day; none: each figure at its default date (the data end of its source).
+StatsAsOf = Annotated[IsoDate | None, Query(description="统计日 YYYY-MM-DD（默认：专利数据截至数据截止日，平台业务数据截至今天）/ "
+                                                        "as-of date (default: patent data at their data end, platform "
+                                                        "records at today)")]
 
 
 def allowed_methods(request: Request) -> str:
@@ -135,6 +136,7 @@ def fast_json(data: Any) -> Response:
 
 #: path and query parameters shared by the domains' ``/api/v1`` routes
 RegionCode = Path(..., pattern=r"^[0-9]{2}([0-9]{2}){0,2}$", description="GB/T 2260 代码（2/4/6位）/ region code")
-AsOf = Query(None, description="截至日期 YYYY-MM-DD（1985–2100；默认数据截止日）/ as-of date (1985-2100; "
-                              "default: the last date the corpus describes)")
+AsOf = Query(None, description="截至日期 YYYY-MM-DD（1985–2100；默认：专利数据截至数据截止日，平台业务数据截至今天）/ "
+                              "as-of date (1985-2100; default: patent data at the last date the corpus describes, "
+                              "the platform's own records at today)")
 SCOPED = errors(400, 401, 403, 404, 422)
