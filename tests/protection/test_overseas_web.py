@@ -89,7 +89,7 @@ def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: W
     assert "<td>Wuhou District</td>" in exposure and "510107" not in exposure
     for element, text in (("alerts-none", "No alert yet"), ("watches-none", "The watch list is empty"),
                           ("disputes-none", "No overseas dispute recorded yet")):
-        assert page.split(f'id="{element}">')[1].startswith(text), element
+        assert page.split(f'id="{element}"')[1].split(">", 1)[1].startswith(text), element
     assert 'id="watches-none" data-empty="none">关注名单为空' in officer.get("/protection/overseas", params={"lang": "zh"}).text
 
     bad = post(officer, "/protection/overseas/disputes", {**DISPUTE, "country": "中国", "started_on": "2099-01-01"})

@@ -72,7 +72,7 @@ def _cockpit_data(env, region, lang):
         login_as(client, env.engine, "root")
         assert client.get("/api/v1/cockpit", params={"region": region, "lang": lang}).status_code == 200
     access = env.app.state.corpus  # type: ignore[attr-defined]
-    [data] = [value for key, value in access._cache.items() if key[1:3] == ("cockpit", region) and key[4] == lang]
+    [data] = [value for key, value in access._cache.items() if key[1:3] == ("cockpit", region) and key[-1] == lang]
     return data
 
 
