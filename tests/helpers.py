@@ -96,6 +96,29 @@ def generated_copy(tmp_path_factory: pytest.TempPathFactory, patents: int, seed:
     return CorpusStore(folder / "corpus").current()
 
 
+def at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run ``calls`` in threads released together (a barrier), as concurrent requests race: each one's result, or the
+    exception it raised, in order — for the tests of a conflict the database must settle (one wins, the other 409)."""
+    import threading
+
+    start = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = calls[i]()
+        except Exception as exc:  # noqa: BLE001 — returned: the test says which it expects
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
 _WHOLE_DATE = re.compile(r'<span class="date">([^<]*)</span>')
 
 

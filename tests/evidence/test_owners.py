@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.evidence.helpers import request
+from tests.helpers import at_once
 from zhichan.errors import NotFoundError
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.scope import depositor, owner
@@ -358,9 +359,7 @@ def _owners(engine: Engine) -> dict[int, tuple[object, ...]]:
 def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log: EvidenceService) -> None:
     """Two administrators submitting at the same moment: one owner row and one audit entry; the other is told the
     deposit has an owner (409), not a database error — whichever way the two transactions interleave."""
-    import threading
 
-    from zhichan.errors import ConflictError
     from zhichan.evidence.owners import assign_owner
     from zhichan.platform.models import AuditEntry
 
@@ -372,23 +371,8 @@ def test_two_administrators_giving_an_owner_at_once_give_one(engine: Engine, log
     admins = [_scope(engine, ids["root_admin"]), _scope(engine, second)]
     for round_ in range(4):
         index = log.deposit(request(round_, depositor="无此机构（合成）")).index
-        start = threading.Barrier(2)
-        outcomes: list[object] = [None, None]
-
-        def give(i: int, index: int = index, start: threading.Barrier = start, outcomes: list[object] = outcomes) -> None:
-            start.wait()
-            try:
-                outcomes[i] = assign_owner(engine, admins[i], index, org_id=ids["city"], reason=f"同时指定 {i}（合成）")
-            except ConflictError as exc:
-                outcomes[i] = exc
-            except Exception as exc:  # noqa: BLE001 — reported below, as the failure it is
-                outcomes[i] = exc
-
-        threads = [threading.Thread(target=give, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        outcomes = at_once(*(lambda i=i, index=index: assign_owner(engine, admins[i], index, org_id=ids["city"],
+                                                                 reason=f"同时指定 {i}（合成）") for i in range(2)))
         assert sorted(type(o).__name__ for o in outcomes) == ["Assigned", "ConflictError"], outcomes
         with session_scope(engine) as s:
             assert s.scalar(select(sa.func.count()).select_from(AuditEntry)
@@ -478,7 +462,6 @@ def test_two_administrators_correcting_at_once_leave_one_current_owner(engine: E
     """Two administrators correcting the owner they both saw (row 0) at the same moment: one correction row and one
     audit entry; the other is told the owner was corrected meanwhile (409), not a database error — whichever way they
     interleave — and a correction of a row since replaced is refused the same way."""
-    import threading
 
     from zhichan.errors import ConflictError
     from zhichan.evidence.owners import assign_owner, correct_owner
@@ -495,24 +478,9 @@ def test_two_administrators_correcting_at_once_leave_one_current_owner(engine: E
     for round_ in range(4):
         index = log.deposit(request(round_, depositor="无此机构（合成）")).index
         assign_owner(engine, admins[0], index, org_id=nation, reason="误指定（合成）")
-        start = threading.Barrier(2)
-        outcomes: list[object] = [None, None]
-
-        def fix(i: int, index: int = index, start: threading.Barrier = start, outcomes: list[object] = outcomes) -> None:
-            start.wait()
-            try:
-                outcomes[i] = correct_owner(engine, admins[i], index, org_id=targets[i], replaces=0,
-                                            reason=f"同时更正 {i}（合成）")
-            except ConflictError as exc:
-                outcomes[i] = exc
-            except Exception as exc:  # noqa: BLE001 — reported below, as the failure it is
-                outcomes[i] = exc
-
-        threads = [threading.Thread(target=fix, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        outcomes = at_once(*(lambda i=i, index=index: correct_owner(engine, admins[i], index, org_id=targets[i],
+                                                                  replaces=0, reason=f"同时更正 {i}（合成）")
+                             for i in range(2)))
         assert sorted(type(o).__name__ for o in outcomes) == ["Assigned", "ConflictError"], outcomes
         won = next(o for o in outcomes if not isinstance(o, ConflictError))
         with session_scope(engine) as s:

@@ -6,7 +6,6 @@ stop and a bid at the same moment serialized — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import moment
+from tests.helpers import at_once
 from tests.procedures.helpers import PASSWORD, _password_hash
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.exchange.auction_stops import stop_auction
@@ -177,23 +177,9 @@ def test_a_stop_and_a_bid_at_the_same_moment_are_serialized(ex: Exchange) -> Non
         if round_:
             _act(ex, "resume", START + (10 * round_) * MINUTE, reason="恢复（合成）", ground="cause_removed")
         at = START + (10 * round_ + 5) * MINUTE
-        start = threading.Barrier(2)
-        outcomes: list[object] = [None, None]
-
-        def run(i: int, at: dt.datetime = at, start: threading.Barrier = start, outcomes: list[object] = outcomes,
-                amount: str = str(100000 + 5000 * round_)) -> None:
-            start.wait()
-            try:
-                outcomes[i] = _act(ex, "suspend", at, ground="incident", reason="系统故障（合成）") if i == 0 \
-                    else _bid(ex, "bidder0", amount, at)
-            except Exception as exc:  # noqa: BLE001 — checked below
-                outcomes[i] = exc
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        amount = str(100000 + 5000 * round_)
+        outcomes = at_once(lambda at=at: _act(ex, "suspend", at, ground="incident", reason="系统故障（合成）"),
+                           lambda at=at, amount=amount: _bid(ex, "bidder0", amount, at))
         assert isinstance(outcomes[0], AuctionStop), outcomes
         assert isinstance(outcomes[1], (Bid, ConflictError)), outcomes
         with session_scope(ex.world.engine) as s:
