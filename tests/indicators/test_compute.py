@@ -193,3 +193,13 @@ def test_per_10k_on_the_synthetic_corpus_uses_its_scale(generated_corpus):
     assert v.value == pytest.approx(n.value / (reference.population("CN") * scale / 10_000))
     assert v.synthetic is True
     assert 8 < v.value < 16  # national 11.8 at end-2023, within the generator's tolerances
+
+
+def test_a_plan_names_an_indicator_without_the_qualifier_that_tells_it_from_a_sibling():
+    """The pledge amounts are named by where they come from (知识产权质押融资金额（专利数据）): a plan naming the
+    indicator as plans do (知识产权质押融资金额) still finds it; a base name two indicators share finds neither."""
+    assert registry.get_indicator("知识产权质押融资金额").code == "ip_pledge_amount"
+    assert registry.get_indicator("质押登记主债权金额").code == "finance_pledge_secured_amount"
+    assert registry.get_indicator("交易签约量").code == "exchange_deals_contracted"  # a name of its own wins over a base name
+    with pytest.raises(NotFoundError):
+        registry.get_indicator("高价值发明专利")  # the base of several (战略性新兴产业, 海外有同族专利权 …)

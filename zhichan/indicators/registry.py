@@ -17,6 +17,7 @@ engine divides the same integers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -331,14 +332,24 @@ def figure_text(code: str, value: float | int | None) -> str:
     return f"{value:,.2f}"
 
 
+#: a name's trailing qualifier in full-width brackets: （专利数据）, （本平台登记）
+_QUALIFIER = re.compile(r"（[^（）]*）$")
+
+
 def get_indicator(code: str) -> IndicatorDef:
-    """By code or by Chinese name (``每万人口高价值发明专利拥有量``)."""
+    """By code or by Chinese name (``每万人口高价值发明专利拥有量``) — also without the qualifier in brackets a name
+    carries to tell it from a sibling (``知识产权质押融资金额`` for ``知识产权质押融资金额（专利数据）``, the name plans
+    use), where exactly one indicator has it."""
     table = indicators()
     if code in table:
         return table[code]
+    name = code.strip()
     for ind in table.values():
-        if ind.name_zh == code.strip():
+        if ind.name_zh == name:
             return ind
+    plain = [ind for ind in table.values() if _QUALIFIER.sub("", ind.name_zh) == name]
+    if len(plain) == 1:
+        return plain[0]
     raise NotFoundError(f"未知指标：{code} / unknown indicator: {code} (see `zhichan indicators list`)")
 
 
