@@ -39,7 +39,8 @@ def test_pages_and_api_default_to_the_last_date_the_corpus_describes(env, client
     later = whole_dates(client.get("/cockpit?as_of=2025-06-30").text)
     assert "统计日 2025-06-30（数据截至 2024-03-07）" in later and "2025年数据不完整" in later
     # every page says how far the data go, public ones too
-    assert f"数据截至 {DATA_END}" in whole_dates(client.get("/search").text)
+    # the footer names whose data end it is: the platform's own figures count to today
+    assert f"专利数据截至 {DATA_END}" in whole_dates(client.get("/search").text)
     assert "filings of 2023, 2024 are not all published" in client.get("/cockpit?lang=en").text
 
 
