@@ -121,6 +121,8 @@ def test_the_admin_pages_name_regions_not_codes(client, env):
         assert any(jinjiang in c and '<span class="muted small nowrap region-code">510104</span>' in c for c in cells)
         form = html.split('id="new-org-form"', 1)[1]
         assert '<select id="org-region" name="region_code">' in form and f">{chengdu}" in form
+        # the choice inside its label, on the label's line like every other field (it stood on a line of its own)
+        assert re.search(r'<label for="org-region">[^<]*<select id="org-region"', form)
     orgs = client.get("/api/v1/admin/orgs").json()
     jinjiang_org = next(o for o in orgs if o["region_code"] == "510104")
     assert jinjiang_org["region_name"] == "锦江区" and jinjiang_org["region_name_en"].startswith("Jinjiang")
