@@ -292,6 +292,13 @@ def open_deal(session: Session, procedures: ProcedureService, auction_id: int, *
     return case_id
 
 
+def seconds_left(auction: Auction, now: dt.datetime) -> int:
+    """The seconds before the auction's close — of a suspended one, the time it had left when suspended (its clock
+    waits; ``zhichan.exchange.auction_stops``)."""
+    since = auction.suspended_at if auction.state == "suspended" and auction.suspended_at is not None else now
+    return max(0, int((auction.closes_at - since).total_seconds()))
+
+
 def time_left(seconds: int, lang: str = "zh") -> str:
     """``3 天 04:05:06`` (``3 d 04:05:06``) or ``04:05:06``: what is left before the close."""
     days, rest = divmod(seconds, 86400)
@@ -316,7 +323,7 @@ def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.da
         "reserve_met": auction.high_bid is not None and auction.high_bid >= auction.reserve,
         "deposit": auction.deposit, "high_bid": auction.high_bid, "minimum_next": minimum,
         "starts_at": china_moment(auction.starts_at), "scheduled_close": china_moment(auction.scheduled_close),
-        "closes_at": china_moment(auction.closes_at), "seconds_left": max(0, int((auction.closes_at - now).total_seconds())),
+        "closes_at": china_moment(auction.closes_at), "seconds_left": seconds_left(auction, now),
         "extensions": auction.extensions, "extend_window_minutes": auction.extend_window_minutes,
         "extend_by_minutes": auction.extend_by_minutes, "outcome": auction.outcome,
         "winner_bid_id": auction.winner_bid_id, "bid_count": count,
@@ -324,5 +331,4 @@ def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.da
                   "evidence_index": b.evidence_index, "winner": b.id == auction.winner_bid_id} for b in bids],
         "my_deposit": deposit is not None,
         "suspended_at": china_moment(auction.suspended_at) if auction.suspended_at else None,
-        "deposits": session.query(AuctionDeposit).filter(AuctionDeposit.auction_id == auction.id).count(),
     }

@@ -163,13 +163,10 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
     names_en = org_names_en(session, [x.org_id for _, x in (*rows, *closed)])
 
     def item(auction: Auction, listing: Listing) -> dict[str, Any]:
-        left = max(int((auction.closes_at - now).total_seconds()), 0)
-        if auction.state == "suspended" and auction.suspended_at is not None:  # its clock waits: the time it had left
-            left = max(int((auction.closes_at - auction.suspended_at).total_seconds()), 0)
         return {"id": auction.id, "state": auction.state, "listing": listing_json(listing, lang, names_en),
                 "starting_price": auction.starting_price,
                 "high_bid": auction.high_bid, "bids": auction.bid_count, "closes_at": auction.closes_at,
-                "time_left": bidding.time_left(left, lang), "extensions": auction.extensions,
+                "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang), "extensions": auction.extensions,
                 "outcome": auction.outcome, "reserve_met": auction.high_bid is not None
                 and auction.high_bid >= auction.reserve}
 
@@ -189,8 +186,7 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
         auction = running.get(row.id)
         items.append(listing_json(row, lang) | {"auction": None if auction is None else {
             "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
-            "state": auction.state, "time_left": bidding.time_left(max(int((auction.closes_at - (
-                auction.suspended_at or now)).total_seconds()), 0), lang)}})  # suspended: the time it had left waits
+            "state": auction.state, "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang)}})
     return {"items": items, "total": found.total}
 
 
@@ -255,16 +251,15 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
     data["deal_problem"] = auction.deal_problem if seller else None
-    if auction.state == "suspended" and auction.suspended_at is not None:  # the clock waits: the time it had left
-        data["time_left"] = bidding.time_left(max(int((auction.closes_at - auction.suspended_at).total_seconds()), 0),
-                                              lang)
     data["stops"] = [{"action": r.action, "ground": r.ground, "reason": r.reason, "at": r.at, "closes_after": r.closes_after,
                       "evidence_index": r.evidence_index} for r in auction_stops.stops(session, auction.id)]
     # the bidders whose deposit (保证金) is owed back, to who sees bidders (the seller, the bureau) once terminated
     staff = auction_stops.may_stop(scope, auction)
-    data["deposits_owed"] = [d.bidder for d in session.scalars(select(AuctionDeposit).where(
-        AuctionDeposit.auction_id == auction.id).order_by(AuctionDeposit.id))] \
-        if auction.state == "terminated" and (seller or staff) else []
+    # read once the auction is terminated (not on every poll of a running one): the count to all, the names to them
+    owed = list(session.scalars(select(AuctionDeposit.bidder).where(AuctionDeposit.auction_id == auction.id)
+                                .order_by(AuctionDeposit.id))) if auction.state == "terminated" else []
+    data["deposits_owed_count"] = len(owed)
+    data["deposits_owed"] = owed if seller or staff else []
     data["may_stop"] = staff
     data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
