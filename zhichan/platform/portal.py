@@ -233,7 +233,7 @@ def data_as_of(access: CorpusAccess) -> dt.date:
 def region_overview(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """KPIs, yearly trend, children (for the map and ranking) and top holders of a region at ``as_of``
     (default: the date its figures — the corpus's — are at, ``zhichan.indicators.service.default_as_of``)."""
-    from zhichan.indicators.service import figure_as_of, figure_dates
+    from zhichan.indicators.service import figure_dates, source_data_end
 
     code = scope.require_region(code)
     snap = access.require_snapshot()
@@ -241,7 +241,7 @@ def region_overview(access: CorpusAccess, scope: Scope, code: str, as_of: dt.dat
     data_end = data_as_of(access)
     # ``dates``: which dates the page's figures are at (the corpus's here; the platform's beside them)
     dates = figure_dates(as_of, snap)
-    day = figure_as_of("valid_inventions", as_of, snap)
+    day = as_of or source_data_end("corpus", snap)  # every figure of the overview is the corpus's
     overview = access.cached(("region_overview", code, day.isoformat()),
                              lambda cur: _region_overview(cur, snap, code, day, data_end))
     return {**overview, "snapshot": snap.id, "per_10k": basis, "dates": dates}
