@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -187,7 +188,19 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
         items.append(listing_json(row, lang) | {"auction": None if auction is None else {
             "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
             "state": auction.state, "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang)}})
-    return {"items": items, "total": found.total}
+    return {"items": items, "total": found.total, "stopped": stopped_auctions(session, scope, lang, now=now)}
+
+
+def stopped_auctions(session: Session, scope: Scope, lang: str, *, now: dt.datetime) -> list[dict[str, Any]]:
+    """The banner on an enterprise's own home: the auctions it bid in that the bureau suspended or terminated
+    (:func:`zhichan.exchange.auction_stops.stopped_for_bidder`), each with the act, its ground and reason; an auction
+    whose listing was withdrawn since is named without a link (its page is gone for a bidder)."""
+    return [{"id": auction.id, "state": auction.state, "listing_title": listing.title,
+             "asset_number": listing.asset_number, "asset_kind_label": coded(lang, "exchange.asset_kind", listing.asset_kind),
+             "linked": listing.state != "withdrawn", "synthetic": listing.synthetic, "at": stop.at,
+             "ground": stop.ground, "reason": stop.reason,
+             "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang)}
+            for auction, listing, stop in auction_stops.stopped_for_bidder(session, scope, now)]
 
 
 def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
