@@ -19,7 +19,7 @@ from tests.helpers import at_once
 from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding
 from zhichan.exchange.auction_stops import TERMINATED_SHOWN_DAYS
-from zhichan.exchange.listings import create_listing
+from zhichan.exchange.listings import create_listing, withdraw_listing
 from zhichan.exchange.models import Auction, Bid
 from zhichan.platform.accounts import create_api_token, create_user
 from zhichan.platform.db import session_scope
@@ -119,6 +119,16 @@ def test_officers_of_the_area_stop_an_auction_through_the_api(env: WebEnv, clien
                                                             AuditEntry.action.like("exchange.auction.%"))
                             .order_by(AuditEntry.id)).all()
     assert actions == ["exchange.auction.suspend", "exchange.auction.resume", "exchange.auction.terminate"]
+    # its listing withdrawn, the auction goes with it: no such auction to anyone but the seller and the area's officers
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        withdraw_listing(s, _scope(s, "ent_user"), s.get_one(Auction, auction).listing_id)
+    for who, action, status in ((bidder, "bids", 404), (bidder, "deposit", 404), (other_officer, "suspend", 404),
+                                (officer, "suspend", 409), (seller, "bids", 403)):
+        answer = client.post(f"{url}/{action}", json={"amount": "600000"} if action == "bids" else SUSPEND, headers=who)
+        assert answer.status_code == status, (action, answer.text)
+    login_as(client, env.engine, "ent2_user")  # type: ignore[arg-type]
+    token = csrf_from(client.get("/exchange").text)
+    assert client.post(f"/exchange/auctions/{auction}/bids", data={"amount": "600000", "csrf_token": token}).status_code == 404
 
 
 def test_a_closed_auction_cannot_be_stopped_through_the_api(env: WebEnv, client: TestClient) -> None:

@@ -286,6 +286,7 @@ def api_auction(request: Request, auction_id: Id, scope: Scope = ScopeDep, sessi
 @router.post("/exchange/auctions/{auction_id}/deposit", include_in_schema=False)
 def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     bidding.pay_deposit(session, scope, auction_id, now=utcnow())
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 
@@ -293,6 +294,7 @@ def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = 
 @router.post("/exchange/auctions/{auction_id}/bids", include_in_schema=False)
 async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
@@ -315,6 +317,7 @@ async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep
     from zhichan.exchange.auction_stops import stop_auction
 
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
@@ -370,6 +373,7 @@ def _stop(request: Request, session: Session, scope: Scope, auction_id: int, act
     from zhichan.exchange.auction_stops import stop_auction
 
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     row = stop_auction(session, scope, _evidence(request), auction_id, action=action, ground=body.ground,
                        reason=body.reason, now=utcnow(),
                        resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
@@ -411,6 +415,7 @@ def api_auction_deposit(request: Request, auction_id: Id, scope: Scope = ScopeDe
     """缴纳保证金 / Record the bidder's deposit (保证金; settled outside the platform), once per bidder — a bid
     requires it. The auction as it now stands (``my_deposit`` true)."""
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     bidding.pay_deposit(session, scope, auction_id, now=utcnow())
     return fast_json(views.auction_view(session, scope, auction_id, lang(request)))
 
@@ -429,6 +434,7 @@ def api_auction_bid(request: Request, auction_id: Id, body: BidIn, scope: Scope 
     serialized with every other bid and with the officers' stops. A bid in the last minutes moves the close. The bid
     and the auction as it now stands."""
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     bid = bidding.place_bid(session, scope, _evidence(request), auction_id, body.amount, now=utcnow())
     placed = {"seq": bid.seq, "amount": bid.amount, "at": bid.at, "evidence_index": bid.evidence_index}
     return fast_json({"bid": placed, **views.auction_view(session, scope, auction_id, lang(request))})

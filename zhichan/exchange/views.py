@@ -23,7 +23,7 @@ from zhichan.exchange.models import (
     OpenLicenceGrant,
     Valuation,
 )
-from zhichan.exchange.scope import is_patentee_side, manages
+from zhichan.exchange.scope import is_patentee_side, manages, sees_auction
 from zhichan.legaltime import china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
@@ -240,13 +240,19 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
             and not any(a.state == "open" for a in auctions)}
 
 
-def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> dict[str, Any]:
+def shown_auction(session: Session, scope: Scope, auction_id: int) -> tuple[Auction, Listing]:
+    """The auction and its listing where the caller sees it (:func:`zhichan.exchange.scope.sees_auction`: a withdrawn
+    listing's auctions go with it), else :class:`NotFoundError` — before the page shows it or anything is done to it."""
     auction = bidding.get_auction(session, auction_id)
     listing = session.get(Listing, auction.listing_id)
-    assert listing is not None
-    seller = manages(scope, listing)
-    if listing.state == "withdrawn" and not seller:  # a withdrawn listing's auctions go with it
+    if listing is None or not sees_auction(scope, listing):
         raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
+    return auction, listing
+
+
+def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> dict[str, Any]:
+    auction, listing = shown_auction(session, scope, auction_id)
+    seller = manages(scope, listing)
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
