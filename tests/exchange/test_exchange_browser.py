@@ -298,3 +298,58 @@ def test_the_buyer_confirms_a_hand_registered_contract(page, env: WebEnv, artifa
     page.goto("/todo")  # confirmed once: nothing left for the buyer (the recording is the seller's and the office's)
     assert page.inner_text("#todo-total") == "0" and page.is_visible("#todo-empty")
     page.screenshot(path=str(artifacts_dir / "deal-buyer-todo-after-zh.png"), full_page=True)
+
+
+def test_an_officer_suspends_an_auction_and_its_bidder_is_told_on_its_home(page, env: WebEnv,  # type: ignore[no-untyped-def]
+                                                                        artifacts_dir: Path) -> None:
+    """The district's officer suspends a running auction with the page's form; the enterprise that bid finds it on
+    its own home, with the ground and the reason, in both languages and on a phone's width."""
+    from urllib.parse import quote
+
+    from sqlalchemy import select
+
+    from zhichan.evidence.service import utcnow
+    from zhichan.exchange.bidding import create_auction, pay_deposit, place_bid
+    from zhichan.exchange.listings import create_listing
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.web.testing import JINJIANG_ENTERPRISE
+
+    def who(s, name):  # type: ignore[no-untyped-def]
+        return scope_for_user(s, s.scalar(select(User).where(User.username == name)))
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        listing = create_listing(s, who(s, "ent_user"), env.app.state.corpus.snapshot(), asset_kind="patent",  # type: ignore[attr-defined]
+                                 number=number(3), mode="sale", price="", description="", pledgee_consent=False,
+                                 now=utcnow())
+        auction = create_auction(s, who(s, "ent_user"), listing.id, starting_price="500000", increment="10000",
+                                 reserve="", deposit="50000", starts_at="", closes_at="2099-01-01T10:00",
+                                 extend_window_minutes=5, extend_minutes=5, now=utcnow()).id
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        pay_deposit(s, who(s, "ent2_user"), auction, now=utcnow())
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        place_bid(s, who(s, "ent2_user"), env.app.state.procedures.evidence, auction, "500000", now=utcnow())  # type: ignore[attr-defined]
+
+    sign_in(page, "wuhou_officer", then=f"/exchange/auctions/{auction}")
+    page.select_option("#s-action", "suspend")
+    page.select_option("#s-ground", "ownership_dispute")
+    page.fill("#s-reason", "第三人提出权属争议，法院已受理（合成）")
+    page.click("#stop-submit")
+    page.wait_for_selector("#auction-suspended")
+    page.evaluate("document.getElementById('auction-live').remove()")  # stop polling before the page closes
+    _logout(page)
+
+    home = f"/enterprises/{quote(JINJIANG_ENTERPRISE)}"
+    sign_in(page, "ent2_user", then=home)
+    banner = page.inner_text(f"#home-auction-stop-{auction}")
+    assert "知识产权局中止了该竞价" in banner and "第三人对标的权属或处分权提出争议" in banner and "法院已受理" in banner
+    page.click(f"#home-auction-stop-{auction} a")  # it leads to the auction, which says why
+    page.wait_for_selector("#auction-suspended")
+    page.evaluate("document.getElementById('auction-live').remove()")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{home}?lang=en")
+    assert "The IP office suspended this auction" in page.inner_text("#home-auction-stops")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.screenshot(path=str(artifacts_dir / "exchange-home-stops-en-phone.png"), full_page=True)
+    page.goto(f"{home}?lang=zh")

@@ -68,6 +68,9 @@ def test_api_docs_render_offline_under_the_csp(page) -> None:  # type: ignore[no
     page.wait_for_selector(".opblock", timeout=30_000)
     assert page.locator(".opblock").count() >= 20
     assert page.locator(".opblock-summary-path", has_text="/api/v1/search").count() >= 1
+    # the write operations too (an officer's stop of an auction, a bid)
+    for path in ("/api/v1/exchange/auctions/{auction_id}/suspend", "/api/v1/exchange/auctions/{auction_id}/bids"):
+        assert page.locator(".opblock-post .opblock-summary-path", has_text=path).count() == 1, path
     assert console == [], console
 
 

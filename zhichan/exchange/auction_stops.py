@@ -23,8 +23,11 @@ office that oversees the exchange; the seller and bidders cannot. Each act is a 
   on record (append-only), and every deposit (保证金) paid is owed back in full — the platform records deposits, it
   does not hold them (settled outside it), so the page lists the bidders whose deposit is to be returned.
 
-The platform sends no messages (no notification channel exists): bidders learn of it on the auction's page, whose
-live part shows the state, the ground and the reason, and in the JSON.
+The platform sends no messages and has no inbox a bidder reads (the procedure engine's notices belong to a case, and
+an auction's bidders are parties of none): bidders learn of it on the auction's page, whose live part shows the state,
+the ground and the reason, in the JSON, and on their organization's own home (:func:`stopped_for_bidder`: a banner of
+the auctions it paid a deposit in — every bidder has — that are suspended, or were terminated within
+:data:`TERMINATED_SHOWN_DAYS`).
 """
 
 from __future__ import annotations
@@ -32,16 +35,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.bidding import AUCTIONS, get_auction
-from zhichan.exchange.models import Auction, AuctionStop
+from zhichan.exchange.models import Auction, AuctionDeposit, AuctionStop, Listing
 from zhichan.legaltime import china_moment, resumed_moment
 from zhichan.platform import audit
-from zhichan.platform.models import Role
+from zhichan.platform.models import Role, User
 from zhichan.platform.scope import Scope
 
 #: (state, action) → the state it leads to: the auction's state machine beyond bidding and the close
@@ -167,3 +170,34 @@ def _not_now(auction: Auction, action: str, now: dt.datetime) -> ConflictError:
 def stops(session: Session, auction_id: int) -> list[AuctionStop]:
     """The auction's suspensions, resumptions and termination, oldest first."""
     return list(session.scalars(select(AuctionStop).where(AuctionStop.auction_id == auction_id).order_by(AuctionStop.id)))
+
+
+#: how long a terminated auction stays on its bidders' home (a display window, not a legal period: its deposit is owed
+#: back whatever the day; the auction's page keeps saying so)
+TERMINATED_SHOWN_DAYS = 30
+
+
+def stopped_for_bidder(session: Session, scope: Scope, now: dt.datetime, *, limit: int = 5) -> list[tuple[Auction, Listing,
+                                                                                                           AuctionStop]]:
+    """The auctions the caller's organization bid in — paid the deposit (保证金) in, by any of its users: every bid
+    needs one — that are suspended, or were terminated within :data:`TERMINATED_SHOWN_DAYS`; each with its listing and
+    its latest stop, the latest stop first. Nothing for a caller who is not an enterprise user."""
+    if scope.role != Role.ENTERPRISE_USER or scope.org_id is None:
+        return []
+    bid_in = (select(AuctionDeposit.auction_id).join(User, User.id == AuctionDeposit.bidder_user_id)
+              .where(User.org_id == scope.org_id))
+    since = now - dt.timedelta(days=TERMINATED_SHOWN_DAYS)
+    rows = session.execute(
+        select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
+        .where(Auction.id.in_(bid_in), or_(Auction.state == "suspended",
+                                           and_(Auction.state == "terminated", Auction.closed_at >= since)))
+        .order_by(Auction.id.desc())).all()
+    if not rows:
+        return []
+    latest: dict[int, AuctionStop] = {}
+    for stop in session.scalars(select(AuctionStop).where(AuctionStop.auction_id.in_([a.id for a, _ in rows]))
+                                .order_by(AuctionStop.id)):
+        latest[stop.auction_id] = stop
+    found = [(auction, listing, latest[auction.id]) for auction, listing in rows if auction.id in latest]
+    found.sort(key=lambda row: row[2].id, reverse=True)
+    return found[:limit]

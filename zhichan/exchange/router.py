@@ -1,6 +1,7 @@
 """HTTP for the exchange (运营交易大厅): the hall, the public open-licence catalogue and declarations,
 licences and their 备案, listings with value indicators, online auctions (live by HTMX polling from
-this server), technology needs; the catalogue, declarations and auctions as JSON under ``/api/v1``.
+this server), technology needs; the catalogue, declarations and auctions as JSON under ``/api/v1``, where a bidder
+also pays the deposit and bids and the area's officers suspend, resume and terminate an auction (the forms' services).
 Thin: the services decide, :mod:`zhichan.exchange.scope` says who sees what.
 
 Declarations themselves are filed, published, refused, withdrawn and revoked on the procedure
@@ -15,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -284,6 +286,7 @@ def api_auction(request: Request, auction_id: Id, scope: Scope = ScopeDep, sessi
 @router.post("/exchange/auctions/{auction_id}/deposit", include_in_schema=False)
 def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     bidding.pay_deposit(session, scope, auction_id, now=utcnow())
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 
@@ -291,6 +294,7 @@ def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = 
 @router.post("/exchange/auctions/{auction_id}/bids", include_in_schema=False)
 async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
@@ -313,6 +317,7 @@ async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep
     from zhichan.exchange.auction_stops import stop_auction
 
     scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
@@ -327,6 +332,112 @@ async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep
         return _auction_page(request, scope, session, auction_id, message=exc.message, values=fields, status=409)
     session.commit()
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
+
+
+# -- auctions through the API: the same services as the page's forms ---------------------------------
+
+class StopIn(BaseModel):
+    """An officer's suspension, resumption or termination of an auction: its ground and reason, as the page's form."""
+
+    model_config = ConfigDict(strict=True)
+
+    ground: str = Field(..., max_length=40, description=(
+        "事由：中止 ownership_dispute | preservation | incident | other；恢复 cause_removed；终止 no_right | right_ended | "
+        "force_majeure | other（其他取值 422，details.fields.ground）/ the ground: suspend ownership_dispute | preservation "
+        "| incident | other; resume cause_removed; terminate no_right | right_ended | force_majeure | other (another "
+        "value is a 422 naming the field)"))
+    reason: str = Field(..., max_length=2000, description=(
+        "理由（空白合并后 1–500 字）/ the reason (1–500 characters once white space is collapsed)"))
+
+
+class BidIn(BaseModel):
+    """A bid, as the auction page's form."""
+
+    model_config = ConfigDict(strict=True)
+
+    amount: str = Field(..., max_length=40, description=(
+        "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价加加价幅度）/ the bid in yuan as a "
+        "decimal string (the first at least the starting price, each later one at least the high bid plus the increment)"))
+
+
+_STOP_ERRORS = errors(
+    400, 401, 403, 404, 409, 422,
+    _403="只有挂牌所在地区的知识产权局工作人员（案件承办人、局领导、管理员）可以操作，或缺少 CSRF 令牌（会话登录时）/ only "
+         "the officers of the listing's area may act, or no CSRF token (signed in by session)",
+    _409="竞价当前状态不允许该操作（已截止、已终止、已中止或正在进行）/ the auction's state does not allow it (closed, "
+         "terminated, already suspended, or running)",
+    _422="事由或理由无效（details.fields 指明字段）/ an invalid ground or reason (details.fields names it)")
+
+
+def _stop(request: Request, session: Session, scope: Scope, auction_id: int, action: str, body: StopIn) -> Response:
+    from zhichan.exchange.auction_stops import stop_auction
+
+    scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
+    row = stop_auction(session, scope, _evidence(request), auction_id, action=action, ground=body.ground,
+                       reason=body.reason, now=utcnow(),
+                       resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
+    stop = {"action": row.action, "ground": row.ground, "reason": row.reason, "at": row.at,
+            "closes_before": row.closes_before, "closes_after": row.closes_after, "evidence_index": row.evidence_index}
+    return fast_json({"stop": stop, **views.auction_view(session, scope, auction_id, lang(request))})
+
+
+@router.post("/api/v1/exchange/auctions/{auction_id}/suspend", tags=["exchange"], responses=_STOP_ERRORS)
+def api_auction_suspend(request: Request, auction_id: Id, body: StopIn, scope: Scope = ScopeDep,
+                        session: Session = DbDep) -> Response:
+    """中止竞价 / Suspend a running auction (the officers of the listing's area): no deposits or bids until it resumes,
+    its time left waits. The act and the auction as it now stands, as ``GET /api/v1/exchange/auctions/{id}``."""
+    return _stop(request, session, scope, auction_id, "suspend", body)
+
+
+@router.post("/api/v1/exchange/auctions/{auction_id}/resume", tags=["exchange"], responses=_STOP_ERRORS)
+def api_auction_resume(request: Request, auction_id: Id, body: StopIn, scope: Scope = ScopeDep,
+                       session: Session = DbDep) -> Response:
+    """恢复竞价 / Resume a suspended auction (the officers of the listing's area): the time it had left runs on from
+    now (at least the platform's minimum); its bids stand."""
+    return _stop(request, session, scope, auction_id, "resume", body)
+
+
+@router.post("/api/v1/exchange/auctions/{auction_id}/terminate", tags=["exchange"], responses=_STOP_ERRORS)
+def api_auction_terminate(request: Request, auction_id: Id, body: StopIn, scope: Scope = ScopeDep,
+                          session: Session = DbDep) -> Response:
+    """终止竞价 / Terminate a running or suspended auction (the officers of the listing's area): no result, no deal;
+    its bids stay on record and every deposit paid is owed back in full."""
+    return _stop(request, session, scope, auction_id, "terminate", body)
+
+
+@router.post("/api/v1/exchange/auctions/{auction_id}/deposit", tags=["exchange"], responses=errors(
+    400, 401, 403, 404, 409, 422,
+    _403="只有创新主体（企业、高校、科研机构）账号可以参与竞价，挂牌单位不能参与自己的竞价，或缺少 CSRF 令牌（会话登录时）/ "
+         "only an enterprise, university or institute account bids, never the seller; or no CSRF token",
+    _409="竞价已截止、已中止或已终止 / the auction has closed, is suspended or was terminated"))
+def api_auction_deposit(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """缴纳保证金 / Record the bidder's deposit (保证金; settled outside the platform), once per bidder — a bid
+    requires it. The auction as it now stands (``my_deposit`` true)."""
+    scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
+    bidding.pay_deposit(session, scope, auction_id, now=utcnow())
+    return fast_json(views.auction_view(session, scope, auction_id, lang(request)))
+
+
+@router.post("/api/v1/exchange/auctions/{auction_id}/bids", tags=["exchange"], responses=errors(
+    400, 401, 403, 404, 409, 422,
+    _403="只有创新主体（企业、高校、科研机构）账号可以出价，挂牌单位不能参与自己的竞价，或缺少 CSRF 令牌（会话登录时）/ "
+         "only an enterprise, university or institute account bids, never the seller; or no CSRF token",
+    _409="竞价尚未开始、已截止、已中止或已终止 / the auction has not started, has closed, is suspended or was terminated",
+    _422="出价低于最低应价或格式无效，或尚未缴纳保证金（details.fields.amount）/ below the minimum, not an amount, or no "
+         "deposit paid yet (details.fields.amount)"))
+def api_auction_bid(request: Request, auction_id: Id, body: BidIn, scope: Scope = ScopeDep,
+                    session: Session = DbDep) -> Response:
+    """出价 / Bid on an auction, by the page's rules: the deposit paid, not the seller, the auction started and not
+    closed, suspended or terminated, at least the starting price (the first) or the high bid plus the increment;
+    serialized with every other bid and with the officers' stops. A bid in the last minutes moves the close. The bid
+    and the auction as it now stands."""
+    scope.require_authenticated()
+    views.shown_auction(session, scope, auction_id)
+    bid = bidding.place_bid(session, scope, _evidence(request), auction_id, body.amount, now=utcnow())
+    placed = {"seq": bid.seq, "amount": bid.amount, "at": bid.at, "evidence_index": bid.evidence_index}
+    return fast_json({"bid": placed, **views.auction_view(session, scope, auction_id, lang(request))})
 
 
 # -- valuations ---------------------------------------------------------------------------------

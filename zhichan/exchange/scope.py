@@ -1,7 +1,7 @@
 """Who sees and manages what in the exchange — the one rule every route goes through.
 
 * Published open-licence declarations (and withdrawn or revoked ones: the public record of what was
-  offered), active listings, open needs and auctions are public.
+  offered), active listings, open needs and auctions (but a withdrawn listing's) are public.
 * An enterprise, university or institute (an ``enterprise_user``) manages its own listings, needs and
   declarations in any state, and sees the licences it took.
 * Bureau staff (governance roles) see and manage what the organizations of their area posted
@@ -27,6 +27,12 @@ def manages(scope: Scope, row: Listing | Need) -> bool:
     if scope.governance and scope.covers_org_path(row.org_path):
         return True
     return scope.role == Role.ENTERPRISE_USER and scope.org_id == row.org_id
+
+
+def sees_auction(scope: Scope, listing: Listing) -> bool:
+    """Auctions are public, but a withdrawn listing's go with it: its own users and the officers of its area still see
+    them (and act on them; anyone else is told there is no such auction)."""
+    return listing.state != "withdrawn" or manages(scope, listing)
 
 
 def visible(scope: Scope, query: Select[Any], model: type[Listing] | type[Need], public_state: str) -> Select[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,7 +23,7 @@ from zhichan.exchange.models import (
     OpenLicenceGrant,
     Valuation,
 )
-from zhichan.exchange.scope import is_patentee_side, manages
+from zhichan.exchange.scope import is_patentee_side, manages, sees_auction
 from zhichan.legaltime import china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
@@ -187,7 +188,19 @@ def home_listings(session: Session, scope: Scope, lang: str, *, limit: int = 5) 
         items.append(listing_json(row, lang) | {"auction": None if auction is None else {
             "id": auction.id, "high_bid": auction.high_bid, "bids": auction.bid_count,
             "state": auction.state, "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang)}})
-    return {"items": items, "total": found.total}
+    return {"items": items, "total": found.total, "stopped": stopped_auctions(session, scope, lang, now=now)}
+
+
+def stopped_auctions(session: Session, scope: Scope, lang: str, *, now: dt.datetime) -> list[dict[str, Any]]:
+    """The banner on an enterprise's own home: the auctions it bid in that the bureau suspended or terminated
+    (:func:`zhichan.exchange.auction_stops.stopped_for_bidder`), each with the act, its ground and reason; an auction
+    whose listing was withdrawn since is named without a link (its page is gone for a bidder)."""
+    return [{"id": auction.id, "state": auction.state, "listing_title": listing.title,
+             "asset_number": listing.asset_number, "asset_kind_label": coded(lang, "exchange.asset_kind", listing.asset_kind),
+             "linked": listing.state != "withdrawn", "synthetic": listing.synthetic, "at": stop.at,
+             "ground": stop.ground, "reason": stop.reason,
+             "time_left": bidding.time_left(bidding.seconds_left(auction, now), lang)}
+            for auction, listing, stop in auction_stops.stopped_for_bidder(session, scope, now)]
 
 
 def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
@@ -227,13 +240,19 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
             and not any(a.state == "open" for a in auctions)}
 
 
-def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> dict[str, Any]:
+def shown_auction(session: Session, scope: Scope, auction_id: int) -> tuple[Auction, Listing]:
+    """The auction and its listing where the caller sees it (:func:`zhichan.exchange.scope.sees_auction`: a withdrawn
+    listing's auctions go with it), else :class:`NotFoundError` — before the page shows it or anything is done to it."""
     auction = bidding.get_auction(session, auction_id)
     listing = session.get(Listing, auction.listing_id)
-    assert listing is not None
-    seller = manages(scope, listing)
-    if listing.state == "withdrawn" and not seller:  # a withdrawn listing's auctions go with it
+    if listing is None or not sees_auction(scope, listing):
         raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
+    return auction, listing
+
+
+def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> dict[str, Any]:
+    auction, listing = shown_auction(session, scope, auction_id)
+    seller = manages(scope, listing)
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
