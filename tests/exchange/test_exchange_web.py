@@ -198,6 +198,8 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     client.get("/enterprise", params={"lang": "zh"})
     api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
     assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]
+    # its moments as the list's: UTC with its zone (it gave Beijing time as +08:00 beside the list's Z)
+    assert api["auction"]["closes_at"] == "2099-01-01T02:00:00Z" and api["auction"]["bids"][0]["at"].endswith("Z")
     client.cookies.clear()  # the hall's auctions are public, the hall links them
     assert 'href="/exchange/auctions"' in client.get("/exchange").text
     running = client.get("/exchange/auctions").text

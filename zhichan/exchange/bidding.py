@@ -307,7 +307,8 @@ def time_left(seconds: int, lang: str = "zh") -> str:
 
 
 def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.datetime) -> dict[str, Any]:
-    """What the auction page and its live fragment show (public; a bidder also sees its deposit)."""
+    """What the auction page, its live fragment and its JSON show (public; a bidder also sees its deposit). Moments
+    as stored (naive UTC): the templates show them in Beijing time, the JSON as UTC with ``Z``."""
     bids = list(session.scalars(select(Bid).where(Bid.auction_id == auction.id).order_by(Bid.seq.desc()).limit(50)))
     deposit = None
     if scope.is_authenticated:
@@ -322,13 +323,13 @@ def auction_view(session: Session, scope: Scope, auction: Auction, *, now: dt.da
         "starting_price": auction.starting_price, "increment": auction.increment, "reserve": auction.reserve,
         "reserve_met": auction.high_bid is not None and auction.high_bid >= auction.reserve,
         "deposit": auction.deposit, "high_bid": auction.high_bid, "minimum_next": minimum,
-        "starts_at": china_moment(auction.starts_at), "scheduled_close": china_moment(auction.scheduled_close),
-        "closes_at": china_moment(auction.closes_at), "seconds_left": seconds_left(auction, now),
+        "starts_at": auction.starts_at, "scheduled_close": auction.scheduled_close,
+        "closes_at": auction.closes_at, "seconds_left": seconds_left(auction, now),
         "extensions": auction.extensions, "extend_window_minutes": auction.extend_window_minutes,
         "extend_by_minutes": auction.extend_by_minutes, "outcome": auction.outcome,
         "winner_bid_id": auction.winner_bid_id, "bid_count": count,
-        "bids": [{"seq": b.seq, "bidder": b.bidder, "user_id": b.bidder_user_id, "amount": b.amount, "at": china_moment(b.at),
+        "bids": [{"seq": b.seq, "bidder": b.bidder, "user_id": b.bidder_user_id, "amount": b.amount, "at": b.at,
                   "evidence_index": b.evidence_index, "winner": b.id == auction.winner_bid_id} for b in bids],
         "my_deposit": deposit is not None,
-        "suspended_at": china_moment(auction.suspended_at) if auction.suspended_at else None,
+        "suspended_at": auction.suspended_at,
     }
