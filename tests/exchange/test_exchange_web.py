@@ -592,8 +592,9 @@ def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, mon
     assert total and 'data-estimated="true"' in total.group(1), first.text[:3000]
     assert re.fullmatch(r"约 \d+ 条", total.group(2)), total.group(2)  # 36 in fact; the sample's hits decide
     assert first.text.count('href="/exchange/listings/') == 5 and "挂牌35（合成）" in first.text
-    following = re.search(r'href="(\?page=2[^"]*)" id="listings-next"', first.text)
-    assert following and "q=%E9%94%82" in following.group(1)
+    following = re.search(r'id="listings-next" rel="next" href="(\?[^"]*)"', first.text)
+    assert following and "q=%E9%94%82" in following.group(1) and "page=2" in following.group(1)
+    assert 'data-page="' not in first.text  # an estimated total: no page numbers
     second = client.get("/exchange/listings" + following.group(1).replace("&amp;", "&"))
     assert "挂牌30（合成）" in second.text and "挂牌35（合成）" not in second.text and 'id="listings-previous"' in second.text
     narrow = client.get("/exchange/listings", params={"q": "锂离子电池负极材料3"})  # one patent, every match seen

@@ -66,7 +66,7 @@ def test_sort_and_page_size(client) -> None:
     dates = re.findall(r"<td[^>]*>(\d{4}-\d{2}-\d{2})</td>", r.text)
     assert len(dates) == 5 and dates == sorted(dates)
     assert 'data-sort="date_asc"' in r.text and "<strong>5</strong>" not in r.text  # 5 is not an offered size
-    nxt = unescape(re.search(r'id="page-next" href="([^"]+)"', r.text).group(1))  # type: ignore[union-attr]
+    nxt = unescape(re.search(r'id="results-next" rel="next" href="([^"]+)"', r.text).group(1))  # type: ignore[union-attr]
     assert "sort=date_asc" in nxt and "size=5" in nxt
     newest = client.get("/search", params={"q": Q, "sort": "date_desc", "size": 10})
     dates = re.findall(r"<td[^>]*>(\d{4}-\d{2}-\d{2})</td>", newest.text)
@@ -83,7 +83,7 @@ def test_a_page_past_the_end_shows_the_last_page(client) -> None:
     assert r.status_code == 200 and 'id="page-clamped"' in r.text
     assert "没有找到匹配的专利" not in r.text
     assert len(re.findall(r'class="patent-link"', r.text)) == 2  # 12 hits, 5 a page: page 3 holds 2
-    assert 'id="page-next"' not in r.text and 'id="page-prev"' in r.text
+    assert 'id="results-next"' not in r.text and 'id="results-previous"' in r.text
     api = client.get("/api/v1/search", params={"q": Q, "page_size": 5, "page": 99}).json()
     assert (api["page"], api["pages"], api["clamped"], len(api["hits"])) == (3, 3, True, 2)
 

@@ -221,7 +221,8 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
                                    per_page=listings.PAGE_SIZE, hits=hits)
     names_en = org_names_en(session, [r.org_id for r in found.rows])
     return {"items": [listing_json(r, lang, names_en) | {"own": manages(scope, r)} for r in found.rows],
-            "total": found.total, "estimated": found.estimated, "page": found.page, "has_next": found.has_next,
+            "total": found.total, "estimated": found.estimated, "page": found.page, "per_page": found.per_page,
+            "has_next": found.has_next,
             "mine": mine, "mode": mode, "q": q,
             "modes": [(k, coded(lang, "exchange.listing_mode", k)) for k in listings.MODES],
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}

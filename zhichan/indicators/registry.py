@@ -88,11 +88,6 @@ def relations() -> dict[str, tuple[str, ...]]:
     return merged
 
 
-def reads_workflow(source: str) -> bool:
-    """Whether ``source`` (or a relation it reads) is a domain's: it counts the platform's exported records."""
-    return any(name in domain_relations() for name in _closure([source]))
-
-
 def source_keys(source: str) -> tuple[str, str, str, str | None]:
     """A source's record key (drill-down order) and holder columns (contributors)."""
     domain = domain_relations().get(source)

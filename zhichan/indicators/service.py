@@ -50,6 +50,22 @@ _CACHE_SIZE = 64
 _LOCK = threading.Lock()
 
 
+#: the platform's exported records as they are now (:func:`~zhichan.indicators.engines.workflow_version`)
+ExportVersion = tuple[tuple[int, int, int] | None, ...]
+
+
+def platform_export_key(snapshot: Snapshot, codes: Iterable[str] | None = None) -> ExportVersion | None:
+    """The one rule for what a cache of figures depends on besides its snapshot and date — a source's totals here,
+    the pages' (:mod:`zhichan.indicators.views`) and the plan targets' (:mod:`zhichan.platform.plans`): a figure read
+    from the platform's records changes with their export, which makes no new snapshot (a person admitted today
+    counts once exported, not tomorrow); one read from the corpus alone does not. ``codes``: the indicators whose
+    figures are cached (None: a page showing every source's); the records' export where one of them is the
+    platform's, else None."""
+    if codes is None or any(registry.get_indicator(code).data_source == "platform" for code in codes):
+        return workflow_version(snapshot)
+    return None
+
+
 def list_indicators() -> list[IndicatorDef]:
     return list(registry.indicators().values())
 
@@ -174,15 +190,12 @@ def rollup_keys(geo: str) -> list[str]:
 def source_totals(snapshot: Snapshot, source: str, as_of: dt.date, engine: str = "duckdb") -> Totals:
     """Every additive indicator of ``source`` for every region at ``as_of`` (cached)."""
     threshold = get_settings().high_value_pledge_threshold_yuan
-    # a source reading the platform's records: their latest export is part of the key (a person admitted today
-    # counts once exported, not tomorrow)
-    exported = workflow_version(snapshot) if registry.reads_workflow(source) else None
-    key = (str(snapshot.path), snapshot.id, source, as_of, engine, threshold, exported)
+    codes = [c for c, ind in registry.indicators().items() if ind.source == source]
+    key = (str(snapshot.path), snapshot.id, source, as_of, engine, threshold, platform_export_key(snapshot, codes))
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    codes = [c for c, ind in registry.indicators().items() if ind.source == source]
     eng = open_engine(snapshot, engine)
     try:
         table = eng.query(registry.compute_sql(source, codes, as_of, threshold))

@@ -78,11 +78,11 @@ def _dates_key(access: CorpusAccess, as_of: dt.date | None) -> tuple[Any, ...]:
     """What a cached page's figures depend on besides the snapshot: the date asked for, each source's date (today
     moves) and the platform's records as last exported."""
     from zhichan.indicators import service
-    from zhichan.indicators.engines import workflow_version
 
     snap = access.require_snapshot()
     dates = service.figure_dates(as_of, snap)
-    return dates["given"], dates["corpus"], dates["platform"], workflow_version(snap)
+    # the pages show the platform's figures beside the corpus's (the cockpit's body its plan gauges)
+    return dates["given"], dates["corpus"], dates["platform"], service.platform_export_key(snap)
 
 
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,

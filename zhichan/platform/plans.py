@@ -104,12 +104,10 @@ def _target_day(access: CorpusAccess, target: PlanTarget, as_of: dt.date | None)
     """The date a target is measured at (``as_of``, else its figure's default date: a platform figure's today) and
     what its cached progress depends on besides (the platform's records as last exported, for such a figure)."""
     from zhichan.indicators import registry, service
-    from zhichan.indicators.engines import workflow_version
 
     snap = access.require_snapshot()
     ind = registry.get_indicator(target.indicator)
-    exported = workflow_version(snap) if ind.data_source == "platform" else None
-    return service.figure_as_of(ind.code, as_of, snap), exported
+    return service.figure_as_of(ind.code, as_of, snap), service.platform_export_key(snap, [ind.code])
 
 
 def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget,

@@ -84,8 +84,8 @@ async def complaint_submit(request: Request, scope: Scope = ScopeDep, session: S
 
 @router.get("/protection/decisions", include_in_schema=False)
 def decisions_page(request: Request, session: Session = DbDep, page: int = Query(1, ge=1, le=10_000)) -> Response:
-    items = protection.published_decisions(session, limit=50, offset=(page - 1) * 50)
-    return render(request, "protection/decisions.html", {"items": items, "page": page})
+    items = protection.published_decisions(session, limit=51, offset=(page - 1) * 50)  # the 51st: a next page
+    return render(request, "protection/decisions.html", {"items": items[:50], "page": page, "more": len(items) > 50})
 
 
 @router.get("/protection/decisions/{case_id}", include_in_schema=False)

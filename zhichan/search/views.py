@@ -34,7 +34,8 @@ SIMILAR_K = 10
 @dataclass(frozen=True)
 class PageState:
     """The search page's query string, facet filters (``facet:value``), sort and page size: every
-    link on the page is built from it, so a facet click keeps the sort and a sort keeps the filters."""
+    link on the page is built from it, so a facet click keeps the sort and a sort keeps the filters (the pager's
+    links keep the whole address, ``_pager.html``)."""
 
     q: str
     filters: list[str] = field(default_factory=list)
@@ -43,7 +44,7 @@ class PageState:
     exact_facets: bool = False  # exact facet counts asked for (broad queries are estimated otherwise)
 
     def url(self, *, q: str | None = None, filters: list[str] | None = None, sort: str | None = None,
-            size: int | None = None, page: int | None = None, path: str = "/search",
+            size: int | None = None, path: str = "/search",
             exact_facets: bool | None = None) -> str:
         params: list[tuple[str, Any]] = [("q", self.q if q is None else q)]
         params += [("f", f) for f in (self.filters if filters is None else filters)]
@@ -51,8 +52,6 @@ class PageState:
             params.append(("sort", sort or self.sort))
         if (size or self.size) != 20:
             params.append(("size", size or self.size))
-        if page and page > 1:
-            params.append(("page", page))
         if self.exact_facets if exact_facets is None else exact_facets:
             params.append(("exact_facets", "true"))
         return f"{path}?{urlencode(params)}"
