@@ -193,6 +193,41 @@ def test_transfer_pledge_licence_invalidation_dates_become_events(store: CorpusS
     assert (patent["transfer_count"], patent["pledge_count"]) == (2, 1)
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_term_compensation_in_the_legal_events_lengthens_the_term(store: CorpusStore, sample_rows, tmp_path: Path,
+                                                                     suffix: str) -> None:
+    """专利法 第四十二条第二款; 细则 第八十四条: CNIPA registers and announces a compensation — a 法律事件 entry. Read on
+    both import paths (the CSV's columnar one, the XLSX's row by row)."""
+    from tests.corpus.helpers import write_csv
+    from zhichan.corpus.rights import right_on
+
+    header, rows = sample_rows
+    row = list(rows[9])  # the granted invention CN202211359874.7, filed 2022-11-02
+    row[header.index("法律事件")] = "20240405 授权;20240620 专利权期限补偿，补偿天数：123天"
+    if suffix == "csv":
+        path = write_csv(tmp_path / "compensated.csv", header, [row])
+    else:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(header)
+        sheet.append(row)
+        path = tmp_path / "compensated.xlsx"
+        book.save(path)
+    result = import_file(path, store=store, as_of=AS_OF)
+    assert (result.added, result.rejected) == (1, 0), result.rejects
+    events = store.current().connect().execute(
+        "SELECT event_type, event_date, detail FROM events ORDER BY event_date").fetchall()
+    assert events == [("legal_status_change", dt.date(2024, 4, 5), "授权"),
+                      ("legal_status_change", dt.date(2024, 6, 20), "专利权期限补偿，补偿天数：123天")]
+    right = right_on(store.current(), "CN202211359874.7", AS_OF)
+    assert right.term is not None and right.term.compensated
+    statutory = right.term.statutory_end
+    assert (statutory, right.term_end) == (dt.date(2042, 11, 1), dt.date(2043, 3, 4))  # + 123 days
+    assert right_on(store.current(), "CN202211359874.7", dt.date(2043, 3, 4)).in_force
+    assert not right_on(store.current(), "CN202211359874.7", dt.date(2043, 3, 5)).in_force
+
+
 def test_a_generated_corpus_round_trips_through_the_commercial_layout(tmp_path: Path) -> None:
     """Every kind of value the generator produces (events, families, PCT, statuses) survives
     export → import without a reject: the importer reads what the layout can carry."""

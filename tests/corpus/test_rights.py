@@ -6,7 +6,15 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from zhichan.corpus.rights import right_on, rights_on, term_end
+from zhichan.corpus.rights import (
+    Compensation,
+    Term,
+    parse_compensation,
+    patent_term,
+    right_on,
+    rights_on,
+    term_end,
+)
 from zhichan.corpus.testing import build_snapshot, event, patent
 
 D = dt.date
@@ -71,3 +79,59 @@ def test_status_on_a_date_from_patents_and_events(tmp_path: Path) -> None:
     assert found[pending["application_number"]].found and not found[pending["application_number"]].granted
     assert found[old_um["application_number"]].ended == ("期限届满", "term expired")  # ran to 2024-12-31
     assert not found["CN209910000009.1"].found and not found["CN209910000009.1"].in_force
+
+
+def test_a_compensation_is_read_from_its_legal_event() -> None:
+    # 专利法 第四十二条第二款、第三款; 细则 第八十四条: CNIPA registers and announces it — a legal event
+    assert parse_compensation("专利权期限补偿，补偿天数：123天") == Compensation(days=123)
+    assert parse_compensation("专利权期限补偿 补偿期限 45 天") == Compensation(days=45)
+    assert parse_compensation("专利权期限补偿 届满日：2043-05-06") == Compensation(until=D(2043, 5, 6))
+    assert parse_compensation("给予专利权期限补偿，期限至20430506") == Compensation(until=D(2043, 5, 6))
+    assert parse_compensation("专利权期限补偿 至2043年5月6日（补偿 30 天）") == Compensation(until=D(2043, 5, 6))
+    unreadable = parse_compensation("专利权期限补偿")
+    assert unreadable == Compensation() and not unreadable.readable
+    assert not parse_compensation("期限补偿 至 2043-02-30").readable  # not a day
+    assert parse_compensation("中止（权属纠纷）") is None and parse_compensation(None) is None
+    assert parse_compensation("不予期限补偿") is None
+
+
+def test_the_term_with_its_compensation() -> None:
+    filed = D(2010, 3, 1)  # statutory end 2030-02-28
+    assert patent_term("invention", filed) == Term(D(2030, 2, 28), D(2030, 2, 28), False)
+    assert patent_term("invention", filed, [Compensation(days=100)]).end == D(2030, 6, 8)
+    # a delay's and a new drug's compensation both count; an announced last day is taken as it is
+    assert patent_term("invention", filed, [Compensation(days=100), Compensation(days=10)]).end == D(2030, 6, 18)
+    assert patent_term("invention", filed, [Compensation(until=D(2031, 1, 1))]).end == D(2031, 1, 1)
+    unknown = patent_term("invention", filed, [Compensation(days=100), Compensation()])
+    assert unknown.end is None and unknown.unknown and unknown.statutory_end == D(2030, 2, 28)
+    assert unknown.runs_past(D(2030, 2, 28)) is False and unknown.runs_past(D(2030, 3, 1)) is None
+    assert "含专利权期限补偿" in patent_term("invention", filed, [Compensation(days=1)]).text()[0]
+    assert "期限不明" in unknown.text()[0] and "unknown" in unknown.text()[1]
+
+
+def test_a_compensated_patent_stays_in_force_after_its_statutory_term(tmp_path: Path) -> None:
+    plain = patent("200510000001", application_date="2005-03-01", grant_date="2009-01-01")
+    days = patent("200510000002", application_date="2005-03-01", grant_date="2009-12-01")
+    until = patent("200510000003", application_date="2005-03-01", grant_date="2009-12-01")
+    unread = patent("200510000004", application_date="2005-03-01", grant_date="2009-12-01")
+    p, d, u, x = (r["application_number"] for r in (plain, days, until, unread))
+    events = [event(d, "legal_status_change", "2010-02-01", detail="专利权期限补偿，补偿天数：200天"),
+              event(u, "legal_status_change", "2010-02-01", detail="专利权期限补偿 届满日：2026-01-31"),
+              event(x, "legal_status_change", "2010-02-01", detail="专利权期限补偿（详见公告）")]
+    snap = build_snapshot(tmp_path, patents=[plain, days, until, unread], events=events)
+
+    before = rights_on(snap, [p, d, u, x], D(2025, 2, 28))  # the statutory term's last day
+    assert all(r.in_force for r in before.values())
+    assert before[p].term_end == D(2025, 2, 28) and not before[p].term.compensated
+    assert before[d].term_end == D(2025, 9, 16) and before[d].term.compensated
+    assert before[x].term_end is None and before[x].term_unknown  # unknown, never the statutory end
+
+    after = rights_on(snap, [p, d, u, x], D(2025, 3, 1))
+    assert after[p].ended == ("期限届满", "term expired")
+    assert after[d].in_force and after[u].in_force and after[u].term_end == D(2026, 1, 31)
+    assert not after[x].in_force and "不明" in (after[x].ended or ("", ""))[0]  # shown unknown, not "fine"
+
+    assert right_on(snap, d, D(2025, 9, 16)).in_force and not right_on(snap, d, D(2025, 9, 17)).in_force
+    # the snapshot's view of every compensated term, which the indicators join
+    assert dict(snap.connect().execute("SELECT * FROM term_compensations ORDER BY 1").fetchall()) == {
+        d: D(2025, 9, 16), u: D(2026, 1, 31), x: None}

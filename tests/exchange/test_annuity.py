@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from zhichan.exchange.annuity import Window, annuity, patent_year, patent_year_of, reduction_schedule
 
 D = dt.date
@@ -72,3 +74,22 @@ def test_a_utility_model_stops_at_its_term() -> None:
     assert [line.year for line in lines] == list(range(1, 11))
     assert _payable(lines)[9] == Decimal("1700.00")  # due 2026-03-10: 2000 × 0.85
     assert _payable(lines)[10] == Decimal("1700.00")  # due 2027-03-10
+
+
+def test_a_compensated_term_has_annuities_for_its_added_years() -> None:
+    """专利法 第四十二条第二款、第四十三条; 细则 第八十三条: the compensated years are years of the patent, annuity due
+    on each one's first day; the schedule's last band carries on past year 20."""
+    filed = D(2006, 4, 1)  # statutory term to 2026-03-31; compensated by 500 days to 2027-08-13
+    statutory = reduction_schedule("invention", filed, [])
+    assert statutory[-1].year == 20 and statutory[-1].ends == D(2026, 3, 31)
+    lines = reduction_schedule("invention", filed, [LICENCE], term_last_day=D(2027, 8, 13), from_year=20)
+    assert [(line.year, line.starts, line.ends, line.due, line.annuity) for line in lines] == [
+        (20, D(2025, 4, 1), D(2026, 3, 31), D(2025, 4, 1), Decimal(8000)),
+        (21, D(2026, 4, 1), D(2027, 3, 31), D(2026, 4, 1), Decimal(8000)),
+        (22, D(2027, 4, 1), D(2027, 8, 13), D(2027, 4, 1), Decimal(8000)),  # a year begun is a year due
+    ]
+    # due before the licence's recording (2026-03-20): none off; due during it: 15 % off
+    assert _payable(lines) == {20: Decimal(8000), 21: Decimal("6800.00"), 22: Decimal("6800.00")}
+    assert annuity("invention", 23) == 8000
+    with pytest.raises(ValueError):  # only inventions are compensated
+        annuity("utility_model", 11)

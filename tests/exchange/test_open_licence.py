@@ -240,3 +240,30 @@ def test_publication_rechecks_the_right(exchange: Exchange, tmp_path) -> None:
         ex.world.service.act(s, ex.world.scope("wuhou_officer"), case["id"], "publish", version=1, fields={},
                                  now=moment(dt.date(2026, 3, 4)))
     assert "独占许可" in info.value.errors["_rights"]
+
+
+def test_a_licence_term_may_run_into_a_compensated_term(tmp_path) -> None:
+    """专利法 第四十二条第二款: a registered compensation lengthens the term a licence may run to; a compensation whose
+    length cannot be read leaves it unknown past the statutory end (2026-03-31 for these inventions)."""
+    from zhichan.corpus.rights import rights_on
+    from zhichan.corpus.testing import build_snapshot, event, patent
+    from zhichan.exchange.openlicence import declaration_problems
+
+    plain, days, unread = (patent(serial=i, application_date="2006-04-01", grant_date="2011-06-01") for i in (1, 2, 3))
+    a, b, c = (r["application_number"] for r in (plain, days, unread))
+    snap = build_snapshot(tmp_path, patents=[plain, days, unread], events=[
+        event(b, "legal_status_change", "2011-08-01", detail="专利权期限补偿，补偿天数：300天"),
+        event(c, "legal_status_change", "2011-08-01", detail="专利权期限补偿")])
+    rights = rights_on(snap, [a, b, c], TODAY)
+
+    def term_problems(number: str, until: str) -> list[str]:
+        fields = declaration(number, term_from="2026-03-10", term_until=until)
+        return declaration_problems(rights[number], fields, on=TODAY, documents=1, party_key=None).get("term_until", [])
+
+    assert term_problems(a, "2026-03-31") == [] and term_problems(b, "2027-01-25") == []
+    assert term_problems(a, "2026-04-01") == ["许可期限不得超过专利权期限：专利权期限于 2026-03-31 届满（法定期限，无期限补偿） / "
+                                              "the term may not run past the patent's, which ends on 2026-03-31 (the "
+                                              "statutory term, no compensation)"]
+    assert "于 2027-01-25 届满（含专利权期限补偿；法定期限于 2026-03-31 届满）" in term_problems(b, "2027-01-26")[0]
+    assert term_problems(c, "2026-03-31") == []
+    assert term_problems(c, "2026-04-01")[0].startswith("专利权期限不明（已登记专利权期限补偿，但无法读取补偿期限")

@@ -26,7 +26,7 @@ REGISTERED = D(2026, 1, 15)  # the hand-made data-IP registrations' grant
 def _numbers() -> dict[str, str]:
     return {name: patent(serial=i)["application_number"] for i, name in enumerate(
         ["ok", "ok2", "other_holder", "lapsed", "invalidated", "pending", "suspended", "short_term", "pledged",
-         "co_owned", "invalidation", "transferred_away"], start=1)}
+         "co_owned", "invalidation", "transferred_away", "compensated", "compensation_unread"], start=1)}
 
 
 N = _numbers()
@@ -49,11 +49,17 @@ def world(engine: Engine, tmp_path: Path) -> World:
         patent(p["co_owned"], applicants=[PLEDGOR, "四川共有大学"]),
         patent(p["invalidation"]),
         patent(p["transferred_away"], current_patentees=["受让方有限公司"]),
+        # inventions filed 2006-04-01: the statutory term ends 2026-03-31; one compensated by 300 days (to
+        # 2027-01-25), one with a compensation whose length cannot be read
+        patent(p["compensated"], application_date="2006-04-01", grant_date="2011-06-01"),
+        patent(p["compensation_unread"], application_date="2006-04-01", grant_date="2011-06-01"),
     ]
     events = [
         event(p["suspended"], "legal_status_change", "2025-10-01", detail="中止（权属纠纷）"),
         event(p["pledged"], "pledge", "2025-06-01", party_from=PLEDGOR, party_to="另一家银行", amount_yuan=3e6),
         event(p["invalidation"], "invalidation", "2026-01-10", detail="无效宣告请求"),
+        event(p["compensated"], "legal_status_change", "2011-08-01", detail="专利权期限补偿，补偿天数：300天"),
+        event(p["compensation_unread"], "legal_status_change", "2011-08-01", detail="专利权期限补偿"),
     ]
     marks = [record("trademarks", registration_number="12345678", mark_name="示例", registrant=PLEDGOR,
                     is_geographical_indication=False, is_domestic=True, status="registered",
@@ -99,6 +105,27 @@ def test_debt_term_past_the_patent_term(world: World) -> None:
     errors = _refused(world, rights=N["short_term"], debt_end="2027-01-01")
     assert set(errors) == {"debt_end"} and "2026-12-31" in errors["debt_end"]
     world.apply(DAY, rights=N["short_term"], debt_end="2026-12-31")  # the last day of the term is fine
+
+
+def test_a_compensated_term_secures_a_debt_past_the_statutory_term(world: World) -> None:
+    # 专利法 第四十二条第二款: the term compensation registered for the patent lengthens it to 2027-01-25
+    errors = _refused(world, rights=N["compensated"], debt_end="2027-01-26")
+    assert set(errors) == {"debt_end"}, errors
+    assert errors["debt_end"].startswith(f"{N['compensated']} 的专利权期限于 2027-01-25 届满（含专利权期限补偿；法定期限于 "
+                                         "2026-03-31 届满），早于债务履行期届满日 2027-01-26 / ")
+    assert "including a term compensation" in errors["debt_end"]
+    world.apply(DAY, rights=N["compensated"], debt_end="2027-01-25")  # past the statutory term: accepted
+    # a term without compensation says so
+    assert "于 2026-12-31 届满（法定期限，无期限补偿）" in _refused(world, rights=N["short_term"], debt_end="2027-01-01")["debt_end"]
+
+
+def test_a_compensation_that_cannot_be_read_leaves_the_term_unknown(world: World) -> None:
+    errors = _refused(world, rights=N["compensation_unread"], debt_end="2026-04-01")
+    assert set(errors) == {"debt_end"}
+    assert errors["debt_end"].startswith(f"{N['compensation_unread']} 的专利权期限不明（已登记专利权期限补偿，但无法读取补偿期限；"
+                                         "法定期限于 2026-03-31 届满），无法确认涵盖债务履行期")
+    assert "the term" in errors["debt_end"] and "unknown" in errors["debt_end"]
+    world.apply(DAY, rights=N["compensation_unread"], debt_end="2026-03-31")  # within the statutory term: fine
 
 
 def test_a_co_owner_must_be_named_as_consenting(world: World) -> None:

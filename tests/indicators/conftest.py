@@ -227,6 +227,15 @@ def _random_corpus_tables(seed: int = 7, n: int = 1500) -> dict[str, list[dict[s
             events.append(event(an, etype, None if rng.random() < 0.03 else when,
                                 amount_yuan=amount if etype == "pledge" else None,
                                 detail=detail if etype == "award" else None, party_to=f"银行{i % 7}"))
+    # term compensations (专利法 第四十二条第二款): inventions whose statutory term ended in 2023, before the as-of
+    # date of the engine test, kept valid by a compensation in days or to a last day; one compensation too short,
+    # one that cannot be read (the term unknown: not valid after the statutory end)
+    for serial, detail in ((9_100_001, "专利权期限补偿，补偿天数：400天"), (9_100_002, "专利权期限补偿 届满日：2024-02-01"),
+                           (9_100_003, "专利权期限补偿，补偿天数：30天"), (9_100_004, "专利权期限补偿（详见公告）")):
+        row = inv(f"comp{serial}", serial=serial, application_date="2003-05-01", grant_date="2008-01-01",
+                  sei_codes=["1.1"], region_code="510107")
+        patents.append(row)
+        events.append(event(row["application_number"], "legal_status_change", "2008-03-01", detail=detail))
     trademarks = []
     for i in range(300):
         reg = start + dt.timedelta(days=rng.randrange(8600))

@@ -134,3 +134,31 @@ def test_drilldown_lists_exactly_the_counted_records(high_value_corpus, tmp_path
     csv_out = service.export_drilldown("high_value_inventions", "510107", D, tmp_path / "hv.csv", snapshot=snap)
     lines = csv_out.read_text("utf-8-sig").splitlines()
     assert len(lines) == 9 and lines[0].startswith("application_number,")
+
+
+def test_a_compensated_invention_stays_valid_after_its_statutory_term(tmp_path):
+    """专利法 第四十二条第二款: inventions filed 2003-05-01, their statutory term over on 2023-04-30; on 2023-12-31 those
+    whose registered compensation runs past it are valid (and high-value), one compensated too briefly or with a
+    compensation that cannot be read is not — counted alike on every engine (tests/indicators/test_engines.py)."""
+    from tests.indicators.conftest import inv
+    from zhichan.corpus.testing import build_snapshot, event
+    from zhichan.indicators import levers
+
+    rows = {name: inv(name, application_date="2003-05-01", grant_date="2008-01-01", sei_codes=["1.1"])
+            for name in ("plain", "days", "until", "short", "unread")}
+    details = {"days": "专利权期限补偿，补偿天数：400天", "until": "专利权期限补偿 届满日：2024-02-01",
+               "short": "专利权期限补偿，补偿天数：30天", "unread": "专利权期限补偿（详见公告）"}
+    snap = build_snapshot(tmp_path, patents=list(rows.values()), events=[
+        event(rows[name]["application_number"], "legal_status_change", "2008-03-01", detail=detail)
+        for name, detail in details.items()])
+    got = {v.code: v.value for v in service.compute(["valid_inventions", "high_value_inventions"], ["510107"], D,
+                                                     snapshot=snap)}
+    assert (got["valid_inventions"], got["high_value_inventions"]) == (2, 2)
+    assert set(by_title_flags(snap, D)) == {"days", "until"}
+    on_the_last_day = {v.code: v.value for v in service.compute(["valid_inventions"], ["510107"], dt.date(2023, 4, 30),
+                                                                 snapshot=snap)}
+    assert on_the_last_day["valid_inventions"] == 5  # every one within its statutory term
+    # the 21st anniversary (2024-05-01) falls inside the 400-day compensation (to 2024-06-03): year 22's annuity is due
+    due = levers.annuity_due("510107", 6, D, snapshot=snap).to_pylist()
+    assert [(r["title"].split(" ")[0], r["due_date"], r["annuity_year"]) for r in due] == [
+        ("days", dt.date(2024, 5, 1), 22)]

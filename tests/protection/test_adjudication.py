@@ -500,3 +500,31 @@ def test_the_decision_waits_for_the_answer_to_reach_the_requester(world: World) 
     with session_scope(world.engine) as s:
         clocks = {c["name"]: c["status"] for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]}
     assert clocks["forward"] == "stopped"
+
+
+def test_the_in_force_check_names_a_compensated_or_unknown_term(tmp_path: Path) -> None:
+    """专利法 第四十二条第二款: a right in force past its statutory term by a registered compensation says so; one whose
+    compensation cannot be read has no term end to give (never the statutory one as if it were the term)."""
+    from zhichan.corpus.rights import rights_on
+    from zhichan.corpus.testing import event
+    from zhichan.protection.rules import right_checks
+    from zhichan.web.i18n import stored_text
+
+    plain, days, unread = (patent(serial=i, application_date="2006-04-01", grant_date="2011-06-01") for i in (1, 2, 3))
+    a, b, c = (r["application_number"] for r in (plain, days, unread))
+    snap = build_snapshot(tmp_path, patents=[plain, days, unread], events=[
+        event(b, "legal_status_change", "2011-08-01", detail="专利权期限补偿，补偿天数：300天"),
+        event(c, "legal_status_change", "2011-08-01", detail="专利权期限补偿")])
+    on = dt.date(2026, 3, 2)
+    rights = rights_on(snap, [a, b, c], on)
+
+    def in_force(number: str, lang: str) -> str:
+        check = next(x for x in right_checks(rights[number], "", on) if x.name == "in_force")
+        assert check.ok is True
+        return stored_text(check.message, lang)
+
+    assert in_force(a, "zh") == "2026-03-02 时有效（届满日 2026-03-31）"
+    assert in_force(b, "zh") == "2026-03-02 时有效（届满日 2027-01-25，含专利权期限补偿；法定期限 2026-03-31 届满）"
+    assert in_force(b, "en") == ("In force on 2026-03-02 (term ends 2027-01-25, including a term compensation; the "
+                                 "statutory term ends 2026-03-31)")
+    assert in_force(c, "zh").startswith("2026-03-02 时有效（届满日不明") and "None" not in in_force(c, "en")

@@ -190,13 +190,16 @@ class Snapshot:
         return str(self.path / table / "part-*.parquet")
 
     def register(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-        """Create one view per table (``patents``, ``events`` …) on ``con``, and one per exported
+        """Create one view per table (``patents``, ``events`` …) on ``con``, ``term_compensations`` (every
+        compensated patent's term end, :func:`zhichan.corpus.rights.term_compensations`), and one per exported
         workflow table (``cases`` …, :mod:`zhichan.figures`; empty until the first export)."""
+        from zhichan.corpus.rights import compensations_view_sql
         from zhichan.figures import workflow_tables
 
         for table in TABLES:
             files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+        con.execute(compensations_view_sql(self))
         for table, declared in workflow_tables().items():
             path = self.workflow_file(table)
             if path.exists():

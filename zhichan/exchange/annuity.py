@@ -12,7 +12,13 @@ docs/exchange.md):
 * it **stops from the next patent year after withdrawal** (or revocation): a year whose annuity fell
   due on or before the withdrawal keeps it, every later year has none: ``due ≤ withdrawn_on``;
 * it is **never stacked**: where another reduction applies (费减 for individuals and small entities
-  …), only the most favourable one is used.
+  …), only the most favourable one is used;
+* a **compensated term** (专利法 第四十二条第二款、第三款) has annuities for its added time: the patentee pays an
+  annuity for every year the right stands (第四十三条; 细则 第一百一十五条: a year's annuity before the previous year
+  ends), and during the compensation has the same rights and obligations (细则 第八十三条). So patent years 21, 22 …
+  of a compensated invention are years like the others (the last one ends with the compensated term, a year begun
+  is a year due); the schedule has no band past year 20, so they take its last band's fee (a bureau whose schedule
+  says otherwise passes its own).
 
 Several licences recorded under one declaration cover the union of their windows.
 """
@@ -43,9 +49,14 @@ ANNUITY_SCHEDULE: dict[str, tuple[tuple[int, int, Decimal], ...]] = {
 
 
 def annuity(kind: str, year: int, schedule: dict[str, tuple[tuple[int, int, Decimal], ...]] | None = None) -> Decimal:
-    for first, last, yuan in (schedule or ANNUITY_SCHEDULE)[kind]:
+    """The annuity of patent year ``year``; an invention's years past the schedule's last band (a compensated
+    term, 专利法 第四十二条第二款、第三款 — only inventions are compensated) take the last band's fee."""
+    bands = (schedule or ANNUITY_SCHEDULE)[kind]
+    for first, last, yuan in bands:
         if first <= year <= last:
             return yuan
+    if kind == "invention" and year > bands[-1][1]:
+        return bands[-1][2]
     raise ValueError(f"no annuity for year {year} of a {kind}")
 
 
@@ -103,16 +114,20 @@ def _pct(rate: Decimal) -> str:
 
 def reduction_schedule(kind: str, application_date: dt.date, windows: Iterable[Window], *,
                        withdrawn_on: dt.date | None = None, other_rate: Decimal = Decimal(0),
-                       from_year: int = 1, to_year: int | None = None,
+                       from_year: int = 1, to_year: int | None = None, term_last_day: dt.date | None = None,
                        schedule: dict[str, tuple[tuple[int, int, Decimal], ...]] | None = None) -> list[YearLine]:
     """Each patent year from ``from_year`` to ``to_year`` (default: the last of the term) with its
-    annuity, the reduction that applies and the amount payable. ``other_rate``: another reduction the
-    patentee has (e.g. ``Decimal("0.85")`` 费减); the more favourable of the two applies, never both."""
+    annuity, the reduction that applies and the amount payable. ``term_last_day``: the term's last day with
+    its compensation (:attr:`zhichan.corpus.rights.RightStatus.term_end`; default the statutory term's) — a
+    compensated term's last year ends with it. ``other_rate``: another reduction the patentee has (e.g.
+    ``Decimal("0.85")`` 费减); the more favourable of the two applies, never both."""
     windows = list(windows)
-    last = to_year or patent_year_of(application_date, term_end(kind, application_date))
+    end_of_term = max(term_last_day or term_end(kind, application_date), term_end(kind, application_date))
+    last = to_year or patent_year_of(application_date, end_of_term)
     lines = []
     for year in range(from_year, last + 1):
         starts, ends = patent_year(application_date, year)
+        ends = min(ends, end_of_term) if starts <= end_of_term else ends
         due = starts
         fee = annuity(kind, year, schedule)
         covering = [w for w in windows if w.recorded_on < due <= w.until]

@@ -28,6 +28,8 @@ def annuity(
     until: Annotated[str, typer.Option(help="许可期限止 / the licence's end")],
     withdrawn: Annotated[str, typer.Option(help="撤回日 / withdrawal date")] = "",
     other_rate: Annotated[str, typer.Option(help="其他减缴比例（百分比，如 85） / another reduction in per cent")] = "0",
+    term_end: Annotated[str, typer.Option(help="含期限补偿的专利权届满日（默认法定期限） / the term's last day with its "
+                                               "compensation (default: the statutory term's)")] = "",
 ) -> None:
     """开放许可年费减免，逐专利年度列出算式 / The open-licence annuity reduction per patent year, with the arithmetic."""
     from zhichan.exchange.annuity import ANNUITY_SCHEDULE, Window, reduction_schedule
@@ -37,7 +39,8 @@ def annuity(
     filed_on = _day(filed, "filed")
     lines = reduction_schedule(kind, filed_on, [Window(_day(recorded, "recorded"), _day(until, "until"))],
                                withdrawn_on=_day(withdrawn, "withdrawn") if withdrawn else None,
-                               other_rate=Decimal(other_rate) / 100)
+                               other_rate=Decimal(other_rate) / 100,
+                               term_last_day=_day(term_end, "term_end") if term_end else None)
     table = Table("年度 year", "起止 from–to", "应缴日 due", "年费 annuity", "算式 arithmetic", "说明 reason")
     for line in lines:
         table.add_row(str(line.year), f"{line.starts}–{line.ends}", str(line.due), str(line.annuity), line.arithmetic,

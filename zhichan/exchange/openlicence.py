@@ -120,9 +120,14 @@ def declaration_problems(status: RightStatus, fields: dict[str, Any], *, on: dt.
     if start and until:
         if until < start:
             add(problems, "term_until", "许可期限止日早于起日 / the term ends before it starts")
-        elif status.term_end is not None and dt.date.fromisoformat(until) > status.term_end:
-            add(problems, "term_until", f"许可期限不得超过专利权期限（{status.term_end}） / the term may not run past "
-                                        f"the patent's ({status.term_end})")
+        elif status.term is not None and (past := status.term.runs_past(dt.date.fromisoformat(until))) is not False:
+            zh, en = status.term.text()
+            if past:
+                add(problems, "term_until", f"许可期限不得超过专利权期限：专利权期限{zh} / the term may not run past "
+                                            f"the patent's, which {en}")
+            else:  # unknown: a compensation whose length cannot be read, the licence past the statutory end
+                add(problems, "term_until", f"专利权{zh}，无法确认涵盖许可期限 / the patent's term {en}: it cannot "
+                                            "be shown to cover the licence term")
     if fields.get("commitment") != COMMITMENT:
         add(problems, "commitment", "须作出符合性承诺 / the conformity commitment is required")
     return problems

@@ -11,7 +11,9 @@ registration date when the bureau registers. A right is refused when, on that da
 - its annuity is known unpaid (the corpus records no fee payments: only a lapse for non-payment
   tells; otherwise payment is unknown and the check report says so);
 - proceedings on it are suspended (中止, 专利法实施细则 第一百零五条);
-- the debt term runs past the patent's term;
+- the debt term runs past the patent's term — its term with a registered compensation (专利法 第四十二条第二款、
+  第三款), or unknown where a compensation cannot be read, which refuses a debt term past the statutory end
+  (:func:`debt_past_term`);
 - it is already pledged (in the corpus, or in this register, registered or awaiting a decision);
 - a co-owner recorded by the corpus is not named as consenting;
 - an invalidation request is pending, unless both pledgor and pledgee consent after notice.
@@ -266,6 +268,23 @@ def _ended_here(session: Session, numbers: list[str]) -> set[tuple[str, str, dt.
     return {(n, normalize_name(p), d) for n, p, d in rows if d is not None}
 
 
+def debt_past_term(number: str, right: RightStatus, debt_end: dt.date) -> str | None:
+    """Why a debt term ending ``debt_end`` cannot be secured by the patent ``number``, or None: its term — with its
+    compensation, or unknown where the compensation cannot be read (:class:`zhichan.corpus.rights.Term`) — runs past
+    the debt's end."""
+    if right.term is None:
+        return None
+    past = right.term.runs_past(debt_end)
+    if past is False:
+        return None
+    zh, en = right.term.text()
+    if past is None:
+        return (f"{number} 的专利权{zh}，无法确认涵盖债务履行期（至 {debt_end}） / the term of {number} {en}: "
+                f"it cannot be shown to cover the debt term (to {debt_end})")
+    return (f"{number} 的专利权期限{zh}，早于债务履行期届满日 {debt_end} / the term of {number} {en}, before the "
+            f"debt term ends on {debt_end}")
+
+
 def check_application(session: Session, snapshot: Snapshot, app: Application, on: dt.date) -> CheckReport:
     """Every refusal rule on ``on``; nothing is written."""
     problems: dict[str, list[str]] = {"rights": [], "debt_end": [], "co_owners_consenting": [],
@@ -294,9 +313,8 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
                                 "registered holder")
             if r.suspended:
                 refusals.append("因权属纠纷或财产保全程序中止 / proceedings suspended")
-            if r.term_end is not None and app.debt_end > r.term_end:
-                problems["debt_end"].append(f"{number} 的专利权期限于 {r.term_end} 届满，早于债务履行期届满日 / the patent's "
-                                            f"term ends on {r.term_end}, before the debt term")
+            if (refused := debt_past_term(number, r, app.debt_end)) is not None:
+                problems["debt_end"].append(refused)
             active = [p for p in r.active_pledges
                       if (number, normalize_name(p.pledgee or ""), p.registered_on) not in ended_here]
             if active:
@@ -532,9 +550,8 @@ class PledgeRules:
                 patents = [r.number for r in session.scalars(select(PledgedRight).where(
                     PledgedRight.pledge_id == pledge.id, PledgedRight.kind == "patent"))]
                 for number, r in rights_on(self._snapshot(), patents, today).items():
-                    if r.term_end is not None and end > r.term_end:
-                        errors["debt_end"] = (f"{number} 的专利权期限于 {r.term_end} 届满 / the patent's term ends on "
-                                              f"{r.term_end}, before the debt term")
+                    if (refused := debt_past_term(number, r, end)) is not None:
+                        errors["debt_end"] = refused
         if not any(fields.get(k) for k in ("debt_amount", "debt_end", "guarantor")):
             errors["debt_amount"] = "请填写变更的事项 / give what changes"
         if errors:

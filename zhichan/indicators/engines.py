@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
+from zhichan.corpus.rights import term_compensations
 from zhichan.corpus.schema import TABLES
 from zhichan.errors import InputError, MissingDependency
 from zhichan.figures import workflow_tables
@@ -133,6 +134,9 @@ class SparkEngine:
             schema = _spark_schema(table)
             df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
             df.createOrReplaceTempView(table)
+        compensations = term_compensations(self.snapshot)  # as DuckDB's view: the same rows, computed once
+        rows = list(zip(*(compensations.column(c).to_pylist() for c in compensations.column_names), strict=True))
+        self.spark.createDataFrame(rows, _spark_schema_of(compensations.schema)).createOrReplaceTempView("term_compensations")
         for table, declared in workflow_tables().items():
             schema = _spark_schema_of(declared.schema)
             path = self.snapshot.workflow_file(table)

@@ -11,7 +11,8 @@ so a lever list uses exactly the validity, attribution and high-value rules of t
 
 Annuity rule: the annual fee for the patent's (k+1)-th year must be paid before the k-th
 anniversary of the filing date (专利法实施细则 第九十八条 allows six more months with a surcharge);
-the due date we report is that anniversary.
+the due date we report is that anniversary — up to the 19th, or, for a term lengthened by a registered
+compensation (专利法 第四十二条第二款、第三款), every anniversary inside the compensated term.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from zhichan.corpus.parties import with_party_names_en
+from zhichan.corpus.rights import term_compensations
 from zhichan.corpus.store import Snapshot, open_corpus
 from zhichan.errors import InputError
 from zhichan.indicators import registry, service
@@ -97,8 +99,12 @@ def annuity_due_sql(region: str, months: int, as_of: dt.date) -> str:
           f"ELSE month(application_date) * 100 + day(application_date) END")
     lo, hi = _month_day(as_of), _month_day(end)
     window = f"({md}) > {lo} AND ({md}) <= {hi}" if end.year == as_of.year else f"(({md}) > {lo} OR ({md}) <= {hi})"
-    # the 20th anniversary ends the term: no annuity falls due on it
-    where = f"{window}\n  AND application_date > DATE '{filed_by_for_anniversary(end, 20)}'"
+    # the 20th anniversary ends the statutory term: no annuity falls due on it — unless a compensation lengthens
+    # the term (its years have annuities, docs/exchange.md): those are kept here and their due dates checked
+    # against the compensated term's end in :func:`annuity_due`
+    where = (f"{window}\n  AND (application_date > DATE '{filed_by_for_anniversary(end, 20)}'\n"
+             f"    OR application_number IN (SELECT application_number FROM term_compensations "
+             f"WHERE term_end > DATE '{as_of}'))")
     return _patent_lever_sql(where, region, as_of)
 
 
@@ -108,10 +114,20 @@ def annuity_due(region: str, months: int = 3, as_of: dt.date | None = None, *, s
 
     Adds ``due_date`` (the filing anniversary) and ``annuity_year`` (the patent year the fee buys).
     """
+    snapshot = snapshot if snapshot is not None else open_corpus()
     as_of = as_of or service.data_as_of(snapshot)
     region = service.normalize_region(region)
     table = _run(snapshot, engine, annuity_due_sql(region, _months(months, 12), as_of))
     due = [next_anniversary(d, as_of) for d in table.column("application_date").to_pylist()]
+    compensated = term_compensations(snapshot)
+    ends = dict(zip(compensated.column("application_number").to_pylist(), compensated.column("term_end").to_pylist(),
+                    strict=True))
+    # a compensated term's annuity falls due only on an anniversary inside the term
+    inside = [number not in ends or (ends[number] is not None and day <= ends[number])
+              for number, day in zip(table.column("application_number").to_pylist(), due, strict=True)]
+    if not all(inside):
+        table = table.filter(pa.array(inside))
+        due = [day for day, keep in zip(due, inside, strict=True) if keep]
     years = [d.year - a.year + 1 for d, a in zip(due, table.column("application_date").to_pylist(), strict=True)]
     table = table.append_column("due_date", pa.array(due, pa.date32()))
     table = table.append_column("annuity_year", pa.array(years, pa.int32()))

@@ -82,6 +82,15 @@ def last_day_of_years(start: dt.date, years: int) -> dt.date:
     return add_years(start, years) - dt.timedelta(days=1)
 
 
+def extended_by_days(last_day: dt.date, days: int) -> dt.date:
+    """The last day of a term whose last day was ``last_day``, extended by ``days`` whole days (a patent's
+    term with its compensation, 专利法 第四十二条第二款、第三款; 细则 第七十八条 counts it in days): a term
+    ending 2039-12-31 compensated by 100 days ends 2040-04-09."""
+    if days < 0:
+        raise ValueError("a term is extended by a positive number of days")
+    return last_day + dt.timedelta(days=days)
+
+
 def first_day_after(last_day: dt.date) -> dt.date:
     """The first day after a period whose last day is ``last_day`` (第二百零三条: the last day ends at 24:00): the day
     a step waiting for the period to run out may be taken — a lapsed answer period, the six months before credit

@@ -137,7 +137,14 @@ def right_checks(right: RightStatus | None, claimant: str, on: dt.date, *, licen
     elif right.ended is not None:
         out.append(_check("in_force", False, "ended", on=on, reason={"zh": right.ended[0], "en": right.ended[1]}))
     else:
-        out.append(_check("in_force", True, "in_force", on=on, term_end=right.term_end))
+        term = right.term
+        if term is not None and term.unknown:  # a compensation whose length cannot be read: in force, end unknown
+            out.append(_check("in_force", True, "in_force_term_unknown", on=on, statutory_end=term.statutory_end))
+        elif term is not None and term.compensated:
+            out.append(_check("in_force", True, "in_force_compensated", on=on, term_end=right.term_end,
+                              statutory_end=term.statutory_end))
+        else:
+            out.append(_check("in_force", True, "in_force", on=on, term_end=right.term_end))
     if claimant:
         holders = "、".join(right.holders) or "—"
         licence = right.licensed_to(claimant) if licensee_ok else None

@@ -21,7 +21,10 @@ SELECT
   p.pct_application_number,
   p.synthetic,
   coalesce(pledge.pledge_amount_yuan, 0) AS pledge_amount_yuan,
-  -- 有效: granted on/before the date, not lapsed on/before it, statutory term not over.
+  -- 有效: granted on/before the date, not lapsed on/before it, term not over: the statutory term, or the
+  -- term with its registered compensation (term_compensations: its last day computed once, in Python, by
+  -- zhichan.corpus.rights.patent_term; NULL where the compensation cannot be read — not valid after the
+  -- statutory end, as we cannot show it was).
   -- A record that is invalid now but carries no lapse date falls back to its legal-status date;
   -- with neither date it is never counted as valid (we cannot show when it was).
   coalesce(
@@ -31,11 +34,11 @@ SELECT
       WHEN p.status_group = 'invalid' THEN p.legal_status_date > DATE '${as_of}'
       ELSE TRUE
     END
-    AND p.application_date > CASE
+    AND (p.application_date > CASE
       WHEN p.kind = 'invention' THEN DATE '${filed_by_20y}'
       WHEN p.kind = 'design' AND p.application_date >= DATE '2021-06-01' THEN DATE '${filed_by_15y}'
       ELSE DATE '${filed_by_10y}'
-    END,
+    END OR coalesce(comp.term_end >= DATE '${as_of}', FALSE)),
     FALSE
   ) AS is_valid,
   -- (1) 战略性新兴产业: the 2021 SEI ↔ IPC concordance gave the patent at least one category
@@ -55,3 +58,4 @@ SELECT
 FROM patent_attribution AS p
 LEFT JOIN pledge_totals AS pledge ON pledge.application_number = p.application_number
 LEFT JOIN award_winners AS award ON award.application_number = p.application_number
+LEFT JOIN term_compensations AS comp ON comp.application_number = p.application_number

@@ -50,7 +50,10 @@ patent_flags AS (
     p.pct_application_number,
     p.synthetic,
     coalesce(pledge.pledge_amount_yuan, 0) AS pledge_amount_yuan,
-    -- 有效: granted on/before the date, not lapsed on/before it, statutory term not over.
+    -- 有效: granted on/before the date, not lapsed on/before it, term not over: the statutory term, or the
+    -- term with its registered compensation (term_compensations: its last day computed once, in Python, by
+    -- zhichan.corpus.rights.patent_term; NULL where the compensation cannot be read — not valid after the
+    -- statutory end, as we cannot show it was).
     -- A record that is invalid now but carries no lapse date falls back to its legal-status date;
     -- with neither date it is never counted as valid (we cannot show when it was).
     coalesce(
@@ -60,11 +63,11 @@ patent_flags AS (
         WHEN p.status_group = 'invalid' THEN p.legal_status_date > DATE '2023-12-31'
         ELSE TRUE
       END
-      AND p.application_date > CASE
+      AND (p.application_date > CASE
         WHEN p.kind = 'invention' THEN DATE '2003-12-31'
         WHEN p.kind = 'design' AND p.application_date >= DATE '2021-06-01' THEN DATE '2008-12-31'
         ELSE DATE '2013-12-31'
-      END,
+      END OR coalesce(comp.term_end >= DATE '2023-12-31', FALSE)),
       FALSE
     ) AS is_valid,
     -- (1) 战略性新兴产业: the 2021 SEI ↔ IPC concordance gave the patent at least one category
@@ -84,6 +87,7 @@ patent_flags AS (
   FROM patent_attribution AS p
   LEFT JOIN pledge_totals AS pledge ON pledge.application_number = p.application_number
   LEFT JOIN award_winners AS award ON award.application_number = p.application_number
+  LEFT JOIN term_compensations AS comp ON comp.application_number = p.application_number
 ),
 patent_status AS (
   -- 高价值发明专利: a valid invention patent meeting any of the five criteria.

@@ -51,13 +51,16 @@ WITH pledge_totals AS (
         THEN p.legal_status_date > CAST('2023-12-31' AS DATE)
         ELSE TRUE
       END
-      AND p.application_date > CASE
-        WHEN p.kind = 'invention'
-        THEN CAST('2003-12-31' AS DATE)
-        WHEN p.kind = 'design' AND p.application_date >= CAST('2021-06-01' AS DATE)
-        THEN CAST('2008-12-31' AS DATE)
-        ELSE CAST('2013-12-31' AS DATE)
-      END,
+      AND (
+        p.application_date > CASE
+          WHEN p.kind = 'invention'
+          THEN CAST('2003-12-31' AS DATE)
+          WHEN p.kind = 'design' AND p.application_date >= CAST('2021-06-01' AS DATE)
+          THEN CAST('2008-12-31' AS DATE)
+          ELSE CAST('2013-12-31' AS DATE)
+        END
+        OR COALESCE(comp.term_end >= CAST('2023-12-31' AS DATE), FALSE)
+      ),
       FALSE
     ) AS is_valid,
     COALESCE(SIZE(p.sei_codes) > 0, FALSE) AS sei_flag,
@@ -82,6 +85,8 @@ WITH pledge_totals AS (
     ON pledge.application_number = p.application_number
   LEFT JOIN award_winners AS award
     ON award.application_number = p.application_number
+  LEFT JOIN term_compensations AS comp
+    ON comp.application_number = p.application_number
 ), patent_status AS (
   SELECT
     *,
