@@ -4,7 +4,11 @@ API beside it, and the administrator's organization form that records an English
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+
+from tests.helpers import sign_in
 from tests.web.test_web_languages import _visible_text
 from zhichan.web.testing import BANK, BANK_EN, NATION_EN, WUHOU_ENTERPRISE, csrf_from, login_as
 
@@ -119,3 +123,30 @@ def test_the_new_organization_form_offers_only_the_levels_the_administrator_may_
             error = re.search(r'<select name="kind"[^>]*>.*?</select>(.*?)</label>', form, re.S).group(1)  # type: ignore[union-attr]
             assert words in _visible_text(error) and code not in _visible_text(error), (kind, lang, error)
     assert all(o["region_code"] != "510115" for o in client.get("/api/v1/admin/orgs").json())
+
+
+#: each organization's name cell: its depth, its width and the left of its text
+_TREE = """[...document.querySelectorAll('#orgs-table tbody tr')].map(tr => { const c = tr.querySelector('td.org-name');
+    const r = document.createRange(); r.selectNodeContents(c);
+    return [Number(tr.style.getPropertyValue('--depth')), c.getBoundingClientRect().width, r.getClientRects()[0].left]; })"""
+
+
+@pytest.mark.browser
+def test_the_organization_tree_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the tree's indent beside three columns left an organization's name about four characters a line: on a
+    phone the name takes a line of its own across its row, the row indented half as much; at 1280 px the tree keeps
+    its columns, each level indented further."""
+    sign_in(page, "root", then="/admin/orgs?lang=en")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang in ("zh", "en"):
+            page.goto(f"/admin/orgs?lang={lang}")
+            page.screenshot(path=str(artifacts_dir / f"orgs-tree-{lang}-{width}.png"), full_page=True)
+            tree = page.evaluate(_TREE)
+            assert max(depth for depth, _, _ in tree) >= 3, tree
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (lang, width)
+            if width == 390:
+                assert all(w >= 280 for _, w, _ in tree), (lang, tree)
+            # deeper, further right: the tree still reads as a tree
+            lefts = {depth: left for depth, _, left in tree}
+            assert all(lefts[d + 1] - lefts[d] >= 6 for d in range(max(lefts)) if d in lefts and d + 1 in lefts), lefts
