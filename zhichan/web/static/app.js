@@ -50,7 +50,7 @@
   // "every list stacks"): the header's last row, a cell spanning columns counted as many; a cell whose template gave
   // it a data-label (data-label="" for none) keeps it; rows a part of the page brings (an auction's bids) too
   function labelCells(root) {
-    root.querySelectorAll("table.list").forEach(function (table) {
+    root.querySelectorAll("table.list, .zc-report table").forEach(function (table) {
       var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
       if (!head) { return; }
       var names = [];
@@ -75,7 +75,7 @@
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
     if (!elt || !elt.querySelectorAll) { return; }
-    var table = elt.closest("table.list");
+    var table = elt.closest("table.list, .zc-report table");
     labelCells(table ? table.parentNode : elt);
   });
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
@@ -84,7 +84,10 @@
     var svg = target.querySelector("svg");
     var style = getComputedStyle(target);
     var room = Math.floor(target.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
-    if (!svg || typeof spec.width !== "number" || room < 120 || svg.getBoundingClientRect().width <= room + 1) {
+    // a navigation report's charts (their long names the axes need) keep their size and scroll in their box on a
+    // phone: drawn at 300 px, a heatmap's cells and a ranking's bars had no room left beside their labels
+    if (!svg || target.classList.contains("zc-chart") || typeof spec.width !== "number" || room < 120 ||
+        svg.getBoundingClientRect().width <= room + 1) {
       return result;
     }
     result.finalize();
