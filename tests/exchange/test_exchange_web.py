@@ -304,7 +304,7 @@ def test_the_needs_table_names_the_region_and_aligns_the_budget(env: WebEnv, cli
         table = client.get(f"/exchange/needs?lang={lang}").text.split('id="needs"', 1)[1].split("</table>", 1)[0]
         head, body = table.split("</thead>", 1)
         assert f'<th class="num">{heads[0]}</th>' in head and f"<th>{heads[1]}</th>" in head, (lang, head)
-        # (each cell labelled for a phone, where the rows stack: table.stack-phone)
+        # (each cell labelled for a phone, where the rows stack)
         assert "510104" not in body and re.search(rf'<td data-label="{heads[1]}">{region}', body), (lang, body)
         assert re.search(r'<td class="num" data-label="[^"]+">2,000,000\.00</td>', body), body
 

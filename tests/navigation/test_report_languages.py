@@ -20,6 +20,7 @@ from zhichan.navigation.analysis import STAGES, STRENGTHS, AnalysisParams
 from zhichan.navigation.changes import compare, summarize
 from zhichan.navigation.recommend import KINDS, recommendation_text
 from zhichan.navigation.report import APPLICANT_TYPES, build_document
+from zhichan.reports import charts
 from zhichan.reports.html import render_fragment
 from zhichan.web.i18n import LANGUAGES, translate
 
@@ -102,10 +103,10 @@ def test_chinese_report_keeps_its_wording_and_shows_status_labels(hand_result) -
     assert "新进入申请人 " in text and "十、本期变化（与上期比较）" in text
     assert '<td class="nowrap">增长</td>' in render_fragment(doc) and "9.1 招商引资（补链）" in text
     # the core patents' status is its label (it showed the code "valid")
-    core = re.search(r'<table id="t-core">.*?</table>', render_fragment(doc), flags=re.S)
+    core = re.search(r'<table id="t-core"[^>]*>.*?</table>', render_fragment(doc), flags=re.S)
     assert core is not None and '<td class="nowrap">有效</td>' in core.group(0) and "valid</td>" not in core.group(0)
     # a transfer with no recorded price reads "—" (unknown), not "0" yuan; the pledge's amount is grouped, to the fen
-    operations = re.search(r'<table id="t-operations">.*?</table>', render_fragment(doc), flags=re.S)
+    operations = re.search(r'<table id="t-operations"[^>]*>.*?</table>', render_fragment(doc), flags=re.S)
     assert operations is not None
     rows = re.findall(r"<tr>(.*?)</tr>", operations.group(0))
     assert '<td class="nowrap">转让</td>' in rows[1] and rows[1].endswith('<td class="num">—</td><td class="num">—</td>')
@@ -156,11 +157,11 @@ def test_english_report_names_the_chain_and_its_branches_in_english(hand_result)
     specs = " ".join(f.chart.spec_json() for f in doc.figures())
     assert '"Motors"' in specs and '"电机"' not in specs  # the branch × region matrix
     matrix = next(f.chart.spec() for f in doc.figures() if f.chart.chart_id == "nav-branch-matrix")
-    assert '"labelLimit": 260' in json.dumps(matrix)  # a long English branch name is not cut at 180 px
+    assert f'"labelLimit": {charts.LABEL_LIMIT}' in json.dumps(matrix)  # a long English branch name is not cut at 180 px
     for rec in result.recommendations:  # a recommendation names its branch in English
         text = recommendation_text(rec, result, "en")
         assert not set(HAN.findall(text)) & names, text
-    appendix = re.search(r'<table id="t-chain">.*?</table>', render_fragment(doc), flags=re.S)
+    appendix = re.search(r'<table id="t-chain"[^>]*>.*?</table>', render_fragment(doc), flags=re.S)
     assert appendix is not None and '<td class="nowrap">正极</td><td class="nowrap">Cathodes</td>' in appendix.group(0)
     zh = _text(build_document(result, PINNED, "zh"))
     assert "电池 / 正极" in zh and "Cathodes" not in zh and "Test industry" not in zh
@@ -170,7 +171,7 @@ def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[n
     """The pledge amounts of the operations table are grouped (they read 1000000.0), to the fen as a report of
     record writes money (they read 1,000,000)."""
     for lang in ("zh", "en"):
-        table = re.search(r'<table id="t-operations">.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
+        table = re.search(r'<table id="t-operations"[^>]*>.*?</table>', render_fragment(build_document(hand_result, PINNED, lang)),
                           flags=re.S)
         assert table is not None and '<td class="num">1,000,000.00</td>' in table.group(0) and "1000000" not in table.group(0), lang
 
@@ -182,10 +183,10 @@ def test_the_reports_figures_are_right_aligned_and_its_states_read_whole(hand_re
     line in the PDF)."""
     for lang, state, heading in (("zh", "有效", "状态"), ("en", "In force", "Status")):
         html = render_fragment(build_document(hand_result, PINNED, lang), mode="png")
-        operations = html.split('<table id="t-operations">', 1)[1].split("</table>", 1)[0]
+        operations = re.split(r'<table id="t-operations"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
         heads = re.findall(r"<th[^>]*>", operations)
         assert all(h.startswith('<th class="num') for h in heads[-2:]) and operations.count('<td class="num">—</td>') >= 2, lang
-        core = html.split('<table id="t-core">', 1)[1].split("</table>", 1)[0]
+        core = re.split(r'<table id="t-core"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
         assert f'<th class="nowrap">{heading}</th>' in core and f'<td class="nowrap">{state}</td>' in core, lang
         assert re.search(r'<td class="num">20\d\d</td>', core), lang  # the filing year
 
@@ -247,10 +248,38 @@ def test_the_english_core_patents_table_names_generated_applicants_in_english(tm
         result = analyse(con, test_chain, AS_OF, snapshot_id=snap.id, params=AnalysisParams(min_branch_patents=1))
     finally:
         con.close()
-    tables = {lang: re.search(r'<table id="t-core">.*?</table>', render_fragment(build_document(result, PINNED, lang)),
+    tables = {lang: re.search(r'<table id="t-core"[^>]*>.*?</table>', render_fragment(build_document(result, PINNED, lang)),
                               flags=re.S) for lang in ("zh", "en")}
     assert tables["en"] is not None and tables["zh"] is not None
     english, chinese = unescape(tables["en"].group(0)), tables["zh"].group(0)
     assert f"<td>Chengdu Weihai Biomedicine Group Co., Ltd. ({generated})</td>" in english, english
     assert f"<td>{real}</td>" in english
     assert f"<td>{generated}</td>" in chinese and "Chengdu Weihai" not in chinese
+
+
+def test_the_collaboration_matrix_names_its_applicants_whole(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The English report's co-applicant matrix cut both axes' names with "…" (the columns' slanted under twelve
+    columns, which made the chart so wide that it was printed small): each row is numbered and named whole, each
+    column carries the row's number, upright."""
+    names = [("上海顺海光电科技有限公司", "Shanghai Shunhai Optoelectronic Technology Co., Ltd."),
+             ("常州尚乐智能科技有限公司", "Changzhou Shangle Intelligent Technology Co., Ltd."),
+             ("成都瀚锐储能科技有限公司", "Chengdu Hanrui Energy Storage Technology Co., Ltd.")]
+    pairs = [{"applicant_a": a, "applicant_a_en": a_en, "applicant_b": b, "applicant_b_en": b_en, "patents": n,
+              "involves_local": False, "industry_academia": False}
+             for (a, a_en), (b, b_en), n in ((names[0], names[1], 3), (names[1], names[2], 2))]
+    for lang, shown in (("en", [en for _, en in names]), ("zh", [zh for zh, _ in names])):
+        doc = build_document(dataclasses.replace(hand_result, pairs=pairs), PINNED, lang)
+        chart = next(f.chart for f in doc.figures() if f.chart.chart_id == "nav-collaboration")
+        spec = chart.spec()
+        assert spec["layer"][0]["encoding"]["x"]["axis"]["labelAngle"] == 0
+        svg = unescape(chart.svg())
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        # 常州 (two partners) first, then 上海 (3) and 成都 (2)
+        assert [t for t in texts if re.match(r"\d\s", t)] == [f"{i}  {n}" for i, n in
+                                                             enumerate((shown[1], shown[0], shown[2]), 1)], texts
+        assert {"1", "2", "3"} <= set(texts) and not [t for t in texts if "…" in t], (lang, texts)
+    # the leading applicants' bars, named so too (the same name read "Shanghai Shunhai Optoelectronic Technology C…")
+    bars = charts.bar("nav-top-applicants", [{"name": en, "patents": 3 - i} for i, (_, en) in enumerate(names)],
+                      category="name", value="patents", title="", width=420)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", unescape(bars.svg()))
+    assert {en for _, en in names} <= set(texts) and not [t for t in texts if "…" in t], texts

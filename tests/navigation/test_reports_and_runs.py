@@ -181,3 +181,7 @@ def test_collaboration_matrix_is_symmetric_over_the_most_connected_applicants() 
     assert {(c["applicant_a"], c["applicant_b"], c["patents"]) for c in cells} == {
         ("甲", "乙", 5), ("乙", "甲", 5), ("乙", "丙", 2), ("丙", "乙", 2)}
     assert collaboration_matrix([]) == ([], [])
+    # 丁 is among the three most connected, its only partner 丙 is not: no row and column of its own
+    pairs = [{"applicant_a": "甲", "applicant_b": "乙", "patents": 5}, {"applicant_a": "丙", "applicant_b": "丁", "patents": 3},
+             {"applicant_a": "乙", "applicant_b": "戊", "patents": 1}]
+    assert collaboration_matrix(pairs, size=3)[1] == ["乙", "甲"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -138,6 +139,22 @@ def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page() -> None:
         assert "申请人" in pages[caption], n
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_table_that_fits_on_a_page_is_printed_whole() -> None:
+    """The navigation report's 表 2 (26 filing years) began at the foot of a page, its caption, heading and one row,
+    the rest on the next page: a table of at most WHOLE_TABLE_ROWS rows is printed on one page; a longer one runs on."""
+    from tests.helpers import pdf_text
+    from zhichan.reports.html import WHOLE_TABLE_ROWS
+
+    for n in range(38, 56, 4):
+        doc = Document("标题")
+        doc.sections = [Section("一、测试", [*(Paragraph(f"第 {i} 段。") for i in range(n)), Table(
+            ["年份", "申请量"], [[f"第{y}年", y] for y in range(1, WHOLE_TABLE_ROWS + 1)], caption="表 2 年度申请趋势")])]
+        pages = pdf_text(render(doc, "pdf")).split("\f")
+        first, last = (next(i for i, p in enumerate(pages) if row in p) for row in ("第1年", f"第{WHOLE_TABLE_ROWS}年"))
+        assert first == last, (n, first, last)
+
+
 #: a table as reports have them: a short state, an identifier, amounts to the fen ("—" where none), a share
 LEDGER = Table(["编号", "运营类型", "状态", "次数", "金额（元）", "占比"],
                [["1.1", "专利权转让（含受让方为本地企业的情形）", "有效", 3, "1,000,000.00", "57.1%"],
@@ -152,7 +169,7 @@ def test_figures_are_right_aligned_and_short_labels_never_wrap() -> None:
     doc = Document("示例", "", [])
     doc.sections = [Section("一、运营", [LEDGER])]
     html = render_fragment(doc, mode="png")
-    table = html.split('<table id="t-ledger">', 1)[1].split("</table>", 1)[0]
+    table = re.split(r'<table id="t-ledger"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
     assert '<th class="num nowrap">次数</th>' in table and '<th class="num nowrap">金额（元）</th>' in table
     assert '<td class="num">1,000,000.00</td>' in table and '<td class="num">—</td>' in table
     assert '<td class="num">57.1%</td>' in table and '<td class="num">12</td>' in table

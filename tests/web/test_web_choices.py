@@ -126,7 +126,7 @@ WHOLE_CHOICE = """() => {
   const cut = [];
   const ctx = document.createElement('canvas').getContext('2d');
   for (const sel of document.querySelectorAll('select')) {
-    // a select in a table's cell (the search form's rows) is as wide as its longest option, the table scrolls
+    // a select in a table's cell (the search form's rows) is as wide as its longest option, in its stacked row
     if (!sel.getClientRects().length || !sel.options.length || sel.closest('td')) continue;
     const cs = getComputedStyle(sel);
     ctx.font = cs.font;

@@ -314,7 +314,7 @@ def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
 @pytest.mark.browser
 def test_the_indicator_list_reads_on_a_phone(page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """At 390 px the list of every indicator squeezed its six columns into the screen: an indicator's name stood a
-    character or two a line and its code (``patent_applications``) a letter a line. The table scrolls in its box."""
+    character or two a line and its code (``patent_applications``) a letter a line. Each indicator a block now."""
     sign_in(page, "cd_leader", then="/regions/510100/indicators?lang=zh")
     page.set_viewport_size({"width": 390, "height": 844})
     for lang in ("zh", "en"):

@@ -26,7 +26,7 @@ def test_sub_region_tables_right_align_numbers_with_two_decimals_per_10k(client,
         html = re.search(table, client.get(url).text, re.S)
         assert html is not None, url
         head = html.group(0).split("</thead>", 1)[0]
-        assert head.count('<th class="num">') == 2, url
+        assert head.count('<th class="num"') == 2, url
         # each row: the count (a link on the cockpit), then the rate per 10k people with two decimals
         rates = re.findall(r'</td><td class="num">([^<]*)</td></tr>', html.group(0))
         assert rates and all(re.fullmatch(r"[0-9,]+\.[0-9]{2}", r) for r in rates), (url, rates)
@@ -179,15 +179,17 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
 def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_dir: Path) -> None:
     """At 390 px the cockpit (its charts and its two-column grid), a service catalogue, a filtered case list and
     the search page widened the page past the screen (a 645 px pledge register made the whole page scroll
-    sideways): wide tables now scroll inside their own box. A stacked form's text field was 172 px wide and cut
+    sideways): every list now stacks its rows (app.css). A stacked form's text field was 172 px wide and cut
     a twelve-character company name."""
     sign_in(page, "wuhou_officer")
     page.set_viewport_size({"width": 390, "height": 844})
     # the certificate check: its digest field (70 characters) and the log key's fingerprint widened it to 568 px
     for path in ("/cockpit?region=510107", "/services", "/protection/cases", "/search?q=电池", "/todo", "/evidence/verify"):
         for lang in ("zh", "en"):
-            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
-            page.wait_for_load_state("networkidle")
+            # loaded, and no part of it still on its way (HTMX marks an element whose request runs): networkidle's
+            # half second of quiet per page was half the test's time
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}", wait_until="load")
+            page.wait_for_function("!document.querySelector('.htmx-request')")
             width = page.evaluate("document.documentElement.scrollWidth")
             name = path.strip("/").split("?")[0].replace("/", "-")
             page.screenshot(path=str(artifacts_dir / f"review-phone-{name}-{lang}.png"), full_page=True)
@@ -213,9 +215,9 @@ def test_pages_fit_a_phone_and_form_fields_hold_a_company_name(page, artifacts_d
     page.screenshot(path=str(artifacts_dir / "review-apply-form-en.png"), full_page=True)
 
 
-def _public_rows(env) -> None:  # type: ignore[no-untyped-def]
+def _public_rows(env) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A row on each public list that has one to show: a published decision (锦江区's dispute), a listing and its
-    auction, a technology need."""
+    auction, a technology need; the addresses of the decision's case and the auction."""
     from tests.web.test_web_languages import _act, _post
     from tests.web.test_web_scope import _jinjiang_case
     from zhichan.evidence.service import utcnow
@@ -235,10 +237,32 @@ def _public_rows(env) -> None:  # type: ignore[no-untyped-def]
         listing = _post(client, "/exchange/listings/new", {
             "asset_kind": "patent", "number": str(_patents()[3]["application_number"]), "mode": "sale",
             "price": "800000", "description": "成套技术转让"}, "/exchange/listings/new")
-        _post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
-                                              "closes_at": "2099-01-01T10:00"}, listing)
+        auction = _post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000",
+                                                        "deposit": "50000", "closes_at": "2099-01-01T10:00"}, listing)
         _post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
                                           "budget": "2000000", "region": ""}, "/exchange/needs")
+    return {"case": f"/cases/{dispute}", "auction": auction}
+
+
+def _phone_cuts(page, paths: list[str], langs: tuple[str, ...], artifacts_dir: Path, tag: str) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """The pages among ``paths`` that at 390 px are wider than the screen or hold a table wider than its box (a
+    column cut at the screen's edge, or scrolled off inside the table's box with no sign of it)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    cut = []
+    for path in paths:
+        for lang in langs:
+            # loaded, and no part of it still on its way (HTMX marks an element whose request runs): networkidle's
+            # half second of quiet per page was half the test's time
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}", wait_until="load")
+            page.wait_for_function("!document.querySelector('.htmx-request')")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            tables = page.evaluate("""() => [...document.querySelectorAll('main table')].filter(t => t.rows.length > 1
+                && t.scrollWidth > t.clientWidth + 1).map(t => `${t.id || t.className} ${t.scrollWidth}/${t.clientWidth}`)""")
+            if width > 391 or tables:
+                name = re.sub(r"[^\w]+", "-", path.strip("/"))
+                page.screenshot(path=str(artifacts_dir / f"review-phone-{tag}-{name}-{lang}.png"), full_page=True)
+                cut.append((path, lang, width, tables))
+    return cut
 
 
 @pytest.mark.browser
@@ -246,8 +270,7 @@ def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, artifacts_
     """Every public page with a table (found from the app's routes, so a new one is held to it), signed out, at 390 px:
     the page no wider than the screen and no table wider than its box. The published decisions cut a decision's parties
     at the screen's edge and hid its dates (so did the credit list and the exchange's listings, auctions and needs):
-    the test above loads signed-in pages only, and lets a table scroll inside its own box (an officer's wide list); a
-    visitor's list stacks each row instead (table.stack-phone), as the service catalogue and the open licences do."""
+    the test above loads signed-in pages only (the one below holds them to the same); a list stacks its rows now."""
     from tests.web.test_web_languages import _get_routes
 
     _public_rows(env)
@@ -256,19 +279,57 @@ def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, artifacts_
                        for r in [client.get(p, follow_redirects=False)]
                        if r.status_code == 200 and "text/html" in r.headers.get("content-type", "") and "<table" in r.text)
     assert {"/protection/decisions", "/exchange/auctions", "/exchange/needs", "/exchange/listings"} <= set(paths), paths
-    page.set_viewport_size({"width": 390, "height": 844})
-    cut = []
-    for path in paths:
-        for lang in ("zh", "en"):
-            page.goto(f"{path}?lang={lang}")
-            page.wait_for_load_state("networkidle")
-            name = path.strip("/").replace("/", "-")
-            page.screenshot(path=str(artifacts_dir / f"review-phone-public-{name}-{lang}.png"), full_page=True)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            tables = page.evaluate("""() => [...document.querySelectorAll('main table')].filter(t => t.rows.length > 1
-                && t.scrollWidth > t.clientWidth + 1).map(t => `${t.id || t.className} ${t.scrollWidth}/${t.clientWidth}`)""")
-            if width > 391 or tables:
-                cut.append((path, lang, width, tables))
+    assert not (cut := _phone_cuts(page, paths, ("zh", "en"), artifacts_dir, "public")), cut
+
+
+def _bids_and_a_fund_ledger(env, auction: str) -> None:  # type: ignore[no-untyped-def]
+    """Two bids on the auction (锦江区's enterprise), and a fund (重庆's, declared with the platform) with a deposit, a
+    loan, its claim paid: two ledger rows and a loan with its claim's arithmetic."""
+    from tests.web.test_web_languages import _post
+
+    with env.client() as client:
+        login_as(client, env.engine, "ent2_user")
+        _post(client, f"{auction}/deposit", {}, auction)
+        for amount in ("500000", "510000"):
+            _post(client, f"{auction}/bids", {"amount": amount}, auction)
+        login_as(client, env.engine, "root")
+        fund = "/finance/funds/chongqing"
+        _post(client, f"{fund}/deposit", {"amount": "5000000"}, fund)
+        _post(client, f"{fund}/enrol", {"borrower": "重庆示例科技有限公司", "bank": "重庆示例银行股份有限公司",
+                                         "principal": "4000000", "fee_rate": "0.01", "ip_collateral": "3000000",
+                                         "collateral": "4000000", "enterprise_type": "small"}, fund)
+        loan = re.search(r'/loans/(\d+)/claim', client.get(fund).text).group(1)  # type: ignore[union-attr]
+        for action, data in (("claim", {"principal_loss": "1000000"}), ("approve", {}), ("pay", {})):
+            _post(client, f"{fund}/loans/{loan}/{action}", data, fund)
+
+
+@pytest.mark.browser
+def test_the_lists_a_signed_in_phone_user_opens_fit_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px, every page with a table an enterprise, a bank and the national administrator (an officer's pages, and
+    more) open, found from the app's routes (so a new one is held to it), and the pages of a case, an auction with bids
+    and a fund with its ledger: the page no wider than the screen and no table wider than its box. An auction's bids cut their
+    evidence column, a fund's ledger and loans scrolled sideways in their boxes, an enterprise's rights, the pledge
+    register, the talent pool and a programme's results hid their last columns so: every list stacks its rows on a
+    phone now (app.css), the signed-out pages' lists as the test above holds them. English, whose words are longer."""
+    from tests.web.test_web_languages import _get_routes
+
+    rows = _public_rows(env)
+    _bids_and_a_fund_ledger(env, rows["auction"])
+    routes = sorted(p for p in set(_get_routes(env.app)) if "{" not in p)
+    cut, checked = [], set()
+    # each page once, as the first of them who sees a table on it (its columns are the same for the others)
+    for user, own in (("ent2_user", [rows["auction"]]), ("cd_bank", []), ("root", ["/finance/funds/chongqing", rows["case"]])):
+        with env.client() as client:
+            login_as(client, env.engine, user)
+            paths = [p for p in own + [p for p in routes if p not in checked]
+                     for r in [client.get(f"{p}?lang=en", follow_redirects=False)]
+                     if r.status_code == 200 and "text/html" in r.headers.get("content-type", "")
+                     and re.search(r"<main>.*<table", r.text, re.S)]
+        assert set(own) <= set(paths), (user, own, paths)
+        checked |= set(paths)
+        page.context.clear_cookies()
+        sign_in(page, user, then="/account")
+        cut += _phone_cuts(page, paths, ("en",), artifacts_dir, user)
     assert not cut, cut
 
 
@@ -395,8 +456,8 @@ _SQUEEZED = """() => [...document.querySelectorAll('main table td, main table th
 @pytest.mark.browser
 def test_signed_in_lists_never_stand_a_column_one_character_a_line_on_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """At 390 px a case officer's to-do list stood its procedure (知识产权投诉举报) one character a line, and so did the
-    bank's pledge register its pledgor and pledgee, an enterprise's own page its rights: a signed-in list scrolls in
-    its own box, its columns at least a few characters wide."""
+    bank's pledge register its pledgor and pledgee, an enterprise's own page its rights: every list stacks its rows on
+    a phone, each cell a line as wide as the screen."""
     from tests.web.test_web_scope import _jinjiang_case
 
     _jinjiang_case(env)  # a patent dispute awaiting 锦江区's step

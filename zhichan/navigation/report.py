@@ -241,7 +241,7 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
                                     "local": m("innovators.local" if x["is_local"] else "innovators.external")}
                                    for x in r.top_national],
             category="name", value="patents", color="local", title=m("innovators.chart"),
-            value_title=m("unit.patents"),
+            value_title=m("unit.patents"), width=420,  # beside names up to charts.LABEL_LIMIT: printed at ~80 %
         ), m("innovators.national_figure")))
     national.add(Table(cols, _applicant_rows(r.top_national, m), caption=m("innovators.national_table"),
                        table_id="t-top-national"))
@@ -291,9 +291,17 @@ def _collaboration(r: NavigationResult, m: Messages) -> Section:
              for p in r.pairs]
     cells, names = collaboration_matrix(shown)
     if cells:
+        # each applicant numbered: its row labelled with its number and whole name, its column with the number only,
+        # upright — the names slanted under twelve columns made the chart so wide that it was printed small, both
+        # axes' English names cut with "…"
+        number = {name: str(i) for i, name in enumerate(names, 1)}
+        row = {name: f"{number[name]}  {name}" for name in names}
+        numbered = [{**c, "applicant_a": row[c["applicant_a"]], "applicant_b": number[c["applicant_b"]]} for c in cells]
         s.add(Figure(charts.heatmap(
-            "nav-collaboration", cells, x="applicant_b", y="applicant_a", value="patents", text="label",
-            title=m("collaboration.chart"), value_title=m("col.joint_patents"), x_order=names, y_order=names,
+            "nav-collaboration", numbered, x="applicant_b", y="applicant_a", value="patents", text="label",
+            title=m("collaboration.chart"), value_title=m("col.joint_patents"), x_title=m("collaboration.columns"),
+            x_order=[number[n] for n in names], y_order=[row[n] for n in names], x_label_angle=0,
+            width=max(160, 30 * len(names)), height=max(120, 22 * len(names)),
         ), m("collaboration.figure")))
     return s
 
@@ -301,7 +309,9 @@ def _collaboration(r: NavigationResult, m: Messages) -> Section:
 def collaboration_matrix(pairs: list[dict[str, Any]], size: int = COLLABORATION_MATRIX_SIZE
                          ) -> tuple[list[dict[str, Any]], list[str]]:
     """The co-applicant network as a symmetric matrix: the ``size`` applicants with the most joint
-    patents among the top pairs, ordered by that count, and one cell per linked pair (both ways)."""
+    patents among the top pairs, ordered by that count, and one cell per linked pair (both ways). An applicant
+    none of whose partners is among them is left out: its row and column would hold no cell, and the chart skipped
+    them, so its numbers ran 1 … 7, 10, 12."""
     weight: dict[str, int] = {}
     for p in pairs:
         for name in (p["applicant_a"], p["applicant_b"]):
@@ -315,7 +325,8 @@ def collaboration_matrix(pairs: list[dict[str, Any]], size: int = COLLABORATION_
             for x, y in ((a, b), (b, a)):
                 cells.append({"applicant_a": x, "applicant_b": y, "patents": int(p["patents"]),
                               "label": str(p["patents"])})
-    return cells, names
+    linked = {c["applicant_a"] for c in cells}
+    return cells, [n for n in names if n in linked]
 
 
 #: the rows of the high-value table: the flag counted and its message

@@ -57,8 +57,9 @@ def create_org(
             raise InputError("只有根机构可以没有上级 / only the root organization has no parent")
     else:
         if kind not in _ALLOWED_CHILDREN[OrgKind(parent.kind)]:
-            raise InputError(f"{parent.kind} 下不能设立 {kind} / a {kind} cannot sit below a {parent.kind}",
-                             details={"field": "kind"})
+            # the parent by name, not its level's code (a Chinese page read "city 下不能设立 nation")
+            raise InputError(f"{parent.name} 下不能设立该层级的机构 / an organization of this level cannot sit below "
+                             f"{parent.name_en or parent.name}", details={"field": "kind"})
         if not region_code.startswith(region_prefix(parent.region_code)):
             raise InputError(
                 f"区划 {region_code} 不在上级机构辖区内 / region {region_code} lies outside the parent's area",
@@ -184,6 +185,14 @@ def list_orgs(session: Session, scope: Scope) -> list[Organization]:
             select(Organization).where(Organization.path.like(scope.org_path_like())).order_by(Organization.path)
         )
     )
+
+
+def creatable_kinds(session: Session, scope: Scope) -> list[OrgKind]:
+    """The levels the caller's administrator may create: those allowed below some organization of its subtree (a
+    city's administrator: 区县, 工作站, enterprise, bank, agency — never 国家 or 省, which ``create_org`` refuses),
+    in the levels' own order, so the form's first choice is one it can save."""
+    allowed = set().union(*(_ALLOWED_CHILDREN[OrgKind(o.kind)] for o in list_orgs(session, scope)))
+    return [kind for kind in OrgKind if kind in allowed]
 
 
 def organization_named(session: Session, name: str, kind: OrgKind) -> Organization | None:

@@ -40,6 +40,9 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#17becf"]
 DEFAULT_WIDTH = 520
 DEFAULT_HEIGHT = 260
+#: the pixels a category's label (an applicant, a branch) may take before Vega cuts it with "…": the longest English
+#: company names (~55 characters at 11 px; 260 cut "Shanghai Shunhai Optoelectronic Technology C…")
+LABEL_LIMIT = 360
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 _fonts_lock = threading.Lock()
@@ -203,7 +206,7 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
 
     order = list(dict.fromkeys(str(r[category]) for r in rows))
     cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order,
-                                           axis=alt.Axis(labelLimit=260))
+                                           axis=alt.Axis(labelLimit=LABEL_LIMIT))
     counted = [r.get(value) for r in _jsonable(rows)]
     # counts get whole-number ticks (a ranking of 0–3 patents showed 0.2 steps); other values Vega's own axis
     axis = {"axis": _value_axis(counted)} if _is_count(counted) else {}
@@ -246,11 +249,13 @@ WHITE_TEXT_BELOW = 0.179
 def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str = "",
             y_title: str = "", value_title: str = "", text: str | None = None,
             x_order: Sequence[str] | None = None, y_order: Sequence[str] | None = None,
-            diverging_mid: float | None = None, width: int | None = None, height: int | None = None) -> Chart:
+            diverging_mid: float | None = None, width: int | None = None, height: int | None = None,
+            x_label_angle: int = -30) -> Chart:
     """A matrix of cells (branch × region); ``text`` prints a column in each cell.
 
     ``diverging_mid`` switches to a diverging scheme centred on that value (e.g. 1.0 for an
-    advantage index, so weak cells are red and strong ones blue).
+    advantage index, so weak cells are red and strong ones blue). ``x_label_angle`` 0 for short column labels (a
+    number).
     """
     import altair as alt
 
@@ -260,9 +265,9 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
              else alt.Scale(scheme="blues"))
     base = _base(rows, title, width or max(240, 60 * len(xs)), height or max(160, 22 * len(ys)))
     rect = base.mark_rect().encode(
-        x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=-30)),
-        # long row labels (an English branch name, an applicant) whole up to 260 px, not cut at Vega's 180
-        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=x_label_angle)),
+        # long row labels (an English branch name, an applicant) whole up to LABEL_LIMIT, not cut at Vega's 180
+        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale, legend=_count_legend(rows, value)),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
     )

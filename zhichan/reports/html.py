@@ -85,6 +85,11 @@ def _cell(tag: str, text: str, classes: list[str]) -> str:
     return f'<{tag} class="{" ".join(classes)}">{escape(text)}</{tag}>' if classes else f"<{tag}>{escape(text)}</{tag}>"
 
 
+#: the rows of a table short enough to keep on one page when printed (at 8.5 pt a row of one line is ~5 mm; a row of
+#: wrapped names two or three lines, so fewer than a page's 50)
+WHOLE_TABLE_ROWS = 30
+
+
 def _table(table: Table, lang: str) -> str:
     """A table: figures right-aligned under a right-aligned heading, short labels and headings never wrapped
     (:func:`zhichan.reports.document.column_layout`)."""
@@ -98,7 +103,9 @@ def _table(table: Table, lang: str) -> str:
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
     tid = f' id="{escape(table.table_id)}"' if table.table_id else ""
-    return f"<table{tid}>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # a table that fits on a page is printed whole (the filing years' began at a page's foot: its heading, one row)
+    whole = ' class="whole"' if len(table.rows) <= WHOLE_TABLE_ROWS else ""
+    return f"<table{tid}{whole}>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def script_json(json_text: str) -> str:

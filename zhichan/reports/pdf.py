@@ -36,7 +36,7 @@ html { font-family: "Noto Sans CJK SC", sans-serif; font-size: 10pt; }
 .zc-report h3 { bookmark-level: 2; page-break-after: avoid; }
 .zc-report h4 { bookmark-level: 3; page-break-after: avoid; }
 .zc-report table { font-size: 8.5pt; page-break-inside: auto; }
-.zc-report tr { page-break-inside: avoid; }
+.zc-report tr { page-break-inside: avoid; } .zc-report table.whole { page-break-inside: avoid; }
 .zc-report caption { break-after: avoid; page-break-after: avoid; }
 .zc-report figure { page-break-inside: avoid; }
 .zc-report img.chart { max-width: 100%; }

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import ZhichanError
 from zhichan.platform import accounts, audit, orgs, portal
-from zhichan.platform.models import OrgKind, Role
+from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.reference.regions import region_choices
@@ -90,7 +90,8 @@ def users_reset_password(
 
 def _orgs_context(session: Session, scope: Scope, language: str) -> dict[str, Any]:
     # a new organization's region chosen by name within the administrator's area (None: the code, nation-wide)
-    return {"orgs": orgs.list_orgs(session, scope), "kinds": list(OrgKind), "errors": {}, "form": {},
+    # only the levels it may create below its organizations (a city's offered 国家 first, refused on saving)
+    return {"orgs": orgs.list_orgs(session, scope), "kinds": orgs.creatable_kinds(session, scope), "errors": {}, "form": {},
             "regions": region_choices(scope.region_code, language)}
 
 
