@@ -461,6 +461,19 @@ def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: Te
     assert client.get(f"/api/v1/cases/{case_id}").status_code in (401, 404)
 
 
+def test_a_sold_auctions_page_links_its_listing_only_for_who_sees_it(env: WebEnv, client: TestClient) -> None:
+    """A sold listing's page is its owner's and the bureau's (others get 404): its auction's page names it, linked only
+    for them (the link led a bidder and the public to "no listing")."""
+    _, auction = _auction_won_by_ent2(env, client)
+    page = client.get(auction).text  # the winner
+    listing = re.search(r'<h1>.*?</h1>', page, re.S)
+    assert listing and "/exchange/listings/" not in listing.group(0), listing
+    for user in ("ent_user", "wuhou"):  # the seller, its district's bureau
+        login_as(client, env.engine, user)
+        link = re.search(r'<h1>.*?href="(/exchange/listings/\d+)".*?</h1>', client.get(auction).text, re.S)
+        assert link and client.get(link.group(1)).status_code == 200, user
+
+
 def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, client: TestClient) -> None:
     """The seller registers a deal naming its buyer by name: an enterprise on the platform (another spelling
     of its name: spaces, 有限责任公司 for 有限公司) becomes the case's counterparty, so its user opens the case

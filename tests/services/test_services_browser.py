@@ -225,8 +225,9 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
     page.screenshot(path=str(artifacts_dir / "services-figures-zh.png"), full_page=True)
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30")
     assert "CD-2026-001" in page.inner_text("body") and "2026-08-12" in page.inner_text("body")
-    amounts = page.locator("td.col-awarded_yuan").all_inner_texts()  # exact money, never a float's "20000.0"
-    assert amounts and all(re.fullmatch(r"\d+\.\d{2}", a.strip()) for a in amounts), amounts
+    # exact money to the fen, grouped as every amount a page shows — never a float's "20000.0"
+    amounts = page.locator("td.col-awarded_yuan").all_inner_texts()
+    assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", a.strip()) for a in amounts), amounts
     page.screenshot(path=str(artifacts_dir / "services-figures-records-zh.png"), full_page=True)
     page.goto("/regions/510100/indicators/subsidies_paid/records?as_of=2026-09-30&lang=en")
     assert "Subsidies paid" in page.inner_text("body")

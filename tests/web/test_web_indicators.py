@@ -255,6 +255,26 @@ def test_the_records_page_speaks_the_page_language(env, client):
     assert row and "</a> trademarks" in row.group(0)
 
 
+def test_the_publication_lag_is_noted_on_the_records_of_counts_by_filing_date_only(env, client):
+    """Applications filed in the last two years are not all published by the data end: their records page says so;
+    a pledge amount's or a stock's records are not applications, and the note read beside them as if they were."""
+    login_as(client, env.engine, "cd_leader")
+    for code, noted in (("patent_applications", True), ("pct_applications", True), ("invention_applications", True),
+                        ("ip_pledge_amount", False), ("valid_inventions", False), ("valid_inventions_per_10k", False)):
+        html = client.get(f"/regions/510100/indicators/{code}/records?as_of={DATA_END}").text
+        assert ('id="publication-lag"' in html) is noted, code
+
+
+def test_an_amount_on_the_records_page_reads_grouped_to_the_fen(env, client):
+    """A pledge's amount (金额（元）) reads 5,000,000.00 and sits right like every number; the JSON keeps its exact
+    text."""
+    login_as(client, env.engine, "cd_leader")
+    url = "/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31"
+    cell = re.search(r'<td class="col-amount_yuan num">([^<]*)</td>', client.get(url).text)
+    assert cell and cell.group(1) == "5,000,000.00", cell
+    assert client.get(f"/api/v1{url}").json()["records"][0]["amount_yuan"] == "5000000.00"
+
+
 def test_the_records_columns_have_distinct_headings(env, client):
     """A patent's recorded county (``region_code``) and the region it is counted in (``geo``) were both headed
     "Region code" on English pages: two columns that read as one twice."""

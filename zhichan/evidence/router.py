@@ -163,7 +163,8 @@ def verify_page(request: Request, digest: Annotated[str, Query(max_length=200)] 
     service = evidence_service(request)
     result = verify_upload(service, None, None, digest, _lookup(request, scope, session)) if digest else None
     return _page(request, "verify.html", {"result": result, "ok": bool(result and result["ok"]), "digest": digest,
-                                          "fingerprint": service.public_key.fingerprint})
+                                          "fingerprint": service.public_key.fingerprint,
+                                          "has_checkpoint": service.has_checkpoint()})
 
 
 @router.post("/evidence/verify", include_in_schema=False)
@@ -186,13 +187,16 @@ async def verify_submit(
         with session_scope(request.app.state.engine) as session:
             return verify_upload(service, cert_bytes, file_digest, digest, _lookup(request, scope, session))
 
+    has_checkpoint = await run_in_threadpool(service.has_checkpoint)
     try:
         result = await run_in_threadpool(verify)
     except FormError as refused:  # the form again, the message beside its field
         return _page(request, "verify.html", {"result": None, "ok": False, "digest": digest, "errors": refused.errors,
-                                              "fingerprint": service.public_key.fingerprint}, status=422)
+                                              "fingerprint": service.public_key.fingerprint,
+                                              "has_checkpoint": has_checkpoint}, status=422)
     return _page(request, "verify.html", {"result": result, "ok": result["ok"],
-                                          "fingerprint": service.public_key.fingerprint}, status=200)
+                                          "fingerprint": service.public_key.fingerprint,
+                                          "has_checkpoint": has_checkpoint}, status=200)
 
 
 @router.get("/evidence/checkpoint.json", include_in_schema=False)

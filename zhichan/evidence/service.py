@@ -283,6 +283,11 @@ class EvidenceService:
             rows = conn.execute(log.certifying_query(digest)).all()
         return [entry_from_leaf(int(i), bytes(leaf)) for i, leaf in rows]
 
+    def has_checkpoint(self) -> bool:
+        """Whether a checkpoint is signed yet (none before the first entry: the verify page offers none to download)."""
+        with self.engine.connect() as conn:
+            return log.latest_checkpoint_row(conn) is not None
+
     def latest_checkpoint(self) -> SignedCheckpoint:
         with self.engine.connect() as conn:
             row = log.latest_checkpoint_row(conn)

@@ -197,9 +197,16 @@ def _trademark(snapshot: Snapshot, number: str) -> dict[str, Any] | None:
     return dict(zip(columns, rows[0], strict=True)) if rows else None
 
 
+def shown(scope: Scope, row: Listing) -> bool:
+    """Whether the caller sees a listing's page: an active one to all, any other to who manages it (a sold or
+    withdrawn listing's page is its owner's and the bureau's; a link elsewhere — its auction's — leads there only for
+    them)."""
+    return row.state == "active" or manages(scope, row)
+
+
 def get_listing(session: Session, scope: Scope, listing_id: int) -> Listing:
     row = session.get(Listing, listing_id)
-    if row is None or not (row.state == "active" or manages(scope, row)):
+    if row is None or not shown(scope, row):
         raise NotFoundError(f"没有挂牌 {listing_id} / no listing {listing_id}")
     return row
 

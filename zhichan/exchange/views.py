@@ -283,7 +283,7 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["may_stop"] = staff
     data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
-            "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
+            "listing_shown": listings.shown(scope, listing), "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
 
 
 def _masked(name: str) -> str:

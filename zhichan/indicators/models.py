@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -42,6 +43,12 @@ class IndicatorDef:
     def additive(self) -> bool:
         """Counts and amounts add up from counties to the nation; ratios do not."""
         return self.kind in ("count", "amount")
+
+    @property
+    def counts_filings(self) -> bool:
+        """Whether it counts applications by their filing date (``filed_in_period``, ``pct_filed_in_period``): the
+        publication lag lowers its recent years, and its records page says so (a pledge amount's does not)."""
+        return self.where is not None and bool(re.search(r"\b(pct_)?filed_in_period\b", self.where))
 
     @property
     def drill_code(self) -> str:

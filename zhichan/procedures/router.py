@@ -18,6 +18,7 @@ from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures import views
+from zhichan.procedures.scope import may_start
 from zhichan.procedures.service import FormError, ProcedureService, Upload
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, case_url, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
@@ -94,7 +95,7 @@ def _startable(request: Request, scope: Scope) -> list[Any]:
     for d in service(request).registry.all():
         if d.procedure in seen:
             continue
-        if (scope.role == Role.ENTERPRISE_USER and d.start.party) or (scope.governance and scope.role in d.start.roles):
+        if may_start(scope, d.start):
             seen[d.procedure] = d
     return list(seen.values())
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+
+if TYPE_CHECKING:
+    from zhichan.procedures.declaration import StartSpec
 
 CASES = cast(Table, Case.__table__)
 
@@ -39,6 +42,13 @@ def acting_for(scope: Scope) -> str | None:
     if scope.role == Role.AGENCY_USER and scope.org_name:
         return normalize_name(scope.org_name) or None
     return None
+
+
+def may_start(scope: Scope, start: StartSpec) -> bool:
+    """Whether the caller opens a case of a declaration through its start form: an enterprise user where the party
+    files it, an officer whose role the start names. A page offers a link to the form only to them (an officer
+    shown a party's "apply" link was refused on following it)."""
+    return (scope.role == Role.ENTERPRISE_USER and start.party) or (scope.governance and scope.role in start.roles)
 
 
 def is_party(scope: Scope, party_user_id: int | None, party_key: str | None) -> bool:

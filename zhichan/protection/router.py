@@ -17,6 +17,7 @@ from zhichan.errors import FormError, NotFoundError
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, read_step_form
+from zhichan.procedures.scope import may_start
 from zhichan.procedures.service import ProcedureService, served_media_type
 from zhichan.protection import service as protection
 from zhichan.protection import views
@@ -235,9 +236,13 @@ def _overseas_data(request: Request, session: Session, scope: Scope) -> dict[str
 def _overseas_page(request: Request, session: Session, scope: Scope, *, errors: dict[str, str] | None = None,
                    values: dict[str, Any] | None = None, report: dict[str, Any] | None = None,
                    form: str = "", status: int = 200) -> Response:
+    from zhichan.protection.overseas import GUIDANCE
+
+    # the guidance request's link only for who may file it (a bureau's leader was shown it and refused)
+    guidance = request.app.state.procedures.registry.for_region(GUIDANCE, scope.region_code)
     return render(request, "protection/overseas.html", {
         **_overseas_data(request, session, scope), "errors": errors or {}, "values": values or {}, "report": report,
-        "form": form}, status=status)
+        "form": form, "may_request_guidance": may_start(scope, guidance.start)}, status=status)
 
 
 @router.get("/protection/overseas", include_in_schema=False)

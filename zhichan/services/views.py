@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.platform.scope import Scope
 from zhichan.procedures import views as procedure_views
+from zhichan.procedures.scope import may_start
 from zhichan.procedures.service import ProcedureService
 from zhichan.services import catalogue, priority, service
 
@@ -19,17 +20,28 @@ def home_region(scope: Scope) -> str | None:
     return scope.region_code or scope.party_area
 
 
+def may_apply(procedures: ProcedureService, scope: Scope, entry: dict[str, Any]) -> bool:
+    """Whether the page offers the entry's "apply online" link: to a visitor (who signs in on following it) and to
+    whoever may file it (:func:`zhichan.procedures.scope.may_start`), never to a bureau's staff it refuses."""
+    if not entry["online"] or not entry["offered"]:
+        return False
+    return not scope.is_authenticated or may_start(scope, procedures.registry.for_region(entry["procedure"],
+                                                                                         scope.region_code).start)
+
+
 def catalogue_view(procedures: ProcedureService, session: Session, scope: Scope, region: str | None,
                    lang: str) -> dict[str, Any]:
     data = catalogue.catalogue_view(session, procedures.registry, region or home_region(scope), lang)
-    return {**data, "may_edit": scope.governance and scope.role in catalogue.EDITORS}
+    entries = [{**e, "may_apply": may_apply(procedures, scope, e)} for e in data["entries"]]
+    return {**data, "entries": entries, "may_edit": scope.governance and scope.role in catalogue.EDITORS}
 
 
 def entry_view(procedures: ProcedureService, session: Session, scope: Scope, code: str, region: str | None,
                lang: str) -> dict[str, Any]:
     e = catalogue.entry(code)
     where = region or home_region(scope)
-    return {"entry": catalogue.entry_view(session, procedures.registry, e, where, lang), "region_code": where,
+    entry = catalogue.entry_view(session, procedures.registry, e, where, lang)
+    return {"entry": {**entry, "may_apply": may_apply(procedures, scope, entry)}, "region_code": where,
             "may_edit": scope.governance and scope.role in catalogue.EDITORS}
 
 

@@ -7,6 +7,7 @@ import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Depends, Request
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ZhichanError
-from zhichan.money import MoneyUnit, format_money
+from zhichan.money import MoneyUnit, format_money, grouped_amount
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
 from zhichan.platform.models import Role
@@ -286,6 +287,15 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def money(value: Any, unit: MoneyUnit = "yuan") -> str:
         return format_money(value, current_lang, unit)
 
+    def amount(value: Any) -> str:
+        """An amount in a column whose heading names the unit (金额（元）): grouped, to the fen, without the unit
+        (``27,850,000.00``); anything not a number as it is."""
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return grouped_amount(number, cents=True) if number.is_finite() else str(value)
+
     ctx = {
         "request": request,
         "t": t,
@@ -303,6 +313,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "case_url": case_link,
         "facet_label": facet_label,
         "money": money,
+        "amount": amount,
         "lang": current_lang,
         "scope": who,
         "csrf_token": csrf_token(request),

@@ -1,0 +1,76 @@
+"""No dead link: for a visitor and each role, every page reachable from its start page by the links the pages offer
+answers — none is missing (404), refused (403) or broken (5xx). A link is followed as a person would: a GET, a
+redirect followed within the site (a visitor's link to a signed-in page leads to the sign-in form)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from zhichan.web.testing import TestClient, WebEnv, login
+
+pytestmark = pytest.mark.one_database("it follows pages' links; each page's SQL runs on both databases in its domain's tests")
+
+BASE = "http://testserver"
+#: links of the same kind (a patent, a case, a region's cockpit) are followed this many times: the kind's page and its
+#: links, not every record's (a page costs up to seconds: the walk reads about a hundred a role)
+PER_KIND = 1
+#: links not to follow: signing out ends the walk, assets are checked by test_every_asset_is_local
+SKIP = ("/logout", "/static/")
+HREF = re.compile(r'href="([^"#]*)')
+
+
+def kind(path: str) -> str:
+    """A link's kind: its path with the segments naming a record made alike (``/patents/N``, whichever patent: a
+    segment with a digit or an escaped character — an enterprise's name —, an indicator's code) and the names of its query's fields but the
+    language's (a page in the other language is the same page: test_web_languages renders both)."""
+    parts = urlsplit(path)
+    segments = parts.path.split("/")
+    segments = ["N" if re.search(r"\d|%", s) or (i and segments[i - 1] == "indicators") else s
+                for i, s in enumerate(segments)]
+    return "/".join(segments) + "?" + "&".join(sorted({f.split("=")[0] for f in parts.query.split("&") if f} - {"lang"}))
+
+
+def dead_links(client: TestClient, start: str = "/") -> tuple[list[str], int]:
+    """The links, reachable from ``start``, that answer 4xx or 5xx (each with the page offering it), and how many
+    pages were read."""
+    seen: set[str] = set()
+    kinds: Counter[str] = Counter()
+    queue: deque[tuple[str, str]] = deque([(start, "")])
+    dead: list[str] = []
+    while queue:
+        path, source = queue.popleft()
+        if path in seen or kinds[kind(path)] >= PER_KIND:
+            continue
+        seen.add(path)
+        kinds[kind(path)] += 1
+        r = client.get(path, follow_redirects=False)
+        if r.is_redirect:
+            target = urljoin(BASE + path, r.headers["location"])
+            if target.startswith(BASE):
+                queue.appendleft((target[len(BASE):], source))
+            continue
+        if r.status_code >= 400:
+            dead.append(f"{path} answers {r.status_code} (linked from {source or 'the start'})")
+            continue
+        if not r.headers.get("content-type", "").startswith("text/html"):
+            continue
+        for href in HREF.findall(r.text):
+            target = urljoin(BASE + path, html.unescape(href))
+            if target.startswith(BASE) and not target[len(BASE):].startswith(SKIP):
+                queue.append((target[len(BASE):], path))
+    return dead, len(seen)
+
+
+@pytest.mark.parametrize("user", [None, "root", "cd_leader", "wuhou_officer", "ent_user", "cd_bank"])
+def test_every_link_a_role_is_offered_answers(env: WebEnv, user: str | None) -> None:
+    with env.client() as client:
+        if user:
+            login(client, user)
+        dead, read = dead_links(client)
+    assert read > 20, read  # the walk went beyond the start page
+    assert not dead, "\n".join(dead)
