@@ -410,7 +410,8 @@ def test_a_year_on_year_without_a_percentage_says_so(client, env):
     high-value patents in the demo): a blank a bureau reads as missing data. It now reads "—" with the reason."""
     login_as(client, env.engine, "cd_leader")
     values = client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]
-    none = [v["code"] for v in values if v["yoy_change_pct"] is None]
+    none = [v["code"] for v in values
+            if (v["yoy_change"] if v["unit"] == "%" else v["yoy_change_pct"]) is None]  # a share's reads in points
     assert none, "the test corpus has an indicator without a year-on-year percentage in Wuhou"
     for lang, help_text in (("zh", "无同比百分比"), ("en", "No percentage")):
         for url in (f"/cockpit?region=510107&lang={lang}", f"/regions/510107/indicators?lang={lang}"):
@@ -420,6 +421,25 @@ def test_a_year_on_year_without_a_percentage_says_so(client, env):
                 assert row is not None, (url, code)
                 cell = re.split(r'<td class="yoy"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
                 assert _visible_text(cell, attributes=False).strip() == "—" and help_text in cell, (url, code, cell)
+
+
+def test_a_shares_year_on_year_reads_in_percentage_points(client, env):
+    """高价值发明专利占比 41.38 % read "-0.7%" beside it: the relative change of a share, which a bureau reads as
+    percentage points (41.38 − 41.67 = −0.3 个百分点). A share's 同比 is its change in points; a count's stays relative."""
+    login_as(client, env.engine, "cd_leader")
+    values = client.get("/api/v1/cockpit?region=510100").json()["indicators"]["values"]
+    shares = [v for v in values if v["unit"] == "%" and v["yoy_change"] is not None]
+    counts = [v for v in values if v["unit"] != "%" and v["yoy_change_pct"] is not None]
+    assert shares and counts, "the test corpus has a share and a count with a year-on-year change in Chengdu"
+    for lang, points in (("zh", "个百分点"), ("en", "pp")):
+        for url in (f"/cockpit?region=510100&lang={lang}", f"/regions/510100/indicators?lang={lang}"):
+            html = client.get(url).text
+            for v, expected in [(v, f"{v['yoy_change']:+.1f} {points}") for v in shares] + \
+                               [(v, f"{v['yoy_change_pct']:+.1f}%") for v in counts]:
+                row = re.search(rf'<tr data-code="{v["code"]}">(.*?)</tr>', html, re.S)
+                assert row is not None, (url, v["code"])
+                cell = re.split(r'<td class="yoy"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
+                assert _visible_text(cell, attributes=False).strip() == expected, (url, v["code"], cell)
 
 
 def test_a_count_of_one_reads_in_the_singular(client, env):

@@ -327,6 +327,12 @@ def figure_text(code: str, value: float | int | None) -> str:
     return f"{value:,.2f}"
 
 
+def in_points(code: str) -> bool:
+    """Whether an indicator's change reads in percentage points: a share (unit %) — a relative change of a share
+    (−0.7 % of 41.67 %) reads to a bureau as points."""
+    return get_indicator(code).unit == "%"
+
+
 #: a name's trailing qualifier in full-width brackets: （专利数据）, （本平台登记）
 _QUALIFIER = re.compile(r"（[^（）]*）$")
 

@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
 from zhichan.indicators import views
-from zhichan.indicators.registry import figure_text, unit_key
+from zhichan.indicators.registry import figure_text, in_points, unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -272,6 +272,7 @@ def _setup(app: FastAPI) -> None:
     # ``t(unit_key(code))``: an indicator's unit says what it counts (registry.unit_key)
     app.state.templates.env.globals["unit_key"] = unit_key
     app.state.templates.env.globals["figure_text"] = figure_text  # its value, formatted by what it measures
+    app.state.templates.env.globals["in_points"] = in_points  # a share's 同比 in percentage points
 
 
 DOMAIN = WebDomain("indicators", (router, api_router), templates=PathLib(__file__).resolve().parent / "templates",
