@@ -134,9 +134,13 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from sqlalchemy import func, select
 
     from zhichan.corpus.parties import normalize_name
+    from zhichan.corpus.store import CorpusStore
     from zhichan.demo import PERSONAS, demo
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
+    from zhichan.indicators.service import data_as_of
+    from zhichan.legaltime import china_today
+    from zhichan.legaltime.periods import add_months
     from zhichan.platform.accounts import verify_password
     from zhichan.platform.db import make_engine, session_scope
     from zhichan.platform.models import Organization, OrgKind, User
@@ -181,6 +185,15 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         bank, todo = persona("demo_bank")
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "registered", model=Pledge) >= 1
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "applied", model=Pledge) == 1 and todo >= 1
+        # the registrations spread over the two years up to the data end (all on its last day made the year's
+        # pledge financing the whole of it: 同比 +20,000 %); the applications in progress filed today, their clocks
+        # running now (a cure period that had ended a year before read overdue)
+        data_end = data_as_of(CorpusStore(settings.corpus_dir).current())
+        registered = s.scalars(select(Pledge.registered_on).where(Pledge.status == "registered")).all()
+        assert registered and all(d is not None and add_months(data_end, -24) < d <= data_end for d in registered)
+        open_cases = s.scalars(select(Case.next_due).join(Pledge, Pledge.case_id == Case.id).where(
+            Pledge.status != "registered")).all()
+        assert len(open_cases) == 2 and all(due >= china_today() for due in open_cases), open_cases
 
         university, todo = persona("demo_university")
         assert count(DormantPatent.org_id == university.id, model=DormantPatent) >= 1 and todo >= 1

@@ -86,3 +86,27 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         assert seed_finance_demo(engine, service, store)["registrations"] == 0  # type: ignore[arg-type]
     finally:
         engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_the_demos_registrations_spread_over_the_two_years_up_to_the_data_end() -> None:
+    """The demo registered every pledge on the corpus's last day, so the year's pledge financing was the whole of it
+    and its 同比 read +20,000 % on the cockpit. A registration's day is drawn within the 24 months up to the data end
+    (never after it: that would move every page's default date), at 10:00 in China; a refused one is filed again on
+    the data end itself."""
+    import datetime as dt
+    import random
+
+    from zhichan.finance.demo import _registration_moment
+    from zhichan.legaltime import china_time
+
+    data_end = dt.date(2025, 12, 31)
+    rng = random.Random(8)
+    moments = [_registration_moment(rng, data_end) for _ in range(400)]
+    days = [m.date() for m in moments]
+    assert all(dt.date(2024, 1, 1) <= d <= data_end for d in days)
+    assert {d.year for d in days} == {2024, 2025} and len({(d.year, d.month) for d in days}) == 24
+    assert 0.35 < sum(d.year == 2025 for d in days) / len(days) < 0.65  # a year on year of a sensible size
+    assert {china_time(m, "%H:%M") for m in moments} == {"10:00"}
+    assert _registration_moment(None, data_end) == dt.datetime(2025, 12, 31, 2)
+    # a data end early in a month: no day after it
+    assert max(_registration_moment(rng, dt.date(2025, 3, 3)).date() for _ in range(400)) <= dt.date(2025, 3, 3)

@@ -30,8 +30,8 @@ from zhichan.finance.export import export_events
 from zhichan.finance.models import Loan, Pledge
 from zhichan.finance.service import PROCEDURE, PledgeRules
 from zhichan.indicators.service import data_as_of
-from zhichan.legaltime import china_today
-from zhichan.legaltime.periods import add_years
+from zhichan.legaltime import china_date, china_today, utcnow
+from zhichan.legaltime.periods import add_months, add_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -111,10 +111,13 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     rules = PledgeRules(lambda: snapshot, service.evidence)
     service.add_hook(PROCEDURE, rules)
     rng = random.Random(seed)
-    # registered on the last day the corpus describes (10:00 in China): pledges dated after it would
-    # move the demo's data end, and with it every page's default as-of, past the synthetic data
-    today = min(data_as_of(snapshot), china_today())
-    when = dt.datetime(today.year, today.month, today.day, 2)
+    days = random.Random(seed + 1)  # the registrations' days: their own draws, the others' stay as they were
+    # a registration is dated within the two years up to the last day the corpus describes (10:00 in China): pledges
+    # dated after it would move the demo's data end, and with it every page's default as-of, past the synthetic data;
+    # all on that one day made the year's pledge financing the whole of it (同比 +20,000 %). Applications still in
+    # progress are filed today, so their clocks run now (a cure period that ended a year ago read overdue).
+    data_end = min(data_as_of(snapshot), china_today())
+    now = utcnow()
     made = 0
 
     def scope(user_id: int) -> Any:
@@ -131,24 +134,35 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     in_progress = 0
     for user_id, numbers in parties:
         rights = numbers[: rng.randint(1, min(15, len(numbers)))]
-        # the synthetic contract names every co-owner the corpus lists as consenting
-        co_owners = sorted({h for r in rights_on(snapshot, rights, today).values() for h in r.holders})
         bank_name, bank_user = rng.choice(banks)
         if stages and stages[0] in ("registered", "applied"):  # demo_bank's: a registration and an application
             bank_name, bank_user = banks[0]
         amount = Decimal(max(1, round(rng.lognormvariate(15.8, 0.8) / 10_000))) * 10_000  # median ≈ 7.3 million
-        fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
-                  "debt_start": today.isoformat(), "debt_end": add_years(today, rng.choice((1, 2, 3))).isoformat(),
-                  "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
+        years = rng.choice((1, 2, 3))
         # the subject names what is pledged to whom, as a real filing's does (its first two fields) — not the
         # procedure's name, which the to-do list shows in its own column (and in the page's language)
         subject = f"{rights[0]}{f' +{len(rights) - 1}' if len(rights) > 1 else ''} · {bank_name}"
-        try:
-            with session_scope(engine) as s:
-                case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=subject, now=when,
-                                     uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER), Upload("doc1", "合同（合成）.pdf", PAPER)))
-                _synthetic(s, case["id"])
-        except ZhichanError:
+        in_progress_now = bool(stages) and stages[0] != "registered"
+        # a right the checks refuse on an earlier day (granted or held since) is filed again on the data end's
+        tries = [now] if in_progress_now else [_registration_moment(days, data_end), _registration_moment(None, data_end)]
+        case = None
+        for when in tries:
+            day = china_date(when)
+            # the synthetic contract names every co-owner the corpus lists as consenting
+            co_owners = sorted({h for r in rights_on(snapshot, rights, day).values() for h in r.holders})
+            fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
+                      "debt_start": day.isoformat(), "debt_end": add_years(day, years).isoformat(),
+                      "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
+            try:
+                with session_scope(engine) as s:
+                    case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=subject, now=when,
+                                         uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER),
+                                                  Upload("doc1", "合同（合成）.pdf", PAPER)))
+                    _synthetic(s, case["id"])
+                break
+            except ZhichanError:
+                continue
+        if case is None:
             continue  # a right the checks refuse (the demo corpus is synthetic too): the next enterprise
         stage = stages.pop(0) if stages else "registered"
         if stage == "applied":
@@ -168,11 +182,20 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             made += 1
         else:
             in_progress += 1
-    _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=today)
+    _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=data_end)
     loans = _seed_funds(engine, officer_id=officer, rng=rng)
     with session_scope(engine) as s:
         exported = export_events(s, store)
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
+
+
+def _registration_moment(days: random.Random | None, data_end: dt.date) -> dt.datetime:
+    """10:00 in China on a day within the 24 months up to ``data_end`` (``days`` None: on ``data_end`` itself)."""
+    day = data_end
+    if days is not None:
+        month = add_months(data_end, -days.randrange(24))
+        day = min(month.replace(day=days.randint(1, 28)), data_end)
+    return dt.datetime(day.year, day.month, day.day, 2)
 
 
 def _split_for_stages(parties: list[tuple[int, list[str]]], stages: int) -> list[tuple[int, list[str]]]:
