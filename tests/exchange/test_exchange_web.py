@@ -779,3 +779,42 @@ def test_a_deals_title_names_the_buyer_and_the_pricing_in_the_pages_language(env
     assert titles["en"] in client.get(f"/cases/{case_id}", params={"lang": "en"}).text
     with session_scope(env.engine) as s:
         assert "网络竞价" in (s.scalar(select(Case.title).where(Case.id == case_id)) or "")
+
+
+@pytest.mark.one_database("the listing page's words; the listing's SQL runs on PostgreSQL in test_listing_checks_indicators_and_bidding")
+def test_a_listings_term_says_where_it_includes_a_compensation_or_is_unknown(env: WebEnv, client: TestClient) -> None:
+    """The listing showed the term's end as a bare date where it included a registered term compensation (专利法
+    第四十二条第二款), and where the compensation cannot be read the term is unknown: the page says which, as the
+    pledge checks do (含专利权期限补偿 / 期限不明), with the statutory end. The shared web world has no compensated
+    patent (its figures are pinned): this test's own corpus adds two to it."""
+    from zhichan.corpus.testing import build_snapshot, event, patent
+    from zhichan.web.testing import WUHOU_ENTERPRISE, _patents
+
+    compensated = patent(serial=700, title="一种补偿期限的电池隔膜", application_date="2019-03-01", grant_date="2022-05-01",
+                         region_code="510107", applicants=[WUHOU_ENTERPRISE], synthetic=True)
+    unreadable = patent(serial=701, title="一种补偿期限不明的电池隔膜", application_date="2019-04-01",
+                        grant_date="2022-06-01", region_code="510107", applicants=[WUHOU_ENTERPRISE], synthetic=True)
+    c, u = compensated["application_number"], unreadable["application_number"]
+    build_snapshot(env.settings.data_dir, patents=[*_patents(), compensated, unreadable], events=[
+        event(c, "legal_status_change", "2022-08-01", detail="专利权期限补偿，补偿天数：200天"),
+        event(u, "legal_status_change", "2022-08-01", detail="专利权期限补偿")])
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listings = {}
+    for key, asset in (("compensated", c), ("unknown", u), ("plain", number(3))):
+        r = post(client, form, {"asset_kind": "patent", "number": asset, "mode": "sale", "price": "800000"}, page=form)
+        assert r.status_code == 303, r.text[:2000]
+        listings[key] = r.headers["location"]
+    for lang, comp_words, unknown_words in (("zh", ("期限届满日 2039-09-16", "含专利权期限补偿", "法定期限于 2039-02-28 届满"),
+                                                 ("期限不明", "法定期限于 2039-03-31 届满")),
+                                            ("en", ("term ends 2039-09-16", "including a term compensation",
+                                                    "the statutory term ends on 2039-02-28"),
+                                                 ("term unknown", "the statutory term ends on 2039-03-31"))):
+        cells = {key: re.search(r'<dd id="remaining">(.*?)</dd>', client.get(f"{url}?lang={lang}").text, re.S)
+                 for key, url in listings.items()}
+        assert all(cells.values()), cells
+        text = {key: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell.group(1))) for key, cell in cells.items() if cell}
+        assert all(w in text["compensated"] for w in comp_words), text["compensated"]
+        assert re.match(r"[0-9]+\.[0-9] ", text["compensated"]) and 'id="term-compensated"' in cells["compensated"].group(1)
+        assert text["unknown"].startswith("—") and all(w in text["unknown"] for w in unknown_words), text["unknown"]
+        assert "补偿" not in text["plain"] and "compensation" not in text["plain"] and "term-" not in cells["plain"].group(1)

@@ -177,3 +177,20 @@ def test_the_report_in_docx_and_pdf_carries_the_factors(exchange: Exchange) -> N
     assert render(doc, "pdf").startswith(b"%PDF")
     assert json.loads(row.result)["signals"]["number"] == row.application_number
     assert row.as_of == dt.date(2026, 3, 2)
+
+
+def test_a_term_whose_compensation_cannot_be_read_still_has_its_statutory_remainder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A registered term compensation whose length cannot be read makes the term unknown (no last day): the signals
+    read 0 years remaining — a term run out, the cost approach's value 0 — where at least the statutory term remains."""
+    from zhichan.corpus.testing import build_snapshot, event, patent
+
+    plain = patent("201910000001", application_date="2019-03-01", grant_date="2022-05-01")
+    unknown = patent("201910000002", application_date="2019-03-01", grant_date="2022-05-01")
+    snap = build_snapshot(tmp_path, patents=[plain, unknown], events=[
+        event(unknown["application_number"], "legal_status_change", "2022-08-01", detail="专利权期限补偿")])
+    on = dt.date(2029, 3, 1)
+    signals = {p["application_number"]: valuation.patent_signals(snap, p["application_number"], on)
+               for p in (plain, unknown)}
+    assert signals[plain["application_number"]]["remaining_years"] == 10.0  # to 2039-02-28
+    assert signals[unknown["application_number"]]["remaining_years"] == 10.0
+    assert signals[unknown["application_number"]]["in_force"] is True

@@ -365,19 +365,46 @@ def test_every_figure_reads_by_what_it_measures(env, client):
 
 def test_a_rank_shared_with_other_regions_says_so(env, client):
     """A district with no PCT filing, as none of its neighbours has, read "rank 1/12" on the leader's panel — first
-    of twelve with nothing; a shared rank now says how many share it (competition ranking, 1, 2, 2, 4)."""
+    of twelve with nothing; a shared rank now says how many share it (competition ranking, 1, 2, 2, 4). A rank every
+    district shares reads "—" and why (the next test)."""
     login_as(client, env.engine, "cd_leader")
-    rows = client.get("/api/v1/regions/510107/indicators").json()["indicators"]
+    rows = client.get("/api/v1/regions/510105/indicators").json()["indicators"]
     ranked = [r for r in rows if r["rank"] is not None]
     assert ranked and all(1 <= r["rank_tied"] <= r["rank_of"] for r in ranked)
-    tied = [r for r in ranked if r["rank_tied"] > 1]
+    assert all(r["rank_all_tied"] == (r["rank_tied"] == r["rank_of"] > 1) for r in ranked)
+    tied = [r for r in ranked if 1 < r["rank_tied"] < r["rank_of"]]
     assert tied, ranked[:3]
     alone = [r for r in ranked if r["rank_tied"] == 1]
     for lang, word in (("zh", "个并列"), ("en", "tied")):
-        html = client.get(f"/regions/510107/indicators?lang={lang}").text
+        html = client.get(f"/regions/510105/indicators?lang={lang}").text
         cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))
         for r in tied:
             assert f'{r["rank"]}/{r["rank_of"]} <span class="muted small rank-tied">' in cells[r["code"]], r["code"]
             assert f'{r["rank_tied"]} {word}' in cells[r["code"]] or f'（{r["rank_tied"]} {word}）' in cells[r["code"]], r["code"]
         assert all("rank-tied" not in cells[r["code"]] for r in alone)
+
+
+def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
+    """Twelve districts without a PCT application each read "1/12（12 个并列）" — true, and saying nothing: where every
+    ranked sibling has the same value the rank is "—" with why (all 0, or all equal), on the cockpit and the indicators
+    page; a rank only some share keeps its place and count."""
+    login_as(client, env.engine, "cd_leader")
+    rows = client.get("/api/v1/regions/510107/indicators").json()["indicators"]
+    every = [r for r in rows if r["rank_all_tied"]]
+    zero = [r for r in every if r["value"] == 0]
+    assert zero, [(r["code"], r["rank"], r["rank_of"], r["rank_tied"]) for r in rows]
+    cockpit_codes = {r["code"] for r in client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]}
+    for lang, reason in (("zh", "{n} 个地区均为 0"), ("en", "all {n} regions 0")):
+        for path in ("/regions/510107/indicators?", "/cockpit?region=510107&"):
+            html = client.get(f"{path}lang={lang}").text
+            cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))
+            shown = [r for r in zero if r["code"] in cells]
+            assert shown, path
+            if path.startswith("/cockpit"):
+                assert {r["code"] for r in shown} == {r["code"] for r in zero} & cockpit_codes
+            for r in shown:
+                rank_cell = re.findall(r"<td[^>]*>(.*?)</td>", cells[r["code"]], re.S)
+                text = re.sub(r"<[^>]+>", "", [c for c in rank_cell if "rank" in c][-1])
+                assert text.split() == ["—", *reason.format(n=r["rank_of"]).split()], (path, lang, text)
+                assert f'{r["rank"]}/{r["rank_of"]}' not in text
     assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)

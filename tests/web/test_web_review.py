@@ -526,3 +526,38 @@ def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
         badges = {path: set(re.findall(r'<span class="badge synthetic[^"]*"[^>]*>([^<]+)</span>', client.get(f"{path}?lang={lang}").text))
                   for path in ("/todo", "/protection/cases", f"/cases/{case_id}")}
         assert all(badges.values()) and len(set.union(*badges.values())) == 1, (lang, badges)
+
+
+@pytest.mark.browser
+def test_a_tables_column_names_read_whole_on_a_wide_screen(page, artifacts_dir: Path) -> None:
+    """At 1280 px an indicator's records squeezed their column names beside cells that never wrap: 事件类型 stood two
+    characters a line, 金额（元） in two parts. A column's name now reads on one line there (the table scrolls in its
+    box), and elsewhere a short Chinese name breaks nowhere inside itself; no page grows wider than the screen. At
+    phone width every table stacks as before (its header hidden)."""
+    records = "/regions/510107/indicators/ip_pledge_count/records?as_of=2019-12-31"
+    sign_in(page, "wuhou_officer", then=f"{records}&lang=zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    lines = """sel => [...document.querySelectorAll(sel)].filter(th => th.textContent.trim()).map(th => {
+        const r = document.createRange(); r.selectNodeContents(th);
+        return [th.textContent.trim(), new Set([...r.getClientRects()].map(c => Math.round(c.top))).size]; })"""
+    for path in (records, "/regions/510107/indicators", "/cockpit?region=510107", "/protection/cases",
+                 "/services", "/search?q=电池"):
+        for lang in ("zh", "en"):
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}", wait_until="load")
+            page.wait_for_function("!document.querySelector('.htmx-request')")
+            name = re.sub(r"[^\w]+", "-", path.strip("/"))[:60]
+            page.screenshot(path=str(artifacts_dir / f"review-wide-{name}-{lang}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280, (path, lang)
+            heads = page.evaluate(lines, "main table.list th")
+            assert heads, (path, lang)
+            if path == records:
+                names = [text for text, _ in heads]
+                assert ("事件类型" if lang == "zh" else "Event type") in names and any("（元）" in n or "(yuan)" in n for n in names)
+                assert all(n == 1 for _, n in heads), (lang, heads)
+            elif lang == "zh":
+                short = [(text, n) for text, n in heads if len(text) <= 6 and not re.search(r"[\s（(]", text)]
+                assert all(n == 1 for _, n in short), (path, short)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{records}&lang=zh", wait_until="load")
+    assert page.locator("#records-table thead").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("#records-table td.col-event_type").first.get_attribute("data-label") == "事件类型"

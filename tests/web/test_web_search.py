@@ -373,3 +373,34 @@ def test_the_patent_page_links_its_region_only_for_whom_may_open_it(env: WebEnv,
         else:
             assert re.search(r'id="patent-region">武侯区<', html), user
             assert client.get("/regions/510107").status_code == 403, user  # what the link led to
+
+
+def test_the_patent_page_names_its_region_and_marks_itself_in_its_family(env: WebEnv, client) -> None:
+    """A visitor read the region as 「锦江区 RC=510104」 — the search's syntax on a display page — and a family list
+    naming the patent's own publication number as a member to search for (the source lists a family whole, the
+    patent itself among them): the region reads as its name, the query in the link only; the patent's own number is
+    marked 本专利, and a family of the patent alone lists nothing beside its size of 1."""
+    from zhichan.corpus.testing import build_snapshot, patent
+
+    family = patent("CN202110000339.1", title="一种有同族的电池", region_code="510104", publication_number="CN185939850A",
+                    grant_number="CN185939850B", family_size=3,
+                    family_members=["CN185939850A", "WO2022123456", "US31012074A1"])
+    alone = patent("CN202110000340.3", title="一种没有同族的电池", region_code="510104", publication_number="CN185939851A",
+                   family_size=1, family_members=["CN185939851A"])
+    build_snapshot(env.settings.data_dir, patents=[family, alone])
+    for lang, words, self_word in (("zh", "该地区的专利", "本专利"), ("en", "Patents of this region", "this patent")):
+        html = client.get(f"/patents/{family['application_number']}?lang={lang}").text
+        region_dd = re.search(r"<dd>(<a id=\"region-link\".*?)</dd>", html, re.S)
+        assert region_dd, html[:3000]
+        assert "RC=" not in unescape(re.sub(r"<[^>]+>", "", region_dd.group(1)))
+        search = re.search(r'id="region-search" href="([^"]+)">([^<]+)<', region_dd.group(1))
+        assert search and search.group(2) == words
+        assert parse_qs(urlsplit(unescape(search.group(1))).query)["q"] == ["RC=510104"]
+        members = re.search(r'<dd id="family-members">(.*?)</dd>', html, re.S)
+        assert members, html[:3000]
+        linked = [parse_qs(urlsplit(unescape(h)).query)["q"][0] for h in re.findall(r'href="([^"]+)"', members.group(1))]
+        assert linked == ["PN=WO2022123456", "PN=US31012074A1"]
+        own = re.sub(r"<[^>]+>", "", re.search(r'<span class="family-self">(.*?)</span></span>', members.group(1)).group(1))
+        assert own.split()[0] == "CN185939850A" and self_word in own
+        single = client.get(f"/patents/{alone['application_number']}?lang={lang}").text
+        assert 'id="family-members"' not in single and re.search(r'id="family-size">1<', single)

@@ -343,6 +343,11 @@ def value_indicators(access: Any, snapshot: Snapshot | None, number: str, on: dt
     return {"high_value": criteria, "claim_count": detail.get("claim_count"), "family_size": detail.get("family_size"),
             "family_granted_abroad": detail.get("family_granted_abroad"), "forward_citations": detail.get("forward_citations"),
             "remaining_years": remaining, "term_end": status.term_end, "events": counts,
+            # the term as the pledge checks say it (zhichan.corpus.rights.Term): with a registered compensation, or
+            # unknown where the compensation's length cannot be read (no end, no remaining years)
+            "term_compensated": bool(status.term and status.term.compensated and not status.term.unknown),
+            "term_unknown": status.term_unknown,
+            "statutory_term_end": status.term.statutory_end if status.term else None,
             "legal_status": detail.get("legal_status"), "kind": detail.get("kind")}
 
 

@@ -185,8 +185,11 @@ def patent_signals(snapshot: Snapshot, number: str, on: dt.date) -> dict[str, An
     table = high_value_table(snapshot)
     criteria = {c for n, c in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True) if n == number}
     remaining = 0.0
-    if status.in_force and status.term_end is not None:
-        remaining = round(max(0, (status.term_end - on).days) / 365.25, 1)
+    # a term whose registered compensation cannot be read (term_unknown) lasts at least to its statutory end: that
+    # much remains, not nothing (it scored as a term run out, and the cost approach valued it at 0)
+    last_day = status.term_end or (status.term.statutory_end if status.term_unknown and status.term else None)
+    if status.in_force and last_day is not None:
+        remaining = round(max(0, (last_day - on).days) / 365.25, 1)
     maintained = 0.0
     if status.in_force and status.application_date is not None:
         maintained = round((on - status.application_date).days / 365.25, 1)

@@ -81,6 +81,16 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:+.1f}%"
 
 
+def _rank(v: Any) -> str:
+    """"3/21", or why there is none: a rank every sibling shares ("1/21" beside twenty other zeros) says nothing."""
+    if v.rank is None:
+        return "—"
+    if v.rank_all_tied:
+        same = "均为 0 / all 0" if v.value == 0 else "均相同 / all equal"
+        return f"— ({v.rank_of} {same})"
+    return f"{v.rank}/{v.rank_of}"
+
+
 @app.command("list")
 def list_() -> None:
     """列出全部指标及定义 / List every indicator and its definition."""
@@ -121,7 +131,7 @@ def compute(
         table.add_row(inds[v.code].name_zh, f"{region_names(v.region_code)} {v.region_code}", _fmt(v.value), v.unit,
                       _fmt(v.yoy_change), _pct(v.yoy_change_pct),
                       "—" if v.share_of_parent is None else f"{100 * v.share_of_parent:.1f}%",
-                      "—" if v.rank is None else f"{v.rank}/{v.rank_of}")
+                      _rank(v))
     console().print(table)
     if xlsx:
         from openpyxl import Workbook

@@ -104,10 +104,17 @@ class IndicatorValue:
     definition_ref: str = ""
     synthetic: bool = False  # the snapshot holds generated demo data
 
+    @property
+    def rank_all_tied(self) -> bool:
+        """Every ranked sibling has this value (21 districts with no PCT application each read "1/21"): the rank says
+        nothing and is shown as "—" with the reason."""
+        return self.rank_of is not None and self.rank_of > 1 and self.rank_tied == self.rank_of
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
         data["region_name_en"] = region_name_en(self.region_code)
+        data["rank_all_tied"] = self.rank_all_tied
         return data
 
 

@@ -207,7 +207,9 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
         family_size = len(members)
     # the parties in English where the generator named them (synthetic records; pages show them through holder_name)
     synthetic, region = bool(detail.get("synthetic")), detail.get("region_code")
-    return {**detail, "family_members": members, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
+    # its own publication and grant numbers, which a family list holds (the page marks them 本专利)
+    own = [n for n in (detail.get("publication_number"), detail.get("grant_number")) if n]
+    return {**detail, "family_members": members, "own_numbers": own, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
             "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
             "applicants_en": [party_name_en(a, region, synthetic) for a in detail.get("applicants") or []],
             "current_patentees_en": [party_name_en(a, region, synthetic) for a in detail.get("current_patentees") or []],
