@@ -7,8 +7,6 @@ its organization's home says which auctions it bid in were suspended or terminat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +23,7 @@ from zhichan.platform.accounts import create_api_token, create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry, Organization, Role, User
 from zhichan.platform.orgs import scope_for_user
-from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
 
 API = "/api/v1/exchange/auctions"
 SUSPEND = {"ground": "ownership_dispute", "reason": "第三人提出权属争议（合成）"}
@@ -34,17 +31,6 @@ RESUME = {"ground": "cause_removed", "reason": "争议已经法院裁定驳回�
 TERMINATE = {"ground": "no_right", "reason": "法院认定挂牌方无处分权（合成）"}
 
 
-@pytest.fixture
-def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
-    yield web
-    web.engine.dispose()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def client(env: WebEnv) -> Iterator[TestClient]:
-    with env.client() as c:
-        yield c
 
 
 def _scope(s: Any, username: str) -> Any:

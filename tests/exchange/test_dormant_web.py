@@ -5,29 +5,20 @@ nothing of it, the district's officers its area's, anonymous callers nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.exchange.dormant_helpers import UNIVERSITY, university_in_web
 from tests.exchange.web_helpers import post
-from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, login_as, make_env
+from zhichan.web.testing import TestClient, WebEnv, login_as
 
 
 @pytest.fixture
-def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
-    web.numbers.update(university_in_web(web))
-    yield web
-    web.engine.dispose()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def client(env: WebEnv) -> Iterator[TestClient]:
-    with env.client() as c:
-        yield c
+def env(env: WebEnv) -> WebEnv:
+    """The exchange's web app with a university in the test world."""
+    env.numbers.update(university_in_web(env))
+    return env
 
 
 @pytest.mark.one_database("the pages of the flow; inventory and grading run on PostgreSQL in test_dormant.py")

@@ -6,29 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.exchange.web_helpers import PDF, declare, number, post
 from zhichan.platform.db import session_scope
-from zhichan.settings import Settings
-from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_as, make_env
-
-
-@pytest.fixture
-def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
-    yield web
-    web.engine.dispose()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def client(env: WebEnv) -> Iterator[TestClient]:
-    with env.client() as c:
-        yield c
+from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_as
 
 
 def _published(env: WebEnv, client: TestClient, patent: str) -> int:

@@ -5,30 +5,16 @@ downloads, the JSON, both languages, and its author's organization only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from tests.exchange.web_helpers import number, post
-from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, login_as, make_env
+from zhichan.web.testing import TestClient, WebEnv, login_as
 
 FORM = "/exchange/valuations/new"
 
 
-@pytest.fixture
-def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
-    web = make_env(settings, web_template, None if migrated_db_url.startswith("sqlite") else migrated_db_url)
-    yield web
-    web.engine.dispose()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def client(env: WebEnv) -> Iterator[TestClient]:
-    with env.client() as c:
-        yield c
 
 
 @pytest.mark.one_database("the page and its downloads; valuations are stored and read on PostgreSQL in test_valuation.py")
