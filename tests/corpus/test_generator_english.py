@@ -161,9 +161,9 @@ def test_every_demo_fictional_name_reads_in_english() -> None:
     import unicodedata
 
     from zhichan.corpus.generator.english import DEMO_SHOPS_EN, demo_name_en
+    from zhichan.corpus.generator.names import RESERVED_BRANDS
     from zhichan.corpus.parties import party_name_en
     from zhichan.credit.demo import SUBJECT
-    from zhichan.corpus.generator.names import RESERVED_BRANDS
     from zhichan.protection.demo import SHOP_BRANDS, SHOPS, respondent_name
     from zhichan.talent.demo import ORGANIZATIONS
 
