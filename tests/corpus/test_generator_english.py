@@ -161,9 +161,10 @@ def test_every_demo_fictional_name_reads_in_english() -> None:
     import unicodedata
 
     from zhichan.corpus.generator.english import DEMO_SHOPS_EN, demo_name_en
+    from zhichan.corpus.generator.names import RESERVED_BRANDS
     from zhichan.corpus.parties import party_name_en
     from zhichan.credit.demo import SUBJECT
-    from zhichan.protection.demo import SHOPS
+    from zhichan.protection.demo import SHOP_BRANDS, SHOPS, respondent_name
     from zhichan.talent.demo import ORGANIZATIONS
 
     for name in ORGANIZATIONS:
@@ -171,10 +172,17 @@ def test_every_demo_fictional_name_reads_in_english() -> None:
             found = party_name_en(kept, "510107", True)
             assert found is not None and found.endswith("(demo)") and found.isascii(), kept
     assert set(SHOPS) == set(DEMO_SHOPS_EN)
-    assert party_name_en(f"{SHOPS[1]}12号", "320102", True) == "XX Hardware Store No. 12"
+    # the protection demo's respondents read as names (they read "XX Hardware Store No. 12": 某某五金店12号)
+    assert party_name_en(respondent_name(SHOPS[1], 2), "320102", True) == "Ruixin Hardware Store (demo)"
+    assert len(set(SHOP_BRANDS)) == len(SHOP_BRANDS) and not set(SHOP_BRANDS) & RESERVED_BRANDS
+    for kind in SHOPS:
+        for n in range(1, len(SHOP_BRANDS) + 1):
+            found = party_name_en(respondent_name(kind, n), "510107", True)
+            assert found is not None and found.isascii() and found.endswith(f"{DEMO_SHOPS_EN[kind]} (demo)"), found
+    assert party_name_en("某某五金店12号", "320102", True) == "XX Hardware Store No. 12"  # as stored before
     assert party_name_en(SUBJECT, "510100", True) == "Chengdu Example Patent Agency Co., Ltd."
     assert demo_name_en("【合成】Overseas Rival 7") == "Overseas Rival 7"
-    assert party_name_en(f"{SHOPS[1]}12号", "320102", False) is None  # a real row's name is data
+    assert party_name_en(respondent_name(SHOPS[1], 2), "320102", False) is None  # a real row's name is data
     assert demo_name_en("某某五金店") is None and demo_name_en("四川大学") is None
 
 

@@ -108,8 +108,8 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
 def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engine, tmp_path: Path) -> None:
     """The demo's cases were titled on English pages by their Chinese parties (成都瑞博五金工具有限公司 v. 某某五金店12号):
     a party the generator named reads as its English (Chengdu Ruibo Hardware Tools Co., Ltd.), a fictional respondent
-    as XX Hardware Store No. 12 — in the case list, the case's title and its party fields, and the published
-    decisions; the panel's officers in Pinyin; Chinese pages as written."""
+    as its name (瑞鑫五金店（演示） → Ruixin Hardware Store (demo); it was 某某五金店12号, "XX Hardware Store No. 12")
+    — in the case list, the case's title and its party fields, and the published decisions; the panel's officers in Pinyin; Chinese pages as written."""
     import re
 
     from zhichan.procedures.views import case_view
@@ -134,14 +134,14 @@ def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engin
         disputes = [c for c in listed["en"] if c["procedure"] == "protection.patent_dispute"]
         assert disputes
         for case in disputes:
-            assert re.fullmatch(r"Chengdu Ruibo Hardware Tools Co\., Ltd\. v\. XX [A-Za-z ,.]+ No\. \d+ · CN\S+",
+            assert re.fullmatch(r"Chengdu Ruibo Hardware Tools Co\., Ltd\. v\. [A-Z][a-z]+ [A-Za-z ,.]+ \(demo\) · CN\S+",
                                 case["title"]), case["title"]
-        assert all(c["title"].startswith(f"{holder} 诉 某某") for c in listed["zh"]
+        assert all(re.fullmatch(rf"{holder} 诉 \w+（演示） · CN\S+", c["title"]) for c in listed["zh"]
                    if c["procedure"] == "protection.patent_dispute")
         assert not [c["title"] for c in listed["en"] if re.search(r"[\u4e00-\u9fff]", c["title"])]
         page = case_view(service, s, scope, disputes[0]["id"], "en")
         shown = {f["label"]: f["shown"] for f in page["filing"]}
-        assert shown["Requester"] == "Chengdu Ruibo Hardware Tools Co., Ltd." and shown["Respondent"].startswith("XX ")
+        assert shown["Requester"] == "Chengdu Ruibo Hardware Tools Co., Ltd." and shown["Respondent"].endswith(" (demo)")
         assert page["case"]["title"] == disputes[0]["title"]
         # the demo's panel (its fictional officers, 张伟、王芳、李娜) in Pinyin, listed as English lists
         panels = [f["shown"] for d in disputes for step in case_view(service, s, scope, d["id"], "en")["steps"]
@@ -150,5 +150,5 @@ def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engin
         # the public's published decisions name them so too (the decision's record keeps them as written)
         public = published_decisions(s)
         assert public and all(d["requester"] == holder and d["requester_en"] == "Chengdu Ruibo Hardware Tools Co., Ltd."
-                              and d["respondent"].startswith("某某") and d["respondent_en"].startswith("XX ")
+                              and d["respondent"].endswith("（演示）") and d["respondent_en"].endswith(" (demo)")
                               for d in public), public

@@ -46,3 +46,19 @@ def test_titles_read_in_the_pages_language() -> None:
     assert objection_title(objection, "en") == "SUB-2026-01 line 1 · objection to the award"
     assert objection_title({"programme": "SUB-2026-01", "line": ""}, "en") == \
         "SUB-2026-01 application left off the list · objection to the award"
+
+
+def test_a_topic_composed_of_an_ipc_subclass_reads_in_the_pages_language() -> None:
+    """The demo's search topic is composed of an IPC subclass and its title; an English page showed it in Chinese
+    (「B23F（齿轮或齿条的制造）相关技术的专利检索分析」 on the English to-do list)."""
+    from zhichan.services.titles import ipc_topic, search_title
+
+    assert ipc_topic("B23F", "zh") == "B23F（齿轮或齿条的制造）相关技术的专利检索分析"
+    fields = {"applicant": "成都某科技有限公司", "topic": ipc_topic("B23F", "zh")}
+    assert search_title(fields, "zh") == "B23F（齿轮或齿条的制造）相关技术的专利检索分析 · 成都某科技有限公司"
+    assert search_title(fields, "en", {"成都某科技有限公司": "Chengdu X Co., Ltd."}) == (
+        "Patent search and analysis of B23F (Making gears or toothed racks) · Chengdu X Co., Ltd.")
+    assert search_title(fields | {"topic": "B25J（机械手）相关技术的专利检索分析"}, "en") == (
+        "Patent search and analysis of B25J (Manipulators) · 成都某科技有限公司")
+    # an applicant's own words stay as typed
+    assert search_title(fields | {"topic": "锂电池隔膜领域的专利检索分析"}, "en") == "锂电池隔膜领域的专利检索分析 · 成都某科技有限公司"

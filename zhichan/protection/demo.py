@@ -50,7 +50,21 @@ SYNTHETIC = "【合成】"
 COMPLAINT_ROUTES = (("to_adjudication", 40), ("to_mediation", 25), ("to_enforcement", 10), ("to_fast_channel", 15),
                     ("refuse", 10))
 REPORT_ROUTES = (("to_enforcement", 60), ("to_police", 10), ("refuse", 30))
-SHOPS = ("某某电子商行", "某某五金店", "某某科技有限公司", "某某贸易商行", "某某网店")
+#: the respondents' kinds of business and 字号 (brands of the corpus generator's characters, none of its reserved ones):
+#: ``<brand><kind>（演示）`` — a fictional party marked as the demo's, whose English reads by the generator's readings
+#: (瑞鑫五金店（演示） → Ruixin Hardware Store (demo): zhichan/corpus/generator/english.py ``demo_name_en``). They were
+#: ``某某<kind><n>号``, which read "XX Hardware Store No. 12" in English.
+SHOPS = ("电子商行", "五金店", "科技有限公司", "贸易商行", "网店")
+SHOP_BRANDS = ("华创", "瑞鑫", "德安", "新力", "科诺", "金正", "宏明", "恒锦", "盛星", "泰聚", "达铭", "信唐", "博睿", "远航",
+               "中威", "英新", "创盛", "智远", "联智", "海源", "龙隆", "鑫凯", "源迈", "鼎通", "润誉", "康伟", "安辰", "隆晶",
+               "兴欣", "佳尚", "昌云", "力易", "凯乐", "腾方", "飞科", "捷泰", "诺中", "迈联", "卓鼎", "越兴", "众腾", "正卓",
+               "通晟", "晟祥", "能嘉", "光汇", "明拓", "誉益", "祥品", "顺峰", "丰达", "锦思", "伟华", "嘉金", "航达", "宇天",
+               "星海", "辰润", "汇佳", "诚飞")
+
+
+def respondent_name(kind: str, n: int) -> str:
+    """The demo's ``n``-th (1-based) fictional respondent of a ``kind`` of :data:`SHOPS`: 瑞鑫五金店（演示）."""
+    return f"{SHOP_BRANDS[(n - 1) % len(SHOP_BRANDS)]}{kind}（演示）"
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷", "徐明", "孙丽"]
 
 
@@ -158,7 +172,8 @@ class DemoCases:
         rng = self.rng
         number, holder = rng.choice(patents)
         anonymous = rng.random() < 0.2
-        respondent = f"{rng.choice(SHOPS)}{rng.randint(1, 60)}号"
+        kind = rng.choice(SHOPS)
+        respondent = respondent_name(kind, rng.randint(1, len(SHOP_BRANDS)))
         target_kind = rng.choice(("产品", "网站或网店", "展会"))
         with session_scope(self.engine) as s:
             opened = self.service.start(s, PUBLIC_FILER, COMPLAINT, now=filed, handling_org_id=office.id,

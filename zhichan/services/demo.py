@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -164,7 +163,7 @@ class Demo:
         """What a firm asks to have searched: the technology of most of its patents (its commonest main IPC
         subclass) — ``B25J（机械手）相关技术的专利检索分析`` (the topic was "<firm>主营技术的…", which named the firm
         a second time in the application's title)."""
-        from zhichan.reference.ipc import ipc_title
+        from zhichan.services.titles import ipc_topic
 
         con = self.snapshot.connect()
         try:
@@ -174,9 +173,7 @@ class Demo:
             con.close()
         if not found:
             return "主营技术的专利检索分析"
-        code = found[0][0]
-        title = re.split(r"[，；、]", ipc_title(code, "zh", clean=True) or "")[0]
-        return f"{code}（{title}）相关技术的专利检索分析" if title else f"{code} 相关技术的专利检索分析"
+        return ipc_topic(found[0][0], "zh")  # composed: English pages show it in English (services/titles.py)
 
     def priority(self, firms: list[tuple[Scope, str, str]], count: int) -> int:
         start = max(PRIORITY_FROM, self.today - dt.timedelta(days=120))

@@ -10,6 +10,7 @@ the list, its heading on the case page), so the title does not repeat it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,13 +32,40 @@ def without_applicant(topic: str, applicant: str) -> str:
     return topic
 
 
+#: a topic composed of an IPC subclass and its title (:func:`ipc_topic`) as stored, in Chinese
+_IPC_TOPIC = re.compile(r"([A-H]\d{2}[A-Z])(?:（[^（）]+）)? ?相关技术的专利检索分析")
+
+
+def ipc_topic(code: str, lang: str) -> str:
+    """A search of the technology of IPC subclass ``code``, in ``lang``: ``B23F（齿轮或齿条的制造）相关技术的专利检索分析``
+    / ``Patent search and analysis of B23F (Making gears or toothed racks)`` — the subclass's title up to its first
+    separator, from the reference data in that language (WIPO's capitals in sentence case)."""
+    from zhichan.reference.ipc import ipc_title
+    from zhichan.web.labels import _sentence_case
+
+    title = ipc_title(code, lang, clean=True) or ""
+    title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
+    if lang == "en":
+        title = _sentence_case(title)
+    return translate(lang, "services.search_topic.ipc" if title else "services.search_topic.ipc_untitled",
+                     code=code, title=title)
+
+
+def topic_in(topic: str, lang: str) -> str:
+    """A topic in ``lang`` where it is composed of an IPC subclass and its title (:func:`ipc_topic`: the demo's, or an
+    applicant's typed as it composes one); any other topic is the applicant's own words, as typed."""
+    composed = _IPC_TOPIC.fullmatch(topic)
+    return ipc_topic(composed[1], lang) if composed and lang != "zh" else topic
+
+
 def search_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
-    """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name), then the company (in ``lang``
-    from ``names`` where known there; the topic is the applicant's own words, as typed)."""
+    """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name; in ``lang`` where it is composed
+    of an IPC subclass, :func:`topic_in`), then the company (in ``lang`` from ``names`` where known there; any other
+    topic is the applicant's own words, as typed)."""
     applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
     if not applicant or not topic:
         return None
-    topic = without_applicant(topic, applicant)
+    topic = topic_in(without_applicant(topic, applicant), lang)
     return f"{topic[:80]}{'…' if len(topic) > 80 else ''} · {_party(fields, 'applicant', names)}"
 
 

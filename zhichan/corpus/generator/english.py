@@ -321,18 +321,21 @@ DEMO_NAMES_EN = {
     "成都技术转移中心（演示）": "Chengdu Technology Transfer Center (demo)",
     "成都示例专利代理有限公司": "Chengdu Example Patent Agency Co., Ltd.",
 }
-#: the protection demo's fictional respondents, ``某某<kind><n>号`` (zhichan/protection/demo.py ``SHOPS``): 某某 is
-#: the "XX" of a name left out
-DEMO_SHOPS_EN = {"某某电子商行": "XX Electronics Shop", "某某五金店": "XX Hardware Store",
-                 "某某科技有限公司": "XX Technology Co., Ltd.", "某某贸易商行": "XX Trading Shop", "某某网店": "XX Online Shop"}
+#: the kinds of business of the protection demo's fictional respondents (zhichan/protection/demo.py ``SHOPS``): named
+#: ``<brand><kind>（演示）`` (瑞鑫五金店（演示） → Ruixin Hardware Store (demo)); stored before as ``某某<kind><n>号``, whose
+#: 某某 is the "XX" of a name left out (某某五金店12号 → XX Hardware Store No. 12)
+DEMO_SHOPS_EN = {"电子商行": "Electronics Shop", "五金店": "Hardware Store", "科技有限公司": "Technology Co., Ltd.",
+                 "贸易商行": "Trading Shop", "网店": "Online Shop"}
 #: as typed or as a form stores it (NFKC: the talent library keeps 四川大学(演示) with ASCII brackets)
 _DEMO_NAMES_FOLDED = {unicodedata.normalize("NFKC", k): v for k, v in DEMO_NAMES_EN.items()}
-_DEMO_SHOP = re.compile(r"(某某\w+?)(\d+)号")
+_DEMO_SHOP = re.compile(r"(\w{2})(\w+?)（演示）")
+_DEMO_SHOP_BEFORE = re.compile(r"某某(\w+?)(\d+)号")
 
 
 def demo_name_en(name: str) -> str | None:
     """A demo's fictional organization in English (:data:`DEMO_NAMES_EN`, in either width of bracket;
-    :data:`DEMO_SHOPS_EN`: 某某五金店12号 → XX Hardware Store No. 12); None for any other name. A leading synthetic mark 【合成】 is left out (pages show it as
+    :data:`DEMO_SHOPS_EN`: 瑞鑫五金店（演示） → Ruixin Hardware Store (demo), as stored before 某某五金店12号 → XX Hardware
+    Store No. 12); None for any other name. A leading synthetic mark 【合成】 is left out (pages show it as
     their badge): a marked English name is its English (the overseas demo's 【合成】Overseas Rival 7)."""
     marked = (name or "").strip()
     name = marked.removeprefix("【合成】")
@@ -341,9 +344,12 @@ def demo_name_en(name: str) -> str | None:
         return found
     if name != marked and name.isascii():  # an English name the demo marked (【合成】Overseas Rival 7): the mark is the badge
         return name
-    shop = _DEMO_SHOP.fullmatch(name)
-    if shop is not None and shop[1] in DEMO_SHOPS_EN:
-        return f"{DEMO_SHOPS_EN[shop[1]]} No. {int(shop[2])}"
+    shop = _DEMO_SHOP.fullmatch(unicodedata.normalize("NFKC", name).replace("(", "（").replace(")", "）"))
+    if shop is not None and shop[2] in DEMO_SHOPS_EN and (brand := _brand_en(shop[1])) is not None:
+        return f"{brand} {DEMO_SHOPS_EN[shop[2]]} (demo)"
+    before = _DEMO_SHOP_BEFORE.fullmatch(name)
+    if before is not None and before[1] in DEMO_SHOPS_EN:
+        return f"XX {DEMO_SHOPS_EN[before[1]]} No. {int(before[2])}"
     return None
 
 
