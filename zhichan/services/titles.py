@@ -41,12 +41,12 @@ def ipc_topic(code: str, lang: str) -> str:
     / ``Patent search and analysis of B23F (Making gears or toothed racks)`` — the subclass's title up to its first
     separator, from the reference data in that language (WIPO's capitals in sentence case)."""
     from zhichan.reference.ipc import ipc_title
-    from zhichan.web.labels import _sentence_case
+    from zhichan.web.labels import sentence_case
 
     title = ipc_title(code, lang, clean=True) or ""
     title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
     if lang == "en":
-        title = _sentence_case(title)
+        title = sentence_case(title)
     return translate(lang, "services.search_topic.ipc" if title else "services.search_topic.ipc_untitled",
                      code=code, title=title)
 

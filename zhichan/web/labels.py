@@ -70,7 +70,7 @@ _SHOUTED = re.compile(r"[A-Z]{2,}")
 _ACRONYM = re.compile(r"([(\[])([a-z]{1,4})([)\]])")
 
 
-def _sentence_case(title: str) -> str:
+def sentence_case(title: str) -> str:
     """WIPO writes subclass titles in capitals (``PROCESSES OR MEANS, e.g. BATTERIES``); a list reads
     them in sentence case, keeping a short acronym in brackets (``[PV]``)."""
     if not _SHOUTED.search(title) or re.search(r"[a-z]{3,}", title.replace("e.g.", "").replace("i.e.", "")):
@@ -95,7 +95,7 @@ def facet_value(lang: str, facet: str, value: Any, fallback: Any = None) -> str:
         return region_display_name(text, lang)
     if facet == "ipc":
         title = ipc_title(text, lang, clean=True)
-        return f"{text} {_sentence_case(title)}" if title else text
+        return f"{text} {sentence_case(title)}" if title else text
     if facet == "sei":
         try:
             return f"{text} {sei_name(text, lang)}"
