@@ -226,7 +226,7 @@ def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
     """The patent's IPC codes as the corpus records them."""
     if snapshot is None:
         return []
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("SELECT ipc FROM patents WHERE application_number = ?", [number]).fetchall()
     finally:

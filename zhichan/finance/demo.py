@@ -63,7 +63,7 @@ def _candidates(snapshot: Snapshot, limit: int) -> list[tuple[str, str, list[str
     first; then, for a small corpus whose demo city has few of them, those holding only granted utility models (the
     newest, in their 10-year term for a few years more) — a utility model is pledged like an invention."""
     today = china_today()
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("""
             SELECT first_patentee, any_value(region_code),

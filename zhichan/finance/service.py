@@ -159,7 +159,7 @@ def trademarks_on(snapshot: Snapshot, numbers: list[str], on: dt.date) -> dict[s
     out = {n: RegisteredRight("trademark", n, found=False) for n in numbers}
     if not numbers:
         return out
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         placeholders = ", ".join("?" for _ in numbers)
         rows = con.execute(f"SELECT registration_number, mark_name, registrant, status, expiry_date FROM trademarks "
