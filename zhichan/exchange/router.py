@@ -118,11 +118,13 @@ def api_catalogue(request: Request, session: Session = DbDep, q: str = Query("",
 @router.get("/exchange/open-licences/{declaration_id}", include_in_schema=False)
 def declaration_page(request: Request, declaration_id: Id, scope: Scope = ScopeDep, session: Session = DbDep,
                      other_rate: str = Query("", max_length=10)) -> Response:
+    snapshot = _corpus(request).snapshot()
     try:
-        data = views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate)
+        data = views.declaration_view(session, scope, declaration_id, lang(request), snapshot=snapshot,
+                                      other=other_rate)
         form_errors: dict[str, str] = {}
     except FormError as exc:
-        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        data = views.declaration_view(session, scope, declaration_id, lang(request), snapshot=snapshot)
         form_errors = exc.errors
     return render(request, "exchange/declaration.html", {**data, "errors": form_errors, "values": {}},
                   status=422 if form_errors else 200)
@@ -133,7 +135,8 @@ def api_declaration(request: Request, declaration_id: Id, scope: Scope = ScopeDe
                     other_rate: str = Query("", max_length=10)) -> Response:
     """A declaration with the annuity reduction per patent year (``other_rate``: another reduction in per
     cent; the more favourable one applies, never both) and, for its patentee and bureau, the licences."""
-    return fast_json(views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate))
+    return fast_json(views.declaration_view(session, scope, declaration_id, lang(request),
+                                            snapshot=_corpus(request).snapshot(), other=other_rate))
 
 
 @router.post("/exchange/open-licences/{declaration_id}/licences", include_in_schema=False)
@@ -150,7 +153,8 @@ async def take_licence(request: Request, declaration_id: Id, scope: Scope = Scop
                                  now=utcnow())
     except FormError as exc:
         session.rollback()
-        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        data = views.declaration_view(session, scope, declaration_id, lang(request),
+                                      snapshot=_corpus(request).snapshot())
         return render(request, "exchange/declaration.html", {**data, "errors": exc.errors, "values": fields},
                       status=422)
     session.commit()
