@@ -115,10 +115,10 @@ def other_rate(text: str) -> Decimal:
     return value / 100
 
 
-def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: str, *,
+def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: str, *, snapshot: Snapshot | None,
                      other: str = "") -> dict[str, Any]:
     row = openlicence.get(session, scope, declaration_id)
-    lines = openlicence.reduction(session, row, other_rate=other_rate(other))
+    lines = openlicence.reduction(session, row, snapshot, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
     licensees_en = english_names(session, [RowName(g.licensee) for g in grants])
     return {
