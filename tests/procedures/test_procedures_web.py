@@ -43,6 +43,13 @@ def start_case(client: TestClient) -> int:
 
 def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
+    # the form lists the procedure's deadlines under their column names (stacked on a phone, each cell says what it
+    # is); a procedure without one has no empty "Deadlines" heading
+    form = officer.get("/procedures/protection.patent_dispute/new?lang=en").text
+    deadlines = form.split('<table class="list" id="start-deadlines">', 1)[1].split("</table>", 1)[0]
+    assert "<th>Deadline</th><th>Period</th>" in deadlines and "<td>Decision on admission</td>" in deadlines
+    assert "<h2>Deadlines</h2>" not in client_for(env, "ent_user").get("/procedures/exchange.open_licence/new?lang=en").text
+    officer.get("/procedures/protection.patent_dispute/new?lang=zh")  # the language the rest reads
     case_id = start_case(officer)
     page = officer.get(f"/cases/{case_id}")
     assert page.status_code == 200 and "已收到请求" in page.text and "立案审查" in page.text
