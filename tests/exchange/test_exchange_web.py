@@ -55,6 +55,8 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     # the payment schedule is a declared choice: its label in the page's language (it showed 按年支付)
     english = client.get("/exchange/open-licences", params={"lang": "en"}).text
     assert "Yearly payments" in english and "按年支付" not in english
+    # the fee method as the declaration's form and case page label it (the catalogue said "royalty on net sales")
+    assert "Royalty on net sales 3%" in english and ">Royalty on net sales</option>" in english
     assert f"{number(1)} · Invention</small>" in english  # the patent's kind as the other pages label it
     assert "Yearly payments" in client.get(f"/exchange/open-licences/{declaration_id}", params={"lang": "en"}).text
     assert "按年支付" in client.get("/exchange/open-licences", params={"lang": "zh"}).text
