@@ -162,6 +162,7 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
                                              "reserve": "600000", "closes_at": "2099-01-01T10:00"}, page=listing)
     assert r.status_code == 303
     auction = r.headers["location"]
+    assert "<strong>网络竞价</strong>" in client.get(auction).text  # the tab of the auctions (it marked the listings')
     login_as(client, env.engine, "ent2_user")
     r = post(client, f"{auction}/bids", {"amount": "500000"}, page=auction)
     assert r.status_code == 422 and 'id="b-amount-error"' in r.text and "保证金" in r.text
