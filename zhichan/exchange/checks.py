@@ -30,7 +30,14 @@ def add(problems: Problems, field: str, message: str) -> None:
 
 
 def flatten(problems: Problems) -> dict[str, str]:
-    return {field: "；".join(messages) for field, messages in problems.items()}
+    """Each field's problems as one "中文 / English" message: the Chinese halves joined, then the English ones — the
+    page shows its language's half (``in_lang``), which two joined bilingual messages would not have."""
+    out = {}
+    for field, messages in problems.items():
+        halves = [m.split(" / ") for m in messages]
+        out[field] = ("；".join(h[0] for h in halves) + " / " + "; ".join(h[1] for h in halves)
+                      if all(len(h) == 2 for h in halves) else "；".join(messages))
+    return out
 
 
 def standing_problems(status: RightStatus, problems: Problems, *, field: str = "patent_number") -> None:
