@@ -13,6 +13,7 @@ import unicodedata
 
 from zhichan.corpus.rights import RightStatus
 from zhichan.corpus.validate import FieldError, normalize_application_number
+from zhichan.errors import joined
 
 #: the field a problem is shown beside
 Problems = dict[str, list[str]]
@@ -30,14 +31,8 @@ def add(problems: Problems, field: str, message: str) -> None:
 
 
 def flatten(problems: Problems) -> dict[str, str]:
-    """Each field's problems as one "中文 / English" message: the Chinese halves joined, then the English ones — the
-    page shows its language's half (``in_lang``), which two joined bilingual messages would not have."""
-    out = {}
-    for field, messages in problems.items():
-        halves = [m.split(" / ") for m in messages]
-        out[field] = ("；".join(h[0] for h in halves) + " / " + "; ".join(h[1] for h in halves)
-                      if all(len(h) == 2 for h in halves) else "；".join(messages))
-    return out
+    """Each field's problems as one "中文 / English" message (:func:`zhichan.errors.joined`)."""
+    return {field: joined(messages) for field, messages in problems.items()}
 
 
 def standing_problems(status: RightStatus, problems: Problems, *, field: str = "patent_number") -> None:
