@@ -167,7 +167,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
               "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
              for s in data["steps"]
              for fields in [specs.get(s["event"], ())]]
+    # a notice the platform sent the party ("your request has been accepted"), read by an officer, says to whom it went
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
+                "to_party": data["officer"] and n["kind"] == "party" and not n["clock"],
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
     kept: list[dict[str, Any]] = []
