@@ -169,7 +169,7 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
     assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
     r = post(client, f"{auction}/bids", {"amount": "505000"}, page=auction)
-    assert r.status_code == 422 and "510,000 元" in r.text
+    assert r.status_code == 422 and "510,000 元" in r.text and "与加价幅度 10,000 元之和" in r.text  # it read "加加价幅度"
     live = client.get(f"{auction}/live").text
     assert "500,000.00" in live and JINJIANG_ENTERPRISE in live  # a bidder sees its own name
     client.cookies.clear()
