@@ -54,6 +54,10 @@ def _refused(ex: Exchange, fields: dict[str, str], uploads: tuple = ()) -> dict[
 def test_each_refusal_ground_is_named_beside_its_field(exchange: Exchange, case: str, field: str, words: str) -> None:
     errors = _refused(exchange, declaration(exchange.numbers[case]))
     assert words in errors[field], errors
+    # one Chinese half and one English half however many grounds a field has (an unpaid annuity gives two): the page
+    # shows its own language's half (two joined "中文 / English" messages showed both on either page)
+    zh, sep, en = errors[field].partition(" / ")
+    assert sep and " / " not in en and words in zh, errors
 
 
 def test_a_licence_that_is_ordinary_or_has_ended_does_not_bar(exchange: Exchange) -> None:

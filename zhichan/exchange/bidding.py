@@ -205,8 +205,8 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
         if auction.high_bid is None:
             raise FormError({"amount": f"首次出价不得低于起拍价 {format_money(auction.starting_price, 'zh')} / the first bid must "
                                        f"be at least the starting price of {format_money(auction.starting_price, 'en')}"})
-        raise FormError({"amount": f"出价须不低于当前最高价 {format_money(auction.high_bid, 'zh')}加加价幅度 "
-                                   f"{format_money(auction.increment, 'zh')}，即 {format_money(minimum, 'zh')} / a bid must be "
+        raise FormError({"amount": f"出价须不低于当前最高价 {format_money(auction.high_bid, 'zh')}与加价幅度 "
+                                   f"{format_money(auction.increment, 'zh')}之和，即 {format_money(minimum, 'zh')} / a bid must be "
                                    f"at least the high bid plus the increment: {format_money(minimum, 'en')}"})
     seq = auction.bid_count
     entry = evidence.append_records([{

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.rights import RightStatus, right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied, joined
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange import annuity
 from zhichan.exchange.checks import (
@@ -163,8 +163,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         standing_problems(status, problems)
         rights_problems(status, step.case_fields, problems, on=today)
         if problems:
-            raise FormError({"_rights": "公告前复核未通过 / the check before publication failed: "
-                                        + "；".join(m for ms in problems.values() for m in ms)})
+            raise FormError({"_rights": joined(["公告前复核未通过 / the check before publication failed",
+                                                *(m for ms in problems.values() for m in ms)])})
         row.published_on = today
     elif step.event == "withdraw":
         status = _status(snapshot, row.application_number, today)

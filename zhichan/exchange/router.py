@@ -360,7 +360,7 @@ class BidIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
     amount: str = Field(..., max_length=40, description=(
-        "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价加加价幅度）/ the bid in yuan as a "
+        "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价与加价幅度之和）/ the bid in yuan as a "
         "decimal string (the first at least the starting price, each later one at least the high bid plus the increment)"))
 
 

@@ -174,7 +174,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         with session_scope(engine) as s:
             if stage == "cure_requested":
                 service.act(s, scope(officer), case["id"], "request_cure", version=2, now=when,
-                            fields={"items": f"{MARK}请补充质押合同的签字页 / synthetic: the contract's signature page",
+                            fields={"items": f"{MARK}请补充质押合同的签字页",
                                     "cure_days": 15})
             elif stage == "registered":
                 service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)
