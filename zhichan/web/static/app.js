@@ -46,38 +46,6 @@
   document.addEventListener("htmx:sendError", unreachable);
   document.addEventListener("htmx:sendAbort", unreachable);
   document.addEventListener("htmx:timeout", unreachable);
-  // a list's cells labelled with their column's name, which a phone shows beside each cell of a stacked row (app.css,
-  // "every list stacks"): the header's last row, a cell spanning columns counted as many; a cell whose template gave
-  // it a data-label (data-label="" for none) keeps it; rows a part of the page brings (an auction's bids) too
-  function labelCells(root) {
-    root.querySelectorAll("table.list, .zc-report table").forEach(function (table) {
-      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
-      if (!head) { return; }
-      var names = [];
-      Array.prototype.forEach.call(head.cells, function (th) {
-        // a heading with a note under it (the cockpit's per-10k figure: how the synthetic corpus is scaled) gives its
-        // cells a shorter label of its own (data-label)
-        var name = th.hasAttribute("data-label") ? th.getAttribute("data-label") : th.textContent;
-        for (var i = 0; i < th.colSpan; i++) { names.push(name.replace(/\s+/g, " ").trim()); }
-      });
-      Array.prototype.forEach.call(table.tBodies, function (body) {
-        Array.prototype.forEach.call(body.rows, function (row) {
-          var column = 0;
-          Array.prototype.forEach.call(row.cells, function (cell) {
-            if (!cell.hasAttribute("data-label") && names[column]) { cell.setAttribute("data-label", names[column]); }
-            column += cell.colSpan;
-          });
-        });
-      });
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
-  document.addEventListener("htmx:load", function (event) {
-    var elt = event.detail.elt;
-    if (!elt || !elt.querySelectorAll) { return; }
-    var table = elt.closest("table.list, .zc-report table");
-    labelCells(table ? table.parentNode : elt);
-  });
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
   // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
   function fitted(target, spec, result) {
