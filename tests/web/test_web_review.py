@@ -564,8 +564,8 @@ def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
 def test_a_tables_column_names_read_whole_on_a_wide_screen(page, artifacts_dir: Path) -> None:
     """At 1280 px an indicator's records squeezed their column names beside cells that never wrap: 事件类型 stood two
     characters a line, 金额（元） in two parts. A column's name now reads on one line there (the table scrolls in its
-    box), and elsewhere a short Chinese name breaks nowhere inside itself; no page grows wider than the screen. At
-    phone width every table stacks as before (its header hidden)."""
+    box, a line over it saying so while columns lie to its right), and elsewhere a short Chinese name breaks nowhere
+    inside itself; no page grows wider than the screen. At phone width every table stacks as before (its header hidden)."""
     records = "/regions/510107/indicators/ip_pledge_count/records?as_of=2019-12-31"
     sign_in(page, "wuhou_officer", then=f"{records}&lang=zh")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -586,10 +586,20 @@ def test_a_tables_column_names_read_whole_on_a_wide_screen(page, artifacts_dir: 
                 names = [text for text, _ in heads]
                 assert ("事件类型" if lang == "zh" else "Event type") in names and any("（元）" in n or "(yuan)" in n for n in names)
                 assert all(n == 1 for _, n in heads), (lang, heads)
+                # wider than its box (in English), the table says so while columns lie to its right (they scrolled
+                # off unannounced); where it fits (in Chinese), nothing
+                box, more = page.locator(".table-scroll"), page.locator(".table-scroll > .scroll-more")
+                scrolls = box.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+                assert scrolls is (lang == "en") and more.is_visible() is scrolls, lang
+                if scrolls:
+                    assert more.inner_text() == "Scroll right for more columns →"
+                    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+                    page.wait_for_function("getComputedStyle(document.querySelector('.table-scroll > .scroll-more')).display === 'none'")
             elif lang == "zh":
                 short = [(text, n) for text, n in heads if len(text) <= 6 and not re.search(r"[\s（(]", text)]
                 assert all(n == 1 for _, n in short), (path, short)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{records}&lang=zh", wait_until="load")
     assert page.locator("#records-table thead").evaluate("e => getComputedStyle(e).display") == "none"
+    assert not page.locator(".table-scroll > .scroll-more").is_visible()  # stacked, nothing lies beyond its box
     assert page.locator("#records-table td.col-event_type").first.get_attribute("data-label") == "事件类型"
