@@ -47,15 +47,28 @@
   document.addEventListener("htmx:sendAbort", unreachable);
   document.addEventListener("htmx:timeout", unreachable);
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
-  // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
+  // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size. A
+  // navigation report's matrix (a heatmap) only while its columns keep room for their numbers (drawn at 300 px, a
+  // matrix of many regions had no room left for its cells beside its long row names); else it is scaled to the box
+  // (app.css .scaled) while its text keeps three quarters of its size, or keeps its size and scrolls in its box
+  var MATRIX_COLUMN = 28;
+  function matrixColumns(spec) {
+    var layers = spec.layer || [spec];
+    var rect = layers.filter(function (layer) { return layer.mark && (layer.mark.type || layer.mark) === "rect"; })[0];
+    var x = rect && rect.encoding && rect.encoding.x;
+    return rect ? (x && Array.isArray(x.sort) ? x.sort.length : Infinity) : 0;
+  }
   function fitted(target, spec, result) {
     var svg = target.querySelector("svg");
     var style = getComputedStyle(target);
     var room = Math.floor(target.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
-    // a navigation report's charts (their long names the axes need) keep their size and scroll in their box on a
-    // phone: drawn at 300 px, a heatmap's cells and a ranking's bars had no room left beside their labels
-    if (!svg || target.classList.contains("zc-chart") || typeof spec.width !== "number" || room < 120 ||
-        svg.getBoundingClientRect().width <= room + 1) {
+    var width = svg && svg.getBoundingClientRect().width;
+    if (!svg || typeof spec.width !== "number" || room < 120 || width <= room + 1) {
+      return result;
+    }
+    var columns = matrixColumns(spec);
+    if (columns && (spec.width - (width - room)) / columns < MATRIX_COLUMN) {
+      if (room / width >= 0.75) { target.classList.add("scaled"); }
       return result;
     }
     result.finalize();
