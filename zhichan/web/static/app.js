@@ -58,6 +58,21 @@
     var x = rect && rect.encoding && rect.encoding.x;
     return rect ? (x && Array.isArray(x.sort) ? x.sort.length : Infinity) : 0;
   }
+  // a title wider than the box its chart is drawn again in (a report's matrix in English) on as many lines as it
+  // needs, broken at its spaces and before a bracket, rather than cut at the box's edge
+  function wrapped(title, config, room) {
+    var words = title.match(/[（(][^（(]*|[^\s（(]+\s*/g) || [title];
+    var context = document.createElement("canvas").getContext("2d");
+    context.font = "bold " + ((config.title && config.title.fontSize) || 13) + "px " + (config.font || "sans-serif");
+    var lines = [""];
+    words.forEach(function (word) {
+      var line = lines[lines.length - 1];
+      // beside the chart's padding either side
+      if (line && context.measureText(line + word).width > room - 12) { lines.push(word); } else { lines[lines.length - 1] = line + word; }
+    });
+    lines = lines.map(function (line) { return line.trim(); });
+    return lines.length > 1 ? lines : title;
+  }
   function fitted(target, spec, result) {
     var svg = target.querySelector("svg");
     var style = getComputedStyle(target);
@@ -73,6 +88,14 @@
     }
     result.finalize();
     var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    // a layered chart's title is its layers' (a matrix: its cells and their numbers), drawn once above them
+    var title = spec.title || (spec.layer && spec.layer[0].title);
+    if (typeof title === "string") {
+      narrow.title = wrapped(title, spec.config || {}, room);
+      if (spec.layer) {
+        narrow.layer = spec.layer.map(function (layer) { var own = Object.assign({}, layer); delete own.title; return own; });
+      }
+    }
     return window.vegaEmbed(target, narrow, { actions: false, renderer: "svg" });
   }
   function renderCharts() {
