@@ -178,8 +178,8 @@ def test_agency_pages_their_form_errors_and_the_agency_users_own_file(env: WebEn
     file = officer.get(own_url)
     assert 'id="agency-score">90<' in file.text and 'id="agency-grade">A<' in file.text and "投诉1号" in file.text
     # the agency's region is named in the page's language (the list and the file showed only its code)
-    assert "<td>武侯区</td>" in officer.get("/credit/agencies").text
-    assert "<td>Wuhou District</td>" in officer.get("/credit/agencies", params={"lang": "en"}).text
+    assert ">武侯区</td>" in officer.get("/credit/agencies").text
+    assert ">Wuhou District</td>" in officer.get("/credit/agencies", params={"lang": "en"}).text
     assert 'Wuhou District <span class="muted">510107</span>' in officer.get(own_url, params={"lang": "en"}).text
     officer.get("/credit/agencies", params={"lang": "zh"})
     assert client_for(env, "jinjiang_officer").get(own_url).status_code == 404

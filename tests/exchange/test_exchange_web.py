@@ -509,7 +509,7 @@ def test_a_buyer_on_the_platform_opens_the_deal_registered_by_hand(env: WebEnv, 
 
 
 def _cells(html: str, column: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(rf'<td class="col-{column}">(.*?)</td>', html, re.S)]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(rf'<td class="col-{column}"[^>]*>(.*?)</td>', html, re.S)]
 
 
 @pytest.mark.one_database("labels on the page; the export from PostgreSQL is read in test_figures.py")

@@ -270,7 +270,7 @@ def test_an_amount_on_the_records_page_reads_grouped_to_the_fen(env, client):
     text."""
     login_as(client, env.engine, "cd_leader")
     url = "/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31"
-    cell = re.search(r'<td class="col-amount_yuan num">([^<]*)</td>', client.get(url).text)
+    cell = re.search(r'<td class="col-amount_yuan num"[^>]*>([^<]*)</td>', client.get(url).text)
     assert cell and cell.group(1) == "5,000,000.00", cell
     assert client.get(f"/api/v1{url}").json()["records"][0]["amount_yuan"] == "5000000.00"
 
@@ -284,7 +284,7 @@ def test_the_records_columns_have_distinct_headings(env, client):
         heads = re.findall(r'<th title="[^"]*">([^<]*)</th>', html.split('id="records-table"', 1)[1].split("</thead>", 1)[0])
         assert len(heads) > 10 and len(set(heads)) == len(heads), (lang, heads)
         # a patent's kind, status and patentee's type read as their labels, not as codes (invention on a Chinese page)
-        cells = {c: re.findall(rf'<td class="col-{c}">([^<]*)</td>', html) for c in ("kind", "legal_status", "first_patentee_type")}
+        cells = {c: re.findall(rf'<td class="col-{c}"[^>]*>([^<]*)</td>', html) for c in ("kind", "legal_status", "first_patentee_type")}
         wanted = {"zh": ("发明", "有权-授权", "企业"), "en": ("Invention", "In force – granted", "Enterprise")}[lang]
         assert all(w in cells[c] for w, c in zip(wanted, cells, strict=True)), (lang, cells)
         assert not {"invention", "granted", "enterprise"} & {v for vs in cells.values() for v in vs}, (lang, cells)

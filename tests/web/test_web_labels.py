@@ -43,7 +43,7 @@ def test_chinese_legal_status_labels_are_those_of_the_search_facets():
 ])
 def test_pages_show_labels_not_codes(client, env, lang, granted, invention, pledge):
     r = client.get("/search", params={"q": "TI=锂离子电池", "lang": lang})
-    cells = re.findall(r'<td class="legal-status">([^<]*)</td>', r.text)
+    cells = re.findall(r'<td class="legal-status"[^>]*>([^<]*)</td>', r.text)
     assert cells and set(cells) == {granted}
     # the page shows the hits and loads its facets with a second request (HTMX)
     assert 'hx-get="/search/facets?q=TI%3D%E9%94%82%E7%A6%BB%E5%AD%90%E7%94%B5%E6%B1%A0&amp;hits=' in r.text
@@ -78,7 +78,7 @@ def test_scan_mode_shows_status_labels_not_codes(settings, web_template):
     web = make_env(settings, web_template, search_index=False)
     with web.client() as c:
         r = c.get("/search", params={"q": "锂离子电池"})
-        statuses = re.findall(r'<td class="legal-status">([^<]*)</td>', r.text)
+        statuses = re.findall(r'<td class="legal-status"[^>]*>([^<]*)</td>', r.text)
         assert statuses and all(s and not re.search(r"[a-z_]{3,}", s) for s in statuses), statuses
     web.engine.dispose()
 
@@ -104,7 +104,7 @@ def test_event_details_units_and_audit_actions_in_the_page_language(client, env,
         audit_log.record(s, root, "user.create", "user:x")
         audit_log.record(s, root, "procedure.accept", "PD-2026-000001")
     audit = client.get("/admin/audit", params={"lang": lang}).text
-    cells = re.findall(r'<td title="([a-z_.]+)">([^<]+)</td>', audit)
+    cells = re.findall(r'<td title="([a-z_.]+)"[^>]*>([^<]+)</td>', audit)
     assert {"user.create", "procedure.accept"} <= {code for code, _ in cells}
     assert all(code != text and "." not in text for code, text in cells), cells
     assert ("立案" if lang == "zh" else "Accept") in dict(cells)["procedure.accept"]

@@ -114,7 +114,7 @@ def test_county_runs_and_schedules_stay_in_its_area(client, env):
     [sched] = client.get("/api/v1/navigation/schedules").json()
     assert sched["chain_code"] == "ic" and sched["region_code"] == "510107"
     listed = client.get("/navigation", params={"lang": "en"}).text.split('data-chain="ic">')[1].split("</tr>")[0]
-    assert "<td>Integrated circuits <span" in listed and "<td>DOCX, PDF</td>" in listed  # names, not codes
+    assert ">Integrated circuits <span" in listed and ">DOCX, PDF</td>" in listed  # names, not codes
     login_as(client, env.engine, "cd_leader")  # the city sees its counties' schedules, but may not schedule
     assert len(client.get("/api/v1/navigation/schedules").json()) == 1
     assert _post(client, "/navigation/chains/ic/schedule").status_code == 403
@@ -183,7 +183,10 @@ def test_an_admin_runs_the_due_schedules_of_its_own_area(client, env):
 
 @pytest.mark.browser
 def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """A run's interactive report reads in the page's language, charts included."""
+    """A run's interactive report reads in the page's language, charts included. On a phone its charts fit the
+    screen (they kept their size and scrolled in their boxes, the trend's last years and legend out of sight): drawn
+    at the screen's width, the branch matrix scaled to it (drawn narrower, a matrix's cells had no room beside its
+    names); its tables stack, each cell under its column's name."""
     sign_in(page, "cd_leader", then="/navigation/chains/nev")
     token = page.locator("#run-form input[name=csrf_token]").get_attribute("value")
     # the form's request, without opening the jobs page (its polling would be cut off by the next page)
@@ -206,3 +209,17 @@ def test_the_report_page_in_both_languages_in_the_browser(page, env, artifacts_d
         assert styles and set(styles) == {"none"}, styles
         if lang == "en":
             assert not re.search(r"[\u3400-\u9fff]", " ".join(report.locator("section > h2").all_inner_texts()))
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang, rank in (("zh", "排名"), ("en", "Rank")):
+        page.goto(f"/navigation/runs/{run_id}?lang={lang}")
+        page.wait_for_function("[...document.querySelectorAll('.zc-chart')].every(c => c.getAttribute('data-rendered') === '1')")
+        page.screenshot(path=str(artifacts_dir / f"navigation-report-phone-{lang}.png"), full_page=True)
+        # each chart, its title too (on lines under each other where it is longer), within its box
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.zc-chart')].map(c => [c.id,
+            Math.round(Math.max(c.querySelector('svg').getBoundingClientRect().width,
+                                c.querySelector('svg .role-title').getBoundingClientRect().right - c.getBoundingClientRect().left)),
+            c.clientWidth])""")
+        assert len(sizes) >= 5 and all(svg <= box + 1 for _, svg, box in sizes), (lang, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, lang
+        cell = page.locator("#t-regions tbody td").first
+        assert cell.evaluate("c => getComputedStyle(c, '::before').content") == f'"{rank}"', lang

@@ -28,7 +28,7 @@ def test_sub_region_tables_right_align_numbers_with_two_decimals_per_10k(client,
         head = html.group(0).split("</thead>", 1)[0]
         assert head.count('<th class="num"') == 2, url
         # each row: the count (a link on the cockpit), then the rate per 10k people with two decimals
-        rates = re.findall(r'</td><td class="num">([^<]*)</td></tr>', html.group(0))
+        rates = re.findall(r'</td><td class="num"[^>]*>([^<]*)</td></tr>', html.group(0))
         assert rates and all(re.fullmatch(r"[0-9,]+\.[0-9]{2}", r) for r in rates), (url, rates)
 
 
@@ -47,7 +47,7 @@ def test_the_enterprise_page_heads_its_kind_and_status_table(client, env):
     html = client.get(f"/enterprises/{WUHOU_ENTERPRISE}?lang=en").text
     table = html.split('id="by-kind"', 1)[1].split("</table>", 1)[0]
     assert "Kind" in table and "Status" in table and '<th class="num">Patents</th>' in table
-    assert re.search(r'<td class="num">[0-9,]+</td>', table)
+    assert re.search(r'<td class="num"[^>]*>[0-9,]+</td>', table)
 
 
 def test_priority_quotas_name_the_province_and_its_cities(client, env):
@@ -149,7 +149,7 @@ def test_cockpit_charts_do_not_repeat_their_cards_heading_and_values_sit_right(c
 
     assert charts.trend_chart({"trend": [{"year": 2024, "applications": 1, "invention_grants": 1}]}, "en").spec()["title"]
     panel = html.split('id="indicator-table"', 1)[1].split("</table>", 1)[0]
-    assert '<th class="num">Value</th>' in panel and panel.count('<td class="num"><a class="records-link"') >= 3
+    assert '<th class="num">Value</th>' in panel and len(re.findall(r'<td class="num"[^>]*><a class="records-link"', panel)) >= 3
     tile = re.search(r'valid_inventions_per_10k/records\?as_of=[0-9-]+">([^<]*)</a>', html)
     assert tile is not None and re.fullmatch(r"[0-9,]+\.[0-9]{2}", tile.group(1)), tile  # as the tables show it
 
@@ -165,7 +165,7 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
         cockpit = client.get(f"/cockpit?region=510105&lang={lang}").text
         row = re.search(r'<tr data-code="high_value_share">(.*?)</tr>', cockpit, re.S)
         assert row is not None, lang
-        cell = row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0]
+        cell = re.split(r'<td class="num"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
         assert words in _visible_text(cell) and unit not in _visible_text(cell), cell
         assert 'href="/regions/510105/indicators/high_value_share/records?as_of=' in cell, cell
         assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
@@ -244,9 +244,30 @@ def _public_rows(env) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"case": f"/cases/{dispute}", "auction": auction}
 
 
-def _phone_cuts(page, paths: list[str], langs: tuple[str, ...], artifacts_dir: Path, tag: str) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """The pages among ``paths`` that at 390 px are wider than the screen or hold a table wider than its box (a
-    column cut at the screen's edge, or scrolled off inside the table's box with no sign of it)."""
+#: the cells of a stacked list (390 px) that show no label, or another than their column's name: the header's last row
+#: (its heading's own data-label where it gives one); a cell spanning columns, one a template wrote data-label="" on
+#: (it reads without one) and one under a heading with no name are left out
+_UNLABELLED = """() => [...document.querySelectorAll('main table.list')].filter(t => t.tHead).flatMap(t => {
+    const names = [];
+    for (const th of t.tHead.rows[t.tHead.rows.length - 1].cells) {
+        const name = (th.hasAttribute('data-label') ? th.getAttribute('data-label') : th.textContent).replace(/\\s+/g, ' ').trim();
+        for (let i = 0; i < th.colSpan; i++) { names.push(name); }
+    }
+    return [...t.tBodies].flatMap(b => [...b.rows]).flatMap(row => {
+        let column = 0;
+        return [...row.cells].map(cell => { const at = column; column += cell.colSpan; return [cell, names[at]]; });
+    }).filter(([cell, name]) => cell.tagName === 'TD' && cell.colSpan === 1 && name && cell.getAttribute('data-label') !== ''
+        && cell.textContent.trim() && getComputedStyle(cell).display !== 'none'
+        && getComputedStyle(cell, '::before').content !== JSON.stringify(name))
+      .map(([cell, name]) => `${t.id || t.className} ${name}: ${getComputedStyle(cell, '::before').content}`);
+})"""
+
+
+def _phone_cuts(page, paths: list[str], langs: tuple[str, ...], artifacts_dir: Path, tag: str,  # type: ignore[no-untyped-def]
+                scripts: bool = True) -> list[tuple]:
+    """The pages among ``paths`` that at 390 px are wider than the screen, hold a table wider than its box (a column
+    cut at the screen's edge, or scrolled off inside the table's box with no sign of it) or a stacked cell without its
+    column's name. ``scripts=False``: ``page`` runs no JavaScript (a list's labels come with the page)."""
     page.set_viewport_size({"width": 390, "height": 844})
     cut = []
     for path in paths:
@@ -254,23 +275,28 @@ def _phone_cuts(page, paths: list[str], langs: tuple[str, ...], artifacts_dir: P
             # loaded, and no part of it still on its way (HTMX marks an element whose request runs): networkidle's
             # half second of quiet per page was half the test's time
             page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}", wait_until="load")
-            page.wait_for_function("!document.querySelector('.htmx-request')")
+            if scripts:
+                page.wait_for_function("!document.querySelector('.htmx-request')")
             width = page.evaluate("document.documentElement.scrollWidth")
             tables = page.evaluate("""() => [...document.querySelectorAll('main table')].filter(t => t.rows.length > 1
                 && t.scrollWidth > t.clientWidth + 1).map(t => `${t.id || t.className} ${t.scrollWidth}/${t.clientWidth}`)""")
-            if width > 391 or tables:
+            unlabelled = page.evaluate(_UNLABELLED)
+            if width > 391 or tables or unlabelled:
                 name = re.sub(r"[^\w]+", "-", path.strip("/"))
                 page.screenshot(path=str(artifacts_dir / f"review-phone-{tag}-{name}-{lang}.png"), full_page=True)
-                cut.append((path, lang, width, tables))
+                cut.append((path, lang, width, tables, unlabelled[:4]))
     return cut
 
 
 @pytest.mark.browser
-def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, chromium, live_server: str,  # type: ignore[no-untyped-def]
+                                                          artifacts_dir: Path) -> None:
     """Every public page with a table (found from the app's routes, so a new one is held to it), signed out, at 390 px:
-    the page no wider than the screen and no table wider than its box. The published decisions cut a decision's parties
-    at the screen's edge and hid its dates (so did the credit list and the exchange's listings, auctions and needs):
-    the test above loads signed-in pages only (the one below holds them to the same); a list stacks its rows now."""
+    the page no wider than the screen, no table wider than its box and each stacked cell labelled with its column's
+    name. The published decisions cut a decision's parties at the screen's edge and hid its dates (so did the credit
+    list and the exchange's listings, auctions and needs): the test above loads signed-in pages only (the one below
+    holds them to the same); a list stacks its rows now. So too in a browser that runs no JavaScript: app.js had
+    copied the labels into the cells, and without it a stacked list's values stood without their columns' names."""
     from tests.web.test_web_languages import _get_routes
 
     _public_rows(env)
@@ -280,6 +306,12 @@ def test_public_lists_fit_a_phone_without_a_column_cut_off(page, env, artifacts_
                        if r.status_code == 200 and "text/html" in r.headers.get("content-type", "") and "<table" in r.text)
     assert {"/protection/decisions", "/exchange/auctions", "/exchange/needs", "/exchange/listings"} <= set(paths), paths
     assert not (cut := _phone_cuts(page, paths, ("zh", "en"), artifacts_dir, "public")), cut
+    context = chromium.new_context(base_url=live_server, java_script_enabled=False, locale="zh-CN")
+    try:
+        cut = _phone_cuts(context.new_page(), paths, ("zh", "en"), artifacts_dir, "public-no-js", scripts=False)
+    finally:
+        context.close()
+    assert not cut, cut
 
 
 def _bids_and_a_fund_ledger(env, auction: str) -> None:  # type: ignore[no-untyped-def]
@@ -460,7 +492,7 @@ def test_a_count_of_one_reads_in_the_singular(client, env):
         for code in ones:
             row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', html, re.S)
             assert row is not None, (url, code)
-            value = _visible_text(row.group(1).split('<td class="num">', 1)[1].split("</td>", 1)[0], attributes=False)
+            value = _visible_text(re.split(r'<td class="num"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0], attributes=False)
             assert " ".join(value.split()) == "1 patent", (url, code, value)
 
 
@@ -506,7 +538,7 @@ def test_subsidy_programmes_name_their_area(client, env):
     """The public list of subsidy programmes gave a programme's area as its code (510100)."""
     for lang, name in (("zh", "成都市"), ("en", "Chengdu")):
         html = client.get(f"/services/subsidies?lang={lang}").text
-        areas = re.findall(r'class="programme-area">([^<]*)</td>', html)
+        areas = re.findall(r'class="programme-area"[^>]*>([^<]*)</td>', html)
         assert areas and all(a == name for a in areas), (lang, areas)
 
 
@@ -532,8 +564,8 @@ def test_a_synthetic_case_reads_the_same_badge_on_every_list(client, env):
 def test_a_tables_column_names_read_whole_on_a_wide_screen(page, artifacts_dir: Path) -> None:
     """At 1280 px an indicator's records squeezed their column names beside cells that never wrap: 事件类型 stood two
     characters a line, 金额（元） in two parts. A column's name now reads on one line there (the table scrolls in its
-    box), and elsewhere a short Chinese name breaks nowhere inside itself; no page grows wider than the screen. At
-    phone width every table stacks as before (its header hidden)."""
+    box, a line over it saying so while columns lie to its right), and elsewhere a short Chinese name breaks nowhere
+    inside itself; no page grows wider than the screen. At phone width every table stacks as before (its header hidden)."""
     records = "/regions/510107/indicators/ip_pledge_count/records?as_of=2019-12-31"
     sign_in(page, "wuhou_officer", then=f"{records}&lang=zh")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -554,10 +586,20 @@ def test_a_tables_column_names_read_whole_on_a_wide_screen(page, artifacts_dir: 
                 names = [text for text, _ in heads]
                 assert ("事件类型" if lang == "zh" else "Event type") in names and any("（元）" in n or "(yuan)" in n for n in names)
                 assert all(n == 1 for _, n in heads), (lang, heads)
+                # wider than its box (in English), the table says so while columns lie to its right (they scrolled
+                # off unannounced); where it fits (in Chinese), nothing
+                box, more = page.locator(".table-scroll"), page.locator(".table-scroll > .scroll-more")
+                scrolls = box.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+                assert scrolls is (lang == "en") and more.is_visible() is scrolls, lang
+                if scrolls:
+                    assert more.inner_text() == "Scroll right for more columns →"
+                    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+                    page.wait_for_function("getComputedStyle(document.querySelector('.table-scroll > .scroll-more')).display === 'none'")
             elif lang == "zh":
                 short = [(text, n) for text, n in heads if len(text) <= 6 and not re.search(r"[\s（(]", text)]
                 assert all(n == 1 for _, n in short), (path, short)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{records}&lang=zh", wait_until="load")
     assert page.locator("#records-table thead").evaluate("e => getComputedStyle(e).display") == "none"
+    assert not page.locator(".table-scroll > .scroll-more").is_visible()  # stacked, nothing lies beyond its box
     assert page.locator("#records-table td.col-event_type").first.get_attribute("data-label") == "事件类型"

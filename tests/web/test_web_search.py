@@ -127,7 +127,7 @@ def test_the_patent_page_links_and_lists_similar_patents(env: WebEnv, client) ->
     assert client.get("/api/v1/similar", params={"application_number": number}).status_code == 404
     build_index(CorpusStore(env.settings.corpus_dir).current())
     html = client.get(f"/patents/{number}").text + client.get(f"/patents/{number}/similar").text
-    similar = re.findall(r'class="similar-link" href="/patents/([^"]+)">[^<]+</a></td><td>([^<]*)</td><td class="score num">([0-9.]+)', html)
+    similar = re.findall(r'class="similar-link" href="/patents/([^"]+)">[^<]+</a></td><td[^>]*>([^<]*)</td><td class="score num"[^>]*>([0-9.]+)', html)
     assert len(similar) == 10 and number not in [s[0] for s in similar]
     scores = [float(s[2]) for s in similar]
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)

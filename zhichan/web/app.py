@@ -56,6 +56,7 @@ from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import LANGUAGES, pick_language, translate
 from zhichan.web.routes.assets import CachedStaticFiles, asset_url
 from zhichan.web.security import LANG_COOKIE, PRE_COOKIE, csrf_guard, is_https, load_secret_key
+from zhichan.web.tables import LabelledTemplate
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent
@@ -324,6 +325,7 @@ def create_app(
     templates.env.globals["as_radios"] = as_radios  # _form.html's choice: radio buttons or a select
     templates.env.filters["china_time"] = china_time  # a stored (naive-UTC) moment as read in China
     templates.env.finalize = shown_value
+    templates.env.template_class = LabelledTemplate  # every table's cells labelled with their column's name
     i18n.check()
     i18n.install(templates.env)
     app.state.templates = templates

@@ -46,52 +46,56 @@
   document.addEventListener("htmx:sendError", unreachable);
   document.addEventListener("htmx:sendAbort", unreachable);
   document.addEventListener("htmx:timeout", unreachable);
-  // a list's cells labelled with their column's name, which a phone shows beside each cell of a stacked row (app.css,
-  // "every list stacks"): the header's last row, a cell spanning columns counted as many; a cell whose template gave
-  // it a data-label (data-label="" for none) keeps it; rows a part of the page brings (an auction's bids) too
-  function labelCells(root) {
-    root.querySelectorAll("table.list, .zc-report table").forEach(function (table) {
-      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
-      if (!head) { return; }
-      var names = [];
-      Array.prototype.forEach.call(head.cells, function (th) {
-        // a heading with a note under it (the cockpit's per-10k figure: how the synthetic corpus is scaled) gives its
-        // cells a shorter label of its own (data-label)
-        var name = th.hasAttribute("data-label") ? th.getAttribute("data-label") : th.textContent;
-        for (var i = 0; i < th.colSpan; i++) { names.push(name.replace(/\s+/g, " ").trim()); }
-      });
-      Array.prototype.forEach.call(table.tBodies, function (body) {
-        Array.prototype.forEach.call(body.rows, function (row) {
-          var column = 0;
-          Array.prototype.forEach.call(row.cells, function (cell) {
-            if (!cell.hasAttribute("data-label") && names[column]) { cell.setAttribute("data-label", names[column]); }
-            column += cell.colSpan;
-          });
-        });
-      });
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
-  document.addEventListener("htmx:load", function (event) {
-    var elt = event.detail.elt;
-    if (!elt || !elt.querySelectorAll) { return; }
-    var table = elt.closest("table.list, .zc-report table");
-    labelCells(table ? table.parentNode : elt);
-  });
   // a chart wider than its box (a phone: the trend's last years and its legend were cut off at 390 px) is drawn
-  // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size
+  // again at the box's width, axes, labels and legend included; on a wide screen it keeps its declared size. A
+  // navigation report's matrix (a heatmap) only while its columns keep room for their numbers (drawn at 300 px, a
+  // matrix of many regions had no room left for its cells beside its long row names); else it is scaled to the box
+  // (app.css .scaled) while its text keeps three quarters of its size, or keeps its size and scrolls in its box
+  var MATRIX_COLUMN = 28;
+  function matrixColumns(spec) {
+    var layers = spec.layer || [spec];
+    var rect = layers.filter(function (layer) { return layer.mark && (layer.mark.type || layer.mark) === "rect"; })[0];
+    var x = rect && rect.encoding && rect.encoding.x;
+    return rect ? (x && Array.isArray(x.sort) ? x.sort.length : Infinity) : 0;
+  }
+  // a title wider than the box its chart is drawn again in (a report's matrix in English) on as many lines as it
+  // needs, broken at its spaces and before a bracket, rather than cut at the box's edge
+  function wrapped(title, config, room) {
+    var words = title.match(/[（(][^（(]*|[^\s（(]+\s*/g) || [title];
+    var context = document.createElement("canvas").getContext("2d");
+    context.font = "bold " + ((config.title && config.title.fontSize) || 13) + "px " + (config.font || "sans-serif");
+    var lines = [""];
+    words.forEach(function (word) {
+      var line = lines[lines.length - 1];
+      // beside the chart's padding either side
+      if (line && context.measureText(line + word).width > room - 12) { lines.push(word); } else { lines[lines.length - 1] = line + word; }
+    });
+    lines = lines.map(function (line) { return line.trim(); });
+    return lines.length > 1 ? lines : title;
+  }
   function fitted(target, spec, result) {
     var svg = target.querySelector("svg");
     var style = getComputedStyle(target);
     var room = Math.floor(target.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
-    // a navigation report's charts (their long names the axes need) keep their size and scroll in their box on a
-    // phone: drawn at 300 px, a heatmap's cells and a ranking's bars had no room left beside their labels
-    if (!svg || target.classList.contains("zc-chart") || typeof spec.width !== "number" || room < 120 ||
-        svg.getBoundingClientRect().width <= room + 1) {
+    var width = svg && svg.getBoundingClientRect().width;
+    if (!svg || typeof spec.width !== "number" || room < 120 || width <= room + 1) {
+      return result;
+    }
+    var columns = matrixColumns(spec);
+    if (columns && (spec.width - (width - room)) / columns < MATRIX_COLUMN) {
+      if (room / width >= 0.75) { target.classList.add("scaled"); }
       return result;
     }
     result.finalize();
     var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    // a layered chart's title is its layers' (a matrix: its cells and their numbers), drawn once above them
+    var title = spec.title || (spec.layer && spec.layer[0].title);
+    if (typeof title === "string") {
+      narrow.title = wrapped(title, spec.config || {}, room);
+      if (spec.layer) {
+        narrow.layer = spec.layer.map(function (layer) { var own = Object.assign({}, layer); delete own.title; return own; });
+      }
+    }
     return window.vegaEmbed(target, narrow, { actions: false, renderer: "svg" });
   }
   function renderCharts() {

@@ -1,0 +1,122 @@
+"""Every table's cells labelled with their column's name in the HTML the server sends.
+
+Below 700 px a page's tables stack (``static/app.css``, docs/CONTRIBUTING.md "Tables on a phone"): each row a block,
+each cell a line that shows its ``data-label`` before its value. :func:`label_cells` writes that attribute into every
+body cell of every table with a ``<thead>`` — the column's name, read from the header's last row (a heading spanning
+columns counted as many), or the heading's own ``data-label`` where it gives its cells a shorter one (a heading with a
+note under it). A cell whose template gave it a ``data-label`` keeps it (``data-label=""``: a cell that reads without
+one), and a cell spanning several columns (an empty list's message, a note under a row) gets none, being no one
+column's. The app's templates render through :class:`LabelledTemplate`, so every page and every part a page loads
+(HTMX) comes labelled — and a navigation report stored as HTML and shown in its page too — without JavaScript, and
+no template names a column twice (its header and each of its cells).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from typing import Any
+
+import jinja2
+
+#: a table's start or end tag, or one of its parts' (attribute values quoted or not, ``>`` inside a quoted value
+#: allowed): the rest of the page is skipped over
+_TAG = re.compile(r"""<(/?)(t(?:able|head|body|foot|r|h|d))\b((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found = {}
+    for name, value in _ATTR.findall(text):
+        found[name.lower()] = unescape(value[1:-1] if value[:1] in "\"'" else value)
+    return found
+
+
+def _span(attributes: dict[str, str]) -> int:
+    try:
+        return max(1, int(attributes.get("colspan", "1")))
+    except ValueError:
+        return 1
+
+
+class _Table:
+    """One table being read: where its header is, the names of its columns, the body row's column reached."""
+
+    def __init__(self) -> None:
+        self.section = ""  # thead, tbody, tfoot ("" before any: rows there are the body's)
+        self.names: list[str] = []  # the header's last row, a name per column (as an attribute's value: escaped)
+        self.row: list[str] = []  # the header row being read
+        self.heading: tuple[int, dict[str, str]] | None = None  # the open heading: where its content starts, its attributes
+        self.column = 0  # the body row's next column
+
+    def close_heading(self, html: str, at: int) -> None:
+        if self.heading is None:
+            return
+        start, attributes = self.heading
+        self.heading = None
+        name = attributes.get("data-label")
+        if name is None:
+            name = unescape(re.sub(r"<[^>]*>", "", html[start:at]))
+        self.row += [escape(" ".join(name.split()))] * _span(attributes)
+
+
+def label_cells(html: str) -> str:
+    """``html`` with each table's body cells labelled with their column's name (module docstring)."""
+    if "<thead" not in html:
+        return html
+    out: list[str] = []
+    done = 0  # html[:done] is in ``out``
+    tables: list[_Table] = []
+    at = html.find("<table")
+    while at != -1:
+        for tag in _TAG.finditer(html, at):
+            closing, name, attrs = tag.groups()
+            if name == "table":
+                if closing:
+                    tables.pop()
+                    if not tables:
+                        at = tag.end()
+                        break
+                else:
+                    tables.append(_Table())
+                continue
+            if not tables:
+                continue
+            table = tables[-1]
+            if name in ("thead", "tbody", "tfoot"):
+                table.close_heading(html, tag.start())
+                if table.section == "thead":  # the header ends (its end tag, or the body's start where it has none)
+                    table.names, table.row = table.row, []
+                table.section = "" if closing else name
+            elif name == "tr":
+                table.close_heading(html, tag.start())
+                if table.section == "thead" and not closing:
+                    table.row = []
+                table.column = 0
+            elif table.section == "thead":
+                table.close_heading(html, tag.start())
+                if not closing:
+                    table.heading = (tag.end(), _attributes(attrs))
+            elif not closing:  # a body cell (a row's own heading counts its column, a data cell gets its label)
+                span = _span(_attributes(attrs)) if "colspan" in attrs else 1
+                label = table.names[table.column] if span == 1 and table.column < len(table.names) else ""
+                if name == "td" and label and "data-label" not in attrs:
+                    attrs_end = tag.end(3)
+                    out += [html[done:attrs_end], ' data-label="', label, '"']
+                    done = attrs_end
+                table.column += span
+        else:
+            break
+        at = html.find("<table", at)
+    if not out:
+        return html
+    out.append(html[done:])
+    return "".join(out)
+
+
+class LabelledTemplate(jinja2.Template):
+    """A template whose rendered HTML has its tables' cells labelled (:func:`label_cells`): the app's environment
+    renders every page and part with it."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return label_cells(super().render(*args, **kwargs))
