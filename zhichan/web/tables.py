@@ -8,7 +8,9 @@ note under it). A cell whose template gave it a ``data-label`` keeps it (``data-
 one), and a cell spanning several columns (an empty list's message, a note under a row) gets none, being no one
 column's. The app's templates render through :class:`LabelledTemplate`, so every page and every part a page loads
 (HTMX) comes labelled — and a navigation report stored as HTML and shown in its page too — without JavaScript, and
-no template names a column twice (its header and each of its cells).
+no template names a column twice (its header and each of its cells). A table with a header says how many columns it
+has (``data-columns``): a list of two or three stays a table on a phone, where it fits, rather than stacking each row
+into as many lines.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def _span(attributes: dict[str, str]) -> int:
 class _Table:
     """One table being read: where its header is, the names of its columns, the body row's column reached."""
 
-    def __init__(self) -> None:
+    def __init__(self, attrs_end: int) -> None:
+        self.attrs_end = attrs_end  # where its start tag's attributes end (its column count is written there)
         self.section = ""  # thead, tbody, tfoot ("" before any: rows there are the body's)
         self.names: list[str] = []  # the header's last row, a name per column (as an attribute's value: escaped)
         self.row: list[str] = []  # the header row being read
@@ -78,7 +81,7 @@ def label_cells(html: str) -> str:
                         at = tag.end()
                         break
                 else:
-                    tables.append(_Table())
+                    tables.append(_Table(tag.end(3)))
                 continue
             if not tables:
                 continue
@@ -87,6 +90,9 @@ def label_cells(html: str) -> str:
                 table.close_heading(html, tag.start())
                 if table.section == "thead":  # the header ends (its end tag, or the body's start where it has none)
                     table.names, table.row = table.row, []
+                    # nothing of this table is written yet (its header's cells get no label): its start tag takes the count
+                    out += [html[done:table.attrs_end], f' data-columns="{len(table.names)}"']
+                    done = table.attrs_end
                 table.section = "" if closing else name
             elif name == "tr":
                 table.close_heading(html, tag.start())
