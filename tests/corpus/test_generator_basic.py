@@ -171,7 +171,7 @@ def test_addresses_resolve_to_the_region_code(small):
 
 def test_columnwise_hash_equals_the_record_hash_on_escapes_nulls_and_empty_lists():
     """The generator's column-wise hash (Arrow fragments, escapes found on the UTF-8 bytes) is
-    content_hash() for values JSON escapes, nulls, empty and null lists and floats."""
+    content_hash() for values JSON escapes, nulls, empty and null lists and amounts (decimals)."""
     import datetime as dt
     from decimal import Decimal
 
