@@ -156,3 +156,38 @@ def test_a_snapshot_written_with_float_amounts_reads_them_to_the_fen(tmp_path: P
 
 def test_every_money_column_of_the_corpus_is_exact() -> None:
     assert TABLES["events"][0].field("amount_yuan").type == MONEY == pa.decimal128(18, 2)
+
+
+@pytest.mark.parametrize("amount", ["2500000.00", "0.10", "12345678901.23", "7.25", "0.01"])
+def test_an_events_id_and_hash_are_those_it_had_as_a_float(amount: str) -> None:
+    """An event stored before amounts were exact keeps its id and content hash (they wrote the float: ``2500000.0``,
+    ``0.1``): a re-import of the same file finds its events unchanged and adds none twice."""
+    import hashlib
+    import json
+
+    from zhichan.corpus.records import _content_names, content_hash, event_id
+
+    row = event("CN202010000001.1", "pledge", "2024-05-06", party_from="甲公司", party_to="某银行", detail="出质登记",
+                amount_yuan=Decimal(amount))
+    old_key = "|".join(["CN202010000001.1", "pledge", "2024-05-06", str(float(amount)), "甲公司", "某银行", "出质登记"])
+    assert row["event_id"] == event_id(row) == hashlib.sha256(old_key.encode()).hexdigest()[:32]
+    as_float = {name: row[name] for name in _content_names("events")} | {"amount_yuan": float(amount)}
+    old_hash = hashlib.sha256(json.dumps(as_float, ensure_ascii=False, sort_keys=True, default=str,
+                                         separators=(",", ":")).encode()).hexdigest()
+    assert row["content_hash"] == content_hash("events", row) == old_hash
+
+
+def test_a_spreadsheets_number_cell_reads_as_excel_shows_it() -> None:
+    """An XLSX number cell arrives as a float: read to the 15 significant digits Excel keeps and shows, 0.1 + 0.2 is
+    0.30, not a reject for its 17th decimal; a text cell is read as written."""
+    from zhichan.corpus.importers.rows import parse_amount
+    from zhichan.corpus.validate import FieldError
+
+    assert parse_amount(0.1 + 0.2, "金额") == Decimal("0.30")
+    assert parse_amount(12345678901.23, "金额") == Decimal("12345678901.23")
+    assert parse_amount(1205000, "金额") == Decimal("1205000.00")
+    assert parse_amount("１，２００.５ 元", "金额") == Decimal("1200.50")
+    assert parse_amount("120.5万元", "金额", "wan_yuan") == Decimal("1205000.00")
+    for bad in ("1.005", "abc", "-1", "1e16"):
+        with pytest.raises(FieldError):
+            parse_amount(bad, "金额")
