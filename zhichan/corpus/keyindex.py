@@ -182,9 +182,9 @@ class _Index:
         self.schema = reader.schema
         #: the canonical types of the columns, when the file's differ (an index written before amounts were
         #: exact holds them as ``float64``): a lookup's rows are read in them
-        table = next(t for t, columns in LOOKUP_COLUMNS.items() if list(columns) == self.schema.names)
-        canonical = pa.schema([TABLES[table][0].field(c) for c in LOOKUP_COLUMNS[table]])
-        self.canonical = None if canonical.equals(self.schema) else canonical
+        table = next((t for t, columns in LOOKUP_COLUMNS.items() if list(columns) == self.schema.names), None)
+        canonical = None if table is None else pa.schema([TABLES[table][0].field(c) for c in LOOKUP_COLUMNS[table]])
+        self.canonical = None if canonical is None or canonical.equals(self.schema) else canonical
 
 
 @functools.lru_cache(maxsize=4)

@@ -297,14 +297,16 @@ def money_columns(table: str) -> tuple[str, ...]:
 
 
 def read_columns_sql(table: str, columns: tuple[str, ...] | list[str] | None = None) -> str:
-    """The select list that reads ``columns`` (default: all, in canonical order) of ``table``'s part files in
-    the canonical types, whatever snapshot wrote them: a money column through :data:`MONEY_SQL`. Every SQL
+    """The select list that reads ``columns`` (default: every column the files have, ``*``) of ``table``'s part
+    files in the canonical types, whatever snapshot wrote them: a money column through :data:`MONEY_SQL`. Every SQL
     reader of part files uses it (the snapshot's views, a right's lookup without a key index, the key
     index's sort, a writer's re-sort); a snapshot may mix parts of both kinds (an update import links the
     stored parts no new record falls into), and DuckDB reads a column of several files as the first one's type."""
-    money = set(money_columns(table))
-    names = TABLES[table][0].names if columns is None else list(columns)
-    return ", ".join(f"{MONEY_SQL.format(column=n)} AS {n}" if n in money else n for n in names)
+    money = money_columns(table)
+    if columns is None:
+        cast = ", ".join(f"{MONEY_SQL.format(column=n)} AS {n}" for n in money)
+        return f"* REPLACE ({cast})" if money else "*"
+    return ", ".join(f"{MONEY_SQL.format(column=n)} AS {n}" if n in money else n for n in columns)
 
 
 def conform(data: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -432,7 +432,8 @@ class SnapshotWriter:
             try:
                 con.execute(f"SET temp_directory = '{(self.tmp / '.sort').as_posix()}'")
                 moved = ", ".join(f"'{(unsorted / f.name).as_posix()}'" for f in files)
-                self.copy_query(table, con, f"SELECT {read_columns_sql(table)} FROM read_parquet([{moved}]) ORDER BY {order}")
+                columns = read_columns_sql(table, TABLES[table][0].names)
+                self.copy_query(table, con, f"SELECT {columns} FROM read_parquet([{moved}]) ORDER BY {order}")
                 self._finish_parts()
             finally:
                 con.close()
