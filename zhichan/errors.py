@@ -7,7 +7,19 @@ one place; nothing below the web layer knows about HTTP.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+
+def joined(messages: Iterable[str]) -> str:
+    """Several ``"中文 / English"`` messages as one: the Chinese halves joined, then the English ones, so a page shows
+    its language's half (``in_lang``) — joined as they were, both languages showed on either page. A message that is
+    not one bilingual pair keeps them joined as written."""
+    messages = list(messages)
+    halves = [m.split(" / ") for m in messages]
+    if all(len(h) == 2 for h in halves):
+        return "；".join(h[0] for h in halves) + " / " + "; ".join(h[1] for h in halves)
+    return "；".join(messages)
 
 
 class ZhichanError(Exception):

@@ -1,15 +1,17 @@
 """A running auction suspended (中止), resumed or terminated (终止) by the officers of its area — its state machine,
 bids refused while suspended and after termination, the close's clock waiting while suspended and running on from
 the resumption, no result and no deal for a terminated one, each act in the evidence log and the audit log, and a
-stop and a bid at the same moment serialized — on SQLite and PostgreSQL."""
+stop and a bid at the same moment serialized, each stamped in the order it took the auction's lock — on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.exchange.conftest import Exchange
 from tests.exchange.helpers import moment
@@ -20,6 +22,7 @@ from zhichan.exchange.auction_stops import stop_auction
 from zhichan.exchange.bidding import close_due, create_auction, pay_deposit, place_bid
 from zhichan.exchange.listings import create_listing, withdraw_listing
 from zhichan.exchange.models import Auction, AuctionStop, Bid
+from zhichan.legaltime import periods
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry, Organization, OrgKind, Role
@@ -66,7 +69,7 @@ def _act(ex: Exchange, action: str, at: dt.datetime, who: str = "wuhou_officer",
         return row
 
 
-def _bid(ex: Exchange, who: str, amount: str, at: dt.datetime) -> Bid:
+def _bid(ex: Exchange, who: str, amount: str, at: dt.datetime | None) -> Bid:
     with session_scope(ex.world.engine) as s:
         bid = place_bid(s, ex.world.scope(who), ex.world.service.evidence, auction_id=ex.auction,  # type: ignore[attr-defined]
                         amount=amount, now=at)
@@ -187,3 +190,36 @@ def test_a_stop_and_a_bid_at_the_same_moment_are_serialized(ex: Exchange) -> Non
             late = s.scalars(select(Bid).where(Bid.auction_id == ex.auction, Bid.at > suspended_at)).all()  # type: ignore[attr-defined]
             assert late == []
     assert _auction(ex).high_bid is None or _auction(ex).high_bid >= Decimal("100000")
+
+
+def test_a_bid_that_takes_the_lock_first_is_stamped_before_the_suspension(ex: Exchange, monkeypatch) -> None:
+    """An officer suspends the auction; just before the suspension takes the auction's lock, a bid takes it and is
+    committed. The bid stands, and the suspension is stamped after it (its moment is read once it holds the lock, not
+    when the officer acted): the stored moments are in the order of the lock and of the evidence log. A bid after the
+    suspension is refused."""
+    ticks = itertools.count()
+    monkeypatch.setattr(periods, "utcnow", lambda: START + 20 * MINUTE + next(ticks) * dt.timedelta(microseconds=1))
+    ahead: list[Bid] = []
+    armed = [True]
+
+    def bid_first(conn, cursor, statement: str, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if armed[0] and statement.lstrip().upper().startswith("UPDATE EXCHANGE_AUCTIONS"):
+            armed[0] = False
+            ahead.append(_bid(ex, "bidder0", "100000", None))  # another request, committed before the lock is taken
+
+    event.listen(ex.world.engine, "before_cursor_execute", bid_first)
+    try:
+        with session_scope(ex.world.engine) as s:
+            stop = stop_auction(s, ex.world.scope("wuhou_officer"), ex.world.service.evidence,
+                                ex.auction, action="suspend", ground="incident",  # type: ignore[attr-defined]
+                                reason="系统故障（合成）")
+            s.expunge(stop)
+    finally:
+        event.remove(ex.world.engine, "before_cursor_execute", bid_first)
+    [bid] = ahead
+    row = _auction(ex)
+    assert (row.state, row.high_bid) == ("suspended", Decimal("100000"))
+    assert bid.at < stop.at == row.suspended_at
+    assert bid.evidence_index < stop.evidence_index
+    with pytest.raises(ConflictError, match="suspended"):
+        _bid(ex, "bidder1", "105000", None)

@@ -55,6 +55,8 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     # the payment schedule is a declared choice: its label in the page's language (it showed 按年支付)
     english = client.get("/exchange/open-licences", params={"lang": "en"}).text
     assert "Yearly payments" in english and "按年支付" not in english
+    # the fee method as the declaration's form and case page label it (the catalogue said "royalty on net sales")
+    assert "Royalty on net sales 3%" in english and ">Royalty on net sales</option>" in english
     assert f"{number(1)} · Invention</small>" in english  # the patent's kind as the other pages label it
     assert "Yearly payments" in client.get(f"/exchange/open-licences/{declaration_id}", params={"lang": "en"}).text
     assert "按年支付" in client.get("/exchange/open-licences", params={"lang": "zh"}).text
@@ -160,13 +162,14 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
                                              "reserve": "600000", "closes_at": "2099-01-01T10:00"}, page=listing)
     assert r.status_code == 303
     auction = r.headers["location"]
+    assert "<strong>网络竞价</strong>" in client.get(auction).text  # the tab of the auctions (it marked the listings')
     login_as(client, env.engine, "ent2_user")
     r = post(client, f"{auction}/bids", {"amount": "500000"}, page=auction)
     assert r.status_code == 422 and 'id="b-amount-error"' in r.text and "保证金" in r.text
     assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
     assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
     r = post(client, f"{auction}/bids", {"amount": "505000"}, page=auction)
-    assert r.status_code == 422 and "510,000 元" in r.text
+    assert r.status_code == 422 and "510,000 元" in r.text and "与加价幅度 10,000 元之和" in r.text  # it read "加加价幅度"
     live = client.get(f"{auction}/live").text
     assert "500,000.00" in live and JINJIANG_ENTERPRISE in live  # a bidder sees its own name
     client.cookies.clear()

@@ -54,6 +54,10 @@ def _refused(ex: Exchange, fields: dict[str, str], uploads: tuple = ()) -> dict[
 def test_each_refusal_ground_is_named_beside_its_field(exchange: Exchange, case: str, field: str, words: str) -> None:
     errors = _refused(exchange, declaration(exchange.numbers[case]))
     assert words in errors[field], errors
+    # one Chinese half and one English half however many grounds a field has (an unpaid annuity gives two): the page
+    # shows its own language's half (two joined "中文 / English" messages showed both on either page)
+    zh, sep, en = errors[field].partition(" / ")
+    assert sep and " / " not in en and words in zh, errors
 
 
 def test_a_licence_that_is_ordinary_or_has_ended_does_not_bar(exchange: Exchange) -> None:
@@ -267,3 +271,29 @@ def test_a_licence_term_may_run_into_a_compensated_term(tmp_path) -> None:
     assert "于 2027-01-25 届满（含专利权期限补偿；法定期限于 2026-03-31 届满）" in term_problems(b, "2027-01-26")[0]
     assert term_problems(c, "2026-03-31") == []
     assert term_problems(c, "2026-04-01")[0].startswith("专利权期限不明（已登记专利权期限补偿，但无法读取补偿期限")
+
+
+def test_a_compensated_patents_reduction_ends_with_its_term(engine: Engine, tmp_path) -> None:
+    """专利法 第四十二条第二款: a declaration's annuity lines run to its licence term's patent year. Of an invention filed
+    2006-04-01 whose term a compensation of 300 days lengthens to 2027-01-25, the last line — year 21, its annuity the
+    last band's — ends with the term, not on the patent year's last day (2027-03-31); the term is the one term rule's,
+    read from the corpus. Without a compensation the last line is year 20, ending with the statutory term."""
+    from sqlalchemy.orm import Session
+
+    from zhichan.corpus.testing import build_snapshot, event, patent
+    from zhichan.exchange.openlicence import reduction
+
+    plain, compensated = (patent(serial=i, application_date="2006-04-01", grant_date="2011-06-01") for i in (1, 2))
+    a, b = plain["application_number"], compensated["application_number"]
+    snap = build_snapshot(tmp_path, patents=[plain, compensated], events=[
+        event(b, "legal_status_change", "2011-08-01", detail="专利权期限补偿，补偿天数：300天")])
+
+    def lines(number: str, until: dt.date) -> list[tuple[int, dt.date, dt.date, int]]:
+        row = OpenLicence(application_number=number, patent_kind="invention", application_date=dt.date(2006, 4, 1),
+                          published_on=dt.date(2026, 3, 5), term_from=dt.date(2026, 3, 10), term_until=until)
+        with Session(engine) as s:
+            return [(y.year, y.starts, y.ends, int(y.annuity)) for y in reduction(s, row, snap)]
+
+    assert lines(b, dt.date(2027, 1, 25)) == [(20, dt.date(2025, 4, 1), dt.date(2026, 3, 31), 8000),
+                                              (21, dt.date(2026, 4, 1), dt.date(2027, 1, 25), 8000)]
+    assert lines(a, dt.date(2026, 3, 31))[-1][:3] == (20, dt.date(2025, 4, 1), dt.date(2026, 3, 31))

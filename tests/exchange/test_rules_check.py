@@ -25,7 +25,7 @@ M = Decimal
 
 def _payable(ex: Exchange, declaration_id: int, other: str = "") -> tuple[dict[int, Decimal], Decimal]:
     with session_scope(ex.world.engine) as s:
-        page = declaration_view(s, ex.world.scope("ent_user"), declaration_id, "zh", other=other)
+        page = declaration_view(s, ex.world.scope("ent_user"), declaration_id, "zh", snapshot=ex.snapshot, other=other)
     return {y["year"]: y["payable"] for y in page["reduction"]}, page["reduction_total"]
 
 

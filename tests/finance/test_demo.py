@@ -3,6 +3,7 @@ the pledges in the corpus events as synthetic too; a second run adds nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,6 +45,12 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
             banks = s.scalars(select(Organization).where(Organization.kind == OrgKind.BANK)).all()
             assert banks and all("合成" not in b.name and "ynthetic" not in (b.name_en or "") for b in banks)
             assert all("合成" not in t for t in s.scalars(select(Case.title)))
+            # what the officer typed reads as an officer types it, in one language (the cure notice's items showed
+            # "… / synthetic: …" on both pages)
+            from zhichan.procedures.models import Step
+
+            typed = [json.loads(f).get("items", "") for f in s.scalars(select(Step.fields).where(Step.event == "request_cure"))]
+            assert typed and all(" / " not in t and t.startswith("（合成）") for t in typed), typed
             # the bank finds the confirmation it is to give on its to-do list; nothing awaits the officers yet
             city = s.scalar(select(Organization).where(Organization.region_code == "510100",
                                                        Organization.kind == OrgKind.CITY))

@@ -99,7 +99,9 @@ def test_each_right_refusal_names_the_right_and_the_reason(world: World, name: s
 
 
 def test_lapsed_for_non_payment_is_also_known_unpaid(world: World) -> None:
-    assert "未缴年费 / annuity unpaid" in _refused(world, rights=N["lapsed"])["rights"]
+    from zhichan.web.i18n import in_language
+    refused = _refused(world, rights=N["lapsed"])["rights"]
+    assert "未缴年费" in in_language(refused, "zh") and f"{N['lapsed']}: annuity unpaid" in in_language(refused, "en")
 
 
 def test_debt_term_past_the_patent_term(world: World) -> None:
@@ -172,6 +174,12 @@ def test_unknown_numbers_bank_and_amount_are_refused_beside_their_fields(world: 
 def test_trademarks_are_checked_the_same_way(world: World) -> None:
     errors = _refused(world, rights="商标 87654321\n99999999")
     assert "商标 87654321：出质人不是商标注册人" in errors["rights"] and "商标 99999999：语料中没有该注册商标" in errors["rights"]
+    # each language's page reads its own half, every refusal naming its right (the English half lost the numbers, and
+    # two refusals showed both languages)
+    from zhichan.web.i18n import in_language
+    assert in_language(errors["rights"], "en") == ("Trademark 87654321: the pledgor is not the registrant; "
+                                                   "Trademark 99999999: not in the corpus")
+    assert in_language(errors["rights"], "zh").startswith("商标 87654321：出质人不是商标注册人（商标注册人：")
     world.apply(DAY, rights=f"TM12345678\n{N['ok']}")
     with session_scope(world.engine) as s:
         kinds = sorted(s.scalars(select(PledgedRight.kind)))

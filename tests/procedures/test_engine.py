@@ -171,6 +171,33 @@ def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
         assert s.scalar(select(Case.version).where(Case.id == case["id"])) == 2
 
 
+
+def test_a_steps_moment_is_read_once_it_holds_the_case(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step is stamped with the moment read after its version bump has locked the case (the row lock, SQLite's write
+    lock), not when its request began: a step that waited for another write is stamped after it."""
+    from sqlalchemy import event
+
+    from zhichan.procedures import service as engine_module
+
+    case = start(world)
+    seen: list[str] = []
+    monkeypatch.setattr(engine_module, "utcnow", lambda: seen.append("clock") or at(D(2026, 3, 3)))
+
+    def statement(conn, cursor, sql: str, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if sql.lstrip().upper().startswith("UPDATE PROCEDURE_CASES"):
+            seen.append("lock")
+
+    event.listen(world.engine, "before_cursor_execute", statement)
+    try:
+        with session_scope(world.engine) as s:
+            world.service.act(s, world.scope("wuhou_officer"), case["id"], "accept", version=1,
+                              fields={"panel": "wuhou_officer"}, uploads=(pdf(),))
+    finally:
+        event.remove(world.engine, "before_cursor_execute", statement)
+    assert seen[:2] == ["lock", "clock"], seen
+    with Session(world.engine) as s:
+        assert s.scalar(select(Step.at).where(Step.case_id == case["id"], Step.seq == 2)) == at(D(2026, 3, 3))
+
 def test_clock_with_pause_and_extensions(world: World) -> None:
     # 立案 on 1 Dec 2025: closing 3 months → 1 Mar 2026 (Sunday) → 2 Mar
     case = start(world, when=at(D(2025, 11, 28)))

@@ -43,6 +43,13 @@ def start_case(client: TestClient) -> int:
 
 def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
+    # the form lists the procedure's deadlines under their column names (stacked on a phone, each cell says what it
+    # is); a procedure without one has no empty "Deadlines" heading
+    form = officer.get("/procedures/protection.patent_dispute/new?lang=en").text
+    deadlines = form.split('<table class="list" id="start-deadlines">', 1)[1].split("</table>", 1)[0]
+    assert "<th>Deadline</th><th>Period</th>" in deadlines and "<td>Decision on admission</td>" in deadlines
+    assert "<h2>Deadlines</h2>" not in client_for(env, "ent_user").get("/procedures/exchange.open_licence/new?lang=en").text
+    officer.get("/procedures/protection.patent_dispute/new?lang=zh")  # the language the rest reads
     case_id = start_case(officer)
     page = officer.get(f"/cases/{case_id}")
     assert page.status_code == 200 and "已收到请求" in page.text and "立案审查" in page.text
@@ -59,6 +66,7 @@ def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> N
     assert stale.status_code == 409 and "已被他人更新" in stale.text and "<option value=\"鉴定\" selected>鉴定</option>" in stale.text
     page = officer.get(f"/cases/{case_id}")
     assert "已立案" in page.text and "受理通知书.pdf" in page.text
+    assert "致当事人：您的请求已立案" in page.text  # the party's notice, as an officer reads it: said to whom it went
     sha = re.search(r"/documents/([0-9a-f]{64})", page.text)
     assert sha is not None
     doc = officer.get(f"/cases/{case_id}/documents/{sha.group(1)}")
@@ -286,7 +294,7 @@ def test_the_case_page_shows_its_moments_in_beijing_time_and_the_api_with_their_
     page = officer.get(f"/cases/{case_id}").text
     timeline = page.split('id="timeline"', 1)[1] if 'id="timeline"' in page else page
     assert "2026-04-01 01:00" in timeline and "2026-03-31" not in page
-    assert "2026-04-01 · 请补正材料" in page  # the notice on Beijing's day
+    assert "2026-04-01 · 致当事人：请补正材料" in page  # the notice on Beijing's day (the party's, read by an officer)
     data = officer.get(f"/api/v1/cases/{case_id}").json()
     assert {s["at"] for s in data["steps"]} == {"2026-03-31T17:00:00Z"}
     assert {c["started_at"] for c in data["clocks"]} == {"2026-03-31T17:00:00Z"}

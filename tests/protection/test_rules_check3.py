@@ -17,6 +17,7 @@ from tests.protection.test_adjudication import world as world  # the fixture
 from zhichan.errors import FormError
 from zhichan.legaltime import Pause, net_days
 from zhichan.platform.db import session_scope
+from zhichan.procedures.views import case_view
 
 D = dt.date
 INVALIDATION = "第二十九条 发明专利无效宣告"
@@ -53,6 +54,12 @@ def test_a_jurisdiction_objection_while_suspended_is_received_and_its_days_exclu
     assert due(world, case, "closing") is None
     assert [(p["event"], p["start"], p["end"]) for p in _pauses(world, case)] == [
         ("suspend", "2026-03-10", None), ("object_jurisdiction", "2026-03-16", "2026-03-19")]
+    # the page says why in its own language: the ground chosen (a declared choice), else the step that paused it
+    with session_scope(world.engine) as s:
+        for lang, shown in (("en", ["Art. 29: invalidation of an invention patent", "Jurisdiction objection received"]),
+                            ("zh", [INVALIDATION, "收到管辖权异议"])):
+            page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)
+            assert [p["shown"] for c in page["clocks"] if c["name"] == "closing" for p in c["pauses"]] == shown
     # resumed on Tuesday 7 April, after Qingming (4–6 April): 10 March – 6 April not counted, 28 days (the objection's
     # 16–18 March inside them, not again): 3 June + 28 = Wednesday 1 July (adding the 3 days twice: Saturday 4 July
     # → Monday 6 July)

@@ -62,3 +62,24 @@ def test_a_topic_composed_of_an_ipc_subclass_reads_in_the_pages_language() -> No
         "Patent search and analysis of B25J (Manipulators) · 成都某科技有限公司")
     # an applicant's own words stay as typed
     assert search_title(fields | {"topic": "锂电池隔膜领域的专利检索分析"}, "en") == "锂电池隔膜领域的专利检索分析 · 成都某科技有限公司"
+
+
+def test_a_long_topic_is_cut_where_it_reads() -> None:
+    """An English WIPO title without ";" (H01M's) was cut at 80 characters inside a word, its bracket left open
+    (「…(Processes or means, e.g. batteries, for the d…」): the title is cut after a whole word, not on a comma, an
+    "e.g." or a word leading to the next, inside its brackets; an applicant's English words are cut after a whole word
+    too, and a Chinese topic at 80 characters as before."""
+    from zhichan.services.titles import ipc_topic, search_title
+
+    fields = {"applicant": "成都某科技有限公司", "topic": ipc_topic("H01M", "zh")}
+    assert search_title(fields, "zh") == "H01M（用于直接转变化学能为电能的方法或装置）相关技术的专利检索分析 · 成都某科技有限公司"
+    assert ipc_topic("H01M", "en") == "Patent search and analysis of H01M (Processes or means, e.g. batteries…)"
+    assert search_title(fields, "en") == (
+        "Patent search and analysis of H01M (Processes or means, e.g. batteries…) · 成都某科技有限公司")
+    assert ipc_topic("H04L", "en") == "Patent search and analysis of H04L (Transmission of digital information…)"
+    typed = ("Freedom-to-operate search on solid electrolytes for lithium batteries and the separators used with them "
+             "in vehicles")
+    assert search_title(fields | {"topic": typed}, "en") == (
+        "Freedom-to-operate search on solid electrolytes for lithium batteries… · 成都某科技有限公司")
+    chinese = "固态电池电解质" * 12
+    assert search_title(fields | {"topic": chinese}, "en") == f"{chinese[:80]}… · 成都某科技有限公司"

@@ -136,7 +136,7 @@ def _agency_by_key(session: Session, key: str) -> Agency | None:
 def seed_from_corpus(session: Session, snapshot: Snapshot) -> dict[str, int]:
     """Add the agencies and agents the snapshot names (and refresh their filing counts); registration
     data already entered is kept. Returns how many agencies and agents were added."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         agencies = con.execute(
             "SELECT trim(agency), count(*), mode(region_code), bool_and(coalesce(synthetic, false)) FROM patents "

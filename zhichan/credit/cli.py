@@ -86,7 +86,6 @@ def import_agencies(path: Path, encoding: Annotated[str, typer.Option(help="文�
 def expire() -> None:
     """移出管理期满的名单 / End the listings whose one-year term is over."""
     from zhichan.credit.service import expire_listings
-    from zhichan.evidence.service import utcnow
     from zhichan.platform.db import session_scope
     from zhichan.settings import get_settings
     from zhichan.web.app import procedure_service
@@ -97,7 +96,7 @@ def expire() -> None:
 
     install(service)  # the hook, and the days of cases opened before the terms were declared
     with session_scope(engine) as s:
-        n = expire_listings(s, service, now=utcnow())
+        n = expire_listings(s, service)
     engine.dispose()
     Console().print(f"移出 {n} 条 / ended {n}")
 

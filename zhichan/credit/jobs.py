@@ -11,7 +11,6 @@ from sqlalchemy import Engine, select
 
 from zhichan.credit import agencies
 from zhichan.credit.service import expire_listings
-from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobContext, JobRegistry
@@ -53,7 +52,7 @@ def register(registry: JobRegistry, service: ProcedureService, access: CorpusAcc
 
     def expire(engine: Engine) -> None:
         with session_scope(engine) as s:
-            n = expire_listings(s, service, now=utcnow())
+            n = expire_listings(s, service)
         if n:
             log.info("credit listings whose term ended: %d", n)
 

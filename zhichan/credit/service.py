@@ -22,7 +22,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
-from zhichan.legaltime import Clock, china_date, first_day_after, moment_on
+from zhichan.legaltime import Clock, china_date, first_day_after, moment_on, utcnow
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -338,11 +338,12 @@ def system_scope(session: Session) -> Scope:
                  org_path=root.path, region_code=root.region_code)
 
 
-def expire_listings(session: Session, service: ProcedureService, *, now: dt.datetime) -> int:
-    """End the cases whose one-year term is over (the day after ``listed_until``); returns how many."""
+def expire_listings(session: Session, service: ProcedureService, *, now: dt.datetime | None = None) -> int:
+    """End the cases whose one-year term is over (the day after ``listed_until``); returns how many. Each step at the
+    moment the engine reads once it holds the case (``now`` given: that moment, and its day decides what is over)."""
     from zhichan.procedures.models import Case
 
-    today = china_date(now)
+    today = china_date(now or utcnow())
     due = session.execute(
         select(Case.id, Case.version).join(CreditListing, CreditListing.case_id == Case.id)
         .where(Case.procedure == PROCEDURE, Case.is_open.is_(True), Case.state.in_(LISTED_STATES),

@@ -407,9 +407,10 @@ class DataIPService:
         return self.decide(scope, registration_id, approve=True, reasons=FINALIZE_REASONS, now=now)
 
     def finalize_due(self, scope: Scope, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-        """Register every registration whose notice has ended without a pending objection."""
-        now = now or utcnow()
+        """Register every registration whose notice has ended without a pending objection (each step at the moment the
+        engine reads once it holds the case, or ``now`` where given)."""
+        today = china_date(now or utcnow())
         with self.engine.connect() as conn:
             due = conn.execute(select(REGS.c.id).where(
-                REGS.c.status == Status.IN_NOTICE, REGS.c.notice_end < china_date(now)).order_by(REGS.c.id)).scalars().all()
+                REGS.c.status == Status.IN_NOTICE, REGS.c.notice_end < today).order_by(REGS.c.id)).scalars().all()
         return [self.finalize(scope, int(i), now=now) for i in due]

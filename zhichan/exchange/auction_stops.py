@@ -8,9 +8,10 @@ incident keeps it from running, and **resumed** when the cause is gone; it is **
 the seller may not dispose of the right, the right has ended (lapsed, invalidated), or force majeure makes it
 impossible. A terminated auction has no result: a seller who wants to sell starts a new auction (the listing stays).
 
-The auction's states and what moves them, declared once (:data:`TRANSITIONS`), each applied by a conditional UPDATE of
-the auction row from the state it requires — the same row every bid locks first, so a bid and a stop are serialized:
-a bid after the stop is refused, a stop after a bid sees it. Who: the officers of the area the auction's listing is
+The auction's states and what moves them, declared once (:data:`TRANSITIONS`), each applied to the auction's row once
+the act holds its lock (:func:`zhichan.exchange.bidding.lock_auction`, which every bid and deposit takes first too), so
+a bid and a stop are serialized — a bid after the stop is refused, a stop after a bid sees it — and each act's moment
+is read with the lock held: a stop is stamped after every bid that came before it. Who: the officers of the area the auction's listing is
 in (case officers, leaders and administrators of an office covering its ``org_path``; an analyst reads only), the
 office that oversees the exchange; the seller and bidders cannot. Each act is a row of ``exchange_auction_stops`` (never updated), an entry of the evidence log
 (``exchange.auction.stop``) and of the audit log (``exchange.auction.<action>``).
@@ -33,14 +34,14 @@ the auctions it paid a deposit in — every bidder has — that are suspended, o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.evidence.service import EvidenceService
-from zhichan.exchange.bidding import AUCTIONS, get_auction
+from zhichan.exchange.bidding import AUCTIONS, get_auction, lock_auction
 from zhichan.exchange.models import Auction, AuctionDeposit, AuctionStop, Listing
 from zhichan.legaltime import china_moment, resumed_moment
 from zhichan.platform import audit
@@ -91,13 +92,13 @@ def actions_for(auction: Auction) -> list[str]:
 
 
 def stop_auction(session: Session, scope: Scope, evidence: EvidenceService, auction_id: int, *, action: str,
-                 ground: str, reason: str, now: dt.datetime, resume_minutes: int = 10) -> AuctionStop:
-    """Suspend, resume or terminate auction ``auction_id`` (module docstring). A field left wrong is a
-    :class:`FormError` beside it; a caller other than the area's officers :class:`PermissionDenied`; an act its state
-    does not allow (closed meanwhile, already suspended …) a :class:`ConflictError`."""
+                 ground: str, reason: str, now: dt.datetime | None = None, resume_minutes: int = 10) -> AuctionStop:
+    """Suspend, resume or terminate auction ``auction_id`` (module docstring), at the moment read once the auction's
+    row is locked (:func:`zhichan.exchange.bidding.lock_auction`; ``now``: a moment given instead). A field left wrong
+    is a :class:`FormError` beside it; a caller other than the area's officers :class:`PermissionDenied`; an act its
+    state does not allow (closed meanwhile, already suspended …) a :class:`ConflictError`."""
     scope.require_authenticated()
-    auction = get_auction(session, auction_id)
-    if not may_stop(scope, auction):
+    if not may_stop(scope, get_auction(session, auction_id)):
         raise PermissionDenied("只有挂牌所在地区的知识产权局工作人员可以中止或终止竞价 / only the officers of the listing's "
                                "area may suspend or terminate an auction")
     reason = " ".join((reason or "").split())
@@ -112,6 +113,9 @@ def stop_auction(session: Session, scope: Scope, evidence: EvidenceService, auct
         refused["reason"] = f"理由超过 {REASON_LIMIT} 字 / the reason is longer than {REASON_LIMIT} characters"
     if refused:
         raise FormError(refused)
+    # the row's lock, then its state and the act's moment: a bid or another officer's act that took the lock first is
+    # seen (this act refused if it left another state, or an open auction past its close) and stamped before this one
+    auction, now = lock_auction(session, auction_id, now=now)
     source = next((state for (state, act) in TRANSITIONS if act == action and state == auction.state), None)
     if source is None or (source == "open" and now >= auction.closes_at):
         raise _not_now(auction, action, now)
@@ -130,15 +134,7 @@ def stop_auction(session: Session, scope: Scope, evidence: EvidenceService, auct
     else:
         values |= {"outcome": "terminated", "closed_at": now, "suspended_at": None}
         after = None
-    # the state it requires, in the statement that takes the row's lock: a bid or another officer's act committed in
-    # between leaves it in another state (or, open, past its close), and this one is refused
-    condition = [AUCTIONS.c.id == auction.id, AUCTIONS.c.state == source]
-    if source == "open":
-        condition.append(AUCTIONS.c.closes_at > now)
-    done = cast(CursorResult[Any], session.execute(update(AUCTIONS).where(*condition).values(**values)))
-    if done.rowcount != 1:
-        session.expire(auction)
-        raise _not_now(get_auction(session, auction_id), action, now)
+    session.execute(update(AUCTIONS).where(AUCTIONS.c.id == auction.id).values(**values))
     entry = evidence.append_records([{
         "kind": "exchange.auction.stop", "auction": auction.id, "action": action, "ground": ground,
         "closes_before": before.isoformat(), "closes_after": after.isoformat() if after else None, "at": now.isoformat(),

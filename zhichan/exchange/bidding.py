@@ -5,10 +5,13 @@ No authoritative rule fixes the mechanics (RULES.md M4 [U]), so they are setting
 defaults (``ZHICHAN_EXCHANGE_BID_EXTEND_WINDOW_MINUTES``, ``…_EXTEND_MINUTES``) copied onto each
 auction when it is created — a running auction keeps the rules it was announced with.
 
-* **Serialization.** Every bid's first statement bumps the auction row's ``bid_count``: that takes the
-  row lock (PostgreSQL) or the write lock (SQLite) before anything is read, so concurrent bids on one
-  auction run one after another — each sees the one before it, none is lost, two equal amounts cannot
-  both win (the second is below the first plus the increment and is refused).
+* **Serialization.** Every act on an auction — a deposit, a bid (and the extension it makes), a suspension, a
+  resumption, a termination — starts with :func:`lock_auction`: its first statement writes the auction's row (a bid
+  bumps ``bid_count``), which takes the row lock (PostgreSQL) or the write lock (SQLite) before anything is read, so
+  concurrent acts on one auction run one after another — each sees the one before it, none is lost, two equal
+  amounts cannot both win (the second is below the first plus the increment and is refused). The act's moment is
+  read from the clock only then, with the lock held: the moments stored (a bid's ``at``, a suspension's) are in the
+  order the acts took the lock, the order of the evidence log.
 * **Rules of a bid.** The bidder has paid the deposit and is not the seller; the auction has started
   and its close (as extended) has not passed; the first bid is at least the starting price, every
   later one at least the standing high bid plus the increment.
@@ -44,6 +47,7 @@ from zhichan.evidence.service import EvidenceService
 from zhichan.exchange.listings import get_listing, money
 from zhichan.exchange.models import Auction, AuctionDeposit, Bid, Listing
 from zhichan.exchange.scope import manages
+from zhichan.legaltime import periods
 from zhichan.legaltime.periods import CST, china_moment
 from zhichan.money import format_money
 from zhichan.platform import audit
@@ -142,11 +146,26 @@ def _refuse_unless_open(auction: Auction) -> None:
         raise ConflictError("竞价已终止，出价无效 / the auction was terminated: no more bids")
 
 
-def pay_deposit(session: Session, scope: Scope, auction_id: int, *, now: dt.datetime) -> AuctionDeposit:
+def lock_auction(session: Session, auction_id: int, *, bid: bool = False,
+                 now: dt.datetime | None = None) -> tuple[Auction, dt.datetime]:
+    """The start of every act on an auction: write its row (a bid bumps ``bid_count``, its sequence; any other act
+    writes the row unchanged) as the transaction's first write — the row lock (PostgreSQL), the write lock (SQLite) —
+    then read the auction afresh and the act's moment. The moment is the clock's once the lock is held, so an act that
+    waited for another is stamped after it; ``now`` is a moment given instead (the demo's and the tests' own time)."""
+    locked = cast(CursorResult[Any], session.execute(
+        update(AUCTIONS).where(AUCTIONS.c.id == auction_id).values(bid_count=AUCTIONS.c.bid_count + int(bid))))
+    if locked.rowcount != 1:
+        raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
+    auction = session.execute(select(Auction).where(Auction.id == auction_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+    return auction, now or periods.utcnow()
+
+
+def pay_deposit(session: Session, scope: Scope, auction_id: int, *, now: dt.datetime | None = None) -> AuctionDeposit:
     """Register as a bidder by paying the deposit (保证金). The payment itself is settled outside the
-    platform; this records it, once per bidder."""
-    auction = get_auction(session, auction_id)
-    name = _bidder(session, scope, auction)
+    platform; this records it, once per bidder, at the moment :func:`lock_auction` reads."""
+    name = _bidder(session, scope, get_auction(session, auction_id))
+    auction, now = lock_auction(session, auction_id, now=now)
     _refuse_unless_open(auction)
     if now >= auction.closes_at:
         raise ConflictError("竞价已结束 / the auction has closed")
@@ -162,16 +181,12 @@ def pay_deposit(session: Session, scope: Scope, auction_id: int, *, now: dt.date
 
 
 def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction_id: int, amount: str, *,
-              now: dt.datetime) -> Bid:
-    """One bid, serialized against every other bid on the auction (see the module's docstring)."""
+              now: dt.datetime | None = None) -> Bid:
+    """One bid, serialized against every other act on the auction and stamped with the moment read under its lock
+    (see the module's docstring)."""
     scope.require_authenticated()
-    # the lock first: nothing of the auction is read before this transaction holds its row
-    locked = cast(CursorResult[Any], session.execute(
-        update(AUCTIONS).where(AUCTIONS.c.id == auction_id).values(bid_count=AUCTIONS.c.bid_count + 1)))
-    if locked.rowcount != 1:
-        raise NotFoundError(f"没有竞价 {auction_id} / no auction {auction_id}")
-    auction = session.execute(select(Auction).where(Auction.id == auction_id)
-                              .execution_options(populate_existing=True)).scalar_one()
+    # the lock first: nothing of the auction is read, and no moment taken, before this transaction holds its row
+    auction, now = lock_auction(session, auction_id, bid=True, now=now)
     bidder = _bidder(session, scope, auction)
     _refuse_unless_open(auction)
     if auction.state != "open" or now >= auction.closes_at:
@@ -190,8 +205,8 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
         if auction.high_bid is None:
             raise FormError({"amount": f"首次出价不得低于起拍价 {format_money(auction.starting_price, 'zh')} / the first bid must "
                                        f"be at least the starting price of {format_money(auction.starting_price, 'en')}"})
-        raise FormError({"amount": f"出价须不低于当前最高价 {format_money(auction.high_bid, 'zh')}加加价幅度 "
-                                   f"{format_money(auction.increment, 'zh')}，即 {format_money(minimum, 'zh')} / a bid must be "
+        raise FormError({"amount": f"出价须不低于当前最高价 {format_money(auction.high_bid, 'zh')}与加价幅度 "
+                                   f"{format_money(auction.increment, 'zh')}之和，即 {format_money(minimum, 'zh')} / a bid must be "
                                    f"at least the high bid plus the increment: {format_money(minimum, 'en')}"})
     seq = auction.bid_count
     entry = evidence.append_records([{

@@ -13,6 +13,7 @@ import unicodedata
 
 from zhichan.corpus.rights import RightStatus
 from zhichan.corpus.validate import FieldError, normalize_application_number
+from zhichan.errors import joined
 
 #: the field a problem is shown beside
 Problems = dict[str, list[str]]
@@ -30,7 +31,8 @@ def add(problems: Problems, field: str, message: str) -> None:
 
 
 def flatten(problems: Problems) -> dict[str, str]:
-    return {field: "；".join(messages) for field, messages in problems.items()}
+    """Each field's problems as one "中文 / English" message (:func:`zhichan.errors.joined`)."""
+    return {field: joined(messages) for field, messages in problems.items()}
 
 
 def standing_problems(status: RightStatus, problems: Problems, *, field: str = "patent_number") -> None:

@@ -57,7 +57,7 @@ def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
     """The seller's party type as the corpus records it (``enterprise`` when unknown)."""
     if not party_key:
         return "enterprise"
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("SELECT party_type FROM parties WHERE party_key = ?", [party_key]).fetchall()
     finally:

@@ -54,7 +54,7 @@ def _candidates(snapshot: Snapshot, provinces: list[str]) -> list[tuple[str, str
     """(enterprise, region, [(number, title)…]) for every enterprise of the demo provinces holding a granted
     invention — or, failing that, a granted utility model, which a small corpus's demo city may have alone —: the
     demo city's first, then those with the most inventions."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute(
             "SELECT first_patentee, region_code, application_number, title, kind FROM patents "
@@ -252,7 +252,7 @@ def seed_activity(engine: Engine, procedures: Any, sellers: list[tuple[Scope, in
 
 def _universities(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str]]:
     """(university, region) of the demo provinces with the most granted inventions."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         return [(r[0], r[1]) for r in con.execute(
             "SELECT first_patentee, region_code FROM patents WHERE first_patentee_type = 'university' "

@@ -47,7 +47,7 @@ def institution_type(snapshot: Snapshot, party_key: str | None) -> str | None:
     """The party's type in the corpus (``university``, ``institute`` …), None when unknown."""
     if not party_key:
         return None
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("SELECT party_type FROM parties WHERE party_key = ?", [party_key]).fetchall()
     finally:
@@ -57,7 +57,7 @@ def institution_type(snapshot: Snapshot, party_key: str | None) -> str | None:
 
 def dormant_on(snapshot: Snapshot, party_key: str, on: dt.date) -> list[RightStatus]:
     """The party's patents in force on ``on``, held by it then, never transferred or licensed up to it."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         names = [r[0] for r in con.execute("SELECT name FROM parties WHERE party_key = ?", [party_key]).fetchall()]
         numbers = [r[0] for r in con.execute(

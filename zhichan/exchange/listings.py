@@ -187,7 +187,7 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
 
 
 def _trademark(snapshot: Snapshot, number: str) -> dict[str, Any] | None:
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         columns = ("mark_name", "nice_class", "registrant", "status", "expiry_date", "region_code")
         rows = con.execute(f"SELECT {', '.join(columns)} FROM trademarks WHERE registration_number = ?",

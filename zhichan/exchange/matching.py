@@ -99,7 +99,7 @@ class Matcher:
         return self.projection.transform([text])[0]
 
     def patents(self, numbers: list[str]) -> dict[str, dict[str, Any]]:
-        con = self.snapshot.connect()
+        con = self.snapshot.reader()
         try:
             con.execute("CREATE TEMP TABLE wanted(n VARCHAR)")
             con.executemany("INSERT INTO wanted VALUES (?)", [(n,) for n in sorted(set(numbers))])

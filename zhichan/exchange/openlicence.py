@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.rights import RightStatus, right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied, joined
 from zhichan.evidence.service import EvidenceService
 from zhichan.exchange import annuity
 from zhichan.exchange.checks import (
@@ -49,7 +49,7 @@ from zhichan.exchange.checks import (
 )
 from zhichan.exchange.models import OpenLicence, OpenLicenceGrant
 from zhichan.exchange.scope import is_licensee, is_patentee_side, sees_declaration
-from zhichan.legaltime import china_date
+from zhichan.legaltime import china_date, china_today
 from zhichan.money import MoneyError, format_money, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Role
@@ -163,8 +163,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         standing_problems(status, problems)
         rights_problems(status, step.case_fields, problems, on=today)
         if problems:
-            raise FormError({"_rights": "公告前复核未通过 / the check before publication failed: "
-                                        + "；".join(m for ms in problems.values() for m in ms)})
+            raise FormError({"_rights": joined(["公告前复核未通过 / the check before publication failed",
+                                                *(m for ms in problems.values() for m in ms)])})
         row.published_on = today
     elif step.event == "withdraw":
         status = _status(snapshot, row.application_number, today)
@@ -226,7 +226,7 @@ def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
     """The patent's IPC codes as the corpus records them."""
     if snapshot is None:
         return []
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("SELECT ipc FROM patents WHERE application_number = ?", [number]).fetchall()
     finally:
@@ -354,16 +354,22 @@ def record_licence(session: Session, scope: Scope, evidence: EvidenceService, gr
     return grant
 
 
-def reduction(session: Session, row: OpenLicence, *, other_rate: Decimal = Decimal(0)) -> list[annuity.YearLine]:
+def reduction(session: Session, row: OpenLicence, snapshot: Snapshot | None, *,
+              other_rate: Decimal = Decimal(0)) -> list[annuity.YearLine]:
     """The declaration's annuity reduction per patent year, from the year of its publication to the end
-    of the licence term (:mod:`zhichan.exchange.annuity` holds the rules)."""
+    of the licence term (:mod:`zhichan.exchange.annuity` holds the rules). A patent year that ends past the patent's
+    term ends with it: the term is the one term rule's (:attr:`zhichan.corpus.rights.RightStatus.term`, a compensation
+    included, 专利法 第四十二条) as the corpus records it — the statutory term where the corpus is not loaded or the
+    compensation cannot be read."""
     recorded = session.scalars(select(OpenLicenceGrant).where(OpenLicenceGrant.open_licence_id == row.id,
                                                               OpenLicenceGrant.recorded_on.is_not(None))).all()
     windows = [annuity.Window(g.recorded_on, g.until) for g in recorded if g.recorded_on is not None]
     first = annuity.patent_year_of(row.application_date, row.published_on or row.term_from)
     last = annuity.patent_year_of(row.application_date, row.term_until)
+    term = right_on(snapshot, row.application_number, china_today()).term if snapshot is not None else None
     return annuity.reduction_schedule(row.patent_kind, row.application_date, windows, withdrawn_on=row.ended_on,
-                                      other_rate=other_rate, from_year=first, to_year=last)
+                                      other_rate=other_rate, from_year=first, to_year=last,
+                                      term_last_day=term.end if term is not None else None)
 
 
 # -- the public catalogue -----------------------------------------------------------------------

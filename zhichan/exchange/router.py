@@ -118,11 +118,13 @@ def api_catalogue(request: Request, session: Session = DbDep, q: str = Query("",
 @router.get("/exchange/open-licences/{declaration_id}", include_in_schema=False)
 def declaration_page(request: Request, declaration_id: Id, scope: Scope = ScopeDep, session: Session = DbDep,
                      other_rate: str = Query("", max_length=10)) -> Response:
+    snapshot = _corpus(request).snapshot()
     try:
-        data = views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate)
+        data = views.declaration_view(session, scope, declaration_id, lang(request), snapshot=snapshot,
+                                      other=other_rate)
         form_errors: dict[str, str] = {}
     except FormError as exc:
-        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        data = views.declaration_view(session, scope, declaration_id, lang(request), snapshot=snapshot)
         form_errors = exc.errors
     return render(request, "exchange/declaration.html", {**data, "errors": form_errors, "values": {}},
                   status=422 if form_errors else 200)
@@ -133,7 +135,8 @@ def api_declaration(request: Request, declaration_id: Id, scope: Scope = ScopeDe
                     other_rate: str = Query("", max_length=10)) -> Response:
     """A declaration with the annuity reduction per patent year (``other_rate``: another reduction in per
     cent; the more favourable one applies, never both) and, for its patentee and bureau, the licences."""
-    return fast_json(views.declaration_view(session, scope, declaration_id, lang(request), other=other_rate))
+    return fast_json(views.declaration_view(session, scope, declaration_id, lang(request),
+                                            snapshot=_corpus(request).snapshot(), other=other_rate))
 
 
 @router.post("/exchange/open-licences/{declaration_id}/licences", include_in_schema=False)
@@ -150,7 +153,8 @@ async def take_licence(request: Request, declaration_id: Id, scope: Scope = Scop
                                  now=utcnow())
     except FormError as exc:
         session.rollback()
-        data = views.declaration_view(session, scope, declaration_id, lang(request))
+        data = views.declaration_view(session, scope, declaration_id, lang(request),
+                                      snapshot=_corpus(request).snapshot())
         return render(request, "exchange/declaration.html", {**data, "errors": exc.errors, "values": fields},
                       status=422)
     session.commit()
@@ -287,7 +291,7 @@ def api_auction(request: Request, auction_id: Id, scope: Scope = ScopeDep, sessi
 def auction_deposit(auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
     views.shown_auction(session, scope, auction_id)
-    bidding.pay_deposit(session, scope, auction_id, now=utcnow())
+    bidding.pay_deposit(session, scope, auction_id)
     return RedirectResponse(f"/exchange/auctions/{auction_id}", status_code=303)
 
 
@@ -298,7 +302,7 @@ async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep,
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
-        bidding.place_bid(session, scope, _evidence(request), auction_id, fields.get("amount", ""), now=utcnow())
+        bidding.place_bid(session, scope, _evidence(request), auction_id, fields.get("amount", ""))
     except FormError as exc:
         session.rollback()
         return _auction_page(request, scope, session, auction_id, errors_=exc.errors, values=fields, status=422)
@@ -322,7 +326,7 @@ async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep
     try:
         fields, _ = await _fields(request)
         stop_auction(session, scope, _evidence(request), auction_id, action=fields.get("action", ""),
-                     ground=fields.get("ground", ""), reason=fields.get("reason", ""), now=utcnow(),
+                     ground=fields.get("ground", ""), reason=fields.get("reason", ""),
                      resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
     except FormError as exc:
         session.rollback()
@@ -356,7 +360,7 @@ class BidIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
     amount: str = Field(..., max_length=40, description=(
-        "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价加加价幅度）/ the bid in yuan as a "
+        "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价与加价幅度之和）/ the bid in yuan as a "
         "decimal string (the first at least the starting price, each later one at least the high bid plus the increment)"))
 
 
@@ -375,8 +379,7 @@ def _stop(request: Request, session: Session, scope: Scope, auction_id: int, act
     scope.require_authenticated()
     views.shown_auction(session, scope, auction_id)
     row = stop_auction(session, scope, _evidence(request), auction_id, action=action, ground=body.ground,
-                       reason=body.reason, now=utcnow(),
-                       resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
+                       reason=body.reason, resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
     stop = {"action": row.action, "ground": row.ground, "reason": row.reason, "at": row.at,
             "closes_before": row.closes_before, "closes_after": row.closes_after, "evidence_index": row.evidence_index}
     return fast_json({"stop": stop, **views.auction_view(session, scope, auction_id, lang(request))})
@@ -416,7 +419,7 @@ def api_auction_deposit(request: Request, auction_id: Id, scope: Scope = ScopeDe
     requires it. The auction as it now stands (``my_deposit`` true)."""
     scope.require_authenticated()
     views.shown_auction(session, scope, auction_id)
-    bidding.pay_deposit(session, scope, auction_id, now=utcnow())
+    bidding.pay_deposit(session, scope, auction_id)
     return fast_json(views.auction_view(session, scope, auction_id, lang(request)))
 
 
@@ -435,7 +438,7 @@ def api_auction_bid(request: Request, auction_id: Id, body: BidIn, scope: Scope 
     and the auction as it now stands."""
     scope.require_authenticated()
     views.shown_auction(session, scope, auction_id)
-    bid = bidding.place_bid(session, scope, _evidence(request), auction_id, body.amount, now=utcnow())
+    bid = bidding.place_bid(session, scope, _evidence(request), auction_id, body.amount)
     placed = {"seq": bid.seq, "amount": bid.amount, "at": bid.at, "evidence_index": bid.evidence_index}
     return fast_json({"bid": placed, **views.auction_view(session, scope, auction_id, lang(request))})
 

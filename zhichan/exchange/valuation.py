@@ -170,7 +170,7 @@ def patent_signals(snapshot: Snapshot, number: str, on: dt.date) -> dict[str, An
     status = right_on(snapshot, number, on)
     if not status.found:
         raise FormError({"patent_number": f"平台数据中没有专利 {number} / no patent {number} in the platform's data"})
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         row = con.execute("SELECT claim_count, family_size, family_granted_abroad, forward_citations, ipc "
                           "FROM patents WHERE application_number = ?", [number]).fetchone()

@@ -39,11 +39,10 @@ from zhichan.reference.regions import (
     region_options,
 )
 from zhichan.web.i18n import translate
-from zhichan.web.labels import coded
+from zhichan.web.labels import choice, coded
 
 KIND_LABELS = {"invention": ("发明", "Invention"), "utility_model": ("实用新型", "Utility model"),
                "design": ("外观设计", "Design")}
-FEE_METHODS_EN = {"fixed": "fixed fee", "sales_royalty": "royalty on net sales", "profit_royalty": "royalty on profit"}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -54,8 +53,7 @@ def fee_text(row: OpenLicence, lang: str) -> str:
     if row.fee_method == "fixed":
         return format_money(row.fee_value, lang)
     rate = f"{row.fee_value.normalize():f}%"
-    return f"{openlicence.FEE_METHOD_LABELS[row.fee_method]} {rate}" if lang != "en" else \
-        f"{FEE_METHODS_EN[row.fee_method]} {rate}"
+    return f"{fee_method_label(row.fee_method, lang)} {rate}"
 
 
 def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | None = None) -> dict[str, Any]:
@@ -72,7 +70,7 @@ def declaration_json(row: OpenLicence, lang: str, names_en: dict[str, str] | Non
         "ipc": row.ipc.split(), "patent_region": row.patent_region, "patentee": row.patentee,
         "patentee_en": patentee_en,
         "fee_method": row.fee_method,
-        "fee_method_label": FEE_METHODS_EN[row.fee_method] if lang == "en" else openlicence.FEE_METHOD_LABELS[row.fee_method],
+        "fee_method_label": fee_method_label(row.fee_method, lang),
         "fee_value": row.fee_value, "fee": fee_text(row, lang), "payment_schedule": row.payment_schedule,
         "fee_note": row.fee_note, "term_from": row.term_from, "term_until": row.term_until, "contact": row.contact,
         "state": row.state, "published_on": row.published_on, "ended_on": row.ended_on, "synthetic": row.synthetic,
@@ -97,9 +95,14 @@ def catalogue_choices(session: Session, lang: str, region: str) -> dict[str, Any
     return {"fee_methods": fee_methods(lang), "regions": groups, "region_chosen": chosen}
 
 
+def fee_method_label(code: str, lang: str) -> str:
+    """A fee method as the declaration's form offers it: its declared choice's label (按净销售额提成 / Royalty on net
+    sales), the same on the case page, the catalogue and its filter."""
+    return choice(lang, openlicence.FEE_METHOD_LABELS[code])
+
+
 def fee_methods(lang: str) -> list[tuple[str, str]]:
-    return [(code, FEE_METHODS_EN[code] if lang == "en" else label)
-            for code, label in openlicence.FEE_METHOD_LABELS.items()]
+    return [(code, fee_method_label(code, lang)) for code in openlicence.FEE_METHOD_LABELS]
 
 
 def other_rate(text: str) -> Decimal:
@@ -115,10 +118,10 @@ def other_rate(text: str) -> Decimal:
     return value / 100
 
 
-def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: str, *,
+def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: str, *, snapshot: Snapshot | None,
                      other: str = "") -> dict[str, Any]:
     row = openlicence.get(session, scope, declaration_id)
-    lines = openlicence.reduction(session, row, other_rate=other_rate(other))
+    lines = openlicence.reduction(session, row, snapshot, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
     licensees_en = english_names(session, [RowName(g.licensee) for g in grants])
     return {

@@ -63,7 +63,7 @@ def _candidates(snapshot: Snapshot, limit: int) -> list[tuple[str, str, list[str
     first; then, for a small corpus whose demo city has few of them, those holding only granted utility models (the
     newest, in their 10-year term for a few years more) — a utility model is pledged like an invention."""
     today = china_today()
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute("""
             SELECT first_patentee, any_value(region_code),
@@ -174,7 +174,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         with session_scope(engine) as s:
             if stage == "cure_requested":
                 service.act(s, scope(officer), case["id"], "request_cure", version=2, now=when,
-                            fields={"items": f"{MARK}请补充质押合同的签字页 / synthetic: the contract's signature page",
+                            fields={"items": f"{MARK}请补充质押合同的签字页",
                                     "cure_days": 15})
             elif stage == "registered":
                 service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)

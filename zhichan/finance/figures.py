@@ -154,7 +154,7 @@ def _patent_industries(numbers: list[str]) -> dict[str, tuple[str, str, str]]:
     snapshot = CorpusStore().current_or_none() if numbers else None
     if snapshot is None:
         return out
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         con.execute("CREATE TEMP TABLE wanted(n VARCHAR)")
         con.executemany("INSERT INTO wanted VALUES (?)", [(n,) for n in numbers])

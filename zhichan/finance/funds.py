@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError
 from zhichan.finance.models import Claim, Fund, LedgerEntry, Loan
-from zhichan.legaltime.periods import add_years
+from zhichan.legaltime.periods import add_years, utcnow
 from zhichan.untrusted import yaml_safe_load
 from zhichan.web.i18n import in_language, stored_message, stored_text
 
@@ -394,14 +394,15 @@ def leverage(outstanding: Decimal, pool: Decimal) -> Decimal | None:
 
 def _append(session: Session, code: str, kind: str, amount: Decimal, *, claim_id: int | None = None,
             memo: str = "", now: dt.datetime | None = None) -> Decimal:
-    """Append one operation (the caller holds the fund's lock): the ledger's rows are numbered 1, 2, … without gaps."""
+    """Append one operation (the caller holds the fund's lock): the ledger's rows are numbered 1, 2, … without gaps,
+    each at the moment read here, with the lock held (the ledger's order)."""
     new = balance(session, code) + amount
     if new < 0:
         raise ConflictError("资金池余额不足 / the pool's balance does not cover this")
     seq = int(session.execute(update(FUNDS).where(FUNDS.c.code == code).values(seq=FUNDS.c.seq + 1)
                               .returning(FUNDS.c.seq)).scalar_one())
     session.execute(insert(LEDGER).values(fund_code=code, seq=seq, kind=kind, amount=amount, balance=new,
-                                          claim_id=claim_id, memo=memo[:300], at=now or dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+                                          claim_id=claim_id, memo=memo[:300], at=now or utcnow()))
     return new
 
 

@@ -47,7 +47,7 @@ from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.credit.service import active_listing
-from zhichan.errors import ConflictError, FormError
+from zhichan.errors import ConflictError, FormError, joined
 from zhichan.evidence.service import EvidenceService
 from zhichan.finance.models import Pledge, PledgedRight
 from zhichan.legaltime import china_date
@@ -148,10 +148,18 @@ class RegisteredRight:
 
 #: per kind: its name in a refusal, what its register is called, what its holder is called
 REGISTERS = {
-    "trademark": ("商标", "语料中没有该注册商标 / not in the corpus", "商标注册人 / the registrant"),
-    "dataip": ("数据知识产权", "数据知识产权登记簿中没有该登记 / not in the data-IP register",
+    "trademark": ("商标 / Trademark", "语料中没有该注册商标 / not in the corpus", "商标注册人 / the registrant"),
+    "dataip": ("数据知识产权 / Data IP", "数据知识产权登记簿中没有该登记 / not in the data-IP register",
                "登记的数据持有人 / the registered data holder"),
 }
+
+
+def _of_right(right: str, refusal: str) -> str:
+    """A right's refusal naming the right in both halves (``CN….X：未缴年费 / CN….X: annuity unpaid``): prefixed to
+    the whole "中文 / English" message, the English page read the reason without the right."""
+    right_zh, _, right_en = right.partition(" / ")
+    zh, sep, en = refusal.partition(" / ")
+    return f"{right_zh}：{zh} / {right_en or right_zh}: {en}" if sep else f"{right_zh}：{refusal}"
 
 
 def trademarks_on(snapshot: Snapshot, numbers: list[str], on: dt.date) -> dict[str, RegisteredRight]:
@@ -159,7 +167,7 @@ def trademarks_on(snapshot: Snapshot, numbers: list[str], on: dt.date) -> dict[s
     out = {n: RegisteredRight("trademark", n, found=False) for n in numbers}
     if not numbers:
         return out
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         placeholders = ", ".join("?" for _ in numbers)
         rows = con.execute(f"SELECT registration_number, mark_name, registrant, status, expiry_date FROM trademarks "
@@ -226,7 +234,7 @@ class CheckReport:
         return not any(self.problems.values())
 
     def form_errors(self) -> dict[str, str]:
-        return {k: "；".join(v) for k, v in self.problems.items() if v}
+        return {k: joined(v) for k, v in self.problems.items() if v}
 
 
 def _already_pledged(session: Session, numbers: list[str], exclude: int | None) -> dict[str, str]:
@@ -332,7 +340,7 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
             refusals.append(f"已在本平台出质：{held_here[number]} / already pledged here")
         rights[number] = {"kind": "patent", "title": r.title or "", "term_end": r.term_end, "holders": r.holders,
                           "refusals": refusals}
-        problems["rights"].extend(f"{number}：{x}" for x in refusals)
+        problems["rights"].extend(_of_right(number, x) for x in refusals)
     registered = {**trademarks_on(snapshot, app.rights.trademarks, on), **data_ip_on(session, app.rights.dataip, on)}
     for number in [*app.rights.trademarks, *app.rights.dataip]:
         m = registered[number]
@@ -350,7 +358,8 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
             refusals.append(f"已在本平台出质：{held_here[number]} / already pledged here")
         rights[number] = {"kind": m.kind, "title": m.title, "term_end": m.term_end,
                           "holders": (m.holder,) if m.holder else (), "refusals": refusals}
-        problems["rights"].extend(f"{label} {number}：{x}" for x in refusals)
+        label_zh, label_en = label.split(" / ")
+        problems["rights"].extend(_of_right(f"{label_zh} {number} / {label_en} {number}", x) for x in refusals)
     listing = active_listing(session, on=on, name=app.pledgor)
     if listing is not None:
         problems["pledgor"].append(listing.reason)

@@ -37,7 +37,7 @@ DECISIONS = {"contacted": ("已对接", "contacted"), "approved": ("已授信/�
 def candidates(snapshot: Snapshot, region_prefix: str, as_of: dt.date, *, min_high_value: int,
                min_valid: int = 0) -> list[dict[str, Any]]:
     """Enterprises of the area holding at least ``min_high_value`` high-value inventions on ``as_of``."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute(f"""
             SELECT p.first_patentee, any_value(p.region_code), count(*) AS valid,

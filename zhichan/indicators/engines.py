@@ -52,7 +52,7 @@ class DuckDBEngine:
 
     def __init__(self, snapshot: Snapshot, threads: int | None = None) -> None:
         self.snapshot = snapshot
-        self._con = snapshot.connect(threads)
+        self._con = snapshot.reader(threads)
 
     def query(self, sql: str) -> pa.Table:
         return self._con.sql(sql).to_arrow_table()
@@ -89,31 +89,10 @@ def spark_session(master: str | None = None) -> Any:
     return session
 
 
-#: per SparkSession, what its temporary views point at (:func:`_views_key`); one lock serializes a
+#: per SparkSession, what its temporary views point at (:meth:`~zhichan.corpus.store.Snapshot.views_key`); one lock serializes a
 #: session's queries, since the views are the session's, not the engine's
 _VIEWS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _VIEWS_LOCK = threading.Lock()
-
-
-def workflow_version(snapshot: Snapshot) -> tuple[tuple[int, int, int] | None, ...]:
-    """Each exported workflow file of ``snapshot``'s data directory as it is now (replaced by every export;
-    absent until the first): part of the key of anything cached from the platform's records, which change
-    without a new snapshot."""
-    files: list[tuple[int, int, int] | None] = []
-    for table in workflow_tables():
-        try:
-            st = snapshot.workflow_file(table).stat()
-        except FileNotFoundError:
-            files.append(None)
-        else:
-            files.append((st.st_ino, st.st_mtime_ns, st.st_size))
-    return tuple(files)
-
-
-def _views_key(snapshot: Snapshot) -> tuple[Any, ...]:
-    """What the views of ``snapshot`` read: its folder (a snapshot is immutable) and each exported
-    workflow file as it is now."""
-    return (str(snapshot.path.resolve()), workflow_version(snapshot))
 
 
 class SparkEngine:
@@ -126,7 +105,7 @@ class SparkEngine:
     def _register(self) -> None:
         """Point the session's temporary views at this snapshot, unless they already do: registering
         the tables (a file listing each) used to cost as much as a small query, on every query."""
-        key = _views_key(self.snapshot)
+        key = self.snapshot.views_key()
         if _VIEWS.get(self.spark) == key:
             return
         _VIEWS.pop(self.spark, None)  # half-registered views are nobody's

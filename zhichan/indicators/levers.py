@@ -161,7 +161,7 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
             "holder_key": row["holder_key"],
         })
     # the holder's English name where the corpus implies one (a generated party), as the cockpit shows it
-    con = snap.connect()
+    con = snap.reader()
     try:
         named = with_party_names_en(con, [{"party_key": r["holder_key"], "name": r["holder"] or "",
                                            "synthetic": r["synthetic"]} for r in rows])

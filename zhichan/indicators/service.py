@@ -36,7 +36,7 @@ from zhichan.corpus.store import Snapshot, open_corpus
 from zhichan.errors import InputError
 from zhichan.indicators import registry
 from zhichan.indicators.dates import same_day_last_year
-from zhichan.indicators.engines import open_engine, plain, workflow_version
+from zhichan.indicators.engines import open_engine, plain
 from zhichan.indicators.models import DataSource, IndicatorDef, IndicatorValue, Level
 from zhichan.legaltime import china_today
 from zhichan.settings import get_settings
@@ -50,7 +50,7 @@ _CACHE_SIZE = 64
 _LOCK = threading.Lock()
 
 
-#: the platform's exported records as they are now (:func:`~zhichan.indicators.engines.workflow_version`)
+#: the platform's exported records as they are now (:meth:`~zhichan.corpus.store.Snapshot.workflow_version`)
 ExportVersion = tuple[tuple[int, int, int] | None, ...]
 
 
@@ -62,7 +62,7 @@ def platform_export_key(snapshot: Snapshot, codes: Iterable[str] | None = None) 
     figures are cached (None: a page showing every source's); the records' export where one of them is the
     platform's, else None."""
     if codes is None or any(registry.get_indicator(code).data_source == "platform" for code in codes):
-        return workflow_version(snapshot)
+        return snapshot.workflow_version()
     return None
 
 
@@ -82,7 +82,7 @@ def _data_as_of(path: str, snapshot_id: str) -> dt.date | None:
     tables = [t for t in IMPORTED_TABLES if snap.files(t)]
     if not tables:
         return None
-    con = snap.connect()
+    con = snap.reader()
     try:
         sources = " UNION ALL ".join(f"SELECT max(source_date) AS d FROM {t}" for t in tables)
         day = con.execute(f"SELECT max(d) FROM ({sources})").fetchall()[0][0]

@@ -133,7 +133,7 @@ def analyse_chain(chain: Chain, as_of: dt.date, *, region_code: str | None = Non
     from zhichan.navigation.analysis import _rows
 
     snap = _snapshot(snapshot)
-    con = snap.connect()
+    con = snap.reader()
     try:
         result = analyse(con, chain, as_of, snapshot_id=snap.id, region_code=region_code,
                          synthetic=snap.synthetic, params=params, snapshot=snap, progress=progress)

@@ -744,12 +744,14 @@ class ProcedureService:
     def act(self, session: Session, scope: Scope, case_id: int, event: str, *, version: int,
             fields: dict[str, Any], uploads: tuple[Upload, ...] = (), now: dt.datetime | None = None,
             ip: str = "") -> dict[str, Any]:
-        now = now or utcnow()
         # The optimistic lock comes first: the version bump is this transaction's first statement, so
         # it takes the write lock (SQLite) or the row lock (PostgreSQL) before anything is read; a
-        # second officer acting on the same version then matches no row and gets a 409.
+        # second officer acting on the same version then matches no row and gets a 409. The step's
+        # moment is read once the lock is held (a moment given instead: the demos' and the tests' time),
+        # so a step is stamped after every write it waited for — what its hooks lock later included.
         bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
-                                 .values(version=version + 1, updated_at=now))).rowcount == 1
+                                 .values(version=version + 1))).rowcount == 1
+        now = now or utcnow()
         row = self._visible(session, scope, case_id, event=event)
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         spec = decl.transition(event, row.state)
@@ -788,7 +790,7 @@ class ProcedureService:
         target = str(machine.current_state_value)
         final = decl.states[target].final
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
-            state=target, is_open=not final, closed_at=now if final else None))
+            state=target, is_open=not final, closed_at=now if final else None, updated_at=now))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
         self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,

@@ -135,18 +135,22 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     decl: Declaration = data["declaration"]
     case = data["case"]
     today = china_today()  # the day in China, as the to-do list and the sweep count it
+    labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     clocks = []
     for c in data["clocks"]:
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
+        # why the clock did not run, as the page reads it: the ground chosen (中止事由, a declared choice), else the
+        # step that paused it (收到管辖权异议)
+        pauses = [{**p, "shown": choice(lang, p["reason"]) if p.get("reason") else labels.get(p.get("event", ""), "")}
+                  for p in c["pauses"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
-                       "extensions": extensions,
+                       "extensions": extensions, "pauses": pauses,
                        # a clock not stopped past its day: the office's is overdue; a party's period has lapsed (届满)
                        "overdue": late(c, today) and c["binds"] == "office" and not c["waits"],
                        "lapsed": late(c, today) and c["binds"] == "party",
                        # a term to wait out: the day the steps it holds back are offered from, and those steps
                        "opens_on": first_day_after(c["due_on"]) if c["waits"] and c["due_on"] else None,
                        "opens": [t(lang) for t in c["opens"]]})
-    labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
     specs = {t.event: t.fields for t in decl.transitions} | {"start": decl.start.fields}
     # the fields naming a party or listing people: as the case's declaration or the procedure's current one says
     parties, people = service.organization_fields(decl), service.people_fields(decl)
@@ -163,7 +167,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
               "to_title": decl.states[s["to_state"]].title(lang) if s["to_state"] in decl.states else s["to_state"]}
              for s in data["steps"]
              for fields in [specs.get(s["event"], ())]]
+    # a notice the platform sent the party ("your request has been accepted"), read by an officer, says to whom it went
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
+                "to_party": data["officer"] and n["kind"] == "party" and not n["clock"],
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
     kept: list[dict[str, Any]] = []

@@ -130,7 +130,7 @@ def _patents(snapshot: Snapshot, region: str, limit: int = 300) -> list[tuple[st
     """Granted patents a complaint to the office of ``region`` names: its area's holders' first; where its area has
     none (a small demo corpus), its city's, its province's, then any — an infringement is complained of where it
     happens, and the holder may sit anywhere, so every office of the demo has cases by construction."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         prefix = region_prefix(region)
         for within in dict.fromkeys((prefix, prefix[:4], prefix[:2], "")):
@@ -392,7 +392,7 @@ def _largest_holders(snapshot: Snapshot, region: str, shares: dict[str, dict[str
     the enterprises a bureau watches first."""
     from zhichan.protection.overseas import _GROUP_SQL, _LIVE
 
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute(f"""
             SELECT first_patentee, list(DISTINCT g.s || g.g) FILTER (WHERE g.s <> '') AS groups

@@ -146,7 +146,7 @@ def corpus_links(snapshot: Snapshot | None, who: list[str], parties: list[str]) 
     if snapshot is None or not who or not parties:
         return {}
     keys = {normalize_name(p): p for p in parties}
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute(
             "SELECT application_number, applicants, inventors FROM patents "
@@ -177,7 +177,7 @@ def suggest(session: Session, scope: Scope, snapshot: Snapshot | None, case_id: 
     parties = [row.requester, row.respondent]
     ipcs: list[str] = []
     if snapshot is not None:
-        con = snapshot.connect()
+        con = snapshot.reader()
         try:
             found = con.execute("SELECT ipc FROM patents WHERE application_number = ?", [row.patent_number]).fetchall()
         finally:

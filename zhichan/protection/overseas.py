@@ -91,7 +91,7 @@ _ABROAD = (f"(pct_application_number IS NOT NULL"
 def foreign_shares(snapshot: Snapshot, *, min_patents: int, groups: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """IPC main group → ``{"patents", "foreign", "share"}`` (share a Decimal in [0, 1]) over the live
     patents, for groups with at least ``min_patents`` (a share of 2 patents says nothing)."""
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         return _foreign_shares(con, min_patents=min_patents, groups=groups)
     finally:
@@ -124,7 +124,7 @@ def exposure(snapshot: Snapshot, scope: Scope, *, threshold: Decimal, min_patent
     application), most exposed first: per enterprise its foreign-oriented patents and those in fields
     where foreign holders' share reaches ``threshold``."""
     prefix = _area_prefix(scope)
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         return _exposure(con, snapshot.id, prefix, threshold=threshold, min_patents=min_patents, limit=limit)
     finally:
@@ -314,7 +314,7 @@ def enterprise_groups(snapshot: Snapshot | None, party_key: str, top: int = 5) -
     """The main groups of an enterprise's foreign-oriented live patents, most patents first."""
     if snapshot is None:
         return []
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         rows = con.execute(f"""
             SELECT g.s || g.g, count(*) FROM (SELECT {_GROUP_SQL} AS g FROM patents

@@ -159,7 +159,7 @@ def scan_application_numbers(query: str | Node, snapshot: Snapshot) -> pa.Array:
     """All matching application numbers by a DuckDB full scan (no index needed)."""
     node = parse(query) if isinstance(query, str) else query
     sql, params = where_clause(node)
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         if uses_high_value(node):
             register_high_value(con, snapshot)

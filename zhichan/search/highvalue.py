@@ -50,7 +50,7 @@ def compute_high_value(snapshot: Snapshot, as_of: dt.date | None = None) -> pa.T
         for code, column in CRITERIA.items()
     )
     sql = with_relations(unions, ["patent_status"], parameters(as_of))
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         table = con.sql(sql).to_arrow_table()
     finally:

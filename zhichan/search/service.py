@@ -140,7 +140,7 @@ def scan_search(query: str, *, snapshot: Snapshot | None = None, page: int = 1, 
     node = _scoped(parse(query), region_prefix)
     numbers = scan_application_numbers(node, snap)
     order = "ASC" if sort == "date_asc" else "DESC"
-    con = snap.connect()
+    con = snap.reader()
     try:
         con.register("search_hits", pa.table({"application_number": numbers}))
         rows = con.execute(
@@ -276,7 +276,7 @@ def _coded(lang: str) -> tuple[dict[str, str], dict[str, str]]:
 
 def _export_batches(numbers: pa.Array, snap: Snapshot, batch_rows: int = 20_000,
                     lang: str = "zh") -> Iterator[list[list[Any]]]:
-    con = snap.connect()
+    con = snap.reader()
     try:
         con.register("search_hits", pa.table({"application_number": numbers}))
         columns = ", ".join(f"p.{c}" for c, _ in EXPORT_COLUMNS)

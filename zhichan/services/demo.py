@@ -96,7 +96,7 @@ class Demo:
     def enterprises(self, city: str, count: int) -> list[tuple[Scope, str, str]]:
         """Up to ``count`` corpus enterprises of ``city`` with an account under their demo bureau:
         (scope, name, region)."""
-        con = self.snapshot.connect()
+        con = self.snapshot.reader()
         try:
             rows = con.execute(
                 "SELECT first_patentee, min(region_code) FROM patents WHERE first_patentee_type = 'enterprise' "
@@ -165,7 +165,7 @@ class Demo:
         a second time in the application's title)."""
         from zhichan.services.titles import ipc_topic
 
-        con = self.snapshot.connect()
+        con = self.snapshot.reader()
         try:
             found = con.execute("SELECT substr(main_ipc, 1, 4) AS sub FROM patents WHERE first_patentee = ? AND main_ipc IS NOT NULL "
                                 "GROUP BY sub ORDER BY count(*) DESC, sub LIMIT 1", [firm]).fetchall()

@@ -203,7 +203,9 @@ def set_quota(session: Session, scope: Scope, year: Any, province_code: Any, tot
         session.add(row)
         session.flush()
     else:
-        # the lock first: a concurrent allocation waits, then sees the new total
+        # the lock first (a no-op UPDATE is the first write): a concurrent allocation waits, then sees the new total;
+        # the moment is read once it is held, so the row's updated_at follows the order of the changes
+        session.execute(update(QUOTAS).where(QUOTAS.c.id == row.id).values(total=QUOTAS.c.total))
         changed = cast(CursorResult[Any], session.execute(
             update(QUOTAS).where(QUOTAS.c.id == row.id, QUOTAS.c.allocated <= values["total"])
             .values(total=values["total"], updated_by=scope.username, updated_at=utcnow())))

@@ -70,7 +70,9 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
     from zhichan.reports.pdf import render_pdf
 
-    now = now or utcnow()
+    # the document is dated when it is rendered (before the step); the step's own moment is the engine's, read once it
+    # holds the case's lock (``now`` given: the demo's time, both)
+    issued = now or utcnow()
     data = decision_actions(procedures, session, scope, case_id)
     title = data["generated"].get(event)
     if title is None:
@@ -81,7 +83,7 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     # the deciding organization issues the document (a province recommends a county's case)
     org = session.get(Organization, scope.org_id)
     doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
-                            issuer=in_language(org.name, "zh") if org else "", now=now,
+                            issuer=in_language(org.name, "zh") if org else "", now=issued,
                             seq=max((s["seq"] for s in data["steps"]), default=0) + 1)
     name = f"{data['case']['number']}-{title.zh}"
     uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc)),)

@@ -118,7 +118,7 @@ def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]
     from zhichan.indicators.high_value import high_value_flags_sql
 
     key = normalize_name(applicant)
-    con = snapshot.connect()
+    con = snapshot.reader()
     try:
         granted = con.execute(
             "SELECT count(*) FROM patents WHERE first_patentee_key = ? AND kind = 'invention' "

@@ -36,10 +36,35 @@ def without_applicant(topic: str, applicant: str) -> str:
 _IPC_TOPIC = re.compile(r"([A-H]\d{2}[A-Z])(?:（[^（）]+）)? ?相关技术的专利检索分析")
 
 
+#: the longest topic a title shows (a list's line): a longer one is cut, with "…"
+TOPIC_LIMIT = 80
+
+#: a letter or digit of a word written in spaced words (English); a cut between two of them is inside a word
+_WORD_CHAR = re.compile(r"[0-9A-Za-z'’-]")
+
+#: what a cut phrase does not end on: a comma, an example's or a gloss's lead, a word that leads to the next one
+_DANGLING = re.compile(r"(?:[\s,;:(]+|\b(?:e\.g\.|i\.e\.|a|an|and|as|at|by|for|from|in|into|of|on|or|the|to|with))+$")
+
+
+def shortened(text: str, limit: int = TOPIC_LIMIT) -> str:
+    """``text`` in at most ``limit`` characters and "…", where it is longer: a text in spaced words (English) after
+    the last whole word that fits — never inside a word, nor on a comma, an "e.g." or a word leading to the next
+    (``Processes or means, e.g. batteries…``); a text without spaces between its words (Chinese) at the limit."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if not (cut[-1].isascii() and " " in cut):  # written without spaces (Chinese): at the limit
+        return f"{cut}…"
+    if _WORD_CHAR.match(text[limit - 1]) and _WORD_CHAR.match(text[limit]):  # inside a word
+        cut = cut.rsplit(" ", 1)[0]
+    return f"{_DANGLING.sub('', cut) or cut}…"
+
+
 def ipc_topic(code: str, lang: str) -> str:
     """A search of the technology of IPC subclass ``code``, in ``lang``: ``B23F（齿轮或齿条的制造）相关技术的专利检索分析``
     / ``Patent search and analysis of B23F (Making gears or toothed racks)`` — the subclass's title up to its first
-    separator, from the reference data in that language (WIPO's capitals in sentence case)."""
+    separator, from the reference data in that language (WIPO's capitals in sentence case), cut where the topic would
+    pass :data:`TOPIC_LIMIT` (:func:`shortened`, within its brackets: ``H01M (Processes or means, e.g. batteries…)``)."""
     from zhichan.reference.ipc import ipc_title
     from zhichan.web.labels import sentence_case
 
@@ -47,8 +72,13 @@ def ipc_topic(code: str, lang: str) -> str:
     title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
     if lang == "en":
         title = sentence_case(title)
-    return translate(lang, "services.search_topic.ipc" if title else "services.search_topic.ipc_untitled",
-                     code=code, title=title)
+    if not title:
+        return translate(lang, "services.search_topic.ipc_untitled", code=code)
+    topic = translate(lang, "services.search_topic.ipc", code=code, title=title)
+    if len(topic) > TOPIC_LIMIT:  # the title cut so that the topic fits with its closing bracket and "…"
+        topic = translate(lang, "services.search_topic.ipc", code=code,
+                          title=shortened(title, TOPIC_LIMIT - 1 - (len(topic) - len(title))))
+    return topic
 
 
 def topic_in(topic: str, lang: str) -> str:
@@ -60,13 +90,13 @@ def topic_in(topic: str, lang: str) -> str:
 
 def search_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name; in ``lang`` where it is composed
-    of an IPC subclass, :func:`topic_in`), then the company (in ``lang`` from ``names`` where known there; any other
+    of an IPC subclass, :func:`topic_in`; a long one cut, :func:`shortened`), then the company (in ``lang`` from ``names`` where known there; any other
     topic is the applicant's own words, as typed)."""
     applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
     if not applicant or not topic:
         return None
     topic = topic_in(without_applicant(topic, applicant), lang)
-    return f"{topic[:80]}{'…' if len(topic) > 80 else ''} · {_party(fields, 'applicant', names)}"
+    return f"{shortened(topic)} · {_party(fields, 'applicant', names)}"
 
 
 def _party(fields: dict[str, Any], name: str, names: Mapping[str, str] | None) -> str:

@@ -56,7 +56,7 @@ def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings:
     def corpus_profile(ctx: JobContext) -> dict[str, Any]:
         """Row counts and synthetic share per table of the current snapshot."""
         snap = access.require_snapshot()
-        con = snap.connect()
+        con = snap.reader()
         counts: dict[str, Any] = dict(ctx.checkpoint.get("counts", {}))
         tables = list(TABLES)
         try:
