@@ -171,8 +171,9 @@ def test_addresses_resolve_to_the_region_code(small):
 
 def test_columnwise_hash_equals_the_record_hash_on_escapes_nulls_and_empty_lists():
     """The generator's column-wise hash (Arrow fragments, escapes found on the UTF-8 bytes) is
-    content_hash() for values JSON escapes, nulls, empty and null lists and floats."""
+    content_hash() for values JSON escapes, nulls, empty and null lists and amounts (decimals)."""
     import datetime as dt
+    from decimal import Decimal
 
     import pyarrow as pa
 
@@ -185,7 +186,8 @@ def test_columnwise_hash_equals_the_record_hash_on_escapes_nulls_and_empty_lists
         "application_number": [f"CN2020100{i:05d}.0" for i in range(n)],
         "event_type": ["licence"] * n,
         "event_date": pa.array([dt.date(2024, 1, 1 + i) if i % 3 else None for i in range(n)], pa.date32()),
-        "amount_yuan": [None, 1.5, 100000.0, 1e20, 0.1, None, 3.0, 7.25],
+        "amount_yuan": [None, *(Decimal(a) for a in ("1.5", "100000", "9999999999999999.99", "0.1")), None,
+                        Decimal("3.00"), Decimal("7.25")],
         "party_from": values,
         "party_to": list(reversed(values)),
         "detail": pa.array(values, pa.string()),

@@ -172,8 +172,8 @@ def test_transfers_licences_pledges(corpus):
                                GROUP BY 1""").fetchall())
     recordals = (rows["transfer"] + rows["licence"]) / scale
     assert recordals == pytest.approx(613_000, rel=0.15)  # 0.613M transfer/licence recordals in 2024
-    amount = con.execute("""SELECT sum(amount_yuan) FROM events WHERE event_type = 'pledge'
-                            AND year(event_date) IN (2021, 2022)""").fetchone()[0] / scale
+    amount = float(con.execute("""SELECT sum(amount_yuan) FROM events WHERE event_type = 'pledge'
+                                  AND year(event_date) IN (2021, 2022)""").fetchone()[0]) / scale  # a ratio
     official = (3098 + 4868.8) * 1e8  # patent + trademark pledge financing 2021 + 2022
     assert 0.4 * official < amount < 1.1 * official
     banks = con.execute("SELECT count(*) FILTER (WHERE party_to LIKE '%银行%'), count(*) FROM events "

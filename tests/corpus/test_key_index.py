@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,7 +39,7 @@ def _corpus(tmp_path: Path) -> tuple[Snapshot, list[str]]:
         if i % 5 == 0:
             continue  # no events at all
         events += [event(n, "transfer", "2021-05-01", party_from=f"甲{i}", party_to=f"乙{i}"),
-                   event(n, "pledge", "2020-02-01", party_from=f"乙{i}", party_to="某银行", amount_yuan=1_000.5 * i)]
+                   event(n, "pledge", "2020-02-01", party_from=f"乙{i}", party_to="某银行", amount_yuan=Decimal("1000.5") * i)]
         if i % 3 == 0:
             events.append(event(n, "legal_status_change", None, detail=f"中止{i}"))
     busy = numbers[N // 2]

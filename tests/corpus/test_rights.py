@@ -38,8 +38,8 @@ def test_status_on_a_date_from_patents_and_events(tmp_path: Path) -> None:
     n, m = a["application_number"], lapsed["application_number"]
     events = [
         event(n, "transfer", "2023-06-01", party_from="甲公司", party_to="乙公司"),
-        event(n, "pledge", "2023-07-01", party_from="乙公司", party_to="某银行成都分行", amount_yuan=1_000_000.0),
-        event(n, "pledge", "2023-08-01", party_from="乙公司", party_to="另一银行", amount_yuan=500_000.0),
+        event(n, "pledge", "2023-07-01", party_from="乙公司", party_to="某银行成都分行", amount_yuan=Decimal("1000000")),
+        event(n, "pledge", "2023-08-01", party_from="乙公司", party_to="另一银行", amount_yuan=Decimal("500000")),
         event(n, "pledge_release", "2024-07-01", party_from="乙公司", party_to="某银行成都分行"),
         event(n, "licence", "2023-09-01", party_from="乙公司", party_to="丙公司", detail="独占许可至2024-12-31"),
         event(n, "licence", "2023-10-01", party_from="乙公司", party_to="丁公司", detail="普通许可"),

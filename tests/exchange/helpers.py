@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def corpus(root: Path) -> tuple[Snapshot, dict[str, str]]:
         event(numbers["suspended"], "legal_status_change", "2025-11-01", detail="中止（权属纠纷）"),
         event(numbers["resumed"], "legal_status_change", "2025-11-01", detail="中止（财产保全）"),
         event(numbers["resumed"], "legal_status_change", "2026-01-05", detail="恢复"),
-        event(numbers["pledged"], "pledge", "2025-05-01", party_from=OWNER, party_to="某银行", amount_yuan=3_000_000.0),
+        event(numbers["pledged"], "pledge", "2025-05-01", party_from=OWNER, party_to="某银行", amount_yuan=Decimal("3000000")),
     ]
     return build_snapshot(root, patents=rows, events=events), numbers
 

@@ -4,6 +4,7 @@ existing 知识产权质押融资 indicators and high-value criterion 4 count it
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,9 @@ def test_register_export_and_the_indicators_count_it(world: World, tmp_path: Pat
         assert con.execute("SELECT count(*) FROM patents").fetchall()[0][0] == 2  # carried over
     finally:
         con.close()
-    assert rows == [(A["application_number"], "pledge", D(2026, 3, 4), 10000000.01, PLEDGOR, BANK, SOURCE),
-                    (B["application_number"], "pledge", D(2026, 3, 4), 10000000.00, PLEDGOR, BANK, SOURCE)]
+    # the debt split to the fen, the remainder to the first right, stored exact
+    assert rows == [(A["application_number"], "pledge", D(2026, 3, 4), Decimal("10000000.01"), PLEDGOR, BANK, SOURCE),
+                    (B["application_number"], "pledge", D(2026, 3, 4), Decimal("10000000.00"), PLEDGOR, BANK, SOURCE)]
     got = _values(snap, D(2026, 12, 31))
     assert got["ip_pledge_count"] == 2 and got["ip_pledge_amount"] == pytest.approx(20000000.01)
     # criterion 4 (settings: 10,000,000 yuan cumulative): both patents reach it with their share

@@ -4,6 +4,7 @@ field; a clean pledge runs applied → confirmed → registered, and a right can
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def world(engine: Engine, tmp_path: Path) -> World:
     ]
     events = [
         event(p["suspended"], "legal_status_change", "2025-10-01", detail="中止（权属纠纷）"),
-        event(p["pledged"], "pledge", "2025-06-01", party_from=PLEDGOR, party_to="另一家银行", amount_yuan=3e6),
+        event(p["pledged"], "pledge", "2025-06-01", party_from=PLEDGOR, party_to="另一家银行", amount_yuan=Decimal("3000000")),
         event(p["invalidation"], "invalidation", "2026-01-10", detail="无效宣告请求"),
         event(p["compensated"], "legal_status_change", "2011-08-01", detail="专利权期限补偿，补偿天数：300天"),
         event(p["compensation_unread"], "legal_status_change", "2011-08-01", detail="专利权期限补偿"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,14 @@ def high_value_corpus(tmp_path: Path) -> tuple[Snapshot, dict[str, dict[str, Any
     }
     an = {k: v["application_number"] for k, v in p.items()}
     events = [
-        event(an["E_pledge_at_threshold"], "pledge", "2021-05-01", amount_yuan=6_000_000.0, party_to="成都银行"),
-        event(an["E_pledge_at_threshold"], "pledge", "2022-05-01", amount_yuan=4_000_000.0, party_to="成都银行"),
-        event(an["F_pledge_below"], "pledge", "2022-05-01", amount_yuan=9_999_999.99, party_to="成都银行"),
-        event(an["G_pledge_after"], "pledge", "2024-01-05", amount_yuan=20_000_000.0, party_to="成都银行"),
+        event(an["E_pledge_at_threshold"], "pledge", "2021-05-01", amount_yuan=Decimal("6000000"), party_to="成都银行"),
+        event(an["E_pledge_at_threshold"], "pledge", "2022-05-01", amount_yuan=Decimal("4000000"), party_to="成都银行"),
+        event(an["F_pledge_below"], "pledge", "2022-05-01", amount_yuan=Decimal("9999999.99"), party_to="成都银行"),
+        event(an["G_pledge_after"], "pledge", "2024-01-05", amount_yuan=Decimal("20000000"), party_to="成都银行"),
         event(an["H_award"], "award", "2022-11-01", detail="china_patent_award:gold"),
         event(an["I_award_after"], "award", "2024-06-01", detail="national_sti_award:second"),
         event(an["J_other_award"], "award", "2022-11-01", detail="provincial_patent_award:gold"),
-        event(an["K_all_five"], "pledge", "2019-01-01", amount_yuan=15_000_000.0, party_to="成都银行"),
+        event(an["K_all_five"], "pledge", "2019-01-01", amount_yuan=Decimal("15000000"), party_to="成都银行"),
         event(an["K_all_five"], "award", "2020-12-01", detail="national_sti_award:first"),
     ]
     snap = build_snapshot(tmp_path, patents=list(p.values()), events=events)
@@ -128,11 +129,11 @@ def regional_corpus(tmp_path: Path) -> Snapshot:
         event(an["w6"], "transfer", "2023-03-01", party_from="成都示例科技有限公司", party_to="成都乙公司"),
         event(an["w6"], "transfer", "2022-03-01", party_from="成都丙公司", party_to="成都示例科技有限公司"),
         event(an["w7"], "licence", "2023-08-01", party_from="成都示例科技有限公司", party_to="成都丁公司"),
-        event(an["w7"], "pledge", "2023-09-01", amount_yuan=3_000_000.0, party_to="成都银行"),
-        event(an["j2"], "pledge", "2023-10-01", amount_yuan=2_500_000.5, party_to="成都银行"),
-        event(an["j2"], "pledge", "2022-10-01", amount_yuan=1_000_000.0, party_to="成都银行"),
-        event(an["b1"], "pledge", "2024-02-01", amount_yuan=9_000_000.0, party_to="北京银行"),
-        event(an["f1"], "pledge", "2023-05-01", amount_yuan=50_000_000.0, party_to="外资银行"),
+        event(an["w7"], "pledge", "2023-09-01", amount_yuan=Decimal("3000000"), party_to="成都银行"),
+        event(an["j2"], "pledge", "2023-10-01", amount_yuan=Decimal("2500000.5"), party_to="成都银行"),
+        event(an["j2"], "pledge", "2022-10-01", amount_yuan=Decimal("1000000"), party_to="成都银行"),
+        event(an["b1"], "pledge", "2024-02-01", amount_yuan=Decimal("9000000"), party_to="北京银行"),
+        event(an["f1"], "pledge", "2023-05-01", amount_yuan=Decimal("50000000"), party_to="外资银行"),
     ]
     trademarks = [
         record("trademarks", registration_number="T1", mark_name="甲", registrant="成都示例科技有限公司", is_geographical_indication=False,
@@ -222,7 +223,8 @@ def _random_corpus_tables(seed: int = 7, n: int = 1500) -> dict[str, list[dict[s
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
             when = app + dt.timedelta(days=rng.randrange(100, 6000))
             etype = rng.choice(["transfer", "licence", "pledge", "pledge", "award", "pledge_release"])
-            amount = rng.choice([10_000_000.0, 9_999_999.99, 3_333_333.33, 12_500_000.0, 250_000.5, None])
+            amount = rng.choice([Decimal("10000000"), Decimal("9999999.99"), Decimal("3333333.33"), Decimal("12500000"),
+                                 Decimal("250000.5"), None])
             detail = rng.choice(["china_patent_award:gold", "national_sti_award:second", "provincial_award", None])
             events.append(event(an, etype, None if rng.random() < 0.03 else when,
                                 amount_yuan=amount if etype == "pledge" else None,

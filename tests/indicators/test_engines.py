@@ -150,6 +150,27 @@ def test_spark_registers_a_snapshots_tables_once_and_follows_snapshot_and_export
     assert counts(one) == (2, 2) and len(registered) == 5 * views
 
 
+@pytest.mark.spark
+def test_spark_reads_a_snapshot_written_with_float_amounts_as_duckdb_does(tmp_path, spark):
+    """A snapshot written before amounts were exact stores them as ``float64``: Spark reads its parts to the fen, as
+    DuckDB's views do (its sums identical, exact)."""
+    from decimal import Decimal
+
+    from tests.corpus.helpers import as_float64_amounts
+    from zhichan.corpus.testing import build_snapshot, event, patent
+    from zhichan.indicators.engines import DuckDBEngine, SparkEngine
+
+    right = patent("CN202010000001", region_code="510107")
+    snapshot = build_snapshot(tmp_path, patents=[right], events=[
+        event(right["application_number"], "pledge", f"2024-0{i + 1}-01", party_to=f"银行{i}", amount_yuan=Decimal(a))
+        for i, a in enumerate(("0.10", "0.20", "12345678901.23"))])
+    as_float64_amounts(snapshot.path)
+    sql = "SELECT sum(amount_yuan) AS total, min(amount_yuan) AS least FROM events"
+    expected = {"total": Decimal("12345678901.53"), "least": Decimal("0.10")}
+    assert DuckDBEngine(snapshot).query(sql).to_pylist() == [expected]
+    assert SparkEngine(snapshot).query(sql).to_pylist() == [expected]
+
+
 def test_duckdb_readers_share_a_snapshots_views_and_follow_snapshot_and_export(tmp_path, monkeypatch):
     """The DuckDB engine's connections are cursors of one connection per snapshot and workflow export, its views
     made once (binding every table's files cost ~80 CPU-ms a connection); a reader's temporary tables are its own;

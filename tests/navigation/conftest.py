@@ -7,6 +7,7 @@ As of 2024-12-31. P14 (G06F) is outside the chain; P15 is filed after the date.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def hand_events(ps: dict[str, dict]) -> list[dict]:
     return [
         event(an["P1"], "transfer", "2021-05-01", party_from="成都甲电池有限公司", party_to="成都己公司"),
         event(an["P5"], "licence", "2022-06-01", party_from=YI, party_to="某公司"),
-        event(an["P2"], "pledge", "2023-03-01", amount_yuan=1_000_000.0, party_from=JIA, party_to="成都银行"),
+        event(an["P2"], "pledge", "2023-03-01", amount_yuan=Decimal("1000000"), party_from=JIA, party_to="成都银行"),
         event(an["P3"], "transfer", "2025-03-01", party_from=UESTC, party_to="成都庚公司"),
         event(an["P1"], "award", "2022-07-01", detail="china_patent_award:gold"),
     ]

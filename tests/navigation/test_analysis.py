@@ -6,6 +6,8 @@ Domestic 13 (P13 is Japanese), local (成都 5101) 5: P1 P2 P3 P4 P12.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from zhichan.navigation.analysis import classify_stage, classify_strength
@@ -119,6 +121,9 @@ def test_legal_status_and_operations(hand_result):
     # amount has none (the report printed "0" for the transfers and licences, as if they were free)
     assert ops == {"transfer": (1, 1, None), "licence": (1, 0, None), "pledge": (1, 1, 1_000_000.0)}
     assert [r["local_amount_yuan"] for r in hand_result.operations] == [None, None, 1_000_000.0]
+    # summed exactly, as stored (DECIMAL): a sum of floats read 0.1 + 0.2 as 0.30000000000000004
+    assert [type(r[k]) for r in hand_result.operations for k in ("amount_yuan", "local_amount_yuan")
+            if r[k] is not None] == [Decimal, Decimal]
 
 
 def test_recommendations_cite_their_numbers(hand_result):

@@ -9,6 +9,7 @@ flags stable for years: the "maintained" patent was filed in 2012 (more than 10 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from zhichan.corpus.records import finalize_patent, finalize_record
@@ -120,7 +121,7 @@ def events() -> list[dict[str, Any]]:
     award = application_number_with_check("201910000013")
     return [
         finalize_record("events", {**pledge, "application_number": first, "event_type": "pledge",
-                                   "event_date": dt.date(2024, 6, 1), "amount_yuan": 20_000_000.0,
+                                   "event_date": dt.date(2024, 6, 1), "amount_yuan": Decimal("20000000"),
                                    "party_to": "中国银行"}),
         finalize_record("events", {**pledge, "application_number": award, "event_type": "award",
                                    "event_date": dt.date(2023, 7, 1), "detail": "china_patent_award:gold"}),

@@ -275,6 +275,36 @@ def test_an_amount_on_the_records_page_reads_grouped_to_the_fen(env, client):
     assert client.get(f"/api/v1{url}").json()["records"][0]["amount_yuan"] == "5000000.00"
 
 
+def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_exports(env, client, tmp_path):
+    """Amounts imported from a pledge list (0.10, 12,345,678,901.23) read to the fen on the records page, in its JSON,
+    CSV and XLSX as stored — the CSV wrote an amount as a float (0.1)."""
+    from openpyxl import load_workbook
+
+    from tests.corpus.helpers import write_csv
+    from zhichan.corpus.importing import import_file, load_mapper
+
+    login_as(client, env.engine, "cd_leader")
+    (tmp_path / "map.yaml").write_text("table: events\nsource: pledge_list\ncolumns:\n  application_number: 申请号\n"
+                                       "  event_type: 事件\n  event_date: 日期\n  amount_yuan: 金额\n", "utf-8")
+    number = env.numbers["wuhou"]
+    rows = [[number, "pledge", "2019-03-01", "0.10"], [number, "pledge", "2019-04-01", "12,345,678,901.23"]]
+    result = import_file(write_csv(tmp_path / "pledges.csv", ["申请号", "事件", "日期", "金额"], rows),
+                         mapper=load_mapper(tmp_path / "map.yaml"), as_of=dt.date(2024, 3, 7))
+    assert result.added == 2, result.rejects
+    url = "/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31"
+    cells = re.findall(r'<td class="col-amount_yuan num">([^<]*)</td>', client.get(url).text)
+    assert sorted(cells) == ["0.10", "12,345,678,901.23", "5,000,000.00"], cells
+    assert sorted(r["amount_yuan"] for r in client.get(f"/api/v1{url}").json()["records"]) == [
+        "0.10", "12345678901.23", "5000000.00"]
+    exported = list(csv.DictReader(io.StringIO(client.get(url.replace("/records?", "/records.csv?")).content
+                                               .decode("utf-8-sig"))))
+    assert sorted(r["amount_yuan"] for r in exported) == ["0.10", "12345678901.23", "5000000.00"]
+    book = load_workbook(io.BytesIO(client.get(url.replace("/records?", "/records.xlsx?")).content), read_only=True)
+    sheet = list(book["records"].iter_rows(values_only=True))
+    column = sheet[0].index("amount_yuan")
+    assert sorted(row[column] for row in sheet[1:]) == [0.1, 5_000_000, 12_345_678_901.23]
+
+
 def test_the_records_columns_have_distinct_headings(env, client):
     """A patent's recorded county (``region_code``) and the region it is counted in (``geo``) were both headed
     "Region code" on English pages: two columns that read as one twice."""

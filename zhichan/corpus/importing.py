@@ -39,7 +39,7 @@ from zhichan.corpus.importers.commercial import CommercialExportMapper
 from zhichan.corpus.importers.mapping import MappedFileMapper
 from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
 from zhichan.corpus.records import NEW_TABLE_HASH_VERSION, complete_from_stored, finalize_record
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, conform
 from zhichan.corpus.store import KEY_ORDER, CorpusStore, Snapshot, duckdb_connect, write_part_file
 from zhichan.errors import CorpusError
 from zhichan.legaltime import china_today
@@ -902,7 +902,7 @@ def _merge_runs(stored: list[list[_Group]], key: str, new: Any, schema: pa.Schem
                 if before:
                     yield take(before)  # new keys between the previous group and this one
                     inside -= before
-                rows = parquet.read_row_group(group.index).cast(schema)
+                rows = conform(parquet.read_row_group(group.index), schema)
                 if inside:
                     added = take(inside).cast(schema)
                     kept = rows.filter(pc.invert(pc.is_in(rows.column(key), added.column(key))))

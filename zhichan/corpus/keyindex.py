@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, conform, read_columns_sql
 from zhichan.errors import CorpusError
 
 KEY_INDEX = "keyindex"
@@ -103,9 +103,9 @@ def _sorted_batches(files: list[Path], table: str, schema: pa.Schema) -> Iterato
         tmp = files[0].parent.parent / f".sort-{table}"
         con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
         listed = ", ".join(f"'{f.as_posix()}'" for f in files)
-        reader = con.sql(f"SELECT {', '.join(columns)} FROM read_parquet([{listed}]) "
+        reader = con.sql(f"SELECT {read_columns_sql(table, columns)} FROM read_parquet([{listed}]) "
                          f"ORDER BY {INDEX_ORDER_SQL[table]}").to_arrow_reader(BATCH_ROWS)
-        yield from _rebatch(pa.Table.from_batches([batch]).cast(schema) for batch in reader)
+        yield from _rebatch(conform(pa.Table.from_batches([batch]), schema) for batch in reader)
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -117,7 +117,7 @@ def _sorted_groups(files: list[Path], table: str, schema: pa.Schema) -> Iterator
     for file in files:
         with pq.ParquetFile(file) as parquet:
             for i in range(parquet.num_row_groups):
-                group = pa.concat_tables([tail, parquet.read_row_group(i, columns=list(schema.names)).cast(schema)])
+                group = pa.concat_tables([tail, conform(parquet.read_row_group(i, columns=list(schema.names)), schema)])
                 if group.num_rows == 0:
                     continue
                 group = group.sort_by(INDEX_ORDER[table])
@@ -180,6 +180,11 @@ class _Index:
         self.keys = [_Keys(b.column(0)) for b in self.batches]
         self.firsts = [k[0] for k in self.keys]
         self.schema = reader.schema
+        #: the canonical types of the columns, when the file's differ (an index written before amounts were
+        #: exact holds them as ``float64``): a lookup's rows are read in them
+        table = next((t for t, columns in LOOKUP_COLUMNS.items() if list(columns) == self.schema.names), None)
+        canonical = None if table is None else pa.schema([TABLES[table][0].field(c) for c in LOOKUP_COLUMNS[table]])
+        self.canonical = None if canonical is None or canonical.equals(self.schema) else canonical
 
 
 @functools.lru_cache(maxsize=4)
@@ -244,4 +249,6 @@ def lookup(snapshot_path: Path, table: str, numbers: list[str]) -> list[tuple[An
     if not found:
         return []
     rows = pa.Table.from_batches(found, index.schema)
+    if index.canonical is not None:
+        rows = conform(rows, index.canonical)
     return list(zip(*(column.to_pylist() for column in rows.columns), strict=True))

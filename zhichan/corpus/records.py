@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -20,6 +21,7 @@ from zhichan.corpus.schema import (
     TABLES,
     LegalStatus,
     PartyType,
+    money_columns,
 )
 
 #: Mainland provinces (GB/T 2260); 71 Taiwan, 81 Hong Kong, 82 Macao are not 国内 in CNIPA statistics.
@@ -64,6 +66,19 @@ CONTENT_HASH_VERSIONS = (1, 2)
 NEW_TABLE_HASH_VERSION = {"patents": 2}
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount as an event's id and its content hash write it: its digits without trailing zeros and with
+    at least one decimal (``2500000.0``, ``0.1``, ``12345678901.23``) — the text Python wrote the ``float``
+    amounts were stored as before they were exact, so a stored event keeps its id and hash (a re-import of
+    the same file adds no event twice and changes none). Every amount the corpus takes (to the fen, below
+    10¹⁶) has one such text, and two amounts never the same."""
+    text = f"{amount.normalize():f}"
+    return text if "." in text else f"{text}.0"
+
+
+_dumps_v1 = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default, separators=(",", ":")).encode
+
+
 def content_hash(table: str, record: dict[str, Any], version: int = 1) -> str:
     """The hash of the record's content fields (provenance excluded): equal content, equal hash."""
     if version == 2:
@@ -71,7 +86,11 @@ def content_hash(table: str, record: dict[str, Any], version: int = 1) -> str:
     if version != 1:
         raise ValueError(f"content hash version {version}")
     content = {name: record.get(name) for name in _content_names(table)}
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, default=_json_default, separators=(",", ":"))
+    if money_columns(table):  # an amount as the JSON number it was (amount_text), the rest as json.dumps writes it
+        blob = "{" + ",".join(f"{_dumps_v1(name)}:" + (amount_text(value) if isinstance(value, Decimal)
+                                                        else _dumps_v1(value)) for name, value in sorted(content.items())) + "}"
+    else:
+        blob = _dumps_v1(content)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -230,11 +249,36 @@ def complete_from_stored(table: str, record: dict[str, Any], stored: dict[str, A
 
 
 def event_id(record: dict[str, Any]) -> str:
+    """The first 32 hex digits of the SHA-256 of the event's content joined by ``|`` (a missing or zero value
+    as "", an amount as :func:`amount_text` writes it)."""
+    amount = record.get("amount_yuan")
     key = "|".join(
-        str(record.get(k) or "")
+        amount_text(amount) if k == "amount_yuan" and amount else str(record.get(k) or "")
         for k in ("application_number", "event_type", "event_date", "amount_yuan", "party_from", "party_to", "detail")
     )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+#: the largest amount the corpus holds (MONEY: 16 digits before the point)
+AMOUNT_LIMIT = Decimal("1e16")
+_FEN = Decimal("0.01")
+
+
+def _check_amounts(table: str, row: dict[str, Any]) -> None:
+    """Every amount is a :class:`~decimal.Decimal` of yuan to the fen, not negative, that :data:`MONEY` holds —
+    a source's text is parsed into one before (``zhichan.money.parse_money`` through the importers'
+    ``coerce_value``), never a ``float``; stored to two decimals."""
+    for name in money_columns(table):
+        value = row.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"{table}.{name}: an amount is a Decimal, not {type(value).__name__} ({value!r})")
+        amount = Decimal(value)
+        if not amount.is_finite() or amount < 0 or amount >= AMOUNT_LIMIT or amount != amount.quantize(_FEN):
+            raise ValueError(f"金额应为 0 至 10¹⁶ 元、至多两位小数：{value} / an amount is 0 to 10¹⁶ yuan, "
+                             f"to the fen: {value}")
+        row[name] = amount.quantize(_FEN)
 
 
 def finalize_record(table: str, record: dict[str, Any], hash_version: int = 1) -> dict[str, Any]:
@@ -242,6 +286,7 @@ def finalize_record(table: str, record: dict[str, Any], hash_version: int = 1) -
     if table == "patents":
         return finalize_patent(record, hash_version=hash_version)
     row = _with_defaults(table, record)
+    _check_amounts(table, row)
     if table == "events" and not row["event_id"]:
         row["event_id"] = event_id(row)
     if "region_code" in row:
@@ -276,6 +321,7 @@ __all__ = [
     "MAINLAND_PROVINCES",
     "NEW_TABLE_HASH_VERSION",
     "PartyType",
+    "amount_text",
     "content_bytes_v2",
     "content_hash",
     "event_id",

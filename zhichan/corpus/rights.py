@@ -46,7 +46,7 @@ import pyarrow as pa
 
 from zhichan.corpus.keyindex import INDEX_ORDER_SQL, LOOKUP_COLUMNS, has_key_index, lookup
 from zhichan.corpus.parties import normalize_name
-from zhichan.corpus.schema import EventType, LegalStatus, PatentKind
+from zhichan.corpus.schema import EventType, LegalStatus, PatentKind, read_columns_sql
 from zhichan.corpus.store import Snapshot, duckdb_connect
 from zhichan.legaltime.periods import extended_by_days, last_day_of_years
 
@@ -303,7 +303,7 @@ def lookup_sql(snapshot: Snapshot, numbers: list[str]) -> tuple[str, str]:
 
     return (f"SELECT {', '.join(_PATENT_COLUMNS)} FROM read_parquet({files('patents')}) "
             f"WHERE application_number IN ({literals}) ORDER BY {INDEX_ORDER_SQL['patents']}",
-            f"SELECT {', '.join(LOOKUP_COLUMNS['events'])} "
+            f"SELECT {read_columns_sql('events', LOOKUP_COLUMNS['events'])} "
             f"FROM read_parquet({files('events')}) WHERE application_number IN ({literals}) "
             f"ORDER BY {INDEX_ORDER_SQL['events']}")
 
@@ -330,7 +330,7 @@ def _status(p: dict[str, Any], events: list[tuple[Any, ...]], on: dt.date) -> Ri
     for _, etype, day, amount, party_from, party_to, detail, _event_id in until_now:
         detail = detail or ""
         if etype == EventType.PLEDGE:
-            pledges.append(Pledge(party_from, party_to, day, None if amount is None else Decimal(str(amount))))
+            pledges.append(Pledge(party_from, party_to, day, amount))
         elif etype == EventType.PLEDGE_RELEASE:
             match = next((i for i, x in enumerate(pledges) if x.pledgee == party_to), 0 if pledges else None)
             if match is not None:

@@ -5,7 +5,11 @@ queried through DuckDB (see :mod:`zhichan.corpus.store`). Every module reads the
 nothing else defines them.
 
 Conventions
-- Dates are ``date32``; money is yuan (``float64``); lists are Arrow lists (DuckDB ``LIST``).
+- Dates are ``date32``; money is yuan to the fen, exact: :data:`MONEY` (``decimal128(18, 2)``, DuckDB
+  ``DECIMAL(18,2)``, Spark ``DecimalType(18,2)``; 16 digits before the point, as the workflow
+  database's ``NUMERIC(18, 2)``). A snapshot written before stored it as ``float64``: every reader
+  takes it through :func:`read_columns_sql` / :func:`conform`, which read such a value to the fen
+  (:data:`MONEY_SQL`); lists are Arrow lists (DuckDB ``LIST``).
 - ``application_number`` is the patent's identity, in the form ``CN202223220665.2``
   (``CN`` + 12 digits + ``.`` + check character; 8-digit pre-2003 numbers keep their length).
 - Region codes follow GB/T 2260 / 统计用区划代码 2023: ``region_code`` 6 digits (county),
@@ -22,8 +26,13 @@ Conventions
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 import pyarrow as pa
+import pyarrow.compute as pc
+
+#: money in the corpus: yuan to the fen (分, the smallest unit of 人民币), exact
+MONEY = pa.decimal128(18, 2)
 
 
 class PatentKind(StrEnum):
@@ -185,7 +194,7 @@ EVENTS = pa.schema(
         pa.field("application_number", pa.string(), nullable=False),
         pa.field("event_type", pa.string(), nullable=False),  # EventType
         pa.field("event_date", pa.date32()),
-        pa.field("amount_yuan", pa.float64()),  # pledge financing amount, deal price…
+        pa.field("amount_yuan", MONEY),  # pledge financing amount, deal price… (元, to the fen)
         pa.field("party_from", pa.string()),  # assignor / licensor / pledgor
         pa.field("party_to", pa.string()),  # assignee / licensee / pledgee (bank)
         pa.field("detail", pa.string()),  # e.g. award kind:level, new legal status
@@ -269,5 +278,45 @@ TABLES: dict[str, tuple[pa.Schema, tuple[str, ...]]] = {
 
 #: Tables an import writes; ``parties`` is derived from ``patents`` when a snapshot is built.
 IMPORTED_TABLES = ("patents", "events", "trademarks", "geographical_indications", "copyrights")
+
+
 def empty_table(name: str) -> pa.Table:
     return TABLES[name][0].empty_table()
+
+
+#: How an amount stored before amounts were exact (a ``float64`` of a snapshot written before) reads: to the
+#: fen, half away from zero, as DuckDB's ``CAST(… AS DECIMAL(18, 2))`` rounds it (the value × 100, rounded) —
+#: :func:`conform` rounds Arrow's the same way. An exact amount reads as it is (the cast changes nothing).
+MONEY_SQL = "CAST({column} AS DECIMAL(18, 2))"
+
+
+@cache
+def money_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` that hold money (:data:`MONEY`)."""
+    return tuple(f.name for f in TABLES[table][0] if f.type == MONEY)
+
+
+def read_columns_sql(table: str, columns: tuple[str, ...] | list[str] | None = None) -> str:
+    """The select list that reads ``columns`` (default: every column the files have, ``*``) of ``table``'s part
+    files in the canonical types, whatever snapshot wrote them: a money column through :data:`MONEY_SQL`. Every SQL
+    reader of part files uses it (the snapshot's views, a right's lookup without a key index, the key
+    index's sort, a writer's re-sort); a snapshot may mix parts of both kinds (an update import links the
+    stored parts no new record falls into), and DuckDB reads a column of several files as the first one's type."""
+    money = money_columns(table)
+    if columns is None:
+        cast = ", ".join(f"{MONEY_SQL.format(column=n)} AS {n}" for n in money)
+        return f"* REPLACE ({cast})" if money else "*"
+    return ", ".join(f"{MONEY_SQL.format(column=n)} AS {n}" if n in money else n for n in columns)
+
+
+def conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``data`` (its columns those of ``schema``, in order) cast to ``schema``, a stored ``float64`` amount
+    rounded to the fen as :data:`MONEY_SQL` rounds it (ties away from zero; Arrow's own cast rounds them to even)."""
+    columns = []
+    for name, field in zip(data.column_names, schema, strict=True):
+        column = data.column(name)
+        if pa.types.is_decimal(field.type) and pa.types.is_floating(column.type):
+            column = pc.divide(pc.round(pc.multiply(column, 100.0), 0, round_mode="half_towards_infinity"), 100.0)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=data.column_names).cast(schema)
+

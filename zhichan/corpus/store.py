@@ -36,7 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhichan.corpus.schema import IMPORTED_TABLES, TABLES
+from zhichan.corpus.schema import IMPORTED_TABLES, TABLES, conform, read_columns_sql
 from zhichan.errors import CorpusError
 from zhichan.settings import get_settings
 
@@ -200,7 +200,7 @@ class Snapshot:
 
         for table in TABLES:
             files = ", ".join(f"'{f.as_posix()}'" for f in self.files(table))
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {read_columns_sql(table)} FROM read_parquet([{files}])")
         con.execute(compensations_view_sql(self))
         for table, declared in workflow_tables().items():
             path = self.workflow_file(table)
@@ -334,7 +334,7 @@ class SnapshotWriter:
         self._written.add(table)
         schema = TABLES[table][0]
         batch_table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
-        batch_table = batch_table.select(schema.names).cast(schema)
+        batch_table = conform(batch_table.select(schema.names), schema)
         if table in KEY_ORDER:
             pending = self._pending.setdefault(table, [])
             pending.append(batch_table)
@@ -484,7 +484,7 @@ class SnapshotWriter:
             try:
                 con.execute(f"SET temp_directory = '{(self.tmp / '.sort').as_posix()}'")
                 moved = ", ".join(f"'{(unsorted / f.name).as_posix()}'" for f in files)
-                columns = ", ".join(TABLES[table][0].names)
+                columns = read_columns_sql(table, TABLES[table][0].names)
                 self.copy_query(table, con, f"SELECT {columns} FROM read_parquet([{moved}]) ORDER BY {order}")
                 self._finish_parts()
             finally:

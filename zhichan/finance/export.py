@@ -57,7 +57,7 @@ def register_events(session: Session) -> list[dict[str, Any]]:
             base = {"application_number": right.number, "party_from": p.pledgor, "party_to": p.pledgee,
                     "source": SOURCE, "import_id": import_id, "synthetic": bool(p.synthetic)}
             rows.append(finalize_record("events", {
-                **base, "event_type": EventType.PLEDGE.value, "event_date": p.registered_on, "amount_yuan": float(share),
+                **base, "event_type": EventType.PLEDGE.value, "event_date": p.registered_on, "amount_yuan": share,
                 "detail": f"质押登记 {p.registration_number}", "source_date": p.registered_on}))
             if p.ended_on is not None and p.status in END_WORDS:
                 rows.append(finalize_record("events", {

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 
 from zhichan.corpus.rights import term_compensations
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, money_columns
 from zhichan.errors import InputError, MissingDependency
 from zhichan.figures import workflow_tables
 from zhichan.settings import get_settings
@@ -110,9 +110,7 @@ class SparkEngine:
             return
         _VIEWS.pop(self.spark, None)  # half-registered views are nobody's
         for table in TABLES:
-            schema = _spark_schema(table)
-            df = self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
-            df.createOrReplaceTempView(table)
+            self._read_table(table).createOrReplaceTempView(table)
         compensations = term_compensations(self.snapshot)  # as DuckDB's view: the same rows, computed once
         rows = list(zip(*(compensations.column(c).to_pylist() for c in compensations.column_names), strict=True))
         self.spark.createDataFrame(rows, _spark_schema_of(compensations.schema)).createOrReplaceTempView("term_compensations")
@@ -122,6 +120,30 @@ class SparkEngine:
             df = self.spark.read.schema(schema).parquet(str(path)) if path.exists() else self.spark.createDataFrame([], schema)
             df.createOrReplaceTempView(table)
         _VIEWS[self.spark] = key
+
+    def _read_table(self, table: str) -> Any:
+        """``table``'s part files in the canonical types. A part written before amounts were exact holds them as
+        ``float64`` (a snapshot may mix both: docs/corpus.md): those parts are read as such and their amounts
+        rounded to the fen as DuckDB's view rounds them (the value × 100, ties away from zero —
+        ``zhichan.corpus.schema.MONEY_SQL``)."""
+        import pyarrow.parquet as pq
+
+        schema = _spark_schema(table)
+        money = money_columns(table)
+        files = self.snapshot.files(table)
+        legacy = [f for f in files if money and any(pa.types.is_floating(pq.read_schema(f).field(c).type) for c in money)]
+        if not legacy:
+            return self.spark.read.schema(schema).parquet(self.snapshot.parquet_glob(table))
+        from pyspark.sql import functions as F
+        from pyspark.sql import types as T
+
+        stored = T.StructType([T.StructField(f.name, T.DoubleType() if f.name in money else f.dataType, True)
+                               for f in schema.fields])
+        old = self.spark.read.schema(stored).parquet(*map(str, legacy)).select(*[
+            F.expr(f"CAST(round({name} * 100) / 100 AS DECIMAL(18, 2))").alias(name) if name in money else F.col(name)
+            for name in schema.names])
+        current = [str(f) for f in files if f not in legacy]
+        return old.unionByName(self.spark.read.schema(schema).parquet(*current)) if current else old
 
     def query(self, sql: str) -> pa.Table:
         with _VIEWS_LOCK:
@@ -176,7 +198,8 @@ def open_engine(snapshot: Snapshot, engine: str = "duckdb") -> DuckDBEngine | Sp
 
 
 def plain(value: Any) -> Any:
-    """Arrow scalars from either engine as plain Python numbers (DECIMAL money → float yuan)."""
+    """Arrow scalars from either engine as plain Python numbers (DECIMAL money → float yuan): an indicator's figure,
+    once its records are summed exactly."""
     if isinstance(value, Decimal):
         return float(value)
     return value

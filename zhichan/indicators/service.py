@@ -201,12 +201,15 @@ def source_totals(snapshot: Snapshot, source: str, as_of: dt.date, engine: str =
         table = eng.query(registry.compute_sql(source, codes, as_of, threshold))
     finally:
         eng.close()
-    totals: Totals = {}
+    exact: dict[str, dict[str, Any]] = {}  # counts and amounts (Decimal) added up the regions exactly
     for row in table.to_pylist():
         for region in rollup_keys(row["geo"] or ""):
-            bucket = totals.setdefault(region, dict.fromkeys(codes, 0))
+            bucket = exact.setdefault(region, dict.fromkeys(codes, 0))
             for code in codes:
-                bucket[code] += plain(row[code]) or 0
+                bucket[code] += row[code] or 0
+    # a figure from here on (ranks, shares, 同比, plans' forecasts) is a number: an amount's is the float of
+    # its exact sum, which reads to the fen (below 9 × 10¹³ yuan: 2⁵³ fen)
+    totals: Totals = {region: {code: plain(v) for code, v in values.items()} for region, values in exact.items()}
     with _LOCK:
         _CACHE[key] = totals
         while len(_CACHE) > _CACHE_SIZE:
@@ -417,9 +420,11 @@ def drilldown_page(code: str, region_code: str, as_of: dt.date, *, offset: int =
 
 
 def _cell(value: Any) -> Any:
+    """A drill-down value as an export's cell: an amount as it is stored (a Decimal: ``5000000.00`` in CSV, a
+    number in XLSX), as the records page shows it."""
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
-    return plain(value)
+    return value
 
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,

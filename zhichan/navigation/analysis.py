@@ -354,10 +354,7 @@ def analyse(con: duckdb.DuckDBPyConnection, chain: Chain, as_of: dt.date, *, sna
     r.high_value = {"chain": _one(con, Q.HIGH_VALUE_FLAGS.format(where="")),
                     "local": _one(con, Q.HIGH_VALUE_FLAGS.format(where="WHERE is_local"))}
     r.legal_status = _rows(con, Q.LEGAL_STATUS)
-    r.operations = _rows(con, Q.OPERATIONS)
-    for row in r.operations:  # None: no event of the kind records an amount
-        for key in ("amount_yuan", "local_amount_yuan"):
-            row[key] = None if row[key] is None else float(row[key])
+    r.operations = _rows(con, Q.OPERATIONS)  # amounts exact (Decimal); None: no event of the kind records one
     r.operations_by_year = _rows(con, Q.OPERATIONS_BY_YEAR)
     progress(10, steps)
 

@@ -94,9 +94,9 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
 
-def _yuan(x: float | None) -> str:
+def _yuan(x: Decimal | None) -> str:
     """An amount in yuan to the fen (``1,000,000.00``; the column heading names the unit), — when none is known."""
-    return "—" if x is None else grouped_amount(Decimal(str(round(x, 2))), cents=True)
+    return "—" if x is None else grouped_amount(x, cents=True)
 
 
 def _rta(x: float | None) -> str:

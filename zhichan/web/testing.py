@@ -11,6 +11,7 @@ import re
 import shutil
 import warnings
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,7 @@ def build_template(data_dir: Path) -> dict[str, str]:
     snap = build_snapshot(
         data_dir,
         patents=rows,
-        events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=5_000_000.0, party_to="某银行"),
+        events=[event(numbers["wuhou"], "pledge", "2019-01-01", amount_yuan=Decimal("5000000"), party_to="某银行"),
                 # a status change as the commercial layout records it: the detail is the status code
                 event(numbers["wuhou"], "legal_status_change", "2019-06-01", detail="under_examination")],
     )

@@ -29,7 +29,8 @@ from zhichan.corpus.generator.refdata import sei_codes_batch, tech_fields
 from zhichan.corpus.generator.rows import Column, build_table, digests
 from zhichan.corpus.generator.world import FOREIGN, KINDS, TYPES, World
 from zhichan.corpus.records import PROVENANCE_FIELDS
-from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, PATENTS, LegalStatus
+from zhichan.corpus.records import amount_text as records_amount_text
+from zhichan.corpus.schema import EVENTS, LEGAL_STATUS_GROUP, MONEY, PATENTS, LegalStatus
 from zhichan.corpus.store import KEY_ORDER
 from zhichan.corpus.validate import check_character
 
@@ -974,18 +975,20 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
     order = np.lexsort((np.arange(n), etype, np.where(days < 0, -1, days), ev["digits"][owner]))
     owner, etype, days, amount = owner[order], etype[order], days[order], amount[order]
     idx = pa.array(order)
+    yuan = _yuan(amount)
     cols: dict[str, Column] = {
         "application_number": ev["app_no"].take(pa.array(owner)),
         "event_type": pa.array(_EVENT_TYPES, pa.string()).take(pa.array(etype)),
         "event_date": _date_array(days),
-        "amount_yuan": pa.array(amount, pa.float64(), mask=np.isnan(amount)),
+        "amount_yuan": yuan,  # whole yuan (the draws are rounded to thousands), exact from here on
         "party_from": pa.concat_arrays(senders).take(idx) if n else nulls(0),
         "party_to": pa.concat_arrays(receivers).take(idx) if n else nulls(0),
         "detail": pa.concat_arrays(details).take(idx) if n else nulls(0),
     }
-    # the event id: the first 32 hex digits of SHA-256 over the content joined by "|" (a missing or
-    # zero value as "", an amount as Python writes the float)
-    amount_text = pa.array(["" if np.isnan(a) or a == 0 else str(a) for a in amount.tolist()], pa.string())
+    # the event id (records.event_id): the first 32 hex digits of SHA-256 over the content joined by "|"
+    # (a missing or zero value as "", an amount as records.amount_text writes it)
+    amount_text = pa.array(["" if not a else records_amount_text(a) for a in yuan.to_pylist()],
+                           pa.string())
     key = [cols["application_number"], cols["event_type"], pc.cast(cols["event_date"], pa.string()), amount_text,
            cols["party_from"], cols["party_to"], cols["detail"]]
     joined = pc.binary_join_element_wise(*[pc.fill_null(k, "") for k in key], "|")
@@ -995,6 +998,13 @@ def _event_table(world: World, ev: dict[str, np.ndarray]) -> pa.Table:
     keyed = pa.table({k: cols[k] for k in KEY_ORDER["events"]})
     order_by_key = pc.sort_indices(keyed, sort_keys=[(k, "ascending", "at_end") for k in KEY_ORDER["events"]])
     return build_table(EVENTS, cols, n, world.import_id, world.as_of.isoformat()).take(order_by_key)
+
+
+def _yuan(amount: np.ndarray) -> pa.Array:
+    """Drawn amounts (``float64``, whole yuan, NaN for none) as exact amounts (:data:`MONEY`)."""
+    missing = np.isnan(amount)
+    whole = pa.array(np.where(missing, 0, amount).astype(np.int64), mask=missing)
+    return whole.cast(pa.decimal128(38, 2)).cast(MONEY)  # int64 needs 19 digits: through a wider decimal
 
 
 def _short(name: str) -> str:

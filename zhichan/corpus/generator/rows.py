@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zhichan.corpus.records import PROVENANCE_FIELDS
+from zhichan.corpus.records import PROVENANCE_FIELDS, amount_text
 
 #: Characters JSON escapes (with ensure_ascii=False): the quote, the backslash, control characters.
 _ESCAPED_BYTES = np.zeros(256, dtype=bool)
@@ -83,7 +83,9 @@ def _fragments(arr: pa.Array, dtype: pa.DataType) -> pa.Array:
         if len(escaped):
             parents = pc.list_parent_indices(arr).to_numpy()
             frag = _with_escapes(frag, np.unique(parents[escaped]), arr)
-    else:  # floats (repr) and anything else: the json module itself
+    elif pa.types.is_decimal(dtype):  # an amount as the number records.amount_text writes
+        frag = pa.array([None if v is None else amount_text(v) for v in arr.to_pylist()], pa.string())
+    else:  # anything else: the json module itself
         frag = pa.array([_dumps(v) for v in arr.to_pylist()], pa.string())
     return frag.fill_null("null")
 

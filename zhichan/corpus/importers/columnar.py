@@ -42,7 +42,7 @@ from zhichan.corpus.importers.commercial import (
 )
 from zhichan.corpus.importers.rows import RowErrors
 from zhichan.corpus.records import MAINLAND_PROVINCES, PROVENANCE_FIELDS
-from zhichan.corpus.schema import LEGAL_STATUS_GROUP, TABLES, LegalStatus
+from zhichan.corpus.schema import LEGAL_STATUS_GROUP, MONEY, TABLES, LegalStatus
 from zhichan.corpus.validate import KIND_DIGITS, FieldError
 from zhichan.legaltime import china_today
 
@@ -733,7 +733,7 @@ def _duck_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_list(arrow_type):
         return "VARCHAR[]"
     return {pa.string(): "VARCHAR", pa.date32(): "DATE", pa.bool_(): "BOOLEAN", pa.int8(): "TINYINT",
-            pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE"}[arrow_type]
+            pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", MONEY: "DECIMAL(18, 2)"}[arrow_type]
 
 
 #: Bytes of control characters JSON escapes as ``\\u00XX`` (tab, newline, carriage return excepted).

@@ -13,6 +13,7 @@ Example (``docs/importing.md`` has the full reference)::
       legal_status: {column: 状态, parser: legal_status}
       ipc: {column: IPC, split: ","}
       applicant_types: {column: 申请人类型, map: {企业: enterprise, 高校: university}}
+      # (table: events) amount_yuan: {column: 质押金额（万元）, unit: wan_yuan}   # yuan unless said
     constants:
       region_code: "510107"
 """
@@ -27,9 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zhichan.corpus.importers.commercial import Origin, parse_kind, parse_legal_status, parse_origin_label
 from zhichan.corpus.importers.rows import FIELD_LABELS, REQUIRED_FIELDS, RowErrors, RowMapper, coerce_value
-from zhichan.corpus.schema import TABLES
+from zhichan.corpus.schema import TABLES, money_columns
 from zhichan.corpus.validate import FieldError, kind_from_application_number
 from zhichan.errors import InputError
+from zhichan.money import MoneyUnit
 from zhichan.untrusted import yaml_safe_load
 
 PARSERS = {
@@ -47,6 +49,8 @@ class ColumnRule(BaseModel):
     map: dict[str, Any] | None = None
     parser: Literal["kind", "legal_status", "province_label"] | None = None
     default: Any = None
+    #: an amount's column: yuan (元, the default) or wan_yuan (万元, a 质押金额（万元） column)
+    unit: MoneyUnit | None = None
 
 
 class MappingSpec(BaseModel):
@@ -73,6 +77,10 @@ class MappedFileMapper(RowMapper):
             )
         self.spec = spec
         self.rules = {f: (r if isinstance(r, ColumnRule) else ColumnRule(column=r)) for f, r in spec.columns.items()}
+        not_money = [f for f, r in self.rules.items() if r.unit and f not in money_columns(spec.table)]
+        if not_money:
+            raise InputError(f"只有金额字段可以指定单位（unit）：{', '.join(not_money)} / "
+                             f"only an amount's column has a unit: {not_money}")
         self.table = spec.table  # type: ignore[misc]
         self.name = spec.source  # type: ignore[misc]
         derived = {"kind"} if spec.table == "patents" else set()  # kind: from the application number's kind digit
@@ -129,7 +137,8 @@ class MappedFileMapper(RowMapper):
                     continue
             separator = rule.split or self.spec.list_separator
             try:
-                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator, label=rule.column)
+                rec[fieldname] = coerce_value(self.spec.table, fieldname, raw, separator=separator, label=rule.column,
+                                              unit=rule.unit or "yuan")
             except FieldError as exc:
                 errors.add(rule.column, raw, exc.reason)
         if self.spec.table == "patents" and not rec.get("kind") and rec.get("application_number"):

@@ -12,6 +12,7 @@ import json
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar
 
@@ -28,6 +29,7 @@ from zhichan.corpus.validate import (
     split_list,
 )
 from zhichan.errors import InputError
+from zhichan.money import MoneyError, MoneyUnit, parse_money
 
 
 def _ipc(value: str) -> str:
@@ -198,11 +200,13 @@ def _field_type(table: str, fieldname: str) -> pa.DataType:
     return TABLES[table][0].field(fieldname).type
 
 
-def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";；", label: str | None = None) -> Any:
+def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";；", label: str | None = None,
+                 unit: MoneyUnit = "yuan") -> Any:
     """The canonical value of one cell for ``table.fieldname`` (raises FieldError).
 
     ``label`` names the value in reasons: the source file's own column (``申请日``), so the
-    rejects report speaks of what the user sees, never of canonical field names.
+    rejects report speaks of what the user sees, never of canonical field names. ``unit``: the
+    unit of an amount's column (:func:`parse_amount`).
     """
     label = label or FIELD_LABELS.get(fieldname, fieldname)
     arrow_type = _field_type(table, fieldname)
@@ -218,11 +222,8 @@ def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";�
         return parse_date(value, field=label)
     if pa.types.is_integer(arrow_type):
         return parse_int(value, field=label)
-    if pa.types.is_floating(arrow_type):
-        try:
-            return float(unicodedata.normalize("NFKC", str(value)).replace(",", ""))
-        except ValueError as exc:
-            raise FieldError(f"{label}不是数字：{value} / not a number") from exc
+    if pa.types.is_decimal(arrow_type):
+        return parse_amount(value, label, unit)
     if pa.types.is_boolean(arrow_type):
         text = str(value).strip().lower()
         if text in _TRUE:
@@ -233,6 +234,25 @@ def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";�
     text = unicodedata.normalize("NFC", str(value)).strip()
     refuse_scientific_notation(text, label)  # identifiers (申请号, 注册号, 公开号 …) are text, never numbers
     return validator(text) if validator else text
+
+
+def parse_amount(value: Any, label: str, unit: MoneyUnit = "yuan") -> Decimal:
+    """An amount cell as yuan to the fen (a :class:`~decimal.Decimal`, never a float), through the one parser
+    of amounts (:func:`zhichan.money.parse_money`: ``1,000,000.00``, full-width digits, a ``元`` or ``万元``
+    suffix). ``unit``: the column's unit, ``yuan`` (元, at most two decimals) or ``wan_yuan`` (万元, at most
+    six: to the fen). A finer amount, a negative one or one of 10¹⁶ yuan or more is refused — the row goes
+    to the rejects report with the reason —, never rounded: the 分 is the smallest unit of 人民币, so a third
+    decimal says the column is not what the mapping declares (万元 read as 元, a computed value), and an
+    import does not change a figure of record on its own. A spreadsheet's number cell (a ``float``) is read
+    to the 15 significant digits Excel keeps and shows (0.1 + 0.2 in a cell is 0.3)."""
+    if isinstance(value, float):
+        value = format(value, ".15g")
+    try:
+        amount = parse_money(value, unit, zero=True)
+    except MoneyError as exc:
+        zh, _, en = exc.reason.partition(" / ")
+        raise FieldError(f"{label}{zh}：{value} / {en}") from None
+    return (amount * 10_000 if unit == "wan_yuan" else amount).quantize(Decimal("0.01"))
 
 
 class RowMapper(ABC):

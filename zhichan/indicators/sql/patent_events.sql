@@ -5,7 +5,7 @@ SELECT
   e.application_number,
   e.event_type,
   e.event_date,
-  CAST(e.amount_yuan AS DECIMAL(18, 2)) AS amount_yuan,
+  e.amount_yuan,
   e.party_from,
   e.party_to,
   p.title,

@@ -1,9 +1,9 @@
 WITH pledge_totals AS (
   -- 累计质押融资金额: each patent's pledge financing registered on or before the as-of date
-  -- (high-value criterion 4). Money is summed as DECIMAL so every engine gets the same total.
+  -- (high-value criterion 4). Amounts are exact (DECIMAL(18, 2) in the corpus): every engine gets the same total.
   SELECT
     application_number,
-    sum(CAST(amount_yuan AS DECIMAL(18, 2))) AS pledge_amount_yuan
+    sum(amount_yuan) AS pledge_amount_yuan
   FROM events
   WHERE event_type = 'pledge'
     AND event_date <= DATE '2023-12-31'

@@ -1,7 +1,7 @@
 WITH pledge_totals AS (
   SELECT
     application_number,
-    SUM(CAST(amount_yuan AS DECIMAL(18, 2))) AS pledge_amount_yuan
+    SUM(amount_yuan) AS pledge_amount_yuan
   FROM events
   WHERE
     event_type = 'pledge' AND event_date <= CAST('2023-12-31' AS DATE)
