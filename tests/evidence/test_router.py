@@ -303,10 +303,10 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_pa
             assert shown.status_code == 200 and 'id="owner-form"' in shown.text and words in shown.text, lang
         assert "Chengdu Example Technology Co., Ltd. (synthetic)" in client.get(page, params={"lang": "en"}).text
         token = csrf_from(shown.text)
-        for lang, message in (("zh", "请说明理由"), ("en", "give a reason")):
+        for lang, message in (("zh", "请说明理由"), ("en", "Give a reason")):
             refused = client.post(action, params={"lang": lang}, data={**fields, "reason": " ", "csrf_token": token})
             assert refused.status_code == 422 and 'id="error-reason"' in refused.text, lang
-            assert message in refused.text and ("give a reason" in refused.text) == (lang == "en"), lang
+            assert message in refused.text and ("Give a reason" in refused.text) == (lang == "en"), lang
         refused = client.post(action, data={**fields, "org_id": "甲", "csrf_token": token})
         assert refused.status_code == 422 and 'id="error-org_id"' in refused.text
         assert index not in _owner_rows(web)
