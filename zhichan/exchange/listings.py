@@ -34,6 +34,7 @@ from zhichan.exchange.checks import (
     add,
     flatten,
     holder_problems,
+    names_en,
     patent_number,
     pledge_problems,
     standing_problems,
@@ -143,8 +144,9 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
         if asset:
             status = right_on(snapshot, asset, today)
             standing_problems(status, problems, field="number")
-            holder_problems(status, org.name, problems, field="number", party_key=scope.party_key)
-            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent")
+            english = names_en(session, status, org.name, synthetic=snapshot.synthetic)
+            holder_problems(status, org.name, problems, field="number", party_key=scope.party_key, english=english)
+            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent", english=english)
             if status.found:
                 _licence_conflicts(session, mode, asset, status.licences, problems)
             title, region = status.title or "", status.region_code or ""
