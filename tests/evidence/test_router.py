@@ -407,7 +407,7 @@ def test_the_platform_administrator_corrects_an_owner_on_its_page_and_by_the_api
         # the page's correction form: a field left wrong beside it, a stale row 409, then the correction
         form = {"org_id": str(ent), "username": "ent_user", "reason": "", "replaces": "1", "csrf_token": token}
         refused = client.post(f"{page}/owner/correction", params={"lang": "en"}, data=form)
-        assert refused.status_code == 422 and 'id="error-reason"' in refused.text and "give a reason" in refused.text
+        assert refused.status_code == 422 and 'id="error-reason"' in refused.text and "Give a reason" in refused.text
         stale = client.post(f"{page}/owner/correction", data=form | {"reason": "过时（合成）", "replaces": "0"})
         assert stale.status_code == 409 and "corrected meanwhile" in stale.text and 'name="replaces" value="1"' in stale.text
         done = client.post(f"{page}/owner/correction", data=form | {"reason": "确属成都企业（合成）"},

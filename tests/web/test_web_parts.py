@@ -77,7 +77,7 @@ def _said(html: str, element: str = "part-error") -> str:
 
 @pytest.mark.parametrize("lang,heading,words,other", [
     ("zh", "<h2>相似专利</h2>", f"未找到专利 {GONE}", "no patent"),
-    ("en", "<h2>Similar patents</h2>", f"no patent {GONE}", "未找到")])
+    ("en", "<h2>Similar patents</h2>", f"No patent {GONE}", "未找到")])
 def test_similar_patents_of_a_number_not_in_the_snapshot_say_so_in_their_section(
         client: TestClient, lang: str, heading: str, words: str, other: str) -> None:
     """The patent page's similar patents for a number the current snapshot does not hold (it changed after the page
