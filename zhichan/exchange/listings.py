@@ -342,7 +342,8 @@ def value_indicators(access: Any, snapshot: Snapshot | None, number: str, on: dt
     for e in detail["events"]:
         if e["event_type"] in counts:
             counts[e["event_type"]] += 1
-    return {"high_value": criteria, "claim_count": detail.get("claim_count"), "family_size": detail.get("family_size"),
+    return {"high_value": criteria, "high_value_applies": status.kind == "invention",  # 高价值发明专利: inventions only
+            "claim_count": detail.get("claim_count"), "family_size": detail.get("family_size"),
             "family_granted_abroad": detail.get("family_granted_abroad"), "forward_citations": detail.get("forward_citations"),
             "remaining_years": remaining, "term_end": status.term_end, "events": counts,
             # the term as the pledge checks say it (zhichan.corpus.rights.Term): with a registered compensation, or
