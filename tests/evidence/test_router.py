@@ -304,10 +304,10 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner_on_its_pa
             assert shown.status_code == 200 and 'id="owner-form"' in shown.text and words in shown.text, lang
         assert "Chengdu Example Technology Co., Ltd. (synthetic)" in client.get(page, params={"lang": "en"}).text
         token = csrf_from(shown.text)
-        for lang, message in (("zh", "请说明理由"), ("en", "give a reason")):
+        for lang, message in (("zh", "请说明理由"), ("en", "Give a reason")):
             refused = client.post(action, params={"lang": lang}, data={**fields, "reason": " ", "csrf_token": token})
             assert refused.status_code == 422 and 'id="error-reason"' in refused.text, lang
-            assert message in refused.text and ("give a reason" in refused.text) == (lang == "en"), lang
+            assert message in refused.text and ("Give a reason" in refused.text) == (lang == "en"), lang
         refused = client.post(action, data={**fields, "org_id": "甲", "csrf_token": token})
         assert refused.status_code == 422 and 'id="error-org_id"' in refused.text
         assert index not in _owner_rows(web)
@@ -408,7 +408,7 @@ def test_the_platform_administrator_corrects_an_owner_on_its_page_and_by_the_api
         # the page's correction form: a field left wrong beside it, a stale row 409, then the correction
         form = {"org_id": str(ent), "username": "ent_user", "reason": "", "replaces": "1", "csrf_token": token}
         refused = client.post(f"{page}/owner/correction", params={"lang": "en"}, data=form)
-        assert refused.status_code == 422 and 'id="error-reason"' in refused.text and "give a reason" in refused.text
+        assert refused.status_code == 422 and 'id="error-reason"' in refused.text and "Give a reason" in refused.text
         stale = client.post(f"{page}/owner/correction", data=form | {"reason": "过时（合成）", "replaces": "0"})
         assert stale.status_code == 409 and "corrected meanwhile" in stale.text and 'name="replaces" value="1"' in stale.text
         done = client.post(f"{page}/owner/correction", data=form | {"reason": "确属成都企业（合成）"},

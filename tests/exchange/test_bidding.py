@@ -106,19 +106,24 @@ def test_a_bid_in_the_last_second_extends_the_close_and_one_after_it_is_refused(
     _bid(ex, a, "100000", last_second)
     row = _auction_row(ex)
     assert (row.closes_at, row.extensions, row.scheduled_close) == (last_second + dt.timedelta(minutes=5), 1, CLOSE)
-    # five minutes before the (new) close is inside the window: extended again, to 5 minutes after that bid
-    at = row.closes_at - dt.timedelta(minutes=5)
+    # four minutes before the (new) close is inside the window: extended again, to 5 minutes after that bid
+    at = row.closes_at - dt.timedelta(minutes=4)
     _bid(ex, b, "105000", at)
-    assert _auction_row(ex).closes_at == at + dt.timedelta(minutes=5)
+    assert (_auction_row(ex).closes_at, _auction_row(ex).extensions) == (at + dt.timedelta(minutes=5), 2)
+    # five minutes before the close is inside the window too, but 5 minutes after it is the close itself: the close
+    # stands, and no extension is counted (the auctions list said "extended 3×" of a close moved once)
+    close = _auction_row(ex).closes_at
+    _bid(ex, a, "110000", close - dt.timedelta(minutes=5))
+    assert (_auction_row(ex).closes_at, _auction_row(ex).extensions) == (close, 2)
     # a bid earlier than the window leaves the close alone
     with pytest.raises(ConflictError, match="截止"):
-        _bid(ex, a, "110000", _auction_row(ex).closes_at)  # at the close itself: too late
+        _bid(ex, b, "115000", _auction_row(ex).closes_at)  # at the close itself: too late
     with session_scope(ex.world.engine) as s:
         assert close_due(s, ex.world.service, now=_auction_row(ex).closes_at - dt.timedelta(seconds=1)) == []
     with session_scope(ex.world.engine) as s:
         assert close_due(s, ex.world.service, now=_auction_row(ex).closes_at) == [ex.auction]
     row = _auction_row(ex)
-    assert (row.state, row.outcome) == ("closed", "unsold")  # 105,000 is below the reserve of 150,000
+    assert (row.state, row.outcome) == ("closed", "unsold")  # 110,000 is below the reserve of 150,000
     with pytest.raises(ConflictError):
         _bid(ex, b, "200000", row.closes_at + dt.timedelta(hours=1))
 

@@ -805,3 +805,19 @@ def test_a_listings_term_says_where_it_includes_a_compensation_or_is_unknown(env
         assert re.match(r"[0-9]+\.[0-9] ", text["compensated"]) and 'id="term-compensated"' in cells["compensated"].group(1)
         assert text["unknown"].startswith("—") and all(w in text["unknown"] for w in unknown_words), text["unknown"]
         assert "补偿" not in text["plain"] and "compensation" not in text["plain"] and "term-" not in cells["plain"].group(1)
+
+
+def test_a_utility_models_listing_says_the_high_value_criteria_do_not_apply(env: WebEnv, client: TestClient) -> None:
+    """高价值发明专利 is an invention's measure: a utility model's listing says "not applicable", not "none met"."""
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    made = {}
+    for i in (18, 4):  # a utility model, an invention
+        r = post(client, form, {"asset_kind": "patent", "number": number(i), "mode": "sale", "price": "100000"}, page=form)
+        assert r.status_code == 303, r.text[-2000:]
+        made[i] = r.headers["location"]
+    for lang, words in (("zh", "不适用（仅限发明专利）"), ("en", "Not applicable (inventions only)")):
+        shown = client.get(made[18], params={"lang": lang}).text.split('id="high-value">', 1)[1].split("</dd>", 1)[0]
+        assert words in shown and 'id="high-value-na"' in shown, shown
+        invention = client.get(made[4], params={"lang": lang}).text
+        assert 'id="high-value-na"' not in invention and 'id="high-value">' in invention

@@ -297,3 +297,23 @@ def test_a_compensated_patents_reduction_ends_with_its_term(engine: Engine, tmp_
     assert lines(b, dt.date(2027, 1, 25)) == [(20, dt.date(2025, 4, 1), dt.date(2026, 3, 31), 8000),
                                               (21, dt.date(2026, 4, 1), dt.date(2027, 1, 25), 8000)]
     assert lines(a, dt.date(2026, 3, 31))[-1][:3] == (20, dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+
+
+def test_the_english_half_names_parties_by_their_english_names(exchange: Exchange) -> None:
+    """A pledgee or holder the platform knows by an English name is named so in the English half (the English page read
+    "the patent is pledged (pledgee: 蓉城科创银行)"); the Chinese half keeps the Chinese names."""
+    from tests.exchange.helpers import OTHER
+    from zhichan.platform.models import Organization, OrgKind
+
+    with session_scope(exchange.world.engine) as s:
+        s.add(Organization(name="某银行", name_en="Some Bank", kind=OrgKind.ENTERPRISE, region_code="510107"))
+        s.add(Organization(name=OTHER, name_en="Other Holder Ltd.", kind=OrgKind.ENTERPRISE, region_code="510107"))
+        enterprise = s.scalar(select(Organization).where(Organization.name == "成都示例科技有限公司"))
+        assert enterprise is not None
+        enterprise.name_en = "Chengdu Example Technology Co., Ltd."
+    pledged = _refused(exchange, declaration(exchange.numbers["pledged"]))["pledgee_consent"]
+    assert pledged.endswith("/ the patent is pledged (pledgee: Some Bank): the pledgee's consent is required"), pledged
+    assert "质权人：某银行" in pledged
+    foreign = _refused(exchange, declaration(exchange.numbers["foreign"]))["patentee"]
+    assert foreign.endswith("/ Chengdu Example Technology Co., Ltd. does not hold the patent (holders: Other Holder "
+                            "Ltd.)"), foreign

@@ -208,7 +208,7 @@ def test_a_form_error_beside_the_field_speaks_the_page_language(env: WebEnv) -> 
     with env.client() as client:
         login_as(client, env.engine, "wuhou_officer")  # type: ignore[arg-type]
         token = csrf_from(client.get("/finance/whitelists").text)
-        for lang, shown, hidden in (("en", "give the list a title", "请填写名称"), ("zh", "请填写名称", None)):
+        for lang, shown, hidden in (("en", "Give the list a title", "请填写名称"), ("zh", "请填写名称", None)):
             r = client.post(f"/finance/whitelists?lang={lang}", data={"csrf_token": token, "title": "", "min_high_value": "1"})
             message = r.text.split('id="whitelist-title-error">')[1].split("</span>")[0]
             assert r.status_code == 422 and shown in message and (hidden is None or hidden not in message), (lang, message)

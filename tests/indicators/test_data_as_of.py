@@ -47,3 +47,15 @@ def test_cli_defaults_to_the_data_end(settings):
     assert "2025-12-31" in out.output and china_today().isoformat() not in out.output
     # the 2025 filing counts (at today's date the year-to-date flow of a later year would be 0)
     assert any(line.split("│")[3].strip() == "1" for line in out.output.splitlines() if "专利申请量" in line)
+
+
+def test_the_platforms_own_records_in_the_corpus_do_not_move_the_data_end(settings):
+    """A pledge registered today and exported into the corpus (source 'platform:finance') is the platform's record,
+    not patent data: the footer's 'patent data through' stayed 2025-12-31, not today."""
+    from zhichan.corpus.testing import event
+    from zhichan.finance.export import SOURCE
+
+    snap = build_snapshot(settings.data_dir, patents=[
+        inv("a", application_date="2025-05-01", legal_status="under_examination", grant_date=None, source_date="2025-12-31"),
+    ], events=[event("a", "pledge", china_today(), source=SOURCE, source_date=china_today(), party_from="甲", party_to="乙")])
+    assert service.data_as_of(snap) == dt.date(2025, 12, 31)

@@ -253,3 +253,30 @@ def test_a_region_code_typed_into_a_form_is_shown_by_its_name() -> None:
         "Wuhou District (510107)", "Rongcheng Sci-Tech Bank"]
     assert [f["shown"] for f in shown_fields(values, fields, "zh", {})] == ["武侯区（510107）", "蓉城科创银行"]
     assert shown_fields({"region_code": "999999"}, fields, "en")[0]["shown"] == "999999"  # unknown: as typed
+
+
+def test_every_english_text_of_the_shipped_declarations_is_english() -> None:
+    """A step's title, a field's label, a document's name are given {zh: …, en: …}: the English has no Chinese in it
+    (an English case page offered "Cancel the registration (注销)")."""
+    import re
+
+    import zhichan
+
+    chinese = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff08\uff09]")
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any, name: str) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("zh"), str) and isinstance(node.get("en"), str) and chinese.search(node["en"]):
+                found.append((name, node["en"]))
+            for value in node.values():
+                walk(value, name)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, name)
+
+    shipped = sorted(Path(zhichan.__file__).parent.glob("*/definitions/*.yaml"))
+    assert len(shipped) > 10
+    for path in shipped:
+        walk(yaml.safe_load(path.read_bytes()), path.name)
+    assert found == []

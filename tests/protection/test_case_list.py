@@ -53,6 +53,12 @@ def test_who_sees_which_cases(env: WebEnv) -> None:
     client = env.client()
     login_as(client, env.engine, "wuhou_officer")
     assert client.get("/api/v1/protection/cases?status=gone").status_code == 422
+    # the page names the choices as its list does, by their labels (the Chinese page said "应为 open、closed、all 之一")
+    for lang, said in (("zh", "应为 办理中、已办结、全部 之一"), ("en", "Must be one of Open, Closed, All")):
+        page = client.get("/protection/cases", params={"status": "gone", "lang": lang})
+        assert page.status_code == 422 and 'id="error-message"' not in page.text
+        shown = page.text.split('id="error-status" role="alert">', 1)[1]
+        assert shown.startswith(said) and "open" not in shown.split("</span>", 1)[0], shown[:200]
     refused = client.get("/api/v1/protection/cases?procedure=finance.pledge")  # not a protection procedure: the field
     assert refused.status_code == 422 and "procedure" in refused.json()["details"]["fields"]
     assert env.client().get("/api/v1/protection/cases").status_code == 401

@@ -229,6 +229,12 @@ def test_quota_forms_answer_beside_each_field(env: WebEnv, client: TestClient) -
     token = csrf_from(page.text)
     assert client.post("/services/priority/allocations", data={"csrf_token": token, "year": "2026", "city_code": "510100",
                                                                "allocated": "8"}).status_code == 403
+    # a year without a quota: who may set one is told to below; who may not is told who does
+    empty = client.get("/services/priority/quotas?year=2030&lang=en").text
+    assert "bureau leader (or a system administrator) sets a province&#39;s quota" in empty.split('id="no-quota"', 1)[1]
+    login_as(client, env.engine, "root")
+    empty = client.get("/services/priority/quotas?year=2030").text
+    assert 'id="no-quota"' in empty and "局领导" not in empty.split('id="no-quota"', 1)[1].split("</p>", 1)[0]
     login_as(client, env.engine, "ent_user")
     assert client.get("/services/priority/quotas").status_code == 403
 

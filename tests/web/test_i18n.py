@@ -199,3 +199,14 @@ def test_templates_write_their_punctuation_in_the_page_language():
         text = tag.sub(" ", template.read_text("utf-8"))
         found += [f"{template.relative_to(root)}: {m.group()}" for m in FULL_WIDTH.finditer(text)]
     assert found == []
+
+
+def test_a_message_shown_alone_starts_with_a_capital_in_english():
+    """The English half of a "中文 / English" message is written to follow on ("pay the deposit …"); shown alone it
+    starts with a capital. Chinese is unchanged, and a first word from code stays as it is."""
+    shown = i18n.message_in_language
+    assert shown("请先缴纳保证金 2 万元 / pay the deposit of 20,000 yuan first", "en") == "Pay the deposit of 20,000 yuan first"
+    assert shown("请上传“申请书” / attach the Application form", "zh") == "请上传“申请书”"
+    assert shown("as_of 应为日期 / as_of must be a date", "en") == "as_of must be a date"
+    assert shown("文件 / file.csv is empty", "en") == "file.csv is empty"
+    assert shown("分支 a / b 无查询 / branch a / b has no query", "en") == "分支 a / b 无查询 / branch a / b has no query"

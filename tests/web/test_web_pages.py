@@ -313,9 +313,10 @@ def test_search_uses_the_previous_indexed_snapshot_while_the_new_one_is_indexed(
 
 
 def test_an_error_page_speaks_the_page_language(client, env):
-    """A bilingual error message ("中文 / English") shows the page's half (the English 404 showed both)."""
+    """A bilingual error message ("中文 / English") shows the page's half (the English 404 showed both), an English one
+    shown alone with a capital first letter (it read "no case 999999")."""
     login_as(client, env.engine, "cd_leader")
-    for lang, shown, hidden in (("en", "no case 999999", "没有办件"), ("zh", "没有办件 999999", "no case")):
+    for lang, shown, hidden in (("en", ">No case 999999", "没有办件"), ("zh", ">没有办件 999999", "no case")):
         page = client.get("/cases/999999", params={"lang": lang})
-        message = page.text.split('id="error-message">')[1].split("</p>")[0]
+        message = ">" + page.text.split('id="error-message">')[1].split("</p>")[0]
         assert page.status_code == 404 and shown in message and hidden not in message, (lang, message)

@@ -77,7 +77,7 @@ def _said(html: str, element: str = "part-error") -> str:
 
 @pytest.mark.parametrize("lang,heading,words,other", [
     ("zh", "<h2>相似专利</h2>", f"未找到专利 {GONE}", "no patent"),
-    ("en", "<h2>Similar patents</h2>", f"no patent {GONE}", "未找到")])
+    ("en", "<h2>Similar patents</h2>", f"No patent {GONE}", "未找到")])
 def test_similar_patents_of_a_number_not_in_the_snapshot_say_so_in_their_section(
         client: TestClient, lang: str, heading: str, words: str, other: str) -> None:
     """The patent page's similar patents for a number the current snapshot does not hold (it changed after the page
@@ -134,7 +134,7 @@ def test_similar_patents_of_a_patent_newer_than_the_index_say_why(settings: Sett
         web.engine.dispose()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("lang,words", [("zh", "尚无语料快照"), ("en", "no corpus snapshot yet")])
+@pytest.mark.parametrize("lang,words", [("zh", "尚无语料快照"), ("en", "No corpus snapshot yet")])
 def test_a_failure_of_the_server_is_said_in_a_part_loaded_once(env: WebEnv, lang: str, words: str) -> None:
     """A part loaded once (the similar patents) failing on the server's side — here no corpus snapshot at all: the
     reason in its place with the 503, not "loading" for ever."""
@@ -237,7 +237,7 @@ def withdraw_behind_the_auction(env: WebEnv, auction_id: int) -> None:
         withdraw_listing(s, who(s, "ent_user"), s.get_one(Auction, auction_id).listing_id)
 
 
-@pytest.mark.parametrize("lang,words", [("zh", "没有竞价"), ("en", "no auction")])
+@pytest.mark.parametrize("lang,words", [("zh", "没有竞价"), ("en", "No auction")])
 def test_an_auction_polled_after_it_went_away_says_so_in_its_place(env: WebEnv, lang: str, words: str) -> None:
     """An auction's live figures polled after the auction went away for the caller: a 404 that is the figures' own
     element (section.card#auction-live) without the poll, the reason in the page's language."""

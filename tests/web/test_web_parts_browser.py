@@ -25,7 +25,7 @@ def test_similar_patents_of_a_number_no_longer_there_say_so_in_their_section(pag
     page.route("**/patents/*/similar*", lambda route: route.continue_(
         url=re.sub(r"/patents/[^/]+/similar", f"/patents/{GONE}/similar", route.request.url)))
     number = env.numbers["wuhou"]
-    for lang, heading, words in (("zh", "相似专利", "未找到专利"), ("en", "Similar patents", "no patent")):
+    for lang, heading, words in (("zh", "相似专利", "未找到专利"), ("en", "Similar patents", "No patent")):
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"/patents/{number}?lang={lang}")
         page.wait_for_selector("#similar #part-refused")
@@ -75,7 +75,7 @@ def test_the_jobs_table_says_in_its_place_that_the_session_ended(page, artifacts
 def test_an_auction_that_went_away_says_so_in_its_live_figures(page, artifacts_dir: Path, env: WebEnv) -> None:  # type: ignore[no-untyped-def]
     """A visitor watching an open auction (its figures polled every two seconds) when the auction goes away: the
     figures' place says so, and the poll stops."""
-    for lang, words in (("zh", "没有竞价"), ("en", "no auction")):
+    for lang, words in (("zh", "没有竞价"), ("en", "No auction")):
         auction = _open_auction(env)  # one for each language: a terminated auction does not come back
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"/exchange/auctions/{auction}?lang={lang}")

@@ -89,7 +89,7 @@ def test_an_unknown_region_in_the_catalogue_is_shown_beside_its_field(env: WebEn
     field, Chinese on a Chinese page; the API answers 422 naming the field."""
     client = env.client()
     whole = client.get("/exchange/open-licences?lang=zh").text
-    for lang, words in (("zh", "行政区划代码无效"), ("en", "invalid region code")):
+    for lang, words in (("zh", "行政区划代码无效"), ("en", "Invalid region code")):
         r = client.get(f"/exchange/open-licences?region=XYZ&lang={lang}")
         assert r.status_code == 422 and 'id="error-message"' not in r.text
         message = r.text.split('id="c-region-error">', 1)[1].split("</span>", 1)[0]
@@ -114,7 +114,7 @@ def test_a_refused_value_is_said_chinese_first_with_what_the_field_takes() -> No
     assert query_fields([{"loc": ("body", "name"), "type": "missing"}, *([{"loc": ("query", "page"), "type": "x"}])]) == {}
 
 
-@pytest.mark.parametrize("lang,words", [("zh", "摘要应为 64 位十六进制"), ("en", "a digest is 64 hexadecimal characters")])
+@pytest.mark.parametrize("lang,words", [("zh", "摘要应为 64 位十六进制"), ("en", "A digest is 64 hexadecimal characters")])
 def test_a_bad_digest_on_the_verification_page_is_shown_beside_its_field(env: WebEnv, lang: str, words: str) -> None:
     """In the page's address (a mistyped link of a certificate's QR code) or in its form: the message beside the digest
     field in the page's language, status 422, what was typed kept in the field — never the error page."""
@@ -139,9 +139,9 @@ FACETS_REFUSED = [
     ({"size": "0"}, "part-size-error", "应不小于 1", "must be at least 1"),
     ({"sort": "XYZ"}, "part-sort-error", "应为 relevance、date_desc、date_asc 之一", "must be one of relevance"),
     ({"exact_facets": "XYZ"}, "part-exact_facets-error", "应为 true 或 false", "must be true or false"),
-    ({"f": "nope:1"}, "part-error", "无效的筛选条件 'nope:1'", "invalid filter 'nope:1'"),
-    ({"f": "city:XYZ"}, "part-error", "筛选条件取值无效 'city:XYZ'：查询语法错误", "invalid filter value 'city:XYZ': query syntax"),
-    ({"q": "TI=(("}, "part-error", "查询语法错误（第 6 个字符）", "query syntax error at character 6"),
+    ({"f": "nope:1"}, "part-error", "无效的筛选条件 'nope:1'", "Invalid filter 'nope:1'"),
+    ({"f": "city:XYZ"}, "part-error", "筛选条件取值无效 'city:XYZ'：查询语法错误", "Invalid filter value 'city:XYZ': query syntax"),
+    ({"q": "TI=(("}, "part-error", "查询语法错误（第 6 个字符）", "Query syntax error at character 6"),
 ]
 
 
@@ -173,7 +173,7 @@ def test_a_forged_seal_only_costs_the_count(env: WebEnv) -> None:
 
 
 @pytest.mark.parametrize("lang,field,notice,other", [
-    ("zh", "行政区划代码无效", "应不小于 1", "must be"), ("en", "invalid region code", "must be at least 1", "应")])
+    ("zh", "行政区划代码无效", "应不小于 1", "must be"), ("en", "Invalid region code", "must be at least 1", "应")])
 def test_a_refused_value_reads_in_the_page_language_beside_its_field_and_at_the_top(env: WebEnv, lang: str, field: str,
                                                                                     notice: str, other: str) -> None:
     """A "中文 / English" message shows the page's half, wherever the page shows it: beside the field (a Chinese page

@@ -28,6 +28,9 @@ from zhichan.corpus.schema import (
 MAINLAND_PROVINCES = frozenset(
     ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"]
 )
+#: ``source`` of the platform's own records exported into the corpus (``platform:finance``: registered pledges);
+#: they carry the platform's dates, not the imported data's, so they never move the data end.
+PLATFORM_SOURCE_PREFIX = "platform:"
 PROVENANCE_FIELDS = ("synthetic", "source", "import_id", "source_file", "source_row", "source_date", "content_hash")
 
 

@@ -16,7 +16,7 @@ auction when it is created — a running auction keeps the rules it was announce
   and its close (as extended) has not passed; the first bid is at least the starting price, every
   later one at least the standing high bid plus the increment.
 * **Extension.** A bid accepted within ``extend_window_minutes`` of the close moves the close to
-  ``extend_minutes`` after the bid.
+  ``extend_minutes`` after the bid when that is later (one extension: a bid whose close stands counts none).
 * **Append-only, anchored.** Bids are never updated or deleted (database triggers refuse it) and each
   is an entry of the evidence log; so is the result.
 * **The close** runs in the job runner (:mod:`zhichan.exchange.jobs`): auctions whose close has passed
@@ -219,8 +219,11 @@ def place_bid(session: Session, scope: Scope, evidence: EvidenceService, auction
     session.flush()
     auction.high_bid, auction.high_bid_id = value, bid.id
     window = dt.timedelta(minutes=auction.extend_window_minutes)
-    if window and auction.closes_at - now <= window:
-        auction.closes_at = max(auction.closes_at, now + dt.timedelta(minutes=auction.extend_by_minutes))
+    moved = now + dt.timedelta(minutes=auction.extend_by_minutes)
+    if window and auction.closes_at - now <= window and moved > auction.closes_at:
+        # an extension moves the close; a bid inside the window whose close stands (an earlier bid moved it past
+        # this one's "extend_minutes after") is no extension, and is not counted as one
+        auction.closes_at = moved
         auction.extensions += 1
     session.flush()
     return bid

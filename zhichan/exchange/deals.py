@@ -29,6 +29,7 @@ from zhichan.exchange.checks import (
     Problems,
     flatten,
     holder_problems,
+    names_en,
     patent_number,
     standing_problems,
 )
@@ -188,7 +189,8 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     status = right_on(snapshot, number, today)
     problems: Problems = {}
     standing_problems(status, problems)
-    holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key)
+    holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key,
+                    english=names_en(session, status, seller, synthetic=snapshot.synthetic))
     errors = flatten(problems)
     price: Decimal | None = None
     try:

@@ -34,6 +34,7 @@ from zhichan.exchange.checks import (
     add,
     flatten,
     holder_problems,
+    names_en,
     patent_number,
     pledge_problems,
     standing_problems,
@@ -143,8 +144,9 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
         if asset:
             status = right_on(snapshot, asset, today)
             standing_problems(status, problems, field="number")
-            holder_problems(status, org.name, problems, field="number", party_key=scope.party_key)
-            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent")
+            english = names_en(session, status, org.name, synthetic=snapshot.synthetic)
+            holder_problems(status, org.name, problems, field="number", party_key=scope.party_key, english=english)
+            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent", english=english)
             if status.found:
                 _licence_conflicts(session, mode, asset, status.licences, problems)
             title, region = status.title or "", status.region_code or ""
@@ -340,7 +342,8 @@ def value_indicators(access: Any, snapshot: Snapshot | None, number: str, on: dt
     for e in detail["events"]:
         if e["event_type"] in counts:
             counts[e["event_type"]] += 1
-    return {"high_value": criteria, "claim_count": detail.get("claim_count"), "family_size": detail.get("family_size"),
+    return {"high_value": criteria, "high_value_applies": status.kind == "invention",  # 高价值发明专利: inventions only
+            "claim_count": detail.get("claim_count"), "family_size": detail.get("family_size"),
             "family_granted_abroad": detail.get("family_granted_abroad"), "forward_citations": detail.get("forward_citations"),
             "remaining_years": remaining, "term_end": status.term_end, "events": counts,
             # the term as the pledge checks say it (zhichan.corpus.rights.Term): with a registered compensation, or

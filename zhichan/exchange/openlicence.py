@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -43,6 +44,7 @@ from zhichan.exchange.checks import (
     exclusive_licence_problems,
     flatten,
     holder_problems,
+    names_en,
     patent_number,
     pledge_problems,
     standing_problems,
@@ -93,12 +95,14 @@ def fee_value(method: str, text: str) -> Decimal:
 
 
 def declaration_problems(status: RightStatus, fields: dict[str, Any], *, on: dt.date, documents: int,
-                         party_key: str | None) -> Problems:
-    """Every reason to refuse a declaration, by field: the content (细则 85) and the grounds (细则 86)."""
+                         party_key: str | None, english: Mapping[str, str] | None = None) -> Problems:
+    """Every reason to refuse a declaration, by field: the content (细则 85) and the grounds (细则 86).
+    ``english``: the named parties' English names (:func:`zhichan.exchange.checks.names_en`)."""
     problems: Problems = {}
     standing_problems(status, problems)
-    holder_problems(status, str(fields.get("patentee", "")), problems, field="patentee", party_key=party_key)
-    rights_problems(status, fields, problems, on=on)
+    holder_problems(status, str(fields.get("patentee", "")), problems, field="patentee", party_key=party_key,
+                    english=english)
+    rights_problems(status, fields, problems, on=on, english=english)
     if status.found and status.kind in ("utility_model", "design"):
         evaluation = fields.get("evaluation")
         if evaluation == EVALUATION_NOT_APPLICABLE or not documents:
@@ -133,7 +137,8 @@ def declaration_problems(status: RightStatus, fields: dict[str, Any], *, on: dt.
     return problems
 
 
-def rights_problems(status: RightStatus, fields: dict[str, Any], problems: Problems, *, on: dt.date) -> None:
+def rights_problems(status: RightStatus, fields: dict[str, Any], problems: Problems, *, on: dt.date,
+                    english: Mapping[str, str] | None = None) -> None:
     """The grounds of 细则 第八十六条 that the right's state decides (rechecked on publication)."""
     if not status.found:
         return
@@ -143,7 +148,7 @@ def rights_problems(status: RightStatus, fields: dict[str, Any], problems: Probl
                                        "dispute or court preservation)")
     if status.annuity_paid is False:
         add(problems, "patent_number", "专利年费未按规定缴纳 / the annuity has not been paid")
-    pledge_problems(status, bool(fields.get("pledgee_consent")), problems, field="pledgee_consent")
+    pledge_problems(status, bool(fields.get("pledgee_consent")), problems, field="pledgee_consent", english=english)
 
 
 # -- the procedure hook --------------------------------------------------------------------------
@@ -161,7 +166,8 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         status = _status(snapshot, row.application_number, today)
         problems: Problems = {}
         standing_problems(status, problems)
-        rights_problems(status, step.case_fields, problems, on=today)
+        rights_problems(status, step.case_fields, problems, on=today,
+                        english=names_en(session, status, synthetic=bool(snapshot and snapshot.synthetic)))
         if problems:
             raise FormError({"_rights": joined(["公告前复核未通过 / the check before publication failed",
                                                 *(m for ms in problems.values() for m in ms)])})
@@ -194,7 +200,9 @@ def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         raise FormError({"patent_number": str(exc)}) from None
     status = _status(snapshot, number, today)
     extras = len([d for d in step.documents if d.get("slot") == "extra"])
-    problems = declaration_problems(status, fields, on=today, documents=extras, party_key=step.party_key)
+    english = names_en(session, status, str(fields.get("patentee", "")), synthetic=bool(snapshot and snapshot.synthetic))
+    problems = declaration_problems(status, fields, on=today, documents=extras, party_key=step.party_key,
+                                    english=english)
     pending = session.scalar(select(OpenLicence.id).where(OpenLicence.application_number == number,
                                                           OpenLicence.state.in_(("filed", "published"))))
     if pending is not None:

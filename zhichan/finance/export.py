@@ -23,12 +23,12 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.records import finalize_record
+from zhichan.corpus.records import PLATFORM_SOURCE_PREFIX, finalize_record
 from zhichan.corpus.schema import TABLES, EventType
 from zhichan.corpus.store import CorpusStore, duckdb_connect
 from zhichan.finance.models import Pledge, PledgedRight
 
-SOURCE = "platform:finance"
+SOURCE = f"{PLATFORM_SOURCE_PREFIX}finance"
 END_WORDS = {"released": "债务清偿解除", "cancelled": "注销", "disposed": "违约处置"}
 
 

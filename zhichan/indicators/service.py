@@ -76,6 +76,7 @@ def _snapshot(snapshot: Snapshot | None) -> Snapshot:
 
 @lru_cache(maxsize=64)
 def _data_as_of(path: str, snapshot_id: str) -> dt.date | None:
+    from zhichan.corpus.records import PLATFORM_SOURCE_PREFIX
     from zhichan.corpus.schema import IMPORTED_TABLES
 
     snap = Snapshot(Path(path))
@@ -84,7 +85,10 @@ def _data_as_of(path: str, snapshot_id: str) -> dt.date | None:
         return None
     con = snap.reader()
     try:
-        sources = " UNION ALL ".join(f"SELECT max(source_date) AS d FROM {t}" for t in tables)
+        # the platform's own records exported into the corpus (registered pledges: ``source`` 'platform:…') carry
+        # today's dates; the data end is the imported data's
+        sources = " UNION ALL ".join(f"SELECT max(source_date) AS d FROM {t} WHERE coalesce(source, '') NOT LIKE "
+                                     f"'{PLATFORM_SOURCE_PREFIX}%'" for t in tables)
         day = con.execute(f"SELECT max(d) FROM ({sources})").fetchall()[0][0]
         if day is None and "patents" in tables:
             # records that carry no source date (hand-made corpora): the latest date they mention
@@ -99,8 +103,9 @@ def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
     """The last date the corpus describes (数据截止日): the default as-of date of every corpus figure
     (:func:`default_as_of`), so they never count an empty stretch after the data ends.
 
-    It is the latest ``source_date`` of the snapshot's records (the date each import's source
-    describes: the generator's ``as_of``, ``zhichan import --as-of`` or the file's date); records
+    It is the latest ``source_date`` of the snapshot's imported records (the date each import's source
+    describes: the generator's ``as_of``, ``zhichan import --as-of`` or the file's date; the platform's own
+    records exported into the corpus, such as registered pledges, do not count); records
     without one count by the latest date they mention. Never later than today; today for an empty corpus.
     """
     snap = _snapshot(snapshot)

@@ -33,6 +33,7 @@ from zhichan.web.i18n import (
     PUNCTUATION,
     in_language,
     legal_citation,
+    message_in_language,
     translate_whole_dates,
     without_synthetic_mark,
 )
@@ -197,7 +198,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
                                                                 status_code=status)
         page = bytes(response.body).decode()
         unshown = {name: message for name, message in refused.items()
-                   if str(escape(in_language(message, lang(request)))) not in page}
+                   if str(escape(message_in_language(message, lang(request)))) not in page}
         if not unshown:
             return response
         context["query_notice"] = unshown
@@ -239,6 +240,10 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
 
     def in_lang(text: str | None) -> str:
         return in_language(text or "", current_lang)
+
+    def as_message(text: str | None) -> str:
+        # a message shown on its own: the page's half, an English one with a capital first letter
+        return message_in_language(text or "", current_lang)
 
     def label(field: str, value: Any, fallback: Any = None) -> str:
         return labels.label(current_lang, field, value, fallback)
@@ -301,6 +306,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "t": t,
         "label": label,
         "in_lang": in_lang,
+        "as_message": as_message,
         "cite": cite,
         "event_detail": event_detail,
         "region": region,
@@ -330,5 +336,6 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     if isinstance(errors, dict):
         # a form's messages are written "中文 / English": beside a field, the page's half — as on the error page, at the
         # top of a page (a value of its address refused) and wherever a bilingual text is shown (in_lang)
-        ctx["errors"] = {k: in_language(v, current_lang) if isinstance(v, str) else v for k, v in errors.items()}
+        ctx["errors"] = {k: message_in_language(v, current_lang) if isinstance(v, str) else v
+                         for k, v in errors.items()}
     return ctx

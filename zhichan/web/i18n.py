@@ -209,6 +209,20 @@ def in_language(text: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+_PLAIN_FIRST_WORD = re.compile(r"[a-z][a-z'-]*(?![\w.])")
+
+
+def message_in_language(text: str, lang: str) -> str:
+    """A message shown on its own (beside a field, on the error page, at the top of a page): its ``lang`` half
+    (:func:`in_language`), in English with a capital first letter — the halves are written to be joined into a
+    sentence ("请先缴纳保证金 … / pay the deposit …"), and "pay the deposit" alone reads as a fragment. A first
+    word that is a name from code (``as_of``, ``sha256``, ``file.csv``) stays as it is."""
+    half = in_language(text, lang)
+    if lang == "en" and _PLAIN_FIRST_WORD.match(half):
+        return half[0].upper() + half[1:]
+    return half
+
+
 def stored_message(key: str, **values: object) -> dict[str, Any]:
     """A reason or note a workflow row keeps to be shown in any language: its message key and values, JSON
     (a value given per language, ``{"zh": …, "en": …}``, is shown in the page's). See :func:`stored_text`."""
