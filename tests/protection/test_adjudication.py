@@ -27,6 +27,7 @@ from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.protection.demo import placeholder_generator
 from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
     DisputeRules,
     admission_checks,
@@ -475,6 +476,16 @@ def test_a_decision_is_published_on_the_platform_after_its_review(world: World) 
         from zhichan.protection.service import published_decisions
 
         assert {d["requester_en"] for d in published_decisions(s)} == {"Chengdu Example Technology Co., Ltd."}
+    # a natural person is published by the surname (邓冰建 → 邓某, 欧阳娜娜 → 欧阳某), on the list, the page and the API
+    # alike (they read one query); an organization by its name
+    with session_scope(world.engine) as s:
+        s.execute(Dispute.__table__.update().where(Dispute.case_id == plain["id"]).values(respondent="邓冰建"))
+        s.execute(Dispute.__table__.update().where(Dispute.case_id == redacted["id"]).values(respondent="欧阳娜娜"))
+    with session_scope(world.engine) as s:
+        listed = {d["case_id"]: d for d in published_decisions(s)}
+        page = published_decision(s, plain["id"])
+    assert (listed[plain["id"]]["respondent"], listed[redacted["id"]]["respondent"]) == ("邓某", "欧阳某")
+    assert page["respondent"] == "邓某" and page["respondent_en"] is None and page["requester"] == HOLDER
 
 
 def test_the_decision_waits_for_the_answer_to_reach_the_requester(world: World) -> None:
