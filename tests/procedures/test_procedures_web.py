@@ -46,9 +46,12 @@ def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> N
     # the form lists the procedure's deadlines under their column names (stacked on a phone, each cell says what it
     # is); a procedure without one has no empty "Deadlines" heading
     form = officer.get("/procedures/protection.patent_dispute/new?lang=en").text
-    deadlines = form.split('<table class="list" id="start-deadlines">', 1)[1].split("</table>", 1)[0]
-    assert "<th>Deadline</th><th>Period</th>" in deadlines and "<td>Decision on admission</td>" in deadlines
+    deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
+    assert "<th>Deadline</th><th>Period</th>" in deadlines and ">Decision on admission</td>" in deadlines
     assert "<h2>Deadlines</h2>" not in client_for(env, "ent_user").get("/procedures/exchange.open_licence/new?lang=en").text
+    # a period the office sets in its notice declares its longest (a cure period read "60 days", as if always so long)
+    cure = client_for(env, "ent_user").get("/procedures/services.search_service/new?lang=en").text
+    assert ">up to 60 days</td>" in cure and ">60 days</td>" not in cure
     officer.get("/procedures/protection.patent_dispute/new?lang=zh")  # the language the rest reads
     case_id = start_case(officer)
     page = officer.get(f"/cases/{case_id}")

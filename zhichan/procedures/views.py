@@ -14,7 +14,7 @@ from zhichan.legaltime import china_today, first_day_after
 from zhichan.money import format_money, unit_text
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import Declaration, FieldSpec, TransitionSpec, period_text
+from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.service import Listed, Option, ProcedureService
 from zhichan.reference.regions import region_name
 from zhichan.web.labels import choice
@@ -212,8 +212,18 @@ def start_view(decl: Declaration, lang: str, options: dict[str, tuple[Option, ..
     return {"procedure": decl.procedure, "title": decl.title(lang), "basis": decl.basis,
             "start": {"title": decl.start.title(lang), "fields": [field_json(f, lang, options) for f in decl.start.fields],
                       "documents": [d(lang) for d in decl.start.documents], "attachments": decl.start.attachments},
-            "clocks": [{"title": c.title(lang), "period": period_text(c.amount, c.unit, lang), "basis": c.basis}
+            "clocks": [{"title": c.title(lang), "period": declared_period(c, lang), "basis": c.basis}
                        for c in decl.clocks.values()]}
+
+
+def declared_period(clock: ClockSpec, lang: str) -> str:
+    """A declared clock's period as a start form shows it: ``15日`` / ``15 days``; one the office sets in its notice
+    (``set_by``, its basis says so) declares its longest — ``至多60日`` / ``up to 60 days`` (it read "60 days", as if
+    every cure period were that long)."""
+    period = period_text(clock.amount, clock.unit, lang)
+    if clock.set_by is None:
+        return period
+    return f"up to {period}" if lang == "en" else f"至多{period}"
 
 
 def step_certificate(service: ProcedureService, session: Session, scope: Scope, case_id: int,
