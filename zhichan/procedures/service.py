@@ -171,7 +171,9 @@ def exact_due(row: Any) -> dt.date | None:
 
 def exact_clock(row: Any) -> Any:
     """A clock row with its last day only when exact (:func:`exact_due`), for a domain's rules; ``None`` stays."""
-    return None if row is None else SimpleNamespace(**(dict(row._mapping) | {"due_on": exact_due(row)}))
+    if row is None or not provisional(row):
+        return row
+    return SimpleNamespace(**({c.name: getattr(row, c.name) for c in CLOCKS.c} | {"due_on": None}))
 
 
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
