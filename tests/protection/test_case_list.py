@@ -126,6 +126,12 @@ def test_a_deadline_in_a_year_whose_schedule_is_not_published_is_a_provisional_d
         assert note in html, lang
         html = unescape(client.get(f"/cases/{case['id']}?lang={lang}").text)
         assert note in html, lang
+    # the sweep warns by a provisional date (it counts as its date), and the warning says it is provisional
+    with session_scope(env.engine) as s:
+        assert env.app.state.procedures.sweep(s, dt.date(2027, 1, 7))["due"] >= 1
+    for lang, warned in (("zh", "今日（2027-01-07（暂定：2027 年放假安排尚未公布））届满"),
+                         ("en", "ends today (2027-01-07 (provisional: the 2027 holiday schedule is not published yet))")):
+        assert warned in unescape(client.get(f"/cases/{case['id']}?lang={lang}").text), lang
     # refused on 29 December: the acceptance clock ended then — the page says when, not a provisional future date
     with session_scope(env.engine) as s:
         officer = scope_for_user(s, s.scalar(select(User).where(User.username == "wuhou_officer")))
