@@ -245,3 +245,51 @@ def test_a_moment_on_a_china_day_is_naive_utc() -> None:
     assert moment_on(D(2026, 3, 1), 12) == dt.datetime(2026, 3, 1, 4)
     assert moment_on(D(2026, 3, 1), 2) == dt.datetime(2026, 2, 28, 18)  # 02:00 in China is the day before in UTC
     assert china_date(moment_on(D(2026, 3, 1), 2)) == D(2026, 3, 1)
+
+
+def test_a_year_not_published_gets_a_provisional_date_on_its_statutory_holidays(tmp_path: Path) -> None:
+    """2027's schedule is not published (chinesecalendar 1.11 stops at 2026): a deadline reaching into it is a
+    provisional date on the statutory holidays of 《全国年节及纪念日放假办法》 (2024) and weekends, never a plain date;
+    exact dates are unchanged; once the year's schedule is loaded the same clock is exact."""
+    from zhichan.legaltime import Due, period_due, provisional_holidays, published
+
+    assert published(2026) and not published(2027)
+    rest = provisional_holidays(2027)
+    # 春节 2027: 正月初一 is 6 Feb, 除夕 5 Feb; 清明 5 Apr; 端午 9 Jun; 中秋 15 Sep
+    assert [d for d, name in rest.items() if name == "春节"] == [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7),
+                                                                 D(2027, 2, 8)]
+    assert {D(2027, 1, 1), D(2027, 4, 5), D(2027, 5, 1), D(2027, 5, 2), D(2027, 6, 9), D(2027, 9, 15),
+            D(2027, 10, 1), D(2027, 10, 3)} <= set(rest) and len(rest) == 13
+    with pytest.raises(CalendarNotPublished):
+        Clock(15, "day", _at(D(2026, 12, 20))).due()  # the plain date is still refused
+    # 20 Dec + 15 days = 4 Jan 2027, a Monday
+    assert Clock(15, "day", _at(D(2026, 12, 20))).reckon() == Due(D(2027, 1, 4), provisional=True, year=2027)
+    # 21 Jan + 15 = 5 Feb (除夕) → after 春节's four days, 6–8 Feb (the 7th a Sunday) → Tuesday 9 Feb
+    assert Clock(15, "day", _at(D(2027, 1, 21))).reckon() == Due(D(2027, 2, 9), provisional=True, year=2027)
+    # 10 working days from 28 Dec 2026: 29–31 Dec, 1 Jan (元旦) off, 4–8, 11, 12 Jan
+    due = Clock(10, "working_day", _at(D(2026, 12, 28))).reckon()
+    assert due == Due(D(2027, 1, 12), provisional=True, year=2027)
+    assert due.text("zh") == "2027-01-12（暂定：2027 年放假安排尚未公布）"
+    assert due.text("en") == "2027-01-12 (provisional: the 2027 holiday schedule is not published yet)"
+    # a 3-month closing clock from 5 Oct 2026: 5 Jan 2027, a Tuesday
+    assert period_due(D(2026, 10, 5), 3, "month") == Due(D(2027, 1, 5), provisional=True, year=2027)
+    assert Clock(15, "day", _at(D(2026, 12, 1))).reckon() == Due(D(2026, 12, 16))  # exact where published
+    assert Due(D(2026, 12, 16)).text("zh") == "2026-12-16"
+    assert Clock(1, "month", _at(D(2026, 12, 1)), pauses=(Pause(D(2026, 12, 5)),)).reckon() is None  # paused
+    with pytest.raises(CalendarNotPublished):
+        workday_on_or_before(D(2027, 1, 4))  # outside reckon(), an unpublished year is refused as before
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path = tmp_path / "holidays.yaml"
+    # a test schedule (not the official one): 春节 4–10 Feb off, Saturday 30 Jan a make-up workday
+    days = ", ".join(f"2027-02-{d:02d}: 春节" for d in range(4, 11))
+    path.write_text(f"2027:\n  source: 测试用安排\n  holidays: {{2027-01-01: 元旦, {days}}}\n"
+                    "  workdays: {2027-01-30: 春节}\n", encoding="utf-8")
+    try:
+        assert load_schedule_file(path) == [2027]
+        assert Clock(15, "day", _at(D(2026, 12, 20))).reckon() == Due(D(2027, 1, 4))  # the same date, exact now
+        assert Clock(15, "day", _at(D(2027, 1, 21))).reckon() == Due(D(2027, 2, 11))  # moved past the real 春节
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])

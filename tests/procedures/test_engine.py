@@ -609,3 +609,37 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     assert "accept" in {a["event"] for a in page["actions"]} and page["held"] == []
     act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert case["state"] == "accepted"
+
+
+def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_loaded(world: World,
+                                                                                       tmp_path: Path) -> None:
+    """Filed on 28 December 2026: 5 working days of admission reach into 2027, whose schedule is not published. The
+    clock gets a provisional date (it had none: "computed once next year's holiday schedule is loaded") that the
+    sweep warns by; once an operator's file adds 2027, the sweep makes it exact and warns of the new date."""
+    from chinese_calendar import constants as schedule
+
+    from zhichan.legaltime import load_schedule_file
+
+    case = start(world, when=at(D(2026, 12, 28)))
+    admission = clocks(world, case)["admission"]
+    # 29, 30, 31 December, 1 January (元旦) off, 4, 5 January
+    assert (admission["due_on"], admission["provisional"]) == (D(2027, 1, 5), True)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2027, 1, 3))["warning"] == 1  # a provisional date counts as its date
+        todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2027, 1, 3))
+    assert [(i["next_due"], i["provisional"]) for i in todo["items"]] == [(D(2027, 1, 5), True)]
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path = tmp_path / "holidays.yaml"
+    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
+    try:
+        assert load_schedule_file(path) == [2027]
+        with session_scope(world.engine) as s:
+            swept = world.service.sweep(s, D(2027, 1, 4))
+        assert swept["retried"] == 1 and swept["warning"] == 1  # the exact date is warned of afresh
+        admission = clocks(world, case)["admission"]
+        assert (admission["due_on"], admission["provisional"], admission["due_problem"]) == (D(2027, 1, 6), False, None)
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])

@@ -20,6 +20,9 @@ def test_list_show_and_period(settings: Settings) -> None:
     assert runner.invoke(app, ["procedures", "period", "2025-01-31", "1", "month"]).output.strip() == "2025-02-28"
     assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5"]).output.strip() == "2026-10-13"
     assert runner.invoke(app, ["procedures", "period", "2026-09-30", "5", "fortnight"]).exit_code != 0
+    # into 2027, whose schedule is not published: 29–31 Dec, 1 Jan (元旦) off, 4, 5 Jan — provisional
+    assert runner.invoke(app, ["procedures", "period", "2026-12-28", "5"]).output.strip() == \
+        "2027-01-05（暂定：2027 年放假安排尚未公布）"
 
 
 def test_period_refuses_bad_input_with_a_message(settings: Settings) -> None:

@@ -122,7 +122,7 @@ def test_answer_period_from_receipt_ending_on_a_sunday_and_thirty_days_abroad(wo
     assert due(world, abroad, "answer") == D(2026, 4, 7)  # 7 Mar + 30 = 6 Apr, Qingming holiday → 7 Apr
 
 
-def test_suspension_over_spring_festival_then_two_extensions(world: World) -> None:
+def test_suspension_over_spring_festival_then_two_extensions(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     case = start(world, at(D(2026, 1, 2)))
     act(world, "wuhou_officer", case, "accept", at(D(2026, 1, 5)), PANEL)
     assert due(world, case, "closing") == D(2026, 4, 7)  # 5 Apr, Qingming (4–6 Apr) → 7 Apr
@@ -130,11 +130,19 @@ def test_suspension_over_spring_festival_then_two_extensions(world: World) -> No
     assert due(world, case, "closing") is None
     act(world, "wuhou_officer", case, "resume", at(D(2026, 2, 25)))
     assert due(world, case, "closing") == D(2026, 4, 20)  # 15 days excluded: 5 Apr → 20 Apr (Monday)
-    with pytest.raises(FormError) as info:  # the upper level's extension comes second
+    def offered() -> set[str]:  # the steps offered on 2 March 2026, the day of the extensions
+        monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 2))
+        with session_scope(world.engine) as s:
+            return {t.event for t in world.service.case(s, world.scope("wuhou_leader"), case["id"])["actions"]}
+
+    # the upper level's extension comes second: not offered before the head's (it was, and then refused)
+    assert "extend_closing" in offered() and "extend_closing_upper" not in offered()
+    with pytest.raises(FormError) as info:
         act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 2)),
             {"approval": "成知〔2026〕1号", "reason": "鉴定"})
-    assert set(info.value.errors) == {"_clock"}
+    assert set(info.value.errors) == {"_clock"} and "延长结案期限（负责人批准，一个月）" in info.value.errors["_clock"]
     act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 3, 2)), {"reason": "案情复杂"})
+    assert "extend_closing_upper" in offered() and "extend_closing" not in offered()
     assert due(world, case, "closing") == D(2026, 5, 20)
     with pytest.raises(FormError) as info:  # the district's own head is not the upper level
         act(world, "wuhou_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),

@@ -88,10 +88,11 @@ def test_case_list_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> Non
     page.screenshot(path=str(artifacts_dir / "protection-cases-en.png"), full_page=True)
 
 
-def test_a_deadline_waiting_for_next_years_schedule_says_so_in_the_list(env: WebEnv) -> None:
+def test_a_deadline_in_a_year_whose_schedule_is_not_published_is_a_provisional_date_everywhere(env: WebEnv) -> None:
     """A complaint received on 28 December 2026: its 7 working days reach into 2027, whose holiday schedule is not
-    loaded. The case list showed "—" (no deadline) for it while the to-do list and the case page say the deadline
-    waits for the schedule; the list now says so too (one rule: procedures.service.due_unknown)."""
+    published. Every list said "computed once next year's holiday schedule is loaded" and gave no date; now each
+    shows the provisional date — 29–31 December, 1 January (元旦) off, 4–7 January: 2027-01-07 — marked as such: the
+    case list, the to-do list and the case page, and their API beside the date."""
     import datetime as dt
     import re
     from html import unescape
@@ -115,8 +116,35 @@ def test_a_deadline_waiting_for_next_years_schedule_says_so_in_the_list(env: Web
                                               fields=fields, uploads=(Upload("extra", "证据.pdf", PDF),))
     login_as(client, env.engine, "wuhou_officer")
     item = next(i for i in client.get("/api/v1/protection/cases").json()["items"] if i["id"] == case["id"])
-    assert item["next_due"] is None and item["due_unknown"] is True
-    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+    assert item["next_due"] == "2027-01-07" and item["provisional"] is True
+    todo = next(i for i in client.get("/api/v1/todo").json()["items"] if i["id"] == case["id"])
+    assert todo["next_due"] == "2027-01-07" and todo["provisional"] is True
+    shown = client.get(f"/api/v1/cases/{case['id']}").json()
+    assert shown["case"]["next_due_provisional"] is True
+    assert [(c["due_on"], c["provisional"]) for c in shown["clocks"]] == [("2027-01-07", True)]
+    for lang, note in (("zh", "2027-01-07</span><small class=\"provisional\">（暂定：2027 年放假安排尚未公布）"),
+                       ("en", "2027-01-07</span><small class=\"provisional\"> (provisional: the 2027 holiday schedule "
+                              "is not published yet)")):
         html = client.get(f"/protection/cases?lang={lang}").text
         row = re.search(rf'<tr><td[^>]*><a href="/cases/{case["id"]}">.*?</tr>', html, re.S)
         assert row is not None and note in unescape(row.group(0)) and not re.search(r'<td class="date"[^>]*>—</td>', row.group(0)), lang
+        html = unescape(client.get(f"/todo?lang={lang}").text)
+        assert note in html, lang
+        html = unescape(client.get(f"/cases/{case['id']}?lang={lang}").text)
+        assert note in html, lang
+    # the sweep warns by a provisional date (it counts as its date), and the warning says it is provisional
+    with session_scope(env.engine) as s:
+        assert env.app.state.procedures.sweep(s, dt.date(2027, 1, 7))["due"] >= 1
+    for lang, warned in (("zh", "今日（2027-01-07（暂定：2027 年放假安排尚未公布））届满"),
+                         ("en", "ends today (2027-01-07 (provisional: the 2027 holiday schedule is not published yet))")):
+        assert warned in unescape(client.get(f"/cases/{case['id']}?lang={lang}").text), lang
+    # refused on 29 December: the acceptance clock ended then — the page says when, not a provisional future date
+    with session_scope(env.engine) as s:
+        officer = scope_for_user(s, s.scalar(select(User).where(User.username == "wuhou_officer")))
+        env.app.state.procedures.act(s, officer, case["id"], "refuse", version=case["version"],
+                                     fields={"ground": "其他", "reasons": "测试"}, now=dt.datetime(2026, 12, 29, 2))
+    for lang, ended in (("zh", "受理决定第十四条7个工作日2026-12-28已于 2026-12-29 结束已结束"),
+                        ("en", "ended on 2026-12-29")):
+        html = unescape(client.get(f"/cases/{case['id']}?lang={lang}").text)
+        rows = [re.sub(r"<[^>]+>|\s{2,}", "", r) for r in re.findall(r"<tr class=.*?</tr>", html, re.S)]
+        assert ended in rows[0] and "2027" not in rows[0], (lang, rows)

@@ -242,7 +242,7 @@ def test_service_figures_drill_down_to_the_records(page, env, artifacts_dir: Pat
 
 def _started_late_in_the_year(env, day: tuple[int, int, int] = (2026, 12, 28)) -> int:  # type: ignore[no-untyped-def]
     """A search application filed on 28 December 2026: its 10 working days reach into 2027, whose holiday schedule
-    is not loaded — the deadline waits for it."""
+    is not published — a provisional date (2027-01-12), marked as such."""
     import datetime as dt
 
     from sqlalchemy import select
@@ -265,7 +265,8 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
     """"computed once next year's holiday schedule is loaded" (待载入次年节假日安排后计算) was a badge that never wraps: at
     390 px it ran out of its cell and widened the page. It is a note that wraps now, on the case page and on the
     application page (which showed "—" for it) and in the to-do list (which said "no running deadline"); no text of a
-    deadline table runs out of its cell there."""
+    deadline table runs out of its cell there. The deadline is a provisional date now (2027-01-12, 暂定 beside it): the
+    date reads whole and the mark wraps in the cell."""
     case_id = _started_late_in_the_year(env)
     _started_late_in_the_year(env, (2026, 12, 1))  # one whose last day is known: the to-do list's date reads whole
     sign_in(page, "ent_user", then=f"/cases/{case_id}")
@@ -274,15 +275,15 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
         const cell = e.closest('td').getBoundingClientRect(), r = e.getBoundingClientRect();
         return r.width > 0 && (r.right > cell.right + 1 || r.right > document.documentElement.clientWidth + 1); })
         .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))"""
-    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+    for lang, note in (("zh", "暂定：2027 年放假安排尚未公布"), ("en", "provisional: the 2027 holiday schedule is not published yet")):
         for url, name in ((f"/cases/{case_id}", "case"), (f"/services/applications/{case_id}", "application"),
                           ("/todo", "todo")):
             if name == "todo":  # the district's officer, whose list holds the application (the filer's holds nothing)
                 page.context.clear_cookies()
                 sign_in(page, "wuhou_officer", then=f"/todo?lang={lang}")
                 assert page.locator(f"a[href='/services/applications/{case_id}']").count() == 1
-                # its deadline is unknown, not absent ("no running deadline" it said)
-                assert page.locator("table.list .due-problem").inner_text() == note, lang
+                # its deadline is a provisional date, marked so (it said "computed once …", and before "no running deadline")
+                assert note in page.locator("table.list .provisional").inner_text(), lang
                 # a day reads whole (2026-12- / 15 broke in the narrow column)
                 day = page.locator("table.list td .nowrap").first
                 assert day.inner_text() == "2026-12-15" and len(day.evaluate("e => [...e.getClientRects()]")) == 1, lang
@@ -295,7 +296,9 @@ def test_deadline_tables_fit_a_phone(page, env, artifacts_dir: Path) -> None:  #
             page.screenshot(path=str(artifacts_dir / f"deadlines-phone-{name}-{lang}.png"), full_page=True)
             table = "#clocks" if name != "todo" else "table.list"
             if name != "todo":
-                assert page.locator(f"{table} .due-problem").inner_text() == note, (name, lang)
+                assert note in page.locator(f"{table} .provisional").inner_text(), (name, lang)
+                assert page.locator(f"{table} .provisional").evaluate("e => e.previousElementSibling.textContent") \
+                    == "2027-01-12", (name, lang)
             assert page.evaluate(outside, table) == [], (name, lang)
             if name == "case":  # deadlines and steps stack, each cell as wide as the page (beside columns that never
                 # wrap, 陈述申辩期 stood one character a line, and a step's fields a word a line)

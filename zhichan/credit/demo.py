@@ -67,7 +67,8 @@ def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = N
         s.execute(update(Case).where(Case.id == case["id"]).values(synthetic=True))
     act(engine, service, officer, case, "notify", noticed, {"notice_number": f"【合成】成知信告〔{noticed.year}〕1号"})
     with session_scope(engine) as s:  # the decision comes the working day after the period for statements
-        due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"], CaseClock.name == "statements"))
+        due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"], CaseClock.name == "statements",
+                                                       CaseClock.due_problem.is_(None)))
     if due is None:
         return 1  # its last day is not known yet: the case waits there, as a bureau's would
     decided = add_working_days(due, 1)

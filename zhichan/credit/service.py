@@ -124,7 +124,8 @@ def repair_days(session: Session, rows: list[CreditListing]) -> dict[int, dt.dat
     clocked: dict[int, dt.date] = {}
     for start in range(0, len(cases), 500):
         clocked |= {case_id: due for case_id, due in session.execute(select(CaseClock.case_id, CaseClock.due_on).where(
-            CaseClock.case_id.in_(cases[start:start + 500]), CaseClock.name == REPAIR_WAIT)) if due is not None}
+            CaseClock.case_id.in_(cases[start:start + 500]), CaseClock.name == REPAIR_WAIT,
+            CaseClock.due_problem.is_(None))) if due is not None}  # an exact last day only
     declared = {region: declared_listing(region) for region in {r.region_code for r in rows if r.case_id not in clocked}}
     return {r.id: first_day_after(clocked[r.case_id]) if r.case_id in clocked
             else repair_allowed_from(r.listed_from, declared[r.region_code]) for r in rows}
@@ -274,7 +275,8 @@ def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
         return
     if step.event in ("decide", "statement"):
         due = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id,
-                                                            CaseClock.name == "statements"))
+                                                            CaseClock.name == "statements",
+                                                            CaseClock.due_problem.is_(None)))  # exact only
         if step.event == "statement":
             if due is not None and today > due:
                 raise FormError({"statement": f"陈述申辩期已于 {due.isoformat()} 届满 / the period for statements "
@@ -288,7 +290,8 @@ def listing_hook(session: Session, scope: Scope, step: StepTaken) -> None:
         org = session.get(Organization, step.org_id)
         assert org is not None
         # the term the decision just started (a case opened under the first declaration has none: the declared one)
-        until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id, CaseClock.name == TERM))
+        until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id, CaseClock.name == TERM,
+                                                              CaseClock.due_problem.is_(None)))
         record_listing(session, subject=str(fields["subject"]), ground=ground_code(str(fields["ground"])) or "other",
                        credit_code=str(fields.get("credit_code") or "") or None, facts=str(fields.get("facts", "")),
                        decision_number=str(step.fields["decision_number"]), listed_from=today, org_id=org.id,

@@ -38,7 +38,7 @@ from zhichan.legaltime import china_date, china_today, moment_on
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
-from zhichan.procedures.service import FormError, ProcedureService, StepTaken
+from zhichan.procedures.service import FormError, ProcedureService, StepTaken, exact_due
 
 PROCEDURE = "dataip.registration"
 NOTICE_CLOCK = "notice"
@@ -141,7 +141,7 @@ class RegisterHook:
         start = china_date(clock.started_at)
         # the public must read the last day: a notice reaching into a year whose holiday schedule is
         # not loaded is refused (CalendarNotPublished), not published with an unknown end
-        end = clock.due_on or ProcedureService.clock_of(clock).due()
+        end = exact_due(clock) or ProcedureService.clock_of(clock).due()
         self._append(conn, [{
             "kind": "dataip.notice", "registration_no": reg["number"], "application_index": reg["application_index"],
             "data_name": reg["data_name"], "applicant": reg["applicant"],
@@ -155,7 +155,7 @@ class RegisterHook:
             raise PermissionDenied("申请人不能对本人的申请提出异议 / the applicant cannot object to its own application")
         clock = _notice_clock(conn, step.case_id)
         today = china_date(step.now)
-        if clock.status != "running" or clock.due_on is None or today > clock.due_on:
+        if clock.status != "running" or exact_due(clock) is None or today > clock.due_on:
             raise ConflictError(
                 f"公示期为 {reg['notice_start']} 至 {reg['notice_end']}，已届满，不再受理异议 / the notice ran from "
                 f"{reg['notice_start']} to {reg['notice_end']}: objections are closed",
@@ -194,7 +194,7 @@ class RegisterHook:
     def _decide(self, conn: Connection, step: StepTaken, reg: dict[str, Any], decision: str) -> None:
         """审查决定 with reasons; after a notice only once it has ended (from the day after its last day)."""
         if step.source == "in_notice":
-            end = _notice_clock(conn, step.case_id).due_on
+            end = exact_due(_notice_clock(conn, step.case_id))
             if end is None or china_date(step.now) <= end:
                 raise ConflictError(f"公示期至 {end} 止，尚未届满 / the notice runs until {end}")
         entry = self._append(conn, [_decision(reg, decision, step.fields["reasons"])], step.now)[0]

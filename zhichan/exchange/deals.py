@@ -42,7 +42,7 @@ from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.procedures.service import ProcedureService, StepTaken, exact_due
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
@@ -154,7 +154,8 @@ def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
                             "research institute is publicised before the contract (促进科技成果转化法第十八条)")
     if _open_objections(session, step.case_id):
         raise ConflictError("公示期内的异议尚未处理完毕 / an objection to the notice is still open")
-    if clock.due_on is None or today <= clock.due_on:
+    until = exact_due(clock)  # a provisional last day is not waited out
+    if until is None or today <= until:
         raise ConflictError(f"公示期至 {clock.due_on} 届满，届满后方可签约 / the notice runs until {clock.due_on}: sign "
                             "after it")
 

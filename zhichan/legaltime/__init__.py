@@ -4,6 +4,9 @@
   workdays (调休), from the ``chinesecalendar`` package (plus an operator's file for a year the
   package does not carry yet).
 - :mod:`.periods` — periods in days, months, years and hours per 民法典 第二百条–第二百零四条.
+- A last day that reaches into a year whose holiday schedule is not published yet is a **provisional**
+  :class:`Due` (:func:`reckon`, :func:`period_due`, :meth:`Clock.reckon`): counted on that year's statutory
+  holidays (《全国年节及纪念日放假办法》) and weekends, marked ``provisional`` wherever it is shown.
 - :mod:`.clocks` — a deadline that pauses (中止, 公告, 鉴定 …) and is extended by a named approver.
 
 Dates are calendar dates in China Standard Time; moments (hour periods) are naive UTC like every
@@ -12,6 +15,7 @@ other timestamp of the platform.
 
 from zhichan.legaltime.clocks import Clock, Extension, Pause, Unit, net_days
 from zhichan.legaltime.periods import (
+    Due,
     add_hours,
     add_months,
     add_years,
@@ -24,7 +28,9 @@ from zhichan.legaltime.periods import (
     last_day_of_period,
     last_day_of_years,
     moment_on,
+    period_due,
     period_end,
+    reckon,
     resumed_moment,
     utcnow,
 )
@@ -34,6 +40,8 @@ from zhichan.legaltime.workdays import (
     is_workday,
     load_schedule_file,
     next_workday_on_or_after,
+    provisional_holidays,
+    published,
     workday_on_or_before,
     working_days_between,
 )
@@ -41,6 +49,7 @@ from zhichan.legaltime.workdays import (
 __all__ = [
     "CalendarNotPublished",
     "Clock",
+    "Due",
     "Extension",
     "Pause",
     "Unit",
@@ -61,7 +70,11 @@ __all__ = [
     "moment_on",
     "net_days",
     "next_workday_on_or_after",
+    "period_due",
     "period_end",
+    "provisional_holidays",
+    "published",
+    "reckon",
     "resumed_moment",
     "utcnow",
     "workday_on_or_before",

@@ -26,8 +26,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from zhichan.legaltime.periods import add_hours, china_date, last_day_of_period
-from zhichan.legaltime.workdays import add_working_days, next_workday_on_or_after, working_days_between
+from zhichan.legaltime.periods import Due, add_hours, china_date, last_day_of_period
+from zhichan.legaltime.workdays import (
+    CalendarNotPublished,
+    add_working_days,
+    estimating,
+    next_workday_on_or_after,
+    working_days_between,
+)
 
 Unit = Literal["working_day", "day", "month", "year", "hour"]
 UNITS: tuple[Unit, ...] = ("working_day", "day", "month", "year", "hour")
@@ -147,6 +153,18 @@ class Clock:
                 else:
                     end += dt.timedelta(days=skipped)
         return next_workday_on_or_after(end)
+
+    def reckon(self) -> Due | None:
+        """:meth:`due` as a :class:`~zhichan.legaltime.periods.Due`: exact where the holiday schedules it counts on
+        are published, else a provisional date (``provisional=True``, the missing year named); ``None`` while
+        paused."""
+        try:
+            day = self.due()
+        except CalendarNotPublished as exc:
+            with estimating():
+                day = self.due()
+            return None if day is None else Due(day, provisional=True, year=int(exc.details["year"]))
+        return None if day is None else Due(day)
 
     def excluded_days(self) -> int:
         """Calendar days the clock did not run (closed pauses only)."""

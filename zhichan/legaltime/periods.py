@@ -15,11 +15,18 @@ as 第二百零二条 says.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from zhichan.legaltime.workdays import add_working_days, next_workday_on_or_after
+from zhichan.legaltime.workdays import (
+    CalendarNotPublished,
+    add_working_days,
+    estimating,
+    next_workday_on_or_after,
+)
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -134,3 +141,41 @@ def last_day_of_period(event: dt.date, amount: int, unit: CalendarUnit) -> dt.da
 def period_end(event: dt.date, amount: int, unit: CalendarUnit) -> dt.date:
     """The last day of a period (the deadline, until 24:00 of that day), the rest-day rule applied."""
     return next_workday_on_or_after(last_day_of_period(event, amount, unit))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A last day, and whether it is **provisional** (暂定): counted, for a year whose holiday schedule is not
+    published yet (``year``), on that year's statutory holidays and weekends without make-up workdays
+    (:func:`zhichan.legaltime.workdays.provisional_holidays`) — to plan by, never to be shown as a plain date.
+    Overdue and due-today compare ``day`` as it stands; it becomes exact once the year's schedule is loaded."""
+
+    day: dt.date
+    provisional: bool = False
+    year: int | None = None
+
+    def text(self, lang: str) -> str:
+        """The date as pages and notices write it: ``2027-01-20（暂定：2027 年放假安排尚未公布）``."""
+        if not self.provisional:
+            return self.day.isoformat()
+        if lang == "en":
+            return f"{self.day} (provisional: the {self.year} holiday schedule is not published yet)"
+        return f"{self.day}（暂定：{self.year} 年放假安排尚未公布）"
+
+
+def reckon(compute: Callable[[], dt.date]) -> Due:
+    """``compute()`` (a deadline from this module's functions) as a :class:`Due`: exact where every year it counts
+    is published; else provisional (:func:`~zhichan.legaltime.workdays.estimating`), naming the first year missing.
+    A year before the schedule's, or past what the provisional rule computes, still raises
+    :class:`CalendarNotPublished`."""
+    try:
+        return Due(compute())
+    except CalendarNotPublished as exc:
+        missing = int(exc.details["year"])
+    with estimating():
+        return Due(compute(), provisional=True, year=missing)
+
+
+def period_due(event: dt.date, amount: int, unit: CalendarUnit) -> Due:
+    """:func:`period_end` as a :class:`Due` — provisional when its year's holiday schedule is not published."""
+    return reckon(lambda: period_end(event, amount, unit))

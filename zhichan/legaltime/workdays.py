@@ -6,17 +6,31 @@ Council publishes a year's schedule in November or December of the year before; 
 package carries it, an operator may add it from the official notice with
 :func:`load_schedule_file` (setting ``holiday_schedule_file``). A year in neither is refused with
 a clear message — counting weekends only would put deadlines on public holidays.
+
+**Provisional dates (暂定).** A deadline that reaches into a later year than the loaded schedule's can still
+be estimated: :func:`provisional_holidays` lists the statutory holidays of 《全国年节及纪念日放假办法》 (2024
+revision, in force 2025-01-01) for that year — 元旦 1 January; 春节 除夕 to 正月初三 (4 days); 清明 on the solar
+term's day (``chinesecalendar``'s solar terms, the 寿星 formula); 劳动节 1–2 May; 端午 五月初五; 中秋 八月十五; 国庆
+1–3 October — with weekends and no make-up workdays (调休 is unknown until published). Only inside
+:func:`estimating` (what :meth:`zhichan.legaltime.Clock.reckon` and :func:`zhichan.legaltime.reckon` use, which
+say ``provisional`` beside the date) are such years counted; everywhere else they are refused as before, and
+years the schedule covers are counted on it alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
 import yaml
 from chinese_calendar import constants as _schedule
+from lunardate import LunarDate
 
 from zhichan.errors import InputError
 from zhichan.untrusted import yaml_safe_load
@@ -39,16 +53,69 @@ def _covered(year: int) -> bool:
     return min(_schedule.holidays).year <= year <= max(_schedule.holidays).year
 
 
+def published(year: int) -> bool:
+    """Whether ``year``'s holiday schedule is loaded (the package's, or the operator's file): its dates are exact."""
+    return _covered(year)
+
+
+#: inside :func:`estimating`: years after the loaded schedule are counted on their statutory holidays
+_estimating: ContextVar[bool] = ContextVar("legaltime_estimating", default=False)
+
+
+@contextmanager
+def estimating() -> Iterator[None]:
+    """Count years after the loaded schedule on :func:`provisional_holidays` (a provisional date) while inside."""
+    token = _estimating.set(True)
+    try:
+        yield
+    finally:
+        _estimating.reset(token)
+
+
+@lru_cache(maxsize=64)
+def provisional_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory holidays of ``year`` under 《全国年节及纪念日放假办法》 (2024 revision): the rest days a
+    provisional date counts besides weekends, before the State Council's schedule moves any (调休). Lunar dates by
+    ``lunardate``; 清明 by ``chinesecalendar``'s solar terms. :class:`CalendarNotPublished` for a year neither computes
+    (``lunardate`` covers 1900–2099)."""
+    try:
+        new_year = LunarDate(year, 1, 1).to_solar_date()
+        dragon = LunarDate(year, 5, 5).to_solar_date()
+        moon = LunarDate(year, 8, 15).to_solar_date()
+        qingming = [d for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 30))
+                    if name == "清明"]
+    except (ValueError, NotImplementedError):
+        raise CalendarNotPublished(year) from None
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    for offset in range(-1, 3):  # 除夕 … 正月初三
+        days[new_year + dt.timedelta(days=offset)] = "春节"
+    days[qingming[0]] = "清明节"
+    days |= {dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节", dragon: "端午节", moon: "中秋节"}
+    days |= {dt.date(year, 10, d): "国庆节" for d in (1, 2, 3)}
+    return days
+
+
+def _provisional(year: int) -> bool:
+    """Whether ``year`` is counted provisionally now: inside :func:`estimating`, after the loaded schedule."""
+    return _estimating.get() and year > max(_schedule.holidays).year
+
+
+def _workday(day: dt.date) -> bool:
+    if _provisional(day.year):
+        return day.weekday() < 5 and day not in provisional_holidays(day.year)
+    _check(day)
+    return bool(chinese_calendar.is_workday(day))
+
+
 def _check(*days: dt.date) -> None:
     for day in days:
-        if not _covered(day.year):
+        if not _covered(day.year) and not _provisional(day.year):
             raise CalendarNotPublished(day.year)
 
 
 def is_workday(day: dt.date) -> bool:
     """A weekday that is no public holiday, or a weekend make-up workday (调休上班日)."""
-    _check(day)
-    return bool(chinese_calendar.is_workday(day))
+    return _workday(day)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -56,6 +123,12 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     if days < 1:
         raise ValueError("days must be at least 1")
     first = start + dt.timedelta(days=1)
+    if _estimating.get():
+        day, left = start, days
+        while left:
+            day += dt.timedelta(days=1)
+            left -= _workday(day)
+        return day
     _check(first)
     # find_workday(n, d): the (n+1)-th working day counted from d inclusive
     try:
@@ -68,6 +141,10 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 def next_workday_on_or_after(day: dt.date) -> dt.date:
     """``day`` when it is a working day, else the next one (民法典 第二百零三条: a period whose last day
     is a statutory rest day ends on the first day after it)."""
+    if _estimating.get():
+        while not _workday(day):
+            day += dt.timedelta(days=1)
+        return day
     _check(day)
     try:
         result: dt.date = chinese_calendar.find_workday(0, day)
@@ -79,6 +156,10 @@ def next_workday_on_or_after(day: dt.date) -> dt.date:
 def workday_on_or_before(day: dt.date) -> dt.date:
     """``day`` when it is a working day, else the last working day before it (a date drawn back
     into office hours; for the end of a period use :func:`next_workday_on_or_after`)."""
+    if _estimating.get():
+        while not _workday(day):
+            day -= dt.timedelta(days=1)
+        return day
     _check(day)
     try:
         result: dt.date = chinese_calendar.find_workday(-1, day + dt.timedelta(days=1))
@@ -92,6 +173,8 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     first = start + dt.timedelta(days=1)
+    if _estimating.get():
+        return sum(_workday(first + dt.timedelta(days=i)) for i in range((end - first).days + 1))
     _check(first, end)
     return len(chinese_calendar.get_workdays(first, end))
 

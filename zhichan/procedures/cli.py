@@ -65,9 +65,10 @@ def period(
     amount: int,
     unit: Annotated[str, typer.Argument(help="working_day | day | month | year")] = "working_day",
 ) -> None:
-    """期间届满日（民法典 第二百零一条至第二百零三条，含调休） / The last day of a period (civil code, official holidays)."""
+    """期间届满日（民法典 第二百零一条至第二百零三条，含调休；放假安排未公布的年份为暂定日期） / The last day of a period (civil
+    code, official holidays; provisional in a year whose schedule is not published)."""
     from zhichan.errors import InputError
-    from zhichan.legaltime import period_end
+    from zhichan.legaltime import period_due
 
     _registry()  # loads the operator's holiday schedule file, if any
     if unit not in ("working_day", "day", "month", "year"):
@@ -78,7 +79,8 @@ def period(
         raise InputError(f"日期无效：{event}（应为 YYYY-MM-DD） / not a date: {event} (YYYY-MM-DD)") from None
     if amount < 1:
         raise InputError(f"期间至少为 1：{amount} / a period lasts at least one unit: {amount}")
-    typer.echo(period_end(day, amount, unit).isoformat())  # type: ignore[arg-type]
+    # a year whose holiday schedule is not published: the provisional date, marked so
+    typer.echo(period_due(day, amount, unit).text("zh"))  # type: ignore[arg-type]
 
 
 @app.command()

@@ -198,6 +198,9 @@ class TransitionSpec(StepSpec):
     #: start fields the case must have been filed with: offered only in a case where each is filled in (an
     #: anonymous report names no requester, so it cannot open an adjudication or a mediation)
     requires: tuple[str, ...] = ()
+    #: steps that must have been taken in the case first: offered only once each was (the upper level's further
+    #: extension of the closing period after the head's one-month extension)
+    after: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
@@ -254,6 +257,9 @@ class Declaration(Strict):
             for e in (e for group in t.not_by for e in group):
                 if e != "start" and e not in {x.event for x in self.transitions}:
                     problems.append(f"{t.event}: not_by names no step {e}")
+            for e in t.after:
+                if e not in {x.event for x in self.transitions}:
+                    problems.append(f"{t.event}: after names no step {e}")
             for f in t.requires:
                 if f not in {spec.name for spec in self.start.fields}:
                     problems.append(f"{t.event}: requires {f}, which is no field of the start")

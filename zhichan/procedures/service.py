@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -147,6 +148,34 @@ def due_unknown(session: Session, case_ids: list[int]) -> set[int]:
         CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_(None), CLOCKS.c.due_problem.is_not(None))))
 
 
+def due_provisional(session: Session, case_ids: list[int]) -> set[int]:
+    """Of ``case_ids``, the cases whose nearest deadline (``next_due``) is a provisional date — a running clock's last
+    day counted in a year whose holiday schedule is not published yet (:meth:`zhichan.legaltime.Clock.reckon`)."""
+    if not case_ids:
+        return set()
+    return set(session.scalars(select(CLOCKS.c.case_id).join(CASES, CASES.c.id == CLOCKS.c.case_id).where(
+        CLOCKS.c.case_id.in_(bindparam(None, case_ids, expanding=True)), CLOCKS.c.status != "stopped",
+        CLOCKS.c.due_on.is_not(None), CLOCKS.c.due_problem.is_not(None), CLOCKS.c.due_on == CASES.c.next_due)))
+
+
+def provisional(row: Any) -> bool:
+    """Whether a clock row's last day is provisional (stored beside why: ``due_problem``)."""
+    return row.due_on is not None and row.due_problem is not None
+
+
+def exact_due(row: Any) -> dt.date | None:
+    """A clock row's last day when it is exact, else ``None``: a step that waits for a period to run out, or is
+    refused once it has, is never decided on a provisional date (the published schedule may move it either way)."""
+    return None if provisional(row) else row.due_on
+
+
+def exact_clock(row: Any) -> Any:
+    """A clock row with its last day only when exact (:func:`exact_due`), for a domain's rules; ``None`` stays."""
+    if row is None or not provisional(row):
+        return row
+    return SimpleNamespace(**({c.name: getattr(row, c.name) for c in CLOCKS.c} | {"due_on": None}))
+
+
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
 WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
 
@@ -161,7 +190,9 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     a pause needs a running clock, a resume a paused one, an extension an unexpired deadline not yet
     extended as often as declared, an ``answers`` step a clock started and not stopped, an ``idle`` step its clocks
     stopped or never started, a ``lapsed`` step a running clock whose last day has passed, a ``within`` step none
-    whose last day has passed. The step refuses with it; the case page offers only steps without one."""
+    whose last day has passed. The step refuses with it; the case page offers only steps without one. A provisional
+    last day (:func:`exact_due`) neither opens a ``lapsed`` step nor closes a ``within`` step or an extension."""
+    clocks = {name: exact_clock(row) for name, row in clocks.items()}
     for name in spec.answers:
         row = clocks.get(name)
         if row is None or row.status == "stopped":
@@ -267,8 +298,19 @@ def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], u
 
 def per_case(spec: TransitionSpec) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
-    the start fields it was filed with (:func:`missing_fields`) or who took its earlier steps (``not_by``)."""
-    return clocked(spec) or bool(spec.requires) or bool(spec.not_by)
+    the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``) or which
+    steps were taken before it (``after``: :func:`before_problem`)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after)
+
+
+def before_problem(decl: Declaration, spec: TransitionSpec, taken: set[str]) -> str | None:
+    """Why ``spec`` cannot be taken yet in a case whose steps so far are ``taken``: a step its ``after`` names is
+    not among them (the head's one-month extension before the upper level's two months), or ``None``."""
+    for event in spec.after:
+        if event not in taken:
+            first = next(t.title for t in decl.transitions if t.event == event)
+            return f"须先办理“{first.zh}” / “{first.en}” comes first"
+    return None
 
 
 def conditional(spec: TransitionSpec) -> bool:
@@ -294,7 +336,8 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
                                      and held_problem(t, held or {}, today) is None))
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
-            and not (t.once and t.event in taken)]
+            and not (t.once and t.event in taken)
+            and before_problem(decl, t, taken) is None]
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
@@ -777,6 +820,11 @@ class ProcedureService:
         held = held_problem(spec, self._held(session, row.procedure, row.id, decl), china_date(now))
         if held:
             raise FormError({"_clock": held})
+        if spec.after:
+            before = before_problem(decl, spec, set(session.scalars(select(STEPS.c.event).where(
+                STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
+            if before:
+                raise FormError({"_clock": before})
         if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
                 select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
                 scope.user_id):
@@ -1055,13 +1103,20 @@ class ProcedureService:
         spec = decl.clocks.get(row.name)
         waits = spec is not None and spec.waits
         clock = self.clock_of(row, term=waits)
+        problem = None
         try:
-            due = clock.due()
-        except CalendarNotPublished as exc:
+            reckoned = clock.reckon()
+        except CalendarNotPublished as exc:  # past what even a provisional date computes
             return {"due_on": None, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0,
                     "due_problem": exc.message}
+        due = reckoned.day if reckoned else None
+        if reckoned is not None and reckoned.provisional:
+            # a provisional date (its year's holidays not published): stored as the date, with why beside it; the
+            # sweep warns by it and recomputes it until the schedule is loaded
+            problem = CalendarNotPublished(reckoned.year or reckoned.day.year).message
         if waits:  # a term to wait out: its last day, and nothing for the sweep to warn of
-            return {"due_on": due, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0, "due_problem": None}
+            return {"due_on": due, "due_at": None, "warn_on": None, "alert_on": None, "warned": 0,
+                    "due_problem": problem}
         warn_before = spec.warn_before_days if spec else 0
         return {
             "due_on": due,
@@ -1070,7 +1125,7 @@ class ProcedureService:
             # a new deadline is announced afresh: its warnings start over
             "alert_on": due - dt.timedelta(days=warn_before) if due else None,
             "warned": 0,
-            "due_problem": None,
+            "due_problem": problem,
         }
 
     def _refresh_next_due(self, session: Session, decl: Declaration, case_id: int) -> None:
@@ -1127,7 +1182,8 @@ class ProcedureService:
             clocks.append({
                 "name": c.name, "title": spec.title if spec else Text(zh=c.name, en=c.name), "amount": c.amount,
                 "unit": c.unit, "status": c.status, "started_at": c.started_at, "due_on": c.due_on, "due_at": c.due_at,
-                "due_problem": c.due_problem, "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
+                "due_problem": c.due_problem, "provisional": provisional(c), "stopped_at": c.stopped_at,
+                "pauses": json.loads(c.pauses), "extensions": json.loads(c.extensions),
                 "basis": spec.basis if spec else "", "binds": spec.binds if spec else "office",
                 "waits": bool(spec and spec.waits),
                 # a term to wait out: the steps its end opens (offered from the day after its last day)
@@ -1292,6 +1348,7 @@ class ProcedureService:
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         unknown = due_unknown(session, [r.id for r in rows])
+        estimated = due_provisional(session, [r.id for r in rows])
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
@@ -1307,7 +1364,7 @@ class ProcedureService:
                 "next_due": due, "overdue": r.next_office_due < today,
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
-                "due_unknown": r.id in unknown,
+                "due_unknown": r.id in unknown, "provisional": r.id in estimated,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
@@ -1320,13 +1377,15 @@ class ProcedureService:
         now = now or utcnow()
         today = today or china_date(now)
         retried = 0
+        # unknown or provisional deadlines: exact once the year's schedule is loaded (a provisional one kept as it is,
+        # warnings and all, until then)
         for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest).join(
-                CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running", CLOCKS.c.due_on.is_(None),
+                CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running",
                                                       CLOCKS.c.due_problem.is_not(None))):
             decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
             values = self.deadline_values(decl, row)
-            if values["due_problem"] is None:
-                session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(**values))
+            if values["due_problem"] is None or values["due_on"] != row.due_on:
+                self._recompute(session, decl, row.case_id, row.name)
                 self._refresh_next_due(session, decl, row.case_id)
                 retried += 1
         # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day

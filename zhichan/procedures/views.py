@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError
-from zhichan.legaltime import china_today, first_day_after
+from zhichan.legaltime import Due, china_today, first_day_after
 from zhichan.money import format_money, unit_text
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -168,7 +168,12 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              for s in data["steps"]
              for fields in [specs.get(s["event"], ())]]
     # a notice the platform sent the party ("your request has been accepted"), read by an officer, says to whom it went
+    # a warning of a provisional last day says so, as long as the clock's last day is still that provisional one
+    estimated = {c["name"]: c["due_on"] for c in data["clocks"] if c["provisional"] and c["status"] != "stopped"}
     notices = [{**n, "text": n["text_en"] if lang == "en" else n["text_zh"],
+                "provisional": bool(n["due_on"]) and estimated.get(n["clock"]) == n["due_on"],
+                "due_shown": Due(n["due_on"], estimated.get(n["clock"]) == n["due_on"], n["due_on"].year).text(lang)
+                if n["due_on"] else "",
                 "to_party": data["officer"] and n["kind"] == "party" and not n["clock"],
                 "clock_title": decl.clocks[n["clock"]].title(lang) if n["clock"] in decl.clocks else ""}
                for n in data["notices"]]
@@ -180,6 +185,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "kept_input": kept,
         "case": {**{k: case[k] for k in ("id", "number", "state", "version", "is_open", "next_due", "created_at",
                                          "updated_at", "closed_at", "region_code", "jurisdiction", "procedure", "synthetic")},
+                 # the nearest deadline is a provisional date (a running clock's, its year's schedule not published)
+                 "next_due_provisional": any(c["due_on"] == case["next_due"] and c["provisional"]
+                                             for c in data["clocks"] if c["status"] != "stopped"),
                  "title": service.case_title(case["procedure"], case["title"], case["fields"], lang, names)},
         "procedure": {"id": decl.procedure, "title": decl.title(lang), "basis": decl.basis, "jurisdiction": decl.jurisdiction},
         "state_title": decl.states[case["state"]].title(lang),

@@ -77,4 +77,5 @@ def _due(session: Session, case_id: int, name: str) -> dt.date | None:
 
     from zhichan.procedures.models import CaseClock
 
-    return session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case_id, CaseClock.name == name))
+    return session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case_id, CaseClock.name == name,
+                                                         CaseClock.due_problem.is_(None)))  # exact only

@@ -294,7 +294,8 @@ class DemoCases:
         else:  # the window has run out: the day after its deadline (the engine's, holidays included)
             with session_scope(self.engine) as s:
                 due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"],
-                                                              CaseClock.name == "confirmation"))
+                                                              CaseClock.name == "confirmation",
+                                                              CaseClock.due_problem.is_(None)))
             if due is None:  # its last day falls in a year whose holidays are not published yet: after the present
                 raise _Pending
             clock.now = max(clock.now, moment_on(due, 10))

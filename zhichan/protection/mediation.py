@@ -16,7 +16,7 @@ from zhichan.errors import FormError
 from zhichan.legaltime import china_date
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock
-from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.procedures.service import ProcedureService, StepTaken, exact_clock
 from zhichan.protection.rules import china_noon
 
 CLOCKS = cast(Table, CaseClock.__table__)
@@ -27,7 +27,9 @@ NO_REPLY = "被请求人逾期未答复"
 
 
 def _clock(session: Session, case_id: int, name: str) -> Any:
-    return session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
+    """The case's clock ``name``, its last day only when exact: whether a period has run out (or a step came after
+    it) is not decided on a provisional date (:func:`~zhichan.procedures.service.exact_due`)."""
+    return exact_clock(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first())
 
 
 def _day(fields: dict[str, Any], name: str) -> dt.date | None:

@@ -40,7 +40,7 @@ from zhichan.legaltime import add_working_days, china_date, last_day_of_period, 
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken
+from zhichan.procedures.service import ProcedureService, StepTaken, exact_clock
 from zhichan.protection.models import Dispute
 from zhichan.web.i18n import catalogue, stored_message, stored_text
 
@@ -246,7 +246,9 @@ def upper_level_problem(session: Session, scope: Scope, case_org_id: int) -> str
 
 
 def _clock(session: Session, case_id: int, name: str) -> Any:
-    return session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first()
+    """The case's clock ``name``, its last day only when exact: whether a period has run out (or a step came after
+    it) is not decided on a provisional date (:func:`~zhichan.procedures.service.exact_due`)."""
+    return exact_clock(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first())
 
 
 def _day(fields: dict[str, Any], name: str) -> dt.date | None:

@@ -32,7 +32,7 @@ from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_unknown
+from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_provisional, due_unknown
 from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.rules import Check, normalized_patent_number, right_checks
@@ -300,6 +300,7 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
                CASES.c.region_code)
         .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
     unknown = due_unknown(session, [r.id for r in rows if r.is_open])
+    estimated = due_provisional(session, [r.id for r in rows if r.is_open])
     # a jurisdiction's file changes clocks, not state names nor fields
     decls = [registry.get(r.procedure, "default") for r in rows]
     fields = [json.loads(r.fields or "{}") for r in rows]
@@ -313,6 +314,7 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
         items.append(row | {"title": without_synthetic_mark(service.case_title(r.procedure, r.title, filed, lang, named))[0],
             "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
             "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "due_unknown": r.id in unknown,
+            "provisional": r.id in estimated,
             "opened_on": china_date(r.created_at)})
     return {"items": items, "total": total, "status": status, "procedure": procedure,
             "procedures": [(p, registry.get(p, "default").title(lang)) for p in procedures]}

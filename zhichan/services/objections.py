@@ -100,7 +100,8 @@ def oversees(scope: Scope, programme_region: str) -> bool:
 
 def objection_due(session: Session, round_case_id: int) -> dt.date | None:
     return session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case_id,
-                                                         CaseClock.name == "objection"))
+                                                         CaseClock.name == "objection",
+                                                         CaseClock.due_problem.is_(None)))  # exact only
 
 
 def file_objection(procedures: ProcedureService, session: Session, scope: Scope, code: str, *,

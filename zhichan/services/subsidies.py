@@ -259,7 +259,8 @@ def make_round_hook(declared: Any = programmes) -> Any:
             session.execute(delete(SubsidyAward).where(SubsidyAward.round_case_id == step.case_id))
         elif step.event == "conclude":
             due = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == step.case_id,
-                                                                CaseClock.name == "objection"))
+                                                                CaseClock.name == "objection",
+                                                                CaseClock.due_problem.is_(None)))  # exact only
             if due is None or china_date(step.now) <= due:
                 raise FormError({"_clock": f"公示期至 {due} 届满后方可结束 / the objection period runs to {due}"})
             waiting = objections.pending(session, step.case_id)
@@ -315,7 +316,8 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     objection_until = None
     if round_case is not None:
         objection_until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case.id,
-                                                                        CaseClock.name == "objection"))
+                                                                        CaseClock.name == "objection",
+                                                                        CaseClock.due_problem.is_(None)))
     # officers above the programme's area, or within it (a district sees its own enterprises' applications)
     officer = objections.oversees(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
