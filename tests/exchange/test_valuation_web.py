@@ -33,7 +33,7 @@ def test_value_a_patent_see_its_factors_and_download_the_report(env: WebEnv, cli
     page = client.get(url).text
     assert "不是资产评估机构出具的法定评估报告" in page and 'id="income"' in page and 'id="cost"' in page
     data = client.get(f"/api/v1/exchange/valuations/{url.rsplit('/', 1)[1]}").json()
-    contributions = re.findall(r'class="num contribution">([\d.]+)<', page)
+    contributions = re.findall(r'class="num contribution"[^>]*>([\d.]+)<', page)
     assert len(contributions) == len(data["lines"]) > 10
     assert sum(Decimal(c) for c in contributions) == Decimal(str(data["degree"]))
     assert Decimal(str(data["low_yuan"])) <= Decimal(data["approaches"]["income"]["point"])

@@ -292,7 +292,7 @@ def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_expo
                          mapper=load_mapper(tmp_path / "map.yaml"), as_of=dt.date(2024, 3, 7))
     assert result.added == 2, result.rejects
     url = "/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31"
-    cells = re.findall(r'<td class="col-amount_yuan num">([^<]*)</td>', client.get(url).text)
+    cells = re.findall(r'<td class="col-amount_yuan num"[^>]*>([^<]*)</td>', client.get(url).text)
     assert sorted(cells) == ["0.10", "12,345,678,901.23", "5,000,000.00"], cells
     assert sorted(r["amount_yuan"] for r in client.get(f"/api/v1{url}").json()["records"]) == [
         "0.10", "12345678901.23", "5000000.00"]
