@@ -34,9 +34,9 @@ SLOW: dict[str, float] = {
     "test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark": 15.3,
     "tests/exchange/test_dormant.py::test_spark_computes_the_same_dormant_figures": 13.7,
     "tests/finance/test_figures.py::test_spark_computes_the_same_finance_figures": 13.8,
-    # session 19: a snapshot's connection made ~30 CPU-ms faster (208 of them here): 22.4 s → 15.0 s measured alone
-    # at load ~8, the CI figure scaled, not yet from a CI run
-    "tests/web/test_web_indicators.py::test_every_indicator_with_its_definition_and_records": 14.0,
+    # session 23: its 155 records pages read through one snapshot reader (the views made once): 40.1 s in the CI run of
+    # 6037415, under the 25 slowest (< 10.1 s) in the run of 2026-12-07 03:37, estimated so
+    "tests/web/test_web_indicators.py::test_every_indicator_with_its_definition_and_records": 8.0,
     "tests/services/test_services_demo.py::test_demo_data_goes_through_the_rules_and_is_synthetic": 17.9,
     "tests/web/test_web_hardening.py::test_damaged_certificate_pdfs_are_refused_with_a_message": 8.5,
     "tests/protection/test_figures.py::test_spark_computes_the_same_protection_figures": 14.4,
@@ -104,8 +104,8 @@ SLOW: dict[str, float] = {
     "tests/web/test_web_indicators.py::test_the_indicator_list_reads_on_a_phone": 18.1,
     "tests/exchange/test_dormant_browser.py::test_inventory_grading_and_approval": 17.1,
     # session 23: the six roles' walks in one test over one environment (the CI run of 6037415 gave the roles 28, 16,
-    # 14 s and three short ones, ~65 s); ~35 % less CPU measured on a loaded machine, scaled; not yet from a CI run
-    "tests/web/test_web_links.py::test_every_link_a_role_is_offered_answers": 42.0,
+    # 14 s and three short ones, ~65 s); 16.3 s in the clean-clone run of 2026-12-07 03:37
+    "tests/web/test_web_links.py::test_every_link_a_role_is_offered_answers": 16.3,
     "tests/web/test_web_browser.py::test_cockpit_search_patent_export_logout": 16.9,
     "tests/web/test_web_browser.py::test_national_map_province_click_and_indicator_drilldown": 16.2,
     "tests/web/test_web_plan_references.py::test_the_gauges_fit_a_phone": 13.5,
