@@ -43,14 +43,21 @@ def test_the_shipped_catalogue_matches_its_declarations(world: World) -> None:
     check_catalogue(world.service.registry)
 
 
+def not_before(day: D | None, earliest: D) -> bool:
+    return day is not None and day >= earliest
+
+
 def test_deadlines_run_from_the_notice_date() -> None:
     # 2026-09-15 + 45 days = 2026-10-30 (a Friday)
     assert examination_deadlines("invention", D(2026, 9, 15)).first_action == D(2026, 10, 30)
-    # + 1 year from the last year whose holiday schedule is installed: no closure, and the page says why
-    # (the installed chinesecalendar decides that year; its yearly release adds the next)
+    # + 1 year from the last year whose holiday schedule is installed: a provisional closure (that year's statutory
+    # holidays and weekends), and the page says why (the installed chinesecalendar decides that year; its yearly release
+    # adds the next)
     last = max(holiday_schedule.holidays).year
     d = examination_deadlines("invention", D(last, 9, 15))
-    assert d.first_action is not None and d.closure is None and d.problem and str(last + 1) in d.problem
+    assert d.first_action is not None and not_before(d.closure, D(last + 1, 9, 15)) and d.provisional
+    assert d.problem and str(last + 1) in d.problem and "暂按法定节假日" in d.problem
+    assert not examination_deadlines("invention", D(last - 1, 9, 15)).provisional
     # 2026-08-17 + 45 days = 2026-10-01, National Day: moves past the holiday (1–7 October) to Thursday 10-08
     assert examination_deadlines("invention", D(2026, 8, 17)).first_action == D(2026, 10, 8)
     # utility model and design: 2 months; 2026-09-05 → 2026-11-05 (Thursday)

@@ -378,18 +378,24 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
     assert ('<tr id="allocation-510100"><td data-label="地市">成都市 <small class="muted">510100</small></td>'
             '<td class="num" data-label="分配名额">1</td><td class="num" data-label="已使用">1</td>'
             '<td class="num" data-label="剩余">0</td></tr>') in quotas  # used up
-    # CNIPA's notice of today: the invalidation is closed within 5 months, in a year whose holiday schedule is not
-    # loaded — the page says the deadline waits for it (it showed "—" and the operator's message, both languages)
+    # CNIPA's notice of today: the invalidation is closed within 5 months, in a year whose holiday schedule may not be
+    # loaded — the page shows the date, marked provisional where it is (it showed "—" and the operator's message, both
+    # languages; then only "computed once next year's holiday schedule is loaded")
+    from zhichan.legaltime import period_due
+
     token = csrf_from(client.get(f"/cases/{case_id}").text)
+    today = china_date(utcnow())
     noticed = client.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token}, json={
-        "event": "notice", "version": 2, "fields": {"notice_date": china_date(utcnow()).isoformat()}})
+        "event": "notice", "version": 2, "fields": {"notice_date": today.isoformat()}})
     assert noticed.status_code == 200, noticed.text
-    for lang, note in (("zh", "待载入次年节假日安排后计算"), ("en", "computed once next year's holiday schedule is loaded")):
+    due = period_due(today, 5, "month")
+    for lang in ("zh", "en"):
         panel = client.get(f"/services/applications/{case_id}?lang={lang}").text.split('id="priority"', 1)[1]
         panel = panel.split("</section>", 1)[0]
-        closure = html.unescape(panel.split('id="closure-due">', 1)[1].split("</dd>", 1)[0])
+        closure = html.unescape(re.sub(r"<[^>]+>", "", panel.split('id="closure-due">', 1)[1].split("</dd>", 1)[0]))
         shown = html.unescape(re.sub(r"<[^>]+>", " ", panel))  # what the page reads, not the note's tooltip
-        assert note in closure and "chinesecalendar" not in shown and "—" not in closure, (lang, panel)
+        assert closure.startswith(due.text(lang)) and "chinesecalendar" not in shown and "—" not in closure, (lang, panel)
+        assert ("暂定" in closure or "provisional" in closure) == due.provisional, (lang, closure)
         assert 'id="due-problem"' not in panel and "first-action-due" not in panel  # no first action for invalidation
 
 

@@ -41,7 +41,9 @@ from zhichan.legaltime import (
     china_date,
     china_today,
     last_day_of_period,
+    period_due,
     period_end,
+    published,
 )
 from zhichan.platform import audit
 from zhichan.platform.models import Role
@@ -71,11 +73,14 @@ ALLOCATIONS = cast(Table, PriorityAllocation.__table__)
 @dataclass(frozen=True)
 class Deadlines:
     """CNIPA's deadlines for one case from its notice date (``None``: none of that kind, or — with
-    ``problem`` — not computable until the holiday schedule of its year is loaded)."""
+    ``problem`` — not computable until the holiday schedule of its year is loaded). ``provisional``: one of them is
+    counted on the statutory holidays of a year whose schedule is not published (``problem`` says so; a date in a
+    published year is exact), exact once it is loaded (:func:`zhichan.legaltime.period_due`)."""
 
     first_action: dt.date | None
     closure: dt.date | None
     problem: str | None = None
+    provisional: bool = False
 
 
 #: (first action, closure) per subject: (amount, unit) or None
@@ -100,14 +105,25 @@ def examination_deadlines(subject: str, notice_date: dt.date, *, design: bool = 
     if subject == "invalidation" and design:
         closure = DESIGN_INVALIDATION
     problem: str | None = None
+    provisional = False
     due: list[dt.date | None] = []
     for period in (first, closure):
+        if period is None:
+            due.append(None)
+            continue
         try:
-            due.append(period_end(notice_date, period[0], period[1]) if period else None)  # type: ignore[arg-type]
-        except CalendarNotPublished as exc:
+            found = period_due(notice_date, period[0], period[1])  # type: ignore[arg-type]
+        except CalendarNotPublished as exc:  # past what a provisional date is counted for
             due.append(None)
             problem = exc.message
-    return Deadlines(due[0], due[1], problem)
+            continue
+        due.append(found.day)
+        if found.provisional:
+            provisional = True
+            problem = problem or (f"{found.year} 年放假安排尚未公布，期限暂按法定节假日和周末计算 / the {found.year} holiday "
+                                  f"schedule is not published yet: the deadline is provisional, counted on the statutory "
+                                  f"holidays and weekends")
+    return Deadlines(due[0], due[1], problem, provisional)
 
 
 #: 令85号: the applicant's response to an examination opinion — an invention's within 1 month, a utility model's or
@@ -436,10 +452,15 @@ def recommendation_view(session: Session, case_id: int) -> dict[str, Any] | None
     # each deadline that applies, briefly, as the case page does — not "—" and the operator's long bilingual message
     waiting = bool(rec.notice_date and rec.due_problem and rec.recommended_on >= IN_FORCE)
     first_applies = rec.subject in PERIODS and PERIODS[rec.subject][0] is not None
+    # a date in a year whose holiday schedule is not loaded is provisional (counted on its statutory holidays): marked so
+
+    def provisional(day: dt.date | None) -> bool:
+        return waiting and day is not None and not published(day.year)
     return {"application_number": rec.application_number, "subject": rec.subject, "recommended_on": rec.recommended_on,
             "notice_date": rec.notice_date, "first_action_due": rec.first_action_due, "closure_due": rec.closure_due,
             "closure_state": state(rec.closure_due),
             "first_action_waits": waiting and first_applies and rec.first_action_due is None,
             "closure_waits": waiting and rec.closure_due is None, "calendar_missing": waiting,
+            "first_action_provisional": provisional(rec.first_action_due), "closure_provisional": provisional(rec.closure_due),
             "due_problem": rec.due_problem, "returned_on": rec.returned_on, "return_reason": rec.return_reason,
             "concluded_on": rec.concluded_on}
