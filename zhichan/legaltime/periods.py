@@ -158,9 +158,15 @@ class Due:
         """The date as pages and notices write it: ``2027-01-20（暂定：2027 年放假安排尚未公布）``."""
         if not self.provisional:
             return self.day.isoformat()
-        if lang == "en":
-            return f"{self.day} (provisional: the {self.year} holiday schedule is not published yet)"
-        return f"{self.day}（暂定：{self.year} 年放假安排尚未公布）"
+        note = provisional_note(self.year or self.day.year, lang)
+        return f"{self.day} ({note})" if lang == "en" else f"{self.day}（{note}）"
+
+
+def provisional_note(year: int, lang: str) -> str:
+    """What a provisional date says beside it (:class:`Due`; the pages' ``due_day``): the one wording."""
+    if lang == "en":
+        return f"provisional: the {year} holiday schedule is not published yet"
+    return f"暂定：{year} 年放假安排尚未公布"
 
 
 def reckon(compute: Callable[[], dt.date]) -> Due:

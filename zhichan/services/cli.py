@@ -53,14 +53,14 @@ def priority_deadlines(subject: str = typer.Argument(..., help="invention|utilit
                        notice_date: str = typer.Argument(..., help="通知书发文日 YYYY-MM-DD"),
                        design: bool = typer.Option(False, help="无效宣告的对象为外观设计 / the invalidated patent is a design")) -> None:
     """CNIPA's deadlines under 令85号 from a notice date."""
-    from zhichan.legaltime import published
+    from zhichan.legaltime import Due, published
     from zhichan.services.priority import examination_deadlines
 
     with _refused("日期应为 YYYY-MM-DD，事项应为 invention/utility_model/design/reexamination/invalidation / "
                   "a YYYY-MM-DD date and a known subject"):
         due = examination_deadlines(subject, dt.date.fromisoformat(notice_date), design=design)
     def shown(day: dt.date | None) -> str:
-        return "—" if day is None else f"{day}（暂定 / provisional）" if not published(day.year) else str(day)
+        return "—" if day is None else Due(day, provisional=not published(day.year), year=day.year).text("zh")
 
     if due.first_action:
         console.print(f"第一次审查意见通知书 / first action: {shown(due.first_action)}")

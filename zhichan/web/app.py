@@ -38,7 +38,7 @@ from zhichan.evidence import router as evidence_router
 from zhichan.exchange import router as exchange_router
 from zhichan.finance import router as finance_router
 from zhichan.indicators import router as indicators_router
-from zhichan.legaltime import china_time
+from zhichan.legaltime import china_time, provisional_note
 from zhichan.navigation import router as navigation_router
 from zhichan.platform.db import make_engine, upgrade
 from zhichan.platform.exceptions import AuthenticationError
@@ -322,6 +322,7 @@ def create_app(
     ])
     templates.env.globals["version"] = __version__
     templates.env.globals["asset_url"] = asset_url
+    templates.env.globals["provisional_note"] = provisional_note  # beside a provisional date (legaltime's one wording)
     templates.env.globals["as_radios"] = as_radios  # _form.html's choice: radio buttons or a select
     templates.env.filters["china_time"] = china_time  # a stored (naive-UTC) moment as read in China
     templates.env.finalize = shown_value
