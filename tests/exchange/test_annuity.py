@@ -35,7 +35,8 @@ def test_fifteen_percent_from_the_first_annuity_due_after_recording_to_the_licen
     # year 13 falls due 2030-03-10, after the licence ended 2029-03-31: 6000
     assert _payable(lines) == {9: Decimal("2000.00"), 10: Decimal("3400.00"), 11: Decimal("3400.00"),
                                12: Decimal("3400.00"), 13: Decimal("6000.00")}
-    assert lines[1].arithmetic == "4000 × (1 − 15%) = 3400.00 元"
+    assert lines[1].arithmetic == "4,000 × (1 − 15%) = 3,400 元"
+    assert lines[1].arithmetic_in("en") == "4,000 × (1 − 15%) = 3,400 yuan"
     assert "备案前已到期" in lines[0].reason_zh
 
 

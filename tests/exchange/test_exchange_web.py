@@ -116,6 +116,11 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
     reduced = [y for y in data["reduction"] if y["rate"] == "0.15"]
     assert reduced and reduced[0]["due"] > today
     assert data["reduction_total"] == str(sum(int(float(y["annuity"])) for y in reduced) * 15 // 100) + ".00"
+    # each year's sum in the page's language, grouped (an English page read "900 元")
+    for lang, unit in (("en", "yuan"), ("zh", "元")):
+        table = client.get(f"{page}?lang={lang}").text.split('id="reduction"', 1)[1].split("</tbody>", 1)[0]
+        assert re.search(rf"[\d,]+ × \(1 − 15%\) = [\d,.]+ {unit}</td>", table), (lang, table)
+        assert lang == "zh" or "元" not in table, table
 
 
 def test_unpublished_declarations_and_cases_stay_with_their_party(env: WebEnv, client: TestClient) -> None:

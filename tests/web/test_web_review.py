@@ -458,7 +458,7 @@ def test_a_year_on_year_without_a_percentage_says_so(client, env):
             for code in none:
                 row = re.search(rf'<tr data-code="{code}">(.*?)</tr>', html, re.S)
                 assert row is not None, (url, code)
-                cell = re.split(r'<td class="yoy"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
+                cell = re.split(r'<td class="yoy[^"]*"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
                 assert _visible_text(cell, attributes=False).strip() == "—" and help_text in cell, (url, code, cell)
 
 
@@ -477,7 +477,7 @@ def test_a_shares_year_on_year_reads_in_percentage_points(client, env):
                                [(v, f"{v['yoy_change_pct']:+.1f}%") for v in counts]:
                 row = re.search(rf'<tr data-code="{v["code"]}">(.*?)</tr>', html, re.S)
                 assert row is not None, (url, v["code"])
-                cell = re.split(r'<td class="yoy"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
+                cell = re.split(r'<td class="yoy[^"]*"[^>]*>', row.group(1), maxsplit=1)[1].split("</td>", 1)[0]
                 assert _visible_text(cell, attributes=False).strip() == expected, (url, v["code"], cell)
 
 

@@ -47,3 +47,34 @@ def test_a_page_without_a_header_row_is_left_as_it_is():
     for html in ("<p>无表</p>", "<table><tr><td>1</td></tr></table>", "<p>&lt;table&gt;</p><thead>",
                  "<tables><td>1</td></tables><thead>"):
         assert label_cells(html) is html
+
+
+def test_the_heading_of_a_column_of_figures_is_marked_as_one():
+    """A column whose every body cell is a figure (``td.num``, right-aligned) gets its heading marked ``num`` too, so
+    that it stands above them (the patent page's "金额" stood left of its right-aligned amounts): a heading without a
+    class gets one, one with a class gets ``num`` added; a column with a cell that is no figure, a heading spanning
+    columns, a total in the footer, and a heading already marked are left as they are."""
+    html = ('<table class="list"><thead><tr><th>日期</th><th>金额</th><th class=\'wide\'>件数</th><th>混合</th>'
+            '<th class="num">已标</th><th colspan="2">跨列</th></tr></thead>'
+            '<tbody><tr><td class="date">2025</td><td class="num">1.00</td><td class="x num">3</td><td class="num">1</td>'
+            '<td class="num">2</td><td class="num">5</td><td class="num">6</td></tr>'
+            '<tr><td>2024</td><td class="num">2.00</td><td class="num">4</td><td>—</td><td class="num">2</td>'
+            '<td class="num">5</td><td class="num">6</td></tr>'
+            '<tr><td colspan="7">注</td></tr></tbody>'
+            '<tfoot><tr><td>合计</td><td>3.00</td><td class="num">7</td><td></td><td></td><td></td><td></td></tr></tfoot>'
+            '</table>')
+    out = label_cells(html)
+    headings = out[out.index("<thead>"):out.index("</thead>")]
+    assert headings == ('<thead><tr><th>日期</th><th class="num">金额</th><th class=\'wide num\'>件数</th><th>混合</th>'
+                        '<th class="num">已标</th><th colspan="2">跨列</th></tr>')
+    assert label_cells(html.replace('<td class="num">2.00</td>', "<td>2.00</td>")).count('class="num">金额') == 0
+
+
+def test_the_patent_pages_amount_heading_stands_above_its_amounts(client, env) -> None:  # type: ignore[no-untyped-def]
+    """The legal events' "金额" heading was left-aligned above right-aligned amounts; as rendered, it is a figure's."""
+    for lang, amount in (("zh", "金额"), ("en", "Amount")):
+        html = client.get(f"/patents/{env.numbers['wuhou']}?lang={lang}").text
+        events = html[html.index('<table class="list"'):]
+        head = events.split("</thead>", 1)[0]
+        assert f'<th class="num">{amount}</th>' in head, (lang, head)
+        assert '<td class="num" data-label="' + amount + '">' in events.split("</table>", 1)[0]

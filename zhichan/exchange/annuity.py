@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from zhichan.corpus.rights import term_end
 from zhichan.legaltime.periods import add_years, last_day_of_years
+from zhichan.money import format_money, grouped_amount
 
 OPEN_LICENCE_RATE = Decimal("0.15")
 CENT = Decimal("0.01")
@@ -103,9 +104,14 @@ class YearLine:
 
     @property
     def arithmetic(self) -> str:
+        return self.arithmetic_in("zh")
+
+    def arithmetic_in(self, lang: str) -> str:
+        """The year's sum in ``lang``: ``1,200 元`` / ``1,200 yuan``, or ``1,200 × (1 − 85%) = 180 元`` (an English
+        page showed ``900 元``)."""
         if not self.rate:
-            return f"{self.annuity} 元"
-        return f"{self.annuity} × (1 − {_pct(self.rate)}) = {self.payable} 元"
+            return format_money(self.annuity, lang)
+        return f"{grouped_amount(self.annuity)} × (1 − {_pct(self.rate)}) = {format_money(self.payable, lang)}"
 
 
 def _pct(rate: Decimal) -> str:

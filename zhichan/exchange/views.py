@@ -133,7 +133,7 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
                     "evidence_index": g.evidence_index} for g in grants],
         "reduction": [{"year": line.year, "starts": line.starts, "ends": line.ends, "due": line.due,
                        "annuity": line.annuity, "rate": line.rate, "payable": line.payable,
-                       "reduced_by": line.reduced_by, "arithmetic": line.arithmetic,
+                       "reduced_by": line.reduced_by, "arithmetic": line.arithmetic_in(lang),
                        "reason": line.reason_en if lang == "en" else line.reason_zh} for line in lines],
         "reduction_total": sum((line.reduced_by for line in lines), Decimal(0)),
         "other_rate": other,

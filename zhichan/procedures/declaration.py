@@ -364,6 +364,32 @@ class Declaration(Strict):
             or t.public
 
 
+def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
+    """``kept`` — the declaration a case started under, whose rules it keeps — with its steps and states titled as
+    ``current`` (the procedure's declaration now) words them where they are the same: a step of the same event into the
+    same state, the start, a state of the same name. A title reworded since (the pledge's "Cancel the registration
+    (注销)", now "Cancel the pledge registration") reads today's way on the cases opened before, beside the cases
+    opened since; a step or a state the current declaration no longer has, or has changed into another, keeps its own.
+    Who may take a step, its fields, clocks and the graph stay ``kept``'s; so does its digest (``body`` is not
+    reworded: what is stored with the cases is the declaration as it was)."""
+    steps = {(t.event, t.target): t.title for t in current.transitions}
+
+    def reworded(spec: Any, title: Text | None) -> Any:
+        return spec if title is None or title == spec.title else spec.model_copy(update={"title": title})
+
+    transitions = tuple(reworded(t, steps.get((t.event, t.target))) for t in kept.transitions)
+    states = {name: reworded(spec, current.states[name].title if name in current.states else None)
+              for name, spec in kept.states.items()}
+    start = reworded(kept.start, current.start.title)
+    if start is kept.start and all(a is b for a, b in zip(transitions, kept.transitions, strict=True)) \
+            and all(states[name] is spec for name, spec in kept.states.items()):
+        return kept
+    body, digest = kept.body, kept.digest  # the kept declaration's, computed before the copy takes them along
+    worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start})
+    worded.__dict__.update(body=body, digest=digest)
+    return worded
+
+
 def _step_problems(name: str, step: StepSpec) -> list[str]:
     """What makes a step impossible to take or its form impossible to submit."""
     problems: list[str] = []

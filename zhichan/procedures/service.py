@@ -71,6 +71,7 @@ from zhichan.procedures.declaration import (
     ProcedureRegistry,
     Text,
     TransitionSpec,
+    in_current_words,
 )
 from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import (
@@ -520,6 +521,8 @@ class ProcedureService:
         self.max_attachment_bytes = max_attachment_bytes
         self._hooks: dict[str, list[StepHook]] = {}
         self._stored: dict[str, Declaration] = {}
+        #: (a kept declaration's digest, the current one's) → the kept one in the current one's words
+        self._worded: dict[tuple[str, str], Declaration] = {}
         self._generators: dict[str, DocumentGenerator] = {}
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
@@ -687,7 +690,21 @@ class ProcedureService:
         return list(self._stored.values())
 
     def declaration_of(self, session: Session, procedure: str, jurisdiction: str, digest: str | None) -> Declaration:
-        """The declaration a case runs under: the one it started with, whatever the files say now."""
+        """The declaration a case runs under: the one it started with, whatever the files say now — its rules; its
+        steps and states titled as the procedure's current declaration words them where they are the same
+        (:func:`zhichan.procedures.declaration.in_current_words`)."""
+        kept = self._as_started(session, procedure, jurisdiction, digest)
+        current = self._current(kept)
+        if not current:
+            return kept
+        key = (digest or kept.digest, current[0].digest)
+        worded = self._worded.get(key)
+        if worded is None:
+            worded = self._worded[key] = in_current_words(kept, current[0])
+        return worded
+
+    def _as_started(self, session: Session, procedure: str, jurisdiction: str, digest: str | None) -> Declaration:
+        """The declaration a case started with (kept by its digest), whatever the files say now."""
         if digest is not None and digest in self._stored:
             return self._stored[digest]
         try:

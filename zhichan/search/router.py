@@ -50,19 +50,23 @@ def search_page(
     sort: str = Query("relevance", max_length=20),
     f: FacetFilters = None,
     exact_facets: bool = Query(False),
+    facets: bool = Query(False),
     access: CorpusAccess = CorpusDep,
 ) -> Response:
+    """The hits at once, the facets loaded after them (``/search/facets``); ``facets=true``, the link a browser
+    without JavaScript is given in their place: the facets counted with the hits, in the page."""
     result, error, error_at = None, None, None
     if q.strip():
         try:
-            result = views.search(access, q, page=page, page_size=size, facets=False, sort=sort, filters=f or [])
+            result = views.search(access, q, page=page, page_size=size, facets=facets, sort=sort, filters=f or [],
+                                  exact_facets=exact_facets)
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
             position = exc.details.get("position")
             if isinstance(position, int) and exc.details.get("query") == q.strip():
                 text = q.strip()  # the query with the offending character marked
                 error_at = (text[:position - 1], text[position - 1:position] or " ", text[position:])
-    state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size, exact_facets)
+    state = views.PageState(q, (f or []) if result and result["filters"] else [], sort, size, exact_facets, facets)
     # the facet request gets the hit total counted here, sealed: it need not count the hits again
     counted = ({"hits": result["total"], "seal": views.hits_seal(request.app.state.secret_key, result["snapshot_id"],
                                                                 result["canonical_query"], result["total"])}
@@ -132,8 +136,10 @@ def search_export(
 
 
 @router.get("/patents/{application_number}")
-def patent_page(request: Request, application_number: str, access: CorpusAccess = CorpusDep,
-                scope: Scope = ScopeDep) -> Response:
+def patent_page(request: Request, application_number: str, similar: bool = Query(False),
+                access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep) -> Response:
+    """The patent, its similar patents loaded after it (``/patents/…/similar``); ``similar=true``, the link a browser
+    without JavaScript is given in their place: found with the page, in it."""
     from zhichan.search.ast import quote
     p = views.patent_page(access, application_number)
     # the enterprise page's link where the caller may open it (signing in first, if need be): a county's officer
@@ -144,7 +150,10 @@ def patent_page(request: Request, application_number: str, access: CorpusAccess 
     region_code = p.get("region_code") or ""
     region_open = bool(region_code) and (not scope.is_authenticated or _covers_region(scope, region_code))
     return render(request, "search/patent.html", {"p": {**p, "enterprise_link": open_to, "region_link": region_open},
-                                                  "quote_term": quote})
+                                                  "quote_term": quote,
+                                                  "similar": views.similar_fragment(access, p["application_number"])
+                                                  if similar else None,
+                                                  "similar_reasons": views.SIMILAR_REASONS})
 
 
 def _covers_region(scope: Scope, code: str) -> bool:

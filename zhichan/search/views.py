@@ -42,10 +42,13 @@ class PageState:
     sort: str = "relevance"
     size: int = 20
     exact_facets: bool = False  # exact facet counts asked for (broad queries are estimated otherwise)
+    #: the facets counted with the hits, in the page itself: a browser without JavaScript, which does not load
+    #: them after the page (its link to them, ``<noscript>``, asks for this; so do the links of the page it shows)
+    facets: bool = False
 
     def url(self, *, q: str | None = None, filters: list[str] | None = None, sort: str | None = None,
             size: int | None = None, path: str = "/search",
-            exact_facets: bool | None = None) -> str:
+            exact_facets: bool | None = None, facets: bool | None = None, page: int = 1) -> str:
         params: list[tuple[str, Any]] = [("q", self.q if q is None else q)]
         params += [("f", f) for f in (self.filters if filters is None else filters)]
         if (sort or self.sort) != "relevance":
@@ -54,6 +57,10 @@ class PageState:
             params.append(("size", size or self.size))
         if self.exact_facets if exact_facets is None else exact_facets:
             params.append(("exact_facets", "true"))
+        if path == "/search" and (self.facets if facets is None else facets):
+            params.append(("facets", "true"))
+        if page > 1:
+            params.append(("page", page))
         return f"{path}?{urlencode(params)}"
 
     def adding(self, facet: str, value: str) -> str:

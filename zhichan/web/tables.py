@@ -10,7 +10,9 @@ column's. The app's templates render through :class:`LabelledTemplate`, so every
 (HTMX) comes labelled — and a navigation report stored as HTML and shown in its page too — without JavaScript, and
 no template names a column twice (its header and each of its cells). A table with a header says how many columns it
 has (``data-columns``): a list of two or three stays a table on a phone, where it fits, rather than stacking each row
-into as many lines.
+into as many lines. The heading of a column of figures — every body cell of it a ``td.num``, right-aligned — is
+marked ``num`` too, so that it stands right-aligned above them: one rule for every table (the patent page's "金额"
+stood at the left of its amounts).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ import jinja2
 #: a table's start or end tag, or one of its parts' (attribute values quoted or not, ``>`` inside a quoted value
 #: allowed): the rest of the page is skipped over
 _TAG = re.compile(r"""<(/?)(t(?:able|head|body|foot|r|h|d))\b((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+#: a tag's class attribute (group 2: its value where quoted)
+_CLASS = re.compile(r"""(?:^|\s)class\s*=\s*(?:(["'])([^"']*)\1|[^\s"'>]+)""")
+#: a class attribute naming ``num`` (a figure's cell)
+_NUM = re.compile(r"""(?:^|\s)class\s*=\s*["']?(?:[^"'>]*\s)?num(?:[\s"'>]|$)""")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
 
@@ -51,6 +57,11 @@ class _Table:
         self.row: list[str] = []  # the header row being read
         self.heading: tuple[int, dict[str, str]] | None = None  # the open heading: where its content starts, its attributes
         self.column = 0  # the body row's next column
+        #: the header row being read, and the header's last row: per column, where its heading's class takes ``num``
+        #: (None: a heading spanning columns, or one already a number's)
+        self.marks: list[tuple[int, str] | None] = []
+        self.last_marks: list[tuple[int, str] | None] = []
+        self.figures: dict[int, bool] = {}  # per column: whether each of its body cells is a figure (``td.num``)
 
     def close_heading(self, html: str, at: int) -> None:
         if self.heading is None:
@@ -62,13 +73,35 @@ class _Table:
             name = unescape(re.sub(r"<[^>]*>", "", html[start:at]))
         self.row += [escape(" ".join(name.split()))] * _span(attributes)
 
+    def open_heading(self, tag: re.Match[str]) -> None:
+        attributes = _attributes(tag[3])
+        self.heading = (tag.end(), attributes)
+        span = _span(attributes)
+        if span > 1 or "num" in attributes.get("class", "").split():
+            self.marks += [None] * span
+            return
+        found = _CLASS.search(tag[3])
+        if found is None:
+            self.marks.append((tag.end(3), ' class="num"'))
+        elif found[2] is not None:  # a quoted class: ``num`` goes before its closing quote
+            self.marks.append((tag.start(3) + found.end() - 1, " num"))
+        else:
+            self.marks.append(None)
+
+    def numeric_headings(self) -> list[tuple[int, str]]:
+        """Where this table's headings take ``num``: over a column whose every body cell is a figure, so that the
+        heading stands right-aligned above them (app.css) — the patent page's "金额" stood left above right-aligned
+        amounts."""
+        return [mark for column, mark in enumerate(self.last_marks)
+                if mark is not None and self.figures.get(column)]
+
 
 def label_cells(html: str) -> str:
-    """``html`` with each table's body cells labelled with their column's name (module docstring)."""
+    """``html`` with each table's body cells labelled with their column's name (module docstring), and the heading of
+    a column of figures marked as one (``num``, :meth:`_Table.numeric_headings`)."""
     if "<thead" not in html:
         return html
-    out: list[str] = []
-    done = 0  # html[:done] is in ``out``
+    edits: list[tuple[int, str]] = []  # (where, what is inserted there)
     tables: list[_Table] = []
     at = html.find("<table")
     while at != -1:
@@ -76,7 +109,7 @@ def label_cells(html: str) -> str:
             closing, name, attrs = tag.groups()
             if name == "table":
                 if closing:
-                    tables.pop()
+                    edits += tables.pop().numeric_headings()
                     if not tables:
                         at = tag.end()
                         break
@@ -90,32 +123,38 @@ def label_cells(html: str) -> str:
                 table.close_heading(html, tag.start())
                 if table.section == "thead":  # the header ends (its end tag, or the body's start where it has none)
                     table.names, table.row = table.row, []
-                    # nothing of this table is written yet (its header's cells get no label): its start tag takes the count
-                    out += [html[done:table.attrs_end], f' data-columns="{len(table.names)}"']
-                    done = table.attrs_end
+                    table.last_marks, table.marks = table.marks, []
+                    edits.append((table.attrs_end, f' data-columns="{len(table.names)}"'))
                 table.section = "" if closing else name
             elif name == "tr":
                 table.close_heading(html, tag.start())
                 if table.section == "thead" and not closing:
-                    table.row = []
+                    table.row, table.marks = [], []
                 table.column = 0
             elif table.section == "thead":
                 table.close_heading(html, tag.start())
                 if not closing:
-                    table.heading = (tag.end(), _attributes(attrs))
+                    table.open_heading(tag)
             elif not closing:  # a body cell (a row's own heading counts its column, a data cell gets its label)
                 span = _span(_attributes(attrs)) if "colspan" in attrs else 1
                 label = table.names[table.column] if span == 1 and table.column < len(table.names) else ""
+                if name == "td" and span == 1 and table.section != "tfoot":
+                    figure = _NUM.search(attrs) is not None
+                    table.figures[table.column] = table.figures.get(table.column, True) and figure
                 if name == "td" and label and "data-label" not in attrs:
-                    attrs_end = tag.end(3)
-                    out += [html[done:attrs_end], ' data-label="', label, '"']
-                    done = attrs_end
+                    edits.append((tag.end(3), f' data-label="{label}"'))
                 table.column += span
         else:
             break
         at = html.find("<table", at)
-    if not out:
+    if not edits:
         return html
+    edits.sort(key=lambda edit: edit[0])
+    out: list[str] = []
+    done = 0
+    for where, text in edits:
+        out += [html[done:where], text]
+        done = where
     out.append(html[done:])
     return "".join(out)
 
