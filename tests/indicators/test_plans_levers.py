@@ -67,6 +67,7 @@ def test_a_money_target_is_an_exact_amount(regional_corpus, tmp_path):
     assert (p.current_value, type(p.current_value)) == (Decimal("5500000.50"), Decimal)
     assert p.progress_pct == pytest.approx(100 * 5500000.5 / 90071992547409.93) and isinstance(p.progress_pct, float)
     assert p.forecast is not None and p.forecast == p.forecast.quantize(Decimal("0.01"))  # to the fen
+    assert "e+" not in p.forecast_method  # a slope of yuan a year grouped (+785,714), not +7.857e+05
     assert p.will_meet is False
     (tmp_path / "bad.yaml").write_text("targets:\n  - indicator: ip_pledge_amount\n    target_year: 2025\n"
                                        "    target_value: '1.234'\n", "utf-8")

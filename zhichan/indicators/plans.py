@@ -212,8 +212,10 @@ def _fit(points: list[tuple[dt.date, Figure | None]], at: dt.date) -> tuple[floa
         growth = f"{math.expm1(slope):+.1%}"
         return math.exp(y_at), (f"对数线性最小二乘，{n} 个数值 {span}（年增长 {growth}） / "
                                 f"log-linear least squares on {n} values {span} (growth {growth}/year)")
-    return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {slope:+.4g}） / "
-                  f"linear least squares on {n} values {span} ({slope:+.4g}/year)")
+    # a large slope (an amount's: 14,720,000 yuan a year) grouped, not in e-notation (+1.472e+07)
+    step = f"{slope:+,.0f}" if abs(slope) >= 10_000 else f"{slope:+.4g}"
+    return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {step}） / "
+                  f"linear least squares on {n} values {span} ({step}/year)")
 
 
 def _reaches(value: Figure, target: Figure, rising: bool) -> bool:
