@@ -97,7 +97,7 @@ def test_leap_day_filing_reaches_ten_years_on_28_february(tmp_path):
     assert by_title_flags(snap, dt.date(2022, 2, 28))["leap"]["maintained_10y_flag"] is True
 
 
-def test_pledge_threshold_is_configuration(high_value_corpus, settings, monkeypatch):
+def test_pledge_threshold_is_configuration(high_value_corpus, settings, monkeypatch, capsys):
     snap, _ = high_value_corpus
     # the documented default, an amount of money (a Decimal, never a float)
     assert (settings.high_value_pledge_threshold_yuan, type(settings.high_value_pledge_threshold_yuan)) == (
@@ -113,6 +113,15 @@ def test_pledge_threshold_is_configuration(high_value_corpus, settings, monkeypa
         monkeypatch.setenv("ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN", bad)
         with pytest.raises(ValidationError, match=f"ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN：'{bad}' — {reason}"):
             Settings()
+    # a command (zhichan serve too) stops with the variable and the reason, no traceback
+    from zhichan.cli import main
+
+    get_settings.cache_clear()
+    monkeypatch.setattr("sys.argv", ["zhichan", "settings"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    said = " ".join(capsys.readouterr().out.split())
+    assert stopped.value.code == 2 and "设置有误 / invalid setting: ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN：'-1' — 应大于 0" in said
     monkeypatch.setenv("ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN", "9999999.99")
 
     get_settings.cache_clear()
