@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -265,8 +265,8 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
             growth = service.ratio(goal, current) ** (1 / years_left) - 1
     fitted, method = _fit(points, target_day)
     forecast: Figure | None = fitted
-    if fitted is not None and ind.money:  # a forecast amount: yuan to the fen
-        forecast = Decimal(repr(fitted)).quantize(Decimal("0.01"))
+    if fitted is not None and ind.money:  # a forecast amount: yuan to the fen (a wild extrapolation of any size)
+        forecast = Decimal(repr(fitted)).quantize(Decimal("0.01"), context=Context(prec=400))
     # the target year is over: its last day's value is known, nothing to forecast (a fit beside it read 13.63 for a
     # year that ended at 15.06)
     actual = next((v for d, v in points if d == target_day), None) if as_of >= target_day else None
