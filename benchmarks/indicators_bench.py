@@ -7,8 +7,9 @@ The corpus is generated once into ``--data-dir`` (default ``var/bench-indicators
 "Scan" = the engine's queries (one GROUP BY per source) plus the roll-up to every region; "full"
 = ``service.compute`` of all indicators for all 3,352 regions including 同比 (two dates), shares
 and ranks. The pandas implementation is written independently from the SQL (a cross-check as well
-as a baseline); its numbers must equal the engines' (counts exactly; money to 1e-9 relative, since
-pandas sums floats where the SQL sums DECIMAL).
+as a baseline); its numbers must equal the engines' exactly, money included: it sums the amounts as the
+``Decimal`` objects pyarrow gives for the DECIMAL(18, 2) column, as the engines sum DECIMAL, and the three
+agree to the fen with the same types (an amount a Decimal, a count an int).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import platform
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +54,7 @@ def _geo(df: pd.DataFrame) -> pd.Series:
     return df["region_code"].fillna(df["city_code"]).fillna(df["province_code"]).fillna("")
 
 
-def pandas_totals(snap: Snapshot, as_of: dt.date) -> dict[str, dict[str, float]]:
+def pandas_totals(snap: Snapshot, as_of: dt.date) -> dict[str, dict[str, Decimal | int]]:
     """Every additive indicator by region, in plain pandas (independent of the SQL)."""
     d = pd.Timestamp(as_of)
     start = pd.Timestamp(period_start(as_of))
@@ -65,6 +67,9 @@ def pandas_totals(snap: Snapshot, as_of: dt.date) -> dict[str, dict[str, float]]
         p[col] = pd.to_datetime(p[col])
     ev = _read(snap, "events", ["event_id", "application_number", "event_type", "event_date", "amount_yuan", "detail"])
     ev["event_date"] = pd.to_datetime(ev["event_date"])
+    # exact amounts: pyarrow gives the DECIMAL(18, 2) column as Decimal objects, summed as such (no float)
+    ev["amount_yuan"] = pd.Series([Decimal("0.00") if a is None else Decimal(a) for a in ev.amount_yuan],
+                                  index=ev.index, dtype=object)
     pledged = ev[(ev.event_type == "pledge") & (ev.event_date <= d)].groupby("application_number")["amount_yuan"].sum()
     awarded = ev[(ev.event_type == "award") & (ev.event_date <= d)
                  & ev.detail.fillna("").str.match(r"china_patent_award|national_sti_award")]["application_number"]
@@ -129,14 +134,14 @@ def pandas_totals(snap: Snapshot, as_of: dt.date) -> dict[str, dict[str, float]]
                                 "software_copyright_registrations": in_period & (c.work_type == "software")}
                                ).groupby("geo").sum())
 
-    totals: dict[str, dict[str, float]] = {}
+    totals: dict[str, dict[str, Decimal | int]] = {}
     for frame in frames:
         codes = list(frame.columns)
         for geo, *values in frame.itertuples(name=None):
             for region in service.rollup_keys(str(geo)):
                 bucket = totals.setdefault(region, {})
                 for code, value in zip(codes, values, strict=True):
-                    bucket[code] = bucket.get(code, 0) + (float(value) if code == "ip_pledge_amount" else int(value))
+                    bucket[code] = bucket.get(code, 0) + (Decimal(value) if code == "ip_pledge_amount" else int(value))
     return totals
 
 
@@ -158,7 +163,7 @@ def compare(a: dict, b: dict, label: str) -> None:
     for region in set(a) | set(b):
         for code in codes:
             x, y = a.get(region, {}).get(code, 0), b.get(region, {}).get(code, 0)
-            same = x == y if registry.get_indicator(code).kind == "count" else abs(x - y) <= 1e-9 * max(1, abs(x))
+            same = x == y  # exactly, money to the fen
             if not same:
                 mismatches.append((region, code, x, y))
     status = "identical" if not mismatches else f"{len(mismatches)} DIFFERENCES, e.g. {mismatches[:3]}"

@@ -39,6 +39,21 @@ def test_other_values_are_unchanged(value: object) -> None:
         assert csv_cell(value) == value
 
 
+def test_money_is_a_number_cell_to_the_fen_or_its_exact_text() -> None:
+    """An amount (a Decimal) is a number a spreadsheet adds up, shown to the fen; one of more digits than a
+    spreadsheet's number keeps (15) is its exact text — as a number it read …409.94 (openpyxl) or …409.90 (Excel)."""
+    from decimal import Decimal
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet.append(xlsx_row(sheet, [Decimal("0.10"), Decimal("9999999999999.99"), Decimal("90071992547409.93"), -3]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    [cells] = load_workbook(io.BytesIO(buffer.getvalue()))["s"].iter_rows()
+    assert [(c.value, c.number_format) for c in cells] == [
+        (0.1, "#,##0.00"), (9999999999999.99, "#,##0.00"), ("90071992547409.93", "General"), (-3, "General")]
+
+
 def test_csv_rows_read_back_as_text(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:

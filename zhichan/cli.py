@@ -81,8 +81,18 @@ _register()
 
 
 def main() -> None:
+    from pydantic import ValidationError
+
     try:
         app()
     except ZhichanError as exc:
         console.print(f"[red]错误 / error:[/red] {exc.message}")
+        raise SystemExit(2) from None
+    except ValidationError as exc:  # a ZHICHAN_* variable the settings refuse: each with its name and reason
+        if exc.title != "Settings":
+            raise
+        for error in exc.errors():
+            name = f"ZHICHAN_{str(error['loc'][0]).upper()}" if error["loc"] else "ZHICHAN_*"
+            reason = str(error["msg"]).removeprefix("Value error, ")
+            console.print(f"[red]设置有误 / invalid setting:[/red] {reason if reason.startswith(name) else f'{name}：{reason}'}")
         raise SystemExit(2) from None

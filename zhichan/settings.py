@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,10 +45,10 @@ class Settings(BaseSettings):
         description="Worker processes checking an import's batches a column at a time; 0: two (one a core, at most two) for a file of "
         "64 MB or more (about 58,000 rows of the commercial layout), else none (the checks run in-process).",
     )
-    high_value_pledge_threshold_yuan: float = Field(
-        10_000_000.0,
-        description="单件发明专利累计质押融资金额达到该值（元）即视为“实现较高质押融资金额” (high-value criterion 4). "
-        "The official definition leaves the amount open; 10 million yuan is our documented default.",
+    high_value_pledge_threshold_yuan: Decimal = Field(
+        Decimal("10000000.00"),
+        description="单件发明专利累计质押融资金额达到该值（元，至多两位小数）即视为“实现较高质押融资金额” (high-value criterion 4; "
+        "yuan, to the fen). The official definition leaves the amount open; 10 million yuan is our documented default.",
     )
     search_facets_exact_max_hits: int = Field(
         100_000, ge=0,
@@ -186,6 +186,18 @@ class Settings(BaseSettings):
         "/ the bureau's own talent-library kinds (YAML shaped like the shipped zhichan/talent/kinds.yaml; its entries are "
         "added, one with a shipped code replaces it)",
     )
+
+    @field_validator("high_value_pledge_threshold_yuan", mode="before")
+    @classmethod
+    def _yuan(cls, value: object) -> Decimal:
+        """An amount of money in yuan read by the platform's one money parser (``10000000``, ``10,000,000.00``), never
+        a float; a malformed one (``abc``, ``1.234``, ``-5``) stops the start with the variable's name and the reason."""
+        from zhichan.money import MoneyError, parse_money
+
+        try:
+            return parse_money(value, "yuan")
+        except MoneyError as exc:
+            raise ValueError(f"ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN：{value!r} — {exc.reason}") from None
 
     @property
     def corpus_dir(self) -> Path:

@@ -14,16 +14,30 @@ text (CSV/formula injection, OWASP). One rule decides which text is at risk —
 XLSX (XML 1.0) cannot hold most control characters; openpyxl refuses the whole workbook when a
 title carries one (an imported ``\x0b``). :func:`xlsx_cell` writes each as U+FFFD, visibly, so
 the export still happens; the corpus keeps the original text.
+
+Money is a ``Decimal`` (the platform's only Decimals are amounts in yuan): CSV writes its exact text
+(``90071992547409.93``); XLSX a number cell with the format :data:`MONEY_FORMAT` (``#,##0.00``), which a
+spreadsheet shows to the fen and adds up — for an amount of at most :data:`EXACT_DIGITS` significant digits
+(every amount below 10 trillion yuan, to the fen). A larger one is written as its exact text: a spreadsheet
+holds a number as a double and shows 15 digits of it (openpyxl writes 16), so 90,071,992,547,409.93 would read
+…409.94 or …409.90 — the way a long identifier is kept as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 #: First characters that make a spreadsheet program read a cell as a formula (OWASP's list, plus the
 #: full-width forms Chinese input methods type, which WPS and Excel also accept).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+#: how an XLSX cell shows an amount of money: grouped, to the fen
+MONEY_FORMAT = "#,##0.00"
+#: the most significant digits a spreadsheet's number keeps exactly (Excel's 15; a double holds 15 always)
+EXACT_DIGITS = 15
 
 
 def formula_like(value: Any) -> bool:
@@ -42,11 +56,20 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 
 def xlsx_cell(sheet: Any, value: Any) -> Any:
     """``value`` for ``sheet.append``: risky text as a quote-prefixed string cell, characters XLSX
-    cannot hold as U+FFFD, the rest unchanged."""
+    cannot hold as U+FFFD, money (a ``Decimal``) as a number cell in :data:`MONEY_FORMAT` (its exact text beyond
+    :data:`EXACT_DIGITS` digits), the rest unchanged."""
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > EXACT_DIGITS:
+        return str(value)  # money a number cell would round: its exact text
+    if isinstance(value, Decimal):  # money: a number cell to the fen
+        from openpyxl.cell import WriteOnlyCell
+
+        money = WriteOnlyCell(sheet, value)
+        money.number_format = MONEY_FORMAT
+        return money
     if not formula_like(value):
         return value
     from openpyxl.cell import WriteOnlyCell

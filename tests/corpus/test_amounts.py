@@ -72,10 +72,10 @@ def test_amounts_are_exact_from_the_import_to_the_figure_and_its_records(tmp_pat
 
     values = {v.region_code: v.value for v in service.compute(["ip_pledge_amount"], ["5101", WUHOU, JINJIANG],
                                                               AS_OF, snapshot=snapshot)}
-    assert values == {"5101": 12345678901.53, WUHOU: 12345678901.33, JINJIANG: 0.2}
+    assert values == {"5101": Decimal("12345678901.53"), WUHOU: Decimal("12345678901.33"), JINJIANG: Decimal("0.20")}
     cheap = {v.region_code: v.value for v in service.compute(
         ["ip_pledge_amount"], ["5101"], dt.date(2024, 5, 31), snapshot=snapshot)}
-    assert cheap["5101"] == 0.3  # the two districts' 0.10 and 0.20, added up exactly
+    assert cheap["5101"] == Decimal("0.30")  # the two districts' 0.10 and 0.20, added up exactly (0.1 + 0.2 as floats)
 
     records = service.drilldown("ip_pledge_amount", "5101", AS_OF, snapshot=snapshot)
     assert records.schema.field("amount_yuan").type == MONEY

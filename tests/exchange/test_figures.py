@@ -85,15 +85,15 @@ def test_exchange_figures_by_hand(exported: Exchange) -> None:
     assert june == {
         "exchange_listings_posted": 2, "exchange_open_licences_published": 1, "exchange_open_licences_in_force": 1,
         "exchange_open_licences_taken": 1, "exchange_open_licence_fees": 50000, "exchange_licence_deals": 1,
-        "exchange_deals_contracted": 2, "exchange_deal_amount": pytest.approx(1450000.50),
-        "exchange_deals_method_agreed": 1, "exchange_deal_amount_method_agreed": pytest.approx(1150000.50),
+        "exchange_deals_contracted": 2, "exchange_deal_amount": Decimal("1450000.50"),
+        "exchange_deals_method_agreed": 1, "exchange_deal_amount_method_agreed": Decimal("1150000.50"),
         "exchange_deals_method_auction": 1, "exchange_deal_amount_method_auction": 300000,
         "exchange_deals_method_system_valuation": 0, "exchange_deals_mode_bidding": 1,
         "exchange_deal_amount_mode_bidding": 300000, "exchange_deals_mode_agreement": 1,
     }
     march = _values(exported.snapshot, "510107", D(2026, 3, 31))  # before the licence and the auction deal
     assert (march["exchange_open_licences_taken"], march["exchange_deals_contracted"],
-            march["exchange_deal_amount"]) == (0, 1, pytest.approx(1150000.50))
+            march["exchange_deal_amount"]) == (0, 1, Decimal("1150000.50"))
     assert _values(exported.snapshot, "510100", D(2026, 6, 30))["exchange_deals_contracted"] == 2  # the city
     assert _values(exported.snapshot, "510104", D(2026, 6, 30))["exchange_deals_contracted"] == 0  # another district
     records = service.drilldown("exchange_deal_amount", "510107", D(2026, 6, 30), snapshot=exported.snapshot)

@@ -137,7 +137,7 @@ def _values(snapshot: Any, codes: list[str], region: str, as_of: dt.date, engine
 def test_finance_figures_by_hand(exported: dict[str, Any]) -> None:
     snap, today = exported["snapshot"], exported["today"]
     expected = {"finance_pledge_registrations": 3, "finance_pledged_rights": 6,
-                "finance_pledge_secured_amount": 3_500_000.50, "finance_first_time_pledgors": 1,
+                "finance_pledge_secured_amount": Decimal("3500000.50"), "finance_first_time_pledgors": 1,
                 "finance_whitelist_enterprises": 1, "finance_whitelist_loans": 3_000_000}
     for region in ("510107", "5101", "CN"):
         assert _values(snap, CODES, region, YEAR_END) == expected, region

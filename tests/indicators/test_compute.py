@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.indicators.conftest import D
+from tests.indicators.conftest import D, inv
 from zhichan import reference
+from zhichan.corpus.testing import build_snapshot, event
 from zhichan.errors import InputError, NotFoundError
 from zhichan.indicators import registry, service
 
@@ -72,6 +74,39 @@ def test_year_on_year_share_of_parent_and_rank(regional_corpus):
     assert sichuan.region_code == "51" and sichuan.share_of_parent == 0.8 and (sichuan.rank, sichuan.rank_of) == (1, 31)
     nation = values(regional_corpus, ["valid_inventions"], "CN")["valid_inventions"]
     assert (nation.share_of_parent, nation.rank, nation.parent_code) == (None, None, None)
+
+
+#: beyond a float's fen: a float holds 90,071,992,547,409.93 and .94 as the same number (…409.9375), 2⁵³ fen being
+#: 90,071,992,547,409.92 yuan
+BIG = Decimal("90071992547409.93")
+
+
+def test_an_amount_is_exact_through_sums_ranks_shares_and_year_on_year(tmp_path):
+    """An amount indicator is the Decimal of its records' exact sum in every region, ranked, shared and compared with
+    the year before to the fen — as a float the two districts one fen apart tied, and 同比 read 0.015625 yuan."""
+    wuhou, jinjiang = inv("w", region_code="510107", grant_date="2020-01-01"), inv("j", region_code="510104", grant_date="2020-01-01")
+    half = Decimal("45035996273704.96")
+    snap = build_snapshot(tmp_path, patents=[wuhou, jinjiang], events=[
+        event(wuhou["application_number"], "pledge", "2023-03-01", amount_yuan=half, party_to="甲银行"),
+        event(wuhou["application_number"], "pledge", "2023-04-01", amount_yuan=BIG - half, party_to="乙银行"),
+        event(jinjiang["application_number"], "pledge", "2023-05-01", amount_yuan=BIG + Decimal("0.01"), party_to="甲银行"),
+        event(wuhou["application_number"], "pledge", "2022-05-01", amount_yuan=BIG - Decimal("0.01"), party_to="甲银行")])
+    got = {v.region_code: v for v in service.compute_level("ip_pledge_amount", "county", D, parent="5101", snapshot=snap)}
+    w, j = got["510107"], got["510104"]
+    assert (w.value, j.value) == (BIG, BIG + Decimal("0.01")) and type(w.value) is Decimal
+    assert (j.rank, w.rank, w.rank_tied) == (1, 2, 1)  # one fen apart: not tied
+    assert (w.previous_value, w.yoy_change) == (BIG - Decimal("0.01"), Decimal("0.01"))
+    assert w.yoy_change_pct == pytest.approx(100 * 0.01 / 90071992547409.92) and isinstance(w.yoy_change_pct, float)
+    assert j.yoy_change_pct is None  # nothing the year before
+    assert got["510112"].value == Decimal("0.00") and type(got["510112"].value) is Decimal  # no record: 0.00 yuan
+    assert w.share_of_parent == pytest.approx(0.5) and isinstance(w.share_of_parent, float)  # a ratio, not money
+    [city] = service.compute(["ip_pledge_amount"], ["5101"], D, snapshot=snap)
+    assert city.value == Decimal("180143985094819.87") and registry.figure_text(city.code, city.value) == \
+        "180,143,985,094,819.87"
+    assert service.trend("ip_pledge_amount", "510107", [2022, 2023], snapshot=snap) == [
+        (dt.date(2022, 12, 31), BIG - Decimal("0.01")), (dt.date(2023, 12, 31), BIG)]
+    # counts stay whole numbers
+    assert service.compute(["ip_pledge_count"], ["5101"], D, snapshot=snap)[0].value == 3
 
 
 def test_ratios_are_not_additive(regional_corpus):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -24,13 +25,13 @@ AS_OF = dt.date(2023, 12, 31)
 
 def _queries() -> dict[str, str]:
     queries = {
-        f"compute_{source}": registry.compute_sql(source, codes, AS_OF, 10_000_000)
+        f"compute_{source}": registry.compute_sql(source, codes, AS_OF, Decimal("10000000"))
         for source, codes in registry.sources_for(
             [c for c, i in registry.indicators().items() if i.additive]).items()
     }
     queries["drilldown_high_value_inventions_5101"] = registry.drilldown_sql(
-        "high_value_inventions", "5101", AS_OF, 10_000_000)
-    queries["high_value_flags"] = high_value_flags_sql(AS_OF, 10_000_000)
+        "high_value_inventions", "5101", AS_OF, Decimal("10000000"))
+    queries["high_value_flags"] = high_value_flags_sql(AS_OF, Decimal("10000000"))
     return queries
 
 
@@ -46,7 +47,7 @@ def test_sql_sent_to_each_engine_matches_the_snapshot(name):
 
 
 def test_spark_sql_uses_spark_functions():
-    spark_sql = to_spark_sql(registry.compute_sql("domestic_patents", ["high_value_sei"], AS_OF, 1))
+    spark_sql = to_spark_sql(registry.compute_sql("domestic_patents", ["high_value_sei"], AS_OF, Decimal(1)))
     assert "SIZE(p.sei_codes)" in spark_sql and "array_length" not in spark_sql.lower()
     assert "CAST('2023-12-31' AS DATE)" in spark_sql
 
@@ -55,8 +56,9 @@ ALL_REGIONS = [reference.NATION, *reference.all_provinces(), *reference.all_citi
 
 
 def _key(values):
-    return [(v.code, v.region_code, v.value, v.previous_value, v.yoy_change, v.share_of_parent, v.rank, v.rank_of)
-            for v in values]
+    """Every number of each value with its type: an amount a Decimal on both engines, a sum of days an int."""
+    return [(v.code, v.region_code, *((x, type(x)) for x in (v.value, v.previous_value, v.yoy_change)),
+             v.share_of_parent, v.rank, v.rank_of) for v in values]
 
 
 @pytest.mark.spark
@@ -154,8 +156,6 @@ def test_spark_registers_a_snapshots_tables_once_and_follows_snapshot_and_export
 def test_spark_reads_a_snapshot_written_with_float_amounts_as_duckdb_does(tmp_path, spark):
     """A snapshot written before amounts were exact stores them as ``float64``: Spark reads its parts to the fen, as
     DuckDB's views do (its sums identical, exact)."""
-    from decimal import Decimal
-
     from tests.corpus.helpers import as_float64_amounts
     from zhichan.corpus.testing import build_snapshot, event, patent
     from zhichan.indicators.engines import DuckDBEngine, SparkEngine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -96,11 +97,32 @@ def test_leap_day_filing_reaches_ten_years_on_28_february(tmp_path):
     assert by_title_flags(snap, dt.date(2022, 2, 28))["leap"]["maintained_10y_flag"] is True
 
 
-def test_pledge_threshold_is_configuration(high_value_corpus, settings, monkeypatch):
+def test_pledge_threshold_is_configuration(high_value_corpus, settings, monkeypatch, capsys):
     snap, _ = high_value_corpus
-    assert settings.high_value_pledge_threshold_yuan == 10_000_000.0  # the documented default
+    # the documented default, an amount of money (a Decimal, never a float)
+    assert (settings.high_value_pledge_threshold_yuan, type(settings.high_value_pledge_threshold_yuan)) == (
+        Decimal("10000000.00"), Decimal)
+    from pydantic import ValidationError
+
+    from zhichan.settings import Settings, get_settings
+
+    # read by the platform's one money parser: grouped digits and a unit pass, anything else stops with the reason
+    monkeypatch.setenv("ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN", "12,345,678.90 元")
+    assert Settings().high_value_pledge_threshold_yuan == Decimal("12345678.90")
+    for bad, reason in (("一千万", "应为金额（元）"), ("9999999.999", "最多 2 位小数"), ("-1", "应大于 0")):
+        monkeypatch.setenv("ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN", bad)
+        with pytest.raises(ValidationError, match=f"ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN：'{bad}' — {reason}"):
+            Settings()
+    # a command (zhichan serve too) stops with the variable and the reason, no traceback
+    from zhichan.cli import main
+
+    get_settings.cache_clear()
+    monkeypatch.setattr("sys.argv", ["zhichan", "settings"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    said = " ".join(capsys.readouterr().out.split())
+    assert stopped.value.code == 2 and "设置有误 / invalid setting: ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN：'-1' — 应大于 0" in said
     monkeypatch.setenv("ZHICHAN_HIGH_VALUE_PLEDGE_THRESHOLD_YUAN", "9999999.99")
-    from zhichan.settings import get_settings
 
     get_settings.cache_clear()
     rows = by_title_flags(snap, D)

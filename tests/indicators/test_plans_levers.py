@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,26 @@ def test_progress_like_taian_reports_it(regional_corpus):
     assert round(p.progress_pct) == 74
     assert p.gap_closed_pct == pytest.approx(100 * (2 - 1) / (2.7 - 1))
     assert p.base_value_source == "plan"
+
+
+def test_a_money_target_is_an_exact_amount(regional_corpus, tmp_path):
+    """A plan's target for an amount is read exactly, by the platform's money parser, and measured against the exact
+    figure: base, current, target and forecast in Decimal yuan, the percentages floats."""
+    (tmp_path / "pledges.yaml").write_text(
+        "targets:\n  - indicator: 知识产权质押融资金额\n    region: '510100'\n    base_year: 2020\n    base_value: '0'\n"
+        "    target_year: 2025\n    target_value: '90,071,992,547,409.93'\n", "utf-8")
+    plan = load_plan(tmp_path / "pledges.yaml")
+    assert plan.targets[0].target_value == Decimal("90071992547409.93") and type(plan.targets[0].base_value) is Decimal
+    [p] = plan_progress(plan, D, snapshot=regional_corpus)
+    assert (p.current_value, type(p.current_value)) == (Decimal("5500000.50"), Decimal)
+    assert p.progress_pct == pytest.approx(100 * 5500000.5 / 90071992547409.93) and isinstance(p.progress_pct, float)
+    assert p.forecast is not None and p.forecast == p.forecast.quantize(Decimal("0.01"))  # to the fen
+    assert "e+" not in p.forecast_method  # a slope of yuan a year grouped (+785,714), not +7.857e+05
+    assert p.will_meet is False
+    (tmp_path / "bad.yaml").write_text("targets:\n  - indicator: ip_pledge_amount\n    target_year: 2025\n"
+                                       "    target_value: '1.234'\n", "utf-8")
+    with pytest.raises(InputError, match=r"targets\[0\]：target_value 最多 2 位小数 / at most 2 decimals"):
+        load_plan(tmp_path / "bad.yaml")
 
 
 def test_xlsx_plan_with_chinese_headers_and_bad_rows(tmp_path):

@@ -71,10 +71,10 @@ def test_service_figures_by_hand(exported: Any) -> None:
         "services_applications_search_service": 2, "services_applications_priority_exam": 0,
         "services_cycle_cases": 2, "services_cycle_days_total": 14, "services_cycle_days": 7.0,
         "services_cases_opened": 2,  # the case figure of the domain: the round and the objection are the city's
-        "subsidies_paid_count": 2, "subsidies_paid": pytest.approx(24000.50), "priority_recommended": 0,
+        "subsidies_paid_count": 2, "subsidies_paid": Decimal("24000.50"), "priority_recommended": 0,
         "preexam_granted": 0}
     august = _values(exported, "510100", D(2026, 8, 31), "duckdb")  # B's payment came in September
-    assert (august["subsidies_paid_count"], august["subsidies_paid"]) == (1, pytest.approx(5000.50))
+    assert (august["subsidies_paid_count"], august["subsidies_paid"]) == (1, Decimal("5000.50"))
     assert _values(exported, "510104", D(2026, 9, 30), "duckdb")["subsidies_paid_count"] == 0
     records = service.drilldown("subsidies_paid", "510107", D(2026, 9, 30), snapshot=exported)
     assert sorted(Decimal(str(x)) for x in records.column("awarded_yuan").to_pylist()) == \

@@ -277,7 +277,11 @@ def test_an_amount_on_the_records_page_reads_grouped_to_the_fen(env, client):
 
 def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_exports(env, client, tmp_path):
     """Amounts imported from a pledge list (0.10, 12,345,678,901.23) read to the fen on the records page, in its JSON,
-    CSV and XLSX as stored — the CSV wrote an amount as a float (0.1)."""
+    CSV and XLSX as stored — the CSV wrote an amount as a float (0.1). Their sum, the figure, beyond a float's fen
+    (90,071,992,547,409.93 yuan: as a float …409.94), is exact on the cockpit and the indicator pages, in the API's JSON
+    (a decimal string, as every amount there) and the XLSX (its exact text: a spreadsheet's number keeps 15 digits)."""
+    from decimal import Decimal
+
     from openpyxl import load_workbook
 
     from tests.corpus.helpers import write_csv
@@ -287,22 +291,46 @@ def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_expo
     (tmp_path / "map.yaml").write_text("table: events\nsource: pledge_list\ncolumns:\n  application_number: 申请号\n"
                                        "  event_type: 事件\n  event_date: 日期\n  amount_yuan: 金额\n", "utf-8")
     number = env.numbers["wuhou"]
-    rows = [[number, "pledge", "2019-03-01", "0.10"], [number, "pledge", "2019-04-01", "12,345,678,901.23"]]
+    rows = [[number, "pledge", "2019-03-01", "0.10"], [number, "pledge", "2019-04-01", "12,345,678,901.23"],
+            [number, "pledge", "2019-05-01", "90,059,641,868,508.60"]]
     result = import_file(write_csv(tmp_path / "pledges.csv", ["申请号", "事件", "日期", "金额"], rows),
                          mapper=load_mapper(tmp_path / "map.yaml"), as_of=dt.date(2024, 3, 7))
-    assert result.added == 2, result.rejects
+    assert result.added == 3, result.rejects
     url = "/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31"
     cells = re.findall(r'<td class="col-amount_yuan num"[^>]*>([^<]*)</td>', client.get(url).text)
-    assert sorted(cells) == ["0.10", "12,345,678,901.23", "5,000,000.00"], cells
-    assert sorted(r["amount_yuan"] for r in client.get(f"/api/v1{url}").json()["records"]) == [
-        "0.10", "12345678901.23", "5000000.00"]
+    assert sorted(cells) == ["0.10", "12,345,678,901.23", "5,000,000.00", "90,059,641,868,508.60"], cells
+    data = client.get(f"/api/v1{url}").json()
+    assert sorted(r["amount_yuan"] for r in data["records"]) == [
+        "0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
+    total = "90071992547409.93"  # the four records' exact sum
+    assert data["indicator"]["value"] == total == str(sum(Decimal(r["amount_yuan"]) for r in data["records"]))
     exported = list(csv.DictReader(io.StringIO(client.get(url.replace("/records?", "/records.csv?")).content
                                                .decode("utf-8-sig"))))
-    assert sorted(r["amount_yuan"] for r in exported) == ["0.10", "12345678901.23", "5000000.00"]
-    book = load_workbook(io.BytesIO(client.get(url.replace("/records?", "/records.xlsx?")).content), read_only=True)
+    assert sorted(r["amount_yuan"] for r in exported) == ["0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
+    assert sum(Decimal(r["amount_yuan"]) for r in exported) == Decimal(total)
+    xlsx = client.get(url.replace("/records?", "/records.xlsx?")).content
+    book = load_workbook(io.BytesIO(xlsx), read_only=True)
     sheet = list(book["records"].iter_rows(values_only=True))
     column = sheet[0].index("amount_yuan")
-    assert sorted(row[column] for row in sheet[1:]) == [0.1, 5_000_000, 12_345_678_901.23]
+    # number cells shown to the fen; an amount of more digits than a spreadsheet's number keeps (15) as its exact text
+    assert sorted((row[column] for row in sheet[1:]), key=str) == [0.1, 12_345_678_901.23, 5_000_000, "90059641868508.60"]
+    about = {row[0]: row[1] for row in book["definition"].iter_rows(values_only=True)}
+    assert (about["值 value"], about["单位 unit"], about["记录数 records"]) == (total, "元", 4)
+    [cells] = load_workbook(io.BytesIO(xlsx))["records"].iter_cols(min_col=column + 1, max_col=column + 1, min_row=2)
+    assert {c.number_format for c in cells if not isinstance(c.value, str)} == {"#,##0.00"}
+    # the figure on the pages and in the API, at the records' date
+    shown = "90,071,992,547,409.93"
+    for page in ("/cockpit?region=510107&as_of=2019-12-31", "/regions/510107/indicators?as_of=2019-12-31",
+                 "/cockpit?region=510107&as_of=2019-12-31&lang=en"):
+        assert shown in client.get(page).text, page
+    cockpit = client.get("/api/v1/cockpit?region=510107&as_of=2019-12-31").json()
+    [figure] = [v for v in cockpit["indicators"]["values"] if v["code"] == "ip_pledge_amount"]
+    assert (figure["value"], figure["yoy_change"]) == (total, "90071992547409.93")  # 0.00 the year before
+    listed = client.get("/api/v1/regions/510107/indicators?as_of=2019-12-31").json()
+    [figure] = [v for v in listed["indicators"] if v["code"] == "ip_pledge_amount"]
+    assert figure["value"] == total and isinstance(figure["share_of_parent"], float)
+    counted = [v for v in listed["indicators"] if v["code"] == "ip_pledge_count"]
+    assert counted[0]["value"] == 4  # a count stays a number
 
 
 def test_the_records_columns_have_distinct_headings(env, client):

@@ -100,14 +100,26 @@ def test_xlsx_upload_with_chinese_headers_and_bad_files(client, env):
     sheet = book.active
     sheet.append(["指标", "地区", "基期年", "基期值", "目标年", "目标值", "备注"])
     sheet.append(["每万人口发明专利拥有量", "510107", 2020, None, 2026, 50, "测试"])
+    # an amount's target read exactly (as text: a spreadsheet's number keeps 15 digits) and shown with every fen
+    sheet.append(["知识产权质押融资金额", "510107", 2018, None, 2026, "90,071,992,547,409.93", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     login_as(client, env.engine, "wuhou_admin")
     r = _upload(client, "武侯.xlsx", buffer.getvalue(),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert r.status_code == 303
-    [target] = client.get("/api/v1/plans").json()["targets"]
+    target, money = client.get("/api/v1/plans").json()["targets"]
     assert target["indicator"] == "valid_inventions_per_10k" and target["base_value_source"] in ("computed", "missing")
+    # the API gives an amount as a decimal string, its figure too (no pledge in 2024 to the data end: 0.00)
+    assert (money["indicator"], money["target_value"], money["current_value"]) == (
+        "ip_pledge_amount", "90071992547409.93", "0.00")
+    assert "90,071,992,547,409.93" in client.get("/plans").text
+    sheet.append(["知识产权质押融资金额", "510107", 2018, None, 2026, "一亿", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused = _upload(client, "money.xlsx", buffer.getvalue(),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert refused.status_code == 400 and "第4行 row 4：target_value 应为金额（元）" in refused.text
     bad = _upload(client, "bad.yaml", b"targets:\n  - indicator: no_such_indicator\n    target_year: 2025\n")
     assert bad.status_code == 400 and "targets[0]" in bad.text
     assert _upload(client, "plan.txt", b"x").status_code == 400

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from zhichan.indicators.service import ratio
 from zhichan.platform.portal import region_display_name
 from zhichan.reports import charts as rc
 from zhichan.web.i18n import translate
@@ -158,6 +159,11 @@ def wrap_label(label: str, units: int = LABEL_LINE_UNITS) -> list[str]:
     return lines
 
 
+def _shown(value: Any) -> str:
+    """A gauge's figure in its tooltip: two decimals, grouped, as the plan table shows it."""
+    return "—" if value is None else f"{value:,.2f}"
+
+
 def gauge_status(target: dict[str, Any]) -> str:
     """``meet`` | ``miss`` | ``unknown`` — from the indicators module's ``will_meet``."""
     statuses: dict[bool | None, str] = {True: "meet", False: "miss"}
@@ -172,12 +178,12 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
     import altair as alt  # with the chart, not the module (zhichan.reports.charts)
 
     status_labels = {s: translate(lang, f"plans.status.{s}") for s in ("meet", "miss", "unknown")}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for t in targets:
         tv = t["target_value"] or None
 
-        def pct(value: Any, tv: Any = tv) -> float | None:
-            return round(100.0 * value / tv, 1) if value is not None and tv else None
+        def pct(value: Any, tv: Any = tv) -> float | None:  # where the bar ends: a ratio, a float
+            return round(100.0 * ratio(value, tv), 1) if value is not None and tv else None
 
         growth = t.get("required_annual_growth")
         rows.append({
@@ -185,7 +191,9 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
             "status": status_labels[gauge_status(t)],
             "progress_pct": pct(t.get("current_value")), "forecast_pct": pct(t.get("forecast")),
             "base_pct": pct(t.get("base_value")), "target_pct": 100.0,
-            "current": t.get("current_value"), "target": t["target_value"], "forecast": t.get("forecast"),
+            # the figures as the table beside writes them (an amount's every fen: a chart's numbers are floats)
+            "current": _shown(t.get("current_value")), "target": _shown(t["target_value"]),
+            "forecast": _shown(t.get("forecast")),
             "required_growth": f"{growth:+.1%}" if growth is not None else "—",
         })
     title = translate(lang, "cockpit.gauges")
@@ -196,11 +204,11 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
               axis=alt.Axis(labelLimit=LABEL_LIMIT_PX, labelExpr="split(datum.label, '\\n')"))
     tooltip = [
         alt.Tooltip("label:N", title=translate(lang, "plans.target")),
-        alt.Tooltip("current:Q", title=translate(lang, "plans.current"), format=",.2f"),
-        alt.Tooltip("target:Q", title=translate(lang, "plans.target_value"), format=",.2f"),
+        alt.Tooltip("current:N", title=translate(lang, "plans.current")),
+        alt.Tooltip("target:N", title=translate(lang, "plans.target_value")),
         alt.Tooltip("progress_pct:Q", title=translate(lang, "plans.progress"), format=".1f"),
         alt.Tooltip("required_growth:N", title=translate(lang, "plans.required_growth")),
-        alt.Tooltip("forecast:Q", title=translate(lang, "plans.forecast"), format=",.2f"),
+        alt.Tooltip("forecast:N", title=translate(lang, "plans.forecast")),
         alt.Tooltip("status:N", title=translate(lang, "plans.outlook")),
     ]
     base = alt.Chart(alt.Data(values=rc._jsonable(rows)))

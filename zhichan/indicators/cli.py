@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +73,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
         return "—"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):  # money: yuan to the fen, every digit
+        return f"{value:,.2f}"
     if isinstance(value, float):
         return f"{value:,.{digits}f}" if abs(value) >= 0.01 or value == 0 else f"{value:.3g}"
     return str(value)

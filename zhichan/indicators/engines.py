@@ -198,8 +198,10 @@ def open_engine(snapshot: Snapshot, engine: str = "duckdb") -> DuckDBEngine | Sp
 
 
 def plain(value: Any) -> Any:
-    """Arrow scalars from either engine as plain Python numbers (DECIMAL money → float yuan): an indicator's figure,
-    once its records are summed exactly."""
-    if isinstance(value, Decimal):
-        return float(value)
+    """Arrow scalars from either engine as plain Python numbers, once an indicator's records are summed exactly: money
+    (DECIMAL(18, 2) summed: DuckDB's DECIMAL(38, 2), Spark's DECIMAL(28, 2)) stays a ``Decimal`` to the fen; a sum of
+    whole numbers (days) that DuckDB returns as a DECIMAL(38, 0) (its HUGEINT) is an ``int``, as Spark's ``bigint``
+    is, so both engines give the same types."""
+    if isinstance(value, Decimal) and value.as_tuple().exponent == 0:
+        return int(value)
     return value

@@ -18,6 +18,7 @@ The SQL is ``sql/patent_flags.sql`` + ``sql/patent_status.sql``; indicators, dri
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pyarrow as pa
 
@@ -28,7 +29,7 @@ from zhichan.indicators.engines import open_engine
 FLAG_COLUMNS = ("sei_flag", "overseas_family_flag", "maintained_10y_flag", "pledge_flag", "award_flag")
 
 
-def high_value_flags_sql(as_of: dt.date, pledge_threshold_yuan: float | None = None) -> str:
+def high_value_flags_sql(as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> str:
     """DuckDB SQL over the snapshot views ``patents`` and ``events``: one row per valid invention at
     ``as_of`` with ``application_number``, the five flags and ``is_high_value``.
 

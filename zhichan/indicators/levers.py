@@ -157,7 +157,7 @@ def top_contributors(code: str, region: str, as_of: dt.date, n: int = 20, *,
         rows.append({
             "rank": rank, "holder": row["holder"], "holder_type": row["holder_type"],
             "contribution": contribution, "records": row["records"],
-            "share": contribution / total if total else None, "indicator": ind.code, "synthetic": bool(row["synthetic"]),
+            "share": service.ratio(contribution, total) if total else None, "indicator": ind.code, "synthetic": bool(row["synthetic"]),
             "holder_key": row["holder_key"],
         })
     # the holder's English name where the corpus implies one (a generated party), as the cockpit shows it

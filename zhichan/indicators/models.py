@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 IndicatorKind = Literal["count", "amount", "per_10k", "share", "mean"]
@@ -14,6 +15,9 @@ AsOf = Literal["stock", "flow"]
 #: platform's own records (cases, the talent library, pledges registered, deals…), counted to today in Beijing
 DataSource = Literal["corpus", "platform"]
 Level = Literal["nation", "province", "city", "county"]
+#: a figure: a count (``int``), an amount of money (``Decimal`` yuan to the fen: :attr:`IndicatorDef.money`) or a
+#: ratio (``float``; per 10,000 people, a share, a mean — a ratio of two amounts too, which is not money)
+Figure = Decimal | float | int
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,13 @@ class IndicatorDef:
     def additive(self) -> bool:
         """Counts and amounts add up from counties to the nation; ratios do not."""
         return self.kind in ("count", "amount")
+
+    @property
+    def money(self) -> bool:
+        """An amount of money (元): its figure is a ``Decimal`` of yuan to the fen, the exact sum of its records, from the
+        engine to every page, API answer (a decimal string), export and plan target (docs/indicators.md, "Money");
+        a sum of days (天) is an ``int``."""
+        return self.kind == "amount" and self.unit == "元"
 
     @property
     def counts_filings(self) -> bool:
@@ -90,10 +101,10 @@ class IndicatorValue:
     region_name: str
     level: Level
     as_of: dt.date
-    value: float | int | None
+    value: Figure | None
     unit: str
-    previous_value: float | int | None = None  # same day one year earlier (同比基数)
-    yoy_change: float | int | None = None
+    previous_value: Figure | None = None  # same day one year earlier (同比基数)
+    yoy_change: Figure | None = None  # an amount's: a Decimal; its yoy_change_pct and share_of_parent are floats
     yoy_change_pct: float | None = None
     share_of_parent: float | None = None  # fraction (0–1) of the parent region's value; additive only
     rank: int | None = None  # among the siblings (same parent), 1 = largest
@@ -123,9 +134,9 @@ class PlanTarget:
     indicator: str
     region_code: str
     target_year: int
-    target_value: float
+    target_value: Figure  # a money indicator's: a Decimal of yuan (the plan's text read exactly)
     base_year: int | None = None
-    base_value: float | None = None
+    base_value: Figure | None = None
     note: str = ""
 
 
@@ -147,21 +158,21 @@ class TargetProgress:
     region_name: str
     as_of: dt.date
     base_year: int | None
-    base_value: float | None
+    base_value: Figure | None
     base_value_source: str  # "plan" (the plan's figure) | "computed" (from the corpus) | "missing"
     target_year: int
-    target_value: float
-    current_value: float | None
+    target_value: Figure
+    current_value: Figure | None  # a money indicator's figures (base, current, target, forecast): Decimal yuan
     progress_pct: float | None  # current / target × 100 (完成预期目标的 N%)
     gap_closed_pct: float | None  # (current − base) / (target − base) × 100
     required_annual_growth: float | None  # CAGR from now to the target date, fraction per year
-    forecast: float | None  # value forecast at the end of the target year
+    forecast: Figure | None  # value forecast at the end of the target year (an amount's to the fen)
     forecast_method: str
     will_meet: bool | None
-    trend: list[tuple[dt.date, float | None]] = field(default_factory=list)
+    trend: list[tuple[dt.date, Figure | None]] = field(default_factory=list)
     unit: str = ""
     reached: bool = False  # the current value already meets the target (no growth required)
-    at_target_year: float | None = None  # the target year over and covered by the data: the value on its last day
+    at_target_year: Figure | None = None  # the target year over and covered by the data: the value on its last day
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Context, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,8 @@ from zhichan import reference
 from zhichan.corpus.store import Snapshot, open_corpus
 from zhichan.errors import InputError, ZhichanError
 from zhichan.indicators import registry, service
-from zhichan.indicators.models import Plan, PlanTarget, TargetProgress
+from zhichan.indicators.models import Figure, Plan, PlanTarget, TargetProgress
+from zhichan.money import MoneyError, parse_money
 from zhichan.progress import ProgressCallback, no_progress
 from zhichan.untrusted import check_xlsx, load_yaml
 
@@ -83,6 +85,19 @@ def _number(value: Any, field: str, where: str, *, integer: bool = False, requir
     return number
 
 
+def _amount(value: Any, field: str, where: str, *, required: bool = True) -> Decimal | None:
+    """A money indicator's target or base: yuan to the fen, read by the platform's one money parser (a
+    ``Decimal``, the plan's figure exactly as written)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError(f"{where}：缺少 {field} / {where}: {field} is missing")
+        return None
+    try:
+        return parse_money(value if isinstance(value, str | int | Decimal) else repr(value), "yuan", zero=True)
+    except MoneyError as exc:
+        raise InputError(f"{where}：{field} {exc.reason}") from None
+
+
 def _target(row: dict[str, Any], where: str) -> PlanTarget:
     code = str(row.get("indicator") or "").strip()
     if not code:
@@ -92,12 +107,14 @@ def _target(row: dict[str, Any], where: str) -> PlanTarget:
         region = reference.normalize_region_code(str(row.get("region") or "CN").strip())
     except ZhichanError as exc:
         raise InputError(f"{where}：{exc.message}") from None
+    # an amount of money exactly, as its figure is
+    figure: Any = _amount if ind.money else _number
     target = PlanTarget(
         indicator=ind.code, region_code=region,
         target_year=_number(row.get("target_year"), "target_year", where, integer=True),
-        target_value=_number(row.get("target_value"), "target_value", where),
+        target_value=figure(row.get("target_value"), "target_value", where),
         base_year=_number(row.get("base_year"), "base_year", where, integer=True, required=False),
-        base_value=_number(row.get("base_value"), "base_value", where, required=False),
+        base_value=figure(row.get("base_value"), "base_value", where, required=False),
         note=str(row.get("note") or ""),
     )
     if target.base_year is not None and target.base_year >= target.target_year:
@@ -174,7 +191,9 @@ def load_plan(path: str | Path) -> Plan:
     raise InputError(f"规划文件须为 YAML 或 XLSX：{path.name} / a plan is YAML or XLSX: {path.name}")
 
 
-def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float | None, str]:
+def _fit(points: list[tuple[dt.date, Figure | None]], at: dt.date) -> tuple[float | None, str]:
+    """The least-squares forecast at ``at`` (a float: a money indicator's is made an amount to the fen by its
+    caller) and how it was made."""
     usable = [(d, v) for d, v in points if v is not None]
     if len(usable) < MIN_FORECAST_POINTS:
         return None, (f"无预测：只有 {len(usable)} 个完整年度的数值，至少需要 {MIN_FORECAST_POINTS} 个 / "
@@ -193,13 +212,16 @@ def _fit(points: list[tuple[dt.date, float | None]], at: dt.date) -> tuple[float
         growth = f"{math.expm1(slope):+.1%}"
         return math.exp(y_at), (f"对数线性最小二乘，{n} 个数值 {span}（年增长 {growth}） / "
                                 f"log-linear least squares on {n} values {span} (growth {growth}/year)")
-    return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {slope:+.4g}） / "
-                  f"linear least squares on {n} values {span} ({slope:+.4g}/year)")
+    # a large slope (an amount's: 14,720,000 yuan a year) grouped, not in e-notation (+1.472e+07)
+    step = f"{slope:+,.0f}" if abs(slope) >= 10_000 else f"{slope:+.4g}"
+    return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {step}） / "
+                  f"linear least squares on {n} values {span} ({step}/year)")
 
 
-def _reaches(value: float, target: float, rising: bool) -> bool:
+def _reaches(value: Figure, target: Figure, rising: bool) -> bool:
     """Whether ``value`` meets ``target`` in the plan's direction, compared as the page shows both."""
-    shown, goal = round(value, SHOWN_DIGITS), round(target, SHOWN_DIGITS)
+    shown: Any = round(value, SHOWN_DIGITS)  # an amount stays a Decimal, a ratio a float
+    goal: Any = round(target, SHOWN_DIGITS)
     return shown >= goal if rising else shown <= goal
 
 
@@ -234,13 +256,17 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     target_day = dt.date(target.target_year, 12, 31)
     years_left = (target_day - as_of).days / 365.25
     progress = gap = growth = None
-    if current is not None:
-        progress = 100.0 * current / target.target_value if target.target_value else None
-        if base_value is not None and target.target_value != base_value:
-            gap = 100.0 * (current - base_value) / (target.target_value - base_value)
-        if years_left > 0 and current > 0 and target.target_value > 0:
-            growth = (target.target_value / current) ** (1 / years_left) - 1
-    forecast, method = _fit(points, target_day)
+    goal = target.target_value
+    if current is not None:  # percentages and rates are ratios (floats); the amounts stay exact
+        progress = 100.0 * service.ratio(current, goal) if goal else None
+        if base_value is not None and goal != base_value:
+            gap = 100.0 * service.ratio(service.difference(current, base_value), service.difference(goal, base_value))
+        if years_left > 0 and current > 0 and goal > 0:
+            growth = service.ratio(goal, current) ** (1 / years_left) - 1
+    fitted, method = _fit(points, target_day)
+    forecast: Figure | None = fitted
+    if fitted is not None and ind.money:  # a forecast amount: yuan to the fen (a wild extrapolation of any size)
+        forecast = Decimal(repr(fitted)).quantize(Decimal("0.01"), context=Context(prec=400))
     # the target year is over: its last day's value is known, nothing to forecast (a fit beside it read 13.63 for a
     # year that ended at 15.06)
     actual = next((v for d, v in points if d == target_day), None) if as_of >= target_day else None

@@ -26,7 +26,7 @@ from string import Template
 from zhichan.errors import InputError, NotFoundError
 from zhichan.figures import domain_indicators, domain_relations
 from zhichan.indicators.dates import filed_by_for_anniversary, period_start
-from zhichan.indicators.models import AsOf, IndicatorDef
+from zhichan.indicators.models import AsOf, Figure, IndicatorDef
 
 # ------------------------------------------------------------------------------------------ relations
 
@@ -122,13 +122,13 @@ def _closure(names: list[str]) -> list[str]:
     return [name for name in relations() if name in needed]
 
 
-def parameters(as_of: dt.date, pledge_threshold_yuan: float | None = None) -> dict[str, str]:
+def parameters(as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> dict[str, str]:
     """The literal values substituted into the SQL for one as-of date."""
     if pledge_threshold_yuan is None:
         from zhichan.settings import get_settings
 
         pledge_threshold_yuan = get_settings().high_value_pledge_threshold_yuan
-    threshold = Decimal(str(pledge_threshold_yuan)).quantize(Decimal("0.01"))
+    threshold = pledge_threshold_yuan.quantize(Decimal("0.01"))  # the setting's Decimal (zhichan.money), never a float
     return {
         "as_of": as_of.isoformat(),
         "period_start": period_start(as_of).isoformat(),
@@ -316,7 +316,7 @@ def unit_key(code: str) -> str:
     return f"unit.{ind.unit}"
 
 
-def figure_text(code: str, value: float | int | None) -> str:
+def figure_text(code: str, value: Figure | None) -> str:
     """An indicator's value as a page shows it, by what it measures, not by the number's type: a count whole
     (1,234), an amount (元, 天) and a ratio with two decimals — an amount of no record (0 from the database) read
     "0 元" beside "10,000.00 元"."""
@@ -324,7 +324,7 @@ def figure_text(code: str, value: float | int | None) -> str:
         return "—"
     if get_indicator(code).kind == "count":
         return f"{round(value):,}"
-    return f"{value:,.2f}"
+    return f"{value:,.2f}"  # an amount of money a Decimal: every fen of it, whatever its size
 
 
 def in_points(code: str) -> bool:
@@ -375,7 +375,7 @@ def _measure(ind: IndicatorDef) -> str:
     return f"count(*) FILTER (WHERE {ind.where})"
 
 
-def compute_sql(source: str, codes: list[str], as_of: dt.date, pledge_threshold_yuan: float | None = None) -> str:
+def compute_sql(source: str, codes: list[str], as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> str:
     """One scan of ``source``: per attribution key ``geo``, one column per indicator."""
     inds = [get_indicator(c) for c in codes]
     if any(i.source != source for i in inds):
@@ -394,7 +394,7 @@ def region_filter(region_code: str) -> str:
     return f"geo LIKE '{region_code}%'"
 
 
-def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_yuan: float | None = None) -> str:
+def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> str:
     """The records behind ``code`` for a (normalized) region — the same source and predicate."""
     ind = get_indicator(get_indicator(code).drill_code)
     assert ind.source is not None and ind.where is not None
@@ -438,7 +438,7 @@ def sources_for(codes: list[str]) -> dict[str, list[str]]:
     return grouped
 
 
-def high_value_flags_sql(as_of: dt.date, pledge_threshold_yuan: float | None = None) -> str:
+def high_value_flags_sql(as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> str:
     body = ("SELECT\n  application_number,\n  sei_flag,\n  overseas_family_flag,\n  maintained_10y_flag,\n"
             "  pledge_flag,\n  award_flag,\n  is_high_value\nFROM patent_status\nWHERE is_valid_invention")
     return with_relations(body, ["patent_status"], parameters(as_of, pledge_threshold_yuan))

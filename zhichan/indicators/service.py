@@ -25,6 +25,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -37,13 +38,15 @@ from zhichan.errors import InputError
 from zhichan.indicators import registry
 from zhichan.indicators.dates import same_day_last_year
 from zhichan.indicators.engines import open_engine, plain
-from zhichan.indicators.models import DataSource, IndicatorDef, IndicatorValue, Level
+from zhichan.indicators.models import DataSource, Figure, IndicatorDef, IndicatorValue, Level
 from zhichan.legaltime import china_today
 from zhichan.settings import get_settings
 from zhichan.spreadsheet import csv_row, xlsx_row
 
-#: region code → indicator code → additive value (counts as int, money as float yuan)
-Totals = dict[str, dict[str, float | int]]
+#: region code → indicator code → additive value (counts and sums of days as int, money as Decimal yuan to the fen)
+Totals = dict[str, dict[str, Decimal | int]]
+#: an amount of no record: yuan to the fen, as every amount figure is
+NO_MONEY = Decimal("0.00")
 
 _CACHE: OrderedDict[tuple[Any, ...], Totals] = OrderedDict()
 _CACHE_SIZE = 64
@@ -206,15 +209,16 @@ def source_totals(snapshot: Snapshot, source: str, as_of: dt.date, engine: str =
         table = eng.query(registry.compute_sql(source, codes, as_of, threshold))
     finally:
         eng.close()
-    exact: dict[str, dict[str, Any]] = {}  # counts and amounts (Decimal) added up the regions exactly
+    money = [c for c in codes if registry.get_indicator(c).money]
+    totals: Totals = {}  # counts and amounts (Decimal) added up the regions exactly
     for row in table.to_pylist():
+        values = [(code, plain(row[code]) or 0) for code in codes]
         for region in rollup_keys(row["geo"] or ""):
-            bucket = exact.setdefault(region, dict.fromkeys(codes, 0))
-            for code in codes:
-                bucket[code] += row[code] or 0
-    # a figure from here on (ranks, shares, 同比, plans' forecasts) is a number: an amount's is the float of
-    # its exact sum, which reads to the fen (below 9 × 10¹³ yuan: 2⁵³ fen)
-    totals: Totals = {region: {code: plain(v) for code, v in values.items()} for region, values in exact.items()}
+            bucket = totals.setdefault(region, dict.fromkeys(codes, 0) | dict.fromkeys(money, NO_MONEY))
+            for code, value in values:
+                bucket[code] += value
+    # a figure stays exact from here on (ranks, shares, 同比, plans' targets and forecasts, pages, API, exports): an
+    # amount is a Decimal to the fen, whatever its size (a float read to the fen only below 2⁵³ fen, 9 × 10¹³ yuan)
     with _LOCK:
         _CACHE[key] = totals
         while len(_CACHE) > _CACHE_SIZE:
@@ -257,26 +261,47 @@ def population_scale(snapshot: Snapshot) -> float:
     return snapshot.population_scale  # the generator's scale survives later imports (corpus/store.py)
 
 
-def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0) -> float | int | None:
-    """One indicator's value for one region from the additive totals (``scale``: see :func:`population_scale`)."""
+def zero(ind: IndicatorDef) -> Decimal | int:
+    """An additive figure of no record: ``0.00`` yuan for an amount of money, else 0."""
+    return NO_MONEY if ind.money else 0
+
+
+def ratio(numerator: Figure, denominator: Figure) -> float:
+    """A ratio of two figures as a float (a share, a mean, 同比 in %): a percentage is not money, so a ratio of two
+    amounts may be one; two Decimals are divided exactly first."""
+    if isinstance(numerator, Decimal) or isinstance(denominator, Decimal):
+        return float(Decimal(numerator) / Decimal(denominator))
+    return numerator / denominator
+
+
+def difference(value: Figure, other: Figure) -> Figure:
+    """``value`` − ``other``: of two amounts exactly (a Decimal), of two numbers a number (同比, a plan's gap)."""
+    if isinstance(value, Decimal) or isinstance(other, Decimal):
+        return Decimal(value) - Decimal(other)
+    return value - other
+
+
+def value_of(ind: IndicatorDef, region: str, totals: Totals, scale: float = 1.0) -> Figure | None:
+    """One indicator's value for one region from the additive totals (``scale``: see :func:`population_scale`):
+    a count an int, an amount of money a Decimal, a ratio a float."""
     values = totals.get(region, {})
     if ind.additive:
-        return values.get(ind.code, 0)
+        return values.get(ind.code, zero(ind))
     numerator = values.get(str(ind.numerator), 0)
     if ind.kind == "per_10k":
         people = _population(region)
-        return None if not people else numerator / (people * scale / 10_000)
+        return None if not people else ratio(numerator, people * scale / 10_000)
     denominator = values.get(str(ind.denominator), 0)
     if not denominator:
         return None
-    return numerator / denominator if ind.kind == "mean" else 100.0 * numerator / denominator
+    return ratio(numerator if ind.kind == "mean" else 100 * numerator, denominator)
 
 
-def _ranks(values: list[float | int | None]) -> tuple[dict[float | int, tuple[int, int]], int]:
+def _ranks(values: list[Figure | None]) -> tuple[dict[Figure, tuple[int, int]], int]:
     """Competition ranking (1, 2, 2, 4), largest first, each value with how many regions share its rank; regions
     without a value are not ranked."""
     present = sorted((v for v in values if v is not None), reverse=True)
-    ranks: dict[float | int, tuple[int, int]] = {}
+    ranks: dict[Figure, tuple[int, int]] = {}
     for index, v in enumerate(present):
         rank, tied = ranks.get(v, (index + 1, 0))
         ranks[v] = (rank, tied + 1)
@@ -295,10 +320,10 @@ class _Evaluator:
         self.ind = ind
         self.totals = totals
         self.scale = scale
-        self._values: dict[str, float | int | None] = {}
-        self._ranks: dict[str, tuple[dict[float | int, tuple[int, int]], int]] = {}
+        self._values: dict[str, Figure | None] = {}
+        self._ranks: dict[str, tuple[dict[Figure, tuple[int, int]], int]] = {}
 
-    def value(self, region: str) -> float | int | None:
+    def value(self, region: str) -> Figure | None:
         if region not in self._values:
             self._values[region] = value_of(self.ind, region, self.totals, self.scale)
         return self._values[region]
@@ -317,14 +342,14 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     ind = now.ind
     value = now.value(region)
     previous = before.value(region)
-    change = None if value is None or previous is None else value - previous
-    change_pct = None if change is None or not previous else 100.0 * change / previous
+    change = None if value is None or previous is None else difference(value, previous)
+    change_pct = None if change is None or not previous else ratio(100 * change, previous)
     name, level, parent = _region_meta(region)
     share = rank = rank_of = tied = None
     if parent is not None:
         if ind.additive and value is not None:
             parent_value = now.value(parent)
-            share = value / parent_value if parent_value else None
+            share = ratio(value, parent_value) if parent_value else None
         rank, rank_of, tied = now.rank(region, parent)
     return IndicatorValue(
         code=ind.code, region_code=region, region_name=name, level=level, as_of=as_of, value=value, unit=ind.unit,
@@ -381,12 +406,12 @@ def compute_level(code: str, level: Level, as_of: dt.date | None, *, parent: str
 
 
 def trend(code: str, region_code: str, years: Iterable[int], *, snapshot: Snapshot | None = None,
-          engine: str = "duckdb", month_day: tuple[int, int] = (12, 31)) -> list[tuple[dt.date, float | int | None]]:
+          engine: str = "duckdb", month_day: tuple[int, int] = (12, 31)) -> list[tuple[dt.date, Figure | None]]:
     """The indicator at the same day (default 31 December) of each year."""
     snap = _snapshot(snapshot)
     ind = registry.get_indicator(code)
     region = normalize_region(region_code)
-    out: list[tuple[dt.date, float | int | None]] = []
+    out: list[tuple[dt.date, Figure | None]] = []
     for year in years:
         day = dt.date(year, *month_day)
         out.append((day, value_of(ind, region, all_totals(snap, day, engine, [ind.code]), population_scale(snap))))
@@ -434,7 +459,8 @@ def _cell(value: Any) -> Any:
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
                      fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None) -> Path:
-    """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel) or XLSX (records + definition sheet)."""
+    """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel; an amount as its exact text) or XLSX (records +
+    definition sheet with the figure itself; an amount a number cell to the fen)."""
     path = Path(path)
     fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
@@ -460,10 +486,13 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
         sheet.append(xlsx_row(sheet, row))
     about = book.create_sheet("definition")
     region = normalize_region(region_code)
-    for label, value in (
+    value = compute([ind.code], [region], as_of, snapshot=snap)[0]
+    for label, cell in (
         ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
         ("地区 region", f"{reference.region_names(region)} ({region})"),
         ("统计日 as of", as_of.isoformat()),
+        ("值 value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
+        ("单位 unit", ind.unit),
         ("记录数 records", table.num_rows),
         ("定义 definition", ind.definition),
         ("英文定义 definition (English)", ind.definition_en),
@@ -471,7 +500,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
         ("快照 snapshot", snap.id),
         ("合成数据 synthetic", "是 yes" if snap.synthetic else "否 no"),
     ):
-        about.append([label, value])
+        about.append(xlsx_row(about, [label, cell]))
     book.save(path)
     return path
 
