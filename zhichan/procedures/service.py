@@ -497,6 +497,9 @@ CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 #: declaration, before the term the step waits for was declared): (session, case id, the case's declaration) → event →
 #: the first day it may be taken (:meth:`ProcedureService.add_holds`)
 Holds = Callable[[Session, int, Declaration], dict[str, dt.date]]
+#: a lock a domain takes for a step before its moment is read (:meth:`ProcedureService.add_lock`): (session, case id,
+#: event)
+StepLock = Callable[[Session, int, str], None]
 
 
 def named_in(stored: str, names: Mapping[str, str]) -> str:
@@ -524,6 +527,7 @@ class ProcedureService:
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
         self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
+        self._locks: dict[str, list[StepLock]] = {}
 
     def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -659,6 +663,21 @@ class ProcedureService:
         if hook not in hooks:  # installing a domain's hook twice (web setup and a CLI) runs it once
             hooks.append(hook)
 
+    def add_lock(self, procedure: str, lock: StepLock) -> None:
+        """Run ``lock`` on every step of ``procedure`` once the case is locked and **before the step's moment is
+        read**: where a hook locks another row (an objection's decision locks its subsidy round), taking that lock
+        here stamps a step that waited for another after it — as the case's own lock does (:meth:`act`)."""
+        locks = self._locks.setdefault(procedure, [])
+        if lock not in locks:
+            locks.append(lock)
+
+    def _lock_first(self, session: Session, case_id: int, event: str) -> None:
+        if not self._locks:
+            return
+        procedure = session.scalar(select(CASES.c.procedure).where(CASES.c.id == case_id))
+        for lock in self._locks.get(str(procedure), ()):
+            lock(session, case_id, event)
+
     def _run_hooks(self, session: Session, scope: Scope, step: StepTaken) -> None:
         for hook in self._hooks.get(step.procedure, ()):
             hook(session, scope, step)
@@ -791,9 +810,12 @@ class ProcedureService:
         # it takes the write lock (SQLite) or the row lock (PostgreSQL) before anything is read; a
         # second officer acting on the same version then matches no row and gets a 409. The step's
         # moment is read once the lock is held (a moment given instead: the demos' and the tests' time),
-        # so a step is stamped after every write it waited for — what its hooks lock later included.
+        # and once the rows a domain's hooks will lock are held too (:meth:`add_lock`), so a step is stamped after
+        # every write it waited for.
         bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
                                  .values(version=version + 1))).rowcount == 1
+        if bumped:
+            self._lock_first(session, case_id, event)  # a domain's other rows, locked before the moment too
         now = now or utcnow()
         row = self._visible(session, scope, case_id, event=event)
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
