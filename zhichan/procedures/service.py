@@ -58,6 +58,7 @@ from zhichan.legaltime import (
     china_date,
     china_today,
     first_day_after,
+    unpublished_years,
 )
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
@@ -1400,10 +1401,14 @@ class ProcedureService:
         today = today or china_date(now)
         retried = 0
         # unknown or provisional deadlines: exact once the year's schedule is loaded (a provisional one kept as it is,
-        # warnings and all, until then)
+        # warnings and all, until then). Each names the first year it reached past the schedule loaded when it was
+        # counted (``due_problem``); while that year is still unpublished it would come out the same, so only those
+        # naming a year loaded since — or written otherwise — are counted again, not every one on every run
+        waiting = [CalendarNotPublished(year).message for year in unpublished_years()]
         for row in session.execute(select(CLOCKS, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest).join(
                 CASES, CASES.c.id == CLOCKS.c.case_id).where(CLOCKS.c.status == "running",
-                                                      CLOCKS.c.due_problem.is_not(None))):
+                                                      CLOCKS.c.due_problem.is_not(None),
+                                                      CLOCKS.c.due_problem.not_in(waiting))):
             decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
             values = self.deadline_values(decl, row)
             if values["due_problem"] is None or values["due_on"] != row.due_on:
