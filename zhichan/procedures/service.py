@@ -1016,7 +1016,22 @@ class ProcedureService:
             case_id=case_id, name=name, amount=amount, unit=spec.unit, started_at=now, status="running",
             pauses="[]", extensions="[]", warned=0, alert_on=None,
         ))
+        if spec.paused_with is not None:  # started while the other is paused: paused from its start
+            self._pause_with(session, decl, case_id, name)
         self._recompute(session, decl, case_id, name)
+
+    @staticmethod
+    def _pause_with(session: Session, decl: Declaration, case_id: int, name: str) -> None:
+        """A clock ``paused_with`` another takes that one's pauses and whether it is paused (while neither is
+        stopped): the days the other does not run, it does not run either."""
+        leader = decl.clocks[name].paused_with
+        rows = {r.name: r for r in session.execute(select(CLOCKS).where(
+            CLOCKS.c.case_id == case_id, CLOCKS.c.name.in_([name, leader]), CLOCKS.c.status != "stopped"))}
+        if name not in rows or leader not in rows:
+            return
+        pauses = json.loads(rows[leader].pauses)
+        session.execute(update(CLOCKS).where(CLOCKS.c.id == rows[name].id).values(
+            pauses=_json(pauses), status="paused" if any(p["end"] is None for p in pauses) else "running"))
 
     def start_clock(self, session: Session, case_id: int, name: str, *, started_at: dt.datetime) -> bool:
         """Start a declared clock from ``started_at`` — a domain rule the declaration cannot say (a period
@@ -1082,6 +1097,9 @@ class ProcedureService:
             still = any(p["end"] is None for p in pauses)
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
                 pauses=_json(pauses), status="paused" if still else "running"))
+        followers = {n for n, c in decl.clocks.items() if c.paused_with in {*spec.pauses, *spec.resumes}}
+        for name in followers:
+            self._pause_with(session, decl, case_id, name)
         if spec.extends is not None:
             row = clocks[spec.extends.clock]
             granted = [*json.loads(row.extensions), {
@@ -1097,7 +1115,7 @@ class ProcedureService:
                             .values(status="stopped", stopped_at=now))
         for name in spec.starts:
             self._start_clock(session, decl, case_id, name, now, fields)
-        for name in {*spec.pauses, *spec.resumes, *([spec.extends.clock] if spec.extends else [])}:
+        for name in {*spec.pauses, *spec.resumes, *followers, *([spec.extends.clock] if spec.extends else [])}:
             self._recompute(session, decl, case_id, name)
 
     @staticmethod
