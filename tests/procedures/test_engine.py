@@ -476,6 +476,37 @@ def test_two_sweeps_at_once_warn_once(world: World) -> None:
         assert list(s.scalars(select(Notice.kind).where(Notice.clock == "admission"))) == ["warning"]
 
 
+def test_a_sweep_that_waited_for_a_clock_is_stamped_after_what_held_it(world: World) -> None:
+    """The sweep locks the clocks it warns of before it reads its moment: a warning written after waiting for another
+    transaction on that clock (another sweep, a step) is dated after that one let go, not when the sweep began."""
+    import time
+
+    from sqlalchemy import update
+
+    from zhichan.legaltime import utcnow
+    from zhichan.procedures.models import CaseClock, Notice
+
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    counts: list[dict[str, int]] = []
+    thread = threading.Thread(target=lambda: counts.append(_sweep(world, D(2026, 3, 7))))
+    with world.engine.connect() as other:
+        with other.begin():  # another transaction holds the clock (SQLite: the write lock)
+            other.execute(update(CaseClock).where(CaseClock.case_id == case["id"]).values(warned=CaseClock.warned))
+            thread.start()
+            time.sleep(1.0)
+            released = utcnow()
+        thread.join(60)
+    assert counts and counts[0]["warning"] == 1
+    with session_scope(world.engine) as s:
+        created = s.scalar(select(Notice.created_at).where(Notice.clock == "admission", Notice.kind == "warning"))
+    assert created is not None and created >= released, (created, released)
+
+
+def _sweep(world: World, today: dt.date) -> dict[str, int]:
+    with session_scope(world.engine) as s:
+        return world.service.sweep(s, today)  # the moment: the clock's
+
+
 def test_a_domain_hook_sees_each_step_and_can_refuse_it(world: World) -> None:
     """A domain keeps its own rules and tables with its procedures' steps: the hook runs inside the
     step's transaction, so a refusal keeps nothing (no state change, no step, no evidence)."""

@@ -1414,9 +1414,10 @@ class ProcedureService:
 
     def sweep(self, session: Session, today: dt.date | None = None, *, now: dt.datetime | None = None) -> dict[str, int]:
         """预警: warn before, at and after each running deadline — once per stage — in three set-based
-        statements; and retry deadlines that waited for a holiday schedule."""
-        now = now or utcnow()
-        today = today or china_date(now)
+        statements; and retry deadlines that waited for a holiday schedule. The warnings' moment (``now`` unless given)
+        is read once the clocks to warn of are locked."""
+        given = now
+        today = today or china_date(now or utcnow())
         retried = 0
         # unknown or provisional deadlines: exact once the year's schedule is loaded (a provisional one kept as it is,
         # warnings and all, until then). Each names the first year it reached past the schedule loaded when it was
@@ -1433,6 +1434,11 @@ class ProcedureService:
                 self._recompute(session, decl, row.case_id, row.name)
                 self._refresh_next_due(session, decl, row.case_id)
                 retried += 1
+        # the clocks with something to say today, written unchanged — their row locks (PostgreSQL), the write lock
+        # (SQLite) — before the warnings' moment is read: a sweep that waited for another's rows is stamped after it
+        session.execute(update(CLOCKS).where(CLOCKS.c.status != "stopped", CLOCKS.c.alert_on <= today,
+                                             CLOCKS.c.warned < WARNING_LEVELS["overdue"]).values(warned=CLOCKS.c.warned))
+        now = given or utcnow()
         # (kind, when, the next alert — next_alert() in SQL): the dates make the stages exclusive on any one day
         stages: tuple[tuple[str, Any, Any], ...] = (
             ("warning", and_(CLOCKS.c.warn_on <= today, CLOCKS.c.due_on > today), CLOCKS.c.due_on),
