@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -132,9 +133,60 @@ def test_bad_applications_are_refused_and_nothing_is_logged(registry: DataIPServ
     assert log.size() == 0
     reg = registry.submit(officer, application(sample=None), now=at(D(2025, 3, 3)))
     with pytest.raises(CalendarNotPublished):
-        registry.publish(officer, reg["id"], now=at(D(2099, 12, 1)))
+        registry.publish(officer, reg["id"], now=at(D(2100, 3, 1)))  # past what a provisional date computes
     assert registry.get(reg["id"])["status"] == "submitted"  # the failed publication changed nothing
     assert log.size() == 2  # the application and the engine's record of it
+
+
+def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
+        registry: DataIPService, log: EvidenceService, world: World, tmp_path: Path) -> None:
+    """Published on Thursday 24 December 2026: 10 working days reach into 2027, whose holiday schedule is not
+    published. The notice is published with a provisional last day, marked (暂定); objections are accepted and the
+    decision waits until the published schedule makes it exact — here a day later, a bridging day (4 January) added."""
+    from chinese_calendar import constants as schedule
+
+    from zhichan.dataip.service import published
+    from zhichan.legaltime import load_schedule_file
+    from zhichan.platform.db import session_scope
+
+    officer, citizen = world.scope("wuhou_officer"), world.scope("citizen")
+    reg = registry.submit(officer, application(), now=at(D(2026, 12, 23)))
+    reg = registry.publish(officer, reg["id"], on=D(2026, 12, 24), now=at(D(2026, 12, 24)))
+    # 25, 28, 29, 30, 31 December, [1 January 元旦], 4, 5, 6, 7, 8 January
+    assert (reg["notice_end"], reg["notice_end_provisional"]) == (D(2027, 1, 8), True)
+    notice = json.loads(log.get_entry(log.size() - 2).leaf)
+    assert (notice["kind"], notice["notice_end"], notice["notice_end_provisional"]) == ("dataip.notice", "2027-01-08", True)
+    assert published(reg)["notice_end_provisional"] is True
+    with pytest.raises(ConflictError, match="暂定"):
+        registry.finalize(officer, reg["id"], now=at(D(2027, 1, 11)))
+    assert registry.finalize_due(officer, now=at(D(2027, 1, 11))) == []
+    # past the provisional day, its year still unpublished: the notice is listed and an objection is accepted
+    assert [r["id"] for r in registry.under_notice(D(2027, 1, 11))] == [reg["id"]]
+    objection = registry.object(citizen, reg["id"], objector="甲（合成）", reason="来源存疑", now=at(D(2027, 1, 11)))
+    registry.resolve_objection(officer, objection["id"], upheld=False, resolution="异议不成立", now=at(D(2027, 1, 11)))
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path = tmp_path / "holidays.yaml"
+    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
+    try:
+        assert load_schedule_file(path) == [2027]
+        with session_scope(world.engine) as s:
+            assert world.service.sweep(s, D(2027, 1, 11))["retried"] == 1
+        reg = registry.get(reg["id"])
+        assert (reg["notice_end"], reg["notice_end_provisional"]) == (D(2027, 1, 11), False)
+        with pytest.raises(ConflictError, match="已届满"):
+            registry.object(citizen, reg["id"], objector="乙（合成）", reason="晚了", now=at(D(2027, 1, 12)))
+        with pytest.raises(ConflictError, match="2027-01-11"):
+            registry.finalize(officer, reg["id"], now=at(D(2027, 1, 11), 23))
+        assert registry.under_notice(D(2027, 1, 12)) == []
+        done = registry.finalize_due(officer, now=at(D(2027, 1, 12)))
+        assert [(r["status"], r["notice_end"]) for r in done] == [("registered", D(2027, 1, 11))]
+        decision = json.loads(registry.certificate(reg["id"]).leaf)
+        assert decision["notice_end"] == "2027-01-11" and "notice_end_provisional" not in decision
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])
 
 
 def _with_sample(app: object, sm3: str) -> object:

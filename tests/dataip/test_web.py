@@ -248,3 +248,32 @@ def test_an_objection_is_not_lost_when_another_step_gets_in_first(settings: Sett
         assert "同时提交的异议" in officer.get(f"/cases/{case_id}").text
     finally:
         env.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.mark.one_database("the pages' mark; the provisional notice itself runs on both databases in test_dataip.py")
+def test_a_provisional_notice_end_is_marked_on_the_public_pages(env: WebEnv) -> None:
+    """A notice whose last day falls in a year whose holiday schedule is not published shows that day marked 暂定 on
+    the notices page, the registration page and in the API — and objections stay open on it."""
+    from sqlalchemy import update
+
+    from zhichan.legaltime import CalendarNotPublished
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import CaseClock
+
+    officer = client_for(env, "wuhou_officer")
+    case_id = apply(officer)
+    step(officer, case_id, "publish")
+    number = number_of(env, case_id)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        # as the engine stores a last day counted into an unpublished year (the register keeps the date as published)
+        s.execute(update(CaseClock).where(CaseClock.case_id == case_id, CaseClock.name == "notice").values(
+            due_on=dt.date(2027, 1, 8), due_problem=CalendarNotPublished(2027).message))
+    anonymous, other = env.client(), client_for(env, "ent2_user")
+    zh = other.get("/dataip/notices")
+    end = zh.text[zh.text.index(f'id="notice-end-{number}"'):][:400]
+    assert "2027-01-08" in end and "暂定：2027 年放假安排尚未公布" in end
+    assert f'id="object-form-{number}"' in zh.text
+    en = anonymous.get(f"/dataip/register/{number}?lang=en").text
+    assert "provisional: the 2027 holiday schedule is not published yet" in en
+    notice = next(n for n in anonymous.get("/api/v1/dataip/notices").json() if n["number"] == number)
+    assert (notice["notice_end"], notice["notice_end_provisional"]) == ("2027-01-08", True)

@@ -91,12 +91,22 @@ def _term_binds_the_party(d: dict[str, Any]) -> None:
     d["clocks"]["answer"] = {**d["clocks"]["answer"], "waits": True}  # nobody's time limit, not the party's
 
 
+def _paused_with_no_clock(d: dict[str, Any]) -> None:
+    d["clocks"]["simplified"] = {**d["clocks"]["simplified"], "paused_with": "closng"}
+
+
+def _paused_with_paused_by_a_step(d: dict[str, Any]) -> None:
+    _step(d, "suspend")["pauses"] = ["closing", "simplified"]  # it pauses with the closing clock only
+
+
 def _options_on_a_text_field(d: dict[str, Any]) -> None:
     d["start"]["fields"][0] = {**d["start"]["fields"][0], "options": "services.centres"}
 
 
 @pytest.mark.parametrize(("mutate", "problem"), [
     (_term_paused, "clock admission is a term to wait out"),
+    (_paused_with_no_clock, "paused_with names no other clock (closng)"),
+    (_paused_with_paused_by_a_step, "suspend: clock simplified pauses with closing only"),
     (_term_binds_the_party, "clock answer: a term to wait out"),
     (_options_on_a_text_field, "takes its options from a list"),
     (_requires_no_start_field, "requires reporter"),

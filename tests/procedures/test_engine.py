@@ -476,6 +476,37 @@ def test_two_sweeps_at_once_warn_once(world: World) -> None:
         assert list(s.scalars(select(Notice.kind).where(Notice.clock == "admission"))) == ["warning"]
 
 
+def test_a_sweep_that_waited_for_a_clock_is_stamped_after_what_held_it(world: World) -> None:
+    """The sweep locks the clocks it warns of before it reads its moment: a warning written after waiting for another
+    transaction on that clock (another sweep, a step) is dated after that one let go, not when the sweep began."""
+    import time
+
+    from sqlalchemy import update
+
+    from zhichan.legaltime import utcnow
+    from zhichan.procedures.models import CaseClock, Notice
+
+    case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
+    counts: list[dict[str, int]] = []
+    thread = threading.Thread(target=lambda: counts.append(_sweep(world, D(2026, 3, 7))))
+    with world.engine.connect() as other:
+        with other.begin():  # another transaction holds the clock (SQLite: the write lock)
+            other.execute(update(CaseClock).where(CaseClock.case_id == case["id"]).values(warned=CaseClock.warned))
+            thread.start()
+            time.sleep(1.0)
+            released = utcnow()
+        thread.join(60)
+    assert counts and counts[0]["warning"] == 1
+    with session_scope(world.engine) as s:
+        created = s.scalar(select(Notice.created_at).where(Notice.clock == "admission", Notice.kind == "warning"))
+    assert created is not None and created >= released, (created, released)
+
+
+def _sweep(world: World, today: dt.date) -> dict[str, int]:
+    with session_scope(world.engine) as s:
+        return world.service.sweep(s, today)  # the moment: the clock's
+
+
 def test_a_domain_hook_sees_each_step_and_can_refuse_it(world: World) -> None:
     """A domain keeps its own rules and tables with its procedures' steps: the hook runs inside the
     step's transaction, so a refusal keeps nothing (no state change, no step, no evidence)."""
@@ -609,6 +640,53 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     assert "accept" in {a["event"] for a in page["actions"]} and page["held"] == []
     act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert case["state"] == "accepted"
+
+
+def test_the_sweep_counts_a_provisional_deadline_again_only_once_its_year_is_loaded(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provisional deadline names the year it reached past the loaded schedule: while that year is unpublished the
+    sweep leaves it (counting it again would give the same date); once the year is loaded, or where the stored reason
+    is not one it recognizes, it is counted again."""
+    from chinese_calendar import constants as schedule
+    from sqlalchemy import update
+
+    from zhichan.legaltime import load_schedule_file
+    from zhichan.procedures.models import CaseClock
+    from zhichan.procedures.service import ProcedureService
+
+    cases = [start(world, when=at(D(2026, 12, 28))) for _ in range(3)]
+    counted: list[int] = []
+    real = ProcedureService.deadline_values
+
+    def counting(self: ProcedureService, decl: Any, row: Any) -> dict[str, Any]:
+        counted.append(row.case_id)
+        return real(self, decl, row)
+
+    monkeypatch.setattr(ProcedureService, "deadline_values", counting)
+    with session_scope(world.engine) as s:
+        assert world.service.sweep(s, D(2026, 12, 29))["retried"] == 0
+        assert counted == []  # 2027 still unpublished: nothing to count again
+        # a reason written otherwise (an earlier wording): counted again, found the same
+        s.execute(update(CaseClock).where(CaseClock.case_id == cases[0]["id"]).values(due_problem="2027 年安排未载入"))
+    with session_scope(world.engine) as s:
+        world.service.sweep(s, D(2026, 12, 29))
+    assert counted == [cases[0]["id"]]
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path = tmp_path / "holidays.yaml"
+    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
+    try:
+        assert load_schedule_file(path) == [2027]
+        counted.clear()
+        with session_scope(world.engine) as s:
+            assert world.service.sweep(s, D(2026, 12, 29))["retried"] == 3
+        assert sorted(set(counted)) == sorted(c["id"] for c in cases)
+        assert all(c["admission"]["due_on"] == D(2027, 1, 6) and not c["admission"]["provisional"]
+                   for c in (clocks(world, case) for case in cases))
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])
 
 
 def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_loaded(world: World,

@@ -344,6 +344,34 @@ def test_simplified_track_criteria_and_hangzhou_limit(world: World, tmp_path: Pa
     assert found["admission"]["status"] == "stopped"
 
 
+def test_the_simplified_track_limit_pauses_with_the_closing_deadline(world: World) -> None:
+    """The simplified track's limit is a shortened handling period: a suspension (or any period the closing deadline
+    excludes, 第三十七条) is excluded from it too — it pauses and resumes with the closing clock."""
+    criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), criteria)
+    assert due(world, case, "simplified") == D(2026, 5, 6)
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 10)), {"ground": "鉴定"})
+    assert due(world, case, "closing") is None and due(world, case, "simplified") is None
+    clocks = {c["name"]: c for c in view(world, case)["clocks"]}
+    assert clocks["simplified"]["status"] == "paused" and clocks["simplified"]["pauses"][0]["reason"] == "鉴定"
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 25)))
+    # 15 days excluded from both: closing 3 Jun → 18 Jun; the track's 2 May → 17 May (Sunday) → 18 May
+    assert (due(world, case, "closing"), due(world, case, "simplified")) == (D(2026, 6, 18), D(2026, 5, 18))
+    # taken while the case is suspended, the limit starts paused: the days up to the resumption do not count
+    other = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", other, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", other, "suspend", at(D(2026, 3, 5)), {"ground": "鉴定"})
+    act(world, "wuhou_officer", other, "simplify", at(D(2026, 3, 6)), criteria)
+    assert due(world, other, "simplified") is None
+    act(world, "wuhou_officer", other, "resume", at(D(2026, 3, 16)))
+    # 6 Mar + 60 days = 5 May (Labour Day holiday), 9 days (7–15 Mar) excluded → Thursday 14 May
+    assert due(world, other, "simplified") == D(2026, 5, 14)
+    # a jurisdiction's own limit (杭州 30 days) keeps the rule: an overlay changing the figure does not drop it
+    assert world.service.registry.get(DISPUTE, "330100").clocks["simplified"].paused_with == "closing"
+
+
 def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engine: Engine, tmp_path: Path) -> None:
     from zhichan.corpus.testing import event
 

@@ -39,7 +39,7 @@ def _published(world: World, tmp_path: Path) -> tuple[int, dict[str, int], int]:
     snap = _corpus(tmp_path / "corpus")
     declared = {CODE: _programme("40000.00")}
     world.service.add_hook(ROUND_PROCEDURE, make_round_hook(lambda: declared))
-    world.service.add_hook(objections.PROCEDURE, objections.make_objection_hook(lambda: declared))
+    objections.install(world.service, lambda: declared)
     users = _enterprises(world)
     for day, name in enumerate((A, B, C), 1):
         with session_scope(world.engine) as s:
@@ -258,3 +258,40 @@ def test_concurrent_upheld_objections_never_pass_the_budget(world: World, tmp_pa
     assert len(upheld) == 1 and len(refused) == 1 and total <= Y("40000.00")
     assert total == Y("1000.00") + {30000: Y("30000.00") + Y("0.00"), 15000: Y("19000.00") + Y("15000.00")}[
         int(Y(raises[upheld[0]]))]
+
+
+def test_an_uphold_that_waited_for_its_round_is_stamped_after_what_held_it(world: World, tmp_path: Path) -> None:
+    """The round's lock comes before the decision's moment: an uphold that waits for another decision on the round
+    (here a transaction holding the round's row) is stamped after that one lets go, not when it began to wait."""
+    import threading
+    import time
+
+    from sqlalchemy import update
+
+    from zhichan.legaltime import utcnow
+    from zhichan.procedures.models import Step
+
+    round_id, users, _ = _published(world, tmp_path)
+    case = _object(world, _scope(world, users[C]), 1, D(2026, 8, 4))
+    failed: list[BaseException] = []
+
+    def uphold() -> None:
+        try:
+            with session_scope(world.engine) as s:
+                world.service.act(s, world.scope("chengdu_officer"), case["id"], "uphold", version=1,
+                                  fields={"awarded": "1000.00", "decision": "核减"})  # the moment: the clock's
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failed.append(exc)
+
+    with world.engine.connect() as other:
+        with other.begin():  # another decision on the round holds its row (SQLite: the write lock)
+            other.execute(update(Case).where(Case.id == round_id).values(version=Case.version))
+            thread = threading.Thread(target=uphold)
+            thread.start()
+            time.sleep(1.0)
+            released = utcnow()
+        thread.join(60)
+    assert not failed, failed
+    with session_scope(world.engine) as s:
+        stamped = s.scalar(select(Step.at).where(Step.case_id == case["id"], Step.event == "uphold"))
+    assert stamped is not None and stamped >= released, (stamped, released)

@@ -53,9 +53,13 @@ UserOption = Annotated[str, typer.Option("--user", "-u", envvar="ZHICHAN_USER",
 
 
 def _show(rows: list[dict[str, Any]]) -> None:
+    from zhichan.legaltime import provisional_note
+
     table = Table("id", "登记号 number", "数据名称 data", "申请人 applicant", "状态 status", "公示 notice")
     for r in rows:
         notice = f"{r['notice_start']} → {r['notice_end']}" if r["notice_start"] else ""
+        if r.get("notice_end_provisional"):
+            notice += f"（{provisional_note(r['notice_end'].year, 'zh')}）"
         table.add_row(str(r["id"]), r["number"], r["data_name"], r["applicant"], r["status"], notice)
     console.print(table)
 

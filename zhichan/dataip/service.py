@@ -7,12 +7,14 @@ engine inside each step's transaction, keeps the register and its evidence entri
   update frequency, processing rules, usage scenario and the digests of a data sample (the data
   itself is never uploaded); the registration number ``DIP-<year>-<log index>`` derives from it;
 - ``dataip.notice`` (publish): the notice window — the declaration's ``notice`` clock, counted in
-  working days from the day after publication on the official calendar (:mod:`zhichan.legaltime`);
+  working days from the day after publication on the official calendar (:mod:`zhichan.legaltime`); a last day in a
+  year whose holiday schedule is not published yet is published as a provisional date (暂定,
+  ``notice_end_provisional``), which the register shows from the clock until the schedule makes it exact;
 - ``dataip.objection``: an objection, accepted from anyone signed in while the notice clock runs
-  (until 24:00 China time of its last day), and its resolution (dismissed → the notice runs on,
-  upheld → refused);
-- ``dataip.decision``: registered or rejected, with ``reasons_sm3``. The certificate of the
-  "registered" decision entry is the registration certificate (数据知识产权登记证书).
+  (until 24:00 China time of its last day — while that day is provisional, until it is known and has passed), and
+  its resolution (dismissed → the notice runs on, upheld → refused);
+- ``dataip.decision``: registered or rejected, with ``reasons_sm3``; after a notice only once its exact last day has
+  passed. The certificate of the "registered" decision entry is the registration certificate (数据知识产权登记证书).
 
 The engine adds its own ``procedure.step`` entry, the case history and the audit record to each step.
 :class:`DataIPService` reads the register (the public notices, the public register) and takes the
@@ -28,17 +30,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
-from zhichan.legaltime import china_date, china_today, moment_on
+from zhichan.legaltime import china_date, china_today, moment_on, provisional_note
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
-from zhichan.procedures.service import FormError, ProcedureService, StepTaken, exact_due
+from zhichan.procedures.service import FormError, ProcedureService, StepTaken, exact_due, provisional
 
 PROCEDURE = "dataip.registration"
 NOTICE_CLOCK = "notice"
@@ -53,7 +55,7 @@ APPLICATION_FIELDS = ("applicant", "data_name", "description", "data_source", "d
 #: what the public notice and the public register show of a registration (never the case's internals)
 PUBLISHED_FIELDS = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure",
                     "update_frequency", "processing_rules", "usage_scenario", "sm3", "sha256", "status",
-                    "notice_start", "notice_end")
+                    "notice_start", "notice_end", "notice_end_provisional")
 
 FINALIZE_REASONS = "公示期满无异议，准予登记 / the notice period ended without objection: registered"
 
@@ -139,13 +141,19 @@ class RegisterHook:
     def _on_publish(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
         clock = _notice_clock(conn, step.case_id)
         start = china_date(clock.started_at)
-        # the public must read the last day: a notice reaching into a year whose holiday schedule is
-        # not loaded is refused (CalendarNotPublished), not published with an unknown end
-        end = exact_due(clock) or ProcedureService.clock_of(clock).due()
-        self._append(conn, [{
+        # the last day as the engine counted it: exact, or — reaching into a year whose holiday schedule is not
+        # published — a provisional date, published marked as such (the register then reads it from the clock until
+        # the schedule makes it exact); a year past what even a provisional date computes is refused
+        # (CalendarNotPublished), never published with an unknown end
+        due = ProcedureService.clock_of(clock).reckon()
+        end = due.day if due is not None else None
+        record: dict[str, Any] = {
             "kind": "dataip.notice", "registration_no": reg["number"], "application_index": reg["application_index"],
             "data_name": reg["data_name"], "applicant": reg["applicant"],
-            "notice_start": start.isoformat(), "notice_end": end.isoformat() if end else None}], step.now)
+            "notice_start": start.isoformat(), "notice_end": end.isoformat() if end else None}
+        if due is not None and due.provisional:
+            record["notice_end_provisional"] = True
+        self._append(conn, [record], step.now)
         conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(notice_start=start, notice_end=end))
 
     def _on_object(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
@@ -155,7 +163,8 @@ class RegisterHook:
             raise PermissionDenied("申请人不能对本人的申请提出异议 / the applicant cannot object to its own application")
         clock = _notice_clock(conn, step.case_id)
         today = china_date(step.now)
-        if clock.status != "running" or exact_due(clock) is None or today > clock.due_on:
+        end = exact_due(clock)  # a provisional last day closes nothing: the published schedule may move it later
+        if clock.status != "running" or clock.due_on is None or (end is not None and today > end):
             raise ConflictError(
                 f"公示期为 {reg['notice_start']} 至 {reg['notice_end']}，已届满，不再受理异议 / the notice ran from "
                 f"{reg['notice_start']} to {reg['notice_end']}: objections are closed",
@@ -187,19 +196,31 @@ class RegisterHook:
         self._resolve(conn, step, reg, ObjectionStatus.DISMISSED)
 
     def _on_uphold_objection(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
+        reg = _with_notice_end(conn, reg)  # the notice's last day as it stands (still provisional, perhaps)
         decision = self._resolve(conn, step, reg, ObjectionStatus.UPHELD)[-1]
         conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
-            decided_at=step.now, decision_index=decision.index, decision_reasons=step.fields["resolution"]))
+            decided_at=step.now, decision_index=decision.index, decision_reasons=step.fields["resolution"],
+            notice_end=reg["notice_end"]))
 
     def _decide(self, conn: Connection, step: StepTaken, reg: dict[str, Any], decision: str) -> None:
-        """审查决定 with reasons; after a notice only once it has ended (from the day after its last day)."""
+        """审查决定 with reasons; after a notice only once it has ended (from the day after its last day) — its exact
+        last day: a provisional one may move either way once the year's holiday schedule is published."""
         if step.source == "in_notice":
-            end = exact_due(_notice_clock(conn, step.case_id))
+            clock = _notice_clock(conn, step.case_id)
+            end = exact_due(clock)
+            if end is None and clock.due_on is not None:
+                note = provisional_note(clock.due_on.year, "zh")
+                raise ConflictError(
+                    f"公示期暂定至 {clock.due_on} 止（{note}），须待放假安排公布、公示期确定届满后方可决定 / the notice "
+                    f"runs until {clock.due_on} ({provisional_note(clock.due_on.year, 'en')}): the decision waits "
+                    "until the schedule is published and the notice has ended")
             if end is None or china_date(step.now) <= end:
                 raise ConflictError(f"公示期至 {end} 止，尚未届满 / the notice runs until {end}")
+            reg = reg | {"notice_end": end}  # exact now: the register keeps it with the decision
         entry = self._append(conn, [_decision(reg, decision, step.fields["reasons"])], step.now)[0]
         conn.execute(update(REGS).where(REGS.c.id == reg["id"]).values(
-            decided_at=step.now, decision_index=entry.index, decision_reasons=step.fields["reasons"]))
+            decided_at=step.now, decision_index=entry.index, decision_reasons=step.fields["reasons"],
+            notice_end=reg["notice_end"]))
 
     def _on_register(self, conn: Connection, scope: Scope, step: StepTaken, reg: dict[str, Any]) -> None:
         self._decide(conn, step, reg, "registered")
@@ -215,8 +236,31 @@ def _notice_clock(conn: Connection, case_id: int) -> Any:
     return clock
 
 
+def _notice_ends(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (registrations) with their notice's last day as it stands and ``notice_end_provisional``: under notice,
+    the ``notice`` clock's (a provisional date becomes exact when the sweep counts it again on the published
+    schedule); otherwise the one the register kept (exact by the decision)."""
+    open_cases = [r["case_id"] for r in rows
+                  if r["case_id"] is not None and r["status"] in (Status.IN_NOTICE, Status.OBJECTED)]
+    clocks = {c.case_id: c for c in conn.execute(select(CLOCKS).where(
+        CLOCKS.c.case_id.in_(open_cases), CLOCKS.c.name == NOTICE_CLOCK))} if open_cases else {}
+    out = []
+    for r in rows:
+        clock = clocks.get(r["case_id"])
+        if clock is not None and clock.due_on is not None:
+            r = r | {"notice_end": clock.due_on, "notice_end_provisional": provisional(clock)}
+        else:
+            r = r | {"notice_end_provisional": False}
+        out.append(r)
+    return out
+
+
+def _with_notice_end(conn: Connection, reg: dict[str, Any]) -> dict[str, Any]:
+    return _notice_ends(conn, [reg])[0]
+
+
 def _decision(reg: dict[str, Any], decision: str, reasons: str) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "kind": "dataip.decision", "decision": decision, "registration_no": reg["number"],
         "application_index": reg["application_index"], "applicant": reg["applicant"], "data_name": reg["data_name"],
         "data_source": reg["data_source"], "data_scale": reg["data_scale"],
@@ -226,6 +270,9 @@ def _decision(reg: dict[str, Any], decision: str, reasons: str) -> dict[str, Any
         "notice_end": reg["notice_end"].isoformat() if reg["notice_end"] else None,
         "sm3": reg["sm3"], "sha256": reg["sha256"], "reasons_sm3": _sm3(reasons),
     }
+    if reg.get("notice_end_provisional"):  # refused on an objection before the notice's last day was known exactly
+        record["notice_end_provisional"] = True
+    return record
 
 
 def install(procedures: ProcedureService) -> None:
@@ -237,8 +284,10 @@ def install(procedures: ProcedureService) -> None:
 
 
 def published(row: dict[str, Any]) -> dict[str, Any]:
-    """A registration as the public sees it (dates as ISO strings)."""
-    return {k: (row[k].isoformat() if isinstance(row[k], dt.date) else row[k]) for k in PUBLISHED_FIELDS}
+    """A registration as the public sees it (dates as ISO strings; ``notice_end_provisional``: the notice's last day
+    is a provisional date, its year's holiday schedule not published yet)."""
+    values = row | {"notice_end_provisional": bool(row.get("notice_end_provisional"))}
+    return {k: (values[k].isoformat() if isinstance(values[k], dt.date) else values[k]) for k in PUBLISHED_FIELDS}
 
 
 class DataIPService:
@@ -259,14 +308,14 @@ class DataIPService:
         row = conn.execute(select(REGS).where(REGS.c.id == registration_id)).mappings().first()
         if row is None:
             raise NotFoundError(f"没有登记申请 {registration_id} / no registration {registration_id}")
-        return dict(row)
+        return _with_notice_end(conn, dict(row))
 
     def by_number(self, number: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
             row = conn.execute(select(REGS).where(REGS.c.number == number)).mappings().first()
-        if row is None:
-            raise NotFoundError(f"没有登记号 {number} / no registration number {number}")
-        return dict(row)
+            if row is None:
+                raise NotFoundError(f"没有登记号 {number} / no registration number {number}")
+            return _with_notice_end(conn, dict(row))
 
     def objections(self, registration_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -274,16 +323,20 @@ class DataIPService:
             return [dict(r) for r in rows.mappings()]
 
     def under_notice(self, today: dt.date | None = None) -> list[dict[str, Any]]:
-        """公示中的登记 — the public list: registrations whose notice window contains ``today``."""
+        """公示中的登记 — the public list: registrations whose notice window contains ``today`` (its last day the
+        clock's: one still provisional is listed until the published schedule has made it exact and it has passed —
+        objections are accepted until then)."""
         today = today or china_today()
+        clock = and_(CLOCKS.c.case_id == REGS.c.case_id, CLOCKS.c.name == NOTICE_CLOCK)
+        end = func.coalesce(CLOCKS.c.due_on, REGS.c.notice_end)
         query = (
-            select(REGS)
-            .where(REGS.c.status.in_([Status.IN_NOTICE, Status.OBJECTED]))
-            .where(REGS.c.notice_start <= today, REGS.c.notice_end >= today)
-            .order_by(REGS.c.notice_end, REGS.c.id)
+            select(REGS).outerjoin(CLOCKS, clock)
+            .where(REGS.c.status.in_([Status.IN_NOTICE, Status.OBJECTED]), REGS.c.notice_start <= today)
+            .where(or_(end >= today, and_(CLOCKS.c.due_on.is_not(None), CLOCKS.c.due_problem.is_not(None))))
+            .order_by(end, REGS.c.id)
         )
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+            return _notice_ends(conn, [dict(r) for r in conn.execute(query).mappings()])
 
     def relation(self, scope: Scope, case_ids: list[int]) -> dict[int, str]:
         """How the caller stands to each of these cases: ``"party"`` (it applied: it may not object to
@@ -308,7 +361,7 @@ class DataIPService:
         if status:
             query = query.where(REGS.c.status == status)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+            return _notice_ends(conn, [dict(r) for r in conn.execute(query).mappings()])
 
     def public_registration(self, number: str) -> dict[str, Any]:
         """A registration the public may read: under notice, or registered; anything else is not found
@@ -411,6 +464,9 @@ class DataIPService:
         engine reads once it holds the case, or ``now`` where given)."""
         today = china_date(now or utcnow())
         with self.engine.connect() as conn:
-            due = conn.execute(select(REGS.c.id).where(
-                REGS.c.status == Status.IN_NOTICE, REGS.c.notice_end < today).order_by(REGS.c.id)).scalars().all()
+            # the notice clock's exact last day (a provisional one waits for the published schedule)
+            due = conn.execute(select(REGS.c.id).join(CLOCKS, and_(CLOCKS.c.case_id == REGS.c.case_id,
+                                                                   CLOCKS.c.name == NOTICE_CLOCK)).where(
+                REGS.c.status == Status.IN_NOTICE, CLOCKS.c.due_problem.is_(None),
+                CLOCKS.c.due_on < today).order_by(REGS.c.id)).scalars().all()
         return [self.finalize(scope, int(i), now=now) for i in due]

@@ -27,11 +27,13 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
     day = date or today
     regs = service.under_notice(day)
     relation = service.relation(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
-    rows = [{**published(r),
+    rows = [{**published(r), "end_day": r["notice_end"],
              # the applicant and the area's officers reach the case itself
              "case_id": r["case_id"] if r["case_id"] in relation else None,
+             # a provisional last day closes nothing (the published schedule may move it later)
              "can_object": scope.is_authenticated and r["case_id"] is not None
-             and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today <= r["notice_end"]}
+             and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today
+             and (r["notice_end_provisional"] or today <= r["notice_end"])}
             for r in regs]
     return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
             "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
@@ -55,7 +57,7 @@ def registration_view(service: DataIPService, number: str, scope: Scope) -> dict
     case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
     with service.engine.connect() as conn:
         pledges = registered_pledges(conn, [reg["number"]]).get(reg["number"], [])
-    return {"registration": {**published(reg), "decided": china_date(reg["decided_at"]).isoformat()
+    return {"registration": {**published(reg), "end_day": reg["notice_end"], "decided": china_date(reg["decided_at"]).isoformat()
                              if registered and reg["decided_at"] else None,
                              "decision_index": reg["decision_index"] if registered else None,
                              "decision_reasons": reg["decision_reasons"] if registered else None,

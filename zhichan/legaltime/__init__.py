@@ -43,6 +43,7 @@ from zhichan.legaltime.workdays import (
     next_workday_on_or_after,
     provisional_holidays,
     published,
+    unpublished_years,
     workday_on_or_before,
     working_days_between,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "published",
     "reckon",
     "resumed_moment",
+    "unpublished_years",
     "utcnow",
     "workday_on_or_before",
     "working_days_between",

@@ -58,6 +58,13 @@ def published(year: int) -> bool:
     return _covered(year)
 
 
+def unpublished_years(until: int = 2100) -> range:
+    """The years after the loaded schedule, up to ``until`` (the last year a provisional date is counted in is 2099;
+    ``lunardate`` stops there): the years a provisional or unknown deadline may name as missing
+    (:class:`CalendarNotPublished`) and still be counted the same."""
+    return range(max(_schedule.holidays).year + 1, until + 1)
+
+
 #: inside :func:`estimating`: years after the loaded schedule are counted on their statutory holidays
 _estimating: ContextVar[bool] = ContextVar("legaltime_estimating", default=False)
 

@@ -117,6 +117,10 @@ class ClockSpec(Strict):
     #: 第二百零三条 moves the last day of a period to act within, not a term's —, the sweep does not warn of it, it is
     #: not a deadline of the case (neither due nor overdue), and pages show the day its steps become possible
     waits: bool = False
+    #: another clock of the case whose excluded periods this one shares: a shortened handling period (the simplified
+    #: track's limit beside the closing deadline) pauses whenever that clock is paused and resumes with it — its
+    #: pauses are that clock's (those before it started exclude nothing). No step pauses or resumes it directly
+    paused_with: str | None = None
 
 
 class ExtensionSpec(Strict):
@@ -286,6 +290,17 @@ class Declaration(Strict):
         if self.cycle_clock is not None and self.cycle_clock not in self.clocks:
             problems.append(f"cycle_clock: unknown clock {self.cycle_clock}")
         for clock_name, spec in self.clocks.items():
+            leader = self.clocks.get(spec.paused_with) if spec.paused_with is not None else None
+            if spec.paused_with is not None and (leader is None or spec.paused_with == clock_name):
+                problems.append(f"clock {clock_name}: paused_with names no other clock ({spec.paused_with})")
+            elif leader is not None and (leader.paused_with is not None or spec.waits or leader.waits
+                                         or "hour" in (spec.unit, leader.unit)):
+                problems.append(f"clock {clock_name}: paused_with {spec.paused_with} — both must be periods that pause "
+                                "(no term to wait out, no hours), the other one paused by steps itself")
+            if spec.paused_with is not None:
+                for t in self.transitions:
+                    if clock_name in (*t.pauses, *t.resumes):
+                        problems.append(f"{t.event}: clock {clock_name} pauses with {spec.paused_with} only")
             if spec.waits and (spec.unit == "hour" or spec.set_by is not None or spec.binds != "office" or spec.remind_party):
                 problems.append(f"clock {clock_name}: a term to wait out counts days, months or years, as declared, "
                                 "and binds nobody")
@@ -464,6 +479,11 @@ def overlay(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
     for name, clock in (local.get("clocks") or {}).items():
         if name not in merged.get("clocks", {}):
             raise ConfigError(f"未知期限 {name} / unknown clock {name}")
+        base_clock = merged["clocks"][name]
+        if isinstance(clock, dict) and isinstance(base_clock, dict) and "paused_with" in base_clock \
+                and "paused_with" not in clock:
+            # which periods a clock excludes is the rule's, not the figure's: an overlay changing the figure keeps it
+            clock = {**clock, "paused_with": base_clock["paused_with"]}
         merged["clocks"][name] = clock
     return merged
 

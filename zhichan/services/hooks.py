@@ -18,7 +18,7 @@ def install(procedures: ProcedureService, snapshot_of: Any) -> None:
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(snapshot_of))
     subsidies.programmes()
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
-    procedures.add_hook(objections.PROCEDURE, objections.make_objection_hook(subsidies.programmes))
+    objections.install(procedures, subsidies.programmes)
     preexam.centres()
     procedures.add_options(preexam.CENTRES, preexam.centre_options)  # the forms' list of centres, by name
     library.entries()

@@ -12,8 +12,9 @@ the case page and may withdraw it.
 * **Upholding** sets the line's award anew (0 removes it). The amount is exact (``Decimal``, cents), at
   most the programme's cap per applicant, and the round's awards after the change never sum past the
   budget: a reduction returns the difference to the budget, an increase takes it only from what is left.
-  The round's case row is locked while the awards are summed and changed, so two decisions at once
-  cannot both spend the same remainder. The money returned is not re-allotted to applications further
+  The round's case row is locked — before the engine reads the decision's moment (:func:`lock_round`) — while the
+  awards are summed and changed, so two decisions at once cannot both spend the same remainder, and each is
+  stamped after the one it waited for. The money returned is not re-allotted to applications further
   down the list (that would change results already published); the page shows what is left.
 * The round **concludes** only when every objection to it is decided (the round's hook asks
   :func:`pending`), and only then are awards paid.
@@ -148,6 +149,24 @@ def pending(session: Session, round_case_id: int) -> int:
         SubsidyObjection.round_case_id == round_case_id, SubsidyObjection.status == "pending")) or 0)
 
 
+def lock_round(session: Session, case_id: int, event: str) -> None:
+    """The lock an upholding decision takes before the engine reads its moment (``ProcedureService.add_lock``): its
+    round's case row (PostgreSQL: the row lock; SQLite: the step's write transaction holds every row already). One
+    decision on a round's awards at a time — and two upholds on one round, from two objections' cases, stamped in the
+    order they hold it."""
+    if event != "uphold":
+        return
+    round_id = session.scalar(select(SubsidyObjection.round_case_id).where(SubsidyObjection.case_id == case_id))
+    if round_id is not None:
+        session.execute(select(CASES.c.id).where(CASES.c.id == round_id).with_for_update())
+
+
+def install(procedures: ProcedureService, declared: Any) -> None:
+    """The objections' hook and the round's lock before each decision (``declared()``: the programmes by code)."""
+    procedures.add_lock(PROCEDURE, lock_round)
+    procedures.add_hook(PROCEDURE, make_objection_hook(declared))
+
+
 def make_objection_hook(declared: Any) -> Any:
     """The step hook of ``services.subsidy_objection`` (``declared()``: the programmes by code)."""
 
@@ -181,9 +200,7 @@ def make_objection_hook(declared: Any) -> Any:
         if step.event == "uphold":
             p = declared()[row.programme]
             amount = parse_amount(step.fields.get("awarded"), p.cap_per_applicant_yuan)
-            # one decision on a round's awards at a time (PostgreSQL: the round's row lock; SQLite: the
-            # step's write transaction)
-            session.execute(select(CASES.c.id).where(CASES.c.id == row.round_case_id).with_for_update())
+            # one decision on a round's awards at a time: the round's row is locked already (lock_round)
             award = session.get(SubsidyAward, row.award_id) if row.award_id is not None else session.scalar(
                 select(SubsidyAward).where(SubsidyAward.application_id == row.application_id))  # listed since
             others = session.scalar(select(func.coalesce(func.sum(SubsidyAward.awarded_yuan), 0)).where(
