@@ -313,11 +313,15 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     drill = registry.get_indicator(ind.drill_code)
+    # a per-10k figure's divisor, as every other page showing one says it: the population and, on a scaled
+    # synthetic corpus, the factor (without them 12 records beside 16.02 read as a wrong figure)
+    per_10k = ({"population": portal.region_population(code), **portal.per_10k_basis(snap)}
+               if ind.kind == "per_10k" else None)
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
-            "counts_filings": drill.counts_filings,
+            "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
