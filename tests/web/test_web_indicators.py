@@ -203,7 +203,13 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     export = client.get(f"/regions/510100/export.csv?as_of={day}")
     assert export.status_code == 200 and day in export.headers["content-disposition"]
     rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
-    assert {r["code"]: int(r["valid_inventions"]) for r in rows} == counts
+    # the city's own row first, then its districts
+    assert rows[0]["code"] == "510100" and int(rows[0]["valid_inventions"]) == sum(counts.values())
+    assert {r["code"]: int(r["valid_inventions"]) for r in rows[1:]} == counts
+    # a district has no sub-regions: its file holds its own figures, not a header alone
+    [wuhou] = [r for r in csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}").text
+                                                     .lstrip("\ufeff"))) if r["code"].isdigit()]
+    assert (wuhou["name"], int(wuhou["valid_inventions"])) == ("武侯区", counts["510107"])
     region_page = whole_dates(client.get(f"/regions/510100?as_of={day}").text)
     assert f"统计日 {day}" in region_page
     assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page

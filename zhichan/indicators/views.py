@@ -177,14 +177,16 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
 
 
 def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
-    """The cockpit's sub-region table at ``as_of`` (default: its figures' date, the corpus's data end) as CSV."""
+    """The cockpit's region and its sub-region table at ``as_of`` (default: its figures' date, the corpus's data end)
+    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone)."""
     overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
     writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
                      "population_scale"])
-    for c in overview["children"]:
+    own = {"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"], **overview["kpis"]}
+    for c in [own, *overview["children"]]:
         writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
                          c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
