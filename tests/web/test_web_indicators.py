@@ -324,9 +324,14 @@ def test_the_records_columns_have_distinct_headings(env, client):
         wanted = {"zh": ("发明", "有权-授权", "企业"), "en": ("Invention", "In force – granted", "Enterprise")}[lang]
         assert all(w in cells[c] for w, c in zip(wanted, cells, strict=True)), (lang, cells)
         assert not {"invention", "granted", "enterprise"} & {v for vs in cells.values() for v in vs}, (lang, cells)
+        # the regions by their names beside their codes (a column of bare 510104 read as nothing to a bureau)
+        regions = re.findall(r'<td class="col-region_code"[^>]*>([^<]*)</td>', html)
+        wuhou = {"zh": "武侯区 510107", "en": "Wuhou District 510107"}[lang]
+        assert regions and all(re.search(r"\D \d{6}$", r) for r in regions) and wuhou in regions, (lang, regions)
     # the API keeps the codes
     api = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
     assert {r["kind"] for r in api["records"]} == {"invention"}
+    assert "510107" in {r["region_code"] for r in api["records"]}
 
 
 @pytest.mark.browser

@@ -246,6 +246,8 @@ def record_cell(value: Any) -> Any:
 #: records page, in Chinese too
 CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_type": "party_type",
                 "event_type": "event_type"}
+#: a corpus relation's region columns: the recorded county and the region a record is counted in (归属)
+CORPUS_REGIONS = ("region_code", "geo")
 
 
 def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
@@ -260,11 +262,19 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     if relation is None:
-        coded = [c for c in data["columns"] if c in CORPUS_CODED]
+        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS]
         if not coded:
             return data
-        return {**data, "records": [{c: label(lang, CORPUS_CODED[c], v) if c in CORPUS_CODED and isinstance(v, str) else v
-                                     for c, v in row.items()} for row in data["records"]]}
+
+        def corpus_cell(column: str, value: Any) -> Any:
+            if not isinstance(value, str) or not value:
+                return value
+            if column in CORPUS_REGIONS:  # 锦江区 510104: the region a bureau reads, with the code it filters by
+                name = portal.region_display_name(value, lang)
+                return value if name == value else f"{name} {value}"
+            return label(lang, CORPUS_CODED[column], value) if column in CORPUS_CODED else value
+
+        return {**data, "records": [{c: corpus_cell(c, v) for c, v in row.items()} for row in data["records"]]}
     prefixes = dict(relation.labels)
     named = dict(relation.names)
     if not prefixes and not named:
