@@ -82,6 +82,7 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
         row = page.split('data-reference="100000"', 1)[1].split("</tr>", 1)[0]
         cells = [re.sub(r"\s+", "", _visible_text("<td" + c)) for c in row.split("<td")[1:]]
         assert cells[6] == said, (as_of, cells)
+        assert cells[3] == "12.00件", cells  # the target in the current value's unit (it read a bare 12.00)
     # the nation has nothing above it
     login_as(client, env.engine, "root")
     assert _plans(client, region="100000")["references"] == []
