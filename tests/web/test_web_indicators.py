@@ -87,7 +87,12 @@ def test_every_indicator_with_its_definition_and_records(env, client):
     r = client.get("/regions/510100/indicators")
     assert r.status_code == 200
     rows = re.findall(r'<tr data-code="([a-z0-9_]+)"', r.text)
-    assert rows == list(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
+    assert sorted(rows) == sorted(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
+    # each group in one piece, in the registry's order within it
+    groups = [registry.get_indicator(code).category for code in rows]
+    assert [g for n, g in enumerate(groups) if n == 0 or g != groups[n - 1]] == list(dict.fromkeys(groups)), groups
+    assert [c for c in rows if registry.get_indicator(c).category == "创造"] == [
+        c for c, ind in registry.indicators().items() if ind.category == "创造"]
     # each figure at its source's default date: the patent data's at their data end, the platform's records at today
     today = china_today().isoformat()
     for ind in registry.indicators().values():

@@ -221,7 +221,11 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
                          "definition_en": ind.definition_en, "drill_code": ind.drill_code,
                          "data_source": ind.data_source,
                          "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={value.as_of.isoformat()}"})
-        return rows
+        # each group's indicators together, the groups in the order they first appear (the registry declares the
+        # patents' 创造 figures, then 质量 and 运用, then the trademarks' and copyrights' 创造 ones: the page's
+        # 创造 link led to half the group), the registry's order within a group
+        groups = {category: n for n, category in reversed(list(enumerate(r["category"] for r in rows)))}
+        return sorted(rows, key=lambda r: groups[r["category"]])
 
     values = access.cached(("region_indicators", code, *_dates_key(access, as_of)), compute)
     corpus_day = dt.date.fromisoformat(dates["corpus"])
