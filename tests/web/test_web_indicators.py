@@ -219,6 +219,13 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     assert f"统计日 {day}" in region_page
     assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
     assert client.get("/regions/510100/export.csv?as_of=2022-02-30").status_code == 422
+    # no figure of a day to come (the corpus knows no lapse after its end): refused beside the date, page and API alike
+    tomorrow = (china_today() + dt.timedelta(days=1)).isoformat()
+    for url in (f"/cockpit?as_of={tomorrow}", f"/regions/510100/indicators?as_of={tomorrow}", f"/plans?as_of={tomorrow}",
+                f"/api/v1/regions/510100?as_of={tomorrow}", f"/api/v1/cockpit?as_of={tomorrow}"):
+        refused = client.get(url)
+        assert refused.status_code == 422 and f"统计日不能晚于今天（{china_today()}）" in refused.text, url
+    assert client.get(f"/cockpit?as_of={china_today()}").status_code == 200
     chart = client.get(f"/charts/trend.svg?region=510100&as_of={day}")
     assert chart.status_code == 200 and ">2021<" in chart.text and ">2022<" not in chart.text  # its last complete year
 

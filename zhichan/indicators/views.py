@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhichan.errors import FormError, InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
+from zhichan.legaltime import china_today
 from zhichan.platform import portal
 from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
@@ -34,17 +35,25 @@ if TYPE_CHECKING:
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     """``YYYY-MM-DD`` (1985–2100, :func:`zhichan.web.openapi.parse_day`) — the date indicators and plan
-    targets are computed at; a day the API already validated (``IsoDate``) as it is; none given: None, each
+    targets are computed at, never after today in Beijing; a day the API already validated (``IsoDate``) likewise; none given: None, each
     figure at its default date (:func:`zhichan.indicators.service.default_as_of`: the corpus's data end for the
     patent data, today for the platform's own records)."""
     if isinstance(value, dt.date):
-        return value
-    if not value:
+        day = value
+    elif not value:
         return None
-    try:
-        return parse_day(value)
-    except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
-        raise FormError({"as_of": str(exc)}) from None
+    else:
+        try:
+            day = parse_day(value)
+        except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
+            raise FormError({"as_of": str(exc)}) from None
+    # no figure of a day to come: the corpus knows no lapse after its data end, so the cockpit of 2030 counted
+    # today's valid patents as valid then and every 10-year mark on the way as high-value (24.02 where 16.02 is)
+    today = china_today()
+    if day > today:
+        raise FormError({"as_of": f"统计日不能晚于今天（{today}）：尚无那一天的数据 / the statistics date cannot be "
+                                  f"after today ({today}): there are no data of that day yet"})
+    return day
 
 
 def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date | None, lang: str,
