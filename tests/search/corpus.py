@@ -18,6 +18,8 @@ from zhichan.corpus.validate import application_number_with_check
 _BASE: dict[str, Any] = {
     "source": "test", "import_id": "test", "synthetic": False, "kind": "invention", "legal_status": "granted",
     "tech_field": 1,
+    # the date the corpus describes (its data end): the high-value flags' date, after its last event
+    "source_date": "2024-06-30",
 }
 
 

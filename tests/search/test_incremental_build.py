@@ -23,7 +23,7 @@ from zhichan.corpus.testing import build_snapshot
 from zhichan.search import build as build_module
 from zhichan.search import service
 from zhichan.search.build import _delta, build_index
-from zhichan.search.highvalue import FILE_NAME, compute_high_value, snapshot_date
+from zhichan.search.highvalue import FILE_NAME, compute_high_value, flags_date
 from zhichan.search.index import SearchIndex
 from zhichan.search.layout import index_path
 from zhichan.search.parser import parse
@@ -141,7 +141,7 @@ def test_a_change_of_high_value_flags_alone_reindexes_the_patent(builds: dict[st
     b = builds["b"]
     base = index_path(b)
     assert base is not None
-    hv = compute_high_value(b, snapshot_date(b))
+    hv = compute_high_value(b, flags_date(b))
     assert hv.num_rows > 0 and pq.read_table(base / FILE_NAME).num_rows == hv.num_rows
     unchanged = _delta(b, base, hv, with_vectors=True)
     assert unchanged is not None and len(unchanged.add) == 0 and len(unchanged.dead_rows) == 0

@@ -214,7 +214,8 @@ def test_platform_figures_count_to_today_corpus_figures_to_the_data_end(
     assert (region["as_of"], region["dates"]["platform"], region["dates"]["given"]) == (end.isoformat(), today, None)
     assert leader.get(f"/api/v1/regions/510100?as_of={end}").json()["dates"]["given"] == end.isoformat()
     bad = leader.get("/api/v1/regions/510100?as_of=2026-02-30")
-    assert bad.status_code == 422 and "日期格式应为" in bad.text
+    assert bad.status_code == 422 and "日期不存在：2026-02-30，请检查月和日" in bad.text  # written right, no such day
+    assert "日期格式应为 YYYY-MM-DD" in leader.get("/api/v1/regions/510100?as_of=2026-2-3").text
     # the cockpit says both dates and passes on no date it was not given (each page then applies the default)
     cockpit = whole_dates(leader.get("/cockpit?region=510100").text)
     assert f"专利数据截至 {end}；平台业务数据截至 {today}（今天）" in cockpit

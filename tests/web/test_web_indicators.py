@@ -87,7 +87,12 @@ def test_every_indicator_with_its_definition_and_records(env, client):
     r = client.get("/regions/510100/indicators")
     assert r.status_code == 200
     rows = re.findall(r'<tr data-code="([a-z0-9_]+)"', r.text)
-    assert rows == list(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
+    assert sorted(rows) == sorted(registry.indicators()) and len(rows) == len(registry.indicators()) > 30
+    # each group in one piece, in the registry's order within it
+    groups = [registry.get_indicator(code).category for code in rows]
+    assert [g for n, g in enumerate(groups) if n == 0 or g != groups[n - 1]] == list(dict.fromkeys(groups)), groups
+    assert [c for c in rows if registry.get_indicator(c).category == "创造"] == [
+        c for c, ind in registry.indicators().items() if ind.category == "创造"]
     # each figure at its source's default date: the patent data's at their data end, the platform's records at today
     today = china_today().isoformat()
     for ind in registry.indicators().values():
@@ -203,11 +208,24 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     export = client.get(f"/regions/510100/export.csv?as_of={day}")
     assert export.status_code == 200 and day in export.headers["content-disposition"]
     rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
-    assert {r["code"]: int(r["valid_inventions"]) for r in rows} == counts
+    # the city's own row first, then its districts
+    assert rows[0]["code"] == "510100" and int(rows[0]["valid_inventions"]) == sum(counts.values())
+    assert {r["code"]: int(r["valid_inventions"]) for r in rows[1:]} == counts
+    # a district has no sub-regions: its file holds its own figures, not a header alone
+    [wuhou] = [r for r in csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}").text
+                                                     .lstrip("\ufeff"))) if r["code"].isdigit()]
+    assert (wuhou["name"], int(wuhou["valid_inventions"])) == ("武侯区", counts["510107"])
     region_page = whole_dates(client.get(f"/regions/510100?as_of={day}").text)
     assert f"统计日 {day}" in region_page
     assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
     assert client.get("/regions/510100/export.csv?as_of=2022-02-30").status_code == 422
+    # no figure of a day to come (the corpus knows no lapse after its end): refused beside the date, page and API alike
+    tomorrow = (china_today() + dt.timedelta(days=1)).isoformat()
+    for url in (f"/cockpit?as_of={tomorrow}", f"/regions/510100/indicators?as_of={tomorrow}", f"/plans?as_of={tomorrow}",
+                f"/api/v1/regions/510100?as_of={tomorrow}", f"/api/v1/cockpit?as_of={tomorrow}"):
+        refused = client.get(url)
+        assert refused.status_code == 422 and f"统计日不能晚于今天（{china_today()}）" in refused.text, url
+    assert client.get(f"/cockpit?as_of={china_today()}").status_code == 200
     chart = client.get(f"/charts/trend.svg?region=510100&as_of={day}")
     assert chart.status_code == 200 and ">2021<" in chart.text and ">2022<" not in chart.text  # its last complete year
 
@@ -346,9 +364,14 @@ def test_the_records_columns_have_distinct_headings(env, client):
         wanted = {"zh": ("发明", "有权-授权", "企业"), "en": ("Invention", "In force – granted", "Enterprise")}[lang]
         assert all(w in cells[c] for w, c in zip(wanted, cells, strict=True)), (lang, cells)
         assert not {"invention", "granted", "enterprise"} & {v for vs in cells.values() for v in vs}, (lang, cells)
+        # the regions by their names beside their codes (a column of bare 510104 read as nothing to a bureau)
+        regions = re.findall(r'<td class="col-region_code"[^>]*>([^<]*)</td>', html)
+        wuhou = {"zh": "武侯区 510107", "en": "Wuhou District 510107"}[lang]
+        assert regions and all(re.search(r"\D \d{6}$", r) for r in regions) and wuhou in regions, (lang, regions)
     # the API keeps the codes
     api = client.get("/api/v1/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31").json()
     assert {r["kind"] for r in api["records"]} == {"invention"}
+    assert "510107" in {r["region_code"] for r in api["records"]}
 
 
 @pytest.mark.browser

@@ -98,6 +98,17 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     login_as(client, env.engine, "ent_user")
     assert client.get("/navigation", follow_redirects=False).status_code == 403
     assert client.get(f"/navigation/runs/{run_id}/report.docx", follow_redirects=False).status_code == 403
+    # a run without an interactive page (the command line's, a schedule's) is listed with its files only: the list
+    # offered "交互式报告" for it, and the link led to a notice that there is none
+    from zhichan.navigation.jobs import fragment_path
+
+    login_as(client, env.engine, "cd_leader")
+    link = f'<a class="report-link" href="/navigation/runs/{run_id}">'
+    assert link in client.get("/navigation").text
+    for lang in ("zh", "en"):
+        fragment_path(env.app.state.settings, run_id, lang).unlink()  # type: ignore[attr-defined]
+    listed = client.get("/navigation").text
+    assert link not in listed and f'href="/navigation/runs/{run_id}/report.pdf"' in listed
 
 
 def test_county_runs_and_schedules_stay_in_its_area(client, env):

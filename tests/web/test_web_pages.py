@@ -28,6 +28,25 @@ def test_public_search_and_patent_page(client, env):
     assert 'id="synthetic-badge"' in r.text
     r = client.get(f"/patents/{env.numbers['wuhou']}")
     assert r.status_code == 200 and "一种锂离子电池负极材料0" in r.text and "质押" in r.text
+    # whether it is high-value, and by which criteria: the indicators' flags at the corpus's data end
+    from zhichan.indicators.high_value import high_value_flags
+    from zhichan.indicators.service import data_as_of
+
+    snap = env.app.state.corpus.require_snapshot()  # type: ignore[attr-defined]
+    day = data_as_of(snap)
+    rows = high_value_flags(snap, day).to_pylist()
+    [plain] = [f for f in rows if f["application_number"] == env.numbers["wuhou"]]
+    valued = next(f for f in rows if f["is_high_value"])
+    assert f"（截至 {day}）" in re.sub(r"<[^>]+>", "", r.text.split('id="patent-high-value-as-of">', 1)[1]), day
+    for flags in (plain, valued):
+        page = client.get(f"/patents/{flags['application_number']}").text
+        said = page.split('id="patent-high-value">', 1)[1].split("</span>", 1)[0]
+        if flags["is_high_value"]:
+            assert said.startswith("是：") and all((t in said) == flags[c] for c, t in (
+                ("sei_flag", "战略性新兴产业"), ("pledge_flag", "较高质押融资"), ("maintained_10y_flag", "维持十年以上"),
+                ("overseas_family_flag", "海外"), ("award_flag", "奖"))), (flags, said)
+        else:
+            assert said == "否：有效发明专利，不满足五项条件中的任何一项", (flags, said)
     api = client.get("/api/v1/search", params={"q": "TI=锂离子电池", "page_size": 5}).json()
     assert api["total"] == 12 and len(api["hits"]) == 5
     r = client.get("/patents/CN000000000000.0")

@@ -3,9 +3,11 @@ indicators module's definition); every page and API response that shows one says
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 
 from zhichan.web.testing import login_as, make_env
 
@@ -43,6 +45,20 @@ def test_per_10k_figures_of_a_scaled_synthetic_corpus_say_so(scaled_env):
         assert cockpit.count('class="muted small scaled-note"') >= 4 and NOTE_ZH in cockpit
         assert NOTE_EN in client.get("/regions/510107", params={"lang": "en"}).text
         assert client.get("/api/v1/cockpit").json()["overview"]["per_10k"]["population_scale"] == 0.001
+        # a per-10k figure's records: the page beside the figure and its JSON twin name the divisor
+        records = "/regions/510107/indicators/high_value_inventions_per_10k/records"
+        page = client.get(records, params={"lang": "en"}).text
+        assert NOTE_EN in page and f"Resident population (2020 census) {kpis['population']:,}" in page
+        basis = client.get(f"/api/v1{records}").json()["per_10k"]
+        assert basis["population"] == kpis["population"] and basis["population_scale"] == 0.001
+        assert "per-10k-basis" not in client.get("/regions/510107/indicators/high_value_inventions/records").text
+        # and so does the file: the value the records stand behind and its divisor, beside the definition
+        book = load_workbook(io.BytesIO(client.get(f"{records}.xlsx").content), read_only=True)
+        about = {str(k).split(" ")[0]: v for k, v in book["definition"].iter_rows(values_only=True)}
+        book.close()
+        value = client.get(f"/api/v1{records}").json()["indicator"]["value"]
+        assert about["值"] == pytest.approx(value) and about["单位"] == "件" and about["合成语料人口折算系数"] == 0.001
+        assert about["常住人口（2020年普查）"] == kpis["population"]
         login_as(client, scaled_env.engine, "cd_leader")
         csv = client.get("/regions/510100/export.csv").text
         assert "population_scale" in csv and NOTE_ZH in csv

@@ -58,7 +58,7 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
     for lang, label, note, listed in (
         ("zh", "成都市 · 每万人口高价值发明专利拥有量 · 2025 · 参照全国目标", "参照：国家“十四五”规划", "另作 1 项参照目标"),
         ("en", "Chengdu · High-value invention patents per 10,000 people · 2025 · reference: China's target",
-         "Reference: National 14th Five-Year Plan", "and 1 reference target(s)"),
+         "Reference: National 14th Five-Year Plan", "and 1 reference target"),
     ):
         page = client.get("/cockpit", params={"as_of": AS_OF, "lang": lang}).text
         gauges = page.split('id="plan-gauges"', 1)[1].split("</section>", 1)[0]
@@ -68,7 +68,11 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
         assert 'id="plan-will-miss"' not in gauges  # a reference is not one of the region's own targets
         plans_page = client.get("/plans", params={"as_of": AS_OF, "lang": lang}).text
         plans = _visible_text(plans_page)
-        assert listed in plans, (lang, plans[:800])
+        assert listed in plans and "target(s)" not in plans, (lang, plans[:800])
+        # the loaded plans' columns: how each was loaded and the document it comes from, two names (both read 来源)
+        head = plans_page.split('id="plan-files"', 1)[1].split("</thead>", 1)[0]
+        names = [_visible_text(h).strip() for h in re.findall(r"<th[^>]*>.*?</th>", head)]
+        assert len(set(names)) == len(names), (lang, names)
         # the cockpit links to the plans page; the plans page did to itself
         assert 'id="plans-link"' in page and 'id="plans-link"' not in plans_page
     # no growth can be given from nothing (Chengdu has no high-value patent): "—", not "the target year has passed"
@@ -78,6 +82,7 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
         row = page.split('data-reference="100000"', 1)[1].split("</tr>", 1)[0]
         cells = [re.sub(r"\s+", "", _visible_text("<td" + c)) for c in row.split("<td")[1:]]
         assert cells[6] == said, (as_of, cells)
+        assert cells[3] == "12.00件", cells  # the target in the current value's unit (it read a bare 12.00)
     # the nation has nothing above it
     login_as(client, env.engine, "root")
     assert _plans(client, region="100000")["references"] == []

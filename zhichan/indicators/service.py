@@ -487,12 +487,19 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     about = book.create_sheet("definition")
     region = normalize_region(region_code)
     value = compute([ind.code], [region], as_of, snapshot=snap)[0]
+    # the figure the records stand behind, and a per-10k figure's divisor (the page beside the records says both)
+    divisor: list[tuple[str, Any]] = []
+    if ind.kind == "per_10k":
+        divisor.append(("常住人口（2020年普查） resident population (2020 census)", _population(region)))
+        if population_scale(snap) != 1.0:
+            divisor.append(("合成语料人口折算系数 synthetic corpus: population scale", population_scale(snap)))
     for label, cell in (
         ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
         ("地区 region", f"{reference.region_names(region)} ({region})"),
         ("统计日 as of", as_of.isoformat()),
         ("值 value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
         ("单位 unit", ind.unit),
+        *divisor,
         ("记录数 records", table.num_rows),
         ("定义 definition", ind.definition),
         ("英文定义 definition (English)", ind.definition_en),

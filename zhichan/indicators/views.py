@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhichan.errors import FormError, InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
+from zhichan.legaltime import china_today
 from zhichan.platform import portal
 from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
@@ -34,17 +35,25 @@ if TYPE_CHECKING:
 
 def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     """``YYYY-MM-DD`` (1985–2100, :func:`zhichan.web.openapi.parse_day`) — the date indicators and plan
-    targets are computed at; a day the API already validated (``IsoDate``) as it is; none given: None, each
+    targets are computed at, never after today in Beijing; a day the API already validated (``IsoDate``) likewise; none given: None, each
     figure at its default date (:func:`zhichan.indicators.service.default_as_of`: the corpus's data end for the
     patent data, today for the platform's own records)."""
     if isinstance(value, dt.date):
-        return value
-    if not value:
+        day = value
+    elif not value:
         return None
-    try:
-        return parse_day(value)
-    except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
-        raise FormError({"as_of": str(exc)}) from None
+    else:
+        try:
+            day = parse_day(value)
+        except ValueError as exc:  # a date in a page's address: the message beside its field (zhichan.web.query_errors)
+            raise FormError({"as_of": str(exc)}) from None
+    # no figure of a day to come: the corpus knows no lapse after its data end, so the cockpit of 2030 counted
+    # today's valid patents as valid then and every 10-year mark on the way as high-value (24.02 where 16.02 is)
+    today = china_today()
+    if day > today:
+        raise FormError({"as_of": f"统计日不能晚于今天（{today}）：尚无那一天的数据 / the statistics date cannot be "
+                                  f"after today ({today}): there are no data of that day yet"})
+    return day
 
 
 def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: dt.date | None, lang: str,
@@ -177,14 +186,16 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
 
 
 def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
-    """The cockpit's sub-region table at ``as_of`` (default: its figures' date, the corpus's data end) as CSV."""
+    """The cockpit's region and its sub-region table at ``as_of`` (default: its figures' date, the corpus's data end)
+    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone)."""
     overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
     writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
                      "population_scale"])
-    for c in overview["children"]:
+    own = {"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"], **overview["kpis"]}
+    for c in [own, *overview["children"]]:
         writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
                          c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
@@ -219,7 +230,11 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
                          "definition_en": ind.definition_en, "drill_code": ind.drill_code,
                          "data_source": ind.data_source,
                          "records_url": f"/regions/{code}/indicators/{ind.code}/records?as_of={value.as_of.isoformat()}"})
-        return rows
+        # each group's indicators together, the groups in the order they first appear (the registry declares the
+        # patents' 创造 figures, then 质量 and 运用, then the trademarks' and copyrights' 创造 ones: the page's
+        # 创造 link led to half the group), the registry's order within a group
+        groups = {category: n for n, category in reversed(list(enumerate(r["category"] for r in rows)))}
+        return sorted(rows, key=lambda r: groups[r["category"]])
 
     values = access.cached(("region_indicators", code, *_dates_key(access, as_of)), compute)
     corpus_day = dt.date.fromisoformat(dates["corpus"])
@@ -244,6 +259,8 @@ def record_cell(value: Any) -> Any:
 #: records page, in Chinese too
 CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_type": "party_type",
                 "event_type": "event_type"}
+#: a corpus relation's region columns: the recorded county and the region a record is counted in (归属)
+CORPUS_REGIONS = ("region_code", "geo")
 
 
 def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
@@ -258,11 +275,19 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     if relation is None:
-        coded = [c for c in data["columns"] if c in CORPUS_CODED]
+        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS]
         if not coded:
             return data
-        return {**data, "records": [{c: label(lang, CORPUS_CODED[c], v) if c in CORPUS_CODED and isinstance(v, str) else v
-                                     for c, v in row.items()} for row in data["records"]]}
+
+        def corpus_cell(column: str, value: Any) -> Any:
+            if not isinstance(value, str) or not value:
+                return value
+            if column in CORPUS_REGIONS:  # 锦江区 510104: the region a bureau reads, with the code it filters by
+                name = portal.region_display_name(value, lang)
+                return value if name == value else f"{name} {value}"
+            return label(lang, CORPUS_CODED[column], value) if column in CORPUS_CODED else value
+
+        return {**data, "records": [{c: corpus_cell(c, v) for c, v in row.items()} for row in data["records"]]}
     prefixes = dict(relation.labels)
     named = dict(relation.names)
     if not prefixes and not named:
@@ -313,11 +338,15 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     drill = registry.get_indicator(ind.drill_code)
+    # a per-10k figure's divisor, as every other page showing one says it: the population and, on a scaled
+    # synthetic corpus, the factor (without them 12 records beside 16.02 read as a wrong figure)
+    per_10k = ({"population": portal.region_population(code), **portal.per_10k_basis(snap)}
+               if ind.kind == "per_10k" else None)
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
-            "counts_filings": drill.counts_filings,
+            "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}

@@ -373,7 +373,7 @@ def _base_builds(snapshot: Snapshot) -> list[Path]:
 
 def _delta(snapshot: Snapshot, base: Path, hv_table: pa.Table, with_vectors: bool) -> Delta | None:
     """The changes from ``base`` to ``snapshot``: a patent is reindexed when it is new, its content hash
-    differs or its high-value flags as of the new snapshot's date differ (they change with the date: the
+    differs or its high-value flags at the new snapshot's data end differ (they change with the date: the
     10-year mark); a base document is deleted when its patent changed or left the snapshot. None when the
     base cannot serve (no vectors where vectors are wanted) or the change is too large
     (:data:`INCREMENTAL_MAX_SHARE`)."""
@@ -475,7 +475,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     every worker's segments in one ``meta.json`` (:func:`_index_in_workers`, :func:`_adopt_segments`);
     with 1 this process prepares and one writer of ``threads`` threads and ``heap_bytes`` indexes.
     """
-    from zhichan.search.highvalue import compute_high_value, flags_by_patent, snapshot_date
+    from zhichan.search.highvalue import compute_high_value, flags_by_patent, flags_date
 
     started = time.perf_counter()
     folder = index_root(snapshot) / snapshot.id
@@ -490,7 +490,7 @@ def build_index(snapshot: Snapshot, *, progress: ProgressCallback = no_progress,
     cpu_start = _cpu_seconds()
     fitting: _Fitting | None = None
     try:
-        as_of = snapshot_date(snapshot)
+        as_of = flags_date(snapshot)
         hv_table = compute_high_value(snapshot, as_of)
         pq.write_table(hv_table, tmp / FILE_NAME)
         hv = flags_by_patent(hv_table)

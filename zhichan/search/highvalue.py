@@ -2,8 +2,12 @@
 
 The definition lives in the indicators domain (``zhichan/indicators/sql/patent_status.sql``:
 a valid invention patent meeting any of five criteria). Search reads those flags as of one date
-— the snapshot's date — when the index is built and stores them with the index
-(``high_value.parquet``), so the index, the SQL backend and the tests agree on one set.
+— the corpus's data end (数据截止日, ``zhichan.indicators.service.data_as_of``), the date the cockpit's and the
+indicators' figures are at by default — when the index is built and stores them with the index
+(``high_value.parquet``), so the index, the SQL backend, the indicators and the tests agree on one set.
+Not the day the snapshot was made: a corpus whose data end a year before it counted every patent crossing its
+10-year mark in that year as high-value in search (16 in a city whose cockpit said 12), and every lapse the data
+cannot know of as still valid.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhichan.corpus.store import Snapshot
-from zhichan.legaltime import china_date, china_today
 from zhichan.search.layout import index_path
 
 #: criterion code in the query language → flag column of ``patent_status``
@@ -29,22 +32,18 @@ SCHEMA = pa.schema([pa.field("application_number", pa.string()), pa.field("crite
 FILE_NAME = "high_value.parquet"
 
 
-def snapshot_date(snapshot: Snapshot) -> dt.date:
-    """The date a snapshot describes: the day in China it was created."""
-    created = snapshot.manifest.get("created_at")
-    if created:
-        moment = dt.datetime.fromisoformat(created)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        return china_date(moment)
-    return china_today()
+def flags_date(snapshot: Snapshot) -> dt.date:
+    """The date search's high-value flags are at: the corpus's data end, the indicators' default date."""
+    from zhichan.indicators.service import data_as_of
+
+    return data_as_of(snapshot)
 
 
 def compute_high_value(snapshot: Snapshot, as_of: dt.date | None = None) -> pa.Table:
-    """(application_number, criterion) for every high-value patent as of ``as_of``."""
+    """(application_number, criterion) for every high-value patent as of ``as_of`` (default :func:`flags_date`)."""
     from zhichan.indicators.registry import parameters, with_relations
 
-    as_of = as_of or snapshot_date(snapshot)
+    as_of = as_of or flags_date(snapshot)
     unions = " UNION ALL ".join(
         f"SELECT application_number, '{code}' AS criterion FROM patent_status WHERE is_high_value AND {column}"
         for code, column in CRITERIA.items()

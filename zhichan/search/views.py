@@ -216,12 +216,34 @@ def patent_page(access: CorpusAccess, application_number: str) -> dict[str, Any]
     synthetic, region = bool(detail.get("synthetic")), detail.get("region_code")
     # its own publication and grant numbers, which a family list holds (the page marks them 本专利)
     own = [n for n in (detail.get("publication_number"), detail.get("grant_number")) if n]
-    return {**detail, "family_members": members, "own_numbers": own, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
+    return {**detail, "high_value": high_value_status(access, detail["application_number"]),
+            "family_members": members, "own_numbers": own, "cited_patents": [c for c in extra["cited_patents"] or [] if c],
             "family_size": family_size, "first_patentee_key": extra["first_patentee_key"],
             "applicants_en": [party_name_en(a, region, synthetic) for a in detail.get("applicants") or []],
             "current_patentees_en": [party_name_en(a, region, synthetic) for a in detail.get("current_patentees") or []],
             "inventors_en": [party_name_en(i, None, synthetic) for i in detail.get("inventors") or []],
             "agency_en": party_name_en(detail["agency"], region, synthetic) if detail.get("agency") else None}
+
+
+def high_value_status(access: CorpusAccess, number: str) -> dict[str, Any]:
+    """Whether a patent is a valid invention and high-value (高价值) at the corpus's data end — the date the cockpit,
+    the indicators and ``HV=`` count at — and which of the five criteria it meets (the indicators' flags, one
+    definition: ``zhichan.indicators.registry``)."""
+    from zhichan.indicators import registry
+    from zhichan.search.highvalue import CRITERIA
+
+    day = portal.data_as_of(access)
+    flags = ", ".join(CRITERIA.values())
+    sql = registry.with_relations(f"SELECT is_valid_invention, is_high_value, {flags} FROM patent_status "
+                                  "WHERE application_number = ?", ["patent_status"], registry.parameters(day))
+    cur = access.cursor()
+    try:
+        rows = cur.execute(sql, [number]).fetchall()
+    finally:
+        cur.close()
+    valid, high_value, *met = rows[0] if rows else (False, False, *([False] * len(CRITERIA)))
+    return {"as_of": day.isoformat(), "valid_invention": bool(valid), "is_high_value": bool(high_value),
+            "criteria": [column for column, hit in zip(CRITERIA.values(), met, strict=True) if hit]}
 
 
 def similar_fragment(access: CorpusAccess, application_number: str) -> dict[str, Any]:

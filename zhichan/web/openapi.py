@@ -75,8 +75,8 @@ def parse_day(text: str) -> dt.date:
         raise ValueError("日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD") from None
+    except ValueError:  # written right but no such day (2025-13-01, 2026-02-30): not "the format is wrong"
+        raise ValueError(f"日期不存在：{text}，请检查月和日 / no such date: {text}; check the month and day") from None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValueError(f"日期超出范围（{FIRST_DAY.year}–{LAST_DAY.year}） / date out of range "
                          f"({FIRST_DAY.year}-{LAST_DAY.year})")
