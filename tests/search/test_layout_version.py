@@ -28,7 +28,7 @@ def test_an_index_of_an_older_layout_is_stale_and_rebuilt(tmp_path: Path) -> Non
     assert index_path(snapshot) == path and stale_index_version(snapshot) is None
     info_file = path / "index.json"
     info = json.loads(info_file.read_text("utf-8"))
-    assert info["schema_version"] == SCHEMA_VERSION == 5
+    assert info["schema_version"] == SCHEMA_VERSION == 6
     info["schema_version"] = 3  # a build of the layout before the sample field
     info_file.write_text(json.dumps(info), "utf-8")
     SearchIndex._cache.pop(snapshot.id, None)

@@ -21,8 +21,10 @@ import tantivy
 from zhichan.corpus.store import Snapshot
 
 #: 2: display columns in ids.arrow, numpy LSA features; 3: integer applicant facet; 4: the ``sample`` field;
-#: 5: the values of a multi-valued field separated by ␟ (U+241F), not by a space
-SCHEMA_VERSION = 5
+#: 5: the values of a multi-valued field separated by ␟ (U+241F), not by a space; 6: the high-value flags at the
+#: corpus's data end (they were at the day the snapshot was made: an index built before reads them at another date,
+#: so it is rebuilt)
+SCHEMA_VERSION = 6
 SPACE = re.compile(r"\s")
 
 #: text field code → (bigram index fields, word index fields)
