@@ -96,6 +96,10 @@ def period_text(amount: int, unit: str, lang: str) -> str:
 PERIOD_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
+#: who a state or a running period awaits: officers of a role, the case's ``party``, its ``counterparty``
+Actor = Role | Literal["party", "counterparty"]
+
+
 class ClockSpec(Strict):
     title: Text
     amount: int = Field(ge=1)
@@ -117,6 +121,9 @@ class ClockSpec(Strict):
     #: 第二百零三条 moves the last day of a period to act within, not a term's —, the sweep does not warn of it, it is
     #: not a deadline of the case (neither due nor overdue), and pages show the day its steps become possible
     waits: bool = False
+    #: who the case awaits while this period runs, up to its last day, instead of those its state awaits (补正期限:
+    #: ``[party]`` — the bureau waits for the cure, and is awaited again once it is filed or the period has run out)
+    awaits: tuple[Actor, ...] | None = None
 
 
 class ExtensionSpec(Strict):
@@ -139,6 +146,11 @@ class StateSpec(Strict):
     #: open, but awaiting nobody (a registered pledge runs for years until released): its steps stay
     #: offered on the case page, and the case stays out of every to-do list
     resting: bool = False
+    #: who is expected to act next in this state — officers of a role, ``party``, ``counterparty`` —, of those who
+    #: have a step of their own here: the case is on their to-do lists only (a leader who may refuse an application
+    #: the officer decides on is not awaited). Every open state of a shipped declaration says it; a declaration
+    #: without it (an earlier file a case was filed under) awaits everyone who has a step of their own
+    awaits: tuple[Actor, ...] | None = None
 
 
 class StepSpec(Strict):
@@ -277,6 +289,19 @@ class Declaration(Strict):
                 problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
                                 f"but counts {self.clocks[t.extends.clock].unit}")
         problems.extend(_step_problems("start", self.start))
+        for name, state in self.states.items():
+            if state.awaits is None:
+                continue
+            if state.final or state.resting:
+                problems.append(f"state {name}: a final or resting state awaits nobody")
+                continue
+            for actor in state.awaits:
+                if not any(not t.optional and takes(t, actor) for t in self.transitions_from(name)):
+                    problems.append(f"state {name}: awaits {actor}, who has no step of its own there")
+        for clock_name, spec in self.clocks.items():
+            for actor in spec.awaits or ():
+                if spec.waits or not any(not t.optional and takes(t, actor) for t in self.transitions):
+                    problems.append(f"clock {clock_name}: awaits {actor}, who has no step of its own")
         for step_name, step in (("start", self.start), *((t.event, t) for t in self.transitions)):
             for c in step.starts:
                 setter = self.clocks[c].set_by if c in self.clocks else None
@@ -362,6 +387,11 @@ class Declaration(Strict):
                  is_counterparty: bool = False) -> bool:
         return (is_officer and role in t.roles) or (is_party and t.party) or (is_counterparty and t.counterparty) \
             or t.public
+
+
+def takes(t: StepSpec, actor: str) -> bool:
+    """Whether ``actor`` (a role, ``party`` or ``counterparty``: :data:`Actor`) may take ``t`` as its own."""
+    return t.party if actor == "party" else t.counterparty if actor == "counterparty" else actor in t.roles
 
 
 def _step_problems(name: str, step: StepSpec) -> list[str]:
