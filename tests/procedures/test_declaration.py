@@ -167,6 +167,8 @@ def test_every_cure_notice_sets_the_period_the_party_keeps() -> None:
             leaving = [t for t in d.transitions if set(t.source) & running and t.event != notice.event
                        and not (t.target != "." and d.states[t.target].final) and (t.target != "." or t.resumes)]
             assert leaving and all(period in t.stops for t in leaving), (d.procedure, [t.event for t in leaving])
+            # it awaits the party in the state the notice leaves the case in, and nowhere else
+            assert d.periods_awaiting[period] == (frozenset(running), ("party",)), d.procedure
             seen.add(d.procedure)
     assert seen >= {"protection.patent_dispute", "finance.pledge", "services.priority_exam", "services.search_service",
                     "services.preexam_case", "talent.registration", "dataip.registration"}

@@ -373,6 +373,28 @@ class Declaration(Strict):
                 del entry["on"]
         return create_machine_class_from_definition(self.procedure.replace(".", "_"), states=states)
 
+    @cached_property
+    def periods_awaiting(self) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+        """The clocks that say whom a case awaits while they run (``awaits``), each with the open states it may run in —
+        those a step starting it leads to, and those reached from there by steps that do not stop it — and whom it
+        awaits (a cure period: the state the cure notice stays in, the party)."""
+        found: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        for name, clock in self.clocks.items():
+            if clock.awaits is None:
+                continue
+            reached = {self.initial_state} if name in self.start.starts else set()
+            reached |= {self.target_of(t, s) for t in self.transitions if name in t.starts for s in t.source}
+            todo = list(reached)
+            while todo:
+                for t in self.transitions_from(todo.pop()):
+                    for s in t.source:
+                        after = self.target_of(t, s)
+                        if name not in t.stops and after not in reached:
+                            reached.add(after)
+                            todo.append(after)
+            found[name] = (frozenset(s for s in reached if not self.states[s].final), tuple(clock.awaits))
+        return found
+
     @staticmethod
     def target_of(t: TransitionSpec, state: str) -> str:
         return state if t.target == STAY else t.target

@@ -348,11 +348,11 @@ def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[
 
 def awaited(decl: Declaration, state: str, clocks: dict[str, Any], today: dt.date) -> frozenset[str] | None:
     """Who a case in ``state`` whose clock rows are ``clocks`` awaits now — roles, ``party``, ``counterparty``: those
-    its running periods that say so await, up to their last day (a party's 补正期限: the party), else those its state
-    awaits; ``None``, everyone with a step of their own, where the declaration does not say. ``decl``: the declaration
+    its running periods that say so await, up to their last day, in the states they may run in (a party's 补正期限:
+    the party; :attr:`Declaration.periods_awaiting`), else those its state awaits; ``None``, everyone with a step of their own, where the declaration does not say. ``decl``: the declaration
     that says it (:meth:`ProcedureService.expectations`)."""
-    running = [spec.awaits for name, row in clocks.items() for spec in [decl.clocks.get(name)]
-               if spec is not None and spec.awaits is not None and row.status == "running"
+    running = [actors for name, (states, actors) in decl.periods_awaiting.items() if state in states
+               for row in [clocks.get(name)] if row is not None and row.status == "running"
                and (row.due_on is None or row.due_on >= today)]
     if running:
         return frozenset(actor for actors in running for actor in actors)
@@ -1301,36 +1301,49 @@ class ProcedureService:
         ``actor`` now (:func:`awaited`): in a state that awaits it while no period that says whom it awaits runs,
         or while one awaiting it runs."""
         states: set[tuple[str, str, str]] = set()  # the states awaiting the actor
-        periods: dict[tuple[str, str], set[str]] = {}  # the periods saying whom they await, by procedure
-        awaiting: dict[tuple[str, str], set[str]] = {}  # those of them awaiting the actor
+        periods: dict[tuple[str, str, str], set[str]] = {}  # by state, the periods saying whom they await that may run
+        awaiting: dict[tuple[str, str, str], set[str]] = {}  # those of them awaiting the actor
         for decl in declarations:
             said = self.expectations(decl)
-            key = (decl.procedure, decl.jurisdiction)
             for name in decl.states:
                 spec = said.states.get(name)
                 if spec is None or spec.awaits is None or actor in spec.awaits:
-                    states.add((*key, name))
-            for name, clock in said.clocks.items():
-                if clock.awaits is not None:
-                    periods.setdefault(key, set()).add(name)
-                    if actor in clock.awaits:
-                        awaiting.setdefault(key, set()).add(name)
+                    states.add((decl.procedure, decl.jurisdiction, name))
+            for name, (running_in, actors) in said.periods_awaiting.items():
+                for state in running_in:
+                    periods.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
+                    if actor in actors:
+                        awaiting.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
 
-        def running(names: dict[tuple[str, str], set[str]]) -> Any:
+        def running(names: frozenset[str]) -> Any:
+            """One of the periods ``names`` runs in the case, up to its last day."""
             return exists().where(CLOCKS.c.case_id == CASES.c.id, CLOCKS.c.status == "running",
                                   or_(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on >= today),
-                                  (CASES.c.procedure + " " + CASES.c.jurisdiction + " " + CLOCKS.c.name).in_(
-                                      sorted(f"{p} {j} {c}" for (p, j), cs in names.items() for c in cs)))
+                                  CLOCKS.c.name.in_(sorted(names)))
+
+        def by_periods(keys: set[tuple[str, str, str]],
+                       names: dict[tuple[str, str, str], set[str]]) -> list[tuple[frozenset[str], set[tuple[str, str, str]]]]:
+            grouped: dict[frozenset[str], set[tuple[str, str, str]]] = {}
+            for key in keys:
+                grouped.setdefault(frozenset(names[key]), set()).add(key)
+            return sorted(grouped.items(), key=lambda item: sorted(item[0]))
 
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
-            plain = {k for k in keys & states if k[:2] not in periods}
-            guarded = {k for k in keys & states if k[:2] in periods}
-            rescued = {k for k in keys if k[:2] in awaiting}
-            terms = [self._keys_sql(session, plain, seek=seek)] if plain else []
-            if guarded:
-                terms.append(and_(self._keys_sql(session, guarded, seek=True), ~running(periods)))
-            if rescued:
-                terms.append(and_(self._keys_sql(session, rescued, seek=True), running(awaiting)))
+            """Cases in the states ``keys`` that await the actor: in a state awaiting it unless a period that says
+            whom it awaits runs there; or while one awaiting it runs. The states awaiting it stay one term (the IN
+            list most rows are decided by); the few where such a period may run add a NOT EXISTS that only their
+            rows reach, over the case's own (case_id, name) index."""
+            listed = keys & states
+            terms = []
+            if listed:
+                term = self._keys_sql(session, listed, seek=seek)
+                guarded = by_periods(listed & set(periods), periods)
+                if guarded:
+                    term = and_(term, ~or_(*(and_(self._keys_sql(session, group, seek=True), running(names))
+                                             for names, group in guarded)))
+                terms.append(term)
+            for names, group in by_periods(keys & set(awaiting), awaiting):
+                terms.append(and_(self._keys_sql(session, group, seek=True), running(names)))
             return or_(*terms) if terms else false()
 
         return expecting
