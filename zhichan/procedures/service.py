@@ -1264,7 +1264,7 @@ class ProcedureService:
         declarations = [*self.registry.all(), *self._kept(session)]
         wanted = []
         for who, takes, actor in parts:
-            expecting = self._expecting(session, declarations, actor, today)
+            expecting = self._expecting(session, declarations, who, actor, today)
             depends = _only(takes, always=False)
             always = _only(takes, always=True)
             # a step a domain may hold back (:meth:`add_holds`) is offered case by case, like one a term holds back
@@ -1295,11 +1295,14 @@ class ProcedureService:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
         return or_(*wanted)
 
-    def _expecting(self, session: Session, declarations: list[Declaration], actor: str,
+    def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actor: str,
                    today: dt.date) -> Callable[[set[tuple[str, str, str]], bool], Any]:
-        """SQL of the cases of some states (``keys``: :meth:`_state_keys`; ``seek``: as :meth:`_keys_sql`) that await
-        ``actor`` now (:func:`awaited`): in a state that awaits it while no period that says whom it awaits runs,
-        or while one awaiting it runs."""
+        """SQL of the cases ``who`` selects in some states (``keys``: :meth:`_state_keys`; ``seek``: as
+        :meth:`_keys_sql`) that await ``actor`` now (:func:`awaited`): in a state that awaits it unless a period that
+        says whom it awaits runs, or while one awaiting it runs. Which of the caller's cases are in such a period is
+        read once, from the few states a period may run in (:attr:`Declaration.periods_awaiting`), and the queries
+        name those cases: an EXISTS over every case's clocks cost more than the rest of the count (SQLite), and its
+        estimate made PostgreSQL compile the query (JIT) on every call."""
         states: set[tuple[str, str, str]] = set()  # the states awaiting the actor
         periods: dict[tuple[str, str, str], set[str]] = {}  # by state, the periods saying whom they await that may run
         awaiting: dict[tuple[str, str, str], set[str]] = {}  # those of them awaiting the actor
@@ -1314,36 +1317,34 @@ class ProcedureService:
                     periods.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
                     if actor in actors:
                         awaiting.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
+        running: set[int] = set()  # the caller's cases in a period that says whom it awaits
+        awaited_here: set[int] = set()  # those of them in one awaiting the actor
+        if periods:
+            for case_id, procedure, jurisdiction, state, name in session.execute(
+                    select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.state, CLOCKS.c.name)
+                    .join(CLOCKS, CLOCKS.c.case_id == CASES.c.id)
+                    .where(CASES.c.is_open == true(), who, self._keys_sql(session, set(periods), seek=True),
+                           CLOCKS.c.name.in_(sorted({c for names in periods.values() for c in names})),
+                           CLOCKS.c.status == "running", or_(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on >= today))):
+                key = (procedure, jurisdiction, state)
+                if name in periods.get(key, ()):
+                    running.add(case_id)
+                if name in awaiting.get(key, ()):
+                    awaited_here.add(case_id)
 
-        def running(names: frozenset[str]) -> Any:
-            """One of the periods ``names`` runs in the case, up to its last day."""
-            return exists().where(CLOCKS.c.case_id == CASES.c.id, CLOCKS.c.status == "running",
-                                  or_(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on >= today),
-                                  CLOCKS.c.name.in_(sorted(names)))
-
-        def by_periods(keys: set[tuple[str, str, str]],
-                       names: dict[tuple[str, str, str], set[str]]) -> list[tuple[frozenset[str], set[tuple[str, str, str]]]]:
-            grouped: dict[frozenset[str], set[tuple[str, str, str]]] = {}
-            for key in keys:
-                grouped.setdefault(frozenset(names[key]), set()).add(key)
-            return sorted(grouped.items(), key=lambda item: sorted(item[0]))
+        def ids(found: set[int]) -> Any:
+            return CASES.c.id.in_(bindparam(None, sorted(found), expanding=True, literal_execute=True))
 
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
-            """Cases in the states ``keys`` that await the actor: in a state awaiting it unless a period that says
-            whom it awaits runs there; or while one awaiting it runs. The states awaiting it stay one term (the IN
-            list most rows are decided by); the few where such a period may run add a NOT EXISTS that only their
-            rows reach, over the case's own (case_id, name) index."""
+            """Cases in the states ``keys`` that await the actor."""
             listed = keys & states
             terms = []
             if listed:
                 term = self._keys_sql(session, listed, seek=seek)
-                guarded = by_periods(listed & set(periods), periods)
-                if guarded:
-                    term = and_(term, ~or_(*(and_(self._keys_sql(session, group, seek=True), running(names))
-                                             for names, group in guarded)))
-                terms.append(term)
-            for names, group in by_periods(keys & set(awaiting), awaiting):
-                terms.append(and_(self._keys_sql(session, group, seek=True), running(names)))
+                terms.append(and_(term, ~ids(running)) if running and listed & set(periods) else term)
+            rescued = keys & set(awaiting)
+            if rescued and awaited_here:
+                terms.append(and_(self._keys_sql(session, rescued, seek=True), ids(awaited_here)))
             return or_(*terms) if terms else false()
 
         return expecting
