@@ -1252,7 +1252,7 @@ class ProcedureService:
         offered whatever the case is one term of SQL; a state where its steps are offered only in some cases (a step
         taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
         Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
-        runs (a party's cure), which one EXISTS over the case's clocks tells, in the few procedures that declare one."""
+        runs (a party's cure): :meth:`_expecting` reads those of the caller's cases first and names them."""
         parts: list[tuple[Any, Callable[[TransitionSpec], bool], str]]
         if scope.governance:
             who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
