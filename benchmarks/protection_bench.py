@@ -128,10 +128,10 @@ def bench_cases(n: int, database_url: str | None) -> None:
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
               f"Python {sys.version.split()[0]}")
         calls = (
-            ("case list, district officer", lambda s, sc: case_list(s, sc, registry, "zh")),
-            ("case list, city officer (all districts)", lambda s, sc: case_list(s, sc, registry, "zh")),
+            ("case list, district officer", lambda s, sc: case_list(s, sc, service, "zh")),
+            ("case list, city officer (all districts)", lambda s, sc: case_list(s, sc, service, "zh")),
             ("case list, city, one procedure, all states",
-             lambda s, sc: case_list(s, sc, registry, "zh", status="all", procedure="protection.mediation")),
+             lambda s, sc: case_list(s, sc, service, "zh", status="all", procedure="protection.mediation")),
             ("to-do, district officer", lambda s, sc: service.todo(s, sc)),
             ("辖区待办, city officer (area=true)", lambda s, sc: service.todo(s, sc, area=True)),
         )

@@ -315,3 +315,33 @@ def test_data_ip_pledge_runs_the_one_procedure_and_its_register_shows_it(world: 
     world.act("wuhou_officer", case["id"], "cancel", D(2026, 6, 1), uploads=documents()[:1], ground="主债权消灭")
     assert dataip_views.registration_view(register, number, Scope.anonymous())["registration"]["pledges"] == []
     world.apply(D(2026, 6, 2), rights=number)  # free again once the pledge is cancelled
+
+
+def test_a_cure_asked_for_awaits_the_pledgor_not_the_office(world: World) -> None:
+    """While the period the bureau set to cure runs, the application is on the pledgor's to-do list only (the period
+    ``cure`` awaits the party): the officer, who may still record a cure brought in or decide, is not waited for. The
+    cure filed — or the period run out without it — it is the officer's again; the counts agree with the list."""
+    case = world.apply(DAY, rights=N["ok"])
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "request_cure", D(2026, 3, 3), items="补交质押合同原件", cure_days="10")
+
+    def todo(who: str, day: dt.date) -> tuple[int, int, int, int]:
+        with session_scope(world.engine) as s:
+            found = world.service.todo(s, world.scope(who), today=day)
+        return found["total"], len(found["items"]), found["overdue"], found["due_today"]
+
+    with session_scope(world.engine) as s:
+        due = next(c["due_on"] for c in world.service.case(s, world.scope("wuhou_officer"), case["id"])["clocks"]
+                   if c["name"] == "cure")
+    assert due == D(2026, 3, 13)
+    assert todo("wuhou_officer", D(2026, 3, 4)) == (0, 0, 0, 0)
+    assert todo("ent_user", D(2026, 3, 4)) == (1, 1, 0, 0)
+    assert todo("ent_user", due) == (1, 1, 0, 1)  # its last day: still the pledgor's
+    assert todo("wuhou_officer", due) == (0, 0, 0, 0)
+    after = D(2026, 3, 14)  # run out without a cure: the office decides (refuses, or takes a late cure)
+    assert todo("wuhou_officer", after)[:2] == (1, 1)
+    assert todo("ent_user", after) == (0, 0, 0, 0)
+    world.act("ent_user", case["id"], "cure", D(2026, 3, 9))
+    for day in (D(2026, 3, 9), after):
+        assert todo("wuhou_officer", day)[:2] == (1, 1)
+        assert todo("ent_user", day) == (0, 0, 0, 0)

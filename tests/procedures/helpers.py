@@ -140,7 +140,8 @@ def todo_ids(world: World, who: str) -> set[int]:
                 continue
             mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id  # 我的待办: the own office's
             if mine and on_todo(view["declaration"], view["case"]["state"], view["actions"], scope.role,
-                                officer=view["officer"], party=view["party"], counterparty=view["counterparty"]):
+                                officer=view["officer"], party=view["party"], counterparty=view["counterparty"],
+                                awaited=view["awaited"]):
                 offering.add(case_id)
     assert listed == offering, (who, listed, offering)
     return listed

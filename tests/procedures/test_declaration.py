@@ -103,7 +103,27 @@ def _options_on_a_text_field(d: dict[str, Any]) -> None:
     d["start"]["fields"][0] = {**d["start"]["fields"][0], "options": "services.centres"}
 
 
+def _awaits_someone_without_a_step(d: dict[str, Any]) -> None:
+    d["states"]["filed"] = {**d["states"]["filed"], "awaits": ["bank_user"]}
+
+
+def _final_state_awaits(d: dict[str, Any]) -> None:
+    d["states"]["closed"] = {**d["states"]["closed"], "awaits": ["case_officer"]}
+
+
+def _period_awaits_without_a_step(d: dict[str, Any]) -> None:
+    d["clocks"]["answer"] = {**d["clocks"]["answer"], "awaits": ["counterparty"]}
+
+
+def _awaits_an_unknown_actor(d: dict[str, Any]) -> None:
+    d["states"]["filed"] = {**d["states"]["filed"], "awaits": ["officer"]}
+
+
 @pytest.mark.parametrize(("mutate", "problem"), [
+    (_awaits_someone_without_a_step, "state filed: awaits bank_user, who has no step of its own there"),
+    (_final_state_awaits, "state closed: a final or resting state awaits nobody"),
+    (_period_awaits_without_a_step, "clock answer: awaits counterparty"),
+    (_awaits_an_unknown_actor, "awaits"),
     (_term_paused, "clock admission is a term to wait out"),
     (_paused_with_no_clock, "paused_with names no other clock (closng)"),
     (_paused_with_paused_by_a_step, "suspend: clock simplified pauses with closing only"),
@@ -152,13 +172,32 @@ def test_every_cure_notice_sets_the_period_the_party_keeps() -> None:
         for notice in (t for t in d.transitions if t.event == "request_cure"):
             [period] = [c for c in notice.starts if d.clocks[c].set_by]
             assert d.clocks[period].binds == "party" and d.clocks[period].remind_party, d.procedure
+            assert d.clocks[period].awaits == ("party",), d.procedure  # the cure is the party's to give meanwhile
             running = {notice.target if notice.target != "." else s for s in notice.source}
             leaving = [t for t in d.transitions if set(t.source) & running and t.event != notice.event
                        and not (t.target != "." and d.states[t.target].final) and (t.target != "." or t.resumes)]
             assert leaving and all(period in t.stops for t in leaving), (d.procedure, [t.event for t in leaving])
+            # it awaits the party in the state the notice leaves the case in, and nowhere else
+            assert d.periods_awaiting[period] == (frozenset(running), ("party",)), d.procedure
             seen.add(d.procedure)
     assert seen >= {"protection.patent_dispute", "finance.pledge", "services.priority_exam", "services.search_service",
                     "services.preexam_case", "talent.registration", "dataip.registration"}
+
+
+def test_every_open_state_says_whom_it_awaits() -> None:
+    """A to-do list holds what is expected of its owner: every open state of a shipped declaration names who acts next
+    (``awaits``), a resting one nobody. A leader is awaited only where the step is the leader's to take — approving,
+    deciding after a period, publishing —, never where it may merely refuse or extend what an officer handles (every
+    filed application of the public services stood on a leader's list)."""
+    leader = set()
+    for d in ProcedureRegistry.load().all():
+        for name, state in d.states.items():
+            assert (state.awaits is None) is (state.final or state.resting), (d.procedure, name)
+            if "bureau_leader" in (state.awaits or ()):
+                leader.add((d.procedure, name))
+    assert leader == {("credit.listing", "noticed"), ("credit.listing", "repair_requested"),
+                      ("protection.enforcement", "urged"), ("protection.police_transfer", "reported"),
+                      ("services.subsidy_round", "allotted")}
 
 
 def test_every_withdrawal_a_party_may_take_is_optional() -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -579,10 +580,11 @@ def test_the_case_page_dates_notices_on_the_china_calendar(world: World) -> None
 
 
 def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(world: World) -> None:
-    """A to-do entry means "you have a step to take": the window may only record a cure, so a filing is on its
-    list while a cure is asked for and not before or after; the officer's all along; the enterprise's only while
-    the cure is its to give (it may withdraw at any time, but nobody waits for that), each list as its case pages
-    offer."""
+    """A to-do entry means "a step is expected of you": a filing awaits the officer (``awaits: [case_officer]``) —
+    not the leader, who may extend the period or refuse it, nor the window, which may record a cure brought in —;
+    while the cure asked for is the party's to give (the period ``cure`` awaits the party, up to its last day) only
+    the enterprise's list holds it (it may withdraw at any time, but nobody waits for that); once cured, or once
+    the period has run out, the officer's again — each list as its case pages say (one rule, ``awaited``)."""
     from tests.procedures.helpers import PASSWORD, _password_hash, todo_ids
     from zhichan.platform.accounts import create_user
     from zhichan.platform.models import Organization, Role
@@ -591,17 +593,44 @@ def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(
         wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
         world.users["wuhou_window"] = create_user(s, username="wuhou_window", password=PASSWORD, role=Role.WINDOW_STAFF,
                                                   org=wuhou, password_hash=_password_hash()).id
-    filing = start(world, who="ent_user")
+    from zhichan.legaltime import china_today
+
+    today = at(china_today())  # the lists and pages are read today: the cure period runs then
+    filing = start(world, who="ent_user", when=today)
     assert todo_ids(world, "wuhou_officer") == {filing["id"]}
+    assert todo_ids(world, "wuhou_leader") == set()  # it may refuse or extend; the officer is awaited
     assert todo_ids(world, "ent_user") == set()  # its own filing awaits the office; withdrawing is optional
     assert todo_ids(world, "wuhou_window") == set()  # the office decides; nothing to cure
-    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15})
-    assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == {filing["id"]}
-    act(world, "ent_user", filing, "cure", uploads=(pdf("extra", "report.pdf"),))
+    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15}, when=today)
+    assert todo_ids(world, "ent_user") == {filing["id"]}
+    assert todo_ids(world, "wuhou_officer") == todo_ids(world, "wuhou_window") == todo_ids(world, "wuhou_leader") == set()
+    with session_scope(world.engine) as s:  # the window may still record a cure brought in on paper
+        assert "cure" in [a.event for a in world.service.case(s, world.scope("wuhou_window"), filing["id"])["actions"]]
+        assert world.service.case(s, world.scope("wuhou_window"), filing["id"])["awaited"] == {"party"}
+    act(world, "ent_user", filing, "cure", uploads=(pdf("extra", "report.pdf"),), when=today)
     assert todo_ids(world, "wuhou_window") == todo_ids(world, "ent_user") == set()
     assert todo_ids(world, "wuhou_officer") == {filing["id"]}
     with session_scope(world.engine) as s:  # the withdrawal is still offered on its case page
         assert "withdraw" in [a.event for a in world.service.case(s, world.scope("ent_user"), filing["id"])["actions"]]
+
+
+def test_the_office_is_awaited_again_once_a_cure_period_has_run_out(world: World) -> None:
+    """A period that says whom it awaits does so up to its last day: a cure never given leaves the filing on the
+    party's list until then and on the officer's from the next day (to refuse it or take it up), the counts too —
+    in SQL (the to-do list) as on the case page."""
+    from zhichan.procedures.service import awaited
+
+    filing = start(world, who="ent_user", when=at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15},
+        when=at(D(2026, 3, 3)))
+    due = clocks(world, filing)["cure"]["due_on"]
+    with session_scope(world.engine) as s:
+        for today, officer, party in ((due, 0, 1), (due + dt.timedelta(days=1), 1, 0)):
+            assert world.service.todo(s, world.scope("wuhou_officer"), today=today)["total"] == officer, today
+            assert world.service.todo(s, world.scope("ent_user"), today=today)["total"] == party, today
+            view = world.service.case(s, world.scope("wuhou_officer"), filing["id"])
+            rows = {c["name"]: SimpleNamespace(**c) for c in view["clocks"]}
+            assert awaited(view["declaration"], "filed", rows, today) == ({"party"} if party else {"case_officer"})
 
 
 def test_a_hook_starts_a_declared_clock_from_a_day_of_its_choice(world: World) -> None:

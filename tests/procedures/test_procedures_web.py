@@ -260,8 +260,8 @@ def test_the_todo_counts_say_what_they_count(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     start_case(officer)
     for lang, awaiting, help_text, start in (
-            ("zh", "待您办理", "统计您的机构可以办理下一步的未办结办件", "新建办件（您可发起 {n} 类）"),
-            ("en", "Awaiting your step", "Counts the open cases in which your organization can take the next step",
+            ("zh", "待您办理", "统计等待您的机构办理下一步的未办结办件", "新建办件（您可发起 {n} 类）"),
+            ("en", "Awaiting your step", "Counts the open cases awaiting the next step of your organization",
              "Start a new case ({n} kinds you may start)")):
         page = officer.get("/todo", params={"lang": lang}).text
         kinds = len(re.findall(r'id="start-[a-z_]+\.[a-z_.]+"', page))

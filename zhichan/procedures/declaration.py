@@ -96,6 +96,10 @@ def period_text(amount: int, unit: str, lang: str) -> str:
 PERIOD_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
+#: who a state or a running period awaits: officers of a role, the case's ``party``, its ``counterparty``
+Actor = Role | Literal["party", "counterparty"]
+
+
 class ClockSpec(Strict):
     title: Text
     amount: int = Field(ge=1)
@@ -121,6 +125,9 @@ class ClockSpec(Strict):
     #: track's limit beside the closing deadline) pauses whenever that clock is paused and resumes with it — its
     #: pauses are that clock's (those before it started exclude nothing). No step pauses or resumes it directly
     paused_with: str | None = None
+    #: who the case awaits while this period runs, up to its last day, instead of those its state awaits (补正期限:
+    #: ``[party]`` — the bureau waits for the cure, and is awaited again once it is filed or the period has run out)
+    awaits: tuple[Actor, ...] | None = None
 
 
 class ExtensionSpec(Strict):
@@ -143,6 +150,11 @@ class StateSpec(Strict):
     #: open, but awaiting nobody (a registered pledge runs for years until released): its steps stay
     #: offered on the case page, and the case stays out of every to-do list
     resting: bool = False
+    #: who is expected to act next in this state — officers of a role, ``party``, ``counterparty`` —, of those who
+    #: have a step of their own here: the case is on their to-do lists only (a leader who may refuse an application
+    #: the officer decides on is not awaited). Every open state of a shipped declaration says it; a declaration
+    #: without it (an earlier file a case was filed under) awaits everyone who has a step of their own
+    awaits: tuple[Actor, ...] | None = None
 
 
 class StepSpec(Strict):
@@ -281,6 +293,19 @@ class Declaration(Strict):
                 problems.append(f"{t.event}: clock {t.extends.clock} is extended in {t.extends.unit}, "
                                 f"but counts {self.clocks[t.extends.clock].unit}")
         problems.extend(_step_problems("start", self.start))
+        for name, state in self.states.items():
+            if state.awaits is None:
+                continue
+            if state.final or state.resting:
+                problems.append(f"state {name}: a final or resting state awaits nobody")
+                continue
+            for actor in state.awaits:
+                if not any(not t.optional and takes(t, actor) for t in self.transitions_from(name)):
+                    problems.append(f"state {name}: awaits {actor}, who has no step of its own there")
+        for clock_name, spec in self.clocks.items():
+            for actor in spec.awaits or ():
+                if spec.waits or not any(not t.optional and takes(t, actor) for t in self.transitions):
+                    problems.append(f"clock {clock_name}: awaits {actor}, who has no step of its own")
         for step_name, step in (("start", self.start), *((t.event, t) for t in self.transitions)):
             for c in step.starts:
                 setter = self.clocks[c].set_by if c in self.clocks else None
@@ -363,6 +388,28 @@ class Declaration(Strict):
                 del entry["on"]
         return create_machine_class_from_definition(self.procedure.replace(".", "_"), states=states)
 
+    @cached_property
+    def periods_awaiting(self) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+        """The clocks that say whom a case awaits while they run (``awaits``), each with the open states it may run in —
+        those a step starting it leads to, and those reached from there by steps that do not stop it — and whom it
+        awaits (a cure period: the state the cure notice stays in, the party)."""
+        found: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        for name, clock in self.clocks.items():
+            if clock.awaits is None:
+                continue
+            reached = {self.initial_state} if name in self.start.starts else set()
+            reached |= {self.target_of(t, s) for t in self.transitions if name in t.starts for s in t.source}
+            todo = list(reached)
+            while todo:
+                for t in self.transitions_from(todo.pop()):
+                    for s in t.source:
+                        after = self.target_of(t, s)
+                        if name not in t.stops and after not in reached:
+                            reached.add(after)
+                            todo.append(after)
+            found[name] = (frozenset(s for s in reached if not self.states[s].final), tuple(clock.awaits))
+        return found
+
     @staticmethod
     def target_of(t: TransitionSpec, state: str) -> str:
         return state if t.target == STAY else t.target
@@ -403,6 +450,11 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
     worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start})
     worded.__dict__.update(body=body, digest=digest)
     return worded
+
+
+def takes(t: StepSpec, actor: str) -> bool:
+    """Whether ``actor`` (a role, ``party`` or ``counterparty``: :data:`Actor`) may take ``t`` as its own."""
+    return t.party if actor == "party" else t.counterparty if actor == "counterparty" else actor in t.roles
 
 
 def _step_problems(name: str, step: StepSpec) -> list[str]:

@@ -348,18 +348,40 @@ def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[
     return lambda t: takes(t) and not t.optional and conditional(t) != always
 
 
-def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool) -> bool:
+def awaited(decl: Declaration, state: str, clocks: dict[str, Any], today: dt.date) -> frozenset[str] | None:
+    """Who a case in ``state`` whose clock rows are ``clocks`` awaits now — roles, ``party``, ``counterparty``: those
+    its running periods that say so await, up to their last day, in the states they may run in (a party's 补正期限:
+    the party; :attr:`Declaration.periods_awaiting`), else those its state awaits; ``None``, everyone with a step of their own, where the declaration does not say. ``decl``: the declaration
+    that says it (:meth:`ProcedureService.expectations`)."""
+    running = [actors for name, (states, actors) in decl.periods_awaiting.items() if state in states
+               for row in [clocks.get(name)] if row is not None and row.status == "running"
+               and (row.due_on is None or row.due_on >= today)]
+    if running:
+        return frozenset(actor for actors in running for actor in actors)
+    spec = decl.states.get(state)
+    return None if spec is None or spec.awaits is None else frozenset(spec.awaits)
+
+
+def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool,
+           awaited: frozenset[str] | None) -> bool:
     """Whether an offered step is one the caller is waited for: its own to take — not only a public one (an
-    objection an officer may record for someone who brings it) — and not an ``optional`` one (a withdrawal)."""
-    return not t.optional and ((officer and role in t.roles) or (party and t.party) or (counterparty and t.counterparty))
+    objection an officer may record for someone who brings it) —, not an ``optional`` one (a withdrawal), and taken in
+    a capacity the case ``awaited`` now (:func:`awaited`: a leader who may also refuse an application the officer
+    decides on is not waited for)."""
+    def expected(actor: str) -> bool:
+        return awaited is None or actor in awaited
+
+    return not t.optional and ((officer and role in t.roles and expected(role)) or (party and t.party and expected("party"))
+                               or (counterparty and t.counterparty and expected("counterparty")))
 
 
 def on_todo(decl: Declaration, state: str, actions: list[TransitionSpec], role: str, *, officer: bool, party: bool,
-            counterparty: bool) -> bool:
+            counterparty: bool, awaited: frozenset[str] | None) -> bool:
     """Whether a case whose page offers the caller ``actions`` (:func:`offered`) is on its to-do list: one of them is
-    the caller's own (:func:`awaits`), in a state that awaits someone (a ``resting`` one awaits nobody)."""
+    the caller's own and expected of it now (:func:`awaits`), in a state that awaits someone (a ``resting`` one awaits
+    nobody)."""
     return not decl.states[state].resting and any(
-        awaits(t, role, officer=officer, party=party, counterparty=counterparty) for t in actions)
+        awaits(t, role, officer=officer, party=party, counterparty=counterparty, awaited=awaited) for t in actions)
 
 
 @dataclass(frozen=True)
@@ -1267,24 +1289,40 @@ class ProcedureService:
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting),
-                "officer": officer, "party": party, "counterparty": counterparty}
+                "officer": officer, "party": party, "counterparty": counterparty,
+                # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
+                "awaited": awaited(self.expectations(decl), row.state, {c.name: c for c in rows}, today)}
+
+    def expectations(self, decl: Declaration) -> Declaration:
+        """The declaration that says who ``decl``'s cases await (:func:`awaited`): ``decl`` itself, or — an earlier
+        file a case was filed under, which says it of none of its states — the procedure's current one for its
+        jurisdiction (states keep their names across edits; a state it no longer has awaits everyone with a step)."""
+        def says(d: Declaration) -> bool:
+            return any(state.awaits is not None for state in d.states.values())
+
+        return decl if says(decl) else next((d for d in self._current(decl) if says(d)), decl)
 
     def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
-        """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`, :func:`awaits`)
-        — as an officer of its own organization (``area``: of its whole subtree, the oversight view of a city or
-        province), as the party, or as the counterparty organization a case names (a bank, an agency, the buyer
-        of a deal; an agency may also be a party). A state where the caller has a step offered whatever the case
-        is one term of SQL; a state where its steps are offered only in some cases (a step taken once, one the
-        clocks must allow) is decided per case by :func:`offered`, as the case page decides it."""
+        """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`) and is awaited
+        (:func:`awaits`, :func:`awaited`) — as an officer of its own organization (``area``: of its whole subtree, the
+        oversight view of a city or province), as the party, or as the counterparty organization a case names (a
+        bank, an agency, the buyer of a deal; an agency may also be a party). A state where the caller has a step
+        offered whatever the case is one term of SQL; a state where its steps are offered only in some cases (a step
+        taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
+        Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
+        runs (a party's cure): :meth:`_expecting` reads those of the caller's cases first and names them."""
+        parts: list[tuple[Any, Callable[[TransitionSpec], bool], str]]
         if scope.governance:
             who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
-            parts: list[tuple[Any, Callable[[TransitionSpec], bool]]] = [(who, lambda t: scope.role in t.roles)]
+            parts = [(who, lambda t: scope.role in t.roles, str(scope.role))]
         else:
-            parts = [(party_filter(scope), lambda t: t.party)]
+            parts = [(party_filter(scope), lambda t: t.party, "party")]
             if scope.role in COUNTERPARTY_ROLES:
-                parts.append((counterparty_filter(scope), lambda t: t.counterparty))
+                parts.append((counterparty_filter(scope), lambda t: t.counterparty, "counterparty"))
+        declarations = [*self.registry.all(), *self._kept(session)]
         wanted = []
-        for who, takes in parts:
+        for who, takes, actor in parts:
+            expecting = self._expecting(session, declarations, who, actor, today)
             depends = _only(takes, always=False)
             always = _only(takes, always=True)
             # a step a domain may hold back (:meth:`add_holds`) is offered case by case, like one a term holds back
@@ -1292,15 +1330,15 @@ class ProcedureService:
                 return always(t) and not self._is_held(d, t)
 
             surely = self._state_keys(session, unheld)
-            wanted.append(and_(who, self._keys_sql(session, surely)))
+            wanted.append(and_(who, expecting(surely, False)))
             # a step taken once: offered while the case has no such step, which SQL can tell
-            for decl in [*self.registry.all(), *self._kept(session)]:
+            for decl in declarations:
                 for t in decl.transitions:
                     if depends(t) and t.once and not per_case(t) and not self._is_held(decl, t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states:
-                            wanted.append(and_(who, self._keys_sql(session, states, seek=True), ~exists().where(
+                            wanted.append(and_(who, expecting(states, True), ~exists().where(
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
             # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
             # case (few states of few declarations, so most calls read no case here)
@@ -1310,11 +1348,64 @@ class ProcedureService:
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
-                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who,
-                                                          self._keys_sql(session, maybe, seek=True)), today)
+                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, expecting(maybe, True)), today)
                 if ids:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
         return or_(*wanted)
+
+    def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actor: str,
+                   today: dt.date) -> Callable[[set[tuple[str, str, str]], bool], Any]:
+        """SQL of the cases ``who`` selects in some states (``keys``: :meth:`_state_keys`; ``seek``: as
+        :meth:`_keys_sql`) that await ``actor`` now (:func:`awaited`): in a state that awaits it unless a period that
+        says whom it awaits runs, or while one awaiting it runs. Which of the caller's cases are in such a period is
+        read once, from the few states a period may run in (:attr:`Declaration.periods_awaiting`), and the queries
+        name those cases: an EXISTS over every case's clocks cost more than the rest of the count (SQLite), and its
+        estimate made PostgreSQL compile the query (JIT) on every call."""
+        states: set[tuple[str, str, str]] = set()  # the states awaiting the actor
+        periods: dict[tuple[str, str, str], set[str]] = {}  # by state, the periods saying whom they await that may run
+        awaiting: dict[tuple[str, str, str], set[str]] = {}  # those of them awaiting the actor
+        for decl in declarations:
+            said = self.expectations(decl)
+            for name in decl.states:
+                spec = said.states.get(name)
+                if spec is None or spec.awaits is None or actor in spec.awaits:
+                    states.add((decl.procedure, decl.jurisdiction, name))
+            for name, (running_in, actors) in said.periods_awaiting.items():
+                for state in running_in:
+                    periods.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
+                    if actor in actors:
+                        awaiting.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
+        running: set[int] = set()  # the caller's cases in a period that says whom it awaits
+        awaited_here: set[int] = set()  # those of them in one awaiting the actor
+        if periods:
+            for case_id, procedure, jurisdiction, state, name in session.execute(
+                    select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.state, CLOCKS.c.name)
+                    .join(CLOCKS, CLOCKS.c.case_id == CASES.c.id)
+                    .where(CASES.c.is_open == true(), who, self._keys_sql(session, set(periods), seek=True),
+                           CLOCKS.c.name.in_(sorted({c for names in periods.values() for c in names})),
+                           CLOCKS.c.status == "running", or_(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on >= today))):
+                key = (procedure, jurisdiction, state)
+                if name in periods.get(key, ()):
+                    running.add(case_id)
+                if name in awaiting.get(key, ()):
+                    awaited_here.add(case_id)
+
+        def ids(found: set[int]) -> Any:
+            return CASES.c.id.in_(bindparam(None, sorted(found), expanding=True, literal_execute=True))
+
+        def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
+            """Cases in the states ``keys`` that await the actor."""
+            listed = keys & states
+            terms = []
+            if listed:
+                term = self._keys_sql(session, listed, seek=seek)
+                terms.append(and_(term, ~ids(running)) if running and listed & set(periods) else term)
+            rescued = keys & set(awaiting)
+            if rescued and awaited_here:
+                terms.append(and_(self._keys_sql(session, rescued, seek=True), ids(awaited_here)))
+            return or_(*terms) if terms else false()
+
+        return expecting
 
     def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date) -> list[int]:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
@@ -1343,7 +1434,8 @@ class ProcedureService:
                             clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
                             case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
                             user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
-            if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty):
+            if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty,
+                       awaited=awaited(self.expectations(decl), r.state, clocks.get(r.id, {}), today)):
                 ids.append(r.id)
         return ids
 
