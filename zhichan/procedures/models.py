@@ -40,9 +40,9 @@ class Case(Base):
         # counts read the covering area index without touching the table (benchmarks/procedures_bench.py)
         Index("ix_procedure_cases_queue", "is_open", "next_due"),
         Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due"),
+              "next_office_due", "awaits_until", "awaits_by"),
         Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due"),
+              "next_office_due", "awaits_until", "awaits_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -31,6 +31,12 @@ def upgrade() -> None:
                                                server_default=sa.text("'0001-01-01'")))
     op.add_column("procedure_cases", sa.Column("awaits_by", sa.String(200), nullable=False,
                                                server_default=sa.text("''")))
+    # the to-do list's counts read only these indexes (covering): they carry the new columns too
+    for name, column in (("own", "org_id"), ("area", "org_path")):
+        op.drop_index(f"ix_procedure_cases_{name}", "procedure_cases")
+        op.create_index(f"ix_procedure_cases_{name}", "procedure_cases",
+                        ["is_open", column, "procedure", "jurisdiction", "state", "next_due", "next_office_due",
+                         "awaits_until", "awaits_by"])
     from sqlalchemy.orm import Session
 
     from zhichan.procedures.declaration import ProcedureRegistry
@@ -46,5 +52,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name, column in (("own", "org_id"), ("area", "org_path")):
+        op.drop_index(f"ix_procedure_cases_{name}", "procedure_cases")
+        op.create_index(f"ix_procedure_cases_{name}", "procedure_cases",
+                        ["is_open", column, "procedure", "jurisdiction", "state", "next_due", "next_office_due"])
     for column in ("awaits_by", "awaits_until"):  # SQLite drops a column in place too (no rebuild of a referenced table)
         op.execute(f"ALTER TABLE procedure_cases DROP COLUMN {column}")
