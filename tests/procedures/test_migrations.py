@@ -58,3 +58,4 @@ def test_open_cases_get_who_a_running_period_awaits(db_url: str) -> None:
     command.downgrade(cfg, "procedures@procedures_0004")
     with engine.connect() as con:
         assert "awaits_until" not in {c["name"] for c in sa.inspect(con).get_columns("procedure_cases")}
+    engine.dispose()
