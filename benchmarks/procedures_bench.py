@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, insert, select, text, update
@@ -38,7 +39,7 @@ from zhichan.platform.models import OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock
-from zhichan.procedures.service import ProcedureService
+from zhichan.procedures.service import ProcedureService, awaiting_period
 
 #: (procedure, number prefix, open states, the running clock): what ``seed`` writes, case i taking entry i % len
 DISPUTES = (("protection.patent_dispute", "PD", ("filed", "accepted", "served", "answered", "hearing"), "closing"),)
@@ -59,6 +60,7 @@ def seed(engine, n: int, mix: tuple[tuple[str, str, tuple[str, ...], str], ...] 
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     batch = 10_000
+    registry = ProcedureRegistry.load()
     with engine.begin() as conn:
         for start in range(0, n, batch):
             cases = []
@@ -81,6 +83,10 @@ def seed(engine, n: int, mix: tuple[tuple[str, str, tuple[str, ...], str], ...] 
                     assert due is not None and due.provisional and due.year is not None
                     c["next_due"] = c["next_office_due"] = due.day
                     problems[c["id"]] = CalendarNotPublished(due.year).message
+            for c in cases:  # who its one clock awaits while it runs, if it says so (the holder's 15 days: the party)
+                clock = SimpleNamespace(status="running", due_on=c["next_due"])
+                c["awaits_until"], c["awaits_by"] = awaiting_period(
+                    registry.get(c["procedure"], "default"), c["state"], {mix[(c["id"] - 1) % len(mix)][3]: clock})
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(CaseClock.__table__), [
                 {"case_id": c["id"], "name": mix[(c["id"] - 1) % len(mix)][3], "amount": 3, "unit": "month",

@@ -29,6 +29,8 @@ from zhichan.platform.db import Base
 from zhichan.platform.models import utcnow
 
 NO_DEADLINE = dt.date(9999, 12, 31)
+#: ``awaits_until`` of a case in no running period that says whom it awaits (so the to-do's test needs no NULLs)
+NO_PERIOD = dt.date(1, 1, 1)
 
 
 class Case(Base):
@@ -38,9 +40,9 @@ class Case(Base):
         # counts read the covering area index without touching the table (benchmarks/procedures_bench.py)
         Index("ix_procedure_cases_queue", "is_open", "next_due"),
         Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due"),
+              "next_office_due", "awaits_until", "awaits_by"),
         Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due"),
+              "next_office_due", "awaits_until", "awaits_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -67,6 +69,12 @@ class Case(Base):
     next_due: Mapped[dt.date] = mapped_column(Date, default=NO_DEADLINE)
     #: the nearest deadline of the office's own clocks (not a party's period): the to-do list's 逾期
     next_office_due: Mapped[dt.date] = mapped_column(Date, default=NO_DEADLINE, server_default=text("'9999-12-31'"))
+    #: what the running periods that say whom the case awaits say (a party's 补正期限: the party), kept where the
+    #: engine recomputes ``next_due`` (:func:`~zhichan.procedures.service.awaiting_period`): the last day of the latest
+    #: (:data:`NO_DEADLINE` when it has none yet; :data:`NO_PERIOD` when none runs) and whom they await, a sorted comma
+    #: list; the to-do list and the case page read who is awaited today from these (:func:`~.service.awaited`)
+    awaits_until: Mapped[dt.date] = mapped_column(Date, default=NO_PERIOD, server_default=text("'0001-01-01'"))
+    awaits_by: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -74,7 +74,7 @@ from zhichan.procedures.declaration import (
     TransitionSpec,
     in_current_words,
 )
-from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Notice, Step, StoredDeclaration
+from zhichan.procedures.models import NO_DEADLINE, NO_PERIOD, Case, CaseClock, Notice, Step, StoredDeclaration
 from zhichan.procedures.scope import (
     COUNTERPARTY_ROLES,
     WALK_DEADLINES,
@@ -348,16 +348,28 @@ def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[
     return lambda t: takes(t) and not t.optional and conditional(t) != always
 
 
-def awaited(decl: Declaration, state: str, clocks: dict[str, Any], today: dt.date) -> frozenset[str] | None:
-    """Who a case in ``state`` whose clock rows are ``clocks`` awaits now — roles, ``party``, ``counterparty``: those
-    its running periods that say so await, up to their last day, in the states they may run in (a party's 补正期限:
-    the party; :attr:`Declaration.periods_awaiting`), else those its state awaits; ``None``, everyone with a step of their own, where the declaration does not say. ``decl``: the declaration
-    that says it (:meth:`ProcedureService.expectations`)."""
-    running = [actors for name, (states, actors) in decl.periods_awaiting.items() if state in states
-               for row in [clocks.get(name)] if row is not None and row.status == "running"
-               and (row.due_on is None or row.due_on >= today)]
-    if running:
-        return frozenset(actor for actors in running for actor in actors)
+def awaiting_period(decl: Declaration, state: str, clocks: dict[str, Any]) -> tuple[dt.date, str]:
+    """What a case row keeps (``awaits_until``, ``awaits_by``) of the running periods that say whom the case awaits —
+    in the states they may run in (a party's 补正期限: the party; :attr:`Declaration.periods_awaiting`) — with
+    ``clocks`` its clock rows by name: the last day of the latest (:data:`NO_DEADLINE` when one has none yet) and
+    whom they await, a sorted comma list; :data:`NO_PERIOD` and ``""`` when none runs. ``decl``: the declaration that
+    says it (:meth:`ProcedureService.expectations`). Written where the engine recomputes ``next_due``."""
+    running = [(row.due_on or NO_DEADLINE, actors) for name, (states, actors) in decl.periods_awaiting.items()
+               if state in states for row in [clocks.get(name)] if row is not None and row.status == "running"]
+    if not running:
+        return NO_PERIOD, ""
+    return max(day for day, _ in running), ",".join(sorted({actor for _, actors in running for actor in actors}))
+
+
+def awaited(decl: Declaration, state: str, awaits_until: dt.date, awaits_by: str,
+            today: dt.date) -> frozenset[str] | None:
+    """Who a case in ``state`` awaits ``today`` — roles, ``party``, ``counterparty``: while a period that says so runs
+    (``awaits_until``, ``awaits_by``: what the case row keeps, :func:`awaiting_period`), up to its last day, those it
+    awaits; else those the state awaits; ``None``, everyone with a step of their own, where the declaration does not
+    say. The to-do SQL tests the same (:meth:`ProcedureService._expecting`). ``decl``: the declaration that says it
+    (:meth:`ProcedureService.expectations`)."""
+    if awaits_until >= today and awaits_by:
+        return frozenset(awaits_by.split(","))
     spec = decl.states.get(state)
     return None if spec is None or spec.awaits is None else frozenset(spec.awaits)
 
@@ -1211,12 +1223,44 @@ class ProcedureService:
     def _refresh_next_due(self, session: Session, decl: Declaration, case_id: int) -> None:
         """The case's nearest deadline, and the nearest of the office's own clocks (a party's period —
         ``binds: party`` — running out is the office's turn to act, not its delay)."""
-        due = [(r.name, r.due_on) for r in session.execute(select(CLOCKS.c.name, CLOCKS.c.due_on).where(
-            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped", CLOCKS.c.due_on.is_not(None)))
-            if r.name not in decl.clocks or not decl.clocks[r.name].waits]  # a term to wait out is no deadline
+        rows = {r.name: r for r in session.execute(select(CLOCKS.c.name, CLOCKS.c.status, CLOCKS.c.due_on).where(
+            CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped"))}
+        due = [(name, r.due_on) for name, r in rows.items() if r.due_on is not None
+               and (name not in decl.clocks or not decl.clocks[name].waits)]  # a term to wait out is no deadline
         office = [d for name, d in due if name not in decl.clocks or decl.clocks[name].binds == "office"]
+        # and who a running period awaits (:func:`awaiting_period`): the to-do list tests the row, not the clocks
+        until, by = awaiting_period(self.expectations(decl), session.scalar(select(CASES.c.state).where(
+            CASES.c.id == case_id)) or "", rows)
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
-            next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE)))
+            next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE),
+            awaits_until=until, awaits_by=by))
+
+    def backfill_awaiting(self, session: Session) -> int:
+        """Write every open case's ``awaits_until`` and ``awaits_by`` from its clocks (:func:`awaiting_period`), as
+        :meth:`_refresh_next_due` would: for the cases opened before the row kept them (the migration adding them).
+        Only cases of a procedure some declaration of which has a period saying whom it awaits are read; the count
+        of cases changed."""
+        procedures = sorted({d.procedure for d in [*self.registry.all(), *self._kept(session)]
+                             if self.expectations(d).periods_awaiting})
+        if not procedures:
+            return 0
+        cases = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
+                                       CASES.c.state, CASES.c.awaits_until, CASES.c.awaits_by)
+                                .where(CASES.c.is_open == true(), CASES.c.procedure.in_(procedures))).all()
+        clocks: dict[int, dict[str, Any]] = {}
+        for c in session.execute(select(CLOCKS.c.case_id, CLOCKS.c.name, CLOCKS.c.status, CLOCKS.c.due_on)
+                                 .join(CASES, CASES.c.id == CLOCKS.c.case_id)
+                                 .where(CASES.c.is_open == true(), CASES.c.procedure.in_(procedures),
+                                        CLOCKS.c.status == "running")):
+            clocks.setdefault(c.case_id, {})[c.name] = c
+        changed = 0
+        for r in cases:
+            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
+            until, by = awaiting_period(self.expectations(decl), r.state, clocks.get(r.id, {}))
+            if (until, by) != (r.awaits_until, r.awaits_by):
+                session.execute(update(CASES).where(CASES.c.id == r.id).values(awaits_until=until, awaits_by=by))
+                changed += 1
+        return changed
 
     # -- records -------------------------------------------------------------------------------
 
@@ -1291,7 +1335,7 @@ class ProcedureService:
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting),
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
-                "awaited": awaited(self.expectations(decl), row.state, {c.name: c for c in rows}, today)}
+                "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by, today)}
 
     def expectations(self, decl: Declaration) -> Declaration:
         """The declaration that says who ``decl``'s cases await (:func:`awaited`): ``decl`` itself, or — an earlier
@@ -1310,7 +1354,7 @@ class ProcedureService:
         offered whatever the case is one term of SQL; a state where its steps are offered only in some cases (a step
         taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
         Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
-        runs (a party's cure): :meth:`_expecting` reads those of the caller's cases first and names them."""
+        runs (a party's cure), which the case row keeps (:meth:`_expecting`)."""
         parts: list[tuple[Any, Callable[[TransitionSpec], bool], str]]
         if scope.governance:
             who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
@@ -1356,53 +1400,33 @@ class ProcedureService:
     def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actor: str,
                    today: dt.date) -> Callable[[set[tuple[str, str, str]], bool], Any]:
         """SQL of the cases ``who`` selects in some states (``keys``: :meth:`_state_keys`; ``seek``: as
-        :meth:`_keys_sql`) that await ``actor`` now (:func:`awaited`): in a state that awaits it unless a period that
-        says whom it awaits runs, or while one awaiting it runs. Which of the caller's cases are in such a period is
-        read once, from the few states a period may run in (:attr:`Declaration.periods_awaiting`), and the queries
-        name those cases: an EXISTS over every case's clocks cost more than the rest of the count (SQLite), and its
-        estimate made PostgreSQL compile the query (JIT) on every call."""
+        :meth:`_keys_sql`) that await ``actor`` now (:func:`awaited`): while a period that says whom it awaits runs
+        (the case row's ``awaits_until`` ≥ today), if it awaits the actor (``awaits_by``); else if the state does. The
+        row says it (:func:`awaiting_period`), so the count reads no clock and names no case; only the states a
+        period may run in (:attr:`Declaration.periods_awaiting`) test the row — in the others it never runs."""
         states: set[tuple[str, str, str]] = set()  # the states awaiting the actor
-        periods: dict[tuple[str, str, str], set[str]] = {}  # by state, the periods saying whom they await that may run
-        awaiting: dict[tuple[str, str, str], set[str]] = {}  # those of them awaiting the actor
+        periodic: set[tuple[str, str, str]] = set()  # the states a period saying whom it awaits may run in
         for decl in declarations:
             said = self.expectations(decl)
             for name in decl.states:
                 spec = said.states.get(name)
                 if spec is None or spec.awaits is None or actor in spec.awaits:
                     states.add((decl.procedure, decl.jurisdiction, name))
-            for name, (running_in, actors) in said.periods_awaiting.items():
-                for state in running_in:
-                    periods.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
-                    if actor in actors:
-                        awaiting.setdefault((decl.procedure, decl.jurisdiction, state), set()).add(name)
-        running: set[int] = set()  # the caller's cases in a period that says whom it awaits
-        awaited_here: set[int] = set()  # those of them in one awaiting the actor
-        if periods:
-            for case_id, procedure, jurisdiction, state, name in session.execute(
-                    select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.state, CLOCKS.c.name)
-                    .join(CLOCKS, CLOCKS.c.case_id == CASES.c.id)
-                    .where(CASES.c.is_open == true(), who, self._keys_sql(session, set(periods), seek=True),
-                           CLOCKS.c.name.in_(sorted({c for names in periods.values() for c in names})),
-                           CLOCKS.c.status == "running", or_(CLOCKS.c.due_on.is_(None), CLOCKS.c.due_on >= today))):
-                key = (procedure, jurisdiction, state)
-                if name in periods.get(key, ()):
-                    running.add(case_id)
-                if name in awaiting.get(key, ()):
-                    awaited_here.add(case_id)
-
-        def ids(found: set[int]) -> Any:
-            return CASES.c.id.in_(bindparam(None, sorted(found), expanding=True, literal_execute=True))
+            periodic |= {(decl.procedure, decl.jurisdiction, state)
+                         for running_in, _ in said.periods_awaiting.values() for state in running_in}
+        running = CASES.c.awaits_until >= today
+        by_actor = (literal(",") + CASES.c.awaits_by + literal(",")).contains(f",{actor},", autoescape=True)
 
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
             """Cases in the states ``keys`` that await the actor."""
-            listed = keys & states
             terms = []
-            if listed:
-                term = self._keys_sql(session, listed, seek=seek)
-                terms.append(and_(term, ~ids(running)) if running and listed & set(periods) else term)
-            rescued = keys & set(awaiting)
-            if rescued and awaited_here:
-                terms.append(and_(self._keys_sql(session, rescued, seek=True), ids(awaited_here)))
+            if keys & states - periodic:
+                terms.append(self._keys_sql(session, keys & states - periodic, seek=seek))
+            if keys & states & periodic:  # the state awaits it: unless a period awaiting others runs
+                terms.append(and_(self._keys_sql(session, keys & states & periodic, seek=seek),
+                                  or_(~running, by_actor)))
+            if keys & periodic - states:  # the state awaits others: while a period awaiting it runs
+                terms.append(and_(self._keys_sql(session, keys & periodic - states, seek=seek), running, by_actor))
             return or_(*terms) if terms else false()
 
         return expecting
@@ -1411,7 +1435,8 @@ class ProcedureService:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
-                                      CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields).where(where)).all()
+                                      CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields, CASES.c.awaits_until,
+                                      CASES.c.awaits_by).where(where)).all()
         if not rows:
             return []
         candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
@@ -1435,7 +1460,7 @@ class ProcedureService:
                             case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
                             user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
             if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty,
-                       awaited=awaited(self.expectations(decl), r.state, clocks.get(r.id, {}), today)):
+                       awaited=awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, today)):
                 ids.append(r.id)
         return ids
 
