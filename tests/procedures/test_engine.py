@@ -600,9 +600,16 @@ def test_the_todo_list_shows_a_case_only_when_its_page_offers_the_caller_a_step(
     assert todo_ids(world, "wuhou_leader") == set()  # it may refuse or extend; the officer is awaited
     assert todo_ids(world, "ent_user") == set()  # its own filing awaits the office; withdrawing is optional
     assert todo_ids(world, "wuhou_window") == set()  # the office decides; nothing to cure
+
+    def area(who: str) -> set[int]:  # 辖区待办: what awaits any office of the area, whoever oversees it
+        with session_scope(world.engine) as s:
+            return {i["id"] for i in world.service.todo(s, world.scope(who), area=True)["items"]}
+
+    assert area("wuhou_leader") == area("wuhou_window") == area("chengdu_officer") == {filing["id"]}
     act(world, "wuhou_officer", filing, "request_cure", fields={"items": "补充专利权评价报告", "cure_days": 15}, when=today)
     assert todo_ids(world, "ent_user") == {filing["id"]}
     assert todo_ids(world, "wuhou_officer") == todo_ids(world, "wuhou_window") == todo_ids(world, "wuhou_leader") == set()
+    assert area("wuhou_leader") == area("chengdu_officer") == set()  # the party is awaited, not an office
     with session_scope(world.engine) as s:  # the window may still record a cure brought in on paper
         assert "cure" in [a.event for a in world.service.case(s, world.scope("wuhou_window"), filing["id"])["actions"]]
         assert world.service.case(s, world.scope("wuhou_window"), filing["id"])["awaited"] == {"party"}

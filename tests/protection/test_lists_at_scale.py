@@ -18,6 +18,7 @@ from tests.procedures.helpers import World, build_world
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
 from zhichan.procedures.scope import CASES
+from zhichan.procedures.service import OFFICES
 from zhichan.protection.service import case_list
 
 TODAY = dt.date(2026, 3, 16)
@@ -63,9 +64,10 @@ def all_cases(engine: Engine) -> list[Any]:
         return list(conn.execute(select(CASES)))
 
 
-def actionable(world: World, role: Any) -> dict[str, set[str]]:
-    """Procedure → the states in which ``role`` may take a step (resting states left out)."""
-    return {d.procedure: {s for t in d.transitions if role in t.roles for s in t.source if not d.states[s].resting}
+def actionable(world: World, roles: Any) -> dict[str, set[str]]:
+    """Procedure → the states in which one of ``roles`` may take a step and is awaited (resting states left out)."""
+    return {d.procedure: {s for t in d.transitions for role in roles if role in t.roles for s in t.source
+                          if not d.states[s].resting and (d.states[s].awaits is None or role in d.states[s].awaits)}
             for d in world.service.registry.all() if d.jurisdiction == "default"}
 
 
@@ -102,7 +104,8 @@ def pages(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str
 def test_todo_pages_equal_the_rows_sorted_in_python(world: World, who: str, area: bool, offset: int,
                                                     walked: bool) -> None:
     scope = world.scope(who)
-    states = actionable(world, scope.role)
+    # 我的待办: the caller's role; 辖区待办: any office's (the oversight view)
+    states = actionable(world, OFFICES if area else {str(scope.role)})
     mine = [c for c in all_cases(world.engine) if c.is_open and c.state in states.get(c.procedure, set())
             and (c.org_path.startswith(scope.org_path or "-") if area else c.org_id == scope.org_id)]
     mine.sort(key=lambda c: (c.next_due, c.id))

@@ -64,7 +64,7 @@ from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
-from zhichan.platform.scope import Scope
+from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
 from zhichan.procedures.declaration import (
     UNIT_LABELS,
     Declaration,
@@ -359,6 +359,10 @@ def awaiting_period(decl: Declaration, state: str, clocks: dict[str, Any]) -> tu
     if not running:
         return NO_PERIOD, ""
     return max(day for day, _ in running), ",".join(sorted({actor for _, actors in running for actor in actors}))
+
+
+#: the roles of an office (a bureau's staff): whom 辖区待办 shows a case awaiting
+OFFICES = frozenset(str(role) for role in GOVERNANCE_ROLES)
 
 
 def awaited(decl: Declaration, state: str, awaits_until: dt.date, awaits_by: str,
@@ -1355,18 +1359,22 @@ class ProcedureService:
         taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
         Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
         runs (a party's cure), which the case row keeps (:meth:`_expecting`)."""
-        parts: list[tuple[Any, Callable[[TransitionSpec], bool], str]]
-        if scope.governance:
-            who = officer_filter(scope, dialect=self.engine.dialect.name) if area else CASES.c.org_id == scope.org_id
-            parts = [(who, lambda t: scope.role in t.roles, str(scope.role))]
+        parts: list[tuple[Any, Callable[[TransitionSpec], bool], frozenset[str]]]
+        if scope.governance and area:
+            # 辖区待办, the oversight view: what awaits any office of the area — its officers', its window's, its
+            # leaders' steps alike — not only the caller's role (a leader, awaited in few states, oversees them all)
+            parts = [(officer_filter(scope, dialect=self.engine.dialect.name),
+                      lambda t: not OFFICES.isdisjoint(t.roles), OFFICES)]
+        elif scope.governance:
+            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, frozenset({str(scope.role)}))]
         else:
-            parts = [(party_filter(scope), lambda t: t.party, "party")]
+            parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
-                parts.append((counterparty_filter(scope), lambda t: t.counterparty, "counterparty"))
+                parts.append((counterparty_filter(scope), lambda t: t.counterparty, frozenset({"counterparty"})))
         declarations = [*self.registry.all(), *self._kept(session)]
         wanted = []
-        for who, takes, actor in parts:
-            expecting = self._expecting(session, declarations, who, actor, today)
+        for who, takes, actors in parts:
+            expecting = self._expecting(session, declarations, who, actors, today)
             depends = _only(takes, always=False)
             always = _only(takes, always=True)
             # a step a domain may hold back (:meth:`add_holds`) is offered case by case, like one a term holds back
@@ -1392,12 +1400,13 @@ class ProcedureService:
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe:
-                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, expecting(maybe, True)), today)
+                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, expecting(maybe, True)), today,
+                                     roles=actors if area and scope.governance else None)
                 if ids:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
         return or_(*wanted)
 
-    def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actor: str,
+    def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actors: frozenset[str],
                    today: dt.date) -> Callable[[set[tuple[str, str, str]], bool], Any]:
         """SQL of the cases ``who`` selects in some states (``keys``: :meth:`_state_keys`; ``seek``: as
         :meth:`_keys_sql`) that await ``actor`` now (:func:`awaited`): while a period that says whom it awaits runs
@@ -1410,12 +1419,13 @@ class ProcedureService:
             said = self.expectations(decl)
             for name in decl.states:
                 spec = said.states.get(name)
-                if spec is None or spec.awaits is None or actor in spec.awaits:
+                if spec is None or spec.awaits is None or not actors.isdisjoint(spec.awaits):
                     states.add((decl.procedure, decl.jurisdiction, name))
             periodic |= {(decl.procedure, decl.jurisdiction, state)
                          for running_in, _ in said.periods_awaiting.values() for state in running_in}
         running = CASES.c.awaits_until >= today
-        by_actor = (literal(",") + CASES.c.awaits_by + literal(",")).contains(f",{actor},", autoescape=True)
+        listed = literal(",") + CASES.c.awaits_by + literal(",")
+        by_actor = or_(*(listed.contains(f",{actor},", autoescape=True) for actor in sorted(actors)))
 
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
             """Cases in the states ``keys`` that await the actor."""
@@ -1431,8 +1441,10 @@ class ProcedureService:
 
         return expecting
 
-    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date) -> list[int]:
-        """The ids of the cases ``where`` selects that offer the caller a step of its own now."""
+    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date, *,
+                  roles: frozenset[str] | None = None) -> list[int]:
+        """The ids of the cases ``where`` selects that offer the caller a step of its own now (``roles``: a step of
+        any of those office roles, awaited — the area view's — instead of the caller's own)."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
                                       CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields, CASES.c.awaits_until,
@@ -1455,13 +1467,16 @@ class ProcedureService:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
-            steps = offered(decl, r.state, r.is_open, scope.role, officer=officer, party=party, counterparty=counterparty,
-                            clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
-                            case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
-                            user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
-            if on_todo(decl, r.state, steps, scope.role, officer=officer, party=party, counterparty=counterparty,
-                       awaited=awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, today)):
-                ids.append(r.id)
+            now_awaited = awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, today)
+            for role in sorted(roles or {str(scope.role)}):
+                steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
+                                clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
+                                case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
+                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
+                if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
+                           awaited=now_awaited):
+                    ids.append(r.id)
+                    break
         return ids
 
     def _state_keys(self, session: Session,
