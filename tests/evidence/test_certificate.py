@@ -232,6 +232,12 @@ def test_a_configured_public_address_adds_a_qr_code_for_a_phone(issued, monkeypa
             pdf = render_pdf(issued_cert)
             assert url in "".join(pdf_text(pdf).split()) and pdf_text(pdf).count("\f") == 1  # one page still
             assert verify_pdf(pdf, service.public_key).ok  # the data QR code and the attachment are unchanged
+        # a log of more entries (a longer proof): the QR code's short form and its note — still one page (the block of
+        # QR codes and notes went to a second page of the step's certificate)
+        monkeypatch.setattr("zhichan.evidence.certificate.QR_FULL_MAX_BYTES", 0)
+        pdf = render_pdf(step_cert)
+        assert "精简版" in pdf_text(pdf) and pdf_text(pdf).count("\f") == 1
+        assert verify_pdf(pdf, service.public_key).ok
         (tmp_path / "step.pdf").write_bytes(pdf)  # the step's, the fuller page
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(tmp_path / "step.pdf"),
                         str(artifacts_dir / "evidence-certificate-online-qr")], check=True)

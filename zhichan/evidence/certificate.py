@@ -104,10 +104,15 @@ def _category(value: str) -> str:
     return f"{value} {translate('en', f'evidence.category.{value}')}" if value in CATEGORIES else value
 
 
+#: the longest certificate a QR code carries whole; a longer one (a log of more entries: a longer inclusion proof) is
+#: carried in the short form, without the proof
+QR_FULL_MAX_BYTES = 2900
+
+
 def qr_payload(cert: Certificate) -> tuple[bytes, bool]:
     """The QR code's content and whether it is the short form."""
     full = cert.to_json()
-    if len(full) <= 2900:
+    if len(full) <= QR_FULL_MAX_BYTES:
         return full, False
     fields = json.loads(cert.leaf)
     short = {
