@@ -260,3 +260,22 @@ def docx_text(docx: bytes) -> str:
         for part in (section.header, section.footer):
             parts.extend(p.text + "\n" for p in part.paragraphs)
     return "".join(parts)
+
+
+@contextmanager
+def holiday_schedule(path: Path, text: str) -> Iterator[list[int]]:
+    """An operator's holiday-schedule file ``text`` written to ``path`` and loaded — the years it added — and the
+    official schedule restored afterwards (a loaded year is process-wide)."""
+    from chinese_calendar import constants as schedule
+
+    from zhichan.legaltime import load_schedule_file
+
+    saved = dict(schedule.holidays), dict(schedule.workdays)
+    path.write_text(text, encoding="utf-8")
+    try:
+        yield load_schedule_file(path)
+    finally:
+        schedule.holidays.clear()
+        schedule.holidays.update(saved[0])
+        schedule.workdays.clear()
+        schedule.workdays.update(saved[1])

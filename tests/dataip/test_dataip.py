@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.dataip.helpers import application, at
+from tests.helpers import holiday_schedule
 from tests.procedures.helpers import World
 from zhichan.dataip.service import DataIPService
 from zhichan.errors import ConflictError
@@ -143,10 +144,8 @@ def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
     """Published on Thursday 24 December 2026: 10 working days reach into 2027, whose holiday schedule is not
     published. The notice is published with a provisional last day, marked (暂定); objections are accepted and the
     decision waits until the published schedule makes it exact — here a day later, a bridging day (4 January) added."""
-    from chinese_calendar import constants as schedule
 
     from zhichan.dataip.service import published
-    from zhichan.legaltime import load_schedule_file
     from zhichan.platform.db import session_scope
 
     officer, citizen = world.scope("wuhou_officer"), world.scope("citizen")
@@ -164,11 +163,8 @@ def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
     assert [r["id"] for r in registry.under_notice(D(2027, 1, 11))] == [reg["id"]]
     objection = registry.object(citizen, reg["id"], objector="甲（合成）", reason="来源存疑", now=at(D(2027, 1, 11)))
     registry.resolve_objection(officer, objection["id"], upheld=False, resolution="异议不成立", now=at(D(2027, 1, 11)))
-    saved = dict(schedule.holidays), dict(schedule.workdays)
-    path = tmp_path / "holidays.yaml"
-    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
-    try:
-        assert load_schedule_file(path) == [2027]
+    with holiday_schedule(tmp_path / "holidays.yaml", "2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n") as loaded:
+        assert loaded == [2027]
         with session_scope(world.engine) as s:
             assert world.service.sweep(s, D(2027, 1, 11))["retried"] == 1
         reg = registry.get(reg["id"])
@@ -182,11 +178,6 @@ def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
         assert [(r["status"], r["notice_end"]) for r in done] == [("registered", D(2027, 1, 11))]
         decision = json.loads(registry.certificate(reg["id"]).leaf)
         assert decision["notice_end"] == "2027-01-11" and "notice_end_provisional" not in decision
-    finally:
-        schedule.holidays.clear()
-        schedule.holidays.update(saved[0])
-        schedule.workdays.clear()
-        schedule.workdays.update(saved[1])
 
 
 def _with_sample(app: object, sm3: str) -> object:

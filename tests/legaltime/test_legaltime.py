@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from chinese_calendar import constants as schedule
 
+from tests.helpers import holiday_schedule
 from zhichan.errors import InputError
 from zhichan.legaltime import (
     CalendarNotPublished,
@@ -158,25 +159,17 @@ def test_a_year_without_schedule_is_refused_then_added_from_the_official_file(tm
     nxt = last + 1
     with pytest.raises(CalendarNotPublished):
         add_working_days(D(last, 12, 30), 5)
-    saved = dict(schedule.holidays), dict(schedule.workdays)
     path = tmp_path / "holidays.yaml"
     # a test schedule (not an official one): 1 Jan a holiday, the first Saturday of January a make-up day
     first_saturday = next(D(nxt, 1, d) for d in range(1, 8) if D(nxt, 1, d).weekday() == 5)
-    path.write_text(
-        f"{nxt}:\n  source: 测试用安排\n  holidays: {{{nxt}-01-01: 元旦}}\n  workdays: {{{first_saturday}: 元旦}}\n",
-        encoding="utf-8",
-    )
-    try:
-        assert load_schedule_file(path) == [nxt]
+    with holiday_schedule(
+        path, f"{nxt}:\n  source: 测试用安排\n  holidays: {{{nxt}-01-01: 元旦}}\n  workdays: {{{first_saturday}: 元旦}}\n",
+    ) as loaded:
+        assert loaded == [nxt]
         assert not is_workday(D(nxt, 1, 1)) and is_workday(first_saturday)
         expected = min(d for d in (D(nxt, 1, k) for k in range(2, 9)) if d.weekday() < 5 or d == first_saturday)
         assert add_working_days(D(last, 12, 31), 1) == expected
         assert load_schedule_file(path) == []  # loaded years are kept, never loaded twice
-    finally:
-        schedule.holidays.clear()
-        schedule.holidays.update(saved[0])
-        schedule.workdays.clear()
-        schedule.workdays.update(saved[1])
     bad = tmp_path / "bad.yaml"
     bad.write_text(f"{nxt + 1}:\n  source: x\n  holidays: {{{nxt + 1}-01-01: 元旦}}\n", encoding="utf-8")
     with pytest.raises(InputError):
@@ -278,18 +271,10 @@ def test_a_year_not_published_gets_a_provisional_date_on_its_statutory_holidays(
     assert Clock(1, "month", _at(D(2026, 12, 1)), pauses=(Pause(D(2026, 12, 5)),)).reckon() is None  # paused
     with pytest.raises(CalendarNotPublished):
         workday_on_or_before(D(2027, 1, 4))  # outside reckon(), an unpublished year is refused as before
-    saved = dict(schedule.holidays), dict(schedule.workdays)
-    path = tmp_path / "holidays.yaml"
     # a test schedule (not the official one): 春节 4–10 Feb off, Saturday 30 Jan a make-up workday
     days = ", ".join(f"2027-02-{d:02d}: 春节" for d in range(4, 11))
-    path.write_text(f"2027:\n  source: 测试用安排\n  holidays: {{2027-01-01: 元旦, {days}}}\n"
-                    "  workdays: {2027-01-30: 春节}\n", encoding="utf-8")
-    try:
-        assert load_schedule_file(path) == [2027]
+    with holiday_schedule(tmp_path / "holidays.yaml", f"2027:\n  source: 测试用安排\n  holidays: {{2027-01-01: 元旦, {days}}}\n"
+                          "  workdays: {2027-01-30: 春节}\n") as loaded:
+        assert loaded == [2027]
         assert Clock(15, "day", _at(D(2026, 12, 20))).reckon() == Due(D(2027, 1, 4))  # the same date, exact now
         assert Clock(15, "day", _at(D(2027, 1, 21))).reckon() == Due(D(2027, 2, 11))  # moved past the real 春节
-    finally:
-        schedule.holidays.clear()
-        schedule.holidays.update(saved[0])
-        schedule.workdays.clear()
-        schedule.workdays.update(saved[1])

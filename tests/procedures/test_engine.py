@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.helpers import migration_differences
+from tests.helpers import holiday_schedule, migration_differences
 from tests.procedures.helpers import PROCEDURE, World, at, build_world, pdf
 from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
@@ -683,10 +683,8 @@ def test_the_sweep_counts_a_provisional_deadline_again_only_once_its_year_is_loa
     """A provisional deadline names the year it reached past the loaded schedule: while that year is unpublished the
     sweep leaves it (counting it again would give the same date); once the year is loaded, or where the stored reason
     is not one it recognizes, it is counted again."""
-    from chinese_calendar import constants as schedule
     from sqlalchemy import update
 
-    from zhichan.legaltime import load_schedule_file
     from zhichan.procedures.models import CaseClock
     from zhichan.procedures.service import ProcedureService
 
@@ -707,22 +705,14 @@ def test_the_sweep_counts_a_provisional_deadline_again_only_once_its_year_is_loa
     with session_scope(world.engine) as s:
         world.service.sweep(s, D(2026, 12, 29))
     assert counted == [cases[0]["id"]]
-    saved = dict(schedule.holidays), dict(schedule.workdays)
-    path = tmp_path / "holidays.yaml"
-    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
-    try:
-        assert load_schedule_file(path) == [2027]
+    with holiday_schedule(tmp_path / "holidays.yaml", "2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n") as loaded:
+        assert loaded == [2027]
         counted.clear()
         with session_scope(world.engine) as s:
             assert world.service.sweep(s, D(2026, 12, 29))["retried"] == 3
         assert sorted(set(counted)) == sorted(c["id"] for c in cases)
         assert all(c["admission"]["due_on"] == D(2027, 1, 6) and not c["admission"]["provisional"]
                    for c in (clocks(world, case) for case in cases))
-    finally:
-        schedule.holidays.clear()
-        schedule.holidays.update(saved[0])
-        schedule.workdays.clear()
-        schedule.workdays.update(saved[1])
 
 
 def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_loaded(world: World,
@@ -730,9 +720,7 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_
     """Filed on 28 December 2026: 5 working days of admission reach into 2027, whose schedule is not published. The
     clock gets a provisional date (it had none: "computed once next year's holiday schedule is loaded") that the
     sweep warns by; once an operator's file adds 2027, the sweep makes it exact and warns of the new date."""
-    from chinese_calendar import constants as schedule
 
-    from zhichan.legaltime import load_schedule_file
 
     case = start(world, when=at(D(2026, 12, 28)))
     admission = clocks(world, case)["admission"]
@@ -742,18 +730,10 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_
         assert world.service.sweep(s, D(2027, 1, 3))["warning"] == 1  # a provisional date counts as its date
         todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2027, 1, 3))
     assert [(i["next_due"], i["provisional"]) for i in todo["items"]] == [(D(2027, 1, 5), True)]
-    saved = dict(schedule.holidays), dict(schedule.workdays)
-    path = tmp_path / "holidays.yaml"
-    path.write_text("2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n", encoding="utf-8")
-    try:
-        assert load_schedule_file(path) == [2027]
+    with holiday_schedule(tmp_path / "holidays.yaml", "2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n") as loaded:
+        assert loaded == [2027]
         with session_scope(world.engine) as s:
             swept = world.service.sweep(s, D(2027, 1, 4))
         assert swept["retried"] == 1 and swept["warning"] == 1  # the exact date is warned of afresh
         admission = clocks(world, case)["admission"]
         assert (admission["due_on"], admission["provisional"], admission["due_problem"]) == (D(2027, 1, 6), False, None)
-    finally:
-        schedule.holidays.clear()
-        schedule.holidays.update(saved[0])
-        schedule.workdays.clear()
-        schedule.workdays.update(saved[1])
