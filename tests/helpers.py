@@ -31,6 +31,22 @@ def wait_for(condition: Callable[[], T], timeout: float = 60.0, what: str = "con
     return value
 
 
+def lock_waited(engine: Any, started: Any) -> Callable[[], bool]:
+    """A condition for :func:`wait_for`: another thread's transaction waits for a lock this test holds — on
+    PostgreSQL a session of the test's database waits on a lock; on SQLite, which serializes writers, the thread has
+    started (``started``, a ``threading.Event`` it sets before its transaction) and so waits for the write lock."""
+    from sqlalchemy import text
+
+    def waiting() -> bool:
+        if engine.dialect.name != "postgresql":
+            return bool(started.is_set())
+        with engine.connect() as conn:
+            return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                          "AND wait_event_type = 'Lock'")).scalar())
+
+    return waiting
+
+
 def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test run's temporary root: the worker's own under pytest-xdist is a folder of it."""
     root = tmp_path_factory.getbasetemp()

@@ -441,9 +441,7 @@ def test_a_party_period_running_out_is_the_office_turn_not_its_delay(world: Worl
 
 
 def test_two_sweeps_at_once_warn_once(world: World) -> None:
-    from sqlalchemy import text
-
-    from tests.helpers import wait_for
+    from tests.helpers import lock_waited, wait_for
 
     start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
     results: list[int] = []
@@ -454,19 +452,11 @@ def test_two_sweeps_at_once_warn_once(world: World) -> None:
         with session_scope(world.engine) as s:
             results.append(world.service.sweep(s, D(2026, 3, 7))["warning"])
 
-    def second_is_waiting() -> bool:
-        if world.engine.dialect.name != "postgresql":
-            return started.is_set()  # SQLite serializes writers: the second waits for the write lock
-        with world.engine.connect() as conn:  # PostgreSQL: the second waits on the rows the first locked
-            return bool(conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar())
-
     with Session(world.engine) as first:  # e.g. the job runners of two app processes
         assert world.service.sweep(first, D(2026, 3, 7))["warning"] == 1
         thread = threading.Thread(target=second)
         thread.start()
-        wait_for(second_is_waiting, timeout=30, what="the second sweep to wait for the first one's rows")
+        wait_for(lock_waited(world.engine, started), timeout=30, what="the second sweep to wait for the first one's rows")
         first.commit()
     thread.join()
     assert results == [0]
@@ -479,21 +469,26 @@ def test_two_sweeps_at_once_warn_once(world: World) -> None:
 def test_a_sweep_that_waited_for_a_clock_is_stamped_after_what_held_it(world: World) -> None:
     """The sweep locks the clocks it warns of before it reads its moment: a warning written after waiting for another
     transaction on that clock (another sweep, a step) is dated after that one let go, not when the sweep began."""
-    import time
-
     from sqlalchemy import update
 
+    from tests.helpers import lock_waited, wait_for
     from zhichan.legaltime import utcnow
     from zhichan.procedures.models import CaseClock, Notice
 
     case = start(world, when=at(D(2026, 3, 2)))  # admission due 9 Mar, warned from 7 Mar
     counts: list[dict[str, int]] = []
-    thread = threading.Thread(target=lambda: counts.append(_sweep(world, D(2026, 3, 7))))
+    started = threading.Event()
+
+    def sweep() -> None:
+        started.set()
+        counts.append(_sweep(world, D(2026, 3, 7)))
+
+    thread = threading.Thread(target=sweep)
     with world.engine.connect() as other:
         with other.begin():  # another transaction holds the clock (SQLite: the write lock)
             other.execute(update(CaseClock).where(CaseClock.case_id == case["id"]).values(warned=CaseClock.warned))
             thread.start()
-            time.sleep(1.0)
+            wait_for(lock_waited(world.engine, started), timeout=30, what="the sweep to wait for the clock")
             released = utcnow()
         thread.join(60)
     assert counts and counts[0]["warning"] == 1

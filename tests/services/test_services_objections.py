@@ -264,10 +264,10 @@ def test_an_uphold_that_waited_for_its_round_is_stamped_after_what_held_it(world
     """The round's lock comes before the decision's moment: an uphold that waits for another decision on the round
     (here a transaction holding the round's row) is stamped after that one lets go, not when it began to wait."""
     import threading
-    import time
 
     from sqlalchemy import update
 
+    from tests.helpers import lock_waited, wait_for
     from zhichan.legaltime import utcnow
     from zhichan.procedures.models import Step
 
@@ -275,7 +275,10 @@ def test_an_uphold_that_waited_for_its_round_is_stamped_after_what_held_it(world
     case = _object(world, _scope(world, users[C]), 1, D(2026, 8, 4))
     failed: list[BaseException] = []
 
+    started = threading.Event()
+
     def uphold() -> None:
+        started.set()
         try:
             with session_scope(world.engine) as s:
                 world.service.act(s, world.scope("chengdu_officer"), case["id"], "uphold", version=1,
@@ -288,7 +291,7 @@ def test_an_uphold_that_waited_for_its_round_is_stamped_after_what_held_it(world
             other.execute(update(Case).where(Case.id == round_id).values(version=Case.version))
             thread = threading.Thread(target=uphold)
             thread.start()
-            time.sleep(1.0)
+            wait_for(lock_waited(world.engine, started), timeout=30, what="the decision to wait for the round")
             released = utcnow()
         thread.join(60)
     assert not failed, failed
