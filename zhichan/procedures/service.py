@@ -713,13 +713,6 @@ class ProcedureService:
         if lock not in locks:
             locks.append(lock)
 
-    def _lock_first(self, session: Session, case_id: int, event: str) -> None:
-        if not self._locks:
-            return
-        procedure = session.scalar(select(CASES.c.procedure).where(CASES.c.id == case_id))
-        for lock in self._locks.get(str(procedure), ()):
-            lock(session, case_id, event)
-
     def _run_hooks(self, session: Session, scope: Scope, step: StepTaken) -> None:
         for hook in self._hooks.get(step.procedure, ()):
             hook(session, scope, step)
@@ -870,10 +863,11 @@ class ProcedureService:
         # every write it waited for.
         bumped = cast(CursorResult[Any], session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == version)
                                  .values(version=version + 1))).rowcount == 1
-        if bumped:
-            self._lock_first(session, case_id, event)  # a domain's other rows, locked before the moment too
-        now = now or utcnow()
         row = self._visible(session, scope, case_id, event=event)
+        if bumped:  # a domain's other rows, locked before the moment too
+            for lock in self._locks.get(row.procedure, ()):
+                lock(session, case_id, event)
+        now = now or utcnow()
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         spec = decl.transition(event, row.state)
         if spec is None or not row.is_open:
