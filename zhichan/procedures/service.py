@@ -1227,8 +1227,9 @@ class ProcedureService:
                and (name not in decl.clocks or not decl.clocks[name].waits)]  # a term to wait out is no deadline
         office = [d for name, d in due if name not in decl.clocks or decl.clocks[name].binds == "office"]
         # and who a running period awaits (:func:`awaiting_period`): the to-do list tests the row, not the clocks
-        until, by = awaiting_period(self.expectations(decl), session.scalar(select(CASES.c.state).where(
-            CASES.c.id == case_id)) or "", rows)
+        said = self.expectations(decl)
+        state = session.scalar(select(CASES.c.state).where(CASES.c.id == case_id)) if said.periods_awaiting else None
+        until, by = awaiting_period(said, state or "", rows)  # a procedure without such periods: no read of the state
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
             next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE),
             awaits_until=until, awaits_by=by))
