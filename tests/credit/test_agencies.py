@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from tests.procedures.helpers import PASSWORD, _password_hash
 from zhichan.corpus.testing import build_snapshot, patent
@@ -52,6 +52,7 @@ def tree(engine: Engine) -> Engine:
         jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu)
         agency_org = create_org(s, AGENCY, OrgKind.AGENCY, "510107", wuhou)
         for name, role, org in (("cd_leader", Role.BUREAU_LEADER, chengdu), ("wuhou_officer", Role.CASE_OFFICER, wuhou),
+                                ("cd_officer", Role.CASE_OFFICER, chengdu),
                                 ("jinjiang_officer", Role.CASE_OFFICER, jinjiang),
                                 ("agency_user", Role.AGENCY_USER, agency_org)):
             create_user(s, username=name, password=PASSWORD, role=role, org=org, password_hash=_password_hash())
@@ -139,6 +140,18 @@ def test_the_registry_from_the_corpus_and_registration(tree: Engine, tmp_path: P
         assert (row.id, row.source, row.credit_code) == (tianfu.id, "registration", "91510100MA61R5XA24")
         assert {a.name for a in agencies.agents_of(s, row.id)} == {"王五", "赵六", "孙八"}
         assert register_agency(s, officer, {"name": "全角代码代理所", "region_code": "５１０１０７"}).region_code == "510107"
+
+
+def test_an_agency_of_a_region_no_division_code_names_is_refused(tree: Engine) -> None:
+    """A city officer registered an agency of 510199 — six digits inside Chengdu's prefix, but no county of the
+    division codes — and the register showed the bare code where the region's name stands: refused beside the field."""
+    with session_scope(tree) as s, pytest.raises(FormError) as bad:
+        register_agency(s, scope_of(tree, "cd_officer"), {"name": AGENCY, "region_code": "510199"})
+    assert set(bad.value.errors) == {"region_code"} and "未知的行政区划代码" in bad.value.errors["region_code"]
+    with session_scope(tree) as s:
+        assert s.scalar(select(func.count()).select_from(Agency)) == 0
+        assert register_agency(s, scope_of(tree, "cd_officer"), {"name": AGENCY, "region_code": "510107"}).region_code \
+            == "510107"
 
 
 def test_an_agency_user_sees_its_own_file_only(tree: Engine) -> None:

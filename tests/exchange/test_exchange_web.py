@@ -264,6 +264,11 @@ def test_needs_and_their_scope(env: WebEnv, client: TestClient) -> None:
                                          "budget": "-5", "region": "51"}, page="/exchange/needs")
     assert r.status_code == 422 and 'id="n-title-error"' in r.text and 'id="n-budget-error"' in r.text
     assert "需要固态电池电解质技术" in r.text  # kept
+    # a well-formed code naming no region was kept and listed as its bare digits: refused beside the field, input kept
+    r = post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
+                                         "budget": "2000000", "region": "999999"}, page="/exchange/needs")
+    assert r.status_code == 422 and 'id="n-region-error"' in r.text and "未知的行政区划代码" in r.text
+    assert 'value="固态电解质"' in r.text
     r = post(client, "/exchange/needs", {"title": "固态电解质", "text": "需要固态电池电解质技术", "industry": "新能源",
                                          "budget": "2000000", "region": ""}, page="/exchange/needs")
     assert r.status_code == 303

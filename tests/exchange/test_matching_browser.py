@@ -1,4 +1,4 @@
-"""A need's matches in the browser: ranked, with each score's arithmetic beside it."""
+"""A need's matches in the browser: ranked, with each score's arithmetic beside it, on a screen and on a phone."""
 
 from __future__ import annotations
 
@@ -58,6 +58,13 @@ def test_a_need_shows_its_explained_matches(page, env: WebEnv, artifacts_dir: Pa
     page.goto(f"/exchange/needs/{need_id}/matches?lang=en")  # the need's region named, its industry in English
     summary = page.inner_text("#need-summary")
     assert "Jinjiang District" in summary and "New energy" in summary and "510104" not in summary
+    # on a phone: its three columns stood as a table, the arithmetic one character a line and, in English, the page
+    # wider than the screen; the shared terms a column of their own, the list stacks, each value under its column's name
+    from tests.web.test_web_review import _phone_cuts
+
+    cut = _phone_cuts(page, [f"/exchange/needs/{need_id}/matches"], ("zh", "en"), artifacts_dir, "matches")
+    assert not cut, cut
+    assert page.evaluate("getComputedStyle(document.querySelector('#matches')).display") == "block"
 
 
 def test_a_deal_registered_through_its_form(page, env: WebEnv, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

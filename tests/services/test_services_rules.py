@@ -110,6 +110,13 @@ def test_quota_input_and_authority(world: World) -> None:
         with pytest.raises(FormError) as info:
             allocate(s, world.scope("root"), 2026, "510107", 2)  # a county, not a city
         assert "地市级" in info.value.errors["city_code"]
+        # well-formed codes naming no province or city (a quota for "province 99" was kept)
+        with pytest.raises(FormError) as info:
+            set_quota(s, world.scope("root"), 2026, "990000", 5)
+        assert "未知的行政区划代码" in info.value.errors["province_code"]
+        with pytest.raises(FormError) as info:
+            allocate(s, world.scope("root"), 2026, "519900", 1)
+        assert "未知的行政区划代码" in info.value.errors["city_code"]
         with pytest.raises(PermissionDenied):
             set_quota(s, world.scope("wuhou_leader"), 2026, "510000", 5)  # a county leader
         with pytest.raises(PermissionDenied):

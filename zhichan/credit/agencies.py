@@ -37,7 +37,7 @@ from zhichan.legaltime import china_today
 from zhichan.legaltime.periods import add_months
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names
-from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
+from zhichan.platform.scope import Scope, known_region_code, normalize_region_code, region_prefix
 from zhichan.untrusted import yaml_safe_load
 
 GRADES = ("A+", "A", "B", "C", "D")
@@ -203,11 +203,11 @@ def register_agency(session: Session, scope: Scope, fields: dict[str, str]) -> A
     region: str | None = None
     raw_region = (fields.get("region_code") or "").strip()
     try:
-        region = normalize_region_code(unicodedata.normalize("NFKC", raw_region))
+        region = known_region_code(unicodedata.normalize("NFKC", raw_region))
         if not officer_covers(scope, region):
             errors["region_code"] = f"地区 {region} 不在本机构辖区内 / region {region} is outside your area"
-    except InputError:
-        errors["region_code"] = "请填写 6 位行政区划代码 / give a 6-digit region code"
+    except InputError as exc:  # malformed, or naming no region (it was stored and shown as its digits)
+        errors["region_code"] = exc.message
     licence = (fields.get("licence_number") or "").strip()
     if len(licence) > 40:
         errors["licence_number"] = "执业许可证号超过 40 字 / licence number longer than 40 characters"

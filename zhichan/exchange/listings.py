@@ -27,7 +27,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, InputError, NotFoundError, PermissionDenied
 from zhichan.exchange.checks import (
     FieldError,
     Problems,
@@ -46,7 +46,7 @@ from zhichan.legaltime import china_date
 from zhichan.money import MoneyError, format_money, parse_money
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.scope import Scope, normalize_region_code
+from zhichan.platform.scope import Scope, known_region_code
 from zhichan.search.index import approximate
 
 #: how an asset is offered, and the kinds of asset; their labels are the catalogue's
@@ -376,9 +376,9 @@ def post_need(session: Session, scope: Scope, *, title: str, text: str, industry
     code = org.region_code
     if region.strip():
         try:
-            code = normalize_region_code(region)
-        except Exception:  # noqa: BLE001 - InputError: shown beside the field
-            errors["region"] = "行政区划代码应为 2、4 或 6 位数字 / a region code has 2, 4 or 6 digits"
+            code = known_region_code(region)
+        except InputError as exc:  # malformed, or naming no region: beside the field
+            errors["region"] = exc.message
     if errors:
         raise FormError(errors)
     need = Need(title=title.strip(), text=text.strip(), title_en=title_en.strip() or None, text_en=text_en.strip() or None,

@@ -37,6 +37,18 @@ def normalize_region_code(code: str) -> str:
     return code.ljust(6, "0")
 
 
+def known_region_code(code: str) -> str:
+    """A region code a form stores (a need's region, an agency's, a quota's province): its 6-digit form where it names a
+    region of the shipped division codes, else :class:`InputError` — a well-formed code naming no region (``999999``)
+    was stored and then shown as its bare digits where the region's name stands."""
+    from zhichan.reference.regions import is_region_code
+
+    normalized = normalize_region_code(code)
+    if not is_region_code(normalized):
+        raise InputError(f"未知的行政区划代码：{normalized} / unknown region code {normalized}")
+    return normalized
+
+
 def region_filter(code: str, field: str = "region") -> str:
     """A region code given as a filter (a list's address, a form): its 6-digit form, or a :class:`FormError` naming
     the field, so a page shows it beside its region field and the API answers 422 with the field."""

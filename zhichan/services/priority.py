@@ -33,7 +33,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.credit.service import active_listing
-from zhichan.errors import FormError, PermissionDenied
+from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import (
     CalendarNotPublished,
@@ -47,7 +47,7 @@ from zhichan.legaltime import (
 )
 from zhichan.platform import audit
 from zhichan.platform.models import Role
-from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
+from zhichan.platform.scope import Scope, known_region_code, region_prefix
 from zhichan.procedures.service import StepTaken
 from zhichan.services.models import PriorityAllocation, PriorityQuota, PriorityRecommendation
 
@@ -188,9 +188,9 @@ def _count(raw: Any, field: str) -> int:
 
 def _region(raw: Any, field: str, level: str) -> str:
     try:
-        code = normalize_region_code(str(raw))
-    except Exception:  # noqa: BLE001 - InputError: any malformed code is the same answer
-        raise FormError({field: "行政区划代码应为 6 位数字 / a 6-digit region code"}) from None
+        code = known_region_code(str(raw))
+    except InputError as exc:  # malformed, or naming no region (a quota for province 99 was kept)
+        raise FormError({field: exc.message}) from None
     want = {"province": 2, "city": 4}[level]
     if len(region_prefix(code)) != want:
         word = {"province": "省级", "city": "地市级"}[level]
