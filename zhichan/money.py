@@ -8,7 +8,7 @@ at most, i.e. to the fen).
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
 MoneyUnit = Literal["yuan", "wan_yuan"]
@@ -73,6 +73,20 @@ def grouped_amount(value: Decimal, *, cents: bool = False) -> str:
     text = f"{value:,f}".rstrip("0")
     whole, _, fen = text.partition(".")
     return f"{whole}.{fen.ljust(2, '0')}"
+
+
+#: the amount from which a bureau's figure reads in 万元 (its plans and reports write 6,540.00 万元, not 65,400,000.00 元)
+WAN_YUAN_FROM = Decimal(10_000)
+
+
+def figure_amount(value: Decimal) -> tuple[str, MoneyUnit]:
+    """An amount figure (an indicator's value, a plan's target) as the cockpit, region and plan pages show it, with
+    its unit: from 10,000 元 in 万元 with two decimals, rounded half-up on the second (``90071992547409.93`` →
+    ``9,007,199,254.74``; ``150050`` → ``15.01``), below it in 元 to the fen (``9,999.99``). The exact yuan is one
+    click away (the records page) and in the title beside it; exports and the API keep the exact Decimal."""
+    if abs(value) >= WAN_YUAN_FROM:
+        return f"{value.scaleb(-4).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}", "wan_yuan"
+    return grouped_amount(value, cents=True), "yuan"
 
 
 def format_money(value: Any, lang: str, unit: MoneyUnit = "yuan", *, cents: bool = False) -> str:

@@ -72,7 +72,7 @@ def _foreign_values(env, jinjiang_job: int, case: tuple[int, str] = (1, "0" * 64
     return {**(finance or {}), "agency_id": str(agency), "inspection_id": str(inspection), "code": "510104",
             "party_key": JINJIANG_ENTERPRISE, "job_id": str(jinjiang_job),
             "application_number": env.numbers["jinjiang"], "adcode": "510100", "fmt": "csv", "chart_id": "trend",
-            "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
+            "user_id": "1", "token_id": "1", "indicator": "valid_inventions", "lever": "ten_years", "case_id": str(case[0]), "sha256": case[1], "seq": "1",
             "procedure": "protection.patent_dispute", "event": "accept", "number": "DIP-2025-00000000",
             "service_code": "ZC-XX-001", "programme": "SUB-2026-01", "award_id": "1",
             "declaration_id": "1", "grant_id": "1", "listing_id": "1", "auction_id": "1", "need_id": "1",
@@ -300,7 +300,8 @@ def test_county_user_gets_403_on_foreign_region_routes(env, client):
                 "/regions/510104/indicators/valid_inventions/records.csv",
                 "/regions/510104/indicators/valid_inventions/records.xlsx",
                 "/api/v1/regions/510104/indicators/valid_inventions/records", f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}",
-                f"/enterprises/{JINJIANG_ENTERPRISE}"):
+                f"/enterprises/{JINJIANG_ENTERPRISE}", "/regions/510104/levers", "/regions/510104/levers/top.xlsx",
+                "/api/v1/regions/510104/levers"):
         assert client.get(url, follow_redirects=False).status_code == 403, url
     assert client.get("/api/v1/regions/510107").status_code == 200
     assert client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").status_code == 200

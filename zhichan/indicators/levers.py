@@ -31,7 +31,7 @@ from zhichan.indicators import registry, service
 from zhichan.indicators.dates import add_months, add_years, filed_by_for_anniversary, next_anniversary
 from zhichan.indicators.engines import open_engine, plain
 
-_PATENT_COLUMNS = ("application_number", "title", "first_patentee", "first_patentee_type", "region_code", "geo",
+_PATENT_COLUMNS = ("application_number", "title", "first_patentee", "first_patentee_key", "first_patentee_type", "region_code", "geo",
                    "application_date", "grant_date", "main_ipc", "sei_codes", "is_high_value", "sei_flag",
                    "overseas_family_flag", "maintained_10y_flag", "pledge_flag", "award_flag", "synthetic")
 

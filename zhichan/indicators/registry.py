@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from string import Template
+from typing import Any
 
 from zhichan.errors import InputError, NotFoundError
 from zhichan.figures import domain_indicators, domain_relations
@@ -325,6 +326,22 @@ def figure_text(code: str, value: Figure | None) -> str:
     if get_indicator(code).kind == "count":
         return f"{round(value):,}"
     return f"{value:,.2f}"  # an amount of money a Decimal: every fen of it, whatever its size
+
+
+def figure_shown(code: str, value: Figure | None) -> dict[str, Any]:
+    """An indicator's value as the cockpit, region and plan pages show it: ``text``, the message key of its ``unit``
+    and, where the text rounds it, the ``exact`` figure (:func:`figure_text`, in 元) for the title beside it. An
+    amount of money from 10,000 元 reads in 万元 as a bureau writes it (:func:`zhichan.money.figure_amount`: 6,540.00
+    万元, half-up on the second decimal); every other figure as :func:`figure_text` with :func:`unit_key`. The one
+    format of a figure on those pages (the ``figure`` macro, ``indicators/_figure.html``); the records page, the exports
+    and the API keep the exact value."""
+    if value is not None and get_indicator(code).money:
+        from zhichan.money import figure_amount
+
+        text, unit = figure_amount(Decimal(value))
+        if unit == "wan_yuan":
+            return {"text": text, "unit": "unit.万元", "exact": figure_text(code, value)}
+    return {"text": figure_text(code, value), "unit": unit_key(code), "exact": None}
 
 
 def in_points(code: str) -> bool:

@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from zhichan.errors import InputError
 from zhichan.indicators import views
-from zhichan.indicators.registry import figure_text, in_points, unit_key
+from zhichan.indicators.registry import figure_shown, figure_text, in_points, unit_key
 from zhichan.platform import audit, plans, portal
 from zhichan.platform.models import Role
 from zhichan.platform.portal import CorpusAccess
@@ -146,6 +146,45 @@ def indicator_records_export(
                         background=BackgroundTask(path.unlink, missing_ok=True))
 
 
+TenMonths = Query(views.LEVERS_TEN_MONTHS, ge=1, le=120,
+                  description="满10年的窗口（月，1–120）/ the 10-year mark's window in months (1-120)")
+AnnuityMonths = Query(views.LEVERS_ANNUITY_MONTHS, ge=1, le=12,
+                      description="年费到期的窗口（月，1–12）/ the annuities' window in months (1-12)")
+
+
+def _lever_page(lever: str) -> Any:
+    """A lever's page in the address (one Query each: FastAPI names a shared one after its first parameter)."""
+    return Query(1, ge=1, le=10_000, description=f"{lever} 的页码 / the page of {lever}")
+
+
+@router.get("/regions/{code}/levers")
+def levers_page(
+    request: Request, code: str, as_of: str | None = Query(None, max_length=10), ten_months: int = TenMonths,
+    annuity_months: int = AnnuityMonths, ten_years_page: int = _lever_page("ten_years"),
+    annuity_page: int = _lever_page("annuity"), top_page: int = _lever_page("top"), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
+) -> Response:
+    data = views.levers(access, scope, code, views.parse_as_of(as_of), session=session, ten_months=ten_months,
+                        annuity_months=annuity_months,
+                        pages={"ten_years": ten_years_page, "annuity": annuity_page, "top": top_page})
+    return render(request, "indicators/levers.html", {"d": data})
+
+
+@router.get("/regions/{code}/levers/{lever}.{fmt}")
+def levers_export(
+    request: Request, code: str, lever: str, fmt: str, as_of: str | None = Query(None, max_length=10),
+    months: int | None = Query(None, ge=1, le=120), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
+) -> Response:
+    day = views.parse_as_of(as_of)
+    body, name = views.levers_export(access, scope, code, lever, day, fmt, lang(request), session=session, months=months)
+    audit.record(session, scope, "levers.export", f"{code[:12]}:{lever[:20]}",
+                 detail={"format": fmt, "as_of": day.isoformat() if day else None}, ip=client_ip(request))
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename={name}",
+                                                     "Cache-Control": "no-store"})
+
+
 @router.get("/regions/{code}/export.csv")
 def region_export(
     request: Request, code: str, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
@@ -226,6 +265,25 @@ def indicator_records(
     return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page))
 
 
+@api_router.get("/regions/{code}/levers", summary="抓手：即将满10年、年费到期、主要权利人 / levers: 10-year mark, "
+                "annuities due, top holders (scoped, paged)", responses=SCOPED)
+def levers(
+    code: str = RegionCode, as_of: IsoDate | None = AsOf, ten_months: int = TenMonths,
+    annuity_months: int = AnnuityMonths, ten_years_page: int = _lever_page("ten_years"),
+    annuity_page: int = _lever_page("annuity"), top_page: int = _lever_page("top"), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
+) -> Response:
+    """The levers of 每万人口高价值发明专利拥有量 for one region (``zhichan.indicators.levers``, the numbers ``zhichan
+    indicators levers`` prints): ``ten_years`` — valid inventions not yet high-value whose 10th filing anniversary
+    falls in (``as_of``, ``window_end``]; ``annuity`` — valid inventions whose next annuity falls due in that window
+    (``high_value``: how many of them count as high-value now); ``top`` — the holders ranked by their high-value
+    inventions (the first ``limit``). Each a page of ``page_size`` rows with its ``total``; ``figures`` the two
+    high-value figures at ``as_of`` (default: the corpus's data end). CSV/XLSX of every row:
+    ``/regions/{code}/levers/{lever}.csv`` (``.xlsx``)."""
+    return fast_json(views.levers(access, scope, code, views.parse_as_of(as_of), session=session,
+                                  ten_months=ten_months, annuity_months=annuity_months,
+                                  pages={"ten_years": ten_years_page, "annuity": annuity_page, "top": top_page}))
+
+
 @api_router.get("/cockpit", summary="驾驶舱数据与图表定义 / cockpit data and chart specs (scoped)", responses=SCOPED)
 def cockpit(
     request: Request,
@@ -272,6 +330,7 @@ def _setup(app: FastAPI) -> None:
     # ``t(unit_key(code))``: an indicator's unit says what it counts (registry.unit_key)
     app.state.templates.env.globals["unit_key"] = unit_key
     app.state.templates.env.globals["figure_text"] = figure_text  # its value, formatted by what it measures
+    app.state.templates.env.globals["figure_shown"] = figure_shown  # as the cockpit shows it (万元), indicators/_figure.html
     app.state.templates.env.globals["in_points"] = in_points  # a share's 同比 in percentage points
 
 

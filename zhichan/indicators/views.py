@@ -69,9 +69,12 @@ def plan_gauges(access: CorpusAccess, settings: Settings, scope: Scope, as_of: d
 
     def compute(_cur: Any) -> dict[str, Any]:
         data = plans.targets_for(access, settings, scope, as_of, region=region, files=files)
+        from zhichan.indicators.registry import get_indicator
+
         for target in data["targets"] + data["references"]:
             target["status"] = charts.gauge_status(target)
             target["label"] = charts.gauge_label(target, lang)
+            target["money"] = get_indicator(target["indicator"]).money  # its figures in 万元 on the page
         shown = data["targets"] + data["references"]
         data["chart"] = charts.gauges_chart(shown, lang).card_spec() if shown else None
         data["will_miss"] = [t["label"] for t in data["targets"] if t["status"] == "miss"]
@@ -384,3 +387,166 @@ def enterprise_data(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     org = party_bound_organization(session, str(party["party_key"]))
     organization = None if org is None else {"name": org.name, "name_en": org.name_en}
     return {**data, "party": party, "organization": organization}
+
+
+# levers (抓手): what a bureau can act on to move 每万人口高价值发明专利拥有量 -------------------------------------
+#: the levers a region's page shows, in its order: the 10-year mark, annuities due, top holders
+LEVERS = ("ten_years", "annuity", "top")
+#: the indicator the levers move (the cockpit's high-value figure) and whose holders they rank
+LEVERS_INDICATOR = "high_value_inventions"
+LEVERS_FIGURES = ("high_value_inventions", "high_value_inventions_per_10k")
+LEVERS_PAGE_SIZE = 20
+#: the holders ranked (paged on the page, all of them in its export)
+LEVERS_TOP_N = 100
+#: the windows the page opens with: the CLI's defaults (``zhichan indicators levers ten-years`` / ``annuity``)
+LEVERS_TEN_MONTHS, LEVERS_ANNUITY_MONTHS = 12, 3
+#: each lever's columns in its export and its page (``levers.column.<name>`` in the catalogue)
+LEVER_COLUMNS = {
+    "ten_years": ("application_number", "title", "holder", "application_date", "grant_date", "main_ipc", "region_code",
+                  "ten_year_date", "synthetic"),
+    "annuity": ("application_number", "title", "holder", "application_date", "grant_date", "main_ipc", "region_code",
+                "is_high_value", "due_date", "annuity_year", "synthetic"),
+    "top": ("rank", "holder", "holder_type", "contribution", "share", "synthetic"),
+}
+
+
+def _lever_tables(access: CorpusAccess, code: str, as_of: dt.date, ten_months: int,
+                  annuity_months: int) -> dict[str, Any]:
+    """The three levers of ``code`` at ``as_of`` — :mod:`zhichan.indicators.levers`, the functions ``zhichan indicators
+    levers`` prints (one definition) — computed once per snapshot, region, date and windows."""
+    snap = access.require_snapshot()
+
+    def compute(_cur: Any) -> dict[str, Any]:
+        from zhichan.indicators import levers, service
+
+        values = {v.code: v.value for v in service.compute(list(LEVERS_FIGURES), [code], as_of, snapshot=snap)}
+        return {"ten_years": levers.approaching_ten_years(code, ten_months, as_of, snapshot=snap),
+                "annuity": levers.annuity_due(code, annuity_months, as_of, snapshot=snap),
+                "top": levers.top_contributors(LEVERS_INDICATOR, code, as_of, LEVERS_TOP_N, snapshot=snap),
+                "figures": values}
+
+    return access.cached(("levers", code, as_of, ten_months, annuity_months), compute)
+
+
+def _named(access: CorpusAccess, session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Holders (``party_key``, ``name``, ``synthetic``) with ``name_en`` — the product's one lookup: the corpus's
+    (:func:`zhichan.corpus.parties.with_party_names_en`), then the bound organization's
+    (:func:`zhichan.platform.orgs.holders_named_in_english`)."""
+    from zhichan.corpus.parties import with_party_names_en
+
+    cur = access.require_snapshot().reader()
+    try:
+        named = with_party_names_en(cur, holders)
+    finally:
+        cur.close()
+    return holders_named_in_english(session, named)
+
+
+def _lever_rows(access: CorpusAccess, session: Session | None, lever: str, table: Any,
+                rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """A lever's rows (a patent list's pyarrow table, or the ranking's ``rows``) with each holder named."""
+    if lever == "top":
+        assert rows is not None
+        holders = _named(access, session, [{"party_key": r["holder_key"], "name": r["holder"] or "",
+                                            "synthetic": r["synthetic"]} for r in rows])
+        return [{"rank": r["rank"], "holder": h, "holder_type": r["holder_type"], "contribution": r["contribution"],
+                 "records": r["records"], "share": r["share"], "synthetic": r["synthetic"]}
+                for r, h in zip(rows, holders, strict=True)]
+    patents = table.to_pylist()
+    holders = _named(access, session, [{"party_key": r["first_patentee_key"], "name": r["first_patentee"] or "",
+                                        "synthetic": r["synthetic"]} for r in patents])
+    extra = ("ten_year_date",) if lever == "ten_years" else ("due_date", "annuity_year")
+    return [{"application_number": r["application_number"], "title": r["title"], "holder": h,
+             "holder_type": r["first_patentee_type"], "application_date": r["application_date"],
+             "grant_date": r["grant_date"], "main_ipc": r["main_ipc"], "region_code": r["region_code"],
+             "is_high_value": bool(r["is_high_value"]), "synthetic": bool(r["synthetic"]), **{c: r[c] for c in extra}}
+            for r, h in zip(patents, holders, strict=True)]
+
+
+def levers(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None, *, session: Session | None = None,
+           ten_months: int = LEVERS_TEN_MONTHS, annuity_months: int = LEVERS_ANNUITY_MONTHS,
+           pages: dict[str, int] | None = None) -> dict[str, Any]:
+    """A region's levers page (scoped like the region's pages): the high-value figures they move and, for each lever,
+    its window, its count and one page of its rows (``pages``: each lever's page, 1 by default), at ``as_of`` (the
+    corpus's data end by default: the levers read the patent data)."""
+    from zhichan.indicators import service
+    from zhichan.legaltime import add_months
+
+    code = scope.require_region(code)
+    pages = {lever: (pages or {}).get(lever, 1) for lever in LEVERS}
+    for page in pages.values():
+        check_paging(page, LEVERS_PAGE_SIZE)
+    snap = access.require_snapshot()
+    day = as_of or service.data_as_of(snap)
+    tables = _lever_tables(access, code, day, ten_months, annuity_months)
+    size = LEVERS_PAGE_SIZE
+    out: dict[str, Any] = {}
+    for lever in LEVERS:
+        first = (pages[lever] - 1) * size
+        if lever == "top":
+            total = len(tables["top"])
+            rows = _lever_rows(access, session, lever, None, tables["top"][first:first + size])
+        else:
+            total = tables[lever].num_rows
+            rows = _lever_rows(access, session, lever, tables[lever].slice(first, size))
+        out[lever] = {"total": total, "page": pages[lever], "page_size": size,
+                      "pages": max(1, -(-total // size)), "rows": rows}
+    annuity_hv = sum(tables["annuity"].column("is_high_value").to_pylist())
+    out["ten_years"].update({"months": ten_months, "window_end": add_months(day, ten_months)})
+    out["annuity"].update({"months": annuity_months, "window_end": add_months(day, annuity_months),
+                           "high_value": annuity_hv})
+    out["top"].update({"indicator": LEVERS_INDICATOR, "limit": LEVERS_TOP_N})
+    return {"code": code, "name": portal.region_display_name(code), "name_en": portal.region_display_name(code, "en"),
+            "as_of": day.isoformat(), "snapshot": snap.id,
+            "coverage": service.as_of_coverage(day, portal.data_as_of(access)),
+            "figures": tables["figures"], "per_10k": portal.per_10k_basis(snap), **out}
+
+
+def levers_export(access: CorpusAccess, scope: Scope, code: str, lever: str, as_of: dt.date | None, fmt: str, lang: str,
+                  *, session: Session | None = None, months: int | None = None) -> tuple[bytes, str]:
+    """All rows of one lever as CSV or XLSX in the page's language (its column names, the holders' names as the page
+    shows them, the legal name beside an English one; dates, codes and amounts as data). Returns the file and a
+    download name."""
+    from zhichan.corpus.parties import holder_display_name
+    from zhichan.indicators import service
+    from zhichan.spreadsheet import table_csv, table_xlsx
+    from zhichan.web.i18n import translate
+    from zhichan.web.labels import label
+
+    code = scope.require_region(code)
+    if lever not in LEVERS:
+        raise NotFoundError(f"没有抓手 {lever[:20]} / no lever {lever[:20]}")
+    if fmt not in ("csv", "xlsx"):
+        raise InputError("导出格式只能是 csv 或 xlsx / export format must be csv or xlsx")
+    snap = access.require_snapshot()
+    day = as_of or service.data_as_of(snap)
+    ten = months if lever == "ten_years" and months else LEVERS_TEN_MONTHS
+    annuity = months if lever == "annuity" and months else LEVERS_ANNUITY_MONTHS
+    tables = _lever_tables(access, code, day, ten, annuity)
+    rows = (_lever_rows(access, session, lever, None, tables["top"]) if lever == "top"
+            else _lever_rows(access, session, lever, tables[lever]))
+    columns = list(LEVER_COLUMNS[lever])
+    if lang == "en":  # the legal (Chinese) name beside the English one, as the page's second line
+        columns.insert(columns.index("holder") + 1, "holder_legal_name")
+    yes = translate(lang, "levers.yes")
+
+    def cell(row: dict[str, Any], column: str) -> Any:
+        value = row.get(column)
+        if column == "holder":
+            return holder_display_name(row["holder"], lang)
+        if column == "holder_legal_name":
+            return row["holder"]["name"]
+        if column == "holder_type":
+            return label(lang, "party_type", value) if value else ""
+        if column == "region_code":
+            return f"{portal.region_display_name(value, lang)} {value}" if value else ""
+        if isinstance(value, bool):
+            return yes if value else ""
+        if column == "share":
+            return "" if value is None else round(value * 100, 2)
+        return "" if value is None else value
+
+    header = [translate(lang, f"levers.column.{c}") for c in columns]
+    body = [[cell(r, c) for c in columns] for r in rows]
+    data = table_csv(header, body) if fmt == "csv" else table_xlsx(header, body, lever)
+    return data, f"levers-{lever}-{code}-{day.isoformat()}.{fmt}"

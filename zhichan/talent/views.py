@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -100,28 +98,15 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
 
 
 def export_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    from zhichan.spreadsheet import csv_row
+    from zhichan.spreadsheet import table_csv
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(csv_row(r) for r in rows)
-    return out.getvalue().encode("utf-8-sig")
+    return table_csv(header, rows)
 
 
 def export_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
+    from zhichan.spreadsheet import table_xlsx
 
-    from zhichan.spreadsheet import xlsx_row
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("talent")
-    sheet.append(header)
-    for r in rows:
-        sheet.append(xlsx_row(sheet, r))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return table_xlsx(header, rows, "talent")
 
 
 def apply_view(session: Session, scope: Scope, lang: str) -> dict[str, Any]:

@@ -1,0 +1,137 @@
+"""A region's levers page (10-year mark, annuities due, top holders): the numbers of ``zhichan.indicators.levers``, the
+same the CLI prints; scoped, paged, exported in the page's language, its JSON twin; and amount figures in 万元."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from zhichan.cli import app
+from zhichan.money import figure_amount
+from zhichan.web.testing import login_as
+
+AS_OF = "2024-03-07"  # the web template's data end
+WIDE = f"as_of={AS_OF}&ten_months=120&annuity_months=12"
+
+pytestmark = pytest.mark.one_database("the levers read the corpus (DuckDB); the audit row of an export is tested on "
+                                      "both databases by the records export")
+
+
+def _csv(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_page_api_exports_and_cli_agree(env, client, tmp_path: Path) -> None:
+    login_as(client, env.engine, "cd_leader")
+    api = client.get(f"/api/v1/regions/510100/levers?{WIDE}").json()
+    assert api["code"] == "510100" and api["as_of"] == AS_OF
+    runner = CliRunner(env={"COLUMNS": "300"})
+    for lever, command, months, date in (("ten_years", "ten-years", 120, "ten_year_date"),
+                                         ("annuity", "annuity", 12, "due_date")):
+        out = tmp_path / f"{lever}.csv"
+        done = runner.invoke(app, ["indicators", "levers", command, "-r", "510100", "--months", str(months),
+                                   "--as-of", AS_OF, "--out", str(out)])
+        assert done.exit_code == 0, done.output
+        cli = _csv(out.read_bytes())
+        assert cli and api[lever]["total"] == len(cli)
+        exported = _csv(client.get(f"/regions/510100/levers/{lever}.csv?as_of={AS_OF}&months={months}").content)
+        # the same patents in the same order, with the same dates, in the page's language (Chinese headers)
+        assert [(r["申请号"], r[{"ten_years": "满10年日期", "annuity": "年费到期日"}[lever]]) for r in exported] == \
+            [(r["application_number"], r[date]) for r in cli]
+        first = api[lever]["rows"]
+        assert [r["application_number"] for r in first] == [r["application_number"] for r in cli[:20]]
+        assert [r["holder"]["name"] for r in first] == [r["first_patentee"] for r in cli[:20]]
+    assert api["annuity"]["high_value"] == sum(r["is_high_value"] == "True" for r in _csv((tmp_path / "annuity.csv")
+                                                                                          .read_bytes()))
+    done = runner.invoke(app, ["indicators", "levers", "top", "high_value_inventions", "-r", "510100", "--as-of", AS_OF])
+    assert done.exit_code == 0, done.output
+    for row in api["top"]["rows"]:
+        assert row["holder"]["name"] in done.output and f"{row['contribution']:,}" in done.output
+    # the page shows the same counts, its patents linked to their pages
+    html = client.get(f"/regions/510100/levers?{WIDE}").text
+    assert f'id="ten-years-total">{api["ten_years"]["total"]:,} 件' in html
+    assert f'id="annuity-total">{api["annuity"]["total"]:,} 件' in html
+    assert f'href="/patents/{api["annuity"]["rows"][0]["application_number"]}"' in html
+
+
+def test_paged_and_linked_from_cockpit_and_indicators(env, client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhichan.indicators import views
+
+    monkeypatch.setattr(views, "LEVERS_PAGE_SIZE", 5)  # the web template's 18 annuities due in a year: four pages
+    login_as(client, env.engine, "cd_leader")
+    api = client.get(f"/api/v1/regions/510100/levers?{WIDE}").json()
+    total = api["annuity"]["total"]
+    assert total > 5 and len(api["annuity"]["rows"]) == 5
+    second = client.get(f"/api/v1/regions/510100/levers?{WIDE}&annuity_page=2").json()["annuity"]
+    assert second["page"] == 2 and len(second["rows"]) == min(5, total - 5)
+    assert {r["application_number"] for r in second["rows"]}.isdisjoint(r["application_number"]
+                                                                      for r in api["annuity"]["rows"])
+    html = client.get(f"/regions/510100/levers?{WIDE}").text
+    # each list its own pager: the annuities' link keeps the windows and changes only its own page
+    assert 'id="annuity-pager"' in html and "annuity_page=2" in html and "ten_months=120" in html
+    assert 'href="/regions/510100/levers"' in client.get("/cockpit?region=510100").text
+    assert f'href="/regions/510100/levers?as_of={AS_OF}"' in client.get(f"/regions/510100/indicators?as_of={AS_OF}").text
+
+
+def test_english_page_and_export(env, client) -> None:
+    login_as(client, env.engine, "cd_leader")
+    html = client.get(f"/regions/510100/levers?{WIDE}&lang=en").text
+    assert "Valid inventions reaching 10 years" in html and "Top holders of high-value inventions" in html
+    data = client.get(f"/regions/510100/levers/annuity.xlsx?as_of={AS_OF}&months=12&lang=en").content
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:4] == ["Application number", "Title", "Holder", "Legal name"] and "Annuity due" in header
+
+
+def test_bad_windows_are_refused_beside_their_field(env, client) -> None:
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/regions/510100/levers?annuity_months=13")
+    assert page.status_code == 422 and "应不大于 12" in page.text and 'name="annuity_months"' in page.text
+    assert client.get("/api/v1/regions/510100/levers?ten_months=0").status_code == 422
+    assert client.get("/regions/510100/levers/annuity.csv?months=13").status_code == 400
+    assert client.get("/regions/510100/levers/nothing.csv").status_code == 404
+
+
+def test_a_district_sees_only_its_own(env, client) -> None:
+    login_as(client, env.engine, "wuhou")
+    assert client.get("/regions/510107/levers").status_code == 200
+    for url in ("/regions/510104/levers", "/regions/510100/levers", "/api/v1/regions/510104/levers",
+                "/regions/510104/levers/top.csv"):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize(("yuan", "shown", "unit"), [
+    ("90071992547409.93", "9,007,199,254.74", "wan_yuan"),  # the largest a double holds to the fen: exact
+    ("65400000.00", "6,540.00", "wan_yuan"),
+    ("150050.00", "15.01", "wan_yuan"),  # half-up on the displayed digit (half-even would read 15.00)
+    ("150049.99", "15.00", "wan_yuan"),
+    ("10000.00", "1.00", "wan_yuan"),
+    ("9999.99", "9,999.99", "yuan"),  # below 10,000 元: yuan to the fen
+    ("0", "0.00", "yuan"),
+])
+def test_amount_figures_in_wan_yuan(yuan: str, shown: str, unit: str) -> None:
+    assert figure_amount(Decimal(yuan)) == (shown, unit)
+
+
+def test_cockpit_shows_an_amount_in_wan_yuan_with_the_exact_yuan_one_click_away(env, client) -> None:
+    """The web template's 5,000,000 元 pledge of 2019 in 武侯区: 500.00 万元 on the cockpit and region indicators, its
+    exact yuan in the title and on the records page, the API's exact Decimal string."""
+    login_as(client, env.engine, "cd_leader")
+    for url in ("/cockpit?region=510107&as_of=2019-12-31", "/regions/510107/indicators?as_of=2019-12-31"):
+        html = client.get(url).text
+        row = html[html.index('data-code="ip_pledge_amount"'):]
+        row = row[:row.index("</tr>")]
+        assert 'title="5,000,000.00 元"' in row and ">500.00</a> 万元" in row, url
+    en = client.get("/cockpit?region=510107&as_of=2019-12-31&lang=en").text
+    row = en[en.index('data-code="ip_pledge_amount"'):]
+    assert ">500.00</a> × 10,000 yuan" in row[:row.index("</tr>")]
+    records = client.get("/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31&lang=zh").text
+    assert 'id="indicator-value">5,000,000.00</strong> 元' in records
+    values = client.get("/api/v1/cockpit?region=510107&as_of=2019-12-31").json()["indicators"]["values"]
+    assert next(v["value"] for v in values if v["code"] == "ip_pledge_amount") == "5000000.00"
