@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from zhichan.errors import InputError
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
+#: the most digits :func:`whole_number` reads (``1e999999999`` would otherwise be a billion-digit integer)
+WHOLE_DIGITS = 40
 XLSX_MAX_BYTES = 50 << 20
 XLSX_MAX_MEMBERS = 500
 XLSX_MAX_RATIO = 200
@@ -88,6 +91,20 @@ for _loader in (_BoundedLoader, _FileLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     _loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML_1_2_BOOLEANS, list("tTfF"))
+
+
+def whole_number(text: str) -> int | None:
+    """The integer ``text`` writes — digits with an optional sign, decimals or exponent (``12``, ``12.0``, ``1.2E+3``)
+    — exactly, or ``None`` when it writes no whole number (``1.5``, ``abc``, ``NaN``, ``inf``) or one of more than
+    :data:`WHOLE_DIGITS` digits. Read as a ``Decimal``, never through a float: a float keeps 53 bits, so an integer
+    above 2^53 (9007199254740993) lost its last digits, and ``1e400`` became infinity."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value() or number.adjusted() >= WHOLE_DIGITS:
+        return None
+    return int(number)
 
 
 def yaml_safe_load(text: str | bytes) -> Any:

@@ -310,3 +310,40 @@ def test_duckdb_connections_are_offline_and_quiet() -> None:
     finally:
         con.close()
     assert settings == {"enable_progress_bar": "false", "autoinstall_known_extensions": "false"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "reason"),
+    [("9007199254740993", 9007199254740993, None), ("9,007,199,254,740,993", 9007199254740993, None),
+     ("９００７１９９２５４７４０９９３", 9007199254740993, None), ("12.0", 12, None), ("1.2E+3", 1200, None), ("-0", 0, None),
+     ("", None, None), ("nan", None, None), (" 7 ", 7, None),
+     ("1.5", None, "不是非负整数"), ("-3", None, "不是非负整数"), ("9007199254740993.5", None, "不是非负整数"),
+     ("1e400", None, "不是非负整数"), ("1e999999999", None, "不是非负整数"),
+     ("abc", None, "不是整数"), ("NaN", None, "不是整数"), ("inf", None, "不是整数"), ("1.2.3", None, "不是整数")],
+)
+def test_integers_are_read_exactly(value: str, expected: int | None, reason: str | None) -> None:
+    """An integer cell is read as written, never through a float (2^53 + 1 came back as 2^53); what is no
+    non-negative whole number is refused with its reason (NaN and 1e400 crashed the float parse)."""
+    from zhichan.corpus.validate import FieldError, parse_int
+
+    if reason is None:
+        assert parse_int(value) == expected
+    else:
+        with pytest.raises(FieldError, match=reason):
+            parse_int(value)
+
+
+def test_an_integer_its_column_cannot_hold_is_a_reject(store, sample_rows, tmp_path: Path) -> None:
+    """引证数 (an int32 column) of 2^53 + 1 is refused beside its cell, the other rows kept — it was read as 2^53 and
+    then could not be written."""
+    header, rows = sample_rows
+    col = {h: i for i, h in enumerate(header)}
+    big = list(rows[0])
+    big[col["引证数"]] = "9007199254740993"
+    edge = list(rows[1])
+    edge[col["引证数"]] = str(2**31 - 1)
+    path = write_csv(tmp_path / "big.csv", header, [big, edge, *rows[2:6]])
+    result = import_file(path, store=store, as_of=AS_OF)
+    assert (result.added, result.rejected) == (5, 1)
+    (reject,) = result.rejects
+    assert (reject.row, reject.column, reject.value) == (2, "引证数", "9007199254740993") and "超出范围" in reject.reason

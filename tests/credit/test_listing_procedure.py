@@ -126,9 +126,9 @@ def test_a_proposal_can_be_dropped_and_bad_fields_are_named(world: World) -> Non
     assert "其他机关办理" in elsewhere.value.errors["subject"] and case["number"] not in elsewhere.value.errors["subject"]
     act(world, "wuhou_officer", case, "notify", D(2025, 9, 29), {"notice_number": "告〔2025〕2号"})
     act(world, "ent_user", case, "statement", D(2025, 9, 30), {"statement": "系代理机构擅自提交"})
-    with pytest.raises(FormError) as late:  # after the last day of the period (13 October)
+    with pytest.raises(FormError) as late:  # after the last day of the period (13 October): the declared term
         act(world, "ent_user", case, "statement", D(2025, 10, 14), {"statement": "补充意见"})
-    assert "2025-10-13 届满" in late.value.errors["statement"]
+    assert "已于 2025-10-13 届满，此步骤须在期内办理" in late.value.errors["_clock"]
     act(world, "ent_user", case, "statement", D(2025, 10, 13), {"statement": "补充意见"})  # on the last day
     act(world, "wuhou_officer", case, "drop", D(2025, 10, 14), {"reasons": "陈述理由成立"})
     with session_scope(world.engine) as s:

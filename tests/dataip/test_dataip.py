@@ -70,7 +70,7 @@ def test_registration_without_objection(registry: DataIPService, log: EvidenceSe
     assert (reg["notice_start"], reg["notice_end"]) == (D(2025, 1, 24), D(2025, 2, 13))
     assert [r["id"] for r in registry.under_notice(D(2025, 2, 13))] == [reg["id"]]
     assert registry.under_notice(D(2025, 2, 14)) == []
-    with pytest.raises(ConflictError, match="2025-02-13"):
+    with pytest.raises(FormError, match="至 2025-02-13 届满，2025-02-14 起方可办理"):  # the engine's term
         registry.finalize(officer, reg["id"], now=at(D(2025, 2, 13), 23))
     assert registry.finalize_due(officer, now=at(D(2025, 2, 13), 23)) == []
     done = registry.finalize_due(officer, now=at(D(2025, 2, 14), 0))  # 00:00 China time on the 14th
@@ -96,7 +96,7 @@ def test_objections_dismissed_then_upheld(registry: DataIPService, log: Evidence
     officer, outsider, citizen = world.scope("wuhou_officer"), world.scope("jinjiang_officer"), world.scope("citizen")
     reg = registry.submit(officer, application(), now=at(D(2025, 9, 25)))
     registry.publish(officer, reg["id"], on=D(2025, 9, 26), now=at(D(2025, 9, 26)))
-    with pytest.raises(ConflictError, match="已届满"):
+    with pytest.raises(FormError, match="已于 2025-10-16 届满，此步骤须在期内办理"):
         registry.object(citizen, reg["id"], objector="甲", reason="晚了", now=at(D(2025, 10, 17)))
     # anyone signed in may object — another district's officer too, though it cannot see the case
     first = registry.object(outsider, reg["id"], objector="某竞争企业（合成）", reason="数据来源存疑", now=at(D(2025, 10, 9)))
@@ -156,7 +156,7 @@ def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
     notice = json.loads(log.get_entry(log.size() - 2).leaf)
     assert (notice["kind"], notice["notice_end"], notice["notice_end_provisional"]) == ("dataip.notice", "2027-01-08", True)
     assert published(reg)["notice_end_provisional"] is True
-    with pytest.raises(ConflictError, match="暂定"):
+    with pytest.raises(FormError, match="暂定至 2027-01-08 届满（暂定：2027 年放假安排尚未公布）"):
         registry.finalize(officer, reg["id"], now=at(D(2027, 1, 11)))
     assert registry.finalize_due(officer, now=at(D(2027, 1, 11))) == []
     # past the provisional day, its year still unpublished: the notice is listed and an objection is accepted
@@ -169,9 +169,9 @@ def test_a_notice_reaching_into_an_unpublished_year_ends_on_a_provisional_date(
             assert world.service.sweep(s, D(2027, 1, 11))["retried"] == 1
         reg = registry.get(reg["id"])
         assert (reg["notice_end"], reg["notice_end_provisional"]) == (D(2027, 1, 11), False)
-        with pytest.raises(ConflictError, match="已届满"):
+        with pytest.raises(FormError, match="已于 2027-01-11 届满"):
             registry.object(citizen, reg["id"], objector="乙（合成）", reason="晚了", now=at(D(2027, 1, 12)))
-        with pytest.raises(ConflictError, match="2027-01-11"):
+        with pytest.raises(FormError, match="2027-01-11"):
             registry.finalize(officer, reg["id"], now=at(D(2027, 1, 11), 23))
         assert registry.under_notice(D(2027, 1, 12)) == []
         done = registry.finalize_due(officer, now=at(D(2027, 1, 12)))
@@ -195,7 +195,7 @@ def test_decide_after_notice_with_reasons(registry: DataIPService, log: Evidence
     for reg in (approve, reject):
         registry.publish(officer, reg["id"], on=D(2025, 9, 26), now=at(D(2025, 9, 26)))
     # the 10th working day after Fri 26 Sep 2025 is Thu 16 Oct (National Day, 调休 on 28 Sep and 11 Oct)
-    with pytest.raises(ConflictError, match="2025-10-16"):
+    with pytest.raises(FormError, match="2025-10-16"):
         registry.decide(officer, approve["id"], approve=True, reasons="材料齐全", now=at(D(2025, 10, 16), 23))
     with pytest.raises(FormError) as blank:
         registry.decide(officer, approve["id"], approve=True, reasons="  ", now=at(D(2025, 10, 17)))
@@ -271,7 +271,7 @@ def test_cli_flow(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert runner.invoke(app, ["list", "--under-notice", "--date", "2025-02-14"]).output.count("数据集") == 0
     # the notice ended long ago (in real time), so objections are closed and the decision can be taken now
     result = runner.invoke(app, ["object", "1", "--objector", "甲", "--reason", "理由", "--user", "citizen"])
-    assert result.exit_code != 0 and "已届满" in str(result.exception)
+    assert result.exit_code != 0 and "已于 2025-02-13 届满" in str(result.exception)
     # an unknown account takes no step
     result = runner.invoke(app, ["decide", "1", "--approve", "--reasons", "材料齐全", "--user", "nobody"])
     assert result.exit_code != 0 and "nobody" in str(result.exception)

@@ -3,6 +3,7 @@ kept in step by the hook, the notice clock deciding when objections are taken, a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Engine, select
 from tests.dataip.helpers import FORM, D, application, at
 from tests.procedures.helpers import World
 from zhichan.dataip.service import PROCEDURE, DataIPService, RegisterHook, install
-from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
+from zhichan.errors import NotFoundError, PermissionDenied
 from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.procedures.declaration import ProcedureRegistry
@@ -77,7 +78,7 @@ def test_every_transition_keeps_the_register_in_step(world: World, registry: Dat
     # a second application: published, then registered after the notice
     second = start(world, "wuhou_officer", data_name="地铁客流数据集（合成）")
     act(world, "wuhou_officer", second, "publish", when=at(D(2025, 9, 26)))
-    with pytest.raises(ConflictError, match="2025-10-16"):
+    with pytest.raises(FormError, match="2025-10-16"):
         act(world, "wuhou_officer", second, "register", when=at(D(2025, 10, 16)), reasons="材料齐全")
     act(world, "wuhou_officer", second, "register", when=at(D(2025, 10, 17)), reasons="材料齐全")
     row = register_row(registry, second)
@@ -113,9 +114,9 @@ def test_objections_only_while_the_notice_clock_runs(world: World, registry: Dat
     act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))  # last day: Thu 16 Oct 2025
     act(world, "citizen", case, "object", when=at(D(2025, 10, 16), 23), objector="甲", reason="最后一天 23 时")
     act(world, "wuhou_officer", case, "dismiss_objections", when=at(D(2025, 10, 17)), resolution="不成立")
-    with pytest.raises(ConflictError, match="2025-09-26 至 2025-10-16，已届满") as late:
+    with pytest.raises(FormError, match="已于 2025-10-16 届满，此步骤须在期内办理") as late:
         act(world, "citizen", case, "object", when=at(D(2025, 10, 17), 0), objector="乙", reason="次日 0 时")
-    assert "objections are closed" in late.value.message
+    assert "ended on 2025-10-16: this step is taken within it" in late.value.errors["_clock"]
     # the applicant cannot object to its own application; an empty objection is refused beside its field
     with pytest.raises(PermissionDenied):
         act(world, "ent_user", case, "object", when=at(D(2025, 10, 10)), objector="自己", reason="自己")
@@ -135,11 +136,12 @@ def test_another_district_cannot_see_or_decide(world: World, registry: DataIPSer
     act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))
     with pytest.raises(NotFoundError):  # published: objecting is public, deciding is not
         act(world, "jinjiang_officer", case, "refuse", when=at(D(2025, 10, 17)), reasons="越权")
-    # the city above oversees it; the officers' case page offers the public step to record a paper objection
+    # the city above oversees it; the officers' case page offers the decision once the notice has ended (in 2025), the
+    # public step to record a paper objection only while it runs (the last test)
     with session_scope(world.engine) as s:
         offered = [t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]]
         party_offered = [t.event for t in world.service.case(s, world.scope("ent_user"), case["id"])["actions"]]
-    assert "object" in offered and "register" in offered
+    assert "register" in offered and "object" not in offered
     assert party_offered == ["withdraw"]
 
 
@@ -197,3 +199,66 @@ def test_a_step_only_the_public_takes_is_declared_with_public() -> None:
     step["public"] = False
     with pytest.raises(ConfigError, match="object: nobody may take it"):
         parse_declaration(data, "dataip.registration.yaml")
+
+
+def _notice_ends_on(world: World, case: dict[str, Any], day: Any) -> None:
+    """Move a case's notice so that its last day is ``day`` (its clock and the register's window alike)."""
+    from tests.dataip.helpers import rewind_notice
+    from zhichan.procedures.models import CaseClock
+
+    with session_scope(world.engine) as s:
+        due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case["id"], CaseClock.name == "notice"))
+    rewind_notice(world.engine, case["id"], (due - day).days)
+
+
+def _offered(world: World, who: str, case: dict[str, Any]) -> set[str]:
+    with session_scope(world.engine) as s:
+        return {t.event for t in world.service.case(s, world.scope(who), case["id"])["actions"]}
+
+
+def _revision_1(raw: dict[str, Any]) -> None:
+    """The first declaration: the decisions and objections timed by the hook alone, ``refuse`` one step."""
+    raw["revision"] = 1
+    kept = []
+    for t in raw["transitions"]:
+        t.pop("lapsed", None)
+        t.pop("within", None)
+        if t["event"] == "refuse":
+            if "in_notice" in t["source"]:
+                continue
+            t["source"] = ["submitted", "curing", "in_notice"]
+        kept.append(t)
+    raw["transitions"] = kept
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["current", "revision-1"])
+def test_the_decisions_wait_for_the_notice_on_the_page_the_list_and_the_step(
+        world: World, registry: DataIPService, earlier: bool) -> None:
+    """While the notice runs, 准予登记 and 不予登记 are not offered — not on the case page, not on the to-do list — and
+    refused with the day they can be taken (the engine's one rule, the declaration's ``lapsed`` term); objections are
+    offered. From the day after its last day the decisions are offered and objections no longer (``within``). A case
+    filed under the first declaration, which left the timing to the hook, is held back the same way."""
+    from tests.procedures.helpers import filed_under_earlier, todo_ids
+    from zhichan.legaltime import first_day_after
+
+    case = start(world, "ent_user")
+    if earlier:
+        filed_under_earlier(world.engine, case["id"], _revision_1)
+    act(world, "wuhou_officer", case, "publish", when=at(D(2025, 9, 26)))
+    today = china_today()
+    _notice_ends_on(world, case, today)  # the notice's last day is today
+    assert _offered(world, "wuhou_officer", case) & {"register", "refuse"} == set()
+    assert "object" in _offered(world, "wuhou_officer", case)
+    assert case["id"] not in todo_ids(world, "wuhou_officer") | todo_ids(world, "wuhou_leader")
+    with pytest.raises(FormError, match=f"{first_day_after(today)} 起方可办理") as early:
+        act(world, "wuhou_officer", case, "register", when=at(today), reasons="材料齐全")
+    assert list(early.value.errors) == ["_clock"]
+    assert register_row(registry, case)["status"] == "in_notice"
+
+    _notice_ends_on(world, case, today - dt.timedelta(days=1))  # it ended yesterday
+    offered = _offered(world, "wuhou_officer", case)
+    assert {"register", "refuse"} <= offered
+    assert ("object" in offered) is earlier  # the first declaration left it to the hook, which refuses it
+    assert case["id"] in todo_ids(world, "wuhou_officer")
+    act(world, "wuhou_officer", case, "register", when=at(today), reasons="材料齐全")
+    assert register_row(registry, case)["status"] == "registered"

@@ -117,16 +117,17 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
     case = officer.get(f"/cases/{case_id}")
     assert "有异议待处理" in case.text and "数据来源存疑" in case.text
     step(officer, case_id, "dismiss_objections", resolution="已核实来源授权，异议不成立")
-    # deciding during the notice is refused with the date; ten working days later it is taken
+    # deciding during the notice is neither offered nor taken (the declaration's term); ten working days later it is
+    assert "/act/register" not in officer.get(f"/cases/{case_id}").text
     page = officer.get(f"/cases/{case_id}")
     early = officer.post(f"/cases/{case_id}/act/register", data={
         "csrf_token": csrf_from(page.text), "version": re.search(r'name="version" value="(\d+)"', page.text).group(1),  # type: ignore[union-attr]
         "reasons": "材料齐全"})
-    assert early.status_code == 409 and "尚未届满" in early.text and "材料齐全" in early.text
+    assert early.status_code == 422 and "起方可办理此步骤" in early.text and "材料齐全" in early.text
     rewind_notice(env.engine, case_id, 30)  # type: ignore[arg-type]
     late = other.post(f"/dataip/notices/{number}/objections",
                       data={"csrf_token": csrf_from(other.get("/dataip/notices").text), "objector": "锦江独有材料有限公司", "reason": "迟到的异议"})
-    assert late.status_code == 409 and "已届满" in late.text and "迟到的异议" in late.text
+    assert late.status_code == 422 and "此步骤须在期内办理" in late.text and "迟到的异议" in late.text
     step(officer, case_id, "register", reasons="材料齐全，异议不成立")
 
     register = anonymous.get("/dataip/register")

@@ -83,14 +83,14 @@ def test_a_universitys_agreed_price_is_publicised_for_the_whole_notice_first(exc
         _act(ex, univ, case["id"], "sign", 1, D(2026, 3, 3), contract_on="2026-03-03", contract_price="1200000")
     _act(ex, univ, case["id"], "publish_notice", 1, D(2026, 3, 2), notice_place="学校官网", objections_to="书面提交科技处")
     # 15 days from the day after 2 March: the notice runs to 17 March
-    with pytest.raises(ConflictError, match="2026-03-17"):
+    with pytest.raises(FormError, match="2026-03-17"):  # the declared term: not offered either
         _act(ex, univ, case["id"], "sign", 2, D(2026, 3, 17), contract_on="2026-03-17", contract_price="1200000")
     _act(ex, "wuhou_officer", case["id"], "object", 2, D(2026, 3, 10), objection="价格偏低")
     with pytest.raises(ConflictError, match="异议"):
         _act(ex, univ, case["id"], "sign", 3, D(2026, 3, 20), contract_on="2026-03-20", contract_price="1200000")
     _act(ex, univ, case["id"], "resolve", 3, D(2026, 3, 12), handling="经评估后维持原价")
     # the objection held the contract, not the notice: it still runs to 17 March
-    with pytest.raises(ConflictError, match="2026-03-17"):
+    with pytest.raises(FormError, match="2026-03-17"):
         _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 17), contract_on="2026-03-17", contract_price="1200000")
     assert _act(ex, univ, case["id"], "sign", 4, D(2026, 3, 18), contract_on="2026-03-18",
                 contract_price="1200000")["state"] == "contracted"

@@ -121,6 +121,9 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
         table = client.get(f"{page}?lang={lang}").text.split('id="reduction"', 1)[1].split("</tbody>", 1)[0]
         assert re.search(rf"[\d,]+ × \(1 − 15%\) = [\d,.]+ {unit}</td>", table), (lang, table)
         assert lang == "zh" or "元" not in table, table
+    # stacked on a phone, the total reads under its own name, not the 算式 column's (nor an empty 理由 line)
+    foot = client.get(page).text.split('id="reduction"', 1)[1].split("</tfoot>", 1)[0].split("<tfoot>", 1)[1]
+    assert 'id="reduction-total">' in foot and "data-label" not in foot, foot
 
 
 def test_unpublished_declarations_and_cases_stay_with_their_party(env: WebEnv, client: TestClient) -> None:

@@ -165,3 +165,12 @@ def test_top_contributors_mark_the_holders_of_synthetic_records(tmp_path: Path) 
     assert [(r["holder"], r["synthetic"]) for r in rows] == [("成都瑞博理工大学", True), ("成都真实科技有限公司", False)]
     # the levers ranking names a generated holder in English too, as the cockpit does (the CLI prints it below)
     assert [r["holder_en"] for r in rows] == ["Chengdu Ruibo Science and Technology University", None]
+
+
+@pytest.mark.parametrize("year", [".inf", "\"1e400\"", "\"2025.5\"", "\"20250000000000000.0\""])
+def test_a_year_no_whole_number_writes_is_refused(tmp_path, year):
+    """A plan's year is read exactly, never through a float: infinity crashed int(), 2025.5 is no year."""
+    (tmp_path / "bad.yaml").write_text(
+        f"targets:\n  - indicator: 每万人口高价值发明专利拥有量\n    target_year: {year}\n    target_value: 12\n")
+    with pytest.raises(InputError, match=r"targets\[0\]：target_year 不是年份"):
+        load_plan(tmp_path / "bad.yaml")

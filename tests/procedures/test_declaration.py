@@ -329,3 +329,34 @@ def test_every_english_text_of_the_shipped_declarations_is_english() -> None:
     for path in shipped:
         walk(yaml.safe_load(path.read_bytes()), path.name)
     assert found == []
+
+
+@pytest.mark.parametrize(("procedure", "state", "event", "clock", "kind"), [
+    ("dataip.registration", "in_notice", "register", "notice", "lapsed"),
+    ("dataip.registration", "in_notice", "refuse", "notice", "lapsed"),
+    ("dataip.registration", "objected", "object", "notice", "within"),
+    ("exchange.deal", "notice", "sign", "public_notice", "lapsed"),
+    ("services.subsidy_round", "published", "conclude", "objection", "lapsed"),
+    ("credit.listing", "noticed", "statement", "statements", "within"),
+])
+def test_a_step_a_hook_refused_for_a_running_period_is_timed_by_its_declaration(
+        procedure: str, state: str, event: str, clock: str, kind: str) -> None:
+    """Steps whose hook refused them for a period still running (or over) though the page had offered them: their
+    declarations say so, so the case page and the to-do list (``offered``) and the step (``clock_problem``) agree —
+    on the last day of the period a ``lapsed`` step is not offered and a ``within`` step is, the day after the other
+    way round. The shipped declarations, in every jurisdiction that has one."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from zhichan.procedures.service import offered
+
+    day = dt.date(2025, 10, 16)
+    row = SimpleNamespace(name=clock, status="running", due_on=day, due_problem=None, pauses="[]", extensions="[]")
+    for decl in (d for d in ProcedureRegistry.load().all() if d.procedure == procedure):
+        spec = decl.transition(event, state)
+        assert spec is not None and clock in getattr(spec, kind), (decl.jurisdiction, spec)
+        role = next(iter(spec.roles)) if spec.roles else "enterprise_user"
+        for today, expected in ((day, kind == "within"), (day + dt.timedelta(days=1), kind == "lapsed")):
+            steps = offered(decl, state, True, role, officer=bool(spec.roles) or spec.public, party=spec.party, counterparty=False,
+                            clocks={clock: row}, taken=set(), today=today, case_fields={})
+            assert (event in {t.event for t in steps}) is expected, (decl.jurisdiction, today)

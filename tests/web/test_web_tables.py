@@ -78,3 +78,16 @@ def test_the_patent_pages_amount_heading_stands_above_its_amounts(client, env) -
         head = events.split("</thead>", 1)[0]
         assert f'<th class="num">{amount}</th>' in head, (lang, head)
         assert '<td class="num" data-label="' + amount + '">' in events.split("</table>", 1)[0]
+
+
+def test_a_footer_row_that_names_itself_is_no_columns():
+    """A total in the footer — its name over the first columns, the sum after it — is labelled by its own first cell:
+    the sum is no cell of the column it stands under (the open licence's total under 算式), nor the empty cell after
+    it of 理由. A footer row without such a name keeps its columns' names."""
+    html = ('<table class="list"><thead><tr><th>年度</th><th>年费</th><th>算式</th><th>理由</th></tr></thead>'
+            '<tbody><tr><td>1</td><td>900</td><td>900 × 15%</td><td>开放许可</td></tr></tbody>'
+            '<tfoot><tr><td colspan="2">减缴合计</td><td id="total">135</td><td></td></tr>'
+            '<tr><td>另</td><td>1</td><td>2</td><td>3</td></tr></tfoot></table>')
+    out = label_cells(html)
+    assert '<td colspan="2">减缴合计</td><td id="total">135</td><td></td></tr>' in out
+    assert '<tr><td data-label="年度">另</td><td data-label="年费">1</td>' in out

@@ -15,12 +15,14 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from zhichan.corpus.schema import PatentKind
 from zhichan.legaltime import china_today
+from zhichan.untrusted import whole_number
 
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _APPNO = re.compile(r"^(?:CN)?(\d{8}|\d{12})\.?([0-9X])?$")
@@ -144,13 +146,17 @@ def parse_int(value: object, *, field: str = "数值") -> int | None:
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
     if text in ("", "-", "nan"):
         return None
-    try:
-        number = float(text)
-    except ValueError as exc:
-        raise FieldError(f"{field}不是整数：{value} / not an integer") from exc
-    if number != int(number) or number < 0:
+    number = whole_number(text)  # exactly: through a float an integer above 2^53 lost digits
+    if number is None:
+        try:
+            finite = Decimal(text).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:  # no number at all (NaN and infinity crashed the float parse)
+            raise FieldError(f"{field}不是整数：{value} / not an integer")
+    if number is None or number < 0:
         raise FieldError(f"{field}不是非负整数：{value} / not a non-negative integer")
-    return int(number)
+    return number
 
 
 def split_list(value: object, separators: str = ";；") -> list[str]:

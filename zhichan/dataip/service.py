@@ -36,9 +36,10 @@ from sqlalchemy.orm import Session
 from zhichan.dataip.models import STATUS_OF_STATE, Objection, ObjectionStatus, Registration, Status
 from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
-from zhichan.legaltime import china_date, china_today, moment_on, provisional_note
+from zhichan.legaltime import china_date, china_today, first_day_after, moment_on, provisional_note
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import FormError, ProcedureService, StepTaken, exact_due, provisional
 
@@ -275,9 +276,30 @@ def _decision(reg: dict[str, Any], decision: str, reasons: str) -> dict[str, Any
     return record
 
 
+#: the decisions that wait for the notice's end (declared ``lapsed: [notice]`` from ``in_notice`` since revision 2)
+DECISIONS = ("register", "refuse")
+
+
+def notice_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, dt.date]:
+    """The first day of the decisions after a notice in a case whose declaration does not hold them back itself — one
+    filed under the first declaration (its page offered 准予登记 during the notice and the hook then refused it): the
+    day after the notice's last day. The case page, the to-do list and the step then agree
+    (``ProcedureService.add_holds``), as they do for a case under the current declaration's ``lapsed`` term."""
+    unheld = [e for e in DECISIONS
+              if (t := decl.transition(e, Status.IN_NOTICE)) is not None and NOTICE_CLOCK not in t.lapsed]
+    if not unheld or session.scalar(select(CASES.c.state).where(CASES.c.id == case_id)) != Status.IN_NOTICE:
+        return {}
+    clock = session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == NOTICE_CLOCK)).first()
+    if clock is None or clock.due_on is None:
+        return {}
+    return {e: first_day_after(clock.due_on) for e in unheld}  # a provisional last day: the hook still waits for it
+
+
 def install(procedures: ProcedureService) -> None:
-    """Hook the register onto the engine (the web app's setup and the command line; idempotent)."""
+    """Hook the register onto the engine (the web app's setup and the command line; idempotent), and hold back the
+    decisions after a notice in cases filed before the declaration held them back itself."""
     procedures.add_hook(PROCEDURE, RegisterHook(procedures.evidence))
+    procedures.add_holds(PROCEDURE, DECISIONS, notice_holds)
 
 
 # -- the register: reading, and the steps for the command line ---------------------------------

@@ -51,7 +51,7 @@ from zhichan.indicators import registry, service
 from zhichan.indicators.models import Figure, Plan, PlanTarget, TargetProgress
 from zhichan.money import MoneyError, parse_money
 from zhichan.progress import ProgressCallback, no_progress
-from zhichan.untrusted import check_xlsx, load_yaml
+from zhichan.untrusted import check_xlsx, load_yaml, whole_number
 
 _ALIASES = {
     "indicator": ("indicator", "指标", "指标代码", "指标名称"),
@@ -74,14 +74,16 @@ def _number(value: Any, field: str, where: str, *, integer: bool = False, requir
         if required:
             raise InputError(f"{where}：缺少 {field} / {where}: {field} is missing")
         return None
+    text = str(value).strip().replace(",", "")
     try:
-        number = float(str(value).strip().replace(",", ""))
+        number = float(text)
     except ValueError:
         raise InputError(f"{where}：{field} 不是数字：{value!r} / {where}: {field} is not a number: {value!r}") from None
-    if integer:
-        if number != int(number) or not 1900 <= number <= 2100:
+    if integer:  # exactly (a year of inf crashed int(); a float rounds past 2^53)
+        year = whole_number(text)
+        if year is None or not 1900 <= year <= 2100:
             raise InputError(f"{where}：{field} 不是年份：{value!r} / {where}: {field} is not a year: {value!r}")
-        return int(number)
+        return year
     return number
 
 

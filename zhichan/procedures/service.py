@@ -58,6 +58,7 @@ from zhichan.legaltime import (
     china_date,
     china_today,
     first_day_after,
+    provisional_note,
     unpublished_years,
 )
 from zhichan.money import MoneyError, parse_money
@@ -194,7 +195,7 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
     stopped or never started, a ``lapsed`` step a running clock whose last day has passed, a ``within`` step none
     whose last day has passed. The step refuses with it; the case page offers only steps without one. A provisional
     last day (:func:`exact_due`) neither opens a ``lapsed`` step nor closes a ``within`` step or an extension."""
-    clocks = {name: exact_clock(row) for name, row in clocks.items()}
+    stored, clocks = clocks, {name: exact_clock(row) for name, row in clocks.items()}
     for name in spec.answers:
         row = clocks.get(name)
         if row is None or row.status == "stopped":
@@ -209,6 +210,13 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         row = clocks.get(name)
         if row is None or row.status == "stopped" or row.due_on is None or row.due_on >= today:
             title = decl.clocks[name].title
+            kept = stored.get(name)
+            if row is not None and row.status != "stopped" and kept is not None and provisional(kept):
+                year = kept.due_on.year
+                return (f"“{title.zh}”暂定至 {kept.due_on} 届满（{provisional_note(year, 'zh')}），须待放假安排公布、"
+                        f"确定届满后方可办理此步骤 / the “{title.en}” runs until {kept.due_on} "
+                        f"({provisional_note(year, 'en')}): this step waits until the schedule is published and the "
+                        "period has ended")
             if row is None or row.status == "stopped" or row.due_on is None:
                 return (f"“{title.zh}”未在计时或届满之日尚不能确定，此步骤须待其届满 / the “{title.en}” is not running "
                         "or its last day is not known yet: this step comes after it")
@@ -1331,7 +1339,7 @@ class ProcedureService:
                    for day in [held.get(t.event)] if day is not None and day > today]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
-                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting),
+                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting, key=lambda w: w[0]),
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
                 "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by, today)}

@@ -6,7 +6,8 @@ body cell of every table with a ``<thead>`` — the column's name, read from the
 columns counted as many), or the heading's own ``data-label`` where it gives its cells a shorter one (a heading with a
 note under it). A cell whose template gave it a ``data-label`` keeps it (``data-label=""``: a cell that reads without
 one), and a cell spanning several columns (an empty list's message, a note under a row) gets none, being no one
-column's. The app's templates render through :class:`LabelledTemplate`, so every page and every part a page loads
+column's; nor does any cell of a footer row that names itself in a first cell spanning columns (a total: "减缴合计"
+over four columns, then the sum — under the 算式 column, but no formula — and an empty cell under 理由). The app's templates render through :class:`LabelledTemplate`, so every page and every part a page loads
 (HTMX) comes labelled — and a navigation report stored as HTML and shown in its page too — without JavaScript, and
 no template names a column twice (its header and each of its cells). A table with a header says how many columns it
 has (``data-columns``): a list of two or three stays a table on a phone, where it fits, rather than stacking each row
@@ -57,6 +58,8 @@ class _Table:
         self.row: list[str] = []  # the header row being read
         self.heading: tuple[int, dict[str, str]] | None = None  # the open heading: where its content starts, its attributes
         self.column = 0  # the body row's next column
+        #: the row names itself (a footer row — a total — whose first cell spans columns): its cells take no column's name
+        self.named_row = False
         #: the header row being read, and the header's last row: per column, where its heading's class takes ``num``
         #: (None: a heading spanning columns, or one already a number's)
         self.marks: list[tuple[int, str] | None] = []
@@ -131,13 +134,18 @@ def label_cells(html: str) -> str:
                 if table.section == "thead" and not closing:
                     table.row, table.marks = [], []
                 table.column = 0
+                table.named_row = False
             elif table.section == "thead":
                 table.close_heading(html, tag.start())
                 if not closing:
                     table.open_heading(tag)
             elif not closing:  # a body cell (a row's own heading counts its column, a data cell gets its label)
                 span = _span(_attributes(attrs)) if "colspan" in attrs else 1
+                if table.section == "tfoot" and table.column == 0 and span > 1:
+                    table.named_row = True  # "减缴合计" over the first columns: the figure after it is the total's
                 label = table.names[table.column] if span == 1 and table.column < len(table.names) else ""
+                if table.named_row:
+                    label = ""
                 if name == "td" and span == 1 and table.section != "tfoot":
                     figure = _NUM.search(attrs) is not None
                     table.figures[table.column] = table.figures.get(table.column, True) and figure

@@ -221,7 +221,10 @@ def coerce_value(table: str, fieldname: str, value: Any, *, separator: str = ";�
     if pa.types.is_date32(arrow_type):
         return parse_date(value, field=label)
     if pa.types.is_integer(arrow_type):
-        return parse_int(value, field=label)
+        number = parse_int(value, field=label)
+        if number is not None and number.bit_length() > arrow_type.bit_width - (0 if pa.types.is_unsigned_integer(arrow_type) else 1):
+            raise FieldError(f"{label}超出范围：{value} / out of range")  # the column's integer type cannot hold it
+        return number
     if pa.types.is_decimal(arrow_type):
         return parse_amount(value, label, unit)
     if pa.types.is_boolean(arrow_type):
