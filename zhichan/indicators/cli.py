@@ -91,7 +91,9 @@ def _rank(v: Any) -> str:
     if v.rank_all_tied:
         same = "均为 0 / all 0" if v.value == 0 else "均相同 / all equal"
         return f"— ({v.rank_of} {same})"
-    return f"{v.rank}/{v.rank_of}"
+    among = (f"（{v.rank_among} 个中 {v.rank_of} 个有数值 / {v.rank_of} of {v.rank_among} have a value）"
+             if v.rank_unvalued else "")
+    return f"{v.rank}/{v.rank_of}{among}"
 
 
 @app.command("list")
@@ -144,7 +146,7 @@ def compute(
         book = Workbook(write_only=True)
         sheet = book.create_sheet("indicators")
         columns = ["code", "name_zh", "region_code", "region_name", "level", "as_of", "value", "unit", "previous_value",
-                   "yoy_change", "yoy_change_pct", "share_of_parent", "rank", "rank_of", "synthetic"]
+                   "yoy_change", "yoy_change_pct", "share_of_parent", "rank", "rank_of", "rank_among", "synthetic"]
         sheet.append(columns)
         for v in values:
             row = v.to_dict() | {"name_zh": inds[v.code].name_zh}

@@ -328,14 +328,15 @@ class _Evaluator:
             self._values[region] = value_of(self.ind, region, self.totals, self.scale)
         return self._values[region]
 
-    def rank(self, region: str, parent: str) -> tuple[int | None, int | None, int | None]:
-        """Rank among the children of ``parent``, how many of them have a value and how many share the rank."""
+    def rank(self, region: str, parent: str) -> tuple[int | None, int | None, int | None, int]:
+        """Rank among the children of ``parent``, how many of them have a value, how many share the rank and how many
+        children there are."""
         if parent not in self._ranks:
             self._ranks[parent] = _ranks([self.value(c) for c in _children(parent)])
         ranks, ranked = self._ranks[parent]
         value = self.value(region)
         rank, tied = (None, None) if value is None else ranks.get(value, (None, None))
-        return rank, (ranked or None), tied
+        return rank, (ranked or None), tied, len(_children(parent))
 
 
 def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.date, synthetic: bool) -> IndicatorValue:
@@ -345,16 +346,16 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     change = None if value is None or previous is None else difference(value, previous)
     change_pct = None if change is None or not previous else ratio(100 * change, previous)
     name, level, parent = _region_meta(region)
-    share = rank = rank_of = tied = None
+    share = rank = rank_of = tied = among = None
     if parent is not None:
         if ind.additive and value is not None:
             parent_value = now.value(parent)
             share = ratio(value, parent_value) if parent_value else None
-        rank, rank_of, tied = now.rank(region, parent)
+        rank, rank_of, tied, among = now.rank(region, parent)
     return IndicatorValue(
         code=ind.code, region_code=region, region_name=name, level=level, as_of=as_of, value=value, unit=ind.unit,
         previous_value=previous, yoy_change=change, yoy_change_pct=change_pct, share_of_parent=share,
-        rank=rank, rank_of=rank_of, rank_tied=tied, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
+        rank=rank, rank_of=rank_of, rank_tied=tied, rank_among=among, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
     )
 
 
