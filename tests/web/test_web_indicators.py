@@ -489,3 +489,55 @@ def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
                 assert text.split() == ["—", *reason.format(n=r["rank_of"]).split()], (path, lang, text)
                 assert f'{r["rank"]}/{r["rank_of"]}' not in text
     assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)
+
+
+def _row(html: str, code: str) -> str:
+    """The table row of an indicator (its records link names it)."""
+    [row] = [r for r in html.split("<tr")[1:] if f"/indicators/{code}/records" in r]
+    return row.split("</tr>", 1)[0]
+
+
+def test_a_ratio_rank_says_how_many_siblings_have_a_value(env, client):
+    """A share of districts whose denominator is 0 has no value and no rank: 武侯区's "1/3" read as a rank among three
+    districts where Chengdu has 21 (or 22) — the page says how many of them have a value, zh and en, the API too."""
+    login_as(client, env.engine, "cd_leader")
+    api = {v["code"]: v for v in client.get("/api/v1/regions/510107/indicators?as_of=2023-12-31").json()["indicators"]}
+    share, count = api["high_value_share"], api["valid_inventions"]
+    among, of = share["rank_among"], share["rank_of"]
+    assert of and among > of and share["rank_unvalued"] == among - of, share
+    assert (count["rank_among"], count["rank_of"], count["rank_unvalued"]) == (among, among, 0)  # a count: every one
+    for lang, note in (("zh", f"（{among} 个地区中 {of} 个有数值）"), ("en", f"({of} of {among} regions have a value)")):
+        for url in (f"/regions/510107/indicators?as_of=2023-12-31&lang={lang}",
+                    f"/cockpit?region=510107&as_of=2023-12-31&lang={lang}"):
+            html = client.get(url).text
+            assert note in _row(html, "high_value_share"), (url, _row(html, "high_value_share"))
+            assert 'class="muted small rank-valued"' not in _row(html, "valid_inventions"), url
+
+
+def test_a_records_page_without_records_offers_no_file_of_them(env, client):
+    """No records, no export: the page offered CSV and XLSX files of nothing beside 「共 0 条记录」."""
+    login_as(client, env.engine, "cd_leader")
+    for lang in ("zh", "en"):
+        html = client.get(f"/regions/510107/indicators/gi_products/records?as_of=2023-12-31&lang={lang}").text
+        assert 'id="records-none"' in html and 'id="export-csv"' not in html and 'id="export-xlsx"' not in html
+        assert 'id="records-total"' not in html
+        some = client.get(f"/regions/510107/indicators/valid_inventions/records?as_of=2023-12-31&lang={lang}").text
+        assert 'id="export-csv"' in some and 'id="export-xlsx"' in some and 'id="records-none"' not in some
+
+
+def test_the_records_figures_stand_right_under_a_heading_the_server_marks(env, client):
+    """Days, counts and amounts of a drill-down are figures (``td.num``) by their type, whatever their name (a
+    fund's ``principal``, a case's ``cycle_days`` were left-aligned text: only ``…_yuan`` was a figure); an identifier
+    typed as a number (``case_id``, ``nice_class``) is none; the server right-aligns their headings (tables.py)."""
+    import pyarrow as pa
+
+    schema = pa.schema([("case_id", pa.int64()), ("cycle_days", pa.int32()), ("overdue_clocks", pa.int32()),
+                        ("nice_class", pa.int16()), ("principal", pa.decimal128(18, 2)), ("seq", pa.int64()),
+                        ("state", pa.string()), ("ratio", pa.float64())])
+    assert views.figure_columns(schema) == (["cycle_days", "overdue_clocks", "principal", "ratio"], ["principal"])
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31").text
+    table = html.split('id="records-table"', 1)[1].split("</table>", 1)[0]
+    heads = dict(re.findall(r'<th title="([^"]*)"([^>]*)>', table))
+    assert 'class="num"' in heads["amount_yuan"] and "num" not in heads["event_date"], heads
+    assert re.search(r'<td class="col-amount_yuan num"[^>]*>5,000,000.00</td>', table)

@@ -28,6 +28,7 @@ from zhichan.spreadsheet import csv_cell
 from zhichan.web.openapi import parse_day
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from sqlalchemy.orm import Session
 
     from zhichan.procedures.declaration import ProcedureRegistry
@@ -337,6 +338,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    numbers, money = figure_columns(table.schema)
     drill = registry.get_indicator(ind.drill_code)
     # a per-10k figure's divisor, as every other page showing one says it: the population and, on a scaled
     # synthetic corpus, the factor (without them 12 records beside 16.02 read as a wrong figure)
@@ -349,7 +351,24 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
-            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
+            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names,
+            "number_columns": numbers, "money_columns": money, "records": rows}
+
+
+#: number-typed drill columns that identify rather than measure (a case's id, a Nice class): no figures
+IDENTIFIER_COLUMNS = frozenset({"seq", "nice_class"})
+
+
+def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
+    """A drill-down's columns of figures — counts, days, amounts: the records table's ``td.num`` cells — and of those
+    its amounts of money (DECIMAL, shown grouped to the fen), by their types; a number-typed identifier (``case_id``,
+    ``nice_class``) is no figure."""
+    import pyarrow as pa
+
+    numbers = [f.name for f in schema
+               if (pa.types.is_integer(f.type) or pa.types.is_floating(f.type) or pa.types.is_decimal(f.type))
+               and not f.name.endswith("_id") and f.name not in IDENTIFIER_COLUMNS]
+    return numbers, [f.name for f in schema if f.name in numbers and pa.types.is_decimal(f.type)]
 
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
