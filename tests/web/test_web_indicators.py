@@ -541,3 +541,4 @@ def test_the_records_figures_stand_right_under_a_heading_the_server_marks(env, c
     heads = dict(re.findall(r'<th title="([^"]*)"([^>]*)>', table))
     assert 'class="num"' in heads["amount_yuan"] and "num" not in heads["event_date"], heads
     assert re.search(r'<td class="col-amount_yuan num"[^>]*>5,000,000.00</td>', table)
+

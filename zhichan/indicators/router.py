@@ -124,9 +124,11 @@ def region_indicators_page(
 def indicator_records_page(
     request: Request, code: str, indicator: str, as_of: str | None = Query(None, max_length=10),
     page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
 ) -> Response:
     data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page)
-    return render(request, "indicators/indicator_records.html", {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry)})
+    return render(request, "indicators/indicator_records.html",
+                  {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry, session)})
 
 
 @router.get("/regions/{code}/indicators/{indicator}/records.{fmt}")

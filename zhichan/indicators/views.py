@@ -19,7 +19,7 @@ from zhichan.errors import FormError, InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.legaltime import china_today
 from zhichan.platform import portal
-from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
+from zhichan.platform.orgs import RowName, english_names, holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
@@ -262,9 +262,30 @@ CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_
                 "event_type": "event_type"}
 #: a corpus relation's region columns: the recorded county and the region a record is counted in (归属)
 CORPUS_REGIONS = ("region_code", "geo")
+#: a corpus relation's columns naming a holder or party: named in English on English pages where known
+CORPUS_HOLDERS = ("first_patentee", "party_from", "party_to", "registrant", "holder", "owner")
 
 
-def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
+def holders_in_english(session: Session | None, rows: list[dict[str, Any]], columns: list[str]) -> dict[RowName, str]:
+    """The English names of the holders a corpus relation's records name (:data:`CORPUS_HOLDERS`), by the product's one
+    lookup (:func:`zhichan.platform.orgs.english_names`: the organization bound to the party, else a generated party's
+    English; one query for them all) — as the cockpit's ranking of holders names them."""
+    named = [c for c in columns if c in CORPUS_HOLDERS]
+    if session is None or not named:
+        return {}
+    return english_names(session, [holder_row_name(row, c) for row in rows for c in named])
+
+
+def holder_row_name(row: dict[str, Any], column: str) -> RowName:
+    """A record's holder as :func:`zhichan.platform.orgs.english_names` reads it: its name, the record's region and
+    whether the record is synthetic."""
+    value = row.get(column)
+    return RowName(value if isinstance(value, str) else None, row.get("region_code") or row.get("geo"),
+                   bool(row.get("synthetic")))
+
+
+def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None,
+                     session: Session | None = None) -> dict[str, Any]:
     """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
     columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang`` (a procedure's
     name and a case's state by the titles of ``registry``'s declarations), a corpus relation's
@@ -276,19 +297,23 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
 
     relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
     if relation is None:
-        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS]
+        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS or c in CORPUS_HOLDERS]
         if not coded:
             return data
+        # an English page names a holder in English where known, its legal name under it (holder_name, holder_legal_name)
+        english = holders_in_english(session, data["records"], data["columns"]) if lang == "en" else {}
 
-        def corpus_cell(column: str, value: Any) -> Any:
+        def corpus_cell(column: str, value: Any, row: dict[str, Any]) -> Any:
             if not isinstance(value, str) or not value:
                 return value
+            if column in CORPUS_HOLDERS:
+                return {"name": value, "name_en": english.get(holder_row_name(row, column))} if lang == "en" else value
             if column in CORPUS_REGIONS:  # 锦江区 510104: the region a bureau reads, with the code it filters by
                 name = portal.region_display_name(value, lang)
                 return value if name == value else f"{name} {value}"
             return label(lang, CORPUS_CODED[column], value) if column in CORPUS_CODED else value
 
-        return {**data, "records": [{c: corpus_cell(c, v) for c, v in row.items()} for row in data["records"]]}
+        return {**data, "records": [{c: corpus_cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
     prefixes = dict(relation.labels)
     named = dict(relation.names)
     if not prefixes and not named:
