@@ -124,16 +124,38 @@ def test_every_indicator_with_its_definition_and_records(env, client):
 
 
 def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client, tmp_path):
+    """The web's file holds the CLI's records, row for row, in the page's language: the page's headings, coded values
+    as their labels, flags 是/否, a region's code kept with its name in a column beside it, application numbers and IPC
+    as they are (the CLI's keeps the stored codes and column names: data another system reads)."""
     login_as(client, env.engine, "cd_leader")
-    r = client.get("/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31")
-    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     cli_file = service.export_drilldown("valid_inventions", "510100", dt.date(2023, 12, 31), tmp_path / "cli.csv",
                                         snapshot=env.app.state.corpus.require_snapshot())  # type: ignore[attr-defined]
-    assert rows == list(csv.reader(io.StringIO(cli_file.read_text("utf-8-sig"))))
-    assert len(rows) > 1 and rows[0][0] == "application_number"
-    x = client.get("/regions/510100/indicators/high_value_share/records.xlsx")
-    assert x.status_code == 200 and x.headers["cache-control"] == "no-store" and x.content[:2] == b"PK"
+    raw = list(csv.DictReader(io.StringIO(cli_file.read_text("utf-8-sig"))))
+    assert raw and list(raw[0])[:3] == ["application_number", "title", "kind"] and raw[0]["kind"] == "invention"
+    words = {"zh": ("申请号", "类型", "发明", "有效", "是", "区划代码", "区划代码（名称）", "主分类号"),
+             "en": ("Application no.", "Kind", "Invention", "Valid", "Yes", "Region code", "Region code (name)", "Main IPC")}
+    for lang, (number, kind, invention, valid, yes, region, region_name, ipc) in words.items():
+        r = client.get(f"/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31&lang={lang}")
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert [row[number] for row in rows] == [row["application_number"] for row in raw]
+        assert {row[kind] for row in rows} == {invention} and {row[valid] for row in rows} == {yes}
+        assert [row[region] for row in rows] == [row["region_code"] for row in raw]  # the code, kept
+        assert [row[ipc] for row in rows] == [row["main_ipc"] for row in raw]
+        wuhou = {"zh": "武侯区", "en": "Wuhou District"}[lang]
+        assert {row[region_name] for row in rows if row[region] == "510107"} == {wuhou}
+        assert not {"invention", "granted", "enterprise", "True", "False"} & {v for row in rows for v in row.values()}
+        x = client.get(f"/regions/510100/indicators/high_value_share/records.xlsx?lang={lang}")
+        assert x.status_code == 200 and x.headers["cache-control"] == "no-store" and x.content[:2] == b"PK"
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(x.content), read_only=True)
+        assert book.sheetnames == {"zh": ["记录", "定义"], "en": ["Records", "Definition"]}[lang]
+        about = {k: v for k, v in book.worksheets[1].iter_rows(values_only=True)}
+        assert about[{"zh": "指标", "en": "Indicator"}[lang]] == {
+            "zh": "高价值发明专利占比 (high_value_share)", "en": "High-value share of valid inventions (high_value_share)"}[lang]
+        assert next(book.worksheets[0].iter_rows(values_only=True))[0] == number
+        book.close()
     assert client.get("/regions/510100/indicators/valid_inventions/records.pdf").status_code == 400
 
 
@@ -207,14 +229,19 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     assert counts != {c["code"]: c["valid_inventions"] for c in latest}  # the date makes a difference here
     export = client.get(f"/regions/510100/export.csv?as_of={day}")
     assert export.status_code == 200 and day in export.headers["content-disposition"]
-    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
-    # the city's own row first, then its districts
-    assert rows[0]["code"] == "510100" and int(rows[0]["valid_inventions"]) == sum(counts.values())
-    assert {r["code"]: int(r["valid_inventions"]) for r in rows[1:]} == counts
+    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["区划代码"].isdigit()]
+    # the city's own row first, then its districts (the cockpit's headings: the file reads like the page)
+    assert rows[0]["区划代码"] == "510100" and int(rows[0]["有效发明专利"]) == sum(counts.values())
+    assert {r["区划代码"]: int(r["有效发明专利"]) for r in rows[1:]} == counts
     # a district has no sub-regions: its file holds its own figures, not a header alone
     [wuhou] = [r for r in csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}").text
-                                                     .lstrip("\ufeff"))) if r["code"].isdigit()]
-    assert (wuhou["name"], int(wuhou["valid_inventions"])) == ("武侯区", counts["510107"])
+                                                     .lstrip("\ufeff"))) if r["区划代码"].isdigit()]
+    assert (wuhou["地区"], int(wuhou["有效发明专利"])) == ("武侯区", counts["510107"])
+    english = list(csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}&lang=en").text
+                                              .lstrip("\ufeff"))))
+    assert (english[0]["Region code"], english[0]["Region"]) == ("510107", "Wuhou District")
+    assert int(english[0]["Valid invention patents"]) == counts["510107"]
+    assert "区划代码" in client.get(f"/regions/510107/export.csv?as_of={day}&lang=zh").text  # back to Chinese pages
     region_page = whole_dates(client.get(f"/regions/510100?as_of={day}").text)
     assert f"统计日 {day}" in region_page
     assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
@@ -324,17 +351,17 @@ def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_expo
     assert data["indicator"]["value"] == total == str(sum(Decimal(r["amount_yuan"]) for r in data["records"]))
     exported = list(csv.DictReader(io.StringIO(client.get(url.replace("/records?", "/records.csv?")).content
                                                .decode("utf-8-sig"))))
-    assert sorted(r["amount_yuan"] for r in exported) == ["0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
-    assert sum(Decimal(r["amount_yuan"]) for r in exported) == Decimal(total)
+    assert sorted(r["金额（元）"] for r in exported) == ["0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
+    assert sum(Decimal(r["金额（元）"]) for r in exported) == Decimal(total)
     xlsx = client.get(url.replace("/records?", "/records.xlsx?")).content
     book = load_workbook(io.BytesIO(xlsx), read_only=True)
-    sheet = list(book["records"].iter_rows(values_only=True))
-    column = sheet[0].index("amount_yuan")
+    sheet = list(book["记录"].iter_rows(values_only=True))
+    column = sheet[0].index("金额（元）")
     # number cells shown to the fen; an amount of more digits than a spreadsheet's number keeps (15) as its exact text
     assert sorted((row[column] for row in sheet[1:]), key=str) == [0.1, 12_345_678_901.23, 5_000_000, "90059641868508.60"]
-    about = {row[0]: row[1] for row in book["definition"].iter_rows(values_only=True)}
-    assert (about["值 value"], about["单位 unit"], about["记录数 records"]) == (total, "元", 4)
-    [cells] = load_workbook(io.BytesIO(xlsx))["records"].iter_cols(min_col=column + 1, max_col=column + 1, min_row=2)
+    about = {row[0]: row[1] for row in book["定义"].iter_rows(values_only=True)}
+    assert (about["值"], about["单位"], about["记录数"]) == (total, "元", 4)
+    [cells] = load_workbook(io.BytesIO(xlsx))["记录"].iter_cols(min_col=column + 1, max_col=column + 1, min_row=2)
     assert {c.number_format for c in cells if not isinstance(c.value, str)} == {"#,##0.00"}
     # the figure on the pages and in the API, at the records' date
     shown = "90,071,992,547,409.93"
@@ -485,7 +512,9 @@ def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
                 assert {r["code"] for r in shown} == {r["code"] for r in zero} & cockpit_codes
             for r in shown:
                 rank_cell = re.findall(r"<td[^>]*>(.*?)</td>", cells[r["code"]], re.S)
-                text = re.sub(r"<[^>]+>", "", [c for c in rank_cell if "rank" in c][-1])
+                # (how many of all have a value, where some have none, follows: test_a_ratio_rank_says_how_many…)
+                text = re.sub(r"<[^>]+>", "", re.sub(r'<span class="muted small rank-valued">.*?</span>', "",
+                                                     [c for c in rank_cell if "rank" in c][-1]))
                 assert text.split() == ["—", *reason.format(n=r["rank_of"]).split()], (path, lang, text)
                 assert f'{r["rank"]}/{r["rank_of"]}' not in text
     assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)

@@ -458,10 +458,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: the CLI's definition sheet: each line's heading in both languages (``zhichan indicators drill --out``)
+ABOUT_BOTH = {"indicator": "指标 indicator", "region": "地区 region", "as_of": "统计日 as of", "value": "值 value",
+              "unit": "单位 unit", "population": "常住人口（2020年普查） resident population (2020 census)",
+              "scale": "合成语料人口折算系数 synthetic corpus: population scale", "records": "记录数 records",
+              "definition": "定义 definition", "definition_en": "英文定义 definition (English)", "formula": "公式 formula",
+              "snapshot": "快照 snapshot", "synthetic": "合成数据 synthetic"}
+
+
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
-                     fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None) -> Path:
+                     fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None,
+                     lang: str | None = None, labelled: Any = None) -> Path:
     """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel; an amount as its exact text) or XLSX (records +
-    definition sheet with the figure itself; an amount a number cell to the fen)."""
+    definition sheet with the figure itself; an amount a number cell to the fen).
+
+    Without ``lang`` (the CLI): the relation's column names and its cells as stored — codes, data another system reads,
+    the same in every language; sheets ``records`` and ``definition``, the latter's headings in both languages. With
+    ``lang`` (the web, the page's language): the headings, coded values, sheet names and the definition sheet in that
+    language, ``labelled(columns)`` giving the headings and a row function (:func:`zhichan.indicators.views.records_labeller`)."""
     path = Path(path)
     fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
@@ -470,45 +484,69 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     table = drilldown(code, region_code, as_of, snapshot=snap)
     ind = registry.get_indicator(code)
     columns = table.column_names
-    rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())
+    if labelled is not None:
+        header, row_of = labelled(columns)
+        rows = (row_of(row) for row in table.to_pylist())
+    else:
+        header = columns
+        rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(columns)
+            writer.writerow(header)
             writer.writerows(csv_row(row) for row in rows)  # no formulas (zhichan.spreadsheet)
         return path
     from openpyxl import Workbook
 
+    word: Any = None
+    if lang is not None:
+        from zhichan.web.i18n import translate
+
+        def word(key: str, **values: Any) -> str:
+            return translate(lang, f"indicators.export.{key}", **values)
+
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("records")
-    sheet.append(columns)
+    sheet = book.create_sheet(word("records_sheet") if word else "records")
+    sheet.append(xlsx_row(sheet, header))
     for row in rows:
         sheet.append(xlsx_row(sheet, row))
-    about = book.create_sheet("definition")
+    about = book.create_sheet(word("definition_sheet") if word else "definition")
     region = normalize_region(region_code)
     value = compute([ind.code], [region], as_of, snapshot=snap)[0]
     # the figure the records stand behind, and a per-10k figure's divisor (the page beside the records says both)
-    divisor: list[tuple[str, Any]] = []
+    en = lang == "en"
+    lines: list[tuple[str, Any]] = [
+        ("indicator", f"{ind.name_en if en else ind.name_zh} ({ind.code})"),
+        ("region", f"{reference.region_name(region, 'en') if en else reference.region_names(region)} ({region})"),
+        ("as_of", as_of.isoformat()),
+        ("value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
+        ("unit", _unit_text(ind, value.value, lang) if lang else ind.unit),
+    ]
     if ind.kind == "per_10k":
-        divisor.append(("常住人口（2020年普查） resident population (2020 census)", _population(region)))
+        lines.append(("population", _population(region)))
         if population_scale(snap) != 1.0:
-            divisor.append(("合成语料人口折算系数 synthetic corpus: population scale", population_scale(snap)))
-    for label, cell in (
-        ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
-        ("地区 region", f"{reference.region_names(region)} ({region})"),
-        ("统计日 as of", as_of.isoformat()),
-        ("值 value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
-        ("单位 unit", ind.unit),
-        *divisor,
-        ("记录数 records", table.num_rows),
-        ("定义 definition", ind.definition),
-        ("英文定义 definition (English)", ind.definition_en),
-        ("公式 formula", ind.formula_sql),
-        ("快照 snapshot", snap.id),
-        ("合成数据 synthetic", "是 yes" if snap.synthetic else "否 no"),
-    ):
-        about.append(xlsx_row(about, [label, cell]))
+            lines.append(("scale", population_scale(snap)))
+    lines += [("records", table.num_rows)]
+    if lang is None:
+        lines += [("definition", ind.definition), ("definition_en", ind.definition_en)]
+    else:
+        lines += [("definition", ind.definition_en if en else ind.definition)]
+    lines += [("formula", ind.formula_sql), ("snapshot", snap.id)]
+    if word:
+        lines.append(("synthetic", word("yes" if snap.synthetic else "no")))
+    else:
+        lines.append(("synthetic", "是 yes" if snap.synthetic else "否 no"))
+    for key, cell in lines:
+        about.append(xlsx_row(about, [word(f"about.{key}") if word else ABOUT_BOTH[key], cell]))
     book.save(path)
     return path
+
+
+def _unit_text(ind: IndicatorDef, value: Any, lang: str) -> str:
+    """An indicator's unit as its pages write it in ``lang`` (件 / patents, 元 / yuan)."""
+    from zhichan.web.i18n import translate
+
+    n = value if isinstance(value, int) else 2  # a decimal figure reads plural ("15.06 patents")
+    return translate(lang, registry.unit_key(ind.code), n=n)
 

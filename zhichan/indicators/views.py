@@ -186,22 +186,28 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
     return charts.map_chart(overview, lang, features=json.loads(geo).get("features", []))
 
 
-def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
+def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None,
+               lang: str = "zh") -> Iterator[str]:
     """The cockpit's region and its sub-region table at ``as_of`` (default: its figures' date, the corpus's data end)
-    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone)."""
+    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone). In the page's
+    language like the records' exports: the cockpit's headings, each region's code and its name."""
+    from zhichan.web.i18n import translate
+    from zhichan.web.labels import label
+
     overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
-    writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
-                     "population_scale"])
+    writer.writerow([label(lang, "column", "region_code"), translate(lang, "indicators.export.about.region"),
+                     translate(lang, "kpi.valid_inventions"), translate(lang, "kpi.valid_inventions_per_10k"),
+                     translate(lang, "kpi.applications_last_year", year=overview["year"]),
+                     translate(lang, "indicators.export.about.scale")])
     own = {"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"], **overview["kpis"]}
     for c in [own, *overview["children"]]:
-        writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
-                         c["applications_year"], scale])
+        writer.writerow([c["code"], csv_cell(c["name_en"] if lang == "en" else c["name"]), c["valid_inventions"],
+                         c["valid_inventions_per_10k"], c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
-        writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
-                         f"valid_inventions / (population × {scale}) × 10000"])
+        writer.writerow([f"# {translate(lang, 'indicators.export.scaled_note', scale=scale)}"])
     yield "\ufeff" + buffer.getvalue()
 
 
@@ -289,44 +295,95 @@ def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistr
     """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
     columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang`` (a procedure's
     name and a case's state by the titles of ``registry``'s declarations), a corpus relation's
-    (:data:`CORPUS_CODED`) as the corpus's labels; the JSON API and the CSV/XLSX exports keep the codes (data
-    another system reads, the same in every language)."""
+    (:data:`CORPUS_CODED`) as the corpus's labels, a region as its name beside its code, a holder on an English page
+    by its English name where known (``session``); the JSON API keeps the codes (data another system reads, the same
+    in every language) — the web's CSV/XLSX read like the page (:func:`records_labeller`)."""
+    english = holders_in_english(session, data["records"], data.get("columns", [])) if lang == "en" else {}
+    cell = record_labeller(data["drill_indicator"], lang, registry, english=english)
+    if cell is None:
+        return data
+    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
+
+
+def record_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None, *,
+                    english: dict[RowName, str] | None = None, file: bool = False) -> Any:
+    """One rule for a drill-down cell as a bureau reads it in ``lang``, for the records page and the web's exports: a
+    function ``(column, value, row) → cell``, or None where the relation has nothing coded. ``file``: for a CSV/XLSX
+    — a region column keeps its code (a name column stands beside it, :func:`records_labeller`), a holder keeps the
+    name as stored (its legal name), a flag reads 是/否 (Yes/No); on the page a region reads 锦江区 510104 and an
+    English page's holder is ``{"name", "name_en"}`` (``english``: :func:`holders_in_english`)."""
     from zhichan.figures import domain_relations
     from zhichan.indicators import registry as indicators
+    from zhichan.web.i18n import translate
     from zhichan.web.labels import label
 
-    relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
+    yes_no = {True: translate(lang, "indicators.export.yes"), False: translate(lang, "indicators.export.no")}
+    relation = domain_relations().get(indicators.get_indicator(drill_indicator).source or "")
     if relation is None:
-        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS or c in CORPUS_HOLDERS]
-        if not coded:
-            return data
-        # an English page names a holder in English where known, its legal name under it (holder_name, holder_legal_name)
-        english = holders_in_english(session, data["records"], data["columns"]) if lang == "en" else {}
-
         def corpus_cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+            if file and isinstance(value, bool):
+                return yes_no[value]
             if not isinstance(value, str) or not value:
                 return value
             if column in CORPUS_HOLDERS:
-                return {"name": value, "name_en": english.get(holder_row_name(row, column))} if lang == "en" else value
+                if file or lang != "en":
+                    return value
+                return {"name": value, "name_en": (english or {}).get(holder_row_name(row, column))}
             if column in CORPUS_REGIONS:  # 锦江区 510104: the region a bureau reads, with the code it filters by
+                if file:
+                    return value
                 name = portal.region_display_name(value, lang)
                 return value if name == value else f"{name} {value}"
             return label(lang, CORPUS_CODED[column], value) if column in CORPUS_CODED else value
 
-        return {**data, "records": [{c: corpus_cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
+        return corpus_cell
     prefixes = dict(relation.labels)
     named = dict(relation.names)
-    if not prefixes and not named:
-        return data
+    if not prefixes and not named and not file:
+        return None
 
     def cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+        if file and isinstance(value, bool):
+            return yes_no[value]
         if not isinstance(value, str):
             return value
         if column in named:
             return named[column](value, lang)
         return cell_label(lang, prefixes[column], value, row, registry) if column in prefixes else value
 
-    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
+    return cell
+
+
+def records_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None) -> Any:
+    """The web's CSV/XLSX of records in the page's language (``service.export_drilldown(labelled=…)``): given the
+    drill-down's columns, their headings (the page's) and a row function — coded values as their labels
+    (:func:`record_labeller`), a region column's code kept and its name in a column of its own beside it, application
+    numbers, IPC and other codes as they are."""
+    from zhichan.web.i18n import translate
+    from zhichan.web.labels import label
+
+    cell = record_labeller(drill_indicator, lang, registry, file=True)
+
+    def labelled(columns: list[str]) -> tuple[list[str], Any]:
+        header: list[str] = []
+        for c in columns:
+            header.append(label(lang, "column", c))
+            if c in CORPUS_REGIONS:
+                header.append(translate(lang, "indicators.export.region_name", column=label(lang, "column", c)))
+
+        def row(record: dict[str, Any]) -> list[Any]:
+            cells: list[Any] = []
+            for c in columns:
+                value = record[c]
+                # a list joined, an amount kept a Decimal (a number cell to the fen in XLSX, its exact text in CSV)
+                cells.append(cell(c, "; ".join(map(str, value)) if isinstance(value, list) else value, record))
+                if c in CORPUS_REGIONS:
+                    cells.append(portal.region_display_name(value, lang) if isinstance(value, str) and value else "")
+            return cells
+
+        return header, row
+
+    return labelled
 
 
 def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry: ProcedureRegistry | None) -> str:
@@ -397,9 +454,12 @@ def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
 
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
-                             fmt: str, folder: Path) -> tuple[Path, str]:
-    """All records behind an indicator as CSV or XLSX — ``zhichan.indicators.service.export_drilldown``,
-    the function ``zhichan indicators drill --out`` calls. Returns the file and a download name."""
+                             fmt: str, folder: Path, lang: str = "zh",
+                             registry_: ProcedureRegistry | None = None) -> tuple[Path, str]:
+    """All records behind an indicator as CSV or XLSX in the page's language (headings, coded values, sheets and the
+    definition sheet; codes — application numbers, regions, IPC — kept, a region's name beside its code) —
+    ``zhichan.indicators.service.export_drilldown``, the function ``zhichan indicators drill --out`` calls (which
+    writes the stored codes and column names). Returns the file and a download name."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
@@ -416,7 +476,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=snap)
+                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_))
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
 
 
