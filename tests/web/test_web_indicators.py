@@ -30,7 +30,9 @@ def test_pages_and_api_default_to_the_last_date_the_corpus_describes(env, client
     data = client.get("/api/v1/cockpit?region=510100").json()
     assert data["indicators"]["as_of"] == DATA_END
     assert data["overview"]["coverage"] == {"as_of": DATA_END, "data_as_of": DATA_END, "after_data_end": False,
-                                            "year": 2024, "year_incomplete": True, "lagging_years": [2023, 2024]}
+                                            "year": 2024, "year_incomplete": True, "lagging_years": [2023, 2024],
+                                            "data_begins": data["overview"]["coverage"]["data_begins"],
+                                            "before_data_begin": False}
     assert data["overview"]["year"] == 2023  # the tiles' yearly flows: the last complete year
     html = whole_dates(client.get("/cockpit").text)
     assert f"数据截至 {DATA_END}" in html and 'id="year-incomplete"' in html and "2024年数据不完整" in html
@@ -571,3 +573,30 @@ def test_the_records_figures_stand_right_under_a_heading_the_server_marks(env, c
     assert 'class="num"' in heads["amount_yuan"] and "num" not in heads["event_date"], heads
     assert re.search(r'<td class="col-amount_yuan num"[^>]*>5,000,000.00</td>', table)
 
+
+
+def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, client):
+    """A cockpit of a day before the corpus's first filing showed zeros as if measured: every page of figures (cockpit,
+    region, indicators, records) says the data begin on D and links that date, zh and en; the API's ``coverage``
+    says the same (one rule, ``service.as_of_coverage``)."""
+    login_as(client, env.engine, "cd_leader")
+    begins = client.get("/api/v1/cockpit?region=510100").json()["overview"]["coverage"]["data_begins"]
+    assert begins
+    before = (dt.date.fromisoformat(begins) - dt.timedelta(days=1)).isoformat()
+    for day, expected in ((before, True), (begins, False)):
+        coverages = [client.get(f"/api/v1/cockpit?region=510100&as_of={day}").json()["overview"]["coverage"],
+                     client.get(f"/api/v1/regions/510100?as_of={day}").json()["coverage"],
+                     client.get(f"/api/v1/regions/510100/indicators?as_of={day}").json()["coverage"],
+                     client.get(f"/api/v1/regions/510100/indicators/valid_inventions/records?as_of={day}").json()["coverage"]]
+        assert [(c["before_data_begin"], c["data_begins"]) for c in coverages] == [(expected, begins)] * 4, day
+    pages = (f"/cockpit?region=510100&as_of={before}", f"/regions/510100?as_of={before}",
+             f"/regions/510100/indicators?as_of={before}",
+             f"/regions/510100/indicators/valid_inventions/records?as_of={before}")
+    for lang, words in (("zh", f"数据始于 {begins}"), ("en", f"The data begin on {begins}")):
+        for url in pages:
+            html = client.get(f"{url}&lang={lang}").text
+            notice = re.search(r'<p class="notice" id="before-data">(.*?)</p>', html, re.S)
+            assert notice and words in re.sub(r"<[^>]+>", "", notice.group(1)), (url, lang)
+            link = re.search(r'id="before-data-link" href="([^"]+)"', notice.group(1))
+            assert link and f"as_of={begins}" in link.group(1).replace("&amp;", "&"), (url, link)
+            assert 'id="before-data"' not in client.get(url.replace(before, begins) + f"&lang={lang}").text, url

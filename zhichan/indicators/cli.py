@@ -59,10 +59,13 @@ def _dates_title(given: dt.date | None, values: list[Any]) -> str:
 
 def _coverage_note(day: dt.date) -> str:
     """``（数据截至 …）``, and a warning when the as-of date's year is not complete in the corpus."""
-    from zhichan.indicators.service import as_of_coverage, data_as_of
+    from zhichan.indicators.service import as_of_coverage, data_as_of, data_begins
 
-    cov = as_of_coverage(day, data_as_of())
+    cov = as_of_coverage(day, data_as_of(), data_begins())
     note = f"（数据截至 data through {cov['data_as_of']}）"
+    if cov["before_data_begin"]:
+        note += (f" — 数据始于 {cov['data_begins']}，此前各项为 0 / the data begin on {cov['data_begins']}: "
+                 "every figure before is 0")
     if cov["year_incomplete"]:
         note += f" — {cov['year']}年数据不完整 / {cov['year']} is incomplete"
     return note

@@ -117,6 +117,26 @@ def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
     return today if day is None or day > today else day
 
 
+def data_begins(snapshot: Snapshot | None = None) -> dt.date | None:
+    """The first date the corpus describes: its earliest filing (``application_date``; None for a corpus without
+    patents). Before it every patent figure is 0 — not a measurement, so pages say so (:func:`as_of_coverage`)."""
+    snap = _snapshot(snapshot)
+    return _data_begins(str(snap.path), snap.id)
+
+
+@lru_cache(maxsize=64)
+def _data_begins(path: str, snapshot_id: str) -> dt.date | None:
+    snap = Snapshot(Path(path))
+    if not snap.files("patents"):
+        return None
+    con = snap.reader()
+    try:
+        day = con.execute("SELECT min(application_date) FROM patents").fetchall()[0][0]
+    finally:
+        con.close()
+    return day if isinstance(day, dt.date) else None
+
+
 def source_data_end(source: DataSource, snapshot: Snapshot | None = None) -> dt.date:
     """The last date a data source describes: the corpus's data end (:func:`data_as_of`) for the patent data,
     today in Beijing for the platform's own records (its cases, talent library, registered pledges, deals…)."""
@@ -167,11 +187,15 @@ def lagging_filing_years(as_of: dt.date, data_end: dt.date) -> list[int]:
     return list(range(first, as_of.year + 1))
 
 
-def as_of_coverage(as_of: dt.date, data_end: dt.date) -> dict[str, Any]:
+def as_of_coverage(as_of: dt.date, data_end: dt.date, data_begin: dt.date | None = None) -> dict[str, Any]:
     """What pages and the API say beside figures at ``as_of``: the data end, whether the as-of
-    date's year is incomplete (the corpus ends before its 31 December), and which filing years'
-    application counts — and their year-on-year changes — are low because of the publication lag."""
+    date's year is incomplete (the corpus ends before its 31 December), which filing years'
+    application counts — and their year-on-year changes — are low because of the publication lag, and whether the
+    date is before the data begin (``data_begin``, :func:`data_begins`: every figure 0 there, and the pages say so and
+    offer that date instead — the cockpit, region, indicators and records pages and the API, one rule)."""
     return {"as_of": as_of.isoformat(), "data_as_of": data_end.isoformat(),
+            "data_begins": data_begin.isoformat() if data_begin else None,
+            "before_data_begin": data_begin is not None and as_of < data_begin,
             "after_data_end": as_of > data_end, "year": as_of.year,
             "year_incomplete": not year_complete(as_of.year, data_end),
             "lagging_years": lagging_filing_years(as_of, data_end)}

@@ -163,7 +163,8 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
         return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
     corpus_day = dt.date.fromisoformat(dates["corpus"])
     return {"available": True, "module": "zhichan.indicators", "as_of": dates["corpus"], "dates": dates, "values": values,
-            "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access))}
+            "per_10k": portal.per_10k_basis(snap),
+            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access), service.data_begins(snap))}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str,
@@ -247,7 +248,7 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
     corpus_day = dt.date.fromisoformat(dates["corpus"])
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": dates["corpus"], "dates": dates,
-            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access)),
+            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access), service.data_begins(snap)),
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
 
@@ -428,7 +429,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                if ind.kind == "per_10k" else None)
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
-            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
+            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access), service.data_begins(snap)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
