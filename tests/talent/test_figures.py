@@ -140,8 +140,8 @@ def test_the_records_are_the_areas_officers_only(built: dict[str, int], env: Web
         assert page.status_code == 200 and "乙调解" in page.text and status in page.text, page.text[:800]
     kind = officer.get(f"/regions/510107/indicators/talent_in_library_people_mediator/records?as_of={AS_OF}&lang=en")
     assert "People&#39;s mediator" in kind.text or "People's mediator" in kind.text
-    csv = officer.get(base.replace("records?", "records.csv?"))
-    assert csv.status_code == 200 and "甲代理" in csv.text and ",in_library," in csv.text
+    csv = officer.get(base.replace("records?", "records.csv?") + "&lang=zh")
+    assert csv.status_code == 200 and "甲代理" in csv.text and ",在库," in csv.text and ",in_library," not in csv.text
     assert officer.get(base.replace("records?", "records.xlsx?")).status_code == 200
     api = officer.get(f"/api/v1/talent/statistics?region=510100&as_of={AS_OF}").json()
     assert {f["code"]: f["value"] for f in api["figures"]}["talent_in_library"] == 3

@@ -171,3 +171,20 @@ def test_a_patent_page_names_its_generated_parties_in_english_and_a_foreign_appl
             assert "Shanghai Hengrui Patent Agency Co., Ltd." in english and "上海恒睿专利代理有限公司" in english
     finally:
         web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_an_english_records_page_names_first_patentees_as_the_cockpit_ranks_them(client, env):
+    """The records behind a figure named every first patentee in Chinese on English pages, where the cockpit's ranking
+    of holders names them in English: the one lookup (``english_names``) on both, the legal name under it; the
+    Chinese page and the JSON keep the name as the corpus holds it."""
+    english = "Chengdu Example Technology Co., Ltd."
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name_en=english))
+    login_as(client, env.engine, "cd_leader")
+    url = "/regions/510107/indicators/valid_inventions/records?as_of=2023-12-31"
+    cells = re.findall(r'<td class="col-first_patentee"[^>]*>(.*?)</td>', client.get(url + "&lang=en").text)
+    ours = [c for c in cells if WUHOU_ENTERPRISE in c]
+    assert ours and all(c.startswith(english) and 'class="legal-name' in c for c in ours), cells
+    chinese = re.findall(r'<td class="col-first_patentee"[^>]*>(.*?)</td>', client.get(url + "&lang=zh").text)
+    assert WUHOU_ENTERPRISE in chinese and not [c for c in chinese if english in c]
+    assert WUHOU_ENTERPRISE in {r["first_patentee"] for r in client.get(f"/api/v1{url}").json()["records"]}

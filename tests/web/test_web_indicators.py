@@ -30,7 +30,9 @@ def test_pages_and_api_default_to_the_last_date_the_corpus_describes(env, client
     data = client.get("/api/v1/cockpit?region=510100").json()
     assert data["indicators"]["as_of"] == DATA_END
     assert data["overview"]["coverage"] == {"as_of": DATA_END, "data_as_of": DATA_END, "after_data_end": False,
-                                            "year": 2024, "year_incomplete": True, "lagging_years": [2023, 2024]}
+                                            "year": 2024, "year_incomplete": True, "lagging_years": [2023, 2024],
+                                            "data_begins": data["overview"]["coverage"]["data_begins"],
+                                            "before_data_begin": False}
     assert data["overview"]["year"] == 2023  # the tiles' yearly flows: the last complete year
     html = whole_dates(client.get("/cockpit").text)
     assert f"数据截至 {DATA_END}" in html and 'id="year-incomplete"' in html and "2024年数据不完整" in html
@@ -124,16 +126,38 @@ def test_every_indicator_with_its_definition_and_records(env, client):
 
 
 def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client, tmp_path):
+    """The web's file holds the CLI's records, row for row, in the page's language: the page's headings, coded values
+    as their labels, flags 是/否, a region's code kept with its name in a column beside it, application numbers and IPC
+    as they are (the CLI's keeps the stored codes and column names: data another system reads)."""
     login_as(client, env.engine, "cd_leader")
-    r = client.get("/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31")
-    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     cli_file = service.export_drilldown("valid_inventions", "510100", dt.date(2023, 12, 31), tmp_path / "cli.csv",
                                         snapshot=env.app.state.corpus.require_snapshot())  # type: ignore[attr-defined]
-    assert rows == list(csv.reader(io.StringIO(cli_file.read_text("utf-8-sig"))))
-    assert len(rows) > 1 and rows[0][0] == "application_number"
-    x = client.get("/regions/510100/indicators/high_value_share/records.xlsx")
-    assert x.status_code == 200 and x.headers["cache-control"] == "no-store" and x.content[:2] == b"PK"
+    raw = list(csv.DictReader(io.StringIO(cli_file.read_text("utf-8-sig"))))
+    assert raw and list(raw[0])[:3] == ["application_number", "title", "kind"] and raw[0]["kind"] == "invention"
+    words = {"zh": ("申请号", "类型", "发明", "有效", "是", "区划代码", "区划代码（名称）", "主分类号"),
+             "en": ("Application no.", "Kind", "Invention", "Valid", "Yes", "Region code", "Region code (name)", "Main IPC")}
+    for lang, (number, kind, invention, valid, yes, region, region_name, ipc) in words.items():
+        r = client.get(f"/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31&lang={lang}")
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert [row[number] for row in rows] == [row["application_number"] for row in raw]
+        assert {row[kind] for row in rows} == {invention} and {row[valid] for row in rows} == {yes}
+        assert [row[region] for row in rows] == [row["region_code"] for row in raw]  # the code, kept
+        assert [row[ipc] for row in rows] == [row["main_ipc"] for row in raw]
+        wuhou = {"zh": "武侯区", "en": "Wuhou District"}[lang]
+        assert {row[region_name] for row in rows if row[region] == "510107"} == {wuhou}
+        assert not {"invention", "granted", "enterprise", "True", "False"} & {v for row in rows for v in row.values()}
+        x = client.get(f"/regions/510100/indicators/high_value_share/records.xlsx?lang={lang}")
+        assert x.status_code == 200 and x.headers["cache-control"] == "no-store" and x.content[:2] == b"PK"
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(x.content), read_only=True)
+        assert book.sheetnames == {"zh": ["记录", "定义"], "en": ["Records", "Definition"]}[lang]
+        about = {k: v for k, v in book.worksheets[1].iter_rows(values_only=True)}
+        assert about[{"zh": "指标", "en": "Indicator"}[lang]] == {
+            "zh": "高价值发明专利占比 (high_value_share)", "en": "High-value share of valid inventions (high_value_share)"}[lang]
+        assert next(book.worksheets[0].iter_rows(values_only=True))[0] == number
+        book.close()
     assert client.get("/regions/510100/indicators/valid_inventions/records.pdf").status_code == 400
 
 
@@ -207,14 +231,19 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     assert counts != {c["code"]: c["valid_inventions"] for c in latest}  # the date makes a difference here
     export = client.get(f"/regions/510100/export.csv?as_of={day}")
     assert export.status_code == 200 and day in export.headers["content-disposition"]
-    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["code"].isdigit()]
-    # the city's own row first, then its districts
-    assert rows[0]["code"] == "510100" and int(rows[0]["valid_inventions"]) == sum(counts.values())
-    assert {r["code"]: int(r["valid_inventions"]) for r in rows[1:]} == counts
+    rows = [r for r in csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))) if r["区划代码"].isdigit()]
+    # the city's own row first, then its districts (the cockpit's headings: the file reads like the page)
+    assert rows[0]["区划代码"] == "510100" and int(rows[0]["有效发明专利"]) == sum(counts.values())
+    assert {r["区划代码"]: int(r["有效发明专利"]) for r in rows[1:]} == counts
     # a district has no sub-regions: its file holds its own figures, not a header alone
     [wuhou] = [r for r in csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}").text
-                                                     .lstrip("\ufeff"))) if r["code"].isdigit()]
-    assert (wuhou["name"], int(wuhou["valid_inventions"])) == ("武侯区", counts["510107"])
+                                                     .lstrip("\ufeff"))) if r["区划代码"].isdigit()]
+    assert (wuhou["地区"], int(wuhou["有效发明专利"])) == ("武侯区", counts["510107"])
+    english = list(csv.DictReader(io.StringIO(client.get(f"/regions/510107/export.csv?as_of={day}&lang=en").text
+                                              .lstrip("\ufeff"))))
+    assert (english[0]["Region code"], english[0]["Region"]) == ("510107", "Wuhou District")
+    assert int(english[0]["Valid invention patents"]) == counts["510107"]
+    assert "区划代码" in client.get(f"/regions/510107/export.csv?as_of={day}&lang=zh").text  # back to Chinese pages
     region_page = whole_dates(client.get(f"/regions/510100?as_of={day}").text)
     assert f"统计日 {day}" in region_page
     assert f'href="/cockpit?region=510100&amp;as_of={day}"' in region_page
@@ -324,17 +353,17 @@ def test_an_imported_amount_reads_to_the_fen_on_the_records_page_and_in_its_expo
     assert data["indicator"]["value"] == total == str(sum(Decimal(r["amount_yuan"]) for r in data["records"]))
     exported = list(csv.DictReader(io.StringIO(client.get(url.replace("/records?", "/records.csv?")).content
                                                .decode("utf-8-sig"))))
-    assert sorted(r["amount_yuan"] for r in exported) == ["0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
-    assert sum(Decimal(r["amount_yuan"]) for r in exported) == Decimal(total)
+    assert sorted(r["金额（元）"] for r in exported) == ["0.10", "12345678901.23", "5000000.00", "90059641868508.60"]
+    assert sum(Decimal(r["金额（元）"]) for r in exported) == Decimal(total)
     xlsx = client.get(url.replace("/records?", "/records.xlsx?")).content
     book = load_workbook(io.BytesIO(xlsx), read_only=True)
-    sheet = list(book["records"].iter_rows(values_only=True))
-    column = sheet[0].index("amount_yuan")
+    sheet = list(book["记录"].iter_rows(values_only=True))
+    column = sheet[0].index("金额（元）")
     # number cells shown to the fen; an amount of more digits than a spreadsheet's number keeps (15) as its exact text
     assert sorted((row[column] for row in sheet[1:]), key=str) == [0.1, 12_345_678_901.23, 5_000_000, "90059641868508.60"]
-    about = {row[0]: row[1] for row in book["definition"].iter_rows(values_only=True)}
-    assert (about["值 value"], about["单位 unit"], about["记录数 records"]) == (total, "元", 4)
-    [cells] = load_workbook(io.BytesIO(xlsx))["records"].iter_cols(min_col=column + 1, max_col=column + 1, min_row=2)
+    about = {row[0]: row[1] for row in book["定义"].iter_rows(values_only=True)}
+    assert (about["值"], about["单位"], about["记录数"]) == (total, "元", 4)
+    [cells] = load_workbook(io.BytesIO(xlsx))["记录"].iter_cols(min_col=column + 1, max_col=column + 1, min_row=2)
     assert {c.number_format for c in cells if not isinstance(c.value, str)} == {"#,##0.00"}
     # the figure on the pages and in the API, at the records' date
     shown = "90,071,992,547,409.93"
@@ -485,7 +514,89 @@ def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
                 assert {r["code"] for r in shown} == {r["code"] for r in zero} & cockpit_codes
             for r in shown:
                 rank_cell = re.findall(r"<td[^>]*>(.*?)</td>", cells[r["code"]], re.S)
-                text = re.sub(r"<[^>]+>", "", [c for c in rank_cell if "rank" in c][-1])
+                # (how many of all have a value, where some have none, follows: test_a_ratio_rank_says_how_many…)
+                text = re.sub(r"<[^>]+>", "", re.sub(r'<span class="muted small rank-valued">.*?</span>', "",
+                                                     [c for c in rank_cell if "rank" in c][-1]))
                 assert text.split() == ["—", *reason.format(n=r["rank_of"]).split()], (path, lang, text)
                 assert f'{r["rank"]}/{r["rank_of"]}' not in text
     assert service._ranks([3, 5, 5, None, 0]) == ({5: (1, 2), 3: (3, 1), 0: (4, 1)}, 4)
+
+
+def _row(html: str, code: str) -> str:
+    """The table row of an indicator (its records link names it)."""
+    [row] = [r for r in html.split("<tr")[1:] if f"/indicators/{code}/records" in r]
+    return row.split("</tr>", 1)[0]
+
+
+def test_a_ratio_rank_says_how_many_siblings_have_a_value(env, client):
+    """A share of districts whose denominator is 0 has no value and no rank: 武侯区's "1/3" read as a rank among three
+    districts where Chengdu has 21 (or 22) — the page says how many of them have a value, zh and en, the API too."""
+    login_as(client, env.engine, "cd_leader")
+    api = {v["code"]: v for v in client.get("/api/v1/regions/510107/indicators?as_of=2023-12-31").json()["indicators"]}
+    share, count = api["high_value_share"], api["valid_inventions"]
+    among, of = share["rank_among"], share["rank_of"]
+    assert of and among > of and share["rank_unvalued"] == among - of, share
+    assert (count["rank_among"], count["rank_of"], count["rank_unvalued"]) == (among, among, 0)  # a count: every one
+    for lang, note in (("zh", f"（{among} 个地区中 {of} 个有数值）"), ("en", f"({of} of {among} regions have a value)")):
+        for url in (f"/regions/510107/indicators?as_of=2023-12-31&lang={lang}",
+                    f"/cockpit?region=510107&as_of=2023-12-31&lang={lang}"):
+            html = client.get(url).text
+            assert note in _row(html, "high_value_share"), (url, _row(html, "high_value_share"))
+            assert 'class="muted small rank-valued"' not in _row(html, "valid_inventions"), url
+
+
+def test_a_records_page_without_records_offers_no_file_of_them(env, client):
+    """No records, no export: the page offered CSV and XLSX files of nothing beside 「共 0 条记录」."""
+    login_as(client, env.engine, "cd_leader")
+    for lang in ("zh", "en"):
+        html = client.get(f"/regions/510107/indicators/gi_products/records?as_of=2023-12-31&lang={lang}").text
+        assert 'id="records-none"' in html and 'id="export-csv"' not in html and 'id="export-xlsx"' not in html
+        assert 'id="records-total"' not in html
+        some = client.get(f"/regions/510107/indicators/valid_inventions/records?as_of=2023-12-31&lang={lang}").text
+        assert 'id="export-csv"' in some and 'id="export-xlsx"' in some and 'id="records-none"' not in some
+
+
+def test_the_records_figures_stand_right_under_a_heading_the_server_marks(env, client):
+    """Days, counts and amounts of a drill-down are figures (``td.num``) by their type, whatever their name (a
+    fund's ``principal``, a case's ``cycle_days`` were left-aligned text: only ``…_yuan`` was a figure); an identifier
+    typed as a number (``case_id``, ``nice_class``) is none; the server right-aligns their headings (tables.py)."""
+    import pyarrow as pa
+
+    schema = pa.schema([("case_id", pa.int64()), ("cycle_days", pa.int32()), ("overdue_clocks", pa.int32()),
+                        ("nice_class", pa.int16()), ("principal", pa.decimal128(18, 2)), ("seq", pa.int64()),
+                        ("state", pa.string()), ("ratio", pa.float64())])
+    assert views.figure_columns(schema) == (["cycle_days", "overdue_clocks", "principal", "ratio"], ["principal"])
+    login_as(client, env.engine, "cd_leader")
+    html = client.get("/regions/510107/indicators/ip_pledge_amount/records?as_of=2019-12-31").text
+    table = html.split('id="records-table"', 1)[1].split("</table>", 1)[0]
+    heads = dict(re.findall(r'<th title="([^"]*)"([^>]*)>', table))
+    assert 'class="num"' in heads["amount_yuan"] and "num" not in heads["event_date"], heads
+    assert re.search(r'<td class="col-amount_yuan num"[^>]*>5,000,000.00</td>', table)
+
+
+
+def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, client):
+    """A cockpit of a day before the corpus's first filing showed zeros as if measured: every page of figures (cockpit,
+    region, indicators, records) says the data begin on D and links that date, zh and en; the API's ``coverage``
+    says the same (one rule, ``service.as_of_coverage``)."""
+    login_as(client, env.engine, "cd_leader")
+    begins = client.get("/api/v1/cockpit?region=510100").json()["overview"]["coverage"]["data_begins"]
+    assert begins
+    before = (dt.date.fromisoformat(begins) - dt.timedelta(days=1)).isoformat()
+    for day, expected in ((before, True), (begins, False)):
+        coverages = [client.get(f"/api/v1/cockpit?region=510100&as_of={day}").json()["overview"]["coverage"],
+                     client.get(f"/api/v1/regions/510100?as_of={day}").json()["coverage"],
+                     client.get(f"/api/v1/regions/510100/indicators?as_of={day}").json()["coverage"],
+                     client.get(f"/api/v1/regions/510100/indicators/valid_inventions/records?as_of={day}").json()["coverage"]]
+        assert [(c["before_data_begin"], c["data_begins"]) for c in coverages] == [(expected, begins)] * 4, day
+    pages = (f"/cockpit?region=510100&as_of={before}", f"/regions/510100?as_of={before}",
+             f"/regions/510100/indicators?as_of={before}",
+             f"/regions/510100/indicators/valid_inventions/records?as_of={before}")
+    for lang, words in (("zh", f"数据始于 {begins}"), ("en", f"The data begin on {begins}")):
+        for url in pages:
+            html = client.get(f"{url}&lang={lang}").text
+            notice = re.search(r'<p class="notice" id="before-data">(.*?)</p>', html, re.S)
+            assert notice and words in re.sub(r"<[^>]+>", "", notice.group(1)), (url, lang)
+            link = re.search(r'id="before-data-link" href="([^"]+)"', notice.group(1))
+            assert link and f"as_of={begins}" in link.group(1).replace("&amp;", "&"), (url, link)
+            assert 'id="before-data"' not in client.get(url.replace(before, begins) + f"&lang={lang}").text, url

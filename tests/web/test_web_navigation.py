@@ -109,6 +109,12 @@ def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
         fragment_path(env.app.state.settings, run_id, lang).unlink()  # type: ignore[attr-defined]
     listed = client.get("/navigation").text
     assert link not in listed and f'href="/navigation/runs/{run_id}/report.pdf"' in listed
+    # … and its page, reached by its address, names what it is: it had no title (the report's own heading is in the
+    # interactive page it lacks)
+    for lang, title in (("zh", "导航报告 · 新能源汽车 · 成都市"), ("en", "Navigation report · New energy vehicles · Chengdu")):
+        bare = client.get(f"/navigation/runs/{run_id}", params={"lang": lang}).text
+        assert f'<h1 id="report-title">{title}</h1>' in bare and 'id="no-interactive"' in bare, bare[:3000]
+        assert f"<title>{title}" in bare
 
 
 def test_county_runs_and_schedules_stay_in_its_area(client, env):

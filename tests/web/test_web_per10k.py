@@ -53,15 +53,15 @@ def test_per_10k_figures_of_a_scaled_synthetic_corpus_say_so(scaled_env):
         assert basis["population"] == kpis["population"] and basis["population_scale"] == 0.001
         assert "per-10k-basis" not in client.get("/regions/510107/indicators/high_value_inventions/records").text
         # and so does the file: the value the records stand behind and its divisor, beside the definition
-        book = load_workbook(io.BytesIO(client.get(f"{records}.xlsx").content), read_only=True)
-        about = {str(k).split(" ")[0]: v for k, v in book["definition"].iter_rows(values_only=True)}
+        book = load_workbook(io.BytesIO(client.get(f"{records}.xlsx?lang=zh").content), read_only=True)
+        about = {str(k).split(" ")[0]: v for k, v in book["定义"].iter_rows(values_only=True)}
         book.close()
         value = client.get(f"/api/v1{records}").json()["indicator"]["value"]
         assert about["值"] == pytest.approx(value) and about["单位"] == "件" and about["合成语料人口折算系数"] == 0.001
         assert about["常住人口（2020年普查）"] == kpis["population"]
         login_as(client, scaled_env.engine, "cd_leader")
         csv = client.get("/regions/510100/export.csv").text
-        assert "population_scale" in csv and NOTE_ZH in csv
+        assert "合成语料人口折算系数" in csv and NOTE_ZH in csv
 
 
 def test_real_scale_shows_no_note(client, env):

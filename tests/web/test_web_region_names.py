@@ -80,8 +80,10 @@ def test_the_api_gives_both_names_and_the_export_both_columns(client, env):
     values = client.get("/api/v1/regions/510100/indicators").json()
     assert (values["name"], values["name_en"]) == ("成都市", "Chengdu")
     assert {(v["region_name"], v["region_name_en"]) for v in values["indicators"]} == {("成都市", "Chengdu")}
-    rows = list(csv.DictReader(io.StringIO(client.get("/regions/510100/export.csv").text.lstrip("\ufeff"))))
-    assert {(r["name"], r["name_en"]) for r in rows if r["code"] == "510107"} == {("武侯区", "Wuhou District")}
+    for lang, name in (("zh", "武侯区"), ("en", "Wuhou District")):  # the file in the page's language
+        text = client.get(f"/regions/510100/export.csv?lang={lang}").text.lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert {r[1] for r in rows if r[0] == "510107"} == {name}
 
 
 def _scope(client):  # the national view: the run is the city's

@@ -307,6 +307,26 @@ def test_county_user_gets_403_on_foreign_region_routes(env, client):
     assert client.get(f"/api/v1/enterprises/{WUHOU_ENTERPRISE}").status_code == 200
 
 
+def test_a_code_no_region_has_is_not_found_for_everyone_and_a_foreign_region_stays_forbidden(env, client):
+    """``/regions/999999`` answered 403 ("outside your area") — to the nation's administrator too, who sees every
+    region: a region that does not exist is 404, as an unknown indicator or case is. The regions are public reference
+    data, so a district's user learns nothing from it; another district's figures stay 403 (the test above)."""
+    urls = ("/regions/999999", "/regions/510199/indicators", "/regions/999999/export.csv", "/cockpit?region=999999",
+            "/regions/999999/indicators/valid_inventions/records", "/regions/999999/indicators/valid_inventions/records.csv",
+            "/api/v1/regions/999999", "/api/v1/regions/999999/indicators", "/api/v1/cockpit?region=999999",
+            "/api/v1/regions/999999/indicators/valid_inventions/records", "/charts/trend.svg?region=999999")
+    for username in ("root", "cd_leader", "wuhou"):
+        login_as(client, env.engine, username)
+        for url in urls:
+            r = client.get(url, follow_redirects=False)
+            assert r.status_code == 404, (username, url, r.status_code)
+        page = client.get("/regions/999999?lang=en").text
+        assert "No region 999999" in page and "没有这个地区" not in page
+        assert "没有这个地区：999999" in client.get("/regions/999999?lang=zh").text
+    assert client.get("/regions/510104", follow_redirects=False).status_code == 403  # wuhou: a real foreign district
+    assert env.client().get("/api/v1/regions/999999").status_code == 401  # signed out: who asks comes first
+
+
 def test_enterprise_user_sees_only_its_own(env, client):
     login_as(client, env.engine, "ent2_user")
     assert client.get(f"/api/v1/enterprises/{JINJIANG_ENTERPRISE}").status_code == 200

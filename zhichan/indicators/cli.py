@@ -59,10 +59,13 @@ def _dates_title(given: dt.date | None, values: list[Any]) -> str:
 
 def _coverage_note(day: dt.date) -> str:
     """``（数据截至 …）``, and a warning when the as-of date's year is not complete in the corpus."""
-    from zhichan.indicators.service import as_of_coverage, data_as_of
+    from zhichan.indicators.service import as_of_coverage, data_as_of, data_begins
 
-    cov = as_of_coverage(day, data_as_of())
+    cov = as_of_coverage(day, data_as_of(), data_begins())
     note = f"（数据截至 data through {cov['data_as_of']}）"
+    if cov["before_data_begin"]:
+        note += (f" — 数据始于 {cov['data_begins']}，此前各项为 0 / the data begin on {cov['data_begins']}: "
+                 "every figure before is 0")
     if cov["year_incomplete"]:
         note += f" — {cov['year']}年数据不完整 / {cov['year']} is incomplete"
     return note
@@ -91,7 +94,9 @@ def _rank(v: Any) -> str:
     if v.rank_all_tied:
         same = "均为 0 / all 0" if v.value == 0 else "均相同 / all equal"
         return f"— ({v.rank_of} {same})"
-    return f"{v.rank}/{v.rank_of}"
+    among = (f"（{v.rank_among} 个中 {v.rank_of} 个有数值 / {v.rank_of} of {v.rank_among} have a value）"
+             if v.rank_unvalued else "")
+    return f"{v.rank}/{v.rank_of}{among}"
 
 
 @app.command("list")
@@ -144,7 +149,7 @@ def compute(
         book = Workbook(write_only=True)
         sheet = book.create_sheet("indicators")
         columns = ["code", "name_zh", "region_code", "region_name", "level", "as_of", "value", "unit", "previous_value",
-                   "yoy_change", "yoy_change_pct", "share_of_parent", "rank", "rank_of", "synthetic"]
+                   "yoy_change", "yoy_change_pct", "share_of_parent", "rank", "rank_of", "rank_among", "synthetic"]
         sheet.append(columns)
         for v in values:
             row = v.to_dict() | {"name_zh": inds[v.code].name_zh}

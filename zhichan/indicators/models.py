@@ -111,6 +111,8 @@ class IndicatorValue:
     rank_of: int | None = None  # how many siblings have a value
     #: how many siblings share the rank (1: alone): 0 applications ranked "1/21" beside twenty other zeros
     rank_tied: int | None = None
+    #: how many siblings there are, with a value or not: a ratio ranked "8/11" where 11 of 21 districts have one
+    rank_among: int | None = None
     parent_code: str | None = None
     definition_ref: str = ""
     synthetic: bool = False  # the snapshot holds generated demo data
@@ -121,11 +123,18 @@ class IndicatorValue:
         nothing and is shown as "—" with the reason."""
         return self.rank_of is not None and self.rank_of > 1 and self.rank_tied == self.rank_of
 
+    @property
+    def rank_unvalued(self) -> int:
+        """How many siblings have no value (a per-10k figure of a county without a census population) and so are not
+        ranked: a rank "8/11" then says 11 of its 21 siblings have a value."""
+        return (self.rank_among or 0) - (self.rank_of or 0) if self.rank_of else 0
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
         data["region_name_en"] = region_name_en(self.region_code)
         data["rank_all_tied"] = self.rank_all_tied
+        data["rank_unvalued"] = self.rank_unvalued
         return data
 
 

@@ -124,9 +124,11 @@ def region_indicators_page(
 def indicator_records_page(
     request: Request, code: str, indicator: str, as_of: str | None = Query(None, max_length=10),
     page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    session: Session = DbDep,
 ) -> Response:
     data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page)
-    return render(request, "indicators/indicator_records.html", {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry)})
+    return render(request, "indicators/indicator_records.html",
+                  {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry, session)})
 
 
 @router.get("/regions/{code}/indicators/{indicator}/records.{fmt}")
@@ -136,7 +138,8 @@ def indicator_records_export(
 ) -> Response:
     day = views.parse_as_of(as_of)
     path, name = views.indicator_records_export(access, scope, code, indicator, day, fmt,
-                                                request.app.state.settings.data_dir / "tmp")
+                                                request.app.state.settings.data_dir / "tmp", lang(request),
+                                                request.app.state.procedures.registry)
     audit.record(session, scope, "indicator.export", f"{code[:12]}:{indicator[:80]}",
                  detail={"format": fmt, "as_of": day.isoformat() if day else None}, ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
@@ -193,7 +196,7 @@ def region_export(
     day = views.parse_as_of(as_of)  # the cockpit's date: the file holds the figures the page shows
     overview = portal.region_overview(access, scope, code, day)  # scope check before streaming
     audit.record(session, scope, "region.export", code[:12], detail={"as_of": overview["as_of"]}, ip=client_ip(request))
-    return StreamingResponse(views.region_csv(access, scope, code, day), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(views.region_csv(access, scope, code, day, lang(request)), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f"attachment; filename=region-{code[:6]}-{overview['as_of']}.csv",
                                       "Cache-Control": "no-store"})
 

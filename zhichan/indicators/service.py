@@ -117,6 +117,26 @@ def data_as_of(snapshot: Snapshot | None = None) -> dt.date:
     return today if day is None or day > today else day
 
 
+def data_begins(snapshot: Snapshot | None = None) -> dt.date | None:
+    """The first date the corpus describes: its earliest filing (``application_date``; None for a corpus without
+    patents). Before it every patent figure is 0 — not a measurement, so pages say so (:func:`as_of_coverage`)."""
+    snap = _snapshot(snapshot)
+    return _data_begins(str(snap.path), snap.id)
+
+
+@lru_cache(maxsize=64)
+def _data_begins(path: str, snapshot_id: str) -> dt.date | None:
+    snap = Snapshot(Path(path))
+    if not snap.files("patents"):
+        return None
+    con = snap.reader()
+    try:
+        day = con.execute("SELECT min(application_date) FROM patents").fetchall()[0][0]
+    finally:
+        con.close()
+    return day if isinstance(day, dt.date) else None
+
+
 def source_data_end(source: DataSource, snapshot: Snapshot | None = None) -> dt.date:
     """The last date a data source describes: the corpus's data end (:func:`data_as_of`) for the patent data,
     today in Beijing for the platform's own records (its cases, talent library, registered pledges, deals…)."""
@@ -167,11 +187,15 @@ def lagging_filing_years(as_of: dt.date, data_end: dt.date) -> list[int]:
     return list(range(first, as_of.year + 1))
 
 
-def as_of_coverage(as_of: dt.date, data_end: dt.date) -> dict[str, Any]:
+def as_of_coverage(as_of: dt.date, data_end: dt.date, data_begin: dt.date | None = None) -> dict[str, Any]:
     """What pages and the API say beside figures at ``as_of``: the data end, whether the as-of
-    date's year is incomplete (the corpus ends before its 31 December), and which filing years'
-    application counts — and their year-on-year changes — are low because of the publication lag."""
+    date's year is incomplete (the corpus ends before its 31 December), which filing years'
+    application counts — and their year-on-year changes — are low because of the publication lag, and whether the
+    date is before the data begin (``data_begin``, :func:`data_begins`: every figure 0 there, and the pages say so and
+    offer that date instead — the cockpit, region, indicators and records pages and the API, one rule)."""
     return {"as_of": as_of.isoformat(), "data_as_of": data_end.isoformat(),
+            "data_begins": data_begin.isoformat() if data_begin else None,
+            "before_data_begin": data_begin is not None and as_of < data_begin,
             "after_data_end": as_of > data_end, "year": as_of.year,
             "year_incomplete": not year_complete(as_of.year, data_end),
             "lagging_years": lagging_filing_years(as_of, data_end)}
@@ -328,14 +352,15 @@ class _Evaluator:
             self._values[region] = value_of(self.ind, region, self.totals, self.scale)
         return self._values[region]
 
-    def rank(self, region: str, parent: str) -> tuple[int | None, int | None, int | None]:
-        """Rank among the children of ``parent``, how many of them have a value and how many share the rank."""
+    def rank(self, region: str, parent: str) -> tuple[int | None, int | None, int | None, int]:
+        """Rank among the children of ``parent``, how many of them have a value, how many share the rank and how many
+        children there are."""
         if parent not in self._ranks:
             self._ranks[parent] = _ranks([self.value(c) for c in _children(parent)])
         ranks, ranked = self._ranks[parent]
         value = self.value(region)
         rank, tied = (None, None) if value is None else ranks.get(value, (None, None))
-        return rank, (ranked or None), tied
+        return rank, (ranked or None), tied, len(_children(parent))
 
 
 def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.date, synthetic: bool) -> IndicatorValue:
@@ -345,16 +370,16 @@ def _build_value(now: _Evaluator, before: _Evaluator, region: str, as_of: dt.dat
     change = None if value is None or previous is None else difference(value, previous)
     change_pct = None if change is None or not previous else ratio(100 * change, previous)
     name, level, parent = _region_meta(region)
-    share = rank = rank_of = tied = None
+    share = rank = rank_of = tied = among = None
     if parent is not None:
         if ind.additive and value is not None:
             parent_value = now.value(parent)
             share = ratio(value, parent_value) if parent_value else None
-        rank, rank_of, tied = now.rank(region, parent)
+        rank, rank_of, tied, among = now.rank(region, parent)
     return IndicatorValue(
         code=ind.code, region_code=region, region_name=name, level=level, as_of=as_of, value=value, unit=ind.unit,
         previous_value=previous, yoy_change=change, yoy_change_pct=change_pct, share_of_parent=share,
-        rank=rank, rank_of=rank_of, rank_tied=tied, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
+        rank=rank, rank_of=rank_of, rank_tied=tied, rank_among=among, parent_code=parent, definition_ref=ind.definition_ref, synthetic=synthetic,
     )
 
 
@@ -457,10 +482,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: the CLI's definition sheet: each line's heading in both languages (``zhichan indicators drill --out``)
+ABOUT_BOTH = {"indicator": "指标 indicator", "region": "地区 region", "as_of": "统计日 as of", "value": "值 value",
+              "unit": "单位 unit", "population": "常住人口（2020年普查） resident population (2020 census)",
+              "scale": "合成语料人口折算系数 synthetic corpus: population scale", "records": "记录数 records",
+              "definition": "定义 definition", "definition_en": "英文定义 definition (English)", "formula": "公式 formula",
+              "snapshot": "快照 snapshot", "synthetic": "合成数据 synthetic"}
+
+
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
-                     fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None) -> Path:
+                     fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None,
+                     lang: str | None = None, labelled: Any = None) -> Path:
     """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel; an amount as its exact text) or XLSX (records +
-    definition sheet with the figure itself; an amount a number cell to the fen)."""
+    definition sheet with the figure itself; an amount a number cell to the fen).
+
+    Without ``lang`` (the CLI): the relation's column names and its cells as stored — codes, data another system reads,
+    the same in every language; sheets ``records`` and ``definition``, the latter's headings in both languages. With
+    ``lang`` (the web, the page's language): the headings, coded values, sheet names and the definition sheet in that
+    language, ``labelled(columns)`` giving the headings and a row function (:func:`zhichan.indicators.views.records_labeller`)."""
     path = Path(path)
     fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
@@ -469,45 +508,69 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     table = drilldown(code, region_code, as_of, snapshot=snap)
     ind = registry.get_indicator(code)
     columns = table.column_names
-    rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())
+    if labelled is not None:
+        header, row_of = labelled(columns)
+        rows = (row_of(row) for row in table.to_pylist())
+    else:
+        header = columns
+        rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(columns)
+            writer.writerow(header)
             writer.writerows(csv_row(row) for row in rows)  # no formulas (zhichan.spreadsheet)
         return path
     from openpyxl import Workbook
 
+    word: Any = None
+    if lang is not None:
+        from zhichan.web.i18n import translate
+
+        def word(key: str, **values: Any) -> str:
+            return translate(lang, f"indicators.export.{key}", **values)
+
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("records")
-    sheet.append(columns)
+    sheet = book.create_sheet(word("records_sheet") if word else "records")
+    sheet.append(xlsx_row(sheet, header))
     for row in rows:
         sheet.append(xlsx_row(sheet, row))
-    about = book.create_sheet("definition")
+    about = book.create_sheet(word("definition_sheet") if word else "definition")
     region = normalize_region(region_code)
     value = compute([ind.code], [region], as_of, snapshot=snap)[0]
     # the figure the records stand behind, and a per-10k figure's divisor (the page beside the records says both)
-    divisor: list[tuple[str, Any]] = []
+    en = lang == "en"
+    lines: list[tuple[str, Any]] = [
+        ("indicator", f"{ind.name_en if en else ind.name_zh} ({ind.code})"),
+        ("region", f"{reference.region_name(region, 'en') if en else reference.region_names(region)} ({region})"),
+        ("as_of", as_of.isoformat()),
+        ("value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
+        ("unit", _unit_text(ind, value.value, lang) if lang else ind.unit),
+    ]
     if ind.kind == "per_10k":
-        divisor.append(("常住人口（2020年普查） resident population (2020 census)", _population(region)))
+        lines.append(("population", _population(region)))
         if population_scale(snap) != 1.0:
-            divisor.append(("合成语料人口折算系数 synthetic corpus: population scale", population_scale(snap)))
-    for label, cell in (
-        ("指标 indicator", f"{ind.name_zh} ({ind.code})"),
-        ("地区 region", f"{reference.region_names(region)} ({region})"),
-        ("统计日 as of", as_of.isoformat()),
-        ("值 value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
-        ("单位 unit", ind.unit),
-        *divisor,
-        ("记录数 records", table.num_rows),
-        ("定义 definition", ind.definition),
-        ("英文定义 definition (English)", ind.definition_en),
-        ("公式 formula", ind.formula_sql),
-        ("快照 snapshot", snap.id),
-        ("合成数据 synthetic", "是 yes" if snap.synthetic else "否 no"),
-    ):
-        about.append(xlsx_row(about, [label, cell]))
+            lines.append(("scale", population_scale(snap)))
+    lines += [("records", table.num_rows)]
+    if lang is None:
+        lines += [("definition", ind.definition), ("definition_en", ind.definition_en)]
+    else:
+        lines += [("definition", ind.definition_en if en else ind.definition)]
+    lines += [("formula", ind.formula_sql), ("snapshot", snap.id)]
+    if word:
+        lines.append(("synthetic", word("yes" if snap.synthetic else "no")))
+    else:
+        lines.append(("synthetic", "是 yes" if snap.synthetic else "否 no"))
+    for key, cell in lines:
+        about.append(xlsx_row(about, [word(f"about.{key}") if word else ABOUT_BOTH[key], cell]))
     book.save(path)
     return path
+
+
+def _unit_text(ind: IndicatorDef, value: Any, lang: str) -> str:
+    """An indicator's unit as its pages write it in ``lang`` (件 / patents, 元 / yuan)."""
+    from zhichan.web.i18n import translate
+
+    n = value if isinstance(value, int) else 2  # a decimal figure reads plural ("15.06 patents")
+    return translate(lang, registry.unit_key(ind.code), n=n)
 

@@ -19,7 +19,7 @@ from zhichan.errors import FormError, InputError, NotFoundError, ZhichanError
 from zhichan.indicators import charts
 from zhichan.legaltime import china_today
 from zhichan.platform import portal
-from zhichan.platform.orgs import holders_named_in_english, party_bound_organization
+from zhichan.platform.orgs import RowName, english_names, holders_named_in_english, party_bound_organization
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
@@ -28,6 +28,7 @@ from zhichan.spreadsheet import csv_cell
 from zhichan.web.openapi import parse_day
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from sqlalchemy.orm import Session
 
     from zhichan.procedures.declaration import ProcedureRegistry
@@ -165,7 +166,8 @@ def indicator_panel(scope: Scope, code: str, access: CorpusAccess | None = None,
         return {"available": False, "module": "zhichan.indicators", "error": exc.message, "values": []}
     corpus_day = dt.date.fromisoformat(dates["corpus"])
     return {"available": True, "module": "zhichan.indicators", "as_of": dates["corpus"], "dates": dates, "values": values,
-            "per_10k": portal.per_10k_basis(snap), "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access))}
+            "per_10k": portal.per_10k_basis(snap),
+            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access), service.data_begins(snap))}
 
 
 def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | None, lang: str,
@@ -188,22 +190,28 @@ def chart_for(access: CorpusAccess, scope: Scope, chart_id: str, region: str | N
     return charts.map_chart(overview, lang, features=json.loads(geo).get("features", []))
 
 
-def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None) -> Iterator[str]:
+def region_csv(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None = None,
+               lang: str = "zh") -> Iterator[str]:
     """The cockpit's region and its sub-region table at ``as_of`` (default: its figures' date, the corpus's data end)
-    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone)."""
+    as CSV: the region's own row first (a district's file, which has no sub-regions, was a header alone). In the page's
+    language like the records' exports: the cockpit's headings, each region's code and its name."""
+    from zhichan.web.i18n import translate
+    from zhichan.web.labels import label
+
     overview = portal.region_overview(access, scope, code, as_of)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     scale = overview["per_10k"]["population_scale"]
-    writer.writerow(["code", "name", "name_en", "valid_inventions", "valid_inventions_per_10k", "applications_year",
-                     "population_scale"])
+    writer.writerow([label(lang, "column", "region_code"), translate(lang, "indicators.export.about.region"),
+                     translate(lang, "kpi.valid_inventions"), translate(lang, "kpi.valid_inventions_per_10k"),
+                     translate(lang, "kpi.applications_last_year", year=overview["year"]),
+                     translate(lang, "indicators.export.about.scale")])
     own = {"code": overview["code"], "name": overview["name"], "name_en": overview["name_en"], **overview["kpis"]}
     for c in [own, *overview["children"]]:
-        writer.writerow([c["code"], csv_cell(c["name"]), csv_cell(c["name_en"]), c["valid_inventions"], c["valid_inventions_per_10k"],
-                         c["applications_year"], scale])
+        writer.writerow([c["code"], csv_cell(c["name_en"] if lang == "en" else c["name"]), c["valid_inventions"],
+                         c["valid_inventions_per_10k"], c["applications_year"], scale])
     if overview["per_10k"]["scaled"]:
-        writer.writerow([f"# {portal.SYNTHETIC_SCALE_NOTE}: valid_inventions_per_10k = "
-                         f"valid_inventions / (population × {scale}) × 10000"])
+        writer.writerow([f"# {translate(lang, 'indicators.export.scaled_note', scale=scale)}"])
     yield "\ufeff" + buffer.getvalue()
 
 
@@ -243,7 +251,7 @@ def region_indicators(access: CorpusAccess, scope: Scope, code: str, as_of: dt.d
     corpus_day = dt.date.fromisoformat(dates["corpus"])
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": dates["corpus"], "dates": dates,
-            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access)),
+            "coverage": service.as_of_coverage(corpus_day, portal.data_as_of(access), service.data_begins(snap)),
             "per_10k": portal.per_10k_basis(snap), "snapshot": snap.id, "indicators": values}
 
 
@@ -264,46 +272,122 @@ CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_
                 "event_type": "event_type"}
 #: a corpus relation's region columns: the recorded county and the region a record is counted in (归属)
 CORPUS_REGIONS = ("region_code", "geo")
+#: a corpus relation's columns naming a holder or party: named in English on English pages where known
+CORPUS_HOLDERS = ("first_patentee", "party_from", "party_to", "registrant", "holder", "owner")
 
 
-def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None) -> dict[str, Any]:
+def holders_in_english(session: Session | None, rows: list[dict[str, Any]], columns: list[str]) -> dict[RowName, str]:
+    """The English names of the holders a corpus relation's records name (:data:`CORPUS_HOLDERS`), by the product's one
+    lookup (:func:`zhichan.platform.orgs.english_names`: the organization bound to the party, else a generated party's
+    English; one query for them all) — as the cockpit's ranking of holders names them."""
+    named = [c for c in columns if c in CORPUS_HOLDERS]
+    if session is None or not named:
+        return {}
+    return english_names(session, [holder_row_name(row, c) for row in rows for c in named])
+
+
+def holder_row_name(row: dict[str, Any], column: str) -> RowName:
+    """A record's holder as :func:`zhichan.platform.orgs.english_names` reads it: its name, the record's region and
+    whether the record is synthetic."""
+    value = row.get(column)
+    return RowName(value if isinstance(value, str) else None, row.get("region_code") or row.get("geo"),
+                   bool(row.get("synthetic")))
+
+
+def labelled_records(data: dict[str, Any], lang: str, registry: ProcedureRegistry | None = None,
+                     session: Session | None = None) -> dict[str, Any]:
     """The records page's copy of :func:`indicator_records`: the cells of a domain relation's coded
     columns (:attr:`zhichan.figures.Relation.labels`) read as their labels in ``lang`` (a procedure's
     name and a case's state by the titles of ``registry``'s declarations), a corpus relation's
-    (:data:`CORPUS_CODED`) as the corpus's labels; the JSON API and the CSV/XLSX exports keep the codes (data
-    another system reads, the same in every language)."""
+    (:data:`CORPUS_CODED`) as the corpus's labels, a region as its name beside its code, a holder on an English page
+    by its English name where known (``session``); the JSON API keeps the codes (data another system reads, the same
+    in every language) — the web's CSV/XLSX read like the page (:func:`records_labeller`)."""
+    english = holders_in_english(session, data["records"], data.get("columns", [])) if lang == "en" else {}
+    cell = record_labeller(data["drill_indicator"], lang, registry, english=english)
+    if cell is None:
+        return data
+    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
+
+
+def record_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None, *,
+                    english: dict[RowName, str] | None = None, file: bool = False) -> Any:
+    """One rule for a drill-down cell as a bureau reads it in ``lang``, for the records page and the web's exports: a
+    function ``(column, value, row) → cell``, or None where the relation has nothing coded. ``file``: for a CSV/XLSX
+    — a region column keeps its code (a name column stands beside it, :func:`records_labeller`), a holder keeps the
+    name as stored (its legal name), a flag reads 是/否 (Yes/No); on the page a region reads 锦江区 510104 and an
+    English page's holder is ``{"name", "name_en"}`` (``english``: :func:`holders_in_english`)."""
     from zhichan.figures import domain_relations
     from zhichan.indicators import registry as indicators
+    from zhichan.web.i18n import translate
     from zhichan.web.labels import label
 
-    relation = domain_relations().get(indicators.get_indicator(data["drill_indicator"]).source or "")
+    yes_no = {True: translate(lang, "indicators.export.yes"), False: translate(lang, "indicators.export.no")}
+    relation = domain_relations().get(indicators.get_indicator(drill_indicator).source or "")
     if relation is None:
-        coded = [c for c in data["columns"] if c in CORPUS_CODED or c in CORPUS_REGIONS]
-        if not coded:
-            return data
-
-        def corpus_cell(column: str, value: Any) -> Any:
+        def corpus_cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+            if file and isinstance(value, bool):
+                return yes_no[value]
             if not isinstance(value, str) or not value:
                 return value
+            if column in CORPUS_HOLDERS:
+                if file or lang != "en":
+                    return value
+                return {"name": value, "name_en": (english or {}).get(holder_row_name(row, column))}
             if column in CORPUS_REGIONS:  # 锦江区 510104: the region a bureau reads, with the code it filters by
+                if file:
+                    return value
                 name = portal.region_display_name(value, lang)
                 return value if name == value else f"{name} {value}"
             return label(lang, CORPUS_CODED[column], value) if column in CORPUS_CODED else value
 
-        return {**data, "records": [{c: corpus_cell(c, v) for c, v in row.items()} for row in data["records"]]}
+        return corpus_cell
     prefixes = dict(relation.labels)
     named = dict(relation.names)
-    if not prefixes and not named:
-        return data
+    if not prefixes and not named and not file:
+        return None
 
     def cell(column: str, value: Any, row: dict[str, Any]) -> Any:
+        if file and isinstance(value, bool):
+            return yes_no[value]
         if not isinstance(value, str):
             return value
         if column in named:
             return named[column](value, lang)
         return cell_label(lang, prefixes[column], value, row, registry) if column in prefixes else value
 
-    return {**data, "records": [{c: cell(c, v, row) for c, v in row.items()} for row in data["records"]]}
+    return cell
+
+
+def records_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None) -> Any:
+    """The web's CSV/XLSX of records in the page's language (``service.export_drilldown(labelled=…)``): given the
+    drill-down's columns, their headings (the page's) and a row function — coded values as their labels
+    (:func:`record_labeller`), a region column's code kept and its name in a column of its own beside it, application
+    numbers, IPC and other codes as they are."""
+    from zhichan.web.i18n import translate
+    from zhichan.web.labels import label
+
+    cell = record_labeller(drill_indicator, lang, registry, file=True)
+
+    def labelled(columns: list[str]) -> tuple[list[str], Any]:
+        header: list[str] = []
+        for c in columns:
+            header.append(label(lang, "column", c))
+            if c in CORPUS_REGIONS:
+                header.append(translate(lang, "indicators.export.region_name", column=label(lang, "column", c)))
+
+        def row(record: dict[str, Any]) -> list[Any]:
+            cells: list[Any] = []
+            for c in columns:
+                value = record[c]
+                # a list joined, an amount kept a Decimal (a number cell to the fen in XLSX, its exact text in CSV)
+                cells.append(cell(c, "; ".join(map(str, value)) if isinstance(value, list) else value, record))
+                if c in CORPUS_REGIONS:
+                    cells.append(portal.region_display_name(value, lang) if isinstance(value, str) and value else "")
+            return cells
+
+        return header, row
+
+    return labelled
 
 
 def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry: ProcedureRegistry | None) -> str:
@@ -340,6 +424,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
                                           limit=RECORDS_PAGE_SIZE, snapshot=snap)
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    numbers, money = figure_columns(table.schema)
     drill = registry.get_indicator(ind.drill_code)
     # a per-10k figure's divisor, as every other page showing one says it: the population and, on a scaled
     # synthetic corpus, the factor (without them 12 records beside 16.02 read as a wrong figure)
@@ -347,18 +432,38 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
                if ind.kind == "per_10k" else None)
     return {"code": code, "name": portal.region_display_name(code),
             "name_en": portal.region_display_name(code, "en"), "as_of": as_of.isoformat(),
-            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access)), "snapshot": snap.id,
+            "coverage": service.as_of_coverage(as_of, portal.data_as_of(access), service.data_begins(snap)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
-            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "records": rows}
+            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names,
+            "number_columns": numbers, "money_columns": money, "records": rows}
+
+
+#: number-typed drill columns that identify rather than measure (a case's id, a Nice class): no figures
+IDENTIFIER_COLUMNS = frozenset({"seq", "nice_class"})
+
+
+def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
+    """A drill-down's columns of figures — counts, days, amounts: the records table's ``td.num`` cells — and of those
+    its amounts of money (DECIMAL, shown grouped to the fen), by their types; a number-typed identifier (``case_id``,
+    ``nice_class``) is no figure."""
+    import pyarrow as pa
+
+    numbers = [f.name for f in schema
+               if (pa.types.is_integer(f.type) or pa.types.is_floating(f.type) or pa.types.is_decimal(f.type))
+               and not f.name.endswith("_id") and f.name not in IDENTIFIER_COLUMNS]
+    return numbers, [f.name for f in schema if f.name in numbers and pa.types.is_decimal(f.type)]
 
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
-                             fmt: str, folder: Path) -> tuple[Path, str]:
-    """All records behind an indicator as CSV or XLSX — ``zhichan.indicators.service.export_drilldown``,
-    the function ``zhichan indicators drill --out`` calls. Returns the file and a download name."""
+                             fmt: str, folder: Path, lang: str = "zh",
+                             registry_: ProcedureRegistry | None = None) -> tuple[Path, str]:
+    """All records behind an indicator as CSV or XLSX in the page's language (headings, coded values, sheets and the
+    definition sheet; codes — application numbers, regions, IPC — kept, a region's name beside its code) —
+    ``zhichan.indicators.service.export_drilldown``, the function ``zhichan indicators drill --out`` calls (which
+    writes the stored codes and column names). Returns the file and a download name."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
@@ -375,7 +480,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=snap)
+                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_))
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
 
 

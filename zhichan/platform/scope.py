@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhichan.errors import FormError, InputError, PermissionDenied
+from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenied
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.models import Role
 
@@ -154,9 +154,16 @@ class Scope:
         return normalize_region_code(code).startswith(prefix) and len(region_prefix(code)) >= len(prefix)
 
     def require_region(self, code: str) -> str:
-        """Return the normalized code, or refuse (401 anonymous, 403 outside the area)."""
+        """Return the normalized code, or refuse (401 anonymous, 404 a code no region has, 403 outside the area).
+        An unknown code is 404 for everyone, as an unknown record or indicator is: the regions are public reference
+        data (GB/T 2260), so saying one does not exist reveals nothing a caller may not see — whether there is
+        anything *in* a foreign region stays behind the 403."""
         normalized = normalize_region_code(code)
         self.require_authenticated()
+        from zhichan.reference.regions import is_region_code
+
+        if not is_region_code(normalized):
+            raise NotFoundError(f"没有这个地区：{normalized} / no region {normalized}")
         if not self.covers_region(normalized):
             from zhichan.reference.regions import region_name
 
