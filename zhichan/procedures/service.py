@@ -1523,15 +1523,15 @@ class ProcedureService:
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
             """Cases in the states ``keys`` that await the actor."""
             terms = []
-            if keys & states - periodic:
+            if keys & states - periodic:  # the state awaits it, and nothing speaks instead
                 terms.append(self._keys_sql(session, keys & states - periodic, seek=seek))
-            if keys & states & periodic:  # the state awaits it: unless a period awaiting others runs
-                terms.append(and_(self._keys_sql(session, keys & states & periodic, seek=seek),
-                                  or_(~running, by_actor)))
-            if keys & periodic - states:  # the state awaits others: while a period awaiting it runs
-                terms.append(and_(self._keys_sql(session, keys & periodic - states, seek=seek), running, by_actor))
-            if keys & pending:  # and besides, while a request awaiting it is pending (a recusal request: the leader)
-                terms.append(and_(self._keys_sql(session, keys & pending, seek=seek), also_actor))
+            for group, test in ((keys & states & periodic, or_(~running, by_actor)),  # unless a period awaiting others runs
+                                (keys & periodic - states, and_(running, by_actor)),  # while a period awaiting it runs
+                                (keys & pending - states - periodic, false())):
+                # and besides, while a request awaiting it is pending (a recusal request: the leader)
+                for subset, held in ((group - pending, test), (group & pending, or_(test, also_actor))):
+                    if subset:
+                        terms.append(and_(self._keys_sql(session, subset, seek=seek), held))
             return or_(*terms) if terms else false()
 
         return expecting
