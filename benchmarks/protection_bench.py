@@ -158,7 +158,8 @@ def bench_cases(n: int, database_url: str | None) -> None:
         finally:
             lists.walk_in_order = engine_service.walk_in_order = walk  # type: ignore[assignment]
         with engine.begin() as conn:  # baseline 2: no case index (a scan of every case)
-            for index in ("ix_procedure_cases_queue", "ix_procedure_cases_own", "ix_procedure_cases_area"):
+            for index in ("ix_procedure_cases_queue", "ix_procedure_cases_own", "ix_procedure_cases_area",
+                          "ix_procedure_cases_states"):
                 conn.execute(text(f"DROP INDEX {index}"))
         run("baseline (no index): ", 20)
         engine.dispose()

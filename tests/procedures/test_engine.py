@@ -632,7 +632,7 @@ def test_the_office_is_awaited_again_once_a_cure_period_has_run_out(world: World
             view = world.service.case(s, world.scope("wuhou_officer"), filing["id"])
             until, by = view["case"]["awaits_until"], view["case"]["awaits_by"]
             assert (until, by) == (due, "party")  # kept on the case row: the list tests it, as the page does
-            assert awaited(view["declaration"], "filed", until, by, today) == ({"party"} if party else {"case_officer"})
+            assert awaited(view["declaration"], "filed", until, by, "", today) == ({"party"} if party else {"case_officer"})
 
 
 def test_a_hook_starts_a_declared_clock_from_a_day_of_its_choice(world: World) -> None:
@@ -732,3 +732,108 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_
         assert swept["retried"] == 1 and swept["warning"] == 1  # the exact date is warned of afresh
         admission = clocks(world, case)["admission"]
         assert (admission["due_on"], admission["provisional"], admission["due_problem"]) == (D(2027, 1, 6), False, None)
+
+
+def test_a_pending_request_adds_its_decider_while_the_state_awaits_its_own(world: World) -> None:
+    """A party's recusal request awaits the leader, who decides it, and a preservation request the leader too (登记保存
+    经负责人批准), while the case stays in its state and the officer it awaits keeps it (``decides``): on the leader's
+    list — 我的待办 and 辖区待办 — and its case page, until decided; a decided request awaits nobody."""
+    from tests.procedures.helpers import todo_ids
+    from zhichan.legaltime import china_today
+
+    def area(who: str) -> set[int]:
+        with session_scope(world.engine) as s:
+            return {i["id"] for i in world.service.todo(s, world.scope(who), area=True)["items"]}
+
+    def awaited(who: str = "wuhou_officer") -> set[str] | None:
+        with session_scope(world.engine) as s:
+            found = world.service.case(s, world.scope(who), case["id"])["awaited"]
+        return None if found is None else set(found)
+
+    today = at(china_today())
+    case = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", case, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    assert todo_ids(world, "wuhou_leader") == set() and todo_ids(world, "wuhou_officer") == {case["id"]}
+    assert awaited() == {"case_officer"}
+    act(world, "ent_user", case, "request_recusal", today, fields={
+        "person": "张三", "person_role": "技术调查官", "known_on": china_today().isoformat(), "grounds": "近亲属"})
+    assert todo_ids(world, "wuhou_leader") == todo_ids(world, "wuhou_officer") == {case["id"]}
+    assert awaited() == awaited("ent_user") == {"case_officer", "bureau_leader"}
+    assert area("chengdu_officer") == {case["id"]}
+    act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "驳回申请"})
+    assert todo_ids(world, "wuhou_leader") == set() and todo_ids(world, "wuhou_officer") == {case["id"]}
+    assert awaited() == {"case_officer"}
+    act(world, "ent_user", case, "request_preservation", today, fields={"items": "销售记录"})
+    assert todo_ids(world, "wuhou_leader") == {case["id"]}
+    assert awaited() == {"case_officer", "bureau_leader"}
+    act(world, "wuhou_officer", case, "decide_preservation", today, fields={"outcome": "准予保全"})
+    assert todo_ids(world, "wuhou_leader") == set()
+    with session_scope(world.engine) as s:
+        assert world.service.case(s, world.scope("wuhou_officer"), case["id"])["case"]["awaits_also"] == ""
+
+
+def test_a_decision_awaits_only_who_may_take_it() -> None:
+    """A declaration whose pending request awaits someone without the deciding step is refused when it loads."""
+    from zhichan.errors import ConfigError
+    from zhichan.procedures.declaration import _shipped, parse_declaration
+
+    raw = json.loads(json.dumps(next(d for d, source in _shipped() if source.endswith("patent_dispute.yaml"))))
+    step = next(t for t in raw["transitions"] if t["event"] == "decide_recusal")
+    step["decides"] = {"requests": ["request_recusal"], "awaits": ["party"]}
+    with pytest.raises(ConfigError, match="a pending request awaits party, who may not decide it"):
+        parse_declaration(raw, "local.yaml")
+    step["decides"] = {"requests": ["no_such_step"], "awaits": ["bureau_leader"]}
+    with pytest.raises(ConfigError, match="decides names no other step no_such_step"):
+        parse_declaration(raw, "local.yaml")
+
+
+def test_the_start_rewrites_open_cases_when_a_bureau_changes_whom_they_await(
+        engine: Engine, tmp_path: Path, signing_key: SigningKey, settings: Any) -> None:
+    """A bureau's own file sending preservation requests to its officers (not the leader) and its parties' cures to
+    the office: once the platform restarts (the app's start, where the declarations are loaded) the open cases' rows
+    say so — the pending request leaves the leader's list, the cure period no longer awaits the party — without a
+    step in them; a second start rewrites nothing."""
+    from tests.procedures.helpers import todo_ids
+    from zhichan.legaltime import china_today
+    from zhichan.procedures.models import Case
+    from zhichan.procedures.service import ProcedureService
+    from zhichan.web.app import create_app
+    from zhichan.web.testing import TestClient
+
+    world = build_world(engine, tmp_path / "files", signing_key)
+    today = at(china_today())
+    held = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", held, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    act(world, "ent_user", held, "request_preservation", today, fields={"items": "销售记录"})
+    curing = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", curing, "request_cure", today, fields={"items": "补充材料", "cure_days": 15})
+    assert todo_ids(world, "wuhou_leader") == {held["id"]} and todo_ids(world, "ent_user") == {curing["id"]}
+
+    def rows() -> dict[int, tuple[str, str]]:
+        with session_scope(engine) as s:
+            return {r.id: (r.awaits_by, r.awaits_also) for r in s.execute(select(Case.id, Case.awaits_by,
+                                                                                  Case.awaits_also))}
+
+    def restart(folder: Path | None) -> World:  # the platform's start, as ``zhichan serve`` runs it
+        local = settings.model_copy(update={"procedure_dir": folder, "data_dir": tmp_path / "data"})
+        with TestClient(create_app(local, engine=engine, start_worker=False)) as client:
+            service: ProcedureService = client.app.state.procedures  # type: ignore[attr-defined]
+        return World(engine, service, world.users)
+
+    restart(None)  # the shipped declarations: the rows as the engine wrote them
+    assert rows() == {held["id"]: ("", "bureau_leader"), curing["id"]: ("party", "")}
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    shipped = (Path(__file__).parents[2] / "zhichan/protection/definitions/protection.patent_dispute.yaml").read_text("utf-8")
+    edited = shipped.replace("decides: {requests: [request_preservation], awaits: [bureau_leader]}",
+                             "decides: {requests: [request_preservation], awaits: [case_officer]}")
+    edited = edited.replace("basis: 第十六条（期限由办理机关在通知中指定）, awaits: [party]}",
+                            "basis: 第十六条（期限由办理机关在通知中指定）}")
+    assert edited.count("awaits: [case_officer]}\n") > shipped.count("awaits: [case_officer]}\n")
+    (folder / "patent_dispute.yaml").write_text(edited, encoding="utf-8")
+    restarted = restart(folder)
+    assert rows() == {held["id"]: ("", "case_officer"), curing["id"]: ("", "")}
+    assert todo_ids(restarted, "wuhou_leader") == set() and todo_ids(restarted, "ent_user") == set()
+    assert todo_ids(restarted, "wuhou_officer") == {held["id"], curing["id"]}
+    with session_scope(engine) as s:
+        assert restarted.service.refresh_expected(s) == []

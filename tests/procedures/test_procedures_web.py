@@ -304,3 +304,43 @@ def test_the_case_page_shows_its_moments_in_beijing_time_and_the_api_with_their_
     assert [n["created_at"] for n in data["notices"]] == ["2026-03-31T17:00:00Z"]
     shown = {key for row in (*data["steps"], *data["clocks"], *data["notices"]) for key in row}
     assert not {"at_local", "started_local", "created_local"} & shown  # no zoneless Beijing text beside them
+
+
+def test_the_case_page_says_whom_the_case_awaits(env: WebEnv) -> None:
+    """The header names whom the case awaits as the to-do lists read it (``awaited``): its officer, in the page's
+    language; the party while its cure period runs, with that period's last day; the officer and the leader while a
+    recusal request is pending; nobody once closed — the API gives the codes and the day."""
+    from zhichan.legaltime import china_today
+
+    officer, party = client_for(env, "wuhou_officer"), client_for(env, "ent_user")
+    case_id = start_case(party)  # filed online: the enterprise is the case's party
+
+    def header(client: TestClient, lang: str) -> str:
+        page = client.get(f"/cases/{case_id}?lang={lang}").text
+        return re.sub(r"<[^>]+>", "", page[page.index('id="case-awaited"'):].split("</p>", 1)[0].split(">", 1)[1])
+
+    assert header(officer, "zh") == "待办理方：办案人员" and header(officer, "en") == "Awaiting: Case officer"
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+
+    def step(client: TestClient, event: str, version: int, fields: dict[str, object]) -> None:
+        done = client.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                           json={"event": event, "version": version, "fields": fields})
+        assert done.status_code == 200, done.text
+
+    step(officer, "request_cure", 1, {"items": "补充专利权评价报告", "cure_days": 15})
+    due = officer.get(f"/api/v1/cases/{case_id}").json()
+    last = next(c["due_on"] for c in due["clocks"] if c["name"] == "cure")
+    assert (due["awaited"], due["awaited_until"]) == (["party"], last)
+    assert header(officer, "zh") == f"待办理方：当事人（期限至 {last}）"
+    assert header(officer, "en") == f"Awaiting: The party (until {last})"
+    step(officer, "cure", 2, {})
+    step(officer, "accept", 3, {"panel": "甲、乙、丙"})
+    token = csrf_from(party.get(f"/cases/{case_id}").text)
+    step(party, "request_recusal", 4, {"person": "甲", "person_role": "技术调查官", "known_on": china_today().isoformat(),
+                                       "grounds": "近亲属"})
+    assert header(party, "zh") == "待办理方：办案人员、局领导" and header(party, "en") == "Awaiting: Case officer, Bureau leader"
+    assert officer.get(f"/api/v1/cases/{case_id}").json()["awaited"] == ["case_officer", "bureau_leader"]
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    step(officer, "withdraw", 5, {"reason": "和解"})
+    assert header(officer, "zh") == "待办理方：无（无需任何一方办理）"
+    assert officer.get(f"/api/v1/cases/{case_id}").json()["awaited"] == []

@@ -138,6 +138,18 @@ class ExtensionSpec(Strict):
     max_times: int = Field(1, ge=1)
 
 
+class DecisionSpec(Strict):
+    """What a step decides: a request another step of the case made (申请回避 → 对回避申请作出决定) while the case stays
+    in its state — and who is expected to decide it meanwhile."""
+
+    #: the steps that ask for it: a request is pending while one of them was taken after this step's latest (one
+    #: decision answers every request before it: 异议处理完毕 answers each objection received)
+    requests: tuple[str, ...] = Field(min_length=1)
+    #: who is expected to decide while a request is pending, of those who may take this step — *besides* whom the state
+    #: (or a running period) awaits: a party's recusal request awaits the leader while the officer's work goes on
+    awaits: tuple[Actor, ...] = Field(min_length=1)
+
+
 class NoticeSpec(Strict):
     to: Literal["party", "officers"]
     text: Text
@@ -226,6 +238,8 @@ class TransitionSpec(StepSpec):
     #: a step the taker may take at any time but nobody waits for (a party's withdrawal): offered on the case
     #: page, it puts the case on no to-do list
     optional: bool = False
+    #: the requests this step decides, and who is expected to decide them while one is pending (:class:`DecisionSpec`)
+    decides: DecisionSpec | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -302,6 +316,18 @@ class Declaration(Strict):
             for actor in state.awaits:
                 if not any(not t.optional and takes(t, actor) for t in self.transitions_from(name)):
                     problems.append(f"state {name}: awaits {actor}, who has no step of its own there")
+        events = {t.event for t in self.transitions}
+        for t in self.transitions:
+            if t.decides is None:
+                continue
+            if t.optional:
+                problems.append(f"{t.event}: decides a request, so someone waits for it: it cannot be optional")
+            for e in t.decides.requests:
+                if e not in events or e == t.event:
+                    problems.append(f"{t.event}: decides names no other step {e}")
+            for actor in t.decides.awaits:
+                if not takes(t, actor):
+                    problems.append(f"{t.event}: a pending request awaits {actor}, who may not decide it")
         for clock_name, spec in self.clocks.items():
             for actor in spec.awaits or ():
                 if spec.waits or not any(not t.optional and takes(t, actor) for t in self.transitions):
@@ -410,6 +436,24 @@ class Declaration(Strict):
             found[name] = (frozenset(s for s in reached if not self.states[s].final), tuple(clock.awaits))
         return found
 
+    @cached_property
+    def pending_awaiting(self) -> dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]]:
+        """The steps that decide a request (``decides``), each with the open states it is taken in, the steps that
+        ask for it and whom a pending request awaits (a recusal request: the leader)."""
+        return {t.event: (frozenset(s for s in t.source if not self.states[s].final and not self.states[s].resting),
+                          frozenset(t.decides.requests), tuple(t.decides.awaits))
+                for t in self.transitions if t.decides is not None}
+
+    @cached_property
+    def expected_body(self) -> str:
+        """What this declaration says of whom its cases await — its states', periods' and decisions' ``awaits`` — as
+        canonical JSON: the platform refreshes the open cases' rows when this changes (:func:`expected_digest`)."""
+        return json.dumps({
+            "states": {n: s.awaits for n, s in sorted(self.states.items())},
+            "clocks": {n: c.awaits for n, c in sorted(self.clocks.items()) if c.awaits is not None},
+            "decides": {t.event: t.decides.model_dump(mode="json") for t in self.transitions if t.decides is not None},
+        }, sort_keys=True, ensure_ascii=False)
+
     @staticmethod
     def target_of(t: TransitionSpec, state: str) -> str:
         return state if t.target == STAY else t.target
@@ -450,6 +494,39 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
     worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start})
     worded.__dict__.update(body=body, digest=digest)
     return worded
+
+
+def expected_as(kept: Declaration, current: Declaration) -> Declaration:
+    """``kept`` — the declaration a case started under — awaiting whom ``current`` (the procedure's declaration now)
+    says its cases await, where it names the same state, clock or step: who is expected to act next is the office's
+    present arrangement, not a rule the case keeps (a bureau that edits its file to send recusal requests to its
+    leader finds the open ones on the leader's list). A state, clock or step the current declaration does not have
+    keeps what ``kept`` says; a ``current`` that says of none of its states whom they await changes nothing.
+    Everything else — the steps offered, the clocks, the graph — stays ``kept``'s, and so do its body and digest."""
+    if all(s.awaits is None for s in current.states.values()):
+        return kept
+    states = {n: s if n not in current.states or current.states[n].awaits == s.awaits
+              else s.model_copy(update={"awaits": current.states[n].awaits}) for n, s in kept.states.items()}
+    clocks = {n: c if n not in current.clocks or current.clocks[n].awaits == c.awaits
+              else c.model_copy(update={"awaits": current.clocks[n].awaits}) for n, c in kept.clocks.items()}
+    decides = {t.event: t.decides for t in current.transitions}
+    transitions = tuple(t if t.event not in decides or decides[t.event] == t.decides
+                        else t.model_copy(update={"decides": decides[t.event]}) for t in kept.transitions)
+    if all(states[n] is s for n, s in kept.states.items()) and all(clocks[n] is c for n, c in kept.clocks.items()) \
+            and all(a is b for a, b in zip(transitions, kept.transitions, strict=True)):
+        return kept
+    body, digest = kept.body, kept.digest
+    expected = kept.model_copy(update={"states": states, "clocks": clocks, "transitions": transitions})
+    for derived in ("periods_awaiting", "pending_awaiting", "expected_body"):  # computed afresh from the new parts
+        expected.__dict__.pop(derived, None)
+    expected.__dict__.update(body=body, digest=digest)
+    return expected
+
+
+def expected_digest(declarations: list[Declaration]) -> str:
+    """A digest of whom a procedure's declarations (every jurisdiction's) say its cases await."""
+    return hashlib.sha256("\n".join(f"{d.jurisdiction}:{d.expected_body}" for d in
+                                     sorted(declarations, key=lambda d: d.jurisdiction)).encode("utf-8")).hexdigest()
 
 
 def takes(t: StepSpec, actor: str) -> bool:

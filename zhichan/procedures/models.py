@@ -40,9 +40,12 @@ class Case(Base):
         # counts read the covering area index without touching the table (benchmarks/procedures_bench.py)
         Index("ix_procedure_cases_queue", "is_open", "next_due"),
         Index("ix_procedure_cases_own", "is_open", "org_id", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due", "awaits_until", "awaits_by"),
+              "next_office_due", "awaits_until", "awaits_by", "awaits_also"),
         Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due",
-              "next_office_due", "awaits_until", "awaits_by"),
+              "next_office_due", "awaits_until", "awaits_by", "awaits_also"),
+        # the few states whose steps are offered case by case (the clocks must allow them): sought by state, not
+        # read through every case of an area (辖区待办 over 100,000 cases, benchmarks/protection_bench.py)
+        Index("ix_procedure_cases_states", "is_open", "procedure", "jurisdiction", "state", "org_path"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,6 +78,9 @@ class Case(Base):
     #: list; the to-do list and the case page read who is awaited today from these (:func:`~.service.awaited`)
     awaits_until: Mapped[dt.date] = mapped_column(Date, default=NO_PERIOD, server_default=text("'0001-01-01'"))
     awaits_by: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
+    #: whom the requests pending in the case await besides (a party's recusal request: the leader), a sorted comma
+    #: list (:func:`~zhichan.procedures.service.pending_awaits`), kept where the engine records a step
+    awaits_also: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -96,6 +102,17 @@ class StoredDeclaration(Base):
     revision: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Expected(Base):
+    """Whom each procedure's declarations said its cases await (:func:`~zhichan.procedures.declaration.expected_digest`)
+    when the open cases' rows were last written: a platform starting with declarations that say otherwise rewrites
+    them (:meth:`~zhichan.procedures.service.ProcedureService.refresh_expected`)."""
+
+    __tablename__ = "procedure_expected"
+
+    procedure: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 class CaseClock(Base):

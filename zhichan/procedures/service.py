@@ -45,6 +45,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import case as sql_case
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,9 +74,20 @@ from zhichan.procedures.declaration import (
     ProcedureRegistry,
     Text,
     TransitionSpec,
+    expected_as,
+    expected_digest,
     in_current_words,
 )
-from zhichan.procedures.models import NO_DEADLINE, NO_PERIOD, Case, CaseClock, Notice, Step, StoredDeclaration
+from zhichan.procedures.models import (
+    NO_DEADLINE,
+    NO_PERIOD,
+    Case,
+    CaseClock,
+    Expected,
+    Notice,
+    Step,
+    StoredDeclaration,
+)
 from zhichan.procedures.scope import (
     COUNTERPARTY_ROLES,
     WALK_DEADLINES,
@@ -97,6 +109,7 @@ CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
 NOTICES = cast(Table, Notice.__table__)
 DECLARATIONS = cast(Table, StoredDeclaration.__table__)
+EXPECTED = cast(Table, Expected.__table__)
 
 #: accepted attachment types, by their first bytes (the file name's extension is not trusted)
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -369,21 +382,43 @@ def awaiting_period(decl: Declaration, state: str, clocks: dict[str, Any]) -> tu
     return max(day for day, _ in running), ",".join(sorted({actor for _, actors in running for actor in actors}))
 
 
+def pending_awaits(decl: Declaration, state: str, events: list[str]) -> str:
+    """What a case row keeps (``awaits_also``) of the requests pending in it — a step that asks for a decision (a
+    recusal request) taken after the deciding step's latest, in a state where that step is taken
+    (:attr:`Declaration.pending_awaiting`) —, with ``events`` the case's steps in order: whom they await besides its
+    state or period, a sorted comma list (``""`` when none is pending). ``decl``: the declaration that says it
+    (:meth:`ProcedureService.expectations`). Written where the engine records a step."""
+    def last(names: frozenset[str]) -> int:
+        return max((i for i, e in enumerate(events) if e in names), default=-1)
+
+    return ",".join(sorted({actor for event, (states, requests, actors) in decl.pending_awaiting.items()
+                            if state in states and last(requests) > last(frozenset({event})) for actor in actors}))
+
+
 #: the roles of an office (a bureau's staff): whom 辖区待办 shows a case awaiting
 OFFICES = frozenset(str(role) for role in GOVERNANCE_ROLES)
 
 
-def awaited(decl: Declaration, state: str, awaits_until: dt.date, awaits_by: str,
+def period_until(awaits_until: dt.date, awaits_by: str, today: dt.date) -> dt.date | None:
+    """The last day of the running period that says whom the case awaits (a party's cure), while it speaks — up to
+    that day —, from the row's ``awaits_until`` and ``awaits_by`` (:func:`awaiting_period`); else ``None``."""
+    return awaits_until if awaits_until >= today and awaits_by else None
+
+
+def awaited(decl: Declaration, state: str, awaits_until: dt.date, awaits_by: str, awaits_also: str,
             today: dt.date) -> frozenset[str] | None:
     """Who a case in ``state`` awaits ``today`` — roles, ``party``, ``counterparty``: while a period that says so runs
     (``awaits_until``, ``awaits_by``: what the case row keeps, :func:`awaiting_period`), up to its last day, those it
     awaits; else those the state awaits; ``None``, everyone with a step of their own, where the declaration does not
-    say. The to-do SQL tests the same (:meth:`ProcedureService._expecting`). ``decl``: the declaration that says it
-    (:meth:`ProcedureService.expectations`)."""
-    if awaits_until >= today and awaits_by:
-        return frozenset(awaits_by.split(","))
-    spec = decl.states.get(state)
-    return None if spec is None or spec.awaits is None else frozenset(spec.awaits)
+    say — and besides, whom the requests pending in it await (``awaits_also``, :func:`pending_awaits`: a recusal
+    request, the leader). The to-do SQL tests the same (:meth:`ProcedureService._expecting`), and the case page shows
+    it. ``decl``: the declaration that says it (:meth:`ProcedureService.expectations`)."""
+    if period_until(awaits_until, awaits_by, today) is not None:
+        found: frozenset[str] | None = frozenset(awaits_by.split(","))
+    else:
+        spec = decl.states.get(state)
+        found = None if spec is None or spec.awaits is None else frozenset(spec.awaits)
+    return found if found is None or not awaits_also else found | frozenset(awaits_also.split(","))
 
 
 def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterparty: bool,
@@ -566,6 +601,8 @@ class ProcedureService:
                  *, max_attachment_bytes: int = 20 * 1024 * 1024) -> None:
         self.engine = engine
         self.registry = registry
+        #: :meth:`expectations` by (the case's declaration's digest, the current one's)
+        self._expected: dict[tuple[str, str], Declaration] = {}
         self.evidence = evidence
         self.files_dir = files_dir
         self.max_attachment_bytes = max_attachment_bytes
@@ -927,6 +964,7 @@ class ProcedureService:
         seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)
+        self._refresh_pending(session, decl, case_id, target)
         self._notify(session, case_id, decl, spec.notify, now)
         return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
 
@@ -1242,31 +1280,77 @@ class ProcedureService:
             next_due=min((d for _, d in due), default=NO_DEADLINE), next_office_due=min(office, default=NO_DEADLINE),
             awaits_until=until, awaits_by=by))
 
-    def backfill_awaiting(self, session: Session) -> int:
-        """Write every open case's ``awaits_until`` and ``awaits_by`` from its clocks (:func:`awaiting_period`), as
-        :meth:`_refresh_next_due` would: for the cases opened before the row kept them (the migration adding them).
-        Only cases of a procedure some declaration of which has a period saying whom it awaits are read; the count
-        of cases changed."""
-        procedures = sorted({d.procedure for d in [*self.registry.all(), *self._kept(session)]
-                             if self.expectations(d).periods_awaiting})
+    def _refresh_pending(self, session: Session, decl: Declaration, case_id: int, state: str) -> None:
+        """Whom the requests pending in the case await (:func:`pending_awaits`), on its row, after a step was recorded;
+        a procedure none of whose steps decides a request reads nothing."""
+        said = self.expectations(decl)
+        if not said.pending_awaiting:
+            return
+        relevant = {e for event, (_, requests, _) in said.pending_awaiting.items() for e in (event, *requests)}
+        events = list(session.scalars(select(STEPS.c.event).where(STEPS.c.case_id == case_id,
+                                                                  STEPS.c.event.in_(sorted(relevant)))
+                                      .order_by(STEPS.c.seq)))
+        session.execute(update(CASES).where(CASES.c.id == case_id).values(
+            awaits_also=pending_awaits(said, state, events)))
+
+    def refresh_awaiting(self, session: Session, procedures: list[str]) -> int:
+        """Write the open cases' ``awaits_until``, ``awaits_by`` (:func:`awaiting_period`) and ``awaits_also``
+        (:func:`pending_awaits`) of ``procedures`` from their clocks and steps, as the engine would at a step, under
+        whom the declarations loaded now say they await (:meth:`expectations`); the count of cases changed."""
         if not procedures:
             return 0
+        among = and_(CASES.c.is_open == true(), CASES.c.procedure.in_(sorted(procedures)))
         cases = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
-                                       CASES.c.state, CASES.c.awaits_until, CASES.c.awaits_by)
-                                .where(CASES.c.is_open == true(), CASES.c.procedure.in_(procedures))).all()
+                                       CASES.c.state, CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
+                                .where(among)).all()
         clocks: dict[int, dict[str, Any]] = {}
         for c in session.execute(select(CLOCKS.c.case_id, CLOCKS.c.name, CLOCKS.c.status, CLOCKS.c.due_on)
                                  .join(CASES, CASES.c.id == CLOCKS.c.case_id)
-                                 .where(CASES.c.is_open == true(), CASES.c.procedure.in_(procedures),
-                                        CLOCKS.c.status == "running")):
+                                 .where(among, CLOCKS.c.status == "running")):
             clocks.setdefault(c.case_id, {})[c.name] = c
+        relevant = {e for d in [*self.registry.all(), *self._kept(session)] if d.procedure in procedures
+                    for event, (_, requests, _) in self.expectations(d).pending_awaiting.items()
+                    for e in (event, *requests)}
+        events: dict[int, list[str]] = {}
+        if relevant:
+            for case_id, event in session.execute(select(STEPS.c.case_id, STEPS.c.event)
+                                                  .join(CASES, CASES.c.id == STEPS.c.case_id)
+                                                  .where(among, STEPS.c.event.in_(sorted(relevant)))
+                                                  .order_by(STEPS.c.case_id, STEPS.c.seq)):
+                events.setdefault(case_id, []).append(event)
         changed = 0
         for r in cases:
-            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
-            until, by = awaiting_period(self.expectations(decl), r.state, clocks.get(r.id, {}))
-            if (until, by) != (r.awaits_until, r.awaits_by):
-                session.execute(update(CASES).where(CASES.c.id == r.id).values(awaits_until=until, awaits_by=by))
+            said = self.expectations(self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest))
+            until, by = awaiting_period(said, r.state, clocks.get(r.id, {}))
+            also = pending_awaits(said, r.state, events.get(r.id, []))
+            if (until, by, also) != (r.awaits_until, r.awaits_by, r.awaits_also):
+                session.execute(update(CASES).where(CASES.c.id == r.id).values(
+                    awaits_until=until, awaits_by=by, awaits_also=also))
                 changed += 1
+        return changed
+
+    def refresh_expected(self, session: Session) -> list[str]:
+        """Rewrite the open cases' rows of every procedure whose declarations, as loaded now, say otherwise whom its
+        cases await than when the rows were written (:func:`expected_digest`, kept in ``procedure_expected``): a
+        bureau edited an ``awaits`` in its own file, or an upgrade shipped new ones. Run when the platform starts
+        (the declarations are read then); cheap when nothing changed (one read of the digests). The procedures
+        refreshed."""
+        # one process at a time (each process of the platform starts so): the later one then finds nothing to do
+        if self.engine.dialect.name == "postgresql":
+            session.execute(sql_text("LOCK TABLE procedure_expected IN EXCLUSIVE MODE"))
+        else:  # the write lock, taken by a first write (that changes nothing)
+            session.execute(update(EXPECTED).where(false()).values(digest=EXPECTED.c.digest))
+        by_procedure: dict[str, list[Declaration]] = {}
+        for d in self.registry.all():
+            by_procedure.setdefault(d.procedure, []).append(d)
+        now = {p: expected_digest(ds) for p, ds in by_procedure.items()}
+        kept = {r.procedure: r.digest for r in session.execute(select(EXPECTED.c.procedure, EXPECTED.c.digest))}
+        changed = sorted(p for p, digest in now.items() if kept.get(p) != digest)
+        if not changed:
+            return []
+        self.refresh_awaiting(session, changed)
+        session.execute(EXPECTED.delete().where(EXPECTED.c.procedure.in_(changed)))
+        session.execute(insert(EXPECTED), [{"procedure": p, "digest": now[p]} for p in changed])
         return changed
 
     # -- records -------------------------------------------------------------------------------
@@ -1342,16 +1426,25 @@ class ProcedureService:
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting, key=lambda w: w[0]),
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
-                "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by, today)}
+                "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by,
+                                   row.awaits_also, today),
+                # the last day of a party's period while it is the answer (补正期限至 …)
+                "awaited_until": period_until(row.awaits_until, row.awaits_by, today)}
 
     def expectations(self, decl: Declaration) -> Declaration:
-        """The declaration that says who ``decl``'s cases await (:func:`awaited`): ``decl`` itself, or — an earlier
-        file a case was filed under, which says it of none of its states — the procedure's current one for its
-        jurisdiction (states keep their names across edits; a state it no longer has awaits everyone with a step)."""
-        def says(d: Declaration) -> bool:
-            return any(state.awaits is not None for state in d.states.values())
-
-        return decl if says(decl) else next((d for d in self._current(decl) if says(d)), decl)
+        """The declaration that says who ``decl``'s cases await (:func:`awaited`, :func:`awaiting_period`,
+        :func:`pending_awaits`): ``decl`` — an earlier file a case was filed under — awaiting whom the procedure's
+        current declaration for its jurisdiction says, state by state, period by period, decision by decision
+        (:func:`~zhichan.procedures.declaration.expected_as`; a part it no longer has keeps ``decl``'s); ``decl`` itself
+        when it is the current one."""
+        current = self._current(decl)
+        if not current:
+            return decl
+        key = (decl.digest, current[0].digest)
+        found = self._expected.get(key)
+        if found is None:
+            found = self._expected[key] = expected_as(decl, current[0])
+        return found
 
     def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`) and is awaited
@@ -1418,6 +1511,7 @@ class ProcedureService:
         period may run in (:attr:`Declaration.periods_awaiting`) test the row — in the others it never runs."""
         states: set[tuple[str, str, str]] = set()  # the states awaiting the actor
         periodic: set[tuple[str, str, str]] = set()  # the states a period saying whom it awaits may run in
+        pending: set[tuple[str, str, str]] = set()  # the states where a request awaiting the actor may be pending
         for decl in declarations:
             said = self.expectations(decl)
             for name in decl.states:
@@ -1426,20 +1520,26 @@ class ProcedureService:
                     states.add((decl.procedure, decl.jurisdiction, name))
             periodic |= {(decl.procedure, decl.jurisdiction, state)
                          for running_in, _ in said.periods_awaiting.values() for state in running_in}
+            pending |= {(decl.procedure, decl.jurisdiction, state) for taken_in, _, by in said.pending_awaiting.values()
+                        if not actors.isdisjoint(by) for state in taken_in}
         running = CASES.c.awaits_until >= today
         listed = literal(",") + CASES.c.awaits_by + literal(",")
         by_actor = or_(*(listed.contains(f",{actor},", autoescape=True) for actor in sorted(actors)))
+        also = literal(",") + CASES.c.awaits_also + literal(",")
+        also_actor = or_(*(also.contains(f",{actor},", autoescape=True) for actor in sorted(actors)))
 
         def expecting(keys: set[tuple[str, str, str]], seek: bool) -> Any:
             """Cases in the states ``keys`` that await the actor."""
             terms = []
-            if keys & states - periodic:
+            if keys & states - periodic:  # the state awaits it, and nothing speaks instead
                 terms.append(self._keys_sql(session, keys & states - periodic, seek=seek))
-            if keys & states & periodic:  # the state awaits it: unless a period awaiting others runs
-                terms.append(and_(self._keys_sql(session, keys & states & periodic, seek=seek),
-                                  or_(~running, by_actor)))
-            if keys & periodic - states:  # the state awaits others: while a period awaiting it runs
-                terms.append(and_(self._keys_sql(session, keys & periodic - states, seek=seek), running, by_actor))
+            for group, test in ((keys & states & periodic, or_(~running, by_actor)),  # unless a period awaiting others runs
+                                (keys & periodic - states, and_(running, by_actor)),  # while a period awaiting it runs
+                                (keys & pending - states - periodic, false())):
+                # and besides, while a request awaiting it is pending (a recusal request: the leader)
+                for subset, held in ((group - pending, test), (group & pending, or_(test, also_actor))):
+                    if subset:
+                        terms.append(and_(self._keys_sql(session, subset, seek=seek), held))
             return or_(*terms) if terms else false()
 
         return expecting
@@ -1451,7 +1551,7 @@ class ProcedureService:
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
                                       CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields, CASES.c.awaits_until,
-                                      CASES.c.awaits_by).where(where)).all()
+                                      CASES.c.awaits_by, CASES.c.awaits_also).where(where)).all()
         if not rows:
             return []
         candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
@@ -1470,7 +1570,7 @@ class ProcedureService:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
-            now_awaited = awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, today)
+            now_awaited = awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, r.awaits_also, today)
             for role in sorted(roles or {str(scope.role)}):
                 steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
                                 clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,

@@ -15,8 +15,10 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
+from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.service import Listed, Option, ProcedureService
 from zhichan.reference.regions import region_name
+from zhichan.web.i18n import translate
 from zhichan.web.labels import choice
 
 
@@ -199,7 +201,32 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
                     for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
+        **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
     }
+
+
+#: the order in which a case page names whom the case awaits: the party first, the office's roles by rank
+AWAITED_ORDER = ("party", "counterparty", "case_officer", "window_staff", "bureau_leader", "system_admin")
+
+
+def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: Declaration, case: dict[str, Any],
+                 lang: str) -> dict[str, Any]:
+    """Whom the case awaits now, as the to-do lists read it (:func:`~zhichan.procedures.service.awaited`): ``awaited``
+    — codes, ``party``, ``counterparty`` and roles; ``None`` where the declaration does not say (anyone with a step of
+    their own), ``[]`` for a closed or resting case —, ``awaited_shown`` in the page's language (当事人 for the party),
+    and ``awaited_until`` the last day of a party's period while that is the answer (its cure)."""
+    resting = not case["is_open"] or decl.states[case["state"]].resting
+    codes = [] if resting else None if awaited is None else sorted(
+        awaited, key=lambda a: (AWAITED_ORDER.index(a) if a in AWAITED_ORDER else len(AWAITED_ORDER), a))
+    if codes is None:
+        shown = [translate(lang, "procedures.awaited.anyone")]
+    elif not codes:
+        shown = [translate(lang, "procedures.awaited.nobody")]
+    else:
+        shown = [translate(lang, f"procedures.awaited.{a}" if a in ("party", "counterparty") else f"role.{a}")
+                 for a in codes]
+    shown_until = None if resting or until is None or until == NO_DEADLINE else until
+    return {"awaited": codes, "awaited_shown": shown, "awaited_until": shown_until}
 
 
 #: start fields that name the one who files: an enterprise, bank or agency user finds its own name there

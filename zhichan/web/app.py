@@ -40,7 +40,7 @@ from zhichan.finance import router as finance_router
 from zhichan.indicators import router as indicators_router
 from zhichan.legaltime import china_time, provisional_note
 from zhichan.navigation import router as navigation_router
-from zhichan.platform.db import make_engine, upgrade
+from zhichan.platform.db import make_engine, session_scope, upgrade
 from zhichan.platform.exceptions import AuthenticationError
 from zhichan.platform.jobs import JobRegistry, JobWorker
 from zhichan.platform.portal import CorpusAccess
@@ -256,6 +256,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     corpus: CorpusAccess = app.state.corpus
     warm_stop: threading.Event = app.state.warm_stop
     upgrade(app.state.engine)
+    # the open cases' rows say whom they await as the declarations loaded now do (a bureau edited an ``awaits``)
+    with session_scope(app.state.engine) as session:
+        refreshed = app.state.procedures.refresh_expected(session)
+    if refreshed:
+        log.info("whom open cases await rewritten for %s", ", ".join(refreshed))
     if settings.web_threads:
         import anyio.to_thread
 

@@ -2,8 +2,8 @@
 
 ``awaits_until`` — the last day of the latest running period that says whom the case awaits (a party's 补正期限),
 in a state it may run in; 0001-01-01 when none runs — and ``awaits_by``, whom they await (a sorted comma list). The
-engine writes them where it recomputes ``next_due``; open cases get them here from their running clocks, under the
-declarations the platform has (the shipped files and this installation's own, ``ZHICHAN_PROCEDURE_DIR``).
+engine writes them where it recomputes ``next_due``; open cases get them from their running clocks when the platform
+next starts (``ProcedureService.refresh_expected``, since procedures_0006; this revision wrote them itself before).
 
 Revision ID: procedures_0005
 Revises: procedures_0004
@@ -11,9 +11,6 @@ Create Date: 2026-12-07
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any, cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -37,18 +34,8 @@ def upgrade() -> None:
         op.create_index(f"ix_procedure_cases_{name}", "procedure_cases",
                         ["is_open", column, "procedure", "jurisdiction", "state", "next_due", "next_office_due",
                          "awaits_until", "awaits_by"])
-    from sqlalchemy.orm import Session
-
-    from zhichan.procedures.declaration import ProcedureRegistry
-    from zhichan.procedures.service import ProcedureService
-    from zhichan.settings import get_settings
-
-    # reading declarations and clocks only: no evidence log, no files
-    service = ProcedureService(op.get_bind().engine, ProcedureRegistry.load(get_settings().procedure_dir),
-                               cast(Any, None), Path())
-    with Session(bind=op.get_bind()) as session:
-        service.backfill_awaiting(session)
-        session.flush()
+    # the open cases' values are written when the platform starts (procedures_0006's ``procedure_expected`` starts
+    # empty, so every procedure's rows are rewritten then: ProcedureService.refresh_expected)
 
 
 def downgrade() -> None:
