@@ -600,3 +600,21 @@ def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, cli
             link = re.search(r'id="before-data-link" href="([^"]+)"', notice.group(1))
             assert link and f"as_of={begins}" in link.group(1).replace("&amp;", "&"), (url, link)
             assert 'id="before-data"' not in client.get(url.replace(before, begins) + f"&lang={lang}").text, url
+
+
+
+
+@pytest.mark.parametrize("file", [False, True])
+def test_trademark_gi_and_copyright_records_read_as_labels_not_codes(file):
+    """A trademark's kind and status, a geographical indication's type and status and a copyright's work type read as
+    their labels on the records page and in the web's files, in each language (they showed ``protected``,
+    ``product``, ``certification``, ``software``): the one labeller both use (``views.record_labeller``)."""
+    cases = [("valid_trademarks", "mark_kind", "certification", "证明商标", "Certification mark"),
+             ("valid_trademarks", "status", "cancelled", "已注销或撤销", "Cancelled or revoked"),
+             ("geographical_indications", "gi_type", "product", "地理标志产品", "GI product"),
+             ("geographical_indications", "status", "protected", "受保护", "Protected"),
+             ("copyright_registrations", "work_type", "software", "计算机软件", "Computer software")]
+    for indicator, column, code, zh, en in cases:
+        for lang, shown in (("zh", zh), ("en", en)):
+            cell = views.record_labeller(indicator, lang, None, file=file)
+            assert cell(column, code, {}) == shown, (indicator, column, lang)

@@ -269,7 +269,8 @@ def record_cell(value: Any) -> Any:
 #: patent's kind, legal status and first patentee's type read ``invention``, ``granted``, ``enterprise`` on the
 #: records page, in Chinese too
 CORPUS_CODED = {"kind": "kind", "legal_status": "legal_status", "first_patentee_type": "party_type",
-                "event_type": "event_type"}
+                "event_type": "event_type", "gi_type": "gi_type", "mark_kind": "mark_kind", "work_type": "work_type",
+                "status": "record_status"}
 #: a corpus relation's region columns: the recorded county and the region a record is counted in (归属)
 CORPUS_REGIONS = ("region_code", "geo")
 #: a corpus relation's columns naming a holder or party: named in English on English pages where known

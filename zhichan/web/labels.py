@@ -22,6 +22,11 @@ PREFIXES = {
     "party_type": "party_type",
     "applicant_type": "party_type",
     "event_type": "event_type",
+    "gi_type": "gi_type",
+    "mark_kind": "mark_kind",
+    "work_type": "work_type",
+    # a trademark's or a geographical indication's status (their values differ: one prefix serves both)
+    "record_status": "record_status",
     "role": "role",
     "org_kind": "orgkind",
     "job_status": "jobs.status",
