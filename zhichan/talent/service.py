@@ -28,7 +28,13 @@ from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.orgs import RowName, english_names
-from zhichan.platform.scope import Scope, known_region_code, normalize_region_code, party_within, region_prefix
+from zhichan.platform.scope import (
+    Scope,
+    known_region_code,
+    normalize_region_code,
+    party_within,
+    region_prefix,
+)
 from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
 from zhichan.talent.models import Person, PersonKind, Source, Status, StatusChange, Via
