@@ -59,9 +59,14 @@ def test_who_sees_the_inventory(env: WebEnv, client: TestClient) -> None:
         html = client.get("/exchange/dormant").text
         assert (UNIVERSITY in html) is sees, user
         assert (len(client.get("/api/v1/exchange/dormant").json()["items"]) == 3) is sees, user
-    # an enterprise cannot take an inventory (it is for universities and institutes)
+    # an enterprise cannot take an inventory (it is for universities and institutes): nor is it offered one (the API
+    # told it "may_inventory": true and the page showed the form it was then refused on)
     login_as(client, env.engine, "ent_user")
+    assert client.get("/api/v1/exchange/dormant").json()["may_inventory"] is False
+    assert 'id="inventory-form"' not in client.get("/exchange/dormant").text
     assert post(client, "/exchange/dormant/inventory", {"on": ""}, page="/exchange/dormant").status_code == 403
+    login_as(client, env.engine, "office")  # the university's account: offered it, as the server allows it
+    assert client.get("/api/v1/exchange/dormant").json()["may_inventory"] is True
     client.cookies.clear()
     assert client.get("/api/v1/exchange/dormant").status_code == 401
     assert UNIVERSITY not in client.get("/exchange/dormant", follow_redirects=True).text

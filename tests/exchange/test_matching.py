@@ -71,6 +71,22 @@ def test_matches_are_ranked_and_explained(market) -> None:  # type: ignore[no-un
         "proximity"] == 0.0
 
 
+def test_shared_terms_leave_out_words_that_say_nothing(market) -> None:  # type: ignore[no-untyped-def]
+    """A need posted as the demo posts them shared mostly its drafting with every patent (一种、技术、方法、领域): those
+    words are left out of the explanation; the score, which reads no words, is the same."""
+    from zhichan.exchange.matching import FILLER
+
+    world, snapshot, numbers = market
+    with session_scope(world.engine) as s:
+        matches = match_need(s, snapshot, region="510107", text="寻求新能源领域合作技术 希望引进与“一种锂离子电池负极材料"
+                                                                 "及其制备方法”相关的技术，开展联合开发。")
+    top = next(m for m in matches if m["application_number"] == numbers[0])
+    assert {"锂离子", "负极"} <= set(top["shared_terms"])
+    for match in matches:
+        assert not set(match["shared_terms"]) & {"一种", "技术", "方法", "领域", "及其", "制备"}, match["shared_terms"]
+        assert not set(match["shared_terms"]) & FILLER
+
+
 def test_proximity() -> None:
     assert (proximity("510107", "510107"), proximity("510107", "510104"), proximity("510107", "513200"),
             proximity("510107", "320102"), proximity("510107", None)) == (1.0, 0.7, 0.4, 0.0, 0.0)

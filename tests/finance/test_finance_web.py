@@ -103,6 +103,23 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         tampered = record.content.replace(b"5000000.00", b"9000000.00")
         assert not verify_pdf(pdf.content, key, sm3=hashlib.new("sm3", tampered).hexdigest(),
                               sha256=hashlib.sha256(tampered).hexdigest()).ok
+        # a page printing another secured debt around the genuine embedded certificate is refused (the verification
+        # checked only the digests and the entry number printed, and reported it verified)
+        import io
+
+        import weasyprint
+
+        from zhichan.evidence.certificate import ATTACHMENT_NAME, TEMPLATES, render_html
+        from zhichan.evidence.verify import read_pdf
+
+        cert = read_pdf(pdf.content)[0]
+        page_html = render_html(cert)
+        assert "5,000,000.00 元" in page_html
+        forged = weasyprint.HTML(string=page_html.replace("5,000,000.00 元", "9,000,000.00 元"), base_url=str(TEMPLATES))
+        forged_pdf = bytes(forged.write_pdf(attachments=[weasyprint.Attachment(file_obj=io.BytesIO(cert.to_json()),
+                                                                              name=ATTACHMENT_NAME)]))
+        refused = verify_pdf(forged_pdf, key)
+        assert not refused.ok and "被担保主债权数额" in str(refused)
         # a demo registration's certificate says it is synthetic (the demo's read like real certificates)
         from tests.helpers import pdf_text
         from zhichan.finance.models import Pledge

@@ -72,6 +72,9 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
                            follow_redirects=False).status_code == 303
         page = client.get("/finance/funds/chengdu").text
         loan_id = int(re.search(r'/loans/(\d+)/claim', page).group(1))  # type: ignore[union-attr]
+        # a step no loan has: no such action (it said "the loan has no claim" until one was filed)
+        r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/zzz", data={"csrf_token": token})
+        assert r.status_code == 404 and "没有该操作" in r.text and "没有补偿申请" not in r.text
         for action, data in (("claim", {"principal_loss": "3000000"}), ("approve", {}), ("pay", {})):
             r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/{action}", data={"csrf_token": token, **data},
                             follow_redirects=False)

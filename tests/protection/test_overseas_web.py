@@ -110,6 +110,21 @@ def test_office_records_imports_watches_and_the_enterprise_sees_its_alert(env: W
     text = report.text  # type: ignore[attr-defined]
     assert re.search(r'id="imported-count">1<', text) and re.search(r'id="rejected-count">1<', text)
     assert re.search(r"<td[^>]*>3</td>", text) and "kind" in text  # the line and the field of the bad row
+    # the bad row's field by its column and meaning, its problem in the page's language (it read "kind: 请选择… / choose…")
+    rejects = text.split('id="rejects"')[1].split("</table>")[0]
+    assert "<code>kind</code> 纠纷类型，" in rejects and "choose one of the kinds" not in rejects
+    # the import file's columns are a labelled list, each with its meaning in the page's language (a Chinese page
+    # read "列名（英文或中文）: enterprise / 国内企业, …, ipc_group / 技术领域, started_on / 发生日期, forum / …")
+    for lang, title, meaning, source in (("zh", "导入文件的列", "纠纷发生日期（年-月-日", "导入：纠纷.csv"),
+                                         ("en", "Columns of the import file", "The day the dispute began", "Imported: 纠纷.csv")):
+        page = officer.get("/protection/overseas", params={"lang": lang}).text
+        assert f'id="import-columns-title">{title}<' in page
+        columns = page.split('id="import-columns"')[1].split("</table>")[0]
+        row = columns.split("<code>started_on</code>")[1].split("</tr>")[0]
+        assert meaning in row, lang
+        # a dispute's source by what it is, not the stored code ("form", "import:纠纷.csv")
+        disputes = page.split('id="dispute-list"')[1].split("</table>")[0]
+        assert source in disputes and ">form<" not in disputes and "import:" not in disputes, lang
     empty = post(officer, "/protection/overseas/import", {}, files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")})
     assert empty.status_code == 422 and 'id="import-file-error"' in empty.text  # type: ignore[attr-defined]
 

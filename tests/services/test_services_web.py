@@ -108,6 +108,15 @@ def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClien
     page = client.get(f"/services/applications/{case_id}")
     assert page.status_code == 200 and "decide-form-approve" not in page.text  # accept first
     token = csrf_from(page.text)
+    # a name the service has no decision by: no such decision (it said there was no step with a generated document)
+    nosuch = client.post(f"/services/applications/{case_id}/decide/zzz", data={"csrf_token": token, "version": "1"})
+    assert nosuch.status_code == 404 and "该服务没有名为“zzz”的决定" in nosuch.text and "文书" not in nosuch.text
+    # a decision of the service not open yet: refused as the engine refuses a step, above the case's page
+    early = client.post(f"/services/applications/{case_id}/decide/approve",
+                        data={"csrf_token": token, "version": "1", "conclusion": "已完成检索"})
+    assert early.status_code == 409 and re.search(r'id="conflict">[^<]*不能由您作出“准予办理”', early.text)
+    # the engine's own form likewise: a step the procedure does not have is no conflict with another officer
+    assert client.post(f"/cases/{case_id}/act/zzz", data={"csrf_token": token, "version": "1"}).status_code == 404
     assert client.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1"},
                        follow_redirects=False).status_code == 303
     page = client.get(f"/services/applications/{case_id}")

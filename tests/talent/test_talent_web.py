@@ -119,6 +119,20 @@ def test_exports_are_the_scoped_view(env: WebEnv) -> None:
     assert "；" not in english.content.decode("utf-8-sig")
 
 
+def test_a_region_code_naming_no_region_is_refused_beside_the_field(env: WebEnv) -> None:
+    """510199 is six digits inside 成都市's prefix (the city office's area) but names no region: the city officer's
+    entry kept it and the directory showed its bare digits; now refused beside the field like a need's, an agency's
+    or a quota's region (``platform.scope.known_region_code``)."""
+    officer = client_for(env, "cd_leader")
+    token = csrf_from(officer.get("/talent").text)
+    bad = officer.post("/talent/people", data={**WUHOU_EXPERT, "name": "王估值", "region_code": "510199",
+                                               "csrf_token": token})
+    assert bad.status_code == 422 and 'id="enter-region_code-error"' in bad.text and "510199" in bad.text
+    assert 'value="王估值"' in bad.text  # the input is kept
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert s.scalars(select(Person).where(Person.name == "王估值")).first() is None
+
+
 def test_an_officer_enters_a_person_audited_and_errors_stay_beside_the_field(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     token = csrf_from(officer.get("/talent").text)

@@ -152,13 +152,11 @@ def qr_png(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), synthetic: bool = False) -> str:
-    """``details``: (label, value) rows the caller knows and the entry does not say in words (a case step's procedure
-    and step names, from its declaration); ``synthetic``: what the entry records is synthetic demo data."""
-    fields = json.loads(cert.leaf)
+def printed_rows(fields: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(label, value as printed, monospace) of every field of the entry ``fields`` (its leaf) the page prints: what the
+    page shows and what the verification finds on it (:func:`zhichan.evidence.verify.verify_pdf`)."""
     kind = fields.get("kind", "deposit")
-    heading, heading_en = HEADINGS.get(kind, (cert.title or "存证证明", "Evidence Record"))
-    rows = [(label, value, False) for label, value in details]
+    rows = []
     for name, (label, is_hex) in LABELS.items():
         if name in fields:
             value = _beijing(fields[name]) if name == "time" else str(fields[name])
@@ -168,6 +166,16 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
             elif name == "size" and isinstance(fields[name], int):
                 value = f"{fields[name]:,}"  # 1,048,576: a size a reader counts the digits of
             rows.append((label, value, is_hex))
+    return rows
+
+
+def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), synthetic: bool = False) -> str:
+    """``details``: (label, value) rows the caller knows and the entry does not say in words (a case step's procedure
+    and step names, from its declaration); ``synthetic``: what the entry records is synthetic demo data."""
+    fields = json.loads(cert.leaf)
+    kind = fields.get("kind", "deposit")
+    heading, heading_en = HEADINGS.get(kind, (cert.title or "存证证明", "Evidence Record"))
+    rows = [(label, value, False) for label, value in details] + printed_rows(fields)
     documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)
     payload, compact = qr_payload(cert)

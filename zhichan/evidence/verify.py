@@ -155,7 +155,16 @@ def verify_pdf(
     # an entry without digests (a data-IP registration without a sample, a step without documents) prints its
     # number only
     shown = all(value in compact for value in printed) and f"#{cert.index}" in compact
-    report.add("证书页面内容 / Printed data", shown,
+    # and every other field the page prints as the entry records it: a page whose pledgor, amount or term was
+    # changed around the genuine embedded certificate was reported as verified
+    from zhichan.evidence.certificate import printed_rows
+
+    differ = [label for label, value, _ in printed_rows(fields) if "".join(value.split()) not in compact]
+    report.add("证书页面内容 / Printed data", shown and not differ,
                "页面印有证书所载摘要与条目编号 / The page shows the certified digests and entry number" if shown
-               else "页面未印出证书所载摘要或条目编号 / The page does not show the certified digests or entry number")
+               and not differ else
+               "页面未印出证书所载摘要或条目编号 / The page does not show the certified digests or entry number"
+               if not shown else "页面所印内容与证书所载不符：" + "、".join(label.split(" ", 1)[0] for label in differ)
+               + " / The page does not print what the certificate records: "
+               + ", ".join(label.split(" ", 1)[-1] for label in differ))
     return report

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
-from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied
+from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied, ZhichanError
 from zhichan.exchange.checks import FieldError, patent_number
 from zhichan.exchange.models import DormantPatent
 from zhichan.legaltime import china_date
@@ -70,16 +70,25 @@ def dormant_on(snapshot: Snapshot, party_key: str, on: dt.date) -> list[RightSta
     return [s for n in numbers if (s := statuses[n]).in_force and s.held_by(party_key) and not s.ever_dealt]
 
 
+def inventory_refusal(scope: Scope, snapshot: Snapshot | None) -> ZhichanError | None:
+    """Why ``scope`` may not take an inventory, None when it may: an account of an organization the corpus types as a
+    university or research institute. The one rule the server applies and the page's offer follows (an ordinary
+    enterprise was offered the inventory form, ``may_inventory``, and refused when it used it)."""
+    if scope.role != Role.ENTERPRISE_USER or not scope.party_key or scope.org_id is None:
+        return PermissionDenied("存量专利盘点由高校、科研机构的账号办理 / the inventory is taken by a university's or "
+                                "research institute's account")
+    if snapshot is None:
+        return ConflictError("尚无语料快照，无法盘点 / no corpus snapshot: nothing to take an inventory of")
+    if institution_type(snapshot, scope.party_key) not in INSTITUTION_TYPES:
+        return PermissionDenied("存量专利盘活面向高校和科研机构（国知发运字〔2024〕5号） / the dormant-patent inventory "
+                                "is for universities and research institutes")
+    return None
+
+
 def _institution(session: Session, scope: Scope, snapshot: Snapshot | None) -> Organization:
     scope.require_authenticated()
-    if scope.role != Role.ENTERPRISE_USER or not scope.party_key or scope.org_id is None:
-        raise PermissionDenied("存量专利盘点由高校、科研机构的账号办理 / the inventory is taken by a university's or "
-                               "research institute's account")
-    if snapshot is None:
-        raise ConflictError("尚无语料快照，无法盘点 / no corpus snapshot: nothing to take an inventory of")
-    if institution_type(snapshot, scope.party_key) not in INSTITUTION_TYPES:
-        raise PermissionDenied("存量专利盘活面向高校和科研机构（国知发运字〔2024〕5号） / the dormant-patent inventory "
-                               "is for universities and research institutes")
+    if (refused := inventory_refusal(scope, snapshot)) is not None:
+        raise refused
     org = session.get(Organization, scope.org_id)
     assert org is not None
     return org

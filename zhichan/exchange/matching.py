@@ -13,7 +13,8 @@ by the numbers that make its score and by where the offer comes from.
 * **proximity** — the patent's region against the need's: same county 1, city 0.7, province 0.4, else 0.
 
 The explanation lists the three contributions (weight × value, which add up to the score), the IPC
-subclasses shared, the terms the need and the patent share (rjieba words of two characters or more),
+subclasses shared, the terms the need and the patent share (rjieba words of two characters or more, without the
+words that say nothing of a technology, :data:`FILLER`; they do not weigh in the score),
 the owner's type and the region. Requires an index built with vectors (``zhichan index build``).
 """
 
@@ -57,10 +58,25 @@ def offers(session: Session) -> list[Offer]:
     return out
 
 
+#: words that say nothing of a technology: the drafting of a patent's title and abstract (一种…及其制备方法, 本发明公开了,
+#: 所述) and of a need's posting (寻求…领域合作技术, 希望引进…相关的技术, 开展联合开发). Left out of the shared terms
+#: (they were most of them: 一种、技术、方法、领域); the score does not read words (its similarity is the index's vectors)
+FILLER = frozenset({
+    "一种", "技术", "方法", "领域", "应用", "装置", "系统", "设备", "及其", "制备", "用于", "包括", "具有", "所述", "其中",
+    "本发明", "发明", "实用新型", "本申请", "申请", "涉及", "公开", "提供", "进行", "通过", "采用", "实现", "基于", "相关",
+    "合作", "寻求", "希望", "引进", "开展", "联合", "开发", "需求", "企业", "一个", "多个", "至少", "以及", "能够", "可以",
+    "特征", "在于",
+    "the", "and", "of", "for", "with", "in", "on", "to", "method", "methods", "device", "system", "apparatus",
+    "technology", "technologies", "field", "use", "using", "its", "thereof", "preparation",
+})
+
+
 def words(text: str) -> set[str]:
+    """The words of ``text`` a need and a patent can share: rjieba's words of two characters or more, without
+    :data:`FILLER` (in any case)."""
     from zhichan.search.text import cut
 
-    return {w for w in cut(text or "") if len(w) >= 2 and (not w.isascii() or w.isalnum())}
+    return {w for w in cut(text or "") if len(w) >= 2 and (not w.isascii() or w.isalnum()) and w.lower() not in FILLER}
 
 
 def subclass(code: str) -> str:

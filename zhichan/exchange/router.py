@@ -517,7 +517,7 @@ def dormant_page(request: Request, scope: Scope = ScopeDep, session: Session = D
                  added: int | None = Query(None, ge=0, le=MAX_INT)) -> Response:
     """The institution's inventory and its progress (an officer: the area's institutions)."""
     scope.require_authenticated()
-    return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, state=state, lang=lang(request)), "errors": {},
+    return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, _corpus(request).snapshot(), state=state, lang=lang(request)), "errors": {},
                                                      "values": {}, "found": found, "added": added})
 
 
@@ -527,7 +527,7 @@ def api_dormant(request: Request, scope: Scope = ScopeDep, session: Session = Db
     """存量专利盘活: progress per institution (inventoried, graded, approved into the 转化资源库, listed,
     activated) and the inventory — an institution's own, an officer's area's."""
     scope.require_authenticated()
-    return fast_json(views.dormant_view(session, scope, state=state, lang=lang(request)))
+    return fast_json(views.dormant_view(session, scope, _corpus(request).snapshot(), state=state, lang=lang(request)))
 
 
 @router.post("/exchange/dormant/inventory", include_in_schema=False)
@@ -543,7 +543,7 @@ async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: 
                                         now=utcnow())
     except FormError as exc:
         session.rollback()
-        return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, lang=lang(request)), "errors": exc.errors,
+        return render(request, "exchange/dormant.html", {**views.dormant_view(session, scope, _corpus(request).snapshot(), lang=lang(request)), "errors": exc.errors,
                                                          "values": fields, "found": None, "added": None}, status=422)
     session.commit()
     return RedirectResponse(f"/exchange/dormant?found={counts['found']}&added={counts['added']}", status_code=303)

@@ -363,7 +363,8 @@ def deals_view(session: Session, scope: Scope) -> dict[str, Any]:
             "may_start": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
-def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str = "zh") -> dict[str, Any]:
+def dormant_view(session: Session, scope: Scope, snapshot: Snapshot | None, *, state: str = "",
+                 lang: str = "zh") -> dict[str, Any]:
     """存量专利盘活: progress per institution and the inventory (an institution's own; an officer's area's)."""
     from zhichan.exchange import dormant
 
@@ -382,7 +383,7 @@ def dormant_view(session: Session, scope: Scope, *, state: str = "", lang: str =
                        "college": r.college, "note": r.note, "graded_on": r.graded_on, "approved_on": r.approved_on,
                        "listed_on": r.listed_on, "activated_on": r.activated_on, "activated_by": r.activated_by,
                        "synthetic": r.synthetic} for r in rows],
-            "may_inventory": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
+            "may_inventory": dormant.inventory_refusal(scope, snapshot) is None}
 
 
 # -- valuations ----------------------------------------------------------------------------------

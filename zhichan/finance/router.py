@@ -203,11 +203,17 @@ async def fund_action(request: Request, fund: FundCode, action: str, scope: Scop
     return RedirectResponse(f"/finance/funds/{fund}", status_code=303)
 
 
+#: the steps on an enrolled loan, in their order
+LOAN_ACTIONS = ("claim", "approve", "pay", "recover")
+
+
 @router.post("/finance/funds/{fund}/loans/{loan_id}/{action}", include_in_schema=False)
 async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str, scope: Scope = ScopeDep,
                       session: Session = DbDep) -> Response:
     """claim (代偿申请) · approve (审批) · pay (拨付) · recover (追偿返还) on an enrolled loan."""
     rules = _operable(request, scope, fund)
+    if action not in LOAN_ACTIONS:  # before the loan's claim is looked for (it answered "the loan has no claim")
+        raise NotFoundError("没有该操作 / no such action")
     loan = session.scalar(select(Loan).where(Loan.id == loan_id, Loan.fund_code == fund, loan_filter(scope)))
     if loan is None:
         raise NotFoundError(f"没有贷款 {loan_id} / no loan {loan_id}")
@@ -224,10 +230,8 @@ async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str
             fund_rules.approve(session, rules, row, today)
         elif action == "pay":
             fund_rules.pay(session, fund, row.id)
-        elif action == "recover":
+        else:  # recover
             fund_rules.recover(session, rules, row.id, values.get("recovered"))
-        else:
-            raise NotFoundError("没有该操作 / no such action")
     except FormError as exc:
         session.rollback()
         return _fund_page(request, scope, session, fund, errors=exc.errors, values=values, form=f"{action}-{loan_id}",

@@ -915,6 +915,8 @@ class ProcedureService:
         now = now or utcnow()
         decl = self.declaration_of(session, row.procedure, row.jurisdiction, row.declaration_digest)
         spec = decl.transition(event, row.state)
+        if spec is None and all(t.event != event for t in decl.transitions):  # it read "someone may have acted first"
+            raise NotFoundError(f"该程序没有名为“{event[:40]}”的步骤 / this procedure has no step '{event[:40]}'")
         if spec is None or not row.is_open:
             raise ConflictError(
                 f"办件当前为“{decl.states[row.state].title.zh}”，不能执行该操作（可能已被他人处理） / the case is "

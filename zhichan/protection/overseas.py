@@ -59,6 +59,8 @@ DISPUTE_KINDS = ("诉讼", "337调查", "海关扣押", "警告函", "展会纠�
 #: import columns: the English name, and the Chinese header a bureau's sheet may use instead
 COLUMNS = {"enterprise": "国内企业", "country": "国家或地区", "kind": "纠纷类型", "opponent": "对方当事人",
            "ipc_group": "技术领域", "started_on": "发生日期", "forum": "受理机构", "summary": "案情摘要"}
+#: the columns an import file must have (the others may be left out)
+REQUIRED_COLUMNS = tuple(k for k in COLUMNS if k not in ("forum", "summary"))
 _HEADER = {**{v: k for k, v in COLUMNS.items()}, **{k: k for k in COLUMNS}}
 IMPORT_MAX_ROWS = 20_000
 _IPC_GROUP = re.compile(r"^[A-H][0-9]{2}[A-Z][0-9]{1,4}$")
@@ -276,7 +278,7 @@ def _rows(data: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
     """(line, row by column name) of a CSV (UTF-8 or GB18030) or XLSX file; unknown columns ignored."""
     table = read_table(data, filename, max_rows=IMPORT_MAX_ROWS, what="纠纷 XLSX / disputes XLSX")
     header = [_HEADER.get(str(h or "").strip()) for h in table[0]]
-    missing = [f"{k}（{v}）" for k, v in COLUMNS.items() if k not in header and k not in ("forum", "summary")]
+    missing = [f"{k}（{COLUMNS[k]}）" for k in REQUIRED_COLUMNS if k not in header]
     if missing:
         raise InputError("缺少列 / missing columns: " + "、".join(missing))
     rows = []

@@ -117,7 +117,8 @@ def overseas_page(session: Session, scope: Scope, corpus: CorpusAccess, *, thres
     if not overseas.can_see_alerts(scope):
         raise PermissionDenied("无权查看海外纠纷预警 / overseas warnings are for IP offices and the enterprises watched")
     data: dict[str, Any] = {"office": scope.governance, "alerts": overseas.alerts(session, scope, lang=lang),
-                            "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS, "guidance": overseas.GUIDANCE}
+                            "kinds": overseas.DISPUTE_KINDS, "columns": overseas.COLUMNS,
+                            "required_columns": overseas.REQUIRED_COLUMNS, "guidance": overseas.GUIDANCE}
     if scope.governance:
         exposure = overseas.area_exposure(corpus, scope, threshold=threshold, min_patents=min_patents)
         data["exposure"] = exposure and {**exposure, "items": holders_named_in_english(session, exposure["items"])}

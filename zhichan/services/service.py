@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.errors import NotFoundError
+from zhichan.errors import ConflictError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
@@ -74,9 +74,13 @@ def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id
     # holds the case's lock (``now`` given: the demo's time, both)
     issued = now or utcnow()
     data = decision_actions(procedures, session, scope, case_id)
+    step = next((t for t in data["declaration"].transitions if t.event == event), None)
+    if event not in data["entry"].decisions or step is None:  # it read "no step … with a generated document here"
+        raise NotFoundError(f"该服务没有名为“{event[:40]}”的决定 / this service has no decision '{event[:40]}'")
     title = data["generated"].get(event)
-    if title is None:
-        raise NotFoundError(f"该办件当前没有可生成文书的步骤 {event} / no step {event} with a generated document here")
+    if title is None:  # a decision of the service, not one this caller may take on the case now
+        raise ConflictError(f"该办件当前不能由您作出“{step.title.zh}” / you cannot take '{step.title.en}' on this case "
+                            "now (someone may have acted first)", details={"state": data["case"]["state"]})
     decl = data["declaration"]
     spec = decl.transition(event, data["case"]["state"])
     clean = check_fields(spec.fields, fields)  # the same check the engine makes, before anything is rendered

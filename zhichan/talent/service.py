@@ -28,7 +28,13 @@ from zhichan.legaltime import china_date
 from zhichan.platform import audit
 from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.orgs import RowName, english_names
-from zhichan.platform.scope import Scope, normalize_region_code, party_within, region_prefix
+from zhichan.platform.scope import (
+    Scope,
+    known_region_code,
+    normalize_region_code,
+    party_within,
+    region_prefix,
+)
 from zhichan.procedures.service import StepTaken
 from zhichan.reference.ipc import parse_fields
 from zhichan.talent.models import Person, PersonKind, Source, Status, StatusChange, Via
@@ -146,6 +152,11 @@ def clean_person(values: dict[str, Any], office: Organization | None = None) -> 
             raise InputError("not six digits")
     except InputError:
         errors["region_code"] = "请填写 6 位行政区划代码（如 510107） / give a 6-digit region code (e.g. 510107)"
+    else:
+        try:
+            known_region_code(region)
+        except InputError as exc:  # well-formed, naming no region (510199): stored, then shown as its digits
+            errors["region_code"] = exc.message
     if region and "region_code" not in errors and office is not None and not _within(office, region):
         errors["region_code"] = (f"地区 {region} 不在{office.name}辖区内 / region {region} is outside the area of "
                                  "the office keeping the record")
