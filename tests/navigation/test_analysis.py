@@ -132,7 +132,9 @@ def test_recommendations_cite_their_numbers(hand_result):
     assert kinds == ["investment", "talent", "talent", "transfer", "strengthen", "strengthen"]
     invest = recs[0]
     assert invest["target"] == YI and invest["branch_id"] == "2"
-    assert invest["evidence"]["targets"] == [{"name": YI, "patents": 4, "valid_inventions": 2}]
+    # P5 and P7 valid and high-value (SEI); P6, P7, P8 filed since 2020 (the life cycle's last window, 2020–2022)
+    assert invest["evidence"]["targets"] == [{"name": YI, "patents": 4, "valid_inventions": 2, "high_value": 2,
+                                              "recent": 3}]
     assert "1 件" in invest["text"] and "16.7%" in invest["text"] and "38.5%" in invest["text"]
     assert "RTA 0.43" in invest["text"]
     # 泰安丁 has 1 patent in 电机: below the 2-patent minimum

@@ -3,13 +3,18 @@
 Rules (docs/navigation.md):
 
 - **招商引资 (investment targets)**: one item per branch judged 缺失 or 薄弱 (RTA < 0.8, enough
-  domestic patents), weakest first, the ``targets_per_branch`` non-local enterprises with the most
-  patents in that branch (at least ``min_target_patents``).
-- **招才引智 (talent)**: non-local inventors with the most patents in those weak branches (at least
-  ``min_target_patents``), with the applicant they file for.
+  domestic patents), weakest first, the ``targets_per_branch`` non-local enterprises with at least
+  ``min_target_patents`` patents in that branch, ranked by what makes one worth attracting (GB/T 39551's
+  spirit): valid inventions, high-value ones among them, applications since the start of the life cycle's
+  recent window (:func:`recent_from`), then patents. One without a valid invention is listed only for at least
+  ``min_target_patents`` recent applications, and its sentence says so.
+- **招才引智 (talent)**: non-local inventors in those weak branches, ranked and admitted alike, with the
+  applicant they file for.
 - **沉睡专利转化 (dormant patents)**: local universities and institutes holding valid chain
-  patents that were never transferred or licensed on or before the date, most such patents first.
-- **强链 (reinforce strengths)**: branches judged 优势 (RTA ≥ 1.2) with their local leader.
+  patents that were never transferred or licensed on or before the date, most dormant inventions first
+  (then high-value ones, then all dormant patents).
+- **强链 (reinforce strengths)**: branches judged 优势 (RTA ≥ 1.2) with their local leader (most valid
+  inventions, then high-value ones, then patents).
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ def _names_en(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], key: s
     return [n["name_en"] for n in named]
 
 
+def recent_from(result: NavigationResult) -> int:
+    """The first filing year counted as recent activity: the start of the life cycle's last window (W2), so
+    the incomplete years after it count too."""
+    return int(result.life_cycle["w2"][0])
+
+
 def weak_branches(result: NavigationResult) -> list[dict[str, Any]]:
     weak = [b for b in result.branches if b["strength"] in ("missing", "weak")]
     return sorted(weak, key=lambda b: (b["rta"] if b["rta"] is not None else 0.0, b["branch_id"]))
@@ -61,10 +72,12 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
     p = result.params
     out: list[dict[str, Any]] = []
     weak = weak_branches(result)
+    since = recent_from(result)
 
     for b in weak:
         targets = _rows(con, Q.EXTERNAL_APPLICANTS_IN_BRANCH, {
-            "branch": b["branch_id"], "min_patents": p.min_target_patents, "top": p.targets_per_branch})
+            "branch": b["branch_id"], "min_patents": p.min_target_patents, "top": p.targets_per_branch,
+            "recent_from": since})
         if not targets:
             continue
         for t, name_en in zip(targets, _names_en(con, targets), strict=True):
@@ -80,21 +93,23 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
                                    "region": region_label(t["region_code"]) if t["is_domestic"]
                                    else None, "region_code": t["region_code"] if t["is_domestic"] else None,
                                    "country": None if t["is_domestic"] else t["country"],
-                                   "patents": t["patents"], "valid_inventions": t["valid_inventions"]}
-                                  for t in targets]},
+                                   "patents": t["patents"], "valid_inventions": t["valid_inventions"],
+                                   "high_value": t["high_value"], "recent": t["recent"]}
+                                  for t in targets], "since": since},
             "evidence": {"branch_local": b["local"], "branch_domestic": b["domestic"],
                          "branch_local_share": round(b["local_share"], 4),
                          "chain_local_share": round(b["chain_local_share"], 4),
                          "rta": round(b["rta"], 4),
                          "targets": [{"name": t["name"], "patents": t["patents"],
-                                      "valid_inventions": t["valid_inventions"]} for t in targets]},
+                                      "valid_inventions": t["valid_inventions"], "high_value": t["high_value"],
+                                      "recent": t["recent"]} for t in targets]},
         })
 
     if weak:
         ids = [b["branch_id"] for b in weak]
         names = [b["name"] for b in weak]
         inventors = _rows(con, Q.EXTERNAL_INVENTORS_IN_BRANCHES, {
-            "branches": ids, "min_patents": p.min_target_patents, "top": p.top})
+            "branches": ids, "min_patents": p.min_target_patents, "top": p.top, "recent_from": since})
         shown = inventors[: max(3, p.targets_per_branch * 2)]
         for inv, applicant_en in zip(shown, _names_en(con, shown, name="applicant"), strict=True):
             out.append({
@@ -106,15 +121,18 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
                           "region": region_label(inv["region_code"], country=inv["country"]),
                           "region_code": inv["region_code"],
                           "branches": names, "patents": inv["patents"],
-                          "valid_inventions": inv["valid_inventions"]},
+                          "valid_inventions": inv["valid_inventions"], "high_value": inv["high_value"],
+                          "recent": inv["recent"], "since": since},
                 "evidence": {"patents": inv["patents"], "valid_inventions": inv["valid_inventions"],
-                             "branches": ids},
+                             "high_value": inv["high_value"], "recent": inv["recent"], "branches": ids},
             })
 
     holders: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in result.dormant:
         holders[d["applicant_key"]].append(d)
-    ranked = sorted(holders.values(), key=lambda ps: (-len(ps), ps[0]["applicant_key"]))
+    ranked = sorted(holders.values(), key=lambda ps: (-sum(d["kind"] == "invention" for d in ps),
+                                                      -sum(bool(d["is_high_value"]) for d in ps), -len(ps),
+                                                      ps[0]["applicant_key"]))
     bests = [ps[0] for ps in ranked[: p.top]]  # rows come most-cited first
     for ps, holder_en in zip(ranked[: p.top], _names_en(con, bests, name="holder"), strict=True):
         best = ps[0]
@@ -123,22 +141,18 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "target": best["holder"],
             "facts": {"holder": best["holder"], "holder_en": holder_en,
                       "holder_type": "university" if best["applicant_type"] == "university" else "institute",
-                      "patents": len(ps), "top_patent": best["application_number"],
-                      "citations": best["forward_citations"]},
-            "evidence": {"dormant_patents": len(ps), "top_patent": best["application_number"],
+                      "patents": len(ps), "inventions": sum(d["kind"] == "invention" for d in ps),
+                      "high_value": sum(bool(d["is_high_value"]) for d in ps),
+                      "top_patent": best["application_number"], "citations": best["forward_citations"]},
+            "evidence": {"dormant_patents": len(ps), "dormant_inventions": sum(d["kind"] == "invention" for d in ps),
+                         "top_patent": best["application_number"],
                          "top_citations": best["forward_citations"]},
         })
 
     for b in result.branches:
         if b["strength"] != "strong":
             continue
-        leader = _rows(con, """
-            SELECT min(c.first_patentee) AS name, count(*) AS patents, c.applicant_key,
-                   bool_and(c.synthetic) AS synthetic
-            FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
-            WHERE h.branch_id = $branch AND c.is_local AND c.applicant_key <> ''
-            GROUP BY c.applicant_key ORDER BY patents DESC, c.applicant_key LIMIT 1""",
-            {"branch": b["branch_id"]})
+        leader = _rows(con, Q.LOCAL_LEADER_IN_BRANCH, {"branch": b["branch_id"]})
         out.append({
             "kind": "strengthen",
             "branch_id": b["branch_id"],
@@ -146,7 +160,8 @@ def recommendations(con: duckdb.DuckDBPyConnection, result: NavigationResult) ->
             "facts": {"path": b["path"], "local": b["local"], "local_share": b["local_share"], "rta": b["rta"],
                       "local_applicants": b["local_applicants"],
                       "leader": {"name": leader[0]["name"], "name_en": _names_en(con, leader)[0],
-                                 "patents": leader[0]["patents"]} if leader else None},
+                                 "patents": leader[0]["patents"], "valid_inventions": leader[0]["valid_inventions"],
+                                 "high_value": leader[0]["high_value"]} if leader else None},
             "evidence": {"branch_local": b["local"], "rta": round(b["rta"], 4),
                          "local_applicants": b["local_applicants"]},
         })
@@ -187,21 +202,27 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
         return f"{shown} ({name})" if shown != name else name
 
     if rec["kind"] == "investment":
+        # a target without a valid invention says why it is listed (its recent applications)
         listed = m("item_sep").join(
-            m("rec.target", name=party(t["name"], t.get("name_en")), region=named(t) or m("rec.abroad"), patents=t["patents"],
-              valid_inventions=t["valid_inventions"]) for t in f["targets"])
+            m("rec.target" if t["valid_inventions"] else "rec.target_unproven", name=party(t["name"], t.get("name_en")),
+              region=named(t) or m("rec.abroad"), patents=t["patents"], valid_inventions=t["valid_inventions"],
+              high_value=t["high_value"], recent=t["recent"], since=f["since"]) for t in f["targets"])
         return m("rec.investment", path=path(), region=region, local=f["local"], domestic=f["domestic"],
                  local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
                  judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
     if rec["kind"] == "talent":
-        return m("rec.talent", inventor=party(f["inventor"], f.get("inventor_en")),
+        return m("rec.talent" if f["valid_inventions"] else "rec.talent_unproven",
+                 inventor=party(f["inventor"], f.get("inventor_en")),
                  applicant=party(f["applicant"], f.get("applicant_en")), home=named(f), region=region,
                  branches=m("list_sep").join(_branch_names(rec, result, lang)), patents=f["patents"],
-                 valid_inventions=f["valid_inventions"])
+                 valid_inventions=f["valid_inventions"], high_value=f["high_value"], recent=f["recent"],
+                 since=f["since"])
     if rec["kind"] == "transfer":
         return m("rec.transfer", holder=party(f["holder"], f.get("holder_en")), holder_type=translate(lang, f"navigation.applicant_type.{f['holder_type']}"),
-                 patents=f["patents"], as_of=result.as_of.isoformat(), top_patent=f["top_patent"],
-                 citations=f["citations"])
-    lead = m("rec.leader", name=party(f["leader"]["name"], f["leader"].get("name_en")), patents=f["leader"]["patents"]) if f["leader"] else ""
+                 patents=f["patents"], inventions=f["inventions"], high_value=f["high_value"],
+                 as_of=result.as_of.isoformat(), top_patent=f["top_patent"], citations=f["citations"])
+    leader = f["leader"]
+    lead = m("rec.leader", name=party(leader["name"], leader.get("name_en")), patents=leader["patents"],
+             valid_inventions=leader["valid_inventions"], high_value=leader["high_value"]) if leader else ""
     return m("rec.strengthen", path=path(), region=region, local=f["local"], local_share=_pct(f["local_share"]),
              rta=f"{f['rta']:.2f}", local_applicants=f["local_applicants"], leader=lead)

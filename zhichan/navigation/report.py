@@ -18,7 +18,7 @@ from zhichan.corpus.parties import holder_display_name
 from zhichan.legaltime import china_time
 from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
-from zhichan.navigation.recommend import recommendation_text
+from zhichan.navigation.recommend import recent_from, recommendation_text
 from zhichan.navigation.regions import region_label
 from zhichan.navigation.schemas import Chain, branch_label
 from zhichan.reports import charts
@@ -369,7 +369,8 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
 
 def _recommendations(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("recommendations.title"))
-    s.add(Paragraph(m("recommendations.note"), style="note"))
+    s.add(Paragraph(m("recommendations.note", since=recent_from(r), min_patents=r.params.min_target_patents),
+                    style="note"))
     for number, kind in enumerate(("investment", "talent", "transfer", "strengthen"), 1):
         items = [recommendation_text(x, r, m.lang) for x in r.recommendations if x["kind"] == kind]
         sub = s.sub(m("recommendations.kind_title", number=number, kind=m.label("recommendation", kind)))

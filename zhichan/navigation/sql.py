@@ -325,22 +325,28 @@ GROUP BY year(event_date), event_type
 ORDER BY year, event_type
 """
 
-#: 招商引资: non-local enterprises by patents in one branch (universities and institutes are
-#: partners, not investment targets).
+#: 招商引资: non-local enterprises in one branch (universities and institutes are partners, not investment
+#: targets), ranked by what makes one worth attracting: valid inventions, high-value ones among them, then
+#: applications filed since ``$recent_from`` (recent activity), then all patents. One without a valid invention
+#: qualifies only by its recent applications (at least ``$min_patents``), and the report says so.
 EXTERNAL_APPLICANTS_IN_BRANCH = """
 SELECT c.applicant_key, min(c.first_patentee) AS name, min(c.peer_code) AS region_code,
        bool_or(c.is_domestic) AS is_domestic, bool_and(c.synthetic) AS synthetic,
        min(c.applicant_country) FILTER (WHERE NOT c.is_domestic) AS country,
-       count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions
+       count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions,
+       count(*) FILTER (WHERE c.is_high_value) AS high_value,
+       count(*) FILTER (WHERE c.filing_year >= $recent_from) AS recent
 FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
 WHERE h.branch_id = $branch AND NOT c.is_local AND c.applicant_key <> '' AND c.applicant_type = 'enterprise'
 GROUP BY c.applicant_key
 HAVING count(*) >= $min_patents
-ORDER BY patents DESC, valid_inventions DESC, c.applicant_key
+   AND (count(*) FILTER (WHERE c.is_valid_invention) > 0 OR count(*) FILTER (WHERE c.filing_year >= $recent_from) >= $min_patents)
+ORDER BY valid_inventions DESC, high_value DESC, recent DESC, patents DESC, c.applicant_key
 LIMIT $top
 """
 
-#: 招才引智: non-local inventors by patents in the weak branches.
+#: 招才引智: non-local inventors in the weak branches, ranked as the investment targets are (valid inventions,
+#: high-value ones, recent applications, patents; one without a valid invention only by its recent applications).
 EXTERNAL_INVENTORS_IN_BRANCHES = """
 WITH weak AS (
     SELECT DISTINCT h.application_number
@@ -348,27 +354,44 @@ WITH weak AS (
     WHERE list_contains($branches, h.branch_id)
 ), inv AS (
     SELECT c.application_number, unnest(c.inventors) AS inventor, c.applicant_key, c.first_patentee,
-           c.peer_code, c.is_domestic, c.applicant_country, c.synthetic, c.is_valid_invention
+           c.peer_code, c.is_domestic, c.applicant_country, c.synthetic, c.is_valid_invention, c.is_high_value,
+           c.filing_year
     FROM chain_patents AS c JOIN weak USING (application_number)
     WHERE NOT c.is_local
 )
 SELECT inventor, applicant_key, min(first_patentee) AS applicant, min(peer_code) AS region_code,
        min(applicant_country) FILTER (WHERE NOT is_domestic) AS country, bool_and(synthetic) AS synthetic,
        count(DISTINCT application_number) AS patents,
-       count(DISTINCT application_number) FILTER (WHERE is_valid_invention) AS valid_inventions
+       count(DISTINCT application_number) FILTER (WHERE is_valid_invention) AS valid_inventions,
+       count(DISTINCT application_number) FILTER (WHERE is_high_value) AS high_value,
+       count(DISTINCT application_number) FILTER (WHERE filing_year >= $recent_from) AS recent
 FROM inv
 WHERE inventor <> ''
 GROUP BY inventor, applicant_key
 HAVING count(DISTINCT application_number) >= $min_patents
-ORDER BY patents DESC, valid_inventions DESC, inventor, applicant_key
+   AND (count(DISTINCT application_number) FILTER (WHERE is_valid_invention) > 0
+        OR count(DISTINCT application_number) FILTER (WHERE filing_year >= $recent_from) >= $min_patents)
+ORDER BY valid_inventions DESC, high_value DESC, recent DESC, patents DESC, inventor, applicant_key
 LIMIT $top
+"""
+
+#: 强链: the local leader of a strong branch — by valid inventions, high-value ones, then patents.
+LOCAL_LEADER_IN_BRANCH = """
+SELECT min(c.first_patentee) AS name, c.applicant_key, bool_and(c.synthetic) AS synthetic,
+       count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions,
+       count(*) FILTER (WHERE c.is_high_value) AS high_value
+FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
+WHERE h.branch_id = $branch AND c.is_local AND c.applicant_key <> ''
+GROUP BY c.applicant_key
+ORDER BY valid_inventions DESC, high_value DESC, patents DESC, c.applicant_key
+LIMIT 1
 """
 
 #: 沉睡专利: valid local patents of universities and institutes never transferred or licensed
 #: (no transfer or licence event registered on or before the date).
 DORMANT_LOCAL_PATENTS = """
 SELECT c.application_number, c.title, c.first_patentee AS holder, c.applicant_key, c.applicant_type, c.kind,
-       c.filing_year, c.forward_citations, c.synthetic
+       c.filing_year, c.forward_citations, c.is_high_value, c.synthetic
 FROM chain_patents AS c
 WHERE c.is_local AND c.is_valid
   AND c.applicant_type IN ('university', 'institute')
