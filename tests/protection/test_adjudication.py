@@ -397,6 +397,8 @@ def test_a_suspension_for_a_pending_invalidation_takes_the_case_off_the_simplifi
     act(world, "wuhou_officer", case, "suspend_invalidation", at(D(2026, 3, 10)), {"ground": "第二十九条 发明专利无效宣告"})
     clocks = {c["name"]: c for c in view(world, case)["clocks"]}
     assert clocks["simplified"]["status"] == "stopped" and clocks["closing"]["status"] == "paused"
+    # ended, not paused as well (the page read "paused 10 March → …" under a limit that had ended)
+    assert clocks["simplified"]["pauses"] == [] and clocks["simplified"]["due_on"] == D(2026, 5, 6)
     assert not _simplified(world, case)
     act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 25)))
     # the ordinary limit, its 15 suspended days excluded: 3 June → 18 June; nothing of the track's left to run

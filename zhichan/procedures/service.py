@@ -373,8 +373,8 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
     for t in decl.transitions_from(state):
         if t.event in now or not (t.lapsed or t.event in held):
             continue
-        rows = [clocks.get(name) for name in t.lapsed]
-        if any(r is None or r.status != "running" or r.due_on is None for r in rows):
+        rows = [r for name in t.lapsed if (r := clocks.get(name)) is not None and r.status == "running" and r.due_on]
+        if len(rows) < len(t.lapsed):  # a period not running, or its last day unknown: no day to say
             continue
         ends = [(first_day_after(r.due_on), provisional(r)) for r in rows] + \
             ([(held[t.event], False)] if t.event in held else [])
@@ -1192,7 +1192,9 @@ class ProcedureService:
             still = any(p["end"] is None for p in pauses)
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
                 pauses=_json(pauses), status="paused" if still else "running"))
-        followers = {n for n, c in decl.clocks.items() if c.paused_with in {*spec.pauses, *spec.resumes}}
+        # a clock this step ends takes no pause from it (a suspension that ends the simplified limit)
+        followers = {n for n, c in decl.clocks.items()
+                     if c.paused_with in {*spec.pauses, *spec.resumes} and n not in spec.stops}
         for name in followers:
             self._pause_with(session, decl, case_id, name)
         if spec.extends is not None:
