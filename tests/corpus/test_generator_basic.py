@@ -169,6 +169,19 @@ def test_addresses_resolve_to_the_region_code(small):
     assert resolve_addresses([a for a, _ in rows]) == [c for _, c in rows]
 
 
+
+def test_a_foreign_applicants_record_has_no_mainland_region(small):
+    """An export names the applicant (国省代码 美国(US), 申请人地址 abroad) and an import resolves no county for a
+    foreign or 港澳台 one; the generator gave a foreign patent sold to a domestic enterprise that enterprise's county,
+    so ``HV=是 AND RC=5101`` found 13 where the cockpit, counting domestic patents only, said 12."""
+    con = small.connect()
+    foreign, placed, sold_home = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE region_code IS NOT NULL OR city_code IS NOT NULL "
+        "OR province_code IS NOT NULL), count(*) FILTER (WHERE transfer_count > 0 AND first_patentee <> applicants[1]) "
+        "FROM patents WHERE NOT is_domestic").fetchall()[0]
+    assert foreign > 50 and sold_home > 0 and placed == 0
+    assert con.execute("SELECT count(*) FROM patents WHERE is_domestic AND region_code IS NULL").fetchall() == [(0,)]
+
 def test_columnwise_hash_equals_the_record_hash_on_escapes_nulls_and_empty_lists():
     """The generator's column-wise hash (Arrow fragments, escapes found on the UTF-8 bytes) is
     content_hash() for values JSON escapes, nulls, empty and null lists and amounts (decimals)."""

@@ -278,3 +278,41 @@ def test_a_provisional_notice_end_is_marked_on_the_public_pages(env: WebEnv) -> 
     assert "provisional: the 2027 holiday schedule is not published yet" in en
     notice = next(n for n in anonymous.get("/api/v1/dataip/notices").json() if n["number"] == number)
     assert (notice["notice_end"], notice["notice_end_provisional"]) == ("2027-01-08", True)
+
+
+@pytest.mark.one_database("the page's words; the steps held back run on PostgreSQL in test_procedure.py")
+def test_the_case_page_says_from_which_day_the_decision_can_be_taken(env: WebEnv) -> None:
+    """While the notice runs, 准予登记 and 不予登记 are not offered and the case page said nothing of when they would be:
+    it now says beside each held step from which day (the day after the notice's last day), 暂定 where that last day
+    falls in a year whose holiday schedule is not published. Only to whom may take it: not the applicant."""
+    from sqlalchemy import select, update
+
+    from tests.helpers import whole_dates
+    from zhichan.legaltime import CalendarNotPublished, first_day_after
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import CaseClock
+
+    officer, applicant = client_for(env, "wuhou_officer"), client_for(env, "ent_user")
+    case_id = apply(applicant)
+    step(officer, case_id, "publish")
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        last = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == case_id, CaseClock.name == "notice"))
+    assert last is not None and last >= china_today()
+    day = first_day_after(last).isoformat()
+    for lang, register, refuse in (("zh", f"公示期满，准予登记 · 可于 {day} 起办理", f"不予登记 · 可于 {day} 起办理"),
+                                   ("en", f"Register (after the notice) · Can be taken from {day}",
+                                    f"Refuse · Can be taken from {day}")):
+        page = whole_dates(officer.get(f"/cases/{case_id}?lang={lang}").text)
+        assert 'id="action-register"' not in page and 'id="action-refuse"' not in page
+        shown = {e: re.sub(r"<[^>]+>", "", page.split(f'id="held-{e}">', 1)[1].split("</p>", 1)[0]).split()
+                 for e in ("register", "refuse")}
+        assert shown == {"register": register.split(), "refuse": refuse.split()}, lang
+    mine = applicant.get(f"/cases/{case_id}")
+    assert mine.status_code == 200 and 'id="held-register"' not in mine.text
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(CaseClock).where(CaseClock.case_id == case_id, CaseClock.name == "notice").values(
+            due_on=dt.date(2027, 1, 8), due_problem=CalendarNotPublished(2027).message))
+    for lang, note in (("zh", "可于 2027-01-09 起办理（暂定：2027 年放假安排尚未公布）"),
+                       ("en", "Can be taken from 2027-01-09 (provisional: the 2027 holiday schedule is not published yet)")):
+        page = whole_dates(officer.get(f"/cases/{case_id}?lang={lang}").text)
+        assert note in re.sub(r"<[^>]+>", "", page.split('id="held-register">', 1)[1].split("</p>", 1)[0]), lang

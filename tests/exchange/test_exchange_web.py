@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from tests.exchange.web_helpers import PDF, declare, number, post
+from zhichan.money import format_money
 from zhichan.platform.db import session_scope
 from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_as
 
@@ -121,6 +123,9 @@ def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) ->
         table = client.get(f"{page}?lang={lang}").text.split('id="reduction"', 1)[1].split("</tbody>", 1)[0]
         assert re.search(rf"[\d,]+ × \(1 − 15%\) = [\d,.]+ {unit}</td>", table), (lang, table)
         assert lang == "zh" or "元" not in table, table
+        # the total reads with its unit as the years' sums do (it read a bare "900.00")
+        total = format_money(Decimal(data["reduction_total"]), lang)
+        assert total.endswith(f" {unit}") and f'id="reduction-total">{total}</td>' in client.get(f"{page}?lang={lang}").text
     # stacked on a phone, the total reads under its own name, not the 算式 column's (nor an empty 理由 line)
     foot = client.get(page).text.split('id="reduction"', 1)[1].split("</tfoot>", 1)[0].split("<tfoot>", 1)[1]
     assert 'id="reduction-total">' in foot and "data-label" not in foot, foot

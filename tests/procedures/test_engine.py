@@ -57,7 +57,9 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "ent_user", a, "cure", uploads=(pdf("extra", "report.pdf"),))
     act(world, "wuhou_leader", a, "extend_admission", fields={"reason": "材料复杂"})
     act(world, "wuhou_officer", a, "accept", fields=panel, uploads=(pdf(),))
-    act(world, "wuhou_officer", a, "suspend", fields={"ground": "第二十九条 发明专利无效宣告"})
+    act(world, "wuhou_officer", a, "suspend", fields={"ground": "鉴定"})
+    act(world, "wuhou_officer", a, "suspend_invalidation", fields={"ground": "第二十九条 发明专利无效宣告"})
+    act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
     act(world, "wuhou_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
@@ -661,7 +663,7 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "en")
     assert "accept" not in {a["event"] for a in page["actions"]} and "refuse" in {a["event"] for a in page["actions"]}
-    assert page["held"] == [{"day": D(2099, 3, 10), "steps": ["Accept"]}], page["held"]
+    assert page["held"] == [{"event": "accept", "title": "Accept", "day": D(2099, 3, 10), "provisional": False}]
     with pytest.raises(FormError) as early:
         act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert "2099-03-10 起方可办理" in early.value.errors["_clock"]

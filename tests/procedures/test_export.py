@@ -27,7 +27,7 @@ def _cases(world: World) -> None:
     a = start(world, when=at(D(2026, 3, 2)))
     act(world, "wuhou_officer", a, "accept", at(D(2026, 3, 4)), PANEL, (pdf(),))
     act(world, "wuhou_officer", a, "serve", at(D(2026, 3, 9)), uploads=(pdf(),))
-    act(world, "wuhou_officer", a, "suspend", at(D(2026, 3, 10)), {"ground": "第二十九条 发明专利无效宣告"})
+    act(world, "wuhou_officer", a, "suspend_invalidation", at(D(2026, 3, 10)), {"ground": "第二十九条 发明专利无效宣告"})
     act(world, "wuhou_officer", a, "resume", at(D(2026, 3, 20)))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 4, 13)))
     act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 4, 14)), {"hearing_date": "2026-04-24"})

@@ -31,7 +31,7 @@ def _served_and_suspended(world: World) -> dict:
     act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-07"}, (pdf(),))
     assert due(world, case, "answer") == D(2026, 3, 23)  # 7 March + 15 = Sunday 22 → Monday 23 March
     # the respondent asks the office to suspend for its invalidation request (第二十九条) on Tuesday 10 March
-    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 10)), {"ground": INVALIDATION})
+    act(world, "wuhou_officer", case, "suspend_invalidation", at(D(2026, 3, 10)), {"ground": INVALIDATION})
     assert due(world, case, "closing") is None
     return case
 
@@ -53,7 +53,7 @@ def test_a_jurisdiction_objection_while_suspended_is_received_and_its_days_exclu
     # the objection decided, the suspension still runs: no closing date yet; the decision ended the objection's pause
     assert due(world, case, "closing") is None
     assert [(p["event"], p["start"], p["end"]) for p in _pauses(world, case)] == [
-        ("suspend", "2026-03-10", None), ("object_jurisdiction", "2026-03-16", "2026-03-19")]
+        ("suspend_invalidation", "2026-03-10", None), ("object_jurisdiction", "2026-03-16", "2026-03-19")]
     # the page says why in its own language: the ground chosen (a declared choice), else the step that paused it
     with session_scope(world.engine) as s:
         for lang, shown in (("en", ["Art. 29: invalidation of an invention patent", "Jurisdiction objection received"]),
@@ -77,7 +77,7 @@ def test_a_suspension_lifted_before_the_objection_is_decided(world: World) -> No
     act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 18)))
     assert due(world, case, "closing") is None
     assert [(p["event"], p["end"]) for p in _pauses(world, case)] == [
-        ("suspend", "2026-03-18"), ("object_jurisdiction", None)]
+        ("suspend_invalidation", "2026-03-18"), ("object_jurisdiction", None)]
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 20)), {"outcome": "异议不成立，继续处理"})
     # 10–19 March not counted: 10 days; 3 June + 10 = Saturday 13 June → Monday 15 June
     assert due(world, case, "closing") == D(2026, 6, 15)
@@ -97,7 +97,7 @@ def test_resume_does_not_end_an_objections_pause_nor_the_decision_on_it_a_suspen
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 17)))
     assert "_clock" in info.value.errors
-    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 17)), {"ground": INVALIDATION})
+    act(world, "wuhou_officer", case, "suspend_invalidation", at(D(2026, 3, 17)), {"ground": INVALIDATION})
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 18)), {"outcome": "异议不成立，继续处理"})
     with pytest.raises(FormError):  # the objection decided: only the suspension's pause is left, not its to end
         act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 19)), {"outcome": "异议不成立，继续处理"})

@@ -128,6 +128,10 @@ class ClockSpec(Strict):
     #: who the case awaits while this period runs, up to its last day, instead of those its state awaits (补正期限:
     #: ``[party]`` — the bureau waits for the cure, and is awaited again once it is filed or the period has run out)
     awaits: tuple[Actor, ...] | None = None
+    #: steps that end this period as if they named it in ``stops``: a rule a jurisdiction may not share, said on the
+    #: clock so that its overlay (which changes clocks only) can drop it — the simplified track's limit ends with a
+    #: suspension for a pending invalidation; an overlay writing ``stopped_by: []`` keeps such a case on the track
+    stopped_by: tuple[str, ...] = ()
 
 
 class ExtensionSpec(Strict):
@@ -260,6 +264,29 @@ class Declaration(Strict):
     cycle_clock: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stopped_by(cls, data: Any) -> Any:
+        """A clock's ``stopped_by`` steps stop it: each named step's ``stops`` gains the clock (one rule for the
+        engine, the page and the command line: they read ``stops``)."""
+        if not isinstance(data, dict) or not isinstance(data.get("clocks"), dict) \
+                or not isinstance(data.get("transitions"), list):
+            return data
+        ending = {name: list(c.get("stopped_by") or ()) for name, c in data["clocks"].items() if isinstance(c, dict)}
+        if not any(ending.values()):
+            return data
+        events = {t.get("event") for t in data["transitions"] if isinstance(t, dict)}
+        unknown = sorted(f"{name}: stopped_by names no step {e}" for name, steps in ending.items() for e in steps
+                         if e not in events)
+        if unknown:
+            raise ValueError("; ".join(unknown))
+        transitions = [
+            {**t, "stops": [*(t.get("stops") or ()), *(n for n, steps in ending.items()
+                                                       if t.get("event") in steps and n not in (t.get("stops") or ()))]}
+            if isinstance(t, dict) and any(t.get("event") in steps for steps in ending.values()) else t
+            for t in data["transitions"]]
+        return {**data, "transitions": transitions}
 
     @model_validator(mode="after")
     def _consistent(self) -> Declaration:
@@ -609,10 +636,10 @@ def overlay(base: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
         if name not in merged.get("clocks", {}):
             raise ConfigError(f"未知期限 {name} / unknown clock {name}")
         base_clock = merged["clocks"][name]
-        if isinstance(clock, dict) and isinstance(base_clock, dict) and "paused_with" in base_clock \
-                and "paused_with" not in clock:
-            # which periods a clock excludes is the rule's, not the figure's: an overlay changing the figure keeps it
-            clock = {**clock, "paused_with": base_clock["paused_with"]}
+        if isinstance(clock, dict) and isinstance(base_clock, dict):
+            # which periods a clock excludes and which steps end it are the rule's, not the figure's: an overlay
+            # changing the figure keeps them (it writes ``paused_with: null`` or ``stopped_by: []`` to drop them)
+            clock = {**{k: base_clock[k] for k in ("paused_with", "stopped_by") if k in base_clock}, **clock}
         merged["clocks"][name] = clock
     return merged
 

@@ -363,6 +363,44 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             and before_problem(decl, t, taken) is None]
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A step held back until a day (:func:`waiting`): the first day it is offered, provisional where a period it waits
+    for ends in a year whose holiday schedule is not published (the day may move either way)."""
+
+    spec: TransitionSpec
+    day: dt.date
+    provisional: bool
+
+
+def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: dict[str, Any], today: dt.date,
+            held: dict[str, dt.date] | None = None, **caller: Any) -> list[Waiting]:
+    """The steps :func:`offered` would give the caller but for a period still running (``lapsed``) or a domain's hold
+    (``held``), each with the day it is offered from: the day after the last of those periods' last days, or the held
+    day (the later of them) — what the case page says beside such a step (可于 … 起办理). A step something else
+    stands against on that day (another clock, a field, an earlier step), or one waiting for a period not running
+    (no day known), is not among them. ``caller``: :func:`offered`'s other arguments."""
+    held = held or {}
+    now = {t.event for t in offered(decl, state, is_open, role, clocks=clocks, today=today, held=held, **caller)}
+    out = []
+    for t in decl.transitions_from(state):
+        if t.event in now or not (t.lapsed or t.event in held):
+            continue
+        rows = [r for name in t.lapsed if (r := clocks.get(name)) is not None and r.status == "running" and r.due_on]
+        if len(rows) < len(t.lapsed):  # a period not running, or its last day unknown: no day to say
+            continue
+        ends = [(first_day_after(r.due_on), provisional(r)) for r in rows] + \
+            ([(held[t.event], False)] if t.event in held else [])
+        day = max(d for d, _ in ends)
+        # on that day, the periods' last days taken as they stand now: offered then, or something else is in its way
+        exact = {**clocks, **{n: SimpleNamespace(**({c.name: getattr(r, c.name) for c in CLOCKS.c} | {"due_problem": None}))
+                              for n, r in zip(t.lapsed, rows, strict=True)}}
+        if t.event in {o.event for o in offered(decl, state, is_open, role, clocks=exact, today=max(day, today),
+                                                 held=held, **caller)}:
+            out.append(Waiting(t, day, any(p for d, p in ends if d == day)))
+    return sorted(out, key=lambda w: w.day)
+
+
 def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
     """``takes`` narrowed to the steps someone waits for (not ``optional``) offered in every case of their states
     (``always``), or to the others."""
@@ -1194,7 +1232,9 @@ class ProcedureService:
             still = any(p["end"] is None for p in pauses)
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(
                 pauses=_json(pauses), status="paused" if still else "running"))
-        followers = {n for n, c in decl.clocks.items() if c.paused_with in {*spec.pauses, *spec.resumes}}
+        # a clock this step ends takes no pause from it (a suspension that ends the simplified limit)
+        followers = {n for n, c in decl.clocks.items()
+                     if c.paused_with in {*spec.pauses, *spec.resumes} and n not in spec.stops}
         for name in followers:
             self._pause_with(session, decl, case_id, name)
         if spec.extends is not None:
@@ -1414,18 +1454,16 @@ class ProcedureService:
             if officer or n.kind == "party" or n.clock in party_clocks]
         today = china_today()
         held = self._held(session, row.procedure, row.id, decl)
-        actions = offered(decl, row.state, row.is_open, scope.role, officer=officer, party=party,
-                          counterparty=counterparty, clocks={c.name: c for c in rows},
-                          taken={s["event"] for s in steps}, today=today,
-                          case_fields=json.loads(row.fields or "{}"),
-                          takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep,
-                          held=held)
-        # the steps held back from this state, and from which day (what a declared term's row says on the page)
-        waiting = [(day, t.title) for t in decl.transitions_from(row.state) if row.is_open
-                   for day in [held.get(t.event)] if day is not None and day > today]
+        caller: dict[str, Any] = {
+            "officer": officer, "party": party, "counterparty": counterparty, "clocks": {c.name: c for c in rows},
+            "taken": {s["event"] for s in steps}, "today": today, "case_fields": json.loads(row.fields or "{}"),
+            "takers": [(s["event"], s["user_id"]) for s in steps], "user_id": scope.user_id, "held": held}
+        actions = offered(decl, row.state, row.is_open, scope.role, keep=keep, **caller)
+        # the steps held back from this state, and from which day: the page says so beside each
+        held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
-                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": sorted(waiting, key=lambda w: w[0]),
+                "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": held_back,
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
                 "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by,

@@ -195,9 +195,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "state_title": decl.states[case["state"]].title(lang),
         "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed, parties, people),
         "clocks": clocks, "steps": steps, "notices": notices,
-        # steps a domain holds back until a day (no declared term of the case says so): the day, and those steps
-        "held": [{"day": day, "steps": [t(lang) for d, t in data["held"] if d == day]}
-                 for day in sorted({d for d, _ in data["held"]})],
+        # steps held back until a day (a period still running, a domain's hold): each with the day it is offered from
+        "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional}
+                 for w in data["held"]],
         "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
                     for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],

@@ -399,6 +399,15 @@ class DisputeRules:
             raise FormError(errors)
         session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(simplified=True))
 
+    def on_suspend_invalidation(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                                today: dt.date) -> None:
+        """A suspension for a pending invalidation took a simplified case off the track where the declaration's
+        ``simplified`` clock is ``stopped_by`` it: the panel no longer says 简案快办 (before the decision, nothing else
+        stops that clock)."""
+        clock = _clock(session, step.case_id, "simplified")
+        if clock is not None and clock.status == "stopped":
+            session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(simplified=False))
+
     def on_decide(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
         session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
             decided_on=today, ruling=f.get("ruling", "")))

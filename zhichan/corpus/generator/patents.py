@@ -655,7 +655,10 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     current = pa.ListArray.from_arrays(cur_off, pool.name.take(cur_idx))
     address = _none_if_empty(pool.address.take(applicant))
     postal = _none_if_empty(pool.postal.take(applicant))
-    hc = world.pool_county[holder]
+    # the first patentee's county, for a domestic applicant's record only: a foreign (or 港澳台) applicant's has none
+    # even after a transfer to a domestic holder — an export's 国省代码 and 申请人地址 name the applicant, and an
+    # import resolves no mainland county for a foreign one (``importing._resolve_regions``)
+    hc = np.where(foreign, -1, world.pool_county[holder])
     hc_index = pa.array(hc, mask=hc < 0)
     ctry = np.where(foreign, np.array(FOREIGN)[country], "CN")
     hk_tw_mo = np.isin(ctry, ["HK", "TW", "MO"])
