@@ -235,7 +235,8 @@ def test_finance_figures_on_the_region_indicators_page(page, env: WebEnv, artifa
     row = page.locator("#all-indicators tr", has_text="知识产权质押登记笔数")
     assert row.locator(".records-link").inner_text().strip() == "1"
     assert page.locator("#all-indicators tr", has_text="质押登记涉及的知识产权件数").locator(".records-link").inner_text() == "2"
-    assert "6,500,000.00" in page.locator("#all-indicators tr[data-code=finance_pledge_secured_amount]").inner_text()
+    amount = page.locator("#all-indicators tr[data-code=finance_pledge_secured_amount] .records-link")
+    assert amount.inner_text() == "650.00" and amount.get_attribute("title") == "6,500,000.00 元"  # in 万元, exact beside
     row.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "finance-indicators-zh.png"), full_page=False)
     page.goto(f"/regions/510107/indicators?as_of={today}&lang=en")
