@@ -344,3 +344,28 @@ def test_the_case_page_says_whom_the_case_awaits(env: WebEnv) -> None:
     step(officer, "withdraw", 5, {"reason": "和解"})
     assert header(officer, "zh") == "待办理方：无（无需任何一方办理）"
     assert officer.get(f"/api/v1/cases/{case_id}").json()["awaited"] == []
+
+
+def test_a_decision_with_nothing_pending_is_neither_offered_nor_taken(env: WebEnv) -> None:
+    """The leader's case page offers no recusal decision while nobody asked for one; a form posted anyway (an old page,
+    the API) is refused with 409 saying why, in the page's half of the message, and the case stays as it was."""
+    officer, leader = client_for(env, "wuhou_officer"), client_for(env, "cd_leader")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    page = leader.get(f"/cases/{case_id}").text
+    assert "/act/decide_recusal" not in page and "对回避申请作出决定" not in page
+    token = csrf_from(page)
+    refused = leader.post(f"/cases/{case_id}/act/decide_recusal", data={"csrf_token": token, "version": "2",
+                                                                        "outcome": "驳回申请"})
+    assert refused.status_code == 409 and "“对回避申请作出决定”须有待决定的“申请回避”：尚未提出，或均已决定" in refused.text
+    assert "decides a pending" not in refused.text
+    english = leader.post(f"/cases/{case_id}/act/decide_recusal?lang=en", data={"csrf_token": token, "version": "2",
+                                                                                "outcome": "驳回申请"})
+    assert english.status_code == 409 and "decides a pending “Request a recusal”" in english.text
+    api = leader.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                      json={"event": "decide_recusal", "version": 2, "fields": {"outcome": "驳回申请"}})
+    assert api.status_code == 409 and "decides a pending" in api.text
+    assert leader.get(f"/api/v1/cases/{case_id}").json()["case"]["version"] == 2

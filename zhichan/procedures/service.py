@@ -321,9 +321,32 @@ def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], u
 
 def per_case(spec: TransitionSpec) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
-    the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``) or which
-    steps were taken before it (``after``: :func:`before_problem`)."""
-    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after)
+    the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``), which
+    steps were taken before it (``after``: :func:`before_problem`) or whether a request it decides is pending
+    (``decides``: :func:`undecided_problem`)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None
+
+
+def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
+    """Whether a request is pending in a case whose steps are ``events`` in order: one of the ``requests`` steps was
+    taken after the latest ``decision`` step (one decision answers every request before it)."""
+    def last(names: frozenset[str]) -> int:
+        return max((i for i, e in enumerate(events) if e in names), default=-1)
+
+    return last(requests) > last(frozenset({decision}))
+
+
+def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str]) -> str | None:
+    """Why a step that decides a request (``decides``: 对回避申请作出决定) cannot be taken in a case whose steps are
+    ``events`` in order: no request it decides is pending — none was made, or each was decided already —, or
+    ``None``."""
+    if spec.decides is None or pending(frozenset(spec.decides.requests), spec.event, events):
+        return None
+    asked = list({t.event: t.title for t in decl.transitions if t.event in spec.decides.requests}.values())
+    zh = "或".join(f"“{t.zh}”" for t in asked)
+    en = " or ".join(f"“{t.en}”" for t in asked)
+    return (f"“{spec.title.zh}”须有待决定的{zh}：尚未提出，或均已决定 / “{spec.title.en}” decides a pending {en}: "
+            "none was made, or each was decided already")
 
 
 def before_problem(decl: Declaration, spec: TransitionSpec, taken: set[str]) -> str | None:
@@ -349,9 +372,11 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
     name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
-    steps (event, user) in order, for ``not_by`` against the caller's ``user_id``; ``keep``: a step just refused
+    steps (event, user) in order, for ``not_by`` against the caller's ``user_id`` and for a request pending a
+    ``decides`` step; ``keep``: a step just refused
     stays offered, so its form shows the reason with the input kept; ``held``: the first day of steps a domain holds
     back (:meth:`ProcedureService.add_holds`)."""
+    events = [event for event, _ in takers or []]
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
@@ -360,7 +385,8 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)
-            and before_problem(decl, t, taken) is None]
+            and before_problem(decl, t, taken) is None
+            and undecided_problem(decl, t, events) is None]
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
@@ -388,11 +414,8 @@ def pending_awaits(decl: Declaration, state: str, events: list[str]) -> str:
     (:attr:`Declaration.pending_awaiting`) —, with ``events`` the case's steps in order: whom they await besides its
     state or period, a sorted comma list (``""`` when none is pending). ``decl``: the declaration that says it
     (:meth:`ProcedureService.expectations`). Written where the engine records a step."""
-    def last(names: frozenset[str]) -> int:
-        return max((i for i, e in enumerate(events) if e in names), default=-1)
-
     return ",".join(sorted({actor for event, (states, requests, actors) in decl.pending_awaiting.items()
-                            if state in states and last(requests) > last(frozenset({event})) for actor in actors}))
+                            if state in states and pending(requests, event, events) for actor in actors}))
 
 
 #: the roles of an office (a bureau's staff): whom 辖区待办 shows a case awaiting
@@ -944,9 +967,13 @@ class ProcedureService:
                 STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
             if before:
                 raise FormError({"_clock": before})
-        if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
-                select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
-                scope.user_id):
+        takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
+            select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
+            if spec.not_by or spec.decides is not None else []
+        undecided = undecided_problem(decl, spec, [e for e, _ in takers])
+        if undecided:
+            raise ConflictError(undecided, details={"state": row.state, "version": row.version})
+        if spec.not_by and excluded_taker(spec, takers, scope.user_id):
             raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
                                    "someone other than who took the step before it")
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
