@@ -369,3 +369,41 @@ def test_a_decision_with_nothing_pending_is_neither_offered_nor_taken(env: WebEn
                       json={"event": "decide_recusal", "version": 2, "fields": {"outcome": "驳回申请"}})
     assert api.status_code == 409 and "decides a pending" in api.text
     assert leader.get(f"/api/v1/cases/{case_id}").json()["case"]["version"] == 2
+
+
+def test_a_step_certificate_whose_step_name_was_changed_does_not_verify(env: WebEnv) -> None:
+    """The procedure's and step's names a step's certificate prints are recorded in its log entry, so ``/verify`` checks
+    them as it checks every printed field: a page re-rendered around the genuine embedded data with another step name
+    (立案 → 驳回请求) fails — it was reported verified, the names being printed from the declaration only."""
+    import io
+
+    import weasyprint
+
+    from zhichan.evidence.certificate import ATTACHMENT_NAME, TEMPLATES, UNCERTIFIED, render_html
+    from zhichan.evidence.verify import read_pdf
+
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    genuine = officer.get(f"/cases/{case_id}/steps/2/certificate.pdf").content
+    cert = read_pdf(genuine)[0]
+    leaf = __import__("json").loads(cert.leaf)
+    assert leaf["step_title"].startswith("第 2 步：立案") and leaf["procedure_title"].startswith("专利侵权纠纷")
+    page = render_html(cert)
+    assert "第 2 步：立案" in page and UNCERTIFIED not in page  # recorded: printed as certified, no mark
+
+    def verdict(pdf: bytes, lang: str = "zh") -> str:
+        shown = officer.post(f"/evidence/verify?lang={lang}", data={"csrf_token": token},
+                             files={"certificate": ("c.pdf", pdf, "application/pdf")}).text
+        return re.sub(r"<[^>]+>", "", shown)
+
+    assert "核验通过" in verdict(genuine)
+    forged = weasyprint.HTML(string=page.replace("第 2 步：立案", "第 2 步：不予受理"), base_url=str(TEMPLATES))
+    forged_pdf = bytes(forged.write_pdf(attachments=[weasyprint.Attachment(file_obj=io.BytesIO(cert.to_json()),
+                                                                          name=ATTACHMENT_NAME)]))
+    refused = verdict(forged_pdf)
+    assert "核验通过" not in refused and "页面所印内容与证书所载不符：办理步骤" in refused
+    assert "does not print what the certificate records: Step" in verdict(forged_pdf, "en")

@@ -193,8 +193,8 @@ def step_certificate(request: Request, case_id: CaseId, seq: StepSeq, scope: Sco
     from zhichan.evidence.certificate import render_pdf
 
     scope.require_authenticated()
-    index, details, synthetic = views.step_certificate(service(request), session, scope, case_id, seq)
-    pdf = render_pdf(service(request).evidence.certificate(index), details=details, synthetic=synthetic)
+    cert, details, synthetic = views.step_certificate(service(request), session, scope, case_id, seq)
+    pdf = render_pdf(cert, details=details, synthetic=synthetic)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="case-{case_id}-step-{seq}.pdf"', "Cache-Control": "no-store"})
 

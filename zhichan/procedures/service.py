@@ -77,6 +77,7 @@ from zhichan.procedures.declaration import (
     expected_as,
     expected_digest,
     in_current_words,
+    step_names,
 )
 from zhichan.procedures.models import (
     NO_DEADLINE,
@@ -1392,6 +1393,8 @@ class ProcedureService:
             "from": source, "to": target, "actor": scope.username, "role": str(scope.role), "at": now.isoformat(),
             "fields_sm3": hashlib.new("sm3", _json(fields).encode("utf-8")).hexdigest(),
             "documents": [{k: d[k] for k in ("label", "file_name", "size", "sm3", "sha256")} for d in documents],
+            # the names its certificate prints, recorded so that they are certified too (checked on the page)
+            **step_names(decl, seq, event, source, target),
         }
         entry = self.evidence.append_records([record], now=now, conn=session.connection())[0]
         session.execute(insert(STEPS).values(
