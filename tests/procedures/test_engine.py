@@ -802,6 +802,25 @@ def test_a_deciding_step_is_offered_and_taken_only_while_a_request_is_pending(wo
     assert not offered("wuhou_leader") & deciding and todo_ids(world, "wuhou_leader") == set()
     with pytest.raises(ConflictError, match="均已决定"):  # decided already: a second decision has nothing to decide
         act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "回避"})
+    # a case filed under an earlier file whose steps decided nothing (the demo's cases were): decides as the
+    # procedure's current declaration says, as it awaits whom that says (its recusal decision was offered unasked)
+    from tests.procedures.helpers import filed_under_earlier
+
+    def undecided(raw: dict[str, Any]) -> None:
+        for t in raw["transitions"]:
+            t.pop("decides", None)
+
+    earlier = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", earlier, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    filed_under_earlier(world.engine, earlier["id"], undecided)
+    case = earlier
+    assert not offered("wuhou_leader") & deciding and todo_ids(world, "wuhou_leader") == set()
+    with pytest.raises(ConflictError, match="须有待决定的“申请回避”"):
+        act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "驳回申请"})
+    case["version"] = 2
+    act(world, "ent_user", case, "request_recusal", today, fields={
+        "person": "张三", "person_role": "技术调查官", "known_on": china_today().isoformat(), "grounds": "近亲属"})
+    assert offered("wuhou_leader") & deciding == {"decide_recusal"} and todo_ids(world, "wuhou_leader") == {case["id"]}
 
 
 def test_a_decision_awaits_only_who_may_take_it() -> None:

@@ -69,6 +69,7 @@ from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
 from zhichan.procedures.declaration import (
     UNIT_LABELS,
+    DecisionSpec,
     Declaration,
     FieldSpec,
     ProcedureRegistry,
@@ -337,13 +338,21 @@ def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
     return last(requests) > last(frozenset({decision}))
 
 
-def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str]) -> str | None:
-    """Why a step that decides a request (``decides``: 对回避申请作出决定) cannot be taken in a case whose steps are
-    ``events`` in order: no request it decides is pending — none was made, or each was decided already —, or
-    ``None``."""
-    if spec.decides is None or pending(frozenset(spec.decides.requests), spec.event, events):
+def deciding(said: Declaration) -> dict[str, DecisionSpec]:
+    """What each step of ``said`` decides (``decides``), by event — ``said`` the declaration that says whom a case
+    awaits (:meth:`ProcedureService.expectations`), so that a case filed under an earlier file decides as the
+    procedure's current declaration says (a step made a deciding one is offered only while a request is pending)."""
+    return {t.event: t.decides for t in said.transitions if t.decides is not None}
+
+
+def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str],
+                      decides: DecisionSpec | None) -> str | None:
+    """Why a step that decides a request (``decides``: 对回避申请作出决定; :func:`deciding`) cannot be taken in a case
+    whose steps are ``events`` in order: no request it decides is pending — none was made, or each was decided
+    already —, or ``None``."""
+    if decides is None or pending(frozenset(decides.requests), spec.event, events):
         return None
-    asked = list({t.event: t.title for t in decl.transitions if t.event in spec.decides.requests}.values())
+    asked = list({t.event: t.title for t in decl.transitions if t.event in decides.requests}.values())
     zh = "或".join(f"“{t.zh}”" for t in asked)
     en = " or ".join(f"“{t.en}”" for t in asked)
     return (f"“{spec.title.zh}”须有待决定的{zh}：尚未提出，或均已决定 / “{spec.title.en}” decides a pending {en}: "
@@ -369,15 +378,19 @@ def conditional(spec: TransitionSpec) -> bool:
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
             case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
-            keep: str | None = None, held: dict[str, dt.date] | None = None) -> list[TransitionSpec]:
+            keep: str | None = None, held: dict[str, dt.date] | None = None,
+            said: Declaration | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
     name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
     steps (event, user) in order, for ``not_by`` against the caller's ``user_id`` and for a request pending a
     ``decides`` step; ``keep``: a step just refused
     stays offered, so its form shows the reason with the input kept; ``held``: the first day of steps a domain holds
-    back (:meth:`ProcedureService.add_holds`)."""
+    back (:meth:`ProcedureService.add_holds`); ``said``: the declaration that says whom the case awaits and which requests
+    its steps decide (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current
+    one says), else ``decl``."""
     events = [event for event, _ in takers or []]
+    decides = deciding(said or decl)
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
@@ -387,7 +400,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)
             and before_problem(decl, t, taken) is None
-            and undecided_problem(decl, t, events) is None]
+            and undecided_problem(decl, t, events, decides.get(t.event)) is None]
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
@@ -968,10 +981,11 @@ class ProcedureService:
                 STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
             if before:
                 raise FormError({"_clock": before})
+        decides = deciding(self.expectations(decl)).get(event)
         takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
             select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
-            if spec.not_by or spec.decides is not None else []
-        undecided = undecided_problem(decl, spec, [e for e, _ in takers])
+            if spec.not_by or decides is not None else []
+        undecided = undecided_problem(decl, spec, [e for e, _ in takers], decides)
         if undecided:
             raise ConflictError(undecided, details={"state": row.state, "version": row.version})
         if spec.not_by and excluded_taker(spec, takers, scope.user_id):
@@ -1449,7 +1463,7 @@ class ProcedureService:
                           taken={s["event"] for s in steps}, today=today,
                           case_fields=json.loads(row.fields or "{}"),
                           takers=[(s["event"], s["user_id"]) for s in steps], user_id=scope.user_id, keep=keep,
-                          held=held)
+                          held=held, said=self.expectations(decl))
         # the steps held back from this state, and from which day (what a declared term's row says on the page)
         waiting = [(day, t.title) for t in decl.transitions_from(row.state) if row.is_open
                    for day in [held.get(t.event)] if day is not None and day > today]
@@ -1499,7 +1513,8 @@ class ProcedureService:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
                 parts.append((counterparty_filter(scope), lambda t: t.counterparty, frozenset({"counterparty"})))
-        declarations = [*self.registry.all(), *self._kept(session)]
+        # the kept declarations decide as the current ones say (a step made a deciding one is decided case by case)
+        declarations = [self.expectations(d) for d in [*self.registry.all(), *self._kept(session)]]
         wanted = []
         for who, takes, actors in parts:
             expecting = self._expecting(session, declarations, who, actors, today)
@@ -1607,7 +1622,8 @@ class ProcedureService:
                 steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
                                 clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
                                 case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
-                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
+                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl),
+                                said=self.expectations(decl))
                 if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
                            awaited=now_awaited):
                     ids.append(r.id)
@@ -1619,7 +1635,8 @@ class ProcedureService:
         """(procedure, jurisdiction, state) of every state where some step ``takes`` accepts starts, over the
         declarations open cases may run under (resting states left out)."""
         keys: set[tuple[str, str, str]] = set()
-        for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
+        # open cases may run under earlier files (deciding as the current ones say: :meth:`expectations`)
+        for decl in [self.expectations(d) for d in [*self.registry.all(), *self._kept(session)]]:
             keys |= {(decl.procedure, decl.jurisdiction, s) for t in decl.transitions if takes(decl, t)
                      for s in t.source if not decl.states[s].resting}
         return keys
