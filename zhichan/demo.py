@@ -93,15 +93,14 @@ def ensure_index(snapshot: Snapshot) -> Snapshot:
 def _with_workflow(seed: Callable[[Engine, Any], T]) -> T:
     """Run a domain's demo seed against the workflow database (migrated first) with the platform's
     procedure engine, as the app would build them."""
-    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.platform.db import make_engine
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
     try:
-        upgrade(engine)
-        return seed(engine, procedure_service(settings, engine))
+        return seed(engine, open_procedures(settings, engine))
     finally:
         engine.dispose()
 

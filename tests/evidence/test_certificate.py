@@ -244,3 +244,36 @@ def test_a_configured_public_address_adds_a_qr_code_for_a_phone(issued, monkeypa
     finally:
         monkeypatch.delenv("ZHICHAN_PUBLIC_BASE_URL")
         get_settings.cache_clear()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_step_name_its_entry_does_not_record_is_marked_as_not_certified(issued) -> None:  # type: ignore[no-untyped-def]
+    """A step's entry recorded before entries kept the names: its certificate prints the procedure and step from the
+    declaration, each marked as not part of the certified record; a page printing such a name without the mark — a
+    re-rendered certificate passing another step name off as certified — fails the verification."""
+    import io
+
+    import weasyprint
+
+    from tests.helpers import pdf_text
+    from zhichan.evidence.certificate import ATTACHMENT_NAME, TEMPLATES, UNCERTIFIED, render_html
+
+    service, _cert, _pdf, _content = issued
+    entry = service.append_records([{
+        "kind": "procedure.step", "procedure": "services.search_service", "case": "SS-2026-000011", "seq": 3,
+        "event": "approve", "from": "accepted", "to": "approved", "actor": "wuhou_officer", "role": "case_officer",
+        "at": "2026-12-07T02:00:00", "fields_sm3": "0" * 64, "documents": []}])[0]
+    cert = service.certificate(entry.index)
+    details = (("办理事项 Procedure", "专利检索服务 · Patent search service"),
+               ("办理步骤 Step", "第 3 步：准予办理 · Step 3: Grant"))
+    pdf = render_pdf(cert, details=details)
+    compact = "".join(pdf_text(pdf).split())
+    assert compact.count("".join(UNCERTIFIED.split())) == 2 and pdf_text(pdf).count("\f") == 1
+    assert verify_pdf(pdf, service.public_key).ok  # marked: the names claim nothing
+    renamed = render_pdf(cert, details=(details[0], ("办理步骤 Step", "第 3 步：不予办理 · Step 3: Refuse")))
+    assert verify_pdf(renamed, service.public_key).ok and "".join(UNCERTIFIED.split()) in "".join(pdf_text(renamed).split())
+    unmarked = render_html(cert, details=details).replace(UNCERTIFIED, "", 1)
+    forged = bytes(weasyprint.HTML(string=unmarked, base_url=str(TEMPLATES)).write_pdf(
+        attachments=[weasyprint.Attachment(file_obj=io.BytesIO(cert.to_json()), name=ATTACHMENT_NAME)]))
+    report = verify_pdf(forged, service.public_key)
+    assert not report.ok and "办理事项、办理步骤" in str(report)

@@ -63,3 +63,41 @@ def test_the_platform_administrator_gives_an_unowned_deposit_its_owner(page, env
     page.context.clear_cookies()
     sign_in(page, "ent_user", then=f"/evidence/deposits/{index}")
     assert page.inner_text("#deposit-title") == "命令行存证（合成）" and page.is_visible("#deposit-certificate")
+
+
+def test_a_failed_check_reads_whole_on_a_phone(page, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the verify page's checks stay a three-column table, and the phone rule letting its cells break
+    anywhere outranked the result cell's nowrap: "FAILED" read "FAILE D" (and "Checkpoi nt"). Each result and each
+    check's word now lies on one line, in English and Chinese."""
+    from zhichan.evidence.certificate import render_pdf
+    from zhichan.evidence.keys import key_dir, load_signing_key
+    from zhichan.evidence.service import DepositRequest, EvidenceService, digest_bytes
+
+    log = EvidenceService(env.engine, load_signing_key(key_dir(env.settings.data_dir)), env.settings.evidence_log_origin)
+    d = digest_bytes(b"the deposited file (synthetic)")
+    certificate = tmp_path / "c.pdf"
+    certificate.write_bytes(render_pdf(log.certificate(log.deposit(DepositRequest(
+        sm3=d.sm3, sha256=d.sha256, title="合成存证", depositor="成都示例科技有限公司")).index)))
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"another file")
+    page.set_viewport_size({"width": 390, "height": 800})
+    for lang, failed in (("en", "FAILED"), ("zh", "失败")):
+        page.goto(f"/evidence/verify?lang={lang}")
+        page.set_input_files("input[name=certificate]", str(certificate))
+        page.set_input_files("input[name=file]", str(other))
+        page.click("#verify-form button[type=submit]")
+        page.wait_for_selector(".verify-checks")
+        assert page.inner_text(".verify-checks td.error") == failed
+        # a result on one line; no letter of a word on another line than the letter before it
+        broken = page.evaluate("""() => [...document.querySelectorAll('.verify-checks tbody td')].slice(0).flatMap(td => {
+            const text = td.firstChild; if (!text || text.nodeType !== 3) return [];
+            const top = i => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+                               return Math.round(r.getBoundingClientRect().top); };
+            const s = text.data, found = [];
+            for (let i = 1; i < s.length; i++) {
+                const word = /[A-Za-z]/.test(s[i - 1]) && /[A-Za-z]/.test(s[i]);
+                if ((word || td.classList.contains('nowrap')) && s[i].trim() && s[i - 1].trim() && top(i) > top(i - 1))
+                    found.push(s.slice(0, i) + '|' + s.slice(i));
+            }
+            return found; })""")
+        assert broken == [], broken

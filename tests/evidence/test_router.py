@@ -45,6 +45,29 @@ def test_public_pages_are_anonymous_and_deposits_need_login(web: WebEnv) -> None
     assert EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)), "x").size() == 0  # type: ignore[arg-type]
 
 
+def test_a_deposit_s_category_is_the_depositor_s_choice(web: WebEnv) -> None:
+    """The form's category starts unchosen (its first option empty: it read 数据知识产权, which a depositor who did not
+    look deposited as); sent without one, the form comes back with 422, the message beside the field in the page's
+    language and the title and note kept — nothing deposited. The API records 其他 when a client says none."""
+    with web.client() as client:
+        login_as(client, web.engine, "ent_user")
+        form = client.get("/evidence/deposit").text
+        select = form[form.index('<select id="deposit-category"'):].split("</select>", 1)[0]
+        assert '<option value="">请选择类别</option><option value="数据知识产权">' in select and "selected" not in select
+        assert 'for="deposit-category">类别 *</label>' in form
+        for lang, message in (("zh", "请选择存证类别（文件需重新选择）"), ("en", "Choose the deposit&#39;s category (and the file again)")):
+            r = client.post(f"/evidence/deposit?lang={lang}", files={"file": ("说明书.pdf", DOC)},
+                            data={"csrf_token": csrf_from(form), "title": "储能装置技术秘密", "note": "第一版", "category": ""},
+                            follow_redirects=False)
+            assert r.status_code == 422
+            assert f'<span class="error field-error" id="deposit-category-error">{message}</span>' in r.text, r.text
+            assert 'value="储能装置技术秘密"' in r.text and 'value="第一版"' in r.text and " / " not in message
+        assert EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)), "x").size() == 0  # type: ignore[arg-type]
+        api = client.post("/api/v1/evidence/deposits", headers={"X-CSRF-Token": csrf_from(form)},
+                          json={"sm3": "1" * 64, "sha256": "1" * 64, "title": "客户端计算摘要"})
+        assert api.status_code == 200 and json.loads(api.json()["leaf"])["category"] == "其他"
+
+
 def test_deposit_then_verify_on_the_public_page(web: WebEnv) -> None:
     with web.client() as client:
         login_as(client, web.engine, "ent_user")

@@ -46,7 +46,7 @@ def test_every_objection_is_received_and_the_contract_waits_for_all(exchange: Ex
     with pytest.raises(ConflictError, match="异议"):
         _act(ex, univ, case, "sign", 4, D(2026, 10, 9), contract_on="2026-10-09", contract_price="1200000")
     _act(ex, univ, case, "resolve", 4, D(2026, 10, 8), handling="两件异议经评估、核查后均不成立，维持原价")
-    with pytest.raises(ConflictError, match="没有待处理的异议"):  # nothing left to resolve
+    with pytest.raises(ConflictError, match="“异议处理完毕”须有待决定的“收到异议”"):  # nothing left to resolve
         _act(ex, univ, case, "resolve", 5, D(2026, 10, 8), handling="再次处理")
     with pytest.raises(FormError, match="2026-10-08"):  # the last day of the notice itself (the declared term)
         _act(ex, univ, case, "sign", 5, D(2026, 10, 8), contract_on="2026-10-08", contract_price="1200000")

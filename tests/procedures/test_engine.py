@@ -774,6 +774,57 @@ def test_a_pending_request_adds_its_decider_while_the_state_awaits_its_own(world
         assert world.service.case(s, world.scope("wuhou_officer"), case["id"])["case"]["awaits_also"] == ""
 
 
+def test_a_deciding_step_is_offered_and_taken_only_while_a_request_is_pending(world: World) -> None:
+    """对回避申请作出决定 with no recusal request made, or after it was decided: neither offered on the case page nor
+    taken (409, saying why) — the case page and the engine apply one rule; a request made offers it again, to the
+    leader alone, and puts the case on the leader's list (the to-do list reads the same rule)."""
+    from tests.procedures.helpers import todo_ids
+    from zhichan.legaltime import china_today
+
+    def offered(who: str) -> set[str]:
+        with session_scope(world.engine) as s:
+            return {t.event for t in world.service.case(s, world.scope(who), case["id"])["actions"]}
+
+    today = at(china_today())
+    case = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", case, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    deciding = {"decide_recusal", "decide_preservation", "decide_jurisdiction"}
+    assert not offered("wuhou_leader") & deciding and not offered("wuhou_officer") & deciding
+    with pytest.raises(ConflictError, match="“对回避申请作出决定”须有待决定的“申请回避”") as refused:
+        act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "驳回申请"})
+    assert "“Decide the recusal request” decides a pending" in refused.value.message
+    with pytest.raises(ConflictError, match="待决定的“收到证据保全/登记保存请求”"):
+        act(world, "wuhou_officer", case, "decide_preservation", today, fields={"outcome": "准予保全"})
+    case["version"] = 2  # the refusals changed nothing
+    act(world, "ent_user", case, "request_recusal", today, fields={
+        "person": "张三", "person_role": "技术调查官", "known_on": china_today().isoformat(), "grounds": "近亲属"})
+    assert offered("wuhou_leader") & deciding == {"decide_recusal"} and not offered("wuhou_officer") & deciding
+    assert todo_ids(world, "wuhou_leader") == {case["id"]}
+    act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "驳回申请"})
+    assert not offered("wuhou_leader") & deciding and todo_ids(world, "wuhou_leader") == set()
+    with pytest.raises(ConflictError, match="均已决定"):  # decided already: a second decision has nothing to decide
+        act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "回避"})
+    # a case filed under an earlier file whose steps decided nothing (the demo's cases were): decides as the
+    # procedure's current declaration says, as it awaits whom that says (its recusal decision was offered unasked)
+    from tests.procedures.helpers import filed_under_earlier
+
+    def undecided(raw: dict[str, Any]) -> None:
+        for t in raw["transitions"]:
+            t.pop("decides", None)
+
+    earlier = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", earlier, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    filed_under_earlier(world.engine, earlier["id"], undecided)
+    case = earlier
+    assert not offered("wuhou_leader") & deciding and todo_ids(world, "wuhou_leader") == set()
+    with pytest.raises(ConflictError, match="须有待决定的“申请回避”"):
+        act(world, "wuhou_leader", case, "decide_recusal", today, fields={"outcome": "驳回申请"})
+    case["version"] = 2
+    act(world, "ent_user", case, "request_recusal", today, fields={
+        "person": "张三", "person_role": "技术调查官", "known_on": china_today().isoformat(), "grounds": "近亲属"})
+    assert offered("wuhou_leader") & deciding == {"decide_recusal"} and todo_ids(world, "wuhou_leader") == {case["id"]}
+
+
 def test_a_decision_awaits_only_who_may_take_it() -> None:
     """A declaration whose pending request awaits someone without the deciding step is refused when it loads."""
     from zhichan.errors import ConfigError

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
+from tests.procedures.helpers import World
 from zhichan.cli import app
+from zhichan.evidence.keys import SigningKey
 from zhichan.settings import Settings
 
 
@@ -33,3 +39,43 @@ def test_period_refuses_bad_input_with_a_message(settings: Settings) -> None:
         result = runner.invoke(app, ["procedures", "period", *args])
         # an InputError is what `zhichan` prints as "错误 / error: …" (no traceback)
         assert isinstance(result.exception, InputError), (args, result.exception)
+
+
+def test_a_command_on_cases_rewrites_whom_open_cases_await_after_a_bureau_edits_its_file(
+        engine: Engine, migrated_db_url: str, tmp_path: Path, signing_key: SigningKey, settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bureau's file sends preservation requests to its officers instead of the leader: ``zhichan procedures sweep``
+    (a command acting on cases) rewrites the open cases' rows as the platform's start does — the pending request
+    leaves the leader's list without a step in the case — and a second command finds nothing to rewrite."""
+    from tests.procedures.helpers import build_world, pdf, todo_ids
+    from tests.procedures.test_engine import act, at, start
+    from zhichan.legaltime import china_today
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import Case
+    from zhichan.settings import get_settings
+    from zhichan.web.app import open_procedures
+
+    world = build_world(engine, tmp_path / "files", signing_key)
+    today = at(china_today())
+    held = start(world, who="ent_user", when=today)
+    act(world, "wuhou_officer", held, "accept", today, fields={"panel": "张三、李四、王五"}, uploads=(pdf(),))
+    act(world, "ent_user", held, "request_preservation", today, fields={"items": "销售记录"})
+    assert todo_ids(world, "wuhou_leader") == {held["id"]}
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    shipped = (Path(__file__).parents[2] / "zhichan/protection/definitions/protection.patent_dispute.yaml").read_text("utf-8")
+    edited = shipped.replace("decides: {requests: [request_preservation], awaits: [bureau_leader]}",
+                             "decides: {requests: [request_preservation], awaits: [case_officer]}")
+    assert edited != shipped
+    (folder / "patent_dispute.yaml").write_text(edited, encoding="utf-8")
+    monkeypatch.setenv("ZHICHAN_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv("ZHICHAN_PROCEDURE_DIR", str(folder))
+    get_settings.cache_clear()
+    swept = CliRunner().invoke(app, ["procedures", "sweep"])
+    assert swept.exit_code == 0, swept.output
+    with session_scope(engine) as s:
+        assert s.scalar(select(Case.awaits_also).where(Case.id == held["id"])) == "case_officer"
+    service = open_procedures(get_settings(), engine)  # what every such command opens: nothing left to rewrite
+    with session_scope(engine) as s:
+        assert service.refresh_expected(s) == []
+    assert todo_ids(World(engine, service, world.users), "wuhou_leader") == set()

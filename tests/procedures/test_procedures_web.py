@@ -344,3 +344,66 @@ def test_the_case_page_says_whom_the_case_awaits(env: WebEnv) -> None:
     step(officer, "withdraw", 5, {"reason": "和解"})
     assert header(officer, "zh") == "待办理方：无（无需任何一方办理）"
     assert officer.get(f"/api/v1/cases/{case_id}").json()["awaited"] == []
+
+
+def test_a_decision_with_nothing_pending_is_neither_offered_nor_taken(env: WebEnv) -> None:
+    """The leader's case page offers no recusal decision while nobody asked for one; a form posted anyway (an old page,
+    the API) is refused with 409 saying why, in the page's half of the message, and the case stays as it was."""
+    officer, leader = client_for(env, "wuhou_officer"), client_for(env, "cd_leader")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    page = leader.get(f"/cases/{case_id}").text
+    assert "/act/decide_recusal" not in page and "对回避申请作出决定" not in page
+    token = csrf_from(page)
+    refused = leader.post(f"/cases/{case_id}/act/decide_recusal", data={"csrf_token": token, "version": "2",
+                                                                        "outcome": "驳回申请"})
+    assert refused.status_code == 409 and "“对回避申请作出决定”须有待决定的“申请回避”：尚未提出，或均已决定" in refused.text
+    assert "decides a pending" not in refused.text
+    english = leader.post(f"/cases/{case_id}/act/decide_recusal?lang=en", data={"csrf_token": token, "version": "2",
+                                                                                "outcome": "驳回申请"})
+    assert english.status_code == 409 and "decides a pending “Request a recusal”" in english.text
+    api = leader.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
+                      json={"event": "decide_recusal", "version": 2, "fields": {"outcome": "驳回申请"}})
+    assert api.status_code == 409 and "decides a pending" in api.text
+    assert leader.get(f"/api/v1/cases/{case_id}").json()["case"]["version"] == 2
+
+
+def test_a_step_certificate_whose_step_name_was_changed_does_not_verify(env: WebEnv) -> None:
+    """The procedure's and step's names a step's certificate prints are recorded in its log entry, so ``/verify`` checks
+    them as it checks every printed field: a page re-rendered around the genuine embedded data with another step name
+    (立案 → 驳回请求) fails — it was reported verified, the names being printed from the declaration only."""
+    import io
+
+    import weasyprint
+
+    from zhichan.evidence.certificate import ATTACHMENT_NAME, TEMPLATES, UNCERTIFIED, render_html
+    from zhichan.evidence.verify import read_pdf
+
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    genuine = officer.get(f"/cases/{case_id}/steps/2/certificate.pdf").content
+    cert = read_pdf(genuine)[0]
+    leaf = __import__("json").loads(cert.leaf)
+    assert leaf["step_title"].startswith("第 2 步：立案") and leaf["procedure_title"].startswith("专利侵权纠纷")
+    page = render_html(cert)
+    assert "第 2 步：立案" in page and UNCERTIFIED not in page  # recorded: printed as certified, no mark
+
+    def verdict(pdf: bytes, lang: str = "zh") -> str:
+        shown = officer.post(f"/evidence/verify?lang={lang}", data={"csrf_token": token},
+                             files={"certificate": ("c.pdf", pdf, "application/pdf")}).text
+        return re.sub(r"<[^>]+>", "", shown)
+
+    assert "核验通过" in verdict(genuine)
+    forged = weasyprint.HTML(string=page.replace("第 2 步：立案", "第 2 步：不予受理"), base_url=str(TEMPLATES))
+    forged_pdf = bytes(forged.write_pdf(attachments=[weasyprint.Attachment(file_obj=io.BytesIO(cert.to_json()),
+                                                                          name=ATTACHMENT_NAME)]))
+    refused = verdict(forged_pdf)
+    assert "核验通过" not in refused and "页面所印内容与证书所载不符：办理步骤" in refused
+    assert "does not print what the certificate records: Step" in verdict(forged_pdf, "en")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from tests.procedures.helpers import World, at
 from tests.protection.test_adjudication import PANEL, act, due, pdf, start
 from tests.protection.test_adjudication import world as world  # the fixture
-from zhichan.errors import FormError
+from zhichan.errors import ConflictError, FormError
 from zhichan.legaltime import Pause, net_days
 from zhichan.platform.db import session_scope
 from zhichan.procedures.views import case_view
@@ -99,7 +99,8 @@ def test_resume_does_not_end_an_objections_pause_nor_the_decision_on_it_a_suspen
     assert "_clock" in info.value.errors
     act(world, "wuhou_officer", case, "suspend_invalidation", at(D(2026, 3, 17)), {"ground": INVALIDATION})
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 18)), {"outcome": "异议不成立，继续处理"})
-    with pytest.raises(FormError):  # the objection decided: only the suspension's pause is left, not its to end
+    # the objection decided: nothing left to decide (and only the suspension's pause is left, not its to end)
+    with pytest.raises(ConflictError, match="均已决定"):
         act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 19)), {"outcome": "异议不成立，继续处理"})
     act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 20)))
     # 16–19 March not counted: 4 days; 3 June + 4 = Sunday 7 June → Monday 8 June

@@ -148,11 +148,12 @@ WHOLE_CHOICE = """() => {
 }"""
 
 #: the pages whose selects were cut at 390 px in English (the case list's procedure, the organizations' parent and a
-#: user's organization, a job's kind) and their siblings: every page with a select, as a user who sees it
+#: user's organization, a job's kind) and their siblings: every page with a select, as a user who sees it (the deposit
+#: form's category is a choice of the choice macro since it has no default: radio buttons in English, its labels long)
 SELECT_PAGES = {
     "wuhou_officer": ["/protection/cases", "/protection/investigators", "/protection/overseas", "/talent",
                       "/talent/panels", "/services/library"],
-    "root": ["/admin/orgs", "/admin/users", "/jobs", "/search/form", "/evidence/deposit", "/exchange/open-licences"],
+    "root": ["/admin/orgs", "/admin/users", "/jobs", "/search/form", "/exchange/open-licences"],
 }
 
 

@@ -88,10 +88,10 @@ def expire() -> None:
     from zhichan.credit.service import expire_listings
     from zhichan.platform.db import session_scope
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     engine = _engine()
-    service = procedure_service(get_settings(), engine)
+    service = open_procedures(get_settings(), engine)
     from zhichan.credit.service import install
 
     install(service)  # the hook, and the days of cases opened before the terms were declared

@@ -22,13 +22,12 @@ console = Console()
 
 def _service():
     from zhichan.dataip.service import DataIPService
-    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.platform.db import make_engine
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     engine = make_engine()
-    upgrade(engine)
-    return DataIPService(procedure_service(get_settings(), engine))
+    return DataIPService(open_procedures(get_settings(), engine))
 
 
 def _scope(service: Any, username: str) -> Any:

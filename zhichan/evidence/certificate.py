@@ -39,6 +39,8 @@ HEADINGS = {
 }
 
 LABELS: dict[str, tuple[str, bool]] = {  # field -> (label, printed in monospace)
+    "procedure_title": ("办理事项 Procedure", False),  # a case step's, by their declared names
+    "step_title": ("办理步骤 Step", False),
     "registration_no": ("登记号 Registration No.", False),
     "decision": ("登记结论 Decision", False),
     "pledgor": ("出质人 Pledgor", False),
@@ -169,13 +171,19 @@ def printed_rows(fields: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+#: what a certificate prints beside a row the entry does not record (:func:`render_html`'s ``details``), and what
+#: ``/verify`` requires on the page of an entry that prints such rows (:func:`zhichan.evidence.verify.verify_pdf`)
+UNCERTIFIED = "不属于存证内容（据现行声明打印） · Not part of the certified record (printed from the current declaration)"
+
+
 def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), synthetic: bool = False) -> str:
-    """``details``: (label, value) rows the caller knows and the entry does not say in words (a case step's procedure
-    and step names, from its declaration); ``synthetic``: what the entry records is synthetic demo data."""
+    """``details``: (label, value) rows the caller knows and the entry does not record (a case step's procedure and
+    step names, from its declaration, for an entry recorded before it kept them), each marked :data:`UNCERTIFIED`;
+    ``synthetic``: what the entry records is synthetic demo data."""
     fields = json.loads(cert.leaf)
     kind = fields.get("kind", "deposit")
     heading, heading_en = HEADINGS.get(kind, (cert.title or "存证证明", "Evidence Record"))
-    rows = [(label, value, False) for label, value in details] + printed_rows(fields)
+    rows = printed_rows(fields)
     documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)
     payload, compact = qr_payload(cert)
@@ -187,7 +195,7 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
             qr_data_uri="data:image/png;base64," + base64.b64encode(png).decode(), qr_mm=52, qr_compact=compact,
             url=url, url_qr_data_uri=url and "data:image/png;base64," + base64.b64encode(qr_png(url.encode())).decode(),
             attachment_name=ATTACHMENT_NAME, documents=[d for d in documents if isinstance(d, dict)],
-            synthetic=synthetic,
+            synthetic=synthetic, details=details, uncertified=UNCERTIFIED,
         )
     )
 

@@ -57,6 +57,7 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, case_url, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
+from zhichan.web.i18n import translate
 from zhichan.web.openapi import errors
 
 TEMPLATES = FilePath(__file__).resolve().parent / "templates" / "web"
@@ -218,11 +219,20 @@ def public_key_file(request: Request) -> Response:
 
 @router.get("/evidence/deposit", include_in_schema=False)
 def deposit_page(request: Request, scope: Scope = ScopeDep) -> Response:
+    return _deposit_form(request, scope)
+
+
+def _deposit_form(request: Request, scope: Scope, *, values: dict[str, str] | None = None,
+                  errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    """The deposit form: the category a choice the depositor makes (its first option empty, no category chosen for it),
+    with what a refused form was sent with and the message beside its field."""
     depositor = _depositor(scope)
     # the name the leaf will record is the caller's organization's (else its user name): shown as that organization
     depositor_en = scope.org_name_en if scope.org_name and depositor == scope.org_name else None
-    return _page(request, "deposit.html", {"categories": CATEGORIES, "depositor": depositor,
-                                           "depositor_en": depositor_en})
+    options = [(c, translate(lang(request), f"evidence.category.{c}")) for c in CATEGORIES]
+    return _page(request, "deposit.html", {"categories": options, "depositor": depositor,
+                                           "depositor_en": depositor_en, "values": values or {},
+                                           "errors": errors or {}}, status=status)
 
 
 @router.post("/evidence/deposit", include_in_schema=False)
@@ -231,10 +241,14 @@ def deposit_submit(
     file: Annotated[UploadFile, File()],
     scope: Scope = ScopeDep,
     title: Annotated[str, Form(max_length=200)] = "",
-    category: Annotated[str, Form(max_length=50)] = "其他",
+    category: Annotated[str, Form(max_length=50)] = "",
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     depositor = _depositor(scope)
+    if not category.strip():  # the depositor chooses; the form's first option is empty (it was 数据知识产权, unasked)
+        return _deposit_form(request, scope, values={"title": title, "note": note},
+                             errors={"category": "请选择存证类别（文件需重新选择） / Choose the deposit's category (and "
+                                                 "the file again)"}, status=422)
     d = digest_stream(file.file)
     service = evidence_service(request)
     entry = service.deposit(DepositRequest(
@@ -476,8 +490,11 @@ class DepositIn(BaseModel):
     sha256: str = Field(..., pattern=DIGEST, description="文件 SHA-256 摘要（64 位十六进制） / file SHA-256 digest (64 hex)")
     # a title of blanks only is no title (the service collapses white space)
     title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    # a client that says none records 其他 (other), which claims nothing of the file; the page's form makes the
+    # depositor choose (docs/evidence.md)
     category: str = Field("其他", min_length=1, max_length=50, pattern=r"\S",
-                          description=f"存证类别，常用：{'、'.join(CATEGORIES)} / category")
+                          description=f"存证类别，常用：{'、'.join(CATEGORIES)}；未填为“其他” / category, one of the usual "
+                                      "ones or any other; 其他 (other) when left out")
     size: int | None = Field(None, ge=0)
     file_name: str | None = Field(None, max_length=255)
     note: str | None = Field(None, max_length=500)

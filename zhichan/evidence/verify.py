@@ -157,9 +157,15 @@ def verify_pdf(
     shown = all(value in compact for value in printed) and f"#{cert.index}" in compact
     # and every other field the page prints as the entry records it: a page whose pledgor, amount or term was
     # changed around the genuine embedded certificate was reported as verified
-    from zhichan.evidence.certificate import printed_rows
+    from zhichan.evidence.certificate import LABELS, UNCERTIFIED, printed_rows
 
     differ = [label for label, value, _ in printed_rows(fields) if "".join(value.split()) not in compact]
+    # a case step's entry recorded before it kept the procedure's and step's names: its certificate prints them from the
+    # declaration, each marked as not certified — a page printing a name without the mark passes it off as certified
+    if fields.get("kind") == "procedure.step":
+        unrecorded = [LABELS[name][0] for name in ("procedure_title", "step_title") if name not in fields]
+        if sum(compact.count("".join(label.split())) for label in unrecorded) > compact.count("".join(UNCERTIFIED.split())):
+            differ.extend(unrecorded)
     report.add("证书页面内容 / Printed data", shown and not differ,
                "页面印有证书所载摘要与条目编号 / The page shows the certified digests and entry number" if shown
                and not differ else

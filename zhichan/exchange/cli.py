@@ -56,14 +56,13 @@ def close_auctions() -> None:
     from zhichan.evidence.service import utcnow
     from zhichan.exchange import deals
     from zhichan.exchange.bidding import close_due
-    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.db import make_engine, session_scope
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    procedures = procedure_service(settings, engine)
+    procedures = open_procedures(settings, engine)
     snapshot = open_corpus()  # the sold auctions' deals check the patent against it, as in the app
     deals.install(procedures, lambda: snapshot)
     with session_scope(engine) as session:
@@ -77,16 +76,15 @@ def demo(count: Annotated[int, typer.Option(help="演示企业数 / demo enterpr
     """合成演示数据：挂牌、需求、已公告的开放许可（标注为合成） / Synthetic demo listings, needs and open licences."""
     from zhichan.corpus.store import open_corpus
     from zhichan.exchange.demo import seed
-    from zhichan.platform.db import make_engine, upgrade
+    from zhichan.platform.db import make_engine
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     settings = get_settings()
     snapshot = open_corpus()
     if not snapshot.synthetic:
         raise typer.BadParameter("演示数据只写入合成语料 / demo data goes only with a synthetic corpus")
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    made = seed(engine, snapshot, procedure_service(settings, engine), count=count)
+    made = seed(engine, snapshot, open_procedures(settings, engine), count=count)
     engine.dispose()
     Console().print(made)

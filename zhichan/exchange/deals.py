@@ -42,7 +42,7 @@ from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, exact_due
+from zhichan.procedures.service import ProcedureService, StepTaken, exact_due, pending
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
@@ -97,8 +97,6 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
     row = session.scalar(select(Deal).where(Deal.case_id == step.case_id))
     if row is None:  # pragma: no cover - every case has its register row from its start
         raise NotFoundError("没有该交易 / no such deal")
-    if step.event == "resolve" and not _open_objections(session, step.case_id):
-        raise ConflictError("没有待处理的异议 / no objection is open")
     if step.event == "sign":
         if row.pricing_method == AGREED_PRICE and row.seller_type in NOTICE_SELLERS:
             _notice_served(session, step, today)
@@ -136,11 +134,13 @@ def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
                                            f"from the registered contract price, {format_money(row.contract_price, 'en')}"})
 
 
-def _open_objections(session: Session, case_id: int) -> int:
-    """Objections received since the last 异议处理完毕 (which answers every objection before it)."""
+def _open_objections(session: Session, case_id: int) -> bool:
+    """Whether an objection received is still open: the declaration's ``resolve`` decides it, and the engine's rule for
+    a pending request says (:func:`~zhichan.procedures.service.pending`: a resolution answers every objection before
+    it — the engine refuses one with none open)."""
     events = session.scalars(select(Step.event).where(Step.case_id == case_id, Step.event.in_(("object", "resolve")))
                              .order_by(Step.seq)).all()
-    return len(events) - (max(i for i, e in enumerate(events) if e == "resolve") + 1 if "resolve" in events else 0)
+    return pending(frozenset({"object"}), "resolve", list(events))
 
 
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import Declaration, Text
+from zhichan.procedures.declaration import Text, step_title
 from zhichan.procedures.scope import sees
 from zhichan.procedures.service import CASES, STEPS, ProcedureService
 
@@ -46,14 +46,6 @@ class CertifiedStep:
     documents: Mapping[str, Text]
     #: ``None`` unless the caller sees the case
     case: CaseOfStep | None
-
-
-def step_title(decl: Declaration, event: str, from_state: str | None) -> Text | None:
-    """A step by its declared name (a start is the start form's)."""
-    if event == "start":
-        return decl.start.title
-    spec = decl.transition(event, from_state) if from_state is not None else None
-    return spec.title if spec is not None else None
 
 
 def certified_steps(service: ProcedureService, session: Session, scope: Scope,

@@ -86,15 +86,17 @@ def period(
 @app.command()
 def sweep() -> None:
     """立即执行一次期限预警扫描（平台的任务进程会定时执行） / Run the deadline sweep once (the job runner runs it)."""
-    from zhichan.platform.db import make_engine, session_scope, upgrade
+    from zhichan.platform.db import make_engine, session_scope
     from zhichan.settings import get_settings
-    from zhichan.web.app import procedure_service
+    from zhichan.web.app import open_procedures
 
     engine = make_engine()
-    upgrade(engine)
-    service = procedure_service(get_settings(), engine)
-    with session_scope(engine) as session:
-        console().print(service.sweep(session))
+    service = open_procedures(get_settings(), engine)  # the open cases' rows as the declarations now say (the start's)
+    try:
+        with session_scope(engine) as session:
+            console().print(service.sweep(session))
+    finally:
+        engine.dispose()
 
 
 @app.command("export")

@@ -735,3 +735,25 @@ class ProcedureRegistry:
 
             raise NotFoundError(f"没有办理程序 {procedure} / no procedure {procedure}")
         return best
+
+
+def step_title(decl: Declaration, event: str, from_state: str | None) -> Text | None:
+    """A step by its declared name (a start is the start form's)."""
+    if event == "start":
+        return decl.start.title
+    spec = decl.transition(event, from_state) if from_state is not None else None
+    return spec.title if spec is not None else None
+
+
+def step_names(decl: Declaration, seq: int, event: str, from_state: str | None, to_state: str) -> dict[str, str]:
+    """The procedure and the step by their declared names as a step's certificate prints them: ``procedure_title``
+    and, where the declaration names the step and its state, ``step_title``. The step's log entry records them (so
+    ``/verify`` checks them on the page like every other printed field); an entry recorded before they were prints
+    them from the declaration, marked as not part of the certified record (``zhichan.procedures.views.step_certificate``)."""
+    names = {"procedure_title": f"{decl.title.zh} · {decl.title.en}"}
+    title, state = step_title(decl, event, from_state), decl.states.get(to_state)
+    if title is not None and state is not None:
+        names["step_title"] = (f"第 {seq} 步：{title.zh}（→ {state.title.zh}） · Step {seq}: {title.en} "
+                               f"(→ {state.title.en})")
+    return names
+

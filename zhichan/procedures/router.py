@@ -193,8 +193,8 @@ def step_certificate(request: Request, case_id: CaseId, seq: StepSeq, scope: Sco
     from zhichan.evidence.certificate import render_pdf
 
     scope.require_authenticated()
-    index, details, synthetic = views.step_certificate(service(request), session, scope, case_id, seq)
-    pdf = render_pdf(service(request).evidence.certificate(index), details=details, synthetic=synthetic)
+    cert, details, synthetic = views.step_certificate(service(request), session, scope, case_id, seq)
+    pdf = render_pdf(cert, details=details, synthetic=synthetic)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="case-{case_id}-step-{seq}.pdf"', "Cache-Control": "no-store"})
 
@@ -227,7 +227,8 @@ def api_case(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session
 
 @router.post("/api/v1/cases/{case_id}/transitions", tags=["procedures"], responses=errors(
     400, 401, 403, 404, 409, 422, _403="角色不能执行此步骤，或缺少 CSRF 令牌 / your role may not take this step, or no "
-    "CSRF token", _409="案件已前进（版本过期）/ the case moved on (stale version)",
+    "CSRF token", _409="案件已前进（版本过期），或该步骤此时不适用（如没有待决定的申请）/ the case moved on (stale "
+    "version), or the step does not apply now (such as a decision with no request pending)",
     _422="字段或文件无效或缺失 / invalid or missing fields or documents"))
 def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope: Scope = ScopeDep,
                    session: Session = DbDep) -> JSONResponse:

@@ -69,6 +69,7 @@ from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
 from zhichan.procedures.declaration import (
     UNIT_LABELS,
+    DecisionSpec,
     Declaration,
     FieldSpec,
     ProcedureRegistry,
@@ -77,6 +78,7 @@ from zhichan.procedures.declaration import (
     expected_as,
     expected_digest,
     in_current_words,
+    step_names,
 )
 from zhichan.procedures.models import (
     NO_DEADLINE,
@@ -321,9 +323,40 @@ def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], u
 
 def per_case(spec: TransitionSpec) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
-    the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``) or which
-    steps were taken before it (``after``: :func:`before_problem`)."""
-    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after)
+    the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``), which
+    steps were taken before it (``after``: :func:`before_problem`) or whether a request it decides is pending
+    (``decides``: :func:`undecided_problem`)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None
+
+
+def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
+    """Whether a request is pending in a case whose steps are ``events`` in order: one of the ``requests`` steps was
+    taken after the latest ``decision`` step (one decision answers every request before it)."""
+    def last(names: frozenset[str]) -> int:
+        return max((i for i, e in enumerate(events) if e in names), default=-1)
+
+    return last(requests) > last(frozenset({decision}))
+
+
+def deciding(said: Declaration) -> dict[str, DecisionSpec]:
+    """What each step of ``said`` decides (``decides``), by event — ``said`` the declaration that says whom a case
+    awaits (:meth:`ProcedureService.expectations`), so that a case filed under an earlier file decides as the
+    procedure's current declaration says (a step made a deciding one is offered only while a request is pending)."""
+    return {t.event: t.decides for t in said.transitions if t.decides is not None}
+
+
+def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str],
+                      decides: DecisionSpec | None) -> str | None:
+    """Why a step that decides a request (``decides``: 对回避申请作出决定; :func:`deciding`) cannot be taken in a case
+    whose steps are ``events`` in order: no request it decides is pending — none was made, or each was decided
+    already —, or ``None``."""
+    if decides is None or pending(frozenset(decides.requests), spec.event, events):
+        return None
+    asked = list({t.event: t.title for t in decl.transitions if t.event in decides.requests}.values())
+    zh = "或".join(f"“{t.zh}”" for t in asked)
+    en = " or ".join(f"“{t.en}”" for t in asked)
+    return (f"“{spec.title.zh}”须有待决定的{zh}：尚未提出，或均已决定 / “{spec.title.en}” decides a pending {en}: "
+            "none was made, or each was decided already")
 
 
 def before_problem(decl: Declaration, spec: TransitionSpec, taken: set[str]) -> str | None:
@@ -345,13 +378,19 @@ def conditional(spec: TransitionSpec) -> bool:
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
             case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
-            keep: str | None = None, held: dict[str, dt.date] | None = None) -> list[TransitionSpec]:
+            keep: str | None = None, held: dict[str, dt.date] | None = None,
+            said: Declaration | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
     name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
-    steps (event, user) in order, for ``not_by`` against the caller's ``user_id``; ``keep``: a step just refused
+    steps (event, user) in order, for ``not_by`` against the caller's ``user_id`` and for a request pending a
+    ``decides`` step; ``keep``: a step just refused
     stays offered, so its form shows the reason with the input kept; ``held``: the first day of steps a domain holds
-    back (:meth:`ProcedureService.add_holds`)."""
+    back (:meth:`ProcedureService.add_holds`); ``said``: the declaration that says whom the case awaits and which requests
+    its steps decide (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current
+    one says), else ``decl``."""
+    events = [event for event, _ in takers or []]
+    decides = deciding(said or decl)
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
@@ -360,7 +399,8 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)
-            and before_problem(decl, t, taken) is None]
+            and before_problem(decl, t, taken) is None
+            and undecided_problem(decl, t, events, decides.get(t.event)) is None]
 
 
 @dataclass(frozen=True)
@@ -426,11 +466,8 @@ def pending_awaits(decl: Declaration, state: str, events: list[str]) -> str:
     (:attr:`Declaration.pending_awaiting`) —, with ``events`` the case's steps in order: whom they await besides its
     state or period, a sorted comma list (``""`` when none is pending). ``decl``: the declaration that says it
     (:meth:`ProcedureService.expectations`). Written where the engine records a step."""
-    def last(names: frozenset[str]) -> int:
-        return max((i for i, e in enumerate(events) if e in names), default=-1)
-
     return ",".join(sorted({actor for event, (states, requests, actors) in decl.pending_awaiting.items()
-                            if state in states and last(requests) > last(frozenset({event})) for actor in actors}))
+                            if state in states and pending(requests, event, events) for actor in actors}))
 
 
 #: the roles of an office (a bureau's staff): whom 辖区待办 shows a case awaiting
@@ -982,9 +1019,14 @@ class ProcedureService:
                 STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
             if before:
                 raise FormError({"_clock": before})
-        if spec.not_by and excluded_taker(spec, [(e, u) for e, u in session.execute(
-                select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))],
-                scope.user_id):
+        decides = deciding(self.expectations(decl)).get(event)
+        takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
+            select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
+            if spec.not_by or decides is not None else []
+        undecided = undecided_problem(decl, spec, [e for e, _ in takers], decides)
+        if undecided:
+            raise ConflictError(undecided, details={"state": row.state, "version": row.version})
+        if spec.not_by and excluded_taker(spec, takers, scope.user_id):
             raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
                                    "someone other than who took the step before it")
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
@@ -1405,6 +1447,8 @@ class ProcedureService:
             "from": source, "to": target, "actor": scope.username, "role": str(scope.role), "at": now.isoformat(),
             "fields_sm3": hashlib.new("sm3", _json(fields).encode("utf-8")).hexdigest(),
             "documents": [{k: d[k] for k in ("label", "file_name", "size", "sm3", "sha256")} for d in documents],
+            # the names its certificate prints, recorded so that they are certified too (checked on the page)
+            **step_names(decl, seq, event, source, target),
         }
         entry = self.evidence.append_records([record], now=now, conn=session.connection())[0]
         session.execute(insert(STEPS).values(
@@ -1457,7 +1501,8 @@ class ProcedureService:
         caller: dict[str, Any] = {
             "officer": officer, "party": party, "counterparty": counterparty, "clocks": {c.name: c for c in rows},
             "taken": {s["event"] for s in steps}, "today": today, "case_fields": json.loads(row.fields or "{}"),
-            "takers": [(s["event"], s["user_id"]) for s in steps], "user_id": scope.user_id, "held": held}
+            "takers": [(s["event"], s["user_id"]) for s in steps], "user_id": scope.user_id, "held": held,
+            "said": self.expectations(decl)}
         actions = offered(decl, row.state, row.is_open, scope.role, keep=keep, **caller)
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
@@ -1507,7 +1552,8 @@ class ProcedureService:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
                 parts.append((counterparty_filter(scope), lambda t: t.counterparty, frozenset({"counterparty"})))
-        declarations = [*self.registry.all(), *self._kept(session)]
+        # the kept declarations decide as the current ones say (a step made a deciding one is decided case by case)
+        declarations = [self.expectations(d) for d in [*self.registry.all(), *self._kept(session)]]
         wanted = []
         for who, takes, actors in parts:
             expecting = self._expecting(session, declarations, who, actors, today)
@@ -1615,7 +1661,8 @@ class ProcedureService:
                 steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
                                 clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
                                 case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
-                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl))
+                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl),
+                                said=self.expectations(decl))
                 if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
                            awaited=now_awaited):
                     ids.append(r.id)
@@ -1627,7 +1674,8 @@ class ProcedureService:
         """(procedure, jurisdiction, state) of every state where some step ``takes`` accepts starts, over the
         declarations open cases may run under (resting states left out)."""
         keys: set[tuple[str, str, str]] = set()
-        for decl in [*self.registry.all(), *self._kept(session)]:  # open cases may run under earlier files
+        # open cases may run under earlier files (deciding as the current ones say: :meth:`expectations`)
+        for decl in [self.expectations(d) for d in [*self.registry.all(), *self._kept(session)]]:
             keys |= {(decl.procedure, decl.jurisdiction, s) for t in decl.transitions if takes(decl, t)
                      for s in t.source if not decl.states[s].resting}
         return keys

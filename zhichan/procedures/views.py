@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,9 @@ from zhichan.procedures.service import Listed, Option, ProcedureService
 from zhichan.reference.regions import region_name
 from zhichan.web.i18n import translate
 from zhichan.web.labels import choice
+
+if TYPE_CHECKING:
+    from zhichan.evidence.schemas import Certificate
 
 
 def late(clock: dict[str, Any], today: dt.date) -> bool:
@@ -262,22 +266,23 @@ def declared_period(clock: ClockSpec, lang: str) -> str:
 
 
 def step_certificate(service: ProcedureService, session: Session, scope: Scope, case_id: int,
-                     seq: int) -> tuple[int, tuple[tuple[str, str], ...], bool]:
-    """What the certificate of a visible case's step prints beside its log entry: the entry's index, the procedure and
-    the step by their declared names (the entry keeps their codes), and whether the case is synthetic."""
-    from zhichan.procedures.certified import step_title
+                     seq: int) -> tuple[Certificate, tuple[tuple[str, str], ...], bool]:
+    """What the certificate of a visible case's step prints: its log entry's certificate, the rows it prints beside
+    the entry, and whether the case is synthetic. The entry records the procedure and the step by their declared names
+    (``step_names``), printed and verified like its other fields; an entry recorded before it did gets them from the
+    declaration as extra rows, which the certificate marks as not part of the certified record."""
+    from zhichan.evidence.certificate import LABELS
+    from zhichan.procedures.declaration import step_names
     from zhichan.procedures.models import Case, Step
 
     index = service.step_evidence_index(session, scope, case_id, seq)  # 404 outside the caller's scope
+    cert = service.evidence.certificate(index)
     case = session.get(Case, case_id)
     step = session.scalar(select(Step).where(Step.case_id == case_id, Step.seq == seq))
     if case is None or step is None:  # pragma: no cover - step_evidence_index found both
-        return index, (), False
+        return cert, (), False
+    recorded = json.loads(cert.leaf)
     decl = service.declaration_of(session, case.procedure, case.jurisdiction, case.declaration_digest)
-    title = step_title(decl, step.event, step.from_state)
-    state = decl.states.get(step.to_state)
-    details = [("办理事项 Procedure", f"{decl.title.zh} · {decl.title.en}")]
-    if title is not None and state is not None:
-        details.append(("办理步骤 Step", f"第 {seq} 步：{title.zh}（→ {state.title.zh}） · Step {seq}: {title.en} "
-                                       f"(→ {state.title.en})"))
-    return index, tuple(details), bool(case.synthetic)
+    details = tuple((LABELS[name][0], value) for name, value in
+                    step_names(decl, seq, step.event, step.from_state, step.to_state).items() if name not in recorded)
+    return cert, details, bool(case.synthetic)

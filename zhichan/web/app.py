@@ -248,6 +248,28 @@ def procedure_service(settings: Settings, engine: Engine) -> Any:
                             max_attachment_bytes=settings.procedure_attachment_max_mb * 1024 * 1024)
 
 
+def ready_cases(engine: Engine, service: Any) -> list[str]:
+    """Migrate the workflow database and make the open cases' rows say whom they await as the declarations ``service``
+    loaded do (a bureau edited an ``awaits`` in its file: :meth:`~zhichan.procedures.service.ProcedureService.
+    refresh_expected`; cheap when nothing changed) — what the platform's start does, and every command that reads or
+    acts on cases (:func:`open_procedures`). The procedures whose rows were rewritten."""
+    upgrade(engine)
+    with session_scope(engine) as session:
+        refreshed: list[str] = service.refresh_expected(session)
+    if refreshed:
+        log.info("whom open cases await rewritten for %s", ", ".join(refreshed))
+    return refreshed
+
+
+def open_procedures(settings: Settings, engine: Engine) -> Any:
+    """The procedure engine of a command that reads or acts on cases (``zhichan procedures sweep``, the domains'
+    commands, the demos): :func:`procedure_service` on a database made ready as the platform's start makes it
+    (:func:`ready_cases`)."""
+    service = procedure_service(settings, engine)
+    ready_cases(engine, service)
+    return service
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # what this start opened is what its end closes, even if the app was given new state meanwhile (reset_app)
@@ -255,12 +277,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker: JobWorker | None = app.state.worker
     corpus: CorpusAccess = app.state.corpus
     warm_stop: threading.Event = app.state.warm_stop
-    upgrade(app.state.engine)
-    # the open cases' rows say whom they await as the declarations loaded now do (a bureau edited an ``awaits``)
-    with session_scope(app.state.engine) as session:
-        refreshed = app.state.procedures.refresh_expected(session)
-    if refreshed:
-        log.info("whom open cases await rewritten for %s", ", ".join(refreshed))
+    ready_cases(app.state.engine, app.state.procedures)
     if settings.web_threads:
         import anyio.to_thread
 
