@@ -294,7 +294,9 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
 
     def amount(value: Any) -> str:
         """An amount in a column whose heading names the unit (金额（元）): grouped, to the fen, without the unit
-        (``27,850,000.00``); anything not a number as it is."""
+        (``27,850,000.00``); none as a dash, anything else not a number as it is."""
+        if value is None:
+            return "—"
         try:
             number = Decimal(str(value))
         except InvalidOperation:
