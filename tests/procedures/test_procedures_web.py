@@ -41,6 +41,16 @@ def start_case(client: TestClient) -> int:
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
+def accepted_case(officer: TestClient) -> tuple[int, str]:
+    """A case filed and accepted by ``officer`` (version 2), with the CSRF token of the page it was accepted from."""
+    case_id = start_case(officer)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
+    assert accepted.status_code == 303
+    return case_id, token
+
+
 def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     # the form lists the procedure's deadlines under their column names (stacked on a phone, each cell says what it
@@ -226,11 +236,7 @@ def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
 
 def test_a_step_that_no_longer_applies_shows_the_typed_text(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
-    case_id = start_case(officer)
-    token = csrf_from(officer.get(f"/cases/{case_id}").text)
-    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
-                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
-    assert accepted.status_code == 303
+    case_id, token = accepted_case(officer)
     # a second officer's refusal, typed on the old page: the case moved on, the refusal no longer applies
     late = officer.post(f"/cases/{case_id}/act/refuse", data={"csrf_token": token, "version": "1",
                                                              "reasons": "不属于受案范围，理由详见通知书"})
@@ -350,11 +356,7 @@ def test_a_decision_with_nothing_pending_is_neither_offered_nor_taken(env: WebEn
     """The leader's case page offers no recusal decision while nobody asked for one; a form posted anyway (an old page,
     the API) is refused with 409 saying why, in the page's half of the message, and the case stays as it was."""
     officer, leader = client_for(env, "wuhou_officer"), client_for(env, "cd_leader")
-    case_id = start_case(officer)
-    token = csrf_from(officer.get(f"/cases/{case_id}").text)
-    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
-                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
-    assert accepted.status_code == 303
+    case_id, token = accepted_case(officer)
     page = leader.get(f"/cases/{case_id}").text
     assert "/act/decide_recusal" not in page and "对回避申请作出决定" not in page
     token = csrf_from(page)
@@ -383,11 +385,7 @@ def test_a_step_certificate_whose_step_name_was_changed_does_not_verify(env: Web
     from zhichan.evidence.verify import read_pdf
 
     officer = client_for(env, "wuhou_officer")
-    case_id = start_case(officer)
-    token = csrf_from(officer.get(f"/cases/{case_id}").text)
-    accepted = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
-                            files={"doc0": ("受理通知书.pdf", PDF + b"1", "application/pdf")}, follow_redirects=False)
-    assert accepted.status_code == 303
+    case_id, token = accepted_case(officer)
     genuine = officer.get(f"/cases/{case_id}/steps/2/certificate.pdf").content
     cert = read_pdf(genuine)[0]
     leaf = __import__("json").loads(cert.leaf)
