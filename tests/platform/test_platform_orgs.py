@@ -77,6 +77,16 @@ def test_stored_names_read_as_their_organizations_english_names(engine: Engine, 
         assert english_names(s, []) == {} and english_names(s, [RowName(None), RowName(" ", "510107", True)]) == {}
 
 
+def test_the_english_names_of_a_nations_holders_are_found_in_one_call(engine: Engine, tree: Tree) -> None:
+    """A nation's levers export names some 10⁵ holders in English: one lookup of 70,000 names, the registered one among
+    them found (one query had passed the limit of bound values: PostgreSQL 65,535; SQLite's depends on its build)."""
+    from zhichan.platform.models import Organization
+
+    with session_scope(engine) as s:
+        s.get(Organization, tree.enterprise.id).name_en = "Chengdu Example Technology Co., Ltd."  # type: ignore[union-attr]
+        names = [RowName(f"平台外第{i}号有限公司") for i in range(70_000)] + [RowName("成都示例科技有限公司")]
+        assert english_names(s, names) == {RowName("成都示例科技有限公司"): "Chengdu Example Technology Co., Ltd."}
+
 def test_a_synthetic_rows_name_reads_as_the_demo_made_it_after_any_organizations(engine: Engine, tree: Tree) -> None:
     """An organization's registered English name comes first, in any row; else only a row flagged synthetic reads a
     generated (or a demo's fictional) name as the demo made it — the same name in a real row is data, shown as typed."""

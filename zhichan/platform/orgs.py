@@ -146,13 +146,20 @@ def english_names(session: Session, named: Iterable[RowName]) -> dict[RowName, s
     return {n: en for n, en in found.items() if en}
 
 
+#: names looked up per query (two bound values each): a nation's levers export names ~10⁵ holders, where one query
+#: would pass PostgreSQL's limit of 65,535 bound values (SQLite's depends on its build: 32,766 by default)
+NAMES_PER_QUERY = 5_000
+
+
 def _registered_names_en(session: Session, names: set[str]) -> dict[str, str]:
     """Name as given → the English name of the organization it names (:func:`english_names`), for those that have one."""
     wanted = {name: normalize_name(name) for name in names}
-    rows = session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
-                           .where(Organization.name_en.is_not(None),
-                                  Organization.party_key.in_(sorted(set(wanted.values())))
-                                  | Organization.name.in_(sorted({n.strip() for n in wanted})))).all()
+    given = sorted(wanted)
+    rows = [row for start in range(0, len(given), NAMES_PER_QUERY) for some in [given[start:start + NAMES_PER_QUERY]]
+            for row in session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
+                                       .where(Organization.name_en.is_not(None),
+                                              Organization.party_key.in_(sorted({wanted[n] for n in some}))
+                                              | Organization.name.in_(sorted({n.strip() for n in some}))))]
     by_key = {key: (en or "").strip() for _, key, en in rows if key and (en or "").strip()}
     by_name = {name: (en or "").strip() for name, _, en in rows if (en or "").strip()}
     found = {name: by_key.get(key) or by_name.get(name.strip()) for name, key in wanted.items()}
