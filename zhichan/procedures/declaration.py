@@ -464,6 +464,12 @@ class Declaration(Strict):
         return found
 
     @cached_property
+    def decisions(self) -> dict[str, DecisionSpec]:
+        """What each step that decides a request decides (``decides``), by event: read for every case a to-do list
+        weighs, so computed once per declaration."""
+        return {t.event: t.decides for t in self.transitions if t.decides is not None}
+
+    @cached_property
     def pending_awaiting(self) -> dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]]:
         """The steps that decide a request (``decides``), each with the open states it is taken in, the steps that
         ask for it and whom a pending request awaits (a recusal request: the leader)."""
@@ -544,7 +550,7 @@ def expected_as(kept: Declaration, current: Declaration) -> Declaration:
         return kept
     body, digest = kept.body, kept.digest
     expected = kept.model_copy(update={"states": states, "clocks": clocks, "transitions": transitions})
-    for derived in ("periods_awaiting", "pending_awaiting", "expected_body"):  # computed afresh from the new parts
+    for derived in ("periods_awaiting", "decisions", "pending_awaiting", "expected_body"):  # computed afresh from the new parts
         expected.__dict__.pop(derived, None)
     expected.__dict__.update(body=body, digest=digest)
     return expected

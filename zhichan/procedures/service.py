@@ -338,18 +338,12 @@ def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
     return last(requests) > last(frozenset({decision}))
 
 
-def deciding(said: Declaration) -> dict[str, DecisionSpec]:
-    """What each step of ``said`` decides (``decides``), by event — ``said`` the declaration that says whom a case
-    awaits (:meth:`ProcedureService.expectations`), so that a case filed under an earlier file decides as the
-    procedure's current declaration says (a step made a deciding one is offered only while a request is pending)."""
-    return {t.event: t.decides for t in said.transitions if t.decides is not None}
-
-
 def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str],
                       decides: DecisionSpec | None) -> str | None:
-    """Why a step that decides a request (``decides``: 对回避申请作出决定; :func:`deciding`) cannot be taken in a case
+    """Why a step that decides a request (``decides``: 对回避申请作出决定; :attr:`Declaration.decisions`) cannot be taken in a case
     whose steps are ``events`` in order: no request it decides is pending — none was made, or each was decided
-    already —, or ``None``."""
+    already —, or ``None``. ``decides``: what the step decides as the declaration that says whom a case awaits says
+    it (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current one says)."""
     if decides is None or pending(frozenset(decides.requests), spec.event, events):
         return None
     asked = list({t.event: t.title for t in decl.transitions if t.event in decides.requests}.values())
@@ -390,7 +384,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
     its steps decide (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current
     one says), else ``decl``."""
     events = [event for event, _ in takers or []]
-    decides = deciding(said or decl)
+    decides = (said or decl).decisions
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
@@ -1019,7 +1013,7 @@ class ProcedureService:
                 STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
             if before:
                 raise FormError({"_clock": before})
-        decides = deciding(self.expectations(decl)).get(event)
+        decides = self.expectations(decl).decisions.get(event)
         takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
             select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
             if spec.not_by or decides is not None else []
@@ -1656,13 +1650,16 @@ class ProcedureService:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
             officer, party = is_officer(scope, r.org_path), is_party(scope, r.party_user_id, r.party_key)
             counterparty = is_counterparty(scope, r.counterparty_org_id)
-            now_awaited = awaited(self.expectations(decl), r.state, r.awaits_until, r.awaits_by, r.awaits_also, today)
+            said = self.expectations(decl)
+            now_awaited = awaited(said, r.state, r.awaits_until, r.awaits_by, r.awaits_also, today)
+            # what the case holds is read once, whichever of the roles it is tried for (a hold may query the database)
+            case: dict[str, Any] = {
+                "clocks": clocks.get(r.id, {}), "taken": taken.get(r.id, set()), "today": today,
+                "case_fields": json.loads(r.fields or "{}"), "takers": takers.get(r.id, []), "user_id": scope.user_id,
+                "held": self._held(session, r.procedure, r.id, decl), "said": said}
             for role in sorted(roles or {str(scope.role)}):
                 steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
-                                clocks=clocks.get(r.id, {}), taken=taken.get(r.id, set()), today=today,
-                                case_fields=json.loads(r.fields or "{}"), takers=takers.get(r.id, []),
-                                user_id=scope.user_id, held=self._held(session, r.procedure, r.id, decl),
-                                said=self.expectations(decl))
+                                **case)
                 if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
                            awaited=now_awaited):
                     ids.append(r.id)
