@@ -23,13 +23,13 @@ def test_data_as_of_is_the_latest_source_date(settings):
     assert service.data_as_of(snap) == dt.date(2025, 12, 31)
     assert service.last_complete_year(dt.date(2025, 12, 31)) == 2025
     assert service.last_complete_year(dt.date(2025, 12, 30)) == 2024
-    coverage = service.as_of_coverage(dt.date(2026, 3, 1), dt.date(2025, 12, 31))
+    coverage = service.as_of_coverage(dt.date(2026, 3, 1), dt.date(2025, 12, 31), None)
     assert coverage["after_data_end"] and coverage["year_incomplete"] and coverage["year"] == 2026
-    assert not service.as_of_coverage(dt.date(2025, 12, 31), dt.date(2025, 12, 31))["year_incomplete"]
+    assert not service.as_of_coverage(dt.date(2025, 12, 31), dt.date(2025, 12, 31), None)["year_incomplete"]
     # filings are published ~18 months later: at a data end of 2025-12-31, 2024 and 2025 read low
-    assert service.as_of_coverage(dt.date(2025, 12, 31), dt.date(2025, 12, 31))["lagging_years"] == [2024, 2025]
-    assert service.as_of_coverage(dt.date(2024, 6, 30), dt.date(2025, 12, 31))["lagging_years"] == [2024]
-    assert service.as_of_coverage(dt.date(2022, 12, 31), dt.date(2025, 12, 31))["lagging_years"] == []
+    assert service.as_of_coverage(dt.date(2025, 12, 31), dt.date(2025, 12, 31), None)["lagging_years"] == [2024, 2025]
+    assert service.as_of_coverage(dt.date(2024, 6, 30), dt.date(2025, 12, 31), None)["lagging_years"] == [2024]
+    assert service.as_of_coverage(dt.date(2022, 12, 31), dt.date(2025, 12, 31), None)["lagging_years"] == []
 
 
 def test_records_without_a_source_date_count_by_their_latest_date(settings):

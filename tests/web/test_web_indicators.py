@@ -577,7 +577,7 @@ def test_the_records_figures_stand_right_under_a_heading_the_server_marks(env, c
 
 def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, client):
     """A cockpit of a day before the corpus's first filing showed zeros as if measured: every page of figures (cockpit,
-    region, indicators, records) says the data begin on D and links that date, zh and en; the API's ``coverage``
+    region, indicators, records, levers) says the data begin on D and links that date, zh and en; the API's ``coverage``
     says the same (one rule, ``service.as_of_coverage``)."""
     login_as(client, env.engine, "cd_leader")
     begins = client.get("/api/v1/cockpit?region=510100").json()["overview"]["coverage"]["data_begins"]
@@ -587,11 +587,12 @@ def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, cli
         coverages = [client.get(f"/api/v1/cockpit?region=510100&as_of={day}").json()["overview"]["coverage"],
                      client.get(f"/api/v1/regions/510100?as_of={day}").json()["coverage"],
                      client.get(f"/api/v1/regions/510100/indicators?as_of={day}").json()["coverage"],
-                     client.get(f"/api/v1/regions/510100/indicators/valid_inventions/records?as_of={day}").json()["coverage"]]
-        assert [(c["before_data_begin"], c["data_begins"]) for c in coverages] == [(expected, begins)] * 4, day
+                     client.get(f"/api/v1/regions/510100/indicators/valid_inventions/records?as_of={day}").json()["coverage"],
+                     client.get(f"/api/v1/regions/510100/levers?as_of={day}").json()["coverage"]]
+        assert [(c["before_data_begin"], c["data_begins"]) for c in coverages] == [(expected, begins)] * 5, day
     pages = (f"/cockpit?region=510100&as_of={before}", f"/regions/510100?as_of={before}",
              f"/regions/510100/indicators?as_of={before}",
-             f"/regions/510100/indicators/valid_inventions/records?as_of={before}")
+             f"/regions/510100/indicators/valid_inventions/records?as_of={before}", f"/regions/510100/levers?as_of={before}")
     for lang, words in (("zh", f"数据始于 {begins}"), ("en", f"The data begin on {begins}")):
         for url in pages:
             html = client.get(f"{url}&lang={lang}").text
@@ -600,8 +601,6 @@ def test_a_date_before_the_data_begin_says_so_and_offers_the_first_date(env, cli
             link = re.search(r'id="before-data-link" href="([^"]+)"', notice.group(1))
             assert link and f"as_of={begins}" in link.group(1).replace("&amp;", "&"), (url, link)
             assert 'id="before-data"' not in client.get(url.replace(before, begins) + f"&lang={lang}").text, url
-
-
 
 
 @pytest.mark.parametrize("file", [False, True])

@@ -187,12 +187,13 @@ def lagging_filing_years(as_of: dt.date, data_end: dt.date) -> list[int]:
     return list(range(first, as_of.year + 1))
 
 
-def as_of_coverage(as_of: dt.date, data_end: dt.date, data_begin: dt.date | None = None) -> dict[str, Any]:
+def as_of_coverage(as_of: dt.date, data_end: dt.date, data_begin: dt.date | None) -> dict[str, Any]:
     """What pages and the API say beside figures at ``as_of``: the data end, whether the as-of
     date's year is incomplete (the corpus ends before its 31 December), which filing years'
     application counts — and their year-on-year changes — are low because of the publication lag, and whether the
     date is before the data begin (``data_begin``, :func:`data_begins`: every figure 0 there, and the pages say so and
-    offer that date instead — the cockpit, region, indicators and records pages and the API, one rule)."""
+    offer that date instead — the cockpit, region, indicators, records and levers pages and the API, one rule; every
+    caller says it, ``None`` only for a corpus without patents)."""
     return {"as_of": as_of.isoformat(), "data_as_of": data_end.isoformat(),
             "data_begins": data_begin.isoformat() if data_begin else None,
             "before_data_begin": data_begin is not None and as_of < data_begin,

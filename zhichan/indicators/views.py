@@ -604,7 +604,7 @@ def levers(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None,
     out["top"].update({"indicator": LEVERS_INDICATOR, "limit": LEVERS_TOP_N})
     return {"code": code, "name": portal.region_display_name(code), "name_en": portal.region_display_name(code, "en"),
             "as_of": day.isoformat(), "snapshot": snap.id,
-            "coverage": service.as_of_coverage(day, portal.data_as_of(access)),
+            "coverage": service.as_of_coverage(day, portal.data_as_of(access), service.data_begins(snap)),
             "figures": tables["figures"], "per_10k": portal.per_10k_basis(snap), **out}
 
 
