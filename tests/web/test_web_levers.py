@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from zhichan.cli import app
 from zhichan.money import figure_amount
+from zhichan.platform.portal import region_display_name
 from zhichan.web.testing import login_as
 
 AS_OF = "2024-03-07"  # the web template's data end
@@ -47,6 +48,9 @@ def test_page_api_exports_and_cli_agree(env, client, tmp_path: Path) -> None:
         first = api[lever]["rows"]
         assert [r["application_number"] for r in first] == [r["application_number"] for r in cli[:20]]
         assert [r["holder"]["name"] for r in first] == [r["first_patentee"] for r in cli[:20]]
+        # a region's code kept in its column, its name beside it (as the records' files)
+        assert [(r["地区"], r["地区（名称）"]) for r in exported[:3]] == \
+            [(r["region_code"], region_display_name(r["region_code"])) for r in cli[:3]]
     assert api["annuity"]["high_value"] == sum(r["is_high_value"] == "True" for r in _csv((tmp_path / "annuity.csv")
                                                                                           .read_bytes()))
     done = runner.invoke(app, ["indicators", "levers", "top", "high_value_inventions", "-r", "510100", "--as-of", AS_OF])

@@ -634,6 +634,8 @@ def levers_export(access: CorpusAccess, scope: Scope, code: str, lever: str, as_
     columns = list(LEVER_COLUMNS[lever])
     if lang == "en":  # the legal (Chinese) name beside the English one, as the page's second line
         columns.insert(columns.index("holder") + 1, "holder_legal_name")
+    if "region_code" in columns:  # the code kept, its name beside it, as in the records' files (records_labeller)
+        columns.insert(columns.index("region_code") + 1, "region_name")
     yes = translate(lang, "levers.yes")
 
     def cell(row: dict[str, Any], column: str) -> Any:
@@ -644,15 +646,16 @@ def levers_export(access: CorpusAccess, scope: Scope, code: str, lever: str, as_
             return row["holder"]["name"]
         if column == "holder_type":
             return label(lang, "party_type", value) if value else ""
-        if column == "region_code":
-            return f"{portal.region_display_name(value, lang)} {value}" if value else ""
+        if column == "region_name":
+            return portal.region_display_name(row["region_code"], lang) if row.get("region_code") else ""
         if isinstance(value, bool):
             return yes if value else ""
         if column == "share":
             return "" if value is None else round(value * 100, 2)
         return "" if value is None else value
 
-    header = [translate(lang, f"levers.column.{c}") for c in columns]
+    header = [translate(lang, "indicators.export.region_name", column=translate(lang, "levers.column.region_code"))
+              if c == "region_name" else translate(lang, f"levers.column.{c}") for c in columns]
     body = [[cell(r, c) for c in columns] for r in rows]
     data = table_csv(header, body) if fmt == "csv" else table_xlsx(header, body, lever)
     return data, f"levers-{lever}-{code}-{day.isoformat()}.{fmt}"
