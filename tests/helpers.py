@@ -295,3 +295,26 @@ def holiday_schedule(path: Path, text: str) -> Iterator[list[int]]:
         schedule.holidays.update(saved[0])
         schedule.workdays.clear()
         schedule.workdays.update(saved[1])
+
+
+#: more values than one statement may bind on PostgreSQL (65,535) and on a stock SQLite (32,766): a list of this many
+#: values must reach the database through ``zhichan.platform.inlists``, a subquery or a join
+BEYOND_BOUND_VALUES = 70_000
+
+
+def stock_sqlite_limits(engine: Any) -> None:
+    """Give ``engine``'s SQLite connections a stock build's limit of bound values (32,766; Debian's Python binds up to
+    250,000), so that a test passing :data:`BEYOND_BOUND_VALUES` values fails on both databases where one statement
+    binds them all. Nothing on PostgreSQL, whose limit is the protocol's."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    def limit(connection: Any, _record: Any) -> None:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+
+    event.listen(engine, "connect", limit)
+    engine.dispose()  # connections opened before get the limit too: they are opened again

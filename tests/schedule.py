@@ -29,6 +29,8 @@ SLOW: dict[str, float] = {
     "tests/web/test_web_security.py::test_openapi_fuzzing_never_answers_5xx": 23.9,
     "tests/procedures/test_export.py::test_spark_computes_the_same_case_figures": 33.3,
     "tests/test_lint.py::test_mypy_is_clean": 39.7,
+    "tests/finance/test_funds.py::test_a_funds_loans_are_read_whatever_their_number": 16.3,
+    "tests/platform/test_platform_orgs.py::test_the_english_names_of_a_nations_holders_are_found_in_one_call": 14.9,
     "tests/web/test_web_languages.py::test_every_page_in_both_languages": 26.0,
     "tests/indicators/test_engines.py::"
     "test_every_corpus_indicator_for_every_region_is_identical_on_duckdb_and_spark": 15.3,

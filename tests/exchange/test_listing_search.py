@@ -22,6 +22,7 @@ from zhichan.exchange.listings import create_listing, list_listings, withdraw_li
 from zhichan.exchange.models import Listing
 from zhichan.exchange.openlicence import TextHits
 from zhichan.exchange.scope import manages
+from zhichan.platform import inlists
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import create_org
@@ -39,7 +40,7 @@ def test_listing_search_paths_agree(exchange: Exchange, path: str, monkeypatch: 
         withdraw_listing(s, ex.world.scope("ent_user"), ids[1])  # not active: never found by the public
     if path == "lookup":  # one listing walked per hit, then the hits by number, two per statement
         monkeypatch.setattr(listings, "WALK_PER_HIT", 1)
-        monkeypatch.setattr(listings, "HITS_CHUNK", 2)
+        monkeypatch.setattr(inlists, "IN_LIST_SIZE", 2)
     else:  # walked in pages of two listings
         monkeypatch.setattr(listings, "SCAN_PAGE", 2)
     hits = {ex.numbers[n] for n in names} | {"CN209900000001.1"}
@@ -115,7 +116,7 @@ def test_listing_search_matches_python_filter(engine: Engine, tmp_path: Path, mo
         monkeypatch.setattr(listings, "SCAN_PAGE", 9)
     else:  # each walk as long as the rate seen so far says, from one listing up
         monkeypatch.setattr(listings, "WALK_LEAST", 1)
-    monkeypatch.setattr(listings, "HITS_CHUNK", 4)
+    monkeypatch.setattr(inlists, "IN_LIST_SIZE", 4)
     monkeypatch.setattr(listings, "WALK_PER_HIT", 3)
     monkeypatch.setattr(listings, "ESTIMATE_SAMPLE", 20)  # fewer than the hits of a broad query
     scopes = {"public": Scope.anonymous()} | {name: world.scope(name) for name in

@@ -283,3 +283,30 @@ def test_the_ledger_notes_read_in_the_page_language(engine: Engine, org: tuple[i
     assert notes["en"] == [f"payout of claim {claim_id}", f"recovery on claim {claim_id}", f"payout of claim {claim_id}",
                            "市财政 / 第二批", "deposit"]
     assert f.memo_text('{"key": "services.reason.listed"}', "en") == '{"key": "services.reason.listed"}'
+
+
+def test_a_funds_loans_are_read_whatever_their_number(engine: Engine, org: tuple[int, str]) -> None:
+    """A fund's loans grow with the data: their claims and payouts are read by a subquery of the loans the caller sees,
+    not by a list of their ids — 70,000 loans, more than one statement binds on either database (the API had a 500)."""
+    from sqlalchemy import insert
+
+    from tests.helpers import BEYOND_BOUND_VALUES, stock_sqlite_limits
+    from zhichan.finance.models import Loan
+    from zhichan.finance.views import fund_loans_api
+    from zhichan.platform.models import Role
+    from zhichan.platform.scope import Scope
+
+    stock_sqlite_limits(engine)
+    loan = {"fund_code": "chongqing", "borrower": "重庆示例科技有限公司", "enterprise_type": "small", "bank": "重庆示例银行",
+            "principal": Decimal("1000000"), "ip_collateral": Decimal("600000"), "collateral": Decimal("1000000"),
+            "enrolled_on": JUNE, "status": "enrolled", "synthetic": False, "org_id": org[0], "org_path": org[1]}
+    with session_scope(engine) as s:
+        s.execute(insert(Loan), [loan] * BEYOND_BOUND_VALUES)
+        first = s.scalar(select(Loan.id).order_by(Loan.id).limit(1))
+        s.add(Claim(loan_id=first, fund_code="chongqing", principal_loss=M(100), interest_loss=M(0), amount=M(100),
+                    status="approved", arithmetic="[]", claimed_on=JUNE))
+    scope = Scope(role=Role.CASE_OFFICER, user_id=1, username="t", org_path=org[1], region_code="100000", org_id=org[0])
+    with session_scope(engine) as s:
+        loans = fund_loans_api(s, scope, FUNDS, "chongqing")["loans"]
+    assert len(loans) == BEYOND_BOUND_VALUES
+    assert [x["id"] for x in loans if x["claim"]] == [first]

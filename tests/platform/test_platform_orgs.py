@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, select
 
 from tests.platform.conftest import Tree
 from zhichan.platform.db import session_scope
@@ -140,3 +141,31 @@ def test_each_synthetic_rows_name_is_read_among_its_own_regions_places_in_one_qu
                      RowName("兴安瑞博科技有限公司", "152200", True): "Hinggan Ruibo Technology Co., Ltd.",
                      RowName("乌鲁木齐瑞博科技有限公司", "650100", True): "Urumqi Ruibo Technology Co., Ltd."}
     assert len(statements) == 1 and "platform_organizations" in statements[0], statements
+
+
+def test_a_nations_holders_are_named_in_english_whatever_their_number(engine: Engine, tree: Tree) -> None:
+    """The levers export of a nation names its holders through the organizations bound to them (their party keys):
+    70,000 keys — more than one statement binds on either database — read in batches, the bound one found."""
+    from tests.helpers import BEYOND_BOUND_VALUES, stock_sqlite_limits
+    from zhichan.platform.models import Organization
+    from zhichan.platform.orgs import holders_named_in_english
+
+    stock_sqlite_limits(engine)
+    with session_scope(engine) as s:
+        org = s.get(Organization, tree.enterprise.id)
+        assert org is not None and org.party_key
+        org.name_en = "Chengdu Example Technology Co., Ltd."
+        holders = [{"party_key": f"平台外第{i}号有限公司", "name": f"平台外第{i}号有限公司"}
+                   for i in range(BEYOND_BOUND_VALUES)] + [{"party_key": org.party_key, "name": org.name}]
+        named = holders_named_in_english(s, holders)
+        assert [h for h in named if h.get("name_en")] == [{**holders[-1], "name_en": "Chengdu Example Technology Co., Ltd."}]
+        assert len(named) == len(holders)
+
+
+def test_a_list_read_in_batches_refuses_a_limit(engine: Engine) -> None:
+    """A LIMIT would bound each batch's query, not the whole: rows_in refuses it rather than answer wrongly."""
+    from zhichan.platform.inlists import rows_in
+    from zhichan.platform.models import Organization
+
+    with session_scope(engine) as s, pytest.raises(ValueError, match="LIMIT"):
+        rows_in(s, select(Organization.id).limit(5), [1, 2], Organization.id)

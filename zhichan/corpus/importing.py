@@ -40,7 +40,14 @@ from zhichan.corpus.importers.mapping import MappedFileMapper
 from zhichan.corpus.importers.rows import REQUIRED_FIELDS, RowErrors, RowMapper
 from zhichan.corpus.records import NEW_TABLE_HASH_VERSION, complete_from_stored, finalize_record
 from zhichan.corpus.schema import TABLES, conform
-from zhichan.corpus.store import KEY_ORDER, CorpusStore, Snapshot, duckdb_connect, write_part_file
+from zhichan.corpus.store import (
+    KEY_ORDER,
+    CorpusStore,
+    Snapshot,
+    duckdb_connect,
+    in_values_sql,
+    write_part_file,
+)
 from zhichan.errors import CorpusError
 from zhichan.legaltime import china_today
 from zhichan.progress import ProgressCallback, no_progress
@@ -325,7 +332,7 @@ class _StoredRecords:
         if not keys:
             return
         rows = self.con.execute(
-            f"SELECT * FROM {self.table} WHERE NOT synthetic AND {self.key} IN (SELECT unnest($keys))", {"keys": keys}
+            f"SELECT * FROM {self.table} WHERE NOT synthetic AND {in_values_sql(self.key, 'keys')}", {"keys": keys}
         ).fetchall()
         names = [d[0] for d in self.con.description or []]
         found = {row[names.index(self.key)]: dict(zip(names, row, strict=True)) for row in rows}

@@ -122,11 +122,13 @@ def with_party_names_en(cur: Any, holders: list[dict[str, Any]]) -> list[dict[st
     """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
     ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for :func:`holder_display_name`.
     ``cur``: a DuckDB cursor on a snapshot."""
+    from zhichan.corpus.store import in_values_sql
+
     keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
     regions: dict[str, str] = {}
     if keys:
-        marks = ", ".join("?" for _ in keys)
-        found = cur.execute(f"SELECT party_key, region_code FROM parties WHERE party_key IN ({marks})", keys).fetchall()
+        found = cur.execute(f"SELECT party_key, region_code FROM parties WHERE {in_values_sql('party_key', 'keys')}",
+                            {"keys": keys}).fetchall()
         regions = {key: region or "" for key, region in found}
     return [{**h, "region_code": regions.get(h["party_key"], ""),
              "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}

@@ -103,6 +103,13 @@ def duckdb_connect(threads: int | None = None, memory_limit: str | None = None) 
     return con
 
 
+def in_values_sql(column: str, parameter: str) -> str:
+    """``column IN`` a list of values bound as one parameter (``$parameter``, a Python list) — how a DuckDB query takes a
+    list that grows with the data (a nation's holders): ``IN (?, ?, …)`` binds each value on its own, which DuckDB
+    prepares in time growing faster than the list (100,000 keys: ~4 s against ~0.2 s; zhichan.platform.inlists)."""
+    return f"{column} IN (SELECT unnest(${parameter}))"
+
+
 @cache
 def _empty_view_sql(table: str, schema: pa.Schema) -> str:
     """``CREATE OR REPLACE VIEW <table>`` with no rows and the columns of ``schema`` (DuckDB's types of the

@@ -35,6 +35,7 @@ from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_today
 from zhichan.legaltime.periods import add_months
+from zhichan.platform.inlists import scalars_in
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, known_region_code, normalize_region_code, region_prefix
@@ -101,11 +102,9 @@ def credit_files(session: Session, agencies: list[Agency], *, as_of: dt.date,
     """:func:`credit_file` of many agencies in a few queries (a list page, a publication, a draw's pool)."""
     table = rating()
     by_agency: dict[int, list[AgencyItem]] = {a.id: [] for a in agencies}
-    ids = sorted(by_agency)
-    for start in range(0, len(ids), 500):
-        for item in session.scalars(select(AgencyItem).where(AgencyItem.agency_id.in_(ids[start:start + 500]))
-                                    .order_by(AgencyItem.occurred_on.desc(), AgencyItem.id.desc())):
-            by_agency[item.agency_id].append(item)
+    for item in scalars_in(session, select(AgencyItem).order_by(AgencyItem.occurred_on.desc(), AgencyItem.id.desc()),
+                           by_agency, AgencyItem.agency_id):
+        by_agency[item.agency_id].append(item)
     listings = active_listings(session, on=as_of, subjects=[(a.name, a.credit_code) for a in agencies])
     files = []
     for agency, listing in zip(agencies, listings, strict=True):

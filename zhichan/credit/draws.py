@@ -41,6 +41,7 @@ from zhichan.credit.scope import officer_covers, require_officer
 from zhichan.errors import FormError, InputError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_today
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, Role, User
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 
@@ -146,8 +147,8 @@ def pools(session: Session, scope: Scope, region: str, *, on: dt.date,
         .where(User.is_active.is_(True), User.role.in_([str(r) for r in INSPECTOR_ROLES]),
                Organization.path.like(scope.org_path_like()))).all()
     agents: dict[int, set[str]] = {}
-    for agency_id, key in session.execute(select(Agent.agency_id, Agent.name_key)
-                                          .where(Agent.agency_id.in_([a.id for a in agencies]))):
+    for agency_id, key in rows_in(session, select(Agent.agency_id, Agent.name_key), [a.id for a in agencies],
+                                  Agent.agency_id):
         agents.setdefault(agency_id, set()).add(key)
     conflicts: dict[str, dict[str, str]] = {}
     for a in agencies:

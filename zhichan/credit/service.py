@@ -23,6 +23,7 @@ from zhichan.corpus.validate import FieldError, normalize_uscc
 from zhichan.credit.models import CreditListing
 from zhichan.errors import FormError
 from zhichan.legaltime import Clock, china_date, first_day_after, moment_on, utcnow
+from zhichan.platform.inlists import rows_in, scalars_in
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -120,12 +121,9 @@ def repair_days(session: Session, rows: list[CreditListing]) -> dict[int, dt.dat
     day the declaration of its area now gives for its listing day."""
     from zhichan.procedures.models import CaseClock
 
-    cases = [r.case_id for r in rows if r.case_id is not None]
-    clocked: dict[int, dt.date] = {}
-    for start in range(0, len(cases), 500):
-        clocked |= {case_id: due for case_id, due in session.execute(select(CaseClock.case_id, CaseClock.due_on).where(
-            CaseClock.case_id.in_(cases[start:start + 500]), CaseClock.name == REPAIR_WAIT,
-            CaseClock.due_problem.is_(None))) if due is not None}  # an exact last day only
+    clocked = {case_id: due for case_id, due in rows_in(session, select(CaseClock.case_id, CaseClock.due_on).where(
+        CaseClock.name == REPAIR_WAIT, CaseClock.due_problem.is_(None)), [r.case_id for r in rows], CaseClock.case_id)
+        if due is not None}  # an exact last day only
     declared = {region: declared_listing(region) for region in {r.region_code for r in rows if r.case_id not in clocked}}
     return {r.id: first_day_after(clocked[r.case_id]) if r.case_id in clocked
             else repair_allowed_from(r.listed_from, declared[r.region_code]) for r in rows}
@@ -159,10 +157,9 @@ def active_listings(session: Session, *, on: dt.date,
     same order) in a few queries — for lists such as every agency's credit file."""
     keys = {normalize_name(n) for n, _ in subjects if n and n.strip()}
     codes = {c.strip().upper() for _, c in subjects if c and c.strip()}
-    rows: list[CreditListing] = []
-    for column, values in ((CreditListing.subject_key, sorted(keys)), (CreditListing.credit_code, sorted(codes))):
-        for start in range(0, len(values), 500):
-            rows.extend(session.scalars(select(CreditListing).where(column.in_(values[start:start + 500]), _in_force(on))))
+    rows: list[CreditListing] = [listing for column, values in ((CreditListing.subject_key, keys),
+                                                                (CreditListing.credit_code, codes))
+                                 for listing in scalars_in(session, select(CreditListing).where(_in_force(on)), values, column)]
     out: list[Listing | None] = []
     for name, code in subjects:
         key = normalize_name(name) if name and name.strip() else None
@@ -409,7 +406,7 @@ def synthetic_listings(session: Session, rows: list[CreditListing]) -> set[int]:
     cases = {r.case_id: r.id for r in rows if r.case_id is not None}
     if not cases:
         return set()
-    made = session.scalars(select(Case.id).where(Case.id.in_(list(cases)), Case.synthetic.is_(True)))
+    made = scalars_in(session, select(Case.id).where(Case.synthetic.is_(True)), cases, Case.id)
     return {cases[c] for c in made}
 
 

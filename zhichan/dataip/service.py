@@ -38,6 +38,7 @@ from zhichan.errors import ConflictError, InputError, NotFoundError, PermissionD
 from zhichan.evidence.service import HEX64, EvidenceService, FileDigest, utcnow
 from zhichan.legaltime import china_date, china_today, first_day_after, moment_on, provisional_note
 from zhichan.platform.db import session_scope
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import Case, CaseClock
@@ -243,8 +244,8 @@ def _notice_ends(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str,
     schedule); otherwise the one the register kept (exact by the decision)."""
     open_cases = [r["case_id"] for r in rows
                   if r["case_id"] is not None and r["status"] in (Status.IN_NOTICE, Status.OBJECTED)]
-    clocks = {c.case_id: c for c in conn.execute(select(CLOCKS).where(
-        CLOCKS.c.case_id.in_(open_cases), CLOCKS.c.name == NOTICE_CLOCK))} if open_cases else {}
+    clocks = {c.case_id: c for c in rows_in(conn, select(CLOCKS).where(CLOCKS.c.name == NOTICE_CLOCK), open_cases,
+                                             CLOCKS.c.case_id)}
     out = []
     for r in rows:
         clock = clocks.get(r["case_id"])
@@ -368,8 +369,8 @@ class DataIPService:
         if not scope.is_authenticated or not case_ids:
             return {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(CASES.c.id, CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key)
-                                .where(CASES.c.id.in_(case_ids))).all()
+            rows = rows_in(conn, select(CASES.c.id, CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key),
+                           case_ids, CASES.c.id)
         out: dict[int, str] = {}
         for r in rows:
             if is_party(scope, r.party_user_id, r.party_key):

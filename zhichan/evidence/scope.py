@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, select
 
 from zhichan.evidence import log
 from zhichan.evidence.service import Owner
+from zhichan.platform.inlists import scalars_in
 from zhichan.platform.scope import Scope
 
 
@@ -61,7 +62,7 @@ def owned(conn: Connection, scope: Scope, indices: Iterable[int]) -> set[int]:
     wanted = sorted(set(indices))
     if not wanted or not scope.is_authenticated:
         return set()
-    return {int(i) for i in conn.execute(owned_query(scope).where(log.OWNERS.c.idx.in_(wanted))).scalars()}
+    return {int(i) for i in scalars_in(conn, owned_query(scope), wanted, log.OWNERS.c.idx)}
 
 
 def owns_deposit(conn: Connection, scope: Scope, index: int) -> bool:

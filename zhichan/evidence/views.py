@@ -27,6 +27,7 @@ from zhichan.evidence.scope import current_owner, owned, owned_query, owns_depos
 from zhichan.evidence.service import EvidenceService
 from zhichan.evidence.verify import certified_documents
 from zhichan.legaltime import china_time
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.scope import Scope
 
 #: index → leaf fields of the entries of one kind, to what may be said of each (the keys of :class:`Certifying`)
@@ -128,7 +129,7 @@ def _current_sources(conn: Any, indices: list[int]) -> dict[int, str | None]:
     o = log.OWNERS
     found: dict[int, str | None] = dict.fromkeys(indices)
     if indices:
-        for idx, source in conn.execute(select(o.c.idx, o.c.source).where(o.c.idx.in_(indices), current_owner())):
+        for idx, source in rows_in(conn, select(o.c.idx, o.c.source).where(current_owner()), indices, o.c.idx):
             found[int(idx)] = str(source)
     return found
 

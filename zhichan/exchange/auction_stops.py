@@ -45,6 +45,7 @@ from zhichan.exchange.bidding import AUCTIONS, get_auction, lock_auction
 from zhichan.exchange.models import Auction, AuctionDeposit, AuctionStop, Listing
 from zhichan.legaltime import china_moment, resumed_moment
 from zhichan.platform import audit
+from zhichan.platform.inlists import scalars_in
 from zhichan.platform.models import Role, User
 from zhichan.platform.scope import Scope
 
@@ -191,8 +192,8 @@ def stopped_for_bidder(session: Session, scope: Scope, now: dt.datetime, *, limi
     if not rows:
         return []
     latest: dict[int, AuctionStop] = {}
-    for stop in session.scalars(select(AuctionStop).where(AuctionStop.auction_id.in_([a.id for a, _ in rows]))
-                                .order_by(AuctionStop.id)):
+    for stop in scalars_in(session, select(AuctionStop).order_by(AuctionStop.id), [a.id for a, _ in rows],
+                           AuctionStop.auction_id):
         latest[stop.auction_id] = stop
     found = [(auction, listing, latest[auction.id]) for auction, listing in rows if auction.id in latest]
     found.sort(key=lambda row: row[2].id, reverse=True)

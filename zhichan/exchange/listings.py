@@ -45,6 +45,7 @@ from zhichan.exchange.scope import manages, visible
 from zhichan.legaltime import china_date
 from zhichan.money import MoneyError, format_money, parse_money
 from zhichan.platform import audit
+from zhichan.platform.inlists import scalars_in
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope, known_region_code
 from zhichan.search.index import approximate
@@ -60,13 +61,12 @@ PAGE_SIZE = 100
 #: a text search walks the visible listings newest first, WALK_LEAST to SCAN_PAGE (id, number) pairs at a time
 #: (as many as should hold the matches still wanted, at the rate seen so far), until its
 #: page is full or it has walked WALK_PER_HIT listings per hit; then it looks every hit up by the
-#: asset-number index, HITS_CHUNK numbers (bound parameters) per statement. A walked listing costs about a
+#: asset-number index (zhichan.platform.inlists.scalars_in: IN_LIST_SIZE numbers a statement). A walked listing costs about a
 #: quarter of a looked-up hit (benchmarks/exchange_listing_search.py), so the walk costs at most half the
 #: lookup it may end in
 SCAN_PAGE = 2_000
 WALK_LEAST = 100
 WALK_PER_HIT = 2
-HITS_CHUNK = 2_000
 #: a search that stopped walking once its page was full estimates its total from this many of the hits
 ESTIMATE_SAMPLE = 500
 
@@ -299,10 +299,7 @@ def _matching_ids(session: Session, ids: Select[Any], hits: Set[str], wanted: in
 
 def _looked_up(session: Session, ids: Select[Any], numbers: list[str]) -> list[int]:
     """The ids of the listings of ``ids`` with one of ``numbers``, by the asset-number index."""
-    found: list[int] = []
-    for i in range(0, len(numbers), HITS_CHUNK):
-        found.extend(session.scalars(ids.where(Listing.asset_number.in_(numbers[i:i + HITS_CHUNK]))))
-    return found
+    return scalars_in(session, ids, numbers, Listing.asset_number)
 
 
 def withdraw_listing(session: Session, scope: Scope, listing_id: int) -> Listing:

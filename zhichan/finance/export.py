@@ -42,8 +42,8 @@ def register_events(session: Session) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     pledges = session.scalars(select(Pledge).where(Pledge.registered_on.is_not(None)).order_by(Pledge.id)).all()
     rights: dict[int, list[PledgedRight]] = {}
-    for r in session.scalars(select(PledgedRight).where(PledgedRight.pledge_id.in_([p.id for p in pledges]))
-                             .order_by(PledgedRight.id)):
+    for r in session.scalars(select(PledgedRight).join(Pledge, Pledge.id == PledgedRight.pledge_id)
+                             .where(Pledge.registered_on.is_not(None)).order_by(PledgedRight.id)):
         rights.setdefault(r.pledge_id, []).append(r)
     import_id = "finance-register"
     for p in pledges:

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.store import Snapshot
@@ -27,6 +27,7 @@ from zhichan.finance.models import (
 from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_today
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import RowName, english_names, org_names_en
 from zhichan.platform.scope import Scope
@@ -100,6 +101,17 @@ def arithmetic(claim: Claim, lang: str) -> list[str]:
     return [stored_text(line, lang) if isinstance(line, dict) else str(line) for line in json.loads(claim.arithmetic)]
 
 
+def _loan_ids(code: str, scope: Scope) -> Select[Any]:
+    """The ids of a fund's loans the caller sees, as a subquery: a fund's loans grow with the data, past what one list
+    of ids binds (zhichan.platform.inlists)."""
+    return select(Loan.id).where(Loan.fund_code == code, loan_filter(scope))
+
+
+def _claims(session: Session, code: str, scope: Scope) -> dict[int, Claim]:
+    """The claim of each of a fund's loans the caller sees (loan id → claim)."""
+    return {c.loan_id: c for c in session.scalars(select(Claim).where(Claim.loan_id.in_(_loan_ids(code, scope))))}
+
+
 def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
               lang: str = "zh") -> dict[str, Any]:
     scope.require_authenticated()
@@ -107,7 +119,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
     if rules is None:
         raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
     loans = list(session.scalars(select(Loan).where(Loan.fund_code == code, loan_filter(scope)).order_by(Loan.id.desc())))
-    claims = {c.loan_id: c for c in session.scalars(select(Claim).where(Claim.loan_id.in_([x.id for x in loans])))}
+    claims = _claims(session, code, scope)
     ledger = list(session.scalars(select(LedgerEntry).where(LedgerEntry.fund_code == code)
                                   .order_by(LedgerEntry.seq.desc()).limit(50)))
     figures = fund_rules.figures(session, code)
@@ -199,9 +211,10 @@ def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.F
     if rules is None:
         raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
     loans = list(session.scalars(select(Loan).where(Loan.fund_code == code, loan_filter(scope)).order_by(Loan.id)))
-    claims = {c.loan_id: c for c in session.scalars(select(Claim).where(Claim.loan_id.in_([x.id for x in loans])))}
+    claims = _claims(session, code, scope)
     payouts: dict[int, list[dict[str, Any]]] = {}
-    for e in session.scalars(select(LedgerEntry).where(LedgerEntry.claim_id.in_([c.id for c in claims.values()]))
+    for e in session.scalars(select(LedgerEntry).join(Claim, Claim.id == LedgerEntry.claim_id)
+                             .where(Claim.loan_id.in_(_loan_ids(code, scope)))
                              .order_by(LedgerEntry.seq)):
         payouts.setdefault(e.claim_id or 0, []).append({"seq": e.seq, "kind": e.kind, "amount": _money(e.amount),
                                                         "balance_after": _money(e.balance), "at": e.at})
@@ -241,18 +254,19 @@ def whitelists_api(session: Session, scope: Scope) -> dict[str, Any]:
     wl.require_viewer(scope)
     lists = wl.lists(session, scope)
     ids = [x.id for x in lists]
-    entries = dict(session.execute(select(WhitelistEntry.whitelist_id, func.count()).where(
-        WhitelistEntry.whitelist_id.in_(ids)).group_by(WhitelistEntry.whitelist_id)).all())
+    entries = dict(rows_in(session, select(WhitelistEntry.whitelist_id, func.count())
+                           .group_by(WhitelistEntry.whitelist_id), ids, WhitelistEntry.whitelist_id))
     answered = select(WhitelistEntry.whitelist_id, func.count()).join(
-        WhitelistFeedback, WhitelistFeedback.entry_id == WhitelistEntry.id).where(WhitelistEntry.whitelist_id.in_(ids))
+        WhitelistFeedback, WhitelistFeedback.entry_id == WhitelistEntry.id)
     if not scope.governance:
         answered = answered.where(WhitelistFeedback.bank_org_id == scope.org_id)
-    answers = dict(session.execute(answered.group_by(WhitelistEntry.whitelist_id)).all())
+    answers = dict(rows_in(session, answered.group_by(WhitelistEntry.whitelist_id), ids, WhitelistEntry.whitelist_id))
     pushed: dict[int, list[str]] = {}
     if scope.governance:
-        for list_id, bank in session.execute(
-                select(WhitelistPush.whitelist_id, Organization.name).join(Organization, Organization.id == WhitelistPush.bank_org_id)
-                .where(WhitelistPush.whitelist_id.in_(ids)).order_by(Organization.name)):
+        for list_id, bank in rows_in(
+                session, select(WhitelistPush.whitelist_id, Organization.name)
+                .join(Organization, Organization.id == WhitelistPush.bank_org_id).order_by(Organization.name),
+                ids, WhitelistPush.whitelist_id):
             pushed.setdefault(list_id, []).append(bank)
     return {"items": [{**_whitelist_row(x), "enterprises": int(entries.get(x.id, 0)), "answers": int(answers.get(x.id, 0)),
                        **({"pushed_to": pushed.get(x.id, [])} if scope.governance else {})} for x in lists]}

@@ -165,7 +165,7 @@ def whitelist_view(session: Session, scope: Scope, whitelist_id: int) -> dict[st
     entries = list(session.scalars(select(WhitelistEntry).where(WhitelistEntry.whitelist_id == row.id)
                                    .order_by(WhitelistEntry.high_value_patents.desc(), WhitelistEntry.id)))
     query = (select(WhitelistFeedback, Organization.name, Organization.name_en).join(Organization, Organization.id == WhitelistFeedback.bank_org_id)
-             .where(WhitelistFeedback.entry_id.in_([e.id for e in entries])))
+             .where(WhitelistFeedback.entry_id.in_(select(WhitelistEntry.id).where(WhitelistEntry.whitelist_id == row.id))))
     if not scope.governance:
         query = query.where(WhitelistFeedback.bank_org_id == scope.org_id)
     by_entry: dict[int, list[dict[str, Any]]] = {}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name, party_name_en
 from zhichan.errors import InputError, NotFoundError, PermissionDenied
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.scope import NATION_CODE, Scope, normalize_region_code, party_within, region_prefix
 
@@ -91,21 +92,15 @@ def org_display_name(name: str | None, name_en: str | None, lang: str) -> str:
 def org_names_en(session: Session, org_ids: list[int]) -> dict[int, str]:
     """The English names of the given organizations (those that have one): for rows that keep an organization's
     name as it was written (a listing's owner) and are shown through ``org_name(name, name_en)``."""
-    ids = sorted({i for i in org_ids if i is not None})
-    if not ids:
-        return {}
-    rows = session.execute(select(Organization.id, Organization.name_en).where(Organization.id.in_(ids)))
+    rows = rows_in(session, select(Organization.id, Organization.name_en), org_ids, Organization.id)
     return {org_id: (name_en or "").strip() for org_id, name_en in rows if (name_en or "").strip()}
 
 
 def party_names_en(session: Session, party_keys: list[str]) -> dict[str, str]:
     """The English names of the platform's organizations bound to the given corpus parties
     (``Organization.party_key``), for those that have one."""
-    keys = sorted({k for k in party_keys if k})
-    if not keys:
-        return {}
-    rows = session.execute(select(Organization.party_key, Organization.name_en)
-                           .where(Organization.party_key.in_(keys), Organization.name_en.is_not(None)))
+    rows = rows_in(session, select(Organization.party_key, Organization.name_en).where(Organization.name_en.is_not(None)),
+                   [k for k in party_keys if k], Organization.party_key)
     return {key: (name_en or "").strip() for key, name_en in rows if key and (name_en or "").strip()}
 
 
@@ -146,20 +141,14 @@ def english_names(session: Session, named: Iterable[RowName]) -> dict[RowName, s
     return {n: en for n, en in found.items() if en}
 
 
-#: names looked up per query (two bound values each): a nation's levers export names ~10⁵ holders, where one query
-#: would pass PostgreSQL's limit of 65,535 bound values (SQLite's depends on its build: 32,766 by default)
-NAMES_PER_QUERY = 5_000
-
-
 def _registered_names_en(session: Session, names: set[str]) -> dict[str, str]:
     """Name as given → the English name of the organization it names (:func:`english_names`), for those that have one."""
     wanted = {name: normalize_name(name) for name in names}
-    given = sorted(wanted)
-    rows = [row for start in range(0, len(given), NAMES_PER_QUERY) for some in [given[start:start + NAMES_PER_QUERY]]
-            for row in session.execute(select(Organization.name, Organization.party_key, Organization.name_en)
-                                       .where(Organization.name_en.is_not(None),
-                                              Organization.party_key.in_(sorted({wanted[n] for n in some}))
-                                              | Organization.name.in_(sorted({n.strip() for n in some}))))]
+    # a nation's levers export names ~10⁵ holders: a batch of names a query (zhichan.platform.inlists)
+    rows = rows_in(session, select(Organization.name, Organization.party_key, Organization.name_en)
+                   .where(Organization.name_en.is_not(None)), wanted,
+                   lambda some: Organization.party_key.in_(sorted({wanted[n] for n in some}))
+                   | Organization.name.in_(sorted({n.strip() for n in some})))
     by_key = {key: (en or "").strip() for _, key, en in rows if key and (en or "").strip()}
     by_name = {name: (en or "").strip() for name, _, en in rows if (en or "").strip()}
     found = {name: by_key.get(key) or by_name.get(name.strip()) for name, key in wanted.items()}

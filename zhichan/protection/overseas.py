@@ -37,6 +37,7 @@ from zhichan.corpus.parties import normalize_name, with_party_names_en
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.legaltime import china_date
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
@@ -485,10 +486,7 @@ def alert_names(session: Session, rows: list[tuple[OverseasAlert, str, int]], la
 def office_regions(session: Session, org_ids: Iterable[int]) -> dict[int, str]:
     """The region of each office (organization id) that keeps a watch or recorded a dispute: where the generator's
     names in its synthetic (demo) rows are read."""
-    ids = sorted(set(org_ids))
-    if not ids:
-        return {}
-    return dict(session.execute(select(Organization.id, Organization.region_code).where(Organization.id.in_(ids))).all())
+    return dict(rows_in(session, select(Organization.id, Organization.region_code), org_ids, Organization.id))
 
 
 def recording_office(org_path: str) -> int:

@@ -26,6 +26,7 @@ from zhichan.corpus.parties import party_name_en
 from zhichan.errors import FormError, InputError, NotFoundError, PermissionDenied
 from zhichan.legaltime import china_date
 from zhichan.platform import audit
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, Role, utcnow
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import (
@@ -381,10 +382,9 @@ def change_status(session: Session, scope: Scope, person_id: int, change: str, r
 
 def kinds_of(session: Session, ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = {}
-    for start in range(0, len(ids), 500):
-        for r in session.execute(select(PersonKind.person_id, PersonKind.kind, PersonKind.certificate)
-                                 .where(PersonKind.person_id.in_(ids[start:start + 500])).order_by(PersonKind.id)):
-            out.setdefault(r.person_id, []).append((r.kind, r.certificate))
+    for r in rows_in(session, select(PersonKind.person_id, PersonKind.kind, PersonKind.certificate)
+                     .order_by(PersonKind.id), ids, PersonKind.person_id):
+        out.setdefault(r.person_id, []).append((r.kind, r.certificate))
     return out
 
 
