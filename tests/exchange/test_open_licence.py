@@ -173,6 +173,12 @@ def test_publication_withdrawal_and_licences(exchange: Exchange) -> None:
             take_licence(s, licensee, evidence, declaration_id, licensee="", notice_on="2026-13-10", paid_yuan="x",
                          paid_on="", notice=b"", payment_proof=b"", now=moment(dt.date(2026, 3, 12)))
         assert set(info.value.errors) == {"licensee", "notice_on", "paid_on", "paid_yuan", "notice", "payment_proof"}
+    with session_scope(ex.world.engine) as s:  # both dates ahead of the day: each refused beside its field
+        with pytest.raises(FormError) as info:
+            take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-13",
+                         paid_yuan="50000", paid_on="2026-03-14", notice=PDF, payment_proof=PDF,
+                         now=moment(dt.date(2026, 3, 12)))
+        assert set(info.value.errors) == {"notice_on", "paid_on"}, info.value.errors
     with session_scope(ex.world.engine) as s:
         grant = take_licence(s, licensee, evidence, declaration_id, licensee="某被许可公司", notice_on="2026-03-10",
                              paid_yuan="50000", paid_on="2026-03-11", notice=PDF, payment_proof=PDF,

@@ -147,3 +147,35 @@ def test_fund_page_in_the_browser(page, env: WebEnv, artifacts_dir: Path) -> Non
     page.click("#loans button:has-text('拨付')")
     page.wait_for_selector("#fund-balance:has-text('500,000.00')")
     page.screenshot(path=str(artifacts_dir / "finance-fund.png"), full_page=True)
+
+
+@pytest.mark.one_database("forms rendered again after a refusal; the fund's SQL runs on both databases in test_fund_pages")
+def test_refused_fund_forms_keep_what_was_typed(env: WebEnv) -> None:
+    """A claim, a recovery or a deposit refused (422) shows the message beside its form and keeps what was typed, in
+    fields named by their labels (the claim's and the recovery's were placeholders only and came back empty)."""
+    with env.client() as client:
+        login_as(client, env.engine, "cd_leader")  # type: ignore[arg-type]
+        token = csrf_from(client.get("/finance/funds/chengdu").text)
+        r = client.post("/finance/funds/chengdu/deposit", data={"csrf_token": token, "amount": "一百万", "memo": "首笔注资"})
+        assert r.status_code == 422 and 'id="deposit-amount-error"' in r.text
+        assert re.search(r'id="deposit-memo"[^>]*value="首笔注资"', r.text), r.text[:3000]
+        client.post("/finance/funds/chengdu/deposit", data={"csrf_token": token, "amount": "1,000,000"})
+        client.post("/finance/funds/chengdu/enrol", data={
+            "csrf_token": token, "borrower": "成都示例科技有限公司", "bank": "成都示例银行股份有限公司", "principal": "4000000",
+            "ip_collateral": "2000000", "collateral": "4000000", "enterprise_type": "small"})
+        loan_id = int(re.search(r'/loans/(\d+)/claim', client.get("/finance/funds/chengdu").text).group(1))  # type: ignore[union-attr]
+        for principal in ("三百万", "5,000,000.00"):  # not an amount; more than the loan
+            r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/claim",
+                            data={"csrf_token": token, "principal_loss": principal, "interest_loss": "12,000.50"})
+            assert r.status_code == 422 and f'id="claim-{loan_id}-principal_loss-error"' in r.text, r.text[:3000]
+            form = r.text.split(f'/loans/{loan_id}/claim"')[1].split("</form>")[0]
+            assert re.search(rf'<label>本金损失 <input name="principal_loss" id="claim-principal-{loan_id}"[^>]*'
+                             rf'value="{principal}"', form), form
+            assert re.search(r'<label>利息损失 <input name="interest_loss"[^>]*value="12,000.50"', form), form
+        for action, data in (("claim", {"principal_loss": "3000000"}), ("approve", {}), ("pay", {})):
+            client.post(f"/finance/funds/chengdu/loans/{loan_id}/{action}", data={"csrf_token": token, **data})
+        r = client.post(f"/finance/funds/chengdu/loans/{loan_id}/recover", data={"csrf_token": token, "recovered": "-5"})
+        assert r.status_code == 422 and f'id="recover-{loan_id}-recovered-error"' in r.text, r.text[:3000]
+        assert re.search(rf'<label>追回返还 <input name="recovered" id="recover-amount-{loan_id}"[^>]*value="-5"', r.text)
+        blank = client.get("/finance/funds/chengdu").text  # a fresh page keeps nothing
+        assert f'id="recover-amount-{loan_id}" size="12" value=""' in blank

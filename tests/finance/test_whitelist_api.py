@@ -4,6 +4,7 @@ and loan through the API by the page's own rule; the bureau reads every bank's a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -127,3 +128,25 @@ def test_whitelist_api_is_documented(env: WebEnv) -> None:
     for (path, method), codes in expected.items():
         operation = paths[path][method]
         assert operation["tags"] == ["finance"] and codes <= set(operation["responses"]), (path, set(operation["responses"]))
+
+
+@pytest.mark.one_database("the page's form rendered again after a refusal; the feedback's SQL runs on both databases in "
+                          "test_whitelist_api_scope_and_feedback")
+def test_refused_feedback_keeps_what_the_bank_typed(env: WebEnv) -> None:
+    """A bank's answer refused on the page (an approval without its loan, an amount that is none) comes back with the
+    message beside its row and the decision, amount and note as typed, each under its label."""
+    list_id, entry_id = _wuhou_list(env)
+    with session_scope(env.engine) as s:
+        wl.push(s, _scope(s, "wuhou_officer"), list_id, [s.scalar(select(Organization.id).where(Organization.name == BANK))])
+    with env.client() as client:
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        token = _token(client)
+        url = f"/finance/whitelists/{list_id}/entries/{entry_id}/feedback"
+        r = client.post(url, data={"csrf_token": token, "decision": "approved", "loan_amount": "三百万", "note": "首贷客户"})
+        assert r.status_code == 422 and f'id="feedback-{entry_id}-loan_amount-error"' in r.text, r.text[:3000]
+        form = r.text.split(url)[1].split("</form>")[0]
+        assert re.search(r'<option value="approved" selected>', form), form
+        assert re.search(rf'<label>授信/放款金额（元） <input name="loan_amount" id="loan-{entry_id}"[^>]*value="三百万"', form), form
+        assert re.search(rf'<label>备注 <input name="note" id="note-{entry_id}"[^>]*value="首贷客户"', form), form
+        assert client.post(url, data={"csrf_token": token, "decision": "approved", "loan_amount": "3,000,000",
+                                      "note": "首贷客户"}, follow_redirects=False).status_code == 303

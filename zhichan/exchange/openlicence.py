@@ -307,8 +307,10 @@ def take_licence(session: Session, scope: Scope, evidence: EvidenceService, decl
         raise FormError(errors)
     today = china_date(now)
     notice_day, paid_day, amount = _day(notice_on, "notice_on"), _day(paid_on, "paid_on"), _money(paid_yuan, "paid_yuan")
-    if notice_day > today or paid_day > today:
-        raise FormError({"paid_on" if paid_day > today else "notice_on": "日期不能晚于今天 / the date is in the future"})
+    future = {name: "日期不能晚于今天 / the date is in the future"
+              for name, day in (("notice_on", notice_day), ("paid_on", paid_day)) if day > today}
+    if future:  # each date beside its own field (a notice dated ahead had no message when the payment was too)
+        raise FormError(future)
     effective = max(notice_day, paid_day)
     if row.state != "published" or row.published_on is None or effective < row.published_on \
             or (row.ended_on is not None and effective >= row.ended_on):

@@ -273,11 +273,12 @@ async def whitelist_build(request: Request, scope: Scope = ScopeDep, session: Se
 
 
 def _whitelist_page(request: Request, scope: Scope, session: Session, whitelist_id: int, *,
-                    errors: dict[str, str] | None = None, form: str = "", status: int = 200) -> Response:
+                    errors: dict[str, str] | None = None, values: dict[str, Any] | None = None, form: str = "",
+                    status: int = 200) -> Response:
     data = wl.whitelist_view(session, scope, whitelist_id)
     return render(request, "finance/whitelist.html", {**data, "banks": wl.banks(session) if scope.governance else [],
-                                                      "decisions": wl.DECISIONS, "errors": errors or {}, "form": form},
-                  status=status)
+                                                      "decisions": wl.DECISIONS, "errors": errors or {},
+                                                      "values": values or {}, "form": form}, status=status)
 
 
 @router.get("/finance/whitelists/{whitelist_id}", include_in_schema=False)
@@ -310,8 +311,8 @@ async def whitelist_feedback(request: Request, whitelist_id: Id, entry_id: Id, s
                     loan_amount=values.get("loan_amount"), note=str(values.get("note", "")))
     except FormError as exc:
         session.rollback()
-        return _whitelist_page(request, scope, session, whitelist_id, errors=exc.errors, form=f"feedback-{entry_id}",
-                               status=422)
+        return _whitelist_page(request, scope, session, whitelist_id, errors=exc.errors, values=values,
+                               form=f"feedback-{entry_id}", status=422)
     session.commit()
     return RedirectResponse(f"/finance/whitelists/{whitelist_id}", status_code=303)
 
