@@ -205,6 +205,17 @@ def test_admission_rules(world: World, extra: dict[str, str], refused: str | Non
     assert case["state"] == "refused"
 
 
+def test_a_day_known_in_the_future_is_refused_beside_the_field(world: World) -> None:
+    """第十九条's three years run from the day the requester knew: a day to come is a typing error, refused beside the
+    field (it was taken, and the page read "within three years (to 2029-03-03)")."""
+    with pytest.raises(FormError) as info:
+        start(world, at(D(2026, 3, 2)), known_on="2026-03-03")
+    assert set(info.value.errors) == {"known_on"}
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.case_id).limit(1)) is None  # nothing recorded
+    assert start(world, at(D(2026, 3, 2)), known_on="2026-03-02")["state"] == "filed"
+
+
 def test_limitation_and_the_corpus_checks() -> None:
     assert within_limitation(D(2023, 3, 2), D(2026, 3, 2)) == (True, D(2026, 3, 2))
     # 3 years from 1 Oct 2022 end on 1 Oct 2025, a holiday: the period runs to 9 Oct (the next working day)
