@@ -123,7 +123,7 @@ def test_answer_period_from_receipt_ending_on_a_sunday_and_thirty_days_abroad(wo
 
 
 def test_suspension_over_spring_festival_then_two_extensions(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    case = start(world, at(D(2026, 1, 2)))
+    case = start(world, at(D(2026, 1, 2)), known_on="2025-12-29")  # known before the filing, never after it
     act(world, "wuhou_officer", case, "accept", at(D(2026, 1, 5)), PANEL)
     assert due(world, case, "closing") == D(2026, 4, 7)  # 5 Apr, Qingming (4–6 Apr) → 7 Apr
     act(world, "wuhou_officer", case, "suspend", at(D(2026, 2, 10)), {"ground": "鉴定"})
