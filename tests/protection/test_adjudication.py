@@ -123,7 +123,7 @@ def test_answer_period_from_receipt_ending_on_a_sunday_and_thirty_days_abroad(wo
 
 
 def test_suspension_over_spring_festival_then_two_extensions(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    case = start(world, at(D(2026, 1, 2)))
+    case = start(world, at(D(2026, 1, 2)), known_on="2025-12-29")  # known before the filing, never after it
     act(world, "wuhou_officer", case, "accept", at(D(2026, 1, 5)), PANEL)
     assert due(world, case, "closing") == D(2026, 4, 7)  # 5 Apr, Qingming (4–6 Apr) → 7 Apr
     act(world, "wuhou_officer", case, "suspend", at(D(2026, 2, 10)), {"ground": "鉴定"})
@@ -203,6 +203,17 @@ def test_admission_rules(world: World, extra: dict[str, str], refused: str | Non
     assert set(info.value.errors) == {"_admission"}
     act(world, "wuhou_officer", case, "refuse", at(D(2026, 3, 3)), {"reasons": "不符合第十二条"})
     assert case["state"] == "refused"
+
+
+def test_a_day_known_in_the_future_is_refused_beside_the_field(world: World) -> None:
+    """第十九条's three years run from the day the requester knew: a day to come is a typing error, refused beside the
+    field (it was taken, and the page read "within three years (to 2029-03-03)")."""
+    with pytest.raises(FormError) as info:
+        start(world, at(D(2026, 3, 2)), known_on="2026-03-03")
+    assert set(info.value.errors) == {"known_on"}
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.case_id).limit(1)) is None  # nothing recorded
+    assert start(world, at(D(2026, 3, 2)), known_on="2026-03-02")["state"] == "filed"
 
 
 def test_limitation_and_the_corpus_checks() -> None:

@@ -4,13 +4,14 @@ adjudication opening a linked case, parties' scope, and the public seeing publis
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.procedures.helpers import PDF
@@ -53,6 +54,25 @@ def filed_by_the_enterprise(env: WebEnv) -> tuple[int, TestClient]:
     officer = env.client()
     login_as(officer, env.engine, "wuhou_officer")
     return int(filed.headers["location"].rsplit("/", 1)[1]), officer  # type: ignore[attr-defined]
+
+
+def test_triage_to_adjudication_refuses_a_day_known_in_the_future(env: WebEnv) -> None:
+    """The adjudication a triage opens refuses a day to come beside the triage's field, the complaint left as it was
+    and the values typed kept (it opened the case, "within three years" of that day)."""
+    case_id, officer = filed_by_the_enterprise(env)
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    disputes = select(func.count()).select_from(Case).where(Case.procedure == "protection.patent_dispute")
+    with Session(env.engine) as s:
+        before = s.scalar(disputes)
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    bad = officer.post(f"/cases/{case_id}/act/to_adjudication", data={
+        "csrf_token": token, "version": "1", "requester_role": "专利权人", "court_suit": "否", "known_on": later,
+        "continuing": "是"})
+    assert bad.status_code == 422 and 'id="to_adjudication-known_on-error"' in bad.text
+    assert "知道侵权之日不能晚于今天" in bad.text and f'value="{later}"' in bad.text
+    with Session(env.engine) as s:
+        assert s.scalar(select(Case.state).where(Case.id == case_id)) == "received"
+        assert s.scalar(disputes) == before
 
 
 def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> None:

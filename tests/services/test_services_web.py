@@ -121,6 +121,9 @@ def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClien
                        follow_redirects=False).status_code == 303
     page = client.get(f"/services/applications/{case_id}")
     assert "decide-form-approve" in page.text and "准予办理决定书" in page.text
+    english = client.get(f"/services/applications/{case_id}?lang=en").text  # the document stays Chinese: it says so
+    assert re.search(r'id="decide-in-chinese">[^<]*issued in Chinese, also from an English page', english)
+    client.get(f"/services/applications/{case_id}?lang=zh")  # the language chosen is kept: back to Chinese
     empty = client.post(f"/services/applications/{case_id}/decide/approve", data={"csrf_token": token, "version": "2"})
     assert empty.status_code == 422 and 'id="decide-approve-conclusion-error"' in empty.text
     stale = client.post(f"/services/applications/{case_id}/decide/approve",
@@ -136,6 +139,10 @@ def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClien
     login_as(client, env.engine, "ent_user")  # the applicant receives it
     page = client.get(f"/services/applications/{case_id}")
     assert "已办结（准予）" in page.text and docs[0]["sha256"] in page.text
+    assert 'id="documents-in-chinese"' in page.text
+    english = client.get(f"/services/applications/{case_id}?lang=en").text
+    assert re.search(r'id="documents-in-chinese">[^<]*issued in Chinese', english)
+    client.get(f"/services/applications/{case_id}?lang=zh")
     pdf = client.get(f"/cases/{case_id}/documents/{docs[0]['sha256']}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     (tmp_path / "decision.pdf").write_bytes(pdf.content)

@@ -280,6 +280,9 @@ class DisputeRules:
 
     def on_start(self, session: Session, step: StepTaken, today: dt.date) -> None:
         f = step.fields
+        known = _day(f, "known_on")
+        if known is not None and known > today:  # it read "within three years (to 2030-01-05)" of a day to come
+            raise FormError({"known_on": "知道侵权之日不能晚于今天 / the day the requester knew cannot be in the future"})
         try:
             number = normalized_patent_number(f["patent_number"])
             checks = admission_checks(f, today, self.right(number, today))

@@ -58,5 +58,9 @@ def application_view(procedures: ProcedureService, session: Session, scope: Scop
     rec = priority.recommendation_view(session, case_id)
     if rec is not None and rec["return_reason"]:
         rec["return_label"] = RETURN_LABELS.get(rec["return_reason"], rec["return_reason"])
-    return {**page, "entry_code": data["entry"].code, "decisions": decisions,
-            "documents": service.case_documents(page["case"], page["steps"]), "priority": rec}
+    documents = service.case_documents(page["case"], page["steps"])
+    # a decision's document is an official one, in Chinese from an English page too: the page says so where it is
+    # made and where it is downloaded
+    issued = any(d["event"] in data["entry"].decisions for d in documents)
+    return {**page, "entry_code": data["entry"].code, "decisions": decisions, "documents": documents,
+            "decision_issued": issued, "priority": rec}
