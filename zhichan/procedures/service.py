@@ -1425,9 +1425,12 @@ class ProcedureService:
         if not procedures:
             return 0
         among = and_(CASES.c.is_open == true(), CASES.c.procedure.in_(sorted(procedures)))
+        # the rows locked before their clocks and steps are read (PostgreSQL; SQLite's write lock is held already): a
+        # step in one of them commits first — read after it — or waits for this rewrite; read unlocked, a step
+        # committed meanwhile was overwritten with what its case awaited before it (a pending request lost)
         cases = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                        CASES.c.state, CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
-                                .where(among)).all()
+                                .where(among).order_by(CASES.c.id).with_for_update()).all()
         clocks: dict[int, dict[str, Any]] = {}
         for c in session.execute(select(CLOCKS.c.case_id, CLOCKS.c.name, CLOCKS.c.status, CLOCKS.c.due_on)
                                  .join(CASES, CASES.c.id == CLOCKS.c.case_id)
