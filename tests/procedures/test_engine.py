@@ -58,8 +58,8 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_leader", a, "extend_admission", fields={"reason": "材料复杂"})
     act(world, "wuhou_officer", a, "accept", fields=panel, uploads=(pdf(),))
     act(world, "wuhou_officer", a, "suspend", fields={"ground": "鉴定"})
+    act(world, "wuhou_officer", a, "resume")  # one suspension at a time (tests/protection/test_in_force.py)
     act(world, "wuhou_officer", a, "suspend_invalidation", fields={"ground": "第二十九条 发明专利无效宣告"})
-    act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
     act(world, "wuhou_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
@@ -217,7 +217,7 @@ def test_clock_with_pause_and_extensions(world: World) -> None:
     got = clocks(world, case)["closing"]
     assert got["due_on"] == D(2026, 6, 16)
     assert [e["approver"] for e in got["extensions"]] == ["wuhou_leader（bureau_leader）"] * 2
-    with pytest.raises(FormError):  # each extension once
+    with pytest.raises(ConflictError, match="已批准过"):  # each extension once: in force already, 409
         act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 3)), fields={"reason": "再延"})
 
 

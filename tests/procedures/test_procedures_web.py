@@ -200,13 +200,13 @@ def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_l
                        data={"csrf_token": token, "version": "1", "items": "请补充评价报告"}, files=files)
     assert big.status_code == 422 and "合计" in big.text and "请补充评价报告" in big.text
     assert officer.get("/procedures/no.such_procedure/new").status_code == 404
-    # a step refused for a clock's state says so on the page (no input of the form carries that message)
+    # a step whose effect is in force (a cure asked for already) is refused with 409 and says why, the input kept
     assert officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "1", "items": "一",
                                                                   "cure_days": "15"},
                         follow_redirects=False).status_code == 303
     twice = officer.post(f"/cases/{case_id}/act/request_cure", data={"csrf_token": token, "version": "2", "items": "二",
                                                                         "cure_days": "15"})
-    assert twice.status_code == 422 and "不在计时中状态" in twice.text and ">二</textarea>" in twice.text
+    assert twice.status_code == 409 and "尚未恢复" in twice.text and ">二</textarea>" in twice.text
 
 
 def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:

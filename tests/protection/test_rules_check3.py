@@ -47,7 +47,7 @@ def test_a_jurisdiction_objection_while_suspended_is_received_and_its_days_exclu
     # Monday 16 March, inside the answer period: received (it was refused — "the closing clock is not running")
     act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 16)), OBJECTION)
     assert due(world, case, "jurisdiction") == D(2026, 3, 23)  # 5 working days: 17, 18, 19, 20, 23 March
-    with pytest.raises(FormError):  # the same objection cannot be opened twice
+    with pytest.raises(ConflictError, match="尚未恢复"):  # the same objection cannot be opened twice: it is in force
         act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 17)), OBJECTION)
     act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 19)), {"outcome": "异议不成立，继续处理"})
     # the objection decided, the suspension still runs: no closing date yet; the decision ended the objection's pause

@@ -152,6 +152,9 @@ class DecisionSpec(Strict):
     #: who is expected to decide while a request is pending, of those who may take this step — *besides* whom the state
     #: (or a running period) awaits: a party's recusal request awaits the leader while the officer's work goes on
     awaits: tuple[Actor, ...] = Field(min_length=1)
+    #: requests that may be pending together, one decision answering each (objections to a public notice, from
+    #: whoever objects); by default a request is not made again while one is pending — its effect is in force
+    several: bool = False
 
 
 class NoticeSpec(Strict):
@@ -462,6 +465,22 @@ class Declaration(Strict):
                             todo.append(after)
             found[name] = (frozenset(s for s in reached if not self.states[s].final), tuple(clock.awaits))
         return found
+
+    @cached_property
+    def pause_enders(self) -> dict[str, frozenset[str]]:
+        """Each pausing step with the steps that answer it — those that resume a clock and stop the clock it started (the
+        decision on a jurisdiction objection answers the objection) —, empty for a pause no step answers that way (a
+        suspension's, ended by 恢复). Two pausing steps with the same answer open the same pause: one suspension, on
+        whichever ground (:func:`~zhichan.procedures.service.in_force_problem`)."""
+        return {p.event: frozenset(r.event for r in self.transitions if r.resumes and set(p.starts) & set(r.stops))
+                for p in self.transitions if p.pauses}
+
+    @cached_property
+    def single_requests(self) -> frozenset[str]:
+        """The steps that ask for a decision (``decides``) and are not asked again while one is pending (not
+        ``several``): whether they are offered depends on the case's steps."""
+        return frozenset(e for t in self.transitions if t.decides is not None and not t.decides.several
+                         for e in t.decides.requests)
 
     @cached_property
     def decisions(self) -> dict[str, DecisionSpec]:

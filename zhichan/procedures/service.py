@@ -249,7 +249,7 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
             row = clocks.get(name)
             if status == "running" and row is not None and row.status == "paused" and not any(
                     p["end"] is None and p.get("event", spec.event) == spec.event for p in json.loads(row.pauses)):
-                continue  # paused on another ground (suspended): a second excluded period may open inside it
+                continue  # paused by another kind of step: a second excluded period may open inside it (in_force_problem)
             if row is None or row.status != status:
                 word = {"running": "计时中", "paused": "已中止"}[status]
                 return f"“{decl.clocks[name].title.zh}”不在{word}状态 / the {decl.clocks[name].title.en} clock is not {status}"
@@ -264,7 +264,47 @@ def clock_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any
         if row.due_on is not None and row.due_on < today:
             # an extension is approved within the period; afterwards it would only hide a missed deadline
             return f"“{title.zh}”已于 {row.due_on} 届满，不能再延长 / the {title.en} expired on {row.due_on} and cannot be extended"
-        if sum(1 for e in json.loads(row.extensions) if e.get("event") == spec.event) >= spec.extends.max_times:
+    return None
+
+
+def in_force_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, Any], events: list[str],
+                     decisions: Mapping[str, DecisionSpec]) -> str | None:
+    """Why ``spec`` would bring about what is in force already in a case whose clock rows by name are ``clocks`` and
+    whose steps are ``events`` in order, or ``None`` — the one rule for every declaration, offered and taken alike:
+
+    - a pause while the same pause runs: a clock paused by a step answered the same way (:attr:`Declaration.pause_enders`)
+      — a case suspended on one ground (中止处理, 因无效宣告请求中止处理: both end by 恢复处理) is not suspended again on
+      another; a cure asked for is not asked again while it runs; a pause another step answers (a jurisdiction
+      objection) may still open inside a suspension;
+    - a request while the same request is pending (:func:`pending`), unless its decision answers ``several`` at once;
+    - an extension granted as often as declared (``max_times``).
+
+    ``decisions``: what each deciding step decides, as the declaration that says whom the case awaits says it."""
+    enders = decl.pause_enders
+    for name in spec.pauses:
+        row = clocks.get(name)
+        for p in json.loads(row.pauses) if row is not None else []:
+            if p["end"] is not None or "event" not in p or enders.get(p["event"], frozenset()) != enders[spec.event]:
+                continue
+            opened = next((t.title for t in decl.transitions if t.event == p["event"]), spec.title)
+            ground = p.get("reason") or ""
+            from zhichan.web.labels import choice  # the ground's English words (a declared choice)
+
+            clock = decl.clocks[name].title
+            return (f"“{clock.zh}”已于 {p['start']} 因“{opened.zh}”中止{'（' + ground + '）' if ground else ''}，"
+                    f"尚未恢复，不能再次中止 / the {clock.en} has been paused since {p['start']} by “{opened.en}”"
+                    f"{' (' + choice('en', ground) + ')' if ground else ''} and has not resumed: it cannot be paused again")
+    for decision, decides in decisions.items():
+        if spec.event in decides.requests and not decides.several \
+                and pending(frozenset(decides.requests), decision, events):
+            asked = next(t.title for t in decl.transitions if t.event == spec.event)
+            deciding = next((t.title for t in decl.transitions if t.event == decision), asked)
+            return (f"已有待决定的“{asked.zh}”，须先“{deciding.zh}” / a “{asked.en}” is pending: “{deciding.en}” "
+                    "comes first")
+    if spec.extends is not None:
+        row = clocks.get(spec.extends.clock)
+        if row is not None and sum(1 for e in json.loads(row.extensions)
+                                   if e.get("event") == spec.event) >= spec.extends.max_times:
             return "该延长已批准过，不能再次延长 / this extension was already granted"
     return None
 
@@ -282,11 +322,8 @@ def resumable(decl: Declaration, spec: TransitionSpec, pauses: list[dict[str, An
     A step that answers a pausing step — it stops the clock that step started, as the decision on an objection stops
     the objection's — ends only the pauses those steps opened; any other (恢复) only the pauses no step answers that
     way (a suspension's). A pause stored before pauses named their step may be ended by any."""
-    def answered(pauser: TransitionSpec, resumer: TransitionSpec) -> bool:
-        return bool(pauser.pauses and set(pauser.starts) & set(resumer.stops))
-
-    own = {t.event for t in decl.transitions if answered(t, spec)}
-    answered_by_some = {t.event for t in decl.transitions for r in decl.transitions if r.resumes and answered(t, r)}
+    own = {pauser for pauser, enders in decl.pause_enders.items() if spec.event in enders}
+    answered_by_some = {pauser for pauser, enders in decl.pause_enders.items() if enders}
     out = []
     for i, p in enumerate(pauses):
         event = p.get("event")
@@ -321,12 +358,13 @@ def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], u
     return False
 
 
-def per_case(spec: TransitionSpec) -> bool:
+def per_case(decl: Declaration, spec: TransitionSpec) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
     the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``), which
-    steps were taken before it (``after``: :func:`before_problem`) or whether a request it decides is pending
-    (``decides``: :func:`undecided_problem`)."""
-    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None
+    steps were taken before it (``after``: :func:`before_problem`), whether a request it decides is pending
+    (``decides``: :func:`undecided_problem`) or whether the request it makes is (:func:`in_force_problem`)."""
+    return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None \
+        or spec.event in decl.single_requests
 
 
 def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
@@ -363,10 +401,10 @@ def before_problem(decl: Declaration, spec: TransitionSpec, taken: set[str]) -> 
     return None
 
 
-def conditional(spec: TransitionSpec) -> bool:
-    """Whether ``spec`` is offered only in some cases of its states: a step taken once, one the case's
-    clocks must allow (:func:`clock_problem`), or one its start fields must allow (:func:`missing_fields`)."""
-    return spec.once or per_case(spec)
+def conditional(decl: Declaration, spec: TransitionSpec) -> bool:
+    """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case itself must
+    allow (:func:`per_case`)."""
+    return spec.once or per_case(decl, spec)
 
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
@@ -389,7 +427,8 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
             and (t.event == keep or (clock_problem(decl, t, clocks, today) is None
-                                     and held_problem(t, held or {}, today) is None))
+                                     and held_problem(t, held or {}, today) is None
+                                     and in_force_problem(decl, t, clocks, events, decides) is None))
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)
@@ -435,10 +474,11 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
     return sorted(out, key=lambda w: w.day)
 
 
-def _only(takes: Callable[[TransitionSpec], bool], *, always: bool) -> Callable[[TransitionSpec], bool]:
+def _only(takes: Callable[[TransitionSpec], bool], *,
+          always: bool) -> Callable[[Declaration, TransitionSpec], bool]:
     """``takes`` narrowed to the steps someone waits for (not ``optional``) offered in every case of their states
     (``always``), or to the others."""
-    return lambda t: takes(t) and not t.optional and conditional(t) != always
+    return lambda d, t: takes(t) and not t.optional and conditional(d, t) != always
 
 
 def awaiting_period(decl: Declaration, state: str, clocks: dict[str, Any]) -> tuple[dt.date, str]:
@@ -1013,13 +1053,20 @@ class ProcedureService:
                 STEPS.c.case_id == row.id, STEPS.c.event.in_(spec.after)))))
             if before:
                 raise FormError({"_clock": before})
-        decides = self.expectations(decl).decisions.get(event)
+        said = self.expectations(decl)
+        decides = said.decisions.get(event)
         takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
             select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
-            if spec.not_by or decides is not None else []
+            if spec.not_by or decides is not None or event in said.single_requests else []
         undecided = undecided_problem(decl, spec, [e for e, _ in takers], decides)
         if undecided:
             raise ConflictError(undecided, details={"state": row.state, "version": row.version})
+        # what the step would bring about is in force already (suspended, a request pending, the extension granted)
+        in_force = in_force_problem(decl, spec, {r.name: r for r in session.execute(
+            select(CLOCKS).where(CLOCKS.c.case_id == row.id))} if spec.pauses or spec.extends else {},
+            [e for e, _ in takers], said.decisions)
+        if in_force:
+            raise ConflictError(in_force, details={"state": row.state, "version": row.version})
         if spec.not_by and excluded_taker(spec, takers, scope.user_id):
             raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
                                    "someone other than who took the step before it")
@@ -1378,9 +1425,12 @@ class ProcedureService:
         if not procedures:
             return 0
         among = and_(CASES.c.is_open == true(), CASES.c.procedure.in_(sorted(procedures)))
+        # the rows locked before their clocks and steps are read (PostgreSQL; SQLite's write lock is held already): a
+        # step in one of them commits first — read after it — or waits for this rewrite; read unlocked, a step
+        # committed meanwhile was overwritten with what its case awaited before it (a pending request lost)
         cases = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                        CASES.c.state, CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
-                                .where(among)).all()
+                                .where(among).order_by(CASES.c.id).with_for_update()).all()
         clocks: dict[int, dict[str, Any]] = {}
         for c in session.execute(select(CLOCKS.c.case_id, CLOCKS.c.name, CLOCKS.c.status, CLOCKS.c.due_on)
                                  .join(CASES, CASES.c.id == CLOCKS.c.case_id)
@@ -1554,15 +1604,16 @@ class ProcedureService:
             depends = _only(takes, always=False)
             always = _only(takes, always=True)
             # a step a domain may hold back (:meth:`add_holds`) is offered case by case, like one a term holds back
-            def unheld(d: Declaration, t: TransitionSpec, always: Callable[[TransitionSpec], bool] = always) -> bool:
-                return always(t) and not self._is_held(d, t)
+            def unheld(d: Declaration, t: TransitionSpec,
+                       always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
+                return always(d, t) and not self._is_held(d, t)
 
             surely = self._state_keys(session, unheld)
             wanted.append(and_(who, expecting(surely, False)))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
                 for t in decl.transitions:
-                    if depends(t) and t.once and not per_case(t) and not self._is_held(decl, t):
+                    if depends(decl, t) and t.once and not per_case(decl, t) and not self._is_held(decl, t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states:
@@ -1570,9 +1621,10 @@ class ProcedureService:
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
             # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
             # case (few states of few declarations, so most calls read no case here)
-            def case_dependent(d: Declaration, t: TransitionSpec, depends: Callable[[TransitionSpec], bool] = depends,
-                               always: Callable[[TransitionSpec], bool] = always) -> bool:
-                return (depends(t) and per_case(t)) or ((depends(t) or always(t)) and self._is_held(d, t))
+            def case_dependent(d: Declaration, t: TransitionSpec,
+                               depends: Callable[[Declaration, TransitionSpec], bool] = depends,
+                               always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
+                return (depends(d, t) and per_case(d, t)) or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe:

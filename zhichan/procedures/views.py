@@ -17,7 +17,7 @@ from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.models import NO_DEADLINE
-from zhichan.procedures.service import Listed, Option, ProcedureService
+from zhichan.procedures.service import Listed, Option, ProcedureService, resumable
 from zhichan.reference.regions import region_name
 from zhichan.web.i18n import translate
 from zhichan.web.labels import choice
@@ -133,6 +133,26 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
+def pause_shown(pause: dict[str, Any], lang: str, labels: dict[str, str]) -> str:
+    """Why a clock did not run, as a page reads it: the ground chosen (中止事由, a declared choice), else the step that
+    paused it (收到管辖权异议); ``labels``: the steps' titles in the page's language by event."""
+    return choice(lang, pause["reason"]) if pause.get("reason") else labels.get(pause.get("event", ""), "")
+
+
+def resumed(decl: Declaration, t: TransitionSpec, clocks: list[dict[str, Any]], lang: str,
+            labels: dict[str, str]) -> list[str]:
+    """What a resuming step offered ends, in the page's language: for each clock it resumes, the open pause it would
+    end (:func:`~zhichan.procedures.service.resumable`) — 恢复处理 ends the suspension on its ground, since its day."""
+    out = []
+    for c in clocks:
+        ending = resumable(decl, t, c["pauses"]) if c["name"] in t.resumes else []
+        if ending:
+            p = c["pauses"][ending[-1]]
+            out.append(translate(lang, "procedures.resume_ends", clock=c["title"](lang), since=p["start"],
+                                 ground=pause_shown(p, lang, labels)))
+    return out
+
+
 def case_view(service: ProcedureService, session: Session, scope: Scope, case_id: int, lang: str, *,
               keep: str | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
     """``keep``: the step just refused, with the ``values`` typed for it — kept in its form, or, when
@@ -145,10 +165,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     clocks = []
     for c in data["clocks"]:
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
-        # why the clock did not run, as the page reads it: the ground chosen (中止事由, a declared choice), else the
-        # step that paused it (收到管辖权异议)
-        pauses = [{**p, "shown": choice(lang, p["reason"]) if p.get("reason") else labels.get(p.get("event", ""), "")}
-                  for p in c["pauses"]]
+        pauses = [{**p, "shown": pause_shown(p, lang, labels)} for p in c["pauses"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions, "pauses": pauses,
                        # a clock not stopped past its day: the office's is overdue; a party's period has lapsed (届满)
@@ -203,7 +220,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional}
                  for w in data["held"]],
         "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
-                    for t in data["actions"]],
+                    | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
     }
