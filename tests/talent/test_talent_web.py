@@ -114,9 +114,34 @@ def test_exports_are_the_scoped_view(env: WebEnv) -> None:
     assert len(values) == 2 and values[1][0] == "张评审" and "028-85550000" not in [str(v) for v in values[1]]
     assert "状态" not in values[0]
     english = client_for(env, "cd_leader").get("/talent/export.csv?lang=en")
-    assert english.content.decode("utf-8-sig").startswith("Name,Organization")
+    assert english.content.decode("utf-8-sig").startswith("Name,Name in English,Organization,Organization in English")
     # lists in an English export are separated as English writes them (they read "Name；Organization；…")
     assert "；" not in english.content.decode("utf-8-sig")
+
+
+def test_an_export_names_what_its_page_names(env: WebEnv) -> None:
+    """The export gave a person's region as its bare code, and its English file the names in Chinese where the English
+    page reads them in English: the region's name stands beside its code (as in the records' and levers' files), and
+    an English file gives the English names beside the registered ones (those stay in their columns: an export
+    imports back)."""
+    person = enter(env, "wuhou_officer", {**WUHOU_EXPERT, "name": "何勇"})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.get(Person, person).synthetic = True  # a demo person: the English page reads the name in Pinyin
+    city = client_for(env, "cd_leader")
+    shown = city.get("/api/v1/talent?lang=en").json()["items"][0]
+    assert shown["name_en"]
+    for lang, region_name in (("zh", "武侯区"), ("en", "Wuhou District")):
+        rows = list(csv.DictReader(io.StringIO(city.get(f"/talent/export.csv?lang={lang}").content.decode("utf-8-sig"))))
+        row = rows[0]
+        if lang == "zh":
+            assert row["所在地区（6 位代码）"] == "510107" and row["所在地区（名称）"] == region_name
+            assert "姓名（英文）" not in row and row["姓名"] == "何勇"
+        else:
+            assert row["Region (6-digit code)"] == "510107" and row["Region (name)"] == region_name
+            assert row["Name"] == "何勇" and row["Name in English"] == shown["name_en"] == "He Yong"
+            assert row["Organization"] == "四川大学" and "Organization in English" in row
+    member = client_for(env, "ent_user").get("/talent/export.csv").content.decode("utf-8-sig")
+    assert next(csv.DictReader(io.StringIO(member)))["所在地区（名称）"] == "武侯区"
 
 
 def test_a_region_code_naming_no_region_is_refused_beside_the_field(env: WebEnv) -> None:

@@ -617,3 +617,16 @@ def test_trademark_gi_and_copyright_records_read_as_labels_not_codes(file):
         for lang, shown in (("zh", zh), ("en", en)):
             cell = views.record_labeller(indicator, lang, None, file=file)
             assert cell(column, code, {}) == shown, (indicator, column, lang)
+
+
+@pytest.mark.one_database("renders the cockpit; its figures' SQL runs on both databases in the indicator tests")
+def test_every_cockpit_tile_gives_its_unit_and_its_records(env, client):
+    """The cockpit's tiles read "29", "38.71", "7" where the indicator panel below reads "29 件" and "38.71 件": each
+    tile's figure is shown through the one figure macro, its unit beside it and its records behind it."""
+    login_as(client, env.engine, "cd_leader")
+    for lang, unit in (("zh", " 件"), ("en", " patent")):
+        tiles = client.get(f"/cockpit?region=510100&lang={lang}").text.split('id="kpis"', 1)[1].split("</section>", 1)[0]
+        values = re.findall(r'<div class="value">(.*?)</div>', tiles, re.S)
+        assert len(values) == 5, tiles
+        for value in values:
+            assert re.search(r'href="/regions/510100/indicators/\w+/records\?as_of=[\d-]+">[\d,.]+</a>' + unit, value), value

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -139,3 +141,46 @@ def test_cockpit_shows_an_amount_in_wan_yuan_with_the_exact_yuan_one_click_away(
     assert 'id="indicator-value">5,000,000.00</strong> 元' in records
     values = client.get("/api/v1/cockpit?region=510107&as_of=2019-12-31").json()["indicators"]["values"]
     assert next(v["value"] for v in values if v["code"] == "ip_pledge_amount") == "5000000.00"
+
+
+def test_a_holder_links_to_its_portfolio_only_where_the_viewer_may_open_it(settings, web_template) -> None:
+    """The levers' patent lists named their holders without a link; the cockpit's ranking and a patent's page linked
+    every one by the region of the list or patent, not the party's own: a person's key is the name, kept with one
+    region, and Chengdu's leader following 吴斌 (placed in Shanghai by his two patents there) was refused (403). Every
+    list links a holder where the enterprise page opens for the viewer, and only there."""
+    from zhichan.corpus.testing import build_snapshot, patent
+    from zhichan.web.testing import make_env
+
+    web = make_env(settings, web_template)
+    person = {"applicants": ["吴斌"], "applicant_types": ["individual"]}
+    ours = patent(serial=1, application_date="2016-06-01", region_code="510107")
+    his = patent(serial=2, application_date="2016-07-01", region_code="510104", **person)
+    shanghai = [patent(serial=3 + i, application_date="2016-08-01", region_code="310104", **person) for i in range(2)]
+    build_snapshot(settings.data_dir, patents=[ours, his, *shanghai])
+    ours_key, his_key = ours["first_patentee_key"], his["first_patentee_key"]
+    url = "/regions/510100/levers?as_of=2025-12-31&ten_months=120&annuity_months=12"
+
+    def links(html: str) -> set[str]:
+        return set(re.findall(r'href="/enterprises/([^"]+)"', html))
+
+    try:
+        with web.client() as c:
+            login_as(c, web.engine, "cd_leader")
+            html = c.get(url).text
+            for table in ("ten-years-table", "annuity-table"):
+                rows = html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]
+                assert his["application_number"] in rows and ours["application_number"] in rows
+                assert links(rows) == {quote(ours_key)}, rows
+            cockpit = c.get("/cockpit?region=510100&as_of=2025-12-31").text.split('id="top-holders"', 1)[1]
+            assert his_key in cockpit.split("</table>", 1)[0] and links(cockpit.split("</table>", 1)[0]) == {quote(ours_key)}
+            assert 'id="enterprise-link"' not in c.get(f"/patents/{his['application_number']}").text
+            assert 'id="enterprise-link"' in c.get(f"/patents/{ours['application_number']}").text
+            for key in links(html) | links(cockpit):  # a link shown opens
+                assert c.get(f"/enterprises/{key}").status_code == 200
+            assert c.get(f"/enterprises/{quote(his_key)}").status_code == 403
+            login_as(c, web.engine, "root")  # the nation's bureau opens both
+            rows = c.get(url).text.split('id="annuity-table"', 1)[1].split("</table>", 1)[0]
+            assert links(rows) == {quote(ours_key), quote(his_key)}
+            assert c.get(f"/enterprises/{quote(his_key)}").status_code == 200
+    finally:
+        web.engine.dispose()  # type: ignore[attr-defined]

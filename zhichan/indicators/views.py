@@ -98,6 +98,14 @@ def _dates_key(access: CorpusAccess, as_of: dt.date | None) -> tuple[Any, ...]:
     return dates["given"], dates["corpus"], dates["platform"], service.platform_export_key(snap)
 
 
+def enterprise_link(scope: Scope, holder: dict[str, Any]) -> bool:
+    """Whether a listed holder (a corpus party with its own ``region_code``: ``with_party_names_en``) links to its
+    portfolio for ``scope``: the rule the enterprise page applies (``Scope.covers_party`` on the party's region), not
+    the region of the list naming it — a region's patent can be held by a party placed in another (a person's key is
+    the name, kept with one region), whose page refused the viewer."""
+    return bool(holder.get("party_key")) and scope.covers_party(holder["party_key"], holder.get("region_code") or None)
+
+
 def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *,
             as_of: dt.date | None = None, settings: Settings | None = None,
             session: Session | None = None) -> dict[str, Any]:
@@ -113,8 +121,9 @@ def cockpit(access: CorpusAccess, scope: Scope, region: str | None, lang: str, *
     visible_parent = parent if parent is not None and scope.covers_region(parent) else None
     # the organizations' names live in the workflow database: read each time, and part of the rendered body's key
     holders = holders_named_in_english(session, data["overview"]["top_holders"])
+    holders = [{**h, "enterprise_link": enterprise_link(scope, h)} for h in holders]
     view_key = (code, *dates_key, lang, visible_parent, scope.region_prefix, scope.is_admin,
-                gauges["_fingerprint"] if gauges else None, tuple(h.get("name_en") for h in holders))
+                gauges["_fingerprint"] if gauges else None, tuple((h.get("name_en"), h["enterprise_link"]) for h in holders))
     return {**data, "overview": {**data["overview"], "top_holders": holders}, "parent": visible_parent,
             "gauges": gauges, "_view_key": view_key}
 
@@ -597,6 +606,9 @@ def levers(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None,
             rows = _lever_rows(access, session, lever, tables[lever].slice(first, size))
         out[lever] = {"total": total, "page": pages[lever], "page_size": size,
                       "pages": max(1, -(-total // size)), "rows": rows}
+    for lever in LEVERS:  # every list's holder links to its portfolio where the caller may open it
+        for r in out[lever]["rows"]:
+            r["holder"] = {**r["holder"], "enterprise_link": enterprise_link(scope, r["holder"])}
     annuity_hv = sum(tables["annuity"].column("is_high_value").to_pylist())
     out["ten_years"].update({"months": ten_months, "window_end": add_months(day, ten_months)})
     out["annuity"].update({"months": annuity_months, "window_end": add_months(day, annuity_months),

@@ -13,8 +13,10 @@ Rules (docs/navigation.md):
 - **沉睡专利转化 (dormant patents)**: local universities and institutes holding valid chain
   patents that were never transferred or licensed on or before the date, most dormant inventions first
   (then high-value ones, then all dormant patents).
-- **强链 (reinforce strengths)**: branches judged 优势 (RTA ≥ 1.2) with their local leader (most valid
-  inventions, then high-value ones, then patents).
+- **强链 (reinforce strengths)**: branches judged 优势 (RTA ≥ 1.2) with their local leader: the local organization
+  (an enterprise, university, institute or public body — not a person) with the most valid inventions in the branch,
+  then high-value ones, then patents; one without a valid invention leads nothing, and the sentence says when no local
+  organization holds one.
 """
 
 from __future__ import annotations
@@ -223,6 +225,6 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
                  as_of=result.as_of.isoformat(), top_patent=f["top_patent"], citations=f["citations"])
     leader = f["leader"]
     lead = m("rec.leader", name=party(leader["name"], leader.get("name_en")), patents=leader["patents"],
-             valid_inventions=leader["valid_inventions"], high_value=leader["high_value"]) if leader else ""
+             valid_inventions=leader["valid_inventions"], high_value=leader["high_value"]) if leader else m("rec.no_leader")
     return m("rec.strengthen", path=path(), region=region, local=f["local"], local_share=_pct(f["local_share"]),
              rta=f"{f['rta']:.2f}", local_applicants=f["local_applicants"], leader=lead)

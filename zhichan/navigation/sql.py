@@ -375,14 +375,17 @@ ORDER BY valid_inventions DESC, high_value DESC, recent DESC, patents DESC, inve
 LIMIT $top
 """
 
-#: 强链: the local leader of a strong branch — by valid inventions, high-value ones, then patents.
+#: 强链: the local leader of a strong branch — an organization (no person) holding a valid invention in it, by valid
+#: inventions, high-value ones, then patents; none where no local organization holds one.
 LOCAL_LEADER_IN_BRANCH = """
 SELECT min(c.first_patentee) AS name, c.applicant_key, bool_and(c.synthetic) AS synthetic,
        count(*) AS patents, count(*) FILTER (WHERE c.is_valid_invention) AS valid_inventions,
        count(*) FILTER (WHERE c.is_high_value) AS high_value
 FROM branch_hits AS h JOIN chain_patents AS c USING (application_number)
 WHERE h.branch_id = $branch AND c.is_local AND c.applicant_key <> ''
+  AND c.applicant_type IN ('enterprise', 'university', 'institute', 'government')
 GROUP BY c.applicant_key
+HAVING count(*) FILTER (WHERE c.is_valid_invention) > 0
 ORDER BY valid_inventions DESC, high_value DESC, patents DESC, c.applicant_key
 LIMIT 1
 """

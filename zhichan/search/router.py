@@ -13,7 +13,7 @@ from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from zhichan.errors import InputError
+from zhichan.errors import InputError, NotFoundError
 from zhichan.platform import audit, portal
 from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
@@ -142,10 +142,11 @@ def patent_page(request: Request, application_number: str, similar: bool = Query
     without JavaScript is given in their place: found with the page, in it."""
     from zhichan.search.ast import quote
     p = views.patent_page(access, application_number)
-    # the enterprise page's link where the caller may open it (signing in first, if need be): a county's officer
-    # following it to an applicant from abroad met a refusal
+    # the enterprise page's link where the caller may open it (signing in first, if need be), by the party's own
+    # region as that page checks it: a county's officer following it to an applicant from abroad met a refusal, and
+    # so did another city's, following a person of the same name placed elsewhere
     key = p.get("first_patentee_key") or ""
-    open_to = bool(key) and (not scope.is_authenticated or scope.covers_party(key, p.get("region_code")))
+    open_to = bool(key) and (not scope.is_authenticated or _opens_enterprise(access, scope, key))
     # the region page's link likewise: an enterprise, a bank or another district's officer was refused (403)
     region_code = p.get("region_code") or ""
     region_open = bool(region_code) and (not scope.is_authenticated or _covers_region(scope, region_code))
@@ -154,6 +155,14 @@ def patent_page(request: Request, application_number: str, similar: bool = Query
                                                   "similar": views.similar_fragment(access, p["application_number"])
                                                   if similar else None,
                                                   "similar_reasons": views.SIMILAR_REASONS})
+
+
+def _opens_enterprise(access: CorpusAccess, scope: Scope, key: str) -> bool:
+    try:
+        party = portal.party_region(access, key)
+    except NotFoundError:
+        return False
+    return scope.covers_party(key, party.get("region_code"))
 
 
 def _covers_region(scope: Scope, code: str) -> bool:

@@ -77,10 +77,20 @@ def export_columns(officer: bool) -> tuple[str, ...]:
 def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tuple[list[str], list[list[Any]]]:
     """The scoped directory (every row, not just the page's) as a header and rows for CSV/XLSX: the columns
     the caller may see; a field the person does not share is left empty."""
+    from zhichan.platform.portal import region_display_name
+
     scope.require_authenticated()
     data = service.directory(session, scope, lang=lang, limit=None, **filters)
-    columns = export_columns(bool(data["officer"]))
-    header = [translate(lang, f"talent.field.{c}") for c in columns]
+    columns = list(export_columns(bool(data["officer"])))
+    # the region's name beside its code, as the records' and levers' files give it (the code stays: the roster
+    # import reads it back); on English files the names the English page shows beside the legal ones, which stay
+    # in their columns as registered (what an import reads back)
+    columns.insert(columns.index("region_code") + 1, "region_name")
+    if lang == "en":
+        columns.insert(columns.index("name") + 1, "name_en")
+        columns.insert(columns.index("organization") + 1, "organization_en")
+    header = [translate(lang, "indicators.export.region_name", column=translate(lang, "talent.field.region"))
+              if c == "region_name" else translate(lang, f"talent.field.{c}") for c in columns]
     rows = []
     labels = {k.code: k.label(lang) for k in service.kinds().values()}
     sep = "; " if lang == "en" else "；"  # the roster import reads either
@@ -89,6 +99,7 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
                   "certificates": sep.join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
                                            for c in p["certificates"] or []),
                   "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": sep.join(p["industry_chains"] or []),
+                  "region_name": region_display_name(p["region_code"], lang) if p.get("region_code") else "",
                   "shared": sep.join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
                   "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",
                   "source": translate(lang, f"talent.source.{p['source']}") if p.get("source") else "",
