@@ -304,7 +304,9 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
     sub_global = _rowwise_search(world.subclass_cum_class, np.minimum(kind, 1) * world.n_classes + focus_class,
                                  rng.random(m)).clip(0, n_sub - 1)
     main_sub = np.where(own_focus, focus, sub_global)
-    sei_pref = rng.random(m) < ctx.sei_bias[kind]
+    # the district floor's inventions stay outside the SEI concordance where their subclass allows: high-value by
+    # their age alone (the older one), so the floor lifts its city's high-value share no more than its valid inventions
+    sei_pref = (rng.random(m) < ctx.sei_bias[kind]) & ~held
     # inventions meant to stay outside the SEI concordance move to a subclass that has such codes
     only_sei = world.ipc.sei_end[main_sub] >= world.ipc.subclass_end[main_sub]
     move = is_inv & ~sei_pref & only_sei
