@@ -135,6 +135,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
 
     from zhichan.corpus.parties import normalize_name
     from zhichan.corpus.store import CorpusStore
+    from zhichan.dataip.service import DataIPService
     from zhichan.demo import PERSONAS, demo
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
@@ -199,15 +200,35 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         assert count(DormantPatent.org_id == university.id, model=DormantPatent) >= 1 and todo >= 1
         assert count(Listing.org_id == university.id, model=Listing) >= 1
 
+        # the data-IP registration: the demo enterprise's, under notice, its register step held for the city's officer
+        # until the day after the notice (可于 … 起办理) — the demo had no data-IP case, so no account showed one
+        notices = DataIPService(service).under_notice()
+        assert [n["applicant"] for n in notices] == [enterprise.name]
+        case = s.get(Case, notices[0]["case_id"])
+        assert case is not None and case.synthetic and case.party_key == enterprise.party_key
+        user = s.scalar(select(User).where(User.username == "demo_officer"))
+        held = service.case(s, scope_for_user(s, user), case.id)["held"]  # type: ignore[arg-type]
+        assert "register" in {w.spec.event for w in held}
+        assert all(w.day > china_today() for w in held)
+
         accounts = s.scalars(select(User.username).where(User.username.startswith("exchange_demo_"))).all()
         assert len([a for a in accounts if re.fullmatch(r"exchange_demo_\d\d", a)]) == 12
         names = [normalize_name(n) for n in s.scalars(select(Organization.name).where(
             Organization.kind == OrgKind.ENTERPRISE))]
         assert names and len(names) == len(set(names))  # one organization per enterprise
     engine.dispose()
-    from zhichan.demo import check_personas
+    from zhichan.demo import check_personas, high_value_inventions
+    from zhichan.platform.orgs import DEMO_CITY
+    from zhichan.reference import children
 
-    assert check_personas() == []  # what the demo prints: every account holds what the README says
+    snapshot = CorpusStore(settings.corpus_dir).current()
+    assert check_personas(snapshot) == []  # what the demo prints: every account holds what the README says
+    # every county the cockpit of the demo city links to, and every persona's: high-value inventions (武侯区 had 0.00)
+    counties = sorted({c for c in children(DEMO_CITY) if len(c) == 6} | {p[2] for p in PERSONAS if p[2][4:] not in
+                                                                          ("", "00") and p[2].isdigit()})
+    assert len(counties) == 20 and "510107" in counties
+    figures = high_value_inventions(snapshot, counties)
+    assert all(figures[c] > 0 for c in counties), figures
 
 
 def test_a_demo_corpus_too_small_for_the_demo_accounts_is_refused_saying_why(settings: Settings) -> None:

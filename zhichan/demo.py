@@ -7,9 +7,10 @@
    and write the registrations into the corpus events (then index that snapshot);
 5. generate synthetic complaints and protection cases through the real engine (once per database),
    the exchange's demo listings, needs and open licences, and the public services' applications,
-   priority-examination recommendations, pre-examinations and a subsidy round;
+   priority-examination recommendations, pre-examinations and a subsidy round, and a data-IP registration under
+   its public notice;
 6. check that each demo account holds what the README says of it (:func:`persona_shortfalls`) and say plainly
-   what one lacks;
+   what one lacks — the district officer's high-value inventions too;
 7. make the demo administrator and the demo accounts (:func:`make_demo_accounts`, printed), then start the web
    platform unless ``--no-serve``.
 
@@ -170,6 +171,14 @@ def seed_credit_demo() -> int:
     return _with_workflow(seed)
 
 
+def seed_dataip_demo() -> int:
+    """A synthetic data-IP registration of the demo enterprise under its public notice (zhichan.dataip.demo), once per
+    database; 0 when none was made."""
+    from zhichan.dataip.demo import seed
+
+    return _with_workflow(seed)
+
+
 def seed_talent_demo() -> int:
     """Synthetic people in the demo city's talent library (zhichan.talent.demo), once per database."""
     from zhichan.platform.db import session_scope
@@ -231,11 +240,11 @@ DEAL_BUYER = "deal_buyer"
 #: account whose organization it joins, or DEAL_BUYER —, what to look at)
 PERSONAS = (
     ("demo_leader", "bureau_leader", "510100", "成都市局领导：驾驶舱、规划目标、审批 / city bureau leader: cockpit, plan targets, approvals"),
-    ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、辖区待办 / city case officer: pledges, services, the area's to-dos"),
-    ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件与待办 / district case officer: the district's protection cases and to-dos"),
+    ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、数据知识产权登记、辖区待办 / city case officer: pledges, services, data-IP registration, the area's to-dos"),
+    ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件、待办与高价值发明专利 / district case officer: the district's protection cases, to-dos and high-value inventions"),
     ("demo_window", "window_staff", "510100", "成都市局窗口：受理申请 / city window staff: receiving applications"),
     ("demo_analyst", "analyst", "510000", "四川省局分析员：指标、导航、检索 / province analyst: indicators, navigation, search"),
-    ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可 / enterprise: listings, auctions, needs, open licences"),
+    ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可、数据知识产权登记 / enterprise: listings, auctions, needs, open licences, a data-IP registration"),
     ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
     ("demo_buyer", "enterprise_user", DEAL_BUYER, "竞得企业：确认成交合同 / winning bidder: confirms the sold auction's contract"),
     ("demo_university", "enterprise_user", "dormant_demo_00_office",
@@ -285,15 +294,19 @@ def ensure_demo_personas(engine: Engine, password: str) -> list[tuple[str, str, 
     return shown
 
 
-def persona_shortfalls(session: Any, procedures: Any) -> list[str]:
+def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None = None) -> list[str]:
     """What the README promises of each demo account and this demo folder does not hold, one "中文 / English" line
-    each (empty when every promise holds): each persona's organization, and the demo enterprise's city, listings and
-    auctions; the district officer's protection cases and to-dos; the buyer's deal; the bank's registrations and
-    the application awaiting its confirmation; the university's inventory, gradings to approve and listing. The
-    to-dos are the engine's own list (:meth:`ProcedureService.todo`) for the persona's role and organization, so
-    this reads what the persona will see whether or not its account is made yet."""
+    each (empty when every promise holds): each persona's organization, and the demo enterprise's city, listings,
+    auctions and data-IP registration under notice; the district officer's protection cases, to-dos and — given the
+    ``snapshot`` — its district's high-value inventions (the cockpit's headline figure, :func:`indicators.service.compute`);
+    the buyer's deal; the bank's registrations and the application awaiting its confirmation; the university's
+    inventory, gradings to approve and listing. The to-dos are the engine's own list (:meth:`ProcedureService.todo`)
+    for the persona's role and organization, so this reads what the persona will see whether or not its account is
+    made yet."""
     from sqlalchemy import func, select
 
+    from zhichan.dataip.models import Status as DataIPStatus
+    from zhichan.dataip.service import PROCEDURE as DATAIP
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
     from zhichan.platform.orgs import DEMO_CITY, make_scope
@@ -320,11 +333,16 @@ def persona_shortfalls(session: Any, procedures: Any) -> list[str]:
                 missing.append(("没有挂牌", "no listing"))
             if not count(select(Auction.id).where(Auction.listing_id.in_(listings))):
                 missing.append(("没有竞价", "no auction"))
+            if not count(select(Case.id).where(Case.procedure == DATAIP, Case.party_key == org.party_key,
+                                               Case.state == DataIPStatus.IN_NOTICE)):
+                missing.append(("没有公示中的数据知识产权登记", "no data-IP registration under notice"))
         elif username == "demo_district":
             if not count(select(Case.id).where(Case.org_id == org.id, Case.procedure.startswith("protection."))):
                 missing.append(("本区没有保护案件", "no protection cases of the district"))
             if not todo:
                 missing.append(("待办为空", "an empty to-do list"))
+            if snapshot is not None and not high_value_inventions(snapshot, [org.region_code])[org.region_code]:
+                missing.append(("本区高价值发明专利为 0", "no high-value inventions in the district"))
         elif username == "demo_buyer":
             if not count(select(Case.id).where(Case.counterparty_org_id == org.id, Case.procedure == "exchange.deal")):
                 missing.append(("没有成交的交易", "no deal"))
@@ -347,13 +365,22 @@ def persona_shortfalls(session: Any, procedures: Any) -> list[str]:
     return short
 
 
-def check_personas() -> list[str]:
+def high_value_inventions(snapshot: Snapshot, regions: list[str]) -> dict[str, int]:
+    """高价值发明专利拥有量 of each region at its default date, as the cockpit and the indicator pages give it (the
+    product's one figure function, :func:`zhichan.indicators.service.compute`)."""
+    from zhichan.indicators.service import compute
+
+    values = compute(["high_value_inventions"], regions, None, snapshot=snapshot)
+    return {region: int(v.value or 0) for region, v in zip(regions, values, strict=True)}
+
+
+def check_personas(snapshot: Snapshot | None = None) -> list[str]:
     """:func:`persona_shortfalls` on the workflow database of this demo folder."""
     from zhichan.platform.db import session_scope
 
     def run(engine: Engine, service: Any) -> list[str]:
         with session_scope(engine) as s:
-            return persona_shortfalls(s, service)
+            return persona_shortfalls(s, service, snapshot)
 
     return _with_workflow(run)
 
@@ -471,10 +498,11 @@ def demo(
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
+        console.print(f"合成数据知识产权登记（公示中） / synthetic data-IP registrations under notice: {seed_dataip_demo()}")
     # a demo folder made by an older release: its organizations' English names brought up to date
     console.print(f"补齐机构英文名称 / English names filled in: {made_counts(update_demo_names(snapshot))}")
     if snapshot.synthetic:
-        short = check_personas()
+        short = check_personas(snapshot)
         if short:
             console.print("[yellow]演示账号缺少 README 所述的内容 / what the demo accounts lack of the README's "
                           "description:[/yellow]")

@@ -74,11 +74,11 @@ def test_identities_unique_and_valid(small):
         "SELECT DISTINCT u FROM (SELECT unnest(applicant_uscc) AS u FROM patents) WHERE u <> ''").fetchall()]
     assert len(codes) > 50
     assert all(uscc.is_valid(c) for c in codes)
-    # region digits of the code (positions 3-8) are the applicant's county for first applicants never transferred
+    # region digits of the code (positions 3-8) are the first applicant's county, also once the patent was sold
     rows = con.execute(
-        "SELECT applicant_uscc[1], region_code FROM patents WHERE transfer_count = 0 AND applicant_uscc[1] <> ''"
+        "SELECT applicant_uscc[1], region_code, transfer_count FROM patents WHERE applicant_uscc[1] <> ''"
     ).fetchall()
-    assert rows and all(code[2:8] == region for code, region in rows)
+    assert any(sold for _, _, sold in rows) and all(code[2:8] == region for code, region, _ in rows)
 
 
 def test_records_equal_what_finalize_derives(small):
@@ -159,14 +159,38 @@ def test_worker_processes_do_not_change_the_content(tmp_path: Path, monkeypatch:
     assert len(set(_hashes(one, "patents"))) == 2_000
 
 
-def test_addresses_resolve_to_the_region_code(small):
-    from zhichan.reference import resolve_addresses
+def test_every_record_is_placed_where_an_import_of_its_address_places_it(small):
+    """An import of the real export places a patent by its 申请人地址 (and 国省代码), the applicant's as filed — also
+    after a transfer (the holders now are 当前权利人, with no address). The generator gave a sold patent its buyer's
+    county while its address stayed the applicant's, so an import of the same record moved it to another county (of
+    3,000 patents of seed 7, the sold domestic ones: their county by the generator, the applicant's by an import)."""
+    from zhichan.corpus.importing import _resolve_regions
 
     rows = small.connect().execute(
-        "SELECT applicant_address, region_code FROM patents WHERE transfer_count = 0 AND is_domestic LIMIT 300"
-    ).fetchall()
-    assert len(rows) == 300
-    assert resolve_addresses([a for a, _ in rows]) == [c for _, c in rows]
+        "SELECT applicant_address, province_code, is_domestic, region_code, transfer_count FROM patents").fetchall()
+    records = [{"applicant_address": a, "province_code": p, "is_domestic": d} for a, p, d, _, _ in rows]
+    _resolve_regions(records, {})
+    resolved = [(r.get("region_code"), region, sold) for r, (_, _, _, region, sold) in zip(records, rows, strict=True)]
+    assert sum(1 for _, region, sold in resolved if sold and region) > 20  # sold domestic records among them
+    assert [a for a, _, _ in resolved] == [b for _, b, _ in resolved]
+
+
+def test_every_county_of_the_demo_city_holds_valid_inventions_whatever_the_size(tmp_path: Path):
+    """The demo city's counties each hold calibration.DISTRICT_FLOOR_INVENTIONS valid inventions of an enterprise of the
+    county, one filed over ten years before (high-value), never sold — at 2,000 patents, where its 20 counties otherwise
+    hold valid inventions in 1 (510116) — and the floor's enterprises are no applicant of the national mix."""
+    from zhichan.platform.orgs import DEMO_CITY
+    from zhichan.reference import children
+
+    snapshot = generate(2_000, 20261121, store=CorpusStore(tmp_path / "corpus"))
+    counties = [c for c in children(DEMO_CITY) if len(c) == 6]
+    assert len(counties) == 20
+    held = dict(((region, over10), (n, holders)) for region, over10, n, holders in snapshot.connect().execute("""
+        SELECT region_code, application_date < DATE '2015-12-31', count(*), count(DISTINCT first_patentee) FROM patents
+        WHERE kind = 'invention' AND legal_status = 'granted' AND is_domestic AND transfer_count = 0
+          AND first_patentee_type = 'enterprise' AND city_code = ?
+        GROUP BY 1, 2""", [DEMO_CITY[:4]]).fetchall())
+    assert all(held.get((c, True), (0, 0))[0] >= 1 and held.get((c, False), (0, 0))[0] >= 1 for c in counties), held
 
 
 

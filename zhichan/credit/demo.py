@@ -22,7 +22,7 @@ from zhichan.legaltime import (
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import seed_demo_tree
+from zhichan.platform.orgs import seed_demo_tree, synthetic_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import ProcedureService
@@ -37,11 +37,6 @@ FACTS = ("【合成演示】该机构在一年内代理的多件专利申请被�
 PROPOSED_DAYS_AGO = 45
 
 
-def _scope(org: Organization, role: Role) -> Scope:
-    return Scope(role=role, user_id=0, username="合成演示 / synthetic", org_id=org.id, org_name=org.name,
-                 org_path=org.path, region_code=org.region_code)
-
-
 def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = None) -> int:
     """Propose, notify, decide and publish one synthetic listing; 1 when made, 0 when the database has one
     already (or the holidays of the days it needs are not published)."""
@@ -54,7 +49,7 @@ def seed(engine: Engine, service: ProcedureService, *, today: dt.date | None = N
         assert city is not None  # seed_demo_tree makes it
         s.expunge(city)
     service.add_hook(PROCEDURE, listing_hook)  # once, however often installed
-    officer, leader = _scope(city, Role.CASE_OFFICER), _scope(city, Role.BUREAU_LEADER)
+    officer, leader = synthetic_scope(city, Role.CASE_OFFICER), synthetic_scope(city, Role.BUREAU_LEADER)
     try:
         proposed = next_workday_on_or_after(today - dt.timedelta(days=PROPOSED_DAYS_AGO))
         noticed = add_working_days(proposed, 1)

@@ -301,6 +301,13 @@ def scope_for_user(session: Session, user: User, org: Organization | None = None
                       must_change_password=bool(user.must_change_password))
 
 
+def synthetic_scope(org: Organization, role: Role = Role.CASE_OFFICER) -> Scope:
+    """A bureau's officer as the demos act for it (no account: user 0, named 合成演示 / synthetic) — the one scope every
+    demo seed takes a bureau's steps with."""
+    return Scope(role=role, user_id=0, username="合成演示 / synthetic", org_id=org.id, org_name=org.name,
+                 org_path=org.path, region_code=org.region_code)
+
+
 def make_scope(*, role: str, user_id: int, username: str, org_id: int, org_name: str, org_kind: str,
                org_path: str, region_code: str, party_key: str | None, must_change_password: bool = False,
                org_name_en: str = "") -> Scope:

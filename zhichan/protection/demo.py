@@ -34,6 +34,7 @@ from zhichan.legaltime import (
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import synthetic_scope
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
@@ -117,11 +118,6 @@ class Clockwork:
         return self.now
 
 
-def _officer(org: Organization, role: Role = Role.CASE_OFFICER) -> Scope:
-    return Scope(role=role, user_id=0, username="合成演示 / synthetic", org_id=org.id, org_name=org.name,
-                 org_path=org.path, region_code=org.region_code)
-
-
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices([k for k, _ in weighted], weights=[w for _, w in weighted])[0]
 
@@ -184,7 +180,7 @@ class DemoCases:
                                             "target": f"涉嫌侵权{target_kind}", "facts": "权利人发现被投诉人未经许可实施其专利。"})
         self.made.append(opened["id"])
         clock = Clockwork(rng, filed)
-        officer = _officer(office)
+        officer = synthetic_scope(office)
         route = _pick(rng, REPORT_ROUTES if anonymous else COMPLAINT_ROUTES)
         fields: dict[str, Any] = {"note": "材料齐全"}
         if route == "to_adjudication":
@@ -215,7 +211,7 @@ class DemoCases:
          "to_fast_channel": self.fast_channel}[route](office, self.case(linked), start, number)
 
     def adjudication(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
-        rng, officer = self.rng, _officer(office)
+        rng, officer = self.rng, synthetic_scope(office)
         decided = clock.later(working_days=rng.randint(1, 4))
         try:
             self.act(officer, case, "accept", decided, {"panel": "、".join(rng.sample(NAMES, 3))})
@@ -259,7 +255,7 @@ class DemoCases:
                  {"redaction": "已审查，裁决书原文公开"})
 
     def mediation(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
-        rng, officer = self.rng, _officer(office)
+        rng, officer = self.rng, synthetic_scope(office)
         served = clock.later(working_days=rng.randint(1, 4))
         self.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()})
         if rng.random() < 0.15:
@@ -283,7 +279,7 @@ class DemoCases:
 
     def confirmation(self, office: Organization, case: dict[str, Any], clock: Clockwork) -> None:
         """司法确认 after an agreement, in a mediation or an adjudication: half apply to the court in time."""
-        rng, officer = self.rng, _officer(office)
+        rng, officer = self.rng, synthetic_scope(office)
         if rng.random() < 0.5:
             applied = clock.later(days=rng.randint(3, 25))
             self.act(officer, case, "apply_confirmation", applied,
@@ -303,7 +299,7 @@ class DemoCases:
 
     def fast_channel(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         """E-commerce notices settled within days (Hangzhou: 2.6 days on average); exhibitions within hours."""
-        rng, officer = self.rng, _officer(office)
+        rng, officer = self.rng, synthetic_scope(office)
         with session_scope(self.engine) as s:
             procedure = s.scalar(select(Case.procedure).where(Case.id == case["id"]))
         if procedure == "protection.exhibition":
@@ -322,11 +318,11 @@ class DemoCases:
 
     def police(self, office: Organization, case: dict[str, Any], clock: Clockwork, number: str) -> None:
         rng = self.rng
-        self.act(_officer(office, Role.BUREAU_LEADER), case, "approve", clock.later(working_days=rng.randint(1, 2)))
-        self.act(_officer(office), case, "transfer", clock.later(hours=rng.randint(1, 6)), {"police": "市公安局经济犯罪侦查支队"},
+        self.act(synthetic_scope(office, Role.BUREAU_LEADER), case, "approve", clock.later(working_days=rng.randint(1, 2)))
+        self.act(synthetic_scope(office), case, "transfer", clock.later(hours=rng.randint(1, 6)), {"police": "市公安局经济犯罪侦查支队"},
                  (Upload("doc0", "涉嫌犯罪案件移送书（合成）.pdf", placeholder("移送书")),))
-        self.act(_officer(office), case, "police_filed", clock.later(days=rng.randint(1, 3)))
-        self.act(_officer(office), case, "hand_over", clock.later(days=rng.randint(1, 3)))
+        self.act(synthetic_scope(office), case, "police_filed", clock.later(days=rng.randint(1, 3)))
+        self.act(synthetic_scope(office), case, "hand_over", clock.later(days=rng.randint(1, 3)))
 
     def mark(self) -> None:
         with session_scope(self.engine) as s:
@@ -423,7 +419,7 @@ def overseas_demo(engine: Engine, snapshot: Snapshot, offices: list[Organization
     watched = recorded = 0
     span = max((end - start).days, 1)
     for office in offices:
-        scope = _officer(office)
+        scope = synthetic_scope(office)
         exposed = [e for e in exposure(snapshot, scope, threshold=Decimal("0.05"), min_patents=5, limit=2)["items"]
                    if e["fields"]] or _largest_holders(snapshot, office.region_code, shares)
         for e in exposed:

@@ -36,7 +36,7 @@ from zhichan.legaltime import add_working_days, china_date, china_today, next_wo
 from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import party_organization, scope_for_user, seed_demo_tree
+from zhichan.platform.orgs import party_organization, scope_for_user, seed_demo_tree, synthetic_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
@@ -55,11 +55,6 @@ PROGRAMME = "SUB-2026-01"
 #: the first day 令85号 applies
 PRIORITY_FROM = dt.date(2026, 9, 1)
 CITIES = ("330100", "510100", "320100")
-
-
-def _officer(org: Organization, role: Role = Role.CASE_OFFICER) -> Scope:
-    return Scope(role=role, user_id=0, username="合成演示 / synthetic", org_id=org.id, org_name=org.name,
-                 org_path=org.path, region_code=org.region_code)
 
 
 def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
@@ -153,10 +148,10 @@ class Demo:
             accepted = _moment(self.rng, add_working_days(china_date(filed), self.rng.randint(1, 2)))
             if nth == 2 or accepted.date() >= self.today:
                 continue
-            self.act(_officer(office, Role.WINDOW_STAFF), case, "accept", accepted)
+            self.act(synthetic_scope(office, Role.WINDOW_STAFF), case, "accept", accepted)
             decided = _moment(self.rng, add_working_days(china_date(accepted), self.rng.randint(3, 9)))
             if nth == 0 and decided.date() < self.today:
-                self.act(_officer(office), case, "approve", decided,
+                self.act(synthetic_scope(office), case, "approve", decided,
                          {"conclusion": "已完成检索分析，报告见附件。"}, _docs("准予办理决定书"))
 
     def search_topic(self, firm: str) -> str:
@@ -182,7 +177,7 @@ class Demo:
             return 0
         province = self.bureau("330000")
         with session_scope(self.engine) as s:
-            leader = _officer(province, Role.BUREAU_LEADER)
+            leader = synthetic_scope(province, Role.BUREAU_LEADER)
             for year in sorted({start.year, end.year}):
                 priority.set_quota(s, leader, str(year), "330000", str(count * 2))
                 priority.allocate(s, leader, str(year), "330100", str(count + count // 2))
@@ -198,7 +193,7 @@ class Demo:
                 case = self.start(scope, priority.PROCEDURE, fields, filed, _docs("优先审查请求书", "全体申请人/专利权人同意书"))
                 # Zhejiang: handled within 3 days
                 recommended = filed + dt.timedelta(days=self.rng.randint(1, 3))
-                self.act(_officer(province), case, "recommend", recommended,
+                self.act(synthetic_scope(province), case, "recommend", recommended,
                          {"opinion": "符合推荐条件，予以推荐。"}, _docs("推荐函"))
             except ZhichanError:
                 self.skipped += 1
@@ -206,7 +201,7 @@ class Demo:
             made += 1
             notice = china_date(recommended) + dt.timedelta(days=self.rng.randint(5, 20))
             if notice < self.today:
-                self.act(_officer(province), case, "notice", _moment(self.rng, notice),
+                self.act(synthetic_scope(province), case, "notice", _moment(self.rng, notice),
                          {"notice_date": notice.isoformat(), "notice_number": f"YS-{i:05d}"})
         return made
 
@@ -219,7 +214,7 @@ class Demo:
                 "centre": centre.code, "applicant": name, "credit_code": make_uscc("91", region, 900_000 + j),
                 "fields_ipc": "\n".join(centre.ipc[:3]), "contact": "王工 000-00000000"}, filed, _docs("备案申请表"))
             office = self.handling(case)
-            self.act(_officer(office), case, "record", _moment(self.rng, add_working_days(china_date(filed), 2)))
+            self.act(synthetic_scope(office), case, "record", _moment(self.rng, add_working_days(china_date(filed), 2)))
             recorded.append((scope, name, office))
         made = 0
         for i in range(count):
@@ -230,12 +225,12 @@ class Demo:
                                                      "title": f"一种{ipc}领域的装置", "kind": "发明",
                                                      "main_ipc": f"{ipc} 1/00"}, submitted, _docs("申请文件"))
             passed = _moment(self.rng, add_working_days(china_date(submitted), self.rng.randint(2, 5)))
-            self.act(_officer(office), case, "pass_preexam", passed)
+            self.act(synthetic_scope(office), case, "pass_preexam", passed)
             filed_on = china_date(passed) + dt.timedelta(days=self.rng.randint(1, 5))
             granted_on = filed_on + dt.timedelta(days=self.rng.randint(40, 79))  # Hangzhou: under 80 days
             if granted_on + dt.timedelta(days=4) < self.today:
                 number = application_number_with_check(f"{filed_on.year}1{9_500_000 + i:07d}")
-                self.act(_officer(office), case, "record_grant", _moment(self.rng, granted_on + dt.timedelta(days=1)),
+                self.act(synthetic_scope(office), case, "record_grant", _moment(self.rng, granted_on + dt.timedelta(days=1)),
                          {"application_number": number, "filed_on": filed_on.isoformat(),
                           "granted_on": granted_on.isoformat()})
             made += 1
@@ -253,11 +248,11 @@ class Demo:
                     self.skipped += 1
         opened = _moment(self.rng, self.today - dt.timedelta(days=40))
         try:
-            case = self.start(_officer(city), subsidies.ROUND_PROCEDURE, {"programme": PROGRAMME}, opened)
+            case = self.start(synthetic_scope(city), subsidies.ROUND_PROCEDURE, {"programme": PROGRAMME}, opened)
         except ZhichanError:  # allotted before
             return 0
-        self.act(_officer(city), case, "allot", opened)
-        self.act(_officer(city, Role.BUREAU_LEADER), case, "publish", opened + dt.timedelta(hours=1))
+        self.act(synthetic_scope(city), case, "allot", opened)
+        self.act(synthetic_scope(city, Role.BUREAU_LEADER), case, "publish", opened + dt.timedelta(hours=1))
         with session_scope(self.engine) as s:
             lines = list(s.scalars(select(SubsidyAward).where(SubsidyAward.round_case_id == case["id"])
                                    .order_by(SubsidyAward.seq)))
@@ -269,15 +264,15 @@ class Demo:
                                                   fields={"line": str(lines[0].seq), "grounds": "对资助计算有疑问"},
                                                   now=opened + dt.timedelta(days=1))
             self.made.append(filed["id"])
-            self.act(_officer(city), {**filed}, "dismiss", opened + dt.timedelta(days=3),
+            self.act(synthetic_scope(city), {**filed}, "dismiss", opened + dt.timedelta(days=3),
                      {"decision": "经复核，资助按项目办法计算无误。"})
         concluded = _moment(self.rng, add_working_days(china_date(opened), 8))
-        self.act(_officer(city), case, "conclude", concluded, {"objections": "公示期内收到异议一件，已处理。"})
+        self.act(synthetic_scope(city), case, "conclude", concluded, {"objections": "公示期内收到异议一件，已处理。"})
         with session_scope(self.engine) as s:
             for n, award in enumerate(lines):
                 if award.awarded_yuan > 0:
                     paid = china_date(concluded) + dt.timedelta(days=5)
-                    subsidies.disburse(s, _officer(city), award.id, paid.isoformat(), f"BF-{n + 1:03d}")
+                    subsidies.disburse(s, synthetic_scope(city), award.id, paid.isoformat(), f"BF-{n + 1:03d}")
         return len(lines)
 
     def mark(self) -> None:

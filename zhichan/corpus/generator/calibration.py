@@ -203,6 +203,15 @@ FOCUS_CITY_FLOOR = 0.004
 #: Cities with a higher floor: 泰安 is the home region of two example chains (新材料, 智能制造装备)
 #: and would hold only ~80 records of a 20,000-record demo corpus at 0.4 %.
 FOCUS_CITY_FLOOR_OF = {"3709": 0.008}
+#: Cities every county of which holds a floor of valid inventions however small the corpus: the demo's city (成都,
+#: zhichan.platform.orgs.DEMO_CITY), whose district bureau and cockpit show each county's 每万人口高价值发明专利拥有量
+#: — a 20,000-patent draw placed its 12 high-value inventions in 7 of its 20 counties, and 武侯区's officer read 0.00.
+DISTRICT_FLOOR_CITIES = ("5101",)
+#: Per county of those cities: one enterprise of the county (beside the pool, never drawn by the national mix) holds
+#: this many domestic inventions valid at ``as_of``: the first filed 11–15 years before it (high-value by criterion 3,
+#: 维持年限超过 10 年), the second 5–8 years before. A fixed number of records, whatever the size — 40 for 成都's 20
+#: counties: 2 % of a 2,000-patent corpus, 0.2 % of the 20,000 demo, 0.07 % of the 60,000 calibration corpus.
+DISTRICT_FLOOR_INVENTIONS = 2
 #: Industries of the home regions of the shipped example chains (zhichan/navigation/chains):
 #: this share of the city's applicants works in one of the industries (each equally likely; the
 #: subclass by its usual weight), the rest follow the national mix — so the chains analysed for

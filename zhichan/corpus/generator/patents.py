@@ -131,6 +131,7 @@ class Filings:
     app: np.ndarray  # application day (days since 1970)
     pub: np.ndarray  # publication day
     serial: np.ndarray  # the 7-digit serial of the application number
+    floor: np.ndarray  # the district-floor enterprise (pool index) holding the row, -1 for none (floor_rows)
 
     def __len__(self) -> int:
         return len(self.year)
@@ -143,8 +144,8 @@ class Filings:
         return self.year.astype(np.int64) * 10 + np.where(self.pct_foreign, 8, self.kind.astype(np.int64) + 1)
 
 
-_FILING_FIELDS = ("year", "kind", "foreign", "pct_foreign", "app", "pub", "serial")
-_FILING_DTYPES = (np.int16, np.int8, np.bool_, np.bool_, np.int32, np.int32, np.int32)
+_FILING_FIELDS = ("year", "kind", "foreign", "pct_foreign", "app", "pub", "serial", "floor")
+_FILING_DTYPES = (np.int16, np.int8, np.bool_, np.bool_, np.int32, np.int32, np.int32, np.int32)
 
 
 def draw_filings(world: World, n: int, block_rows: int) -> Filings:
@@ -169,7 +170,34 @@ def draw_filings(world: World, n: int, block_rows: int) -> Filings:
     starts = np.flatnonzero(np.concatenate([[True], prefix[1:] != prefix[:-1]]))
     first = np.repeat(starts, np.diff(np.concatenate([starts, [len(prefix)]])))
     layout.serial = (np.arange(len(prefix)) - first).astype(np.int32)  # < 10^7: at most MAX_PATENTS rows
+    layout.floor = floor_rows(world, layout)
     return layout
+
+
+def floor_rows(world: World, layout: Filings) -> np.ndarray:
+    """The rows the district-floor enterprises hold (``World.floor_applicants``, one per county of
+    :data:`calibration.DISTRICT_FLOOR_CITIES`), as ``Filings.floor``: each enterprise
+    :data:`calibration.DISTRICT_FLOOR_INVENTIONS` domestic inventions (no PCT national phase) — the first filed 11–15
+    years before ``as_of`` (high-value by criterion 3 once valid), the next 5–8 years before — picked among such rows
+    with a stream of their own (a corpus too small to have enough gives what it has). The chunk holding a row gives it
+    to the enterprise, keeps it in force at ``as_of`` (:func:`_status`) and never transferred (:func:`_transactions`);
+    the rows drawn after it in that chunk draw from where its draws left the stream, so the chunk is a draw of its own
+    from the same tables (the calibration holds: tests/corpus/test_generator_calibration.py)."""
+    floor = np.full(len(layout), -1, dtype=np.int32)
+    owners = world.floor_applicants
+    if not len(owners):
+        return floor
+    rng = np.random.default_rng([world.seed, 0xF100, 2])
+    as_of = np.datetime64(world.as_of, "D")
+    app = layout.app.astype("datetime64[D]")
+    domestic_invention = (layout.kind == 0) & ~layout.foreign & ~layout.pct_foreign
+    for k in range(cal.DISTRICT_FLOOR_INVENTIONS):
+        newest, oldest = ((11, 15), (5, 8))[min(k, 1)]
+        window = ((as_of - np.timedelta64(366 * oldest, "D") <= app) & (app <= as_of - np.timedelta64(366 * newest, "D")))
+        free = np.flatnonzero(domestic_invention & window & (floor < 0))
+        picked = rng.choice(free, size=min(len(free), len(owners)), replace=False)
+        floor[picked] = owners[: len(picked)]
+    return floor
 
 
 def _draw_block(world: World, rng: np.random.Generator, m: int) -> Filings:
@@ -198,7 +226,7 @@ def _draw_block(world: World, rng: np.random.Generator, m: int) -> Filings:
         app[late] -= 730
         pub[late] -= 730
         year[late] = _years_of(app[late])
-    values = (year, kind, foreign, pct_foreign, app, pub, np.zeros(m))
+    values = (year, kind, foreign, pct_foreign, app, pub, np.zeros(m), np.full(m, -1))
     return Filings(*(v.astype(t) for v, t in zip(values, _FILING_DTYPES, strict=True)))
 
 
@@ -241,6 +269,9 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
             if len(members) == 0 or not sel.any():
                 continue
             applicant[sel] = members[np.searchsorted(cw, fv[sel], side="right").clip(0, len(members) - 1)]
+    # the district floor's rows (floor_rows): their county's enterprise, alone, kept in force (_status)
+    held = filings.floor >= 0
+    applicant[held] = filings.floor[held]
     ptype = np.where(foreign, 0, world.pool_type_idx[applicant])
     prov = np.where(foreign, prov, _province_index(world, applicant, prov))
     # drawn more often than the target: ≈ 60 % find a co-applicant of the same field (below)
@@ -261,7 +292,7 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
         fits = world.subclass_section_idx[world.pool_focus[candidate]] == own_section[pending]
         co_applicant[pending[fits]] = candidate[fits]
         pending = pending[~fits]
-    co &= (co_applicant >= 0) & (co_applicant != applicant)
+    co &= (co_applicant >= 0) & (co_applicant != applicant) & ~held
     co_applicant = np.where(co_applicant >= 0, co_applicant, applicant)
 
     # ---------------------------------------------------------------- IPC
@@ -273,7 +304,9 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
     sub_global = _rowwise_search(world.subclass_cum_class, np.minimum(kind, 1) * world.n_classes + focus_class,
                                  rng.random(m)).clip(0, n_sub - 1)
     main_sub = np.where(own_focus, focus, sub_global)
-    sei_pref = rng.random(m) < ctx.sei_bias[kind]
+    # the district floor's inventions stay outside the SEI concordance where their subclass allows: high-value by
+    # their age alone (the older one), so the floor lifts its city's high-value share no more than its valid inventions
+    sei_pref = (rng.random(m) < ctx.sei_bias[kind]) & ~held
     # inventions meant to stay outside the SEI concordance move to a subclass that has such codes
     only_sei = world.ipc.sei_end[main_sub] >= world.ipc.subclass_end[main_sub]
     move = is_inv & ~sei_pref & only_sei
@@ -302,7 +335,7 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
     extra_code = _draw_code(world, extra_sub, sei_pref[extra_owner], rng)
 
     # ---------------------------------------------------------------- status and dates
-    st = _status(world, rng, app, pub, kind, year, foreign, ptype)
+    st = _status(world, rng, app, pub, kind, year, foreign, ptype, held)
 
     # ---------------------------------------------------------------- PCT, family, citations
     pct_dom = ~foreign & is_inv & (rng.random(m) < ctx.pct_rate[prov])
@@ -322,7 +355,7 @@ def _generate_chunk(world: World, chunk_index: int, filings: Filings, start: int
     forward = np.where(is_des, 0, rng.poisson(np.where(is_inv, 0.35, 0.12) * age_years * (1 + 2 * family_abroad)))
 
     # ---------------------------------------------------------------- transactions
-    ev = _transactions(world, ctx, rng, st, kind, foreign, ptype, applicant, prov, rows, granted_ever, is_inv, is_um)
+    ev = _transactions(world, ctx, rng, st, kind, foreign, ptype, applicant, prov, rows, granted_ever, is_inv, is_um, held)
 
     # ---------------------------------------------------------------- rows
     patents = _patent_table(world, ctx, rng, rows, filings.serial.astype(np.int64), kind, year, app, pub, st, foreign,
@@ -424,8 +457,10 @@ _LS_INDEX = {s: i for i, s in enumerate(_LS)}
 
 
 def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.ndarray, kind: np.ndarray,
-            year: np.ndarray, foreign: np.ndarray, ptype: np.ndarray) -> dict[str, np.ndarray]:
-    """Grant, lapse and legal status as of ``as_of`` (days since 1970; -1 = none)."""
+            year: np.ndarray, foreign: np.ndarray, ptype: np.ndarray, keep: np.ndarray) -> dict[str, np.ndarray]:
+    """Grant, lapse and legal status as of ``as_of`` (days since 1970; -1 = none). The inventions of ``keep`` (the
+    district floor's) are granted by ``as_of`` and in force then: drawn like the others, their outcome, lapse and
+    invalidation overridden."""
     m = len(app)
     as_of_d = _days(world.as_of)
     is_inv = kind == 0
@@ -437,6 +472,8 @@ def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.nda
     gp = np.where(foreign, cal.INVENTION_GRANT_RATE_FOREIGN, cal.interp_by_year(cal.INVENTION_GRANT_RATE, year))
     rp = gp + (1.0 - gp) * cal.INVENTION_REJECT_SHARE
     outcome = np.where(u < gp, 0, np.where(u < rp, 1, 2))  # 0 grant, 1 reject, 2 withdraw
+    outcome[keep] = 0
+    decision[keep] = np.minimum(decision[keep], as_of_d)
     withdraw_day = np.where(rng.random(m) < 0.5, app + 3 * 365 + 60, decision)  # no exam request → deemed withdrawn
     grant = np.where(is_inv, np.where(outcome == 0, decision, -1), pub)
     status = np.full(m, _LS_INDEX["granted"], dtype=np.int64)
@@ -474,6 +511,7 @@ def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.nda
         hcum = np.concatenate([[0.0], np.cumsum(-np.log1p(-np.minimum(hz, 0.999)))])  # H(t) at t = 0..25
         base = hcum[np.minimum(grant_age[sel] + 1, 25)]
         lapse_year[sel] = np.searchsorted(hcum, base + e[sel], side="left")
+    lapse_year[keep] = 99  # in force to the end of its term
     lapse_year = np.maximum(lapse_year, grant_age + 1)
     expires = granted & (lapse_year >= term)
     lapse_due = np.where(expires, _add_years(app, term), _add_years(app, np.minimum(lapse_year, 30)))
@@ -490,7 +528,7 @@ def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.nda
     invalid = granted & (rng.random(m) < inv_share)
     end_right = np.where(lapse >= 0, lapse, as_of_d)
     inv_day = grant + 180 + (rng.random(m) * np.maximum(end_right - grant - 180, 1)).astype(np.int64)
-    invalid &= (inv_day <= as_of_d) & (inv_day < end_right)
+    invalid &= (inv_day <= as_of_d) & (inv_day < end_right) & ~keep
     status[invalid] = _LS_INDEX["invalidated"]
     lapse[invalid] = inv_day[invalid]
     status_date[invalid] = inv_day[invalid]
@@ -510,7 +548,9 @@ def _status(world: World, rng: np.random.Generator, app: np.ndarray, pub: np.nda
 def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st: dict[str, np.ndarray],
                   kind: np.ndarray, foreign: np.ndarray, ptype: np.ndarray, applicant: np.ndarray,
                   prov: np.ndarray, rows: np.ndarray, granted: np.ndarray, is_inv: np.ndarray,
-                  is_um: np.ndarray) -> dict[str, np.ndarray]:
+                  is_um: np.ndarray, kept: np.ndarray) -> dict[str, np.ndarray]:
+    """Transfers, licences, pledges, awards and invalidation requests; ``kept`` (the district floor's inventions) are
+    never transferred: their county's enterprise holds them."""
     m = len(kind)
     as_of_d = _days(world.as_of)
     g = st["grant"]
@@ -522,7 +562,7 @@ def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st:
     t_rate = np.array([cal.TRANSFER_RATE_2024[k] for k in KINDS])[kind] * np.where(ptype == 1, 1.8, 1.0)
     l_rate = np.array([cal.LICENCE_RATE_2024[k] for k in KINDS])[kind] * np.where(ptype == 1, 3.0, 1.0)
     p_rate = np.array([cal.PLEDGE_RATE_2024[k] for k in KINDS])[kind] * (ptype == 0) * ~foreign
-    n_t = rng.poisson(t_rate * lam_t * granted)
+    n_t = rng.poisson(t_rate * lam_t * (granted & ~kept))
     n_l = rng.poisson(l_rate * lam_t * granted)
     n_p = rng.poisson(p_rate * lam_p * granted)
 
@@ -655,10 +695,11 @@ def _patent_table(world: World, ctx: ChunkContext, rng: np.random.Generator, row
     current = pa.ListArray.from_arrays(cur_off, pool.name.take(cur_idx))
     address = _none_if_empty(pool.address.take(applicant))
     postal = _none_if_empty(pool.postal.take(applicant))
-    # the first patentee's county, for a domestic applicant's record only: a foreign (or 港澳台) applicant's has none
-    # even after a transfer to a domestic holder — an export's 国省代码 and 申请人地址 name the applicant, and an
-    # import resolves no mainland county for a foreign one (``importing._resolve_regions``)
-    hc = np.where(foreign, -1, world.pool_county[holder])
+    # the (first) applicant's county, where its address lies — also after a transfer: an export's 申请人地址 and 国省代码
+    # name the applicant as filed (the holders now are 当前权利人, a column of their own with no address), and an import
+    # places a record by that address (``importing._resolve_regions``); a foreign (or 港澳台) applicant's has none, even
+    # once sold to a domestic holder — an import resolves no mainland county for a foreign one
+    hc = np.where(foreign, -1, world.pool_county[applicant])
     hc_index = pa.array(hc, mask=hc < 0)
     ctry = np.where(foreign, np.array(FOREIGN)[country], "CN")
     hk_tw_mo = np.isin(ctry, ["HK", "TW", "MO"])

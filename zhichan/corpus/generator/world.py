@@ -7,7 +7,7 @@ own random stream, so every chunk of patents draws from the same pools whatever 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -132,6 +132,9 @@ class World:
     national_records: float  # national records the corpus stands for (scale = n / national_records)
     focus_prob: np.ndarray  # per focus city: probability that a domestic record is moved there
     focus_members: list[list[tuple[np.ndarray, np.ndarray]]]  # [city][type] -> (pool indices, cumulative weights)
+    #: the district-floor enterprises (calibration.DISTRICT_FLOOR_CITIES), one per county, at the pool's end: outside
+    #: every segment, so no draw of the national mix picks one (:func:`_district_floor`)
+    floor_applicants: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     import_id: str = ""
 
     @property
@@ -275,14 +278,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
     org_values = rng.integers(0, 2**40, size=total)
     d_uscc = [make_uscc(p, str(county_code[c]), int(v)) if p else ""
               for p, c, v in zip(prefixes.tolist(), d_county.tolist(), org_values.tolist(), strict=True)]
-    roads = rng.integers(0, len(nm.ROADS), size=total)
-    numbers = rng.integers(1, 999, size=total)
-    county_prefix = [_address_prefix(c, county_name, county_city, city_name, province_name, county_province)
-                     for c in range(len(county_code))]
-    d_address = [f"{county_prefix[c]}{nm.ROADS[r]}{k}号"
-                 for c, r, k in zip(d_county.tolist(), roads.tolist(), numbers.tolist(), strict=True)]
-    postal_prefix = np.array([nm.POSTAL_PREFIX[p] for p in county_province])
-    d_postal = [f"{postal_prefix[c]}{v:04d}" for c, v in zip(d_county.tolist(), rng.integers(0, 10000, size=total).tolist(), strict=True)]
+    d_address, d_postal = _addresses(rng, d_county, county_name, county_city, city_name, province_name, county_province)
 
     foreign_start = np.zeros(len(FOREIGN), dtype=np.int64)
     foreign_end = np.zeros_like(foreign_start)
@@ -368,6 +364,15 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
             idx = np.flatnonzero((pool_city == city) & (pool_type_idx == ti))
             members.append((idx, np.cumsum(weights_pool[idx]) / max(weights_pool[idx].sum(), 1e-12)))
         focus_members.append(members)
+    floor = _district_floor(seed, county_code, county_city, county_name, county_province, city_name, province_name,
+                            ipc, sub_w[0], used_names)
+    pool = Pool(**{f: pa.concat_arrays([getattr(pool, f), pa.array(getattr(floor, f), pa.string())])
+                   for f in ("name", "uscc", "address", "postal")},
+                country=np.concatenate([pool.country, np.full(len(floor.county), "CN")]))
+    pool_type_idx = np.concatenate([pool_type_idx, np.zeros(len(floor.county), dtype=np.int8)])
+    pool_county = np.concatenate([pool_county, floor.county])
+    pool_focus = np.concatenate([pool_focus, floor.focus])
+    pool_cw = np.concatenate([pool_cw, pool_cw[-1] + np.arange(1, len(floor.county) + 1, dtype=float)])
     return World(
         n=n, seed=seed, as_of=as_of, ipc=ipc,
         county_code=county_code, county_city=county_city, county_province=county_province,
@@ -387,6 +392,7 @@ def build_world(n: int, seed: int, as_of: dt.date) -> World:
         national_records=national_records,
         focus_prob=focus_prob,
         focus_members=focus_members,
+        floor_applicants=np.arange(total + nf, total + nf + len(floor.county), dtype=np.int64),
         import_id=f"synthetic-seed{seed}-n{n}",
     )
 
@@ -421,7 +427,8 @@ def _pick(rng: np.random.Generator, items: list[str], size: int) -> list[str]:
 
 def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.ndarray, d_focus: np.ndarray,
                     ipc: IpcPool, county_name: list[str], county_city: np.ndarray, county_province: np.ndarray,
-                    city_name: dict[str, str], province_name: dict[str, str]) -> list[str]:
+                    city_name: dict[str, str], province_name: dict[str, str],
+                    taken: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Names for the domestic pool; organizations' names are unique (drawn again on collision).
 
     Every organization carries a 字号 of two brand characters after its place — an enterprise
@@ -429,7 +436,7 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
     and a public institution, which belongs to a fictional new area (成都瑞博新区人民医院) — so none has the plain
     ``{place}{field}大学`` / ``{place}{field}研究所`` / ``{county}{unit}`` form of a real public body (浙江大学,
     成都理工大学, 双流人民医院). A 字号 is never one of :data:`names.RESERVED_BRANDS` nor a place's short name
-    (泰安, 嘉兴): such a draw is drawn again like a collision."""
+    (泰安, 嘉兴): such a draw is drawn again like a collision, and so is a name in ``taken`` (another pool's)."""
     total = len(d_type)
     city_short = [short_place(city_name[c]) for c in county_city]
     county_short = [short_place(x) for x in county_name]
@@ -487,7 +494,7 @@ def _domestic_names(rng: np.random.Generator, d_type: np.ndarray, d_county: np.n
                 if work:
                     d_focus[i] = work[int(r[j, 3] * len(work))]
                 name = f"{city_short[c]}{brand}新区{unit}"
-            if name in used:
+            if name in used or name in taken:
                 retry.append(i)
             else:
                 used.add(name)
@@ -507,6 +514,58 @@ def reserved_brands(county_name: list[str], city_name: dict[str, str], province_
 
 _FORM_CUM = [(f, c) for (f, _), c in zip(nm.COMPANY_FORMS, np.cumsum([w for _, w in nm.COMPANY_FORMS]), strict=True)]
 _FORM_CUM[-1] = (_FORM_CUM[-1][0], 1.0)
+
+
+def _addresses(rng: np.random.Generator, counties: np.ndarray, county_name: list[str], county_city: np.ndarray,
+               city_name: dict[str, str], province_name: dict[str, str],
+               county_province: np.ndarray) -> tuple[list[str], list[str]]:
+    """An address in its county (``四川省成都市武侯区人民南路12号``: it resolves back to the county) and a postal code
+    of its province for each applicant of ``counties``."""
+    roads = rng.integers(0, len(nm.ROADS), size=len(counties))
+    numbers = rng.integers(1, 999, size=len(counties))
+    prefix = {c: _address_prefix(c, county_name, county_city, city_name, province_name, county_province)
+              for c in set(counties.tolist())}
+    address = [f"{prefix[c]}{nm.ROADS[r]}{k}号"
+               for c, r, k in zip(counties.tolist(), roads.tolist(), numbers.tolist(), strict=True)]
+    postal = [f"{nm.POSTAL_PREFIX[county_province[c]]}{v:04d}"
+              for c, v in zip(counties.tolist(), rng.integers(0, 10000, size=len(counties)).tolist(), strict=True)]
+    return address, postal
+
+
+@dataclass
+class FloorApplicants:
+    """The district-floor enterprises (:func:`_district_floor`), one per county, in the pool's columns."""
+
+    county: np.ndarray
+    focus: np.ndarray
+    name: list[str]
+    uscc: list[str]
+    address: list[str]
+    postal: list[str]
+
+
+def _district_floor(seed: int, county_code: np.ndarray, county_city: np.ndarray, county_name: list[str],
+                    county_province: np.ndarray, city_name: dict[str, str], province_name: dict[str, str],
+                    ipc: IpcPool, weights: np.ndarray, taken: set[str]) -> FloorApplicants:
+    """One enterprise in each county of :data:`calibration.DISTRICT_FLOOR_CITIES`, made like the pool's (a name of the
+    naming rule saying its field, a valid USCC of its county, an address that resolves to it), working in the city's
+    industries (:data:`calibration.REGIONAL_FIELDS`, in turn). Drawn from a stream of their own, so the pool stays as it
+    was; the patents they hold are the rows :func:`patents.floor_rows` gives them."""
+    rng = np.random.default_rng([seed, 0xF100, 0])
+    counties = np.flatnonzero(np.isin(county_city, cal.DISTRICT_FLOOR_CITIES))
+    index = {s: i for i, s in enumerate(ipc.subclasses)}
+    focus = np.empty(len(counties), dtype=np.int64)
+    for j, c in enumerate(counties.tolist()):
+        industries = cal.REGIONAL_FIELDS.get(str(county_city[c]), (0.0, ((ipc.subclasses[int(weights.argmax())],),)))[1]
+        members = np.array([index[s] for s in industries[j % len(industries)] if s in index], dtype=np.int64)
+        focus[j] = members[np.searchsorted(_cum(weights[members]), rng.random(), side="right").clip(0, len(members) - 1)]
+    types = np.zeros(len(counties), dtype=np.int8)
+    names = _domestic_names(np.random.default_rng([seed, 0xF100, 1]), types, counties, focus, ipc, county_name,
+                            county_city, county_province, city_name, province_name, taken=taken)
+    uscc = [make_uscc("91", str(county_code[c]), int(v))
+            for c, v in zip(counties.tolist(), rng.integers(0, 2**40, size=len(counties)).tolist(), strict=True)]
+    address, postal = _addresses(rng, counties, county_name, county_city, city_name, province_name, county_province)
+    return FloorApplicants(counties.astype(np.int64), focus, names, uscc, address, postal)
 
 
 def _address_prefix(c: int, county_name: list[str], county_city: np.ndarray, city_name: dict[str, str],
