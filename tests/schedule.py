@@ -30,6 +30,7 @@ SLOW: dict[str, float] = {
     "tests/procedures/test_export.py::test_spark_computes_the_same_case_figures": 33.3,
     "tests/test_lint.py::test_mypy_is_clean": 39.7,
     "tests/finance/test_funds.py::test_a_funds_loans_are_read_whatever_their_number": 16.3,
+    "tests/procedures/test_todo_beyond_bound.py::test_an_areas_to_do_list_reads_its_cases_whatever_their_number": 13.3,
     "tests/platform/test_platform_orgs.py::test_the_english_names_of_a_nations_holders_are_found_in_one_call": 14.9,
     "tests/web/test_web_languages.py::test_every_page_in_both_languages": 26.0,
     "tests/indicators/test_engines.py::"

@@ -64,6 +64,7 @@ from zhichan.legaltime import (
 )
 from zhichan.money import MoneyError, parse_money
 from zhichan.platform import audit
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
@@ -1686,15 +1687,14 @@ class ProcedureService:
                                       CASES.c.awaits_by, CASES.c.awaits_also).where(where)).all()
         if not rows:
             return []
-        candidates: Any = bindparam(None, [r.id for r in rows], expanding=True)
+        candidates = [r.id for r in rows]  # every open case of an area in these states: a list that grows with the data
         clocks: dict[int, dict[str, Any]] = {}
-        for c in session.execute(select(CLOCKS).where(CLOCKS.c.case_id.in_(candidates))):
+        for c in rows_in(session, select(CLOCKS), candidates, CLOCKS.c.case_id):
             clocks.setdefault(c.case_id, {})[c.name] = c
         taken: dict[int, set[str]] = {}
         takers: dict[int, list[tuple[str, int | None]]] = {}
-        for case_id, event, user_id in session.execute(select(STEPS.c.case_id, STEPS.c.event, STEPS.c.user_id)
-                                                       .where(STEPS.c.case_id.in_(candidates))
-                                                       .order_by(STEPS.c.case_id, STEPS.c.seq)):
+        for case_id, event, user_id in rows_in(session, select(STEPS.c.case_id, STEPS.c.event, STEPS.c.user_id)
+                                               .order_by(STEPS.c.case_id, STEPS.c.seq), candidates, STEPS.c.case_id):
             taken.setdefault(case_id, set()).add(event)
             takers.setdefault(case_id, []).append((event, user_id))
         ids = []
