@@ -47,6 +47,8 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     assert page.input_value("#start-data_scale") == FORM["data_scale"]
     page.screenshot(path=str(artifacts_dir / "dataip-apply-error.png"), full_page=True)
     page.fill("#start-data_name", FORM["data_name"])
+    page.fill("#start-sample_sm3", "83cbf8e980a042ece938015b1e11cf6ece9a6ce79ead4cda5d34eb50872f33e8")
+    page.fill("#start-sample_sha256", "d5d273e64dfeb02d1c934a5705bcc4aee5bade0633ab5409f99ac3ab8e565652")
     page.click("#start-submit")
     page.wait_for_url("**/cases/*")
     assert page.inner_text("#case-state") == "待形式审查"
@@ -98,6 +100,12 @@ def test_apply_publish_object_decide_verify(page, env: WebEnv, artifacts_dir: Pa
     page.click("#submit-register")
     page.wait_for_selector("#case-state:has-text('准予登记')")
     page.screenshot(path=str(artifacts_dir / "dataip-case-registered.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the request's digest breaks, not the page
+    for lang in ("en", "zh"):  # Chinese last: the language chosen stays with the session
+        page.goto(f"{case_url}?lang={lang}")
+        page.screenshot(path=str(artifacts_dir / f"dataip-case-390-{lang}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, lang
+    page.set_viewport_size({"width": 1280, "height": 900})
     sign_out(page)
 
     page.goto("/dataip/register")
