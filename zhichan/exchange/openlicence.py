@@ -244,6 +244,17 @@ def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
 
 # -- reading -------------------------------------------------------------------------------------
 
+def in_force(session: Session, numbers: list[str]) -> dict[str, OpenLicence]:
+    """The open-licence declarations in force on these patents (published, neither withdrawn nor revoked), by number:
+    what a pledge (the pledgee's consent to continue the licence) and a sale (withdrawn before the assignment, 指南 §9)
+    of the patent answer to. ``numbers``: a form's few rights."""
+    if not numbers:
+        return {}
+    rows = session.scalars(select(OpenLicence).where(OpenLicence.application_number.in_(numbers),
+                                                     OpenLicence.state == "published").order_by(OpenLicence.id))
+    return {r.application_number: r for r in rows}
+
+
 def get(session: Session, scope: Scope, declaration_id: int) -> OpenLicence:
     row = session.get(OpenLicence, declaration_id)
     if row is None or not sees_declaration(scope, row):
