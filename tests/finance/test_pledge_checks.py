@@ -98,10 +98,13 @@ def test_each_right_refusal_names_the_right_and_the_reason(world: World, name: s
     assert N["ok"] not in errors["rights"]
 
 
-def test_lapsed_for_non_payment_is_also_known_unpaid(world: World) -> None:
+def test_lapsed_for_non_payment_is_refused_once_for_its_one_cause(world: World) -> None:
+    """A right ended for an unpaid annuity is refused for that, once: it read "未缴年费终止；…未缴年费" (two messages, one
+    cause)."""
     from zhichan.web.i18n import in_language
     refused = _refused(world, rights=N["lapsed"])["rights"]
-    assert "未缴年费" in in_language(refused, "zh") and f"{N['lapsed']}: annuity unpaid" in in_language(refused, "en")
+    assert in_language(refused, "zh") == f"{N['lapsed']}：未缴年费终止"
+    assert in_language(refused, "en") == f"{N['lapsed']}: lapsed for unpaid annuities"
 
 
 def test_debt_term_past_the_patent_term(world: World) -> None:

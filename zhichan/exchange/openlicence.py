@@ -146,7 +146,7 @@ def rights_problems(status: RightStatus, fields: dict[str, Any], problems: Probl
     if status.suspended:
         add(problems, "patent_number", "专利权因权属纠纷或保全处于中止程序 / proceedings are suspended (ownership "
                                        "dispute or court preservation)")
-    if status.annuity_paid is False:
+    if status.annuity_paid is False and status.ended is None:  # a right ended for it says so once (standing_problems)
         add(problems, "patent_number", "专利年费未按规定缴纳 / the annuity has not been paid")
     pledge_problems(status, bool(fields.get("pledgee_consent")), problems, field="pledgee_consent", english=english)
 

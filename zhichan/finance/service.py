@@ -319,7 +319,7 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
                 refusals.append("尚未授权 / not granted")
             elif r.ended is not None:
                 refusals.append(f"{r.ended[0]} / {r.ended[1]}")
-            if r.annuity_paid is False:
+            if r.annuity_paid is False and r.ended is None:  # one ended for it says so once (未缴年费终止)
                 refusals.append("未缴年费 / annuity unpaid")
             if not r.held_by(app.pledgor):
                 refusals.append(f"出质人不是登记的专利权人（权利人：{'、'.join(r.holders) or '未记录'}） / the pledgor is not the "
