@@ -156,3 +156,32 @@ def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exch
         steps = list(s.scalars(select(Step.event).where(Step.case_id == case["id"]).order_by(Step.id)))
         assert steps == ["start", "sign", "confirm_contract", "record"]
         assert s.scalar(select(Deal.state)) == "recorded"
+
+
+def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_before_withdrawal(
+        exchange: Exchange) -> None:
+    """专利法 第五十一条: an open-licensed patent gets no exclusive or sole licence (refused beside the deal's kind, as a
+    listing's mode is); 开放许可实施指南 §9 (RULES.md M4 [P]): its declaration is withdrawn before the patent is assigned
+    — the transfer's registration is refused while it is published, recorded once it no longer is (here revoked: 应当撤回而未撤回)."""
+    from tests.exchange.helpers import declaration
+    from tests.exchange.test_open_licence import _file, _publish
+    from zhichan.exchange.openlicence import OPEN_EXCLUSIVE
+
+    ex = exchange
+    number = ex.numbers["ok"]
+    notice = _file(ex, declaration(number))
+    _publish(ex, notice["id"])
+    for kind in ("独占许可", "排他许可"):
+        with pytest.raises(FormError) as info:
+            _start(ex, "ent_user", _deal(patent_number=number, pricing_method="评估定价", deal_kind=kind))
+        assert info.value.errors == {"deal_kind": OPEN_EXCLUSIVE}
+    case = _start(ex, "ent_user", _deal(patent_number=number, pricing_method="评估定价"))  # a transfer: negotiated
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
+    with pytest.raises(ConflictError, match=r"开放许可声明（2026-\d\d-\d\d 公告）尚未撤回，转让前须先撤回"):
+        _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-1", recorded_on="2026-03-09")
+    with session_scope(ex.world.engine) as s:
+        version = ex.world.service.case(s, ex.world.scope("ent_user"), notice["id"])["case"]["version"]
+        ex.world.service.act(s, ex.world.scope("wuhou_officer"), notice["id"], "revoke", version=version,
+                             fields={"ground": "应当撤回而未撤回", "reasons": "转让前未撤回"}, now=moment(D(2026, 3, 10)))
+    assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 11), record_number="ZL-转-1",
+                recorded_on="2026-03-11")["state"] == "recorded"

@@ -36,6 +36,7 @@ from zhichan.exchange.checks import (
 from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
+from zhichan.exchange.openlicence import OPEN_EXCLUSIVE, in_force
 from zhichan.legaltime import china_date, moment_on
 from zhichan.money import format_money
 from zhichan.platform.models import Organization
@@ -53,6 +54,10 @@ SYSTEM_VALUATION = "大数据系统估价"
 NOTICE_SELLERS = ("university", "institute")
 #: the deal kinds that are licences, recorded within 3 months of the contract taking effect (专利法实施细则 第十五条)
 LICENCE_KINDS = ("独占许可", "排他许可", "普通许可")
+#: the licences an open-licensed patent may not be given (专利法 第五十一条)
+EXCLUSIVE_KINDS = ("独占许可", "排他许可")
+#: the deals that assign the patent: its open licence is withdrawn before (开放许可实施指南 §9, RULES.md M4)
+TRANSFER_KINDS = ("转让", "作价入股")
 
 
 def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
@@ -134,6 +139,11 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         assert paid is not None
         row.paid_total += paid
     elif step.event == "record":
+        if row.deal_kind in TRANSFER_KINDS and (licence := in_force(session, [row.application_number]).get(
+                row.application_number)) is not None:
+            raise ConflictError(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，转让前须先撤回 / the patent's open "
+                                f"licence (published {licence.published_on}) is withdrawn before it is assigned "
+                                "(开放许可实施指南 §9)")
         row.recorded_on = dt.date.fromisoformat(step.fields["recorded_on"])
         row.record_number = step.fields["record_number"]
         if row.listing_id is not None:
@@ -211,6 +221,8 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key,
                     english=names_en(session, status, seller, synthetic=snapshot.synthetic))
     errors = flatten(problems)
+    if fields.get("deal_kind") in EXCLUSIVE_KINDS and number in in_force(session, [number]):
+        errors["deal_kind"] = OPEN_EXCLUSIVE
     price: Decimal | None = None
     try:
         price = money(str(fields.get("price", "")), "price", required=True)

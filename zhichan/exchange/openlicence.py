@@ -244,6 +244,11 @@ def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
 
 # -- reading -------------------------------------------------------------------------------------
 
+#: an exclusive or sole licence of an open-licensed patent (a listing's mode, a deal's kind)
+OPEN_EXCLUSIVE = ("该专利实行开放许可，不得给予独占或排他许可 / under an open licence the patent may not be licensed "
+                  "exclusively or solely (专利法第五十一条)")
+
+
 def in_force(session: Session, numbers: list[str]) -> dict[str, OpenLicence]:
     """The open-licence declarations in force on these patents (published, neither withdrawn nor revoked), by number:
     what a pledge (the pledgee's consent to continue the licence) and a sale (withdrawn before the assignment, 指南 §9)
