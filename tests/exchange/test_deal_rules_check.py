@@ -43,7 +43,7 @@ def test_every_objection_is_received_and_the_contract_waits_for_all(exchange: Ex
     # a second objector while the first objection is being handled: received (it was refused as "not running")
     _act(ex, "wuhou_officer", case, "object", 3, D(2026, 9, 28), objection="成果权属有争议")
     assert _notice_due(ex, case) == D(2026, 10, 8)  # the notice stays published; its days run on
-    with pytest.raises(ConflictError, match="异议"):
+    with pytest.raises(FormError, match="须先办理“异议处理完毕”"):
         _act(ex, univ, case, "sign", 4, D(2026, 10, 9), contract_on="2026-10-09", contract_price="1200000")
     _act(ex, univ, case, "resolve", 4, D(2026, 10, 8), handling="两件异议经评估、核查后均不成立，维持原价")
     with pytest.raises(ConflictError, match="“异议处理完毕”须有待决定的“收到异议”"):  # nothing left to resolve
@@ -52,7 +52,7 @@ def test_every_objection_is_received_and_the_contract_waits_for_all(exchange: Ex
         _act(ex, univ, case, "sign", 5, D(2026, 10, 8), contract_on="2026-10-08", contract_price="1200000")
     # an objection brought after the notice ended, before the contract, still holds it until resolved
     _act(ex, "wuhou_officer", case, "object", 5, D(2026, 10, 9), objection="公示期满后收到的书面异议")
-    with pytest.raises(ConflictError, match="异议"):
+    with pytest.raises(FormError, match="须先办理“异议处理完毕”"):
         _act(ex, univ, case, "sign", 6, D(2026, 10, 9), contract_on="2026-10-09", contract_price="1200000")
     _act(ex, univ, case, "resolve", 6, D(2026, 10, 9), handling="异议不成立")
     assert _act(ex, univ, case, "sign", 7, D(2026, 10, 9), contract_on="2026-10-09",

@@ -75,19 +75,28 @@ def test_an_enterprise_deal_from_intent_to_record(exchange: Exchange) -> None:
         assert deal.recorded_on == D(2026, 4, 8)
 
 
+def _offered(ex: Exchange, who: str, case: int) -> set[str]:
+    with session_scope(ex.world.engine) as s:
+        return {t.event for t in ex.world.service.case(s, ex.world.scope(who), case)["actions"]}
+
+
 def test_a_universitys_agreed_price_is_publicised_for_the_whole_notice_first(exchange: Exchange) -> None:
     ex = exchange
     univ = _university(ex)
     case = _start(ex, univ, _deal(patent_number=ex.numbers["university"]))
-    with pytest.raises(ConflictError, match="公示"):  # straight to the contract: refused
+    # straight to the contract: neither offered (it was, and the step then refused it with 409) nor taken
+    assert _offered(ex, univ, case["id"]) == {"publish_notice", "abandon"}
+    with pytest.raises(FormError) as early:
         _act(ex, univ, case["id"], "sign", 1, D(2026, 3, 3), contract_on="2026-03-03", contract_price="1200000")
+    assert early.value.errors == {"_clock": "须先办理“公示成果名称和拟交易价格” / “Publish the result and the price” comes first"}
     _act(ex, univ, case["id"], "publish_notice", 1, D(2026, 3, 2), notice_place="学校官网", objections_to="书面提交科技处")
     # 15 days from the day after 2 March: the notice runs to 17 March
     with pytest.raises(FormError, match="2026-03-17"):  # the declared term: not offered either
         _act(ex, univ, case["id"], "sign", 2, D(2026, 3, 17), contract_on="2026-03-17", contract_price="1200000")
     _act(ex, "wuhou_officer", case["id"], "object", 2, D(2026, 3, 10), objection="价格偏低")
-    with pytest.raises(ConflictError, match="异议"):
+    with pytest.raises(FormError, match="须先办理“异议处理完毕”"):  # an open objection holds it, even after the notice
         _act(ex, univ, case["id"], "sign", 3, D(2026, 3, 20), contract_on="2026-03-20", contract_price="1200000")
+    assert "sign" not in _offered(ex, univ, case["id"]) and "resolve" in _offered(ex, univ, case["id"])
     _act(ex, univ, case["id"], "resolve", 3, D(2026, 3, 12), handling="经评估后维持原价")
     # the objection held the contract, not the notice: it still runs to 17 March
     with pytest.raises(FormError, match="2026-03-17"):
@@ -147,3 +156,32 @@ def test_a_buyer_on_the_platform_confirms_the_registered_contract(exchange: Exch
         steps = list(s.scalars(select(Step.event).where(Step.case_id == case["id"]).order_by(Step.id)))
         assert steps == ["start", "sign", "confirm_contract", "record"]
         assert s.scalar(select(Deal.state)) == "recorded"
+
+
+def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_before_withdrawal(
+        exchange: Exchange) -> None:
+    """专利法 第五十一条: an open-licensed patent gets no exclusive or sole licence (refused beside the deal's kind, as a
+    listing's mode is); 开放许可实施指南 §9 (RULES.md M4 [P]): its declaration is withdrawn before the patent is assigned
+    — the transfer's registration is refused while it is published, recorded once it no longer is (here revoked: 应当撤回而未撤回)."""
+    from tests.exchange.helpers import declaration
+    from tests.exchange.test_open_licence import _file, _publish
+    from zhichan.exchange.openlicence import OPEN_EXCLUSIVE
+
+    ex = exchange
+    number = ex.numbers["ok"]
+    notice = _file(ex, declaration(number))
+    _publish(ex, notice["id"])
+    for kind in ("独占许可", "排他许可"):
+        with pytest.raises(FormError) as info:
+            _start(ex, "ent_user", _deal(patent_number=number, pricing_method="评估定价", deal_kind=kind))
+        assert info.value.errors == {"deal_kind": OPEN_EXCLUSIVE}
+    case = _start(ex, "ent_user", _deal(patent_number=number, pricing_method="评估定价"))  # a transfer: negotiated
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
+    with pytest.raises(ConflictError, match=r"开放许可声明（2026-\d\d-\d\d 公告）尚未撤回，转让前须先撤回"):
+        _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-1", recorded_on="2026-03-09")
+    with session_scope(ex.world.engine) as s:
+        version = ex.world.service.case(s, ex.world.scope("ent_user"), notice["id"])["case"]["version"]
+        ex.world.service.act(s, ex.world.scope("wuhou_officer"), notice["id"], "revoke", version=version,
+                             fields={"ground": "应当撤回而未撤回", "reasons": "转让前未撤回"}, now=moment(D(2026, 3, 10)))
+    assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 11), record_number="ZL-转-1",
+                recorded_on="2026-03-11")["state"] == "recorded"

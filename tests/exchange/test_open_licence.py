@@ -44,7 +44,6 @@ def _refused(ex: Exchange, fields: dict[str, str], uploads: tuple = ()) -> dict[
     ("exclusive", "patent_number", "独占许可有效期内"),
     ("sole", "patent_number", "排他许可有效期内"),
     ("suspended", "patent_number", "中止程序"),
-    ("unpaid", "patent_number", "年费未按规定缴纳"),
     ("unpaid", "patent_number", "未缴年费终止"),
     ("pledged", "pledgee_consent", "质权人：某银行"),
     ("invalidated", "patent_number", "被宣告无效"),
@@ -58,6 +57,14 @@ def test_each_refusal_ground_is_named_beside_its_field(exchange: Exchange, case:
     # shows its own language's half (two joined "中文 / English" messages showed both on either page)
     zh, sep, en = errors[field].partition(" / ")
     assert sep and " / " not in en and words in zh, errors
+
+
+def test_a_right_ended_for_its_annuity_is_refused_once_for_that_one_cause(exchange: Exchange) -> None:
+    """It read "专利权已终止或无效（未缴年费终止）；专利年费未按规定缴纳": two messages, one cause (the pledge form's
+    sibling)."""
+    zh, _, en = _refused(exchange, declaration(exchange.numbers["unpaid"]))["patent_number"].partition(" / ")
+    assert zh.endswith("专利权已终止或无效（未缴年费终止）") and "年费未按规定缴纳" not in zh
+    assert en.endswith("the right no longer stands (lapsed for unpaid annuities)") and "has not been paid" not in en
 
 
 def test_a_licence_that_is_ordinary_or_has_ended_does_not_bar(exchange: Exchange) -> None:

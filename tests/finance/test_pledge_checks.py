@@ -98,10 +98,13 @@ def test_each_right_refusal_names_the_right_and_the_reason(world: World, name: s
     assert N["ok"] not in errors["rights"]
 
 
-def test_lapsed_for_non_payment_is_also_known_unpaid(world: World) -> None:
+def test_lapsed_for_non_payment_is_refused_once_for_its_one_cause(world: World) -> None:
+    """A right ended for an unpaid annuity is refused for that, once: it read "未缴年费终止；…未缴年费" (two messages, one
+    cause)."""
     from zhichan.web.i18n import in_language
     refused = _refused(world, rights=N["lapsed"])["rights"]
-    assert "未缴年费" in in_language(refused, "zh") and f"{N['lapsed']}: annuity unpaid" in in_language(refused, "en")
+    assert in_language(refused, "zh") == f"{N['lapsed']}：未缴年费终止"
+    assert in_language(refused, "en") == f"{N['lapsed']}: lapsed for unpaid annuities"
 
 
 def test_debt_term_past_the_patent_term(world: World) -> None:
@@ -345,3 +348,43 @@ def test_a_cure_asked_for_awaits_the_pledgor_not_the_office(world: World) -> Non
     for day in (D(2026, 3, 9), after):
         assert todo("wuhou_officer", day)[:2] == (1, 1)
         assert todo("ent_user", day) == (0, 0, 0, 0)
+
+
+def _open_licensed(world: World, number: str, state: str = "published") -> None:
+    """An open-licence declaration of ``number`` in the exchange's register, on a case of its own (as the exchange's
+    hook keeps it: the hook itself is the exchange's, not installed here)."""
+    from zhichan.exchange.models import OpenLicence
+    from zhichan.platform.models import Organization
+
+    fields = {"patent_number": number, "patentee": PLEDGOR, "fee_method": "固定费用", "fee_standard": "50000",
+              "payment_schedule": "一次性支付", "fee_note": "按研发成本分摊", "term_from": "2026-01-10",
+              "term_until": "2027-12-31", "contact": "028-12345678", "evaluation": "不适用（发明专利）",
+              "commitment": "本声明内容真实，符合开放许可的规定，无夸大宣传"}
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, world.scope("ent_user"), "exchange.open_licence", fields=fields,
+                                   now=at(D(2026, 1, 5)))
+        org = s.get(Organization, world.orgs["enterprise"])
+        assert org is not None
+        s.add(OpenLicence(case_id=case["id"], application_number=number, title="", patent_kind="invention",
+                          application_date=D(2020, 1, 1), patentee=PLEDGOR, fee_method="fixed",
+                          payment_schedule="一次性支付", fee_value=Decimal(50000), fee_note="按研发成本分摊",
+                          term_from=D(2026, 1, 10), term_until=D(2027, 12, 31), contact="028-12345678", state=state,
+                          published_on=D(2026, 1, 8), org_id=org.id, org_path=org.path, party_key=PLEDGOR))
+
+
+def test_an_open_licensed_patent_is_pledged_with_the_pledgees_consent_to_the_licence(world: World) -> None:
+    """开放许可实施指南 §9 (RULES.md M4 [P]): pledging an open-licensed patent needs the pledgee's consent to the licence
+    continuing — the pledgor's form refuses it beside the consent's own field until it says so, and the bank's
+    confirmation until the bank says so; a withdrawn declaration asks nothing."""
+    _open_licensed(world, N["ok"])
+    _open_licensed(world, N["ok2"], state="withdrawn")
+    errors = _refused(world, rights=f"{N['ok']}\n{N['ok2']}")
+    assert set(errors) == {"open_licence_consent"}
+    assert errors["open_licence_consent"].startswith(f"{N['ok']} 已实行开放许可（2026-01-08 公告），出质须经质权人同意开放许可继续实施")
+    assert N["ok2"] not in errors["open_licence_consent"]
+    case = world.apply(DAY, rights=f"{N['ok']}\n{N['ok2']}", open_licence_consent="是")
+    with pytest.raises(FormError) as info:  # the bank's own consent
+        world.act("bank_user", case["id"], "confirm", DAY, open_licence_consent="否")
+    assert set(info.value.errors) == {"open_licence_consent"}
+    world.act("bank_user", case["id"], "confirm", DAY, open_licence_consent="是")
+    assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))["state"] == "registered"

@@ -360,3 +360,29 @@ def test_a_step_a_hook_refused_for_a_running_period_is_timed_by_its_declaration(
             steps = offered(decl, state, True, role, officer=bool(spec.roles) or spec.public, party=spec.party, counterparty=False,
                             clocks={clock: row}, taken=set(), today=today, case_fields={})
             assert (event in {t.event for t in steps}) is expected, (decl.jurisdiction, today)
+
+
+def test_whom_a_case_awaits_is_named_by_the_roles_its_declaration_gives_the_parties() -> None:
+    """A pledge awaiting the bank said "待办理方：相对方": a declaration names its party and counterparty by their roles
+    (``parties``: 出质人, 质权人（银行）; a deal's seller and buyer), in both languages; one naming none says 当事人 and
+    相对方, and its digest is what it was before parties could be named. A case kept on an earlier declaration reads
+    the current one's names."""
+    from zhichan.procedures.declaration import in_current_words
+    from zhichan.procedures.views import awaited_view
+
+    registry = ProcedureRegistry.load()
+    pledge = registry.get("finance.pledge", "default")
+    applied = {"is_open": True, "state": "applied"}
+    assert awaited_view(frozenset({"counterparty"}), None, pledge, applied, "zh")["awaited_shown"] == ["质权人（银行）"]
+    assert awaited_view(frozenset({"counterparty"}), None, pledge, applied, "en")["awaited_shown"] == ["Pledgee (bank)"]
+    contracted = {"is_open": True, "state": "contracted"}
+    deal = registry.get("exchange.deal", "default")
+    assert awaited_view(frozenset({"party", "counterparty"}), None, deal, contracted, "zh")["awaited_shown"] == \
+        ["卖方（转让方/许可方）", "受让方/被许可方"]
+    unnamed = parse_declaration({k: v for k, v in yaml.safe_load(
+        (files("zhichan.finance") / "definitions" / "finance.pledge.yaml").read_bytes()).items() if k != "parties"},
+        "finance.pledge.yaml")
+    assert awaited_view(frozenset({"counterparty"}), None, unnamed, applied, "zh")["awaited_shown"] == ["相对方"]
+    assert "parties" not in unnamed.body
+    assert awaited_view(frozenset({"counterparty"}), None, in_current_words(unnamed, pledge), applied,
+                        "en")["awaited_shown"] == ["Pledgee (bank)"]

@@ -675,6 +675,32 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     assert case["state"] == "accepted"
 
 
+def test_a_domain_holds_a_step_back_until_another_step(world: World) -> None:
+    """``add_holds`` with a step instead of a day (a university's agreed-price contract waits for its public notice,
+    whatever the day): the held step is neither offered nor taken — refused with the step that comes first — and the
+    case page names no day for it; once the domain lets it go, it is both."""
+    from zhichan.procedures.views import case_view
+
+    holds: dict[str, Any] = {"accept": "request_cure"}
+    world.service.add_holds(PROCEDURE, ("accept",), lambda s, case_id, decl: dict(holds))
+    case = start(world, when=at(D(2026, 3, 2)))
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert "accept" not in {a["event"] for a in page["actions"]} and "refuse" in {a["event"] for a in page["actions"]}
+    assert page["held"] == []  # no day to say
+    with pytest.raises(FormError) as early:
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    title = next(t.title for t in world.service.registry.get(PROCEDURE, "default").transitions
+                 if t.event == "request_cure")
+    assert early.value.errors["_clock"] == f"须先办理“{title.zh}” / “{title.en}” comes first"
+    holds.clear()  # the step it waited for was taken
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert "accept" in {a["event"] for a in page["actions"]}
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
+    assert case["state"] == "accepted"
+
+
 def test_the_sweep_counts_a_provisional_deadline_again_only_once_its_year_is_loaded(
         world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A provisional deadline names the year it reached past the loaded schedule: while that year is unpublished the

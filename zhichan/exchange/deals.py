@@ -36,13 +36,15 @@ from zhichan.exchange.checks import (
 from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
+from zhichan.exchange.openlicence import OPEN_EXCLUSIVE, in_force
 from zhichan.legaltime import china_date, moment_on
 from zhichan.money import format_money
 from zhichan.platform.models import Organization
 from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, exact_due, pending
+from zhichan.procedures.service import Hold, ProcedureService, StepTaken, exact_due, pending
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
@@ -52,6 +54,10 @@ SYSTEM_VALUATION = "大数据系统估价"
 NOTICE_SELLERS = ("university", "institute")
 #: the deal kinds that are licences, recorded within 3 months of the contract taking effect (专利法实施细则 第十五条)
 LICENCE_KINDS = ("独占许可", "排他许可", "普通许可")
+#: the licences an open-licensed patent may not be given (专利法 第五十一条)
+EXCLUSIVE_KINDS = ("独占许可", "排他许可")
+#: the deals that assign the patent: its open licence is withdrawn before (开放许可实施指南 §9, RULES.md M4)
+TRANSFER_KINDS = ("转让", "作价入股")
 
 
 def seller_type(snapshot: Snapshot, party_key: str | None) -> str:
@@ -70,7 +76,25 @@ def install(procedures: ProcedureService, snapshot: Callable[[], Snapshot | None
     """Check and register every step of a deal case (:func:`on_step`) against the snapshot ``snapshot()`` gives at
     that step — the way the app, the auction sweep and the demo all run the deal rules."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot(), s, scope, step, procedures=procedures))
+    procedures.add_holds(PROCEDURE, ("sign",), sign_holds)
     procedures.add_titler(PROCEDURE, deal_title)
+
+
+def sign_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
+    """What holds the contract back in a deal whose agreed price a university or institute publicises first
+    (促进科技成果转化法 第十八条): from the intent, the public notice (no day: it comes first); under notice, an objection
+    not yet resolved. The engine neither offers nor takes 签订合同 then (``ProcedureService.add_holds``), so the case
+    page, the to-do list and the step ask the same question — the page offered it before the notice and the hook then
+    refused it (409). The notice's days are the declaration's (``lapsed: [public_notice]``)."""
+    row = session.execute(select(Deal.pricing_method, Deal.seller_type, Deal.state)
+                          .where(Deal.case_id == case_id)).first()
+    if row is None or row.pricing_method != AGREED_PRICE or row.seller_type not in NOTICE_SELLERS:
+        return {}
+    if row.state == "intent" and decl.transition("publish_notice", "intent") is not None:
+        return {"sign": "publish_notice"}
+    if row.state == "notice" and decl.transition("resolve", "notice") is not None and _open_objections(session, case_id):
+        return {"sign": "resolve"}
+    return {}
 
 
 def deal_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
@@ -115,6 +139,11 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         assert paid is not None
         row.paid_total += paid
     elif step.event == "record":
+        if row.deal_kind in TRANSFER_KINDS and (licence := in_force(session, [row.application_number]).get(
+                row.application_number)) is not None:
+            raise ConflictError(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，转让前须先撤回 / the patent's open "
+                                f"licence (published {licence.published_on}) is withdrawn before it is assigned "
+                                "(开放许可实施指南 §9)")
         row.recorded_on = dt.date.fromisoformat(step.fields["recorded_on"])
         row.record_number = step.fields["record_number"]
         if row.listing_id is not None:
@@ -144,16 +173,15 @@ def _open_objections(session: Session, case_id: int) -> bool:
 
 
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
-    """协议定价 by a university or institute: publicised, the whole notice period over, no objection open.
-    An objection does not stop the notice (it stays published and its days run); it holds the contract until
-    it is resolved — so any number of objections, also while others are open, are received."""
+    """协议定价 by a university or institute: publicised and the whole notice period over (an objection still open, or
+    the notice not yet published, holds the step back before this hook runs: :func:`sign_holds`). An objection does
+    not stop the notice (it stays published and its days run); it holds the contract until it is resolved — so any
+    number of objections, also while others are open, are received."""
     clock = session.scalar(select(CaseClock).where(CaseClock.case_id == step.case_id,
                                                    CaseClock.name == "public_notice"))
-    if step.source != "notice" or clock is None:
+    if step.source != "notice" or clock is None:  # a city's declaration without the notice's steps
         raise ConflictError("高校、科研机构协议定价须先公示成果名称和拟交易价格 / an agreed price of a university or "
                             "research institute is publicised before the contract (促进科技成果转化法第十八条)")
-    if _open_objections(session, step.case_id):
-        raise ConflictError("公示期内的异议尚未处理完毕 / an objection to the notice is still open")
     until = exact_due(clock)  # a provisional last day is not waited out
     if until is None or today <= until:
         raise ConflictError(f"公示期至 {clock.due_on} 届满，届满后方可签约 / the notice runs until {clock.due_on}: sign "
@@ -193,6 +221,8 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key,
                     english=names_en(session, status, seller, synthetic=snapshot.synthetic))
     errors = flatten(problems)
+    if fields.get("deal_kind") in EXCLUSIVE_KINDS and number in in_force(session, [number]):
+        errors["deal_kind"] = OPEN_EXCLUSIVE
     price: Decimal | None = None
     try:
         price = money(str(fields.get("price", "")), "price", required=True)

@@ -40,7 +40,8 @@ from zhichan.exchange.checks import (
     standing_problems,
 )
 from zhichan.exchange.dormant import mark_listed
-from zhichan.exchange.models import Listing, Need, OpenLicence
+from zhichan.exchange.models import Listing, Need
+from zhichan.exchange.openlicence import OPEN_EXCLUSIVE, in_force
 from zhichan.exchange.scope import manages, visible
 from zhichan.legaltime import china_date
 from zhichan.money import MoneyError, format_money, parse_money
@@ -108,10 +109,8 @@ def _licence_conflicts(session: Session, mode: str, number: str, licences: Any, 
             until = f"至 {licence.until}" if licence.until else "未登记期限"
             add(problems, "mode", f"与有效的{kind}冲突（被许可人：{licence.licensee or '—'}，{until}） / conflicts with "
                                   f"an exclusive or sole licence in force")
-    if mode in ("exclusive", "sole") and session.scalar(select(OpenLicence.id).where(
-            OpenLicence.application_number == number, OpenLicence.state == "published")) is not None:
-        add(problems, "mode", "该专利实行开放许可，不得给予独占或排他许可 / under an open licence the patent may not be "
-                              "licensed exclusively or solely (专利法第五十一条)")
+    if mode in ("exclusive", "sole") and number in in_force(session, [number]):
+        add(problems, "mode", OPEN_EXCLUSIVE)
 
 
 def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *, asset_kind: str, number: str,

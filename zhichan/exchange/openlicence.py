@@ -146,7 +146,7 @@ def rights_problems(status: RightStatus, fields: dict[str, Any], problems: Probl
     if status.suspended:
         add(problems, "patent_number", "专利权因权属纠纷或保全处于中止程序 / proceedings are suspended (ownership "
                                        "dispute or court preservation)")
-    if status.annuity_paid is False:
+    if status.annuity_paid is False and status.ended is None:  # a right ended for it says so once (standing_problems)
         add(problems, "patent_number", "专利年费未按规定缴纳 / the annuity has not been paid")
     pledge_problems(status, bool(fields.get("pledgee_consent")), problems, field="pledgee_consent", english=english)
 
@@ -243,6 +243,22 @@ def patent_ipc(snapshot: Snapshot | None, number: str) -> list[str]:
 
 
 # -- reading -------------------------------------------------------------------------------------
+
+#: an exclusive or sole licence of an open-licensed patent (a listing's mode, a deal's kind)
+OPEN_EXCLUSIVE = ("该专利实行开放许可，不得给予独占或排他许可 / under an open licence the patent may not be licensed "
+                  "exclusively or solely (专利法第五十一条)")
+
+
+def in_force(session: Session, numbers: list[str]) -> dict[str, OpenLicence]:
+    """The open-licence declarations in force on these patents (published, neither withdrawn nor revoked), by number:
+    what a pledge (the pledgee's consent to continue the licence) and a sale (withdrawn before the assignment, 指南 §9)
+    of the patent answer to. ``numbers``: a form's few rights."""
+    if not numbers:
+        return {}
+    rows = session.scalars(select(OpenLicence).where(OpenLicence.application_number.in_(numbers),
+                                                     OpenLicence.state == "published").order_by(OpenLicence.id))
+    return {r.application_number: r for r in rows}
+
 
 def get(session: Session, scope: Scope, declaration_id: int) -> OpenLicence:
     row = session.get(OpenLicence, declaration_id)

@@ -215,6 +215,8 @@ class Application:
     co_owners_consenting: list[str] = field(default_factory=list)
     #: both parties consent to a pending invalidation (at filing: the pledgor's answer only)
     invalidation_consent: bool = False
+    #: the pledgee consents to an open licence of a pledged patent continuing (指南 §9; at filing: as the pledgor says)
+    open_licence_consent: bool = False
     #: the pledge being checked (its own register entry does not count as "already pledged")
     pledge_id: int | None = None
 
@@ -296,13 +298,16 @@ def debt_past_term(number: str, right: RightStatus, debt_end: dt.date) -> str | 
 def check_application(session: Session, snapshot: Snapshot, app: Application, on: dt.date) -> CheckReport:
     """Every refusal rule on ``on``; nothing is written."""
     problems: dict[str, list[str]] = {"rights": [], "debt_end": [], "co_owners_consenting": [],
-                                      "invalidation_consent": [], "pledgor": []}
+                                      "invalidation_consent": [], "open_licence_consent": [], "pledgor": []}
     rights: dict[str, dict[str, Any]] = {}
     patents = app.rights.patents
     statuses = rights_on(snapshot, patents, on)
     held_here = _already_pledged(session, app.rights.all(), app.pledge_id)
     ended_here = _ended_here(session, patents)
     consenting = {normalize_name(n) for n in app.co_owners_consenting}
+    from zhichan.exchange.openlicence import in_force
+
+    open_licences = in_force(session, patents)
     pledgor_key = normalize_name(app.pledgor)
     for number in patents:
         r: RightStatus = statuses[number]
@@ -314,7 +319,7 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
                 refusals.append("尚未授权 / not granted")
             elif r.ended is not None:
                 refusals.append(f"{r.ended[0]} / {r.ended[1]}")
-            if r.annuity_paid is False:
+            if r.annuity_paid is False and r.ended is None:  # one ended for it says so once (未缴年费终止)
                 refusals.append("未缴年费 / annuity unpaid")
             if not r.held_by(app.pledgor):
                 refusals.append(f"出质人不是登记的专利权人（权利人：{'、'.join(r.holders) or '未记录'}） / the pledgor is not the "
@@ -336,6 +341,11 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
                 problems["invalidation_consent"].append(
                     f"{number} 正在无效宣告程序中，须出质人与质权人知悉后均同意 / {number} is under an invalidation "
                     "request: both parties must consent after notice")
+        if number in open_licences and not app.open_licence_consent:
+            problems["open_licence_consent"].append(
+                f"{number} 已实行开放许可（{open_licences[number].published_on} 公告），出质须经质权人同意开放许可继续实施，否则应先撤回"
+                f"开放许可声明 / {number} is open-licensed (published {open_licences[number].published_on}): the pledgee "
+                "must consent to the open licence continuing, or the declaration is withdrawn first")
         if number in held_here:
             refusals.append(f"已在本平台出质：{held_here[number]} / already pledged here")
         rights[number] = {"kind": "patent", "title": r.title or "", "term_end": r.term_end, "holders": r.holders,
@@ -474,7 +484,7 @@ class PledgeRules:
         assert bank is not None
         party_org = self._party_org(session, step)
         app = Application(party_org.name, rights, end, _lines(f.get("co_owners_consenting")),
-                          _consent(f.get("invalidation_consent")))
+                          _consent(f.get("invalidation_consent")), _consent(f.get("open_licence_consent")))
         report = check_application(session, self._snapshot(), app, today)
         if not report.ok:
             raise FormError(report.form_errors())
@@ -521,6 +531,7 @@ class PledgeRules:
             pledge.pledgor, Rights(*([r.number for r in rights if r.kind == kind] for kind in KINDS)), pledge.debt_end,
             _lines(case_fields.get("co_owners_consenting")),
             _consent(case_fields.get("invalidation_consent")) and _consent(confirm_fields.get("invalidation_consent")),
+            _consent(case_fields.get("open_licence_consent")) and _consent(confirm_fields.get("open_licence_consent")),
             pledge.id)
 
     def report(self, session: Session, pledge: Pledge, case_fields: dict[str, Any], on: dt.date) -> CheckReport:
@@ -535,7 +546,8 @@ class PledgeRules:
         if step.event == "confirm":
             # the pledgee answers only for its own consent; the rest was checked at filing and is checked again
             # on the registration date
-            errors = {k: v for k, v in report.form_errors().items() if k == "invalidation_consent"}
+            errors = {k: v for k, v in report.form_errors().items()
+                      if k in ("invalidation_consent", "open_licence_consent")}
         else:
             errors = {f"check_{k}": v for k, v in report.form_errors().items()}
         if errors:

@@ -265,6 +265,9 @@ class Declaration(Strict):
     clocks: dict[str, ClockSpec] = {}
     #: the clock whose net running time is the case's handling time (结案周期, 按期结案) in statistics
     cycle_clock: str | None = None
+    #: the case's party and counterparty named by their roles in this procedure (出质人, 质权人; 卖方, 受让方) where the
+    #: page says whom the case awaits — else 当事人 and 相对方
+    parties: dict[Literal["party", "counterparty"], Text] = {}
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -419,8 +422,9 @@ class Declaration(Strict):
 
     @cached_property
     def body(self) -> str:
-        """The declaration as stored with the cases started under it (canonical JSON)."""
-        return self.model_dump_json()
+        """The declaration as stored with the cases started under it (canonical JSON; without ``parties`` where it
+        names none, so a declaration's digest stayed what it was before they could be named)."""
+        return self.model_dump_json(exclude={"parties"} if not self.parties else None)
 
     @cached_property
     def digest(self) -> str:
@@ -540,10 +544,11 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
               for name, spec in kept.states.items()}
     start = reworded(kept.start, current.start.title)
     if start is kept.start and all(a is b for a, b in zip(transitions, kept.transitions, strict=True)) \
-            and all(states[name] is spec for name, spec in kept.states.items()):
+            and all(states[name] is spec for name, spec in kept.states.items()) and kept.parties == current.parties:
         return kept
     body, digest = kept.body, kept.digest  # the kept declaration's, computed before the copy takes them along
-    worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start})
+    worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start,
+                                     "parties": current.parties})
     worded.__dict__.update(body=body, digest=digest)
     return worded
 

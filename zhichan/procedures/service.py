@@ -195,6 +195,10 @@ def exact_clock(row: Any) -> Any:
     return SimpleNamespace(**({c.name: getattr(row, c.name) for c in CLOCKS.c} | {"due_on": None}))
 
 
+#: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, or the event of
+#: a step it waits for, which the case has not taken yet
+Hold = dt.date | str
+
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
 WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
 
@@ -310,9 +314,12 @@ def in_force_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, 
     return None
 
 
-def held_problem(spec: TransitionSpec, held: dict[str, dt.date], today: dt.date) -> str | None:
-    """Why a step a domain holds back until a day (``held``: event → its first day) cannot be taken ``today``."""
+def held_problem(decl: Declaration, spec: TransitionSpec, held: Mapping[str, Hold], today: dt.date) -> str | None:
+    """Why a step a domain holds back (``held``: event → its first day, or the event of a step it waits for)
+    cannot be taken ``today``: before that day, or before that step (须先办理: no day is known)."""
     day = held.get(spec.event)
+    if isinstance(day, str):
+        return first_problem(decl, day)
     if day is None or day <= today:
         return None
     return f"“{spec.title.zh}”自 {day} 起方可办理 / “{spec.title.en}” can be taken from {day}"
@@ -397,9 +404,14 @@ def before_problem(decl: Declaration, spec: TransitionSpec, taken: set[str]) -> 
     not among them (the head's one-month extension before the upper level's two months), or ``None``."""
     for event in spec.after:
         if event not in taken:
-            first = next(t.title for t in decl.transitions if t.event == event)
-            return f"须先办理“{first.zh}” / “{first.en}” comes first"
+            return first_problem(decl, event)
     return None
+
+
+def first_problem(decl: Declaration, event: str) -> str:
+    """That the step ``event`` of ``decl`` comes first (须先办理)."""
+    first = next(t.title for t in decl.transitions if t.event == event)
+    return f"须先办理“{first.zh}” / “{first.en}” comes first"
 
 
 def conditional(decl: Declaration, spec: TransitionSpec) -> bool:
@@ -411,7 +423,7 @@ def conditional(decl: Declaration, spec: TransitionSpec) -> bool:
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
             case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
-            keep: str | None = None, held: dict[str, dt.date] | None = None,
+            keep: str | None = None, held: Mapping[str, Hold] | None = None,
             said: Declaration | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
@@ -428,7 +440,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
             and (t.event == keep or (clock_problem(decl, t, clocks, today) is None
-                                     and held_problem(t, held or {}, today) is None
+                                     and held_problem(decl, t, held or {}, today) is None
                                      and in_force_problem(decl, t, clocks, events, decides) is None))
             and missing_fields(decl, t, case_fields) is None
             and not excluded_taker(t, takers or [], user_id)
@@ -448,7 +460,7 @@ class Waiting:
 
 
 def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: dict[str, Any], today: dt.date,
-            held: dict[str, dt.date] | None = None, **caller: Any) -> list[Waiting]:
+            held: Mapping[str, Hold] | None = None, **caller: Any) -> list[Waiting]:
     """The steps :func:`offered` would give the caller but for a period still running (``lapsed``) or a domain's hold
     (``held``), each with the day it is offered from: the day after the last of those periods' last days, or the held
     day (the later of them) — what the case page says beside such a step (可于 … 起办理). A step something else
@@ -458,13 +470,13 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
     now = {t.event for t in offered(decl, state, is_open, role, clocks=clocks, today=today, held=held, **caller)}
     out = []
     for t in decl.transitions_from(state):
-        if t.event in now or not (t.lapsed or t.event in held):
-            continue
+        if t.event in now or not (t.lapsed or t.event in held) or isinstance(held.get(t.event), str):
+            continue  # offered, not held back, or held until a step (no day to say)
         rows = [r for name in t.lapsed if (r := clocks.get(name)) is not None and r.status == "running" and r.due_on]
         if len(rows) < len(t.lapsed):  # a period not running, or its last day unknown: no day to say
             continue
         ends = [(first_day_after(r.due_on), provisional(r)) for r in rows] + \
-            ([(held[t.event], False)] if t.event in held else [])
+            ([(day, False)] if isinstance(day := held.get(t.event), dt.date) else [])
         day = max(d for d, _ in ends)
         # on that day, the periods' last days taken as they stand now: offered then, or something else is in its way
         exact = {**clocks, **{n: SimpleNamespace(**({c.name: getattr(r, c.name) for c in CLOCKS.c} | {"due_problem": None}))
@@ -688,8 +700,9 @@ StepHook = Callable[[Session, Scope, StepTaken], None]
 CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 #: a domain's first days for steps of a case its declaration does not hold back itself (a case opened under an earlier
 #: declaration, before the term the step waits for was declared): (session, case id, the case's declaration) → event →
-#: the first day it may be taken (:meth:`ProcedureService.add_holds`)
-Holds = Callable[[Session, int, Declaration], dict[str, dt.date]]
+#: the first day it may be taken, or the event of the step it waits for (a deal's contract: its public notice first;
+#: :meth:`ProcedureService.add_holds`)
+Holds = Callable[[Session, int, Declaration], Mapping[str, Hold]]
 #: a lock a domain takes for a step before its moment is read (:meth:`ProcedureService.add_lock`): (session, case id,
 #: event)
 StepLock = Callable[[Session, int, str], None]
@@ -840,11 +853,13 @@ class ProcedureService:
     def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds) -> None:
         """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
         list's repair and removal in a case opened before their terms were declared: from the days the listing's dates
-        give). The case page, the to-do list and :meth:`act` then agree, as they do for a declared ``lapsed`` term:
-        the step is neither offered nor taken before its day, and the case page says from which day."""
+        give), or until a step the case has not taken (a university's agreed-price contract until its public notice:
+        ``holds`` gives that step's event). The case page, the to-do list and :meth:`act` then agree, as they do for a
+        declared ``lapsed`` term or ``after`` step: the step is neither offered nor taken before its day or that step,
+        and the case page says from which day (a step it waits for has no day to say)."""
         self._holds[procedure] = (frozenset(events), holds)
 
-    def _held(self, session: Session, procedure: str, case_id: int, decl: Declaration) -> dict[str, dt.date]:
+    def _held(self, session: Session, procedure: str, case_id: int, decl: Declaration) -> Mapping[str, Hold]:
         found = self._holds.get(procedure)
         return found[1](session, case_id, decl) if found is not None else {}
 
@@ -1046,7 +1061,7 @@ class ProcedureService:
         missing = missing_fields(decl, spec, json.loads(row.fields or "{}"))
         if missing:
             raise ConflictError(missing, details={"state": row.state, "version": row.version})
-        held = held_problem(spec, self._held(session, row.procedure, row.id, decl), china_date(now))
+        held = held_problem(decl, spec, self._held(session, row.procedure, row.id, decl), china_date(now))
         if held:
             raise FormError({"_clock": held})
         if spec.after:

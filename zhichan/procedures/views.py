@@ -244,7 +244,9 @@ def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: De
     elif not codes:
         shown = [translate(lang, "procedures.awaited.nobody")]
     else:
-        shown = [translate(lang, f"procedures.awaited.{a}" if a in ("party", "counterparty") else f"role.{a}")
+        named = decl.parties
+        shown = [named[a](lang) if a in named else
+                 translate(lang, f"procedures.awaited.{a}" if a in ("party", "counterparty") else f"role.{a}")
                  for a in codes]
     shown_until = None if resting or until is None or until == NO_DEADLINE else until
     return {"awaited": codes, "awaited_shown": shown, "awaited_until": shown_until}
