@@ -60,6 +60,9 @@ def test_search_export_csv(client):
     assert lines[0].startswith("申请号") and len(lines) == 13
     x = client.get("/search/export.xlsx", params={"q": "TI=锂离子电池"})
     assert x.status_code == 200 and x.content[:2] == b"PK"
+    # named by the day its data describe, as the other exports (every file was zhichan-search.csv)
+    assert r.headers["content-disposition"] == 'attachment; filename="search-2024-03-07.csv"'
+    assert x.headers["content-disposition"] == 'attachment; filename="search-2024-03-07.xlsx"'
     # an English page's export is headed in English (it was the Chinese one)
     english = client.get("/search/export.csv", params={"q": "TI=锂离子电池", "lang": "en"})
     assert english.text.lstrip("\ufeff").startswith("Application no.,Title,Applicants,")
