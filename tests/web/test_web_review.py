@@ -27,8 +27,8 @@ def test_sub_region_tables_right_align_numbers_with_two_decimals_per_10k(client,
         assert html is not None, url
         head = html.group(0).split("</thead>", 1)[0]
         assert len(re.findall(r'<th[^>]* class="num"', head)) == 2, url  # marked by the server (tables.py)
-        # each row: the count (a link on the cockpit), then the rate per 10k people with two decimals
-        rates = re.findall(r'</td><td class="num"[^>]*>([^<]*)</td></tr>', html.group(0))
+        # each row: the count, then the rate per 10k people with two decimals, each a link to its records with its unit
+        rates = re.findall(r'</td><td class="num"[^>]*><a [^>]*>([^<]*)</a> 件</td></tr>', html.group(0))
         assert rates and all(re.fullmatch(r"[0-9,]+\.[0-9]{2}", r) for r in rates), (url, rates)
 
 
