@@ -249,6 +249,21 @@ def test_i18n_catalogues_match():
     assert set(catalogue("zh")) == set(catalogue("en"))
 
 
+#: English messages a page shows as a sentence of their own — a note under a figure, a notice's head, a tooltip, a cell's
+#: whole text — while their Chinese reads as one ("合成语料：…"): the region page's note read "synthetic corpus: population
+#: scaled to the corpus size" under "38.71 patents"
+STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit.not_computable_help",
+                     "indicators.data_source.corpus", "indicators.data_source.platform", "plans.reached")
+
+
+def test_an_english_sentence_standing_alone_begins_with_a_capital():
+    from zhichan.web.i18n import translate
+
+    for key in STANDING_ALONE_EN:
+        text = translate("en", key)
+        assert text[:1].isupper(), (key, text)
+
+
 @pytest.mark.postgres
 def test_login_and_cockpit_on_postgresql(settings, pg_url, web_template):
     web = make_env(settings, web_template, pg_url)

@@ -170,7 +170,7 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
         assert 'href="/regions/510105/indicators/high_value_share/records?as_of=' in cell, cell
         assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
         page = client.get(f"/regions/510105/indicators?lang={lang}").text
-        assert words in _visible_text(page) and "not available yet" not in page, lang
+        assert words in _visible_text(page) and "Not available yet" not in page, lang
         records = client.get(f"/regions/510105/indicators/high_value_share/records?lang={lang}")
         assert records.status_code == 200, lang
 
