@@ -5,8 +5,10 @@ the filters, the exports, an officer's audited entry and its errors beside the f
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -142,6 +144,24 @@ def test_an_export_names_what_its_page_names(env: WebEnv) -> None:
             assert row["Organization"] == "四川大学" and "Organization in English" in row
     member = client_for(env, "ent_user").get("/talent/export.csv").content.decode("utf-8-sig")
     assert next(csv.DictReader(io.StringIO(member)))["所在地区（名称）"] == "武侯区"
+
+
+@pytest.mark.one_database("a file's name; the directory's SQL runs on both databases in test_exports_are_the_scoped_view")
+def test_an_export_file_is_named_by_its_region_and_day(env: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export was ``talent.csv``: named as the other exports name theirs, its region (the filter's, else the
+    caller's area) and the day it was read (Beijing's)."""
+    import zhichan.legaltime.periods
+
+    monkeypatch.setattr(zhichan.legaltime.periods, "utcnow", lambda: dt.datetime(2026, 3, 31, 17, 0))  # 1 April in Beijing
+    city = client_for(env, "cd_leader")
+    for url, name in (("/talent/export.csv", "talent-510100-2026-04-01.csv"),
+                      ("/talent/export.xlsx?region=510107", "talent-510107-2026-04-01.xlsx"),
+                      ("/talent/export.csv?region=5101", "talent-510100-2026-04-01.csv")):
+        answer = city.get(url)
+        assert answer.status_code == 200
+        assert answer.headers["content-disposition"] == f"attachment; filename={name}", url
+    member = client_for(env, "ent_user").get("/talent/export.csv")  # a member's file: its city
+    assert member.headers["content-disposition"] == "attachment; filename=talent-510100-2026-04-01.csv"
 
 
 def test_a_region_code_naming_no_region_is_refused_beside_the_field(env: WebEnv) -> None:

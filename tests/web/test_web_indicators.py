@@ -630,3 +630,22 @@ def test_every_cockpit_tile_gives_its_unit_and_its_records(env, client):
         assert len(values) == 5, tiles
         for value in values:
             assert re.search(r'href="/regions/510100/indicators/\w+/records\?as_of=[\d-]+">[\d,.]+</a>' + unit, value), value
+
+
+def test_every_sub_region_figure_gives_its_unit_and_its_records(env, client):
+    """A region page's sub-regions table read bare figures ("6", "342.13") and the cockpit's linked only the count: each
+    figure of both is shown through the one figure macro, its unit beside it and its records behind it, which the viewer
+    may open."""
+    login_as(client, env.engine, "cd_leader")
+    for url in ("/regions/510100", "/cockpit?region=510100"):
+        for lang, unit in (("zh", " 件"), ("en", " patent")):
+            table = client.get(f"{url}&lang={lang}" if "?" in url else f"{url}?lang={lang}").text
+            table = table.split('id="children-table"', 1)[1].split("</table>", 1)[0]
+            rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
+            assert rows, url
+            for row in rows:
+                code = re.search(r'class="drill" href="/[a-z]+(?:\?region=|/)(\d{6})', row).group(1)  # type: ignore[union-attr]
+                links = re.findall(r'href="(/regions/(\d{6})/indicators/(\w+)/records\?as_of=[\d-]+)">[\d,.]+</a>' + unit, row)
+                assert [(c, i) for _, c, i in links] == [(code, "valid_inventions"), (code, "valid_inventions_per_10k")], row
+    for href, _, _ in links:  # the last sub-region's records open for the viewer
+        assert client.get(href).status_code == 200, href

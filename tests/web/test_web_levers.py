@@ -4,6 +4,7 @@ same the CLI prints; scoped, paged, exported in the page's language, its JSON tw
 from __future__ import annotations
 
 import csv
+import html as html_text
 import io
 import re
 from decimal import Decimal
@@ -93,6 +94,27 @@ def test_english_page_and_export(env, client) -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header[:4] == ["Application number", "Title", "Holder", "Legal name"] and "Annuity due" in header
+
+
+def _empty_states(html: str) -> dict[str, str]:
+    return {m[0]: html_text.unescape(re.sub(r"<[^>]+>", "", m[1])) for m in re.findall(r'<p class="muted empty" id="([a-z-]+-none)"[^>]*>(.*?)</p>', html)}
+
+
+def test_an_empty_list_says_what_to_do_naming_the_control(env, client) -> None:
+    """A lever without rows says what to do: widen its window, by the control's name, or at the widest window look from
+    another day (it said only "该窗口内没有即将满10年的有效发明专利。")."""
+    login_as(client, env.engine, "cd_leader")
+    before = "as_of=2000-01-01"  # before every patent of the web template: every list empty
+    zh = _empty_states(client.get(f"/regions/510100/levers?{before}&ten_months=1&annuity_months=12").text)
+    assert zh["ten-years-none"] == ("1 个月内（至 2000-02-01）没有即将满10年的有效发明专利。"
+                                    "可加大上方的“满10年窗口（月，1–120）”后提交，看更远的月份。")
+    assert zh["annuity-none"].startswith("12 个月内（至 2001-01-01）没有年费到期的有效发明专利") and "“统计日”" in zh["annuity-none"]
+    assert "“统计日”" in zh["top-none"] and "2000-01-01" in zh["top-none"]
+    en = _empty_states(client.get(f"/regions/510100/levers?{before}&ten_months=120&annuity_months=3&lang=en").text)
+    assert en["ten-years-none"].startswith("No valid invention reaches 10 years even in the widest window")
+    assert 'Change "As of" above' in en["ten-years-none"]
+    assert en["annuity-none"] == ("No valid invention has an annuity due in the 3-month window to 2000-04-01. "
+                                  'Widen "Annuity window (months, 1–12)" above and submit to look further ahead.')
 
 
 def test_bad_windows_are_refused_beside_their_field(env, client) -> None:

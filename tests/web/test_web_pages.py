@@ -60,6 +60,9 @@ def test_search_export_csv(client):
     assert lines[0].startswith("申请号") and len(lines) == 13
     x = client.get("/search/export.xlsx", params={"q": "TI=锂离子电池"})
     assert x.status_code == 200 and x.content[:2] == b"PK"
+    # named by the day its data describe, as the other exports (every file was zhichan-search.csv)
+    assert r.headers["content-disposition"] == 'attachment; filename="search-2024-03-07.csv"'
+    assert x.headers["content-disposition"] == 'attachment; filename="search-2024-03-07.xlsx"'
     # an English page's export is headed in English (it was the Chinese one)
     english = client.get("/search/export.csv", params={"q": "TI=锂离子电池", "lang": "en"})
     assert english.text.lstrip("\ufeff").startswith("Application no.,Title,Applicants,")
@@ -244,6 +247,21 @@ def test_i18n_catalogues_match():
     from zhichan.web.i18n import catalogue
 
     assert set(catalogue("zh")) == set(catalogue("en"))
+
+
+#: English messages a page shows as a sentence of their own — a note under a figure, a notice's head, a tooltip, a cell's
+#: whole text — while their Chinese reads as one ("合成语料：…"): the region page's note read "synthetic corpus: population
+#: scaled to the corpus size" under "38.71 patents"
+STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit.not_computable_help",
+                     "indicators.data_source.corpus", "indicators.data_source.platform", "plans.reached")
+
+
+def test_an_english_sentence_standing_alone_begins_with_a_capital():
+    from zhichan.web.i18n import translate
+
+    for key in STANDING_ALONE_EN:
+        text = translate("en", key)
+        assert text[:1].isupper(), (key, text)
 
 
 @pytest.mark.postgres

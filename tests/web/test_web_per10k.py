@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from zhichan.web.testing import login_as, make_env
 
 NOTE_ZH = "合成语料：人口按语料规模折算"
-NOTE_EN = "synthetic corpus: population scaled to the corpus size"
+NOTE_EN = "Synthetic corpus: population scaled to the corpus size"  # a sentence of its own (it began in lowercase)
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ def test_sub_region_tables_right_align_numbers_with_two_decimals_per_10k(client,
         assert html is not None, url
         head = html.group(0).split("</thead>", 1)[0]
         assert len(re.findall(r'<th[^>]* class="num"', head)) == 2, url  # marked by the server (tables.py)
-        # each row: the count (a link on the cockpit), then the rate per 10k people with two decimals
-        rates = re.findall(r'</td><td class="num"[^>]*>([^<]*)</td></tr>', html.group(0))
+        # each row: the count, then the rate per 10k people with two decimals, each a link to its records with its unit
+        rates = re.findall(r'</td><td class="num"[^>]*><a [^>]*>([^<]*)</a> 件</td></tr>', html.group(0))
         assert rates and all(re.fullmatch(r"[0-9,]+\.[0-9]{2}", r) for r in rates), (url, rates)
 
 
@@ -170,7 +170,7 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
         assert 'href="/regions/510105/indicators/high_value_share/records?as_of=' in cell, cell
         assert holders in _visible_text(re.search(r'id="top-holders-none">(.*?)</p>', cockpit, re.S).group(1)), lang  # type: ignore[union-attr]
         page = client.get(f"/regions/510105/indicators?lang={lang}").text
-        assert words in _visible_text(page) and "not available yet" not in page, lang
+        assert words in _visible_text(page) and "Not available yet" not in page, lang
         records = client.get(f"/regions/510105/indicators/high_value_share/records?lang={lang}")
         assert records.status_code == 200, lang
 

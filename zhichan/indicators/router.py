@@ -149,9 +149,9 @@ def indicator_records_export(
                         background=BackgroundTask(path.unlink, missing_ok=True))
 
 
-TenMonths = Query(views.LEVERS_TEN_MONTHS, ge=1, le=120,
+TenMonths = Query(views.LEVERS_TEN_MONTHS, ge=1, le=views.LEVERS_TEN_MONTHS_MAX,
                   description="满10年的窗口（月，1–120）/ the 10-year mark's window in months (1-120)")
-AnnuityMonths = Query(views.LEVERS_ANNUITY_MONTHS, ge=1, le=12,
+AnnuityMonths = Query(views.LEVERS_ANNUITY_MONTHS, ge=1, le=views.LEVERS_ANNUITY_MONTHS_MAX,
                       description="年费到期的窗口（月，1–12）/ the annuities' window in months (1-12)")
 
 

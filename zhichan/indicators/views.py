@@ -515,6 +515,8 @@ LEVERS_PAGE_SIZE = 20
 LEVERS_TOP_N = 100
 #: the windows the page opens with: the CLI's defaults (``zhichan indicators levers ten-years`` / ``annuity``)
 LEVERS_TEN_MONTHS, LEVERS_ANNUITY_MONTHS = 12, 3
+#: the widest windows the page takes (an annuity falls due every year: 12 months hold every valid invention's next one)
+LEVERS_TEN_MONTHS_MAX, LEVERS_ANNUITY_MONTHS_MAX = 120, 12
 #: each lever's columns in its export and its page (``levers.column.<name>`` in the catalogue)
 LEVER_COLUMNS = {
     "ten_years": ("application_number", "title", "holder", "application_date", "grant_date", "main_ipc", "region_code",
@@ -610,9 +612,10 @@ def levers(access: CorpusAccess, scope: Scope, code: str, as_of: dt.date | None,
         for r in out[lever]["rows"]:
             r["holder"] = {**r["holder"], "enterprise_link": enterprise_link(scope, r["holder"])}
     annuity_hv = sum(tables["annuity"].column("is_high_value").to_pylist())
-    out["ten_years"].update({"months": ten_months, "window_end": add_months(day, ten_months)})
-    out["annuity"].update({"months": annuity_months, "window_end": add_months(day, annuity_months),
-                           "high_value": annuity_hv})
+    out["ten_years"].update({"months": ten_months, "max_months": LEVERS_TEN_MONTHS_MAX,
+                             "window_end": add_months(day, ten_months)})
+    out["annuity"].update({"months": annuity_months, "max_months": LEVERS_ANNUITY_MONTHS_MAX,
+                           "window_end": add_months(day, annuity_months), "high_value": annuity_hv})
     out["top"].update({"indicator": LEVERS_INDICATOR, "limit": LEVERS_TOP_N})
     return {"code": code, "name": portal.region_display_name(code), "name_en": portal.region_display_name(code, "en"),
             "as_of": day.isoformat(), "snapshot": snap.id,

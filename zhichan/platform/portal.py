@@ -192,7 +192,7 @@ def region_population(code: str) -> int | None:
 
 
 #: Said next to every per-10k figure of a synthetic snapshot whose generator recorded a ``scale``.
-SYNTHETIC_SCALE_NOTE = "合成语料：人口按语料规模折算 / synthetic corpus: population scaled to the corpus size"
+SYNTHETIC_SCALE_NOTE = "合成语料：人口按语料规模折算 / Synthetic corpus: population scaled to the corpus size"
 
 
 def population_scale(snapshot: Snapshot) -> float:

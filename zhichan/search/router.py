@@ -131,7 +131,8 @@ def search_export(
                  ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
-    return FileResponse(path, media_type=media, filename=f"zhichan-search.{fmt}",
+    # named as the other exports: what it holds and the day its data describe (it was zhichan-search.csv each time)
+    return FileResponse(path, media_type=media, filename=f"search-{portal.data_as_of(access).isoformat()}.{fmt}",
                         background=BackgroundTask(path.unlink, missing_ok=True))
 
 

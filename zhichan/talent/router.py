@@ -118,7 +118,8 @@ def export(request: Request, fmt: Annotated[str, PathParam(pattern="^(csv|xlsx)$
     else:
         body = views.export_xlsx(header, rows)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename=talent.{fmt}",
+    name = views.export_name(session, scope, region, fmt)
+    return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename={name}",
                                                      "Cache-Control": "no-store"})
 
 

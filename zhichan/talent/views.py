@@ -74,6 +74,18 @@ def export_columns(officer: bool) -> tuple[str, ...]:
         (*base, "synthetic")
 
 
+def export_name(session: Session, scope: Scope, region: str, fmt: str) -> str:
+    """An export's file name as the other exports name theirs: what it holds, its region and its day —
+    ``talent-510107-2026-12-07.csv``: the filter's region, else the caller's area (the nation ``100000``); the day
+    (Beijing's) the directory was read, since the library is the platform's records as they stand."""
+    from zhichan.legaltime import china_today
+    from zhichan.platform.scope import NATION_CODE, normalize_region_code
+
+    # a region the directory refused never gets here: export_rows raised beside its field first
+    code = normalize_region_code(region) if region else (viewer(session, scope).prefix or "").ljust(6, "0")
+    return f"talent-{NATION_CODE if code == '000000' else code}-{china_today().isoformat()}.{fmt}"
+
+
 def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tuple[list[str], list[list[Any]]]:
     """The scoped directory (every row, not just the page's) as a header and rows for CSV/XLSX: the columns
     the caller may see; a field the person does not share is left empty."""
