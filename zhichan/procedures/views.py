@@ -219,11 +219,19 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         # steps held back until a day (a period still running, a domain's hold): each with the day it is offered from
         "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional}
                  for w in data["held"]],
+        # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
+        "elsewhere": elsewhere_view(data["elsewhere"], lang),
         "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
     }
+
+
+def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:
+    """The steps of a case another office takes (``TransitionSpec.office``), each with who takes it, in ``lang``."""
+    return [{"event": t.event, "title": t.title(lang), "who": translate(lang, f"procedures.office.{t.office}")}
+            for t in steps]
 
 
 #: the order in which a case page names whom the case awaits: the party first, the office's roles by rank
