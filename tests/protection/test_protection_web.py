@@ -88,6 +88,13 @@ def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> Non
     assert 'name="handling_org" value="' in group and "checked" not in group
     deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
     assert "<th>Deadline</th>" in deadlines and ">Decision on acceptance</td>" in deadlines  # under column names
+    # a complainant is told within the acceptance's 7 working days, a named reporter within 5 of the decision (the
+    # form said 5 beside 第十四条's complainant)
+    form = anon.get("/protection/complaints/new", params={"lang": "zh"}).text
+    deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"\|+", "|", re.sub(r"<[^>]+>", "|", r.split(">", 1)[1])).strip("|\n ") for r in deadlines.split("<tr")[2:]]
+    assert any(r.startswith("告知投诉人|7个工作日|") and "第十四条" in r for r in rows), rows
+    assert any(r.startswith("告知实名举报人|5个工作日|") and "第三十一条" in r for r in rows), rows
     anon.get("/protection/complaints/new", params={"lang": "zh"})
     bad = file(anon, complaint(env, reporter="", contact="", patent_number="CN202310000001.X", handling_org=office))
     assert bad.status_code == 422  # type: ignore[attr-defined]
