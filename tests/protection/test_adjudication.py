@@ -26,7 +26,7 @@ from zhichan.platform.models import Organization, Role
 from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.protection.demo import placeholder_generator
-from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
     DisputeRules,
@@ -57,7 +57,7 @@ def world(engine: Engine, tmp_path: Path) -> World:
     ])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, DocumentGenerator(None))
+    w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
     with session_scope(engine) as s:
         chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
         w.users["chengdu_leader"] = create_user(s, username="chengdu_leader", password="correct horse battery",
@@ -246,7 +246,7 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     own = tmp_path / "templates"
     own.mkdir()
     (own / "受理通知书.yaml").write_text("title: 本局受理通知\nparagraphs: ['{requester} 案号 {number} {unknown}']\n", "utf-8")
-    world.service.add_generator(DISPUTE, DocumentGenerator(own))
+    world.service.add_generator(DISPUTE, DocumentGenerator(own), OFFICE_DOCUMENTS)
     other = start(world, at(D(2026, 3, 2)))
     act(world, "wuhou_officer", other, "accept", at(D(2026, 3, 3)), PANEL)
     with session_scope(world.engine) as s:
@@ -448,7 +448,7 @@ def test_a_bureau_whose_rule_keeps_the_track_through_an_invalidation_says_so_in_
     snap = build_snapshot(tmp_path / "corpus", patents=[
         patent(NUMBER.removeprefix("CN").replace(".", ""), application_date="2020-01-01", applicants=[HOLDER])])
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, DocumentGenerator(None))
+    w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
     case = start(w, at(D(2026, 3, 2)))
     act(w, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
     act(w, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), SIMPLE)
@@ -468,7 +468,7 @@ def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engin
         events=[event(NUMBER, "invalidation", "2026-01-10", detail="无效宣告请求")])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, placeholder_generator)
+    w.service.add_generator(DISPUTE, placeholder_generator, OFFICE_DOCUMENTS)
     criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
     um = "CN202020000002." + check_character("202020000002")
     for number, field in ((um, "evaluation_report"), (NUMBER, "rights_clear")):

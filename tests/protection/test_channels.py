@@ -107,9 +107,10 @@ def test_exhibition_complaint_passed_on_within_24_hours(world: World) -> None:
 def test_enforcement_windows_follow_on_from_the_decision(world: World) -> None:
     from zhichan.protection.channels import ENFORCEMENT, EnforcementRules
     from zhichan.protection.demo import placeholder_generator
+    from zhichan.protection.documents import OFFICE_DOCUMENTS
 
     world.service.add_hook(ENFORCEMENT, EnforcementRules(world.service))
-    world.service.add_generator(ENFORCEMENT, placeholder_generator)
+    world.service.add_generator(ENFORCEMENT, placeholder_generator, OFFICE_DOCUMENTS)
     fields = {"decision_number": "PD-2025-000001", "respondent": "某某电子商行", "final_on": "2026-01-15"}
     case = start(world, ENFORCEMENT, fields, at(D(2026, 1, 19)))
     assert clocks(world, case["id"])["office_window"]["due_on"] == D(2026, 4, 15)

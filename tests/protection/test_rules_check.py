@@ -19,7 +19,7 @@ from tests.protection.test_channels import NUMBER, clocks
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
-from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.mediation import MEDIATION, MediationRules
 from zhichan.protection.service import COMPLAINT, ComplaintRules
 
@@ -147,7 +147,7 @@ def test_a_mediation_is_refused_for_want_of_a_reply_only_after_the_reply_period(
 
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(MEDIATION, MediationRules(w.service))
-    w.service.add_generator(MEDIATION, DocumentGenerator(None))
+    w.service.add_generator(MEDIATION, DocumentGenerator(None), OFFICE_DOCUMENTS)
     unserved = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
     with pytest.raises(FormError) as info:  # not even served
         mediation_act(w, "wuhou_officer", unserved, "refuse", at(D(2026, 3, 3)), {"ground": "被请求人逾期未答复"})

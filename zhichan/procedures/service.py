@@ -759,12 +759,20 @@ class ProcedureService:
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
         self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
+        self._makes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, list[StepLock]] = {}
 
-    def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
+    def add_generator(self, procedure: str, generator: DocumentGenerator, makes: frozenset[str]) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
-        standard document generated from the case); they are stored and logged like uploads."""
+        standard document generated from the case); they are stored and logged like uploads. ``makes``: the documents
+        it generates, by their Chinese label (受理通知书 …): a form says they may be left empty, and does not ask for
+        them as required (:meth:`generated`)."""
         self._generators[procedure] = generator
+        self._makes[procedure] = makes
+
+    def generated(self, procedure: str) -> frozenset[str]:
+        """The required documents of ``procedure``'s steps its domain generates when left empty, by Chinese label."""
+        return self._makes.get(procedure, frozenset())
 
     def _generator(self, session: Session, decl: Declaration, event: str, row: Any,
                    now: dt.datetime) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:

@@ -112,9 +112,13 @@ def organization_names(session: Session, values: list[Any], lang: str, case: dic
     return {str(n.name): en for n, en in found.items()}
 
 
-def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
+                generated: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A step's form; ``generated``: the documents its domain generates when left empty (Chinese labels), listed by
+    their place among ``documents`` — not required, the form says so."""
     return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang, options) for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
+            "generated": [i for i, d in enumerate(t.documents) if d.zh in generated],
             "extends": t.extends.model_dump() if t.extends else None}
 
 
@@ -221,7 +225,8 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
-        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
+        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options},
+                                service.generated(decl.procedure))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
