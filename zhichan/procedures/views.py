@@ -263,8 +263,9 @@ def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: De
     return {"awaited": codes, "awaited_shown": shown, "awaited_until": shown_until}
 
 
-#: start fields that name the one who files: an enterprise, bank or agency user finds its own name there
-APPLICANT_FIELDS = ("applicant", "pledgor", "complainant")
+#: start fields that name the one who files: an enterprise, bank or agency user finds its own name there (a complaint's
+#: ``reporter``: the complainant)
+APPLICANT_FIELDS = ("applicant", "pledgor", "complainant", "reporter")
 
 
 def start_prefill(decl: Declaration, scope: Scope) -> dict[str, str]:
