@@ -15,14 +15,13 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.helpers import migration_differences
-from tests.procedures.helpers import PDF, World, _password_hash, at, build_world, pdf
+from tests.procedures.helpers import PDF, World, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
 from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
-from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
-from zhichan.platform.models import Organization, Role
+from zhichan.platform.models import Organization
 from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.protection.demo import placeholder_generator
@@ -58,12 +57,7 @@ def world(engine: Engine, tmp_path: Path) -> World:
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
     w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
-    with session_scope(engine) as s:
-        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
-        w.users["chengdu_leader"] = create_user(s, username="chengdu_leader", password="correct horse battery",
-                                                role=Role.BUREAU_LEADER, org=chengdu,
-                                                password_hash=_password_hash()).id
-    return w
+    return w  # chengdu_leader: the upper level of 武侯区's cases (tests.procedures.helpers.USERS)
 
 
 def start(world: World, when: dt.datetime, **extra: str) -> dict[str, Any]:
