@@ -34,6 +34,7 @@ USERS = (
     ("wuhou_analyst", Role.ANALYST, "wuhou"),
     ("jinjiang_officer", Role.CASE_OFFICER, "jinjiang"),
     ("chengdu_officer", Role.CASE_OFFICER, "chengdu"),
+    ("chengdu_leader", Role.BUREAU_LEADER, "chengdu"),  # the upper level of 武侯区's cases (81号令 第三十七条)
     ("ent_user", Role.ENTERPRISE_USER, "enterprise"),
     ("hz_officer", Role.CASE_OFFICER, "xihu"),
     ("sh_officer", Role.CASE_OFFICER, "shanghai"),

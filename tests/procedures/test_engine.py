@@ -62,7 +62,7 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", a, "suspend_invalidation", fields={"ground": "第二十九条 发明专利无效宣告"})
     act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
-    act(world, "wuhou_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    act(world, "chengdu_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
     act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 3, 19)))  # the 15 days ended on 18 March
     act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 3, 19)), fields={"hearing_date": "2026-04-20"})
@@ -212,11 +212,12 @@ def test_clock_with_pause_and_extensions(world: World) -> None:
     assert clocks(world, case)["closing"]["due_on"] == D(2026, 3, 16)
     act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 1)), fields={"reason": "复杂"})
     assert clocks(world, case)["closing"]["due_on"] == D(2026, 4, 16)
-    act(world, "wuhou_leader", case, "extend_closing_upper", when=at(D(2026, 3, 2)),
+    act(world, "chengdu_leader", case, "extend_closing_upper", when=at(D(2026, 3, 2)),
         fields={"approval": "成知〔2026〕1号", "reason": "复杂"})
     got = clocks(world, case)["closing"]
     assert got["due_on"] == D(2026, 6, 16)
-    assert [e["approver"] for e in got["extensions"]] == ["wuhou_leader（bureau_leader）"] * 2
+    # the head's month, then the upper level's two (第三十七条): each extension names its approver
+    assert [e["approver"] for e in got["extensions"]] == ["wuhou_leader（bureau_leader）", "chengdu_leader（bureau_leader）"]
     with pytest.raises(ConflictError, match="已批准过"):  # each extension once: in force already, 409
         act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 3)), fields={"reason": "再延"})
 

@@ -405,3 +405,23 @@ def test_a_step_certificate_whose_step_name_was_changed_does_not_verify(env: Web
     refused = verdict(forged_pdf)
     assert "核验通过" not in refused and "页面所印内容与证书所载不符：办理步骤" in refused
     assert "does not print what the certificate records: Step" in verdict(forged_pdf, "en")
+
+
+def test_a_document_the_domain_generates_is_no_required_upload(env: WebEnv) -> None:
+    """The acceptance form showed "受理通知书 *" as a required file, though the platform generates it (in Chinese) when
+    it is left empty: it says so, in both languages, and does not mark it required; a party's own paper stays required."""
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    for lang, name, note in (("zh", "受理通知书", "留空则自动生成（中文）"),
+                             ("en", "Notice of acceptance", "Generated if left empty (in Chinese)")):
+        page = officer.get(f"/cases/{case_id}", params={"lang": lang}).text
+        form = page.split('id="form-accept"', 1)[1].split("</form>", 1)[0]
+        assert f'<label for="accept-doc0">{name}</label>' in form and note in form
+    start = officer.get("/procedures/protection.patent_dispute/new", params={"lang": "zh"}).text
+    assert '<label for="start-doc0">请求书 *</label>' in start and "留空则自动生成" not in start
+    token = csrf_from(officer.get(f"/cases/{case_id}").text)
+    ok = officer.post(f"/cases/{case_id}/act/accept", data={"csrf_token": token, "version": "1", "panel": "甲、乙、丙"},
+                      follow_redirects=False)
+    assert ok.status_code == 303
+    page = officer.get(f"/cases/{case_id}").text
+    assert "受理通知书 · 受理通知书.pdf" in page and "受理通知书 · 受理通知书.docx" in page

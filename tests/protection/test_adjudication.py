@@ -15,18 +15,17 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.helpers import migration_differences
-from tests.procedures.helpers import PDF, World, _password_hash, at, build_world, pdf
+from tests.procedures.helpers import PDF, World, at, build_world, pdf
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.corpus.validate import check_character
-from zhichan.errors import ConflictError, FormError
+from zhichan.errors import ConflictError, FormError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
-from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
-from zhichan.platform.models import Organization, Role
+from zhichan.platform.models import Organization
 from zhichan.procedures.models import Step
 from zhichan.protection import models  # noqa: F401 - registers the tables on Base.metadata
 from zhichan.protection.demo import placeholder_generator
-from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
     DisputeRules,
@@ -57,13 +56,8 @@ def world(engine: Engine, tmp_path: Path) -> World:
     ])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, DocumentGenerator(None))
-    with session_scope(engine) as s:
-        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
-        w.users["chengdu_leader"] = create_user(s, username="chengdu_leader", password="correct horse battery",
-                                                role=Role.BUREAU_LEADER, org=chengdu,
-                                                password_hash=_password_hash()).id
-    return w
+    w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
+    return w  # chengdu_leader: the upper level of 武侯区's cases (tests.procedures.helpers.USERS)
 
 
 def start(world: World, when: dt.datetime, **extra: str) -> dict[str, Any]:
@@ -130,24 +124,28 @@ def test_suspension_over_spring_festival_then_two_extensions(world: World, monke
     assert due(world, case, "closing") is None
     act(world, "wuhou_officer", case, "resume", at(D(2026, 2, 25)))
     assert due(world, case, "closing") == D(2026, 4, 20)  # 15 days excluded: 5 Apr → 20 Apr (Monday)
-    def offered() -> set[str]:  # the steps offered on 2 March 2026, the day of the extensions
+    def offered(who: str = "chengdu_leader") -> set[str]:  # the steps offered on 2 March 2026, the day of the extensions
         monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 2))
         with session_scope(world.engine) as s:
-            return {t.event for t in world.service.case(s, world.scope("wuhou_leader"), case["id"])["actions"]}
+            return {t.event for t in world.service.case(s, world.scope(who), case["id"])["actions"]}
 
     # the upper level's extension comes second: not offered before the head's (it was, and then refused)
-    assert "extend_closing" in offered() and "extend_closing_upper" not in offered()
+    assert "extend_closing" in offered("wuhou_leader") and "extend_closing_upper" not in offered()
     with pytest.raises(FormError) as info:
         act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 2)),
             {"approval": "成知〔2026〕1号", "reason": "鉴定"})
     assert set(info.value.errors) == {"_clock"} and "延长结案期限（负责人批准，一个月）" in info.value.errors["_clock"]
     act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 3, 2)), {"reason": "案情复杂"})
-    assert "extend_closing_upper" in offered() and "extend_closing" not in offered()
+    assert "extend_closing_upper" in offered() and "extend_closing" not in offered("wuhou_leader")
+    # the district's own head is not the upper level: not offered it (it was, and then refused), the page says whose it is
+    assert "extend_closing_upper" not in offered("wuhou_leader")
+    with session_scope(world.engine) as s:
+        elsewhere = world.service.case(s, world.scope("wuhou_leader"), case["id"])["elsewhere"]
+    assert [t.event for t in elsewhere] == ["extend_closing_upper"]
     assert due(world, case, "closing") == D(2026, 5, 20)
-    with pytest.raises(FormError) as info:  # the district's own head is not the upper level
+    with pytest.raises(PermissionDenied, match="上级机关"):
         act(world, "wuhou_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
             {"approval": "成知〔2026〕1号", "reason": "鉴定"})
-    assert set(info.value.errors) == {"approval"}
     act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
         {"approval": "成知〔2026〕1号", "reason": "鉴定"})
     assert due(world, case, "closing") == D(2026, 7, 20)
@@ -242,7 +240,7 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     own = tmp_path / "templates"
     own.mkdir()
     (own / "受理通知书.yaml").write_text("title: 本局受理通知\nparagraphs: ['{requester} 案号 {number} {unknown}']\n", "utf-8")
-    world.service.add_generator(DISPUTE, DocumentGenerator(own))
+    world.service.add_generator(DISPUTE, DocumentGenerator(own), OFFICE_DOCUMENTS)
     other = start(world, at(D(2026, 3, 2)))
     act(world, "wuhou_officer", other, "accept", at(D(2026, 3, 3)), PANEL)
     with session_scope(world.engine) as s:
@@ -444,7 +442,7 @@ def test_a_bureau_whose_rule_keeps_the_track_through_an_invalidation_says_so_in_
     snap = build_snapshot(tmp_path / "corpus", patents=[
         patent(NUMBER.removeprefix("CN").replace(".", ""), application_date="2020-01-01", applicants=[HOLDER])])
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, DocumentGenerator(None))
+    w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
     case = start(w, at(D(2026, 3, 2)))
     act(w, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
     act(w, "wuhou_officer", case, "simplify", at(D(2026, 3, 3)), SIMPLE)
@@ -464,7 +462,7 @@ def test_a_utility_model_or_pending_invalidation_bars_the_simplified_track(engin
         events=[event(NUMBER, "invalidation", "2026-01-10", detail="无效宣告请求")])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
-    w.service.add_generator(DISPUTE, placeholder_generator)
+    w.service.add_generator(DISPUTE, placeholder_generator, OFFICE_DOCUMENTS)
     criteria = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
     um = "CN202020000002." + check_character("202020000002")
     for number, field in ((um, "evaluation_report"), (NUMBER, "rights_clear")):

@@ -16,7 +16,7 @@ from tests.procedures.helpers import World, at, build_world, pdf
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
-from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.mediation import MEDIATION, OWNERSHIP, MediationRules
 
 D = dt.date
@@ -26,7 +26,7 @@ D = dt.date
 def world(engine: Engine, tmp_path: Path) -> World:
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(MEDIATION, MediationRules(w.service))
-    w.service.add_generator(MEDIATION, DocumentGenerator(None))
+    w.service.add_generator(MEDIATION, DocumentGenerator(None), OFFICE_DOCUMENTS)
     return w
 
 

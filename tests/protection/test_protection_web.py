@@ -88,6 +88,13 @@ def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> Non
     assert 'name="handling_org" value="' in group and "checked" not in group
     deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
     assert "<th>Deadline</th>" in deadlines and ">Decision on acceptance</td>" in deadlines  # under column names
+    # a complainant is told within the acceptance's 7 working days, a named reporter within 5 of the decision (the
+    # form said 5 beside 第十四条's complainant)
+    form = anon.get("/protection/complaints/new", params={"lang": "zh"}).text
+    deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"\|+", "|", re.sub(r"<[^>]+>", "|", r.split(">", 1)[1])).strip("|\n ") for r in deadlines.split("<tr")[2:]]
+    assert any(r.startswith("告知投诉人|7个工作日|") and "第十四条" in r for r in rows), rows
+    assert any(r.startswith("告知实名举报人|5个工作日|") and "第三十一条" in r for r in rows), rows
     anon.get("/protection/complaints/new", params={"lang": "zh"})
     bad = file(anon, complaint(env, reporter="", contact="", patent_number="CN202310000001.X", handling_org=office))
     assert bad.status_code == 422  # type: ignore[attr-defined]
@@ -401,3 +408,17 @@ def test_english_pages_name_a_cases_parties_in_english_also_under_an_earlier_dec
         assert WUHOU_ENTERPRISE in chinese and english not in chinese
     with Session(env.engine) as s:  # the case record keeps the title as it was written
         assert s.scalar(select(Case.title).where(Case.id == dispute_id)) == titles[dispute_id]["zh"]
+
+
+def test_an_enterprise_files_a_complaint_as_itself_and_the_form_says_when_a_contact_is_required(env: WebEnv) -> None:
+    """A signed-in enterprise's complaint form left the complainant empty (its own name, which the check of the right
+    then compares with the holders); 联系方式, which a complaint must give (第九条), was not said to be required."""
+    ent = env.client()
+    login_as(ent, env.engine, "ent_user")
+    form = ent.get("/protection/complaints/new", params={"lang": "zh"}).text
+    assert f'name="reporter" type="text" maxlength="200" value="{WUHOU_ENTERPRISE}"' in form
+    assert '<label for="start-contact">联系方式（投诉必填）</label>' in form
+    english = ent.get("/protection/complaints/new", params={"lang": "en"}).text
+    assert '<label for="start-contact">Contact (required for a complaint)</label>' in english
+    anon = env.client().get("/protection/complaints/new", params={"lang": "zh"}).text  # the public files for itself
+    assert 'name="reporter" type="text" maxlength="200" value=""' in anon

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from tests.procedures.helpers import World, at, build_world
 from tests.protection.test_adjudication import PANEL, act, due, pdf, start
 from tests.protection.test_adjudication import world as world  # the fixture
-from tests.protection.test_channels import NUMBER
+from tests.protection.test_channels import NUMBER, clocks
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
-from zhichan.protection.documents import DocumentGenerator
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.mediation import MEDIATION, MediationRules
 from zhichan.protection.service import COMPLAINT, ComplaintRules
 
@@ -44,14 +44,24 @@ def test_a_complainant_is_told_within_the_seven_working_days_a_named_reporter_fi
     assert due(world, complaint, "acceptance") == D(2026, 2, 28)
     act(world, "wuhou_officer", complaint, "refuse", at(D(2026, 2, 26)), {"ground": "法院、仲裁机构或其他机关已受理或处理", "reasons": "法院已受理同一争议"})
     # 第十四条 "作出受理或者不予受理的决定，并告知投诉人": the complainant is told within the same seven
-    # working days, not five more after the decision (which would run to Wednesday 4 March)
-    assert due(world, complaint, "inform") == D(2026, 2, 28)
+    # working days, not five more after the decision (which would run to Wednesday 4 March) — the declaration's
+    # period for a complainant, as the form and the case page show it (they showed the reporter's 5 beside 第十四条)
+    assert due(world, complaint, "inform_complainant") == D(2026, 2, 28)
+    shown = clocks(world, complaint["id"])
+    assert "inform" not in shown and (shown["inform_complainant"]["amount"], shown["inform_complainant"]["basis"]) == (
+        7, "第十四条（投诉，自收到之日起）")
 
     report = _complaint(world, "举报")
     assert due(world, report, "acceptance") == D(2026, 2, 28)
     act(world, "wuhou_officer", report, "refuse", at(D(2026, 2, 26)), {"ground": "不属于本机关职责或处理权限", "reasons": "不属于本部门处理权限"})
     # 第三十一条: a named reporter within five working days of the decision — 27, Sat 28 February, 2, 3, 4 March
     assert due(world, report, "inform") == D(2026, 3, 4)
+    shown = clocks(world, report["id"])
+    assert "inform_complainant" not in shown and (shown["inform"]["amount"], shown["inform"]["basis"]) == (
+        5, "第三十一条（实名举报，自决定之日起）")
+    act(world, "wuhou_officer", report, "inform", at(D(2026, 3, 2)), {"how": "电话"})
+    act(world, "wuhou_officer", complaint, "inform", at(D(2026, 2, 27)), {"how": "电话"})
+    assert clocks(world, complaint["id"])["inform_complainant"]["status"] == "stopped"
 
 
 def _todo(world: World, who: str, today: dt.date, case_id: int) -> dict[str, Any] | None:
@@ -64,7 +74,7 @@ def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and
     """81号令 第三十七条 as the product declares it (docs/procedures.md): 3 months from 立案; the paused days
     (鉴定, 和解) added in calendar days; each extension runs on from the nominal last day (民法典 第二百零二条
     clamps 31 January + 1 month to 28 February); the rest-day rule (第二百零三条) once, on the final day."""
-    case = start(world, at(D(2025, 10, 29)))
+    case = start(world, at(D(2025, 10, 29)), known_on="2025-10-20")  # known before the filing, never after it
     act(world, "wuhou_officer", case, "accept", at(D(2025, 10, 31)), PANEL)
     # 31 October + 3 months = Saturday 31 January 2026 → Monday 2 February
     assert due(world, case, "closing") == D(2026, 2, 2)
@@ -137,7 +147,7 @@ def test_a_mediation_is_refused_for_want_of_a_reply_only_after_the_reply_period(
 
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(MEDIATION, MediationRules(w.service))
-    w.service.add_generator(MEDIATION, DocumentGenerator(None))
+    w.service.add_generator(MEDIATION, DocumentGenerator(None), OFFICE_DOCUMENTS)
     unserved = mediation_start(w, "专利侵权纠纷", at(D(2026, 3, 2)))
     with pytest.raises(FormError) as info:  # not even served
         mediation_act(w, "wuhou_officer", unserved, "refuse", at(D(2026, 3, 3)), {"ground": "被请求人逾期未答复"})

@@ -153,10 +153,11 @@ def test_the_holders_enforcement_months_follow_an_office_window_moved_past_natio
     from zhichan.evidence.keys import SigningKey
     from zhichan.protection.channels import ENFORCEMENT, EnforcementRules
     from zhichan.protection.demo import placeholder_generator
+    from zhichan.protection.documents import OFFICE_DOCUMENTS
 
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(ENFORCEMENT, EnforcementRules(w.service))
-    w.service.add_generator(ENFORCEMENT, placeholder_generator)
+    w.service.add_generator(ENFORCEMENT, placeholder_generator, OFFICE_DOCUMENTS)
     fields = {"decision_number": "PD-2025-000009", "respondent": "某某电子商行", "final_on": "2025-07-01"}
     case = channel_start(w, ENFORCEMENT, fields, at(D(2025, 7, 2)))
     # 1 July + 3 months = 1 October 2025, National Day (1–8 October) → Thursday 9 October

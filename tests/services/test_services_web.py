@@ -356,10 +356,13 @@ def test_a_priority_recommendation_with_its_letter(env: WebEnv, client: TestClie
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     login_as(client, env.engine, "wuhou_officer")
     page = client.get(f"/services/applications/{case_id}")
+    # a county does not recommend: not offered it (it was, and then refused), told who does
+    assert 'id="decide-recommend"' not in page.text and 'id="decide-refuse"' in page.text
+    assert 'id="elsewhere-recommend"' in page.text and "由省级（或国家）知识产权管理部门办理" in page.text
     token = csrf_from(page.text)
     county = client.post(f"/services/applications/{case_id}/decide/recommend",
                          data={"csrf_token": token, "version": "1", "opinion": "涉及行政裁决案件"})
-    assert county.status_code == 422 and "省级知识产权管理部门推荐" in county.text
+    assert county.status_code == 409
     login_as(client, env.engine, "root")
     token = csrf_from(client.get("/services/priority/quotas").text)
     year = str(china_date(utcnow()).year)

@@ -237,6 +237,11 @@ class TransitionSpec(StepSpec):
     #: extension of the closing period after the head's one-month extension)
     after: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
+    #: which office takes it, besides its ``roles``: ``province`` — an office of a province or of the nation (优先审查推荐,
+    #: 令85号: the provincial IP office recommends); ``above`` — an office above the one handling the case (81号令
+    #: 第三十七条: the upper level approves the second extension); offered to, and taken by, such an office only, and the
+    #: case page says who takes it to the others
+    office: Literal["province", "above"] | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
     public: bool = False
@@ -532,14 +537,23 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
     same state, the start, a state of the same name. A title reworded since (the pledge's "Cancel the registration
     (注销)", now "Cancel the pledge registration") reads today's way on the cases opened before, beside the cases
     opened since; a step or a state the current declaration no longer has, or has changed into another, keeps its own.
-    Who may take a step, its fields, clocks and the graph stay ``kept``'s; so does its digest (``body`` is not
+    Who may take a step, its fields, clocks and the graph stay ``kept``'s — but for which office takes it (``office``:
+    the law's division of authority, not an arrangement of the file; the demo's priority applications, filed before the
+    recommendation named the provincial office, offered it to the city's officer) —; so does its digest (``body`` is not
     reworded: what is stored with the cases is the declaration as it was)."""
-    steps = {(t.event, t.target): t.title for t in current.transitions}
+    steps = {(t.event, t.target): t for t in current.transitions}
 
     def reworded(spec: Any, title: Text | None) -> Any:
         return spec if title is None or title == spec.title else spec.model_copy(update={"title": title})
 
-    transitions = tuple(reworded(t, steps.get((t.event, t.target))) for t in kept.transitions)
+    def step_now(t: TransitionSpec) -> TransitionSpec:
+        now = steps.get((t.event, t.target))
+        if now is None:
+            return t
+        t = reworded(t, now.title)
+        return t if now.office == t.office else t.model_copy(update={"office": now.office})
+
+    transitions = tuple(step_now(t) for t in kept.transitions)
     states = {name: reworded(spec, current.states[name].title if name in current.states else None)
               for name, spec in kept.states.items()}
     start = reworded(kept.start, current.start.title)
@@ -596,6 +610,9 @@ def _step_problems(name: str, step: StepSpec) -> list[str]:
     problems: list[str] = []
     if not step.roles and not step.party and not step.counterparty and not getattr(step, "public", False):
         problems.append(f"{name}: nobody may take it")
+    office = getattr(step, "office", None)  # a transition's (the start names none)
+    if office and (not step.roles or step.party or step.counterparty or getattr(step, "public", False)):
+        problems.append(f"{name}: a step of an office ({office}) is taken by officers' roles only")
     seen: set[str] = set()
     for f in step.fields:
         if f.name in seen:

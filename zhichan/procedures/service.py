@@ -314,6 +314,40 @@ def in_force_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, 
     return None
 
 
+@dataclass(frozen=True)
+class Office:
+    """The caller's office, as a step's ``office`` asks of it: its area's region prefix (``""`` the nation's, ``None``
+    no office's), its organization's path, and the path of the office handling the case."""
+
+    prefix: str | None
+    path: str | None
+    handling: str
+
+    @classmethod
+    def of(cls, scope: Scope, handling: str) -> Office:
+        return cls(scope.region_prefix, scope.org_path, handling)
+
+
+#: who takes a step of an office (``TransitionSpec.office``), as the case page says it to the others
+OFFICE_TAKERS = {"province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
+                 "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case")}
+
+
+def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
+    """Why the caller's ``office`` does not take ``spec`` (a provincial office's recommendation, the upper level's
+    extension), or ``None`` — also where the step names no office, or no office is given (a check of the roles only)."""
+    if spec.office is None or office is None:
+        return None
+    if spec.office == "province":
+        fits = office.prefix is not None and len(office.prefix) <= 2
+    else:  # above: an office whose subtree holds the handling office, not that office itself
+        fits = office.path is not None and office.handling != office.path and office.handling.startswith(office.path)
+    if fits:
+        return None
+    who = OFFICE_TAKERS[spec.office]
+    return f"“{spec.title.zh}”{who.zh} / “{spec.title.en}” is {who.en}"
+
+
 def held_problem(decl: Declaration, spec: TransitionSpec, held: Mapping[str, Hold], today: dt.date) -> str | None:
     """Why a step a domain holds back (``held``: event → its first day, or the event of a step it waits for)
     cannot be taken ``today``: before that day, or before that step (须先办理: no day is known)."""
@@ -370,9 +404,10 @@ def per_case(decl: Declaration, spec: TransitionSpec) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
     the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``), which
     steps were taken before it (``after``: :func:`before_problem`), whether a request it decides is pending
-    (``decides``: :func:`undecided_problem`) or whether the request it makes is (:func:`in_force_problem`)."""
+    (``decides``: :func:`undecided_problem`), whether the request it makes is (:func:`in_force_problem`) or whether the
+    caller's office is the one that takes it (``office``: :func:`office_problem`, the case's handling office above)."""
     return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None \
-        or spec.event in decl.single_requests
+        or spec.event in decl.single_requests or spec.office is not None
 
 
 def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
@@ -424,7 +459,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             counterparty: bool, clocks: dict[str, Any], taken: set[str], today: dt.date,
             case_fields: dict[str, Any], takers: list[tuple[str, int | None]] | None = None, user_id: int | None = None,
             keep: str | None = None, held: Mapping[str, Hold] | None = None,
-            said: Declaration | None = None) -> list[TransitionSpec]:
+            said: Declaration | None = None, office: Office | None = None) -> list[TransitionSpec]:
     """The steps a caller may take now in a case — the one rule for what the case page offers and for whether
     the case is on the caller's to-do list (:meth:`ProcedureService.todo`). ``clocks``: the case's clock rows by
     name; ``taken``: the events already taken in it; ``case_fields``: the fields it was filed with; ``takers``: its
@@ -433,12 +468,13 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
     stays offered, so its form shows the reason with the input kept; ``held``: the first day of steps a domain holds
     back (:meth:`ProcedureService.add_holds`); ``said``: the declaration that says whom the case awaits and which requests
     its steps decide (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current
-    one says), else ``decl``."""
+    one says), else ``decl``; ``office``: the caller's, for a step only some office takes (:func:`office_problem`)."""
     events = [event for event, _ in takers or []]
     decides = (said or decl).decisions
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
+            and office_problem(t, office) is None
             and (t.event == keep or (clock_problem(decl, t, clocks, today) is None
                                      and held_problem(decl, t, held or {}, today) is None
                                      and in_force_problem(decl, t, clocks, events, decides) is None))
@@ -737,12 +773,20 @@ class ProcedureService:
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
         self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
+        self._makes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, list[StepLock]] = {}
 
-    def add_generator(self, procedure: str, generator: DocumentGenerator) -> None:
+    def add_generator(self, procedure: str, generator: DocumentGenerator, makes: frozenset[str]) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
-        standard document generated from the case); they are stored and logged like uploads."""
+        standard document generated from the case); they are stored and logged like uploads. ``makes``: the documents
+        it generates, by their Chinese label (受理通知书 …): a form says they may be left empty, and does not ask for
+        them as required (:meth:`generated`)."""
         self._generators[procedure] = generator
+        self._makes[procedure] = makes
+
+    def generated(self, procedure: str) -> frozenset[str]:
+        """The required documents of ``procedure``'s steps its domain generates when left empty, by Chinese label."""
+        return self._makes.get(procedure, frozenset())
 
     def _generator(self, session: Session, decl: Declaration, event: str, row: Any,
                    now: dt.datetime) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
@@ -1052,6 +1096,9 @@ class ProcedureService:
                              is_officer=is_officer(scope, row.org_path),
                              is_counterparty=is_counterparty(scope, row.counterparty_org_id)):
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
+        elsewhere = office_problem(spec, Office.of(scope, row.org_path))
+        if elsewhere:
+            raise PermissionDenied(elsewhere)
         if not bumped:
             raise self._stale(row)
         if spec.once and session.scalar(select(STEPS.c.id).where(STEPS.c.case_id == row.id,
@@ -1562,13 +1609,17 @@ class ProcedureService:
             "officer": officer, "party": party, "counterparty": counterparty, "clocks": {c.name: c for c in rows},
             "taken": {s["event"] for s in steps}, "today": today, "case_fields": json.loads(row.fields or "{}"),
             "takers": [(s["event"], s["user_id"]) for s in steps], "user_id": scope.user_id, "held": held,
-            "said": self.expectations(decl)}
+            "said": self.expectations(decl), "office": Office.of(scope, row.org_path)}
         actions = offered(decl, row.state, row.is_open, scope.role, keep=keep, **caller)
+        # the steps another office takes (a provincial recommendation): the page says who, beside the caller's own
+        elsewhere = [t for t in offered(decl, row.state, row.is_open, scope.role, **(caller | {"office": None}))
+                     if office_problem(t, caller["office"])]
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": held_back,
+                "elsewhere": elsewhere,
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
                 "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by,
@@ -1723,7 +1774,7 @@ class ProcedureService:
             case: dict[str, Any] = {
                 "clocks": clocks.get(r.id, {}), "taken": taken.get(r.id, set()), "today": today,
                 "case_fields": json.loads(r.fields or "{}"), "takers": takers.get(r.id, []), "user_id": scope.user_id,
-                "held": self._held(session, r.procedure, r.id, decl), "said": said}
+                "held": self._held(session, r.procedure, r.id, decl), "said": said, "office": Office.of(scope, r.org_path)}
             for role in sorted(roles or {str(scope.role)}):
                 steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
                                 **case)

@@ -112,9 +112,13 @@ def organization_names(session: Session, values: list[Any], lang: str, case: dic
     return {str(n.name): en for n, en in found.items()}
 
 
-def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
+                generated: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A step's form; ``generated``: the documents its domain generates when left empty (Chinese labels), listed by
+    their place among ``documents`` — not required, the form says so."""
     return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang, options) for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
+            "generated": [i for i, d in enumerate(t.documents) if d.zh in generated],
             "extends": t.extends.model_dump() if t.extends else None}
 
 
@@ -219,11 +223,20 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         # steps held back until a day (a period still running, a domain's hold): each with the day it is offered from
         "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional}
                  for w in data["held"]],
-        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options})
+        # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
+        "elsewhere": elsewhere_view(data["elsewhere"], lang),
+        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options},
+                                service.generated(decl.procedure))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
     }
+
+
+def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:
+    """The steps of a case another office takes (``TransitionSpec.office``), each with who takes it, in ``lang``."""
+    return [{"event": t.event, "title": t.title(lang), "who": translate(lang, f"procedures.office.{t.office}")}
+            for t in steps]
 
 
 #: the order in which a case page names whom the case awaits: the party first, the office's roles by rank
@@ -252,8 +265,9 @@ def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: De
     return {"awaited": codes, "awaited_shown": shown, "awaited_until": shown_until}
 
 
-#: start fields that name the one who files: an enterprise, bank or agency user finds its own name there
-APPLICANT_FIELDS = ("applicant", "pledgor", "complainant")
+#: start fields that name the one who files: an enterprise, bank or agency user finds its own name there (a complaint's
+#: ``reporter``: the complainant)
+APPLICANT_FIELDS = ("applicant", "pledgor", "complainant", "reporter")
 
 
 def start_prefill(decl: Declaration, scope: Scope) -> dict[str, str]:

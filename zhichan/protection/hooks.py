@@ -16,7 +16,7 @@ from zhichan.protection.channels import (
     EnforcementRules,
     police_rules,
 )
-from zhichan.protection.documents import DocumentGenerator, Documents
+from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator, Documents
 from zhichan.protection.mediation import MEDIATION, JudicialConfirmation, MediationRules
 from zhichan.protection.overseas import GUIDANCE, GuidanceRules
 from zhichan.protection.rules import DisputeRules
@@ -36,9 +36,9 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(ECOMMERCE, EcommerceRules(service))
     service.add_hook(ENFORCEMENT, EnforcementRules(service))
     service.add_hook(GUIDANCE, GuidanceRules())
-    service.add_generator(DISPUTE, documents)
+    service.add_generator(DISPUTE, documents, OFFICE_DOCUMENTS)
     service.add_titler(COMPLAINT, titler(COMPLAINT))
     service.add_titler(DISPUTE, titler(DISPUTE))
     service.add_titler(MEDIATION, titler(MEDIATION))
-    service.add_generator(MEDIATION, documents)
-    service.add_generator(ENFORCEMENT, documents)
+    service.add_generator(MEDIATION, documents, OFFICE_DOCUMENTS)
+    service.add_generator(ENFORCEMENT, documents, OFFICE_DOCUMENTS)

@@ -19,6 +19,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.router import MAX_INT, read_step_form
 from zhichan.procedures.scope import may_start
 from zhichan.procedures.service import ProcedureService, served_media_type
+from zhichan.procedures.views import start_prefill
 from zhichan.protection import service as protection
 from zhichan.protection import views
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
@@ -58,8 +59,10 @@ def _complaint_page(request: Request, session: Session, scope: Scope, *, errors:
 
 @router.get("/protection/complaints/new", include_in_schema=False)
 def complaint_form(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    """投诉举报: open to everyone; a report may be anonymous."""
-    return _complaint_page(request, session, scope)
+    """投诉举报: open to everyone; a report may be anonymous. A signed-in enterprise files as itself: its name starts
+    in the complainant's field."""
+    decl = procedures(request).registry.get(COMPLAINT, "default")
+    return _complaint_page(request, session, scope, values=start_prefill(decl, scope))
 
 
 @router.post("/protection/complaints/new", include_in_schema=False)

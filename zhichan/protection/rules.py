@@ -234,17 +234,6 @@ def evidence_problem(until: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def upper_level_problem(session: Session, scope: Scope, case_org_id: int) -> str | None:
-    """第三十七条: the second extension is approved by the level above the handling office."""
-    handling = session.get(Organization, case_org_id)
-    if handling is None or scope.org_id is None:
-        return "找不到办案机关 / the handling office is unknown"
-    if scope.org_id == handling.id or scope.org_path is None or not handling.path.startswith(scope.org_path):
-        return (f"第二次延长须由上级机关（{handling.name} 的上级）负责人批准 / the second extension is approved by the "
-                "upper-level office")
-    return None
-
-
 def _clock(session: Session, case_id: int, name: str) -> Any:
     """The case's clock ``name``, its last day only when exact: whether a period has run out (or a step came after
     it) is not decided on a provisional date (:func:`~zhichan.procedures.service.exact_due`)."""
@@ -380,9 +369,6 @@ class DisputeRules:
         granted = [e.get("event") for e in json.loads(clock.extensions)] if clock is not None else []
         if "extend_closing" not in granted[:-1]:
             raise FormError({"_clock": "须先经本机关负责人批准延长一个月 / the head's one-month extension comes first"})
-        problem = upper_level_problem(session, scope, step.org_id)
-        if problem:
-            raise FormError({"approval": problem})
 
     def on_simplify(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any], today: dt.date) -> None:
         errors = {name: "简案快办须满足此条件 / required for the simplified track"

@@ -166,16 +166,22 @@ class ComplaintRules:
             linked = int(opened["id"])
         session.execute(update(COMPLAINTS).where(COMPLAINTS.c.case_id == step.case_id).values(
             route=step.event, linked_case_id=linked))
+        # the period to tell, as the declaration gives it: a complainant within the 7 working days from receipt
+        # (第十四条, "作出受理或者不予受理的决定，并告知投诉人": `inform_complainant`), a named reporter within 5 working
+        # days of the decision (第三十一条: `inform`); an anonymous report has nobody to tell — no period runs, and
+        # the case page offers only its closing
         if row.kind == "投诉":
-            # 第十四条: the decision "并告知投诉人" within the same working days from receipt; the five working days
-            # after the decision (第三十一条) are a named reporter's
             acceptance = session.execute(select(CLOCKS.c.started_at, CLOCKS.c.amount).where(
                 CLOCKS.c.case_id == step.case_id, CLOCKS.c.name == "acceptance")).one()
-            self.service.set_clock(session, step.case_id, "inform", started_at=acceptance.started_at,
-                                   amount=acceptance.amount)
-        elif row.anonymous:
-            # an anonymous report has nobody to tell: no period runs, and the case page offers only its closing
-            # (it offered 已告知投诉人/举报人 too, which this hook then refused)
+            if not self.service.start_clock(session, step.case_id, "inform_complainant",
+                                            started_at=acceptance.started_at):
+                # a complaint filed under the first declaration (one `inform` clock, started by the triage): the
+                # complainant's period restarted from receipt
+                self.service.set_clock(session, step.case_id, "inform", started_at=acceptance.started_at,
+                                       amount=acceptance.amount)
+        elif not row.anonymous:
+            self.service.start_clock(session, step.case_id, "inform", started_at=step.now)
+        else:  # the first declaration's triage started `inform` for every report
             self.service.stop_clock(session, step.case_id, "inform", now=step.now)
 
 

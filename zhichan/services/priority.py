@@ -385,9 +385,7 @@ def make_hook(snapshot_of: Any) -> Any:
         f = step.case_fields
         if step.event == "start":
             check_request(session, snapshot_of(), f, today)
-        elif step.event == "recommend":
-            if scope.region_prefix is None or len(scope.region_prefix) > 2:
-                raise FormError({"_authority": "优先审查由省级知识产权管理部门推荐 / a provincial office recommends"})
+        elif step.event == "recommend":  # by a provincial office (the declaration's ``office``: the engine's check)
             found = check_request(session, snapshot_of(), f, today)
             allocation = use_quota(session, today.year, city_of(step.region_code))
             session.add(PriorityRecommendation(
