@@ -20,10 +20,11 @@ from zhichan.indicators import service
 from zhichan.legaltime import china_date
 from zhichan.platform.db import make_engine, session_scope, upgrade
 from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.orgs import synthetic_scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.services.demo import _officer, seed
+from zhichan.services.demo import seed
 from zhichan.services.models import PriorityRecommendation, SubsidyAward, SubsidyObjection
 
 
@@ -80,7 +81,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         for state, role, event in (("filed", Role.WINDOW_STAFF, "accept"), ("accepted", Role.CASE_OFFICER, "approve")):
             case_id, _, org_id = next(row for row in searches if row.state == state)
             office = s.get(Organization, org_id)
-            desk = _officer(office, role)
+            desk = synthetic_scope(office, role)
             todo = procedures.todo(s, desk)["items"]
             assert case_id in {i["id"] for i in todo}, (state, role)
             item = next(i for i in todo if i["id"] == case_id)

@@ -59,6 +59,7 @@ def _candidates(snapshot: Snapshot, provinces: list[str]) -> list[tuple[str, str
         rows = con.execute(
             "SELECT first_patentee, region_code, application_number, title, kind FROM patents "
             "WHERE kind IN ('invention', 'utility_model') AND legal_status = 'granted' "
+            "AND first_patentee = applicants[1] "  # its own filing: a patent's region is its applicant's
             f"AND first_patentee_type = 'enterprise' AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
             "ORDER BY first_patentee, application_number", provinces).fetchall()
     finally:

@@ -73,6 +73,7 @@ def _candidates(snapshot: Snapshot, limit: int) -> list[tuple[str, str, list[str
             FROM patents
             WHERE region_code LIKE ? AND kind IN ('invention', 'utility_model') AND legal_status = 'granted'
               AND first_patentee_type = 'enterprise' AND application_date > ?
+              AND first_patentee = applicants[1]  -- its own filing: a patent's region is its applicant's
               AND application_number NOT IN (SELECT application_number FROM events WHERE event_type = 'pledge')
             GROUP BY first_patentee
             HAVING count(*) FILTER (WHERE kind = 'invention') > 0 OR count(*) FILTER (WHERE kind = 'utility_model'

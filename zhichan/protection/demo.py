@@ -394,7 +394,8 @@ def _largest_holders(snapshot: Snapshot, region: str, shares: dict[str, dict[str
         rows = con.execute(f"""
             SELECT first_patentee, list(DISTINCT g.s || g.g) FILTER (WHERE g.s <> '') AS groups
             FROM (SELECT first_patentee, {_GROUP_SQL} AS g FROM patents
-                  WHERE {_LIVE} AND is_domestic AND first_patentee_type = 'enterprise' AND region_code LIKE ?)
+                  WHERE {_LIVE} AND is_domestic AND first_patentee_type = 'enterprise' AND region_code LIKE ?
+                    AND first_patentee = applicants[1])  -- its own filing: the region is the applicant's
             GROUP BY first_patentee ORDER BY count(*) DESC, first_patentee LIMIT ?""",
             [region_prefix(region) + "%", limit]).fetchall()
     finally:

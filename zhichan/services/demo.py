@@ -94,7 +94,9 @@ class Demo:
         con = self.snapshot.reader()
         try:
             rows = con.execute(
+                # a patent's region is its applicant's (a sold one's holder may be elsewhere): the holder's own filings
                 "SELECT first_patentee, min(region_code) FROM patents WHERE first_patentee_type = 'enterprise' "
+                "AND first_patentee = applicants[1] "
                 "AND substr(region_code, 1, 4) = ? GROUP BY first_patentee ORDER BY count(*) DESC, first_patentee "
                 "LIMIT ?", [city[:4], count]).fetchall()
         finally:
