@@ -36,6 +36,7 @@ from zhichan.exchange.checks import (
     holder_problems,
     names_en,
     patent_number,
+    platform_status,
     pledge_problems,
     standing_problems,
 )
@@ -141,7 +142,7 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
         except FieldError as exc:
             errors["number"] = str(exc)
         if asset:
-            status = right_on(snapshot, asset, today)
+            status = platform_status(session, right_on(snapshot, asset, today))
             standing_problems(status, problems, field="number")
             english = names_en(session, status, org.name, synthetic=snapshot.synthetic)
             holder_problems(status, org.name, problems, field="number", party_key=scope.party_key, english=english)
