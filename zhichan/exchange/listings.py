@@ -56,6 +56,8 @@ from zhichan.search.index import approximate
 #: ``exchange.listing_mode.<code>`` and ``exchange.asset_kind.<code>``
 MODES = ("sale", "exclusive", "sole", "ordinary", "equity")
 LICENCE_MODES = ("exclusive", "sole", "ordinary")
+#: the modes that assign the right (转让, 作价入股): an open licence on it is withdrawn first (开放许可实施指南 §9)
+ASSIGNING_MODES = ("sale", "equity")
 ASSET_KINDS = ("patent", "trademark")
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
 #: listings on a page of the list and of a text search's results
