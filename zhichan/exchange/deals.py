@@ -98,9 +98,9 @@ def holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
     out: dict[str, Hold] = {}
     if row.deal_kind in TRANSFER_KINDS and (licence := in_force(session, [row.application_number]).get(
             row.application_number)) is not None:
-        out["record"] = Blocked(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，撤回后方可办理转让登记 / the "
+        out["record"] = Blocked(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，撤回后方可办理转让登记（开放许可实施指南 第九条） / the "
                                 f"patent's open licence (published {licence.published_on}) is withdrawn before the "
-                                "transfer is registered (开放许可实施指南 §9)", OPEN_LICENCE, licence.case_id)
+                                "transfer is registered (Guidelines for Open Licensing, §9)", OPEN_LICENCE, licence.case_id)
     if row.pricing_method != AGREED_PRICE or row.seller_type not in NOTICE_SELLERS:
         return out
     if row.state == "intent" and decl.transition("publish_notice", "intent") is not None:
