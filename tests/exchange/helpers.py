@@ -100,3 +100,30 @@ def open_exchange(engine: Engine, folder: Path, key: SigningKey) -> Exchange:
     world.service.add_hook(openlicence.PROCEDURE, lambda s, scope, step: openlicence.on_step(snapshot, s, scope, step))
     deals.install(world.service, lambda: snapshot)
     return Exchange(world, snapshot, numbers)
+
+
+def pledged_here(world: World, number: str, on: dt.date, *, pledgee: str = "蓉城科创银行",
+                 status: str = "registered") -> None:
+    """A pledge of ``number`` in the platform's own register, registered ``on`` — after the corpus's snapshot, which
+    knows nothing of it (the finance hook, which keeps the register with its case, is not installed here)."""
+    from sqlalchemy import select
+
+    from zhichan.finance.models import Pledge, PledgedRight
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+    from zhichan.procedures.models import Case
+
+    with session_scope(world.engine) as s:
+        org = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        assert org is not None
+        case = Case(procedure="finance.pledge", jurisdiction="510000", revision=1, title=number, state=status,
+                    org_id=org.id, org_path=org.path, region_code="510107", is_open=status != "released")
+        s.add(case)
+        s.flush()
+        pledge = Pledge(case_id=case.id, registration_number=f"质押-{case.id}", pledgor_org_id=org.id, pledgor=OWNER,
+                        pledgee_org_id=org.id, pledgee=pledgee, debt_amount=Decimal(1000000), debt_start=on,
+                        debt_end=on.replace(year=on.year + 2), status=status, registered_on=on, org_id=org.id,
+                        org_path=org.path, region_code="510107")
+        s.add(pledge)
+        s.flush()
+        s.add(PledgedRight(pledge_id=pledge.id, kind="patent", number=number))

@@ -4,6 +4,7 @@ amounts, payments, and 协议定价 by a university publicised for the whole not
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -177,11 +178,24 @@ def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_be
         assert info.value.errors == {"deal_kind": OPEN_EXCLUSIVE}
     case = _start(ex, "ent_user", _deal(patent_number=number, pricing_method="评估定价"))  # a transfer: negotiated
     _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
-    with pytest.raises(ConflictError, match=r"开放许可声明（2026-\d\d-\d\d 公告）尚未撤回，转让前须先撤回"):
+    # the withdrawal is a step of the declaration's case: 转让登记 is not offered meanwhile (it was, then refused with
+    # 409), and the case page says why in its place, naming that case; the step is refused beside its form (422)
+    for who in ("wuhou_officer", "ent_user"):
+        assert "record" not in _offered(ex, who, case["id"])
+        with session_scope(ex.world.engine) as s:
+            held = ex.world.service.case(s, ex.world.scope(who), case["id"])["held"]
+        assert [(w.spec.event, w.day, w.blocked.procedure, w.blocked.case_id) for w in held] == \
+            [("record", None, "exchange.open_licence", notice["id"])]
+        assert "尚未撤回，撤回后方可办理转让登记" in held[0].blocked.reason
+    assert case["id"] not in todo_ids(ex.world, "wuhou_officer")
+    with pytest.raises(FormError) as refused:
         _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-1", recorded_on="2026-03-09")
+    assert re.match(r"该专利的开放许可声明（2026-\d\d-\d\d 公告）尚未撤回，撤回后方可办理转让登记", refused.value.errors["_clock"])
     with session_scope(ex.world.engine) as s:
         version = ex.world.service.case(s, ex.world.scope("ent_user"), notice["id"])["case"]["version"]
         ex.world.service.act(s, ex.world.scope("wuhou_officer"), notice["id"], "revoke", version=version,
                              fields={"ground": "应当撤回而未撤回", "reasons": "转让前未撤回"}, now=moment(D(2026, 3, 10)))
+    assert "record" in _offered(ex, "wuhou_officer", case["id"])
+    assert case["id"] in todo_ids(ex.world, "wuhou_officer")
     assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 11), record_number="ZL-转-1",
                 recorded_on="2026-03-11")["state"] == "recorded"

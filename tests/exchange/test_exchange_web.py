@@ -17,12 +17,12 @@ from zhichan.platform.db import session_scope
 from zhichan.web.testing import JINJIANG_ENTERPRISE, TestClient, WebEnv, login_as
 
 
-def _published(env: WebEnv, client: TestClient, patent: str) -> int:
+def _published(env: WebEnv, client: TestClient, patent: str, **fields: str) -> int:
     """ent_user declares, wuhou_officer publishes; the declaration's id."""
     from zhichan.exchange.models import OpenLicence
 
     login_as(client, env.engine, "ent_user")
-    r = declare(client, patent)
+    r = declare(client, patent, **fields)
     assert r.status_code == 303, r.text[:2000]
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     login_as(client, env.engine, "wuhou_officer")
@@ -177,9 +177,15 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     auction = r.headers["location"]
     assert "<strong>网络竞价</strong>" in client.get(auction).text  # the tab of the auctions (it marked the listings')
     login_as(client, env.engine, "ent2_user")
-    r = post(client, f"{auction}/bids", {"amount": "500000"}, page=auction)
+    # what to do first, with the amount and how: the bid form once the deposit is recorded (it was shown before)
+    first = client.get(auction).text
+    assert 'id="deposit-first"' in first and "出价前须先缴纳保证金 50,000" in first and 'id="bid-form"' not in first
+    r = post(client, f"{auction}/bids", {"amount": "500000"}, page=auction)  # a bid sent anyway: why, on that page
     assert r.status_code == 422 and 'id="b-amount-error"' in r.text and "保证金" in r.text
+    assert 'id="bid-form"' not in r.text
     assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
+    paid = client.get(auction).text
+    assert 'id="bid-form"' in paid and 'id="deposit-first"' not in paid and 'id="deposit-paid"' in paid
     assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
     r = post(client, f"{auction}/bids", {"amount": "505000"}, page=auction)
     assert r.status_code == 422 and "510,000 元" in r.text and "与加价幅度 10,000 元之和" in r.text  # it read "加加价幅度"
@@ -841,3 +847,39 @@ def test_a_utility_models_listing_says_the_high_value_criteria_do_not_apply(env:
         assert words in shown and 'id="high-value-na"' in shown, shown
         invention = client.get(made[4], params={"lang": lang}).text
         assert 'id="high-value-na"' not in invention and 'id="high-value">' in invention
+
+
+@pytest.mark.one_database("pages of what test_open_licence.py checks on both databases (the pledges, the register)")
+def test_an_open_licensed_patents_sale_is_warned_of_and_its_declaration_shows_its_pledge(
+        env: WebEnv, client: TestClient) -> None:
+    """开放许可实施指南 §9 (RULES.md M4 [P]): the declaration is withdrawn before the patent is assigned — a sale listing
+    and its auction said nothing of it (the registration is what waits, deals.holds); and a pledge needs the pledgee's
+    consent to the licence continuing — the declaration's page did not show the pledge on the patent."""
+    pledged = _published(env, client, number(0), pledgee_consent="已取得质权人书面同意")
+    login_as(client, env.engine, "ent_user")
+    for lang, said, notice in (("zh", "某银行", "该专利已质押：开放许可的继续实施须经质权人同意"),
+                               ("en", "某银行", "The patent is pledged: the open licence continues only with")):
+        page = client.get(f"/exchange/open-licences/{pledged}", params={"lang": lang}).text
+        shown = page.split('id="pledges">', 1)[1].split("</dd>", 1)[0]
+        assert said in shown and 'id="pledged-notice"' in page and notice in page
+    plain = _published(env, client, number(2))
+    assert 'id="pledged-notice"' not in client.get(f"/exchange/open-licences/{plain}", params={"lang": "zh"}).text
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listings = {}
+    for mode in ("sale", "ordinary"):
+        r = post(client, form, {"asset_kind": "patent", "number": number(2), "mode": mode, "price": "800000",
+                                "description": ""}, page=form)
+        assert r.status_code == 303, r.text[:2000]
+        listings[mode] = r.headers["location"]
+    assert 'id="open-licence-warning"' not in client.get(listings["ordinary"]).text  # a licence: nothing to withdraw
+    sale = client.get(listings["sale"]).text
+    assert 'id="open-licence-warning"' in sale and "转让或作价入股前，专利权人须先撤回开放许可声明" in sale
+    assert f'href="/exchange/open-licences/{plain}"' in sale
+    r = post(client, f"{listings['sale']}/auctions", {"starting_price": "500000", "increment": "10000",
+                                                      "deposit": "50000", "closes_at": "2099-01-01T10:00"},
+             page=listings["sale"])
+    assert r.status_code == 303
+    english = client.get(r.headers["location"], params={"lang": "en"}).text
+    assert 'id="open-licence-warning"' in english and "withdraws the declaration before assigning the patent" in english
+    client.get("/exchange", params={"lang": "zh"})

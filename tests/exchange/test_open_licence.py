@@ -330,3 +330,43 @@ def test_the_english_half_names_parties_by_their_english_names(exchange: Exchang
     foreign = _refused(exchange, declaration(exchange.numbers["foreign"]))["patentee"]
     assert foreign.endswith("/ Chengdu Example Technology Co., Ltd. does not hold the patent (holders: Other Holder "
                             "Ltd.)"), foreign
+
+
+def test_the_checks_see_the_platforms_own_pledges_and_licences_since_the_snapshot(exchange: Exchange) -> None:
+    """The corpus knows a pledge or a licence from the snapshot after it is registered; the platform's own register knew
+    it the day it was: a declaration on a patent pledged here the week before was published without the pledgee's
+    consent (how a demo patent came to be open-licensed and pledged at once), a pledge released here still asked for
+    one, an exclusive licence signed here was no obstacle to a declaration or to another exclusive listing."""
+    from tests.exchange.helpers import pledged_here
+    from tests.exchange.test_deals import _act, _deal, _start
+    from zhichan.exchange.listings import create_listing
+
+    ex = exchange
+    pledged_here(ex.world, ex.numbers["ok"], TODAY - dt.timedelta(days=7))
+    errors = _refused(ex, declaration(ex.numbers["ok"]))
+    assert set(errors) == {"pledgee_consent"} and "质权人：蓉城科创银行" in errors["pledgee_consent"]
+    with session_scope(ex.world.engine) as s, pytest.raises(FormError) as listed:
+        create_listing(s, ex.world.scope("ent_user"), ex.snapshot, asset_kind="patent", number=ex.numbers["ok"],
+                       mode="sale", price="", description="", pledgee_consent=False, now=moment())
+    assert "质权人：蓉城科创银行" in listed.value.errors["pledgee_consent"]
+    # filed with no pledge, pledged here before its publication: the check before publication sees it
+    filed = _file(ex, declaration(ex.numbers["other_um"], evaluation="未发现不符合授权条件的缺陷",
+                                          term_until="2028-03-01"),
+                  uploads=(pdf("extra", "评价报告.pdf"),))
+    pledged_here(ex.world, ex.numbers["other_um"], TODAY)
+    with pytest.raises(FormError, match="质权人：蓉城科创银行"):
+        _publish(ex, filed["id"])
+    # the corpus's pledge (某银行, 2025-05-01) released here: no consent asked
+    pledged_here(ex.world, ex.numbers["pledged"], dt.date(2025, 5, 1), pledgee="某银行", status="released")
+    assert _file(ex, declaration(ex.numbers["pledged"]))["state"] == "filed"
+    # an exclusive licence signed on the platform (a deal's contract): no declaration, no second exclusive listing
+    deal = _start(ex, "ent_user", _deal(patent_number=ex.numbers["resumed"], pricing_method="评估定价", deal_kind="独占许可",
+                                        buyer="某独占被许可企业"))
+    _act(ex, "ent_user", deal["id"], "sign", 1, TODAY, contract_on=TODAY.isoformat(), contract_price="1200000")
+    with pytest.raises(FormError) as refused:
+        _file(ex, declaration(ex.numbers["resumed"]))
+    assert "专利处于独占许可有效期内（被许可人：某独占被许可企业" in refused.value.errors["patent_number"]
+    with session_scope(ex.world.engine) as s, pytest.raises(FormError) as listed:
+        create_listing(s, ex.world.scope("ent_user"), ex.snapshot, asset_kind="patent", number=ex.numbers["resumed"],
+                       mode="sole", price="", description="", pledgee_consent=False, now=moment())
+    assert "与有效的独占许可冲突（被许可人：某独占被许可企业" in listed.value.errors["mode"]

@@ -1,5 +1,6 @@
 """The corpus checks every exchange transaction shares: the patent on a date as
-:func:`zhichan.corpus.rights.rights_on` records it, turned into messages beside a form's fields.
+:func:`zhichan.corpus.rights.rights_on` records it — with the pledges and licences the platform has recorded since
+the snapshot (:func:`platform_status`) —, turned into messages beside a form's fields.
 
 A listing and an open-licence declaration ask the same questions — does the patent exist, is it
 granted and in force, does the offering party hold it, is it pledged without the pledgee's consent,
@@ -11,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhichan.corpus.rights import RightStatus
+from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.rights import Licence, RightStatus
 from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.errors import joined
 
@@ -27,6 +31,31 @@ def patent_number(value: str) -> str:
     :class:`FieldError` with the reason."""
     raw = unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
     return normalize_application_number(raw.removeprefix("ZL"))
+
+
+def platform_status(session: Session, status: RightStatus) -> RightStatus:
+    """``status`` (the corpus's answer on its day) with what the platform itself has recorded since the snapshot —
+    the one place the exchange's checks ask "is this patent pledged, licensed": the pledges in force as the pledge
+    register knows them (:func:`zhichan.finance.service.pledges_in_force`: one registered here after the snapshot
+    counts, one released here no longer does) and the licences of the platform's own deals, signed by that day (a
+    licence contract binds from its signing; the corpus knows it once recorded and snapshot). A declaration published
+    on a patent pledged the week before needed the pledgee's consent, and asked nobody for it."""
+    if not status.found:
+        return status
+    from zhichan.exchange.deals import LICENCE_KINDS
+    from zhichan.exchange.models import Deal
+    from zhichan.finance.service import pledges_in_force
+
+    number = status.application_number
+    known = {(normalize_name(lic.licensee or ""), lic.kind) for lic in status.licences}
+    deals = session.execute(select(Deal.seller, Deal.buyer, Deal.deal_kind, Deal.recorded_on, Deal.contract_on)
+                            .where(Deal.application_number == number, Deal.deal_kind.in_(LICENCE_KINDS),
+                                   Deal.state.in_(("contracted", "recorded")), Deal.contract_on <= status.on)
+                            .order_by(Deal.id)).all()
+    licences = [Licence(seller, buyer, kind, recorded_on or contract_on, None) for seller, buyer, kind, recorded_on,
+                contract_on in deals if (normalize_name(buyer), kind) not in known]
+    return replace(status, active_pledges=pledges_in_force(session, {number: status})[number],
+                   licences=(*status.licences, *licences))
 
 
 def names_en(session: Session, status: RightStatus, *others: str | None, synthetic: bool = False) -> dict[str, str]:
@@ -102,4 +131,4 @@ def exclusive_licence_problems(status: RightStatus, problems: Problems, *, field
 
 
 __all__ = ["FieldError", "Problems", "add", "exclusive_licence_problems", "flatten", "holder_problems",
-           "names_en", "patent_number", "pledge_problems", "standing_problems"]
+           "names_en", "patent_number", "platform_status", "pledge_problems", "standing_problems"]

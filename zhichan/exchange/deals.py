@@ -37,6 +37,7 @@ from zhichan.exchange.dormant import mark_deal
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Listing, Valuation
 from zhichan.exchange.openlicence import OPEN_EXCLUSIVE, in_force
+from zhichan.exchange.openlicence import PROCEDURE as OPEN_LICENCE
 from zhichan.legaltime import china_date, moment_on
 from zhichan.money import format_money
 from zhichan.platform.models import Organization
@@ -44,7 +45,7 @@ from zhichan.platform.orgs import enterprise_named
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import Hold, ProcedureService, StepTaken, exact_due, pending
+from zhichan.procedures.service import Blocked, Hold, ProcedureService, StepTaken, exact_due, pending
 
 PROCEDURE = "exchange.deal"
 AGREED_PRICE = "协议定价"
@@ -76,25 +77,38 @@ def install(procedures: ProcedureService, snapshot: Callable[[], Snapshot | None
     """Check and register every step of a deal case (:func:`on_step`) against the snapshot ``snapshot()`` gives at
     that step — the way the app, the auction sweep and the demo all run the deal rules."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot(), s, scope, step, procedures=procedures))
-    procedures.add_holds(PROCEDURE, ("sign",), sign_holds)
+    procedures.add_holds(PROCEDURE, ("sign", "record"), holds)
     procedures.add_titler(PROCEDURE, deal_title)
 
 
-def sign_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
-    """What holds the contract back in a deal whose agreed price a university or institute publicises first
-    (促进科技成果转化法 第十八条): from the intent, the public notice (no day: it comes first); under notice, an objection
-    not yet resolved. The engine neither offers nor takes 签订合同 then (``ProcedureService.add_holds``), so the case
-    page, the to-do list and the step ask the same question — the page offered it before the notice and the hook then
-    refused it (409). The notice's days are the declaration's (``lapsed: [public_notice]``)."""
-    row = session.execute(select(Deal.pricing_method, Deal.seller_type, Deal.state)
-                          .where(Deal.case_id == case_id)).first()
-    if row is None or row.pricing_method != AGREED_PRICE or row.seller_type not in NOTICE_SELLERS:
+def holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
+    """What holds a deal's steps back, so that the case page, the to-do list and the step ask the same question (the
+    page offered each and the hook then refused it, 409; ``ProcedureService.add_holds``):
+
+    - the contract, in a deal whose agreed price a university or institute publicises first (促进科技成果转化法
+      第十八条): from the intent, the public notice (no day: it comes first); under notice, an objection not yet
+      resolved. The notice's days are the declaration's (``lapsed: [public_notice]``);
+    - the registration of an assignment (转让, 作价入股) of a patent whose open licence is published: the declaration
+      is withdrawn first, a step of its own case (开放许可实施指南 §9, RULES.md M4 [P]) — the page says so in the
+      step's place and links that case."""
+    row = session.execute(select(Deal.pricing_method, Deal.seller_type, Deal.state, Deal.deal_kind,
+                                 Deal.application_number).where(Deal.case_id == case_id)).first()
+    if row is None:
         return {}
+    out: dict[str, Hold] = {}
+    if row.deal_kind in TRANSFER_KINDS and (licence := in_force(session, [row.application_number]).get(
+            row.application_number)) is not None:
+        out["record"] = Blocked(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，撤回后方可办理转让登记（开放许可实施指南 第九条） / the "
+                                f"patent's open licence (published {licence.published_on}) is withdrawn before the "
+                                "transfer is registered (Guidelines for Open Licensing, §9)", OPEN_LICENCE, licence.case_id)
+    if row.pricing_method != AGREED_PRICE or row.seller_type not in NOTICE_SELLERS:
+        return out
     if row.state == "intent" and decl.transition("publish_notice", "intent") is not None:
-        return {"sign": "publish_notice"}
-    if row.state == "notice" and decl.transition("resolve", "notice") is not None and _open_objections(session, case_id):
-        return {"sign": "resolve"}
-    return {}
+        out["sign"] = "publish_notice"
+    elif row.state == "notice" and decl.transition("resolve", "notice") is not None \
+            and _open_objections(session, case_id):
+        out["sign"] = "resolve"
+    return out
 
 
 def deal_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
@@ -138,12 +152,7 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         paid = money(str(step.fields.get("paid_yuan", "")), "paid_yuan", required=True)
         assert paid is not None
         row.paid_total += paid
-    elif step.event == "record":
-        if row.deal_kind in TRANSFER_KINDS and (licence := in_force(session, [row.application_number]).get(
-                row.application_number)) is not None:
-            raise ConflictError(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，转让前须先撤回 / the patent's open "
-                                f"licence (published {licence.published_on}) is withdrawn before it is assigned "
-                                "(开放许可实施指南 §9)")
+    elif step.event == "record":  # an assignment of an open-licensed patent is held back before it (holds)
         row.recorded_on = dt.date.fromisoformat(step.fields["recorded_on"])
         row.record_number = step.fields["record_number"]
         if row.listing_id is not None:
@@ -174,7 +183,7 @@ def _open_objections(session: Session, case_id: int) -> bool:
 
 def _notice_served(session: Session, step: StepTaken, today: dt.date) -> None:
     """协议定价 by a university or institute: publicised and the whole notice period over (an objection still open, or
-    the notice not yet published, holds the step back before this hook runs: :func:`sign_holds`). An objection does
+    the notice not yet published, holds the step back before this hook runs: :func:`holds`). An objection does
     not stop the notice (it stays published and its days run); it holds the contract until it is resolved — so any
     number of objections, also while others are open, are received."""
     clock = session.scalar(select(CaseClock).where(CaseClock.case_id == step.case_id,

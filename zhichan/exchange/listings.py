@@ -36,6 +36,7 @@ from zhichan.exchange.checks import (
     holder_problems,
     names_en,
     patent_number,
+    platform_status,
     pledge_problems,
     standing_problems,
 )
@@ -55,6 +56,8 @@ from zhichan.search.index import approximate
 #: ``exchange.listing_mode.<code>`` and ``exchange.asset_kind.<code>``
 MODES = ("sale", "exclusive", "sole", "ordinary", "equity")
 LICENCE_MODES = ("exclusive", "sole", "ordinary")
+#: the modes that assign the right (转让, 作价入股): an open licence on it is withdrawn first (开放许可实施指南 §9)
+ASSIGNING_MODES = ("sale", "equity")
 ASSET_KINDS = ("patent", "trademark")
 MAX_PRICE = Decimal("100000000000")  # 1,000 亿元: a typing error, not a deal
 #: listings on a page of the list and of a text search's results
@@ -141,7 +144,7 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
         except FieldError as exc:
             errors["number"] = str(exc)
         if asset:
-            status = right_on(snapshot, asset, today)
+            status = platform_status(session, right_on(snapshot, asset, today))
             standing_problems(status, problems, field="number")
             english = names_en(session, status, org.name, synthetic=snapshot.synthetic)
             holder_problems(status, org.name, problems, field="number", party_key=scope.party_key, english=english)

@@ -46,6 +46,7 @@ from zhichan.exchange.checks import (
     holder_problems,
     names_en,
     patent_number,
+    platform_status,
     pledge_problems,
     standing_problems,
 )
@@ -163,7 +164,7 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
     if row is None:  # pragma: no cover - every case has its register row from its start
         raise NotFoundError("没有该开放许可声明 / no such declaration")
     if step.event == "publish":
-        status = _status(snapshot, row.application_number, today)
+        status = _status(session, snapshot, row.application_number, today)
         problems: Problems = {}
         standing_problems(status, problems)
         rights_problems(status, step.case_fields, problems, on=today,
@@ -173,7 +174,7 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
                                                 *(m for ms in problems.values() for m in ms)])})
         row.published_on = today
     elif step.event == "withdraw":
-        status = _status(snapshot, row.application_number, today)
+        status = _status(session, snapshot, row.application_number, today)
         if len(status.holders) > 1 and (step.fields.get("co_owners_consent") != CO_OWNERS_CONSENT
                                         or not [d for d in step.documents if d.get("slot") == "extra"]):
             raise FormError({"co_owners_consent": f"专利权共有（{'、'.join(status.holders)}），撤回须经全体共有人书面"
@@ -186,10 +187,11 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
     session.flush()
 
 
-def _status(snapshot: Snapshot | None, number: str, on: dt.date) -> RightStatus:
+def _status(session: Session, snapshot: Snapshot | None, number: str, on: dt.date) -> RightStatus:
+    """The patent on ``on`` as the corpus and the platform's own records since know it (:func:`platform_status`)."""
     if snapshot is None:
         raise ConflictError("尚无语料快照，无法核对专利状态 / no corpus snapshot: the patent cannot be checked")
-    return right_on(snapshot, number, on)
+    return platform_status(session, right_on(snapshot, number, on))
 
 
 def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, today: dt.date) -> None:
@@ -198,7 +200,7 @@ def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         number = patent_number(str(fields.get("patent_number", "")))
     except FieldError as exc:
         raise FormError({"patent_number": str(exc)}) from None
-    status = _status(snapshot, number, today)
+    status = _status(session, snapshot, number, today)
     extras = len([d for d in step.documents if d.get("slot") == "extra"])
     english = names_en(session, status, str(fields.get("patentee", "")), synthetic=bool(snapshot and snapshot.synthetic))
     problems = declaration_problems(status, fields, on=today, documents=extras, party_key=step.party_key,

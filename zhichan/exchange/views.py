@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name, party_name_en
+from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, NotFoundError
 from zhichan.evidence.service import utcnow
 from zhichan.exchange import auction_stops, bidding, listings, openlicence, valuation
+from zhichan.exchange.checks import platform_status
 from zhichan.exchange.models import (
     Auction,
     AuctionDeposit,
@@ -124,7 +126,13 @@ def declaration_view(session: Session, scope: Scope, declaration_id: int, lang: 
     lines = openlicence.reduction(session, row, snapshot, other_rate=other_rate(other))
     grants = openlicence.grants(session, scope, row)
     licensees_en = english_names(session, [RowName(g.licensee) for g in grants])
+    pledges = pledges_now(session, snapshot, row.application_number) if row.state in ("filed", "published") else []
+    pledgees_en = english_names(session, [RowName(p.pledgee) for p in pledges if p.pledgee])
     return {
+        # the patent's pledges in force today, the corpus's and the platform's own since (a pledge needs the pledgee's
+        # consent to the licence continuing: 开放许可实施指南 §9), shown to all as a patent's page shows its pledges
+        "pledges": [{"pledgee": p.pledgee or "—", "pledgee_en": pledgees_en.get(RowName(p.pledgee or "")),
+                     "registered_on": p.registered_on} for p in pledges],
         "declaration": declaration_json(row, lang, party_names_en(session, [row.party_key] if row.party_key else [])),
         "patentee_side": is_patentee_side(scope, row),
         "may_take": scope.role == Role.ENTERPRISE_USER and row.state == "published" and not is_patentee_side(scope, row),
@@ -231,6 +239,23 @@ def listings_view(session: Session, scope: Scope, lang: str, *, mine: bool = Fal
             "may_post": scope.role == Role.ENTERPRISE_USER and bool(scope.party_key)}
 
 
+def pledges_now(session: Session, snapshot: Snapshot | None, number: str) -> tuple[Any, ...]:
+    """The pledges in force on a patent today, as the corpus and the platform's own register know them."""
+    if snapshot is None:
+        return ()
+    return platform_status(session, right_on(snapshot, number, china_today())).active_pledges
+
+
+def open_licence_warning(session: Session, listing: Listing) -> dict[str, Any] | None:
+    """The open licence published on a patent offered for assignment (转让, 作价入股), which is withdrawn before the
+    assignment (开放许可实施指南 §9, RULES.md M4 [P]): a warning on the listing's and its auctions' pages — the sale is
+    not refused (the patentee may withdraw meanwhile); its registration waits for the withdrawal (``deals.holds``)."""
+    if listing.asset_kind != "patent" or listing.mode not in listings.ASSIGNING_MODES:
+        return None
+    licence = openlicence.in_force(session, [listing.asset_number]).get(listing.asset_number)
+    return {"id": licence.id, "published_on": licence.published_on} if licence is not None else None
+
+
 def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, lang: str) -> dict[str, Any]:
     row = listings.get_listing(session, scope, listing_id)
     snapshot = access.snapshot()
@@ -239,6 +264,7 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
     auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
     own = manages(scope, row)
     return {"listing": listing_json(row, lang, org_names_en(session, [row.org_id])), "own": own, "indicators": indicators,
+            "open_licence": open_licence_warning(session, row),
             "auctions": [{"id": a.id, "state": a.state, "high_bid": a.high_bid, "outcome": a.outcome} for a in auctions],
             "may_auction": own and scope.role == Role.ENTERPRISE_USER and row.state == "active"
             and not any(a.state == "open" for a in auctions)}
@@ -286,7 +312,8 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["may_stop"] = staff
     data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
-            "listing_shown": listings.shown(scope, listing), "may_bid": scope.role == Role.ENTERPRISE_USER and not seller}
+            "listing_shown": listings.shown(scope, listing), "may_bid": scope.role == Role.ENTERPRISE_USER and not seller,
+            "open_licence": open_licence_warning(session, listing)}
 
 
 def _masked(name: str) -> str:

@@ -33,7 +33,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from zhichan import money
 from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.rights import Pledge as CorpusPledge
 from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import FieldError, normalize_application_number
@@ -278,6 +279,37 @@ def _ended_here(session: Session, numbers: list[str]) -> set[tuple[str, str, dt.
     return {(n, normalize_name(p), d) for n, p, d in rows if d is not None}
 
 
+def _still_pledged(number: str, pledges: tuple[CorpusPledge, ...],
+                   ended_here: set[tuple[str, str, dt.date]]) -> list[CorpusPledge]:
+    """The corpus's active pledges of ``number`` but those this register has ended since (``ended_here``,
+    :func:`_ended_here`): the snapshot shows them until the next one carries their release."""
+    return [p for p in pledges if (number, normalize_name(p.pledgee or ""), p.registered_on) not in ended_here]
+
+
+def pledges_in_force(session: Session, statuses: Mapping[str, RightStatus]) -> dict[str, tuple[CorpusPledge, ...]]:
+    """The pledges in force on these patents on each status's day, as the platform knows them — the one answer to "is
+    it pledged" outside the pledge's own checks (an open-licence declaration, a listing, a valuation): the corpus's
+    active pledges but those this register has ended since, and this register's pledges registered by that day that
+    the corpus does not show yet (registered after its snapshot: an open licence was declared on a patent pledged the
+    week before). ``statuses``: a form's few rights, by number."""
+    numbers = list(statuses)
+    ended_here = _ended_here(session, numbers)
+    rows = session.execute(select(PledgedRight.number, Pledge.pledgor, Pledge.pledgee, Pledge.registered_on,
+                                  Pledge.debt_amount)
+                           .join(Pledge, Pledge.id == PledgedRight.pledge_id)
+                           .where(PledgedRight.number.in_(numbers), Pledge.status == "registered")
+                           .order_by(Pledge.registered_on, Pledge.id)).all() if numbers else []
+    out = {}
+    for number, status in statuses.items():
+        pledges = _still_pledged(number, status.active_pledges, ended_here)
+        known = {(normalize_name(p.pledgee or ""), p.registered_on) for p in pledges}
+        pledges += [CorpusPledge(pledgor, pledgee, on, amount) for n, pledgor, pledgee, on, amount in rows
+                    if n == number and on is not None and on <= status.on
+                    and (normalize_name(pledgee), on) not in known]
+        out[number] = tuple(pledges)
+    return out
+
+
 def debt_past_term(number: str, right: RightStatus, debt_end: dt.date) -> str | None:
     """Why a debt term ending ``debt_end`` cannot be secured by the patent ``number``, or None: its term — with its
     compensation, or unknown where the compensation cannot be read (:class:`zhichan.corpus.rights.Term`) — runs past
@@ -328,8 +360,7 @@ def check_application(session: Session, snapshot: Snapshot, app: Application, on
                 refusals.append("因权属纠纷或财产保全程序中止 / proceedings suspended")
             if (refused := debt_past_term(number, r, app.debt_end)) is not None:
                 problems["debt_end"].append(refused)
-            active = [p for p in r.active_pledges
-                      if (number, normalize_name(p.pledgee or ""), p.registered_on) not in ended_here]
+            active = _still_pledged(number, r.active_pledges, ended_here)  # this register's: held_here
             if active:
                 refusals.append(f"已经出质（质权人：{active[0].pledgee or '未记录'}，{active[0].registered_on}） / already pledged")
             missing = [h for h in r.holders if normalize_name(h) != pledgor_key and normalize_name(h) not in consenting]

@@ -195,9 +195,21 @@ def exact_clock(row: Any) -> Any:
     return SimpleNamespace(**({c.name: getattr(row, c.name) for c in CLOCKS.c} | {"due_on": None}))
 
 
-#: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, or the event of
-#: a step it waits for, which the case has not taken yet
-Hold = dt.date | str
+@dataclass(frozen=True)
+class Blocked:
+    """What holds a step back with neither a day nor a step of the case to wait for: something done elsewhere — a step
+    of another case (a patent's transfer is registered once its open licence is withdrawn, in the declaration's own
+    case). ``reason``: why, "中文 / English" (the step's refusal and what the case page says in its place);
+    ``procedure`` and ``case_id``: that other case, which the case page links."""
+
+    reason: str
+    procedure: str | None = None
+    case_id: int | None = None
+
+
+#: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, the event of
+#: a step it waits for, which the case has not taken yet, or something elsewhere (:class:`Blocked`)
+Hold = dt.date | str | Blocked
 
 #: the sweep's stages (``procedure_clocks.warned``): before the deadline, on the day, overdue
 WARNING_LEVELS = {"warning": 1, "due": 2, "overdue": 3}
@@ -349,9 +361,12 @@ def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
 
 
 def held_problem(decl: Declaration, spec: TransitionSpec, held: Mapping[str, Hold], today: dt.date) -> str | None:
-    """Why a step a domain holds back (``held``: event → its first day, or the event of a step it waits for)
-    cannot be taken ``today``: before that day, or before that step (须先办理: no day is known)."""
+    """Why a step a domain holds back (``held``: event → its first day, the event of a step it waits for, or what
+    blocks it elsewhere) cannot be taken ``today``: before that day, before that step (须先办理: no day is known), or
+    while that blocks it (its reason)."""
     day = held.get(spec.event)
+    if isinstance(day, Blocked):
+        return day.reason
     if isinstance(day, str):
         return first_problem(decl, day)
     if day is None or day <= today:
@@ -488,11 +503,13 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
 @dataclass(frozen=True)
 class Waiting:
     """A step held back until a day (:func:`waiting`): the first day it is offered, provisional where a period it waits
-    for ends in a year whose holiday schedule is not published (the day may move either way)."""
+    for ends in a year whose holiday schedule is not published (the day may move either way); or held back by something
+    elsewhere (``blocked``, no day)."""
 
     spec: TransitionSpec
-    day: dt.date
+    day: dt.date | None
     provisional: bool
+    blocked: Blocked | None = None
 
 
 def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: dict[str, Any], today: dt.date,
@@ -501,13 +518,20 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
     (``held``), each with the day it is offered from: the day after the last of those periods' last days, or the held
     day (the later of them) — what the case page says beside such a step (可于 … 起办理). A step something else
     stands against on that day (another clock, a field, an earlier step), or one waiting for a period not running
-    (no day known), is not among them. ``caller``: :func:`offered`'s other arguments."""
+    (no day known), is not among them. A step :class:`Blocked` elsewhere is, with no day, where nothing else stands
+    against it (its reason shown in its place). ``caller``: :func:`offered`'s other arguments."""
     held = held or {}
     now = {t.event for t in offered(decl, state, is_open, role, clocks=clocks, today=today, held=held, **caller)}
-    out = []
+    out: list[Waiting] = []
+    blocked = []
     for t in decl.transitions_from(state):
-        if t.event in now or not (t.lapsed or t.event in held) or isinstance(held.get(t.event), str):
-            continue  # offered, not held back, or held until a step (no day to say)
+        if t.event not in now and isinstance(hold := held.get(t.event), Blocked) and t.event in {
+                o.event for o in offered(decl, state, is_open, role, clocks=clocks, today=today,
+                                         held={e: h for e, h in held.items() if e != t.event}, **caller)}:
+            blocked.append(Waiting(t, None, False, hold))
+    for t in decl.transitions_from(state):
+        if t.event in now or not (t.lapsed or t.event in held) or isinstance(held.get(t.event), (str, Blocked)):
+            continue  # offered, not held back, or held until a step or by something elsewhere (no day to say)
         rows = [r for name in t.lapsed if (r := clocks.get(name)) is not None and r.status == "running" and r.due_on]
         if len(rows) < len(t.lapsed):  # a period not running, or its last day unknown: no day to say
             continue
@@ -520,7 +544,7 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
         if t.event in {o.event for o in offered(decl, state, is_open, role, clocks=exact, today=max(day, today),
                                                  held=held, **caller)}:
             out.append(Waiting(t, day, any(p for d, p in ends if d == day)))
-    return sorted(out, key=lambda w: w.day)
+    return sorted(out, key=lambda w: w.day or today) + blocked
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *,

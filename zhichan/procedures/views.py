@@ -19,7 +19,7 @@ from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, Tr
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.service import Listed, Option, ProcedureService, resumable
 from zhichan.reference.regions import region_name
-from zhichan.web.i18n import translate
+from zhichan.web.i18n import message_in_language, translate
 from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
@@ -220,8 +220,12 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "state_title": decl.states[case["state"]].title(lang),
         "filing": shown_fields(case["fields"], decl.start.fields, lang, names, listed, parties, people),
         "clocks": clocks, "steps": steps, "notices": notices,
-        # steps held back until a day (a period still running, a domain's hold): each with the day it is offered from
-        "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional}
+        # steps held back until a day (a period still running, a domain's hold): each with the day it is offered from;
+        # one held by something elsewhere (another case's step) with why, in the page's language, and that case
+        "held": [{"event": w.spec.event, "title": w.spec.title(lang), "day": w.day, "provisional": w.provisional,
+                  "reason": message_in_language(w.blocked.reason, lang) if w.blocked else None,
+                  "procedure": w.blocked.procedure if w.blocked else None,
+                  "case_id": w.blocked.case_id if w.blocked else None}
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
