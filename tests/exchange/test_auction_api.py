@@ -242,3 +242,24 @@ def test_the_auction_operations_are_documented(client: TestClient) -> None:
         assert {"200", "401", "403", "404", "409", "422"} <= set(operation["responses"]), (action, operation["responses"])
     body = paths["/api/v1/exchange/auctions/{auction_id}/suspend"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"]["$ref"].endswith("/StopIn")
+
+
+def test_the_close_command_says_what_it_closed(env: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zhichan exchange close-auctions`` names the auctions it closed, in both languages, and says when none was due
+    (it printed a Python list: ``closed: [1]``)."""
+    from sqlalchemy import update
+    from typer.testing import CliRunner
+
+    from zhichan.cli import app
+    from zhichan.settings import get_settings
+
+    auction = _auction(env)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Auction).where(Auction.id == auction).values(closes_at=dt.datetime(2020, 1, 1)))
+    monkeypatch.setenv("ZHICHAN_DATABASE_URL", str(env.engine.url.render_as_string(hide_password=False)))  # type: ignore[attr-defined]
+    get_settings.cache_clear()
+    closed = CliRunner().invoke(app, ["exchange", "close-auctions"])
+    assert closed.exit_code == 0, closed.output
+    assert closed.output.strip() == f"已结束 1 场网络竞价：#{auction} / closed 1 auction(s): #{auction}"
+    again = CliRunner().invoke(app, ["exchange", "close-auctions"])
+    assert again.output.strip() == "没有到期的网络竞价 / no auction was due"

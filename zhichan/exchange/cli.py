@@ -68,7 +68,11 @@ def close_auctions() -> None:
     with session_scope(engine) as session:
         closed = close_due(session, procedures, now=utcnow())
     engine.dispose()
-    Console().print(f"closed: {closed}")
+    if closed:
+        numbers = "、".join(f"#{n}" for n in closed)
+        Console().print(f"已结束 {len(closed)} 场网络竞价：{numbers} / closed {len(closed)} auction(s): {numbers}")
+    else:
+        Console().print("没有到期的网络竞价 / no auction was due")
 
 
 @app.command()
