@@ -20,7 +20,7 @@ from zhichan.indicators import charts
 from zhichan.legaltime import china_today
 from zhichan.platform import portal
 from zhichan.platform.orgs import RowName, english_names, holders_named_in_english, party_bound_organization
-from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.portal import CorpusAccess, holders_named
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
 from zhichan.settings import Settings
@@ -545,32 +545,18 @@ def _lever_tables(access: CorpusAccess, code: str, as_of: dt.date, ten_months: i
     return access.cached(("levers", code, as_of, ten_months, annuity_months), compute)
 
 
-def _named(access: CorpusAccess, session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Holders (``party_key``, ``name``, ``synthetic``) with ``name_en`` — the product's one lookup: the corpus's
-    (:func:`zhichan.corpus.parties.with_party_names_en`), then the bound organization's
-    (:func:`zhichan.platform.orgs.holders_named_in_english`)."""
-    from zhichan.corpus.parties import with_party_names_en
-
-    cur = access.require_snapshot().reader()
-    try:
-        named = with_party_names_en(cur, holders)
-    finally:
-        cur.close()
-    return holders_named_in_english(session, named)
-
-
 def _lever_rows(access: CorpusAccess, session: Session | None, lever: str, table: Any,
                 rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """A lever's rows (a patent list's pyarrow table, or the ranking's ``rows``) with each holder named."""
     if lever == "top":
         assert rows is not None
-        holders = _named(access, session, [{"party_key": r["holder_key"], "name": r["holder"] or "",
+        holders = holders_named(access, session, [{"party_key": r["holder_key"], "name": r["holder"] or "",
                                             "synthetic": r["synthetic"]} for r in rows])
         return [{"rank": r["rank"], "holder": h, "holder_type": r["holder_type"], "contribution": r["contribution"],
                  "records": r["records"], "share": r["share"], "synthetic": r["synthetic"]}
                 for r, h in zip(rows, holders, strict=True)]
     patents = table.to_pylist()
-    holders = _named(access, session, [{"party_key": r["first_patentee_key"], "name": r["first_patentee"] or "",
+    holders = holders_named(access, session, [{"party_key": r["first_patentee_key"], "name": r["first_patentee"] or "",
                                         "synthetic": r["synthetic"]} for r in patents])
     extra = ("ten_year_date",) if lever == "ten_years" else ("due_date", "annuity_year")
     return [{"application_number": r["application_number"], "title": r["title"], "holder": h,
