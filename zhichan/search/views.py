@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -450,7 +451,7 @@ def _hit(h: dict[str, Any], english: dict[tuple[str, bool | None], str]) -> dict
 
 
 def _applicants_en(access: CorpusAccess, session: Session | None,
-                   names: list[tuple[str, bool | None]]) -> dict[tuple[str, bool | None], str]:
+                   names: Sequence[tuple[str, bool | None]]) -> dict[tuple[str, bool | None], str]:
     """Applicants named in a search (a hit's, with whether its record is synthetic; a facet's or a filter's, ``None``:
     as synthetic as its party) → their English names, for those that have one: the product's one lookup of a corpus
     party (:func:`zhichan.platform.portal.holders_named`), so a facet names an applicant as its hits do."""
