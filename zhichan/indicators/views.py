@@ -420,9 +420,10 @@ def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry
 
 
 def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
-                      page: int = 1) -> dict[str, Any]:
+                      page: int = 1, holder: str | None = None, session: Session | None = None) -> dict[str, Any]:
     """One page of the records behind an indicator's value (``zhichan indicators drill``), at ``as_of`` or the
-    figure's default date."""
+    figure's default date; ``holder``: those of one holder (its key: a ranking's holder's contribution, its records —
+    ``holder`` in the result names it, as the ranking does)."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
@@ -432,7 +433,13 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     as_of = service.figure_as_of(ind.code, as_of, snap)
     value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
-                                          limit=RECORDS_PAGE_SIZE, snapshot=snap)
+                                          limit=RECORDS_PAGE_SIZE, snapshot=snap, holder=holder)
+    of_holder = None
+    if holder is not None:  # named as the ranking names it: its name in the records, in English where known
+        name_column = registry.source_keys(registry.get_indicator(ind.drill_code).source or "")[2]
+        name = table.column(name_column)[0].as_py() if table.num_rows and name_column in table.column_names else None
+        named = holders_named(access, session, [{"party_key": holder, "name": str(name or holder)}])[0]
+        of_holder = {"party_key": holder, "name": named["name"], "name_en": named.get("name_en")}
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     numbers, money = figure_columns(table.schema)
     drill = registry.get_indicator(ind.drill_code)
@@ -447,7 +454,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
-            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names,
+            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "holder": of_holder,
             "number_columns": numbers, "money_columns": money, "records": rows}
 
 
@@ -469,7 +476,7 @@ def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
                              fmt: str, folder: Path, lang: str = "zh",
-                             registry_: ProcedureRegistry | None = None) -> tuple[Path, str]:
+                             registry_: ProcedureRegistry | None = None, holder: str | None = None) -> tuple[Path, str]:
     """All records behind an indicator as CSV or XLSX in the page's language (headings, coded values, sheets and the
     definition sheet; codes — application numbers, regions, IPC — kept, a region's name beside its code) —
     ``zhichan.indicators.service.export_drilldown``, the function ``zhichan indicators drill --out`` calls (which
@@ -482,7 +489,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     ind = registry.get_indicator(indicator[:80])
     snap = access.require_snapshot()
     as_of = service.figure_as_of(ind.code, as_of, snap)
-    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap)
+    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap, holder=holder)
     if total > MAX_RECORDS_EXPORT:
         raise InputError(f"记录过多（{total:,} 条，网页导出上限 {MAX_RECORDS_EXPORT:,} 条），请选择下级地区或使用命令行 "
                          f"zhichan indicators drill --out / too many records ({total:,}; the web exports at most "
@@ -490,7 +497,8 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_))
+                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_),
+                             holder=holder)
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
 
 
