@@ -425,7 +425,8 @@ def test_english_search_names_an_applicant_in_its_facet_and_filter_as_its_hits_n
     en = client.get("/search/facets", params={"q": Q, "lang": "en"}).text
     assert dict(_facet_items(en, "applicant")) == {WUHOU_ENTERPRISE: english}, en
     # under its legal (Chinese) name, what it is filed by; a Chinese page shows the name alone
-    assert re.search(rf'>{re.escape(english)}</a><span class="legal-name[^>]*>{WUHOU_ENTERPRISE}</span>', unescape(en))
+    assert re.search(rf'>{re.escape(english)}</a> <span class="muted">\d+</span><span class="legal-name[^>]*>{WUHOU_ENTERPRISE}</span>',
+                     unescape(en)), en
     zh = client.get("/search/facets", params={"q": Q, "lang": "zh"}).text
     assert dict(_facet_items(zh, "applicant")) == {WUHOU_ENTERPRISE: WUHOU_ENTERPRISE} and english not in zh
     # the active filter and the facets counted in the page (no script) say the same
