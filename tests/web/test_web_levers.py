@@ -9,7 +9,7 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -206,3 +206,35 @@ def test_a_holder_links_to_its_portfolio_only_where_the_viewer_may_open_it(setti
             assert c.get(f"/enterprises/{quote(his_key)}").status_code == 200
     finally:
         web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def test_a_top_holders_figure_links_to_its_own_records(env, client) -> None:
+    """The cockpit's top holders' valid inventions and the levers' top holders' high-value inventions were bare
+    numbers: each links to the records behind it (the indicator's records of that holder — its page, the API and the
+    export count exactly the figure), named on the page as the ranking names the holder."""
+    found = {}
+    login_as(client, env.engine, "root")  # Nanjing's image-processing patents are high-value (a strategic industry)
+    levers = client.get(f"/regions/320100/levers?{WIDE}").text
+    found["high_value_inventions"] = re.findall(r'class="holder-records" href="([^"]+)"[^>]*>([\d,]+)<',
+                                                levers.split('id="top-table"', 1)[1].split("</table>", 1)[0])
+    cockpit = client.get(f"/cockpit?region=510100&as_of={AS_OF}").text
+    found["valid_inventions"] = re.findall(r'class="holder-records" href="([^"]+)"[^>]*>([\d,]+)<',
+                                           cockpit.split('id="top-holders"', 1)[1].split("</table>", 1)[0])
+    for indicator, links in found.items():
+        assert links, indicator
+        for href, shown in links:
+            url = html_text.unescape(href)
+            assert re.match(rf"/regions/(320100|510100)/indicators/{indicator}/records\?", url) and f"as_of={AS_OF}" in url
+            page = client.get(url)
+            assert page.status_code == 200
+            total = re.search(r'id="records-total">[^<]*?([\d,]+)', page.text)
+            assert total and total.group(1) == shown, (url, shown)
+            holder = re.search(r"holder=([^&]+)", url).group(1)  # type: ignore[union-attr]
+            assert 'id="records-holder"' in page.text and f"&amp;holder={holder}" in page.text  # the export keeps it
+            api = client.get(url.replace("/regions/", "/api/v1/regions/", 1)).json()
+            assert api["total"] == int(shown.replace(",", "")) and api["holder"]["party_key"] == unquote(holder)
+            rows = _csv(client.get(url.replace("/records?", "/records.csv?", 1)).content)
+            assert len(rows) == int(shown.replace(",", ""))
+    # a holder's records are scoped as the region's are: Chengdu's leader opens none of Nanjing's
+    login_as(client, env.engine, "cd_leader")
+    assert client.get(html_text.unescape(found["high_value_inventions"][0][0])).status_code in (403, 404)

@@ -5,6 +5,7 @@ what an empty choice means, empty panels that say why — in Chinese and English
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,19 @@ def test_the_talent_filters_say_what_an_empty_choice_means(client, env):
 
 
 def test_the_navigation_page_says_why_it_lists_no_report(client, env):
+    """An empty list of reports names the button that makes one; on a chain's page, which has that button above the
+    list, it points there — it said 在产业链页面按统计日运行分析 on the chain page itself."""
     login_as(client, env.engine, "cd_leader")
-    for lang, words in (("en", "run an analysis"), ("zh", "运行分析")):
+    for lang, button, date, page_word in (("en", "Analyse and write the report (background job)", "As of", "chain's page"),
+                                          ("zh", "后台分析并生成报告", "截至日期", "产业链页面")):
         html = client.get(f"/navigation?lang={lang}").text
         empty = re.search(r'<p class="muted empty" id="runs-empty" data-empty="none">(.*?)</p>', html, re.S)
-        assert empty is not None and words in empty.group(1), lang
+        assert empty is not None and button in unescape(empty.group(1)) and page_word in unescape(empty.group(1)), lang
+        chain = re.search(r'href="(/navigation/chains/[^"?]+)', html).group(1)  # type: ignore[union-attr]
+        html = client.get(f"{chain}?lang={lang}").text
+        empty = re.search(r'<p class="muted empty" id="runs-empty" data-empty="none">(.*?)</p>', html, re.S)
+        assert empty is not None and f"“{button}”" in empty.group(1) and f"“{date}”" in empty.group(1), lang
+        assert page_word not in unescape(empty.group(1)) and html.index(f">{button}</button>") < html.index('id="runs-empty"')
 
 
 def test_the_services_catalogue_labels_its_area(client, env):

@@ -404,3 +404,34 @@ def test_the_patent_page_names_its_region_and_marks_itself_in_its_family(env: We
         assert own.split()[0] == "CN185939850A" and self_word in own
         single = client.get(f"/patents/{alone['application_number']}?lang={lang}").text
         assert 'id="family-members"' not in single and re.search(r'id="family-size">1<', single)
+
+
+def test_english_search_names_an_applicant_in_its_facet_and_filter_as_its_hits_name_it(env: WebEnv, client) -> None:
+    """The applicant facet listed the Chinese names on English pages while the hits beside it named them in English:
+    the hits, the facet and the active filter name an applicant by one lookup (portal.holders_named) — an organization's
+    registered English name first, as the cockpit and the enterprise page name it."""
+    from sqlalchemy import update
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    english = "Chengdu Example Technology Co., Ltd."
+    with session_scope(env.engine) as s:
+        s.execute(update(Organization).where(Organization.party_key == WUHOU_ENTERPRISE).values(name_en=english))
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    hits = client.get("/api/v1/search", params={"q": Q, "page_size": 100}).json()["hits"]
+    assert {(h["applicants"], h["applicants_en"]) for h in hits} == {(WUHOU_ENTERPRISE, english)}
+    assert english in client.get("/search", params={"q": Q, "lang": "en"}).text
+    en = client.get("/search/facets", params={"q": Q, "lang": "en"}).text
+    assert dict(_facet_items(en, "applicant")) == {WUHOU_ENTERPRISE: english}, en
+    # under its legal (Chinese) name, what it is filed by; a Chinese page shows the name alone
+    assert re.search(rf'>{re.escape(english)}</a> <span class="muted">\d+</span><span class="legal-name[^>]*>{WUHOU_ENTERPRISE}</span>',
+                     unescape(en)), en
+    zh = client.get("/search/facets", params={"q": Q, "lang": "zh"}).text
+    assert dict(_facet_items(zh, "applicant")) == {WUHOU_ENTERPRISE: WUHOU_ENTERPRISE} and english not in zh
+    # the active filter and the facets counted in the page (no script) say the same
+    narrowed = client.get("/search", params={"q": Q, "f": f"applicant:{WUHOU_ENTERPRISE}", "lang": "en",
+                                             "facets": "true"}).text
+    chip = re.search(r'data-filter="applicant:[^"]*">([^<]*)<', narrowed)
+    assert chip and chip.group(1).strip() == english and not cjk.search(chip.group(1)), narrowed[:3000]
+    assert dict(_facet_items(narrowed, "applicant")) == {WUHOU_ENTERPRISE: english}

@@ -120,16 +120,21 @@ def holder_display_name(holder: Mapping[str, Any], lang: str) -> str:
 
 def with_party_names_en(cur: Any, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Holders (``party_key``, ``name``, ``synthetic``) with ``region_code`` (the party's, from ``parties``) and
-    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for :func:`holder_display_name`.
+    ``name_en`` (:func:`party_name_en`; ``None`` where there is none) — for :func:`holder_display_name`. A holder
+    without ``synthetic`` (a search facet's applicant, named alone) is as synthetic as its party.
     ``cur``: a DuckDB cursor on a snapshot."""
     from zhichan.corpus.store import in_values_sql
 
     keys = sorted({h["party_key"] for h in holders if h.get("party_key")})
-    regions: dict[str, str] = {}
+    parties: dict[str, tuple[str, bool]] = {}
     if keys:
-        found = cur.execute(f"SELECT party_key, region_code FROM parties WHERE {in_values_sql('party_key', 'keys')}",
-                            {"keys": keys}).fetchall()
-        regions = {key: region or "" for key, region in found}
-    return [{**h, "region_code": regions.get(h["party_key"], ""),
-             "name_en": party_name_en(h["name"], regions.get(h["party_key"]), bool(h.get("synthetic")))}
-            for h in holders]
+        found = cur.execute(f"SELECT party_key, region_code, synthetic FROM parties "
+                            f"WHERE {in_values_sql('party_key', 'keys')}", {"keys": keys}).fetchall()
+        parties = {key: (region or "", bool(synthetic)) for key, region, synthetic in found}
+
+    def named(h: dict[str, Any]) -> dict[str, Any]:
+        region, synthetic = parties.get(h["party_key"], ("", False))
+        synthetic = bool(h["synthetic"]) if "synthetic" in h else synthetic
+        return {**h, "region_code": region, "name_en": party_name_en(h["name"], region or None, synthetic)}
+
+    return [named(h) for h in holders]

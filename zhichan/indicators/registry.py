@@ -411,13 +411,16 @@ def region_filter(region_code: str) -> str:
     return f"geo LIKE '{region_code}%'"
 
 
-def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_yuan: Decimal | None = None) -> str:
-    """The records behind ``code`` for a (normalized) region — the same source and predicate."""
+def drilldown_sql(code: str, region_code: str, as_of: dt.date, pledge_threshold_yuan: Decimal | None = None,
+                  holder: str | None = None) -> str:
+    """The records behind ``code`` for a (normalized) region — the same source and predicate; ``holder``: those of
+    one holder (its key, as :func:`contributors_sql` ranks it: a holder's contribution, records as the ranking counts)."""
     ind = get_indicator(get_indicator(code).drill_code)
     assert ind.source is not None and ind.where is not None
-    key = source_keys(ind.source)[0]
+    key, holder_key, _, _ = source_keys(ind.source)
     cols = ",\n  ".join(drill_columns(ind.source))
-    body = (f"SELECT\n  {cols}\nFROM {ind.source}\nWHERE ({ind.where})\n  AND {region_filter(region_code)}\n"
+    of_holder = "" if holder is None else "\n  AND {} = '{}'".format(holder_key, holder.replace("'", "''"))
+    body = (f"SELECT\n  {cols}\nFROM {ind.source}\nWHERE ({ind.where})\n  AND {region_filter(region_code)}{of_holder}\n"
             f"ORDER BY {key}")
     return with_relations(body, [ind.source], parameters(as_of, pledge_threshold_yuan))
 

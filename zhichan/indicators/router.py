@@ -123,10 +123,10 @@ def region_indicators_page(
 @router.get("/regions/{code}/indicators/{indicator}/records")
 def indicator_records_page(
     request: Request, code: str, indicator: str, as_of: str | None = Query(None, max_length=10),
-    page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
-    session: Session = DbDep,
+    page: int = Query(1, ge=1, le=10_000), holder: str | None = Query(None, min_length=1, max_length=200),
+    scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
-    data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page)
+    data = views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page, holder, session)
     return render(request, "indicators/indicator_records.html",
                   {"d": views.labelled_records(data, lang(request), request.app.state.procedures.registry, session)})
 
@@ -134,12 +134,13 @@ def indicator_records_page(
 @router.get("/regions/{code}/indicators/{indicator}/records.{fmt}")
 def indicator_records_export(
     request: Request, code: str, indicator: str, fmt: str, as_of: str | None = Query(None, max_length=10),
+    holder: str | None = Query(None, min_length=1, max_length=200),
     scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
     day = views.parse_as_of(as_of)
     path, name = views.indicator_records_export(access, scope, code, indicator, day, fmt,
                                                 request.app.state.settings.data_dir / "tmp", lang(request),
-                                                request.app.state.procedures.registry)
+                                                request.app.state.procedures.registry, holder)
     audit.record(session, scope, "indicator.export", f"{code[:12]}:{indicator[:80]}",
                  detail={"format": fmt, "as_of": day.isoformat() if day else None}, ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",
@@ -261,11 +262,16 @@ def region_indicators(
             summary="指标明细记录（分页）/ the records behind an indicator (scoped, paged)", responses=SCOPED)
 def indicator_records(
     code: str = RegionCode, indicator: str = IndicatorCode, as_of: IsoDate | None = AsOf,
-    page: int = Query(1, ge=1, le=10_000), scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep,
+    page: int = Query(1, ge=1, le=10_000),
+    holder: str | None = Query(None, min_length=1, max_length=200,
+                               description="一个权利人的记录（主要权利人排名的 holder_key）/ one holder's records (a ranking's "
+                               "holder_key)"),
+    scope: Scope = ScopeDep, access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
     """The same definition as the number and as ``zhichan indicators drill`` (50 records a page);
     CSV/XLSX of all records: ``/regions/{code}/indicators/{indicator}/records.csv`` (``.xlsx``)."""
-    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page))
+    return fast_json(views.indicator_records(access, scope, code, indicator, views.parse_as_of(as_of), page, holder,
+                                             session))
 
 
 @api_router.get("/regions/{code}/levers", summary="抓手：即将满10年、年费到期、主要权利人 / levers: 10-year mark, "

@@ -445,7 +445,7 @@ def trend(code: str, region_code: str, years: Iterable[int], *, snapshot: Snapsh
 
 
 def drilldown(code: str, region_code: str, as_of: dt.date, *, snapshot: Snapshot | None = None,
-              engine: str = "duckdb") -> pa.Table:
+              engine: str = "duckdb", holder: str | None = None) -> pa.Table:
     """The records behind ``code`` in a region at ``as_of`` (ratios: the records of their numerator).
 
     Built from the same source and predicate as the number itself, so ``drilldown(...).num_rows``
@@ -455,17 +455,19 @@ def drilldown(code: str, region_code: str, as_of: dt.date, *, snapshot: Snapshot
     region = normalize_region(region_code)
     eng = open_engine(snap, engine)
     try:
-        return eng.query(registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan))
+        return eng.query(registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan,
+                                                holder))
     finally:
         eng.close()
 
 
 def drilldown_page(code: str, region_code: str, as_of: dt.date, *, offset: int = 0, limit: int = 50,
-                   snapshot: Snapshot | None = None) -> tuple[int, pa.Table]:
-    """One page of :func:`drilldown` and the number of records in all (the web's records page)."""
+                   snapshot: Snapshot | None = None, holder: str | None = None) -> tuple[int, pa.Table]:
+    """One page of :func:`drilldown` and the number of records in all (the web's records page); ``holder``: of one
+    holder (its key, :func:`zhichan.indicators.registry.drilldown_sql`)."""
     snap = _snapshot(snapshot)
     region = normalize_region(region_code)
-    sql = registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan)
+    sql = registry.drilldown_sql(code, region, as_of, get_settings().high_value_pledge_threshold_yuan, holder)
     eng = open_engine(snap, "duckdb")
     try:
         total = int(eng.query(f"SELECT count(*) AS n FROM ({sql})").column("n")[0].as_py())
@@ -493,7 +495,7 @@ ABOUT_BOTH = {"indicator": "指标 indicator", "region": "地区 region", "as_of
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
                      fmt: Literal["csv", "xlsx"] | None = None, *, snapshot: Snapshot | None = None,
-                     lang: str | None = None, labelled: Any = None) -> Path:
+                     lang: str | None = None, labelled: Any = None, holder: str | None = None) -> Path:
     """Write the drill-down to CSV (UTF-8 with BOM, opens in Excel; an amount as its exact text) or XLSX (records +
     definition sheet with the figure itself; an amount a number cell to the fen).
 
@@ -506,7 +508,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     if fmt not in ("csv", "xlsx"):
         raise InputError(f"不支持的导出格式：{fmt}（csv 或 xlsx） / unsupported format {fmt}: csv or xlsx")
     snap = _snapshot(snapshot)
-    table = drilldown(code, region_code, as_of, snapshot=snap)
+    table = drilldown(code, region_code, as_of, snapshot=snap, holder=holder)
     ind = registry.get_indicator(code)
     columns = table.column_names
     if labelled is not None:

@@ -20,7 +20,7 @@ from zhichan.indicators import charts
 from zhichan.legaltime import china_today
 from zhichan.platform import portal
 from zhichan.platform.orgs import RowName, english_names, holders_named_in_english, party_bound_organization
-from zhichan.platform.portal import CorpusAccess
+from zhichan.platform.portal import CorpusAccess, holders_named
 from zhichan.platform.scope import Scope
 from zhichan.search.views import check_paging
 from zhichan.settings import Settings
@@ -420,9 +420,10 @@ def cell_label(lang: str, prefix: str, value: str, row: dict[str, Any], registry
 
 
 def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
-                      page: int = 1) -> dict[str, Any]:
+                      page: int = 1, holder: str | None = None, session: Session | None = None) -> dict[str, Any]:
     """One page of the records behind an indicator's value (``zhichan indicators drill``), at ``as_of`` or the
-    figure's default date."""
+    figure's default date; ``holder``: those of one holder (its key: a ranking's holder's contribution, its records —
+    ``holder`` in the result names it, as the ranking does)."""
     from zhichan.indicators import registry, service
 
     code = scope.require_region(code)
@@ -432,7 +433,13 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
     as_of = service.figure_as_of(ind.code, as_of, snap)
     value = service.compute([ind.code], [code], as_of, snapshot=snap)[0]
     total, table = service.drilldown_page(ind.code, code, as_of, offset=(page - 1) * RECORDS_PAGE_SIZE,
-                                          limit=RECORDS_PAGE_SIZE, snapshot=snap)
+                                          limit=RECORDS_PAGE_SIZE, snapshot=snap, holder=holder)
+    of_holder = None
+    if holder is not None:  # named as the ranking names it: its name in the records, in English where known
+        name_column = registry.source_keys(registry.get_indicator(ind.drill_code).source or "")[2]
+        name = table.column(name_column)[0].as_py() if table.num_rows and name_column in table.column_names else None
+        named = holders_named(access, session, [{"party_key": holder, "name": str(name or holder)}])[0]
+        of_holder = {"party_key": holder, "name": named["name"], "name_en": named.get("name_en")}
     rows = [{k: record_cell(v) for k, v in row.items()} for row in table.to_pylist()]
     numbers, money = figure_columns(table.schema)
     drill = registry.get_indicator(ind.drill_code)
@@ -447,7 +454,7 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
-            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names,
+            "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "holder": of_holder,
             "number_columns": numbers, "money_columns": money, "records": rows}
 
 
@@ -469,7 +476,7 @@ def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
                              fmt: str, folder: Path, lang: str = "zh",
-                             registry_: ProcedureRegistry | None = None) -> tuple[Path, str]:
+                             registry_: ProcedureRegistry | None = None, holder: str | None = None) -> tuple[Path, str]:
     """All records behind an indicator as CSV or XLSX in the page's language (headings, coded values, sheets and the
     definition sheet; codes — application numbers, regions, IPC — kept, a region's name beside its code) —
     ``zhichan.indicators.service.export_drilldown``, the function ``zhichan indicators drill --out`` calls (which
@@ -482,7 +489,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     ind = registry.get_indicator(indicator[:80])
     snap = access.require_snapshot()
     as_of = service.figure_as_of(ind.code, as_of, snap)
-    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap)
+    total, _ = service.drilldown_page(ind.code, code, as_of, limit=0, snapshot=snap, holder=holder)
     if total > MAX_RECORDS_EXPORT:
         raise InputError(f"记录过多（{total:,} 条，网页导出上限 {MAX_RECORDS_EXPORT:,} 条），请选择下级地区或使用命令行 "
                          f"zhichan indicators drill --out / too many records ({total:,}; the web exports at most "
@@ -490,7 +497,8 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_))
+                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_),
+                             holder=holder)
     return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
 
 
@@ -545,32 +553,18 @@ def _lever_tables(access: CorpusAccess, code: str, as_of: dt.date, ten_months: i
     return access.cached(("levers", code, as_of, ten_months, annuity_months), compute)
 
 
-def _named(access: CorpusAccess, session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Holders (``party_key``, ``name``, ``synthetic``) with ``name_en`` — the product's one lookup: the corpus's
-    (:func:`zhichan.corpus.parties.with_party_names_en`), then the bound organization's
-    (:func:`zhichan.platform.orgs.holders_named_in_english`)."""
-    from zhichan.corpus.parties import with_party_names_en
-
-    cur = access.require_snapshot().reader()
-    try:
-        named = with_party_names_en(cur, holders)
-    finally:
-        cur.close()
-    return holders_named_in_english(session, named)
-
-
 def _lever_rows(access: CorpusAccess, session: Session | None, lever: str, table: Any,
                 rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """A lever's rows (a patent list's pyarrow table, or the ranking's ``rows``) with each holder named."""
     if lever == "top":
         assert rows is not None
-        holders = _named(access, session, [{"party_key": r["holder_key"], "name": r["holder"] or "",
+        holders = holders_named(access, session, [{"party_key": r["holder_key"], "name": r["holder"] or "",
                                             "synthetic": r["synthetic"]} for r in rows])
         return [{"rank": r["rank"], "holder": h, "holder_type": r["holder_type"], "contribution": r["contribution"],
                  "records": r["records"], "share": r["share"], "synthetic": r["synthetic"]}
                 for r, h in zip(rows, holders, strict=True)]
     patents = table.to_pylist()
-    holders = _named(access, session, [{"party_key": r["first_patentee_key"], "name": r["first_patentee"] or "",
+    holders = holders_named(access, session, [{"party_key": r["first_patentee_key"], "name": r["first_patentee"] or "",
                                         "synthetic": r["synthetic"]} for r in patents])
     extra = ("ten_year_date",) if lever == "ten_years" else ("due_date", "annuity_year")
     return [{"application_number": r["application_number"], "title": r["title"], "holder": h,

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -25,6 +25,9 @@ from zhichan.corpus.parties import party_name_en, with_party_names_en
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import InputError, NotFoundError
 from zhichan.platform.scope import Scope, normalize_region_code, region_level, region_prefix
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -353,6 +356,23 @@ def patent_detail(access: CorpusAccess, application_number: str) -> dict[str, An
 
 
 # enterprises -----------------------------------------------------------------------------------
+def holders_named(access: CorpusAccess, session: Session | None, holders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Holders (``party_key``, ``name``, ``synthetic``) with ``name_en`` — the product's one lookup of a corpus party's
+    English name: the corpus's (:func:`zhichan.corpus.parties.with_party_names_en`), then the bound organization's
+    (:func:`zhichan.platform.orgs.holders_named_in_english`). A rankings' holder, a lever's, a search hit's
+    applicant and a search facet's are named by it alike."""
+    from zhichan.platform.orgs import holders_named_in_english
+
+    if not holders:
+        return holders
+    cur = access.require_snapshot().reader()
+    try:
+        named = with_party_names_en(cur, holders)
+    finally:
+        cur.close()
+    return holders_named_in_english(session, named)
+
+
 def party_region(access: CorpusAccess, party_key: str) -> dict[str, Any]:
     cur = access.cursor()
     try:

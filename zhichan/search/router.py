@@ -51,7 +51,7 @@ def search_page(
     f: FacetFilters = None,
     exact_facets: bool = Query(False),
     facets: bool = Query(False),
-    access: CorpusAccess = CorpusDep,
+    access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> Response:
     """The hits at once, the facets loaded after them (``/search/facets``); ``facets=true``, the link a browser
     without JavaScript is given in their place: the facets counted with the hits, in the page."""
@@ -59,7 +59,7 @@ def search_page(
     if q.strip():
         try:
             result = views.search(access, q, page=page, page_size=size, facets=facets, sort=sort, filters=f or [],
-                                  exact_facets=exact_facets)
+                                  exact_facets=exact_facets, session=session)
         except InputError as exc:  # a query syntax error is shown beside the query box
             error = exc.message
             position = exc.details.get("position")
@@ -106,14 +106,15 @@ def search_facets(request: Request, q: str = Query(..., min_length=1, max_length
                   size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
                   sort: str = Query("relevance", pattern=SORT_PATTERN), f: FacetFilters = None,
                   exact_facets: bool = Query(False), hits: int | None = Query(None, ge=0),
-                  seal: str = Query("", pattern=views.SEAL_PATTERN), access: CorpusAccess = CorpusDep) -> Response:
+                  seal: str = Query("", pattern=views.SEAL_PATTERN), access: CorpusAccess = CorpusDep,
+                  session: Session = DbDep) -> Response:
     """The search page's facets (an HTML fragment HTMX loads after the hits are shown): each value
     a link that adds it as a filter; estimated counts (约) with a link to the exact ones. ``hits``
     and ``seal``: the page's hit total, used only if the seal is the server's (views.hits_seal) —
     a seal of another total, query or key only costs the count; a value that is no seal or no
     number, like a missing query or a filter it cannot read, is refused in the panel (PartRoute)."""
     counted = views.search_facets(access, q, f or [], exact=exact_facets, hits=hits, seal=seal,
-                                  secret=request.app.state.secret_key)
+                                  secret=request.app.state.secret_key, session=session)
     return render(request, "search/_search_facets.html",
                   {"facets": counted["facets"], "facet_sample": counted["facet_sample"],
                    "state": views.PageState(q, f or [], sort, size, exact_facets), "clickable": True})
@@ -201,9 +202,10 @@ def search(
     f: list[FacetFilter] = ApiFacetFilters,
     exact_facets: bool = Query(False, description="精确计数分面（命中超过上限时默认按抽样估算，标 approximate）/ count the "
                                "facets exactly (above the hit limit they are estimated from a sample, flagged approximate)"),
-    access: CorpusAccess = CorpusDep,
+    access: CorpusAccess = CorpusDep, session: Session = DbDep,
 ) -> dict[str, Any]:
-    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f, exact_facets=exact_facets)
+    return views.search(access, q, page=page, page_size=page_size, sort=sort, filters=f, exact_facets=exact_facets,
+                        session=session)
 
 
 @api_router.get("/similar", summary="相似专利（公开）/ similar patents (public)", responses=errors(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
@@ -22,6 +23,9 @@ from zhichan.corpus.store import Snapshot
 from zhichan.errors import InputError
 from zhichan.platform import portal
 from zhichan.platform.portal import CorpusAccess
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MAX_PAGE_SIZE = 100
 #: the query language's own limit (zhichan.search.parser.MAX_QUERY_CHARS; docs/query-language.md):
@@ -274,9 +278,11 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 20,
            facets: bool = True, sort: str = "relevance", filters: list[str] | tuple[str, ...] = (),
-           exact_facets: bool = False) -> dict[str, Any]:
+           exact_facets: bool = False, session: Session | None = None) -> dict[str, Any]:
     """Search published patents (public) with ``zhichan.search``: through the newest indexed
     snapshot, or — while no snapshot has an index — the same query by a scan (``mode`` says which).
+    The applicants of the hits, of the applicant facet and of an applicant filter are named in English by one
+    lookup (:func:`_applicants_en`; ``session`` for the platform's organizations' own English names).
 
     ``facets=False`` leaves the facets of a full search to :func:`search_facets` (the search page
     shows the hits first and loads the facets with a second request). ``filters`` are facet
@@ -318,14 +324,20 @@ def search(access: CorpusAccess, query: str, *, page: int = 1, page_size: int = 
     # "previous": the current snapshot's index is being built; these hits come from the newest
     # snapshot that has one (said on the page, with its id)
     mode = mode or ("full" if snap.id == current.id else "previous")
+    hits = [_as_dict(h) for h in result.hits]
+    english = _applicants_en(access, session, [(a, bool(h.get("synthetic"))) for h in hits
+                                               for a in h.get("applicants") or []]
+                             + [(f.value, None) for f in chosen if f.facet == "applicant"]
+                             + [(str(v.value), None) for v in result.facets.get("applicant", [])])
     return {
         "query": query, "canonical_query": result.query, "total": result.total,
         "mode": mode, "snapshot_id": result.snapshot_id,
         "page": page, "page_size": page_size, "pages": result.pages, "clamped": clamped, "sort": sort,
-        "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param} for f in chosen],
+        "filters": [{"facet": f.facet, "value": f.value, "clause": f.clause, "param": f.param,
+                     "name_en": english.get((f.value, None)) if f.facet == "applicant" else None} for f in chosen],
         "elapsed_ms": result.elapsed_ms,
-        "hits": [_hit(_as_dict(h)) for h in result.hits],
-        **_facets_out(result.facets, result.facet_sample),
+        "hits": [_hit(h, english) for h in hits],
+        **_facets_out(result.facets, result.facet_sample, english),
         "facets_pending": mode != "scan" and not facets and result.total > 0,
         "hint": _english_hint(run) if result.total == 0 else None,
         "stale_index": _stale_index(current) if mode == "scan" else None,
@@ -355,10 +367,10 @@ def hits_seal(secret: str, snapshot_id: str, canonical_query: str, total: int) -
 
 def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[str, ...] = (),
                   exact: bool = False, *, hits: int | None = None, seal: str = "",
-                  secret: str | None = None) -> dict[str, Any]:
+                  secret: str | None = None, session: Session | None = None) -> dict[str, Any]:
     """The facets of a full search alone (the search page's second request). ``hits`` is the hit
     total the page's search counted, used only with its valid ``seal`` (:func:`hits_seal`);
-    without one the hits are counted here."""
+    without one the hits are counted here. Applicants named in English as :func:`search` names them."""
     query = (query or "").strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         raise InputError(f"检索式为空或过长（最多{MAX_QUERY_CHARS}字） / empty or too long query "
@@ -374,7 +386,8 @@ def search_facets(access: CorpusAccess, query: str, filters: list[str] | tuple[s
               and hmac.compare_digest(seal, hits_seal(str(secret), snap.id, to_query(parse(run)), hits)))
     total = hits if sealed else None
     counted = service.facets(run, snapshot=snap, exact=exact, total=total)
-    return {"query": query, **_facets_out(counted.values, counted.sample)}
+    english = _applicants_en(access, session, [(str(v.value), None) for v in counted.values.get("applicant", [])])
+    return {"query": query, **_facets_out(counted.values, counted.sample, english)}
 
 
 def _english_hint(query: str) -> dict[str, Any] | None:
@@ -404,11 +417,15 @@ def searchable_snapshot(access: CorpusAccess) -> Snapshot:
     return current
 
 
-def _facets_out(facets: dict[str, Any], sample: Any = None) -> dict[str, Any]:
+def _facets_out(facets: dict[str, Any], sample: Any = None,
+                english: dict[tuple[str, bool | None], str] | None = None) -> dict[str, Any]:
     """The facets as the page and the API show them: each value with its count and whether it is an
-    estimate; ``facets_approximate`` and ``facet_sample`` (what the estimate counted) for the whole."""
+    estimate (an applicant with ``name_en``, :func:`_applicants_en`, as the hits name it); ``facets_approximate``
+    and ``facet_sample`` (what the estimate counted) for the whole."""
+    english = english or {}
     return {
-        "facets": {name: [{"value": f.value, "label": f.label, "count": f.count, "approximate": f.approximate}
+        "facets": {name: [{"value": f.value, "label": f.label, "count": f.count, "approximate": f.approximate,
+                           **({"name_en": english.get((str(f.value), None))} if name == "applicant" else {})}
                           for f in values] for name, values in facets.items()},
         "facets_approximate": sample is not None,
         "facet_sample": None if sample is None else {"hits": sample.hits, "total": sample.total,
@@ -416,26 +433,36 @@ def _facets_out(facets: dict[str, Any], sample: Any = None) -> dict[str, Any]:
     }
 
 
-def _hit(h: dict[str, Any]) -> dict[str, Any]:
-    """A hit of the search module; its ``*_html`` fields are already escaped (matches in ``<mark>``)."""
+def _hit(h: dict[str, Any], english: dict[tuple[str, bool | None], str]) -> dict[str, Any]:
+    """A hit of the search module; its ``*_html`` fields are already escaped (matches in ``<mark>``).
+    ``applicants_en``: its applicants as an English page lists them (``english``, :func:`_applicants_en`), ``None``
+    where none has an English name."""
+    applicants = h.get("applicants") or []
+    named = [english.get((a, bool(h.get("synthetic")))) for a in applicants]
     return {
         "application_number": h["application_number"], "title": h["title"],
         "title_html": Markup(h.get("title_html") or escape(h["title"])),
         "snippet_html": Markup(h.get("snippet_html") or ""), "kind": h["kind"],
         "application_date": h["application_date"], "legal_status": h["legal_status"], "status_field": "legal_status",
-        "applicants": "；".join(h.get("applicants") or []), "region_code": h.get("region_code"),
-        "synthetic": bool(h.get("synthetic")), "applicants_en": _applicants_en(h),
+        "applicants": "；".join(applicants), "region_code": h.get("region_code"),
+        "synthetic": bool(h.get("synthetic")),
+        "applicants_en": "; ".join(en or a for en, a in zip(named, applicants, strict=True)) if any(named) else None,
     }
 
 
-def _applicants_en(h: dict[str, Any]) -> str | None:
-    """A hit's applicants as an English page lists them, where the generator named one (synthetic records; the
-    others as stored); ``None`` where none has an English name."""
-    if not h.get("synthetic"):
-        return None
-    applicants = h.get("applicants") or []
-    named = [party_name_en(a, h.get("region_code"), True) for a in applicants]
-    return "; ".join(en or a for en, a in zip(named, applicants, strict=True)) if any(named) else None
+def _applicants_en(access: CorpusAccess, session: Session | None,
+                   names: Sequence[tuple[str, bool | None]]) -> dict[tuple[str, bool | None], str]:
+    """Applicants named in a search (a hit's, with whether its record is synthetic; a facet's or a filter's, ``None``:
+    as synthetic as its party) → their English names, for those that have one: the product's one lookup of a corpus
+    party (:func:`zhichan.platform.portal.holders_named`), so a facet names an applicant as its hits do."""
+    from zhichan.corpus.parties import normalize_name
+
+    wanted = sorted(set(names), key=lambda n: (n[0], n[1] is None, bool(n[1])))
+    holders = [{"party_key": normalize_name(name), "name": name, **({} if synthetic is None else {"synthetic": synthetic})}
+               for name, synthetic in wanted if name]
+    named = portal.holders_named(access, session, holders)
+    return {(h["name"], None if "synthetic" not in h else bool(h["synthetic"])): str(h["name_en"])
+            for h in named if h.get("name_en")}
 
 
 def search_export(access: CorpusAccess, query: str, fmt: str, folder: Path,

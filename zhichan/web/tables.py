@@ -99,6 +99,17 @@ class _Table:
                 if mark is not None and self.figures.get(column)]
 
 
+def _every_column_headed(names: list[str], html: str, at: int) -> None:
+    """Every column of a table has a heading: a column headed by nothing read as the one before it (the patent page's
+    parties and detail under 金额). The suite (strict, as for messages) refuses a page with such a column; a page
+    served shows it all the same."""
+    from zhichan.web import i18n
+
+    if i18n.STRICT and "" in names:
+        start = html.rfind("<table", 0, at + 1)
+        raise ValueError(f"a table column without a heading (column {names.index('') + 1}): {html[start:start + 400]}")
+
+
 def label_cells(html: str) -> str:
     """``html`` with each table's body cells labelled with their column's name (module docstring), and the heading of
     a column of figures marked as one (``num``, :meth:`_Table.numeric_headings`)."""
@@ -125,6 +136,7 @@ def label_cells(html: str) -> str:
             if name in ("thead", "tbody", "tfoot"):
                 table.close_heading(html, tag.start())
                 if table.section == "thead":  # the header ends (its end tag, or the body's start where it has none)
+                    _every_column_headed(table.row, html, tag.start())
                     table.names, table.row = table.row, []
                     table.last_marks, table.marks = table.marks, []
                     edits.append((table.attrs_end, f' data-columns="{len(table.names)}"'))
