@@ -137,8 +137,8 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.corpus.store import CorpusStore
     from zhichan.dataip.service import DataIPService
     from zhichan.demo import PERSONAS, demo
-    from zhichan.exchange.models import Auction, DormantPatent, Listing
-    from zhichan.finance.models import Pledge
+    from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
+    from zhichan.finance.models import Pledge, PledgedRight
     from zhichan.indicators.service import data_as_of
     from zhichan.legaltime import china_today
     from zhichan.legaltime.periods import add_months
@@ -182,6 +182,12 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
 
         buyer, _ = persona("demo_buyer")
         assert count(Case.counterparty_org_id == buyer.id, Case.procedure == "exchange.deal") == 1
+        # nothing the demo makes stands stuck on another of its records: no auctioned patent under a published open
+        # licence (its deal's transfer would wait for the licence's withdrawal), no open licence on a pledged patent
+        licensed = select(OpenLicence.application_number).where(OpenLicence.state == "published")
+        assert count(Listing.asset_number.in_(licensed), Listing.id.in_(select(Auction.listing_id)), model=Listing) == 0
+        assert count(PledgedRight.number.in_(licensed), model=PledgedRight) == 0, \
+            s.scalars(select(PledgedRight.number).where(PledgedRight.number.in_(licensed))).all()
 
         bank, todo = persona("demo_bank")
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "registered", model=Pledge) >= 1

@@ -25,7 +25,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding, deals, dormant
 from zhichan.exchange.dormant import PROCEDURE as DORMANT
 from zhichan.exchange.listings import MODES, create_listing, post_need
-from zhichan.exchange.models import Auction, DormantPatent, OpenLicence
+from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
 from zhichan.exchange.openlicence import (
     COMMITMENT,
     EVALUATION_NOT_APPLICABLE,
@@ -34,6 +34,7 @@ from zhichan.exchange.openlicence import (
     record_licence,
     take_licence,
 )
+from zhichan.finance.models import PledgedRight
 from zhichan.legaltime import china_date, china_time, last_day_of_years
 from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
@@ -153,8 +154,15 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
         if i % 2:
             continue
         today = china_date(now)
-        # its last patent the open-licence rules accept (not pledged, no exclusive licence …), of three at most
-        for number, _title in [*reversed(patents)][:3]:
+        # its last patent the open-licence rules accept (not pledged, no exclusive licence …), of three at most — not
+        # the one it lists for sale (its auction would sell a patent under an open licence, whose transfer waits for the
+        # licence's withdrawal) nor one in a pledge the finance demo filed (a pledge awaiting registration would need
+        # its pledgee's consent to the licence)
+        with session_scope(engine) as s:
+            listed = s.scalar(select(Listing.asset_number).where(Listing.id == sellers[-1][1]))
+            in_pledges = set(s.scalars(select(PledgedRight.number).where(PledgedRight.number.in_(
+                [number for number, _ in patents]))))
+        for number, _title in [p for p in reversed(patents) if p[0] != listed and p[0] not in in_pledges][:3]:
             fields = {"patent_number": number, "patentee": party, "fee_method": "按净销售额提成",
                       "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
                       "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
