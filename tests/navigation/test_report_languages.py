@@ -76,7 +76,7 @@ def test_english_report_has_no_chinese_but_data(hand_result) -> None:  # type: i
     assert doc.title == "Patent navigation report: the 测试产业链 industry chain" and doc.html_lang == "en"
     assert [s.title for s in doc.sections][:3] == ["About this report", "1. Overview",
                                                    "2. Filing trend and technology life cycle"]
-    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found patents: 14" in text
+    assert "As of 2024-12-31, the search of the 测试产业链 industry chain found 14 patents (" in text
     # no count set before a plural noun whatever the count ("with 1 local applicants", "1 local patents"): the
     # sentences name what they count, then the number
     assert not re.findall(r"(?<![\d.,])1 (?:local |valid |high-value |domestic )*(?:patents|applicants|inventions|times)\b",
@@ -175,6 +175,29 @@ def test_transaction_amounts_are_grouped(hand_result) -> None:  # type: ignore[n
                           flags=re.S)
         assert table is not None and '<td class="num">1,000,000.00</td>' in table.group(0) and "1000000" not in table.group(0), lang
 
+
+
+def test_the_reports_counts_are_grouped_its_years_not(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """Counts read grouped in the report's sentences and tables (1197 patents read "1197"), as the pages show counts;
+    a year in a sentence (the incomplete years, the recent activity's first year) and the trend table's and the core
+    patents' year columns as written. The English overview reads as a sentence ("found 1,197 patents", not "found
+    patents: 1197"), the trend chart's axis title capitalised."""
+    result = dataclasses.replace(hand_result, overview={**hand_result.overview, "patents": 1197, "local": 12_345},
+                                 trend=[{**t, "applications": t["applications"] + 1000} for t in hand_result.trend])
+    first, last = result.life_cycle["incomplete"]
+    for lang, found in (("zh", "共检索到专利 1,197 件"), ("en", "found 1,197 patents (")):
+        doc = build_document(result, PINNED, lang)
+        text = _text(doc)
+        assert found in text and "1197" not in text and "12,345" in text, lang
+        assert f"{first}–{last}" in text or f"{first}—{last}" in text or f"{first}-{last}" in text, lang
+        assert f"{first:,}" not in text, lang
+        html = render_fragment(doc, mode="png")
+        trend = re.split(r'<table id="t-trend"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
+        years = re.findall(r'<tr><td class="num">([^<]*)</td><td class="num">([^<]*)</td>', trend)
+        assert years and all(re.fullmatch(r"\d{4}", y) and re.fullmatch(r"\d{1,3}(,\d{3})+", n) for y, n in years), years
+        core = re.split(r'<table id="t-core"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
+        assert re.search(r'<td class="num">20\d\d</td>', core) and not re.search(r">2,0\d\d<", core), lang
+    assert translate("en", "navigation.doc.trend.y_title") == "Patents / applicants"
 
 
 def test_the_reports_figures_are_right_aligned_and_its_states_read_whole(hand_result) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def sample_document() -> Document:
     first.add(Paragraph("共有申请 8 件。"),
               Figure(charts.line("trend", ROWS, x="year", y=["applications", "applicants"], title="年度申请趋势",
                                  labels={"applications": "申请量", "applicants": "申请人数"}), "图 1 年度申请趋势"))
-    first.sub("1.1 明细", Table(["年份", "申请量"], [[2020, 3], [2021, 5]], caption="表 1 年度申请"))
+    first.sub("1.1 明细", Table(["年份", "申请量"], [[2020, 3], [2021, 5]], caption="表 1 年度申请", plain_columns=(0,)))
     second = Section("二、建议")
     second.add(Figure(charts.bar("rank", [{"r": "成都市", "n": 5}, {"r": "泰安市", "n": 3}], category="r", value="n",
                                  title="城市排名", highlight="成都市"), "图 2 城市排名"),
@@ -106,6 +106,19 @@ def test_a_boolean_cell_reads_in_the_documents_language(lang: str, yes: str, no:
     assert f'<td class="nowrap">{yes}</td>' in page and f'<td class="nowrap">{no}</td>' in page
     table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
     assert [c.text for c in table.columns[1].cells] == ["pledged", yes, no]
+
+
+def test_a_count_in_a_table_is_grouped_and_an_identifier_column_printed_as_written() -> None:
+    """A whole number in a table is a count, grouped as the pages show counts (it read 1197); a column the table
+    declares as identifiers (a year) is printed as written, in every renderer."""
+    doc = Document("T", "", [], lang="en")
+    doc.sections = [Section("S").add(Table(["year", "patents"], [[2024, 1197], [2025, 12_345_678]], plain_columns=(0,)))]
+    page = render(doc, "html").decode("utf-8")
+    for text in ("2024", "1,197", "2025", "12,345,678"):
+        assert f'<td class="num">{text}</td>' in page, text
+    assert "2,024" not in page and "1197" not in page
+    table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
+    assert [[c.text for c in row.cells] for row in table.rows][1:] == [["2024", "1,197"], ["2025", "12,345,678"]]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

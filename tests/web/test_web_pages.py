@@ -253,7 +253,12 @@ def test_i18n_catalogues_match():
 #: whole text — while their Chinese reads as one ("合成语料：…"): the region page's note read "synthetic corpus: population
 #: scaled to the corpus size" under "38.71 patents"
 STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit.not_computable_help",
-                     "indicators.data_source.corpus", "indicators.data_source.platform", "plans.reached")
+                     "indicators.data_source.corpus", "indicators.data_source.platform", "plans.reached",
+                     # a cell, a line or a paragraph of its own (each message's uses checked: none mid-sentence)
+                     "indicators.records_shown", "cockpit.not_computable", "levers.yes", "patent.not_provided",
+                     "procedures.no_deadline", "procedures.calendar_missing", "procedures.clock_ended",
+                     "procedures.paused", "procedures.extended", "exchange.total_estimated",
+                     "navigation.doc.trend.y_title")
 
 
 def test_an_english_sentence_standing_alone_begins_with_a_capital():

@@ -169,7 +169,7 @@ def test_an_indicator_that_cannot_be_computed_says_so_without_a_unit(client, env
     records (the definition's numerator and denominator, none of them), as every figure does. The top holders showed
     "None"."""
     login_as(client, env.engine, "cd_leader")
-    for lang, words, unit, holders in (("en", "cannot be computed", "%", "holds a valid invention"),
+    for lang, words, unit, holders in (("en", "Cannot be computed", "%", "holds a valid invention"),
                                        ("zh", "无法计算", "%", "没有持有有效发明专利")):
         cockpit = client.get(f"/cockpit?region=510105&lang={lang}").text
         row = re.search(r'<tr data-code="high_value_share">(.*?)</tr>', cockpit, re.S)

@@ -357,6 +357,26 @@ def test_english_search_names_ipc_groups_and_strategic_industries_in_english(cli
         assert chip and chip.group(1).startswith(value + " ") and not cjk.search(chip.group(1)), narrowed[:3000]
 
 
+@pytest.mark.parametrize(("code", "parent"), [("H10K", "H"), ("H10H", "H"), ("G06V", "G06")])
+def test_an_ipc_subclass_the_english_titles_lack_shows_its_code_and_says_whose_title_follows(client, code: str,
+                                                                                            parent: str) -> None:
+    """The English titles (WIPO's ~2020 edition) lack the newer subclasses (H10B–H10W, G06V, B64U): an English facet
+    or filter showed H10K as just "Electricity", its section's title as if it were the subclass's. Now the code with
+    the title it falls under marked as that of its section or class; the Chinese edition (2026.01) has the title."""
+    from zhichan.reference import ipc_title
+    from zhichan.web.labels import sentence_case
+
+    en = client.get("/search", params={"q": "TI=图像处理", "f": f"ipc:{code}", "lang": "en"}).text
+    chip = re.search(rf'data-filter="ipc:{code}">([^<]*)<', en)
+    assert chip is not None, en[:3000]
+    shown = unescape(chip.group(1)).strip()
+    title = sentence_case(ipc_title(parent, "en", clean=True) or "")
+    assert shown == f"{code} (no title in the reference data; within {parent}: {title})", shown
+    zh = client.get("/search", params={"q": "TI=图像处理", "f": f"ipc:{code}", "lang": "zh"}).text
+    chip = re.search(rf'data-filter="ipc:{code}">([^<]*)<', zh)
+    assert chip is not None and unescape(chip.group(1)).strip() == f"{code} {ipc_title(code, 'zh', clean=True)}", zh[:3000]
+
+
 def test_the_patent_page_links_its_region_only_for_whom_may_open_it(env: WebEnv, client) -> None:
     """Every other user met a refusal behind the region link: an enterprise, a bank, another district's officer
     (the region page is a bureau's). The region stays named; a visitor signs in first, as for the enterprise page."""

@@ -30,6 +30,7 @@ from zhichan.corpus.parties import holder_display_name, party_name_en, with_part
 from zhichan.navigation import sql as Q
 from zhichan.navigation.regions import region_label
 from zhichan.navigation.schemas import branch_label
+from zhichan.reports.document import grouped
 from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
 
 if TYPE_CHECKING:
@@ -181,11 +182,24 @@ def _branch_names(rec: dict[str, Any], result: NavigationResult, lang: str) -> l
     return [branch_label(result.chain, i, lang, n) for i, n in zip(ids, names, strict=True)]
 
 
+#: the values of the report's messages (``navigation.doc.*``) that are years or a version, printed as written: every other whole
+#: number a message shows is a count, grouped as the pages show counts (1,197)
+PLAIN_VALUES = frozenset({"first", "last", "w1_first", "w1_last", "w2_first", "w2_last", "since", "version"})
+
+
+def doc_message(lang: str, key: str, **values: object) -> str:
+    """``navigation.doc.<key>`` in ``lang``, its counts grouped (:func:`zhichan.reports.document.grouped`), its
+    years and version (:data:`PLAIN_VALUES`) as written."""
+    shown = {name: grouped(v) if isinstance(v, int) and not isinstance(v, bool) and name not in PLAIN_VALUES else v
+             for name, v in values.items()}
+    return translate(lang, f"navigation.doc.{key}", **shown)
+
+
 def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str = DEFAULT_LANGUAGE) -> str:
     """A recommendation as a sentence in ``lang`` (``navigation.doc.rec.<kind>``), with its numbers."""
 
     def m(key: str, **values: object) -> str:
-        return translate(lang, f"navigation.doc.{key}", **values)
+        return doc_message(lang, key, **values)
 
     f, region = rec["facts"], region_label(result.region_code, lang)
 

@@ -18,7 +18,7 @@ from zhichan.corpus.parties import holder_display_name
 from zhichan.legaltime import china_time
 from zhichan.money import grouped_amount
 from zhichan.navigation.analysis import RTA_MISSING, RTA_STRONG, RTA_WEAK, NavigationResult
-from zhichan.navigation.recommend import recent_from, recommendation_text
+from zhichan.navigation.recommend import doc_message, recent_from, recommendation_text
 from zhichan.navigation.regions import region_label
 from zhichan.navigation.schemas import Chain, branch_label
 from zhichan.reports import charts
@@ -38,7 +38,7 @@ class Messages:
         self.chain = chain
 
     def __call__(self, key: str, **values: object) -> str:
-        return translate(self.lang, f"navigation.doc.{key}", **values)
+        return doc_message(self.lang, key, **values)
 
     def label(self, field: str, code: Any) -> str:
         return translate(self.lang, f"navigation.{field}.{code}")
@@ -162,7 +162,7 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
                  m("trend.local_applications", region=m.region(r.region_code)),
                  m("trend.local_applicants", region=m.region(r.region_code))],
                 [[t["year"], t["applications"], t["applicants"], t["inventions"], t["local_applications"],
-                  t["local_applicants"]] for t in r.trend], caption=m("trend.table"), table_id="t-trend"))
+                  t["local_applicants"]] for t in r.trend], caption=m("trend.table"), table_id="t-trend", plain_columns=(0,)))
     return s
 
 
@@ -345,7 +345,7 @@ def _core(r: NavigationResult, m: Messages) -> Section:
                   m.yes_no(c["is_local"]), c["filing_year"],
                   c["forward_citations"], c["family_size"], m.yes_no(c["is_high_value"]),
                   m.label("status", c["status_as_of"])] for c in r.core_patents],
-                caption=m("core.table"), table_id="t-core"))
+                caption=m("core.table"), table_id="t-core", plain_columns=(4,)))
     return s
 
 

@@ -198,8 +198,10 @@ def clean_title(title: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ；;，,")
 
 
-def ipc_title(code: str, lang: str = "zh", clean: bool = False) -> str | None:
-    """Title of ``code``, or of its nearest ancestor present (main group, subclass, class, section)."""
+def ipc_titled(code: str, lang: str = "zh", clean: bool = False) -> tuple[str, str] | None:
+    """The code whose title stands for ``code`` — itself or its nearest ancestor present (main group, subclass,
+    class, section) — and that title. A subclass newer than an edition (the English one lacks H10B–H10W, G06V,
+    B64U) gets its section's: a caller that shows it says whose title it is (:func:`ipc_title_above_subclass`)."""
     titles = _titles(lang)
     try:
         c = normalize_ipc(code, allow_partial=True)
@@ -207,8 +209,20 @@ def ipc_title(code: str, lang: str = "zh", clean: bool = False) -> str | None:
         return None
     for candidate in _ancestors(c):
         if candidate in titles:
-            return clean_title(titles[candidate]) if clean else titles[candidate]
+            return candidate, clean_title(titles[candidate]) if clean else titles[candidate]
     return None
+
+
+def ipc_title_above_subclass(code: str, titled: str) -> bool:
+    """Whether the title :func:`ipc_titled` found for ``code`` (a subclass or below) is a class's or a section's:
+    not a title of the code's technology, only of the area it lies in."""
+    return len(titled) < 4 <= len(normalize_ipc(code, allow_partial=True))
+
+
+def ipc_title(code: str, lang: str = "zh", clean: bool = False) -> str | None:
+    """Title of ``code``, or of its nearest ancestor present (main group, subclass, class, section)."""
+    found = ipc_titled(code, lang, clean)
+    return found[1] if found else None
 
 
 def ipc_titles(

@@ -36,6 +36,9 @@ class Table:
     rows: list[list[Any]]
     caption: str = ""
     table_id: str = ""
+    #: the columns (by index) whose whole numbers are identifiers — a year, a level — printed as written; every other
+    #: whole number in a table is a count, grouped (1,197) as the pages show counts
+    plain_columns: tuple[int, ...] = ()
 
 
 @dataclass
@@ -135,9 +138,10 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
     none), right-aligned and never wrapped, so their digits line up; ``"short"`` — short labels, never wrapped; ``""``
     — text, which wraps."""
     layout = []
+    shown = [row_texts(table, row, lang) for row in table.rows]
     for i in range(len(table.columns)):
         cells = [row[i] for row in table.rows]
-        texts = [fmt_cell(v, lang) for v in cells]
+        texts = [row[i] for row in shown]
         figures = [(isinstance(v, int | float) and not isinstance(v, bool)) or bool(_FIGURE.fullmatch(t.strip()))
                    for v, t in zip(cells, texts, strict=True)]
         if any(figures) and all(f or t.strip() in _NONE for f, t in zip(figures, texts, strict=True)):
@@ -156,8 +160,14 @@ def is_short(text: str) -> bool:
     return label_em(text) <= SHORT_EM
 
 
-def fmt_cell(value: Any, lang: str = "zh") -> str:
-    """How every renderer prints a table cell: integers plain, floats with 2 decimals, None as —, a
+def grouped(count: int) -> str:
+    """A count as the pages show one (``'{:,}'.format(n)`` in their templates): ``1,197``."""
+    return f"{count:,}"
+
+
+def fmt_cell(value: Any, lang: str = "zh", plain: bool = False) -> str:
+    """How every renderer prints a table cell: integers grouped as counts (:func:`grouped`) — as written where
+    ``plain`` (an identifier's column, :attr:`Table.plain_columns`) —, floats with 2 decimals, None as —, a
     boolean as yes/no in the document's language."""
     if value is None:
         return "—"
@@ -166,7 +176,7 @@ def fmt_cell(value: Any, lang: str = "zh") -> str:
 
         return translate(lang, "report.yes" if value else "report.no")
     if isinstance(value, int):
-        return str(value)
+        return str(value) if plain else grouped(value)
     if isinstance(value, float):
         if value != value:
             return "—"
@@ -174,6 +184,11 @@ def fmt_cell(value: Any, lang: str = "zh") -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def row_texts(table: Table, row: Sequence[Any], lang: str = "zh") -> list[str]:
+    """A row of ``table`` as every renderer prints it (:func:`fmt_cell`, its identifier columns as written)."""
+    return [fmt_cell(v, lang, plain=i in table.plain_columns) for i, v in enumerate(row)]
 
 
 _SLUG = re.compile(r"[^0-9A-Za-z_-]+")

@@ -34,8 +34,8 @@ from zhichan.reports.document import (
     Section,
     Table,
     column_layout,
-    fmt_cell,
     is_short,
+    row_texts,
 )
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -151,8 +151,8 @@ def _table(document: Any, table: Table, lang: str) -> None:
             _no_wrap(cell)
     for row in table.rows:
         cells = t.add_row().cells
-        for cell, value, kind in zip(cells, row, layout, strict=True):
-            cell.text = fmt_cell(value, lang)
+        for cell, text, kind in zip(cells, row_texts(table, row, lang), layout, strict=True):
+            cell.text = text
             if kind == "num":
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if kind:

@@ -26,8 +26,8 @@ from zhichan.reports.document import (
     Section,
     Table,
     column_layout,
-    fmt_cell,
     is_short,
+    row_texts,
 )
 
 ChartMode = Literal["vega", "svg", "png"]
@@ -98,8 +98,8 @@ def _table(table: Table, lang: str) -> str:
                    for c, kind in zip(table.columns, layout, strict=True))
     body = []
     for row in table.rows:
-        cells = "".join(_cell("td", fmt_cell(v, lang), {"num": ["num"], "short": ["nowrap"]}.get(kind, []))
-                        for v, kind in zip(row, layout, strict=True))
+        cells = "".join(_cell("td", text, {"num": ["num"], "short": ["nowrap"]}.get(kind, []))
+                        for text, kind in zip(row_texts(table, row, lang), layout, strict=True))
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
     tid = f' id="{escape(table.table_id)}"' if table.table_id else ""

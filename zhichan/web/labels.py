@@ -93,14 +93,17 @@ def facet_value(lang: str, facet: str, value: Any, fallback: Any = None) -> str:
         return ""
     from zhichan.errors import InputError
     from zhichan.platform.portal import region_display_name
-    from zhichan.reference import ipc_title, sei_name
+    from zhichan.reference import sei_name
+    from zhichan.reference.ipc import ipc_title_above_subclass, ipc_titled
 
     text = str(value)
     if facet in ("province", "city"):
         return region_display_name(text, lang)
     if facet == "ipc":
-        title = ipc_title(text, lang, clean=True)
-        return f"{text} {sentence_case(title)}" if title else text
+        found = ipc_titled(text, lang, clean=True)
+        if found and ipc_title_above_subclass(text, found[0]):  # a subclass newer than the edition: never its title
+            return translate(lang, "facet.ipc_untitled", code=text, parent=found[0], title=sentence_case(found[1]))
+        return f"{text} {sentence_case(found[1])}" if found else text
     if facet == "sei":
         try:
             return f"{text} {sei_name(text, lang)}"
