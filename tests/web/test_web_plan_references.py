@@ -125,7 +125,7 @@ def test_a_region_already_above_a_rising_reference_has_met_it(client, env):
     assert ref["will_meet"] is True and ref["status"] == "meet"
     # no growth is required of a region already there (the rate was negative: a plan to shrink)
     assert ref["reached"] is True and ref["required_annual_growth"] is None
-    for lang, said in (("zh", "已达到目标"), ("en", "target reached")):
+    for lang, said in (("zh", "已达到目标"), ("en", "Target reached")):
         page = client.get("/cockpit", params={"as_of": AS_OF, "lang": lang}).text
         row = page.split('data-reference="510000"', 1)[1].split("</tr>", 1)[0]
         cells = [_visible_text("<td" + c).strip() for c in row.split("<td")[1:]]
