@@ -345,13 +345,18 @@ OFFICE_TAKERS = {"province": Text(zh="由省级（或国家）知识产权管理
                  "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case")}
 
 
+def provincial(prefix: str | None) -> bool:
+    """Whether an office of the area ``prefix`` (a region prefix, :class:`Office`) is a provincial or the national one."""
+    return prefix is not None and len(prefix) <= 2
+
+
 def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
     """Why the caller's ``office`` does not take ``spec`` (a provincial office's recommendation, the upper level's
     extension), or ``None`` — also where the step names no office, or no office is given (a check of the roles only)."""
     if spec.office is None or office is None:
         return None
     if spec.office == "province":
-        fits = office.prefix is not None and len(office.prefix) <= 2
+        fits = provincial(office.prefix)
     else:  # above: an office whose subtree holds the handling office, not that office itself
         fits = office.path is not None and office.handling != office.path and office.handling.startswith(office.path)
     if fits:
@@ -1669,7 +1674,8 @@ class ProcedureService:
     def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`) and is awaited
         (:func:`awaits`, :func:`awaited`) — as an officer of its own organization (``area``: of its whole subtree, the
-        oversight view of a city or province), as the party, or as the counterparty organization a case names (a
+        oversight view of a city or province) or, for a step of an office above the one handling the case
+        (``TransitionSpec.office``: a provincial recommendation), of an organization below it, as the party, or as the counterparty organization a case names (a
         bank, an agency, the buyer of a deal; an agency may also be a party). A state where the caller has a step
         offered whatever the case is one term of SQL; a state where its steps are offered only in some cases (a step
         taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
@@ -1682,7 +1688,16 @@ class ProcedureService:
             parts = [(officer_filter(scope, dialect=self.engine.dialect.name),
                       lambda t: not OFFICES.isdisjoint(t.roles), OFFICES)]
         elif scope.governance:
-            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, frozenset({str(scope.role)}))]
+            role = frozenset({str(scope.role)})
+            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, role)]
+            if scope.org_path is not None:
+                # a step of an office above the one handling the case (the provincial recommendation, the upper level's
+                # extension) is that office's own to-do: its role's office steps in the cases of the offices below it
+                # (:func:`office_problem` decides each case), a provincial one only where the caller's office is one
+                parts.append((and_(officer_filter(scope, dialect=self.engine.dialect.name),
+                                   CASES.c.org_path != scope.org_path),
+                              lambda t: scope.role in t.roles and t.office is not None
+                              and (t.office != "province" or provincial(scope.region_prefix)), role))
         else:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
