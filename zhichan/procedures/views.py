@@ -19,7 +19,7 @@ from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, Tr
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.service import Blocked, Listed, Option, ProcedureService, Stalled, resumable
 from zhichan.reference.regions import region_name
-from zhichan.web.i18n import message_in_language, translate
+from zhichan.web.i18n import PUNCTUATION, message_in_language, translate
 from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
@@ -245,8 +245,11 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
     ``lang``: ``waits_for``, each with its text (something elsewhere: what it names, and that case to link; a step of
     the case that comes first; the day the held step may be taken from); ``awaited`` without those it awaits in vain
     (they do not find the case on their to-do lists, and the header does not name them)."""
-    found: list[dict[str, Any]] = []
+    by_hold: dict[Any, list[TransitionSpec]] = {}  # the steps one hold keeps back, named together
     for spec, hold in stalled.holds:
+        by_hold.setdefault(hold, []).append(spec)
+    found: list[dict[str, Any]] = []
+    for hold, specs in by_hold.items():
         link: dict[str, Any] = {"procedure": None, "case_id": None}
         if isinstance(hold, Blocked):
             text = message_in_language(hold.waits or hold.reason, lang)
@@ -255,9 +258,9 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
             first = next(t.title for t in decl.transitions if t.event == hold)
             text = translate(lang, "procedures.waits_step", step=first(lang))
         else:
-            text = translate(lang, "procedures.waits_day", day=hold.isoformat(), step=spec.title(lang))
-        if all(f["text"] != text for f in found):
-            found.append({"text": text, **link})
+            steps = PUNCTUATION[lang]["sep"].join(f"“{t.title(lang)}”" for t in specs)
+            text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
+        found.append({"text": text, **link})
     return {"waits_for": found}
 
 
