@@ -664,7 +664,8 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "en")
     assert "accept" not in {a["event"] for a in page["actions"]} and "refuse" in {a["event"] for a in page["actions"]}
-    assert page["held"] == [{"event": "accept", "title": "Accept", "day": D(2099, 3, 10), "provisional": False}]
+    assert page["held"] == [{"event": "accept", "title": "Accept", "day": D(2099, 3, 10), "provisional": False,
+                             "reason": None, "procedure": None, "case_id": None}]
     with pytest.raises(FormError) as early:
         act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert "2099-03-10 起方可办理" in early.value.errors["_clock"]
