@@ -20,6 +20,7 @@ from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import create_org
+from zhichan.procedures.views import case_view
 
 D = dt.date
 START = D(2026, 3, 2)
@@ -188,6 +189,13 @@ def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_be
             [("record", None, "exchange.open_licence", notice["id"])]
         assert "尚未撤回，撤回后方可办理转让登记" in held[0].blocked.reason
     assert case["id"] not in todo_ids(ex.world, "wuhou_officer")
+    # nor does its header name the officer, whose only step it is (the parties' own steps go on): it says what the case
+    # waits for, and links that case
+    for lang, waits in (("zh", "开放许可声明撤回（另案）"), ("en", "The open licence's withdrawal (another case)")):
+        with session_scope(ex.world.engine) as s:
+            page = case_view(ex.world.service, s, ex.world.scope("wuhou_officer"), case["id"], lang)
+        assert (page["awaited"], page["waits_for"]) == \
+            (["party", "counterparty"], [{"text": waits, "procedure": "exchange.open_licence", "case_id": notice["id"]}])
     with pytest.raises(FormError) as refused:
         _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-1", recorded_on="2026-03-09")
     assert re.match(r"该专利的开放许可声明（2026-\d\d-\d\d 公告）尚未撤回，撤回后方可办理转让登记", refused.value.errors["_clock"])
@@ -197,5 +205,8 @@ def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_be
                              fields={"ground": "应当撤回而未撤回", "reasons": "转让前未撤回"}, now=moment(D(2026, 3, 10)))
     assert "record" in _offered(ex, "wuhou_officer", case["id"])
     assert case["id"] in todo_ids(ex.world, "wuhou_officer")
+    with session_scope(ex.world.engine) as s:
+        page = case_view(ex.world.service, s, ex.world.scope("wuhou_officer"), case["id"], "zh")
+    assert page["awaited"] == ["party", "counterparty", "case_officer"] and page["waits_for"] == []
     assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 11), record_number="ZL-转-1",
                 recorded_on="2026-03-11")["state"] == "recorded"

@@ -139,8 +139,10 @@ def todo_ids(world: World, who: str) -> set[int]:
                 view = world.service.case(s, scope, case_id)
             except NotFoundError:
                 continue
-            mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id  # 我的待办: the own office's
-            if mine and on_todo(view["declaration"], view["case"]["state"], view["actions"], scope.role,
+            # 我的待办: the own office's cases; an office's below it for a step of an office above (a recommendation)
+            mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id
+            actions = view["actions"] if mine else [t for t in view["actions"] if t.office is not None]
+            if on_todo(view["declaration"], view["case"]["state"], actions, scope.role,
                                 officer=view["officer"], party=view["party"], counterparty=view["counterparty"],
                                 awaited=view["awaited"]):
                 offering.add(case_id)

@@ -664,7 +664,8 @@ def test_a_domain_holds_a_step_back_until_its_day(world: World) -> None:
     with session_scope(world.engine) as s:
         page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "en")
     assert "accept" not in {a["event"] for a in page["actions"]} and "refuse" in {a["event"] for a in page["actions"]}
-    assert page["held"] == [{"event": "accept", "title": "Accept", "day": D(2099, 3, 10), "provisional": False}]
+    assert page["held"] == [{"event": "accept", "title": "Accept", "day": D(2099, 3, 10), "provisional": False,
+                             "reason": None, "procedure": None, "case_id": None}]
     with pytest.raises(FormError) as early:
         act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert "2099-03-10 起方可办理" in early.value.errors["_clock"]
@@ -700,6 +701,30 @@ def test_a_domain_holds_a_step_back_until_another_step(world: World) -> None:
     assert "accept" in {a["event"] for a in page["actions"]}
     act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), {"panel": "甲、乙、丙"}, (pdf(),))
     assert case["state"] == "accepted"
+
+
+def test_a_case_whose_every_awaited_step_is_held_names_what_it_waits_for(world: World) -> None:
+    """Where a domain's holds keep back every step expected of whom the case awaits (the officer, here until a day, or
+    until a step that is itself held), the case is not on its to-do list, so its header does not name it: it says what
+    the case waits for, in both languages; once the holds let go, the officer is awaited again."""
+    from tests.procedures.helpers import todo_ids
+    from zhichan.procedures.views import case_view
+
+    holds: dict[str, Any] = {"accept": D(2099, 3, 10), "refuse": D(2099, 3, 10), "request_cure": "accept"}
+    world.service.add_holds(PROCEDURE, tuple(holds), lambda s, case_id, decl: dict(holds))
+    case = start(world, when=at(D(2026, 3, 2)))
+    assert case["id"] not in todo_ids(world, "wuhou_officer")
+    shown = {"zh": ["先办理“立案”", "2099-03-10（届时方可办理“立案”、“不予受理”）"],  # in the declaration's order
+             "en": ["“Accept” to be taken first", "2099-03-10 (when “Accept”, “Refuse” can be taken)"]}
+    for lang in ("zh", "en"):
+        with session_scope(world.engine) as s:
+            page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)
+        assert page["awaited"] == [] and [w["text"] for w in page["waits_for"]] == shown[lang]
+    holds["refuse"] = D(2026, 3, 1)  # one of its steps may be taken: the officer is awaited, and has the case to do
+    with session_scope(world.engine) as s:
+        page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")
+    assert page["awaited"] == ["case_officer"] and page["waits_for"] == []
+    assert case["id"] in todo_ids(world, "wuhou_officer")
 
 
 def test_the_sweep_counts_a_provisional_deadline_again_only_once_its_year_is_loaded(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.procedures.helpers import PASSWORD, World, _password_hash, at, filed_under_earlier, pdf
+from tests.procedures.helpers import PASSWORD, World, _password_hash, at, filed_under_earlier, pdf, todo_ids
 from zhichan.errors import PermissionDenied
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, Role
@@ -34,6 +34,7 @@ def _province_officer(world: World) -> Scope:
         sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
         user = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan,
                            password_hash=_password_hash())
+        world.users["sc_officer"] = user.id
         return scope_for_user(s, user)
 
 
@@ -69,6 +70,19 @@ def test_a_recommendation_is_offered_to_the_provincial_office_only(world: World)
                                           "who": who}]
     assert _steps(world, province, case) == ({"recommend", "refuse", "request_cure"}, [])
     assert _recommend(world, province, case)["state"] == "recommended"
+
+
+def test_a_recommendation_awaited_is_on_the_provincial_officers_own_todo(world: World) -> None:
+    """The province's officer is the one awaited for 出具推荐函 on a county's application: the case is on its own 我的待办
+    (it was only in its area view), and not on the city's officer's (the office between, which does not take it);
+    recommended, it leaves the province's list."""
+    case = _filed(world)
+    _province_officer(world)
+    assert case["id"] in todo_ids(world, "sc_officer")
+    assert case["id"] not in todo_ids(world, "chengdu_officer")
+    assert case["id"] in todo_ids(world, "wuhou_officer")  # the handling office still decides a refusal or a cure
+    _recommend(world, world.scope("sc_officer"), case)
+    assert case["id"] not in todo_ids(world, "sc_officer")
 
 
 def test_a_case_filed_before_the_step_named_its_office_follows_today(world: World) -> None:

@@ -100,7 +100,8 @@ def holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
             row.application_number)) is not None:
         out["record"] = Blocked(f"该专利的开放许可声明（{licence.published_on} 公告）尚未撤回，撤回后方可办理转让登记（开放许可实施指南 第九条） / the "
                                 f"patent's open licence (published {licence.published_on}) is withdrawn before the "
-                                "transfer is registered (Guidelines for Open Licensing, §9)", OPEN_LICENCE, licence.case_id)
+                                "transfer is registered (Guidelines for Open Licensing, §9)", OPEN_LICENCE, licence.case_id,
+                                waits="开放许可声明撤回（另案） / the open licence's withdrawal (another case)")
     if row.pricing_method != AGREED_PRICE or row.seller_type not in NOTICE_SELLERS:
         return out
     if row.state == "intent" and decl.transition("publish_notice", "intent") is not None:

@@ -205,6 +205,8 @@ class Blocked:
     reason: str
     procedure: str | None = None
     case_id: int | None = None
+    #: what the case waits for, short, "中文 / English" (the case page's header: 等待：开放许可声明撤回（另案）); else the reason
+    waits: str = ""
 
 
 #: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, the event of
@@ -345,13 +347,18 @@ OFFICE_TAKERS = {"province": Text(zh="由省级（或国家）知识产权管理
                  "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case")}
 
 
+def provincial(prefix: str | None) -> bool:
+    """Whether an office of the area ``prefix`` (a region prefix, :class:`Office`) is a provincial or the national one."""
+    return prefix is not None and len(prefix) <= 2
+
+
 def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
     """Why the caller's ``office`` does not take ``spec`` (a provincial office's recommendation, the upper level's
     extension), or ``None`` — also where the step names no office, or no office is given (a check of the roles only)."""
     if spec.office is None or office is None:
         return None
     if spec.office == "province":
-        fits = office.prefix is not None and len(office.prefix) <= 2
+        fits = provincial(office.prefix)
     else:  # above: an office whose subtree holds the handling office, not that office itself
         fits = office.path is not None and office.handling != office.path and office.handling.startswith(office.path)
     if fits:
@@ -545,6 +552,51 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
                                                  held=held, **caller)}:
             out.append(Waiting(t, day, any(p for d, p in ends if d == day)))
     return sorted(out, key=lambda w: w.day or today) + blocked
+
+
+@dataclass(frozen=True)
+class Stalled:
+    """Whom a case awaits in vain (:func:`stalled`): ``actors``, each of whom would have a step expected of it now but
+    for the domain's holds, and ``holds``: those steps, each with what keeps it back — its first day, the event of a
+    step of the case that comes first, or something elsewhere (:class:`Blocked`)."""
+
+    actors: frozenset[str] = frozenset()
+    holds: tuple[tuple[TransitionSpec, Hold], ...] = ()
+
+
+def stalled(decl: Declaration, state: str, is_open: bool, awaited_now: frozenset[str] | None, *,
+            held: Mapping[str, Hold], **case: Any) -> Stalled:
+    """Whom of those a case awaits (``awaited_now``, :func:`awaited`) it awaits in vain, and what for: an actor with no
+    step expected of it now (:func:`on_todo`, the to-do lists' rule — as an officer of the handling office, the party
+    or the counterparty), which it would have without the domain's holds (``held``: :meth:`ProcedureService.add_holds`)
+    — the case is not on its list, so its page does not name it as awaited but says what the case waits for (an
+    officer's transfer registration while the patent's open licence is published: its withdrawal, in another case).
+    Where the declaration does not say whom the case awaits (``None``: anyone with a step), only when every actor with
+    a step of the state is. ``case``: :func:`offered`'s arguments of the case (``clocks``, ``taken``, ``today``,
+    ``case_fields``, ``takers``, ``said``), no caller's own (``user_id``, ``office``)."""
+    if not is_open or decl.states[state].resting or not held:
+        return Stalled()
+    steps = decl.transitions_from(state)
+    actors = awaited_now if awaited_now is not None else frozenset(
+        {r for t in steps for r in t.roles} | ({"party"} if any(t.party for t in steps) else set())
+        | ({"counterparty"} if any(t.counterparty for t in steps) else set()))
+    vain: set[str] = set()
+    holds: dict[str, tuple[TransitionSpec, Hold]] = {}
+    for actor in sorted(actors):
+        who: dict[str, Any] = {"officer": actor not in ("party", "counterparty"), "party": actor == "party",
+                               "counterparty": actor == "counterparty"}
+        if on_todo(decl, state, offered(decl, state, is_open, actor, held=held, **who, **case), actor,
+                   awaited=awaited_now, **who):
+            continue
+        kept = [t for t in offered(decl, state, is_open, actor, held={}, **who, **case)
+                if awaits(t, actor, awaited=awaited_now, **who) and t.event in held
+                and held_problem(decl, t, held, case["today"]) is not None]
+        if kept:
+            vain.add(actor)
+            holds |= {t.event: (t, held[t.event]) for t in kept}
+    if awaited_now is None and vain != actors:
+        return Stalled()
+    return Stalled(frozenset(vain), tuple(holds.values()))
 
 
 def _only(takes: Callable[[TransitionSpec], bool], *,
@@ -1641,13 +1693,17 @@ class ProcedureService:
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
+        now_awaited = awaited(caller["said"], row.state, row.awaits_until, row.awaits_by, row.awaits_also, today)
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": held_back,
                 "elsewhere": elsewhere,
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
-                "awaited": awaited(self.expectations(decl), row.state, row.awaits_until, row.awaits_by,
-                                   row.awaits_also, today),
+                "awaited": now_awaited,
+                # what it waits for instead, where a hold keeps back every step expected of them (:func:`stalled`)
+                "stalled": stalled(decl, row.state, row.is_open, now_awaited,
+                                   **{k: v for k, v in caller.items() if k not in ("officer", "party", "counterparty",
+                                                                                   "user_id", "office")}),
                 # the last day of a party's period while it is the answer (补正期限至 …)
                 "awaited_until": period_until(row.awaits_until, row.awaits_by, today)}
 
@@ -1669,7 +1725,8 @@ class ProcedureService:
     def _actionable(self, session: Session, scope: Scope, today: dt.date, *, area: bool = False) -> Any:
         """SQL: open cases in which the caller has a step of its own to take now (:func:`offered`) and is awaited
         (:func:`awaits`, :func:`awaited`) — as an officer of its own organization (``area``: of its whole subtree, the
-        oversight view of a city or province), as the party, or as the counterparty organization a case names (a
+        oversight view of a city or province) or, for a step of an office above the one handling the case
+        (``TransitionSpec.office``: a provincial recommendation), of an organization below it, as the party, or as the counterparty organization a case names (a
         bank, an agency, the buyer of a deal; an agency may also be a party). A state where the caller has a step
         offered whatever the case is one term of SQL; a state where its steps are offered only in some cases (a step
         taken once, one the clocks must allow) is decided per case by :func:`offered`, as the case page decides it.
@@ -1682,7 +1739,16 @@ class ProcedureService:
             parts = [(officer_filter(scope, dialect=self.engine.dialect.name),
                       lambda t: not OFFICES.isdisjoint(t.roles), OFFICES)]
         elif scope.governance:
-            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, frozenset({str(scope.role)}))]
+            role = frozenset({str(scope.role)})
+            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, role)]
+            if scope.org_path is not None:
+                # a step of an office above the one handling the case (the provincial recommendation, the upper level's
+                # extension) is that office's own to-do: its role's office steps in the cases of the offices below it
+                # (:func:`office_problem` decides each case), a provincial one only where the caller's office is one
+                parts.append((and_(officer_filter(scope, dialect=self.engine.dialect.name),
+                                   CASES.c.org_path != scope.org_path),
+                              lambda t: scope.role in t.roles and t.office is not None
+                              and (t.office != "province" or provincial(scope.region_prefix)), role))
         else:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:

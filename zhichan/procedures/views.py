@@ -17,9 +17,9 @@ from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.models import NO_DEADLINE
-from zhichan.procedures.service import Listed, Option, ProcedureService, resumable
+from zhichan.procedures.service import Blocked, Listed, Option, ProcedureService, Stalled, resumable
 from zhichan.reference.regions import region_name
-from zhichan.web.i18n import message_in_language, translate
+from zhichan.web.i18n import PUNCTUATION, message_in_language, translate
 from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
@@ -233,8 +233,35 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                                 service.generated(decl.procedure))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
-        **awaited_view(data["awaited"], data["awaited_until"], decl, case, lang),
+        # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
+        **awaited_view(data["awaited"] if data["awaited"] is None or not data["stalled"].actors
+                       else data["awaited"] - data["stalled"].actors, data["awaited_until"], decl, case, lang),
+        **waits_view(data["stalled"], decl, lang),
     }
+
+
+def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]:
+    """What a case waits for instead of some of whom it awaits (:func:`~zhichan.procedures.service.stalled`), in
+    ``lang``: ``waits_for``, each with its text (something elsewhere: what it names, and that case to link; a step of
+    the case that comes first; the day the held step may be taken from); ``awaited`` without those it awaits in vain
+    (they do not find the case on their to-do lists, and the header does not name them)."""
+    by_hold: dict[Any, list[TransitionSpec]] = {}  # the steps one hold keeps back, named together
+    for spec, hold in stalled.holds:
+        by_hold.setdefault(hold, []).append(spec)
+    found: list[dict[str, Any]] = []
+    for hold, specs in by_hold.items():
+        link: dict[str, Any] = {"procedure": None, "case_id": None}
+        if isinstance(hold, Blocked):
+            text = message_in_language(hold.waits or hold.reason, lang)
+            link = {"procedure": hold.procedure, "case_id": hold.case_id}
+        elif isinstance(hold, str):
+            first = next(t.title for t in decl.transitions if t.event == hold)
+            text = translate(lang, "procedures.waits_step", step=first(lang))
+        else:
+            steps = PUNCTUATION[lang]["sep"].join(f"“{t.title(lang)}”" for t in specs)
+            text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
+        found.append({"text": text, **link})
+    return {"waits_for": found}
 
 
 def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:
