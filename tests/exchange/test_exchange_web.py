@@ -626,7 +626,7 @@ def test_listing_search_pages_and_its_total(env: WebEnv, client: TestClient, mon
     narrow = client.get("/exchange/listings", params={"q": "锂离子电池负极材料3"})  # one patent, every match seen
     assert re.search(r'id="listings-total">共 3 条<', narrow.text) and "约" not in narrow.text.split('id="listings-total"')[1][:40]
     english = client.get("/exchange/listings", params={"q": "锂离子电池", "lang": "en"})
-    assert re.search(r'id="listings-total"[^>]*>about \d+ in total<', english.text)
+    assert re.search(r'id="listings-total"[^>]*>About \d+ in total<', english.text)
 
 
 def test_a_deal_price_is_parsed_as_money_and_shown_grouped_with_its_unit(env: WebEnv, client: TestClient) -> None:

@@ -144,7 +144,7 @@ def test_a_deadline_in_a_year_whose_schedule_is_not_published_is_a_provisional_d
         env.app.state.procedures.act(s, officer, case["id"], "refuse", version=case["version"],
                                      fields={"ground": "其他", "reasons": "测试"}, now=dt.datetime(2026, 12, 29, 2))
     for lang, ended in (("zh", "受理决定第十四条7个工作日2026-12-28已于 2026-12-29 结束已结束"),
-                        ("en", "ended on 2026-12-29")):
+                        ("en", "Ended on 2026-12-29")):
         html = unescape(client.get(f"/cases/{case['id']}?lang={lang}").text)
         rows = [re.sub(r"<[^>]+>|\s{2,}", "", r) for r in re.findall(r"<tr class=.*?</tr>", html, re.S)]
         assert ended in rows[0] and "2027" not in rows[0], (lang, rows)
