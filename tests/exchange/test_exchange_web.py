@@ -425,9 +425,10 @@ def test_every_page_speaks_both_languages(env: WebEnv, client: TestClient, lang:
         assert "exchange." not in re.sub(r"<[^>]+>", "", body), (lang, url)  # a key shown is a key missing
 
 
-def _auction_won_by_ent2(env: WebEnv, client: TestClient) -> tuple[int, str]:
-    """ent_user lists patent 4 and auctions it; ent2_user pays the deposit and bids the reserve; the close (a day
-    after the auction's end) opens the deal case: its id and the auction's page (signed in as ent2_user)."""
+def _auction_won_by_ent2(env: WebEnv, client: TestClient, *, losers: tuple[str, ...] = ()) -> tuple[int, str]:
+    """ent_user lists patent 4 and auctions it; ent2_user pays the deposit and bids the reserve (``losers`` pay one too
+    and do not bid); the close (a day after the auction's end) opens the deal case: its id and the auction's page
+    (signed in as ent2_user)."""
     import datetime as dt
 
     from zhichan.exchange.bidding import close_due
@@ -442,6 +443,9 @@ def _auction_won_by_ent2(env: WebEnv, client: TestClient) -> tuple[int, str]:
                                              "reserve": "500000", "closes_at": closes.strftime("%Y-%m-%dT%H:%M")},
              page=listing)
     auction = r.headers["location"]
+    for loser in losers:
+        login_as(client, env.engine, loser)
+        assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
     login_as(client, env.engine, "ent2_user")
     assert post(client, f"{auction}/deposit", {}, page=auction).status_code == 303
     assert post(client, f"{auction}/bids", {"amount": "500000"}, page=auction).status_code == 303
@@ -470,6 +474,28 @@ def test_the_winner_and_the_seller_open_the_auction_deal(env: WebEnv, client: Te
         assert client.get(f"/api/v1/cases/{case_id}").status_code == 404, user
     client.cookies.clear()
     assert client.get(f"/api/v1/cases/{case_id}").status_code in (401, 404)
+
+
+def test_a_bidder_who_lost_is_told_its_deposit_is_owed_back(env: WebEnv, client: TestClient) -> None:
+    """A sold auction tells a bidder who paid its deposit and did not win that the deposit is owed back in full (it
+    said so only of a terminated auction); not the winner, nor the seller."""
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import create_org
+    from zhichan.web.testing import PASSWORD
+
+    with session_scope(env.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.name == "武侯区知识产权局"))
+        other = create_org(s, "武侯另一企业有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="武侯另一企业有限公司")
+        create_user(s, username="ent3_user", password=PASSWORD, role=Role.ENTERPRISE_USER, org=other)
+    _, auction = _auction_won_by_ent2(env, client, losers=("ent3_user",))
+    login_as(client, env.engine, "ent3_user")
+    for lang, said in (("en", "You did not win this auction: your deposit is owed back in full"),
+                       ("zh", "您未竞得该标的：您缴纳的保证金应全额退还")):
+        assert said in client.get(auction, params={"lang": lang}).text, lang
+    for user in ("ent2_user", "ent_user"):
+        login_as(client, env.engine, user)
+        assert 'id="deposit-back"' not in client.get(auction).text, user
 
 
 def test_a_sold_auctions_page_links_its_listing_only_for_who_sees_it(env: WebEnv, client: TestClient) -> None:

@@ -296,6 +296,8 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
             bid["bidder_en"] = _masked(bid["bidder_en"]) if bid["bidder_en"] else None
     # the deal the close opened: the seller (the case's party) and the winner (its counterparty) open its case
     won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
+    # a bidder who paid its deposit and did not win a closed auction is owed it back (as on a terminated one)
+    data["deposit_back"] = auction.state == "closed" and data["my_deposit"] and not won
     data["deal_case_id"] = auction.deal_case_id if seller or won else None
     data["deal_number"] = session.scalar(select(Case.number).where(Case.id == auction.deal_case_id)) \
         if auction.deal_case_id and (seller or won) else None
