@@ -262,3 +262,21 @@ def test_the_decisions_wait_for_the_notice_on_the_page_the_list_and_the_step(
     assert case["id"] in todo_ids(world, "wuhou_officer")
     act(world, "wuhou_officer", case, "register", when=at(today), reasons="材料齐全")
     assert register_row(registry, case)["status"] == "registered"
+
+
+def test_under_notice_the_header_names_the_day_the_officer_decides_from(world: World, registry: DataIPService) -> None:
+    """While the notice runs, registering and refusing are held back (lapsed: notice): the case is not on the officer's
+    to-do list, so its header does not name the officer as awaited (it did: 待办理方：办案人员) but the day both steps
+    can be taken from, as a domain's hold is shown."""
+    from tests.procedures.helpers import todo_ids
+    from zhichan.procedures.views import case_view
+
+    today = china_today()
+    case = start(world, "ent_user", when=at(today))
+    act(world, "wuhou_officer", case, "publish", when=at(today))
+    assert case["id"] not in todo_ids(world, "wuhou_officer")
+    for lang, said in (("zh", "（届时方可办理“公示期满，准予登记”、“不予登记”）"),
+                       ("en", " (when “Register (after the notice)”, “Refuse” can be taken)")):
+        with session_scope(world.engine) as s:
+            page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)
+        assert page["awaited"] == [] and [w["text"][10:] for w in page["waits_for"]] == [said], page["waits_for"]

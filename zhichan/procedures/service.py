@@ -557,8 +557,9 @@ def waiting(decl: Declaration, state: str, is_open: bool, role: str, *, clocks: 
 @dataclass(frozen=True)
 class Stalled:
     """Whom a case awaits in vain (:func:`stalled`): ``actors``, each of whom would have a step expected of it now but
-    for the domain's holds, and ``holds``: those steps, each with what keeps it back — its first day, the event of a
-    step of the case that comes first, or something elsewhere (:class:`Blocked`)."""
+    for the domain's holds or a declared period still running (``lapsed``), and ``holds``: those steps, each with what
+    keeps it back — its first day, the event of a step of the case that comes first, or something elsewhere
+    (:class:`Blocked`)."""
 
     actors: frozenset[str] = frozenset()
     holds: tuple[tuple[TransitionSpec, Hold], ...] = ()
@@ -569,12 +570,12 @@ def stalled(decl: Declaration, state: str, is_open: bool, awaited_now: frozenset
     """Whom of those a case awaits (``awaited_now``, :func:`awaited`) it awaits in vain, and what for: an actor with no
     step expected of it now (:func:`on_todo`, the to-do lists' rule — as an officer of the handling office, the party
     or the counterparty), which it would have without the domain's holds (``held``: :meth:`ProcedureService.add_holds`)
-    — the case is not on its list, so its page does not name it as awaited but says what the case waits for (an
+    or once a declared period ends (:func:`waiting`: a data-IP registration's notice) — the case is not on its list, so its page does not name it as awaited but says what the case waits for (an
     officer's transfer registration while the patent's open licence is published: its withdrawal, in another case).
     Where the declaration does not say whom the case awaits (``None``: anyone with a step), only when every actor with
     a step of the state is. ``case``: :func:`offered`'s arguments of the case (``clocks``, ``taken``, ``today``,
     ``case_fields``, ``takers``, ``said``), no caller's own (``user_id``, ``office``)."""
-    if not is_open or decl.states[state].resting or not held:
+    if not is_open or decl.states[state].resting:
         return Stalled()
     steps = decl.transitions_from(state)
     actors = awaited_now if awaited_now is not None else frozenset(
@@ -588,12 +589,16 @@ def stalled(decl: Declaration, state: str, is_open: bool, awaited_now: frozenset
         if on_todo(decl, state, offered(decl, state, is_open, actor, held=held, **who, **case), actor,
                    awaited=awaited_now, **who):
             continue
-        kept = [t for t in offered(decl, state, is_open, actor, held={}, **who, **case)
-                if awaits(t, actor, awaited=awaited_now, **who) and t.event in held
-                and held_problem(decl, t, held, case["today"]) is not None]
+        kept: list[tuple[TransitionSpec, Hold]] = [
+            (t, held[t.event]) for t in offered(decl, state, is_open, actor, held={}, **who, **case)
+            if awaits(t, actor, awaited=awaited_now, **who) and t.event in held
+            and held_problem(decl, t, held, case["today"]) is not None]
+        # a step a declared period still holds back (lapsed: a data-IP registration until its notice ends), with the day
+        kept += [(w.spec, w.day) for w in waiting(decl, state, is_open, actor, held=held, **who, **case)
+                 if w.day is not None and w.spec.event not in held and awaits(w.spec, actor, awaited=awaited_now, **who)]
         if kept:
             vain.add(actor)
-            holds |= {t.event: (t, held[t.event]) for t in kept}
+            holds |= {t.event: (t, hold) for t, hold in kept}
     if awaited_now is None and vain != actors:
         return Stalled()
     return Stalled(frozenset(vain), tuple(holds.values()))
