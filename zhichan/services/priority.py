@@ -48,7 +48,7 @@ from zhichan.legaltime import (
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, known_region_code, region_prefix
-from zhichan.procedures.service import StepTaken
+from zhichan.procedures.service import StepTaken, provincial
 from zhichan.services.models import PriorityAllocation, PriorityQuota, PriorityRecommendation
 
 PROCEDURE = "services.priority_exam"
@@ -312,11 +312,11 @@ def quota_view(session: Session, scope: Scope, year: int) -> dict[str, Any]:
                   for a in session.scalars(select(PriorityAllocation).where(PriorityAllocation.quota_id == q.id)
                                            .order_by(PriorityAllocation.city_code))
                   # the province sees every city, a city its own share, a county its city's
-                  if len(prefix) <= 2 or prefix.startswith(region_prefix(a.city_code))]
+                  if provincial(prefix) or prefix.startswith(region_prefix(a.city_code))]
         quotas.append({"province_code": q.province_code, "total": q.total, "allocated": q.allocated,
                        "unallocated": q.total - q.allocated, "cities": cities,
-                       "may_allocate": scope.role in QUOTA_ROLES and len(prefix) <= 2})
-    return {"year": year, "quotas": quotas, "may_set": scope.role in QUOTA_ROLES and len(prefix) <= 2}
+                       "may_allocate": scope.role in QUOTA_ROLES and provincial(prefix)})
+    return {"year": year, "quotas": quotas, "may_set": scope.role in QUOTA_ROLES and provincial(prefix)}
 
 
 # -- the procedure's hook --------------------------------------------------------------------------
