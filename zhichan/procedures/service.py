@@ -1792,7 +1792,7 @@ class ProcedureService:
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe and not isinstance(found := expecting(maybe, True), False_):
-                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, found), today,
+                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, found), today, takes,
                                      roles=actors if area and scope.governance else None)
                 if ids:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
@@ -1842,10 +1842,12 @@ class ProcedureService:
 
         return expecting
 
-    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date, *,
-                  roles: frozenset[str] | None = None) -> list[int]:
-        """The ids of the cases ``where`` selects that offer the caller a step of its own now (``roles``: a step of
-        any of those office roles, awaited — the area view's — instead of the caller's own)."""
+    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date,
+                  takes: Callable[[TransitionSpec], bool], *, roles: frozenset[str] | None = None) -> list[int]:
+        """The ids of the cases ``where`` selects that offer the caller a step of its own now, one ``takes`` accepts
+        (in the cases of the offices below the caller's, a step of an office above: a city leader may also simplify a
+        district's dispute, which is the district's to do) — ``roles``: a step of any of those office roles, awaited
+        (the area view's), instead of the caller's own."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
                                       CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields, CASES.c.awaits_until,
@@ -1875,8 +1877,8 @@ class ProcedureService:
                 "case_fields": json.loads(r.fields or "{}"), "takers": takers.get(r.id, []), "user_id": scope.user_id,
                 "held": self._held(session, r.procedure, r.id, decl), "said": said, "office": Office.of(scope, r.org_path)}
             for role in sorted(roles or {str(scope.role)}):
-                steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
-                                **case)
+                steps = [t for t in offered(decl, r.state, r.is_open, role, officer=officer, party=party,
+                                            counterparty=counterparty, **case) if takes(t)]
                 if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
                            awaited=now_awaited):
                     ids.append(r.id)
