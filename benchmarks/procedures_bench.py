@@ -55,7 +55,13 @@ def seed(engine, n: int, mix: tuple[tuple[str, str, tuple[str, ...], str], ...] 
                      for code, name in (("510104", "锦江区"), ("510105", "青羊区"), ("510107", "武侯区"))]
         users = {"city": create_user(s, username="city", password="bench password 1", role=Role.CASE_OFFICER, org=city, password_hash=pw).id,
                  "district": create_user(s, username="district", password="bench password 1", role=Role.CASE_OFFICER, org=districts[2],
-                                         password_hash=pw).id}
+                                         password_hash=pw).id,
+                 # the city's leader and the province's officer: their own lists hold the steps of an office above
+                 # the one handling a case (``office: above`` / ``province``), looked for in the districts' cases
+                 "city_leader": create_user(s, username="city_leader", password="bench password 1", role=Role.BUREAU_LEADER,
+                                            org=city, password_hash=pw).id,
+                 "province": create_user(s, username="province", password="bench password 1", role=Role.CASE_OFFICER,
+                                         org=province, password_hash=pw).id}
         paths = [(d.id, d.path, d.region_code) for d in districts]
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -13,6 +13,12 @@ the load. Baselines in the same run: the same calls choosing the plan as before 
 page: the planner's narrower index and a sort of every match), and after dropping the engine's case indexes
 (a scan of every case).
 
+The own 我的待办 (not 辖区待办) of the offices above the districts — the city's officer and leader (a leader takes the
+upper level's extension of a district's dispute, ``office: above``) and the province's officer (``office: province``)
+— beside the district officer's, then again with 1 case in 100 handled by the city itself; each beside the same lists
+on the code of ``--before`` (``git archive`` of its ``zhichan``, run in a process of its own on the same database with
+the states index as that code made it), with whether both found the same totals, counts and first page.
+
     .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
 
 **stats**: 1,000,000 exported protection cases (the ``cases`` and ``protection_handling`` workflow tables as
@@ -29,9 +35,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -110,7 +118,7 @@ def timed_cpu(fn: Any, server: Any, runs: int) -> tuple[float, float, float, flo
     return statistics.median(walls), walls[p95], statistics.median(cpus), cpus[p95]
 
 
-def bench_cases(n: int, database_url: str | None) -> None:
+def bench_cases(n: int, database_url: str | None, before: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         engine = make_engine(url)
@@ -147,6 +155,30 @@ def bench_cases(n: int, database_url: str | None) -> None:
                 print(f"| {prefix}{label} | {total:,} | {w50:.1f} / {w95:.1f} | {c50:.1f} / {c95:.1f} | {load()} |")
 
         run("", 50)
+        # the own 我的待办 of the offices above the districts, beside the same lists on the code before (a checkout of
+        # ``before`` in a process of its own, reading this database with the states index as it was), and the same
+        # lists with some of the city's own cases among the districts'
+        print("| own 我的待办 | rows | wall p50 / p95 ms | CPU p50 / p95 ms | load (1/5 min) |\n|---|---:|---:|---:|---|")
+        for _, row, _ in own_lists(engine, service, users, 50):
+            print(row)
+        if before:
+            compare_before(engine, url, users, before)
+        with engine.begin() as conn:  # 1 case in 100 handled by the city itself (sparse among all open cases)
+            conn.execute(text("CREATE TABLE bench_moved AS SELECT id, org_id, org_path, region_code FROM procedure_cases "
+                              "WHERE id % 100 = 0"))
+            conn.execute(text("UPDATE procedure_cases SET org_id = :city, org_path = :path, region_code = '510100' "
+                              "WHERE id % 100 = 0"), {"city": scopes["city"].org_id, "path": scopes["city"].org_path})
+            conn.execute(text("ANALYZE"))
+        for _, row, _ in own_lists(engine, service, users, 50, prefix="1 case in 100 the city's own: "):
+            print(row)
+        if before:
+            compare_before(engine, url, users, before, prefix="1 case in 100 the city's own: ")
+        with engine.begin() as conn:  # back in their districts for the baselines below
+            for column in ("org_id", "org_path", "region_code"):
+                conn.execute(text(f"UPDATE procedure_cases SET {column} = (SELECT m.{column} FROM bench_moved m "
+                                  "WHERE m.id = procedure_cases.id) WHERE id % 100 = 0"))
+            conn.execute(text("DROP TABLE bench_moved"))
+            conn.execute(text("ANALYZE"))
         # baseline 1: the plan as before — no ordered walk to the page (the planner sorts every match)
         import zhichan.procedures.scope as lists
         import zhichan.procedures.service as engine_service
@@ -163,6 +195,62 @@ def bench_cases(n: int, database_url: str | None) -> None:
                 conn.execute(text(f"DROP INDEX {index}"))
         run("baseline (no index): ", 20)
         engine.dispose()
+
+
+#: the code before a city's and a province's own 我的待办 were made fast (``cases --before``)
+BEFORE = "4dffd1d7"
+#: the own 我的待办 (not 辖区待办) of the offices above the districts holding the cases: (label, user seeded)
+OWN_LISTS = (("to-do, district officer", "district"), ("to-do, city officer (own list)", "city"),
+             ("to-do, city leader (own list)", "city_leader"), ("to-do, provincial officer (own list)", "province"))
+#: the states index as it was before procedures_0007 (the baseline's)
+STATES_BEFORE = "(is_open, procedure, jurisdiction, state, org_path)"
+STATES_NOW = "(is_open, procedure, jurisdiction, state, org_path, awaits_until, awaits_by, awaits_also)"
+
+
+def own_lists(engine: Any, service: ProcedureService, users: dict[str, int], runs: int,
+              prefix: str = "") -> list[tuple[str, str, str]]:
+    """Each of :data:`OWN_LISTS` timed (``timed_cpu``): (label, its table row, what it found: the total, overdue and
+    due-today counts and the first page's ids)."""
+    with session_scope(engine) as s:
+        scopes = {k: scope_for_user(s, s.get(User, v)) for k, v in users.items()}
+    out = []
+    for label, key in OWN_LISTS:
+        with session_scope(engine) as s:
+            w50, w95, c50, c95 = timed_cpu(lambda s=s, key=key: service.todo(s, scopes[key]), server_cpu(s), runs)
+            page = service.todo(s, scopes[key])
+        found = f"{page['total']}:{page['overdue']}:{page['due_today']}:" + ",".join(str(i["id"]) for i in page["items"])
+        out.append((label, f"| {prefix}{label} | {page['total']:,} | {w50:.1f} / {w95:.1f} | {c50:.1f} / {c95:.1f} | "
+                           f"{load()} |", found))
+    return out
+
+
+def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "") -> None:
+    """The own lists measured by the code of the commit ``before`` (``git archive`` of its ``zhichan`` in a temporary
+    folder, run in a process of its own on this database, its states index as that code made it), then the lists
+    compared with this code's: the same totals and the same first page."""
+    service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "bench"),
+                               Path(tempfile.gettempdir()) / "bench-files")
+    now = own_lists(engine, service, users, 1)
+    with tempfile.TemporaryDirectory() as tree:
+        root = Path(__file__).resolve().parents[1]
+        archive = subprocess.run(["git", "-C", str(root), "archive", before, "zhichan"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tree], input=archive.stdout, check=True)
+        with engine.begin() as conn:
+            conn.execute(text("DROP INDEX ix_procedure_cases_states"))
+            conn.execute(text(f"CREATE INDEX ix_procedure_cases_states ON procedure_cases {STATES_BEFORE}"))
+            conn.execute(text("ANALYZE"))
+        try:
+            done = subprocess.run([sys.executable, __file__, "own-lists", "--database-url", url, "--users",
+                                   json.dumps(users), "--prefix", f"before ({before}): {prefix}"],
+                                  env={**os.environ, "PYTHONPATH": tree}, check=True, capture_output=True, text=True)
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text("DROP INDEX ix_procedure_cases_states"))
+                conn.execute(text(f"CREATE INDEX ix_procedure_cases_states ON procedure_cases {STATES_NOW}"))
+                conn.execute(text("ANALYZE"))
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    for (_, _, found), (row, found_before) in zip(now, lines, strict=True):
+        print(f"{row} the same total, counts and first page as this code: {found == found_before} |")
 
 
 def write_cases(folder: Path, n: int, seed_: int = 7) -> None:
@@ -284,12 +372,26 @@ def main() -> None:
     cases = sub.add_parser("cases", help="case list and to-do list over N open protection cases")
     cases.add_argument("--cases", type=int, default=100_000)
     cases.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
+    cases.add_argument("--before", default=BEFORE, help="the commit whose code the own lists are compared with "
+                                                       "('' for none)")
+    lists = sub.add_parser("own-lists", help="(run by cases --before) the own lists on an existing database, as JSON")
+    lists.add_argument("--database-url", required=True)
+    lists.add_argument("--users", required=True)
+    lists.add_argument("--prefix", default="")
     stats = sub.add_parser("stats", help="protection and credit-list indicators over N exported cases")
     stats.add_argument("--cases", type=int, default=1_000_000)
     stats.add_argument("--engines", default="duckdb,spark")
     args = parser.parse_args()
     if args.what == "cases":
-        bench_cases(args.cases, args.database_url)
+        bench_cases(args.cases, args.database_url, args.before or None)
+    elif args.what == "own-lists":
+        engine = make_engine(args.database_url)
+        with tempfile.TemporaryDirectory() as tmp:
+            service = ProcedureService(engine, ProcedureRegistry.load(),
+                                       EvidenceService(engine, SigningKey.generate(), "bench"), Path(tmp))
+            for _, row, found in own_lists(engine, service, json.loads(args.users), 50, prefix=args.prefix):
+                print(json.dumps([row, found], ensure_ascii=False))
+        engine.dispose()
     else:
         bench_stats(args.cases, args.engines.split(","))
 

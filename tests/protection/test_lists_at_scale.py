@@ -140,3 +140,50 @@ def test_case_list_pages_equal_the_rows_sorted_in_python(world: World, who: str,
     assert result["total"] == len(mine)
     if plans and walked:
         assert "TEMP B-TREE" not in plans[0], plans  # newest first by walking the ids, nothing sorted
+
+
+@pytest.mark.parametrize("who", ["chengdu_officer", "chengdu_leader", "sc_officer"])
+def test_the_own_lists_of_the_offices_above_seek_their_own_cases(world: World, who: str) -> None:
+    """The own 我的待办 of a city (its officer, its leader: the upper level's extension of a district's dispute) and of a
+    province (a recommendation) over their districts' cases: the list is the case pages' answer (``todo_ids``), and on
+    SQLite its count seeks the office's own cases — a part selecting nothing was written ``OR 0 = 1`` beside them, so
+    the count read every open case's index entry — and, nothing listed, no page is read (the deadline index walked
+    through every open case to find none): ~150–250 CPU-ms at 100,000 cases (benchmarks/protection_bench.py)."""
+    from tests.procedures.helpers import PASSWORD, _password_hash, todo_ids
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, Role
+
+    with session_scope(world.engine) as s:
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        world.users["sc_officer"] = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER,
+                                                org=sichuan, password_hash=_password_hash()).id
+    chengdu = world.scope("chengdu_officer")
+    with world.engine.begin() as conn:  # a few of the city's own; a recusal pending in some disputes (the leader's)
+        conn.execute(CASES.delete().where(CASES.c.id % 4 != 0))  # a quarter: each case's page is read below
+        conn.execute(CASES.update().where(CASES.c.id % 40 == 0).values(
+            org_id=chengdu.org_id, org_path=chengdu.org_path, region_code=chengdu.region_code))
+        conn.execute(CASES.update().where(CASES.c.procedure == "protection.patent_dispute", CASES.c.id % 3 == 0)
+                     .values(awaits_also="bureau_leader"))
+        conn.execute(text("ANALYZE"))
+    scope = world.scope(who)
+    listed = todo_ids(world, who)  # the list, checked case by case against the pages
+    assert bool(listed) == (who == "chengdu_officer")  # the city's own cases awaiting its officer; no leader's step
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(world.engine, "before_cursor_execute", seen)
+    try:
+        with session_scope(world.engine) as s:
+            result = world.service.todo(s, scope)
+    finally:
+        event.remove(world.engine, "before_cursor_execute", seen)
+    assert result["total"] == len(listed) and {i["id"] for i in result["items"]} <= listed
+    pages = [st for st, _ in statements if "ORDER BY procedure_cases.next_due" in st]
+    assert len(pages) == (1 if listed else 0)
+    if world.engine.dialect.name == "sqlite":
+        count, parameters = next((st, p) for st, p in statements if st.startswith("SELECT count(*)"))
+        with world.engine.connect() as conn:
+            plan = " / ".join(r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {count}", parameters))
+        assert "org_id=?" in plan, plan

@@ -44,8 +44,10 @@ class Case(Base):
         Index("ix_procedure_cases_area", "is_open", "org_path", "procedure", "jurisdiction", "state", "next_due",
               "next_office_due", "awaits_until", "awaits_by", "awaits_also"),
         # the few states whose steps are offered case by case (the clocks must allow them): sought by state, not
-        # read through every case of an area (辖区待办 over 100,000 cases, benchmarks/protection_bench.py)
-        Index("ix_procedure_cases_states", "is_open", "procedure", "jurisdiction", "state", "org_path"),
+        # read through every case of an area (辖区待办 over 100,000 cases, benchmarks/protection_bench.py), whether
+        # the caller is awaited read from the index, not each row (a city leader's own list: procedures_0007)
+        Index("ix_procedure_cases_states", "is_open", "procedure", "jurisdiction", "state", "org_path",
+              "awaits_until", "awaits_by", "awaits_also"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

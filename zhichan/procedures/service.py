@@ -48,6 +48,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import False_
 
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
@@ -1771,15 +1772,16 @@ class ProcedureService:
                 return always(d, t) and not self._is_held(d, t)
 
             surely = self._state_keys(session, unheld)
-            wanted.append(and_(who, expecting(surely, False)))
+            if not isinstance(found := expecting(surely, False), False_):
+                wanted.append(and_(who, found))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
                 for t in decl.transitions:
                     if depends(decl, t) and t.once and not per_case(decl, t) and not self._is_held(decl, t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
-                        if states:
-                            wanted.append(and_(who, expecting(states, True), ~exists().where(
+                        if states and not isinstance(found := expecting(states, True), False_):
+                            wanted.append(and_(who, found, ~exists().where(
                                 STEPS.c.case_id == CASES.c.id, STEPS.c.event == t.event)))
             # a step the clocks or the start fields must allow, in a state not already listed whole: decided case by
             # case (few states of few declarations, so most calls read no case here)
@@ -1789,12 +1791,14 @@ class ProcedureService:
                 return (depends(d, t) and per_case(d, t)) or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
 
             maybe = self._state_keys(session, case_dependent) - surely
-            if maybe:
-                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, expecting(maybe, True)), today,
+            if maybe and not isinstance(found := expecting(maybe, True), False_):
+                ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, found), today, takes,
                                      roles=actors if area and scope.governance else None)
                 if ids:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
-        return or_(*wanted)
+        # a part that selects nothing is left out above, not written ``OR 0 = 1``: a term beside the caller's
+        # organization's kept SQLite from seeking its cases (a city's own list read every open case's index entry)
+        return or_(false(), *wanted)
 
     def _expecting(self, session: Session, declarations: list[Declaration], who: Any, actors: frozenset[str],
                    today: dt.date) -> Callable[[set[tuple[str, str, str]], bool], Any]:
@@ -1838,10 +1842,12 @@ class ProcedureService:
 
         return expecting
 
-    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date, *,
-                  roles: frozenset[str] | None = None) -> list[int]:
-        """The ids of the cases ``where`` selects that offer the caller a step of its own now (``roles``: a step of
-        any of those office roles, awaited — the area view's — instead of the caller's own)."""
+    def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date,
+                  takes: Callable[[TransitionSpec], bool], *, roles: frozenset[str] | None = None) -> list[int]:
+        """The ids of the cases ``where`` selects that offer the caller a step of its own now, one ``takes`` accepts
+        (in the cases of the offices below the caller's, a step of an office above: a city leader may also simplify a
+        district's dispute, which is the district's to do) — ``roles``: a step of any of those office roles, awaited
+        (the area view's), instead of the caller's own."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
                                       CASES.c.party_key, CASES.c.counterparty_org_id, CASES.c.fields, CASES.c.awaits_until,
@@ -1871,8 +1877,8 @@ class ProcedureService:
                 "case_fields": json.loads(r.fields or "{}"), "takers": takers.get(r.id, []), "user_id": scope.user_id,
                 "held": self._held(session, r.procedure, r.id, decl), "said": said, "office": Office.of(scope, r.org_path)}
             for role in sorted(roles or {str(scope.role)}):
-                steps = offered(decl, r.state, r.is_open, role, officer=officer, party=party, counterparty=counterparty,
-                                **case)
+                steps = [t for t in offered(decl, r.state, r.is_open, role, officer=officer, party=party,
+                                            counterparty=counterparty, **case) if takes(t)]
                 if on_todo(decl, r.state, steps, role, officer=officer, party=party, counterparty=counterparty,
                            awaited=now_awaited):
                     ids.append(r.id)
@@ -1932,7 +1938,8 @@ class ProcedureService:
         ).select_from(CASES).where(and_(CASES.c.is_open == true(), where))).one()
         # the page: walk the (is_open, next_due) index when the caller's cases are dense among the open ones
         where = walk_in_order(session, where, matching=int(counts[0]), reach=offset + limit, cost=WALK_DEADLINES)
-        rows = session.execute(
+        # no page to read when nothing matches: the query would walk the deadline index through every open case
+        rows = [] if not counts[0] else session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                    CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
                    CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields, CASES.c.region_code)
