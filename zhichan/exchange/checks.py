@@ -63,7 +63,7 @@ def platform_status(session: Session, status: RightStatus) -> RightStatus:
                                       Deal.state == "recorded", Deal.recorded_on <= status.on)
                                .order_by(Deal.recorded_on, Deal.id)).all()
     for buyer, recorded_on in assigned:
-        if not any(day is not None and day >= recorded_on for day in status.transferred_on):
+        if recorded_on is not None and not any(day is not None and day >= recorded_on for day in status.transferred_on):
             holders = (buyer,)  # the corpus does not know this assignment yet
     return replace(status, active_pledges=pledges_in_force(session, {number: status})[number],
                    licences=(*status.licences, *licences), holders=holders)
