@@ -144,15 +144,15 @@ class Settings(BaseSettings):
         "agency credit list",
     )
     exchange_bid_extend_window_minutes: int = Field(
-        5, ge=0, description="网络竞价：截止前多少分钟内出价即自动延时（分钟；0 为不延时） / online bidding: a bid this many "
+        5, ge=0, description="网络竞价：截止前多少分钟内出价即自动延时（分钟；0 为不延时） / online auction: a bid this many "
         "minutes before the close extends it (0: never)",
     )
     exchange_bid_extend_minutes: int = Field(
-        5, ge=1, description="网络竞价：每次自动延时后距截止的分钟数 / online bidding: the close moves to this many minutes "
+        5, ge=1, description="网络竞价：每次自动延时后距截止的分钟数 / online auction: the close moves to this many minutes "
         "after a late bid",
     )
     exchange_auction_resume_minutes: int = Field(
-        10, ge=0, description="网络竞价：中止后恢复时距截止至少的分钟数（无权威规则，可设） / online bidding: the close of an auction "
+        10, ge=0, description="网络竞价：中止后恢复时距截止至少的分钟数（无权威规则，可设） / online auction: the close of an auction "
         "resumed after a suspension is at least this many minutes after the resumption (no authoritative rule: a setting)",
     )
     exchange_auction_sweep_seconds: int = Field(

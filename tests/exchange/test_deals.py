@@ -210,3 +210,60 @@ def test_an_open_licensed_patent_is_neither_licensed_exclusively_nor_assigned_be
     assert page["awaited"] == ["party", "counterparty", "case_officer"] and page["waits_for"] == []
     assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 11), record_number="ZL-转-1",
                 recorded_on="2026-03-11")["state"] == "recorded"
+
+
+def test_a_pledged_patent_is_assigned_or_licensed_only_with_the_pledgees_consent(exchange: Exchange) -> None:
+    """民法典 第四百四十四条第二款: once pledged, the IP is neither assigned nor licensed unless pledgor and pledgee agree.
+    A deal of a pledged patent — the corpus's pledge, or one the platform's register holds — started with nobody asked;
+    now the seller declares the pledgee's consent at the intent (refused beside that field until it does), and a pledge
+    registered after the intent stops the registration until its consent is declared there."""
+    from tests.exchange.helpers import pledged_here
+
+    ex = exchange
+    pledged = ex.numbers["pledged"]  # the corpus: pledged to 某银行 since 2025-05-01
+    for kind in ("转让", "普通许可", "作价入股"):
+        with pytest.raises(FormError) as info:
+            _start(ex, "ent_user", _deal(patent_number=pledged, deal_kind=kind))
+        assert set(info.value.errors) == {"pledgee_consent"}, info.value.errors
+        message = info.value.errors["pledgee_consent"]
+        assert "质权人：某银行" in message and "须取得质权人同意（民法典第四百四十四条）" in message, message
+        assert message.endswith("the pledgee's consent is required (Civil Code, art. 444)"), message
+    assert _start(ex, "ent_user", _deal(patent_number=pledged, pledgee_consent="是"))["state"] == "intent"
+    # the platform's register: pledged here before the intent (the corpus knows nothing of it yet) …
+    early = ex.numbers["ordinary_licensed"]
+    pledged_here(ex.world, early, D(2026, 2, 20), pledgee="天府知识产权银行")
+    with pytest.raises(FormError) as info:
+        _start(ex, "ent_user", _deal(patent_number=early, deal_kind="普通许可"))
+    assert "天府知识产权银行" in info.value.errors["pledgee_consent"]
+    # … and after it: the registration asks, and records once the consent is declared at that step
+    number = ex.numbers["ok"]
+    case = _start(ex, "ent_user", _deal(patent_number=number))
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
+    pledged_here(ex.world, number, D(2026, 3, 6))
+    with pytest.raises(FormError) as info:
+        _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-9", recorded_on="2026-03-09")
+    assert set(info.value.errors) == {"pledgee_consent"} and "蓉城科创银行" in info.value.errors["pledgee_consent"]
+    assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-9",
+                recorded_on="2026-03-09", pledgee_consent="是")["state"] == "recorded"
+
+
+def test_an_assignment_registered_here_moves_the_patent_to_its_buyer_before_the_corpus_knows(exchange: Exchange) -> None:
+    """专利法 第十条: an assignment takes effect on its registration. One registered on the platform left the seller the
+    holder the corpus names until the next snapshot — it could sell, list or declare the patent again; the exchange's
+    checks now read the platform's own registration (checks.platform_status), for the deal and the listing alike."""
+    from zhichan.exchange import listings
+
+    ex = exchange
+    number = ex.numbers["ok"]
+    case = _start(ex, "ent_user", _deal(patent_number=number, buyer="锦江独有材料有限公司"))
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
+    # before the registration the seller still holds it: a second intent is no holder's problem
+    assert _start(ex, "ent_user", _deal(patent_number=number, buyer="又一受让企业"), day=D(2026, 3, 6))["state"] == "intent"
+    _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-转-7", recorded_on="2026-03-09")
+    with pytest.raises(FormError) as info:
+        _start(ex, "ent_user", _deal(patent_number=number, buyer="又一受让企业"), day=D(2026, 3, 10))
+    assert "不是该专利的权利人（权利人：锦江独有材料有限公司）" in info.value.errors["patent_number"], info.value.errors
+    with session_scope(ex.world.engine) as s, pytest.raises(FormError) as refused:
+        listings.create_listing(s, ex.world.scope("ent_user"), ex.snapshot, asset_kind="patent", number=number,
+                                mode="sale", price="", description="", pledgee_consent=False, now=moment(D(2026, 3, 10)))
+    assert "锦江独有材料有限公司" in refused.value.errors["number"]

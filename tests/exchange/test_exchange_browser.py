@@ -200,7 +200,7 @@ def test_the_winner_finds_the_deal_the_close_opened(page, env: WebEnv, artifacts
     page.wait_for_url("**/cases/*")
     body = page.inner_text("main")
     # the page is English since ?lang=en: the deal's title names its pricing method in English
-    assert "Online bidding" in body and "网络竞价" not in body and ("230,000" in body or "230000" in body)
+    assert "Online auction" in body and "网络竞价" not in body and ("230,000" in body or "230000" in body)
     assert "锦江" in body  # the seller's organization has no English name: shown as registered
     page.screenshot(path=str(artifacts_dir / "exchange-auction-deal-case.png"), full_page=True)
 

@@ -813,7 +813,7 @@ def test_a_deals_title_names_the_buyer_and_the_pricing_in_the_pages_language(env
     case_id, _ = _auction_won_by_ent2(env, client)
     titles = {lang: client.get(f"/api/v1/cases/{case_id}", params={"lang": lang}).json()["case"]["title"]
               for lang in ("zh", "en")}
-    assert titles["en"] == f"{number(4)} · Jinjiang Materials Co., Ltd. · Online bidding", titles
+    assert titles["en"] == f"{number(4)} · Jinjiang Materials Co., Ltd. · Online auction", titles
     assert titles["zh"] == f"{number(4)} · {JINJIANG_ENTERPRISE} · 网络竞价", titles
     assert titles["en"] in client.get(f"/cases/{case_id}", params={"lang": "en"}).text
     with session_scope(env.engine) as s:
@@ -881,6 +881,8 @@ def test_an_open_licensed_patents_sale_is_warned_of_and_its_declaration_shows_it
     """开放许可实施指南 §9 (RULES.md M4 [P]): the declaration is withdrawn before the patent is assigned — a sale listing
     and its auction said nothing of it (the registration is what waits, deals.holds); and a pledge needs the pledgee's
     consent to the licence continuing — the declaration's page did not show the pledge on the patent."""
+    from zhichan.exchange.models import OpenLicence
+
     pledged = _published(env, client, number(0), pledgee_consent="已取得质权人书面同意")
     login_as(client, env.engine, "ent_user")
     for lang, said, notice in (("zh", "某银行", "该专利已质押：开放许可的继续实施须经质权人同意"),
@@ -901,7 +903,23 @@ def test_an_open_licensed_patents_sale_is_warned_of_and_its_declaration_shows_it
     assert 'id="open-licence-warning"' not in client.get(listings["ordinary"]).text  # a licence: nothing to withdraw
     sale = client.get(listings["sale"]).text
     assert 'id="open-licence-warning"' in sale and "转让或作价入股前，专利权人须先撤回开放许可声明" in sale
-    assert f'href="/exchange/open-licences/{plain}"' in sale
+    # the patentee is linked to the declaration's case, where the withdrawal is a step; a visitor to the declaration
+    with session_scope(env.engine) as s:
+        declaration_case = s.scalar(select(OpenLicence.case_id).where(OpenLicence.id == plain))
+    assert f'href="/cases/{declaration_case}" id="open-licence-case"' in sale
+    # a deal assigning the patent says so from its intent (the registration is what waits: deals.holds), not only once
+    # contracted — linking the same case
+    deal = {"patent_number": number(2), "buyer": "某受让企业", "pricing_method": "评估定价", "trading_mode": "协议交易",
+            "deal_kind": "转让", "price": "800000", "listing_id": "", "pledgee_consent": "否"}
+    r = post(client, "/procedures/exchange.deal/new", deal, files={"extra": ("", b"")}, page="/procedures/exchange.deal/new")
+    assert r.status_code == 303, r.text[:1500]
+    for lang, words in (("zh", "转让或作价入股前，专利权人须先撤回开放许可声明"), ("en", "withdraws the declaration before assigning")):
+        intent = client.get(r.headers["location"], params={"lang": lang}).text
+        assert 'id="open-licence-warning"' in intent and words in intent, intent[-3000:]
+        assert f'href="/cases/{declaration_case}" id="open-licence-case"' in intent
+    with env.client() as visitor:
+        public = visitor.get(listings["sale"]).text
+    assert 'id="open-licence-warning"' in public and f'href="/exchange/open-licences/{plain}"' in public
     r = post(client, f"{listings['sale']}/auctions", {"starting_price": "500000", "increment": "10000",
                                                       "deposit": "50000", "closes_at": "2099-01-01T10:00"},
              page=listings["sale"])

@@ -48,7 +48,9 @@ def test_the_default_set_has_the_standards_structure_and_a_broken_file_is_refuse
 
 
 def test_contributions_add_up_and_differences_are_as_computed_by_hand(exchange: Exchange) -> None:
-    ok = valuation.patent_signals(exchange.snapshot, exchange.numbers["ok"], TODAY)
+    with session_scope(exchange.world.engine) as s:
+        ok = valuation.patent_signals(s, exchange.snapshot, exchange.numbers["ok"], TODAY)
+        exclusive = valuation.patent_signals(s, exchange.snapshot, exchange.numbers["exclusive"], TODAY)
     # filed 2018-03-10: term to 2038-03-09, 12.0 years left on 2026-03-02 → 100 × 12 / 15 = 80
     assert ok["remaining_years"] == 12.0 and ok["in_force"] and not ok["exclusive_licence_now"]
     scored = valuation.value_degree(MODEL, "licensing", ok)
@@ -57,7 +59,6 @@ def test_contributions_add_up_and_differences_are_as_computed_by_hand(exchange: 
     assert (line["score"], line["contribution"]) == ("80.00", "5.7600")  # 0.3 × 0.4 × 0.6 × 80
     # an exclusive licence in force: encumbrance 100 → 20 (−0.3 × 0.2 × 0.5 × 80 = −2.4), and one recorded
     # licence: market 0 → 50 (+0.4 × 0.7 × 0.4 × 50 = +5.6)
-    exclusive = valuation.patent_signals(exchange.snapshot, exchange.numbers["exclusive"], TODAY)
     other = valuation.value_degree(MODEL, "licensing", exclusive)
     assert Decimal(other["degree"]) - Decimal(scored["degree"]) == Decimal("3.2")
     # a bureau's own weights change the degree (and the digest)
@@ -118,7 +119,8 @@ def test_the_market_approach_scales_comparable_deals_by_degree(exchange: Exchang
                              uploads=(pdf("doc0", "合同.pdf"),), now=moment())
     row = _value(ex)
     market = valuation.as_dict(row)["approaches"]["market"]
-    theirs = valuation.value_degree(MODEL, "licensing", valuation.patent_signals(ex.snapshot, ex.numbers["sole"], TODAY))
+    with session_scope(ex.world.engine) as s:
+        theirs = valuation.value_degree(MODEL, "licensing", valuation.patent_signals(s, ex.snapshot, ex.numbers["sole"], TODAY))
     expected = (Decimal(1_000_000) * row.degree / Decimal(theirs["degree"])).quantize(Decimal("0.01"))
     assert [(d["number"], d["price"], d["adjusted"]) for d in market["deals"]] == \
         [(ex.numbers["sole"], "1000000.00", str(expected))]
@@ -136,7 +138,7 @@ def test_a_deal_priced_by_the_system_valuation_stays_in_its_range(exchange: Exch
     with pytest.raises(FormError, match="区间"):
         _deal(ex, "ok", str(row.high_yuan + 1), method, valuation_id=str(row.id))
     with pytest.raises(FormError, match="不是本单位"):
-        _deal(ex, "pledged", str(row.low_yuan), method, valuation_id=str(row.id))
+        _deal(ex, "pledged", str(row.low_yuan), method, valuation_id=str(row.id), pledgee_consent="是")
     _deal(ex, "ok", str(row.low_yuan), method, valuation_id=str(row.id))
     with session_scope(ex.world.engine) as s:
         assert s.scalar(select(Deal.valuation_id)) == row.id
@@ -179,7 +181,8 @@ def test_the_report_in_docx_and_pdf_carries_the_factors(exchange: Exchange) -> N
     assert row.as_of == dt.date(2026, 3, 2)
 
 
-def test_a_term_whose_compensation_cannot_be_read_still_has_its_statutory_remainder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.one_database("reads the corpus; platform_status's SQL runs on both databases in the pledge and deal tests")
+def test_a_term_whose_compensation_cannot_be_read_still_has_its_statutory_remainder(tmp_path, engine) -> None:  # type: ignore[no-untyped-def]
     """A registered term compensation whose length cannot be read makes the term unknown (no last day): the signals
     read 0 years remaining — a term run out, the cost approach's value 0 — where at least the statutory term remains."""
     from zhichan.corpus.testing import build_snapshot, event, patent
@@ -189,8 +192,35 @@ def test_a_term_whose_compensation_cannot_be_read_still_has_its_statutory_remain
     snap = build_snapshot(tmp_path, patents=[plain, unknown], events=[
         event(unknown["application_number"], "legal_status_change", "2022-08-01", detail="专利权期限补偿")])
     on = dt.date(2029, 3, 1)
-    signals = {p["application_number"]: valuation.patent_signals(snap, p["application_number"], on)
-               for p in (plain, unknown)}
+    with session_scope(engine) as s:
+        signals = {p["application_number"]: valuation.patent_signals(s, snap, p["application_number"], on)
+                   for p in (plain, unknown)}
     assert signals[plain["application_number"]]["remaining_years"] == 10.0  # to 2039-02-28
     assert signals[unknown["application_number"]]["remaining_years"] == 10.0
     assert signals[unknown["application_number"]]["in_force"] is True
+
+
+def test_the_signals_see_the_platforms_own_pledges_and_exclusive_licences(exchange: Exchange) -> None:
+    """"Pledged now" and "an exclusive licence now" read the corpus only: a pledge the platform registered last week, an
+    exclusive licence contracted here, scored as an unencumbered patent until the next snapshot. They read
+    checks.platform_status now — the one reader the exchange's checks use."""
+    from tests.exchange.helpers import pledged_here
+
+    ex = exchange
+    number = ex.numbers["ok"]
+    with session_scope(ex.world.engine) as s:
+        plain = valuation.patent_signals(s, ex.snapshot, number, TODAY)
+    assert not plain["pledged_now"] and not plain["exclusive_licence_now"]
+    pledged_here(ex.world, number, TODAY)
+    case = _deal(ex, "ok", "900000", deal_kind="独占许可", pledgee_consent="是")  # 民法典 第四百四十四条
+    with session_scope(ex.world.engine) as s:
+        assert valuation.patent_signals(s, ex.snapshot, number, TODAY)["pledged_now"]
+        assert not valuation.patent_signals(s, ex.snapshot, number, TODAY)["exclusive_licence_now"]  # an intent binds nobody
+        ex.world.service.act(s, ex.world.scope("ent_user"), case["id"], "sign", version=1,
+                             fields={"contract_on": "2026-03-02", "contract_price": "900000"},
+                             uploads=(pdf("doc0", "合同.pdf"),), now=moment())
+    with session_scope(ex.world.engine) as s:
+        signals = valuation.patent_signals(s, ex.snapshot, number, TODAY)
+    assert signals["pledged_now"] and signals["exclusive_licence_now"]
+    assert Decimal(valuation.value_degree(MODEL, "licensing", signals)["degree"]) < \
+        Decimal(valuation.value_degree(MODEL, "licensing", plain)["degree"])

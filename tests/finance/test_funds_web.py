@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from zhichan.finance.funds import load_funds
-from zhichan.finance.models import LedgerEntry
+from zhichan.finance.models import LedgerEntry, Loan
 from zhichan.platform.db import session_scope
 from zhichan.settings import Settings, get_settings
 from zhichan.web.testing import WebEnv, csrf_from, login_as, make_env
@@ -179,3 +179,55 @@ def test_refused_fund_forms_keep_what_was_typed(env: WebEnv) -> None:
         assert re.search(rf'<label>追回返还 <input name="recovered" id="recover-amount-{loan_id}"[^>]*value="-5"', r.text)
         blank = client.get("/finance/funds/chengdu").text  # a fresh page keeps nothing
         assert f'id="recover-amount-{loan_id}" size="12" value=""' in blank
+
+
+def test_a_lending_bank_reads_its_own_loans_under_a_fund(env: WebEnv) -> None:
+    """The fund pages were the bureau's alone (403 to a bank, which read its loans only through the API): the lending
+    bank now opens the funds it lent under and, on a fund's page, its own loans with their claims and the fund's
+    aggregates — not another bank's loans, not the ledger, no operation (deposit, enrol, approve, pay stay the bureau's:
+    403); a fund it lent nothing under is not found (404)."""
+    with env.client() as client:
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        assert client.get("/finance").text.count('id="finance-funds"') == 1
+        for lang, text in (("en", "None of your bank&#39;s loans is enrolled"), ("zh", "贵行尚无纳入风险补偿资金的贷款")):
+            page = client.get("/finance/funds", params={"lang": lang})
+            assert page.status_code == 200 and 'id="funds-empty"' in page.text and text in page.text
+        assert client.get("/finance/funds/chengdu").status_code == 404
+        login_as(client, env.engine, "cd_leader")  # type: ignore[arg-type]
+        token = csrf_from(client.get("/finance/funds/chengdu").text)
+        assert client.post("/finance/funds/chengdu/deposit", data={"csrf_token": token, "amount": "5000000"},
+                           follow_redirects=False).status_code == 303
+        loan = {"csrf_token": token, "borrower": "成都示例科技有限公司", "principal": "4000000", "fee_rate": "",
+                "ip_collateral": "2000000", "collateral": "4000000", "enterprise_type": "small"}
+        for bank, borrower in (("成都示例银行股份有限公司", "成都示例科技有限公司"), ("另一家商业银行", "锦江另一借款企业")):
+            r = client.post("/finance/funds/chengdu/enrol", data=loan | {"bank": bank, "borrower": borrower},
+                            follow_redirects=False)
+            assert r.status_code == 303, r.text[:1000]
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            ours = s.scalar(select(Loan.id).where(Loan.bank == "成都示例银行股份有限公司"))
+        assert client.post(f"/finance/funds/chengdu/loans/{ours}/claim", data={"csrf_token": token, "principal_loss": "1000000"},
+                           follow_redirects=False).status_code == 303
+        login_as(client, env.engine, "cd_bank")  # type: ignore[arg-type]
+        listed = client.get("/finance/funds").text
+        assert 'href="/finance/funds/chengdu"' in listed and "/finance/funds/chongqing" not in listed
+        for lang in ("zh", "en"):
+            page = client.get("/finance/funds/chengdu", params={"lang": lang})
+            assert page.status_code == 200, page.text[:1000]
+            html = page.text
+            assert f'id="claim-{ours}"' in html and 'id="lender-note"' in html
+            assert "锦江另一借款企业" not in html and "另一家商业银行" not in html  # another bank's loan
+            assert 'id="ledger"' not in html and 'id="deposit-form"' not in html and 'id="enrol-form"' not in html
+            assert "/approve" not in html and "/claim" not in html
+        assert client.get("/finance/funds/chongqing").status_code == 404
+        token = csrf_from(client.get("/finance/funds/chengdu").text)
+        for path in ("/finance/funds/chengdu/deposit", f"/finance/funds/chengdu/loans/{ours}/approve"):
+            r = client.post(path, data={"csrf_token": token, "amount": "1"}, follow_redirects=False)
+            assert r.status_code in (403, 404), (path, r.status_code)
+        # a demo loan's borrower is stored with its synthetic mark （合成）: English pages showed it inside the name; the
+        # mark is the row's synthetic badge, in the page's language, as a demo case's 【合成】 title is shown
+        with session_scope(env.engine) as s:  # type: ignore[arg-type]
+            s.execute(update(Loan).where(Loan.id == ours).values(borrower="（合成）成都示范企业1", synthetic=True))
+        for lang, badge in (("en", "Synthetic"), ("zh", "合成数据")):
+            row = client.get("/finance/funds/chengdu", params={"lang": lang}).text.split('id="loans"', 1)[1]
+            row = row.split("</tr>", 2)[1]
+            assert "成都示范企业1" in row and "（合成）" not in row and badge in row, row

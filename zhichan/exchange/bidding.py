@@ -1,4 +1,4 @@
-"""网络竞价 (online bidding) on a listing: ascending bids over a deposit, a starting price, a minimum
+"""网络竞价 (online auction) on a listing: ascending bids over a deposit, a starting price, a minimum
 increment and a reserve; a scheduled close that moves later when a bid arrives in its last minutes.
 
 No authoritative rule fixes the mechanics (RULES.md M4 [U]), so they are settings with documented
@@ -294,7 +294,9 @@ def open_deal(session: Session, procedures: ProcedureService, auction_id: int, *
     else:
         fields = {"patent_number": listing.asset_number, "buyer": winner.bidder, "pricing_method": "网络竞价",
                   "trading_mode": "竞价交易", "deal_kind": DEAL_KINDS.get(listing.mode, "转让"),
-                  "price": str(winner.amount), "listing_id": str(listing.id)}
+                  "price": str(winner.amount), "listing_id": str(listing.id),
+                  # the listing's own answer (民法典 第四百四十四条): a pledged patent was listed with the consent declared
+                  "pledgee_consent": "是" if listing.pledgee_consent else "否"}
         try:
             with session.begin_nested():
                 case = procedures.start(session, scope_for_user(session, seller), PROCEDURE, fields=fields,

@@ -35,14 +35,17 @@ def patent_number(value: str) -> str:
 
 def platform_status(session: Session, status: RightStatus) -> RightStatus:
     """``status`` (the corpus's answer on its day) with what the platform itself has recorded since the snapshot —
-    the one place the exchange's checks ask "is this patent pledged, licensed": the pledges in force as the pledge
-    register knows them (:func:`zhichan.finance.service.pledges_in_force`: one registered here after the snapshot
-    counts, one released here no longer does) and the licences of the platform's own deals, signed by that day (a
-    licence contract binds from its signing; the corpus knows it once recorded and snapshot). A declaration published
-    on a patent pledged the week before needed the pledgee's consent, and asked nobody for it."""
+    the one place the exchange asks "who holds this patent, is it pledged, licensed": the pledges in force as the
+    pledge register knows them (:func:`zhichan.finance.service.pledges_in_force`: one registered here after the
+    snapshot counts, one released here no longer does), the licences of the platform's own deals, signed by that day
+    (a licence contract binds from its signing; the corpus knows it once recorded and snapshot), and the holder after
+    an assignment (转让, 作价入股) registered here by that day — it takes effect on its registration (专利法 第十条);
+    the corpus names the buyer once a snapshot carries it (a transfer it records on or after the registration's day).
+    A declaration published on a patent pledged the week before needed the pledgee's consent, and asked nobody for
+    it; a seller who assigned the patent here last week no longer holds it."""
     if not status.found:
         return status
-    from zhichan.exchange.deals import LICENCE_KINDS
+    from zhichan.exchange.deals import LICENCE_KINDS, TRANSFER_KINDS
     from zhichan.exchange.models import Deal
     from zhichan.finance.service import pledges_in_force
 
@@ -54,8 +57,16 @@ def platform_status(session: Session, status: RightStatus) -> RightStatus:
                             .order_by(Deal.id)).all()
     licences = [Licence(seller, buyer, kind, recorded_on or contract_on, None) for seller, buyer, kind, recorded_on,
                 contract_on in deals if (normalize_name(buyer), kind) not in known]
+    holders = status.holders
+    assigned = session.execute(select(Deal.buyer, Deal.recorded_on)
+                               .where(Deal.application_number == number, Deal.deal_kind.in_(TRANSFER_KINDS),
+                                      Deal.state == "recorded", Deal.recorded_on <= status.on)
+                               .order_by(Deal.recorded_on, Deal.id)).all()
+    for buyer, recorded_on in assigned:
+        if recorded_on is not None and not any(day is not None and day >= recorded_on for day in status.transferred_on):
+            holders = (buyer,)  # the corpus does not know this assignment yet
     return replace(status, active_pledges=pledges_in_force(session, {number: status})[number],
-                   licences=(*status.licences, *licences))
+                   licences=(*status.licences, *licences), holders=holders)
 
 
 def names_en(session: Session, status: RightStatus, *others: str | None, synthetic: bool = False) -> dict[str, str]:
@@ -114,12 +125,20 @@ def holder_problems(status: RightStatus, owner: str, problems: Problems, *, fiel
                              f"the patent")
 
 
+#: a pledged patent is assigned or licensed only with the pledgee's consent (民法典 第四百四十四条第二款: 知识产权中的财产权
+#: 出质后，出质人不得转让或者许可他人使用，但是出质人与质权人协商同意的除外) — a deal, a listing for sale or licence
+PLEDGE_BASIS = ("民法典第四百四十四条", "Civil Code, art. 444")
+
+
 def pledge_problems(status: RightStatus, consent: bool, problems: Problems, *, field: str,
-                    english: Mapping[str, str] | None = None) -> None:
+                    english: Mapping[str, str] | None = None, basis: tuple[str, str] | None = None) -> None:
+    """A pledge in force (the corpus's and the platform's register's: :func:`platform_status`) without the pledgee's
+    consent declared; ``basis``: the rule cited after the message (中文, English)."""
     if status.active_pledges and not consent:
         pledgees, pledgees_en = _listed([p.pledgee for p in status.active_pledges], english or {})
-        add(problems, field, f"专利已质押（质权人：{pledgees}），须取得质权人同意 / the patent is pledged "
-                             f"(pledgee: {pledgees_en}): the pledgee's consent is required")
+        zh, en = (f"（{basis[0]}）", f" ({basis[1]})") if basis else ("", "")
+        add(problems, field, f"专利已质押（质权人：{pledgees}），须取得质权人同意{zh} / the patent is pledged "
+                             f"(pledgee: {pledgees_en}): the pledgee's consent is required{en}")
 
 
 def exclusive_licence_problems(status: RightStatus, problems: Problems, *, field: str, on: dt.date) -> None:
@@ -130,5 +149,5 @@ def exclusive_licence_problems(status: RightStatus, problems: Problems, *, field
                              f"exclusive or sole licence is in force on {on}")
 
 
-__all__ = ["FieldError", "Problems", "add", "exclusive_licence_problems", "flatten", "holder_problems",
+__all__ = ["PLEDGE_BASIS", "FieldError", "Problems", "add", "exclusive_licence_problems", "flatten", "holder_problems",
            "names_en", "patent_number", "platform_status", "pledge_problems", "standing_problems"]

@@ -25,12 +25,15 @@ from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.exchange.checks import (
+    PLEDGE_BASIS,
     FieldError,
     Problems,
     flatten,
     holder_problems,
     names_en,
     patent_number,
+    platform_status,
+    pledge_problems,
     standing_problems,
 )
 from zhichan.exchange.dormant import mark_deal
@@ -154,6 +157,7 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
         assert paid is not None
         row.paid_total += paid
     elif step.event == "record":  # an assignment of an open-licensed patent is held back before it (holds)
+        _pledge_consented(snapshot, session, step, row, today)
         row.recorded_on = dt.date.fromisoformat(step.fields["recorded_on"])
         row.record_number = step.fields["record_number"]
         if row.listing_id is not None:
@@ -162,6 +166,28 @@ def on_step(snapshot: Snapshot | None, session: Session, scope: Scope, step: Ste
                 listing.state = "concluded"
     row.state = step.target
     session.flush()
+
+
+def consented(*fields: Mapping[str, Any]) -> bool:
+    """Whether the pledgee's consent to the deal is declared (``pledgee_consent: 是``) in any of ``fields``: the intent's,
+    or the registration's where a pledge came after the intent (民法典 第四百四十四条)."""
+    return any(str(f.get("pledgee_consent") or "").strip() == "是" for f in fields)
+
+
+def _pledge_consented(snapshot: Snapshot | None, session: Session, step: StepTaken, row: Deal, today: dt.date) -> None:
+    """转让登记/许可备案 of a patent pledged on the day (the corpus's pledges and the platform's register, as
+    :func:`~zhichan.exchange.checks.platform_status` knows them) needs the pledgee's consent (民法典 第四百四十四条第二款),
+    declared at the intent or at this step — a pledge registered after the intent was never asked about."""
+    if consented(step.case_fields, step.fields):
+        return
+    if snapshot is None:
+        raise ConflictError("尚无语料快照，无法核对专利状态 / no corpus snapshot: the patent cannot be checked")
+    status = platform_status(session, right_on(snapshot, row.application_number, today))
+    problems: Problems = {}
+    pledge_problems(status, False, problems, field="pledgee_consent",
+                    english=names_en(session, status, synthetic=snapshot.synthetic), basis=PLEDGE_BASIS)
+    if problems:
+        raise FormError(flatten(problems))
 
 
 def _confirm_contract(session: Session, step: StepTaken, row: Deal) -> None:
@@ -225,11 +251,12 @@ def _open(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
         raise FormError({"patent_number": str(exc)}) from None
     org = session.get(Organization, scope.org_id)  # the party's own organization (the declaration: party only)
     seller = org.name if org is not None else ""
-    status = right_on(snapshot, number, today)
+    status = platform_status(session, right_on(snapshot, number, today))
     problems: Problems = {}
     standing_problems(status, problems)
-    holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key,
-                    english=names_en(session, status, seller, synthetic=snapshot.synthetic))
+    english = names_en(session, status, seller, synthetic=snapshot.synthetic)
+    holder_problems(status, seller, problems, field="patent_number", party_key=step.party_key, english=english)
+    pledge_problems(status, consented(fields), problems, field="pledgee_consent", english=english, basis=PLEDGE_BASIS)
     errors = flatten(problems)
     if fields.get("deal_kind") in EXCLUSIVE_KINDS and number in in_force(session, [number]):
         errors["deal_kind"] = OPEN_EXCLUSIVE

@@ -147,7 +147,7 @@ def dormant_version(session: Session) -> str:
 #: — each with the words of the figure's English name and the choice's English label as the deal form shows it
 PRICING_METHODS = (("协议定价", "agreed", "agreed price", "Negotiated price"),
                    ("评估定价", "appraised", "appraised price", "Appraised price"),
-                   ("网络竞价", "online_bidding", "online bidding", "Online bidding"),
+                   ("网络竞价", "online_bidding", "online auction", "Online auction"),
                    ("拍卖竞价", "auction", "auction", "Auction"),
                    ("竞争性谈判", "negotiation", "competitive negotiation", "Competitive negotiation"),
                    ("大数据系统估价", "system_valuation", "the platform's valuation", "Big-data valuation"))

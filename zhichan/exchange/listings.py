@@ -29,6 +29,7 @@ from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
 from zhichan.errors import ConflictError, FormError, InputError, NotFoundError, PermissionDenied
 from zhichan.exchange.checks import (
+    PLEDGE_BASIS,
     FieldError,
     Problems,
     add,
@@ -148,7 +149,7 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
             standing_problems(status, problems, field="number")
             english = names_en(session, status, org.name, synthetic=snapshot.synthetic)
             holder_problems(status, org.name, problems, field="number", party_key=scope.party_key, english=english)
-            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent", english=english)
+            pledge_problems(status, pledgee_consent, problems, field="pledgee_consent", english=english, basis=PLEDGE_BASIS)
             if status.found:
                 _licence_conflicts(session, mode, asset, status.licences, problems)
             title, region = status.title or "", status.region_code or ""

@@ -605,4 +605,11 @@ def home_panel(request: Request, session: Session, scope: Scope) -> Markup | Non
     return render_string(request, "exchange/_home_panel.html", views.home_listings(session, scope, lang(request)))
 
 
-DOMAIN = WebDomain("exchange", (router, parts), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel)
+def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
+    """On a deal's case page, from its intent: the open licence an assignment of the patent waits for."""
+    data = views.deal_panel(session, scope, case)
+    return render_string(request, "exchange/_deal_panel.html", data) if data is not None else None
+
+
+DOMAIN = WebDomain("exchange", (router, parts), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel,
+                   case_panel=case_panel)

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ConflictError, FormError, NotFoundError
-from zhichan.exchange.checks import FieldError, patent_number
+from zhichan.exchange.checks import FieldError, patent_number, platform_status
 from zhichan.exchange.listings import money
 from zhichan.exchange.models import Deal, Valuation
 from zhichan.legaltime import china_date
@@ -163,11 +163,13 @@ SIGNALS = ("in_force", "invalidation_pending", "disputed", "remaining_years", "c
            "transfers", "licences", "pledges", "years_maintained")
 
 
-def patent_signals(snapshot: Snapshot, number: str, on: dt.date) -> dict[str, Any]:
-    """What the corpus says of the patent on ``on``: the signals the indicators score, and its particulars."""
+def patent_signals(session: Session, snapshot: Snapshot, number: str, on: dt.date) -> dict[str, Any]:
+    """What the corpus says of the patent on ``on``, with what the platform has recorded since its snapshot
+    (:func:`zhichan.exchange.checks.platform_status`: a pledge registered here, an exclusive licence contracted here):
+    the signals the indicators score, and its particulars."""
     from zhichan.search.highvalue import high_value_table
 
-    status = right_on(snapshot, number, on)
+    status = platform_status(session, right_on(snapshot, number, on))
     if not status.found:
         raise FormError({"patent_number": f"平台数据中没有专利 {number} / no patent {number} in the platform's data"})
     con = snapshot.reader()
@@ -193,7 +195,7 @@ def patent_signals(snapshot: Snapshot, number: str, on: dt.date) -> dict[str, An
     maintained = 0.0
     if status.in_force and status.application_date is not None:
         maintained = round((on - status.application_date).days / 365.25, 1)
-    exclusive = any(lic.kind.startswith(("独占", "排他")) for lic in status.licences)
+    exclusive = bool(status.exclusive_licences)
     return {
         "number": number, "title": status.title or "", "kind": status.kind or "", "ipc": [str(c) for c in (row[4] or [])],
         "term_end": status.term_end.isoformat() if status.term_end else None,
@@ -287,7 +289,7 @@ def comparable_deals(session: Session, snapshot: Snapshot, model: Model, scenari
     found = []
     for deal in rows:
         try:
-            theirs = patent_signals(snapshot, deal.application_number, on)
+            theirs = patent_signals(session, snapshot, deal.application_number, on)
         except FormError:
             continue
         if not subclasses & {c[:4] for c in theirs["ipc"]}:
@@ -350,7 +352,7 @@ def evaluate(session: Session, scope: Scope, snapshot: Snapshot | None, model: M
         errors["years"] = "收益年限为 1 到 20 的整数 / the years are a whole number from 1 to 20"
     if errors:
         raise FormError(errors)
-    signals = patent_signals(snapshot, asset, today)
+    signals = patent_signals(session, snapshot, asset, today)
     if not signals["in_force"]:
         raise FormError({"patent_number": "该专利权已不在有效期内，不作估值 / the patent is not in force: no valuation"})
     scored = value_degree(model, scenario, signals)

@@ -19,6 +19,7 @@ from zhichan.exchange.checks import platform_status
 from zhichan.exchange.models import (
     Auction,
     AuctionDeposit,
+    Deal,
     Listing,
     Need,
     OpenLicence,
@@ -246,14 +247,42 @@ def pledges_now(session: Session, snapshot: Snapshot | None, number: str) -> tup
     return platform_status(session, right_on(snapshot, number, china_today())).active_pledges
 
 
-def open_licence_warning(session: Session, listing: Listing) -> dict[str, Any] | None:
-    """The open licence published on a patent offered for assignment (转让, 作价入股), which is withdrawn before the
-    assignment (开放许可实施指南 §9, RULES.md M4 [P]): a warning on the listing's and its auctions' pages — the sale is
-    not refused (the patentee may withdraw meanwhile); its registration waits for the withdrawal (``deals.holds``)."""
+def open_licence_warning(session: Session, scope: Scope, number: str) -> dict[str, Any] | None:
+    """The open licence published on a patent offered or dealt for assignment (转让, 作价入股), which is withdrawn
+    before the assignment (开放许可实施指南 §9, RULES.md M4 [P]): a warning on the listing's and its auctions' pages and
+    on a deal's case page from its intent — the sale is not refused (the patentee may withdraw meanwhile); its
+    registration waits for the withdrawal (``deals.holds``). The warning links the declaration's case — where its
+    withdrawal is a step — for who sees that case (the patentee, the area's officers), the public declaration else."""
+    from zhichan.procedures.scope import sees
+
+    licence = openlicence.in_force(session, [number]).get(number)
+    if licence is None:
+        return None
+    case = session.get(Case, licence.case_id)
+    return {"id": licence.id, "published_on": licence.published_on, "procedure": openlicence.PROCEDURE,
+            "case_id": licence.case_id if case is not None and sees(scope, case) else None}
+
+
+def listing_open_licence(session: Session, scope: Scope, listing: Listing) -> dict[str, Any] | None:
+    """:func:`open_licence_warning` for a listing offering a patent for assignment."""
     if listing.asset_kind != "patent" or listing.mode not in listings.ASSIGNING_MODES:
         return None
-    licence = openlicence.in_force(session, [listing.asset_number]).get(listing.asset_number)
-    return {"id": licence.id, "published_on": licence.published_on} if licence is not None else None
+    return open_licence_warning(session, scope, listing.asset_number)
+
+
+def deal_panel(session: Session, scope: Scope, case: dict[str, Any]) -> dict[str, Any] | None:
+    """A deal's part of its case page (``case``: the engine's case view): from the intent to the contract, the open
+    licence an assignment waits for (:func:`open_licence_warning`) — once contracted, the case's header says what its
+    registration waits for, and links that case (``deals.holds``)."""
+    from zhichan.exchange.deals import PROCEDURE, TRANSFER_KINDS
+
+    if case["case"]["procedure"] != PROCEDURE or case["case"]["state"] not in ("intent", "notice"):
+        return None
+    row = session.scalar(select(Deal).where(Deal.case_id == case["case"]["id"]))
+    if row is None or row.deal_kind not in TRANSFER_KINDS:
+        return None
+    warning = open_licence_warning(session, scope, row.application_number)
+    return {"open_licence": warning} if warning is not None else None
 
 
 def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, lang: str) -> dict[str, Any]:
@@ -264,7 +293,7 @@ def listing_view(session: Session, scope: Scope, access: Any, listing_id: int, l
     auctions = list(session.scalars(select(Auction).where(Auction.listing_id == row.id).order_by(Auction.id.desc())))
     own = manages(scope, row)
     return {"listing": listing_json(row, lang, org_names_en(session, [row.org_id])), "own": own, "indicators": indicators,
-            "open_licence": open_licence_warning(session, row),
+            "open_licence": listing_open_licence(session, scope, row),
             "auctions": [{"id": a.id, "state": a.state, "high_bid": a.high_bid, "outcome": a.outcome} for a in auctions],
             "may_auction": own and scope.role == Role.ENTERPRISE_USER and row.state == "active"
             and not any(a.state == "open" for a in auctions)}
@@ -315,7 +344,7 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,
             "listing_shown": listings.shown(scope, listing), "may_bid": scope.role == Role.ENTERPRISE_USER and not seller,
-            "open_licence": open_licence_warning(session, listing)}
+            "open_licence": listing_open_licence(session, scope, listing)}
 
 
 def _masked(name: str) -> str:

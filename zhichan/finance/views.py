@@ -28,7 +28,7 @@ from zhichan.finance.scope import loan_filter, pledge_filter
 from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_today
 from zhichan.platform.inlists import rows_in
-from zhichan.platform.models import Organization
+from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, english_names, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
@@ -85,14 +85,32 @@ def operable_funds(scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict
     return {code: f for code, f in funds.items() if scope.covers_region(f.jurisdiction)}
 
 
-def funds_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict[str, Any]:
+def lent_funds(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict[str, fund_rules.FundRules]:
+    """The funds a bank lent under: those holding a loan the caller sees as its lender (:func:`loan_filter`: the loans
+    enrolled under its organization's name); none for anyone else."""
+    if scope.role != Role.BANK_USER:
+        return {}
+    codes = set(session.scalars(select(Loan.fund_code).where(loan_filter(scope)).distinct()))
+    return {code: f for code, f in funds.items() if code in codes}
+
+
+def visible_funds(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict[str, fund_rules.FundRules]:
+    """The funds whose pages the caller opens: officers those of their area (:func:`operable_funds`), a bank those it
+    lent under (:func:`lent_funds`, its own loans only); anyone else none (403)."""
     scope.require_authenticated()
-    if not scope.governance:
-        raise PermissionDenied("只有知识产权局工作人员可以查看风险补偿资金 / only bureau staff see the funds")
+    if scope.governance:
+        return operable_funds(scope, funds)
+    if scope.role == Role.BANK_USER:
+        return lent_funds(session, scope, funds)
+    raise PermissionDenied("只有知识产权局工作人员和放贷银行可以查看风险补偿资金 / only bureau staff and the lending banks see "
+                           "the funds")
+
+
+def funds_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict[str, Any]:
     rows = []
-    for code, f in operable_funds(scope, funds).items():
+    for code, f in visible_funds(session, scope, funds).items():
         rows.append({"rules": f, "balance": fund_rules.balance(session, code)})
-    return {"funds": rows}
+    return {"funds": rows, "lender": not scope.governance}
 
 
 def arithmetic(claim: Claim, lang: str) -> list[str]:
@@ -114,14 +132,16 @@ def _claims(session: Session, code: str, scope: Scope) -> dict[int, Claim]:
 
 def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
               lang: str = "zh") -> dict[str, Any]:
-    scope.require_authenticated()
-    rules = operable_funds(scope, funds).get(code)
+    rules = visible_funds(session, scope, funds).get(code)
     if rules is None:
         raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
+    # a bank reads its own loans, their claims and the fund's public aggregates: the ledger (every loan's payouts) and
+    # the operations (deposit, enrol, approve, pay) are the bureau's
+    operable = code in operable_funds(scope, funds)
     loans = list(session.scalars(select(Loan).where(Loan.fund_code == code, loan_filter(scope)).order_by(Loan.id.desc())))
     claims = _claims(session, code, scope)
     ledger = list(session.scalars(select(LedgerEntry).where(LedgerEntry.fund_code == code)
-                                  .order_by(LedgerEntry.seq.desc()).limit(50)))
+                                  .order_by(LedgerEntry.seq.desc()).limit(50))) if operable else []
     figures = fund_rules.figures(session, code)
     balanced, operations, _ = fund_rules.verify_ledger(session, code)
     # a loan's borrower and bank as written: their organizations' English names where they have one (``org_name``)
@@ -133,7 +153,7 @@ def fund_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRu
             "ledger": [{"entry": e, "memo": fund_rules.memo_text(e.memo, lang)} for e in ledger], "balance": figures["balance"],
             "outstanding": figures["outstanding"], "leverage": figures["leverage"],
             "balanced": balanced, "operations": operations, "enterprise_types": fund_rules.ENTERPRISE_TYPES,
-            "today": china_today()}
+            "today": china_today(), "operable": operable}
 
 
 # -- the JSON API (money as exact decimal strings, days as ISO dates) -------------------------------
