@@ -48,6 +48,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         # the mark is the title's (shown as a badge); the filings' values carry none (English pages showed （合成）)
         assert not any("（合成" in f for f in s.scalars(select(Case.fields)))
         procedures_made = set(s.scalars(select(Case.procedure).distinct()))
+        # a placeholder is named after its whole label (the co-owners' consent was cut to 专利权人同意书（合成）.pdf)
+        consents = {d["file_name"] for step in s.scalars(select(Step.documents)) for d in json.loads(step)
+                    if d["label"] == "全体申请人/专利权人同意书"}
+        assert consents == {"全体申请人、专利权人同意书（合成）.pdf"}
         # the demo's enterprises are named in English too (English pages showed their Chinese names)
         firms = s.execute(select(Organization.name, Organization.name_en).where(Organization.kind == OrgKind.ENTERPRISE)).all()
         assert firms and all(en and en.isascii() for _, en in firms), firms

@@ -71,7 +71,10 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
 
 
 def _docs(*labels: str) -> tuple[Upload, ...]:
-    return tuple(Upload(f"doc{i}", f"{label}（合成）.pdf", placeholder(label)) for i, label in enumerate(labels))
+    """Placeholder documents named after their labels: a file name holds no "/" (全体申请人/专利权人同意书 was stored as
+    专利权人同意书（合成）.pdf, the engine keeping a name's last part as any upload's)."""
+    return tuple(Upload(f"doc{i}", f"{label.replace('/', '、')}（合成）.pdf", placeholder(label))
+                 for i, label in enumerate(labels))
 
 
 class Demo:
