@@ -251,7 +251,9 @@ def test_an_extension_names_its_approver_in_the_pages_language(env: WebEnv) -> N
         assert chengdu is not None
         env.app.state.procedures.act(s, synthetic_scope(chengdu, Role.BUREAU_LEADER), case_id,  # type: ignore[attr-defined]
                                      "extend_admission", version=1, fields={"reason": "材料复杂"})
-    for lang, shown, other in (("zh", "合成演示（局领导）", "synthetic"), ("en", "synthetic (Bureau leader)", "合成演示")):
+    # (the city's head, for the district's case: the page names the office above that granted it)
+    for lang, shown, other in (("zh", "合成演示（成都市知识产权局 · 局领导）", "synthetic"),
+                               ("en", "synthetic (Chengdu Intellectual Property Office · Bureau leader)", "合成演示")):
         page = officer.get(f"/cases/{case_id}?lang={lang}").text
         clocks = page[page.index('id="clocks"'):page.index("</table>")]
         assert shown in clocks and other not in clocks
