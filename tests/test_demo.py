@@ -69,6 +69,10 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
         roles = {u.username: (u.role, s.get(Organization, u.org_id).region_code)  # type: ignore[union-attr]
                  for u in s.scalars(select(User).where(User.username.like("demo_%")))}
     assert roles["demo_leader"] == (Role.BUREAU_LEADER, "510100") and roles["demo_analyst"][1] == "510000"
+    # the province's officer recommends (令85号, office: province), its leader approves the upper level's extension
+    # (81号令 第三十七条: roles [bureau_leader], office: above) — the demo had nobody to take either step
+    assert roles["demo_province"] == (Role.CASE_OFFICER, "510000")
+    assert roles["demo_province_leader"] == (Role.BUREAU_LEADER, "510000")
     with session_scope(engine) as s:
         assert authenticate(s, "demo_officer", "Demo-admin-pw-7", "127.0.0.1").role == Role.CASE_OFFICER
     assert ensure_demo_personas(engine, "another-Pw-99") == made  # once: a second run changes nothing
@@ -137,6 +141,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.corpus.store import CorpusStore
     from zhichan.dataip.service import DataIPService
     from zhichan.demo import PERSONAS, demo
+    from zhichan.errors import NotFoundError
     from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
     from zhichan.finance.models import Pledge, PledgedRight
     from zhichan.indicators.service import data_as_of
@@ -217,6 +222,14 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         assert "register" in {w.spec.event for w in held}
         assert all(w.day > china_today() for w in held)
 
+        # the province's accounts see their cities' cases, not another province's (a Zhejiang recommendation: 404)
+        zhejiang = s.scalar(select(Case.id).where(Case.region_code.startswith("33")).limit(1))
+        assert zhejiang is not None
+        for name in ("demo_province", "demo_province_leader"):
+            user = s.scalar(select(User).where(User.username == name))
+            with pytest.raises(NotFoundError):
+                service.case(s, scope_for_user(s, user), zhejiang)  # type: ignore[arg-type]
+
         accounts = s.scalars(select(User.username).where(User.username.startswith("exchange_demo_"))).all()
         assert len([a for a in accounts if re.fullmatch(r"exchange_demo_\d\d", a)]) == 12
         names = [normalize_name(n) for n in s.scalars(select(Organization.name).where(
@@ -268,6 +281,10 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
            "to-do list" in short
     assert "demo_enterprise：演示未生成其机构 / demo_enterprise: the demo made no organization for it" in short
     assert not any(line.startswith(("demo_leader", "demo_officer", "demo_window", "demo_analyst")) for line in short)
+    assert "demo_province：待办中没有待出具推荐函的优先审查申请 / demo_province: no priority-examination application " \
+           "awaiting its recommendation on its to-do list" in short
+    assert "demo_province_leader：没有可由上级批准再延长结案期限的纠纷案件 / demo_province_leader: no dispute whose " \
+           "closing the upper level may extend" in short
     line = exchange_counts({"enterprises": 3, "listings": 3, "enterprises_wanted": 12})
     assert line.startswith("企业 enterprises 3, 挂牌 listings 3; 只有 3 家企业（共需 12 家）") and "only 3 of 12" in line
     assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "企业 enterprises 12"

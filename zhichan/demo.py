@@ -243,6 +243,8 @@ PERSONAS = (
     ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、数据知识产权登记、辖区待办 / city case officer: pledges, services, data-IP registration, the area's to-dos"),
     ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件、待办与高价值发明专利 / district case officer: the district's protection cases, to-dos and high-value inventions"),
     ("demo_window", "window_staff", "510100", "成都市局窗口：受理申请 / city window staff: receiving applications"),
+    ("demo_province", "case_officer", "510000", "四川省局办件人：出具优先审查推荐函（令85号）、本省城市的办件 / provincial case officer: priority-examination recommendation letters (Order No. 85), its cities' cases"),
+    ("demo_province_leader", "bureau_leader", "510000", "四川省局领导：上级批准再延长结案期限（81号令第三十七条）、优先审查名额 / provincial bureau leader: the upper level's closing extension (Order No. 81, art. 37), priority-examination quotas"),
     ("demo_analyst", "analyst", "510000", "四川省局分析员：指标、导航、检索 / province analyst: indicators, navigation, search"),
     ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可、数据知识产权登记 / enterprise: listings, auctions, needs, open licences, a data-IP registration"),
     ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
@@ -299,8 +301,10 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
     each (empty when every promise holds): each persona's organization, and the demo enterprise's city, listings,
     auctions and data-IP registration under notice; the district officer's protection cases, to-dos and — given the
     ``snapshot`` — its district's high-value inventions (the cockpit's headline figure, :func:`indicators.service.compute`);
-    the buyer's deal; the bank's registrations and the application awaiting its confirmation; the university's
-    inventory, gradings to approve and listing. The to-dos are the engine's own list (:meth:`ProcedureService.todo`)
+    the provincial officer's priority-examination application awaiting its recommendation letter (on its to-do list)
+    and the provincial leader's dispute of a city below whose closing the upper level may extend (offered on the
+    case's page: an extension awaits nobody, so it is on no to-do list); the buyer's deal; the bank's registrations
+    and the application awaiting its confirmation; the university's inventory, gradings to approve and listing. The to-dos are the engine's own list (:meth:`ProcedureService.todo`)
     for the persona's role and organization, so this reads what the persona will see whether or not its account is
     made yet."""
     from sqlalchemy import func, select
@@ -310,10 +314,19 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
     from zhichan.platform.orgs import DEMO_CITY, make_scope
-    from zhichan.procedures.models import Case
+    from zhichan.procedures.models import Case, Step
 
     def count(query: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+    def todo_of(scope: Any) -> list[int]:
+        return [item["id"] for item in procedures.todo(session, scope, limit=50)["items"]]
+
+    def offers(scope: Any, procedure: str, event: str, case_ids: list[int]) -> bool:
+        """Whether one of ``case_ids`` is a ``procedure`` case whose page offers ``scope`` the step ``event`` now."""
+        return any(any(t.event == event for t in procedures.case(session, scope, case_id)["actions"])
+                   for case_id in session.scalars(select(Case.id).where(Case.id.in_(case_ids),
+                                                                        Case.procedure == procedure)))
 
     short = []
     for username, role, where, _about in PERSONAS:
@@ -343,6 +356,16 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
                 missing.append(("待办为空", "an empty to-do list"))
             if snapshot is not None and not high_value_inventions(snapshot, [org.region_code])[org.region_code]:
                 missing.append(("本区高价值发明专利为 0", "no high-value inventions in the district"))
+        elif username == "demo_province":
+            if not offers(scope, "services.priority_exam", "recommend", todo_of(scope)):
+                missing.append(("待办中没有待出具推荐函的优先审查申请", "no priority-examination application awaiting its "
+                                                                "recommendation on its to-do list"))
+        elif username == "demo_province_leader":
+            extended = select(Case.id).where(Case.is_open.is_(True), Case.procedure == "protection.patent_dispute",
+                                             Case.org_path.startswith(org.path), Case.org_path != org.path,
+                                             Case.id.in_(select(Step.case_id).where(Step.event == "extend_closing")))
+            if not offers(scope, "protection.patent_dispute", "extend_closing_upper", list(session.scalars(extended))):
+                missing.append(("没有可由上级批准再延长结案期限的纠纷案件", "no dispute whose closing the upper level may extend"))
         elif username == "demo_buyer":
             if not count(select(Case.id).where(Case.counterparty_org_id == org.id, Case.procedure == "exchange.deal")):
                 missing.append(("没有成交的交易", "no deal"))
@@ -410,7 +433,7 @@ COUNT_NAMES = {
     "enterprises": "企业", "listings": "挂牌", "needs": "需求", "open_licences": "开放许可", "skipped": "规则拒绝而未生成",
     "auctions_running": "进行中的竞价", "auctions_sold": "成交的竞价", "deals": "交易", "licences_taken": "实施的开放许可",
     "universities": "高校", "dormant_inventoried": "盘点的存量专利", "dormant_graded": "自评分级",
-    "dormant_approved": "入库", "priority": "优先审查推荐", "preexam": "预审", "subsidy_awards": "资助",
+    "dormant_approved": "入库", "priority": "优先审查推荐", "priority_awaiting": "待省局推荐", "preexam": "预审", "subsidy_awards": "资助",
     "cases": "办件", "bureaus": "知识产权局", "banks": "银行",
 }
 

@@ -218,6 +218,15 @@ def test_clock_with_pause_and_extensions(world: World) -> None:
     assert got["due_on"] == D(2026, 6, 16)
     # the head's month, then the upper level's two (第三十七条): each extension names its approver
     assert [e["approver"] for e in got["extensions"]] == ["wuhou_leader（bureau_leader）", "chengdu_leader（bureau_leader）"]
+    # and the page names the office above that granted its two months (the upper level's approval is the point of
+    # 第三十七条); the handling office's own head needs no name of an office (it read chengdu_leader（局领导） alone)
+    from zhichan.procedures.views import case_view
+
+    with session_scope(world.engine) as s:
+        shown = {lang: next(c for c in case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)["clocks"]
+                            if c["name"] == "closing")["extensions"] for lang in ("zh", "en")}
+    assert [e["office"] for e in shown["zh"]] == [None, "成都市知识产权局"]
+    assert [e["office"] for e in shown["en"]] == [None, "成都市知识产权局"]  # no English name known: the name as it is
     with pytest.raises(ConflictError, match="已批准过"):  # each extension once: in force already, 409
         act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 3)), fields={"reason": "再延"})
 

@@ -234,6 +234,31 @@ def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
     assert "延长理由：材料复杂" in zh and "撤回理由" not in zh[zh.index('id="timeline"'):]
 
 
+def test_an_extension_names_its_approver_in_the_pages_language(env: WebEnv) -> None:
+    """An extension granted by the demos' synthetic desk (合成演示 / synthetic, as every demo seed acts) names it in the
+    page's language, as the timeline names that step's taker: the clock's line read "合成演示 / synthetic（局领导）" on
+    Chinese and English pages alike."""
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, Role
+    from zhichan.platform.orgs import synthetic_scope
+
+    officer = client_for(env, "wuhou_officer")
+    case_id = start_case(officer)
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
+        assert chengdu is not None
+        env.app.state.procedures.act(s, synthetic_scope(chengdu, Role.BUREAU_LEADER), case_id,  # type: ignore[attr-defined]
+                                     "extend_admission", version=1, fields={"reason": "材料复杂"})
+    # (the city's head, for the district's case: the page names the office above that granted it)
+    for lang, shown, other in (("zh", "合成演示（成都市知识产权局 · 局领导）", "synthetic"),
+                               ("en", "synthetic (Chengdu Intellectual Property Office · Bureau leader)", "合成演示")):
+        page = officer.get(f"/cases/{case_id}?lang={lang}").text
+        clocks = page[page.index('id="clocks"'):page.index("</table>")]
+        assert shown in clocks and other not in clocks
+
+
 def test_a_step_that_no_longer_applies_shows_the_typed_text(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     case_id, token = accepted_case(officer)

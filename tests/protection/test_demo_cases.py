@@ -14,7 +14,7 @@ from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
-from zhichan.platform.orgs import seed_demo_tree
+from zhichan.platform.orgs import seed_demo_tree, synthetic_scope
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock, Step
@@ -92,8 +92,8 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         open_cases = s.scalars(select(Case).where(Case.is_open.is_(True))).all()
         assert len(open_cases) >= 3  # 20 complaints filed in the last 60 days: several still in hand
         assert {c.procedure for c in open_cases} - {"protection.complaint"}  # cases beyond the complaint too
-        # every county office × (6 + 4 recent + 1 received a few minutes ago)
-        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 11
+        # every county office × (6 + 4 recent + 1 received a few minutes ago), and the city's own dispute below
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 11 + 1
         # each office's case officers have work in hand, whatever the draws: the complaint just received awaits
         # its triage on their to-do list (温江 holds none of the patents)
         offices = s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY)).all()
@@ -103,6 +103,26 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
             assert service.todo(s, officer)["total"] >= 1, office.region_code
         # a case the present stopped at its first step is labelled synthetic like every other
         assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+    # the demo city's bureau handles one dispute itself whose closing its head extended by a month: the upper level's
+    # two more months (第三十七条, office: above) are the province's leader's to take today — the demo had none, and no
+    # provincial account to take it
+    assert made["upper_extension"] == 1
+    with session_scope(engine) as s:
+        sichuan, chengdu = (s.scalar(select(Organization).where(Organization.region_code == code))
+                            for code in ("510000", "510100"))
+        assert sichuan is not None and chengdu is not None
+        dispute = s.scalar(select(Case).where(Case.procedure == "protection.patent_dispute", Case.org_id == chengdu.id))
+        assert dispute is not None and dispute.is_open and dispute.synthetic
+        upper, head = synthetic_scope(sichuan, Role.BUREAU_LEADER), synthetic_scope(chengdu, Role.BUREAU_LEADER)
+        page = service.case(s, upper, dispute.id)
+        assert "extend_closing_upper" in {t.event for t in page["actions"]}
+        closing = next(c for c in page["clocks"] if c["name"] == "closing")
+        assert closing["due_on"] >= now.date() and [e["event"] for e in closing["extensions"]] == ["extend_closing"]
+        here = service.case(s, head, dispute.id)  # the handling office's head: told the upper level takes it
+        assert "extend_closing_upper" not in {t.event for t in here["actions"]}
+        assert [t.event for t in here["elsewhere"]] == ["extend_closing_upper"]
+        service.act(s, upper, dispute.id, "extend_closing_upper", version=dispute.version,
+                    fields={"approval": "川知〔2026〕1号", "reason": "案情特别复杂"})
 
 
 def test_demo_cases_name_their_parties_in_english_on_english_pages(engine: Engine, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import generated_copy
+from tests.procedures.helpers import pdf
 from zhichan.corpus.store import CorpusStore
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService, utcnow
@@ -47,6 +48,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         # the mark is the title's (shown as a badge); the filings' values carry none (English pages showed （合成）)
         assert not any("（合成" in f for f in s.scalars(select(Case.fields)))
         procedures_made = set(s.scalars(select(Case.procedure).distinct()))
+        # a placeholder is named after its whole label (the co-owners' consent was cut to 专利权人同意书（合成）.pdf)
+        consents = {d["file_name"] for step in s.scalars(select(Step.documents)) for d in json.loads(step)
+                    if d["label"] == "全体申请人/专利权人同意书"}
+        assert consents == {"全体申请人、专利权人同意书（合成）.pdf"}
         # the demo's enterprises are named in English too (English pages showed their Chinese names)
         firms = s.execute(select(Organization.name, Organization.name_en).where(Organization.kind == OrgKind.ENTERPRISE)).all()
         assert firms and all(en and en.isascii() for _, en in firms), firms
@@ -87,6 +92,22 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
             item = next(i for i in todo if i["id"] == case_id)
             assert not item["overdue"], item  # filed days ago, its handling clock still running
             assert event in {a.event for a in procedures.case(s, desk, case_id)["actions"]}, (state, event)
+        # a Chengdu application awaits the recommendation letter of the provincial office (office: province): on the
+        # Sichuan officer's own to-do list, told to the handling office as the province's step, and taken within the
+        # quota the demo gave the city — the demo had none, every application recommended by Zhejiang the day it was made
+        assert made["priority_awaiting"] == 1
+        waiting = s.execute(select(Case.id, Case.org_id, Case.version).where(
+            Case.procedure == "services.priority_exam", Case.region_code.startswith("5101"))).one()
+        sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
+        assert sichuan is not None
+        province = synthetic_scope(sichuan)
+        assert waiting.id in {i["id"] for i in procedures.todo(s, province)["items"]}
+        assert "recommend" in {a.event for a in procedures.case(s, province, waiting.id)["actions"]}
+        handling = procedures.case(s, synthetic_scope(s.get(Organization, waiting.org_id)), waiting.id)
+        assert [t.event for t in handling["elsewhere"]] == ["recommend"]
+        recommended = procedures.act(s, province, waiting.id, "recommend", version=waiting.version,
+                                     fields={"opinion": "符合推荐条件"}, uploads=(pdf(),))
+        assert recommended["state"] == "recommended"
     assert seed(engine, store.current(), procedures) is None  # once per database
     export_workflow(engine, procedures.registry, tmp_path)
     engine.dispose()

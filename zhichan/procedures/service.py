@@ -1470,7 +1470,8 @@ class ProcedureService:
             granted = [*json.loads(row.extensions), {
                 "event": spec.event, "amount": spec.extends.amount, "unit": spec.extends.unit,
                 "approver": f"{scope.username}（{scope.role}）", "approver_user": scope.username,
-                "approver_role": str(scope.role), "reason": fields.get("reason", ""), "at": now.isoformat()}]
+                "approver_role": str(scope.role), "approver_org_id": scope.org_id,  # the office above names itself
+                "reason": fields.get("reason", ""), "at": now.isoformat()}]
             session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(extensions=_json(granted)))
         for name in spec.stops:
             session.execute(update(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name,

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from zhichan.errors import InputError
 from zhichan.legaltime import Due, china_today, first_day_after
 from zhichan.money import format_money, unit_text
-from zhichan.platform.orgs import RowName, english_names
+from zhichan.platform.models import Organization
+from zhichan.platform.orgs import RowName, english_names, org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.models import NO_DEADLINE
@@ -166,9 +167,15 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     case = data["case"]
     today = china_today()  # the day in China, as the to-do list and the sweep count it
     labels = {t.event: t.title(lang) for t in decl.transitions} | {"start": decl.start.title(lang)}
+    # an extension granted by another office than the one handling the case (the upper level's, 第三十七条) names it
+    above = {e["approver_org_id"] for c in data["clocks"] for e in c["extensions"]
+             if e.get("approver_org_id") not in (None, case["org_id"])}
+    offices = {o.id: org_display_name(o.name, o.name_en, lang)
+               for o in session.scalars(select(Organization).where(Organization.id.in_(above)))} if above else {}
     clocks = []
     for c in data["clocks"]:
-        extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang)} for e in c["extensions"]]
+        extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang),
+                       "office": offices.get(e.get("approver_org_id"))} for e in c["extensions"]]
         pauses = [{**p, "shown": pause_shown(p, lang, labels)} for p in c["pauses"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions, "pauses": pauses,

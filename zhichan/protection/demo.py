@@ -34,7 +34,7 @@ from zhichan.legaltime import (
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role
-from zhichan.platform.orgs import synthetic_scope
+from zhichan.platform.orgs import DEMO_CITY, synthetic_scope
 from zhichan.platform.scope import Scope, region_prefix
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
@@ -334,6 +334,71 @@ class DemoCases:
                 s.execute(update(Case).where(Case.id.in_(chunk)).values(synthetic=True))
 
 
+def upper_extension_case(engine: Engine, service: ProcedureService, snapshot: Snapshot, city: Organization, *,
+                         seed: int = 20261204, now: dt.datetime | None = None) -> tuple[int, bool]:
+    """One patent dispute the city bureau ``city`` handles itself, where the upper level's extension (第三十七条:
+    再延长二个月, the step of ``office: above``) can be taken today: filed as a complaint about 100 days ago, accepted,
+    served, answered and heard, and — five days before its three months ran out — extended by one month by the city
+    bureau's head; so the province's leader finds it open, its extended closing deadline some three weeks ahead. Each
+    step the engine's and protection's own, on the days said (none after now). (cases made — complaints and disputes —,
+    whether the dispute was made): not made when the admission rules
+    refuse each of the city's first patents tried or the calendar of a day it needs is not published."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    today = china_date(now)
+    demo = DemoCases(engine, service, snapshot, seed + 1, horizon=now)
+    officer, leader = synthetic_scope(city), synthetic_scope(city, Role.BUREAU_LEADER)
+    try:
+        accepted_on = next_workday_on_or_after(today - dt.timedelta(days=100))
+        filed_on = workday_on_or_before(accepted_on - dt.timedelta(days=7))
+        for number, holder in _patents(snapshot, city.region_code, limit=5):
+            with session_scope(engine) as s:
+                opened = service.start(s, PUBLIC_FILER, COMPLAINT, now=moment_on(filed_on, 10), handling_org_id=city.id,
+                                       title=f"{SYNTHETIC}{holder} · {number}", fields={
+                                           "kind": "投诉", "reporter": holder, "contact": "028-00000000",
+                                           "patent_number": number, "respondent": respondent_name("科技有限公司", 7),
+                                           "target_kind": "产品", "target": "涉嫌侵权产品",
+                                           "facts": "权利人发现被投诉人未经许可制造、销售其专利产品，涉及多项技术特征比对。"})
+            demo.made.append(opened["id"])
+            clock = Clockwork(demo.rng, moment_on(filed_on, 10))
+            known = filed_on - dt.timedelta(days=40)
+            demo.act(officer, opened, "to_adjudication", clock.later(working_days=2),
+                     {"requester_role": "专利权人", "court_suit": "否", "known_on": known.isoformat(), "continuing": "是"})
+            demo.act(officer, opened, "inform", clock.later(working_days=1), {"how": "短信"})
+            with session_scope(engine) as s:
+                linked = complaint_row(s, opened["id"]).linked_case_id
+            assert linked is not None
+            demo.made.append(linked)
+            case = demo.case(linked)
+            clock.now = max(clock.now, moment_on(accepted_on, 10))
+            try:
+                demo.act(officer, case, "accept", clock.now, {"panel": "、".join(demo.rng.sample(NAMES, 3))})
+            except FormError as exc:
+                if "_admission" not in exc.errors:
+                    raise
+                demo.act(officer, case, "refuse", clock.now, {"reasons": exc.errors["_admission"].split(" / ")[0]})
+                continue
+            served = clock.later(working_days=2)
+            demo.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()},
+                     (Upload("doc0", "送达回证（合成）.pdf", placeholder("送达回证")),))
+            demo.act(officer, case, "answer", clock.later(days=12))
+            demo.act(officer, case, "forward_answer", clock.later(working_days=2))
+            noticed = clock.later(working_days=1)
+            hearing = add_working_days(china_date(noticed), 5)
+            demo.act(officer, case, "schedule_hearing", noticed, {"hearing_date": hearing.isoformat(), "place": "第一审理庭"})
+            with session_scope(engine) as s:
+                due = s.scalar(select(CaseClock.due_on).where(CaseClock.case_id == linked, CaseClock.name == "closing"))
+            assert due is not None
+            clock.now = max(clock.now, moment_on(workday_on_or_before(due - dt.timedelta(days=5)), 10))
+            demo.act(leader, case, "extend_closing", clock.now,
+                     {"reason": "案情复杂，涉及多项技术特征比对，需技术调查官出具意见，不能在三个月内结案。"})
+            demo.mark()
+            return len(demo.made), True
+    except (_Pending, CalendarNotPublished):
+        pass
+    demo.mark()
+    return len(demo.made), False
+
+
 def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, *, per_office: int = 30,
                    seed: int = 20261204, start: dt.date = dt.date(2024, 1, 8), end: dt.date | None = None,
                    recent: int = 0, progress: ProgressCallback = no_progress) -> dict[str, int]:
@@ -343,7 +408,8 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
     officer would be today, with its clocks running — what a bureau's lists and to-dos show. ``recent`` more
     complaints per office are filed in the 60 days before ``end``, the work in hand of a bureau; and each office
     receives one complaint a few minutes before now (when ``end`` is today), so that its case officers find it on
-    their to-do list whatever the draws (its triage is due in 7 working days). An office whose area holds no granted
+    their to-do list whatever the draws (its triage is due in 7 working days), and the demo city's bureau one dispute of
+    its own awaiting the upper level's extension (:func:`upper_extension_case`). An office whose area holds no granted
     patent (a small corpus) gets complaints about its city's, its province's or any (:func:`_patents`)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     end = end or china_date(now)
@@ -379,7 +445,17 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             progress(done, total)
     demo.mark()
     overseas = overseas_demo(engine, snapshot, offices, demo.rng, start, end)
-    return {"cases": len(demo.made), "skipped": skipped, **overseas}
+    made, upper = len(demo.made), False
+    if arriving:  # the cases run up to today: the demo city's own dispute awaiting the upper level's extension
+        with session_scope(engine) as s:
+            city = s.scalar(select(Organization).where(Organization.region_code == DEMO_CITY,
+                                                       Organization.kind == OrgKind.CITY))
+            if city is not None:
+                s.expunge(city)
+        if city is not None:
+            more, upper = upper_extension_case(engine, service, snapshot, city, seed=seed, now=now)
+            made += more
+    return {"cases": made, "skipped": skipped, "upper_extension": int(upper), **overseas}
 
 
 def _largest_holders(snapshot: Snapshot, region: str, shares: dict[str, dict[str, Any]],

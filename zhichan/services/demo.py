@@ -11,6 +11,8 @@ province's patents):
 * Zhejiang handled **10,570** priority examinations **within 3 days** → ``10570 // SCALE`` requests to the
   Zhejiang demo bureaus, each recommended by the province 1–3 calendar days after it was filed, CNIPA's
   notice recorded 5–20 days later;
+* Chengdu: one application filed on the last working day, awaiting the Sichuan office's recommendation letter
+  (the province's quota set and the city given a share), for the provincial officer of the demo;
 * Hangzhou: **2,755** pre-examinations, **granted in under 80 days** → ``2755 // SCALE`` pre-examination
   cases at the Hangzhou centre (CN-HZ) by recorded enterprises, passed within the 5-working-day limit,
   granted 40–79 days after filing (the grant recorded only once its day has come);
@@ -32,7 +34,13 @@ from zhichan.corpus.generator.world import make_uscc
 from zhichan.corpus.store import Snapshot
 from zhichan.corpus.validate import application_number_with_check
 from zhichan.errors import ZhichanError
-from zhichan.legaltime import add_working_days, china_date, china_today, next_workday_on_or_after
+from zhichan.legaltime import (
+    add_working_days,
+    china_date,
+    china_today,
+    next_workday_on_or_after,
+    workday_on_or_before,
+)
 from zhichan.platform.accounts import create_user, demo_display_name
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -63,7 +71,10 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
 
 
 def _docs(*labels: str) -> tuple[Upload, ...]:
-    return tuple(Upload(f"doc{i}", f"{label}（合成）.pdf", placeholder(label)) for i, label in enumerate(labels))
+    """Placeholder documents named after their labels: a file name holds no "/" (全体申请人/专利权人同意书 was stored as
+    专利权人同意书（合成）.pdf, the engine keeping a name's last part as any upload's)."""
+    return tuple(Upload(f"doc{i}", f"{label.replace('/', '、')}（合成）.pdf", placeholder(label))
+                 for i, label in enumerate(labels))
 
 
 class Demo:
@@ -207,6 +218,32 @@ class Demo:
                          {"notice_date": notice.isoformat(), "notice_number": f"YS-{i:05d}"})
         return made
 
+    def awaiting_province(self, firms: list[tuple[Scope, str, str]]) -> int:
+        """One application of the demo city's first enterprise, filed on the last working day before today and
+        awaiting the provincial office's recommendation letter (出具推荐函, the step of ``office: province``): the
+        province's quota for the year is set and the city given a share, so the recommendation can be taken — what
+        the provincial officer ``demo_province`` finds on its to-do list. 1 when made."""
+        if not firms:
+            return 0
+        city = firms[0][2][:4] + "00"
+        province = self.bureau(city[:2] + "0000")
+        year = str(self.today.year)
+        with session_scope(self.engine) as s:
+            leader = synthetic_scope(province, Role.BUREAU_LEADER)
+            priority.set_quota(s, leader, year, province.region_code, "10")
+            priority.allocate(s, leader, year, city, "5")
+        scope, name, _ = firms[0]
+        filed = _moment(self.rng, workday_on_or_before(self.today - dt.timedelta(days=1)))
+        fields = {"application_number": application_number_with_check(f"{filed.year}1{9_400_000:07d}"),
+                  "subject": "发明专利申请", "ground": "省市重点发展产业", "applicant": name, "consents": name,
+                  "contact": "王工 000-00000000"}
+        try:
+            self.start(scope, priority.PROCEDURE, fields, filed, _docs("优先审查请求书", "全体申请人/专利权人同意书"))
+        except ZhichanError:
+            self.skipped += 1
+            return 0
+        return 1
+
     def preexam(self, firms: list[tuple[Scope, str, str]], count: int) -> int:
         centre = preexam.centres()["CN-HZ"]
         recorded = []
@@ -299,6 +336,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: ProcedureService, *, se
     demo.search_service(hangzhou[:3] + chengdu[:3] + nanjing[:3])
     made = {"priority": demo.priority(hangzhou, PRIORITY_SEED // SCALE),
             "preexam": demo.preexam(hangzhou, PREEXAM_SEED // SCALE) if hangzhou else 0,
-            "subsidy_awards": demo.subsidy_round(chengdu) if chengdu else 0}
+            "subsidy_awards": demo.subsidy_round(chengdu) if chengdu else 0,
+            "priority_awaiting": demo.awaiting_province(chengdu)}
     demo.mark()
     return {**made, "cases": len(demo.made), "skipped": demo.skipped}
