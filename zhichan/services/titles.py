@@ -64,16 +64,19 @@ def ipc_topic(code: str, lang: str) -> str:
     """A search of the technology of IPC subclass ``code``, in ``lang``: ``B23F（齿轮或齿条的制造）相关技术的专利检索分析``
     / ``Patent search and analysis of B23F (Making gears or toothed racks)`` — the subclass's title up to its first
     separator, from the reference data in that language (WIPO's capitals in sentence case), cut where the topic would
-    pass :data:`TOPIC_LIMIT` (:func:`shortened`, within its brackets: ``H01M (Processes or means, e.g. batteries…)``)."""
-    from zhichan.reference.ipc import ipc_title
-    from zhichan.web.labels import sentence_case
+    pass :data:`TOPIC_LIMIT` (:func:`shortened`, within its brackets: ``H01M (Processes or means, e.g. batteries…)``).
+    A subclass that language's edition has no title for says so, as a search facet does
+    (:func:`zhichan.web.labels.ipc_code_title`: ``H10K (no title in the reference data; within H: Electricity)``, whole),
+    never its section's title as its own."""
+    from zhichan.web.labels import ipc_code_title
 
-    title = ipc_title(code, lang, clean=True) or ""
-    title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
-    if lang == "en":
-        title = sentence_case(title)
-    if not title:
+    shown = ipc_code_title(code, lang)
+    if shown is None:
         return translate(lang, "services.search_topic.ipc_untitled", code=code)
+    title, own = shown
+    if not own:
+        return translate(lang, "services.search_topic.ipc", code=code, title=title)
+    title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
     topic = translate(lang, "services.search_topic.ipc", code=code, title=title)
     if len(topic) > TOPIC_LIMIT:  # the title cut so that the topic fits with its closing bracket and "…"
         topic = translate(lang, "services.search_topic.ipc", code=code,
@@ -83,20 +86,21 @@ def ipc_topic(code: str, lang: str) -> str:
 
 def topic_in(topic: str, lang: str) -> str:
     """A topic in ``lang`` where it is composed of an IPC subclass and its title (:func:`ipc_topic`: the demo's, or an
-    applicant's typed as it composes one); any other topic is the applicant's own words, as typed."""
+    applicant's typed as it composes one, cut as it cuts one — a note that the subclass has no title there whole); any
+    other topic is the applicant's own words, as typed, a long one cut (:func:`shortened`)."""
     composed = _IPC_TOPIC.fullmatch(topic)
-    return ipc_topic(composed[1], lang) if composed and lang != "zh" else topic
+    return ipc_topic(composed[1], lang) if composed and lang != "zh" else shortened(topic)
 
 
 def search_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name; in ``lang`` where it is composed
-    of an IPC subclass, :func:`topic_in`; a long one cut, :func:`shortened`), then the company (in ``lang`` from ``names`` where known there; any other
+    of an IPC subclass, and a long one cut: :func:`topic_in`), then the company (in ``lang`` from ``names`` where known there; any other
     topic is the applicant's own words, as typed)."""
     applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
     if not applicant or not topic:
         return None
     topic = topic_in(without_applicant(topic, applicant), lang)
-    return f"{shortened(topic)} · {_party(fields, 'applicant', names)}"
+    return f"{topic} · {_party(fields, 'applicant', names)}"
 
 
 def _party(fields: dict[str, Any], name: str, names: Mapping[str, str] | None) -> str:
