@@ -261,6 +261,9 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     public = client.get("/services/subsidies/SUB-2026-01")
     assert public.status_code == 200 and 'id="no-results"' in public.text and "subsidy-apply" not in public.text
     assert client.get("/api/v1/services/subsidies/SUB-2026-01").json()["published"] == []
+    # the day the programme takes its valid patents on (it read "validity as on 2026-06-30")
+    assert re.search(r"\(in force as of (<[^>]+>)?2026-06-30", client.get("/services/subsidies/SUB-2026-01?lang=en").text)
+    client.get("/services/subsidies?lang=zh")  # the language chosen is kept: back to Chinese
     assert client.get("/services/subsidies/SUB-2099-99").status_code == 404
     login_as(client, env.engine, "ent_user")
     page = client.get("/services/subsidies/SUB-2026-01")
