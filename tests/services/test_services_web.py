@@ -286,7 +286,10 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
 def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
     from tests.services.helpers import concluded_round
 
-    concluded_round(env)
+    round_id = concluded_round(env)
+    login_as(client, env.engine, "cd_officer")  # the round's case page leads to the programme's (it showed only its code)
+    assert '<a href="/services/subsidies/SUB-2026-01" id="programme-page-link">' in client.get(f"/cases/{round_id}").text
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/services").text)})
     public = client.get("/services/subsidies/SUB-2026-01")  # anyone reads the published results
     assert public.status_code == 200 and "成都示例科技有限公司" in public.text and "公示已结束" in public.text
     assert "disburse-1" not in public.text
