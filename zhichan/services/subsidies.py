@@ -353,6 +353,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
+    closed = round_case is not None and round_case.state == "concluded"  # no application taken (:func:`apply`)
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
                            and china_today() <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
@@ -363,5 +364,6 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
             "unlisted_objections": objected.get(None, []),
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
-            "may_apply": scope.role == Role.ENTERPRISE_USER and (round_case is None or round_case.state != "concluded"),
+            "may_apply": scope.role == Role.ENTERPRISE_USER and not closed,
+            "applications_closed": scope.role == Role.ENTERPRISE_USER and closed,
             "may_disburse": bool(officer) and scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
