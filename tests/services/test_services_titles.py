@@ -105,3 +105,15 @@ def test_a_subclass_without_a_title_in_the_pages_language_says_so() -> None:
         "Patent search and analysis of H10K (no title in the reference data; within H: Electricity) · 成都某科技有限公司")
     assert _label("ipc", "H01L") == "H01L（参考数据中无此分类的标题；所属 H01：电气元件）"
     assert _label("ipc", "H01M") == "H01M 用于直接转变化学能为电能的方法或装置，例如电池组"
+
+
+def test_a_subsidy_round_is_titled_by_its_programme(env: WebEnv, client: TestClient) -> None:
+    """A round's case read "SR-… · SUB-2026-01" — the programme's code alone — on its page and in lists: now the
+    code and the programme's title in the page's language."""
+    from tests.services.helpers import concluded_round
+
+    round_id = concluded_round(env)
+    login_as(client, env.engine, "cd_officer")
+    for lang, title in (("zh", "SUB-2026-01 · 2026年度专利资助与奖励（示例）"), ("en", "SUB-2026-01 · 2026 patent grants and awards (example)")):
+        heading = _visible_text(client.get(f"/cases/{round_id}?lang={lang}").text.split("<h1>", 1)[1].split("</h1>", 1)[0])
+        assert heading.strip().endswith(title), (lang, heading)

@@ -3,7 +3,7 @@
 An application was stored under its form's first two fields: the search service's "某公司 · 某公司主营技术的专利检索
 分析" named the company twice (the demo's topic began with it, as an applicant's own often does), a pre-examination
 "CN-HZ · 某公司" led with a centre's code, a priority request "CN… · 发明专利申请" and an objection "SUB-… 第 1 号 ·
-资助结果异议" stayed Chinese on English pages. Pages show the title built here — what is asked for, then who asks —
+资助结果异议" stayed Chinese on English pages, a subsidy round read as its programme's code alone. Pages show the title built here — what is asked for, then who asks —
 and the stored title stays part of the case's record. The service itself is named beside the title (its column in
 the list, its heading on the case page), so the title does not repeat it.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from zhichan.services import objections, preexam, priority
+from zhichan.services import objections, preexam, priority, subsidies
 from zhichan.web.i18n import translate
 
 SEARCH_PROCEDURE = "services.search_service"
@@ -141,10 +141,19 @@ def objection_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] 
     return translate(lang, "services.case_title.objection_unlisted", programme=programme)
 
 
+def round_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
+    """``SUB-2026-01 · 2026年度专利资助与奖励（示例）`` / ``… · 2026 patent grants and awards (example)`` — the programme's
+    code, then its title in the page's language (a round was shown by its code alone, on the leader's to-do list too)."""
+    code = _text(fields, "programme")
+    found = subsidies.programmes().get(code)
+    return f"{code} · {found.title.en if lang == 'en' else found.title.zh}" if found else None
+
+
 TITLERS = {
     SEARCH_PROCEDURE: search_title,
     priority.PROCEDURE: priority_title,
     preexam.FILING: preexam_filing_title,
     preexam.CASE: preexam_case_title,
     objections.PROCEDURE: objection_title,
+    subsidies.ROUND_PROCEDURE: round_title,
 }
