@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pytest
 
 from tests.helpers import docx_text, pdf_text, pdf_words
+from tests.procedures.helpers import World, at, pdf
+from zhichan.platform.db import session_scope
+from zhichan.procedures import views
 from zhichan.procedures.declaration import ProcedureRegistry
+from zhichan.procedures.models import Step
 from zhichan.reports.docx import render_docx
 from zhichan.reports.pdf import render_pdf
 from zhichan.services.documents import decision_document
 
+D = dt.date
 SYNTHETIC_NOTICE = "本文件含合成（演示）数据，不代表真实情况。"
 
 
@@ -64,3 +70,36 @@ def test_a_priority_recommendation_with_the_deadlines_and_the_filing_fits_one_pa
                             now=dt.datetime(2026, 12, 1, 2, 0), seq=2)
     text = pdf_text(render_pdf(doc))
     assert text.count("\f") == 1 and "无效宣告案件：5个月内结案" in text and "王工 000-00000000" in text
+
+
+def test_a_decision_taken_on_the_case_page_generates_its_letter(world: World) -> None:
+    """The generic case page offered 准予办理 asking for its 决定书 as a required upload (422 "请上传“决定书”"), where the
+    application page generated it: the engine's generator now makes it on either page, dated and numbered as the step,
+    issued by the deciding office — and the case page's form says it may be left empty."""
+    from sqlalchemy import select
+
+    from zhichan.services.hooks import install
+
+    install(world.service, lambda: None)
+    assert world.service.generated("services.search_service") == {"决定书"}
+    assert world.service.generated("services.priority_exam") == {"推荐函", "不予推荐决定书"}
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, world.scope("ent_user"), "services.search_service", uploads=(pdf(),),
+                                   fields={"applicant": "成都示例科技有限公司", "topic": "固态电池电解质专利布局",
+                                           "purpose": "专利布局", "contact": "王五 028-12345678"},
+                                   now=at(D(2026, 11, 30)))
+        world.service.act(s, world.scope("wuhou_officer"), case["id"], "accept", version=1, fields={},
+                          now=at(D(2026, 12, 1)))
+        # the form of the case page: the document is no required upload
+        form = next(a for a in views.case_view(world.service, s, world.scope("wuhou_officer"), case["id"], "zh")["actions"]
+                    if a["event"] == "approve")
+        assert form["documents"] == ["决定书"] and form["generated"] == [0]
+        world.service.act(s, world.scope("wuhou_officer"), case["id"], "approve", version=2,
+                          fields={"conclusion": "已完成检索分析。"}, now=at(D(2026, 12, 7)))
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "approve")))
+    assert [(d["label"], d["slot"], d["file_name"]) for d in docs] == [
+        ("决定书", "doc0", f"{case['number']}-准予办理决定书.pdf"), ("决定书", "doc0", f"{case['number']}-准予办理决定书.docx")]
+    stored = [(world.service.files_dir / d["sha256"][:2] / d["sha256"]).read_bytes() for d in docs]
+    for text in (pdf_text(stored[0]), docx_text(stored[1])):
+        assert "准予办理决定书" in text and f"{case['number']}-3" in text and "2026年12月7日" in text
+        assert "武侯区知识产权局" in text and "已完成检索分析。" in text

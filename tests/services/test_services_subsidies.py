@@ -30,6 +30,7 @@ from zhichan.services.subsidies import (
     make_round_hook,
     measures,
     programme,
+    results_view,
 )
 from zhichan.web.i18n import stored_text
 
@@ -160,6 +161,14 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     assert "公示结束后" in info.value.errors["_state"]
     with session_scope(world.engine) as s:
         world.service.act(s, officer, case["id"], "conclude", version=3, fields={"objections": "无"}, now=at(D(2026, 8, 11)))
+    # an enterprise applying once the round is concluded was kept as an application nothing would ever be allotted to
+    # (the page still offered the button): refused beside the field, and not offered
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        apply(s, world.scope("ent_user"), snap, "SUB-2026-01", declared=declared)
+    assert "评审已结束" in info.value.errors["programme"]
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(SubsidyApplication.id).where(SubsidyApplication.applicant == "成都示例科技有限公司")) is None
+        assert results_view(s, world.scope("ent_user"), "SUB-2026-01", "zh", declared=declared)["may_apply"] is False
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
         disburse(s, officer, 1, "2026-13-01", " ")
     assert set(info.value.errors) == {"paid_on", "voucher"}

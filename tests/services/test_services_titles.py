@@ -83,3 +83,37 @@ def test_a_long_topic_is_cut_where_it_reads() -> None:
         "Freedom-to-operate search on solid electrolytes for lithium batteries… · 成都某科技有限公司")
     chinese = "固态电池电解质" * 12
     assert search_title(fields | {"topic": chinese}, "en") == f"{chinese[:80]}… · 成都某科技有限公司"
+
+
+def test_a_subclass_without_a_title_in_the_pages_language_says_so() -> None:
+    """The English titles (WIPO's ~2020 edition) lack H10K, G06V …, the Chinese (2026.01) H01L: a search of H10K's
+    technology read "Patent search and analysis of H10K (Electricity)" — its section's title as its own — where the
+    search facet says the subclass has none there. One helper (``zhichan.web.labels.ipc_code_title``) now says so for
+    both, whole (a note is not cut), and the search's own Chinese label of a facet value too."""
+    from zhichan.search.service import _label
+    from zhichan.services.titles import ipc_topic, search_title
+
+    assert ipc_topic("H10K", "en") == (
+        "Patent search and analysis of H10K (no title in the reference data; within H: Electricity)")
+    assert ipc_topic("G06V", "en") == ("Patent search and analysis of G06V (no title in the reference data; within G06: "
+                                       "Computing; calculating; counting)")
+    assert ipc_topic("H10K", "zh") == "H10K（有机电固态器件）相关技术的专利检索分析"
+    assert ipc_topic("H01L", "zh") == "H01L（参考数据中无此分类的标题；所属 H01：电气元件）相关技术的专利检索分析"
+    assert ipc_topic("H01L", "en") == "Patent search and analysis of H01L (Semiconductor devices)"
+    stored = {"applicant": "成都某科技有限公司", "topic": ipc_topic("H10K", "zh")}  # as the demo stores it, shown in English
+    assert search_title(stored, "en") == (
+        "Patent search and analysis of H10K (no title in the reference data; within H: Electricity) · 成都某科技有限公司")
+    assert _label("ipc", "H01L") == "H01L（参考数据中无此分类的标题；所属 H01：电气元件）"
+    assert _label("ipc", "H01M") == "H01M 用于直接转变化学能为电能的方法或装置，例如电池组"
+
+
+def test_a_subsidy_round_is_titled_by_its_programme(env: WebEnv, client: TestClient) -> None:
+    """A round's case read "SR-… · SUB-2026-01" — the programme's code alone — on its page and in lists: now the
+    code and the programme's title in the page's language."""
+    from tests.services.helpers import concluded_round
+
+    round_id = concluded_round(env)
+    login_as(client, env.engine, "cd_officer")
+    for lang, title in (("zh", "SUB-2026-01 · 2026年度专利资助与奖励（示例）"), ("en", "SUB-2026-01 · 2026 patent grants and awards (example)")):
+        heading = _visible_text(client.get(f"/cases/{round_id}?lang={lang}").text.split("<h1>", 1)[1].split("</h1>", 1)[0])
+        assert heading.strip().endswith(title), (lang, heading)

@@ -261,6 +261,9 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     public = client.get("/services/subsidies/SUB-2026-01")
     assert public.status_code == 200 and 'id="no-results"' in public.text and "subsidy-apply" not in public.text
     assert client.get("/api/v1/services/subsidies/SUB-2026-01").json()["published"] == []
+    # the day the programme takes its valid patents on (it read "validity as on 2026-06-30")
+    assert re.search(r"\(in force as of (<[^>]+>)?2026-06-30", client.get("/services/subsidies/SUB-2026-01?lang=en").text)
+    client.get("/services/subsidies?lang=zh")  # the language chosen is kept: back to Chinese
     assert client.get("/services/subsidies/SUB-2099-99").status_code == 404
     login_as(client, env.engine, "ent_user")
     page = client.get("/services/subsidies/SUB-2026-01")
@@ -283,7 +286,16 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
 def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
     from tests.services.helpers import concluded_round
 
-    concluded_round(env)
+    round_id = concluded_round(env)
+    login_as(client, env.engine, "cd_officer")  # the round's case page leads to the programme's (it showed only its code)
+    assert '<a href="/services/subsidies/SUB-2026-01" id="programme-page-link">' in client.get(f"/cases/{round_id}").text
+    # another enterprise finds applications closed, said where the button was; one sent anyway is refused beside it
+    login_as(client, env.engine, "ent2_user")
+    page = client.get("/services/subsidies/SUB-2026-01")
+    assert 'id="subsidy-apply"' not in page.text and re.search(r'id="subsidy-closed">本项目资助评审已结束', page.text)
+    late = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": csrf_from(page.text)})
+    assert late.status_code == 422 and re.search(r'id="programme-error">本项目资助评审已结束', late.text)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/services").text)})
     public = client.get("/services/subsidies/SUB-2026-01")  # anyone reads the published results
     assert public.status_code == 200 and "成都示例科技有限公司" in public.text and "公示已结束" in public.text
     assert "disburse-1" not in public.text

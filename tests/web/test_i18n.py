@@ -131,6 +131,11 @@ def test_every_declared_legal_basis_has_an_english_form():
     assert i18n.legal_citation("电子商务法 第四十三条", "zh") == "电子商务法 第四十三条"
     with pytest.raises(i18n.MissingMessage):
         i18n.legal_citation("某某条例 第三条", "en")
+    # a basis stands on its own (a cell, a line under a title): it read "public service catalogue", "example subsidy
+    # measures (the local IP office adapts them …)" — a line starting lowercase
+    assert english["公共服务事项清单"] == "Public service catalogue"
+    assert i18n.legal_citation("示例资助办法（由本地知识产权局按实际政策修改）", "en").startswith("Example subsidy measures")
+    assert not [e for e in english.values() if e[:1].islower()], english
 
 
 @pytest.mark.parametrize(("numeral", "value"), [("五", 5), ("十", 10), ("十四", 14), ("二十", 20), ("一百零五", 105),

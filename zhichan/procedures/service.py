@@ -707,6 +707,11 @@ class DocumentRequest:
     fields: dict[str, Any]
     case: dict[str, Any] | None
     now: dt.datetime
+    #: the organization of whoever takes the step: an office's step, the office that issues the document (a province
+    #: recommends a city's case)
+    org_id: int | None = None
+    #: the step's number in the case (a document's 文号 names it)
+    seq: int = 1
 
 
 #: a domain's generator of standard documents (受理通知书 …): the files for one required document, or ()
@@ -870,9 +875,10 @@ class ProcedureService:
         """The required documents of ``procedure``'s steps its domain generates when left empty, by Chinese label."""
         return self._makes.get(procedure, frozenset())
 
-    def _generator(self, session: Session, decl: Declaration, event: str, row: Any,
-                   now: dt.datetime) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
-        """The step's document generator; ``now``: the step's moment, the day its documents are dated."""
+    def _generator(self, session: Session, scope: Scope, decl: Declaration, event: str, row: Any, now: dt.datetime,
+                   seq: int) -> Callable[[dict[str, Any], Text, str], tuple[Upload, ...]] | None:
+        """The step's document generator; ``now``: the step's moment, the day its documents are dated; ``seq``: the
+        step's number in the case."""
         generator = self._generators.get(decl.procedure)
         if generator is None:
             return None
@@ -880,7 +886,7 @@ class ProcedureService:
 
         def generate(fields: dict[str, Any], label: Text, slot: str) -> tuple[Upload, ...]:
             return generator(session, DocumentRequest(decl.procedure, decl.jurisdiction, event, label, slot, fields,
-                                                      case, now))
+                                                      case, now, scope.org_id, seq))
 
         return generate
 
@@ -1122,7 +1128,7 @@ class ProcedureService:
         if not allowed:
             raise PermissionDenied("当前角色不能发起该程序 / your role cannot start this procedure")
         clean, documents = self._checked(decl.start.fields, fields, decl.start.documents, decl.start.attachments, uploads,
-                                         generate=self._generator(session, decl, "start", None, now),
+                                         generate=self._generator(session, scope, decl, "start", None, now, 1),
                                          generates=decl.start.generates)
         subject = (title or " · ".join(str(v) for v in list(clean.values())[:2]) or decl.title.zh)[:300]
         result = cast(CursorResult[Any], session.execute(insert(CASES).values(
@@ -1215,8 +1221,9 @@ class ProcedureService:
         if spec.not_by and excluded_taker(spec, takers, scope.user_id):
             raise PermissionDenied(f"“{spec.title.zh}”须由办理前一环节以外的人办理 / '{spec.title.en}' is taken by "
                                    "someone other than who took the step before it")
+        seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
-                                         generate=self._generator(session, decl, event, row, now),
+                                         generate=self._generator(session, scope, decl, event, row, now, seq),
                                          generates=spec.generates)
         machine = decl.machine(start_value=row.state)
         machine.send(event)
@@ -1229,7 +1236,6 @@ class ProcedureService:
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
                                              target, clean, json.loads(row.fields or "{}"), row.party_key,
                                              row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
-        seq = int(session.scalar(select(func.count()).select_from(STEPS).where(STEPS.c.case_id == case_id)) or 0) + 1
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)
         self._refresh_pending(session, decl, case_id, target)

@@ -72,11 +72,10 @@ def _label(facet: str, value: Any) -> str:
             from zhichan.reference import region_name
 
             return region_name(str(value))
-        if facet == "ipc":
-            from zhichan.reference import ipc_title
+        if facet == "ipc":  # a subclass the edition has no title for says so (never its class's title as its own)
+            from zhichan.web.labels import ipc_label
 
-            title = ipc_title(str(value), clean=True)
-            return f"{value} {title}" if title else str(value)
+            return ipc_label(str(value), "zh")
         if facet == "sei":
             from zhichan.reference import sei_category
 

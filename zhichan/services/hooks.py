@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from zhichan.procedures.service import ProcedureService
-from zhichan.services import catalogue, library, objections, preexam, priority, subsidies
+from zhichan.services import catalogue, library, objections, preexam, priority, service, subsidies
 
 
 def install(procedures: ProcedureService, snapshot_of: Any) -> None:
@@ -15,6 +15,9 @@ def install(procedures: ProcedureService, snapshot_of: Any) -> None:
     catalogue.check_catalogue(procedures.registry)
     for e in catalogue.shipped_entries():
         procedures.add_hook(e.procedure, catalogue.offered_hook)
+        if e.decisions:  # a decision's document is generated on whichever page the step is taken
+            procedures.add_generator(e.procedure, service.decision_generator(procedures),
+                                     service.generated_documents(procedures.registry, e))
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(snapshot_of))
     subsidies.programmes()
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())

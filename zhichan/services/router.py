@@ -3,6 +3,7 @@ generated decision documents, priority-examination quotas. Thin: the services de
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from zhichan.errors import ConflictError, FormError, InputError
 from zhichan.legaltime import china_today
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 from zhichan.procedures.router import MAX_INT, read_step_form, service
 from zhichan.reference.regions import all_provinces, children, labelled
 from zhichan.services import catalogue, library, objections, priority, subsidies, views
@@ -326,9 +328,19 @@ def application_page_of(procedure: str, case_id: int) -> str | None:
 
 
 def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
-    """On the generic case page of a service application: the way back to its progress page."""
+    """On the generic case page of a service application: the way back to its progress page; of a subsidy round or an
+    objection to one: the way to its programme's page, where the allotment a leader publishes, the published result
+    objected to and the payments are (the case page showed only the programme's code)."""
     url = application_page_of(case["case"]["procedure"], case["case"]["id"])
-    return render_string(request, "services/_case_panel.html", {"url": url}) if url else None
+    if url:
+        return render_string(request, "services/_case_panel.html", {"url": url})
+    if case["case"]["procedure"] not in (subsidies.ROUND_PROCEDURE, objections.PROCEDURE):
+        return None
+    row = session.get(Case, case["case"]["id"])
+    code = str(json.loads(row.fields or "{}").get("programme", "")) if row is not None else ""
+    if code not in subsidies.programmes():
+        return None
+    return render_string(request, "services/_programme_panel.html", {"url": f"/services/subsidies/{code}"})
 
 
 def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:

@@ -1,28 +1,30 @@
 """Online applications: the list a caller sees, and decision steps that carry a generated document.
 
 An application is a procedure case of a catalogue service; the engine keeps its state, clocks,
-documents and history. A decision step (``Entry.decisions``) is taken here: the document is generated
-from the case and this step's fields, rendered to PDF (the declared document) and DOCX (an attachment),
-and both go through the engine's ``act`` — so their digests are in the evidence log like any upload.
+documents and history. A decision step (``Entry.decisions``) carries a document generated from the case and this
+step's fields, rendered to PDF and DOCX (both the step's declared document) by the engine's generator
+(:func:`decision_generator`) — on the application page, which takes the decision, and on the generic case page alike —
+so their digests are in the evidence log like any upload.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, NotFoundError
-from zhichan.evidence.service import utcnow
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
+from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES
-from zhichan.procedures.service import ProcedureService, Upload, check_fields
-from zhichan.services.catalogue import entry_for_procedure, shipped_entries
+from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
+from zhichan.services.catalogue import Entry, entry_for_procedure, shipped_entries
 from zhichan.services.documents import decision_document
 from zhichan.services.scope import applications_filter
 from zhichan.web.i18n import in_language
@@ -64,36 +66,53 @@ def decision_actions(procedures: ProcedureService, session: Session, scope: Scop
     return {**data, "entry": entry, "generated": generated}
 
 
+def decision_generator(procedures: ProcedureService) -> Callable[[Session, DocumentRequest], tuple[Upload, ...]]:
+    """The engine's generator of a service's decision documents (``ProcedureService.add_generator``): the document of
+    a decision step (``Entry.decisions``) left empty — on the application page, which asks for none, and on the case
+    page alike, which says it may be left empty — rendered to PDF and DOCX, both the step's declared document; the
+    deciding organization issues it (a province recommends a city's case)."""
+
+    def generate(session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
+        from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
+        from zhichan.reports.pdf import render_pdf
+
+        entry = entry_for_procedure(request.procedure)
+        title = entry.decisions.get(request.event) if entry else None
+        case = request.case
+        if title is None or case is None:
+            return ()
+        decl = procedures.declaration_of(session, case["procedure"], case["jurisdiction"], case["declaration_digest"])
+        spec = decl.transition(request.event, case["state"])
+        if spec is None:
+            return ()
+        org = session.get(Organization, request.org_id) if request.org_id is not None else None
+        doc = decision_document(title=title.zh, decl=decl, spec=spec, case=case, fields=request.fields,
+                                issuer=in_language(org.name, "zh") if org else "", now=request.now, seq=request.seq)
+        name = f"{case['number']}-{title.zh}"
+        return (Upload(request.slot, f"{name}.pdf", render_pdf(doc), generated=True),
+                Upload(request.slot, f"{name}.docx", render_docx(doc), generated=True))
+
+    return generate
+
+
+def generated_documents(registry: ProcedureRegistry, entry: Entry) -> frozenset[str]:
+    """The documents of ``entry``'s decision steps, by Chinese label, in every declaration of its procedure: what a
+    step's form says is generated when left empty."""
+    return frozenset(d.zh for decl in registry.all() if decl.procedure == entry.procedure
+                     for t in decl.transitions if t.event in entry.decisions for d in t.documents)
+
+
 def decide(procedures: ProcedureService, session: Session, scope: Scope, case_id: int, event: str, *, version: int,
            fields: dict[str, Any], now: dt.datetime | None = None, ip: str = "") -> dict[str, Any]:
-    """Take a decision step with its generated document (PDF as the declared document, DOCX attached)."""
-    from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
-    from zhichan.reports.pdf import render_pdf
-
-    # the document is dated when it is rendered (before the step); the step's own moment is the engine's, read once it
-    # holds the case's lock (``now`` given: the demo's time, both)
-    issued = now or utcnow()
+    """Take a decision step; the engine generates its document (:func:`decision_generator`), dated the step's day."""
     data = decision_actions(procedures, session, scope, case_id)
     step = next((t for t in data["declaration"].transitions if t.event == event), None)
     if event not in data["entry"].decisions or step is None:  # it read "no step … with a generated document here"
         raise NotFoundError(f"该服务没有名为“{event[:40]}”的决定 / this service has no decision '{event[:40]}'")
-    title = data["generated"].get(event)
-    if title is None:  # a decision of the service, not one this caller may take on the case now
+    if event not in data["generated"]:  # a decision of the service, not one this caller may take on the case now
         raise ConflictError(f"该办件当前不能由您作出“{step.title.zh}” / you cannot take '{step.title.en}' on this case "
                             "now (someone may have acted first)", details={"state": data["case"]["state"]})
-    decl = data["declaration"]
-    spec = decl.transition(event, data["case"]["state"])
-    clean = check_fields(spec.fields, fields)  # the same check the engine makes, before anything is rendered
-    # the deciding organization issues the document (a province recommends a county's case)
-    org = session.get(Organization, scope.org_id)
-    doc = decision_document(title=title.zh, decl=decl, spec=spec, case=data["case"], fields=clean,
-                            issuer=in_language(org.name, "zh") if org else "", now=issued,
-                            seq=max((s["seq"] for s in data["steps"]), default=0) + 1)
-    name = f"{data['case']['number']}-{title.zh}"
-    uploads: tuple[Upload, ...] = (Upload("doc0", f"{name}.pdf", render_pdf(doc)),)
-    if spec.attachments:
-        uploads += (Upload("extra", f"{name}.docx", render_docx(doc)),)
-    return procedures.act(session, scope, case_id, event, version=version, fields=clean, uploads=uploads, now=now, ip=ip)
+    return procedures.act(session, scope, case_id, event, version=version, fields=fields, now=now, ip=ip)
 
 
 def case_documents(case: dict[str, Any], steps: list[dict[str, Any]]) -> list[dict[str, Any]]:

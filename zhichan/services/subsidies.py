@@ -213,6 +213,9 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
         raise PermissionDenied("只有企业账号可以申请资助 / only an enterprise applies")
     if snapshot is None:
         raise FormError({"programme": "语料库尚未载入，暂不能计算资助条件 / the corpus is not loaded yet"})
+    if round_state(session, code) == "concluded":  # nothing is allotted after the round: no application is taken
+        raise FormError({"programme": "本项目资助评审已结束，不再受理申请 / this programme's round is concluded: it takes "
+                                      "no more applications"})
     key = normalize_name(org.name)
     if session.scalar(select(SubsidyApplication.id).where(SubsidyApplication.programme == code,
                                                           SubsidyApplication.applicant_key == key)):
@@ -228,6 +231,16 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
     session.add(row)
     session.flush()
     return row
+
+
+def round_state(session: Session, code: str) -> str | None:
+    """The state of the programme's allotted round (``published``, ``concluded`` …), ``None`` before one is allotted.
+    An application made once it is concluded would never be allotted (a programme is allotted once): it is refused,
+    and the page offers none; one made while the results are published may still object as line 0."""
+    from zhichan.procedures.models import Case
+
+    return session.scalar(select(Case.state).join(SubsidyAward, SubsidyAward.round_case_id == Case.id)
+                          .where(SubsidyAward.programme == code).limit(1))
 
 
 def _round_programme(step: StepTaken, declared: dict[str, Programme]) -> Programme:
@@ -340,6 +353,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
                                      "applied_at": r.applied_at})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
+    closed = round_case is not None and round_case.state == "concluded"  # no application taken (:func:`apply`)
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
                            and china_today() <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
@@ -350,5 +364,6 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
             "unlisted_objections": objected.get(None, []),
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
-            "may_apply": scope.role == Role.ENTERPRISE_USER,
+            "may_apply": scope.role == Role.ENTERPRISE_USER and not closed,
+            "applications_closed": scope.role == Role.ENTERPRISE_USER and closed,
             "may_disburse": bool(officer) and scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}

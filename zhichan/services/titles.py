@@ -3,7 +3,7 @@
 An application was stored under its form's first two fields: the search service's "某公司 · 某公司主营技术的专利检索
 分析" named the company twice (the demo's topic began with it, as an applicant's own often does), a pre-examination
 "CN-HZ · 某公司" led with a centre's code, a priority request "CN… · 发明专利申请" and an objection "SUB-… 第 1 号 ·
-资助结果异议" stayed Chinese on English pages. Pages show the title built here — what is asked for, then who asks —
+资助结果异议" stayed Chinese on English pages, a subsidy round read as its programme's code alone. Pages show the title built here — what is asked for, then who asks —
 and the stored title stays part of the case's record. The service itself is named beside the title (its column in
 the list, its heading on the case page), so the title does not repeat it.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from zhichan.services import objections, preexam, priority
+from zhichan.services import objections, preexam, priority, subsidies
 from zhichan.web.i18n import translate
 
 SEARCH_PROCEDURE = "services.search_service"
@@ -64,16 +64,19 @@ def ipc_topic(code: str, lang: str) -> str:
     """A search of the technology of IPC subclass ``code``, in ``lang``: ``B23F（齿轮或齿条的制造）相关技术的专利检索分析``
     / ``Patent search and analysis of B23F (Making gears or toothed racks)`` — the subclass's title up to its first
     separator, from the reference data in that language (WIPO's capitals in sentence case), cut where the topic would
-    pass :data:`TOPIC_LIMIT` (:func:`shortened`, within its brackets: ``H01M (Processes or means, e.g. batteries…)``)."""
-    from zhichan.reference.ipc import ipc_title
-    from zhichan.web.labels import sentence_case
+    pass :data:`TOPIC_LIMIT` (:func:`shortened`, within its brackets: ``H01M (Processes or means, e.g. batteries…)``).
+    A subclass that language's edition has no title for says so, as a search facet does
+    (:func:`zhichan.web.labels.ipc_code_title`: ``H10K (no title in the reference data; within H: Electricity)``, whole),
+    never its section's title as its own."""
+    from zhichan.web.labels import ipc_code_title
 
-    title = ipc_title(code, lang, clean=True) or ""
-    title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
-    if lang == "en":
-        title = sentence_case(title)
-    if not title:
+    shown = ipc_code_title(code, lang)
+    if shown is None:
         return translate(lang, "services.search_topic.ipc_untitled", code=code)
+    title, own = shown
+    if not own:
+        return translate(lang, "services.search_topic.ipc", code=code, title=title)
+    title = re.split(r"[，；、]" if lang == "zh" else r";", title)[0].strip()
     topic = translate(lang, "services.search_topic.ipc", code=code, title=title)
     if len(topic) > TOPIC_LIMIT:  # the title cut so that the topic fits with its closing bracket and "…"
         topic = translate(lang, "services.search_topic.ipc", code=code,
@@ -83,20 +86,21 @@ def ipc_topic(code: str, lang: str) -> str:
 
 def topic_in(topic: str, lang: str) -> str:
     """A topic in ``lang`` where it is composed of an IPC subclass and its title (:func:`ipc_topic`: the demo's, or an
-    applicant's typed as it composes one); any other topic is the applicant's own words, as typed."""
+    applicant's typed as it composes one, cut as it cuts one — a note that the subclass has no title there whole); any
+    other topic is the applicant's own words, as typed, a long one cut (:func:`shortened`)."""
     composed = _IPC_TOPIC.fullmatch(topic)
-    return ipc_topic(composed[1], lang) if composed and lang != "zh" else topic
+    return ipc_topic(composed[1], lang) if composed and lang != "zh" else shortened(topic)
 
 
 def search_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
     """``锂电池隔膜领域的专利检索分析 · 某公司`` — the topic (without the company's name; in ``lang`` where it is composed
-    of an IPC subclass, :func:`topic_in`; a long one cut, :func:`shortened`), then the company (in ``lang`` from ``names`` where known there; any other
+    of an IPC subclass, and a long one cut: :func:`topic_in`), then the company (in ``lang`` from ``names`` where known there; any other
     topic is the applicant's own words, as typed)."""
     applicant, topic = _text(fields, "applicant"), _text(fields, "topic")
     if not applicant or not topic:
         return None
     topic = topic_in(without_applicant(topic, applicant), lang)
-    return f"{shortened(topic)} · {_party(fields, 'applicant', names)}"
+    return f"{topic} · {_party(fields, 'applicant', names)}"
 
 
 def _party(fields: dict[str, Any], name: str, names: Mapping[str, str] | None) -> str:
@@ -137,10 +141,19 @@ def objection_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] 
     return translate(lang, "services.case_title.objection_unlisted", programme=programme)
 
 
+def round_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
+    """``SUB-2026-01 · 2026年度专利资助与奖励（示例）`` / ``… · 2026 patent grants and awards (example)`` — the programme's
+    code, then its title in the page's language (a round was shown by its code alone, on the leader's to-do list too)."""
+    code = _text(fields, "programme")
+    found = subsidies.programmes().get(code)
+    return f"{code} · {found.title.en if lang == 'en' else found.title.zh}" if found else None
+
+
 TITLERS = {
     SEARCH_PROCEDURE: search_title,
     priority.PROCEDURE: priority_title,
     preexam.FILING: preexam_filing_title,
     preexam.CASE: preexam_case_title,
     objections.PROCEDURE: objection_title,
+    subsidies.ROUND_PROCEDURE: round_title,
 }

@@ -319,7 +319,7 @@ _PUNCTUATION = str.maketrans({"（": " (", "）": ")", "；": "; ", "、": ", ",
 def legal_citation(text: str | None, lang: str) -> str:
     """A legal basis as a page in ``lang`` shows it. Chinese: as declared. English: the names and
     phrases of the ``cite.`` catalogue entries in English, articles, orders and numbers converted
-    (``国家知识产权局令第81号 第八十条`` → "CNIPA Order No. 81, art. 80"). A name without an entry
+    (``国家知识产权局令第81号 第八十条`` → "CNIPA Order No. 81, art. 80"), the first letter a capital. A name without an entry
     stays Chinese — and raises in strict mode, so a test finds it."""
     if not text or lang == DEFAULT_LANGUAGE:
         return text or ""
@@ -335,7 +335,9 @@ def legal_citation(text: str | None, lang: str) -> str:
     out = re.sub(r"(No\. \d+|\)) (arts?\.|[A-Z])", r"\1, \2", out).strip()
     if STRICT and _HAN.search(out):
         raise MissingMessage(f"no {lang} form for the legal citation {text!r} (add cite.… entries): {out!r}")
-    return out
+    # a basis stands on its own (a cell, a line under a title): a phrase entry ("public service catalogue") or an
+    # article of the procedure's law ("art. 14") gets a capital first letter, as a message shown on its own does
+    return out[0].upper() + out[1:] if out[:1].islower() else out
 
 
 #: the demo generators' synthetic mark inside a stored title (【合成】… or …（合成）)

@@ -84,6 +84,32 @@ def sentence_case(title: str) -> str:
     return lowered[:1].upper() + lowered[1:]
 
 
+def ipc_code_title(code: str, lang: str) -> tuple[str, bool] | None:
+    """The title a page shows for IPC ``code`` in ``lang`` (clean, WIPO's capitals in sentence case) and whether it
+    is the code's own — or its nearest group's or subclass's; for a subclass newer than that language's edition (the
+    English lacks H10B–H10W, G06V, B64U; the Chinese H01L) a note that it has none there and the class's or section's
+    title it lies under (never that title as if it were the subclass's: H10K "Electricity"); ``None`` where the reference
+    data places no title above it. One rule for every page that titles a code (a search facet, a service's topic)."""
+    from zhichan.reference.ipc import ipc_title_above_subclass, ipc_titled
+
+    found = ipc_titled(code, lang, clean=True)
+    if found is None:
+        return None
+    if ipc_title_above_subclass(code, found[0]):
+        return translate(lang, "ipc.untitled", parent=found[0], title=sentence_case(found[1])), False
+    return sentence_case(found[1]), True
+
+
+def ipc_label(code: str, lang: str) -> str:
+    """``H01M 用化学方法将化学能直接转变为电能的方法或装置…`` — the code and its title (:func:`ipc_code_title`), or with a note
+    in brackets where the edition has none: ``H10K (no title in the reference data; within H: Electricity)``."""
+    shown = ipc_code_title(code, lang)
+    if shown is None:
+        return code
+    title, own = shown
+    return f"{code} {title}" if own else translate(lang, "facet.ipc_untitled", code=code, note=title)
+
+
 def facet_value(lang: str, facet: str, value: Any, fallback: Any = None) -> str:
     """A search facet's value (or an active filter's) as a page in ``lang`` shows it: a region by its
     name, an IPC code with its title and a strategic emerging industry with its name from the reference
@@ -94,16 +120,12 @@ def facet_value(lang: str, facet: str, value: Any, fallback: Any = None) -> str:
     from zhichan.errors import InputError
     from zhichan.platform.portal import region_display_name
     from zhichan.reference import sei_name
-    from zhichan.reference.ipc import ipc_title_above_subclass, ipc_titled
 
     text = str(value)
     if facet in ("province", "city"):
         return region_display_name(text, lang)
     if facet == "ipc":
-        found = ipc_titled(text, lang, clean=True)
-        if found and ipc_title_above_subclass(text, found[0]):  # a subclass newer than the edition: never its title
-            return translate(lang, "facet.ipc_untitled", code=text, parent=found[0], title=sentence_case(found[1]))
-        return f"{text} {sentence_case(found[1])}" if found else text
+        return ipc_label(text, lang)
     if facet == "sei":
         try:
             return f"{text} {sei_name(text, lang)}"
