@@ -61,6 +61,13 @@ def test_a_table_says_how_many_columns_its_header_names():
     assert label_cells(spanning).startswith('<table data-columns="4"><thead>')
 
 
+def test_a_table_labelled_twice_says_its_column_count_once():
+    """A panel is labelled when rendered (an enterprise home's applications) and again inside the page that shows
+    it: its start tag read data-columns="4" data-columns="4"."""
+    once = label_cells('<table class="list"><thead><tr><th>号</th><th>名</th></tr></thead><tbody><tr><td>1</td><td>甲</td></tr></tbody></table>')
+    assert label_cells(once) == once and once.count("data-columns") == 1 and once.count("data-label") == 2
+
+
 def test_a_page_without_a_header_row_is_left_as_it_is():
     for html in ("<p>无表</p>", "<table><tr><td>1</td></tr></table>", "<p>&lt;table&gt;</p><thead>",
                  "<tables><td>1</td></tables><thead>"):

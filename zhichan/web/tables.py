@@ -51,8 +51,10 @@ def _span(attributes: dict[str, str]) -> int:
 class _Table:
     """One table being read: where its header is, the names of its columns, the body row's column reached."""
 
-    def __init__(self, attrs_end: int) -> None:
+    def __init__(self, attrs_end: int, counted: bool = False) -> None:
         self.attrs_end = attrs_end  # where its start tag's attributes end (its column count is written there)
+        #: its start tag has its column count already (a panel labelled when rendered, then placed in a page labelled again)
+        self.counted = counted
         self.section = ""  # thead, tbody, tfoot ("" before any: rows there are the body's)
         self.names: list[str] = []  # the header's last row, a name per column (as an attribute's value: escaped)
         self.row: list[str] = []  # the header row being read
@@ -128,7 +130,7 @@ def label_cells(html: str) -> str:
                         at = tag.end()
                         break
                 else:
-                    tables.append(_Table(tag.end(3)))
+                    tables.append(_Table(tag.end(3), "data-columns" in attrs))
                 continue
             if not tables:
                 continue
@@ -139,7 +141,8 @@ def label_cells(html: str) -> str:
                     _every_column_headed(table.row, html, tag.start())
                     table.names, table.row = table.row, []
                     table.last_marks, table.marks = table.marks, []
-                    edits.append((table.attrs_end, f' data-columns="{len(table.names)}"'))
+                    if not table.counted:
+                        edits.append((table.attrs_end, f' data-columns="{len(table.names)}"'))
                 table.section = "" if closing else name
             elif name == "tr":
                 table.close_heading(html, tag.start())
