@@ -629,3 +629,31 @@ def test_published_results_name_the_applicant_in_english(env: WebEnv, client: Te
     assert re.search(r'<td class="applicant"[^>]*>Chengdu Example Technology Co\., Ltd\.</td>', row), row
     chinese = client.get("/services/subsidies/SUB-2026-01", params={"lang": "zh"}).text.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
     assert re.search(r'<td class="applicant"[^>]*>成都示例科技有限公司</td>', chinese) and "Chengdu Example" not in chinese
+
+
+def test_the_applications_list_marks_a_provisional_deadline(env: WebEnv, client: TestClient) -> None:
+    """A search application filed on 28 December 2026: its committed 10 working days reach into 2027, whose holiday
+    schedule is not published — the applications list (and the enterprise's home panel) showed the bare date as if
+    exact, under 届满日 where every other list of cases heads it 最近期限; now marked 暂定 as the case list, the to-do
+    list and the case page do (2026-12-29…31, 元旦 off, 2027-01-04…08, 11: 2027-01-11)."""
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    with session_scope(env.engine) as s:
+        ent = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case = env.app.state.procedures.start(
+            s, ent, SEARCH, now=dt.datetime(2026, 12, 28, 2), uploads=(Upload("doc0", "申请表.pdf", PDF),),
+            fields={"applicant": "成都示例科技有限公司", "topic": "固态电池", "purpose": "专利布局", "contact": "王五 028-12345678"})
+    for user in ("ent_user", "wuhou_officer"):
+        login_as(client, env.engine, user)
+        for lang, head, note in (("zh", "最近期限", "（暂定：2027 年放假安排尚未公布）"),
+                                 ("en", "Next deadline", " (provisional: the 2027 holiday schedule is not published yet)")):
+            page = client.get(f"/services/applications?lang={lang}").text
+            row = re.search(rf'<tr><td[^>]*><a href="/services/applications/{case["id"]}">.*?</tr>', page, re.S)
+            assert row is not None and re.search(rf"<th[^>]*>{head}</th>", page), (user, lang)
+            assert re.search(r"2027-01-\d\d</span><small class=\"provisional\">" + re.escape(html.escape(note, quote=False)),
+                             row.group(0)), (user, lang, row.group(0))
+    login_as(client, env.engine, "ent_user")  # the enterprise's home lists its latest applications the same way
+    panel = client.get("/enterprise?lang=zh").text.split('id="home-applications"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r"<th[^>]*>最近期限</th>", panel) and re.search(r"2027-01-\d\d</span><small class=\"provisional\">（暂定", panel)

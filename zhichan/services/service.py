@@ -23,7 +23,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES
-from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload
+from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload, due_provisional, due_unknown
 from zhichan.services.catalogue import Entry, entry_for_procedure, shipped_entries
 from zhichan.services.documents import decision_document
 from zhichan.services.scope import applications_filter
@@ -45,6 +45,9 @@ def applications(procedures: ProcedureService, session: Session, scope: Scope, l
     fields = [json.loads(r.fields or "{}") for r in rows]
     names = procedures.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
                                              for d, f, r in zip(decls, fields, rows, strict=True)], lang)
+    # every list of cases marks a provisional deadline (暂定) and one waiting for the year's schedule, as the case page does
+    open_ids = [r.id for r in rows if r.is_open]
+    estimated, unknown = due_provisional(session, open_ids), due_unknown(session, open_ids)
     out = []
     for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
         entry = entry_for_procedure(r.procedure)
@@ -52,7 +55,8 @@ def applications(procedures: ProcedureService, session: Session, scope: Scope, l
         out.append({"id": r.id, "number": r.number, "title": title, "service": decl.title(lang),
                     "code": entry.code if entry else "", "state": decl.states[r.state].title(lang),
                     "is_open": r.is_open, "created_at": r.created_at,
-                    "next_due": None if r.next_due == NO_DEADLINE else r.next_due})
+                    "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
+                    "provisional": r.id in estimated, "due_unknown": r.id in unknown})
     return out
 
 
