@@ -28,7 +28,9 @@ from zhichan.protection.demo import placeholder_generator
 from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
+    HELD,
     DisputeRules,
+    dispute_holds,
     admission_checks,
     evidence_problem,
     hearing_problem,
@@ -56,6 +58,7 @@ def world(engine: Engine, tmp_path: Path) -> World:
     ])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
+    w.service.add_holds(DISPUTE, HELD, dispute_holds)
     w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
     return w  # chengdu_leader: the upper level of 武侯区's cases (tests.procedures.helpers.USERS)
 
@@ -178,6 +181,41 @@ def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:
         act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-12"})
     assert set(info.value.errors) == {"hearing_date"}
     act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+
+
+def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(world: World,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk of 2026-12-07 decided a case on the day its hearing was notified for four days later, and a suspended
+    case was offered 作出裁决 beside 恢复处理: the page, the to-do list and the step now hold it back — until the
+    hearing's day, and while a pause of the closing deadline runs."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 10)))
+    assert "decide" in {t.event for t in view(world, case)["actions"]}  # no hearing: the decision may follow the answer
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+
+    def page(day: dt.date) -> dict[str, Any]:
+        monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: day)
+        return view(world, case)
+
+    before = page(D(2026, 3, 12))
+    assert "decide" not in {t.event for t in before["actions"]}
+    assert [(h.spec.event, h.day) for h in before["held"]] == [("decide", D(2026, 3, 13))]  # the page says from when
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 12)), uploads=(pdf(),))
+    assert "2026-03-13" in info.value.errors["_clock"]
+    assert "decide" in {t.event for t in page(D(2026, 3, 13))["actions"]}
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 13)), {"ground": "鉴定"})
+    assert "decide" not in {t.event for t in page(D(2026, 3, 16))["actions"]}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), uploads=(pdf(),))
+    assert "恢复处理" in info.value.errors["_clock"]
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 16)))
+    assert "decide" in {t.event for t in page(D(2026, 3, 16))["actions"]}
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), uploads=(pdf(),))
+    assert case["state"] == "decided"
 
 
 @pytest.mark.parametrize(("extra", "refused"), [

@@ -15,6 +15,8 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
 - 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
 - 第五十四条 an evidence period of at least 15 days.
 - 第三十七条 the second extension of the closing period is approved by the upper level, after the first.
+- the decision waits for the oral hearing it was scheduled after (第二十六条: the hearing is held, then decided on) and
+  is not made while the case is suspended (第二十八条/第二十九条 中止处理: 恢复处理 first) — :func:`dispute_holds`.
 
 Each admission check is a :class:`Check`: ``ok`` True (met), False (refuses admission), None (the
 corpus cannot tell — the officer verifies; never shown as "fine").
@@ -39,11 +41,13 @@ from zhichan.errors import FormError
 from zhichan.legaltime import add_working_days, china_date, last_day_of_period, period_end
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, exact_clock
+from zhichan.procedures.declaration import Declaration
+from zhichan.procedures.models import Case, CaseClock, Step
+from zhichan.procedures.service import Hold, ProcedureService, StepTaken, exact_clock
 from zhichan.protection.models import Dispute
 from zhichan.web.i18n import catalogue, stored_message, stored_text
 
+CASES = cast(Table, Case.__table__)
 CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
@@ -238,6 +242,37 @@ def _clock(session: Session, case_id: int, name: str) -> Any:
     """The case's clock ``name``, its last day only when exact: whether a period has run out (or a step came after
     it) is not decided on a provisional date (:func:`~zhichan.procedures.service.exact_due`)."""
     return exact_clock(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first())
+
+
+#: the steps :func:`dispute_holds` holds back
+HELD = ("decide",)
+
+
+def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
+    """What holds the decision back (``ProcedureService.add_holds``: the case page, the to-do list and the step agree —
+    the walk of 2026-12-07 decided on the day the hearing was notified, four days before it, and during a suspension):
+
+    - a pause of the closing deadline still open (中止处理 on any ground, a jurisdiction objection): the step that ends
+      it comes first — 恢复处理, or the decision on the objection;
+    - an oral hearing scheduled: the decision from the hearing's day (the parties are heard before it is made)."""
+    state = session.scalar(select(CASES.c.state).where(CASES.c.id == case_id))
+    clock = session.execute(select(CLOCKS.c.pauses).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == "closing")).first()
+    answering = {e for enders in decl.pause_enders.values() for e in enders}  # the steps answering a pause
+    for pause in json.loads(clock.pauses) if clock is not None else []:
+        if pause["end"] is None:
+            enders = decl.pause_enders.get(pause.get("event", ""), frozenset())
+            ender = min(enders) if enders else next((t.event for t in decl.transitions if "closing" in t.resumes
+                                                     and t.event not in answering), None)
+            if ender is not None:
+                return {"decide": ender}
+    if state == "hearing":
+        fields = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == case_id,
+                                                              STEPS.c.event == "schedule_hearing")
+                                .order_by(STEPS.c.seq.desc()).limit(1))
+        day = _day(json.loads(fields), "hearing_date") if fields else None
+        if day is not None:
+            return {"decide": day}
+    return {}
 
 
 def _day(fields: dict[str, Any], name: str) -> dt.date | None:
