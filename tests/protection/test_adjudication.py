@@ -218,6 +218,31 @@ def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(worl
     assert case["state"] == "decided"
 
 
+def test_a_panel_member_who_stands_down_is_replaced(world: World) -> None:
+    """The walk of 2026-12-07 granted a recusal of a panel member and its decision still read 组成合议组（张伟、李娜、王强）
+    with the member who stood down: the leader's decision names who replaces them, and the panel is changed."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 4)),
+        {"person": "李四", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "曾为被请求人提供咨询"})
+    for fields, field in (({"outcome": "回避"}, "replacement"), ({"outcome": "回避", "replacement": "王五"}, "replacement")):
+        with pytest.raises(FormError) as info:
+            act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), fields)
+        assert set(info.value.errors) == {field}, fields
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), {"outcome": "回避", "replacement": "赵六"})
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.panel).where(Dispute.case_id == case["id"])) == "张三、赵六、王五"
+    # a request refused, or one for someone off the panel, takes no replacement
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 5)),
+        {"person": "张三", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "亲属关系"})
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 6)), {"outcome": "驳回申请", "replacement": "钱七"})
+    assert set(info.value.errors) == {"replacement"}
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 6)), {"outcome": "驳回申请"})
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.panel).where(Dispute.case_id == case["id"])) == "张三、赵六、王五"
+
+
 @pytest.mark.parametrize(("extra", "refused"), [
     ({}, None),
     ({"requester_role": "独占实施许可合同的被许可人"}, None),

@@ -11,7 +11,8 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
 - 第二十二条 the answer period runs from the respondent's receipt: 15 days, 30 without a domicile in China; an
   answer received is forwarded to the requester within 5 working days (declared: the ``forward`` clock, which the
   step ``answers`` — so it is offered only after an answer was received).
-- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing).
+- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing); a panel member
+  granted one is replaced on the decision's step (the panel's later documents named them).
 - 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
 - 第五十四条 an evidence period of at least 15 days.
 - 第三十七条 the second extension of the closing period is approved by the upper level, after the first.
@@ -391,6 +392,35 @@ class DisputeRules:
         problem = recusal_problem(dt.date.fromisoformat(f["known_on"]), today, at_hearing=step.source == "hearing")
         if problem:
             raise FormError({"known_on": problem})
+
+    def on_decide_recusal(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                          today: dt.date) -> None:
+        """第五条: a panel member granted a recusal leaves the panel, replaced by the member this step names — an odd
+        panel of at least three stays (第二十条), and the documents after it name the panel as it is. A case under a
+        declaration without the field keeps its panel as before."""
+        requested = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == step.case_id,
+                                                                 STEPS.c.event == "request_recusal")
+                                   .order_by(STEPS.c.seq.desc()).limit(1))
+        row = self._row(session, step.case_id)
+        person = str(json.loads(requested).get("person") or "").strip() if requested else ""
+        members = panel_members(row.panel) if row is not None else []
+        replacement = str(f.get("replacement") or "").strip()
+        if f.get("outcome") != "回避" or person not in members:
+            if replacement:
+                raise FormError({"replacement": "仅在合议组成员回避时填写 / only when a panel member stands down"})
+            return
+        digest = session.scalar(select(CASES.c.declaration_digest).where(CASES.c.id == step.case_id))
+        decl = self.service.declaration_of(session, step.procedure, step.jurisdiction, digest)
+        spec = decl.transition(step.event, step.source or "")
+        if spec is None or not any(field.name == "replacement" for field in spec.fields):
+            return  # the case's declaration has no replacement: its panel stays as recorded
+        if not replacement:
+            raise FormError({"replacement": f"{person} 为合议组成员，回避后须指定接替人员 / {person} sits on the panel: name "
+                                            "the member who replaces them"})
+        if replacement in members:
+            raise FormError({"replacement": f"{replacement} 已是合议组成员 / {replacement} is on the panel already"})
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
+            panel="、".join(replacement if m == person else m for m in members)))
 
     def on_set_evidence_period(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                                today: dt.date) -> None:
