@@ -30,8 +30,8 @@ from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
     HELD,
     DisputeRules,
-    dispute_holds,
     admission_checks,
+    dispute_holds,
     evidence_problem,
     hearing_problem,
     panel_problem,
