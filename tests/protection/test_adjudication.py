@@ -313,6 +313,30 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     assert "本局受理通知" in text and "______" in text
 
 
+def test_the_decision_cites_the_law_it_applies(world: World) -> None:
+    """The walk's 裁决书 went from the facts to 裁决如下 with no legal basis: it now rules 依照专利法第六十五条 (the office
+    handling an infringement dispute orders it stopped; the 15 days to sue it names come from the same article) and
+    the 办法, and names the panel as it is after a recusal."""
+    from tests.helpers import docx_text, pdf_text
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 4)),
+        {"person": "李四", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "曾为被请求人提供咨询"})
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), {"outcome": "回避", "replacement": "赵六"})
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 5)), {"received_on": "2026-03-05"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 10)))
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), {"ruling": "被请求人立即停止侵权行为。"})
+    with session_scope(world.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "decide")))
+    files = [(world.service.files_dir / d["sha256"][:2] / d["sha256"]).read_bytes() for d in docs]
+    for text in (pdf_text(files[0]), docx_text(files[1])):
+        text = "".join(text.split())
+        assert "依照《中华人民共和国专利法》第六十五条和《专利纠纷行政裁决和调解办法》的规定，裁决如下：被请求人立即停止侵权行为。" in text
+        assert "合议组（张三、赵六、王五）" in text and "2026年3月16日" in text
+
+
 def test_a_synthetic_case_s_generated_notice_says_so_and_signs_at_the_right(world: World) -> None:
     """The documents generated for a synthetic case (the demo's, left open for a visitor to move on) read like real
     notices: nothing on them said the parties and the case were made up. The office and the date now sign at the
