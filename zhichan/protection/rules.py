@@ -267,13 +267,17 @@ def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str
             if ender is not None:
                 return {"decide": ender}
     if state == "hearing":
-        fields = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == case_id,
-                                                              STEPS.c.event == "schedule_hearing")
-                                .order_by(STEPS.c.seq.desc()).limit(1))
-        day = _day(json.loads(fields), "hearing_date") if fields else None
+        day = _day(_last_fields(session, case_id, "schedule_hearing"), "hearing_date")
         if day is not None:
             return {"decide": day}
     return {}
+
+
+def _last_fields(session: Session, case_id: int, event: str) -> dict[str, Any]:
+    """The fields of the case's last step ``event`` (empty where it has none)."""
+    fields = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == case_id, STEPS.c.event == event)
+                            .order_by(STEPS.c.seq.desc()).limit(1))
+    return dict(json.loads(fields)) if fields else {}
 
 
 def _day(fields: dict[str, Any], name: str) -> dt.date | None:
@@ -398,11 +402,8 @@ class DisputeRules:
         """第五条: a panel member granted a recusal leaves the panel, replaced by the member this step names — an odd
         panel of at least three stays (第二十条), and the documents after it name the panel as it is. A case under a
         declaration without the field keeps its panel as before."""
-        requested = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == step.case_id,
-                                                                 STEPS.c.event == "request_recusal")
-                                   .order_by(STEPS.c.seq.desc()).limit(1))
         row = self._row(session, step.case_id)
-        person = str(json.loads(requested).get("person") or "").strip() if requested else ""
+        person = str(_last_fields(session, step.case_id, "request_recusal").get("person") or "").strip()
         members = panel_members(row.panel) if row is not None else []
         replacement = str(f.get("replacement") or "").strip()
         if f.get("outcome") != "回避" or person not in members:
