@@ -28,8 +28,10 @@ from zhichan.protection.demo import placeholder_generator
 from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.models import Dispute
 from zhichan.protection.rules import (
+    HELD,
     DisputeRules,
     admission_checks,
+    dispute_holds,
     evidence_problem,
     hearing_problem,
     panel_problem,
@@ -56,6 +58,7 @@ def world(engine: Engine, tmp_path: Path) -> World:
     ])
     w = build_world(engine, tmp_path / "files", SigningKey.generate())
     w.service.add_hook(DISPUTE, DisputeRules(w.service, lambda: snap))
+    w.service.add_holds(DISPUTE, HELD, dispute_holds)
     w.service.add_generator(DISPUTE, DocumentGenerator(None), OFFICE_DOCUMENTS)
     return w  # chengdu_leader: the upper level of 武侯区's cases (tests.procedures.helpers.USERS)
 
@@ -180,6 +183,66 @@ def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:
     act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
 
 
+def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(world: World,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk of 2026-12-07 decided a case on the day its hearing was notified for four days later, and a suspended
+    case was offered 作出裁决 beside 恢复处理: the page, the to-do list and the step now hold it back — until the
+    hearing's day, and while a pause of the closing deadline runs."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 10)))
+    assert "decide" in {t.event for t in view(world, case)["actions"]}  # no hearing: the decision may follow the answer
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+
+    def page(day: dt.date) -> dict[str, Any]:
+        monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: day)
+        return view(world, case)
+
+    before = page(D(2026, 3, 12))
+    assert "decide" not in {t.event for t in before["actions"]}
+    assert [(h.spec.event, h.day) for h in before["held"]] == [("decide", D(2026, 3, 13))]  # the page says from when
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 12)), uploads=(pdf(),))
+    assert "2026-03-13" in info.value.errors["_clock"]
+    assert "decide" in {t.event for t in page(D(2026, 3, 13))["actions"]}
+    act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 13)), {"ground": "鉴定"})
+    assert "decide" not in {t.event for t in page(D(2026, 3, 16))["actions"]}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), uploads=(pdf(),))
+    assert "恢复处理" in info.value.errors["_clock"]
+    act(world, "wuhou_officer", case, "resume", at(D(2026, 3, 16)))
+    assert "decide" in {t.event for t in page(D(2026, 3, 16))["actions"]}
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), uploads=(pdf(),))
+    assert case["state"] == "decided"
+
+
+def test_a_panel_member_who_stands_down_is_replaced(world: World) -> None:
+    """The walk of 2026-12-07 granted a recusal of a panel member and its decision still read 组成合议组（张伟、李娜、王强）
+    with the member who stood down: the leader's decision names who replaces them, and the panel is changed."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 4)),
+        {"person": "李四", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "曾为被请求人提供咨询"})
+    for fields, field in (({"outcome": "回避"}, "replacement"), ({"outcome": "回避", "replacement": "王五"}, "replacement")):
+        with pytest.raises(FormError) as info:
+            act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), fields)
+        assert set(info.value.errors) == {field}, fields
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), {"outcome": "回避", "replacement": "赵六"})
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.panel).where(Dispute.case_id == case["id"])) == "张三、赵六、王五"
+    # a request refused, or one for someone off the panel, takes no replacement
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 5)),
+        {"person": "张三", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "亲属关系"})
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 6)), {"outcome": "驳回申请", "replacement": "钱七"})
+    assert set(info.value.errors) == {"replacement"}
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 6)), {"outcome": "驳回申请"})
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(Dispute.panel).where(Dispute.case_id == case["id"])) == "张三、赵六、王五"
+
+
 @pytest.mark.parametrize(("extra", "refused"), [
     ({}, None),
     ({"requester_role": "独占实施许可合同的被许可人"}, None),
@@ -248,6 +311,30 @@ def test_documents_are_generated_from_the_templates_and_logged(world: World, tmp
     path = world.service.files_dir / made[0]["sha256"][:2] / made[0]["sha256"]
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "本局受理通知" in text and "______" in text
+
+
+def test_the_decision_cites_the_law_it_applies(world: World) -> None:
+    """The walk's 裁决书 went from the facts to 裁决如下 with no legal basis: it now rules 依照专利法第六十五条 (the office
+    handling an infringement dispute orders it stopped; the 15 days to sue it names come from the same article) and
+    the 办法, and names the panel as it is after a recusal."""
+    from tests.helpers import docx_text, pdf_text
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 4)),
+        {"person": "李四", "person_role": "办案人员", "known_on": "2026-03-03", "grounds": "曾为被请求人提供咨询"})
+    act(world, "wuhou_leader", case, "decide_recusal", at(D(2026, 3, 5)), {"outcome": "回避", "replacement": "赵六"})
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 5)), {"received_on": "2026-03-05"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    act(world, "wuhou_officer", case, "forward_answer", at(D(2026, 3, 10)))
+    act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 16)), {"ruling": "被请求人立即停止侵权行为。"})
+    with session_scope(world.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "decide")))
+    files = [(world.service.files_dir / d["sha256"][:2] / d["sha256"]).read_bytes() for d in docs]
+    for text in (pdf_text(files[0]), docx_text(files[1])):
+        text = "".join(text.split())
+        assert "依照《中华人民共和国专利法》第六十五条和《专利纠纷行政裁决和调解办法》的规定，裁决如下：被请求人立即停止侵权行为。" in text
+        assert "合议组（张三、赵六、王五）" in text and "2026年3月16日" in text
 
 
 def test_a_synthetic_case_s_generated_notice_says_so_and_signs_at_the_right(world: World) -> None:

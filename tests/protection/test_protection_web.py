@@ -315,7 +315,7 @@ def test_a_public_filing_names_its_filer_in_the_pages_language(env: WebEnv) -> N
         case_id = s.scalar(select(Case.id).order_by(Case.id.desc()).limit(1))
     officer = env.client()
     login_as(officer, env.engine, "wuhou_officer")
-    for lang, filer, other in (("en", "the public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "the public")):
+    for lang, filer, other in (("en", "The public (online complaint)", "公众"), ("zh", "公众（网上投诉举报）", "The public")):
         history = officer.get(f"/cases/{case_id}?lang={lang}").text.split('id="timeline"', 1)[-1]
         assert re.search(rf'<td data-label="[^"]+">{re.escape(filer)}</td>', history) \
             and other not in history.split("</tr>", 2)[1], (lang, history[:1500])

@@ -128,6 +128,10 @@ def test_every_declared_legal_basis_has_an_english_form():
     english = {b: i18n.legal_citation(b, "en") for b in bases}
     assert english["国家知识产权局令第81号 第六十三条至第七十条；民事诉讼法 第二百零五条"] == \
         "CNIPA Order No. 81, arts. 63–70; Civil Procedure Law art. 205"
+    # a clock's basis is often its article alone, shown at the start of a line under the clock's title: capitalized
+    assert i18n.legal_citation("第二十条", "en") == "Art. 20"
+    assert i18n.legal_citation("第六十三条至第七十条", "en") == "Arts. 63–70"
+    assert all(e[:1].isupper() for e in english.values()), sorted(e for e in english.values() if not e[:1].isupper())
     assert i18n.legal_citation("电子商务法 第四十三条", "zh") == "电子商务法 第四十三条"
     with pytest.raises(i18n.MissingMessage):
         i18n.legal_citation("某某条例 第三条", "en")

@@ -259,6 +259,47 @@ def test_the_menu_groups_open_one_at_a_time_and_lead_to_their_pages(page, artifa
     assert "active" in (page.locator("#menu-services").get_attribute("class") or "")
 
 
+def test_a_phone_keeps_an_opened_menu_and_a_provisional_last_day_on_the_screen(page, artifacts_dir: Path,
+                                                                                env: WebEnv) -> None:
+    """At 390 px a menu group opened near the right edge ran past the screen (我的工作 4 px, 公共服务 54 px: a case page
+    was 394 px wide in English, 444 in Chinese), and a case list's last day with its 暂定 note, in a day cell that does
+    not wrap, made the list 497 px wide (the walk of 2026-12-07): the opened group moves left (app.js), the note wraps."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from tests.procedures.helpers import PDF
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    service, opened = env.app.state.procedures, dt.datetime(2030, 3, 4, 2)  # type: ignore[attr-defined]
+    with session_scope(env.engine) as s:  # accepted in 2030: its closing deadline's year has no holiday schedule yet
+        scope = scope_for_user(s, s.scalar(select(User).where(User.username == "wuhou_officer")))
+        case = service.start(s, scope, "protection.patent_dispute", fields={
+            "patent_number": "ZL1", "requester": "某某科技有限公司", "respondent": "某商行", "claims": "停止侵权",
+            "requester_role": "专利权人", "court_suit": "否", "known_on": "2030-01-05", "continuing": "是"},
+            uploads=(Upload("doc0", "请求书.pdf", PDF),), now=opened)
+        service.act(s, scope, case["id"], "accept", version=case["version"],
+                    fields={"panel": "张三、李四、王五"}, now=opened)
+    sign_in(page, "wuhou_officer", then="/protection/cases")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("zh", "en"):
+        page.goto(f"/protection/cases?lang={lang}")
+        assert page.locator("small.provisional").count() >= 1  # the list shows a provisional last day
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(artifacts_dir / f"phone-cases-provisional-{lang}.png"), full_page=True)
+        assert width <= 390, (lang, width)
+        groups = page.locator("details.menu-group")
+        for i in range(groups.count()):
+            groups.nth(i).locator("summary").click()
+            right = groups.nth(i).locator(".menu-items").evaluate("e => e.getBoundingClientRect().right")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert right <= 390 and width <= 390, (lang, groups.nth(i).get_attribute("id"), right, width)
+            page.keyboard.press("Escape")
+
+
 def test_estimated_facets_are_marked_and_counted_exactly_on_a_click(page, artifacts_dir: Path, env: WebEnv,  # type: ignore[no-untyped-def]
                                                                     monkeypatch) -> None:
     """A broad query's facets are estimates above the hit limit: 约 (≈ in English) and a note; the

@@ -19,7 +19,7 @@ from zhichan.protection.channels import (
 from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator, Documents
 from zhichan.protection.mediation import MEDIATION, JudicialConfirmation, MediationRules
 from zhichan.protection.overseas import GUIDANCE, GuidanceRules
-from zhichan.protection.rules import DisputeRules
+from zhichan.protection.rules import HELD, DisputeRules, dispute_holds
 from zhichan.protection.service import COMPLAINT, DISPUTE, ComplaintRules
 from zhichan.protection.titles import titler
 
@@ -31,6 +31,7 @@ def install(service: ProcedureService, snapshot: Callable[[], Snapshot | None], 
     service.add_hook(COMPLAINT, ComplaintRules(service, snapshot, documents))
     service.add_hook(DISPUTE, DisputeRules(service, snapshot))
     service.add_hook(DISPUTE, JudicialConfirmation(service, "mediate"))  # 调解 within 裁决: one confirmation rule
+    service.add_holds(DISPUTE, HELD, dispute_holds)  # the decision after the hearing, never while suspended
     service.add_hook(MEDIATION, MediationRules(service))
     service.add_hook(POLICE, police_rules)
     service.add_hook(ECOMMERCE, EcommerceRules(service))

@@ -11,10 +11,13 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
 - 第二十二条 the answer period runs from the respondent's receipt: 15 days, 30 without a domicile in China; an
   answer received is forwarded to the requester within 5 working days (declared: the ``forward`` clock, which the
   step ``answers`` — so it is offered only after an answer was received).
-- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing).
+- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing); a panel member
+  granted one is replaced on the decision's step (the panel's later documents named them).
 - 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
 - 第五十四条 an evidence period of at least 15 days.
 - 第三十七条 the second extension of the closing period is approved by the upper level, after the first.
+- the decision waits for the oral hearing it was scheduled after (第二十六条: the hearing is held, then decided on) and
+  is not made while the case is suspended (第二十八条/第二十九条 中止处理: 恢复处理 first) — :func:`dispute_holds`.
 
 Each admission check is a :class:`Check`: ``ok`` True (met), False (refuses admission), None (the
 corpus cannot tell — the officer verifies; never shown as "fine").
@@ -39,11 +42,13 @@ from zhichan.errors import FormError
 from zhichan.legaltime import add_working_days, china_date, last_day_of_period, period_end
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, exact_clock
+from zhichan.procedures.declaration import Declaration
+from zhichan.procedures.models import Case, CaseClock, Step
+from zhichan.procedures.service import Hold, ProcedureService, StepTaken, exact_clock
 from zhichan.protection.models import Dispute
 from zhichan.web.i18n import catalogue, stored_message, stored_text
 
+CASES = cast(Table, Case.__table__)
 CLOCKS = cast(Table, CaseClock.__table__)
 STEPS = cast(Table, Step.__table__)
 DISPUTES = cast(Table, Dispute.__table__)
@@ -240,6 +245,41 @@ def _clock(session: Session, case_id: int, name: str) -> Any:
     return exact_clock(session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == name)).first())
 
 
+#: the steps :func:`dispute_holds` holds back
+HELD = ("decide",)
+
+
+def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
+    """What holds the decision back (``ProcedureService.add_holds``: the case page, the to-do list and the step agree —
+    the walk of 2026-12-07 decided on the day the hearing was notified, four days before it, and during a suspension):
+
+    - a pause of the closing deadline still open (中止处理 on any ground, a jurisdiction objection): the step that ends
+      it comes first — 恢复处理, or the decision on the objection;
+    - an oral hearing scheduled: the decision from the hearing's day (the parties are heard before it is made)."""
+    state = session.scalar(select(CASES.c.state).where(CASES.c.id == case_id))
+    clock = session.execute(select(CLOCKS.c.pauses).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == "closing")).first()
+    answering = {e for enders in decl.pause_enders.values() for e in enders}  # the steps answering a pause
+    for pause in json.loads(clock.pauses) if clock is not None else []:
+        if pause["end"] is None:
+            enders = decl.pause_enders.get(pause.get("event", ""), frozenset())
+            ender = min(enders) if enders else next((t.event for t in decl.transitions if "closing" in t.resumes
+                                                     and t.event not in answering), None)
+            if ender is not None:
+                return {"decide": ender}
+    if state == "hearing":
+        day = _day(_last_fields(session, case_id, "schedule_hearing"), "hearing_date")
+        if day is not None:
+            return {"decide": day}
+    return {}
+
+
+def _last_fields(session: Session, case_id: int, event: str) -> dict[str, Any]:
+    """The fields of the case's last step ``event`` (empty where it has none)."""
+    fields = session.scalar(select(STEPS.c.fields).where(STEPS.c.case_id == case_id, STEPS.c.event == event)
+                            .order_by(STEPS.c.seq.desc()).limit(1))
+    return dict(json.loads(fields)) if fields else {}
+
+
 def _day(fields: dict[str, Any], name: str) -> dt.date | None:
     return dt.date.fromisoformat(str(fields[name])) if fields.get(name) else None
 
@@ -356,6 +396,32 @@ class DisputeRules:
         problem = recusal_problem(dt.date.fromisoformat(f["known_on"]), today, at_hearing=step.source == "hearing")
         if problem:
             raise FormError({"known_on": problem})
+
+    def on_decide_recusal(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                          today: dt.date) -> None:
+        """第五条: a panel member granted a recusal leaves the panel, replaced by the member this step names — an odd
+        panel of at least three stays (第二十条), and the documents after it name the panel as it is. A case under a
+        declaration without the field keeps its panel as before."""
+        row = self._row(session, step.case_id)
+        person = str(_last_fields(session, step.case_id, "request_recusal").get("person") or "").strip()
+        members = panel_members(row.panel) if row is not None else []
+        replacement = str(f.get("replacement") or "").strip()
+        if f.get("outcome") != "回避" or person not in members:
+            if replacement:
+                raise FormError({"replacement": "仅在合议组成员回避时填写 / only when a panel member stands down"})
+            return
+        digest = session.scalar(select(CASES.c.declaration_digest).where(CASES.c.id == step.case_id))
+        decl = self.service.declaration_of(session, step.procedure, step.jurisdiction, digest)
+        spec = decl.transition(step.event, step.source or "")
+        if spec is None or not any(field.name == "replacement" for field in spec.fields):
+            return  # the case's declaration has no replacement: its panel stays as recorded
+        if not replacement:
+            raise FormError({"replacement": f"{person} 为合议组成员，回避后须指定接替人员 / {person} sits on the panel: name "
+                                            "the member who replaces them"})
+        if replacement in members:
+            raise FormError({"replacement": f"{replacement} 已是合议组成员 / {replacement} is on the panel already"})
+        session.execute(update(DISPUTES).where(DISPUTES.c.case_id == step.case_id).values(
+            panel="、".join(replacement if m == person else m for m in members)))
 
     def on_set_evidence_period(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                                today: dt.date) -> None:

@@ -53,7 +53,7 @@ EXHIBITION = "protection.exhibition"
 CHALLENGE_DAYS = 15
 TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel", "to_police", "refuse")
 #: who files on the public form without an account (the step's actor in the history and evidence log)
-PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报） / the public (online complaint)")
+PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报） / The public (online complaint)")
 #: the adjudication request's own fields, carried from the triage step
 DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on", "continuing", "respondent_abroad")
 

@@ -333,6 +333,9 @@ def legal_citation(text: str | None, lang: str) -> str:
     out = re.sub(r"\s+([,;:)])", r"\1", out)
     out = re.sub(r"\(\s+", "(", out)
     out = re.sub(r"(No\. \d+|\)) (arts?\.|[A-Z])", r"\1, \2", out).strip()
+    # a basis without its law's name reads "Art. 20", not "art. 20": it stands at the start of a line (under a clock's
+    # title, beside 依据) as often as anywhere
+    out = out[:1].upper() + out[1:]
     if STRICT and _HAN.search(out):
         raise MissingMessage(f"no {lang} form for the legal citation {text!r} (add cite.… entries): {out!r}")
     # a basis stands on its own (a cell, a line under a title): a phrase entry ("public service catalogue") or an

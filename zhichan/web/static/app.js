@@ -12,6 +12,20 @@
       if (!group.contains(event.target)) { group.removeAttribute("open"); }
     });
   });
+  // a group opened near the right edge keeps its items on the screen: at 390 px 我的工作's and 公共服务's lists ran
+  // 4 and 54 px past it and the page scrolled sideways (its left edge moves left by as much, never past the screen's)
+  document.addEventListener("toggle", function (event) {
+    var group = event.target;
+    if (!group.matches || !group.matches("details.menu-group") || !group.open) { return; }
+    var items = group.querySelector(".menu-items");
+    if (!items) { return; }
+    items.style.left = "";
+    var box = items.getBoundingClientRect();
+    var over = box.right - document.documentElement.clientWidth;
+    if (over > 0) {
+      items.style.left = (parseFloat(getComputedStyle(items).left) - Math.min(over, box.left)) + "px";
+    }
+  }, true);
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details.menu-group[open]").forEach(function (group) { group.removeAttribute("open"); });
