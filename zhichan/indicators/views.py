@@ -452,6 +452,8 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access), service.data_begins(snap)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
+            # a holder's records of a count are its figure (the ranking's contribution): the page heads them with it
+            "records_counted": drill.kind == "count",
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "holder": of_holder,
