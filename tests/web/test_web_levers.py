@@ -241,6 +241,15 @@ def test_a_top_holders_figure_links_to_its_own_records(env, client) -> None:
             assert api["total"] == int(shown.replace(",", "")) and api["holder"]["party_key"] == unquote(holder)
             rows = _csv(client.get(url.replace("/records?", "/records.csv?", 1)).content)
             assert len(rows) == int(shown.replace(",", ""))
+            # the file says whose records it holds, by its name and on its definition sheet (it was named and
+            # described as the whole region's)
+            xlsx = client.get(url.replace("/records?", "/records.xlsx?", 1))
+            assert f"{indicator}-" in xlsx.headers["content-disposition"]
+            assert f"-{unquote(holder)}-{AS_OF}.xlsx" in unquote(xlsx.headers["content-disposition"])
+            book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+            about = {k: v for k, v in book["定义"].iter_rows(values_only=True)}
+            book.close()
+            assert about["权利人（仅列出其记录）"] == unquote(holder) and about["记录数"] == len(rows)
     # a holder's records are scoped as the region's are: Chengdu's leader opens none of Nanjing's
     login_as(client, env.engine, "cd_leader")
     assert client.get(html_text.unescape(found["high_value_inventions"][0][0])).status_code in (403, 404)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import secrets
 from collections.abc import Iterator
 from decimal import Decimal
@@ -501,7 +502,13 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
                              snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_),
                              holder=holder)
-    return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
+    # one holder's records are named as theirs (they were named as the whole region's file)
+    whose = "" if holder is None else "-" + _FILE_NAME_UNSAFE.sub("_", holder)
+    return path, f"{ind.code}-{code}{whose}-{as_of.isoformat()}.{fmt}"
+
+
+#: characters a file name may not hold on Windows, macOS or Linux (a holder's key in a download's name)
+_FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def enterprise_data(session: Session, data: dict[str, Any]) -> dict[str, Any]:
