@@ -199,8 +199,8 @@ def test_alerts_once_each_and_who_sees_them(world: World, snap: Snapshot) -> Non
         assert zh["dispute"].startswith("H01M10 领域新增海外纠纷：") and " / " not in zh["dispute"]
         # the country by its name in each language (the message keeps the code)
         assert zh["dispute"].startswith("H01M10 领域新增海外纠纷：美国 ")
-        assert en["dispute"].startswith("a new overseas dispute in H01M10: United States ") and "领域" not in en["dispute"]
-        assert "领域境外权利人占比" in zh["concentration"] and en["concentration"].startswith("foreign holders hold")
+        assert en["dispute"].startswith("A new overseas dispute in H01M10: United States ") and "领域" not in en["dispute"]
+        assert "领域境外权利人占比" in zh["concentration"] and en["concentration"].startswith("Foreign holders hold")
 
 
 def test_alerts_stored_before_their_texts_were_messages_read_by_their_half() -> None:

@@ -252,7 +252,7 @@ def test_an_alerts_text_names_the_parties_country_and_kind_in_the_pages_language
         stored = s.scalar(select(OverseasAlert.message).where(OverseasAlert.kind == "dispute"))
     texts = {lang: next(a["message"] for a in officer.get("/api/v1/protection/overseas", params={"lang": lang}).json()[
         "alerts"] if a["kind"] == "dispute") for lang in ("zh", "en")}
-    assert texts["en"] == (f"a new overseas dispute in H01M10 involving {english_name}: United States Lawsuit, "
+    assert texts["en"] == (f"A new overseas dispute in H01M10 involving {english_name}: United States Lawsuit, "
                            "against Foreign Cell Co 1, 2026-03-02")
     assert texts["zh"] == "H01M10 领域新增海外纠纷（涉及本企业）：美国 诉讼，对方 Foreign Cell Co 1，2026-03-02"
     page = officer.get("/protection/overseas", params={"lang": "en"}).text.split('id="alert-list"')[1].split("</table>")[0]

@@ -506,7 +506,7 @@ def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
     zero = [r for r in every if r["value"] == 0]
     assert zero, [(r["code"], r["rank"], r["rank_of"], r["rank_tied"]) for r in rows]
     cockpit_codes = {r["code"] for r in client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]}
-    for lang, reason in (("zh", "{n} 个地区均为 0"), ("en", "all {n} regions 0")):
+    for lang, reason in (("zh", "{n} 个地区均为 0"), ("en", "All {n} regions 0")):
         for path in ("/regions/510107/indicators?", "/cockpit?region=510107&"):
             html = client.get(f"{path}lang={lang}").text
             cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))
