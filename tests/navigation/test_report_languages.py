@@ -198,6 +198,11 @@ def test_the_reports_counts_are_grouped_its_years_not(hand_result) -> None:  # t
         core = re.split(r'<table id="t-core"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
         assert re.search(r'<td class="num">20\d\d</td>', core) and not re.search(r">2,0\d\d<", core), lang
     assert translate("en", "navigation.doc.trend.y_title") == "Patents / applicants"
+    # the life-cycle chart's axes name their units in the Chinese report, as the trend chart's do (件 / 个)
+    spec = next(f.chart.spec() for f in build_document(result, PINNED, "zh").figures()
+                if f.chart.chart_id == "nav-life-cycle")
+    titles = {json.dumps(spec, ensure_ascii=False).count(x) > 0 for x in ('"申请人数（个）"', '"申请量（件）"')}
+    assert titles == {True}, spec
 
 
 def test_the_reports_figures_are_right_aligned_and_its_states_read_whole(hand_result) -> None:  # type: ignore[no-untyped-def]

@@ -158,7 +158,8 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
     ), m("trend.figure", first=lc["incomplete"][0], last=lc["incomplete"][1])))
     s.add(Figure(charts.connected_scatter(
         "nav-life-cycle", r.trend, x="applicants", y="applications", order="year",
-        title=m("trend.life_cycle_chart"), x_title=m("trend.applicants"), y_title=m("trend.applications"),
+        # its axes with their units, as the trend chart's (件 / 个): the legend's and the table's words name no unit
+        title=m("trend.life_cycle_chart"), x_title=m("trend.life_cycle_x"), y_title=m("trend.life_cycle_y"),
     ), m("trend.life_cycle_figure")))
     s.add(Paragraph(m(
         "trend.rule", w2_first=lc["w2"][0], w2_last=lc["w2"][1], w1_first=lc["w1"][0], w1_last=lc["w1"][1],
