@@ -31,7 +31,7 @@ def test_chains_and_navigate(settings, tmp_path):  # type: ignore[no-untyped-def
                                  "--out", str(out), "--generated-at", "2025-01-05T08:00:00"])
     assert result.exit_code == 0, result.output
     assert "专利 14 件，本地 5 件" in result.output
-    assert "2025-01-05 16:00:00 北京时间 (UTC+8)" in out.read_text("utf-8")  # 08:00 UTC, read in Beijing
+    assert "2025-01-05 16:00:00 北京时间（UTC+8）" in out.read_text("utf-8")  # 08:00 UTC, read in Beijing
 
     result = runner.invoke(app, ["chains", "schedule", "testchain", "--format", "html"])
     assert result.exit_code == 0, result.output

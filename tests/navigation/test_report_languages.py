@@ -198,6 +198,11 @@ def test_the_reports_counts_are_grouped_its_years_not(hand_result) -> None:  # t
         core = re.split(r'<table id="t-core"[^>]*>', html, maxsplit=1)[1].split("</table>", 1)[0]
         assert re.search(r'<td class="num">20\d\d</td>', core) and not re.search(r">2,0\d\d<", core), lang
     assert translate("en", "navigation.doc.trend.y_title") == "Patents / applicants"
+    # the life-cycle chart's axes name their units in the Chinese report, as the trend chart's do (件 / 个)
+    spec = next(f.chart.spec() for f in build_document(result, PINNED, "zh").figures()
+                if f.chart.chart_id == "nav-life-cycle")
+    titles = {json.dumps(spec, ensure_ascii=False).count(x) > 0 for x in ('"申请人数（个）"', '"申请量（件）"')}
+    assert titles == {True}, spec
 
 
 def test_the_reports_figures_are_right_aligned_and_its_states_read_whole(hand_result) -> None:  # type: ignore[no-untyped-def]
@@ -306,3 +311,45 @@ def test_the_collaboration_matrix_names_its_applicants_whole(hand_result) -> Non
                       category="name", value="patents", title="", width=420)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", unescape(bars.svg()))
     assert {en for _, en in names} <= set(texts) and not [t for t in texts if "…" in t], texts
+
+
+def test_the_matrices_labels_are_grouped_and_the_levels_printed_as_written(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The branch × region heatmap's and the collaboration matrix's cell labels are counts, grouped as the tables'
+    (they read 1197 beside a table's 1,197); a branch's level (the branches table, the appendix) is an identifier,
+    printed as written like a year."""
+    result = dataclasses.replace(
+        hand_result, matrix=[{**x, "patents": x["patents"] + 1196} for x in hand_result.matrix],
+        pairs=[{**p, "patents": p["patents"] + 1196} for p in hand_result.pairs])
+    for lang in ("zh", "en"):
+        doc = build_document(result, PINNED, lang)
+        specs = {f.chart.chart_id: f.chart.spec() for f in doc.figures()}
+        for chart in ("nav-branch-matrix", "nav-collaboration"):
+            labels = [row["label"] for data in specs[chart]["datasets"].values() for row in data] \
+                if "datasets" in specs[chart] else [row["label"] for row in specs[chart]["data"]["values"]]
+            assert labels and all(re.fullmatch(r"\d{1,3}(,\d{3})+", x) for x in labels), (lang, chart, labels)
+        tables = {b.table_id: b for _, s in doc.walk() for b in s.blocks if getattr(b, "table_id", "")}
+        for table_id in ("t-branches", "t-chain"):
+            table = tables[table_id]
+            level = table.columns.index(translate(lang, "navigation.doc.col.level"))
+            assert level in table.plain_columns, (lang, table_id)
+
+
+def test_a_count_in_the_reports_sentences_takes_its_plural_form(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """A one-patent chain's English overview read "found 1 patents … from 1 applicants": every count of the sentence
+    is a plural message (``navigation.doc.count.*``, one form in Chinese, two in English); the Chinese reads as
+    before, and so do other counts in English."""
+    one = {key: 1 for key in ("patents", "inventions", "applicants", "domestic", "local", "local_applicants",
+                              "local_valid_inventions", "local_high_value")}
+    result = dataclasses.replace(hand_result, overview={**hand_result.overview, **one, "utility_models": 0, "designs": 0},
+                                 home_rank={**hand_result.home_rank, "rank": 1, "of": 1})
+    en = _text(build_document(result, PINNED, "en"))
+    assert ("found 1 patent (1 invention, 0 utility models and 0 designs) from 1 applicant, among them 1 domestic "
+            "application. Of these, Chengdu holds 1 patent, ") in en, en[:2000]
+    assert "it has 1 local applicant, 1 valid invention patent and 1 high-value invention patent." in en
+    assert "(of 1 cities)" not in en and "among the cities (1 ranked)" in en
+    assert not re.findall(r"(?<![\d.,])1 (?:local |valid |high-value |domestic |invention )*"
+                          r"(?:patents|applicants|inventions|applications|designs|models)\b", en)
+    zh = _text(build_document(result, PINNED, "zh"))
+    assert "共检索到专利 1 件（发明 1 件、实用新型 0 件、外观设计 0 件），涉及申请人 1 个；其中国内申请 1 件。" in zh
+    many = _text(build_document(hand_result, PINNED, "en"))
+    assert "found 14 patents (13 inventions, 1 utility model and 0 designs) from 7 applicants" in many

@@ -150,6 +150,34 @@ def test_an_english_export_is_headed_and_labelled_in_english(tmp_path: Path, ref
         assert next(csv.reader(fh)) == rows[0]
 
 
+def test_an_xlsx_export_gives_date_cells_and_its_query_sheet_in_one_language(tmp_path: Path,
+                                                                             ref_snapshot: Snapshot) -> None:
+    """Opened in a spreadsheet: the filing, publication and grant days are date cells (they were text, sorted and
+    filtered as text, while the records' export gave date cells), the same days in CSV; the Chinese file's query sheet
+    reads Chinese (its labels read "检索式 query", "快照 snapshot"); a row's synthetic flag is headed as the records'
+    export heads it (合成记录)."""
+    import datetime as dt
+    import re
+
+    service.export("NOT 电池", tmp_path / "hits.xlsx", snapshot=ref_snapshot)
+    book = load_workbook(tmp_path / "hits.xlsx")
+    rows = list(book["检索结果"].iter_rows())
+    header = [c.value for c in rows[0]]
+    assert "合成记录" in header and "合成数据" not in header
+    for heading in ("申请日", "公开日", "授权日"):
+        cells = [r[header.index(heading)] for r in rows[1:] if r[header.index(heading)].value is not None]
+        assert cells and all(c.is_date and c.number_format == "yyyy-mm-dd" for c in cells), heading
+    labels = [r[0].value for r in book["检索式"].iter_rows()]
+    assert labels == ["检索式", "快照", "命中数", "合成数据"] and not [x for x in labels if re.search("[a-z]", x)]
+    service.export("NOT 电池", tmp_path / "hits.csv", snapshot=ref_snapshot)
+    with open(tmp_path / "hits.csv", encoding="utf-8-sig", newline="") as fh:
+        text = list(csv.reader(fh))
+    filed = header.index("申请日")
+    by_number = {r[0].value: r[filed].value for r in rows[1:]}
+    assert all(isinstance(by_number[r[0]], dt.datetime) and by_number[r[0]].date().isoformat() == r[filed]
+               for r in text[1:])
+
+
 def test_similar_from_text_and_from_a_patent(ref_snapshot: Snapshot) -> None:
     hits = service.similar(text="锂离子电池负极材料的制备", k=3, snapshot=ref_snapshot)
     assert hits[0].application_number == corpus.an("202110000001")

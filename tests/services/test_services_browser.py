@@ -177,7 +177,7 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     page.wait_for_selector("#grounds-error")
     page.screenshot(path=str(artifacts_dir / "services-objection-error.png"), full_page=True)
     page.goto("/services/subsidies/SUB-2026-01?lang=en")
-    assert page.inner_text("#objection-line option[value='0']") == "0 · our own application (not on the list)"
+    assert page.inner_text("#objection-line option[value='0']") == "0 · Our own application (not on the list)"
     page.goto("/services/subsidies/SUB-2026-01?lang=zh")
     page.select_option("#objection-line", "1")
     page.fill("#objection-grounds", "该企业计入的授权发明不在资助期内")
@@ -201,7 +201,7 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     assert "资助由 20,000 元调整为 4,000 元" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-zh.png"), full_page=True)
     page.goto("/services/subsidies/SUB-2026-01?lang=en")
-    assert "award changed from 20,000 yuan to 4,000 yuan" in page.inner_text("#results")
+    assert "Award changed from 20,000 yuan to 4,000 yuan" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-en.png"), full_page=True)
 
 

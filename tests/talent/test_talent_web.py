@@ -17,6 +17,7 @@ from tests.talent.helpers import JINJIANG_MEDIATOR, WUHOU_EXPERT, client_for, en
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import AuditEntry
 from zhichan.talent.models import Person, Status
+from zhichan.web.i18n import translate
 from zhichan.web.testing import WebEnv, csrf_from
 
 
@@ -119,6 +120,28 @@ def test_exports_are_the_scoped_view(env: WebEnv) -> None:
     assert english.content.decode("utf-8-sig").startswith("Name,Name in English,Organization,Organization in English")
     # lists in an English export are separated as English writes them (they read "Name；Organization；…")
     assert "；" not in english.content.decode("utf-8-sig")
+
+
+def test_the_xlsx_export_is_in_its_language_and_says_which_rows_are_synthetic(env: WebEnv) -> None:
+    """Opened in a spreadsheet: the sheet is named in the file's language (a Chinese file's read "talent"); every row
+    says whether it is a synthetic record as the records' and the search's exports say it (合成记录 是/否 — it read
+    "合成数据" for a demo person and nothing for a real one); the status day is a date cell."""
+    real = enter(env, "wuhou_officer", WUHOU_EXPERT)
+    demo = enter(env, "wuhou_officer", {**WUHOU_EXPERT, "name": "何勇", "certificates": ""})
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.get(Person, demo).synthetic = True
+        assert not s.get(Person, real).synthetic
+    city = client_for(env, "cd_leader")
+    for lang, sheet, heading, yes, no in (("zh", "人才库", "合成记录", "是", "否"),
+                                          ("en", "Talent library", "Synthetic record", "Yes", "No")):
+        book = load_workbook(io.BytesIO(city.get(f"/talent/export.xlsx?lang={lang}").content))
+        assert book.sheetnames == [sheet], lang
+        rows = list(book[sheet].iter_rows())
+        header = [c.value for c in rows[0]]
+        flag = {row[0].value: row[header.index(heading)].value for row in rows[1:]}
+        assert flag == {"张评审": no, "何勇": yes}, (lang, flag)
+        day = rows[1][header.index(translate(lang, "talent.field.status_on"))]
+        assert day.is_date and day.number_format == "yyyy-mm-dd", (lang, day.value, day.number_format)
 
 
 def test_an_export_names_what_its_page_names(env: WebEnv) -> None:

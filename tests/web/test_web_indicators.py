@@ -156,6 +156,8 @@ def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client,
         about = {k: v for k, v in book.worksheets[1].iter_rows(values_only=True)}
         assert about[{"zh": "指标", "en": "Indicator"}[lang]] == {
             "zh": "高价值发明专利占比 (high_value_share)", "en": "High-value share of valid inventions (high_value_share)"}[lang]
+        # the region in the file's language only (the Chinese file's read "成都市 Chengdu (510100)")
+        assert about[{"zh": "地区", "en": "Region"}[lang]] == {"zh": "成都市 (5101)", "en": "Chengdu (5101)"}[lang]
         assert next(book.worksheets[0].iter_rows(values_only=True))[0] == number
         book.close()
     assert client.get("/regions/510100/indicators/valid_inventions/records.pdf").status_code == 400
@@ -504,7 +506,7 @@ def test_a_rank_every_region_shares_reads_as_none_with_the_reason(env, client):
     zero = [r for r in every if r["value"] == 0]
     assert zero, [(r["code"], r["rank"], r["rank_of"], r["rank_tied"]) for r in rows]
     cockpit_codes = {r["code"] for r in client.get("/api/v1/cockpit?region=510107").json()["indicators"]["values"]}
-    for lang, reason in (("zh", "{n} 个地区均为 0"), ("en", "all {n} regions 0")):
+    for lang, reason in (("zh", "{n} 个地区均为 0"), ("en", "All {n} regions 0")):
         for path in ("/regions/510107/indicators?", "/cockpit?region=510107&"):
             html = client.get(f"{path}lang={lang}").text
             cells = dict(re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', html, re.S))

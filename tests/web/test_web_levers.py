@@ -211,7 +211,8 @@ def test_a_holder_links_to_its_portfolio_only_where_the_viewer_may_open_it(setti
 def test_a_top_holders_figure_links_to_its_own_records(env, client) -> None:
     """The cockpit's top holders' valid inventions and the levers' top holders' high-value inventions were bare
     numbers: each links to the records behind it (the indicator's records of that holder — its page, the API and the
-    export count exactly the figure), named on the page as the ranking names the holder."""
+    export count exactly the figure), named on the page as the ranking names the holder, its figure at the page's
+    head and the region's beside it."""
     found = {}
     login_as(client, env.engine, "root")  # Nanjing's image-processing patents are high-value (a strategic industry)
     levers = client.get(f"/regions/320100/levers?{WIDE}").text
@@ -231,10 +232,24 @@ def test_a_top_holders_figure_links_to_its_own_records(env, client) -> None:
             assert total and total.group(1) == shown, (url, shown)
             holder = re.search(r"holder=([^&]+)", url).group(1)  # type: ignore[union-attr]
             assert 'id="records-holder"' in page.text and f"&amp;holder={holder}" in page.text  # the export keeps it
+            # the head says what is listed: the holder's figure, the region's below it (the region's 29 patents stood
+            # as the head's figure above the holder's 4 records)
+            head = re.search(r'id="holder-value">([\d,]+)</strong>', page.text)
+            assert head and head.group(1) == shown and 'id="indicator-value"' not in page.text, url
+            assert re.search(r'id="region-value">[^<]*<strong>[\d,.]+</strong>', page.text), url
             api = client.get(url.replace("/regions/", "/api/v1/regions/", 1)).json()
             assert api["total"] == int(shown.replace(",", "")) and api["holder"]["party_key"] == unquote(holder)
             rows = _csv(client.get(url.replace("/records?", "/records.csv?", 1)).content)
             assert len(rows) == int(shown.replace(",", ""))
+            # the file says whose records it holds, by its name and on its definition sheet (it was named and
+            # described as the whole region's)
+            xlsx = client.get(url.replace("/records?", "/records.xlsx?", 1))
+            assert f"{indicator}-" in xlsx.headers["content-disposition"]
+            assert f"-{unquote(holder)}-{AS_OF}.xlsx" in unquote(xlsx.headers["content-disposition"])
+            book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+            about = {k: v for k, v in book["定义"].iter_rows(values_only=True)}
+            book.close()
+            assert about["权利人（仅列出其记录）"] == unquote(holder) and about["记录数"] == len(rows)
     # a holder's records are scoped as the region's are: Chengdu's leader opens none of Nanjing's
     login_as(client, env.engine, "cd_leader")
     assert client.get(html_text.unescape(found["high_value_inventions"][0][0])).status_code in (403, 404)

@@ -258,15 +258,65 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      "indicators.records_shown", "cockpit.not_computable", "levers.yes", "patent.not_provided",
                      "procedures.no_deadline", "procedures.calendar_missing", "procedures.clock_ended",
                      "procedures.paused", "procedures.extended", "exchange.total_estimated",
-                     "navigation.doc.trend.y_title")
+                     "navigation.doc.trend.y_title",
+                     # a table's cell or row heading (the report's high-value rows "of which: …", a ledger's note, a
+                     # valuation's dimension, an overseas alert), a chart's axis title
+                     "navigation.doc.core.award", "navigation.doc.core.maintained_10y",
+                     "navigation.doc.core.overseas_family", "navigation.doc.core.pledge", "navigation.doc.core.sei",
+                     "navigation.doc.unit.patents", "finance.ledger.demo_deposit", "finance.ledger.deposit",
+                     "finance.ledger.payout", "finance.ledger.recovery", "exchange.valuation.dim.economic",
+                     "exchange.valuation.dim.legal", "exchange.valuation.dim.technical",
+                     "protection.alert.concentration", "protection.alert.dispute", "protection.alert.dispute_own",
+                     "protection.overseas_column_zh", "evidence.owner.current",
+                     # a line, a note or a hint of its own; a note beside a rank
+                     "evidence.owner.user_hint", "exchange.match_formula", "exchange.valuation.lines_note",
+                     "exchange.stop.time_left_waits", "indicators.figure_as_of", "plans.as_of",
+                     "cockpit.rank_all_equal", "cockpit.rank_all_zero",
+                     # a part of a line after " · ", whose other parts begin with a capital ("Corpus data · year to
+                     # date", "zhichan 0.1.0 · corpus snapshot … · Patent data through …")
+                     "common.source_corpus", "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",
+                     "indicators.ratio_records", "navigation.snapshot", "plans.reference_of",
+                     "exchange.valuation.discount_band", "services.generates", "services.objection_change",
+                     "services.local_rule", "services.object_own_unlisted", "procedures.local_rule")
 
 
 def test_an_english_sentence_standing_alone_begins_with_a_capital():
-    from zhichan.web.i18n import translate
+    from zhichan.web.i18n import translate, translations
 
     for key in STANDING_ALONE_EN:
-        text = translate("en", key)
-        assert text[:1].isupper(), (key, text)
+        # every form: a plural message's singular too ("The only region ranked")
+        for text in {translate("en", key), str(translations("en").ngettext(key, key, 1))} - {key}:
+            assert text[:1].isupper(), (key, text)
+
+
+#: a count after which an English message sets a plural noun, allowed where it is never 1 (a fixed rule's constant, a
+#: figure above a bound) or is no count (a name before "as holder")
+PLURAL_AFTER_A_COUNT = {
+    "credit.agency.rule": "window", "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread",
+    "levers.annuity_none_widest": "months", "levers.ten_years_none_widest": "months", "levers.top_help": "n",
+    "search.facets_estimated": "total", "navigation.doc.rec.investment": "local", "protection.check.not_holder": "holders",
+}
+_COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ ){0,3}(?:patents|applicants|inventions|applications|designs|models|regions"
+                      r"|holders|rows|agencies|officers|records|cases|hits|years|months|days|minutes|points|times|people"
+                      r"|entries|items|deals|listings|enterprises)\b")
+
+
+def test_no_english_message_sets_a_plural_noun_after_a_count_that_may_be_one():
+    """A one-patent chain's report read "found 1 patents … from 1 applicants", a panel "1 people in the pool": a
+    message counting something is a plural message (``msgid_plural``, chosen by ``n``) or names what it counts and then
+    the number ("rows not imported: 1") — every English catalogue, every package."""
+    from babel.messages.pofile import read_po
+
+    from zhichan.web.i18n import PACKAGES, po_file
+
+    found = []
+    for package in PACKAGES:
+        with po_file(package, "en").open("rb") as fh:
+            for m in read_po(fh):
+                if m.id and not m.pluralizable:
+                    found += [(m.id, x.group(0)) for x in _COUNTED.finditer(m.string)
+                              if PLURAL_AFTER_A_COUNT.get(m.id) != x.group(1)]
+    assert not found
 
 
 @pytest.mark.postgres

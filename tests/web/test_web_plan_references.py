@@ -57,7 +57,7 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
     assert ref["plan_name"].startswith("国家“十四五”规划") and ref["plan_name_en"].startswith("National 14th")
     for lang, label, note, listed in (
         ("zh", "成都市 · 每万人口高价值发明专利拥有量 · 2025 · 参照全国目标", "参照：国家“十四五”规划", "另作 1 项参照目标"),
-        ("en", "Chengdu · High-value invention patents per 10,000 people · 2025 · reference: China's target",
+        ("en", "Chengdu · High-value invention patents per 10,000 people · 2025 · Reference: China's target",
          "Reference: National 14th Five-Year Plan", "and 1 reference target"),
     ):
         page = client.get("/cockpit", params={"as_of": AS_OF, "lang": lang}).text
@@ -106,7 +106,7 @@ def test_a_district_takes_its_citys_ratio_target_and_never_a_count(client, env):
     assert (ref["indicator"], ref["reference_region"], ref["target_value"]) == ("high_value_inventions_per_10k", "510100", 0.05)
     assert ref["region"] == "510107" and ref["plan_name_en"] == "Chengdu IP targets (test)"
     en = _visible_text(client.get("/cockpit", params={"as_of": AS_OF, "lang": "en"}).text)
-    assert "Wuhou District · High-value invention patents per 10,000 people · 2025 · reference: Chengdu's target" in en
+    assert "Wuhou District · High-value invention patents per 10,000 people · 2025 · Reference: Chengdu's target" in en
 
 
 def test_a_region_already_above_a_rising_reference_has_met_it(client, env):

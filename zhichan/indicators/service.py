@@ -490,7 +490,7 @@ ABOUT_BOTH = {"indicator": "指标 indicator", "region": "地区 region", "as_of
               "unit": "单位 unit", "population": "常住人口（2020年普查） resident population (2020 census)",
               "scale": "合成语料人口折算系数 synthetic corpus: population scale", "records": "记录数 records",
               "definition": "定义 definition", "definition_en": "英文定义 definition (English)", "formula": "公式 formula",
-              "snapshot": "快照 snapshot", "synthetic": "合成数据 synthetic"}
+              "snapshot": "快照 snapshot", "synthetic": "合成数据 synthetic", "holder": "权利人（仅其记录） holder (its records only)"}
 
 
 def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Path,
@@ -545,7 +545,11 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     en = lang == "en"
     lines: list[tuple[str, Any]] = [
         ("indicator", f"{ind.name_en if en else ind.name_zh} ({ind.code})"),
-        ("region", f"{reference.region_name(region, 'en') if en else reference.region_names(region)} ({region})"),
+        # the file's language only (the Chinese file's read 成都市 Chengdu); both names in the CLI's file
+        ("region", f"{reference.region_name(region, lang) if lang else reference.region_names(region)} ({region})"),
+        # one holder's records (``?holder=``): the file says whose, as the page's head does — the value below stays
+        # the region's, the records' count the holder's
+        *([("holder", holder)] if holder is not None else []),
         ("as_of", as_of.isoformat()),
         ("value", value.value),  # an amount of money to the fen (a number cell, #,##0.00), the records' exact sum
         ("unit", _unit_text(ind, value.value, lang) if lang else ind.unit),

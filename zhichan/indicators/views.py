@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import secrets
 from collections.abc import Iterator
 from decimal import Decimal
@@ -452,6 +453,8 @@ def indicator_records(access: CorpusAccess, scope: Scope, code: str, indicator: 
             "coverage": service.as_of_coverage(as_of, portal.data_as_of(access), service.data_begins(snap)), "snapshot": snap.id,
             "indicator": {**ind.to_dict(), "value": value.value}, "drill_indicator": drill.code,
             "counts_filings": drill.counts_filings, "per_10k": per_10k,
+            # a holder's records of a count are its figure (the ranking's contribution): the page heads them with it
+            "records_counted": drill.kind == "count",
             "drill_name_zh": drill.name_zh, "drill_name_en": drill.name_en,
             "total": total, "page": page, "page_size": RECORDS_PAGE_SIZE,
             "pages": max(1, -(-total // RECORDS_PAGE_SIZE)), "columns": table.column_names, "holder": of_holder,
@@ -499,7 +502,13 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
                              snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_),
                              holder=holder)
-    return path, f"{ind.code}-{code}-{as_of.isoformat()}.{fmt}"
+    # one holder's records are named as theirs (they were named as the whole region's file)
+    whose = "" if holder is None else "-" + _FILE_NAME_UNSAFE.sub("_", holder)
+    return path, f"{ind.code}-{code}{whose}-{as_of.isoformat()}.{fmt}"
+
+
+#: characters a file name may not hold on Windows, macOS or Linux (a holder's key in a download's name)
+_FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def enterprise_data(session: Session, data: dict[str, Any]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def navigate(
         outcome = generate_report(chain, _date(as_of), fmt, region_code=region, out=out, engine=engine,
                                   generated_at=pinned, languages=lang, progress=progress)
     o = outcome.result.overview
-    console.print(f"{outcome.document.title}: 专利 {o['patents']} 件，本地 {o['local']} 件；快照 {outcome.result.snapshot_id}")
+    console.print(f"{outcome.document.title}: 专利 {o['patents']:,} 件，本地 {o['local']:,} 件；快照 {outcome.result.snapshot_id}")
     for kind, path in outcome.files.items():
         console.print(f"  {kind}: [bold]{path}[/bold]")
 

@@ -22,7 +22,7 @@ from zhichan.navigation.recommend import doc_message, recent_from, recommendatio
 from zhichan.navigation.regions import region_label
 from zhichan.navigation.schemas import Chain, branch_label
 from zhichan.reports import charts
-from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table
+from zhichan.reports.document import BulletList, Document, Figure, Paragraph, Section, Table, grouped
 from zhichan.web.i18n import DEFAULT_LANGUAGE, translate
 
 #: applicants shown in the collaboration-network matrix (the most connected ones)
@@ -79,6 +79,11 @@ class Messages:
         """An applicant type (a type the catalogue does not know is shown as stored)."""
         return self.label("applicant_type", code) if code in APPLICANT_TYPES else str(code or "")
 
+    def count(self, noun: str, n: int) -> str:
+        """``n`` of ``noun`` as the report's sentences count (``navigation.doc.count.<noun>``, its plural form chosen by
+        ``n``): "1 patent", "14 patents", "14 件" — a sentence names no plural noun after a figure that may be 1."""
+        return self(f"count.{noun}", n=n)
+
     def yes_no(self, value: Any) -> Any:
         return self("yes" if value else "no") if isinstance(value, bool) else value
 
@@ -121,11 +126,13 @@ def _overview(r: NavigationResult, m: Messages) -> Section:
     o = r.overview
     s = Section(m("overview.title"))
     s.add(Paragraph(m(
-        "overview.text", as_of=r.as_of.isoformat(), chain=m.chain_name(), patents=o["patents"],
-        inventions=o["inventions"], utility_models=o["utility_models"], designs=o["designs"],
-        applicants=o["applicants"], domestic=o["domestic"], region=m.region(r.region_code), local=o["local"],
-        local_share=_pct(o["local_share"]), local_applicants=o["local_applicants"],
-        local_valid_inventions=o["local_valid_inventions"], local_high_value=o["local_high_value"],
+        "overview.text", as_of=r.as_of.isoformat(), chain=m.chain_name(), patents=m.count("patents", o["patents"]),
+        inventions=m.count("inventions", o["inventions"]), utility_models=m.count("utility_models", o["utility_models"]),
+        designs=m.count("designs", o["designs"]), applicants=m.count("applicants", o["applicants"]),
+        domestic=m.count("domestic", o["domestic"]), region=m.region(r.region_code), local=m.count("patents", o["local"]),
+        local_share=_pct(o["local_share"]), local_applicants=m.count("local_applicants", o["local_applicants"]),
+        local_valid_inventions=m.count("valid_inventions", o["local_valid_inventions"]),
+        local_high_value=m.count("high_value", o["local_high_value"]),
         stage=m.label("stage", r.life_cycle["stage"]),
     )))
     s.add(Table([m("col.indicator"), m("col.all"), f"{m.region(r.region_code)}"], [
@@ -151,7 +158,8 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
     ), m("trend.figure", first=lc["incomplete"][0], last=lc["incomplete"][1])))
     s.add(Figure(charts.connected_scatter(
         "nav-life-cycle", r.trend, x="applicants", y="applications", order="year",
-        title=m("trend.life_cycle_chart"), x_title=m("trend.applicants"), y_title=m("trend.applications"),
+        # its axes with their units, as the trend chart's (件 / 个): the legend's and the table's words name no unit
+        title=m("trend.life_cycle_chart"), x_title=m("trend.life_cycle_x"), y_title=m("trend.life_cycle_y"),
     ), m("trend.life_cycle_figure")))
     s.add(Paragraph(m(
         "trend.rule", w2_first=lc["w2"][0], w2_last=lc["w2"][1], w1_first=lc["w1"][0], w1_last=lc["w1"][1],
@@ -202,10 +210,10 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
                 [[b["branch_id"], m.path(b["branch_id"], b["path"]), b["level"], b["patents"], b["domestic"], b["local"],
                   _pct(b["local_share"]), _rta(b["rta"]), m.label("strength", b["strength"]),
                   m.label("stage", b["stage"])] for b in r.branches],
-                caption=m("branches.table"), table_id="t-branches"))
+                caption=m("branches.table"), table_id="t-branches", plain_columns=(2,)))
     if r.matrix:
         matrix = [{**x, "region": m.region(x["region_code"]), "branch": m.branch(x["branch_id"], x["branch"]),
-                   "label": f"{x['patents']}"} for x in r.matrix]
+                   "label": grouped(x["patents"])} for x in r.matrix]
         order_regions = [x["region"] for x in matrix if x["branch_id"] == r.branches[0]["branch_id"]]
         s.add(Figure(charts.heatmap(
             "nav-branch-matrix", matrix, x="region", y="branch",
@@ -324,7 +332,7 @@ def collaboration_matrix(pairs: list[dict[str, Any]], size: int = COLLABORATION_
         if a in keep and b in keep:
             for x, y in ((a, b), (b, a)):
                 cells.append({"applicant_a": x, "applicant_b": y, "patents": int(p["patents"]),
-                              "label": str(p["patents"])})
+                              "label": grouped(int(p["patents"]))})
     linked = {c["applicant_a"] for c in cells}
     return cells, [n for n in names if n in linked]
 
@@ -430,7 +438,7 @@ def _appendix(r: NavigationResult, m: Messages) -> Section:
                  m("col.parent"), m("col.query")],
                 [[b.id, b.name, *([b.name_en or "—"] if m.lang == "en" else []), b.level, b.parent or "", b.query]
                  for b in r.chain.branches],
-                caption=m("appendix.table"), table_id="t-chain"))
+                caption=m("appendix.table"), table_id="t-chain", plain_columns=(len(names) + 1,)))
     return s
 
 

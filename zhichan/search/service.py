@@ -12,7 +12,6 @@ data directory. Nothing here imports the web framework.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -231,7 +230,7 @@ EXPORT_COLUMNS = (
     ("publication_date", "公开日"), ("grant_number", "授权公告号"), ("grant_date", "授权日"), ("kind", "类型"),
     ("legal_status", "法律状态"), ("main_ipc", "主分类号"), ("ipc", "IPC"), ("region_code", "区域代码"),
     ("applicant_address", "地址"), ("agency", "代理机构"), ("sei_codes", "战新产业"), ("abstract", "摘要"),
-    ("synthetic", "合成数据"),
+    ("synthetic", "合成记录"),
 )
 
 
@@ -250,10 +249,11 @@ def export_header(lang: str) -> list[str]:
 
 
 def _cell(value: Any, lang: str = "zh") -> Any:
+    """A value as an export's cell: a list joined, a flag yes/no in ``lang``; a date stays a date — a date cell in
+    XLSX (it was text there, sorted and filtered as text, while the records' export gave date cells), the same
+    ``YYYY-MM-DD`` in CSV."""
     if isinstance(value, list):
         return "; ".join(str(v) for v in value if v is not None)
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if isinstance(value, bool):
         if lang == "zh":
             return "是" if value else "否"

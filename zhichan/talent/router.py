@@ -116,7 +116,7 @@ def export(request: Request, fmt: Annotated[str, PathParam(pattern="^(csv|xlsx)$
     if fmt == "csv":
         body, media = views.export_csv(header, rows), "text/csv; charset=utf-8"
     else:
-        body = views.export_xlsx(header, rows)
+        body = views.export_xlsx(header, rows, lang(request))
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = views.export_name(session, scope, region, fmt)
     return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename={name}",

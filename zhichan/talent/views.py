@@ -101,8 +101,10 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
     if lang == "en":
         columns.insert(columns.index("name") + 1, "name_en")
         columns.insert(columns.index("organization") + 1, "organization_en")
+    # a row's flag headed and said as the records' and the search's exports say it (合成记录: 是/否)
     header = [translate(lang, "indicators.export.region_name", column=translate(lang, "talent.field.region"))
-              if c == "region_name" else translate(lang, f"talent.field.{c}") for c in columns]
+              if c == "region_name" else translate(lang, "field.synthetic") if c == "synthetic"
+              else translate(lang, f"talent.field.{c}") for c in columns]
     rows = []
     labels = {k.code: k.label(lang) for k in service.kinds().values()}
     sep = "; " if lang == "en" else "；"  # the roster import reads either
@@ -115,7 +117,7 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
                   "shared": sep.join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
                   "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",
                   "source": translate(lang, f"talent.source.{p['source']}") if p.get("source") else "",
-                  "synthetic": translate(lang, "badge.synthetic") if p.get("synthetic") else ""}
+                  "synthetic": translate(lang, "report.yes" if p.get("synthetic") else "report.no")}
         rows.append([values.get(c) if values.get(c) is not None else "" for c in columns])
     return header, rows
 
@@ -126,10 +128,11 @@ def export_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return table_csv(header, rows)
 
 
-def export_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+def export_xlsx(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
+    """The directory as XLSX, its sheet named in the file's language (a Chinese file's read "talent")."""
     from zhichan.spreadsheet import table_xlsx
 
-    return table_xlsx(header, rows, "talent")
+    return table_xlsx(header, rows, translate(lang, "talent.export.sheet"))
 
 
 def apply_view(session: Session, scope: Scope, lang: str) -> dict[str, Any]:
