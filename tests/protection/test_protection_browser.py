@@ -75,7 +75,7 @@ def test_complaint_to_published_decision(page, env: WebEnv, artifacts_dir: Path,
     take(page, "accept", fields={"panel": "张三、李四、王五"}, state="已立案")
     today = china_date(utcnow()).isoformat()  # the day in China, as the clocks count it
     take(page, "serve", fields={"received_on": today}, files={"doc0": str(evidence)}, state="已送达")
-    take(page, "answer", files={"extra": str(evidence)}, state="答辩期结束")
+    take(page, "answer", files={"extra": str(evidence)}, state="已答辩或答辩期满")
     # 第二十二条: the answer's copy to the requester within 5 working days — a clock and a step taken once
     assert "答辩书副本送达请求人" in page.inner_text("#clocks")
     page.click("#action-forward_answer")
