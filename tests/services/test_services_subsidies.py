@@ -55,7 +55,12 @@ def test_the_budget_is_never_exceeded() -> None:
 
 
 def _programme(budget: str = "40000.00") -> Programme:
-    return programme("SUB-2026-01").model_copy(update={"budget_yuan": Y(budget)})
+    """The example with its own budget, paying 2,000 yuan an assignment or licence (the rounds here and in the objection
+    and figures tests were worked by hand at that rate)."""
+    p = programme("SUB-2026-01")
+    criteria = tuple(c.model_copy(update={"per_item_yuan": Y("2000.00")}) if c.measure == "assigned_or_licensed" else c
+                     for c in p.criteria)
+    return p.model_copy(update={"budget_yuan": Y(budget), "criteria": criteria})
 
 
 def _texts(r, lang: str = "zh") -> list[str]:  # type: ignore[no-untyped-def]
@@ -63,7 +68,7 @@ def _texts(r, lang: str = "zh") -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_eligibility_gives_its_reasons() -> None:
-    p = _programme()
+    p = programme("SUB-2026-01")
     # 3 assigned or licensed out × 3,000 + 1 high-value × 5,000 = 14,000
     r = eligibility(p, counts={"assigned_or_licensed": 3, "high_value_inventions": 1}, region_code="510107",
                     listing_reason=None)
@@ -88,8 +93,9 @@ def _corpus(root: Path):  # type: ignore[no-untyped-def]
     rows = [patent(serial=i, application_date="2022-05-01", grant_date=f"2025-0{i}-10", applicants=[A]) for i in (1, 2, 3)]
     rows.append(patent(serial=4, application_date="2025-03-01", legal_status="published", grant_date=None, applicants=[A],
                        pct_application_number="PCT/CN2025/050001", pct_application_date="2025-09-01"))
-    rows.append(patent(serial=5, application_date="2015-01-05", applicants=[A]))  # maintained past 10 years: high value
-    rows += [patent(serial=100 + i, application_date="2022-01-01", grant_date="2023-06-01", applicants=[B]) for i in range(12)]
+    # maintained past 10 years: high value
+    rows += [patent(serial=5 + i, application_date=f"2015-0{1 + i}-05", applicants=[A]) for i in range(3)]
+    rows += [patent(serial=100 + i, application_date="2022-01-01", grant_date="2023-06-01", applicants=[B]) for i in range(20)]
     rows.append(patent(serial=200, application_date="2022-01-01", grant_date="2023-07-01", applicants=[C]))
     rows += [patent(serial=300 + i, application_date="2022-01-01", grant_date="2023-07-01", applicants=[L]) for i in range(2)]
     a1, a2, a3 = (rows[i]["application_number"] for i in range(3))
@@ -103,13 +109,13 @@ def _corpus(root: Path):  # type: ignore[no-untyped-def]
         event(a3, "transfer", "2024-12-31", party_from=A, party_to="重庆某制造有限公司"),
         event(a3, "licence", "2026-01-01", party_from=A, party_to="重庆某制造有限公司"),
         event(a3, "transfer", "2025-06-01", party_from=A, party_to="成都甲科技 有限公司"),
-        event(rows[5]["application_number"], "licence", "2025-06-01", party_from=B, party_to=A),
+        event(rows[7]["application_number"], "licence", "2025-06-01", party_from=B, party_to=A),
         event(a3, "pledge", "2025-06-01", party_from=A, party_to="某银行", amount_yuan=Y("1000000.00")),
         event(a3, "legal_status_change", "2025-06-01", detail="granted"),
-        # B licensed each of its twelve patents out; C assigned one
-        *(event(rows[5 + i]["application_number"], "licence", f"2025-{1 + i:02d}-15", party_from=B, party_to=f"某企业{i}")
-          for i in range(12)),
-        event(rows[17]["application_number"], "transfer", "2025-07-01", party_from=C, party_to="成都某新材料有限公司"),
+        # B licensed each of its twenty patents out; C assigned one
+        *(event(rows[7 + i]["application_number"], "licence", f"2025-{1 + i % 12:02d}-15", party_from=B,
+                party_to=f"某企业{i}") for i in range(20)),
+        event(rows[27]["application_number"], "transfer", "2025-07-01", party_from=C, party_to="成都某新材料有限公司"),
     ]
     return build_snapshot(root, patents=rows, events=events)
 
@@ -119,9 +125,9 @@ def test_measures_count_the_corpus(tmp_path: Path) -> None:
     the 2021 notice abolished: it counts the applicant's assignments and licences (转化运用) and high-value inventions."""
     snap = _corpus(tmp_path / "corpus")
     p = _programme()
-    assert measures(snap, p, A) == {"high_value_inventions": 1, "assigned_or_licensed": 3}
+    assert measures(snap, p, A) == {"high_value_inventions": 3, "assigned_or_licensed": 3}
     assert measures(snap, p, "成都甲科技有限责任公司 ") == measures(snap, p, A)  # names compare by their key
-    assert measures(snap, p, B)["assigned_or_licensed"] == 13  # twelve, and the licence to A
+    assert measures(snap, p, B)["assigned_or_licensed"] == 21  # twenty, and the licence to A
     assert measures(snap, p, N) == {"high_value_inventions": 0, "assigned_or_licensed": 0}
     assert {c.measure for c in programme("SUB-2026-01").criteria} == {"assigned_or_licensed", "high_value_inventions"}
 
@@ -181,7 +187,7 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     with session_scope(world.engine) as s:
         apps = {a.applicant: a for a in s.scalars(select(SubsidyApplication))}
         assert {k: (a.eligible, a.requested_yuan) for k, a in apps.items()} == {
-            A: (True, Y("14000.00")), B: (True, Y("30000.00")), C: (True, Y("3000.00")), N: (False, Y("0.00")),
+            A: (True, Y("21000.00")), B: (True, Y("30000.00")), C: (True, Y("2000.00")), N: (False, Y("0.00")),
             L: (False, Y("0.00"))}
         assert "成知信〔2026〕7号" in apps[L].reasons and "/ " not in apps[L].reasons  # per language, not "中文 / English"
     officer = world.scope("chengdu_officer")
@@ -191,7 +197,7 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     with session_scope(world.engine) as s:
         awards = [(s.get(SubsidyApplication, a.application_id).applicant, a.awarded_yuan)  # type: ignore[union-attr]
                   for a in s.scalars(select(SubsidyAward).order_by(SubsidyAward.seq))]
-    assert awards == [(A, Y("14000.00")), (B, Y("26000.00")), (C, Y("0.00"))]
+    assert awards == [(A, Y("21000.00")), (B, Y("19000.00")), (C, Y("0.00"))]
     assert sum(a for _, a in awards) == Y("40000.00")
     with session_scope(world.engine) as s:
         leader_org = s.scalar(select(Organization).where(Organization.region_code == "510100"))
