@@ -61,13 +61,12 @@ Measure = Literal["high_value_inventions", "assigned_or_licensed"]
 #: Measures no programme may declare any more, and why (the notice abolished paying for them: a round run today pays
 #: after its deadline whatever period it counts).
 WITHDRAWN_MEASURES = {
-    "granted_inventions": "专利授权阶段的资助（“十四五”期间逐步减少，2025年以前全面取消） / grant-stage subsidies "
-                          "(phased out, abolished before 2025)",
-    "pct_filings": "专利申请阶段的资助（2021年6月底前全面取消） / application-stage subsidies (abolished by the end of "
-                   "June 2021)",
+    "granted_inventions": ("专利授权阶段的资助（“十四五”期间逐步减少，2025年以前全面取消）",
+                           "grant-stage subsidies (phased out, abolished before 2025)"),
+    "pct_filings": ("专利申请阶段的资助（2021年6月底前全面取消）", "application-stage subsidies (abolished by the end of June 2021)"),
 }
-NOTICE = "国家知识产权局《关于进一步严格规范专利申请行为的通知》（2021） / CNIPA notice on strictly regulating patent " \
-         "application conduct (2021)"
+NOTICE = ("国家知识产权局《关于进一步严格规范专利申请行为的通知》（2021）",
+          "CNIPA Notice on Further Strictly Regulating Patent Application Conduct (2021)")
 
 
 class Text(BaseModel):
@@ -135,8 +134,8 @@ def withdrawn(file_name: str, raw: Any) -> None:
     for c in criteria if isinstance(criteria, list) else ():
         measure = c.get("measure") if isinstance(c, dict) else None
         if isinstance(measure, str) and measure in WITHDRAWN_MEASURES:
-            zh, en = WITHDRAWN_MEASURES[measure].split(" / ", 1)
-            notice_zh, notice_en = NOTICE.split(" / ", 1)
+            zh, en = WITHDRAWN_MEASURES[measure]
+            notice_zh, notice_en = NOTICE
             raise ConfigError(f"资助项目声明无效：{file_name}：资助条件 {measure} 属于{zh}，已由{notice_zh}取消 / invalid "
                               f"programme {file_name}: criterion {measure} is one of the {en} the {notice_en} abolished")
 
@@ -152,7 +151,8 @@ def programme(code: str) -> Programme:
 
 def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]:
     """The programme's corpus counts for ``applicant``: its valid high-value inventions (as first patentee) and the
-    assignments and licences it granted in the period (as assignor or licensor; one to itself is none). Names compare as the first patentee's do (:func:`normalize_name`)."""
+    assignments and licences it granted in the period (as assignor or licensor; one to itself is none). Names compare
+    as the first patentee's do (:func:`normalize_name`)."""
     from zhichan.indicators.high_value import high_value_flags_sql
 
     key = normalize_name(applicant)
