@@ -180,7 +180,7 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     assert page.inner_text("#objection-line option[value='0']") == "0 · Our own application (not on the list)"
     page.goto("/services/subsidies/SUB-2026-01?lang=zh")
     page.select_option("#objection-line", "1")
-    page.fill("#objection-grounds", "该企业计入的授权发明不在资助期内")
+    page.fill("#objection-grounds", "该企业计入的高价值发明有两件在计数日已失效")
     page.click("#objection-submit")
     page.wait_for_url("**/cases/*")
     case_url = page.url
@@ -191,17 +191,17 @@ def test_an_objection_to_published_results(page, env, artifacts_dir: Path) -> No
     sign_in(page, "cd_officer", then=case_url)
     page.click("#action-uphold")
     page.fill("#uphold-awarded", "30000.01")  # past the cap: answered beside the field
-    page.fill("#uphold-decision", "经核实，资助期内授权发明为 2 件")
+    page.fill("#uphold-decision", "经核实，计数日有效的高价值发明为 2 件")
     page.click("#submit-uphold")
     page.wait_for_selector("#uphold-awarded-error")
-    page.fill("#uphold-awarded", "4000.00")
+    page.fill("#uphold-awarded", "10000.00")
     page.click("#submit-uphold")
     page.wait_for_selector("#case-state:has-text('异议成立')")
     page.goto("/services/subsidies/SUB-2026-01")
-    assert "资助由 20,000 元调整为 4,000 元" in page.inner_text("#results")
+    assert "资助由 20,000 元调整为 10,000 元" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-zh.png"), full_page=True)
     page.goto("/services/subsidies/SUB-2026-01?lang=en")
-    assert "Award changed from 20,000 yuan to 4,000 yuan" in page.inner_text("#results")
+    assert "Award changed from 20,000 yuan to 10,000 yuan" in page.inner_text("#results")
     page.screenshot(path=str(artifacts_dir / "services-objection-en.png"), full_page=True)
 
 

@@ -26,7 +26,7 @@ from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
 from zhichan.services.demo import seed
-from zhichan.services.models import PriorityRecommendation, SubsidyAward, SubsidyObjection
+from zhichan.services.models import PriorityRecommendation, SubsidyApplication, SubsidyAward, SubsidyObjection
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +70,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         for fields in grants:
             f = json.loads(fields)
             assert 0 < (dt.date.fromisoformat(f["granted_on"]) - dt.date.fromisoformat(f["filed_on"])).days < 80
-        if made["subsidy_awards"]:
-            assert s.scalar(select(func.count()).select_from(SubsidyObjection)) == 1
-            assert s.scalar(select(func.count()).select_from(SubsidyAward)) == made["subsidy_awards"]
+        # the round pays Chengdu's enterprises something (for high-value inventions: the corpus has few assignments or
+        # licences by them in the period — docs/services.md "Demo data"), and not for grants or PCT filings
+        assert made["subsidy_awards"]
+        assert s.scalar(select(func.count()).select_from(SubsidyObjection)) == 1
+        assert s.scalar(select(func.count()).select_from(SubsidyAward)) == made["subsidy_awards"]
+        assert s.scalar(select(func.sum(SubsidyAward.awarded_yuan))) > 0
+        kept = [json.loads(m) for m in s.scalars(select(SubsidyApplication.measures))]
+        assert kept and all(set(m) == {"high_value_inventions", "assigned_or_licensed"} for m in kept), kept
         # a city's applications leave a step for each desk: one filed awaits the window's acceptance, one accepted
         # an officer's decision (every one used to be completed, and the window had nothing on its to-do list)
         searches = s.execute(select(Case.id, Case.state, Case.org_id).where(

@@ -1,20 +1,22 @@
-"""Subsidies and awards: eligibility from the corpus and the budget, worked by hand (a budget exhausted
-mid-batch), a round through publication, its objection period and payments — SQLite and PostgreSQL."""
+"""Subsidies and awards: eligibility from the corpus (high-value inventions held, patents assigned or licensed out — no
+application or grant, which the 2021 notice abolished) and the budget, worked by hand (a budget exhausted mid-batch), a
+round through publication, its objection period and payments — SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from decimal import Decimal
+from importlib.resources import files as files_of
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.procedures.helpers import PASSWORD, World, at
-from zhichan.corpus.testing import build_snapshot, patent
+from zhichan.corpus.testing import build_snapshot, event, patent
 from zhichan.credit.service import record_listing
-from zhichan.errors import FormError
+from zhichan.errors import ConfigError, FormError
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
@@ -27,6 +29,7 @@ from zhichan.services.subsidies import (
     apply,
     disburse,
     eligibility,
+    load_programmes,
     make_round_hook,
     measures,
     programme,
@@ -52,7 +55,12 @@ def test_the_budget_is_never_exceeded() -> None:
 
 
 def _programme(budget: str = "40000.00") -> Programme:
-    return programme("SUB-2026-01").model_copy(update={"budget_yuan": Y(budget)})
+    """The example with its own budget, paying 2,000 yuan an assignment or licence (the rounds here and in the objection
+    and figures tests were worked by hand at that rate)."""
+    p = programme("SUB-2026-01")
+    criteria = tuple(c.model_copy(update={"per_item_yuan": Y("2000.00")}) if c.measure == "assigned_or_licensed" else c
+                     for c in p.criteria)
+    return p.model_copy(update={"budget_yuan": Y(budget), "criteria": criteria})
 
 
 def _texts(r, lang: str = "zh") -> list[str]:  # type: ignore[no-untyped-def]
@@ -60,44 +68,89 @@ def _texts(r, lang: str = "zh") -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_eligibility_gives_its_reasons() -> None:
-    p = _programme()
-    # 3 granted × 2,000 + 1 high-value × 5,000 + 1 PCT × 10,000 = 21,000
-    r = eligibility(p, counts={"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1},
-                    region_code="510107", listing_reason=None)
-    assert r.eligible and r.amount == Y("21000.00")
-    assert "期内授权发明专利 3 件 × 2,000 元 = 6,000 元" in _texts(r)
+    p = programme("SUB-2026-01")
+    # 3 assigned or licensed out × 3,000 + 1 high-value × 5,000 = 14,000
+    r = eligibility(p, counts={"assigned_or_licensed": 3, "high_value_inventions": 1}, region_code="510107",
+                    listing_reason=None)
+    assert r.eligible and r.amount == Y("14000.00")
+    assert "期内专利转让、许可 3 件 × 3,000 元 = 9,000 元" in _texts(r)
     # kept as messages: each page shows them in its language only
     assert not any(re.search(r"[\u4e00-\u9fff]", x) for x in _texts(r, "en")), _texts(r, "en")
-    # 20 × 2,000 = 40,000, capped at 30,000
-    r = eligibility(p, counts={"granted_inventions": 20}, region_code="510104", listing_reason=None)
+    # 12 × 3,000 = 36,000, capped at 30,000
+    r = eligibility(p, counts={"assigned_or_licensed": 12}, region_code="510104", listing_reason=None)
     assert r.eligible and r.amount == Y("30000.00") and any("上限" in x for x in _texts(r))
-    r = eligibility(p, counts={"granted_inventions": 2}, region_code="330106", listing_reason=None)
+    r = eligibility(p, counts={"assigned_or_licensed": 2}, region_code="330106", listing_reason=None)
     assert not r.eligible and r.amount == 0 and any("不在本项目范围" in x for x in _texts(r))
     r = eligibility(p, counts={}, region_code="510107", listing_reason=None)
     assert not r.eligible and any("未达到任何资助条件" in x for x in _texts(r))
-    r = eligibility(p, counts={"granted_inventions": 2}, region_code="510107", listing_reason={"zh": "某决定书", "en": "a decision"})
+    r = eligibility(p, counts={"assigned_or_licensed": 2}, region_code="510107", listing_reason={"zh": "某决定书", "en": "a decision"})
     assert not r.eligible and any("失信" in x for x in _texts(r))
     assert "On the IP credit list, not funded: a decision" in _texts(r, "en")
 
 
 def _corpus(root: Path):  # type: ignore[no-untyped-def]
+    # granted in the period, filed abroad under the PCT: what the programme no longer pays for
     rows = [patent(serial=i, application_date="2022-05-01", grant_date=f"2025-0{i}-10", applicants=[A]) for i in (1, 2, 3)]
-    rows.append(patent(serial=4, application_date="2023-02-01", grant_date="2024-12-31", applicants=[A]))  # before the period
-    rows.append(patent(serial=5, application_date="2015-01-05", applicants=[A]))  # maintained past 10 years: high value
-    rows.append(patent(serial=6, application_date="2025-03-01", legal_status="published", grant_date=None, applicants=[A],
+    rows.append(patent(serial=4, application_date="2025-03-01", legal_status="published", grant_date=None, applicants=[A],
                        pct_application_number="PCT/CN2025/050001", pct_application_date="2025-09-01"))
-    rows += [patent(serial=100 + i, application_date="2022-01-01", grant_date="2025-06-01", applicants=[B]) for i in range(20)]
-    rows.append(patent(serial=200, application_date="2022-01-01", grant_date="2025-07-01", applicants=[C]))
-    rows += [patent(serial=300 + i, application_date="2022-01-01", grant_date="2025-07-01", applicants=[L]) for i in range(2)]
-    return build_snapshot(root, patents=rows)
+    # maintained past 10 years: high value
+    rows += [patent(serial=5 + i, application_date=f"2015-0{1 + i}-05", applicants=[A]) for i in range(3)]
+    rows += [patent(serial=100 + i, application_date="2022-01-01", grant_date="2023-06-01", applicants=[B]) for i in range(20)]
+    rows.append(patent(serial=200, application_date="2022-01-01", grant_date="2023-07-01", applicants=[C]))
+    rows += [patent(serial=300 + i, application_date="2022-01-01", grant_date="2023-07-01", applicants=[L]) for i in range(2)]
+    a1, a2, a3 = (rows[i]["application_number"] for i in range(3))
+    events = [
+        # A assigned one patent and licensed another in the period, once under a spelling of its name that folds to it
+        event(a1, "transfer", "2025-03-01", party_from=A, party_to="重庆某制造有限公司"),
+        event(a2, "licence", "2025-05-01", party_from="成都甲科技有限责任公司", party_to="成都某电池有限公司",
+              amount_yuan=Y("80000.00")),
+        event(a2, "licence", "2025-11-30", party_from=A, party_to="绵阳某电子有限公司"),
+        # not counted: before the period, after it, to itself, as the licensee, a pledge, a legal status change
+        event(a3, "transfer", "2024-12-31", party_from=A, party_to="重庆某制造有限公司"),
+        event(a3, "licence", "2026-01-01", party_from=A, party_to="重庆某制造有限公司"),
+        event(a3, "transfer", "2025-06-01", party_from=A, party_to="成都甲科技 有限公司"),
+        event(rows[7]["application_number"], "licence", "2025-06-01", party_from=B, party_to=A),
+        event(a3, "pledge", "2025-06-01", party_from=A, party_to="某银行", amount_yuan=Y("1000000.00")),
+        event(a3, "legal_status_change", "2025-06-01", detail="granted"),
+        # B licensed each of its twenty patents out; C assigned one
+        *(event(rows[7 + i]["application_number"], "licence", f"2025-{1 + i % 12:02d}-15", party_from=B,
+                party_to=f"某企业{i}") for i in range(20)),
+        event(rows[27]["application_number"], "transfer", "2025-07-01", party_from=C, party_to="成都某新材料有限公司"),
+    ]
+    return build_snapshot(root, patents=rows, events=events)
 
 
 def test_measures_count_the_corpus(tmp_path: Path) -> None:
+    """The example counted inventions granted and PCT applications filed — the grant- and application-stage subsidies
+    the 2021 notice abolished: it counts the applicant's assignments and licences (转化运用) and high-value inventions."""
     snap = _corpus(tmp_path / "corpus")
     p = _programme()
-    assert measures(snap, p, A) == {"granted_inventions": 3, "high_value_inventions": 1, "pct_filings": 1}
-    assert measures(snap, p, B)["granted_inventions"] == 20
-    assert measures(snap, p, N) == {"granted_inventions": 0, "high_value_inventions": 0, "pct_filings": 0}
+    assert measures(snap, p, A) == {"high_value_inventions": 3, "assigned_or_licensed": 3}
+    assert measures(snap, p, "成都甲科技有限责任公司 ") == measures(snap, p, A)  # names compare by their key
+    assert measures(snap, p, B)["assigned_or_licensed"] == 21  # twenty, and the licence to A
+    assert measures(snap, p, N) == {"high_value_inventions": 0, "assigned_or_licensed": 0}
+    assert {c.measure for c in programme("SUB-2026-01").criteria} == {"assigned_or_licensed", "high_value_inventions"}
+
+
+@pytest.mark.parametrize(("measure", "end", "stage"), [
+    ("granted_inventions", "2025-12-31", "授权阶段"), ("granted_inventions", "2023-12-31", "授权阶段"),
+    ("pct_filings", "2025-12-31", "申请阶段"), ("pct_filings", "2020-12-31", "申请阶段")])
+def test_a_programme_paying_for_applications_or_grants_is_refused(tmp_path: Path, measure: str, end: str,
+                                                                  stage: str) -> None:
+    """Application-stage subsidies were abolished by June 2021 and grant subsidies before 2025: a round run on the
+    platform pays after both deadlines whatever period it counts, so a programme declaring either is refused when the
+    programmes load — naming the file and the notice, Chinese first."""
+    good = (files_of("zhichan.services") / "programmes" / "SUB-2026-01.yaml").read_text("utf-8")
+    (tmp_path / "SUB-2026-01.yaml").write_text(good, "utf-8")
+    assert list(load_programmes(tmp_path)) == ["SUB-2026-01"]
+    bad = good.replace("code: SUB-2026-01", "code: SUB-2026-02").replace("end: 2025-12-31", f"end: {end}").replace(
+        "measure: assigned_or_licensed", f"measure: {measure}")
+    (tmp_path / "SUB-2026-02.yaml").write_text(bad, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_programmes(tmp_path)
+    message = str(info.value)
+    assert message.startswith("资助项目声明无效：SUB-2026-02.yaml：") and stage in message, message
+    assert "关于进一步严格规范专利申请行为的通知" in message and "SUB-2026-02.yaml" in message.split(" / ", 1)[1]
 
 
 def _enterprises(world: World) -> dict[str, int]:

@@ -114,6 +114,7 @@ def test_a_subsidy_round_is_titled_by_its_programme(env: WebEnv, client: TestCli
 
     round_id = concluded_round(env)
     login_as(client, env.engine, "cd_officer")
-    for lang, title in (("zh", "SUB-2026-01 · 2026年度专利资助与奖励（示例）"), ("en", "SUB-2026-01 · 2026 patent grants and awards (example)")):
+    for lang, title in (("zh", "SUB-2026-01 · 2026年度专利转化运用与高价值专利奖励（示例）"),
+                        ("en", "SUB-2026-01 · 2026 awards for patent use and high-value patents (example)")):
         heading = _visible_text(client.get(f"/cases/{round_id}?lang={lang}").text.split("<h1>", 1)[1].split("</h1>", 1)[0])
         assert heading.strip().endswith(title), (lang, heading)

@@ -271,7 +271,9 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     assert client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token},
                        follow_redirects=False).status_code == 303
     page = client.get("/services/subsidies/SUB-2026-01")
-    assert "成都示例科技有限公司" in page.text and "期内授权发明专利" in page.text  # its own application, with reasons
+    assert "成都示例科技有限公司" in page.text and "有效高价值发明专利 4 件" in page.text  # its own application, with reasons
+    # the example pays for the use of patents, not for granted inventions or PCT filings (the 2021 notice)
+    assert "期内专利转让、许可 0 件" in page.text and "授权发明" not in page.text and "PCT" not in page.text
     again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
     assert again.status_code == 422 and 'id="programme-error"' in again.text
     login_as(client, env.engine, "ent2_user")  # another enterprise does not see it
@@ -310,7 +312,7 @@ def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None
     row = public.text.split('id="award-1"', 1)[1].split("</tr>", 1)[0]
     assert len(re.findall(r'<td class="num"[^>]*>20,000\.00</td>', row)) == 2, row
     assert '<dd id="programme-area">成都市</dd>' in public.text and '<dd id="programme-area">Chengdu</dd>' in english
-    assert "期内提交的PCT国际申请：10,000.00 元/件" in public.text  # a criterion's amount too (10000.00)
+    assert "期内专利转让、许可：3,000.00 元/件" in public.text  # a criterion's amount too (3000.00)
     login_as(client, env.engine, "cd_leader")
     page = client.get("/services/subsidies/SUB-2026-01")
     assert 'id="disburse-1"' in page.text

@@ -138,7 +138,7 @@ def test_every_declared_legal_basis_has_an_english_form():
     # a basis stands on its own (a cell, a line under a title): it read "public service catalogue", "example subsidy
     # measures (the local IP office adapts them …)" — a line starting lowercase
     assert english["公共服务事项清单"] == "Public service catalogue"
-    assert i18n.legal_citation("示例资助办法（由本地知识产权局按实际政策修改）", "en").startswith("Example subsidy measures")
+    assert i18n.legal_citation("示例奖励办法（由本地知识产权局按实际政策修改）", "en").startswith("Example award measures")
     assert not [e for e in english.values() if e[:1].islower()], english
 
 

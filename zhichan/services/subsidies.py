@@ -3,10 +3,13 @@ budget accounting in exact decimals, results published with an objection period,
 
 * A **programme** (``programmes/*.yaml``) names its area, the day its counts are taken, a period, its
   criteria (a corpus measure and an amount per item), a cap per applicant and a budget.
-* **Measures** count the applicant's patents (attributed to their first patentee, as the enterprise
-  portfolio does): inventions granted in the period, valid high-value inventions on the counting day
-  (the platform's one definition, :func:`zhichan.indicators.high_value.high_value_flags_sql`), PCT
-  applications filed in the period.
+* **Measures** count from the corpus: the applicant's valid high-value inventions on the counting day (attributed
+  to their first patentee, as the enterprise portfolio does; the platform's one definition,
+  :func:`zhichan.indicators.high_value.high_value_flags_sql`) and its patents assigned or licensed out in the period
+  (转化运用: ``transfer`` and ``licence`` events whose assignor or licensor is the applicant). No measure counts
+  applications or grants: 国家知识产权局《关于进一步严格规范专利申请行为的通知》(2021) abolished every application-stage
+  subsidy by the end of June 2021 and every grant subsidy before 2025, so a programme declaring one
+  (:data:`WITHDRAWN_MEASURES`) is refused when the programmes load.
 * **Eligibility** gives its reasons: registered in the programme's area, not on the credit list
   (:func:`zhichan.credit.service.active_listing`), at least one criterion met.
 * **The budget** (:func:`allocate_budget`) pays applications in the order they were made: in full while
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -34,6 +38,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
+from zhichan.corpus.schema import EventType
 from zhichan.corpus.store import Snapshot
 from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDenied
@@ -52,7 +57,16 @@ from zhichan.web.i18n import stored_message, stored_text
 
 ROUND_PROCEDURE = "services.subsidy_round"
 CENT = Decimal("0.01")
-Measure = Literal["granted_inventions", "high_value_inventions", "pct_filings"]
+Measure = Literal["high_value_inventions", "assigned_or_licensed"]
+#: Measures no programme may declare any more, and why (the notice abolished paying for them: a round run today pays
+#: after its deadline whatever period it counts).
+WITHDRAWN_MEASURES = {
+    "granted_inventions": ("专利授权阶段的资助（“十四五”期间逐步减少，2025年以前全面取消）",
+                           "grant-stage subsidies (phased out, abolished before 2025)"),
+    "pct_filings": ("专利申请阶段的资助（2021年6月底前全面取消）", "application-stage subsidies (abolished by the end of June 2021)"),
+}
+NOTICE = ("国家知识产权局《关于进一步严格规范专利申请行为的通知》（2021）",
+          "CNIPA Notice on Further Strictly Regulating Patent Application Conduct (2021)")
 
 
 class Text(BaseModel):
@@ -89,12 +103,22 @@ class Programme(BaseModel):
 
 @cache
 def programmes() -> dict[str, Programme]:
+    """The programmes the platform ships (``programmes/*.yaml``), by code."""
+    return load_programmes(files("zhichan.services") / "programmes")
+
+
+def load_programmes(folder: Traversable) -> dict[str, Programme]:
+    """The programmes declared in ``folder``'s YAML files, by code; a file that is invalid, declares a code twice or
+    counts a measure the 2021 notice abolished (:func:`withdrawn`) stops the loading with a :class:`ConfigError`
+    naming it."""
     found: dict[str, Programme] = {}
-    for item in sorted((files("zhichan.services") / "programmes").iterdir(), key=lambda p: p.name):
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if not item.name.endswith(".yaml"):
             continue
         try:
-            p = Programme.model_validate(yaml_safe_load(item.read_text("utf-8")))
+            raw = yaml_safe_load(item.read_text("utf-8"))
+            withdrawn(item.name, raw)
+            p = Programme.model_validate(raw)
             normalize_region_code(p.region)
         except (ValidationError, TypeError, ValueError) as exc:
             raise ConfigError(f"资助项目声明无效：{item.name}：{exc} / invalid programme {item.name}: {exc}") from None
@@ -102,6 +126,18 @@ def programmes() -> dict[str, Programme]:
             raise ConfigError(f"资助项目 {p.code} 声明了两次 / programme {p.code} declared twice")
         found[p.code] = p
     return found
+
+
+def withdrawn(file_name: str, raw: Any) -> None:
+    """Refuse a programme declaring a measure the 2021 notice abolished (:data:`WITHDRAWN_MEASURES`)."""
+    criteria = raw.get("criteria") if isinstance(raw, dict) else None
+    for c in criteria if isinstance(criteria, list) else ():
+        measure = c.get("measure") if isinstance(c, dict) else None
+        if isinstance(measure, str) and measure in WITHDRAWN_MEASURES:
+            zh, en = WITHDRAWN_MEASURES[measure]
+            notice_zh, notice_en = NOTICE
+            raise ConfigError(f"资助项目声明无效：{file_name}：资助条件 {measure} 属于{zh}，已由{notice_zh}取消 / invalid "
+                              f"programme {file_name}: criterion {measure} is one of the {en} the {notice_en} abolished")
 
 
 def programme(code: str) -> Programme:
@@ -114,24 +150,26 @@ def programme(code: str) -> Programme:
 # -- measures, eligibility, the budget ------------------------------------------------------------
 
 def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]:
-    """The programme's corpus counts for ``applicant`` (as first patentee)."""
+    """The programme's corpus counts for ``applicant``: its valid high-value inventions (as first patentee) and the
+    assignments and licences it granted in the period (as assignor or licensor; one to itself is none). Names compare
+    as the first patentee's do (:func:`normalize_name`)."""
     from zhichan.indicators.high_value import high_value_flags_sql
 
     key = normalize_name(applicant)
     con = snapshot.reader()
     try:
-        granted = con.execute(
-            "SELECT count(*) FROM patents WHERE first_patentee_key = ? AND kind = 'invention' "
-            "AND grant_date BETWEEN ? AND ?", [key, p.period.start, p.period.end]).fetchall()[0][0]
-        pct = con.execute(
-            "SELECT count(*) FROM patents WHERE first_patentee_key = ? AND pct_application_date BETWEEN ? AND ?",
-            [key, p.period.start, p.period.end]).fetchall()[0][0]
         high_value = con.execute(
             f"SELECT count(*) FROM patents AS p JOIN ({high_value_flags_sql(p.counted_on)}) AS hv "
             "USING (application_number) WHERE p.first_patentee_key = ? AND hv.is_high_value", [key]).fetchall()[0][0]
+        # events name parties as filed: each distinct pair is folded by the one key function, not by SQL of its own
+        pairs = con.execute(
+            "SELECT party_from, party_to, count(*) FROM events WHERE event_type IN (?, ?) AND event_date BETWEEN ? AND ? "
+            "AND party_from IS NOT NULL GROUP BY party_from, party_to",
+            [EventType.TRANSFER.value, EventType.LICENCE.value, p.period.start, p.period.end]).fetchall()
     finally:
         con.close()
-    return {"granted_inventions": int(granted), "high_value_inventions": int(high_value), "pct_filings": int(pct)}
+    out = sum(n for source, target, n in pairs if normalize_name(source) == key and normalize_name(target or "") != key)
+    return {"high_value_inventions": int(high_value), "assigned_or_licensed": int(out)}
 
 
 @dataclass(frozen=True)

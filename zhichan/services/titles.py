@@ -142,8 +142,8 @@ def objection_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] 
 
 
 def round_title(fields: dict[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str | None:
-    """``SUB-2026-01 · 2026年度专利资助与奖励（示例）`` / ``… · 2026 patent grants and awards (example)`` — the programme's
-    code, then its title in the page's language (a round was shown by its code alone, on the leader's to-do list too)."""
+    """``SUB-2026-01 · 2026年度专利转化运用与高价值专利奖励（示例）`` / ``… · 2026 awards for patent use and high-value
+    patents (example)`` — the programme's code, then its title in the page's language (a round was shown by its code alone, on the leader's to-do list too)."""
     code = _text(fields, "programme")
     found = subsidies.programmes().get(code)
     return f"{code} · {found.title.en if lang == 'en' else found.title.zh}" if found else None
