@@ -71,8 +71,8 @@ def actionable(world: World, roles: Any) -> dict[str, set[str]]:
             for d in world.service.registry.all() if d.jurisdiction == "default"}
 
 
-def pages(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
-    """``call``'s result and the SQLite query plans of its statements."""
+def executed(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """``call``'s result and the statements it executed, with their parameters."""
     statements: list[tuple[str, Any]] = []
 
     def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
@@ -84,6 +84,12 @@ def pages(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str
             result = call(s)
     finally:
         event.remove(world.engine, "before_cursor_execute", seen)
+    return result, statements
+
+
+def pages(world: World, call: Callable[[Any], dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """``call``'s result and the SQLite query plans of its statements."""
+    result, statements = executed(world, call)
     plans = []
     if world.engine.dialect.name == "sqlite":
         with world.engine.connect() as conn:
@@ -168,17 +174,7 @@ def test_the_own_lists_of_the_offices_above_seek_their_own_cases(world: World, w
     scope = world.scope(who)
     listed = todo_ids(world, who)  # the list, checked case by case against the pages
     assert bool(listed) == (who == "chengdu_officer")  # the city's own cases awaiting its officer; no leader's step
-    statements: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(world.engine, "before_cursor_execute", seen)
-    try:
-        with session_scope(world.engine) as s:
-            result = world.service.todo(s, scope)
-    finally:
-        event.remove(world.engine, "before_cursor_execute", seen)
+    result, statements = executed(world, lambda s: world.service.todo(s, scope))
     assert result["total"] == len(listed) and {i["id"] for i in result["items"]} <= listed
     pages = [st for st, _ in statements if "ORDER BY procedure_cases.next_due" in st]
     assert len(pages) == (1 if listed else 0)
