@@ -145,3 +145,8 @@ def test_cli():
     assert result.exit_code == 0, result.output
     assert "H01M10/0525" in result.output and "5.2" in result.output and "technology field: 1" in result.output
     assert "5.2 新能源汽车装置、配件制造 New-energy vehicle devices and parts" in result.output
+    # a subclass the English edition has no title for says so, as the pages do (it printed "en: ELECTRICITY", its
+    # section's title as its own)
+    result = runner.invoke(app, ["reference", "ipc", "H10K"])
+    assert result.exit_code == 0 and "zh: 有机电固态器件" in result.output, result.output
+    assert "en: no title in the reference data; within H: Electricity" in result.output, result.output

@@ -43,13 +43,15 @@ def ipc(
     text: str = typer.Option(None, help="专利文本（用于关键词限定条目） / patent text for keyword-qualified entries"),
 ) -> None:
     """IPC 中英文名称、战略性新兴产业与技术领域 / IPC titles (zh, en), SEI codes and WIPO technology field."""
-    from zhichan.reference import ipc_known, ipc_title, normalize_ipc, sei_codes_for_ipc, sei_name
+    from zhichan.reference import ipc_known, normalize_ipc, sei_codes_for_ipc, sei_name
     from zhichan.reference.tech_fields import tech_field, tech_field_for_ipc
+    from zhichan.web.labels import ipc_code_title
 
     c = normalize_ipc(code, allow_partial=True)
     console.print(f"[bold]{c}[/bold] {'(in scheme)' if ipc_known(c) else '(not in the shipped scheme)'}")
-    console.print(f"zh: {ipc_title(c, 'zh') or '—'}")
-    console.print(f"en: {ipc_title(c, 'en') or '—'}")
+    for lang in ("zh", "en"):  # as the pages title it: a subclass newer than a language's edition says it has no title
+        shown = ipc_code_title(c, lang)
+        console.print(f"{lang}: {shown[0] if shown else '—'}")
     sei = sei_codes_for_ipc([c], text)
     console.print("SEI: " + ("; ".join(f"{s} {sei_name(s)} {sei_name(s, 'en')}" for s in sei) or "—"))
     if not text:
