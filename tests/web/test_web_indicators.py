@@ -163,6 +163,34 @@ def test_records_export_is_the_cli_drilldown_escaped_and_not_cached(env, client,
     assert client.get("/regions/510100/indicators/valid_inventions/records.pdf").status_code == 400
 
 
+def test_the_english_records_file_names_holders_in_english_beside_their_legal_names(env, client):
+    """The records page names a holder in English where the platform knows it; the English file named every holder in
+    Chinese only. It keeps the stored (legal) name and puts the English beside it, as it does a region's name; the
+    Chinese file has no such column."""
+    from sqlalchemy import update
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+
+    login_as(client, env.engine, "cd_leader")
+    raw = list(csv.DictReader(io.StringIO(client.get(
+        "/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31&lang=zh").content.decode("utf-8-sig"))))
+    holder = raw[0]["第一专利权人"]
+    assert "第一专利权人（英文名称）" not in raw[0]
+    with session_scope(env.engine) as s:  # the holder registered with its English name
+        s.execute(update(Organization).where(Organization.name == holder).values(name_en="Chengdu Example Holder Co., Ltd."))
+        if not s.query(Organization).filter(Organization.name == holder).count():
+            s.add(Organization(name=holder, name_en="Chengdu Example Holder Co., Ltd.", kind="enterprise",
+                               region_code="510104", path="/", party_key=None))
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        "/regions/510100/indicators/valid_inventions/records.csv?as_of=2023-12-31&lang=en").content.decode("utf-8-sig"))))
+    assert list(rows[0]).index("First patentee (English name)") == list(rows[0]).index("First patentee") + 1
+    assert {r["First patentee (English name)"] for r in rows if r["First patentee"] == holder} == \
+        {"Chengdu Example Holder Co., Ltd."}, rows[:3]
+    page = client.get("/regions/510100/indicators/valid_inventions/records?as_of=2023-12-31&lang=en").text
+    assert "Chengdu Example Holder Co., Ltd." in page  # the page's own lookup names it the same
+
+
 def test_drilldown_exports_write_formulas_as_text(settings, tmp_path):
     from openpyxl import load_workbook
 

@@ -140,7 +140,7 @@ def indicator_records_export(
     day = views.parse_as_of(as_of)
     path, name = views.indicator_records_export(access, scope, code, indicator, day, fmt,
                                                 request.app.state.settings.data_dir / "tmp", lang(request),
-                                                request.app.state.procedures.registry, holder)
+                                                request.app.state.procedures.registry, holder, session=session)
     audit.record(session, scope, "indicator.export", f"{code[:12]}:{indicator[:80]}",
                  detail={"format": fmt, "as_of": day.isoformat() if day else None}, ip=client_ip(request))
     media = {"csv": "text/csv; charset=utf-8",

@@ -502,7 +502,7 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     Without ``lang`` (the CLI): the relation's column names and its cells as stored — codes, data another system reads,
     the same in every language; sheets ``records`` and ``definition``, the latter's headings in both languages. With
     ``lang`` (the web, the page's language): the headings, coded values, sheet names and the definition sheet in that
-    language, ``labelled(columns)`` giving the headings and a row function (:func:`zhichan.indicators.views.records_labeller`)."""
+    language, ``labelled(columns, records)`` giving the headings and a row function (:func:`zhichan.indicators.views.records_labeller`)."""
     path = Path(path)
     fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
@@ -512,8 +512,9 @@ def export_drilldown(code: str, region_code: str, as_of: dt.date, path: str | Pa
     ind = registry.get_indicator(code)
     columns = table.column_names
     if labelled is not None:
-        header, row_of = labelled(columns)
-        rows = (row_of(row) for row in table.to_pylist())
+        records = table.to_pylist()
+        header, row_of = labelled(columns, records)
+        rows = (row_of(row) for row in records)
     else:
         header = columns
         rows = ([_cell(v) for v in row.values()] for row in table.to_pylist())

@@ -369,22 +369,29 @@ def record_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry
     return cell
 
 
-def records_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None) -> Any:
+def records_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistry | None,
+                     session: Session | None = None) -> Any:
     """The web's CSV/XLSX of records in the page's language (``service.export_drilldown(labelled=…)``): given the
-    drill-down's columns, their headings (the page's) and a row function — coded values as their labels
-    (:func:`record_labeller`), a region column's code kept and its name in a column of its own beside it, application
-    numbers, IPC and other codes as they are."""
+    drill-down's columns and records, their headings (the page's) and a row function — coded values as their labels
+    (:func:`record_labeller`), a region column's code kept and its name in a column of its own beside it, a holder's
+    stored (legal) name kept and, in an English file, its English name beside it where known (``session``: the page's
+    lookup, :func:`holders_in_english` — the English file named holders in Chinese where the page shows English),
+    application numbers, IPC and other codes as they are."""
     from zhichan.web.i18n import translate
     from zhichan.web.labels import label
 
     cell = record_labeller(drill_indicator, lang, registry, file=True)
 
-    def labelled(columns: list[str]) -> tuple[list[str], Any]:
+    def labelled(columns: list[str], records: list[dict[str, Any]]) -> tuple[list[str], Any]:
+        english = holders_in_english(session, records, columns) if lang == "en" else {}
+        in_english = [c for c in columns if c in CORPUS_HOLDERS] if lang == "en" and session is not None else []
         header: list[str] = []
         for c in columns:
             header.append(label(lang, "column", c))
             if c in CORPUS_REGIONS:
                 header.append(translate(lang, "indicators.export.region_name", column=label(lang, "column", c)))
+            if c in in_english:
+                header.append(translate(lang, "indicators.export.english_name", column=label(lang, "column", c)))
 
         def row(record: dict[str, Any]) -> list[Any]:
             cells: list[Any] = []
@@ -394,6 +401,8 @@ def records_labeller(drill_indicator: str, lang: str, registry: ProcedureRegistr
                 cells.append(cell(c, "; ".join(map(str, value)) if isinstance(value, list) else value, record))
                 if c in CORPUS_REGIONS:
                     cells.append(portal.region_display_name(value, lang) if isinstance(value, str) and value else "")
+                if c in in_english:
+                    cells.append(english.get(holder_row_name(record, c), ""))
             return cells
 
         return header, row
@@ -479,7 +488,8 @@ def figure_columns(schema: pa.Schema) -> tuple[list[str], list[str]]:
 
 def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indicator: str, as_of: dt.date | None,
                              fmt: str, folder: Path, lang: str = "zh",
-                             registry_: ProcedureRegistry | None = None, holder: str | None = None) -> tuple[Path, str]:
+                             registry_: ProcedureRegistry | None = None, holder: str | None = None, *,
+                             session: Session | None = None) -> tuple[Path, str]:
     """All records behind an indicator as CSV or XLSX in the page's language (headings, coded values, sheets and the
     definition sheet; codes — application numbers, regions, IPC — kept, a region's name beside its code) —
     ``zhichan.indicators.service.export_drilldown``, the function ``zhichan indicators drill --out`` calls (which
@@ -500,7 +510,7 @@ def indicator_records_export(access: CorpusAccess, scope: Scope, code: str, indi
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"indicator-{secrets.token_hex(8)}.{fmt}"
     service.export_drilldown(ind.code, code, as_of, path, fmt=fmt,  # type: ignore[arg-type]
-                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_),
+                             snapshot=snap, lang=lang, labelled=records_labeller(ind.drill_code, lang, registry_, session),
                              holder=holder)
     # one holder's records are named as theirs (they were named as the whole region's file)
     whose = "" if holder is None else "-" + _FILE_NAME_UNSAFE.sub("_", holder)
