@@ -244,3 +244,10 @@ def test_a_chain_the_platform_knows_is_named_in_the_pages_language(env: WebEnv) 
     for lang, shown in (("en", "New energy vehicles, Integrated circuits, 量子计算"), ("zh", "新能源汽车、集成电路、量子计算")):
         for url in (f"/talent?lang={lang}", f"/talent/people/{person}?lang={lang}"):
             assert f">{shown}</td>" in officer.get(url).text, (url, lang)
+    # the English file likewise, beside the text as written (which the roster import reads back); the Chinese file
+    # has no such column
+    rows = list(csv.DictReader(io.StringIO(officer.get("/talent/export.csv?lang=en").content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["Industry chains"] == "新能源汽车; ic; 量子计算")
+    assert row["Industry chains in English"] == "New energy vehicles; Integrated circuits; 量子计算"
+    zh = list(csv.DictReader(io.StringIO(officer.get("/talent/export.csv?lang=zh").content.decode("utf-8-sig"))))
+    assert "产业链（英文）" not in zh[0]

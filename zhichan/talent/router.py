@@ -112,7 +112,8 @@ def export(request: Request, fmt: Annotated[str, PathParam(pattern="^(csv|xlsx)$
            session: Session = DbDep, kind: Kind = "", field: Field = "", region: Region = "",
            status: StatusQ = "") -> Response:
     """The scoped directory as CSV or XLSX (signed in only)."""
-    header, rows = views.export_rows(session, scope, lang(request), **_filters(kind, field, region, status))
+    header, rows = views.export_rows(session, scope, lang(request), chains=chain_names(request),
+                                     **_filters(kind, field, region, status))
     if fmt == "csv":
         body, media = views.export_csv(header, rows), "text/csv; charset=utf-8"
     else:

@@ -86,7 +86,8 @@ def export_name(session: Session, scope: Scope, region: str, fmt: str) -> str:
     return f"talent-{NATION_CODE if code == '000000' else code}-{china_today().isoformat()}.{fmt}"
 
 
-def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tuple[list[str], list[list[Any]]]:
+def export_rows(session: Session, scope: Scope, lang: str, *, chains: dict[str, str] | None = None,
+                **filters: str) -> tuple[list[str], list[list[Any]]]:
     """The scoped directory (every row, not just the page's) as a header and rows for CSV/XLSX: the columns
     the caller may see; a field the person does not share is left empty."""
     from zhichan.platform.portal import region_display_name
@@ -101,6 +102,8 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
     if lang == "en":
         columns.insert(columns.index("name") + 1, "name_en")
         columns.insert(columns.index("organization") + 1, "organization_en")
+        # the chains the platform knows in English beside the text as written (``chains``: the pages' names of them)
+        columns.insert(columns.index("industry_chains") + 1, "industry_chains_en")
     # a row's flag headed and said as the records' and the search's exports say it (合成记录: 是/否)
     header = [translate(lang, "indicators.export.region_name", column=translate(lang, "talent.field.region"))
               if c == "region_name" else translate(lang, "field.synthetic") if c == "synthetic"
@@ -113,6 +116,7 @@ def export_rows(session: Session, scope: Scope, lang: str, **filters: str) -> tu
                   "certificates": sep.join(f"{labels.get(c['kind'], c['kind'])}: {c['number']}"
                                            for c in p["certificates"] or []),
                   "ipc_fields": ";".join(p["ipc_fields"] or []), "industry_chains": sep.join(p["industry_chains"] or []),
+                  "industry_chains_en": sep.join((chains or {}).get(c, c) for c in p["industry_chains"] or []),
                   "region_name": region_display_name(p["region_code"], lang) if p.get("region_code") else "",
                   "shared": sep.join(translate(lang, f"talent.share.{f}") for f in p.get("shared") or []),
                   "status": translate(lang, f"talent.status.{p['status']}") if p.get("status") else "",
