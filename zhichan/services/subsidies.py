@@ -28,9 +28,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -161,15 +162,32 @@ def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]
         high_value = con.execute(
             f"SELECT count(*) FROM patents AS p JOIN ({high_value_flags_sql(p.counted_on)}) AS hv "
             "USING (application_number) WHERE p.first_patentee_key = ? AND hv.is_high_value", [key]).fetchall()[0][0]
-        # events name parties as filed: each distinct pair is folded by the one key function, not by SQL of its own
+    finally:
+        con.close()
+    out = _granted_out(snapshot.path, p.period.start, p.period.end).get(key, 0)
+    return {"high_value_inventions": int(high_value), "assigned_or_licensed": int(out)}
+
+
+@lru_cache(maxsize=8)
+def _granted_out(snapshot: Path, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The assignments and licences granted in ``start``–``end`` by each assignor or licensor (its :func:`normalize_name`
+    key; one to itself is none) in the snapshot at ``snapshot`` — folded once per snapshot and period, not again for
+    each applicant of a round (a snapshot never changes: its folder is its identity). Events name parties as filed:
+    each distinct pair is folded by the one key function, not by SQL of its own."""
+    con = Snapshot(snapshot).reader()
+    try:
         pairs = con.execute(
             "SELECT party_from, party_to, count(*) FROM events WHERE event_type IN (?, ?) AND event_date BETWEEN ? AND ? "
             "AND party_from IS NOT NULL GROUP BY party_from, party_to",
-            [EventType.TRANSFER.value, EventType.LICENCE.value, p.period.start, p.period.end]).fetchall()
+            [EventType.TRANSFER.value, EventType.LICENCE.value, start, end]).fetchall()
     finally:
         con.close()
-    out = sum(n for source, target, n in pairs if normalize_name(source) == key and normalize_name(target or "") != key)
-    return {"high_value_inventions": int(high_value), "assigned_or_licensed": int(out)}
+    out: dict[str, int] = {}
+    for source, target, n in pairs:
+        key = normalize_name(source)
+        if key != normalize_name(target or ""):
+            out[key] = out.get(key, 0) + int(n)
+    return out
 
 
 @dataclass(frozen=True)
