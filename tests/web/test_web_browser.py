@@ -294,7 +294,13 @@ def test_a_phone_keeps_an_opened_menu_and_a_provisional_last_day_on_the_screen(p
         groups = page.locator("details.menu-group")
         for i in range(groups.count()):
             groups.nth(i).locator("summary").click()
-            right = groups.nth(i).locator(".menu-items").evaluate("e => e.getBoundingClientRect().right")
+            items = groups.nth(i).locator(".menu-items")
+            # the browser fires `toggle` in a task after the click (the clean-clone run measured before it had run):
+            # wait up to 2 s for the group to move, then measure
+            items.evaluate("e => new Promise(done => { const t0 = performance.now(); (function look() {"
+                           " if (e.getBoundingClientRect().right <= 390 || performance.now() - t0 > 2000) done();"
+                           " else requestAnimationFrame(look); })(); })")
+            right = items.evaluate("e => e.getBoundingClientRect().right")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert right <= 390 and width <= 390, (lang, groups.nth(i).get_attribute("id"), right, width)
             page.keyboard.press("Escape")
