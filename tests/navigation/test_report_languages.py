@@ -21,7 +21,7 @@ from zhichan.navigation.changes import compare, summarize
 from zhichan.navigation.recommend import KINDS, recommendation_text
 from zhichan.navigation.report import APPLICANT_TYPES, build_document
 from zhichan.reports import charts
-from zhichan.reports.document import Table
+from zhichan.reports.document import Document, Table
 from zhichan.reports.html import render_fragment
 from zhichan.web.i18n import LANGUAGES, translate
 
@@ -390,3 +390,30 @@ def test_every_count_column_after_the_overview_names_its_unit(hand_result) -> No
     zh = build_document(result, PINNED, "zh")
     core = next(b for _, s in zh.walk() for b in s.blocks if isinstance(b, Table) and b.table_id == "t-core")
     assert "高价值" in core.columns and "本地" in core.columns  # a yes/no column's heading keeps no unit
+
+
+def test_the_appendix_and_the_assessments_keep_a_name_whole(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The Chinese appendix broke the shipped chains' 5–9 character branch names mid-name (电池管理系\\n统,
+    整车控制与智能\\n网联) beside the long queries, and the branches table its assessment (缺失（补\\n链）): those
+    columns are kept whole (``Table.whole_columns``: no wrap in the HTML and the PDF made from it, ``w:noWrap`` in the
+    DOCX); the query wraps."""
+    from zhichan.navigation.chain_io import builtin_chains
+    from zhichan.navigation.report import Messages, _appendix
+
+    nev = builtin_chains()["nev"]
+    long_names = [b.name for b in nev.branches if len(b.name) >= 6]
+    assert long_names
+    for lang in LANGUAGES:
+        result = dataclasses.replace(hand_result, chain=nev)
+        section = _appendix(result, Messages(lang, nev))
+        html = render_fragment(Document(title="t", sections=[section], lang=lang), mode="png")
+        appendix = re.search(r'<table id="t-chain"[^>]*>.*?</table>', html, flags=re.S)
+        assert appendix is not None
+        for name in long_names:
+            assert f'<td class="nowrap">{name}</td>' in appendix.group(0), (lang, name)
+        assert '<td class="nowrap">IPC=' not in appendix.group(0)
+    zh = render_fragment(build_document(hand_result, PINNED, "zh"), mode="png")
+    branches = re.search(r'<table id="t-branches"[^>]*>.*?</table>', zh, flags=re.S)
+    assert branches is not None
+    judged = re.findall(r'<td(?: class="([^"]*)")?>(优势|均衡|薄弱|缺失（补链）|—)</td>', branches.group(0))
+    assert judged and all(cls == "nowrap" for cls, _ in judged), judged

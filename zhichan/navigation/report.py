@@ -210,7 +210,7 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
                 [[b["branch_id"], m.path(b["branch_id"], b["path"]), b["level"], b["patents"], b["domestic"], b["local"],
                   _pct(b["local_share"]), _rta(b["rta"]), m.label("strength", b["strength"]),
                   m.label("stage", b["stage"])] for b in r.branches],
-                caption=m("branches.table"), table_id="t-branches", plain_columns=(2,)))
+                caption=m("branches.table"), table_id="t-branches", plain_columns=(2,), whole_columns=(8,)))
     if r.matrix:
         matrix = [{**x, "region": m.region(x["region_code"]), "branch": m.branch(x["branch_id"], x["branch"]),
                    "label": grouped(x["patents"])} for x in r.matrix]
@@ -438,7 +438,7 @@ def _appendix(r: NavigationResult, m: Messages) -> Section:
                  m("col.parent"), m("col.query")],
                 [[b.id, b.name, *([b.name_en or "—"] if m.lang == "en" else []), b.level, b.parent or "", b.query]
                  for b in r.chain.branches],
-                caption=m("appendix.table"), table_id="t-chain", plain_columns=(len(names) + 1,)))
+                caption=m("appendix.table"), table_id="t-chain", plain_columns=(len(names) + 1,), whole_columns=(1,)))
     return s
 
 
