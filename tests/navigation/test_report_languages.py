@@ -21,6 +21,7 @@ from zhichan.navigation.changes import compare, summarize
 from zhichan.navigation.recommend import KINDS, recommendation_text
 from zhichan.navigation.report import APPLICANT_TYPES, build_document
 from zhichan.reports import charts
+from zhichan.reports.document import Document, Table
 from zhichan.reports.html import render_fragment
 from zhichan.web.i18n import LANGUAGES, translate
 
@@ -126,6 +127,10 @@ def test_reports_in_both_languages_from_one_analysis(hand_snapshot, test_chain, 
     zh = docx.Document(str(outcome.files["docx"]))
     assert [p.text for p in zh.paragraphs if p.style.name == "Heading 1"][1] == "一、总体概况"
     assert zh.sections[0].footer.paragraphs[0].text.startswith("第 ")
+    # the count headings' units (test_every_count_column_after_the_overview_names_its_unit) in the DOCX too
+    headings = {lang: {c.text for t in doc.tables for c in t.rows[0].cells} for lang, doc in (("zh", zh), ("en", d))}
+    assert {"申请量（件）", "国内（件）", "成都市（件）", "成员数（人）"} <= headings["zh"], headings["zh"]
+    assert {"Applications (no.)", "Domestic (patents)", "Chengdu (patents)", "Members (people)"} <= headings["en"]
     pdf_text = subprocess.run(["pdftotext", str(outcome.files["pdf.en"]), "-"], capture_output=True, text=True,
                               check=True).stdout
     assert "1. Overview" in pdf_text and "Contents" in pdf_text and "总体概况" not in pdf_text
@@ -353,3 +358,62 @@ def test_a_count_in_the_reports_sentences_takes_its_plural_form(hand_result) -> 
     assert "共检索到专利 1 件（发明 1 件、实用新型 0 件、外观设计 0 件），涉及申请人 1 个；其中国内申请 1 件。" in zh
     many = _text(build_document(hand_result, PINNED, "en"))
     assert "found 14 patents (13 inventions, 1 utility model and 0 designs) from 7 applicants" in many
+
+
+#: a count column's heading ends with its unit (件 patents, 个 applicants, 人 people, 次 times)
+COUNT_UNIT = {"zh": re.compile(r"（[件个人次]）$"), "en": re.compile(r" \((?:no\.|patents|people|times)\)$")}
+
+
+def test_every_count_column_after_the_overview_names_its_unit(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The report's count headings after table 1 read 申请量, 国内, 本地 (the home region's name) with no unit, and some
+    headings stood over counts in one table and a yes/no in another (高价值: an applicant's high-value patents, a core
+    patent's flag): every column of whole numbers — not a rank, not an identifier printed as written (a year, a level)
+    — names its unit in its heading, in both languages (the DOCX, the PDF and the HTML are made from this document).
+    The overview (table 1) mixes patents and applicants in one column: its rows name what they count."""
+    result = _with_changes(hand_result)
+    for lang in LANGUAGES:
+        doc = build_document(result, PINNED, lang)
+        rank = {translate(lang, f"navigation.doc.col.{k}") for k in ("rank", "rank_before", "rank_now")}
+        checked, missing = 0, []
+        for _, section in doc.walk():
+            for table in (b for b in section.blocks if isinstance(b, Table)):
+                if table.table_id in ("t-overview", "t-change-ranks"):  # rows of several units; a rank's move
+                    continue
+                for i, heading in enumerate(table.columns):
+                    cells = [row[i] for row in table.rows]
+                    if (cells and i not in table.plain_columns and heading not in rank
+                            and all(isinstance(c, int) and not isinstance(c, bool) for c in cells)):
+                        checked += 1
+                        if not COUNT_UNIT[lang].search(heading):
+                            missing.append((table.table_id, heading))
+        assert checked >= 30 and not missing, (lang, checked, missing)
+    zh = build_document(result, PINNED, "zh")
+    core = next(b for _, s in zh.walk() for b in s.blocks if isinstance(b, Table) and b.table_id == "t-core")
+    assert "高价值" in core.columns and "本地" in core.columns  # a yes/no column's heading keeps no unit
+
+
+def test_the_appendix_and_the_assessments_keep_a_name_whole(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The Chinese appendix broke the shipped chains' 5–9 character branch names mid-name (电池管理系\\n统,
+    整车控制与智能\\n网联) beside the long queries, and the branches table its assessment (缺失（补\\n链）): those
+    columns are kept whole (``Table.whole_columns``: no wrap in the HTML and the PDF made from it, ``w:noWrap`` in the
+    DOCX); the query wraps."""
+    from zhichan.navigation.chain_io import builtin_chains
+    from zhichan.navigation.report import Messages, _appendix
+
+    nev = builtin_chains()["nev"]
+    long_names = [b.name for b in nev.branches if len(b.name) >= 6]
+    assert long_names
+    for lang in LANGUAGES:
+        result = dataclasses.replace(hand_result, chain=nev)
+        section = _appendix(result, Messages(lang, nev))
+        html = render_fragment(Document(title="t", sections=[section], lang=lang), mode="png")
+        appendix = re.search(r'<table id="t-chain"[^>]*>.*?</table>', html, flags=re.S)
+        assert appendix is not None
+        for name in long_names:
+            assert f'<td class="nowrap">{name}</td>' in appendix.group(0), (lang, name)
+        assert '<td class="nowrap">IPC=' not in appendix.group(0)
+    zh = render_fragment(build_document(hand_result, PINNED, "zh"), mode="png")
+    branches = re.search(r'<table id="t-branches"[^>]*>.*?</table>', zh, flags=re.S)
+    assert branches is not None
+    judged = re.findall(r'<td(?: class="([^"]*)")?>(优势|均衡|薄弱|缺失（补链）|—)</td>', branches.group(0))
+    assert judged and all(cls == "nowrap" for cls, _ in judged), judged

@@ -26,3 +26,26 @@ def test_the_indicators_page_fits_a_phone_and_keeps_every_figure(page):
     details = page.locator("#all-indicators details.indicator-definition").first
     details.locator("summary").click()
     assert details.evaluate("d => d.open") and "·" in details.inner_text()
+
+
+def test_a_region_name_in_the_cockpits_ranking_breaks_between_words_on_a_phone(page):
+    """At 390 px the ranking's table keeps its three columns, and its region names broke inside a word where the
+    long heading of the per-10k column took the width ("Longqua / nyi District", "Shuangli / u District"): a name breaks
+    between its words."""
+    sign_in(page, "cd_leader", then="/cockpit?lang=en")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/cockpit?lang=en")
+    broken = page.locator("#children-table td:first-child a").evaluate_all("""links => links.flatMap(a => {
+        const text = a.firstChild, found = [];
+        let at = 0;
+        for (const word of text.textContent.split(' ')) {
+            const range = document.createRange();
+            range.setStart(text, at); range.setEnd(text, at + word.length);
+            if (range.getClientRects().length > 1) found.push(word);
+            at += word.length + 1;
+        }
+        return found;
+    })""")
+    names = page.locator("#children-table td:first-child a").all_inner_texts()
+    assert len(names) > 5 and any(len(n.split()[0]) >= 8 for n in names), names
+    assert broken == [], broken

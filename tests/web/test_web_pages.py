@@ -292,9 +292,8 @@ def test_an_english_sentence_standing_alone_begins_with_a_capital():
 #: a count after which an English message sets a plural noun, allowed where it is never 1 (a fixed rule's constant, a
 #: figure above a bound) or is no count (a name before "as holder")
 PLURAL_AFTER_A_COUNT = {
-    "credit.agency.rule": "window", "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread",
-    "levers.annuity_none_widest": "months", "levers.ten_years_none_widest": "months", "levers.top_help": "n",
-    "search.facets_estimated": "total", "navigation.doc.rec.investment": "local", "protection.check.not_holder": "holders",
+    "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread", "search.facets_estimated": "total",
+    "navigation.doc.rec.investment": "local", "protection.check.not_holder": "holders",
 }
 _COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ ){0,3}(?:patents|applicants|inventions|applications|designs|models|regions"
                       r"|holders|rows|agencies|officers|records|cases|hits|years|months|days|minutes|points|times|people"

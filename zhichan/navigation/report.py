@@ -166,9 +166,9 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
         apps_w1=lc["apps_w1"], apps_w2=lc["apps_w2"], applicants_w1=lc["applicants_w1"],
         applicants_w2=lc["applicants_w2"], stage=m.label("stage", lc["stage"]),
     )))
-    s.add(Table([m("trend.year"), m("trend.applications"), m("trend.applicants"), m("col.inventions"),
-                 m("trend.local_applications", region=m.region(r.region_code)),
-                 m("trend.local_applicants", region=m.region(r.region_code))],
+    s.add(Table([m("trend.year"), m("col.applications"), m("col.applicants"), m("col.inventions"),
+                 m("col.local_applications", region=m.region(r.region_code)),
+                 m("col.local_applicants", region=m.region(r.region_code))],
                 [[t["year"], t["applications"], t["applicants"], t["inventions"], t["local_applications"],
                   t["local_applicants"]] for t in r.trend], caption=m("trend.table"), table_id="t-trend", plain_columns=(0,)))
     return s
@@ -206,11 +206,11 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
         weak=RTA_WEAK, strong=RTA_STRONG, min_patents=r.params.min_branch_patents,
     )))
     s.add(Table([m("col.branch_id"), m("col.branch"), m("col.level"), m("col.applications"), m("col.domestic"),
-                 f"{m.region(r.region_code)}", m("col.local_share"), "RTA", m("col.judgement"), m("col.life_cycle")],
+                 m("col.region_patents", region=m.region(r.region_code)), m("col.local_share"), "RTA", m("col.judgement"), m("col.life_cycle")],
                 [[b["branch_id"], m.path(b["branch_id"], b["path"]), b["level"], b["patents"], b["domestic"], b["local"],
                   _pct(b["local_share"]), _rta(b["rta"]), m.label("strength", b["strength"]),
                   m.label("stage", b["stage"])] for b in r.branches],
-                caption=m("branches.table"), table_id="t-branches", plain_columns=(2,)))
+                caption=m("branches.table"), table_id="t-branches", plain_columns=(2,), whole_columns=(8,)))
     if r.matrix:
         matrix = [{**x, "region": m.region(x["region_code"]), "branch": m.branch(x["branch_id"], x["branch"]),
                    "label": grouped(x["patents"])} for x in r.matrix]
@@ -239,7 +239,7 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
     if r.synthetic:  # the rankings name generated parties: say so where their names are read
         s.add(Paragraph(m("innovators.synthetic")))
     cols = [m("col.rank"), m("col.applicant"), m("col.type"), m("col.region"), m("col.applications"),
-            m("col.inventions"), m("col.valid_inventions"), m("col.high_value")]
+            m("col.inventions"), m("col.valid_inventions"), m("col.high_value_patents")]
     national = s.sub(m("innovators.national"))
     if r.top_national:
         # a bar per applicant: two whose English names coincide (新/信/鑫 all read xin) keep their legal names
@@ -345,8 +345,8 @@ def _core(r: NavigationResult, m: Messages) -> Section:
     s = Section(m("core.title"))
     hv = r.high_value
     rows = [[m(f"core.{key}"), hv["chain"].get(key, 0), hv["local"].get(key, 0)] for key in HIGH_VALUE_ROWS]
-    s.add(Table([m("col.indicator"), m("col.all"), m.region(r.region_code)], rows, caption=m("core.hv_table"),
-                table_id="t-hv"))
+    s.add(Table([m("col.indicator"), m("col.all_patents"), m("col.region_patents", region=m.region(r.region_code))], rows,
+                caption=m("core.hv_table"), table_id="t-hv"))
     s.add(Table([m("col.application_number"), m("col.title"), m("col.applicant"), m("col.local"),
                  m("col.filing_year"), m("col.citations"), m("col.family"), m("col.high_value"), m("col.status")],
                 [[c["application_number"], c["title"], m.holder({"name": c["applicant"], "name_en": c.get("applicant_en")}),
@@ -363,7 +363,7 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
         s.add(Figure(charts.pie("nav-legal-status", [{"status": m.label("status", x["status"]),
                                                       "patents": x["patents"]} for x in r.legal_status],
                                 category="status", value="patents", title=m("legal.chart")), m("legal.figure")))
-    s.add(Table([m("col.legal_status"), m("col.all"), m.region(r.region_code)],
+    s.add(Table([m("col.legal_status"), m("col.all_patents"), m("col.region_patents", region=m.region(r.region_code))],
                 [[m.label("status", x["status"]), x["patents"], x["local"]] for x in r.legal_status],
                 caption=m("legal.table"), table_id="t-status"))
     s.add(Table([m("col.operation"), m("col.events"), m("col.patents_involved"),
@@ -397,7 +397,7 @@ def _changes(r: NavigationResult, m: Messages) -> Section | None:
         local_before=c["local_before"], local_now=c["local_now"], rank_before=c["rank_before"] or "—",
         rank_now=c["rank_now"] or "—",
     )))
-    s.add(Table([m("col.branch_id"), m("col.branch"), m("col.before"), m("col.now"), m("col.delta"),
+    s.add(Table([m("col.branch_id"), m("col.branch"), m("col.before"), m("col.now"), m("col.delta_patents"),
                  m("col.local_before", region=m.region(r.region_code)), m("col.local_now", region=m.region(r.region_code)),
                  m("col.judgement")],
                 [[b["branch_id"], m.path(b["branch_id"], b["name"]), b["before"], b["now"], b["delta"], b["local_before"], b["local_now"],
@@ -438,7 +438,7 @@ def _appendix(r: NavigationResult, m: Messages) -> Section:
                  m("col.parent"), m("col.query")],
                 [[b.id, b.name, *([b.name_en or "—"] if m.lang == "en" else []), b.level, b.parent or "", b.query]
                  for b in r.chain.branches],
-                caption=m("appendix.table"), table_id="t-chain", plain_columns=(len(names) + 1,)))
+                caption=m("appendix.table"), table_id="t-chain", plain_columns=(len(names) + 1,), whole_columns=(1,)))
     return s
 
 

@@ -39,6 +39,9 @@ class Table:
     #: the columns (by index) whose whole numbers are identifiers — a year, a level — printed as written; every other
     #: whole number in a table is a count, grouped (1,197) as the pages show counts
     plain_columns: tuple[int, ...] = ()
+    #: the columns (by index) whose cells are names read whole, never wrapped, however wide: a branch's Chinese name
+    #: (5–9 characters) broke mid-name beside the appendix's long queries
+    whole_columns: tuple[int, ...] = ()
 
 
 @dataclass
@@ -136,7 +139,7 @@ SHORT_EM = 5.0
 def column_layout(table: Table, lang: str = "zh") -> list[str]:
     """How every renderer sets each column of ``table``: ``"num"`` — figures (counts, amounts, shares; "—" where
     none), right-aligned and never wrapped, so their digits line up; ``"short"`` — short labels, never wrapped; ``""``
-    — text, which wraps."""
+    — text, which wraps (a column of :attr:`Table.whole_columns` is short whatever its width)."""
     layout = []
     shown = [row_texts(table, row, lang) for row in table.rows]
     for i in range(len(table.columns)):
@@ -146,7 +149,7 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
                    for v, t in zip(cells, texts, strict=True)]
         if any(figures) and all(f or t.strip() in _NONE for f, t in zip(figures, texts, strict=True)):
             layout.append("num")
-        elif texts and all(map(is_short, texts)):
+        elif texts and (i in table.whole_columns or all(map(is_short, texts))):
             layout.append("short")
         else:
             layout.append("")
