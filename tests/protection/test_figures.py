@@ -53,7 +53,7 @@ def mediation(world: World, ending: str) -> None:
     act(world, case, "reply", at(D(2026, 3, 5)))
     act(world, case, "accept", at(D(2026, 3, 6)), {"mediators": "张三、李四"})
     if ending == "fail":
-        act(world, case, "fail", at(D(2026, 4, 1)), {"reason": "分歧较大"})
+        act(world, case, "fail", at(D(2026, 4, 1)), {"ground": "未能达成协议（第六十九条）", "reason": "分歧较大"})
         return
     act(world, case, "agree", at(D(2026, 4, 1)), {"effective_on": "2026-04-01"}, (pdf(),))
     act(world, case, "confirmation_lapsed", at(D(2026, 5, 7)))  # the day after the 30 days (due 6 May)
