@@ -66,6 +66,8 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 3, 19)))  # the 15 days ended on 18 March
     act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 3, 19)), fields={"hearing_date": "2026-04-20"})
+    act(world, "wuhou_officer", a, "record_hearing", at(D(2026, 4, 20)), uploads=(pdf(),),
+        fields={"attendees": "张三、李四、王五；双方当事人", "respondent_attendance": "到庭参加"})
     act(world, "wuhou_officer", a, "decide", at(D(2026, 4, 21)), uploads=(pdf(),))
     act(world, "wuhou_officer", a, "publish", at(D(2026, 4, 22)), fields={"redaction": "已审查，裁决书原文公开"})
     assert a["state"] == "closed"
@@ -86,8 +88,7 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", b, "forward_answer")
     act(world, "wuhou_officer", b, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
     act(world, "ent_user", b, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": "2026-03-03"})
-    act(world, "wuhou_officer", b, "record_ruling", fields={"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特1号",
-                                                            "ruled_on": "2026-03-03"})
+    act(world, "wuhou_officer", b, "record_ruling", fields={"ruling_number": "（2026）川01民特1号", "ruled_on": "2026-03-03"})
     e = start(world)
     act(world, "wuhou_officer", e, "accept", fields=panel, uploads=(pdf(),))
     act(world, "wuhou_officer", e, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
@@ -96,11 +97,24 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", c, "refuse", fields={"reasons": "不属于受案范围"})
     d = start(world, who="ent_user")
     act(world, "ent_user", d, "withdraw")
+    f = start(world)  # the requester absent from the oral hearing (第二十六条)
+    act(world, "wuhou_officer", f, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", f, "serve", uploads=(pdf(),))
+    act(world, "wuhou_officer", f, "answer_lapsed", at(D(2026, 3, 19)))
+    act(world, "wuhou_officer", f, "schedule_hearing", at(D(2026, 3, 19)), fields={"hearing_date": "2026-04-20"})
+    act(world, "wuhou_officer", f, "withdraw_absent", at(D(2026, 4, 20)), uploads=(pdf(),),
+        fields={"absence": "无正当理由拒不参加口头审理", "attendees": "张三、李四、王五；被请求人"})
+    g = start(world)  # the court refuses to confirm the agreement
+    act(world, "wuhou_officer", g, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", g, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", g, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": "2026-03-03"})
+    act(world, "wuhou_officer", g, "record_rejection", fields={"ruling_number": "（2026）川01民特2号", "ruled_on": "2026-03-03"})
     with Session(world.engine) as s:
         taken = set(s.scalars(select(Step.event)))
     declared = {t.event for t in world.service.registry.get(PROCEDURE, "default").transitions}
     assert declared <= taken
-    assert {b["state"], c["state"], d["state"], e["state"]} == {"mediated", "refused", "withdrawn"}
+    assert [x["state"] for x in (b, c, d, e, f, g)] == ["mediated_confirmed", "refused", "withdrawn", "mediated",
+                                                        "withdrawn_absent", "mediated_unconfirmed"]
     assert clocks(world, b)["closing"]["status"] == "stopped"  # a final state stops every clock
 
 

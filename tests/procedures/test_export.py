@@ -43,7 +43,7 @@ def _cases(world: World) -> None:
     act(world, "wuhou_officer", b, "apply_confirmation", at(D(2026, 3, 26)), {"court": "成都市中级人民法院",
                                                                                "applied_on": "2026-03-26"})
     act(world, "wuhou_officer", b, "record_ruling", at(D(2026, 3, 30)), {
-        "outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特1号", "ruled_on": "2026-03-30"})
+        "ruling_number": "（2026）川01民特1号", "ruled_on": "2026-03-30"})
     # C: refused before 立案 (no closing clock); D: another district, still open
     c = start(world, when=at(D(2026, 3, 2)))
     act(world, "wuhou_officer", c, "refuse", at(D(2026, 3, 5)), {"reasons": "不属于受案范围"})

@@ -87,6 +87,8 @@ def due(world: World, case: dict[str, Any], clock: str) -> dt.date | None:
 
 
 PANEL = {"panel": "张三、李四、王五"}
+HEARD = {"attendees": "张三、李四、王五；请求人、被请求人的代理人", "respondent_attendance": "无正当理由拒不参加，按缺席处理"}
+ABSENT = {"absence": "未经允许中途退出口头审理", "attendees": "张三、李四、王五；被请求人"}
 
 
 def test_models_match_migration(engine: Engine) -> None:
@@ -202,11 +204,26 @@ def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(worl
 
     before = page(D(2026, 3, 12))
     assert "decide" not in {t.event for t in before["actions"]}
-    assert [(h.spec.event, h.day) for h in before["held"]] == [("decide", D(2026, 3, 13))]  # the page says from when
+    # the hearing's record and the requester's absence from its day (the page says from when); the decision after the record
+    assert [(h.spec.event, h.day) for h in before["held"]] == [("record_hearing", D(2026, 3, 13)),
+                                                               ("withdraw_absent", D(2026, 3, 13))]
     with pytest.raises(FormError) as info:
-        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 12)), uploads=(pdf(),))
+        act(world, "wuhou_officer", case, "record_hearing", at(D(2026, 3, 12)), HEARD, (pdf(),))
     assert "2026-03-13" in info.value.errors["_clock"]
-    assert "decide" in {t.event for t in page(D(2026, 3, 13))["actions"]}
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide", at(D(2026, 3, 13)), uploads=(pdf(),))
+    assert "记录口头审理" in info.value.errors["_clock"]
+    on_the_day = {t.event for t in page(D(2026, 3, 13))["actions"]}
+    assert {"record_hearing", "withdraw_absent"} <= on_the_day and "decide" not in on_the_day
+    with pytest.raises(FormError) as info:  # 第二十七条: the signed record is uploaded, never generated
+        act(world, "wuhou_officer", case, "record_hearing", at(D(2026, 3, 13)), HEARD)
+    assert set(info.value.errors) == {"doc0"}
+    act(world, "wuhou_officer", case, "record_hearing", at(D(2026, 3, 13)), HEARD, (pdf(),))
+    heard = page(D(2026, 3, 13))
+    assert "decide" in {t.event for t in heard["actions"]} and "withdraw_absent" not in {t.event for t in heard["actions"]}
+    with pytest.raises(FormError) as info:  # the requester attended: no absence after the record
+        act(world, "wuhou_officer", case, "withdraw_absent", at(D(2026, 3, 13)), ABSENT, (pdf(),))
+    assert "请求人参加了口头审理" in info.value.errors["_clock"]
     act(world, "wuhou_officer", case, "suspend", at(D(2026, 3, 13)), {"ground": "鉴定"})
     assert "decide" not in {t.event for t in page(D(2026, 3, 16))["actions"]}
     with pytest.raises(FormError) as info:
@@ -601,8 +618,8 @@ def test_an_agreement_inside_an_adjudication_tracks_judicial_confirmation(world:
     act(world, "wuhou_officer", other, "apply_confirmation", at(D(2026, 9, 2)),
         {"court": "成都市中级人民法院", "applied_on": "2026-09-02"})
     act(world, "wuhou_officer", other, "record_ruling", at(D(2026, 9, 20)),
-        {"outcome": "裁定调解协议有效", "ruling_number": "（2026）川01民特8号", "ruled_on": "2026-09-18"})
-    assert other["state"] == "mediated"
+        {"ruling_number": "（2026）川01民特8号", "ruled_on": "2026-09-18"})
+    assert other["state"] == "mediated_confirmed"
 
 
 def test_steps_on_the_answer_period_are_offered_only_on_their_side_of_its_last_day(world: World) -> None:
@@ -743,3 +760,62 @@ def test_the_in_force_check_names_a_compensated_or_unknown_term(tmp_path: Path) 
     assert in_force(b, "en") == ("In force on 2026-03-02 (term ends 2027-01-25, including a term compensation; the "
                                  "statutory term ends 2026-03-31)")
     assert in_force(c, "zh").startswith("2026-03-02 时有效（届满日不明") and "None" not in in_force(c, "en")
+
+
+def test_a_requester_absent_from_the_hearing_is_treated_as_withdrawn(world: World) -> None:
+    """第二十六条: a requester who does not attend the oral hearing without good reason (or leaves without permission) is
+    treated as having withdrawn the request — the case closes in its own state (第三十条（三）、第三十六条: 撤销案件) with the
+    hearing's record uploaded and the decision closing it generated; nothing recorded the hearing or this outcome before."""
+    from zhichan.protection.service import case_list
+
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer_lapsed", at(D(2026, 3, 20)))  # the 15 days ended on 19 March
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 20)), {"hearing_date": "2026-03-26"})
+    with pytest.raises(FormError) as info:  # the record of the hearing is required
+        act(world, "wuhou_officer", case, "withdraw_absent", at(D(2026, 3, 26)), ABSENT)
+    assert set(info.value.errors) == {"doc0"}
+    act(world, "wuhou_officer", case, "withdraw_absent", at(D(2026, 3, 26)), ABSENT, (pdf(),))
+    assert case["state"] == "withdrawn_absent" and not view(world, case)["case"]["is_open"]
+    page = view(world, case)
+    assert page["declaration"].states["withdrawn_absent"].title("zh") == "按撤回请求处理（请求人未参加口头审理）"
+    assert all(c["status"] == "stopped" for c in page["clocks"])
+    with session_scope(world.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"],
+                                                                Step.event == "withdraw_absent")))
+        listed = case_list(s, world.scope("wuhou_officer"), world.service, "en", status="closed")
+    assert [d["file_name"] for d in docs] == ["doc.pdf", "撤销专利侵权纠纷案件决定书.pdf", "撤销专利侵权纠纷案件决定书.docx"]
+    made = world.service.files_dir / docs[1]["sha256"][:2] / docs[1]["sha256"]
+    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert "未经允许中途退出口头审理" in text and "第二十六条" in text and "撤销本案" in text and case["number"] in text
+    row = next(r for r in listed["items"] if r["id"] == case["id"])
+    assert row["state_title"] == "Treated as withdrawn (the requester did not attend the oral hearing)"
+
+
+def test_the_court_s_refusal_to_confirm_an_agreement_closes_in_its_own_state(world: World) -> None:
+    """裁定驳回申请 closed as 调解结案 like a confirmed agreement: each ruling now has its own closing state, and the agreement
+    the office draws up (第三十五条) is generated when the step leaves it empty."""
+    from zhichan.protection.mediation import JudicialConfirmation
+
+    world.service.add_hook(DISPUTE, JudicialConfirmation(world.service, "mediate"))
+    case = start(world, at(D(2026, 8, 3)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 8, 4)), PANEL, (pdf(),))
+    act(world, "wuhou_officer", case, "mediate", at(D(2026, 9, 1)),
+        {"effective_on": "2026-09-01", "terms": "被请求人停止销售并赔偿损失人民币五万元"})
+    act(world, "wuhou_officer", case, "apply_confirmation", at(D(2026, 9, 2)),
+        {"court": "成都市中级人民法院", "applied_on": "2026-09-02"})
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "record_rejection", at(D(2026, 9, 20)),
+            {"ruling_number": "（2026）川01民特9号", "ruled_on": "2026-09-21"})
+    assert set(info.value.errors) == {"ruled_on"}
+    act(world, "wuhou_officer", case, "record_rejection", at(D(2026, 9, 20)),
+        {"ruling_number": "（2026）川01民特9号", "ruled_on": "2026-09-18"})
+    assert case["state"] == "mediated_unconfirmed"
+    assert view(world, case)["declaration"].states["mediated_unconfirmed"].title("zh") == "调解结案（法院裁定驳回司法确认申请）"
+    with session_scope(world.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "mediate")))
+    assert [d["file_name"] for d in docs] == ["调解协议书.pdf", "调解协议书.docx"]
+    made = world.service.files_dir / docs[0]["sha256"][:2] / docs[0]["sha256"]
+    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert "赔偿损失人民币五万元" in text and "2026年9月1日" in text and HOLDER in text

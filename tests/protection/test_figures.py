@@ -53,14 +53,19 @@ def mediation(world: World, ending: str) -> None:
     act(world, case, "reply", at(D(2026, 3, 5)))
     act(world, case, "accept", at(D(2026, 3, 6)), {"mediators": "张三、李四"})
     if ending == "fail":
-        act(world, case, "fail", at(D(2026, 4, 1)), {"reason": "分歧较大"})
+        act(world, case, "fail", at(D(2026, 4, 1)), {"ground": "未能达成协议（第六十九条）", "reason": "分歧较大"})
         return
     act(world, case, "agree", at(D(2026, 4, 1)), {"effective_on": "2026-04-01"}, (pdf(),))
+    if ending == "unconfirmed":  # the court refuses to confirm it: an agreement reached all the same
+        act(world, case, "apply_confirmation", at(D(2026, 4, 2)), {"court": "成都市武侯区人民法院", "applied_on": "2026-04-02"})
+        act(world, case, "record_rejection", at(D(2026, 5, 11)), {"ruling_number": "（2026）川0107民特5号",
+                                                                  "ruled_on": "2026-05-08"})
+        return
     act(world, case, "confirmation_lapsed", at(D(2026, 5, 7)))  # the day after the 30 days (due 6 May)
 
 
 def cases(world: World) -> None:
-    for ending in ("agree", "fail", "refuse"):
+    for ending in ("agree", "fail", "refuse", "unconfirmed"):
         mediation(world, ending)
     mediation_open = start(world, "protection.mediation", MEDIATION, at(D(2026, 5, 4)), uploads=(pdf(),))
     assert mediation_open["state"] == "filed"
@@ -98,10 +103,11 @@ def values(snapshot: Any, region: str, as_of: dt.date, engine: str) -> dict[str,
 def test_protection_and_credit_figures(exported: Any) -> None:
     june = values(exported, "510107", D(2026, 6, 30), "duckdb")
     assert june == {
-        # settled by agreement: the agreed mediation, out of 5 protection cases closed (3 mediations, 2 notices)
-        "protection_mediated": 1, "protection_out_of_court_share": 20.0,
-        "protection_mediations_received": 4, "protection_mediations_closed": 3, "protection_mediations_agreed": 1,
-        "protection_mediation_success_rate": pytest.approx(100 / 3), "protection_ecommerce_received": 2,
+        # settled by agreement: the two agreed mediations (one the court refused to confirm — its own closing state, still
+        # an agreement), out of 6 protection cases closed (4 mediations, 2 notices)
+        "protection_mediated": 2, "protection_out_of_court_share": pytest.approx(100 / 3),
+        "protection_mediations_received": 5, "protection_mediations_closed": 4, "protection_mediations_agreed": 2,
+        "protection_mediation_success_rate": 50.0, "protection_ecommerce_received": 2,
         "protection_ecommerce_closed": 2, "ecommerce_handled": 2, "ecommerce_handling_days_total": 5,
         "ecommerce_handling_days": 2.5, "protection_adjudications_received": 0,
         # in force on 30 Jun: listed 1 Sep 2025 and 1 Feb 2026 (1 Mar 2025 ended 1 Mar 2026; 1 Mar 2026 repaired 1 Jun)
@@ -116,7 +122,7 @@ def test_protection_and_credit_figures(exported: Any) -> None:
     listed = service.drilldown("credit_listings_in_force", "510100", D(2026, 6, 30), snapshot=exported)
     assert sorted(listed.column("subject").to_pylist()) == ["某代理公司0", "某代理公司1"]
     agreed = service.drilldown("protection_mediation_success_rate", "510107", D(2026, 6, 30), snapshot=exported)
-    assert agreed.num_rows == 1 and agreed.column("state").to_pylist() == ["closed"]
+    assert sorted(agreed.column("state").to_pylist()) == ["closed", "unconfirmed"]
 
 
 @pytest.mark.spark

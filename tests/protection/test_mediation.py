@@ -6,16 +6,19 @@ reaching the parties, a late application refused, the court's ruling recorded.""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from tests.procedures.helpers import World, at, build_world, pdf
 from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.platform.db import session_scope
+from zhichan.procedures.models import Step
 from zhichan.protection.documents import OFFICE_DOCUMENTS, DocumentGenerator
 from zhichan.protection.mediation import MEDIATION, OWNERSHIP, MediationRules
 
@@ -88,8 +91,8 @@ def test_ownership_mediation_to_a_confirmed_agreement(world: World) -> None:
     act(world, "ent_user", case, "apply_confirmation", at(D(2026, 10, 12)),
         {"court": "成都市武侯区人民法院", "applied_on": "2026-10-09"})
     act(world, "wuhou_officer", case, "record_ruling", at(D(2026, 10, 20)),
-        {"outcome": "裁定调解协议有效", "ruling_number": "（2026）川0107民特12号", "ruled_on": "2026-10-19"})
-    assert case["state"] == "closed"
+        {"ruling_number": "（2026）川0107民特12号", "ruled_on": "2026-10-19"})
+    assert case["state"] == "confirmed"
 
 
 def test_confirmation_window_lapses_and_a_general_dispute_has_no_two_month_track(world: World) -> None:
@@ -103,3 +106,64 @@ def test_confirmation_window_lapses_and_a_general_dispute_has_no_two_month_track
     assert clock(world, case, "confirmation")["due_on"] == D(2026, 4, 20)  # 19 Apr is a Sunday
     act(world, "wuhou_officer", case, "confirmation_lapsed", at(D(2026, 4, 21)))
     assert case["state"] == "closed"
+
+
+def _documents(world: World, case: dict[str, Any], event: str) -> list[tuple[str, str]]:
+    """The file names of a step's documents, and the first PDF's text (lines joined)."""
+    with session_scope(world.engine) as s:
+        docs = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == event)))
+    made = world.service.files_dir / docs[0]["sha256"][:2] / docs[0]["sha256"]
+    text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True, check=True).stdout
+    return [d["file_name"] for d in docs], text.replace("\n", "")
+
+
+def opened(world: World, kind: str = "专利侵权纠纷") -> dict[str, Any]:
+    case = start(world, kind, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 3)))
+    act(world, "wuhou_officer", case, "reply", at(D(2026, 3, 10)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 11)), {"mediators": "张三"})
+    return case
+
+
+def test_each_outcome_closes_in_its_own_state_with_the_office_s_documents(world: World) -> None:
+    """The mediation generated no document of the office's while the adjudication did, and the court's refusal closed as
+    调解结案: 第六十九条 — the office draws up the agreement (generated when the step leaves it empty), no agreement closes
+    the case by 撤销案件 with both parties told (撤销案件通知书, 第七十条); 第六十七条 — the requester's absence is a withdrawal,
+    the respondent's a failure; each ruling of the court its own state."""
+    agreed = opened(world)
+    act(world, "wuhou_officer", agreed, "agree", at(D(2026, 3, 20)),
+        {"effective_on": "2026-03-20", "terms": "被请求人停止制造、销售涉案产品"})
+    names, text = _documents(world, agreed, "agree")
+    assert names == ["调解协议书.pdf", "调解协议书.docx"]
+    assert "被请求人停止制造、销售涉案产品" in text and "2026年3月20日" in text and "司法确认" in text
+    act(world, "ent_user", agreed, "apply_confirmation", at(D(2026, 3, 23)),
+        {"court": "成都市武侯区人民法院", "applied_on": "2026-03-23"})
+    act(world, "wuhou_officer", agreed, "record_rejection", at(D(2026, 4, 2)),
+        {"ruling_number": "（2026）川0107民特3号", "ruled_on": "2026-04-01"})
+    assert agreed["state"] == "unconfirmed"
+
+    failed = opened(world)
+    with pytest.raises(FormError) as info:  # which of the two grounds closes it
+        act(world, "wuhou_officer", failed, "fail", at(D(2026, 4, 1)), {"reason": "被请求人未到场"})
+    assert set(info.value.errors) == {"ground"}
+    act(world, "wuhou_officer", failed, "fail", at(D(2026, 4, 1)),
+        {"ground": "被请求人无正当理由未参加调解（第六十七条）", "reason": "被请求人经通知未到场"})
+    assert failed["state"] == "failed"
+    names, text = _documents(world, failed, "fail")
+    assert names == ["撤销案件通知书.pdf", "撤销案件通知书.docx"]
+    assert "被请求人无正当理由未参加调解" in text and "第六十九条" in text and "撤销案件" in text and failed["number"] in text
+
+    absent = opened(world)
+    act(world, "wuhou_officer", absent, "withdraw_absent", at(D(2026, 4, 1)), {"reason": "请求人经通知未到场"})
+    assert absent["state"] == "withdrawn_absent" and not view(world, absent)["case"]["is_open"]
+    titles = {s: view(world, absent)["declaration"].states[s].title("zh")
+              for s in ("closed", "confirmed", "unconfirmed", "failed", "withdrawn_absent")}
+    assert len(set(titles.values())) == 5
+
+
+def test_each_mediation_clock_cites_its_own_article(world: World) -> None:
+    """The clocks cited 第六十三条至第七十条 as a range: each now cites the article that sets it."""
+    decl = world.service.registry.get(MEDIATION, "default")
+    assert {n: c.basis for n, c in decl.clocks.items()} == {
+        "service": "第六十五条", "reply": "第六十五条", "admission": "第六十六条", "ownership_closing": "第七十条",
+        "confirmation": "民事诉讼法 第二百零五条"}

@@ -129,7 +129,7 @@ def test_agreement_inside_an_adjudication_in_the_browser(page, env: WebEnv, arti
     page.screenshot(path=str(artifacts_dir / "protection-dispute-mediated-zh.png"), full_page=True)
     take(page, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": today}, state="已申请司法确认")
     take(page, "record_ruling", fields={"ruling_number": "（2026）川01民特1号", "ruled_on": today},
-         selects={"outcome": "裁定调解协议有效"}, state="调解结案")
+         state="调解结案（法院裁定调解协议有效）")
     page.goto(page.url.split("?")[0] + "?lang=en")
     page.wait_for_selector("#case-state:has-text('Settled by mediation')")
     page.screenshot(path=str(artifacts_dir / "protection-dispute-mediated-en.png"), full_page=True)

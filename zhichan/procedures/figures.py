@@ -204,8 +204,9 @@ def _case_defs() -> list[IndicatorDef]:
         "当年1月1日至统计日以调解协议结案的知识产权保护案件数：行政裁决中调解结案的，和专利纠纷行政调解达成协议办结的。",
         "IP protection cases closed with a mediation agreement from 1 January to the statistics date: adjudications "
         "settled by mediation, and administrative mediations of patent disputes closed with an agreement.", "保护", src,
-        "closed_in_period AND ((procedure = 'protection.patent_dispute' AND state = 'mediated') "
-        "OR (procedure = 'protection.mediation' AND state = 'closed'))"))
+        "closed_in_period AND ((procedure = 'protection.patent_dispute' "
+        "AND state IN ('mediated', 'mediated_confirmed', 'mediated_unconfirmed')) "
+        "OR (procedure = 'protection.mediation' AND state IN ('closed', 'confirmed', 'unconfirmed')))"))
     d.append(IndicatorDef(
         "protection_out_of_court_share", "调解结案占比", "Share settled by mediation", "%", "share", _FLOW,
         "调解结案量 ÷ 知识产权保护案件办结量 × 100（纠纷在诉讼外化解的比例）。", "Cases settled by mediation ÷ IP protection cases closed × 100 (the share of disputes resolved out of court).", "保护",

@@ -249,6 +249,10 @@ class DemoCases:
             hearing = add_working_days(china_date(noticed), rng.randint(3, 10))
             self.act(officer, case, "schedule_hearing", noticed, {"hearing_date": hearing.isoformat(), "place": "第一审理庭"})
             clock.now = max(clock.now, dt.datetime(hearing.year, hearing.month, hearing.day, 2))
+            # 第二十七条: the hearing held on its day and its signed record uploaded (the decision waits for it)
+            self.act(officer, case, "record_hearing", clock.now, {"attendees": "合议组全体成员、书记员；请求人、被请求人及其代理人",
+                                                                 "respondent_attendance": "到庭参加"},
+                     (Upload("doc0", "口头审理笔录（合成）.pdf", placeholder("口头审理笔录")),))
         self.act(officer, case, "decide", clock.later(working_days=rng.randint(1, 3) if simplified else rng.randint(5, 20)),
                  {"ruling": "被请求人立即停止侵权行为。"})
         self.act(officer, case, "publish", clock.later(working_days=rng.randint(1, 15)),
@@ -270,7 +274,7 @@ class DemoCases:
         self.act(officer, case, "reply", clock.later(days=rng.randint(2, 12)))
         self.act(officer, case, "accept", clock.later(working_days=rng.randint(1, 4)), {"mediators": "、".join(rng.sample(NAMES, 2))})
         if rng.random() < 0.3:
-            self.act(officer, case, "fail", clock.later(days=rng.randint(7, 40)), {"reason": "双方分歧较大"})
+            self.act(officer, case, "fail", clock.later(days=rng.randint(7, 40)), {"ground": "未能达成协议（第六十九条）", "reason": "双方分歧较大"})
             return
         agreed = clock.later(days=rng.randint(5, 30))
         self.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
@@ -285,7 +289,7 @@ class DemoCases:
             self.act(officer, case, "apply_confirmation", applied,
                      {"court": f"{in_language(office.name, 'zh').removesuffix('知识产权局')}人民法院", "applied_on": china_date(applied).isoformat()})
             ruled = clock.later(days=rng.randint(5, 20))
-            self.act(officer, case, "record_ruling", ruled, {"outcome": "裁定调解协议有效", "ruling_number": f"调确字第{case['id']}号",
+            self.act(officer, case, "record_ruling", ruled, {"ruling_number": f"调确字第{case['id']}号",
                                                              "ruled_on": china_date(ruled).isoformat()})
         else:  # the window has run out: the day after its deadline (the engine's, holidays included)
             with session_scope(self.engine) as s:

@@ -84,8 +84,14 @@ def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bo
 
 
 #: documents the office issues, generated when a step leaves them empty; a party's own papers (请求书,
-#: 调解请求书) are the party's to upload — drawn up here only from a complaint, for the case it opens
-OFFICE_DOCUMENTS = frozenset({"受理通知书", "不予受理通知书", "答辩通知书", "口头审理通知书", "裁决书", "催告书"})
+#: 调解请求书) are the party's to upload — drawn up here only from a complaint, for the case it opens — and so is a
+#: record the attendees sign (口头审理笔录, 第二十七条)
+OFFICE_DOCUMENTS = frozenset({"受理通知书", "不予受理通知书", "答辩通知书", "口头审理通知书", "裁决书", "催告书",
+                              # 81号令 第三十条（三）、第三十六条: a dispute closed after the requester's absence (第二十六条)
+                              "撤销专利侵权纠纷案件决定书",
+                              # 第三十五条、第六十九条: the office draws up the agreement, the parties sign it;
+                              # 第六十九条、第七十条: a mediation without one is closed by 撤销案件, both parties told
+                              "调解协议书", "撤销案件通知书"})
 
 
 class Documents(Protocol):
@@ -118,7 +124,7 @@ class DocumentGenerator:
             if row is not None:
                 values["panel"] = fields.get("panel") or row.panel
                 values["answer_days"] = 30 if row.respondent_abroad else 15
-        for name in ("hearing_date", "final_on"):
+        for name in ("hearing_date", "final_on", "effective_on"):
             if values.get(name):
                 values[name] = chinese_date(dt.date.fromisoformat(str(values[name])))
         return values

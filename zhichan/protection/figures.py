@@ -51,8 +51,9 @@ TYPES = (
     ("protection.overseas_guidance", "overseas_guidance", "海外纠纷应对指导", "overseas-dispute guidance"),
 )
 MEDIATION = "protection.mediation"
-#: the stand-alone mediation's final state reached through an agreement (applied for confirmation or not)
-AGREED = "closed"
+#: the stand-alone mediation's final states reached through an agreement (confirmation not applied for, the court's
+#: ruling that it is valid, the court's refusal of the application: an agreement was reached all the same)
+AGREED = ("closed", "confirmed", "unconfirmed")
 ECOMMERCE = "protection.ecommerce_notice"
 
 
@@ -112,7 +113,7 @@ def _defs() -> list[IndicatorDef]:
         "当年1月1日至统计日以调解协议办结的专利纠纷行政调解件数（无论是否申请司法确认）。",
         "Administrative mediations of patent disputes closed with a mediation agreement from 1 January to the statistics "
         "date (whether or not judicial confirmation was sought).", "保护", cases,
-        f"procedure = '{MEDIATION}' AND closed_in_period AND state = '{AGREED}'"))
+        f"procedure = '{MEDIATION}' AND closed_in_period AND state IN ({', '.join(repr(a) for a in AGREED)})"))
     d.append(IndicatorDef(
         "protection_mediation_success_rate", "调解成功率", "Mediation success rate", "%", "share", _FLOW,
         "调解成功量 ÷ 专利纠纷行政调解办结量 × 100（办结含调解不成、不予立案和撤回）。",

@@ -71,7 +71,7 @@ class JudicialConfirmation:
             clock = _clock(session, step.case_id, "confirmation")
             if clock is not None and (clock.due_on is None or clock.due_on >= today):
                 raise FormError({"_clock": f"司法确认申请期至 {clock.due_on} 届满，尚未届满 / the 30 days run to {clock.due_on}"})
-        elif step.event == "record_ruling":
+        elif step.event in ("record_ruling", "record_rejection"):
             ruled = _day(f, "ruled_on")
             if ruled is not None and ruled > today:
                 raise FormError({"ruled_on": "裁定日期不能晚于今天 / the ruling cannot be in the future"})

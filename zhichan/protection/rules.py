@@ -13,11 +13,15 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
   step ``answers`` — so it is offered only after an answer was received).
 - 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing); a panel member
   granted one is replaced on the decision's step (the panel's later documents named them).
-- 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead.
+- 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead; a requester absent without good
+  reason (or leaving without permission) is treated as having withdrawn the request, a respondent is heard in default.
+- 第二十七条 the hearing's attendees and main points are recorded (口审笔录), uploaded on ``record_hearing``.
 - 第五十四条 an evidence period of at least 15 days.
 - 第三十七条 the second extension of the closing period is approved by the upper level, after the first.
-- the decision waits for the oral hearing it was scheduled after (第二十六条: the hearing is held, then decided on) and
-  is not made while the case is suspended (第二十八条/第二十九条 中止处理: 恢复处理 first) — :func:`dispute_holds`.
+- the decision waits for the oral hearing it was scheduled after (第二十六条: the hearing is held and recorded, then
+  decided on) and is not made while the case is suspended (第二十八条/第二十九条 中止处理: 恢复处理 first); the hearing's
+  record and the requester's absence wait for the hearing day, and an absence is not recorded after a record of the
+  hearing — :func:`dispute_holds`.
 
 Each admission check is a :class:`Check`: ``ok`` True (met), False (refuses admission), None (the
 corpus cannot tell — the officer verifies; never shown as "fine").
@@ -44,7 +48,7 @@ from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import Case, CaseClock, Step
-from zhichan.procedures.service import Hold, ProcedureService, StepTaken, exact_clock
+from zhichan.procedures.service import Blocked, Hold, ProcedureService, StepTaken, exact_clock
 from zhichan.protection.models import Dispute
 from zhichan.web.i18n import catalogue, stored_message, stored_text
 
@@ -246,7 +250,9 @@ def _clock(session: Session, case_id: int, name: str) -> Any:
 
 
 #: the steps :func:`dispute_holds` holds back
-HELD = ("decide",)
+HELD = ("decide", "record_hearing", "withdraw_absent")
+#: the step recording the oral hearing (第二十七条), and the requester's absence from it (第二十六条)
+RECORD_HEARING, ABSENT = "record_hearing", "withdraw_absent"
 
 
 def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str, Hold]:
@@ -255,7 +261,9 @@ def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str
 
     - a pause of the closing deadline still open (中止处理 on any ground, a jurisdiction objection): the step that ends
       it comes first — 恢复处理, or the decision on the objection;
-    - an oral hearing scheduled: the decision from the hearing's day (the parties are heard before it is made)."""
+    - an oral hearing scheduled: its record (口审笔录) and the requester's absence from its day; the decision after the
+      record (a declaration without the record step — cases opened before revision 3 — from the hearing's day); no
+      absence once the hearing is recorded (the requester attended)."""
     state = session.scalar(select(CASES.c.state).where(CASES.c.id == case_id))
     clock = session.execute(select(CLOCKS.c.pauses).where(CLOCKS.c.case_id == case_id, CLOCKS.c.name == "closing")).first()
     answering = {e for enders in decl.pause_enders.values() for e in enders}  # the steps answering a pause
@@ -268,8 +276,13 @@ def dispute_holds(session: Session, case_id: int, decl: Declaration) -> dict[str
                 return {"decide": ender}
     if state == "hearing":
         day = _day(_last_fields(session, case_id, "schedule_hearing"), "hearing_date")
-        if day is not None:
+        if day is None:
+            return {}
+        if not any(t.event == RECORD_HEARING for t in decl.transitions):
             return {"decide": day}
+        if _last_fields(session, case_id, RECORD_HEARING):
+            return {ABSENT: Blocked("口头审理已记录，请求人参加了口头审理 / the hearing is recorded: the requester attended")}
+        return {"decide": RECORD_HEARING, RECORD_HEARING: day, ABSENT: day}
     return {}
 
 
