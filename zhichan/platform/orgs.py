@@ -226,6 +226,15 @@ def party_organization(session: Session, party: str, region: str, *,
     return create_org(session, party, OrgKind.ENTERPRISE, region, parent, party_key=key, name_en=name_en), True
 
 
+def area_bureau(session: Session, region_code: str, within: str = "/") -> Organization | None:
+    """The bureau (province, city or county) whose area is ``region_code`` exactly, below the organization path
+    ``within`` (the caller's own subtree): where a record of that area is filed — a fund's loan with the bureau of the
+    fund's jurisdiction, whoever above it enrolled it, so that bureau's officers see it. None where the tree has none."""
+    return session.scalar(select(Organization).where(
+        Organization.region_code == region_code, Organization.path.like(f"{within}%"),
+        Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))).order_by(Organization.id).limit(1))
+
+
 def enterprise_named(session: Session, name: str) -> Organization | None:
     """The enterprise (企业、高校、科研机构) a typed name names (:func:`organization_named`)."""
     return organization_named(session, name, OrgKind.ENTERPRISE)
@@ -386,9 +395,7 @@ def demo_bureau(session: Session, region_code: str) -> Organization:
         raise NotFoundError("演示机构树尚未建立 / the demo tree is not made yet")
     for code in (prefix[:2] + "0000", prefix[:4] + "00", prefix)[:len(prefix) // 2]:
         kind, name, name_en = _bureau_names(code, code)
-        found = session.scalar(select(Organization).where(Organization.region_code == code, Organization.kind == kind)
-                               .order_by(Organization.id).limit(1))
-        parent = found or create_org(session, name, kind, code, parent, name_en=name_en)
+        parent = area_bureau(session, code) or create_org(session, name, kind, code, parent, name_en=name_en)
     return parent
 
 
