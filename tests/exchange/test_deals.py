@@ -247,6 +247,53 @@ def test_a_pledged_patent_is_assigned_or_licensed_only_with_the_pledgees_consent
                 recorded_on="2026-03-09", pledgee_consent="是")["state"] == "recorded"
 
 
+def _as_revision_4(raw: dict) -> None:
+    """``exchange.deal`` as revision 4 declared it: no pledgee's consent at the intent nor at the registration."""
+    raw["revision"] = 4
+    raw["start"]["fields"] = [f for f in raw["start"]["fields"] if f["name"] != "pledgee_consent"]
+    for t in raw["transitions"]:
+        t["fields"] = [f for f in t.get("fields", []) if f["name"] != "pledgee_consent"]
+
+
+def test_a_revision_4_deal_whose_patent_was_pledged_after_its_intent_is_registered_with_the_pledgees_consent(
+        exchange: Exchange) -> None:
+    """A deal opened under revision 4 keeps its declaration, whose registration had no pledgee's consent: once its
+    patent was pledged after the intent, the registration was refused beside a field its form did not have, and the
+    consent given anyway was dropped — abandon and start again. The law's field (``by_law``) reaches the earlier
+    revision's registration: the step's form asks for it, the consent is kept with the step, and the case's
+    declaration stays the one it was filed under."""
+    from sqlalchemy import func
+
+    from tests.exchange.helpers import pledged_here
+    from tests.procedures.helpers import filed_under_earlier
+    from zhichan.procedures.models import Case, Step, StoredDeclaration
+
+    ex = exchange
+    number = ex.numbers["ok"]
+    case = _start(ex, "ent_user", _deal(patent_number=number, deal_kind="普通许可"))
+    _act(ex, "ent_user", case["id"], "sign", 1, D(2026, 3, 5), contract_on="2026-03-05", contract_price="1200000")
+    filed_under_earlier(ex.world.engine, case["id"], _as_revision_4)
+    with session_scope(ex.world.engine) as s:
+        digest = s.scalar(select(Case.declaration_digest).where(Case.id == case["id"]))
+        assert s.scalar(select(StoredDeclaration.revision).where(StoredDeclaration.digest == digest)) == 4
+        stored = s.scalar(select(func.count()).select_from(StoredDeclaration))
+        record = next(a for a in ex.world.service.case(s, ex.world.scope("wuhou_officer"), case["id"])["actions"]
+                      if a.event == "record")
+        asked = [(f.name, f.required) for f in record.fields]
+    assert asked == [("record_number", True), ("recorded_on", True), ("pledgee_consent", False)], asked
+    pledged_here(ex.world, number, D(2026, 3, 6))
+    with pytest.raises(FormError) as info:
+        _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-许-9", recorded_on="2026-03-09")
+    assert set(info.value.errors) == {"pledgee_consent"} and "蓉城科创银行" in info.value.errors["pledgee_consent"]
+    assert _act(ex, "wuhou_officer", case["id"], "record", 2, D(2026, 3, 9), record_number="ZL-许-9",
+                recorded_on="2026-03-09", pledgee_consent="是")["state"] == "recorded"
+    with session_scope(ex.world.engine) as s:  # history as it was: the case's declaration, the consent with its step
+        assert s.scalar(select(Case.declaration_digest).where(Case.id == case["id"])) == digest
+        assert s.scalar(select(func.count()).select_from(StoredDeclaration)) == stored
+        fields = s.scalar(select(Step.fields).where(Step.case_id == case["id"], Step.event == "record"))
+        assert '"pledgee_consent": "是"' in fields, fields
+
+
 def test_an_assignment_registered_here_moves_the_patent_to_its_buyer_before_the_corpus_knows(exchange: Exchange) -> None:
     """专利法 第十条: an assignment takes effect on its registration. One registered on the platform left the seller the
     holder the corpus names until the next snapshot — it could sell, list or declare the patent again; the exchange's

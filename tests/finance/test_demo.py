@@ -76,6 +76,7 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
                 bank_user = s.scalar(select(User).where(User.username == username))
                 lists = whitelist.lists(s, scope_for_user(s, bank_user))
                 assert len(lists) == count, username
+        _loans_filed_where_their_funds_are(engine)
         with session_scope(engine) as s:  # type: ignore[arg-type]
             assert s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "registered")) == made[
                 "registrations"]
@@ -93,6 +94,71 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         assert seed_finance_demo(engine, service, store)["registrations"] == 0  # type: ignore[arg-type]
     finally:
         engine.dispose()  # type: ignore[attr-defined]
+
+
+def _loans_filed_where_their_funds_are(engine: object) -> None:
+    """Each fund's loans are filed with the bureau of the fund's jurisdiction and lent by a bank there: the demo city's
+    officer saw loans of Chongqing's or Shenzhen's fund it could not open (404), and their own officers none."""
+    from zhichan.finance import views
+
+    funds = fund_rules.load_funds()
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        for loan in s.scalars(select(Loan)):
+            org = s.get(Organization, loan.org_id)
+            bank = s.scalar(select(Organization).where(Organization.name == loan.bank, Organization.kind == OrgKind.BANK))
+            prefix = funds[loan.fund_code].jurisdiction.rstrip("0")
+            assert org is not None and org.region_code.startswith(prefix) and loan.org_path == org.path, loan.fund_code
+            assert bank is not None and bank.region_code.startswith(prefix) and bank.name_en, loan.bank
+        chengdu = s.scalar(select(User).where(User.username == "demo_finance_officer"))
+        scope = scope_for_user(s, chengdu)
+        assert views.visible_funds(s, scope, funds) == {}
+        assert s.scalar(select(func.count()).select_from(Loan).where(views.loan_filter(scope))) == 0
+        city_bank = s.scalar(select(User).where(User.username == "demo_bank_1"))
+        assert views.visible_funds(s, scope_for_user(s, city_bank), funds) == {}
+        for code, rules in funds.items():  # the fund's own bureau operates it and sees its three loans
+            bureau = s.scalar(select(Organization).where(Organization.region_code == rules.jurisdiction,
+                                                         Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY))))
+            officer = create_user(s, username=f"fund_officer_{code}", password=PASSWORD, role=Role.CASE_OFFICER,
+                                  org=bureau, password_hash=_password_hash())
+            view = views.fund_view(s, scope_for_user(s, officer), funds, code)
+            assert view["operable"] and len(view["loans"]) == 3, code
+
+
+def test_an_older_demos_loans_move_to_their_funds_bureaus(engine: object) -> None:
+    """A demo folder made before filed every fund's loans with the demo city's bureau and its banks: the next
+    ``zhichan demo`` moves each to its fund's bureau and bank, and nothing else (the amounts, the claim, the ledger)."""
+    from zhichan.finance.demo import refile_demo_loans
+    from zhichan.finance.models import Claim
+    from zhichan.legaltime import china_today
+    from zhichan.platform.orgs import create_org, seed_demo_tree
+
+    funds = fund_rules.load_funds()
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        seed_demo_tree(s)
+        city = s.scalar(select(Organization).where(Organization.region_code == "510100", Organization.kind == OrgKind.CITY))
+        create_org(s, "蓉城科创银行", OrgKind.BANK, "510100", city, name_en="Rongcheng Sci-Tech Bank")
+        fund_rules.ensure_funds(s, funds)
+        rules = funds["chongqing"]
+        fund_rules.deposit(s, "chongqing", "20000000", memo="")
+        loan = fund_rules.enrol(s, rules, borrower="（合成）重庆示范企业1", enterprise_type="small", bank="蓉城科创银行",
+                                principal="7280000", fee_rate="0.012", ip_collateral="7280000", collateral="7280000",
+                                on=china_today(), org_id=city.id, org_path=city.path)
+        loan.synthetic = True
+        claim = fund_rules.claim(s, rules, loan, principal_loss="4368000", interest_loss="0", on=china_today())
+        fund_rules.approve(s, rules, claim, china_today())
+        fund_rules.pay(s, "chongqing", claim.id)
+        before = fund_rules.figures(s, "chongqing")
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        assert refile_demo_loans(s, funds) == 1
+        assert refile_demo_loans(s, funds) == 0
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        moved = s.scalars(select(Loan)).one()
+        bureau = s.get(Organization, moved.org_id)
+        assert bureau is not None and (bureau.region_code, bureau.kind, bureau.name_en) == (
+            "500000", OrgKind.PROVINCE, "Chongqing Intellectual Property Office")
+        assert moved.org_path == bureau.path and moved.bank == "重庆示范银行" and moved.principal == 7280000
+        assert s.scalars(select(Claim)).one().paid == moved.principal * 6 / 10 * 4 / 10
+        assert fund_rules.figures(s, "chongqing") == before and fund_rules.verify_ledger(s, "chongqing")[0]
 
 
 def test_the_demos_registrations_spread_over_the_two_years_up_to_the_data_end() -> None:

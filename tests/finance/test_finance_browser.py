@@ -85,6 +85,18 @@ def test_apply_confirm_register_certificate_cancel(page, env: WebEnv, artifacts_
     pdf = tmp_path / "certificate.pdf"
     info.value.save_as(pdf)
     page.screenshot(path=str(artifacts_dir / "finance-pledge-registered.png"), full_page=True)
+    # on a phone the rights stay a table of three columns: a number and a kind read whole ("Paten t", "CN2025200003 05.6")
+    page.set_viewport_size({"width": 320, "height": 700})  # the narrowest phone: the title column squeezes the others
+    page.goto(f"{pledge_url}?lang=en")
+    broken = page.evaluate("""[...document.querySelectorAll('#pledge-rights tbody tr')].flatMap(tr => [...tr.cells].slice(0, 2))
+        .filter(td => { const r = document.createRange(); r.selectNodeContents(td);
+                        return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1; })
+        .map(td => td.innerText)""")
+    page.screenshot(path=str(artifacts_dir / "finance-pledge-registered-phone-en.png"), full_page=True)
+    assert page.locator("#pledge-rights tbody tr").count() == 3 and broken == [], broken
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the title's column wraps instead
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{pledge_url}?lang=zh")  # the language switch is kept: back to the Chinese the steps below read
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(artifacts_dir / "finance-certificate")],
                    check=True)
     from zhichan.evidence.verify import read_pdf

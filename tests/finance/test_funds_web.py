@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from zhichan.finance.funds import load_funds
 from zhichan.finance.models import LedgerEntry, Loan
 from zhichan.platform.db import session_scope
+from zhichan.platform.models import Organization, OrgKind
 from zhichan.settings import Settings, get_settings
 from zhichan.web.testing import WebEnv, csrf_from, login_as, make_env
 
@@ -179,6 +180,41 @@ def test_refused_fund_forms_keep_what_was_typed(env: WebEnv) -> None:
         assert re.search(rf'<label>追回返还 <input name="recovered" id="recover-amount-{loan_id}"[^>]*value="-5"', r.text)
         blank = client.get("/finance/funds/chengdu").text  # a fresh page keeps nothing
         assert f'id="recover-amount-{loan_id}" size="12" value=""' in blank
+
+
+def test_a_loan_enrolled_from_above_is_filed_with_the_funds_own_bureau(settings: Settings, web_template: Path,
+                                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A district's fund operated from the city: the loan the city's leader enrolled was filed with the city's bureau,
+    so the district's officers opened their fund and found no loan, though its figures counted it. It is filed with the
+    bureau of the fund's jurisdiction (the caller's own only where its area holds none)."""
+    folder = tmp_path / "funds"
+    folder.mkdir()
+    (folder / "wuhou.yaml").write_text(CHENGDU_FUND.replace("code: chengdu", "code: wuhou")
+                                       .replace('"510100"', '"510107"'), "utf-8")
+    monkeypatch.setenv("ZHICHAN_FINANCE_FUND_DIR", str(folder))
+    get_settings.cache_clear()
+    load_funds.cache_clear()
+    web = make_env(get_settings(), web_template, search_index=False)
+    try:
+        with web.client() as client:
+            login_as(client, web.engine, "cd_leader")  # type: ignore[arg-type]
+            token = csrf_from(client.get("/finance/funds/wuhou").text)
+            assert client.post("/finance/funds/wuhou/enrol", follow_redirects=False, data={
+                "csrf_token": token, "borrower": "成都示例科技有限公司", "bank": "成都示例银行股份有限公司",
+                "principal": "4000000", "fee_rate": "", "ip_collateral": "4000000", "collateral": "4000000",
+                "enterprise_type": "small"}).status_code == 303
+            login_as(client, web.engine, "wuhou_officer")  # type: ignore[arg-type]
+            assert "成都示例科技有限公司" in client.get("/finance/funds/wuhou").text
+            assert len(client.get("/api/v1/finance/funds/wuhou/loans").json()["loans"]) == 1
+            login_as(client, web.engine, "jinjiang_officer")  # type: ignore[arg-type]
+            assert client.get("/api/v1/finance/funds/wuhou/loans").json()["loans"] == []
+        with session_scope(web.engine) as s:  # type: ignore[arg-type]
+            wuhou = s.scalar(select(Organization.path).where(Organization.region_code == "510107",
+                                                             Organization.kind == OrgKind.COUNTY))
+            assert s.scalars(select(Loan.org_path)).one() == wuhou
+    finally:
+        web.engine.dispose()  # type: ignore[attr-defined]
+        load_funds.cache_clear()
 
 
 def test_a_lending_bank_reads_its_own_loans_under_a_fund(env: WebEnv) -> None:

@@ -7,7 +7,8 @@ drawn around that median. Each goes through the real procedure (filed by a demo 
 confirmed by a demo bank user, registered by a demo officer), so every check runs — but for the second and
 third, left in progress so that the bank, the officers and the window each have a step to take; the pledges and their
 cases are flagged synthetic and the registered ones written into the corpus events (synthetic there too). The shipped funds get
-a synthetic deposit and a few synthetic loans, one defaulted with its claim approved and paid.
+a synthetic deposit and a few synthetic loans, one defaulted with its claim approved and paid, each filed with the
+bureau of its fund's area and lent by a demo bank there (the demo city has no fund).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from zhichan.legaltime.periods import add_months, add_years
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
-from zhichan.platform.orgs import DEMO_CITY, create_org, party_organization, scope_for_user
+from zhichan.platform.orgs import DEMO_CITY, create_org, demo_bureau, party_organization, scope_for_user
+from zhichan.platform.scope import region_prefix
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 
@@ -91,6 +93,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     store = store or CorpusStore()
     snapshot = store.current_or_none()
     with session_scope(engine) as s:
+        refile_demo_loans(s, fund_rules.load_funds())
         if snapshot is None or s.scalar(select(Pledge.id).where(Pledge.synthetic.is_(True)).limit(1)) is not None:
             return {"registrations": 0, "loans": 0}
         city = s.scalar(select(Organization).where(Organization.region_code == DEMO_CITY,
@@ -184,7 +187,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         else:
             in_progress += 1
     _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=data_end)
-    loans = _seed_funds(engine, officer_id=officer, rng=rng)
+    loans = _seed_funds(engine, rng=rng)
     with session_scope(engine) as s:
         exported = export_events(s, store)
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
@@ -237,28 +240,59 @@ def _synthetic(session: Session, case_id: int) -> None:
     session.execute(update(Case).where(Case.id == case_id).values(synthetic=True))
 
 
-def _seed_funds(engine: Engine, *, officer_id: int, rng: random.Random) -> int:
+def _fund_bank(session: Session, bureau: Organization) -> Organization:
+    """The demo's lending bank of a fund's area (an invented ``重庆示范银行`` / ``Chongqing Demo Bank`` below that
+    area's bureau, made once): a fund's loans are lent where the fund is, not by the demo city's banks."""
+    from zhichan.reference import region_name
+
+    name = f"{region_name(bureau.region_code, 'zh').removesuffix('市')}示范银行"
+    found = session.scalar(select(Organization).where(Organization.name == name, Organization.kind == OrgKind.BANK))
+    return found or create_org(session, name, OrgKind.BANK, bureau.region_code, bureau,
+                               name_en=f"{region_name(bureau.region_code, 'en')} Demo Bank")
+
+
+def refile_demo_loans(session: Session, funds: dict[str, fund_rules.FundRules]) -> int:
+    """A demo folder made before the loans were filed where their fund is: each synthetic loan filed with a bureau
+    outside its fund's jurisdiction (the demo city's, which has no fund) moves to that jurisdiction's bureau and its
+    demo bank, as :func:`_seed_funds` now files them (the demo city's officers saw loans of funds they could not open,
+    and the fund's own officers none). Nothing else changes — principal, claims, the ledger. The count moved."""
+    moved = 0
+    for loan in session.scalars(select(Loan).where(Loan.synthetic.is_(True)).order_by(Loan.id)):
+        rules = funds.get(loan.fund_code)
+        org = session.get(Organization, loan.org_id)
+        if rules is None or org is None or org.region_code.startswith(region_prefix(rules.jurisdiction)):
+            continue
+        bureau = demo_bureau(session, rules.jurisdiction)
+        loan.org_id, loan.org_path, loan.bank = bureau.id, bureau.path, _fund_bank(session, bureau).name
+        moved += 1
+    session.flush()
+    return moved
+
+
+def _seed_funds(engine: Engine, *, rng: random.Random) -> int:
+    """A synthetic deposit and three synthetic loans per shipped fund, filed with the bureau of the fund's
+    jurisdiction (:func:`~zhichan.platform.orgs.demo_bureau`, made where the demo tree has none) and lent by a demo bank
+    of that area — the demo city has no fund of its own (none of its rules is at hand), so its officers and banks see
+    none; one loan per fund defaulted, its claim approved and paid."""
     funds = fund_rules.load_funds()
     today = china_today()
     made = 0
     with session_scope(engine) as s:
         fund_rules.ensure_funds(s, funds)
-        officer = s.get(User, officer_id)
-        assert officer is not None
-        org = s.get(Organization, officer.org_id)
-        assert org is not None
         for code, rules in funds.items():
             if s.scalar(select(Loan.id).where(Loan.fund_code == code).limit(1)) is not None:
                 continue
+            bureau = demo_bureau(s, rules.jurisdiction)
+            bank = _fund_bank(s, bureau)
             fund_rules.deposit(s, code, "20000000", memo=fund_rules.ledger_memo("demo_deposit"))
             for i in range(3):
                 cap = rules.eligibility.max_loan or Decimal("10000000")
                 principal = min(cap, Decimal(rng.randint(100, 800)) * 10_000)
                 loan = fund_rules.enrol(
                     s, rules, borrower=f"{MARK}{rules.title.zh[:2]}示范企业{i + 1}", enterprise_type="small",
-                    bank=BANKS[i % len(BANKS)], principal=principal,
+                    bank=bank.name, principal=principal,
                     fee_rate="0.012" if rules.eligibility.max_fee_rate else "", ip_collateral=principal,
-                    collateral=principal, on=today, org_id=org.id, org_path=org.path)
+                    collateral=principal, on=today, org_id=bureau.id, org_path=bureau.path)
                 loan.synthetic = True
                 made += 1
                 if i == 0:

@@ -193,7 +193,7 @@ async def fund_action(request: Request, fund: FundCode, action: str, scope: Scop
                              enterprise_type=str(values.get("enterprise_type", "")), bank=str(values.get("bank", "")),
                              principal=values.get("principal"), fee_rate=values.get("fee_rate"),
                              ip_collateral=values.get("ip_collateral"), collateral=values.get("collateral"), on=today,
-                             org_id=scope.org_id or 0, org_path=scope.org_path or "/")
+                             **views.filed_with(session, scope, rules))
         else:
             raise NotFoundError("没有该操作 / no such action")
     except FormError as exc:

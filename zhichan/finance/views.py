@@ -29,7 +29,7 @@ from zhichan.finance.service import HOLDING, PledgeRules
 from zhichan.legaltime import china_today
 from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Organization, Role
-from zhichan.platform.orgs import RowName, english_names, org_names_en
+from zhichan.platform.orgs import RowName, area_bureau, english_names, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.web.i18n import stored_text, translate
@@ -104,6 +104,16 @@ def visible_funds(session: Session, scope: Scope, funds: dict[str, fund_rules.Fu
         return lent_funds(session, scope, funds)
     raise PermissionDenied("只有知识产权局工作人员和放贷银行可以查看风险补偿资金 / only bureau staff and the lending banks see "
                            "the funds")
+
+
+def filed_with(session: Session, scope: Scope, rules: fund_rules.FundRules) -> dict[str, Any]:
+    """The organization a loan is filed with: the bureau of the fund's jurisdiction where the caller's area holds one
+    (a city's officers enrolling in a district's fund, the province's in a city's), else the caller's own — filed with
+    the caller's bureau above it, the fund's own officers did not see the loan their fund counts."""
+    bureau = area_bureau(session, rules.jurisdiction, scope.org_path or "/")
+    if bureau is None:
+        return {"org_id": scope.org_id or 0, "org_path": scope.org_path or "/"}
+    return {"org_id": bureau.id, "org_path": bureau.path}
 
 
 def funds_view(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules]) -> dict[str, Any]:

@@ -226,6 +226,15 @@ def party_organization(session: Session, party: str, region: str, *,
     return create_org(session, party, OrgKind.ENTERPRISE, region, parent, party_key=key, name_en=name_en), True
 
 
+def area_bureau(session: Session, region_code: str, within: str = "/") -> Organization | None:
+    """The bureau (province, city or county) whose area is ``region_code`` exactly, below the organization path
+    ``within`` (the caller's own subtree): where a record of that area is filed — a fund's loan with the bureau of the
+    fund's jurisdiction, whoever above it enrolled it, so that bureau's officers see it. None where the tree has none."""
+    return session.scalar(select(Organization).where(
+        Organization.region_code == region_code, Organization.path.like(f"{within}%"),
+        Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))).order_by(Organization.id).limit(1))
+
+
 def enterprise_named(session: Session, name: str) -> Organization | None:
     """The enterprise (企业、高校、科研机构) a typed name names (:func:`organization_named`)."""
     return organization_named(session, name, OrgKind.ENTERPRISE)
@@ -361,14 +370,33 @@ def _region_name(code: str, fallback: str, lang: str = "zh") -> str:
         return fallback
 
 
+def _bureau_names(code: str, fallback: str) -> tuple[OrgKind, str, str]:
+    """A demo bureau of the area ``code``: (kind by the code's level, Chinese name, English name)."""
+    kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(region_prefix(code))]
+    return kind, f"{_region_name(code, fallback)}知识产权局", f"{_region_name(code, code, 'en')} Intellectual Property Office"
+
+
 def _demo_tree_names() -> dict[str, tuple[OrgKind, str, str]]:
     """The demo tree's bureaus: region code → (kind, Chinese name, English name)."""
     names = {NATION_CODE: (OrgKind.NATION, "国家知识产权局（演示）", "CNIPA (demo)")}
     for code, fallback in _DEMO_AREAS:
-        kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(region_prefix(code))]
-        names[code] = (kind, f"{_region_name(code, fallback)}知识产权局",
-                       f"{_region_name(code, code, 'en')} Intellectual Property Office")
+        names[code] = _bureau_names(code, fallback)
     return names
+
+
+def demo_bureau(session: Session, region_code: str) -> Organization:
+    """The bureau of the area ``region_code`` in the demo tree, made (with its province) where the tree has none: a
+    demo record of another area — a shipped risk-compensation fund's loans (Chongqing, Shenzhen …) — is filed with
+    that area's bureau, whose officers operate it, not with the demo city's (its officers saw the loans and could not
+    open the fund). Needs the tree's root (:func:`seed_demo_tree`)."""
+    prefix = region_prefix(region_code)
+    parent = root_org(session)
+    if parent is None:
+        raise NotFoundError("演示机构树尚未建立 / the demo tree is not made yet")
+    for code in (prefix[:2] + "0000", prefix[:4] + "00", prefix)[:len(prefix) // 2]:
+        kind, name, name_en = _bureau_names(code, code)
+        parent = area_bureau(session, code) or create_org(session, name, kind, code, parent, name_en=name_en)
+    return parent
 
 
 def seed_demo_tree(session: Session) -> Organization:

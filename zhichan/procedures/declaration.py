@@ -77,6 +77,10 @@ class FieldSpec(Strict):
     #: to the filer's area by their label in the page's language, the engine refuses a value not in the list, and
     #: pages show the label, never the stored value (``CN-CD``)
     options: str | None = Field(None, pattern=r"^[a-z][a-z0-9_.]{0,39}$")
+    #: a field the law itself asks of the step (a pledgee's consent to the assignment of a pledged patent, 民法典
+    #: 第四百四十四条): a case filed under an earlier declaration whose same step lacks it takes it there too
+    #: (:func:`in_current_words`) — optional where it was not required before, so nothing it could do is refused
+    by_law: bool = False
 
 
 #: a period's unit in words (zh, en)
@@ -539,7 +543,9 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
     opened since; a step or a state the current declaration no longer has, or has changed into another, keeps its own.
     Who may take a step, its fields, clocks and the graph stay ``kept``'s — but for which office takes it (``office``:
     the law's division of authority, not an arrangement of the file; the demo's priority applications, filed before the
-    recommendation named the provincial office, offered it to the city's officer) —; so does its digest (``body`` is not
+    recommendation named the provincial office, offered it to the city's officer) and the fields the law asks of it
+    (``by_law``, optional: a deal filed before its registration asked for the pledgee's consent could not be registered
+    once its patent was pledged, 民法典 第四百四十四条) —; so does its digest (``body`` is not
     reworded: what is stored with the cases is the declaration as it was)."""
     steps = {(t.event, t.target): t for t in current.transitions}
 
@@ -551,7 +557,10 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
         if now is None:
             return t
         t = reworded(t, now.title)
-        return t if now.office == t.office else t.model_copy(update={"office": now.office})
+        t = t if now.office == t.office else t.model_copy(update={"office": now.office})
+        known = {f.name for f in t.fields}
+        by_law = tuple(f.model_copy(update={"required": False}) for f in now.fields if f.by_law and f.name not in known)
+        return t.model_copy(update={"fields": (*t.fields, *by_law)}) if by_law else t
 
     transitions = tuple(step_now(t) for t in kept.transitions)
     states = {name: reworded(spec, current.states[name].title if name in current.states else None)
