@@ -167,6 +167,19 @@ def test_enterprise_user_sees_own_portfolio(client, env):
     assert client.get("/cockpit").status_code == 403
 
 
+def test_an_enterprise_s_header_counts_its_patents_as_patents(client, env):
+    """The header under an enterprise's name read "企业 · 武侯区 · 共 13 条" and "… · 13 in total": 13 of what, counted
+    as rows. It counts patents, 件 and "patents" (one patent in the singular)."""
+    from zhichan.web.i18n import translate
+
+    login_as(client, env.engine, "ent_user")
+    meta = client.get("/enterprise?lang=zh").text.split('id="enterprise-meta"', 1)[1].split("</p>", 1)[0]
+    assert '<span id="enterprise-total">专利共 13 件</span>' in meta and "条" not in meta
+    meta = client.get("/enterprise?lang=en").text.split('id="enterprise-meta"', 1)[1].split("</p>", 1)[0]
+    assert '<span id="enterprise-total">13 patents in total</span>' in meta
+    assert translate("en", "enterprise.patents_total", n=1) == "1 patent in total"
+
+
 def test_a_bank_user_starts_on_its_pledges(client, env):
     login_as(client, env.engine, "cd_bank")
     r = client.get("/", follow_redirects=False)
