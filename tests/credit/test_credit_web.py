@@ -264,18 +264,41 @@ def test_the_job_runner_ends_terms_and_publishes_the_agency_list(env: WebEnv) ->
         case = service.act(s, _scope(s, "cd_leader"), case["id"], "decide", version=case["version"],
                            fields={"decision_number": "成知信〔2025〕1号"}, now=at(D(2025, 10, 14)))
     checks = {p.name: p.check for p in env.app.state.jobs.periodic()}  # type: ignore[attr-defined]
+    from sqlalchemy import func, select
+
+    from zhichan.credit.agencies import register_agency
+    from zhichan.credit.models import AgencyPublication
+
     checks["credit.expire"](env.engine)
+    checks["credit.publish_agencies"](env.engine)  # the registry is empty: nothing to publish yet
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        assert s.scalar(select(func.count()).select_from(AgencyPublication)) == 0
+        register_agency(s, _scope(s, "wuhou_officer"), {"name": "成都天府专利代理事务所（普通合伙）", "region_code": "510107"})
     checks["credit.publish_agencies"](env.engine)
     officer = client_for(env, "wuhou_officer")
     assert officer.get(f"/api/v1/cases/{case['id']}").json()["case"]["state"] == "expired"
     assert env.client().get("/api/v1/credit/agency-list").status_code == 200
     checks["credit.publish_agencies"](env.engine)  # not due again the same day
-    from sqlalchemy import func, select
-
-    from zhichan.credit.models import AgencyPublication
-
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         assert s.scalar(select(func.count()).select_from(AgencyPublication)) == 1
+
+
+def test_a_published_list_of_no_agency_says_why_it_is_empty(env: WebEnv) -> None:
+    """A list published for an area with no registered agency showed its headings over no row: it says why, in the
+    page's language, as a row across its columns."""
+    from sqlalchemy import select
+
+    from zhichan.credit.agencies import parse_cutoffs, publish
+    from zhichan.platform.models import Organization
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        root = s.scalars(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id)).first()
+        publish(s, root, as_of=dt.date(2026, 3, 1), cutoffs=parse_cutoffs("A+:95,A:85,B:70,C:60"))
+    client = env.client()
+    body = client.get("/credit/agency-list?lang=zh").text.split('id="agency-list"', 1)[1].split("</table>", 1)[0]
+    assert '<td colspan="5" class="muted" id="agency-list-empty" data-empty="none">本次公示时，范围内没有登记的专利代理机构。</td>' in body
+    english = client.get("/credit/agency-list?lang=en").text
+    assert ">No patent agency was registered in the area when this list was published.</td>" in english
 
 
 def test_a_new_snapshot_is_seeded_into_the_registry_once(env: WebEnv) -> None:

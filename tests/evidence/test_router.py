@@ -45,6 +45,19 @@ def test_public_pages_are_anonymous_and_deposits_need_login(web: WebEnv) -> None
     assert EvidenceService(web.engine, load_signing_key(key_dir(web.settings.data_dir)), "x").size() == 0  # type: ignore[arg-type]
 
 
+def test_the_deposit_form_is_in_the_menu_of_whoever_is_signed_in(web: WebEnv) -> None:
+    """The deposit form (电子数据存证, which links the caller's deposits) was in no menu: a signed-in user found it only
+    by its address. It is in the menu of every signed-in user, in both languages, and not in a visitor's."""
+    with web.client() as client:
+        assert 'href="/evidence/deposit"' not in client.get("/evidence/verify").text
+        for user in ("ent_user", "wuhou_officer", "cd_leader"):
+            login_as(client, web.engine, user)
+            page = client.get("/evidence/verify?lang=zh").text  # the language stays (a cookie): Chinese first
+            assert '<a href="/evidence/deposit"' in page and ">电子数据存证</a>" in page, user
+            assert ">Deposit evidence</a>" in client.get("/evidence/verify?lang=en").text, user
+            assert client.get("/evidence/deposit").status_code == 200
+
+
 def test_a_deposit_s_category_is_the_depositor_s_choice(web: WebEnv) -> None:
     """The form's category starts unchosen (its first option empty: it read 数据知识产权, which a depositor who did not
     look deposited as); sent without one, the form comes back with 422, the message beside the field in the page's

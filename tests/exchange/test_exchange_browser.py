@@ -124,11 +124,11 @@ def test_declare_publish_find_list_and_bid(page, env: WebEnv, artifacts_dir: Pat
     _logout(page)
     sign_in(page, "ent_user", then="/exchange")
     page.goto("/enterprise")  # the seller's own home: its listing and the running auction
-    assert "当前最高价 520,000.00" in page.inner_text("#home-listings")
+    assert "当前最高价（元） 520,000.00" in page.inner_text("#home-listings")
     page.screenshot(path=str(artifacts_dir / "exchange-home-zh.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/enterprise?lang=en")
-    assert "High bid 520,000.00" in page.inner_text("#home-listings")
+    assert "High bid (yuan) 520,000.00" in page.inner_text("#home-listings")
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
     page.screenshot(path=str(artifacts_dir / "exchange-home-en-phone.png"), full_page=True)
 

@@ -191,6 +191,8 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert r.status_code == 422 and "510,000 元" in r.text and "与加价幅度 10,000 元之和" in r.text  # it read "加加价幅度"
     live = client.get(f"{auction}/live").text
     assert "500,000.00" in live and JINJIANG_ENTERPRISE in live  # a bidder sees its own name
+    # its amounts say their unit, as the starting price's does (起拍价（元）): they read "当前最高价 500,000.00"
+    assert ">当前最高价（元）</div>" in live and ">最低可出价（元）</div>" in live
     client.cookies.clear()
     public = client.get(f"{auction}/live").text
     assert "500,000.00" in public and JINJIANG_ENTERPRISE not in public and "锦江＊＊＊" in public
@@ -198,9 +200,9 @@ def test_listing_checks_indicators_and_bidding(env: WebEnv, client: TestClient) 
     assert JINJIANG_ENTERPRISE in client.get(f"{auction}/live").text  # the seller sees its bidders
     # its own home shows the listing and its running auction (it showed only service applications)
     panel = client.get("/enterprise").text.split('id="home-listings"', 1)[1].split("</section>", 1)[0]
-    assert f'href="{listing}"' in panel and f'href="{auction}"' in panel and "当前最高价 500,000.00 · 出价次数 1" in panel
+    assert f'href="{listing}"' in panel and f'href="{auction}"' in panel and "当前最高价（元） 500,000.00 · 出价次数 1" in panel
     english = client.get("/enterprise", params={"lang": "en"}).text
-    assert "Your listings" in english and "High bid 500,000.00 · Bids 1" in english
+    assert "Your listings" in english and "High bid (yuan) 500,000.00 · Bids 1" in english
     client.get("/enterprise", params={"lang": "zh"})
     api = client.get(f"/api/v1/exchange{auction.removeprefix('/exchange')}").json()
     assert api["auction"]["high_bid"] == "500000.00" and "user_id" not in api["auction"]["bids"][0]

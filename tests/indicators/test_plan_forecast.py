@@ -65,8 +65,25 @@ def test_once_the_target_year_is_over_its_value_is_the_forecast(growing):
     day = dt.date(2025, 12, 31)
     [p] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2025, 14.0, base_year=2021)]), day, snapshot=growing)
     assert p.current_value == 15 and p.forecast == 15 and p.will_meet is True
-    assert "目标年已结束" in p.forecast_method and "the target year is over" in p.forecast_method
+    assert "目标年已结束" in p.forecast_method and "The target year is over" in p.forecast_method
     [q] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2024, 14.0, base_year=2021)]), day, snapshot=growing)
     assert q.forecast == 10 and q.will_meet is False  # 1 + 2 + 3 + 4 valid at the end of 2024
     [r] = plan_progress(Plan("t", [PlanTarget("valid_inventions", "510100", 2027, 40.0)]), day, snapshot=growing)
     assert "least squares" in r.forecast_method  # a target year still to come is forecast as before
+
+
+def test_a_forecast_s_method_is_a_note_that_begins_with_a_capital(growing):
+    """The method is the note under the forecast of the gauges' table (a line of its own): it read "the target year is
+    over: the value on 2025-12-31", "linear least squares on …", "no forecast: …" on English pages."""
+    from zhichan.web.i18n import in_language
+
+    day = dt.date(2025, 12, 31)
+    plan = Plan("t", [PlanTarget("valid_inventions", "510100", 2025, 14.0, base_year=2021),
+                      PlanTarget("valid_inventions", "510100", 2027, 40.0),
+                      PlanTarget("valid_inventions", "510100", 2027, 40.0, base_year=2024)])
+    methods = [p.forecast_method for p in plan_progress(plan, day, snapshot=growing)]
+    assert len(methods) == 3 and methods[0].endswith(" / The target year is over: the value on 2025-12-31")
+    assert "least squares on" in methods[1] and " / No forecast: " in methods[2]
+    for method in methods:
+        english = in_language(method, "en")
+        assert english != method and english[:1].isupper(), method

@@ -42,7 +42,7 @@ def test_progress_required_growth_and_forecast(regional_corpus):
     xs = [d.toordinal() / 365.25 for d, _ in p.trend]
     slope, intercept = np.polyfit(xs, [0, 0, 1, 4], 1)
     assert p.forecast == pytest.approx(slope * dt.date(2025, 12, 31).toordinal() / 365.25 + intercept)
-    assert p.forecast_method.startswith("线性最小二乘") and "/ linear least squares" in p.forecast_method
+    assert p.forecast_method.startswith("线性最小二乘") and "/ Linear least squares" in p.forecast_method
     assert p.will_meet is (p.forecast >= 10)
 
 

@@ -61,7 +61,7 @@ def test_case_from_filing_to_acceptance_with_a_stale_form_kept(env: WebEnv) -> N
     assert "<h2>Deadlines</h2>" not in client_for(env, "ent_user").get("/procedures/exchange.open_licence/new?lang=en").text
     # a period the office sets in its notice declares its longest (a cure period read "60 days", as if always so long)
     cure = client_for(env, "ent_user").get("/procedures/services.search_service/new?lang=en").text
-    assert ">up to 60 days</td>" in cure and ">60 days</td>" not in cure
+    assert ">Up to 60 days</td>" in cure and ">60 days</td>" not in cure  # a cell of its own: "up to" read lowercase
     officer.get("/procedures/protection.patent_dispute/new?lang=zh")  # the language the rest reads
     case_id = start_case(officer)
     page = officer.get(f"/cases/{case_id}")

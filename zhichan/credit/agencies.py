@@ -343,9 +343,11 @@ def publish(session: Session, org: Organization, *, as_of: dt.date, cutoffs: tup
 
 def publish_due(session: Session, *, today: dt.date, every_days: int, cutoffs: tuple[tuple[str, int], ...]) -> AgencyPublication | None:
     """The periodic publication (the job): the platform's root publishes when its last list is
-    ``every_days`` old or there is none; ``None`` when not due."""
+    ``every_days`` old or there is none; ``None`` when not due, and while the registry holds no agency — on a new
+    platform the check ran before the corpus seeded the registry, and its list of no agency stood until the next
+    was due (90 days)."""
     root = session.scalar(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id))
-    if root is None:
+    if root is None or session.scalar(select(Agency.id).limit(1)) is None:
         return None
     last = session.scalar(select(func.max(AgencyPublication.as_of)).where(AgencyPublication.org_id == root.id))
     if last is not None and (today - last).days < every_days:

@@ -37,7 +37,7 @@ def register(registry: JobRegistry, service: ProcedureService, access: CorpusAcc
         ctx.progress(1, 1)
         return {"snapshot": snap.id, **added}
 
-    registry.register(SEED_KIND, "从语料登记专利代理机构 / agencies from the corpus into the registry", seed,
+    registry.register(SEED_KIND, "从语料登记专利代理机构 / Agencies from the corpus into the registry", seed,
                       {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER}, platform_wide=True)
 
     def seed_new_snapshot(engine: Engine) -> None:

@@ -70,7 +70,12 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
 
 
 def menu(scope: Scope) -> list[MenuItem]:
-    return [("/evidence/verify", "nav.evidence_verify")]
+    """Verification for anyone; the deposit form (which links the caller's deposits) for whoever is signed in — it was
+    in no menu, found only by its address."""
+    items: list[MenuItem] = [("/evidence/verify", "nav.evidence_verify")]
+    if scope.is_authenticated:
+        items.append(("/evidence/deposit", "evidence.deposit.title"))
+    return items
 
 
 def evidence_service(request: Request) -> EvidenceService:

@@ -199,7 +199,7 @@ def _fit(points: list[tuple[dt.date, Figure | None]], at: dt.date) -> tuple[floa
     usable = [(d, v) for d, v in points if v is not None]
     if len(usable) < MIN_FORECAST_POINTS:
         return None, (f"无预测：只有 {len(usable)} 个完整年度的数值，至少需要 {MIN_FORECAST_POINTS} 个 / "
-                      f"no forecast: {len(usable)} complete-year values, {MIN_FORECAST_POINTS} needed")
+                      f"No forecast: {len(usable)} complete-year values, {MIN_FORECAST_POINTS} needed")
     xs = [d.toordinal() / 365.25 for d, _ in usable]
     x_at = at.toordinal() / 365.25
     span = f"{usable[0][0].isoformat()}…{usable[-1][0].isoformat()}"
@@ -213,11 +213,11 @@ def _fit(points: list[tuple[dt.date, Figure | None]], at: dt.date) -> tuple[floa
     if log:
         growth = f"{math.expm1(slope):+.1%}"
         return math.exp(y_at), (f"对数线性最小二乘，{n} 个数值 {span}（年增长 {growth}） / "
-                                f"log-linear least squares on {n} values {span} (growth {growth}/year)")
+                                f"Log-linear least squares on {n} values {span} (growth {growth}/year)")
     # a large slope (an amount's: 14,720,000 yuan a year) grouped, not in e-notation (+1.472e+07)
     step = f"{slope:+,.0f}" if abs(slope) >= 10_000 else f"{slope:+.4g}"
     return y_at, (f"线性最小二乘，{n} 个数值 {span}（每年 {step}） / "
-                  f"linear least squares on {n} values {span} ({step}/year)")
+                  f"Linear least squares on {n} values {span} ({step}/year)")
 
 
 def _reaches(value: Figure, target: Figure, rising: bool) -> bool:
@@ -274,7 +274,7 @@ def target_progress(target: PlanTarget, as_of: dt.date, *, snapshot: Snapshot, e
     actual = next((v for d, v in points if d == target_day), None) if as_of >= target_day else None
     if actual is not None:
         forecast, method = actual, (f"目标年已结束：{target_day.isoformat()} 的实际值 / "
-                                    f"the target year is over: the value on {target_day.isoformat()}")
+                                    f"The target year is over: the value on {target_day.isoformat()}")
     if rising is None:
         rising = target.target_value >= (base_value if base_value is not None else (current or 0))
     # already there: no growth is required (a rate of −35 %/year read as a plan to shrink)

@@ -38,13 +38,13 @@ def register(registry: JobRegistry, engine: Engine, settings: Settings, access: 
         """A chain's navigation report (DOCX + PDF + the interactive page) as of a date."""
         return report_job(engine, settings, access, ctx)
 
-    registry.register(JOB_KIND, "专利导航分析报告 / patent navigation report", navigation_report, set(NAV_ROLES))
+    registry.register(JOB_KIND, "专利导航分析报告 / Patent navigation report", navigation_report, set(NAV_ROLES))
 
     def navigation_run_due(ctx: JobContext) -> dict[str, Any]:
         """The quarterly navigation reports that are due (the submitter's area)."""
         return run_due_job(engine, settings, access, ctx)
 
-    registry.register(RUN_DUE_KIND, "运行到期的季度导航报告 / run the quarterly navigation reports that are due",
+    registry.register(RUN_DUE_KIND, "运行到期的季度导航报告 / Run the quarterly navigation reports that are due",
                       navigation_run_due, {Role.SYSTEM_ADMIN})
     registry.register_periodic(RUN_DUE_KIND, DUE_CHECK_SECONDS, lambda engine: submit_due_reports(engine, registry))
 

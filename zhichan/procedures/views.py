@@ -328,12 +328,12 @@ def start_view(decl: Declaration, lang: str, options: dict[str, tuple[Option, ..
 
 def declared_period(clock: ClockSpec, lang: str) -> str:
     """A declared clock's period as a start form shows it: ``15日`` / ``15 days``; one the office sets in its notice
-    (``set_by``, its basis says so) declares its longest — ``至多60日`` / ``up to 60 days`` (it read "60 days", as if
+    (``set_by``, its basis says so) declares its longest — ``至多60日`` / ``Up to 60 days`` (it read "60 days", as if
     every cure period were that long)."""
     period = period_text(clock.amount, clock.unit, lang)
     if clock.set_by is None:
         return period
-    return f"up to {period}" if lang == "en" else f"至多{period}"
+    return f"Up to {period}" if lang == "en" else f"至多{period}"  # a cell of its own: a capital
 
 
 def step_certificate(service: ProcedureService, session: Session, scope: Scope, case_id: int,

@@ -107,8 +107,8 @@ def register_builtin_jobs(registry: JobRegistry, access: CorpusAccess, settings:
         path = build_index(snap, progress=ctx.progress)
         return {"snapshot": snap.id, "index": path.name}
 
-    registry.register(INDEX_KIND, "建立检索索引 / build the search index", search_index, STAFF, platform_wide=True)
+    registry.register(INDEX_KIND, "建立检索索引 / Build the search index", search_index, STAFF, platform_wide=True)
     registry.register_periodic(INDEX_KIND, INDEX_CHECK_SECONDS, lambda engine: index_new_snapshot(access, registry, engine))
-    registry.register("corpus.profile", "语料概况统计 / corpus profile", corpus_profile,
+    registry.register("corpus.profile", "语料概况统计 / Corpus profile", corpus_profile,
                       STAFF | {Role.CASE_OFFICER, Role.WINDOW_STAFF})
-    registry.register("cockpit.images", "导出驾驶舱图表 / export cockpit charts", cockpit_images, STAFF)
+    registry.register("cockpit.images", "导出驾驶舱图表 / Export cockpit charts", cockpit_images, STAFF)
