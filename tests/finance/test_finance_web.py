@@ -83,10 +83,10 @@ def test_joint_application_to_certificate_and_scope(env: WebEnv) -> None:
         assert "语料不记录年费缴纳" in detail and free[0] in detail
         # the checks' note in the page's language (both halves of "中文 / English" showed on either page)
         note = detail.split('id="annuity-note">')[1].split("</p>")[0]
-        assert "语料不记录年费缴纳" in note and "the corpus records no annuity" not in note
+        assert "语料不记录年费缴纳" in note and "corpus records no annuity" not in note
         english = client.get(f"/finance/pledges/{pledge_id}", params={"lang": "en"}).text
         note = english.split('id="annuity-note">')[1].split("</p>")[0]
-        assert note.startswith("the corpus records no annuity payments") and "语料" not in note
+        assert note.startswith("The corpus records no annuity payments") and "语料" not in note  # it stands alone
         token = csrf_from(detail)
         r = client.post(f"/cases/{case_id}/act/register", data={"csrf_token": token, "version": _version(client, case_id)},
                         follow_redirects=False)

@@ -25,7 +25,7 @@ def register(registry: JobRegistry, engine: Engine) -> None:
         return result
 
     # it writes a new corpus snapshot for the whole platform: the root organization's staff only
-    registry.register(EXPORT_KIND, "质押登记写入语料事件 / pledge registrations into the corpus events", export,
+    registry.register(EXPORT_KIND, "质押登记写入语料事件 / Pledge registrations into the corpus events", export,
                       {Role.SYSTEM_ADMIN, Role.BUREAU_LEADER, Role.ANALYST}, platform_wide=True)
 
     def check(engine: Engine) -> None:

@@ -68,7 +68,7 @@ _TRADEMARK = re.compile(r"^(?:商标|TM)?\s*[:：]?\s*(\d{5,10})$", re.IGNORECAS
 _DATAIP = re.compile(r"^(?:数据知识产权)?\s*[:：]?\s*(DIP-\d{4}-\d{8,12})$", re.IGNORECASE)
 #: the kinds of pledged right, in the order the register lists them
 KINDS = ("patent", "trademark", "dataip")
-ANNUITY_NOTE = ("语料不记录年费缴纳：只有因未缴年费终止的专利可判定为欠费，其余专利的缴费情况未知，请核对缴费凭证 / the corpus "
+ANNUITY_NOTE = ("语料不记录年费缴纳：只有因未缴年费终止的专利可判定为欠费，其余专利的缴费情况未知，请核对缴费凭证 / The corpus "
                 "records no annuity payments: only a patent that lapsed for non-payment is known unpaid; for the "
                 "others payment is unknown — check the receipts")
 
