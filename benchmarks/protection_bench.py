@@ -197,7 +197,8 @@ def timed_cpu(fn: Any, server: Any, runs: int) -> tuple[float, float, float, flo
     return statistics.median(walls), walls[p95], statistics.median(cpus), cpus[p95]
 
 
-def bench_cases(n: int, database_url: str | None, before: str | None, priority: int, own_only: bool) -> None:
+def bench_cases(n: int, database_url: str | None, before: str | None, priority: int, own_only: bool,
+                runs: int = 50) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         engine = make_engine(url)
@@ -242,10 +243,13 @@ def bench_cases(n: int, database_url: str | None, before: str | None, priority: 
         # ``before`` in a process of its own, reading this database with the states index as it was), and the same
         # lists with some of the city's own cases among the districts'
         print("| own 我的待办 | rows | wall p50 / p95 ms | CPU p50 / p95 ms | load (1/5 min) |\n|---|---:|---:|---:|---|")
-        for _, row, _ in own_lists(engine, service, users, 50):
+        for _, row, _ in own_lists(engine, service, users, runs):
             print(row)
         if before:
-            compare_before(engine, url, users, before)
+            compare_before(engine, url, users, before, runs=runs)
+        if own_only:
+            engine.dispose()
+            return
         with engine.begin() as conn:  # 1 case in 100 handled by the city itself (sparse among all open cases)
             conn.execute(text("CREATE TABLE bench_moved AS SELECT id, org_id, org_path, region_code FROM procedure_cases "
                               "WHERE id % 100 = 0"))
@@ -262,9 +266,6 @@ def bench_cases(n: int, database_url: str | None, before: str | None, priority: 
                                   "WHERE m.id = procedure_cases.id) WHERE id % 100 = 0"))
             conn.execute(text("DROP TABLE bench_moved"))
             conn.execute(text("ANALYZE"))
-        if own_only:
-            engine.dispose()
-            return
         # baseline 1: the plan as before — no ordered walk to the page (the planner sorts every match)
         import zhichan.procedures.scope as lists
         import zhichan.procedures.service as engine_service
@@ -317,7 +318,7 @@ def own_lists(engine: Any, service: ProcedureService, users: dict[str, int], run
     return out
 
 
-def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "") -> None:
+def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "", runs: int = 50) -> None:
     """The own lists measured by the code of the commit ``before`` (``git archive`` of its ``zhichan`` in a temporary
     folder, run in a process of its own on this database, its states index as that code made it), then the lists
     compared with this code's: the same totals and the same first page."""
@@ -334,7 +335,7 @@ def compare_before(engine: Any, url: str, users: dict[str, int], before: str, pr
             conn.execute(text("ANALYZE"))
         try:
             done = subprocess.run([sys.executable, __file__, "own-lists", "--database-url", url, "--users",
-                                   json.dumps(users), "--prefix", f"before ({before}): {prefix}"],
+                                   json.dumps(users), "--prefix", f"before ({before}): {prefix}", "--runs", str(runs)],
                                   env={**os.environ, "PYTHONPATH": tree}, check=True, capture_output=True, text=True)
         finally:
             with engine.begin() as conn:
@@ -469,23 +470,25 @@ def main() -> None:
                                                        "('' for none)")
     cases.add_argument("--priority", type=int, default=8_000,
                        help="priority-examination applications of the province's offices besides (0: none)")
-    cases.add_argument("--own-only", action="store_true", help="only the own lists (no case lists, no baselines)")
+    cases.add_argument("--own-only", action="store_true", help="only the own lists (no case lists, no 1 case in 100 moved, no baselines)")
+    cases.add_argument("--runs", type=int, default=50, help="timed calls of each own list")
     lists = sub.add_parser("own-lists", help="(run by cases --before) the own lists on an existing database, as JSON")
     lists.add_argument("--database-url", required=True)
     lists.add_argument("--users", required=True)
     lists.add_argument("--prefix", default="")
+    lists.add_argument("--runs", type=int, default=50)
     stats = sub.add_parser("stats", help="protection and credit-list indicators over N exported cases")
     stats.add_argument("--cases", type=int, default=1_000_000)
     stats.add_argument("--engines", default="duckdb,spark")
     args = parser.parse_args()
     if args.what == "cases":
-        bench_cases(args.cases, args.database_url, args.before or None, args.priority, args.own_only)
+        bench_cases(args.cases, args.database_url, args.before or None, args.priority, args.own_only, args.runs)
     elif args.what == "own-lists":
         engine = make_engine(args.database_url)
         with tempfile.TemporaryDirectory() as tmp:
             service = ProcedureService(engine, ProcedureRegistry.load(),
                                        EvidenceService(engine, SigningKey.generate(), "bench"), Path(tmp))
-            for _, row, found in own_lists(engine, service, json.loads(args.users), 50, prefix=args.prefix):
+            for _, row, found in own_lists(engine, service, json.loads(args.users), args.runs, prefix=args.prefix):
                 print(json.dumps([row, found], ensure_ascii=False))
         engine.dispose()
     else:

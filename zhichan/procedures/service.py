@@ -1756,6 +1756,7 @@ class ProcedureService:
         Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
         runs (a party's cure), which the case row keeps (:meth:`_expecting`)."""
         parts: list[tuple[Any, Callable[[TransitionSpec], bool], frozenset[str]]]
+        below: Any = None  # the part of the offices below the caller's: few states, sought by state
         if scope.governance and area:
             # 辖区待办, the oversight view: what awaits any office of the area — its officers', its window's, its
             # leaders' steps alike — not only the caller's role (a leader, awaited in few states, oversees them all)
@@ -1767,10 +1768,10 @@ class ProcedureService:
             if scope.org_path is not None:
                 # a step of an office above the one handling the case (the provincial recommendation, the upper level's
                 # extension) is that office's own to-do: its role's office steps in the cases of the offices below it
-                # (:func:`office_problem` decides each case), a provincial one only where the caller's office is one
-                parts.append((and_(officer_filter(scope, dialect=self.engine.dialect.name),
-                                   CASES.c.org_path != scope.org_path),
-                              lambda t: scope.role in t.roles and t.office is not None, role))
+                # (:func:`office_problem` decides each case of the upper level's; a provincial one, where the caller's
+                # office is one, below: the caller's office alone decides it)
+                below = and_(officer_filter(scope, dialect=self.engine.dialect.name), CASES.c.org_path != scope.org_path)
+                parts.append((below, lambda t: scope.role in t.roles and t.office is not None, role))
         else:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
@@ -1794,7 +1795,9 @@ class ProcedureService:
                 return always(d, t) and not self._is_held(d, t)
 
             surely = self._state_keys(session, unheld)
-            if not isinstance(found := expecting(surely, False), False_):
+            # the offices below: the few states of the office steps sought by state (a province's subtree is all its
+            # cases, which a list of "procedure state" keys would read one by one)
+            if not isinstance(found := expecting(surely, who is below), False_):
                 wanted.append(and_(who, found))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
