@@ -17,7 +17,10 @@ The own 我的待办 (not 辖区待办) of the offices above the districts — t
 upper level's extension of a district's dispute, ``office: above``) and the province's officer (``office: province``)
 — beside the district officer's, then again with 1 case in 100 handled by the city itself; each beside the same lists
 on the code of ``--before`` (``git archive`` of its ``zhichan``, run in a process of its own on the same database with
-the states index as that code made it), with whether both found the same totals, counts and first page.
+the states index as that code made it), with whether both found the same totals, counts and first page. Besides the
+protection cases, ``--priority`` (8,000) priority-examination applications of the province's offices
+(:func:`seed_priority`: half awaiting the province's recommendation), with the province's leader's list and the officer's
+count badge (the total, ``limit=1``); ``--own-only`` measures only the own lists (``--runs`` calls each).
 
     .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
 
