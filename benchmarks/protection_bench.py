@@ -17,7 +17,10 @@ The own 我的待办 (not 辖区待办) of the offices above the districts — t
 upper level's extension of a district's dispute, ``office: above``) and the province's officer (``office: province``)
 — beside the district officer's, then again with 1 case in 100 handled by the city itself; each beside the same lists
 on the code of ``--before`` (``git archive`` of its ``zhichan``, run in a process of its own on the same database with
-the states index as that code made it), with whether both found the same totals, counts and first page.
+the states index as that code made it), with whether both found the same totals, counts and first page. Besides the
+protection cases, ``--priority`` (8,000) priority-examination applications of the province's offices
+(:func:`seed_priority`: half awaiting the province's recommendation), with the province's leader's list and the officer's
+count badge (the total, ``limit=1``); ``--own-only`` measures only the own lists (``--runs`` calls each).
 
     .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
 
@@ -44,22 +47,26 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from procedures_bench import seed
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
+from zhichan.platform.accounts import create_user
 from zhichan.platform.db import make_engine, session_scope, upgrade
-from zhichan.platform.models import User
-from zhichan.platform.orgs import scope_for_user
+from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.orgs import create_org, scope_for_user
 from zhichan.procedures.declaration import ProcedureRegistry
-from zhichan.procedures.service import ProcedureService
+from zhichan.procedures.models import Case, CaseClock
+from zhichan.procedures.service import NO_DEADLINE, ProcedureService, awaiting_period
 from zhichan.protection.service import case_list
+from zhichan.services.models import PriorityAllocation, PriorityQuota
 
 #: the protection procedures in the seeded mix: their open states an officer acts in, and a running clock
 MIX = (
@@ -102,6 +109,81 @@ def server_cpu(session: Any) -> Any:
     return used
 
 
+#: the priority-examination applications (令85号) the province's offices hold beside the districts' protection cases
+PRIORITY = "services.priority_exam"
+
+
+def seed_priority(engine: Any, users: dict[str, int], n: int, first_id: int) -> dict[str, int]:
+    """``n`` open priority-examination applications (ids from ``first_id``) of the province's cities — the seed's city
+    (成都), two more made here (德阳, 绵阳) — and of one of its districts (武侯区), one in four each: half awaiting the
+    province's recommendation (``filed``, one in five of those with the applicant's cure period running — the case
+    awaits the party, not the province), the others already recommended or under CNIPA's examination. The year's
+    quota is allocated to the three cities; 绵阳 has used all of its share (its applications are over quota: the
+    recommendation is still the province's to take, and the step refuses it until more is allocated). Adds the
+    province's leader (``province_leader``) to ``users``, who may recommend too but is not awaited."""
+    today = dt.date.today()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    decl = ProcedureRegistry.load().get(PRIORITY, "default")
+    with session_scope(engine) as s:
+        province = s.scalars(select(Organization).where(Organization.region_code == "510000")).one()
+        chengdu = s.scalars(select(Organization).where(Organization.region_code == "510100")).one()
+        wuhou = s.scalars(select(Organization).where(Organization.region_code == "510107")).one()
+        offices = [(o.id, o.path, o.region_code, city) for o, city in (
+            (chengdu, "510100"), (create_org(s, "德阳市知识产权局", OrgKind.CITY, "510600", province), "510600"),
+            (create_org(s, "绵阳市知识产权局", OrgKind.CITY, "510700", province), "510700"), (wuhou, "510100"))]
+        users = {**users, "province_leader": create_user(
+            s, username="province_leader", password="bench password 1", role=Role.BUREAU_LEADER, org=province,
+            password_hash=s.get(User, users["province"]).password_hash).id}
+    cases, clocks = [], []
+    used = {"510100": 0, "510600": 0, "510700": 0}
+    for k in range(n):
+        case_id = first_id + k
+        org_id, path, region, city = offices[k % 4]
+        state = ("filed",) * 5 + ("recommended",) * 3 + ("examining",) * 2
+        state_k = state[(k // 4) % 10]
+        cure = state_k == "filed" and (k // 4) % 10 == 4
+        due = today + dt.timedelta(days=(k * 7919) % 15 - 5)  # some review periods overdue
+        rows: dict[str, Any] = {}
+        if state_k == "filed":
+            rows["review"] = {"status": "paused" if cure else "running", "due_on": None if cure else due,
+                              "amount": 5, "unit": "working_day",
+                              "pauses": json.dumps([{"start": today.isoformat(), "end": None, "reason": "",
+                                                     "event": "request_cure"}] if cure else [])}
+            if cure:
+                rows["cure"] = {"status": "running", "due_on": today + dt.timedelta(days=k % 30), "amount": 30,
+                                "unit": "day", "pauses": "[]"}
+        else:
+            used[city] += 1
+        running = {name: SimpleNamespace(**row) for name, row in rows.items()}
+        until, by = awaiting_period(decl, state_k, running)
+        dues = [r["due_on"] for r in rows.values() if r["due_on"] is not None]
+        office = [r["due_on"] for name, r in rows.items() if r["due_on"] is not None and decl.clocks[name].binds == "office"]
+        cases.append({"id": case_id, "number": f"PE-2026-{k + 1:07d}", "procedure": PRIORITY, "jurisdiction": "default",
+                      "revision": decl.revision, "title": f"优先审查推荐 {k}", "state": state_k, "version": 1,
+                      "org_id": org_id, "org_path": path, "region_code": region, "party_user_id": None,
+                      "party_key": None, "is_open": True, "created_at": now, "updated_at": now, "closed_at": None,
+                      "fields": json.dumps({"application_number": f"20261{k:07d}", "subject": "发明专利申请",
+                                            "ground": "省市重点发展产业", "applicant": f"企业{k}"}, ensure_ascii=False),
+                      "next_due": min(dues, default=NO_DEADLINE), "next_office_due": min(office, default=NO_DEADLINE),
+                      "awaits_until": until, "awaits_by": by})
+        clocks += [{"case_id": case_id, "name": name, "started_at": now - dt.timedelta(days=3), "extensions": "[]",
+                    "due_at": None, "warn_on": row["due_on"], "due_problem": None, "warned": 0,
+                    "alert_on": row["due_on"] or NO_DEADLINE, "stopped_at": None, **row} for name, row in rows.items()]
+    with engine.begin() as conn:
+        for start in range(0, n, 10_000):
+            conn.execute(insert(Case.__table__), cases[start:start + 10_000])
+        for start in range(0, len(clocks), 10_000):
+            conn.execute(insert(CaseClock.__table__), clocks[start:start + 10_000])
+        quota = conn.execute(insert(PriorityQuota.__table__).values(
+            year=today.year, province_code="510000", total=sum(used.values()) + n, allocated=sum(used.values()) + n,
+            updated_by="bench", updated_at=now).returning(PriorityQuota.__table__.c.id)).scalar_one()
+        # 成都 and 德阳 with room for every application they hold; 绵阳's share used up
+        conn.execute(insert(PriorityAllocation.__table__), [
+            {"quota_id": quota, "city_code": city, "used": count,
+             "allocated": count if city == "510700" else count + n // 2} for city, count in used.items()])
+    return users
+
+
 def timed_cpu(fn: Any, server: Any, runs: int) -> tuple[float, float, float, float]:
     """(wall p50, wall p95, CPU p50, CPU p95) in ms over ``runs`` calls after 3 warm-ups."""
     for _ in range(3):
@@ -118,16 +200,20 @@ def timed_cpu(fn: Any, server: Any, runs: int) -> tuple[float, float, float, flo
     return statistics.median(walls), walls[p95], statistics.median(cpus), cpus[p95]
 
 
-def bench_cases(n: int, database_url: str | None, before: str | None) -> None:
+def bench_cases(n: int, database_url: str | None, before: str | None, priority: int, own_only: bool,
+                runs: int = 50) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         engine = make_engine(url)
         upgrade(engine)
         t0 = time.perf_counter()
         users = seed(engine, n, MIX)
+        if priority:
+            users = seed_priority(engine, users, priority, n + 1)
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))  # as autovacuum (PostgreSQL) or the optimizer (SQLite) would have
-        print(f"seeded {n:,} open protection cases in {time.perf_counter() - t0:.1f} s ({engine.dialect.name})")
+        print(f"seeded {n:,} open protection cases and {priority:,} priority-examination applications in "
+              f"{time.perf_counter() - t0:.1f} s ({engine.dialect.name})")
         registry = ProcedureRegistry.load()
         service = ProcedureService(engine, registry, EvidenceService(engine, SigningKey.generate(), "bench"),
                                    Path(tmp) / "files")
@@ -154,15 +240,19 @@ def bench_cases(n: int, database_url: str | None, before: str | None) -> None:
                     total = call(s, scopes[key])["total"]
                 print(f"| {prefix}{label} | {total:,} | {w50:.1f} / {w95:.1f} | {c50:.1f} / {c95:.1f} | {load()} |")
 
-        run("", 50)
+        if not own_only:
+            run("", 50)
         # the own 我的待办 of the offices above the districts, beside the same lists on the code before (a checkout of
         # ``before`` in a process of its own, reading this database with the states index as it was), and the same
         # lists with some of the city's own cases among the districts'
         print("| own 我的待办 | rows | wall p50 / p95 ms | CPU p50 / p95 ms | load (1/5 min) |\n|---|---:|---:|---:|---|")
-        for _, row, _ in own_lists(engine, service, users, 50):
+        for _, row, _ in own_lists(engine, service, users, runs):
             print(row)
         if before:
-            compare_before(engine, url, users, before)
+            compare_before(engine, url, users, before, runs=runs)
+        if own_only:
+            engine.dispose()
+            return
         with engine.begin() as conn:  # 1 case in 100 handled by the city itself (sparse among all open cases)
             conn.execute(text("CREATE TABLE bench_moved AS SELECT id, org_id, org_path, region_code FROM procedure_cases "
                               "WHERE id % 100 = 0"))
@@ -200,8 +290,12 @@ def bench_cases(n: int, database_url: str | None, before: str | None) -> None:
 #: the code before a city's and a province's own 我的待办 were made fast (``cases --before``)
 BEFORE = "4dffd1d7"
 #: the own 我的待办 (not 辖区待办) of the offices above the districts holding the cases: (label, user seeded)
-OWN_LISTS = (("to-do, district officer", "district"), ("to-do, city officer (own list)", "city"),
-             ("to-do, city leader (own list)", "city_leader"), ("to-do, provincial officer (own list)", "province"))
+OWN_LISTS = (("to-do, district officer", "district", 50), ("to-do, city officer (own list)", "city", 50),
+             ("to-do, city leader (own list)", "city_leader", 50),
+             ("to-do, provincial officer (own list)", "province", 50),
+             # the count beside 我的待办 (its total, one row read), and the province's leader (``seed_priority``)
+             ("count badge, provincial officer", "province", 1),
+             ("to-do, provincial leader (own list)", "province_leader", 50))
 #: the states index as it was before procedures_0007 (the baseline's)
 STATES_BEFORE = "(is_open, procedure, jurisdiction, state, org_path)"
 STATES_NOW = "(is_open, procedure, jurisdiction, state, org_path, awaits_until, awaits_by, awaits_also)"
@@ -214,17 +308,20 @@ def own_lists(engine: Any, service: ProcedureService, users: dict[str, int], run
     with session_scope(engine) as s:
         scopes = {k: scope_for_user(s, s.get(User, v)) for k, v in users.items()}
     out = []
-    for label, key in OWN_LISTS:
+    for label, key, limit in OWN_LISTS:
+        if key not in scopes:  # no priority applications seeded: no provincial leader
+            continue
         with session_scope(engine) as s:
-            w50, w95, c50, c95 = timed_cpu(lambda s=s, key=key: service.todo(s, scopes[key]), server_cpu(s), runs)
-            page = service.todo(s, scopes[key])
+            w50, w95, c50, c95 = timed_cpu(lambda s=s, key=key, limit=limit: service.todo(s, scopes[key], limit=limit),
+                                           server_cpu(s), runs)
+            page = service.todo(s, scopes[key], limit=limit)
         found = f"{page['total']}:{page['overdue']}:{page['due_today']}:" + ",".join(str(i["id"]) for i in page["items"])
         out.append((label, f"| {prefix}{label} | {page['total']:,} | {w50:.1f} / {w95:.1f} | {c50:.1f} / {c95:.1f} | "
                            f"{load()} |", found))
     return out
 
 
-def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "") -> None:
+def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "", runs: int = 50) -> None:
     """The own lists measured by the code of the commit ``before`` (``git archive`` of its ``zhichan`` in a temporary
     folder, run in a process of its own on this database, its states index as that code made it), then the lists
     compared with this code's: the same totals and the same first page."""
@@ -241,7 +338,7 @@ def compare_before(engine: Any, url: str, users: dict[str, int], before: str, pr
             conn.execute(text("ANALYZE"))
         try:
             done = subprocess.run([sys.executable, __file__, "own-lists", "--database-url", url, "--users",
-                                   json.dumps(users), "--prefix", f"before ({before}): {prefix}"],
+                                   json.dumps(users), "--prefix", f"before ({before}): {prefix}", "--runs", str(runs)],
                                   env={**os.environ, "PYTHONPATH": tree}, check=True, capture_output=True, text=True)
         finally:
             with engine.begin() as conn:
@@ -374,22 +471,27 @@ def main() -> None:
     cases.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
     cases.add_argument("--before", default=BEFORE, help="the commit whose code the own lists are compared with "
                                                        "('' for none)")
+    cases.add_argument("--priority", type=int, default=8_000,
+                       help="priority-examination applications of the province's offices besides (0: none)")
+    cases.add_argument("--own-only", action="store_true", help="only the own lists (no case lists, no 1 case in 100 moved, no baselines)")
+    cases.add_argument("--runs", type=int, default=50, help="timed calls of each own list")
     lists = sub.add_parser("own-lists", help="(run by cases --before) the own lists on an existing database, as JSON")
     lists.add_argument("--database-url", required=True)
     lists.add_argument("--users", required=True)
     lists.add_argument("--prefix", default="")
+    lists.add_argument("--runs", type=int, default=50)
     stats = sub.add_parser("stats", help="protection and credit-list indicators over N exported cases")
     stats.add_argument("--cases", type=int, default=1_000_000)
     stats.add_argument("--engines", default="duckdb,spark")
     args = parser.parse_args()
     if args.what == "cases":
-        bench_cases(args.cases, args.database_url, args.before or None)
+        bench_cases(args.cases, args.database_url, args.before or None, args.priority, args.own_only, args.runs)
     elif args.what == "own-lists":
         engine = make_engine(args.database_url)
         with tempfile.TemporaryDirectory() as tmp:
             service = ProcedureService(engine, ProcedureRegistry.load(),
                                        EvidenceService(engine, SigningKey.generate(), "bench"), Path(tmp))
-            for _, row, found in own_lists(engine, service, json.loads(args.users), 50, prefix=args.prefix):
+            for _, row, found in own_lists(engine, service, json.loads(args.users), args.runs, prefix=args.prefix):
                 print(json.dumps([row, found], ensure_ascii=False))
         engine.dispose()
     else:

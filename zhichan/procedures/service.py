@@ -353,6 +353,13 @@ def provincial(prefix: str | None) -> bool:
     return prefix is not None and len(prefix) <= 2
 
 
+def office_by_caller(spec: TransitionSpec) -> bool:
+    """Whether the caller's office alone decides whether it takes ``spec`` (:func:`office_problem`), whichever office
+    handles the case: a provincial office's step (a recommendation) — the to-do list decides it once for the caller,
+    not case by case (:func:`per_case`'s ``caller_decides``)."""
+    return spec.office == "province"
+
+
 def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
     """Why the caller's ``office`` does not take ``spec`` (a provincial office's recommendation, the upper level's
     extension), or ``None`` — also where the step names no office, or no office is given (a check of the roles only)."""
@@ -423,14 +430,16 @@ def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], u
     return False
 
 
-def per_case(decl: Declaration, spec: TransitionSpec) -> bool:
+def per_case(decl: Declaration, spec: TransitionSpec, *, caller_decides: bool = False) -> bool:
     """Whether the case itself decides whether ``spec`` is offered in its state: its clocks (:func:`clock_problem`),
     the start fields it was filed with (:func:`missing_fields`), who took its earlier steps (``not_by``), which
     steps were taken before it (``after``: :func:`before_problem`), whether a request it decides is pending
     (``decides``: :func:`undecided_problem`), whether the request it makes is (:func:`in_force_problem`) or whether the
-    caller's office is the one that takes it (``office``: :func:`office_problem`, the case's handling office above)."""
+    caller's office is the one that takes it (``office``: :func:`office_problem`, the case's handling office above) —
+    unless the caller's office alone decides that (:func:`office_by_caller`) and it was decided (``caller_decides``)."""
     return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None \
-        or spec.event in decl.single_requests or spec.office is not None
+        or spec.event in decl.single_requests \
+        or (spec.office is not None and not (caller_decides and office_by_caller(spec)))
 
 
 def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
@@ -472,10 +481,10 @@ def first_problem(decl: Declaration, event: str) -> str:
     return f"须先办理“{first.zh}” / “{first.en}” comes first"
 
 
-def conditional(decl: Declaration, spec: TransitionSpec) -> bool:
+def conditional(decl: Declaration, spec: TransitionSpec, *, caller_decides: bool = False) -> bool:
     """Whether ``spec`` is offered only in some cases of its states: a step taken once, or one the case itself must
-    allow (:func:`per_case`)."""
-    return spec.once or per_case(decl, spec)
+    allow (:func:`per_case`, with ``caller_decides``)."""
+    return spec.once or per_case(decl, spec, caller_decides=caller_decides)
 
 
 def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer: bool, party: bool,
@@ -608,8 +617,9 @@ def stalled(decl: Declaration, state: str, is_open: bool, awaited_now: frozenset
 def _only(takes: Callable[[TransitionSpec], bool], *,
           always: bool) -> Callable[[Declaration, TransitionSpec], bool]:
     """``takes`` narrowed to the steps someone waits for (not ``optional``) offered in every case of their states
-    (``always``), or to the others."""
-    return lambda d, t: takes(t) and not t.optional and conditional(d, t) != always
+    (``always``), or to the others — ``takes`` having decided what the caller's office alone decides
+    (:func:`office_by_caller`)."""
+    return lambda d, t: takes(t) and not t.optional and conditional(d, t, caller_decides=True) != always
 
 
 def awaiting_period(decl: Declaration, state: str, clocks: dict[str, Any]) -> tuple[dt.date, str]:
@@ -1746,6 +1756,7 @@ class ProcedureService:
         Whether the caller is awaited is the state's ``awaits`` — in SQL too — unless a period that says whom it awaits
         runs (a party's cure), which the case row keeps (:meth:`_expecting`)."""
         parts: list[tuple[Any, Callable[[TransitionSpec], bool], frozenset[str]]]
+        below: Any = None  # the part of the offices below the caller's: few states, sought by state
         if scope.governance and area:
             # 辖区待办, the oversight view: what awaits any office of the area — its officers', its window's, its
             # leaders' steps alike — not only the caller's role (a leader, awaited in few states, oversees them all)
@@ -1757,11 +1768,10 @@ class ProcedureService:
             if scope.org_path is not None:
                 # a step of an office above the one handling the case (the provincial recommendation, the upper level's
                 # extension) is that office's own to-do: its role's office steps in the cases of the offices below it
-                # (:func:`office_problem` decides each case), a provincial one only where the caller's office is one
-                parts.append((and_(officer_filter(scope, dialect=self.engine.dialect.name),
-                                   CASES.c.org_path != scope.org_path),
-                              lambda t: scope.role in t.roles and t.office is not None
-                              and (t.office != "province" or provincial(scope.region_prefix)), role))
+                # (:func:`office_problem` decides each case of the upper level's; a provincial one, where the caller's
+                # office is one, below: the caller's office alone decides it)
+                below = and_(officer_filter(scope, dialect=self.engine.dialect.name), CASES.c.org_path != scope.org_path)
+                parts.append((below, lambda t: scope.role in t.roles and t.office is not None, role))
         else:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
@@ -1769,7 +1779,13 @@ class ProcedureService:
         # the kept declarations decide as the current ones say (a step made a deciding one is decided case by case)
         declarations = [self.expectations(d) for d in [*self.registry.all(), *self._kept(session)]]
         wanted = []
-        for who, takes, actors in parts:
+        # a step the caller's office alone decides (a provincial recommendation: :func:`office_by_caller`) is decided
+        # here once, not case by case — a province's own list held every application awaiting it below, each read
+        office = Office.of(scope, "")
+        for who, part_takes, actors in parts:
+            def takes(t: TransitionSpec, part_takes: Callable[[TransitionSpec], bool] = part_takes) -> bool:
+                return part_takes(t) and (not office_by_caller(t) or office_problem(t, office) is None)
+
             expecting = self._expecting(session, declarations, who, actors, today)
             depends = _only(takes, always=False)
             always = _only(takes, always=True)
@@ -1779,12 +1795,15 @@ class ProcedureService:
                 return always(d, t) and not self._is_held(d, t)
 
             surely = self._state_keys(session, unheld)
-            if not isinstance(found := expecting(surely, False), False_):
+            # the offices below: the few states of the office steps sought by state (a province's subtree is all its
+            # cases, which a list of "procedure state" keys would read one by one)
+            if not isinstance(found := expecting(surely, who is below), False_):
                 wanted.append(and_(who, found))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
                 for t in decl.transitions:
-                    if depends(decl, t) and t.once and not per_case(decl, t) and not self._is_held(decl, t):
+                    if depends(decl, t) and t.once and not per_case(decl, t, caller_decides=True) \
+                            and not self._is_held(decl, t):
                         states = {(decl.procedure, decl.jurisdiction, s) for s in t.source
                                   if not decl.states[s].resting} - surely
                         if states and not isinstance(found := expecting(states, True), False_):
@@ -1795,7 +1814,8 @@ class ProcedureService:
             def case_dependent(d: Declaration, t: TransitionSpec,
                                depends: Callable[[Declaration, TransitionSpec], bool] = depends,
                                always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
-                return (depends(d, t) and per_case(d, t)) or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
+                return (depends(d, t) and per_case(d, t, caller_decides=True)) \
+                    or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe and not isinstance(found := expecting(maybe, True), False_):
