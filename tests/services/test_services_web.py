@@ -285,6 +285,23 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
                                                                       "voucher": "x"}).status_code == 404
 
 
+def test_only_the_deciding_officers_read_every_subsidy_application(env: WebEnv, client: TestClient) -> None:
+    """Least disclosure: the applicant reads its own application, the case officers and leaders over the programme's
+    area every one; the area's analysts and administrators (demo_analyst oversees Sichuan) only the public result."""
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/services/subsidies/SUB-2026-01").text)
+    assert client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    measures = "有效高价值发明专利 4 件"
+    for user, sees in (("ent_user", True), ("wuhou_officer", True), ("cd_leader", True), ("wuhou", False),
+                       ("jinjiang", False), ("cd_admin", False), ("root", False), ("ent2_user", False)):
+        login_as(client, env.engine, user)
+        page = client.get("/services/subsidies/SUB-2026-01").text
+        api = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
+        assert (measures in page) is sees and ('id="subsidy-applications"' in page) is sees, user
+        assert bool(api["applications"]) is sees and api["officer"] is (sees and user != "ent_user"), user
+
+
 def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
     from tests.services.helpers import concluded_round
 

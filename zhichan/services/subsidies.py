@@ -343,7 +343,7 @@ def disburse(session: Session, scope: Scope, award_id: int, paid_on: str, vouche
     """Record a payment of an award of a concluded round (officers of the round's area)."""
     from zhichan.procedures.models import Case
 
-    scope.require_roles(Role.CASE_OFFICER, Role.BUREAU_LEADER)
+    scope.require_roles(*objections.DECIDING_ROLES)
     award = session.get(SubsidyAward, award_id)
     case = session.get(Case, award.round_case_id) if award else None
     if award is None or case is None or not scope.covers_org_path(case.org_path):
@@ -387,8 +387,9 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
         objection_until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case.id,
                                                                         CaseClock.name == "objection",
                                                                         CaseClock.due_problem.is_(None)))
-    # officers above the programme's area, or within it (a district sees its own enterprises' applications)
-    officer = objections.oversees(scope, p.region)
+    # the officers who decide, above the programme's area or within it (a district's its own enterprises'
+    # applications); the area's other staff see what the public does (least disclosure, :func:`objections.decides`)
+    officer = objections.decides(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
     # applicants as organizations: their English names on English pages where they have one (``org_name``)
     names_en = english_names(session, [RowName(app.applicant) for _, app, _ in awards])
@@ -415,11 +416,11 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
             "awarded_total": spent, "objection_until": objection_until,
             "budget_left": p.budget_yuan - spent if published else None,
-            "may_object": scope.is_authenticated and open_for_objections and not officer,
+            "may_object": scope.is_authenticated and open_for_objections and not objections.oversees(scope, p.region),
             "own_unlisted": open_for_objections and objections.unlisted_application(session, scope, code) is not None,
             "unlisted_objections": objected.get(None, []),
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
             "may_apply": scope.role == Role.ENTERPRISE_USER and not closed,
             "applications_closed": scope.role == Role.ENTERPRISE_USER and closed,
-            "may_disburse": bool(officer) and scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
+            "may_disburse": officer}
