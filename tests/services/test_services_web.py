@@ -273,7 +273,16 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     page = client.get("/services/subsidies/SUB-2026-01")
     assert "成都示例科技有限公司" in page.text and "有效高价值发明专利 4 件" in page.text  # its own application, with reasons
     # the example pays for the use of patents, not for granted inventions or PCT filings (the 2021 notice)
-    assert "期内专利转让、许可 0 件" in page.text and "授权发明" not in page.text and "PCT" not in page.text
+    applications = page.text.split('id="subsidy-applications"', 1)[1].split("</table>", 1)[0]
+    criteria = page.text.split('id="programme"', 1)[1].split('id="programme-revision"', 1)[0]
+    assert "期内专利转让、许可 0 件" in applications and not re.search("授权发明|PCT", applications + criteria)
+    # the version it was assessed under, and what the current one changed (its note names the withdrawn measures)
+    assert re.search(r'<td class="revision"[^>]*>第 2 版</td>', applications)
+    assert re.search(r'id="programme-revision">第 2 版，自 (<[^>]+>)?2026-12-07(</span>)? 起施行：取消期内授权发明专利、PCT国际申请的资助', page.text)
+    english = client.get("/services/subsidies/SUB-2026-01?lang=en").text
+    assert re.search(r'<td class="revision"[^>]*>Revision 2</td>', english) and re.search(
+        r"Revision 2, in force since (<[^>]+>)?2026-12-07(</span>)?: Inventions", english)
+    client.get("/services/subsidies?lang=zh")
     again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
     assert again.status_code == 422 and 'id="programme-error"' in again.text
     login_as(client, env.engine, "ent2_user")  # another enterprise does not see it
