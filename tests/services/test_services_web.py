@@ -544,8 +544,9 @@ def test_a_centre_is_chosen_from_a_list_and_shown_by_its_name(env: WebEnv, clien
     for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
         form = client.get(f"{filing}?lang={lang}").text
         listed = _centres(form)
-        # the centre's long name a radio button's label (a closed select cut it at phone width: tests/web/test_web_choices.py)
-        assert f'name="centre" value="CN-CD"> <span>{name}</span>' in listed, (lang, listed)
+        # the centre's long name a radio button's label (a closed select cut it at phone width: tests/web/test_web_choices.py),
+        # chosen already: the one centre serving the area (an empty radio to click before)
+        assert f'name="centre" value="CN-CD" checked> <span>{name}</span>' in listed, (lang, listed)
         assert "CN-HZ" not in listed and "centres.yaml" not in form and "CN-CD）" not in form, lang
     token = csrf_from(client.get(filing).text)
     fields = {"csrf_token": token, "applicant": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24",
