@@ -309,6 +309,12 @@ def test_only_the_deciding_officers_read_every_subsidy_application(env: WebEnv, 
         api = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
         assert (measures in page) is sees and ('id="subsidy-applications"' in page) is sees, user
         assert bool(api["applications"]) is sees and api["officer"] is (sees and user != "ent_user"), user
+    # re-assessing applications under the current version is the deciding officers' too (none is stale here)
+    for user, status in (("wuhou", 403), ("ent_user", 403), ("cd_admin", 403), ("cd_leader", 303)):
+        login_as(client, env.engine, user)
+        token = csrf_from(client.get("/services/subsidies/SUB-2026-01").text)
+        done = client.post("/services/subsidies/SUB-2026-01/reassess", data={"csrf_token": token}, follow_redirects=False)
+        assert done.status_code == status, user
 
 
 def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
