@@ -260,23 +260,24 @@ def test_an_application_keeps_the_programme_version_it_was_assessed_under(world:
             "zh": "期内授权发明专利", "en": "Inventions granted in the period"}, n=20, per_item="2,000", part="40,000")])
         b.programme_revision, b.requested_yuan, b.reasons = None, Y("30000.00"), legacy
         b.measures = '{"granted_inventions": 20, "high_value_inventions": 0, "pct_filings": 0}'
+        apply(s, _scope(world, users[N]), snap, "SUB-2026-01", now=at(D(2026, 7, 3)), declared=declared)  # eligible for nothing
     declared["SUB-2026-01"] = v2  # the programme is revised
     officer = world.scope("chengdu_officer")
     with session_scope(world.engine) as s:
         view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
         assert [(a["applicant"], a["revision"], a["stale"], a["requested"]) for a in view["applications"]] == [
-            (A, 1, True, Y("15000.00")), (B, None, True, Y("30000.00"))]  # recorded as assessed, flagged
-        assert view["revision"] == 2 and view["stale"] == 2 and view["may_reassess"] is True
+            (A, 1, True, Y("15000.00")), (B, None, True, Y("30000.00")), (N, 1, True, Y("0.00"))]  # as assessed, flagged
+        assert view["revision"] == 2 and view["stale"] == 3 and view["may_reassess"] is True
         own = results_view(s, _scope(world, users[A]), "SUB-2026-01", "zh", declared=declared)
         assert [a["stale"] for a in own["applications"]] == [True] and own["may_reassess"] is False
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # never allotted on withdrawn terms
         case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))
         world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
-    assert "2 件申请按本项目此前版本评定" in info.value.errors["programme"]
+    assert "3 件申请按本项目此前版本评定" in info.value.errors["programme"]
     with pytest.raises(PermissionDenied), session_scope(world.engine) as s:  # the applicant does not reassess
         reassess(s, _scope(world, users[A]), snap, "SUB-2026-01", declared=declared)
     with session_scope(world.engine) as s:
-        assert reassess(s, officer, snap, "SUB-2026-01", now=at(D(2026, 8, 3)), declared=declared) == 2
+        assert reassess(s, officer, snap, "SUB-2026-01", now=at(D(2026, 8, 3)), declared=declared) == 3
     with session_scope(world.engine) as s:
         apps = {a.applicant: a for a in s.scalars(select(SubsidyApplication))}
         assert (apps[A].programme_revision, apps[A].requested_yuan) == (2, Y("21000.00"))  # 3 × 2,000 + 3 × 5,000
@@ -286,7 +287,7 @@ def test_an_application_keeps_the_programme_version_it_was_assessed_under(world:
             (None, "30000.00", {"granted_inventions": 20, "high_value_inventions": 0, "pct_filings": 0})]
         assert json.loads(apps[A].previous_assessments)[0]["revision"] == 1
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "services.subsidy_reassess")) == 2
+            AuditEntry.action == "services.subsidy_reassess")) == 3
         view = results_view(s, officer, "SUB-2026-01", "en", declared=declared)
         assert view["stale"] == 0 and view["applications"][0]["previous"][0]["revision"] == 1
         assert view["applications"][1]["previous"][0]["reasons"] == ["Inventions granted in the period: 20 × 2,000 yuan = 40,000 yuan"]
@@ -294,9 +295,9 @@ def test_an_application_keeps_the_programme_version_it_was_assessed_under(world:
         case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))
         world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
     declared["SUB-2026-01"] = v2.model_copy(update={"revision": Revision(number=3, since=D(2026, 9, 1), note=Text(
-        zh="调整", en="Changed"))})  # revised again after the allotment: the allotted results stand as decided
+        zh="调整", en="Changed"))})  # revised again after the allotment: the results stand as decided, N's left off too
     with session_scope(world.engine) as s:
         view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
-        assert [(a["revision"], a["earlier"], a["stale"]) for a in view["applications"]] == [(2, True, False)] * 2
+        assert [(a["revision"], a["earlier"], a["stale"]) for a in view["applications"]] == [(2, True, False)] * 3
         assert reassess(s, officer, snap, "SUB-2026-01", declared=declared) == 0
         assert s.scalar(select(SubsidyApplication.requested_yuan).where(SubsidyApplication.applicant == A)) == Y("21000.00")

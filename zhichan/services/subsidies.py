@@ -326,7 +326,9 @@ def revision_number(p: Programme) -> int:
 class AssessedUnder:
     """The programme version an application was assessed under: its revision (None where the application predates
     recorded revisions), whether that is not the current one (``earlier``), and whether the application is still
-    open — allotted to no round — so that it must be assessed anew before a round allots it (``stale``)."""
+    open — the programme's round not allotted yet — so that it must be assessed anew before the round allots it
+    (``stale``). Once the round is allotted every application is decided, listed or not: one left off answers by an
+    objection (line 0), on the result as assessed."""
     revision: int | None
     current: int
     earlier: bool
@@ -334,6 +336,7 @@ class AssessedUnder:
 
 
 def assessed_under(p: Programme, row: SubsidyApplication, *, allotted: bool) -> AssessedUnder:
+    # ``allotted``: the programme's round is allotted
     """Which version of ``p`` ``row`` was assessed under. One made before revisions were recorded is told by what it
     counted: an earlier version where its measures are not the ones the programme counts now (the example programme
     counted granted inventions and PCT filings until the 2021 notice's measures were withdrawn)."""
@@ -346,11 +349,11 @@ def assessed_under(p: Programme, row: SubsidyApplication, *, allotted: bool) -> 
 
 
 def stale_applications(session: Session, p: Programme) -> list[SubsidyApplication]:
-    """The programme's open applications (allotted to no round) assessed under an earlier version of it."""
-    rows = session.scalars(select(SubsidyApplication).where(
-        SubsidyApplication.programme == p.code,
-        SubsidyApplication.id.not_in(select(SubsidyAward.application_id).where(SubsidyAward.programme == p.code)))
-        .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
+    """The programme's open applications (its round not allotted yet) assessed under an earlier version of it."""
+    if session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code).limit(1)) is not None:
+        return []
+    rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == p.code)
+                           .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
     return [r for r in rows if assessed_under(p, r, allotted=False).stale]
 
 
@@ -358,8 +361,8 @@ def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: st
              ip: str = "", declared: dict[str, Programme] | None = None) -> int:
     """The officers who decide the programme's round assess its open applications made under an earlier version of it
     anew, under the current one; each replaced assessment (revision, counts, amount, reasons, eligibility) is kept
-    in the application's history, never rewritten, and the re-assessment is audited. An application already allotted
-    to a round keeps its assessment: its award is history. The number re-assessed."""
+    in the application's history, never rewritten, and the re-assessment is audited. Once the round is allotted every
+    application keeps its assessment: the round decided on it. The number re-assessed."""
     p = (declared or programmes()).get(code) or programme(code)
     scope.require_roles(*objections.DECIDING_ROLES)
     if not objections.decides(scope, p.region):
@@ -500,7 +503,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                   "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
                  for a, app, case in awards if case.state in ("published", "concluded")]
     applications: list[dict[str, Any]] = []
-    allotted = {app.id for _, app, _ in awards}
+    allotted = bool(awards)  # the round allotted: every application decided
     stale = 0
     if scope.is_authenticated:
         rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
@@ -509,7 +512,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
         for r in rows:
             own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
             if (officer and scope.covers_org_path(r.org_path)) or own:
-                under = assessed_under(p, r, allotted=r.id in allotted)
+                under = assessed_under(p, r, allotted=allotted)
                 stale += under.stale
                 applications.append({"applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
