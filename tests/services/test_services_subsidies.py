@@ -5,21 +5,22 @@ round through publication, its objection period and payments — SQLite and Post
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from importlib.resources import files as files_of
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.procedures.helpers import PASSWORD, World, at
 from zhichan.corpus.testing import build_snapshot, event, patent
 from zhichan.credit.service import record_listing
-from zhichan.errors import ConfigError, FormError
+from zhichan.errors import ConfigError, FormError, PermissionDenied
 from zhichan.platform.accounts import create_user
 from zhichan.platform.db import session_scope
-from zhichan.platform.models import Organization, OrgKind, Role, User
+from zhichan.platform.models import AuditEntry, Organization, OrgKind, Role, User
 from zhichan.platform.orgs import create_org, scope_for_user
 from zhichan.services.models import SubsidyApplication, SubsidyAward
 from zhichan.services.subsidies import (
@@ -33,9 +34,10 @@ from zhichan.services.subsidies import (
     make_round_hook,
     measures,
     programme,
+    reassess,
     results_view,
 )
-from zhichan.web.i18n import stored_text
+from zhichan.web.i18n import stored_message, stored_text
 
 D = dt.date
 Y = Decimal
@@ -231,3 +233,71 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
         disburse(s, officer, 3, "2026-08-12", "CD-2026-003")  # C was awarded nothing
     assert "未获资助" in info.value.errors["_state"]
+
+
+def test_an_application_keeps_the_programme_version_it_was_assessed_under(world: World, tmp_path: Path) -> None:
+    """The example programme changed under its applications (revision 1 paid inventions granted and PCT filings; the
+    2021 notice abolished both). An application's amount and reasons are history, never rewritten silently: the page
+    says which version each was assessed under; an open one assessed under an earlier version is flagged, a round is not
+    allotted on it, and the deciding officers assess it anew — the replaced assessment kept and the act audited. One
+    already allotted keeps its result."""
+    from zhichan.services.subsidies import Revision, Text
+
+    snap = _corpus(tmp_path / "corpus")
+    current = _programme()
+    v1 = current.model_copy(update={"revision": None,  # the first: never revised
+                                    "criteria": tuple(c for c in current.criteria if c.measure == "high_value_inventions")})
+    v2 = current.model_copy(update={"revision": Revision(number=2, since=D(2026, 7, 10), note=Text(
+        zh="取消授权发明、PCT国际申请资助，改为资助转让、许可", en="Grants and PCT filings no longer paid; use paid instead"))})
+    declared = {"SUB-2026-01": v1}
+    world.service.add_hook(ROUND_PROCEDURE, make_round_hook(lambda: declared))
+    users = _enterprises(world)
+    with session_scope(world.engine) as s:
+        apply(s, _scope(world, users[A]), snap, "SUB-2026-01", now=at(D(2026, 7, 1)), declared=declared)
+        # B's application as the platform stored it before revisions were recorded, counting the withdrawn measures
+        b = apply(s, _scope(world, users[B]), snap, "SUB-2026-01", now=at(D(2026, 7, 2)), declared=declared)
+        legacy = json.dumps([stored_message("services.reason.criterion", criterion={
+            "zh": "期内授权发明专利", "en": "Inventions granted in the period"}, n=20, per_item="2,000", part="40,000")])
+        b.programme_revision, b.requested_yuan, b.reasons = None, Y("30000.00"), legacy
+        b.measures = '{"granted_inventions": 20, "high_value_inventions": 0, "pct_filings": 0}'
+        apply(s, _scope(world, users[N]), snap, "SUB-2026-01", now=at(D(2026, 7, 3)), declared=declared)  # eligible for nothing
+    declared["SUB-2026-01"] = v2  # the programme is revised
+    officer = world.scope("chengdu_officer")
+    with session_scope(world.engine) as s:
+        view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
+        assert [(a["applicant"], a["revision"], a["stale"], a["requested"]) for a in view["applications"]] == [
+            (A, 1, True, Y("15000.00")), (B, None, True, Y("30000.00")), (N, 1, True, Y("0.00"))]  # as assessed, flagged
+        assert view["revision"] == 2 and view["stale"] == 3 and view["may_reassess"] is True
+        own = results_view(s, _scope(world, users[A]), "SUB-2026-01", "zh", declared=declared)
+        assert [a["stale"] for a in own["applications"]] == [True] and own["may_reassess"] is False
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:  # never allotted on withdrawn terms
+        case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))
+        world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
+    assert "3 件申请按本项目此前版本评定" in info.value.errors["programme"]
+    with pytest.raises(PermissionDenied), session_scope(world.engine) as s:  # the applicant does not reassess
+        reassess(s, _scope(world, users[A]), snap, "SUB-2026-01", declared=declared)
+    with session_scope(world.engine) as s:
+        assert reassess(s, officer, snap, "SUB-2026-01", now=at(D(2026, 8, 3)), declared=declared) == 3
+    with session_scope(world.engine) as s:
+        apps = {a.applicant: a for a in s.scalars(select(SubsidyApplication))}
+        assert (apps[A].programme_revision, apps[A].requested_yuan) == (2, Y("21000.00"))  # 3 × 2,000 + 3 × 5,000
+        assert (apps[B].programme_revision, apps[B].requested_yuan) == (2, Y("30000.00"))  # capped, now for licences
+        history = json.loads(apps[B].previous_assessments)
+        assert [(h["revision"], h["requested_yuan"], h["measures"]) for h in history] == [
+            (None, "30000.00", {"granted_inventions": 20, "high_value_inventions": 0, "pct_filings": 0})]
+        assert json.loads(apps[A].previous_assessments)[0]["revision"] == 1
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "services.subsidy_reassess")) == 3
+        view = results_view(s, officer, "SUB-2026-01", "en", declared=declared)
+        assert view["stale"] == 0 and view["applications"][0]["previous"][0]["revision"] == 1
+        assert view["applications"][1]["previous"][0]["reasons"] == ["Inventions granted in the period: 20 × 2,000 yuan = 40,000 yuan"]
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, officer, ROUND_PROCEDURE, fields={"programme": "SUB-2026-01"}, now=at(D(2026, 8, 3)))
+        world.service.act(s, officer, case["id"], "allot", version=1, fields={}, now=at(D(2026, 8, 3)))
+    declared["SUB-2026-01"] = v2.model_copy(update={"revision": Revision(number=3, since=D(2026, 9, 1), note=Text(
+        zh="调整", en="Changed"))})  # revised again after the allotment: the results stand as decided, N's left off too
+    with session_scope(world.engine) as s:
+        view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
+        assert [(a["revision"], a["earlier"], a["stale"]) for a in view["applications"]] == [(2, True, False)] * 3
+        assert reassess(s, officer, snap, "SUB-2026-01", declared=declared) == 0
+        assert s.scalar(select(SubsidyApplication.requested_yuan).where(SubsidyApplication.applicant == A)) == Y("21000.00")

@@ -273,7 +273,16 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     page = client.get("/services/subsidies/SUB-2026-01")
     assert "成都示例科技有限公司" in page.text and "有效高价值发明专利 4 件" in page.text  # its own application, with reasons
     # the example pays for the use of patents, not for granted inventions or PCT filings (the 2021 notice)
-    assert "期内专利转让、许可 0 件" in page.text and "授权发明" not in page.text and "PCT" not in page.text
+    applications = page.text.split('id="subsidy-applications"', 1)[1].split("</table>", 1)[0]
+    criteria = page.text.split('id="programme"', 1)[1].split('id="programme-revision"', 1)[0]
+    assert "期内专利转让、许可 0 件" in applications and not re.search("授权发明|PCT", applications + criteria)
+    # the version it was assessed under, and what the current one changed (its note names the withdrawn measures)
+    assert re.search(r'<td class="revision"[^>]*>第 2 版</td>', applications)
+    assert re.search(r'id="programme-revision">第 2 版，自 (<[^>]+>)?2026-12-07(</span>)? 起施行：取消期内授权发明专利、PCT国际申请的资助', page.text)
+    english = client.get("/services/subsidies/SUB-2026-01?lang=en").text
+    assert re.search(r'<td class="revision"[^>]*>Revision 2</td>', english) and re.search(
+        r"Revision 2, in force since (<[^>]+>)?2026-12-07(</span>)?: Inventions", english)
+    client.get("/services/subsidies?lang=zh")
     again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
     assert again.status_code == 422 and 'id="programme-error"' in again.text
     login_as(client, env.engine, "ent2_user")  # another enterprise does not see it
@@ -283,6 +292,29 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     token = csrf_from(client.get("/services/subsidies").text)
     assert client.post("/services/subsidies/awards/1/disburse", data={"csrf_token": token, "paid_on": "2026-01-01",
                                                                       "voucher": "x"}).status_code == 404
+
+
+def test_only_the_deciding_officers_read_every_subsidy_application(env: WebEnv, client: TestClient) -> None:
+    """Least disclosure: the applicant reads its own application, the case officers and leaders over the programme's
+    area every one; the area's analysts and administrators (demo_analyst oversees Sichuan) only the public result."""
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/services/subsidies/SUB-2026-01").text)
+    assert client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    measures = "有效高价值发明专利 4 件"
+    for user, sees in (("ent_user", True), ("wuhou_officer", True), ("cd_leader", True), ("wuhou", False),
+                       ("jinjiang", False), ("cd_admin", False), ("root", False), ("ent2_user", False)):
+        login_as(client, env.engine, user)
+        page = client.get("/services/subsidies/SUB-2026-01").text
+        api = client.get("/api/v1/services/subsidies/SUB-2026-01").json()
+        assert (measures in page) is sees and ('id="subsidy-applications"' in page) is sees, user
+        assert bool(api["applications"]) is sees and api["officer"] is (sees and user != "ent_user"), user
+    # re-assessing applications under the current version is the deciding officers' too (none is stale here)
+    for user, status in (("wuhou", 403), ("ent_user", 403), ("cd_admin", 403), ("cd_leader", 303)):
+        login_as(client, env.engine, user)
+        token = csrf_from(client.get("/services/subsidies/SUB-2026-01").text)
+        done = client.post("/services/subsidies/SUB-2026-01/reassess", data={"csrf_token": token}, follow_redirects=False)
+        assert done.status_code == status, user
 
 
 def test_published_results_and_payments(env: WebEnv, client: TestClient) -> None:
@@ -518,8 +550,9 @@ def test_a_centre_is_chosen_from_a_list_and_shown_by_its_name(env: WebEnv, clien
     for lang, name in (("zh", chengdu_zh), ("en", chengdu_en)):
         form = client.get(f"{filing}?lang={lang}").text
         listed = _centres(form)
-        # the centre's long name a radio button's label (a closed select cut it at phone width: tests/web/test_web_choices.py)
-        assert f'name="centre" value="CN-CD"> <span>{name}</span>' in listed, (lang, listed)
+        # the centre's long name a radio button's label (a closed select cut it at phone width: tests/web/test_web_choices.py),
+        # chosen already: the one centre serving the area (an empty radio to click before)
+        assert f'name="centre" value="CN-CD" checked> <span>{name}</span>' in listed, (lang, listed)
         assert "CN-HZ" not in listed and "centres.yaml" not in form and "CN-CD）" not in form, lang
     token = csrf_from(client.get(filing).text)
     fields = {"csrf_token": token, "applicant": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24",

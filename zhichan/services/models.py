@@ -107,6 +107,10 @@ class SubsidyApplication(Base):
     measures: Mapped[str] = mapped_column(Text)
     requested_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     reasons: Mapped[str] = mapped_column(Text)
+    #: the programme's revision it was assessed under (None: assessed before revisions were recorded)
+    programme_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the assessments an officer's re-assessment replaced (JSON list, oldest first): history, never rewritten
+    previous_assessments: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class SubsidyAward(Base):

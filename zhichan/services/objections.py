@@ -93,10 +93,23 @@ def _disputed(session: Session, scope: Scope, code: str, line: Any
 
 
 def oversees(scope: Scope, programme_region: str) -> bool:
-    """Officers above the programme's area or within it: they see the applications and decide objections,
-    so they do not file one."""
+    """Governance staff above the programme's area or within it: its office's people, so they do not file an
+    objection (:func:`decides` says who of them decides one)."""
     area, mine = region_prefix(programme_region), scope.region_prefix
     return mine is not None and (area.startswith(mine) or mine.startswith(area))
+
+
+#: The roles that assess a round and decide its objections.
+DECIDING_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
+
+
+def decides(scope: Scope, programme_region: str) -> bool:
+    """The officers who decide the programme's round and objections — case officers and bureau leaders over its area
+    or within it. By least disclosure they alone read every application's measures and reasons, the objectors' names
+    and the payment vouchers; an applicant reads its own application, and everyone the published result. An analyst,
+    window staff or an administrator of the area sees no more than the public: none of them assesses, decides or pays
+    (the subsidy statistics are registered indicators, ``zhichan.services.figures``)."""
+    return scope.role in DECIDING_ROLES and oversees(scope, programme_region)
 
 
 def objection_due(session: Session, round_case_id: int) -> dt.date | None:

@@ -218,6 +218,19 @@ def programme_apply(request: Request, programme: ProgrammeCode, scope: Scope = S
     return RedirectResponse(f"/services/subsidies/{programme}", status_code=303)
 
 
+@router.post("/services/subsidies/{programme}/reassess", include_in_schema=False)
+def programme_reassess(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
+                       session: Session = DbDep) -> Response:
+    """The deciding officers assess the open applications made under an earlier version of the programme anew."""
+    try:
+        subsidies.reassess(session, scope, request.app.state.corpus.snapshot(), programme, ip=_ip(request))
+    except FormError as exc:
+        session.rollback()
+        return _programme_page(request, scope, session, programme, errors=exc.errors, status=422)
+    session.commit()
+    return RedirectResponse(f"/services/subsidies/{programme}", status_code=303)
+
+
 @router.post("/services/subsidies/{programme}/objections", include_in_schema=False)
 async def programme_object(request: Request, programme: ProgrammeCode, scope: Scope = ScopeDep,
                            session: Session = DbDep) -> Response:

@@ -46,6 +46,7 @@ from zhichan.errors import ConfigError, FormError, NotFoundError, PermissionDeni
 from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date, china_today
 from zhichan.money import grouped_amount
+from zhichan.platform import audit
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
@@ -89,10 +90,21 @@ class Period(BaseModel):
     end: dt.date
 
 
+class Revision(BaseModel):
+    """A programme's revision: its number, the day it took effect and what it changed."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    number: int = Field(ge=1)
+    since: dt.date
+    note: Text
+
+
 class Programme(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str = Field(pattern=r"^SUB-[0-9]{4}-[0-9]{2}$")
     title: Text
+    #: the programme's current revision (None: the first, never revised); an application records the one it was
+    #: assessed under (:func:`assessed_under`)
+    revision: Revision | None = None
     basis: str
     region: str
     counted_on: dt.date
@@ -154,18 +166,27 @@ def measures(snapshot: Snapshot, p: Programme, applicant: str) -> dict[str, int]
     """The programme's corpus counts for ``applicant``: its valid high-value inventions (as first patentee) and the
     assignments and licences it granted in the period (as assignor or licensor; one to itself is none). Names compare
     as the first patentee's do (:func:`normalize_name`)."""
+    key = normalize_name(applicant)
+    high_value = _high_value_held(snapshot.path, p.counted_on).get(key, 0)
+    out = _granted_out(snapshot.path, p.period.start, p.period.end).get(key, 0)
+    return {"high_value_inventions": high_value, "assigned_or_licensed": out}
+
+
+@lru_cache(maxsize=4)
+def _high_value_held(snapshot: Path, counted_on: dt.date) -> dict[str, int]:
+    """The valid high-value inventions on ``counted_on`` held by each first patentee (its key), in the snapshot at
+    ``snapshot`` — one ``GROUP BY`` per snapshot and counting day, not the flags of every invention computed again for
+    each application (~330 CPU-ms an application at 1M patents, benchmarks/subsidy_measures.py)."""
     from zhichan.indicators.high_value import high_value_flags_sql
 
-    key = normalize_name(applicant)
-    con = snapshot.reader()
+    con = Snapshot(snapshot).reader()
     try:
-        high_value = con.execute(
-            f"SELECT count(*) FROM patents AS p JOIN ({high_value_flags_sql(p.counted_on)}) AS hv "
-            "USING (application_number) WHERE p.first_patentee_key = ? AND hv.is_high_value", [key]).fetchall()[0][0]
+        rows = con.execute(
+            f"SELECT p.first_patentee_key, count(*) FROM patents AS p JOIN ({high_value_flags_sql(counted_on)}) AS hv "
+            "USING (application_number) WHERE hv.is_high_value AND p.first_patentee_key IS NOT NULL GROUP BY 1").fetchall()
     finally:
         con.close()
-    out = _granted_out(snapshot.path, p.period.start, p.period.end).get(key, 0)
-    return {"high_value_inventions": int(high_value), "assigned_or_licensed": int(out)}
+    return {key: int(n) for key, n in rows}
 
 
 @lru_cache(maxsize=8)
@@ -277,16 +298,93 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
                                                           SubsidyApplication.applicant_key == key)):
         raise FormError({"programme": "已申请过本项目 / already applied to this programme"})
     now = now or utcnow()
-    listing = active_listing(session, on=china_date(now), name=org.name)
-    result = eligibility(p, counts=measures(snapshot, p, org.name), region_code=org.region_code,
-                         listing_reason={lang: listing.reason_in(lang) for lang in ("zh", "en")} if listing else None)
     row = SubsidyApplication(programme=code, applicant=org.name, applicant_key=key, org_id=org.id, org_path=org.path,
-                             region_code=org.region_code, user_id=scope.user_id, applied_at=now,
-                             eligible=result.eligible, measures=json.dumps(result.measures, ensure_ascii=False),
-                             requested_yuan=result.amount, reasons=json.dumps(result.reasons, ensure_ascii=False))
+                             region_code=org.region_code, user_id=scope.user_id, applied_at=now)
+    _assess(session, snapshot, p, row, org, now)
     session.add(row)
     session.flush()
     return row
+
+
+def _assess(session: Session, snapshot: Snapshot, p: Programme, row: SubsidyApplication, org: Organization,
+            now: dt.datetime) -> None:
+    """Assess ``row`` under ``p``'s current revision: its counts, eligibility, amount and reasons."""
+    listing = active_listing(session, on=china_date(now), name=org.name)
+    result = eligibility(p, counts=measures(snapshot, p, org.name), region_code=org.region_code,
+                         listing_reason={lang: listing.reason_in(lang) for lang in ("zh", "en")} if listing else None)
+    row.eligible, row.requested_yuan = result.eligible, result.amount
+    row.measures = json.dumps(result.measures, ensure_ascii=False)
+    row.reasons = json.dumps(result.reasons, ensure_ascii=False)
+    row.programme_revision = revision_number(p)
+
+
+def revision_number(p: Programme) -> int:
+    return p.revision.number if p.revision is not None else 1
+
+
+@dataclass(frozen=True)
+class AssessedUnder:
+    """The programme version an application was assessed under: its revision (None where the application predates
+    recorded revisions), whether that is not the current one (``earlier``), and whether the application is still
+    open — the programme's round not allotted yet — so that it must be assessed anew before the round allots it
+    (``stale``). Once the round is allotted every application is decided, listed or not: one left off answers by an
+    objection (line 0), on the result as assessed."""
+    revision: int | None
+    current: int
+    earlier: bool
+    stale: bool
+
+
+def assessed_under(p: Programme, row: SubsidyApplication, *, allotted: bool) -> AssessedUnder:
+    # ``allotted``: the programme's round is allotted
+    """Which version of ``p`` ``row`` was assessed under. One made before revisions were recorded is told by what it
+    counted: an earlier version where its measures are not the ones the programme counts now (the example programme
+    counted granted inventions and PCT filings until the 2021 notice's measures were withdrawn)."""
+    current = revision_number(p)
+    if row.programme_revision is not None:
+        earlier = row.programme_revision != current
+    else:
+        earlier = set(json.loads(row.measures)) != {c.measure for c in p.criteria}
+    return AssessedUnder(row.programme_revision, current, earlier, earlier and not allotted)
+
+
+def stale_applications(session: Session, p: Programme) -> list[SubsidyApplication]:
+    """The programme's open applications (its round not allotted yet) assessed under an earlier version of it."""
+    if session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code).limit(1)) is not None:
+        return []
+    rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == p.code)
+                           .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
+    return [r for r in rows if assessed_under(p, r, allotted=False).stale]
+
+
+def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, *, now: dt.datetime | None = None,
+             ip: str = "", declared: dict[str, Programme] | None = None) -> int:
+    """The officers who decide the programme's round assess its open applications made under an earlier version of it
+    anew, under the current one; each replaced assessment (revision, counts, amount, reasons, eligibility) is kept
+    in the application's history, never rewritten, and the re-assessment is audited. Once the round is allotted every
+    application keeps its assessment: the round decided on it. The number re-assessed."""
+    p = (declared or programmes()).get(code) or programme(code)
+    scope.require_roles(*objections.DECIDING_ROLES)
+    if not objections.decides(scope, p.region):
+        raise NotFoundError(f"没有资助项目 {code} / no programme {code}")
+    if snapshot is None:
+        raise FormError({"reassess": "语料库尚未载入，暂不能计算资助条件 / the corpus is not loaded yet"})
+    now = now or utcnow()
+    rows = stale_applications(session, p)
+    for row in rows:
+        org = session.get(Organization, row.org_id)
+        assert org is not None
+        history = json.loads(row.previous_assessments or "[]")
+        history.append({"revision": row.programme_revision, "eligible": row.eligible,
+                        "requested_yuan": str(row.requested_yuan), "measures": json.loads(row.measures),
+                        "reasons": json.loads(row.reasons), "replaced_at": now.isoformat(), "by": scope.username})
+        row.previous_assessments = json.dumps(history, ensure_ascii=False)
+        _assess(session, snapshot, p, row, org, now)
+        audit.record(session, scope, "services.subsidy_reassess", f"{code}/{row.id}", ip=ip,
+                     detail={"revision": row.programme_revision, "before": history[-1]["requested_yuan"],
+                             "after": str(row.requested_yuan)})
+    session.flush()
+    return len(rows)
 
 
 def round_state(session: Session, code: str) -> str | None:
@@ -317,6 +415,12 @@ def make_round_hook(declared: Any = programmes) -> Any:
             if session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code)):
                 raise FormError({"programme": "该项目已评审 / the programme was already allotted"})
         elif step.event == "allot":
+            stale = stale_applications(session, p)
+            if stale:  # an assessment under terms no longer in force is never allotted silently
+                raise FormError({"programme": f"有 {len(stale)} 件申请按本项目此前版本评定，须先按现行第 "
+                                              f"{revision_number(p)} 版重新评定 / {len(stale)} application(s) were "
+                                              f"assessed under an earlier version of the programme: assess them anew "
+                                              f"under revision {revision_number(p)} first"})
             apps = session.scalars(select(SubsidyApplication).where(
                 SubsidyApplication.programme == p.code, SubsidyApplication.eligible.is_(True))
                 .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
@@ -343,7 +447,7 @@ def disburse(session: Session, scope: Scope, award_id: int, paid_on: str, vouche
     """Record a payment of an award of a concluded round (officers of the round's area)."""
     from zhichan.procedures.models import Case
 
-    scope.require_roles(Role.CASE_OFFICER, Role.BUREAU_LEADER)
+    scope.require_roles(*objections.DECIDING_ROLES)
     award = session.get(SubsidyAward, award_id)
     case = session.get(Case, award.round_case_id) if award else None
     if award is None or case is None or not scope.covers_org_path(case.org_path):
@@ -387,8 +491,9 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
         objection_until = session.scalar(select(CaseClock.due_on).where(CaseClock.case_id == round_case.id,
                                                                         CaseClock.name == "objection",
                                                                         CaseClock.due_problem.is_(None)))
-    # officers above the programme's area, or within it (a district sees its own enterprises' applications)
-    officer = objections.oversees(scope, p.region)
+    # the officers who decide, above the programme's area or within it (a district's its own enterprises'
+    # applications); the area's other staff see what the public does (least disclosure, :func:`objections.decides`)
+    officer = objections.decides(scope, p.region)
     objected = objections.by_award(session, code, officer=bool(officer))
     # applicants as organizations: their English names on English pages where they have one (``org_name``)
     names_en = english_names(session, [RowName(app.applicant) for _, app, _ in awards])
@@ -398,6 +503,8 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                   "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
                  for a, app, case in awards if case.state in ("published", "concluded")]
     applications: list[dict[str, Any]] = []
+    allotted = bool(awards)  # the round allotted: every application decided
+    stale = 0
     if scope.is_authenticated:
         rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
                                .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
@@ -405,21 +512,30 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
         for r in rows:
             own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
             if (officer and scope.covers_org_path(r.org_path)) or own:
+                under = assessed_under(p, r, allotted=allotted)
+                stale += under.stale
                 applications.append({"applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
-                                     "applied_at": r.applied_at})
+                                     "applied_at": r.applied_at, "revision": under.revision, "earlier": under.earlier,
+                                     "stale": under.stale,
+                                     "previous": [{"revision": h["revision"], "eligible": h["eligible"],
+                                                   "requested": Decimal(h["requested_yuan"]),
+                                                   "reasons": [stored_text(x, lang) for x in h["reasons"]],
+                                                   "replaced_at": dt.datetime.fromisoformat(h["replaced_at"])}
+                                                  for h in json.loads(r.previous_assessments or "[]")]})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
     closed = round_case is not None and round_case.state == "concluded"  # no application taken (:func:`apply`)
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
                            and china_today() <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
+            "revision": revision_number(p), "stale": stale, "may_reassess": officer and stale > 0,
             "awarded_total": spent, "objection_until": objection_until,
             "budget_left": p.budget_yuan - spent if published else None,
-            "may_object": scope.is_authenticated and open_for_objections and not officer,
+            "may_object": scope.is_authenticated and open_for_objections and not objections.oversees(scope, p.region),
             "own_unlisted": open_for_objections and objections.unlisted_application(session, scope, code) is not None,
             "unlisted_objections": objected.get(None, []),
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
             "may_apply": scope.role == Role.ENTERPRISE_USER and not closed,
             "applications_closed": scope.role == Role.ENTERPRISE_USER and closed,
-            "may_disburse": bool(officer) and scope.role in (Role.CASE_OFFICER, Role.BUREAU_LEADER)}
+            "may_disburse": officer}

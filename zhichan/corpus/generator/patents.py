@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -423,6 +423,39 @@ def _rowwise_search(cum: np.ndarray, which: np.ndarray, u: np.ndarray) -> np.nda
     return out.clip(0, cum.shape[1] - 1)
 
 
+class _NameKeys:
+    """The pool's parties as the platform tells them apart: by :func:`zhichan.corpus.parties.normalize_name` of their
+    names — the key a right's first patentee and the subsidy measure's assignor are compared by — each name keyed once."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.keys: dict[int, str] = {}
+
+    def of(self, idx: np.ndarray) -> np.ndarray:
+        from zhichan.corpus.parties import normalize_name
+
+        uniq, inverse = np.unique(idx, return_inverse=True)
+        new = [int(i) for i in uniq if int(i) not in self.keys]
+        if new:
+            names = self.world.pool.name.take(pa.array(new, pa.int64())).to_pylist()
+            self.keys.update(zip(new, (normalize_name(x) for x in names), strict=True))
+        return np.array([self.keys[int(i)] for i in uniq], dtype=object)[inverse.reshape(-1)]
+
+    def other_party(self, to: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                    source: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """``to`` (pool indices drawn in ``lo``–``hi``), where one is the party it comes from (``source(to)``: a
+        transfer's assignor is the previous assignee) moved to the segment's next entry — a deterministic step, no
+        random draw, so every other record stays as drawn; a segment of one moves to the pool's next entry."""
+        size = hi - lo
+        for _ in range(64):
+            same = self.of(source(to)) == self.of(to)
+            if not same.any():
+                return to
+            step = np.where(size > 1, lo + (to - lo + 1) % np.maximum(size, 1), (to + 1) % (len(self.world.pool_cw) - 1))
+            to = np.where(same, step, to)
+        raise AssertionError("a transfer or licence to its own source")  # pragma: no cover - 64 neighbours with one name
+
+
 def _draw_in_segment(cw: np.ndarray, lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
     a, b = cw[lo], cw[hi]
     idx = np.searchsorted(cw, a + u * (b - a), side="right") - 1
@@ -585,9 +618,12 @@ def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st:
     tp = np.where(same & ~foreign[t_owner], prov[t_owner], any_prov)
     assignee = _draw_in_segment(world.pool_cw, world.seg_start[tp, 0], world.seg_end[tp, 0], rng.random(nt))
     holder = applicant.copy()
-    # previous holder of each transfer: the owner's applicant or the previous assignee
+    # previous holder of each transfer: the owner's applicant or the previous assignee — never the assignee itself
     first_of_owner = np.ones(nt, dtype=bool)
     first_of_owner[1:] = t_owner[1:] != t_owner[:-1]
+    names = _NameKeys(world)
+    assignee = names.other_party(assignee, world.seg_start[tp, 0], world.seg_end[tp, 0],
+                                 lambda to: np.where(first_of_owner, applicant[t_owner], np.roll(to, 1)))
     assignor = np.where(first_of_owner, applicant[t_owner], np.roll(assignee, 1))
     if nt:
         holder[t_owner] = assignee  # last write wins: transfers are sorted by date within owner
@@ -597,6 +633,8 @@ def _transactions(world: World, ctx: ChunkContext, rng: np.random.Generator, st:
     licensee = _draw_in_segment(world.pool_cw, world.seg_start[prov[l_owner], 0], world.seg_end[prov[l_owner], 0],
                                 rng.random(len(l_owner)))
     l_from = np.where(l_day < first_transfer[l_owner], applicant[l_owner], holder[l_owner])
+    licensee = names.other_party(licensee, world.seg_start[prov[l_owner], 0], world.seg_end[prov[l_owner], 0],
+                                 lambda _: l_from)
     p_from = np.where(p_day < first_transfer[p_owner], applicant[p_owner], holder[p_owner])
     p_amount = np.round(cal.PLEDGE_AMOUNT_MEDIAN_YUAN * np.exp(cal.PLEDGE_AMOUNT_SIGMA * rng.standard_normal(len(p_owner))), -4)
     p_amount = np.maximum(p_amount, 100_000.0)
