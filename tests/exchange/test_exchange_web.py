@@ -49,6 +49,16 @@ def test_declaration_form_errors_stand_beside_their_fields(env: WebEnv, client: 
     assert r.status_code == 422 and 'id="start-patentee-error"' in r.text
 
 
+@pytest.mark.one_database("a page's form: nothing stored")
+def test_a_declared_affirmation_comes_unticked(env: WebEnv, client: TestClient) -> None:
+    """A declared choice of one option is the filer's own affirmation (本声明内容真实…): unticked until the filer ticks
+    it — a list the platform draws up with one entry comes chosen (预审备案's one centre), an affirmation never."""
+    login_as(client, env.engine, "ent_user")
+    form = client.get("/procedures/exchange.open_licence/new").text
+    commitment = re.search(r'<input type="radio"[^>]*name="commitment"[^>]*>', form)
+    assert commitment is not None and "checked" not in commitment.group(0), commitment
+
+
 def test_catalogue_search_licence_and_record(env: WebEnv, client: TestClient) -> None:
     declaration_id = _published(env, client, number(1))
     client.cookies.clear()
