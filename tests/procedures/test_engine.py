@@ -63,6 +63,8 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
     act(world, "wuhou_officer", a, "request_extension_upper", fields={"reason": "鉴定"})
+    act(world, "chengdu_leader", a, "refuse_extension_upper", fields={"reason": "理由不充分"})
+    act(world, "wuhou_officer", a, "request_extension_upper", fields={"reason": "鉴定意见已补充"})
     act(world, "chengdu_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
     act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 3, 19)))  # the 15 days ended on 18 March
@@ -154,7 +156,7 @@ def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
         except ConflictError:
             outcomes.append("409")
 
-    threads = [threading.Thread(target=officer, args=(n,)) for n in ("wuhou_officer", "chengdu_officer")]
+    threads = [threading.Thread(target=officer, args=(n,)) for n in ("wuhou_officer", "wuhou_leader")]
     for t in threads:
         t.start()
     for t in threads:
