@@ -459,14 +459,14 @@ def per_case(decl: Declaration, spec: TransitionSpec) -> bool:
         or spec.event in decl.single_requests or spec.office in UPPER_OFFICES
 
 
-def pending(requests: frozenset[str], decisions: frozenset[str], events: list[str]) -> bool:
+def pending(requests: frozenset[str], decisions: str | frozenset[str], events: list[str]) -> bool:
     """Whether a request is pending in a case whose steps are ``events`` in order: one of the ``requests`` steps was
-    taken after the latest of the ``decisions`` steps (one decision answers every request before it; a grant or a
-    refusal alike: :func:`answering`)."""
+    taken after the latest of the ``decisions`` steps — one step, or every step answering them (:func:`answering`: a
+    grant or a refusal alike); one decision answers every request before it."""
     def last(names: frozenset[str]) -> int:
         return max((i for i, e in enumerate(events) if e in names), default=-1)
 
-    return last(requests) > last(decisions)
+    return last(requests) > last(frozenset({decisions}) if isinstance(decisions, str) else decisions)
 
 
 def answering(decisions: Mapping[str, DecisionSpec], decision: str) -> frozenset[str]:
