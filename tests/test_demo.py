@@ -283,8 +283,8 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
     assert not any(line.startswith(("demo_leader", "demo_officer", "demo_window", "demo_analyst")) for line in short)
     assert "demo_province：待办中没有待出具推荐函的优先审查申请 / demo_province: no priority-examination application " \
            "awaiting its recommendation on its to-do list" in short
-    assert "demo_province_leader：没有可由上级批准再延长结案期限的纠纷案件 / demo_province_leader: no dispute whose " \
-           "closing the upper level may extend" in short
+    assert "demo_province_leader：待办中没有报请上级批准再延长结案期限的纠纷案件 / demo_province_leader: no dispute whose " \
+           "further extension the handling office asked for on its to-do list" in short
     line = exchange_counts({"enterprises": 3, "listings": 3, "enterprises_wanted": 12})
     assert line.startswith("企业 enterprises 3, 挂牌 listings 3; 只有 3 家企业（共需 12 家）") and "only 3 of 12" in line
     assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "企业 enterprises 12"

@@ -314,7 +314,7 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
     from zhichan.exchange.models import Auction, DormantPatent, Listing
     from zhichan.finance.models import Pledge
     from zhichan.platform.orgs import DEMO_CITY, make_scope
-    from zhichan.procedures.models import Case, Step
+    from zhichan.procedures.models import Case
 
     def count(query: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
@@ -361,11 +361,9 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
                 missing.append(("待办中没有待出具推荐函的优先审查申请", "no priority-examination application awaiting its "
                                                                 "recommendation on its to-do list"))
         elif username == "demo_province_leader":
-            extended = select(Case.id).where(Case.is_open.is_(True), Case.procedure == "protection.patent_dispute",
-                                             Case.org_path.startswith(org.path), Case.org_path != org.path,
-                                             Case.id.in_(select(Step.case_id).where(Step.event == "extend_closing")))
-            if not offers(scope, "protection.patent_dispute", "extend_closing_upper", list(session.scalars(extended))):
-                missing.append(("没有可由上级批准再延长结案期限的纠纷案件", "no dispute whose closing the upper level may extend"))
+            if not offers(scope, "protection.patent_dispute", "extend_closing_upper", todo_of(scope)):
+                missing.append(("待办中没有报请上级批准再延长结案期限的纠纷案件", "no dispute whose further extension the "
+                                                                        "handling office asked for on its to-do list"))
         elif username == "demo_buyer":
             if not count(select(Case.id).where(Case.counterparty_org_id == org.id, Case.procedure == "exchange.deal")):
                 missing.append(("没有成交的交易", "no deal"))

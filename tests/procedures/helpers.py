@@ -141,7 +141,7 @@ def todo_ids(world: World, who: str) -> set[int]:
                 continue
             # 我的待办: the own office's cases; an office's below it for a step of an office above (a recommendation)
             mine = view["officer"] is False or view["case"]["org_id"] == scope.org_id
-            actions = view["actions"] if mine else [t for t in view["actions"] if t.office is not None]
+            actions = view["actions"] if mine else [t for t in view["actions"] if t.office in ("province", "above")]
             if on_todo(view["declaration"], view["case"]["state"], actions, scope.role,
                                 officer=view["officer"], party=view["party"], counterparty=view["counterparty"],
                                 awaited=view["awaited"]):

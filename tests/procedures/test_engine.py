@@ -62,6 +62,9 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", a, "suspend_invalidation", fields={"ground": "第二十九条 发明专利无效宣告"})
     act(world, "wuhou_officer", a, "resume")
     act(world, "wuhou_leader", a, "extend_closing", fields={"reason": "案情复杂"})
+    act(world, "wuhou_officer", a, "request_extension_upper", fields={"reason": "鉴定"})
+    act(world, "chengdu_leader", a, "refuse_extension_upper", fields={"reason": "理由不充分"})
+    act(world, "wuhou_officer", a, "request_extension_upper", fields={"reason": "鉴定意见已补充"})
     act(world, "chengdu_leader", a, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
     act(world, "wuhou_officer", a, "serve", uploads=(pdf(),))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 3, 19)))  # the 15 days ended on 18 March
@@ -127,7 +130,9 @@ def test_refusals_by_role_and_area(world: World) -> None:
     for outsider in ("jinjiang_officer", "hz_officer", "ent_user"):  # another area; not the enterprise's case
         with pytest.raises(NotFoundError):
             act(world, outsider, case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
-    act(world, "chengdu_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))  # the city above
+    with pytest.raises(PermissionDenied, match="办案机关"):  # the city above sees the case; 立案 is the district's
+        act(world, "chengdu_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
+    act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))
     with pytest.raises(ConflictError):
         act(world, "wuhou_officer", case, "accept", fields={"panel": "甲乙丙"}, uploads=(pdf(),))  # state moved on
 
@@ -165,7 +170,7 @@ def test_concurrent_transitions_one_wins_one_409(world: World) -> None:
         except ConflictError:
             outcomes.append("409")
 
-    threads = [threading.Thread(target=officer, args=(n,)) for n in ("wuhou_officer", "chengdu_officer")]
+    threads = [threading.Thread(target=officer, args=(n,)) for n in ("wuhou_officer", "wuhou_leader")]
     for t in threads:
         t.start()
     for t in threads:
@@ -226,6 +231,7 @@ def test_clock_with_pause_and_extensions(world: World) -> None:
     assert clocks(world, case)["closing"]["due_on"] == D(2026, 3, 16)
     act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 1)), fields={"reason": "复杂"})
     assert clocks(world, case)["closing"]["due_on"] == D(2026, 4, 16)
+    act(world, "wuhou_officer", case, "request_extension_upper", when=at(D(2026, 3, 2)), fields={"reason": "复杂"})
     act(world, "chengdu_leader", case, "extend_closing_upper", when=at(D(2026, 3, 2)),
         fields={"approval": "成知〔2026〕1号", "reason": "复杂"})
     got = clocks(world, case)["closing"]

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.procedures.helpers import PASSWORD, World, _password_hash, at, filed_under_earlier, pdf, todo_ids
-from zhichan.errors import PermissionDenied
+from tests.procedures.test_engine import act, start
+from zhichan.errors import ConflictError, PermissionDenied
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
@@ -26,15 +27,15 @@ REQUEST = {"application_number": "CN202610000001.0", "subject": "发明专利申
            "applicant": "成都示例科技有限公司", "consents": "成都示例科技有限公司", "contact": "张三 028-00000000"}
 
 
-def _province_officer(world: World) -> Scope:
+def _province_officer(world: World, username: str = "sc_officer", role: Role = Role.CASE_OFFICER) -> Scope:
     from zhichan.platform.accounts import create_user
     from zhichan.platform.orgs import scope_for_user
 
     with session_scope(world.engine) as s:
         sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
-        user = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan,
+        user = create_user(s, username=username, password=PASSWORD, role=role, org=sichuan,
                            password_hash=_password_hash())
-        world.users["sc_officer"] = user.id
+        world.users[username] = user.id
         return scope_for_user(s, user)
 
 
@@ -110,3 +111,70 @@ def test_an_office_step_is_an_officers_step() -> None:
             t["office"] = "province"
     with pytest.raises(ValueError, match="a step of an office"):
         Declaration.model_validate(raw)
+
+
+PANEL = {"panel": "甲乙丙"}
+
+
+def test_an_office_above_takes_none_of_the_handling_offices_steps(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """81号令 gives the handling office its decision, its suspensions and its head's approvals: the province's officer and
+    leader and the city's leader see a district's dispute (oversight) but are offered none of its steps — the page says
+    the handling office takes them — and are refused them (403 with who takes it); the district still takes them, and
+    the step declared the upper level's (the further extension) is still the city's."""
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 4))  # the steps' day
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", fields=PANEL, uploads=(pdf(),))
+    province, leader = _province_officer(world), _province_officer(world, "sc_leader", Role.BUREAU_LEADER)
+    suspend, extend = ("suspend", {"ground": "鉴定"}), ("extend_closing", {"reason": "复杂"})
+    for scope, (event, fields) in ((province, suspend), (leader, extend), (leader, suspend),
+                                   (world.scope("chengdu_leader"), extend), (world.scope("chengdu_officer"), suspend)):
+        actions, elsewhere = _steps(world, scope, case)
+        assert not actions & {"suspend", "serve", "extend_closing", "withdraw"}, (scope.username, actions)
+        assert event in elsewhere, (scope.username, elsewhere)
+        with pytest.raises(PermissionDenied, match="由办案机关办理"), session_scope(world.engine) as s:
+            world.service.act(s, scope, case["id"], event, version=case["version"], fields=fields,
+                              now=at(D(2026, 3, 4)))
+    with session_scope(world.engine) as s:
+        for lang, who in (("zh", "由办案机关办理"), ("en", "Taken by the office handling the case")):
+            page = case_view(world.service, s, leader, case["id"], lang)
+            assert {"event": "extend_closing", "title": "延长结案期限（负责人批准，一个月）" if lang == "zh" else
+                    "Extend closing by one month (head of office)", "who": who} in page["elsewhere"]
+    assert case["id"] not in todo_ids(world, "chengdu_leader") | todo_ids(world, "chengdu_officer")
+    # the handling office takes them
+    act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "案情复杂"})
+    act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "鉴定"})
+    act(world, "chengdu_leader", case, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    act(world, "wuhou_officer", case, "suspend", fields={"ground": "鉴定"})
+
+
+def test_the_further_extension_is_asked_for_and_awaits_the_upper_levels_leader(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """第三十七条: the handling office asks (报请, with reasons) once its head's month is granted; the request awaits the
+    leader of the office above — on that leader's own 我的待办, not on the handling office's head's — who grants or
+    refuses it; a refusal answers it as a grant does, and the office may ask again; granted, it is not asked again."""
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 4))  # the steps' day
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", fields=PANEL, uploads=(pdf(),))
+    assert "request_extension_upper" not in _steps(world, world.scope("wuhou_officer"), case)[0]  # the head's month first
+    act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "案情复杂"})
+    assert "request_extension_upper" not in _steps(world, world.scope("chengdu_leader"), case)[0]  # the handling office asks
+    assert case["id"] not in todo_ids(world, "chengdu_leader")
+    act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "鉴定未完成"})
+    actions, _ = _steps(world, world.scope("chengdu_leader"), case)
+    assert {"extend_closing_upper", "refuse_extension_upper"} <= actions
+    assert case["id"] in todo_ids(world, "chengdu_leader")
+    assert case["id"] not in todo_ids(world, "wuhou_leader")  # the handling office's own head does not decide it
+    with session_scope(world.engine) as s:
+        for lang, shown in (("zh", "上级机关局领导"), ("en", "Bureau leader of the office above")):
+            page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)
+            assert "above:bureau_leader" in page["awaited"] and shown in page["awaited_shown"], page["awaited_shown"]
+    with pytest.raises(ConflictError, match="已有待决定"):  # not asked again while pending
+        act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "再报"})
+    act(world, "chengdu_leader", case, "refuse_extension_upper", fields={"reason": "理由不充分"})
+    assert case["id"] not in todo_ids(world, "chengdu_leader")
+    assert not {"extend_closing_upper", "refuse_extension_upper"} & _steps(world, world.scope("chengdu_leader"), case)[0]
+    act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "鉴定意见已补充说明"})
+    assert case["id"] in todo_ids(world, "chengdu_leader")
+    act(world, "chengdu_leader", case, "extend_closing_upper", fields={"approval": "成知〔2026〕2号", "reason": "鉴定"})
+    assert case["id"] not in todo_ids(world, "chengdu_leader")
+    with pytest.raises(ConflictError, match="已批准过"):  # granted: in force, not asked for again
+        act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "再报"})

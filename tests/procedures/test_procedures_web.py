@@ -209,10 +209,29 @@ def test_no_500_on_a_malformed_version_and_input_kept_when_attachments_are_too_l
     assert twice.status_code == 409 and "尚未恢复" in twice.text and ">二</textarea>" in twice.text
 
 
+def district_leader(env: WebEnv) -> TestClient:
+    """武侯区's head: a district's case is its own office's to decide (the city above sees it and takes none of its
+    steps, docs/procedures.md)."""
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, Role, User
+    from zhichan.web.testing import PASSWORD
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        if s.scalar(select(User.id).where(User.username == "wuhou_leader")) is None:
+            wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107",
+                                                        Organization.kind == "county"))
+            assert wuhou is not None
+            create_user(s, username="wuhou_leader", password=PASSWORD, role=Role.BUREAU_LEADER, org=wuhou)
+    return client_for(env, "wuhou_leader")
+
+
 def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
     officer = client_for(env, "wuhou_officer")
     case_id = start_case(officer)
-    leader = client_for(env, "cd_leader")  # the city's head approves for the district
+    leader = district_leader(env)  # the district's head approves
     token = csrf_from(leader.get(f"/cases/{case_id}").text)
     extended = leader.post(f"/api/v1/cases/{case_id}/transitions", headers={"X-CSRF-Token": token},
                            json={"event": "extend_admission", "version": 1, "fields": {"reason": "材料复杂"}})
@@ -247,13 +266,12 @@ def test_an_extension_names_its_approver_in_the_pages_language(env: WebEnv) -> N
     officer = client_for(env, "wuhou_officer")
     case_id = start_case(officer)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
-        chengdu = s.scalar(select(Organization).where(Organization.region_code == "510100"))
-        assert chengdu is not None
-        env.app.state.procedures.act(s, synthetic_scope(chengdu, Role.BUREAU_LEADER), case_id,  # type: ignore[attr-defined]
+        wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107", Organization.kind == "county"))
+        assert wuhou is not None
+        env.app.state.procedures.act(s, synthetic_scope(wuhou, Role.BUREAU_LEADER), case_id,  # type: ignore[attr-defined]
                                      "extend_admission", version=1, fields={"reason": "材料复杂"})
-    # (the city's head, for the district's case: the page names the office above that granted it)
-    for lang, shown, other in (("zh", "合成演示（成都市知识产权局 · 局领导）", "synthetic"),
-                               ("en", "synthetic (Chengdu Intellectual Property Office · Bureau leader)", "合成演示")):
+    # (the district's own head: no office named, the handling office's)
+    for lang, shown, other in (("zh", "合成演示（局领导）", "synthetic"), ("en", "synthetic (Bureau leader)", "合成演示")):
         page = officer.get(f"/cases/{case_id}?lang={lang}").text
         clocks = page[page.index('id="clocks"'):page.index("</table>")]
         assert shown in clocks and other not in clocks
@@ -380,7 +398,7 @@ def test_the_case_page_says_whom_the_case_awaits(env: WebEnv) -> None:
 def test_a_decision_with_nothing_pending_is_neither_offered_nor_taken(env: WebEnv) -> None:
     """The leader's case page offers no recusal decision while nobody asked for one; a form posted anyway (an old page,
     the API) is refused with 409 saying why, in the page's half of the message, and the case stays as it was."""
-    officer, leader = client_for(env, "wuhou_officer"), client_for(env, "cd_leader")
+    officer, leader = client_for(env, "wuhou_officer"), district_leader(env)
     case_id, token = accepted_case(officer)
     page = leader.get(f"/cases/{case_id}").text
     assert "/act/decide_recusal" not in page and "对回避申请作出决定" not in page

@@ -141,12 +141,19 @@ def test_suspension_over_spring_festival_then_two_extensions(world: World, monke
             {"approval": "成知〔2026〕1号", "reason": "鉴定"})
     assert set(info.value.errors) == {"_clock"} and "延长结案期限（负责人批准，一个月）" in info.value.errors["_clock"]
     act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 3, 2)), {"reason": "案情复杂"})
-    assert "extend_closing_upper" in offered() and "extend_closing" not in offered("wuhou_leader")
+    assert "extend_closing" not in offered("wuhou_leader")
+    # 第三十七条: the handling office asks, the upper level decides — nothing to decide before it asks, and the city is
+    # not the handling office, which asks
+    assert "extend_closing_upper" not in offered() and "request_extension_upper" not in offered()
+    assert "request_extension_upper" in offered("wuhou_officer")
+    act(world, "wuhou_officer", case, "request_extension_upper", at(D(2026, 3, 2)), {"reason": "鉴定"})
+    assert {"extend_closing_upper", "refuse_extension_upper"} <= offered()
+    assert "request_extension_upper" not in offered("wuhou_officer")  # pending: not asked again
     # the district's own head is not the upper level: not offered it (it was, and then refused), the page says whose it is
     assert "extend_closing_upper" not in offered("wuhou_leader")
     with session_scope(world.engine) as s:
         elsewhere = world.service.case(s, world.scope("wuhou_leader"), case["id"])["elsewhere"]
-    assert [t.event for t in elsewhere] == ["extend_closing_upper"]
+    assert [t.event for t in elsewhere] == ["extend_closing_upper", "refuse_extension_upper"]
     assert due(world, case, "closing") == D(2026, 5, 20)
     with pytest.raises(PermissionDenied, match="上级机关"):
         act(world, "wuhou_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
@@ -154,6 +161,8 @@ def test_suspension_over_spring_festival_then_two_extensions(world: World, monke
     act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
         {"approval": "成知〔2026〕1号", "reason": "鉴定"})
     assert due(world, case, "closing") == D(2026, 7, 20)
+    # granted: not asked for again (the extension is in force)
+    assert not {"request_extension_upper", "extend_closing_upper"} & (offered("wuhou_officer") | offered())
 
 
 def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:

@@ -115,12 +115,16 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         assert dispute is not None and dispute.is_open and dispute.synthetic
         upper, head = synthetic_scope(sichuan, Role.BUREAU_LEADER), synthetic_scope(chengdu, Role.BUREAU_LEADER)
         page = service.case(s, upper, dispute.id)
-        assert "extend_closing_upper" in {t.event for t in page["actions"]}
+        # the city's officer asked for it (报请): it awaits the upper level's leader, on its own 我的待办, not the head's
+        assert {"extend_closing_upper", "refuse_extension_upper"} <= {t.event for t in page["actions"]}
+        assert "above:bureau_leader" in (page["awaited"] or ())
+        assert dispute.id in {i["id"] for i in service.todo(s, upper)["items"]}
+        assert dispute.id not in {i["id"] for i in service.todo(s, head)["items"]}
         closing = next(c for c in page["clocks"] if c["name"] == "closing")
         assert closing["due_on"] >= now.date() and [e["event"] for e in closing["extensions"]] == ["extend_closing"]
         here = service.case(s, head, dispute.id)  # the handling office's head: told the upper level takes it
         assert "extend_closing_upper" not in {t.event for t in here["actions"]}
-        assert [t.event for t in here["elsewhere"]] == ["extend_closing_upper"]
+        assert [t.event for t in here["elsewhere"]] == ["extend_closing_upper", "refuse_extension_upper"]
         service.act(s, upper, dispute.id, "extend_closing_upper", version=dispute.version,
                     fields={"approval": "川知〔2026〕1号", "reason": "案情特别复杂"})
 

@@ -102,6 +102,7 @@ def test_closing_clock_from_a_month_end_paused_for_appraisal_then_settlement_and
     act(world, "wuhou_leader", case, "extend_closing", at(D(2026, 2, 10)), {"reason": "和解未成，案情复杂"})
     # 31 January + 1 month = 28 February; + 35 = Saturday 4 April, Qingming (4–6 April) → Tuesday 7 April
     assert due(world, case, "closing") == D(2026, 4, 7)
+    act(world, "wuhou_officer", case, "request_extension_upper", at(D(2026, 3, 20)), {"reason": "鉴定结论有争议"})
     act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 20)),
         {"approval": "成知〔2026〕7号", "reason": "鉴定结论有争议"})
     # 28 February + 2 months = 28 April; + 35 = Tuesday 2 June. (Extending the period's paused end instead — 31

@@ -241,11 +241,15 @@ class TransitionSpec(StepSpec):
     #: extension of the closing period after the head's one-month extension)
     after: tuple[str, ...] = ()
     extends: ExtensionSpec | None = None
-    #: which office takes it, besides its ``roles``: ``province`` — an office of a province or of the nation (优先审查推荐,
+    #: which office takes it, besides its ``roles``: none said — the office handling the case (81号令 gives the
+    #: handling office its decisions, suspensions, approvals and extensions; an office above sees the case, for
+    #: oversight, and takes none of them); ``province`` — an office of a province or of the nation (优先审查推荐,
     #: 令85号: the provincial IP office recommends); ``above`` — an office above the one handling the case (81号令
-    #: 第三十七条: the upper level approves the second extension); offered to, and taken by, such an office only, and the
-    #: case page says who takes it to the others
-    office: Literal["province", "above"] | None = None
+    #: 第三十七条: the upper level approves the second extension); ``area`` — the handling office or any office above it
+    #: (the platform's own job, the credit list's expiry, run as the root organization's administrator); offered to,
+    #: and taken by, such an office only, and the case page says who takes it to the others. A step the caller may
+    #: take as the case's party or counterparty, or as anyone (``public``), is not an office's
+    office: Literal["province", "above", "area"] | None = None
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
     public: bool = False
@@ -277,8 +281,23 @@ class Declaration(Strict):
     #: the case's party and counterparty named by their roles in this procedure (出质人, 质权人; 卖方, 受让方) where the
     #: page says whom the case awaits — else 当事人 and 相对方
     parties: dict[Literal["party", "counterparty"], Text] = {}
+    #: which office takes the officers' steps that name none (``TransitionSpec.office``), where it is not the handling
+    #: office alone: ``area`` — it or any office above it, for a procedure whose cases an enterprise files with the
+    #: office it belongs to (a district) while the city's office also handles them (a pledge registered by the city's
+    #: office for a district's enterprise; folded into each such step when the declaration is read)
+    office: Literal["area"] | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _office(cls, data: Any) -> Any:
+        """The declaration's ``office`` is each officers' step's that names none (one rule for the engine, the page and
+        the to-do lists: they read the step's)."""
+        if not isinstance(data, dict) or not data.get("office") or not isinstance(data.get("transitions"), list):
+            return data
+        return {**data, "transitions": [{**t, "office": data["office"]} if isinstance(t, dict) and t.get("roles")
+                                        and "office" not in t else t for t in data["transitions"]]}
 
     @model_validator(mode="before")
     @classmethod
@@ -504,9 +523,13 @@ class Declaration(Strict):
     @cached_property
     def pending_awaiting(self) -> dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]]:
         """The steps that decide a request (``decides``), each with the open states it is taken in, the steps that
-        ask for it and whom a pending request awaits (a recusal request: the leader)."""
+        ask for it and whom a pending request awaits (a recusal request: the leader) — a role of an office above the
+        handling one where the deciding step is that office's (``office: above``: ``above:bureau_leader``, the upper
+        level's leader deciding the handling office's request for the further extension, :func:`upper_actor`)."""
         return {t.event: (frozenset(s for s in t.source if not self.states[s].final and not self.states[s].resting),
-                          frozenset(t.decides.requests), tuple(t.decides.awaits))
+                          frozenset(t.decides.requests),
+                          tuple(upper_actor(t.office, a) if t.office in ("province", "above") else a
+                                for a in t.decides.awaits))
                 for t in self.transitions if t.decides is not None}
 
     @cached_property
@@ -589,7 +612,11 @@ def expected_as(kept: Declaration, current: Declaration) -> Declaration:
               else s.model_copy(update={"awaits": current.states[n].awaits}) for n, s in kept.states.items()}
     clocks = {n: c if n not in current.clocks or current.clocks[n].awaits == c.awaits
               else c.model_copy(update={"awaits": current.clocks[n].awaits}) for n, c in kept.clocks.items()}
-    decides = {t.event: t.decides for t in current.transitions}
+    # a decision of requests the kept file has no step for keeps its own (a case filed before the handling office asked
+    # for the upper level's further extension is granted it as it was)
+    events = {t.event for t in kept.transitions}
+    decides = {t.event: t.decides for t in current.transitions
+               if t.decides is None or set(t.decides.requests) <= events}
     transitions = tuple(t if t.event not in decides or decides[t.event] == t.decides
                         else t.model_copy(update={"decides": decides[t.event]}) for t in kept.transitions)
     if all(states[n] is s for n, s in kept.states.items()) and all(clocks[n] is c for n, c in kept.clocks.items()) \
@@ -609,6 +636,12 @@ def expected_digest(declarations: list[Declaration]) -> str:
                                      sorted(declarations, key=lambda d: d.jurisdiction)).encode("utf-8")).hexdigest()
 
 
+def upper_actor(office: str, role: str) -> str:
+    """Whom a request pending in a case awaits where its decision is an office's above the handling one
+    (``TransitionSpec.office``): that office's ``role`` (``above:bureau_leader``), not the handling office's own."""
+    return f"{office}:{role}"
+
+
 def takes(t: StepSpec, actor: str) -> bool:
     """Whether ``actor`` (a role, ``party`` or ``counterparty``: :data:`Actor`) may take ``t`` as its own."""
     return t.party if actor == "party" else t.counterparty if actor == "counterparty" else actor in t.roles
@@ -620,7 +653,8 @@ def _step_problems(name: str, step: StepSpec) -> list[str]:
     if not step.roles and not step.party and not step.counterparty and not getattr(step, "public", False):
         problems.append(f"{name}: nobody may take it")
     office = getattr(step, "office", None)  # a transition's (the start names none)
-    if office and (not step.roles or step.party or step.counterparty or getattr(step, "public", False)):
+    if office in ("province", "above") and (not step.roles or step.party or step.counterparty
+                                            or getattr(step, "public", False)):
         problems.append(f"{name}: a step of an office ({office}) is taken by officers' roles only")
     seen: set[str] = set()
     for f in step.fields:

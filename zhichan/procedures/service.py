@@ -81,6 +81,7 @@ from zhichan.procedures.declaration import (
     expected_digest,
     in_current_words,
     step_names,
+    upper_actor,
 )
 from zhichan.procedures.models import (
     NO_DEADLINE,
@@ -316,11 +317,18 @@ def in_force_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, 
                     f"{' (' + choice('en', ground) + ')' if ground else ''} and has not resumed: it cannot be paused again")
     for decision, decides in decisions.items():
         if spec.event in decides.requests and not decides.several \
-                and pending(frozenset(decides.requests), decision, events):
+                and pending(frozenset(decides.requests), answering(decisions, decision), events):
             asked = next(t.title for t in decl.transitions if t.event == spec.event)
             deciding = next((t.title for t in decl.transitions if t.event == decision), asked)
             return (f"已有待决定的“{asked.zh}”，须先“{deciding.zh}” / a “{asked.en}” is pending: “{deciding.en}” "
                     "comes first")
+        granting = next((t for t in decl.transitions if t.event == decision), None) \
+            if spec.event in decides.requests else None
+        if granting is not None and granting.extends is not None:  # asking for an extension granted already
+            row = clocks.get(granting.extends.clock)
+            if row is not None and sum(1 for e in json.loads(row.extensions)
+                                       if e.get("event") == decision) >= granting.extends.max_times:
+                return "该延长已批准过，不能再次延长 / this extension was already granted"
     if spec.extends is not None:
         row = clocks.get(spec.extends.clock)
         if row is not None and sum(1 for e in json.loads(row.extensions)
@@ -332,20 +340,29 @@ def in_force_problem(decl: Declaration, spec: TransitionSpec, clocks: dict[str, 
 @dataclass(frozen=True)
 class Office:
     """The caller's office, as a step's ``office`` asks of it: its area's region prefix (``""`` the nation's, ``None``
-    no office's), its organization's path, and the path of the office handling the case."""
+    no office's), its organization's path, and the path of the office handling the case. ``area``: the caller speaks
+    for every office of its area (辖区待办, the oversight view: what awaits any of them — the handling office's steps
+    as the handling office's)."""
 
     prefix: str | None
     path: str | None
     handling: str
+    area: bool = False
 
     @classmethod
-    def of(cls, scope: Scope, handling: str) -> Office:
-        return cls(scope.region_prefix, scope.org_path, handling)
+    def of(cls, scope: Scope, handling: str, *, area: bool = False) -> Office:
+        return cls(scope.region_prefix, scope.org_path, handling, area)
 
 
-#: who takes a step of an office (``TransitionSpec.office``), as the case page says it to the others
-OFFICE_TAKERS = {"province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
-                 "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case")}
+#: the offices above the handling one that take a step (``TransitionSpec.office``): their own to-do, in the cases of
+#: the offices below them
+UPPER_OFFICES = frozenset({"province", "above"})
+
+#: who takes a step (``TransitionSpec.office``; ``None``: the handling office), as the case page says it to the others
+OFFICE_TAKERS = {None: Text(zh="由办案机关办理", en="taken by the office handling the case"),
+                 "province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
+                 "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case"),
+                 "area": Text(zh="由办案机关或其上级机关办理", en="taken by the office handling the case or one above it")}
 
 
 def provincial(prefix: str | None) -> bool:
@@ -360,15 +377,24 @@ def office_by_caller(spec: TransitionSpec) -> bool:
     return spec.office == "province"
 
 
-def office_problem(spec: TransitionSpec, office: Office | None) -> str | None:
-    """Why the caller's ``office`` does not take ``spec`` (a provincial office's recommendation, the upper level's
-    extension), or ``None`` — also where the step names no office, or no office is given (a check of the roles only)."""
-    if spec.office is None or office is None:
+def office_problem(spec: TransitionSpec, office: Office | None, *, party: bool = False,
+                   counterparty: bool = False) -> str | None:
+    """Why the caller's ``office`` does not take ``spec`` — a step of the handling office (one naming no office: the
+    decision, a suspension, the head's approval and extension; an office above sees the case and takes none of them),
+    a provincial office's recommendation, the upper level's extension —, or ``None``: also where no office is given (a
+    check of the roles only), and for a step the caller takes as the case's ``party`` or ``counterparty`` or as anyone
+    (``public``), which is no office's. The one rule of the case page, the to-do lists and the engine."""
+    if office is None or (party and spec.party) or (counterparty and spec.counterparty) or spec.public:
         return None
-    if spec.office == "province":
+    below = office.path is not None and office.handling != office.path and office.handling.startswith(office.path)
+    if spec.office is None:  # the handling office's own (辖区待办 speaks for it)
+        fits = office.area or (office.path is not None and office.handling == office.path)
+    elif spec.office == "province":
         fits = provincial(office.prefix)
-    else:  # above: an office whose subtree holds the handling office, not that office itself
-        fits = office.path is not None and office.handling != office.path and office.handling.startswith(office.path)
+    elif spec.office == "above":  # an office whose subtree holds the handling office, not that office itself
+        fits = below
+    else:  # area: the handling office or one above it
+        fits = office.path is not None and office.handling.startswith(office.path)
     if fits:
         return None
     who = OFFICE_TAKERS[spec.office]
@@ -439,25 +465,34 @@ def per_case(decl: Declaration, spec: TransitionSpec, *, caller_decides: bool = 
     unless the caller's office alone decides that (:func:`office_by_caller`) and it was decided (``caller_decides``)."""
     return clocked(spec) or bool(spec.requires) or bool(spec.not_by) or bool(spec.after) or spec.decides is not None \
         or spec.event in decl.single_requests \
-        or (spec.office is not None and not (caller_decides and office_by_caller(spec)))
+        or (spec.office in UPPER_OFFICES and not (caller_decides and office_by_caller(spec)))
 
 
-def pending(requests: frozenset[str], decision: str, events: list[str]) -> bool:
+def pending(requests: frozenset[str], decisions: str | frozenset[str], events: list[str]) -> bool:
     """Whether a request is pending in a case whose steps are ``events`` in order: one of the ``requests`` steps was
-    taken after the latest ``decision`` step (one decision answers every request before it)."""
+    taken after the latest of the ``decisions`` steps — one step, or every step answering them (:func:`answering`: a
+    grant or a refusal alike); one decision answers every request before it."""
     def last(names: frozenset[str]) -> int:
         return max((i for i, e in enumerate(events) if e in names), default=-1)
 
-    return last(requests) > last(frozenset({decision}))
+    return last(requests) > last(frozenset({decisions}) if isinstance(decisions, str) else decisions)
+
+
+def answering(decisions: Mapping[str, DecisionSpec], decision: str) -> frozenset[str]:
+    """The steps that answer the requests ``decision`` decides (``decisions``: what each deciding step decides): it and
+    every other step deciding one of them — the upper level's grant of the further extension and its refusal."""
+    asked = set(decisions[decision].requests) if decision in decisions else set()
+    return frozenset({decision} | {e for e, d in decisions.items() if asked & set(d.requests)})
 
 
 def undecided_problem(decl: Declaration, spec: TransitionSpec, events: list[str],
-                      decides: DecisionSpec | None) -> str | None:
+                      decisions: Mapping[str, DecisionSpec]) -> str | None:
     """Why a step that decides a request (``decides``: 对回避申请作出决定; :attr:`Declaration.decisions`) cannot be taken in a case
     whose steps are ``events`` in order: no request it decides is pending — none was made, or each was decided
     already —, or ``None``. ``decides``: what the step decides as the declaration that says whom a case awaits says
     it (:meth:`ProcedureService.expectations`: a case filed under an earlier file decides as the current one says)."""
-    if decides is None or pending(frozenset(decides.requests), spec.event, events):
+    decides = decisions.get(spec.event)
+    if decides is None or pending(frozenset(decides.requests), answering(decisions, spec.event), events):
         return None
     asked = list({t.event: t.title for t in decl.transitions if t.event in decides.requests}.values())
     zh = "或".join(f"“{t.zh}”" for t in asked)
@@ -506,7 +541,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
     return [t for t in decl.transitions_from(state)
             if is_open and decl.may_take(t, role, is_party=party, is_officer=officer, is_counterparty=counterparty)
             and (officer or not t.public)  # a public step (an objection) is the public's, or recorded by officers
-            and office_problem(t, office) is None
+            and office_problem(t, office, party=party, counterparty=counterparty) is None
             and (t.event == keep or (clock_problem(decl, t, clocks, today) is None
                                      and held_problem(decl, t, held or {}, today) is None
                                      and in_force_problem(decl, t, clocks, events, decides) is None))
@@ -514,7 +549,7 @@ def offered(decl: Declaration, state: str, is_open: bool, role: str, *, officer:
             and not excluded_taker(t, takers or [], user_id)
             and not (t.once and t.event in taken)
             and before_problem(decl, t, taken) is None
-            and undecided_problem(decl, t, events, decides.get(t.event)) is None]
+            and undecided_problem(decl, t, events, decides) is None]
 
 
 @dataclass(frozen=True)
@@ -642,11 +677,18 @@ def pending_awaits(decl: Declaration, state: str, events: list[str]) -> str:
     state or period, a sorted comma list (``""`` when none is pending). ``decl``: the declaration that says it
     (:meth:`ProcedureService.expectations`). Written where the engine records a step."""
     return ",".join(sorted({actor for event, (states, requests, actors) in decl.pending_awaiting.items()
-                            if state in states and pending(requests, event, events) for actor in actors}))
+                            if state in states and pending(requests, answering(decl.decisions, event), events)
+                            for actor in actors}))
 
 
 #: the roles of an office (a bureau's staff): whom 辖区待办 shows a case awaiting
 OFFICES = frozenset(str(role) for role in GOVERNANCE_ROLES)
+
+
+def upper_actors(roles: frozenset[str]) -> frozenset[str]:
+    """``roles`` as an office above the handling one is awaited in them (a request its leader decides:
+    :func:`~zhichan.procedures.declaration.upper_actor`) — in its own to-do and the area view, not the handling office's."""
+    return frozenset(upper_actor(office, role) for office in UPPER_OFFICES for role in roles)
 
 
 def period_until(awaits_until: dt.date, awaits_by: str, today: dt.date) -> dt.date | None:
@@ -680,7 +722,9 @@ def awaits(t: TransitionSpec, role: str, *, officer: bool, party: bool, counterp
     def expected(actor: str) -> bool:
         return awaited is None or actor in awaited
 
-    return not t.optional and ((officer and role in t.roles and expected(role)) or (party and t.party and expected("party"))
+    # a request the upper level decides awaits that office's role (``above:bureau_leader``), in its steps only
+    return not t.optional and ((officer and role in t.roles and (
+        expected(role) or (t.office in UPPER_OFFICES and expected(upper_actor(t.office, role))))) or (party and t.party and expected("party"))
                                or (counterparty and t.counterparty and expected("counterparty")))
 
 
@@ -1190,11 +1234,12 @@ class ProcedureService:
                 f"'{decl.states[row.state].title.en}' and this action does not apply (someone may have acted first)",
                 details={"state": row.state, "version": row.version},
             )
-        if not decl.may_take(spec, scope.role, is_party=is_party(scope, row.party_user_id, row.party_key),
-                             is_officer=is_officer(scope, row.org_path),
-                             is_counterparty=is_counterparty(scope, row.counterparty_org_id)):
+        party = is_party(scope, row.party_user_id, row.party_key)
+        counterparty = is_counterparty(scope, row.counterparty_org_id)
+        if not decl.may_take(spec, scope.role, is_party=party, is_officer=is_officer(scope, row.org_path),
+                             is_counterparty=counterparty):
             raise PermissionDenied("当前角色无权执行该操作 / your role may not take this step")
-        elsewhere = office_problem(spec, Office.of(scope, row.org_path))
+        elsewhere = office_problem(spec, Office.of(scope, row.org_path), party=party, counterparty=counterparty)
         if elsewhere:
             raise PermissionDenied(elsewhere)
         if not bumped:
@@ -1219,12 +1264,13 @@ class ProcedureService:
         takers: list[tuple[str, int | None]] = [(e, u) for e, u in session.execute(
             select(STEPS.c.event, STEPS.c.user_id).where(STEPS.c.case_id == row.id).order_by(STEPS.c.seq))] \
             if spec.not_by or decides is not None or event in said.single_requests else []
-        undecided = undecided_problem(decl, spec, [e for e, _ in takers], decides)
+        undecided = undecided_problem(decl, spec, [e for e, _ in takers], said.decisions)
         if undecided:
             raise ConflictError(undecided, details={"state": row.state, "version": row.version})
         # what the step would bring about is in force already (suspended, a request pending, the extension granted)
         in_force = in_force_problem(decl, spec, {r.name: r for r in session.execute(
-            select(CLOCKS).where(CLOCKS.c.case_id == row.id))} if spec.pauses or spec.extends else {},
+            select(CLOCKS).where(CLOCKS.c.case_id == row.id))}
+            if spec.pauses or spec.extends or event in said.single_requests else {},
             [e for e, _ in takers], said.decisions)
         if in_force:
             raise ConflictError(in_force, details={"state": row.state, "version": row.version})
@@ -1712,7 +1758,7 @@ class ProcedureService:
         actions = offered(decl, row.state, row.is_open, scope.role, keep=keep, **caller)
         # the steps another office takes (a provincial recommendation): the page says who, beside the caller's own
         elsewhere = [t for t in offered(decl, row.state, row.is_open, scope.role, **(caller | {"office": None}))
-                     if office_problem(t, caller["office"])]
+                     if office_problem(t, caller["office"], party=party, counterparty=counterparty)]
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
@@ -1761,7 +1807,7 @@ class ProcedureService:
             # 辖区待办, the oversight view: what awaits any office of the area — its officers', its window's, its
             # leaders' steps alike — not only the caller's role (a leader, awaited in few states, oversees them all)
             parts = [(officer_filter(scope, dialect=self.engine.dialect.name),
-                      lambda t: not OFFICES.isdisjoint(t.roles), OFFICES)]
+                      lambda t: not OFFICES.isdisjoint(t.roles), OFFICES | upper_actors(OFFICES))]
         elif scope.governance:
             role = frozenset({str(scope.role)})
             parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, role)]
@@ -1769,9 +1815,9 @@ class ProcedureService:
                 # a step of an office above the one handling the case (the provincial recommendation, the upper level's
                 # extension) is that office's own to-do: its role's office steps in the cases of the offices below it
                 # (:func:`office_problem` decides each case of the upper level's; a provincial one, where the caller's
-                # office is one, below: the caller's office alone decides it)
+                # office is one, below: the caller's office alone decides it — ``takes`` below)
                 below = and_(officer_filter(scope, dialect=self.engine.dialect.name), CASES.c.org_path != scope.org_path)
-                parts.append((below, lambda t: scope.role in t.roles and t.office is not None, role))
+                parts.append((below, lambda t: scope.role in t.roles and t.office in UPPER_OFFICES, role | upper_actors(role)))
         else:
             parts = [(party_filter(scope), lambda t: t.party, frozenset({"party"}))]
             if scope.role in COUNTERPARTY_ROLES:
@@ -1820,7 +1866,7 @@ class ProcedureService:
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe and not isinstance(found := expecting(maybe, True), False_):
                 ids = self._offering(session, scope, and_(CASES.c.is_open == true(), who, found), today, takes,
-                                     roles=actors if area and scope.governance else None)
+                                     roles=OFFICES if area and scope.governance else None)
                 if ids:
                     wanted.append(CASES.c.id.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
         # a part that selects nothing is left out above, not written ``OR 0 = 1``: a term beside the caller's
@@ -1872,8 +1918,8 @@ class ProcedureService:
     def _offering(self, session: Session, scope: Scope, where: Any, today: dt.date,
                   takes: Callable[[TransitionSpec], bool], *, roles: frozenset[str] | None = None) -> list[int]:
         """The ids of the cases ``where`` selects that offer the caller a step of its own now, one ``takes`` accepts
-        (in the cases of the offices below the caller's, a step of an office above: a city leader may also simplify a
-        district's dispute, which is the district's to do) — ``roles``: a step of any of those office roles, awaited
+        (in the cases of the offices below the caller's, a step of an office above: the upper level's extension; the
+        handling office's own steps are not the caller's there) — ``roles``: a step of any of those office roles, awaited
         (the area view's), instead of the caller's own."""
         rows = session.execute(select(CASES.c.id, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
                                       CASES.c.state, CASES.c.is_open, CASES.c.org_path, CASES.c.party_user_id,
@@ -1902,7 +1948,8 @@ class ProcedureService:
             case: dict[str, Any] = {
                 "clocks": clocks.get(r.id, {}), "taken": taken.get(r.id, set()), "today": today,
                 "case_fields": json.loads(r.fields or "{}"), "takers": takers.get(r.id, []), "user_id": scope.user_id,
-                "held": self._held(session, r.procedure, r.id, decl), "said": said, "office": Office.of(scope, r.org_path)}
+                "held": self._held(session, r.procedure, r.id, decl), "said": said,
+                "office": Office.of(scope, r.org_path, area=roles is not None)}
             for role in sorted(roles or {str(scope.role)}):
                 steps = [t for t in offered(decl, r.state, r.is_open, role, officer=officer, party=party,
                                             counterparty=counterparty, **case) if takes(t)]

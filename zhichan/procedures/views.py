@@ -272,8 +272,9 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
 
 
 def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:
-    """The steps of a case another office takes (``TransitionSpec.office``), each with who takes it, in ``lang``."""
-    return [{"event": t.event, "title": t.title(lang), "who": translate(lang, f"procedures.office.{t.office}")}
+    """The steps of a case another office takes (``TransitionSpec.office``: the handling office where it names none), each
+    with who takes it, in ``lang``."""
+    return [{"event": t.event, "title": t.title(lang), "who": translate(lang, f"procedures.office.{t.office or 'handling'}")}
             for t in steps]
 
 
@@ -298,6 +299,8 @@ def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: De
         named = decl.parties
         shown = [named[a](lang) if a in named else
                  translate(lang, f"procedures.awaited.{a}" if a in ("party", "counterparty") else f"role.{a}")
+                 if ":" not in a else  # a role of the office above (``above:bureau_leader``: its leader decides)
+                 translate(lang, f"procedures.awaited.{a.split(':')[0]}", role=translate(lang, f"role.{a.split(':')[1]}"))
                  for a in codes]
     shown_until = None if resting or until is None or until == NO_DEADLINE else until
     return {"awaited": codes, "awaited_shown": shown, "awaited_until": shown_until}

@@ -343,7 +343,8 @@ def upper_extension_case(engine: Engine, service: ProcedureService, snapshot: Sn
     """One patent dispute the city bureau ``city`` handles itself, where the upper level's extension (第三十七条:
     再延长二个月, the step of ``office: above``) can be taken today: filed as a complaint about 100 days ago, accepted,
     served, answered and heard, and — five days before its three months ran out — extended by one month by the city
-    bureau's head; so the province's leader finds it open, its extended closing deadline some three weeks ahead. Each
+    bureau's head, whose officer then asks the upper level for two more months (报请上级批准); so the province's leader finds
+    it on its 我的待办, its extended closing deadline some three weeks ahead. Each
     step the engine's and protection's own, on the days said (none after now). (cases made — complaints and disputes —,
     whether the dispute was made): not made when the admission rules
     refuse each of the city's first patents tried or the calendar of a day it needs is not published."""
@@ -395,6 +396,9 @@ def upper_extension_case(engine: Engine, service: ProcedureService, snapshot: Sn
             clock.now = max(clock.now, moment_on(workday_on_or_before(due - dt.timedelta(days=5)), 10))
             demo.act(leader, case, "extend_closing", clock.now,
                      {"reason": "案情复杂，涉及多项技术特征比对，需技术调查官出具意见，不能在三个月内结案。"})
+            # 第三十七条: the handling office asks the upper level for the two more months, which awaits its leader
+            demo.act(officer, case, "request_extension_upper", clock.later(draw=False),
+                     {"reason": "技术调查官意见尚需补充比对，延长一个月后仍不能结案，报请省局批准再延长二个月。"})
             demo.mark()
             return len(demo.made), True
     except (_Pending, CalendarNotPublished):
