@@ -299,6 +299,8 @@ OWN_LISTS = (("to-do, district officer", "district", 50), ("to-do, city officer 
 #: the states index as it was before procedures_0007 (the baseline's)
 STATES_BEFORE = "(is_open, procedure, jurisdiction, state, org_path)"
 STATES_NOW = "(is_open, procedure, jurisdiction, state, org_path, awaits_until, awaits_by, awaits_also)"
+#: the migration that gave the states index its awaits columns (a ``--before`` commit holding it keeps them)
+STATES_MIGRATION = "zhichan/procedures/migrations/versions/procedures_0007_states_awaits.py"
 
 
 def own_lists(engine: Any, service: ProcedureService, users: dict[str, int], runs: int,
@@ -323,8 +325,8 @@ def own_lists(engine: Any, service: ProcedureService, users: dict[str, int], run
 
 def compare_before(engine: Any, url: str, users: dict[str, int], before: str, prefix: str = "", runs: int = 50) -> None:
     """The own lists measured by the code of the commit ``before`` (``git archive`` of its ``zhichan`` in a temporary
-    folder, run in a process of its own on this database, its states index as that code made it), then the lists
-    compared with this code's: the same totals and the same first page."""
+    folder, run in a process of its own on this database, its states index as that code made it — with or without
+    procedures_0007), then the lists compared with this code's: the same totals and the same first page."""
     service = ProcedureService(engine, ProcedureRegistry.load(), EvidenceService(engine, SigningKey.generate(), "bench"),
                                Path(tempfile.gettempdir()) / "bench-files")
     now = own_lists(engine, service, users, 1)
@@ -332,9 +334,11 @@ def compare_before(engine: Any, url: str, users: dict[str, int], before: str, pr
         root = Path(__file__).resolve().parents[1]
         archive = subprocess.run(["git", "-C", str(root), "archive", before, "zhichan"], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", tree], input=archive.stdout, check=True)
+        # the states index as that code made it: as before procedures_0007 unless ``before`` has the migration
+        states = STATES_NOW if (Path(tree) / STATES_MIGRATION).exists() else STATES_BEFORE
         with engine.begin() as conn:
             conn.execute(text("DROP INDEX ix_procedure_cases_states"))
-            conn.execute(text(f"CREATE INDEX ix_procedure_cases_states ON procedure_cases {STATES_BEFORE}"))
+            conn.execute(text(f"CREATE INDEX ix_procedure_cases_states ON procedure_cases {states}"))
             conn.execute(text("ANALYZE"))
         try:
             done = subprocess.run([sys.executable, __file__, "own-lists", "--database-url", url, "--users",

@@ -2009,9 +2009,13 @@ class ProcedureService:
             func.count(),
             func.coalesce(func.sum(sql_case((CASES.c.next_office_due < today, 1), else_=0)), 0),
             func.coalesce(func.sum(sql_case((CASES.c.next_due == today, 1), else_=0)), 0),
+            func.min(CASES.c.next_due),
         ).select_from(CASES).where(and_(CASES.c.is_open == true(), where))).one()
-        # the page: walk the (is_open, next_due) index when the caller's cases are dense among the open ones
-        where = walk_in_order(session, where, matching=int(counts[0]), reach=offset + limit, cost=WALK_DEADLINES)
+        # the page: walk the (is_open, next_due) index when the caller's cases are dense among the open ones — the
+        # open cases due before the first of them passed first
+        where = walk_in_order(session, where, matching=int(counts[0]), reach=offset + limit, cost=WALK_DEADLINES,
+                              ahead=None if not counts[0] else and_(CASES.c.is_open == true(),
+                                                                     CASES.c.next_due < counts[3]))
         # no page to read when nothing matches: the query would walk the deadline index through every open case
         rows = [] if not counts[0] else session.execute(
             select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
