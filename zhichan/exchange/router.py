@@ -39,7 +39,7 @@ from zhichan.web.deps import (
 )
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.labels import coded
-from zhichan.web.openapi import errors, fast_json
+from zhichan.web.openapi import BodyText, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -345,12 +345,12 @@ class StopIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    ground: str = Field(..., max_length=40, description=(
+    ground: BodyText = Field(..., max_length=40, description=(
         "事由：中止 ownership_dispute | preservation | incident | other；恢复 cause_removed；终止 no_right | right_ended | "
         "force_majeure | other（其他取值 422，details.fields.ground）/ the ground: suspend ownership_dispute | preservation "
         "| incident | other; resume cause_removed; terminate no_right | right_ended | force_majeure | other (another "
         "value is a 422 naming the field)"))
-    reason: str = Field(..., max_length=2000, description=(
+    reason: BodyText = Field(..., max_length=2000, description=(
         "理由（空白合并后 1–500 字）/ the reason (1–500 characters once white space is collapsed)"))
 
 
@@ -359,7 +359,7 @@ class BidIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    amount: str = Field(..., max_length=40, description=(
+    amount: BodyText = Field(..., max_length=40, description=(
         "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价与加价幅度之和）/ the bid in yuan as a "
         "decimal string (the first at least the starting price, each later one at least the high bid plus the increment)"))
 

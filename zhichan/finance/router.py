@@ -27,7 +27,7 @@ from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import StatsAsOf, StatsRegion, errors, fast_json
+from zhichan.web.openapi import BodyText, StatsAsOf, StatsRegion, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -346,9 +346,9 @@ class FeedbackIn(BaseModel):
 
     decision: Literal["contacted", "approved", "declined"] = Field(
         description="已对接 contacted · 已授信/放款 approved · 不予授信 declined")
-    loan_amount: str | None = Field(None, max_length=40, description="授信/放款金额（元，十进制字符串，如 \"3000000.00\"；"
+    loan_amount: BodyText | None = Field(None, max_length=40, description="授信/放款金额（元，十进制字符串，如 \"3000000.00\"；"
                                     "approved 时必填）/ the loan in yuan as a decimal string (required when approved)")
-    note: str = Field("", max_length=500, description="备注 / note")
+    note: BodyText = Field("", max_length=500, description="备注 / note")
 
 
 @router.post("/api/v1/finance/whitelists/{whitelist_id}/entries/{entry_id}/feedback", tags=["finance"],
