@@ -101,6 +101,9 @@ def test_evidence_and_navigation_forms_refuse_beside_the_field(env: WebEnv, clie
     assert r.status_code == 422 and "不可见的控制字符" in _beside(r.text, "username")
     assert "超过 200 字" in _beside(r.text, "display_name")
     assert _count(env, User) == before
+    # a button's hidden value (a plan to delete): no field to show it beside, no such plan
+    for plan_id in ("p" * 201, "plan\x00.yaml"):
+        assert client.post("/plans/delete", data={"csrf_token": token, "plan_id": plan_id}).status_code == 404
 
 
 def test_a_procedure_form_with_a_control_character_is_refused_beside_it(env: WebEnv, client: TestClient) -> None:
