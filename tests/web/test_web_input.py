@@ -116,3 +116,21 @@ def test_a_procedure_form_with_a_control_character_is_refused_beside_it(env: Web
     assert r.status_code == 422 and 'id="start-topic-error"' in r.text and 'id="start-contact-error"' in r.text
     assert "不可见的控制字符" in r.text
     assert _count(env, Case) == 0
+
+
+def test_forms_read_by_their_own_handlers_refuse_a_control_character(env: WebEnv, client: TestClient) -> None:
+    """A domain's form its handler reads field by field (the investigators' roster, overseas disputes): the message
+    beside the field, nothing stored."""
+    from zhichan.protection.models import OverseasDispute
+
+    login_as(client, env.engine, "wuhou_officer")
+    token = csrf_from(client.get("/protection/investigators").text)
+    r = client.post("/protection/investigators", data={"csrf_token": token, "name": "赵\x00专家", "organization": "电子科技大学",
+                                                       "kind": "技术调查官", "ipc_fields": "H01M"})
+    assert r.status_code == 422 and "不可见的控制字符" in r.text
+    assert client.get("/protection/investigators").text.count("赵") == 0
+    r = client.post("/protection/overseas/disputes", data={
+        "csrf_token": token, "enterprise": "成都示例科技有限公司", "country": "美国", "kind": "诉讼", "opponent": "Acme\x00 Inc.",
+        "ipc_group": "H01M", "started_on": "2024-01-02", "forum": "", "summary": ""})
+    assert r.status_code == 422 and "不可见的控制字符" in r.text
+    assert _count(env, OverseasDispute) == 0

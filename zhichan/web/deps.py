@@ -148,8 +148,9 @@ def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field
 REQUIRED = "请填写此项 / this field is required"
 
 
-def check_texts(fields: Mapping[str, tuple[str, int]], required: tuple[str, ...] = ()) -> None:
-    """The texts a form page's handler reads itself (``name: (text, max_length)``), checked where they enter:
+def check_texts(fields: Mapping[str, tuple[str, int | None]], required: tuple[str, ...] = ()) -> None:
+    """The texts a form page's handler reads itself (``name: (text, max_length)``; None: the length is the service's
+    to check), checked where they enter:
     :class:`FormError` with the message beside each field holding a character no document or database takes or too
     long a text (:func:`zhichan.untrusted.text_refusal`), or left empty though ``required``. The handler shows the form
     again with them (status 422): a ``Form()`` with ``max_length`` answered a bare "请求参数无效" page instead and
