@@ -13,6 +13,9 @@ to take a worker's memory or stack, and a malformed one answers with a reason (`
   KB unpacks to hundreds of MB), each member at most ``max_ratio`` times its compressed size, and
   no XML member with a document type declaration (``<!DOCTYPE``/``<!ENTITY``: entity expansion and
   external entities; Office never writes one).
+- **Text** a form or a JSON body gives (:func:`text_refusal`): only what XML 1.0 calls a character — no C0 control
+  but tab, line feed and carriage return (a NUL stopped python-docx's decision documents with a 500 and PostgreSQL's
+  text columns refuse it), no lone surrogate, no U+FFFE/U+FFFF. Refused at the boundary, beside the field.
 """
 
 from __future__ import annotations
@@ -91,6 +94,23 @@ for _loader in (_BoundedLoader, _FileLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     _loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML_1_2_BOOLEANS, list("tTfF"))
+
+
+#: what XML 1.0 (§2.2, ``Char``) does not take as text — lxml (python-docx) refuses it, PostgreSQL a NUL in any
+#: text: the C0 controls but tab, line feed and carriage return, the surrogates (a lone one from JSON's ``\\ud800``)
+#: and U+FFFE, U+FFFF
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = "含有不可见的控制字符，请删除后重试 / contains invisible control characters: remove them and retry"
+
+
+def text_refusal(text: str, max_length: int | None = None) -> str | None:
+    """Why a text typed into a form or given in a JSON body is refused (``"中文 / English"``, shown beside its field),
+    or None: a character no document or database takes (:data:`NOT_TEXT`), or more than ``max_length`` characters."""
+    if NOT_TEXT.search(text):
+        return CONTROL_CHARACTERS
+    if max_length is not None and len(text) > max_length:
+        return f"超过 {max_length} 字 / longer than {max_length} characters"
+    return None
 
 
 def whole_number(text: str) -> int | None:

@@ -97,6 +97,11 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
                        data={"csrf_token": csrf_from(page.text), "objector": "锦江独有材料有限公司", "reason": ""})
     assert empty.status_code == 422 and f'id="object-{number}-reason-error"' in empty.text
     assert 'value="锦江独有材料有限公司"' in empty.text
+    # a NUL and too long a text likewise, beside their fields (they got a bare 请求参数无效 page, the form lost)
+    bad = other.post(f"/dataip/notices/{number}/objections",
+                     data={"csrf_token": csrf_from(page.text), "objector": "锦江\x00材料", "reason": "理" * 5001})
+    assert bad.status_code == 422 and f'id="object-{number}-objector-error"' in bad.text
+    assert "不可见的控制字符" in bad.text and f'id="object-{number}-reason-error"' in bad.text and "超过 5000 字" in bad.text
     filed = other.post(f"/dataip/notices/{number}/objections", follow_redirects=False,
                        data={"csrf_token": csrf_from(page.text), "objector": "锦江独有材料有限公司", "reason": "数据来源存疑"})
     assert filed.status_code == 303

@@ -126,6 +126,10 @@ def test_an_application_to_its_generated_decision(env: WebEnv, client: TestClien
     client.get(f"/services/applications/{case_id}?lang=zh")  # the language chosen is kept: back to Chinese
     empty = client.post(f"/services/applications/{case_id}/decide/approve", data={"csrf_token": token, "version": "2"})
     assert empty.status_code == 422 and 'id="decide-approve-conclusion-error"' in empty.text
+    # a NUL in the conclusion: refused beside it before the decision is generated (python-docx refused it, a 500)
+    nul = client.post(f"/services/applications/{case_id}/decide/approve",
+                      data={"csrf_token": token, "version": "2", "conclusion": "已完成\x00检索"})
+    assert nul.status_code == 422 and re.search(r'id="decide-approve-conclusion-error"[^>]*>[^<]*不可见的控制字符', nul.text)
     stale = client.post(f"/services/applications/{case_id}/decide/approve",
                         data={"csrf_token": token, "version": "1", "conclusion": "已完成检索"})
     assert stale.status_code == 409 and "已完成检索" in stale.text  # someone moved it on: the input is kept

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -197,6 +198,10 @@ def test_a_region_code_naming_no_region_is_refused_beside_the_field(env: WebEnv)
                                                "csrf_token": token})
     assert bad.status_code == 422 and 'id="enter-region_code-error"' in bad.text and "510199" in bad.text
     assert 'value="王估值"' in bad.text  # the input is kept
+    # a control character (stored on SQLite, a 500 on PostgreSQL): beside its field, nothing stored
+    nul = officer.post("/talent/people", data={**WUHOU_EXPERT, "name": "王估值", "organization": "四川\x00大学",
+                                               "csrf_token": token})
+    assert nul.status_code == 422 and re.search(r'id="enter-organization-error"[^>]*>[^<]*不可见的控制字符', nul.text)
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         assert s.scalars(select(Person).where(Person.name == "王估值")).first() is None
 

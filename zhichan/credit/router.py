@@ -21,7 +21,7 @@ from zhichan.legaltime import china_today
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.scope import Scope
 from zhichan.reference.regions import region_options
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -109,6 +109,7 @@ async def register_agency(request: Request, scope: Scope = ScopeDep, session: Se
     scope.require_authenticated()
     fields = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in fields.items()})
         row = agencies.register_agency(session, scope, fields)
     except FormError as exc:
         session.rollback()
@@ -165,6 +166,7 @@ async def add_item(request: Request, agency_id: Id, scope: Scope = ScopeDep, ses
     scope.require_authenticated()
     fields = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in fields.items()})
         agencies.record_item(session, scope, agency_id, item=fields.get("item", ""),
                              occurred_on=fields.get("occurred_on", ""), source="complaint" if fields.get("source") == "complaint" else "officer",
                              reference=fields.get("reference", ""),
@@ -213,6 +215,7 @@ async def new_inspection(request: Request, scope: Scope = ScopeDep, session: Ses
     scope.require_authenticated()
     fields = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in fields.items()})
         row = draws.create_inspection(session, scope, fields, cutoffs=cutoffs(request))
     except FormError as exc:
         session.rollback()
@@ -247,6 +250,7 @@ async def inspection_result(request: Request, inspection_id: Id, scope: Scope = 
     scope.require_authenticated()
     fields = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in fields.items()})
         draws.record_result(session, scope, inspection_id, fields)
     except FormError as exc:
         session.rollback()

@@ -78,8 +78,8 @@ def old_notices_page(request: Request) -> Response:
 
 @router.post("/dataip/notices/{number}/objections", include_in_schema=False)
 def object_submit(request: Request, number: Number, scope: Scope = ScopeDep, session: Session = DbDep,
-                  objector: Annotated[str, Form(max_length=200)] = "",
-                  reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+                  objector: Annotated[str, Form()] = "",
+                  reason: Annotated[str, Form()] = "") -> Response:
     """提出异议: the procedure's public ``object`` step (anyone signed in, while the notice clock runs)."""
     scope.require_authenticated()
     values = {"objector": objector, "reason": reason}

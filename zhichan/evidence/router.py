@@ -55,10 +55,10 @@ from zhichan.evidence.views import (
 )
 from zhichan.platform.db import session_scope
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, case_url, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, case_url, check_texts, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.i18n import translate
-from zhichan.web.openapi import errors
+from zhichan.web.openapi import BodyText, errors
 
 TEMPLATES = FilePath(__file__).resolve().parent / "templates" / "web"
 MAX_CERTIFICATE_BYTES = 5 << 20
@@ -178,7 +178,7 @@ async def verify_submit(
     request: Request,
     certificate: Annotated[UploadFile | None, File()] = None,
     file: Annotated[UploadFile | None, File()] = None,
-    digest: Annotated[str, Form(max_length=200)] = "",
+    digest: Annotated[str, Form()] = "",
     scope: Scope = ScopeDep,
 ) -> Response:
     service = evidence_service(request)
@@ -190,6 +190,7 @@ async def verify_submit(
     file_digest = await run_in_threadpool(digest_stream, file.file) if file is not None and file.filename else None
 
     def verify() -> dict[str, Any]:
+        check_texts({"digest": (digest, 200)})
         with session_scope(request.app.state.engine) as session:
             return verify_upload(service, cert_bytes, file_digest, digest, _lookup(request, scope, session))
 
@@ -245,11 +246,15 @@ def deposit_submit(
     request: Request,
     file: Annotated[UploadFile, File()],
     scope: Scope = ScopeDep,
-    title: Annotated[str, Form(max_length=200)] = "",
-    category: Annotated[str, Form(max_length=50)] = "",
-    note: Annotated[str, Form(max_length=500)] = "",
+    title: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
     depositor = _depositor(scope)
+    try:
+        check_texts({"title": (title, 200), "category": (category, 50), "note": (note, 500)})
+    except FormError as refused:
+        return _deposit_form(request, scope, values={"title": title, "note": note}, errors=refused.errors, status=422)
     if not category.strip():  # the depositor chooses; the form's first option is empty (it was 数据知识产权, unasked)
         return _deposit_form(request, scope, values={"title": title, "note": note},
                              errors={"category": "请选择存证类别（文件需重新选择） / Choose the deposit's category (and "
@@ -324,12 +329,16 @@ def _deposit_entry(request: Request, scope: Scope, session: Session, deposit: di
         "orgs": orgs, "form": form or {}, "errors": errors or {}}, status=status)
 
 
+#: the owner forms' fields and their longest texts
+OWNER_FIELDS = {"org_id": 20, "username": 80, "reason": 2000, "replaces": 20}
+
+
 @router.post("/evidence/deposits/{index}/owner", include_in_schema=False)
 def deposit_owner_submit(
     request: Request, index: EntryIndex, scope: Scope = ScopeDep, session: Session = DbDep,
-    org_id: Annotated[str, Form(max_length=20)] = "",
-    username: Annotated[str, Form(max_length=80)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
+    org_id: Annotated[str, Form()] = "",
+    username: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
 ) -> Response:
     """The platform administrator gives a deposit no one owns its owner (zhichan.evidence.owners); anyone else gets the
     deposit page's 404. Then to the deposit's page, which shows the assignment."""
@@ -339,6 +348,7 @@ def deposit_owner_submit(
     service = evidence_service(request)
     form = {"org_id": org_id, "username": username, "reason": reason}
     try:
+        check_texts({name: (text, OWNER_FIELDS[name]) for name, text in form.items()})
         assign_owner(service.engine, scope, index, org_id=_org_field(org_id), username=username, reason=reason,
                      ip=client_ip(request))
     except FormError as refused:
@@ -355,10 +365,10 @@ def deposit_owner_submit(
 @router.post("/evidence/deposits/{index}/owner/correction", include_in_schema=False)
 def deposit_owner_correction_submit(
     request: Request, index: EntryIndex, scope: Scope = ScopeDep, session: Session = DbDep,
-    org_id: Annotated[str, Form(max_length=20)] = "",
-    username: Annotated[str, Form(max_length=80)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    replaces: Annotated[str, Form(max_length=20)] = "",
+    org_id: Annotated[str, Form()] = "",
+    username: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    replaces: Annotated[str, Form()] = "",
 ) -> Response:
     """The platform administrator corrects the owner an administrator gave a deposit (zhichan.evidence.owners): a new
     owner row supersedes the current one; anyone else gets the deposit page's 404. Then to the deposit's page, which
@@ -369,6 +379,7 @@ def deposit_owner_correction_submit(
     service = evidence_service(request)
     form = {"org_id": org_id, "username": username, "reason": reason, "replaces": replaces}
     try:
+        check_texts({name: (text, OWNER_FIELDS[name]) for name, text in form.items()})
         correct_owner(service.engine, scope, index, org_id=_org_field(org_id), username=username, reason=reason,
                       replaces=_org_field(replaces), ip=client_ip(request))
     except FormError as refused:
@@ -393,8 +404,8 @@ class OwnerIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
     org_id: int = Field(..., ge=1, le=2**31 - 1, description="存证人机构编号 / the owning organization's number")
-    username: str = Field("", max_length=80, description="该机构的用户名（可选） / a user of that organization (optional)")
-    reason: str = Field(..., max_length=2000, description="理由（必填，至多 500 字） / the reason (required, up to 500 "
+    username: BodyText = Field("", max_length=80, description="该机构的用户名（可选） / a user of that organization (optional)")
+    reason: BodyText = Field(..., max_length=2000, description="理由（必填，至多 500 字） / the reason (required, up to 500 "
                         "characters)")
 
 
@@ -494,15 +505,15 @@ class DepositIn(BaseModel):
     sm3: str = Field(..., pattern=DIGEST, description="文件 SM3 摘要（64 位十六进制） / file SM3 digest (64 hex)")
     sha256: str = Field(..., pattern=DIGEST, description="文件 SHA-256 摘要（64 位十六进制） / file SHA-256 digest (64 hex)")
     # a title of blanks only is no title (the service collapses white space)
-    title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    title: BodyText = Field(..., min_length=1, max_length=200, pattern=r"\S")
     # a client that says none records 其他 (other), which claims nothing of the file; the page's form makes the
     # depositor choose (docs/evidence.md)
-    category: str = Field("其他", min_length=1, max_length=50, pattern=r"\S",
+    category: BodyText = Field("其他", min_length=1, max_length=50, pattern=r"\S",
                           description=f"存证类别，常用：{'、'.join(CATEGORIES)}；未填为“其他” / category, one of the usual "
                                       "ones or any other; 其他 (other) when left out")
     size: int | None = Field(None, ge=0)
-    file_name: str | None = Field(None, max_length=255)
-    note: str | None = Field(None, max_length=500)
+    file_name: BodyText | None = Field(None, max_length=255)
+    note: BodyText | None = Field(None, max_length=500)
 
 
 class DepositOut(BaseModel):

@@ -32,6 +32,7 @@ from zhichan.web.deps import (
     PartRoute,
     ScopeDep,
     TransactionRoute,
+    check_texts,
     lang,
     page_part,
     render,
@@ -39,7 +40,7 @@ from zhichan.web.deps import (
 )
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.labels import coded
-from zhichan.web.openapi import errors, fast_json
+from zhichan.web.openapi import BodyText, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -146,6 +147,7 @@ async def take_licence(request: Request, declaration_id: Id, scope: Scope = Scop
     fields: dict[str, str] = {}
     try:
         fields, files = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         openlicence.take_licence(session, scope, _evidence(request), declaration_id,
                                  licensee=fields.get("licensee", ""), notice_on=fields.get("notice_on", ""),
                                  paid_yuan=fields.get("paid_yuan", ""), paid_on=fields.get("paid_on", ""),
@@ -201,6 +203,7 @@ async def listing_submit(request: Request, scope: Scope = ScopeDep, session: Ses
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         created = listings.create_listing(
             session, scope, _corpus(request).snapshot(), asset_kind=fields.get("asset_kind", ""),
             number=fields.get("number", ""), mode=fields.get("mode", ""), price=fields.get("price", ""),
@@ -233,6 +236,7 @@ async def auction_create(request: Request, listing_id: Id, scope: Scope = ScopeD
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         auction = bidding.create_auction(
             session, scope, listing_id, starting_price=fields.get("starting_price", ""),
             increment=fields.get("increment", ""), reserve=fields.get("reserve", ""), deposit=fields.get("deposit", ""),
@@ -302,6 +306,7 @@ async def auction_bid(request: Request, auction_id: Id, scope: Scope = ScopeDep,
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         bidding.place_bid(session, scope, _evidence(request), auction_id, fields.get("amount", ""))
     except FormError as exc:
         session.rollback()
@@ -325,6 +330,7 @@ async def auction_stop(request: Request, auction_id: Id, scope: Scope = ScopeDep
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         stop_auction(session, scope, _evidence(request), auction_id, action=fields.get("action", ""),
                      ground=fields.get("ground", ""), reason=fields.get("reason", ""),
                      resume_minutes=request.app.state.settings.exchange_auction_resume_minutes)
@@ -345,12 +351,12 @@ class StopIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    ground: str = Field(..., max_length=40, description=(
+    ground: BodyText = Field(..., max_length=40, description=(
         "事由：中止 ownership_dispute | preservation | incident | other；恢复 cause_removed；终止 no_right | right_ended | "
         "force_majeure | other（其他取值 422，details.fields.ground）/ the ground: suspend ownership_dispute | preservation "
         "| incident | other; resume cause_removed; terminate no_right | right_ended | force_majeure | other (another "
         "value is a 422 naming the field)"))
-    reason: str = Field(..., max_length=2000, description=(
+    reason: BodyText = Field(..., max_length=2000, description=(
         "理由（空白合并后 1–500 字）/ the reason (1–500 characters once white space is collapsed)"))
 
 
@@ -359,7 +365,7 @@ class BidIn(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
-    amount: str = Field(..., max_length=40, description=(
+    amount: BodyText = Field(..., max_length=40, description=(
         "出价（元，十进制字符串，如 \"505000.00\"；首次不低于起拍价，之后不低于当前最高价与加价幅度之和）/ the bid in yuan as a "
         "decimal string (the first at least the starting price, each later one at least the high bid plus the increment)"))
 
@@ -466,6 +472,7 @@ async def valuation_submit(request: Request, scope: Scope = ScopeDep, session: S
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         row = valuation.evaluate(session, scope, _corpus(request).snapshot(), _model(request),
                                  number=fields.get("patent_number", ""), scenario=fields.get("scenario", ""),
                                  inputs=fields, now=utcnow())
@@ -539,6 +546,7 @@ async def dormant_inventory(request: Request, scope: Scope = ScopeDep, session: 
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         counts = dormant.take_inventory(session, scope, _corpus(request).snapshot(), on=fields.get("on", ""),
                                         now=utcnow())
     except FormError as exc:
@@ -562,6 +570,7 @@ async def need_submit(request: Request, scope: Scope = ScopeDep, session: Sessio
     fields: dict[str, str] = {}
     try:
         fields, _ = await _fields(request)
+        check_texts({name: (text, None) for name, text in fields.items()})
         listings.post_need(session, scope, title=fields.get("title", ""), text=fields.get("text", ""),
                            industry=fields.get("industry", ""), budget=fields.get("budget", ""),
                            region=fields.get("region", ""), now=utcnow(), title_en=fields.get("title_en", ""),

@@ -25,9 +25,9 @@ from zhichan.finance.titles import pledge_title
 from zhichan.legaltime import china_today
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
-from zhichan.web.openapi import StatsAsOf, StatsRegion, errors, fast_json
+from zhichan.web.openapi import BodyText, StatsAsOf, StatsRegion, errors, fast_json
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -186,6 +186,7 @@ async def fund_action(request: Request, fund: FundCode, action: str, scope: Scop
     values = await _form(request)
     today = china_today()
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         if action == "deposit":
             fund_rules.deposit(session, fund, values.get("amount"), memo=str(values.get("memo", "")))
         elif action == "enrol":
@@ -221,6 +222,7 @@ async def loan_action(request: Request, fund: FundCode, loan_id: Id, action: str
     today = china_today()
     row = session.scalar(select(Claim).where(Claim.loan_id == loan.id))
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         if action == "claim":
             fund_rules.claim(session, rules, loan, principal_loss=values.get("principal_loss"),
                              interest_loss=values.get("interest_loss"), on=today)
@@ -262,6 +264,7 @@ async def whitelist_build(request: Request, scope: Scope = ScopeDep, session: Se
     if snapshot is None:
         raise NotFoundError("尚无语料快照 / no corpus snapshot")
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         row = wl.build(session, scope, snapshot, title=str(values.get("title", "")),
                        min_high_value=values.get("min_high_value", ""),
                        as_of=china_today())
@@ -307,6 +310,7 @@ async def whitelist_feedback(request: Request, whitelist_id: Id, entry_id: Id, s
     scope.require_authenticated()
     values = await _form(request)
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         wl.feedback(session, scope, whitelist_id, entry_id, decision=str(values.get("decision", "")),
                     loan_amount=values.get("loan_amount"), note=str(values.get("note", "")))
     except FormError as exc:
@@ -346,9 +350,9 @@ class FeedbackIn(BaseModel):
 
     decision: Literal["contacted", "approved", "declined"] = Field(
         description="已对接 contacted · 已授信/放款 approved · 不予授信 declined")
-    loan_amount: str | None = Field(None, max_length=40, description="授信/放款金额（元，十进制字符串，如 \"3000000.00\"；"
+    loan_amount: BodyText | None = Field(None, max_length=40, description="授信/放款金额（元，十进制字符串，如 \"3000000.00\"；"
                                     "approved 时必填）/ the loan in yuan as a decimal string (required when approved)")
-    note: str = Field("", max_length=500, description="备注 / note")
+    note: BodyText = Field("", max_length=500, description="备注 / note")
 
 
 @router.post("/api/v1/finance/whitelists/{whitelist_id}/entries/{entry_id}/feedback", tags=["finance"],

@@ -77,8 +77,9 @@ def plans_upload(
 
 @router.post("/plans/delete")
 def plans_delete(
-    request: Request, plan_id: str = Form(..., max_length=200), scope: Scope = ScopeDep, session: Session = DbDep,
+    request: Request, plan_id: str = Form(""), scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
+    # a button's hidden value, no field to show a message beside: one the list does not hold is no plan (404)
     plans.delete_upload(request.app.state.settings, scope, plan_id)
     audit.record(session, scope, "plan.delete", plan_id[:300], ip=client_ip(request))
     return RedirectResponse("/plans", status_code=303)

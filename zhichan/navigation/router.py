@@ -13,13 +13,14 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from zhichan.errors import FormError
 from zhichan.indicators.views import parse_as_of
 from zhichan.navigation import jobs
 from zhichan.navigation import views as nav
 from zhichan.navigation.scope import NAV_ROLES
 from zhichan.platform import audit, portal
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 from zhichan.web.security import client_ip
@@ -67,18 +68,30 @@ def navigation_home(request: Request, scope: Scope = ScopeDep) -> Response:
 
 @router.get("/navigation/chains/{code}")
 def navigation_chain(request: Request, code: str = ChainCode, scope: Scope = ScopeDep) -> Response:
+    return _chain_page(request, scope, code)
+
+
+def _chain_page(request: Request, scope: Scope, code: str, *, as_of: str | None = None,
+                errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    """A chain's page; its run form again with the date as typed and the message beside it (``errors``)."""
     engine, settings = _engine(request), _settings(request)
     return render(request, "navigation/chain.html", {
-        "chain": nav.chain_detail(engine, scope, code), "default_as_of": _default_as_of(request).isoformat(),
-        "runs": nav.runs(engine, settings, scope, chain_code=code, limit=20)})
+        "chain": nav.chain_detail(engine, scope, code),
+        "default_as_of": _default_as_of(request).isoformat() if as_of is None else as_of,
+        "runs": nav.runs(engine, settings, scope, chain_code=code, limit=20), "errors": errors or {}}, status=status)
 
 
 @router.post("/navigation/chains/{code}/run")
 def navigation_run(
-    request: Request, code: str = ChainCode, as_of: str = Form("", max_length=10), scope: Scope = ScopeDep,
+    request: Request, code: str = ChainCode, as_of: str = Form(""), scope: Scope = ScopeDep,
     session: Session = DbDep,
 ) -> Response:
-    _submit(request, session, scope, code, parse_as_of(as_of) if as_of else None)
+    try:
+        check_texts({"as_of": (as_of, 10)})
+        day = parse_as_of(as_of) if as_of else None
+    except FormError as exc:
+        return _chain_page(request, scope, code, as_of=as_of, errors=exc.errors, status=422)
+    _submit(request, session, scope, code, day)
     return RedirectResponse("/jobs", status_code=303)
 
 

@@ -105,6 +105,7 @@ from zhichan.procedures.scope import (
     sees,
     walk_in_order,
 )
+from zhichan.untrusted import text_refusal
 
 #: organizations that handle cases (a public filing names one of these)
 GOVERNANCE_KINDS = (OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
@@ -809,7 +810,10 @@ def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any],
             if spec.required:
                 errors[spec.name] = f"请填写“{spec.label.zh}” / {spec.label.en} is required"
             continue
-        if len(text) > spec.max_length:
+        refused = text_refusal(text)
+        if refused:
+            errors[spec.name] = refused
+        elif len(text) > spec.max_length:
             errors[spec.name] = f"“{spec.label.zh}”超过 {spec.max_length} 字 / longer than {spec.max_length} characters"
         elif spec.kind == "date":
             try:

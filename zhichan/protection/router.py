@@ -23,7 +23,7 @@ from zhichan.procedures.views import start_prefill
 from zhichan.protection import service as protection
 from zhichan.protection import views
 from zhichan.protection.service import COMPLAINT, PUBLIC_FILER
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -146,6 +146,7 @@ async def investigators_add(request: Request, scope: Scope = ScopeDep, session: 
     form = await request.form()
     values = {k: str(form.get(k) or "")[:2000] for k in ("name", "organization", "kind", "ipc_fields", "prior_parties")}
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         add_investigator(session, scope, **values, available=form.get("available") != "no")
     except FormError as exc:
         session.rollback()
@@ -278,6 +279,7 @@ async def overseas_record(request: Request, scope: Scope = ScopeDep, session: Se
     form = await request.form()
     values = {k: str(form.get(k) or "")[:6000] for k in COLUMNS}
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         record_dispute(session, scope, values)
     except FormError as exc:
         session.rollback()
@@ -313,6 +315,7 @@ async def overseas_watch(request: Request, scope: Scope = ScopeDep, session: Ses
     form = await request.form()
     values = {k: str(form.get(k) or "")[:600] for k in ("enterprise", "ipc_groups")}
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         add_watch(session, scope, request.app.state.corpus.snapshot(), values["enterprise"], values["ipc_groups"])
     except FormError as exc:
         session.rollback()

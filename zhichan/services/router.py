@@ -24,7 +24,7 @@ from zhichan.services import catalogue, library, objections, priority, subsidies
 from zhichan.services import service as applications
 from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -258,6 +258,7 @@ async def award_disburse(request: Request, award_id: AwardId, scope: Scope = Sco
     async with request.form(max_files=0, max_fields=20) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         award = subsidies.disburse(session, scope, award_id, values.get("paid_on", ""), values.get("voucher", ""))
     except FormError as exc:
         session.rollback()
@@ -322,6 +323,7 @@ async def entry_edit_submit(request: Request, service_code: Code, scope: Scope =
     async with request.form(max_files=0, max_fields=20) as form:
         values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         catalogue.edit_entry(session, scope, service_code, values, ip=_ip(request))
     except FormError as exc:
         session.rollback()

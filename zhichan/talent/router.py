@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from zhichan.errors import FormError
 from zhichan.platform.scope import Scope
 from zhichan.talent import service, views
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import StatsAsOf, StatsRegion, errors, fast_json
 
@@ -130,6 +130,7 @@ async def enter(request: Request, scope: Scope = ScopeDep, session: Session = Db
     scope.require_authenticated()
     values = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         row = service.enter_person(session, scope, service.form_fields(dict(values)))
     except FormError as exc:
         session.rollback()
@@ -185,6 +186,7 @@ async def person_status(request: Request, person_id: PersonId, scope: Scope = Sc
     scope.require_authenticated()
     values = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         service.change_status(session, scope, person_id, values.get("change", ""), values.get("reason", ""))
     except FormError as exc:
         session.rollback()
@@ -253,6 +255,7 @@ async def draw_panel(request: Request, scope: Scope = ScopeDep, session: Session
     scope.require_authenticated()
     values = await form_fields(request)
     try:
+        check_texts({name: (text, None) for name, text in values.items()})
         row = panels.draw_panel(session, scope, request.app.state.corpus.snapshot(), values)
     except FormError as exc:
         session.rollback()

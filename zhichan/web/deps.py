@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.store import Snapshot
-from zhichan.errors import ZhichanError
+from zhichan.errors import FormError, ZhichanError
 from zhichan.money import MoneyUnit, format_money, grouped_amount
 from zhichan.platform.db import session_scope
 from zhichan.platform.jobs import JobRegistry
@@ -27,6 +27,7 @@ from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.reference.countries import country_name
+from zhichan.untrusted import text_refusal
 from zhichan.web import labels, query_errors
 from zhichan.web.domains import MENU_GROUPS, WebDomain
 from zhichan.web.i18n import (
@@ -137,8 +138,32 @@ def form_errors(session: Session, exc: ZhichanError, form: dict[str, Any], field
     message beside its field (``errors``; the service names the field in ``details["field"]``,
     otherwise it heads the form). The request's transaction is rolled back first."""
     session.rollback()
+    if isinstance(exc, FormError):  # a message per field
+        return {"form": form, "errors": {field_prefix + field: message for field, message in exc.errors.items()}}
     field = str(exc.details.get("field") or "form")
     return {"form": form, "errors": {field_prefix + field: exc.message}}
+
+
+#: a required field of a form left empty (:func:`check_texts`)
+REQUIRED = "请填写此项 / this field is required"
+
+
+def check_texts(fields: Mapping[str, tuple[str, int | None]], required: tuple[str, ...] = ()) -> None:
+    """The texts a form page's handler reads itself (``name: (text, max_length)``; None: the length is the service's
+    to check), checked where they enter:
+    :class:`FormError` with the message beside each field holding a character no document or database takes or too
+    long a text (:func:`zhichan.untrusted.text_refusal`), or left empty though ``required``. The handler shows the form
+    again with them (status 422): a ``Form()`` with ``max_length`` answered a bare "请求参数无效" page instead and
+    lost what was typed."""
+    errors: dict[str, str] = {}
+    for name, (text, max_length) in fields.items():
+        refused = text_refusal(text, max_length)
+        if refused:
+            errors[name] = refused
+        elif name in required and not text.strip():
+            errors[name] = REQUIRED
+    if errors:
+        raise FormError(errors)
 
 
 def corpus(request: Request) -> CorpusAccess:

@@ -22,9 +22,11 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from fastapi.responses import Response
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, WithJsonSchema
 from starlette.requests import Request
 from starlette.routing import Match
+
+from zhichan.untrusted import text_refusal
 
 
 class ErrorOut(BaseModel):
@@ -95,6 +97,17 @@ IsoDate = Annotated[
     BeforeValidator(_iso_day),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
 ]
+
+def _text(value: str) -> str:
+    refused = text_refusal(value)
+    if refused:
+        raise ValueError(refused)
+    return value
+
+
+#: A text of a JSON body: refused (422, the message naming the field) where it holds a character no document or
+#: database takes (:func:`zhichan.untrusted.text_refusal`: a NUL, a C0 control, a lone surrogate), as forms are.
+BodyText = Annotated[str, AfterValidator(_text)]
 
 #: A statistics API's region: a GB/T 2260 code of a province, city or county, or ``CN`` (the default).
 StatsRegion = Annotated[str, Query(pattern=r"^(CN|[0-9]{2}([0-9]{2}){0,2})$",

@@ -18,7 +18,16 @@ from zhichan.platform.portal import CorpusAccess
 from zhichan.platform.scope import Scope
 from zhichan.reference.regions import region_choices
 from zhichan.web import labels
-from zhichan.web.deps import CorpusDep, DbDep, ScopeDep, TransactionRoute, form_errors, lang, render
+from zhichan.web.deps import (
+    CorpusDep,
+    DbDep,
+    ScopeDep,
+    TransactionRoute,
+    check_texts,
+    form_errors,
+    lang,
+    render,
+)
 from zhichan.web.i18n import in_language
 from zhichan.web.security import client_ip
 
@@ -38,16 +47,18 @@ def users_page(request: Request, scope: Scope = ScopeDep, session: Session = DbD
 @router.post("/users")
 def users_create(
     request: Request,
-    username: str = Form(..., max_length=80),
-    password: str = Form(..., max_length=256),
-    role: str = Form(..., max_length=30),
+    username: str = Form(""),
+    password: str = Form(""),
+    role: str = Form(""),
     org_id: int = Form(...),
-    display_name: str = Form("", max_length=200),
+    display_name: str = Form(""),
     scope: Scope = ScopeDep,
     session: Session = DbDep,
 ) -> Response:
     scope.require_admin()
     try:
+        check_texts({"username": (username, 80), "password": (password, 256), "role": (role, 30),
+                     "display_name": (display_name, 200)}, required=("username", "role"))
         user = accounts.add_user(session, scope, username=username, password=password, role=role, org_id=org_id,
                                  display_name=display_name)
     except ZhichanError as exc:
@@ -72,12 +83,13 @@ def users_set_active(
 
 @router.post("/users/{user_id}/password")
 def users_reset_password(
-    request: Request, user_id: int, password: str = Form(..., max_length=256), scope: Scope = ScopeDep,
+    request: Request, user_id: int, password: str = Form(""), scope: Scope = ScopeDep,
     session: Session = DbDep,
 ) -> Response:
     """An administrator sets a temporary password; the user must choose a new one at next sign-in."""
     scope.require_admin()
     try:
+        check_texts({"password": (password, 256)})  # an empty or weak one: the password policy says why
         user = accounts.reset_password(session, scope, user_id, password)
     except ZhichanError as exc:
         form = {"reset_user": user_id}
@@ -104,18 +116,20 @@ def orgs_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDe
 @router.post("/orgs")
 def orgs_create(
     request: Request,
-    name: str = Form(..., max_length=200),
-    kind: str = Form(..., max_length=20),
-    name_en: str = Form("", max_length=200),
-    region_code: str = Form(..., max_length=12),
+    name: str = Form(""),
+    kind: str = Form(""),
+    name_en: str = Form(""),
+    region_code: str = Form(""),
     parent_id: int = Form(...),
-    party_key: str = Form("", max_length=300),
+    party_key: str = Form(""),
     scope: Scope = ScopeDep,
     session: Session = DbDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
     scope.require_admin()
     try:
+        check_texts({"name": (name, 200), "kind": (kind, 20), "name_en": (name_en, 200), "region_code": (region_code, 12),
+                     "party_key": (party_key, 300)}, required=("name", "kind", "region_code"))
         org = orgs.add_org(session, scope, name=name, kind=kind, region_code=region_code, parent_id=parent_id,
                            party_key=party_key or None, parties=lambda key: portal.party_lookup(access, key),
                            name_en=name_en or None)

@@ -19,7 +19,7 @@ from zhichan.platform.portal import region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute
 from zhichan.web.jobkinds import refuse_parametrized
-from zhichan.web.openapi import errors
+from zhichan.web.openapi import BodyText, errors
 from zhichan.web.security import client_ip
 
 #: the answer every operation can give (503); each lists its own error codes (zhichan.web.openapi.errors)
@@ -61,7 +61,7 @@ def list_job_kinds_in_schema(app: Any) -> None:
 class JobIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    kind: str = Field(..., max_length=80, description="任务类型（角色须允许）/ job kind (your role must allow it)")
+    kind: BodyText = Field(..., max_length=80, description="任务类型（角色须允许）/ job kind (your role must allow it)")
 
 
 class JobOut(BaseModel):
@@ -80,7 +80,7 @@ class JobOut(BaseModel):
 class TokenIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    name: str = Field(..., min_length=1, max_length=120)
+    name: BodyText = Field(..., min_length=1, max_length=120)
 
 
 def _job_out(job: Job) -> JobOut:

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from zhichan.errors import InputError, ZhichanError
+from zhichan.errors import FormError, InputError, ZhichanError
 from zhichan.platform import accounts, audit
 from zhichan.platform.db import session_scope
 from zhichan.platform.exceptions import AuthenticationError, TooManyAttempts
 from zhichan.platform.orgs import scope_for_user
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import lang, render
+from zhichan.untrusted import text_refusal
+from zhichan.web.deps import check_texts, lang, render
 from zhichan.web.i18n import in_language
 from zhichan.web.security import SESSION_COOKIE, client_ip, is_https, resolve_caller
 
@@ -64,10 +65,17 @@ def login_page(request: Request, next: str = "/") -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    username: str = Form("", max_length=200),
-    password: str = Form("", max_length=300),
-    next: str = Form("/", max_length=500),
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/"),
 ) -> Response:
+    if text_refusal(next, 500):
+        next = "/"  # the form's own hidden value, altered: the home page after signing in
+    try:
+        check_texts({"username": (username, 200), "password": (password, 300)})
+    except FormError as exc:
+        return render(request, "login.html", {"next": safe_next(next), "error": None, "errors": exc.errors,
+                                              "username": username}, status=422)
     engine = request.app.state.engine
     ip = client_ip(request)
     name = username.strip()[:80]
@@ -123,13 +131,18 @@ def password_page(request: Request) -> Response:
 @router.post(PASSWORD_PAGE)
 def password_change(
     request: Request,
-    old_password: str = Form("", max_length=300),
-    new_password: str = Form("", max_length=300),
-    new_password2: str = Form("", max_length=300),
+    old_password: str = Form(""),
+    new_password: str = Form(""),
+    new_password2: str = Form(""),
 ) -> Response:
     """Change one's own password; the account's other sessions end, this one stays."""
     caller = resolve_caller(request)
     caller.scope.require_authenticated()
+    try:
+        check_texts({"old_password": (old_password, 300), "new_password": (new_password, 300),
+                     "new_password2": (new_password2, 300)})
+    except FormError as exc:
+        return _password_page(request, 422, errors=exc.errors)
     try:
         with session_scope(request.app.state.engine) as s:
             if new_password != new_password2:

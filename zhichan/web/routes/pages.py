@@ -8,10 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from zhichan.errors import FormError
 from zhichan.platform import accounts, audit, jobs
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
-from zhichan.web.deps import DbDep, PartRoute, ScopeDep, TransactionRoute, page_part, render
+from zhichan.web.deps import DbDep, PartRoute, ScopeDep, TransactionRoute, check_texts, page_part, render
 from zhichan.web.jobkinds import generic_kinds, refuse_parametrized
 from zhichan.web.security import client_ip
 
@@ -52,8 +53,13 @@ def jobs_table(request: Request, scope: Scope = ScopeDep, session: Session = DbD
 
 @router.post("/jobs")
 def jobs_submit(
-    request: Request, kind: str = Form(..., max_length=80), scope: Scope = ScopeDep, session: Session = DbDep
+    request: Request, kind: str = Form(""), scope: Scope = ScopeDep, session: Session = DbDep
 ) -> Response:
+    scope.require_authenticated()
+    try:
+        check_texts({"kind": (kind, 80)}, required=("kind",))
+    except FormError as exc:
+        return render(request, "jobs.html", {**_jobs_context(request, session, scope), "errors": exc.errors}, status=422)
     refuse_parametrized(kind)
     params: dict[str, Any] = {}
     if scope.governance:
@@ -84,8 +90,14 @@ def account_page(request: Request, scope: Scope = ScopeDep, session: Session = D
 
 @router.post("/account/tokens")
 def account_new_token(
-    request: Request, name: str = Form(..., max_length=120), scope: Scope = ScopeDep, session: Session = DbDep
+    request: Request, name: str = Form(""), scope: Scope = ScopeDep, session: Session = DbDep
 ) -> Response:
+    scope.require_authenticated()
+    try:
+        check_texts({"name": (name, 120)}, required=("name",))
+    except FormError as exc:
+        return render(request, "account.html", {"tokens": accounts.list_api_tokens(session, scope), "new_token": None,
+                                                "errors": exc.errors, "values": {"name": name}}, status=422)
     token, plain = accounts.create_api_token(session, scope, name)
     audit.record(session, scope, "token.create", f"token:{token.id}", ip=client_ip(request))
     return render(request, "account.html", {"tokens": accounts.list_api_tokens(session, scope), "new_token": plain})

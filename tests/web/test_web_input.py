@@ -1,0 +1,136 @@
+"""Bad text where forms and JSON bodies enter: a character no document or database takes (a NUL, a C0 control but
+tab, line feed and carriage return, a lone surrogate) and too long or empty a value are refused beside their field
+with a 4xx, the form shown again, nothing stored — never a 500 (a NUL reached python-docx's decision document and
+PostgreSQL's text columns) nor a bare 请求参数无效 page (FastAPI's ``Form(max_length=…)``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.procedures.helpers import PDF
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import ApiToken, Job, User
+from zhichan.procedures.models import Case
+from zhichan.settings import Settings
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+
+CONTROLS = ("a\x00b", "a\x01b", "a\x0bb", "a\x1fb", "\ufffe")
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    """The web platform on SQLite, then on PostgreSQL (whose text columns refuse a NUL: a 500 there)."""
+    web = make_env(settings, web_template, migrated_db_url if migrated_db_url.startswith("postgresql") else None)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def _count(env: WebEnv, model: type) -> int:
+    with session_scope(env.engine) as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _beside(html: str, field: str) -> str:
+    """The message beside ``field`` (``_form.html``'s ``field_error``), or ''."""
+    found = re.search(rf'id="error-{field}"[^>]*>([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("text", CONTROLS)
+def test_a_token_name_with_a_control_character_is_refused_beside_it(env: WebEnv, client: TestClient, text: str) -> None:
+    login_as(client, env.engine, "wuhou")
+    token = csrf_from(client.get("/account").text)
+    r = client.post("/account/tokens", data={"csrf_token": token, "name": text})
+    assert r.status_code == 422 and "不可见的控制字符" in _beside(r.text, "name")
+    assert _count(env, ApiToken) == 0
+    api = client.post("/api/v1/tokens", json={"name": text}, headers={"X-CSRF-Token": token})
+    assert api.status_code == 422 and "不可见的控制字符" in api.text
+    assert _count(env, ApiToken) == 0
+
+
+def test_account_forms_too_long_or_empty_are_refused_beside_the_field(env: WebEnv, client: TestClient) -> None:
+    login_as(client, env.engine, "wuhou")
+    token = csrf_from(client.get("/account").text)
+    long = client.post("/account/tokens", data={"csrf_token": token, "name": "令" * 121})
+    assert long.status_code == 422 and "超过 120 字" in _beside(long.text, "name")
+    assert 'value="' + "令" * 121 + '"' in long.text  # what was typed is kept
+    english = client.post("/account/tokens?lang=en", data={"csrf_token": token, "name": "x" * 121})
+    assert english.status_code == 422 and _beside(english.text, "name") == "Longer than 120 characters"
+    empty = client.post("/account/tokens?lang=zh", data={"csrf_token": token})
+    assert empty.status_code == 422 and _beside(empty.text, "name").startswith("请填写")
+    jobs = client.post("/jobs", data={"csrf_token": token, "kind": ""})
+    assert jobs.status_code == 422 and _beside(jobs.text, "kind").startswith("请填写") and 'id="job-form"' in jobs.text
+    assert _count(env, ApiToken) == 0 and _count(env, Job) == 0
+    password = client.post("/account/password", data={"csrf_token": token, "old_password": "x" * 301,
+                                                      "new_password": "a\x00" * 6, "new_password2": "a\x00" * 6})
+    assert password.status_code == 422 and "超过 300 字" in _beside(password.text, "old_password")
+    assert "不可见的控制字符" in _beside(password.text, "new_password")
+
+
+def test_the_sign_in_form_refuses_beside_the_field(env: WebEnv) -> None:
+    with env.client() as client:
+        token = csrf_from(client.get("/login").text)
+        long = client.post("/login", data={"csrf_token": token, "username": "u" * 201, "password": "p"})
+        assert long.status_code == 422 and "超过 200 字" in _beside(long.text, "username") and 'id="login-form"' in long.text
+        nul = client.post("/login", data={"csrf_token": token, "username": "wuhou\x00", "password": "p",
+                                          "next": "/\x00" + "x" * 600})
+        assert nul.status_code == 422 and "不可见的控制字符" in _beside(nul.text, "username")
+
+
+def test_evidence_and_navigation_forms_refuse_beside_the_field(env: WebEnv, client: TestClient) -> None:
+    token = csrf_from(client.get("/evidence/verify").text)
+    for digest, message in (("0" * 201, "超过 200 字"), ("ab\x00cd", "不可见的控制字符")):
+        r = client.post("/evidence/verify", data={"csrf_token": token, "digest": digest})
+        assert r.status_code == 422 and message in r.text, r.text[:300]
+    login_as(client, env.engine, "wuhou")
+    token = csrf_from(client.get("/navigation/chains/nev").text)
+    for as_of, message in (("2023-12-311", "超过 10 字"), ("2023-13-01", "日期不存在"), ("2023\x00", "不可见的控制字符")):
+        r = client.post("/navigation/chains/nev/run", data={"csrf_token": token, "as_of": as_of})
+        assert r.status_code == 422 and 'id="run-form"' in r.text and message in _beside(r.text, "as_of"), as_of
+    assert _count(env, Job) == 0
+    before = _count(env, User)
+    login_as(client, env.engine, "root")
+    token = csrf_from(client.get("/admin/users").text)
+    r = client.post("/admin/users", data={"csrf_token": token, "username": "新\x00用户", "password": "long-enough-1",
+                                          "role": "analyst", "org_id": "1", "display_name": "名" * 201})
+    assert r.status_code == 422 and "不可见的控制字符" in _beside(r.text, "username")
+    assert "超过 200 字" in _beside(r.text, "display_name")
+    assert _count(env, User) == before
+    # a button's hidden value (a plan to delete): no field to show it beside, no such plan
+    for plan_id in ("p" * 201, "plan\x00.yaml"):
+        assert client.post("/plans/delete", data={"csrf_token": token, "plan_id": plan_id}).status_code == 404
+
+
+def test_a_procedure_form_with_a_control_character_is_refused_beside_it(env: WebEnv, client: TestClient) -> None:
+    """The engine's field check (every declared form: a start form here, a step's likewise, tests/procedures)."""
+    login_as(client, env.engine, "ent_user")
+    token = csrf_from(client.get("/procedures/services.search_service/new").text)
+    fields = {"csrf_token": token, "applicant": "成都示例科技有限公司", "topic": "固态电池\x00电解质", "purpose": "专利布局",
+              "contact": "王五\x0b028-12345678"}
+    r = client.post("/procedures/services.search_service/new", data=fields, files={"doc0": ("申请表.pdf", PDF, "application/pdf")})
+    assert r.status_code == 422 and 'id="start-topic-error"' in r.text and 'id="start-contact-error"' in r.text
+    assert "不可见的控制字符" in r.text
+    assert _count(env, Case) == 0
+
+
+def test_forms_read_by_their_own_handlers_refuse_a_control_character(env: WebEnv, client: TestClient) -> None:
+    """A domain's form its handler reads field by field (the investigators' roster, overseas disputes): the message
+    beside the field, nothing stored."""
+    from zhichan.protection.models import OverseasDispute
+
+    login_as(client, env.engine, "wuhou_officer")
+    token = csrf_from(client.get("/protection/investigators").text)
+    r = client.post("/protection/investigators", data={"csrf_token": token, "name": "赵\x00专家", "organization": "电子科技大学",
+                                                       "kind": "技术调查官", "ipc_fields": "H01M"})
+    assert r.status_code == 422 and "不可见的控制字符" in r.text
+    assert client.get("/protection/investigators").text.count("赵") == 0
+    r = client.post("/protection/overseas/disputes", data={
+        "csrf_token": token, "enterprise": "成都示例科技有限公司", "country": "美国", "kind": "诉讼", "opponent": "Acme\x00 Inc.",
+        "ipc_group": "H01M", "started_on": "2024-01-02", "forum": "", "summary": ""})
+    assert r.status_code == 422 and "不可见的控制字符" in r.text
+    assert _count(env, OverseasDispute) == 0
