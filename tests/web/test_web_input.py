@@ -134,3 +134,23 @@ def test_forms_read_by_their_own_handlers_refuse_a_control_character(env: WebEnv
         "ipc_group": "H01M", "started_on": "2024-01-02", "forum": "", "summary": ""})
     assert r.status_code == 422 and "不可见的控制字符" in r.text
     assert _count(env, OverseasDispute) == 0
+
+
+def test_a_roster_or_overseas_text_too_long_is_refused_not_cut(env: WebEnv, client: TestClient) -> None:
+    """The roster and overseas forms cut a long text at 2,000, 6,000 or 600 characters and stored the rest without a
+    word: a longer one is refused beside its field, kept in the form, nothing stored."""
+    from zhichan.protection.models import OverseasDispute
+
+    login_as(client, env.engine, "wuhou_officer")
+    token = csrf_from(client.get("/protection/investigators").text)
+    prior = "某公司、" * 501  # 2,004 characters
+    r = client.post("/protection/investigators", data={"csrf_token": token, "name": "赵专家", "organization": "电子科技大学",
+                                                       "kind": "技术调查官", "ipc_fields": "H01M", "prior_parties": prior})
+    assert r.status_code == 422 and "超过 2000 字" in r.text and prior in r.text
+    assert client.get("/protection/investigators").text.count("赵专家") == 0
+    summary = "案情" * 3001
+    r = client.post("/protection/overseas/disputes", data={
+        "csrf_token": token, "enterprise": "成都示例科技有限公司", "country": "美国", "kind": "诉讼", "opponent": "Acme Inc.",
+        "ipc_group": "H01M", "started_on": "2024-01-02", "forum": "", "summary": summary})
+    assert r.status_code == 422 and "超过 6000 字" in r.text
+    assert _count(env, OverseasDispute) == 0

@@ -144,9 +144,10 @@ async def investigators_add(request: Request, scope: Scope = ScopeDep, session: 
 
     scope.require_authenticated()
     form = await request.form()
-    values = {k: str(form.get(k) or "")[:2000] for k in ("name", "organization", "kind", "ipc_fields", "prior_parties")}
+    # refused beside the field above 2000 characters, never cut: a longer text lost its end without a word
+    values = {k: str(form.get(k) or "") for k in ("name", "organization", "kind", "ipc_fields", "prior_parties")}
     try:
-        check_texts({name: (text, None) for name, text in values.items()})
+        check_texts({name: (text, 2000) for name, text in values.items()})
         add_investigator(session, scope, **values, available=form.get("available") != "no")
     except FormError as exc:
         session.rollback()
@@ -277,9 +278,10 @@ async def overseas_record(request: Request, scope: Scope = ScopeDep, session: Se
 
     scope.require_authenticated()
     form = await request.form()
-    values = {k: str(form.get(k) or "")[:6000] for k in COLUMNS}
+    # refused beside the field above 6000 characters, never cut: a longer text lost its end without a word
+    values = {k: str(form.get(k) or "") for k in COLUMNS}
     try:
-        check_texts({name: (text, None) for name, text in values.items()})
+        check_texts({name: (text, 6000) for name, text in values.items()})
         record_dispute(session, scope, values)
     except FormError as exc:
         session.rollback()
@@ -313,9 +315,10 @@ async def overseas_watch(request: Request, scope: Scope = ScopeDep, session: Ses
 
     scope.require_authenticated()
     form = await request.form()
-    values = {k: str(form.get(k) or "")[:600] for k in ("enterprise", "ipc_groups")}
+    # refused beside the field above 600 characters, never cut: a longer text lost its end without a word
+    values = {k: str(form.get(k) or "") for k in ("enterprise", "ipc_groups")}
     try:
-        check_texts({name: (text, None) for name, text in values.items()})
+        check_texts({name: (text, 600) for name, text in values.items()})
         add_watch(session, scope, request.app.state.corpus.snapshot(), values["enterprise"], values["ipc_groups"])
     except FormError as exc:
         session.rollback()
