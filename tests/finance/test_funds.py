@@ -116,6 +116,13 @@ def test_eligibility_refusals_beside_their_fields(engine: Engine, org: tuple[int
     _enrol(engine, org, "test_ip", IP_FUND, ip_collateral="5000000", fee_rate="")
 
 
+def test_a_borrower_or_bank_name_too_long_is_refused_not_cut(engine: Engine, org: tuple[int, str]) -> None:
+    """A borrower's or bank's name above 200 characters was cut and stored: refused beside its field."""
+    with pytest.raises(FormError) as info:
+        _enrol(engine, org, "chongqing", borrower="重" * 201, bank="银" * 201)
+    assert set(info.value.errors) == {"borrower", "bank"}
+
+
 def test_a_credit_listed_borrower_is_refused(engine: Engine, org: tuple[int, str]) -> None:
     from zhichan.credit.service import record_listing
 

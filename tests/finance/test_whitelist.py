@@ -51,6 +51,9 @@ def test_build_push_and_feedback(world: World) -> None:
         with pytest.raises(FormError) as info:
             wl.build(s, officer, snap, title=" ", min_high_value="x", as_of=AS_OF)
         assert set(info.value.errors) == {"title", "min_high_value"}
+        with pytest.raises(FormError) as info:  # a longer title is refused, not cut to 200 characters
+            wl.build(s, officer, snap, title="白" * 201, min_high_value="1", as_of=AS_OF)
+        assert set(info.value.errors) == {"title"} and "200" in info.value.errors["title"]
         with pytest.raises(PermissionDenied):
             wl.build(s, world.scope("bank_user"), snap, title="白名单", min_high_value=1, as_of=AS_OF)
         listed = wl.build(s, officer, snap, title="2026年第一批", min_high_value="1", as_of=AS_OF)
@@ -72,6 +75,9 @@ def test_build_push_and_feedback(world: World) -> None:
         entry = next(e["entry"] for e in wl.whitelist_view(s, bank, list_id)["entries"] if e["entry"].name == PLEDGOR)
         with pytest.raises(FormError):
             wl.feedback(s, bank, list_id, entry.id, decision="approved", loan_amount="")
+        with pytest.raises(FormError) as info:  # a longer note is refused, not cut to 500 characters
+            wl.feedback(s, bank, list_id, entry.id, decision="approved", loan_amount="3,000,000", note="注" * 501)
+        assert set(info.value.errors) == {"note"}
         wl.feedback(s, bank, list_id, entry.id, decision="approved", loan_amount="3,000,000", note="首贷")
         with pytest.raises(NotFoundError):
             wl.feedback(s, world.scope("other_bank_user"), list_id, entry.id, decision="declined", loan_amount="")

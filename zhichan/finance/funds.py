@@ -36,7 +36,7 @@ from zhichan.credit.service import active_listing
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError
 from zhichan.finance.models import Claim, Fund, LedgerEntry, Loan
 from zhichan.legaltime.periods import add_years, utcnow
-from zhichan.untrusted import yaml_safe_load
+from zhichan.untrusted import text_refusal, yaml_safe_load
 from zhichan.web.i18n import in_language, stored_message, stored_text
 
 CENT = Decimal("0.01")
@@ -274,11 +274,14 @@ def enrol(session: Session, rules: FundRules, *, borrower: str, enterprise_type:
         errors["borrower"] = listing.reason
     if not borrower.strip():
         errors["borrower"] = "请填写借款企业 / name the borrower"
+    for name, typed in (("borrower", borrower), ("bank", bank)):  # refused, never cut
+        if too_long := text_refusal(typed.strip(), 200):
+            errors[name] = too_long
     if errors:
         raise FormError(errors)
     _lock(session, rules.code)  # the fund's row exists from its first operation on
-    loan = Loan(fund_code=rules.code, pledge_id=pledge_id, borrower=borrower.strip()[:200], enterprise_type=enterprise_type,
-                bank=bank.strip()[:200], principal=amount, fee_rate=rate, ip_collateral=ip_value, collateral=all_value,
+    loan = Loan(fund_code=rules.code, pledge_id=pledge_id, borrower=borrower.strip(), enterprise_type=enterprise_type,
+                bank=bank.strip(), principal=amount, fee_rate=rate, ip_collateral=ip_value, collateral=all_value,
                 enrolled_on=on, status="enrolled", org_id=org_id, org_path=org_path)
     session.add(loan)
     session.flush()

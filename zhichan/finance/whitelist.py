@@ -29,6 +29,7 @@ from zhichan.indicators.high_value import high_value_flags_sql
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import party_names_en
 from zhichan.platform.scope import Scope
+from zhichan.untrusted import text_refusal
 
 MAX_ENTRIES = 500
 DECISIONS = {"contacted": ("已对接", "contacted"), "approved": ("已授信/放款", "approved"), "declined": ("不予授信", "declined")}
@@ -70,11 +71,13 @@ def build(session: Session, scope: Scope, snapshot: Snapshot, *, title: str, min
         threshold = 0
     if not title.strip():
         errors["title"] = "请填写名称 / give the list a title"
+    elif too_long := text_refusal(title.strip(), 200):  # refused, never cut
+        errors["title"] = too_long
     if errors:
         raise FormError(errors)
     found = candidates(snapshot, scope.region_prefix, as_of, min_high_value=threshold)
     listed = [c for c in found if active_listing(session, on=as_of, name=c["name"]) is None][:MAX_ENTRIES]
-    row = Whitelist(title=title.strip()[:200], org_id=scope.org_id, org_path=scope.org_path,
+    row = Whitelist(title=title.strip(), org_id=scope.org_id, org_path=scope.org_path,
                     region_code=scope.region_code or "", as_of=as_of,
                     criteria=json.dumps({"min_high_value": threshold, "excluded_credit_listed": len(found) - len(listed),
                                          "snapshot": snapshot.id}, ensure_ascii=False))
@@ -146,6 +149,8 @@ def feedback(session: Session, scope: Scope, whitelist_id: int, entry_id: int, *
             errors["loan_amount"] = exc.reason
     elif decision == "approved":
         errors["loan_amount"] = "请填写授信/放款金额 / give the loan amount"
+    if too_long := text_refusal(note.strip(), 500):  # refused, never cut
+        errors["note"] = too_long
     if errors:
         raise FormError(errors)
     existing = session.scalar(select(WhitelistFeedback).where(WhitelistFeedback.entry_id == entry.id,
@@ -153,7 +158,7 @@ def feedback(session: Session, scope: Scope, whitelist_id: int, entry_id: int, *
     if existing is None:
         existing = WhitelistFeedback(entry_id=entry.id, bank_org_id=scope.org_id)
         session.add(existing)
-    existing.decision, existing.loan_amount, existing.note = decision, amount, note.strip()[:500]
+    existing.decision, existing.loan_amount, existing.note = decision, amount, note.strip()
     existing.at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.flush()
     return existing
