@@ -47,7 +47,7 @@ SELECT
   count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period) AS adjudication_cycle_cases,
   coalesce(sum(cycle_days) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period), 0) AS adjudication_cycle_days_total,
   count(*) FILTER (WHERE procedure = 'protection.patent_dispute' AND cycle_ended_in_period AND cycle_in_time) AS adjudication_closed_on_time,
-  count(*) FILTER (WHERE closed_in_period AND ((procedure = 'protection.patent_dispute' AND state = 'mediated') OR (procedure = 'protection.mediation' AND state = 'closed'))) AS protection_mediated,
+  count(*) FILTER (WHERE closed_in_period AND ((procedure = 'protection.patent_dispute' AND state IN ('mediated', 'mediated_confirmed', 'mediated_unconfirmed')) OR (procedure = 'protection.mediation' AND state IN ('closed', 'confirmed', 'unconfirmed')))) AS protection_mediated,
   count(*) FILTER (WHERE procedure = 'services.search_service' AND opened_in_period) AS services_applications_search_service,
   count(*) FILTER (WHERE procedure = 'services.priority_exam' AND opened_in_period) AS services_applications_priority_exam,
   count(*) FILTER (WHERE procedure = 'services.preexam_filing' AND opened_in_period) AS services_applications_preexam_filing,
@@ -70,7 +70,7 @@ SELECT
   count(*) FILTER (WHERE procedure = 'protection.enforcement' AND closed_in_period) AS protection_enforcements_closed,
   count(*) FILTER (WHERE procedure = 'protection.overseas_guidance' AND opened_in_period) AS protection_overseas_guidance_received,
   count(*) FILTER (WHERE procedure = 'protection.overseas_guidance' AND closed_in_period) AS protection_overseas_guidance_closed,
-  count(*) FILTER (WHERE procedure = 'protection.mediation' AND closed_in_period AND state = 'closed') AS protection_mediations_agreed
+  count(*) FILTER (WHERE procedure = 'protection.mediation' AND closed_in_period AND state IN ('closed', 'confirmed', 'unconfirmed')) AS protection_mediations_agreed
 FROM procedure_cases
 GROUP BY geo
 ORDER BY geo

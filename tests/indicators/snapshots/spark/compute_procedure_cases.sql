@@ -79,10 +79,12 @@ SELECT
     closed_in_period
     AND (
       (
-        procedure = 'protection.patent_dispute' AND state = 'mediated'
+        procedure = 'protection.patent_dispute'
+        AND state IN ('mediated', 'mediated_confirmed', 'mediated_unconfirmed')
       )
       OR (
-        procedure = 'protection.mediation' AND state = 'closed'
+        procedure = 'protection.mediation'
+        AND state IN ('closed', 'confirmed', 'unconfirmed')
       )
     )) AS protection_mediated,
   COUNT(*) FILTER(WHERE
@@ -145,7 +147,9 @@ SELECT
   COUNT(*) FILTER(WHERE
     procedure = 'protection.overseas_guidance' AND closed_in_period) AS protection_overseas_guidance_closed,
   COUNT(*) FILTER(WHERE
-    procedure = 'protection.mediation' AND closed_in_period AND state = 'closed') AS protection_mediations_agreed
+    procedure = 'protection.mediation'
+    AND closed_in_period
+    AND state IN ('closed', 'confirmed', 'unconfirmed')) AS protection_mediations_agreed
 FROM procedure_cases
 GROUP BY
   geo
