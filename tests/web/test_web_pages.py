@@ -222,6 +222,26 @@ def test_jobs_page_submit_and_progress(client, env):
     assert 'hx-get' not in client.get("/jobs/table").text  # polling stops when nothing runs
 
 
+def test_a_job_queued_before_its_kind_was_renamed_reads_its_kind_s_title_now(client, env):
+    """A job row keeps the title of the day it was queued ("corpus profile" before the capitals); the jobs table and
+    the API name it as its kind reads now — the stored title only for a kind no longer registered."""
+    from sqlalchemy import update
+
+    from zhichan.platform.models import Job
+
+    login_as(client, env.engine, "wuhou")
+    token = csrf_from(client.get("/jobs").text)
+    client.post("/jobs", data={"kind": "corpus.profile", "csrf_token": token}, follow_redirects=False)
+    listed = client.get("/api/v1/jobs").json()
+    with env.engine.begin() as c:
+        c.execute(update(Job).where(Job.id == listed[0]["id"]).values(title="语料概况 / corpus profile"))
+    assert ">Corpus profile<" in client.get("/jobs/table?lang=en").text
+    assert client.get(f"/api/v1/jobs/{listed[0]['id']}").json()["title"].endswith("/ Corpus profile")
+    with env.engine.begin() as c:
+        c.execute(update(Job).where(Job.id == listed[0]["id"]).values(kind="retired.kind"))
+    assert ">corpus profile<" in client.get("/jobs/table?lang=en").text
+
+
 def test_cockpit_images_job_writes_files(client, env):
     login_as(client, env.engine, "cd_leader")
     token = csrf_from(client.get("/jobs").text)

@@ -135,6 +135,12 @@ class JobRegistry:
     def get(self, kind: str) -> JobKind | None:
         return self._kinds.get(kind)
 
+    def title_of(self, job: Job) -> str:
+        """A job's title as its kind declares it now ("中文 / English"); the title stored with the job only for a
+        kind no longer registered (a job row keeps the title of the day it was queued)."""
+        spec = self._kinds.get(job.kind)
+        return spec.title if spec is not None else job.title
+
     def kinds(self, scope: Scope) -> list[JobKind]:
         """The kinds the caller may start."""
         return [k for k in self._kinds.values() if k.may_start(scope)]

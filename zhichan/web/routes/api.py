@@ -83,8 +83,8 @@ class TokenIn(BaseModel):
     name: BodyText = Field(..., min_length=1, max_length=120)
 
 
-def _job_out(job: Job) -> JobOut:
-    return JobOut(id=job.id, kind=job.kind, title=job.title, status=job.status, done=job.done, total=job.total,
+def _job_out(request: Request, job: Job) -> JobOut:
+    return JobOut(id=job.id, kind=job.kind, title=request.app.state.jobs.title_of(job), status=job.status, done=job.done, total=job.total,
                   progress=job.progress, message=job.message, created_at=job.created_at.isoformat() + "Z",
                   result=json.loads(job.result or "{}"))
 
@@ -97,8 +97,8 @@ def me(scope: Scope = ScopeDep) -> Me:
 
 @router.get("/jobs", response_model=list[JobOut], summary="后台任务 / jobs of your organization subtree",
             responses=errors(401))
-def list_jobs(scope: Scope = ScopeDep, session: Session = DbDep) -> list[JobOut]:
-    return [_job_out(j) for j in jobs.list_jobs(session, scope)]
+def list_jobs(request: Request, scope: Scope = ScopeDep, session: Session = DbDep) -> list[JobOut]:
+    return [_job_out(request, j) for j in jobs.list_jobs(session, scope)]
 
 
 @router.post("/jobs", response_model=JobOut, status_code=201, summary="提交任务 / submit a job",
@@ -112,13 +112,13 @@ def submit_job(body: JobIn, request: Request, scope: Scope = ScopeDep, session: 
     session.commit()  # stored before the worker is woken
     if request.app.state.worker is not None:
         request.app.state.worker.wake()
-    return _job_out(job)
+    return _job_out(request, job)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="任务进度 / one job", responses=errors(401, 404, 422))
-def get_job(job_id: int = Path(..., ge=1, le=2**31 - 1), scope: Scope = ScopeDep,
+def get_job(request: Request, job_id: int = Path(..., ge=1, le=2**31 - 1), scope: Scope = ScopeDep,
             session: Session = DbDep) -> JobOut:
-    return _job_out(jobs.get_job(session, scope, job_id))
+    return _job_out(request, jobs.get_job(session, scope, job_id))
 
 
 @router.get("/admin/users", summary="用户（管理员）/ users (admins)", responses=errors(401, 403))

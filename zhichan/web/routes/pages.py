@@ -34,7 +34,10 @@ def home(scope: Scope = ScopeDep) -> Response:
 
 # jobs --------------------------------------------------------------------------------------------
 def _jobs_context(request: Request, session: Session, scope: Scope) -> dict[str, Any]:
-    return {"jobs": jobs.list_jobs(session, scope), "kinds": generic_kinds(request.app.state.jobs.kinds(scope))}
+    registry = request.app.state.jobs
+    listed = jobs.list_jobs(session, scope)
+    return {"jobs": listed, "titles": {j.id: registry.title_of(j) for j in listed},
+            "kinds": generic_kinds(registry.kinds(scope))}
 
 
 @router.get("/jobs")
