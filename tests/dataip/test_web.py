@@ -321,3 +321,37 @@ def test_the_case_page_says_from_which_day_the_decision_can_be_taken(env: WebEnv
                        ("en", "Can be taken from 2027-01-09 (provisional: the 2027 holiday schedule is not published yet)")):
         page = whole_dates(officer.get(f"/cases/{case_id}?lang={lang}").text)
         assert note in re.sub(r"<[^>]+>", "", page.split('id="held-register">', 1)[1].split("</p>", 1)[0]), lang
+
+
+@pytest.mark.one_database("the pages' names; the English-name lookup runs on both databases in tests/platform")
+def test_the_holder_is_named_in_the_pages_language(env: WebEnv) -> None:
+    """An English page named the holder of a registration by its stored Chinese name on the notices page, the register
+    and the registration page, where every other page names an organization with an English name in English
+    (``org_name``); a Chinese page keeps the Chinese name."""
+    from sqlalchemy import update
+
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Organization).where(Organization.name == WUHOU_ENTERPRISE)
+                  .values(name_en="Chengdu Example Technology Co., Ltd."))
+    officer, anonymous = client_for(env, "wuhou_officer"), env.client()
+    case_id = apply(officer, applicant=WUHOU_ENTERPRISE)
+    step(officer, case_id, "publish")
+    number = number_of(env, case_id)
+
+    def holder(html: str) -> str:
+        return html[html.index(f'id="notice-{number}"'):].split("</dd>", 1)[0] if f'id="notice-{number}"' in html else html
+
+    assert "Chengdu Example Technology Co., Ltd." in holder(anonymous.get("/dataip/notices?lang=en").text)
+    assert WUHOU_ENTERPRISE not in holder(anonymous.get("/dataip/notices?lang=en").text)
+    assert WUHOU_ENTERPRISE in holder(anonymous.get("/dataip/notices?lang=zh").text)
+    assert "Chengdu Example Technology Co., Ltd." in anonymous.get(f"/dataip/register/{number}?lang=en").text
+    rewind_notice(env.engine, case_id, 30)  # type: ignore[arg-type]
+    step(officer, case_id, "register", reasons="材料齐全")
+    register = anonymous.get("/dataip/register?lang=en").text
+    row = register[register.index(f">{number}</a>"):].split("</tr>", 1)[0]
+    assert "Chengdu Example Technology Co., Ltd." in row and WUHOU_ENTERPRISE not in row
+    assert WUHOU_ENTERPRISE in anonymous.get("/dataip/register?lang=zh").text

@@ -939,3 +939,29 @@ def test_an_open_licensed_patents_sale_is_warned_of_and_its_declaration_shows_it
     english = client.get(r.headers["location"], params={"lang": "en"}).text
     assert 'id="open-licence-warning"' in english and "withdraws the declaration before assigning the patent" in english
     client.get("/exchange", params={"lang": "zh"})
+
+
+@pytest.mark.one_database("a page's badge; the listing's flag is written and read on both databases in test_demo.py")
+def test_a_synthetic_listings_auction_page_says_so(env: WebEnv, client: TestClient) -> None:
+    """A demo listing is synthetic, and its page and the auctions list carry the badge; its auction's page — where the
+    public watches the bids — carried none, so the demo's bids read as real ones."""
+    from zhichan.exchange.models import Listing
+
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    listing = post(client, form, {"asset_kind": "patent", "number": number(4), "mode": "sale", "price": ""},
+                   page=form).headers["location"]
+    closes = dt.datetime.now() + dt.timedelta(days=2)
+    auction = post(client, f"{listing}/auctions", {"starting_price": "500000", "increment": "10000", "deposit": "50000",
+                                                   "reserve": "", "closes_at": closes.strftime("%Y-%m-%dT%H:%M")},
+                   page=listing).headers["location"]
+    public = env.client()
+    with session_scope(env.engine) as s:  # a listing of a real patent (the test corpus's are synthetic): no badge
+        s.execute(Listing.__table__.update().values(synthetic=False))
+    assert 'id="auction-synthetic"' not in public.get(auction).text
+    with session_scope(env.engine) as s:
+        s.execute(Listing.__table__.update().values(synthetic=True))  # a synthetic patent's, as the demo's listings
+    for lang, word in (("zh", "合成数据"), ("en", "Synthetic data")):
+        page = public.get(auction, params={"lang": lang}).text
+        heading = re.search(r"<h1>.*?</h1>", page, re.S)
+        assert heading and 'id="auction-synthetic"' in heading.group(0) and word in heading.group(0), lang

@@ -320,7 +320,8 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      # a line, a note or a hint of its own; a note beside a rank
                      "evidence.owner.user_hint", "exchange.match_formula", "exchange.valuation.lines_note",
                      "exchange.stop.time_left_waits", "indicators.figure_as_of", "plans.as_of",
-                     "cockpit.rank_all_equal", "cockpit.rank_all_zero",
+                     "cockpit.rank_all_equal", "cockpit.rank_all_zero", "procedures.own_cases_help",
+                     "procedures.own_cases_total",
                      # a part of a line after " · ", whose other parts begin with a capital ("Corpus data · year to
                      # date", "zhichan 0.1.0 · corpus snapshot … · Patent data through …")
                      "common.source_corpus", "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from zhichan.dataip.models import Status
 from zhichan.dataip.service import PROCEDURE, DataIPService, published
 from zhichan.finance.service import registered_pledges
 from zhichan.legaltime import china_date, china_today
 from zhichan.platform.models import Role
+from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
 
 
@@ -18,6 +21,17 @@ def may_apply(service: DataIPService, scope: Scope) -> bool:
     start = service.procedures.registry.for_region(PROCEDURE, None).start
     return scope.is_authenticated and ((scope.role == Role.ENTERPRISE_USER and start.party)
                                        or (scope.governance and scope.role in start.roles))
+
+
+def named_in_english(service: DataIPService, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each published registration with the English names of the organizations it names as written (its holder,
+    ``applicant_en``; its pledgees, ``pledgee_en``) where known, which pages show through ``org_name`` (one query)."""
+    named = [RowName(r["applicant"]) for r in rows] + [RowName(p["pledgee"]) for r in rows for p in r.get("pledges", ())]
+    with Session(service.engine) as session:
+        found = english_names(session, named)
+    return [{**r, "applicant_en": found.get(RowName(r["applicant"])),
+             **({"pledges": [{**p, "pledgee_en": found.get(RowName(p["pledgee"]))} for p in r["pledges"]]}
+                if "pledges" in r else {})} for r in rows]
 
 
 def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = None) -> dict[str, Any]:
@@ -35,7 +49,7 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
              and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today
              and (r["notice_end_provisional"] or today <= r["notice_end"])}
             for r in regs]
-    return {"rows": rows, "date": date, "today": today, "signed_in": scope.is_authenticated,
+    return {"rows": named_in_english(service, rows), "date": date, "today": today, "signed_in": scope.is_authenticated,
             "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
 
 
@@ -46,7 +60,7 @@ def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) 
         pledges = registered_pledges(conn, [r["number"] for r in rows[:per_page]])
     items = [{**published(r), "decided": china_date(r["decided_at"]).isoformat() if r["decided_at"] else None,
               "decision_index": r["decision_index"], "pledges": pledges.get(r["number"], [])} for r in rows[:per_page]]
-    return {"items": items, "page": page, "more": len(rows) > per_page}
+    return {"items": named_in_english(service, items), "page": page, "more": len(rows) > per_page}
 
 
 def registration_view(service: DataIPService, number: str, scope: Scope) -> dict[str, Any]:
@@ -57,9 +71,9 @@ def registration_view(service: DataIPService, number: str, scope: Scope) -> dict
     case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
     with service.engine.connect() as conn:
         pledges = registered_pledges(conn, [reg["number"]]).get(reg["number"], [])
-    return {"registration": {**published(reg), "end_day": reg["notice_end"], "decided": china_date(reg["decided_at"]).isoformat()
-                             if registered and reg["decided_at"] else None,
-                             "decision_index": reg["decision_index"] if registered else None,
-                             "decision_reasons": reg["decision_reasons"] if registered else None,
-                             "case_id": case_id, "pledges": pledges},
-            "registered": registered}
+    shown = {**published(reg), "end_day": reg["notice_end"],
+             "decided": china_date(reg["decided_at"]).isoformat() if registered and reg["decided_at"] else None,
+             "decision_index": reg["decision_index"] if registered else None,
+             "decision_reasons": reg["decision_reasons"] if registered else None,
+             "case_id": case_id, "pledges": pledges}
+    return {"registration": named_in_english(service, [shown])[0], "registered": registered}

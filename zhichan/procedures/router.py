@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -20,7 +21,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures import views
 from zhichan.procedures.scope import may_start
 from zhichan.procedures.service import FormError, ProcedureService, Upload
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, case_url, lang, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, case_url, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
 
@@ -240,6 +241,19 @@ def api_transition(request: Request, case_id: CaseId, body: TransitionIn, scope:
     return JSONResponse(result)
 
 
+def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:
+    """On an enterprise's own home: the cases it filed that are still open, each leading to its page — those a domain
+    gives a page of their own (the service catalogue's applications) its own panel lists."""
+    domains = request.app.state.domains
+    listed_elsewhere = [p for p in service(request).registry.procedures()
+                        if any(d.case_page and d.case_page(p, 0) for d in domains)]
+    data = views.own_cases_view(service(request), session, scope, lang(request), excluded=listed_elsewhere)
+    if not data["items"]:
+        return None  # nothing under way: no panel (its services panel says how to apply)
+    items = [{**i, "url": case_url(domains, i["code"], i["id"])} for i in data["items"]]
+    return render_string(request, "procedures/_home_panel.html", {**data, "items": items})
+
+
 def _setup(app: FastAPI) -> None:
     from zhichan.procedures import jobs
 
@@ -248,4 +262,4 @@ def _setup(app: FastAPI) -> None:
                   settings.data_dir, settings.procedure_export_seconds)
 
 
-DOMAIN = WebDomain("procedures", (router,), TEMPLATES, setup=_setup, menu=menu)
+DOMAIN = WebDomain("procedures", (router,), TEMPLATES, setup=_setup, menu=menu, home_panel=home_panel)

@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import InputError
@@ -18,7 +18,17 @@ from zhichan.platform.orgs import RowName, english_names, org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
 from zhichan.procedures.models import NO_DEADLINE
-from zhichan.procedures.service import Blocked, Listed, Option, ProcedureService, Stalled, resumable
+from zhichan.procedures.scope import CASES, party_filter
+from zhichan.procedures.service import (
+    Blocked,
+    Listed,
+    Option,
+    ProcedureService,
+    Stalled,
+    due_provisional,
+    due_unknown,
+    resumable,
+)
 from zhichan.reference.regions import region_name
 from zhichan.web.i18n import PUNCTUATION, message_in_language, translate
 from zhichan.web.labels import choice
@@ -136,6 +146,33 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
     items = [{**{k: v for k, v in i.items() if k not in ("shown_title", "named")}, "title": i["shown_title"](lang, n),
               "procedure": i["procedure"](lang), "state": i["state"](lang)} for i, n in zip(data["items"], names, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
+
+
+def own_cases_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, excluded: list[str],
+                   limit: int = 10) -> dict[str, Any]:
+    """进行中的办件: the open cases the caller filed (the engine's party rule), newest first — what an enterprise has under
+    way that awaits someone else (a registration under notice, a pledge awaiting its bank), which its to-do list, holding
+    only what awaits it, does not show. ``excluded``: procedures whose domain lists its cases itself (the service
+    catalogue's applications)."""
+    scope.require_authenticated()
+    where = (CASES.c.is_open, party_filter(scope), CASES.c.procedure.not_in(excluded))
+    total = int(session.scalar(select(func.count()).select_from(CASES).where(*where)) or 0)
+    rows = session.execute(select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title,
+                                  CASES.c.state, CASES.c.next_due, CASES.c.fields, CASES.c.region_code,
+                                  CASES.c.synthetic, CASES.c.declaration_digest)
+                           .where(*where).order_by(CASES.c.created_at.desc(), CASES.c.id.desc()).limit(limit)).all()
+    decls = [service.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest) for r in rows]
+    fields = [json.loads(r.fields or "{}") for r in rows]
+    names = service.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
+                                          for d, f, r in zip(decls, fields, rows, strict=True)], lang)
+    ids = [r.id for r in rows]
+    estimated, unknown = due_provisional(session, ids), due_unknown(session, ids)
+    items = [{"id": r.id, "code": r.procedure, "number": r.number, "synthetic": bool(r.synthetic),
+              "title": service.case_title(r.procedure, r.title, f, lang, n), "procedure": d.title(lang),
+              "state": d.states[r.state].title(lang), "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
+              "provisional": r.id in estimated, "due_unknown": r.id in unknown}
+             for r, d, f, n in zip(rows, decls, fields, names, strict=True)]
+    return {"items": items, "total": total}
 
 
 def pause_shown(pause: dict[str, Any], lang: str, labels: dict[str, str]) -> str:

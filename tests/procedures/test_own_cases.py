@@ -1,0 +1,73 @@
+"""An enterprise's own home lists the cases it filed that are still open (SQLite and PostgreSQL): its to-do list holds
+only what awaits it, so a registration under notice or a dispute awaiting the office's admission showed nowhere it
+looked, and its home said only that it had no service application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from tests.procedures.helpers import PDF
+from zhichan.platform.db import session_scope
+from zhichan.procedures.models import Case
+from zhichan.settings import Settings
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
+
+DISPUTE = "protection.patent_dispute"
+SEARCH = "services.search_service"
+
+
+@pytest.fixture
+def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterator[WebEnv]:
+    web = make_env(settings, web_template, migrated_db_url, search_index=False)
+    yield web
+    web.engine.dispose()  # type: ignore[attr-defined]
+
+
+def client_for(env: WebEnv, username: str) -> TestClient:
+    client = env.client()
+    login_as(client, env.engine, username)
+    return client
+
+
+def start(client: TestClient, procedure: str, fields: dict[str, str]) -> int:
+    page = client.get(f"/procedures/{procedure}/new")
+    r = client.post(f"/procedures/{procedure}/new", data={"csrf_token": csrf_from(page.text), **fields},
+                    files={"doc0": ("申请.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def panel(html: str) -> str:
+    return html.split('id="home-cases"', 1)[1].split("</section>", 1)[0] if 'id="home-cases"' in html else ""
+
+
+def test_the_enterprises_home_lists_its_open_cases(env: WebEnv) -> None:
+    ent = client_for(env, "ent_user")
+    assert panel(ent.get("/enterprise").text) == ""  # nothing filed: no panel (the services panel says where to apply)
+    dispute = start(ent, DISPUTE, {
+        "patent_number": "ZL202310000001.X", "requester": WUHOU_ENTERPRISE, "respondent": "某某电子商行",
+        "requester_role": "专利权人", "court_suit": "否", "known_on": "2025-12-01", "continuing": "是",
+        "claims": "请求责令停止侵权"})
+    application = start(ent, SEARCH, {"applicant": WUHOU_ENTERPRISE, "topic": "固态电池", "purpose": "专利布局",
+                                      "contact": "王五 028-12345678"})
+    assert client_for(env, "ent_user").get("/api/v1/todo").json()["total"] == 0  # both await the office, not it
+
+    home = panel(ent.get("/enterprise").text)
+    assert f'href="/cases/{dispute}"' in home and "专利侵权纠纷行政裁决" in home and "最近期限" in home
+    # a service application is its own panel's, leading to its progress page
+    assert f"/{application}\"" not in home
+    english = panel(ent.get("/enterprise", params={"lang": "en"}).text)
+    assert "Your cases under way" in english and f'href="/cases/{dispute}"' in english
+    assert DISPUTE not in english and "专利侵权纠纷" not in english
+
+    # the other enterprise's home does not list it; a bureau reading the enterprise's page sees no such panel
+    assert panel(client_for(env, "ent2_user").get("/enterprise").text) == ""
+    assert panel(client_for(env, "cd_leader").get(f"/enterprises/{WUHOU_ENTERPRISE}").text) == ""
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Case).where(Case.id == dispute).values(is_open=False))  # as a closing step leaves it
+    assert panel(ent.get("/enterprise", params={"lang": "zh"}).text) == ""
