@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from tests.finance.helpers import BANK, PLEDGOR, World, at, build_world, documents
 from tests.helpers import migration_differences
 from zhichan.corpus.testing import build_snapshot, event, patent, record
+from zhichan.corpus.validate import FieldError
 from zhichan.credit.service import record_listing
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
@@ -388,3 +389,18 @@ def test_an_open_licensed_patent_is_pledged_with_the_pledgees_consent_to_the_lic
     assert set(info.value.errors) == {"open_licence_consent"}
     world.act("bank_user", case["id"], "confirm", DAY, open_licence_consent="是")
     assert world.act("wuhou_officer", case["id"], "register", D(2026, 3, 3))["state"] == "registered"
+
+
+def test_an_unreadable_right_is_named_in_each_language_apart() -> None:
+    """A pledge form's unreadable number reads in the page's language beside the field: the inner reason ("申请号格式
+    不正确 / malformed application number") split into its halves — nested whole, the message held two separators and
+    a Chinese page showed both languages."""
+    from zhichan.finance.service import parse_rights
+    from zhichan.web.i18n import in_language
+
+    with pytest.raises(FieldError) as raised:
+        parse_rights("ABC\nXYZ-1")
+    message = raised.value.reason
+    zh, en = in_language(message, "zh"), in_language(message, "en")
+    assert zh != en and "ABC" in zh and "XYZ-1" in zh and "malformed" not in zh and "无法识别" in zh
+    assert en.startswith("unreadable numbers: ABC: ") and "XYZ-1" in en and "申请号" not in en

@@ -103,7 +103,7 @@ def parse_rights(text: str) -> Rights:
     numbers, one a line (or separated by commas / semicolons); :class:`FieldError` names every line it
     cannot read."""
     rights = Rights()
-    bad: list[str] = []
+    bad: list[tuple[str, str]] = []  # the item and why, "中文 / English"
     for item in re.split(r"[\n,，;；、]+", text or ""):
         item = unicodedata.normalize("NFKC", item).strip()
         if not item:
@@ -119,12 +119,14 @@ def parse_rights(text: str) -> Rights:
             try:
                 number = normalize_application_number(item.removeprefix("ZL").removeprefix("zl"))
             except FieldError as exc:
-                bad.append(f"{item[:40]}：{exc.reason}")
+                bad.append((item[:40], exc.reason))
                 continue
         if number not in rights.of(kind):
             rights.of(kind).append(number)
     if bad:
-        raise FieldError("无法识别的权利 / unreadable numbers: " + "；".join(bad[:10]))
+        halves = [(f"{item}：{reason.partition(' / ')[0]}", f"{item}: {reason.partition(' / ')[2]}") for item, reason in bad[:10]]
+        raise FieldError("无法识别的权利：" + "；".join(zh for zh, _ in halves)
+                         + " / unreadable numbers: " + "; ".join(en for _, en in halves))
     count = len(rights.all())
     if not count:
         raise FieldError("请至少列出一项出质的权利 / list at least one pledged right")
