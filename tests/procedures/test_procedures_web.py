@@ -251,6 +251,16 @@ def test_the_case_page_in_english_shows_labels_not_codes(env: WebEnv) -> None:
     # each step's fields carry that step's own labels ("reason" is 延长理由 here, 撤回理由 when withdrawing)
     zh = officer.get(f"/cases/{case_id}?lang=zh").text
     assert "延长理由：材料复杂" in zh and "撤回理由" not in zh[zh.index('id="timeline"'):]
+    # who took each step: the person's office (and name, where the account has one), never the sign-in name
+    from sqlalchemy import update
+
+    from zhichan.platform.models import User
+
+    with env.engine.begin() as con:  # type: ignore[attr-defined]
+        con.execute(update(User).where(User.username == "wuhou_leader").values(display_name="王芳"))
+    takers = officer.get(f"/cases/{case_id}?lang=zh").text.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+    assert "wuhou_officer" not in takers and "wuhou_leader" not in takers
+    assert re.search(r"<td[^>]*>[^<]*武侯区[^<]* · 王芳</td>", takers), takers
 
 
 def test_an_extension_names_its_approver_in_the_pages_language(env: WebEnv) -> None:

@@ -238,11 +238,11 @@ def test_the_right_checks_read_in_the_page_language_and_old_rows_as_they_were(en
     assert "2024-05-01 时有效（届满日 2035-01-01）" in zh and "in force on" not in zh
     assert "in force on 2024-05-01 (term ends 2035-01-01)" in en and "时有效" not in en
     assert "权利人名称待核实（只有中文）" in zh and "权利人名称待核实（只有中文）" in en
-    # the demo's steps are taken by "合成演示 / synthetic": the timeline names it in the page's language
+    # the demo's steps are taken by "合成演示 / synthetic" (user 0, no account): the timeline names it in the page's language
     from zhichan.procedures.models import Step
 
     with env.engine.begin() as con:  # type: ignore[attr-defined]
-        con.execute(update(Step).where(Step.case_id == case_id).values(username="合成演示 / synthetic"))
+        con.execute(update(Step).where(Step.case_id == case_id).values(username="合成演示 / synthetic", user_id=0))
     timeline = {lang: officer.get(f"/cases/{case_id}?lang={lang}").text.split("<tbody", 2)[-1] for lang in ("zh", "en")}
     assert "synthetic" in timeline["en"] and "合成演示" not in timeline["en"]
     assert "合成演示" in timeline["zh"] and "synthetic" not in timeline["zh"]

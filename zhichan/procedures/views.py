@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from zhichan.errors import InputError
 from zhichan.legaltime import Due, china_today, first_day_after
 from zhichan.money import format_money, unit_text
-from zhichan.platform.models import Organization
+from zhichan.platform.models import Organization, User
 from zhichan.platform.orgs import RowName, english_names, org_display_name
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
@@ -30,7 +30,7 @@ from zhichan.procedures.service import (
     resumable,
 )
 from zhichan.reference.regions import region_name
-from zhichan.web.i18n import PUNCTUATION, message_in_language, translate
+from zhichan.web.i18n import PUNCTUATION, in_language, message_in_language, translate
 from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
@@ -175,6 +175,25 @@ def own_cases_view(service: ProcedureService, session: Session, scope: Scope, la
     return {"items": items, "total": total}
 
 
+def step_actors(session: Session, user_ids: list[int | None], lang: str) -> dict[int, str]:
+    """Who took each step as a case page names them: the person's organization and name in the page's language
+    (武侯区知识产权局 · 王芳); the name alone where it already says the organization (a demo account's 成都乐博（合成）),
+    the organization alone for an account without a name of its own — never the account's sign-in name
+    (exchange_demo_00), which the audit log keeps."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.username, User.display_name, Organization.name, Organization.name_en)
+                           .join(Organization, Organization.id == User.org_id).where(User.id.in_(ids))).all()
+    named: dict[int, str] = {}
+    for r in rows:
+        office = org_display_name(r.name, r.name_en, lang)
+        # an account made without a name is named by its sign-in name (accounts.create_user): no name to show
+        person = "" if r.display_name in ("", r.username) else in_language(r.display_name, lang).strip()
+        named[r.id] = person if office and office in person else " · ".join(p for p in (office, person) if p)
+    return named
+
+
 def pause_shown(pause: dict[str, Any], lang: str, labels: dict[str, str]) -> str:
     """Why a clock did not run, as a page reads it: the ground chosen (中止事由, a declared choice), else the step that
     paused it (收到管辖权异议); ``labels``: the steps' titles in the page's language by event."""
@@ -230,7 +249,8 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
              for name in (people_listed(value) if key in people else [value])]
     names = organization_names(session, named, lang, case)
     listed = service.option_labels(decl)
-    steps = [{**s, "title": labels.get(s["event"], s["event"]),
+    actors = step_actors(session, [s["user_id"] for s in data["steps"]], lang)
+    steps = [{**s, "title": labels.get(s["event"], s["event"]), "by": actors.get(s["user_id"]),
               "field_list": shown_fields(s["fields"], fields, lang, names, listed, parties, people),
               "documents": [{**d, "label": d.get("label_en", d["label"]) if lang == "en" else d["label"]}
                             for d in s["documents"]],
