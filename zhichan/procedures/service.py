@@ -362,8 +362,13 @@ UPPER_OFFICES = frozenset({"province", "above"})
 #: who takes a step (``TransitionSpec.office``; ``None``: the handling office), as the case page says it to the others
 OFFICE_TAKERS = {None: Text(zh="由办案机关办理", en="taken by the office handling the case"),
                  "province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
-                 "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case"),
+                 "above": Text(zh="由办案机关的上一级机关办理", en="taken by the office directly above the one handling the case"),
                  "area": Text(zh="由办案机关或其上级机关办理", en="taken by the office handling the case or one above it")}
+
+
+def parent_path(path: str) -> str:
+    """The path of the organization directly above the one at ``path`` (``/1/2/3/`` → ``/1/2/``; the root's: ``/``)."""
+    return path[:path.rstrip("/").rfind("/") + 1]
 
 
 def provincial(prefix: str | None) -> bool:
@@ -392,8 +397,11 @@ def office_problem(spec: TransitionSpec, office: Office | None, *, party: bool =
         fits = office.area or (office.path is not None and office.handling == office.path)
     elif spec.office == "province":
         fits = provincial(office.prefix)
-    elif spec.office == "above":  # an office whose subtree holds the handling office, not that office itself
-        fits = below
+    elif spec.office == "above":
+        # the upper level (81号令 第三十七条 上级; 专利法实施细则 第九十七条 上级人民政府管理专利工作的部门): the office directly
+        # above the handling one — not every office above it (a province besides the city of a district's case) —;
+        # the area view of an office above speaks for it (it is in that area)
+        fits = below and (office.area or office.path == parent_path(office.handling))
     else:  # area: the handling office or one above it
         fits = office.path is not None and office.handling.startswith(office.path)
     if fits:
