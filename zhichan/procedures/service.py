@@ -892,6 +892,9 @@ CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 #: the first day it may be taken, or the event of the step it waits for (a deal's contract: its public notice first;
 #: :meth:`ProcedureService.add_holds`)
 Holds = Callable[[Session, int, Declaration], Mapping[str, Hold]]
+#: a hold said in SQL (:meth:`ProcedureService.add_holds`' ``free``): the condition on ``procedure_cases`` under which
+#: no step it holds is held, ``today``
+FreeOf = Callable[[dt.date], Any]
 #: a lock a domain takes for a step before its moment is read (:meth:`ProcedureService.add_lock`): (session, case id,
 #: event)
 StepLock = Callable[[Session, int, str], None]
@@ -926,6 +929,8 @@ class ProcedureService:
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
         self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
+        #: the holds a domain also says in SQL (:meth:`add_holds`' ``free``), by procedure
+        self._free: dict[str, FreeOf] = {}
         self._makes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, list[StepLock]] = {}
 
@@ -1048,23 +1053,35 @@ class ProcedureService:
             return () if current.digest == decl.digest else (current,)
         return ()
 
-    def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds) -> None:
+    def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds, *, free: FreeOf | None = None) -> None:
         """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
         list's repair and removal in a case opened before their terms were declared: from the days the listing's dates
         give), or until a step the case has not taken (a university's agreed-price contract until its public notice:
         ``holds`` gives that step's event). The case page, the to-do list and :meth:`act` then agree, as they do for a
         declared ``lapsed`` term or ``after`` step: the step is neither offered nor taken before its day or that step,
-        and the case page says from which day (a step it waits for has no day to say)."""
+        and the case page says from which day (a step it waits for has no day to say). ``free``: the same hold said in
+        SQL, where it depends on the case's row and the domain's tables only (a priority-examination recommendation while
+        the city's quota has a place left): ``free(today)`` selects the cases in which none of ``events`` is held, so the
+        to-do list selects the cases offering them in SQL instead of reading each — ``holds`` then says it of one case
+        by that condition (:meth:`free_of`), one rule."""
         self._holds[procedure] = (frozenset(events), holds)
+        if free is not None:
+            self._free[procedure] = free
+
+    def free_of(self, session: Session, procedure: str, case_id: int, today: dt.date) -> bool:
+        """Whether the hold ``procedure``'s domain says in SQL (:meth:`add_holds`' ``free``) leaves case ``case_id``
+        free ``today``: what a domain's ``holds`` reads of one case, the condition the to-do list selects by."""
+        return bool(session.scalar(select(CASES.c.id).where(CASES.c.id == case_id, self._free[procedure](today))))
 
     def _held(self, session: Session, procedure: str, case_id: int, decl: Declaration) -> Mapping[str, Hold]:
         found = self._holds.get(procedure)
         return found[1](session, case_id, decl) if found is not None else {}
 
-    def _is_held(self, decl: Declaration, t: TransitionSpec) -> bool:
-        """Whether a domain may hold ``t`` back in some of ``decl``'s cases (offered case by case, then)."""
+    def _is_held(self, decl: Declaration, t: TransitionSpec, *, in_sql: bool = True) -> bool:
+        """Whether a domain may hold ``t`` back in some of ``decl``'s cases (offered case by case, then); ``in_sql``
+        false: one whose hold the domain says in SQL too (:meth:`add_holds`' ``free``) is not counted."""
         found = self._holds.get(decl.procedure)
-        return found is not None and t.event in found[0]
+        return found is not None and t.event in found[0] and (in_sql or decl.procedure not in self._free)
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -1857,6 +1874,15 @@ class ProcedureService:
             # cases, which a list of "procedure state" keys would read one by one)
             if not isinstance(found := expecting(surely, who is below), False_):
                 wanted.append(and_(who, found))
+            # a step a domain's hold said in SQL keeps back (a recommendation over the city's quota): in SQL too
+            for procedure, free in sorted(self._free.items()):
+                def freed(d: Declaration, t: TransitionSpec, procedure: str = procedure,
+                          always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
+                    return d.procedure == procedure and always(d, t) and self._is_held(d, t)
+
+                keys = self._state_keys(session, freed) - surely
+                if keys and not isinstance(found := expecting(keys, who is below), False_):
+                    wanted.append(and_(who, found, free(today)))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
                 for t in decl.transitions:
@@ -1873,7 +1899,7 @@ class ProcedureService:
                                depends: Callable[[Declaration, TransitionSpec], bool] = depends,
                                always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
                 return (depends(d, t) and per_case(d, t, caller_decides=True)) \
-                    or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
+                    or (depends(d, t) and self._is_held(d, t)) or (always(d, t) and self._is_held(d, t, in_sql=False))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe and not isinstance(found := expecting(maybe, True), False_):
