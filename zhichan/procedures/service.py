@@ -70,6 +70,8 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
 from zhichan.procedures.declaration import (
+    OFFICE_LIST,
+    RECEIVING_OFFICE,
     UNIT_LABELS,
     DecisionSpec,
     Declaration,
@@ -355,14 +357,18 @@ class Office:
         return cls(scope.region_prefix, scope.org_path, handling, area)
 
 
+#: the organizations a case may be moved to (``TransitionSpec.transfers``): the IP offices of a province, a city, a county
+TRANSFER_OFFICE_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
+
 #: the offices above the handling one that take a step (``TransitionSpec.office``): their own to-do, in the cases of
 #: the offices below them
-UPPER_OFFICES = frozenset({"province", "above"})
+UPPER_OFFICES = frozenset({"province", "above", "upper"})
 
 #: who takes a step (``TransitionSpec.office``; ``None``: the handling office), as the case page says it to the others
 OFFICE_TAKERS = {None: Text(zh="由办案机关办理", en="taken by the office handling the case"),
                  "province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
                  "above": Text(zh="由办案机关的上一级机关办理", en="taken by the office directly above the one handling the case"),
+                 "upper": Text(zh="由办案机关的上级机关办理", en="taken by an office above the one handling the case"),
                  "area": Text(zh="由办案机关或其上级机关办理", en="taken by the office handling the case or one above it")}
 
 
@@ -402,6 +408,8 @@ def office_problem(spec: TransitionSpec, office: Office | None, *, party: bool =
         # above the handling one — not every office above it (a province besides the city of a district's case) —;
         # the area view of an office above speaks for it (it is in that area)
         fits = below and (office.area or office.path == parent_path(office.handling))
+    elif spec.office == "upper":  # any office above the handling one (指定管辖: the common upper level)
+        fits = below
     else:  # area: the handling office or one above it
         fits = office.path is not None and office.handling.startswith(office.path)
     if fits:
@@ -933,6 +941,33 @@ class ProcedureService:
         self._free: dict[str, FreeOf] = {}
         self._makes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, list[StepLock]] = {}
+        self.add_options(OFFICE_LIST, self._offices)  # a step moving a case names the receiving office from it
+
+    def _offices(self, region: str | None) -> tuple[Option, ...]:
+        """The platform's IP offices (a province's, a city's, a county's) a case of ``region`` may be moved to — those of
+        its province (every one where no region is given): the list a step that moves a case (``transfers``) names the
+        receiving office from, by its name in the page's language; the engine checks the rest (:meth:`_receiving`)."""
+        query = select(Organization.id, Organization.name, Organization.name_en).where(
+            Organization.kind.in_(TRANSFER_OFFICE_KINDS)).order_by(Organization.path)
+        if region:
+            query = query.where(Organization.region_code.like(f"{region[:2]}%"))
+        with Session(self.engine) as s:
+            return tuple(Option(str(i), Text(zh=name, en=name_en or name)) for i, name, name_en in s.execute(query))
+
+    def _receiving(self, session: Session, scope: Scope, spec: TransitionSpec, row: Any, fields: dict[str, Any]) -> Any:
+        """The office a step that moves the case names (``transfers``: its field ``receiving_office``), checked: an IP
+        office of the platform other than the handling one, and — for a step of an office above (指定管辖) — one in that
+        office's area (scope on the server: a form naming any other is refused beside the field, 422)."""
+        office = session.execute(select(Organization.id, Organization.path, Organization.region_code, Organization.kind)
+                                 .where(Organization.id == int(fields[RECEIVING_OFFICE]))).one_or_none()
+        if office is None or office.kind not in TRANSFER_OFFICE_KINDS:
+            raise FormError({RECEIVING_OFFICE: "请选择平台上的知识产权管理部门 / choose an IP office of the platform"})
+        if office.id == row.org_id:
+            raise FormError({RECEIVING_OFFICE: "受移送机关不能是本案的办案机关 / the receiving office is the one handling "
+                                               "the case already"})
+        if spec.office is not None and not scope.covers_org_path(office.path):
+            raise FormError({RECEIVING_OFFICE: "只能指定本机关辖区内的机关 / designate an office within your own area"})
+        return office
 
     def add_generator(self, procedure: str, generator: DocumentGenerator, makes: frozenset[str]) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -1310,12 +1345,17 @@ class ProcedureService:
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, scope, decl, event, row, now, seq),
                                          generates=spec.generates)
+        # a step that moves the case: the receiving office handles it from now on (its officers' to-do lists; the old
+        # office keeps sight of it only if it is above the new one: the subtree rule)
+        receiving = self._receiving(session, scope, spec, row, clean) if spec.transfers else None
         machine = decl.machine(start_value=row.state)
         machine.send(event)
         target = str(machine.current_state_value)
         final = decl.states[target].final
+        moved = {} if receiving is None else {"org_id": receiving.id, "org_path": receiving.path,
+                                               "region_code": receiving.region_code}
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
-            state=target, is_open=not final, closed_at=now if final else None, updated_at=now))
+            state=target, is_open=not final, closed_at=now if final else None, updated_at=now, **moved))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
         self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
@@ -1323,6 +1363,10 @@ class ProcedureService:
                                              row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)
+        if receiving is not None:  # the step (in the evidence log, its fields naming the office) and the move itself
+            audit.record(session, scope, "procedure.transfer", row.number, ip=ip,
+                         detail={"procedure": decl.procedure, "event": event, "from_org": row.org_id,
+                                 "to_org": receiving.id})
         self._refresh_pending(session, decl, case_id, target)
         self._notify(session, case_id, decl, spec.notify, now)
         return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
