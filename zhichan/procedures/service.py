@@ -1369,7 +1369,16 @@ class ProcedureService:
                                  "to_org": receiving.id})
         self._refresh_pending(session, decl, case_id, target)
         self._notify(session, case_id, decl, spec.notify, now)
-        return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
+        return {"id": case_id, "number": row.number, "state": target, "version": version + 1,
+                **({"moved": True} if receiving is not None else {})}
+
+    @staticmethod
+    def sees(session: Session, scope: Scope, case_id: int) -> bool:
+        """Whether the caller sees the case (:func:`~zhichan.procedures.scope.sees`: an officer of its handling office's
+        area, its party or counterparty) — after a step that moved it, an office that is not above the new one does not."""
+        row = session.execute(select(CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key,
+                                     CASES.c.counterparty_org_id).where(CASES.c.id == case_id)).one_or_none()
+        return row is not None and sees(scope, row)
 
     @staticmethod
     def set_counterparty(session: Session, case_id: int, org_id: int) -> None:
