@@ -19,7 +19,7 @@ from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
 from zhichan.legaltime import china_time
 from zhichan.platform.db import make_engine, session_scope
-from zhichan.platform.models import AuditEntry
+from zhichan.platform.models import AuditEntry, Organization
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Step
 from zhichan.procedures.service import FormError, Upload
@@ -112,6 +112,14 @@ def test_every_transition_of_the_declaration_is_driven(world: World) -> None:
     act(world, "wuhou_officer", g, "mediate", fields={"effective_on": "2026-03-03"}, uploads=(pdf(),))
     act(world, "wuhou_officer", g, "apply_confirmation", fields={"court": "成都市中级人民法院", "applied_on": "2026-03-03"})
     act(world, "wuhou_officer", g, "record_rejection", fields={"ruling_number": "（2026）川01民特2号", "ruled_on": "2026-03-03"})
+    h = start(world)  # a jurisdiction objection upheld moves the case; the upper level designates one (test_transfer.py)
+    act(world, "wuhou_officer", h, "accept", fields=panel, uploads=(pdf(),))
+    act(world, "wuhou_officer", h, "serve", uploads=(pdf(),))
+    act(world, "wuhou_officer", h, "object_jurisdiction", fields={"grounds": "被请求人住所地在锦江区"})
+    with Session(world.engine) as s:
+        jinjiang = str(s.scalar(select(Organization.id).where(Organization.region_code == "510104")))
+    act(world, "wuhou_officer", h, "transfer_jurisdiction", fields={"receiving_office": jinjiang, "reason": "异议成立"})
+    act(world, "chengdu_leader", start(world), "designate_jurisdiction", fields={"receiving_office": jinjiang, "reason": "指定"})
     with Session(world.engine) as s:
         taken = set(s.scalars(select(Step.event)))
     declared = {t.event for t in world.service.registry.get(PROCEDURE, "default").transitions}

@@ -164,7 +164,7 @@ def test_the_further_extension_is_asked_for_and_awaits_the_upper_levels_leader(w
     assert case["id"] in todo_ids(world, "chengdu_leader")
     assert case["id"] not in todo_ids(world, "wuhou_leader")  # the handling office's own head does not decide it
     with session_scope(world.engine) as s:
-        for lang, shown in (("zh", "上级机关局领导"), ("en", "Bureau leader of the office above")):
+        for lang, shown in (("zh", "上一级机关局领导"), ("en", "Bureau leader of the office directly above")):
             page = case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)
             assert "above:bureau_leader" in page["awaited"] and shown in page["awaited_shown"], page["awaited_shown"]
     with pytest.raises(ConflictError, match="已有待决定"):  # not asked again while pending
@@ -178,3 +178,45 @@ def test_the_further_extension_is_asked_for_and_awaits_the_upper_levels_leader(w
     assert case["id"] not in todo_ids(world, "chengdu_leader")
     with pytest.raises(ConflictError, match="已批准过"):  # granted: in force, not asked for again
         act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "再报"})
+
+
+def area_ids(world: World, scope: Scope) -> set[int]:
+    with session_scope(world.engine) as s:
+        return {i["id"] for i in world.service.todo(s, scope, limit=1000, area=True)["items"]}
+
+
+def test_the_upper_level_is_the_office_directly_above(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """第三十七条's upper level is the office directly above the handling one (专利法实施细则 第九十七条 names the 上级 office
+    of a dispute's handling one): a district's request awaits the city's leader only — the province's leader, above
+    the city, is neither offered the decision nor refused it silently (403 with who takes it), does not find it on its
+    own 我的待办 (it did, beside the city's), and the case page tells it who decides; its 辖区待办 still shows the request
+    awaiting an office of its area. A city's own dispute's request is the province's."""
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 4))  # the steps' day
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", fields=PANEL, uploads=(pdf(),))
+    act(world, "wuhou_leader", case, "extend_closing", fields={"reason": "案情复杂"})
+    act(world, "wuhou_officer", case, "request_extension_upper", fields={"reason": "鉴定未完成"})
+    leader = _province_officer(world, "sc_leader", Role.BUREAU_LEADER)
+    actions, elsewhere = _steps(world, leader, case)
+    assert not actions & {"extend_closing_upper", "refuse_extension_upper"}
+    assert {"extend_closing_upper", "refuse_extension_upper"} <= set(elsewhere)
+    with session_scope(world.engine) as s:
+        for lang, who in (("zh", "由办案机关的上一级机关办理"), ("en", "Taken by the office directly above the one handling the case")):
+            page = case_view(world.service, s, leader, case["id"], lang)
+            assert {"event": "extend_closing_upper", "title": "再延长结案期限（上级批准，二个月）" if lang == "zh" else
+                    "Extend closing by two more months (upper level)", "who": who} in page["elsewhere"]
+    assert case["id"] not in todo_ids(world, "sc_leader")
+    assert case["id"] in area_ids(world, leader)  # the oversight view: it awaits an office of the province's area
+    assert case["id"] in todo_ids(world, "chengdu_leader")
+    with pytest.raises(PermissionDenied, match="上一级机关"), session_scope(world.engine) as s:
+        world.service.act(s, leader, case["id"], "extend_closing_upper", version=case["version"],
+                          fields={"approval": "川知〔2026〕1号", "reason": "鉴定"}, now=at(D(2026, 3, 4)))
+    act(world, "chengdu_leader", case, "extend_closing_upper", fields={"approval": "成知〔2026〕1号", "reason": "鉴定"})
+    assert case["id"] not in todo_ids(world, "chengdu_leader")
+    # the city's own dispute: its upper level is the province
+    own = start(world, "chengdu_officer")
+    act(world, "chengdu_officer", own, "accept", fields=PANEL, uploads=(pdf(),))
+    act(world, "chengdu_leader", own, "extend_closing", fields={"reason": "案情复杂"})
+    act(world, "chengdu_officer", own, "request_extension_upper", fields={"reason": "鉴定未完成"})
+    assert own["id"] in todo_ids(world, "sc_leader") and own["id"] not in todo_ids(world, "chengdu_leader")
+    assert {"extend_closing_upper", "refuse_extension_upper"} <= _steps(world, leader, own)[0]

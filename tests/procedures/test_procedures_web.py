@@ -478,3 +478,37 @@ def test_a_document_the_domain_generates_is_no_required_upload(env: WebEnv) -> N
     assert ok.status_code == 303
     page = officer.get(f"/cases/{case_id}").text
     assert "受理通知书 · 受理通知书.pdf" in page and "受理通知书 · 受理通知书.docx" in page
+
+
+def test_a_case_moved_to_a_sibling_office_leaves_the_old_offices_pages(env: WebEnv) -> None:
+    """移送 from the case page (the receiving office chosen by name in the page's language): the district that moved its
+    case to the neighbouring one no longer sees it, so it lands on its 我的待办 told so — not on a 404 of the page it
+    just acted on —; the receiving district finds the case on its own list and its page."""
+    officer = client_for(env, "wuhou_officer")
+    case_id, token = accepted_case(officer)
+    from zhichan.legaltime import china_today
+
+    for event, data in (("serve", {"received_on": china_today().isoformat()}),
+                        ("object_jurisdiction", {"grounds": "住所地在锦江区"})):
+        done = officer.post(f"/cases/{case_id}/act/{event}", data={"csrf_token": token, "version": str(
+            officer.get(f"/api/v1/cases/{case_id}").json()["case"]["version"]), **data},
+            files={"doc0": ("送达回证.pdf", PDF + b"2", "application/pdf")} if event == "serve" else None,
+            follow_redirects=False)
+        assert done.status_code == 303, done.text
+    page = officer.get(f"/cases/{case_id}?lang=en").text
+    assert "Objection upheld: transfer to the competent office" in page and "Jinjiang" in page
+    version = officer.get(f"/api/v1/cases/{case_id}").json()["case"]["version"]
+    form = officer.get(f"/cases/{case_id}").text.split(f'action="/cases/{case_id}/act/transfer_jurisdiction"', 1)[1]
+    # a radio button (the English names are long) or a select's option (the page kept the English chosen above)
+    found = re.search(r'value="(\d+)"(?:(?!value=).)*?Jinjiang District Intellectual Property Office', form, re.S)
+    assert found is not None
+    jinjiang = found.group(1)
+    moved = officer.post(f"/cases/{case_id}/act/transfer_jurisdiction", data={
+        "csrf_token": token, "version": str(version), "receiving_office": jinjiang, "reason": "异议成立"},
+        follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"].startswith("/todo?moved=PD-"), moved.headers
+    told = officer.get(moved.headers["location"]).text  # the page kept the English chosen above
+    assert "Case PD-" in told and "was moved to another office" in told
+    assert officer.get(f"/cases/{case_id}").status_code == 404
+    receiving = client_for(env, "jinjiang_officer")
+    assert f"/cases/{case_id}" in receiving.get("/todo").text and receiving.get(f"/cases/{case_id}").status_code == 200

@@ -153,9 +153,9 @@ def test_suspension_over_spring_festival_then_two_extensions(world: World, monke
     assert "extend_closing_upper" not in offered("wuhou_leader")
     with session_scope(world.engine) as s:
         elsewhere = world.service.case(s, world.scope("wuhou_leader"), case["id"])["elsewhere"]
-    assert [t.event for t in elsewhere] == ["extend_closing_upper", "refuse_extension_upper"]
+    assert [t.event for t in elsewhere] == ["designate_jurisdiction", "extend_closing_upper", "refuse_extension_upper"]
     assert due(world, case, "closing") == D(2026, 5, 20)
-    with pytest.raises(PermissionDenied, match="上级机关"):
+    with pytest.raises(PermissionDenied, match="上一级机关"):
         act(world, "wuhou_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),
             {"approval": "成知〔2026〕1号", "reason": "鉴定"})
     act(world, "chengdu_leader", case, "extend_closing_upper", at(D(2026, 3, 3)),

@@ -124,7 +124,8 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         assert closing["due_on"] >= now.date() and [e["event"] for e in closing["extensions"]] == ["extend_closing"]
         here = service.case(s, head, dispute.id)  # the handling office's head: told the upper level takes it
         assert "extend_closing_upper" not in {t.event for t in here["actions"]}
-        assert [t.event for t in here["elsewhere"]] == ["extend_closing_upper", "refuse_extension_upper"]
+        assert [t.event for t in here["elsewhere"]] == ["designate_jurisdiction", "extend_closing_upper",
+                                                       "refuse_extension_upper"]  # 指定管辖: any office above
         service.act(s, upper, dispute.id, "extend_closing_upper", version=dispute.version,
                     fields={"approval": "川知〔2026〕1号", "reason": "案情特别复杂"})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chinese_calendar import constants as holiday_schedule
@@ -16,6 +17,7 @@ from tests.procedures.helpers import PASSWORD, PDF, World, at
 from tests.services.helpers import CO_OWNER, OWNER, corpus
 from zhichan.credit.service import record_listing
 from zhichan.errors import FormError, PermissionDenied
+from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization
 from zhichan.procedures.models import Case
@@ -27,7 +29,9 @@ from zhichan.services.priority import (
     PROCEDURE,
     allocate,
     examination_deadlines,
+    make_holds,
     make_hook,
+    quota_left,
     set_quota,
     use_quota,
 )
@@ -278,6 +282,48 @@ def _province_officer(world: World):  # type: ignore[no-untyped-def]
         sichuan = s.scalar(select(Organization).where(Organization.region_code == "510000"))
         user = create_user(s, username="sc_officer", password=PASSWORD, role=Role.CASE_OFFICER, org=sichuan)
         return scope_for_user(s, user)
+
+
+def test_an_application_over_its_citys_quota_is_neither_offered_nor_listed(hooked: tuple[World, dict[str, str]]) -> None:
+    """One rule for the recommendation and the quota: an application whose city has no place left this year is not on
+    the province's 我的待办 and its page does not offer 出具推荐函 — it says why in its place —, and the step is refused
+    with that reason (the hook refused it while the list and the page offered it); allocated more, it is back on both."""
+    world, numbers = hooked
+    world.service.add_holds(PROCEDURE, ("recommend",), make_holds(world.service), free=quota_left)  # as services.hooks does
+    officer, year = _province_officer(world), china_today().year  # the quota of the year the list is read in
+    with session_scope(world.engine) as s:
+        set_quota(s, world.scope("root"), year, "510000", 3)
+        allocate(s, world.scope("root"), year, "510100", 1)
+    cases = []
+    for _ in range(2):
+        with session_scope(world.engine) as s:
+            cases.append(world.service.start(s, world.scope("ent_user"), PROCEDURE, fields=_request(numbers["co_owned"]),
+                                             uploads=DOCS))
+
+    def listed() -> set[int]:
+        with session_scope(world.engine) as s:
+            return {i["id"] for i in world.service.todo(s, officer, limit=100)["items"]}
+
+    def offered(case: dict[str, Any]) -> tuple[set[str], list[str]]:
+        with session_scope(world.engine) as s:
+            data = world.service.case(s, officer, case["id"])
+        return {t.event for t in data["actions"]}, [w.blocked.reason for w in data["held"] if w.blocked]
+
+    assert listed() == {cases[0]["id"], cases[1]["id"]}
+    letter = (Upload("doc0", "推荐函.pdf", PDF),)
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[0]["id"], "recommend", version=1, fields={"opinion": "符合"}, uploads=letter)
+    assert listed() == set()  # the other is over the city's quota
+    actions, reasons = offered(cases[1])
+    assert "recommend" not in actions and len(reasons) == 1 and "名额已用完或未分配" in reasons[0], reasons
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[1]["id"], "recommend", version=1, fields={"opinion": "同上"}, uploads=letter)
+    assert info.value.errors["_clock"] == reasons[0]  # the page's reason
+    with session_scope(world.engine) as s:
+        allocate(s, world.scope("root"), year, "510100", 2)
+    assert listed() == {cases[1]["id"]} and "recommend" in offered(cases[1])[0]
+    with session_scope(world.engine) as s:
+        world.service.act(s, officer, cases[1]["id"], "recommend", version=1, fields={"opinion": "同上"}, uploads=letter)
 
 
 def test_a_credit_listed_requester_is_refused(hooked: tuple[World, dict[str, str]]) -> None:

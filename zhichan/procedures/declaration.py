@@ -245,11 +245,18 @@ class TransitionSpec(StepSpec):
     #: handling office its decisions, suspensions, approvals and extensions; an office above sees the case, for
     #: oversight, and takes none of them); ``province`` — an office of a province or of the nation (优先审查推荐,
     #: 令85号: the provincial IP office recommends); ``above`` — an office above the one handling the case (81号令
-    #: 第三十七条: the upper level approves the second extension); ``area`` — the handling office or any office above it
+    #: 第三十七条: the upper level approves the second extension) — the office directly above it, its parent in the
+    #: organization tree; ``upper`` — any office above it (指定管辖, 专利法实施细则 第九十七条: the common upper level of
+    #: the offices disputing it); ``area`` — the handling office or any office above it
     #: (the platform's own job, the credit list's expiry, run as the root organization's administrator); offered to,
     #: and taken by, such an office only, and the case page says who takes it to the others. A step the caller may
     #: take as the case's party or counterparty, or as anyone (``public``), is not an office's
-    office: Literal["province", "above", "area"] | None = None
+    office: Literal["province", "above", "upper", "area"] | None = None
+    #: the step moves the case to another handling office (移送, 指定管辖): the office its required field
+    #: ``receiving_office`` names (a choice of the list ``offices``: the platform's IP offices of the case's province),
+    #: checked by the engine — not the handling office, and for a step of an office above, one within that office's
+    #: area; the case's clocks run on (docs/procedures.md "Moving a case")
+    transfers: bool = False
     #: anyone signed in may take it without seeing the case (an objection during a public notice);
     #: the domain's hook decides when (the notice period), the case page stays the officers' and party's
     public: bool = False
@@ -528,7 +535,7 @@ class Declaration(Strict):
         level's leader deciding the handling office's request for the further extension, :func:`upper_actor`)."""
         return {t.event: (frozenset(s for s in t.source if not self.states[s].final and not self.states[s].resting),
                           frozenset(t.decides.requests),
-                          tuple(upper_actor(t.office, a) if t.office in ("province", "above") else a
+                          tuple(upper_actor(t.office, a) if t.office in ("province", "above", "upper") else a
                                 for a in t.decides.awaits))
                 for t in self.transitions if t.decides is not None}
 
@@ -653,7 +660,7 @@ def _step_problems(name: str, step: StepSpec) -> list[str]:
     if not step.roles and not step.party and not step.counterparty and not getattr(step, "public", False):
         problems.append(f"{name}: nobody may take it")
     office = getattr(step, "office", None)  # a transition's (the start names none)
-    if office in ("province", "above") and (not step.roles or step.party or step.counterparty
+    if office in ("province", "above", "upper") and (not step.roles or step.party or step.counterparty
                                             or getattr(step, "public", False)):
         problems.append(f"{name}: a step of an office ({office}) is taken by officers' roles only")
     seen: set[str] = set()
@@ -667,7 +674,16 @@ def _step_problems(name: str, step: StepSpec) -> list[str]:
             problems.append(f"{name}: choice field {f.name} has no choices")
         if f.options is not None and (f.kind != "choice" or f.choices):
             problems.append(f"{name}: field {f.name} takes its options from a list: a choice field without choices")
+    if getattr(step, "transfers", False) and not any(
+            f.name == RECEIVING_OFFICE and f.required and f.options == OFFICE_LIST for f in step.fields):
+        problems.append(f"{name}: a step that moves the case names the receiving office: a required field "
+                        f"{RECEIVING_OFFICE} of options {OFFICE_LIST}")
     return problems
+
+
+#: the field a step that moves a case (``transfers``) names the receiving office in, and the list it chooses from
+RECEIVING_OFFICE = "receiving_office"
+OFFICE_LIST = "offices"
 
 
 def read_yaml(text: bytes | str, source: str) -> dict[str, Any]:

@@ -77,11 +77,17 @@ async def read_step_form(request: Request, fields: dict[str, Any]) -> tuple[tupl
 
 @router.get("/todo", include_in_schema=False)
 def todo_page(request: Request, scope: Scope = ScopeDep, session: Session = DbDep,
-              page: int = Query(1, ge=1, le=10_000), area: bool = False) -> Response:
+              page: int = Query(1, ge=1, le=10_000), area: bool = False, moved: str = "") -> Response:
     scope.require_authenticated()
     data = _todo(request, session, scope, page=page, area=area)
     starts = [(d.procedure, d.title(lang(request))) for d in _startable(request, scope)]
-    return render(request, "procedures/todo.html", {**data, "starts": starts})
+    # the case the caller just moved to another office (``act_submit``): the number it was redirected with, said as given
+    moved = moved if CASE_NUMBER.fullmatch(moved) else ""
+    return render(request, "procedures/todo.html", {**data, "starts": starts, "moved": moved})
+
+
+#: a case number as the engine makes it (PD-2026-000509): what the to-do page repeats of its ``moved`` parameter
+CASE_NUMBER = re.compile(r"[A-Z]{1,8}-\d{4}-\d{1,9}")
 
 
 def _todo(request: Request, session: Session, scope: Scope, *, page: int, area: bool) -> dict[str, Any]:
@@ -168,8 +174,8 @@ async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope
     fields: dict[str, Any] = {}
     try:
         uploads, version = await read_step_form(request, fields)
-        service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
-                             ip=request.client.host if request.client else "")
+        done = service(request).act(session, scope, case_id, event, version=version or 0, fields=fields, uploads=uploads,
+                                    ip=request.client.host if request.client else "")
     except FormError as exc:
         session.rollback()
         return _case_page(request, scope, session, case_id, errors=exc.errors, values=fields, failed=event, status=422)
@@ -177,6 +183,9 @@ async def act_submit(request: Request, case_id: CaseId, event: str, scope: Scope
         session.rollback()
         return _case_page(request, scope, session, case_id, values=fields, failed=event, message=exc.message, status=409)
     session.commit()
+    if done.get("moved") and not service(request).sees(session, scope, case_id):
+        # moved to an office the caller's is not above (移送 to a sibling district): its page is no longer the caller's
+        return RedirectResponse(f"/todo?moved={done['number']}", status_code=303)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 

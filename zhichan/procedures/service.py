@@ -70,6 +70,8 @@ from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import GOVERNANCE_ROLES, Scope
 from zhichan.procedures.declaration import (
+    OFFICE_LIST,
+    RECEIVING_OFFICE,
     UNIT_LABELS,
     DecisionSpec,
     Declaration,
@@ -355,15 +357,24 @@ class Office:
         return cls(scope.region_prefix, scope.org_path, handling, area)
 
 
+#: the organizations a case may be moved to (``TransitionSpec.transfers``): the IP offices of a province, a city, a county
+TRANSFER_OFFICE_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
+
 #: the offices above the handling one that take a step (``TransitionSpec.office``): their own to-do, in the cases of
 #: the offices below them
-UPPER_OFFICES = frozenset({"province", "above"})
+UPPER_OFFICES = frozenset({"province", "above", "upper"})
 
 #: who takes a step (``TransitionSpec.office``; ``None``: the handling office), as the case page says it to the others
 OFFICE_TAKERS = {None: Text(zh="由办案机关办理", en="taken by the office handling the case"),
                  "province": Text(zh="由省级（或国家）知识产权管理部门办理", en="taken by a provincial (or the national) IP office"),
-                 "above": Text(zh="由办案机关的上级机关办理", en="taken by the office above the one handling the case"),
+                 "above": Text(zh="由办案机关的上一级机关办理", en="taken by the office directly above the one handling the case"),
+                 "upper": Text(zh="由办案机关的上级机关办理", en="taken by an office above the one handling the case"),
                  "area": Text(zh="由办案机关或其上级机关办理", en="taken by the office handling the case or one above it")}
+
+
+def parent_path(path: str) -> str:
+    """The path of the organization directly above the one at ``path`` (``/1/2/3/`` → ``/1/2/``; the root's: ``/``)."""
+    return path[:path.rstrip("/").rfind("/") + 1]
 
 
 def provincial(prefix: str | None) -> bool:
@@ -392,7 +403,12 @@ def office_problem(spec: TransitionSpec, office: Office | None, *, party: bool =
         fits = office.area or (office.path is not None and office.handling == office.path)
     elif spec.office == "province":
         fits = provincial(office.prefix)
-    elif spec.office == "above":  # an office whose subtree holds the handling office, not that office itself
+    elif spec.office == "above":
+        # the upper level (81号令 第三十七条 上级; 专利法实施细则 第九十七条 上级人民政府管理专利工作的部门): the office directly
+        # above the handling one — not every office above it (a province besides the city of a district's case) —;
+        # the area view of an office above speaks for it (it is in that area)
+        fits = below and (office.area or office.path == parent_path(office.handling))
+    elif spec.office == "upper":  # any office above the handling one (指定管辖: the common upper level)
         fits = below
     else:  # area: the handling office or one above it
         fits = office.path is not None and office.handling.startswith(office.path)
@@ -884,6 +900,9 @@ CaseTitler = Callable[[dict[str, Any], str, Mapping[str, str]], str | None]
 #: the first day it may be taken, or the event of the step it waits for (a deal's contract: its public notice first;
 #: :meth:`ProcedureService.add_holds`)
 Holds = Callable[[Session, int, Declaration], Mapping[str, Hold]]
+#: a hold said in SQL (:meth:`ProcedureService.add_holds`' ``free``): the condition on ``procedure_cases`` under which
+#: no step it holds is held, ``today``
+FreeOf = Callable[[dt.date], Any]
 #: a lock a domain takes for a step before its moment is read (:meth:`ProcedureService.add_lock`): (session, case id,
 #: event)
 StepLock = Callable[[Session, int, str], None]
@@ -918,8 +937,37 @@ class ProcedureService:
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
         self._holds: dict[str, tuple[frozenset[str], Holds]] = {}
+        #: the holds a domain also says in SQL (:meth:`add_holds`' ``free``), by procedure
+        self._free: dict[str, FreeOf] = {}
         self._makes: dict[str, frozenset[str]] = {}
         self._locks: dict[str, list[StepLock]] = {}
+        self.add_options(OFFICE_LIST, self._offices)  # a step moving a case names the receiving office from it
+
+    def _offices(self, region: str | None) -> tuple[Option, ...]:
+        """The platform's IP offices (a province's, a city's, a county's) a case of ``region`` may be moved to — those of
+        its province (every one where no region is given): the list a step that moves a case (``transfers``) names the
+        receiving office from, by its name in the page's language; the engine checks the rest (:meth:`_receiving`)."""
+        query = select(Organization.id, Organization.name, Organization.name_en).where(
+            Organization.kind.in_(TRANSFER_OFFICE_KINDS)).order_by(Organization.path)
+        if region:
+            query = query.where(Organization.region_code.like(f"{region[:2]}%"))
+        with Session(self.engine) as s:
+            return tuple(Option(str(i), Text(zh=name, en=name_en or name)) for i, name, name_en in s.execute(query))
+
+    def _receiving(self, session: Session, scope: Scope, spec: TransitionSpec, row: Any, fields: dict[str, Any]) -> Any:
+        """The office a step that moves the case names (``transfers``: its field ``receiving_office``), checked: an IP
+        office of the platform other than the handling one, and — for a step of an office above (指定管辖) — one in that
+        office's area (scope on the server: a form naming any other is refused beside the field, 422)."""
+        office = session.execute(select(Organization.id, Organization.path, Organization.region_code, Organization.kind)
+                                 .where(Organization.id == int(fields[RECEIVING_OFFICE]))).one_or_none()
+        if office is None or office.kind not in TRANSFER_OFFICE_KINDS:
+            raise FormError({RECEIVING_OFFICE: "请选择平台上的知识产权管理部门 / choose an IP office of the platform"})
+        if office.id == row.org_id:
+            raise FormError({RECEIVING_OFFICE: "受移送机关不能是本案的办案机关 / the receiving office is the one handling "
+                                               "the case already"})
+        if spec.office is not None and not scope.covers_org_path(office.path):
+            raise FormError({RECEIVING_OFFICE: "只能指定本机关辖区内的机关 / designate an office within your own area"})
+        return office
 
     def add_generator(self, procedure: str, generator: DocumentGenerator, makes: frozenset[str]) -> None:
         """Fill a required document left empty on a step of ``procedure`` with ``generator``'s files (a
@@ -1040,23 +1088,35 @@ class ProcedureService:
             return () if current.digest == decl.digest else (current,)
         return ()
 
-    def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds) -> None:
+    def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds, *, free: FreeOf | None = None) -> None:
         """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
         list's repair and removal in a case opened before their terms were declared: from the days the listing's dates
         give), or until a step the case has not taken (a university's agreed-price contract until its public notice:
         ``holds`` gives that step's event). The case page, the to-do list and :meth:`act` then agree, as they do for a
         declared ``lapsed`` term or ``after`` step: the step is neither offered nor taken before its day or that step,
-        and the case page says from which day (a step it waits for has no day to say)."""
+        and the case page says from which day (a step it waits for has no day to say). ``free``: the same hold said in
+        SQL, where it depends on the case's row and the domain's tables only (a priority-examination recommendation while
+        the city's quota has a place left): ``free(today)`` selects the cases in which none of ``events`` is held, so the
+        to-do list selects the cases offering them in SQL instead of reading each — ``holds`` then says it of one case
+        by that condition (:meth:`free_of`), one rule."""
         self._holds[procedure] = (frozenset(events), holds)
+        if free is not None:
+            self._free[procedure] = free
+
+    def free_of(self, session: Session, procedure: str, case_id: int, today: dt.date) -> bool:
+        """Whether the hold ``procedure``'s domain says in SQL (:meth:`add_holds`' ``free``) leaves case ``case_id``
+        free ``today``: what a domain's ``holds`` reads of one case, the condition the to-do list selects by."""
+        return bool(session.scalar(select(CASES.c.id).where(CASES.c.id == case_id, self._free[procedure](today))))
 
     def _held(self, session: Session, procedure: str, case_id: int, decl: Declaration) -> Mapping[str, Hold]:
         found = self._holds.get(procedure)
         return found[1](session, case_id, decl) if found is not None else {}
 
-    def _is_held(self, decl: Declaration, t: TransitionSpec) -> bool:
-        """Whether a domain may hold ``t`` back in some of ``decl``'s cases (offered case by case, then)."""
+    def _is_held(self, decl: Declaration, t: TransitionSpec, *, in_sql: bool = True) -> bool:
+        """Whether a domain may hold ``t`` back in some of ``decl``'s cases (offered case by case, then); ``in_sql``
+        false: one whose hold the domain says in SQL too (:meth:`add_holds`' ``free``) is not counted."""
         found = self._holds.get(decl.procedure)
-        return found is not None and t.event in found[0]
+        return found is not None and t.event in found[0] and (in_sql or decl.procedure not in self._free)
 
     def add_hook(self, procedure: str, hook: StepHook) -> None:
         """Run ``hook`` on every step (the start included) of ``procedure``, in every jurisdiction: the
@@ -1285,12 +1345,17 @@ class ProcedureService:
         clean, documents = self._checked(spec.fields, fields, spec.documents, spec.attachments, uploads,
                                          generate=self._generator(session, scope, decl, event, row, now, seq),
                                          generates=spec.generates)
+        # a step that moves the case: the receiving office handles it from now on (its officers' to-do lists; the old
+        # office keeps sight of it only if it is above the new one: the subtree rule)
+        receiving = self._receiving(session, scope, spec, row, clean) if spec.transfers else None
         machine = decl.machine(start_value=row.state)
         machine.send(event)
         target = str(machine.current_state_value)
         final = decl.states[target].final
+        moved = {} if receiving is None else {"org_id": receiving.id, "org_path": receiving.path,
+                                               "region_code": receiving.region_code}
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
-            state=target, is_open=not final, closed_at=now if final else None, updated_at=now))
+            state=target, is_open=not final, closed_at=now if final else None, updated_at=now, **moved))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
         self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
@@ -1298,9 +1363,22 @@ class ProcedureService:
                                              row.party_user_id, row.org_id, row.region_code, now, tuple(documents)))
         self._record(session, scope, decl, case_id, row.number, seq, event, row.state, target, clean, documents, now,
                      ip=ip)
+        if receiving is not None:  # the step (in the evidence log, its fields naming the office) and the move itself
+            audit.record(session, scope, "procedure.transfer", row.number, ip=ip,
+                         detail={"procedure": decl.procedure, "event": event, "from_org": row.org_id,
+                                 "to_org": receiving.id})
         self._refresh_pending(session, decl, case_id, target)
         self._notify(session, case_id, decl, spec.notify, now)
-        return {"id": case_id, "number": row.number, "state": target, "version": version + 1}
+        return {"id": case_id, "number": row.number, "state": target, "version": version + 1,
+                **({"moved": True} if receiving is not None else {})}
+
+    @staticmethod
+    def sees(session: Session, scope: Scope, case_id: int) -> bool:
+        """Whether the caller sees the case (:func:`~zhichan.procedures.scope.sees`: an officer of its handling office's
+        area, its party or counterparty) — after a step that moved it, an office that is not above the new one does not."""
+        row = session.execute(select(CASES.c.org_path, CASES.c.party_user_id, CASES.c.party_key,
+                                     CASES.c.counterparty_org_id).where(CASES.c.id == case_id)).one_or_none()
+        return row is not None and sees(scope, row)
 
     @staticmethod
     def set_counterparty(session: Session, case_id: int, org_id: int) -> None:
@@ -1849,6 +1927,15 @@ class ProcedureService:
             # cases, which a list of "procedure state" keys would read one by one)
             if not isinstance(found := expecting(surely, who is below), False_):
                 wanted.append(and_(who, found))
+            # a step a domain's hold said in SQL keeps back (a recommendation over the city's quota): in SQL too
+            for procedure, free in sorted(self._free.items()):
+                def freed(d: Declaration, t: TransitionSpec, procedure: str = procedure,
+                          always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
+                    return d.procedure == procedure and always(d, t) and self._is_held(d, t)
+
+                keys = self._state_keys(session, freed) - surely
+                if keys and not isinstance(found := expecting(keys, who is below), False_):
+                    wanted.append(and_(who, found, free(today)))
             # a step taken once: offered while the case has no such step, which SQL can tell
             for decl in declarations:
                 for t in decl.transitions:
@@ -1865,7 +1952,7 @@ class ProcedureService:
                                depends: Callable[[Declaration, TransitionSpec], bool] = depends,
                                always: Callable[[Declaration, TransitionSpec], bool] = always) -> bool:
                 return (depends(d, t) and per_case(d, t, caller_decides=True)) \
-                    or ((depends(d, t) or always(d, t)) and self._is_held(d, t))
+                    or (depends(d, t) and self._is_held(d, t)) or (always(d, t) and self._is_held(d, t, in_sql=False))
 
             maybe = self._state_keys(session, case_dependent) - surely
             if maybe and not isinstance(found := expecting(maybe, True), False_):

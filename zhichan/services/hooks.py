@@ -19,6 +19,8 @@ def install(procedures: ProcedureService, snapshot_of: Any) -> None:
             procedures.add_generator(e.procedure, service.decision_generator(procedures),
                                      service.generated_documents(procedures.registry, e))
     procedures.add_hook(priority.PROCEDURE, priority.make_hook(snapshot_of))
+    # a recommendation over the city's quota: neither offered nor listed (the hook refused it after both did)
+    procedures.add_holds(priority.PROCEDURE, ("recommend",), priority.make_holds(procedures), free=priority.quota_left)
     subsidies.programmes()
     procedures.add_hook(subsidies.ROUND_PROCEDURE, subsidies.make_round_hook())
     objections.install(procedures, subsidies.programmes)

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, String, Table, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.parties import normalize_name
@@ -48,7 +48,9 @@ from zhichan.legaltime import (
 from zhichan.platform import audit
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope, known_region_code, region_prefix
-from zhichan.procedures.service import StepTaken, provincial
+from zhichan.procedures.models import Case
+from zhichan.procedures.service import Blocked, Hold, ProcedureService, StepTaken, provincial
+from zhichan.reference.regions import region_name
 from zhichan.services.models import PriorityAllocation, PriorityQuota, PriorityRecommendation
 
 PROCEDURE = "services.priority_exam"
@@ -295,6 +297,36 @@ def use_quota(session: Session, year: int, city_code: str) -> int:
                                                                   ALLOCATIONS.c.city_code == city_code))
     assert allocation_id is not None  # the UPDATE above matched it
     return int(allocation_id)
+
+
+def quota_left(today: dt.date) -> Any:
+    """SQL: a priority-examination case's city has a place of its quota left for ``today``'s year (what
+    :func:`use_quota` takes) — the one rule of the case page, the to-do lists and the step: an application over its
+    city's quota is not offered for recommendation, nor on the province's 我的待办, until more is allocated."""
+    cases = cast(Table, Case.__table__)
+    city = func.substr(cases.c.region_code, 1, 4, type_=String) + "00"
+    return exists().where(ALLOCATIONS.c.quota_id == QUOTAS.c.id, QUOTAS.c.year == today.year,
+                          ALLOCATIONS.c.city_code == city, ALLOCATIONS.c.used < ALLOCATIONS.c.allocated)
+
+
+def make_holds(procedures: ProcedureService) -> Any:
+    """What holds a recommendation back (``ProcedureService.add_holds``): no place left of the case's city's quota for
+    the year (:func:`quota_left`), said in the case's place — the step the services hook refused while the page and the
+    province's list offered it."""
+
+    def holds(session: Session, case_id: int, decl: Any) -> dict[str, Hold]:
+        today = china_today()
+        if procedures.free_of(session, PROCEDURE, case_id, today):
+            return {}
+        region = session.scalar(select(Case.region_code).where(Case.id == case_id)) or ""
+        city = city_of(region)
+        return {"recommend": Blocked(
+            f"{region_name(city, 'zh')}的 {today.year} 年度优先审查推荐名额已用完或未分配，待省级知识产权管理部门分配名额 / "
+            f"{region_name(city, 'en')}'s priority-examination quota for {today.year} is used up or not allocated: "
+            "the provincial office allocates more",
+            waits=f"{region_name(city, 'zh')}的 {today.year} 年度推荐名额 / {region_name(city, 'en')}'s {today.year} quota")}
+
+    return holds
 
 
 def quota_view(session: Session, scope: Scope, year: int) -> dict[str, Any]:

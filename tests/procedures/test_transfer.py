@@ -1,0 +1,100 @@
+"""Moving a case to another handling office (移送、指定管辖): a jurisdiction objection upheld moves a dispute to the office
+the handling office names (81号令 第九条, 专利法实施细则 第九十七条), and the common upper level designates one
+(第九十七条 第三款). The receiving office handles it from then on — its to-do list, its steps —, the old one keeps sight of
+it only if it is above, the move is a step in the evidence log and the audit log, the clocks run on, and the office named
+is checked on the server. The engine with the shipped declaration. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tests.procedures.helpers import World, at, pdf, todo_ids
+from tests.procedures.test_engine import act, clocks, start
+from zhichan.errors import FormError, NotFoundError, PermissionDenied
+from zhichan.platform.db import session_scope
+from zhichan.platform.models import AuditEntry, Organization
+from zhichan.procedures.models import Case, Step
+
+D = dt.date
+PANEL = {"panel": "甲乙丙"}
+
+
+def office(world: World, region: str) -> str:
+    with session_scope(world.engine) as s:
+        return str(s.scalar(select(Organization.id).where(Organization.region_code == region)))
+
+
+def objected(world: World) -> dict[str, Any]:
+    """A 武侯区 dispute, served, whose respondent objected to the jurisdiction within the answer period."""
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 6)), PANEL, (pdf(),))
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
+    act(world, "wuhou_officer", case, "object_jurisdiction", at(D(2026, 3, 10)), {"grounds": "被请求人住所地在锦江区"})
+    return case
+
+
+def test_an_objection_upheld_moves_the_case_to_the_office_named(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 13))
+    case = objected(world)
+    started = clocks(world, case)["closing"]["started_at"]
+    jinjiang, wuhou, zhejiang = office(world, "510104"), office(world, "510107"), office(world, "330000")
+    with session_scope(world.engine) as s:  # offered to the handling office, with its province's offices to name
+        view = world.service.case(s, world.scope("wuhou_officer"), case["id"])
+        assert "transfer_jurisdiction" in {t.event for t in view["actions"]}
+        offices = {o.value for o in world.service.options(
+            next(f for t in view["actions"] if t.event == "transfer_jurisdiction" for f in t.fields
+                 if f.name == "receiving_office"), view["case"]["region_code"])}
+    assert {jinjiang, wuhou} <= offices and zhejiang not in offices
+    for named, message in ((wuhou, "办案机关"), ("999999", "列表")):  # itself; no office of the list
+        with pytest.raises(FormError) as info:
+            act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+                {"receiving_office": named, "reason": "异议成立"})
+        assert set(info.value.errors) == {"receiving_office"} and message in info.value.errors["receiving_office"]
+    with pytest.raises(PermissionDenied, match="由办案机关办理"):  # the city sees it; the decision is the district's
+        act(world, "chengdu_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+            {"receiving_office": jinjiang, "reason": "异议成立"})
+    assert case["id"] in todo_ids(world, "wuhou_officer") and case["id"] not in todo_ids(world, "jinjiang_officer")
+    act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+        {"receiving_office": jinjiang, "reason": "被请求人住所地在锦江区，异议成立"})
+    with session_scope(world.engine) as s:
+        row = s.get(Case, case["id"])
+        assert row is not None and (str(row.org_id), row.region_code, row.state) == (jinjiang, "510104", "served")
+        step = s.scalar(select(Step).where(Step.case_id == case["id"], Step.event == "transfer_jurisdiction"))
+        assert step is not None and step.evidence_index is not None and jinjiang in step.fields
+        moved = s.scalar(select(AuditEntry).where(AuditEntry.action == "procedure.transfer"))
+        assert moved is not None and moved.target == case["number"]
+    # the receiving office handles it: its to-do, its steps; the old office (not above it) no longer sees it
+    assert case["id"] in todo_ids(world, "jinjiang_officer") and case["id"] not in todo_ids(world, "wuhou_officer")
+    with pytest.raises(NotFoundError), session_scope(world.engine) as s:
+        world.service.case(s, world.scope("wuhou_officer"), case["id"])
+    with session_scope(world.engine) as s:  # the city above still sees it, the party too
+        world.service.case(s, world.scope("chengdu_officer"), case["id"])
+    # the closing period runs on from 立案, the objection's days (10–12 March) excluded: not restarted
+    closing = clocks(world, case, "jinjiang_officer")["closing"]
+    assert closing["started_at"] == started and closing["status"] == "running" and closing["due_on"] == D(2026, 6, 9)
+    act(world, "jinjiang_officer", case, "answer_lapsed", at(D(2026, 3, 25)))
+
+
+def test_the_upper_level_designates_an_office_within_its_area(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """第九十七条 第三款: the common upper level designates — the city's leader for two of its districts; the district is not
+    offered it, nobody waits for it (no to-do), and an office outside the city's area is refused beside the field."""
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 6))
+    case = start(world)
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 6)), PANEL, (pdf(),))
+    jinjiang, xihu = office(world, "510104"), office(world, "330106")
+    with pytest.raises(PermissionDenied, match="上级机关"):
+        act(world, "wuhou_leader", case, "designate_jurisdiction", at(D(2026, 3, 6)),
+            {"receiving_office": jinjiang, "reason": "指定"})
+    with pytest.raises(FormError) as info:
+        act(world, "chengdu_leader", case, "designate_jurisdiction", at(D(2026, 3, 6)),
+            {"receiving_office": xihu, "reason": "指定"})
+    assert "辖区" in info.value.errors["receiving_office"]
+    assert case["id"] not in todo_ids(world, "chengdu_leader")
+    act(world, "chengdu_leader", case, "designate_jurisdiction", at(D(2026, 3, 6)),
+        {"receiving_office": jinjiang, "reason": "两区对管辖权有争议，指定锦江区管辖"})
+    assert case["id"] in todo_ids(world, "jinjiang_officer")
+    act(world, "jinjiang_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
