@@ -432,7 +432,7 @@ COUNT_NAMES = {
     "auctions_running": "进行中的竞价", "auctions_sold": "成交的竞价", "deals": "交易", "licences_taken": "实施的开放许可",
     "universities": "高校", "dormant_inventoried": "盘点的存量专利", "dormant_graded": "自评分级",
     "dormant_approved": "入库", "priority": "优先审查推荐", "priority_awaiting": "待省局推荐", "preexam": "预审", "subsidy_awards": "资助",
-    "cases": "办件", "bureaus": "知识产权局", "banks": "银行",
+    "cases": "办件", "bureaus": "知识产权局", "banks": "银行", "endings": "缺席与法院驳回司法确认的结案情形",
 }
 
 
