@@ -15,7 +15,7 @@ from tests.dataip.helpers import FORM, rewind_notice
 from zhichan.evidence.verify import read_pdf, verify_pdf
 from zhichan.legaltime import china_today
 from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
 
 NEW = "/procedures/dataip.registration/new"
 
@@ -321,3 +321,38 @@ def test_the_case_page_says_from_which_day_the_decision_can_be_taken(env: WebEnv
                        ("en", "Can be taken from 2027-01-09 (provisional: the 2027 holiday schedule is not published yet)")):
         page = whole_dates(officer.get(f"/cases/{case_id}?lang={lang}").text)
         assert note in re.sub(r"<[^>]+>", "", page.split('id="held-register">', 1)[1].split("</p>", 1)[0]), lang
+
+
+def test_the_applicant_follows_its_registration_under_notice_from_its_home(env: WebEnv) -> None:
+    """A registration under notice awaits nothing of its applicant — on no 我的待办 — and its home showed nothing of it:
+    the enterprise's own home lists its data-IP registrations, as it lists its service applications and listings, each
+    leading to its case, with its state and the notice's last day; another enterprise's home and an officer's view of the
+    enterprise show none of it."""
+    from sqlalchemy import select
+
+    from zhichan.dataip.service import PROCEDURE
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import Case
+
+    enterprise, officer, other = (client_for(env, u) for u in ("ent_user", "wuhou_officer", "ent2_user"))
+    home = enterprise.get("/enterprise")
+    assert home.status_code == 200 and 'id="home-dataip-none"' in home.text and f'href="{NEW}"' in home.text
+    case_id = apply(enterprise)
+    number = number_of(env, case_id)
+    step(officer, case_id, "publish", review="材料齐全")
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        end = s.scalar(select(Case.next_due).where(Case.id == case_id, Case.procedure == PROCEDURE))
+    assert end is not None and end > china_today()
+    assert number not in enterprise.get("/todo").text  # nothing awaits the applicant during the notice
+    panel = enterprise.get("/enterprise").text.split('id="home-dataip"', 1)[1].split("</section>", 1)[0]
+    assert f'id="home-dataip-{number}"' in panel and f'href="/cases/{case_id}"' in panel
+    assert "公示中" in panel and FORM["data_name"] in panel and end.isoformat() in panel
+    assert 'id="home-dataip-notice"' in panel and "公示期满后，登记机关作出是否准予登记的决定" in panel
+    english = enterprise.get("/enterprise", params={"lang": "en"}).text
+    panel = english.split('id="home-dataip"', 1)[1].split("</section>", 1)[0]
+    assert "Your data-IP registrations" in english and "Under notice" in panel and "Objections until" in panel
+    enterprise.get("/enterprise", params={"lang": "zh"})
+    assert number not in other.get("/enterprise").text  # another enterprise: its own, none
+    assert 'id="home-dataip-none"' in other.get("/enterprise").text
+    page = officer.get(f"/enterprises/{WUHOU_ENTERPRISE}")  # an officer reads the portfolio, not the enterprise's list
+    assert page.status_code == 200 and "home-dataip" not in page.text

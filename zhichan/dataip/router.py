@@ -20,6 +20,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from zhichan.dataip.service import CASES, PROCEDURE, DataIPService
 from zhichan.errors import ConflictError, NotFoundError
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import FormError
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 
@@ -149,10 +150,17 @@ def certificate_pdf(request: Request, number: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{number}.pdf"'})
 
 
+def home_panel(request: Request, session: Session, scope: Scope) -> Markup | None:
+    """On an enterprise's own home: its data-IP registrations, each leading to its case (a registration under notice
+    is on no to-do list: it awaits nothing of the applicant)."""
+    data = views.home_registrations(service(request), session, scope)
+    return render_string(request, "dataip/_home_panel.html", data)
+
+
 def _setup(app: FastAPI) -> None:
     app.state.dataip = DataIPService(app.state.procedures)  # installs the register's step hook
 
 
-DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")
+DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use", home_panel=home_panel)
 
 __all__ = ["DOMAIN", "PROCEDURE", "router"]

@@ -379,6 +379,18 @@ class DataIPService:
                 out[r.id] = "officer"
         return out
 
+    def own(self, session: Session, scope: Scope, limit: int = 5) -> tuple[list[dict[str, Any]], int]:
+        """The caller's own registrations, newest first (the ``limit`` latest), and how many it has: those of the
+        cases it applied for (the engine's party rule) — an applicant's own, in progress or decided."""
+        from zhichan.procedures.scope import party_filter
+
+        if not scope.is_authenticated or scope.governance:
+            return [], 0
+        mine = and_(CASES.c.id == REGS.c.case_id, CASES.c.procedure == PROCEDURE, party_filter(scope))
+        total = session.scalar(select(func.count()).select_from(REGS).join(CASES, mine)) or 0
+        rows = session.execute(select(REGS).join(CASES, mine).order_by(REGS.c.id.desc()).limit(limit)).mappings()
+        return _notice_ends(session.connection(), [dict(r) for r in rows]), int(total)
+
     def registrations(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         query = select(REGS).order_by(REGS.c.id.desc()).limit(limit).offset(offset)
         if status:

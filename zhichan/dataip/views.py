@@ -39,6 +39,16 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
             "objector": scope.org_name or scope.username, "may_apply": may_apply(service, scope)}
 
 
+def home_registrations(service: DataIPService, session: Any, scope: Scope) -> dict[str, Any]:
+    """On an enterprise's own home: its latest data-IP registrations, each with its state and — under notice — the
+    notice's last day (objections until then; the decision after it): a registration under notice awaits nothing of
+    the applicant, so it is on no to-do list, and the home showed nothing of it."""
+    rows, total = service.own(session, scope)
+    items = [{**published(r), "end_day": r["notice_end"] if r["status"] in (Status.IN_NOTICE, Status.OBJECTED) else None,
+              "case_id": r["case_id"]} for r in rows]
+    return {"items": items, "total": total, "may_apply": may_apply(service, scope)}
+
+
 def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) -> dict[str, Any]:
     """登记簿: registered data IP, newest first (published fields and the decision's log entry)."""
     rows = service.registrations(Status.REGISTERED, limit=per_page + 1, offset=(page - 1) * per_page)
