@@ -30,6 +30,7 @@ came, roughly), so an office's closed list lies under every open case, and an of
 cases of the city's own. Each list by the code as it is and, interleaved call by call in the same process, by the rule
 before (``walk_in_order`` without the cases ahead of the newest match: the density rule alone), each ``--runs`` times
 after 3 warm-ups: CPU p50 / p95 (the server's included on a local PostgreSQL), and whether both found the same page.
+(The rule before: a row walked in id order costed as one sorted match, ``WALK_IDS = 1``.)
 
     .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
 
@@ -397,8 +398,8 @@ def bench_case_list(n: int, database_url: str | None, runs: int) -> None:
                                    Path(tmp) / "files")
         walk = lists.walk_in_order
 
-        def before(session: Any, where: Any, **kw: Any) -> Any:  # the density rule alone, as before
-            return walk(session, where, **{**kw, "newest": None})
+        def before(session: Any, where: Any, **kw: Any) -> Any:  # the density rule alone, a walked id a sorted row
+            return walk(session, where, **{**kw, "newest": None, "cost": 1})
 
         calls: tuple[tuple[str, ...], ...] = (("closed cases, district officer", "district", "closed"), ("closed cases, city officer", "city", "closed"),
                  ("closed mediations, district officer", "district", "closed", "protection.mediation"),

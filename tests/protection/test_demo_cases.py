@@ -20,7 +20,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.protection.demo import generate_cases, placeholder_generator
+from zhichan.protection.demo import ENDINGS, generate_cases, placeholder_generator
 from zhichan.protection.hooks import install
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.service import published_decisions
@@ -112,9 +112,11 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         assert wuhou is not None
         closed = dict(s.execute(select(Case.procedure + " " + Case.state, Case.id).where(
             Case.org_id == wuhou.id, Case.is_open.is_(False), Case.closed_at < now - dt.timedelta(days=30))).all())
-        assert {"protection.patent_dispute withdrawn_absent", "protection.patent_dispute mediated_unconfirmed",
-                "protection.mediation withdrawn_absent", "protection.mediation failed",
-                "protection.mediation unconfirmed"} <= set(closed), closed
+        assert {f"{p} {state}" for p, state in ENDINGS} == {"protection.patent_dispute withdrawn_absent",
+                                                             "protection.patent_dispute mediated_unconfirmed",
+                                                             "protection.mediation withdrawn_absent", "protection.mediation failed",
+                                                             "protection.mediation unconfirmed"}
+        assert {f"{p} {state}" for p, state in ENDINGS} <= set(closed), closed
         documents = {(e, d["label"]) for e, docs in s.execute(select(Step.event, Step.documents).where(
             Step.case_id.in_(closed.values()))) for d in json.loads(docs or "[]")}
         assert {("withdraw_absent", "撤销专利侵权纠纷案件决定书"), ("fail", "撤销案件通知书")} <= documents, documents

@@ -195,7 +195,7 @@ def test_case_list_pages_equal_the_rows_sorted_in_python(world: World, who: str,
 
 @pytest.mark.parametrize("status", ["all", "closed"])
 def test_a_case_list_of_older_cases_is_sorted_not_walked(world: World, status: str) -> None:
-    """An office's cases dense among all but older than the others' — a district's list under 2,000 newer cases of
+    """An office's cases dense among all but older than the others' — a district's list under 3,000 newer cases of
     another district, its closed cases under every open one — are sorted for the page, not walked to: the walk of the
     ids newest first passes every newer case before the first of them (on SQLite it did, by ``walk_in_order``'s density
     rule alone, as the to-do list's walk did through earlier deadlines; benchmarks/protection_bench.py ``case-list``).
@@ -204,13 +204,13 @@ def test_a_case_list_of_older_cases_is_sorted_not_walked(world: World, status: s
 
     scope, jinjiang = world.scope("wuhou_officer"), world.scope("jinjiang_officer")
     created = dt.datetime(2026, 2, 2, 2)
-    with world.engine.begin() as conn:  # 2,000 newer cases of Jinjiang's, open
+    with world.engine.begin() as conn:  # 3,000 newer cases of Jinjiang's, open
         conn.execute(insert(CASES), [
             {"id": 561 + n, "number": f"J-{n:05d}", "procedure": "protection.complaint", "jurisdiction": "default",
              "revision": 1, "title": f"案件 J{n}", "state": "received", "version": 1, "org_id": jinjiang.org_id,
              "org_path": jinjiang.org_path, "region_code": jinjiang.region_code, "party_user_id": None,
              "party_key": None, "fields": "{}", "is_open": True, "next_due": TODAY, "next_office_due": TODAY,
-             "created_at": created, "updated_at": created, "closed_at": None} for n in range(2000)])
+             "created_at": created, "updated_at": created, "closed_at": None} for n in range(3000)])
         if status == "closed":  # Wuhou's cases closed, all but a few: the old ones
             conn.execute(CASES.update().where(CASES.c.org_id == scope.org_id, CASES.c.id % 50 != 1)
                          .values(is_open=False, state="closed", closed_at=created))

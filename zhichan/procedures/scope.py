@@ -89,12 +89,14 @@ def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
 
 #: what one row costs, relative to a row of the matching index entries sorted for the page: a row visited
 #: when walking the deadline index (a table lookup each, in deadline order), and one read in id order
-#: (the table itself, in order) — measured on SQLite (benchmarks/protection_bench.py)
+#: (the table itself, in order: about a fifth of a sorted match — 40,550 rows walked in 20.8 CPU-ms against 10,000
+#: sorted in 25.6, 41,650 in 13.6 against 3,334 in 11.8, 10,550 in 10.6 against 10,000 in 12.3; it was taken as 1,
+#: which sorted lists the walk found sooner) — measured on SQLite (benchmarks/protection_bench.py)
 WALK_DEADLINES = 3
-WALK_IDS = 1
+WALK_IDS = 0.2
 
 
-def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int, reach: int, cost: int,
+def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int, reach: int, cost: float,
                   ahead: ColumnElement[bool] | None = None, newest: int | None = None) -> ColumnElement[bool]:
     """``where`` as SQLite's planner should read it for a page ending at ``reach`` in a list of ``matching``
     cases. When they are dense enough that walking the list's order (its index, or the ids) finds the page
@@ -120,9 +122,13 @@ def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int
         if not probed:
             return _likely(where)
         # walked: the rows ahead, then about reach × cases ÷ matching; sorted: the matches
-        bound = matching // cost - reach * cases // matching
-        passed = cases - newest if newest is not None else session.scalar(select(func.count()).select_from(
-            select(CASES.c.id).where(ahead).limit(bound).subquery())) or 0
+        bound = int(matching / cost - reach * cases / matching)
+        if newest is not None:
+            passed = cases - newest
+        else:
+            assert ahead is not None
+            passed = session.scalar(select(func.count()).select_from(
+                select(CASES.c.id).where(ahead).limit(bound).subquery())) or 0
         if passed < bound:
             return _likely(where)
     return _likely(where, func.unlikely) if probed else where

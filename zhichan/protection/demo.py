@@ -409,6 +409,10 @@ def upper_extension_case(engine: Engine, service: ProcedureService, snapshot: Sn
 
 #: the county office whose demo holds the endings no draw guarantees (:func:`outcome_cases`): demo_district's, 武侯区
 OUTCOME_OFFICE = "510107"
+#: those endings, (procedure, closing state) — the README's demo_district sentence (zhichan.demo.persona_shortfalls)
+ENDINGS = (("protection.patent_dispute", "withdrawn_absent"), ("protection.patent_dispute", "mediated_unconfirmed"),
+           ("protection.mediation", "withdrawn_absent"), ("protection.mediation", "failed"),
+           ("protection.mediation", "unconfirmed"))
 
 
 def outcome_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, office: Organization, *,
@@ -577,7 +581,7 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             progress(done, total)
     demo.mark()
     overseas = overseas_demo(engine, snapshot, offices, demo.rng, start, end)
-    made, upper, endings = len(demo.made), False, []
+    made, upper, endings = len(demo.made), False, list[str]()
     if arriving:  # the cases run up to today: the demo city's own dispute awaiting the upper level's extension
         with session_scope(engine) as s:
             city = s.scalar(select(Organization).where(Organization.region_code == DEMO_CITY,
