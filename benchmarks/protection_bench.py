@@ -22,6 +22,16 @@ protection cases, ``--priority`` (8,000) priority-examination applications of th
 (:func:`seed_priority`: half awaiting the province's recommendation), with the province's leader's list and the officer's
 count badge (the total, ``limit=1``); ``--own-only`` measures only the own lists (``--runs`` calls each).
 
+    .venv/bin/python benchmarks/protection_bench.py case-list --cases 100000 [--database-url postgresql+psycopg://…]
+
+**case-list**: the protection case list (newest first, walked in id order when an office's cases are dense) where its
+matches are not spread evenly over the ids: the same 100,000 cases, the older 70 % closed (cases close in the order they
+came, roughly), so an office's closed list lies under every open case, and an office's whole list under 10,000 newer
+cases of the city's own. Each list by the code as it is and, interleaved call by call in the same process, by the rule
+before (``walk_in_order`` without the cases ahead of the newest match: the density rule alone), each ``--runs`` times
+after 3 warm-ups: CPU p50 / p95 (the server's included on a local PostgreSQL), and whether both found the same page.
+(The rule before: a row walked in id order costed as one sorted match, ``WALK_IDS = 1``.)
+
     .venv/bin/python benchmarks/protection_bench.py stats --cases 1000000 [--engines duckdb,spark]
 
 **stats**: 1,000,000 exported protection cases (the ``cases`` and ``protection_handling`` workflow tables as
@@ -354,6 +364,77 @@ def compare_before(engine: Any, url: str, users: dict[str, int], before: str, pr
         print(f"{row} the same total, counts and first page as this code: {found == found_before} |")
 
 
+def bench_case_list(n: int, database_url: str | None, runs: int) -> None:
+    """The protection case list where its matches lie under newer cases (the module's ``case-list``), by this code and
+    by the rule before, interleaved call by call."""
+    import zhichan.procedures.scope as lists
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        t0 = time.perf_counter()
+        users = seed(engine, n, MIX)
+        newer = n // 10
+        with session_scope(engine) as s:
+            scopes = {k: scope_for_user(s, s.get(User, v)) for k, v in users.items()}
+        city = scopes["city"]
+        with engine.begin() as conn:  # the older 70 % closed; 10,000 newer cases the city handles itself, open
+            conn.execute(text("UPDATE procedure_cases SET is_open = :f, state = 'closed', closed_at = updated_at "
+                              "WHERE id <= :old"), {"f": False, "old": n * 7 // 10})
+            conn.execute(text(
+                "INSERT INTO procedure_cases (id, number, procedure, jurisdiction, revision, title, state, version, "
+                "org_id, org_path, region_code, party_user_id, party_key, fields, is_open, next_due, next_office_due, "
+                "created_at, updated_at, closed_at, synthetic) SELECT id + :n, 'N' || number, procedure, jurisdiction, "
+                "revision, title, 'received', version, :org, :path, '510100', party_user_id, party_key, fields, :t, "
+                "next_due, next_office_due, created_at, updated_at, NULL, synthetic FROM procedure_cases "
+                "WHERE id <= :newer"), {"n": n, "org": city.org_id, "path": city.org_path, "t": True, "newer": newer})
+            conn.execute(text("UPDATE procedure_cases SET procedure = 'protection.complaint' WHERE id > :n"), {"n": n})
+            conn.execute(text("ANALYZE"))
+        print(f"seeded {n:,} protection cases (the older 70 % closed) and {newer:,} newer of the city's own in "
+              f"{time.perf_counter() - t0:.1f} s ({engine.dialect.name}, load {load()})")
+        registry = ProcedureRegistry.load()
+        service = ProcedureService(engine, registry, EvidenceService(engine, SigningKey.generate(), "bench"),
+                                   Path(tmp) / "files")
+        walk = lists.walk_in_order
+
+        def before(session: Any, where: Any, **kw: Any) -> Any:  # the density rule alone, a walked id a sorted row
+            return walk(session, where, **{**kw, "newest": None, "cost": 1})
+
+        calls: tuple[tuple[str, ...], ...] = (("closed cases, district officer", "district", "closed"), ("closed cases, city officer", "city", "closed"),
+                 ("closed mediations, district officer", "district", "closed", "protection.mediation"),
+                 ("closed mediations, city officer", "city", "closed", "protection.mediation"),
+                 ("all cases, district officer (under the city's newer own)", "district", "all"),
+                 ("open cases, district officer", "district", "open"), ("open cases, city officer", "city", "open"))
+        print("| case list (rows) | now: CPU p50 / p95 ms | before: CPU p50 / p95 ms | wall p95 now / before ms | "
+              "same page | load (1/5 min) |\n|---|---:|---:|---:|---|---|")
+        for label, key, status, *procedure in calls:
+            with session_scope(engine) as s:
+                server = server_cpu(s)
+                found: dict[str, Any] = {}
+                timed: dict[str, tuple[list[float], list[float]]] = {"now": ([], []), "before": ([], [])}
+                for i in range(runs + 3):
+                    for name in ("now", "before"):
+                        lists.walk_in_order = walk if name == "now" else before  # type: ignore[assignment]
+                        try:
+                            w, c, sc = time.perf_counter(), time.process_time(), server()
+                            page = case_list(s, scopes[key], service, "zh", status=status,
+                                             procedure=procedure[0] if procedure else None)
+                            if i >= 3:
+                                timed[name][0].append((time.perf_counter() - w) * 1000)
+                                timed[name][1].append((time.process_time() - c + server() - sc) * 1000)
+                        finally:
+                            lists.walk_in_order = walk  # type: ignore[assignment]
+                        found[name] = (page["total"], [item["id"] for item in page["items"]])
+            p95 = int(0.95 * runs) - 1
+            cpu = {k: sorted(v[1]) for k, v in timed.items()}
+            wall = {k: sorted(v[0]) for k, v in timed.items()}
+            print(f"| {label} ({found['now'][0]:,}) | {statistics.median(cpu['now']):.1f} / {cpu['now'][p95]:.1f} | "
+                  f"{statistics.median(cpu['before']):.1f} / {cpu['before'][p95]:.1f} | {wall['now'][p95]:.0f} / "
+                  f"{wall['before'][p95]:.0f} | {found['now'] == found['before']} | {load()} |")
+        engine.dispose()
+
+
 def write_cases(folder: Path, n: int, seed_: int = 7) -> None:
     """``n`` protection cases and 20,000 credit listings as the export writes them (synthetic)."""
     from zhichan import reference
@@ -484,12 +565,18 @@ def main() -> None:
     lists.add_argument("--users", required=True)
     lists.add_argument("--prefix", default="")
     lists.add_argument("--runs", type=int, default=50)
+    listed = sub.add_parser("case-list", help="the protection case list over N cases, its matches under newer ones")
+    listed.add_argument("--cases", type=int, default=100_000)
+    listed.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
+    listed.add_argument("--runs", type=int, default=30, help="timed calls of each list, by each rule")
     stats = sub.add_parser("stats", help="protection and credit-list indicators over N exported cases")
     stats.add_argument("--cases", type=int, default=1_000_000)
     stats.add_argument("--engines", default="duckdb,spark")
     args = parser.parse_args()
     if args.what == "cases":
         bench_cases(args.cases, args.database_url, args.before or None, args.priority, args.own_only, args.runs)
+    elif args.what == "case-list":
+        bench_case_list(args.cases, args.database_url, args.runs)
     elif args.what == "own-lists":
         engine = make_engine(args.database_url)
         with tempfile.TemporaryDirectory() as tmp:

@@ -277,8 +277,9 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
     with session_scope(engine) as s:
         seed_demo_tree(s)
         short = persona_shortfalls(s, service)
-    assert "demo_district：本区没有保护案件、待办为空 / demo_district: no protection cases of the district, an empty " \
-           "to-do list" in short
+    assert "demo_district：本区没有保护案件、待办为空、本区没有因缺席或法院驳回司法确认而结案的案件 / demo_district: no " \
+           "protection cases of the district, an empty to-do list, no case closed by an absence or by the court's refusal " \
+           "of a judicial confirmation" in short
     assert "demo_enterprise：演示未生成其机构 / demo_enterprise: the demo made no organization for it" in short
     assert not any(line.startswith(("demo_leader", "demo_officer", "demo_window", "demo_analyst")) for line in short)
     assert "demo_province：待办中没有待出具推荐函的优先审查申请 / demo_province: no priority-examination application " \

@@ -241,7 +241,7 @@ DEAL_BUYER = "deal_buyer"
 PERSONAS = (
     ("demo_leader", "bureau_leader", "510100", "成都市局领导：驾驶舱、规划目标、审批 / city bureau leader: cockpit, plan targets, approvals"),
     ("demo_officer", "case_officer", "510100", "成都市局办件人：金融登记、公共服务、数据知识产权登记、辖区待办 / city case officer: pledges, services, data-IP registration, the area's to-dos"),
-    ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件、待办与高价值发明专利 / district case officer: the district's protection cases, to-dos and high-value inventions"),
+    ("demo_district", "case_officer", "510107", "武侯区局办件人：本区保护案件（含缺席与法院驳回司法确认的结案）、待办与高价值发明专利 / district case officer: the district's protection cases (an absence and the court's refusal of a confirmation among their endings), to-dos and high-value inventions"),
     ("demo_window", "window_staff", "510100", "成都市局窗口：受理申请 / city window staff: receiving applications"),
     ("demo_province", "case_officer", "510000", "四川省局办件人：出具优先审查推荐函（令85号）、本省城市的办件 / provincial case officer: priority-examination recommendation letters (Order No. 85), its cities' cases"),
     ("demo_province_leader", "bureau_leader", "510000", "四川省局领导：上级批准再延长结案期限（81号令第三十七条）、优先审查名额 / provincial bureau leader: the upper level's closing extension (Order No. 81, art. 37), priority-examination quotas"),
@@ -315,6 +315,7 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
     from zhichan.finance.models import Pledge
     from zhichan.platform.orgs import DEMO_CITY, make_scope
     from zhichan.procedures.models import Case
+    from zhichan.protection.demo import ENDINGS
 
     def count(query: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
@@ -354,6 +355,12 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
                 missing.append(("本区没有保护案件", "no protection cases of the district"))
             if not todo:
                 missing.append(("待办为空", "an empty to-do list"))
+            endings = {f"{p} {s}" for p, s in session.execute(select(Case.procedure, Case.state).where(
+                Case.org_id == org.id, Case.procedure.in_([p for p, _ in ENDINGS]),
+                Case.state.in_([s for _, s in ENDINGS])))}
+            if not {f"{p} {s}" for p, s in ENDINGS} <= endings:
+                missing.append(("本区没有因缺席或法院驳回司法确认而结案的案件", "no case closed by an absence or by the court's "
+                                                              "refusal of a judicial confirmation"))
             if snapshot is not None and not high_value_inventions(snapshot, [org.region_code])[org.region_code]:
                 missing.append(("本区高价值发明专利为 0", "no high-value inventions in the district"))
         elif username == "demo_province":
@@ -432,7 +439,7 @@ COUNT_NAMES = {
     "auctions_running": "进行中的竞价", "auctions_sold": "成交的竞价", "deals": "交易", "licences_taken": "实施的开放许可",
     "universities": "高校", "dormant_inventoried": "盘点的存量专利", "dormant_graded": "自评分级",
     "dormant_approved": "入库", "priority": "优先审查推荐", "priority_awaiting": "待省局推荐", "preexam": "预审", "subsidy_awards": "资助",
-    "cases": "办件", "bureaus": "知识产权局", "banks": "银行",
+    "cases": "办件", "bureaus": "知识产权局", "banks": "银行", "endings": "缺席与法院驳回司法确认的结案情形",
 }
 
 

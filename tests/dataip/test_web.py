@@ -15,7 +15,7 @@ from tests.dataip.helpers import FORM, rewind_notice
 from zhichan.evidence.verify import read_pdf, verify_pdf
 from zhichan.legaltime import china_today
 from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
 
 NEW = "/procedures/dataip.registration/new"
 

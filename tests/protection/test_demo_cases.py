@@ -4,6 +4,7 @@ register row labelled synthetic, simplified cases decided within Hangzhou-style 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, CaseClock, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.protection.demo import generate_cases, placeholder_generator
+from zhichan.protection.demo import ENDINGS, generate_cases, placeholder_generator
 from zhichan.protection.hooks import install
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.service import published_decisions
@@ -92,8 +93,9 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
         open_cases = s.scalars(select(Case).where(Case.is_open.is_(True))).all()
         assert len(open_cases) >= 3  # 20 complaints filed in the last 60 days: several still in hand
         assert {c.procedure for c in open_cases} - {"protection.complaint"}  # cases beyond the complaint too
-        # every county office × (6 + 4 recent + 1 received a few minutes ago), and the city's own dispute below
-        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 11 + 1
+        # every county office × (6 + 4 recent + 1 received a few minutes ago), the city's own dispute below and the
+        # endings no draw guarantees, in Wuhou's office
+        assert s.scalar(select(func.count()).select_from(Complaint)) == 5 * 11 + 1 + 5
         # each office's case officers have work in hand, whatever the draws: the complaint just received awaits
         # its triage on their to-do list (温江 holds none of the patents)
         offices = s.scalars(select(Organization).where(Organization.kind == OrgKind.COUNTY)).all()
@@ -103,6 +105,23 @@ def test_demo_cases_stop_at_the_present_and_leave_the_recent_ones_open(engine: E
             assert service.todo(s, officer)["total"] >= 1, office.region_code
         # a case the present stopped at its first step is labelled synthetic like every other
         assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+    # the endings no demo case reached (an absence, the court's refusal of a judicial confirmation): one case each in
+    # Wuhou's office (demo_district's), closed months ago, with the office's documents the step generates
+    with session_scope(engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107"))
+        assert wuhou is not None
+        closed = dict(s.execute(select(Case.procedure + " " + Case.state, Case.id).where(
+            Case.org_id == wuhou.id, Case.is_open.is_(False), Case.closed_at < now - dt.timedelta(days=30))).all())
+        assert {f"{p} {state}" for p, state in ENDINGS} == {"protection.patent_dispute withdrawn_absent",
+                                                             "protection.patent_dispute mediated_unconfirmed",
+                                                             "protection.mediation withdrawn_absent", "protection.mediation failed",
+                                                             "protection.mediation unconfirmed"}
+        assert {f"{p} {state}" for p, state in ENDINGS} <= set(closed), closed
+        documents = {(e, d["label"]) for e, docs in s.execute(select(Step.event, Step.documents).where(
+            Step.case_id.in_(closed.values()))) for d in json.loads(docs or "[]")}
+        assert {("withdraw_absent", "撤销专利侵权纠纷案件决定书"), ("fail", "撤销案件通知书")} <= documents, documents
+        assert s.scalar(select(func.count()).select_from(Case).where(Case.synthetic.is_(False))) == 0
+    assert made["endings"] == 5
     # the demo city's bureau handles one dispute itself whose closing its head extended by a month: the upper level's
     # two more months (第三十七条, office: above) are the province's leader's to take today — the demo had none, and no
     # provincial account to take it

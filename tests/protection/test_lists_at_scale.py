@@ -193,6 +193,43 @@ def test_case_list_pages_equal_the_rows_sorted_in_python(world: World, who: str,
         assert "TEMP B-TREE" not in plans[0], plans  # newest first by walking the ids, nothing sorted
 
 
+@pytest.mark.parametrize("status", ["all", "closed"])
+def test_a_case_list_of_older_cases_is_sorted_not_walked(world: World, status: str) -> None:
+    """An office's cases dense among all but older than the others' — a district's list under 3,000 newer cases of
+    another district, its closed cases under every open one — are sorted for the page, not walked to: the walk of the
+    ids newest first passes every newer case before the first of them (on SQLite it did, by ``walk_in_order``'s density
+    rule alone, as the to-do list's walk did through earlier deadlines; benchmarks/protection_bench.py ``case-list``).
+    The list, its total and its first page are the same either way."""
+    from zhichan.procedures.scope import WALK_IDS
+
+    scope, jinjiang = world.scope("wuhou_officer"), world.scope("jinjiang_officer")
+    created = dt.datetime(2026, 2, 2, 2)
+    with world.engine.begin() as conn:  # 3,000 newer cases of Jinjiang's, open
+        conn.execute(insert(CASES), [
+            {"id": 561 + n, "number": f"J-{n:05d}", "procedure": "protection.complaint", "jurisdiction": "default",
+             "revision": 1, "title": f"案件 J{n}", "state": "received", "version": 1, "org_id": jinjiang.org_id,
+             "org_path": jinjiang.org_path, "region_code": jinjiang.region_code, "party_user_id": None,
+             "party_key": None, "fields": "{}", "is_open": True, "next_due": TODAY, "next_office_due": TODAY,
+             "created_at": created, "updated_at": created, "closed_at": None} for n in range(3000)])
+        if status == "closed":  # Wuhou's cases closed, all but a few: the old ones
+            conn.execute(CASES.update().where(CASES.c.org_id == scope.org_id, CASES.c.id % 50 != 1)
+                         .values(is_open=False, state="closed", closed_at=created))
+        conn.execute(text("ANALYZE"))
+    cases = all_cases(world.engine)
+    mine = sorted((c for c in cases if c.org_id == scope.org_id and (status == "all" or not c.is_open)),
+                  key=lambda c: -c.id)
+    newer = [c for c in cases if c.id > mine[0].id]
+    # dense enough for the density rule alone to walk, but the walk passes more newer cases before the first of them
+    # than sorting them all costs
+    assert 50 * max(c.id for c in cases) * WALK_IDS < len(mine) ** 2
+    assert (len(newer) + 50 * max(c.id for c in cases) / len(mine)) * WALK_IDS > len(mine)
+    result, plans = pages(world, lambda s: case_list(s, scope, world.service, "zh", status=status))
+    assert [i["id"] for i in result["items"]] == [c.id for c in mine[:50]]
+    assert result["total"] == len(mine)
+    if plans:
+        assert "TEMP B-TREE" in plans[-1], plans  # sorted: the ids not walked
+
+
 @pytest.mark.parametrize("who", ["chengdu_officer", "chengdu_leader", "sc_officer"])
 def test_the_own_lists_of_the_offices_above_seek_their_own_cases(world: World, who: str) -> None:
     """The own 我的待办 of a city (its officer, its leader: the upper level's extension of a district's dispute) and of a

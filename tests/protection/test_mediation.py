@@ -151,7 +151,16 @@ def test_each_outcome_closes_in_its_own_state_with_the_office_s_documents(world:
     assert failed["state"] == "failed"
     names, text = _documents(world, failed, "fail")
     assert names == ["撤销案件通知书.pdf", "撤销案件通知书.docx"]
-    assert "被请求人无正当理由未参加调解" in text and "第六十九条" in text and "撤销案件" in text and failed["number"] in text
+    assert "被请求人无正当理由未参加调解" in text and "撤销案件" in text and failed["number"] in text
+    # each article cited once: the absence a failure under 第六十七条, closed by 撤销案件 under 第六十九条
+    assert "依照《专利纠纷行政裁决和调解办法》第六十七条、第六十九条的规定" in text
+    assert text.count("第六十七条") == 1 and text.count("第六十九条") == 1, text
+    no_agreement = opened(world)  # the notice cited 第六十九条 twice here: in the ground and for the closing
+    act(world, "wuhou_officer", no_agreement, "fail", at(D(2026, 4, 1)),
+        {"ground": "未能达成协议（第六十九条）", "reason": "双方分歧较大"})
+    _, text = _documents(world, no_agreement, "fail")
+    assert "本局立案后，未能达成协议。" in text and "依照《专利纠纷行政裁决和调解办法》第六十九条的规定" in text
+    assert text.count("第六十九条") == 1 and "第六十七条" not in text, text
 
     absent = opened(world)
     act(world, "wuhou_officer", absent, "withdraw_absent", at(D(2026, 4, 1)), {"reason": "请求人经通知未到场"})

@@ -89,13 +89,15 @@ def officer_filter(scope: Scope, *, dialect: str = "") -> ColumnElement[bool]:
 
 #: what one row costs, relative to a row of the matching index entries sorted for the page: a row visited
 #: when walking the deadline index (a table lookup each, in deadline order), and one read in id order
-#: (the table itself, in order) — measured on SQLite (benchmarks/protection_bench.py)
+#: (the table itself, in order: about a fifth of a sorted match — 40,550 rows walked in 20.8 CPU-ms against 10,000
+#: sorted in 25.6, 41,650 in 13.6 against 3,334 in 11.8, 10,550 in 10.6 against 10,000 in 12.3; it was taken as 1,
+#: which sorted lists the walk found sooner) — measured on SQLite (benchmarks/protection_bench.py)
 WALK_DEADLINES = 3
-WALK_IDS = 1
+WALK_IDS = 0.2
 
 
-def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int, reach: int, cost: int,
-                  ahead: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int, reach: int, cost: float,
+                  ahead: ColumnElement[bool] | None = None, newest: int | None = None) -> ColumnElement[bool]:
     """``where`` as SQLite's planner should read it for a page ending at ``reach`` in a list of ``matching``
     cases. When they are dense enough that walking the list's order (its index, or the ids) finds the page
     after visiting about ``reach`` × all cases ÷ ``matching`` rows — cheaper, at ``cost`` per row, than
@@ -103,26 +105,33 @@ def walk_in_order(session: Session, where: ColumnElement[bool], *, matching: int
     of taking the narrower index and sorting tens of thousands of rows. The rows are the same either way.
     PostgreSQL's planner estimates this from its statistics by itself.
 
-    ``ahead`` selects the rows the walk passes before it reaches the first match (the open cases due before the
-    first matching deadline): matches bunched late in the order — a province's applications due within days
-    among districts' cases due over months — are no denser for the walk than those rows make them. They are
+    ``ahead`` selects the rows the walk passes before it reaches the first match (the to-do list: the open cases due
+    before the first matching deadline; the protection case list, newest first: the cases newer than its newest):
+    matches bunched late in the order — a province's applications due within days among districts' cases due over
+    months, a district's closed cases under every newer one — are no denser for the walk than those rows make them. They are
     counted, up to the number at which sorting is the cheaper, and when the walk is not the cheaper the filter is
     marked ``unlikely()``: the planner sorts the matches rather than walk on its own (it did, through 50,000
     earlier deadlines for a page of 3,200 applications: 75 ms against 2 ms sorted at 100,000 cases,
-    benchmarks/protection_bench.py)."""
+    benchmarks/protection_bench.py). A list walked in id order, newest first, gives instead its ``newest`` match's id:
+    the rows ahead are the ids above it, as many as the largest id less it (ids are not reused) — no count needed."""
     if session.get_bind().dialect.name != "sqlite" or matching == 0:
         return where
     cases = session.scalar(select(func.max(CASES.c.id))) or 0  # all ids: an upper bound of the rows walked
+    probed = ahead is not None or newest is not None
     if reach * cases * cost < matching * matching:
-        if ahead is None:
+        if not probed:
             return _likely(where)
         # walked: the rows ahead, then about reach × cases ÷ matching; sorted: the matches
-        bound = matching // cost - reach * cases // matching
-        passed = session.scalar(select(func.count()).select_from(
-            select(CASES.c.id).where(ahead).limit(bound).subquery())) or 0
+        bound = int(matching / cost - reach * cases / matching)
+        if newest is not None:
+            passed = cases - newest
+        else:
+            assert ahead is not None
+            passed = session.scalar(select(func.count()).select_from(
+                select(CASES.c.id).where(ahead).limit(bound).subquery())) or 0
         if passed < bound:
             return _likely(where)
-    return where if ahead is None else _likely(where, func.unlikely)
+    return _likely(where, func.unlikely) if probed else where
 
 
 def _likely(where: ColumnElement[bool], mark: Any = func.likely) -> ColumnElement[bool]:

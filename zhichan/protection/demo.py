@@ -407,6 +407,134 @@ def upper_extension_case(engine: Engine, service: ProcedureService, snapshot: Sn
     return len(demo.made), False
 
 
+#: the county office whose demo holds the endings no draw guarantees (:func:`outcome_cases`): demo_district's, 武侯区
+OUTCOME_OFFICE = "510107"
+#: those endings, (procedure, closing state) — the README's demo_district sentence (zhichan.demo.persona_shortfalls)
+ENDINGS = (("protection.patent_dispute", "withdrawn_absent"), ("protection.patent_dispute", "mediated_unconfirmed"),
+           ("protection.mediation", "withdrawn_absent"), ("protection.mediation", "failed"),
+           ("protection.mediation", "unconfirmed"))
+
+
+def outcome_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, office: Organization, *,
+                  seed: int = 20261204, now: dt.datetime | None = None) -> tuple[int, list[str]]:
+    """The endings of 81号令 and 民事诉讼法 the demo's draws may leave out, each in one case of ``office``, closed some
+    months before ``now``: an adjudication treated as withdrawn for the requester's absence from the oral hearing
+    (第二十六条, ``withdraw_absent``, with its 撤销专利侵权纠纷案件决定书), a mediation treated as withdrawn for the
+    requester's absence (第六十七条), a mediation closed for the respondent's absence (第六十七条, 撤销案件 under
+    第六十九条), and an agreement — of a mediation, and of one reached inside an adjudication (第三十五条) — whose judicial
+    confirmation the court refused (民事诉讼法 第二百零六条). Each filed as a complaint and triaged, through the engine's
+    and protection's own rules like every demo case. (cases made — complaints and their cases —, each case's
+    ``procedure state`` where it closed): a case the admission rules refuse, or whose days fall in a year without a holiday schedule, is not made."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    demo = DemoCases(engine, service, snapshot, seed + 2, horizon=now)
+    officer = synthetic_scope(office)
+    patents = _patents(snapshot, office.region_code, limit=20)
+    filed_on = next_workday_on_or_after(china_date(now) - dt.timedelta(days=240))
+
+    def opened(route: str, n: int) -> tuple[dict[str, Any], Clockwork]:
+        number, holder = patents[n % len(patents)]
+        at = moment_on(add_working_days(filed_on, 3 * n) if n else filed_on, 10)
+        with session_scope(engine) as s:
+            complaint = service.start(s, PUBLIC_FILER, COMPLAINT, now=at, handling_org_id=office.id,
+                                      title=f"{SYNTHETIC}{holder} · {number}", fields={
+                                          "kind": "投诉", "reporter": holder, "contact": "028-00000000",
+                                          "patent_number": number, "respondent": respondent_name(SHOPS[n % len(SHOPS)], 20 + n),
+                                          "target_kind": "产品", "target": "涉嫌侵权产品",
+                                          "facts": "权利人发现被投诉人未经许可制造、销售其专利产品。"})
+        demo.made.append(complaint["id"])
+        clock = Clockwork(demo.rng, at)
+        fields: dict[str, Any] = {"note": "材料齐全"}
+        if route == "to_adjudication":
+            fields = {"requester_role": "专利权人", "court_suit": "否", "continuing": "是",
+                      "known_on": (china_date(at) - dt.timedelta(days=30)).isoformat()}
+        demo.act(officer, complaint, route, clock.later(working_days=2), fields)
+        demo.act(officer, complaint, "inform", clock.later(working_days=1), {"how": "短信"})
+        with session_scope(engine) as s:
+            linked = complaint_row(s, complaint["id"]).linked_case_id
+        assert linked is not None
+        demo.made.append(linked)
+        return demo.case(linked), Clockwork(demo.rng, clock.now)
+
+    def heard(case: dict[str, Any], clock: Clockwork) -> bool:
+        """An adjudication accepted, served, answered and its hearing scheduled; False: refused admission."""
+        try:
+            demo.act(officer, case, "accept", clock.later(working_days=2), {"panel": "、".join(demo.rng.sample(NAMES, 3))})
+        except FormError as exc:
+            if "_admission" not in exc.errors:
+                raise
+            demo.act(officer, case, "refuse", clock.now, {"reasons": exc.errors["_admission"].split(" / ")[0]})
+            return False
+        served = clock.later(working_days=2)
+        demo.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()},
+                 (Upload("doc0", "送达回证（合成）.pdf", placeholder("送达回证")),))
+        demo.act(officer, case, "answer", clock.later(days=12))
+        demo.act(officer, case, "forward_answer", clock.later(working_days=2))
+        return True
+
+    def mediating(case: dict[str, Any], clock: Clockwork) -> None:
+        served = clock.later(working_days=2)
+        demo.act(officer, case, "serve", served, {"received_on": china_date(served).isoformat()})
+        demo.act(officer, case, "reply", clock.later(days=6))
+        demo.act(officer, case, "accept", clock.later(working_days=2), {"mediators": "、".join(demo.rng.sample(NAMES, 2))})
+
+    def refused_confirmation(case: dict[str, Any], clock: Clockwork) -> None:
+        applied = clock.later(days=10)
+        demo.act(officer, case, "apply_confirmation", applied, {
+            "court": f"{in_language(office.name, 'zh').removesuffix('知识产权局')}人民法院",
+            "applied_on": china_date(applied).isoformat()})
+        ruled = clock.later(days=15)
+        demo.act(officer, case, "record_rejection", ruled, {"ruling_number": f"调确字第{case['id']}号",
+                                                            "ruled_on": china_date(ruled).isoformat()})
+
+    def absent_from_hearing(n: int) -> None:  # 第二十六条: the requester stayed away from the oral hearing
+        case, clock = opened("to_adjudication", n)
+        if not heard(case, clock):
+            return
+        noticed = clock.later(working_days=1)
+        hearing = add_working_days(china_date(noticed), 5)
+        demo.act(officer, case, "schedule_hearing", noticed, {"hearing_date": hearing.isoformat(), "place": "第一审理庭"})
+        clock.now = max(clock.now, moment_on(hearing, 10))
+        demo.act(officer, case, "withdraw_absent", clock.now, {"absence": "无正当理由拒不参加口头审理",
+                                                               "attendees": "合议组全体成员、书记员；被请求人及其代理人"},
+                 (Upload("doc0", "口头审理笔录（合成）.pdf", placeholder("口头审理笔录")),))
+
+    def agreed_in_adjudication(n: int) -> None:  # 第三十五条: an agreement inside the adjudication, refused by the court
+        case, clock = opened("to_adjudication", n)
+        if not heard(case, clock):
+            return
+        agreed = clock.later(days=10)
+        demo.act(officer, case, "mediate", agreed, {"effective_on": china_date(agreed).isoformat()},
+                 (Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+        refused_confirmation(case, clock)
+
+    def mediation(n: int, ending: str) -> None:
+        case, clock = opened("to_mediation", n)
+        mediating(case, clock)
+        if ending == "withdraw_absent":  # 第六十七条: the requester stayed away
+            demo.act(officer, case, "withdraw_absent", clock.later(days=14), {"reason": "请求人经通知无正当理由未到场参加调解。"})
+        elif ending == "fail":  # 第六十七条: the respondent stayed away — no agreement, 撤销案件 (第六十九条)
+            demo.act(officer, case, "fail", clock.later(days=14), {"ground": "被请求人无正当理由未参加调解（第六十七条）",
+                                                                  "reason": "被请求人经通知无正当理由未到场参加调解。"})
+        else:
+            agreed = clock.later(days=14)
+            demo.act(officer, case, "agree", agreed, {"effective_on": china_date(agreed).isoformat()},
+                     (Upload("doc0", "调解协议书（合成）.pdf", placeholder("调解协议书")),))
+            refused_confirmation(case, clock)
+
+    endings = (lambda: absent_from_hearing(0), lambda: mediation(1, "withdraw_absent"), lambda: mediation(2, "fail"),
+               lambda: mediation(3, "record_rejection"), lambda: agreed_in_adjudication(4))
+    for ending in endings if patents else ():
+        try:
+            ending()
+        except (_Pending, CalendarNotPublished):
+            continue
+    demo.mark()
+    with session_scope(engine) as s:
+        reached = sorted(f"{procedure} {state}" for procedure, state in s.execute(select(Case.procedure, Case.state).where(
+            Case.id.in_(demo.made), Case.is_open.is_(False), Case.procedure != COMPLAINT)))
+    return len(demo.made), reached
+
+
 def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot, *, per_office: int = 30,
                    seed: int = 20261204, start: dt.date = dt.date(2024, 1, 8), end: dt.date | None = None,
                    recent: int = 0, progress: ProgressCallback = no_progress) -> dict[str, int]:
@@ -453,7 +581,7 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
             progress(done, total)
     demo.mark()
     overseas = overseas_demo(engine, snapshot, offices, demo.rng, start, end)
-    made, upper = len(demo.made), False
+    made, upper, endings = len(demo.made), False, list[str]()
     if arriving:  # the cases run up to today: the demo city's own dispute awaiting the upper level's extension
         with session_scope(engine) as s:
             city = s.scalar(select(Organization).where(Organization.region_code == DEMO_CITY,
@@ -463,7 +591,12 @@ def generate_cases(engine: Engine, service: ProcedureService, snapshot: Snapshot
         if city is not None:
             more, upper = upper_extension_case(engine, service, snapshot, city, seed=seed, now=now)
             made += more
-    return {"cases": made, "skipped": skipped, "upper_extension": int(upper), **overseas}
+        # and the endings no draw guarantees (an absence, the court's refusal), in demo_district's office
+        district = next((o for o in offices if o.region_code == OUTCOME_OFFICE), None)
+        if district is not None:
+            more, endings = outcome_cases(engine, service, snapshot, district, seed=seed, now=now)
+            made += more
+    return {"cases": made, "skipped": skipped, "upper_extension": int(upper), "endings": len(endings), **overseas}
 
 
 def _largest_holders(snapshot: Snapshot, region: str, shares: dict[str, dict[str, Any]],

@@ -11,6 +11,7 @@ The engine stores both files with the step, so their SM3/SHA-256 reach the evide
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from importlib.resources import files
@@ -94,6 +95,23 @@ OFFICE_DOCUMENTS = frozenset({"受理通知书", "不予受理通知书", "答�
                               "调解协议书", "撤销案件通知书"})
 
 
+#: 81号令 第六十九条: a mediation without an agreement is closed by 撤销案件 (the 撤销案件通知书's closing)
+MEDIATION_CLOSING = "第六十九条"
+_CITED = re.compile(r"^(?P<facts>.*?)（(?P<article>第[一二三四五六七八九十百零]+条)）$")
+
+
+def closing_ground(ground: str) -> tuple[str, str]:
+    """A mediation's failing ``ground`` as the 撤销案件通知书 states it: (its facts, the articles the closing cites —
+    each once). 未能达成协议（第六十九条） → (未能达成协议, 第六十九条); 被请求人无正当理由未参加调解（第六十七条） → (…,
+    第六十七条、第六十九条): the respondent's absence is a failure under 第六十七条, closed by 撤销案件 under 第六十九条
+    (the notice cited 第六十九条 twice for the first ground: in the ground and for the closing)."""
+    cited = _CITED.match(ground.strip())
+    if cited is None:  # a ground typed by hand: as written, the closing's own article
+        return ground, MEDIATION_CLOSING
+    article = cited["article"]
+    return cited["facts"], "、".join(dict.fromkeys((article, MEDIATION_CLOSING)))
+
+
 class Documents(Protocol):
     """What protection asks of a document maker: the engine's generator, and request forms from a complaint."""
 
@@ -124,6 +142,8 @@ class DocumentGenerator:
             if row is not None:
                 values["panel"] = fields.get("panel") or row.panel
                 values["answer_days"] = 30 if row.respondent_abroad else 15
+        if values.get("ground"):  # a ground citing its article, 未能达成协议（第六十九条）: the facts and the articles apart
+            values["ground_facts"], values["closing_basis"] = closing_ground(str(values["ground"]))
         for name in ("hearing_date", "final_on", "effective_on"):
             if values.get(name):
                 values[name] = chinese_date(dt.date.fromisoformat(str(values[name])))

@@ -297,9 +297,10 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
     where = and_(who, CASES.c.procedure.in_([procedure] if procedure else procedures))
     if status != "all":
         where = and_(where, CASES.c.is_open == (status == "open"))
-    total = session.scalar(select(func.count()).select_from(CASES).where(where)) or 0
-    # the page: newest first, walking the ids (and stopping at the page) when the office's cases are dense
-    where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS)
+    total, newest = session.execute(select(func.count(), func.max(CASES.c.id)).select_from(CASES).where(where)).one()
+    # the page: newest first, walking the ids (and stopping at the page) when the office's cases are dense — the cases
+    # newer than its newest passed first (a closed list's cases are the old ones: the walk passed every open case)
+    where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS, newest=newest)
     rows = session.execute(
         select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
                CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields,
