@@ -415,7 +415,7 @@ def _terms(p: Programme, row: SubsidyApplication) -> int | frozenset[str]:
     return under.revision if under.revision is not None else frozenset(json.loads(row.measures))
 
 
-def round_terms(session: Session, p: Programme) -> int | frozenset[str] | None:
+def round_terms(session: Session, p: Programme) -> int | frozenset[str]:
     """The terms ``p``'s allotted round runs under — those of the applications it allotted (the allot step takes none
     assessed under an earlier version, so they are alike): the current revision before a round is allotted, and for a
     round that allotted nobody. A line added by an upheld objection (line 0) is not the allotment's."""
