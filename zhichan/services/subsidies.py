@@ -465,7 +465,9 @@ def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: st
     """The officers who decide the programme's round assess its open applications made under an earlier version of it
     anew, under the current one; each replaced assessment (revision, counts, amount, reasons, eligibility) is kept
     in the application's history, never rewritten, and the re-assessment is audited. Once the round is allotted every
-    application keeps its assessment: the round decided on it. The number re-assessed."""
+    application keeps its assessment — the round decided on it — but one whose objection to being left off (line 0) is
+    pending, in a round run under the current revision (:func:`stale_applications`). Not before the current revision's
+    day (FormError beside ``reassess``). The number re-assessed."""
     p = (declared or programmes()).get(code) or programme(code)
     scope.require_roles(*objections.DECIDING_ROLES)
     if not objections.decides(scope, p.region):
